@@ -1,0 +1,81 @@
+/* The Augeas engine: text in, tree, text out, never touching a real file.
+ *
+ * Augeas keeps process-global state while it compiles lenses, so handles in
+ * different threads race. One engine therefore serves every worker of a
+ * run: its handle sits behind a lock, and results are cached by (lens,
+ * content, operations), so a fleet of hosts with byte-identical files parses
+ * each distinct content once. */
+#ifndef MR_AUG_H
+#define MR_AUG_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct mr_aug;
+
+/* How a value is spelt in the file. */
+enum mr_value_fmt {
+	MR_FMT_RAW,         /* as is (nova INI, generic lenses) */
+	MR_FMT_LIBVIRT_STR, /* libvirt conf string: "value" (or 'value') */
+	MR_FMT_LIBVIRT_NUM, /* libvirt conf integer or boolean (0/1): bare */
+};
+
+enum mr_aug_op_kind {
+	MR_AUG_SET, /* ensure the entry exists with this value */
+	MR_AUG_RM,  /* ensure no entry matches */
+};
+
+/* One declarative operation on a file's tree. */
+struct mr_aug_op {
+	enum mr_aug_op_kind kind;
+	/* Label of the INI section holding the entry (created at the end if
+	 * missing), or NULL for files without sections. */
+	const char *section;
+	/* The entry's label (libvirt/nova key), or for generic [file] sections
+	 * an Augeas path relative to the file's root. */
+	const char *key;
+	const char *value; /* MR_AUG_SET only; semantic (unquoted) value */
+	enum mr_value_fmt fmt;
+	/* For a new entry: an Augeas regexp that a commented default's text
+	 * matches (e.g. "listen_tcp[ \t]*=.*"); the entry goes right below the
+	 * last such comment. NULL, or no match: at the end of its section. */
+	const char *comment_re;
+};
+
+/* What an operation found and did. */
+struct mr_aug_outcome {
+	int present;   /* the entry existed before */
+	char *old;     /* its value before (decoded), or NULL */
+	int changed;   /* the operation changed the tree */
+};
+
+/* Creates the engine. lens_dirs: migready's own lens directories, searched
+ * before Augeas's standard library, colon-separated. Only lenses used are
+ * loaded (AUG_NO_MODL_AUTOLOAD). */
+struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err);
+void mr_aug_free(struct mr_aug *aug);
+
+/* The lens directories a build-tree or installed binary should use. */
+const char *mr_aug_default_lens_dirs(void);
+
+/* Parses text (len bytes, NUL-terminated, no NUL inside) with lens
+ * ("Module.lns"), applies ops in order and serialises the tree.
+ * outcomes: an array of nops the caller provides; its strings are the
+ * caller's (mr_aug_outcomes_fini). *out is the caller's: the input itself
+ * (copied) when nothing changed. The result is re-parsed and compared with
+ * the tree it came from: a text that would not read back the same (a value
+ * that breaks the lens, lost content) is refused, never returned.
+ * where: "host:path" for error messages. Errors: MR_ERR_PARSE with the lens
+ * message and "where:line:column". Thread-safe. */
+int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, const char *text,
+                     size_t len, const struct mr_aug_op *ops, size_t nops,
+                     struct mr_aug_outcome *outcomes, char **out, size_t *out_len,
+                     struct mr_error **err);
+
+void mr_aug_outcomes_fini(struct mr_aug_outcome *outcomes, size_t n);
+
+/* Cache figures, for -v and the benchmark. */
+void mr_aug_stats(const struct mr_aug *aug, unsigned long *parses, unsigned long *cache_hits);
+
+#endif

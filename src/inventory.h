@@ -1,0 +1,59 @@
+/* Inventories: which hosts, and how to reach them. migready's own INI
+ * format (migready.inventory(5)) or an Ansible INI inventory. */
+#ifndef MR_INVENTORY_H
+#define MR_INVENTORY_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum mr_host_key_check {
+	MR_HOST_KEY_STRICT,     /* unknown and mismatching keys refused */
+	MR_HOST_KEY_ACCEPT_NEW, /* unknown keys recorded; mismatches refused */
+	MR_HOST_KEY_OFF,        /* nothing checked; warned on every use */
+};
+
+/* A profile override from a [group] or [host] "set = section.key value". */
+struct mr_override {
+	char *section;
+	char *key;
+	char *value;
+	struct mr_loc loc;
+};
+
+/* One host with everything inherited from [defaults] and its groups resolved.
+ * Paths (identity, known_hosts, profiles) are already expanded (~) and made
+ * absolute relative to the inventory file. */
+struct mr_host {
+	char *name;
+	char *address;    /* defaults to name */
+	unsigned port;    /* default 22 */
+	char *user;       /* default "root" */
+	char *identity;   /* may be NULL: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
+	char *known_hosts;/* default ~/.ssh/known_hosts */
+	char *root;       /* like --root for this host, or NULL */
+	enum mr_host_key_check host_key_check;
+	char **profiles;  /* profile paths for this host, NULL-terminated; may be empty */
+	char **groups;    /* NULL-terminated */
+	struct mr_override *overrides; /* groups' first (in group order), then the host's */
+	size_t n_overrides;
+	struct mr_loc loc;
+};
+
+struct mr_inventory;
+
+/* Parses path; detects the Ansible format. On problems returns NULL with one
+ * MR_ERR_INPUT error per problem, each naming file:line. */
+struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err);
+
+/* Accepts NULL. */
+void mr_inventory_free(struct mr_inventory *inv);
+
+/* Hosts in inventory order (first appearance). Borrowed from inv. */
+size_t mr_inventory_count(const struct mr_inventory *inv);
+const struct mr_host *mr_inventory_host(const struct mr_inventory *inv, size_t i);
+
+/* The inventory's own file name, for messages. */
+const char *mr_inventory_path(const struct mr_inventory *inv);
+
+#endif

@@ -1,0 +1,101 @@
+/* The one way resources and the reconciler reach a host's files and
+ * commands. Implemented by transport_local.c (this machine, optionally under
+ * a root prefix) and transport_ssh.c (libssh2: SFTP for files, exec for
+ * commands). Tests may fill a struct mr_transport_ops of their own. */
+#ifndef MR_TRANSPORT_H
+#define MR_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "util.h"
+
+struct mr_host;
+
+struct mr_stat {
+	int exists;
+	int is_regular;
+	int is_symlink;
+	mode_t mode; /* permission bits only */
+	uid_t uid;
+	gid_t gid;
+	off_t size;
+	time_t mtime;
+};
+
+/* What the original file was when it was read, so that a write can refuse to
+ * overwrite a file that changed since (another admin, another tool). */
+struct mr_write_expect {
+	int existed;          /* 0: the target must still be absent */
+	const char *data;     /* the bytes that were read */
+	size_t len;
+};
+
+struct mr_write_opts {
+	mode_t mode; /* for a new file; an existing one keeps its own */
+	uid_t uid;   /* likewise; (uid_t)-1 keeps the connecting user's */
+	gid_t gid;
+	const struct mr_write_expect *expect; /* NULL: do not compare */
+};
+
+struct mr_transport;
+
+struct mr_transport_ops {
+	const char *name;
+	/* Reads a whole regular file. An absent file is not an error: *data is
+	 * NULL and st->exists is 0. A symlink is reported in st and read through
+	 * only for reading. On success *data is the caller's, NUL-terminated. */
+	int (*read_file)(struct mr_transport *t, const char *path, char **data, size_t *len,
+	                 struct mr_stat *st, struct mr_error **err);
+	/* lstat(2): st->exists is 0 for an absent path (not an error). */
+	int (*stat)(struct mr_transport *t, const char *path, struct mr_stat *st,
+	            struct mr_error **err);
+	/* Atomic replace: temporary file in the target's directory, owner and
+	 * mode from the original (or opts for a new file), fsync, rename over the
+	 * target. Refuses a symlink target. With opts->expect, refuses (kind
+	 * MR_ERR_CONFLICT) if the target is no longer what was read, checked
+	 * right before the rename. On failure the target is untouched. */
+	int (*write_file)(struct mr_transport *t, const char *path, const char *data, size_t len,
+	                  const struct mr_write_opts *opts, struct mr_error **err);
+	/* mkdir -p with this mode for the directories it creates. */
+	int (*mkdir_p)(struct mr_transport *t, const char *path, mode_t mode,
+	               struct mr_error **err);
+	/* Runs a shell command on the host (not under the root prefix). *out gets
+	 * stdout (the caller's, may be NULL if out is NULL), *status the exit
+	 * status. A command that ran and failed is not an error of the call. */
+	int (*run)(struct mr_transport *t, const char *command, char **out, size_t *out_len,
+	           int *status, struct mr_error **err);
+	/* Closes the connection and frees t; accepts NULL t via mr_transport_close. */
+	void (*close)(struct mr_transport *t);
+};
+
+/* The common part every transport starts with. */
+struct mr_transport {
+	const struct mr_transport_ops *ops;
+	char *host;  /* name used in messages */
+	char *root;  /* prefix of every managed path, or NULL */
+};
+
+/* Opens the local transport; root may be NULL. */
+struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **err);
+
+/* Opens one SSH connection to host (address, port, user, identity,
+ * known_hosts, host_key_check from the inventory) with timeout_s for
+ * connect and each operation. Errors are MR_ERR_HOST and name the host. */
+struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeout_s,
+                                          struct mr_error **err);
+
+/* Calls ops->close; accepts NULL. */
+void mr_transport_close(struct mr_transport *t);
+
+/* "root" + path, or a copy of path if there is no root; the caller frees it. */
+char *mr_transport_path(const struct mr_transport *t, const char *path);
+
+/* Shorthands for t->ops->fn(t, ...). */
+int mr_transport_read(struct mr_transport *t, const char *path, char **data, size_t *len,
+                      struct mr_stat *st, struct mr_error **err);
+int mr_transport_write(struct mr_transport *t, const char *path, const char *data, size_t len,
+                       const struct mr_write_opts *opts, struct mr_error **err);
+
+#endif

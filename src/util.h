@@ -1,0 +1,97 @@
+/* Small shared pieces: allocation that aborts on OOM, a growable buffer,
+ * errors that carry a location, and the log sink. */
+#ifndef MR_UTIL_H
+#define MR_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define MR_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* util_xalloc.c: abort with a message on out-of-memory; never return NULL. */
+void *mr_xmalloc(size_t n);
+void *mr_xcalloc(size_t nmemb, size_t size);
+void *mr_xreallocarray(void *p, size_t nmemb, size_t size);
+char *mr_xstrdup(const char *s);
+char *mr_xstrndup(const char *s, size_t n);
+char *mr_xasprintf(const char *fmt, ...) MR_PRINTF(1, 2);
+char *mr_xvasprintf(const char *fmt, va_list ap) MR_PRINTF(1, 0);
+
+/* A growable byte buffer, always NUL-terminated after mr_buf_init. */
+struct mr_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void mr_buf_init(struct mr_buf *b);
+void mr_buf_fini(struct mr_buf *b);
+void mr_buf_add(struct mr_buf *b, const void *data, size_t len);
+void mr_buf_puts(struct mr_buf *b, const char *s);
+void mr_buf_putc(struct mr_buf *b, char c);
+void mr_buf_printf(struct mr_buf *b, const char *fmt, ...) MR_PRINTF(2, 3);
+/* Hands the contents to the caller and leaves the buffer empty. */
+char *mr_buf_steal(struct mr_buf *b, size_t *len);
+
+/* Where a value came from. file is borrowed from whoever loaded it. */
+struct mr_loc {
+	const char *file;
+	unsigned line;
+};
+
+/* Error kinds; main.c alone maps them to exit codes. */
+enum mr_error_kind {
+	MR_ERR_INPUT = 1, /* command line, profile or inventory invalid: exit 1 */
+	MR_ERR_HOST,      /* a host failed (unreachable, refused, time-out): exit 4 */
+	MR_ERR_PARSE,     /* a file on a host does not parse: exit 4 */
+	MR_ERR_CONFLICT,  /* a file changed under us; refused to overwrite: exit 4 */
+	MR_ERR_SYSTEM,    /* local I/O and the like: exit 4 */
+};
+
+/* An error, or a list of them (profile loading reports every problem).
+ * "where" is the place, "file:line" or "host:path", or NULL. */
+struct mr_error {
+	enum mr_error_kind kind;
+	char *where;
+	char *message;
+	struct mr_error *next;
+};
+
+/* Appends a new error to the list *err (which may be NULL). */
+void mr_error_add(struct mr_error **err, enum mr_error_kind kind, const char *where,
+                  const char *fmt, ...) MR_PRINTF(4, 5);
+/* Same, with the place taken from loc ("file:line"; "file" if line is 0). */
+void mr_error_at(struct mr_error **err, enum mr_error_kind kind, const struct mr_loc *loc,
+                 const char *fmt, ...) MR_PRINTF(4, 5);
+/* Frees the whole list; accepts NULL. */
+void mr_error_free(struct mr_error *err);
+/* "where: message", or "message"; the caller frees it. */
+char *mr_error_format(const struct mr_error *err);
+/* Moves every error of *src to the end of *dst. */
+void mr_error_move(struct mr_error **dst, struct mr_error **src);
+size_t mr_error_count(const struct mr_error *err);
+
+/* util_log.c: the one shared sink, behind a lock; writes to stderr. */
+enum mr_log_level { MR_LOG_ERROR, MR_LOG_WARN, MR_LOG_INFO, MR_LOG_DEBUG };
+void mr_log_set_level(enum mr_log_level level);
+enum mr_log_level mr_log_get_level(void);
+void mr_log_(enum mr_log_level level, const char *file, int line, const char *fmt, ...)
+	MR_PRINTF(4, 5);
+#define mr_log(level, ...) mr_log_((level), __FILE__, __LINE__, __VA_ARGS__)
+/* Lets a progress line share stderr: cleared before each log line. */
+void mr_log_set_progress_clear(void (*clear)(void *), void *data);
+
+/* util_str.c */
+int mr_str_startswith(const char *s, const char *prefix);
+/* 64-bit FNV-1a of bytes, chainable through seed (use MR_HASH_SEED first). */
+#define MR_HASH_SEED UINT64_C(0xcbf29ce484222325)
+uint64_t mr_hash(uint64_t seed, const void *data, size_t len);
+/* Levenshtein distance, for "did you mean" suggestions. */
+unsigned mr_str_distance(const char *a, const char *b);
+/* Returns the candidate closest to word within a small distance, or NULL. */
+const char *mr_str_suggest(const char *word, const char *const *candidates, size_t n);
+/* Contains a byte < 0x20 (other than tab) or 0x7f. */
+int mr_str_has_control(const char *s);
+
+#endif

@@ -1,0 +1,57 @@
+/* The log sink: the one piece of mutable state shared by workers, so it
+ * sits behind a lock. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum mr_log_level log_level = MR_LOG_WARN;
+static void (*progress_clear)(void *);
+static void *progress_data;
+
+void mr_log_set_level(enum mr_log_level level)
+{
+	pthread_mutex_lock(&log_lock);
+	log_level = level;
+	pthread_mutex_unlock(&log_lock);
+}
+
+enum mr_log_level mr_log_get_level(void)
+{
+	pthread_mutex_lock(&log_lock);
+	enum mr_log_level l = log_level;
+	pthread_mutex_unlock(&log_lock);
+	return l;
+}
+
+void mr_log_set_progress_clear(void (*clear)(void *), void *data)
+{
+	pthread_mutex_lock(&log_lock);
+	progress_clear = clear;
+	progress_data = data;
+	pthread_mutex_unlock(&log_lock);
+}
+
+void mr_log_(enum mr_log_level level, const char *file, int line, const char *fmt, ...)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	va_list ap;
+	pthread_mutex_lock(&log_lock);
+	if (level > log_level) {
+		pthread_mutex_unlock(&log_lock);
+		return;
+	}
+	if (progress_clear)
+		progress_clear(progress_data);
+	if (level == MR_LOG_DEBUG)
+		fprintf(stderr, "migready: debug: %s:%d: ", file, line);
+	else
+		fprintf(stderr, "migready: %s: ", names[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&log_lock);
+}
