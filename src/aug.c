@@ -1,0 +1,577 @@
+/* The Augeas engine. The only file that includes augeas.h.
+ *
+ * Scratch trees live under /mr in the one handle: /mr/text holds the input,
+ * /mr/t its tree, /mr/out the serialised result and /mr/check the result
+ * parsed again. Nothing is ever loaded from or saved to a real file. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <augeas.h>
+
+#include "aug.h"
+#include "config.h"
+
+#define TEXT "/mr/text"
+#define TREE "/mr/t"
+#define OUT "/mr/out"
+#define CHECK_TEXT "/mr/check_text"
+#define CHECK "/mr/check"
+
+/* Large enough for a fleet's few distinct versions of each file, small
+ * enough to stay well inside the controller's memory budget. */
+#define CACHE_BYTES_MAX (16u << 20)
+
+struct cache_entry {
+	uint64_t hash;
+	char *lens;
+	char *text;
+	size_t len;
+	struct mr_aug_op *ops;
+	size_t nops;
+	struct mr_aug_outcome *outcomes;
+	char *out;
+	size_t out_len;
+	struct cache_entry *next; /* insertion order, for eviction */
+};
+
+struct mr_aug {
+	augeas *handle;
+	pthread_mutex_t lock;
+	struct cache_entry *oldest, *newest;
+	size_t cache_bytes;
+	unsigned long parses;
+	unsigned long hits;
+};
+
+const char *mr_aug_default_lens_dirs(void)
+{
+	/* A binary run from the build tree finds the source tree's lenses;
+	 * an installed one its data directory. Both are searched, the
+	 * installed one last, so a build tree never picks up stale lenses. */
+	return MR_SOURCE_LENS_DIR ":" MR_LENS_DIR;
+}
+
+struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)
+{
+	augeas *handle = aug_init(NULL, lens_dirs, AUG_NO_LOAD | AUG_NO_MODL_AUTOLOAD |
+	                                             AUG_NO_ERR_CLOSE);
+	if (!handle) {
+		mr_error_add(err, MR_ERR_SYSTEM, NULL, "cannot start Augeas");
+		return NULL;
+	}
+	if (aug_error(handle) != AUG_NOERROR) {
+		mr_error_add(err, MR_ERR_SYSTEM, NULL, "cannot start Augeas: %s",
+		             aug_error_message(handle));
+		aug_close(handle);
+		return NULL;
+	}
+	struct mr_aug *aug = mr_xcalloc(1, sizeof(*aug));
+	aug->handle = handle;
+	pthread_mutex_init(&aug->lock, NULL);
+	return aug;
+}
+
+static void ops_free(struct mr_aug_op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)ops[i].section);
+		free((char *)ops[i].key);
+		free((char *)ops[i].value);
+		free((char *)ops[i].comment_re);
+	}
+	free(ops);
+}
+
+static void entry_free(struct cache_entry *e)
+{
+	free(e->lens);
+	free(e->text);
+	ops_free(e->ops, e->nops);
+	mr_aug_outcomes_fini(e->outcomes, e->nops);
+	free(e->outcomes);
+	free(e->out);
+	free(e);
+}
+
+void mr_aug_free(struct mr_aug *aug)
+{
+	if (!aug)
+		return;
+	while (aug->oldest) {
+		struct cache_entry *next = aug->oldest->next;
+		entry_free(aug->oldest);
+		aug->oldest = next;
+	}
+	aug_close(aug->handle);
+	pthread_mutex_destroy(&aug->lock);
+	free(aug);
+}
+
+void mr_aug_stats(const struct mr_aug *aug, unsigned long *parses, unsigned long *cache_hits)
+{
+	*parses = aug->parses;
+	*cache_hits = aug->hits;
+}
+
+void mr_aug_outcomes_fini(struct mr_aug_outcome *outcomes, size_t n)
+{
+	if (!outcomes)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(outcomes[i].old);
+		outcomes[i].old = NULL;
+	}
+}
+
+/* ---- cache ---- */
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	/* The terminating NUL separates fields, and marks NULL apart from "". */
+	if (!s)
+		return mr_hash(h, "\1", 1);
+	return mr_hash(h, s, strlen(s) + 1);
+}
+
+static uint64_t request_hash(const char *lens, const char *text, size_t len,
+                             const struct mr_aug_op *ops, size_t nops)
+{
+	uint64_t h = hash_str(MR_HASH_SEED, lens);
+	h = mr_hash(h, text, len);
+	for (size_t i = 0; i < nops; i++) {
+		unsigned char kind[2] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt };
+		h = mr_hash(h, kind, sizeof(kind));
+		h = hash_str(h, ops[i].section);
+		h = hash_str(h, ops[i].key);
+		h = hash_str(h, ops[i].value);
+		h = hash_str(h, ops[i].comment_re);
+	}
+	return h;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int entry_matches(const struct cache_entry *e, uint64_t hash, const char *lens,
+                         const char *text, size_t len, const struct mr_aug_op *ops, size_t nops)
+{
+	if (e->hash != hash || e->len != len || e->nops != nops || strcmp(e->lens, lens) != 0 ||
+	    memcmp(e->text, text, len) != 0)
+		return 0;
+	for (size_t i = 0; i < nops; i++) {
+		const struct mr_aug_op *a = &e->ops[i], *b = &ops[i];
+		if (a->kind != b->kind || a->fmt != b->fmt || !str_eq(a->section, b->section) ||
+		    !str_eq(a->key, b->key) || !str_eq(a->value, b->value) ||
+		    !str_eq(a->comment_re, b->comment_re))
+			return 0;
+	}
+	return 1;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? mr_xstrdup(s) : NULL;
+}
+
+static void copy_outcomes(struct mr_aug_outcome *dst, const struct mr_aug_outcome *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		dst[i] = src[i];
+		dst[i].old = dup_or_null(src[i].old);
+	}
+}
+
+static const struct cache_entry *cache_find(const struct mr_aug *aug, uint64_t hash,
+                                            const char *lens, const char *text, size_t len,
+                                            const struct mr_aug_op *ops, size_t nops)
+{
+	for (const struct cache_entry *e = aug->oldest; e; e = e->next)
+		if (entry_matches(e, hash, lens, text, len, ops, nops))
+			return e;
+	return NULL;
+}
+
+static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const char *text,
+                      size_t len, const struct mr_aug_op *ops, size_t nops,
+                      const struct mr_aug_outcome *outcomes, const char *out, size_t out_len)
+{
+	size_t bytes = len + out_len;
+	if (bytes > CACHE_BYTES_MAX / 4)
+		return;
+	struct cache_entry *e = mr_xcalloc(1, sizeof(*e));
+	e->hash = hash;
+	e->lens = mr_xstrdup(lens);
+	e->text = mr_xstrndup(text, len);
+	e->len = len;
+	e->nops = nops;
+	e->ops = mr_xcalloc(nops, sizeof(*e->ops));
+	for (size_t i = 0; i < nops; i++) {
+		e->ops[i] = ops[i];
+		e->ops[i].section = dup_or_null(ops[i].section);
+		e->ops[i].key = dup_or_null(ops[i].key);
+		e->ops[i].value = dup_or_null(ops[i].value);
+		e->ops[i].comment_re = dup_or_null(ops[i].comment_re);
+	}
+	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
+	copy_outcomes(e->outcomes, outcomes, nops);
+	e->out = mr_xstrndup(out, out_len);
+	e->out_len = out_len;
+	if (aug->newest)
+		aug->newest->next = e;
+	else
+		aug->oldest = e;
+	aug->newest = e;
+	aug->cache_bytes += bytes;
+	while (aug->cache_bytes > CACHE_BYTES_MAX && aug->oldest != e) {
+		struct cache_entry *old = aug->oldest;
+		aug->oldest = old->next;
+		aug->cache_bytes -= old->len + old->out_len;
+		entry_free(old);
+	}
+}
+
+/* ---- values ---- */
+
+/* The value as the profile would spell it: libvirt strings lose quotes. */
+static char *decode_value(const char *raw, enum mr_value_fmt fmt)
+{
+	if (!raw)
+		return NULL;
+	size_t n = strlen(raw);
+	if (fmt != MR_FMT_RAW && n >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[n - 1] == raw[0])
+		return mr_xstrndup(raw + 1, n - 2);
+	return mr_xstrdup(raw);
+}
+
+static char *encode_value(const char *value, enum mr_value_fmt fmt, const char *where,
+                          struct mr_error **err)
+{
+	if (fmt != MR_FMT_LIBVIRT_STR)
+		return mr_xstrdup(value);
+	/* virconf has no escapes inside quotes: pick the quote the value lacks. */
+	if (!strchr(value, '"'))
+		return mr_xasprintf("\"%s\"", value);
+	if (!strchr(value, '\''))
+		return mr_xasprintf("'%s'", value);
+	mr_error_add(err, MR_ERR_INPUT, where,
+	             "value '%s' holds both kinds of quote; libvirt cannot read it", value);
+	return NULL;
+}
+
+/* ---- tree operations (lock held) ---- */
+
+static char *escape_label(augeas *h, const char *label)
+{
+	char *escaped = NULL;
+	if (aug_escape_name(h, label, &escaped) < 0)
+		return mr_xstrdup(label);
+	return escaped ? escaped : mr_xstrdup(label);
+}
+
+static char *section_path(augeas *h, const struct mr_aug_op *op)
+{
+	if (!op->section)
+		return mr_xstrdup(TREE);
+	char *label = escape_label(h, op->section);
+	char *path = mr_xasprintf(TREE "/%s", label);
+	free(label);
+	return path;
+}
+
+static void free_matches(char **m, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(m[i]);
+	free(m);
+}
+
+static void engine_error(augeas *h, const char *where, const char *what, struct mr_error **err)
+{
+	const char *minor = aug_error_minor_message(h);
+	const char *details = aug_error_details(h);
+	mr_error_add(err, MR_ERR_PARSE, where, "%s: %s%s%s%s%s", what, aug_error_message(h),
+	             minor ? ": " : "", minor ? minor : "", details ? ": " : "",
+	             details ? details : "");
+}
+
+/* A new entry with no existing match: below the last commented default
+ * that matches comment_re, else at the end of its section. */
+static int insert_new(augeas *h, const char *base, const char *key, const char *raw,
+                      const char *comment_re)
+{
+	char *path = mr_xasprintf("%s/%s", base, key);
+	int r = -1;
+	if (comment_re && !strchr(comment_re, '\'')) {
+		char *expr = mr_xasprintf("%s/#comment[. =~ regexp('%s')]", base, comment_re);
+		char **m = NULL;
+		int n = aug_match(h, expr, &m);
+		free(expr);
+		if (n > 0) {
+			int ins = aug_insert(h, m[n - 1], key, 0);
+			free_matches(m, n);
+			if (ins < 0)
+				goto out;
+			/* The inserted node is the only one with this label here. */
+			r = aug_set(h, path, raw);
+			goto out;
+		}
+		free_matches(m, n > 0 ? n : 0);
+	}
+	r = aug_set(h, path, raw);
+out:
+	free(path);
+	return r;
+}
+
+static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
+                     struct mr_aug_outcome *oc, struct mr_error **err)
+{
+	char *base = section_path(h, op);
+	char *path = mr_xasprintf("%s/%s", base, op->key);
+	char *raw = NULL;
+	char **m = NULL;
+	int r = -1;
+	int n = aug_match(h, path, &m);
+	if (n < 0) {
+		engine_error(h, where, op->key, err);
+		goto out;
+	}
+	raw = encode_value(op->value, op->fmt, where, err);
+	if (!raw)
+		goto out;
+	oc->present = n > 0;
+	for (int i = 0; i < n; i++) {
+		const char *cur = NULL;
+		aug_get(h, m[i], &cur);
+		char *decoded = decode_value(cur, op->fmt);
+		int same = decoded && strcmp(decoded, op->value) == 0;
+		if (!oc->old || (!same && !oc->changed)) {
+			free(oc->old);
+			oc->old = decoded;
+			decoded = NULL;
+		}
+		free(decoded);
+		if (same)
+			continue;
+		if (aug_set(h, m[i], raw) < 0) {
+			engine_error(h, where, op->key, err);
+			goto out;
+		}
+		oc->changed = 1;
+	}
+	if (n == 0) {
+		if (insert_new(h, base, op->key, raw, op->comment_re) < 0) {
+			engine_error(h, where, op->key, err);
+			goto out;
+		}
+		oc->changed = 1;
+	}
+	r = 0;
+out:
+	free_matches(m, n > 0 ? n : 0);
+	free(raw);
+	free(path);
+	free(base);
+	return r;
+}
+
+static int apply_rm(augeas *h, const char *where, const struct mr_aug_op *op,
+                    struct mr_aug_outcome *oc, struct mr_error **err)
+{
+	char *base = section_path(h, op);
+	char *path = mr_xasprintf("%s/%s", base, op->key);
+	int r = -1;
+	const char *cur = NULL;
+	int n = aug_get(h, path, &cur);
+	/* aug_get fails when several nodes match; that is fine for rm. */
+	if (n == 1)
+		oc->old = decode_value(cur, op->fmt);
+	n = aug_rm(h, path);
+	if (n < 0) {
+		engine_error(h, where, op->key, err);
+		goto out;
+	}
+	oc->present = n > 0;
+	oc->changed = n > 0;
+	r = 0;
+out:
+	free(path);
+	free(base);
+	return r;
+}
+
+/* Position of a parse error, "where:line:column: message". */
+static void store_error(augeas *h, const char *where, const char *lens, const char *tree,
+                        struct mr_error **err)
+{
+	char *base = mr_xasprintf("/augeas/text%s/error", tree);
+	char *p;
+	const char *line = NULL, *col = NULL, *msg = NULL, *kind = NULL;
+	aug_get(h, base, &kind);
+	p = mr_xasprintf("%s/line", base);
+	aug_get(h, p, &line);
+	free(p);
+	p = mr_xasprintf("%s/char", base);
+	aug_get(h, p, &col);
+	free(p);
+	p = mr_xasprintf("%s/message", base);
+	aug_get(h, p, &msg);
+	free(p);
+	free(base);
+	if (line) {
+		/* Augeas counts columns from 0; editors and compilers from 1. */
+		long c = col ? strtol(col, NULL, 10) + 1 : 1;
+		char *at = mr_xasprintf("%s:%s:%ld", where, line, c);
+		mr_error_add(err, MR_ERR_PARSE, at, "%s does not parse: %s", lens,
+		             msg ? msg : kind ? kind : "syntax error");
+		free(at);
+	} else if (aug_error(h) != AUG_NOERROR) {
+		engine_error(h, where, lens, err);
+	} else {
+		mr_error_add(err, MR_ERR_PARSE, where, "%s does not parse: %s", lens,
+		             msg ? msg : kind ? kind : "unknown error");
+	}
+}
+
+/* Two trees read the same: same labels and values in document order. */
+static int trees_equal(augeas *h, const char *a, const char *b, char **first_diff)
+{
+	char *expr_a = mr_xasprintf("%s/descendant::*", a);
+	char *expr_b = mr_xasprintf("%s/descendant::*", b);
+	int equal = 0;
+	*first_diff = NULL;
+	if (aug_defvar(h, "mra", expr_a) < 0 || aug_defvar(h, "mrb", expr_b) < 0)
+		goto out;
+	int na = aug_ns_count(h, "mra"), nb = aug_ns_count(h, "mrb");
+	int n = na < nb ? na : nb;
+	for (int i = 0; i < n; i++) {
+		const char *la = NULL, *lb = NULL, *va = NULL, *vb = NULL;
+		aug_ns_label(h, "mra", i, &la, NULL);
+		aug_ns_label(h, "mrb", i, &lb, NULL);
+		aug_ns_value(h, "mra", i, &va);
+		aug_ns_value(h, "mrb", i, &vb);
+		if (!str_eq(la, lb) || !str_eq(va, vb)) {
+			*first_diff = mr_xasprintf("'%s' = '%s' reads back as '%s' = '%s'",
+			                           la ? la : "", va ? va : "", lb ? lb : "",
+			                           vb ? vb : "");
+			goto out;
+		}
+	}
+	if (na != nb) {
+		*first_diff = mr_xasprintf("%d entries read back as %d", na, nb);
+		goto out;
+	}
+	equal = 1;
+out:
+	aug_defvar(h, "mra", NULL);
+	aug_defvar(h, "mrb", NULL);
+	free(expr_a);
+	free(expr_b);
+	return equal;
+}
+
+static int transform_locked(struct mr_aug *aug, const char *where, const char *lens,
+                            const char *text, const struct mr_aug_op *ops, size_t nops,
+                            struct mr_aug_outcome *outcomes, char **out,
+                            struct mr_error **err)
+{
+	augeas *h = aug->handle;
+	int r = -1, changed = 0;
+	char *diff = NULL;
+
+	aug->parses++;
+	if (aug_set(h, TEXT, text) < 0) {
+		engine_error(h, where, "cannot hold the file", err);
+		goto out;
+	}
+	if (aug_text_store(h, lens, TEXT, TREE) < 0) {
+		store_error(h, where, lens, TREE, err);
+		goto out;
+	}
+	for (size_t i = 0; i < nops; i++) {
+		int rc = ops[i].kind == MR_AUG_RM ? apply_rm(h, where, &ops[i], &outcomes[i], err)
+		                                  : apply_set(h, where, &ops[i], &outcomes[i], err);
+		if (rc < 0)
+			goto out;
+		changed |= outcomes[i].changed;
+	}
+	if (!changed) {
+		*out = mr_xstrdup(text);
+		r = 0;
+		goto out;
+	}
+	/* Retrieving a tree that is gone yields "" without complaint: that
+	 * would wipe the file. */
+	if (aug_match(h, TREE, NULL) != 1) {
+		mr_error_add(err, MR_ERR_PARSE, where, "the edit removed the whole file; not written");
+		goto out;
+	}
+	if (aug_text_retrieve(h, lens, TEXT, TREE, OUT) < 0) {
+		engine_error(h, where, "cannot write the file back", err);
+		goto out;
+	}
+	const char *result = NULL;
+	if (aug_get(h, OUT, &result) != 1 || !result) {
+		mr_error_add(err, MR_ERR_PARSE, where, "%s produced no text; not written", lens);
+		goto out;
+	}
+	/* The result must read back as the tree it came from; anything else
+	 * (lost content, a value that breaks the syntax) is never written. */
+	if (aug_set(h, CHECK_TEXT, result) < 0 || aug_text_store(h, lens, CHECK_TEXT, CHECK) < 0) {
+		mr_error_add(err, MR_ERR_PARSE, where,
+		             "the edited file would not parse again with %s; not written", lens);
+		goto out;
+	}
+	if (!trees_equal(h, TREE, CHECK, &diff)) {
+		mr_error_add(err, MR_ERR_PARSE, where,
+		             "the edited file would not read back the same (%s); not written",
+		             diff ? diff : "?");
+		goto out;
+	}
+	*out = mr_xstrdup(result);
+	r = 0;
+out:
+	free(diff);
+	aug_rm(h, "/mr");
+	aug_rm(h, "/augeas/text/mr");
+	return r;
+}
+
+int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, const char *text,
+                     size_t len, const struct mr_aug_op *ops, size_t nops,
+                     struct mr_aug_outcome *outcomes, char **out, size_t *out_len,
+                     struct mr_error **err)
+{
+	*out = NULL;
+	*out_len = 0;
+	memset(outcomes, 0, nops * sizeof(*outcomes));
+	if (memchr(text, '\0', len)) {
+		mr_error_add(err, MR_ERR_PARSE, where, "file holds a NUL byte; not a text file");
+		return -1;
+	}
+	uint64_t hash = request_hash(lens, text, len, ops, nops);
+	int r = -1;
+	pthread_mutex_lock(&aug->lock);
+	const struct cache_entry *hit = cache_find(aug, hash, lens, text, len, ops, nops);
+	if (hit) {
+		aug->hits++;
+		copy_outcomes(outcomes, hit->outcomes, nops);
+		*out = mr_xstrndup(hit->out, hit->out_len);
+		*out_len = hit->out_len;
+		r = 0;
+		goto out;
+	}
+	if (transform_locked(aug, where, lens, text, ops, nops, outcomes, out, err) < 0) {
+		mr_aug_outcomes_fini(outcomes, nops);
+		goto out;
+	}
+	*out_len = strlen(*out);
+	cache_add(aug, hash, lens, text, len, ops, nops, outcomes, *out, *out_len);
+	r = 0;
+out:
+	pthread_mutex_unlock(&aug->lock);
+	return r;
+}

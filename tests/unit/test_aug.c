@@ -1,0 +1,280 @@
+/* The Augeas engine on migready's own lenses: edits, placement, refusals
+ * and the cache. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aug.h"
+
+#define LV "Migready_libvirt.lns"
+#define OSLO "Migready_oslo.lns"
+#define NUM MR_FMT_LIBVIRT_NUM
+#define STR MR_FMT_LIBVIRT_STR
+
+struct edit_case {
+	const char *name;
+	const char *lens;
+	const char *input;
+	struct mr_aug_op op;
+	const char *expect;     /* NULL: the transform must fail */
+	int changed;
+	const char *old;        /* value found before, or NULL */
+};
+
+static const struct edit_case cases[] = {
+	{ "new entry below its commented default", LV,
+	  "# Listen for unencrypted TCP connections\n#listen_tcp = 1\n\n#listen_tls = 0\n",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*" },
+	  "# Listen for unencrypted TCP connections\n#listen_tcp = 1\nlisten_tcp = 1\n\n#listen_tls = 0\n",
+	  1, NULL },
+	{ "string value below its commented default", LV,
+	  "#auth_tcp = \"sasl\"\n#auth_tls = \"none\"\n",
+	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*" },
+	  "#auth_tcp = \"sasl\"\nauth_tcp = \"none\"\n#auth_tls = \"none\"\n", 1, NULL },
+	{ "existing value changed in place, spacing kept", LV,
+	  "# x\nauth_tcp   =  \"sasl\"\nlisten_tcp = 0\n",
+	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*" },
+	  "# x\nauth_tcp   =  \"none\"\nlisten_tcp = 0\n", 1, "sasl" },
+	{ "already in the desired state", LV,
+	  "listen_tcp = 1\n",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
+	  "listen_tcp = 1\n", 0, "1" },
+	{ "single quotes mean the same string", LV,
+	  "security_driver = 'none'\n",
+	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL },
+	  "security_driver = 'none'\n", 0, "none" },
+	{ "every duplicate is set", LV,
+	  "listen_tcp = 0\n# again\nlisten_tcp = 0\n",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
+	  "listen_tcp = 1\n# again\nlisten_tcp = 1\n", 1, "0" },
+	{ "no commented default: appended at the end", LV,
+	  "# nothing here\nmax_clients = 5000\n",
+	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*" },
+	  "# nothing here\nmax_clients = 5000\ntcp_port = \"16509\"\n", 1, NULL },
+	{ "file without a final newline", LV,
+	  "max_clients = 5000",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
+	  "max_clients = 5000\nlisten_tcp = 1\n", 1, NULL },
+	{ "empty file", LV, "",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
+	  "listen_tcp = 1\n", 1, NULL },
+	{ "a value with a double quote takes single quotes", LV,
+	  "#user = \"root\"\n",
+	  { MR_AUG_SET, NULL, "user", "a\"b", STR, "user[ \t]*=.*" },
+	  "#user = \"root\"\nuser = 'a\"b'\n", 1, NULL },
+	{ "a value with both quotes is refused", LV,
+	  "user = \"root\"\n",
+	  { MR_AUG_SET, NULL, "user", "a\"b'c", STR, NULL }, NULL, 0, NULL },
+	{ "a value with a newline is refused, not written", LV,
+	  "user = \"root\"\n",
+	  { MR_AUG_SET, NULL, "user", "nova\nlisten_tcp = 1", STR, NULL }, NULL, 0, NULL },
+	{ "a bare value that would change the syntax is refused", LV,
+	  "listen_tcp = 0\n",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1 # x\nauth_tcp = \"none\"", NUM, NULL }, NULL, 0, NULL },
+	{ "removing an entry", LV,
+	  "a = 1\nlisten_tcp = 1\nb = 2\n",
+	  { MR_AUG_RM, NULL, "listen_tcp", NULL, NUM, NULL }, "a = 1\nb = 2\n", 1, "1" },
+	{ "removing the whole tree is refused", LV,
+	  "a = 1\nb = 2\n",
+	  { MR_AUG_RM, NULL, ".", NULL, NUM, NULL }, NULL, 0, NULL },
+	{ "unparsable file", LV,
+	  "listen_tcp = 1\nauth_tcp = \"sasl\nx = 1\n",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL }, NULL, 0, NULL },
+	{ "lists and unknown keys survive an edit", LV,
+	  "cgroup_device_acl = [\n    \"/dev/null\", \"/dev/full\",\n    # \"/dev/kvm\",\n]\nsome_future_key = 42\n#dynamic_ownership = 1\n",
+	  { MR_AUG_SET, NULL, "dynamic_ownership", "0", NUM, "dynamic_ownership[ \t]*=.*" },
+	  "cgroup_device_acl = [\n    \"/dev/null\", \"/dev/full\",\n    # \"/dev/kvm\",\n]\nsome_future_key = 42\n#dynamic_ownership = 1\ndynamic_ownership = 0\n",
+	  1, NULL },
+	{ "oslo: new key below its commented default in its section", OSLO,
+	  "[DEFAULT]\n#debug = false\n\n[libvirt]\n# The CPU mode\n#cpu_mode = <None>\n\n#cpu_models =\n",
+	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*" },
+	  "[DEFAULT]\n#debug = false\n\n[libvirt]\n# The CPU mode\n#cpu_mode = <None>\ncpu_mode = custom\n\n#cpu_models =\n",
+	  1, NULL },
+	{ "oslo: a '#' inside a value is not a comment", OSLO,
+	  "[DEFAULT]\ntransport_url = rabbit://nova:pa#ss;w@ctl:5672/\n",
+	  { MR_AUG_SET, "DEFAULT", "transport_url", "rabbit://nova:pa#ss;w@ctl:5672/", MR_FMT_RAW, NULL },
+	  "[DEFAULT]\ntransport_url = rabbit://nova:pa#ss;w@ctl:5672/\n", 0,
+	  "rabbit://nova:pa#ss;w@ctl:5672/" },
+	{ "oslo: a missing section is added at the end", OSLO,
+	  "[DEFAULT]\ndebug = false\n",
+	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, NULL },
+	  "[DEFAULT]\ndebug = false\n[libvirt]\ncpu_mode = custom\n", 1, NULL },
+};
+
+static struct mr_aug *new_engine(void)
+{
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_null(err);
+	assert_non_null(aug);
+	return aug;
+}
+
+static void test_edit_cases(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct edit_case *c = &cases[i];
+		struct mr_error *err = NULL;
+		struct mr_aug_outcome oc;
+		char *out = NULL;
+		size_t out_len = 0;
+		print_message("case: %s\n", c->name);
+		int r = mr_aug_transform(aug, "test:/f", c->lens, c->input, strlen(c->input), &c->op,
+		                         1, &oc, &out, &out_len, &err);
+		if (!c->expect) {
+			assert_int_equal(r, -1);
+			assert_null(out);
+			assert_non_null(err);
+			mr_error_free(err);
+			continue;
+		}
+		if (r != 0)
+			fail_msg("%s: %s: %s", c->name, err ? err->where : "", err ? err->message : "");
+		assert_string_equal(out, c->expect);
+		assert_int_equal(out_len, strlen(c->expect));
+		assert_int_equal(oc.changed, c->changed);
+		if (c->old)
+			assert_string_equal(oc.old, c->old);
+		else
+			assert_null(oc.old);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	mr_aug_free(aug);
+}
+
+static void test_parse_error_names_line_and_column(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	const char *text = "listen_tcp = 1\n\nauth_tcp = \"sasl\nx = 1\n";
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL };
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h1:/etc/libvirt/libvirtd.conf", LV, text,
+	                                  strlen(text), &op, 1, &oc, &out, &len, &err), -1);
+	assert_non_null(err);
+	assert_int_equal(err->kind, MR_ERR_PARSE);
+	/* The place names the host, the path and a line of the file. */
+	assert_true(strncmp(err->where, "h1:/etc/libvirt/libvirtd.conf:", 30) == 0);
+	assert_non_null(strstr(err->message, "does not parse"));
+	mr_error_free(err);
+	mr_aug_free(aug);
+}
+
+static void test_unknown_lens(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", MR_FMT_RAW, NULL };
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h:/f", "No_such_lens.lns", "a = 1\n", 6, &op, 1,
+	                                  &oc, &out, &len, &err), -1);
+	assert_non_null(err);
+	mr_error_free(err);
+	mr_aug_free(aug);
+}
+
+static void test_nul_byte_refused(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", NUM, NULL };
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h:/f", LV, "a = 1\n\0b", 8, &op, 1, &oc, &out,
+	                                  &len, &err), -1);
+	assert_non_null(strstr(err->message, "NUL"));
+	mr_error_free(err);
+	mr_aug_free(aug);
+}
+
+static void test_cache_serves_identical_requests(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	const char *text = "#listen_tcp = 1\n";
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*" };
+	unsigned long parses, hits;
+	for (int i = 0; i < 3; i++) {
+		struct mr_aug_outcome oc;
+		struct mr_error *err = NULL;
+		char *out = NULL;
+		size_t len;
+		assert_int_equal(mr_aug_transform(aug, "h:/f", LV, text, strlen(text), &op, 1, &oc,
+		                                  &out, &len, &err), 0);
+		assert_string_equal(out, "#listen_tcp = 1\nlisten_tcp = 1\n");
+		assert_int_equal(oc.changed, 1);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	mr_aug_stats(aug, &parses, &hits);
+	assert_int_equal(parses, 1);
+	assert_int_equal(hits, 2);
+	/* A different value is a different request. */
+	op.value = "0";
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h:/f", LV, text, strlen(text), &op, 1, &oc, &out,
+	                                  &len, &err), 0);
+	assert_string_equal(out, "#listen_tcp = 1\nlisten_tcp = 0\n");
+	mr_aug_outcomes_fini(&oc, 1);
+	free(out);
+	mr_aug_stats(aug, &parses, &hits);
+	assert_int_equal(parses, 2);
+	mr_aug_free(aug);
+}
+
+static void test_several_ops_in_order(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	const char *text = "#listen_tls = 0\n#listen_tcp = 1\n#tcp_port = \"16509\"\n";
+	struct mr_aug_op ops[] = {
+		{ MR_AUG_SET, NULL, "listen_tls", "0", NUM, "listen_tls[ \t]*=.*" },
+		{ MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*" },
+		{ MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*" },
+	};
+	struct mr_aug_outcome oc[3];
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h:/f", LV, text, strlen(text), ops, 3, oc, &out,
+	                                  &len, &err), 0);
+	assert_string_equal(out, "#listen_tls = 0\nlisten_tls = 0\n#listen_tcp = 1\nlisten_tcp = 1\n"
+	                         "#tcp_port = \"16509\"\ntcp_port = \"16509\"\n");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(oc[i].changed, 1);
+	mr_aug_outcomes_fini(oc, 3);
+	free(out);
+	mr_aug_free(aug);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_edit_cases),
+		cmocka_unit_test(test_parse_error_names_line_and_column),
+		cmocka_unit_test(test_unknown_lens),
+		cmocka_unit_test(test_nul_byte_refused),
+		cmocka_unit_test(test_cache_serves_identical_requests),
+		cmocka_unit_test(test_several_ops_in_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
