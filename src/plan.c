@@ -1,0 +1,447 @@
+/* A host's plan and its execution: read, transform, report; for apply, back
+ * up, write, restart, verify. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "plan.h"
+#include "report.h"
+#include "transport.h"
+
+#define BACKUP_ROOT "/var/lib/migready/backups"
+
+struct plan_op {
+	struct mr_aug_op op; /* strings owned */
+	char *setting;       /* "libvirtd.listen_tcp" */
+	char *origin;        /* "profile.ini:3" */
+};
+
+struct mr_plan_file {
+	char *path;
+	char *lens;
+	char *service;
+	struct plan_op *ops;
+	size_t n_ops;
+};
+
+struct mr_plan {
+	struct mr_plan_file **files;
+	size_t n_files;
+};
+
+/* What execution learnt about one file. */
+struct file_state {
+	struct mr_plan_file *pf;
+	struct mr_file_report *fr;
+	char *text;
+	size_t len;
+	struct mr_stat st;
+	char *result;
+	size_t result_len;
+	int failed;
+};
+
+struct mr_plan *mr_plan_new(void)
+{
+	return mr_xcalloc(1, sizeof(struct mr_plan));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? mr_xstrdup(s) : NULL;
+}
+
+void mr_plan_free(struct mr_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n_files; i++) {
+		struct mr_plan_file *f = plan->files[i];
+		for (size_t j = 0; j < f->n_ops; j++) {
+			struct plan_op *o = &f->ops[j];
+			free((char *)o->op.section);
+			free((char *)o->op.key);
+			free((char *)o->op.value);
+			free((char *)o->op.comment_re);
+			free(o->setting);
+			free(o->origin);
+		}
+		free(f->ops);
+		free(f->path);
+		free(f->lens);
+		free(f->service);
+		free(f);
+	}
+	free(plan->files);
+	free(plan);
+}
+
+struct mr_plan_file *mr_plan_file(struct mr_plan *plan, const char *path, const char *lens,
+                                  const char *service)
+{
+	for (size_t i = 0; i < plan->n_files; i++)
+		if (strcmp(plan->files[i]->path, path) == 0)
+			return plan->files[i];
+	struct mr_plan_file *f = mr_xcalloc(1, sizeof(*f));
+	f->path = mr_xstrdup(path);
+	f->lens = mr_xstrdup(lens);
+	f->service = dup_or_null(service);
+	plan->files = mr_xreallocarray(plan->files, plan->n_files + 1, sizeof(*plan->files));
+	plan->files[plan->n_files++] = f;
+	return f;
+}
+
+void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
+                 const struct mr_aug_op *op)
+{
+	f->ops = mr_xreallocarray(f->ops, f->n_ops + 1, sizeof(*f->ops));
+	struct plan_op *o = &f->ops[f->n_ops++];
+	o->op = *op;
+	o->op.section = dup_or_null(op->section);
+	o->op.key = mr_xstrdup(op->key);
+	o->op.value = dup_or_null(op->value);
+	o->op.comment_re = dup_or_null(op->comment_re);
+	o->setting = mr_xasprintf("%s.%s", origin->section, origin->key);
+	o->origin = origin->loc.line ? mr_xasprintf("%s:%u", origin->loc.file, origin->loc.line)
+	                             : mr_xstrdup(origin->loc.file ? origin->loc.file : "");
+}
+
+size_t mr_plan_file_count(const struct mr_plan *plan)
+{
+	return plan->n_files;
+}
+
+const char *mr_plan_file_path(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->path;
+}
+
+size_t mr_plan_op_count(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->n_ops;
+}
+
+const struct mr_aug_op *mr_plan_op(const struct mr_plan *plan, size_t i, size_t j)
+{
+	return &plan->files[i]->ops[j].op;
+}
+
+/* ---- execution ---- */
+
+static struct mr_aug_op *bare_ops(const struct mr_plan_file *pf)
+{
+	struct mr_aug_op *ops = mr_xcalloc(pf->n_ops, sizeof(*ops));
+	for (size_t i = 0; i < pf->n_ops; i++)
+		ops[i] = pf->ops[i].op;
+	return ops;
+}
+
+static char *where_of(const struct mr_transport *t, const char *path)
+{
+	return mr_xasprintf("%s:%s", t->host, path);
+}
+
+/* Records a file's failure; a host-wide one (connection gone) is returned
+ * to the caller so that the other files are not tried in vain. */
+static int file_failed(struct file_state *fs, struct mr_host_report *rep, struct mr_error **e,
+                       struct mr_error **host_err)
+{
+	char *msg = mr_error_format(*e);
+	fs->failed = 1;
+	free(fs->fr->error);
+	fs->fr->error = msg;
+	int host_wide = (*e)->kind == MR_ERR_HOST;
+	if (host_wide)
+		mr_error_move(host_err, e);
+	mr_error_free(*e);
+	*e = NULL;
+	for (size_t i = 0; i < rep->n_items; i++)
+		if (strcmp(rep->items[i].file, fs->pf->path) == 0)
+			rep->items[i].outcome = MR_OUTCOME_FAILED;
+	return host_wide ? -1 : 0;
+}
+
+static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
+                      struct mr_host_report *rep)
+{
+	for (size_t i = 0; i < fs->pf->n_ops; i++) {
+		const struct plan_op *o = &fs->pf->ops[i];
+		struct mr_item *it = mr_host_report_add_item(rep);
+		it->setting = mr_xstrdup(o->setting);
+		it->file = mr_xstrdup(fs->pf->path);
+		it->origin = mr_xstrdup(o->origin);
+		it->want = dup_or_null(o->op.kind == MR_AUG_SET ? o->op.value : NULL);
+		it->old = oc ? dup_or_null(oc[i].old) : NULL;
+		it->outcome = !oc ? MR_OUTCOME_FAILED
+		              : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
+	}
+}
+
+/* Reads and transforms one file; fills items and (diff, apply) the diff. */
+static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug *aug,
+                   const struct mr_run_opts *opts, struct mr_host_report *rep,
+                   struct mr_error **host_err)
+{
+	struct mr_plan_file *pf = fs->pf;
+	struct mr_error *e = NULL;
+	char *where = where_of(t, pf->path);
+	struct mr_aug_op *ops = bare_ops(pf);
+	struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops, sizeof(*oc));
+	int r = 0;
+
+	if (mr_transport_read(t, pf->path, &fs->text, &fs->len, &fs->st, &e) < 0) {
+		add_items(fs, NULL, rep);
+		r = file_failed(fs, rep, &e, host_err);
+		goto out;
+	}
+	if (!fs->st.exists) {
+		fs->text = mr_xstrdup("");
+		fs->len = 0;
+		fs->fr->created = 1;
+	}
+	if (mr_aug_transform(aug, where, pf->lens, fs->text, fs->len, ops, pf->n_ops, oc,
+	                     &fs->result, &fs->result_len, &e) < 0) {
+		add_items(fs, NULL, rep);
+		r = file_failed(fs, rep, &e, host_err);
+		goto out;
+	}
+	add_items(fs, oc, rep);
+	fs->fr->changed = fs->result_len != fs->len || memcmp(fs->result, fs->text, fs->len) != 0;
+	if (fs->fr->changed && fs->st.is_symlink && opts->mode == MR_MODE_APPLY) {
+		/* Writing would replace the link with a file; its target is what
+		 * the operator must fix. */
+		mr_error_add(&e, MR_ERR_CONFLICT, where, "is a symbolic link; not written");
+		r = file_failed(fs, rep, &e, host_err);
+		goto out;
+	}
+	if (fs->fr->changed && opts->mode != MR_MODE_CHECK) {
+		char *a = mr_xasprintf("a%s", pf->path), *b = mr_xasprintf("b%s", pf->path);
+		fs->fr->diff = mr_diff_unified(fs->text, fs->len, fs->result, fs->result_len,
+		                               fs->st.exists ? a : "/dev/null", b, 3);
+		free(a);
+		free(b);
+	}
+out:
+	mr_aug_outcomes_fini(oc, pf->n_ops);
+	free(oc);
+	free(ops);
+	free(where);
+	return r;
+}
+
+static char *dirname_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return mr_xstrdup("/");
+	return mr_xstrndup(path, (size_t)(slash - path));
+}
+
+/* Keeps every original about to change, and a MANIFEST naming them, before
+ * any of them is written: rollback must never miss a file. */
+static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
+                  const struct mr_run_opts *opts, struct mr_host_report *rep,
+                  struct mr_error **err)
+{
+	char *dir = mr_xasprintf(BACKUP_ROOT "/%s", opts->run_id);
+	struct mr_buf manifest;
+	int r = -1;
+	mr_buf_init(&manifest);
+	mr_buf_puts(&manifest, "# migready backup: state, mode, uid, gid, path\n");
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].failed || !fs[i].fr->changed)
+			continue;
+		const char *path = fs[i].pf->path;
+		if (fs[i].st.exists) {
+			char *copy = mr_xasprintf("%s%s", dir, path);
+			char *parent = dirname_of(copy);
+			struct mr_write_opts wo = { .mode = 0600, .uid = 0, .gid = 0 };
+			int ok = t->ops->mkdir_p(t, parent, 0700, err) == 0 &&
+			         mr_transport_write(t, copy, fs[i].text, fs[i].len, &wo, err) == 0;
+			free(parent);
+			free(copy);
+			if (!ok)
+				goto out;
+		}
+		mr_buf_printf(&manifest, "%s %04o %u %u %s\n", fs[i].st.exists ? "existed" : "created",
+		              (unsigned)fs[i].st.mode, (unsigned)fs[i].st.uid,
+		              (unsigned)fs[i].st.gid, path);
+	}
+	char *mpath = mr_xasprintf("%s/MANIFEST", dir);
+	struct mr_write_opts wo = { .mode = 0600, .uid = 0, .gid = 0 };
+	int ok = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
+	         mr_transport_write(t, mpath, manifest.data, manifest.len, &wo, err) == 0;
+	free(mpath);
+	if (!ok)
+		goto out;
+	rep->backup_dir = dir;
+	dir = NULL;
+	r = 0;
+out:
+	mr_buf_fini(&manifest);
+	free(dir);
+	return r;
+}
+
+static void note_service(const char *unit, char ***units, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*units)[i], unit) == 0)
+			return;
+	*units = mr_xreallocarray(*units, *n + 1, sizeof(**units));
+	(*units)[(*n)++] = (char *)unit;
+}
+
+static int write_changed(struct file_state *fs, size_t n, struct mr_transport *t,
+                         struct mr_host_report *rep, char ***units, size_t *n_units,
+                         struct mr_error **host_err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].failed || !fs[i].fr->changed)
+			continue;
+		struct mr_write_expect expect = { fs[i].st.exists, fs[i].text, fs[i].len };
+		struct mr_write_opts wo = {
+			.mode = fs[i].st.exists ? fs[i].st.mode : 0644,
+			.uid = fs[i].st.exists ? fs[i].st.uid : 0,
+			.gid = fs[i].st.exists ? fs[i].st.gid : 0,
+			.expect = &expect,
+		};
+		struct mr_error *e = NULL;
+		if (mr_transport_write(t, fs[i].pf->path, fs[i].result, fs[i].result_len, &wo, &e) < 0) {
+			if (file_failed(&fs[i], rep, &e, host_err) < 0)
+				return -1;
+			continue;
+		}
+		for (size_t j = 0; j < rep->n_items; j++)
+			if (strcmp(rep->items[j].file, fs[i].pf->path) == 0 &&
+			    rep->items[j].outcome == MR_OUTCOME_DRIFT)
+				rep->items[j].outcome = MR_OUTCOME_CHANGED;
+		if (fs[i].pf->service)
+			note_service(fs[i].pf->service, units, n_units);
+	}
+	return 0;
+}
+
+static int restart(struct mr_transport *t, char **units, size_t n, struct mr_host_report *rep,
+                   struct mr_error **host_err)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* try-restart: a daemon that is stopped stays stopped, and reads
+		 * the new configuration when it starts. */
+		char *cmd = mr_xasprintf("systemctl try-restart '%s'", units[i]);
+		char *out = NULL;
+		size_t out_len = 0;
+		int status = 0;
+		struct mr_error *e = NULL;
+		int rc = t->ops->run(t, cmd, &out, &out_len, &status, &e);
+		free(cmd);
+		free(out);
+		if (rc < 0) {
+			char *msg = mr_error_format(e);
+			mr_host_report_fail(rep, msg);
+			free(msg);
+			int host_wide = e->kind == MR_ERR_HOST;
+			if (host_wide)
+				mr_error_move(host_err, &e);
+			mr_error_free(e);
+			if (host_wide)
+				return -1;
+			continue;
+		}
+		if (status != 0) {
+			char *msg = mr_xasprintf("%s: systemctl try-restart %s failed with status %d",
+			                         t->host, units[i], status);
+			mr_host_report_fail(rep, msg);
+			free(msg);
+			continue;
+		}
+		mr_host_report_add_service(rep, units[i]);
+	}
+	return 0;
+}
+
+/* Reads each written file again: it must now be in the desired state. */
+static void verify(struct file_state *fs, size_t n, struct mr_transport *t, struct mr_aug *aug,
+                   struct mr_host_report *rep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].failed || !fs[i].fr->changed)
+			continue;
+		struct mr_plan_file *pf = fs[i].pf;
+		struct mr_error *e = NULL;
+		char *text = NULL, *result = NULL, *where = where_of(t, pf->path);
+		size_t len = 0, result_len = 0;
+		struct mr_stat st;
+		struct mr_aug_op *ops = bare_ops(pf);
+		struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops, sizeof(*oc));
+		if (mr_transport_read(t, pf->path, &text, &len, &st, &e) < 0 || !st.exists ||
+		    mr_aug_transform(aug, where, pf->lens, text, len, ops, pf->n_ops, oc, &result,
+		                     &result_len, &e) < 0) {
+			char *msg = e ? mr_error_format(e) : mr_xasprintf("%s: vanished after writing", where);
+			fs[i].fr->error = mr_xasprintf("verify: %s", msg);
+			free(msg);
+		} else if (result_len != len || memcmp(result, text, len) != 0) {
+			fs[i].fr->error = mr_xasprintf("verify: %s is still not in the desired state", where);
+		}
+		mr_error_free(e);
+		mr_aug_outcomes_fini(oc, pf->n_ops);
+		free(oc);
+		free(ops);
+		free(text);
+		free(result);
+		free(where);
+	}
+}
+
+int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug,
+                const struct mr_run_opts *opts, struct mr_host_report *rep,
+                struct mr_error **err)
+{
+	struct file_state *fs = mr_xcalloc(plan->n_files ? plan->n_files : 1, sizeof(*fs));
+	char **units = NULL;
+	size_t n_units = 0, n_changed = 0;
+	int r = -1;
+
+	/* All file reports first: examining adds items, and pointers into an
+	 * array that grows would not survive. */
+	size_t first = rep->n_files;
+	for (size_t i = 0; i < plan->n_files; i++)
+		mr_host_report_add_file(rep, plan->files[i]->path);
+	for (size_t i = 0; i < plan->n_files; i++) {
+		fs[i].pf = plan->files[i];
+		fs[i].fr = &rep->files[first + i];
+		if (examine(&fs[i], t, aug, opts, rep, err) < 0)
+			goto out;
+		n_changed += !fs[i].failed && fs[i].fr->changed;
+	}
+	if (opts->mode == MR_MODE_APPLY && n_changed) {
+		struct mr_error *e = NULL;
+		if (backup(fs, plan->n_files, t, opts, rep, &e) < 0) {
+			/* Without a backup nothing is written. */
+			char *msg = mr_error_format(e);
+			char *full = mr_xasprintf("backup failed, nothing written: %s", msg);
+			mr_host_report_fail(rep, full);
+			free(full);
+			free(msg);
+			if (e->kind == MR_ERR_HOST)
+				mr_error_move(err, &e);
+			mr_error_free(e);
+			r = *err ? -1 : 0;
+			goto out;
+		}
+		if (write_changed(fs, plan->n_files, t, rep, &units, &n_units, err) < 0)
+			goto out;
+		if (!opts->no_restart && !t->root && restart(t, units, n_units, rep, err) < 0)
+			goto out;
+		verify(fs, plan->n_files, t, aug, rep);
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < plan->n_files; i++) {
+		free(fs[i].text);
+		free(fs[i].result);
+	}
+	free(fs);
+	free(units);
+	return r;
+}

@@ -1,0 +1,413 @@
+/* The one writer of results: text for people, JSON for programs, and a
+ * Prometheus textfile for node_exporter. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json.h>
+
+#include "report.h"
+
+#define C_RESET "\033[0m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+#define C_BOLD "\033[1m"
+
+void mr_report_init(struct mr_report *rep, const char *command, size_t n_hosts)
+{
+	rep->command = command;
+	rep->n_hosts = n_hosts;
+	rep->hosts = mr_xcalloc(n_hosts ? n_hosts : 1, sizeof(*rep->hosts));
+}
+
+static void host_fini(struct mr_host_report *h)
+{
+	for (size_t i = 0; i < h->n_items; i++) {
+		free(h->items[i].setting);
+		free(h->items[i].file);
+		free(h->items[i].old);
+		free(h->items[i].want);
+		free(h->items[i].origin);
+	}
+	for (size_t i = 0; i < h->n_files; i++) {
+		free(h->files[i].path);
+		free(h->files[i].diff);
+		free(h->files[i].error);
+	}
+	for (size_t i = 0; i < h->n_services; i++)
+		free(h->services[i]);
+	free(h->items);
+	free(h->files);
+	free(h->services);
+	free(h->name);
+	free(h->error);
+	free(h->backup_dir);
+}
+
+void mr_report_fini(struct mr_report *rep)
+{
+	for (size_t i = 0; i < rep->n_hosts; i++)
+		host_fini(&rep->hosts[i]);
+	free(rep->hosts);
+	rep->hosts = NULL;
+	rep->n_hosts = 0;
+}
+
+struct mr_item *mr_host_report_add_item(struct mr_host_report *h)
+{
+	h->items = mr_xreallocarray(h->items, h->n_items + 1, sizeof(*h->items));
+	struct mr_item *it = &h->items[h->n_items++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+struct mr_file_report *mr_host_report_add_file(struct mr_host_report *h, const char *path)
+{
+	h->files = mr_xreallocarray(h->files, h->n_files + 1, sizeof(*h->files));
+	struct mr_file_report *f = &h->files[h->n_files++];
+	memset(f, 0, sizeof(*f));
+	f->path = mr_xstrdup(path);
+	return f;
+}
+
+void mr_host_report_add_service(struct mr_host_report *h, const char *unit)
+{
+	h->services = mr_xreallocarray(h->services, h->n_services + 1, sizeof(*h->services));
+	h->services[h->n_services++] = mr_xstrdup(unit);
+}
+
+void mr_host_report_fail(struct mr_host_report *h, const char *message)
+{
+	char *joined = h->error ? mr_xasprintf("%s; %s", h->error, message) : mr_xstrdup(message);
+	free(h->error);
+	h->error = joined;
+}
+
+int mr_host_report_failed(const struct mr_host_report *h)
+{
+	if (h->error)
+		return 1;
+	for (size_t i = 0; i < h->n_files; i++)
+		if (h->files[i].error)
+			return 1;
+	for (size_t i = 0; i < h->n_items; i++)
+		if (h->items[i].outcome == MR_OUTCOME_FAILED)
+			return 1;
+	return 0;
+}
+
+size_t mr_host_report_drift(const struct mr_host_report *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_items; i++)
+		n += h->items[i].outcome == MR_OUTCOME_DRIFT || h->items[i].outcome == MR_OUTCOME_CHANGED;
+	return n;
+}
+
+int mr_report_exit_status(const struct mr_report *rep)
+{
+	int status = 0;
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		if (mr_host_report_failed(&rep->hosts[i]))
+			status |= 4;
+		if (mr_host_report_drift(&rep->hosts[i]))
+			status |= 2;
+	}
+	return status;
+}
+
+static const char *outcome_word(enum mr_outcome o)
+{
+	switch (o) {
+	case MR_OUTCOME_OK:
+		return "ok";
+	case MR_OUTCOME_DRIFT:
+		return "drift";
+	case MR_OUTCOME_CHANGED:
+		return "changed";
+	case MR_OUTCOME_FAILED:
+		return "failed";
+	}
+	return "?";
+}
+
+static const char *outcome_color(enum mr_outcome o)
+{
+	switch (o) {
+	case MR_OUTCOME_OK:
+		return C_GREEN;
+	case MR_OUTCOME_DRIFT:
+		return C_YELLOW;
+	case MR_OUTCOME_CHANGED:
+		return C_CYAN;
+	case MR_OUTCOME_FAILED:
+		return C_RED;
+	}
+	return "";
+}
+
+/* ---- text ---- */
+
+static void text_diff(FILE *out, const char *diff, int color)
+{
+	const char *line = diff;
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		int len = nl ? (int)(nl - line) : (int)strlen(line);
+		const char *c = "";
+		if (color) {
+			if (!strncmp(line, "---", 3) || !strncmp(line, "+++", 3))
+				c = C_BOLD;
+			else if (line[0] == '@')
+				c = C_CYAN;
+			else if (line[0] == '-')
+				c = C_RED;
+			else if (line[0] == '+')
+				c = C_GREEN;
+		}
+		fprintf(out, "%s%.*s%s\n", c, len, line, *c ? C_RESET : "");
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+}
+
+static enum mr_outcome host_outcome(const struct mr_host_report *h)
+{
+	if (mr_host_report_failed(h))
+		return MR_OUTCOME_FAILED;
+	for (size_t i = 0; i < h->n_items; i++)
+		if (h->items[i].outcome == MR_OUTCOME_CHANGED)
+			return MR_OUTCOME_CHANGED;
+	return mr_host_report_drift(h) ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
+}
+
+static void text_host(FILE *out, const struct mr_host_report *h,
+                      const struct mr_render_opts *o)
+{
+	enum mr_outcome ho = host_outcome(h);
+	const char *on = o->color ? outcome_color(ho) : "", *off = o->color ? C_RESET : "";
+	size_t drift = mr_host_report_drift(h);
+	if (o->quiet && ho == MR_OUTCOME_OK)
+		return;
+	fprintf(out, "%s%s%s: ", o->color ? C_BOLD : "", h->name, off);
+	switch (ho) {
+	case MR_OUTCOME_OK:
+		fprintf(out, "%sin the desired state%s (%zu settings)\n", on, off, h->n_items);
+		break;
+	case MR_OUTCOME_DRIFT:
+		fprintf(out, "%s%zu of %zu settings drifted%s\n", on, drift, h->n_items, off);
+		break;
+	case MR_OUTCOME_CHANGED:
+		fprintf(out, "%s%zu of %zu settings changed%s\n", on, drift, h->n_items, off);
+		break;
+	case MR_OUTCOME_FAILED:
+		fprintf(out, "%sfailed%s\n", on, off);
+		break;
+	}
+	if (h->error)
+		fprintf(out, "  %serror:%s %s\n", o->color ? C_RED : "", off, h->error);
+	for (size_t i = 0; i < h->n_files; i++)
+		if (h->files[i].error)
+			fprintf(out, "  %serror:%s %s\n", o->color ? C_RED : "", off, h->files[i].error);
+	for (size_t i = 0; i < h->n_items; i++) {
+		const struct mr_item *it = &h->items[i];
+		if (it->outcome == MR_OUTCOME_OK && !o->verbose)
+			continue;
+		const char *c = o->color ? outcome_color(it->outcome) : "";
+		fprintf(out, "  %-32s %-8s %s%-7s%s", it->setting, "", c, outcome_word(it->outcome),
+		        off);
+		if (it->outcome == MR_OUTCOME_DRIFT || it->outcome == MR_OUTCOME_CHANGED) {
+			if (it->old)
+				fprintf(out, " '%s'", it->old);
+			else
+				fputs(" absent", out);
+			if (it->want)
+				fprintf(out, " -> '%s'", it->want);
+			else
+				fputs(" -> removed", out);
+		}
+		fprintf(out, "  (%s, %s)\n", it->file, it->origin);
+	}
+	if (o->show_diffs)
+		for (size_t i = 0; i < h->n_files; i++)
+			if (h->files[i].diff)
+				text_diff(out, h->files[i].diff, o->color);
+	if (h->backup_dir)
+		fprintf(out, "  backup: %s\n", h->backup_dir);
+	for (size_t i = 0; i < h->n_services; i++)
+		fprintf(out, "  restarted: %s\n", h->services[i]);
+}
+
+static int write_text(const struct mr_report *rep, const struct mr_render_opts *o, FILE *out)
+{
+	size_t counts[4] = { 0 };
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		text_host(out, &rep->hosts[i], o);
+		counts[host_outcome(&rep->hosts[i])]++;
+	}
+	fprintf(out, "%zu host%s: %zu in the desired state, %zu %s, %zu failed\n", rep->n_hosts,
+	        rep->n_hosts == 1 ? "" : "s", counts[MR_OUTCOME_OK],
+	        counts[MR_OUTCOME_DRIFT] + counts[MR_OUTCOME_CHANGED],
+	        strcmp(rep->command, "apply") == 0 ? "changed" : "drifted",
+	        counts[MR_OUTCOME_FAILED]);
+	return 0;
+}
+
+/* ---- json ---- */
+
+static json_object *json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *json_host(const struct mr_host_report *h)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_str(h->name));
+	json_object_object_add(o, "status", json_str(outcome_word(host_outcome(h))));
+	json_object_object_add(o, "error", json_str(h->error));
+	json_object *items = json_object_new_array();
+	for (size_t i = 0; i < h->n_items; i++) {
+		const struct mr_item *it = &h->items[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "setting", json_str(it->setting));
+		json_object_object_add(j, "file", json_str(it->file));
+		json_object_object_add(j, "status", json_str(outcome_word(it->outcome)));
+		json_object_object_add(j, "current", json_str(it->old));
+		json_object_object_add(j, "desired", json_str(it->want));
+		json_object_object_add(j, "origin", json_str(it->origin));
+		json_object_array_add(items, j);
+	}
+	json_object_object_add(o, "settings", items);
+	json_object *files = json_object_new_array();
+	for (size_t i = 0; i < h->n_files; i++) {
+		const struct mr_file_report *f = &h->files[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "path", json_str(f->path));
+		json_object_object_add(j, "changed", json_object_new_boolean(f->changed));
+		json_object_object_add(j, "created", json_object_new_boolean(f->created));
+		json_object_object_add(j, "error", json_str(f->error));
+		json_object_object_add(j, "diff", json_str(f->diff));
+		json_object_array_add(files, j);
+	}
+	json_object_object_add(o, "files", files);
+	json_object *svc = json_object_new_array();
+	for (size_t i = 0; i < h->n_services; i++)
+		json_object_array_add(svc, json_str(h->services[i]));
+	json_object_object_add(o, "restarted", svc);
+	json_object_object_add(o, "backup", json_str(h->backup_dir));
+	json_object_object_add(o, "seconds", json_object_new_double(h->seconds));
+	return o;
+}
+
+static int write_json(const struct mr_report *rep, FILE *out)
+{
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "command", json_str(rep->command));
+	json_object *hosts = json_object_new_array();
+	for (size_t i = 0; i < rep->n_hosts; i++)
+		json_object_array_add(hosts, json_host(&rep->hosts[i]));
+	json_object_object_add(root, "hosts", hosts);
+	json_object_object_add(root, "exit_status",
+	                       json_object_new_int(mr_report_exit_status(rep)));
+	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+	                                               JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(root);
+	return 0;
+}
+
+/* ---- prometheus ---- */
+
+static void prom_label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', out);
+		if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void prom_metric(FILE *out, const struct mr_report *rep, const char *name,
+                        const char *help, double (*value)(const struct mr_host_report *))
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		fprintf(out, "%s{host=\"", name);
+		prom_label(out, rep->hosts[i].name);
+		fprintf(out, "\",command=\"%s\"} %g\n", rep->command, value(&rep->hosts[i]));
+	}
+}
+
+static double host_up(const struct mr_host_report *h)
+{
+	return mr_host_report_failed(h) ? 0 : 1;
+}
+
+static double host_drift(const struct mr_host_report *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_items; i++)
+		n += h->items[i].outcome == MR_OUTCOME_DRIFT;
+	return (double)n;
+}
+
+static double host_changed(const struct mr_host_report *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_items; i++)
+		n += h->items[i].outcome == MR_OUTCOME_CHANGED;
+	return (double)n;
+}
+
+static double host_settings(const struct mr_host_report *h)
+{
+	return (double)h->n_items;
+}
+
+static double host_seconds(const struct mr_host_report *h)
+{
+	return h->seconds;
+}
+
+static int write_prom(const struct mr_report *rep, FILE *out)
+{
+	prom_metric(out, rep, "migready_host_up",
+	            "1 if the host was reached and every file read, parsed and written", host_up);
+	prom_metric(out, rep, "migready_drift_settings",
+	            "Settings that differ from the profile", host_drift);
+	prom_metric(out, rep, "migready_changed_settings",
+	            "Settings that apply changed", host_changed);
+	prom_metric(out, rep, "migready_managed_settings",
+	            "Settings the profile manages on the host", host_settings);
+	prom_metric(out, rep, "migready_host_duration_seconds",
+	            "Time spent on the host", host_seconds);
+	fprintf(out, "# HELP migready_last_run_timestamp_seconds When migready last ran\n"
+	             "# TYPE migready_last_run_timestamp_seconds gauge\n"
+	             "migready_last_run_timestamp_seconds{command=\"%s\"} %lld\n",
+	        rep->command, (long long)time(NULL));
+	return 0;
+}
+
+int mr_report_write(const struct mr_report *rep, const struct mr_render_opts *opts, FILE *out)
+{
+	switch (opts->format) {
+	case MR_FORMAT_JSON:
+		write_json(rep, out);
+		break;
+	case MR_FORMAT_PROM:
+		write_prom(rep, out);
+		break;
+	case MR_FORMAT_TEXT:
+		write_text(rep, opts, out);
+		break;
+	}
+	return ferror(out) || fflush(out) != 0 ? -1 : 0;
+}
