@@ -17,6 +17,25 @@ struct mr_res_ops {
 extern const struct mr_res_ops mr_res_libvirtd;
 extern const struct mr_res_ops mr_res_qemu;
 
+/* How one profile key of a libvirt-style conf file is written. */
+enum mr_conf_type {
+	MR_CONF_BOOL,   /* written 0 or 1 */
+	MR_CONF_INT,    /* written bare */
+	MR_CONF_STRING, /* written quoted */
+};
+
+struct mr_conf_key {
+	const char *key;   /* the same name in the profile and in the file */
+	enum mr_conf_type type;
+};
+
+/* Plans "key = value" for each key of table that section sets, in the file
+ * at path (a libvirt conf file read with Migready_libvirt.lns); a new entry
+ * goes below its commented default. service: restarted when it changes. */
+void mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
+                      const char *section, const char *path, const char *service,
+                      const struct mr_conf_key *table, size_t n);
+
 /* All resources, sorted by name. */
 const struct mr_res_ops *const *mr_res_all(size_t *n);
 
