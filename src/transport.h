@@ -86,6 +86,11 @@ struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **
 struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeout_s,
                                           struct mr_error **err);
 
+/* libssh2's process-wide set-up and tear-down, once per process, in main,
+ * before any thread opens a transport and after every one is closed. */
+int mr_transport_ssh_global_init(struct mr_error **err);
+void mr_transport_ssh_global_exit(void);
+
 /* Calls ops->close; accepts NULL. */
 void mr_transport_close(struct mr_transport *t);
 

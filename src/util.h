@@ -79,8 +79,11 @@ enum mr_log_level mr_log_get_level(void);
 void mr_log_(enum mr_log_level level, const char *file, int line, const char *fmt, ...)
 	MR_PRINTF(4, 5);
 #define mr_log(level, ...) mr_log_((level), __FILE__, __LINE__, __VA_ARGS__)
-/* Lets a progress line share stderr: cleared before each log line. */
-void mr_log_set_progress_clear(void (*clear)(void *), void *data);
+/* A progress line on stderr (no newline), redrawn in place and cleared
+ * before any log line, so the two never mix. */
+void mr_log_progress(const char *fmt, ...) MR_PRINTF(1, 2);
+/* Clears the progress line for good. */
+void mr_log_progress_end(void);
 
 /* util_str.c */
 int mr_str_startswith(const char *s, const char *prefix);

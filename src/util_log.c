@@ -8,8 +8,7 @@
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum mr_log_level log_level = MR_LOG_WARN;
-static void (*progress_clear)(void *);
-static void *progress_data;
+static int progress_shown;
 
 void mr_log_set_level(enum mr_log_level level)
 {
@@ -26,11 +25,32 @@ enum mr_log_level mr_log_get_level(void)
 	return l;
 }
 
-void mr_log_set_progress_clear(void (*clear)(void *), void *data)
+static void progress_clear(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}
+
+void mr_log_progress(const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&log_lock);
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	progress_shown = 1;
+	pthread_mutex_unlock(&log_lock);
+}
+
+void mr_log_progress_end(void)
 {
 	pthread_mutex_lock(&log_lock);
-	progress_clear = clear;
-	progress_data = data;
+	progress_clear();
+	fflush(stderr);
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -43,8 +63,7 @@ void mr_log_(enum mr_log_level level, const char *file, int line, const char *fm
 		pthread_mutex_unlock(&log_lock);
 		return;
 	}
-	if (progress_clear)
-		progress_clear(progress_data);
+	progress_clear();
 	if (level == MR_LOG_DEBUG)
 		fprintf(stderr, "migready: debug: %s:%d: ", file, line);
 	else

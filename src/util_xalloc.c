@@ -31,7 +31,8 @@ void *mr_xreallocarray(void *p, size_t nmemb, size_t size)
 {
 	if (size && nmemb > SIZE_MAX / size)
 		oom();
-	void *q = realloc(p, nmemb * size ? nmemb * size : 1);
+	size_t bytes = nmemb * size;
+	void *q = realloc(p, bytes ? bytes : 1);
 	if (!q)
 		oom();
 	return q;

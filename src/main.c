@@ -1,0 +1,528 @@
+/* migready: the command line. Maps error kinds to exit codes (here only). */
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aug.h"
+#include "config.h"
+#include "fleet.h"
+#include "inventory.h"
+#include "profile.h"
+#include "report.h"
+#include "transport.h"
+
+#define EXIT_INVALID 1
+#define EXIT_HOST_FAILED 4
+
+enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT };
+
+static const char *const command_names[] = { "check", "diff", "apply", "lint" };
+
+struct cli {
+	enum command command;
+	const char **profiles;
+	size_t n_profiles;
+	const char *inventory;
+	const char **host_globs;
+	size_t n_host_globs;
+	int local;
+	const char *root;
+	unsigned jobs;
+	enum mr_format format;
+	const char *output;
+	int no_restart;
+	int quiet;
+	int verbose;
+	int color; /* -1 auto */
+	int timeout_s;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: migready [OPTIONS] COMMAND\n"
+	      "\n"
+	      "Make KVM/OpenStack compute hosts ready for live migration, and keep them so.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  check     report drift; change nothing\n"
+	      "  diff      check, with unified diffs of every file that would change\n"
+	      "  apply     reconcile: write files, restart what changed, verify\n"
+	      "  lint      validate profile and inventory without contacting any host\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
+	      "  -i, --inventory FILE   hosts (migready INI, or an Ansible INI inventory)\n"
+	      "  -H, --host NAME        only these hosts (repeatable; shell globs)\n"
+	      "  -l, --local            this machine, no SSH\n"
+	      "      --root DIR         prefix every managed path with DIR (chroots, images, tests)\n"
+	      "  -j, --jobs N           hosts in parallel (default: 16, at most one per host)\n"
+	      "  -f, --format FMT       text | json | prom (default: text)\n"
+	      "  -o, --output FILE      write the report there (atomically) instead of stdout\n"
+	      "      --no-restart       write files but leave services alone\n"
+	      "  -q, --quiet            print only problems and the summary\n"
+	      "  -v, --verbose          also list settings already in the desired state\n"
+	      "      --color WHEN       auto | always | never (default: auto)\n"
+	      "      --timeout SECONDS  SSH connect and operation time-out (default: 10)\n"
+	      "      --version          print the version and exit\n"
+	      "  -h, --help             print this help and exit\n"
+	      "\n"
+	      "Exit status: 0 in the desired state; 2 drift found or changes made; 4 failures\n"
+	      "on some host; 6 both; 1 invalid command line, profile or inventory.\n"
+	      "See migready(1), migready.profile(5), migready.inventory(5).\n",
+	      out);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fputs("migready: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'migready --help'.\n", stderr);
+	return -1;
+}
+
+static int parse_uint(const char *s, long min, long max, long *out)
+{
+	char *end = NULL;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_cli(int argc, char **argv, struct cli *cli)
+{
+	enum { OPT_ROOT = 256, OPT_NO_RESTART, OPT_COLOR, OPT_TIMEOUT, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "inventory", required_argument, NULL, 'i' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "local", no_argument, NULL, 'l' },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-restart", no_argument, NULL, OPT_NO_RESTART },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long v;
+	int c;
+	cli->color = -1;
+	cli->timeout_s = 10;
+	while ((c = getopt_long(argc, argv, "+p:i:H:lj:f:o:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			cli->profiles = mr_xreallocarray(cli->profiles, cli->n_profiles + 1,
+			                                 sizeof(*cli->profiles));
+			cli->profiles[cli->n_profiles++] = optarg;
+			break;
+		case 'i':
+			cli->inventory = optarg;
+			break;
+		case 'H':
+			cli->host_globs = mr_xreallocarray(cli->host_globs, cli->n_host_globs + 1,
+			                                   sizeof(*cli->host_globs));
+			cli->host_globs[cli->n_host_globs++] = optarg;
+			break;
+		case 'l':
+			cli->local = 1;
+			break;
+		case OPT_ROOT:
+			cli->root = optarg;
+			break;
+		case 'j':
+			if (parse_uint(optarg, 1, 1024, &v) < 0)
+				return bad_usage("--jobs: expected a number from 1 to 1024, got '%s'", optarg);
+			cli->jobs = (unsigned)v;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				cli->format = MR_FORMAT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				cli->format = MR_FORMAT_JSON;
+			else if (!strcmp(optarg, "prom"))
+				cli->format = MR_FORMAT_PROM;
+			else
+				return bad_usage("--format: expected text, json or prom, got '%s'", optarg);
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case OPT_NO_RESTART:
+			cli->no_restart = 1;
+			break;
+		case 'q':
+			cli->quiet = 1;
+			break;
+		case 'v':
+			cli->verbose++;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				cli->color = -1;
+			else if (!strcmp(optarg, "always"))
+				cli->color = 1;
+			else if (!strcmp(optarg, "never"))
+				cli->color = 0;
+			else
+				return bad_usage("--color: expected auto, always or never, got '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 1, 3600, &v) < 0)
+				return bad_usage("--timeout: expected seconds from 1 to 3600, got '%s'",
+				                 optarg);
+			cli->timeout_s = (int)v;
+			break;
+		case OPT_VERSION:
+			printf("migready %s\n", MR_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			fputs("Try 'migready --help'.\n", stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc)
+		return bad_usage("%s", "no command given");
+	size_t i;
+	for (i = 0; i < MR_ARRAY_LEN(command_names); i++)
+		if (!strcmp(argv[optind], command_names[i]))
+			break;
+	if (i == MR_ARRAY_LEN(command_names))
+		return bad_usage("unknown command '%s'", argv[optind]);
+	cli->command = (enum command)i;
+	if (optind + 1 < argc)
+		return bad_usage("unexpected argument '%s'", argv[optind + 1]);
+	if (cli->local && cli->inventory)
+		return bad_usage("%s", "--local and --inventory exclude each other");
+	if (!cli->local && !cli->inventory && cli->command != CMD_LINT)
+		return bad_usage("%s", "no hosts: give --local or --inventory FILE");
+	if (cli->local && cli->n_host_globs)
+		return bad_usage("%s", "--host selects inventory hosts; it has no meaning with --local");
+	return 0;
+}
+
+static void print_errors(struct mr_error *err)
+{
+	for (struct mr_error *e = err; e; e = e->next) {
+		char *msg = mr_error_format(e);
+		fprintf(stderr, "migready: %s\n", msg);
+		free(msg);
+	}
+}
+
+static int host_selected(const struct cli *cli, const char *name)
+{
+	if (!cli->n_host_globs)
+		return 1;
+	for (size_t i = 0; i < cli->n_host_globs; i++)
+		if (fnmatch(cli->host_globs[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* Profiles named by a host's inventory entry are loaded once per distinct
+ * list, not once per host. */
+struct profile_cache {
+	char ***keys;
+	struct mr_profile **profiles;
+	size_t n;
+};
+
+static int same_list(char **a, char **b)
+{
+	for (; *a && *b; a++, b++)
+		if (strcmp(*a, *b) != 0)
+			return 0;
+	return !*a && !*b;
+}
+
+static const struct mr_profile *cached_profile(struct profile_cache *pc, char **paths,
+                                               struct mr_error **err)
+{
+	for (size_t i = 0; i < pc->n; i++)
+		if (same_list(pc->keys[i], paths))
+			return pc->profiles[i];
+	size_t n = 0;
+	while (paths[n])
+		n++;
+	struct mr_profile *p = mr_profile_load((const char *const *)paths, n, err);
+	if (!p)
+		return NULL;
+	pc->keys = mr_xreallocarray(pc->keys, pc->n + 1, sizeof(*pc->keys));
+	pc->profiles = mr_xreallocarray(pc->profiles, pc->n + 1, sizeof(*pc->profiles));
+	pc->keys[pc->n] = paths;
+	pc->profiles[pc->n++] = p;
+	return p;
+}
+
+static void profile_cache_fini(struct profile_cache *pc)
+{
+	for (size_t i = 0; i < pc->n; i++)
+		mr_profile_free(pc->profiles[i]);
+	free(pc->keys);
+	free(pc->profiles);
+}
+
+/* Everything decided before any host is contacted. */
+struct run {
+	struct mr_profile *cli_profile;
+	struct mr_inventory *inventory;
+	struct profile_cache cache;
+	struct mr_target *targets;
+	struct mr_profile **owned; /* per-host profiles with overrides */
+	size_t n;
+};
+
+static void run_fini(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		mr_profile_free(r->owned[i]);
+	free(r->owned);
+	free(r->targets);
+	profile_cache_fini(&r->cache);
+	mr_profile_free(r->cli_profile);
+	mr_inventory_free(r->inventory);
+}
+
+static int add_target(struct run *r, const char *name, const struct mr_host *host,
+                      const char *root, const struct mr_profile *profile,
+                      struct mr_profile *owned)
+{
+	r->targets = mr_xreallocarray(r->targets, r->n + 1, sizeof(*r->targets));
+	r->owned = mr_xreallocarray(r->owned, r->n + 1, sizeof(*r->owned));
+	r->targets[r->n] = (struct mr_target){ name, host, root, owned ? owned : profile };
+	r->owned[r->n++] = owned;
+	return 0;
+}
+
+/* A host's effective profile: -p if given, else the inventory's, then the
+ * inventory's set overrides (group ones first, then the host's). */
+static int host_profile(struct run *r, const struct mr_host *h, struct mr_error **err)
+{
+	const struct mr_profile *base = r->cli_profile;
+	if (!base) {
+		if (!h->profiles || !h->profiles[0]) {
+			mr_error_at(err, MR_ERR_INPUT, &h->loc,
+			            "host '%s' has no profile: give -p or 'profile =' in the inventory",
+			            h->name);
+			return -1;
+		}
+		base = cached_profile(&r->cache, h->profiles, err);
+		if (!base)
+			return -1;
+	}
+	struct mr_profile *owned = NULL;
+	if (h->n_overrides) {
+		owned = mr_profile_dup(base);
+		for (size_t i = 0; i < h->n_overrides; i++) {
+			const struct mr_override *o = &h->overrides[i];
+			if (mr_profile_override(owned, o->section, o->key, o->value, o->loc, err) < 0) {
+				mr_profile_free(owned);
+				return -1;
+			}
+		}
+	}
+	return add_target(r, h->name, h, h->root, base, owned);
+}
+
+static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
+{
+	if (cli->n_profiles) {
+		r->cli_profile = mr_profile_load(cli->profiles, cli->n_profiles, err);
+		if (!r->cli_profile)
+			return -1;
+	}
+	if (cli->inventory) {
+		r->inventory = mr_inventory_load(cli->inventory, err);
+		if (!r->inventory)
+			return -1;
+		int ok = 1;
+		for (size_t i = 0; i < mr_inventory_count(r->inventory); i++) {
+			const struct mr_host *h = mr_inventory_host(r->inventory, i);
+			if (host_selected(cli, h->name) && host_profile(r, h, err) < 0)
+				ok = 0;
+		}
+		if (!ok)
+			return -1;
+		if (cli->n_host_globs && r->n == 0) {
+			mr_error_add(err, MR_ERR_INPUT, cli->inventory, "no host matches --host");
+			return -1;
+		}
+		if (cli->root)
+			for (size_t i = 0; i < r->n; i++)
+				r->targets[i].root = cli->root;
+		return 0;
+	}
+	if (!r->cli_profile) {
+		mr_error_add(err, MR_ERR_INPUT, NULL, "no profile: give -p FILE");
+		return -1;
+	}
+	if (cli->local)
+		add_target(r, "localhost", NULL, cli->root, r->cli_profile, NULL);
+	return 0;
+}
+
+static int lint(const struct cli *cli, const struct run *r)
+{
+	if (cli->quiet)
+		return 0;
+	if (r->cli_profile)
+		printf("profile: %zu settings in %zu sections\n",
+		       mr_profile_setting_count(r->cli_profile),
+		       mr_profile_section_count(r->cli_profile));
+	for (size_t i = 0; i < r->cache.n; i++)
+		printf("profile %s: %zu settings in %zu sections\n", r->cache.keys[i][0],
+		       mr_profile_setting_count(r->cache.profiles[i]),
+		       mr_profile_section_count(r->cache.profiles[i]));
+	if (r->inventory)
+		printf("inventory %s: %zu hosts\n", mr_inventory_path(r->inventory), r->n);
+	printf("valid\n");
+	return 0;
+}
+
+static char *make_run_id(void)
+{
+	char stamp[32];
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	return mr_xasprintf("%s-%ld-%03ld", stamp, (long)getpid(), ts.tv_nsec / 1000000);
+}
+
+/* -o: rendered in memory, then written atomically beside its target. */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(NULL, &err);
+	struct mr_write_opts wo = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	int r = 0;
+	char *abs = path[0] == '/' ? mr_xstrdup(path) : NULL;
+	if (!abs) {
+		char *cwd = getcwd(NULL, 0);
+		abs = mr_xasprintf("%s/%s", cwd ? cwd : ".", path);
+		free(cwd);
+	}
+	if (mr_transport_write(t, abs, data, len, &wo, &err) < 0) {
+		print_errors(err);
+		r = -1;
+	}
+	mr_error_free(err);
+	mr_transport_close(t);
+	free(abs);
+	return r;
+}
+
+static int report(const struct cli *cli, const struct mr_report *rep)
+{
+	struct mr_render_opts ro = {
+		.format = cli->format,
+		.verbose = cli->verbose,
+		.quiet = cli->quiet,
+		.show_diffs = cli->command == CMD_DIFF || (cli->command == CMD_APPLY && cli->verbose),
+	};
+	if (cli->color >= 0)
+		ro.color = cli->color;
+	else
+		ro.color = !cli->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		           !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+	if (!cli->output)
+		return mr_report_write(rep, &ro, stdout);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return -1;
+	int r = mr_report_write(rep, &ro, mem);
+	if (fclose(mem) != 0)
+		r = -1;
+	if (r == 0)
+		r = write_output(cli->output, buf, len);
+	free(buf);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct run run = { 0 };
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = NULL;
+	struct mr_report rep = { 0 };
+	char *run_id = NULL;
+	int status = EXIT_INVALID;
+
+	if (parse_cli(argc, argv, &cli) < 0)
+		goto out;
+	if (cli.verbose > 1)
+		mr_log_set_level(MR_LOG_DEBUG);
+	else if (cli.verbose)
+		mr_log_set_level(MR_LOG_INFO);
+	else if (cli.quiet)
+		mr_log_set_level(MR_LOG_ERROR);
+	if (prepare(&cli, &run, &err) < 0) {
+		print_errors(err);
+		goto out;
+	}
+	if (cli.command == CMD_LINT) {
+		status = lint(&cli, &run);
+		goto out;
+	}
+	if (mr_transport_ssh_global_init(&err) < 0)
+		goto failed;
+	aug = mr_aug_new(mr_aug_default_lens_dirs(), &err);
+	if (!aug)
+		goto failed;
+	run_id = make_run_id();
+	struct mr_fleet_opts fo = {
+		.jobs = cli.jobs,
+		.timeout_s = cli.timeout_s,
+		.progress = !cli.quiet && isatty(STDERR_FILENO) && run.n > 1,
+		.run = {
+			.mode = cli.command == CMD_APPLY ? MR_MODE_APPLY
+			        : cli.command == CMD_DIFF ? MR_MODE_DIFF : MR_MODE_CHECK,
+			.no_restart = cli.no_restart,
+			.run_id = run_id,
+		},
+	};
+	mr_report_init(&rep, command_names[cli.command], run.n);
+	mr_fleet_run(run.targets, run.n, &fo, aug, &rep);
+	status = mr_report_exit_status(&rep);
+	if (report(&cli, &rep) < 0) {
+		fputs("migready: cannot write the report\n", stderr);
+		status |= EXIT_HOST_FAILED;
+	}
+	if (mr_log_get_level() >= MR_LOG_INFO) {
+		unsigned long parses, hits;
+		mr_aug_stats(aug, &parses, &hits);
+		mr_log(MR_LOG_INFO, "%lu files parsed, %lu served from the parse cache", parses, hits);
+	}
+	goto out;
+failed:
+	print_errors(err);
+	status = EXIT_HOST_FAILED;
+out:
+	mr_report_fini(&rep);
+	mr_aug_free(aug);
+	mr_error_free(err);
+	run_fini(&run);
+	mr_transport_ssh_global_exit();
+	free(run_id);
+	free(cli.profiles);
+	free(cli.host_globs);
+	return status;
+}
