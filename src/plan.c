@@ -399,7 +399,7 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 {
 	struct file_state *fs = mr_xcalloc(plan->n_files ? plan->n_files : 1, sizeof(*fs));
 	char **units = NULL;
-	size_t n_units = 0, n_changed = 0;
+	size_t n_units = 0, n_changed = 0, n_failed = 0;
 	int r = -1;
 
 	/* All file reports first: examining adds items, and pointers into an
@@ -413,8 +413,14 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		if (examine(&fs[i], t, aug, opts, rep, err) < 0)
 			goto out;
 		n_changed += !fs[i].failed && fs[i].fr->changed;
+		n_failed += fs[i].failed;
 	}
-	if (opts->mode == MR_MODE_APPLY && n_changed) {
+	/* A host's files go together (the listener and the QEMU settings make
+	 * one migration path): if one cannot be read or parsed, none is
+	 * written. */
+	if (opts->mode == MR_MODE_APPLY && n_changed && n_failed)
+		mr_host_report_fail(rep, "nothing written on this host: a file above failed");
+	if (opts->mode == MR_MODE_APPLY && n_changed && !n_failed) {
 		struct mr_error *e = NULL;
 		if (backup(fs, plan->n_files, t, opts, rep, &e) < 0) {
 			/* Without a backup nothing is written. */

@@ -108,12 +108,18 @@ size_t mr_host_report_drift(const struct mr_host_report *h)
 
 int mr_report_exit_status(const struct mr_report *rep)
 {
+	/* 2 means drift for check and diff, but changes made for apply: drift
+	 * that apply could not fix is a failure, not a change. */
+	enum mr_outcome counted = strcmp(rep->command, "apply") == 0 ? MR_OUTCOME_CHANGED
+	                                                             : MR_OUTCOME_DRIFT;
 	int status = 0;
 	for (size_t i = 0; i < rep->n_hosts; i++) {
-		if (mr_host_report_failed(&rep->hosts[i]))
+		const struct mr_host_report *h = &rep->hosts[i];
+		if (mr_host_report_failed(h))
 			status |= 4;
-		if (mr_host_report_drift(&rep->hosts[i]))
-			status |= 2;
+		for (size_t j = 0; j < h->n_items; j++)
+			if (h->items[j].outcome == counted)
+				status |= 2;
 	}
 	return status;
 }

@@ -335,7 +335,7 @@ static void test_root_prefix_never_restarts(void **state)
 	fake_close(&f->base);
 }
 
-static void test_unparsable_file_fails_alone(void **state)
+static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 {
 	struct fake *f = drifted_host();
 	put(f, LIBVIRTD, "listen_tcp = \"unterminated\n");
@@ -346,10 +346,12 @@ static void test_unparsable_file_fails_alone(void **state)
 	assert_non_null(strstr(rep.files[0].error, "h1:" LIBVIRTD ":"));
 	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_FAILED);
 	assert_int_equal(rep.items[1].outcome, MR_OUTCOME_FAILED);
-	/* The broken file is untouched; the good one is fixed. */
+	/* Nothing of the host is written: not the broken file, not the other. */
 	assert_string_equal(read_back(f, LIBVIRTD), "listen_tcp = \"unterminated\n");
-	assert_string_equal(read_back(f, QEMU), "#dynamic_ownership = 1\ndynamic_ownership = 0\n");
-	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_CHANGED);
+	assert_string_equal(read_back(f, QEMU), "#dynamic_ownership = 1\n");
+	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_DRIFT);
+	assert_int_equal(f->writes, 0);
+	assert_int_equal(f->n_runs, 0);
 	report_free(&rep);
 	fake_close(&f->base);
 }
@@ -418,7 +420,7 @@ int main(void)
 		cmocka_unit_test(test_apply_backs_up_writes_restarts_once),
 		cmocka_unit_test(test_no_restart),
 		cmocka_unit_test(test_root_prefix_never_restarts),
-		cmocka_unit_test(test_unparsable_file_fails_alone),
+		cmocka_unit_test(test_unparsable_file_stops_all_writes_on_the_host),
 		cmocka_unit_test(test_file_changed_since_read_is_not_overwritten),
 		cmocka_unit_test(test_symlink_is_refused_on_apply),
 		cmocka_unit_test(test_absent_file_is_created),
