@@ -438,7 +438,7 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 	if (cli->color >= 0)
 		ro.color = cli->color;
 	else
-		ro.color = !cli->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		ro.color = !cli->output && isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
 		           !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	if (!cli->output)
 		return mr_report_write(rep, &ro, stdout);

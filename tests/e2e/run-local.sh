@@ -1,0 +1,124 @@
+#!/bin/bash
+# End to end, the binary on a realistic host tree under --root:
+# check -> 2, diff shows the change, apply -> 2, check -> 0, apply -> 0 with
+# nothing touched, comments intact; a bad profile -> 1 and a malformed file
+# -> 4, both with nothing written.
+set -u
+MIGREADY=${1:?usage: run-local.sh MIGREADY SOURCE_DIR}
+SRC=${2:?usage: run-local.sh MIGREADY SOURCE_DIR}
+DATA=$SRC/tests/data/e2e
+WORK=$(mktemp -d /tmp/migready-e2e.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+expect_status() { # NAME WANT GOT OUTPUT
+	if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi
+}
+expect_grep() { # NAME PATTERN TEXT
+	if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi
+}
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -printf '%p %T@ %m\n' | sort) }
+
+ROOT=$WORK/host
+cp -a "$DATA/host" "$ROOT"
+cp "$DATA"/*.ini "$WORK/"
+cd "$WORK"
+mr() { "$MIGREADY" --color never "$@"; }
+
+out=$(mr lint -p profile.ini 2>&1); expect_status "lint of a good profile" 0 $? "$out"
+
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check of a drifted host" 2 "$st" "$out"
+expect_grep "check names the drifted setting" 'libvirtd\.listen_tcp +drift +absent -> .1.' "$out"
+expect_grep "check names the profile line that asked" 'profile\.ini:3\)' "$out"
+expect_grep "check shows the value found" "qemu.security_driver.*absent -> 'none'" "$out"
+before=$(tree_sum "$ROOT")
+
+out=$(mr diff --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "diff of a drifted host" 2 "$st" "$out"
+expect_grep "diff heads the file" '^--- a/etc/libvirt/libvirtd.conf$' "$out"
+expect_grep "diff adds the active line" '^\+listen_tcp = 1$' "$out"
+expect_grep "diff adds the quoted string" '^\+auth_tcp = "none"$' "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "check and diff write nothing" || not_ok "check and diff write nothing"
+
+out=$(mr --color always diff --local --root "$ROOT" -p profile.ini 2>&1)
+expect_grep "diff in colour when asked" $'\033\\[32m\\+listen_tcp = 1' "$out"
+
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply on a drifted host" 2 "$st" "$out"
+expect_grep "apply reports the change" 'libvirtd\.listen_tcp +changed' "$out"
+conf=$ROOT/etc/libvirt/libvirtd.conf
+qconf=$ROOT/etc/libvirt/qemu.conf
+grep -A1 -x '#listen_tcp = 1' "$conf" | tail -1 | grep -qx 'listen_tcp = 1' \
+	&& ok "active line right below its commented default" || not_ok "active line right below its commented default" "$(cat "$conf")"
+grep -A1 -x '#migration_port_max = 49215' "$qconf" | tail -1 | grep -qx 'migration_port_max = 49261' \
+	&& ok "qemu.conf line below its default" || not_ok "qemu.conf line below its default" "$(cat "$qconf")"
+# Only additions: every original line is still there, in order.
+for f in libvirtd.conf qemu.conf; do
+	removed=$(diff "$DATA/host/etc/libvirt/$f" "$ROOT/etc/libvirt/$f" | grep -c '^<')
+	[ "$removed" = 0 ] && ok "$f: every original line kept" || not_ok "$f: every original line kept" "$(diff "$DATA/host/etc/libvirt/$f" "$ROOT/etc/libvirt/$f")"
+done
+backup=$(ls -d "$ROOT"/var/lib/migready/backups/*/ 2>/dev/null | head -1)
+if [ -n "$backup" ] && cmp -s "$backup/etc/libvirt/libvirtd.conf" "$DATA/host/etc/libvirt/libvirtd.conf"; then
+	ok "apply kept the original as a backup"
+else
+	not_ok "apply kept the original as a backup" "$(ls -R "$ROOT/var" 2>&1)"
+fi
+expect_grep "backup manifest lists the file" '^existed 0644 [0-9]+ [0-9]+ /etc/libvirt/qemu.conf$' "$(cat "$backup/MANIFEST" 2>&1)"
+[ "$(stat -c %a "$conf")" = 644 ] && ok "mode kept" || not_ok "mode kept"
+
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check after apply" 0 "$st" "$out"
+
+after=$(tree_sum "$ROOT")
+sleep 1
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "second apply" 0 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$after" ] && ok "second apply touches nothing (content, mtime, mode)" \
+	|| not_ok "second apply touches nothing" "$(diff <(echo "$after") <(tree_sum "$ROOT"))"
+
+out=$(mr check --local --root "$ROOT" -p profile.ini -f json 2>&1); st=$?
+expect_status "json check" 0 "$st" "$out"
+expect_grep "json names the host status" '"status": "ok"' "$out"
+mr check --local --root "$ROOT" -p profile.ini -f prom -o "$WORK/out.prom" >/dev/null 2>&1; st=$?
+expect_status "prom report to a file" 0 "$st" ""
+expect_grep "prom textfile has the drift gauge" '^migready_drift_settings\{host="localhost",command="check"\} 0$' "$(cat "$WORK/out.prom" 2>&1)"
+
+# A bad profile: exit 1, every problem named, nothing written.
+cp -a "$DATA/host" "$WORK/fresh"
+before=$(tree_sum "$WORK/fresh")
+out=$(mr apply --local --root "$WORK/fresh" -p bad-profile.ini 2>&1); st=$?
+expect_status "apply with a bad profile" 1 "$st" "$out"
+expect_grep "misspelt key named with a suggestion" "bad-profile\.ini:2: .*'lisen_tcp'.*listen_tcp" "$out"
+expect_grep "bad enum value named" "bad-profile\.ini:3: .*auth_tcp" "$out"
+expect_grep "out-of-range port named" "bad-profile\.ini:6: .*migration_port_min" "$out"
+[ "$(tree_sum "$WORK/fresh")" = "$before" ] && ok "bad profile: nothing written" || not_ok "bad profile: nothing written"
+
+# A malformed libvirtd.conf: exit 4, the file and position named, nothing written.
+printf 'listen_tcp = 1\nauth_tcp = "sasl\n' >> "$WORK/fresh/etc/libvirt/libvirtd.conf"
+before=$(tree_sum "$WORK/fresh")
+out=$(mr apply --local --root "$WORK/fresh" -p profile.ini 2>&1); st=$?
+expect_status "apply with a malformed libvirtd.conf" 4 "$st" "$out"
+expect_grep "the parse error names file and line" 'localhost:/etc/libvirt/libvirtd.conf:5[0-9]:[0-9]+: .*does not parse' "$out"
+[ "$(tree_sum "$WORK/fresh")" = "$before" ] && ok "malformed file: nothing written" || not_ok "malformed file: nothing written" "$(ls -R "$WORK/fresh")"
+
+# A symlinked config is never written through.
+cp -a "$DATA/host" "$WORK/link"
+mv "$WORK/link/etc/libvirt/qemu.conf" "$WORK/link/qemu.conf.real"
+ln -s ../../qemu.conf.real "$WORK/link/etc/libvirt/qemu.conf"
+out=$(mr apply --local --root "$WORK/link" -p profile.ini 2>&1); st=$?
+expect_status "apply on a symlinked qemu.conf" 4 "$st" "$out"
+expect_grep "symlink refusal named" 'qemu.conf: is a symbolic link' "$out"
+cmp -s "$WORK/link/qemu.conf.real" "$DATA/host/etc/libvirt/qemu.conf" && ok "symlink target untouched" || not_ok "symlink target untouched"
+
+out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
+out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
+out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
+expect_grep "--help lists apply" '^  apply ' "$out"
+out=$(mr --version 2>&1); expect_grep "--version" '^migready [0-9]+\.[0-9]+' "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
