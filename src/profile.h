@@ -67,4 +67,21 @@ long mr_setting_long(const struct mr_setting *s);
 /* Parses a boolean as profiles spell it; -1 if it is none. */
 int mr_parse_bool(const char *s);
 
+/* Checks section.key = value against the schema as mr_profile_override
+ * would, without a profile and without cross-field checks (an inventory
+ * validates its "set" lines with it). Returns 0, or -1 with one
+ * MR_ERR_INPUT error at loc. */
+int mr_profile_check_setting(const char *section, const char *key, const char *value,
+                             struct mr_loc loc, struct mr_error **err);
+
+/* 1 if section.key is a list (repeatable) key, 0 if a scalar one, -1 if
+ * the schema does not know it. section may be "file /PATH". */
+int mr_profile_key_is_list(const char *section, const char *key);
+
+/* The major version of a [nova] release value: 0 for "auto", the release's
+ * major version for a name (liberty = 12, zed = 26; the releases before
+ * liberty count on from austin = 1), the number itself for a number; -1 if
+ * the value is none of these. */
+int mr_profile_nova_major(const char *release);
+
 #endif

@@ -1,0 +1,978 @@
+/* The profile schema (migready.profile(5)) and the checkers of each value
+ * type. Messages leave out the key's name, which the caller puts in front:
+ * "auth_tcp: expected none or sasl, got 'nope'". */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ini_lines.h"
+#include "profile.h"
+#include "profile_priv.h"
+
+static const char *const w_auth[] = { "none", "sasl", NULL };
+static const char *const w_listener[] = { "auto", "legacy", "socket", "modular", NULL };
+static const char *const w_security[] = { "none", "selinux", "apparmor", NULL };
+static const char *const w_cpu_mode[] = { "none", "host-model", "host-passthrough", "custom",
+	                                  NULL };
+static const char *const w_role[] = { "server", "client", "both", "none", NULL };
+static const char *const w_known_hosts[] = { "cluster", "off", NULL };
+static const char *const w_backend[] = { "auto", "iptables", "firewalld", "ufw", "nftables",
+	                                 NULL };
+
+#define INT_MAX_L 2147483647L
+
+const struct mr_schema_key mr_schema[] = {
+	{ "libvirtd", "listen_tcp", MR_PT_BOOL, 0, NULL, 0, 0 },
+	{ "libvirtd", "listen_tls", MR_PT_BOOL, 0, NULL, 0, 0 },
+	{ "libvirtd", "auth_tcp", MR_PT_ENUM, 0, w_auth, 0, 0 },
+	{ "libvirtd", "tcp_port", MR_PT_PORT, 0, NULL, 0, 0 },
+	{ "libvirtd", "listener", MR_PT_ENUM, 0, w_listener, 0, 0 },
+
+	{ "qemu", "dynamic_ownership", MR_PT_BOOL, 0, NULL, 0, 0 },
+	{ "qemu", "security_driver", MR_PT_ENUM, 0, w_security, 0, 0 },
+	{ "qemu", "user", MR_PT_NAME, 0, NULL, 0, 0 },
+	{ "qemu", "group", MR_PT_NAME, 0, NULL, 0, 0 },
+	{ "qemu", "migration_port_min", MR_PT_PORT, 0, NULL, 0, 0 },
+	{ "qemu", "migration_port_max", MR_PT_PORT, 0, NULL, 0, 0 },
+
+	{ "nova", "release", MR_PT_NOVA_RELEASE, 0, NULL, 0, 0 },
+	{ "nova", "instances_path", MR_PT_ABS_PATH, 0, NULL, 0, 0 },
+	{ "nova", "live_migration_flag", MR_PT_MIGRATE_FLAGS, 0, NULL, 0, 0 },
+	{ "nova", "cpu_mode", MR_PT_ENUM, 0, w_cpu_mode, 0, 0 },
+	{ "nova", "cpu_model", MR_PT_CPU_MODELS, 0, NULL, 0, 0 },
+	{ "nova", "live_migration_bandwidth", MR_PT_INT, 0, NULL, 0, INT_MAX_L },
+	{ "nova", "max_concurrent_live_migrations", MR_PT_INT, 0, NULL, 0, 1000 },
+	{ "nova", "set", MR_PT_NOVA_SET, MR_SK_LIST, NULL, 0, 0 },
+
+	{ "nfs", "role", MR_PT_ENUM, 0, w_role, 0, 0 },
+	{ "nfs", "export", MR_PT_NFS_EXPORT, MR_SK_LIST, NULL, 0, 0 },
+	{ "nfs", "mount", MR_PT_MOUNT, MR_SK_LIST, NULL, 0, 0 },
+
+	{ "ssh", "user", MR_PT_NAME, 0, NULL, 0, 0 },
+	{ "ssh", "shell", MR_PT_ABS_PATH, 0, NULL, 0, 0 },
+	{ "ssh", "keypair", MR_PT_PATH, 0, NULL, 0, 0 },
+	{ "ssh", "authorized_key", MR_PT_SSH_KEY, MR_SK_LIST, NULL, 0, 0 },
+	{ "ssh", "known_hosts", MR_PT_ENUM, 0, w_known_hosts, 0, 0 },
+
+	{ "multipath", "user_friendly_names", MR_PT_BOOL, 0, NULL, 0, 0 },
+
+	{ "firewall", "backend", MR_PT_ENUM, 0, w_backend, 0, 0 },
+	{ "firewall", "allow", MR_PT_PORT_PROTO, MR_SK_LIST, NULL, 0, 0 },
+	{ "firewall", "source", MR_PT_CIDR, MR_SK_LIST, NULL, 0, 0 },
+
+	{ "file", "lens", MR_PT_LENS, 0, NULL, 0, 0 },
+	{ "file", "set", MR_PT_AUG_SET, MR_SK_LIST, NULL, 0, 0 },
+	{ "file", "rm", MR_PT_AUG_PATH, MR_SK_LIST, NULL, 0, 0 },
+};
+const size_t mr_schema_len = MR_ARRAY_LEN(mr_schema);
+
+static const char *const sections[] = {
+	"libvirtd", "qemu", "nova", "nfs", "ssh", "multipath", "firewall", "file",
+};
+
+/* Nova releases in order; the index + 1 is the major version (liberty, the
+ * first with semantic versions, was 12.0.0). */
+static const char *const nova_releases[] = {
+	"austin", "bexar", "cactus", "diablo", "essex", "folsom", "grizzly", "havana",
+	"icehouse", "juno", "kilo", "liberty", "mitaka", "newton", "ocata", "pike",
+	"queens", "rocky", "stein", "train", "ussuri", "victoria", "wallaby", "xena",
+	"yoga", "zed", "antelope", "bobcat", "caracal", "dalmatian", "epoxy", "flamingo",
+	"gazpacho",
+};
+
+/* libvirt's virDomainMigrateFlags. */
+static const char *const migrate_flags[] = {
+	"VIR_MIGRATE_LIVE", "VIR_MIGRATE_PEER2PEER", "VIR_MIGRATE_TUNNELLED",
+	"VIR_MIGRATE_PERSIST_DEST", "VIR_MIGRATE_UNDEFINE_SOURCE", "VIR_MIGRATE_PAUSED",
+	"VIR_MIGRATE_NON_SHARED_DISK", "VIR_MIGRATE_NON_SHARED_INC",
+	"VIR_MIGRATE_CHANGE_PROTECTION", "VIR_MIGRATE_UNSAFE", "VIR_MIGRATE_OFFLINE",
+	"VIR_MIGRATE_COMPRESSED", "VIR_MIGRATE_ABORT_ON_ERROR", "VIR_MIGRATE_AUTO_CONVERGE",
+	"VIR_MIGRATE_RDMA_PIN_ALL", "VIR_MIGRATE_POSTCOPY", "VIR_MIGRATE_TLS",
+	"VIR_MIGRATE_PARALLEL", "VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES",
+	"VIR_MIGRATE_POSTCOPY_RESUME", "VIR_MIGRATE_ZEROCOPY",
+};
+
+static const char *const ssh_key_types[] = {
+	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+	"ssh-rsa", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+};
+
+/* nova.conf options that a key of [nova] manages: "set" may not touch them,
+ * or two lines would fight over one option. */
+static const struct {
+	const char *option;
+	const char *key;
+} nova_managed[] = {
+	{ "default/instances_path", "instances_path" },
+	{ "default/max_concurrent_live_migrations", "max_concurrent_live_migrations" },
+	{ "libvirt/live_migration_flag", "live_migration_flag" },
+	{ "libvirt/live_migration_tunnelled", "live_migration_flag" },
+	{ "libvirt/live_migration_permit_post_copy", "live_migration_flag" },
+	{ "libvirt/live_migration_permit_auto_converge", "live_migration_flag" },
+	{ "libvirt/cpu_mode", "cpu_mode" },
+	{ "libvirt/cpu_model", "cpu_model" },
+	{ "libvirt/cpu_models", "cpu_model" },
+	{ "libvirt/live_migration_bandwidth", "live_migration_bandwidth" },
+};
+
+const char *const *mr_schema_sections(size_t *n)
+{
+	*n = MR_ARRAY_LEN(sections);
+	return sections;
+}
+
+const char *mr_schema_class(const char *section)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(sections); i++) {
+		if (strcmp(section, sections[i]) == 0)
+			return strcmp(section, "file") == 0 ? NULL : sections[i];
+	}
+	if (strncmp(section, "file ", 5) == 0)
+		return "file";
+	return NULL;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int has_blank(const char *s)
+{
+	return strchr(s, ' ') || strchr(s, '\t');
+}
+
+/* An absolute path without blanks, "." or ".." components. */
+static int good_abs_path(const char *s)
+{
+	if (s[0] != '/' || has_blank(s))
+		return 0;
+	for (const char *p = s; (p = strchr(p, '/')); p++) {
+		if (strcmp(p, "/.") == 0 || strncmp(p, "/./", 3) == 0 || strcmp(p, "/..") == 0 ||
+		    strncmp(p, "/../", 4) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+int mr_schema_check_section(const char *section, char **msg)
+{
+	*msg = NULL;
+	if (strcmp(section, "file") == 0) {
+		*msg = mr_xstrdup("[file] needs the file's path: [file /etc/NAME]");
+		return -1;
+	}
+	if (strncmp(section, "file ", 5) == 0) {
+		const char *path = section + 5;
+		if (!good_abs_path(path)) {
+			char *q = mr_ini_quote(path);
+			*msg = mr_xasprintf("[file PATH]: expected an absolute path, got %s", q);
+			free(q);
+			return -1;
+		}
+		return 0;
+	}
+	if (mr_schema_class(section))
+		return 0;
+
+	/* Compare the first word only, so that "[files /etc/x]" suggests
+	 * "[file /etc/x]". */
+	const char *sp = strchr(section, ' ');
+	char *word = sp ? mr_xstrndup(section, (size_t)(sp - section)) : mr_xstrdup(section);
+	const char *best = mr_str_suggest(word, sections, MR_ARRAY_LEN(sections));
+	free(word);
+	if (best && strcmp(best, "file") == 0 && !sp)
+		best = NULL;
+	if (best && sp && strcmp(best, "file") != 0)
+		best = NULL;
+	if (best)
+		*msg = mr_xasprintf("unknown section [%s]; did you mean [%s%s]?", section, best,
+		                    sp ? sp : "");
+	else
+		*msg = mr_xasprintf("unknown section [%s]", section);
+	return -1;
+}
+
+const struct mr_schema_key *mr_schema_find(const char *section, const char *key)
+{
+	const char *cls = mr_schema_class(section);
+	if (!cls)
+		return NULL;
+	for (size_t i = 0; i < mr_schema_len; i++) {
+		if (strcmp(mr_schema[i].section, cls) == 0 && strcmp(mr_schema[i].key, key) == 0)
+			return &mr_schema[i];
+	}
+	return NULL;
+}
+
+char *mr_schema_unknown_key(const char *section, const char *key)
+{
+	const char *cls = mr_schema_class(section);
+	const char *cands[32];
+	size_t n = 0;
+	for (size_t i = 0; cls && i < mr_schema_len && n < MR_ARRAY_LEN(cands); i++) {
+		if (strcmp(mr_schema[i].section, cls) == 0)
+			cands[n++] = mr_schema[i].key;
+	}
+	const char *best = mr_str_suggest(key, cands, n);
+	if (best)
+		return mr_xasprintf("unknown key '%s' in [%s]; did you mean '%s'?", key, section,
+		                    best);
+	return mr_xasprintf("unknown key '%s' in [%s]", key, section);
+}
+
+/* ---- value checkers: each returns NULL when good, else the message ---- */
+
+static char *expected(const char *what, const char *value)
+{
+	char *q = mr_ini_quote(value);
+	char *m = mr_xasprintf("expected %s, got %s", what, q);
+	free(q);
+	return m;
+}
+
+int mr_parse_bool(const char *s)
+{
+	static const char *const yes[] = { "yes", "true", "1", "on" };
+	static const char *const no[] = { "no", "false", "0", "off" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* A decimal integer, optionally negative, that fits a long. */
+static int parse_long(const char *s, long *out)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (!*p)
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+	}
+	errno = 0;
+	long v = strtol(s, NULL, 10);
+	if (errno)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static char *check_enum(const char *const *words, const char *value)
+{
+	for (size_t i = 0; words[i]; i++) {
+		if (strcmp(value, words[i]) == 0)
+			return NULL;
+	}
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; words[i]; i++) {
+		if (i)
+			mr_buf_puts(&b, words[i + 1] ? ", " : " or ");
+		mr_buf_puts(&b, words[i]);
+	}
+	char *m = expected(b.data, value);
+	mr_buf_fini(&b);
+	return m;
+}
+
+static char *check_int(const char *value, long min, long max)
+{
+	long v;
+	if (parse_long(value, &v) < 0 || v < min || v > max) {
+		char *what = mr_xasprintf("an integer from %ld to %ld", min, max);
+		char *m = expected(what, value);
+		free(what);
+		return m;
+	}
+	return NULL;
+}
+
+static int parse_port(const char *s, size_t n, long *out)
+{
+	char buf[16];
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (buf[0] == '-' || parse_long(buf, out) < 0)
+		return -1;
+	return 0;
+}
+
+static char *check_port(const char *value)
+{
+	long v;
+	if (parse_port(value, strlen(value), &v) < 0 || v < 1 || v > 65535)
+		return expected("a port number (1-65535)", value);
+	return NULL;
+}
+
+static char *check_port_proto(const char *value)
+{
+	const char *slash = strchr(value, '/');
+	if (!slash || (strcmp(slash + 1, "tcp") != 0 && strcmp(slash + 1, "udp") != 0))
+		return expected("PORT[-PORT]/tcp or PORT[-PORT]/udp", value);
+	const char *dash = memchr(value, '-', (size_t)(slash - value));
+	long lo, hi;
+	if (dash) {
+		if (parse_port(value, (size_t)(dash - value), &lo) < 0 ||
+		    parse_port(dash + 1, (size_t)(slash - dash - 1), &hi) < 0)
+			return expected("PORT[-PORT]/tcp or PORT[-PORT]/udp", value);
+	} else {
+		if (parse_port(value, (size_t)(slash - value), &lo) < 0)
+			return expected("PORT[-PORT]/tcp or PORT[-PORT]/udp", value);
+		hi = lo;
+	}
+	if (lo < 1 || lo > 65535 || hi < 1 || hi > 65535)
+		return expected("ports from 1 to 65535", value);
+	if (lo > hi)
+		return expected("a port range whose start is not above its end", value);
+	return NULL;
+}
+
+static char *check_abs_path(const char *value)
+{
+	if (!good_abs_path(value))
+		return expected("an absolute path", value);
+	return NULL;
+}
+
+static int good_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 32)
+		return 0;
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isalnum(c) || c == '_' || c == '-' || c == '.' || (c == '$' && i == n - 1)))
+			return 0;
+	}
+	return 1;
+}
+
+static char *check_name(const char *value)
+{
+	if (!good_name(value))
+		return expected("a user or group name", value);
+	return NULL;
+}
+
+/* addr[/prefix], IPv4 or IPv6. With require_net, host bits must be 0. */
+static char *check_cidr_(const char *value, int require_net)
+{
+	char addr[64];
+	const char *slash = strchr(value, '/');
+	size_t an = slash ? (size_t)(slash - value) : strlen(value);
+	unsigned char bytes[16];
+	int family, bits;
+
+	if (an == 0 || an >= sizeof(addr))
+		goto bad;
+	memcpy(addr, value, an);
+	addr[an] = '\0';
+	if (inet_pton(AF_INET, addr, bytes) == 1) {
+		family = AF_INET;
+		bits = 32;
+	} else if (inet_pton(AF_INET6, addr, bytes) == 1) {
+		family = AF_INET6;
+		bits = 128;
+	} else {
+		goto bad;
+	}
+	if (!slash)
+		return NULL;
+	long prefix;
+	if (slash[1] == '-' || parse_long(slash + 1, &prefix) < 0)
+		goto bad;
+	if (prefix < 0 || prefix > bits) {
+		char *what = mr_xasprintf("a prefix length from 0 to %d", bits);
+		char *m = expected(what, value);
+		free(what);
+		return m;
+	}
+	if (!require_net)
+		return NULL;
+	int set = 0;
+	for (int i = (int)prefix; i < bits; i++) {
+		unsigned char bit = (unsigned char)(0x80u >> (i % 8));
+		if (bytes[i / 8] & bit) {
+			set = 1;
+			bytes[i / 8] &= (unsigned char)~bit;
+		}
+	}
+	if (set) {
+		char net[INET6_ADDRSTRLEN];
+		inet_ntop(family, bytes, net, sizeof(net));
+		char *q = mr_ini_quote(value);
+		char *m = mr_xasprintf("expected a network without host bits, got %s; did you "
+		                       "mean '%s/%ld'?", q, net, prefix);
+		free(q);
+		return m;
+	}
+	return NULL;
+bad:
+	return expected("an IPv4 or IPv6 address or network (10.20.0.0/24)", value);
+}
+
+static char *check_cidr(const char *value)
+{
+	return check_cidr_(value, 1);
+}
+
+void mr_schema_nova_option(const char *value, char *buf, size_t n)
+{
+	size_t i = 0;
+	for (; value[i] && !is_blank(value[i]) && i + 1 < n; i++) {
+		char c = (char)tolower((unsigned char)value[i]);
+		buf[i] = c == '-' ? '_' : c;
+	}
+	buf[i] = '\0';
+}
+
+static int oslo_word(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isalnum(c) || c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static char *check_nova_set(const char *value)
+{
+	const char *slash = strchr(value, '/');
+	const char *sp = value + strcspn(value, " \t");
+	if (!slash || slash > sp || !*sp || !oslo_word(value, (size_t)(slash - value)) ||
+	    !oslo_word(slash + 1, (size_t)(sp - slash - 1)))
+		return expected("SECTION/KEY VALUE", value);
+	char opt[128];
+	mr_schema_nova_option(value, opt, sizeof(opt));
+	for (size_t i = 0; i < MR_ARRAY_LEN(nova_managed); i++) {
+		if (strcmp(opt, nova_managed[i].option) == 0)
+			return mr_xasprintf("'%.*s' is managed by the key '%s'; set that instead",
+			                    (int)(sp - value), value, nova_managed[i].key);
+	}
+	return NULL;
+}
+
+/* The next blank-separated word of *p, or 0 at the end. */
+static size_t next_word(const char **p)
+{
+	while (is_blank(**p))
+		(*p)++;
+	return strcspn(*p, " \t");
+}
+
+static int good_host_pattern(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isalnum(c) || strchr("._-*?@:/[]", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static int good_options(const char *s, size_t n)
+{
+	/* word or word=value, comma-separated, none empty */
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == ',') {
+			if (i == start)
+				return 0;
+			start = i + 1;
+		} else if (is_blank(s[i]) || s[i] == '(' || s[i] == ')') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static char *check_nfs_export(const char *value)
+{
+	const char *p = value;
+	size_t n = next_word(&p);
+	char *path = mr_xstrndup(p, n);
+	int ok = good_abs_path(path);
+	free(path);
+	if (!ok)
+		return expected("PATH CLIENT(OPTIONS)... with an absolute PATH", value);
+	p += n;
+	int clients = 0;
+	while ((n = next_word(&p))) {
+		const char *w = p;
+		p += n;
+		if (w[0] == '(') {
+			char *m = mr_xasprintf("options '%.*s' are apart from their client, so "
+			                       "they would apply to every host: write "
+			                       "CLIENT(OPTIONS) without a blank", (int)n, w);
+			return m;
+		}
+		const char *open = memchr(w, '(', n);
+		size_t hn = open ? (size_t)(open - w) : n;
+		if (!good_host_pattern(w, hn) ||
+		    (open && (w[n - 1] != ')' || !good_options(open + 1, (size_t)(w + n - open - 2)))))
+			return expected("PATH CLIENT(OPTIONS)...", value);
+		/* A network client is checked as one. */
+		char *host = mr_xstrndup(w, hn);
+		char *m = NULL;
+		if (strchr(host, '/'))
+			m = check_cidr_(host, 0);
+		free(host);
+		if (m)
+			return m;
+		clients++;
+	}
+	if (!clients)
+		return expected("PATH CLIENT(OPTIONS)... with at least one client", value);
+	return NULL;
+}
+
+static char *check_mount(const char *value)
+{
+	const char *f[7];
+	size_t fn[7];
+	size_t n = 0;
+	const char *p = value;
+	size_t w;
+	while ((w = next_word(&p))) {
+		if (n == 6)
+			return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]]", value);
+		f[n] = p;
+		fn[n++] = w;
+		p += w;
+	}
+	if (n < 4)
+		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]]", value);
+	char *mp = mr_xstrndup(f[1], fn[1]);
+	int ok = good_abs_path(mp);
+	free(mp);
+	if (!ok)
+		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with an absolute "
+		                "MOUNTPOINT", value);
+	for (size_t i = 0; i < fn[2]; i++) {
+		unsigned char c = (unsigned char)f[2][i];
+		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
+			return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]]", value);
+	}
+	if (!good_options(f[3], fn[3]))
+		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with OPTIONS "
+		                "separated by commas", value);
+	for (size_t i = 4; i < n; i++) {
+		if (fn[i] != 1 || f[i][0] < '0' || f[i][0] > (i == 4 ? '1' : '2'))
+			return expected("DUMP 0 or 1 and PASS 0, 1 or 2", value);
+	}
+	if (fn[2] >= 3 && strncmp(f[2], "nfs", 3) == 0) {
+		const char *colon = memchr(f[0], ':', fn[0]);
+		if (!colon || colon == f[0] || colon + 1 >= f[0] + fn[0] || colon[1] != '/')
+			return expected("an NFS source HOST:/PATH", value);
+	}
+	return NULL;
+}
+
+static int b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict base64 (padded, no blanks); returns the decoded length or -1. The
+ * first out_n bytes are stored in out. */
+static long b64_decode(const char *s, size_t n, unsigned char *out, size_t out_n)
+{
+	if (n == 0 || n % 4)
+		return -1;
+	size_t len = 0;
+	for (size_t i = 0; i < n; i += 4) {
+		int v[4];
+		int pad = 0;
+		for (int j = 0; j < 4; j++) {
+			unsigned char c = (unsigned char)s[i + (size_t)j];
+			if (c == '=' && i + 4 == n && j >= 2) {
+				v[j] = 0;
+				pad++;
+			} else if (pad || (v[j] = b64val(c)) < 0) {
+				return -1;
+			}
+		}
+		unsigned long t = ((unsigned long)v[0] << 18) | ((unsigned long)v[1] << 12) |
+		                  ((unsigned long)v[2] << 6) | (unsigned long)v[3];
+		unsigned char b[3] = { (unsigned char)(t >> 16), (unsigned char)(t >> 8),
+			               (unsigned char)t };
+		for (int j = 0; j < 3 - pad; j++, len++) {
+			if (len < out_n)
+				out[len] = b[j];
+		}
+	}
+	return (long)len;
+}
+
+static int is_key_type(const char *s, size_t n)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(ssh_key_types); i++) {
+		if (strlen(ssh_key_types[i]) == n && memcmp(s, ssh_key_types[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Length of the options field: up to a blank outside double quotes; -1 if
+ * a quote is left open. */
+static long options_len(const char *s)
+{
+	int quoted = 0;
+	size_t i = 0;
+	for (; s[i] && (quoted || !is_blank(s[i])); i++) {
+		if (s[i] == '\\' && quoted && s[i + 1])
+			i++;
+		else if (s[i] == '"')
+			quoted = !quoted;
+	}
+	return quoted ? -1 : (long)i;
+}
+
+static char *check_ssh_key(const char *value)
+{
+	static const char *const form = "[OPTIONS] TYPE BASE64 [COMMENT]";
+	const char *p = value;
+	size_t n = next_word(&p);
+	if (n == 0)
+		return expected(form, value);
+	if (!is_key_type(p, n)) {
+		/* Not a type: authorized_keys options, then the type. When no
+		 * type follows either, the first word was meant as the type. */
+		const char *first = p;
+		size_t first_n = n;
+		long on = options_len(p);
+		if (on < 0)
+			return expected("OPTIONS with closed quotes", value);
+		p += on;
+		size_t tn = next_word(&p);
+		if (tn == 0 || !is_key_type(p, tn)) {
+			if (first_n > 60)
+				first_n = 60;
+			return mr_xasprintf("unknown key type '%.*s'; expected ssh-ed25519, "
+			                    "ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, "
+			                    "ecdsa-sha2-nistp521, ssh-rsa, "
+			                    "sk-ssh-ed25519@openssh.com or "
+			                    "sk-ecdsa-sha2-nistp256@openssh.com",
+			                    (int)first_n, first);
+		}
+		n = tn;
+	}
+	const char *type = p;
+	size_t type_n = n;
+	p += n;
+	size_t bn = next_word(&p);
+	if (bn == 0)
+		return expected(form, value);
+	unsigned char head[64];
+	long len = b64_decode(p, bn, head, sizeof(head));
+	if (len < 0)
+		return mr_xstrdup("the key data is not valid base64");
+	/* The blob starts with its own type as an SSH string. */
+	if (len < 4)
+		return mr_xstrdup("the key data is too short");
+	unsigned long tl = ((unsigned long)head[0] << 24) | ((unsigned long)head[1] << 16) |
+	                   ((unsigned long)head[2] << 8) | head[3];
+	if (tl != type_n || (long)(4 + tl) > len || tl > sizeof(head) - 4 ||
+	    memcmp(head + 4, type, type_n) != 0)
+		return mr_xasprintf("the key data is not a %.*s key", (int)type_n, type);
+	return NULL;
+}
+
+static char *check_flags(const char *value)
+{
+	const char *p = value;
+	size_t count = 0;
+	const char *seen[MR_ARRAY_LEN(migrate_flags)];
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *w = p;
+		size_t wn = n;
+		while (wn && is_blank(*w)) {
+			w++;
+			wn--;
+		}
+		while (wn && is_blank(w[wn - 1]))
+			wn--;
+		if (wn == 0)
+			return expected("VIR_MIGRATE_* flags separated by commas", value);
+		char *flag = mr_xstrndup(w, wn);
+		const char *known = NULL;
+		for (size_t i = 0; i < MR_ARRAY_LEN(migrate_flags); i++) {
+			if (strcmp(flag, migrate_flags[i]) == 0)
+				known = migrate_flags[i];
+		}
+		char *m = NULL;
+		if (!known) {
+			const char *best = mr_str_suggest(flag, migrate_flags,
+			                                  MR_ARRAY_LEN(migrate_flags));
+			if (best)
+				m = mr_xasprintf("unknown flag '%s'; did you mean '%s'?", flag, best);
+			else
+				m = mr_xasprintf("unknown flag '%s'", flag);
+		} else {
+			for (size_t i = 0; i < count; i++) {
+				if (seen[i] == known)
+					m = mr_xasprintf("flag '%s' given twice", flag);
+			}
+			if (count < MR_ARRAY_LEN(seen))
+				seen[count++] = known;
+		}
+		free(flag);
+		if (m)
+			return m;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	int disk = 0, inc = 0;
+	for (size_t i = 0; i < count; i++) {
+		disk |= strcmp(seen[i], "VIR_MIGRATE_NON_SHARED_DISK") == 0;
+		inc |= strcmp(seen[i], "VIR_MIGRATE_NON_SHARED_INC") == 0;
+	}
+	if (disk && inc)
+		return mr_xstrdup("VIR_MIGRATE_NON_SHARED_DISK and VIR_MIGRATE_NON_SHARED_INC "
+		                  "exclude each other");
+	return NULL;
+}
+
+int mr_profile_nova_major(const char *release)
+{
+	if (strcmp(release, "auto") == 0)
+		return 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(nova_releases); i++) {
+		if (strcmp(release, nova_releases[i]) == 0)
+			return (int)i + 1;
+	}
+	long v;
+	if (parse_long(release, &v) == 0 && v >= 1 && v <= 99)
+		return (int)v;
+	return -1;
+}
+
+static char *check_release(const char *value)
+{
+	if (mr_profile_nova_major(value) >= 0)
+		return NULL;
+	const char *best = mr_str_suggest(value, nova_releases, MR_ARRAY_LEN(nova_releases));
+	char *m = expected("auto, a release name or a major version (zed, 26)", value);
+	if (best) {
+		char *s = mr_xasprintf("%s; did you mean '%s'?", m, best);
+		free(m);
+		m = s;
+	}
+	return m;
+}
+
+static char *check_cpu_models(const char *value)
+{
+	const char *p = value;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *w = p;
+		size_t wn = n;
+		while (wn && is_blank(*w)) {
+			w++;
+			wn--;
+		}
+		while (wn && is_blank(w[wn - 1]))
+			wn--;
+		int ok = wn > 0;
+		for (size_t i = 0; i < wn; i++) {
+			unsigned char c = (unsigned char)w[i];
+			if (!(isalnum(c) || strchr("_.+-", c)))
+				ok = 0;
+		}
+		if (!ok)
+			return expected("CPU model names separated by commas", value);
+		if (!p[n])
+			return NULL;
+		p += n + 1;
+	}
+}
+
+static char *check_lens(const char *value)
+{
+	/* Module or Module.lens: a capitalised module name, then a lens. */
+	const char *p = value;
+	int ok = isupper((unsigned char)*p);
+	for (p++; ok && *p && *p != '.'; p++)
+		ok = isalnum((unsigned char)*p) || *p == '_';
+	if (ok && *p == '.') {
+		p++;
+		ok = islower((unsigned char)*p) || *p == '_';
+		for (; ok && *p; p++)
+			ok = isalnum((unsigned char)*p) || *p == '_';
+	}
+	if (!ok || !*value)
+		return expected("an Augeas lens (Name or Name.lns)", value);
+	return NULL;
+}
+
+/* Length of an Augeas path at the start of s: up to a blank outside
+ * brackets and quotes; -1 if they do not balance. */
+static long aug_path_len(const char *s)
+{
+	int depth = 0;
+	char quote = 0;
+	size_t i = 0;
+	for (; s[i]; i++) {
+		char c = s[i];
+		if (quote) {
+			if (c == '\\' && s[i + 1])
+				i++;
+			else if (c == quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '[') {
+			depth++;
+		} else if (c == ']') {
+			if (--depth < 0)
+				return -1;
+		} else if (is_blank(c) && depth == 0) {
+			break;
+		}
+	}
+	if (quote || depth)
+		return -1;
+	return (long)i;
+}
+
+static char *check_aug_path_(const char *value, int with_value)
+{
+	const char *what = with_value ? "AUGPATH VALUE" : "AUGPATH";
+	long n = aug_path_len(value);
+	if (n <= 0)
+		return expected(what, value);
+	const char *rest = value + n;
+	while (is_blank(*rest))
+		rest++;
+	if (with_value ? !*rest : *rest != '\0')
+		return expected(what, value);
+	if (value[0] == '/')
+		return expected("an Augeas path relative to the file", value);
+	if (strncmp(value, "..", 2) == 0 && (value[2] == '/' || n == 2))
+		return expected("an Augeas path inside the file", value);
+	return NULL;
+}
+
+static char *check_path(const char *value, const char *file, char **norm)
+{
+	if (!*value || has_blank(value))
+		return expected("a path", value);
+	char *full = mr_ini_path_resolve(file, value);
+	if (!full)
+		return expected("a path whose '~' names a known user", value);
+	if (strcmp(full, value) == 0)
+		free(full);
+	else
+		*norm = full;
+	return NULL;
+}
+
+int mr_schema_check(const struct mr_schema_key *k, const char *value, const char *file,
+                    char **norm, char **msg)
+{
+	char *m = NULL;
+	*norm = NULL;
+	*msg = NULL;
+	if (mr_str_has_control(value)) {
+		*msg = mr_xstrdup("control character in value");
+		return -1;
+	}
+	switch (k->type) {
+	case MR_PT_BOOL:
+		if (mr_parse_bool(value) < 0)
+			m = expected("yes or no", value);
+		break;
+	case MR_PT_ENUM:
+		m = check_enum(k->words, value);
+		break;
+	case MR_PT_INT:
+		m = check_int(value, k->min, k->max);
+		break;
+	case MR_PT_PORT:
+		m = check_port(value);
+		break;
+	case MR_PT_PORT_PROTO:
+		m = check_port_proto(value);
+		break;
+	case MR_PT_ABS_PATH:
+		m = check_abs_path(value);
+		break;
+	case MR_PT_PATH:
+		m = check_path(value, file, norm);
+		break;
+	case MR_PT_NAME:
+		m = check_name(value);
+		break;
+	case MR_PT_CIDR:
+		m = check_cidr(value);
+		break;
+	case MR_PT_NOVA_SET:
+		m = check_nova_set(value);
+		break;
+	case MR_PT_NFS_EXPORT:
+		m = check_nfs_export(value);
+		break;
+	case MR_PT_MOUNT:
+		m = check_mount(value);
+		break;
+	case MR_PT_SSH_KEY:
+		m = check_ssh_key(value);
+		break;
+	case MR_PT_MIGRATE_FLAGS:
+		m = check_flags(value);
+		break;
+	case MR_PT_NOVA_RELEASE:
+		m = check_release(value);
+		break;
+	case MR_PT_CPU_MODELS:
+		m = check_cpu_models(value);
+		break;
+	case MR_PT_LENS:
+		m = check_lens(value);
+		break;
+	case MR_PT_AUG_SET:
+		m = check_aug_path_(value, 1);
+		break;
+	case MR_PT_AUG_PATH:
+		m = check_aug_path_(value, 0);
+		break;
+	}
+	if (m) {
+		*msg = m;
+		return -1;
+	}
+	return 0;
+}
