@@ -1,0 +1,1333 @@
+/* The SSH transport: one libssh2 session per host, SFTP for files, exec
+ * channels for commands. The only file that includes libssh2.h.
+ *
+ * Blocking mode with libssh2_session_set_timeout(): every wait for the host
+ * is bounded by timeout_s, so a silent host fails the operation instead of
+ * hanging a worker. Command output is read in non-blocking mode so that a
+ * command filling stderr cannot stall stdout (and the other way round).
+ * After a time-out or a lost connection the session's state is unknown: the
+ * transport is marked broken and every later operation fails at once.
+ *
+ * libssh2 1.10 (Debian 12) with its OpenSSL 3 back-end:
+ *  - loads OpenSSH-format ed25519 and ecdsa private keys (unencrypted;
+ *    encrypted ones belong in ssh-agent) with a NULL public key file;
+ *  - signs user authentication with RSA keys as "ssh-rsa" (SHA-1) only,
+ *    which OpenSSH 8.8 and later refuse by default: an RSA key is tried,
+ *    and its refusal named in the error with the advice to use ed25519;
+ *  - speaks SFTP version 3, where rename onto an existing file fails and
+ *    posix-rename@openssh.com is not exposed: the final rename of a write
+ *    runs in one exec channel (see write_file);
+ *  - offers fsync@openssh.com (libssh2_sftp_fsync).
+ * known_hosts is checked by known_hosts.c (see there for why not libssh2's
+ * knownhost API). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "inventory.h"
+#include "known_hosts.h"
+#include "transport.h"
+#include "util_sha256.h"
+
+/* libssh2 asks for this much per SFTP read call and pipelines the requests
+ * (read-ahead); likewise for writes. */
+#define IO_CHUNK (256 * 1024)
+/* stderr kept for messages */
+#define STDERR_KEEP (16 * 1024)
+#define KEEPALIVE_S 15
+
+struct ssh_transport {
+	struct mr_transport base; /* first: the common part */
+	char *address;
+	unsigned port;
+	char *user;
+	int timeout_s;
+	int sock;
+	LIBSSH2_SESSION *session;
+	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
+	int broken;         /* timed out or lost: no further operation */
+};
+
+static const struct mr_transport_ops ssh_ops;
+
+int mr_transport_ssh_global_init(struct mr_error **err)
+{
+	int rc = libssh2_init(0);
+	if (rc != 0) {
+		mr_error_add(err, MR_ERR_SYSTEM, NULL, "cannot initialise libssh2 (error %d)", rc);
+		return -1;
+	}
+	return 0;
+}
+
+void mr_transport_ssh_global_exit(void)
+{
+	libssh2_exit();
+}
+
+/* ---- errors ---- */
+
+static char *where_of(const struct ssh_transport *t, const char *path)
+{
+	return path ? mr_xasprintf("%s:%s", t->base.host, path) : mr_xstrdup(t->base.host);
+}
+
+static const char *sftp_status_text(unsigned long code)
+{
+	switch (code) {
+	case LIBSSH2_FX_NO_SUCH_FILE:
+	case LIBSSH2_FX_NO_SUCH_PATH:
+		return "no such file or directory";
+	case LIBSSH2_FX_PERMISSION_DENIED:
+		return "permission denied";
+	case LIBSSH2_FX_OP_UNSUPPORTED:
+		return "operation not supported by the SFTP server";
+	case LIBSSH2_FX_FILE_ALREADY_EXISTS:
+		return "file exists";
+	case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
+		return "no space left on device";
+	case LIBSSH2_FX_QUOTA_EXCEEDED:
+		return "quota exceeded";
+	case LIBSSH2_FX_WRITE_PROTECT:
+		return "read-only file system";
+	case LIBSSH2_FX_NOT_A_DIRECTORY:
+		return "not a directory";
+	case LIBSSH2_FX_BAD_MESSAGE:
+		return "bad message (invalid argument)";
+	default:
+		return "failure"; /* OpenSSH's sftp-server says no more for EEXIST, ENOSPC... */
+	}
+}
+
+/* Errors that leave the session usable: a refused request, an SFTP status. */
+static int recoverable(int rc)
+{
+	switch (rc) {
+	case LIBSSH2_ERROR_SFTP_PROTOCOL:
+	case LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED:
+	case LIBSSH2_ERROR_CHANNEL_FAILURE:
+	case LIBSSH2_ERROR_REQUEST_DENIED:
+	case LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
+	case LIBSSH2_ERROR_AUTHENTICATION_FAILED:
+	case LIBSSH2_ERROR_FILE:
+	case LIBSSH2_ERROR_METHOD_NONE:
+	case LIBSSH2_ERROR_KEYFILE_AUTH_FAILED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The one place libssh2's errors become mr_errors: MR_ERR_HOST naming the
+ * host (and path), "what: reason". Marks the transport broken when the
+ * session cannot be trusted any more. */
+static void ssh_error(struct ssh_transport *t, const char *path, struct mr_error **err,
+                      const char *what)
+{
+	char *msg = NULL;
+	int rc = t->session ? libssh2_session_last_error(t->session, &msg, NULL, 0) : 0;
+	char *where = where_of(t, path);
+	if (rc == LIBSSH2_ERROR_SFTP_PROTOCOL && t->sftp) {
+		unsigned long code = libssh2_sftp_last_error(t->sftp);
+		mr_error_add(err, MR_ERR_HOST, where, "%s: %s", what, sftp_status_text(code));
+	} else if (rc == LIBSSH2_ERROR_TIMEOUT || rc == LIBSSH2_ERROR_SOCKET_TIMEOUT) {
+		mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what, t->timeout_s);
+	} else if (rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_RECV ||
+	           rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_CHANNEL_CLOSED) {
+		mr_error_add(err, MR_ERR_HOST, where, "%s: connection lost (%s)", what,
+		             msg && *msg ? msg : "closed by the host");
+	} else {
+		mr_error_add(err, MR_ERR_HOST, where, "%s: %s", what,
+		             msg && *msg ? msg : "unknown libssh2 error");
+	}
+	if (!recoverable(rc))
+		t->broken = 1;
+	free(where);
+}
+
+static unsigned long sftp_code(struct ssh_transport *t)
+{
+	char *msg;
+	if (libssh2_session_last_error(t->session, &msg, NULL, 0) != LIBSSH2_ERROR_SFTP_PROTOCOL)
+		return LIBSSH2_FX_OK;
+	return libssh2_sftp_last_error(t->sftp);
+}
+
+static int is_absent(unsigned long code)
+{
+	return code == LIBSSH2_FX_NO_SUCH_FILE || code == LIBSSH2_FX_NO_SUCH_PATH;
+}
+
+/* Every operation starts here: refuses a broken transport, sends an SSH
+ * keep-alive if one is due (libssh2 only sends them when asked). */
+static int op_begin(struct ssh_transport *t, const char *path, struct mr_error **err)
+{
+	if (t->broken) {
+		char *where = where_of(t, path);
+		mr_error_add(err, MR_ERR_HOST, where, "connection lost earlier; not retried");
+		free(where);
+		return -1;
+	}
+	int next;
+	if (libssh2_keepalive_send(t->session, &next) < 0) {
+		ssh_error(t, path, err, "keep-alive");
+		return -1;
+	}
+	return 0;
+}
+
+static int need_sftp(struct ssh_transport *t, const char *path, struct mr_error **err)
+{
+	if (op_begin(t, path, err) < 0)
+		return -1;
+	if (t->sftp)
+		return 0;
+	t->sftp = libssh2_sftp_init(t->session);
+	if (!t->sftp) {
+		ssh_error(t, path, err, "cannot start SFTP");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- connecting ---- */
+
+static int connect_addr(const struct addrinfo *ai, int timeout_s, int *saved_errno)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	                ai->ai_protocol);
+	if (fd < 0) {
+		*saved_errno = errno;
+		return -1;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		if (errno != EINPROGRESS) {
+			*saved_errno = errno;
+			close(fd);
+			return -1;
+		}
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		int n;
+		do
+			n = poll(&p, 1, timeout_s * 1000);
+		while (n < 0 && errno == EINTR);
+		int soerr = 0;
+		socklen_t sl = sizeof(soerr);
+		if (n == 0)
+			soerr = ETIMEDOUT;
+		else if (n < 0)
+			soerr = errno;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+			soerr = errno;
+		if (soerr) {
+			*saved_errno = soerr;
+			close(fd);
+			return -1;
+		}
+	}
+	/* back to blocking: libssh2's blocking mode polls with its own timeout */
+	int fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	int one = 1, idle = 30, intvl = 10, cnt = 3;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	return fd;
+}
+
+static int tcp_connect(struct ssh_transport *t, struct mr_error **err)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
+	struct addrinfo *res = NULL;
+	char port[16];
+	snprintf(port, sizeof(port), "%u", t->port);
+	int rc = getaddrinfo(t->address, port, &hints, &res);
+	if (rc != 0) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "cannot resolve '%s': %s", t->address,
+		             gai_strerror(rc));
+		return -1;
+	}
+	int e = 0;
+	for (struct addrinfo *ai = res; ai && t->sock < 0; ai = ai->ai_next)
+		t->sock = connect_addr(ai, t->timeout_s, &e);
+	freeaddrinfo(res);
+	if (t->sock >= 0)
+		return 0;
+	if (e == ECONNREFUSED)
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "connection refused");
+	else if (e == ETIMEDOUT)
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "connection timed out after %d s",
+		             t->timeout_s);
+	else
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "cannot connect to '%s' port %u: %s",
+		             t->address, t->port, strerror(e));
+	return -1;
+}
+
+/* ---- host key ---- */
+
+static char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	if (h && *h)
+		return mr_xstrdup(h);
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res)
+		return mr_xstrdup(res->pw_dir);
+	return mr_xstrdup("/");
+}
+
+/* Host key algorithms, those this host is known by first: OpenSSH does the
+ * same, so that a host known by its ed25519 key is not asked for ecdsa. */
+static void prefer_known_types(struct ssh_transport *t, const char *kh, size_t kh_len)
+{
+	static const char defaults[] = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
+	                               "ecdsa-sha2-nistp521,ssh-rsa";
+	char *known = kh ? mr_known_hosts_types(kh, kh_len, t->address, t->port) : NULL;
+	char *pref = known ? mr_xasprintf("%s,%s", known, defaults) : mr_xstrdup(defaults);
+	/* libssh2 drops names it does not support; repeats are harmless */
+	if (libssh2_session_method_pref(t->session, LIBSSH2_METHOD_HOSTKEY, pref) < 0)
+		libssh2_session_method_pref(t->session, LIBSSH2_METHOD_HOSTKEY, defaults);
+	free(known);
+	free(pref);
+}
+
+static int verify_host_key(struct ssh_transport *t, const struct mr_host *host, const char *kh_path,
+                           const char *kh, size_t kh_len, struct mr_error **err)
+{
+	size_t klen = 0;
+	int ktype = 0;
+	const char *key = libssh2_session_hostkey(t->session, &klen, &ktype);
+	const char *hash = libssh2_hostkey_hash(t->session, LIBSSH2_HOSTKEY_HASH_SHA256);
+	char type[64], fp[MR_KNOWN_HOSTS_FP_LEN];
+	if (!key || !hash ||
+	    mr_known_hosts_blob_type((const unsigned char *)key, klen, type, sizeof(type)) < 0) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "no usable host key received");
+		return -1;
+	}
+	mr_known_hosts_fingerprint_digest((const unsigned char *)hash, fp);
+	if (host->host_key_check == MR_HOST_KEY_OFF) {
+		mr_log(MR_LOG_WARN, "%s: host key NOT checked (host_key_check = off): %s %s",
+		       t->base.host, type, fp);
+		return 0;
+	}
+	struct mr_known_hosts_result res;
+	enum mr_known_hosts_status st = mr_known_hosts_check(
+		kh, kh_len, t->address, t->port, type, (const unsigned char *)key, klen, &res);
+	if (st == MR_KNOWN_HOSTS_UNKNOWN && host->host_key_check == MR_HOST_KEY_ACCEPT_NEW) {
+		if (mr_known_hosts_add(kh_path, t->address, t->port, type, (const unsigned char *)key,
+		                       klen, &st, err) < 0)
+			return -1;
+		if (st == MR_KNOWN_HOSTS_UNKNOWN) {
+			char *name = mr_known_hosts_name(t->address, t->port);
+			mr_log(MR_LOG_INFO, "%s: added host key of '%s' to %s: %s %s", t->base.host,
+			       name, kh_path, type, fp);
+			free(name);
+			return 0;
+		}
+		/* another worker recorded a key meanwhile: judge against that */
+		char *text = NULL;
+		size_t len = 0;
+		if (mr_known_hosts_load(kh_path, &text, &len, err) < 0)
+			return -1;
+		st = mr_known_hosts_check(text, len, t->address, t->port, type,
+		                          (const unsigned char *)key, klen, &res);
+		free(text);
+	}
+	switch (st) {
+	case MR_KNOWN_HOSTS_MATCH:
+		return 0;
+	case MR_KNOWN_HOSTS_REVOKED:
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "host key %s %s is revoked (%s:%u)", type,
+		             fp, kh_path, res.line);
+		return -1;
+	case MR_KNOWN_HOSTS_MISMATCH: {
+		char *name = mr_known_hosts_name(t->address, t->port);
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "host key mismatch: expected %s, got %s (%s key, %s:%u); if the host "
+		             "was reinstalled, check the new key and run ssh-keygen -R '%s' -f '%s'",
+		             res.stored_fp, fp, type, kh_path, res.line, name, kh_path);
+		free(name);
+		return -1;
+	}
+	case MR_KNOWN_HOSTS_UNKNOWN:
+		break;
+	}
+	char *name = mr_known_hosts_name(t->address, t->port);
+	mr_error_add(err, MR_ERR_HOST, t->base.host,
+	             "host key unknown: '%s' is not in %s with a %s key (got %s)%s; check the "
+	             "fingerprint and add it (host_key_check = accept-new records it on first use)",
+	             name, kh_path, type, fp,
+	             res.other_types ? "; it is known with keys of other types" : "");
+	free(name);
+	return -1;
+}
+
+/* ---- authentication ---- */
+
+struct auth_state {
+	struct mr_buf tried;   /* "ssh-agent (2 keys), /root/.ssh/id_ed25519" */
+	int rsa_refused;
+	struct mr_buf notes;   /* skipped identities, why */
+};
+
+static void add_tried(struct auth_state *a, const char *what)
+{
+	if (a->tried.len)
+		mr_buf_puts(&a->tried, ", ");
+	mr_buf_puts(&a->tried, what);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Reads a string of an SSH buffer; -1 past the end. */
+static int get_string(const unsigned char **p, const unsigned char *end, const unsigned char **s,
+                      size_t *n)
+{
+	if (end - *p < 4)
+		return -1;
+	size_t len = get_u32(*p);
+	if ((size_t)(end - *p - 4) < len)
+		return -1;
+	*s = *p + 4;
+	*n = len;
+	*p += 4 + len;
+	return 0;
+}
+
+/* What kind of private key a file holds, without libssh2 (whose errors do
+ * not tell): type "ssh-rsa", "ssh-ed25519", "ecdsa", ... or "" if unknown;
+ * *encrypted if it needs a passphrase. -1 if unreadable. */
+static int sniff_key(const char *path, char *type, size_t type_size, int *encrypted)
+{
+	static const char openssh[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	char buf[16384];
+	*encrypted = 0;
+	type[0] = '\0';
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strstr(buf, "-----BEGIN RSA PRIVATE KEY-----"))
+		snprintf(type, type_size, "ssh-rsa");
+	else if (strstr(buf, "-----BEGIN EC PRIVATE KEY-----"))
+		snprintf(type, type_size, "ecdsa");
+	else if (strstr(buf, "-----BEGIN DSA PRIVATE KEY-----"))
+		snprintf(type, type_size, "ssh-dss");
+	else if (strstr(buf, "-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+		*encrypted = 1;
+	if (strstr(buf, "Proc-Type: 4,ENCRYPTED"))
+		*encrypted = 1;
+	const char *b = strstr(buf, openssh);
+	if (!b)
+		return 0;
+	/* openssh-key-v1: magic, cipher, kdf, kdf options, count, public key */
+	b += sizeof(openssh) - 1;
+	const char *e = strstr(b, "-----END");
+	if (!e)
+		return 0;
+	struct mr_buf b64;
+	mr_buf_init(&b64);
+	for (const char *c = b; c < e; c++)
+		if (*c != '\n' && *c != '\r' && *c != ' ')
+			mr_buf_putc(&b64, *c);
+	unsigned char *raw = NULL;
+	size_t rl = 0;
+	if (mr_known_hosts_b64_decode(b64.data, b64.len, &raw, &rl) == 0 && rl > 15 &&
+	    memcmp(raw, "openssh-key-v1", 15) == 0) {
+		const unsigned char *p = raw + 15, *end = raw + rl, *s;
+		size_t sl;
+		if (get_string(&p, end, &s, &sl) == 0) {
+			*encrypted = !(sl == 4 && memcmp(s, "none", 4) == 0);
+			if (get_string(&p, end, &s, &sl) == 0 && get_string(&p, end, &s, &sl) == 0 &&
+			    end - p >= 4) {
+				p += 4;
+				if (get_string(&p, end, &s, &sl) == 0)
+					mr_known_hosts_blob_type(s, sl, type, type_size);
+			}
+		}
+	}
+	free(raw);
+	mr_buf_fini(&b64);
+	return 0;
+}
+
+/* 0: authenticated; 1: refused (try the next way); -1: session failed. */
+static int auth_agent(struct ssh_transport *t, struct auth_state *a, struct mr_error **err)
+{
+	const char *sock = getenv("SSH_AUTH_SOCK");
+	if (!sock || !*sock)
+		return 1;
+	LIBSSH2_AGENT *agent = libssh2_agent_init(t->session);
+	struct libssh2_agent_publickey *id = NULL, *prev = NULL;
+	int r = 1, n = 0;
+	if (!agent)
+		return 1;
+	if (libssh2_agent_connect(agent) < 0 || libssh2_agent_list_identities(agent) < 0) {
+		mr_log(MR_LOG_DEBUG, "%s: ssh-agent at '%s' not usable", t->base.host, sock);
+		goto out;
+	}
+	while (libssh2_agent_get_identity(agent, &id, prev) == 0) {
+		char type[64] = "";
+		prev = id;
+		n++;
+		mr_known_hosts_blob_type(id->blob, id->blob_len, type, sizeof(type));
+		int rc = libssh2_agent_userauth(agent, t->user, id);
+		if (rc == 0) {
+			r = 0;
+			goto out;
+		}
+		if (!recoverable(rc) && rc != LIBSSH2_ERROR_AGENT_PROTOCOL) {
+			ssh_error(t, NULL, err, "authentication with ssh-agent");
+			r = -1;
+			goto out;
+		}
+		if (strcmp(type, "ssh-rsa") == 0)
+			a->rsa_refused = 1;
+	}
+out:
+	if (n) {
+		char what[64];
+		snprintf(what, sizeof(what), "ssh-agent (%d key%s)", n, n == 1 ? "" : "s");
+		add_tried(a, what);
+	}
+	libssh2_agent_disconnect(agent);
+	libssh2_agent_free(agent);
+	return r;
+}
+
+static int auth_file(struct ssh_transport *t, struct auth_state *a, const char *path, int explicit,
+                     struct mr_error **err)
+{
+	char type[64];
+	int encrypted;
+	if (sniff_key(path, type, sizeof(type), &encrypted) < 0) {
+		if (explicit) {
+			mr_error_add(err, MR_ERR_HOST, t->base.host, "cannot read identity '%s': %s",
+			             path, strerror(errno));
+			return -1;
+		}
+		return 1; /* the defaults need not exist */
+	}
+	if (encrypted) {
+		mr_buf_printf(&a->notes, "; '%s' needs a passphrase: add it to ssh-agent", path);
+		return 1;
+	}
+	add_tried(a, path);
+	int rc = libssh2_userauth_publickey_fromfile_ex(t->session, t->user,
+	                                                (unsigned)strlen(t->user), NULL, path, NULL);
+	if (rc == 0)
+		return 0;
+	if (!recoverable(rc)) {
+		ssh_error(t, NULL, err, "authentication");
+		return -1;
+	}
+	char *msg = NULL;
+	libssh2_session_last_error(t->session, &msg, NULL, 0);
+	mr_log(MR_LOG_DEBUG, "%s: key '%s' (%s) refused: %s", t->base.host, path,
+	       *type ? type : "unknown type", msg ? msg : "");
+	if (strcmp(type, "ssh-rsa") == 0)
+		a->rsa_refused = 1;
+	else if (rc == LIBSSH2_ERROR_FILE)
+		mr_buf_printf(&a->notes, "; libssh2 cannot load '%s'%s%s", path, msg ? ": " : "",
+		              msg ? msg : "");
+	return 1;
+}
+
+static int authenticate(struct ssh_transport *t, const struct mr_host *host, struct mr_error **err)
+{
+	struct auth_state a;
+	char *home = NULL;
+	int r = -1, rc;
+	mr_buf_init(&a.tried);
+	mr_buf_init(&a.notes);
+	a.rsa_refused = 0;
+
+	char *methods = libssh2_userauth_list(t->session, t->user, (unsigned)strlen(t->user));
+	if (!methods) {
+		if (libssh2_userauth_authenticated(t->session)) {
+			r = 0;
+			goto out;
+		}
+		ssh_error(t, NULL, err, "authentication");
+		goto out;
+	}
+	if (!strstr(methods, "publickey")) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "the host offers no public key authentication (only '%s')", methods);
+		goto out;
+	}
+	if ((rc = auth_agent(t, &a, err)) <= 0) {
+		r = rc;
+		goto out;
+	}
+	if (host->identity) {
+		if ((rc = auth_file(t, &a, host->identity, 1, err)) <= 0) {
+			r = rc;
+			goto out;
+		}
+	} else {
+		static const char *const defaults[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+		home = home_dir();
+		for (size_t i = 0; i < MR_ARRAY_LEN(defaults); i++) {
+			char *path = mr_xasprintf("%s/.ssh/%s", home, defaults[i]);
+			rc = auth_file(t, &a, path, 0, err);
+			free(path);
+			if (rc <= 0) {
+				r = rc;
+				goto out;
+			}
+		}
+	}
+	if (!a.tried.len)
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "no key to log in as '%s' with: no ssh-agent, no identity, none of "
+		             "~/.ssh/id_ed25519, id_ecdsa, id_rsa%s", t->user, a.notes.data);
+	else
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "authentication as '%s' refused (tried %s)%s%s", t->user, a.tried.data,
+		             a.rsa_refused ? "; the host refused an RSA key: libssh2 1.10 can only "
+		                             "sign with ssh-rsa (SHA-1), which OpenSSH 8.8 and later "
+		                             "refuse; use an ed25519 key (ssh-keygen -t ed25519)"
+		                           : "",
+		             a.notes.data);
+out:
+	free(home);
+	mr_buf_fini(&a.tried);
+	mr_buf_fini(&a.notes);
+	return r;
+}
+
+/* ---- open and close ---- */
+
+static void ssh_close(struct mr_transport *base)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	if (!t)
+		return;
+	if (t->broken && t->sock >= 0)
+		shutdown(t->sock, SHUT_RDWR); /* nothing more is sent or awaited */
+	if (t->sftp)
+		libssh2_sftp_shutdown(t->sftp);
+	if (t->session) {
+		if (!t->broken)
+			libssh2_session_disconnect(t->session, "migready: done");
+		libssh2_session_free(t->session);
+	}
+	if (t->sock >= 0)
+		close(t->sock);
+	free(t->address);
+	free(t->user);
+	free(t->base.host);
+	free(t->base.root);
+	free(t);
+}
+
+struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeout_s,
+                                          struct mr_error **err)
+{
+	struct ssh_transport *t = mr_xcalloc(1, sizeof(*t));
+	char *kh_path = NULL, *kh = NULL, *home = NULL;
+	size_t kh_len = 0;
+	struct mr_transport *r = NULL;
+
+	t->base.ops = &ssh_ops;
+	t->base.host = mr_xstrdup(host->name);
+	t->base.root = host->root && *host->root ? mr_xstrdup(host->root) : NULL;
+	t->address = mr_xstrdup(host->address ? host->address : host->name);
+	t->port = host->port ? host->port : 22;
+	t->user = mr_xstrdup(host->user ? host->user : "root");
+	t->timeout_s = timeout_s > 0 ? timeout_s : 30;
+	t->sock = -1;
+
+	if (host->known_hosts) {
+		kh_path = mr_xstrdup(host->known_hosts);
+	} else {
+		home = home_dir();
+		kh_path = mr_xasprintf("%s/.ssh/known_hosts", home);
+	}
+	if (host->host_key_check != MR_HOST_KEY_OFF &&
+	    mr_known_hosts_load(kh_path, &kh, &kh_len, err) < 0)
+		goto out;
+	if (tcp_connect(t, err) < 0)
+		goto out;
+	t->session = libssh2_session_init_ex(NULL, NULL, NULL, t);
+	if (!t->session) {
+		mr_error_add(err, MR_ERR_SYSTEM, t->base.host, "cannot create an SSH session");
+		goto out;
+	}
+	libssh2_session_set_blocking(t->session, 1);
+	libssh2_session_set_timeout(t->session, (long)t->timeout_s * 1000);
+	prefer_known_types(t, kh, kh_len);
+	if (libssh2_session_handshake(t->session, t->sock) < 0) {
+		ssh_error(t, NULL, err, "SSH handshake");
+		goto out;
+	}
+	/* Nothing is sent to a host whose key is refused: checked before auth. */
+	if (verify_host_key(t, host, kh_path, kh, kh_len, err) < 0) {
+		t->broken = 1; /* skip the polite disconnect too */
+		goto out;
+	}
+	if (authenticate(t, host, err) < 0)
+		goto out;
+	libssh2_keepalive_config(t->session, 1, KEEPALIVE_S);
+	r = &t->base;
+out:
+	if (!r)
+		ssh_close(&t->base);
+	free(kh_path);
+	free(kh);
+	free(home);
+	return r;
+}
+
+/* ---- files ---- */
+
+static void fill_stat(const LIBSSH2_SFTP_ATTRIBUTES *a, struct mr_stat *st)
+{
+	st->exists = 1;
+	if (a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) {
+		st->is_regular = LIBSSH2_SFTP_S_ISREG(a->permissions);
+		st->is_symlink = LIBSSH2_SFTP_S_ISLNK(a->permissions);
+		st->mode = (mode_t)(a->permissions & 07777);
+	}
+	if (a->flags & LIBSSH2_SFTP_ATTR_UIDGID) {
+		st->uid = (uid_t)a->uid;
+		st->gid = (gid_t)a->gid;
+	}
+	if (a->flags & LIBSSH2_SFTP_ATTR_SIZE)
+		st->size = (off_t)a->filesize;
+	if (a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME)
+		st->mtime = (time_t)a->mtime;
+}
+
+/* lstat or stat of a full path: 1 found, 0 absent, -1 error. */
+static int sftp_stat(struct ssh_transport *t, const char *full, int follow,
+                     LIBSSH2_SFTP_ATTRIBUTES *a, const char *path, struct mr_error **err)
+{
+	memset(a, 0, sizeof(*a));
+	if (libssh2_sftp_stat_ex(t->sftp, full, (unsigned)strlen(full),
+	                         follow ? LIBSSH2_SFTP_STAT : LIBSSH2_SFTP_LSTAT, a) == 0)
+		return 1;
+	if (is_absent(sftp_code(t)))
+		return 0;
+	ssh_error(t, path, err, follow ? "stat" : "lstat");
+	return -1;
+}
+
+static int ssh_stat(struct mr_transport *base, const char *path, struct mr_stat *st,
+                    struct mr_error **err)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	memset(st, 0, sizeof(*st));
+	if (need_sftp(t, path, err) < 0)
+		return -1;
+	char *full = mr_transport_path(base, path);
+	int rc = sftp_stat(t, full, 0, &a, path, err);
+	free(full);
+	if (rc > 0)
+		fill_stat(&a, st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A symlink is followed for reading: st says is_symlink, and its other
+ * fields describe the file read. */
+static int ssh_read_file(struct mr_transport *base, const char *path, char **data, size_t *len,
+                         struct mr_stat *st, struct mr_error **err)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	LIBSSH2_SFTP_HANDLE *h = NULL;
+	struct mr_buf b = { 0 };
+	char *full = NULL, *chunk = NULL, *where = NULL;
+	int r = -1, rc;
+
+	*data = NULL;
+	*len = 0;
+	memset(st, 0, sizeof(*st));
+	if (need_sftp(t, path, err) < 0)
+		return -1;
+	full = mr_transport_path(base, path);
+	if ((rc = sftp_stat(t, full, 0, &a, path, err)) <= 0) {
+		r = rc; /* absent: not an error */
+		goto out;
+	}
+	fill_stat(&a, st);
+	if (st->is_symlink) {
+		if ((rc = sftp_stat(t, full, 1, &a, path, err)) < 0)
+			goto out;
+		where = where_of(t, path);
+		if (rc == 0) {
+			mr_error_add(err, MR_ERR_HOST, where, "symbolic link to a missing file");
+			goto out;
+		}
+		fill_stat(&a, st);
+		st->is_symlink = 1;
+	}
+	if (!st->is_regular) {
+		if (!where)
+			where = where_of(t, path);
+		mr_error_add(err, MR_ERR_HOST, where, "not a regular file");
+		goto out;
+	}
+	h = libssh2_sftp_open_ex(t->sftp, full, (unsigned)strlen(full), LIBSSH2_FXF_READ, 0,
+	                         LIBSSH2_SFTP_OPENFILE);
+	if (!h) {
+		ssh_error(t, path, err, "open");
+		goto out;
+	}
+	mr_buf_init(&b);
+	chunk = mr_xmalloc(IO_CHUNK);
+	for (;;) {
+		ssize_t n = libssh2_sftp_read(h, chunk, IO_CHUNK);
+		if (n < 0) {
+			ssh_error(t, path, err, "read");
+			goto out;
+		}
+		if (n == 0)
+			break;
+		mr_buf_add(&b, chunk, (size_t)n);
+	}
+	rc = libssh2_sftp_close_handle(h);
+	h = NULL;
+	if (rc < 0) {
+		ssh_error(t, path, err, "close");
+		goto out;
+	}
+	st->size = (off_t)b.len;
+	*data = mr_buf_steal(&b, len);
+	r = 0;
+out:
+	if (h && !t->broken)
+		libssh2_sftp_close_handle(h);
+	if (r < 0)
+		memset(st, 0, sizeof(*st));
+	mr_buf_fini(&b);
+	free(chunk);
+	free(full);
+	free(where);
+	return r;
+}
+
+/* 'text' for sh: single quotes, each embedded quote as '\''. */
+static void sh_quote(struct mr_buf *b, const char *s)
+{
+	mr_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			mr_buf_puts(b, "'\\''");
+		else
+			mr_buf_putc(b, *s);
+	}
+	mr_buf_putc(b, '\'');
+}
+
+static int wait_socket(struct ssh_transport *t, time_t deadline)
+{
+	int dir = libssh2_session_block_directions(t->session);
+	struct pollfd p = { .fd = t->sock };
+	if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
+		p.events |= POLLIN;
+	if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		p.events |= POLLOUT;
+	if (!p.events)
+		p.events = POLLIN;
+	time_t now = time(NULL);
+	if (now >= deadline)
+		return 0;
+	int n = poll(&p, 1, (int)(deadline - now) * 1000);
+	return n < 0 && errno == EINTR ? 1 : n;
+}
+
+/* Runs command in an exec channel, feeding it input (may be NULL); stdout
+ * into *out, the start of stderr into *errtext. A time-out (the command must
+ * finish within timeout_s) breaks the transport. */
+static int exec_channel(struct ssh_transport *t, const char *command, const char *input,
+                        size_t input_len, struct mr_buf *out, struct mr_buf *errtext, int *status,
+                        const char *what, struct mr_error **err)
+{
+	LIBSSH2_CHANNEL *ch = NULL;
+	char *buf = NULL;
+	int r = -1;
+	*status = -1;
+	ch = libssh2_channel_open_session(t->session);
+	if (!ch) {
+		ssh_error(t, NULL, err, what);
+		goto out;
+	}
+	if (libssh2_channel_exec(ch, command) < 0) {
+		ssh_error(t, NULL, err, what);
+		goto out;
+	}
+	for (size_t off = 0; input && off < input_len;) {
+		ssize_t n = libssh2_channel_write(ch, input + off, input_len - off);
+		if (n < 0) {
+			ssh_error(t, NULL, err, what);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (libssh2_channel_send_eof(ch) < 0) {
+		ssh_error(t, NULL, err, what);
+		goto out;
+	}
+	/* Non-blocking: drain both streams as data comes. */
+	buf = mr_xmalloc(IO_CHUNK);
+	time_t deadline = time(NULL) + t->timeout_s;
+	libssh2_session_set_blocking(t->session, 0);
+	for (;;) {
+		int progress = 0, closed = 0;
+		for (int stream = 0; stream < 2; stream++) {
+			ssize_t n;
+			while ((n = libssh2_channel_read_ex(ch, stream, buf, IO_CHUNK)) > 0) {
+				progress = 1;
+				if (stream == 0)
+					mr_buf_add(out, buf, (size_t)n);
+				else if (errtext->len < STDERR_KEEP)
+					mr_buf_add(errtext, buf, (size_t)n);
+			}
+			if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
+				libssh2_session_set_blocking(t->session, 1);
+				ssh_error(t, NULL, err, what);
+				goto out;
+			}
+			if (n == 0 && libssh2_channel_eof(ch))
+				closed++;
+		}
+		if (closed == 2 || libssh2_channel_eof(ch))
+			if (!progress)
+				break;
+		if (progress)
+			continue;
+		int w = wait_socket(t, deadline);
+		if (w == 0) {
+			libssh2_session_set_blocking(t->session, 1);
+			char *where = where_of(t, NULL);
+			mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what,
+			             t->timeout_s);
+			free(where);
+			t->broken = 1;
+			goto out;
+		}
+	}
+	libssh2_session_set_blocking(t->session, 1);
+	if (libssh2_channel_close(ch) < 0 || libssh2_channel_wait_closed(ch) < 0) {
+		ssh_error(t, NULL, err, what);
+		goto out;
+	}
+	char *sig = NULL;
+	libssh2_channel_get_exit_signal(ch, &sig, NULL, NULL, NULL, NULL, NULL);
+	if (sig) {
+		mr_log(MR_LOG_DEBUG, "%s: command killed by signal %s", t->base.host, sig);
+		libssh2_free(t->session, sig);
+		*status = 255;
+	} else {
+		*status = libssh2_channel_get_exit_status(ch);
+	}
+	r = 0;
+out:
+	if (ch) {
+		if (t->broken)
+			shutdown(t->sock, SHUT_RDWR);
+		libssh2_channel_free(ch);
+	}
+	free(buf);
+	return r;
+}
+
+static int ssh_run(struct mr_transport *base, const char *command, char **out, size_t *out_len,
+                   int *status, struct mr_error **err)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	struct mr_buf o, e;
+	int r = -1;
+	if (out)
+		*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	*status = -1;
+	if (op_begin(t, NULL, err) < 0)
+		return -1;
+	mr_buf_init(&o);
+	mr_buf_init(&e);
+	if (exec_channel(t, command, NULL, 0, &o, &e, status, "run", err) < 0)
+		goto out;
+	if (e.len)
+		mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: '%s' (exit %d): %.*s", t->base.host,
+		       command, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
+	if (out)
+		*out = mr_buf_steal(&o, out_len);
+	r = 0;
+out:
+	mr_buf_fini(&o);
+	mr_buf_fini(&e);
+	return r;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* A temporary name in the target's directory: ".NAME.migready-XXXXXX".
+ * Hidden, and recognisable by a later write of the same file, which removes
+ * such leftovers (of a dropped connection) once they are a day old. */
+static char *temp_name(const char *full)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+	char sfx[7];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t v = (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)full;
+		for (size_t i = 0; i < sizeof(rnd); i++, v >>= 8)
+			rnd[i] = (unsigned char)v;
+	}
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		sfx[i] = alnum[rnd[i] % (sizeof(alnum) - 1)];
+	sfx[6] = '\0';
+	const char *name = base_name(full);
+	/* keep the name within NAME_MAX */
+	return mr_xasprintf("%.*s.%.200s.migready-%s", (int)(name - full), full, name, sfx);
+}
+
+static int set_attrs(struct ssh_transport *t, LIBSSH2_SFTP_HANDLE *h, uid_t uid, gid_t gid,
+                     mode_t mode, int chown_too, const char *path, struct mr_error **err)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	if (chown_too) {
+		/* owner first: chown may clear set-id bits that chmod then sets */
+		memset(&a, 0, sizeof(a));
+		a.flags = LIBSSH2_SFTP_ATTR_UIDGID;
+		a.uid = uid;
+		a.gid = gid;
+		if (libssh2_sftp_fsetstat(h, &a) < 0) {
+			ssh_error(t, path, err, "cannot give the new file the owner of the old one");
+			return -1;
+		}
+	}
+	memset(&a, 0, sizeof(a));
+	a.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS;
+	a.permissions = mode & 07777;
+	if (libssh2_sftp_fsetstat(h, &a) < 0) {
+		ssh_error(t, path, err, "chmod");
+		return -1;
+	}
+	return 0;
+}
+
+/* The shell script that ends a write, run by /bin/sh -s on the host: checks
+ * the target is still what was read, then renames the temporary file over
+ * it (rename(2) in one directory is atomic). Exit 3: conflict; 4: no
+ * SHA-256 tool; others: failure. The temporary file is removed on failure. */
+static char *commit_script(const char *full, const char *tmp, const struct mr_write_expect *expect)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	mr_buf_puts(&b, "LC_ALL=C; export LC_ALL\nt=");
+	sh_quote(&b, full);
+	mr_buf_puts(&b, "\nn=");
+	sh_quote(&b, tmp);
+	mr_buf_puts(&b, "\n"
+	                "fail() { rm -f -- \"$n\"; printf '%s\\n' \"$2\" >&2; exit \"$1\"; }\n"
+	                "[ -f \"$n\" ] && [ ! -L \"$n\" ] || fail 5 'the temporary file vanished'\n"
+	                "[ ! -L \"$t\" ] || fail 3 'the target became a symbolic link'\n");
+	if (expect && !expect->existed) {
+		/* link(2) creates the name only if it is still absent */
+		mr_buf_puts(&b, "[ ! -e \"$t\" ] || fail 3 'the target appeared'\n"
+		                "if ! ln -- \"$n\" \"$t\" 2>/dev/null; then\n"
+		                "  [ -e \"$t\" ] || [ -L \"$t\" ] && fail 3 'the target appeared'\n"
+		                "  fail 5 'cannot link the new file into place'\n"
+		                "fi\n"
+		                "rm -f -- \"$n\"\n");
+	} else {
+		if (expect) {
+			unsigned char d[MR_SHA256_LEN];
+			char hex[2 * MR_SHA256_LEN + 1];
+			mr_sha256(expect->data, expect->len, d);
+			mr_sha256_hex(d, hex);
+			mr_buf_printf(&b,
+			              "[ -f \"$t\" ] || fail 3 'the target was removed or replaced'\n"
+			              "if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < \"$t\")\n"
+			              "elif command -v shasum >/dev/null 2>&1; then h=$(shasum -a 256 < \"$t\")\n"
+			              "else fail 4 'neither sha256sum nor shasum on the host'; fi\n"
+			              "[ $? = 0 ] || fail 5 'cannot hash the target'\n"
+			              "h=${h%%%%[!0-9a-f]*}\n"
+			              "[ \"$h\" = %s ] || fail 3 'the target changed'\n",
+			              hex);
+		}
+		mr_buf_puts(&b, "[ ! -d \"$t\" ] || fail 5 'the target is a directory'\n"
+		                "mv -f -- \"$n\" \"$t\" || fail 5 'cannot rename the new file into place'\n");
+	}
+	/* leftovers of interrupted writes of this file, a day old or more */
+	const char *name = base_name(full);
+	mr_buf_puts(&b, "for f in ");
+	struct mr_buf dir;
+	mr_buf_init(&dir);
+	mr_buf_add(&dir, full, (size_t)(name - full));
+	if (dir.len)
+		sh_quote(&b, dir.data);
+	mr_buf_fini(&dir);
+	char *pat = mr_xasprintf(".%.200s.migready-", name);
+	sh_quote(&b, pat);
+	free(pat);
+	mr_buf_puts(&b, "??????; do\n"
+	                "  [ -f \"$f\" ] && [ ! -L \"$f\" ] && [ -n \"$(find \"$f\" -prune -mtime +0 "
+	                "2>/dev/null)\" ] && rm -f -- \"$f\"\n"
+	                "done\n"
+	                "exit 0\n");
+	return mr_buf_steal(&b, NULL);
+}
+
+static int ssh_write_file(struct mr_transport *base, const char *path, const char *data,
+                          size_t len, const struct mr_write_opts *opts, struct mr_error **err)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	LIBSSH2_SFTP_HANDLE *h = NULL;
+	char *full = NULL, *tmp = NULL, *where = NULL, *script = NULL;
+	struct mr_buf o, e;
+	int r = -1, rc, status;
+	mode_t mode = opts ? opts->mode : 0644;
+	uid_t uid = opts ? opts->uid : (uid_t)-1;
+	gid_t gid = opts ? opts->gid : (gid_t)-1;
+	int exists;
+
+	mr_buf_init(&o);
+	mr_buf_init(&e);
+	if (need_sftp(t, path, err) < 0)
+		goto out;
+	full = mr_transport_path(base, path);
+	where = where_of(t, path);
+	if ((exists = sftp_stat(t, full, 0, &a, path, err)) < 0)
+		goto out;
+	if (exists) {
+		if (LIBSSH2_SFTP_S_ISLNK(a.permissions)) {
+			mr_error_add(err, MR_ERR_HOST, where,
+			             "refusing to write through a symbolic link");
+			goto out;
+		}
+		if (!LIBSSH2_SFTP_S_ISREG(a.permissions)) {
+			mr_error_add(err, MR_ERR_HOST, where, "not a regular file");
+			goto out;
+		}
+		mode = (mode_t)(a.permissions & 07777);
+		uid = (uid_t)a.uid;
+		gid = (gid_t)a.gid;
+	}
+	if (opts && opts->expect && opts->expect->existed != (exists > 0)) {
+		mr_error_add(err, MR_ERR_CONFLICT, where, "%s since it was read; not overwritten",
+		             exists ? "created" : "removed");
+		goto out;
+	}
+
+	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */
+	for (int tries = 0; !h && tries < 5; tries++) {
+		free(tmp);
+		tmp = temp_name(full);
+		h = libssh2_sftp_open_ex(t->sftp, tmp, (unsigned)strlen(tmp),
+		                         LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600,
+		                         LIBSSH2_SFTP_OPENFILE);
+		if (!h && sftp_code(t) != LIBSSH2_FX_FAILURE)
+			break;
+	}
+	if (!h) {
+		ssh_error(t, path, err, "cannot create a temporary file in the directory");
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t n = libssh2_sftp_write(h, data + off, len - off);
+		if (n < 0) {
+			ssh_error(t, path, err, "write");
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	int chown_too = 0;
+	if (uid != (uid_t)-1 || gid != (gid_t)-1) {
+		LIBSSH2_SFTP_ATTRIBUTES cur;
+		if (libssh2_sftp_fstat_ex(h, &cur, 0) < 0) {
+			ssh_error(t, path, err, "fstat");
+			goto out;
+		}
+		if (uid == (uid_t)-1)
+			uid = (uid_t)cur.uid;
+		if (gid == (gid_t)-1)
+			gid = (gid_t)cur.gid;
+		chown_too = cur.uid != uid || cur.gid != gid;
+	}
+	if (set_attrs(t, h, uid, gid, mode, chown_too, path, err) < 0)
+		goto out;
+	if (libssh2_sftp_fsync(h) < 0) {
+		if (sftp_code(t) != LIBSSH2_FX_OP_UNSUPPORTED) {
+			ssh_error(t, path, err, "fsync");
+			goto out;
+		}
+		mr_log(MR_LOG_DEBUG, "%s: no fsync@openssh.com; rename without fsync", where);
+	}
+	rc = libssh2_sftp_close_handle(h);
+	h = NULL;
+	if (rc < 0) {
+		ssh_error(t, path, err, "close");
+		goto out;
+	}
+
+	script = commit_script(full, tmp, opts ? opts->expect : NULL);
+	if (exec_channel(t, "/bin/sh -s", script, strlen(script), &o, &e, &status,
+	                 "rename into place", err) < 0)
+		goto out;
+	while (e.len && e.data[e.len - 1] == '\n')
+		e.data[--e.len] = '\0';
+	if (status == 3) {
+		mr_error_add(err, MR_ERR_CONFLICT, where, "changed since it was read (%s); not overwritten",
+		             e.data);
+		free(tmp);
+		tmp = NULL; /* the script removed it */
+		goto out;
+	}
+	if (status != 0) {
+		mr_error_add(err, MR_ERR_HOST, where, "cannot rename into place: %s",
+		             e.len ? e.data : "the shell failed");
+		if (status == 3 || status == 4 || status == 5) {
+			free(tmp);
+			tmp = NULL;
+		}
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	r = 0;
+out:
+	if (h && !t->broken)
+		libssh2_sftp_close_handle(h);
+	if (tmp && !t->broken)
+		libssh2_sftp_unlink_ex(t->sftp, tmp, (unsigned)strlen(tmp));
+	free(tmp);
+	free(full);
+	free(where);
+	free(script);
+	mr_buf_fini(&o);
+	mr_buf_fini(&e);
+	return r;
+}
+
+/* mkdir -p: walks up to the deepest existing directory, then creates the
+ * rest with the mode set exactly (the server's umask applies to mkdir). */
+static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
+                       struct mr_error **err)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	char *full = NULL, *where = NULL;
+	int r = -1, rc;
+	if (need_sftp(t, path, err) < 0)
+		return -1;
+	full = mr_transport_path(base, path);
+	where = where_of(t, path);
+	size_t n = strlen(full);
+	/* messages name host paths, without the root prefix */
+	size_t skip = n > strlen(path) ? n - strlen(path) : 0;
+	while (n > 1 && full[n - 1] == '/')
+		full[--n] = '\0';
+	/* find the deepest existing prefix */
+	size_t end = n;
+	for (;;) {
+		char save = full[end];
+		full[end] = '\0';
+		rc = sftp_stat(t, full, 1, &a, path, err);
+		full[end] = save;
+		if (rc < 0)
+			goto out;
+		if (rc > 0) {
+			if (!LIBSSH2_SFTP_S_ISDIR(a.permissions)) {
+				mr_error_add(err, MR_ERR_HOST, where, "'%.*s' is not a directory",
+				             (int)(end - skip), full + skip);
+				goto out;
+			}
+			break;
+		}
+		while (end > 0 && full[end - 1] != '/')
+			end--;
+		while (end > 1 && full[end - 1] == '/')
+			end--;
+		if (end == 0 || (end == 1 && full[0] == '/'))
+			break;
+	}
+	/* create each missing component below it */
+	while (end < n) {
+		end++;
+		while (end < n && full[end] != '/')
+			end++;
+		char save = full[end];
+		full[end] = '\0';
+		if (libssh2_sftp_mkdir_ex(t->sftp, full, (unsigned)end, (long)(mode & 07777)) < 0) {
+			char *msg;
+			if (libssh2_session_last_error(t->session, &msg, NULL, 0) !=
+			    LIBSSH2_ERROR_SFTP_PROTOCOL) {
+				ssh_error(t, path, err, "mkdir");
+				goto out;
+			}
+			unsigned long code = libssh2_sftp_last_error(t->sftp);
+			/* raced with another creator? fine if it is a directory now */
+			if ((rc = sftp_stat(t, full, 1, &a, path, err)) < 0)
+				goto out;
+			if (rc == 0 || !LIBSSH2_SFTP_S_ISDIR(a.permissions)) {
+				mr_error_add(err, MR_ERR_HOST, where, "cannot create directory '%s': %s",
+				             full + (end > skip ? skip : 0), sftp_status_text(code));
+				goto out;
+			}
+		} else {
+			memset(&a, 0, sizeof(a));
+			a.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS;
+			a.permissions = mode & 07777;
+			if (libssh2_sftp_setstat(t->sftp, full, &a) < 0) {
+				ssh_error(t, path, err, "chmod");
+				goto out;
+			}
+		}
+		full[end] = save;
+	}
+	r = 0;
+out:
+	free(full);
+	free(where);
+	return r;
+}
+
+static const struct mr_transport_ops ssh_ops = {
+	.name = "ssh",
+	.read_file = ssh_read_file,
+	.stat = ssh_stat,
+	.write_file = ssh_write_file,
+	.mkdir_p = ssh_mkdir_p,
+	.run = ssh_run,
+	.close = ssh_close,
+};

@@ -1,0 +1,48 @@
+#!/bin/bash
+# meson test wrapper: starts a lab (tests/lab/lab.sh), runs the cmocka
+# binary against it with the lab's env exported, stops the lab and removes
+# its directory whatever happens. Exit 77 (skip) where the machine cannot
+# host the lab (no root, no network namespaces, no sshd).
+#   run-ssh.sh TEST_BINARY LAB_SH local|netns
+set -u
+bin=$1
+lab=$2
+mode=${3:-local}
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: the SSH lab needs root (sshd switches to a lab user)"
+	exit 77
+fi
+dir=$(mktemp -d /tmp/mr-ssh-test-XXXXXX) || exit 1
+chmod 755 "$dir"
+cleanup() {
+	"$lab" down "$dir/lab" >/dev/null 2>&1
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$mode" = netns ]; then
+	"$lab" netns-up "$dir/lab" 3
+else
+	"$lab" up "$dir/lab" 4
+fi
+rc=$?
+[ "$rc" = 0 ] || exit "$rc"
+
+set -a
+# shellcheck disable=SC1091
+. "$dir/lab/env"
+set +a
+unset SSH_AUTH_SOCK
+export CMOCKA_MESSAGE_OUTPUT=stdout
+# LAB_EXEC: empty, or "ip netns exec NS" to run where the hosts are
+# shellcheck disable=SC2086
+$LAB_EXEC "$bin"
+rc=$?
+if [ "$rc" != 0 ]; then
+	for log in $LAB_LOGS; do
+		echo "---- $log (last lines)"
+		tail -n 30 "$log"
+	done
+fi
+exit "$rc"
