@@ -75,7 +75,7 @@ ensure_user() {
 # user's commands work in the host trees as that user.
 check_reachable() {
 	if ! runuser -u "$LAB_USER" -- test -x "$1"; then
-		die "'$1' is not reachable by user '$LAB_USER' (use a directory under /tmp)"
+		die "'$1' is not reachable by user '$LAB_USER': make every parent directory searchable (chmod o+x) or use a directory under /tmp"
 	fi
 }
 
@@ -315,6 +315,9 @@ cmd_netns_up() {
 		copy_node "$h/node"
 		cp -a "$h/node/etc/." "$h/upper/"
 		rm -rf "$h/node"
+		# upper/ is the host's /etc itself: root's, as everywhere
+		chown root:root "$h/upper"
+		chmod 755 "$h/upper"
 		if [ "$overlay" = 1 ] && ! unshare -m sh -c \
 			"mount -t overlay mrlab-probe -o 'lowerdir=/etc,upperdir=$h/upper,workdir=$h/work' /etc" \
 			2>/dev/null; then
