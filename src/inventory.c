@@ -1,0 +1,1402 @@
+/* Inventories: migready's own INI format, read through ini_lines (libinih),
+ * or an Ansible INI inventory, read by a small line parser of its own since
+ * its host lines are not key = value.
+ *
+ * Which format a file is in (see is_ansible): it is Ansible when none of
+ * its section headers is one of migready's ([defaults], [group NAME],
+ * [host NAME]) and either a header has Ansible's form [NAME:vars] or
+ * [NAME:children], or a line outside the headers is a host line: its first
+ * word holds no '=' and the next character after it is not '='
+ * ("web1 ansible_host=10.0.0.1", or a bare "web1"). A plain [NAME] header
+ * alone does not decide, so that a misspelt "[defualts]" in a migready file
+ * still gets "did you mean [defaults]?".
+ *
+ * In both formats a relative path is taken relative to the inventory's
+ * directory and "~" is expanded; every host gets port 22, user root,
+ * known_hosts ~/.ssh/known_hosts and host_key_check strict unless told
+ * otherwise. Host order is the order of first appearance. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ini_lines.h"
+#include "inventory.h"
+#include "profile.h"
+
+struct mr_inventory {
+	char *path;
+	struct mr_host **hosts;
+	size_t n, cap;
+};
+
+/* ---- pieces both formats use ---- */
+
+enum field {
+	F_ADDRESS,
+	F_PORT,
+	F_USER,
+	F_IDENTITY,
+	F_KNOWN_HOSTS,
+	F_ROOT,
+	F_HOST_KEY_CHECK,
+	F_N,
+};
+
+static const char *const field_names[F_N] = {
+	"address", "port", "user", "identity", "known_hosts", "root", "host_key_check",
+};
+
+static const char *const hkc_words[] = { "strict", "accept-new", "off" };
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void strv_push(char ***v, size_t *n, char *s)
+{
+	*v = mr_xreallocarray(*v, *n + 2, sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int strv_has(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static char *expected(const char *what, const char *value)
+{
+	char *q = mr_ini_quote(value);
+	char *m = mr_xasprintf("expected %s, got %s", what, q);
+	free(q);
+	return m;
+}
+
+static int good_user(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 32 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isalnum(c) || c == '_' || c == '-' || c == '.' || (c == '$' && i == n - 1)))
+			return 0;
+	}
+	return 1;
+}
+
+/* A host name (labels of letters, digits, '-' and '_') or an IP address. */
+static int good_address(const char *s)
+{
+	unsigned char buf[16];
+	if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
+		return 1;
+	size_t label = 0;
+	if (!*s || strlen(s) > 253)
+		return 0;
+	for (const char *p = s;; p++) {
+		if (*p == '.' || !*p) {
+			if (label == 0 || p[-1] == '-')
+				return 0;
+			if (!*p)
+				return 1;
+			label = 0;
+			continue;
+		}
+		unsigned char c = (unsigned char)*p;
+		if (!(isalnum(c) || c == '-' || c == '_') || (label == 0 && c == '-'))
+			return 0;
+		label++;
+	}
+}
+
+/* A name for a host or group: no blanks, nothing a shell glob or INI would
+ * trip on. */
+static int good_name(const char *s, int colon)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!(isalnum(c) || c == '.' || c == '_' || c == '-' || (colon && c == ':')))
+			return 0;
+	}
+	return 1;
+}
+
+/* Checks a value for one of the host fields; on success *stored is what
+ * to keep (paths resolved against the inventory). name is the key as
+ * written, for the message. */
+static int check_field(enum field f, const char *name, const char *value, const char *file,
+                       const struct mr_loc *loc, char **stored, struct mr_error **err)
+{
+	char *m = NULL;
+	*stored = NULL;
+	switch (f) {
+	case F_ADDRESS:
+		if (!good_address(value))
+			m = expected("a host name or an IP address", value);
+		break;
+	case F_PORT: {
+		char *end = NULL;
+		long v = strtol(value, &end, 10);
+		if (!isdigit((unsigned char)value[0]) || *end || v < 1 || v > 65535)
+			m = expected("a port number (1-65535)", value);
+		break;
+	}
+	case F_USER:
+		if (!good_user(value))
+			m = expected("a user name", value);
+		break;
+	case F_IDENTITY:
+	case F_KNOWN_HOSTS:
+	case F_ROOT:
+		if (!*value) {
+			m = expected("a path", value);
+			break;
+		}
+		*stored = mr_ini_path_resolve(file, value);
+		if (!*stored)
+			m = expected("a path whose '~' names a known user", value);
+		break;
+	case F_HOST_KEY_CHECK:
+		m = expected("strict, accept-new or off", value);
+		for (size_t i = 0; i < MR_ARRAY_LEN(hkc_words); i++) {
+			if (strcmp(value, hkc_words[i]) == 0) {
+				free(m);
+				m = NULL;
+			}
+		}
+		break;
+	case F_N:
+		break;
+	}
+	if (m) {
+		mr_error_at(err, MR_ERR_INPUT, loc, "%s: %s", name, m);
+		free(m);
+		free(*stored);
+		*stored = NULL;
+		return -1;
+	}
+	if (!*stored)
+		*stored = mr_xstrdup(value);
+	return 0;
+}
+
+static void host_set_field(struct mr_host *h, enum field f, const char *v)
+{
+	char **dst = NULL;
+	switch (f) {
+	case F_ADDRESS:
+		dst = &h->address;
+		break;
+	case F_USER:
+		dst = &h->user;
+		break;
+	case F_IDENTITY:
+		dst = &h->identity;
+		break;
+	case F_KNOWN_HOSTS:
+		dst = &h->known_hosts;
+		break;
+	case F_ROOT:
+		dst = &h->root;
+		break;
+	case F_PORT:
+		h->port = (unsigned)strtoul(v, NULL, 10);
+		return;
+	case F_HOST_KEY_CHECK:
+		h->host_key_check = strcmp(v, "off") == 0          ? MR_HOST_KEY_OFF
+		                    : strcmp(v, "accept-new") == 0 ? MR_HOST_KEY_ACCEPT_NEW
+		                                                   : MR_HOST_KEY_STRICT;
+		return;
+	case F_N:
+		return;
+	}
+	free(*dst);
+	*dst = mr_xstrdup(v);
+}
+
+static struct mr_host *host_new(const char *name, struct mr_loc loc)
+{
+	struct mr_host *h = mr_xcalloc(1, sizeof(*h));
+	h->name = mr_xstrdup(name);
+	h->address = mr_xstrdup(name);
+	h->port = 22;
+	h->user = mr_xstrdup("root");
+	h->known_hosts = mr_ini_path_resolve(NULL, "~/.ssh/known_hosts");
+	if (!h->known_hosts)
+		h->known_hosts = mr_xstrdup("~/.ssh/known_hosts");
+	h->host_key_check = MR_HOST_KEY_STRICT;
+	h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
+	h->groups = mr_xcalloc(1, sizeof(*h->groups));
+	h->loc = loc;
+	return h;
+}
+
+static void host_free(struct mr_host *h)
+{
+	if (!h)
+		return;
+	free(h->name);
+	free(h->address);
+	free(h->user);
+	free(h->identity);
+	free(h->known_hosts);
+	free(h->root);
+	strv_free(h->profiles);
+	strv_free(h->groups);
+	for (size_t i = 0; i < h->n_overrides; i++) {
+		free(h->overrides[i].section);
+		free(h->overrides[i].key);
+		free(h->overrides[i].value);
+	}
+	free(h->overrides);
+	free(h);
+}
+
+static void host_add_override(struct mr_host *h, const struct mr_override *o)
+{
+	h->overrides = mr_xreallocarray(h->overrides, h->n_overrides + 1, sizeof(*h->overrides));
+	h->overrides[h->n_overrides++] = (struct mr_override){
+		mr_xstrdup(o->section), mr_xstrdup(o->key), mr_xstrdup(o->value), o->loc,
+	};
+}
+
+static void inv_add_host(struct mr_inventory *inv, struct mr_host *h)
+{
+	if (inv->n == inv->cap) {
+		inv->cap = inv->cap ? 2 * inv->cap : 8;
+		inv->hosts = mr_xreallocarray(inv->hosts, inv->cap, sizeof(*inv->hosts));
+	}
+	inv->hosts[inv->n++] = h;
+}
+
+/* ---- migready's format ---- */
+
+enum level_kind { L_DEFAULTS, L_GROUP, L_HOST };
+
+struct val {
+	char *v; /* NULL: not set at this level */
+	struct mr_loc loc;
+};
+
+/* [defaults], a [group NAME] or a [host NAME]. */
+struct level {
+	enum level_kind kind;
+	char *name;
+	struct mr_loc loc;
+	struct val f[F_N];
+	char **profiles;
+	size_t n_profiles;
+	struct mr_loc profiles_loc; /* line 0: profile not given here */
+	struct mr_override *sets;
+	size_t n_sets;
+	char **members; /* a group's hosts */
+	size_t n_members;
+};
+
+struct nparse {
+	const char *file;
+	struct mr_error **err;
+	struct level **levels;
+	size_t n_levels;
+	struct level *cur; /* NULL inside a refused section */
+	char **order;      /* host names in order of first appearance */
+	struct mr_loc *first;
+	size_t n_order;
+};
+
+static const char *const keys_defaults[] = {
+	"user", "port", "identity", "known_hosts", "profile", "host_key_check", "root",
+};
+static const char *const keys_group[] = {
+	"hosts", "set", "user", "port", "identity", "known_hosts", "profile", "host_key_check",
+	"root",
+};
+static const char *const keys_host[] = {
+	"address", "port", "user", "identity", "known_hosts", "root", "host_key_check",
+	"profile", "set",
+};
+
+static void level_free(struct level *l)
+{
+	free(l->name);
+	for (int i = 0; i < F_N; i++)
+		free(l->f[i].v);
+	strv_free(l->profiles);
+	for (size_t i = 0; i < l->n_sets; i++) {
+		free(l->sets[i].section);
+		free(l->sets[i].key);
+		free(l->sets[i].value);
+	}
+	free(l->sets);
+	strv_free(l->members);
+	free(l);
+}
+
+static char *level_title(const struct level *l)
+{
+	if (l->kind == L_DEFAULTS)
+		return mr_xstrdup("[defaults]");
+	return mr_xasprintf("[%s %s]", l->kind == L_GROUP ? "group" : "host", l->name);
+}
+
+static struct level *find_level(const struct nparse *np, enum level_kind kind, const char *name)
+{
+	for (size_t i = 0; i < np->n_levels; i++) {
+		struct level *l = np->levels[i];
+		if (l->kind == kind && (kind == L_DEFAULTS || strcmp(l->name, name) == 0))
+			return l;
+	}
+	return NULL;
+}
+
+static void note_host(struct nparse *np, const char *name, struct mr_loc loc)
+{
+	for (size_t i = 0; i < np->n_order; i++) {
+		if (strcmp(np->order[i], name) == 0)
+			return;
+	}
+	np->order = mr_xreallocarray(np->order, np->n_order + 1, sizeof(*np->order));
+	np->first = mr_xreallocarray(np->first, np->n_order + 1, sizeof(*np->first));
+	np->order[np->n_order] = mr_xstrdup(name);
+	np->first[np->n_order++] = loc;
+}
+
+static int by_char(const void *a, const void *b)
+{
+	return *(const char *)a - *(const char *)b;
+}
+
+/* mr_str_suggest, and also a candidate with the same letters in another
+ * order ("hots" for "host"), the commonest slip in a short word. */
+static const char *suggest_word(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = mr_str_suggest(word, cands, n);
+	if (best)
+		return best;
+	char *a = mr_xstrdup(word);
+	qsort(a, strlen(a), 1, by_char);
+	for (size_t i = 0; i < n && !best; i++) {
+		char *b = mr_xstrdup(cands[i]);
+		qsort(b, strlen(b), 1, by_char);
+		if (strcmp(a, b) == 0)
+			best = cands[i];
+		free(b);
+	}
+	free(a);
+	return best;
+}
+
+static void on_header(struct nparse *np, const struct mr_ini_entry *e)
+{
+	enum level_kind kind;
+	const char *name = NULL;
+	const char *sp = strchr(e->section, ' ');
+	np->cur = NULL;
+	if (strcmp(e->section, "defaults") == 0) {
+		kind = L_DEFAULTS;
+	} else if (sp && (size_t)(sp - e->section) == 5 && strncmp(e->section, "group", 5) == 0) {
+		kind = L_GROUP;
+		name = sp + 1;
+	} else if (sp && (size_t)(sp - e->section) == 4 && strncmp(e->section, "host", 4) == 0) {
+		kind = L_HOST;
+		name = sp + 1;
+	} else {
+		static const char *const words[] = { "defaults", "group", "host" };
+		char *word = sp ? mr_xstrndup(e->section, (size_t)(sp - e->section))
+		                : mr_xstrdup(e->section);
+		const char *best = suggest_word(word, words, MR_ARRAY_LEN(words));
+		free(word);
+		if (best && (strcmp(best, "defaults") == 0) == !sp)
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc,
+			            "unknown section [%s]; did you mean [%s%s]?", e->section, best,
+			            sp ? sp : "");
+		else if (!sp && (strcmp(e->section, "group") == 0 || strcmp(e->section, "host") == 0))
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "[%s] needs a name: [%s NAME]",
+			            e->section, e->section);
+		else
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc,
+			            "unknown section [%s]; expected [defaults], [group NAME] or "
+			            "[host NAME]", e->section);
+		return;
+	}
+	if (name && !good_name(name, kind == L_HOST)) {
+		char *q = mr_ini_quote(name);
+		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "[%s]: expected a %s name, got %s",
+		            e->section, kind == L_HOST ? "host" : "group", q);
+		free(q);
+		return;
+	}
+	struct level *old = find_level(np, kind, name);
+	if (old) {
+		char *t = level_title(old);
+		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "duplicate %s, first at %s:%u", t,
+		            old->loc.file, old->loc.line);
+		free(t);
+		return;
+	}
+	struct level *l = mr_xcalloc(1, sizeof(*l));
+	l->kind = kind;
+	l->name = name ? mr_xstrdup(name) : NULL;
+	l->loc = e->loc;
+	np->levels = mr_xreallocarray(np->levels, np->n_levels + 1, sizeof(*np->levels));
+	np->levels[np->n_levels++] = l;
+	np->cur = l;
+	if (kind == L_HOST)
+		note_host(np, name, e->loc);
+}
+
+static void on_hosts(struct nparse *np, struct level *l, const struct mr_ini_entry *e)
+{
+	const char *p = e->value;
+	if (!*p)
+		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "hosts: expected host names, got ''");
+	while (*p) {
+		while (is_blank(*p))
+			p++;
+		size_t n = strcspn(p, " \t");
+		if (!n)
+			break;
+		char *name = mr_xstrndup(p, n);
+		p += n;
+		if (!good_name(name, 1)) {
+			char *m = expected("a host name", name);
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "hosts: %s", m);
+			free(m);
+			free(name);
+		} else if (strv_has(l->members, name)) {
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc,
+			            "hosts: '%s' is already in [group %s]", name, l->name);
+			free(name);
+		} else {
+			note_host(np, name, e->loc);
+			strv_push(&l->members, &l->n_members, name);
+		}
+	}
+}
+
+static void on_set(struct nparse *np, struct level *l, const struct mr_ini_entry *e)
+{
+	const char *v = e->value;
+	size_t wn = strcspn(v, " \t");
+	const char *dot = memchr(v, '.', wn);
+	if (!dot || dot == v || dot + 1 == v + wn) {
+		char *m = expected("'section.key value'", v);
+		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "set: %s", m);
+		free(m);
+		return;
+	}
+	const char *val = v + wn;
+	while (is_blank(*val))
+		val++;
+	struct mr_override o = {
+		mr_xstrndup(v, (size_t)(dot - v)),
+		mr_xstrndup(dot + 1, (size_t)(v + wn - dot - 1)),
+		mr_xstrdup(val),
+		e->loc,
+	};
+	int bad = mr_profile_check_setting(o.section, o.key, o.value, o.loc, np->err) < 0;
+	for (size_t i = 0; !bad && i < l->n_sets; i++) {
+		const struct mr_override *s = &l->sets[i];
+		if (strcmp(s->section, o.section) == 0 && strcmp(s->key, o.key) == 0 &&
+		    mr_profile_key_is_list(o.section, o.key) == 0) {
+			char *t = level_title(l);
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc,
+			            "set: duplicate '%s.%s' in %s, first set at %s:%u", o.section, o.key,
+			            t, s->loc.file, s->loc.line);
+			free(t);
+			bad = 1;
+		}
+	}
+	if (bad) {
+		free(o.section);
+		free(o.key);
+		free(o.value);
+		return;
+	}
+	l->sets = mr_xreallocarray(l->sets, l->n_sets + 1, sizeof(*l->sets));
+	l->sets[l->n_sets++] = o;
+}
+
+static void on_native(void *user, const struct mr_ini_entry *e)
+{
+	struct nparse *np = user;
+	if (!e->key) {
+		on_header(np, e);
+		return;
+	}
+	if (!*e->section) {
+		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "key '%s' outside any section", e->key);
+		return;
+	}
+	struct level *l = np->cur;
+	if (!l)
+		return;
+	const char *const *keys = l->kind == L_DEFAULTS ? keys_defaults
+	                          : l->kind == L_GROUP  ? keys_group
+	                                                : keys_host;
+	size_t nkeys = l->kind == L_DEFAULTS ? MR_ARRAY_LEN(keys_defaults)
+	               : l->kind == L_GROUP  ? MR_ARRAY_LEN(keys_group)
+	                                     : MR_ARRAY_LEN(keys_host);
+	int known = 0;
+	for (size_t i = 0; i < nkeys; i++)
+		known |= strcmp(keys[i], e->key) == 0;
+	if (!known) {
+		const char *best = mr_str_suggest(e->key, keys, nkeys);
+		char *t = level_title(l);
+		if (best)
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc,
+			            "unknown key '%s' in %s; did you mean '%s'?", e->key, t, best);
+		else
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "unknown key '%s' in %s", e->key, t);
+		free(t);
+		return;
+	}
+	if (strcmp(e->key, "hosts") == 0) {
+		on_hosts(np, l, e);
+		return;
+	}
+	if (strcmp(e->key, "set") == 0) {
+		on_set(np, l, e);
+		return;
+	}
+	if (strcmp(e->key, "profile") == 0) {
+		char *path = NULL;
+		if (check_field(F_IDENTITY, "profile", e->value, np->file, &e->loc, &path,
+		                np->err) == 0)
+			strv_push(&l->profiles, &l->n_profiles, path);
+		if (!l->profiles_loc.line)
+			l->profiles_loc = e->loc;
+		return;
+	}
+	for (int f = 0; f < F_N; f++) {
+		if (strcmp(field_names[f], e->key) != 0)
+			continue;
+		if (l->f[f].v) {
+			char *t = level_title(l);
+			mr_error_at(np->err, MR_ERR_INPUT, &e->loc,
+			            "duplicate key '%s' in %s, first set at %s:%u", e->key, t,
+			            l->f[f].loc.file, l->f[f].loc.line);
+			free(t);
+			return;
+		}
+		char *stored = NULL;
+		if (check_field((enum field)f, e->key, e->value, np->file, &e->loc, &stored,
+		                np->err) == 0) {
+			l->f[f].v = stored;
+			l->f[f].loc = e->loc;
+		}
+		return;
+	}
+}
+
+static void apply_level(struct mr_host *h, const struct level *l)
+{
+	for (int f = 0; f < F_N; f++) {
+		if (l->f[f].v)
+			host_set_field(h, (enum field)f, l->f[f].v);
+	}
+	if (l->profiles_loc.line) {
+		size_t n = 0;
+		strv_free(h->profiles);
+		h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
+		for (size_t i = 0; i < l->n_profiles; i++)
+			strv_push(&h->profiles, &n, mr_xstrdup(l->profiles[i]));
+	}
+	for (size_t i = 0; i < l->n_sets; i++)
+		host_add_override(h, &l->sets[i]);
+}
+
+static void load_native(struct mr_inventory *inv, const char *text, size_t len,
+                        struct mr_error **err)
+{
+	struct nparse np = { .file = inv->path, .err = err };
+	mr_ini_parse(inv->path, text, len, on_native, &np, err);
+
+	for (size_t i = 0; i < np.n_levels; i++) {
+		const struct level *l = np.levels[i];
+		if (l->kind == L_GROUP && !l->n_members)
+			mr_error_at(err, MR_ERR_INPUT, &l->loc, "[group %s] names no hosts", l->name);
+	}
+	const struct level *defaults = find_level(&np, L_DEFAULTS, NULL);
+	for (size_t i = 0; i < np.n_order; i++) {
+		const char *name = np.order[i];
+		const struct level *own = find_level(&np, L_HOST, name);
+		struct mr_host *h = host_new(name, own ? own->loc : np.first[i]);
+		size_t ng = 0;
+		if (defaults)
+			apply_level(h, defaults);
+		for (size_t j = 0; j < np.n_levels; j++) {
+			const struct level *g = np.levels[j];
+			if (g->kind != L_GROUP || !strv_has(g->members, name))
+				continue;
+			apply_level(h, g);
+			strv_push(&h->groups, &ng, mr_xstrdup(g->name));
+		}
+		if (own)
+			apply_level(h, own);
+		inv_add_host(inv, h);
+	}
+
+	for (size_t i = 0; i < np.n_levels; i++)
+		level_free(np.levels[i]);
+	free(np.levels);
+	for (size_t i = 0; i < np.n_order; i++)
+		free(np.order[i]);
+	free(np.order);
+	free(np.first);
+}
+
+/* ---- Ansible's format ---- */
+
+struct avar {
+	char *key;
+	char *value;
+	struct mr_loc loc;
+};
+
+struct agroup {
+	char *name;
+	struct avar *vars;
+	size_t n_vars;
+	char **children;
+	struct mr_loc *child_loc;
+	size_t n_children;
+	int depth;
+};
+
+struct ahost {
+	char *name;
+	struct mr_loc loc;
+	struct avar *vars; /* its own, from every line that names it */
+	size_t n_vars;
+	char **groups; /* direct */
+	size_t n_groups;
+};
+
+struct aparse {
+	const char *file;
+	struct mr_error **err;
+	struct agroup **groups;
+	size_t n_groups;
+	struct ahost **hosts;
+	size_t n_hosts;
+};
+
+enum avar_target { AV_IGNORED, AV_FIELD, AV_PROFILE };
+
+/* What an Ansible variable sets. */
+static enum avar_target avar_field(const char *key, enum field *f)
+{
+	static const struct {
+		const char *var;
+		enum field f;
+	} map[] = {
+		{ "ansible_host", F_ADDRESS },
+		{ "ansible_ssh_host", F_ADDRESS },
+		{ "ansible_port", F_PORT },
+		{ "ansible_ssh_port", F_PORT },
+		{ "ansible_user", F_USER },
+		{ "ansible_ssh_user", F_USER },
+		{ "ansible_ssh_private_key_file", F_IDENTITY },
+		{ "ansible_private_key_file", F_IDENTITY },
+		{ "migready_root", F_ROOT },
+		{ "migready_known_hosts", F_KNOWN_HOSTS },
+		{ "migready_host_key_check", F_HOST_KEY_CHECK },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(map); i++) {
+		if (strcmp(key, map[i].var) == 0) {
+			*f = map[i].f;
+			return AV_FIELD;
+		}
+	}
+	if (strcmp(key, "migready_profile") == 0)
+		return AV_PROFILE;
+	return AV_IGNORED;
+}
+
+static struct agroup *agroup_get(struct aparse *ap, const char *name)
+{
+	for (size_t i = 0; i < ap->n_groups; i++) {
+		if (strcmp(ap->groups[i]->name, name) == 0)
+			return ap->groups[i];
+	}
+	struct agroup *g = mr_xcalloc(1, sizeof(*g));
+	g->name = mr_xstrdup(name);
+	ap->groups = mr_xreallocarray(ap->groups, ap->n_groups + 1, sizeof(*ap->groups));
+	ap->groups[ap->n_groups++] = g;
+	return g;
+}
+
+static struct ahost *ahost_get(struct aparse *ap, const char *name, struct mr_loc loc)
+{
+	for (size_t i = 0; i < ap->n_hosts; i++) {
+		if (strcmp(ap->hosts[i]->name, name) == 0)
+			return ap->hosts[i];
+	}
+	struct ahost *h = mr_xcalloc(1, sizeof(*h));
+	h->name = mr_xstrdup(name);
+	h->loc = loc;
+	ap->hosts = mr_xreallocarray(ap->hosts, ap->n_hosts + 1, sizeof(*ap->hosts));
+	ap->hosts[ap->n_hosts++] = h;
+	return h;
+}
+
+/* Checks an Ansible variable and keeps it in *vars when it matters. value is
+ * taken over. */
+static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
+                     char *value, struct mr_loc loc)
+{
+	enum field f = F_N;
+	enum avar_target t = avar_field(key, &f);
+	if (t == AV_IGNORED) {
+		mr_log(MR_LOG_DEBUG, "%s:%u: ignoring Ansible variable '%s'", loc.file, loc.line, key);
+		free(value);
+		return;
+	}
+	if (strstr(value, "{{")) {
+		char *q = mr_ini_quote(value);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s: cannot evaluate a Jinja template %s",
+		            key, q);
+		free(q);
+		free(value);
+		return;
+	}
+	char *stored = NULL;
+	if (t == AV_PROFILE) {
+		/* Several profiles: separated by commas. */
+		struct mr_buf b;
+		mr_buf_init(&b);
+		int bad = 0;
+		for (const char *p = value; *p;) {
+			size_t wn = strcspn(p, ",");
+			char *one = mr_xstrndup(p, wn);
+			char *path = NULL;
+			if (check_field(F_IDENTITY, key, one, ap->file, &loc, &path, ap->err) < 0)
+				bad = 1;
+			else
+				mr_buf_printf(&b, "%s%s", b.len ? "," : "", path);
+			free(path);
+			free(one);
+			p += wn;
+			if (*p)
+				p++;
+		}
+		if (bad || !*value) {
+			if (!*value)
+				mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s: expected a path, got ''",
+				            key);
+			mr_buf_fini(&b);
+			free(value);
+			return;
+		}
+		stored = mr_buf_steal(&b, NULL);
+	} else if (check_field(f, key, value, ap->file, &loc, &stored, ap->err) < 0) {
+		free(value);
+		return;
+	}
+	free(value);
+	*vars = mr_xreallocarray(*vars, *n + 1, sizeof(**vars));
+	(*vars)[(*n)++] = (struct avar){ mr_xstrdup(key), stored, loc };
+}
+
+/* Splits a line as Python's shlex does for Ansible: blanks separate words,
+ * quotes group and are removed, a word starting with '#' starts a comment.
+ * Returns -1 on an open quote. */
+static int split_words(const char *s, size_t n, char ***words, size_t *nw)
+{
+	size_t i = 0;
+	*words = NULL;
+	*nw = 0;
+	for (;;) {
+		while (i < n && is_blank(s[i]))
+			i++;
+		if (i >= n || s[i] == '#')
+			return 0;
+		struct mr_buf b;
+		mr_buf_init(&b);
+		char quote = 0;
+		for (; i < n && (quote || !is_blank(s[i])); i++) {
+			if (quote) {
+				if (s[i] == quote)
+					quote = 0;
+				else
+					mr_buf_putc(&b, s[i]);
+			} else if (s[i] == '"' || s[i] == '\'') {
+				quote = s[i];
+			} else {
+				mr_buf_putc(&b, s[i]);
+			}
+		}
+		if (quote) {
+			mr_buf_fini(&b);
+			return -1;
+		}
+		strv_push(words, nw, mr_buf_steal(&b, NULL));
+	}
+}
+
+/* Expands Ansible host ranges: "web[01:03]" -> web01 web02 web03,
+ * "db-[a:c]" -> db-a db-b db-c, with an optional stride "[1:9:2]". */
+static int expand_range(const char *pat, char ***out, size_t *n)
+{
+	const char *open = strchr(pat, '[');
+	if (!open) {
+		strv_push(out, n, mr_xstrdup(pat));
+		return 0;
+	}
+	const char *close = strchr(open, ']');
+	if (!close)
+		return -1;
+	char *inner = mr_xstrndup(open + 1, (size_t)(close - open - 1));
+	char *parts[3] = { NULL, NULL, NULL };
+	size_t np = 0;
+	int r = -1;
+	for (char *tok = inner, *c; np < 3; tok = c + 1) {
+		parts[np++] = tok;
+		c = strchr(tok, ':');
+		if (!c)
+			break;
+		*c = '\0';
+	}
+	if (np < 2 || strchr(parts[np - 1], ':'))
+		goto out;
+	long stride = 1;
+	if (np == 3) {
+		char *end;
+		stride = strtol(parts[2], &end, 10);
+		if (!*parts[2] || *end || stride < 1)
+			goto out;
+	}
+	const char *a = parts[0], *b = parts[1];
+	int numeric = *a && *b && strspn(a, "0123456789") == strlen(a) &&
+	              strspn(b, "0123456789") == strlen(b);
+	int alpha = strlen(a) == 1 && strlen(b) == 1 && isalpha((unsigned char)*a) &&
+	            isalpha((unsigned char)*b);
+	long lo, hi;
+	int width = 0;
+	if (numeric) {
+		lo = strtol(a, NULL, 10);
+		hi = strtol(b, NULL, 10);
+		if (a[0] == '0' && a[1])
+			width = (int)strlen(a);
+	} else if (alpha) {
+		lo = (unsigned char)*a;
+		hi = (unsigned char)*b;
+	} else {
+		goto out;
+	}
+	if (lo > hi || (hi - lo) / stride > 10000)
+		goto out;
+	r = 0;
+	for (long v = lo; v <= hi && r == 0; v += stride) {
+		char *one = numeric ? mr_xasprintf("%.*s%0*ld%s", (int)(open - pat), pat, width, v,
+		                                   close + 1)
+		                    : mr_xasprintf("%.*s%c%s", (int)(open - pat), pat, (int)v,
+		                                   close + 1);
+		r = expand_range(one, out, n);
+		free(one);
+	}
+out:
+	free(inner);
+	return r;
+}
+
+static void ansible_host_line(struct aparse *ap, const char *group, const char *s, size_t n,
+                              struct mr_loc loc)
+{
+	char **w = NULL;
+	size_t nw = 0;
+	char **names = NULL;
+	size_t nn = 0;
+	if (split_words(s, n, &w, &nw) < 0) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "unclosed quote");
+		goto out;
+	}
+	if (!nw)
+		goto out;
+
+	/* name[:port]; a ':' inside brackets is a range's, and an IPv6
+	 * address has several */
+	char *pat = w[0];
+	char *port = NULL;
+	char *colon = strrchr(pat, ':');
+	if (colon && !strchr(colon, ']') && strchr(pat, ':') == colon) {
+		*colon = '\0';
+		port = colon + 1;
+	}
+	if (expand_range(pat, &names, &nn) < 0) {
+		char *m = expected("a host name or a range like web[01:20]", pat);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+		free(m);
+		goto out;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		if (!good_name(names[i], 1)) {
+			char *m = expected("a host name", names[i]);
+			mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			goto out;
+		}
+	}
+	struct avar *vars = NULL;
+	size_t n_vars = 0;
+	if (port)
+		add_avar(ap, &vars, &n_vars, "ansible_port", mr_xstrdup(port), loc);
+	for (size_t i = 1; i < nw; i++) {
+		char *eq = strchr(w[i], '=');
+		if (!eq || eq == w[i]) {
+			char *m = expected("VAR=VALUE after the host name", w[i]);
+			mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			continue;
+		}
+		*eq = '\0';
+		add_avar(ap, &vars, &n_vars, w[i], mr_xstrdup(eq + 1), loc);
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct ahost *h = ahost_get(ap, names[i], loc);
+		for (size_t j = 0; j < n_vars; j++) {
+			h->vars = mr_xreallocarray(h->vars, h->n_vars + 1, sizeof(*h->vars));
+			h->vars[h->n_vars++] = (struct avar){ mr_xstrdup(vars[j].key),
+				                              mr_xstrdup(vars[j].value), vars[j].loc };
+		}
+		if (!strv_has(h->groups, group))
+			strv_push(&h->groups, &h->n_groups, mr_xstrdup(group));
+	}
+	agroup_get(ap, group);
+	for (size_t j = 0; j < n_vars; j++) {
+		free(vars[j].key);
+		free(vars[j].value);
+	}
+	free(vars);
+out:
+	strv_free(w);
+	strv_free(names);
+}
+
+static void ansible_var_line(struct aparse *ap, struct agroup *g, const char *s, size_t n,
+                             struct mr_loc loc)
+{
+	const char *eq = memchr(s, '=', n);
+	if (!eq) {
+		char *line = mr_xstrndup(s, n);
+		char *m = expected("VAR=VALUE", line);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+		free(m);
+		free(line);
+		return;
+	}
+	const char *k = s, *v = eq + 1;
+	size_t kn = (size_t)(eq - s), vn = (size_t)(s + n - v);
+	while (kn && is_blank(k[kn - 1]))
+		kn--;
+	while (vn && is_blank(*v)) {
+		v++;
+		vn--;
+	}
+	if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) {
+		v++;
+		vn -= 2;
+	}
+	char *key = mr_xstrndup(k, kn);
+	if (!kn || strcspn(key, " \t") != kn) {
+		char *line = mr_xstrndup(s, n);
+		char *m = expected("VAR=VALUE", line);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+		free(m);
+		free(line);
+	} else {
+		add_avar(ap, &g->vars, &g->n_vars, key, mr_xstrndup(v, vn), loc);
+	}
+	free(key);
+}
+
+static void ansible_child_line(struct aparse *ap, struct agroup *g, const char *s, size_t n,
+                               struct mr_loc loc)
+{
+	char **w = NULL;
+	size_t nw = 0;
+	if (split_words(s, n, &w, &nw) < 0 || nw != 1 || !good_name(w[0], 0)) {
+		char *line = mr_xstrndup(s, n);
+		char *m = expected("a group name", line);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+		free(m);
+		free(line);
+	} else {
+		agroup_get(ap, w[0]);
+		g->child_loc = mr_xreallocarray(g->child_loc, g->n_children + 1,
+		                                sizeof(*g->child_loc));
+		g->child_loc[g->n_children] = loc;
+		strv_push(&g->children, &g->n_children, mr_xstrdup(w[0]));
+	}
+	strv_free(w);
+}
+
+enum asection { AS_HOSTS, AS_VARS, AS_CHILDREN, AS_BAD };
+
+/* "[name]", "[name:vars]" or "[name:children]", then maybe a comment. */
+static enum asection ansible_header(struct aparse *ap, const char *s, size_t n,
+                                    struct mr_loc loc, char **name)
+{
+	const char *close = memchr(s, ']', n);
+	const char *after = close ? close + 1 : s + n;
+	while (after < s + n && is_blank(*after))
+		after++;
+	char *inner = close ? mr_xstrndup(s + 1, (size_t)(close - s - 1)) : NULL;
+	char *colon = inner ? strchr(inner, ':') : NULL;
+	enum asection kind = AS_HOSTS;
+	if (colon) {
+		*colon = '\0';
+		kind = strcmp(colon + 1, "vars") == 0       ? AS_VARS
+		       : strcmp(colon + 1, "children") == 0 ? AS_CHILDREN
+		                                            : AS_BAD;
+	}
+	if (!inner || (after < s + n && *after != '#' && *after != ';') || kind == AS_BAD ||
+	    !good_name(inner, 0)) {
+		char *line = mr_xstrndup(s, n);
+		char *m = expected("[GROUP], [GROUP:vars] or [GROUP:children]", line);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+		free(m);
+		free(line);
+		free(inner);
+		return AS_BAD;
+	}
+	*name = inner;
+	return kind;
+}
+
+static size_t agroup_index(const struct aparse *ap, const char *name)
+{
+	for (size_t i = 0; i < ap->n_groups; i++) {
+		if (strcmp(ap->groups[i]->name, name) == 0)
+			return i;
+	}
+	return ap->n_groups;
+}
+
+/* Whether target is reachable from group i through [g:children]. */
+static int reaches(const struct aparse *ap, size_t i, size_t target, char *seen)
+{
+	if (i == target)
+		return 1;
+	if (i >= ap->n_groups || seen[i])
+		return 0;
+	seen[i] = 1;
+	const struct agroup *g = ap->groups[i];
+	for (size_t k = 0; k < g->n_children; k++) {
+		if (reaches(ap, agroup_index(ap, g->children[k]), target, seen))
+			return 1;
+	}
+	return 0;
+}
+
+/* Reports each group that is its own descendant, at the [g:children]
+ * line that leads back to it. */
+static int children_cycles(struct aparse *ap)
+{
+	int found = 0;
+	char *seen = mr_xcalloc(ap->n_groups + 1, 1);
+	for (size_t i = 0; i < ap->n_groups; i++) {
+		const struct agroup *g = ap->groups[i];
+		for (size_t k = 0; k < g->n_children; k++) {
+			memset(seen, 0, ap->n_groups);
+			if (reaches(ap, agroup_index(ap, g->children[k]), i, seen)) {
+				mr_error_at(ap->err, MR_ERR_INPUT, &g->child_loc[k],
+				            "[%s:children]: '%s' is a descendant of '%s' itself",
+				            g->name, g->children[k], g->name);
+				found = 1;
+				break;
+			}
+		}
+	}
+	free(seen);
+	return found;
+}
+
+static int is_parent(const struct agroup *p, const char *child)
+{
+	return strv_has(p->children, child);
+}
+
+/* Ansible's order for group variables: by depth below "all", then by name;
+ * a child's variables override its parents'. */
+static int group_order(const void *a, const void *b)
+{
+	const struct agroup *x = *(struct agroup *const *)a, *y = *(struct agroup *const *)b;
+	if (x->depth != y->depth)
+		return x->depth - y->depth;
+	return strcmp(x->name, y->name);
+}
+
+static void apply_avar(struct mr_host *h, const struct avar *v)
+{
+	enum field f = F_N;
+	enum avar_target t = avar_field(v->key, &f);
+	if (t == AV_FIELD) {
+		host_set_field(h, f, v->value);
+	} else if (t == AV_PROFILE) {
+		size_t n = 0;
+		strv_free(h->profiles);
+		h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
+		for (const char *p = v->value; *p;) {
+			size_t wn = strcspn(p, ",");
+			strv_push(&h->profiles, &n, mr_xstrndup(p, wn));
+			p += wn;
+			if (*p)
+				p++;
+		}
+	}
+}
+
+static void resolve_ansible(struct mr_inventory *inv, struct aparse *ap)
+{
+	if (children_cycles(ap))
+		return;
+
+	/* depth: 1 below "all" for top groups, one more than the deepest
+	 * parent otherwise; the loop ends since there is no cycle. */
+	for (size_t i = 0; i < ap->n_groups; i++)
+		ap->groups[i]->depth = strcmp(ap->groups[i]->name, "all") == 0 ? 0 : 1;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < ap->n_groups; i++) {
+			for (size_t j = 0; j < ap->n_groups; j++) {
+				struct agroup *p = ap->groups[i], *c = ap->groups[j];
+				if (is_parent(p, c->name) && c->depth < p->depth + 1) {
+					c->depth = p->depth + 1;
+					changed = 1;
+				}
+			}
+		}
+	}
+
+	struct agroup **mine = mr_xcalloc(ap->n_groups + 1, sizeof(*mine));
+	for (size_t i = 0; i < ap->n_hosts; i++) {
+		const struct ahost *ah = ap->hosts[i];
+		struct mr_host *h = host_new(ah->name, ah->loc);
+		size_t nm = 0;
+		/* The host's groups and all their ancestors. */
+		for (size_t j = 0; j < ap->n_groups; j++) {
+			if (strv_has(ah->groups, ap->groups[j]->name) ||
+			    strcmp(ap->groups[j]->name, "all") == 0)
+				mine[nm++] = ap->groups[j];
+		}
+		for (size_t k = 0; k < nm; k++) {
+			for (size_t j = 0; j < ap->n_groups; j++) {
+				struct agroup *p = ap->groups[j];
+				int have = 0;
+				for (size_t m = 0; m < nm; m++)
+					have |= mine[m] == p;
+				if (!have && is_parent(p, mine[k]->name))
+					mine[nm++] = p;
+			}
+		}
+		qsort(mine, nm, sizeof(*mine), group_order);
+		size_t ng = 0;
+		for (size_t k = 0; k < nm; k++) {
+			for (size_t v = 0; v < mine[k]->n_vars; v++)
+				apply_avar(h, &mine[k]->vars[v]);
+			if (strcmp(mine[k]->name, "all") != 0 && strcmp(mine[k]->name, "ungrouped") != 0)
+				strv_push(&h->groups, &ng, mr_xstrdup(mine[k]->name));
+		}
+		for (size_t v = 0; v < ah->n_vars; v++)
+			apply_avar(h, &ah->vars[v]);
+		inv_add_host(inv, h);
+	}
+	free(mine);
+}
+
+static void free_avars(struct avar *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
+                         struct mr_error **err)
+{
+	struct aparse ap = { .file = inv->path, .err = err };
+	struct mr_ini_cursor c;
+	const char *s;
+	size_t n;
+	char *group = mr_xstrdup("ungrouped");
+	enum asection kind = AS_HOSTS;
+
+	mr_ini_cursor_init(&c, text, len);
+	while (mr_ini_cursor_next(&c, &s, &n)) {
+		struct mr_loc loc = { inv->path, c.line };
+		int ctl = mr_ini_control_char(s, n);
+		if (ctl >= 0) {
+			mr_error_at(err, MR_ERR_INPUT, &loc, "control character 0x%02x in line",
+			            (unsigned)ctl);
+			continue;
+		}
+		while (n && is_blank(*s)) {
+			s++;
+			n--;
+		}
+		while (n && is_blank(s[n - 1]))
+			n--;
+		if (!n || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *name = NULL;
+			kind = ansible_header(&ap, s, n, loc, &name);
+			if (kind != AS_BAD) {
+				free(group);
+				group = name;
+				agroup_get(&ap, group);
+			}
+			continue;
+		}
+		switch (kind) {
+		case AS_HOSTS:
+			ansible_host_line(&ap, group, s, n, loc);
+			break;
+		case AS_VARS:
+			ansible_var_line(&ap, agroup_get(&ap, group), s, n, loc);
+			break;
+		case AS_CHILDREN:
+			ansible_child_line(&ap, agroup_get(&ap, group), s, n, loc);
+			break;
+		case AS_BAD:
+			break;
+		}
+	}
+	free(group);
+	resolve_ansible(inv, &ap);
+
+	for (size_t i = 0; i < ap.n_groups; i++) {
+		struct agroup *g = ap.groups[i];
+		free(g->name);
+		free_avars(g->vars, g->n_vars);
+		strv_free(g->children);
+		free(g->child_loc);
+		free(g);
+	}
+	free(ap.groups);
+	for (size_t i = 0; i < ap.n_hosts; i++) {
+		struct ahost *h = ap.hosts[i];
+		free(h->name);
+		free_avars(h->vars, h->n_vars);
+		strv_free(h->groups);
+		free(h);
+	}
+	free(ap.hosts);
+}
+
+/* ---- the format test and the entry points ---- */
+
+static int is_ansible(const char *text, size_t len)
+{
+	struct mr_ini_cursor c;
+	const char *s;
+	size_t n;
+	int ours = 0, theirs = 0;
+	mr_ini_cursor_init(&c, text, len);
+	while (mr_ini_cursor_next(&c, &s, &n)) {
+		while (n && is_blank(*s)) {
+			s++;
+			n--;
+		}
+		if (!n || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			const char *close = memchr(s, ']', n);
+			size_t in = close ? (size_t)(close - s - 1) : n - 1;
+			const char *inner = s + 1;
+			while (in && is_blank(*inner)) {
+				inner++;
+				in--;
+			}
+			if ((in == 8 && strncmp(inner, "defaults", 8) == 0) ||
+			    (in > 6 && strncmp(inner, "group", 5) == 0 && is_blank(inner[5])) ||
+			    (in > 5 && strncmp(inner, "host", 4) == 0 && is_blank(inner[4])))
+				ours = 1;
+			else if (memchr(inner, ':', in))
+				theirs = 1;
+			continue;
+		}
+		size_t w = strcspn(s, " \t=");
+		if (w > n)
+			w = n;
+		const char *after = s + w;
+		while (after < s + n && is_blank(*after))
+			after++;
+		if (after >= s + n || *after != '=')
+			theirs = 1;
+	}
+	return theirs && !ours;
+}
+
+struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
+{
+	struct mr_error *errs = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	struct mr_inventory *inv = NULL;
+
+	if (mr_ini_read_file(path, NULL, &text, &len, &errs) < 0)
+		goto out;
+	inv = mr_xcalloc(1, sizeof(*inv));
+	inv->path = mr_xstrdup(path);
+	if (is_ansible(text, len))
+		load_ansible(inv, text, len, &errs);
+	else
+		load_native(inv, text, len, &errs);
+	if (!errs && !inv->n)
+		mr_error_add(&errs, MR_ERR_INPUT, inv->path, "no hosts");
+out:
+	free(text);
+	if (errs) {
+		mr_error_move(err, &errs);
+		mr_inventory_free(inv);
+		return NULL;
+	}
+	return inv;
+}
+
+void mr_inventory_free(struct mr_inventory *inv)
+{
+	if (!inv)
+		return;
+	for (size_t i = 0; i < inv->n; i++)
+		host_free(inv->hosts[i]);
+	free(inv->hosts);
+	free(inv->path);
+	free(inv);
+}
+
+size_t mr_inventory_count(const struct mr_inventory *inv)
+{
+	return inv ? inv->n : 0;
+}
+
+const struct mr_host *mr_inventory_host(const struct mr_inventory *inv, size_t i)
+{
+	return inv && i < inv->n ? inv->hosts[i] : NULL;
+}
+
+const char *mr_inventory_path(const struct mr_inventory *inv)
+{
+	return inv ? inv->path : NULL;
+}
