@@ -133,6 +133,16 @@ static int recoverable(int rc)
 	}
 }
 
+/* The session cannot be trusted any more: shut the socket so that whatever
+ * libssh2 still tries (closing handles and channels to free them) fails at
+ * once instead of waiting for the host. */
+static void mark_broken(struct ssh_transport *t)
+{
+	if (!t->broken && t->sock >= 0)
+		shutdown(t->sock, SHUT_RDWR);
+	t->broken = 1;
+}
+
 /* The one place libssh2's errors become mr_errors: MR_ERR_HOST naming the
  * host (and path), "what: reason". Marks the transport broken when the
  * session cannot be trusted any more. */
@@ -156,7 +166,7 @@ static void ssh_error(struct ssh_transport *t, const char *path, struct mr_error
 		             msg && *msg ? msg : "unknown libssh2 error");
 	}
 	if (!recoverable(rc))
-		t->broken = 1;
+		mark_broken(t);
 	free(where);
 }
 
@@ -628,8 +638,6 @@ static void ssh_close(struct mr_transport *base)
 	struct ssh_transport *t = (struct ssh_transport *)base;
 	if (!t)
 		return;
-	if (t->broken && t->sock >= 0)
-		shutdown(t->sock, SHUT_RDWR); /* nothing more is sent or awaited */
 	if (t->sftp)
 		libssh2_sftp_shutdown(t->sftp);
 	if (t->session) {
@@ -688,7 +696,7 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeou
 	}
 	/* Nothing is sent to a host whose key is refused: checked before auth. */
 	if (verify_host_key(t, host, kh_path, kh, kh_len, err) < 0) {
-		t->broken = 1; /* skip the polite disconnect too */
+		mark_broken(t); /* not even the polite disconnect */
 		goto out;
 	}
 	if (authenticate(t, host, err) < 0)
@@ -822,8 +830,8 @@ static int ssh_read_file(struct mr_transport *base, const char *path, char **dat
 	*data = mr_buf_steal(&b, len);
 	r = 0;
 out:
-	if (h && !t->broken)
-		libssh2_sftp_close_handle(h);
+	if (h)
+		libssh2_sftp_close_handle(h); /* frees it; fails fast if broken */
 	if (r < 0)
 		memset(st, 0, sizeof(*st));
 	mr_buf_fini(&b);
@@ -930,7 +938,7 @@ static int exec_channel(struct ssh_transport *t, const char *command, const char
 			mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what,
 			             t->timeout_s);
 			free(where);
-			t->broken = 1;
+			mark_broken(t);
 			goto out;
 		}
 	}
@@ -950,11 +958,8 @@ static int exec_channel(struct ssh_transport *t, const char *command, const char
 	}
 	r = 0;
 out:
-	if (ch) {
-		if (t->broken)
-			shutdown(t->sock, SHUT_RDWR);
+	if (ch)
 		libssh2_channel_free(ch);
-	}
 	free(buf);
 	return r;
 }
@@ -1226,8 +1231,8 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 	tmp = NULL;
 	r = 0;
 out:
-	if (h && !t->broken)
-		libssh2_sftp_close_handle(h);
+	if (h)
+		libssh2_sftp_close_handle(h); /* frees it; fails fast if broken */
 	if (tmp && !t->broken)
 		libssh2_sftp_unlink_ex(t->sftp, tmp, (unsigned)strlen(tmp));
 	free(tmp);

@@ -35,6 +35,9 @@ set -a
 set +a
 unset SSH_AUTH_SOCK
 export CMOCKA_MESSAGE_OUTPUT=stdout
+# for sanitizer builds: full stacks, so that the suppressions can match
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0"
 # LAB_EXEC: empty, or "ip netns exec NS" to run where the hosts are
 # shellcheck disable=SC2086
 $LAB_EXEC "$bin"

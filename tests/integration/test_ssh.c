@@ -1228,6 +1228,7 @@ static void test_default_identity_and_agent(void **state)
 	struct lab_host lh;
 	struct mr_error *err = NULL;
 	(void)state;
+	char *key = mr_xstrdup(lab_identity);
 	lab_host_init(&lh, 1);
 	lh.h.identity = NULL;
 	char *home = mr_xasprintf("%s/home", lab_dir);
@@ -1252,15 +1253,16 @@ static void test_default_identity_and_agent(void **state)
 
 	/* the same empty home with an agent holding the key */
 	char *sock = mr_xasprintf("%s/agent.sock", lab_dir);
-	unlink(sock);
-	char *agent = mr_xasprintf("ssh-agent -a '%s' > '%s/agent.env' && . '%s/agent.env' >/dev/null "
-	                           "&& SSH_AUTH_SOCK='%s' ssh-add -q '%s' 2>/dev/null",
-	                           sock, lab_dir, lab_dir, sock, lab_identity);
+	char *envf = mr_xasprintf("%s/agent.env", lab_dir);
+	struct mr_buf cmdb;
+	mr_buf_init(&cmdb);
+	mr_buf_printf(&cmdb, "rm -f '%s' && ssh-agent -a '%s' > '%s' && ", sock, sock, envf);
+	mr_buf_printf(&cmdb, "SSH_AUTH_SOCK='%s' ssh-add -q '%s' 2>/dev/null", sock, key);
+	char *agent = mr_buf_steal(&cmdb, NULL);
 	if (system(agent) == 0) {
 		setenv("SSH_AUTH_SOCK", sock, 1);
 		mr_transport_close(open_host(&lh));
-		char *kill = mr_xasprintf(". '%s/agent.env' >/dev/null && ssh-agent -k >/dev/null",
-		                          lab_dir);
+		char *kill = mr_xasprintf(". '%s' >/dev/null && ssh-agent -k >/dev/null", envf);
 		assert_int_equal(system(kill), 0);
 		free(kill);
 	} else {
@@ -1272,6 +1274,8 @@ static void test_default_identity_and_agent(void **state)
 	assert_int_equal(system(rm), 0);
 	free(rm);
 	free(agent);
+	free(key);
+	free(envf);
 	free(sock);
 	free(empty);
 	free(saved_home);
@@ -1325,6 +1329,9 @@ int main(void)
 		cmocka_unit_test(test_missing_identity),
 		cmocka_unit_test(test_default_identity_and_agent),
 	};
+	/* MR_TEST_FILTER=test_run* runs only the matching tests */
+	if (getenv("MR_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("MR_TEST_FILTER"));
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	mr_transport_ssh_global_exit();
 	return r;
