@@ -932,11 +932,19 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 		goto out;
 
 	/* name[:port]; a ':' inside brackets is a range's, and an IPv6
-	 * address has several */
+	 * address has several outside them */
 	char *pat = w[0];
 	char *port = NULL;
-	char *colon = strrchr(pat, ':');
-	if (colon && !strchr(colon, ']') && strchr(pat, ':') == colon) {
+	char *colon = NULL;
+	int colons = 0, depth = 0;
+	for (char *p = pat; *p; p++) {
+		depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
+		if (*p == ':' && depth == 0) {
+			colon = p;
+			colons++;
+		}
+	}
+	if (colons == 1) {
 		*colon = '\0';
 		port = colon + 1;
 	}

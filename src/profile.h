@@ -42,12 +42,14 @@ void mr_profile_free(struct mr_profile *p);
 int mr_profile_override(struct mr_profile *p, const char *section, const char *key,
                         const char *value, struct mr_loc loc, struct mr_error **err);
 
-/* The value of a scalar key, or NULL if the profile does not set it. */
+/* The value of a scalar key, or NULL if the profile does not set it. For a
+ * list key, its first value. Borrowed from p and valid until p changes. */
 const struct mr_setting *mr_profile_get(const struct mr_profile *p, const char *section,
                                         const char *key);
 
 /* The values of a list key in order; *n gets the count. The array is
- * borrowed from p and valid until p changes. NULL when there are none. */
+ * borrowed from p and valid until p changes. NULL when there are none. A
+ * scalar key gives an array of one. */
 const struct mr_setting *const *mr_profile_get_all(const struct mr_profile *p,
                                                    const char *section, const char *key,
                                                    size_t *n);

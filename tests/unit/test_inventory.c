@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -275,6 +276,10 @@ static void test_ansible(void **state)
 		  "cluster compute", "", 7 },
 		{ "nfs1", "10.20.0.5", 2200, "cloud", "{D}/keys/nfs", KH, NULL, MR_HOST_KEY_STRICT,
 		  "{D}/profiles/a.ini {D}/profiles/b.ini", "cluster storage", "", 10 },
+		{ "db1", "db1", 2300, "cloud", NULL, KH, NULL, MR_HOST_KEY_STRICT,
+		  "{D}/profiles/a.ini {D}/profiles/b.ini", "cluster storage", "", 32 },
+		{ "db2", "db2", 2300, "cloud", NULL, KH, NULL, MR_HOST_KEY_STRICT,
+		  "{D}/profiles/a.ini {D}/profiles/b.ini", "cluster storage", "", 32 },
 	};
 	check_hosts(inv, want, MR_ARRAY_LEN(want));
 	mr_inventory_free(inv);
@@ -300,6 +305,76 @@ static void test_ansible_errors(void **state)
 	              "{D}/ansible_bad.ini:13: [b:children]: 'a' is a descendant of 'b' itself\n");
 }
 
+/* Loads text from a temporary file: the host names ("a b") or the first
+ * error without its place. */
+static char *load_text(const char *text)
+{
+	char path[] = "/tmp/mr-inv-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct mr_error *err = NULL;
+	struct mr_inventory *inv = mr_inventory_load(path, &err);
+	unlink(path);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	if (err) {
+		mr_buf_printf(&b, "error: %s", err->message);
+	} else {
+		for (size_t i = 0; i < mr_inventory_count(inv); i++) {
+			const struct mr_host *h = mr_inventory_host(inv, i);
+			mr_buf_printf(&b, "%s%s:%u", i ? " " : "", h->name, h->port);
+		}
+	}
+	mr_error_free(err);
+	mr_inventory_free(inv);
+	return mr_buf_steal(&b, NULL);
+}
+
+static void test_detection(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* migready's format */
+		{ "[host a]\n[host b]\nport = 2\n", "a:22 b:2" },
+		{ "[defaults]\nport=3\n[group g]\nhosts = x y\n", "x:3 y:3" },
+		{ "[host a]\r\nport = 2222\r\n", "a:2222" },
+		{ "\xef\xbb\xbf[host a]\nport = 7   ; inline comment\n", "a:7" },
+		{ "[compute]\nhosts = a b\n",
+		  "error: unknown section [compute]; expected [defaults], [group NAME] or [host NAME]" },
+		{ "[host a]\nweb1 ansible_host=x\n",
+		  "error: unknown key 'web1 ansible_host' in [host a]" },
+		{ "[host a]\nweb1\n", "error: expected 'key = value', got 'web1'" },
+		{ "[group g]\n", "error: [group g] names no hosts" },
+		{ "[host]\n", "error: [host] needs a name: [host NAME]" },
+		{ "port = 2\n[host a]\n", "error: key 'port' outside any section" },
+		{ "[host a]\nport = \x01\n", "error: control character 0x01 in line" },
+		/* Ansible's */
+		{ "a\nb:2200\n", "a:22 b:2200" },
+		{ "[web]\nw1\n; comment\n# comment\nw2 ansible_port=5\n", "w1:22 w2:5" },
+		{ "[all:vars]\nansible_port=3\n", "error: no hosts" },
+		{ "[web]\nw[8:10]\n[web:vars]\nansible_port=4\n", "w8:4 w9:4 w10:4" },
+		{ "[web]\nw[a:c]\n", "wa:22 wb:22 wc:22" },
+		{ "[web]\nw[01:05:2]\n", "w01:22 w03:22 w05:22" },
+		{ "[web]\n2001:db8::1 ansible_port=9\n", "2001:db8::1:9" },
+		{ "[web]\nw1 ansible_port=9 ansible_port=10\n", "w1:10" },
+		{ "[p:children]\nc\n[c]\nh\n[p:vars]\nansible_port=1\n[c:vars]\nansible_port=2\n",
+		  "h:2" },
+		{ "[web]\nw1 migready_host_key_check=sometimes\n",
+		  "error: migready_host_key_check: expected strict, accept-new or off, got "
+		  "'sometimes'" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *got = load_text(cases[i].text);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		free(got);
+	}
+}
+
 static void test_free_null(void **state)
 {
 	(void)state;
@@ -317,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_ansible),
 		cmocka_unit_test(test_ansible_errors),
+		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
