@@ -342,6 +342,19 @@ static int verify_host_key(struct ssh_transport *t, const struct mr_host *host, 
 	struct mr_known_hosts_result res;
 	enum mr_known_hosts_status st = mr_known_hosts_check(
 		kh, kh_len, t->address, t->port, type, (const unsigned char *)key, klen, &res);
+	/* OpenSSH looks a host up by the address it connects to (HostName).
+	 * Operators' files often know compute nodes by their inventory name
+	 * (from "ssh compute1"), so an address unknown there is looked up by
+	 * name too: a match or a mismatch under the name counts the same. */
+	if (st == MR_KNOWN_HOSTS_UNKNOWN && strcmp(t->base.host, t->address) != 0) {
+		struct mr_known_hosts_result by_name;
+		enum mr_known_hosts_status s2 = mr_known_hosts_check(
+			kh, kh_len, t->base.host, t->port, type, (const unsigned char *)key, klen, &by_name);
+		if (s2 != MR_KNOWN_HOSTS_UNKNOWN) {
+			st = s2;
+			res = by_name;
+		}
+	}
 	if (st == MR_KNOWN_HOSTS_UNKNOWN && host->host_key_check == MR_HOST_KEY_ACCEPT_NEW) {
 		if (mr_known_hosts_add(kh_path, t->address, t->port, type, (const unsigned char *)key,
 		                       klen, &st, err) < 0)

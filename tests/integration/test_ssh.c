@@ -851,9 +851,9 @@ out:
 static void test_parallel_hosts(void **state)
 {
 	/* one worker per host, all at once, as migready -j does */
-	int n = lab_hosts > 64 ? 64 : lab_hosts;
-	pthread_t th[64];
-	struct worker w[64];
+	int n = lab_hosts > 256 ? 256 : lab_hosts;
+	pthread_t th[256];
+	struct worker w[256];
 	(void)state;
 	char **saved = mr_xcalloc((size_t)n, sizeof(char *));
 	size_t *saved_len = mr_xcalloc((size_t)n, sizeof(size_t));
@@ -1101,6 +1101,39 @@ static void test_hashed_known_hosts(void **state)
 	free(name);
 }
 
+/* known by its inventory name only (from "ssh host1"), not its address */
+static void test_known_by_name(void **state)
+{
+	struct lab_host lh;
+	struct mr_error *err = NULL;
+	(void)state;
+	lab_host_init(&lh, 1);
+	char *name = mr_known_hosts_name("host1", lab_port);
+	char *line = lab_key_line(1, name);
+	char *kh = write_kh("kh-name", line);
+	lh.h.known_hosts = kh;
+	mr_transport_close(open_host(&lh));
+	/* a wrong key under the name is a mismatch, not "unknown" */
+	char *wrong = mr_xasprintf("%s ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJEeYdI8U9iTpaKT6CkFl+"
+	                           "dxwXEtcc70jNlNe1XQ7k35\n", name);
+	spit(kh, wrong, strlen(wrong));
+	lh.h.host_key_check = MR_HOST_KEY_ACCEPT_NEW;
+	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
+	char *m = err_text(err);
+	assert_non_null(strstr(m, "host key mismatch: expected SHA256:vKrvCjgJa/M7G8ZjVhqFn8gBstPBjB1TWPEnULg2zik"));
+	free(m);
+	mr_error_free(err);
+	size_t len;
+	char *after = slurp(kh, &len);
+	assert_string_equal(after, wrong);
+	unlink(kh);
+	free(after);
+	free(wrong);
+	free(kh);
+	free(line);
+	free(name);
+}
+
 /* ---- failures to connect ---- */
 
 static void test_sshd_down(void **state)
@@ -1321,6 +1354,7 @@ int main(void)
 		cmocka_unit_test(test_host_key_unknown_strict_and_accept_new),
 		cmocka_unit_test(test_host_key_revoked_and_off),
 		cmocka_unit_test(test_hashed_known_hosts),
+		cmocka_unit_test(test_known_by_name),
 		cmocka_unit_test(test_sshd_down),
 		cmocka_unit_test(test_banner_timeout),
 		cmocka_unit_test(test_unresolvable),

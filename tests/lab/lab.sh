@@ -181,12 +181,29 @@ kill_sshd() {
 	rm -f "$pidfile"
 }
 
+# Ends a process and its descendants, and waits until they are gone (so
+# that DIR can be removed right after), SIGKILL after 2 seconds.
 kill_tree() {
+	local pids p i
+	pids=$(tree_pids "$1")
+	kill $pids 2>/dev/null || true
+	for i in $(seq 1 40); do
+		for p in $pids; do
+			[ -d "/proc/$p" ] && break
+			p=
+		done
+		[ -z "$p" ] && return 0
+		sleep 0.05
+	done
+	kill -9 $pids 2>/dev/null || true
+}
+
+tree_pids() {
 	local child
 	for child in $(pgrep -P "$1" 2>/dev/null || true); do
-		kill_tree "$child"
+		tree_pids "$child"
 	done
-	kill "$1" 2>/dev/null || true
+	echo "$1"
 }
 
 copy_node() {
@@ -318,7 +335,7 @@ cmd_netns_up() {
 		# upper/ is the host's /etc itself: root's, as everywhere
 		chown root:root "$h/upper"
 		chmod 755 "$h/upper"
-		if [ "$overlay" = 1 ] && ! unshare -m sh -c \
+		if [ "$k" = 1 ] && ! unshare -m sh -c \
 			"mount -t overlay mrlab-probe -o 'lowerdir=/etc,upperdir=$h/upper,workdir=$h/work' /etc" \
 			2>/dev/null; then
 			overlay=0
