@@ -1,6 +1,7 @@
 /* migready: the command line. Maps error kinds to exit codes (here only). */
 #include <fnmatch.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +77,15 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
+static int bad_usage(const char *fmt, ...) MR_PRINTF(1, 2);
+
+static int bad_usage(const char *fmt, ...)
 {
+	va_list ap;
 	fputs("migready: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\nTry 'migready --help'.\n", stderr);
 	return -1;
 }
@@ -119,7 +125,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	int c;
 	cli->color = -1;
 	cli->timeout_s = 10;
-	while ((c = getopt_long(argc, argv, "+p:i:H:lj:f:o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:H:lj:f:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			cli->profiles = mr_xreallocarray(cli->profiles, cli->n_profiles + 1,

@@ -4,7 +4,7 @@
 # nothing touched, comments intact; a bad profile -> 1 and a malformed file
 # -> 4, both with nothing written.
 set -u
-MIGREADY=${1:?usage: run-local.sh MIGREADY SOURCE_DIR}
+MIGREADY=$(realpath "${1:?usage: run-local.sh MIGREADY SOURCE_DIR}")
 SRC=${2:?usage: run-local.sh MIGREADY SOURCE_DIR}
 DATA=$SRC/tests/data/e2e
 WORK=$(mktemp -d /tmp/migready-e2e.XXXXXX)
@@ -82,7 +82,7 @@ expect_status "second apply" 0 "$st" "$out"
 
 out=$(mr check --local --root "$ROOT" -p profile.ini -f json 2>&1); st=$?
 expect_status "json check" 0 "$st" "$out"
-expect_grep "json names the host status" '"status": "ok"' "$out"
+expect_grep "json names the host status" '"status": ?"ok"' "$out"
 mr check --local --root "$ROOT" -p profile.ini -f prom -o "$WORK/out.prom" >/dev/null 2>&1; st=$?
 expect_status "prom report to a file" 0 "$st" ""
 expect_grep "prom textfile has the drift gauge" '^migready_drift_settings\{host="localhost",command="check"\} 0$' "$(cat "$WORK/out.prom" 2>&1)"

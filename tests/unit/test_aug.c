@@ -56,10 +56,11 @@ static const struct edit_case cases[] = {
 	  "# nothing here\nmax_clients = 5000\n",
 	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*" },
 	  "# nothing here\nmax_clients = 5000\ntcp_port = \"16509\"\n", 1, NULL },
+	/* The new entry gets its own line; the file keeps its style of ending. */
 	{ "file without a final newline", LV,
 	  "max_clients = 5000",
 	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
-	  "max_clients = 5000\nlisten_tcp = 1\n", 1, NULL },
+	  "max_clients = 5000\nlisten_tcp = 1", 1, NULL },
 	{ "empty file", LV, "",
 	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
 	  "listen_tcp = 1\n", 1, NULL },
@@ -103,7 +104,7 @@ static const struct edit_case cases[] = {
 	{ "oslo: a missing section is added at the end", OSLO,
 	  "[DEFAULT]\ndebug = false\n",
 	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, NULL },
-	  "[DEFAULT]\ndebug = false\n[libvirt]\ncpu_mode = custom\n", 1, NULL },
+	  "[DEFAULT]\ndebug = false\n\n[libvirt]\ncpu_mode = custom\n", 1, NULL },
 };
 
 static struct mr_aug *new_engine(void)
