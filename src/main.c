@@ -1,4 +1,5 @@
 /* migready: the command line. Maps error kinds to exit codes (here only). */
+#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -344,6 +345,35 @@ static int host_profile(struct run *r, const struct mr_host *h, struct mr_error 
 	return add_target(r, h->name, h, h->root, base, owned);
 }
 
+/* RFC 1918, loopback, link-local, CGNAT, and IPv6 ULA/link-local/loopback. */
+static int address_is_private(const char *addr)
+{
+	unsigned char b[16];
+	if (inet_pton(AF_INET, addr, b) == 1)
+		return b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+		       (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+		       (b[0] == 100 && (b[1] & 0xc0) == 64);
+	if (inet_pton(AF_INET6, addr, b) == 1)
+		return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
+		       !memcmp(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+	return -1; /* a name: not resolved here, no DNS before the run */
+}
+
+/* auth_tcp = none lets anyone who reaches the port drive libvirt. */
+static void warn_unauthenticated(const struct mr_target *tg)
+{
+	const struct mr_setting *auth = mr_profile_get(tg->profile, "libvirtd", "auth_tcp");
+	const struct mr_setting *listen = mr_profile_get(tg->profile, "libvirtd", "listen_tcp");
+	if (!tg->host || !auth || strcmp(auth->value, "none") != 0 ||
+	    (listen && !mr_setting_bool(listen)))
+		return;
+	if (address_is_private(tg->host->address) == 0)
+		mr_log(MR_LOG_WARN,
+		       "%s: auth_tcp = none (%s:%u) on public address %s: anyone who reaches TCP "
+		       "16509 controls libvirt; keep migration traffic on a private network",
+		       tg->name, auth->loc.file, auth->loc.line, tg->host->address);
+}
+
 static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 {
 	if (cli->n_profiles) {
@@ -367,9 +397,11 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 			mr_error_add(err, MR_ERR_INPUT, cli->inventory, "no host matches --host");
 			return -1;
 		}
-		if (cli->root)
-			for (size_t i = 0; i < r->n; i++)
+		for (size_t i = 0; i < r->n; i++) {
+			if (cli->root)
 				r->targets[i].root = cli->root;
+			warn_unauthenticated(&r->targets[i]);
+		}
 		return 0;
 	}
 	if (!r->cli_profile) {
