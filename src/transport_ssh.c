@@ -312,6 +312,8 @@ static void prefer_known_types(struct ssh_transport *t, const char *kh, size_t k
 	static const char defaults[] = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
 	                               "ecdsa-sha2-nistp521,ssh-rsa";
 	char *known = kh ? mr_known_hosts_types(kh, kh_len, t->address, t->port) : NULL;
+	if (!known && kh) /* known by inventory name only: see verify_host_key */
+		known = mr_known_hosts_types(kh, kh_len, t->base.host, t->port);
 	char *pref = known ? mr_xasprintf("%s,%s", known, defaults) : mr_xstrdup(defaults);
 	/* libssh2 drops names it does not support; repeats are harmless */
 	if (libssh2_session_method_pref(t->session, LIBSSH2_METHOD_HOSTKEY, pref) < 0)
