@@ -9,6 +9,8 @@
 #include "transport.h"
 
 #define BACKUP_ROOT "/var/lib/migready/backups"
+/* Backups belong to whoever connects (root in production): private. */
+#define BACKUP_WRITE_OPTS { .mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1 }
 
 struct plan_op {
 	struct mr_aug_op op; /* strings owned */
@@ -255,7 +257,7 @@ static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
 		if (fs[i].st.exists) {
 			char *copy = mr_xasprintf("%s%s", dir, path);
 			char *parent = dirname_of(copy);
-			struct mr_write_opts wo = { .mode = 0600, .uid = 0, .gid = 0 };
+			struct mr_write_opts wo = BACKUP_WRITE_OPTS;
 			int ok = t->ops->mkdir_p(t, parent, 0700, err) == 0 &&
 			         mr_transport_write(t, copy, fs[i].text, fs[i].len, &wo, err) == 0;
 			free(parent);
@@ -268,7 +270,7 @@ static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
 		              (unsigned)fs[i].st.gid, path);
 	}
 	char *mpath = mr_xasprintf("%s/MANIFEST", dir);
-	struct mr_write_opts wo = { .mode = 0600, .uid = 0, .gid = 0 };
+	struct mr_write_opts wo = BACKUP_WRITE_OPTS;
 	int ok = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
 	         mr_transport_write(t, mpath, manifest.data, manifest.len, &wo, err) == 0;
 	free(mpath);
@@ -337,15 +339,14 @@ static int restart(struct mr_transport *t, char **units, size_t n, struct mr_hos
 		free(cmd);
 		free(out);
 		if (rc < 0) {
+			if (e->kind == MR_ERR_HOST) {
+				mr_error_move(host_err, &e);
+				return -1;
+			}
 			char *msg = mr_error_format(e);
 			mr_host_report_fail(rep, msg);
 			free(msg);
-			int host_wide = e->kind == MR_ERR_HOST;
-			if (host_wide)
-				mr_error_move(host_err, &e);
 			mr_error_free(e);
-			if (host_wide)
-				return -1;
 			continue;
 		}
 		if (status != 0) {
@@ -429,10 +430,8 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 			mr_host_report_fail(rep, full);
 			free(full);
 			free(msg);
-			if (e->kind == MR_ERR_HOST)
-				mr_error_move(err, &e);
 			mr_error_free(e);
-			r = *err ? -1 : 0;
+			r = 0;
 			goto out;
 		}
 		if (write_changed(fs, plan->n_files, t, rep, &units, &n_units, err) < 0)
