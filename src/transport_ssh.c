@@ -19,7 +19,13 @@
  *    runs in one exec channel (see write_file);
  *  - offers fsync@openssh.com (libssh2_sftp_fsync).
  * known_hosts is checked by known_hosts.c (see there for why not libssh2's
- * knownhost API). */
+ * knownhost API).
+ *
+ * Threads: one transport per worker thread, nothing shared. libssh2_init()
+ * is not thread-safe: mr_transport_ssh_global_init() must have run once, in
+ * main, before any mr_transport_ssh_new(). OpenSSL 3 needs no locking
+ * callbacks. libssh2 sends with MSG_NOSIGNAL: a dropped connection is an
+ * error, not a SIGPIPE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
