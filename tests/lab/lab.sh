@@ -35,7 +35,8 @@
 #   hosts/hostK/   (local) the host trees, copies of tests/lab/node
 #   netns/hostK/   (netns) upper/ is the overlay's upper layer over the
 #                  host's /etc: upper/libvirt/qemu.conf is the host's
-#                  /etc/libvirt/qemu.conf
+#                  /etc/libvirt/qemu.conf; state/ is its /var/lib/migready;
+#                  systemctl.log lists the systemctl calls made on it
 set -eu
 
 LAB_USER=${MR_LAB_USER:-mrlab}
@@ -289,6 +290,10 @@ netns_host_start() {
 	else
 		mnt="mount -t overlay mrlab-etc -o 'lowerdir=/etc,upperdir=$h/upper,workdir=$h/work' /etc"
 	fi
+	# The mount point exists on the real machine (empty); the host's own
+	# state directory is mounted on it inside the namespace only.
+	mkdir -p /var/lib/migready
+	mnt="$mnt && mount --bind '$h/state' /var/lib/migready"
 	# ip netns exec gives the command its own mount namespace; sshd and
 	# every session it forks live on in it.
 	start_sshd "$h/sshd_config" "$h/sshd.log" "$h/sshd.pid" \
@@ -332,6 +337,10 @@ cmd_netns_up() {
 		copy_node "$h/node"
 		cp -a "$h/node/etc/." "$h/upper/"
 		rm -rf "$h/node"
+		# The host's /var/lib/migready (backups), the lab user's: in
+		# production migready logs in as root.
+		mkdir -p "$h/state"
+		chown "$LAB_USER:" "$h/state"
 		# upper/ is the host's /etc itself: root's, as everywhere
 		chown root:root "$h/upper"
 		chmod 755 "$h/upper"
@@ -349,6 +358,14 @@ cmd_netns_up() {
 		ssh-keygen -q -t ed25519 -N '' -C "mrlab-host$k" -f "$h/ssh_host_ed25519_key"
 		write_sshd_config "$h/sshd_config" "$h/ssh_host_ed25519_key" "$h/sshd.pid" \
 			"$NET.$((10 + k))" 22 "$d/authorized_keys"
+		# No systemd runs here: a systemctl that records its calls, first
+		# on the PATH of every session, so restarts can be counted.
+		mkdir -p "$h/bin"
+		printf '#!/bin/sh\necho "$*" >> %s/systemctl.log\n' "$h" > "$h/bin/systemctl"
+		chmod 755 "$h/bin/systemctl"
+		: > "$h/systemctl.log"
+		chown "$LAB_USER:" "$h/systemctl.log"
+		echo "SetEnv PATH=$h/bin:/usr/local/bin:/usr/bin:/bin" >> "$h/sshd_config"
 
 		ip netns add "$P$k"
 		ip -n "$P$k" link set lo up
