@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <augeas.h>
 
@@ -46,10 +47,17 @@ struct mr_aug {
 
 const char *mr_aug_default_lens_dirs(void)
 {
-	/* A binary run from the build tree finds the source tree's lenses;
-	 * an installed one its data directory. Both are searched, the
-	 * installed one last, so a build tree never picks up stale lenses. */
-	return MR_SOURCE_LENS_DIR ":" MR_LENS_DIR;
+	/* A binary run from its build tree uses the source tree's lenses, so
+	 * that an edited lens is tried at once; an installed binary only ever
+	 * uses the installed ones. */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (mr_str_startswith(exe, MR_BUILD_DIR "/"))
+			return MR_SOURCE_LENS_DIR;
+	}
+	return MR_LENS_DIR;
 }
 
 struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)

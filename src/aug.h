@@ -56,7 +56,8 @@ struct mr_aug_outcome {
 struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err);
 void mr_aug_free(struct mr_aug *aug);
 
-/* The lens directories a build-tree or installed binary should use. */
+/* The lens directory to use: the source tree's for a binary run from its
+ * build tree, else the installed one. Borrowed. */
 const char *mr_aug_default_lens_dirs(void);
 
 /* Parses text (len bytes, NUL-terminated, no NUL inside) with lens
