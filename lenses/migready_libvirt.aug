@@ -21,11 +21,13 @@ About: Tree shape (migready's C engine relies on exactly this)
     { "#comment" = "note" }.
   - "key = [ "a", "b" ]", on one line or many:
        -> { "key" { "1" = ""a"" } { "2" = ""b"" } }
-    The node has no value; items are numbered from 1 (seq) and keep their
-    quotes; comments between items are "#comment" children.  "[]" gives a
-    node with no children.  A comment after the closing "]" is kept in the
-    text but makes no node.
-  - Blank lines make no node.
+    The node has no value; items (strings or numbers) are numbered from 1
+    (seq) and keep their quotes; comments between items are "#comment"
+    children.  "[]" gives a node with no children.  A comment after the
+    closing "]" is kept in the text but makes no node.
+  - Blank lines make no node, except those before the first node, and a
+    file of nothing but blank lines: they make one hidden node (no label,
+    so no path matches it), kept so that they round-trip.
 
 About: Layout handling
   Every node owns the line break (and any blank lines) that come BEFORE it,
@@ -33,7 +35,9 @@ About: Layout handling
   node.  Hence a file without a final newline round-trips, and an entry
   appended to it still starts on a line of its own:
     "a = 1" + set "b" "2" -> "a = 1\nb = 2"
-  New nodes are written as "key = value" and "# text".
+  New nodes are written as "key = value", "# text" and "key = [ "a", "b" ]".
+  A line that moves to or from the very first place (a node inserted before
+  it, or the node before it removed) is rewritten in that default layout.
 
 About: Differences from virconf.c
   - ";" as a statement separator ("a = 1; b = 2") is not accepted.
@@ -147,16 +151,16 @@ let list =
 let key_re = /[A-Za-z_][A-Za-z0-9_]*/
 
 (* View: node_of
-   The three kinds of node, each after LEAD *)
-let node_of (lead:lens) =
+   The three kinds of node, each after HEAD (<lead_first> or <lead>) *)
+let node_of (head:lens) =
   let assign = key key_re . del /[ \t]*=[ \t]*/ " = " in
   let scalar_entry = assign . store scalar
                    . ( comment_inline . del /[ \t]*/ ""
                      | del /[ \t]*(#[ \t]*)?/ "" ) in
   let list_entry = assign . list . del /[ \t]*(#[^\n]*)?/ "" in
-    [ lead . comment_body ]
-  | [ lead . scalar_entry ]
-  | [ lead . list_entry ]
+    [ head . comment_body ]
+  | [ head . scalar_entry ]
+  | [ head . list_entry ]
 
 (************************************************************************
  * Group: The file

@@ -31,7 +31,9 @@ About: Tree shape (migready's C engine relies on exactly this)
       # Example
       my_ip = 10.0.0.1
       -> { "DEFAULT" { "#comment" = "Example" } { "my_ip" = "10.0.0.1" } }
-  - Blank lines make no node.
+  - Blank lines make no node, except those before the first node, and a
+    file of nothing but blank lines: they make one hidden node (no label,
+    so no path matches it), kept so that they round-trip.
 
 About: Layout handling
   Every node owns the line break (and any blank lines) that come BEFORE it,
@@ -39,12 +41,25 @@ About: Layout handling
   node.  Hence a file without a final newline round-trips, and an entry
   appended to it still starts on a line of its own.  New nodes are written
   as "key = value" and "# text"; a new section as "[name]", after a blank
-  line unless it is the first thing in the file.
+  line unless it is the first thing in the file.  A line that moves to or
+  from the very first place of the file is rewritten in that default layout.
+  A value set by the C engine must not start or end with blanks, and each
+  of its line breaks must be followed by blanks (a continuation line); a
+  value that breaks these rules is refused when the tree is written.
+
+About: Differences from oslo.config
+  - CR-LF line ends are not accepted (oslo.config strips the CR).
+  - Keys containing "/", section names containing "]" or "/" or starting
+    with "#" are not accepted (they cannot be Augeas labels).
 
 About: Speed
-  Debian's full sample nova.conf has 10,000 lines; the regular expressions
-  are kept simple and the lens shallow (file, sections, entries) so that it
-  parses in a few milliseconds.
+  Augeas parses by matching regular expressions with sub-match registers,
+  which glibc does at roughly 1,000 instructions per byte; the text of
+  every node is matched once per level of nesting plus once for the whole
+  file.  Debian's full sample nova.conf (350 KB) therefore takes about as
+  long as with the stock IniFile lenses (0.1 to 0.2 s), and even a lens
+  with one flat node per line needs a third of that.  Load only this
+  module (AUG_NO_MODL_AUTOLOAD): compiling every lens costs 0.4 to 0.6 s.
 
 About: License
   GPL-2.0-or-later, like migready.

@@ -197,6 +197,11 @@ test lns put "  auth_tcp   =  \"sasl\"   # was sasl\n" after set "auth_tcp" "\"n
 test lns put "a = 1\nb = 2\n\nc = 3\n" after rm "b" = "a = 1\n\nc = 3\n"
 test lns put "a = 1\n\nb = 2\nc = 3\n" after rm "b" = "a = 1\nc = 3\n"
 
+(* A line that becomes the first one is rewritten in the default layout;
+   its value and trailing comment stay *)
+test lns put "a = 1\n\n  b=2 # x\n" after rm "a" = "b = 2 # x\n"
+test lns put "a = 1\n" after insb "z" "a" ; set "z" "0" = "z = 0\na = 1\n"
+
 (* An unquoted word is not a libvirt value, nor is a line break *)
 test lns put "" after set "a" "yes" = *
 test lns put "" after set "a" "\"x\ny\"" = *

@@ -179,6 +179,10 @@ test lns put "[A]\nkey = v\n" after clear "A/key" = "[A]\nkey =\n"
 test lns put "[A]\na = 1\n\nb = 2\n[B]\nc = 3\n" after rm "A/b" = "[A]\na = 1\n[B]\nc = 3\n"
 test lns put "[A]\na = 1\n\n[B]\nc = 3\n" after rm "B" = "[A]\na = 1\n"
 
+(* A section that becomes the first one keeps its entries as they were *)
+test lns put "[A]\na=1\n[B]\nb=2\n" after rm "A" = "[B]\nb=2\n"
+test lns put "[A]\na=1\n" after insb "B" "A" ; set "B/x" "1" = "[B]\nx = 1\n\n[A]\na=1\n"
+
 (* A value cannot start or end with blanks, nor hold a line that does not
    start with one *)
 test lns put "[A]\n" after set "A/a" " x" = *
