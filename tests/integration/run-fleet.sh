@@ -66,6 +66,8 @@ if [ "$LAB_MODE" = netns ]; then
 fi
 out=$(mr check -i "$INV" -p "$PROFILE" 2>&1 >/dev/null)
 [ -z "$out" ] && ok "no progress line when stderr is not a terminal" || not_ok "stderr is quiet" "$out"
+out=$(script -qec "$LAB_EXEC $MIGREADY check -i $INV -p $PROFILE" /dev/null 2>&1)
+expect_grep "progress line on a terminal" "$LAB_HOSTS/$LAB_HOSTS hosts done, 0 failed" "$out"
 
 # A host whose sshd is down fails alone.
 sed -e 's/^\[host host2\]/[host ghost]\naddress = 127.0.0.1\nport = 1\n\n&/' "$INV" >"$DIR/with-ghost.ini"

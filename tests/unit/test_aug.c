@@ -2,7 +2,9 @@
  * and the cache. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +269,63 @@ static void test_several_ops_in_order(void **state)
 	mr_aug_free(aug);
 }
 
+/* The fleet's workers share one engine: many threads, distinct and equal
+ * contents, each must get exactly its own result. */
+struct worker_arg {
+	struct mr_aug *aug;
+	int id;
+	int failures;
+};
+
+static void *transform_worker(void *data)
+{
+	struct worker_arg *w = data;
+	for (int round = 0; round < 50; round++) {
+		/* Half the workers share contents, so the cache is exercised too. */
+		int variant = (w->id % 2) ? w->id : 0;
+		char text[128], want[192], value[16];
+		snprintf(text, sizeof(text), "# host %d\n#listen_tcp = 1\nmax_clients = %d\n", variant,
+		         variant);
+		snprintf(value, sizeof(value), "%d", round % 3);
+		snprintf(want, sizeof(want), "# host %d\n#listen_tcp = 1\nlisten_tcp = %s\nmax_clients = %d\n",
+		         variant, value, variant);
+		struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", value, NUM, "listen_tcp[ \t]*=.*" };
+		struct mr_aug_outcome oc;
+		struct mr_error *err = NULL;
+		char *out = NULL;
+		size_t len;
+		if (mr_aug_transform(w->aug, "h:/f", LV, text, strlen(text), &op, 1, &oc, &out, &len,
+		                     &err) < 0 || strcmp(out, want) != 0)
+			w->failures++;
+		mr_error_free(err);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	return NULL;
+}
+
+static void test_shared_by_threads(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	pthread_t tids[8];
+	struct worker_arg args[8];
+	for (int i = 0; i < 8; i++) {
+		args[i] = (struct worker_arg){ aug, i, 0 };
+		assert_int_equal(pthread_create(&tids[i], NULL, transform_worker, &args[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(tids[i], NULL);
+		assert_int_equal(args[i].failures, 0);
+	}
+	unsigned long parses, hits;
+	mr_aug_stats(aug, &parses, &hits);
+	assert_int_equal(parses + hits, 8 * 50);
+	/* 4 distinct odd-worker contents + 1 shared, 3 values each. */
+	assert_true(parses <= 15);
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte_refused),
 		cmocka_unit_test(test_cache_serves_identical_requests),
 		cmocka_unit_test(test_several_ops_in_order),
+		cmocka_unit_test(test_shared_by_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
