@@ -85,18 +85,6 @@ static char *expected(const char *what, const char *value)
 	return m;
 }
 
-static int good_user(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 32 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!(isalnum(c) || c == '_' || c == '-' || c == '.' || (c == '$' && i == n - 1)))
-			return 0;
-	}
-	return 1;
-}
 
 /* A host name (labels of letters, digits, '-' and '_') or an IP address. */
 static int good_address(const char *s)
@@ -158,7 +146,7 @@ static int check_field(enum field f, const char *name, const char *value, const 
 		break;
 	}
 	case F_USER:
-		if (!good_user(value))
+		if (!mr_profile_is_user_name(value))
 			m = expected("a user name", value);
 		break;
 	case F_IDENTITY:

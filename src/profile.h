@@ -66,6 +66,10 @@ size_t mr_profile_setting_count(const struct mr_profile *p);
 int mr_setting_bool(const struct mr_setting *s);      /* yes/true/1 -> 1 */
 long mr_setting_long(const struct mr_setting *s);
 
+/* A user or group name as Linux login tools accept it (letters, digits,
+ * '_', '-', '.', a final '$'; at most 32 bytes). */
+int mr_profile_is_user_name(const char *s);
+
 /* Parses a boolean as profiles spell it; -1 if it is none. */
 int mr_parse_bool(const char *s);
 

@@ -347,7 +347,7 @@ static char *check_abs_path(const char *value)
 	return NULL;
 }
 
-static int good_name(const char *s)
+int mr_profile_is_user_name(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > 32)
@@ -364,7 +364,7 @@ static int good_name(const char *s)
 
 static char *check_name(const char *value)
 {
-	if (!good_name(value))
+	if (!mr_profile_is_user_name(value))
 		return expected("a user or group name", value);
 	return NULL;
 }
@@ -708,21 +708,31 @@ static char *check_ssh_key(const char *value)
 	return NULL;
 }
 
+/* Steps through a comma-separated list: sets *w and *wn to the next item
+ * without its blanks; returns 0 after the last item. */
+static int next_item(const char **p, const char **w, size_t *wn)
+{
+	if (!*p)
+		return 0;
+	size_t n = strcspn(*p, ",");
+	*w = *p;
+	*wn = n;
+	while (*wn && is_blank(**w)) {
+		(*w)++;
+		(*wn)--;
+	}
+	while (*wn && is_blank((*w)[*wn - 1]))
+		(*wn)--;
+	*p = (*p)[n] ? *p + n + 1 : NULL;
+	return 1;
+}
+
 static char *check_flags(const char *value)
 {
-	const char *p = value;
-	size_t count = 0;
+	const char *p = value, *w;
+	size_t count = 0, wn;
 	const char *seen[MR_ARRAY_LEN(migrate_flags)];
-	for (;;) {
-		size_t n = strcspn(p, ",");
-		const char *w = p;
-		size_t wn = n;
-		while (wn && is_blank(*w)) {
-			w++;
-			wn--;
-		}
-		while (wn && is_blank(w[wn - 1]))
-			wn--;
+	while (next_item(&p, &w, &wn)) {
 		if (wn == 0)
 			return expected("VIR_MIGRATE_* flags separated by commas", value);
 		char *flag = mr_xstrndup(w, wn);
@@ -750,9 +760,6 @@ static char *check_flags(const char *value)
 		free(flag);
 		if (m)
 			return m;
-		if (!p[n])
-			break;
-		p += n + 1;
 	}
 	int disk = 0, inc = 0;
 	for (size_t i = 0; i < count; i++) {
@@ -795,17 +802,9 @@ static char *check_release(const char *value)
 
 static char *check_cpu_models(const char *value)
 {
-	const char *p = value;
-	for (;;) {
-		size_t n = strcspn(p, ",");
-		const char *w = p;
-		size_t wn = n;
-		while (wn && is_blank(*w)) {
-			w++;
-			wn--;
-		}
-		while (wn && is_blank(w[wn - 1]))
-			wn--;
+	const char *p = value, *w;
+	size_t wn;
+	while (next_item(&p, &w, &wn)) {
 		int ok = wn > 0;
 		for (size_t i = 0; i < wn; i++) {
 			unsigned char c = (unsigned char)w[i];
@@ -814,10 +813,8 @@ static char *check_cpu_models(const char *value)
 		}
 		if (!ok)
 			return expected("CPU model names separated by commas", value);
-		if (!p[n])
-			return NULL;
-		p += n + 1;
 	}
+	return NULL;
 }
 
 static char *check_lens(const char *value)
