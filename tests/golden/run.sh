@@ -1,0 +1,31 @@
+#!/bin/bash
+# Golden tests: each tests/data/golden/CASE holds the arguments of one run
+# (args), run in that directory, and the exact output (expected: stdout then
+# stderr) and exit status (status) it must give. With --update, rewrites the
+# expected files from what the binary does now (review the diff!).
+set -u
+MIGREADY=$(realpath "${1:?usage: run.sh MIGREADY SOURCE_DIR [--update]}")
+GOLDEN=${2:?}/tests/data/golden
+update=${3:-}
+passed=0
+failed=0
+for dir in "$GOLDEN"/*/; do
+	name=$(basename "$dir")
+	work=$(mktemp -d /tmp/migready-golden.XXXXXX)
+	cp -a "$dir." "$work/"
+	read -r -a args < "$dir/args"
+	out=$(cd "$work" && "$MIGREADY" --color never "${args[@]}" 2>&1; echo "status $?")
+	rm -rf "$work"
+	if [ "$update" = --update ]; then
+		printf '%s\n' "$out" > "$dir/expected"
+		continue
+	fi
+	if diff -u "$dir/expected" <(printf '%s\n' "$out") > /tmp/golden-diff.$$; then
+		passed=$((passed + 1)); echo "ok - $name"
+	else
+		failed=$((failed + 1)); echo "not ok - $name"; sed 's/^/#   /' /tmp/golden-diff.$$
+	fi
+	rm -f /tmp/golden-diff.$$
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
