@@ -40,11 +40,12 @@ About: Layout handling
   it, or the node before it removed) is rewritten in that default layout.
 
 About: Differences from virconf.c
-  - ";" as a statement separator ("a = 1; b = 2") is not accepted.
-  - Unquoted words as values ("listen_tcp = yes") are rejected, as libvirt
-    rejects them.
-  - Inside "...", a backslash-escaped quote \" is accepted.
-  - CR-LF line ends are not accepted.
+  Accepted here, refused by libvirt: comments inside lists; keys starting
+  with "_"; a backslash-escaped quote \" inside "..." (so "a\" is taken
+  as unterminated, where libvirt reads the string a\).
+  Refused here, accepted by libvirt: ";" as a statement separator
+  ("a = 1; b = 2"); CR-LF line ends.
+  Both refuse unquoted words as values ("listen_tcp = yes").
 
 About: License
   GPL-2.0-or-later, like migready.
@@ -109,8 +110,8 @@ let squoted = /'[^'\n]*'/
 let tquoted = /"""([^"]|"[^"]|""[^"])*"""/
 let scalar = number | dquoted | squoted | tquoted
 
-(* Blanks and line breaks inside a list *)
-let lsp = /[ \t\n]*/
+(* Blanks, line breaks and lone "#" lines inside a list *)
+let lsp = /([ \t\n]|#[ \t]*\n)*/
 
 (* View: list_comment
    A comment inside a list; COMMA says whether a "," comes before it *)
@@ -128,7 +129,7 @@ let list_item (comma:regexp) (dflt:string) =
    after it.  So appending an item after the last one adds a "," before it,
    whatever the last item looked like. *)
 let list =
-  let comma = /[ \t\n]*,/ in
+  let comma = lsp . "," in
   let plain_comment = list_comment // " # " in
   let comma_comment = list_comment comma ", # " in
   let first_item = list_item // " " in

@@ -120,6 +120,9 @@ test lns get "nvram = [ \"/a.fd:/b.fd\"\n]\nl = [ # first\n 1, 2 # last\n]\n" =
     { "2" = "2" }
     { "#comment" = "last" } }
 
+(* A lone "#" in a list is like a blank line *)
+test lns get "l = [\n  #\n  \"a\",\n#\n]\n" = { "l" { "1" = "\"a\"" } }
+
 (* A list holding only comments *)
 test lns get "l = [\n  # \"x\"\n]\n" =
   { "l" { "#comment" = "\"x\"" } }
