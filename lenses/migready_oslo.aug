@@ -107,12 +107,13 @@ let line_text = /[^ \t\n]([^\n]*[^ \t\n])?/
  * Group: Comments and entries
  ************************************************************************)
 
-(* View: comment *)
-let comment (lead:lens) =
-  [ lead . label "#comment" . del /[#;][ \t]*/ "# " . store line_text
+(* View: comment
+   A comment after HEAD (<lead_first> or <lead>) *)
+let comment (head:lens) =
+  [ head . label "#comment" . del /[#;][ \t]*/ "# " . store line_text
     . del /[ \t]*/ "" ]
 
-let key_re = /[^] \t\n#;=:\/[]([^\n=:\/]*[^ \t\n=:\/])?/
+let key_re = /[^ \t\n#;=:\/[]([^\n=:\/]*[^ \t\n=:\/])?/
 
 (* A continuation line, with the end of the line before it *)
 let continuation = /[ \t]*\n[ \t]+/ . line_text
@@ -121,9 +122,10 @@ let continuation = /[ \t]*\n[ \t]+/ . line_text
    line has nothing after "=" *)
 let value_re = (line_text | /\n[ \t]+/ . line_text) . continuation*
 
-(* View: entry *)
-let entry (lead:lens) =
-  [ lead . key key_re . del /[ \t]*[=:]/ " ="
+(* View: entry
+   An entry after HEAD *)
+let entry (head:lens) =
+  [ head . key key_re . del /[ \t]*[=:]/ " ="
     . ( del /[ \t]*/ " " . store value_re )?
     . del /[ \t]*/ "" ]
 

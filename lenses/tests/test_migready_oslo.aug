@@ -60,6 +60,7 @@ password = root \n" =
 
 (* The first "=" or ":" splits key and value; keys may hold blanks, dots,
    dashes and brackets *)
+test lns get "[x]\n]odd = 1\n" = { "x" { "]odd" = "1" } }
 test lns get "[api]\nvendordata_dynamic_targets = a@http://x:80/?q=1\nurl: http://h:5000/v3\nmy key.with-dots[0] = x = y\n" =
   { "api"
     { "vendordata_dynamic_targets" = "a@http://x:80/?q=1" }
