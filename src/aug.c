@@ -12,6 +12,7 @@
 
 #include "aug.h"
 #include "config.h"
+#include "fold.h"
 
 #define TEXT "/mr/text"
 #define TREE "/mr/t"
@@ -548,6 +549,73 @@ out:
 	return r;
 }
 
+/* migready's own lenses, whose comment syntax is known: their comment
+ * prose can be folded away while Augeas parses (fold.h). */
+static const struct {
+	const char *lens;
+	const char *comment_chars;
+} foldable_lenses[] = {
+	{ "Migready_libvirt.lns", "#" },
+	{ "Migready_oslo.lns", "#;" },
+};
+
+static struct mr_fold *fold_for(const char *lens, const char *text, size_t len,
+                                const struct mr_aug_op *ops, size_t nops)
+{
+	const char *comment_chars = NULL;
+	for (size_t i = 0; i < MR_ARRAY_LEN(foldable_lenses); i++)
+		if (strcmp(lens, foldable_lenses[i].lens) == 0)
+			comment_chars = foldable_lenses[i].comment_chars;
+	if (!comment_chars)
+		return NULL;
+	const char **keep = mr_xcalloc(nops ? nops : 1, sizeof(*keep));
+	size_t n_keep = 0;
+	struct mr_fold *f = NULL;
+	for (size_t i = 0; i < nops; i++) {
+		/* An operation on comments must see them all. */
+		if (strstr(ops[i].key, "#comment"))
+			goto out;
+		if (ops[i].kind == MR_AUG_SET && ops[i].comment_re)
+			keep[n_keep++] = ops[i].key;
+	}
+	f = mr_fold_new(text, len, comment_chars, keep, n_keep);
+out:
+	free(keep);
+	return f;
+}
+
+/* Tries the folded text first; on any failure the whole text is parsed
+ * again, so errors name the file's real lines. */
+static int transform_folding(struct mr_aug *aug, const char *where, const char *lens,
+                             const char *text, size_t len, const struct mr_aug_op *ops,
+                             size_t nops, struct mr_aug_outcome *outcomes, char **out,
+                             size_t *out_len, struct mr_error **err)
+{
+	struct mr_fold *fold = fold_for(lens, text, len, ops, nops);
+	if (fold) {
+		struct mr_error *ignored = NULL;
+		char *folded_out = NULL;
+		int r = transform_locked(aug, where, lens, mr_fold_text(fold, NULL), ops, nops,
+		                         outcomes, &folded_out, &ignored);
+		if (r == 0) {
+			*out = mr_fold_restore(fold, folded_out, strlen(folded_out), out_len);
+			free(folded_out);
+			if (*out) {
+				mr_fold_free(fold);
+				return 0;
+			}
+		}
+		mr_error_free(ignored);
+		mr_aug_outcomes_fini(outcomes, nops);
+		memset(outcomes, 0, nops * sizeof(*outcomes));
+		mr_fold_free(fold);
+	}
+	if (transform_locked(aug, where, lens, text, ops, nops, outcomes, out, err) < 0)
+		return -1;
+	*out_len = strlen(*out);
+	return 0;
+}
+
 int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, const char *text,
                      size_t len, const struct mr_aug_op *ops, size_t nops,
                      struct mr_aug_outcome *outcomes, char **out, size_t *out_len,
@@ -572,11 +640,11 @@ int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, co
 		r = 0;
 		goto out;
 	}
-	if (transform_locked(aug, where, lens, text, ops, nops, outcomes, out, err) < 0) {
+	if (transform_folding(aug, where, lens, text, len, ops, nops, outcomes, out, out_len,
+	                      err) < 0) {
 		mr_aug_outcomes_fini(outcomes, nops);
 		goto out;
 	}
-	*out_len = strlen(*out);
 	cache_add(aug, hash, lens, text, len, ops, nops, outcomes, *out, *out_len);
 	r = 0;
 out:

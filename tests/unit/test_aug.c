@@ -174,6 +174,71 @@ static void test_parse_error_names_line_and_column(void **state)
 	mr_aug_free(aug);
 }
 
+/* Folded comment prose must not shift the line an error names. */
+static void test_parse_error_line_past_comment_prose(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	struct mr_buf text;
+	mr_buf_init(&text);
+	for (int i = 0; i < 200; i++)
+		mr_buf_printf(&text, "# prose line %d\n%s", i, i % 10 ? "" : "\n");
+	mr_buf_puts(&text, "listen_tcp = 1\nauth_tcp = \"sasl\n");
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*" };
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h:/f", LV, text.data, text.len, &op, 1, &oc, &out,
+	                                  &len, &err), -1);
+	/* 200 prose lines, 20 blank ones, then the good line: line 222. */
+	assert_string_equal(err->where, "h:/f:222:1");
+	mr_error_free(err);
+	mr_buf_fini(&text);
+	mr_aug_free(aug);
+}
+
+/* A large file of prose, edited: the same bytes as a person would get. */
+static void test_large_prose_file_edited_exactly(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	struct mr_buf text, want;
+	mr_buf_init(&text);
+	mr_buf_init(&want);
+	mr_buf_puts(&text, "[DEFAULT]\n");
+	for (int s = 0; s < 3; s++) {
+		if (s)
+			mr_buf_printf(&text, "\n[section%d]\n", s);
+		for (int i = 0; i < 2000; i++)
+			mr_buf_printf(&text, "#\n# Option %d of section %d.\n#\n#opt_%d = <None>\n\n", i, s, i);
+	}
+	mr_buf_add(&want, text.data, text.len);
+	/* Expected: the new line right below "#opt_1500 = <None>" of section1. */
+	const char *anchor = strstr(strstr(want.data, "[section1]"), "#opt_1500 = <None>\n");
+	size_t at = (size_t)(anchor - want.data) + strlen("#opt_1500 = <None>\n");
+	struct mr_buf expect;
+	mr_buf_init(&expect);
+	mr_buf_add(&expect, want.data, at);
+	mr_buf_puts(&expect, "opt_1500 = 7\n");
+	mr_buf_add(&expect, want.data + at, want.len - at);
+	struct mr_aug_op op = { MR_AUG_SET, "section1", "opt_1500", "7", MR_FMT_RAW, "opt_1500[ \t]*=.*" };
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h:/nova.conf", OSLO, text.data, text.len, &op, 1, &oc,
+	                                  &out, &len, &err), 0);
+	assert_int_equal(len, expect.len);
+	assert_memory_equal(out, expect.data, len);
+	mr_aug_outcomes_fini(&oc, 1);
+	free(out);
+	mr_buf_fini(&text);
+	mr_buf_fini(&want);
+	mr_buf_fini(&expect);
+	mr_aug_free(aug);
+}
+
 static void test_unknown_lens(void **state)
 {
 	(void)state;
@@ -331,6 +396,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edit_cases),
 		cmocka_unit_test(test_parse_error_names_line_and_column),
+		cmocka_unit_test(test_parse_error_line_past_comment_prose),
+		cmocka_unit_test(test_large_prose_file_edited_exactly),
 		cmocka_unit_test(test_unknown_lens),
 		cmocka_unit_test(test_nul_byte_refused),
 		cmocka_unit_test(test_cache_serves_identical_requests),
