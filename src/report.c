@@ -223,13 +223,13 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 		if (it->outcome == MR_OUTCOME_OK && !o->verbose)
 			continue;
 		const char *c = o->color ? outcome_color(it->outcome) : "";
-		fprintf(out, "  %-32s %s%-7s%s", it->setting, c, outcome_word(it->outcome),
+		fprintf(out, "  %-32s %s%-8s%s", it->setting, c, outcome_word(it->outcome),
 		        off);
 		if (it->outcome == MR_OUTCOME_DRIFT || it->outcome == MR_OUTCOME_CHANGED) {
 			if (it->old)
-				fprintf(out, " '%s'", it->old);
+				fprintf(out, "'%s'", it->old);
 			else
-				fputs(" absent", out);
+				fputs("absent", out);
 			if (it->want)
 				fprintf(out, " -> '%s'", it->want);
 			else
