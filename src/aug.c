@@ -255,6 +255,47 @@ static char *decode_value(const char *raw, enum mr_value_fmt fmt)
 	return mr_xstrdup(raw);
 }
 
+/* libvirt reads a quoted number, or a bare string, as an error: a value
+ * spelt the wrong way is not the desired value, whatever it says. */
+static int quoting_fits(const char *raw, enum mr_value_fmt fmt)
+{
+	size_t n = strlen(raw);
+	int quoted = n >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[n - 1] == raw[0];
+	switch (fmt) {
+	case MR_FMT_LIBVIRT_STR:
+		return quoted;
+	case MR_FMT_LIBVIRT_NUM:
+		return !quoted;
+	case MR_FMT_RAW:
+		break;
+	}
+	return 1;
+}
+
+/* What the report shows for a value that is not the desired one: as
+ * written, or a list's items as [ ... ]. */
+static char *list_or_raw(augeas *h, const char *node, const char *cur)
+{
+	if (cur)
+		return mr_xstrdup(cur);
+	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
+	char **items = NULL;
+	int n = aug_match(h, expr, &items);
+	free(expr);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	mr_buf_puts(&b, "[");
+	for (int i = 0; i < n; i++) {
+		const char *v = NULL;
+		aug_get(h, items[i], &v);
+		mr_buf_printf(&b, "%s %s", i ? "," : "", v ? v : "");
+		free(items[i]);
+	}
+	free(items);
+	mr_buf_puts(&b, " ]");
+	return mr_buf_steal(&b, NULL);
+}
+
 static char *encode_value(const char *value, enum mr_value_fmt fmt, const char *where,
                           struct mr_error **err)
 {
@@ -355,8 +396,10 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 	for (int i = 0; i < n; i++) {
 		const char *cur = NULL;
 		aug_get(h, m[i], &cur);
-		char *decoded = decode_value(cur, op->fmt);
-		int same = decoded && strcmp(decoded, op->value) == 0;
+		int fits = cur && quoting_fits(cur, op->fmt);
+		/* A value in the wrong kind of spelling is shown as written. */
+		char *decoded = fits ? decode_value(cur, op->fmt) : list_or_raw(h, m[i], cur);
+		int same = fits && strcmp(decoded, op->value) == 0;
 		if (!oc->old || (!same && !oc->changed)) {
 			free(oc->old);
 			oc->old = decoded;
@@ -365,7 +408,11 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		free(decoded);
 		if (same)
 			continue;
-		if (aug_set(h, m[i], raw) < 0) {
+		/* A list ([ "a", "b" ]) becomes a plain value: its items go. */
+		char *items = mr_xasprintf("%s/*", m[i]);
+		int removed = aug_rm(h, items);
+		free(items);
+		if (removed < 0 || aug_set(h, m[i], raw) < 0) {
 			engine_error(h, where, op->key, err);
 			goto out;
 		}
@@ -445,6 +492,17 @@ static void store_error(augeas *h, const char *where, const char *lens, const ch
 	}
 }
 
+/* Augeas leaves the reason a tree cannot be written under the tree's
+ * error node, not in aug_error. */
+static void retrieve_error(augeas *h, const char *where, const char *lens,
+                           struct mr_error **err)
+{
+	const char *msg = NULL;
+	aug_get(h, "/augeas/text" TREE "/error/message", &msg);
+	mr_error_add(err, MR_ERR_PARSE, where, "%s cannot write the edited file: %s; not written",
+	             lens, msg ? msg : aug_error_message(h));
+}
+
 /* Two trees read the same: same labels and values in document order. */
 static int trees_equal(augeas *h, const char *a, const char *b, char **first_diff)
 {
@@ -519,7 +577,7 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 		goto out;
 	}
 	if (aug_text_retrieve(h, lens, TEXT, TREE, OUT) < 0) {
-		engine_error(h, where, "cannot write the file back", err);
+		retrieve_error(h, where, lens, err);
 		goto out;
 	}
 	const char *result = NULL;
