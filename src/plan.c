@@ -41,6 +41,7 @@ struct file_state {
 	char *result;
 	size_t result_len;
 	int failed;
+	int written;
 };
 
 struct mr_plan *mr_plan_new(void)
@@ -241,15 +242,38 @@ static char *dirname_of(const char *path)
 
 /* Keeps every original about to change, and a MANIFEST naming them, before
  * any of them is written: rollback must never miss a file. */
+/* The MANIFEST names every file the run changes (before the writes: a
+ * crash must not hide one from rollback), then only those it wrote. */
+static int write_manifest(struct file_state *fs, size_t n, struct mr_transport *t,
+                          const char *dir, struct mr_error **err)
+{
+	struct mr_buf manifest;
+	mr_buf_init(&manifest);
+	mr_buf_puts(&manifest, "# migready backup: state, mode, uid, gid, path\n");
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].failed || !fs[i].fr->changed)
+			continue;
+		mr_buf_printf(&manifest, "%s %04o %u %u %s\n", fs[i].st.exists ? "existed" : "created",
+		              (unsigned)fs[i].st.mode, (unsigned)fs[i].st.uid,
+		              (unsigned)fs[i].st.gid, fs[i].pf->path);
+	}
+	char *mpath = mr_xasprintf("%s/MANIFEST", dir);
+	struct mr_write_opts wo = BACKUP_WRITE_OPTS;
+	int r = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
+	                mr_transport_write(t, mpath, manifest.data, manifest.len, &wo, err) == 0
+	            ? 0
+	            : -1;
+	free(mpath);
+	mr_buf_fini(&manifest);
+	return r;
+}
+
 static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
                   const struct mr_run_opts *opts, struct mr_host_report *rep,
                   struct mr_error **err)
 {
 	char *dir = mr_xasprintf(BACKUP_ROOT "/%s", opts->run_id);
-	struct mr_buf manifest;
 	int r = -1;
-	mr_buf_init(&manifest);
-	mr_buf_puts(&manifest, "# migready backup: state, mode, uid, gid, path\n");
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].fr->changed)
 			continue;
@@ -265,22 +289,13 @@ static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
 			if (!ok)
 				goto out;
 		}
-		mr_buf_printf(&manifest, "%s %04o %u %u %s\n", fs[i].st.exists ? "existed" : "created",
-		              (unsigned)fs[i].st.mode, (unsigned)fs[i].st.uid,
-		              (unsigned)fs[i].st.gid, path);
 	}
-	char *mpath = mr_xasprintf("%s/MANIFEST", dir);
-	struct mr_write_opts wo = BACKUP_WRITE_OPTS;
-	int ok = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
-	         mr_transport_write(t, mpath, manifest.data, manifest.len, &wo, err) == 0;
-	free(mpath);
-	if (!ok)
+	if (write_manifest(fs, n, t, dir, err) < 0)
 		goto out;
 	rep->backup_dir = dir;
 	dir = NULL;
 	r = 0;
 out:
-	mr_buf_fini(&manifest);
 	free(dir);
 	return r;
 }
@@ -291,12 +306,11 @@ static void note_service(const char *unit, char ***units, size_t *n)
 		if (strcmp((*units)[i], unit) == 0)
 			return;
 	*units = mr_xreallocarray(*units, *n + 1, sizeof(**units));
-	(*units)[(*n)++] = (char *)unit;
+	(*units)[(*n)++] = mr_xstrdup(unit);
 }
 
 static int write_changed(struct file_state *fs, size_t n, struct mr_transport *t,
-                         struct mr_host_report *rep, char ***units, size_t *n_units,
-                         struct mr_error **host_err)
+                         struct mr_host_report *rep, struct mr_error **host_err)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].fr->changed)
@@ -310,27 +324,31 @@ static int write_changed(struct file_state *fs, size_t n, struct mr_transport *t
 		};
 		struct mr_error *e = NULL;
 		if (mr_transport_write(t, fs[i].pf->path, fs[i].result, fs[i].result_len, &wo, &e) < 0) {
+			/* Not written: apply reports what it did, not what it meant to. */
+			fs[i].fr->changed = 0;
 			if (file_failed(&fs[i], rep, &e, host_err) < 0)
 				return -1;
 			continue;
 		}
+		fs[i].written = 1;
 		for (size_t j = 0; j < rep->n_items; j++)
 			if (strcmp(rep->items[j].file, fs[i].pf->path) == 0 &&
 			    rep->items[j].outcome == MR_OUTCOME_DRIFT)
 				rep->items[j].outcome = MR_OUTCOME_CHANGED;
-		if (fs[i].pf->service)
-			note_service(fs[i].pf->service, units, n_units);
 	}
 	return 0;
 }
 
-static int restart(struct mr_transport *t, char **units, size_t n, struct mr_host_report *rep,
-                   struct mr_error **host_err)
+/* Restarts each unit; ok[i] tells which did. */
+static int restart(struct mr_transport *t, char **units, size_t n, int *ok,
+                   struct mr_host_report *rep, struct mr_error **host_err)
 {
 	for (size_t i = 0; i < n; i++) {
+		ok[i] = 0;
 		/* try-restart: a daemon that is stopped stays stopped, and reads
 		 * the new configuration when it starts. */
-		char *cmd = mr_xasprintf("systemctl try-restart '%s'", units[i]);
+		char *cmd = mr_xasprintf("systemctl --no-ask-password try-restart '%s' </dev/null",
+		                         units[i]);
 		char *out = NULL;
 		size_t out_len = 0;
 		int status = 0;
@@ -357,6 +375,7 @@ static int restart(struct mr_transport *t, char **units, size_t n, struct mr_hos
 			continue;
 		}
 		mr_host_report_add_service(rep, units[i]);
+		ok[i] = 1;
 	}
 	return 0;
 }
@@ -394,6 +413,153 @@ static void verify(struct file_state *fs, size_t n, struct mr_transport *t, stru
 	}
 }
 
+/* Units whose new configuration is written but not yet in effect: kept on
+ * the host until restarted, so that an interrupted apply, a failed restart
+ * or --no-restart is not forgotten by the next run (whose files already
+ * look right). One unit a line. */
+#define PENDING "/var/lib/migready/restart-pending"
+
+static void read_pending(struct mr_transport *t, char ***units, size_t *n,
+                         struct mr_host_report *rep)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct mr_stat st;
+	struct mr_error *e = NULL;
+	if (mr_transport_read(t, PENDING, &text, &len, &st, &e) < 0) {
+		mr_error_free(e);
+		return;
+	}
+	for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!*line)
+			continue;
+		note_service(line, units, n);
+		struct mr_item *it = mr_host_report_add_item(rep);
+		it->setting = mr_xasprintf("restart.%s", line);
+		it->file = mr_xstrdup(PENDING);
+		it->old = mr_xstrdup("pending");
+		it->want = mr_xstrdup("restarted");
+		it->origin = mr_xstrdup("written by an earlier apply");
+		it->outcome = MR_OUTCOME_DRIFT;
+	}
+	free(text);
+}
+
+static int write_pending(struct mr_transport *t, char **units, size_t n, const int *done,
+                         struct mr_error **err)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		if (!done || !done[i])
+			mr_buf_printf(&b, "%s\n", units[i]);
+	char *dir = dirname_of(PENDING);
+	struct mr_write_opts wo = BACKUP_WRITE_OPTS;
+	int r = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
+	                mr_transport_write(t, PENDING, b.data, b.len, &wo, err) == 0
+	            ? 0
+	            : -1;
+	free(dir);
+	mr_buf_fini(&b);
+	return r;
+}
+
+static void set_pending_items(struct mr_host_report *rep, char **units, size_t n, const int *ok)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *name = mr_xasprintf("restart.%s", units[i]);
+		for (size_t j = 0; j < rep->n_items; j++)
+			if (strcmp(rep->items[j].setting, name) == 0)
+				rep->items[j].outcome = ok[i] ? MR_OUTCOME_CHANGED : MR_OUTCOME_FAILED;
+		free(name);
+	}
+}
+
+/* Writes, verifies, then restarts what the verified files need: a unit
+ * whose file did not verify keeps its old configuration running. */
+static int apply_host(struct file_state *fs, size_t n, size_t n_changed, struct mr_transport *t,
+                      struct mr_aug *aug, const struct mr_run_opts *opts, char ***units,
+                      size_t *n_units, struct mr_host_report *rep, struct mr_error **err)
+{
+	int services = !t->root;
+	size_t n_pending = *n_units;
+	struct mr_error *e = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!fs[i].failed && fs[i].fr->changed && fs[i].pf->service && services)
+			note_service(fs[i].pf->service, units, n_units);
+	if (n_changed && backup(fs, n, t, opts, rep, &e) < 0)
+		goto refused;
+	if (*n_units > n_pending && write_pending(t, *units, *n_units, NULL, &e) < 0)
+		goto refused;
+	if (write_changed(fs, n, t, rep, err) < 0)
+		return -1;
+	verify(fs, n, t, aug, rep);
+	if (n_changed && write_manifest(fs, n, t, rep->backup_dir, &e) < 0)
+		goto failed;
+	if (!*n_units || opts->no_restart)
+		return 0;
+	/* Restart a unit only if none of its files failed to be written or
+	 * verified; else it keeps its old configuration running, and owes a
+	 * restart. */
+	int *ok = mr_xcalloc(*n_units, sizeof(*ok));
+	int *todo_ok = mr_xcalloc(*n_units, sizeof(*todo_ok));
+	char **todo = mr_xcalloc(*n_units, sizeof(*todo));
+	size_t *idx = mr_xcalloc(*n_units, sizeof(*idx));
+	size_t n_todo = 0;
+	for (size_t u = 0; u < *n_units; u++) {
+		int ready = 1;
+		for (size_t i = 0; i < n; i++)
+			if (fs[i].fr->error && fs[i].pf->service && !strcmp(fs[i].pf->service, (*units)[u]))
+				ready = 0;
+		if (ready) {
+			idx[n_todo] = u;
+			todo[n_todo++] = (*units)[u];
+		}
+	}
+	r = restart(t, todo, n_todo, todo_ok, rep, err);
+	for (size_t k = 0; k < n_todo; k++)
+		ok[idx[k]] = todo_ok[k];
+	set_pending_items(rep, *units, n_pending, ok);
+	if (r == 0 && write_pending(t, *units, *n_units, ok, &e) < 0) {
+		char *msg = mr_error_format(e);
+		mr_host_report_fail(rep, msg);
+		free(msg);
+		mr_error_free(e);
+	}
+	free(idx);
+	free(todo);
+	free(todo_ok);
+	free(ok);
+	return r;
+failed:
+	{
+		char *msg = mr_error_format(e);
+		mr_host_report_fail(rep, msg);
+		free(msg);
+		mr_error_free(e);
+	}
+	return 0;
+refused:
+	{
+		/* Without a backup, or a record of the restart owed, nothing is
+		 * written. */
+		char *msg = mr_error_format(e);
+		char *full = mr_xasprintf("nothing written: %s", msg);
+		mr_host_report_fail(rep, full);
+		free(full);
+		free(msg);
+		mr_error_free(e);
+		for (size_t i = 0; i < n; i++)
+			fs[i].fr->changed = 0;
+	}
+	return 0;
+}
+
 int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug,
                 const struct mr_run_opts *opts, struct mr_host_report *rep,
                 struct mr_error **err)
@@ -408,6 +574,8 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	size_t first = rep->n_files;
 	for (size_t i = 0; i < plan->n_files; i++)
 		mr_host_report_add_file(rep, plan->files[i]->path);
+	if (!t->root)
+		read_pending(t, &units, &n_units, rep);
 	for (size_t i = 0; i < plan->n_files; i++) {
 		fs[i].pf = plan->files[i];
 		fs[i].fr = &rep->files[first + i];
@@ -416,29 +584,22 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		n_changed += !fs[i].failed && fs[i].fr->changed;
 		n_failed += fs[i].failed;
 	}
-	/* A host's files go together (the listener and the QEMU settings make
-	 * one migration path): if one cannot be read or parsed, none is
-	 * written. */
-	if (opts->mode == MR_MODE_APPLY && n_changed && n_failed)
-		mr_host_report_fail(rep, "nothing written on this host: a file above failed");
-	if (opts->mode == MR_MODE_APPLY && n_changed && !n_failed) {
-		struct mr_error *e = NULL;
-		if (backup(fs, plan->n_files, t, opts, rep, &e) < 0) {
-			/* Without a backup nothing is written. */
-			char *msg = mr_error_format(e);
-			char *full = mr_xasprintf("backup failed, nothing written: %s", msg);
-			mr_host_report_fail(rep, full);
-			free(full);
-			free(msg);
-			mr_error_free(e);
-			r = 0;
-			goto out;
+	if (opts->mode == MR_MODE_APPLY && n_failed) {
+		/* A host's files go together (the listener and the QEMU settings
+		 * make one migration path): if one cannot be read or parsed, none
+		 * is written. */
+		for (size_t i = 0; i < plan->n_files; i++) {
+			if (fs[i].fr->changed) {
+				mr_host_report_fail(rep, "nothing written on this host: one of its files failed");
+				break;
+			}
 		}
-		if (write_changed(fs, plan->n_files, t, rep, &units, &n_units, err) < 0)
+		for (size_t i = 0; i < plan->n_files; i++)
+			fs[i].fr->changed = 0;
+	} else if (opts->mode == MR_MODE_APPLY && (n_changed || n_units)) {
+		if (apply_host(fs, plan->n_files, n_changed, t, aug, opts, &units, &n_units, rep,
+		               err) < 0)
 			goto out;
-		if (!opts->no_restart && !t->root && restart(t, units, n_units, rep, err) < 0)
-			goto out;
-		verify(fs, plan->n_files, t, aug, rep);
 	}
 	r = 0;
 out:
@@ -447,6 +608,8 @@ out:
 		free(fs[i].result);
 	}
 	free(fs);
+	for (size_t i = 0; i < n_units; i++)
+		free(units[i]);
 	free(units);
 	return r;
 }

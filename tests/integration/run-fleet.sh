@@ -56,13 +56,13 @@ grep -A1 -x '#listen_tcp = 1' "$f" | tail -1 | grep -qx 'listen_tcp = 1' \
 if [ "$LAB_MODE" = netns ]; then
 	# No root prefix, so apply restarts what changed: libvirtd, once.
 	calls=$(cat "$DIR/netns/host1/systemctl.log")
-	[ "$calls" = "try-restart libvirtd" ] && ok "libvirtd restarted once" || not_ok "libvirtd restarted once" "$calls"
+	[ "$calls" = "--no-ask-password try-restart libvirtd" ] && ok "libvirtd restarted once" || not_ok "libvirtd restarted once" "$calls"
 fi
 out=$(mr check -i "$INV" -p "$PROFILE" 2>&1); expect_status "check of the converged fleet" 0 $? "$out"
 out=$(mr apply -i "$INV" -p "$PROFILE" 2>&1); expect_status "second apply" 0 $? "$out"
 if [ "$LAB_MODE" = netns ]; then
 	calls=$(cat "$DIR/netns/host1/systemctl.log")
-	[ "$calls" = "try-restart libvirtd" ] && ok "no restart when nothing changed" || not_ok "no restart when nothing changed" "$calls"
+	[ "$calls" = "--no-ask-password try-restart libvirtd" ] && ok "no restart when nothing changed" || not_ok "no restart when nothing changed" "$calls"
 fi
 out=$(mr check -i "$INV" -p "$PROFILE" 2>&1 >/dev/null)
 [ -z "$out" ] && ok "no progress line when stderr is not a terminal" || not_ok "stderr is quiet" "$out"

@@ -16,6 +16,7 @@
 
 #define LIBVIRTD "/etc/libvirt/libvirtd.conf"
 #define QEMU "/etc/libvirt/qemu.conf"
+#define PENDING "/var/lib/migready/restart-pending"
 
 struct fake_file {
 	char *path;
@@ -296,7 +297,9 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
 	assert_string_equal(rep.backup_dir, "/var/lib/migready/backups/RUN1");
 	/* Two files of one service: one restart. */
 	assert_int_equal(f->n_runs, 1);
-	assert_string_equal(f->runs[0], "systemctl try-restart 'libvirtd'");
+	assert_string_equal(f->runs[0], "systemctl --no-ask-password try-restart 'libvirtd' </dev/null");
+	/* Restarted: no restart is owed any more. */
+	assert_string_equal(read_back(f, PENDING), "");
 	assert_int_equal(rep.n_services, 1);
 	for (size_t i = 0; i < rep.n_items; i++)
 		assert_int_equal(rep.items[i].outcome, MR_OUTCOME_CHANGED);
@@ -313,13 +316,42 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
 	fake_close(&f->base);
 }
 
-static void test_no_restart(void **state)
+static size_t count_outcome(const struct mr_host_report *rep, const char *setting,
+                            enum mr_outcome o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rep->n_items; i++)
+		n += !strcmp(rep->items[i].setting, setting) && rep->items[i].outcome == o;
+	return n;
+}
+
+/* --no-restart writes, and the restart it leaves owed is not forgotten:
+ * check reports it, the next apply does it, though the files look right. */
+static void test_no_restart_leaves_a_restart_owed(void **state)
 {
 	struct fake *f = drifted_host();
 	struct mr_host_report rep;
 	assert_int_equal(run(*state, f, MR_MODE_APPLY, 1, &rep), 0);
 	assert_int_equal(f->n_runs, 0);
 	assert_non_null(strstr(read_back(f, LIBVIRTD), "\nlisten_tcp = 1\n"));
+	assert_string_equal(read_back(f, PENDING), "libvirtd\n");
+	report_free(&rep);
+
+	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), 0);
+	assert_int_equal(count_outcome(&rep, "restart.libvirtd", MR_OUTCOME_DRIFT), 1);
+	assert_int_equal(mr_host_report_drift(&rep), 1);
+	report_free(&rep);
+
+	size_t writes = f->writes;
+	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
+	assert_int_equal(f->n_runs, 1);
+	assert_int_equal(count_outcome(&rep, "restart.libvirtd", MR_OUTCOME_CHANGED), 1);
+	assert_string_equal(read_back(f, PENDING), "");
+	assert_int_equal(f->writes, writes + 1); /* only the marker */
+	report_free(&rep);
+
+	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), 0);
+	assert_int_equal(mr_host_report_drift(&rep), 0);
 	report_free(&rep);
 	fake_close(&f->base);
 }
@@ -350,6 +382,7 @@ static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 	assert_string_equal(read_back(f, LIBVIRTD), "listen_tcp = \"unterminated\n");
 	assert_string_equal(read_back(f, QEMU), "#dynamic_ownership = 1\n");
 	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_DRIFT);
+	assert_false(rep.files[1].changed);
 	assert_int_equal(f->writes, 0);
 	assert_int_equal(f->n_runs, 0);
 	report_free(&rep);
@@ -365,6 +398,15 @@ static void test_file_changed_since_read_is_not_overwritten(void **state)
 	assert_true(mr_host_report_failed(&rep));
 	assert_non_null(strstr(rep.files[0].error, "changed since it was read"));
 	assert_string_equal(read_back(f, LIBVIRTD), "listen_tcp = 0\n# edited by someone else\n");
+	/* Reported as not written, and absent from the manifest. */
+	assert_false(rep.files[0].changed);
+	assert_true(rep.files[1].changed);
+	const char *manifest = read_back(f, "/var/lib/migready/backups/RUN1/MANIFEST");
+	assert_null(strstr(manifest, LIBVIRTD));
+	assert_non_null(strstr(manifest, QEMU));
+	/* libvirtd's configuration is half new: no restart, and one owed. */
+	assert_int_equal(f->n_runs, 0);
+	assert_string_equal(read_back(f, PENDING), "libvirtd\n");
 	report_free(&rep);
 	fake_close(&f->base);
 }
@@ -418,7 +460,7 @@ int main(void)
 		cmocka_unit_test(test_check_reports_drift_and_writes_nothing),
 		cmocka_unit_test(test_diff_shows_the_change),
 		cmocka_unit_test(test_apply_backs_up_writes_restarts_once),
-		cmocka_unit_test(test_no_restart),
+		cmocka_unit_test(test_no_restart_leaves_a_restart_owed),
 		cmocka_unit_test(test_root_prefix_never_restarts),
 		cmocka_unit_test(test_unparsable_file_stops_all_writes_on_the_host),
 		cmocka_unit_test(test_file_changed_since_read_is_not_overwritten),
