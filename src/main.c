@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "inventory.h"
 #include "profile.h"
 #include "report.h"
+#include "res.h"
 #include "transport.h"
 
 #define EXIT_INVALID 1
@@ -216,6 +218,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		return bad_usage("%s", "--local and --inventory exclude each other");
 	if (!cli->local && !cli->inventory && cli->command != CMD_LINT)
 		return bad_usage("%s", "no hosts: give --local or --inventory FILE");
+	if (cli->root) {
+		struct stat sb;
+		if (!*cli->root)
+			return bad_usage("%s", "--root: empty directory name");
+		if (stat(cli->root, &sb) < 0 || !S_ISDIR(sb.st_mode))
+			return bad_usage("--root: '%s' is not a directory", cli->root);
+	}
 	if (cli->local && cli->n_host_globs)
 		return bad_usage("%s", "--host selects inventory hosts; it has no meaning with --local");
 	return 0;
@@ -413,6 +422,14 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 	return 0;
 }
 
+static void warn_unapplied(const struct run *r)
+{
+	if (r->cli_profile)
+		mr_res_warn_unapplied(r->cli_profile);
+	for (size_t i = 0; i < r->cache.n; i++)
+		mr_res_warn_unapplied(r->cache.profiles[i]);
+}
+
 static int lint(const struct cli *cli, const struct run *r)
 {
 	if (cli->quiet)
@@ -516,6 +533,7 @@ int main(int argc, char **argv)
 		print_errors(err);
 		goto out;
 	}
+	warn_unapplied(&run);
 	if (cli.command == CMD_LINT) {
 		status = lint(&cli, &run);
 		goto out;

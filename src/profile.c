@@ -699,6 +699,21 @@ const char *mr_profile_section_name(const struct mr_profile *p, size_t i)
 	return p && i < p->n ? p->sections[i]->name : NULL;
 }
 
+struct mr_loc mr_profile_section_loc(const struct mr_profile *p, size_t i)
+{
+	return p->sections[i]->loc;
+}
+
+size_t mr_profile_key_count(const struct mr_profile *p, size_t i)
+{
+	return p->sections[i]->n;
+}
+
+const char *mr_profile_key_name(const struct mr_profile *p, size_t i, size_t j)
+{
+	return p->sections[i]->entries[j]->key;
+}
+
 int mr_profile_has_section(const struct mr_profile *p, const char *section)
 {
 	return p && section_find(p, section) != NULL;

@@ -58,6 +58,10 @@ const struct mr_setting *const *mr_profile_get_all(const struct mr_profile *p,
 size_t mr_profile_section_count(const struct mr_profile *p);
 const char *mr_profile_section_name(const struct mr_profile *p, size_t i);
 int mr_profile_has_section(const struct mr_profile *p, const char *section);
+/* The i-th section's first header, and the keys it sets, in order. */
+struct mr_loc mr_profile_section_loc(const struct mr_profile *p, size_t i);
+size_t mr_profile_key_count(const struct mr_profile *p, size_t i);
+const char *mr_profile_key_name(const struct mr_profile *p, size_t i, size_t j);
 
 /* Total settings held (lint prints it). */
 size_t mr_profile_setting_count(const struct mr_profile *p);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "res.h"
+#include "util.h"
 
 #define LIBVIRT_LENS "Migready_libvirt.lns"
 
@@ -26,6 +27,44 @@ int mr_res_plan_all(struct mr_plan *plan, const struct mr_profile *profile,
 		if (registry[i]->plan(plan, profile, err) < 0)
 			r = -1;
 	return r;
+}
+
+static const struct mr_res_ops *find(const char *section)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
+		if (strcmp(registry[i]->name, section) == 0)
+			return registry[i];
+	return NULL;
+}
+
+static int applies(const struct mr_res_ops *res, const char *key)
+{
+	for (size_t i = 0; i < res->n_keys; i++)
+		if (strcmp(res->keys[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+void mr_res_warn_unapplied(const struct mr_profile *profile)
+{
+	for (size_t i = 0; i < mr_profile_section_count(profile); i++) {
+		const char *section = mr_profile_section_name(profile, i);
+		const struct mr_res_ops *res = find(section);
+		if (!res) {
+			struct mr_loc loc = mr_profile_section_loc(profile, i);
+			mr_log(MR_LOG_WARN, "%s:%u: [%s] is validated but not applied by this release",
+			       loc.file, loc.line, section);
+			continue;
+		}
+		for (size_t j = 0; j < mr_profile_key_count(profile, i); j++) {
+			const char *key = mr_profile_key_name(profile, i, j);
+			const struct mr_setting *s = mr_profile_get(profile, section, key);
+			if (s && !applies(res, key))
+				mr_log(MR_LOG_WARN,
+				       "%s:%u: %s.%s is validated but not applied by this release",
+				       s->loc.file, s->loc.line, section, key);
+		}
+	}
 }
 
 void mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,

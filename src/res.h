@@ -6,12 +6,17 @@
 #include "plan.h"
 #include "profile.h"
 
+struct mr_conf_key;
+
 struct mr_res_ops {
 	const char *name; /* the profile section it owns */
 	/* Adds its operations; returns -1 with err set on a problem the schema
 	 * could not catch. */
 	int (*plan)(struct mr_plan *plan, const struct mr_profile *profile,
 	            struct mr_error **err);
+	/* The keys of its section it applies; others are only validated. */
+	const struct mr_conf_key *keys;
+	size_t n_keys;
 };
 
 extern const struct mr_res_ops mr_res_libvirtd;
@@ -35,6 +40,11 @@ struct mr_conf_key {
 void mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
                       const char *section, const char *path, const char *service,
                       const struct mr_conf_key *table, size_t n);
+
+/* Warns, once per profile, of each section and key the profile sets that
+ * no resource applies yet (validated, not applied): a check must not look
+ * as if it covered them. */
+void mr_res_warn_unapplied(const struct mr_profile *profile);
 
 /* All resources, sorted by name. */
 const struct mr_res_ops *const *mr_res_all(size_t *n);

@@ -20,4 +20,6 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_profile *profile,
 const struct mr_res_ops mr_res_libvirtd = {
 	.name = "libvirtd",
 	.plan = libvirtd_plan,
+	.keys = libvirtd_keys,
+	.n_keys = MR_ARRAY_LEN(libvirtd_keys),
 };

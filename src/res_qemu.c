@@ -26,4 +26,6 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_profile *profile,
 const struct mr_res_ops mr_res_qemu = {
 	.name = "qemu",
 	.plan = qemu_plan,
+	.keys = qemu_keys,
+	.n_keys = MR_ARRAY_LEN(qemu_keys),
 };

@@ -77,7 +77,9 @@ struct mr_transport {
 	char *root;  /* prefix of every managed path, or NULL */
 };
 
-/* Opens the local transport; root may be NULL. */
+/* Opens the local transport; root may be NULL, else must be an existing
+ * directory (MR_ERR_INPUT otherwise). Paths that a symbolic link leads out
+ * of the root are refused (MR_ERR_CONFLICT). */
 struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **err);
 
 /* Opens one SSH connection to host (address, port, user, identity,

@@ -31,10 +31,57 @@ static void sys_error(struct mr_error **err, const struct mr_transport *t, const
 	free(where);
 }
 
+static int within_root(const char *root, const char *resolved)
+{
+	size_t n = strlen(root);
+	return strncmp(resolved, root, n) == 0 && (resolved[n] == '\0' || resolved[n] == '/');
+}
+
+/* root + path, refused if a symbolic link on the way (or at the end, with
+ * follow_last) leads out of the root: an image's absolute link such as
+ * /etc/libvirt -> /srv/libvirt would otherwise have root edit this
+ * machine's own files. t->root is canonical (mr_transport_local_new). */
+static char *rooted(struct mr_transport *t, const char *path, int follow_last,
+                    struct mr_error **err)
+{
+	char *real = mr_transport_path(t, path);
+	if (!t->root)
+		return real;
+	/* The deepest part of the path that exists is what links resolve in. */
+	char *probe = mr_xstrdup(real);
+	char *resolved = NULL;
+	if (!follow_last) {
+		char *slash = strrchr(probe, '/');
+		if (slash && slash != probe)
+			*slash = '\0';
+	}
+	while (!(resolved = realpath(probe, NULL)) && (errno == ENOENT || errno == ENOTDIR)) {
+		char *slash = strrchr(probe, '/');
+		if (!slash || slash == probe)
+			break;
+		*slash = '\0';
+	}
+	int ok = resolved && within_root(t->root, resolved);
+	if (!ok) {
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_CONFLICT, where,
+		             "a symbolic link leads out of the root '%s'%s%s; refused", t->root,
+		             resolved ? " to " : "", resolved ? resolved : "");
+		free(where);
+		free(real);
+		real = NULL;
+	}
+	free(resolved);
+	free(probe);
+	return real;
+}
+
 static int local_stat(struct mr_transport *t, const char *path, struct mr_stat *st,
                       struct mr_error **err)
 {
-	char *real = mr_transport_path(t, path);
+	char *real = rooted(t, path, 0, err);
+	if (!real)
+		return -1;
 	struct stat sb;
 	int r = 0;
 	memset(st, 0, sizeof(*st));
@@ -89,7 +136,10 @@ static int local_read(struct mr_transport *t, const char *path, char **data, siz
 		return -1;
 	if (!st->exists)
 		return 0;
-	real = mr_transport_path(t, path);
+	/* Reading follows a last symlink, so it too must stay inside. */
+	real = rooted(t, path, 1, err);
+	if (!real)
+		goto out;
 	if (st->is_symlink && stat(real, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		sys_error(err, t, path, "not a regular file", EINVAL);
 		goto out;
@@ -154,9 +204,11 @@ static int fsync_dir(const char *dir)
 static int local_write(struct mr_transport *t, const char *path, const char *data, size_t len,
                        const struct mr_write_opts *opts, struct mr_error **err)
 {
-	char *real = mr_transport_path(t, path);
+	char *real = rooted(t, path, 0, err);
 	char *tmp = NULL, *dir = NULL;
 	int fd = -1, r = -1;
+	if (!real)
+		return -1;
 	struct stat sb;
 	mode_t mode = opts->mode;
 	uid_t uid = opts->uid;
@@ -243,8 +295,10 @@ out:
 static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode,
                          struct mr_error **err)
 {
-	char *real = mr_transport_path(t, path);
+	char *real = rooted(t, path, 1, err);
 	int r = -1;
+	if (!real)
+		return -1;
 	for (char *p = real + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -320,10 +374,25 @@ static const struct mr_transport_ops local_ops = {
 
 struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **err)
 {
-	(void)err;
+	char *canonical = NULL;
+	if (root) {
+		/* An empty root is a wrapper's unset variable, not "this machine". */
+		canonical = *root ? realpath(root, NULL) : NULL;
+		struct stat sb;
+		if (!canonical || stat(canonical, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+			mr_error_add(err, MR_ERR_INPUT, NULL, "root '%s': %s", root,
+			             !*root ? "empty" : canonical ? strerror(ENOTDIR) : strerror(errno));
+			free(canonical);
+			return NULL;
+		}
+		if (strcmp(canonical, "/") == 0) {
+			free(canonical);
+			canonical = NULL;
+		}
+	}
 	struct mr_transport *t = mr_xcalloc(1, sizeof(*t));
 	t->ops = &local_ops;
 	t->host = mr_xstrdup("localhost");
-	t->root = root && *root && strcmp(root, "/") != 0 ? mr_xstrdup(root) : NULL;
+	t->root = canonical;
 	return t;
 }

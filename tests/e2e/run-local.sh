@@ -114,6 +114,26 @@ expect_status "apply on a symlinked qemu.conf" 4 "$st" "$out"
 expect_grep "symlink refusal named" 'qemu.conf: is a symbolic link' "$out"
 cmp -s "$WORK/link/qemu.conf.real" "$DATA/host/etc/libvirt/qemu.conf" && ok "symlink target untouched" || not_ok "symlink target untouched"
 
+# An image whose /etc/libvirt is an absolute link: it must not lead root
+# into this machine's own files.
+mkdir -p "$WORK/escape/img/etc" "$WORK/escape/outside"
+cp -a "$DATA/host/etc/libvirt" "$WORK/escape/outside/"
+ln -s "$WORK/escape/outside/libvirt" "$WORK/escape/img/etc/libvirt"
+out=$(mr apply --local --root "$WORK/escape/img" -p profile.ini 2>&1); st=$?
+expect_status "apply where a link leads out of the root" 4 "$st" "$out"
+expect_grep "the escape is named" 'a symbolic link leads out of the root' "$out"
+cmp -s "$WORK/escape/outside/libvirt/qemu.conf" "$DATA/host/etc/libvirt/qemu.conf" \
+	&& ok "nothing written outside the root" || not_ok "nothing written outside the root"
+[ ! -e "$WORK/escape/img/var" ] && ok "no backup made for a refused host" || not_ok "no backup for a refused host"
+out=$(mr check --local --root "" -p profile.ini 2>&1); expect_status "an empty --root" 1 $? "$out"
+out=$(mr check --local --root "$WORK/nonexistent" -p profile.ini 2>&1); expect_status "a missing --root" 1 $? "$out"
+
+# A quoted number is what libvirtd refuses: drift, not ok.
+cp -a "$DATA/host" "$WORK/quoted"
+printf 'listen_tcp = "1"\n' >> "$WORK/quoted/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$WORK/quoted" -p profile.ini 2>&1)
+expect_grep "a quoted boolean is drift" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1'" "$out"
+
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
