@@ -5,8 +5,9 @@
 #include "util.h"
 
 /* Past this many differing lines the exact shortest script is not worth its
- * memory: the differing middle is shown as removed, then added. */
-#define MAX_EDIT_DISTANCE 4000
+ * memory (about 8 * D * D bytes): the differing middle is shown as removed,
+ * then added. */
+#define MAX_EDIT_DISTANCE 2000
 
 struct line {
 	const char *s;
@@ -89,8 +90,9 @@ static int myers(const struct line *a, size_t n, const struct line *b, size_t m,
 				break;
 			}
 		}
-		trace[d] = mr_xmalloc(width * sizeof(long));
-		memcpy(trace[d], v, width * sizeof(long));
+		/* Step d reaches diagonals -d..d; the backtrack reads no more. */
+		trace[d] = mr_xmalloc((size_t)(2 * d + 3) * sizeof(long));
+		memcpy(trace[d], v + off - d - 1, (size_t)(2 * d + 3) * sizeof(long));
 		if (d_found >= 0)
 			break;
 	}
@@ -102,10 +104,11 @@ static int myers(const struct line *a, size_t n, const struct line *b, size_t m,
 	struct script rev = { 0 };
 	long x = (long)n, y = (long)m;
 	for (long d = d_found; d > 0; d--) {
-		const long *pv = trace[d - 1];
+		/* trace[d - 1] holds diagonals -d..d from index 0. */
+		const long *pv = trace[d - 1] + d;
 		long k = x - y;
-		long prev_k = (k == -d || (k != d && pv[off + k - 1] < pv[off + k + 1])) ? k + 1 : k - 1;
-		long prev_x = pv[off + prev_k];
+		long prev_k = (k == -d || (k != d && pv[k - 1] < pv[k + 1])) ? k + 1 : k - 1;
+		long prev_x = pv[prev_k];
 		long prev_y = prev_x - prev_k;
 		while (x > prev_x && y > prev_y) {
 			push(&rev, EQ);

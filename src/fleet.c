@@ -55,8 +55,11 @@ static void run_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
-	if (tg->host && tg->root && !t->root)
+	/* The target's root is the command line's --root, else the host's. */
+	if (tg->host && tg->root) {
+		free(t->root);
 		t->root = mr_xstrdup(tg->root);
+	}
 	if (mr_plan_run(plan, t, f->aug, &f->opts->run, rep, &err) < 0)
 		fail_with(rep, err);
 out:

@@ -25,7 +25,7 @@ struct mr_fold {
 static int blank_line(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+		if (s[i] != ' ' && s[i] != '\t') /* not '\r': the lenses reject it */
 			return 0;
 	return 1;
 }

@@ -156,6 +156,26 @@ static const char *outcome_color(enum mr_outcome o)
 
 /* ---- text ---- */
 
+/* Host files are not trusted to hold only text: a control byte would reach
+ * the operator's terminal as an escape sequence. */
+static void put_text(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static void put_quoted(FILE *out, const char *s)
+{
+	fputc('\'', out);
+	put_text(out, s, strlen(s));
+	fputc('\'', out);
+}
+
 static void text_diff(FILE *out, const char *diff, int color)
 {
 	const char *line = diff;
@@ -173,7 +193,9 @@ static void text_diff(FILE *out, const char *diff, int color)
 			else if (line[0] == '+')
 				c = C_GREEN;
 		}
-		fprintf(out, "%s%.*s%s\n", c, len, line, *c ? C_RESET : "");
+		fputs(c, out);
+		put_text(out, line, (size_t)len);
+		fprintf(out, "%s\n", *c ? C_RESET : "");
 		if (!nl)
 			break;
 		line = nl + 1;
@@ -227,12 +249,13 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 		        off);
 		if (it->outcome == MR_OUTCOME_DRIFT || it->outcome == MR_OUTCOME_CHANGED) {
 			if (it->old)
-				fprintf(out, "'%s'", it->old);
+				put_quoted(out, it->old);
 			else
 				fputs("absent", out);
-			if (it->want)
-				fprintf(out, " -> '%s'", it->want);
-			else
+			if (it->want) {
+				fputs(" -> ", out);
+				put_quoted(out, it->want);
+			} else
 				fputs(" -> removed", out);
 		}
 		fprintf(out, "  (%s, %s)\n", it->file, it->origin);

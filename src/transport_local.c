@@ -270,7 +270,22 @@ static int local_write(struct mr_transport *t, const char *path, const char *dat
 		free(where);
 		goto out;
 	}
-	if (rename(tmp, real) < 0) {
+	if (opts->expect && !opts->expect->existed) {
+		/* A new file: link(2) fails if one appeared since the check,
+		 * where rename(2) would replace it. */
+		if (link(tmp, real) < 0) {
+			if (errno == EEXIST) {
+				char *where = mr_xasprintf("%s:%s", t->host, path);
+				mr_error_add(err, MR_ERR_CONFLICT, where,
+				             "appeared since it was read; not overwritten");
+				free(where);
+			} else {
+				sys_error(err, t, path, "cannot create", errno);
+			}
+			goto out;
+		}
+		unlink(tmp);
+	} else if (rename(tmp, real) < 0) {
 		sys_error(err, t, path, "cannot replace", errno);
 		goto out;
 	}

@@ -134,6 +134,11 @@ printf 'listen_tcp = "1"\n' >> "$WORK/quoted/etc/libvirt/libvirtd.conf"
 out=$(mr check --local --root "$WORK/quoted" -p profile.ini 2>&1)
 expect_grep "a quoted boolean is drift" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1'" "$out"
 
+# A control byte in a host's file is shown escaped, never sent raw.
+printf 'user = "a\033[31mb"\n' >> "$WORK/quoted/etc/libvirt/qemu.conf"
+out=$(mr check --local --root "$WORK/quoted" -p profile.ini 2>&1)
+expect_grep "control bytes escaped" "qemu\.user +drift +'a\\\\x1b\\[31mb' -> 'nova'" "$out"
+
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"

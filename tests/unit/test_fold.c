@@ -29,7 +29,9 @@ static const struct fold_case cases[] = {
 	  T "0" E "\n#listen_tcp = 1\n" T "1" E "\n" },
 	{ "indented comments are not folded", "  # a\n  # b\nx = 1\n", NULL },
 	{ "';' is not a comment here", "; a\n; b\n", NULL },
-	{ "blank lines with spaces and CR", "x = 1\n  \n\t\r\ny = 2\n", "x = 1\n" T "0" E "\ny = 2\n" },
+	{ "blank lines with spaces and tabs", "x = 1\n  \n\t\ny = 2\n", "x = 1\n" T "0" E "\ny = 2\n" },
+	/* The lenses reject a lone CR: folding must not hide it from them. */
+	{ "a CR line is not blank", "x = 1\n\r\n\r\ny = 2\n", NULL },
 };
 
 static void test_cases(void **state)
