@@ -1101,7 +1101,8 @@ static int set_attrs(struct ssh_transport *t, LIBSSH2_SFTP_HANDLE *h, uid_t uid,
  * the target is still what was read, then renames the temporary file over
  * it (rename(2) in one directory is atomic). Exit 3: conflict; 4: no
  * SHA-256 tool; others: failure. The temporary file is removed on failure. */
-static char *commit_script(const char *full, const char *tmp, const struct mr_write_expect *expect)
+static char *commit_script(const char *full, const char *tmp, const struct mr_write_expect *expect,
+                           int synced)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
@@ -1113,6 +1114,10 @@ static char *commit_script(const char *full, const char *tmp, const struct mr_wr
 	                "fail() { rm -f -- \"$n\"; printf '%s\\n' \"$2\" >&2; exit \"$1\"; }\n"
 	                "[ -f \"$n\" ] && [ ! -L \"$n\" ] || fail 5 'the temporary file vanished'\n"
 	                "[ ! -L \"$t\" ] || fail 3 'the target became a symbolic link'\n");
+	/* Without fsync@openssh.com the data is synced here, before the
+	 * rename makes it the file. */
+	if (!synced)
+		mr_buf_puts(&b, "sync -- \"$n\" || fail 5 'cannot sync the new file'\n");
 	if (expect && !expect->existed) {
 		/* link(2) creates the name only if it is still absent */
 		mr_buf_puts(&b, "[ ! -e \"$t\" ] || fail 3 'the target appeared'\n"
@@ -1137,9 +1142,12 @@ static char *commit_script(const char *full, const char *tmp, const struct mr_wr
 			              "[ \"$h\" = %s ] || fail 3 'the target changed'\n",
 			              hex);
 		}
+		/* -T: should $t have become a directory, fail, never move into it */
 		mr_buf_puts(&b, "[ ! -d \"$t\" ] || fail 5 'the target is a directory'\n"
-		                "mv -f -- \"$n\" \"$t\" || fail 5 'cannot rename the new file into place'\n");
+		                "mv -fT -- \"$n\" \"$t\" || fail 5 'cannot rename the new file into place'\n");
 	}
+	/* The rename lasts only once its directory is on disk. */
+	mr_buf_puts(&b, "sync -- \"$(dirname -- \"$t\")\" 2>/dev/null || :\n");
 	/* leftovers of interrupted writes of this file, a day old or more */
 	const char *name = base_name(full);
 	mr_buf_puts(&b, "for f in ");
@@ -1168,7 +1176,7 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 	LIBSSH2_SFTP_HANDLE *h = NULL;
 	char *full = NULL, *tmp = NULL, *where = NULL, *script = NULL;
 	struct mr_buf o, e;
-	int r = -1, rc, status;
+	int r = -1, rc, status, synced = 1;
 	mode_t mode = opts ? opts->mode : 0644;
 	uid_t uid = opts ? opts->uid : (uid_t)-1;
 	gid_t gid = opts ? opts->gid : (gid_t)-1;
@@ -1246,7 +1254,8 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 			ssh_error(t, path, err, "fsync");
 			goto out;
 		}
-		mr_log(MR_LOG_DEBUG, "%s: no fsync@openssh.com; rename without fsync", where);
+		mr_log(MR_LOG_DEBUG, "%s: no fsync@openssh.com; synced by the commit script", where);
+		synced = 0;
 	}
 	rc = libssh2_sftp_close_handle(h);
 	h = NULL;
@@ -1255,7 +1264,7 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 		goto out;
 	}
 
-	script = commit_script(full, tmp, opts ? opts->expect : NULL);
+	script = commit_script(full, tmp, opts ? opts->expect : NULL, synced);
 	if (exec_channel(t, "/bin/sh -s", script, strlen(script), &o, &e, &status,
 	                 "rename into place", err) < 0)
 		goto out;
