@@ -12,6 +12,7 @@
 
 #include "aug.h"
 #include "config.h"
+#include "diff.h"
 #include "fold.h"
 
 #define TEXT "/mr/text"
@@ -674,6 +675,105 @@ static int transform_folding(struct mr_aug *aug, const char *where, const char *
 	return 0;
 }
 
+/* The label an operation addresses: the key, or a path's last step
+ * without its predicate. */
+static size_t op_label(const struct mr_aug_op *op, const char **label)
+{
+	const char *k = strrchr(op->key, '/');
+	k = k ? k + 1 : op->key;
+	*label = k;
+	return strcspn(k, "[");
+}
+
+static int mentions_an_op_key(const char *line, size_t n, const struct mr_aug_op *ops,
+                              size_t nops)
+{
+	for (size_t i = 0; i < nops; i++) {
+		const char *label;
+		size_t ln = op_label(&ops[i], &label);
+		if (ln && memmem(line, n, label, ln))
+			return 1;
+	}
+	return 0;
+}
+
+/* Lenses can drop text that leaves no trace in the tree (a layout-only
+ * line, say), which the tree comparison cannot see. So, byte-level: each
+ * run of lines the edit removes or rewrites must hold a key the operations
+ * manage (a list spanning lines goes as one run). */
+static int only_managed_lines_go(const char *where, const char *before, size_t before_len,
+                                 const char *after, size_t after_len,
+                                 const struct mr_aug_op *ops, size_t nops,
+                                 struct mr_error **err)
+{
+	char *d = mr_diff_unified(before, before_len, after, after_len, "a", "b", 0);
+	if (!d)
+		return 0;
+	/* Hunk by hunk: its removed lines, and the added ones they may
+	 * reappear among (a last line that only gained its newline). */
+	struct span {
+		const char *s;
+		size_t n;
+	};
+	size_t cap = 16, n_minus = 0, n_plus = 0;
+	struct span *minus = mr_xcalloc(cap, sizeof(*minus)), *plus = mr_xcalloc(cap, sizeof(*plus));
+	const char *bad = NULL;
+	size_t bad_len = 0;
+	const char *line = strchr(strchr(d, '\n') + 1, '\n') + 1;
+	for (;;) {
+		const char *nl = *line ? strchr(line, '\n') : NULL;
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		int hunk_end = !*line || line[0] == '@';
+		if (hunk_end && n_minus) {
+			/* Each run of removed lines: kept as is, or holding a key. */
+			size_t r = 0;
+			while (r < n_minus && !bad) {
+				size_t e = r;
+				int keyed = 0, all_kept = 1;
+				while (e < n_minus && (e == r || minus[e].s == minus[e - 1].s + minus[e - 1].n + 2)) {
+					int kept = 0;
+					for (size_t k = 0; k < n_plus && !kept; k++)
+						kept = plus[k].n == minus[e].n && !memcmp(plus[k].s, minus[e].s, minus[e].n);
+					all_kept &= kept;
+					keyed |= mentions_an_op_key(minus[e].s, minus[e].n, ops, nops);
+					e++;
+				}
+				if (!keyed && !all_kept) {
+					bad = minus[r].s;
+					bad_len = minus[r].n;
+				}
+				r = e;
+			}
+			n_minus = n_plus = 0;
+		}
+		if (bad || !*line)
+			break;
+		if (line[0] == '-' || line[0] == '+') {
+			struct span **v = line[0] == '-' ? &minus : &plus;
+			size_t *cnt = line[0] == '-' ? &n_minus : &n_plus;
+			if (*cnt == cap) {
+				cap *= 2;
+				minus = mr_xreallocarray(minus, cap, sizeof(*minus));
+				plus = mr_xreallocarray(plus, cap, sizeof(*plus));
+				v = line[0] == '-' ? &minus : &plus;
+			}
+			(*v)[(*cnt)++] = (struct span){ line + 1, n - 1 };
+		}
+		if (!nl)
+			line += n;
+		else
+			line = nl + 1;
+	}
+	if (bad)
+		mr_error_add(err, MR_ERR_PARSE, where,
+		             "the edit would remove '%.*s', which no setting manages; not written",
+		             (int)(bad_len > 60 ? 60 : bad_len), bad);
+	free(minus);
+	free(plus);
+	free(d);
+	return bad ? -1 : 0;
+}
+
 int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, const char *text,
                      size_t len, const struct mr_aug_op *ops, size_t nops,
                      struct mr_aug_outcome *outcomes, char **out, size_t *out_len,
@@ -699,8 +799,12 @@ int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, co
 		goto out;
 	}
 	if (transform_folding(aug, where, lens, text, len, ops, nops, outcomes, out, out_len,
-	                      err) < 0) {
+	                      err) < 0 ||
+	    only_managed_lines_go(where, text, len, *out, *out_len, ops, nops, err) < 0) {
 		mr_aug_outcomes_fini(outcomes, nops);
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
 		goto out;
 	}
 	cache_add(aug, hash, lens, text, len, ops, nops, outcomes, *out, *out_len);

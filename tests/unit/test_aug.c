@@ -63,6 +63,10 @@ static const struct edit_case cases[] = {
 	  "security_driver = [ \"selinux\", \"apparmor\" ]\nx = 1\n",
 	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL },
 	  "security_driver = \"none\"\nx = 1\n", 1, "[ \"selinux\", \"apparmor\" ]" },
+	/* The lens keeps a lone '#' as layout only; appending must not drop it. */
+	{ "a layout-only line is never dropped", LV,
+	  "#",
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL }, NULL, 0, NULL },
 	{ "every duplicate is set", LV,
 	  "listen_tcp = 0\n# again\nlisten_tcp = 0\n",
 	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL },
