@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "inventory.h"
 
 #define DIR MR_TEST_DATA "/inventory"
@@ -27,30 +29,9 @@ static int setup(void **state)
 
 static char *subst(const char *want)
 {
-	struct mr_buf b;
-	mr_buf_init(&b);
-	for (const char *p = want; *p;) {
-		if (strncmp(p, "{D}", 3) == 0) {
-			mr_buf_puts(&b, DIR);
-			p += 3;
-		} else {
-			mr_buf_putc(&b, *p++);
-		}
-	}
-	return mr_buf_steal(&b, NULL);
+	return mr_test_subst(want, DIR);
 }
 
-static char *all_errors(const struct mr_error *err)
-{
-	struct mr_buf b;
-	mr_buf_init(&b);
-	for (; err; err = err->next) {
-		char *s = mr_error_format(err);
-		mr_buf_printf(&b, "%s\n", s);
-		free(s);
-	}
-	return mr_buf_steal(&b, NULL);
-}
 
 static struct mr_inventory *load(const char *name)
 {
@@ -58,7 +39,7 @@ static struct mr_inventory *load(const char *name)
 	struct mr_error *err = NULL;
 	struct mr_inventory *inv = mr_inventory_load(path, &err);
 	if (err) {
-		char *s = all_errors(err);
+		char *s = mr_test_all_errors(err);
 		print_error("unexpected errors:\n%s", s);
 		free(s);
 	}
@@ -74,7 +55,7 @@ static void expect_errors(const char *name, const char *want)
 	char *path = mr_xasprintf("%s/%s", DIR, name);
 	struct mr_error *err = NULL;
 	struct mr_inventory *inv = mr_inventory_load(path, &err);
-	char *got = all_errors(err);
+	char *got = mr_test_all_errors(err);
 	char *exp = subst(want);
 	assert_null(inv);
 	assert_string_equal(got, exp);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "ini_lines.h"
 #include "profile.h"
 #include "profile_priv.h"
@@ -20,30 +22,9 @@
 /* "{D}" in a want string stands for the data directory. */
 static char *subst(const char *want)
 {
-	struct mr_buf b;
-	mr_buf_init(&b);
-	for (const char *p = want; *p;) {
-		if (strncmp(p, "{D}", 3) == 0) {
-			mr_buf_puts(&b, DIR);
-			p += 3;
-		} else {
-			mr_buf_putc(&b, *p++);
-		}
-	}
-	return mr_buf_steal(&b, NULL);
+	return mr_test_subst(want, DIR);
 }
 
-static char *all_errors(const struct mr_error *err)
-{
-	struct mr_buf b;
-	mr_buf_init(&b);
-	for (; err; err = err->next) {
-		char *s = mr_error_format(err);
-		mr_buf_printf(&b, "%s\n", s);
-		free(s);
-	}
-	return mr_buf_steal(&b, NULL);
-}
 
 /* Loads the files (names relative to DIR) and checks the errors, one per
  * want line, in order. */
@@ -54,7 +35,7 @@ static void expect_errors(const char *const *files, size_t n, const char *want)
 		paths[i] = mr_xasprintf("%s/%s", DIR, files[i]);
 	struct mr_error *err = NULL;
 	struct mr_profile *p = mr_profile_load((const char *const *)paths, n, &err);
-	char *got = all_errors(err);
+	char *got = mr_test_all_errors(err);
 	char *exp = subst(want);
 	assert_null(p);
 	assert_string_equal(got, exp);
@@ -80,7 +61,7 @@ static struct mr_profile *load(const char *const *files, size_t n)
 	struct mr_error *err = NULL;
 	struct mr_profile *p = mr_profile_load((const char *const *)paths, n, &err);
 	if (err) {
-		char *s = all_errors(err);
+		char *s = mr_test_all_errors(err);
 		print_error("unexpected errors:\n%s", s);
 		free(s);
 	}
@@ -721,7 +702,7 @@ static void test_ini_lines(void **state)
 		struct mr_error *err = NULL;
 		mr_buf_init(&s.b);
 		size_t n = mr_ini_parse("t", cases[i].text, strlen(cases[i].text), record, &s, &err);
-		char *errs = all_errors(err);
+		char *errs = mr_test_all_errors(err);
 		if (strcmp(s.b.data, cases[i].want) != 0 || strcmp(errs, cases[i].errors) != 0)
 			fail_msg("case %zu:\nwant:\n%sgot:\n%swant errors:\n%sgot errors:\n%s", i,
 			         cases[i].want, s.b.data, cases[i].errors, errs);
@@ -842,7 +823,7 @@ static void test_override(void **state)
 	assert_int_equal(mr_profile_override(p, "qemu", "migration_port_max", "49000", loc, &err), -1);
 	assert_int_equal(mr_profile_override(p, "nova", "cpu_mode", "custom", loc, &err), 0);
 	assert_int_equal(mr_profile_override(p, "libvird", "listen_tcp", "no", loc, &err), -1);
-	char *got = all_errors(err);
+	char *got = mr_test_all_errors(err);
 	assert_string_equal(got,
 	                    "inv.ini:12: unknown key 'rol' in [nfs]; did you mean 'role'?\n"
 	                    "inv.ini:12: nfs.role: expected server, client, both or none, got 'srv'\n"
@@ -859,7 +840,7 @@ static void test_override(void **state)
 	p = mr_profile_new();
 	err = NULL;
 	assert_int_equal(mr_profile_override(p, "nfs", "role", "client", loc, &err), -1);
-	got = all_errors(err);
+	got = mr_test_all_errors(err);
 	assert_string_equal(got, "inv.ini:12: role: 'client' needs at least one mount\n");
 	free(got);
 	mr_error_free(err);
