@@ -67,6 +67,7 @@ struct ssh_transport {
 	LIBSSH2_SESSION *session;
 	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
 	int broken;         /* timed out or lost: no further operation */
+	char *canon_root;   /* base.root as the host resolves it, once known */
 };
 
 static const struct mr_transport_ops ssh_ops;
@@ -700,6 +701,7 @@ static void ssh_close(struct mr_transport *base)
 	free(t->user);
 	free(t->base.host);
 	free(t->base.root);
+	free(t->canon_root);
 	free(t);
 }
 
@@ -796,6 +798,62 @@ static int sftp_stat(struct ssh_transport *t, const char *full, int follow,
 	return -1;
 }
 
+/* The host's realpath of full, or NULL (absent, or an error). */
+static char *sftp_realpath(struct ssh_transport *t, const char *full)
+{
+	char buf[4096];
+	int n = libssh2_sftp_symlink_ex(t->sftp, full, (unsigned)strlen(full), buf,
+	                                sizeof(buf) - 1, LIBSSH2_SFTP_REALPATH);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return mr_xstrdup(buf);
+}
+
+/* root + path, refused if a symbolic link on the host leads out of the
+ * root (as transport_local.c does: an image's absolute link must not take
+ * root to the host's own files). follow_last: the last step too. */
+static char *rooted_path(struct ssh_transport *t, const char *path, int follow_last,
+                         struct mr_error **err)
+{
+	char *full = mr_transport_path(&t->base, path);
+	if (!t->base.root)
+		return full;
+	if (!t->canon_root && !(t->canon_root = sftp_realpath(t, t->base.root))) {
+		char *where = where_of(t, path);
+		mr_error_add(err, MR_ERR_HOST, where, "root '%s' does not exist on the host",
+		             t->base.root);
+		free(where);
+		free(full);
+		return NULL;
+	}
+	char *probe = mr_xstrdup(full), *resolved = NULL;
+	char *slash = strrchr(probe, '/');
+	if (!follow_last && slash && slash != probe)
+		*slash = '\0';
+	while (!(resolved = sftp_realpath(t, probe))) {
+		slash = strrchr(probe, '/');
+		if (!slash || slash == probe)
+			break;
+		*slash = '\0';
+	}
+	size_t n = strlen(t->canon_root);
+	int inside = resolved && strncmp(resolved, t->canon_root, n) == 0 &&
+	             (resolved[n] == '\0' || resolved[n] == '/' || n == 1);
+	if (!inside) {
+		char *where = where_of(t, path);
+		mr_error_add(err, MR_ERR_CONFLICT, where,
+		             "a symbolic link leads out of the root '%s'%s%s; refused", t->canon_root,
+		             resolved ? " to " : "", resolved ? resolved : "");
+		free(where);
+		free(full);
+		full = NULL;
+	}
+	free(resolved);
+	free(probe);
+	return full;
+}
+
 static int ssh_stat(struct mr_transport *base, const char *path, struct mr_stat *st,
                     struct mr_error **err)
 {
@@ -804,7 +862,9 @@ static int ssh_stat(struct mr_transport *base, const char *path, struct mr_stat 
 	memset(st, 0, sizeof(*st));
 	if (need_sftp(t, path, err) < 0)
 		return -1;
-	char *full = mr_transport_path(base, path);
+	char *full = rooted_path(t, path, 0, err);
+	if (!full)
+		return -1;
 	int rc = sftp_stat(t, full, 0, &a, path, err);
 	free(full);
 	if (rc > 0)
@@ -829,7 +889,8 @@ static int ssh_read_file(struct mr_transport *base, const char *path, char **dat
 	memset(st, 0, sizeof(*st));
 	if (need_sftp(t, path, err) < 0)
 		return -1;
-	full = mr_transport_path(base, path);
+	if (!(full = rooted_path(t, path, 1, err)))
+		goto out;
 	if ((rc = sftp_stat(t, full, 0, &a, path, err)) <= 0) {
 		r = rc; /* absent: not an error */
 		goto out;
@@ -1186,7 +1247,8 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 	mr_buf_init(&e);
 	if (need_sftp(t, path, err) < 0)
 		goto out;
-	full = mr_transport_path(base, path);
+	if (!(full = rooted_path(t, path, 0, err)))
+		goto out;
 	where = where_of(t, path);
 	if ((exists = sftp_stat(t, full, 0, &a, path, err)) < 0)
 		goto out;
@@ -1314,7 +1376,8 @@ static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
 	int r = -1, rc;
 	if (need_sftp(t, path, err) < 0)
 		return -1;
-	full = mr_transport_path(base, path);
+	if (!(full = rooted_path(t, path, 1, err)))
+		return -1;
 	where = where_of(t, path);
 	size_t n = strlen(full);
 	/* messages name host paths, without the root prefix */

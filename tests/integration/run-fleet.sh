@@ -120,6 +120,24 @@ expect_grep "symlink refusal names host2" 'host2:/etc/libvirt/qemu.conf: is a sy
 grep -qx 'user = "nova"' "$q.real" && ok "the link's target is untouched" || not_ok "the link's target is untouched" "$(cat "$q.real")"
 grep -qx 'user = "qemu"' "$(host_file host1 /etc/libvirt/qemu.conf)" && ok "host1 still changed" || not_ok "host1 still changed"
 
+# A host root whose /etc/libvirt is an absolute link out of it: refused,
+# nothing written where it points.
+if [ "$LAB_MODE" = local ]; then
+	mkdir -p "$DIR/outside"
+	cp -a "$DIR/hosts/host3/etc/libvirt" "$DIR/outside/"
+	chown -R "$LAB_USER:" "$DIR/outside"
+	rm -rf "$DIR/hosts/host3/etc/libvirt"
+	ln -s "$DIR/outside/libvirt" "$DIR/hosts/host3/etc/libvirt"
+	before=$(cat "$DIR/outside/libvirt/qemu.conf" | sha256sum)
+	out=$(mr apply -i "$INV" -p "$PROFILE" -H host3 2>&1); st=$?
+	expect_status "apply where a link leads out of a host's root" 4 "$st" "$out"
+	expect_grep "the escape is named" 'host3:/etc/libvirt/qemu.conf: a symbolic link leads out of the root' "$out"
+	[ "$(cat "$DIR/outside/libvirt/qemu.conf" | sha256sum)" = "$before" ] \
+		&& ok "nothing written outside the host's root" || not_ok "nothing written outside the host's root"
+	rm "$DIR/hosts/host3/etc/libvirt"
+	mv "$DIR/outside/libvirt" "$DIR/hosts/host3/etc/libvirt"
+fi
+
 # Host selection by glob, and the Ansible form of the same inventory.
 out=$(mr check -i "$INV" -p "$PROFILE" -H 'host1*' -q 2>&1)
 n=$(printf '%s\n' "$out" | tail -1 | grep -oE '^[0-9]+')
