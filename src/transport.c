@@ -30,3 +30,36 @@ int mr_transport_write(struct mr_transport *t, const char *path, const char *dat
 {
 	return t->ops->write_file(t, path, data, len, opts, err);
 }
+
+char *mr_transport_contained(const struct mr_transport *t, const char *canon_root,
+                             const char *path, int follow_last,
+                             char *(*resolve)(void *ctx, const char *p), void *ctx,
+                             struct mr_error **err)
+{
+	char *full = mr_transport_path(t, path);
+	char *probe = mr_xstrdup(full), *resolved = NULL;
+	char *slash = strrchr(probe, '/');
+	if (!follow_last && slash && slash != probe)
+		*slash = '\0';
+	while (!(resolved = resolve(ctx, probe))) {
+		slash = strrchr(probe, '/');
+		if (!slash || slash == probe)
+			break;
+		*slash = '\0';
+	}
+	size_t n = strlen(canon_root);
+	int inside = resolved && strncmp(resolved, canon_root, n) == 0 &&
+	             (resolved[n] == '\0' || resolved[n] == '/' || strcmp(canon_root, "/") == 0);
+	if (!inside) {
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_CONFLICT, where,
+		             "a symbolic link leads out of the root '%s'%s%s; refused", canon_root,
+		             resolved ? " to " : "", resolved ? resolved : "");
+		free(where);
+		free(full);
+		full = NULL;
+	}
+	free(resolved);
+	free(probe);
+	return full;
+}

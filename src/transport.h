@@ -99,6 +99,16 @@ void mr_transport_close(struct mr_transport *t);
 /* "root" + path, or a copy of path if there is no root; the caller frees it. */
 char *mr_transport_path(const struct mr_transport *t, const char *path);
 
+/* root + path for a transport whose canonical root is canon_root, or NULL
+ * with an MR_ERR_CONFLICT error naming host:path if a symbolic link leads
+ * out of the root on the way (or at the end too, with follow_last).
+ * resolve(ctx, p) returns the host's realpath of p (the caller's), or NULL
+ * if p does not exist; the deepest existing part of the path decides. */
+char *mr_transport_contained(const struct mr_transport *t, const char *canon_root,
+                             const char *path, int follow_last,
+                             char *(*resolve)(void *ctx, const char *p), void *ctx,
+                             struct mr_error **err);
+
 /* Shorthands for t->ops->fn(t, ...). */
 int mr_transport_read(struct mr_transport *t, const char *path, char **data, size_t *len,
                       struct mr_stat *st, struct mr_error **err);

@@ -31,49 +31,21 @@ static void sys_error(struct mr_error **err, const struct mr_transport *t, const
 	free(where);
 }
 
-static int within_root(const char *root, const char *resolved)
+static char *local_realpath(void *ctx, const char *p)
 {
-	size_t n = strlen(root);
-	return strncmp(resolved, root, n) == 0 && (resolved[n] == '\0' || resolved[n] == '/');
+	(void)ctx;
+	return realpath(p, NULL);
 }
 
-/* root + path, refused if a symbolic link on the way (or at the end, with
- * follow_last) leads out of the root: an image's absolute link such as
- * /etc/libvirt -> /srv/libvirt would otherwise have root edit this
- * machine's own files. t->root is canonical (mr_transport_local_new). */
+/* root + path, refused if a link leads out of the root: an image's
+ * absolute link such as /etc/libvirt -> /srv/libvirt would otherwise have
+ * root edit this machine's own files. t->root is canonical. */
 static char *rooted(struct mr_transport *t, const char *path, int follow_last,
                     struct mr_error **err)
 {
-	char *real = mr_transport_path(t, path);
 	if (!t->root)
-		return real;
-	/* The deepest part of the path that exists is what links resolve in. */
-	char *probe = mr_xstrdup(real);
-	char *resolved = NULL;
-	if (!follow_last) {
-		char *slash = strrchr(probe, '/');
-		if (slash && slash != probe)
-			*slash = '\0';
-	}
-	while (!(resolved = realpath(probe, NULL)) && (errno == ENOENT || errno == ENOTDIR)) {
-		char *slash = strrchr(probe, '/');
-		if (!slash || slash == probe)
-			break;
-		*slash = '\0';
-	}
-	int ok = resolved && within_root(t->root, resolved);
-	if (!ok) {
-		char *where = mr_xasprintf("%s:%s", t->host, path);
-		mr_error_add(err, MR_ERR_CONFLICT, where,
-		             "a symbolic link leads out of the root '%s'%s%s; refused", t->root,
-		             resolved ? " to " : "", resolved ? resolved : "");
-		free(where);
-		free(real);
-		real = NULL;
-	}
-	free(resolved);
-	free(probe);
-	return real;
+		return mr_transport_path(t, path);
+	return mr_transport_contained(t, t->root, path, follow_last, local_realpath, NULL, err);
 }
 
 static int local_stat(struct mr_transport *t, const char *path, struct mr_stat *st,

@@ -810,48 +810,26 @@ static char *sftp_realpath(struct ssh_transport *t, const char *full)
 	return mr_xstrdup(buf);
 }
 
-/* root + path, refused if a symbolic link on the host leads out of the
- * root (as transport_local.c does: an image's absolute link must not take
- * root to the host's own files). follow_last: the last step too. */
+static char *ssh_realpath(void *ctx, const char *p)
+{
+	return sftp_realpath(ctx, p);
+}
+
+/* root + path, refused if a link on the host leads out of the root. */
 static char *rooted_path(struct ssh_transport *t, const char *path, int follow_last,
                          struct mr_error **err)
 {
-	char *full = mr_transport_path(&t->base, path);
 	if (!t->base.root)
-		return full;
+		return mr_transport_path(&t->base, path);
 	if (!t->canon_root && !(t->canon_root = sftp_realpath(t, t->base.root))) {
 		char *where = where_of(t, path);
 		mr_error_add(err, MR_ERR_HOST, where, "root '%s' does not exist on the host",
 		             t->base.root);
 		free(where);
-		free(full);
 		return NULL;
 	}
-	char *probe = mr_xstrdup(full), *resolved = NULL;
-	char *slash = strrchr(probe, '/');
-	if (!follow_last && slash && slash != probe)
-		*slash = '\0';
-	while (!(resolved = sftp_realpath(t, probe))) {
-		slash = strrchr(probe, '/');
-		if (!slash || slash == probe)
-			break;
-		*slash = '\0';
-	}
-	size_t n = strlen(t->canon_root);
-	int inside = resolved && strncmp(resolved, t->canon_root, n) == 0 &&
-	             (resolved[n] == '\0' || resolved[n] == '/' || n == 1);
-	if (!inside) {
-		char *where = where_of(t, path);
-		mr_error_add(err, MR_ERR_CONFLICT, where,
-		             "a symbolic link leads out of the root '%s'%s%s; refused", t->canon_root,
-		             resolved ? " to " : "", resolved ? resolved : "");
-		free(where);
-		free(full);
-		full = NULL;
-	}
-	free(resolved);
-	free(probe);
-	return full;
+	return mr_transport_contained(&t->base, t->canon_root, path, follow_last, ssh_realpath, t,
+	                              err);
 }
 
 static int ssh_stat(struct mr_transport *base, const char *path, struct mr_stat *st,
