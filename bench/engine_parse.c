@@ -22,20 +22,6 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	struct mr_buf b;
-	mr_buf_init(&b);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mr_buf_add(&b, chunk, n);
-	fclose(f);
-	return mr_buf_steal(&b, len);
-}
 
 /* What the resources ask of these files. */
 static const struct mr_aug_op nova_ops[] = {
@@ -105,7 +91,7 @@ int main(int argc, char **argv)
 	const char *lens = argv[1];
 	int iter = argc > 3 ? atoi(argv[3]) : 15;
 	size_t len;
-	char *text = slurp(argv[2], &len);
+	char *text = mr_file_read(argv[2], &len);
 	if (!text) {
 		perror(argv[2]);
 		return 1;

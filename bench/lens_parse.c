@@ -20,6 +20,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "raw_aug.h"
+#include "util.h"
+
 #define MAX_DIRS 8
 
 static double now_ms(void)
@@ -37,79 +40,8 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = NULL;
-	char *buf = NULL, *r = NULL;
-	size_t cap = 0, n = 0;
 
-	if (!(f = fopen(path, "rb")))
-		goto out;
-	for (;;) {
-		if (cap - n < 65536) {
-			char *nb = realloc(buf, cap + 65536 + 1);
-			if (!nb)
-				goto out;
-			buf = nb;
-			cap += 65536;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f))
-		goto out;
-	buf[n] = '\0';
-	*len = n;
-	r = buf;
-	buf = NULL;
-out:
-	if (f)
-		fclose(f);
-	free(buf);
-	return r;
-}
 
-/* The lens directories joined with ':' as aug_init wants them. */
-static char *join_dirs(char **dirs, int ndirs)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < ndirs; i++)
-		len += strlen(dirs[i]) + 1;
-	if (!(s = calloc(1, len)))
-		return NULL;
-	for (int i = 0; i < ndirs; i++) {
-		if (i > 0)
-			strcat(s, ":");
-		strcat(s, dirs[i]);
-	}
-	return s;
-}
-
-/* Prints Augeas' error, and the parse position if there is one. */
-static void print_aug_error(augeas *aug, const char *what, const char *file)
-{
-	const char *pos = NULL, *line = NULL, *chr = NULL, *msg = NULL;
-
-	aug_get(aug, "/augeas/text/tree/error/message", &msg);
-	aug_get(aug, "/augeas/text/tree/error/line", &line);
-	aug_get(aug, "/augeas/text/tree/error/char", &chr);
-	aug_get(aug, "/augeas/text/tree/error/pos", &pos);
-	fprintf(stderr, "lens_parse: %s: %s failed: %s", file, what,
-	        aug_error_message(aug));
-	if (aug_error_minor_message(aug))
-		fprintf(stderr, " (%s)", aug_error_minor_message(aug));
-	if (msg)
-		fprintf(stderr, ": %s", msg);
-	if (line && chr)
-		fprintf(stderr, " at line %s, char %s", line, chr);
-	else if (pos)
-		fprintf(stderr, " at byte %s", pos);
-	fputc('\n', stderr);
-}
 
 /* aug_init with no module, then one aug_text_store of an empty string to
  * make Augeas load and compile the module of LENS. */
@@ -127,7 +59,7 @@ static augeas *init_one_lens(const char *loadpath, const char *lens, double *ini
 	}
 	t0 = now_ms();
 	if (aug_set(aug, "/text", "") < 0 || aug_text_store(aug, lens, "/text", "/tree") < 0) {
-		print_aug_error(aug, "loading lens", lens);
+		raw_aug_print_error(stderr, "lens_parse: ", aug, lens, "loading lens");
 		aug_close(aug);
 		return NULL;
 	}
@@ -163,11 +95,11 @@ int main(int argc, char **argv)
 		goto usage;
 
 	r = 1;
-	if (!(text = read_file(file, &len))) {
+	if (!(text = mr_file_read(file, &len))) {
 		fprintf(stderr, "lens_parse: %s: %s\n", file, strerror(errno));
 		goto out;
 	}
-	if (!(loadpath = join_dirs(dirs, ndirs)))
+	if (!(loadpath = raw_aug_loadpath(dirs, ndirs)))
 		goto out;
 	store_ms = calloc(iter, sizeof(*store_ms));
 	retr_ms = calloc(iter, sizeof(*retr_ms));
@@ -192,13 +124,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < iter; i++) {
 		t0 = now_ms();
 		if (aug_text_store(aug, lens, "/text", "/tree") < 0) {
-			print_aug_error(aug, "aug_text_store", file);
+			raw_aug_print_error(stderr, "lens_parse: ", aug, file, "aug_text_store");
 			goto out;
 		}
 		store_ms[i] = now_ms() - t0;
 		t0 = now_ms();
 		if (aug_text_retrieve(aug, lens, "/text", "/tree", "/out") < 0) {
-			print_aug_error(aug, "aug_text_retrieve", file);
+			raw_aug_print_error(stderr, "lens_parse: ", aug, file, "aug_text_retrieve");
 			goto out;
 		}
 		retr_ms[i] = now_ms() - t0;

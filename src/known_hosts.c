@@ -520,25 +520,17 @@ char *mr_known_hosts_types(const char *text, size_t len, const char *host, unsig
 
 /* ---- the file ---- */
 
-/* Reads all of fd from offset 0 into a NUL-terminated buffer. */
+/* Reads all of fd from offset 0 into a NUL-terminated buffer (writes go
+ * to the end anyway: the file is opened O_APPEND for them). */
 static int read_fd(int fd, char **text, size_t *len)
 {
 	struct mr_buf b;
-	char chunk[8192];
-	off_t off = 0;
 	mr_buf_init(&b);
-	for (;;) {
-		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			mr_buf_fini(&b);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		mr_buf_add(&b, chunk, (size_t)n);
-		off += n;
+	if (lseek(fd, 0, SEEK_SET) < 0 || mr_fd_read(fd, &b) < 0) {
+		int saved = errno;
+		mr_buf_fini(&b);
+		errno = saved;
+		return -1;
 	}
 	*text = mr_buf_steal(&b, len);
 	return 0;

@@ -67,39 +67,10 @@ static int local_stat(struct mr_transport *t, const char *path, struct mr_stat *
 	return r;
 }
 
-static int read_fd(int fd, struct mr_buf *buf)
-{
-	char chunk[65536];
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		mr_buf_add(buf, chunk, (size_t)n);
-	}
-}
-
-/* Reads real (already prefixed) into buf; errno set on failure. */
-static int slurp(const char *real, struct mr_buf *buf)
-{
-	int fd = open(real, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int r = read_fd(fd, buf);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return r;
-}
-
 static int local_read(struct mr_transport *t, const char *path, char **data, size_t *len,
                       struct mr_stat *st, struct mr_error **err)
 {
 	char *real = NULL;
-	struct mr_buf buf = { 0 };
 	struct stat sb;
 	int r = -1;
 	*data = NULL;
@@ -120,15 +91,12 @@ static int local_read(struct mr_transport *t, const char *path, char **data, siz
 		sys_error(err, t, path, "not a regular file", EINVAL);
 		goto out;
 	}
-	mr_buf_init(&buf);
-	if (slurp(real, &buf) < 0) {
+	if (!(*data = mr_file_read(real, len))) {
 		sys_error(err, t, path, "cannot read", errno);
 		goto out;
 	}
-	*data = mr_buf_steal(&buf, len);
 	r = 0;
 out:
-	mr_buf_fini(&buf);
 	free(real);
 	return r;
 }
@@ -150,16 +118,15 @@ static int write_all(int fd, const char *data, size_t len)
 /* Is the target still what was read? Checked right before the rename. */
 static int unchanged_since_read(const char *real, const struct mr_write_expect *expect)
 {
-	struct mr_buf now;
 	struct stat sb;
 	if (lstat(real, &sb) < 0)
 		return errno == ENOENT && !expect->existed;
 	if (!expect->existed || !S_ISREG(sb.st_mode) || (size_t)sb.st_size != expect->len)
 		return 0;
-	mr_buf_init(&now);
-	int same = slurp(real, &now) == 0 && now.len == expect->len &&
-	           memcmp(now.data, expect->data, expect->len) == 0;
-	mr_buf_fini(&now);
+	size_t n = 0;
+	char *now = mr_file_read(real, &n);
+	int same = now && n == expect->len && memcmp(now, expect->data, n) == 0;
+	free(now);
 	return same;
 }
 
@@ -330,7 +297,7 @@ static int local_run(struct mr_transport *t, const char *command, char **out, si
 	close(fds[1]);
 	struct mr_buf buf;
 	mr_buf_init(&buf);
-	read_fd(fds[0], &buf);
+	mr_fd_read(fds[0], &buf);
 	close(fds[0]);
 	int ws = 0;
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)

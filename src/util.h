@@ -85,6 +85,12 @@ void mr_log_progress(const char *fmt, ...) MR_PRINTF(1, 2);
 /* Clears the progress line for good. */
 void mr_log_progress_end(void);
 
+/* util_file.c: a whole file, NUL-terminated, the caller's; NULL with errno
+ * set on failure. */
+char *mr_file_read(const char *path, size_t *len);
+/* Appends everything fd yields until end of file; -1 with errno on error. */
+int mr_fd_read(int fd, struct mr_buf *b);
+
 /* util_str.c */
 int mr_str_startswith(const char *s, const char *prefix);
 /* 64-bit FNV-1a of bytes, chainable through seed (use MR_HASH_SEED first). */

@@ -16,81 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "raw_aug.h"
+#include "util.h"
+
 #define MAX_DIRS 8
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = NULL;
-	char *buf = NULL, *r = NULL;
-	size_t cap = 0, n = 0, got;
 
-	if (!(f = fopen(path, "rb")))
-		goto out;
-	do {
-		if (cap - n < 65536) {
-			char *nb = realloc(buf, cap + 65536 + 1);
-			if (!nb)
-				goto out;
-			buf = nb;
-			cap += 65536;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f))
-		goto out;
-	buf[n] = '\0';
-	*len = n;
-	r = buf;
-	buf = NULL;
-out:
-	if (f)
-		fclose(f);
-	free(buf);
-	return r;
-}
 
-static char *join_dirs(char **dirs, int ndirs)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < ndirs; i++)
-		len += strlen(dirs[i]) + 1;
-	if (!(s = calloc(1, len)))
-		return NULL;
-	for (int i = 0; i < ndirs; i++) {
-		if (i > 0)
-			strcat(s, ":");
-		strcat(s, dirs[i]);
-	}
-	return s;
-}
-
-/* Augeas reports parse errors of aug_text_store under
- * /augeas/text/PATH/error; print what a person needs to find the place. */
-static void print_error(augeas *aug, const char *file, const char *what)
-{
-	const char *msg = NULL, *line = NULL, *chr = NULL, *pos = NULL, *lens = NULL;
-
-	aug_get(aug, "/augeas/text/tree/error/message", &msg);
-	aug_get(aug, "/augeas/text/tree/error/line", &line);
-	aug_get(aug, "/augeas/text/tree/error/char", &chr);
-	aug_get(aug, "/augeas/text/tree/error/pos", &pos);
-	aug_get(aug, "/augeas/text/tree/error/lens", &lens);
-	printf("FAIL %s: %s: %s", file, what, msg ? msg : aug_error_message(aug));
-	if (line && chr)
-		printf(" (line %s, char %s)", line, chr);
-	else if (pos)
-		printf(" (byte %s)", pos);
-	if (!msg && aug_error_minor_message(aug))
-		printf(": %s", aug_error_minor_message(aug));
-	if (aug_error_details(aug))
-		printf("\n  %s", aug_error_details(aug));
-	if (lens)
-		printf("\n  lens: %s", lens);
-	putchar('\n');
-}
 
 /* Where two texts first differ, as line and column of A. */
 static void print_diff(const char *file, const char *a, size_t alen, const char *b, size_t blen)
@@ -120,7 +52,7 @@ static int roundtrip(augeas *aug, const char *lens, const char *file)
 	size_t len = 0;
 	int r = -1;
 
-	if (!(text = read_file(file, &len))) {
+	if (!(text = mr_file_read(file, &len))) {
 		printf("FAIL %s: %s\n", file, strerror(errno));
 		goto out;
 	}
@@ -129,15 +61,15 @@ static int roundtrip(augeas *aug, const char *lens, const char *file)
 		goto out;
 	}
 	if (aug_set(aug, "/text", text) < 0) {
-		print_error(aug, file, "aug_set");
+		raw_aug_print_error(stdout, "FAIL ", aug, file, "aug_set");
 		goto out;
 	}
 	if (aug_text_store(aug, lens, "/text", "/tree") < 0) {
-		print_error(aug, file, "does not parse");
+		raw_aug_print_error(stdout, "FAIL ", aug, file, "does not parse");
 		goto out;
 	}
 	if (aug_text_retrieve(aug, lens, "/text", "/tree", "/out") < 0) {
-		print_error(aug, file, "does not serialise");
+		raw_aug_print_error(stdout, "FAIL ", aug, file, "does not serialise");
 		goto out;
 	}
 	if (aug_get(aug, "/out", &out) != 1 || !out) {
@@ -174,7 +106,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lens = argv[argi++];
-	if (!(loadpath = join_dirs(dirs, ndirs)))
+	if (!(loadpath = raw_aug_loadpath(dirs, ndirs)))
 		return 2;
 	/* Load no module up front; aug_text_store loads the one LENS names. */
 	aug = aug_init(NULL, loadpath, AUG_NO_MODL_AUTOLOAD | AUG_NO_LOAD | AUG_NO_ERR_CLOSE);

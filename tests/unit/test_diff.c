@@ -57,19 +57,6 @@ static void write_file(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	struct mr_buf b;
-	mr_buf_init(&b);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mr_buf_add(&b, chunk, n);
-	fclose(f);
-	return mr_buf_steal(&b, len);
-}
 
 /* A text of n lines from a small alphabet, so that lines repeat. */
 static void random_text(struct mr_buf *b, unsigned *seed, int n)
@@ -111,7 +98,7 @@ static void test_patch_roundtrip(void **state)
 			assert_int_equal(system(cmd), 0);
 			free(cmd);
 			size_t len;
-			char *patched = read_file(pa, &len);
+			char *patched = mr_file_read(pa, &len);
 			assert_int_equal(len, b.len);
 			assert_memory_equal(patched, b.data, len);
 			free(patched);
