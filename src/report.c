@@ -85,6 +85,14 @@ void mr_host_report_fail(struct mr_host_report *h, const char *message)
 	h->error = joined;
 }
 
+static size_t count(const struct mr_host_report *h, enum mr_outcome o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_items; i++)
+		n += h->items[i].outcome == o;
+	return n;
+}
+
 int mr_host_report_failed(const struct mr_host_report *h)
 {
 	if (h->error)
@@ -92,18 +100,12 @@ int mr_host_report_failed(const struct mr_host_report *h)
 	for (size_t i = 0; i < h->n_files; i++)
 		if (h->files[i].error)
 			return 1;
-	for (size_t i = 0; i < h->n_items; i++)
-		if (h->items[i].outcome == MR_OUTCOME_FAILED)
-			return 1;
-	return 0;
+	return count(h, MR_OUTCOME_FAILED) > 0;
 }
 
 size_t mr_host_report_drift(const struct mr_host_report *h)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < h->n_items; i++)
-		n += h->items[i].outcome == MR_OUTCOME_DRIFT || h->items[i].outcome == MR_OUTCOME_CHANGED;
-	return n;
+	return count(h, MR_OUTCOME_DRIFT) + count(h, MR_OUTCOME_CHANGED);
 }
 
 int mr_report_exit_status(const struct mr_report *rep)
@@ -117,9 +119,8 @@ int mr_report_exit_status(const struct mr_report *rep)
 		const struct mr_host_report *h = &rep->hosts[i];
 		if (mr_host_report_failed(h))
 			status |= 4;
-		for (size_t j = 0; j < h->n_items; j++)
-			if (h->items[j].outcome == counted)
-				status |= 2;
+		if (count(h, counted))
+			status |= 2;
 	}
 	return status;
 }
@@ -206,10 +207,9 @@ static enum mr_outcome host_outcome(const struct mr_host_report *h)
 {
 	if (mr_host_report_failed(h))
 		return MR_OUTCOME_FAILED;
-	for (size_t i = 0; i < h->n_items; i++)
-		if (h->items[i].outcome == MR_OUTCOME_CHANGED)
-			return MR_OUTCOME_CHANGED;
-	return mr_host_report_drift(h) ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
+	if (count(h, MR_OUTCOME_CHANGED))
+		return MR_OUTCOME_CHANGED;
+	return count(h, MR_OUTCOME_DRIFT) ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 }
 
 static void text_host(FILE *out, const struct mr_host_report *h,
@@ -382,18 +382,12 @@ static double host_up(const struct mr_host_report *h)
 
 static double host_drift(const struct mr_host_report *h)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < h->n_items; i++)
-		n += h->items[i].outcome == MR_OUTCOME_DRIFT;
-	return (double)n;
+	return (double)count(h, MR_OUTCOME_DRIFT);
 }
 
 static double host_changed(const struct mr_host_report *h)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < h->n_items; i++)
-		n += h->items[i].outcome == MR_OUTCOME_CHANGED;
-	return (double)n;
+	return (double)count(h, MR_OUTCOME_CHANGED);
 }
 
 static double host_settings(const struct mr_host_report *h)
