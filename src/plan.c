@@ -12,17 +12,13 @@
 /* Backups belong to whoever connects (root in production): private. */
 #define BACKUP_WRITE_OPTS { .mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1 }
 
-struct plan_op {
-	struct mr_aug_op op; /* strings owned */
-	char *setting;       /* "libvirtd.listen_tcp" */
-	char *origin;        /* "profile.ini:3" */
-};
-
 struct mr_plan_file {
 	char *path;
 	char *lens;
 	char *service;
-	struct plan_op *ops;
+	struct mr_aug_op *ops; /* strings owned; handed to the engine as they are */
+	char **settings;       /* for each op: "libvirtd.listen_tcp" */
+	char **origins;        /* for each op: "profile.ini:3" */
 	size_t n_ops;
 };
 
@@ -61,15 +57,16 @@ void mr_plan_free(struct mr_plan *plan)
 	for (size_t i = 0; i < plan->n_files; i++) {
 		struct mr_plan_file *f = plan->files[i];
 		for (size_t j = 0; j < f->n_ops; j++) {
-			struct plan_op *o = &f->ops[j];
-			free((char *)o->op.section);
-			free((char *)o->op.key);
-			free((char *)o->op.value);
-			free((char *)o->op.comment_re);
-			free(o->setting);
-			free(o->origin);
+			free((char *)f->ops[j].section);
+			free((char *)f->ops[j].key);
+			free((char *)f->ops[j].value);
+			free((char *)f->ops[j].comment_re);
+			free(f->settings[j]);
+			free(f->origins[j]);
 		}
 		free(f->ops);
+		free(f->settings);
+		free(f->origins);
 		free(f->path);
 		free(f->lens);
 		free(f->service);
@@ -97,16 +94,21 @@ struct mr_plan_file *mr_plan_file(struct mr_plan *plan, const char *path, const 
 void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
                  const struct mr_aug_op *op)
 {
-	f->ops = mr_xreallocarray(f->ops, f->n_ops + 1, sizeof(*f->ops));
-	struct plan_op *o = &f->ops[f->n_ops++];
-	o->op = *op;
-	o->op.section = dup_or_null(op->section);
-	o->op.key = mr_xstrdup(op->key);
-	o->op.value = dup_or_null(op->value);
-	o->op.comment_re = dup_or_null(op->comment_re);
-	o->setting = mr_xasprintf("%s.%s", origin->section, origin->key);
-	o->origin = origin->loc.line ? mr_xasprintf("%s:%u", origin->loc.file, origin->loc.line)
-	                             : mr_xstrdup(origin->loc.file ? origin->loc.file : "");
+	size_t n = f->n_ops + 1;
+	f->ops = mr_xreallocarray(f->ops, n, sizeof(*f->ops));
+	f->settings = mr_xreallocarray(f->settings, n, sizeof(*f->settings));
+	f->origins = mr_xreallocarray(f->origins, n, sizeof(*f->origins));
+	struct mr_aug_op *o = &f->ops[f->n_ops];
+	*o = *op;
+	o->section = dup_or_null(op->section);
+	o->key = mr_xstrdup(op->key);
+	o->value = dup_or_null(op->value);
+	o->comment_re = dup_or_null(op->comment_re);
+	f->settings[f->n_ops] = mr_xasprintf("%s.%s", origin->section, origin->key);
+	f->origins[f->n_ops] = origin->loc.line
+	                           ? mr_xasprintf("%s:%u", origin->loc.file, origin->loc.line)
+	                           : mr_xstrdup(origin->loc.file ? origin->loc.file : "");
+	f->n_ops = n;
 }
 
 size_t mr_plan_file_count(const struct mr_plan *plan)
@@ -126,18 +128,10 @@ size_t mr_plan_op_count(const struct mr_plan *plan, size_t i)
 
 const struct mr_aug_op *mr_plan_op(const struct mr_plan *plan, size_t i, size_t j)
 {
-	return &plan->files[i]->ops[j].op;
+	return &plan->files[i]->ops[j];
 }
 
 /* ---- execution ---- */
-
-static struct mr_aug_op *bare_ops(const struct mr_plan_file *pf)
-{
-	struct mr_aug_op *ops = mr_xcalloc(pf->n_ops, sizeof(*ops));
-	for (size_t i = 0; i < pf->n_ops; i++)
-		ops[i] = pf->ops[i].op;
-	return ops;
-}
 
 static char *where_of(const struct mr_transport *t, const char *path)
 {
@@ -167,13 +161,13 @@ static int file_failed(struct file_state *fs, struct mr_host_report *rep, struct
 static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
                       struct mr_host_report *rep)
 {
-	for (size_t i = 0; i < fs->pf->n_ops; i++) {
-		const struct plan_op *o = &fs->pf->ops[i];
+	const struct mr_plan_file *pf = fs->pf;
+	for (size_t i = 0; i < pf->n_ops; i++) {
 		struct mr_item *it = mr_host_report_add_item(rep);
-		it->setting = mr_xstrdup(o->setting);
-		it->file = mr_xstrdup(fs->pf->path);
-		it->origin = mr_xstrdup(o->origin);
-		it->want = dup_or_null(o->op.kind == MR_AUG_SET ? o->op.value : NULL);
+		it->setting = mr_xstrdup(pf->settings[i]);
+		it->file = mr_xstrdup(pf->path);
+		it->origin = mr_xstrdup(pf->origins[i]);
+		it->want = dup_or_null(pf->ops[i].kind == MR_AUG_SET ? pf->ops[i].value : NULL);
 		it->old = oc ? dup_or_null(oc[i].old) : NULL;
 		it->outcome = !oc ? MR_OUTCOME_FAILED
 		              : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
@@ -188,7 +182,6 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 	struct mr_plan_file *pf = fs->pf;
 	struct mr_error *e = NULL;
 	char *where = where_of(t, pf->path);
-	struct mr_aug_op *ops = bare_ops(pf);
 	struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops, sizeof(*oc));
 	int r = 0;
 
@@ -202,7 +195,7 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		fs->len = 0;
 		fs->fr->created = 1;
 	}
-	if (mr_aug_transform(aug, where, pf->lens, fs->text, fs->len, ops, pf->n_ops, oc,
+	if (mr_aug_transform(aug, where, pf->lens, fs->text, fs->len, pf->ops, pf->n_ops, oc,
 	                     &fs->result, &fs->result_len, &e) < 0) {
 		add_items(fs, NULL, rep);
 		r = file_failed(fs, rep, &e, host_err);
@@ -227,7 +220,6 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 out:
 	mr_aug_outcomes_fini(oc, pf->n_ops);
 	free(oc);
-	free(ops);
 	free(where);
 	return r;
 }
@@ -240,8 +232,6 @@ static char *dirname_of(const char *path)
 	return mr_xstrndup(path, (size_t)(slash - path));
 }
 
-/* Keeps every original about to change, and a MANIFEST naming them, before
- * any of them is written: rollback must never miss a file. */
 /* The MANIFEST names every file the run changes (before the writes: a
  * crash must not hide one from rollback), then only those it wrote. */
 static int write_manifest(struct file_state *fs, size_t n, struct mr_transport *t,
@@ -268,6 +258,8 @@ static int write_manifest(struct file_state *fs, size_t n, struct mr_transport *
 	return r;
 }
 
+/* Keeps every original about to change, and the MANIFEST, before any of
+ * them is written: rollback must never miss a file. */
 static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
                   const struct mr_run_opts *opts, struct mr_host_report *rep,
                   struct mr_error **err)
@@ -385,17 +377,16 @@ static void verify(struct file_state *fs, size_t n, struct mr_transport *t, stru
                    struct mr_host_report *rep)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (fs[i].failed || !fs[i].fr->changed)
+		if (!fs[i].written)
 			continue;
 		struct mr_plan_file *pf = fs[i].pf;
 		struct mr_error *e = NULL;
 		char *text = NULL, *result = NULL, *where = where_of(t, pf->path);
 		size_t len = 0, result_len = 0;
 		struct mr_stat st;
-		struct mr_aug_op *ops = bare_ops(pf);
 		struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops, sizeof(*oc));
 		if (mr_transport_read(t, pf->path, &text, &len, &st, &e) < 0 || !st.exists ||
-		    mr_aug_transform(aug, where, pf->lens, text, len, ops, pf->n_ops, oc, &result,
+		    mr_aug_transform(aug, where, pf->lens, text, len, pf->ops, pf->n_ops, oc, &result,
 		                     &result_len, &e) < 0) {
 			char *msg = e ? mr_error_format(e) : mr_xasprintf("%s: vanished after writing", where);
 			fs[i].fr->error = mr_xasprintf("verify: %s", msg);
@@ -406,7 +397,6 @@ static void verify(struct file_state *fs, size_t n, struct mr_transport *t, stru
 		mr_error_free(e);
 		mr_aug_outcomes_fini(oc, pf->n_ops);
 		free(oc);
-		free(ops);
 		free(text);
 		free(result);
 		free(where);
