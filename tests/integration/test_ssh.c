@@ -193,6 +193,19 @@ static char *err_text(struct mr_error *err)
 	return m;
 }
 
+/* Connecting to the host must fail: returns the error's text (the
+ * caller's) and, in *kind if wanted, its kind. */
+static char *refused(const struct mr_host *h, int timeout_s, enum mr_error_kind *kind)
+{
+	struct mr_error *err = NULL;
+	assert_null(mr_transport_ssh_new(h, timeout_s, &err));
+	char *m = err_text(err);
+	if (kind)
+		*kind = err->kind;
+	mr_error_free(err);
+	return m;
+}
+
 static int temp_leftovers(int k, const char *dir, const char *name)
 {
 	char *d = local_path(k, dir);
@@ -984,7 +997,6 @@ static void test_host_key_mismatch(void **state)
 static void test_host_key_unknown_strict_and_accept_new(void **state)
 {
 	struct lab_host lh;
-	struct mr_error *err = NULL;
 	size_t len;
 	(void)state;
 	lab_host_init(&lh, 2);
@@ -995,14 +1007,11 @@ static void test_host_key_unknown_strict_and_accept_new(void **state)
 	int auths = count_lines(log, "Accepted publickey");
 
 	/* strict: refused, file not created */
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	char *fp = openssh_fp(2);
 	assert_non_null(strstr(m, "host2: host key unknown"));
 	assert_non_null(strstr(m, fp));
 	free(m);
-	mr_error_free(err);
-	err = NULL;
 	assert_int_equal(access(kh, F_OK), -1);
 	assert_int_equal(count_lines(log, "Accepted publickey"), auths);
 
@@ -1054,12 +1063,9 @@ static void test_host_key_revoked_and_off(void **state)
 	char *text = mr_xasprintf("%s%s", known, revoked);
 	char *kh = write_kh("kh-revoked", text);
 	lh.h.known_hosts = kh;
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	assert_non_null(strstr(m, "revoked"));
 	free(m);
-	mr_error_free(err);
-	err = NULL;
 
 	/* off: anything goes, with a warning each time */
 	char *empty = write_kh("kh-empty", "");
@@ -1105,7 +1111,6 @@ static void test_hashed_known_hosts(void **state)
 static void test_known_by_name(void **state)
 {
 	struct lab_host lh;
-	struct mr_error *err = NULL;
 	(void)state;
 	lab_host_init(&lh, 1);
 	char *name = mr_known_hosts_name("host1", lab_port);
@@ -1118,11 +1123,9 @@ static void test_known_by_name(void **state)
 	                           "dxwXEtcc70jNlNe1XQ7k35\n", name);
 	spit(kh, wrong, strlen(wrong));
 	lh.h.host_key_check = MR_HOST_KEY_ACCEPT_NEW;
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	assert_non_null(strstr(m, "host key mismatch: expected SHA256:vKrvCjgJa/M7G8ZjVhqFn8gBstPBjB1TWPEnULg2zik"));
 	free(m);
-	mr_error_free(err);
 	size_t len;
 	char *after = slurp(kh, &len);
 	assert_string_equal(after, wrong);
@@ -1192,15 +1195,12 @@ static void test_banner_timeout(void **state)
 static void test_unresolvable(void **state)
 {
 	struct lab_host lh;
-	struct mr_error *err = NULL;
 	(void)state;
 	lab_host_init(&lh, 1);
 	lh.h.address = "no-such-host.invalid";
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	assert_non_null(strstr(m, "host1: cannot resolve 'no-such-host.invalid'"));
 	free(m);
-	mr_error_free(err);
 }
 
 /* ---- user keys ---- */
@@ -1208,7 +1208,6 @@ static void test_unresolvable(void **state)
 static void test_rsa_key(void **state)
 {
 	struct lab_host lh;
-	struct mr_error *err = NULL;
 	(void)state;
 	lab_host_init(&lh, 1);
 	char *rsa = mr_xasprintf("%s/id_rsa", lab_dir);
@@ -1218,14 +1217,12 @@ static void test_rsa_key(void **state)
 	lh.h.identity = rsa;
 	/* libssh2 1.10 signs with ssh-rsa (SHA-1); OpenSSH 9.2 refuses it even
 	 * though the key is in authorized_keys */
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	assert_non_null(strstr(m, "host1: authentication as 'mrlab' refused"));
 	assert_non_null(strstr(m, "RSA"));
 	assert_non_null(strstr(m, "use an ed25519 key"));
 	assert_int_equal(count_lines(log, why) - refusals, 1); /* sshd says why */
 	free(m);
-	mr_error_free(err);
 	free(log);
 	free(rsa);
 }
@@ -1244,22 +1241,18 @@ static void test_ecdsa_key(void **state)
 static void test_missing_identity(void **state)
 {
 	struct lab_host lh;
-	struct mr_error *err = NULL;
 	(void)state;
 	lab_host_init(&lh, 1);
 	lh.h.identity = "/nonexistent/id_ed25519";
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	assert_non_null(strstr(m, "cannot read identity '/nonexistent/id_ed25519'"));
 	free(m);
-	mr_error_free(err);
 }
 
 /* identity unset: ~/.ssh/id_ed25519 of $HOME, then ssh-agent */
 static void test_default_identity_and_agent(void **state)
 {
 	struct lab_host lh;
-	struct mr_error *err = NULL;
 	(void)state;
 	char *key = mr_xstrdup(lab_identity);
 	lab_host_init(&lh, 1);
@@ -1277,12 +1270,9 @@ static void test_default_identity_and_agent(void **state)
 	char *empty = mr_xasprintf("%s/empty-home", lab_dir);
 	mkdir(empty, 0700);
 	setenv("HOME", empty, 1);
-	assert_null(mr_transport_ssh_new(&lh.h, TIMEOUT_S, &err));
-	char *m = err_text(err);
+	char *m = refused(&lh.h, TIMEOUT_S, NULL);
 	assert_non_null(strstr(m, "no key to log in as 'mrlab' with"));
 	free(m);
-	mr_error_free(err);
-	err = NULL;
 
 	/* the same empty home with an agent holding the key */
 	char *sock = mr_xasprintf("%s/agent.sock", lab_dir);
