@@ -156,6 +156,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].key);
 		h = hash_str(h, ops[i].value);
 		h = hash_str(h, ops[i].comment_re);
+		h = hash_str(h, ops[i].deflt);
 	}
 	return h;
 }
@@ -175,7 +176,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		const struct mr_aug_op *a = &e->ops[i], *b = &ops[i];
 		if (a->kind != b->kind || a->fmt != b->fmt || !str_eq(a->section, b->section) ||
 		    !str_eq(a->key, b->key) || !str_eq(a->value, b->value) ||
-		    !str_eq(a->comment_re, b->comment_re))
+		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt))
 			return 0;
 	}
 	return 1;
@@ -224,6 +225,7 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].key = dup_or_null(ops[i].key);
 		e->ops[i].value = dup_or_null(ops[i].value);
 		e->ops[i].comment_re = dup_or_null(ops[i].comment_re);
+		e->ops[i].deflt = dup_or_null(ops[i].deflt);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
 	copy_outcomes(e->outcomes, outcomes, nops);
@@ -409,8 +411,9 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		free(decoded);
 		if (same)
 			continue;
-		/* A list ([ "a", "b" ]) becomes a plain value: its items go. */
-		char *items = mr_xasprintf("%s/*", m[i]);
+		/* A list ([ "a", "b" ]) becomes a plain value: its items go; a
+		 * comment on the entry's line (#comment child) stays. */
+		char *items = mr_xasprintf("%s/*[label() != '#comment']", m[i]);
 		int removed = aug_rm(h, items);
 		free(items);
 		if (removed < 0 || aug_set(h, m[i], raw) < 0) {
@@ -418,6 +421,10 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 			goto out;
 		}
 		oc->changed = 1;
+	}
+	if (n == 0 && op->deflt && strcmp(op->value, op->deflt) == 0) {
+		r = 0; /* absent means the default, which is what is wanted */
+		goto out;
 	}
 	if (n == 0) {
 		if (insert_new(h, base, op->key, raw, op->comment_re) < 0) {
@@ -455,6 +462,82 @@ static int apply_rm(augeas *h, const char *where, const struct mr_aug_op *op,
 	oc->changed = n > 0;
 	r = 0;
 out:
+	free(path);
+	free(base);
+	return r;
+}
+
+/* A shell variable's words (VAR="--a --b"): a word added or removed,
+ * keeping its quoting. Values with expansions or escapes are refused:
+ * their words cannot be known without a shell. */
+static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
+                       struct mr_aug_outcome *oc, struct mr_error **err)
+{
+	char *base = section_path(h, op);
+	char *path = mr_xasprintf("%s/%s", base, op->key);
+	struct mr_buf words;
+	const char *cur = NULL;
+	int r = -1, add = op->kind == MR_AUG_TOKEN_ADD;
+	mr_buf_init(&words);
+	int n = aug_get(h, path, &cur);
+	if (n < 0) {
+		mr_error_add(err, MR_ERR_PARSE, where, "%s is set more than once; not changed",
+		             op->key);
+		goto out;
+	}
+	oc->present = n == 1;
+	char quote = '"';
+	const char *v = cur ? cur : "";
+	size_t len = strlen(v);
+	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
+		quote = v[0];
+		v++;
+		len -= 2;
+	}
+	if (strcspn(v, "$`\\\"'") < len) {
+		mr_error_add(err, MR_ERR_PARSE, where,
+		             "%s holds shell expansions or quotes; migready does not edit it", op->key);
+		goto out;
+	}
+	oc->old = cur ? mr_xstrndup(v, len) : NULL;
+	int found = 0;
+	for (size_t i = 0; i < len;) {
+		size_t ws = strspn(v + i, " \t");
+		i += ws;
+		size_t wl = strcspn(v + i, " \t");
+		if (i + wl > len)
+			wl = len - i;
+		if (!wl)
+			break;
+		int match = strlen(op->value) == wl && !strncmp(v + i, op->value, wl);
+		found |= match;
+		if (!(match && !add)) {
+			if (words.len)
+				mr_buf_putc(&words, ' ');
+			mr_buf_add(&words, v + i, wl);
+		}
+		i += wl;
+	}
+	if (found == add) {
+		r = 0;
+		goto out;
+	}
+	if (add) {
+		if (words.len)
+			mr_buf_putc(&words, ' ');
+		mr_buf_puts(&words, op->value);
+	}
+	char *raw = mr_xasprintf("%c%s%c", quote, words.data ? words.data : "", quote);
+	int rc = cur || add ? aug_set(h, path, raw) : 0;
+	free(raw);
+	if (rc < 0) {
+		engine_error(h, where, op->key, err);
+		goto out;
+	}
+	oc->changed = 1;
+	r = 0;
+out:
+	mr_buf_fini(&words);
 	free(path);
 	free(base);
 	return r;
@@ -560,8 +643,9 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 		goto out;
 	}
 	for (size_t i = 0; i < nops; i++) {
-		int rc = ops[i].kind == MR_AUG_RM ? apply_rm(h, where, &ops[i], &outcomes[i], err)
-		                                  : apply_set(h, where, &ops[i], &outcomes[i], err);
+		int rc = ops[i].kind == MR_AUG_RM    ? apply_rm(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_SET ? apply_set(h, where, &ops[i], &outcomes[i], err)
+		                                     : apply_token(h, where, &ops[i], &outcomes[i], err);
 		if (rc < 0)
 			goto out;
 		changed |= outcomes[i].changed;

@@ -22,8 +22,10 @@ enum mr_value_fmt {
 };
 
 enum mr_aug_op_kind {
-	MR_AUG_SET, /* ensure the entry exists with this value */
-	MR_AUG_RM,  /* ensure no entry matches */
+	MR_AUG_SET,       /* ensure the entry exists with this value */
+	MR_AUG_RM,        /* ensure no entry matches */
+	MR_AUG_TOKEN_ADD, /* a shell variable's words include value */
+	MR_AUG_TOKEN_DEL, /* a shell variable's words do not include value */
 };
 
 /* One declarative operation on a file's tree. */
@@ -41,6 +43,10 @@ struct mr_aug_op {
 	 * matches (e.g. "listen_tcp[ \t]*=.*"); the entry goes right below the
 	 * last such comment. NULL, or no match: at the end of its section. */
 	const char *comment_re;
+	/* MR_AUG_SET: the value the file's consumer assumes when the entry is
+	 * absent. An absent entry whose desired value is this default is left
+	 * absent (in the desired state); NULL: absent is drift. */
+	const char *deflt;
 };
 
 /* What an operation found and did. */

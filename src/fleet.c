@@ -4,6 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
+#include "facts.h"
 #include "fleet.h"
 #include "res.h"
 #include "transport.h"
@@ -36,36 +39,79 @@ static void fail_with(struct mr_host_report *rep, struct mr_error *err)
 	}
 }
 
+/* What the facts say in a word, for `migready facts` and the report. */
+static void derived_facts(struct mr_host_report *rep, const struct mr_facts *facts,
+                          const char *world, const char *why)
+{
+	char *v = mr_facts_libvirt_version(facts);
+	mr_host_report_add_fact(rep, "libvirt.version", v ? v : "unknown");
+	free(v);
+	v = mr_facts_nova_version(facts);
+	mr_host_report_add_fact(rep, "nova.version", v ? v : "unknown");
+	free(v);
+	char *w = mr_xasprintf("%s (%s)", world, why ? why : "");
+	mr_host_report_add_fact(rep, "libvirt.listener", w);
+	free(w);
+	const char *d = mr_facts_libvirtd_defaults(facts);
+	mr_host_report_add_fact(rep, "libvirtd.defaults", d ? d : "unknown");
+}
+
 static void run_host(struct fleet *f, size_t i)
 {
 	const struct mr_target *tg = &f->targets[i];
 	struct mr_host_report *rep = &f->rep->hosts[i];
+	const struct mr_fleet_opts *o = f->opts;
 	struct mr_error *err = NULL;
 	struct mr_transport *t = NULL;
-	struct mr_plan *plan = mr_plan_new();
+	struct mr_facts *facts = NULL;
+	struct mr_plan *plan = NULL;
 	double start = now_s();
 
-	if (mr_res_plan_all(plan, tg->profile, &err) < 0) {
-		fail_with(rep, err);
-		goto out;
-	}
-	t = tg->host ? mr_transport_ssh_new(tg->host, f->opts->timeout_s, &err)
+	t = tg->host ? mr_transport_ssh_new(tg->host, o->timeout_s, &err)
 	             : mr_transport_local_new(tg->root, &err);
 	if (!t) {
 		fail_with(rep, err);
 		goto out;
 	}
+	t->timeout_s = o->timeout_s;
 	/* The target's root is the command line's --root, else the host's. */
 	if (tg->host && tg->root) {
 		free(t->root);
 		t->root = mr_xstrdup(tg->root);
 	}
-	if (mr_plan_run(plan, t, f->aug, &f->opts->run, rep, &err) < 0)
+	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
+	int lock = o->run.mode == MR_MODE_APPLY && !o->facts_only;
+	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
+	facts = mr_facts_gather(t, inst ? inst->value : NULL, lock ? o->lock_wait_s : -1, holder,
+	                        &err);
+	free(holder);
+	if (!facts) {
+		fail_with(rep, err);
+		goto out;
+	}
+	plan = mr_plan_new(facts);
+	const char *why = NULL;
+	rep->world = mr_xstrdup(mr_libvirt_world_name(mr_res_world(plan, tg->profile, &why)));
+	if (o->facts_only) {
+		for (size_t k = 0; k < mr_facts_count(facts); k++) {
+			const char *key, *value;
+			mr_facts_pair(facts, k, &key, &value);
+			mr_host_report_add_fact(rep, key, value);
+		}
+		derived_facts(rep, facts, rep->world, why);
+		goto out;
+	}
+	if (mr_res_plan_all(plan, tg->profile, o->run.explicit_defaults, &err) < 0) {
+		fail_with(rep, err);
+		goto out;
+	}
+	if (mr_plan_run(plan, t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
 out:
 	mr_error_free(err);
-	mr_transport_close(t);
+	mr_transport_close(t); /* releases the host's lock */
 	mr_plan_free(plan);
+	mr_facts_free(facts);
 	rep->seconds = now_s() - start;
 }
 

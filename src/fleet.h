@@ -24,6 +24,8 @@ struct mr_target {
 struct mr_fleet_opts {
 	unsigned jobs;       /* workers; 0 picks one per host up to MR_FLEET_DEFAULT_JOBS */
 	int timeout_s;
+	int lock_wait_s;     /* apply: how long to wait for a host's lock */
+	int facts_only;      /* gather and report facts, plan nothing */
 	int progress;        /* draw a progress line on stderr */
 	struct mr_run_opts run;
 };

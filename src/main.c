@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aug.h"
+#include "commit.h"
 #include "config.h"
 #include "fleet.h"
 #include "inventory.h"
@@ -22,9 +23,9 @@
 #define EXIT_INVALID 1
 #define EXIT_HOST_FAILED 4
 
-enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT };
+enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS };
 
-static const char *const command_names[] = { "check", "diff", "apply", "lint" };
+static const char *const command_names[] = { "check", "diff", "apply", "lint", "facts" };
 
 struct cli {
 	enum command command;
@@ -43,6 +44,8 @@ struct cli {
 	int verbose;
 	int color; /* -1 auto */
 	int timeout_s;
+	int lock_wait_s;
+	int explicit_defaults;
 };
 
 static void usage(FILE *out)
@@ -56,6 +59,7 @@ static void usage(FILE *out)
 	      "  diff      check, with unified diffs of every file that would change\n"
 	      "  apply     reconcile: write files, restart what changed, verify\n"
 	      "  lint      validate profile and inventory without contacting any host\n"
+	      "  facts     print what the probe found on each host\n"
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
@@ -67,6 +71,8 @@ static void usage(FILE *out)
 	      "  -f, --format FMT       text | json | prom (default: text)\n"
 	      "  -o, --output FILE      write the report there (atomically) instead of stdout\n"
 	      "      --no-restart       write files but leave services alone\n"
+	      "      --explicit         write settings out even where they equal the default\n"
+	      "      --lock-wait SECONDS  apply: wait this long for a host's lock (default: 30)\n"
 	      "  -q, --quiet            print only problems and the summary\n"
 	      "  -v, --verbose          also list settings already in the desired state\n"
 	      "      --color WHEN       auto | always | never (default: auto)\n"
@@ -105,7 +111,8 @@ static int parse_uint(const char *s, long min, long max, long *out)
 
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_ROOT = 256, OPT_NO_RESTART, OPT_COLOR, OPT_TIMEOUT, OPT_VERSION };
+	enum { OPT_ROOT = 256, OPT_NO_RESTART, OPT_COLOR, OPT_TIMEOUT, OPT_VERSION, OPT_EXPLICIT,
+	       OPT_LOCK_WAIT };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "inventory", required_argument, NULL, 'i' },
@@ -121,6 +128,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
+		{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -128,6 +137,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	int c;
 	cli->color = -1;
 	cli->timeout_s = 10;
+	cli->lock_wait_s = 30;
 	while ((c = getopt_long(argc, argv, "p:i:H:lj:f:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -191,6 +201,15 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				return bad_usage("--timeout: expected seconds from 1 to 3600, got '%s'",
 				                 optarg);
 			cli->timeout_s = (int)v;
+			break;
+		case OPT_EXPLICIT:
+			cli->explicit_defaults = 1;
+			break;
+		case OPT_LOCK_WAIT:
+			if (parse_uint(optarg, 0, 86400, &v) < 0)
+				return bad_usage("--lock-wait: expected seconds from 0 to 86400, got '%s'",
+				                 optarg);
+			cli->lock_wait_s = (int)v;
 			break;
 		case OPT_VERSION:
 			printf("migready %s\n", MR_VERSION);
@@ -295,6 +314,7 @@ static void profile_cache_fini(struct profile_cache *pc)
 /* Everything decided before any host is contacted. */
 struct run {
 	struct mr_profile *cli_profile;
+	struct mr_profile *empty; /* facts needs no profile */
 	struct mr_inventory *inventory;
 	struct profile_cache cache;
 	struct mr_target *targets;
@@ -310,6 +330,7 @@ static void run_fini(struct run *r)
 	free(r->targets);
 	profile_cache_fini(&r->cache);
 	mr_profile_free(r->cli_profile);
+	mr_profile_free(r->empty);
 	mr_inventory_free(r->inventory);
 }
 
@@ -329,6 +350,8 @@ static int add_target(struct run *r, const char *name, const struct mr_host *hos
 static int host_profile(struct run *r, const struct mr_host *h, struct mr_error **err)
 {
 	const struct mr_profile *base = r->cli_profile;
+	if (!base && r->empty && (!h->profiles || !h->profiles[0]))
+		base = r->empty;
 	if (!base) {
 		if (!h->profiles || !h->profiles[0]) {
 			mr_error_at(err, MR_ERR_INPUT, &h->loc,
@@ -389,6 +412,8 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 		r->cli_profile = mr_profile_load(cli->profiles, cli->n_profiles, err);
 		if (!r->cli_profile)
 			return -1;
+	} else if (cli->command == CMD_FACTS) {
+		r->empty = mr_profile_new();
 	}
 	if (cli->inventory) {
 		r->inventory = mr_inventory_load(cli->inventory, err);
@@ -413,12 +438,13 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 		}
 		return 0;
 	}
-	if (!r->cli_profile) {
+	if (!r->cli_profile && !r->empty) {
 		mr_error_add(err, MR_ERR_INPUT, NULL, "no profile: give -p FILE");
 		return -1;
 	}
 	if (cli->local)
-		add_target(r, "localhost", NULL, cli->root, r->cli_profile, NULL);
+		add_target(r, "localhost", NULL, cli->root,
+		           r->cli_profile ? r->cli_profile : r->empty, NULL);
 	return 0;
 }
 
@@ -472,7 +498,7 @@ static int write_output(const char *path, const char *data, size_t len)
 		abs = mr_xasprintf("%s/%s", cwd ? cwd : ".", path);
 		free(cwd);
 	}
-	if (mr_transport_write(t, abs, data, len, &wo, &err) < 0) {
+	if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
 		print_errors(err);
 		r = -1;
 	}
@@ -547,11 +573,14 @@ int main(int argc, char **argv)
 	struct mr_fleet_opts fo = {
 		.jobs = cli.jobs,
 		.timeout_s = cli.timeout_s,
+		.lock_wait_s = cli.lock_wait_s,
+		.facts_only = cli.command == CMD_FACTS,
 		.progress = !cli.quiet && isatty(STDERR_FILENO) && run.n > 1,
 		.run = {
 			.mode = cli.command == CMD_APPLY ? MR_MODE_APPLY
 			        : cli.command == CMD_DIFF ? MR_MODE_DIFF : MR_MODE_CHECK,
 			.no_restart = cli.no_restart,
+			.explicit_defaults = cli.explicit_defaults,
 			.run_id = run_id,
 		},
 	};

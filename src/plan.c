@@ -1,53 +1,90 @@
-/* A host's plan and its execution: read, transform, report; for apply, back
- * up, write, restart, verify. */
+/* A host's plan and its execution: observe every action; for apply, one
+ * commit (commit.h) of every changed file and the unit actions they
+ * need. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit.h"
 #include "diff.h"
+#include "facts.h"
 #include "plan.h"
 #include "report.h"
 #include "transport.h"
 
 #define BACKUP_ROOT "/var/lib/migready/backups"
-/* Backups belong to whoever connects (root in production): private. */
-#define BACKUP_WRITE_OPTS { .mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1 }
+/* Units whose new configuration is written but not yet in effect: kept on
+ * the host until restarted, so that an interrupted apply, a failed restart
+ * or --no-restart is not forgotten by the next run (whose files already
+ * look right). One unit a line; read back by the facts probe. */
+#define PENDING "/var/lib/migready/restart-pending"
 
 struct mr_plan_file {
 	char *path;
-	char *lens;
-	char *service;
+	char *lens;            /* NULL: a file migready owns whole */
+	char *content;         /* owned: its content */
+	int absent_ok;         /* owned: a missing file is fine too */
+	char *content_want;    /* owned: what the report shows */
 	struct mr_aug_op *ops; /* strings owned; handed to the engine as they are */
-	char **settings;       /* for each op: "libvirtd.listen_tcp" */
-	char **origins;        /* for each op: "profile.ini:3" */
+	char **settings;       /* for each op (or the owned file): "libvirtd.listen_tcp" */
+	char **origins;        /* likewise: "profile.ini:3" */
 	size_t n_ops;
+	struct mr_plan_unit **notify;
+	size_t n_notify;
+	int daemon_reload;
+};
+
+struct mr_plan_unit {
+	char *name;
+	enum mr_unit_enable enable;
+	int active;            /* -1 any */
+	char *setting;
+	char *origin;
+	struct mr_plan_unit **stop_first;
+	size_t n_stop_first;
+};
+
+struct failed_item {
+	char *setting, *origin, *message;
 };
 
 struct mr_plan {
+	const struct mr_facts *facts;
 	struct mr_plan_file **files;
 	size_t n_files;
+	struct mr_plan_unit **units;
+	size_t n_units;
+	struct failed_item *failed;
+	size_t n_failed;
+	struct failed_item *unchecked;
+	size_t n_unchecked;
 };
-
-/* What execution learnt about one file. */
-struct file_state {
-	struct mr_plan_file *pf;
-	struct mr_file_report *fr;
-	char *text;
-	size_t len;
-	struct mr_stat st;
-	char *result;
-	size_t result_len;
-	int failed;
-	int written;
-};
-
-struct mr_plan *mr_plan_new(void)
-{
-	return mr_xcalloc(1, sizeof(struct mr_plan));
-}
 
 static char *dup_or_null(const char *s)
 {
 	return s ? mr_xstrdup(s) : NULL;
+}
+
+struct mr_plan *mr_plan_new(const struct mr_facts *facts)
+{
+	struct mr_plan *p = mr_xcalloc(1, sizeof(struct mr_plan));
+	p->facts = facts;
+	return p;
+}
+
+const struct mr_facts *mr_plan_facts(const struct mr_plan *plan)
+{
+	return plan->facts;
+}
+
+static void items_free(struct failed_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].setting);
+		free(v[i].origin);
+		free(v[i].message);
+	}
+	free(v);
 }
 
 void mr_plan_free(struct mr_plan *plan)
@@ -61,6 +98,9 @@ void mr_plan_free(struct mr_plan *plan)
 			free((char *)f->ops[j].key);
 			free((char *)f->ops[j].value);
 			free((char *)f->ops[j].comment_re);
+			free((char *)f->ops[j].deflt);
+		}
+		for (size_t j = 0; j < f->n_ops || (!f->lens && j < 1); j++) {
 			free(f->settings[j]);
 			free(f->origins[j]);
 		}
@@ -69,30 +109,80 @@ void mr_plan_free(struct mr_plan *plan)
 		free(f->origins);
 		free(f->path);
 		free(f->lens);
-		free(f->service);
+		free(f->content);
+		free(f->content_want);
+		free(f->notify);
 		free(f);
 	}
+	for (size_t i = 0; i < plan->n_units; i++) {
+		struct mr_plan_unit *u = plan->units[i];
+		free(u->name);
+		free(u->setting);
+		free(u->origin);
+		free(u->stop_first);
+		free(u);
+	}
+	items_free(plan->failed, plan->n_failed);
+	items_free(plan->unchecked, plan->n_unchecked);
 	free(plan->files);
+	free(plan->units);
 	free(plan);
 }
 
-struct mr_plan_file *mr_plan_file(struct mr_plan *plan, const char *path, const char *lens,
-                                  const char *service)
+static struct mr_plan_file *find_file(struct mr_plan *plan, const char *path)
 {
 	for (size_t i = 0; i < plan->n_files; i++)
 		if (strcmp(plan->files[i]->path, path) == 0)
 			return plan->files[i];
+	return NULL;
+}
+
+static struct mr_plan_file *new_file(struct mr_plan *plan, const char *path)
+{
 	struct mr_plan_file *f = mr_xcalloc(1, sizeof(*f));
 	f->path = mr_xstrdup(path);
-	f->lens = mr_xstrdup(lens);
-	f->service = dup_or_null(service);
 	plan->files = mr_xreallocarray(plan->files, plan->n_files + 1, sizeof(*plan->files));
 	plan->files[plan->n_files++] = f;
 	return f;
 }
 
-void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
-                 const struct mr_aug_op *op)
+struct mr_plan_file *mr_plan_file(struct mr_plan *plan, const char *path, const char *lens)
+{
+	struct mr_plan_file *f = find_file(plan, path);
+	if (f)
+		return f;
+	f = new_file(plan, path);
+	f->lens = mr_xstrdup(lens);
+	return f;
+}
+
+struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
+                                        const char *content, int absent_ok,
+                                        const char *setting, const char *origin,
+                                        const char *want)
+{
+	struct mr_plan_file *f = find_file(plan, path);
+	if (f)
+		return f;
+	f = new_file(plan, path);
+	f->content = mr_xstrdup(content);
+	f->absent_ok = absent_ok;
+	f->content_want = mr_xstrdup(want);
+	f->settings = mr_xcalloc(1, sizeof(*f->settings));
+	f->origins = mr_xcalloc(1, sizeof(*f->origins));
+	f->settings[0] = mr_xstrdup(setting);
+	f->origins[0] = mr_xstrdup(origin);
+	return f;
+}
+
+char *mr_plan_origin_of(const struct mr_setting *s)
+{
+	return s->loc.line ? mr_xasprintf("%s:%u", s->loc.file, s->loc.line)
+	                   : mr_xstrdup(s->loc.file ? s->loc.file : "");
+}
+
+void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *origin,
+                    const struct mr_aug_op *op)
 {
 	size_t n = f->n_ops + 1;
 	f->ops = mr_xreallocarray(f->ops, n, sizeof(*f->ops));
@@ -104,11 +194,88 @@ void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
 	o->key = mr_xstrdup(op->key);
 	o->value = dup_or_null(op->value);
 	o->comment_re = dup_or_null(op->comment_re);
-	f->settings[f->n_ops] = mr_xasprintf("%s.%s", origin->section, origin->key);
-	f->origins[f->n_ops] = origin->loc.line
-	                           ? mr_xasprintf("%s:%u", origin->loc.file, origin->loc.line)
-	                           : mr_xstrdup(origin->loc.file ? origin->loc.file : "");
+	o->deflt = dup_or_null(op->deflt);
+	f->settings[f->n_ops] = mr_xstrdup(setting);
+	f->origins[f->n_ops] = mr_xstrdup(origin);
 	f->n_ops = n;
+}
+
+void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
+                 const struct mr_aug_op *op)
+{
+	char *setting = mr_xasprintf("%s.%s", origin->section, origin->key);
+	char *where = mr_plan_origin_of(origin);
+	mr_plan_add_as(f, setting, where, op);
+	free(setting);
+	free(where);
+}
+
+void mr_plan_notify(struct mr_plan_file *f, struct mr_plan_unit *u)
+{
+	for (size_t i = 0; i < f->n_notify; i++)
+		if (f->notify[i] == u)
+			return;
+	f->notify = mr_xreallocarray(f->notify, f->n_notify + 1, sizeof(*f->notify));
+	f->notify[f->n_notify++] = u;
+}
+
+void mr_plan_daemon_reload(struct mr_plan_file *f)
+{
+	f->daemon_reload = 1;
+}
+
+struct mr_plan_unit *mr_plan_unit(struct mr_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->n_units; i++)
+		if (!strcmp(plan->units[i]->name, name))
+			return plan->units[i];
+	struct mr_plan_unit *u = mr_xcalloc(1, sizeof(*u));
+	u->name = mr_xstrdup(name);
+	u->active = -1;
+	plan->units = mr_xreallocarray(plan->units, plan->n_units + 1, sizeof(*plan->units));
+	plan->units[plan->n_units++] = u;
+	return u;
+}
+
+void mr_plan_unit_want(struct mr_plan_unit *u, enum mr_unit_enable enable, int active,
+                       const char *setting, const char *origin)
+{
+	u->enable = enable;
+	u->active = active;
+	free(u->setting);
+	free(u->origin);
+	u->setting = mr_xstrdup(setting);
+	u->origin = mr_xstrdup(origin);
+}
+
+void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other)
+{
+	u->stop_first = mr_xreallocarray(u->stop_first, u->n_stop_first + 1,
+	                                 sizeof(*u->stop_first));
+	u->stop_first[u->n_stop_first++] = other;
+}
+
+static void add_failed(struct failed_item **v, size_t *n, const char *setting,
+                       const char *origin, char *message)
+{
+	*v = mr_xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n] = (struct failed_item){ mr_xstrdup(setting), mr_xstrdup(origin), message };
+	(*n)++;
+}
+
+void mr_plan_fail(struct mr_plan *plan, const char *setting, const char *origin,
+                  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = mr_xvasprintf(fmt, ap);
+	va_end(ap);
+	add_failed(&plan->failed, &plan->n_failed, setting, origin, msg);
+}
+
+void mr_plan_unchecked(struct mr_plan *plan, const char *setting, const char *origin)
+{
+	add_failed(&plan->unchecked, &plan->n_unchecked, setting, origin, NULL);
 }
 
 size_t mr_plan_file_count(const struct mr_plan *plan)
@@ -131,47 +298,131 @@ const struct mr_aug_op *mr_plan_op(const struct mr_plan *plan, size_t i, size_t 
 	return &plan->files[i]->ops[j];
 }
 
-/* ---- execution ---- */
+size_t mr_plan_unit_count(const struct mr_plan *plan)
+{
+	return plan->n_units;
+}
+
+const char *mr_plan_unit_name(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->name;
+}
+
+/* ---- observing ---- */
 
 static char *where_of(const struct mr_transport *t, const char *path)
 {
 	return mr_xasprintf("%s:%s", t->host, path);
 }
 
-/* Records a file's failure; a host-wide one (connection gone) is returned
- * to the caller so that the other files are not tried in vain. */
-static int file_failed(struct file_state *fs, struct mr_host_report *rep, struct mr_error **e,
+/* What execution learnt about one file. */
+struct file_state {
+	struct mr_plan_file *pf;
+	size_t fr;            /* index of its mr_file_report */
+	size_t first_item;    /* its items in the report */
+	size_t n_items;
+	char *text;
+	size_t len;
+	struct mr_stat st;
+	char *result;         /* the desired content */
+	size_t result_len;
+	int failed;
+	int changed;
+	int written;
+};
+
+/* What execution learnt about one unit. */
+struct unit_state {
+	struct mr_plan_unit *pu;
+	struct mr_unit_state now;
+	int item;             /* its item in the report, or -1 */
+	int enable_drift;
+	int active_drift;
+	int restart;          /* owed a restart: a file it depends on changed, or pending */
+	int pending_item;     /* its restart.UNIT item, or -1 */
+	int started;          /* apply: started (or restarted) by a state action */
+	int ok;               /* apply: every action for it succeeded */
+};
+
+static void fail_file_items(struct file_state *fs, struct mr_host_report *rep,
+                            enum mr_outcome outcome, const char *note)
+{
+	for (size_t i = 0; i < fs->n_items; i++) {
+		struct mr_item *it = &rep->items[fs->first_item + i];
+		it->outcome = outcome;
+		if (note && !it->note)
+			it->note = mr_xstrdup(note);
+	}
+}
+
+static void file_error(struct file_state *fs, struct mr_host_report *rep, char *msg)
+{
+	struct mr_file_report *fr = &rep->files[fs->fr];
+	fs->failed = 1;
+	free(fr->error);
+	fr->error = msg;
+	fail_file_items(fs, rep, MR_OUTCOME_FAILED, NULL);
+}
+
+/* Records a file's failure; a broken connection is host-wide, and is
+ * returned so that the other files are not tried in vain. */
+static int file_failed(struct file_state *fs, struct mr_transport *t,
+                       struct mr_host_report *rep, struct mr_error **e,
                        struct mr_error **host_err)
 {
-	char *msg = mr_error_format(*e);
-	fs->failed = 1;
-	free(fs->fr->error);
-	fs->fr->error = msg;
-	int host_wide = (*e)->kind == MR_ERR_HOST;
-	if (host_wide)
+	file_error(fs, rep, mr_error_format(*e));
+	if (t->broken) {
 		mr_error_move(host_err, e);
+		return -1;
+	}
 	mr_error_free(*e);
 	*e = NULL;
-	for (size_t i = 0; i < rep->n_items; i++)
-		if (strcmp(rep->items[i].file, fs->pf->path) == 0)
-			rep->items[i].outcome = MR_OUTCOME_FAILED;
-	return host_wide ? -1 : 0;
+	return 0;
 }
 
 static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
                       struct mr_host_report *rep)
 {
 	const struct mr_plan_file *pf = fs->pf;
+	fs->first_item = rep->n_items;
 	for (size_t i = 0; i < pf->n_ops; i++) {
+		const struct mr_aug_op *op = &pf->ops[i];
 		struct mr_item *it = mr_host_report_add_item(rep);
 		it->setting = mr_xstrdup(pf->settings[i]);
 		it->file = mr_xstrdup(pf->path);
 		it->origin = mr_xstrdup(pf->origins[i]);
-		it->want = dup_or_null(pf->ops[i].kind == MR_AUG_SET ? pf->ops[i].value : NULL);
+		switch (op->kind) {
+		case MR_AUG_SET:
+			it->want = dup_or_null(op->value);
+			it->deflt = dup_or_null(op->deflt);
+			break;
+		case MR_AUG_RM:
+			break;
+		case MR_AUG_TOKEN_ADD:
+			it->want = mr_xasprintf("with %s", op->value);
+			break;
+		case MR_AUG_TOKEN_DEL:
+			it->want = mr_xasprintf("without %s", op->value);
+			break;
+		}
 		it->old = oc ? dup_or_null(oc[i].old) : NULL;
-		it->outcome = !oc ? MR_OUTCOME_FAILED
-		              : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
+		it->outcome = !oc ? MR_OUTCOME_FAILED : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 	}
+	fs->n_items = pf->n_ops;
+}
+
+static void owned_item(struct file_state *fs, struct mr_host_report *rep, int drift)
+{
+	const struct mr_plan_file *pf = fs->pf;
+	fs->first_item = rep->n_items;
+	fs->n_items = 1;
+	struct mr_item *it = mr_host_report_add_item(rep);
+	it->setting = mr_xstrdup(pf->settings[0]);
+	it->file = mr_xstrdup(pf->path);
+	it->origin = mr_xstrdup(pf->origins[0]);
+	it->want = mr_xstrdup(pf->content_want);
+	it->old = fs->st.exists ? mr_xstrdup(drift ? "other content" : pf->content_want) : NULL;
+	it->outcome = drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 }
 
 /* Reads and transforms one file; fills items and (diff, apply) the diff. */
@@ -182,38 +433,53 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 	struct mr_plan_file *pf = fs->pf;
 	struct mr_error *e = NULL;
 	char *where = where_of(t, pf->path);
-	struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops, sizeof(*oc));
+	struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops ? pf->n_ops : 1, sizeof(*oc));
 	int r = 0;
 
 	if (mr_transport_read(t, pf->path, &fs->text, &fs->len, &fs->st, &e) < 0) {
-		add_items(fs, NULL, rep);
-		r = file_failed(fs, rep, &e, host_err);
+		if (pf->lens)
+			add_items(fs, NULL, rep);
+		else
+			owned_item(fs, rep, 1);
+		r = file_failed(fs, t, rep, &e, host_err);
 		goto out;
 	}
 	if (!fs->st.exists) {
 		fs->text = mr_xstrdup("");
 		fs->len = 0;
-		fs->fr->created = 1;
+		rep->files[fs->fr].created = 1;
 	}
-	if (mr_aug_transform(aug, where, pf->lens, fs->text, fs->len, pf->ops, pf->n_ops, oc,
-	                     &fs->result, &fs->result_len, &e) < 0) {
-		add_items(fs, NULL, rep);
-		r = file_failed(fs, rep, &e, host_err);
-		goto out;
+	if (!pf->lens) {
+		fs->result = mr_xstrdup(pf->content);
+		fs->result_len = strlen(pf->content);
+		int same = fs->st.exists ? fs->len == fs->result_len &&
+		                                   !memcmp(fs->text, fs->result, fs->len)
+		                         : pf->absent_ok;
+		owned_item(fs, rep, !same);
+		fs->changed = !same;
+	} else {
+		if (mr_aug_transform(aug, where, pf->lens, fs->text, fs->len, pf->ops, pf->n_ops, oc,
+		                     &fs->result, &fs->result_len, &e) < 0) {
+			add_items(fs, NULL, rep);
+			r = file_failed(fs, t, rep, &e, host_err);
+			goto out;
+		}
+		add_items(fs, oc, rep);
+		fs->changed = fs->result_len != fs->len || memcmp(fs->result, fs->text, fs->len) != 0;
 	}
-	add_items(fs, oc, rep);
-	fs->fr->changed = fs->result_len != fs->len || memcmp(fs->result, fs->text, fs->len) != 0;
-	if (fs->fr->changed && fs->st.is_symlink && opts->mode == MR_MODE_APPLY) {
+	rep->files[fs->fr].changed = fs->changed;
+	if (fs->changed && fs->st.is_symlink && opts->mode == MR_MODE_APPLY) {
 		/* Writing would replace the link with a file; its target is what
 		 * the operator must fix. */
 		mr_error_add(&e, MR_ERR_CONFLICT, where, "is a symbolic link; not written");
-		r = file_failed(fs, rep, &e, host_err);
+		r = file_failed(fs, t, rep, &e, host_err);
 		goto out;
 	}
-	if (fs->fr->changed && opts->mode != MR_MODE_CHECK) {
+	if (fs->changed && opts->mode != MR_MODE_CHECK) {
 		char *a = mr_xasprintf("a%s", pf->path), *b = mr_xasprintf("b%s", pf->path);
-		fs->fr->diff = mr_diff_unified(fs->text, fs->len, fs->result, fs->result_len,
-		                               fs->st.exists ? a : "/dev/null", b, 3);
+		rep->files[fs->fr].diff = mr_diff_unified(fs->text, fs->len, fs->result,
+		                                          fs->result_len,
+		                                          fs->st.exists ? a : "/dev/null", b, 3);
 		free(a);
 		free(b);
 	}
@@ -224,382 +490,561 @@ out:
 	return r;
 }
 
-static char *dirname_of(const char *path)
+static int enabled_word(const char *w)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash || slash == path)
-		return mr_xstrdup("/");
-	return mr_xstrndup(path, (size_t)(slash - path));
+	return w && !strncmp(w, "enabled", 7);
 }
 
-/* The MANIFEST names every file the run changes (before the writes: a
- * crash must not hide one from rollback), then only those it wrote. */
-static int write_manifest(struct file_state *fs, size_t n, struct mr_transport *t,
-                          const char *dir, struct mr_error **err)
+static int masked_word(const char *w)
 {
-	struct mr_buf manifest;
-	mr_buf_init(&manifest);
-	mr_buf_puts(&manifest, "# migready backup: state, mode, uid, gid, path\n");
-	for (size_t i = 0; i < n; i++) {
-		if (fs[i].failed || !fs[i].fr->changed)
-			continue;
-		mr_buf_printf(&manifest, "%s %04o %u %u %s\n", fs[i].st.exists ? "existed" : "created",
-		              (unsigned)fs[i].st.mode, (unsigned)fs[i].st.uid,
-		              (unsigned)fs[i].st.gid, fs[i].pf->path);
+	return w && !strncmp(w, "masked", 6);
+}
+
+static const char *enable_want_word(enum mr_unit_enable e)
+{
+	switch (e) {
+	case MR_ENABLE_YES:
+		return "enabled";
+	case MR_ENABLE_NO:
+		return "disabled";
+	case MR_ENABLE_MASK:
+		return "masked";
+	case MR_ENABLE_ANY:
+		break;
 	}
-	char *mpath = mr_xasprintf("%s/MANIFEST", dir);
-	struct mr_write_opts wo = BACKUP_WRITE_OPTS;
-	int r = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
-	                mr_transport_write(t, mpath, manifest.data, manifest.len, &wo, err) == 0
-	            ? 0
-	            : -1;
-	free(mpath);
-	mr_buf_fini(&manifest);
-	return r;
+	return NULL;
 }
 
-/* Keeps every original about to change, and the MANIFEST, before any of
- * them is written: rollback must never miss a file. */
-static int backup(struct file_state *fs, size_t n, struct mr_transport *t,
-                  const struct mr_run_opts *opts, struct mr_host_report *rep,
-                  struct mr_error **err)
+/* "enabled, active" from the parts that matter. */
+static char *unit_words(const char *enabled, const char *active)
 {
-	char *dir = mr_xasprintf(BACKUP_ROOT "/%s", opts->run_id);
-	int r = -1;
-	for (size_t i = 0; i < n; i++) {
-		if (fs[i].failed || !fs[i].fr->changed)
+	if (enabled && active)
+		return mr_xasprintf("%s, %s", enabled, active);
+	return mr_xstrdup(enabled ? enabled : active ? active : "?");
+}
+
+/* Observes a unit from the facts: drift, or a failure when the facts
+ * cannot tell (never a guess). */
+static void observe_unit(struct unit_state *us, const struct mr_facts *facts, int live,
+                         struct mr_host_report *rep)
+{
+	struct mr_plan_unit *u = us->pu;
+	us->item = -1;
+	us->now = facts ? mr_facts_unit(facts, u->name)
+	                : (struct mr_unit_state){ -1, NULL, NULL };
+	if (u->enable == MR_ENABLE_ANY && u->active < 0)
+		return;
+	struct mr_item *it = mr_host_report_add_item(rep);
+	us->item = (int)(rep->n_items - 1);
+	it->setting = mr_xstrdup(u->setting ? u->setting : u->name);
+	it->unit = mr_xstrdup(u->name);
+	it->origin = mr_xstrdup(u->origin ? u->origin : "");
+	int want_active = live ? u->active : -1;
+	it->want = unit_words(enable_want_word(u->enable),
+	                      want_active < 0 ? NULL : want_active ? "active" : "inactive");
+	if (us->now.present == 0) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("%s is not installed on the host", u->name);
+		return;
+	}
+	if (us->now.present < 0 || (u->enable != MR_ENABLE_ANY && !us->now.enabled)) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("the state of %s is unknown", u->name);
+		return;
+	}
+	if (want_active >= 0 && !us->now.active) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("cannot tell whether %s runs: systemd does not answer on the host",
+		                        u->name);
+		return;
+	}
+	switch (u->enable) {
+	case MR_ENABLE_YES:
+		us->enable_drift = !enabled_word(us->now.enabled);
+		break;
+	case MR_ENABLE_NO:
+		us->enable_drift = enabled_word(us->now.enabled);
+		break;
+	case MR_ENABLE_MASK:
+		us->enable_drift = !masked_word(us->now.enabled);
+		break;
+	case MR_ENABLE_ANY:
+		break;
+	}
+	if (want_active >= 0)
+		us->active_drift = want_active != !strcmp(us->now.active, "active");
+	it->old = unit_words(u->enable != MR_ENABLE_ANY ? us->now.enabled : NULL,
+	                     want_active >= 0 ? us->now.active : NULL);
+	it->outcome = us->enable_drift || us->active_drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
+}
+
+static int unit_is_active(const struct unit_state *us)
+{
+	return us->now.active && !strcmp(us->now.active, "active");
+}
+
+/* ---- applying ---- */
+
+struct actions {
+	struct mr_commit_action *v;
+	size_t n;
+	char ***argvs;        /* owned argv of each action */
+	int *unit_of;         /* index into units, or -1 */
+};
+
+static void act_add(struct actions *a, int unit, const char *unit_name, size_t *needs,
+                    size_t n_needs, ...)
+{
+	va_list ap;
+	size_t argc = 0;
+	char **argv = NULL;
+	va_start(ap, n_needs);
+	for (const char *w; (w = va_arg(ap, const char *));) {
+		argv = mr_xreallocarray(argv, argc + 2, sizeof(*argv));
+		argv[argc++] = mr_xstrdup(w);
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
+	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
+	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));
+	size_t *nd = n_needs ? mr_xcalloc(n_needs, sizeof(*nd)) : NULL;
+	if (n_needs)
+		memcpy(nd, needs, n_needs * sizeof(*nd));
+	a->v[a->n] = (struct mr_commit_action){ .argv = (const char *const *)argv,
+		                                    .unit = unit_name, .needs = nd,
+		                                    .n_needs = n_needs };
+	a->argvs[a->n] = argv;
+	a->unit_of[a->n] = unit;
+	a->n++;
+}
+
+static void actions_fini(struct actions *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		for (char **w = a->argvs[i]; *w; w++)
+			free(*w);
+		free(a->argvs[i]);
+		free(a->v[i].needs);
+	}
+	free(a->v);
+	free(a->argvs);
+	free(a->unit_of);
+}
+
+static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit *u)
+{
+	for (size_t i = 0; i < n; i++)
+		if (us[i].pu == u)
+			return (int)i;
+	return -1;
+}
+
+/* The commit's files that notify unit u (by index in the commit). */
+static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *commit_idx,
+                       const struct mr_plan_unit *u, size_t *needs)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < n_fs; i++) {
+		if (commit_idx[i] == (size_t)-1)
 			continue;
-		const char *path = fs[i].pf->path;
-		if (fs[i].st.exists) {
-			char *copy = mr_xasprintf("%s%s", dir, path);
-			char *parent = dirname_of(copy);
-			struct mr_write_opts wo = BACKUP_WRITE_OPTS;
-			int ok = t->ops->mkdir_p(t, parent, 0700, err) == 0 &&
-			         mr_transport_write(t, copy, fs[i].text, fs[i].len, &wo, err) == 0;
-			free(parent);
-			free(copy);
-			if (!ok)
-				goto out;
+		for (size_t j = 0; j < fs[i].pf->n_notify; j++)
+			if (fs[i].pf->notify[j] == u)
+				needs[n++] = commit_idx[i];
+	}
+	return n;
+}
+
+static char *manifest_text(const struct file_state *fs, size_t n)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	mr_buf_puts(&b, "# migready backup: state, mode, uid, gid, path\n");
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].failed || !fs[i].changed)
+			continue;
+		mr_buf_printf(&b, "%s %04o %u %u %s\n", fs[i].st.exists ? "existed" : "created",
+		              (unsigned)fs[i].st.mode, (unsigned)fs[i].st.uid, (unsigned)fs[i].st.gid,
+		              fs[i].pf->path);
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+/* The unit actions, in order: systemd's unit files reloaded, enablement,
+ * starts and stops (with the units that must stop meanwhile), then the
+ * restarts owed. Under a root prefix only enablement, offline. */
+static void plan_actions(struct actions *a, struct unit_state *us, size_t n_us,
+                         const struct file_state *fs, size_t n_fs, const size_t *commit_idx,
+                         int live, int offline_root, const char *root,
+                         const struct mr_run_opts *opts)
+{
+	size_t *needs = mr_xcalloc(n_fs + 1, sizeof(*needs));
+	int reload = 0;
+	for (size_t i = 0; i < n_fs; i++)
+		reload |= commit_idx[i] != (size_t)-1 && fs[i].pf->daemon_reload;
+	if (reload && live)
+		act_add(a, -1, NULL, NULL, 0, "systemctl", "--no-ask-password", "daemon-reload",
+		        (char *)NULL);
+	char *root_opt = offline_root ? mr_xasprintf("--root=%s", root) : NULL;
+	for (size_t i = 0; i < n_us; i++) {
+		struct unit_state *u = &us[i];
+		if (!u->enable_drift || (!live && !offline_root))
+			continue;
+		const char *verb = u->pu->enable == MR_ENABLE_YES    ? "enable"
+		                   : u->pu->enable == MR_ENABLE_MASK ? "mask"
+		                                                     : "disable";
+		if (root_opt)
+			act_add(a, (int)i, NULL, NULL, 0, "systemctl", root_opt, verb, "--",
+			        u->pu->name, (char *)NULL);
+		else
+			act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", verb, "--",
+			        u->pu->name, (char *)NULL);
+	}
+	free(root_opt);
+	if (!live || opts->no_restart) {
+		free(needs);
+		return;
+	}
+	for (size_t i = 0; i < n_us; i++) {
+		struct unit_state *u = &us[i];
+		int start = u->active_drift && u->pu->active == 1;
+		int stop = u->active_drift && u->pu->active == 0;
+		int restart_socket = u->restart && u->pu->n_stop_first && unit_is_active(u);
+		if (stop) {
+			act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", "stop", "--",
+			        u->pu->name, (char *)NULL);
+			continue;
+		}
+		if (!start && !restart_socket)
+			continue;
+		size_t nn = needs_of(fs, n_fs, commit_idx, u->pu, needs);
+		for (size_t k = 0; k < u->pu->n_stop_first; k++) {
+			int o = unit_index(us, n_us, u->pu->stop_first[k]);
+			if (o >= 0 && unit_is_active(&us[o]))
+				act_add(a, -1, NULL, needs, nn, "systemctl", "--no-ask-password", "stop",
+				        "--", us[o].pu->name, (char *)NULL);
+		}
+		act_add(a, (int)i, u->pu->name, needs, nn, "systemctl", "--no-ask-password",
+		        start ? "start" : "restart", "--", u->pu->name, (char *)NULL);
+		u->started = 1;
+		for (size_t k = 0; k < u->pu->n_stop_first; k++) {
+			int o = unit_index(us, n_us, u->pu->stop_first[k]);
+			if (o >= 0 && unit_is_active(&us[o])) {
+				act_add(a, o, us[o].pu->name, needs, nn, "systemctl", "--no-ask-password",
+				        "start", "--", us[o].pu->name, (char *)NULL);
+				us[o].started = 1;
+			}
 		}
 	}
-	if (write_manifest(fs, n, t, dir, err) < 0)
-		goto out;
-	rep->backup_dir = dir;
-	dir = NULL;
-	r = 0;
-out:
-	free(dir);
-	return r;
-}
-
-static void note_service(const char *unit, char ***units, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*units)[i], unit) == 0)
-			return;
-	*units = mr_xreallocarray(*units, *n + 1, sizeof(**units));
-	(*units)[(*n)++] = mr_xstrdup(unit);
-}
-
-static int write_changed(struct file_state *fs, size_t n, struct mr_transport *t,
-                         struct mr_host_report *rep, struct mr_error **host_err)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (fs[i].failed || !fs[i].fr->changed)
+	for (size_t i = 0; i < n_us; i++) {
+		struct unit_state *u = &us[i];
+		if (!u->restart || u->started)
 			continue;
-		struct mr_write_expect expect = { fs[i].st.exists, fs[i].text, fs[i].len };
-		struct mr_write_opts wo = {
-			.mode = fs[i].st.exists ? fs[i].st.mode : 0644,
-			.uid = fs[i].st.exists ? fs[i].st.uid : 0,
-			.gid = fs[i].st.exists ? fs[i].st.gid : 0,
-			.expect = &expect,
-		};
-		struct mr_error *e = NULL;
-		if (mr_transport_write(t, fs[i].pf->path, fs[i].result, fs[i].result_len, &wo, &e) < 0) {
-			/* Not written: apply reports what it did, not what it meant to. */
-			fs[i].fr->changed = 0;
-			if (file_failed(&fs[i], rep, &e, host_err) < 0)
-				return -1;
-			continue;
-		}
-		fs[i].written = 1;
-		for (size_t j = 0; j < rep->n_items; j++)
-			if (strcmp(rep->items[j].file, fs[i].pf->path) == 0 &&
-			    rep->items[j].outcome == MR_OUTCOME_DRIFT)
-				rep->items[j].outcome = MR_OUTCOME_CHANGED;
-	}
-	return 0;
-}
-
-/* Restarts each unit; ok[i] tells which did. */
-static int restart(struct mr_transport *t, char **units, size_t n, int *ok,
-                   struct mr_host_report *rep, struct mr_error **host_err)
-{
-	for (size_t i = 0; i < n; i++) {
-		ok[i] = 0;
+		size_t nn = needs_of(fs, n_fs, commit_idx, u->pu, needs);
 		/* try-restart: a daemon that is stopped stays stopped, and reads
 		 * the new configuration when it starts. */
-		char *cmd = mr_xasprintf("systemctl --no-ask-password try-restart '%s' </dev/null",
-		                         units[i]);
-		char *out = NULL;
-		size_t out_len = 0;
-		int status = 0;
-		struct mr_error *e = NULL;
-		int rc = t->ops->run(t, cmd, &out, &out_len, &status, &e);
-		free(cmd);
-		free(out);
-		if (rc < 0) {
-			if (e->kind == MR_ERR_HOST) {
-				mr_error_move(host_err, &e);
-				return -1;
-			}
-			char *msg = mr_error_format(e);
-			mr_host_report_fail(rep, msg);
-			free(msg);
-			mr_error_free(e);
-			continue;
-		}
-		if (status != 0) {
-			char *msg = mr_xasprintf("%s: systemctl try-restart %s failed with status %d",
-			                         t->host, units[i], status);
-			mr_host_report_fail(rep, msg);
-			free(msg);
-			continue;
-		}
-		mr_host_report_add_service(rep, units[i]);
-		ok[i] = 1;
+		act_add(a, (int)i, u->pu->name, needs, nn, "systemctl", "--no-ask-password",
+		        "try-restart", "--", u->pu->name, (char *)NULL);
 	}
-	return 0;
+	free(needs);
 }
 
-/* Reads each written file again: it must now be in the desired state. */
-static void verify(struct file_state *fs, size_t n, struct mr_transport *t, struct mr_aug *aug,
-                   struct mr_host_report *rep)
+static void record_actions(const struct actions *a, struct unit_state *us, size_t n_us,
+                           struct mr_transport *t, struct mr_host_report *rep)
+{
+	for (size_t i = 0; i < n_us; i++)
+		us[i].ok = 1;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct mr_commit_action *ca = &a->v[i];
+		int ok = ca->ran && ca->status == 0;
+		if (a->unit_of[i] >= 0)
+			us[a->unit_of[i]].ok &= ok;
+		if (ok && ca->unit && (!strcmp(ca->argv[2], "try-restart") ||
+		                       !strcmp(ca->argv[2], "restart") ||
+		                       !strcmp(ca->argv[2], "start")))
+			mr_host_report_add_service(rep, ca->unit);
+		if (ok)
+			continue;
+		char *cmd = mr_xasprintf("%s %s %s", ca->argv[0], ca->argv[2],
+		                         ca->argv[4] ? ca->argv[4] : "");
+		char *msg = !ca->ran ? mr_xasprintf("%s: %s not run: a file it needs did not verify",
+		                                    t->host, cmd)
+		            : mr_xasprintf("%s: %s failed with status %d%s%s", t->host, cmd, ca->status,
+		                           ca->output ? ": " : "", ca->output ? ca->output : "");
+		mr_host_report_fail(rep, msg);
+		free(msg);
+		free(cmd);
+	}
+	for (size_t i = 0; i < n_us; i++) {
+		struct unit_state *u = &us[i];
+		if (u->item >= 0 && rep->items[u->item].outcome == MR_OUTCOME_DRIFT)
+			rep->items[u->item].outcome = u->ok ? MR_OUTCOME_CHANGED : MR_OUTCOME_FAILED;
+		if (u->pending_item >= 0)
+			rep->items[u->pending_item].outcome = u->ok && (u->restart || u->started)
+			                                          ? MR_OUTCOME_CHANGED
+			                                          : MR_OUTCOME_FAILED;
+	}
+}
+
+static void record_files(struct file_state *fs, size_t n, const struct mr_commit *c,
+                         const size_t *commit_idx, struct mr_transport *t,
+                         struct mr_host_report *rep)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!fs[i].written)
+		if (commit_idx[i] == (size_t)-1)
 			continue;
-		struct mr_plan_file *pf = fs[i].pf;
-		struct mr_error *e = NULL;
-		char *text = NULL, *result = NULL, *where = where_of(t, pf->path);
-		size_t len = 0, result_len = 0;
-		struct mr_stat st;
-		struct mr_aug_outcome *oc = mr_xcalloc(pf->n_ops, sizeof(*oc));
-		if (mr_transport_read(t, pf->path, &text, &len, &st, &e) < 0 || !st.exists ||
-		    mr_aug_transform(aug, where, pf->lens, text, len, pf->ops, pf->n_ops, oc, &result,
-		                     &result_len, &e) < 0) {
-			char *msg = e ? mr_error_format(e) : mr_xasprintf("%s: vanished after writing", where);
-			fs[i].fr->error = mr_xasprintf("verify: %s", msg);
-			free(msg);
-		} else if (result_len != len || memcmp(result, text, len) != 0) {
-			fs[i].fr->error = mr_xasprintf("verify: %s is still not in the desired state", where);
+		const struct mr_commit_file *cf = &c->files[commit_idx[i]];
+		struct mr_file_report *fr = &rep->files[fs[i].fr];
+		char *where = where_of(t, fs[i].pf->path);
+		switch (cf->state) {
+		case MR_COMMIT_WRITTEN:
+			fs[i].written = 1;
+			for (size_t k = 0; k < fs[i].n_items; k++)
+				if (rep->items[fs[i].first_item + k].outcome == MR_OUTCOME_DRIFT)
+					rep->items[fs[i].first_item + k].outcome = MR_OUTCOME_CHANGED;
+			break;
+		case MR_COMMIT_UNKNOWN:
+			fr->changed = 0;
+			fr->error = mr_xasprintf("%s: outcome unknown: %s", where,
+			                         cf->message ? cf->message : "no reply");
+			fail_file_items(&fs[i], rep, MR_OUTCOME_UNKNOWN, NULL);
+			break;
+		case MR_COMMIT_UNTOUCHED:
+			fr->changed = 0;
+			fr->error = mr_xasprintf("%s: not written: another file of this host failed", where);
+			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED, NULL);
+			break;
+		default:
+			fr->changed = 0;
+			fr->error = mr_xasprintf("%s: %s", where, cf->message ? cf->message : "failed");
+			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED, NULL);
+			break;
 		}
-		mr_error_free(e);
-		mr_aug_outcomes_fini(oc, pf->n_ops);
-		free(oc);
-		free(text);
-		free(result);
 		free(where);
 	}
 }
 
-/* Units whose new configuration is written but not yet in effect: kept on
- * the host until restarted, so that an interrupted apply, a failed restart
- * or --no-restart is not forgotten by the next run (whose files already
- * look right). One unit a line. */
-#define PENDING "/var/lib/migready/restart-pending"
-
-static void read_pending(struct mr_transport *t, char ***units, size_t *n,
-                         struct mr_host_report *rep)
+static int apply_host(struct file_state *fs, size_t n, struct unit_state *us, size_t n_us,
+                      struct mr_transport *t, int live, const struct mr_run_opts *opts,
+                      const char *pending, struct mr_host_report *rep, struct mr_error **err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	struct mr_stat st;
+	size_t *commit_idx = mr_xcalloc(n + 1, sizeof(*commit_idx));
+	struct mr_commit_file *cf = mr_xcalloc(n + 1, sizeof(*cf));
+	char **backups = mr_xcalloc(n + 1, sizeof(*backups));
+	char *dir = mr_xasprintf(BACKUP_ROOT "/%s", opts->run_id);
+	char *manifest = NULL, *manifest_path = NULL;
+	struct actions a = { 0 };
 	struct mr_error *e = NULL;
-	if (mr_transport_read(t, PENDING, &text, &len, &st, &e) < 0) {
-		mr_error_free(e);
-		return;
-	}
-	for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (!*line)
+	size_t n_c = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		commit_idx[i] = (size_t)-1;
+		if (fs[i].failed || !fs[i].changed)
 			continue;
-		note_service(line, units, n);
-		struct mr_item *it = mr_host_report_add_item(rep);
-		it->setting = mr_xasprintf("restart.%s", line);
-		it->file = mr_xstrdup(PENDING);
-		it->old = mr_xstrdup("pending");
-		it->want = mr_xstrdup("restarted");
-		it->origin = mr_xstrdup("written by an earlier apply");
-		it->outcome = MR_OUTCOME_DRIFT;
+		size_t k = n_c++;
+		commit_idx[i] = k;
+		backups[k] = fs[i].st.exists ? mr_xasprintf("%s%s", dir, fs[i].pf->path) : NULL;
+		cf[k] = (struct mr_commit_file){
+			.path = fs[i].pf->path,
+			.data = fs[i].result,
+			.len = fs[i].result_len,
+			.existed = fs[i].st.exists,
+			.old = fs[i].text,
+			.old_len = fs[i].len,
+			.mode = fs[i].st.exists ? fs[i].st.mode : 0644,
+			.uid = fs[i].st.exists ? fs[i].st.uid : 0,
+			.gid = fs[i].st.exists ? fs[i].st.gid : 0,
+			.backup = backups[k],
+		};
 	}
-	free(text);
+	plan_actions(&a, us, n_us, fs, n, commit_idx, live, !live && t->root, t->root, opts);
+	if (!n_c && !a.n)
+		goto out;
+	struct mr_commit c = {
+		.files = cf,
+		.n_files = n_c,
+		.pending_path = pending ? PENDING : NULL,
+		.pending = pending,
+		.actions = a.v,
+		.n_actions = a.n,
+	};
+	if (n_c) {
+		manifest = manifest_text(fs, n);
+		manifest_path = mr_xasprintf("%s/MANIFEST", dir);
+		c.manifest = manifest;
+		c.manifest_path = manifest_path;
+	}
+	if (mr_commit_run(t, &c, &e) < 0) {
+		int unknown = n_c && cf[0].state == MR_COMMIT_UNKNOWN;
+		char *msg = mr_error_format(e);
+		char *full = unknown ? mr_xasprintf("outcome unknown: %s", msg)
+		                     : mr_xasprintf("nothing written: %s", msg);
+		mr_host_report_fail(rep, full);
+		free(full);
+		free(msg);
+		record_files(fs, n, &c, commit_idx, t, rep);
+		for (size_t i = 0; i < n_us; i++)
+			if (us[i].item >= 0 && rep->items[us[i].item].outcome == MR_OUTCOME_DRIFT)
+				rep->items[us[i].item].outcome = unknown ? MR_OUTCOME_UNKNOWN
+				                                         : MR_OUTCOME_FAILED;
+		if (t->broken) {
+			mr_error_move(err, &e);
+			r = -1;
+		}
+		mr_commit_fini(&c);
+		goto out;
+	}
+	record_files(fs, n, &c, commit_idx, t, rep);
+	if (c.committed) {
+		if (n_c)
+			rep->backup_dir = mr_transport_path(t, dir);
+		record_actions(&a, us, n_us, t, rep);
+	}
+	mr_commit_fini(&c);
+out:
+	mr_error_free(e);
+	actions_fini(&a);
+	for (size_t i = 0; i < n_c; i++)
+		free(backups[i]);
+	free(backups);
+	free(cf);
+	free(commit_idx);
+	free(manifest);
+	free(manifest_path);
+	free(dir);
+	return r;
 }
 
-static int write_pending(struct mr_transport *t, char **units, size_t n, const int *done,
-                         struct mr_error **err)
+static struct mr_item *plain_item(struct mr_host_report *rep, const char *setting,
+                                  const char *origin, enum mr_outcome outcome)
+{
+	struct mr_item *it = mr_host_report_add_item(rep);
+	it->setting = mr_xstrdup(setting);
+	it->origin = mr_xstrdup(origin ? origin : "");
+	it->outcome = outcome;
+	return it;
+}
+
+/* restart-pending as it must be before the renames: what was owed, and
+ * what this run will owe until its restarts succeed. NULL: nothing. */
+static char *pending_text(const struct unit_state *us, size_t n)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
 	for (size_t i = 0; i < n; i++)
-		if (!done || !done[i])
-			mr_buf_printf(&b, "%s\n", units[i]);
-	char *dir = dirname_of(PENDING);
-	struct mr_write_opts wo = BACKUP_WRITE_OPTS;
-	int r = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
-	                mr_transport_write(t, PENDING, b.data, b.len, &wo, err) == 0
-	            ? 0
-	            : -1;
-	free(dir);
-	mr_buf_fini(&b);
-	return r;
-}
-
-static void set_pending_items(struct mr_host_report *rep, char **units, size_t n, const int *ok)
-{
-	for (size_t i = 0; i < n; i++) {
-		char *name = mr_xasprintf("restart.%s", units[i]);
-		for (size_t j = 0; j < rep->n_items; j++)
-			if (strcmp(rep->items[j].setting, name) == 0)
-				rep->items[j].outcome = ok[i] ? MR_OUTCOME_CHANGED : MR_OUTCOME_FAILED;
-		free(name);
+		if (us[i].restart)
+			mr_buf_printf(&b, "%s\n", us[i].pu->name);
+	if (!b.len) {
+		mr_buf_fini(&b);
+		return NULL;
 	}
-}
-
-/* Writes, verifies, then restarts what the verified files need: a unit
- * whose file did not verify keeps its old configuration running. */
-static int apply_host(struct file_state *fs, size_t n, size_t n_changed, struct mr_transport *t,
-                      struct mr_aug *aug, const struct mr_run_opts *opts, char ***units,
-                      size_t *n_units, struct mr_host_report *rep, struct mr_error **err)
-{
-	int services = !t->root;
-	size_t n_pending = *n_units;
-	struct mr_error *e = NULL;
-	int r = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (!fs[i].failed && fs[i].fr->changed && fs[i].pf->service && services)
-			note_service(fs[i].pf->service, units, n_units);
-	if (n_changed && backup(fs, n, t, opts, rep, &e) < 0)
-		goto refused;
-	if (*n_units > n_pending && write_pending(t, *units, *n_units, NULL, &e) < 0)
-		goto refused;
-	if (write_changed(fs, n, t, rep, err) < 0)
-		return -1;
-	verify(fs, n, t, aug, rep);
-	if (n_changed && write_manifest(fs, n, t, rep->backup_dir, &e) < 0)
-		goto failed;
-	if (!*n_units || opts->no_restart)
-		return 0;
-	/* Restart a unit only if none of its files failed to be written or
-	 * verified; else it keeps its old configuration running, and owes a
-	 * restart. */
-	int *ok = mr_xcalloc(*n_units, sizeof(*ok));
-	int *todo_ok = mr_xcalloc(*n_units, sizeof(*todo_ok));
-	char **todo = mr_xcalloc(*n_units, sizeof(*todo));
-	size_t *idx = mr_xcalloc(*n_units, sizeof(*idx));
-	size_t n_todo = 0;
-	for (size_t u = 0; u < *n_units; u++) {
-		int ready = 1;
-		for (size_t i = 0; i < n; i++)
-			if (fs[i].fr->error && fs[i].pf->service && !strcmp(fs[i].pf->service, (*units)[u]))
-				ready = 0;
-		if (ready) {
-			idx[n_todo] = u;
-			todo[n_todo++] = (*units)[u];
-		}
-	}
-	r = restart(t, todo, n_todo, todo_ok, rep, err);
-	for (size_t k = 0; k < n_todo; k++)
-		ok[idx[k]] = todo_ok[k];
-	set_pending_items(rep, *units, n_pending, ok);
-	if (r == 0 && write_pending(t, *units, *n_units, ok, &e) < 0) {
-		char *msg = mr_error_format(e);
-		mr_host_report_fail(rep, msg);
-		free(msg);
-		mr_error_free(e);
-	}
-	free(idx);
-	free(todo);
-	free(todo_ok);
-	free(ok);
-	return r;
-failed:
-	{
-		char *msg = mr_error_format(e);
-		mr_host_report_fail(rep, msg);
-		free(msg);
-		mr_error_free(e);
-	}
-	return 0;
-refused:
-	{
-		/* Without a backup, or a record of the restart owed, nothing is
-		 * written. */
-		char *msg = mr_error_format(e);
-		char *full = mr_xasprintf("nothing written: %s", msg);
-		mr_host_report_fail(rep, full);
-		free(full);
-		free(msg);
-		mr_error_free(e);
-		for (size_t i = 0; i < n; i++)
-			fs[i].fr->changed = 0;
-	}
-	return 0;
+	return mr_buf_steal(&b, NULL);
 }
 
 int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug,
                 const struct mr_run_opts *opts, struct mr_host_report *rep,
                 struct mr_error **err)
 {
-	struct file_state *fs = mr_xcalloc(plan->n_files ? plan->n_files : 1, sizeof(*fs));
-	char **units = NULL;
-	size_t n_units = 0, n_changed = 0, n_failed = 0;
+	const struct mr_facts *facts = plan->facts;
+	int live = facts ? mr_facts_live(facts) : !t->root;
+	struct file_state *fs = NULL;
+	struct unit_state *us = NULL;
+	char *pending = NULL;
 	int r = -1;
 
-	/* All file reports first: examining adds items, and pointers into an
-	 * array that grows would not survive. */
+	for (size_t i = 0; i < plan->n_failed; i++) {
+		struct mr_item *it = plain_item(rep, plan->failed[i].setting, plan->failed[i].origin,
+		                                MR_OUTCOME_FAILED);
+		it->note = mr_xstrdup(plan->failed[i].message);
+	}
+	for (size_t i = 0; i < plan->n_unchecked; i++)
+		plain_item(rep, plan->unchecked[i].setting, plan->unchecked[i].origin,
+		           MR_OUTCOME_UNCHECKED);
+	/* Restarts an earlier apply owes (the facts read them back, validated). */
+	const char **owed = NULL;
+	size_t n_owed = live && facts ? mr_facts_get_all(facts, "pending", &owed) : 0;
+	for (size_t i = 0; i < n_owed; i++)
+		mr_plan_unit(plan, owed[i]);
+
+	fs = mr_xcalloc(plan->n_files + 1, sizeof(*fs));
+	us = mr_xcalloc(plan->n_units + 1, sizeof(*us));
 	size_t first = rep->n_files;
 	for (size_t i = 0; i < plan->n_files; i++)
 		mr_host_report_add_file(rep, plan->files[i]->path);
-	if (!t->root)
-		read_pending(t, &units, &n_units, rep);
+	size_t n_changed = 0, n_failed = 0;
 	for (size_t i = 0; i < plan->n_files; i++) {
 		fs[i].pf = plan->files[i];
-		fs[i].fr = &rep->files[first + i];
+		fs[i].fr = first + i;
 		if (examine(&fs[i], t, aug, opts, rep, err) < 0)
 			goto out;
-		n_changed += !fs[i].failed && fs[i].fr->changed;
+		n_changed += !fs[i].failed && fs[i].changed;
 		n_failed += fs[i].failed;
 	}
-	if (opts->mode == MR_MODE_APPLY && n_failed) {
+	size_t n_drift_units = 0;
+	for (size_t i = 0; i < plan->n_units; i++) {
+		us[i].pu = plan->units[i];
+		us[i].pending_item = -1;
+		observe_unit(&us[i], facts, live, rep);
+		n_drift_units += us[i].enable_drift || us[i].active_drift;
+	}
+	if (live) {
+		for (size_t i = 0; i < plan->n_files; i++)
+			for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify; j++)
+				us[unit_index(us, plan->n_units, fs[i].pf->notify[j])].restart = 1;
+		for (size_t i = 0; i < n_owed; i++) {
+			int k = unit_index(us, plan->n_units, mr_plan_unit(plan, owed[i]));
+			us[k].restart = 1;
+			struct mr_item *it = plain_item(rep, "", "written by an earlier apply",
+			                                MR_OUTCOME_DRIFT);
+			free(it->setting);
+			it->setting = mr_xasprintf("restart.%s", owed[i]);
+			it->unit = mr_xstrdup(owed[i]);
+			it->old = mr_xstrdup("pending");
+			it->want = mr_xstrdup("restarted");
+			us[k].pending_item = (int)(rep->n_items - 1);
+		}
+	}
+	/* What apply would restart: a restart aborts migrations in progress. */
+	for (size_t i = 0; opts->mode != MR_MODE_APPLY && i < plan->n_units; i++) {
+		if (us[i].restart || (us[i].active_drift && us[i].pu->active == 1))
+			mr_host_report_add_planned(rep, us[i].pu->name);
+		if (!us[i].active_drift && !(us[i].restart && us[i].pu->n_stop_first))
+			continue;
+		for (size_t k = 0; k < us[i].pu->n_stop_first; k++) {
+			int o = unit_index(us, plan->n_units, us[i].pu->stop_first[k]);
+			if (o >= 0 && unit_is_active(&us[o]))
+				mr_host_report_add_planned(rep, us[o].pu->name);
+		}
+	}
+	if (opts->mode != MR_MODE_APPLY) {
+		r = 0;
+		goto out;
+	}
+	if (n_failed) {
 		/* A host's files go together (the listener and the QEMU settings
 		 * make one migration path): if one cannot be read or parsed, none
 		 * is written. */
-		for (size_t i = 0; i < plan->n_files; i++) {
-			if (fs[i].fr->changed) {
-				mr_host_report_fail(rep, "nothing written on this host: one of its files failed");
-				break;
-			}
-		}
+		if (n_changed || n_drift_units)
+			mr_host_report_fail(rep, "nothing written on this host: one of its files failed");
 		for (size_t i = 0; i < plan->n_files; i++)
-			fs[i].fr->changed = 0;
-	} else if (opts->mode == MR_MODE_APPLY && (n_changed || n_units)) {
-		if (apply_host(fs, plan->n_files, n_changed, t, aug, opts, &units, &n_units, rep,
-		               err) < 0)
-			goto out;
+			rep->files[fs[i].fr].changed = 0;
+		r = 0;
+		goto out;
 	}
-	r = 0;
+	pending = pending_text(us, plan->n_units);
+	if (n_changed || n_drift_units || pending)
+		r = apply_host(fs, plan->n_files, us, plan->n_units, t, live, opts, pending, rep, err);
+	else
+		r = 0;
 out:
 	for (size_t i = 0; i < plan->n_files; i++) {
 		free(fs[i].text);
 		free(fs[i].result);
 	}
 	free(fs);
-	for (size_t i = 0; i < n_units; i++)
-		free(units[i]);
-	free(units);
+	free(us);
+	free(owed);
+	free(pending);
 	return r;
 }

@@ -1,7 +1,15 @@
-/* A host's plan: which files to edit with which operations, and why. The
- * resources (res_*.c) fill it without any I/O; mr_plan_run then reads each
- * file once through the transport, transforms it through the engine, and
- * (apply) writes, backs up, restarts services and verifies. */
+/* A host's plan: typed actions, and why each is wanted. The resources
+ * (res_*.c) fill it from their profile section and the host's facts,
+ * without I/O:
+ *   - file edits (a lens and Augeas operations, or a whole file migready
+ *     owns), each notifying the units that must restart when it changes;
+ *   - unit states (enabled / disabled / masked, active / inactive), with
+ *     the units that must be stopped while one starts;
+ *   - items that could not be planned (the facts cannot tell), and settings
+ *     this release does not examine.
+ * mr_plan_run then observes each action (drift = observed != desired):
+ * files through the transport, units from the facts; for apply it commits
+ * everything as one transaction (commit.h) and reports what happened. */
 #ifndef MR_PLAN_H
 #define MR_PLAN_H
 
@@ -13,6 +21,8 @@
 
 struct mr_plan;
 struct mr_plan_file;
+struct mr_plan_unit;
+struct mr_facts;
 struct mr_transport;
 struct mr_host_report;
 
@@ -25,28 +35,77 @@ enum mr_mode {
 struct mr_run_opts {
 	enum mr_mode mode;
 	int no_restart;
-	const char *run_id; /* names the backup directory */
+	int explicit_defaults; /* --explicit: a default must be written out */
+	const char *run_id;    /* names the backup directory */
 };
 
-struct mr_plan *mr_plan_new(void);
+/* facts: borrowed, must outlive the plan; NULL plans as if nothing were
+ * known. */
+struct mr_plan *mr_plan_new(const struct mr_facts *facts);
 void mr_plan_free(struct mr_plan *plan);
+const struct mr_facts *mr_plan_facts(const struct mr_plan *plan);
 
-/* The file at path (on the host, before any root prefix), edited with lens.
- * service: the systemd unit to restart when the file changes, or NULL.
- * Asking twice for one path returns the same file. Borrowed from plan. */
-struct mr_plan_file *mr_plan_file(struct mr_plan *plan, const char *path, const char *lens,
-                                  const char *service);
+/* The file at path (on the host, before any root prefix), edited with
+ * lens. Asking twice for one path returns the same file. Borrowed. */
+struct mr_plan_file *mr_plan_file(struct mr_plan *plan, const char *path, const char *lens);
 
 /* Adds an operation. origin names the setting for the report
  * ("libvirtd.listen_tcp" and its profile line). Strings are copied. */
 void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
                  const struct mr_aug_op *op);
+/* The same, with the setting's name and origin given apart (a setting
+ * that is realised in another file, or under another key, than its own). */
+void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *origin,
+                    const struct mr_aug_op *op);
 
+/* A whole file migready owns (a systemd drop-in): exactly content. With
+ * absent_ok, a missing file is in the desired state too (content only
+ * repeats the default). want: what the report shows as desired. */
+struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
+                                        const char *content, int absent_ok,
+                                        const char *setting, const char *origin,
+                                        const char *want);
+
+/* Edits that change f leave these to do: restart (or reload) u; reload
+ * systemd's unit files first. */
+void mr_plan_notify(struct mr_plan_file *f, struct mr_plan_unit *u);
+void mr_plan_daemon_reload(struct mr_plan_file *f);
+
+enum mr_unit_enable {
+	MR_ENABLE_ANY,
+	MR_ENABLE_YES,
+	MR_ENABLE_NO,   /* disabled or masked */
+	MR_ENABLE_MASK,
+};
+
+/* The systemd unit name (validated by the caller). Asking twice returns
+ * the same unit. Borrowed. */
+struct mr_plan_unit *mr_plan_unit(struct mr_plan *plan, const char *name);
+/* Desired state: enable one of MR_ENABLE_*, active -1 (any), 0 or 1.
+ * setting/origin name the item in the report. */
+void mr_plan_unit_want(struct mr_plan_unit *u, enum mr_unit_enable enable, int active,
+                       const char *setting, const char *origin);
+/* other is stopped while u starts or restarts (a socket cannot bind while
+ * its service runs), and started again after if it was running. */
+void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other);
+
+/* An item that cannot be planned (the facts do not tell): reported as
+ * failed with message, so a check is never green without it. */
+void mr_plan_fail(struct mr_plan *plan, const char *setting, const char *origin,
+                  const char *fmt, ...) MR_PRINTF(4, 5);
+/* A profile setting this release does not examine. */
+void mr_plan_unchecked(struct mr_plan *plan, const char *setting, const char *origin);
+
+/* For tests: the files and their operations. */
 size_t mr_plan_file_count(const struct mr_plan *plan);
-/* For tests: the i-th file's path and its operations. */
 const char *mr_plan_file_path(const struct mr_plan *plan, size_t i);
 size_t mr_plan_op_count(const struct mr_plan *plan, size_t i);
 const struct mr_aug_op *mr_plan_op(const struct mr_plan *plan, size_t i, size_t j);
+size_t mr_plan_unit_count(const struct mr_plan *plan);
+const char *mr_plan_unit_name(const struct mr_plan *plan, size_t i);
+
+/* "profile.ini:3", or the file alone; the caller's. */
+char *mr_plan_origin_of(const struct mr_setting *s);
 
 /* Executes the plan on a host and fills rep. Failures of one file are
  * recorded in rep and do not stop the other files; returns -1 only if the

@@ -27,6 +27,9 @@ static void host_fini(struct mr_host_report *h)
 	for (size_t i = 0; i < h->n_items; i++) {
 		free(h->items[i].setting);
 		free(h->items[i].file);
+		free(h->items[i].unit);
+		free(h->items[i].deflt);
+		free(h->items[i].note);
 		free(h->items[i].old);
 		free(h->items[i].want);
 		free(h->items[i].origin);
@@ -38,6 +41,13 @@ static void host_fini(struct mr_host_report *h)
 	}
 	for (size_t i = 0; i < h->n_services; i++)
 		free(h->services[i]);
+	for (size_t i = 0; i < h->n_planned; i++)
+		free(h->planned[i]);
+	free(h->planned);
+	free(h->world);
+	for (size_t i = 0; i < h->n_facts; i++)
+		free(h->facts[i]);
+	free(h->facts);
 	free(h->items);
 	free(h->files);
 	free(h->services);
@@ -78,6 +88,21 @@ void mr_host_report_add_service(struct mr_host_report *h, const char *unit)
 	h->services[h->n_services++] = mr_xstrdup(unit);
 }
 
+void mr_host_report_add_planned(struct mr_host_report *h, const char *unit)
+{
+	for (size_t i = 0; i < h->n_planned; i++)
+		if (!strcmp(h->planned[i], unit))
+			return;
+	h->planned = mr_xreallocarray(h->planned, h->n_planned + 1, sizeof(*h->planned));
+	h->planned[h->n_planned++] = mr_xstrdup(unit);
+}
+
+void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const char *value)
+{
+	h->facts = mr_xreallocarray(h->facts, h->n_facts + 1, sizeof(*h->facts));
+	h->facts[h->n_facts++] = mr_xasprintf("%s=%s", key, value);
+}
+
 void mr_host_report_fail(struct mr_host_report *h, const char *message)
 {
 	char *joined = h->error ? mr_xasprintf("%s; %s", h->error, message) : mr_xstrdup(message);
@@ -100,7 +125,12 @@ int mr_host_report_failed(const struct mr_host_report *h)
 	for (size_t i = 0; i < h->n_files; i++)
 		if (h->files[i].error)
 			return 1;
-	return count(h, MR_OUTCOME_FAILED) > 0;
+	return count(h, MR_OUTCOME_FAILED) > 0 || count(h, MR_OUTCOME_UNKNOWN) > 0;
+}
+
+size_t mr_host_report_checked(const struct mr_host_report *h)
+{
+	return h->n_items - count(h, MR_OUTCOME_UNCHECKED);
 }
 
 size_t mr_host_report_drift(const struct mr_host_report *h)
@@ -136,6 +166,10 @@ static const char *outcome_word(enum mr_outcome o)
 		return "changed";
 	case MR_OUTCOME_FAILED:
 		return "failed";
+	case MR_OUTCOME_UNKNOWN:
+		return "unknown";
+	case MR_OUTCOME_UNCHECKED:
+		return "unchecked";
 	}
 	return "?";
 }
@@ -150,7 +184,10 @@ static const char *outcome_color(enum mr_outcome o)
 	case MR_OUTCOME_CHANGED:
 		return C_CYAN;
 	case MR_OUTCOME_FAILED:
+	case MR_OUTCOME_UNKNOWN:
 		return C_RED;
+	case MR_OUTCOME_UNCHECKED:
+		return C_YELLOW;
 	}
 	return "";
 }
@@ -212,26 +249,63 @@ static enum mr_outcome host_outcome(const struct mr_host_report *h)
 	return count(h, MR_OUTCOME_DRIFT) ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 }
 
+static void put_value(FILE *out, const struct mr_item *it)
+{
+	if (it->old)
+		put_quoted(out, it->old);
+	else if (it->deflt)
+		fprintf(out, "absent (default %s)", it->deflt);
+	else
+		fputs("absent", out);
+	if (it->want) {
+		fputs(" -> ", out);
+		put_quoted(out, it->want);
+	} else {
+		fputs(" -> removed", out);
+	}
+}
+
+/* Everything this release does not examine, on one line per host (also
+ * under -q): a clean check must never be mistaken for coverage. */
+static void text_unchecked(FILE *out, const struct mr_host_report *h,
+                           const struct mr_render_opts *o)
+{
+	size_t n = count(h, MR_OUTCOME_UNCHECKED);
+	if (!n)
+		return;
+	fprintf(out, "  %snot checked%s (%zu):", o->color ? C_YELLOW : "", o->color ? C_RESET : "",
+	        n);
+	for (size_t i = 0; i < h->n_items; i++) {
+		const struct mr_item *it = &h->items[i];
+		if (it->outcome == MR_OUTCOME_UNCHECKED)
+			fprintf(out, " %s (%s)", it->setting, it->origin);
+	}
+	fputc('\n', out);
+}
+
 static void text_host(FILE *out, const struct mr_host_report *h,
                       const struct mr_render_opts *o)
 {
 	enum mr_outcome ho = host_outcome(h);
 	const char *on = o->color ? outcome_color(ho) : "", *off = o->color ? C_RESET : "";
-	size_t drift = mr_host_report_drift(h);
-	if (o->quiet && ho == MR_OUTCOME_OK)
+	size_t drift = mr_host_report_drift(h), checked = mr_host_report_checked(h);
+	if (o->quiet && ho == MR_OUTCOME_OK && !count(h, MR_OUTCOME_UNCHECKED))
 		return;
 	fprintf(out, "%s%s%s: ", o->color ? C_BOLD : "", h->name, off);
 	switch (ho) {
 	case MR_OUTCOME_OK:
-		fprintf(out, "%sin the desired state%s (%zu settings)\n", on, off, h->n_items);
+		if (checked)
+			fprintf(out, "%sin the desired state%s (%zu settings)\n", on, off, checked);
+		else
+			fprintf(out, "%snothing checked%s\n", o->color ? C_YELLOW : "", off);
 		break;
 	case MR_OUTCOME_DRIFT:
-		fprintf(out, "%s%zu of %zu settings drifted%s\n", on, drift, h->n_items, off);
+		fprintf(out, "%s%zu of %zu settings drifted%s\n", on, drift, checked, off);
 		break;
 	case MR_OUTCOME_CHANGED:
-		fprintf(out, "%s%zu of %zu settings changed%s\n", on, drift, h->n_items, off);
+		fprintf(out, "%s%zu of %zu settings changed%s\n", on, drift, checked, off);
 		break;
-	case MR_OUTCOME_FAILED:
+	default:
 		fprintf(out, "%sfailed%s\n", on, off);
 		break;
 	}
@@ -242,24 +316,26 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 			fprintf(out, "  %serror:%s %s\n", o->color ? C_RED : "", off, h->files[i].error);
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
-		if (it->outcome == MR_OUTCOME_OK && !o->verbose)
+		if ((it->outcome == MR_OUTCOME_OK && !o->verbose) ||
+		    it->outcome == MR_OUTCOME_UNCHECKED)
 			continue;
 		const char *c = o->color ? outcome_color(it->outcome) : "";
-		fprintf(out, "  %-32s %s%-8s%s", it->setting, c, outcome_word(it->outcome),
-		        off);
-		if (it->outcome == MR_OUTCOME_DRIFT || it->outcome == MR_OUTCOME_CHANGED) {
-			if (it->old)
-				put_quoted(out, it->old);
-			else
-				fputs("absent", out);
-			if (it->want) {
-				fputs(" -> ", out);
-				put_quoted(out, it->want);
-			} else
-				fputs(" -> removed", out);
+		fprintf(out, "  %-32s %s%-8s%s", it->setting, c, outcome_word(it->outcome), off);
+		if (it->outcome == MR_OUTCOME_DRIFT || it->outcome == MR_OUTCOME_CHANGED ||
+		    it->outcome == MR_OUTCOME_UNKNOWN)
+			put_value(out, it);
+		else if (it->outcome == MR_OUTCOME_OK && it->old)
+			put_quoted(out, it->old);
+		else if (it->outcome == MR_OUTCOME_OK)
+			fputs(it->deflt ? "absent (the default)" : "absent", out);
+		if (it->note) {
+			fputs(it->outcome == MR_OUTCOME_FAILED ? "" : ": ", out);
+			put_text(out, it->note, strlen(it->note));
 		}
-		fprintf(out, "  (%s, %s)\n", it->file, it->origin);
+		fprintf(out, "  (%s%s, %s)\n", it->unit ? "unit " : "", it->unit ? it->unit : it->file,
+		        it->origin);
 	}
+	text_unchecked(out, h, o);
 	if (o->show_diffs)
 		for (size_t i = 0; i < h->n_files; i++)
 			if (h->files[i].diff)
@@ -268,11 +344,38 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 		fprintf(out, "  backup: %s\n", h->backup_dir);
 	for (size_t i = 0; i < h->n_services; i++)
 		fprintf(out, "  restarted: %s\n", h->services[i]);
+	for (size_t i = 0; i < h->n_planned; i++)
+		fprintf(out, "  apply would restart: %s\n", h->planned[i]);
+}
+
+/* `migready facts`: what the probe found, key = value. */
+static void text_facts(FILE *out, const struct mr_host_report *h, const struct mr_render_opts *o)
+{
+	fprintf(out, "%s%s%s:%s\n", o->color ? C_BOLD : "", h->name, o->color ? C_RESET : "",
+	        h->error ? " failed" : "");
+	if (h->error)
+		fprintf(out, "  error: %s\n", h->error);
+	for (size_t i = 0; i < h->n_facts; i++) {
+		const char *eq = strchr(h->facts[i], '=');
+		fprintf(out, "  %-32.*s ", (int)(eq - h->facts[i]), h->facts[i]);
+		put_text(out, eq + 1, strlen(eq + 1));
+		fputc('\n', out);
+	}
 }
 
 static int write_text(const struct mr_report *rep, const struct mr_render_opts *o, FILE *out)
 {
-	size_t counts[4] = { 0 };
+	if (!strcmp(rep->command, "facts")) {
+		size_t failed = 0;
+		for (size_t i = 0; i < rep->n_hosts; i++) {
+			text_facts(out, &rep->hosts[i], o);
+			failed += rep->hosts[i].error != NULL;
+		}
+		fprintf(out, "%zu host%s: %zu examined, %zu failed\n", rep->n_hosts,
+		        rep->n_hosts == 1 ? "" : "s", rep->n_hosts - failed, failed);
+		return 0;
+	}
+	size_t counts[MR_OUTCOME_UNCHECKED + 1] = { 0 };
 	for (size_t i = 0; i < rep->n_hosts; i++) {
 		text_host(out, &rep->hosts[i], o);
 		counts[host_outcome(&rep->hosts[i])]++;
@@ -301,16 +404,55 @@ static json_object *json_host(const struct mr_host_report *h)
 	json_object *items = json_object_new_array();
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
+		if (it->outcome == MR_OUTCOME_UNCHECKED)
+			continue;
 		json_object *j = json_object_new_object();
 		json_object_object_add(j, "setting", json_str(it->setting));
 		json_object_object_add(j, "file", json_str(it->file));
+		json_object_object_add(j, "unit", json_str(it->unit));
 		json_object_object_add(j, "status", json_str(outcome_word(it->outcome)));
 		json_object_object_add(j, "current", json_str(it->old));
 		json_object_object_add(j, "desired", json_str(it->want));
+		json_object_object_add(j, "default", json_str(it->deflt));
 		json_object_object_add(j, "origin", json_str(it->origin));
+		json_object_object_add(j, "note", json_str(it->note));
 		json_object_array_add(items, j);
 	}
 	json_object_object_add(o, "settings", items);
+	json_object *unchecked = json_object_new_array();
+	for (size_t i = 0; i < h->n_items; i++) {
+		const struct mr_item *it = &h->items[i];
+		if (it->outcome != MR_OUTCOME_UNCHECKED)
+			continue;
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "setting", json_str(it->setting));
+		json_object_object_add(j, "origin", json_str(it->origin));
+		json_object_array_add(unchecked, j);
+	}
+	json_object_object_add(o, "unchecked", unchecked);
+	json_object_object_add(o, "listener_world", json_str(h->world));
+	if (h->n_facts) {
+		/* A repeated key (hostkey, pending) becomes a list. */
+		json_object *facts = json_object_new_object();
+		for (size_t i = 0; i < h->n_facts; i++) {
+			const char *eq = strchr(h->facts[i], '=');
+			char *key = mr_xstrndup(h->facts[i], (size_t)(eq - h->facts[i]));
+			json_object *prev = NULL;
+			if (json_object_object_get_ex(facts, key, &prev)) {
+				if (!json_object_is_type(prev, json_type_array)) {
+					json_object *arr = json_object_new_array();
+					json_object_array_add(arr, json_object_get(prev));
+					json_object_object_add(facts, key, arr);
+					prev = arr;
+				}
+				json_object_array_add(prev, json_str(eq + 1));
+			} else {
+				json_object_object_add(facts, key, json_str(eq + 1));
+			}
+			free(key);
+		}
+		json_object_object_add(o, "facts", facts);
+	}
 	json_object *files = json_object_new_array();
 	for (size_t i = 0; i < h->n_files; i++) {
 		const struct mr_file_report *f = &h->files[i];
@@ -327,6 +469,10 @@ static json_object *json_host(const struct mr_host_report *h)
 	for (size_t i = 0; i < h->n_services; i++)
 		json_object_array_add(svc, json_str(h->services[i]));
 	json_object_object_add(o, "restarted", svc);
+	json_object *planned = json_object_new_array();
+	for (size_t i = 0; i < h->n_planned; i++)
+		json_object_array_add(planned, json_str(h->planned[i]));
+	json_object_object_add(o, "would_restart", planned);
 	json_object_object_add(o, "backup", json_str(h->backup_dir));
 	json_object_object_add(o, "seconds", json_object_new_double(h->seconds));
 	return o;
@@ -392,7 +538,12 @@ static double host_changed(const struct mr_host_report *h)
 
 static double host_settings(const struct mr_host_report *h)
 {
-	return (double)h->n_items;
+	return (double)mr_host_report_checked(h);
+}
+
+static double host_unchecked(const struct mr_host_report *h)
+{
+	return (double)count(h, MR_OUTCOME_UNCHECKED);
 }
 
 static double host_seconds(const struct mr_host_report *h)
@@ -410,6 +561,8 @@ static int write_prom(const struct mr_report *rep, FILE *out)
 	            "Settings that apply changed", host_changed);
 	prom_metric(out, rep, "migready_managed_settings",
 	            "Settings the profile manages on the host", host_settings);
+	prom_metric(out, rep, "migready_unchecked_settings",
+	            "Settings of the profile this release does not examine", host_unchecked);
 	prom_metric(out, rep, "migready_host_duration_seconds",
 	            "Time spent on the host", host_seconds);
 	fprintf(out, "# HELP migready_last_run_timestamp_seconds When migready last ran\n"

@@ -12,15 +12,20 @@ enum mr_outcome {
 	MR_OUTCOME_DRIFT,   /* differs (check, diff) */
 	MR_OUTCOME_CHANGED, /* was changed (apply) */
 	MR_OUTCOME_FAILED,  /* could not be checked or changed */
+	MR_OUTCOME_UNKNOWN, /* apply's reply was lost: the next run will show */
+	MR_OUTCOME_UNCHECKED, /* this release does not examine it: never "ok" */
 };
 
 /* One setting's result. */
 struct mr_item {
 	char *setting;   /* "libvirtd.listen_tcp" */
-	char *file;      /* path on the host */
+	char *file;      /* path on the host, or NULL */
+	char *unit;      /* or the systemd unit it is about, or NULL */
 	char *old;       /* value found, or NULL if absent */
 	char *want;      /* desired value, or NULL for a removal */
+	char *deflt;     /* the consumer's default when absent, or NULL */
 	char *origin;    /* "profile.ini:3" */
+	char *note;      /* why it failed, or how it was translated; or NULL */
 	enum mr_outcome outcome;
 };
 
@@ -42,6 +47,11 @@ struct mr_host_report {
 	size_t n_files;
 	char **services; /* restarted (apply) */
 	size_t n_services;
+	char **planned;  /* apply would restart these (check, diff) */
+	size_t n_planned;
+	char *world;     /* the libvirt listener world, or NULL */
+	char **facts;    /* "key=value" as the probe found them (facts command) */
+	size_t n_facts;
 	char *backup_dir;/* where apply kept the originals, or NULL */
 	double seconds;
 };
@@ -59,10 +69,14 @@ void mr_report_fini(struct mr_report *rep);
 struct mr_item *mr_host_report_add_item(struct mr_host_report *h);
 struct mr_file_report *mr_host_report_add_file(struct mr_host_report *h, const char *path);
 void mr_host_report_add_service(struct mr_host_report *h, const char *unit);
+void mr_host_report_add_planned(struct mr_host_report *h, const char *unit);
+void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const char *value);
 /* Records a host-wide failure (the first one is kept, later ones joined). */
 void mr_host_report_fail(struct mr_host_report *h, const char *message);
 /* Any failure of the host, of one of its files, or of one of its items. */
 int mr_host_report_failed(const struct mr_host_report *h);
+/* Settings this release examined (all but unchecked ones). */
+size_t mr_host_report_checked(const struct mr_host_report *h);
 /* Settings not in the desired state (drift or changed). */
 size_t mr_host_report_drift(const struct mr_host_report *h);
 

@@ -19,16 +19,6 @@ const struct mr_res_ops *const *mr_res_all(size_t *n)
 	return registry;
 }
 
-int mr_res_plan_all(struct mr_plan *plan, const struct mr_profile *profile,
-                    struct mr_error **err)
-{
-	int r = 0;
-	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
-		if (registry[i]->plan(plan, profile, err) < 0)
-			r = -1;
-	return r;
-}
-
 static const struct mr_res_ops *find(const char *section)
 {
 	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
@@ -39,45 +29,116 @@ static const struct mr_res_ops *find(const char *section)
 
 static int applies(const struct mr_res_ops *res, const char *key)
 {
+	if (!strcmp(key, "explicit"))
+		return 1;
 	for (size_t i = 0; i < res->n_keys; i++)
 		if (strcmp(res->keys[i].key, key) == 0)
 			return 1;
 	return 0;
 }
 
-void mr_res_warn_unapplied(const struct mr_profile *profile)
+/* Calls fn for every section or key of the profile no resource applies. */
+static void each_unapplied(const struct mr_profile *profile,
+                           void (*fn)(void *ctx, const char *what, struct mr_loc loc), void *ctx)
 {
 	for (size_t i = 0; i < mr_profile_section_count(profile); i++) {
 		const char *section = mr_profile_section_name(profile, i);
 		const struct mr_res_ops *res = find(section);
 		if (!res) {
-			struct mr_loc loc = mr_profile_section_loc(profile, i);
-			mr_log(MR_LOG_WARN, "%s:%u: [%s] is validated but not applied by this release",
-			       loc.file, loc.line, section);
+			char *what = mr_xasprintf("[%s]", section);
+			fn(ctx, what, mr_profile_section_loc(profile, i));
+			free(what);
 			continue;
 		}
 		for (size_t j = 0; j < mr_profile_key_count(profile, i); j++) {
 			const char *key = mr_profile_key_name(profile, i, j);
 			const struct mr_setting *s = mr_profile_get(profile, section, key);
-			if (s && !applies(res, key))
-				mr_log(MR_LOG_WARN,
-				       "%s:%u: %s.%s is validated but not applied by this release",
-				       s->loc.file, s->loc.line, section, key);
+			if (s && !applies(res, key)) {
+				char *what = mr_xasprintf("%s.%s", section, key);
+				fn(ctx, what, s->loc);
+				free(what);
+			}
 		}
 	}
 }
 
-void mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
-                      const char *section, const char *path, const char *service,
-                      const struct mr_conf_key *table, size_t n)
+static void warn_one(void *ctx, const char *what, struct mr_loc loc)
+{
+	(void)ctx;
+	mr_log(MR_LOG_WARN, "%s:%u: %s is validated but not applied by this release", loc.file,
+	       loc.line, what);
+}
+
+void mr_res_warn_unapplied(const struct mr_profile *profile)
+{
+	each_unapplied(profile, warn_one, NULL);
+}
+
+static void mark_unchecked(void *ctx, const char *what, struct mr_loc loc)
+{
+	char *origin = loc.line ? mr_xasprintf("%s:%u", loc.file, loc.line)
+	                        : mr_xstrdup(loc.file ? loc.file : "");
+	mr_plan_unchecked(ctx, what, origin);
+	free(origin);
+}
+
+int mr_res_plan_all(struct mr_plan *plan, const struct mr_profile *profile,
+                    int explicit_defaults, struct mr_error **err)
+{
+	int r = 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
+		if (registry[i]->plan(plan, profile, explicit_defaults, err) < 0)
+			r = -1;
+	each_unapplied(profile, mark_unchecked, plan);
+	return r;
+}
+
+enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_profile *profile,
+                                   const char **why)
+{
+	const struct mr_setting *l = mr_profile_get(profile, "libvirtd", "listener");
+	static const struct {
+		const char *name;
+		enum mr_libvirt_world world;
+	} forced[] = {
+		{ "legacy", MR_WORLD_LEGACY },
+		{ "socket", MR_WORLD_SOCKET },
+		{ "modular", MR_WORLD_MODULAR },
+	};
+	for (size_t i = 0; l && i < MR_ARRAY_LEN(forced); i++) {
+		if (!strcmp(l->value, forced[i].name)) {
+			*why = "the profile's listener";
+			return forced[i].world;
+		}
+	}
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!facts) {
+		*why = "no facts";
+		return MR_WORLD_UNKNOWN;
+	}
+	return mr_facts_libvirt_world(facts, why);
+}
+
+static int explicit_for(const struct mr_profile *profile, const char *section, int run_explicit)
+{
+	const struct mr_setting *e = mr_profile_get(profile, section, "explicit");
+	return run_explicit || (e && mr_setting_bool(e));
+}
+
+struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
+                                      const char *section, const char *path,
+                                      struct mr_plan_unit *unit,
+                                      const struct mr_conf_key *table, size_t n,
+                                      int explicit_defaults)
 {
 	struct mr_plan_file *f = NULL;
+	int explicit = explicit_for(profile, section, explicit_defaults);
 	for (size_t i = 0; i < n; i++) {
 		const struct mr_setting *s = mr_profile_get(profile, section, table[i].key);
-		if (!s)
+		if (!s || table[i].type == MR_CONF_PLAN)
 			continue;
 		if (!f)
-			f = mr_plan_file(plan, path, LIBVIRT_LENS, service);
+			f = mr_plan_file(plan, path, LIBVIRT_LENS);
 		char *re = mr_xasprintf("%s[ \t]*=.*", table[i].key);
 		struct mr_aug_op op = {
 			.kind = MR_AUG_SET,
@@ -87,8 +148,12 @@ void mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
 			.fmt = table[i].type == MR_CONF_STRING ? MR_FMT_LIBVIRT_STR
 			                                       : MR_FMT_LIBVIRT_NUM,
 			.comment_re = re,
+			.deflt = explicit ? NULL : table[i].deflt,
 		};
 		mr_plan_add(f, s, &op);
 		free(re);
 	}
+	if (f && unit)
+		mr_plan_notify(f, unit);
+	return f;
 }

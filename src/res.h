@@ -1,8 +1,10 @@
 /* Resources: one per concern of DESIGN.md. Each turns its profile section
- * into operations on a plan, without I/O. */
+ * and the host's facts (mr_plan_facts) into typed actions on a plan,
+ * without I/O. */
 #ifndef MR_RES_H
 #define MR_RES_H
 
+#include "facts.h"
 #include "plan.h"
 #include "profile.h"
 
@@ -10,11 +12,12 @@ struct mr_conf_key;
 
 struct mr_res_ops {
 	const char *name; /* the profile section it owns */
-	/* Adds its operations; returns -1 with err set on a problem the schema
-	 * could not catch. */
-	int (*plan)(struct mr_plan *plan, const struct mr_profile *profile,
+	/* Adds its actions; returns -1 with err set on a problem the schema
+	 * could not catch. explicit_defaults: write a default out even where
+	 * the file leaves it absent. */
+	int (*plan)(struct mr_plan *plan, const struct mr_profile *profile, int explicit_defaults,
 	            struct mr_error **err);
-	/* The keys of its section it applies; others are only validated. */
+	/* The keys of its section it applies; others are reported unchecked. */
 	const struct mr_conf_key *keys;
 	size_t n_keys;
 };
@@ -27,30 +30,44 @@ enum mr_conf_type {
 	MR_CONF_BOOL,   /* written 0 or 1 */
 	MR_CONF_INT,    /* written bare */
 	MR_CONF_STRING, /* written quoted */
+	MR_CONF_PLAN,   /* planned by the resource itself (not a conf line) */
 };
 
 struct mr_conf_key {
 	const char *key;   /* the same name in the profile and in the file */
 	enum mr_conf_type type;
+	/* What the consumer assumes when the file leaves it out (as written,
+	 * booleans 0/1), or NULL where that depends on the build or host. */
+	const char *deflt;
 };
 
 /* Plans "key = value" for each key of table that section sets, in the file
  * at path (a libvirt conf file read with Migready_libvirt.lns); a new entry
- * goes below its commented default. service: restarted when it changes. */
-void mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
-                      const char *section, const char *path, const char *service,
-                      const struct mr_conf_key *table, size_t n);
+ * goes below its commented default. Changes notify unit (may be NULL). A
+ * key set to its default and absent from the file is left out unless
+ * explicit (the section's "explicit = yes", or the run's). Returns the
+ * file, or NULL if the section sets none of the keys. */
+struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_profile *profile,
+                                      const char *section, const char *path,
+                                      struct mr_plan_unit *unit,
+                                      const struct mr_conf_key *table, size_t n,
+                                      int explicit_defaults);
+
+/* The libvirt listener world of the profile's host: the profile's
+ * listener if it forces one, else the facts'; why explains. */
+enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_profile *profile,
+                                   const char **why);
 
 /* Warns, once per profile, of each section and key the profile sets that
- * no resource applies yet (validated, not applied): a check must not look
- * as if it covered them. */
+ * no resource applies yet (validated, not applied). */
 void mr_res_warn_unapplied(const struct mr_profile *profile);
 
 /* All resources, sorted by name. */
 const struct mr_res_ops *const *mr_res_all(size_t *n);
 
-/* Plans every resource for one host's profile. */
+/* Plans every resource for one host's profile, and marks what none of
+ * them examines as unchecked. */
 int mr_res_plan_all(struct mr_plan *plan, const struct mr_profile *profile,
-                    struct mr_error **err);
+                    int explicit_defaults, struct mr_error **err);
 
 #endif

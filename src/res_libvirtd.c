@@ -1,19 +1,217 @@
-/* libvirtd's network listener, as libvirtd.conf declares it. */
+/* libvirt's network listener, the way each host runs libvirt:
+ *   legacy   libvirtd --listen reads listen_tcp/listen_tls/tcp_port from
+ *            libvirtd.conf (--listen in /etc/default or /etc/sysconfig);
+ *   socket   socket-activated libvirtd (libvirt >= 5.6): libvirtd.conf's
+ *            listen_* and tcp_port are ignored, libvirtd-tcp.socket
+ *            listens, and --listen makes libvirtd refuse to start;
+ *   modular  virtproxyd-tcp.socket listens, auth in virtproxyd.conf.
+ * A green listener item therefore means the port will be open. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "res.h"
 
 static const struct mr_conf_key libvirtd_keys[] = {
-	{ "listen_tls", MR_CONF_BOOL },
-	{ "listen_tcp", MR_CONF_BOOL },
-	{ "tcp_port", MR_CONF_STRING }, /* libvirtd.conf spells the port as a string */
-	{ "auth_tcp", MR_CONF_STRING },
+	{ "listen_tls", MR_CONF_BOOL, "1" },
+	{ "listen_tcp", MR_CONF_BOOL, "0" },
+	{ "tcp_port", MR_CONF_STRING, "16509" }, /* libvirtd.conf spells the port as a string */
+	{ "auth_tcp", MR_CONF_STRING, "sasl" },
+	{ "listener", MR_CONF_PLAN, NULL },
 };
 
+/* With sockets, only auth_tcp of the conf file is still read. */
+static const struct mr_conf_key socket_conf_keys[] = {
+	{ "auth_tcp", MR_CONF_STRING, "sasl" },
+};
+
+#define SHELLVARS_LENS "Shellvars.lns"
+#define DEFAULT_PORT "16509"
+
+struct world_units {
+	const char *conf;    /* the daemon's conf file */
+	const char *service; /* its daemon */
+	const char *tcp;     /* its sockets */
+	const char *tls;
+};
+
+static const struct world_units units_libvirtd = {
+	"/etc/libvirt/libvirtd.conf", "libvirtd.service", "libvirtd-tcp.socket",
+	"libvirtd-tls.socket",
+};
+static const struct world_units units_modular = {
+	"/etc/libvirt/virtproxyd.conf", "virtproxyd.service", "virtproxyd-tcp.socket",
+	"virtproxyd-tls.socket",
+};
+
+static char *origin_or(const struct mr_setting *s, const char *fallback)
+{
+	return s ? mr_plan_origin_of(s) : mr_xstrdup(fallback);
+}
+
+/* The first of the listener keys the profile sets, to name the item. */
+static const struct mr_setting *listener_origin(const struct mr_profile *profile)
+{
+	static const char *const keys[] = { "listen_tcp", "listen_tls", "tcp_port", "listener" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(keys); i++) {
+		const struct mr_setting *s = mr_profile_get(profile, "libvirtd", keys[i]);
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+/* --listen in the daemon's options file: wanted by legacy, refused by
+ * socket activation. The file is edited only where it exists. */
+static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int want,
+                             const char *origin, struct mr_plan_unit *service)
+{
+	struct mr_plan_file *f = mr_plan_file(plan, defaults, SHELLVARS_LENS);
+	struct mr_aug_op op = {
+		.kind = want ? MR_AUG_TOKEN_ADD : MR_AUG_TOKEN_DEL,
+		.key = "LIBVIRTD_ARGS",
+		.value = "--listen",
+		.fmt = MR_FMT_RAW,
+	};
+	mr_plan_add_as(f, "libvirtd.listen_flag", origin, &op);
+	mr_plan_notify(f, service);
+}
+
+/* A socket's port other than the unit's 16509: a drop-in that first
+ * empties ListenStream (else the socket listens on both ports). */
+static void plan_port_dropin(struct mr_plan *plan, const char *socket,
+                             const struct mr_setting *port, struct mr_plan_unit *unit)
+{
+	char *path = mr_xasprintf("/etc/systemd/system/%s.d/migready-port.conf", socket);
+	char *content = mr_xasprintf("# Written by migready: the port of [libvirtd] tcp_port\n"
+	                             "[Socket]\nListenStream=\nListenStream=%s\n",
+	                             port->value);
+	char *origin = mr_plan_origin_of(port);
+	char *want = mr_xasprintf("ListenStream=%s", port->value);
+	struct mr_plan_file *f =
+		mr_plan_file_owned(plan, path, content, !strcmp(port->value, DEFAULT_PORT),
+		                   "libvirtd.tcp_port", origin, want);
+	mr_plan_daemon_reload(f);
+	mr_plan_notify(f, unit);
+	free(want);
+	free(origin);
+	free(content);
+	free(path);
+}
+
+static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
+                         const struct world_units *w, int explicit_defaults)
+{
+	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
+	const struct mr_setting *tls = mr_profile_get(profile, "libvirtd", "listen_tls");
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", "tcp_port");
+	struct mr_plan_unit *service = mr_plan_unit(plan, w->service);
+	mr_res_plan_conf(plan, profile, "libvirtd", w->conf, service, socket_conf_keys,
+	                 MR_ARRAY_LEN(socket_conf_keys), explicit_defaults);
+	if (tcp) {
+		char *origin = mr_plan_origin_of(tcp);
+		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
+		int on = mr_setting_bool(tcp);
+		mr_plan_unit_want(u, on ? MR_ENABLE_YES : MR_ENABLE_NO, on, "libvirtd.listener",
+		                  origin);
+		mr_plan_unit_stop_first(u, service);
+		free(origin);
+	}
+	if (tls) {
+		char *origin = mr_plan_origin_of(tls);
+		struct mr_plan_unit *u = mr_plan_unit(plan, w->tls);
+		int on = mr_setting_bool(tls);
+		mr_plan_unit_want(u, on ? MR_ENABLE_YES : MR_ENABLE_NO, on, "libvirtd.listener_tls",
+		                  origin);
+		mr_plan_unit_stop_first(u, service);
+		free(origin);
+	}
+	if (port) {
+		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
+		mr_plan_unit_stop_first(u, service);
+		plan_port_dropin(plan, w->tcp, port, u);
+	}
+}
+
+static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
+                        int explicit_defaults)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_plan_unit *service = mr_plan_unit(plan, "libvirtd.service");
+	mr_res_plan_conf(plan, profile, "libvirtd", units_libvirtd.conf, service, libvirtd_keys,
+	                 MR_ARRAY_LEN(libvirtd_keys), explicit_defaults);
+	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
+	const struct mr_setting *tls = mr_profile_get(profile, "libvirtd", "listen_tls");
+	const struct mr_setting *named = listener_origin(profile);
+	if (!tcp && !tls)
+		return;
+	char *origin = origin_or(named, "");
+	int listen = (tcp && mr_setting_bool(tcp)) || (tls && mr_setting_bool(tls));
+	const char *defaults = facts ? mr_facts_libvirtd_defaults(facts) : NULL;
+	if (!defaults)
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "cannot tell where this host keeps libvirtd's options "
+		             "(/etc/default/libvirtd or /etc/sysconfig/libvirtd)");
+	else
+		plan_listen_flag(plan, defaults, listen, origin, service);
+	if (listen) {
+		mr_plan_unit_want(service, MR_ENABLE_YES, 1, "libvirtd.listener", origin);
+		/* With --listen, libvirtd refuses to start if it is socket-activated:
+		 * its sockets must stay off (masked, as libvirt documents). */
+		static const char *const sockets[] = { "libvirtd.socket", "libvirtd-ro.socket",
+			                                   "libvirtd-admin.socket", "libvirtd-tcp.socket",
+			                                   "libvirtd-tls.socket" };
+		for (size_t i = 0; facts && i < MR_ARRAY_LEN(sockets); i++) {
+			if (mr_facts_unit(facts, sockets[i]).present != 1)
+				continue;
+			struct mr_plan_unit *u = mr_plan_unit(plan, sockets[i]);
+			mr_plan_unit_want(u, MR_ENABLE_MASK, 0, "libvirtd.listener", origin);
+		}
+	}
+	free(origin);
+}
+
 static int libvirtd_plan(struct mr_plan *plan, const struct mr_profile *profile,
-                         struct mr_error **err)
+                         int explicit_defaults, struct mr_error **err)
 {
 	(void)err;
-	mr_res_plan_conf(plan, profile, "libvirtd", "/etc/libvirt/libvirtd.conf", "libvirtd",
-	                 libvirtd_keys, MR_ARRAY_LEN(libvirtd_keys));
+	const char *why = NULL;
+	const struct mr_setting *named = listener_origin(profile);
+	const struct mr_setting *auth = mr_profile_get(profile, "libvirtd", "auth_tcp");
+	if (!named && !auth)
+		return 0;
+	enum mr_libvirt_world w = mr_res_world(plan, profile, &why);
+	switch (w) {
+	case MR_WORLD_LEGACY:
+		plan_legacy(plan, profile, explicit_defaults);
+		break;
+	case MR_WORLD_SOCKET: {
+		plan_sockets(plan, profile, &units_libvirtd, explicit_defaults);
+		const struct mr_facts *facts = mr_plan_facts(plan);
+		const char *defaults = facts ? mr_facts_libvirtd_defaults(facts) : NULL;
+		char *path = defaults ? mr_xasprintf("file.%s", defaults) : NULL;
+		/* --listen would stop socket-activated libvirtd from starting. */
+		if (named && path && mr_facts_get(facts, path)) {
+			char *origin = mr_plan_origin_of(named);
+			plan_listen_flag(plan, defaults, 0, origin,
+			                 mr_plan_unit(plan, units_libvirtd.service));
+			free(origin);
+		}
+		free(path);
+		break;
+	}
+	case MR_WORLD_MODULAR:
+		plan_sockets(plan, profile, &units_modular, explicit_defaults);
+		break;
+	case MR_WORLD_UNKNOWN: {
+		char *origin = origin_or(named ? named : auth, "");
+		mr_plan_fail(plan, "libvirtd.listener", origin,
+		             "cannot tell how this host runs libvirt (%s); set listener = legacy, "
+		             "socket or modular",
+		             why ? why : "unknown");
+		free(origin);
+		break;
+	}
+	}
 	return 0;
 }
 

@@ -3,23 +3,35 @@
  * migration stream uses. */
 #include "res.h"
 
+/* user, group and security_driver default to what the distribution built
+ * libvirt with (root, libvirt-qemu, qemu; apparmor or selinux): no fixed
+ * default, so absent is drift. */
 static const struct mr_conf_key qemu_keys[] = {
-	{ "user", MR_CONF_STRING },
-	{ "group", MR_CONF_STRING },
-	{ "dynamic_ownership", MR_CONF_BOOL },
-	{ "security_driver", MR_CONF_STRING },
-	{ "migration_port_min", MR_CONF_INT },
-	{ "migration_port_max", MR_CONF_INT },
+	{ "user", MR_CONF_STRING, NULL },
+	{ "group", MR_CONF_STRING, NULL },
+	{ "dynamic_ownership", MR_CONF_BOOL, "1" },
+	{ "security_driver", MR_CONF_STRING, NULL },
+	{ "migration_port_min", MR_CONF_INT, "49152" },
+	{ "migration_port_max", MR_CONF_INT, "49215" },
 };
 
 static int qemu_plan(struct mr_plan *plan, const struct mr_profile *profile,
-                     struct mr_error **err)
+                     int explicit_defaults, struct mr_error **err)
 {
 	(void)err;
-	/* qemu.conf is read by libvirtd's QEMU driver: restarting libvirtd
-	 * applies it. */
-	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", "libvirtd", qemu_keys,
-	                 MR_ARRAY_LEN(qemu_keys));
+	const char *why;
+	/* qemu.conf is read by the daemon that runs QEMU: virtqemud on hosts
+	 * with modular daemons, libvirtd elsewhere. */
+	enum mr_libvirt_world w = mr_res_world(plan, profile, &why);
+	struct mr_plan_unit *unit = NULL;
+	if (w == MR_WORLD_MODULAR)
+		unit = mr_plan_unit(plan, "virtqemud.service");
+	else if (w != MR_WORLD_UNKNOWN)
+		unit = mr_plan_unit(plan, "libvirtd.service");
+	else if (mr_plan_facts(plan) && mr_facts_unit(mr_plan_facts(plan), "libvirtd.service").present == 1)
+		unit = mr_plan_unit(plan, "libvirtd.service");
+	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, qemu_keys,
+	                 MR_ARRAY_LEN(qemu_keys), explicit_defaults);
 	return 0;
 }
 

@@ -25,10 +25,10 @@ int mr_transport_read(struct mr_transport *t, const char *path, char **data, siz
 	return t->ops->read_file(t, path, data, len, st, err);
 }
 
-int mr_transport_write(struct mr_transport *t, const char *path, const char *data, size_t len,
-                       const struct mr_write_opts *opts, struct mr_error **err)
+int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,
+                     size_t *out_len, int *status, struct mr_error **err)
 {
-	return t->ops->write_file(t, path, data, len, opts, err);
+	return t->ops->run(t, argv, NULL, 0, out, out_len, status, err);
 }
 
 char *mr_transport_contained(const struct mr_transport *t, const char *canon_root,

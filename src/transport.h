@@ -41,6 +41,12 @@ struct mr_write_opts {
 
 struct mr_transport;
 
+/* Output of a command beyond this is refused (a runaway command must not
+ * exhaust the controller's memory). */
+#define MR_OUTPUT_MAX (8u << 20)
+/* The line a held command prints when it is ready (see hold). */
+#define MR_HELD_MARK "--migready-held--"
+
 struct mr_transport_ops {
 	const char *name;
 	/* Reads a whole regular file. An absent file is not an error: *data is
@@ -51,21 +57,37 @@ struct mr_transport_ops {
 	/* lstat(2): st->exists is 0 for an absent path (not an error). */
 	int (*stat)(struct mr_transport *t, const char *path, struct mr_stat *st,
 	            struct mr_error **err);
-	/* Atomic replace: temporary file in the target's directory, owner and
-	 * mode from the original (or opts for a new file), fsync, rename over the
-	 * target. Refuses a symlink target. With opts->expect, refuses (kind
-	 * MR_ERR_CONFLICT) if the target is no longer what was read, checked
-	 * right before the rename. On failure the target is untouched. */
-	int (*write_file)(struct mr_transport *t, const char *path, const char *data, size_t len,
-	                  const struct mr_write_opts *opts, struct mr_error **err);
 	/* mkdir -p with this mode for the directories it creates. */
 	int (*mkdir_p)(struct mr_transport *t, const char *path, mode_t mode,
 	               struct mr_error **err);
-	/* Runs a shell command on the host (not under the root prefix). *out gets
-	 * stdout (the caller's, may be NULL if out is NULL), *status the exit
-	 * status. A command that ran and failed is not an error of the call. */
-	int (*run)(struct mr_transport *t, const char *command, char **out, size_t *out_len,
-	           int *status, struct mr_error **err);
+	/* Runs argv on the host (not under the root prefix), no shell: over SSH
+	 * the transport quotes each word into one command line (the only place
+	 * commands are quoted), locally it is executed directly. input (may be
+	 * NULL) is its standard input. *out gets stdout (the caller's; may be
+	 * NULL if out is NULL), at most MR_OUTPUT_MAX bytes: more is an error.
+	 * *status is the exit status. A command that ran and failed is not an
+	 * error of the call. */
+	int (*run)(struct mr_transport *t, const char *const *argv, const char *input,
+	           size_t input_len, char **out, size_t *out_len, int *status,
+	           struct mr_error **err);
+	/* Starts argv with its standard input open and returns what it printed
+	 * up to and including the line MR_HELD_MARK; the command goes on running
+	 * (holding a lock, say) until release or close ends its input. If it
+	 * exits before the mark, *status is its exit status, else -1. At most
+	 * one held command per transport. */
+	int (*hold)(struct mr_transport *t, const char *const *argv, char **out, size_t *out_len,
+	            int *status, struct mr_error **err);
+	void (*release)(struct mr_transport *t);
+	/* Writes data to a new hidden temporary file in path's directory (same
+	 * file system, so a rename can make it the file): owner uid:gid and mode,
+	 * fsync'd. (uid_t)-1 keeps the connecting user. A user who cannot give
+	 * the file that owner is refused, never silently made the owner.
+	 * *tmp gets the temporary file's full path on the host (with the root
+	 * prefix), the caller's. */
+	int (*stage)(struct mr_transport *t, const char *path, const char *data, size_t len,
+	             mode_t mode, uid_t uid, gid_t gid, char **tmp, struct mr_error **err);
+	/* Removes a staged file that will not be committed; best effort. */
+	void (*unstage)(struct mr_transport *t, const char *tmp);
 	/* Closes the connection and frees t; accepts NULL t via mr_transport_close. */
 	void (*close)(struct mr_transport *t);
 };
@@ -75,7 +97,19 @@ struct mr_transport {
 	const struct mr_transport_ops *ops;
 	char *host;  /* name used in messages */
 	char *root;  /* prefix of every managed path, or NULL */
+	/* The connection is gone (time-out, lost): every later operation fails
+	 * at once, and the host's other files are not tried in vain. Set by
+	 * the transport; the one test of "host-wide" failure. */
+	int broken;
+	int timeout_s; /* silence allowed from a command; 0: none */
 };
+
+/* One word of argv quoted for a POSIX shell ('...' with each ' as '\''),
+ * appended to b. The SSH transport's one home for quoting; exposed for its
+ * tests. */
+void mr_sh_quote(struct mr_buf *b, const char *word);
+/* argv as one shell command line; the caller frees it. */
+char *mr_sh_join(const char *const *argv);
 
 /* Opens the local transport; root may be NULL, else must be an existing
  * directory (MR_ERR_INPUT otherwise). Paths that a symbolic link leads out
@@ -110,9 +144,9 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              struct mr_error **err);
 
 /* Shorthands for t->ops->fn(t, ...). */
+int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,
+                     size_t *out_len, int *status, struct mr_error **err);
 int mr_transport_read(struct mr_transport *t, const char *path, char **data, size_t *len,
                       struct mr_stat *st, struct mr_error **err);
-int mr_transport_write(struct mr_transport *t, const char *path, const char *data, size_t len,
-                       const struct mr_write_opts *opts, struct mr_error **err);
 
 #endif

@@ -1,6 +1,8 @@
 /* This machine, every managed path under an optional root (chroots,
  * images, tests). */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,14 @@
 #include <unistd.h>
 
 #include "transport.h"
+
+struct local_transport {
+	struct mr_transport base; /* first: the common part */
+	struct child {
+		pid_t pid;
+		int in, out, err;
+	} held; /* a command kept running (the host's lock) */
+};
 
 static void fill_stat(struct mr_stat *st, const struct stat *sb)
 {
@@ -115,62 +125,18 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Is the target still what was read? Checked right before the rename. */
-static int unchanged_since_read(const char *real, const struct mr_write_expect *expect)
-{
-	struct stat sb;
-	if (lstat(real, &sb) < 0)
-		return errno == ENOENT && !expect->existed;
-	if (!expect->existed || !S_ISREG(sb.st_mode) || (size_t)sb.st_size != expect->len)
-		return 0;
-	size_t n = 0;
-	char *now = mr_file_read(real, &n);
-	int same = now && n == expect->len && memcmp(now, expect->data, n) == 0;
-	free(now);
-	return same;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int r = fsync(fd);
-	close(fd);
-	return r;
-}
-
-static int local_write(struct mr_transport *t, const char *path, const char *data, size_t len,
-                       const struct mr_write_opts *opts, struct mr_error **err)
+static int local_stage(struct mr_transport *t, const char *path, const char *data, size_t len,
+                       mode_t mode, uid_t uid, gid_t gid, char **tmp_out, struct mr_error **err)
 {
 	char *real = rooted(t, path, 0, err);
-	char *tmp = NULL, *dir = NULL;
+	char *tmp = NULL;
 	int fd = -1, r = -1;
+	*tmp_out = NULL;
 	if (!real)
 		return -1;
-	struct stat sb;
-	mode_t mode = opts->mode;
-	uid_t uid = opts->uid;
-	gid_t gid = opts->gid;
-
-	if (lstat(real, &sb) == 0) {
-		if (S_ISLNK(sb.st_mode)) {
-			char *where = mr_xasprintf("%s:%s", t->host, path);
-			mr_error_add(err, MR_ERR_CONFLICT, where, "is a symbolic link; not written");
-			free(where);
-			goto out;
-		}
-		if (!S_ISREG(sb.st_mode)) {
-			sys_error(err, t, path, "not a regular file", EINVAL);
-			goto out;
-		}
-		mode = sb.st_mode & 07777;
-		uid = sb.st_uid;
-		gid = sb.st_gid;
-	}
 	const char *slash = strrchr(real, '/');
-	dir = slash ? mr_xstrndup(real, (size_t)(slash - real) + (slash == real)) : mr_xstrdup(".");
-	tmp = mr_xasprintf("%s/.%s.migready-XXXXXX", dir, slash ? slash + 1 : real);
+	tmp = mr_xasprintf("%.*s.%.200s.migready-XXXXXX", slash ? (int)(slash - real + 1) : 0, real,
+	                   slash ? slash + 1 : real);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		sys_error(err, t, path, "cannot create a temporary file", errno);
@@ -182,10 +148,19 @@ static int local_write(struct mr_transport *t, const char *path, const char *dat
 		sys_error(err, t, path, "cannot write", errno);
 		goto out;
 	}
-	/* Owner before mode: chown clears set-id bits. A user who is not root
-	 * cannot give files away; the file stays theirs. */
-	if (uid != (uid_t)-1 && fchown(fd, uid, gid) < 0 && errno != EPERM) {
-		sys_error(err, t, path, "cannot set owner", errno);
+	/* Owner before mode: chown clears set-id bits. A user who cannot give
+	 * the file its owner is refused: a run as someone else must never make
+	 * that user the owner of root's configuration. */
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0) {
+		if (errno == EPERM) {
+			char *where = mr_xasprintf("%s:%s", t->host, path);
+			mr_error_add(err, MR_ERR_HOST, where,
+			             "cannot keep its owner %ld:%ld as user %ld; run as root",
+			             (long)uid, (long)gid, (long)geteuid());
+			free(where);
+		} else {
+			sys_error(err, t, path, "cannot set owner", errno);
+		}
 		goto out;
 	}
 	if (fchmod(fd, mode) < 0) {
@@ -202,38 +177,8 @@ static int local_write(struct mr_transport *t, const char *path, const char *dat
 		goto out;
 	}
 	fd = -1;
-	if (opts->expect && !unchanged_since_read(real, opts->expect)) {
-		char *where = mr_xasprintf("%s:%s", t->host, path);
-		mr_error_add(err, MR_ERR_CONFLICT, where,
-		             "changed since it was read (another tool or admin?); not overwritten");
-		free(where);
-		goto out;
-	}
-	if (opts->expect && !opts->expect->existed) {
-		/* A new file: link(2) fails if one appeared since the check,
-		 * where rename(2) would replace it. */
-		if (link(tmp, real) < 0) {
-			if (errno == EEXIST) {
-				char *where = mr_xasprintf("%s:%s", t->host, path);
-				mr_error_add(err, MR_ERR_CONFLICT, where,
-				             "appeared since it was read; not overwritten");
-				free(where);
-			} else {
-				sys_error(err, t, path, "cannot create", errno);
-			}
-			goto out;
-		}
-		unlink(tmp);
-	} else if (rename(tmp, real) < 0) {
-		sys_error(err, t, path, "cannot replace", errno);
-		goto out;
-	}
-	free(tmp);
+	*tmp_out = tmp;
 	tmp = NULL;
-	if (fsync_dir(dir) < 0) {
-		sys_error(err, t, path, "cannot sync its directory", errno);
-		goto out;
-	}
 	r = 0;
 out:
 	if (fd >= 0)
@@ -241,9 +186,14 @@ out:
 	if (tmp)
 		unlink(tmp);
 	free(tmp);
-	free(dir);
 	free(real);
 	return r;
+}
+
+static void local_unstage(struct mr_transport *t, const char *tmp)
+{
+	(void)t;
+	unlink(tmp);
 }
 
 static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode,
@@ -272,45 +222,241 @@ out:
 	return r;
 }
 
-static int local_run(struct mr_transport *t, const char *command, char **out, size_t *out_len,
-                     int *status, struct mr_error **err)
+/* struct child: a process running argv, with its stdin (a pipe, or -1
+ * for /dev/null), stdout and stderr pipes. */
+
+static int spawn(struct mr_transport *t, const char *const *argv, int want_stdin,
+                 struct child *c, struct mr_error **err)
 {
-	int fds[2];
-	if (out)
-		*out = NULL;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		sys_error(err, t, command, "cannot run", errno);
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		sys_error(err, t, command, "cannot run", errno);
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	c->pid = -1;
+	c->in = c->out = c->err = -1;
+	if ((want_stdin && pipe2(pin, O_CLOEXEC) < 0) || pipe2(pout, O_CLOEXEC) < 0 ||
+	    pipe2(perr, O_CLOEXEC) < 0)
+		goto fail;
+	c->pid = fork();
+	if (c->pid < 0)
+		goto fail;
+	if (c->pid == 0) {
+		/* Its own process group, so that a time-out ends what it started. */
+		setpgid(0, 0);
+		int null = open("/dev/null", O_RDONLY);
+		dup2(want_stdin ? pin[0] : null, STDIN_FILENO);
+		dup2(pout[1], STDOUT_FILENO);
+		dup2(perr[1], STDERR_FILENO);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	close(fds[1]);
-	struct mr_buf buf;
-	mr_buf_init(&buf);
-	mr_fd_read(fds[0], &buf);
-	close(fds[0]);
+	if (want_stdin)
+		close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	c->in = want_stdin ? pin[1] : -1;
+	c->out = pout[0];
+	c->err = perr[0];
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+fail:
+	sys_error(err, t, argv[0], "cannot run", errno);
+	for (int i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			close(pin[i]);
+		if (pout[i] >= 0)
+			close(pout[i]);
+		if (perr[i] >= 0)
+			close(perr[i]);
+	}
+	return -1;
+}
+
+static int reap(pid_t pid)
+{
 	int ws = 0;
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	if (out)
-		*out = mr_buf_steal(&buf, out_len);
-	mr_buf_fini(&buf);
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Feeds input, reads stdout and stderr until both close (or, until_mark,
+ * until stdout ends with the held mark: returns 1), within t->timeout_s of
+ * silence; 0 at the end, -1 with err on a time-out (the child's group is
+ * killed) or too much output. */
+static int pump(struct mr_transport *t, struct child *c, const char *input, size_t input_len,
+                struct mr_buf *out, struct mr_buf *errtext, int until_mark, const char *what,
+                struct mr_error **err)
+{
+	size_t off = 0;
+	char buf[65536];
+	if (c->in >= 0 && !until_mark && input_len == 0) {
+		close(c->in);
+		c->in = -1;
+	}
+	while (c->out >= 0 || c->err >= 0) {
+		struct pollfd p[3];
+		int n = 0, io = -1, ie = -1, ii = -1;
+		if (c->out >= 0)
+			p[io = n++] = (struct pollfd){ .fd = c->out, .events = POLLIN };
+		if (c->err >= 0)
+			p[ie = n++] = (struct pollfd){ .fd = c->err, .events = POLLIN };
+		if (c->in >= 0 && off < input_len)
+			p[ii = n++] = (struct pollfd){ .fd = c->in, .events = POLLOUT };
+		int rc = poll(p, (nfds_t)n, t->timeout_s > 0 ? t->timeout_s * 1000 : -1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0) {
+			kill(-c->pid, SIGKILL);
+			mr_error_add(err, MR_ERR_HOST, t->host, "%s: %s after %d s", what,
+			             rc == 0 ? "timed out" : "poll failed", t->timeout_s);
+			return -1;
+		}
+		if (ii >= 0 && p[ii].revents) {
+			ssize_t w = write(c->in, input + off, input_len - off);
+			if (w > 0)
+				off += (size_t)w;
+			if (w < 0 || off == input_len) {
+				close(c->in);
+				c->in = -1;
+			}
+		}
+		for (int k = 0; k < 2; k++) {
+			int idx = k == 0 ? io : ie;
+			int *fd = k == 0 ? &c->out : &c->err;
+			if (idx < 0 || !p[idx].revents)
+				continue;
+			ssize_t got = read(*fd, buf, sizeof(buf));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				close(*fd);
+				*fd = -1;
+				continue;
+			}
+			if (k == 1) {
+				if (errtext->len < 16384)
+					mr_buf_add(errtext, buf, (size_t)got);
+				continue;
+			}
+			if (out->len + (size_t)got > MR_OUTPUT_MAX) {
+				kill(-c->pid, SIGKILL);
+				mr_error_add(err, MR_ERR_HOST, t->host,
+				             "%s: more than %u MiB of output; stopped", what,
+				             MR_OUTPUT_MAX >> 20);
+				return -1;
+			}
+			mr_buf_add(out, buf, (size_t)got);
+			size_t m = strlen(MR_HELD_MARK "\n");
+			if (until_mark && out->len >= m &&
+			    !memcmp(out->data + out->len - m, MR_HELD_MARK "\n", m) &&
+			    (out->len == m || out->data[out->len - m - 1] == '\n'))
+				return 1;
+		}
+	}
 	return 0;
+}
+
+static void child_close(struct child *c)
+{
+	if (c->in >= 0)
+		close(c->in);
+	if (c->out >= 0)
+		close(c->out);
+	if (c->err >= 0)
+		close(c->err);
+	c->in = c->out = c->err = -1;
+}
+
+static void log_stderr(struct mr_transport *t, const char *const *argv, int status,
+                       const struct mr_buf *e)
+{
+	if (e->len)
+		mr_log(status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->host,
+		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
+}
+
+static int local_run(struct mr_transport *t, const char *const *argv, const char *input,
+                     size_t input_len, char **out, size_t *out_len, int *status,
+                     struct mr_error **err)
+{
+	struct child c;
+	struct mr_buf o, e;
+	int r = -1;
+	if (out)
+		*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	*status = -1;
+	if (spawn(t, argv, input != NULL, &c, err) < 0)
+		return -1;
+	mr_buf_init(&o);
+	mr_buf_init(&e);
+	int rc = pump(t, &c, input, input_len, &o, &e, 0, argv[0], err);
+	child_close(&c);
+	int st = reap(c.pid);
+	if (rc < 0)
+		goto out;
+	*status = st;
+	log_stderr(t, argv, *status, &e);
+	if (out)
+		*out = mr_buf_steal(&o, out_len);
+	r = 0;
+out:
+	mr_buf_fini(&o);
+	mr_buf_fini(&e);
+	return r;
+}
+
+static int local_hold(struct mr_transport *base, const char *const *argv, char **out,
+                      size_t *out_len, int *status, struct mr_error **err)
+{
+	struct local_transport *t = (struct local_transport *)base;
+	struct child c;
+	struct mr_buf o, e;
+	int r = -1;
+	*out = NULL;
+	*out_len = 0;
+	*status = -1;
+	if (spawn(base, argv, 1, &c, err) < 0)
+		return -1;
+	mr_buf_init(&o);
+	mr_buf_init(&e);
+	int rc = pump(base, &c, NULL, 0, &o, &e, 1, argv[0], err);
+	if (rc == 1) {
+		/* Keep its stdin open: it holds what it holds until that closes. */
+		t->held = c;
+		if (c.out >= 0)
+			close(c.out);
+		if (c.err >= 0)
+			close(c.err);
+		t->held.out = t->held.err = -1;
+	} else {
+		child_close(&c);
+		int st = reap(c.pid);
+		if (rc < 0)
+			goto out;
+		*status = st;
+	}
+	log_stderr(base, argv, *status, &e);
+	*out = mr_buf_steal(&o, out_len);
+	r = 0;
+out:
+	mr_buf_fini(&o);
+	mr_buf_fini(&e);
+	return r;
+}
+
+static void local_release(struct mr_transport *base)
+{
+	struct local_transport *t = (struct local_transport *)base;
+	if (t->held.pid <= 0)
+		return;
+	child_close(&t->held);
+	reap(t->held.pid);
+	t->held.pid = -1;
 }
 
 static void local_close(struct mr_transport *t)
 {
+	local_release(t);
 	free(t->host);
 	free(t->root);
 	free(t);
@@ -320,9 +466,12 @@ static const struct mr_transport_ops local_ops = {
 	.name = "local",
 	.read_file = local_read,
 	.stat = local_stat,
-	.write_file = local_write,
 	.mkdir_p = local_mkdir_p,
 	.run = local_run,
+	.hold = local_hold,
+	.release = local_release,
+	.stage = local_stage,
+	.unstage = local_unstage,
 	.close = local_close,
 };
 
@@ -344,9 +493,10 @@ struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **
 			canonical = NULL;
 		}
 	}
-	struct mr_transport *t = mr_xcalloc(1, sizeof(*t));
-	t->ops = &local_ops;
-	t->host = mr_xstrdup("localhost");
-	t->root = canonical;
-	return t;
+	struct local_transport *t = mr_xcalloc(1, sizeof(*t));
+	t->base.ops = &local_ops;
+	t->base.host = mr_xstrdup("localhost");
+	t->base.root = canonical;
+	t->held.pid = -1;
+	return &t->base;
 }

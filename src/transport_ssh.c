@@ -66,11 +66,12 @@ struct ssh_transport {
 	int sock;
 	LIBSSH2_SESSION *session;
 	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
-	int broken;         /* timed out or lost: no further operation */
+	LIBSSH2_CHANNEL *held; /* a command kept running (the host's lock) */
 	char *canon_root;   /* base.root as the host resolves it, once known */
 };
 
 static const struct mr_transport_ops ssh_ops;
+static void ssh_release(struct mr_transport *base);
 
 int mr_transport_ssh_global_init(struct mr_error **err)
 {
@@ -145,9 +146,9 @@ static int recoverable(int rc)
  * once instead of waiting for the host. */
 static void mark_broken(struct ssh_transport *t)
 {
-	if (!t->broken && t->sock >= 0)
+	if (!t->base.broken && t->sock >= 0)
 		shutdown(t->sock, SHUT_RDWR);
-	t->broken = 1;
+	t->base.broken = 1;
 }
 
 /* The one place libssh2's errors become mr_errors: MR_ERR_HOST naming the
@@ -194,7 +195,7 @@ static int is_absent(unsigned long code)
  * keep-alive if one is due (libssh2 only sends them when asked). */
 static int op_begin(struct ssh_transport *t, const char *path, struct mr_error **err)
 {
-	if (t->broken) {
+	if (t->base.broken) {
 		char *where = where_of(t, path);
 		mr_error_add(err, MR_ERR_HOST, where, "connection lost earlier; not retried");
 		free(where);
@@ -688,10 +689,11 @@ static void ssh_close(struct mr_transport *base)
 	struct ssh_transport *t = (struct ssh_transport *)base;
 	if (!t)
 		return;
+	ssh_release(base);
 	if (t->sftp)
 		libssh2_sftp_shutdown(t->sftp);
 	if (t->session) {
-		if (!t->broken)
+		if (!t->base.broken)
 			libssh2_session_disconnect(t->session, "migready: done");
 		libssh2_session_free(t->session);
 	}
@@ -720,6 +722,7 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeou
 	t->port = host->port ? host->port : 22;
 	t->user = mr_xstrdup(host->user ? host->user : "root");
 	t->timeout_s = timeout_s > 0 ? timeout_s : 30;
+	t->base.timeout_s = t->timeout_s;
 	t->sock = -1;
 
 	if (host->known_hosts) {
@@ -930,17 +933,29 @@ out:
 	return r;
 }
 
-/* 'text' for sh: single quotes, each embedded quote as '\''. */
-static void sh_quote(struct mr_buf *b, const char *s)
+/* The one home for quoting: 'word', each embedded ' as '\''. */
+void mr_sh_quote(struct mr_buf *b, const char *word)
 {
 	mr_buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
+	for (; *word; word++) {
+		if (*word == '\'')
 			mr_buf_puts(b, "'\\''");
 		else
-			mr_buf_putc(b, *s);
+			mr_buf_putc(b, *word);
 	}
 	mr_buf_putc(b, '\'');
+}
+
+char *mr_sh_join(const char *const *argv)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; argv[i]; i++) {
+		if (i)
+			mr_buf_putc(&b, ' ');
+		mr_sh_quote(&b, argv[i]);
+	}
+	return mr_buf_steal(&b, NULL);
 }
 
 static int wait_socket(struct ssh_transport *t, time_t deadline)
@@ -960,41 +975,63 @@ static int wait_socket(struct ssh_transport *t, time_t deadline)
 	return n < 0 && errno == EINTR ? 1 : n;
 }
 
-/* Runs command in an exec channel, feeding it input (may be NULL); stdout
- * into *out, the start of stderr into *errtext. A time-out (the command must
- * finish within timeout_s) breaks the transport. */
-static int exec_channel(struct ssh_transport *t, const char *command, const char *input,
-                        size_t input_len, struct mr_buf *out, struct mr_buf *errtext, int *status,
-                        const char *what, struct mr_error **err)
+/* Opens an exec channel for argv (quoted here, the one place) and feeds
+ * it input; with eof, closes its standard input afterwards. */
+static LIBSSH2_CHANNEL *exec_open(struct ssh_transport *t, const char *const *argv,
+                                  const char *input, size_t input_len, int eof,
+                                  const char *what, struct mr_error **err)
 {
-	LIBSSH2_CHANNEL *ch = NULL;
-	char *buf = NULL;
-	int r = -1;
-	*status = -1;
-	ch = libssh2_channel_open_session(t->session);
+	char *command = mr_sh_join(argv);
+	LIBSSH2_CHANNEL *ch = libssh2_channel_open_session(t->session);
 	if (!ch) {
 		ssh_error(t, NULL, err, what);
-		goto out;
+		goto fail;
 	}
 	if (libssh2_channel_exec(ch, command) < 0) {
 		ssh_error(t, NULL, err, what);
-		goto out;
+		goto fail;
 	}
 	for (size_t off = 0; input && off < input_len;) {
 		ssize_t n = libssh2_channel_write(ch, input + off, input_len - off);
 		if (n < 0) {
 			ssh_error(t, NULL, err, what);
-			goto out;
+			goto fail;
 		}
 		off += (size_t)n;
 	}
-	if (libssh2_channel_send_eof(ch) < 0) {
+	if (eof && libssh2_channel_send_eof(ch) < 0) {
 		ssh_error(t, NULL, err, what);
-		goto out;
+		goto fail;
 	}
-	/* Non-blocking: drain both streams as data comes. */
-	buf = mr_xmalloc(IO_CHUNK);
+	free(command);
+	return ch;
+fail:
+	if (ch)
+		libssh2_channel_free(ch);
+	free(command);
+	return NULL;
+}
+
+/* Does out end with the line MR_HELD_MARK? */
+static int at_mark(const struct mr_buf *out)
+{
+	size_t m = strlen(MR_HELD_MARK "\n");
+	return out->len >= m && memcmp(out->data + out->len - m, MR_HELD_MARK "\n", m) == 0 &&
+	       (out->len == m || out->data[out->len - m - 1] == '\n');
+}
+
+/* Reads both streams as data comes (non-blocking: a command filling stderr
+ * cannot stall stdout) until the command ends, or with until_mark until it
+ * printed the held mark (returns 1 then). stdout beyond MR_OUTPUT_MAX, or
+ * no end within timeout_s, is an error; the time-out breaks the
+ * transport. */
+static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *out,
+                 struct mr_buf *errtext, int until_mark, const char *what,
+                 struct mr_error **err)
+{
+	char *buf = mr_xmalloc(IO_CHUNK);
 	time_t deadline = time(NULL) + t->timeout_s;
+	int r = -1;
 	libssh2_session_set_blocking(t->session, 0);
 	for (;;) {
 		int progress = 0, closed = 0;
@@ -1002,10 +1039,25 @@ static int exec_channel(struct ssh_transport *t, const char *command, const char
 			ssize_t n;
 			while ((n = libssh2_channel_read_ex(ch, stream, buf, IO_CHUNK)) > 0) {
 				progress = 1;
-				if (stream == 0)
-					mr_buf_add(out, buf, (size_t)n);
-				else if (errtext->len < STDERR_KEEP)
-					mr_buf_add(errtext, buf, (size_t)n);
+				if (stream == 1) {
+					if (errtext->len < STDERR_KEEP)
+						mr_buf_add(errtext, buf, (size_t)n);
+					continue;
+				}
+				if (out->len + (size_t)n > MR_OUTPUT_MAX) {
+					char *where = where_of(t, NULL);
+					mr_error_add(err, MR_ERR_HOST, where,
+					             "%s: more than %u MiB of output; stopped", what,
+					             MR_OUTPUT_MAX >> 20);
+					free(where);
+					mark_broken(t); /* the rest would still arrive */
+					goto out;
+				}
+				mr_buf_add(out, buf, (size_t)n);
+				if (until_mark && at_mark(out)) {
+					r = 1;
+					goto out;
+				}
 			}
 			if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
 				libssh2_session_set_blocking(t->session, 1);
@@ -1015,13 +1067,15 @@ static int exec_channel(struct ssh_transport *t, const char *command, const char
 			if (n == 0 && libssh2_channel_eof(ch))
 				closed++;
 		}
-		if (closed == 2 || libssh2_channel_eof(ch))
-			if (!progress)
-				break;
-		if (progress)
+		if ((closed == 2 || libssh2_channel_eof(ch)) && !progress) {
+			r = 0;
+			break;
+		}
+		if (progress) {
+			deadline = time(NULL) + t->timeout_s; /* silence is what times out */
 			continue;
-		int w = wait_socket(t, deadline);
-		if (w == 0) {
+		}
+		if (wait_socket(t, deadline) == 0) {
 			libssh2_session_set_blocking(t->session, 1);
 			char *where = where_of(t, NULL);
 			mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what,
@@ -1031,10 +1085,19 @@ static int exec_channel(struct ssh_transport *t, const char *command, const char
 			goto out;
 		}
 	}
+out:
 	libssh2_session_set_blocking(t->session, 1);
+	free(buf);
+	return r;
+}
+
+/* Closes a finished channel and returns the command's exit status. */
+static int exec_finish(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, int *status,
+                       const char *what, struct mr_error **err)
+{
 	if (libssh2_channel_close(ch) < 0 || libssh2_channel_wait_closed(ch) < 0) {
 		ssh_error(t, NULL, err, what);
-		goto out;
+		return -1;
 	}
 	char *sig = NULL;
 	libssh2_channel_get_exit_signal(ch, &sig, NULL, NULL, NULL, NULL, NULL);
@@ -1045,18 +1108,23 @@ static int exec_channel(struct ssh_transport *t, const char *command, const char
 	} else {
 		*status = libssh2_channel_get_exit_status(ch);
 	}
-	r = 0;
-out:
-	if (ch)
-		libssh2_channel_free(ch);
-	free(buf);
-	return r;
+	return 0;
 }
 
-static int ssh_run(struct mr_transport *base, const char *command, char **out, size_t *out_len,
-                   int *status, struct mr_error **err)
+static void log_stderr(struct ssh_transport *t, const char *const *argv, int status,
+                       const struct mr_buf *e)
+{
+	if (e->len)
+		mr_log(status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
+		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
+}
+
+static int ssh_run(struct mr_transport *base, const char *const *argv, const char *input,
+                   size_t input_len, char **out, size_t *out_len, int *status,
+                   struct mr_error **err)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
+	LIBSSH2_CHANNEL *ch = NULL;
 	struct mr_buf o, e;
 	int r = -1;
 	if (out)
@@ -1068,18 +1136,69 @@ static int ssh_run(struct mr_transport *base, const char *command, char **out, s
 		return -1;
 	mr_buf_init(&o);
 	mr_buf_init(&e);
-	if (exec_channel(t, command, NULL, 0, &o, &e, status, "run", err) < 0)
+	if (!(ch = exec_open(t, argv, input, input_len, 1, argv[0], err)))
 		goto out;
-	if (e.len)
-		mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: '%s' (exit %d): %.*s", t->base.host,
-		       command, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
+	if (drain(t, ch, &o, &e, 0, argv[0], err) < 0 || exec_finish(t, ch, status, argv[0], err) < 0)
+		goto out;
+	log_stderr(t, argv, *status, &e);
 	if (out)
 		*out = mr_buf_steal(&o, out_len);
 	r = 0;
 out:
+	if (ch)
+		libssh2_channel_free(ch);
 	mr_buf_fini(&o);
 	mr_buf_fini(&e);
 	return r;
+}
+
+static int ssh_hold(struct mr_transport *base, const char *const *argv, char **out,
+                    size_t *out_len, int *status, struct mr_error **err)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	LIBSSH2_CHANNEL *ch = NULL;
+	struct mr_buf o, e;
+	int r = -1, rc;
+	*out = NULL;
+	*out_len = 0;
+	*status = -1;
+	if (op_begin(t, NULL, err) < 0)
+		return -1;
+	mr_buf_init(&o);
+	mr_buf_init(&e);
+	if (!(ch = exec_open(t, argv, NULL, 0, 0, argv[0], err)))
+		goto out;
+	if ((rc = drain(t, ch, &o, &e, 1, argv[0], err)) < 0)
+		goto out;
+	if (rc == 1) {
+		t->held = ch; /* its stdin stays open: it keeps what it holds */
+		ch = NULL;
+	} else if (exec_finish(t, ch, status, argv[0], err) < 0) {
+		goto out;
+	}
+	log_stderr(t, argv, *status, &e);
+	*out = mr_buf_steal(&o, out_len);
+	r = 0;
+out:
+	if (ch)
+		libssh2_channel_free(ch);
+	mr_buf_fini(&o);
+	mr_buf_fini(&e);
+	return r;
+}
+
+static void ssh_release(struct mr_transport *base)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	if (!t->held)
+		return;
+	if (!t->base.broken) {
+		/* End of input ends the holder; its exit is of no interest. */
+		libssh2_channel_send_eof(t->held);
+		libssh2_channel_close(t->held);
+	}
+	libssh2_channel_free(t->held);
+	t->held = NULL;
 }
 
 static const char *base_name(const char *p)
@@ -1089,8 +1208,7 @@ static const char *base_name(const char *p)
 }
 
 /* A temporary name in the target's directory: ".NAME.migready-XXXXXX".
- * Hidden, and recognisable by a later write of the same file, which removes
- * such leftovers (of a dropped connection) once they are a day old. */
+ * Hidden, and recognisable: the commit script removes such leftovers. */
 static char *temp_name(const char *full)
 {
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -1136,120 +1254,19 @@ static int set_attrs(struct ssh_transport *t, LIBSSH2_SFTP_HANDLE *h, uid_t uid,
 	return 0;
 }
 
-/* The shell script that ends a write, run by /bin/sh -s on the host: checks
- * the target is still what was read, then renames the temporary file over
- * it (rename(2) in one directory is atomic). Exit 3: conflict; 4: no
- * SHA-256 tool; others: failure. The temporary file is removed on failure. */
-static char *commit_script(const char *full, const char *tmp, const struct mr_write_expect *expect,
-                           int synced)
-{
-	struct mr_buf b;
-	mr_buf_init(&b);
-	mr_buf_puts(&b, "LC_ALL=C; export LC_ALL\nt=");
-	sh_quote(&b, full);
-	mr_buf_puts(&b, "\nn=");
-	sh_quote(&b, tmp);
-	mr_buf_puts(&b, "\n"
-	                "fail() { rm -f -- \"$n\"; printf '%s\\n' \"$2\" >&2; exit \"$1\"; }\n"
-	                "[ -f \"$n\" ] && [ ! -L \"$n\" ] || fail 5 'the temporary file vanished'\n"
-	                "[ ! -L \"$t\" ] || fail 3 'the target became a symbolic link'\n");
-	/* Without fsync@openssh.com the data is synced here, before the
-	 * rename makes it the file. */
-	if (!synced)
-		mr_buf_puts(&b, "sync -- \"$n\" || fail 5 'cannot sync the new file'\n");
-	if (expect && !expect->existed) {
-		/* link(2) creates the name only if it is still absent */
-		mr_buf_puts(&b, "[ ! -e \"$t\" ] || fail 3 'the target appeared'\n"
-		                "if ! ln -- \"$n\" \"$t\" 2>/dev/null; then\n"
-		                "  [ -e \"$t\" ] || [ -L \"$t\" ] && fail 3 'the target appeared'\n"
-		                "  fail 5 'cannot link the new file into place'\n"
-		                "fi\n"
-		                "rm -f -- \"$n\"\n");
-	} else {
-		if (expect) {
-			unsigned char d[MR_SHA256_LEN];
-			char hex[2 * MR_SHA256_LEN + 1];
-			mr_sha256(expect->data, expect->len, d);
-			mr_sha256_hex(d, hex);
-			mr_buf_printf(&b,
-			              "[ -f \"$t\" ] || fail 3 'the target was removed or replaced'\n"
-			              "if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < \"$t\")\n"
-			              "elif command -v shasum >/dev/null 2>&1; then h=$(shasum -a 256 < \"$t\")\n"
-			              "else fail 4 'neither sha256sum nor shasum on the host'; fi\n"
-			              "[ $? = 0 ] || fail 5 'cannot hash the target'\n"
-			              "h=${h%%%%[!0-9a-f]*}\n"
-			              "[ \"$h\" = %s ] || fail 3 'the target changed'\n",
-			              hex);
-		}
-		/* -T: should $t have become a directory, fail, never move into it */
-		mr_buf_puts(&b, "[ ! -d \"$t\" ] || fail 5 'the target is a directory'\n"
-		                "mv -fT -- \"$n\" \"$t\" || fail 5 'cannot rename the new file into place'\n");
-	}
-	/* The rename lasts only once its directory is on disk. */
-	mr_buf_puts(&b, "sync -- \"$(dirname -- \"$t\")\" 2>/dev/null || :\n");
-	/* leftovers of interrupted writes of this file, a day old or more */
-	const char *name = base_name(full);
-	mr_buf_puts(&b, "for f in ");
-	struct mr_buf dir;
-	mr_buf_init(&dir);
-	mr_buf_add(&dir, full, (size_t)(name - full));
-	if (dir.len)
-		sh_quote(&b, dir.data);
-	mr_buf_fini(&dir);
-	char *pat = mr_xasprintf(".%.200s.migready-", name);
-	sh_quote(&b, pat);
-	free(pat);
-	mr_buf_puts(&b, "??????; do\n"
-	                "  [ -f \"$f\" ] && [ ! -L \"$f\" ] && [ -n \"$(find \"$f\" -prune -mtime +0 "
-	                "2>/dev/null)\" ] && rm -f -- \"$f\"\n"
-	                "done\n"
-	                "exit 0\n");
-	return mr_buf_steal(&b, NULL);
-}
-
-static int ssh_write_file(struct mr_transport *base, const char *path, const char *data,
-                          size_t len, const struct mr_write_opts *opts, struct mr_error **err)
+static int ssh_stage(struct mr_transport *base, const char *path, const char *data, size_t len,
+                     mode_t mode, uid_t uid, gid_t gid, char **tmp_out, struct mr_error **err)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
-	LIBSSH2_SFTP_ATTRIBUTES a;
 	LIBSSH2_SFTP_HANDLE *h = NULL;
-	char *full = NULL, *tmp = NULL, *where = NULL, *script = NULL;
-	struct mr_buf o, e;
-	int r = -1, rc, status, synced = 1;
-	mode_t mode = opts ? opts->mode : 0644;
-	uid_t uid = opts ? opts->uid : (uid_t)-1;
-	gid_t gid = opts ? opts->gid : (gid_t)-1;
-	int exists;
+	char *full = NULL, *tmp = NULL;
+	int r = -1, rc;
 
-	mr_buf_init(&o);
-	mr_buf_init(&e);
+	*tmp_out = NULL;
 	if (need_sftp(t, path, err) < 0)
 		goto out;
 	if (!(full = rooted_path(t, path, 0, err)))
 		goto out;
-	where = where_of(t, path);
-	if ((exists = sftp_stat(t, full, 0, &a, path, err)) < 0)
-		goto out;
-	if (exists) {
-		if (LIBSSH2_SFTP_S_ISLNK(a.permissions)) {
-			mr_error_add(err, MR_ERR_HOST, where,
-			             "refusing to write through a symbolic link");
-			goto out;
-		}
-		if (!LIBSSH2_SFTP_S_ISREG(a.permissions)) {
-			mr_error_add(err, MR_ERR_HOST, where, "not a regular file");
-			goto out;
-		}
-		mode = (mode_t)(a.permissions & 07777);
-		uid = (uid_t)a.uid;
-		gid = (gid_t)a.gid;
-	}
-	if (opts && opts->expect && opts->expect->existed != (exists > 0)) {
-		mr_error_add(err, MR_ERR_CONFLICT, where, "%s since it was read; not overwritten",
-		             exists ? "created" : "removed");
-		goto out;
-	}
-
 	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */
 	for (int tries = 0; !h && tries < 5; tries++) {
 		free(tmp);
@@ -1289,13 +1306,11 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 	}
 	if (set_attrs(t, h, uid, gid, mode, chown_too, path, err) < 0)
 		goto out;
-	if (libssh2_sftp_fsync(h) < 0) {
-		if (sftp_code(t) != LIBSSH2_FX_OP_UNSUPPORTED) {
-			ssh_error(t, path, err, "fsync");
-			goto out;
-		}
-		mr_log(MR_LOG_DEBUG, "%s: no fsync@openssh.com; synced by the commit script", where);
-		synced = 0;
+	/* Without fsync@openssh.com the commit script's sync of the directory
+	 * after the rename is all there is; OpenSSH has had it since 6.5. */
+	if (libssh2_sftp_fsync(h) < 0 && sftp_code(t) != LIBSSH2_FX_OP_UNSUPPORTED) {
+		ssh_error(t, path, err, "fsync");
+		goto out;
 	}
 	rc = libssh2_sftp_close_handle(h);
 	h = NULL;
@@ -1303,44 +1318,24 @@ static int ssh_write_file(struct mr_transport *base, const char *path, const cha
 		ssh_error(t, path, err, "close");
 		goto out;
 	}
-
-	script = commit_script(full, tmp, opts ? opts->expect : NULL, synced);
-	if (exec_channel(t, "/bin/sh -s", script, strlen(script), &o, &e, &status,
-	                 "rename into place", err) < 0)
-		goto out;
-	while (e.len && e.data[e.len - 1] == '\n')
-		e.data[--e.len] = '\0';
-	if (status == 3) {
-		mr_error_add(err, MR_ERR_CONFLICT, where, "changed since it was read (%s); not overwritten",
-		             e.data);
-		free(tmp);
-		tmp = NULL; /* the script removed it */
-		goto out;
-	}
-	if (status != 0) {
-		mr_error_add(err, MR_ERR_HOST, where, "cannot rename into place: %s",
-		             e.len ? e.data : "the shell failed");
-		if (status == 3 || status == 4 || status == 5) {
-			free(tmp);
-			tmp = NULL;
-		}
-		goto out;
-	}
-	free(tmp);
+	*tmp_out = tmp;
 	tmp = NULL;
 	r = 0;
 out:
 	if (h)
 		libssh2_sftp_close_handle(h); /* frees it; fails fast if broken */
-	if (tmp && !t->broken)
+	if (tmp && !t->base.broken)
 		libssh2_sftp_unlink_ex(t->sftp, tmp, (unsigned)strlen(tmp));
 	free(tmp);
 	free(full);
-	free(where);
-	free(script);
-	mr_buf_fini(&o);
-	mr_buf_fini(&e);
 	return r;
+}
+
+static void ssh_unstage(struct mr_transport *base, const char *tmp)
+{
+	struct ssh_transport *t = (struct ssh_transport *)base;
+	if (t->sftp && !t->base.broken)
+		libssh2_sftp_unlink_ex(t->sftp, tmp, (unsigned)strlen(tmp));
 }
 
 /* mkdir -p: walks up to the deepest existing directory, then creates the
@@ -1431,8 +1426,11 @@ static const struct mr_transport_ops ssh_ops = {
 	.name = "ssh",
 	.read_file = ssh_read_file,
 	.stat = ssh_stat,
-	.write_file = ssh_write_file,
 	.mkdir_p = ssh_mkdir_p,
 	.run = ssh_run,
+	.hold = ssh_hold,
+	.release = ssh_release,
+	.stage = ssh_stage,
+	.unstage = ssh_unstage,
 	.close = ssh_close,
 };

@@ -31,7 +31,17 @@
 
 #include "inventory.h"
 #include "known_hosts.h"
+#include "commit.h"
 #include "transport.h"
+
+/* A shell snippet as the one word of /bin/sh -c: these tests exercise the
+ * transport's plumbing, not quoting (test_argv_words does that). */
+static int sh_run(struct mr_transport *t, const char *script, char **out, size_t *len,
+                  int *status, struct mr_error **err)
+{
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	return t->ops->run(t, argv, NULL, 0, out, len, status, err);
+}
 #include "util.h"
 
 #define TIMEOUT_S 10
@@ -343,7 +353,7 @@ static void test_write_atomic(void **state)
 	struct mr_write_expect ex = { .existed = 1, .data = data, .len = len };
 	struct mr_write_opts opts = { .mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1, .expect = &ex };
 	char *new = mr_xasprintf("%s\n# it's migready's\ndynamic_ownership = 0\n", data);
-	assert_int_equal(mr_transport_write(t, "/etc/libvirt/qemu.conf", new, strlen(new), &opts, &err), 0);
+	assert_int_equal(mr_commit_write(t, "/etc/libvirt/qemu.conf", new, strlen(new), &opts, &err), 0);
 	assert_null(err);
 	got = slurp(lp, &got_len);
 	assert_int_equal(got_len, strlen(new));
@@ -357,7 +367,7 @@ static void test_write_atomic(void **state)
 	/* write back the original bytes, through the same connection */
 	struct mr_write_expect ex2 = { .existed = 1, .data = new, .len = strlen(new) };
 	opts.expect = &ex2;
-	assert_int_equal(mr_transport_write(t, "/etc/libvirt/qemu.conf", data, len, &opts, &err), 0);
+	assert_int_equal(mr_commit_write(t, "/etc/libvirt/qemu.conf", data, len, &opts, &err), 0);
 	free(got);
 	got = slurp(lp, &got_len);
 	assert_int_equal(got_len, len);
@@ -384,7 +394,7 @@ static void test_write_new_file(void **state)
 	struct mr_write_expect ex = { .existed = 0 };
 	struct mr_write_opts opts = { .mode = 0604, .uid = (uid_t)-1, .gid = (gid_t)-1, .expect = &ex };
 	const char *text = "[DEFAULT]\n";
-	assert_int_equal(mr_transport_write(t, "/etc/nova/it's new.conf", text, strlen(text), &opts,
+	assert_int_equal(mr_commit_write(t, "/etc/nova/it's new.conf", text, strlen(text), &opts,
 	                                    &err), 0);
 	assert_null(err);
 	char *got = slurp(lp, &len);
@@ -394,7 +404,7 @@ static void test_write_new_file(void **state)
 	assert_int_equal(sb.st_uid, lab_uid());
 	assert_int_equal(sb.st_nlink, 1); /* the temporary name is gone */
 	/* "must still be absent" now fails: a conflict, file untouched */
-	assert_int_equal(mr_transport_write(t, "/etc/nova/it's new.conf", "x", 1, &opts, &err), -1);
+	assert_int_equal(mr_commit_write(t, "/etc/nova/it's new.conf", "x", 1, &opts, &err), -1);
 	assert_int_equal(err->kind, MR_ERR_CONFLICT);
 	mr_error_free(err);
 	err = NULL;
@@ -403,7 +413,7 @@ static void test_write_new_file(void **state)
 	assert_string_equal(got, text);
 	/* no expectation: plain replace, mode kept */
 	opts.expect = NULL;
-	assert_int_equal(mr_transport_write(t, "/etc/nova/it's new.conf", "y\n", 2, &opts, &err), 0);
+	assert_int_equal(mr_commit_write(t, "/etc/nova/it's new.conf", "y\n", 2, &opts, &err), 0);
 	free(got);
 	got = slurp(lp, &len);
 	assert_string_equal(got, "y\n");
@@ -439,7 +449,7 @@ static void test_write_symlink_refused(void **state)
 	assert_int_equal(t->ops->stat(t, "/etc/libvirt/link.conf", &st, &err), 0);
 	assert_true(st.is_symlink);
 	struct mr_write_opts opts = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	assert_int_equal(mr_transport_write(t, "/etc/libvirt/link.conf", "evil\n", 5, &opts, &err), -1);
+	assert_int_equal(mr_commit_write(t, "/etc/libvirt/link.conf", "evil\n", 5, &opts, &err), -1);
 	char *m = err_text(err);
 	assert_non_null(strstr(m, "host1:/etc/libvirt/link.conf"));
 	assert_non_null(strstr(m, "symbolic link"));
@@ -479,7 +489,7 @@ static void test_write_conflict(void **state)
 	spit(lp, edited, len);
 	struct mr_write_expect ex = { .existed = 1, .data = data, .len = len };
 	struct mr_write_opts opts = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1, .expect = &ex };
-	assert_int_equal(mr_transport_write(t, "/etc/nova/nova.conf", "ours\n", 5, &opts, &err), -1);
+	assert_int_equal(mr_commit_write(t, "/etc/nova/nova.conf", "ours\n", 5, &opts, &err), -1);
 	assert_int_equal(err->kind, MR_ERR_CONFLICT);
 	assert_string_equal(err->where, "host2:/etc/nova/nova.conf");
 	mr_error_free(err);
@@ -492,7 +502,7 @@ static void test_write_conflict(void **state)
 	/* removed since read: a conflict too */
 	char *moved = mr_xasprintf("%s.moved", lp);
 	assert_int_equal(rename(lp, moved), 0);
-	assert_int_equal(mr_transport_write(t, "/etc/nova/nova.conf", "ours\n", 5, &opts, &err), -1);
+	assert_int_equal(mr_commit_write(t, "/etc/nova/nova.conf", "ours\n", 5, &opts, &err), -1);
 	assert_int_equal(err->kind, MR_ERR_CONFLICT);
 	mr_error_free(err);
 	assert_int_equal(rename(moved, lp), 0);
@@ -622,7 +632,7 @@ static void test_write_connection_dropped(void **state)
 	struct mr_write_expect ex = { .existed = 1, .data = data, .len = len };
 	struct mr_write_opts opts = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1, .expect = &ex };
 	time_t t0 = time(NULL);
-	assert_int_equal(mr_transport_write(t, "/etc/libvirt/qemu.conf", big, n, &opts, &err), -1);
+	assert_int_equal(mr_commit_write(t, "/etc/libvirt/qemu.conf", big, n, &opts, &err), -1);
 	assert_true(atomic_load(&p.cut));
 	assert_true(time(NULL) - t0 <= TIMEOUT_S + 2);
 	char *m = err_text(err);
@@ -665,7 +675,7 @@ static void test_write_connection_dropped(void **state)
 	t = open_host(&lh);
 	ex.data = before;
 	ex.len = before_len;
-	assert_int_equal(mr_transport_write(t, "/etc/libvirt/qemu.conf", before, before_len, &opts,
+	assert_int_equal(mr_commit_write(t, "/etc/libvirt/qemu.conf", before, before_len, &opts,
 	                                    &err), 0);
 	assert_int_equal(access(old, F_OK), -1);
 	assert_int_equal(access(young, F_OK), 0);
@@ -727,6 +737,27 @@ static void test_mkdir_p(void **state)
 
 /* ---- commands ---- */
 
+/* Every byte of every word reaches the command as it was: the SSH
+ * transport's quoting is the only thing between them. */
+static void test_argv_words(void **state)
+{
+	struct lab_host lh;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	int status = -1;
+	(void)state;
+	lab_host_init(&lh, 2);
+	struct mr_transport *t = open_host(&lh);
+	const char *argv[] = { "printf", "[%s]\\n", "it's", "a \"b\" $HOME `id` \\ ;|&", "",
+		                   "two\nlines", "'", "*", NULL };
+	assert_int_equal(t->ops->run(t, argv, NULL, 0, &out, &len, &status, &err), 0);
+	assert_int_equal(status, 0);
+	assert_string_equal(out, "[it's]\n[a \"b\" $HOME `id` \\ ;|&]\n[]\n[two\nlines]\n[']\n[*]\n");
+	free(out);
+	mr_transport_close(t);
+}
+
 static void test_run(void **state)
 {
 	struct lab_host lh;
@@ -737,30 +768,30 @@ static void test_run(void **state)
 	(void)state;
 	lab_host_init(&lh, 2);
 	struct mr_transport *t = open_host(&lh);
-	assert_int_equal(t->ops->run(t, "echo hello; echo oops >&2; exit 3", &out, &len, &status, &err), 0);
+	assert_int_equal(sh_run(t, "echo hello; echo oops >&2; exit 3", &out, &len, &status, &err), 0);
 	assert_null(err);
 	assert_string_equal(out, "hello\n");
 	assert_int_equal(len, 6);
 	assert_int_equal(status, 3);
 	free(out);
-	assert_int_equal(t->ops->run(t, "id -un", &out, &len, &status, &err), 0);
+	assert_int_equal(sh_run(t, "id -un", &out, &len, &status, &err), 0);
 	assert_int_equal(status, 0);
 	char *want = mr_xasprintf("%s\n", lab_user);
 	assert_string_equal(out, want);
 	free(want);
 	free(out);
 	/* lots on both streams at once must not stall either */
-	assert_int_equal(t->ops->run(t, "i=0; while [ $i -lt 2000 ]; do echo err$i >&2; i=$((i+1)); "
+	assert_int_equal(sh_run(t, "i=0; while [ $i -lt 2000 ]; do echo err$i >&2; i=$((i+1)); "
 	                                "done & head -c 3000000 /dev/zero; wait", &out, &len,
 	                             &status, &err), 0);
 	assert_int_equal(status, 0);
 	assert_int_equal(len, 3000000);
 	free(out);
 	/* out may be NULL */
-	assert_int_equal(t->ops->run(t, "true", NULL, NULL, &status, &err), 0);
+	assert_int_equal(sh_run(t, "true", NULL, NULL, &status, &err), 0);
 	assert_int_equal(status, 0);
 	/* killed by a signal */
-	assert_int_equal(t->ops->run(t, "kill -9 $$", &out, &len, &status, &err), 0);
+	assert_int_equal(sh_run(t, "kill -9 $$", &out, &len, &status, &err), 0);
 	assert_int_not_equal(status, 0);
 	free(out);
 	mr_transport_close(t);
@@ -777,7 +808,7 @@ static void test_run_timeout(void **state)
 	struct mr_transport *t = mr_transport_ssh_new(&lh.h, 2, &e2);
 	assert_non_null(t);
 	time_t t0 = time(NULL);
-	assert_int_equal(t->ops->run(t, "sleep 20", NULL, NULL, &status, &err), -1);
+	assert_int_equal(sh_run(t, "sleep 20", NULL, NULL, &status, &err), -1);
 	assert_true(time(NULL) - t0 <= 4);
 	char *m = err_text(err);
 	assert_non_null(strstr(m, "timed out"));
@@ -806,9 +837,9 @@ static void test_one_connection_per_transport(void **state)
 		assert_int_equal(mr_transport_read(t, "/etc/nova/nova.conf", &data, &len, &st, &err), 0);
 		struct mr_write_expect ex = { .existed = 1, .data = data, .len = len };
 		struct mr_write_opts opts = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1, .expect = &ex };
-		assert_int_equal(mr_transport_write(t, "/etc/nova/nova.conf", data, len, &opts, &err), 0);
+		assert_int_equal(mr_commit_write(t, "/etc/nova/nova.conf", data, len, &opts, &err), 0);
 		assert_int_equal(t->ops->stat(t, "/etc/libvirt", &st, &err), 0);
-		assert_int_equal(t->ops->run(t, "true", &out, NULL, &status, &err), 0);
+		assert_int_equal(sh_run(t, "true", &out, NULL, &status, &err), 0);
 		free(out);
 		free(data);
 	}
@@ -841,7 +872,7 @@ static void *worker_main(void *arg)
 		char *new = mr_xasprintf("%s# worker %d pass %d\n", data, w->k, i);
 		struct mr_write_expect ex = { .existed = 1, .data = data, .len = len };
 		struct mr_write_opts opts = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1, .expect = &ex };
-		int rc = mr_transport_write(t, "/etc/libvirt/libvirtd.conf", new, strlen(new), &opts, &err);
+		int rc = mr_commit_write(t, "/etc/libvirt/libvirtd.conf", new, strlen(new), &opts, &err);
 		free(new);
 		free(data);
 		data = NULL;
@@ -1073,7 +1104,7 @@ static void test_host_key_revoked_and_off(void **state)
 	lh.h.host_key_check = MR_HOST_KEY_OFF;
 	struct mr_transport *t = open_host(&lh);
 	int status;
-	assert_int_equal(t->ops->run(t, "true", NULL, NULL, &status, &err), 0);
+	assert_int_equal(sh_run(t, "true", NULL, NULL, &status, &err), 0);
 	mr_transport_close(t);
 
 	unlink(kh);
@@ -1337,6 +1368,7 @@ int main(void)
 		cmocka_unit_test(test_write_connection_dropped),
 		cmocka_unit_test(test_mkdir_p),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_argv_words),
 		cmocka_unit_test(test_run_timeout),
 		cmocka_unit_test(test_one_connection_per_transport),
 		cmocka_unit_test(test_parallel_hosts),

@@ -1,15 +1,22 @@
-/* Plan execution against a fake in-memory host: drift, apply with backup
- * and restart, idempotence, and every refusal. Real Augeas, real lenses. */
+/* Plan execution on a real local transport under a temporary root, with
+ * real Augeas and the real commit script; a stand-in systemctl on PATH
+ * records the actions. A thin wrapper around the transport injects faults
+ * (another admin's edit between read and commit, a lost connection).
+ * Facts are given as the probe would print them: a live systemd host. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "aug.h"
+#include "facts.h"
 #include "plan.h"
 #include "report.h"
 #include "transport.h"
@@ -18,189 +25,205 @@
 #define QEMU "/etc/libvirt/qemu.conf"
 #define PENDING "/var/lib/migready/restart-pending"
 
-struct fake_file {
-	char *path;
-	char *data;
-	size_t len;
-	mode_t mode;
-	int symlink;
+struct ctx {
+	struct mr_aug *aug;
+	char root[64];
+	char log[128];
 };
 
-struct fake {
+struct wrap {
 	struct mr_transport base;
-	struct fake_file files[32];
-	size_t n;
-	char *runs[8];
-	size_t n_runs;
-	size_t writes;
-	const char *change_after_read; /* simulates another admin */
-	int fail_reads;                /* simulates a lost connection */
+	struct mr_transport *inner;
+	const char *change_after_read; /* another admin edits it right after our read */
+	int fail_reads;                /* the connection is lost */
 };
 
-static struct fake_file *find(struct fake *f, const char *path)
+static char *host_path(struct ctx *c, const char *path)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->files[i].path, path))
-			return &f->files[i];
-	return NULL;
+	return mr_xasprintf("%s%s", c->root, path);
 }
 
-static void put(struct fake *f, const char *path, const char *data)
+static void put(struct ctx *c, const char *path, const char *data)
 {
-	struct fake_file *ff = find(f, path);
-	if (!ff) {
-		ff = &f->files[f->n++];
-		ff->path = mr_xstrdup(path);
-		ff->mode = 0644;
+	char *p = host_path(c, path);
+	char *cmd = mr_xasprintf("mkdir -p \"$(dirname '%s')\"", p);
+	assert_int_equal(system(cmd), 0);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+	free(cmd);
+	free(p);
+}
+
+/* The file's content, or NULL if absent; the caller's. */
+static char *get(struct ctx *c, const char *path)
+{
+	char *p = host_path(c, path);
+	size_t len;
+	char *data = mr_file_read(p, &len);
+	free(p);
+	return data;
+}
+
+static void assert_file(struct ctx *c, const char *path, const char *want)
+{
+	char *data = get(c, path);
+	if (!want) {
+		assert_null(data);
+		return;
 	}
-	free(ff->data);
-	ff->data = mr_xstrdup(data);
-	ff->len = strlen(data);
+	assert_non_null(data);
+	assert_string_equal(data, want);
+	free(data);
 }
 
-static int fake_stat(struct mr_transport *t, const char *path, struct mr_stat *st,
-                     struct mr_error **err)
+static char *systemctl_calls(struct ctx *c)
 {
-	(void)err;
-	struct fake_file *ff = find((struct fake *)t, path);
-	memset(st, 0, sizeof(*st));
-	if (ff) {
-		st->exists = 1;
-		st->is_regular = !ff->symlink;
-		st->is_symlink = ff->symlink;
-		st->mode = ff->mode;
-		st->size = (off_t)ff->len;
-	}
-	return 0;
+	size_t len;
+	char *d = mr_file_read(c->log, &len);
+	return d ? d : mr_xstrdup("");
 }
 
-static int fake_read(struct mr_transport *t, const char *path, char **data, size_t *len,
-                     struct mr_stat *st, struct mr_error **err)
+static struct wrap *host_of(struct mr_transport *base)
 {
-	struct fake *f = (struct fake *)t;
-	if (f->fail_reads) {
-		mr_error_add(err, MR_ERR_HOST, "fake", "connection lost");
+	return (struct wrap *)base;
+}
+
+static int w_read(struct mr_transport *t, const char *path, char **data, size_t *len,
+                  struct mr_stat *st, struct mr_error **err)
+{
+	struct wrap *w = host_of(t);
+	if (w->fail_reads) {
+		t->broken = 1;
+		mr_error_add(err, MR_ERR_HOST, "h1", "connection lost (test)");
 		return -1;
 	}
-	fake_stat(t, path, st, err);
-	struct fake_file *ff = find(f, path);
-	*data = ff ? mr_xstrndup(ff->data, ff->len) : NULL;
-	*len = ff ? ff->len : 0;
-	if (f->change_after_read && !strcmp(f->change_after_read, path))
-		put(f, path, "listen_tcp = 0\n# edited by someone else\n");
-	return 0;
-}
-
-static int fake_write(struct mr_transport *t, const char *path, const char *data, size_t len,
-                      const struct mr_write_opts *opts, struct mr_error **err)
-{
-	struct fake *f = (struct fake *)t;
-	struct fake_file *ff = find(f, path);
-	if (ff && ff->symlink) {
-		mr_error_add(err, MR_ERR_CONFLICT, path, "is a symbolic link; not written");
-		return -1;
+	int r = w->inner->ops->read_file(w->inner, path, data, len, st, err);
+	if (r == 0 && w->change_after_read && !strcmp(path, w->change_after_read)) {
+		char *p = mr_transport_path(w->inner, path);
+		FILE *f = fopen(p, "w");
+		fputs("listen_tcp = 0\n# edited by someone else\n", f);
+		fclose(f);
+		free(p);
 	}
-	if (opts->expect) {
-		int same = ff ? opts->expect->existed && ff->len == opts->expect->len &&
-		                    !memcmp(ff->data, opts->expect->data, ff->len)
-		              : !opts->expect->existed;
-		if (!same) {
-			mr_error_add(err, MR_ERR_CONFLICT, path, "changed since it was read");
-			return -1;
-		}
-	}
-	char *copy = mr_xstrndup(data, len);
-	put(f, path, copy);
-	free(copy);
-	find(f, path)->mode = ff ? ff->mode : opts->mode;
-	f->writes++;
-	return 0;
+	return r;
 }
 
-static int fake_mkdir(struct mr_transport *t, const char *path, mode_t mode,
-                      struct mr_error **err)
+static int w_stat(struct mr_transport *t, const char *path, struct mr_stat *st,
+                  struct mr_error **err)
 {
-	(void)t, (void)path, (void)mode, (void)err;
-	return 0;
+	return host_of(t)->inner->ops->stat(host_of(t)->inner, path, st, err);
 }
 
-static int fake_run(struct mr_transport *t, const char *cmd, char **out, size_t *out_len,
-                    int *status, struct mr_error **err)
+static int w_mkdir(struct mr_transport *t, const char *path, mode_t mode, struct mr_error **err)
 {
-	(void)err;
-	struct fake *f = (struct fake *)t;
-	f->runs[f->n_runs++] = mr_xstrdup(cmd);
-	if (out)
-		*out = mr_xstrdup("");
-	if (out_len)
-		*out_len = 0;
-	*status = 0;
-	return 0;
+	return host_of(t)->inner->ops->mkdir_p(host_of(t)->inner, path, mode, err);
 }
 
-static void fake_close(struct mr_transport *t)
+static int w_run(struct mr_transport *t, const char *const *argv, const char *input,
+                 size_t input_len, char **out, size_t *out_len, int *status,
+                 struct mr_error **err)
 {
-	struct fake *f = (struct fake *)t;
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->files[i].path);
-		free(f->files[i].data);
-	}
-	for (size_t i = 0; i < f->n_runs; i++)
-		free(f->runs[i]);
-	free(f);
+	struct mr_transport *in = host_of(t)->inner;
+	return in->ops->run(in, argv, input, input_len, out, out_len, status, err);
 }
 
-static const struct mr_transport_ops fake_ops = {
-	"fake", fake_read, fake_stat, fake_write, fake_mkdir, fake_run, fake_close,
+static int w_stage(struct mr_transport *t, const char *path, const char *data, size_t len,
+                   mode_t mode, uid_t uid, gid_t gid, char **tmp, struct mr_error **err)
+{
+	struct mr_transport *in = host_of(t)->inner;
+	return in->ops->stage(in, path, data, len, mode, uid, gid, tmp, err);
+}
+
+static void w_unstage(struct mr_transport *t, const char *tmp)
+{
+	host_of(t)->inner->ops->unstage(host_of(t)->inner, tmp);
+}
+
+static void w_close(struct mr_transport *t)
+{
+	struct wrap *w = host_of(t);
+	mr_transport_close(w->inner);
+	free(w);
+}
+
+static const struct mr_transport_ops wrap_ops = {
+	.name = "test",
+	.read_file = w_read,
+	.stat = w_stat,
+	.mkdir_p = w_mkdir,
+	.run = w_run,
+	.stage = w_stage,
+	.unstage = w_unstage,
+	.close = w_close,
 };
 
-static struct fake *fake_new(void)
+static struct wrap *host_new(struct ctx *c)
 {
-	struct fake *f = mr_xcalloc(1, sizeof(*f));
-	f->base.ops = &fake_ops;
-	f->base.host = "h1";
-	return f;
+	struct mr_error *err = NULL;
+	struct wrap *w = mr_xcalloc(1, sizeof(*w));
+	w->inner = mr_transport_local_new(c->root, &err);
+	assert_non_null(w->inner);
+	w->base.ops = &wrap_ops;
+	w->base.host = "h1";
+	w->base.root = w->inner->root;
+	return w;
 }
 
-static const char *read_back(struct fake *f, const char *path)
+static void drifted_host(struct ctx *c)
 {
-	struct fake_file *ff = find(f, path);
-	return ff ? ff->data : NULL;
+	put(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	put(c, QEMU, "#dynamic_ownership = 1\n");
 }
 
-/* A plan like the libvirtd and qemu resources make. */
-static struct mr_plan *sample_plan(void)
+/* A plan like the libvirtd and qemu resources make: two files of one
+ * daemon. */
+static struct mr_plan *sample_plan(const struct mr_facts *facts)
 {
 	static const struct mr_setting listen = { "libvirtd", "listen_tcp", "yes", { "p.ini", 2 } };
 	static const struct mr_setting auth = { "libvirtd", "auth_tcp", "none", { "p.ini", 3 } };
 	static const struct mr_setting owner = { "qemu", "dynamic_ownership", "no", { "p.ini", 6 } };
-	struct mr_plan *plan = mr_plan_new();
-	struct mr_plan_file *lf = mr_plan_file(plan, LIBVIRTD, "Migready_libvirt.lns", "libvirtd");
-	struct mr_aug_op op1 = { MR_AUG_SET, NULL, "listen_tcp", "1", MR_FMT_LIBVIRT_NUM,
-	                         "listen_tcp[ \t]*=.*" };
-	struct mr_aug_op op2 = { MR_AUG_SET, NULL, "auth_tcp", "none", MR_FMT_LIBVIRT_STR,
-	                         "auth_tcp[ \t]*=.*" };
+	struct mr_plan *plan = mr_plan_new(facts);
+	struct mr_plan_unit *u = mr_plan_unit(plan, "libvirtd.service");
+	struct mr_plan_file *lf = mr_plan_file(plan, LIBVIRTD, "Migready_libvirt.lns");
+	struct mr_aug_op op1 = { .kind = MR_AUG_SET, .key = "listen_tcp", .value = "1",
+		                     .fmt = MR_FMT_LIBVIRT_NUM, .comment_re = "listen_tcp[ \t]*=.*" };
+	struct mr_aug_op op2 = { .kind = MR_AUG_SET, .key = "auth_tcp", .value = "none",
+		                     .fmt = MR_FMT_LIBVIRT_STR, .comment_re = "auth_tcp[ \t]*=.*" };
 	mr_plan_add(lf, &listen, &op1);
 	mr_plan_add(lf, &auth, &op2);
-	struct mr_plan_file *qf = mr_plan_file(plan, QEMU, "Migready_libvirt.lns", "libvirtd");
-	struct mr_aug_op op3 = { MR_AUG_SET, NULL, "dynamic_ownership", "0", MR_FMT_LIBVIRT_NUM,
-	                         "dynamic_ownership[ \t]*=.*" };
+	mr_plan_notify(lf, u);
+	struct mr_plan_file *qf = mr_plan_file(plan, QEMU, "Migready_libvirt.lns");
+	struct mr_aug_op op3 = { .kind = MR_AUG_SET, .key = "dynamic_ownership", .value = "0",
+		                     .fmt = MR_FMT_LIBVIRT_NUM,
+		                     .comment_re = "dynamic_ownership[ \t]*=.*" };
 	mr_plan_add(qf, &owner, &op3);
-	assert_ptr_equal(mr_plan_file(plan, QEMU, "Migready_libvirt.lns", "libvirtd"), qf);
+	mr_plan_notify(qf, u);
+	assert_ptr_equal(mr_plan_file(plan, QEMU, "Migready_libvirt.lns"), qf);
 	return plan;
 }
 
-static struct fake *drifted_host(void)
+/* The facts the probe would print for a live systemd host: its owed
+ * restarts come from the pending file, as the probe reads them. */
+static struct mr_facts *live_facts(struct ctx *c, const char *mode)
 {
-	struct fake *f = fake_new();
-	put(f, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
-	put(f, QEMU, "#dynamic_ownership = 1\n");
+	struct mr_buf b;
+	mr_buf_init(&b);
+	mr_buf_printf(&b, "probe=1\nmode=%s\ninit=systemd\nunit.libvirtd.service=enabled active\n",
+	              mode);
+	char *pending = get(c, PENDING);
+	for (char *line = pending, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		mr_buf_printf(&b, "pending=%.*s\n", (int)(nl - line), line);
+	}
+	free(pending);
+	struct mr_error *err = NULL;
+	struct mr_facts *f = mr_facts_parse("h1", b.data, b.len, &err);
+	assert_non_null(f);
+	mr_buf_fini(&b);
 	return f;
 }
-
-struct ctx {
-	struct mr_aug *aug;
-};
 
 static int setup(void **state)
 {
@@ -220,100 +243,60 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int run(struct ctx *c, struct fake *f, enum mr_mode mode, int no_restart,
+/* Each test: a fresh root, a stand-in systemctl that logs its argv. */
+static int before(void **state)
+{
+	struct ctx *c = *state;
+	snprintf(c->root, sizeof(c->root), "/tmp/mr-plan-XXXXXX");
+	assert_non_null(mkdtemp(c->root));
+	snprintf(c->log, sizeof(c->log), "%s-systemctl.log", c->root);
+	char *bin = mr_xasprintf("%s-bin", c->root);
+	char *stub = mr_xasprintf("%s/systemctl", bin);
+	mkdir(bin, 0755);
+	FILE *f = fopen(stub, "w");
+	fprintf(f, "#!/bin/sh\necho \"$*\" >> '%s'\n[ -z \"$SYSTEMCTL_FAIL\" ] || exit 1\n", c->log);
+	fclose(f);
+	chmod(stub, 0755);
+	char *path = mr_xasprintf("%s:%s", bin, getenv("PATH"));
+	setenv("PATH", path, 1);
+	unsetenv("SYSTEMCTL_FAIL");
+	free(path);
+	free(stub);
+	free(bin);
+	return 0;
+}
+
+static int after(void **state)
+{
+	struct ctx *c = *state;
+	char *cmd = mr_xasprintf("rm -rf '%s' '%s-bin' '%s'", c->root, c->root, c->log);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static int run(struct ctx *c, struct wrap *w, enum mr_mode mode, int no_restart,
                struct mr_host_report *rep)
 {
-	struct mr_plan *plan = sample_plan();
-	struct mr_run_opts opts = { mode, no_restart, "RUN1" };
+	struct mr_facts *facts = live_facts(c, "live");
+	struct mr_plan *plan = sample_plan(facts);
+	struct mr_run_opts opts = { .mode = mode, .no_restart = no_restart, .run_id = "RUN1" };
 	struct mr_error *err = NULL;
 	memset(rep, 0, sizeof(*rep));
 	rep->name = mr_xstrdup("h1");
-	int r = mr_plan_run(plan, &f->base, c->aug, &opts, rep, &err);
+	int r = mr_plan_run(plan, &w->base, c->aug, &opts, rep, &err);
 	mr_error_free(err);
 	mr_plan_free(plan);
+	mr_facts_free(facts);
 	return r;
 }
 
 static void report_free(struct mr_host_report *rep)
 {
-	struct mr_report r = { "x", rep, 1 };
-	struct mr_host_report *copy = mr_xcalloc(1, sizeof(*copy));
-	*copy = *rep;
-	r.hosts = copy;
+	struct mr_report r = { "x", NULL, 1 };
+	r.hosts = mr_xcalloc(1, sizeof(*r.hosts));
+	*r.hosts = *rep;
 	mr_report_fini(&r);
-}
-
-static void test_check_reports_drift_and_writes_nothing(void **state)
-{
-	struct fake *f = drifted_host();
-	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), 0);
-	assert_int_equal(f->writes, 0);
-	assert_int_equal(f->n_runs, 0);
-	assert_int_equal(rep.n_items, 3);
-	assert_int_equal(mr_host_report_drift(&rep), 3);
-	assert_string_equal(rep.items[0].setting, "libvirtd.listen_tcp");
-	assert_string_equal(rep.items[0].origin, "p.ini:2");
-	assert_null(rep.items[0].old);
-	assert_string_equal(rep.items[0].want, "1");
-	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_DRIFT);
-	assert_null(rep.files[0].diff); /* check shows no diff */
-	assert_false(mr_host_report_failed(&rep));
-	report_free(&rep);
-	fake_close(&f->base);
-}
-
-static void test_diff_shows_the_change(void **state)
-{
-	struct fake *f = drifted_host();
-	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_DIFF, 0, &rep), 0);
-	assert_int_equal(f->writes, 0);
-	assert_non_null(rep.files[0].diff);
-	assert_non_null(strstr(rep.files[0].diff, "+listen_tcp = 1\n"));
-	assert_non_null(strstr(rep.files[0].diff, "+auth_tcp = \"none\"\n"));
-	assert_non_null(strstr(rep.files[0].diff, "--- a" LIBVIRTD "\n"));
-	report_free(&rep);
-	fake_close(&f->base);
-}
-
-static void test_apply_backs_up_writes_restarts_once(void **state)
-{
-	struct fake *f = drifted_host();
-	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
-	assert_false(mr_host_report_failed(&rep));
-	assert_string_equal(read_back(f, LIBVIRTD),
-	                    "# libvirtd\n#listen_tcp = 1\nlisten_tcp = 1\n#auth_tcp = \"sasl\"\n"
-	                    "auth_tcp = \"none\"\n");
-	assert_string_equal(read_back(f, QEMU), "#dynamic_ownership = 1\ndynamic_ownership = 0\n");
-	/* The originals are kept, with a manifest, before anything changed. */
-	assert_string_equal(read_back(f, "/var/lib/migready/backups/RUN1" LIBVIRTD),
-	                    "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
-	const char *manifest = read_back(f, "/var/lib/migready/backups/RUN1/MANIFEST");
-	assert_non_null(manifest);
-	assert_non_null(strstr(manifest, "existed 0644 0 0 " LIBVIRTD "\n"));
-	assert_non_null(strstr(manifest, "existed 0644 0 0 " QEMU "\n"));
-	assert_string_equal(rep.backup_dir, "/var/lib/migready/backups/RUN1");
-	/* Two files of one service: one restart. */
-	assert_int_equal(f->n_runs, 1);
-	assert_string_equal(f->runs[0], "systemctl --no-ask-password try-restart 'libvirtd' </dev/null");
-	/* Restarted: no restart is owed any more. */
-	assert_string_equal(read_back(f, PENDING), "");
-	assert_int_equal(rep.n_services, 1);
-	for (size_t i = 0; i < rep.n_items; i++)
-		assert_int_equal(rep.items[i].outcome, MR_OUTCOME_CHANGED);
-	report_free(&rep);
-
-	/* A second apply finds nothing to do. */
-	size_t writes = f->writes;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
-	assert_int_equal(f->writes, writes);
-	assert_int_equal(f->n_runs, 1);
-	assert_int_equal(mr_host_report_drift(&rep), 0);
-	assert_null(rep.backup_dir);
-	report_free(&rep);
-	fake_close(&f->base);
 }
 
 static size_t count_outcome(const struct mr_host_report *rep, const char *setting,
@@ -325,148 +308,353 @@ static size_t count_outcome(const struct mr_host_report *rep, const char *settin
 	return n;
 }
 
+static void test_check_reports_drift_and_writes_nothing(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_CHECK, 0, &rep), 0);
+	assert_int_equal(rep.n_items, 3);
+	assert_int_equal(mr_host_report_drift(&rep), 3);
+	assert_string_equal(rep.items[0].setting, "libvirtd.listen_tcp");
+	assert_string_equal(rep.items[0].origin, "p.ini:2");
+	assert_null(rep.items[0].old);
+	assert_string_equal(rep.items[0].want, "1");
+	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_DRIFT);
+	assert_null(rep.files[0].diff); /* check shows no diff */
+	/* check says what apply would restart */
+	assert_int_equal(rep.n_planned, 1);
+	assert_string_equal(rep.planned[0], "libvirtd.service");
+	assert_false(mr_host_report_failed(&rep));
+	assert_file(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	report_free(&rep);
+	w_close(&w->base);
+}
+
+static void test_diff_shows_the_change(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_DIFF, 0, &rep), 0);
+	assert_non_null(rep.files[0].diff);
+	assert_non_null(strstr(rep.files[0].diff, "+listen_tcp = 1\n"));
+	assert_non_null(strstr(rep.files[0].diff, "+auth_tcp = \"none\"\n"));
+	assert_non_null(strstr(rep.files[0].diff, "--- a" LIBVIRTD "\n"));
+	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
+	report_free(&rep);
+	w_close(&w->base);
+}
+
+static void test_apply_backs_up_writes_restarts_once(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	assert_false(mr_host_report_failed(&rep));
+	assert_file(c, LIBVIRTD,
+	            "# libvirtd\n#listen_tcp = 1\nlisten_tcp = 1\n#auth_tcp = \"sasl\"\n"
+	            "auth_tcp = \"none\"\n");
+	assert_file(c, QEMU, "#dynamic_ownership = 1\ndynamic_ownership = 0\n");
+	/* The originals are kept, with a manifest. */
+	assert_file(c, "/var/lib/migready/backups/RUN1" LIBVIRTD,
+	            "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	char *manifest = get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
+	assert_non_null(manifest);
+	assert_non_null(strstr(manifest, " " LIBVIRTD "\n"));
+	assert_non_null(strstr(manifest, " " QEMU "\n"));
+	free(manifest);
+	char *want_dir = mr_xasprintf("%s/var/lib/migready/backups/RUN1", c->root);
+	assert_string_equal(rep.backup_dir, want_dir);
+	free(want_dir);
+	/* Two files of one daemon: one restart, and none owed any more. */
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
+	free(calls);
+	assert_file(c, PENDING, NULL);
+	assert_int_equal(rep.n_services, 1);
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_int_equal(rep.items[i].outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+
+	/* A second apply finds nothing to do, and writes nothing. */
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	calls = systemctl_calls(c);
+	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
+	free(calls);
+	assert_int_equal(mr_host_report_drift(&rep), 0);
+	assert_null(rep.backup_dir);
+	report_free(&rep);
+	w_close(&w->base);
+}
+
 /* --no-restart writes, and the restart it leaves owed is not forgotten:
  * check reports it, the next apply does it, though the files look right. */
 static void test_no_restart_leaves_a_restart_owed(void **state)
 {
-	struct fake *f = drifted_host();
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 1, &rep), 0);
-	assert_int_equal(f->n_runs, 0);
-	assert_non_null(strstr(read_back(f, LIBVIRTD), "\nlisten_tcp = 1\n"));
-	assert_string_equal(read_back(f, PENDING), "libvirtd\n");
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 1, &rep), 0);
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	assert_file(c, PENDING, "libvirtd.service\n");
 	report_free(&rep);
 
-	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), 0);
-	assert_int_equal(count_outcome(&rep, "restart.libvirtd", MR_OUTCOME_DRIFT), 1);
+	assert_int_equal(run(c, w, MR_MODE_CHECK, 0, &rep), 0);
+	assert_int_equal(count_outcome(&rep, "restart.libvirtd.service", MR_OUTCOME_DRIFT), 1);
 	assert_int_equal(mr_host_report_drift(&rep), 1);
 	report_free(&rep);
 
-	size_t writes = f->writes;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
-	assert_int_equal(f->n_runs, 1);
-	assert_int_equal(count_outcome(&rep, "restart.libvirtd", MR_OUTCOME_CHANGED), 1);
-	assert_string_equal(read_back(f, PENDING), "");
-	assert_int_equal(f->writes, writes + 1); /* only the marker */
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	calls = systemctl_calls(c);
+	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
+	free(calls);
+	assert_int_equal(count_outcome(&rep, "restart.libvirtd.service", MR_OUTCOME_CHANGED), 1);
+	assert_file(c, PENDING, NULL);
 	report_free(&rep);
 
-	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), 0);
+	assert_int_equal(run(c, w, MR_MODE_CHECK, 0, &rep), 0);
 	assert_int_equal(mr_host_report_drift(&rep), 0);
 	report_free(&rep);
-	fake_close(&f->base);
+	w_close(&w->base);
 }
 
-static void test_root_prefix_never_restarts(void **state)
+/* A restart that fails stays owed, and the host reports the failure. */
+static void test_failed_restart_stays_owed(void **state)
 {
-	struct fake *f = drifted_host();
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
-	f->base.root = "/srv/image";
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
-	assert_int_equal(f->n_runs, 0);
+	setenv("SYSTEMCTL_FAIL", "1", 1);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	assert_true(mr_host_report_failed(&rep));
+	assert_non_null(strstr(rep.error, "try-restart libvirtd.service failed with status 1"));
+	assert_file(c, PENDING, "libvirtd.service\n");
+	unsetenv("SYSTEMCTL_FAIL");
 	report_free(&rep);
-	fake_close(&f->base);
+	w_close(&w->base);
+}
+
+/* A tree (an image) is never restarted: the facts say it is not live. */
+static void test_tree_never_restarts(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = live_facts(c, "tree");
+	struct mr_plan *plan = sample_plan(facts);
+	struct mr_run_opts opts = { .mode = MR_MODE_APPLY, .run_id = "RUN1" };
+	struct mr_host_report rep = { 0 };
+	struct mr_error *err = NULL;
+	rep.name = mr_xstrdup("h1");
+	assert_int_equal(mr_plan_run(plan, &w->base, c->aug, &opts, &rep, &err), 0);
+	assert_false(mr_host_report_failed(&rep));
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	assert_file(c, PENDING, NULL);
+	report_free(&rep);
+	mr_plan_free(plan);
+	mr_facts_free(facts);
+	w_close(&w->base);
 }
 
 static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 {
-	struct fake *f = drifted_host();
-	put(f, LIBVIRTD, "listen_tcp = \"unterminated\n");
+	struct ctx *c = *state;
+	drifted_host(c);
+	put(c, LIBVIRTD, "listen_tcp = \"unterminated\n");
+	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	assert_true(mr_host_report_failed(&rep));
 	assert_non_null(rep.files[0].error);
 	assert_non_null(strstr(rep.files[0].error, "h1:" LIBVIRTD ":"));
 	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_FAILED);
 	assert_int_equal(rep.items[1].outcome, MR_OUTCOME_FAILED);
 	/* Nothing of the host is written: not the broken file, not the other. */
-	assert_string_equal(read_back(f, LIBVIRTD), "listen_tcp = \"unterminated\n");
-	assert_string_equal(read_back(f, QEMU), "#dynamic_ownership = 1\n");
+	assert_file(c, LIBVIRTD, "listen_tcp = \"unterminated\n");
+	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
 	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_DRIFT);
 	assert_false(rep.files[1].changed);
-	assert_int_equal(f->writes, 0);
-	assert_int_equal(f->n_runs, 0);
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
 	report_free(&rep);
-	fake_close(&f->base);
+	w_close(&w->base);
 }
 
-static void test_file_changed_since_read_is_not_overwritten(void **state)
+/* A file changed by someone else between read and commit: the host's
+ * files form one transaction, so neither is written, nor restarted. */
+static void test_file_changed_since_read_writes_nothing(void **state)
 {
-	struct fake *f = drifted_host();
-	f->change_after_read = LIBVIRTD;
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	w->change_after_read = LIBVIRTD;
 	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	assert_true(mr_host_report_failed(&rep));
 	assert_non_null(strstr(rep.files[0].error, "changed since it was read"));
-	assert_string_equal(read_back(f, LIBVIRTD), "listen_tcp = 0\n# edited by someone else\n");
-	/* Reported as not written, and absent from the manifest. */
+	assert_non_null(strstr(rep.files[1].error, "another file of this host failed"));
+	assert_file(c, LIBVIRTD, "listen_tcp = 0\n# edited by someone else\n");
+	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
 	assert_false(rep.files[0].changed);
-	assert_true(rep.files[1].changed);
-	const char *manifest = read_back(f, "/var/lib/migready/backups/RUN1/MANIFEST");
-	assert_null(strstr(manifest, LIBVIRTD));
-	assert_non_null(strstr(manifest, QEMU));
-	/* libvirtd's configuration is half new: no restart, and one owed. */
-	assert_int_equal(f->n_runs, 0);
-	assert_string_equal(read_back(f, PENDING), "libvirtd\n");
+	assert_false(rep.files[1].changed);
+	/* no backup kept for a commit that did not happen, nothing owed */
+	assert_file(c, "/var/lib/migready/backups/RUN1/MANIFEST", NULL);
+	assert_file(c, PENDING, NULL);
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	/* no leftover temporary file next to either */
+	char *cmd = mr_xasprintf("ls -a '%s/etc/libvirt' | grep -q migready", c->root);
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
 	report_free(&rep);
-	fake_close(&f->base);
+	w_close(&w->base);
+}
+
+/* The second file's rename fails (a fault point of the commit script):
+ * the first, already in place, gets its original inode back, byte for
+ * byte; nothing is restarted, nothing is owed, no manifest stays. */
+static void test_second_file_failing_restores_the_first(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct stat before, after_;
+	char *p = host_path(c, LIBVIRTD);
+	assert_int_equal(stat(p, &before), 0);
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	setenv("MIGREADY_FAULT", "rename:1", 1);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	unsetenv("MIGREADY_FAULT");
+	assert_true(mr_host_report_failed(&rep));
+	assert_file(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
+	assert_int_equal(stat(p, &after_), 0);
+	assert_int_equal(before.st_ino, after_.st_ino);
+	assert_non_null(strstr(rep.files[0].error, "put back as it was"));
+	assert_non_null(strstr(rep.files[1].error, "cannot rename"));
+	assert_file(c, "/var/lib/migready/backups/RUN1/MANIFEST", NULL);
+	assert_file(c, PENDING, NULL);
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	char *cmd = mr_xasprintf("ls -a '%s/etc/libvirt' | grep -q migready", c->root);
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
+	free(p);
+	report_free(&rep);
+	w_close(&w->base);
 }
 
 static void test_symlink_is_refused_on_apply(void **state)
 {
-	struct fake *f = drifted_host();
-	find(f, LIBVIRTD)->symlink = 1;
+	struct ctx *c = *state;
+	drifted_host(c);
+	char *real = host_path(c, "/etc/libvirt/real.conf");
+	char *link = host_path(c, LIBVIRTD);
+	rename(link, real);
+	assert_int_equal(symlink("real.conf", link), 0);
+	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), 0);
+	assert_int_equal(run(c, w, MR_MODE_CHECK, 0, &rep), 0);
 	assert_false(mr_host_report_failed(&rep));
 	report_free(&rep);
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	assert_true(mr_host_report_failed(&rep));
 	assert_non_null(strstr(rep.files[0].error, "symbolic link"));
-	assert_string_equal(read_back(f, LIBVIRTD), "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	assert_file(c, "/etc/libvirt/real.conf", "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
 	report_free(&rep);
-	fake_close(&f->base);
+	free(real);
+	free(link);
+	w_close(&w->base);
 }
 
 static void test_absent_file_is_created(void **state)
 {
-	struct fake *f = fake_new();
-	put(f, QEMU, "dynamic_ownership = 0\n");
+	struct ctx *c = *state;
+	put(c, QEMU, "dynamic_ownership = 0\n");
+	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_APPLY, 0, &rep), 0);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	assert_false(mr_host_report_failed(&rep));
-	assert_string_equal(read_back(f, LIBVIRTD), "listen_tcp = 1\nauth_tcp = \"none\"\n");
-	assert_int_equal(find(f, LIBVIRTD)->mode, 0644);
+	assert_file(c, LIBVIRTD, "listen_tcp = 1\nauth_tcp = \"none\"\n");
+	struct stat sb;
+	char *p = host_path(c, LIBVIRTD);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0644);
+	free(p);
 	assert_true(rep.files[0].created);
-	const char *manifest = read_back(f, "/var/lib/migready/backups/RUN1/MANIFEST");
+	char *manifest = get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
 	assert_non_null(strstr(manifest, "created 0000 0 0 " LIBVIRTD "\n"));
+	free(manifest);
 	report_free(&rep);
-	fake_close(&f->base);
+	w_close(&w->base);
 }
 
 static void test_lost_connection_fails_the_host(void **state)
 {
-	struct fake *f = drifted_host();
-	f->fail_reads = 1;
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	w->fail_reads = 1;
 	struct mr_host_report rep;
-	assert_int_equal(run(*state, f, MR_MODE_CHECK, 0, &rep), -1);
+	assert_int_equal(run(c, w, MR_MODE_CHECK, 0, &rep), -1);
 	assert_true(mr_host_report_failed(&rep));
 	report_free(&rep);
-	fake_close(&f->base);
+	w_close(&w->base);
+}
+
+/* One unreadable file fails that file only, locally as over SSH: only a
+ * broken connection is host-wide. */
+static void test_unreadable_file_fails_only_itself(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	char *p = host_path(c, LIBVIRTD);
+	unlink(p);
+	assert_int_equal(mkdir(p, 0755), 0); /* not a regular file */
+	free(p);
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_CHECK, 0, &rep), 0);
+	assert_non_null(rep.files[0].error);
+	assert_null(rep.files[1].error);
+	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_DRIFT);
+	report_free(&rep);
+	w_close(&w->base);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_reports_drift_and_writes_nothing),
-		cmocka_unit_test(test_diff_shows_the_change),
-		cmocka_unit_test(test_apply_backs_up_writes_restarts_once),
-		cmocka_unit_test(test_no_restart_leaves_a_restart_owed),
-		cmocka_unit_test(test_root_prefix_never_restarts),
-		cmocka_unit_test(test_unparsable_file_stops_all_writes_on_the_host),
-		cmocka_unit_test(test_file_changed_since_read_is_not_overwritten),
-		cmocka_unit_test(test_symlink_is_refused_on_apply),
-		cmocka_unit_test(test_absent_file_is_created),
-		cmocka_unit_test(test_lost_connection_fails_the_host),
+		cmocka_unit_test_setup_teardown(test_check_reports_drift_and_writes_nothing, before, after),
+		cmocka_unit_test_setup_teardown(test_diff_shows_the_change, before, after),
+		cmocka_unit_test_setup_teardown(test_apply_backs_up_writes_restarts_once, before, after),
+		cmocka_unit_test_setup_teardown(test_no_restart_leaves_a_restart_owed, before, after),
+		cmocka_unit_test_setup_teardown(test_failed_restart_stays_owed, before, after),
+		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, after),
+		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, after),
+		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, after),
+		cmocka_unit_test_setup_teardown(test_second_file_failing_restores_the_first, before, after),
+		cmocka_unit_test_setup_teardown(test_symlink_is_refused_on_apply, before, after),
+		cmocka_unit_test_setup_teardown(test_absent_file_is_created, before, after),
+		cmocka_unit_test_setup_teardown(test_lost_connection_fails_the_host, before, after),
+		cmocka_unit_test_setup_teardown(test_unreadable_file_fails_only_itself, before, after),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,281 @@
+/* The transaction of one host: stage, then one run of commit.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit.h"
+#include "commit_sh.h"
+#include "util_sha256.h"
+
+struct argv_buf {
+	char **v;
+	size_t n;
+};
+
+static void push(struct argv_buf *a, char *owned)
+{
+	a->v = mr_xreallocarray(a->v, a->n + 2, sizeof(*a->v));
+	a->v[a->n++] = owned;
+	a->v[a->n] = NULL;
+}
+
+static void push_str(struct argv_buf *a, const char *s)
+{
+	push(a, mr_xstrdup(s));
+}
+
+static void push_num(struct argv_buf *a, size_t n)
+{
+	push(a, mr_xasprintf("%zu", n));
+}
+
+static char *sha_hex(const char *data, size_t len)
+{
+	unsigned char d[MR_SHA256_LEN];
+	char hex[2 * MR_SHA256_LEN + 1];
+	mr_sha256(data, len, d);
+	mr_sha256_hex(d, hex);
+	return mr_xstrdup(hex);
+}
+
+static void argv_free(struct argv_buf *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return mr_xstrdup("/");
+	return mr_xstrndup(path, (size_t)(slash - path));
+}
+
+/* The root for the script's containment check (it resolves it itself). */
+static char *root_arg(struct mr_transport *t)
+{
+	return mr_xstrdup(t->root ? t->root : "");
+}
+
+static void set_file(struct mr_commit_file *f, enum mr_commit_state state, const char *msg)
+{
+	f->state = state;
+	free(f->message);
+	f->message = msg ? mr_xstrdup(msg) : NULL;
+}
+
+/* Reads the script's report: "file K ...", "action K ...", "out K ...". */
+static void parse_reply(struct mr_commit *c, const char *out, int *saw_done)
+{
+	*saw_done = 0;
+	for (const char *line = out; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char *l = mr_xstrndup(line, n);
+		size_t k = 0;
+		int used = 0;
+		char word[16] = "";
+		if (sscanf(l, "file %zu %15s %n", &k, word, &used) == 2 && k < c->n_files) {
+			const char *msg = used ? l + used : "";
+			if (!strcmp(word, "ok"))
+				set_file(&c->files[k], MR_COMMIT_WRITTEN, NULL);
+			else if (!strcmp(word, "conflict"))
+				set_file(&c->files[k], MR_COMMIT_CONFLICT, msg);
+			else if (!strcmp(word, "restored"))
+				set_file(&c->files[k], MR_COMMIT_RESTORED,
+				         "written, then put back as it was: another file of this host failed");
+			else
+				set_file(&c->files[k], MR_COMMIT_FAILED, msg);
+		} else if (!strncmp(l, "file - failed ", 14)) {
+			for (size_t i = 0; i < c->n_files; i++)
+				if (c->files[i].state == MR_COMMIT_UNKNOWN)
+					set_file(&c->files[i], MR_COMMIT_FAILED, l + 14);
+		} else if (sscanf(l, "action %zu %15s", &k, word) == 2 && k < c->n_actions) {
+			struct mr_commit_action *a = &c->actions[k];
+			a->ran = strcmp(word, "skipped") != 0;
+			a->status = a->ran ? atoi(word) : -1;
+		} else if (sscanf(l, "out %zu %n", &k, &used) == 1 && used && k < c->n_actions) {
+			struct mr_commit_action *a = &c->actions[k];
+			char *joined = a->output ? mr_xasprintf("%s; %s", a->output, l + used)
+			                         : mr_xstrdup(l + used);
+			free(a->output);
+			a->output = joined;
+		} else if (!strcmp(l, "commit ok")) {
+			c->committed = 1;
+		} else if (!strcmp(l, "done")) {
+			*saw_done = 1;
+		}
+		free(l);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+static int stage_one(struct mr_transport *t, const char *path, const char *data, size_t len,
+                     mode_t mode, uid_t uid, gid_t gid, char **tmp, struct mr_error **err)
+{
+	return t->ops->stage(t, path, data, len, mode, uid, gid, tmp, err);
+}
+
+int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
+{
+	struct argv_buf a = { 0 };
+	char **tmps = mr_xcalloc(c->n_files + 2, sizeof(*tmps));
+	char *out = NULL;
+	size_t out_len = 0;
+	int status = -1, r = -1, saw_done = 0;
+
+	c->committed = 0;
+	for (size_t i = 0; i < c->n_files; i++)
+		set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+	push_str(&a, "/bin/sh");
+	push_str(&a, "-c");
+	push_str(&a, MR_COMMIT_SH);
+	push_str(&a, "migready-commit");
+	push(&a, root_arg(t));
+	push_num(&a, c->n_files);
+	for (size_t i = 0; i < c->n_files; i++) {
+		struct mr_commit_file *f = &c->files[i];
+		if (stage_one(t, f->path, f->data, f->len, f->mode, f->uid, f->gid, &tmps[i], err) < 0) {
+			set_file(f, MR_COMMIT_FAILED, NULL);
+			goto unstage;
+		}
+		push(&a, mr_transport_path(t, f->path));
+		push_str(&a, tmps[i]);
+		push(&a, f->existed ? sha_hex(f->old, f->old_len) : mr_xstrdup("-"));
+		push(&a, sha_hex(f->data, f->len));
+		push(&a, f->backup ? mr_transport_path(t, f->backup) : mr_xstrdup("-"));
+	}
+	/* MANIFEST and restart-pending travel as staged files too. */
+	const char *side_path[2] = { c->manifest_path, c->pending_path };
+	const char *side_data[2] = { c->manifest, c->pending };
+	for (int k = 0; k < 2; k++) {
+		char **tmp = &tmps[c->n_files + (size_t)k];
+		if (!side_path[k]) {
+			push_str(&a, "-");
+			push_str(&a, "-");
+			continue;
+		}
+		char *dir = dir_of(side_path[k]);
+		int ok = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
+		         stage_one(t, side_path[k], side_data[k], strlen(side_data[k]), 0600,
+		                   (uid_t)-1, (gid_t)-1, tmp, err) == 0;
+		free(dir);
+		if (!ok)
+			goto unstage;
+		push_str(&a, *tmp);
+		push(&a, mr_transport_path(t, side_path[k]));
+	}
+	push_num(&a, c->n_actions);
+	for (size_t i = 0; i < c->n_actions; i++) {
+		struct mr_commit_action *act = &c->actions[i];
+		act->ran = 0;
+		act->status = -1;
+		push_str(&a, act->unit ? act->unit : "-");
+		push_num(&a, act->n_needs);
+		for (size_t j = 0; j < act->n_needs; j++)
+			push_num(&a, act->needs[j]);
+		size_t argc = 0;
+		while (act->argv[argc])
+			argc++;
+		push_num(&a, argc);
+		for (size_t j = 0; j < argc; j++)
+			push_str(&a, act->argv[j]);
+	}
+	/* From here the staged files are the script's: it removes them. */
+	for (size_t i = 0; i < c->n_files; i++)
+		set_file(&c->files[i], MR_COMMIT_UNKNOWN, NULL);
+	if (t->ops->run(t, (const char *const *)a.v, NULL, 0, &out, &out_len, &status, err) < 0) {
+		/* The script ignores hang-ups: it ran to its end, or never ran. */
+		for (size_t i = 0; i < c->n_files; i++)
+			set_file(&c->files[i], MR_COMMIT_UNKNOWN,
+			         "the host's reply was lost; the next run will show the state");
+		goto out;
+	}
+	parse_reply(c, out ? out : "", &saw_done);
+	if (!saw_done) {
+		char *where = mr_xstrdup(t->host);
+		mr_error_add(err, MR_ERR_HOST, where,
+		             "the commit ended without a reply (exit %d); the next run will show the "
+		             "state",
+		             status);
+		free(where);
+		for (size_t i = 0; i < c->n_files; i++)
+			if (c->files[i].state == MR_COMMIT_UNKNOWN)
+				set_file(&c->files[i], MR_COMMIT_UNKNOWN, "no reply from the commit");
+		goto out;
+	}
+	/* Files the script did not name were left alone. */
+	for (size_t i = 0; i < c->n_files; i++)
+		if (c->files[i].state == MR_COMMIT_UNKNOWN)
+			set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+	r = 0;
+	goto out;
+unstage:
+	for (size_t i = 0; i < c->n_files + 2; i++)
+		if (tmps[i])
+			t->ops->unstage(t, tmps[i]);
+out:
+	for (size_t i = 0; i < c->n_files + 2; i++)
+		free(tmps[i]);
+	free(tmps);
+	free(out);
+	argv_free(&a);
+	return r;
+}
+
+void mr_commit_fini(struct mr_commit *c)
+{
+	for (size_t i = 0; i < c->n_files; i++) {
+		free(c->files[i].message);
+		c->files[i].message = NULL;
+	}
+	for (size_t i = 0; i < c->n_actions; i++) {
+		free(c->actions[i].output);
+		c->actions[i].output = NULL;
+	}
+}
+
+int mr_commit_write(struct mr_transport *t, const char *path, const char *data, size_t len,
+                    const struct mr_write_opts *opts, struct mr_error **err)
+{
+	struct mr_stat st;
+	if (t->ops->stat(t, path, &st, err) < 0)
+		return -1;
+	struct mr_commit_file f = {
+		.path = path,
+		.data = data,
+		.len = len,
+		.mode = st.exists ? st.mode : opts->mode,
+		.uid = st.exists ? st.uid : opts->uid,
+		.gid = st.exists ? st.gid : opts->gid,
+	};
+	char *current = NULL;
+	size_t current_len = 0;
+	if (opts->expect) {
+		f.existed = opts->expect->existed;
+		f.old = opts->expect->data;
+		f.old_len = opts->expect->len;
+	} else if (st.exists) {
+		/* No expectation: replace whatever is there now. */
+		struct mr_stat st2;
+		if (mr_transport_read(t, path, &current, &current_len, &st2, err) < 0)
+			return -1;
+		f.existed = st2.exists;
+		f.old = current;
+		f.old_len = current_len;
+	}
+	struct mr_commit c = { .files = &f, .n_files = 1 };
+	int r = mr_commit_run(t, &c, err);
+	if (r == 0 && f.state != MR_COMMIT_WRITTEN) {
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, f.state == MR_COMMIT_CONFLICT ? MR_ERR_CONFLICT : MR_ERR_HOST, where,
+		             "%s", f.message ? f.message : "not written");
+		free(where);
+		r = -1;
+	}
+	mr_commit_fini(&c);
+	free(current);
+	return r;
+}

@@ -1,0 +1,81 @@
+/* One host's changes as one transaction: every file staged next to its
+ * target, then a single run of the commit script (commit.sh) on the host
+ * checks, backs up, renames all or none, verifies, and runs the actions.
+ * Locally and over SSH alike: the same script, through the transport's
+ * run (argv; only the SSH transport quotes). */
+#ifndef MR_COMMIT_H
+#define MR_COMMIT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "transport.h"
+#include "util.h"
+
+enum mr_commit_state {
+	MR_COMMIT_UNTOUCHED, /* not written: another file's failure, or never tried */
+	MR_COMMIT_WRITTEN,   /* renamed into place and verified */
+	MR_COMMIT_CONFLICT,  /* changed since it was read: nothing written */
+	MR_COMMIT_FAILED,    /* this file's own failure */
+	MR_COMMIT_RESTORED,  /* written, then its original put back */
+	MR_COMMIT_UNKNOWN,   /* the reply was lost: the next run will see */
+};
+
+struct mr_commit_file {
+	const char *path;     /* on the host, before the root prefix */
+	const char *data;     /* the new content */
+	size_t len;
+	/* What was read: a write happens only if the target is still that. */
+	int existed;
+	const char *old;
+	size_t old_len;
+	mode_t mode;          /* the original's, or for a new file */
+	uid_t uid;            /* (uid_t)-1: the connecting user */
+	gid_t gid;
+	const char *backup;   /* where the original is kept (host path), or NULL */
+	/* result */
+	enum mr_commit_state state;
+	char *message;        /* why, for anything but WRITTEN/UNTOUCHED */
+};
+
+struct mr_commit_action {
+	const char *const *argv; /* NULL-terminated */
+	const char *unit;     /* its success clears this unit's owed restart */
+	size_t *needs;        /* indices of files that must have verified */
+	size_t n_needs;
+	/* result */
+	int ran;
+	int status;
+	char *output;         /* the start of its output when it failed */
+};
+
+struct mr_commit {
+	struct mr_commit_file *files;
+	size_t n_files;
+	/* Optional: written before any rename (paths on the host). */
+	const char *manifest_path;
+	const char *manifest;
+	const char *pending_path;
+	const char *pending;
+	struct mr_commit_action *actions;
+	size_t n_actions;
+	/* result */
+	int committed;        /* every file renamed and the actions tried */
+};
+
+/* Stages and commits c on t. Per-file and per-action results land in c;
+ * returns 0 when the host said what happened (even if nothing could be
+ * written), -1 with err when staging failed (nothing written) or the
+ * reply was lost (files then MR_COMMIT_UNKNOWN). */
+int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err);
+
+/* Frees the results held in c (not c itself). */
+void mr_commit_fini(struct mr_commit *c);
+
+/* One file written atomically on its own (reports, backups): a commit of
+ * one file, no actions. With opts->expect, refuses (MR_ERR_CONFLICT) a
+ * target that is no longer what was read. */
+int mr_commit_write(struct mr_transport *t, const char *path, const char *data, size_t len,
+                    const struct mr_write_opts *opts, struct mr_error **err);
+
+#endif

@@ -1,0 +1,404 @@
+/* Facts: the probe's key=value lines, and what follows from them. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "facts_sh.h"
+#include "transport.h"
+
+/* A sane probe prints a few hundred lines; a hostile or broken host must
+ * not make the controller keep more. */
+#define MAX_LINES 4096
+#define MAX_PENDING 64
+
+struct mr_facts {
+	char **keys;
+	char **values;
+	size_t n;
+};
+
+void mr_facts_free(struct mr_facts *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->keys[i]);
+		free(f->values[i]);
+	}
+	free(f->keys);
+	free(f->values);
+	free(f);
+}
+
+static int key_valid(const char *k, size_t n)
+{
+	if (!n || n > 200)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)k[i]) && !isdigit((unsigned char)k[i]) &&
+		    !strchr("._/@+-", k[i]))
+			return 0;
+	return 1;
+}
+
+static void add(struct mr_facts *f, const char *k, size_t kn, const char *v, size_t vn)
+{
+	f->keys = mr_xreallocarray(f->keys, f->n + 1, sizeof(*f->keys));
+	f->values = mr_xreallocarray(f->values, f->n + 1, sizeof(*f->values));
+	f->keys[f->n] = mr_xstrndup(k, kn);
+	f->values[f->n] = mr_xstrndup(v, vn);
+	f->n++;
+}
+
+static int already(const struct mr_facts *f, const char *key, const char *v, size_t vn)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->keys[i], key) && strlen(f->values[i]) == vn &&
+		    !memcmp(f->values[i], v, vn))
+			return 1;
+	return 0;
+}
+
+struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
+                                struct mr_error **err)
+{
+	struct mr_facts *f = mr_xcalloc(1, sizeof(*f));
+	size_t lineno = 0, n_pending = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		lineno++;
+		if (n == strlen(MR_HELD_MARK) && !memcmp(p, MR_HELD_MARK, n))
+			break;
+		const char *eq = memchr(p, '=', n);
+		int bad = !eq || !key_valid(p, (size_t)(eq - p)) || lineno > MAX_LINES;
+		for (const char *c = eq ? eq + 1 : p; !bad && c < p + n; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				bad = 1;
+		if (bad) {
+			mr_error_add(err, MR_ERR_HOST, host,
+			             "facts probe: line %zu is not key=value (or too many lines)", lineno);
+			mr_facts_free(f);
+			return NULL;
+		}
+		size_t kn = (size_t)(eq - p), vn = n - kn - 1;
+		if (kn == 7 && !memcmp(p, "pending", 7)) {
+			/* Unit names read back from a host: validated, deduplicated,
+			 * bounded (a 3,000-line file must not mean 3,000 restarts). */
+			char *u = mr_xstrndup(eq + 1, vn);
+			if (!mr_unit_name_valid(u))
+				mr_log(MR_LOG_WARN, "%s: restart-pending names '%s', not a unit name; ignored",
+				       host, u);
+			else if (!already(f, "pending", u, vn) && n_pending++ < MAX_PENDING)
+				add(f, p, kn, eq + 1, vn);
+			free(u);
+		} else {
+			add(f, p, kn, eq + 1, vn);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return f;
+}
+
+const char *mr_facts_get(const struct mr_facts *f, const char *key)
+{
+	for (size_t i = f->n; i-- > 0;)
+		if (!strcmp(f->keys[i], key))
+			return f->values[i];
+	return NULL;
+}
+
+size_t mr_facts_get_all(const struct mr_facts *f, const char *key, const char ***values)
+{
+	size_t n = 0;
+	*values = NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->keys[i], key) != 0)
+			continue;
+		*values = mr_xreallocarray(*values, n + 1, sizeof(**values));
+		(*values)[n++] = f->values[i];
+	}
+	return n;
+}
+
+size_t mr_facts_count(const struct mr_facts *f)
+{
+	return f->n;
+}
+
+void mr_facts_pair(const struct mr_facts *f, size_t i, const char **key, const char **value)
+{
+	*key = f->keys[i];
+	*value = f->values[i];
+}
+
+int mr_facts_live(const struct mr_facts *f)
+{
+	const char *m = mr_facts_get(f, "mode");
+	return m && !strcmp(m, "live");
+}
+
+int mr_facts_has_systemd(const struct mr_facts *f)
+{
+	const char *i = mr_facts_get(f, "init");
+	return i && (!strcmp(i, "systemd") || !strcmp(i, "systemd-offline"));
+}
+
+struct mr_unit_state mr_facts_unit(const struct mr_facts *f, const char *unit)
+{
+	static const char *const enabled_words[] = { "enabled", "enabled-runtime", "disabled",
+		                                         "masked", "masked-runtime", "static",
+		                                         "indirect", "generated", "transient",
+		                                         "alias", "linked", "linked-runtime" };
+	static const char *const active_words[] = { "active", "inactive", "failed", "activating",
+		                                        "deactivating", "reloading" };
+	struct mr_unit_state s = { -1, NULL, NULL };
+	char *key = mr_xasprintf("unit.%s", unit);
+	const char *v = mr_facts_get(f, key);
+	free(key);
+	if (!v)
+		return s;
+	if (!strcmp(v, "absent")) {
+		s.present = 0;
+		return s;
+	}
+	s.present = 1;
+	/* "ENABLED ACTIVE": the words are matched against the known ones, so
+	 * what is returned is static text, never the host's. */
+	const char *sp = strchr(v, ' ');
+	size_t en = sp ? (size_t)(sp - v) : strlen(v);
+	for (size_t i = 0; i < MR_ARRAY_LEN(enabled_words); i++)
+		if (strlen(enabled_words[i]) == en && !strncmp(v, enabled_words[i], en))
+			s.enabled = enabled_words[i];
+	if (sp)
+		for (size_t i = 0; i < MR_ARRAY_LEN(active_words); i++)
+			if (!strcmp(sp + 1, active_words[i]))
+				s.active = active_words[i];
+	return s;
+}
+
+/* "2:26.2.2-1~deb12u5" -> "26.2.2": no epoch, no packaging revision. */
+static char *upstream_version(const char *v)
+{
+	if (!v || !*v)
+		return NULL;
+	const char *colon = strchr(v, ':');
+	if (colon)
+		v = colon + 1;
+	size_t n = strcspn(v, "-~+");
+	return n ? mr_xstrndup(v, n) : NULL;
+}
+
+static char *first_version(const struct mr_facts *f, const char *const *pkgs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *key = mr_xasprintf("pkg.%s", pkgs[i]);
+		char *v = upstream_version(mr_facts_get(f, key));
+		free(key);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+char *mr_facts_libvirt_version(const struct mr_facts *f)
+{
+	static const char *const pkgs[] = { "libvirt-daemon-system", "libvirt-daemon",
+		                                "libvirt-daemon-common",
+		                                "libvirt-daemon-driver-qemu" };
+	return first_version(f, pkgs, MR_ARRAY_LEN(pkgs));
+}
+
+long mr_facts_libvirt_num(const struct mr_facts *f)
+{
+	char *v = mr_facts_libvirt_version(f);
+	long major = -1, minor = 0;
+	if (v) {
+		char *end = NULL;
+		major = strtol(v, &end, 10);
+		if (end == v)
+			major = -1;
+		else if (*end == '.')
+			minor = strtol(end + 1, NULL, 10);
+	}
+	free(v);
+	return major < 0 ? -1 : major * 1000 + minor;
+}
+
+char *mr_facts_nova_version(const struct mr_facts *f)
+{
+	static const char *const pkgs[] = { "nova-compute", "python3-nova",
+		                                "openstack-nova-compute" };
+	return first_version(f, pkgs, MR_ARRAY_LEN(pkgs));
+}
+
+static int unit_on(struct mr_unit_state s)
+{
+	return s.present == 1 &&
+	       ((s.enabled && !strncmp(s.enabled, "enabled", 7)) || (s.active && !strcmp(s.active, "active")));
+}
+
+static int unit_masked(struct mr_unit_state s)
+{
+	return s.present == 1 && s.enabled && !strncmp(s.enabled, "masked", 6);
+}
+
+enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const char **why)
+{
+	struct mr_unit_state lsvc = mr_facts_unit(f, "libvirtd.service");
+	struct mr_unit_state lsock = mr_facts_unit(f, "libvirtd.socket");
+	struct mr_unit_state psvc = mr_facts_unit(f, "virtproxyd.service");
+	struct mr_unit_state psock = mr_facts_unit(f, "virtproxyd.socket");
+	long version = mr_facts_libvirt_num(f);
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	if (!mr_facts_has_systemd(f) || lsvc.present < 0) {
+		*why = "the host's systemd units could not be read";
+		return MR_WORLD_UNKNOWN;
+	}
+	int libvirtd_on = unit_on(lsvc);
+	if ((unit_on(psock) || unit_on(psvc)) && !libvirtd_on) {
+		*why = "virtproxyd is in use and libvirtd is not";
+		return MR_WORLD_MODULAR;
+	}
+	if (lsvc.present == 0) {
+		if (psvc.present == 1) {
+			*why = "only libvirt's modular daemons are installed";
+			return MR_WORLD_MODULAR;
+		}
+		*why = "libvirt's daemon is not installed";
+		return MR_WORLD_UNKNOWN;
+	}
+	if (version >= 0 && version < 5006) {
+		*why = "libvirt older than 5.6 has no socket activation";
+		return MR_WORLD_LEGACY;
+	}
+	if (lsock.present == 0) {
+		*why = "libvirtd has no socket units";
+		return MR_WORLD_LEGACY;
+	}
+	if (unit_masked(lsock)) {
+		*why = "libvirtd.socket is masked";
+		return MR_WORLD_LEGACY;
+	}
+	if (unit_on(lsock)) {
+		*why = "libvirtd.socket is enabled: libvirtd is socket-activated";
+		return MR_WORLD_SOCKET;
+	}
+	if (lsock.present == 1 && lsock.enabled) {
+		*why = "libvirtd.socket is disabled: libvirtd starts on its own";
+		return MR_WORLD_LEGACY;
+	}
+	*why = "the state of libvirtd.socket is unknown";
+	return MR_WORLD_UNKNOWN;
+}
+
+const char *mr_libvirt_world_name(enum mr_libvirt_world w)
+{
+	switch (w) {
+	case MR_WORLD_LEGACY:
+		return "legacy";
+	case MR_WORLD_SOCKET:
+		return "socket";
+	case MR_WORLD_MODULAR:
+		return "modular";
+	case MR_WORLD_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+static int word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+const char *mr_facts_libvirtd_defaults(const struct mr_facts *f)
+{
+	if (mr_facts_get(f, "file./etc/default/libvirtd"))
+		return "/etc/default/libvirtd";
+	if (mr_facts_get(f, "file./etc/sysconfig/libvirtd"))
+		return "/etc/sysconfig/libvirtd";
+	const char *id = mr_facts_get(f, "os.id"), *like = mr_facts_get(f, "os.id_like");
+	if ((id && (word_in("debian ubuntu", id))) || (like && word_in(like, "debian")))
+		return "/etc/default/libvirtd";
+	if ((id && word_in("rhel centos fedora rocky almalinux ol", id)) ||
+	    (like && (word_in(like, "rhel") || word_in(like, "fedora"))))
+		return "/etc/sysconfig/libvirtd";
+	return NULL;
+}
+
+int mr_unit_name_valid(const char *name)
+{
+	static const char *const suffixes[] = { ".service", ".socket", ".target", ".mount",
+		                                    ".timer", ".path" };
+	size_t n = strlen(name);
+	if (!n || n > 255 || name[0] == '-' || name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr(":_.@-", name[i]))
+			return 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(suffixes); i++) {
+		size_t s = strlen(suffixes[i]);
+		if (n > s && !strcmp(name + n - s, suffixes[i]))
+			return 1;
+	}
+	return 0;
+}
+
+struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
+                                 int lock_wait_s, const char *holder, struct mr_error **err)
+{
+	char wait[32];
+	snprintf(wait, sizeof(wait), "%d", lock_wait_s);
+	const char *argv[] = { "/bin/sh", "-c", MR_FACTS_SH, "migready-probe",
+		                   t->root ? t->root : "", instances ? instances : "",
+		                   lock_wait_s < 0 ? "-" : wait, holder ? holder : "migready",
+		                   NULL };
+	char *out = NULL;
+	size_t len = 0;
+	int status = -1;
+	struct mr_facts *f = NULL;
+	int rc = lock_wait_s < 0 ? t->ops->run(t, argv, NULL, 0, &out, &len, &status, err)
+	                         : t->ops->hold(t, argv, &out, &len, &status, err);
+	if (rc < 0)
+		return NULL;
+	f = mr_facts_parse(t->host, out ? out : "", len, err);
+	if (!f)
+		goto out;
+	const char *lock = mr_facts_get(f, "lock");
+	if (lock_wait_s >= 0 && (!lock || strcmp(lock, "held") != 0)) {
+		const char *holder_found = mr_facts_get(f, "lock.holder");
+		if (lock && !strcmp(lock, "busy"))
+			mr_error_add(err, MR_ERR_HOST, t->host,
+			             "locked by %s; not changed (waited %d s)",
+			             holder_found && *holder_found ? holder_found : "another run",
+			             lock_wait_s);
+		else
+			mr_error_add(err, MR_ERR_HOST, t->host, "cannot take the host's lock: %s",
+			             lock && !strncmp(lock, "error ", 6) ? lock + 6 : "the probe failed");
+		mr_facts_free(f);
+		f = NULL;
+		goto out;
+	}
+	if (!mr_facts_get(f, "probe")) {
+		mr_error_add(err, MR_ERR_HOST, t->host, "facts probe failed (exit %d)", status);
+		mr_facts_free(f);
+		f = NULL;
+	}
+out:
+	free(out);
+	return f;
+}

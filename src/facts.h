@@ -1,0 +1,85 @@
+/* What a host is: one run of the facts probe (facts.sh) per host, before
+ * planning, over SSH or locally, the same text; under a root prefix the
+ * facts come from the tree (os-release, the dpkg database, unit files and
+ * their enablement links, passwd and group). A fact the probe could not
+ * find is unknown (NULL), never a guess. */
+#ifndef MR_FACTS_H
+#define MR_FACTS_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct mr_facts;
+struct mr_transport;
+
+/* How this host runs libvirt's network listener. */
+enum mr_libvirt_world {
+	MR_WORLD_UNKNOWN,
+	MR_WORLD_LEGACY,  /* libvirtd --listen reads listen_tcp/listen_tls */
+	MR_WORLD_SOCKET,  /* monolithic libvirtd, socket-activated (libvirt >= 5.6) */
+	MR_WORLD_MODULAR, /* virtqemud + virtproxyd (libvirt >= 5.6, modular daemons) */
+};
+
+/* A unit's state as the facts know it; each part NULL if unknown. */
+struct mr_unit_state {
+	int present;         /* -1 unknown, 0 no unit file, 1 there */
+	const char *enabled; /* "enabled", "disabled", "masked", "static", ... */
+	const char *active;  /* "active", "inactive", "failed", ...; NULL offline */
+};
+
+/* Parses the probe's output. Lines must be key=value with a key of
+ * [a-z0-9._/@+-] and a value without control bytes; the held mark ends
+ * it. Returns NULL with an MR_ERR_HOST error naming host and line
+ * otherwise. */
+struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
+                                struct mr_error **err);
+void mr_facts_free(struct mr_facts *f);
+
+/* Runs the probe on t. lock_wait_s < 0: no lock; else the host's lock is
+ * taken (waiting up to that many seconds) and held by the probe until
+ * t's release or close; holder names this run for a loser's message.
+ * instances: the instances directory whose mount is reported, or NULL.
+ * Errors: MR_ERR_HOST ("locked by ... since ...", probe failed). */
+struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
+                                 int lock_wait_s, const char *holder, struct mr_error **err);
+
+/* The value of key (the last one for a repeated key), or NULL. Borrowed. */
+const char *mr_facts_get(const struct mr_facts *f, const char *key);
+/* Every value of a repeated key ("hostkey", "pending"), in order. */
+size_t mr_facts_get_all(const struct mr_facts *f, const char *key, const char ***values);
+
+/* All key=value pairs in order, for `migready facts`. */
+size_t mr_facts_count(const struct mr_facts *f);
+void mr_facts_pair(const struct mr_facts *f, size_t i, const char **key, const char **value);
+
+/* 1 for a live host, 0 for a tree (image, chroot). */
+int mr_facts_live(const struct mr_facts *f);
+/* systemd runs on the host and can be asked (live), or unit files can be
+ * read (tree). */
+int mr_facts_has_systemd(const struct mr_facts *f);
+
+struct mr_unit_state mr_facts_unit(const struct mr_facts *f, const char *unit);
+
+/* "9.0.0" from the installed libvirt daemon package, or NULL. The
+ * caller's. */
+char *mr_facts_libvirt_version(const struct mr_facts *f);
+/* Major.minor as one number (9.0 -> 9000), -1 if unknown. */
+long mr_facts_libvirt_num(const struct mr_facts *f);
+/* nova's package version ("26.2.2"), or NULL; the caller's. */
+char *mr_facts_nova_version(const struct mr_facts *f);
+
+/* The listener world and, for the report, why (borrowed static text or
+ * NULL). */
+enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const char **why);
+const char *mr_libvirt_world_name(enum mr_libvirt_world w);
+
+/* Debian family (/etc/default) or RHEL family (/etc/sysconfig)? The
+ * libvirtd defaults file this host uses, or NULL if unknown. */
+const char *mr_facts_libvirtd_defaults(const struct mr_facts *f);
+
+/* A systemd unit name: [A-Za-z0-9:_.@-]+ with a known suffix, at most 255
+ * bytes. Values read back from a host pass this before any use. */
+int mr_unit_name_valid(const char *name);
+
+#endif

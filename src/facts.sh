@@ -1,0 +1,136 @@
+# The facts probe: run by /bin/sh on the host (locally or over SSH, the
+# same text) with its data as positional arguments, never spliced into it.
+#   $1 root: "" for the running system, else a tree (an image, a chroot)
+#   $2 the instances directory (for what is mounted there)
+#   $3 '-' for no lock, else seconds to wait for the host's lock
+#   $4 who takes the lock ("migready run ID on HOST"), stored for a loser
+# Prints "key=value" lines, then the held mark. With a lock it then waits
+# for its standard input to close, holding the lock (flock on a file under
+# /var/lib/migready): the controller's end, or its death, releases it.
+# Whatever cannot be found is left out: facts.c reads it as unknown.
+LC_ALL=C; export LC_ALL
+r=$1; inst=$2
+say() { printf '%s=%s\n' "$1" "$2"; }
+mark() { printf '%s\n' '--migready-held--'; }
+if [ "$3" != - ]; then
+	umask 077
+	d="$r/var/lib/migready"
+	if ! (umask 077; mkdir -p -- "$d") 2>/dev/null; then say lock "error cannot create $d"; mark; exit 1; fi
+	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
+	exec 9>>"$d/lock" || { say lock "error cannot open $d/lock"; mark; exit 1; }
+	if ! flock -w "$3" 9; then
+		say lock busy
+		say lock.holder "$(head -n 1 "$d/lock.holder" 2>/dev/null | cut -c 1-300)"
+		mark; exit 75
+	fi
+	printf '%s since %s\n' "$4" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$d/lock.holder"
+	say lock held
+fi
+say probe 1
+if [ -z "$r" ]; then say mode live; else say mode tree; fi
+
+osr="$r/etc/os-release"
+[ -f "$osr" ] || osr="$r/usr/lib/os-release"
+if [ -f "$osr" ]; then
+	while IFS='=' read -r k v; do
+		v=${v#\"}; v=${v%\"}; v=${v#\'}; v=${v%\'}
+		case $k in
+		ID) say os.id "$v" ;;
+		ID_LIKE) say os.id_like "$v" ;;
+		VERSION_ID) say os.version_id "$v" ;;
+		esac
+	done < "$osr"
+fi
+
+if [ -z "$r" ] && [ -d /run/systemd/system ]; then
+	say init systemd
+elif [ -d "$r/etc/systemd/system" ] || [ -d "$r/lib/systemd/system" ] || [ -d "$r/usr/lib/systemd/system" ]; then
+	say init systemd-offline
+fi
+
+# Installed packages: dpkg's database (live or in the tree), else rpm.
+pkgs='libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-common
+nova-compute python3-nova openstack-nova-compute qemu-system-x86 qemu-kvm
+multipath-tools device-mapper-multipath firewalld ufw nftables iptables
+iptables-persistent iptables-services nfs-kernel-server nfs-utils nfs-common openssh-server'
+if [ -f "$r/var/lib/dpkg/status" ]; then
+	awk -v want=" $(echo $pkgs) " '
+		/^Package: / { p = $2; s = ""; v = "" }
+		/^Status: / { s = $0 }
+		/^Version: / { v = $2 }
+		/^$/ { if (p != "" && s ~ / installed$/ && index(want, " " p " ")) print "pkg." p "=" v; p = "" }
+		END { if (p != "" && s ~ / installed$/ && index(want, " " p " ")) print "pkg." p "=" v }
+	' "$r/var/lib/dpkg/status"
+elif command -v rpm >/dev/null 2>&1; then
+	for p in $pkgs; do
+		v=$(rpm ${r:+--root "$r"} -q --qf '%{VERSION}-%{RELEASE}' "$p" 2>/dev/null) && say "pkg.$p" "$v"
+	done
+fi
+
+# Units: where the unit file is, whether it is enabled and (live) active.
+units='libvirtd.service libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket libvirtd-tcp.socket
+libvirtd-tls.socket virtproxyd.service virtproxyd.socket virtproxyd-tcp.socket virtproxyd-tls.socket
+virtqemud.service virtqemud.socket nova-compute.service openstack-nova-compute.service
+multipathd.service firewalld.service ufw.service nftables.service netfilter-persistent.service
+iptables.service nfs-server.service'
+if [ -z "$r" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+	# One call for every unit: Id, then its states, blocks apart.
+	systemctl show -p Id -p LoadState -p UnitFileState -p ActiveState -- $units 2>/dev/null |
+	awk -F= '
+		/^Id=/ { id = $2 } /^LoadState=/ { l = $2 } /^UnitFileState=/ { f = $2 }
+		/^ActiveState=/ { a = $2 }
+		/^$/ { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a); id = ""; l = f = a = "" }
+		END { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a) }'
+else
+	for u in $units; do
+		f=
+		for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+			if [ -e "$r$dir/$u" ] || [ -L "$r$dir/$u" ]; then f=$r$dir/$u; break; fi
+		done
+		if [ -z "$f" ]; then say "unit.$u" absent; continue; fi
+		e=
+		if [ -L "$r/etc/systemd/system/$u" ] && [ "$(readlink "$r/etc/systemd/system/$u")" = /dev/null ]; then
+			e=masked
+		fi
+		for w in "$r"/etc/systemd/system/*.wants/"$u" "$r"/etc/systemd/system/*.requires/"$u"; do
+			if [ -z "$e" ] && { [ -e "$w" ] || [ -L "$w" ]; }; then e=enabled; fi
+		done
+		if [ -z "$e" ]; then
+			if grep -q '^\[Install\]' "$f" 2>/dev/null; then e=disabled; else e=static; fi
+		fi
+		say "unit.$u" "$e unknown"
+	done
+fi
+
+for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
+	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf; do
+	[ -f "$r$f" ] && say "file.$f" present
+done
+
+# Users and groups: getent on a live host (directories count), the files
+# of a tree.
+for u in nova libvirt-qemu qemu; do
+	if [ -z "$r" ]; then l=$(getent passwd "$u" 2>/dev/null)
+	else l=$(awk -F: -v u="$u" '$1 == u { print; exit }' "$r/etc/passwd" 2>/dev/null); fi
+	[ -n "$l" ] && say "user.$u" "$(printf '%s' "$l" | cut -d: -f3,4,6,7)"
+done
+for g in nova kvm libvirt libvirt-qemu qemu; do
+	if [ -z "$r" ]; then l=$(getent group "$g" 2>/dev/null)
+	else l=$(awk -F: -v g="$g" '$1 == g { print; exit }' "$r/etc/group" 2>/dev/null); fi
+	[ -n "$l" ] && say "group.$g" "$(printf '%s' "$l" | cut -d: -f3)"
+done
+
+if [ -z "$r" ] && [ -n "$inst" ] && [ -r /proc/self/mounts ]; then
+	m=$(awk -v p="$inst" '$2 == p { s = $1 " " $3 } END { print s }' /proc/self/mounts)
+	say mount.instances "${m:-none}"
+fi
+
+for k in "$r"/etc/ssh/ssh_host_*_key.pub; do
+	[ -f "$k" ] && say hostkey "$(cut -d' ' -f1,2 "$k")"
+done
+
+if [ -f "$r/var/lib/migready/restart-pending" ]; then
+	while IFS= read -r u; do [ -n "$u" ] && say pending "$u"; done < "$r/var/lib/migready/restart-pending"
+fi
+mark
+[ "$3" = - ] || exec cat >/dev/null
