@@ -102,6 +102,16 @@ else
 	done
 fi
 
+# The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
+# libvirtd_opts on older Debian.
+for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+	f="$r$dir/libvirtd.service"
+	[ -f "$f" ] || continue
+	v=$(sed -n 's/^ExecStart=.*\$[{]*\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$f" | head -n 1)
+	[ -n "$v" ] && say libvirtd.args_var "$v"
+	break
+done
+
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
 	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf; do
 	[ -f "$r$f" ] && say "file.$f" present

@@ -65,10 +65,16 @@ static const struct mr_setting *listener_origin(const struct mr_profile *profile
 static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int want,
                              const char *origin, struct mr_plan_unit *service)
 {
+	/* The variable libvirtd.service reads: LIBVIRTD_ARGS, or libvirtd_opts
+	 * on Debian before 11. */
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
+	if (!var || (strcmp(var, "LIBVIRTD_ARGS") != 0 && strcmp(var, "libvirtd_opts") != 0))
+		var = "LIBVIRTD_ARGS";
 	struct mr_plan_file *f = mr_plan_file(plan, defaults, SHELLVARS_LENS);
 	struct mr_aug_op op = {
 		.kind = want ? MR_AUG_TOKEN_ADD : MR_AUG_TOKEN_DEL,
-		.key = "LIBVIRTD_ARGS",
+		.key = var,
 		.value = "--listen",
 		.fmt = MR_FMT_RAW,
 	};
