@@ -150,7 +150,8 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 	uint64_t h = hash_str(MR_HASH_SEED, lens);
 	h = mr_hash(h, text, len);
 	for (size_t i = 0; i < nops; i++) {
-		unsigned char kind[2] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt };
+		unsigned char kind[3] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
+			                      (unsigned char)ops[i].explicit_default };
 		h = mr_hash(h, kind, sizeof(kind));
 		h = hash_str(h, ops[i].section);
 		h = hash_str(h, ops[i].key);
@@ -174,7 +175,8 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		return 0;
 	for (size_t i = 0; i < nops; i++) {
 		const struct mr_aug_op *a = &e->ops[i], *b = &ops[i];
-		if (a->kind != b->kind || a->fmt != b->fmt || !str_eq(a->section, b->section) ||
+		if (a->kind != b->kind || a->fmt != b->fmt ||
+		    a->explicit_default != b->explicit_default || !str_eq(a->section, b->section) ||
 		    !str_eq(a->key, b->key) || !str_eq(a->value, b->value) ||
 		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt))
 			return 0;
@@ -422,7 +424,7 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		}
 		oc->changed = 1;
 	}
-	if (n == 0 && op->deflt && strcmp(op->value, op->deflt) == 0) {
+	if (n == 0 && op->deflt && !op->explicit_default && strcmp(op->value, op->deflt) == 0) {
 		r = 0; /* absent means the default, which is what is wanted */
 		goto out;
 	}

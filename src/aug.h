@@ -47,6 +47,8 @@ struct mr_aug_op {
 	 * absent. An absent entry whose desired value is this default is left
 	 * absent (in the desired state); NULL: absent is drift. */
 	const char *deflt;
+	/* The profile wants the default written out: absent is drift. */
+	int explicit_default;
 };
 
 /* What an operation found and did. */

@@ -137,7 +137,12 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	push_num(&a, c->n_files);
 	for (size_t i = 0; i < c->n_files; i++) {
 		struct mr_commit_file *f = &c->files[i];
-		if (stage_one(t, f->path, f->data, f->len, f->mode, f->uid, f->gid, &tmps[i], err) < 0) {
+		/* A new file may need its directory (a systemd drop-in's). */
+		char *dir = f->existed ? NULL : dir_of(f->path);
+		int ok = !dir || t->ops->mkdir_p(t, dir, 0755, err) == 0;
+		free(dir);
+		if (!ok || stage_one(t, f->path, f->data, f->len, f->mode, f->uid, f->gid, &tmps[i],
+		                     err) < 0) {
 			set_file(f, MR_COMMIT_FAILED, NULL);
 			goto unstage;
 		}

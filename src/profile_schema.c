@@ -30,7 +30,9 @@ const struct mr_schema_key mr_schema[] = {
 	{ "libvirtd", "auth_tcp", MR_PT_ENUM, 0, w_auth, 0, 0 },
 	{ "libvirtd", "tcp_port", MR_PT_PORT, 0, NULL, 0, 0 },
 	{ "libvirtd", "listener", MR_PT_ENUM, 0, w_listener, 0, 0 },
+	{ "libvirtd", "explicit", MR_PT_BOOL, 0, NULL, 0, 0 },
 
+	{ "qemu", "explicit", MR_PT_BOOL, 0, NULL, 0, 0 },
 	{ "qemu", "dynamic_ownership", MR_PT_BOOL, 0, NULL, 0, 0 },
 	{ "qemu", "security_driver", MR_PT_ENUM, 0, w_security, 0, 0 },
 	{ "qemu", "user", MR_PT_NAME, 0, NULL, 0, 0 },

@@ -332,8 +332,11 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 			fputs(it->outcome == MR_OUTCOME_FAILED ? "" : ": ", out);
 			put_text(out, it->note, strlen(it->note));
 		}
-		fprintf(out, "  (%s%s, %s)\n", it->unit ? "unit " : "", it->unit ? it->unit : it->file,
-		        it->origin);
+		if (it->unit || it->file)
+			fprintf(out, "  (%s%s, %s)\n", it->unit ? "unit " : "",
+			        it->unit ? it->unit : it->file, it->origin);
+		else
+			fprintf(out, "  (%s)\n", it->origin);
 	}
 	text_unchecked(out, h, o);
 	if (o->show_diffs)

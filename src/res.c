@@ -148,7 +148,8 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
 			.fmt = table[i].type == MR_CONF_STRING ? MR_FMT_LIBVIRT_STR
 			                                       : MR_FMT_LIBVIRT_NUM,
 			.comment_re = re,
-			.deflt = explicit ? NULL : table[i].deflt,
+			.deflt = table[i].deflt,
+			.explicit_default = explicit,
 		};
 		mr_plan_add(f, s, &op);
 		free(re);

@@ -5,8 +5,9 @@
 # -> 4, both with nothing written.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-local.sh MIGREADY SOURCE_DIR}")
-SRC=${2:?usage: run-local.sh MIGREADY SOURCE_DIR}
+SRC=$(realpath "${2:?usage: run-local.sh MIGREADY SOURCE_DIR}")
 DATA=$SRC/tests/data/e2e
+. "$SRC/tests/lib/hosttree.sh"
 WORK=$(mktemp -d /tmp/migready-e2e.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 passed=0
@@ -20,10 +21,13 @@ expect_status() { # NAME WANT GOT OUTPUT
 expect_grep() { # NAME PATTERN TEXT
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi
 }
-tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -printf '%p %T@ %m\n' | sort) }
+# The host's lock (and who held it last) is migready's own bookkeeping.
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -type d -printf '%p %m\n'; find . ! -type d -printf '%p %l %T@ %m\n') | sort | grep -vE '^(\S+  )?\./var/lib/migready( |/lock|$)'; }
+# A Debian 12 compute node: socket-activated libvirtd.
+new_host() { cp -a "$DATA/host" "$1" && hosttree debian12-socket "$1"; }
 
 ROOT=$WORK/host
-cp -a "$DATA/host" "$ROOT"
+new_host "$ROOT"
 cp "$DATA"/*.ini "$WORK/"
 cd "$WORK"
 mr() { "$MIGREADY" --color never "$@"; }
@@ -32,7 +36,8 @@ out=$(mr lint -p profile.ini 2>&1); expect_status "lint of a good profile" 0 $? 
 
 out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "check of a drifted host" 2 "$st" "$out"
-expect_grep "check names the drifted setting" 'libvirtd\.listen_tcp +drift +absent -> .1.' "$out"
+expect_grep "check names the drifted setting" "libvirtd\.auth_tcp +drift +absent \(default sasl\) -> 'none'" "$out"
+expect_grep "check names the listener as its socket" "libvirtd\.listener +drift +'disabled' -> 'enabled'  \(unit libvirtd-tcp\.socket" "$out"
 expect_grep "check names the profile line that asked" 'profile\.ini:3\)' "$out"
 expect_grep "check shows the value found" "qemu.security_driver.*absent -> 'none'" "$out"
 before=$(tree_sum "$ROOT")
@@ -40,19 +45,22 @@ before=$(tree_sum "$ROOT")
 out=$(mr diff --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "diff of a drifted host" 2 "$st" "$out"
 expect_grep "diff heads the file" '^--- a/etc/libvirt/libvirtd.conf$' "$out"
-expect_grep "diff adds the active line" '^\+listen_tcp = 1$' "$out"
+expect_grep "diff adds the active line" '^\+dynamic_ownership = 0$' "$out"
 expect_grep "diff adds the quoted string" '^\+auth_tcp = "none"$' "$out"
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "check and diff write nothing" || not_ok "check and diff write nothing"
 
 out=$(mr --color always diff --local --root "$ROOT" -p profile.ini 2>&1)
-expect_grep "diff in colour when asked" $'\033\\[32m\\+listen_tcp = 1' "$out"
+expect_grep "diff in colour when asked" $'\033\\[32m\\+auth_tcp = "none"' "$out"
 
 out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "apply on a drifted host" 2 "$st" "$out"
-expect_grep "apply reports the change" 'libvirtd\.listen_tcp +changed' "$out"
+expect_grep "apply reports the change" 'libvirtd\.auth_tcp +changed' "$out"
+expect_grep "apply enables the listener's socket" 'libvirtd\.listener +changed' "$out"
+[ "$(readlink "$ROOT/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket")" = /lib/systemd/system/libvirtd-tcp.socket ] \
+	&& ok "libvirtd-tcp.socket enabled in the image" || not_ok "libvirtd-tcp.socket enabled in the image"
 conf=$ROOT/etc/libvirt/libvirtd.conf
 qconf=$ROOT/etc/libvirt/qemu.conf
-grep -A1 -x '#listen_tcp = 1' "$conf" | tail -1 | grep -qx 'listen_tcp = 1' \
+grep -A1 -x '#auth_tcp = "sasl"' "$conf" | tail -1 | grep -qx 'auth_tcp = "none"' \
 	&& ok "active line right below its commented default" || not_ok "active line right below its commented default" "$(cat "$conf")"
 grep -A1 -x '#migration_port_max = 49215' "$qconf" | tail -1 | grep -qx 'migration_port_max = 49261' \
 	&& ok "qemu.conf line below its default" || not_ok "qemu.conf line below its default" "$(cat "$qconf")"
@@ -88,7 +96,7 @@ expect_status "prom report to a file" 0 "$st" ""
 expect_grep "prom textfile has the drift gauge" '^migready_drift_settings\{host="localhost",command="check"\} 0$' "$(cat "$WORK/out.prom" 2>&1)"
 
 # A bad profile: exit 1, every problem named, nothing written.
-cp -a "$DATA/host" "$WORK/fresh"
+new_host "$WORK/fresh"
 before=$(tree_sum "$WORK/fresh")
 out=$(mr apply --local --root "$WORK/fresh" -p bad-profile.ini 2>&1); st=$?
 expect_status "apply with a bad profile" 1 "$st" "$out"
@@ -106,7 +114,7 @@ expect_grep "the parse error names file and line" 'localhost:/etc/libvirt/libvir
 [ "$(tree_sum "$WORK/fresh")" = "$before" ] && ok "malformed file: nothing written" || not_ok "malformed file: nothing written" "$(ls -R "$WORK/fresh")"
 
 # A symlinked config is never written through.
-cp -a "$DATA/host" "$WORK/link"
+new_host "$WORK/link"
 mv "$WORK/link/etc/libvirt/qemu.conf" "$WORK/link/qemu.conf.real"
 ln -s ../../qemu.conf.real "$WORK/link/etc/libvirt/qemu.conf"
 out=$(mr apply --local --root "$WORK/link" -p profile.ini 2>&1); st=$?
@@ -124,15 +132,15 @@ expect_status "apply where a link leads out of the root" 4 "$st" "$out"
 expect_grep "the escape is named" 'a symbolic link leads out of the root' "$out"
 cmp -s "$WORK/escape/outside/libvirt/qemu.conf" "$DATA/host/etc/libvirt/qemu.conf" \
 	&& ok "nothing written outside the root" || not_ok "nothing written outside the root"
-[ ! -e "$WORK/escape/img/var" ] && ok "no backup made for a refused host" || not_ok "no backup for a refused host"
+[ ! -e "$WORK/escape/img/var/lib/migready/backups" ] && ok "no backup made for a refused host" || not_ok "no backup for a refused host"
 out=$(mr check --local --root "" -p profile.ini 2>&1); expect_status "an empty --root" 1 $? "$out"
 out=$(mr check --local --root "$WORK/nonexistent" -p profile.ini 2>&1); expect_status "a missing --root" 1 $? "$out"
 
 # A quoted number is what libvirtd refuses: drift, not ok.
-cp -a "$DATA/host" "$WORK/quoted"
-printf 'listen_tcp = "1"\n' >> "$WORK/quoted/etc/libvirt/libvirtd.conf"
+new_host "$WORK/quoted"
+printf 'migration_port_min = "49152"\n' >> "$WORK/quoted/etc/libvirt/qemu.conf"
 out=$(mr check --local --root "$WORK/quoted" -p profile.ini 2>&1)
-expect_grep "a quoted boolean is drift" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1'" "$out"
+expect_grep "a quoted number is drift" "qemu\.migration_port_min +drift +'\"49152\"' -> '49152'" "$out"
 
 # A control byte in a host's file is shown escaped, never sent raw.
 printf 'user = "a\033[31mb"\n' >> "$WORK/quoted/etc/libvirt/qemu.conf"

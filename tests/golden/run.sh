@@ -1,11 +1,14 @@
 #!/bin/bash
 # Golden tests: each tests/data/golden/CASE holds the arguments of one run
-# (args), run in that directory, and the exact output (expected: stdout then
+# (args), run in that directory (its root/ given the systemd layer that its
+# "world" file names, tests/lib/hosttree.sh), and the exact output (expected: stdout then
 # stderr) and exit status (status) it must give. With --update, rewrites the
 # expected files from what the binary does now (review the diff!).
 set -u
 MIGREADY=$(realpath "${1:?usage: run.sh MIGREADY SOURCE_DIR [--update]}")
-GOLDEN=${2:?}/tests/data/golden
+SRC=$(realpath "${2:?}")
+GOLDEN=$SRC/tests/data/golden
+. "$SRC/tests/lib/hosttree.sh"
 update=${3:-}
 passed=0
 failed=0
@@ -13,6 +16,8 @@ for dir in "$GOLDEN"/*/; do
 	name=$(basename "$dir")
 	work=$(mktemp -d /tmp/migready-golden.XXXXXX)
 	cp -a "$dir." "$work/"
+	# A case's "world" file names the systemd layer its root gets.
+	[ ! -f "$dir/world" ] || hosttree "$(cat "$dir/world")" "$work/root"
 	read -r -a args < "$dir/args"
 	out=$(cd "$work" && "$MIGREADY" --color never "${args[@]}" 2>&1; echo "status $?")
 	rm -rf "$work"

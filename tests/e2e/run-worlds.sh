@@ -1,0 +1,165 @@
+#!/bin/bash
+# End to end, one host tree per libvirt listener world (tests/lib/hosttree.sh),
+# the binary under --root: check finds the listener's drift, apply makes it
+# right the way that world needs (socket units enabled offline with the
+# symlinks systemctl makes, --listen in the options file the unit reads, a
+# port drop-in, virtproxyd for modular daemons), check is then green, a
+# second apply touches nothing. A tree whose world cannot be told fails the
+# listener item instead of passing it.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-worlds.sh MIGREADY SOURCE_DIR}")
+SRC=$(realpath "${2:?usage: run-worlds.sh MIGREADY SOURCE_DIR}")
+DATA=$SRC/tests/data/e2e
+. "$SRC/tests/lib/hosttree.sh"
+WORK=$(mktemp -d /tmp/migready-worlds.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+expect_status() { # NAME WANT GOT OUTPUT
+	if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi
+}
+expect_grep() { # NAME PATTERN TEXT
+	if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi
+}
+expect_no_grep() { # NAME PATTERN TEXT
+	if printf '%s\n' "$3" | grep -qE -- "$2"; then not_ok "$1: found '$2'" "$3"; else ok "$1"; fi
+}
+expect_link() { # NAME LINK TARGET
+	if [ "$(readlink "$2" 2>/dev/null)" = "$3" ]; then ok "$1"; else not_ok "$1" "$(ls -l "$(dirname "$2")" 2>&1)"; fi
+}
+# The host's lock (and who held it last) is migready's own bookkeeping.
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -type d -printf '%p %m\n'; find . ! -type d -printf '%p %l %T@ %m\n') | sort | grep -vE '^(\S+  )?\./var/lib/migready( |/lock|$)'; }
+mr() { "$MIGREADY" --color never "$@"; }
+
+# new_host WORLD NAME: the e2e host's conf files plus the world's layer.
+new_host() {
+	local root=$WORK/$2
+	cp -a "$DATA/host" "$root"
+	hosttree "$1" "$root"
+	echo "$root"
+}
+
+# converge NAME ROOT PROFILE: check drifts, apply changes, check is green,
+# a second apply changes nothing.
+converge() {
+	local name=$1 root=$2 profile=$3 out st after
+	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: check" 2 "$st" "$out"
+	CHECK_OUT=$out
+	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: apply" 2 "$st" "$out"
+	APPLY_OUT=$out
+	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: check after apply" 0 "$st" "$out"
+	after=$(tree_sum "$root")
+	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: second apply" 0 "$st" "$out"
+	[ "$(tree_sum "$root")" = "$after" ] && ok "$name: second apply touches nothing" \
+		|| not_ok "$name: second apply touches nothing" "$(diff <(echo "$after") <(tree_sum "$root"))"
+}
+
+cd "$WORK"
+cp "$DATA/profile.ini" profile.ini
+sed 's/^tcp_port = 16509/tcp_port = 16510/' profile.ini > port.ini
+{ cat profile.ini; printf '\n[libvirtd]\nlistener = legacy\n'; } > forced.ini
+
+# --- Debian 12: socket-activated libvirtd ---
+root=$(new_host debian12-socket d12)
+out=$(mr facts --local --root "$root" 2>&1)
+expect_grep "debian12: facts tell the socket world" 'libvirt\.listener +socket \(libvirtd\.socket is enabled' "$out"
+expect_grep "debian12: facts read libvirt's version from dpkg" 'libvirt\.version +9\.0\.0' "$out"
+converge debian12 "$root" profile.ini
+expect_grep "debian12: the listener is its socket" 'libvirtd\.listener +drift +.disabled. -> .enabled.  \(unit libvirtd-tcp\.socket' "$CHECK_OUT"
+expect_link "debian12: libvirtd-tcp.socket enabled offline" \
+	"$root/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket" /lib/systemd/system/libvirtd-tcp.socket
+conf=$(cat "$root/etc/libvirt/libvirtd.conf")
+expect_grep "debian12: auth_tcp written" '^auth_tcp = "none"$' "$conf"
+expect_no_grep "debian12: listen_tcp not written (socket activation ignores it)" '^listen_tcp' "$conf"
+expect_no_grep "debian12: no --listen (libvirtd would refuse to start)" 'listen' "$(grep -v '^#' "$root/etc/default/libvirtd")"
+[ ! -e "$root/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "debian12: no drop-in for the default port" \
+	|| not_ok "debian12: no drop-in for the default port"
+[ ! -e "$root/etc/systemd/system/libvirtd-tls.socket" ] && ok "debian12: tls socket left disabled" || not_ok "debian12: tls socket"
+
+# A port other than 16509: a drop-in that resets ListenStream first.
+out=$(mr apply --local --root "$root" -p port.ini 2>&1); st=$?
+expect_status "debian12: apply tcp_port 16510" 2 "$st" "$out"
+dropin=$root/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf
+expect_grep "debian12: drop-in resets ListenStream" '^ListenStream=$' "$(cat "$dropin" 2>&1)"
+expect_grep "debian12: drop-in listens on 16510" '^ListenStream=16510$' "$(cat "$dropin" 2>&1)"
+out=$(mr check --local --root "$root" -p port.ini 2>&1); expect_status "debian12: check after port change" 0 $? "$out"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+expect_status "debian12: back to 16509 is drift" 2 "$st" "$out"
+expect_grep "debian12: the drop-in is the drifted item" 'libvirtd\.tcp_port +drift' "$out"
+
+# Forced legacy on a socket-capable host: sockets masked, --listen added.
+root=$(new_host debian12-socket d12legacy)
+converge "debian12 forced legacy" "$root" forced.ini
+expect_link "forced legacy: libvirtd.socket masked" "$root/etc/systemd/system/libvirtd.socket" /dev/null
+expect_link "forced legacy: libvirtd-tcp.socket masked" "$root/etc/systemd/system/libvirtd-tcp.socket" /dev/null
+expect_grep "forced legacy: --listen added" '^LIBVIRTD_ARGS="--listen"$' "$(cat "$root/etc/default/libvirtd")"
+expect_grep "forced legacy: listen_tcp written" '^listen_tcp = 1$' "$(cat "$root/etc/libvirt/libvirtd.conf")"
+
+# --- Debian 10: libvirt 5.0, libvirtd --listen through libvirtd_opts ---
+root=$(new_host debian10-legacy d10)
+out=$(mr facts --local --root "$root" 2>&1)
+expect_grep "debian10: legacy world (libvirt 5.0)" 'libvirt\.listener +legacy \(libvirt older than 5\.6' "$out"
+converge debian10 "$root" profile.ini
+expect_grep "debian10: --listen in libvirtd_opts" '^libvirtd_opts="--listen"$' "$(cat "$root/etc/default/libvirtd")"
+conf=$(cat "$root/etc/libvirt/libvirtd.conf")
+expect_grep "debian10: listen_tcp written" '^listen_tcp = 1$' "$conf"
+expect_grep "debian10: listen_tls written" '^listen_tls = 0$' "$conf"
+expect_no_grep "debian10: tcp_port left at its default" '^tcp_port' "$conf"
+
+# --- CentOS 7: /etc/sysconfig, no socket units, no dpkg ---
+root=$(new_host centos7-legacy c7)
+converge centos7 "$root" profile.ini
+sysconfig=$(cat "$root/etc/sysconfig/libvirtd")
+expect_grep "centos7: --listen in /etc/sysconfig/libvirtd" '^LIBVIRTD_ARGS="--listen"$' "$sysconfig"
+expect_grep "centos7: the commented example is kept" '^#LIBVIRTD_ARGS="--listen"$' "$sysconfig"
+[ ! -e "$root/etc/default" ] && ok "centos7: no /etc/default created" || not_ok "centos7: no /etc/default created"
+
+# --- RHEL 9: modular daemons ---
+root=$(new_host rhel9-modular r9)
+converge rhel9 "$root" profile.ini
+expect_grep "rhel9: the listener is virtproxyd's socket" 'unit virtproxyd-tcp\.socket' "$CHECK_OUT"
+expect_link "rhel9: virtproxyd-tcp.socket enabled offline" \
+	"$root/etc/systemd/system/sockets.target.wants/virtproxyd-tcp.socket" /usr/lib/systemd/system/virtproxyd-tcp.socket
+expect_grep "rhel9: auth_tcp in virtproxyd.conf" '^auth_tcp = "none"$' "$(cat "$root/etc/libvirt/virtproxyd.conf")"
+cmp -s "$root/etc/libvirt/libvirtd.conf" "$DATA/host/etc/libvirt/libvirtd.conf" \
+	&& ok "rhel9: libvirtd.conf untouched" || not_ok "rhel9: libvirtd.conf untouched"
+
+# --- a tree whose world cannot be told: never green ---
+cp -a "$DATA/host" "$WORK/bare"
+out=$(mr check --local --root "$WORK/bare" -p profile.ini 2>&1); st=$?
+expect_status "no units: check" 6 "$st" "$out"
+expect_grep "no units: the listener item fails and says why" 'libvirtd\.listener +failed +cannot tell how this host runs libvirt' "$out"
+
+# --- defaults: absent and equal to libvirt's default is in state ---
+root=$(new_host debian12-socket defaults)
+printf '[qemu]\nmigration_port_min = 49152\ndynamic_ownership = yes\n' > defaults.ini
+out=$(mr check --local --root "$root" -p defaults.ini 2>&1); st=$?
+expect_status "defaults: a fresh host raises no drift" 0 "$st" "$out"
+out=$(mr check --local --root "$root" -p defaults.ini --explicit 2>&1); st=$?
+expect_status "defaults: --explicit wants them written" 2 "$st" "$out"
+expect_grep "defaults: shown as the default" "qemu\.migration_port_min +drift +absent \(default 49152\) -> '49152'" "$out"
+printf '[qemu]\nexplicit = yes\nmigration_port_min = 49152\n' > explicit.ini
+out=$(mr check --local --root "$root" -p explicit.ini 2>&1); st=$?
+expect_status "defaults: explicit = yes in the section" 2 "$st" "$out"
+
+# --- coverage: what is not examined says so, also under -q ---
+printf '[qemu]\ndynamic_ownership = no\n[multipath]\nuser_friendly_names = no\n' > partial.ini
+out=$(mr check -q --local --root "$root" -p partial.ini 2>/dev/null)
+expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): \[multipath\] \(partial\.ini:3\)' "$out"
+printf '[multipath]\nuser_friendly_names = no\n' > none.ini
+out=$(mr check --local --root "$root" -p none.ini 2>/dev/null)
+expect_grep "coverage: nothing checked is not 'in the desired state'" 'localhost: nothing checked' "$out"
+out=$(mr check --local --root "$root" -p partial.ini -f json 2>/dev/null)
+expect_grep "coverage: json lists unchecked settings" '"setting": ?"\[multipath\]"' "$out"
+out=$(mr check --local --root "$root" -p partial.ini -f prom 2>/dev/null)
+expect_grep "coverage: prom counts unchecked settings" '^migready_unchecked_settings\{host="localhost",command="check"\} 1$' "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
