@@ -149,9 +149,16 @@ static int check_field(enum field f, const char *name, const char *value, const 
 		if (!mr_profile_is_user_name(value))
 			m = expected("a user name", value);
 		break;
+	case F_ROOT:
+		/* It names a directory on the host: "~" or a relative path
+		 * would be resolved on the controller instead. */
+		if (value[0] != '/') {
+			m = expected("an absolute path (a directory on the host)", value);
+			break;
+		}
+		/* fall through */
 	case F_IDENTITY:
 	case F_KNOWN_HOSTS:
-	case F_ROOT:
 		if (!*value) {
 			m = expected("a path", value);
 			break;

@@ -333,6 +333,12 @@ static void test_detection(void **state)
 		{ "[host]\n", "error: [host] needs a name: [host NAME]" },
 		{ "port = 2\n[host a]\n", "error: key 'port' outside any section" },
 		{ "[host a]\nport = \x01\n", "error: control character 0x01 in line" },
+		/* a root is on the host: nothing the controller would resolve */
+		{ "[host a]\nroot = images/a\n",
+		  "error: root: expected an absolute path (a directory on the host), got 'images/a'" },
+		{ "[defaults]\nroot = ~/img\n[host a]\n",
+		  "error: root: expected an absolute path (a directory on the host), got '~/img'" },
+		{ "[host a]\nroot = /srv/img\n", "a:22" },
 		/* Ansible's */
 		{ "a\nb:2200\n", "a:22 b:2200" },
 		{ "[web]\nw1\n; comment\n# comment\nw2 ansible_port=5\n", "w1:22 w2:5" },
@@ -344,6 +350,12 @@ static void test_detection(void **state)
 		{ "[web]\nw1 ansible_port=9 ansible_port=10\n", "w1:10" },
 		{ "[p:children]\nc\n[c]\nh\n[p:vars]\nansible_port=1\n[c:vars]\nansible_port=2\n",
 		  "h:2" },
+		{ "[web]\nw1 migready_root=img\n",
+		  "error: migready_root: expected an absolute path (a directory on the host), got "
+		  "'img'" },
+		{ "[web:vars]\nmigready_root=./img\n[web]\nw1\n",
+		  "error: migready_root: expected an absolute path (a directory on the host), got "
+		  "'./img'" },
 		{ "[web]\nw1 migready_host_key_check=sometimes\n",
 		  "error: migready_host_key_check: expected strict, accept-new or off, got "
 		  "'sometimes'" },
