@@ -1378,6 +1378,83 @@ out:
 	return inv;
 }
 
+/* An address as a key for comparing machines: an IP literal in its
+ * canonical text (an IPv4-mapped IPv6 address as IPv4), a name in lower
+ * case. Nothing is resolved: no DNS before the run. */
+static char *machine_address(const char *addr)
+{
+	unsigned char b[16];
+	char text[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET6, addr, b) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(b, mapped, sizeof(mapped)) == 0)
+			inet_ntop(AF_INET, b + 12, text, sizeof(text));
+		else
+			inet_ntop(AF_INET6, b, text, sizeof(text));
+		return mr_xstrdup(text);
+	}
+	if (inet_pton(AF_INET, addr, b) == 1) {
+		inet_ntop(AF_INET, b, text, sizeof(text));
+		return mr_xstrdup(text);
+	}
+	char *s = mr_xstrdup(addr);
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+int mr_inventory_check_distinct(const struct mr_inventory *inv, const char *cli_root,
+                                int (*selected)(const char *name, const void *user),
+                                const void *user, struct mr_error **err)
+{
+	size_t n = 0;
+	const struct mr_host **h = NULL;
+	char **addr = NULL, **root = NULL;
+	char *croot = NULL;
+	int r = 0;
+
+	if (!inv)
+		return 0;
+	if (cli_root && !(croot = mr_ini_path_resolve(NULL, cli_root)))
+		croot = mr_xstrdup(cli_root);
+	h = mr_xcalloc(inv->n + 1, sizeof(*h));
+	addr = mr_xcalloc(inv->n + 1, sizeof(*addr));
+	root = mr_xcalloc(inv->n + 1, sizeof(*root));
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct mr_host *x = inv->hosts[i];
+		if (selected && !selected(x->name, user))
+			continue;
+		h[n] = x;
+		addr[n] = machine_address(x->address);
+		/* host roots are already absolute and cleaned; "/" is no root */
+		root[n] = mr_xstrdup(croot ? croot : x->root ? x->root : "/");
+		n++;
+	}
+	for (size_t j = 1; j < n; j++) {
+		for (size_t i = 0; i < j; i++) {
+			if (h[i]->port != h[j]->port || strcmp(addr[i], addr[j]) != 0 ||
+			    strcmp(root[i], root[j]) != 0)
+				continue;
+			mr_error_at(err, MR_ERR_INPUT, &h[j]->loc,
+			            "host '%s' is the same machine as '%s' (%s:%u): %s port %u, "
+			            "%s %s", h[j]->name, h[i]->name, h[i]->loc.file,
+			            h[i]->loc.line, addr[j], h[j]->port, croot ? "--root" : "root",
+			            croot ? cli_root : root[j]);
+			r = -1;
+			break; /* one message per host, naming the first it repeats */
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(addr[i]);
+		free(root[i]);
+	}
+	free(addr);
+	free(root);
+	free(h);
+	free(croot);
+	return r;
+}
+
 void mr_inventory_free(struct mr_inventory *inv)
 {
 	if (!inv)

@@ -368,6 +368,120 @@ static void test_detection(void **state)
 	}
 }
 
+/* Writes text to a temporary file and returns its path (the caller
+ * unlinks and frees it). */
+static char *temp_inventory(const char *text)
+{
+	char *path = mr_xstrdup("/tmp/mr-inv-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* Every error of err with the file name replaced by "F". */
+static char *errors_in(const struct mr_error *err, const char *path)
+{
+	char *all = mr_test_all_errors(err);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	size_t pn = strlen(path);
+	for (const char *p = all; *p;) {
+		if (strncmp(p, path, pn) == 0) {
+			mr_buf_putc(&b, 'F');
+			p += pn;
+		} else {
+			mr_buf_putc(&b, *p++);
+		}
+	}
+	free(all);
+	return mr_buf_steal(&b, NULL);
+}
+
+static int only_glob(const char *name, const void *glob)
+{
+	return strncmp(name, glob, strlen(glob)) == 0;
+}
+
+static void test_distinct(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *cli_root, *prefix, *want;
+	} cases[] = {
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.2\n", NULL, NULL, "" },
+		/* the brief's case: both places named */
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\n", NULL, NULL,
+		  "F:3: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /\n" },
+		/* another port or another root is another machine (or image) */
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\nport = 2222\n", NULL,
+		  NULL, "" },
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /srv/a\n[host c2]\naddress = 10.0.0.1\n"
+		  "root = /srv/b\n", NULL, NULL, "" },
+		/* ... unless --root makes every root the same */
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /srv/a\n[host c2]\naddress = 10.0.0.1\n"
+		  "root = /srv/b\n", "/mnt//img/", NULL,
+		  "F:4: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, --root "
+		  "/mnt//img/\n" },
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\nroot = /srv/b\n",
+		  "/", NULL, "F:3: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, "
+		  "--root /\n" },
+		/* a root of "/" is no root; roots compare cleaned */
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /\n[host c2]\naddress = 10.0.0.1\n", NULL,
+		  NULL, "F:4: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /\n" },
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /srv/a/\n[host c2]\naddress = 10.0.0.1\n"
+		  "root = /srv//a\n", NULL, NULL,
+		  "F:4: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /srv/a\n" },
+		/* a host with no address is reached at its name; names ignore case */
+		{ "[host c1]\n[host c2]\naddress = C1\n", NULL, NULL,
+		  "F:2: host 'c2' is the same machine as 'c1' (F:1): c1 port 22, root /\n" },
+		/* IP literals compare in canonical form, not as text */
+		{ "[host a]\naddress = 2001:db8::1\n[host b]\naddress = 2001:DB8:0:0::1\n"
+		  "[host c]\naddress = ::ffff:10.0.0.1\n[host d]\naddress = 10.0.0.1\n", NULL, NULL,
+		  "F:3: host 'b' is the same machine as 'a' (F:1): 2001:db8::1 port 22, root /\n"
+		  "F:7: host 'd' is the same machine as 'c' (F:5): 10.0.0.1 port 22, root /\n" },
+		/* the port comes from [defaults] and groups too */
+		{ "[defaults]\nport = 2200\n[group g]\nhosts = x y\n[host y]\naddress = x\n", NULL,
+		  NULL, "F:5: host 'y' is the same machine as 'x' (F:4): x port 2200, root /\n" },
+		/* three entries: each repeat names the first */
+		{ "[host a]\naddress = h\n[host b]\naddress = h\n[host c]\naddress = h\n", NULL,
+		  NULL,
+		  "F:3: host 'b' is the same machine as 'a' (F:1): h port 22, root /\n"
+		  "F:5: host 'c' is the same machine as 'a' (F:1): h port 22, root /\n" },
+		/* Ansible INI: ansible_host and the port after the name */
+		{ "[web]\nw1 ansible_host=10.0.0.9\nw2 ansible_host=10.0.0.9 ansible_port=22\n"
+		  "w3:2222 ansible_host=10.0.0.9\n", NULL, NULL,
+		  "F:3: host 'w2' is the same machine as 'w1' (F:2): 10.0.0.9 port 22, root /\n" },
+		/* only the selected hosts count (-H) */
+		{ "[host c1]\naddress = h\n[host d1]\naddress = h\n", NULL, "c", "" },
+		{ "[host c1]\naddress = h\n[host c2]\naddress = h\n[host d1]\naddress = h\n", NULL,
+		  "c", "F:3: host 'c2' is the same machine as 'c1' (F:1): h port 22, root /\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		assert_null(err);
+		assert_non_null(inv);
+		int r = mr_inventory_check_distinct(inv, cases[i].cli_root,
+		                                    cases[i].prefix ? only_glob : NULL,
+		                                    cases[i].prefix, &err);
+		char *got = errors_in(err, path);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		assert_int_equal(r, *cases[i].want ? -1 : 0);
+		for (const struct mr_error *e = err; e; e = e->next)
+			assert_int_equal(e->kind, MR_ERR_INPUT);
+		free(got);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+	assert_int_equal(mr_inventory_check_distinct(NULL, NULL, NULL, NULL, NULL), 0);
+}
+
 static void test_free_null(void **state)
 {
 	(void)state;
@@ -386,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_ansible),
 		cmocka_unit_test(test_ansible_errors),
 		cmocka_unit_test(test_detection),
+		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
