@@ -1361,7 +1361,7 @@ struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
 	if (mr_ini_read_file(path, NULL, &text, &len, &errs) < 0)
 		goto out;
 	inv = mr_xcalloc(1, sizeof(*inv));
-	inv->path = mr_xstrdup(path);
+	inv->path = mr_xstrdup(strcmp(path, "-") == 0 ? MR_INI_STDIN : path);
 	if (is_ansible(text, len))
 		load_ansible(inv, text, len, &errs);
 	else

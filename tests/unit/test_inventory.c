@@ -399,6 +399,35 @@ static char *errors_in(const struct mr_error *err, const char *path)
 	return mr_buf_steal(&b, NULL);
 }
 
+/* -i /dev/stdin or -i <(...): a pipe loads, and its relative paths are
+ * taken from the current directory, not from /dev/fd. */
+static void test_pipe(void **state)
+{
+	(void)state;
+	static const char text[] = "[defaults]\nprofile = p.ini\n[host a]\nport = 2\n";
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(write(fd[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(fd[1]);
+	char *path = mr_xasprintf("/dev/fd/%d", fd[0]);
+	struct mr_error *err = NULL;
+	struct mr_inventory *inv = mr_inventory_load(path, &err);
+	assert_null(err);
+	assert_non_null(inv);
+	assert_string_equal(mr_inventory_path(inv), path);
+	const struct mr_host *h = mr_inventory_host(inv, 0);
+	assert_int_equal(h->port, 2);
+	assert_int_equal(h->loc.line, 3);
+	char *cwd = getcwd(NULL, 0);
+	char *want = mr_xasprintf("%s/p.ini", cwd);
+	assert_string_equal(h->profiles[0], want);
+	free(want);
+	free(cwd);
+	mr_inventory_free(inv);
+	close(fd[0]);
+	free(path);
+}
+
 static int only_glob(const char *name, const void *glob)
 {
 	return strncmp(name, glob, strlen(glob)) == 0;
@@ -501,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_ansible_errors),
 		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_distinct),
+		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -775,6 +776,72 @@ static void test_path_resolve(void **state)
 	free(home);
 }
 
+/* A pipe holding text, its write end closed; returns the read end. The
+ * text is small enough for the pipe's buffer. */
+static int pipe_of(const char *text)
+{
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(write(fd[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(fd[1]);
+	return fd[0];
+}
+
+/* -p /dev/stdin and -p <(...): a pipe has no real path and its directory
+ * (/dev/fd) means nothing, yet it loads, names itself in messages, and
+ * resolves its relative paths from the current directory. */
+static void test_pipe(void **state)
+{
+	(void)state;
+	char *cwd = getcwd(NULL, 0);
+	int fd = pipe_of("[libvirtd]\nlisten_tcp = yes\n[ssh]\nkeypair = keys/k\n");
+	char *path = mr_xasprintf("/dev/fd/%d", fd);
+	const char *paths[] = { path };
+	struct mr_error *err = NULL;
+	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	assert_null(err);
+	assert_non_null(p);
+	assert_string_equal(val(p, "libvirtd", "listen_tcp"), "yes");
+	assert_string_equal(mr_profile_get(p, "libvirtd", "listen_tcp")->loc.file, path);
+	char *want = mr_xasprintf("%s/keys/k", cwd);
+	assert_string_equal(val(p, "ssh", "keypair"), want);
+	free(want);
+	mr_profile_free(p);
+	close(fd);
+	free(path);
+
+	/* errors name the pipe and the line */
+	fd = pipe_of("[libvirtd]\nlisten_tcp = maybe\n");
+	path = mr_xasprintf("/dev/fd/%d", fd);
+	paths[0] = path;
+	assert_null(mr_profile_load(paths, 1, &err));
+	char *got = mr_test_all_errors(err);
+	want = mr_xasprintf("%s:2: listen_tcp: expected yes or no, got 'maybe'\n", path);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	mr_error_free(err);
+	err = NULL;
+	close(fd);
+	free(path);
+
+	/* an include from a pipe is relative to the current directory */
+	fd = pipe_of("include = no-such-base.ini\n");
+	path = mr_xasprintf("/dev/fd/%d", fd);
+	paths[0] = path;
+	assert_null(mr_profile_load(paths, 1, &err));
+	got = mr_test_all_errors(err);
+	want = mr_xasprintf("%s:1: cannot open 'no-such-base.ini': No such file or directory\n",
+	                    path);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	mr_error_free(err);
+	close(fd);
+	free(path);
+	free(cwd);
+}
+
 /* ---- overrides and copies ---- */
 
 static void test_override(void **state)
@@ -896,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_ini_lines),
 		cmocka_unit_test(test_ini_long_fields),
 		cmocka_unit_test(test_path_resolve),
+		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_dup),
 	};
