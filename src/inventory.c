@@ -485,27 +485,46 @@ static void on_hosts(struct nparse *np, struct level *l, const struct mr_ini_ent
 	}
 }
 
-static void on_set(struct nparse *np, struct level *l, const struct mr_ini_entry *e)
+/* Splits "section.key value" into *o (at loc). With err, also checks it
+ * against the profile schema, blaming eloc (name is the key as written);
+ * returns -1 on a problem, with *o left empty. */
+static int split_set(const char *v, const char *name, struct mr_loc loc,
+                     const struct mr_loc *eloc, struct mr_override *o, struct mr_error **err)
 {
-	const char *v = e->value;
 	size_t wn = strcspn(v, " \t");
 	const char *dot = memchr(v, '.', wn);
+	*o = (struct mr_override){ 0 };
 	if (!dot || dot == v || dot + 1 == v + wn) {
 		char *m = expected("'section.key value'", v);
-		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "set: %s", m);
+		mr_error_at(err, MR_ERR_INPUT, eloc, "%s: %s", name, m);
 		free(m);
-		return;
+		return -1;
 	}
 	const char *val = v + wn;
 	while (is_blank(*val))
 		val++;
-	struct mr_override o = {
+	*o = (struct mr_override){
 		mr_xstrndup(v, (size_t)(dot - v)),
 		mr_xstrndup(dot + 1, (size_t)(v + wn - dot - 1)),
 		mr_xstrdup(val),
-		e->loc,
+		loc,
 	};
-	int bad = mr_profile_check_setting(o.section, o.key, o.value, o.loc, np->err) < 0;
+	if (err && mr_profile_check_setting(o->section, o->key, o->value, *eloc, err) < 0) {
+		free(o->section);
+		free(o->key);
+		free(o->value);
+		*o = (struct mr_override){ 0 };
+		return -1;
+	}
+	return 0;
+}
+
+static void on_set(struct nparse *np, struct level *l, const struct mr_ini_entry *e)
+{
+	struct mr_override o;
+	if (split_set(e->value, "set", e->loc, &e->loc, &o, np->err) < 0)
+		return;
+	int bad = 0;
 	for (size_t i = 0; !bad && i < l->n_sets; i++) {
 		const struct mr_override *s = &l->sets[i];
 		if (strcmp(s->section, o.section) == 0 && strcmp(s->key, o.key) == 0 &&
@@ -686,6 +705,10 @@ struct ahost {
 
 struct aparse {
 	const char *file;
+	const char *where; /* for a format without lines: "inv.json: host 'c1'" */
+	int ini;           /* Ansible's INI format, whose messages name [g:children] */
+	char **ignored;    /* variables already reported as unused */
+	size_t n_ignored;
 	struct mr_error **err;
 	struct agroup **groups;
 	size_t n_groups;
@@ -693,7 +716,7 @@ struct aparse {
 	size_t n_hosts;
 };
 
-enum avar_target { AV_IGNORED, AV_FIELD, AV_PROFILE };
+enum avar_target { AV_IGNORED, AV_FIELD, AV_PROFILE, AV_SET };
 
 /* What an Ansible variable sets. */
 static enum avar_target avar_field(const char *key, enum field *f)
@@ -722,6 +745,8 @@ static enum avar_target avar_field(const char *key, enum field *f)
 	}
 	if (strcmp(key, "migready_profile") == 0)
 		return AV_PROFILE;
+	if (strcmp(key, "migready_set") == 0)
+		return AV_SET;
 	return AV_IGNORED;
 }
 
@@ -752,28 +777,79 @@ static struct ahost *ahost_get(struct aparse *ap, const char *name, struct mr_lo
 	return h;
 }
 
+/* "file:line", or "file" for a place without lines; the caller frees it. */
+static char *loc_text(const struct mr_loc *loc)
+{
+	return loc->line ? mr_xasprintf("%s:%u", loc->file, loc->line) : mr_xstrdup(loc->file);
+}
+
+/* An Ansible variable migready does not use is said once per inventory (one
+ * per run), at -v: not dropped silently, not repeated for every host. */
+static void note_ignored(struct aparse *ap, const char *key, const struct mr_loc *where)
+{
+	if (strv_has(ap->ignored, key))
+		return;
+	strv_push(&ap->ignored, &ap->n_ignored, mr_xstrdup(key));
+	char *w = loc_text(where);
+	mr_log(MR_LOG_INFO, "%s: Ansible variable '%s' is not used by migready", w, key);
+	free(w);
+}
+
+/* Why a value cannot be used as text, or NULL: control characters or
+ * invalid UTF-8 (an embedded NUL is refused where the value is read). */
+static const char *bad_text(const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return "control character in value";
+	}
+	if (mr_str_utf8_invalid(v, strlen(v)) >= 0)
+		return "invalid UTF-8 in value";
+	return NULL;
+}
+
 /* Checks an Ansible variable and keeps it in *vars when it matters. value is
- * taken over. */
+ * taken over. Errors name ap->where when set, else loc. */
 static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
                      char *value, struct mr_loc loc)
 {
 	enum field f = F_N;
 	enum avar_target t = avar_field(key, &f);
+	struct mr_loc eloc = ap->where ? (struct mr_loc){ ap->where, 0 } : loc;
 	if (t == AV_IGNORED) {
-		mr_log(MR_LOG_DEBUG, "%s:%u: ignoring Ansible variable '%s'", loc.file, loc.line, key);
+		note_ignored(ap, key, &eloc);
 		free(value);
 		return;
 	}
 	if (strstr(value, "{{")) {
 		char *q = mr_ini_quote(value);
-		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s: cannot evaluate a Jinja template %s",
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: cannot evaluate a Jinja template %s",
 		            key, q);
 		free(q);
 		free(value);
 		return;
 	}
+	/* YAML and JSON strings can hold what no INI line can. */
+	const char *why = bad_text(value);
+	if (why) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: %s", key, why);
+		free(value);
+		return;
+	}
 	char *stored = NULL;
-	if (t == AV_PROFILE) {
+	if (t == AV_SET) {
+		struct mr_override o;
+		if (split_set(value, key, loc, &eloc, &o, ap->err) < 0) {
+			free(value);
+			return;
+		}
+		free(o.section);
+		free(o.key);
+		free(o.value);
+		stored = value;
+		value = NULL;
+	} else if (t == AV_PROFILE) {
 		/* Several profiles: separated by commas. */
 		struct mr_buf b;
 		mr_buf_init(&b);
@@ -782,7 +858,7 @@ static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const cha
 			size_t wn = strcspn(p, ",");
 			char *one = mr_xstrndup(p, wn);
 			char *path = NULL;
-			if (check_field(F_IDENTITY, key, one, ap->file, &loc, &path, ap->err) < 0)
+			if (check_field(F_IDENTITY, key, one, ap->file, &eloc, &path, ap->err) < 0)
 				bad = 1;
 			else
 				mr_buf_printf(&b, "%s%s", b.len ? "," : "", path);
@@ -794,14 +870,14 @@ static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const cha
 		}
 		if (bad || !*value) {
 			if (!*value)
-				mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s: expected a path, got ''",
+				mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected a path, got ''",
 				            key);
 			mr_buf_fini(&b);
 			free(value);
 			return;
 		}
 		stored = mr_buf_steal(&b, NULL);
-	} else if (check_field(f, key, value, ap->file, &loc, &stored, ap->err) < 0) {
+	} else if (check_field(f, key, value, ap->file, &eloc, &stored, ap->err) < 0) {
 		free(value);
 		return;
 	}
@@ -912,26 +988,19 @@ out:
 	return r;
 }
 
-static void ansible_host_line(struct aparse *ap, const char *group, const char *s, size_t n,
-                              struct mr_loc loc)
+/* A host pattern of any Ansible format: name[:port], the name maybe a
+ * range. Stores the names in *names and the port as an ansible_port
+ * variable in *vars; -1 (reported) if it is none. */
+static int host_pattern(struct aparse *ap, const char *pattern, struct mr_loc loc,
+                        char ***names, size_t *nn, struct avar **vars, size_t *n_vars)
 {
-	char **w = NULL;
-	size_t nw = 0;
-	char **names = NULL;
-	size_t nn = 0;
-	if (split_words(s, n, &w, &nw) < 0) {
-		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "unclosed quote");
-		goto out;
-	}
-	if (!nw)
-		goto out;
-
-	/* name[:port]; a ':' inside brackets is a range's, and an IPv6
-	 * address has several outside them */
-	char *pat = w[0];
+	struct mr_loc eloc = ap->where ? (struct mr_loc){ ap->where, 0 } : loc;
+	char *pat = mr_xstrdup(pattern);
 	char *port = NULL;
 	char *colon = NULL;
-	int colons = 0, depth = 0;
+	int colons = 0, depth = 0, r = -1;
+	/* a ':' inside brackets is a range's, and an IPv6 address has several
+	 * outside them */
 	for (char *p = pat; *p; p++) {
 		depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
 		if (*p == ':' && depth == 0) {
@@ -943,36 +1012,33 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 		*colon = '\0';
 		port = colon + 1;
 	}
-	if (expand_range(pat, &names, &nn) < 0) {
+	if (expand_range(pat, names, nn) < 0) {
 		char *m = expected("a host name or a range like web[01:20]", pat);
-		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s", m);
 		free(m);
 		goto out;
 	}
-	for (size_t i = 0; i < nn; i++) {
-		if (!good_name(names[i], 1)) {
-			char *m = expected("a host name", names[i]);
-			mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+	for (size_t i = 0; i < *nn; i++) {
+		if (!good_name((*names)[i], 1)) {
+			char *m = expected("a host name", (*names)[i]);
+			mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s", m);
 			free(m);
 			goto out;
 		}
 	}
-	struct avar *vars = NULL;
-	size_t n_vars = 0;
 	if (port)
-		add_avar(ap, &vars, &n_vars, "ansible_port", mr_xstrdup(port), loc);
-	for (size_t i = 1; i < nw; i++) {
-		char *eq = strchr(w[i], '=');
-		if (!eq || eq == w[i]) {
-			char *m = expected("VAR=VALUE after the host name", w[i]);
-			mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
-			free(m);
-			continue;
-		}
-		*eq = '\0';
-		add_avar(ap, &vars, &n_vars, w[i], mr_xstrdup(eq + 1), loc);
-	}
-	for (size_t i = 0; i < nn; i++) {
+		add_avar(ap, vars, n_vars, "ansible_port", mr_xstrdup(port), loc);
+	r = 0;
+out:
+	free(pat);
+	return r;
+}
+
+/* Puts each of names into group with copies of vars; frees vars. */
+static void hosts_join(struct aparse *ap, const char *group, char *const *names,
+                       struct avar *vars, size_t n_vars, struct mr_loc loc)
+{
+	for (size_t i = 0; names && names[i]; i++) {
 		struct ahost *h = ahost_get(ap, names[i], loc);
 		for (size_t j = 0; j < n_vars; j++) {
 			h->vars = mr_xreallocarray(h->vars, h->n_vars + 1, sizeof(*h->vars));
@@ -988,6 +1054,38 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 		free(vars[j].value);
 	}
 	free(vars);
+}
+
+static void ansible_host_line(struct aparse *ap, const char *group, const char *s, size_t n,
+                              struct mr_loc loc)
+{
+	char **w = NULL;
+	size_t nw = 0;
+	char **names = NULL;
+	size_t nn = 0;
+	if (split_words(s, n, &w, &nw) < 0) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "unclosed quote");
+		goto out;
+	}
+	if (!nw)
+		goto out;
+
+	struct avar *vars = NULL;
+	size_t n_vars = 0;
+	if (host_pattern(ap, w[0], loc, &names, &nn, &vars, &n_vars) < 0)
+		goto out;
+	for (size_t i = 1; i < nw; i++) {
+		char *eq = strchr(w[i], '=');
+		if (!eq || eq == w[i]) {
+			char *m = expected("VAR=VALUE after the host name", w[i]);
+			mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			continue;
+		}
+		*eq = '\0';
+		add_avar(ap, &vars, &n_vars, w[i], mr_xstrdup(eq + 1), loc);
+	}
+	hosts_join(ap, group, names, vars, n_vars, loc);
 out:
 	strv_free(w);
 	strv_free(names);
@@ -1121,7 +1219,9 @@ static int children_cycles(struct aparse *ap)
 			memset(seen, 0, ap->n_groups);
 			if (reaches(ap, agroup_index(ap, g->children[k]), i, seen)) {
 				mr_error_at(ap->err, MR_ERR_INPUT, &g->child_loc[k],
-				            "[%s:children]: '%s' is a descendant of '%s' itself",
+				            ap->ini ? "[%s:children]: '%s' is a descendant of '%s' itself"
+				                    : "group '%s': child '%s' is a descendant of '%s' "
+				                      "itself",
 				            g->name, g->children[k], g->name);
 				found = 1;
 				break;
@@ -1153,6 +1253,14 @@ static void apply_avar(struct mr_host *h, const struct avar *v)
 	enum avar_target t = avar_field(v->key, &f);
 	if (t == AV_FIELD) {
 		host_set_field(h, f, v->value);
+	} else if (t == AV_SET) {
+		/* checked when read; unlike other variables, they add up */
+		struct mr_override o;
+		if (split_set(v->value, v->key, v->loc, &v->loc, &o, NULL) == 0)
+			host_add_override(h, &o);
+		free(o.section);
+		free(o.key);
+		free(o.value);
 	} else if (t == AV_PROFILE) {
 		size_t n = 0;
 		strv_free(h->profiles);
@@ -1234,10 +1342,32 @@ static void free_avars(struct avar *v, size_t n)
 	free(v);
 }
 
+static void aparse_fini(struct aparse *ap)
+{
+	for (size_t i = 0; i < ap->n_groups; i++) {
+		struct agroup *g = ap->groups[i];
+		free(g->name);
+		free_avars(g->vars, g->n_vars);
+		strv_free(g->children);
+		free(g->child_loc);
+		free(g);
+	}
+	free(ap->groups);
+	for (size_t i = 0; i < ap->n_hosts; i++) {
+		struct ahost *h = ap->hosts[i];
+		free(h->name);
+		free_avars(h->vars, h->n_vars);
+		strv_free(h->groups);
+		free(h);
+	}
+	free(ap->hosts);
+	strv_free(ap->ignored);
+}
+
 static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
                          struct mr_error **err)
 {
-	struct aparse ap = { .file = inv->path, .err = err };
+	struct aparse ap = { .file = inv->path, .err = err, .ini = 1 };
 	struct mr_ini_cursor c;
 	const char *s;
 	size_t n;
@@ -1287,24 +1417,7 @@ static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
 	}
 	free(group);
 	resolve_ansible(inv, &ap);
-
-	for (size_t i = 0; i < ap.n_groups; i++) {
-		struct agroup *g = ap.groups[i];
-		free(g->name);
-		free_avars(g->vars, g->n_vars);
-		strv_free(g->children);
-		free(g->child_loc);
-		free(g);
-	}
-	free(ap.groups);
-	for (size_t i = 0; i < ap.n_hosts; i++) {
-		struct ahost *h = ap.hosts[i];
-		free(h->name);
-		free_avars(h->vars, h->n_vars);
-		strv_free(h->groups);
-		free(h);
-	}
-	free(ap.hosts);
+	aparse_fini(&ap);
 }
 
 /* ---- the format test and the entry points ---- */
@@ -1435,11 +1548,12 @@ int mr_inventory_check_distinct(const struct mr_inventory *inv, const char *cli_
 			if (h[i]->port != h[j]->port || strcmp(addr[i], addr[j]) != 0 ||
 			    strcmp(root[i], root[j]) != 0)
 				continue;
+			char *first = loc_text(&h[i]->loc);
 			mr_error_at(err, MR_ERR_INPUT, &h[j]->loc,
-			            "host '%s' is the same machine as '%s' (%s:%u): %s port %u, "
-			            "%s %s", h[j]->name, h[i]->name, h[i]->loc.file,
-			            h[i]->loc.line, addr[j], h[j]->port, croot ? "--root" : "root",
-			            croot ? cli_root : root[j]);
+			            "host '%s' is the same machine as '%s' (%s): %s port %u, %s %s",
+			            h[j]->name, h[i]->name, first, addr[j], h[j]->port,
+			            croot ? "--root" : "root", croot ? cli_root : root[j]);
+			free(first);
 			r = -1;
 			break; /* one message per host, naming the first it repeats */
 		}

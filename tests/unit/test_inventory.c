@@ -368,6 +368,86 @@ static void test_detection(void **state)
 	}
 }
 
+/* One host as text, every field but places: what "the same hosts" means
+ * across formats. */
+static char *host_text(const struct mr_host *h)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	char *profiles = join(h->profiles), *groups = join(h->groups);
+	mr_buf_printf(&b, "%s address=%s port=%u user=%s identity=%s known_hosts=%s root=%s "
+	              "hkc=%d profiles=[%s] groups=[%s] set=[", h->name, h->address, h->port,
+	              h->user, h->identity ? h->identity : "-", h->known_hosts,
+	              h->root ? h->root : "-", (int)h->host_key_check, profiles, groups);
+	for (size_t i = 0; i < h->n_overrides; i++)
+		mr_buf_printf(&b, "%s.%s=%s;", h->overrides[i].section, h->overrides[i].key,
+		              h->overrides[i].value);
+	mr_buf_puts(&b, "]");
+	free(profiles);
+	free(groups);
+	return mr_buf_steal(&b, NULL);
+}
+
+/* One cluster written in each format resolves to the same hosts: names,
+ * addresses, ports, users, keys, roots, host key checks, profiles, groups
+ * and the groups' set overrides. */
+static void test_equivalent(void **state)
+{
+	(void)state;
+	static const char *const want[] = {
+		"c1 address=10.20.0.11 port=2200 user=admin identity=" HOME "/.ssh/mr_key "
+		"known_hosts=" KH " root=- hkc=0 profiles=[{D}/profiles/base.ini] groups=[compute] "
+		"set=[nova.max_concurrent_live_migrations=2;]",
+		"c2 address=10.20.0.12 port=2222 user=ops identity=" HOME "/.ssh/mr_key "
+		"known_hosts=" KH " root=/srv/images/c2 hkc=1 profiles=[{D}/profiles/base.ini] "
+		"groups=[compute] set=[nova.max_concurrent_live_migrations=2;]",
+		"nfs1 address=10.20.0.5 port=2200 user=admin identity=" HOME "/.ssh/mr_key "
+		"known_hosts=" KH " root=- hkc=0 profiles=[{D}/profiles/base.ini] groups=[storage] "
+		"set=[nfs.role=server;firewall.allow=2049/tcp;]",
+	};
+	static const char *const files[] = {
+		"equiv.ini", "equiv_ansible.ini",
+	};
+	for (size_t f = 0; f < MR_ARRAY_LEN(files); f++) {
+		struct mr_inventory *inv = load(files[f]);
+		assert_int_equal(mr_inventory_count(inv), MR_ARRAY_LEN(want));
+		for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
+			char *got = host_text(mr_inventory_host(inv, i));
+			char *exp = subst(want[i]);
+			if (strcmp(got, exp) != 0)
+				fail_msg("%s, host %zu:\nwant %s\ngot  %s", files[f], i, exp, got);
+			free(got);
+			free(exp);
+		}
+		mr_inventory_free(inv);
+	}
+}
+
+/* Where each format puts a host: its line in INI and YAML; JSON has no
+ * lines, so the file alone. */
+static void test_host_places(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		unsigned lines[3];
+	} cases[] = {
+		{ "equiv.ini", { 18, 20, 26 } },
+		{ "equiv_ansible.ini", { 3, 4, 7 } },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_inventory *inv = load(cases[i].file);
+		for (size_t j = 0; j < 3; j++) {
+			const struct mr_host *h = mr_inventory_host(inv, j);
+			assert_string_equal(h->loc.file, mr_inventory_path(inv));
+			if (h->loc.line != cases[i].lines[j])
+				fail_msg("%s host %s: want line %u, got %u", cases[i].file, h->name,
+				         cases[i].lines[j], h->loc.line);
+		}
+		mr_inventory_free(inv);
+	}
+}
+
 /* Writes text to a temporary file and returns its path (the caller
  * unlinks and frees it). */
 static char *temp_inventory(const char *text)
@@ -380,14 +460,13 @@ static char *temp_inventory(const char *text)
 	return path;
 }
 
-/* Every error of err with the file name replaced by "F". */
-static char *errors_in(const struct mr_error *err, const char *path)
+/* text with every path replaced by "F". */
+static char *replace_path(const char *text, const char *path)
 {
-	char *all = mr_test_all_errors(err);
 	struct mr_buf b;
 	mr_buf_init(&b);
 	size_t pn = strlen(path);
-	for (const char *p = all; *p;) {
+	for (const char *p = text; *p;) {
 		if (strncmp(p, path, pn) == 0) {
 			mr_buf_putc(&b, 'F');
 			p += pn;
@@ -395,8 +474,16 @@ static char *errors_in(const struct mr_error *err, const char *path)
 			mr_buf_putc(&b, *p++);
 		}
 	}
-	free(all);
 	return mr_buf_steal(&b, NULL);
+}
+
+/* Every error of err with the file name replaced by "F". */
+static char *errors_in(const struct mr_error *err, const char *path)
+{
+	char *all = mr_test_all_errors(err);
+	char *r = replace_path(all, path);
+	free(all);
+	return r;
 }
 
 /* -i /dev/stdin or -i <(...): a pipe loads, and its relative paths are
@@ -426,6 +513,79 @@ static void test_pipe(void **state)
 	mr_inventory_free(inv);
 	close(fd[0]);
 	free(path);
+}
+
+/* Host ranges. */
+static void test_ranges(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[compute]\ncompute[01:20]\n", "20 compute01 compute02 compute20" },
+		{ "[compute]\nnode-[a:c].example\n", "3 node-a.example node-b.example node-c.example" },
+		{ "[web]\nw[1:3]:2222\n", "3 w1 w2 w3" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		assert_null(err);
+		size_t n = mr_inventory_count(inv);
+		char *got = mr_xasprintf("%zu %s %s %s", n, mr_inventory_host(inv, 0)->name,
+		                         mr_inventory_host(inv, 1)->name,
+		                         mr_inventory_host(inv, n - 1)->name);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		free(got);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* An Ansible variable migready does not use is said once, at -v, with its
+ * first place, however many hosts and groups set it. */
+static void test_ignored_once(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[web]\nw1 ansible_become=true\nw2 ansible_become=true\n[web:vars]\nx=1\n",
+		  "migready: info: F:2: Ansible variable 'ansible_become' is not used by migready\n"
+		  "migready: info: F:5: Ansible variable 'x' is not used by migready\n" },
+	};
+	enum mr_log_level old = mr_log_get_level();
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		char logpath[] = "/tmp/mr-log-XXXXXX";
+		int logfd = mkstemp(logpath);
+		assert_true(logfd >= 0);
+		fflush(stderr);
+		int saved = dup(STDERR_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		mr_log_set_level(MR_LOG_INFO);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		close(logfd);
+		mr_log_set_level(old);
+		assert_null(err);
+		assert_non_null(inv);
+		char *text = mr_file_read(logpath, NULL);
+		char *got = replace_path(text, path);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		free(got);
+		free(text);
+		mr_inventory_free(inv);
+		unlink(logpath);
+		unlink(path);
+		free(path);
+	}
 }
 
 static int only_glob(const char *name, const void *glob)
@@ -529,6 +689,10 @@ int main(void)
 		cmocka_unit_test(test_ansible),
 		cmocka_unit_test(test_ansible_errors),
 		cmocka_unit_test(test_detection),
+		cmocka_unit_test(test_equivalent),
+		cmocka_unit_test(test_host_places),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_ignored_once),
 		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_free_null),
