@@ -17,8 +17,10 @@
  * otherwise. Host order is the order of first appearance. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 #include "ini_lines.h"
 #include "inventory.h"
@@ -705,7 +707,7 @@ struct ahost {
 
 struct aparse {
 	const char *file;
-	const char *where; /* for a format without lines: "inv.json: host 'c1'" */
+	const char *where; /* for JSON, which has no lines: "inv.json: host 'c1'" */
 	int ini;           /* Ansible's INI format, whose messages name [g:children] */
 	char **ignored;    /* variables already reported as unused */
 	size_t n_ignored;
@@ -1420,6 +1422,513 @@ static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
 	aparse_fini(&ap);
 }
 
+/* ---- Ansible's YAML format (libyaml) ---- */
+
+static void group_unknown_key(struct aparse *ap, const struct mr_loc *loc, const char *group,
+                              const char *key)
+{
+	static const char *const keys[] = { "hosts", "vars", "children" };
+	const char *best = suggest_word(key, keys, MR_ARRAY_LEN(keys));
+	char *g = group ? mr_xasprintf("group '%s': ", group) : mr_xstrdup("");
+	if (best)
+		mr_error_at(ap->err, MR_ERR_INPUT, loc, "%sunknown key '%s'; did you mean '%s'?", g,
+		            key, best);
+	else
+		mr_error_at(ap->err, MR_ERR_INPUT, loc,
+		            "%sunknown key '%s'; expected hosts, vars or children", g, key);
+	free(g);
+}
+
+/* Aliases can make a YAML tree refer to itself: bound the walk. */
+#define YAML_MAX_DEPTH 64
+
+struct yload {
+	struct aparse *ap;
+	yaml_document_t *doc;
+};
+
+static struct mr_loc yloc(const struct yload *y, const yaml_node_t *n)
+{
+	return (struct mr_loc){ y->ap->file, (unsigned)n->start_mark.line + 1 };
+}
+
+static int ynull(const yaml_node_t *n)
+{
+	if (!n)
+		return 1;
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	const char *v = (const char *)n->data.scalar.value;
+	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+	       !strcmp(v, "NULL");
+}
+
+/* A scalar's text, or NULL (reported) for another node or one holding a
+ * NUL, which a C string would silently cut. what names it in messages. */
+static const char *yscalar(struct yload *y, const yaml_node_t *n, const char *what)
+{
+	struct mr_loc loc = yloc(y, n);
+	if (n->type != YAML_SCALAR_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &loc, "%s: expected a single value", what);
+		return NULL;
+	}
+	const char *v = (const char *)n->data.scalar.value;
+	if (strlen(v) != n->data.scalar.length) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &loc, "%s: NUL character in value", what);
+		return NULL;
+	}
+	return v;
+}
+
+/* YAML 1.1, which Ansible's PyYAML reads, takes 022 for octal 18 and 1:30
+ * for 90: a port must be plain decimal, or quoted. */
+static int yaml_ambiguous_port(const yaml_node_t *n, const char *v)
+{
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	/* what YAML 1.1 reads as a number: a sign or a digit first */
+	if (!(isdigit((unsigned char)v[0]) || v[0] == '+' || v[0] == '-'))
+		return 0;
+	if (v[0] == '0' && v[1])
+		return 1;
+	return strspn(v, "0123456789") != strlen(v);
+}
+
+static void y_vars(struct yload *y, struct avar **vars, size_t *n, const yaml_node_t *map,
+                   const char *owner)
+{
+	if (ynull(map))
+		return;
+	struct mr_loc mloc = yloc(y, map);
+	if (map->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc, "%s: vars: expected a mapping", owner);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *key = yscalar(y, k, "variable name");
+		if (!key)
+			continue;
+		enum field f = F_N;
+		enum avar_target t = avar_field(key, &f);
+		struct mr_loc loc = yloc(y, k);
+		if (t == AV_IGNORED) {
+			note_ignored(y->ap, key, &loc);
+			continue;
+		}
+		if ((t == AV_SET || t == AV_PROFILE) && v->type == YAML_SEQUENCE_NODE) {
+			/* a list: one override each, or the profiles in order */
+			struct mr_buf b;
+			mr_buf_init(&b);
+			for (yaml_node_item_t *i = v->data.sequence.items.start;
+			     i < v->data.sequence.items.top; i++) {
+				yaml_node_t *item = yaml_document_get_node(y->doc, *i);
+				const char *s = yscalar(y, item, key);
+				if (!s)
+					continue;
+				if (t == AV_SET)
+					add_avar(y->ap, vars, n, key, mr_xstrdup(s), yloc(y, item));
+				else
+					mr_buf_printf(&b, "%s%s", b.len ? "," : "", s);
+			}
+			if (t == AV_PROFILE && b.len)
+				add_avar(y->ap, vars, n, key, mr_buf_steal(&b, NULL), loc);
+			mr_buf_fini(&b);
+			continue;
+		}
+		const char *s = ynull(v) ? "" : yscalar(y, v, key);
+		if (!s)
+			continue;
+		if (f == F_PORT && !ynull(v) && yaml_ambiguous_port(v, s)) {
+			char *q = mr_ini_quote(s);
+			mr_error_at(y->ap->err, MR_ERR_INPUT, &loc,
+			            "%s: %s is not a plain decimal number in YAML 1.1 (022 is octal "
+			            "there); write the port in decimal", key, q);
+			free(q);
+			continue;
+		}
+		add_avar(y->ap, vars, n, key, mr_xstrdup(s), yloc(y, v));
+	}
+}
+
+static void y_group(struct yload *y, const char *name, const yaml_node_t *def, int depth);
+
+static void y_hosts(struct yload *y, const char *group, const yaml_node_t *map)
+{
+	if (ynull(map))
+		return;
+	struct mr_loc mloc = yloc(y, map);
+	if (map->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc,
+		            "group '%s': hosts: expected a mapping of host names", group);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *pat = yscalar(y, k, "host name");
+		if (!pat)
+			continue;
+		char **names = NULL;
+		size_t nn = 0;
+		struct avar *vars = NULL;
+		size_t n_vars = 0;
+		struct mr_loc loc = yloc(y, k);
+		if (host_pattern(y->ap, pat, loc, &names, &nn, &vars, &n_vars) == 0) {
+			char *owner = mr_xasprintf("host '%s'", pat);
+			y_vars(y, &vars, &n_vars, v, owner);
+			free(owner);
+			hosts_join(y->ap, group, names, vars, n_vars, loc);
+		} else {
+			free_avars(vars, n_vars);
+		}
+		strv_free(names);
+	}
+}
+
+static void y_children(struct yload *y, const char *parent, const yaml_node_t *map, int depth)
+{
+	if (ynull(map))
+		return;
+	struct mr_loc mloc = yloc(y, map);
+	if (map->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc,
+		            "group '%s': children: expected a mapping of group names", parent);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *child = yscalar(y, k, "group name");
+		if (!child)
+			continue;
+		struct mr_loc loc = yloc(y, k);
+		if (!good_name(child, 0)) {
+			char *m = expected("a group name", child);
+			mr_error_at(y->ap->err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			continue;
+		}
+		struct agroup *g = agroup_get(y->ap, parent);
+		if (!strv_has(g->children, child)) {
+			g->child_loc = mr_xreallocarray(g->child_loc, g->n_children + 1,
+			                                sizeof(*g->child_loc));
+			g->child_loc[g->n_children] = loc;
+			strv_push(&g->children, &g->n_children, mr_xstrdup(child));
+		}
+		y_group(y, child, v, depth + 1);
+	}
+}
+
+/* One group's definition: hosts, vars and children, each optional. */
+static void y_group(struct yload *y, const char *name, const yaml_node_t *def, int depth)
+{
+	struct agroup *g = agroup_get(y->ap, name);
+	if (ynull(def))
+		return;
+	struct mr_loc dloc = yloc(y, def);
+	if (depth > YAML_MAX_DEPTH) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &dloc, "group '%s': nested too deep", name);
+		return;
+	}
+	if (def->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &dloc,
+		            "group '%s': expected a mapping of hosts, vars and children", name);
+		return;
+	}
+	for (yaml_node_pair_t *p = def->data.mapping.pairs.start; p < def->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *key = yscalar(y, k, "key");
+		struct mr_loc loc = yloc(y, k);
+		if (!key)
+			continue;
+		if (strcmp(key, "hosts") == 0) {
+			y_hosts(y, name, v);
+		} else if (strcmp(key, "vars") == 0) {
+			char *owner = mr_xasprintf("group '%s'", name);
+			y_vars(y, &g->vars, &g->n_vars, v, owner);
+			free(owner);
+		} else if (strcmp(key, "children") == 0) {
+			y_children(y, name, v, depth);
+		} else {
+			group_unknown_key(y->ap, &loc, name, key);
+		}
+	}
+}
+
+static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
+                      struct mr_error **err)
+{
+	struct aparse ap = { .file = inv->path, .err = err };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int have_doc = 0;
+
+	if (!yaml_parser_initialize(&parser)) {
+		mr_error_add(err, MR_ERR_SYSTEM, inv->path, "cannot start the YAML parser");
+		return;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		struct mr_loc loc = { inv->path, (unsigned)parser.problem_mark.line + 1 };
+		mr_error_at(err, MR_ERR_INPUT, &loc, "YAML: %s%s%s",
+		            parser.problem ? parser.problem : "cannot parse",
+		            parser.context ? " " : "", parser.context ? parser.context : "");
+		goto out;
+	}
+	have_doc = 1;
+	struct yload y = { &ap, &doc };
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root || ynull(root))
+		goto out;
+	if (root->type != YAML_MAPPING_NODE) {
+		struct mr_loc loc = yloc(&y, root);
+		mr_error_at(err, MR_ERR_INPUT, &loc, "expected a mapping of groups (all: ...)");
+		goto out;
+	}
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+		const char *name = yscalar(&y, k, "group name");
+		if (!name)
+			continue;
+		if (!good_name(name, 0)) {
+			struct mr_loc loc = yloc(&y, k);
+			char *m = expected("a group name", name);
+			mr_error_at(err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			continue;
+		}
+		y_group(&y, name, yaml_document_get_node(&doc, p->value), 0);
+	}
+	resolve_ansible(inv, &ap);
+out:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	aparse_fini(&ap);
+}
+
+/* ---- ansible-inventory --list JSON (json-c) ---- */
+
+/* A JSON value as a variable's text: strings as they are, numbers and
+ * booleans as Ansible would print them. NULL (reported) for the rest, or
+ * for a string holding a NUL. */
+static char *json_text(struct aparse *ap, struct json_object *v, const char *key)
+{
+	struct mr_loc eloc = { ap->where, 0 };
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return mr_xstrdup("");
+	case json_type_string: {
+		const char *s = json_object_get_string(v);
+		if (strlen(s) != (size_t)json_object_get_string_len(v)) {
+			mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: NUL character in value", key);
+			return NULL;
+		}
+		return mr_xstrdup(s);
+	}
+	case json_type_int:
+		return mr_xasprintf("%lld", (long long)json_object_get_int64(v));
+	case json_type_boolean:
+		return mr_xstrdup(json_object_get_boolean(v) ? "true" : "false");
+	default:
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected a single value", key);
+		return NULL;
+	}
+}
+
+static void j_vars(struct aparse *ap, struct avar **vars, size_t *n, struct json_object *obj)
+{
+	struct mr_loc eloc = { ap->where, 0 };
+	struct mr_loc loc = { ap->file, 0 };
+	if (!obj || json_object_is_type(obj, json_type_null))
+		return;
+	if (!json_object_is_type(obj, json_type_object)) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "vars: expected an object");
+		return;
+	}
+	json_object_object_foreach(obj, key, v)
+	{
+		enum field f = F_N;
+		enum avar_target t = avar_field(key, &f);
+		if (t == AV_IGNORED) {
+			note_ignored(ap, key, &eloc);
+			continue;
+		}
+		if ((t == AV_SET || t == AV_PROFILE) && json_object_is_type(v, json_type_array)) {
+			struct mr_buf b;
+			mr_buf_init(&b);
+			for (size_t i = 0; i < json_object_array_length(v); i++) {
+				char *s = json_text(ap, json_object_array_get_idx(v, i), key);
+				if (s && t == AV_SET)
+					add_avar(ap, vars, n, key, s, loc);
+				else if (s)
+					mr_buf_printf(&b, "%s%s", b.len ? "," : "", s);
+				if (t != AV_SET)
+					free(s);
+			}
+			if (t == AV_PROFILE && b.len)
+				add_avar(ap, vars, n, key, mr_buf_steal(&b, NULL), loc);
+			mr_buf_fini(&b);
+			continue;
+		}
+		char *s = json_text(ap, v, key);
+		if (s)
+			add_avar(ap, vars, n, key, s, loc);
+	}
+}
+
+/* A list of names in a JSON array; each checked. */
+static char **j_names(struct aparse *ap, struct json_object *arr, const char *what, int host)
+{
+	struct mr_loc eloc = { ap->where, 0 };
+	char **v = mr_xcalloc(1, sizeof(*v));
+	size_t n = 0;
+	if (!json_object_is_type(arr, json_type_array)) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected an array of names", what);
+		return v;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		const char *s = json_object_is_type(e, json_type_string) ? json_object_get_string(e)
+		                                                         : NULL;
+		if (!s || strlen(s) != (size_t)json_object_get_string_len(e) || !good_name(s, host)) {
+			char *m = expected(host ? "a host name" : "a group name",
+			                   s ? s : json_object_to_json_string(e));
+			mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: %s", what, m);
+			free(m);
+			continue;
+		}
+		strv_push(&v, &n, mr_xstrdup(s));
+	}
+	return v;
+}
+
+static void j_group(struct aparse *ap, const char *name, struct json_object *def)
+{
+	struct mr_loc loc = { ap->file, 0 };
+	struct mr_loc eloc = { ap->where, 0 };
+	struct agroup *g = agroup_get(ap, name);
+	char **hosts = NULL, **children = NULL;
+	/* an inventory script may give a group as its list of hosts */
+	if (json_object_is_type(def, json_type_array)) {
+		hosts = j_names(ap, def, "hosts", 1);
+	} else if (json_object_is_type(def, json_type_object)) {
+		json_object_object_foreach(def, key, v)
+		{
+			if (strcmp(key, "hosts") == 0 && !hosts)
+				hosts = j_names(ap, v, "hosts", 1);
+			else if (strcmp(key, "children") == 0 && !children)
+				children = j_names(ap, v, "children", 0);
+			else if (strcmp(key, "vars") == 0)
+				j_vars(ap, &g->vars, &g->n_vars, v);
+			else
+				group_unknown_key(ap, &eloc, NULL, key);
+		}
+	} else if (!json_object_is_type(def, json_type_null)) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc,
+		            "expected an object with hosts, vars and children");
+	}
+	for (size_t i = 0; hosts && hosts[i]; i++) {
+		struct ahost *h = ahost_get(ap, hosts[i], loc);
+		if (!strv_has(h->groups, name))
+			strv_push(&h->groups, &h->n_groups, mr_xstrdup(name));
+	}
+	for (size_t i = 0; children && children[i]; i++) {
+		agroup_get(ap, children[i]);
+		if (strv_has(g->children, children[i]))
+			continue;
+		g->child_loc = mr_xreallocarray(g->child_loc, g->n_children + 1,
+		                                sizeof(*g->child_loc));
+		g->child_loc[g->n_children] = loc;
+		strv_push(&g->children, &g->n_children, mr_xstrdup(children[i]));
+	}
+	strv_free(hosts);
+	strv_free(children);
+}
+
+static void load_json(struct mr_inventory *inv, const char *text, size_t len,
+                      struct mr_error **err)
+{
+	struct aparse ap = { .file = inv->path, .err = err };
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = NULL;
+	char *where = NULL;
+
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error je = json_tokener_get_error(tok);
+	if (!root || je != json_tokener_success) {
+		/* the line of the offset where the parse stopped */
+		size_t off = json_tokener_get_parse_end(tok);
+		unsigned line = 1;
+		for (size_t i = 0; i < off && i < len; i++)
+			line += text[i] == '\n';
+		struct mr_loc loc = { inv->path, line };
+		mr_error_at(err, MR_ERR_INPUT, &loc, "JSON: %s",
+		            je == json_tokener_success    ? "empty document"
+		            : je == json_tokener_continue ? "unexpected end of data"
+		                                          : json_tokener_error_desc(je));
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		mr_error_add(err, MR_ERR_INPUT, inv->path,
+		             "expected an object of groups, as ansible-inventory --list prints");
+		goto out;
+	}
+	/* hosts in the order of _meta.hostvars, then those only in groups */
+	struct json_object *meta = NULL, *hostvars = NULL;
+	if (json_object_object_get_ex(root, "_meta", &meta) &&
+	    json_object_object_get_ex(meta, "hostvars", &hostvars)) {
+		if (!json_object_is_type(hostvars, json_type_object)) {
+			mr_error_add(err, MR_ERR_INPUT, inv->path,
+			             "_meta.hostvars: expected an object of hosts");
+		} else {
+			json_object_object_foreach(hostvars, name, vars)
+			{
+				free(where);
+				where = mr_xasprintf("%s: host '%s'", inv->path, name);
+				ap.where = where;
+				if (!good_name(name, 1)) {
+					char *m = expected("a host name", name);
+					mr_error_add(err, MR_ERR_INPUT, inv->path, "_meta.hostvars: %s", m);
+					free(m);
+					continue;
+				}
+				struct ahost *h = ahost_get(&ap, name, (struct mr_loc){ inv->path, 0 });
+				j_vars(&ap, &h->vars, &h->n_vars, vars);
+			}
+		}
+	}
+	json_object_object_foreach(root, gname, def)
+	{
+		if (strcmp(gname, "_meta") == 0)
+			continue;
+		free(where);
+		where = mr_xasprintf("%s: group '%s'", inv->path, gname);
+		ap.where = where;
+		if (!good_name(gname, 0)) {
+			char *m = expected("a group name", gname);
+			mr_error_add(err, MR_ERR_INPUT, inv->path, "%s", m);
+			free(m);
+			continue;
+		}
+		j_group(&ap, gname, def);
+	}
+	resolve_ansible(inv, &ap);
+out:
+	free(where);
+	json_object_put(root);
+	json_tokener_free(tok);
+	aparse_fini(&ap);
+}
+
 /* ---- the format test and the entry points ---- */
 
 static int is_ansible(const char *text, size_t len)
@@ -1464,6 +1973,50 @@ static int is_ansible(const char *text, size_t len)
 	return theirs && !ours;
 }
 
+enum format { FMT_NATIVE, FMT_ANSIBLE_INI, FMT_YAML, FMT_JSON };
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The format of an inventory, by its content first: JSON starts with '{';
+ * YAML with "---", "%YAML" or a top-level "key:" line (a colon at the end
+ * or before a blank, and no '=', '[', blank or other colon before it), which
+ * no INI host line or header looks like. Otherwise the name may say
+ * .json, .yml or .yaml, and failing that it is one of the INI formats. */
+static enum format detect_format(const char *path, const char *text, size_t len)
+{
+	struct mr_ini_cursor c;
+	const char *s;
+	size_t n;
+	mr_ini_cursor_init(&c, text, len);
+	while (mr_ini_cursor_next(&c, &s, &n)) {
+		while (n && (is_blank(*s))) {
+			s++;
+			n--;
+		}
+		while (n && is_blank(s[n - 1]))
+			n--;
+		if (!n || *s == '#')
+			continue;
+		if (*s == '{')
+			return FMT_JSON;
+		if ((n >= 3 && memcmp(s, "---", 3) == 0) || (n >= 5 && memcmp(s, "%YAML", 5) == 0))
+			return FMT_YAML;
+		size_t k = strcspn(s, ":= \t[");
+		if (k && k < n && s[k] == ':' && (k + 1 == n || is_blank(s[k + 1])))
+			return FMT_YAML;
+		break;
+	}
+	if (ends_with(path, ".json"))
+		return FMT_JSON;
+	if (ends_with(path, ".yml") || ends_with(path, ".yaml"))
+		return FMT_YAML;
+	return is_ansible(text, len) ? FMT_ANSIBLE_INI : FMT_NATIVE;
+}
+
 struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
 {
 	struct mr_error *errs = NULL;
@@ -1475,10 +2028,20 @@ struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
 		goto out;
 	inv = mr_xcalloc(1, sizeof(*inv));
 	inv->path = mr_xstrdup(strcmp(path, "-") == 0 ? MR_INI_STDIN : path);
-	if (is_ansible(text, len))
+	switch (detect_format(path, text, len)) {
+	case FMT_JSON:
+		load_json(inv, text, len, &errs);
+		break;
+	case FMT_YAML:
+		load_yaml(inv, text, len, &errs);
+		break;
+	case FMT_ANSIBLE_INI:
 		load_ansible(inv, text, len, &errs);
-	else
+		break;
+	case FMT_NATIVE:
 		load_native(inv, text, len, &errs);
+		break;
+	}
 	if (!errs && !inv->n)
 		mr_error_add(&errs, MR_ERR_INPUT, inv->path, "no hosts");
 out:

@@ -59,7 +59,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
-	      "  -i, --inventory FILE   hosts (migready INI, or an Ansible INI inventory)\n"
+	      "  -i, --inventory FILE   hosts (migready or Ansible INI, YAML, JSON; - stdin)\n"
 	      "  -H, --host NAME        only these hosts (repeatable; shell globs)\n"
 	      "  -l, --local            this machine, no SSH\n"
 	      "      --root DIR         prefix every managed path with DIR (chroots, images, tests)\n"

@@ -406,7 +406,7 @@ static void test_equivalent(void **state)
 		"set=[nfs.role=server;firewall.allow=2049/tcp;]",
 	};
 	static const char *const files[] = {
-		"equiv.ini", "equiv_ansible.ini",
+		"equiv.ini", "equiv_ansible.ini", "equiv.yml", "equiv.json", "equiv_list.json",
 	};
 	for (size_t f = 0; f < MR_ARRAY_LEN(files); f++) {
 		struct mr_inventory *inv = load(files[f]);
@@ -434,6 +434,8 @@ static void test_host_places(void **state)
 	} cases[] = {
 		{ "equiv.ini", { 18, 20, 26 } },
 		{ "equiv_ansible.ini", { 3, 4, 7 } },
+		{ "equiv.yml", { 11, 12, 22 } },
+		{ "equiv.json", { 0, 0, 0 } },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		struct mr_inventory *inv = load(cases[i].file);
@@ -515,7 +517,99 @@ static void test_pipe(void **state)
 	free(path);
 }
 
-/* Host ranges. */
+/* YAML and JSON: every error with its place (JSON: the host or group). */
+static void test_yaml_json_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* YAML */
+		{ "all:\n  hosts:\n    a: [x\n",
+		  "F:4: YAML: did not find expected ',' or ']' while parsing a flow sequence\n" },
+		{ "all:\n  chldren:\n", "F:2: group 'all': unknown key 'chldren'; did you mean "
+		                         "'children'?\n" },
+		{ "---\n- a\n", "F:2: expected a mapping of groups (all: ...)\n" },
+		{ "all:\n  hosts: [a, b]\n",
+		  "F:2: group 'all': hosts: expected a mapping of host names\n" },
+		{ "all:\n  children:\n    bad name:\n", "F:3: expected a group name, got 'bad name'\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_port: http\n",
+		  "F:4: ansible_port: expected a port number (1-65535), got 'http'\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_port: 022\n",
+		  "F:4: ansible_port: '022' is not a plain decimal number in YAML 1.1 (022 is octal "
+		  "there); write the port in decimal\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_port: 1:30\n",
+		  "F:4: ansible_port: '1:30' is not a plain decimal number in YAML 1.1 (022 is octal "
+		  "there); write the port in decimal\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: \"x\\0y\"\n",
+		  "F:4: ansible_host: NUL character in value\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_user: \"x\\ty\\u0001\"\n",
+		  "F:4: ansible_user: control character in value\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: [x, y]\n",
+		  "F:4: ansible_host: expected a single value\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: '{{ x }}'\n",
+		  "F:4: ansible_host: cannot evaluate a Jinja template '{{ x }}'\n" },
+		{ "all:\n  vars:\n    migready_set:\n      - nfs.role srv\n      - nfsrole x\n"
+		  "  hosts:\n    a:\n",
+		  "F:4: nfs.role: expected server, client, both or none, got 'srv'\n"
+		  "F:5: migready_set: expected 'section.key value', got 'nfsrole x'\n" },
+		{ "all:\n  hosts:\n    a:\n      migready_root: img\n",
+		  "F:4: migready_root: expected an absolute path (a directory on the host), got "
+		  "'img'\n" },
+		{ "all:\n  children:\n    a:\n      children:\n        b:\n          children:\n"
+		  "            a:\n          hosts:\n            h:\n",
+		  "F:5: group 'a': child 'b' is a descendant of 'a' itself\n"
+		  "F:7: group 'b': child 'a' is a descendant of 'b' itself\n" },
+		/* an alias can make a group its own child */
+		{ "all: &x\n  children:\n    g: *x\n",
+		  "F:1: group 'g': nested too deep\n"
+		  "F:3: group 'g': child 'g' is a descendant of 'g' itself\n" },
+		{ "---\n", "F: no hosts\n" },
+		{ "all:\n  hosts:\n    w[1:x]:\n",
+		  "F:3: expected a host name or a range like web[01:20], got 'w[1:x]'\n" },
+		/* JSON */
+		{ "{\"all\": {\n\"hosts\": [\n", "F:3: JSON: unexpected end of data\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_port\": \"http\"}}}}",
+		  "F: host 'a': ansible_port: expected a port number (1-65535), got 'http'\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_port\": 2.5}}}}",
+		  "F: host 'a': ansible_port: expected a single value\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_host\": \"x\\u0000y\"}}}}",
+		  "F: host 'a': ansible_host: NUL character in value\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_host\": {\"x\": 1}}}}}",
+		  "F: host 'a': ansible_host: expected a single value\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"migready_set\": [\"nfs.role srv\"]}}}}",
+		  "F: host 'a': nfs.role: expected server, client, both or none, got 'srv'\n" },
+		{ "{\"g\": {\"hots\": [\"a\"]}}",
+		  "F: group 'g': unknown key 'hots'; did you mean 'hosts'?\n" },
+		{ "{\"g\": {\"hosts\": \"a\"}}", "F: group 'g': hosts: expected an array of names\n" },
+		{ "{\"g\": {\"hosts\": [\"a b\", 3]}}",
+		  "F: group 'g': hosts: expected a host name, got 'a b'\n"
+		  "F: group 'g': hosts: expected a host name, got '3'\n" },
+		{ "{\"g\": {\"hosts\": [\"a\"], \"vars\": [1]}}", "F: group 'g': vars: expected an object\n" },
+		{ "{\"a\": {\"children\": [\"b\"]}, \"b\": {\"children\": [\"a\"], \"hosts\": [\"h\"]}}",
+		  "F: group 'a': child 'b' is a descendant of 'a' itself\n"
+		  "F: group 'b': child 'a' is a descendant of 'b' itself\n" },
+		{ "{\"all\": {\"children\": [\"ungrouped\"]}}", "F: no hosts\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		char *got = errors_in(err, path);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		assert_null(inv);
+		for (const struct mr_error *e = err; e; e = e->next)
+			assert_int_equal(e->kind, MR_ERR_INPUT);
+		free(got);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* Host ranges, the same in every Ansible format. */
 static void test_ranges(void **state)
 {
 	(void)state;
@@ -524,6 +618,8 @@ static void test_ranges(void **state)
 	} cases[] = {
 		{ "[compute]\ncompute[01:20]\n", "20 compute01 compute02 compute20" },
 		{ "[compute]\nnode-[a:c].example\n", "3 node-a.example node-b.example node-c.example" },
+		{ "all:\n  hosts:\n    compute[01:20]:\n", "20 compute01 compute02 compute20" },
+		{ "all:\n  hosts:\n    node-[a:c]:\n      ansible_port: 2\n", "3 node-a node-b node-c" },
 		{ "[web]\nw[1:3]:2222\n", "3 w1 w2 w3" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
@@ -552,9 +648,15 @@ static void test_ignored_once(void **state)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
+		{ "all:\n  vars:\n    ansible_become: true\n  hosts:\n    a:\n      ansible_become: "
+		  "no\n      foo: 1\n    b:\n      ansible_become: yes\n",
+		  "migready: info: F:3: Ansible variable 'ansible_become' is not used by migready\n"
+		  "migready: info: F:7: Ansible variable 'foo' is not used by migready\n" },
 		{ "[web]\nw1 ansible_become=true\nw2 ansible_become=true\n[web:vars]\nx=1\n",
 		  "migready: info: F:2: Ansible variable 'ansible_become' is not used by migready\n"
 		  "migready: info: F:5: Ansible variable 'x' is not used by migready\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"x\": [1]}, \"b\": {\"x\": 2}}}}",
+		  "migready: info: F: host 'a': Ansible variable 'x' is not used by migready\n" },
 	};
 	enum mr_log_level old = mr_log_get_level();
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
@@ -691,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_equivalent),
 		cmocka_unit_test(test_host_places),
+		cmocka_unit_test(test_yaml_json_errors),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_ignored_once),
 		cmocka_unit_test(test_distinct),
