@@ -684,6 +684,7 @@ struct avar {
 	char *key;
 	char *value;
 	struct mr_loc loc;
+	unsigned assign; /* the items of one list share their assignment */
 };
 
 struct agroup {
@@ -711,6 +712,8 @@ struct aparse {
 	int ini;           /* Ansible's INI format, whose messages name [g:children] */
 	char **ignored;    /* variables already reported as unused */
 	size_t n_ignored;
+	unsigned n_assign; /* assignments so far */
+	unsigned list_id;  /* while adding a list's items: their assignment */
 	struct mr_error **err;
 	struct agroup **groups;
 	size_t n_groups;
@@ -840,7 +843,10 @@ static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const cha
 		return;
 	}
 	char *stored = NULL;
-	if (t == AV_SET) {
+	if (t == AV_SET && !*value) {
+		stored = value; /* no overrides: it still replaces less precedent ones */
+		value = NULL;
+	} else if (t == AV_SET) {
 		struct mr_override o;
 		if (split_set(value, key, loc, &eloc, &o, ap->err) < 0) {
 			free(value);
@@ -885,7 +891,77 @@ static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const cha
 	}
 	free(value);
 	*vars = mr_xreallocarray(*vars, *n + 1, sizeof(**vars));
-	(*vars)[(*n)++] = (struct avar){ mr_xstrdup(key), stored, loc };
+	(*vars)[(*n)++] = (struct avar){ mr_xstrdup(key), stored, loc,
+		                         ap->list_id ? ap->list_id : ++ap->n_assign };
+}
+
+/* A list value (YAML, JSON, or an INI "[...]"): each item of migready_set
+ * one override, all of one assignment; migready_profile's items joined
+ * with commas. items[i] is at locs[i]; both are the caller's. */
+static void add_avar_list(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
+                          char *const *items, const struct mr_loc *locs, size_t count,
+                          struct mr_loc loc)
+{
+	enum field f = F_N;
+	enum avar_target t = avar_field(key, &f);
+	struct mr_loc eloc = ap->where ? (struct mr_loc){ ap->where, 0 } : loc;
+	if (t == AV_IGNORED) {
+		note_ignored(ap, key, &eloc);
+	} else if (t == AV_SET) {
+		ap->list_id = ++ap->n_assign;
+		if (!count)
+			add_avar(ap, vars, n, key, mr_xstrdup(""), loc);
+		for (size_t i = 0; i < count; i++)
+			add_avar(ap, vars, n, key, mr_xstrdup(items[i]), locs[i]);
+		ap->list_id = 0;
+	} else if (t == AV_PROFILE) {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		for (size_t i = 0; i < count; i++)
+			mr_buf_printf(&b, "%s%s", i ? "," : "", items[i]);
+		add_avar(ap, vars, n, key, mr_buf_steal(&b, NULL), loc);
+	} else {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected a single value", key);
+	}
+}
+
+/* An INI value: a list when it is one of migready's list variables written
+ * as a JSON list, as Ansible (which evaluates INI values as Python
+ * literals) would take it; else one value. */
+static void add_ini_value(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
+                          const char *value, struct mr_loc loc)
+{
+	enum field f = F_N;
+	enum avar_target t = avar_field(key, &f);
+	if (!((t == AV_SET || t == AV_PROFILE) && value[0] == '[')) {
+		add_avar(ap, vars, n, key, mr_xstrdup(value), loc);
+		return;
+	}
+	struct json_object *list = json_tokener_parse(value);
+	size_t count = list && json_object_is_type(list, json_type_array)
+	                       ? json_object_array_length(list) : 0;
+	char **items = mr_xcalloc(count + 1, sizeof(*items));
+	struct mr_loc *locs = mr_xcalloc(count + 1, sizeof(*locs));
+	int ok = list && json_object_is_type(list, json_type_array);
+	for (size_t i = 0; ok && i < count; i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		ok = json_object_is_type(e, json_type_string) &&
+		     strlen(json_object_get_string(e)) == (size_t)json_object_get_string_len(e);
+		items[i] = ok ? mr_xstrdup(json_object_get_string(e)) : NULL;
+		locs[i] = loc;
+	}
+	if (ok) {
+		add_avar_list(ap, vars, n, key, items, locs, count, loc);
+	} else {
+		char *q = mr_ini_quote(value);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc,
+		            "%s: expected a JSON list of strings like [\"a\", \"b\"], got %s", key,
+		            q);
+		free(q);
+	}
+	strv_free(items);
+	free(locs);
+	json_object_put(list);
 }
 
 /* Splits a line as Python's shlex does for Ansible: blanks separate words,
@@ -1045,7 +1121,8 @@ static void hosts_join(struct aparse *ap, const char *group, char *const *names,
 		for (size_t j = 0; j < n_vars; j++) {
 			h->vars = mr_xreallocarray(h->vars, h->n_vars + 1, sizeof(*h->vars));
 			h->vars[h->n_vars++] = (struct avar){ mr_xstrdup(vars[j].key),
-				                              mr_xstrdup(vars[j].value), vars[j].loc };
+				                              mr_xstrdup(vars[j].value), vars[j].loc,
+				                              vars[j].assign };
 		}
 		if (!strv_has(h->groups, group))
 			strv_push(&h->groups, &h->n_groups, mr_xstrdup(group));
@@ -1085,7 +1162,7 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 			continue;
 		}
 		*eq = '\0';
-		add_avar(ap, &vars, &n_vars, w[i], mr_xstrdup(eq + 1), loc);
+		add_ini_value(ap, &vars, &n_vars, w[i], eq + 1, loc);
 	}
 	hosts_join(ap, group, names, vars, n_vars, loc);
 out:
@@ -1125,7 +1202,9 @@ static void ansible_var_line(struct aparse *ap, struct agroup *g, const char *s,
 		free(m);
 		free(line);
 	} else {
-		add_avar(ap, &g->vars, &g->n_vars, key, mr_xstrndup(v, vn), loc);
+		char *value = mr_xstrndup(v, vn);
+		add_ini_value(ap, &g->vars, &g->n_vars, key, value, loc);
+		free(value);
 	}
 	free(key);
 }
@@ -1249,20 +1328,33 @@ static int group_order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void apply_avar(struct mr_host *h, const struct avar *v)
+/* *set_id is the assignment the host's migready_set came from. */
+static void apply_avar(struct mr_host *h, const struct avar *v, unsigned *set_id)
 {
 	enum field f = F_N;
 	enum avar_target t = avar_field(v->key, &f);
 	if (t == AV_FIELD) {
 		host_set_field(h, f, v->value);
 	} else if (t == AV_SET) {
-		/* checked when read; unlike other variables, they add up */
+		/* Like any Ansible variable, a later assignment replaces the
+		 * whole of an earlier one (so that the formats, and Ansible's
+		 * own --list of them, agree); a list's items add up. */
+		if (*set_id != v->assign) {
+			for (size_t i = 0; i < h->n_overrides; i++) {
+				free(h->overrides[i].section);
+				free(h->overrides[i].key);
+				free(h->overrides[i].value);
+			}
+			h->n_overrides = 0;
+			*set_id = v->assign;
+		}
 		struct mr_override o;
-		if (split_set(v->value, v->key, v->loc, &v->loc, &o, NULL) == 0)
+		if (*v->value && split_set(v->value, v->key, v->loc, &v->loc, &o, NULL) == 0) {
 			host_add_override(h, &o);
-		free(o.section);
-		free(o.key);
-		free(o.value);
+			free(o.section);
+			free(o.key);
+			free(o.value);
+		}
 	} else if (t == AV_PROFILE) {
 		size_t n = 0;
 		strv_free(h->profiles);
@@ -1303,6 +1395,7 @@ static void resolve_ansible(struct mr_inventory *inv, struct aparse *ap)
 	for (size_t i = 0; i < ap->n_hosts; i++) {
 		const struct ahost *ah = ap->hosts[i];
 		struct mr_host *h = host_new(ah->name, ah->loc);
+		unsigned set_id = 0;
 		size_t nm = 0;
 		/* The host's groups and all their ancestors. */
 		for (size_t j = 0; j < ap->n_groups; j++) {
@@ -1324,12 +1417,12 @@ static void resolve_ansible(struct mr_inventory *inv, struct aparse *ap)
 		size_t ng = 0;
 		for (size_t k = 0; k < nm; k++) {
 			for (size_t v = 0; v < mine[k]->n_vars; v++)
-				apply_avar(h, &mine[k]->vars[v]);
+				apply_avar(h, &mine[k]->vars[v], &set_id);
 			if (strcmp(mine[k]->name, "all") != 0 && strcmp(mine[k]->name, "ungrouped") != 0)
 				strv_push(&h->groups, &ng, mr_xstrdup(mine[k]->name));
 		}
 		for (size_t v = 0; v < ah->n_vars; v++)
-			apply_avar(h, &ah->vars[v]);
+			apply_avar(h, &ah->vars[v], &set_id);
 		inv_add_host(inv, h);
 	}
 	free(mine);
@@ -1518,24 +1611,28 @@ static void y_vars(struct yload *y, struct avar **vars, size_t *n, const yaml_no
 			note_ignored(y->ap, key, &loc);
 			continue;
 		}
-		if ((t == AV_SET || t == AV_PROFILE) && v->type == YAML_SEQUENCE_NODE) {
-			/* a list: one override each, or the profiles in order */
-			struct mr_buf b;
-			mr_buf_init(&b);
+		if (v->type == YAML_SEQUENCE_NODE) {
+			size_t count = (size_t)(v->data.sequence.items.top -
+			                        v->data.sequence.items.start);
+			char **items = mr_xcalloc(count + 1, sizeof(*items));
+			struct mr_loc *locs = mr_xcalloc(count + 1, sizeof(*locs));
+			size_t got = 0;
+			int bad = 0;
 			for (yaml_node_item_t *i = v->data.sequence.items.start;
 			     i < v->data.sequence.items.top; i++) {
 				yaml_node_t *item = yaml_document_get_node(y->doc, *i);
 				const char *s = yscalar(y, item, key);
-				if (!s)
+				if (!s) {
+					bad = 1;
 					continue;
-				if (t == AV_SET)
-					add_avar(y->ap, vars, n, key, mr_xstrdup(s), yloc(y, item));
-				else
-					mr_buf_printf(&b, "%s%s", b.len ? "," : "", s);
+				}
+				locs[got] = yloc(y, item);
+				items[got++] = mr_xstrdup(s);
 			}
-			if (t == AV_PROFILE && b.len)
-				add_avar(y->ap, vars, n, key, mr_buf_steal(&b, NULL), loc);
-			mr_buf_fini(&b);
+			if (!bad)
+				add_avar_list(y->ap, vars, n, key, items, locs, got, loc);
+			strv_free(items);
+			free(locs);
 			continue;
 		}
 		const char *s = ynull(v) ? "" : yscalar(y, v, key);
@@ -1762,21 +1859,25 @@ static void j_vars(struct aparse *ap, struct avar **vars, size_t *n, struct json
 			note_ignored(ap, key, &eloc);
 			continue;
 		}
-		if ((t == AV_SET || t == AV_PROFILE) && json_object_is_type(v, json_type_array)) {
-			struct mr_buf b;
-			mr_buf_init(&b);
-			for (size_t i = 0; i < json_object_array_length(v); i++) {
+		if (json_object_is_type(v, json_type_array)) {
+			size_t count = json_object_array_length(v);
+			char **items = mr_xcalloc(count + 1, sizeof(*items));
+			struct mr_loc *locs = mr_xcalloc(count + 1, sizeof(*locs));
+			size_t got = 0;
+			int bad = 0;
+			for (size_t i = 0; i < count; i++) {
 				char *s = json_text(ap, json_object_array_get_idx(v, i), key);
-				if (s && t == AV_SET)
-					add_avar(ap, vars, n, key, s, loc);
-				else if (s)
-					mr_buf_printf(&b, "%s%s", b.len ? "," : "", s);
-				if (t != AV_SET)
-					free(s);
+				if (!s) {
+					bad = 1;
+					continue;
+				}
+				locs[got] = loc;
+				items[got++] = s;
 			}
-			if (t == AV_PROFILE && b.len)
-				add_avar(ap, vars, n, key, mr_buf_steal(&b, NULL), loc);
-			mr_buf_fini(&b);
+			if (!bad)
+				add_avar_list(ap, vars, n, key, items, locs, got, loc);
+			strv_free(items);
+			free(locs);
 			continue;
 		}
 		char *s = json_text(ap, v, key);

@@ -609,6 +609,74 @@ static void test_yaml_json_errors(void **state)
 	}
 }
 
+/* migready_set in Ansible's formats: a more precedent assignment replaces
+ * a less precedent one whole, as Ansible does with any variable, so that a
+ * file and ansible-inventory's --list of it agree; a list carries several
+ * overrides. */
+static void test_set_precedence(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[all:vars]\nmigready_set=nfs.role client\n[compute]\nc1\n"
+		  "c2 migready_set='[\"qemu.user nova\"]'\n[compute:vars]\n"
+		  "migready_set=[\"nfs.role server\", \"firewall.allow 22/tcp\"]\n",
+		  "c1:nfs.role=server;firewall.allow=22/tcp;|c2:qemu.user=nova;|" },
+		{ "all:\n  vars:\n    migready_set: nfs.role client\n  children:\n    compute:\n"
+		  "      hosts:\n        c1:\n        c2: {migready_set: [qemu.user nova]}\n"
+		  "      vars:\n        migready_set: [nfs.role server, firewall.allow 22/tcp]\n",
+		  "c1:nfs.role=server;firewall.allow=22/tcp;|c2:qemu.user=nova;|" },
+		{ "{\"_meta\": {\"hostvars\": {\"c1\": {\"migready_set\": [\"nfs.role server\", "
+		  "\"firewall.allow 22/tcp\"]}, \"c2\": {\"migready_set\": \"qemu.user nova\"}}},"
+		  "\"compute\": {\"hosts\": [\"c1\", \"c2\"]}}",
+		  "c1:nfs.role=server;firewall.allow=22/tcp;|c2:qemu.user=nova;|" },
+		/* within one level the later assignment wins, as in Ansible */
+		{ "[g]\nh\n[g:vars]\nmigready_set=nfs.role client\nmigready_set=nfs.role server\n",
+		  "h:nfs.role=server;|" },
+		/* an empty list clears what less precedent levels set */
+		{ "[all:vars]\nmigready_set=nfs.role client\n[g]\nh migready_set=[]\n", "h:|" },
+		{ "all:\n  vars:\n    migready_set: nfs.role client\n  hosts:\n    h:\n"
+		  "      migready_set: []\n", "h:|" },
+		{ "[g]\nh\n[g:vars]\nmigready_set=[1]\n",
+		  "error: migready_set: expected a JSON list of strings like [\"a\", \"b\"], got "
+		  "'[1]'" },
+		{ "[g]\nh\n[g:vars]\nmigready_profile=[\"a.ini\", \"b.ini\"]\n", "h:|" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		struct mr_buf b;
+		mr_buf_init(&b);
+		if (err)
+			mr_buf_printf(&b, "error: %s", err->message);
+		for (size_t j = 0; j < mr_inventory_count(inv); j++) {
+			const struct mr_host *h = mr_inventory_host(inv, j);
+			char *o = overrides(h);
+			/* without the lines */
+			mr_buf_printf(&b, "%s:", h->name);
+			for (const char *p = o; *p;) {
+				p += strspn(p, "0123456789");
+				if (*p == ':')
+					p++;
+				size_t k = strcspn(p, ";");
+				mr_buf_printf(&b, "%.*s;", (int)k, p);
+				p += k + (p[k] == ';');
+			}
+			mr_buf_puts(&b, "|");
+			free(o);
+		}
+		if (strcmp(b.data, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, b.data);
+		mr_buf_fini(&b);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
 /* Host ranges, the same in every Ansible format. */
 static void test_ranges(void **state)
 {
@@ -794,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_equivalent),
 		cmocka_unit_test(test_host_places),
 		cmocka_unit_test(test_yaml_json_errors),
+		cmocka_unit_test(test_set_precedence),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_ignored_once),
 		cmocka_unit_test(test_distinct),
