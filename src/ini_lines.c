@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ini_lines.h"
@@ -89,7 +90,8 @@ int mr_ini_read_file(const char *path, const struct mr_loc *from, char **text, s
 
 	*text = NULL;
 	*len = 0;
-	fp = fopen(path, "rb");
+	/* A pipe is read like a file, to its end; only "-" needs a name. */
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!fp) {
 		why = strerror(errno);
 		goto out;
@@ -119,7 +121,7 @@ out:
 		else
 			mr_error_add(err, MR_ERR_INPUT, path, "cannot open: %s", why);
 	}
-	if (fp)
+	if (fp && fp != stdin)
 		fclose(fp);
 	mr_buf_fini(&b);
 	return r;
@@ -402,6 +404,14 @@ static char *clean(const char *path)
 	return mr_buf_steal(&b, NULL);
 }
 
+int mr_ini_is_stream(const char *file)
+{
+	struct stat sb;
+	if (strcmp(file, "-") == 0 || strcmp(file, MR_INI_STDIN) == 0)
+		return 1;
+	return stat(file, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+}
+
 char *mr_ini_path_resolve(const char *file, const char *path)
 {
 	char *full = NULL;
@@ -416,7 +426,7 @@ char *mr_ini_path_resolve(const char *file, const char *path)
 	} else if (path[0] == '/') {
 		full = mr_xstrdup(path);
 	} else {
-		const char *slash = file ? strrchr(file, '/') : NULL;
+		const char *slash = file && !mr_ini_is_stream(file) ? strrchr(file, '/') : NULL;
 		char *dir = slash ? mr_xstrndup(file, (size_t)(slash - file) + 1) : mr_xstrdup("");
 		if (dir[0] != '/') {
 			char *cwd = getcwd(NULL, 0);

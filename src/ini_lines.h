@@ -39,9 +39,11 @@ struct mr_ini_entry {
 typedef void (*mr_ini_handler)(void *user, const struct mr_ini_entry *e);
 
 /* Reads the whole file at path into *text (NUL-terminated; *len bytes, which
- * may include NULs that the parse then refuses). On failure returns -1 and
- * appends an MR_ERR_INPUT error "cannot open 'path': strerror" at from, or
- * "path: cannot open: strerror" when from is NULL. *text is the caller's. */
+ * may include NULs that the parse then refuses). path may be a pipe
+ * (/dev/stdin, a shell's <(...)), read to its end, or "-" for standard
+ * input. On failure returns -1 and appends an MR_ERR_INPUT error "cannot
+ * open 'path': strerror" at from, or "path: cannot open: strerror" when
+ * from is NULL. *text is the caller's. */
 int mr_ini_read_file(const char *path, const struct mr_loc *from, char **text, size_t *len,
                      struct mr_error **err);
 
@@ -69,11 +71,21 @@ int mr_ini_cursor_next(struct mr_ini_cursor *c, const char **line, size_t *n);
  * -1 if there is none. */
 int mr_ini_control_char(const char *s, size_t n);
 
+/* Whether file is a stream rather than a file with a directory: "-", the
+ * name MR_INI_STDIN, or a path that exists and is not a regular file (a
+ * pipe such as /dev/stdin or /dev/fd/63). */
+int mr_ini_is_stream(const char *file);
+
+/* How standard input ("-") is named in messages. */
+#define MR_INI_STDIN "<stdin>"
+
 /* path as named in file: "~" and "~/..." expand to $HOME (or the passwd
  * entry), "~user/..." to that user's home; a relative path is taken relative
- * to the directory of file; the result is made absolute (from the current
- * directory) and "." components and doubled slashes are dropped. Returns a
- * string the caller frees, or NULL if a "~" cannot be expanded. */
+ * to the directory of file, or to the current directory when file is NULL
+ * or a stream (its directory, /dev or /dev/fd, means nothing); the result
+ * is made absolute (from the current directory) and "." components and
+ * doubled slashes are dropped. Returns a string the caller frees, or NULL
+ * if a "~" cannot be expanded. */
 char *mr_ini_path_resolve(const char *file, const char *path);
 
 /* A value quoted for a message: 'value', cut with "..." after 60 bytes.

@@ -17,8 +17,10 @@
  * otherwise. Host order is the order of first appearance. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 #include "ini_lines.h"
 #include "inventory.h"
@@ -149,9 +151,16 @@ static int check_field(enum field f, const char *name, const char *value, const 
 		if (!mr_profile_is_user_name(value))
 			m = expected("a user name", value);
 		break;
+	case F_ROOT:
+		/* It names a directory on the host: "~" or a relative path
+		 * would be resolved on the controller instead. */
+		if (value[0] != '/') {
+			m = expected("an absolute path (a directory on the host)", value);
+			break;
+		}
+		/* fall through */
 	case F_IDENTITY:
 	case F_KNOWN_HOSTS:
-	case F_ROOT:
 		if (!*value) {
 			m = expected("a path", value);
 			break;
@@ -478,27 +487,46 @@ static void on_hosts(struct nparse *np, struct level *l, const struct mr_ini_ent
 	}
 }
 
-static void on_set(struct nparse *np, struct level *l, const struct mr_ini_entry *e)
+/* Splits "section.key value" into *o (at loc). With err, also checks it
+ * against the profile schema, blaming eloc (name is the key as written);
+ * returns -1 on a problem, with *o left empty. */
+static int split_set(const char *v, const char *name, struct mr_loc loc,
+                     const struct mr_loc *eloc, struct mr_override *o, struct mr_error **err)
 {
-	const char *v = e->value;
 	size_t wn = strcspn(v, " \t");
 	const char *dot = memchr(v, '.', wn);
+	*o = (struct mr_override){ 0 };
 	if (!dot || dot == v || dot + 1 == v + wn) {
 		char *m = expected("'section.key value'", v);
-		mr_error_at(np->err, MR_ERR_INPUT, &e->loc, "set: %s", m);
+		mr_error_at(err, MR_ERR_INPUT, eloc, "%s: %s", name, m);
 		free(m);
-		return;
+		return -1;
 	}
 	const char *val = v + wn;
 	while (is_blank(*val))
 		val++;
-	struct mr_override o = {
+	*o = (struct mr_override){
 		mr_xstrndup(v, (size_t)(dot - v)),
 		mr_xstrndup(dot + 1, (size_t)(v + wn - dot - 1)),
 		mr_xstrdup(val),
-		e->loc,
+		loc,
 	};
-	int bad = mr_profile_check_setting(o.section, o.key, o.value, o.loc, np->err) < 0;
+	if (err && mr_profile_check_setting(o->section, o->key, o->value, *eloc, err) < 0) {
+		free(o->section);
+		free(o->key);
+		free(o->value);
+		*o = (struct mr_override){ 0 };
+		return -1;
+	}
+	return 0;
+}
+
+static void on_set(struct nparse *np, struct level *l, const struct mr_ini_entry *e)
+{
+	struct mr_override o;
+	if (split_set(e->value, "set", e->loc, &e->loc, &o, np->err) < 0)
+		return;
+	int bad = 0;
 	for (size_t i = 0; !bad && i < l->n_sets; i++) {
 		const struct mr_override *s = &l->sets[i];
 		if (strcmp(s->section, o.section) == 0 && strcmp(s->key, o.key) == 0 &&
@@ -656,6 +684,7 @@ struct avar {
 	char *key;
 	char *value;
 	struct mr_loc loc;
+	unsigned assign; /* the items of one list share their assignment */
 };
 
 struct agroup {
@@ -679,6 +708,12 @@ struct ahost {
 
 struct aparse {
 	const char *file;
+	const char *where; /* for JSON, which has no lines: "inv.json: host 'c1'" */
+	int ini;           /* Ansible's INI format, whose messages name [g:children] */
+	char **ignored;    /* variables already reported as unused */
+	size_t n_ignored;
+	unsigned n_assign; /* assignments so far */
+	unsigned list_id;  /* while adding a list's items: their assignment */
 	struct mr_error **err;
 	struct agroup **groups;
 	size_t n_groups;
@@ -686,7 +721,7 @@ struct aparse {
 	size_t n_hosts;
 };
 
-enum avar_target { AV_IGNORED, AV_FIELD, AV_PROFILE };
+enum avar_target { AV_IGNORED, AV_FIELD, AV_PROFILE, AV_SET };
 
 /* What an Ansible variable sets. */
 static enum avar_target avar_field(const char *key, enum field *f)
@@ -715,6 +750,8 @@ static enum avar_target avar_field(const char *key, enum field *f)
 	}
 	if (strcmp(key, "migready_profile") == 0)
 		return AV_PROFILE;
+	if (strcmp(key, "migready_set") == 0)
+		return AV_SET;
 	return AV_IGNORED;
 }
 
@@ -745,28 +782,82 @@ static struct ahost *ahost_get(struct aparse *ap, const char *name, struct mr_lo
 	return h;
 }
 
+/* "file:line", or "file" for a place without lines; the caller frees it. */
+static char *loc_text(const struct mr_loc *loc)
+{
+	return loc->line ? mr_xasprintf("%s:%u", loc->file, loc->line) : mr_xstrdup(loc->file);
+}
+
+/* An Ansible variable migready does not use is said once per inventory (one
+ * per run), at -v: not dropped silently, not repeated for every host. */
+static void note_ignored(struct aparse *ap, const char *key, const struct mr_loc *where)
+{
+	if (strv_has(ap->ignored, key))
+		return;
+	strv_push(&ap->ignored, &ap->n_ignored, mr_xstrdup(key));
+	char *w = loc_text(where);
+	mr_log(MR_LOG_INFO, "%s: Ansible variable '%s' is not used by migready", w, key);
+	free(w);
+}
+
+/* Why a value cannot be used as text, or NULL: control characters or
+ * invalid UTF-8 (an embedded NUL is refused where the value is read). */
+static const char *bad_text(const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return "control character in value";
+	}
+	if (mr_str_utf8_invalid(v, strlen(v)) >= 0)
+		return "invalid UTF-8 in value";
+	return NULL;
+}
+
 /* Checks an Ansible variable and keeps it in *vars when it matters. value is
- * taken over. */
+ * taken over. Errors name ap->where when set, else loc. */
 static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
                      char *value, struct mr_loc loc)
 {
 	enum field f = F_N;
 	enum avar_target t = avar_field(key, &f);
+	struct mr_loc eloc = ap->where ? (struct mr_loc){ ap->where, 0 } : loc;
 	if (t == AV_IGNORED) {
-		mr_log(MR_LOG_DEBUG, "%s:%u: ignoring Ansible variable '%s'", loc.file, loc.line, key);
+		note_ignored(ap, key, &eloc);
 		free(value);
 		return;
 	}
 	if (strstr(value, "{{")) {
 		char *q = mr_ini_quote(value);
-		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s: cannot evaluate a Jinja template %s",
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: cannot evaluate a Jinja template %s",
 		            key, q);
 		free(q);
 		free(value);
 		return;
 	}
+	/* YAML and JSON strings can hold what no INI line can. */
+	const char *why = bad_text(value);
+	if (why) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: %s", key, why);
+		free(value);
+		return;
+	}
 	char *stored = NULL;
-	if (t == AV_PROFILE) {
+	if (t == AV_SET && !*value) {
+		stored = value; /* no overrides: it still replaces less precedent ones */
+		value = NULL;
+	} else if (t == AV_SET) {
+		struct mr_override o;
+		if (split_set(value, key, loc, &eloc, &o, ap->err) < 0) {
+			free(value);
+			return;
+		}
+		free(o.section);
+		free(o.key);
+		free(o.value);
+		stored = value;
+		value = NULL;
+	} else if (t == AV_PROFILE) {
 		/* Several profiles: separated by commas. */
 		struct mr_buf b;
 		mr_buf_init(&b);
@@ -775,7 +866,7 @@ static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const cha
 			size_t wn = strcspn(p, ",");
 			char *one = mr_xstrndup(p, wn);
 			char *path = NULL;
-			if (check_field(F_IDENTITY, key, one, ap->file, &loc, &path, ap->err) < 0)
+			if (check_field(F_IDENTITY, key, one, ap->file, &eloc, &path, ap->err) < 0)
 				bad = 1;
 			else
 				mr_buf_printf(&b, "%s%s", b.len ? "," : "", path);
@@ -787,20 +878,90 @@ static void add_avar(struct aparse *ap, struct avar **vars, size_t *n, const cha
 		}
 		if (bad || !*value) {
 			if (!*value)
-				mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s: expected a path, got ''",
+				mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected a path, got ''",
 				            key);
 			mr_buf_fini(&b);
 			free(value);
 			return;
 		}
 		stored = mr_buf_steal(&b, NULL);
-	} else if (check_field(f, key, value, ap->file, &loc, &stored, ap->err) < 0) {
+	} else if (check_field(f, key, value, ap->file, &eloc, &stored, ap->err) < 0) {
 		free(value);
 		return;
 	}
 	free(value);
 	*vars = mr_xreallocarray(*vars, *n + 1, sizeof(**vars));
-	(*vars)[(*n)++] = (struct avar){ mr_xstrdup(key), stored, loc };
+	(*vars)[(*n)++] = (struct avar){ mr_xstrdup(key), stored, loc,
+		                         ap->list_id ? ap->list_id : ++ap->n_assign };
+}
+
+/* A list value (YAML, JSON, or an INI "[...]"): each item of migready_set
+ * one override, all of one assignment; migready_profile's items joined
+ * with commas. items[i] is at locs[i]; both are the caller's. */
+static void add_avar_list(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
+                          char *const *items, const struct mr_loc *locs, size_t count,
+                          struct mr_loc loc)
+{
+	enum field f = F_N;
+	enum avar_target t = avar_field(key, &f);
+	struct mr_loc eloc = ap->where ? (struct mr_loc){ ap->where, 0 } : loc;
+	if (t == AV_IGNORED) {
+		note_ignored(ap, key, &eloc);
+	} else if (t == AV_SET) {
+		ap->list_id = ++ap->n_assign;
+		if (!count)
+			add_avar(ap, vars, n, key, mr_xstrdup(""), loc);
+		for (size_t i = 0; i < count; i++)
+			add_avar(ap, vars, n, key, mr_xstrdup(items[i]), locs[i]);
+		ap->list_id = 0;
+	} else if (t == AV_PROFILE) {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		for (size_t i = 0; i < count; i++)
+			mr_buf_printf(&b, "%s%s", i ? "," : "", items[i]);
+		add_avar(ap, vars, n, key, mr_buf_steal(&b, NULL), loc);
+	} else {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected a single value", key);
+	}
+}
+
+/* An INI value: a list when it is one of migready's list variables written
+ * as a JSON list, as Ansible (which evaluates INI values as Python
+ * literals) would take it; else one value. */
+static void add_ini_value(struct aparse *ap, struct avar **vars, size_t *n, const char *key,
+                          const char *value, struct mr_loc loc)
+{
+	enum field f = F_N;
+	enum avar_target t = avar_field(key, &f);
+	if (!((t == AV_SET || t == AV_PROFILE) && value[0] == '[')) {
+		add_avar(ap, vars, n, key, mr_xstrdup(value), loc);
+		return;
+	}
+	struct json_object *list = json_tokener_parse(value);
+	size_t count = list && json_object_is_type(list, json_type_array)
+	                       ? json_object_array_length(list) : 0;
+	char **items = mr_xcalloc(count + 1, sizeof(*items));
+	struct mr_loc *locs = mr_xcalloc(count + 1, sizeof(*locs));
+	int ok = list && json_object_is_type(list, json_type_array);
+	for (size_t i = 0; ok && i < count; i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		ok = json_object_is_type(e, json_type_string) &&
+		     strlen(json_object_get_string(e)) == (size_t)json_object_get_string_len(e);
+		items[i] = ok ? mr_xstrdup(json_object_get_string(e)) : NULL;
+		locs[i] = loc;
+	}
+	if (ok) {
+		add_avar_list(ap, vars, n, key, items, locs, count, loc);
+	} else {
+		char *q = mr_ini_quote(value);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc,
+		            "%s: expected a JSON list of strings like [\"a\", \"b\"], got %s", key,
+		            q);
+		free(q);
+	}
+	strv_free(items);
+	free(locs);
+	json_object_put(list);
 }
 
 /* Splits a line as Python's shlex does for Ansible: blanks separate words,
@@ -905,6 +1066,75 @@ out:
 	return r;
 }
 
+/* A host pattern of any Ansible format: name[:port], the name maybe a
+ * range. Stores the names in *names and the port as an ansible_port
+ * variable in *vars; -1 (reported) if it is none. */
+static int host_pattern(struct aparse *ap, const char *pattern, struct mr_loc loc,
+                        char ***names, size_t *nn, struct avar **vars, size_t *n_vars)
+{
+	struct mr_loc eloc = ap->where ? (struct mr_loc){ ap->where, 0 } : loc;
+	char *pat = mr_xstrdup(pattern);
+	char *port = NULL;
+	char *colon = NULL;
+	int colons = 0, depth = 0, r = -1;
+	/* a ':' inside brackets is a range's, and an IPv6 address has several
+	 * outside them */
+	for (char *p = pat; *p; p++) {
+		depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
+		if (*p == ':' && depth == 0) {
+			colon = p;
+			colons++;
+		}
+	}
+	if (colons == 1) {
+		*colon = '\0';
+		port = colon + 1;
+	}
+	if (expand_range(pat, names, nn) < 0) {
+		char *m = expected("a host name or a range like web[01:20]", pat);
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s", m);
+		free(m);
+		goto out;
+	}
+	for (size_t i = 0; i < *nn; i++) {
+		if (!good_name((*names)[i], 1)) {
+			char *m = expected("a host name", (*names)[i]);
+			mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s", m);
+			free(m);
+			goto out;
+		}
+	}
+	if (port)
+		add_avar(ap, vars, n_vars, "ansible_port", mr_xstrdup(port), loc);
+	r = 0;
+out:
+	free(pat);
+	return r;
+}
+
+/* Puts each of names into group with copies of vars; frees vars. */
+static void hosts_join(struct aparse *ap, const char *group, char *const *names,
+                       struct avar *vars, size_t n_vars, struct mr_loc loc)
+{
+	for (size_t i = 0; names && names[i]; i++) {
+		struct ahost *h = ahost_get(ap, names[i], loc);
+		for (size_t j = 0; j < n_vars; j++) {
+			h->vars = mr_xreallocarray(h->vars, h->n_vars + 1, sizeof(*h->vars));
+			h->vars[h->n_vars++] = (struct avar){ mr_xstrdup(vars[j].key),
+				                              mr_xstrdup(vars[j].value), vars[j].loc,
+				                              vars[j].assign };
+		}
+		if (!strv_has(h->groups, group))
+			strv_push(&h->groups, &h->n_groups, mr_xstrdup(group));
+	}
+	agroup_get(ap, group);
+	for (size_t j = 0; j < n_vars; j++) {
+		free(vars[j].key);
+		free(vars[j].value);
+	}
+	free(vars);
+}
+
 static void ansible_host_line(struct aparse *ap, const char *group, const char *s, size_t n,
                               struct mr_loc loc)
 {
@@ -919,41 +1149,10 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 	if (!nw)
 		goto out;
 
-	/* name[:port]; a ':' inside brackets is a range's, and an IPv6
-	 * address has several outside them */
-	char *pat = w[0];
-	char *port = NULL;
-	char *colon = NULL;
-	int colons = 0, depth = 0;
-	for (char *p = pat; *p; p++) {
-		depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
-		if (*p == ':' && depth == 0) {
-			colon = p;
-			colons++;
-		}
-	}
-	if (colons == 1) {
-		*colon = '\0';
-		port = colon + 1;
-	}
-	if (expand_range(pat, &names, &nn) < 0) {
-		char *m = expected("a host name or a range like web[01:20]", pat);
-		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
-		free(m);
-		goto out;
-	}
-	for (size_t i = 0; i < nn; i++) {
-		if (!good_name(names[i], 1)) {
-			char *m = expected("a host name", names[i]);
-			mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
-			free(m);
-			goto out;
-		}
-	}
 	struct avar *vars = NULL;
 	size_t n_vars = 0;
-	if (port)
-		add_avar(ap, &vars, &n_vars, "ansible_port", mr_xstrdup(port), loc);
+	if (host_pattern(ap, w[0], loc, &names, &nn, &vars, &n_vars) < 0)
+		goto out;
 	for (size_t i = 1; i < nw; i++) {
 		char *eq = strchr(w[i], '=');
 		if (!eq || eq == w[i]) {
@@ -963,24 +1162,9 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 			continue;
 		}
 		*eq = '\0';
-		add_avar(ap, &vars, &n_vars, w[i], mr_xstrdup(eq + 1), loc);
+		add_ini_value(ap, &vars, &n_vars, w[i], eq + 1, loc);
 	}
-	for (size_t i = 0; i < nn; i++) {
-		struct ahost *h = ahost_get(ap, names[i], loc);
-		for (size_t j = 0; j < n_vars; j++) {
-			h->vars = mr_xreallocarray(h->vars, h->n_vars + 1, sizeof(*h->vars));
-			h->vars[h->n_vars++] = (struct avar){ mr_xstrdup(vars[j].key),
-				                              mr_xstrdup(vars[j].value), vars[j].loc };
-		}
-		if (!strv_has(h->groups, group))
-			strv_push(&h->groups, &h->n_groups, mr_xstrdup(group));
-	}
-	agroup_get(ap, group);
-	for (size_t j = 0; j < n_vars; j++) {
-		free(vars[j].key);
-		free(vars[j].value);
-	}
-	free(vars);
+	hosts_join(ap, group, names, vars, n_vars, loc);
 out:
 	strv_free(w);
 	strv_free(names);
@@ -1018,7 +1202,9 @@ static void ansible_var_line(struct aparse *ap, struct agroup *g, const char *s,
 		free(m);
 		free(line);
 	} else {
-		add_avar(ap, &g->vars, &g->n_vars, key, mr_xstrndup(v, vn), loc);
+		char *value = mr_xstrndup(v, vn);
+		add_ini_value(ap, &g->vars, &g->n_vars, key, value, loc);
+		free(value);
 	}
 	free(key);
 }
@@ -1114,7 +1300,9 @@ static int children_cycles(struct aparse *ap)
 			memset(seen, 0, ap->n_groups);
 			if (reaches(ap, agroup_index(ap, g->children[k]), i, seen)) {
 				mr_error_at(ap->err, MR_ERR_INPUT, &g->child_loc[k],
-				            "[%s:children]: '%s' is a descendant of '%s' itself",
+				            ap->ini ? "[%s:children]: '%s' is a descendant of '%s' itself"
+				                    : "group '%s': child '%s' is a descendant of '%s' "
+				                      "itself",
 				            g->name, g->children[k], g->name);
 				found = 1;
 				break;
@@ -1140,12 +1328,33 @@ static int group_order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void apply_avar(struct mr_host *h, const struct avar *v)
+/* *set_id is the assignment the host's migready_set came from. */
+static void apply_avar(struct mr_host *h, const struct avar *v, unsigned *set_id)
 {
 	enum field f = F_N;
 	enum avar_target t = avar_field(v->key, &f);
 	if (t == AV_FIELD) {
 		host_set_field(h, f, v->value);
+	} else if (t == AV_SET) {
+		/* Like any Ansible variable, a later assignment replaces the
+		 * whole of an earlier one (so that the formats, and Ansible's
+		 * own --list of them, agree); a list's items add up. */
+		if (*set_id != v->assign) {
+			for (size_t i = 0; i < h->n_overrides; i++) {
+				free(h->overrides[i].section);
+				free(h->overrides[i].key);
+				free(h->overrides[i].value);
+			}
+			h->n_overrides = 0;
+			*set_id = v->assign;
+		}
+		struct mr_override o;
+		if (*v->value && split_set(v->value, v->key, v->loc, &v->loc, &o, NULL) == 0) {
+			host_add_override(h, &o);
+			free(o.section);
+			free(o.key);
+			free(o.value);
+		}
 	} else if (t == AV_PROFILE) {
 		size_t n = 0;
 		strv_free(h->profiles);
@@ -1186,6 +1395,7 @@ static void resolve_ansible(struct mr_inventory *inv, struct aparse *ap)
 	for (size_t i = 0; i < ap->n_hosts; i++) {
 		const struct ahost *ah = ap->hosts[i];
 		struct mr_host *h = host_new(ah->name, ah->loc);
+		unsigned set_id = 0;
 		size_t nm = 0;
 		/* The host's groups and all their ancestors. */
 		for (size_t j = 0; j < ap->n_groups; j++) {
@@ -1207,12 +1417,12 @@ static void resolve_ansible(struct mr_inventory *inv, struct aparse *ap)
 		size_t ng = 0;
 		for (size_t k = 0; k < nm; k++) {
 			for (size_t v = 0; v < mine[k]->n_vars; v++)
-				apply_avar(h, &mine[k]->vars[v]);
+				apply_avar(h, &mine[k]->vars[v], &set_id);
 			if (strcmp(mine[k]->name, "all") != 0 && strcmp(mine[k]->name, "ungrouped") != 0)
 				strv_push(&h->groups, &ng, mr_xstrdup(mine[k]->name));
 		}
 		for (size_t v = 0; v < ah->n_vars; v++)
-			apply_avar(h, &ah->vars[v]);
+			apply_avar(h, &ah->vars[v], &set_id);
 		inv_add_host(inv, h);
 	}
 	free(mine);
@@ -1227,10 +1437,32 @@ static void free_avars(struct avar *v, size_t n)
 	free(v);
 }
 
+static void aparse_fini(struct aparse *ap)
+{
+	for (size_t i = 0; i < ap->n_groups; i++) {
+		struct agroup *g = ap->groups[i];
+		free(g->name);
+		free_avars(g->vars, g->n_vars);
+		strv_free(g->children);
+		free(g->child_loc);
+		free(g);
+	}
+	free(ap->groups);
+	for (size_t i = 0; i < ap->n_hosts; i++) {
+		struct ahost *h = ap->hosts[i];
+		free(h->name);
+		free_avars(h->vars, h->n_vars);
+		strv_free(h->groups);
+		free(h);
+	}
+	free(ap->hosts);
+	strv_free(ap->ignored);
+}
+
 static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
                          struct mr_error **err)
 {
-	struct aparse ap = { .file = inv->path, .err = err };
+	struct aparse ap = { .file = inv->path, .err = err, .ini = 1 };
 	struct mr_ini_cursor c;
 	const char *s;
 	size_t n;
@@ -1280,24 +1512,522 @@ static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
 	}
 	free(group);
 	resolve_ansible(inv, &ap);
+	aparse_fini(&ap);
+}
 
-	for (size_t i = 0; i < ap.n_groups; i++) {
-		struct agroup *g = ap.groups[i];
-		free(g->name);
-		free_avars(g->vars, g->n_vars);
-		strv_free(g->children);
-		free(g->child_loc);
-		free(g);
+/* ---- Ansible's YAML format (libyaml) ---- */
+
+static void group_unknown_key(struct aparse *ap, const struct mr_loc *loc, const char *group,
+                              const char *key)
+{
+	static const char *const keys[] = { "hosts", "vars", "children" };
+	const char *best = suggest_word(key, keys, MR_ARRAY_LEN(keys));
+	char *g = group ? mr_xasprintf("group '%s': ", group) : mr_xstrdup("");
+	if (best)
+		mr_error_at(ap->err, MR_ERR_INPUT, loc, "%sunknown key '%s'; did you mean '%s'?", g,
+		            key, best);
+	else
+		mr_error_at(ap->err, MR_ERR_INPUT, loc,
+		            "%sunknown key '%s'; expected hosts, vars or children", g, key);
+	free(g);
+}
+
+/* Aliases can make a YAML tree refer to itself: bound the walk. */
+#define YAML_MAX_DEPTH 64
+
+struct yload {
+	struct aparse *ap;
+	yaml_document_t *doc;
+};
+
+static struct mr_loc yloc(const struct yload *y, const yaml_node_t *n)
+{
+	return (struct mr_loc){ y->ap->file, (unsigned)n->start_mark.line + 1 };
+}
+
+static int ynull(const yaml_node_t *n)
+{
+	if (!n)
+		return 1;
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	const char *v = (const char *)n->data.scalar.value;
+	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+	       !strcmp(v, "NULL");
+}
+
+/* A scalar's text, or NULL (reported) for another node or one holding a
+ * NUL, which a C string would silently cut. what names it in messages. */
+static const char *yscalar(struct yload *y, const yaml_node_t *n, const char *what)
+{
+	struct mr_loc loc = yloc(y, n);
+	if (n->type != YAML_SCALAR_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &loc, "%s: expected a single value", what);
+		return NULL;
 	}
-	free(ap.groups);
-	for (size_t i = 0; i < ap.n_hosts; i++) {
-		struct ahost *h = ap.hosts[i];
-		free(h->name);
-		free_avars(h->vars, h->n_vars);
-		strv_free(h->groups);
-		free(h);
+	const char *v = (const char *)n->data.scalar.value;
+	if (strlen(v) != n->data.scalar.length) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &loc, "%s: NUL character in value", what);
+		return NULL;
 	}
-	free(ap.hosts);
+	return v;
+}
+
+/* YAML 1.1, which Ansible's PyYAML reads, takes 022 for octal 18 and 1:30
+ * for 90: a port must be plain decimal, or quoted. */
+static int yaml_ambiguous_port(const yaml_node_t *n, const char *v)
+{
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	/* what YAML 1.1 reads as a number: a sign or a digit first */
+	if (!(isdigit((unsigned char)v[0]) || v[0] == '+' || v[0] == '-'))
+		return 0;
+	if (v[0] == '0' && v[1])
+		return 1;
+	return strspn(v, "0123456789") != strlen(v);
+}
+
+static void y_vars(struct yload *y, struct avar **vars, size_t *n, const yaml_node_t *map,
+                   const char *owner)
+{
+	if (ynull(map))
+		return;
+	struct mr_loc mloc = yloc(y, map);
+	if (map->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc, "%s: vars: expected a mapping", owner);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *key = yscalar(y, k, "variable name");
+		if (!key)
+			continue;
+		enum field f = F_N;
+		enum avar_target t = avar_field(key, &f);
+		struct mr_loc loc = yloc(y, k);
+		if (t == AV_IGNORED) {
+			note_ignored(y->ap, key, &loc);
+			continue;
+		}
+		if (v->type == YAML_SEQUENCE_NODE) {
+			size_t count = (size_t)(v->data.sequence.items.top -
+			                        v->data.sequence.items.start);
+			char **items = mr_xcalloc(count + 1, sizeof(*items));
+			struct mr_loc *locs = mr_xcalloc(count + 1, sizeof(*locs));
+			size_t got = 0;
+			int bad = 0;
+			for (yaml_node_item_t *i = v->data.sequence.items.start;
+			     i < v->data.sequence.items.top; i++) {
+				yaml_node_t *item = yaml_document_get_node(y->doc, *i);
+				const char *s = yscalar(y, item, key);
+				if (!s) {
+					bad = 1;
+					continue;
+				}
+				locs[got] = yloc(y, item);
+				items[got++] = mr_xstrdup(s);
+			}
+			if (!bad)
+				add_avar_list(y->ap, vars, n, key, items, locs, got, loc);
+			strv_free(items);
+			free(locs);
+			continue;
+		}
+		const char *s = ynull(v) ? "" : yscalar(y, v, key);
+		if (!s)
+			continue;
+		if (f == F_PORT && !ynull(v) && yaml_ambiguous_port(v, s)) {
+			char *q = mr_ini_quote(s);
+			mr_error_at(y->ap->err, MR_ERR_INPUT, &loc,
+			            "%s: %s is not a plain decimal number in YAML 1.1 (022 is octal "
+			            "there); write the port in decimal", key, q);
+			free(q);
+			continue;
+		}
+		add_avar(y->ap, vars, n, key, mr_xstrdup(s), yloc(y, v));
+	}
+}
+
+static void y_group(struct yload *y, const char *name, const yaml_node_t *def, int depth);
+
+static void y_hosts(struct yload *y, const char *group, const yaml_node_t *map)
+{
+	if (ynull(map))
+		return;
+	struct mr_loc mloc = yloc(y, map);
+	if (map->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc,
+		            "group '%s': hosts: expected a mapping of host names", group);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *pat = yscalar(y, k, "host name");
+		if (!pat)
+			continue;
+		char **names = NULL;
+		size_t nn = 0;
+		struct avar *vars = NULL;
+		size_t n_vars = 0;
+		struct mr_loc loc = yloc(y, k);
+		if (host_pattern(y->ap, pat, loc, &names, &nn, &vars, &n_vars) == 0) {
+			char *owner = mr_xasprintf("host '%s'", pat);
+			y_vars(y, &vars, &n_vars, v, owner);
+			free(owner);
+			hosts_join(y->ap, group, names, vars, n_vars, loc);
+		} else {
+			free_avars(vars, n_vars);
+		}
+		strv_free(names);
+	}
+}
+
+static void y_children(struct yload *y, const char *parent, const yaml_node_t *map, int depth)
+{
+	if (ynull(map))
+		return;
+	struct mr_loc mloc = yloc(y, map);
+	if (map->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc,
+		            "group '%s': children: expected a mapping of group names", parent);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *child = yscalar(y, k, "group name");
+		if (!child)
+			continue;
+		struct mr_loc loc = yloc(y, k);
+		if (!good_name(child, 0)) {
+			char *m = expected("a group name", child);
+			mr_error_at(y->ap->err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			continue;
+		}
+		struct agroup *g = agroup_get(y->ap, parent);
+		if (!strv_has(g->children, child)) {
+			g->child_loc = mr_xreallocarray(g->child_loc, g->n_children + 1,
+			                                sizeof(*g->child_loc));
+			g->child_loc[g->n_children] = loc;
+			strv_push(&g->children, &g->n_children, mr_xstrdup(child));
+		}
+		y_group(y, child, v, depth + 1);
+	}
+}
+
+/* One group's definition: hosts, vars and children, each optional. */
+static void y_group(struct yload *y, const char *name, const yaml_node_t *def, int depth)
+{
+	struct agroup *g = agroup_get(y->ap, name);
+	if (ynull(def))
+		return;
+	struct mr_loc dloc = yloc(y, def);
+	if (depth > YAML_MAX_DEPTH) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &dloc, "group '%s': nested too deep", name);
+		return;
+	}
+	if (def->type != YAML_MAPPING_NODE) {
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &dloc,
+		            "group '%s': expected a mapping of hosts, vars and children", name);
+		return;
+	}
+	for (yaml_node_pair_t *p = def->data.mapping.pairs.start; p < def->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *key = yscalar(y, k, "key");
+		struct mr_loc loc = yloc(y, k);
+		if (!key)
+			continue;
+		if (strcmp(key, "hosts") == 0) {
+			y_hosts(y, name, v);
+		} else if (strcmp(key, "vars") == 0) {
+			char *owner = mr_xasprintf("group '%s'", name);
+			y_vars(y, &g->vars, &g->n_vars, v, owner);
+			free(owner);
+		} else if (strcmp(key, "children") == 0) {
+			y_children(y, name, v, depth);
+		} else {
+			group_unknown_key(y->ap, &loc, name, key);
+		}
+	}
+}
+
+static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
+                      struct mr_error **err)
+{
+	struct aparse ap = { .file = inv->path, .err = err };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int have_doc = 0;
+
+	if (!yaml_parser_initialize(&parser)) {
+		mr_error_add(err, MR_ERR_SYSTEM, inv->path, "cannot start the YAML parser");
+		return;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		struct mr_loc loc = { inv->path, (unsigned)parser.problem_mark.line + 1 };
+		mr_error_at(err, MR_ERR_INPUT, &loc, "YAML: %s%s%s",
+		            parser.problem ? parser.problem : "cannot parse",
+		            parser.context ? " " : "", parser.context ? parser.context : "");
+		goto out;
+	}
+	have_doc = 1;
+	struct yload y = { &ap, &doc };
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root || ynull(root))
+		goto out;
+	if (root->type != YAML_MAPPING_NODE) {
+		struct mr_loc loc = yloc(&y, root);
+		mr_error_at(err, MR_ERR_INPUT, &loc, "expected a mapping of groups (all: ...)");
+		goto out;
+	}
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+		const char *name = yscalar(&y, k, "group name");
+		if (!name)
+			continue;
+		if (!good_name(name, 0)) {
+			struct mr_loc loc = yloc(&y, k);
+			char *m = expected("a group name", name);
+			mr_error_at(err, MR_ERR_INPUT, &loc, "%s", m);
+			free(m);
+			continue;
+		}
+		y_group(&y, name, yaml_document_get_node(&doc, p->value), 0);
+	}
+	resolve_ansible(inv, &ap);
+out:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	aparse_fini(&ap);
+}
+
+/* ---- ansible-inventory --list JSON (json-c) ---- */
+
+/* A JSON value as a variable's text: strings as they are, numbers and
+ * booleans as Ansible would print them. NULL (reported) for the rest, or
+ * for a string holding a NUL. */
+static char *json_text(struct aparse *ap, struct json_object *v, const char *key)
+{
+	struct mr_loc eloc = { ap->where, 0 };
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return mr_xstrdup("");
+	case json_type_string: {
+		const char *s = json_object_get_string(v);
+		if (strlen(s) != (size_t)json_object_get_string_len(v)) {
+			mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: NUL character in value", key);
+			return NULL;
+		}
+		return mr_xstrdup(s);
+	}
+	case json_type_int:
+		return mr_xasprintf("%lld", (long long)json_object_get_int64(v));
+	case json_type_boolean:
+		return mr_xstrdup(json_object_get_boolean(v) ? "true" : "false");
+	default:
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected a single value", key);
+		return NULL;
+	}
+}
+
+static void j_vars(struct aparse *ap, struct avar **vars, size_t *n, struct json_object *obj)
+{
+	struct mr_loc eloc = { ap->where, 0 };
+	struct mr_loc loc = { ap->file, 0 };
+	if (!obj || json_object_is_type(obj, json_type_null))
+		return;
+	if (!json_object_is_type(obj, json_type_object)) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "vars: expected an object");
+		return;
+	}
+	json_object_object_foreach(obj, key, v)
+	{
+		enum field f = F_N;
+		enum avar_target t = avar_field(key, &f);
+		if (t == AV_IGNORED) {
+			note_ignored(ap, key, &eloc);
+			continue;
+		}
+		if (json_object_is_type(v, json_type_array)) {
+			size_t count = json_object_array_length(v);
+			char **items = mr_xcalloc(count + 1, sizeof(*items));
+			struct mr_loc *locs = mr_xcalloc(count + 1, sizeof(*locs));
+			size_t got = 0;
+			int bad = 0;
+			for (size_t i = 0; i < count; i++) {
+				char *s = json_text(ap, json_object_array_get_idx(v, i), key);
+				if (!s) {
+					bad = 1;
+					continue;
+				}
+				locs[got] = loc;
+				items[got++] = s;
+			}
+			if (!bad)
+				add_avar_list(ap, vars, n, key, items, locs, got, loc);
+			strv_free(items);
+			free(locs);
+			continue;
+		}
+		char *s = json_text(ap, v, key);
+		if (s)
+			add_avar(ap, vars, n, key, s, loc);
+	}
+}
+
+/* A list of names in a JSON array; each checked. */
+static char **j_names(struct aparse *ap, struct json_object *arr, const char *what, int host)
+{
+	struct mr_loc eloc = { ap->where, 0 };
+	char **v = mr_xcalloc(1, sizeof(*v));
+	size_t n = 0;
+	if (!json_object_is_type(arr, json_type_array)) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: expected an array of names", what);
+		return v;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		const char *s = json_object_is_type(e, json_type_string) ? json_object_get_string(e)
+		                                                         : NULL;
+		if (!s || strlen(s) != (size_t)json_object_get_string_len(e) || !good_name(s, host)) {
+			char *m = expected(host ? "a host name" : "a group name",
+			                   s ? s : json_object_to_json_string(e));
+			mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s: %s", what, m);
+			free(m);
+			continue;
+		}
+		strv_push(&v, &n, mr_xstrdup(s));
+	}
+	return v;
+}
+
+static void j_group(struct aparse *ap, const char *name, struct json_object *def)
+{
+	struct mr_loc loc = { ap->file, 0 };
+	struct mr_loc eloc = { ap->where, 0 };
+	struct agroup *g = agroup_get(ap, name);
+	char **hosts = NULL, **children = NULL;
+	/* an inventory script may give a group as its list of hosts */
+	if (json_object_is_type(def, json_type_array)) {
+		hosts = j_names(ap, def, "hosts", 1);
+	} else if (json_object_is_type(def, json_type_object)) {
+		json_object_object_foreach(def, key, v)
+		{
+			if (strcmp(key, "hosts") == 0 && !hosts)
+				hosts = j_names(ap, v, "hosts", 1);
+			else if (strcmp(key, "children") == 0 && !children)
+				children = j_names(ap, v, "children", 0);
+			else if (strcmp(key, "vars") == 0)
+				j_vars(ap, &g->vars, &g->n_vars, v);
+			else
+				group_unknown_key(ap, &eloc, NULL, key);
+		}
+	} else if (!json_object_is_type(def, json_type_null)) {
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc,
+		            "expected an object with hosts, vars and children");
+	}
+	for (size_t i = 0; hosts && hosts[i]; i++) {
+		struct ahost *h = ahost_get(ap, hosts[i], loc);
+		if (!strv_has(h->groups, name))
+			strv_push(&h->groups, &h->n_groups, mr_xstrdup(name));
+	}
+	for (size_t i = 0; children && children[i]; i++) {
+		agroup_get(ap, children[i]);
+		if (strv_has(g->children, children[i]))
+			continue;
+		g->child_loc = mr_xreallocarray(g->child_loc, g->n_children + 1,
+		                                sizeof(*g->child_loc));
+		g->child_loc[g->n_children] = loc;
+		strv_push(&g->children, &g->n_children, mr_xstrdup(children[i]));
+	}
+	strv_free(hosts);
+	strv_free(children);
+}
+
+static void load_json(struct mr_inventory *inv, const char *text, size_t len,
+                      struct mr_error **err)
+{
+	struct aparse ap = { .file = inv->path, .err = err };
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = NULL;
+	char *where = NULL;
+
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error je = json_tokener_get_error(tok);
+	if (!root || je != json_tokener_success) {
+		/* the line of the offset where the parse stopped */
+		size_t off = json_tokener_get_parse_end(tok);
+		unsigned line = 1;
+		for (size_t i = 0; i < off && i < len; i++)
+			line += text[i] == '\n';
+		struct mr_loc loc = { inv->path, line };
+		mr_error_at(err, MR_ERR_INPUT, &loc, "JSON: %s",
+		            je == json_tokener_success    ? "empty document"
+		            : je == json_tokener_continue ? "unexpected end of data"
+		                                          : json_tokener_error_desc(je));
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		mr_error_add(err, MR_ERR_INPUT, inv->path,
+		             "expected an object of groups, as ansible-inventory --list prints");
+		goto out;
+	}
+	/* hosts in the order of _meta.hostvars, then those only in groups */
+	struct json_object *meta = NULL, *hostvars = NULL;
+	if (json_object_object_get_ex(root, "_meta", &meta) &&
+	    json_object_object_get_ex(meta, "hostvars", &hostvars)) {
+		if (!json_object_is_type(hostvars, json_type_object)) {
+			mr_error_add(err, MR_ERR_INPUT, inv->path,
+			             "_meta.hostvars: expected an object of hosts");
+		} else {
+			json_object_object_foreach(hostvars, name, vars)
+			{
+				free(where);
+				where = mr_xasprintf("%s: host '%s'", inv->path, name);
+				ap.where = where;
+				if (!good_name(name, 1)) {
+					char *m = expected("a host name", name);
+					mr_error_add(err, MR_ERR_INPUT, inv->path, "_meta.hostvars: %s", m);
+					free(m);
+					continue;
+				}
+				struct ahost *h = ahost_get(&ap, name, (struct mr_loc){ inv->path, 0 });
+				j_vars(&ap, &h->vars, &h->n_vars, vars);
+			}
+		}
+	}
+	json_object_object_foreach(root, gname, def)
+	{
+		if (strcmp(gname, "_meta") == 0)
+			continue;
+		free(where);
+		where = mr_xasprintf("%s: group '%s'", inv->path, gname);
+		ap.where = where;
+		if (!good_name(gname, 0)) {
+			char *m = expected("a group name", gname);
+			mr_error_add(err, MR_ERR_INPUT, inv->path, "%s", m);
+			free(m);
+			continue;
+		}
+		j_group(&ap, gname, def);
+	}
+	resolve_ansible(inv, &ap);
+out:
+	free(where);
+	json_object_put(root);
+	json_tokener_free(tok);
+	aparse_fini(&ap);
 }
 
 /* ---- the format test and the entry points ---- */
@@ -1344,6 +2074,50 @@ static int is_ansible(const char *text, size_t len)
 	return theirs && !ours;
 }
 
+enum format { FMT_NATIVE, FMT_ANSIBLE_INI, FMT_YAML, FMT_JSON };
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The format of an inventory, by its content first: JSON starts with '{';
+ * YAML with "---", "%YAML" or a top-level "key:" line (a colon at the end
+ * or before a blank, and no '=', '[', blank or other colon before it), which
+ * no INI host line or header looks like. Otherwise the name may say
+ * .json, .yml or .yaml, and failing that it is one of the INI formats. */
+static enum format detect_format(const char *path, const char *text, size_t len)
+{
+	struct mr_ini_cursor c;
+	const char *s;
+	size_t n;
+	mr_ini_cursor_init(&c, text, len);
+	while (mr_ini_cursor_next(&c, &s, &n)) {
+		while (n && (is_blank(*s))) {
+			s++;
+			n--;
+		}
+		while (n && is_blank(s[n - 1]))
+			n--;
+		if (!n || *s == '#')
+			continue;
+		if (*s == '{')
+			return FMT_JSON;
+		if ((n >= 3 && memcmp(s, "---", 3) == 0) || (n >= 5 && memcmp(s, "%YAML", 5) == 0))
+			return FMT_YAML;
+		size_t k = strcspn(s, ":= \t[");
+		if (k && k < n && s[k] == ':' && (k + 1 == n || is_blank(s[k + 1])))
+			return FMT_YAML;
+		break;
+	}
+	if (ends_with(path, ".json"))
+		return FMT_JSON;
+	if (ends_with(path, ".yml") || ends_with(path, ".yaml"))
+		return FMT_YAML;
+	return is_ansible(text, len) ? FMT_ANSIBLE_INI : FMT_NATIVE;
+}
+
 struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
 {
 	struct mr_error *errs = NULL;
@@ -1354,11 +2128,21 @@ struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
 	if (mr_ini_read_file(path, NULL, &text, &len, &errs) < 0)
 		goto out;
 	inv = mr_xcalloc(1, sizeof(*inv));
-	inv->path = mr_xstrdup(path);
-	if (is_ansible(text, len))
+	inv->path = mr_xstrdup(strcmp(path, "-") == 0 ? MR_INI_STDIN : path);
+	switch (detect_format(path, text, len)) {
+	case FMT_JSON:
+		load_json(inv, text, len, &errs);
+		break;
+	case FMT_YAML:
+		load_yaml(inv, text, len, &errs);
+		break;
+	case FMT_ANSIBLE_INI:
 		load_ansible(inv, text, len, &errs);
-	else
+		break;
+	case FMT_NATIVE:
 		load_native(inv, text, len, &errs);
+		break;
+	}
 	if (!errs && !inv->n)
 		mr_error_add(&errs, MR_ERR_INPUT, inv->path, "no hosts");
 out:
@@ -1369,6 +2153,84 @@ out:
 		return NULL;
 	}
 	return inv;
+}
+
+/* An address as a key for comparing machines: an IP literal in its
+ * canonical text (an IPv4-mapped IPv6 address as IPv4), a name in lower
+ * case. Nothing is resolved: no DNS before the run. */
+static char *machine_address(const char *addr)
+{
+	unsigned char b[16];
+	char text[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET6, addr, b) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (memcmp(b, mapped, sizeof(mapped)) == 0)
+			inet_ntop(AF_INET, b + 12, text, sizeof(text));
+		else
+			inet_ntop(AF_INET6, b, text, sizeof(text));
+		return mr_xstrdup(text);
+	}
+	if (inet_pton(AF_INET, addr, b) == 1) {
+		inet_ntop(AF_INET, b, text, sizeof(text));
+		return mr_xstrdup(text);
+	}
+	char *s = mr_xstrdup(addr);
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+int mr_inventory_check_distinct(const struct mr_inventory *inv, const char *cli_root,
+                                int (*selected)(const char *name, const void *user),
+                                const void *user, struct mr_error **err)
+{
+	size_t n = 0;
+	const struct mr_host **h = NULL;
+	char **addr = NULL, **root = NULL;
+	char *croot = NULL;
+	int r = 0;
+
+	if (!inv)
+		return 0;
+	if (cli_root && !(croot = mr_ini_path_resolve(NULL, cli_root)))
+		croot = mr_xstrdup(cli_root);
+	h = mr_xcalloc(inv->n + 1, sizeof(*h));
+	addr = mr_xcalloc(inv->n + 1, sizeof(*addr));
+	root = mr_xcalloc(inv->n + 1, sizeof(*root));
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct mr_host *x = inv->hosts[i];
+		if (selected && !selected(x->name, user))
+			continue;
+		h[n] = x;
+		addr[n] = machine_address(x->address);
+		/* host roots are already absolute and cleaned; "/" is no root */
+		root[n] = mr_xstrdup(croot ? croot : x->root ? x->root : "/");
+		n++;
+	}
+	for (size_t j = 1; j < n; j++) {
+		for (size_t i = 0; i < j; i++) {
+			if (h[i]->port != h[j]->port || strcmp(addr[i], addr[j]) != 0 ||
+			    strcmp(root[i], root[j]) != 0)
+				continue;
+			char *first = loc_text(&h[i]->loc);
+			mr_error_at(err, MR_ERR_INPUT, &h[j]->loc,
+			            "host '%s' is the same machine as '%s' (%s): %s port %u, %s %s",
+			            h[j]->name, h[i]->name, first, addr[j], h[j]->port,
+			            croot ? "--root" : "root", croot ? cli_root : root[j]);
+			free(first);
+			r = -1;
+			break; /* one message per host, naming the first it repeats */
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(addr[i]);
+		free(root[i]);
+	}
+	free(addr);
+	free(root);
+	free(h);
+	free(croot);
+	return r;
 }
 
 void mr_inventory_free(struct mr_inventory *inv)

@@ -56,4 +56,15 @@ const struct mr_host *mr_inventory_host(const struct mr_inventory *inv, size_t i
 /* The inventory's own file name, for messages. */
 const char *mr_inventory_path(const struct mr_inventory *inv);
 
+/* Refuses two hosts that are one machine and one root: the same address
+ * (IP literals compared in canonical form, names without case; nothing
+ * resolved), the same port, and the same root, which is cli_root (--root,
+ * overriding every host's) when not NULL, else the host's own, else "/".
+ * Only the hosts for which selected(name, user) is true count; NULL
+ * selects all. Returns 0, or -1 with one MR_ERR_INPUT error per repeated
+ * host, at its line, naming the first host it repeats and where. */
+int mr_inventory_check_distinct(const struct mr_inventory *inv, const char *cli_root,
+                                int (*selected)(const char *name, const void *user),
+                                const void *user, struct mr_error **err);
+
 #endif

@@ -63,7 +63,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
-	      "  -i, --inventory FILE   hosts (migready INI, or an Ansible INI inventory)\n"
+	      "  -i, --inventory FILE   hosts (migready or Ansible INI, YAML, JSON; - stdin)\n"
 	      "  -H, --host NAME        only these hosts (repeatable; shell globs)\n"
 	      "  -l, --local            this machine, no SSH\n"
 	      "      --root DIR         prefix every managed path with DIR (chroots, images, tests)\n"
@@ -268,6 +268,11 @@ static int host_selected(const struct cli *cli, const char *name)
 	return 0;
 }
 
+static int selected_name(const char *name, const void *cli)
+{
+	return host_selected(cli, name);
+}
+
 /* Profiles named by a host's inventory entry are loaded once per distinct
  * list, not once per host. */
 struct profile_cache {
@@ -419,7 +424,8 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 		r->inventory = mr_inventory_load(cli->inventory, err);
 		if (!r->inventory)
 			return -1;
-		int ok = 1;
+		int ok = mr_inventory_check_distinct(r->inventory, cli->root, selected_name, cli,
+		                                     err) == 0;
 		for (size_t i = 0; i < mr_inventory_count(r->inventory); i++) {
 			const struct mr_host *h = mr_inventory_host(r->inventory, i);
 			if (host_selected(cli, h->name) && host_profile(r, h, err) < 0)

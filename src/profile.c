@@ -346,7 +346,7 @@ static char *include_path(const char *file, const char *name)
 	if (name[0] == '/' || name[0] == '~')
 		return mr_ini_path_resolve(file, name);
 	const char *slash = strrchr(file, '/');
-	if (!slash)
+	if (!slash || mr_ini_is_stream(file))
 		return mr_xstrdup(name);
 	return mr_xasprintf("%.*s/%s", (int)(slash - file), file, name);
 }
@@ -453,6 +453,10 @@ static void read_file(struct unit *u, const char *path, const struct mr_loc *fro
 	char *text = NULL;
 	size_t len = 0;
 	char *real = realpath(path, NULL);
+	/* A pipe (/dev/stdin, <(...)) has no real path; its own name tells
+	 * it apart, and it cannot be included again anyway. */
+	if (!real && mr_ini_is_stream(path))
+		real = mr_xstrdup(path);
 	if (!real) {
 		if (from)
 			mr_error_at(u->err, MR_ERR_INPUT, from, "cannot open '%s': %s", path,
@@ -482,7 +486,7 @@ static void read_file(struct unit *u, const char *path, const struct mr_loc *fro
 	if (mr_ini_read_file(path, from, &text, &len, u->err) < 0)
 		goto out;
 
-	const char *name = add_file(u->layer, path);
+	const char *name = add_file(u->layer, strcmp(path, "-") == 0 ? MR_INI_STDIN : path);
 	u->seen_real = mr_xreallocarray(u->seen_real, u->n_seen + 1, sizeof(*u->seen_real));
 	u->seen_from = mr_xreallocarray(u->seen_from, u->n_seen + 1, sizeof(*u->seen_from));
 	u->seen_real[u->n_seen] = mr_xstrdup(real);

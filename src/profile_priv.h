@@ -28,7 +28,11 @@ enum mr_ptype {
 	MR_PT_AUG_PATH,      /* AUGPATH, relative to the file */
 };
 
-#define MR_SK_LIST 1u /* repeatable: the values form a list */
+#define MR_SK_LIST 1u   /* repeatable: the values form a list */
+#define MR_SK_QUOTED 2u /* written inside a libvirt "string", which has no escapes */
+
+/* The longest value a profile may hold, in bytes. */
+#define MR_VALUE_MAX (64u * 1024u)
 
 struct mr_schema_key {
 	const char *section; /* "file" stands for every [file PATH] */
@@ -64,8 +68,11 @@ const struct mr_schema_key *mr_schema_find(const char *section, const char *key)
 char *mr_schema_unknown_key(const char *section, const char *key);
 
 /* Checks value against k. file is the file that names the value (relative
- * paths are resolved against it). On success returns 0 and, when the stored
- * value differs from the written one (a resolved path), sets *norm to the
+ * paths are resolved against it). Every value must be valid UTF-8, at most
+ * MR_VALUE_MAX bytes, without control characters (tab aside); an
+ * MR_SK_QUOTED one without '"'. On success returns 0 and, when the stored
+ * value differs from the written one (a resolved path, an integer in
+ * canonical decimal: "016509" is stored as "16509"), sets *norm to the
  * caller's copy, else NULL. On failure returns -1 and sets *msg (the
  * caller's) to "expected ..., got '...'" without the key's name. */
 int mr_schema_check(const struct mr_schema_key *k, const char *value, const char *file,

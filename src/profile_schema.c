@@ -27,16 +27,16 @@ static const char *const w_backend[] = { "auto", "iptables", "firewalld", "ufw",
 const struct mr_schema_key mr_schema[] = {
 	{ "libvirtd", "listen_tcp", MR_PT_BOOL, 0, NULL, 0, 0 },
 	{ "libvirtd", "listen_tls", MR_PT_BOOL, 0, NULL, 0, 0 },
-	{ "libvirtd", "auth_tcp", MR_PT_ENUM, 0, w_auth, 0, 0 },
-	{ "libvirtd", "tcp_port", MR_PT_PORT, 0, NULL, 0, 0 },
+	{ "libvirtd", "auth_tcp", MR_PT_ENUM,  MR_SK_QUOTED, w_auth, 0, 0 },
+	{ "libvirtd", "tcp_port", MR_PT_PORT,  MR_SK_QUOTED, NULL, 0, 0 },
 	{ "libvirtd", "listener", MR_PT_ENUM, 0, w_listener, 0, 0 },
 	{ "libvirtd", "explicit", MR_PT_BOOL, 0, NULL, 0, 0 },
 
 	{ "qemu", "explicit", MR_PT_BOOL, 0, NULL, 0, 0 },
 	{ "qemu", "dynamic_ownership", MR_PT_BOOL, 0, NULL, 0, 0 },
-	{ "qemu", "security_driver", MR_PT_ENUM, 0, w_security, 0, 0 },
-	{ "qemu", "user", MR_PT_NAME, 0, NULL, 0, 0 },
-	{ "qemu", "group", MR_PT_NAME, 0, NULL, 0, 0 },
+	{ "qemu", "security_driver", MR_PT_ENUM,  MR_SK_QUOTED, w_security, 0, 0 },
+	{ "qemu", "user", MR_PT_NAME,  MR_SK_QUOTED, NULL, 0, 0 },
+	{ "qemu", "group", MR_PT_NAME,  MR_SK_QUOTED, NULL, 0, 0 },
 	{ "qemu", "migration_port_min", MR_PT_PORT, 0, NULL, 0, 0 },
 	{ "qemu", "migration_port_max", MR_PT_PORT, 0, NULL, 0, 0 },
 
@@ -169,6 +169,10 @@ int mr_schema_check_section(const char *section, char **msg)
 	}
 	if (strncmp(section, "file ", 5) == 0) {
 		const char *path = section + 5;
+		if (mr_str_utf8_invalid(path, strlen(path)) >= 0) {
+			*msg = mr_xstrdup("[file PATH]: invalid UTF-8 in the path");
+			return -1;
+		}
 		if (!good_abs_path(path)) {
 			char *q = mr_ini_quote(path);
 			*msg = mr_xasprintf("[file PATH]: expected an absolute path, got %s", q);
@@ -269,6 +273,20 @@ static int parse_long(const char *s, long *out)
 	return 0;
 }
 
+/* The canonical decimal spelling of an integer the checks accepted:
+ * "016509" -> "16509", "-0" -> "0"; NULL when value is already canonical.
+ * Leading zeros never mean octal here. */
+static char *canonical_int(const char *value)
+{
+	long v = strtol(value, NULL, 10);
+	char *c = mr_xasprintf("%ld", v);
+	if (strcmp(c, value) == 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static char *check_enum(const char *const *words, const char *value)
 {
 	for (size_t i = 0; words[i]; i++) {
@@ -340,6 +358,21 @@ static char *check_port_proto(const char *value)
 	if (lo > hi)
 		return expected("a port range whose start is not above its end", value);
 	return NULL;
+}
+
+/* PORT[-PORT]/PROTO of a checked value, in canonical decimal. */
+static char *canonical_port_proto(const char *value)
+{
+	const char *slash = strchr(value, '/');
+	const char *dash = memchr(value, '-', (size_t)(slash - value));
+	long lo = strtol(value, NULL, 10);
+	char *c = dash ? mr_xasprintf("%ld-%ld%s", lo, strtol(dash + 1, NULL, 10), slash)
+	               : mr_xasprintf("%ld%s", lo, slash);
+	if (strcmp(c, value) == 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
 }
 
 static char *check_abs_path(const char *value)
@@ -905,8 +938,34 @@ int mr_schema_check(const struct mr_schema_key *k, const char *value, const char
 	char *m = NULL;
 	*norm = NULL;
 	*msg = NULL;
-	if (mr_str_has_control(value)) {
-		*msg = mr_xstrdup("control character in value");
+	/* What no file format migready writes can hold, whatever the key. */
+	size_t len = strlen(value);
+	long bad;
+	if (len > MR_VALUE_MAX) {
+		*msg = mr_xasprintf("value of %zu bytes is longer than the limit of %u", len,
+		                    MR_VALUE_MAX);
+		return -1;
+	}
+	for (const char *p = value; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n' || c == '\r') {
+			*msg = mr_xstrdup("newline in value: a value is one line");
+			return -1;
+		}
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			*msg = mr_xasprintf("control character 0x%02x in value", (unsigned)c);
+			return -1;
+		}
+	}
+	if ((bad = mr_str_utf8_invalid(value, len)) >= 0) {
+		*msg = mr_xasprintf("invalid UTF-8 in value at byte %ld", bad + 1);
+		return -1;
+	}
+	if ((k->flags & MR_SK_QUOTED) && strchr(value, '"')) {
+		char *q = mr_ini_quote(value);
+		*msg = mr_xasprintf("a double quote cannot stand in a libvirt string (write the "
+		                    "value without quotes), got %s", q);
+		free(q);
 		return -1;
 	}
 	switch (k->type) {
@@ -973,5 +1032,11 @@ int mr_schema_check(const struct mr_schema_key *k, const char *value, const char
 		*msg = m;
 		return -1;
 	}
+	/* What is written is canonical: "tcp_port = 016509" gives 16509. */
+	if (k->type == MR_PT_INT || k->type == MR_PT_PORT ||
+	    (k->type == MR_PT_NOVA_RELEASE && isdigit((unsigned char)value[0])))
+		*norm = canonical_int(value);
+	else if (k->type == MR_PT_PORT_PROTO)
+		*norm = canonical_port_proto(value);
 	return 0;
 }

@@ -3,7 +3,9 @@
 # (args), run in that directory (its root/ given the systemd layer that its
 # "world" file names, tests/lib/hosttree.sh), and the exact output (expected: stdout then
 # stderr) and exit status (status) it must give. With --update, rewrites the
-# expected files from what the binary does now (review the diff!).
+# expected files from what the binary does now (review the diff!). A case
+# with a file named stdin gets it on standard input through a pipe, as
+# "cat profile.ini | migready -p /dev/stdin" would.
 set -u
 MIGREADY=$(realpath "${1:?usage: run.sh MIGREADY SOURCE_DIR [--update]}")
 SRC=$(realpath "${2:?}")
@@ -19,7 +21,11 @@ for dir in "$GOLDEN"/*/; do
 	# A case's "world" file names the systemd layer its root gets.
 	[ ! -f "$dir/world" ] || hosttree "$(cat "$dir/world")" "$work/root"
 	read -r -a args < "$dir/args"
-	out=$(cd "$work" && "$MIGREADY" --color never "${args[@]}" 2>&1; echo "status $?")
+	if [ -f "$dir/stdin" ]; then
+		out=$(cd "$work" && cat stdin | "$MIGREADY" --color never "${args[@]}" 2>&1; echo "status $?")
+	else
+		out=$(cd "$work" && "$MIGREADY" --color never "${args[@]}" 2>&1 < /dev/null; echo "status $?")
+	fi
 	rm -rf "$work"
 	if [ "$update" = --update ]; then
 		printf '%s\n' "$out" > "$dir/expected"

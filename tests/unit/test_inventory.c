@@ -333,6 +333,12 @@ static void test_detection(void **state)
 		{ "[host]\n", "error: [host] needs a name: [host NAME]" },
 		{ "port = 2\n[host a]\n", "error: key 'port' outside any section" },
 		{ "[host a]\nport = \x01\n", "error: control character 0x01 in line" },
+		/* a root is on the host: nothing the controller would resolve */
+		{ "[host a]\nroot = images/a\n",
+		  "error: root: expected an absolute path (a directory on the host), got 'images/a'" },
+		{ "[defaults]\nroot = ~/img\n[host a]\n",
+		  "error: root: expected an absolute path (a directory on the host), got '~/img'" },
+		{ "[host a]\nroot = /srv/img\n", "a:22" },
 		/* Ansible's */
 		{ "a\nb:2200\n", "a:22 b:2200" },
 		{ "[web]\nw1\n; comment\n# comment\nw2 ansible_port=5\n", "w1:22 w2:5" },
@@ -344,6 +350,12 @@ static void test_detection(void **state)
 		{ "[web]\nw1 ansible_port=9 ansible_port=10\n", "w1:10" },
 		{ "[p:children]\nc\n[c]\nh\n[p:vars]\nansible_port=1\n[c:vars]\nansible_port=2\n",
 		  "h:2" },
+		{ "[web]\nw1 migready_root=img\n",
+		  "error: migready_root: expected an absolute path (a directory on the host), got "
+		  "'img'" },
+		{ "[web:vars]\nmigready_root=./img\n[web]\nw1\n",
+		  "error: migready_root: expected an absolute path (a directory on the host), got "
+		  "'./img'" },
 		{ "[web]\nw1 migready_host_key_check=sometimes\n",
 		  "error: migready_host_key_check: expected strict, accept-new or off, got "
 		  "'sometimes'" },
@@ -354,6 +366,479 @@ static void test_detection(void **state)
 			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
 		free(got);
 	}
+}
+
+/* One host as text, every field but places: what "the same hosts" means
+ * across formats. */
+static char *host_text(const struct mr_host *h)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	char *profiles = join(h->profiles), *groups = join(h->groups);
+	mr_buf_printf(&b, "%s address=%s port=%u user=%s identity=%s known_hosts=%s root=%s "
+	              "hkc=%d profiles=[%s] groups=[%s] set=[", h->name, h->address, h->port,
+	              h->user, h->identity ? h->identity : "-", h->known_hosts,
+	              h->root ? h->root : "-", (int)h->host_key_check, profiles, groups);
+	for (size_t i = 0; i < h->n_overrides; i++)
+		mr_buf_printf(&b, "%s.%s=%s;", h->overrides[i].section, h->overrides[i].key,
+		              h->overrides[i].value);
+	mr_buf_puts(&b, "]");
+	free(profiles);
+	free(groups);
+	return mr_buf_steal(&b, NULL);
+}
+
+/* One cluster written in each format resolves to the same hosts: names,
+ * addresses, ports, users, keys, roots, host key checks, profiles, groups
+ * and the groups' set overrides. */
+static void test_equivalent(void **state)
+{
+	(void)state;
+	static const char *const want[] = {
+		"c1 address=10.20.0.11 port=2200 user=admin identity=" HOME "/.ssh/mr_key "
+		"known_hosts=" KH " root=- hkc=0 profiles=[{D}/profiles/base.ini] groups=[compute] "
+		"set=[nova.max_concurrent_live_migrations=2;]",
+		"c2 address=10.20.0.12 port=2222 user=ops identity=" HOME "/.ssh/mr_key "
+		"known_hosts=" KH " root=/srv/images/c2 hkc=1 profiles=[{D}/profiles/base.ini] "
+		"groups=[compute] set=[nova.max_concurrent_live_migrations=2;]",
+		"nfs1 address=10.20.0.5 port=2200 user=admin identity=" HOME "/.ssh/mr_key "
+		"known_hosts=" KH " root=- hkc=0 profiles=[{D}/profiles/base.ini] groups=[storage] "
+		"set=[nfs.role=server;firewall.allow=2049/tcp;]",
+	};
+	static const char *const files[] = {
+		"equiv.ini", "equiv_ansible.ini", "equiv.yml", "equiv.json", "equiv_list.json",
+	};
+	for (size_t f = 0; f < MR_ARRAY_LEN(files); f++) {
+		struct mr_inventory *inv = load(files[f]);
+		assert_int_equal(mr_inventory_count(inv), MR_ARRAY_LEN(want));
+		for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
+			char *got = host_text(mr_inventory_host(inv, i));
+			char *exp = subst(want[i]);
+			if (strcmp(got, exp) != 0)
+				fail_msg("%s, host %zu:\nwant %s\ngot  %s", files[f], i, exp, got);
+			free(got);
+			free(exp);
+		}
+		mr_inventory_free(inv);
+	}
+}
+
+/* Where each format puts a host: its line in INI and YAML; JSON has no
+ * lines, so the file alone. */
+static void test_host_places(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		unsigned lines[3];
+	} cases[] = {
+		{ "equiv.ini", { 18, 20, 26 } },
+		{ "equiv_ansible.ini", { 3, 4, 7 } },
+		{ "equiv.yml", { 11, 12, 22 } },
+		{ "equiv.json", { 0, 0, 0 } },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_inventory *inv = load(cases[i].file);
+		for (size_t j = 0; j < 3; j++) {
+			const struct mr_host *h = mr_inventory_host(inv, j);
+			assert_string_equal(h->loc.file, mr_inventory_path(inv));
+			if (h->loc.line != cases[i].lines[j])
+				fail_msg("%s host %s: want line %u, got %u", cases[i].file, h->name,
+				         cases[i].lines[j], h->loc.line);
+		}
+		mr_inventory_free(inv);
+	}
+}
+
+/* Writes text to a temporary file and returns its path (the caller
+ * unlinks and frees it). */
+static char *temp_inventory(const char *text)
+{
+	char *path = mr_xstrdup("/tmp/mr-inv-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* text with every path replaced by "F". */
+static char *replace_path(const char *text, const char *path)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	size_t pn = strlen(path);
+	for (const char *p = text; *p;) {
+		if (strncmp(p, path, pn) == 0) {
+			mr_buf_putc(&b, 'F');
+			p += pn;
+		} else {
+			mr_buf_putc(&b, *p++);
+		}
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+/* Every error of err with the file name replaced by "F". */
+static char *errors_in(const struct mr_error *err, const char *path)
+{
+	char *all = mr_test_all_errors(err);
+	char *r = replace_path(all, path);
+	free(all);
+	return r;
+}
+
+/* -i /dev/stdin or -i <(...): a pipe loads, and its relative paths are
+ * taken from the current directory, not from /dev/fd. */
+static void test_pipe(void **state)
+{
+	(void)state;
+	static const char text[] = "[defaults]\nprofile = p.ini\n[host a]\nport = 2\n";
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(write(fd[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(fd[1]);
+	char *path = mr_xasprintf("/dev/fd/%d", fd[0]);
+	struct mr_error *err = NULL;
+	struct mr_inventory *inv = mr_inventory_load(path, &err);
+	assert_null(err);
+	assert_non_null(inv);
+	assert_string_equal(mr_inventory_path(inv), path);
+	const struct mr_host *h = mr_inventory_host(inv, 0);
+	assert_int_equal(h->port, 2);
+	assert_int_equal(h->loc.line, 3);
+	char *cwd = getcwd(NULL, 0);
+	char *want = mr_xasprintf("%s/p.ini", cwd);
+	assert_string_equal(h->profiles[0], want);
+	free(want);
+	free(cwd);
+	mr_inventory_free(inv);
+	close(fd[0]);
+	free(path);
+}
+
+/* YAML and JSON: every error with its place (JSON: the host or group). */
+static void test_yaml_json_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* YAML */
+		{ "all:\n  hosts:\n    a: [x\n",
+		  "F:4: YAML: did not find expected ',' or ']' while parsing a flow sequence\n" },
+		{ "all:\n  chldren:\n", "F:2: group 'all': unknown key 'chldren'; did you mean "
+		                         "'children'?\n" },
+		{ "---\n- a\n", "F:2: expected a mapping of groups (all: ...)\n" },
+		{ "all:\n  hosts: [a, b]\n",
+		  "F:2: group 'all': hosts: expected a mapping of host names\n" },
+		{ "all:\n  children:\n    bad name:\n", "F:3: expected a group name, got 'bad name'\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_port: http\n",
+		  "F:4: ansible_port: expected a port number (1-65535), got 'http'\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_port: 022\n",
+		  "F:4: ansible_port: '022' is not a plain decimal number in YAML 1.1 (022 is octal "
+		  "there); write the port in decimal\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_port: 1:30\n",
+		  "F:4: ansible_port: '1:30' is not a plain decimal number in YAML 1.1 (022 is octal "
+		  "there); write the port in decimal\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: \"x\\0y\"\n",
+		  "F:4: ansible_host: NUL character in value\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_user: \"x\\ty\\u0001\"\n",
+		  "F:4: ansible_user: control character in value\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: [x, y]\n",
+		  "F:4: ansible_host: expected a single value\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: '{{ x }}'\n",
+		  "F:4: ansible_host: cannot evaluate a Jinja template '{{ x }}'\n" },
+		{ "all:\n  vars:\n    migready_set:\n      - nfs.role srv\n      - nfsrole x\n"
+		  "  hosts:\n    a:\n",
+		  "F:4: nfs.role: expected server, client, both or none, got 'srv'\n"
+		  "F:5: migready_set: expected 'section.key value', got 'nfsrole x'\n" },
+		{ "all:\n  hosts:\n    a:\n      migready_root: img\n",
+		  "F:4: migready_root: expected an absolute path (a directory on the host), got "
+		  "'img'\n" },
+		{ "all:\n  children:\n    a:\n      children:\n        b:\n          children:\n"
+		  "            a:\n          hosts:\n            h:\n",
+		  "F:5: group 'a': child 'b' is a descendant of 'a' itself\n"
+		  "F:7: group 'b': child 'a' is a descendant of 'b' itself\n" },
+		/* an alias can make a group its own child */
+		{ "all: &x\n  children:\n    g: *x\n",
+		  "F:1: group 'g': nested too deep\n"
+		  "F:3: group 'g': child 'g' is a descendant of 'g' itself\n" },
+		{ "---\n", "F: no hosts\n" },
+		{ "all:\n  hosts:\n    w[1:x]:\n",
+		  "F:3: expected a host name or a range like web[01:20], got 'w[1:x]'\n" },
+		/* JSON */
+		{ "{\"all\": {\n\"hosts\": [\n", "F:3: JSON: unexpected end of data\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_port\": \"http\"}}}}",
+		  "F: host 'a': ansible_port: expected a port number (1-65535), got 'http'\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_port\": 2.5}}}}",
+		  "F: host 'a': ansible_port: expected a single value\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_host\": \"x\\u0000y\"}}}}",
+		  "F: host 'a': ansible_host: NUL character in value\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_host\": {\"x\": 1}}}}}",
+		  "F: host 'a': ansible_host: expected a single value\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"migready_set\": [\"nfs.role srv\"]}}}}",
+		  "F: host 'a': nfs.role: expected server, client, both or none, got 'srv'\n" },
+		{ "{\"g\": {\"hots\": [\"a\"]}}",
+		  "F: group 'g': unknown key 'hots'; did you mean 'hosts'?\n" },
+		{ "{\"g\": {\"hosts\": \"a\"}}", "F: group 'g': hosts: expected an array of names\n" },
+		{ "{\"g\": {\"hosts\": [\"a b\", 3]}}",
+		  "F: group 'g': hosts: expected a host name, got 'a b'\n"
+		  "F: group 'g': hosts: expected a host name, got '3'\n" },
+		{ "{\"g\": {\"hosts\": [\"a\"], \"vars\": [1]}}", "F: group 'g': vars: expected an object\n" },
+		{ "{\"a\": {\"children\": [\"b\"]}, \"b\": {\"children\": [\"a\"], \"hosts\": [\"h\"]}}",
+		  "F: group 'a': child 'b' is a descendant of 'a' itself\n"
+		  "F: group 'b': child 'a' is a descendant of 'b' itself\n" },
+		{ "{\"all\": {\"children\": [\"ungrouped\"]}}", "F: no hosts\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		char *got = errors_in(err, path);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		assert_null(inv);
+		for (const struct mr_error *e = err; e; e = e->next)
+			assert_int_equal(e->kind, MR_ERR_INPUT);
+		free(got);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* migready_set in Ansible's formats: a more precedent assignment replaces
+ * a less precedent one whole, as Ansible does with any variable, so that a
+ * file and ansible-inventory's --list of it agree; a list carries several
+ * overrides. */
+static void test_set_precedence(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[all:vars]\nmigready_set=nfs.role client\n[compute]\nc1\n"
+		  "c2 migready_set='[\"qemu.user nova\"]'\n[compute:vars]\n"
+		  "migready_set=[\"nfs.role server\", \"firewall.allow 22/tcp\"]\n",
+		  "c1:nfs.role=server;firewall.allow=22/tcp;|c2:qemu.user=nova;|" },
+		{ "all:\n  vars:\n    migready_set: nfs.role client\n  children:\n    compute:\n"
+		  "      hosts:\n        c1:\n        c2: {migready_set: [qemu.user nova]}\n"
+		  "      vars:\n        migready_set: [nfs.role server, firewall.allow 22/tcp]\n",
+		  "c1:nfs.role=server;firewall.allow=22/tcp;|c2:qemu.user=nova;|" },
+		{ "{\"_meta\": {\"hostvars\": {\"c1\": {\"migready_set\": [\"nfs.role server\", "
+		  "\"firewall.allow 22/tcp\"]}, \"c2\": {\"migready_set\": \"qemu.user nova\"}}},"
+		  "\"compute\": {\"hosts\": [\"c1\", \"c2\"]}}",
+		  "c1:nfs.role=server;firewall.allow=22/tcp;|c2:qemu.user=nova;|" },
+		/* within one level the later assignment wins, as in Ansible */
+		{ "[g]\nh\n[g:vars]\nmigready_set=nfs.role client\nmigready_set=nfs.role server\n",
+		  "h:nfs.role=server;|" },
+		/* an empty list clears what less precedent levels set */
+		{ "[all:vars]\nmigready_set=nfs.role client\n[g]\nh migready_set=[]\n", "h:|" },
+		{ "all:\n  vars:\n    migready_set: nfs.role client\n  hosts:\n    h:\n"
+		  "      migready_set: []\n", "h:|" },
+		{ "[g]\nh\n[g:vars]\nmigready_set=[1]\n",
+		  "error: migready_set: expected a JSON list of strings like [\"a\", \"b\"], got "
+		  "'[1]'" },
+		{ "[g]\nh\n[g:vars]\nmigready_profile=[\"a.ini\", \"b.ini\"]\n", "h:|" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		struct mr_buf b;
+		mr_buf_init(&b);
+		if (err)
+			mr_buf_printf(&b, "error: %s", err->message);
+		for (size_t j = 0; j < mr_inventory_count(inv); j++) {
+			const struct mr_host *h = mr_inventory_host(inv, j);
+			char *o = overrides(h);
+			/* without the lines */
+			mr_buf_printf(&b, "%s:", h->name);
+			for (const char *p = o; *p;) {
+				p += strspn(p, "0123456789");
+				if (*p == ':')
+					p++;
+				size_t k = strcspn(p, ";");
+				mr_buf_printf(&b, "%.*s;", (int)k, p);
+				p += k + (p[k] == ';');
+			}
+			mr_buf_puts(&b, "|");
+			free(o);
+		}
+		if (strcmp(b.data, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, b.data);
+		mr_buf_fini(&b);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* Host ranges, the same in every Ansible format. */
+static void test_ranges(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[compute]\ncompute[01:20]\n", "20 compute01 compute02 compute20" },
+		{ "[compute]\nnode-[a:c].example\n", "3 node-a.example node-b.example node-c.example" },
+		{ "all:\n  hosts:\n    compute[01:20]:\n", "20 compute01 compute02 compute20" },
+		{ "all:\n  hosts:\n    node-[a:c]:\n      ansible_port: 2\n", "3 node-a node-b node-c" },
+		{ "[web]\nw[1:3]:2222\n", "3 w1 w2 w3" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		assert_null(err);
+		size_t n = mr_inventory_count(inv);
+		char *got = mr_xasprintf("%zu %s %s %s", n, mr_inventory_host(inv, 0)->name,
+		                         mr_inventory_host(inv, 1)->name,
+		                         mr_inventory_host(inv, n - 1)->name);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		free(got);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* An Ansible variable migready does not use is said once, at -v, with its
+ * first place, however many hosts and groups set it. */
+static void test_ignored_once(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "all:\n  vars:\n    ansible_become: true\n  hosts:\n    a:\n      ansible_become: "
+		  "no\n      foo: 1\n    b:\n      ansible_become: yes\n",
+		  "migready: info: F:3: Ansible variable 'ansible_become' is not used by migready\n"
+		  "migready: info: F:7: Ansible variable 'foo' is not used by migready\n" },
+		{ "[web]\nw1 ansible_become=true\nw2 ansible_become=true\n[web:vars]\nx=1\n",
+		  "migready: info: F:2: Ansible variable 'ansible_become' is not used by migready\n"
+		  "migready: info: F:5: Ansible variable 'x' is not used by migready\n" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"x\": [1]}, \"b\": {\"x\": 2}}}}",
+		  "migready: info: F: host 'a': Ansible variable 'x' is not used by migready\n" },
+	};
+	enum mr_log_level old = mr_log_get_level();
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		char logpath[] = "/tmp/mr-log-XXXXXX";
+		int logfd = mkstemp(logpath);
+		assert_true(logfd >= 0);
+		fflush(stderr);
+		int saved = dup(STDERR_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		mr_log_set_level(MR_LOG_INFO);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		close(logfd);
+		mr_log_set_level(old);
+		assert_null(err);
+		assert_non_null(inv);
+		char *text = mr_file_read(logpath, NULL);
+		char *got = replace_path(text, path);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		free(got);
+		free(text);
+		mr_inventory_free(inv);
+		unlink(logpath);
+		unlink(path);
+		free(path);
+	}
+}
+
+static int only_glob(const char *name, const void *glob)
+{
+	return strncmp(name, glob, strlen(glob)) == 0;
+}
+
+static void test_distinct(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *cli_root, *prefix, *want;
+	} cases[] = {
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.2\n", NULL, NULL, "" },
+		/* the brief's case: both places named */
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\n", NULL, NULL,
+		  "F:3: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /\n" },
+		/* another port or another root is another machine (or image) */
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\nport = 2222\n", NULL,
+		  NULL, "" },
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /srv/a\n[host c2]\naddress = 10.0.0.1\n"
+		  "root = /srv/b\n", NULL, NULL, "" },
+		/* ... unless --root makes every root the same */
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /srv/a\n[host c2]\naddress = 10.0.0.1\n"
+		  "root = /srv/b\n", "/mnt//img/", NULL,
+		  "F:4: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, --root "
+		  "/mnt//img/\n" },
+		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\nroot = /srv/b\n",
+		  "/", NULL, "F:3: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, "
+		  "--root /\n" },
+		/* a root of "/" is no root; roots compare cleaned */
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /\n[host c2]\naddress = 10.0.0.1\n", NULL,
+		  NULL, "F:4: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /\n" },
+		{ "[host c1]\naddress = 10.0.0.1\nroot = /srv/a/\n[host c2]\naddress = 10.0.0.1\n"
+		  "root = /srv//a\n", NULL, NULL,
+		  "F:4: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /srv/a\n" },
+		/* a host with no address is reached at its name; names ignore case */
+		{ "[host c1]\n[host c2]\naddress = C1\n", NULL, NULL,
+		  "F:2: host 'c2' is the same machine as 'c1' (F:1): c1 port 22, root /\n" },
+		/* IP literals compare in canonical form, not as text */
+		{ "[host a]\naddress = 2001:db8::1\n[host b]\naddress = 2001:DB8:0:0::1\n"
+		  "[host c]\naddress = ::ffff:10.0.0.1\n[host d]\naddress = 10.0.0.1\n", NULL, NULL,
+		  "F:3: host 'b' is the same machine as 'a' (F:1): 2001:db8::1 port 22, root /\n"
+		  "F:7: host 'd' is the same machine as 'c' (F:5): 10.0.0.1 port 22, root /\n" },
+		/* the port comes from [defaults] and groups too */
+		{ "[defaults]\nport = 2200\n[group g]\nhosts = x y\n[host y]\naddress = x\n", NULL,
+		  NULL, "F:5: host 'y' is the same machine as 'x' (F:4): x port 2200, root /\n" },
+		/* three entries: each repeat names the first */
+		{ "[host a]\naddress = h\n[host b]\naddress = h\n[host c]\naddress = h\n", NULL,
+		  NULL,
+		  "F:3: host 'b' is the same machine as 'a' (F:1): h port 22, root /\n"
+		  "F:5: host 'c' is the same machine as 'a' (F:1): h port 22, root /\n" },
+		/* Ansible INI: ansible_host and the port after the name */
+		{ "[web]\nw1 ansible_host=10.0.0.9\nw2 ansible_host=10.0.0.9 ansible_port=22\n"
+		  "w3:2222 ansible_host=10.0.0.9\n", NULL, NULL,
+		  "F:3: host 'w2' is the same machine as 'w1' (F:2): 10.0.0.9 port 22, root /\n" },
+		/* only the selected hosts count (-H) */
+		{ "[host c1]\naddress = h\n[host d1]\naddress = h\n", NULL, "c", "" },
+		{ "[host c1]\naddress = h\n[host c2]\naddress = h\n[host d1]\naddress = h\n", NULL,
+		  "c", "F:3: host 'c2' is the same machine as 'c1' (F:1): h port 22, root /\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		assert_null(err);
+		assert_non_null(inv);
+		int r = mr_inventory_check_distinct(inv, cases[i].cli_root,
+		                                    cases[i].prefix ? only_glob : NULL,
+		                                    cases[i].prefix, &err);
+		char *got = errors_in(err, path);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		assert_int_equal(r, *cases[i].want ? -1 : 0);
+		for (const struct mr_error *e = err; e; e = e->next)
+			assert_int_equal(e->kind, MR_ERR_INPUT);
+		free(got);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+	assert_int_equal(mr_inventory_check_distinct(NULL, NULL, NULL, NULL, NULL), 0);
 }
 
 static void test_free_null(void **state)
@@ -374,6 +859,14 @@ int main(void)
 		cmocka_unit_test(test_ansible),
 		cmocka_unit_test(test_ansible_errors),
 		cmocka_unit_test(test_detection),
+		cmocka_unit_test(test_equivalent),
+		cmocka_unit_test(test_host_places),
+		cmocka_unit_test(test_yaml_json_errors),
+		cmocka_unit_test(test_set_precedence),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_ignored_once),
+		cmocka_unit_test(test_distinct),
+		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -88,6 +89,17 @@ static unsigned line_of(const struct mr_profile *p, const char *section, const c
 	const struct mr_setting *s = mr_profile_get(p, section, key);
 	assert_non_null(s);
 	return s->loc.line;
+}
+
+/* A pipe holding text, its write end closed; returns the read end. The
+ * text is small enough for the pipe's buffer. */
+static int pipe_of(const char *text)
+{
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(write(fd[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(fd[1]);
+	return fd[0];
 }
 
 /* ---- every type, good and bad, through mr_profile_check_setting ---- */
@@ -334,10 +346,53 @@ static const struct type_case type_cases[] = {
 	{ "files /etc/x", "lens", "X", "unknown section [files /etc/x]; did you mean [file /etc/x]?" },
 	{ "file", "lens", "X", "[file] needs the file's path: [file /etc/NAME]" },
 	{ "file etc/x", "lens", "X", "[file PATH]: expected an absolute path, got 'etc/x'" },
+	{ "file /etc/\xff", "lens", "X", "[file PATH]: invalid UTF-8 in the path" },
 	{ "file /etc/x", "lenz", "X", "unknown key 'lenz' in [file /etc/x]; did you mean 'lens'?" },
 	/* an empty list value clears the list; control characters are refused */
 	{ "firewall", "allow", "", NULL },
-	{ "libvirtd", "auth_tcp", "no\nne", "libvirtd.auth_tcp: control character in value" },
+	{ "libvirtd", "auth_tcp", "no\nne",
+	  "libvirtd.auth_tcp: newline in value: a value is one line" },
+	{ "nova", "set", "DEFAULT/x a\rb", "nova.set: newline in value: a value is one line" },
+	{ "nova", "set", "DEFAULT/x a\x1b[0m", "nova.set: control character 0x1b in value" },
+	{ "nova", "set", "DEFAULT/x a\x7f", "nova.set: control character 0x7f in value" },
+	{ "nova", "set", "DEFAULT/x a\tb", NULL },
+	/* UTF-8: valid text passes, anything else is refused with its byte */
+	{ "nova", "set", "DEFAULT/x caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", NULL },
+	{ "nova", "set", "DEFAULT/x caf\xe9",
+	  "nova.set: invalid UTF-8 in value at byte 14" },
+	{ "nova", "set", "DEFAULT/x \xc0\xaf", "nova.set: invalid UTF-8 in value at byte 11" },
+	{ "nova", "set", "DEFAULT/x \xed\xa0\x80", "nova.set: invalid UTF-8 in value at byte 11" },
+	{ "nova", "set", "DEFAULT/x \xf4\x90\x80\x80",
+	  "nova.set: invalid UTF-8 in value at byte 11" },
+	{ "nova", "set", "DEFAULT/x \xe2\x82", "nova.set: invalid UTF-8 in value at byte 11" },
+	{ "qemu", "user", "n\xc3\xb6va", "qemu.user: expected a user or group name, got "
+	  "'n\xc3\xb6va'" },
+	/* libvirt strings have no escapes: a '"' cannot be written there */
+	{ "libvirtd", "auth_tcp", "\"none\"", "libvirtd.auth_tcp: a double quote cannot stand "
+	  "in a libvirt string (write the value without quotes), got '\"none\"'" },
+	{ "qemu", "user", "no\"va", "qemu.user: a double quote cannot stand in a libvirt string "
+	  "(write the value without quotes), got 'no\"va'" },
+	{ "libvirtd", "tcp_port", "\"16509\"", "libvirtd.tcp_port: a double quote cannot stand "
+	  "in a libvirt string (write the value without quotes), got '\"16509\"'" },
+	/* elsewhere a '"' is the file format's business */
+	{ "nova", "set", "DEFAULT/x {\"a\": 1}", NULL },
+	/* integers: decimal, leading zeros allowed (and dropped), range checked */
+	{ "libvirtd", "tcp_port", "016509", NULL },
+	{ "libvirtd", "tcp_port", "0x407d",
+	  "libvirtd.tcp_port: expected a port number (1-65535), got '0x407d'" },
+	{ "libvirtd", "tcp_port", "+16509",
+	  "libvirtd.tcp_port: expected a port number (1-65535), got '+16509'" },
+	{ "libvirtd", "tcp_port", "00000", "libvirtd.tcp_port: expected a port number (1-65535), "
+	  "got '00000'" },
+	{ "libvirtd", "tcp_port", "1 6509",
+	  "libvirtd.tcp_port: expected a port number (1-65535), got '1 6509'" },
+	{ "qemu", "migration_port_min", "065536",
+	  "qemu.migration_port_min: expected a port number (1-65535), got '065536'" },
+	{ "nova", "live_migration_bandwidth", "99999999999999999999",
+	  "nova.live_migration_bandwidth: expected an integer from 0 to 2147483647, got "
+	  "'99999999999999999999'" },
+	{ "nova", "max_concurrent_live_migrations", "1e3", "nova.max_concurrent_live_migrations: "
+	  "expected an integer from 0 to 1000, got '1e3'" },
 };
 
 static void test_types(void **state)
@@ -362,6 +417,84 @@ static void test_types(void **state)
 		mr_error_free(err);
 	}
 	assert_int_equal(failed, 0);
+}
+
+/* Values longer than MR_VALUE_MAX are refused, whatever the key. */
+static void test_value_max(void **state)
+{
+	(void)state;
+	static const size_t lens[] = { MR_VALUE_MAX, MR_VALUE_MAX + 1 };
+	for (size_t i = 0; i < MR_ARRAY_LEN(lens); i++) {
+		char *v = mr_xmalloc(lens[i] + 1);
+		memcpy(v, "DEFAULT/x ", 10);
+		memset(v + 10, 'a', lens[i] - 10);
+		v[lens[i]] = '\0';
+		struct mr_error *err = NULL;
+		int r = mr_profile_check_setting("nova", "set", v, (struct mr_loc){ "t.ini", 3 },
+		                                 &err);
+		if (lens[i] <= MR_VALUE_MAX) {
+			assert_int_equal(r, 0);
+			assert_null(err);
+		} else {
+			char *got = mr_error_format(err);
+			assert_int_equal(r, -1);
+			assert_string_equal(got, "t.ini:3: nova.set: value of 65537 bytes is longer "
+			                         "than the limit of 65536");
+			free(got);
+		}
+		mr_error_free(err);
+		free(v);
+	}
+}
+
+/* Integers are stored, and so written, in canonical decimal. */
+static void test_canonical(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *section, *key, *value, *stored;
+	} cases[] = {
+		{ "libvirtd", "tcp_port", "016509", "16509" },
+		{ "libvirtd", "tcp_port", "16509", "16509" },
+		{ "qemu", "migration_port_min", "0049152", "49152" },
+		{ "qemu", "migration_port_max", "049261", "49261" },
+		{ "nova", "live_migration_bandwidth", "000", "0" },
+		{ "nova", "live_migration_bandwidth", "-0", "0" },
+		{ "nova", "max_concurrent_live_migrations", "01", "1" },
+		{ "nova", "release", "026", "26" },
+		{ "nova", "release", "zed", "zed" },
+		{ "firewall", "allow", "016509/tcp", "16509/tcp" },
+		{ "firewall", "allow", "049152-049261/tcp", "49152-49261/tcp" },
+		{ "firewall", "allow", "22/udp", "22/udp" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_profile *p = mr_profile_new();
+		struct mr_error *err = NULL;
+		assert_int_equal(mr_profile_override(p, cases[i].section, cases[i].key,
+		                                     cases[i].value, (struct mr_loc){ "i.ini", 1 },
+		                                     &err),
+		                 0);
+		assert_null(err);
+		const char *got = val(p, cases[i].section, cases[i].key);
+		if (strcmp(got, cases[i].stored) != 0)
+			fail_msg("case %zu: %s = '%s': want '%s', got '%s'", i, cases[i].key,
+			         cases[i].value, cases[i].stored, got);
+		mr_profile_free(p);
+	}
+	/* and from a file: what a profile line says is what gets written */
+	int fd = pipe_of("[libvirtd]\ntcp_port = 016509\n[qemu]\nmigration_port_min = 049152\n"
+	                 "migration_port_max = 49153\n");
+	char *path = mr_xasprintf("/dev/fd/%d", fd);
+	const char *paths[] = { path };
+	struct mr_error *err = NULL;
+	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	assert_null(err);
+	assert_string_equal(val(p, "libvirtd", "tcp_port"), "16509");
+	assert_string_equal(val(p, "qemu", "migration_port_min"), "49152");
+	assert_int_equal(line_of(p, "libvirtd", "tcp_port"), 2);
+	mr_profile_free(p);
+	close(fd);
+	free(path);
 }
 
 static void test_parse_bool(void **state)
@@ -775,6 +908,61 @@ static void test_path_resolve(void **state)
 	free(home);
 }
 
+/* -p /dev/stdin and -p <(...): a pipe has no real path and its directory
+ * (/dev/fd) means nothing, yet it loads, names itself in messages, and
+ * resolves its relative paths from the current directory. */
+static void test_pipe(void **state)
+{
+	(void)state;
+	char *cwd = getcwd(NULL, 0);
+	int fd = pipe_of("[libvirtd]\nlisten_tcp = yes\n[ssh]\nkeypair = keys/k\n");
+	char *path = mr_xasprintf("/dev/fd/%d", fd);
+	const char *paths[] = { path };
+	struct mr_error *err = NULL;
+	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	assert_null(err);
+	assert_non_null(p);
+	assert_string_equal(val(p, "libvirtd", "listen_tcp"), "yes");
+	assert_string_equal(mr_profile_get(p, "libvirtd", "listen_tcp")->loc.file, path);
+	char *want = mr_xasprintf("%s/keys/k", cwd);
+	assert_string_equal(val(p, "ssh", "keypair"), want);
+	free(want);
+	mr_profile_free(p);
+	close(fd);
+	free(path);
+
+	/* errors name the pipe and the line */
+	fd = pipe_of("[libvirtd]\nlisten_tcp = maybe\n");
+	path = mr_xasprintf("/dev/fd/%d", fd);
+	paths[0] = path;
+	assert_null(mr_profile_load(paths, 1, &err));
+	char *got = mr_test_all_errors(err);
+	want = mr_xasprintf("%s:2: listen_tcp: expected yes or no, got 'maybe'\n", path);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	mr_error_free(err);
+	err = NULL;
+	close(fd);
+	free(path);
+
+	/* an include from a pipe is relative to the current directory */
+	fd = pipe_of("include = no-such-base.ini\n");
+	path = mr_xasprintf("/dev/fd/%d", fd);
+	paths[0] = path;
+	assert_null(mr_profile_load(paths, 1, &err));
+	got = mr_test_all_errors(err);
+	want = mr_xasprintf("%s:1: cannot open 'no-such-base.ini': No such file or directory\n",
+	                    path);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	mr_error_free(err);
+	close(fd);
+	free(path);
+	free(cwd);
+}
+
 /* ---- overrides and copies ---- */
 
 static void test_override(void **state)
@@ -881,6 +1069,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_value_max),
+		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_parse_bool),
 		cmocka_unit_test(test_nova_major),
 		cmocka_unit_test(test_full),
@@ -896,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_ini_lines),
 		cmocka_unit_test(test_ini_long_fields),
 		cmocka_unit_test(test_path_resolve),
+		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_dup),
 	};
