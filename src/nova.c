@@ -627,6 +627,18 @@ static void plan_flags_listed(struct plan *pl, const struct mr_setting *s, char 
                               size_t n)
 {
 	static const char *const inc = "VIR_MIGRATE_NON_SHARED_INC";
+	static const char *const tun = "VIR_MIGRATE_TUNNELLED";
+	char a[32];
+	/* Mitaka's live_migration_tunnelled, when set, adds or strips the
+	 * flag: a value left in the file must not undo the list. */
+	if (pl->major >= MITAKA) {
+		int listed = in_list(items, n, tun);
+		write_opt(pl, "libvirt", "live_migration_tunnelled", listed ? "true" : "false", s,
+		          mr_xasprintf("%s %s live_migration_flag -> also live_migration_tunnelled "
+		                       "= %s, which %s reads beside the flags", tun,
+		                       listed ? "in" : "not in", listed ? "true" : "false",
+		                       rel(pl->major, a)));
+	}
 	char *all = join_list(items, n, NULL);
 	if (!in_list(items, n, inc)) {
 		write_opt(pl, "libvirt", "live_migration_flag", all, s, NULL);

@@ -26,7 +26,9 @@ GUIDE_MITAKA = {
                 "cpu_mode": "custom", "cpu_model": "kvm64", "cpu_models": ABSENT,
                 "live_migration_bandwidth": "0",
                 "live_migration_uri": "qemu+tcp://%s/system",
-                "live_migration_scheme": ABSENT},
+                "live_migration_scheme": ABSENT,
+                # Mitaka reads it beside the flags: it must agree with them.
+                "live_migration_tunnelled": "true"},
     "vnc": {"vncserver_listen": "0.0.0.0", "server_listen": ABSENT},
 }
 GUIDE_ZED = {

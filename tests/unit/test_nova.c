@@ -155,6 +155,7 @@ struct plan_case {
 
 static const struct plan_case plan_cases[] = {
 	{ "mitaka keeps live_migration_flag, deprecated", 13, { FLAGS_GUIDE },
+	  "libvirt/live_migration_tunnelled = true\n"
 	  "libvirt/live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
 	  "VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED (deprecated)\n"
 	  "DEFAULT/live_migration_flag -\n", 0 },
@@ -541,7 +542,8 @@ static void test_engine_zed_host(void **state)
 		"cpu_models = kvm64\n");
 	free(out);
 
-	/* Mitaka: already as the profile says but for the flags' spelling. */
+	/* Mitaka: the flags as listed, and the tunnelled option it reads
+	 * beside them agreeing with them. */
 	out = apply(aug, 13, lines, mitaka_text);
 	assert_string_equal(out,
 		"[DEFAULT]\n"
@@ -555,6 +557,7 @@ static void test_engine_zed_host(void **state)
 		"VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED\n"
 		";block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_NON_SHARED_INC\n"
 		"#live_migration_tunnelled = false\n"
+		"live_migration_tunnelled = true\n"
 		"cpu_mode = custom\n"
 		"cpu_model = kvm64\n");
 	free(out);
