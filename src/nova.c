@@ -115,6 +115,19 @@ static const char *const flags_nova_sets[] = {
 	"VIR_MIGRATE_PERSIST_DEST",   "VIR_MIGRATE_NON_SHARED_INC", "VIR_MIGRATE_NON_SHARED_DISK",
 };
 
+/* Options that the help text of another option shows in examples
+ * ("#     cpu_mode = custom" under cpu_model_extra_flags in the sample
+ * nova.conf): a new line goes below the commented default only, which
+ * shows the default as every sample prints it. */
+static const struct {
+	const char *key;
+	const char *sample;
+} sample_defaults[] = {
+	{ "cpu_mode", "<None>" },
+	{ "cpu_model", "<None>" },
+	{ "cpu_models", "" },
+};
+
 /* ---- releases ---- */
 
 /* "zed (26)"; buf of 32 bytes. */
@@ -480,7 +493,13 @@ static void push(struct plan *pl, const char *section, const char *key, const ch
 	e->origin = origin;
 	e->note = note;
 	e->deprecated = deprecated;
-	e->comment_re = value ? mr_xasprintf("%s[ \t]*=.*", key) : NULL;
+	e->comment_re = NULL;
+	for (size_t i = 0; value && i < MR_ARRAY_LEN(sample_defaults); i++)
+		if (strcmp(key, sample_defaults[i].key) == 0)
+			e->comment_re = mr_xasprintf("%s[ \t]*=[ \t]*%s", key,
+			                             sample_defaults[i].sample);
+	if (value && !e->comment_re)
+		e->comment_re = mr_xasprintf("%s[ \t]*=.*", key);
 }
 
 static void fail_at(struct plan *pl, const struct mr_setting *s, const char *fmt, ...)

@@ -564,6 +564,49 @@ static void test_engine_zed_host(void **state)
 	mr_aug_free(aug);
 }
 
+/* The sample nova.conf shows cpu_mode and cpu_models again in the help of
+ * cpu_model_extra_flags, below their defaults: new lines go below the
+ * defaults, never into another option's help. */
+static void test_engine_below_the_default(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	const char *lines[] = { "cpu_model = kvm64", "cpu_mode = custom", NULL };
+	const char *text =
+		"[libvirt]\n"
+		"# The CPU mode.\n"
+		"#cpu_mode = <None>\n"
+		"\n"
+		"# The CPU models.\n"
+		"#cpu_models =\n"
+		"\n"
+		"# Extra flags, for example:\n"
+		"#\n"
+		"#     cpu_mode = custom\n"
+		"#     cpu_models = Haswell-noTSX\n"
+		"#cpu_model_extra_flags =\n";
+	char *out = apply(aug, 26, lines, text);
+	assert_string_equal(out,
+		"[libvirt]\n"
+		"# The CPU mode.\n"
+		"#cpu_mode = <None>\n"
+		"cpu_mode = custom\n"
+		"\n"
+		"# The CPU models.\n"
+		"#cpu_models =\n"
+		"cpu_models = kvm64\n"
+		"\n"
+		"# Extra flags, for example:\n"
+		"#\n"
+		"#     cpu_mode = custom\n"
+		"#     cpu_models = Haswell-noTSX\n"
+		"#cpu_model_extra_flags =\n");
+	free(out);
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_map_load),
 		cmocka_unit_test(test_cpu_map_system),
 		cmocka_unit_test(test_engine_zed_host),
+		cmocka_unit_test(test_engine_below_the_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
