@@ -2,7 +2,15 @@
  * into edits written in the option names that release reads, plus the
  * removal of options that release no longer reads. One table of nova's
  * option history (nova.c) drives it. Pure: only mr_cpu_map_load reads
- * files. */
+ * files.
+ *
+ * A plan uses it so: once per run, mr_cpu_map_load on the controller;
+ * per host whose profile has [nova], mr_nova_release (profile + the facts'
+ * nova package version), mr_nova_plan, then one file edit of
+ * /etc/nova/nova.conf with Migready_oslo.lns and mr_nova_edit_op of each
+ * edit, in order; each edit is reported with its origin and note, a
+ * deprecated one warned of, and nova-compute restarted when the file
+ * changed. */
 #ifndef MR_NOVA_H
 #define MR_NOVA_H
 
