@@ -128,6 +128,22 @@ static const struct {
 	{ "cpu_models", "" },
 };
 
+/* Defaults nova has kept since the option came: an option absent from
+ * the file already has this value, and is left absent. */
+static const struct {
+	const char *section, *key;
+	unsigned since;
+	const char *value;
+} defaults[] = {
+	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1" },
+	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0" },
+	/* Mitaka's had none: unset, the flags decided. */
+	{ "libvirt", "live_migration_tunnelled", NEWTON, "false" },
+	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false" },
+	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false" },
+	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false" },
+};
+
 /* ---- releases ---- */
 
 /* "zed (26)"; buf of 32 bytes. */
@@ -500,6 +516,11 @@ static void push(struct plan *pl, const char *section, const char *key, const ch
 			                             sample_defaults[i].sample);
 	if (value && !e->comment_re)
 		e->comment_re = mr_xasprintf("%s[ \t]*=.*", key);
+	e->deflt = NULL;
+	for (size_t i = 0; value && i < MR_ARRAY_LEN(defaults); i++)
+		if (strcmp(section, defaults[i].section) == 0 && strcmp(key, defaults[i].key) == 0 &&
+		    pl->major >= defaults[i].since)
+			e->deflt = defaults[i].value;
 }
 
 static void fail_at(struct plan *pl, const struct mr_setting *s, const char *fmt, ...)
@@ -995,4 +1016,5 @@ void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
 	op->value = e->value;
 	op->fmt = MR_FMT_RAW;
 	op->comment_re = e->comment_re;
+	op->deflt = e->deflt;
 }

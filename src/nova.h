@@ -44,6 +44,9 @@ struct mr_nova_edit {
 	 * ("live_migration_tunnelled[ \t]*=.*"), where a new line goes; NULL
 	 * for a removal. */
 	char *comment_re;
+	/* The value the release assumes when the option is absent ("false"),
+	 * static; NULL when absent differs from any value written. */
+	const char *deflt;
 };
 
 /* The CPU model names libvirt knows on the controller (its cpu_map). */

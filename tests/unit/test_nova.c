@@ -524,7 +524,8 @@ static void test_engine_zed_host(void **state)
 	const char *lines[] = { "cpu_model = kvm64", "cpu_mode = custom", FLAGS_GUIDE, NULL };
 
 	/* Zed: the stale lines go, the comments stay, the modern options go
-	 * below their commented defaults or at the end of [libvirt]. */
+	 * below their commented defaults or at the end of [libvirt]; those
+	 * whose default is the value wanted need no line. */
 	char *out = apply(aug, 26, lines, mitaka_text);
 	assert_string_equal(out,
 		"[DEFAULT]\n"
@@ -537,9 +538,17 @@ static void test_engine_zed_host(void **state)
 		"#live_migration_tunnelled = false\n"
 		"live_migration_tunnelled = true\n"
 		"cpu_mode = custom\n"
-		"live_migration_permit_auto_converge = false\n"
-		"live_migration_permit_post_copy = false\n"
 		"cpu_models = kvm64\n");
+	free(out);
+
+	/* Absent is already false; a true that the flags do not ask for is
+	 * not. */
+	out = apply(aug, 26, lines,
+	            "[libvirt]\nlive_migration_permit_post_copy = true\n"
+	            "live_migration_tunnelled = true\ncpu_mode = custom\ncpu_models = kvm64\n");
+	assert_string_equal(out, "[libvirt]\nlive_migration_permit_post_copy = false\n"
+	                         "live_migration_tunnelled = true\ncpu_mode = custom\n"
+	                         "cpu_models = kvm64\n");
 	free(out);
 
 	/* Mitaka: the flags as listed, and the tunnelled option it reads
