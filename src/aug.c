@@ -89,6 +89,7 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].key);
 		free((char *)ops[i].value);
 		free((char *)ops[i].comment_re);
+		free((char *)ops[i].deflt);
 	}
 	free(ops);
 }

@@ -94,4 +94,11 @@ int mr_profile_key_is_list(const char *section, const char *key);
  * the value is none of these. */
 int mr_profile_nova_major(const char *release);
 
+/* The code name of a nova major version ("zed" for 26), or NULL if the
+ * schema knows no release of that number. Static. */
+const char *mr_profile_nova_release_name(unsigned major);
+
+/* The newest major version that has a name (the last the schema knows). */
+unsigned mr_profile_nova_newest(void);
+
 #endif

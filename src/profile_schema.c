@@ -111,6 +111,7 @@ static const struct {
 	{ "default/instances_path", "instances_path" },
 	{ "default/max_concurrent_live_migrations", "max_concurrent_live_migrations" },
 	{ "libvirt/live_migration_flag", "live_migration_flag" },
+	{ "libvirt/block_migration_flag", "live_migration_flag" },
 	{ "libvirt/live_migration_tunnelled", "live_migration_flag" },
 	{ "libvirt/live_migration_permit_post_copy", "live_migration_flag" },
 	{ "libvirt/live_migration_permit_auto_converge", "live_migration_flag" },
@@ -819,6 +820,18 @@ int mr_profile_nova_major(const char *release)
 	if (parse_long(release, &v) == 0 && v >= 1 && v <= 99)
 		return (int)v;
 	return -1;
+}
+
+const char *mr_profile_nova_release_name(unsigned major)
+{
+	if (major < 1 || major > MR_ARRAY_LEN(nova_releases))
+		return NULL;
+	return nova_releases[major - 1];
+}
+
+unsigned mr_profile_nova_newest(void)
+{
+	return (unsigned)MR_ARRAY_LEN(nova_releases);
 }
 
 static char *check_release(const char *value)

@@ -233,6 +233,9 @@ static const struct type_case type_cases[] = {
 	{ "nova", "set", "DEFAULT/instances_path /srv",
 	  "nova.set: 'DEFAULT/instances_path' is managed by the key 'instances_path'; set that "
 	  "instead" },
+	{ "nova", "set", "libvirt/block_migration_flag VIR_MIGRATE_LIVE",
+	  "nova.set: 'libvirt/block_migration_flag' is managed by the key 'live_migration_flag'; "
+	  "set that instead" },
 	/* nfs export */
 	{ "nfs", "export", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)",
 	  NULL },

@@ -1,0 +1,1020 @@
+/* nova.conf across nova releases: one table of option names and the
+ * releases that read them, and the [nova] section of a profile written
+ * through it. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nova.h"
+
+enum {
+	ICEHOUSE = 9,
+	LIBERTY = 12,
+	MITAKA = 13,
+	NEWTON = 14,
+	OCATA = 15,
+	QUEENS = 17,
+	ROCKY = 18,
+	TRAIN = 20,
+	WALLABY = 23,
+	YOGA = 25,
+};
+
+/* One name of a nova.conf option and the releases that read it under that
+ * name, from nova's option definitions (each release's sample nova.conf
+ * says "deprecated for removal since" and names the replacement) and its
+ * release notes. Where the release that dropped an old name is not
+ * certain, removed is one that surely ignores it, or 0: a stale option is
+ * deleted only when it can no longer have an effect. */
+struct opt {
+	const char *section;
+	const char *key;
+	unsigned since;      /* first release reading this name; 1: always */
+	unsigned deprecated; /* first release that warns of it; 0: none */
+	unsigned removed;    /* first release that ignores it; 0: still read */
+	/* "section/key": the option's next name, the one read from that row's
+	 * since on; this name is then an alias until removed. */
+	const char *renamed;
+	/* What replaces a deprecated or removed option, for the notes. */
+	const char *instead;
+};
+
+static const struct opt opts[] = {
+	{ "DEFAULT", "instances_path", 1, 0, 0, NULL, NULL },
+	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, 0, 0, NULL, NULL },
+
+	/* Icehouse moved the libvirt driver's options to [libvirt]. */
+	{ "DEFAULT", "live_migration_flag", 1, ICEHOUSE, NEWTON, "libvirt/live_migration_flag",
+	  NULL },
+	{ "DEFAULT", "block_migration_flag", 1, ICEHOUSE, NEWTON, "libvirt/block_migration_flag",
+	  NULL },
+	{ "DEFAULT", "live_migration_bandwidth", 1, ICEHOUSE, 0,
+	  "libvirt/live_migration_bandwidth", NULL },
+	{ "DEFAULT", "live_migration_uri", 1, ICEHOUSE, 0, "libvirt/live_migration_uri", NULL },
+
+	/* Mitaka deprecated the raw libvirt flags for options of their own;
+	 * Newton dropped them and sets the other flags itself. */
+	{ "libvirt", "live_migration_flag", ICEHOUSE, MITAKA, NEWTON, NULL,
+	  "live_migration_tunnelled, live_migration_permit_auto_converge and "
+	  "live_migration_permit_post_copy" },
+	{ "libvirt", "block_migration_flag", ICEHOUSE, MITAKA, NEWTON, NULL,
+	  "the block migration nova chooses for each migration" },
+	{ "libvirt", "live_migration_tunnelled", MITAKA, WALLABY, 0, NULL,
+	  "live_migration_with_native_tls" },
+	{ "libvirt", "live_migration_permit_post_copy", NEWTON, 0, 0, NULL, NULL },
+	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, 0, 0, NULL, NULL },
+	{ "libvirt", "live_migration_with_native_tls", ROCKY, 0, 0, NULL, NULL },
+
+	/* Ocata split the URI into a scheme and the target's address. */
+	{ "libvirt", "live_migration_uri", ICEHOUSE, OCATA, 0, NULL,
+	  "live_migration_scheme and live_migration_inbound_addr" },
+	{ "libvirt", "live_migration_scheme", OCATA, 0, 0, NULL, NULL },
+	{ "libvirt", "live_migration_inbound_addr", NEWTON, 0, 0, NULL, NULL },
+
+	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, 0, 0, NULL, NULL },
+	{ "libvirt", "cpu_mode", ICEHOUSE, 0, 0, NULL, NULL },
+	/* Train made the model a list; the old name stays an alias. */
+	{ "libvirt", "cpu_model", ICEHOUSE, TRAIN, 0, "libvirt/cpu_models", NULL },
+	{ "libvirt", "cpu_models", TRAIN, 0, 0, NULL, NULL },
+
+	/* Liberty moved the VNC options to [vnc], Queens renamed them, Yoga
+	 * dropped the old names. */
+	{ "DEFAULT", "vncserver_listen", 1, LIBERTY, YOGA, "vnc/vncserver_listen", NULL },
+	{ "vnc", "vncserver_listen", LIBERTY, QUEENS, YOGA, "vnc/server_listen", NULL },
+	{ "vnc", "server_listen", QUEENS, 0, 0, NULL, NULL },
+	{ "DEFAULT", "vncserver_proxyclient_address", 1, LIBERTY, YOGA,
+	  "vnc/vncserver_proxyclient_address", NULL },
+	{ "vnc", "vncserver_proxyclient_address", LIBERTY, QUEENS, YOGA,
+	  "vnc/server_proxyclient_address", NULL },
+	{ "vnc", "server_proxyclient_address", QUEENS, 0, 0, NULL, NULL },
+};
+
+/* The VIR_MIGRATE_* flags that have an option of their own from Newton on
+ * (the option is true when the flag is listed). */
+static const struct {
+	const char *flag;
+	const char *option;
+	int only_when_listed; /* absent: the option is left alone */
+} flag_options[] = {
+	{ "VIR_MIGRATE_TUNNELLED", "live_migration_tunnelled", 0 },
+	{ "VIR_MIGRATE_AUTO_CONVERGE", "live_migration_permit_auto_converge", 0 },
+	{ "VIR_MIGRATE_POSTCOPY", "live_migration_permit_post_copy", 0 },
+	/* Native TLS needs certificates on every host: never turned off
+	 * behind the operator's back, only on when asked. */
+	{ "VIR_MIGRATE_TLS", "live_migration_with_native_tls", 1 },
+};
+
+/* Flags nova sets itself from Newton on: always, or for a block migration
+ * when the request asks for one. */
+static const char *const flags_nova_sets[] = {
+	"VIR_MIGRATE_LIVE",           "VIR_MIGRATE_PEER2PEER",      "VIR_MIGRATE_UNDEFINE_SOURCE",
+	"VIR_MIGRATE_PERSIST_DEST",   "VIR_MIGRATE_NON_SHARED_INC", "VIR_MIGRATE_NON_SHARED_DISK",
+};
+
+/* Options that the help text of another option shows in examples
+ * ("#     cpu_mode = custom" under cpu_model_extra_flags in the sample
+ * nova.conf): a new line goes below the commented default only, which
+ * shows the default as every sample prints it. */
+static const struct {
+	const char *key;
+	const char *sample;
+} sample_defaults[] = {
+	{ "cpu_mode", "<None>" },
+	{ "cpu_model", "<None>" },
+	{ "cpu_models", "" },
+};
+
+/* Defaults nova has kept since the option came: an option absent from
+ * the file already has this value, and is left absent. */
+static const struct {
+	const char *section, *key;
+	unsigned since;
+	const char *value;
+} defaults[] = {
+	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1" },
+	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0" },
+	/* Mitaka's had none: unset, the flags decided. */
+	{ "libvirt", "live_migration_tunnelled", NEWTON, "false" },
+	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false" },
+	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false" },
+	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false" },
+};
+
+/* ---- releases ---- */
+
+/* "zed (26)"; buf of 32 bytes. */
+static const char *rel(unsigned major, char *buf)
+{
+	const char *name = mr_profile_nova_release_name(major);
+	if (name)
+		snprintf(buf, 32, "%s (%u)", name, major);
+	else
+		snprintf(buf, 32, "%u", major);
+	return buf;
+}
+
+/* The major version a package version starts with, unchecked. */
+static int parse_major(const char *v, unsigned *major)
+{
+	const char *p = v;
+	/* A Debian epoch ("2:") says nothing of the release. */
+	size_t d = strspn(p, "0123456789");
+	if (d && p[d] == ':')
+		p += d + 1;
+	d = strspn(p, "0123456789");
+	if (d == 0 || d > 4)
+		return -1;
+	unsigned long a = strtoul(p, NULL, 10);
+	p += d;
+	if (*p && !strchr(".~-+", *p))
+		return -1;
+	if (a < 2010) {
+		/* Liberty (12.0.0) was the first semantic version. */
+		if (a < 12)
+			return -1;
+		*major = (unsigned)a;
+		return 0;
+	}
+	/* Before Liberty: YEAR.N, two releases a year from 2012 (essex). */
+	if (*p != '.' || !isdigit((unsigned char)p[1]))
+		return -1;
+	unsigned long b = strtoul(p + 1, NULL, 10);
+	if (a == 2010 && b == 1)
+		*major = 1;
+	else if (a == 2011 && b >= 1 && b <= 3)
+		*major = (unsigned)(1 + b);
+	else if (a >= 2012 && a <= 2015 && b >= 1 && b <= 2 && !(a == 2015 && b == 2))
+		*major = (unsigned)(5 + (a - 2012) * 2 + (b - 1));
+	else
+		return -1;
+	return 0;
+}
+
+int mr_nova_release_from_version(const char *pkg_version, unsigned *major)
+{
+	unsigned m;
+	if (!pkg_version || parse_major(pkg_version, &m) < 0 || m > mr_profile_nova_newest())
+		return -1;
+	*major = m;
+	return 0;
+}
+
+static int known_range(unsigned major)
+{
+	return major >= MR_NOVA_OLDEST && major <= mr_profile_nova_newest();
+}
+
+static void range_error(struct mr_error **err, enum mr_error_kind kind,
+                        const struct mr_loc *loc, const char *what, unsigned major)
+{
+	char a[32], b[32], c[32];
+	mr_error_at(err, kind, loc, "%snova %s: migready writes nova.conf for %s to %s", what,
+	            rel(major, a), rel(MR_NOVA_OLDEST, b), rel(mr_profile_nova_newest(), c));
+}
+
+int mr_nova_release(const struct mr_profile *p, const char *pkg_version, unsigned *major,
+                    struct mr_error **err)
+{
+	const struct mr_setting *s = mr_profile_get(p, "nova", "release");
+	int want = s ? mr_profile_nova_major(s->value) : 0;
+	unsigned have = 0;
+	int have_ok = pkg_version && parse_major(pkg_version, &have) == 0;
+
+	if (want < 0) {
+		mr_error_at(err, MR_ERR_INPUT, s ? &s->loc : NULL, "release: unknown release '%s'",
+		            s ? s->value : "");
+		return -1;
+	}
+	if (want > 0) {
+		if (!known_range((unsigned)want)) {
+			range_error(err, MR_ERR_INPUT, &s->loc, "release: ", (unsigned)want);
+			return -1;
+		}
+		/* Writing names another release reads is silently wrong. */
+		if (have_ok && have != (unsigned)want) {
+			mr_error_at(err, MR_ERR_HOST, &s->loc,
+			            "release: '%s' is nova %u, but the host runs nova '%s'", s->value,
+			            (unsigned)want, pkg_version);
+			return -1;
+		}
+		*major = (unsigned)want;
+		return 0;
+	}
+	if (!pkg_version) {
+		mr_error_at(err, MR_ERR_HOST, s ? &s->loc : NULL,
+		            "release: 'auto', but no nova is installed on the host; name the "
+		            "release (release = zed)");
+		return -1;
+	}
+	if (!have_ok) {
+		mr_error_at(err, MR_ERR_HOST, s ? &s->loc : NULL,
+		            "release: 'auto', but the host's nova version '%s' names no release",
+		            pkg_version);
+		return -1;
+	}
+	if (!known_range(have)) {
+		range_error(err, MR_ERR_HOST, s ? &s->loc : NULL, "release: the host runs ", have);
+		return -1;
+	}
+	*major = have;
+	return 0;
+}
+
+/* ---- libvirt's CPU models ---- */
+
+struct mr_cpu_map {
+	char **names;
+	size_t n;
+};
+
+/* Blanks out XML comments, so that a commented-out include or model does
+ * not count. */
+static void strip_comments(char *s)
+{
+	char *p = s;
+	while ((p = strstr(p, "<!--"))) {
+		char *end = strstr(p + 4, "-->");
+		char *stop = end ? end + 3 : p + strlen(p);
+		memset(p, ' ', (size_t)(stop - p));
+		p = stop;
+	}
+}
+
+/* The value of attribute attr of the tag that starts at tag (just after
+ * its name), or NULL. *end gets the tag's '>'. */
+static char *tag_attr(const char *tag, const char *attr, const char **end)
+{
+	*end = strchr(tag, '>');
+	if (!*end)
+		return NULL;
+	size_t an = strlen(attr);
+	for (const char *p = tag; p < *end; p++) {
+		if (!isspace((unsigned char)p[0]) || strncmp(p + 1, attr, an) != 0 ||
+		    p[1 + an] != '=')
+			continue;
+		char q = p[2 + an];
+		if (q != '\'' && q != '"')
+			return NULL;
+		const char *v = p + 3 + an;
+		const char *close = strchr(v, q);
+		if (!close || close > *end)
+			return NULL;
+		return mr_xstrndup(v, (size_t)(close - v));
+	}
+	return NULL;
+}
+
+static int plain_file_name(const char *s)
+{
+	if (!*s || s[0] == '.')
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!(isalnum(c) || strchr("_.+-", c)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Adds the models that file defines (a self-closing <model name=.../>
+ * only refers to another one). */
+static int cpu_map_read_models(struct mr_cpu_map *map, const char *path, struct mr_error **err)
+{
+	char *text = mr_file_read(path, NULL);
+	if (!text) {
+		mr_error_add(err, MR_ERR_SYSTEM, path, "cannot read libvirt's CPU map: %s",
+		             strerror(errno));
+		return -1;
+	}
+	strip_comments(text);
+	for (const char *p = text; (p = strstr(p, "<model")); p++) {
+		const char *end;
+		if (!isspace((unsigned char)p[6]))
+			continue;
+		char *name = tag_attr(p + 6, "name", &end);
+		if (name && end[-1] != '/') {
+			map->names = mr_xreallocarray(map->names, map->n + 1, sizeof(*map->names));
+			map->names[map->n++] = name;
+			name = NULL;
+		}
+		free(name);
+	}
+	free(text);
+	return 0;
+}
+
+struct mr_cpu_map *mr_cpu_map_load(const char *dir, const char *arch, struct mr_error **err)
+{
+	struct mr_cpu_map *map = mr_xcalloc(1, sizeof(*map));
+	char *index = mr_xasprintf("%s/index.xml", dir);
+	char *text = mr_file_read(index, NULL);
+	int found_arch = 0;
+	if (!text) {
+		mr_error_add(err, MR_ERR_SYSTEM, index, "cannot read libvirt's CPU map: %s",
+		             strerror(errno));
+		goto fail;
+	}
+	strip_comments(text);
+	for (const char *p = text; (p = strstr(p, "<arch")); p++) {
+		const char *end;
+		char *name = tag_attr(p + 5, "name", &end);
+		int ours = name && strcmp(name, arch) == 0;
+		free(name);
+		if (!ours)
+			continue;
+		found_arch = 1;
+		const char *stop = strstr(end, "</arch>");
+		if (!stop)
+			stop = end + strlen(end);
+		for (const char *q = end; (q = strstr(q, "<include")) && q < stop; q++) {
+			const char *qend;
+			char *file = tag_attr(q + 8, "filename", &qend);
+			if (!file || !plain_file_name(file)) {
+				mr_error_add(err, MR_ERR_SYSTEM, index,
+				             "an include names no plain file in the directory: '%s'",
+				             file ? file : "");
+				free(file);
+				goto fail;
+			}
+			char *path = mr_xasprintf("%s/%s", dir, file);
+			free(file);
+			int r = cpu_map_read_models(map, path, err);
+			free(path);
+			if (r < 0)
+				goto fail;
+		}
+	}
+	if (!found_arch || map->n == 0) {
+		mr_error_add(err, MR_ERR_SYSTEM, index, "libvirt's CPU map has no %s CPU models",
+		             arch);
+		goto fail;
+	}
+	free(text);
+	free(index);
+	return map;
+fail:
+	free(text);
+	free(index);
+	mr_cpu_map_free(map);
+	return NULL;
+}
+
+void mr_cpu_map_free(struct mr_cpu_map *map)
+{
+	if (!map)
+		return;
+	for (size_t i = 0; i < map->n; i++)
+		free(map->names[i]);
+	free(map->names);
+	free(map);
+}
+
+int mr_cpu_map_has(const struct mr_cpu_map *map, const char *model)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->names[i], model) == 0)
+			return 1;
+	return 0;
+}
+
+size_t mr_cpu_map_count(const struct mr_cpu_map *map)
+{
+	return map->n;
+}
+
+/* ---- the table ---- */
+
+static int opt_is(const struct opt *o, const char *section, const char *key)
+{
+	return strcmp(o->section, section) == 0 && strcmp(o->key, key) == 0;
+}
+
+static int opt_named(const struct opt *o, const char *name)
+{
+	size_t sn = strlen(o->section);
+	return strncmp(name, o->section, sn) == 0 && name[sn] == '/' &&
+	       strcmp(name + sn + 1, o->key) == 0;
+}
+
+static const struct opt *opt_find(const char *section, const char *key)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++)
+		if (opt_is(&opts[i], section, key))
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *successor(const struct opt *o)
+{
+	for (size_t i = 0; o->renamed && i < MR_ARRAY_LEN(opts); i++)
+		if (opt_named(&opts[i], o->renamed))
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *predecessor(const struct opt *o)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++)
+		if (opts[i].renamed && successor(&opts[i]) == o)
+			return &opts[i];
+	return NULL;
+}
+
+/* The newest name of the option, which identifies it. */
+static const struct opt *newest_name(const struct opt *o)
+{
+	const struct opt *s;
+	while ((s = successor(o)))
+		o = s;
+	return o;
+}
+
+/* The name release major reads the option under: newer names forward,
+ * older ones back. Its since is above major if the release has none. */
+static const struct opt *name_for(unsigned major, const struct opt *o)
+{
+	const struct opt *x;
+	while ((x = successor(o)) && major >= x->since)
+		o = x;
+	while (major < o->since && (x = predecessor(o)))
+		o = x;
+	return o;
+}
+
+/* ---- planning ---- */
+
+struct plan {
+	unsigned major;
+	struct mr_nova_edit *v;
+	size_t n, cap;
+	struct mr_error **err;
+	int failed;
+};
+
+static void push(struct plan *pl, const char *section, const char *key, const char *value,
+                 const struct mr_setting *origin, char *note, int deprecated)
+{
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? pl->cap * 2 : 16;
+		pl->v = mr_xreallocarray(pl->v, pl->cap, sizeof(*pl->v));
+	}
+	struct mr_nova_edit *e = &pl->v[pl->n++];
+	e->section = mr_xstrdup(section);
+	e->key = mr_xstrdup(key);
+	e->value = value ? mr_xstrdup(value) : NULL;
+	e->origin = origin;
+	e->note = note;
+	e->deprecated = deprecated;
+	e->comment_re = NULL;
+	for (size_t i = 0; value && i < MR_ARRAY_LEN(sample_defaults); i++)
+		if (strcmp(key, sample_defaults[i].key) == 0)
+			e->comment_re = mr_xasprintf("%s[ \t]*=[ \t]*%s", key,
+			                             sample_defaults[i].sample);
+	if (value && !e->comment_re)
+		e->comment_re = mr_xasprintf("%s[ \t]*=.*", key);
+	e->deflt = NULL;
+	for (size_t i = 0; value && i < MR_ARRAY_LEN(defaults); i++)
+		if (strcmp(section, defaults[i].section) == 0 && strcmp(key, defaults[i].key) == 0 &&
+		    pl->major >= defaults[i].since)
+			e->deflt = defaults[i].value;
+}
+
+static void fail_at(struct plan *pl, const struct mr_setting *s, const char *fmt, ...)
+	MR_PRINTF(3, 4);
+
+static void fail_at(struct plan *pl, const struct mr_setting *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = mr_xvasprintf(fmt, ap);
+	va_end(ap);
+	mr_error_at(pl->err, MR_ERR_INPUT, s ? &s->loc : NULL, "%s: %s", s ? s->key : "nova", m);
+	free(m);
+	pl->failed = 1;
+}
+
+/* "a; b" from two optional parts; takes both. */
+static char *join_notes(char *a, char *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	char *j = mr_xasprintf("%s; %s", a, b);
+	free(a);
+	free(b);
+	return j;
+}
+
+/* Writes section/key = value in the name the release reads, and removes
+ * the option's other names that the release knows: an alias set beside
+ * the real name would fight with it. Takes note. */
+static void write_opt(struct plan *pl, const char *section, const char *key, const char *value,
+                      const struct mr_setting *origin, char *note)
+{
+	char a[32], b[32];
+	const struct opt *o = opt_find(section, key);
+	if (!o) {
+		push(pl, section, key, value, origin, note, 0);
+		return;
+	}
+	const struct opt *r = name_for(pl->major, o);
+	if (pl->major < r->since) {
+		fail_at(pl, origin, "nova %s has no option '%s/%s'; it came in %s",
+		        rel(pl->major, a), section, key, rel(r->since, b));
+		free(note);
+		return;
+	}
+	if (r->removed && pl->major >= r->removed) {
+		fail_at(pl, origin, "nova %s no longer reads '%s/%s' (removed in %s)%s%s",
+		        rel(pl->major, a), r->section, r->key, rel(r->removed, b),
+		        r->instead ? "; use " : "", r->instead ? r->instead : "");
+		free(note);
+		return;
+	}
+	if (r != o)
+		note = join_notes(note, mr_xasprintf("%s/%s -> %s/%s, the name nova %s reads",
+		                                     o->section, o->key, r->section, r->key,
+		                                     rel(pl->major, a)));
+	int deprecated = r->deprecated && pl->major >= r->deprecated;
+	if (deprecated)
+		note = join_notes(note, mr_xasprintf("%s is deprecated since %s%s%s", r->key,
+		                                     rel(r->deprecated, b),
+		                                     r->instead ? " in favour of " : "",
+		                                     r->instead ? r->instead : ""));
+	push(pl, r->section, r->key, value, origin, note, deprecated);
+	const struct opt *id = newest_name(r);
+	for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++) {
+		const struct opt *x = &opts[i];
+		if (x != r && x->since <= pl->major && newest_name(x) == id)
+			push(pl, x->section, x->key, NULL, origin,
+			     mr_xasprintf("%s/%s is an older name of %s/%s", x->section, x->key,
+			                  r->section, r->key),
+			     0);
+	}
+}
+
+/* Removes section/key (a name the release knows) for the profile line s. */
+static void remove_opt(struct plan *pl, const char *section, const char *key,
+                       const struct mr_setting *s, char *note)
+{
+	const struct opt *o = opt_find(section, key);
+	if (o && pl->major < o->since) {
+		free(note);
+		return;
+	}
+	push(pl, section, key, NULL, s, note, 0);
+}
+
+/* The items of a comma-separated list, trimmed; the caller frees each and
+ * the array. */
+static char **split_list(const char *value, size_t *n)
+{
+	char **items = NULL;
+	*n = 0;
+	for (const char *p = value; p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		while (len && isspace((unsigned char)*p)) {
+			p++;
+			len--;
+		}
+		while (len && isspace((unsigned char)p[len - 1]))
+			len--;
+		if (len) {
+			items = mr_xreallocarray(items, *n + 1, sizeof(*items));
+			items[(*n)++] = mr_xstrndup(p, len);
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+	return items;
+}
+
+static void free_list(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+static int in_list(char *const *items, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(items[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* items joined by ", ", leaving out skip (or NULL). */
+static char *join_list(char *const *items, size_t n, const char *skip)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (skip && strcmp(items[i], skip) == 0)
+			continue;
+		mr_buf_printf(&b, "%s%s", b.len ? ", " : "", items[i]);
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+/* Up to Mitaka: the flags as they are, the block migration ones apart. */
+static void plan_flags_listed(struct plan *pl, const struct mr_setting *s, char **items,
+                              size_t n)
+{
+	static const char *const inc = "VIR_MIGRATE_NON_SHARED_INC";
+	static const char *const tun = "VIR_MIGRATE_TUNNELLED";
+	char a[32];
+	/* Mitaka's live_migration_tunnelled, when set, adds or strips the
+	 * flag: a value left in the file must not undo the list. */
+	if (pl->major >= MITAKA) {
+		int listed = in_list(items, n, tun);
+		write_opt(pl, "libvirt", "live_migration_tunnelled", listed ? "true" : "false", s,
+		          mr_xasprintf("%s %s live_migration_flag -> also live_migration_tunnelled "
+		                       "= %s, which %s reads beside the flags", tun,
+		                       listed ? "in" : "not in", listed ? "true" : "false",
+		                       rel(pl->major, a)));
+	}
+	char *all = join_list(items, n, NULL);
+	if (!in_list(items, n, inc)) {
+		write_opt(pl, "libvirt", "live_migration_flag", all, s, NULL);
+		free(all);
+		return;
+	}
+	/* nova takes the flags of every live migration from the first, and
+	 * those of a block migration from the second. */
+	char *live = join_list(items, n, inc);
+	if (*live)
+		write_opt(pl, "libvirt", "live_migration_flag", live, s,
+		          mr_xasprintf("without %s, which block_migration_flag carries", inc));
+	write_opt(pl, "libvirt", "block_migration_flag", all, s,
+	          mr_xasprintf("the flags with %s (block migration)", inc));
+	free(live);
+	free(all);
+}
+
+/* From Newton: each flag as its option, the rest left to nova. */
+static void plan_flags_options(struct plan *pl, const struct mr_setting *s, char **items,
+                               size_t n)
+{
+	char a[32];
+	struct mr_buf nova_sets;
+	mr_buf_init(&nova_sets);
+	for (size_t i = 0; i < n; i++) {
+		int known = 0;
+		for (size_t j = 0; j < MR_ARRAY_LEN(flag_options); j++)
+			known |= strcmp(items[i], flag_options[j].flag) == 0;
+		for (size_t j = 0; j < MR_ARRAY_LEN(flags_nova_sets); j++) {
+			if (strcmp(items[i], flags_nova_sets[j]) == 0) {
+				mr_buf_printf(&nova_sets, "%s%s", nova_sets.len ? ", " : "",
+				              items[i]);
+				known = 1;
+			}
+		}
+		if (!known)
+			fail_at(pl, s, "nova %s has no option for '%s' and does not set it; "
+			        "leave it out", rel(pl->major, a), items[i]);
+	}
+	for (size_t j = 0; j < MR_ARRAY_LEN(flag_options); j++) {
+		const char *flag = flag_options[j].flag, *option = flag_options[j].option;
+		int listed = in_list(items, n, flag);
+		if (!listed && flag_options[j].only_when_listed)
+			continue;
+		const struct opt *o = opt_find("libvirt", option);
+		/* false is the default; a deprecated option is better absent. */
+		if (!listed && o->deprecated && pl->major >= o->deprecated) {
+			remove_opt(pl, "libvirt", option, s,
+			           mr_xasprintf("%s not in live_migration_flag: %s left at its "
+			                        "default, false (deprecated since %s)", flag, option,
+			                        rel(o->deprecated, a)));
+			continue;
+		}
+		write_opt(pl, "libvirt", option, listed ? "true" : "false", s,
+		          mr_xasprintf("%s %s live_migration_flag -> %s = %s", flag,
+		                       listed ? "in" : "not in", option,
+		                       listed ? "true" : "false"));
+	}
+	char b[32];
+	remove_opt(pl, "libvirt", "live_migration_flag", s,
+	           mr_xasprintf("live_migration_flag removed in %s%s%s%s", rel(NEWTON, b),
+	                        nova_sets.len ? "; nova sets " : "",
+	                        nova_sets.len ? nova_sets.data : "",
+	                        nova_sets.len ? " itself" : ""));
+	remove_opt(pl, "libvirt", "block_migration_flag", s,
+	           mr_xasprintf("block_migration_flag removed in %s", rel(NEWTON, b)));
+	mr_buf_fini(&nova_sets);
+}
+
+static void plan_flags(struct plan *pl, const struct mr_profile *p)
+{
+	const struct mr_setting *s = mr_profile_get(p, "nova", "live_migration_flag");
+	if (!s)
+		return;
+	size_t n;
+	char **items = split_list(s->value, &n);
+	if (pl->major < NEWTON)
+		plan_flags_listed(pl, s, items, n);
+	else
+		plan_flags_options(pl, s, items, n);
+	free_list(items, n);
+}
+
+/* As nova-compute checks them when it starts (Train and later refuse to
+ * start; older releases ignore a model they cannot use). */
+static void plan_cpu(struct plan *pl, const struct mr_profile *p, const struct mr_cpu_map *cpus)
+{
+	char a[32], b[32];
+	const struct mr_setting *mode = mr_profile_get(p, "nova", "cpu_mode");
+	const struct mr_setting *model = mr_profile_get(p, "nova", "cpu_model");
+	int custom = mode && strcmp(mode->value, "custom") == 0;
+	if (mode)
+		write_opt(pl, "libvirt", "cpu_mode", mode->value, mode, NULL);
+	if (mode && !custom && !model) {
+		/* A model left in the file beside such a mode stops nova. */
+		remove_opt(pl, "libvirt", "cpu_models", mode,
+		           mr_xasprintf("cpu_mode '%s' takes no CPU model", mode->value));
+		remove_opt(pl, "libvirt", "cpu_model", mode,
+		           mr_xasprintf("cpu_mode '%s' takes no CPU model", mode->value));
+	}
+	if (custom && !model)
+		fail_at(pl, mode, "'custom' needs cpu_model");
+	if (!model)
+		return;
+	if (!custom) {
+		if (mode)
+			fail_at(pl, model, "nova takes a CPU model only with cpu_mode = custom, not "
+			        "'%s'", mode->value);
+		else
+			fail_at(pl, model, "nova takes a CPU model only with cpu_mode = custom "
+			        "(unset, it picks host-model on kvm)");
+		return;
+	}
+	size_t n;
+	char **items = split_list(model->value, &n);
+	if (n > 1 && pl->major < TRAIN)
+		fail_at(pl, model, "nova %s reads one CPU model; a list needs %s or later",
+		        rel(pl->major, a), rel(TRAIN, b));
+	int bad = 0;
+	for (size_t i = 0; cpus && i < n; i++) {
+		if (mr_cpu_map_has(cpus, items[i]))
+			continue;
+		const char *best = mr_str_suggest(items[i], (const char *const *)cpus->names,
+		                                  cpus->n);
+		fail_at(pl, model, "libvirt knows no CPU model '%s'%s%s%s", items[i],
+		        best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+		bad = 1;
+	}
+	if (!bad && !(n > 1 && pl->major < TRAIN)) {
+		char *list = join_list(items, n, NULL);
+		write_opt(pl, "libvirt", "cpu_model", list, model, NULL);
+		free(list);
+	}
+	free_list(items, n);
+}
+
+/* oslo.config reads [DEFAULT] by that name and any other section in lower
+ * case, and an option by its name with '_' for '-'. */
+static char *norm_section(const char *s, size_t n)
+{
+	if (n == 7 && strncasecmp(s, "DEFAULT", 7) == 0)
+		return mr_xstrdup("DEFAULT");
+	char *r = mr_xstrndup(s, n);
+	for (char *q = r; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return r;
+}
+
+static char *norm_key(const char *s, size_t n)
+{
+	char *r = mr_xstrndup(s, n);
+	for (char *q = r; *q; q++)
+		*q = *q == '-' ? '_' : (char)tolower((unsigned char)*q);
+	return r;
+}
+
+/* "qemu+SCHEME://%s/system" names nothing but a scheme: nova builds the
+ * same URI from live_migration_scheme and the target's address. */
+static char *uri_scheme(const char *uri)
+{
+	if (strncmp(uri, "qemu+", 5) != 0)
+		return NULL;
+	size_t n = strspn(uri + 5, "abcdefghijklmnopqrstuvwxyz0123456789");
+	if (n == 0 || strcmp(uri + 5 + n, "://%s/system") != 0)
+		return NULL;
+	return mr_xstrndup(uri + 5, n);
+}
+
+static void plan_set(struct plan *pl, const struct mr_setting *s)
+{
+	char a[32];
+	const char *v = s->value;
+	const char *slash = strchr(v, '/');
+	size_t optlen = strcspn(v, " \t");
+	if (!slash || (size_t)(slash - v) >= optlen) {
+		fail_at(pl, s, "expected SECTION/KEY VALUE, got '%s'", v);
+		return;
+	}
+	const char *value = v + optlen + strspn(v + optlen, " \t");
+	char *section = norm_section(v, (size_t)(slash - v));
+	char *key = norm_key(slash + 1, (size_t)(v + optlen - slash - 1));
+	const struct opt *o = opt_find(section, key);
+	char *scheme = NULL;
+	if (o && pl->major >= OCATA &&
+	    newest_name(o) == opt_find("libvirt", "live_migration_uri") &&
+	    (scheme = uri_scheme(value))) {
+		write_opt(pl, "libvirt", "live_migration_scheme", scheme, s,
+		          mr_xasprintf("live_migration_uri '%s' -> live_migration_scheme (the URI "
+		                       "is deprecated since %s); live_migration_inbound_addr, "
+		                       "per host, picks the network", value, rel(OCATA, a)));
+		/* Any name of the URI would override the scheme. */
+		const struct opt *uri = newest_name(o);
+		for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++)
+			if (newest_name(&opts[i]) == uri)
+				remove_opt(pl, opts[i].section, opts[i].key, s,
+				           mr_xstrdup("replaced by live_migration_scheme"));
+	} else {
+		write_opt(pl, section, key, value, s, NULL);
+	}
+	free(scheme);
+	free(section);
+	free(key);
+}
+
+/* Options the release no longer reads, wherever they are: removed. */
+static void plan_stale(struct plan *pl)
+{
+	char a[32];
+	for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++) {
+		const struct opt *o = &opts[i];
+		if (!o->removed || pl->major < o->removed)
+			continue;
+		const struct opt *now = name_for(pl->major, o);
+		char *note;
+		if (now != o && now->since <= pl->major &&
+		    !(now->removed && pl->major >= now->removed))
+			note = mr_xasprintf("removed in %s; nova reads %s/%s instead",
+			                    rel(o->removed, a), now->section, now->key);
+		else {
+			const char *instead = o->instead ? o->instead : newest_name(o)->instead;
+			note = mr_xasprintf("removed in %s%s%s", rel(o->removed, a),
+			                    instead ? "; replaced by " : "", instead ? instead : "");
+		}
+		push(pl, o->section, o->key, NULL, NULL, note, 0);
+	}
+}
+
+static void edit_fini(struct mr_nova_edit *e)
+{
+	free(e->section);
+	free(e->key);
+	free(e->value);
+	free(e->note);
+	free(e->comment_re);
+}
+
+static char *describe(const struct mr_nova_edit *e)
+{
+	char *what = e->value ? mr_xasprintf("set to '%s'", e->value) : mr_xstrdup("removed");
+	if (!e->origin)
+		return what;
+	char *d = mr_xasprintf("%s by %s:%u", what, e->origin->loc.file, e->origin->loc.line);
+	free(what);
+	return d;
+}
+
+/* One edit per option: the same edit twice is kept once, two that
+ * disagree are an error. */
+static void merge(struct plan *pl)
+{
+	size_t out = 0;
+	for (size_t j = 0; j < pl->n; j++) {
+		struct mr_nova_edit *e = &pl->v[j];
+		struct mr_nova_edit *same = NULL;
+		for (size_t i = 0; i < out && !same; i++)
+			if (strcmp(pl->v[i].section, e->section) == 0 &&
+			    strcmp(pl->v[i].key, e->key) == 0)
+				same = &pl->v[i];
+		if (!same) {
+			pl->v[out++] = *e;
+			continue;
+		}
+		int agree = (!same->value && !e->value) ||
+		            (same->value && e->value && strcmp(same->value, e->value) == 0);
+		if (!agree) {
+			char *x = describe(same), *y = describe(e);
+			fail_at(pl, e->origin ? e->origin : same->origin, "'%s/%s' %s and %s",
+			        e->section, e->key, x, y);
+			free(x);
+			free(y);
+		}
+		edit_fini(e);
+	}
+	pl->n = out;
+}
+
+int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu_map *cpus,
+                 struct mr_nova_edit **edits, size_t *n, struct mr_error **err)
+{
+	struct plan pl = { .major = major, .err = err };
+	*edits = NULL;
+	*n = 0;
+	if (!known_range(major)) {
+		range_error(err, MR_ERR_INPUT, NULL, "", major);
+		return -1;
+	}
+	if (!mr_profile_has_section(p, "nova"))
+		return 0;
+
+	const struct mr_setting *s;
+	if ((s = mr_profile_get(p, "nova", "instances_path")))
+		write_opt(&pl, "DEFAULT", "instances_path", s->value, s, NULL);
+	if ((s = mr_profile_get(p, "nova", "max_concurrent_live_migrations")))
+		write_opt(&pl, "DEFAULT", "max_concurrent_live_migrations", s->value, s, NULL);
+	plan_flags(&pl, p);
+	plan_cpu(&pl, p, cpus);
+	if ((s = mr_profile_get(p, "nova", "live_migration_bandwidth")))
+		write_opt(&pl, "libvirt", "live_migration_bandwidth", s->value, s, NULL);
+	size_t nset = 0;
+	const struct mr_setting *const *sets = mr_profile_get_all(p, "nova", "set", &nset);
+	for (size_t i = 0; i < nset; i++)
+		plan_set(&pl, sets[i]);
+	plan_stale(&pl);
+	merge(&pl);
+
+	if (pl.failed) {
+		mr_nova_edits_free(pl.v, pl.n);
+		return -1;
+	}
+	if (pl.n == 0) {
+		free(pl.v);
+		pl.v = NULL;
+	}
+	*edits = pl.v;
+	*n = pl.n;
+	return 0;
+}
+
+void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n)
+{
+	if (!edits)
+		return;
+	for (size_t i = 0; i < n; i++)
+		edit_fini(&edits[i]);
+	free(edits);
+}
+
+void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = e->value ? MR_AUG_SET : MR_AUG_RM;
+	op->section = e->section;
+	op->key = e->key;
+	op->value = e->value;
+	op->fmt = MR_FMT_RAW;
+	op->comment_re = e->comment_re;
+	op->deflt = e->deflt;
+}

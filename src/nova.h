@@ -1,0 +1,104 @@
+/* nova.conf for one nova release: the [nova] section of a profile turned
+ * into edits written in the option names that release reads, plus the
+ * removal of options that release no longer reads. One table of nova's
+ * option history (nova.c) drives it. Pure: only mr_cpu_map_load reads
+ * files.
+ *
+ * A plan uses it so: once per run, mr_cpu_map_load on the controller;
+ * per host whose profile has [nova], mr_nova_release (profile + the facts'
+ * nova package version), mr_nova_plan, then one file edit of
+ * /etc/nova/nova.conf with Migready_oslo.lns and mr_nova_edit_op of each
+ * edit, in order; each edit is reported with its origin and note, a
+ * deprecated one warned of, and nova-compute restarted when the file
+ * changed. */
+#ifndef MR_NOVA_H
+#define MR_NOVA_H
+
+#include <stddef.h>
+
+#include "aug.h"
+#include "profile.h"
+#include "util.h"
+
+/* The oldest release migready writes nova.conf for: icehouse, where the
+ * libvirt driver's options moved to [libvirt]. The newest is the last
+ * release name the profile schema knows (mr_profile_nova_release_name). */
+#define MR_NOVA_OLDEST 9
+
+/* One change to nova.conf. All strings are owned by the edit. */
+struct mr_nova_edit {
+	char *section;  /* as nova.conf spells it: "DEFAULT", "libvirt", "vnc" */
+	char *key;      /* "live_migration_tunnelled" */
+	char *value;    /* as written; NULL: remove every such option */
+	/* The profile line that asked for it, borrowed from the profile;
+	 * NULL for the removal of an option the release no longer reads. */
+	const struct mr_setting *origin;
+	/* Why the option differs from what the profile says, one line:
+	 * "VIR_MIGRATE_TUNNELLED in live_migration_flag -> live_migration_tunnelled
+	 * (live_migration_flag removed in newton, 14)"; or NULL. */
+	char *note;
+	/* 1: the option is deprecated in this release but still read; the
+	 * caller warns (the note says what replaces it). */
+	int deprecated;
+	/* An Augeas regexp for the option's commented default
+	 * ("live_migration_tunnelled[ \t]*=.*"), where a new line goes; NULL
+	 * for a removal. */
+	char *comment_re;
+	/* The value the release assumes when the option is absent ("false"),
+	 * static; NULL when absent differs from any value written. */
+	const char *deflt;
+};
+
+/* The CPU model names libvirt knows on the controller (its cpu_map). */
+struct mr_cpu_map;
+
+/* Reads dir/index.xml and the files it includes for arch ("x86", "arm",
+ * "ppc64"), as libvirt >= 4.7 lays out /usr/share/libvirt/cpu_map.
+ * Returns the caller's map, or NULL with an MR_ERR_SYSTEM error naming
+ * the file that cannot be read or holds no model. */
+struct mr_cpu_map *mr_cpu_map_load(const char *dir, const char *arch, struct mr_error **err);
+/* Accepts NULL. */
+void mr_cpu_map_free(struct mr_cpu_map *map);
+/* 1 if libvirt knows the model by exactly this name. */
+int mr_cpu_map_has(const struct mr_cpu_map *map, const char *model);
+size_t mr_cpu_map_count(const struct mr_cpu_map *map);
+
+/* The major version of a nova package version as the facts probe reads
+ * it: "2:26.2.2-1~deb12u5" -> 26, "27.1.0" -> 27, "1:2014.1-0ubuntu1" (the
+ * year-based versions up to kilo) -> 9. Returns 0, or -1 if the version
+ * says no release that migready knows (unparsable, older than austin,
+ * newer than the last name the schema knows). */
+int mr_nova_release_from_version(const char *pkg_version, unsigned *major);
+
+/* The release a host's nova.conf is written for: the profile's
+ * [nova] release, or with "auto" (or none) the installed one,
+ * pkg_version (NULL when the facts found no nova). Returns 0 and sets
+ * *major, or -1 with an error: MR_ERR_INPUT at the profile line for a
+ * release outside MR_NOVA_OLDEST .. the newest known, or one that
+ * disagrees with the installed package; MR_ERR_HOST for "auto" when the
+ * installed version is missing or unknown. */
+int mr_nova_release(const struct mr_profile *p, const char *pkg_version, unsigned *major,
+                    struct mr_error **err);
+
+/* The edits that make nova.conf say what p's [nova] section says, for
+ * release major (from mr_nova_release), in order: the keys of [nova]
+ * (instances_path, max_concurrent_live_migrations, live_migration_flag,
+ * cpu_mode, cpu_model, live_migration_bandwidth), then each "set" line,
+ * then the removal of every option the release no longer reads. An
+ * option written under a newer name also removes its older names. cpus:
+ * libvirt's CPU models, to check cpu_model against; NULL skips that
+ * check. On success returns 0 and sets *edits (the caller's, free with
+ * mr_nova_edits_free; NULL when *n is 0). On failure returns -1 with one
+ * MR_ERR_INPUT error per problem, each at its profile line, and *edits
+ * NULL. */
+int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu_map *cpus,
+                 struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
+
+/* Accepts NULL. */
+void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n);
+
+/* The engine's operation for an edit, on Migready_oslo.lns (MR_FMT_RAW);
+ * its strings are borrowed from e. */
+void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op);
+
+#endif

@@ -1,0 +1,632 @@
+/* nova.conf across releases: versions to releases, the [nova] section
+ * written for each release, libvirt's CPU map, and the edits through the
+ * engine on nova.conf text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aug.h"
+#include "helpers.h"
+#include "nova.h"
+#include "profile.h"
+
+#define CPU_MAP MR_TEST_DATA "/cpu_map"
+#define MAXL 6
+
+/* ---- versions ---- */
+
+static void test_release_from_version(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *version;
+		int major; /* -1: no release */
+	} cases[] = {
+		{ "2:26.2.2-1~deb12u5", 26 }, /* Debian 12 */
+		{ "27.1.0", 27 },
+		{ "13.1.4-1.el7", 13 },       /* RDO mitaka */
+		{ "2:12.0.0-0ubuntu1", 12 },  /* liberty, the first semantic version */
+		{ "1:2014.1-0ubuntu1", 9 },   /* icehouse */
+		{ "2014.2.4", 10 },
+		{ "2015.1.4", 11 },           /* kilo */
+		{ "2012.2", 6 },              /* folsom */
+		{ "2011.3", 4 },              /* diablo */
+		{ "2010.1", 1 },              /* austin */
+		{ "33.0.0~rc1", 33 },         /* the newest the schema names */
+		{ "34.0.0", -1 },             /* newer than migready knows */
+		{ "11.0.0", -1 },             /* never a nova version */
+		{ "2015.2", -1 },
+		{ "2016.1", -1 },
+		{ "26x", -1 },
+		{ "", -1 },
+		{ "abc", -1 },
+		{ "2:", -1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		unsigned major = 0;
+		int r = mr_nova_release_from_version(cases[i].version, &major);
+		print_message("version '%s'\n", cases[i].version);
+		if (cases[i].major < 0) {
+			assert_int_equal(r, -1);
+		} else {
+			assert_int_equal(r, 0);
+			assert_int_equal(major, cases[i].major);
+		}
+	}
+	unsigned major = 0;
+	assert_int_equal(mr_nova_release_from_version(NULL, &major), -1);
+}
+
+/* A [nova] profile from "key = value" lines, line i at t.ini:i+1. */
+static struct mr_profile *profile_of(const char *const *lines)
+{
+	struct mr_profile *p = mr_profile_new();
+	for (unsigned i = 0; i < MAXL && lines[i]; i++) {
+		const char *eq = strchr(lines[i], '=');
+		assert_non_null(eq);
+		char *key = mr_xstrndup(lines[i], (size_t)(eq - lines[i] - 1));
+		struct mr_error *err = NULL;
+		if (mr_profile_override(p, "nova", key, eq + 2, (struct mr_loc){ "t.ini", i + 1 },
+		                        &err) < 0)
+			fail_msg("profile line '%s': %s", lines[i], err->message);
+		free(key);
+	}
+	return p;
+}
+
+static void test_release(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line; /* "release = ..." or NULL */
+		const char *version;
+		int major;        /* -1: error */
+		const char *error;
+	} cases[] = {
+		{ "release = auto", "2:26.2.2-1~deb12u5", 26, NULL },
+		{ NULL, "27.1.0", 27, NULL },
+		{ "release = zed", NULL, 26, NULL },
+		{ "release = 13", "13.1.4-1.el7", 13, NULL },
+		{ "release = zed", "27.1.0", -1,
+		  "t.ini:1: release: 'zed' is nova 26, but the host runs nova '27.1.0'\n" },
+		{ "release = auto", NULL, -1,
+		  "t.ini:1: release: 'auto', but no nova is installed on the host; name the release "
+		  "(release = zed)\n" },
+		{ "release = auto", "unknown", -1,
+		  "t.ini:1: release: 'auto', but the host's nova version 'unknown' names no release\n" },
+		{ "release = havana", NULL, -1,
+		  "t.ini:1: release: nova havana (8): migready writes nova.conf for icehouse (9) to "
+		  "gazpacho (33)\n" },
+		{ "release = 40", NULL, -1,
+		  "t.ini:1: release: nova 40: migready writes nova.conf for icehouse (9) to "
+		  "gazpacho (33)\n" },
+		{ "release = auto", "2013.2", -1,
+		  "t.ini:1: release: the host runs nova havana (8): migready writes nova.conf for "
+		  "icehouse (9) to gazpacho (33)\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		const char *lines[] = { cases[i].line, NULL };
+		struct mr_profile *p = profile_of(lines);
+		struct mr_error *err = NULL;
+		unsigned major = 0;
+		int r = mr_nova_release(p, cases[i].version, &major, &err);
+		if (cases[i].major < 0) {
+			assert_int_equal(r, -1);
+			char *all = mr_test_all_errors(err);
+			assert_string_equal(all, cases[i].error);
+			free(all);
+		} else {
+			assert_int_equal(r, 0);
+			assert_null(err);
+			assert_int_equal(major, cases[i].major);
+		}
+		mr_error_free(err);
+		mr_profile_free(p);
+	}
+}
+
+/* ---- the plan ---- */
+
+#define FLAGS_GUIDE "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, " \
+	"VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED"
+
+/* What a release no longer reads, removed after everything else. */
+#define STALE_NEWTON "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n" \
+	"libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+#define STALE_YOGA_VNC "DEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n" \
+	"DEFAULT/vncserver_proxyclient_address -\nvnc/vncserver_proxyclient_address -\n"
+
+struct plan_case {
+	const char *name;
+	unsigned major;
+	const char *lines[MAXL];
+	/* One line per edit: "section/key = value", "section/key -" for a
+	 * removal, " (deprecated)" when so; or the errors, when error is 1. */
+	const char *want;
+	int error;
+};
+
+static const struct plan_case plan_cases[] = {
+	{ "mitaka keeps live_migration_flag, deprecated", 13, { FLAGS_GUIDE },
+	  "libvirt/live_migration_tunnelled = true\n"
+	  "libvirt/live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+	  "VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED (deprecated)\n"
+	  "DEFAULT/live_migration_flag -\n", 0 },
+	{ "kilo: live_migration_flag, not deprecated yet", 11,
+	  { "live_migration_flag = VIR_MIGRATE_LIVE,VIR_MIGRATE_PEER2PEER" },
+	  "libvirt/live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_PEER2PEER\n"
+	  "DEFAULT/live_migration_flag -\n", 0 },
+	{ "kilo: block migration flags apart", 11,
+	  { "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+	    "VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC" },
+	  "libvirt/live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+	  "VIR_MIGRATE_LIVE\n"
+	  "DEFAULT/live_migration_flag -\n"
+	  "libvirt/block_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+	  "VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC\n"
+	  "DEFAULT/block_migration_flag -\n", 0 },
+	{ "newton: flags become options", 14, { FLAGS_GUIDE },
+	  "libvirt/live_migration_tunnelled = true\n"
+	  "libvirt/live_migration_permit_auto_converge = false\n"
+	  "libvirt/live_migration_permit_post_copy = false\n"
+	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n", 0 },
+	{ "zed loses live_migration_flag; tunnelled is deprecated", 26, { FLAGS_GUIDE },
+	  "libvirt/live_migration_tunnelled = true (deprecated)\n"
+	  "libvirt/live_migration_permit_auto_converge = false\n"
+	  "libvirt/live_migration_permit_post_copy = false\n"
+	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n" STALE_YOGA_VNC, 0 },
+	{ "wallaby: no TUNNELLED leaves the deprecated option at its default", 23,
+	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_AUTO_CONVERGE, "
+	    "VIR_MIGRATE_POSTCOPY, VIR_MIGRATE_NON_SHARED_INC" },
+	  "libvirt/live_migration_tunnelled -\n"
+	  "libvirt/live_migration_permit_auto_converge = true\n"
+	  "libvirt/live_migration_permit_post_copy = true\n"
+	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n", 0 },
+	{ "rocky: VIR_MIGRATE_TLS is native TLS", 18,
+	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_TLS" },
+	  "libvirt/live_migration_tunnelled = false\n"
+	  "libvirt/live_migration_permit_auto_converge = false\n"
+	  "libvirt/live_migration_permit_post_copy = false\n"
+	  "libvirt/live_migration_with_native_tls = true\n"
+	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n", 0 },
+	{ "pike has no native TLS", 16,
+	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_TLS" },
+	  "t.ini:1: live_migration_flag: nova pike (16) has no option "
+	  "'libvirt/live_migration_with_native_tls'; it came in rocky (18)\n", 1 },
+	{ "a flag nova neither has nor sets", 26,
+	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_COMPRESSED" },
+	  "t.ini:1: live_migration_flag: nova zed (26) has no option for "
+	  "'VIR_MIGRATE_COMPRESSED' and does not set it; leave it out\n", 1 },
+
+	{ "stein: one model as cpu_model", 19,
+	  { "cpu_model = kvm64", "cpu_mode = custom" },
+	  "libvirt/cpu_mode = custom\nlibvirt/cpu_model = kvm64\n" STALE_NEWTON, 0 },
+	{ "train: cpu_model becomes cpu_models", 20,
+	  { "cpu_model = Haswell-noTSX,kvm64", "cpu_mode = custom" },
+	  "libvirt/cpu_mode = custom\nlibvirt/cpu_models = Haswell-noTSX, kvm64\n"
+	  "libvirt/cpu_model -\n" STALE_NEWTON, 0 },
+	{ "stein reads one model only", 19,
+	  { "cpu_model = Haswell-noTSX, kvm64", "cpu_mode = custom" },
+	  "t.ini:1: cpu_model: nova stein (19) reads one CPU model; a list needs train (20) or "
+	  "later\n", 1 },
+	{ "host-model takes no model", 26,
+	  { "cpu_model = kvm64", "cpu_mode = host-model" },
+	  "t.ini:1: cpu_model: nova takes a CPU model only with cpu_mode = custom, not "
+	  "'host-model'\n", 1 },
+	{ "a model needs a mode", 26, { "cpu_model = kvm64" },
+	  "t.ini:1: cpu_model: nova takes a CPU model only with cpu_mode = custom (unset, it "
+	  "picks host-model on kvm)\n", 1 },
+	{ "host-passthrough removes a model left in the file", 26,
+	  { "cpu_mode = host-passthrough" },
+	  "libvirt/cpu_mode = host-passthrough\nlibvirt/cpu_models -\nlibvirt/cpu_model -\n"
+	  STALE_NEWTON STALE_YOGA_VNC, 0 },
+	{ "a model libvirt does not know", 26,
+	  { "cpu_model = Haswell-noTSx, cortex-a57", "cpu_mode = custom" },
+	  "t.ini:1: cpu_model: libvirt knows no CPU model 'Haswell-noTSx'; did you mean "
+	  "'Haswell-noTSX'?\n"
+	  "t.ini:1: cpu_model: libvirt knows no CPU model 'cortex-a57'\n", 1 },
+
+	{ "mitaka: the simple keys", 13,
+	  { "instances_path = /var/lib/nova/instances", "max_concurrent_live_migrations = 2",
+	    "live_migration_bandwidth = 100" },
+	  "DEFAULT/instances_path = /var/lib/nova/instances\n"
+	  "DEFAULT/max_concurrent_live_migrations = 2\n"
+	  "libvirt/live_migration_bandwidth = 100\nDEFAULT/live_migration_bandwidth -\n", 0 },
+	{ "liberty has no max_concurrent_live_migrations", 12,
+	  { "max_concurrent_live_migrations = 2" },
+	  "t.ini:1: max_concurrent_live_migrations: nova liberty (12) has no option "
+	  "'DEFAULT/max_concurrent_live_migrations'; it came in mitaka (13)\n", 1 },
+
+	{ "zed: the guide's vncserver_listen is server_listen", 26,
+	  { "set = DEFAULT/vncserver_listen 0.0.0.0" },
+	  "vnc/server_listen = 0.0.0.0\nDEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n"
+	  STALE_NEWTON "DEFAULT/vncserver_proxyclient_address -\n"
+	  "vnc/vncserver_proxyclient_address -\n", 0 },
+	{ "pike: server_listen back to its old name", 16,
+	  { "set = vnc/server_listen 0.0.0.0" },
+	  "vnc/vncserver_listen = 0.0.0.0\nDEFAULT/vncserver_listen -\n" STALE_NEWTON, 0 },
+	{ "kilo: vncserver_listen still in [DEFAULT]", 11,
+	  { "set = vnc/server_listen 0.0.0.0" },
+	  "DEFAULT/vncserver_listen = 0.0.0.0\n", 0 },
+	{ "ocata: a plain URI becomes live_migration_scheme", 15,
+	  { "set = libvirt/live_migration_uri qemu+tcp://%s/system" },
+	  "libvirt/live_migration_scheme = tcp\nDEFAULT/live_migration_uri -\n"
+	  "libvirt/live_migration_uri -\n" STALE_NEWTON, 0 },
+	{ "mitaka keeps the URI", 13,
+	  { "set = libvirt/live_migration_uri qemu+tcp://%s/system" },
+	  "libvirt/live_migration_uri = qemu+tcp://%s/system\nDEFAULT/live_migration_uri -\n", 0 },
+	{ "zed: a URI with a user has no equivalent: kept, deprecated", 26,
+	  { "set = libvirt/live_migration_uri qemu+ssh://nova@%s/system" },
+	  "libvirt/live_migration_uri = qemu+ssh://nova@%s/system (deprecated)\n"
+	  "DEFAULT/live_migration_uri -\n" STALE_NEWTON STALE_YOGA_VNC, 0 },
+	{ "an option the table does not know is written as asked, in oslo's spelling", 13,
+	  { "set = Libvirt/Live-Migration-Downtime 500", "set = default/my_ip 10.0.0.1" },
+	  "libvirt/live_migration_downtime = 500\nDEFAULT/my_ip = 10.0.0.1\n", 0 },
+	{ "mitaka has no native TLS", 13,
+	  { "set = libvirt/live_migration_with_native_tls true" },
+	  "t.ini:1: set: nova mitaka (13) has no option "
+	  "'libvirt/live_migration_with_native_tls'; it came in rocky (18)\n", 1 },
+	{ "a removed option is refused, with its replacement", 26,
+	  { "set = DEFAULT/live_migration_flag VIR_MIGRATE_LIVE" },
+	  "t.ini:1: set: nova zed (26) no longer reads 'libvirt/live_migration_flag' (removed "
+	  "in newton (14)); use live_migration_tunnelled, live_migration_permit_auto_converge "
+	  "and live_migration_permit_post_copy\n", 1 },
+	{ "two names of one option that disagree", 26,
+	  { "set = DEFAULT/vncserver_listen 0.0.0.0", "set = vnc/server_listen 127.0.0.1" },
+	  "t.ini:2: set: 'vnc/server_listen' set to '0.0.0.0' by t.ini:1 and set to "
+	  "'127.0.0.1' by t.ini:2\n", 1 },
+	{ "two names of one option that agree", 26,
+	  { "set = DEFAULT/vncserver_listen 0.0.0.0", "set = vnc/server_listen 0.0.0.0" },
+	  "vnc/server_listen = 0.0.0.0\nDEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n"
+	  STALE_NEWTON "DEFAULT/vncserver_proxyclient_address -\n"
+	  "vnc/vncserver_proxyclient_address -\n", 0 },
+	{ "a key against a set line", 26,
+	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_TLS",
+	    "set = libvirt/live_migration_with_native_tls false" },
+	  "t.ini:2: set: 'libvirt/live_migration_with_native_tls' set to 'true' by t.ini:1 "
+	  "and set to 'false' by t.ini:2\n", 1 },
+	{ "icehouse is the oldest", 8, { "instances_path = /srv/i" },
+	  "nova havana (8): migready writes nova.conf for icehouse (9) to gazpacho (33)\n",
+	  1 },
+	{ "no [nova] section, no edit", 26, { NULL }, "", 0 },
+};
+
+static char *edits_text(const struct mr_nova_edit *e, size_t n)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].value)
+			mr_buf_printf(&b, "%s/%s = %s%s\n", e[i].section, e[i].key, e[i].value,
+			              e[i].deprecated ? " (deprecated)" : "");
+		else
+			mr_buf_printf(&b, "%s/%s -\n", e[i].section, e[i].key);
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+static struct mr_cpu_map *test_cpu_map(void)
+{
+	struct mr_error *err = NULL;
+	struct mr_cpu_map *map = mr_cpu_map_load(CPU_MAP, "x86", &err);
+	assert_null(err);
+	assert_non_null(map);
+	return map;
+}
+
+static void test_plan_cases(void **state)
+{
+	(void)state;
+	struct mr_cpu_map *cpus = test_cpu_map();
+	for (size_t i = 0; i < MR_ARRAY_LEN(plan_cases); i++) {
+		const struct plan_case *c = &plan_cases[i];
+		print_message("case: %s\n", c->name);
+		struct mr_profile *p = profile_of(c->lines);
+		struct mr_nova_edit *edits = NULL;
+		size_t n = 99;
+		struct mr_error *err = NULL;
+		int r = mr_nova_plan(c->major, p, cpus, &edits, &n, &err);
+		if (c->error) {
+			assert_int_equal(r, -1);
+			assert_null(edits);
+			assert_int_equal(n, 0);
+			char *all = mr_test_all_errors(err);
+			assert_string_equal(all, c->want);
+			free(all);
+		} else {
+			if (r != 0)
+				fail_msg("%s: %s", c->name, err->message);
+			char *got = edits_text(edits, n);
+			assert_string_equal(got, c->want);
+			free(got);
+		}
+		mr_error_free(err);
+		mr_nova_edits_free(edits, n);
+		mr_profile_free(p);
+	}
+	mr_cpu_map_free(cpus);
+}
+
+static const struct mr_nova_edit *find_edit(const struct mr_nova_edit *e, size_t n,
+                                            const char *section, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].section, section) == 0 && strcmp(e[i].key, key) == 0)
+			return &e[i];
+	fail_msg("no edit of %s/%s", section, key);
+	return NULL;
+}
+
+/* Every translation names the profile line it came from and says why. */
+static void test_notes_and_origins(void **state)
+{
+	(void)state;
+	const char *lines[] = { FLAGS_GUIDE, "set = DEFAULT/vncserver_listen 0.0.0.0", NULL };
+	struct mr_profile *p = profile_of(lines);
+	struct mr_nova_edit *e = NULL;
+	size_t n = 0;
+	struct mr_error *err = NULL;
+	assert_int_equal(mr_nova_plan(26, p, NULL, &e, &n, &err), 0);
+	static const struct {
+		const char *section, *key;
+		unsigned line; /* 0: no profile line */
+		const char *note;
+	} want[] = {
+		{ "libvirt", "live_migration_tunnelled", 1,
+		  "VIR_MIGRATE_TUNNELLED in live_migration_flag -> live_migration_tunnelled = true; "
+		  "live_migration_tunnelled is deprecated since wallaby (23) in favour of "
+		  "live_migration_with_native_tls" },
+		{ "libvirt", "live_migration_permit_post_copy", 1,
+		  "VIR_MIGRATE_POSTCOPY not in live_migration_flag -> "
+		  "live_migration_permit_post_copy = false" },
+		{ "libvirt", "live_migration_flag", 1,
+		  "live_migration_flag removed in newton (14); nova sets "
+		  "VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE itself" },
+		{ "vnc", "server_listen", 2,
+		  "DEFAULT/vncserver_listen -> vnc/server_listen, the name nova zed (26) reads" },
+		{ "vnc", "vncserver_listen", 2,
+		  "vnc/vncserver_listen is an older name of vnc/server_listen" },
+		{ "DEFAULT", "block_migration_flag", 0,
+		  "removed in newton (14); replaced by the block migration nova chooses for each "
+		  "migration" },
+		{ "vnc", "vncserver_proxyclient_address", 0,
+		  "removed in yoga (25); nova reads vnc/server_proxyclient_address instead" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
+		const struct mr_nova_edit *x = find_edit(e, n, want[i].section, want[i].key);
+		if (want[i].line) {
+			assert_non_null(x->origin);
+			assert_string_equal(x->origin->loc.file, "t.ini");
+			assert_int_equal(x->origin->loc.line, want[i].line);
+		} else {
+			assert_null(x->origin);
+		}
+		assert_string_equal(x->note, want[i].note);
+	}
+	mr_nova_edits_free(e, n);
+	mr_profile_free(p);
+}
+
+/* ---- libvirt's CPU map ---- */
+
+static void test_cpu_map_load(void **state)
+{
+	(void)state;
+	struct mr_cpu_map *map = test_cpu_map();
+	/* Commented-out files and models, and a model's reference to its
+	 * base, are not models. */
+	assert_int_equal(mr_cpu_map_count(map), 3);
+	assert_true(mr_cpu_map_has(map, "kvm64"));
+	assert_true(mr_cpu_map_has(map, "Haswell-noTSX"));
+	assert_true(mr_cpu_map_has(map, "Skylake-Server"));
+	assert_false(mr_cpu_map_has(map, "Haswell-commented"));
+	assert_false(mr_cpu_map_has(map, "haswell-notsx"));
+	assert_false(mr_cpu_map_has(map, "cortex-a57"));
+	mr_cpu_map_free(map);
+
+	struct mr_error *err = NULL;
+	map = mr_cpu_map_load(CPU_MAP, "arm", &err);
+	assert_non_null(map);
+	assert_int_equal(mr_cpu_map_count(map), 1);
+	assert_true(mr_cpu_map_has(map, "cortex-a57"));
+	mr_cpu_map_free(map);
+
+	assert_null(mr_cpu_map_load(CPU_MAP, "ppc64", &err));
+	assert_string_equal(err->message, "libvirt's CPU map has no ppc64 CPU models");
+	mr_error_free(err);
+	err = NULL;
+	assert_null(mr_cpu_map_load(MR_TEST_DATA "/no-such-dir", "x86", &err));
+	assert_int_equal(err->kind, MR_ERR_SYSTEM);
+	assert_string_equal(err->where, MR_TEST_DATA "/no-such-dir/index.xml");
+	mr_error_free(err);
+	mr_cpu_map_free(NULL);
+}
+
+/* The controller's own map, when libvirt is installed: the models that
+ * operators' guides name are there. */
+static void test_cpu_map_system(void **state)
+{
+	(void)state;
+	const char *dir = "/usr/share/libvirt/cpu_map";
+	if (access("/usr/share/libvirt/cpu_map/index.xml", R_OK) != 0) {
+		print_message("no %s: skipped\n", dir);
+		return;
+	}
+	struct mr_error *err = NULL;
+	struct mr_cpu_map *map = mr_cpu_map_load(dir, "x86", &err);
+	assert_null(err);
+	assert_true(mr_cpu_map_count(map) > 20);
+	assert_true(mr_cpu_map_has(map, "kvm64"));
+	assert_true(mr_cpu_map_has(map, "Haswell-noTSX"));
+	mr_cpu_map_free(map);
+}
+
+/* ---- through the engine ---- */
+
+static char *apply(struct mr_aug *aug, unsigned major, const char *const *lines, const char *text)
+{
+	struct mr_profile *p = profile_of(lines);
+	struct mr_nova_edit *e = NULL;
+	size_t n = 0;
+	struct mr_error *err = NULL;
+	if (mr_nova_plan(major, p, NULL, &e, &n, &err) < 0)
+		fail_msg("plan: %s", err->message);
+	struct mr_aug_op *ops = mr_xcalloc(n, sizeof(*ops));
+	struct mr_aug_outcome *oc = mr_xcalloc(n, sizeof(*oc));
+	for (size_t i = 0; i < n; i++)
+		mr_nova_edit_op(&e[i], &ops[i]);
+	char *out = NULL;
+	size_t len = 0;
+	if (mr_aug_transform(aug, "h:/etc/nova/nova.conf", "Migready_oslo.lns", text, strlen(text),
+	                     ops, n, oc, &out, &len, &err) < 0)
+		fail_msg("transform: %s: %s", err->where, err->message);
+	mr_aug_outcomes_fini(oc, n);
+	free(oc);
+	free(ops);
+	mr_nova_edits_free(e, n);
+	mr_profile_free(p);
+	return out;
+}
+
+/* An upgraded host: the guide's options, stale since Newton, with the
+ * guide's commented examples around them. */
+static const char mitaka_text[] =
+	"[DEFAULT]\n"
+	"#vncserver_listen=127.0.0.1\n"
+	"vncserver_listen = 0.0.0.0\n"
+	"\n"
+	"[libvirt]\n"
+	"# Example:\n"
+	"#live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE\n"
+	"live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE\n"
+	";block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_NON_SHARED_INC\n"
+	"#live_migration_tunnelled = false\n"
+	"cpu_mode = custom\n"
+	"cpu_model = kvm64\n";
+
+static void test_engine_zed_host(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	const char *lines[] = { "cpu_model = kvm64", "cpu_mode = custom", FLAGS_GUIDE, NULL };
+
+	/* Zed: the stale lines go, the comments stay, the modern options go
+	 * below their commented defaults or at the end of [libvirt]; those
+	 * whose default is the value wanted need no line. */
+	char *out = apply(aug, 26, lines, mitaka_text);
+	assert_string_equal(out,
+		"[DEFAULT]\n"
+		"#vncserver_listen=127.0.0.1\n"
+		"\n"
+		"[libvirt]\n"
+		"# Example:\n"
+		"#live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE\n"
+		";block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_NON_SHARED_INC\n"
+		"#live_migration_tunnelled = false\n"
+		"live_migration_tunnelled = true\n"
+		"cpu_mode = custom\n"
+		"cpu_models = kvm64\n");
+	free(out);
+
+	/* Absent is already false; a true that the flags do not ask for is
+	 * not. */
+	out = apply(aug, 26, lines,
+	            "[libvirt]\nlive_migration_permit_post_copy = true\n"
+	            "live_migration_tunnelled = true\ncpu_mode = custom\ncpu_models = kvm64\n");
+	assert_string_equal(out, "[libvirt]\nlive_migration_permit_post_copy = false\n"
+	                         "live_migration_tunnelled = true\ncpu_mode = custom\n"
+	                         "cpu_models = kvm64\n");
+	free(out);
+
+	/* Mitaka: the flags as listed, and the tunnelled option it reads
+	 * beside them agreeing with them. */
+	out = apply(aug, 13, lines, mitaka_text);
+	assert_string_equal(out,
+		"[DEFAULT]\n"
+		"#vncserver_listen=127.0.0.1\n"
+		"vncserver_listen = 0.0.0.0\n"
+		"\n"
+		"[libvirt]\n"
+		"# Example:\n"
+		"#live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE,VIR_MIGRATE_PEER2PEER,VIR_MIGRATE_LIVE\n"
+		"live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
+		"VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED\n"
+		";block_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_NON_SHARED_INC\n"
+		"#live_migration_tunnelled = false\n"
+		"live_migration_tunnelled = true\n"
+		"cpu_mode = custom\n"
+		"cpu_model = kvm64\n");
+	free(out);
+	mr_aug_free(aug);
+}
+
+/* The sample nova.conf shows cpu_mode and cpu_models again in the help of
+ * cpu_model_extra_flags, below their defaults: new lines go below the
+ * defaults, never into another option's help. */
+static void test_engine_below_the_default(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	const char *lines[] = { "cpu_model = kvm64", "cpu_mode = custom", NULL };
+	const char *text =
+		"[libvirt]\n"
+		"# The CPU mode.\n"
+		"#cpu_mode = <None>\n"
+		"\n"
+		"# The CPU models.\n"
+		"#cpu_models =\n"
+		"\n"
+		"# Extra flags, for example:\n"
+		"#\n"
+		"#     cpu_mode = custom\n"
+		"#     cpu_models = Haswell-noTSX\n"
+		"#cpu_model_extra_flags =\n";
+	char *out = apply(aug, 26, lines, text);
+	assert_string_equal(out,
+		"[libvirt]\n"
+		"# The CPU mode.\n"
+		"#cpu_mode = <None>\n"
+		"cpu_mode = custom\n"
+		"\n"
+		"# The CPU models.\n"
+		"#cpu_models =\n"
+		"cpu_models = kvm64\n"
+		"\n"
+		"# Extra flags, for example:\n"
+		"#\n"
+		"#     cpu_mode = custom\n"
+		"#     cpu_models = Haswell-noTSX\n"
+		"#cpu_model_extra_flags =\n");
+	free(out);
+	mr_aug_free(aug);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_release_from_version),
+		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_plan_cases),
+		cmocka_unit_test(test_notes_and_origins),
+		cmocka_unit_test(test_cpu_map_load),
+		cmocka_unit_test(test_cpu_map_system),
+		cmocka_unit_test(test_engine_zed_host),
+		cmocka_unit_test(test_engine_below_the_default),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
