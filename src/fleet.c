@@ -9,6 +9,7 @@
 #include "facts.h"
 #include "fleet.h"
 #include "res.h"
+#include "res.h"
 #include "transport.h"
 
 struct fleet {
@@ -101,7 +102,8 @@ static void run_host(struct fleet *f, size_t i)
 		derived_facts(rep, facts, rep->world, why);
 		goto out;
 	}
-	if (mr_res_plan_all(plan, tg->profile, o->run.explicit_defaults, &err) < 0) {
+	struct mr_res_ctx ctx = { tg->profile, o->run.explicit_defaults, o->cpus };
+	if (mr_res_plan_all(plan, &ctx, &err) < 0) {
 		fail_with(rep, err);
 		goto out;
 	}

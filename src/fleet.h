@@ -12,6 +12,7 @@
 #include "report.h"
 
 struct mr_host;
+struct mr_cpu_map;
 
 /* One target: this machine (host == NULL) or an inventory host. */
 struct mr_target {
@@ -26,6 +27,7 @@ struct mr_fleet_opts {
 	int timeout_s;
 	int lock_wait_s;     /* apply: how long to wait for a host's lock */
 	int facts_only;      /* gather and report facts, plan nothing */
+	const struct mr_cpu_map *cpus; /* libvirt's CPU models, or NULL */
 	int progress;        /* draw a progress line on stderr */
 	struct mr_run_opts run;
 };

@@ -15,12 +15,15 @@
 #include "config.h"
 #include "fleet.h"
 #include "inventory.h"
+#include "nova.h"
 #include "profile.h"
 #include "report.h"
 #include "res.h"
 #include "transport.h"
 
 #define EXIT_INVALID 1
+/* libvirt's cpu_map, as Debian and RHEL install it. */
+#define MR_CPU_MAP_DIR "/usr/share/libvirt/cpu_map"
 #define EXIT_HOST_FAILED 4
 
 enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS };
@@ -480,6 +483,27 @@ static int lint(const struct cli *cli, const struct run *r)
 	return 0;
 }
 
+/* libvirt's CPU model names on the controller, for [nova] cpu_model; only
+ * when some profile names one. Without them the names are not checked
+ * (said once). */
+static struct mr_cpu_map *load_cpu_map(const struct run *r)
+{
+	int wanted = r->cli_profile && mr_profile_get(r->cli_profile, "nova", "cpu_model");
+	for (size_t i = 0; i < r->cache.n && !wanted; i++)
+		wanted = mr_profile_get(r->cache.profiles[i], "nova", "cpu_model") != NULL;
+	if (!wanted)
+		return NULL;
+	struct mr_error *err = NULL;
+	struct mr_cpu_map *m = mr_cpu_map_load(MR_CPU_MAP_DIR, "x86", &err);
+	if (!m) {
+		char *msg = mr_error_format(err);
+		mr_log(MR_LOG_WARN, "%s: CPU model names are not checked", msg);
+		free(msg);
+		mr_error_free(err);
+	}
+	return m;
+}
+
 static char *make_run_id(void)
 {
 	char stamp[32];
@@ -549,6 +573,7 @@ int main(int argc, char **argv)
 	struct run run = { 0 };
 	struct mr_error *err = NULL;
 	struct mr_aug *aug = NULL;
+	struct mr_cpu_map *cpus = NULL;
 	struct mr_report rep = { 0 };
 	char *run_id = NULL;
 	int status = EXIT_INVALID;
@@ -575,11 +600,13 @@ int main(int argc, char **argv)
 	aug = mr_aug_new(mr_aug_default_lens_dirs(), &err);
 	if (!aug)
 		goto failed;
+	cpus = load_cpu_map(&run);
 	run_id = make_run_id();
 	struct mr_fleet_opts fo = {
 		.jobs = cli.jobs,
 		.timeout_s = cli.timeout_s,
 		.lock_wait_s = cli.lock_wait_s,
+		.cpus = cpus,
 		.facts_only = cli.command == CMD_FACTS,
 		.progress = !cli.quiet && isatty(STDERR_FILENO) && run.n > 1,
 		.run = {
@@ -609,6 +636,7 @@ failed:
 out:
 	mr_report_fini(&rep);
 	mr_aug_free(aug);
+	mr_cpu_map_free(cpus);
 	mr_error_free(err);
 	run_fini(&run);
 	mr_transport_ssh_global_exit();

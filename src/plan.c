@@ -28,6 +28,7 @@ struct mr_plan_file {
 	struct mr_aug_op *ops; /* strings owned; handed to the engine as they are */
 	char **settings;       /* for each op (or the owned file): "libvirtd.listen_tcp" */
 	char **origins;        /* likewise: "profile.ini:3" */
+	char **notes;          /* for each op: a note, or NULL */
 	size_t n_ops;
 	struct mr_plan_unit **notify;
 	size_t n_notify;
@@ -103,7 +104,10 @@ void mr_plan_free(struct mr_plan *plan)
 		for (size_t j = 0; j < f->n_ops || (!f->lens && j < 1); j++) {
 			free(f->settings[j]);
 			free(f->origins[j]);
+			if (f->notes)
+				free(f->notes[j]);
 		}
+		free(f->notes);
 		free(f->ops);
 		free(f->settings);
 		free(f->origins);
@@ -188,6 +192,8 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	f->ops = mr_xreallocarray(f->ops, n, sizeof(*f->ops));
 	f->settings = mr_xreallocarray(f->settings, n, sizeof(*f->settings));
 	f->origins = mr_xreallocarray(f->origins, n, sizeof(*f->origins));
+	f->notes = mr_xreallocarray(f->notes, n, sizeof(*f->notes));
+	f->notes[f->n_ops] = NULL;
 	struct mr_aug_op *o = &f->ops[f->n_ops];
 	*o = *op;
 	o->section = dup_or_null(op->section);
@@ -198,6 +204,14 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	f->settings[f->n_ops] = mr_xstrdup(setting);
 	f->origins[f->n_ops] = mr_xstrdup(origin);
 	f->n_ops = n;
+}
+
+void mr_plan_note(struct mr_plan_file *f, const char *note)
+{
+	if (!f->n_ops)
+		return;
+	free(f->notes[f->n_ops - 1]);
+	f->notes[f->n_ops - 1] = dup_or_null(note);
 }
 
 void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
@@ -406,6 +420,7 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 			break;
 		}
 		it->old = oc ? dup_or_null(oc[i].old) : NULL;
+		it->note = pf->notes ? dup_or_null(pf->notes[i]) : NULL;
 		it->outcome = !oc ? MR_OUTCOME_FAILED : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 	}
 	fs->n_items = pf->n_ops;

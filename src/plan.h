@@ -57,6 +57,9 @@ void mr_plan_add(struct mr_plan_file *f, const struct mr_setting *origin,
  * that is realised in another file, or under another key, than its own). */
 void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *origin,
                     const struct mr_aug_op *op);
+/* Sets a note on the last operation added (how a value was translated);
+ * the report shows it. */
+void mr_plan_note(struct mr_plan_file *f, const char *note);
 
 /* A whole file migready owns (a systemd drop-in): exactly content. With
  * absent_ok, a missing file is in the desired state too (content only

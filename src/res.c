@@ -10,6 +10,7 @@
 /* Sorted by name. */
 static const struct mr_res_ops *const registry[] = {
 	&mr_res_libvirtd,
+	&mr_res_nova,
 	&mr_res_qemu,
 };
 
@@ -82,14 +83,13 @@ static void mark_unchecked(void *ctx, const char *what, struct mr_loc loc)
 	free(origin);
 }
 
-int mr_res_plan_all(struct mr_plan *plan, const struct mr_profile *profile,
-                    int explicit_defaults, struct mr_error **err)
+int mr_res_plan_all(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	int r = 0;
 	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
-		if (registry[i]->plan(plan, profile, explicit_defaults, err) < 0)
+		if (registry[i]->plan(plan, ctx, err) < 0)
 			r = -1;
-	each_unapplied(profile, mark_unchecked, plan);
+	each_unapplied(ctx->profile, mark_unchecked, plan);
 	return r;
 }
 

@@ -9,20 +9,27 @@
 #include "profile.h"
 
 struct mr_conf_key;
+struct mr_cpu_map;
+
+/* What every resource plans from, beyond the host's facts (in the plan). */
+struct mr_res_ctx {
+	const struct mr_profile *profile; /* the host's effective profile */
+	int explicit_defaults;            /* write defaults out even where absent */
+	const struct mr_cpu_map *cpus;    /* libvirt's CPU models, or NULL */
+};
 
 struct mr_res_ops {
 	const char *name; /* the profile section it owns */
 	/* Adds its actions; returns -1 with err set on a problem the schema
-	 * could not catch. explicit_defaults: write a default out even where
-	 * the file leaves it absent. */
-	int (*plan)(struct mr_plan *plan, const struct mr_profile *profile, int explicit_defaults,
-	            struct mr_error **err);
+	 * could not catch (a host's own problem is an mr_plan_fail item). */
+	int (*plan)(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err);
 	/* The keys of its section it applies; others are reported unchecked. */
 	const struct mr_conf_key *keys;
 	size_t n_keys;
 };
 
 extern const struct mr_res_ops mr_res_libvirtd;
+extern const struct mr_res_ops mr_res_nova;
 extern const struct mr_res_ops mr_res_qemu;
 
 /* How one profile key of a libvirt-style conf file is written. */
@@ -67,7 +74,6 @@ const struct mr_res_ops *const *mr_res_all(size_t *n);
 
 /* Plans every resource for one host's profile, and marks what none of
  * them examines as unchecked. */
-int mr_res_plan_all(struct mr_plan *plan, const struct mr_profile *profile,
-                    int explicit_defaults, struct mr_error **err);
+int mr_res_plan_all(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err);
 
 #endif

@@ -176,9 +176,10 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	free(origin);
 }
 
-static int libvirtd_plan(struct mr_plan *plan, const struct mr_profile *profile,
-                         int explicit_defaults, struct mr_error **err)
+static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
+	const struct mr_profile *profile = ctx->profile;
+	int explicit_defaults = ctx->explicit_defaults;
 	(void)err;
 	const char *why = NULL;
 	const struct mr_setting *named = listener_origin(profile);

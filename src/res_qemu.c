@@ -15,9 +15,10 @@ static const struct mr_conf_key qemu_keys[] = {
 	{ "migration_port_max", MR_CONF_INT, "49215" },
 };
 
-static int qemu_plan(struct mr_plan *plan, const struct mr_profile *profile,
-                     int explicit_defaults, struct mr_error **err)
+static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
+	const struct mr_profile *profile = ctx->profile;
+	int explicit_defaults = ctx->explicit_defaults;
 	(void)err;
 	const char *why;
 	/* qemu.conf is read by the daemon that runs QEMU: virtqemud on hosts

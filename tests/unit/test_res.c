@@ -75,7 +75,7 @@ static void test_full_profile(void **state)
 	                                 "listener = auto\n");
 	struct mr_plan *plan = mr_plan_new(NULL);
 	struct mr_error *err = NULL;
-	assert_int_equal(mr_res_plan_all(plan, p, 0, &err), 0);
+	assert_int_equal(mr_res_plan_all(plan, &(struct mr_res_ctx){ p, 0, NULL }, &err), 0);
 	assert_int_equal(mr_plan_file_count(plan), 2);
 	static const struct want_op libvirtd[] = {
 		{ "listen_tls", "0", MR_FMT_LIBVIRT_NUM },
@@ -103,7 +103,7 @@ static void test_sections_left_out_plan_nothing(void **state)
 	struct mr_profile *p = load_text("[multipath]\nuser_friendly_names = no\n");
 	struct mr_plan *plan = mr_plan_new(NULL);
 	struct mr_error *err = NULL;
-	assert_int_equal(mr_res_plan_all(plan, p, 0, &err), 0);
+	assert_int_equal(mr_res_plan_all(plan, &(struct mr_res_ctx){ p, 0, NULL }, &err), 0);
 	assert_int_equal(mr_plan_file_count(plan), 0);
 	mr_plan_free(plan);
 	mr_profile_free(p);
@@ -115,7 +115,7 @@ static void test_only_the_keys_given(void **state)
 	struct mr_profile *p = load_text("[libvirtd]\nlisten_tcp = 1\n");
 	struct mr_plan *plan = mr_plan_new(NULL);
 	struct mr_error *err = NULL;
-	assert_int_equal(mr_res_plan_all(plan, p, 0, &err), 0);
+	assert_int_equal(mr_res_plan_all(plan, &(struct mr_res_ctx){ p, 0, NULL }, &err), 0);
 	static const struct want_op one[] = { { "listen_tcp", "1", MR_FMT_LIBVIRT_NUM } };
 	assert_int_equal(mr_plan_file_count(plan), 1);
 	assert_ops(plan, 0, "/etc/libvirt/libvirtd.conf", one, 1);
