@@ -378,6 +378,13 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 	f = mr_facts_parse(t->host, out ? out : "", len, err);
 	if (!f)
 		goto out;
+	const char *probe_error = mr_facts_get(f, "error");
+	if (probe_error) {
+		mr_error_add(err, MR_ERR_HOST, t->host, "%s", probe_error);
+		mr_facts_free(f);
+		f = NULL;
+		goto out;
+	}
 	const char *lock = mr_facts_get(f, "lock");
 	if (lock_wait_s >= 0 && (!lock || strcmp(lock, "held") != 0)) {
 		const char *holder_found = mr_facts_get(f, "lock.holder");

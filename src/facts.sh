@@ -12,6 +12,7 @@ LC_ALL=C; export LC_ALL
 r=$1; inst=$2
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
+if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
 if [ "$3" != - ]; then
 	umask 077
 	d="$r/var/lib/migready"

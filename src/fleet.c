@@ -75,10 +75,11 @@ static void run_host(struct fleet *f, size_t i)
 		goto out;
 	}
 	t->timeout_s = o->timeout_s;
+	t->max_file = o->max_file;
 	/* The target's root is the command line's --root, else the host's. */
 	if (tg->host && tg->root) {
 		free(t->root);
-		t->root = mr_xstrdup(tg->root);
+		t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
 	}
 	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
 	int lock = o->run.mode == MR_MODE_APPLY && !o->facts_only;

@@ -28,6 +28,7 @@ struct mr_fleet_opts {
 	int lock_wait_s;     /* apply: how long to wait for a host's lock */
 	int facts_only;      /* gather and report facts, plan nothing */
 	const struct mr_cpu_map *cpus; /* libvirt's CPU models, or NULL */
+	size_t max_file;     /* bytes; 0: the transport's default */
 	int progress;        /* draw a progress line on stderr */
 	struct mr_run_opts run;
 };

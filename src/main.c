@@ -49,6 +49,7 @@ struct cli {
 	int timeout_s;
 	int lock_wait_s;
 	int explicit_defaults;
+	size_t max_file;
 };
 
 static void usage(FILE *out)
@@ -76,6 +77,7 @@ static void usage(FILE *out)
 	      "      --no-restart       write files but leave services alone\n"
 	      "      --explicit         write settings out even where they equal the default\n"
 	      "      --lock-wait SECONDS  apply: wait this long for a host's lock (default: 30)\n"
+	      "      --max-file-size MIB  a host file larger than this is not read (default: 4)\n"
 	      "  -q, --quiet            print only problems and the summary\n"
 	      "  -v, --verbose          also list settings already in the desired state\n"
 	      "      --color WHEN       auto | always | never (default: auto)\n"
@@ -115,7 +117,7 @@ static int parse_uint(const char *s, long min, long max, long *out)
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_ROOT = 256, OPT_NO_RESTART, OPT_COLOR, OPT_TIMEOUT, OPT_VERSION, OPT_EXPLICIT,
-	       OPT_LOCK_WAIT };
+	       OPT_LOCK_WAIT, OPT_MAX_FILE };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "inventory", required_argument, NULL, 'i' },
@@ -133,6 +135,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
 		{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
+		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +217,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				                 optarg);
 			cli->lock_wait_s = (int)v;
 			break;
+		case OPT_MAX_FILE:
+			if (parse_uint(optarg, 1, 1024, &v) < 0)
+				return bad_usage("--max-file-size: expected MiB from 1 to 1024, got '%s'",
+				                 optarg);
+			cli->max_file = (size_t)v << 20;
+			break;
 		case OPT_VERSION:
 			printf("migready %s\n", MR_VERSION);
 			exit(0);
@@ -244,8 +253,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		struct stat sb;
 		if (!*cli->root)
 			return bad_usage("%s", "--root: empty directory name");
-		if (stat(cli->root, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		/* With an inventory, --root names a path on each host: the facts
+		 * probe checks it there. */
+		if (cli->local && (stat(cli->root, &sb) < 0 || !S_ISDIR(sb.st_mode)))
 			return bad_usage("--root: '%s' is not a directory", cli->root);
+		if (!cli->local && cli->root[0] != '/')
+			return bad_usage("--root: '%s' is relative; with an inventory it names a path "
+			                 "on each host", cli->root);
 	}
 	if (cli->local && cli->n_host_globs)
 		return bad_usage("%s", "--host selects inventory hosts; it has no meaning with --local");
@@ -607,6 +621,7 @@ int main(int argc, char **argv)
 		.timeout_s = cli.timeout_s,
 		.lock_wait_s = cli.lock_wait_s,
 		.cpus = cpus,
+		.max_file = cli.max_file,
 		.facts_only = cli.command == CMD_FACTS,
 		.progress = !cli.quiet && isatty(STDERR_FILENO) && run.n > 1,
 		.run = {

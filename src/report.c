@@ -309,11 +309,19 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 		fprintf(out, "%sfailed%s\n", on, off);
 		break;
 	}
-	if (h->error)
-		fprintf(out, "  %serror:%s %s\n", o->color ? C_RED : "", off, h->error);
-	for (size_t i = 0; i < h->n_files; i++)
-		if (h->files[i].error)
-			fprintf(out, "  %serror:%s %s\n", o->color ? C_RED : "", off, h->files[i].error);
+	/* Error text can quote a host's output: escaped like its files. */
+	if (h->error) {
+		fprintf(out, "  %serror:%s ", o->color ? C_RED : "", off);
+		put_text(out, h->error, strlen(h->error));
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < h->n_files; i++) {
+		if (!h->files[i].error)
+			continue;
+		fprintf(out, "  %serror:%s ", o->color ? C_RED : "", off);
+		put_text(out, h->files[i].error, strlen(h->files[i].error));
+		fputc('\n', out);
+	}
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
 		if ((it->outcome == MR_OUTCOME_OK && !o->verbose) ||
@@ -356,8 +364,11 @@ static void text_facts(FILE *out, const struct mr_host_report *h, const struct m
 {
 	fprintf(out, "%s%s%s:%s\n", o->color ? C_BOLD : "", h->name, o->color ? C_RESET : "",
 	        h->error ? " failed" : "");
-	if (h->error)
-		fprintf(out, "  error: %s\n", h->error);
+	if (h->error) {
+		fputs("  error: ", out);
+		put_text(out, h->error, strlen(h->error));
+		fputc('\n', out);
+	}
 	for (size_t i = 0; i < h->n_facts; i++) {
 		const char *eq = strchr(h->facts[i], '=');
 		fprintf(out, "  %-32.*s ", (int)(eq - h->facts[i]), h->facts[i]);

@@ -25,6 +25,11 @@ int mr_transport_read(struct mr_transport *t, const char *path, char **data, siz
 	return t->ops->read_file(t, path, data, len, st, err);
 }
 
+size_t mr_transport_max_file(const struct mr_transport *t)
+{
+	return t->max_file ? t->max_file : MR_FILE_MAX_DEFAULT;
+}
+
 int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,
                      size_t *out_len, int *status, struct mr_error **err)
 {

@@ -102,7 +102,15 @@ struct mr_transport {
 	 * the transport; the one test of "host-wide" failure. */
 	int broken;
 	int timeout_s; /* silence allowed from a command; 0: none */
+	/* A host file larger than this is not read (that file fails, never
+	 * the run); 0: MR_FILE_MAX_DEFAULT. */
+	size_t max_file;
 };
+
+#define MR_FILE_MAX_DEFAULT (4u << 20)
+
+/* The cap in force for t. */
+size_t mr_transport_max_file(const struct mr_transport *t);
 
 /* One word of argv quoted for a POSIX shell ('...' with each ' as '\''),
  * appended to b. The SSH transport's one home for quoting; exposed for its

@@ -101,8 +101,26 @@ static int local_read(struct mr_transport *t, const char *path, char **data, siz
 		sys_error(err, t, path, "not a regular file", EINVAL);
 		goto out;
 	}
+	size_t cap = mr_transport_max_file(t);
+	if (stat(real, &sb) == 0 && (size_t)sb.st_size > cap) {
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_HOST, where, "larger than %zu bytes (--max-file-size); not read",
+		             cap);
+		free(where);
+		goto out;
+	}
 	if (!(*data = mr_file_read(real, len))) {
 		sys_error(err, t, path, "cannot read", errno);
+		goto out;
+	}
+	if (*len > cap) { /* it grew while read */
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_HOST, where, "larger than %zu bytes (--max-file-size); not read",
+		             cap);
+		free(where);
 		goto out;
 	}
 	r = 0;

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -597,6 +598,19 @@ static int auth_file(struct ssh_transport *t, struct auth_state *a, const char *
 		mr_buf_printf(&a->notes, "; '%s' needs a passphrase: add it to ssh-agent", path);
 		return 1;
 	}
+	/* As OpenSSH does: a private key others can read is not used. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077)) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "identity '%s' can be read by others (mode %04o): chmod 600 it",
+		         path, (unsigned)(sb.st_mode & 07777));
+		if (explicit) {
+			mr_error_add(err, MR_ERR_HOST, t->base.host, "%s", msg);
+			return -1;
+		}
+		mr_buf_printf(&a->notes, "; %s", msg);
+		return 1;
+	}
 	add_tried(a, path);
 	int rc = libssh2_userauth_publickey_fromfile_ex(t->session, t->user,
 	                                                (unsigned)strlen(t->user), NULL, path, NULL);
@@ -717,7 +731,10 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeou
 
 	t->base.ops = &ssh_ops;
 	t->base.host = mr_xstrdup(host->name);
-	t->base.root = host->root && *host->root ? mr_xstrdup(host->root) : NULL;
+	/* root "/" is the host itself: live, services restarted. */
+	t->base.root = host->root && *host->root && strcmp(host->root, "/") != 0
+	                   ? mr_xstrdup(host->root)
+	                   : NULL;
 	t->address = mr_xstrdup(host->address ? host->address : host->name);
 	t->port = host->port ? host->port : 22;
 	t->user = mr_xstrdup(host->user ? host->user : "root");
@@ -824,6 +841,13 @@ static char *rooted_path(struct ssh_transport *t, const char *path, int follow_l
 {
 	if (!t->base.root)
 		return mr_transport_path(&t->base, path);
+	if (t->base.broken) {
+		/* A failed resolution would read as a link out of the root. */
+		char *where = where_of(t, path);
+		mr_error_add(err, MR_ERR_HOST, where, "connection lost earlier; not retried");
+		free(where);
+		return NULL;
+	}
 	if (!t->canon_root && !(t->canon_root = sftp_realpath(t, t->base.root))) {
 		char *where = where_of(t, path);
 		mr_error_add(err, MR_ERR_HOST, where, "root '%s' does not exist on the host",
@@ -894,6 +918,14 @@ static int ssh_read_file(struct mr_transport *base, const char *path, char **dat
 		mr_error_add(err, MR_ERR_HOST, where, "not a regular file");
 		goto out;
 	}
+	size_t cap = mr_transport_max_file(base);
+	if ((a.flags & LIBSSH2_SFTP_ATTR_SIZE) && a.filesize > cap) {
+		if (!where)
+			where = where_of(t, path);
+		mr_error_add(err, MR_ERR_HOST, where,
+		             "larger than %zu bytes (--max-file-size); not read", cap);
+		goto out;
+	}
 	h = libssh2_sftp_open_ex(t->sftp, full, (unsigned)strlen(full), LIBSSH2_FXF_READ, 0,
 	                         LIBSSH2_SFTP_OPENFILE);
 	if (!h) {
@@ -910,6 +942,14 @@ static int ssh_read_file(struct mr_transport *base, const char *path, char **dat
 		}
 		if (n == 0)
 			break;
+		if (b.len + (size_t)n > cap) {
+			/* It grew while read: the session stays usable. */
+			if (!where)
+				where = where_of(t, path);
+			mr_error_add(err, MR_ERR_HOST, where,
+			             "larger than %zu bytes (--max-file-size); not read", cap);
+			goto out;
+		}
 		mr_buf_add(&b, chunk, (size_t)n);
 	}
 	rc = libssh2_sftp_close_handle(h);
