@@ -147,6 +147,24 @@ printf 'user = "a\033[31mb"\n' >> "$WORK/quoted/etc/libvirt/qemu.conf"
 out=$(mr check --local --root "$WORK/quoted" -p profile.ini 2>&1)
 expect_grep "control bytes escaped" "qemu\.user +drift +'a\\\\x1b\\[31mb' -> 'nova'" "$out"
 
+# A user who is not root may not make itself the owner of root's files:
+# apply refuses the host, and writes nothing.
+if [ "$(id -u)" = 0 ]; then
+	id mrnonroot >/dev/null 2>&1 || useradd -r -M -d /nonexistent -s /bin/sh mrnonroot
+	new_host "$WORK/nonroot"
+	cp profile.ini "$WORK/nonroot.ini"
+	find "$WORK/nonroot" -type d -exec chown mrnonroot {} +
+	chmod 755 "$WORK"
+	before=$(tree_sum "$WORK/nonroot")
+	out=$(su -s /bin/sh mrnonroot -c "'$MIGREADY' --color never apply --local --root '$WORK/nonroot' -p '$WORK/nonroot.ini'" 2>&1); st=$?
+	expect_status "apply as a user who is not root" 4 "$st" "$out"
+	expect_grep "the refusal says why" 'cannot keep its owner 0:0 as user [0-9]+; run as root' "$out"
+	[ "$(tree_sum "$WORK/nonroot" | grep -v '^[^ ]*  \./var')" = "$(echo "$before" | grep -v '^[^ ]*  \./var')" ] \
+		&& ok "not root: nothing written" || not_ok "not root: nothing written" "$(diff <(echo "$before") <(tree_sum "$WORK/nonroot"))"
+	[ "$(stat -c %U "$WORK/nonroot/etc/libvirt/qemu.conf")" = root ] && ok "not root: owner kept" \
+		|| not_ok "not root: owner kept"
+fi
+
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
