@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "facts.h"
+#include "inventory.h"
 #include "fleet.h"
 #include "res.h"
 #include "res.h"
@@ -68,8 +69,14 @@ static void run_host(struct fleet *f, size_t i)
 	struct mr_plan *plan = NULL;
 	double start = now_s();
 
-	t = tg->host ? mr_transport_ssh_new(tg->host, o->timeout_s, &err)
-	             : mr_transport_local_new(tg->root, &err);
+	if (tg->host) {
+		const struct mr_host *h = tg->host;
+		struct mr_conn_spec spec = { h->name, h->address, h->port, h->user, h->identity,
+			                         h->known_hosts, h->root, h->host_key_check };
+		t = mr_transport_ssh_new(&spec, o->timeout_s, &err);
+	} else {
+		t = mr_transport_local_new(tg->root, &err);
+	}
 	if (!t) {
 		fail_with(rep, err);
 		goto out;

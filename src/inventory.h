@@ -5,13 +5,9 @@
 
 #include <stddef.h>
 
+#include "transport.h"
 #include "util.h"
 
-enum mr_host_key_check {
-	MR_HOST_KEY_STRICT,     /* unknown and mismatching keys refused */
-	MR_HOST_KEY_ACCEPT_NEW, /* unknown keys recorded; mismatches refused */
-	MR_HOST_KEY_OFF,        /* nothing checked; warned on every use */
-};
 
 /* A profile override from a [group] or [host] "set = section.key value". */
 struct mr_override {

@@ -11,7 +11,25 @@
 
 #include "util.h"
 
-struct mr_host;
+/* How strictly a host's key is checked against known_hosts. */
+enum mr_host_key_check {
+	MR_HOST_KEY_STRICT,     /* unknown and mismatching keys refused */
+	MR_HOST_KEY_ACCEPT_NEW, /* unknown keys recorded; mismatches refused */
+	MR_HOST_KEY_OFF,        /* nothing checked; warned on every use */
+};
+
+/* Where and how to connect: all the SSH transport knows of a host (the
+ * inventory stays above it). Strings are borrowed for the call. */
+struct mr_conn_spec {
+	const char *name;        /* in messages, and a known_hosts name */
+	const char *address;     /* NULL: name */
+	unsigned port;           /* 0: 22 */
+	const char *user;        /* NULL: root */
+	const char *identity;    /* NULL: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
+	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
+	const char *root;        /* prefix of every managed path on the host, or NULL */
+	enum mr_host_key_check host_key_check;
+};
 
 struct mr_stat {
 	int exists;
@@ -124,10 +142,9 @@ char *mr_sh_join(const char *const *argv);
  * of the root are refused (MR_ERR_CONFLICT). */
 struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **err);
 
-/* Opens one SSH connection to host (address, port, user, identity,
- * known_hosts, host_key_check from the inventory) with timeout_s for
- * connect and each operation. Errors are MR_ERR_HOST and name the host. */
-struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeout_s,
+/* Opens one SSH connection as spec says, with timeout_s for connect and
+ * each operation. Errors are MR_ERR_HOST and name the host. */
+struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int timeout_s,
                                           struct mr_error **err);
 
 /* libssh2's process-wide set-up and tear-down, once per process, in main,

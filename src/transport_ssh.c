@@ -46,10 +46,8 @@
 #include <libssh2.h>
 #include <libssh2_sftp.h>
 
-#include "inventory.h"
 #include "known_hosts.h"
 #include "transport.h"
-#include "util_sha256.h"
 
 /* libssh2 asks for this much per SFTP read call and pipelines the requests
  * (read-ahead); likewise for writes. */
@@ -359,7 +357,7 @@ static void prefer_known_types(struct ssh_transport *t, const char *kh, size_t k
 	free(pref);
 }
 
-static int verify_host_key(struct ssh_transport *t, const struct mr_host *host, const char *kh_path,
+static int verify_host_key(struct ssh_transport *t, const struct mr_conn_spec *host, const char *kh_path,
                            const char *kh, size_t kh_len, struct mr_error **err)
 {
 	size_t klen = 0;
@@ -632,7 +630,7 @@ static int auth_file(struct ssh_transport *t, struct auth_state *a, const char *
 	return 1;
 }
 
-static int authenticate(struct ssh_transport *t, const struct mr_host *host, struct mr_error **err)
+static int authenticate(struct ssh_transport *t, const struct mr_conn_spec *host, struct mr_error **err)
 {
 	struct auth_state a;
 	char *home = NULL;
@@ -721,7 +719,7 @@ static void ssh_close(struct mr_transport *base)
 	free(t);
 }
 
-struct mr_transport *mr_transport_ssh_new(const struct mr_host *host, int timeout_s,
+struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int timeout_s,
                                           struct mr_error **err)
 {
 	struct ssh_transport *t = mr_xcalloc(1, sizeof(*t));

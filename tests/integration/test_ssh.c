@@ -68,7 +68,7 @@ static const char *env(const char *name)
 /* ---- the lab ---- */
 
 struct lab_host {
-	struct mr_host h;
+	struct mr_conn_spec h;
 	char name[32], address[64], root[512];
 };
 
@@ -205,7 +205,7 @@ static char *err_text(struct mr_error *err)
 
 /* Connecting to the host must fail: returns the error's text (the
  * caller's) and, in *kind if wanted, its kind. */
-static char *refused(const struct mr_host *h, int timeout_s, enum mr_error_kind *kind)
+static char *refused(const struct mr_conn_spec *h, int timeout_s, enum mr_error_kind *kind)
 {
 	struct mr_error *err = NULL;
 	assert_null(mr_transport_ssh_new(h, timeout_s, &err));
