@@ -327,6 +327,96 @@ const char *mr_plan_unit_name(const struct mr_plan *plan, size_t i)
 	return plan->units[i]->name;
 }
 
+const char *mr_plan_file_lens(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->lens;
+}
+
+const char *mr_plan_file_content(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->content;
+}
+
+int mr_plan_file_absent_ok(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->absent_ok;
+}
+
+int mr_plan_file_daemon_reload(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->daemon_reload;
+}
+
+const char *mr_plan_op_setting(const struct mr_plan *plan, size_t i, size_t j)
+{
+	return plan->files[i]->settings[j];
+}
+
+size_t mr_plan_notify_count(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->n_notify;
+}
+
+const char *mr_plan_notify_name(const struct mr_plan *plan, size_t i, size_t k)
+{
+	return plan->files[i]->notify[k]->name;
+}
+
+enum mr_unit_enable mr_plan_unit_enable(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->enable;
+}
+
+int mr_plan_unit_active(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->active;
+}
+
+size_t mr_plan_stop_first_count(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->n_stop_first;
+}
+
+const char *mr_plan_stop_first_name(const struct mr_plan *plan, size_t i, size_t k)
+{
+	return plan->units[i]->stop_first[k]->name;
+}
+
+size_t mr_plan_failed_count(const struct mr_plan *plan)
+{
+	return plan->n_failed;
+}
+
+const char *mr_plan_failed_setting(const struct mr_plan *plan, size_t i)
+{
+	return plan->failed[i].setting;
+}
+
+const char *mr_plan_failed_origin(const struct mr_plan *plan, size_t i)
+{
+	return plan->failed[i].origin;
+}
+
+const char *mr_plan_failed_message(const struct mr_plan *plan, size_t i)
+{
+	return plan->failed[i].message;
+}
+
+size_t mr_plan_unchecked_count(const struct mr_plan *plan)
+{
+	return plan->n_unchecked;
+}
+
+const char *mr_plan_unchecked_setting(const struct mr_plan *plan, size_t i)
+{
+	return plan->unchecked[i].setting;
+}
+
+const char *mr_plan_unchecked_origin(const struct mr_plan *plan, size_t i)
+{
+	return plan->unchecked[i].origin;
+}
+
 /* ---- observing ---- */
 
 static char *where_of(const struct mr_transport *t, const char *path)
