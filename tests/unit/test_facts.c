@@ -572,6 +572,34 @@ static void test_probe_pending_from_tree(void **state)
 	mr_facts_free(f);
 }
 
+/* An image may link etc/os-release to an absolute path: under a root it
+ * means the tree's file, never the controller's. Made here, where the
+ * link's target on this machine exists and differs. */
+static void test_probe_absolute_link_stays_in_tree(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *cmd = mr_xasprintf("mkdir -p '%s/etc' '%s/usr/lib' && "
+	                         "printf 'ID=\"testos\"\\nVERSION_ID=\"1.2\"\\n' > '%s/usr/lib/os-release' && "
+	                         "ln -s /usr/lib/os-release '%s/etc/os-release'",
+	                         root, root, root, root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, -1, NULL, &err);
+	assert_non_null(f);
+	const char *want[] = { "os.id=testos", "os.version_id=1.2" };
+	check_facts("absolute link", f, want, MR_ARRAY_LEN(want));
+	mr_facts_free(f);
+	mr_transport_close(t);
+	cmd = mr_xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -654,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_probe_on_trees),
 		cmocka_unit_test(test_probe_pending_from_tree),
+		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
