@@ -668,6 +668,32 @@ static void test_lock(void **state)
 	free(holder);
 }
 
+/* No place for the lock: the run stops there, saying why. */
+static void test_lock_cannot_be_made(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *var = mr_xasprintf("%s/var", root);
+	FILE *fp = fopen(var, "w"); /* a file where a directory must go */
+	assert_non_null(fp);
+	fclose(fp);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, 0, "migready run R1", &err);
+	assert_null(f);
+	char *msg = mr_error_format(err);
+	if (!strstr(msg, "cannot take the host's lock: cannot create "))
+		fail_msg("message: %s", msg);
+	free(msg);
+	mr_error_free(err);
+	mr_transport_close(t);
+	unlink(var);
+	rmdir(root);
+	free(var);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_probe_pending_from_tree),
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_lock_cannot_be_made),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

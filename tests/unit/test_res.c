@@ -31,9 +31,9 @@ static struct mr_profile *load_text(const char *text)
 	const char *paths[] = { path };
 	struct mr_error *err = NULL;
 	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	unlink(path); /* before a failure ends the test */
 	if (!p)
 		fail_msg("%s: %s", err->where ? err->where : "", err->message);
-	unlink(path);
 	return p;
 }
 
