@@ -471,7 +471,7 @@ struct tree_case {
 	const char *nova;
 	const char *defaults;
 	/* "key=value" present with this value; "key" absent. */
-	const char *facts[16];
+	const char *facts[20];
 };
 
 static const struct tree_case tree_cases[] = {
@@ -483,7 +483,8 @@ static const struct tree_case tree_cases[] = {
 	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.virtproxyd.socket=absent",
 	    "user.nova=64060:64060:/var/lib/nova:/bin/sh", "group.kvm=103",
 	    "hostkey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000",
-	    "mount.instances" /* a tree's mounts are not the controller's */ } },
+	    "mount.instances" /* a tree's mounts are not the controller's */,
+	    "libvirtd.args_var=LIBVIRTD_ARGS" } },
 	{ "rhel", MR_WORLD_SOCKET, NULL, NULL, "/etc/sysconfig/libvirtd",
 	  { "mode=tree", "init=systemd-offline", "os.id=rocky", "os.id_like=rhel centos fedora",
 	    /* No package database the probe can read: unknown, not a guess. */
@@ -491,18 +492,19 @@ static const struct tree_case tree_cases[] = {
 	    "unit.libvirtd.service=enabled unknown", "unit.libvirtd.socket=enabled unknown",
 	    "unit.openstack-nova-compute.service=disabled unknown",
 	    "file./etc/sysconfig/libvirtd=present", "file./etc/default/libvirtd",
-	    "user.nova=162:162:/var/lib/nova:/sbin/nologin", "group.qemu=107", "hostkey" } },
+	    "user.nova=162:162:/var/lib/nova:/sbin/nologin", "group.qemu=107", "hostkey",
+	    "libvirtd.args_var=LIBVIRTD_ARGS" } },
 	{ "modular", MR_WORLD_MODULAR, NULL, NULL, "/etc/sysconfig/libvirtd",
 	  { "os.id=rhel", "unit.libvirtd.service=absent", "unit.libvirtd.socket=absent",
 	    "unit.virtproxyd.socket=enabled unknown", "unit.virtproxyd.service=disabled unknown",
 	    "unit.virtproxyd-tcp.socket=disabled unknown", "unit.virtqemud.service=enabled unknown",
-	    "file./etc/libvirt/virtproxyd.conf=present", "user.nova" } },
+	    "file./etc/libvirt/virtproxyd.conf=present", "user.nova", "libvirtd.args_var" } },
 	{ "masked", MR_WORLD_LEGACY, "6.0.0", "21.2.4", "/etc/default/libvirtd",
 	  { "os.id=ubuntu", "os.id_like=debian", "os.version_id=20.04",
 	    /* masked wins over a stale sockets.target.wants link */
 	    "unit.libvirtd.socket=masked unknown", "unit.libvirtd-ro.socket=masked unknown",
 	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.libvirtd.service=enabled unknown",
-	    "pending=libvirtd.service" } },
+	    "pending=libvirtd.service", "libvirtd.args_var=libvirtd_opts" /* ${...} form */ } },
 };
 
 static void check_facts(const char *name, const struct mr_facts *f, const char *const *want,
