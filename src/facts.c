@@ -36,9 +36,11 @@ static int key_valid(const char *k, size_t n)
 {
 	if (!n || n > 200)
 		return 0;
+	/* strchr finds a NUL in any set: test it apart, or "pending\0=..."
+	 * would be kept as "pending", past the unit-name check. */
 	for (size_t i = 0; i < n; i++)
-		if (!islower((unsigned char)k[i]) && !isdigit((unsigned char)k[i]) &&
-		    !strchr("._/@+-", k[i]))
+		if (!k[i] || (!islower((unsigned char)k[i]) && !isdigit((unsigned char)k[i]) &&
+		              !strchr("._/@+-", k[i])))
 			return 0;
 	return 1;
 }

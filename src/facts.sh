@@ -31,6 +31,10 @@ say probe 1
 if [ -z "$r" ]; then say mode live; else say mode tree; fi
 
 osr="$r/etc/os-release"
+# In a tree, an absolute link means the tree's file, not this machine's.
+if [ -n "$r" ] && [ -L "$osr" ]; then
+	case $(readlink "$osr") in /*) osr=$r$(readlink "$osr") ;; esac
+fi
 [ -f "$osr" ] || osr="$r/usr/lib/os-release"
 if [ -f "$osr" ]; then
 	while IFS='=' read -r k v; do

@@ -264,6 +264,11 @@ void mr_plan_unit_want(struct mr_plan_unit *u, enum mr_unit_enable enable, int a
 
 void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other)
 {
+	/* Asked once per setting that needs it (listen_tcp, tcp_port): the
+	 * stop and the start again must each run once. */
+	for (size_t i = 0; i < u->n_stop_first; i++)
+		if (u->stop_first[i] == other)
+			return;
 	u->stop_first = mr_xreallocarray(u->stop_first, u->n_stop_first + 1,
 	                                 sizeof(*u->stop_first));
 	u->stop_first[u->n_stop_first++] = other;
@@ -320,6 +325,96 @@ size_t mr_plan_unit_count(const struct mr_plan *plan)
 const char *mr_plan_unit_name(const struct mr_plan *plan, size_t i)
 {
 	return plan->units[i]->name;
+}
+
+const char *mr_plan_file_lens(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->lens;
+}
+
+const char *mr_plan_file_content(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->content;
+}
+
+int mr_plan_file_absent_ok(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->absent_ok;
+}
+
+int mr_plan_file_daemon_reload(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->daemon_reload;
+}
+
+const char *mr_plan_op_setting(const struct mr_plan *plan, size_t i, size_t j)
+{
+	return plan->files[i]->settings[j];
+}
+
+size_t mr_plan_notify_count(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->n_notify;
+}
+
+const char *mr_plan_notify_name(const struct mr_plan *plan, size_t i, size_t k)
+{
+	return plan->files[i]->notify[k]->name;
+}
+
+enum mr_unit_enable mr_plan_unit_enable(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->enable;
+}
+
+int mr_plan_unit_active(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->active;
+}
+
+size_t mr_plan_stop_first_count(const struct mr_plan *plan, size_t i)
+{
+	return plan->units[i]->n_stop_first;
+}
+
+const char *mr_plan_stop_first_name(const struct mr_plan *plan, size_t i, size_t k)
+{
+	return plan->units[i]->stop_first[k]->name;
+}
+
+size_t mr_plan_failed_count(const struct mr_plan *plan)
+{
+	return plan->n_failed;
+}
+
+const char *mr_plan_failed_setting(const struct mr_plan *plan, size_t i)
+{
+	return plan->failed[i].setting;
+}
+
+const char *mr_plan_failed_origin(const struct mr_plan *plan, size_t i)
+{
+	return plan->failed[i].origin;
+}
+
+const char *mr_plan_failed_message(const struct mr_plan *plan, size_t i)
+{
+	return plan->failed[i].message;
+}
+
+size_t mr_plan_unchecked_count(const struct mr_plan *plan)
+{
+	return plan->n_unchecked;
+}
+
+const char *mr_plan_unchecked_setting(const struct mr_plan *plan, size_t i)
+{
+	return plan->unchecked[i].setting;
+}
+
+const char *mr_plan_unchecked_origin(const struct mr_plan *plan, size_t i)
+{
+	return plan->unchecked[i].origin;
 }
 
 /* ---- observing ---- */

@@ -106,6 +106,27 @@ size_t mr_plan_op_count(const struct mr_plan *plan, size_t i);
 const struct mr_aug_op *mr_plan_op(const struct mr_plan *plan, size_t i, size_t j);
 size_t mr_plan_unit_count(const struct mr_plan *plan);
 const char *mr_plan_unit_name(const struct mr_plan *plan, size_t i);
+/* For tests: what file i is (lens NULL and content set for an owned file),
+ * the units it notifies, each unit's wanted state and the units stopped
+ * first, and the items that could not be planned or are not examined. */
+const char *mr_plan_file_lens(const struct mr_plan *plan, size_t i);
+const char *mr_plan_file_content(const struct mr_plan *plan, size_t i);
+int mr_plan_file_absent_ok(const struct mr_plan *plan, size_t i);
+int mr_plan_file_daemon_reload(const struct mr_plan *plan, size_t i);
+const char *mr_plan_op_setting(const struct mr_plan *plan, size_t i, size_t j);
+size_t mr_plan_notify_count(const struct mr_plan *plan, size_t i);
+const char *mr_plan_notify_name(const struct mr_plan *plan, size_t i, size_t k);
+enum mr_unit_enable mr_plan_unit_enable(const struct mr_plan *plan, size_t i);
+int mr_plan_unit_active(const struct mr_plan *plan, size_t i);
+size_t mr_plan_stop_first_count(const struct mr_plan *plan, size_t i);
+const char *mr_plan_stop_first_name(const struct mr_plan *plan, size_t i, size_t k);
+size_t mr_plan_failed_count(const struct mr_plan *plan);
+const char *mr_plan_failed_setting(const struct mr_plan *plan, size_t i);
+const char *mr_plan_failed_origin(const struct mr_plan *plan, size_t i);
+const char *mr_plan_failed_message(const struct mr_plan *plan, size_t i);
+size_t mr_plan_unchecked_count(const struct mr_plan *plan);
+const char *mr_plan_unchecked_setting(const struct mr_plan *plan, size_t i);
+const char *mr_plan_unchecked_origin(const struct mr_plan *plan, size_t i);
 
 /* "profile.ini:3", or the file alone; the caller's. */
 char *mr_plan_origin_of(const struct mr_setting *s);

@@ -1,5 +1,9 @@
-/* Resources turn profiles into plans: which file, which keys, how spelt,
- * where a new line goes, and nothing for sections a profile leaves out. */
+/* Resources turn a profile and a host's facts into typed actions, per
+ * listener world: which files and keys, how spelt, which default each
+ * key has, which units must be enabled, started, stopped first or masked,
+ * which restarts a change owes, and what cannot be planned or is not
+ * examined. Each case renders the whole plan as text and compares it: an
+ * action too many is as wrong as one missing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "facts.h"
 #include "plan.h"
 #include "profile.h"
 #include "res.h"
@@ -26,101 +31,392 @@ static struct mr_profile *load_text(const char *text)
 	const char *paths[] = { path };
 	struct mr_error *err = NULL;
 	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	unlink(path); /* before a failure ends the test */
 	if (!p)
 		fail_msg("%s: %s", err->where ? err->where : "", err->message);
-	unlink(path);
 	return p;
 }
 
-struct want_op {
-	const char *key;
-	const char *value;
-	enum mr_value_fmt fmt;
+static struct mr_facts *facts_of(const char *text)
+{
+	struct mr_error *err = NULL;
+	struct mr_facts *f = mr_facts_parse("h1", text, strlen(text), &err);
+	if (!f)
+		fail_msg("%s", err->message);
+	return f;
+}
+
+/* ---- hosts, as the probe reports them ---- */
+
+/* Ubuntu 20.04: libvirt 6.0, sockets masked (the tls one not shipped). */
+#define LEGACY_DEBIAN                                                                          \
+	"probe=1\nmode=live\ninit=systemd\nos.id=ubuntu\nos.id_like=debian\n"                       \
+	"pkg.libvirt-daemon-system=6.0.0-0ubuntu8.16\n"                                             \
+	"unit.libvirtd.service=enabled active\nunit.libvirtd.socket=masked inactive\n"             \
+	"unit.libvirtd-ro.socket=masked inactive\nunit.libvirtd-admin.socket=masked inactive\n"    \
+	"unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=absent\n"            \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                          \
+	"file./etc/default/libvirtd=present\n"
+
+/* CentOS 7: libvirt 4.5, no socket units at all. */
+#define LEGACY_RHEL                                                                      \
+	"probe=1\nmode=live\ninit=systemd\nos.id=centos\nos.id_like=rhel fedora\n"            \
+	"pkg.libvirt-daemon=4.5.0-33.el7\n"                                                   \
+	"unit.libvirtd.service=enabled active\nunit.libvirtd.socket=absent\n"                \
+	"unit.libvirtd-ro.socket=absent\nunit.libvirtd-admin.socket=absent\n"                \
+	"unit.libvirtd-tcp.socket=absent\nunit.libvirtd-tls.socket=absent\n"                 \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                    \
+	"file./etc/sysconfig/libvirtd=present\n"
+
+/* Debian 10: libvirt 5.0, whose libvirtd.service reads VAR from
+ * /etc/default/libvirtd (libvirtd_opts there). */
+#define LEGACY_DEBIAN10(VAR)                                                           \
+	"probe=1\nmode=live\ninit=systemd\nos.id=debian\n"                                    \
+	"pkg.libvirt-daemon-system=5.0.0-4+deb10u1\nunit.libvirtd.service=enabled active\n" \
+	"unit.libvirtd.socket=absent\nunit.virtproxyd.service=absent\n"                     \
+	"unit.virtproxyd.socket=absent\nfile./etc/default/libvirtd=present\n"               \
+	"libvirtd.args_var=" VAR "\n"
+
+/* Debian 12 as installed: socket-activated libvirtd 9.0. */
+#define SOCKET_DEBIAN                                                                         \
+	"probe=1\nmode=live\ninit=systemd\nos.id=debian\npkg.libvirt-daemon-system=9.0.0-4+deb12u2\n" \
+	"unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"            \
+	"unit.libvirtd-ro.socket=enabled active\nunit.libvirtd-admin.socket=enabled active\n"    \
+	"unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=disabled inactive\n" \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                        \
+	"file./etc/default/libvirtd=present\n"
+
+/* Rocky 8 image: socket-activated, and no /etc/sysconfig/libvirtd. */
+#define SOCKET_RHEL_NO_DEFAULTS                                                          \
+	"probe=1\nmode=tree\ninit=systemd-offline\nos.id=rocky\nos.id_like=rhel centos fedora\n" \
+	"unit.libvirtd.service=enabled unknown\nunit.libvirtd.socket=enabled unknown\n"      \
+	"unit.libvirtd-tcp.socket=disabled unknown\nunit.libvirtd-tls.socket=disabled unknown\n" \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"
+
+/* RHEL 9: modular daemons. */
+#define MODULAR_RHEL                                                                         \
+	"probe=1\nmode=live\ninit=systemd\nos.id=rhel\nos.id_like=fedora\n"                       \
+	"pkg.libvirt-daemon=9.0.0-10.3.el9_2\n"                                                   \
+	"unit.libvirtd.service=disabled inactive\nunit.libvirtd.socket=disabled inactive\n"     \
+	"unit.virtproxyd.service=disabled inactive\nunit.virtproxyd.socket=enabled active\n"    \
+	"unit.virtproxyd-tcp.socket=disabled inactive\nunit.virtqemud.service=enabled active\n" \
+	"file./etc/sysconfig/libvirtd=present\nfile./etc/libvirt/virtproxyd.conf=present\n"
+
+/* A host without libvirt: the world cannot be told. */
+#define NO_LIBVIRT                                                             \
+	"probe=1\nmode=live\ninit=systemd\nos.id=debian\n"                          \
+	"unit.libvirtd.service=absent\nunit.libvirtd.socket=absent\n"              \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"
+
+/* ---- profiles ---- */
+
+#define LIBVIRTD_FULL                                                                     \
+	"[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\ntcp_port = 16509\n"
+#define QEMU_FULL                                                                      \
+	"[qemu]\nuser = nova\ngroup = nova\ndynamic_ownership = no\nsecurity_driver = none\n" \
+	"migration_port_min = 49152\nmigration_port_max = 49261\n"
+/* Sections that no resource of this release applies. */
+#define OTHERS "[ssh]\nuser = nova\n[multipath]\nuser_friendly_names = no\n"
+
+/* The qemu.conf lines of QEMU_FULL, notifying unit U. */
+#define QEMU_PLAN(U)                                                        \
+	"file /etc/libvirt/qemu.conf Migready_libvirt.lns -> " U "\n"            \
+	"  set user \"nova\"\n"                                                  \
+	"  set group \"nova\"\n"                                                 \
+	"  set dynamic_ownership 0 (default 1)\n"                                \
+	"  set security_driver \"none\"\n"                                       \
+	"  set migration_port_min 49152 (default 49152)\n"                       \
+	"  set migration_port_max 49261 (default 49215)\n"
+
+#define LIBVIRTD_CONF_LEGACY                                                      \
+	"file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n" \
+	"  set listen_tls 0 (default 1)\n"                                             \
+	"  set listen_tcp 1 (default 0)\n"                                             \
+	"  set tcp_port \"16509\" (default 16509)\n"                                   \
+	"  set auth_tcp \"none\" (default sasl)\n"
+
+#define DROPIN(S, PORT, ABSENT)                                                             \
+	"owned /etc/systemd/system/" S ".d/migready-port.conf" ABSENT " +daemon-reload -> " S "\n" \
+	"  | # Written by migready: the port of [libvirtd] tcp_port\n"                          \
+	"  | [Socket]\n"                                                                           \
+	"  | ListenStream=\n"                                                                      \
+	"  | ListenStream=" PORT "\n"
+
+#define UNCHECKED_OTHERS "unchecked [ssh] line 20\nunchecked [multipath] line 22\n"
+
+struct res_case {
+	const char *name;
+	const char *facts; /* NULL: none known */
+	const char *profile;
+	int explicit_defaults;
+	const char *want; /* the rendered plan */
 };
 
-static void assert_ops(const struct mr_plan *plan, size_t file, const char *path,
-                       const struct want_op *want, size_t n)
+/* Profiles are padded to put [ssh] on line 20 whatever comes before. */
+static const struct res_case cases[] = {
+	{ "legacy, Debian family", LEGACY_DEBIAN, LIBVIRTD_FULL QEMU_FULL "\n\n\n\n\n\n\n" OTHERS, 0,
+	  LIBVIRTD_CONF_LEGACY
+	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  add LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  QEMU_PLAN("libvirtd.service")
+	  "unit libvirtd.service enable start\n"
+	  /* --listen refuses to start under socket activation: every socket
+	   * of libvirtd the host has is masked, none it lacks. */
+	  "unit libvirtd.socket mask stop\n"
+	  "unit libvirtd-ro.socket mask stop\n"
+	  "unit libvirtd-admin.socket mask stop\n"
+	  "unit libvirtd-tcp.socket mask stop\n"
+	  UNCHECKED_OTHERS },
+	{ "legacy, RHEL family", LEGACY_RHEL, LIBVIRTD_FULL QEMU_FULL "\n\n\n\n\n\n\n" OTHERS, 0,
+	  LIBVIRTD_CONF_LEGACY
+	  "file /etc/sysconfig/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  add LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  QEMU_PLAN("libvirtd.service")
+	  "unit libvirtd.service enable start\n"
+	  UNCHECKED_OTHERS },
+	/* --listen goes into the variable the host's unit reads... */
+	{ "legacy, libvirtd_opts", LEGACY_DEBIAN10("libvirtd_opts"), "[libvirtd]\nlisten_tcp = yes\n", 0,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set listen_tcp 1 (default 0)\n"
+	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  add libvirtd_opts --listen [libvirtd.listen_flag]\n"
+	  "unit libvirtd.service enable start\n" },
+	/* ... when it is one of the two known: a name read back from a host
+	 * is not trusted to pick what is edited. */
+	{ "legacy, unknown variable", LEGACY_DEBIAN10("LD_PRELOAD"), "[libvirtd]\nlisten_tcp = yes\n", 0,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set listen_tcp 1 (default 0)\n"
+	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  add LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  "unit libvirtd.service enable start\n" },
+	/* Only auth_tcp of libvirtd.conf is still read; the socket listens,
+	 * after libvirtd.service stopped; --listen goes. */
+	{ "socket, Debian 12", SOCKET_DEBIAN, LIBVIRTD_FULL QEMU_FULL "\n\n\n\n\n\n\n" OTHERS, 0,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set auth_tcp \"none\" (default sasl)\n"
+	  DROPIN("libvirtd-tcp.socket", "16509", " (absent ok)")
+	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  del LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  QEMU_PLAN("libvirtd.service")
+	  "unit libvirtd.service\n"
+	  "unit libvirtd-tcp.socket enable start (stop first: libvirtd.service)\n"
+	  "unit libvirtd-tls.socket disable stop (stop first: libvirtd.service)\n"
+	  UNCHECKED_OTHERS },
+	/* Another port: the drop-in must exist, and resets ListenStream. */
+	{ "socket, port 16510", SOCKET_DEBIAN, "[libvirtd]\nlisten_tcp = yes\ntcp_port = 16510\n", 0,
+	  DROPIN("libvirtd-tcp.socket", "16510", "")
+	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  del LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  "unit libvirtd.service\n"
+	  "unit libvirtd-tcp.socket enable start (stop first: libvirtd.service)\n" },
+	/* No defaults file on the host: none is created to remove a flag. */
+	{ "socket, no defaults file", SOCKET_RHEL_NO_DEFAULTS, "[libvirtd]\nlisten_tcp = yes\n", 0,
+	  "unit libvirtd.service\n"
+	  "unit libvirtd-tcp.socket enable start (stop first: libvirtd.service)\n" },
+	/* auth_tcp alone: the conf file, no listener units. */
+	{ "socket, auth only", SOCKET_DEBIAN, "[libvirtd]\nauth_tcp = sasl\n", 0,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set auth_tcp \"sasl\" (default sasl)\n"
+	  "unit libvirtd.service\n" },
+	{ "modular, RHEL 9", MODULAR_RHEL, LIBVIRTD_FULL QEMU_FULL, 0,
+	  "file /etc/libvirt/virtproxyd.conf Migready_libvirt.lns -> virtproxyd.service\n"
+	  "  set auth_tcp \"none\" (default sasl)\n"
+	  DROPIN("virtproxyd-tcp.socket", "16509", " (absent ok)")
+	  /* qemu.conf is virtqemud's there, not libvirtd's. */
+	  QEMU_PLAN("virtqemud.service")
+	  "unit virtproxyd.service\n"
+	  "unit virtproxyd-tcp.socket enable start (stop first: virtproxyd.service)\n"
+	  "unit virtproxyd-tls.socket disable stop (stop first: virtproxyd.service)\n"
+	  "unit virtqemud.service\n" },
+	/* Never green without the listener: a failed item, with the reason. */
+	{ "unknown world", NO_LIBVIRT, LIBVIRTD_FULL QEMU_FULL, 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns\n"
+	  "  set user \"nova\"\n"
+	  "  set group \"nova\"\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "  set security_driver \"none\"\n"
+	  "  set migration_port_min 49152 (default 49152)\n"
+	  "  set migration_port_max 49261 (default 49215)\n"
+	  "failed libvirtd.listener line 2: cannot tell how this host runs libvirt (libvirt's "
+	  "daemon is not installed); set listener = legacy, socket or modular\n" },
+	{ "no facts", NULL, "[libvirtd]\nauth_tcp = none\n", 0,
+	  "failed libvirtd.listener line 2: cannot tell how this host runs libvirt (no facts); "
+	  "set listener = legacy, socket or modular\n" },
+	/* The profile's listener wins over the facts: a socket-activated host
+	 * forced to legacy has all its libvirtd sockets masked. */
+	{ "forced legacy", SOCKET_DEBIAN, "[libvirtd]\nlisten_tcp = yes\nlistener = legacy\n", 0,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set listen_tcp 1 (default 0)\n"
+	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  add LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  "unit libvirtd.service enable start\n"
+	  "unit libvirtd.socket mask stop\n"
+	  "unit libvirtd-ro.socket mask stop\n"
+	  "unit libvirtd-admin.socket mask stop\n"
+	  "unit libvirtd-tcp.socket mask stop\n"
+	  "unit libvirtd-tls.socket mask stop\n" },
+	{ "forced modular, no facts", NULL,
+	  "[libvirtd]\nlisten_tcp = yes\nlistener = modular\n[qemu]\nuser = nova\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> virtqemud.service\n"
+	  "  set user \"nova\"\n"
+	  "unit virtproxyd.service\n"
+	  "unit virtproxyd-tcp.socket enable start (stop first: virtproxyd.service)\n"
+	  "unit virtqemud.service\n" },
+	/* explicit = yes in a section: its defaults are written out, the
+	 * other section's are not. */
+	{ "explicit section", LEGACY_RHEL,
+	  "[libvirtd]\nexplicit = yes\nlisten_tcp = no\nauth_tcp = sasl\n[qemu]\ndynamic_ownership = yes\n",
+	  0,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set listen_tcp 0 (default 0) explicit\n"
+	  "  set auth_tcp \"sasl\" (default sasl) explicit\n"
+	  "file /etc/sysconfig/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  del LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 1 (default 1)\n"
+	  "unit libvirtd.service\n" },
+	{ "explicit run", LEGACY_RHEL, "[libvirtd]\nlisten_tcp = no\n[qemu]\ndynamic_ownership = yes\n", 1,
+	  "file /etc/libvirt/libvirtd.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set listen_tcp 0 (default 0) explicit\n"
+	  "file /etc/sysconfig/libvirtd Shellvars.lns -> libvirtd.service\n"
+	  "  del LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 1 (default 1) explicit\n"
+	  "unit libvirtd.service\n" },
+	/* Sections no resource applies are unchecked, never silently green. */
+	{ "only unapplied sections", SOCKET_DEBIAN,
+	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS "[nfs]\nrole = none\n", 0,
+	  /* qemu's restart target is asked for even without [qemu]: idle (no
+	   * wanted state, notified by nothing), so never observed nor acted on. */
+	  "unit libvirtd.service\n"
+	  UNCHECKED_OTHERS "unchecked [nfs] line 24\n" },
+};
+
+static const char *enable_word(enum mr_unit_enable e)
 {
-	assert_string_equal(mr_plan_file_path(plan, file), path);
-	assert_int_equal(mr_plan_op_count(plan, file), n);
-	for (size_t i = 0; i < n; i++) {
-		const struct mr_aug_op *op = mr_plan_op(plan, file, i);
-		assert_int_equal(op->kind, MR_AUG_SET);
-		assert_null(op->section);
-		assert_string_equal(op->key, want[i].key);
-		assert_string_equal(op->value, want[i].value);
-		assert_int_equal(op->fmt, want[i].fmt);
-		/* A new line goes below the key's own commented default. */
-		char *re = mr_xasprintf("%s[ \t]*=.*", want[i].key);
-		assert_string_equal(op->comment_re, re);
-		free(re);
+	switch (e) {
+	case MR_ENABLE_YES:
+		return " enable";
+	case MR_ENABLE_NO:
+		return " disable";
+	case MR_ENABLE_MASK:
+		return " mask";
+	case MR_ENABLE_ANY:
+		break;
 	}
+	return "";
 }
 
-static void test_full_profile(void **state)
+static const char *line_of(const char *origin)
 {
-	(void)state;
-	struct mr_profile *p = load_text("[qemu]\n"
-	                                 "migration_port_max = 49261\n"
-	                                 "dynamic_ownership = no\n"
-	                                 "security_driver = none\n"
-	                                 "user = nova\n"
-	                                 "group = nova\n"
-	                                 "migration_port_min = 49152\n"
-	                                 "[libvirtd]\n"
-	                                 "auth_tcp = none\n"
-	                                 "listen_tcp = yes\n"
-	                                 "listen_tls = false\n"
-	                                 "tcp_port = 16509\n"
-	                                 "listener = auto\n");
-	struct mr_plan *plan = mr_plan_new(NULL);
-	struct mr_error *err = NULL;
-	assert_int_equal(mr_res_plan_all(plan, &(struct mr_res_ctx){ p, 0, NULL }, &err), 0);
-	assert_int_equal(mr_plan_file_count(plan), 2);
-	static const struct want_op libvirtd[] = {
-		{ "listen_tls", "0", MR_FMT_LIBVIRT_NUM },
-		{ "listen_tcp", "1", MR_FMT_LIBVIRT_NUM },
-		{ "tcp_port", "16509", MR_FMT_LIBVIRT_STR },
-		{ "auth_tcp", "none", MR_FMT_LIBVIRT_STR },
-	};
-	static const struct want_op qemu[] = {
-		{ "user", "nova", MR_FMT_LIBVIRT_STR },
-		{ "group", "nova", MR_FMT_LIBVIRT_STR },
-		{ "dynamic_ownership", "0", MR_FMT_LIBVIRT_NUM },
-		{ "security_driver", "none", MR_FMT_LIBVIRT_STR },
-		{ "migration_port_min", "49152", MR_FMT_LIBVIRT_NUM },
-		{ "migration_port_max", "49261", MR_FMT_LIBVIRT_NUM },
-	};
-	assert_ops(plan, 0, "/etc/libvirt/libvirtd.conf", libvirtd, 4);
-	assert_ops(plan, 1, "/etc/libvirt/qemu.conf", qemu, 6);
-	mr_plan_free(plan);
-	mr_profile_free(p);
+	const char *colon = strrchr(origin, ':');
+	return colon ? colon + 1 : "?";
 }
 
-static void test_sections_left_out_plan_nothing(void **state)
+/* setting is "SECTION.key". */
+static int named_after(const char *setting, const char *key)
 {
-	(void)state;
-	struct mr_profile *p = load_text("[multipath]\nuser_friendly_names = no\n");
-	struct mr_plan *plan = mr_plan_new(NULL);
-	struct mr_error *err = NULL;
-	assert_int_equal(mr_res_plan_all(plan, &(struct mr_res_ctx){ p, 0, NULL }, &err), 0);
-	assert_int_equal(mr_plan_file_count(plan), 0);
-	mr_plan_free(plan);
-	mr_profile_free(p);
+	const char *dot = strchr(setting, '.');
+	return dot && !strcmp(dot + 1, key);
 }
 
-static void test_only_the_keys_given(void **state)
+static void render_op(struct mr_buf *b, const struct mr_plan *plan, size_t i, size_t j)
+{
+	const struct mr_aug_op *op = mr_plan_op(plan, i, j);
+	switch (op->kind) {
+	case MR_AUG_SET:
+		if (op->fmt == MR_FMT_LIBVIRT_STR)
+			mr_buf_printf(b, "  set %s \"%s\"", op->key, op->value);
+		else
+			mr_buf_printf(b, "  set %s %s", op->key, op->value);
+		if (op->deflt)
+			mr_buf_printf(b, " (default %s)", op->deflt);
+		/* The default is still shown, and wanted in the file. */
+		if (op->explicit_default)
+			mr_buf_puts(b, " explicit");
+		/* A conf key's item is named after it; show any other name. */
+		if (!named_after(mr_plan_op_setting(plan, i, j), op->key))
+			mr_buf_printf(b, " [%s]", mr_plan_op_setting(plan, i, j));
+		break;
+	case MR_AUG_RM:
+		mr_buf_printf(b, "  rm %s", op->key);
+		break;
+	case MR_AUG_TOKEN_ADD:
+	case MR_AUG_TOKEN_DEL:
+		mr_buf_printf(b, "  %s %s %s [%s]", op->kind == MR_AUG_TOKEN_ADD ? "add" : "del",
+		              op->key, op->value, mr_plan_op_setting(plan, i, j));
+		break;
+	}
+	mr_buf_putc(b, '\n');
+}
+
+/* Files in the order planned, then units, then the items that are not
+ * actions. */
+static char *render(const struct mr_plan *plan)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < mr_plan_file_count(plan); i++) {
+		const char *lens = mr_plan_file_lens(plan, i);
+		if (lens)
+			mr_buf_printf(&b, "file %s %s", mr_plan_file_path(plan, i), lens);
+		else
+			mr_buf_printf(&b, "owned %s%s", mr_plan_file_path(plan, i),
+			              mr_plan_file_absent_ok(plan, i) ? " (absent ok)" : "");
+		if (mr_plan_file_daemon_reload(plan, i))
+			mr_buf_puts(&b, " +daemon-reload");
+		for (size_t k = 0; k < mr_plan_notify_count(plan, i); k++)
+			mr_buf_printf(&b, "%s%s", k ? ", " : " -> ", mr_plan_notify_name(plan, i, k));
+		mr_buf_putc(&b, '\n');
+		for (size_t j = 0; j < mr_plan_op_count(plan, i); j++)
+			render_op(&b, plan, i, j);
+		const char *content = mr_plan_file_content(plan, i);
+		for (const char *p = content, *nl; p && *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (!nl)
+				nl = p + strlen(p) - 1;
+			mr_buf_printf(&b, "  | %.*s\n", (int)(nl - p), p);
+		}
+	}
+	for (size_t i = 0; i < mr_plan_unit_count(plan); i++) {
+		int active = mr_plan_unit_active(plan, i);
+		mr_buf_printf(&b, "unit %s%s%s", mr_plan_unit_name(plan, i),
+		              enable_word(mr_plan_unit_enable(plan, i)),
+		              active == 1 ? " start" : active == 0 ? " stop" : "");
+		for (size_t k = 0; k < mr_plan_stop_first_count(plan, i); k++)
+			mr_buf_printf(&b, "%s%s", k ? ", " : " (stop first: ",
+			              mr_plan_stop_first_name(plan, i, k));
+		mr_buf_puts(&b, mr_plan_stop_first_count(plan, i) ? ")\n" : "\n");
+	}
+	for (size_t i = 0; i < mr_plan_failed_count(plan); i++)
+		mr_buf_printf(&b, "failed %s line %s: %s\n", mr_plan_failed_setting(plan, i),
+		              line_of(mr_plan_failed_origin(plan, i)), mr_plan_failed_message(plan, i));
+	for (size_t i = 0; i < mr_plan_unchecked_count(plan); i++)
+		mr_buf_printf(&b, "unchecked %s line %s\n", mr_plan_unchecked_setting(plan, i),
+		              line_of(mr_plan_unchecked_origin(plan, i)));
+	return mr_buf_steal(&b, NULL);
+}
+
+static void test_worlds(void **state)
 {
 	(void)state;
-	struct mr_profile *p = load_text("[libvirtd]\nlisten_tcp = 1\n");
-	struct mr_plan *plan = mr_plan_new(NULL);
-	struct mr_error *err = NULL;
-	assert_int_equal(mr_res_plan_all(plan, &(struct mr_res_ctx){ p, 0, NULL }, &err), 0);
-	static const struct want_op one[] = { { "listen_tcp", "1", MR_FMT_LIBVIRT_NUM } };
-	assert_int_equal(mr_plan_file_count(plan), 1);
-	assert_ops(plan, 0, "/etc/libvirt/libvirtd.conf", one, 1);
-	mr_plan_free(plan);
-	mr_profile_free(p);
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		const struct res_case *c = &cases[i];
+		struct mr_profile *p = load_text(c->profile);
+		struct mr_facts *f = c->facts ? facts_of(c->facts) : NULL;
+		struct mr_plan *plan = mr_plan_new(f);
+		struct mr_error *err = NULL;
+		struct mr_res_ctx ctx = { .profile = p, .explicit_defaults = c->explicit_defaults };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		assert_null(err);
+		char *got = render(plan);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: plan\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+		mr_plan_free(plan);
+		mr_facts_free(f);
+		mr_profile_free(p);
+	}
 }
 
 static void test_registry_sorted(void **state)
@@ -136,9 +432,7 @@ static void test_registry_sorted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_profile),
-		cmocka_unit_test(test_sections_left_out_plan_nothing),
-		cmocka_unit_test(test_only_the_keys_given),
+		cmocka_unit_test(test_worlds),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,718 @@
+/* Facts: the probe's output parsed (and refused where a broken or hostile
+ * host could slip something in), the outputs of real hosts read into a
+ * listener world, and the probe itself run on small trees, lock included. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "facts.h"
+#include "transport.h"
+#include "util.h"
+
+#define TREES MR_TEST_DATA "/facts"
+
+static struct mr_facts *parse_ok(const char *text)
+{
+	struct mr_error *err = NULL;
+	struct mr_facts *f = mr_facts_parse("h1", text, strlen(text), &err);
+	if (!f)
+		fail_msg("refused: %s", err->message);
+	assert_null(err);
+	return f;
+}
+
+/* ---- parsing ---- */
+
+struct parse_case {
+	const char *name;
+	const char *text;
+	size_t len;        /* 0: strlen(text) */
+	const char *key;   /* ok: this key ... */
+	const char *value; /* ... has this value (NULL: absent) */
+	unsigned bad_line; /* refused, naming this line */
+};
+
+static const struct parse_case parse_cases[] = {
+	{ "plain", "probe=1\nmode=live\n", 0, "mode", "live", 0 },
+	{ "value holds '='", "hostkey=ssh-ed25519 AAAA==\n", 0, "hostkey", "ssh-ed25519 AAAA==", 0 },
+	{ "empty value", "probe=1\nos.id=\n", 0, "os.id", "", 0 },
+	{ "last line unterminated", "a=1\nb=2", 0, "b", "2", 0 },
+	{ "repeated key: the last", "a=1\na=2\n", 0, "a", "2", 0 },
+	{ "key charset", "unit.getty@tty1.service=static\n", 0, "unit.getty@tty1.service", "static", 0 },
+	{ "mark ends it", "a=1\n" MR_HELD_MARK "\nb=2\n", 0, "b", NULL, 0 },
+	/* What follows the mark is not the probe's: never read. */
+	{ "garbage after mark", "a=1\n" MR_HELD_MARK "\nnot a fact\n\x01\n", 0, "a", "1", 0 },
+	{ "mark is a whole line", "a=1\n" MR_HELD_MARK "x\n", 0, NULL, NULL, 2 },
+	{ "no '='", "probe=1\njust text\n", 0, NULL, NULL, 2 },
+	{ "empty line", "a=1\n\nb=2\n", 0, NULL, NULL, 2 },
+	{ "upper case key", "probe=1\nProbe=1\n", 0, NULL, NULL, 2 },
+	{ "space in key", "a b=1\n", 0, NULL, NULL, 1 },
+	{ "empty key", "=1\n", 0, NULL, NULL, 1 },
+	{ "shell in key", "a;b=1\n", 0, NULL, NULL, 1 },
+	{ "control byte", "a=1\nb=x\x01y\n", 0, NULL, NULL, 2 },
+	{ "carriage return", "a=x\r\n", 0, NULL, NULL, 1 },
+	{ "tab", "a=x\ty\n", 0, NULL, NULL, 1 },
+	{ "escape sequence", "a=\x1b[31mred\n", 0, NULL, NULL, 1 },
+	{ "DEL", "a=\x7f\n", 0, NULL, NULL, 1 },
+	{ "NUL in value", "a=b\0c\n", 6, NULL, NULL, 1 },
+	{ "NUL in key", "a\0b=c\n", 6, NULL, NULL, 1 },
+	/* Kept as "pending", it would skip the unit-name check. */
+	{ "NUL smuggles pending", "pending\0=x; rm -rf /\n", 21, NULL, NULL, 1 },
+};
+
+static void test_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(parse_cases); i++) {
+		const struct parse_case *c = &parse_cases[i];
+		struct mr_error *err = NULL;
+		size_t len = c->len ? c->len : strlen(c->text);
+		struct mr_facts *f = mr_facts_parse("h1", c->text, len, &err);
+		if (c->bad_line) {
+			if (f)
+				fail_msg("%s: accepted", c->name);
+			assert_non_null(err);
+			assert_int_equal(err->kind, MR_ERR_HOST);
+			/* The operator must learn which host and where. */
+			char *msg = mr_error_format(err);
+			char *want = mr_xasprintf("h1: facts probe: line %u ", c->bad_line);
+			if (strncmp(msg, want, strlen(want)) != 0)
+				fail_msg("%s: '%s' does not start with '%s'", c->name, msg, want);
+			free(want);
+			free(msg);
+			mr_error_free(err);
+			continue;
+		}
+		if (!f)
+			fail_msg("%s: refused: %s", c->name, err->message);
+		const char *v = mr_facts_get(f, c->key);
+		if (c->value && (!v || strcmp(v, c->value) != 0))
+			fail_msg("%s: %s is '%s', want '%s'", c->name, c->key, v ? v : "(null)", c->value);
+		if (!c->value && v)
+			fail_msg("%s: %s is '%s', want absent", c->name, c->key, v);
+		mr_facts_free(f);
+	}
+}
+
+static void test_key_length_bounded(void **state)
+{
+	(void)state;
+	char key[202];
+	memset(key, 'k', sizeof(key));
+	for (size_t n = 200; n <= 201; n++) {
+		char *line = mr_xasprintf("%.*s=v\n", (int)n, key);
+		struct mr_error *err = NULL;
+		struct mr_facts *f = mr_facts_parse("h1", line, strlen(line), &err);
+		if (n == 200) {
+			assert_non_null(f);
+			assert_int_equal(mr_facts_count(f), 1);
+		} else {
+			assert_null(f);
+			assert_non_null(err);
+		}
+		mr_facts_free(f);
+		mr_error_free(err);
+		free(line);
+	}
+}
+
+/* A sane probe prints a few hundred lines; 4096 is the bound. */
+static void test_too_many_lines(void **state)
+{
+	(void)state;
+	for (size_t n = 4096; n <= 4097; n++) {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		for (size_t i = 0; i < n; i++)
+			mr_buf_printf(&b, "k%zu=v\n", i);
+		mr_buf_puts(&b, MR_HELD_MARK "\n");
+		struct mr_error *err = NULL;
+		struct mr_facts *f = mr_facts_parse("h1", b.data, b.len, &err);
+		if (n == 4096) {
+			assert_non_null(f);
+			assert_int_equal(mr_facts_count(f), 4096);
+		} else {
+			assert_null(f);
+			char *msg = mr_error_format(err);
+			assert_non_null(strstr(msg, "h1: facts probe: line 4097 "));
+			free(msg);
+		}
+		mr_facts_free(f);
+		mr_error_free(err);
+		mr_buf_fini(&b);
+	}
+}
+
+/* restart-pending is read back from the host, which may have been
+ * tampered with: only unit names survive, once each, and few. */
+static void test_pending_validated(void **state)
+{
+	(void)state;
+	struct mr_facts *f = parse_ok("probe=1\n"
+	                              "pending=libvirtd.service\n"
+	                              "pending=x; rm -rf /\n"
+	                              "pending=a'b\n"
+	                              "pending=a'b.service\n"
+	                              "pending=$(reboot).service\n"
+	                              "pending=-H.service\n"
+	                              "pending=../../etc/passwd\n"
+	                              "pending=libvirtd\n"
+	                              "pending=\n"
+	                              "pending=libvirtd.service\n"
+	                              "pending=virtqemud.service\n");
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, "pending", &v);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "libvirtd.service");
+	assert_string_equal(v[1], "virtqemud.service");
+	free(v);
+	/* Not kept under any key either. */
+	for (size_t i = 0; i < mr_facts_count(f); i++) {
+		const char *k, *val;
+		mr_facts_pair(f, i, &k, &val);
+		assert_null(strpbrk(val, ";'$/ "));
+	}
+	assert_int_equal(mr_facts_count(f), 3);
+	mr_facts_free(f);
+}
+
+static void test_pending_capped(void **state)
+{
+	(void)state;
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (int round = 0; round < 2; round++) /* every name twice */
+		for (int i = 0; i < 100; i++)
+			mr_buf_printf(&b, "pending=u%d.service\n", i);
+	struct mr_error *err = NULL;
+	struct mr_facts *f = mr_facts_parse("h1", b.data, b.len, &err);
+	assert_non_null(f);
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, "pending", &v);
+	assert_int_equal(n, 64);
+	assert_string_equal(v[0], "u0.service");
+	assert_string_equal(v[63], "u63.service");
+	free(v);
+	mr_facts_free(f);
+	mr_buf_fini(&b);
+}
+
+static void test_unit_name_valid(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		int valid;
+	} cases[] = {
+		{ "libvirtd.service", 1 },
+		{ "libvirtd-tcp.socket", 1 },
+		{ "getty@tty1.service", 1 },
+		{ "var-lib-nova-instances.mount", 1 },
+		{ "sockets.target", 1 },
+		{ "fstrim.timer", 1 },
+		{ "cups.path", 1 },
+		{ "systemd:x.service", 1 },
+		{ "", 0 },
+		{ "libvirtd", 0 },             /* no suffix */
+		{ ".service", 0 },             /* nothing before it */
+		{ "-x.service", 0 },           /* would read as an option */
+		{ ".hidden.service", 0 },
+		{ "x.device", 0 },             /* not a kind migready acts on */
+		{ "x.Service", 0 },
+		{ "x.service.d", 0 },
+		{ "x.service ", 0 },
+		{ "a b.service", 0 },
+		{ "a;b.service", 0 },
+		{ "a'b.service", 0 },
+		{ "a\"b.service", 0 },
+		{ "$(x).service", 0 },
+		{ "`x`.service", 0 },
+		{ "a/b.service", 0 },
+		{ "../x.service", 0 },
+		{ "x\\x2d.service", 0 },
+		{ "x\n.service", 0 },
+		{ "x.service\n", 0 },
+		{ "caf\xc3\xa9.service", 0 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		if (mr_unit_name_valid(cases[i].name) != cases[i].valid)
+			fail_msg("'%s': want %d", cases[i].name, cases[i].valid);
+	/* 255 bytes is systemd's bound. */
+	char name[300];
+	memset(name, 'a', sizeof(name));
+	strcpy(name + 255 - strlen(".service"), ".service");
+	assert_int_equal(strlen(name), 255);
+	assert_true(mr_unit_name_valid(name));
+	memset(name, 'a', sizeof(name));
+	strcpy(name + 256 - strlen(".service"), ".service");
+	assert_false(mr_unit_name_valid(name));
+}
+
+/* ---- what the probe printed on real hosts ---- */
+
+struct want_unit {
+	const char *unit;
+	int present;
+	const char *enabled;
+	const char *active;
+};
+
+struct host_case {
+	const char *name;
+	const char *text;
+	enum mr_libvirt_world world;
+	const char *why;      /* a part of the reason */
+	const char *libvirt;  /* upstream version, or NULL */
+	long libvirt_num;
+	const char *nova;
+	const char *defaults; /* libvirtd's options file */
+	int live;
+	struct want_unit units[4];
+};
+
+/* Debian 12 as installed: socket-activated libvirtd 9.0, no TCP socket;
+ * live, so the probe ran `systemctl show` (UnitFileState ActiveState). */
+#define DEBIAN12_LIVE                                                                           \
+	"lock=held\nprobe=1\nmode=live\nos.id=debian\nos.version_id=12\ninit=systemd\n"              \
+	"pkg.libvirt-daemon=9.0.0-4+deb12u2\npkg.libvirt-daemon-system=9.0.0-4+deb12u2\n"         \
+	"pkg.nova-compute=2:26.2.2-1~deb12u5\npkg.qemu-system-x86=1:7.2+dfsg-7+deb12u18+b3\n"      \
+	"unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"              \
+	"unit.libvirtd-ro.socket=enabled active\nunit.libvirtd-admin.socket=enabled active\n"      \
+	"unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=disabled inactive\n" \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                          \
+	"unit.virtqemud.service=absent\nunit.nova-compute.service=enabled active\n"                \
+	"file./etc/default/libvirtd=present\nuser.nova=64060:64060:/var/lib/nova:/bin/sh\n"        \
+	"user.libvirt-qemu=64055:103:/var/lib/libvirt:/usr/sbin/nologin\ngroup.kvm=103\n"          \
+	"mount.instances=none\nhostkey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA\n" MR_HELD_MARK "\n"
+
+/* RHEL 9: modular daemons; libvirtd is installed but off. */
+#define RHEL9_LIVE                                                                            \
+	"probe=1\nmode=live\nos.id=rhel\nos.id_like=fedora\nos.version_id=9.2\ninit=systemd\n"     \
+	"pkg.libvirt-daemon=9.0.0-10.3.el9_2\npkg.libvirt-daemon-driver-qemu=9.0.0-10.3.el9_2\n" \
+	"pkg.openstack-nova-compute=27.1.0-1.el9\npkg.qemu-kvm=7.2.0-14.el9_2\n"                  \
+	"unit.libvirtd.service=disabled inactive\nunit.libvirtd.socket=disabled inactive\n"      \
+	"unit.libvirtd-tcp.socket=disabled inactive\n"                                            \
+	"unit.virtproxyd.service=disabled inactive\nunit.virtproxyd.socket=enabled active\n"     \
+	"unit.virtproxyd-tcp.socket=disabled inactive\nunit.virtqemud.service=enabled active\n"  \
+	"unit.virtqemud.socket=enabled active\nunit.openstack-nova-compute.service=enabled active\n" \
+	"file./etc/sysconfig/libvirtd=present\nfile./etc/libvirt/virtproxyd.conf=present\n"      \
+	"user.nova=162:162:/var/lib/nova:/sbin/nologin\nuser.qemu=107:107:/:/sbin/nologin\n"       \
+	"group.kvm=36\n"
+
+/* Ubuntu 20.04: libvirt 6.0, sockets masked as libvirt documents for the
+ * traditional mode; no defaults file reported, the OS tells. */
+#define UBUNTU2004_LIVE                                                                      \
+	"probe=1\nmode=live\nos.id=ubuntu\nos.id_like=debian\nos.version_id=20.04\ninit=systemd\n" \
+	"pkg.libvirt-daemon-system=6.0.0-0ubuntu8.16\npkg.nova-compute=2:21.2.4-0ubuntu2.7\n"    \
+	"unit.libvirtd.service=enabled active\nunit.libvirtd.socket=masked inactive\n"           \
+	"unit.libvirtd-ro.socket=masked inactive\nunit.libvirtd-admin.socket=masked inactive\n"  \
+	"unit.libvirtd-tcp.socket=disabled inactive\nunit.virtproxyd.service=absent\n"           \
+	"unit.virtproxyd.socket=absent\n"
+
+/* A controller: Debian, no libvirt, no nova-compute. */
+#define NO_LIBVIRT_LIVE                                                                   \
+	"probe=1\nmode=live\nos.id=debian\nos.version_id=12\ninit=systemd\n"                   \
+	"unit.libvirtd.service=absent\nunit.libvirtd.socket=absent\n"                         \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"
+
+/* Debian 10: libvirt 5.0 ships libvirtd.socket, but not the TCP sockets
+ * nor socket activation of the listener. */
+#define DEBIAN10_LIVE                                                                   \
+	"probe=1\nmode=live\nos.id=debian\nos.version_id=10\ninit=systemd\n"                 \
+	"pkg.libvirt-daemon-system=5.0.0-4+deb10u1\n"                                         \
+	"unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"       \
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"
+
+/* Alpine (OpenRC): no systemd, so no unit facts at all. */
+#define ALPINE_LIVE "probe=1\nmode=live\nos.id=alpine\nos.version_id=3.19.1\n"
+
+static const struct host_case host_cases[] = {
+	{ "debian12", DEBIAN12_LIVE, MR_WORLD_SOCKET, "socket-activated", "9.0.0", 9000, "26.2.2",
+	  "/etc/default/libvirtd", 1,
+	  { { "libvirtd.service", 1, "enabled", "active" },
+	    { "libvirtd-tcp.socket", 1, "disabled", "inactive" },
+	    { "virtproxyd.socket", 0, NULL, NULL },
+	    { "multipathd.service", -1, NULL, NULL } } },
+	{ "rhel9", RHEL9_LIVE, MR_WORLD_MODULAR, "virtproxyd is in use", "9.0.0", 9000, "27.1.0",
+	  "/etc/sysconfig/libvirtd", 1,
+	  { { "virtproxyd.socket", 1, "enabled", "active" },
+	    { "libvirtd.service", 1, "disabled", "inactive" },
+	    { "virtqemud.service", 1, "enabled", "active" },
+	    { "nova-compute.service", -1, NULL, NULL } } },
+	{ "ubuntu2004", UBUNTU2004_LIVE, MR_WORLD_LEGACY, "masked", "6.0.0", 6000, "21.2.4",
+	  "/etc/default/libvirtd", 1,
+	  { { "libvirtd.socket", 1, "masked", "inactive" },
+	    { "libvirtd.service", 1, "enabled", "active" } } },
+	{ "no libvirt", NO_LIBVIRT_LIVE, MR_WORLD_UNKNOWN, "not installed", NULL, -1, NULL,
+	  "/etc/default/libvirtd", 1, { { "libvirtd.service", 0, NULL, NULL } } },
+	{ "debian10", DEBIAN10_LIVE, MR_WORLD_LEGACY, "older than 5.6", "5.0.0", 5000, NULL,
+	  "/etc/default/libvirtd", 1, { { "libvirtd.socket", 1, "enabled", "active" } } },
+	{ "no systemd", ALPINE_LIVE, MR_WORLD_UNKNOWN, "could not be read", NULL, -1, NULL, NULL, 1,
+	  { { "libvirtd.service", -1, NULL, NULL } } },
+};
+
+static void assert_str_or_null(const char *what, const char *got, const char *want)
+{
+	if (!want && !got)
+		return;
+	if (!want || !got || strcmp(got, want) != 0)
+		fail_msg("%s: '%s', want '%s'", what, got ? got : "(null)", want ? want : "(null)");
+}
+
+static void check_units(const char *name, const struct mr_facts *f, const struct want_unit *u,
+                        size_t n)
+{
+	for (size_t j = 0; j < n && u[j].unit; j++) {
+		struct mr_unit_state s = mr_facts_unit(f, u[j].unit);
+		char *what = mr_xasprintf("%s: %s", name, u[j].unit);
+		if (s.present != u[j].present)
+			fail_msg("%s: present %d, want %d", what, s.present, u[j].present);
+		assert_str_or_null(what, s.enabled, u[j].enabled);
+		assert_str_or_null(what, s.active, u[j].active);
+		free(what);
+	}
+}
+
+static void test_real_outputs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(host_cases); i++) {
+		const struct host_case *c = &host_cases[i];
+		struct mr_facts *f = parse_ok(c->text);
+		const char *why = NULL;
+		enum mr_libvirt_world w = mr_facts_libvirt_world(f, &why);
+		if (w != c->world)
+			fail_msg("%s: world %s (%s), want %s", c->name, mr_libvirt_world_name(w),
+			         why ? why : "", mr_libvirt_world_name(c->world));
+		if (!why || !strstr(why, c->why))
+			fail_msg("%s: why '%s', want '%s'", c->name, why ? why : "(null)", c->why);
+		char *v = mr_facts_libvirt_version(f);
+		assert_str_or_null(c->name, v, c->libvirt);
+		free(v);
+		assert_int_equal(mr_facts_libvirt_num(f), c->libvirt_num);
+		v = mr_facts_nova_version(f);
+		assert_str_or_null(c->name, v, c->nova);
+		free(v);
+		assert_str_or_null(c->name, mr_facts_libvirtd_defaults(f), c->defaults);
+		assert_int_equal(mr_facts_live(f), c->live);
+		check_units(c->name, f, c->units, MR_ARRAY_LEN(c->units));
+		mr_facts_free(f);
+	}
+}
+
+/* The words of a unit's state are matched against systemd's: what comes
+ * back is never the host's text. */
+static void test_unit_words(void **state)
+{
+	(void)state;
+	struct mr_facts *f = parse_ok("init=systemd\n"
+	                              "unit.a.service=enabled-runtime reloading\n"
+	                              "unit.b.service=bogus active\n"
+	                              "unit.c.service=static\n"
+	                              "unit.d.service=enabled unknown\n"
+	                              "unit.e.service=masked-runtime failed\n");
+	static const struct want_unit want[] = {
+		{ "a.service", 1, "enabled-runtime", "reloading" },
+		{ "b.service", 1, NULL, "active" },
+		{ "c.service", 1, "static", NULL },
+		{ "d.service", 1, "enabled", NULL },
+		{ "e.service", 1, "masked-runtime", "failed" },
+		{ "f.service", -1, NULL, NULL },
+	};
+	check_units("words", f, want, MR_ARRAY_LEN(want));
+	mr_facts_free(f);
+}
+
+static void test_versions(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *facts;
+		const char *libvirt;
+		long num;
+	} cases[] = {
+		{ "pkg.libvirt-daemon-system=10.10.0-3\n", "10.10.0", 10010 },
+		{ "pkg.libvirt-daemon=1:8.0.0-1ubuntu7\n", "8.0.0", 8000 },
+		{ "pkg.libvirt-daemon-common=9.5.0+git1\n", "9.5.0", 9005 },
+		/* The daemon package first: a client library says nothing. */
+		{ "pkg.libvirt-daemon-driver-qemu=7.0.0-3\npkg.libvirt-daemon-system=7.6.0-1\n", "7.6.0",
+		  7006 },
+		{ "pkg.libvirt-daemon=\n", NULL, -1 },
+		{ "pkg.libvirt-daemon=garbage\n", "garbage", -1 },
+		{ "pkg.libvirt-daemon=-1\n", NULL, -1 },
+		{ "", NULL, -1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_facts *f = parse_ok(cases[i].facts);
+		char *v = mr_facts_libvirt_version(f);
+		assert_str_or_null(cases[i].facts, v, cases[i].libvirt);
+		free(v);
+		if (mr_facts_libvirt_num(f) != cases[i].num)
+			fail_msg("'%s': %ld, want %ld", cases[i].facts, mr_facts_libvirt_num(f),
+			         cases[i].num);
+		mr_facts_free(f);
+	}
+}
+
+/* ---- the probe on trees ---- */
+
+struct tree_case {
+	const char *tree;
+	enum mr_libvirt_world world;
+	const char *libvirt;
+	const char *nova;
+	const char *defaults;
+	/* "key=value" present with this value; "key" absent. */
+	const char *facts[20];
+};
+
+static const struct tree_case tree_cases[] = {
+	{ "debian12", MR_WORLD_SOCKET, "9.0.0", "26.2.2", "/etc/default/libvirtd",
+	  { "probe=1", "mode=tree", "init=systemd-offline", "os.id=debian", "os.version_id=12",
+	    "pkg.libvirt-daemon-system=9.0.0-4+deb12u2", "pkg.nova-compute=2:26.2.2-1~deb12u5",
+	    "pkg.ufw", /* config files left, not installed */
+	    "unit.libvirtd.service=enabled unknown", "unit.libvirtd.socket=enabled unknown",
+	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.virtproxyd.socket=absent",
+	    "user.nova=64060:64060:/var/lib/nova:/bin/sh", "group.kvm=103",
+	    "hostkey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000",
+	    "mount.instances" /* a tree's mounts are not the controller's */,
+	    "libvirtd.args_var=LIBVIRTD_ARGS" } },
+	{ "rhel", MR_WORLD_SOCKET, NULL, NULL, "/etc/sysconfig/libvirtd",
+	  { "mode=tree", "init=systemd-offline", "os.id=rocky", "os.id_like=rhel centos fedora",
+	    /* No package database the probe can read: unknown, not a guess. */
+	    "pkg.libvirt-daemon", "pkg.libvirt-daemon-system", "pkg.openstack-nova-compute",
+	    "unit.libvirtd.service=enabled unknown", "unit.libvirtd.socket=enabled unknown",
+	    "unit.openstack-nova-compute.service=disabled unknown",
+	    "file./etc/sysconfig/libvirtd=present", "file./etc/default/libvirtd",
+	    "user.nova=162:162:/var/lib/nova:/sbin/nologin", "group.qemu=107", "hostkey",
+	    "libvirtd.args_var=LIBVIRTD_ARGS" } },
+	{ "modular", MR_WORLD_MODULAR, NULL, NULL, "/etc/sysconfig/libvirtd",
+	  { "os.id=rhel", "unit.libvirtd.service=absent", "unit.libvirtd.socket=absent",
+	    "unit.virtproxyd.socket=enabled unknown", "unit.virtproxyd.service=disabled unknown",
+	    "unit.virtproxyd-tcp.socket=disabled unknown", "unit.virtqemud.service=enabled unknown",
+	    "file./etc/libvirt/virtproxyd.conf=present", "user.nova", "libvirtd.args_var" } },
+	{ "masked", MR_WORLD_LEGACY, "6.0.0", "21.2.4", "/etc/default/libvirtd",
+	  { "os.id=ubuntu", "os.id_like=debian", "os.version_id=20.04",
+	    /* masked wins over a stale sockets.target.wants link */
+	    "unit.libvirtd.socket=masked unknown", "unit.libvirtd-ro.socket=masked unknown",
+	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.libvirtd.service=enabled unknown",
+	    "pending=libvirtd.service", "libvirtd.args_var=libvirtd_opts" /* ${...} form */ } },
+};
+
+static void check_facts(const char *name, const struct mr_facts *f, const char *const *want,
+                        size_t n)
+{
+	for (size_t j = 0; j < n && want[j]; j++) {
+		const char *eq = strchr(want[j], '=');
+		char *key = eq ? mr_xstrndup(want[j], (size_t)(eq - want[j])) : mr_xstrdup(want[j]);
+		const char *v = mr_facts_get(f, key);
+		if (eq && (!v || strcmp(v, eq + 1) != 0))
+			fail_msg("%s: %s is '%s', want '%s'", name, key, v ? v : "(absent)", eq + 1);
+		if (!eq && v)
+			fail_msg("%s: %s is '%s', want absent", name, key, v);
+		free(key);
+	}
+}
+
+static struct mr_facts *gather_tree(const char *tree)
+{
+	char *root = mr_xasprintf("%s/%s", TREES, tree);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, "/var/lib/nova/instances", -1, NULL, &err);
+	if (!f)
+		fail_msg("%s: %s", tree, err->message);
+	mr_transport_close(t);
+	free(root);
+	return f;
+}
+
+static void test_probe_on_trees(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(tree_cases); i++) {
+		const struct tree_case *c = &tree_cases[i];
+		struct mr_facts *f = gather_tree(c->tree);
+		check_facts(c->tree, f, c->facts, MR_ARRAY_LEN(c->facts));
+		const char *why = NULL;
+		enum mr_libvirt_world w = mr_facts_libvirt_world(f, &why);
+		if (w != c->world)
+			fail_msg("%s: world %s (%s), want %s", c->tree, mr_libvirt_world_name(w),
+			         why ? why : "", mr_libvirt_world_name(c->world));
+		char *v = mr_facts_libvirt_version(f);
+		assert_str_or_null(c->tree, v, c->libvirt);
+		free(v);
+		v = mr_facts_nova_version(f);
+		assert_str_or_null(c->tree, v, c->nova);
+		free(v);
+		assert_str_or_null(c->tree, mr_facts_libvirtd_defaults(f), c->defaults);
+		assert_false(mr_facts_live(f));
+		assert_true(mr_facts_has_systemd(f));
+		mr_facts_free(f);
+	}
+}
+
+/* The tree's restart-pending holds a hostile line: the probe passes it on,
+ * the parser drops it. */
+static void test_probe_pending_from_tree(void **state)
+{
+	(void)state;
+	struct mr_facts *f = gather_tree("masked");
+	const char **v = NULL;
+	assert_int_equal(mr_facts_get_all(f, "pending", &v), 1);
+	assert_string_equal(v[0], "libvirtd.service");
+	free(v);
+	mr_facts_free(f);
+}
+
+/* An image may link etc/os-release to an absolute path: under a root it
+ * means the tree's file, never the controller's. Made here, where the
+ * link's target on this machine exists and differs. */
+static void test_probe_absolute_link_stays_in_tree(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *cmd = mr_xasprintf("mkdir -p '%s/etc' '%s/usr/lib' && "
+	                         "printf 'ID=\"testos\"\\nVERSION_ID=\"1.2\"\\n' > '%s/usr/lib/os-release' && "
+	                         "ln -s /usr/lib/os-release '%s/etc/os-release'",
+	                         root, root, root, root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, -1, NULL, &err);
+	assert_non_null(f);
+	const char *want[] = { "os.id=testos", "os.version_id=1.2" };
+	check_facts("absolute link", f, want, MR_ARRAY_LEN(want));
+	mr_facts_free(f);
+	mr_transport_close(t);
+	cmd = mr_xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* ---- the host's lock ---- */
+
+static char *read_text(const char *path)
+{
+	size_t len;
+	return mr_file_read(path, &len);
+}
+
+static void test_lock(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	struct mr_error *err = NULL;
+	struct mr_transport *t1 = mr_transport_local_new(root, &err);
+	struct mr_transport *t2 = mr_transport_local_new(root, &err);
+	assert_non_null(t1);
+	assert_non_null(t2);
+
+	struct mr_facts *f1 = mr_facts_gather(t1, NULL, 0, "migready run R1 on ctl", &err);
+	if (!f1)
+		fail_msg("%s", err->message);
+	assert_string_equal(mr_facts_get(f1, "lock"), "held");
+	char *dir = mr_xasprintf("%s/var/lib/migready", root);
+	char *lock = mr_xasprintf("%s/lock", dir);
+	char *holder = mr_xasprintf("%s/lock.holder", dir);
+	struct stat sb;
+	assert_int_equal(stat(dir, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0); /* only root reads who holds it */
+	assert_int_equal(stat(lock, &sb), 0);
+	char *h = read_text(holder);
+	assert_non_null(h);
+	assert_int_equal(strncmp(h, "migready run R1 on ctl since 20", 31), 0);
+	free(h);
+
+	/* Held by t1: a second run is refused at once, naming the holder. */
+	struct mr_facts *f2 = mr_facts_gather(t2, NULL, 0, "migready run R2 on ctl", &err);
+	assert_null(f2);
+	assert_non_null(err);
+	char *msg = mr_error_format(err);
+	if (!strstr(msg, "locked by migready run R1 on ctl since 20"))
+		fail_msg("message: %s", msg);
+	free(msg);
+	mr_error_free(err);
+	err = NULL;
+
+	/* t1's end closes: the lock is free, and the same connection that
+	 * lost can take it. */
+	mr_transport_close(t1);
+	f2 = mr_facts_gather(t2, NULL, 0, "migready run R2 on ctl", &err);
+	if (!f2)
+		fail_msg("%s", err->message);
+	assert_string_equal(mr_facts_get(f2, "lock"), "held");
+	h = read_text(holder);
+	assert_int_equal(strncmp(h, "migready run R2 on ctl since ", 29), 0);
+	free(h);
+	mr_transport_close(t2);
+
+	mr_facts_free(f1);
+	mr_facts_free(f2);
+	char *cmd = mr_xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+	free(lock);
+	free(holder);
+}
+
+/* No place for the lock: the run stops there, saying why. */
+static void test_lock_cannot_be_made(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *var = mr_xasprintf("%s/var", root);
+	FILE *fp = fopen(var, "w"); /* a file where a directory must go */
+	assert_non_null(fp);
+	fclose(fp);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, 0, "migready run R1", &err);
+	assert_null(f);
+	char *msg = mr_error_format(err);
+	if (!strstr(msg, "cannot take the host's lock: cannot create "))
+		fail_msg("message: %s", msg);
+	free(msg);
+	mr_error_free(err);
+	mr_transport_close(t);
+	unlink(var);
+	rmdir(root);
+	free(var);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_key_length_bounded),
+		cmocka_unit_test(test_too_many_lines),
+		cmocka_unit_test(test_pending_validated),
+		cmocka_unit_test(test_pending_capped),
+		cmocka_unit_test(test_unit_name_valid),
+		cmocka_unit_test(test_real_outputs),
+		cmocka_unit_test(test_unit_words),
+		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_probe_on_trees),
+		cmocka_unit_test(test_probe_pending_from_tree),
+		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
+		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_lock_cannot_be_made),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
