@@ -292,8 +292,10 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 		return MR_WORLD_SOCKET;
 	}
 	if (lsock.present == 1 && lsock.enabled) {
-		*why = "libvirtd.socket is disabled: libvirtd starts on its own";
-		return MR_WORLD_LEGACY;
+		/* libvirtd.service Wants= its sockets: started with it unless
+		 * masked, so libvirtd is socket-activated all the same. */
+		*why = "libvirtd.socket is not masked: libvirtd.service starts it";
+		return MR_WORLD_SOCKET;
 	}
 	*why = "the state of libvirtd.socket is unknown";
 	return MR_WORLD_UNKNOWN;
