@@ -359,9 +359,9 @@ static const struct host_case host_cases[] = {
 	 * libvirtd.service's Wants=: socket activation all the same. */
 	{ "debian12, socket disabled", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
 	  "pkg.libvirt-daemon-system=9.0.0-4+deb12u2\nunit.libvirtd.service=enabled active\n"
-	  "unit.libvirtd.socket=disabled active\nunit.virtproxyd.service=absent\n" MR_HELD_MARK "\n",
+	  "unit.libvirtd.socket=disabled inactive\nunit.virtproxyd.service=absent\n" MR_HELD_MARK "\n",
 	  MR_WORLD_SOCKET, "not masked", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
-	  { { "libvirtd.socket", 1, "disabled", "active" } } },
+	  { { "libvirtd.socket", 1, "disabled", "inactive" } } },
 	{ "no systemd", ALPINE_LIVE, MR_WORLD_UNKNOWN, "could not be read", NULL, -1, NULL, NULL, 1,
 	  { { "libvirtd.service", -1, NULL, NULL } } },
 };
