@@ -21,6 +21,8 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 	int explicit_defaults = ctx->explicit_defaults;
 	(void)err;
 	const char *why;
+	if (!mr_profile_has_section(profile, "qemu"))
+		return 0;
 	/* qemu.conf is read by the daemon that runs QEMU: virtqemud on hosts
 	 * with modular daemons, libvirtd elsewhere. */
 	enum mr_libvirt_world w = mr_res_world(plan, profile, &why);

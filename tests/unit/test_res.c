@@ -286,9 +286,7 @@ static const struct res_case cases[] = {
 	/* Sections no resource applies are unchecked, never silently green. */
 	{ "only unapplied sections", SOCKET_DEBIAN,
 	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS "[nfs]\nrole = none\n", 0,
-	  /* qemu's restart target is asked for even without [qemu]: idle (no
-	   * wanted state, notified by nothing), so never observed nor acted on. */
-	  "unit libvirtd.service\n"
+	  /* no action at all, not even an idle unit */
 	  UNCHECKED_OTHERS "unchecked [nfs] line 24\n" },
 };
 
