@@ -37,7 +37,10 @@ if [ -n "$r" ] && [ -L "$osr" ]; then
 fi
 [ -f "$osr" ] || osr="$r/usr/lib/os-release"
 if [ -f "$osr" ]; then
-	while IFS='=' read -r k v; do
+	cr=$(printf '\r')
+	# a last line without its newline counts; a CR (a file from Windows) goes
+	while IFS='=' read -r k v || [ -n "$k" ]; do
+		v=${v%"$cr"}
 		v=${v#\"}; v=${v%\"}; v=${v#\'}; v=${v%\'}
 		case $k in
 		ID) say os.id "$v" ;;
