@@ -138,9 +138,18 @@ for g in nova kvm libvirt libvirt-qemu qemu; do
 	[ -n "$l" ] && say "group.$g" "$(printf '%s' "$l" | cut -d: -f3)"
 done
 
-if [ -z "$r" ] && [ -n "$inst" ] && [ -r /proc/self/mounts ]; then
-	m=$(awk -v p="$inst" '$2 == p { s = $1 " " $3 } END { print s }' /proc/self/mounts)
-	say mount.instances "${m:-none}"
+# The instances directory: what is mounted there, and whether it holds
+# anything (a mount must never hide an instance's disks).
+if [ -n "$inst" ]; then
+	say instances "$inst"
+	if [ -z "$r" ] && [ -r /proc/self/mounts ]; then
+		m=$(awk -v p="$inst" '$2 == p { s = $1 " " $3 } END { print s }' /proc/self/mounts)
+		say mount.instances "${m:-none}"
+	fi
+	if [ -L "$r$inst" ] || { [ -e "$r$inst" ] && [ ! -d "$r$inst" ]; }; then say dir.instances notdir
+	elif [ ! -d "$r$inst" ]; then say dir.instances absent
+	elif [ -n "$(ls -A -- "$r$inst" 2>/dev/null | head -n 1)" ]; then say dir.instances nonempty
+	else say dir.instances empty; fi
 fi
 
 for k in "$r"/etc/ssh/ssh_host_*_key.pub; do

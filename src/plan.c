@@ -32,6 +32,8 @@ struct mr_plan_file {
 	size_t n_ops;
 	struct mr_plan_unit **notify;
 	size_t n_notify;
+	struct mr_plan_cmd **notify_cmds;
+	size_t n_notify_cmds;
 	int daemon_reload;
 };
 
@@ -49,6 +51,25 @@ struct failed_item {
 	char *setting, *origin, *message;
 };
 
+struct plan_dir {
+	char *path;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	char *setting, *origin;
+};
+
+struct mr_plan_cmd {
+	char *name;
+	char **argv;
+};
+
+struct plan_mount {
+	char *path;
+	int force;
+	char *setting, *origin;
+};
+
 struct mr_plan {
 	const struct mr_facts *facts;
 	struct mr_plan_file **files;
@@ -59,6 +80,12 @@ struct mr_plan {
 	size_t n_failed;
 	struct failed_item *unchecked;
 	size_t n_unchecked;
+	struct plan_dir *dirs;
+	size_t n_dirs;
+	struct mr_plan_cmd **cmds;
+	size_t n_cmds;
+	struct plan_mount *mounts;
+	size_t n_mounts;
 };
 
 static char *dup_or_null(const char *s)
@@ -116,6 +143,7 @@ void mr_plan_free(struct mr_plan *plan)
 		free(f->content);
 		free(f->content_want);
 		free(f->notify);
+		free(f->notify_cmds);
 		free(f);
 	}
 	for (size_t i = 0; i < plan->n_units; i++) {
@@ -126,6 +154,26 @@ void mr_plan_free(struct mr_plan *plan)
 		free(u->stop_first);
 		free(u);
 	}
+	for (size_t i = 0; i < plan->n_dirs; i++) {
+		free(plan->dirs[i].path);
+		free(plan->dirs[i].setting);
+		free(plan->dirs[i].origin);
+	}
+	free(plan->dirs);
+	for (size_t i = 0; i < plan->n_cmds; i++) {
+		for (char **w = plan->cmds[i]->argv; *w; w++)
+			free(*w);
+		free(plan->cmds[i]->argv);
+		free(plan->cmds[i]->name);
+		free(plan->cmds[i]);
+	}
+	free(plan->cmds);
+	for (size_t i = 0; i < plan->n_mounts; i++) {
+		free(plan->mounts[i].path);
+		free(plan->mounts[i].setting);
+		free(plan->mounts[i].origin);
+	}
+	free(plan->mounts);
 	items_free(plan->failed, plan->n_failed);
 	items_free(plan->unchecked, plan->n_unchecked);
 	free(plan->files);
@@ -231,6 +279,52 @@ void mr_plan_notify(struct mr_plan_file *f, struct mr_plan_unit *u)
 			return;
 	f->notify = mr_xreallocarray(f->notify, f->n_notify + 1, sizeof(*f->notify));
 	f->notify[f->n_notify++] = u;
+}
+
+void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid, gid_t gid,
+                 const char *setting, const char *origin)
+{
+	plan->dirs = mr_xreallocarray(plan->dirs, plan->n_dirs + 1, sizeof(*plan->dirs));
+	plan->dirs[plan->n_dirs++] = (struct plan_dir){ mr_xstrdup(path), mode & 07777, uid, gid,
+		                                            mr_xstrdup(setting), mr_xstrdup(origin) };
+}
+
+struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
+                                    const char *const *argv)
+{
+	for (size_t i = 0; i < plan->n_cmds; i++)
+		if (!strcmp(plan->cmds[i]->name, name))
+			return plan->cmds[i];
+	struct mr_plan_cmd *c = mr_xcalloc(1, sizeof(*c));
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	c->name = mr_xstrdup(name);
+	c->argv = mr_xcalloc(n + 1, sizeof(*c->argv));
+	for (size_t i = 0; i < n; i++)
+		c->argv[i] = mr_xstrdup(argv[i]);
+	plan->cmds = mr_xreallocarray(plan->cmds, plan->n_cmds + 1, sizeof(*plan->cmds));
+	plan->cmds[plan->n_cmds++] = c;
+	return c;
+}
+
+void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
+{
+	for (size_t i = 0; i < f->n_notify_cmds; i++)
+		if (f->notify_cmds[i] == c)
+			return;
+	f->notify_cmds = mr_xreallocarray(f->notify_cmds, f->n_notify_cmds + 1,
+	                                  sizeof(*f->notify_cmds));
+	f->notify_cmds[f->n_notify_cmds++] = c;
+}
+
+void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
+                   const char *origin)
+{
+	plan->mounts = mr_xreallocarray(plan->mounts, plan->n_mounts + 1, sizeof(*plan->mounts));
+	plan->mounts[plan->n_mounts++] = (struct plan_mount){ mr_xstrdup(path), force,
+		                                                  mr_xstrdup(setting),
+		                                                  mr_xstrdup(origin) };
 }
 
 void mr_plan_daemon_reload(struct mr_plan_file *f)
@@ -700,6 +794,7 @@ struct actions {
 	size_t n;
 	char ***argvs;        /* owned argv of each action */
 	int *unit_of;         /* index into units, or -1 */
+	int *item_of;         /* report item it settles (dir, mount), or -1 */
 };
 
 static void act_add(struct actions *a, int unit, const char *unit_name, size_t *needs,
@@ -718,6 +813,8 @@ static void act_add(struct actions *a, int unit, const char *unit_name, size_t *
 	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
 	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
 	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));
+	a->item_of = mr_xreallocarray(a->item_of, a->n + 1, sizeof(*a->item_of));
+	a->item_of[a->n] = -1;
 	size_t *nd = n_needs ? mr_xcalloc(n_needs, sizeof(*nd)) : NULL;
 	if (n_needs)
 		memcpy(nd, needs, n_needs * sizeof(*nd));
@@ -740,7 +837,35 @@ static void actions_fini(struct actions *a)
 	free(a->v);
 	free(a->argvs);
 	free(a->unit_of);
+	free(a->item_of);
 }
+
+/* An action from an argv the plan holds (a command's). */
+static void act_add_argv(struct actions *a, int item, char *const *argv)
+{
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	char **copy = mr_xcalloc(argc + 1, sizeof(*copy));
+	for (size_t i = 0; i < argc; i++)
+		copy[i] = mr_xstrdup(argv[i]);
+	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
+	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
+	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));
+	a->item_of = mr_xreallocarray(a->item_of, a->n + 1, sizeof(*a->item_of));
+	a->v[a->n] = (struct mr_commit_action){ .argv = (const char *const *)copy };
+	a->argvs[a->n] = copy;
+	a->unit_of[a->n] = -1;
+	a->item_of[a->n] = item;
+	a->n++;
+}
+
+/* What execution learnt about the plan's other actions. */
+struct extra_state {
+	int *dir_item;        /* per dir: its item, -1 if not to be changed */
+	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
+	int *cmd_run;         /* per command: a file notifying it changed */
+};
 
 static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit *u)
 {
@@ -783,12 +908,40 @@ static char *manifest_text(const struct file_state *fs, size_t n)
 /* The unit actions, in order: systemd's unit files reloaded, enablement,
  * starts and stops (with the units that must stop meanwhile), then the
  * restarts owed. Under a root prefix only enablement, offline. */
-static void plan_actions(struct actions *a, struct unit_state *us, size_t n_us,
+static void plan_actions(struct actions *a, const struct mr_plan *plan,
+                         const struct extra_state *x, struct mr_transport *t,
+                         struct unit_state *us, size_t n_us,
                          const struct file_state *fs, size_t n_fs, const size_t *commit_idx,
                          int live, int offline_root, const char *root,
                          const struct mr_run_opts *opts)
 {
 	size_t *needs = mr_xcalloc(n_fs + 1, sizeof(*needs));
+	/* Directories first: install -d creates, and sets mode and owner. */
+	for (size_t i = 0; i < plan->n_dirs; i++) {
+		if (x->dir_item[i] < 0)
+			continue;
+		const struct plan_dir *d = &plan->dirs[i];
+		char mode[16], owner[32], group[32];
+		snprintf(mode, sizeof(mode), "%04o", (unsigned)d->mode);
+		snprintf(owner, sizeof(owner), "%ld", (long)d->uid);
+		snprintf(group, sizeof(group), "%ld", (long)d->gid);
+		char *full = mr_transport_path(t, d->path);
+		char *argv[10] = { "install", "-d", "-m", mode };
+		size_t k = 4;
+		if (d->uid != (uid_t)-1) {
+			argv[k++] = "-o";
+			argv[k++] = owner;
+		}
+		if (d->gid != (gid_t)-1) {
+			argv[k++] = "-g";
+			argv[k++] = group;
+		}
+		argv[k++] = "--";
+		argv[k++] = full;
+		argv[k] = NULL;
+		act_add_argv(a, x->dir_item[i], argv);
+		free(full);
+	}
 	int reload = 0;
 	for (size_t i = 0; i < n_fs; i++)
 		reload |= commit_idx[i] != (size_t)-1 && fs[i].pf->daemon_reload;
@@ -811,10 +964,12 @@ static void plan_actions(struct actions *a, struct unit_state *us, size_t n_us,
 			        u->pu->name, (char *)NULL);
 	}
 	free(root_opt);
-	if (!live || opts->no_restart) {
+	if (!live) {
 		free(needs);
 		return;
 	}
+	if (opts->no_restart)
+		goto after_units;
 	for (size_t i = 0; i < n_us; i++) {
 		struct unit_state *u = &us[i];
 		int start = u->active_drift && u->pu->active == 1;
@@ -856,6 +1011,16 @@ static void plan_actions(struct actions *a, struct unit_state *us, size_t n_us,
 		act_add(a, (int)i, u->pu->name, needs, nn, "systemctl", "--no-ask-password",
 		        "try-restart", "--", u->pu->name, (char *)NULL);
 	}
+after_units:
+	for (size_t i = 0; i < plan->n_mounts; i++) {
+		if (x->mount_item[i] < 0)
+			continue;
+		char *argv[] = { "mount", "--", plan->mounts[i].path, NULL };
+		act_add_argv(a, x->mount_item[i], argv);
+	}
+	for (size_t i = 0; i < plan->n_cmds; i++)
+		if (x->cmd_run[i])
+			act_add_argv(a, -1, plan->cmds[i]->argv);
 	free(needs);
 }
 
@@ -869,14 +1034,23 @@ static void record_actions(const struct actions *a, struct unit_state *us, size_
 		int ok = ca->ran && ca->status == 0;
 		if (a->unit_of[i] >= 0)
 			us[a->unit_of[i]].ok &= ok;
+		if (a->item_of[i] >= 0 && rep->items[a->item_of[i]].outcome == MR_OUTCOME_DRIFT)
+			rep->items[a->item_of[i]].outcome = ok ? MR_OUTCOME_CHANGED : MR_OUTCOME_FAILED;
+		if (ok && !ca->unit && a->unit_of[i] < 0 && a->item_of[i] < 0 &&
+		    strcmp(ca->argv[0], "systemctl") != 0)
+			mr_host_report_add_service(rep, ca->argv[0]); /* a command that ran */
 		if (ok && ca->unit && (!strcmp(ca->argv[2], "try-restart") ||
 		                       !strcmp(ca->argv[2], "restart") ||
 		                       !strcmp(ca->argv[2], "start")))
 			mr_host_report_add_service(rep, ca->unit);
 		if (ok)
 			continue;
-		char *cmd = mr_xasprintf("%s %s %s", ca->argv[0], ca->argv[2],
-		                         ca->argv[4] ? ca->argv[4] : "");
+		struct mr_buf words;
+		mr_buf_init(&words);
+		for (size_t w = 0; ca->argv[w]; w++)
+			if (strcmp(ca->argv[w], "--no-ask-password") && strcmp(ca->argv[w], "--"))
+				mr_buf_printf(&words, "%s%s", words.len ? " " : "", ca->argv[w]);
+		char *cmd = mr_buf_steal(&words, NULL);
 		char *msg = !ca->ran ? mr_xasprintf("%s: %s not run: a file it needs did not verify",
 		                                    t->host, cmd)
 		            : mr_xasprintf("%s: %s failed with status %d%s%s", t->host, cmd, ca->status,
@@ -934,7 +1108,8 @@ static void record_files(struct file_state *fs, size_t n, const struct mr_commit
 	}
 }
 
-static int apply_host(struct file_state *fs, size_t n, struct unit_state *us, size_t n_us,
+static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
+                      struct file_state *fs, size_t n, struct unit_state *us, size_t n_us,
                       struct mr_transport *t, int live, const struct mr_run_opts *opts,
                       const char *pending, struct mr_host_report *rep, struct mr_error **err)
 {
@@ -968,7 +1143,8 @@ static int apply_host(struct file_state *fs, size_t n, struct unit_state *us, si
 			.backup = backups[k],
 		};
 	}
-	plan_actions(&a, us, n_us, fs, n, commit_idx, live, !live && t->root, t->root, opts);
+	plan_actions(&a, plan, x, t, us, n_us, fs, n, commit_idx, live, !live && t->root, t->root,
+	             opts);
 	if (!n_c && !a.n)
 		goto out;
 	struct mr_commit c = {
@@ -998,6 +1174,10 @@ static int apply_host(struct file_state *fs, size_t n, struct unit_state *us, si
 			if (us[i].item >= 0 && rep->items[us[i].item].outcome == MR_OUTCOME_DRIFT)
 				rep->items[us[i].item].outcome = unknown ? MR_OUTCOME_UNKNOWN
 				                                         : MR_OUTCOME_FAILED;
+		for (size_t i = 0; i < a.n; i++)
+			if (a.item_of[i] >= 0 && rep->items[a.item_of[i]].outcome == MR_OUTCOME_DRIFT)
+				rep->items[a.item_of[i]].outcome = unknown ? MR_OUTCOME_UNKNOWN
+				                                           : MR_OUTCOME_FAILED;
 		if (t->broken) {
 			mr_error_move(err, &e);
 			r = -1;
@@ -1036,6 +1216,90 @@ static struct mr_item *plain_item(struct mr_host_report *rep, const char *settin
 	return it;
 }
 
+static char *mode_owner(mode_t mode, long uid, long gid)
+{
+	if (uid < 0 && gid < 0)
+		return mr_xasprintf("%04o", (unsigned)mode);
+	return mr_xasprintf("%04o %ld:%ld", (unsigned)mode, uid, gid);
+}
+
+/* A directory, observed with stat; its item, and whether to act. */
+static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
+                       struct mr_host_report *rep, int *act, struct mr_error **host_err)
+{
+	struct mr_stat st;
+	struct mr_error *e = NULL;
+	struct mr_item *it = plain_item(rep, d->setting, d->origin, MR_OUTCOME_OK);
+	int item = (int)(rep->n_items - 1);
+	it->file = mr_xstrdup(d->path);
+	it->want = mode_owner(d->mode, d->uid == (uid_t)-1 ? -1 : (long)d->uid,
+	                      d->gid == (gid_t)-1 ? -1 : (long)d->gid);
+	*act = -1;
+	if (t->ops->stat(t, d->path, &st, &e) < 0) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_error_format(e);
+		if (t->broken) {
+			mr_error_move(host_err, &e);
+			return -1;
+		}
+		mr_error_free(e);
+		return 0;
+	}
+	if (st.exists && (st.is_symlink || !st.is_dir)) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xstrdup(st.is_symlink ? "is a symbolic link; not changed"
+		                                    : "is not a directory; not changed");
+		return 0;
+	}
+	if (st.exists)
+		it->old = mode_owner(st.mode, d->uid == (uid_t)-1 ? -1 : (long)st.uid,
+		                     d->gid == (gid_t)-1 ? -1 : (long)st.gid);
+	if (!st.exists || st.mode != d->mode || (d->uid != (uid_t)-1 && st.uid != d->uid) ||
+	    (d->gid != (gid_t)-1 && st.gid != d->gid)) {
+		it->outcome = MR_OUTCOME_DRIFT;
+		*act = item;
+	}
+	return 0;
+}
+
+/* A mount, observed from the facts of the instances directory. */
+static void observe_mount(const struct plan_mount *m, const struct mr_facts *facts, int live,
+                          struct mr_host_report *rep, int *act)
+{
+	*act = -1;
+	if (!live) {
+		/* an image has nothing mounted, by its nature */
+		plain_item(rep, m->setting, m->origin, MR_OUTCOME_UNCHECKED);
+		return;
+	}
+	struct mr_item *it = plain_item(rep, m->setting, m->origin, MR_OUTCOME_OK);
+	int item = (int)(rep->n_items - 1);
+	it->file = mr_xstrdup(m->path);
+	it->want = mr_xstrdup("mounted");
+	const char *inst = facts ? mr_facts_get(facts, "instances") : NULL;
+	const char *now = facts ? mr_facts_get(facts, "mount.instances") : NULL;
+	const char *dir = facts ? mr_facts_get(facts, "dir.instances") : NULL;
+	if (!inst || strcmp(inst, m->path) != 0 || !now || !dir) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("cannot tell what is mounted at %s", m->path);
+		return;
+	}
+	if (strcmp(now, "none") != 0) {
+		it->old = mr_xstrdup(now);
+		return;
+	}
+	it->old = mr_xstrdup("not mounted");
+	if (!strcmp(dir, "nonempty") && !m->force) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("%s holds files: not mounted over them (they could be an "
+		                        "instance's disks); force to do it anyway",
+		                        m->path);
+		return;
+	}
+	it->outcome = MR_OUTCOME_DRIFT;
+	*act = item;
+}
+
 /* restart-pending as it must be before the renames: what was owed, and
  * what this run will owe until its restarts succeed. NULL: nothing. */
 static char *pending_text(const struct unit_state *us, size_t n)
@@ -1060,6 +1324,7 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	int live = facts ? mr_facts_live(facts) : !t->root;
 	struct file_state *fs = NULL;
 	struct unit_state *us = NULL;
+	struct extra_state x = { 0 };
 	char *pending = NULL;
 	int r = -1;
 
@@ -1098,6 +1363,30 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		observe_unit(&us[i], facts, live, rep);
 		n_drift_units += us[i].enable_drift || us[i].active_drift;
 	}
+	x.dir_item = mr_xcalloc(plan->n_dirs + 1, sizeof(*x.dir_item));
+	x.mount_item = mr_xcalloc(plan->n_mounts + 1, sizeof(*x.mount_item));
+	x.cmd_run = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_run));
+	for (size_t i = 0; i < plan->n_dirs; i++) {
+		if (observe_dir(&plan->dirs[i], t, rep, &x.dir_item[i], err) < 0)
+			goto out;
+		n_drift_units += x.dir_item[i] >= 0;
+	}
+	for (size_t i = 0; i < plan->n_mounts; i++) {
+		observe_mount(&plan->mounts[i], facts, live, rep, &x.mount_item[i]);
+		n_drift_units += x.mount_item[i] >= 0;
+	}
+	for (size_t i = 0; live && i < plan->n_files; i++)
+		for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify_cmds; j++)
+			for (size_t k = 0; k < plan->n_cmds; k++)
+				if (plan->cmds[k] == fs[i].pf->notify_cmds[j] && !x.cmd_run[k]) {
+					x.cmd_run[k] = 1;
+					n_drift_units++;
+					if (opts->mode != MR_MODE_APPLY) {
+						char *w = mr_xasprintf("run %s", plan->cmds[k]->name);
+						mr_host_report_add_planned(rep, w);
+						free(w);
+					}
+				}
 	if (live) {
 		for (size_t i = 0; i < plan->n_files; i++)
 			for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify; j++)
@@ -1144,7 +1433,8 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	}
 	pending = pending_text(us, plan->n_units);
 	if (n_changed || n_drift_units || pending)
-		r = apply_host(fs, plan->n_files, us, plan->n_units, t, live, opts, pending, rep, err);
+		r = apply_host(plan, &x, fs, plan->n_files, us, plan->n_units, t, live, opts, pending,
+		               rep, err);
 	else
 		r = 0;
 out:
@@ -1154,6 +1444,9 @@ out:
 	}
 	free(fs);
 	free(us);
+	free(x.dir_item);
+	free(x.mount_item);
+	free(x.cmd_run);
 	free(owed);
 	free(pending);
 	return r;

@@ -14,6 +14,7 @@
 #define MR_PLAN_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "aug.h"
 #include "profile.h"
@@ -22,6 +23,7 @@
 struct mr_plan;
 struct mr_plan_file;
 struct mr_plan_unit;
+struct mr_plan_cmd;
 struct mr_facts;
 struct mr_transport;
 struct mr_host_report;
@@ -91,6 +93,27 @@ void mr_plan_unit_want(struct mr_plan_unit *u, enum mr_unit_enable enable, int a
 /* other is stopped while u starts or restarts (a socket cannot bind while
  * its service runs), and started again after if it was running. */
 void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other);
+
+/* A directory that must exist with this mode and owner ((uid_t)-1 and
+ * (gid_t)-1: any owner). Observed with the transport's stat; made right
+ * with install -d in the host's commit. */
+void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid, gid_t gid,
+                 const char *setting, const char *origin);
+
+/* A command (argv, copied) run once in the host's commit, after the unit
+ * actions, when a file that notifies it changed (mr_plan_notify_command);
+ * only on a live host. name identifies it ("exportfs -ra"). */
+struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
+                                    const char *const *argv);
+void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c);
+
+/* The file system of fstab's entry for path must be mounted there (mount
+ * PATH on a live host). Never over a directory that holds anything: an
+ * instance's disks could hide behind the mount; force overrides. The
+ * facts tell what is mounted only for the instances directory they were
+ * asked about; any other path fails as unknown. */
+void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
+                   const char *origin);
 
 /* An item that cannot be planned (the facts do not tell): reported as
  * failed with message, so a check is never green without it. */

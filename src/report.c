@@ -355,8 +355,12 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 		fprintf(out, "  backup: %s\n", h->backup_dir);
 	for (size_t i = 0; i < h->n_services; i++)
 		fprintf(out, "  restarted: %s\n", h->services[i]);
-	for (size_t i = 0; i < h->n_planned; i++)
-		fprintf(out, "  apply would restart: %s\n", h->planned[i]);
+	for (size_t i = 0; i < h->n_planned; i++) {
+		if (!strncmp(h->planned[i], "run ", 4))
+			fprintf(out, "  apply would run: %s\n", h->planned[i] + 4);
+		else
+			fprintf(out, "  apply would restart: %s\n", h->planned[i]);
+	}
 }
 
 /* `migready facts`: what the probe found, key = value. */

@@ -35,6 +35,7 @@ struct mr_stat {
 	int exists;
 	int is_regular;
 	int is_symlink;
+	int is_dir;
 	mode_t mode; /* permission bits only */
 	uid_t uid;
 	gid_t gid;

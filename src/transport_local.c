@@ -26,6 +26,7 @@ static void fill_stat(struct mr_stat *st, const struct stat *sb)
 	st->exists = 1;
 	st->is_regular = S_ISREG(sb->st_mode);
 	st->is_symlink = S_ISLNK(sb->st_mode);
+	st->is_dir = S_ISDIR(sb->st_mode);
 	st->mode = sb->st_mode & 07777;
 	st->uid = sb->st_uid;
 	st->gid = sb->st_gid;

@@ -790,6 +790,7 @@ static void fill_stat(const LIBSSH2_SFTP_ATTRIBUTES *a, struct mr_stat *st)
 	if (a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) {
 		st->is_regular = LIBSSH2_SFTP_S_ISREG(a->permissions);
 		st->is_symlink = LIBSSH2_SFTP_S_ISLNK(a->permissions);
+		st->is_dir = LIBSSH2_SFTP_S_ISDIR(a->permissions);
 		st->mode = (mode_t)(a->permissions & 07777);
 	}
 	if (a->flags & LIBSSH2_SFTP_ATTR_UIDGID) {

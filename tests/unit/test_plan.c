@@ -206,12 +206,12 @@ static struct mr_plan *sample_plan(const struct mr_facts *facts)
 
 /* The facts the probe would print for a live systemd host: its owed
  * restarts come from the pending file, as the probe reads them. */
-static struct mr_facts *live_facts(struct ctx *c, const char *mode)
+static struct mr_facts *facts_with(struct ctx *c, const char *mode, const char *extra)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
-	mr_buf_printf(&b, "probe=1\nmode=%s\ninit=systemd\nunit.libvirtd.service=enabled active\n",
-	              mode);
+	mr_buf_printf(&b, "probe=1\nmode=%s\ninit=systemd\nunit.libvirtd.service=enabled active\n%s",
+	              mode, extra);
 	char *pending = get(c, PENDING);
 	for (char *line = pending, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -223,6 +223,11 @@ static struct mr_facts *live_facts(struct ctx *c, const char *mode)
 	assert_non_null(f);
 	mr_buf_fini(&b);
 	return f;
+}
+
+static struct mr_facts *live_facts(struct ctx *c, const char *mode)
+{
+	return facts_with(c, mode, "");
 }
 
 static int setup(void **state)
@@ -257,6 +262,16 @@ static int before(void **state)
 	fprintf(f, "#!/bin/sh\necho \"$*\" >> '%s'\n[ -z \"$SYSTEMCTL_FAIL\" ] || exit 1\n", c->log);
 	fclose(f);
 	chmod(stub, 0755);
+	/* mount and a command of a plan: stand-ins that log their name too */
+	static const char *const others[] = { "mount", "mr-reload-exports" };
+	for (size_t i = 0; i < 2; i++) {
+		char *p = mr_xasprintf("%s/%s", bin, others[i]);
+		f = fopen(p, "w");
+		fprintf(f, "#!/bin/sh\necho \"%s $*\" >> '%s'\n", others[i], c->log);
+		fclose(f);
+		chmod(p, 0755);
+		free(p);
+	}
 	char *path = mr_xasprintf("%s:%s", bin, getenv("PATH"));
 	setenv("PATH", path, 1);
 	unsetenv("SYSTEMCTL_FAIL");
@@ -639,6 +654,138 @@ static void test_unreadable_file_fails_only_itself(void **state)
 	w_close(&w->base);
 }
 
+/* Directory, mount and command actions, through the same commit. */
+static int run_plan(struct ctx *c, struct wrap *w, struct mr_plan *plan, enum mr_mode mode,
+                    struct mr_host_report *rep)
+{
+	struct mr_run_opts opts = { .mode = mode, .run_id = "RUN1" };
+	struct mr_error *err = NULL;
+	memset(rep, 0, sizeof(*rep));
+	rep->name = mr_xstrdup("h1");
+	int r = mr_plan_run(plan, &w->base, c->aug, &opts, rep, &err);
+	mr_error_free(err);
+	return r;
+}
+
+static void test_directory_action(void **state)
+{
+	struct ctx *c = *state;
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = live_facts(c, "live");
+	struct mr_host_report rep;
+	for (int round = 0; round < 3; round++) {
+		struct mr_plan *plan = mr_plan_new(facts);
+		mr_plan_dir(plan, "/var/lib/nova/.ssh", 0700, 0, 0, "ssh.dir", "p.ini:9");
+		enum mr_mode mode = round == 1 ? MR_MODE_APPLY : MR_MODE_CHECK;
+		assert_int_equal(run_plan(c, w, plan, mode, &rep), 0);
+		assert_int_equal(rep.n_items, 1);
+		assert_string_equal(rep.items[0].want, "0700 0:0");
+		if (round == 0) {
+			assert_int_equal(rep.items[0].outcome, MR_OUTCOME_DRIFT);
+			assert_null(rep.items[0].old);
+		} else if (round == 1) {
+			assert_int_equal(rep.items[0].outcome, MR_OUTCOME_CHANGED);
+		} else {
+			assert_int_equal(rep.items[0].outcome, MR_OUTCOME_OK);
+		}
+		report_free(&rep);
+		mr_plan_free(plan);
+	}
+	struct stat sb;
+	char *p = host_path(c, "/var/lib/nova/.ssh");
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	/* a wrong mode is drift, and a symbolic link is never followed */
+	chmod(p, 0755);
+	struct mr_plan *plan = mr_plan_new(facts);
+	mr_plan_dir(plan, "/var/lib/nova/.ssh", 0700, 0, 0, "ssh.dir", "p.ini:9");
+	assert_int_equal(run_plan(c, w, plan, MR_MODE_CHECK, &rep), 0);
+	assert_string_equal(rep.items[0].old, "0755 0:0");
+	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_DRIFT);
+	report_free(&rep);
+	rmdir(p);
+	assert_int_equal(symlink("/etc", p), 0);
+	assert_int_equal(run_plan(c, w, plan, MR_MODE_APPLY, &rep), 0);
+	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_FAILED);
+	assert_non_null(strstr(rep.items[0].note, "symbolic link"));
+	report_free(&rep);
+	mr_plan_free(plan);
+	free(p);
+	mr_facts_free(facts);
+	w_close(&w->base);
+}
+
+static void test_command_runs_when_its_file_changed(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = live_facts(c, "live");
+	struct mr_host_report rep;
+	const char *argv[] = { "mr-reload-exports", "-ra", NULL };
+	for (int round = 0; round < 3; round++) {
+		struct mr_plan *plan = sample_plan(facts);
+		struct mr_plan_cmd *cmd = mr_plan_command(plan, "exportfs -ra", argv);
+		mr_plan_notify_command(mr_plan_file(plan, QEMU, "Migready_libvirt.lns"), cmd);
+		enum mr_mode mode = round == 1 ? MR_MODE_APPLY : MR_MODE_CHECK;
+		assert_int_equal(run_plan(c, w, plan, mode, &rep), 0);
+		int planned = 0;
+		for (size_t i = 0; i < rep.n_planned; i++)
+			planned |= !strcmp(rep.planned[i], "run exportfs -ra");
+		assert_int_equal(planned, round == 0);
+		report_free(&rep);
+		mr_plan_free(plan);
+	}
+	char *calls = systemctl_calls(c);
+	assert_non_null(strstr(calls, "mr-reload-exports -ra\n"));
+	/* once: the second round changed nothing */
+	const char *first = strstr(calls, "mr-reload-exports");
+	assert_null(strstr(first + 1, "mr-reload-exports"));
+	free(calls);
+	mr_facts_free(facts);
+	w_close(&w->base);
+}
+
+static void test_mount_never_over_files(void **state)
+{
+	struct ctx *c = *state;
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	static const struct {
+		const char *facts;
+		int force;
+		enum mr_outcome want;
+		int mounts;
+	} cases[] = {
+		{ "instances=/srv/inst\nmount.instances=none\ndir.instances=empty\n", 0,
+		  MR_OUTCOME_CHANGED, 1 },
+		{ "instances=/srv/inst\nmount.instances=none\ndir.instances=nonempty\n", 0,
+		  MR_OUTCOME_FAILED, 0 },
+		{ "instances=/srv/inst\nmount.instances=none\ndir.instances=nonempty\n", 1,
+		  MR_OUTCOME_CHANGED, 1 },
+		{ "instances=/srv/inst\nmount.instances=nfs1:/ nfs4\ndir.instances=nonempty\n", 0,
+		  MR_OUTCOME_OK, 0 },
+		{ "instances=/other\nmount.instances=none\ndir.instances=empty\n", 0,
+		  MR_OUTCOME_FAILED, 0 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		unlink(c->log);
+		struct mr_facts *facts = facts_with(c, "live", cases[i].facts);
+		struct mr_plan *plan = mr_plan_new(facts);
+		mr_plan_mount(plan, "/srv/inst", cases[i].force, "nfs.mount", "p.ini:4");
+		assert_int_equal(run_plan(c, w, plan, MR_MODE_APPLY, &rep), 0);
+		assert_int_equal(rep.n_items, 1);
+		assert_int_equal(rep.items[0].outcome, cases[i].want);
+		char *calls = systemctl_calls(c);
+		assert_int_equal(strstr(calls, "mount -- /srv/inst\n") != NULL, cases[i].mounts);
+		free(calls);
+		report_free(&rep);
+		mr_plan_free(plan);
+		mr_facts_free(facts);
+	}
+	w_close(&w->base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +802,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_absent_file_is_created, before, after),
 		cmocka_unit_test_setup_teardown(test_lost_connection_fails_the_host, before, after),
 		cmocka_unit_test_setup_teardown(test_unreadable_file_fails_only_itself, before, after),
+		cmocka_unit_test_setup_teardown(test_directory_action, before, after),
+		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, after),
+		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, after),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
