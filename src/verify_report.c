@@ -1,0 +1,231 @@
+/* verify's results as text (per-host findings, then the source x
+ * destination matrix) or JSON (hosts with their findings, then pairs).
+ * Kept beside the analysis until report.c, being reshaped, can take it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "verify_analysis.h"
+
+#define C_RESET "\033[0m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+#define C_BOLD "\033[1m"
+
+static const char *const sev_word[] = { "FAIL", "WARN", "INFO", "NOT EXAMINED" };
+static const char *const sev_json[] = { "fail", "warn", "info", "not-examined" };
+static const char *const sev_color[] = { C_RED, C_YELLOW, "", C_CYAN };
+
+struct counts {
+	size_t pairs, ok, failed, unexamined, hosts_bad;
+};
+
+static struct counts count(const struct mr_verify_result *res)
+{
+	struct counts c = { 0 };
+	for (size_t i = 0; i < res->n; i++) {
+		c.hosts_bad += !res->hosts[i].examined;
+		for (size_t j = 0; j < res->n; j++) {
+			if (i == j)
+				continue;
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			c.pairs++;
+			if (!p->examined)
+				c.unexamined++;
+			else if (p->n_reasons)
+				c.failed++;
+			else
+				c.ok++;
+		}
+	}
+	return c;
+}
+
+/* s padded to width (0: as is), in colour c when colours are on. */
+static void colored(FILE *out, int color, const char *c, int width, const char *s)
+{
+	if (color && *c)
+		fputs(c, out);
+	fprintf(out, "%-*s", width, s);
+	if (color && *c)
+		fputs(C_RESET, out);
+}
+
+static void text_host(const struct mr_verify_host_result *h, int color, FILE *out)
+{
+	colored(out, color, C_BOLD, 0, h->name);
+	fprintf(out, "  %s\n", h->uri);
+	if (h->summary)
+		fprintf(out, "  %s\n", h->summary);
+	for (size_t k = 0; k < h->n_findings; k++) {
+		const struct mr_verify_finding *f = &h->findings[k];
+		fputs("  ", out);
+		colored(out, color, sev_color[f->severity], 12, sev_word[f->severity]);
+		fprintf(out, "  %s: %s\n", f->check, f->reason);
+		if (f->fix)
+			fprintf(out, "  %-12s  fix: %s\n", "", f->fix);
+	}
+	if (h->n_unexamined) {
+		fputs("  ", out);
+		colored(out, color, C_CYAN, 12, "NOT EXAMINED");
+		fputs("  ssh: ", out);
+		for (size_t k = 0; k < h->n_unexamined; k++)
+			fprintf(out, "%s%s", k ? ", " : "", h->unexamined[k]);
+		fputs(" (SSH-side checks, not run by this release)\n", out);
+	}
+	if (!h->n_findings && h->examined)
+		fputs("  libvirt checks passed\n", out);
+}
+
+static void text_matrix(const struct mr_verify_result *res, int color, FILE *out)
+{
+	size_t w = strlen("source \\ destination");
+	for (size_t i = 0; i < res->n; i++)
+		if (strlen(res->hosts[i].name) > w)
+			w = strlen(res->hosts[i].name);
+	fprintf(out, "%-*s", (int)w, "source \\ destination");
+	for (size_t j = 0; j < res->n; j++)
+		fprintf(out, "  %-4s", res->hosts[j].name);
+	fputc('\n', out);
+	for (size_t i = 0; i < res->n; i++) {
+		fprintf(out, "%-*s", (int)w, res->hosts[i].name);
+		for (size_t j = 0; j < res->n; j++) {
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			int cw = (int)(strlen(res->hosts[j].name) > 4 ? strlen(res->hosts[j].name) : 4);
+			const char *cell = i == j ? "-" : !p->examined ? "?" : p->n_reasons ? "FAIL" : "ok";
+			const char *c = i == j ? "" : !p->examined ? C_CYAN : p->n_reasons ? C_RED : C_GREEN;
+			fputs("  ", out);
+			if (color && *c)
+				fputs(c, out);
+			fprintf(out, "%-*s", cw, cell);
+			if (color && *c)
+				fputs(C_RESET, out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static int write_text(const struct mr_verify_result *res, int color, FILE *out)
+{
+	struct counts c = count(res);
+	for (size_t i = 0; i < res->n; i++) {
+		text_host(&res->hosts[i], color, out);
+		fputc('\n', out);
+	}
+	if (res->n > 1) {
+		text_matrix(res, color, out);
+		int header = 0;
+		for (size_t i = 0; i < res->n; i++) {
+			for (size_t j = 0; j < res->n; j++) {
+				const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+				if (i == j || (p->examined && !p->n_reasons))
+					continue;
+				if (!header++)
+					fputc('\n', out);
+				fprintf(out, "%s -> %s: ", res->hosts[i].name, res->hosts[j].name);
+				if (!p->examined)
+					fputs("not examined", out);
+				for (size_t k = 0; k < p->n_reasons; k++)
+					fprintf(out, "%s%s", k ? "; " : "", p->reasons[k]);
+				fputc('\n', out);
+			}
+		}
+		fputc('\n', out);
+	}
+	if (res->baseline)
+		fprintf(out, "baseline CPU of all hosts: %s\n", res->baseline);
+	else if (res->baseline_error)
+		fprintf(out, "baseline CPU of all hosts: none (%s)\n", res->baseline_error);
+	fprintf(out, "%zu pair%s: %zu can migrate, %zu cannot, %zu not examined; %zu host%s, %zu not "
+	        "examined (libvirt checks only)\n",
+	        c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.failed, c.unexamined, res->n,
+	        res->n == 1 ? "" : "s", c.hosts_bad);
+	return ferror(out) ? -1 : 0;
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static int write_json(const struct mr_verify_result *res, FILE *out)
+{
+	struct counts c = count(res);
+	json_object *root = json_object_new_object();
+	json_object *hosts = json_object_new_array();
+	json_object *pairs = json_object_new_array();
+	json_object_object_add(root, "command", json_object_new_string("verify"));
+	for (size_t i = 0; i < res->n; i++) {
+		const struct mr_verify_host_result *h = &res->hosts[i];
+		json_object *o = json_object_new_object();
+		json_object *fs = json_object_new_array();
+		json_object *ne = json_object_new_array();
+		json_object_object_add(o, "name", jstr(h->name));
+		json_object_object_add(o, "uri", jstr(h->uri));
+		json_object_object_add(o, "examined", json_object_new_boolean(h->examined));
+		json_object_object_add(o, "summary", jstr(h->summary));
+		for (size_t k = 0; k < h->n_findings; k++) {
+			const struct mr_verify_finding *f = &h->findings[k];
+			json_object *fo = json_object_new_object();
+			json_object_object_add(fo, "severity", json_object_new_string(sev_json[f->severity]));
+			json_object_object_add(fo, "check", jstr(f->check));
+			json_object_object_add(fo, "reason", jstr(f->reason));
+			json_object_object_add(fo, "fix", jstr(f->fix));
+			json_object_array_add(fs, fo);
+		}
+		for (size_t k = 0; k < h->n_unexamined; k++)
+			json_object_array_add(ne, json_object_new_string(h->unexamined[k]));
+		json_object_object_add(o, "findings", fs);
+		json_object_object_add(o, "not_examined", ne);
+		json_object_array_add(hosts, o);
+	}
+	for (size_t i = 0; i < res->n; i++) {
+		for (size_t j = 0; j < res->n; j++) {
+			if (i == j)
+				continue;
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			json_object *o = json_object_new_object();
+			json_object *rs = json_object_new_array();
+			json_object_object_add(o, "source", jstr(res->hosts[i].name));
+			json_object_object_add(o, "destination", jstr(res->hosts[j].name));
+			json_object_object_add(o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
+			json_object_object_add(o, "examined", json_object_new_boolean(p->examined));
+			if (!p->examined)
+				json_object_array_add(rs, json_object_new_string("not examined"));
+			for (size_t k = 0; k < p->n_reasons; k++)
+				json_object_array_add(rs, json_object_new_string(p->reasons[k]));
+			json_object_object_add(o, "reasons", rs);
+			json_object_array_add(pairs, o);
+		}
+	}
+	json_object_object_add(root, "hosts", hosts);
+	json_object_object_add(root, "pairs", pairs);
+	json_object *bl = json_object_new_object();
+	json_object_object_add(bl, "cpu", jstr(res->baseline));
+	json_object_object_add(bl, "xml", jstr(res->baseline_xml));
+	json_object_object_add(bl, "error", jstr(res->baseline_error));
+	json_object_object_add(root, "baseline", bl);
+	json_object *sum = json_object_new_object();
+	json_object_object_add(sum, "pairs", json_object_new_int64((int64_t)c.pairs));
+	json_object_object_add(sum, "ok", json_object_new_int64((int64_t)c.ok));
+	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)c.failed));
+	json_object_object_add(sum, "not_examined", json_object_new_int64((int64_t)c.unexamined));
+	json_object_object_add(sum, "hosts_not_examined", json_object_new_int64((int64_t)c.hosts_bad));
+	json_object_object_add(root, "summary", sum);
+	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+	fprintf(out, "%s\n", s);
+	json_object_put(root);
+	return ferror(out) ? -1 : 0;
+}
+
+int mr_verify_report_write(const struct mr_verify_result *res, enum mr_verify_format format,
+                           int color, FILE *out)
+{
+	if (format == MR_VERIFY_JSON)
+		return write_json(res, out);
+	return write_text(res, color, out);
+}
