@@ -790,8 +790,9 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 	for (size_t m = 0; h->cpu_models[m]; m++) {
 		const char *model = h->cpu_models[m];
 		size_t *no = mr_xcalloc(in->n, sizeof(*no)), n_no = 0;
-		size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
+		struct mr_buf unk;
 		const char *blockers = NULL;
+		mr_buf_init(&unk);
 		for (size_t j = 0; j < in->n; j++) {
 			if (!v[j].examined)
 				continue;
@@ -804,7 +805,12 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 				if (j != i)
 					fail_pair(res, i, j, "CPU model '%s' not usable", model);
 			} else if (u < 0) {
-				unk[n_unk++] = j;
+				mr_buf_printf(&unk, "%s%s (%s%s)", unk.len ? ", " : "", in->hosts[j].name,
+				              v[j].have_domcaps ? "not listed in its domain capabilities"
+				                                : "no domain capabilities: ",
+				              v[j].have_domcaps ? ""
+				              : in->hosts[j].domcaps_error ? in->hosts[j].domcaps_error
+				                                           : "unreadable");
 			}
 		}
 		if (n_no) {
@@ -815,16 +821,11 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 			            blockers ? ")" : "");
 			free(list);
 		}
-		if (n_unk) {
-			char *list = host_list(in, unk, n_unk);
+		if (unk.len)
 			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
-			            "cpu_model '%s': usability unknown on %s (no domain capabilities, or "
-			            "the model is not listed there)",
-			            model, list);
-			free(list);
-		}
+			            "cpu_model '%s': usability unknown on %s", model, unk.data);
 		free(no);
-		free(unk);
+		mr_buf_fini(&unk);
 	}
 }
 
@@ -1089,7 +1090,11 @@ static void check_pinning(const struct mr_verify_input *in, const struct view *v
 				continue;
 			for (size_t e = 0; e < in->hosts[j].n_domains; e++) {
 				struct mr_verify_cpuset both;
-				if (!v[j].pinned[e] || !cpuset_overlap(&v[i].pins[d], &v[j].pins[e], &both))
+				const struct mr_verify_domain *other = &in->hosts[j].domains[e];
+				/* another copy of the same guest is the guests check's business */
+				if (!v[j].pinned[e] || (other->uuid && s->domains[d].uuid &&
+				                        !strcasecmp(other->uuid, s->domains[d].uuid)) ||
+				    !cpuset_overlap(&v[i].pins[d], &v[j].pins[e], &both))
 					continue;
 				char *cpus = mr_verify_cpuset_format(&both);
 				fail_pair(res, i, j, "guest '%s' pinned to CPUs %s of guest '%s'",
@@ -1152,18 +1157,16 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		hr->unexamined = mr_xcalloc(mr_verify_n_ssh_checks, sizeof(*hr->unexamined));
 		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
 			hr->unexamined[hr->n_unexamined++] = mr_verify_ssh_checks[k];
-		if (h->error)
-			add_finding(res, i, MR_VERIFY_FAIL, "libvirt",
-			            "check that libvirtd listens there (migready apply -H HOST) and that "
-			            "the firewall lets its port in",
-			            "%s", h->error);
+		if (h->error) {
+			char *fix = mr_xasprintf("check that libvirtd listens at %s (migready apply -H %s) "
+			                         "and that the firewall lets its port in",
+			                         h->uri, h->name);
+			add_finding(res, i, MR_VERIFY_FAIL, "libvirt", fix, "%s", h->error);
+			free(fix);
+		}
 		parse_host(h, &v[i], res, i);
 		if (hr->examined)
 			hr->summary = summary(h, &v[i]);
-		if (hr->examined && !h->domcaps_xml)
-			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
-			            "no domain capabilities (%s): CPU model usability not examined",
-			            h->domcaps_error ? h->domcaps_error : "not asked");
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
