@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -175,12 +176,19 @@ static int reach(const char *host, const char *uri, int timeout_s, struct mr_err
 
 /* ---- one host ---- */
 
+enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_ABANDONED };
+
+/* One host's examination. It owns copies of everything it reads, so that a
+ * worker stuck in a libvirt call that never returns can be abandoned: the
+ * job then belongs to that worker, which frees it if the call ever ends. */
 struct job {
-	const struct mr_verify_target *t;
-	struct mr_verify_host *h;
+	struct mr_verify_host h;
 	virConnectPtr conn;
 	int timeout_s;
 	int need_domcaps; /* some host's cpu_mode is custom */
+	enum job_state state;  /* under the pool's lock */
+	struct timespec started;
+	pthread_t worker;
 };
 
 static int read_domains(struct job *j, struct mr_error **err)
@@ -188,12 +196,12 @@ static int read_domains(struct job *j, struct mr_error **err)
 	virDomainPtr *doms = NULL;
 	int n = virConnectListAllDomains(j->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0) {
-		lv_error(err, j->t->name, j->t->uri, "cannot list guests");
+		lv_error(err, j->h.name, j->h.uri, "cannot list guests");
 		return -1;
 	}
-	j->h->domains = mr_xcalloc(n ? (size_t)n : 1, sizeof(*j->h->domains));
+	j->h.domains = mr_xcalloc(n ? (size_t)n : 1, sizeof(*j->h.domains));
 	for (int i = 0; i < n; i++) {
-		struct mr_verify_domain *d = &j->h->domains[j->h->n_domains];
+		struct mr_verify_domain *d = &j->h.domains[j->h.n_domains];
 		char uuid[VIR_UUID_STRING_BUFLEN];
 		int state = 0, reason = 0;
 		const char *name = virDomainGetName(doms[i]);
@@ -211,7 +219,7 @@ static int read_domains(struct job *j, struct mr_error **err)
 		                                        : MR_VERIFY_DOM_OTHER;
 		d->xml = virDomainGetXMLDesc(doms[i], 0);
 		virResetLastError();
-		j->h->n_domains++;
+		j->h.n_domains++;
 		virDomainFree(doms[i]);
 	}
 	free(doms);
@@ -220,7 +228,7 @@ static int read_domains(struct job *j, struct mr_error **err)
 
 static int examine(struct job *j, struct mr_error **err)
 {
-	const struct mr_verify_target *t = j->t;
+	const struct mr_verify_host *t = &j->h;
 	virConnectAuth auth = { cred_types, MR_ARRAY_LEN(cred_types), no_credentials, NULL };
 	unsigned long lv = 0, hv = 0;
 	if (reach(t->name, t->uri, j->timeout_s, err) < 0)
@@ -251,25 +259,25 @@ static int examine(struct job *j, struct mr_error **err)
 		lv_error(err, t->name, t->uri, "cannot read versions");
 		return -1;
 	}
-	j->h->libvirt_version = lv;
-	j->h->hv_version = hv;
+	j->h.libvirt_version = lv;
+	j->h.hv_version = hv;
 	const char *type = virConnectGetType(j->conn);
-	j->h->hv_type = type ? mr_xstrdup(type) : NULL;
+	j->h.hv_type = type ? mr_xstrdup(type) : NULL;
 	virResetLastError();
 	/* libvirt's strings are malloc'ed: ours to free() */
-	j->h->caps_xml = virConnectGetCapabilities(j->conn);
-	if (!j->h->caps_xml) {
+	j->h.caps_xml = virConnectGetCapabilities(j->conn);
+	if (!j->h.caps_xml) {
 		lv_error(err, t->name, t->uri, "cannot read capabilities");
 		return -1;
 	}
 	if (!j->need_domcaps) {
-		j->h->domcaps_error = mr_xstrdup("not asked: no host's cpu_mode is custom");
+		j->h.domcaps_error = mr_xstrdup("not asked: no host's cpu_mode is custom");
 		return read_domains(j, err);
 	}
-	j->h->domcaps_xml = virConnectGetDomainCapabilities(j->conn, NULL, NULL, NULL, NULL, 0);
-	if (!j->h->domcaps_xml) {
+	j->h.domcaps_xml = virConnectGetDomainCapabilities(j->conn, NULL, NULL, NULL, NULL, 0);
+	if (!j->h.domcaps_xml) {
 		virErrorPtr e = virGetLastError();
-		j->h->domcaps_error = mr_xstrdup(e && e->message ? e->message : "unknown error");
+		j->h.domcaps_error = mr_xstrdup(e && e->message ? e->message : "unknown error");
 		virResetLastError();
 	}
 	return read_domains(j, err);
@@ -278,19 +286,8 @@ static int examine(struct job *j, struct mr_error **err)
 static void run_job(struct job *j)
 {
 	struct mr_error *err = NULL;
-	j->h->name = mr_xstrdup(j->t->name);
-	j->h->uri = mr_xstrdup(j->t->uri);
-	j->h->cpu_mode = j->t->cpu_mode ? mr_xstrdup(j->t->cpu_mode) : NULL;
-	if (j->t->cpu_models) {
-		size_t n = 0;
-		while (j->t->cpu_models[n])
-			n++;
-		j->h->cpu_models = mr_xcalloc(n + 1, sizeof(char *));
-		for (size_t i = 0; i < n; i++)
-			j->h->cpu_models[i] = mr_xstrdup(j->t->cpu_models[i]);
-	}
 	if (examine(j, &err) < 0) {
-		j->h->error = mr_error_format(err);
+		j->h.error = mr_error_format(err);
 		if (j->conn)
 			virConnectClose(j->conn);
 		j->conn = NULL;
@@ -298,23 +295,49 @@ static void run_job(struct job *j)
 	mr_error_free(err);
 }
 
+static void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	if (j->conn)
+		virConnectClose(j->conn);
+	mr_verify_host_fini(&j->h);
+	free(j);
+}
+
 struct pool {
-	struct job *jobs;
-	size_t n, next;
+	struct job **jobs;
+	size_t n, next, settled; /* settled: done or abandoned */
+	int limit_s;             /* a host's whole examination */
 	pthread_mutex_t lock;
+	pthread_cond_t cond;     /* a job settled */
 };
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t i = p->next < p->n ? p->next++ : p->n;
+	pthread_mutex_lock(&p->lock);
+	while (p->next < p->n) {
+		struct job *j = p->jobs[p->next++];
+		j->state = JOB_RUNNING;
+		j->worker = pthread_self();
+		clock_gettime(CLOCK_MONOTONIC, &j->started);
 		pthread_mutex_unlock(&p->lock);
-		if (i == p->n)
+		run_job(j);
+		pthread_mutex_lock(&p->lock);
+		if (j->state == JOB_ABANDONED) {
+			/* too late: the host was reported, and a new worker took
+			 * this one's place */
+			pthread_mutex_unlock(&p->lock);
+			job_free(j);
 			return NULL;
-		run_job(&p->jobs[i]);
+		}
+		j->state = JOB_DONE;
+		p->settled++;
+		pthread_cond_broadcast(&p->cond);
 	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
 }
 
 /* ---- libvirt's event loop, which keepalive needs ---- */
@@ -353,42 +376,43 @@ static void libvirt_init(void)
 
 /* ---- the baseline ---- */
 
-static void baseline(struct mr_verify_input *in, struct job *jobs, size_t n)
+static void baseline(struct mr_verify_input *in, struct job **jobs, size_t n)
 {
 	const char **xmls = mr_xcalloc(n ? n : 1, sizeof(*xmls));
 	size_t nx = 0;
-	struct job *first = NULL;
+	size_t first = n;
 	for (size_t i = 0; i < n; i++) {
-		if (!jobs[i].conn)
+		if (!jobs[i] || !jobs[i]->conn)
 			continue;
-		if (!first)
-			first = &jobs[i];
-		char *x = mr_verify_caps_cpu_xml(jobs[i].h->caps_xml);
+		if (first == n)
+			first = i;
+		char *x = mr_verify_caps_cpu_xml(in->hosts[i].caps_xml);
 		if (!x) {
 			in->baseline_error = mr_xasprintf("%s: capabilities name no host CPU model",
-			                                  jobs[i].t->name);
+			                                  in->hosts[i].name);
 			goto out;
 		}
 		xmls[nx++] = x;
 	}
-	if (!first) {
+	if (first == n) {
 		in->baseline_error = mr_xstrdup("no host examined");
 		goto out;
 	}
-	char *b = virConnectBaselineHypervisorCPU(first->conn, NULL, NULL, NULL, NULL, xmls,
+	virConnectPtr conn = jobs[first]->conn;
+	char *b = virConnectBaselineHypervisorCPU(conn, NULL, NULL, NULL, NULL, xmls,
 	                                          (unsigned)nx, 0);
 	/* The hypervisor's view needs a read-write connection; libvirt 9.0's
 	 * test driver lacks it. Then the older call, which needs neither. */
 	if (!b && (virGetLastErrorCode() == VIR_ERR_NO_SUPPORT ||
 	           virGetLastErrorCode() == VIR_ERR_OPERATION_DENIED)) {
 		virResetLastError();
-		b = virConnectBaselineCPU(first->conn, xmls, (unsigned)nx, 0);
+		b = virConnectBaselineCPU(conn, xmls, (unsigned)nx, 0);
 	}
 	if (b) {
 		in->baseline_xml = b;
 	} else {
 		struct mr_error *err = NULL;
-		lv_error(&err, first->t->name, first->t->uri, "baseline CPU");
+		lv_error(&err, in->hosts[first].name, in->hosts[first].uri, "baseline CPU");
 		in->baseline_error = mr_error_format(err);
 		mr_error_free(err);
 	}
@@ -398,15 +422,80 @@ out:
 	free(xmls);
 }
 
+/* The workers, and the ones given up on (detached, left to finish). */
+struct crew {
+	pthread_t *threads;
+	int *detached;
+	size_t n;
+};
+
+static int crew_add(struct crew *c, struct pool *p)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, worker, p) != 0)
+		return -1;
+	c->threads = mr_xreallocarray(c->threads, c->n + 1, sizeof(*c->threads));
+	c->detached = mr_xreallocarray(c->detached, c->n + 1, sizeof(*c->detached));
+	c->threads[c->n] = t;
+	c->detached[c->n++] = 0;
+	return 0;
+}
+
+static double elapsed(const struct timespec *since, const struct timespec *now)
+{
+	return (double)(now->tv_sec - since->tv_sec) + (now->tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Waits for every job; a job running longer than the limit is abandoned,
+ * its host reported as not answering, and its worker replaced. Called with
+ * the lock held. */
+static void supervise(struct pool *p, struct crew *c)
+{
+	while (p->settled < p->n) {
+		struct timespec now, wake;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double next = 1.0;
+		for (size_t i = 0; i < p->n; i++) {
+			struct job *j = p->jobs[i];
+			if (j->state != JOB_RUNNING)
+				continue;
+			double left = p->limit_s - elapsed(&j->started, &now);
+			if (left > 0) {
+				next = left < next ? left : next;
+				continue;
+			}
+			j->state = JOB_ABANDONED;
+			p->settled++;
+			for (size_t k = 0; k < c->n; k++)
+				if (!c->detached[k] && pthread_equal(c->threads[k], j->worker)) {
+					pthread_detach(c->threads[k]);
+					c->detached[k] = 1;
+				}
+			if (p->next < p->n)
+				crew_add(c, p);
+		}
+		wake = now;
+		wake.tv_sec += (time_t)next;
+		wake.tv_nsec += (long)((next - (double)(time_t)next) * 1e9) + 1000000;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
+		if (p->settled < p->n)
+			pthread_cond_timedwait(&p->cond, &p->lock, &wake);
+	}
+}
+
 int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
                      const struct mr_verify_opts *opts, struct mr_verify_input *in,
                      struct mr_error **err)
 {
 	int r = -1;
 	struct pool pool = { 0 };
+	struct crew crew = { 0 };
 	struct evloop ev = { 0 };
-	pthread_t *threads = NULL;
-	size_t started = 0;
+	pthread_condattr_t ca;
+	int timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 10;
 	memset(in, 0, sizeof(*in));
 	pthread_once(&libvirt_once, libvirt_init);
 	if (!libvirt_ok) {
@@ -417,13 +506,33 @@ int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
 	in->hosts = mr_xcalloc(n ? n : 1, sizeof(*in->hosts));
 	pool.jobs = mr_xcalloc(n ? n : 1, sizeof(*pool.jobs));
 	pool.n = n;
+	/* connect, then a handful of calls; domain capabilities may make
+	 * libvirt probe QEMU first */
+	pool.limit_s = 3 * timeout_s;
 	pthread_mutex_init(&pool.lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool.cond, &ca);
+	pthread_condattr_destroy(&ca);
 	int need_domcaps = 0;
 	for (size_t i = 0; i < n; i++)
 		need_domcaps |= targets[i].cpu_mode && !strcmp(targets[i].cpu_mode, "custom");
-	for (size_t i = 0; i < n; i++)
-		pool.jobs[i] = (struct job){ &targets[i], &in->hosts[i], NULL,
-			                     opts->timeout_s > 0 ? opts->timeout_s : 10, need_domcaps };
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = mr_xcalloc(1, sizeof(*j));
+		const struct mr_verify_target *t = &targets[i];
+		j->h.name = mr_xstrdup(t->name);
+		j->h.uri = mr_xstrdup(t->uri);
+		j->h.cpu_mode = t->cpu_mode ? mr_xstrdup(t->cpu_mode) : NULL;
+		size_t nm = 0;
+		while (t->cpu_models && t->cpu_models[nm])
+			nm++;
+		j->h.cpu_models = t->cpu_models ? mr_xcalloc(nm + 1, sizeof(char *)) : NULL;
+		for (size_t k = 0; k < nm; k++)
+			j->h.cpu_models[k] = mr_xstrdup(t->cpu_models[k]);
+		j->timeout_s = timeout_s;
+		j->need_domcaps = need_domcaps;
+		pool.jobs[i] = j;
+	}
 	if (pthread_create(&ev.thread, NULL, evloop_main, &ev) != 0) {
 		mr_error_add(err, MR_ERR_SYSTEM, NULL, "cannot start libvirt's event thread");
 		goto out;
@@ -432,20 +541,39 @@ int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
 	size_t jobs = opts->jobs ? opts->jobs : DEFAULT_JOBS;
 	if (jobs > n)
 		jobs = n;
-	threads = mr_xcalloc(jobs ? jobs : 1, sizeof(*threads));
-	for (; started < jobs; started++)
-		if (pthread_create(&threads[started], NULL, worker, &pool) != 0)
+	pthread_mutex_lock(&pool.lock);
+	for (size_t i = 0; i < jobs; i++)
+		if (crew_add(&crew, &pool) < 0)
 			break;
-	if (started == 0 && n)
-		worker(&pool); /* no thread to be had: do the work here */
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	if (crew.n == 0 && n) {
+		pthread_mutex_unlock(&pool.lock);
+		mr_error_add(err, MR_ERR_SYSTEM, NULL, "cannot start a worker thread");
+		goto out;
+	}
+	supervise(&pool, &crew);
+	pthread_mutex_unlock(&pool.lock);
+	for (size_t i = 0; i < crew.n; i++)
+		if (!crew.detached[i])
+			pthread_join(crew.threads[i], NULL);
+	/* Hand the results over; an abandoned job stays its worker's. */
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = pool.jobs[i];
+		if (j->state == JOB_DONE) {
+			in->hosts[i] = j->h;
+			memset(&j->h, 0, sizeof(j->h));
+			continue;
+		}
+		in->hosts[i].name = mr_xstrdup(j->h.name);
+		in->hosts[i].uri = mr_xstrdup(j->h.uri);
+		in->hosts[i].error = mr_xasprintf("%s: %s: no answer within %d s", j->h.name, j->h.uri,
+		                                  pool.limit_s);
+		pool.jobs[i] = NULL;
+	}
 	baseline(in, pool.jobs, n);
 	r = 0;
 out:
 	for (size_t i = 0; i < n; i++)
-		if (pool.jobs[i].conn)
-			virConnectClose(pool.jobs[i].conn);
+		job_free(pool.jobs[i]);
 	if (ev.running) {
 		atomic_store(&ev.stop, 1);
 		if (virEventAddTimeout(0, evloop_wake, NULL, NULL) >= 0)
@@ -453,9 +581,11 @@ out:
 		else
 			pthread_detach(ev.thread);
 	}
+	pthread_cond_destroy(&pool.cond);
 	pthread_mutex_destroy(&pool.lock);
 	free(pool.jobs);
-	free(threads);
+	free(crew.threads);
+	free(crew.detached);
 	if (r < 0)
 		mr_verify_input_fini(in);
 	return r;

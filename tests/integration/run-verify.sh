@@ -23,7 +23,7 @@ chmod 755 "$DIR" # the libvirtd of mode libvirtd runs as nobody and reads the no
 passed=0
 failed=0
 
-cleanup() { bash "$LIBVIRTD_SH" stop "$DIR/libvirtd" >/dev/null 2>&1; rm -rf "$DIR"; }
+cleanup() { [ -n "${KEEP:-}" ] && return; bash "$LIBVIRTD_SH" stop "$DIR/libvirtd" >/dev/null 2>&1; rm -rf "$DIR"; }
 trap cleanup EXIT
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
@@ -144,6 +144,20 @@ expect_grep "pairs with them not examined" "refused -> node4: not examined" "$ou
 [ $(($(date +%s) - start)) -le 4 ] && ok "within the time-out" || not_ok "took $(($(date +%s) - start)) s"
 
 if [ "$MODE" = libvirtd ]; then
+	# A daemon that accepts connections and never answers (stopped, as a
+	# deadlocked libvirtd would be): given up on, not waited for.
+	pid=$(cat "$DIR/libvirtd/libvirtd.started")
+	kill -STOP "$pid"
+	start=$(date +%s)
+	out=$(mr verify -i "$DIR/good.ini" --timeout 1 2>&1); st=$?
+	took=$(($(date +%s) - start))
+	kill -CONT "$pid"
+	expect_status "verify against a hung libvirtd" 4 "$st" "$out"
+	expect_grep "the hung host is named" "node4: test+tcp://127.0.0.1:$PORT$DIR/node4.xml: no answer within 3 s" "$out"
+	[ "$took" -le 6 ] && ok "given up on after the time-out ($took s)" || not_ok "hung for $took s"
+	out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?
+	expect_status "the same daemon, running again" 0 "$st" "$out"
+
 	bash "$LIBVIRTD_SH" stop "$DIR/libvirtd"
 	out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?
 	expect_status "verify once libvirtd is stopped" 4 "$st" "$out"
