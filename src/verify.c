@@ -39,14 +39,14 @@ static int no_credentials(virConnectCredentialPtr cred, unsigned int ncred, void
 	return -1;
 }
 
-static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT };
+static int cred_types[] = {VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT};
 
 /* The last libvirt error of this thread as an mr_error on host. */
 static void lv_error(struct mr_error **err, const char *host, const char *uri, const char *what)
 {
 	virErrorPtr e = virGetLastError();
 	mr_error_add(err, MR_ERR_HOST, host, "%s: %s: %s", uri, what,
-	             e && e->message ? e->message : "unknown libvirt error");
+		     e && e->message ? e->message : "unknown libvirt error");
 	virResetLastError();
 }
 
@@ -98,10 +98,11 @@ static int uri_endpoint(const char *uri, struct endpoint *ep)
 		return -1;
 	memcpy(ep->host, hs, (size_t)(he - hs));
 	ep->host[he - hs] = '\0';
-	const char *port = !strcmp(transport, "tcp")                                ? "16509"
-	                   : !strcmp(transport, "ssh") || !strcmp(transport, "libssh") ||
-	                             !strcmp(transport, "libssh2")                    ? "22"
-	                                                                              : "16514";
+	const char *port = !strcmp(transport, "tcp") ? "16509"
+			   : !strcmp(transport, "ssh") || !strcmp(transport, "libssh") ||
+					   !strcmp(transport, "libssh2")
+				   ? "22"
+				   : "16514";
 	if (*a == ':' && end - a > 1 && end - a <= 6) {
 		memcpy(ep->port, a + 1, (size_t)(end - a - 1));
 		ep->port[end - a - 1] = '\0';
@@ -114,7 +115,7 @@ static int uri_endpoint(const char *uri, struct endpoint *ep)
 static int connect_within(const struct addrinfo *ai, int timeout_ms)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	                ai->ai_protocol);
+			ai->ai_protocol);
 	int r = -1, soerr = 0;
 	socklen_t sl = sizeof(soerr);
 	if (fd < 0)
@@ -125,7 +126,7 @@ static int connect_within(const struct addrinfo *ai, int timeout_ms)
 	}
 	if (errno != EINPROGRESS)
 		goto out;
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
 	int pr = poll(&p, 1, timeout_ms);
 	if (pr == 0) {
 		errno = ETIMEDOUT;
@@ -150,7 +151,7 @@ out:
 static int reach(const char *host, const char *uri, int timeout_s, struct mr_error **err)
 {
 	struct endpoint ep;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
 	int r = uri_endpoint(uri, &ep);
 	if (r == 1)
 		return 0;
@@ -161,15 +162,15 @@ static int reach(const char *host, const char *uri, int timeout_s, struct mr_err
 	int gr = getaddrinfo(ep.host, ep.port, &hints, &ai);
 	if (gr != 0) {
 		mr_error_add(err, MR_ERR_HOST, host, "%s: cannot resolve '%s': %s", uri, ep.host,
-		             gai_strerror(gr));
+			     gai_strerror(gr));
 		return -1;
 	}
 	r = -1;
 	for (const struct addrinfo *p = ai; p && r < 0; p = p->ai_next)
 		r = connect_within(p, timeout_s * 1000);
 	if (r < 0)
-		mr_error_add(err, MR_ERR_HOST, host, "%s: cannot reach %s port %s within %d s: %s", uri,
-		             ep.host, ep.port, timeout_s, strerror(errno));
+		mr_error_add(err, MR_ERR_HOST, host, "%s: cannot reach %s port %s within %d s: %s",
+			     uri, ep.host, ep.port, timeout_s, strerror(errno));
 	freeaddrinfo(ai);
 	return r;
 }
@@ -185,8 +186,8 @@ struct job {
 	struct mr_verify_host h;
 	virConnectPtr conn;
 	int timeout_s;
-	int need_domcaps; /* some host's cpu_mode is custom */
-	enum job_state state;  /* under the pool's lock */
+	int need_domcaps;     /* some host's cpu_mode is custom */
+	enum job_state state; /* under the pool's lock */
 	struct timespec started;
 	pthread_t worker;
 };
@@ -214,9 +215,9 @@ static int read_domains(struct job *j, struct mr_error **err)
 		}
 		d->name = mr_xstrdup(name);
 		d->uuid = mr_xstrdup(uuid);
-		d->state = state == VIR_DOMAIN_RUNNING ? MR_VERIFY_DOM_RUNNING
-		           : state == VIR_DOMAIN_PAUSED ? MR_VERIFY_DOM_PAUSED
-		                                        : MR_VERIFY_DOM_OTHER;
+		d->state = state == VIR_DOMAIN_RUNNING  ? MR_VERIFY_DOM_RUNNING
+			   : state == VIR_DOMAIN_PAUSED ? MR_VERIFY_DOM_PAUSED
+							: MR_VERIFY_DOM_OTHER;
 		d->xml = virDomainGetXMLDesc(doms[i], 0);
 		virResetLastError();
 		j->h.n_domains++;
@@ -229,7 +230,7 @@ static int read_domains(struct job *j, struct mr_error **err)
 static int examine(struct job *j, struct mr_error **err)
 {
 	const struct mr_verify_host *t = &j->h;
-	virConnectAuth auth = { cred_types, MR_ARRAY_LEN(cred_types), no_credentials, NULL };
+	virConnectAuth auth = {cred_types, MR_ARRAY_LEN(cred_types), no_credentials, NULL};
 	unsigned long lv = 0, hv = 0;
 	if (reach(t->name, t->uri, j->timeout_s, err) < 0)
 		return -1;
@@ -310,7 +311,7 @@ struct pool {
 	size_t n, next, settled; /* settled: done or abandoned */
 	int limit_s;             /* a host's whole examination */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;     /* a job settled */
+	pthread_cond_t cond; /* a job settled */
 };
 
 static void *worker(void *arg)
@@ -389,7 +390,7 @@ static void baseline(struct mr_verify_input *in, struct job **jobs, size_t n)
 		char *x = mr_verify_caps_cpu_xml(in->hosts[i].caps_xml);
 		if (!x) {
 			in->baseline_error = mr_xasprintf("%s: capabilities name no host CPU model",
-			                                  in->hosts[i].name);
+							  in->hosts[i].name);
 			goto out;
 		}
 		xmls[nx++] = x;
@@ -399,12 +400,12 @@ static void baseline(struct mr_verify_input *in, struct job **jobs, size_t n)
 		goto out;
 	}
 	virConnectPtr conn = jobs[first]->conn;
-	char *b = virConnectBaselineHypervisorCPU(conn, NULL, NULL, NULL, NULL, xmls,
-	                                          (unsigned)nx, 0);
+	char *b = virConnectBaselineHypervisorCPU(conn, NULL, NULL, NULL, NULL, xmls, (unsigned)nx,
+						  0);
 	/* The hypervisor's view needs a read-write connection; libvirt 9.0's
 	 * test driver lacks it. Then the older call, which needs neither. */
 	if (!b && (virGetLastErrorCode() == VIR_ERR_NO_SUPPORT ||
-	           virGetLastErrorCode() == VIR_ERR_OPERATION_DENIED)) {
+		   virGetLastErrorCode() == VIR_ERR_OPERATION_DENIED)) {
 		virResetLastError();
 		b = virConnectBaselineCPU(conn, xmls, (unsigned)nx, 0);
 	}
@@ -487,13 +488,13 @@ static void supervise(struct pool *p, struct crew *c)
 }
 
 int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
-                     const struct mr_verify_opts *opts, struct mr_verify_input *in,
-                     struct mr_error **err)
+		     const struct mr_verify_opts *opts, struct mr_verify_input *in,
+		     struct mr_error **err)
 {
 	int r = -1;
-	struct pool pool = { 0 };
-	struct crew crew = { 0 };
-	struct evloop ev = { 0 };
+	struct pool pool = {0};
+	struct crew crew = {0};
+	struct evloop ev = {0};
 	pthread_condattr_t ca;
 	int timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 10;
 	memset(in, 0, sizeof(*in));
@@ -565,8 +566,8 @@ int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
 		}
 		in->hosts[i].name = mr_xstrdup(j->h.name);
 		in->hosts[i].uri = mr_xstrdup(j->h.uri);
-		in->hosts[i].error = mr_xasprintf("%s: %s: no answer within %d s", j->h.name, j->h.uri,
-		                                  pool.limit_s);
+		in->hosts[i].error = mr_xasprintf("%s: %s: no answer within %d s", j->h.name,
+						  j->h.uri, pool.limit_s);
 		pool.jobs[i] = NULL;
 	}
 	baseline(in, pool.jobs, n);

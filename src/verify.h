@@ -10,13 +10,13 @@
 struct mr_verify_target {
 	const char *name;
 	const char *uri;
-	const char *cpu_mode;               /* the profile's [nova] cpu_mode, or NULL */
-	const char *const *cpu_models;      /* NULL-terminated, or NULL */
+	const char *cpu_mode;          /* the profile's [nova] cpu_mode, or NULL */
+	const char *const *cpu_models; /* NULL-terminated, or NULL */
 };
 
 struct mr_verify_opts {
-	unsigned jobs;  /* hosts in parallel; 0: 16; never more than the hosts */
-	int timeout_s;  /* TCP connect, and keepalive on a silent connection */
+	unsigned jobs; /* hosts in parallel; 0: 16; never more than the hosts */
+	int timeout_s; /* TCP connect, and keepalive on a silent connection */
 };
 
 /* Connects to every target (read-only where the server allows it) and
@@ -26,7 +26,7 @@ struct mr_verify_opts {
  * Returns -1 with err set only when libvirt cannot be used at all; in is
  * the caller's, released with mr_verify_input_fini. */
 int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
-                     const struct mr_verify_opts *opts, struct mr_verify_input *in,
-                     struct mr_error **err);
+		     const struct mr_verify_opts *opts, struct mr_verify_input *in,
+		     struct mr_error **err);
 
 #endif

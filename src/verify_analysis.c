@@ -13,8 +13,8 @@
 #include "verify_analysis.h"
 
 const char *const mr_verify_ssh_checks[] = {
-	"pairwise TCP probes", "name resolution", "migration SSH", "shared-storage marker",
-	"local /dev/kvm sanity",
+	"pairwise TCP probes",   "name resolution",       "migration SSH",
+	"shared-storage marker", "local /dev/kvm sanity",
 };
 const size_t mr_verify_n_ssh_checks = MR_ARRAY_LEN(mr_verify_ssh_checks);
 
@@ -85,7 +85,7 @@ static void xml_quiet(void *ctx, const char *msg, ...)
 }
 
 static xmlDocPtr xml_read(const char *xml, const char *where, const char *what,
-                          struct mr_error **err)
+			  struct mr_error **err)
 {
 	xmlDocPtr doc = NULL;
 	xmlParserCtxtPtr ctxt = NULL;
@@ -100,14 +100,15 @@ static xmlDocPtr xml_read(const char *xml, const char *where, const char *what,
 	}
 	xmlSetGenericErrorFunc(NULL, xml_quiet);
 	doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), what, NULL,
-	                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char *msg = mr_xstrdup(e && e->message ? e->message : "not XML");
 		size_t len = strlen(msg);
 		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 			msg[--len] = '\0';
-		mr_error_add(err, MR_ERR_PARSE, where, "%s: line %d: %s", what, e ? e->line : 0, msg);
+		mr_error_add(err, MR_ERR_PARSE, where, "%s: line %d: %s", what, e ? e->line : 0,
+			     msg);
 		free(msg);
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -189,7 +190,7 @@ static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *
 }
 
 int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_caps *caps,
-                         struct mr_error **err)
+			 struct mr_error **err)
 {
 	int r = -1;
 	xmlDocPtr doc = NULL;
@@ -202,7 +203,7 @@ int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_ca
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (strcmp((const char *)root->name, "capabilities") != 0) {
 		mr_error_add(err, MR_ERR_PARSE, where, "capabilities: root element is <%s>",
-		             (const char *)root->name);
+			     (const char *)root->name);
 		goto out;
 	}
 	xc = xmlXPathNewContext(doc);
@@ -256,7 +257,7 @@ static int supported_attr(xmlNodePtr n)
 }
 
 int mr_verify_domcaps_parse(const char *xml, const char *where, struct mr_verify_domcaps *dc,
-                            struct mr_error **err)
+			    struct mr_error **err)
 {
 	int r = -1;
 	xmlDocPtr doc = NULL;
@@ -271,7 +272,7 @@ int mr_verify_domcaps_parse(const char *xml, const char *where, struct mr_verify
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (strcmp((const char *)root->name, "domainCapabilities") != 0) {
 		mr_error_add(err, MR_ERR_PARSE, where, "domain capabilities: root element is <%s>",
-		             (const char *)root->name);
+			     (const char *)root->name);
 		goto out;
 	}
 	xc = xmlXPathNewContext(doc);
@@ -303,7 +304,10 @@ int mr_verify_domcaps_parse(const char *xml, const char *where, struct mr_verify
 		}
 		md->name = mr_xstrdup((const char *)name);
 		xmlFree(name);
-		md->usable = !usable ? -1 : !strcmp(usable, "yes") ? 1 : !strcmp(usable, "no") ? 0 : -1;
+		md->usable = !usable                  ? -1
+			     : !strcmp(usable, "yes") ? 1
+			     : !strcmp(usable, "no")  ? 0
+						      : -1;
 		free(usable);
 		char *expr = mr_xasprintf("../blockers[@model='%s']/feature", md->name);
 		if (!strchr(md->name, '\'')) {
@@ -347,7 +351,7 @@ void mr_verify_domcaps_fini(struct mr_verify_domcaps *dc)
 }
 
 int mr_verify_domcaps_usable(const struct mr_verify_domcaps *dc, const char *model,
-                             const char **blockers)
+			     const char **blockers)
 {
 	if (blockers)
 		*blockers = NULL;
@@ -478,7 +482,7 @@ char *mr_verify_cpuset_format(const struct mr_verify_cpuset *set)
 }
 
 static int cpuset_overlap(const struct mr_verify_cpuset *a, const struct mr_verify_cpuset *b,
-                          struct mr_verify_cpuset *both)
+			  struct mr_verify_cpuset *both)
 {
 	int any = 0;
 	for (size_t i = 0; i < MR_ARRAY_LEN(a->w); i++) {
@@ -535,20 +539,22 @@ out:
 /* ---- the result ---- */
 
 static void finding_add(struct mr_verify_host_result *h, enum mr_verify_severity sev,
-                        const char *check, const char *fix, char *reason)
+			const char *check, const char *fix, char *reason)
 {
 	h->findings = mr_xreallocarray(h->findings, h->n_findings + 1, sizeof(*h->findings));
 	h->findings[h->n_findings++] = (struct mr_verify_finding){
-		sev, mr_xstrdup(check), reason, fix ? mr_xstrdup(fix) : NULL,
+		sev,
+		mr_xstrdup(check),
+		reason,
+		fix ? mr_xstrdup(fix) : NULL,
 	};
 }
 
 static void add_finding(struct mr_verify_result *res, size_t host, enum mr_verify_severity sev,
-                        const char *check, const char *fix, const char *fmt, ...)
-	MR_PRINTF(6, 7);
+			const char *check, const char *fix, const char *fmt, ...) MR_PRINTF(6, 7);
 
 static void add_finding(struct mr_verify_result *res, size_t host, enum mr_verify_severity sev,
-                        const char *check, const char *fix, const char *fmt, ...)
+			const char *check, const char *fix, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -557,8 +563,8 @@ static void add_finding(struct mr_verify_result *res, size_t host, enum mr_verif
 }
 
 void mr_verify_result_add_finding(struct mr_verify_result *res, size_t host,
-                                  enum mr_verify_severity sev, const char *check,
-                                  const char *fix, const char *fmt, ...)
+				  enum mr_verify_severity sev, const char *check, const char *fix,
+				  const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -579,7 +585,7 @@ static void pair_fail(struct mr_verify_result *res, size_t src, size_t dst, char
 }
 
 void mr_verify_result_fail_pair(struct mr_verify_result *res, size_t src, size_t dst,
-                                const char *fmt, ...)
+				const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -667,10 +673,10 @@ struct view {
 	struct mr_verify_caps caps;
 	int have_domcaps;
 	struct mr_verify_domcaps dc;
-	const char *secmodel; /* the first non-dac model, or NULL */
-	const char *mode;     /* cpu_mode, host-model when unset */
+	const char *secmodel;          /* the first non-dac model, or NULL */
+	const char *mode;              /* cpu_mode, host-model when unset */
 	struct mr_verify_cpuset *pins; /* per domain; NULL when none */
-	int *pinned;          /* per domain: 1 pinned */
+	int *pinned;                   /* per domain: 1 pinned */
 };
 
 static char *version_str(unsigned long long v)
@@ -688,8 +694,8 @@ static char *host_list(const struct mr_verify_input *in, const size_t *idx, size
 	return mr_buf_steal(&b, NULL);
 }
 
-static void parse_host(const struct mr_verify_host *h, struct view *v,
-                       struct mr_verify_result *res, size_t i)
+static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr_verify_result *res,
+		       size_t i)
 {
 	struct mr_error *err = NULL;
 	v->examined = !h->error;
@@ -705,7 +711,7 @@ static void parse_host(const struct mr_verify_host *h, struct view *v,
 			v->secmodel = "none";
 	} else {
 		add_finding(res, i, MR_VERIFY_FAIL, "capabilities", NULL,
-		            "capabilities of %s unreadable: %s", h->uri, err->message);
+			    "capabilities of %s unreadable: %s", h->uri, err->message);
 	}
 	mr_error_free(err);
 	err = NULL;
@@ -714,7 +720,8 @@ static void parse_host(const struct mr_verify_host *h, struct view *v,
 			v->have_domcaps = 1;
 		else
 			add_finding(res, i, MR_VERIFY_WARN, "capabilities", NULL,
-			            "domain capabilities of %s unreadable: %s", h->uri, err->message);
+				    "domain capabilities of %s unreadable: %s", h->uri,
+				    err->message);
 		mr_error_free(err);
 	}
 	v->pins = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pins));
@@ -726,8 +733,9 @@ static void parse_host(const struct mr_verify_host *h, struct view *v,
 		int p = mr_verify_domain_pins(dom->xml, &v->pins[d]);
 		if (p < 0)
 			add_finding(res, i, MR_VERIFY_WARN, "pinning", NULL,
-			            "guest '%s': its XML or vCPU cpuset is unreadable: pinning not "
-			            "examined", dom->name);
+				    "guest '%s': its XML or vCPU cpuset is unreadable: pinning not "
+				    "examined",
+				    dom->name);
 		v->pinned[d] = p == 1;
 	}
 }
@@ -747,17 +755,19 @@ static char *summary(const struct mr_verify_host *h, const struct view *v)
 	char *lv = version_str(h->libvirt_version);
 	char *hv = version_str(h->hv_version);
 	mr_buf_printf(&b, "libvirt %s, %s %s", h->libvirt_version ? lv : "?",
-	              h->hv_type ? h->hv_type : "hypervisor", h->hv_version ? hv : "?");
+		      h->hv_type ? h->hv_type : "hypervisor", h->hv_version ? hv : "?");
 	free(lv);
 	free(hv);
 	if (v->have_caps) {
 		const struct mr_verify_cpu *c = &v->caps.cpu;
-		mr_buf_printf(&b, "; CPU %s%s%s", c->vendor ? c->vendor : "",
-		              c->vendor ? " " : "", c->model ? c->model : c->arch ? c->arch : "?");
+		mr_buf_printf(&b, "; CPU %s%s%s", c->vendor ? c->vendor : "", c->vendor ? " " : "",
+			      c->model  ? c->model
+			      : c->arch ? c->arch
+					: "?");
 		mr_buf_printf(&b, "; security %s", v->secmodel ? v->secmodel : "?");
 	}
 	mr_buf_printf(&b, "; %zu active guest%s; cpu_mode %s", h->n_domains,
-	              h->n_domains == 1 ? "" : "s", v->mode);
+		      h->n_domains == 1 ? "" : "s", v->mode);
 	return mr_buf_steal(&b, NULL);
 }
 
@@ -765,9 +775,10 @@ static const char *baseline_fix(const struct mr_verify_result *res, char *buf, s
 {
 	if (res->baseline)
 		snprintf(buf, len,
-		         "set [nova] cpu_mode = custom and cpu_model = %.*s on every host (the baseline "
-		         "of all hosts), then migready apply",
-		         (int)strcspn(res->baseline, " "), res->baseline);
+			 "set [nova] cpu_mode = custom and cpu_model = %.*s on every host (the "
+			 "baseline "
+			 "of all hosts), then migready apply",
+			 (int)strcspn(res->baseline, " "), res->baseline);
 	else
 		snprintf(buf, len, "set [nova] cpu_mode = custom and a cpu_model every host runs");
 	return buf;
@@ -776,7 +787,7 @@ static const char *baseline_fix(const struct mr_verify_result *res, char *buf, s
 /* The configured custom models, on every host that has domain
  * capabilities. */
 static void check_cpu_custom(const struct mr_verify_input *in, const struct view *v,
-                             struct mr_verify_result *res, size_t i)
+			     struct mr_verify_result *res, size_t i)
 {
 	const struct mr_verify_host *h = &in->hosts[i];
 	char fixbuf[256];
@@ -784,7 +795,7 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 		return;
 	if (!h->cpu_models || !h->cpu_models[0]) {
 		add_finding(res, i, MR_VERIFY_FAIL, "cpu", "set [nova] cpu_model",
-		            "cpu_mode custom without a cpu_model");
+			    "cpu_mode custom without a cpu_model");
 		return;
 	}
 	for (size_t m = 0; h->cpu_models[m]; m++) {
@@ -797,7 +808,8 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 			if (!v[j].examined)
 				continue;
 			const char *bl = NULL;
-			int u = v[j].have_domcaps ? mr_verify_domcaps_usable(&v[j].dc, model, &bl) : -1;
+			int u = v[j].have_domcaps ? mr_verify_domcaps_usable(&v[j].dc, model, &bl)
+						  : -1;
 			if (u == 0) {
 				no[n_no++] = j;
 				if (!blockers)
@@ -805,25 +817,27 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 				if (j != i)
 					fail_pair(res, i, j, "CPU model '%s' not usable", model);
 			} else if (u < 0) {
-				mr_buf_printf(&unk, "%s%s (%s%s)", unk.len ? ", " : "", in->hosts[j].name,
-				              v[j].have_domcaps ? "not listed in its domain capabilities"
-				                                : "no domain capabilities: ",
-				              v[j].have_domcaps ? ""
-				              : in->hosts[j].domcaps_error ? in->hosts[j].domcaps_error
-				                                           : "unreadable");
+				mr_buf_printf(
+					&unk, "%s%s (%s%s)", unk.len ? ", " : "", in->hosts[j].name,
+					v[j].have_domcaps ? "not listed in its domain capabilities"
+							  : "no domain capabilities: ",
+					v[j].have_domcaps            ? ""
+					: in->hosts[j].domcaps_error ? in->hosts[j].domcaps_error
+								     : "unreadable");
 			}
 		}
 		if (n_no) {
 			char *list = host_list(in, no, n_no);
-			add_finding(res, i, MR_VERIFY_FAIL, "cpu", baseline_fix(res, fixbuf, sizeof(fixbuf)),
-			            "cpu_model '%s' not usable on %s%s%s%s", model, list,
-			            blockers ? " (blockers: " : "", blockers ? blockers : "",
-			            blockers ? ")" : "");
+			add_finding(res, i, MR_VERIFY_FAIL, "cpu",
+				    baseline_fix(res, fixbuf, sizeof(fixbuf)),
+				    "cpu_model '%s' not usable on %s%s%s%s", model, list,
+				    blockers ? " (blockers: " : "", blockers ? blockers : "",
+				    blockers ? ")" : "");
 			free(list);
 		}
 		if (unk.len)
 			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
-			            "cpu_model '%s': usability unknown on %s", model, unk.data);
+				    "cpu_model '%s': usability unknown on %s", model, unk.data);
 		free(no);
 		mr_buf_fini(&unk);
 	}
@@ -832,7 +846,7 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 /* host-model and host-passthrough: the destination's CPU must be the
  * source's (vendor, model) with every feature the source has. */
 static void check_cpu_host(const struct mr_verify_input *in, const struct view *v,
-                           struct mr_verify_result *res, size_t i)
+			   struct mr_verify_result *res, size_t i)
 {
 	char fixbuf[256];
 	if (strcmp(v[i].mode, "host-model") != 0 && strcmp(v[i].mode, "host-passthrough") != 0)
@@ -855,7 +869,8 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 			fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
 			failed = 1;
 		} else if (strcmp(s->model, d->model) != 0) {
-			fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model, v[i].mode);
+			fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model,
+				  v[i].mode);
 			failed = 1;
 		} else {
 			struct mr_buf b;
@@ -865,7 +880,8 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 				if (strv_has(d->features, s->features[f]))
 					continue;
 				if (missing < 3)
-					mr_buf_printf(&b, "%s'%s'", missing ? ", " : "", s->features[f]);
+					mr_buf_printf(&b, "%s'%s'", missing ? ", " : "",
+						      s->features[f]);
 				missing++;
 			}
 			if (missing > 3)
@@ -881,18 +897,19 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 	}
 	if (n_bad) {
 		char *list = host_list(in, bad, n_bad);
-		add_finding(res, i, MR_VERIFY_FAIL, "cpu", baseline_fix(res, fixbuf, sizeof(fixbuf)),
-		            "cpu_mode %s: guests started here cannot move to %s (their CPU differs)",
-		            v[i].mode, list);
+		add_finding(
+			res, i, MR_VERIFY_FAIL, "cpu", baseline_fix(res, fixbuf, sizeof(fixbuf)),
+			"cpu_mode %s: guests started here cannot move to %s (their CPU differs)",
+			v[i].mode, list);
 		free(list);
 	}
 	if (n_unk || !s->model) {
 		char *list = host_list(in, unk, n_unk);
 		add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
-		            "cpu_mode %s: CPU model or vendor unknown %s%s: CPU compatibility not "
-		            "examined",
-		            v[i].mode, s->model ? "on " : "here (not in capabilities)",
-		            s->model ? list : "");
+			    "cpu_mode %s: CPU model or vendor unknown %s%s: CPU compatibility not "
+			    "examined",
+			    v[i].mode, s->model ? "on " : "here (not in capabilities)",
+			    s->model ? list : "");
 		free(list);
 	}
 	free(bad);
@@ -901,16 +918,16 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 
 /* Hosts whose value (by getter) differs from host i's; one finding. */
 static void check_uniform(const struct mr_verify_input *in, const struct view *v,
-                          struct mr_verify_result *res, size_t i, const char *check,
-                          const char *(*get)(const struct view *), const char *what,
-                          const char *pair_what, const char *fix)
+			  struct mr_verify_result *res, size_t i, const char *check,
+			  const char *(*get)(const struct view *), const char *what,
+			  const char *pair_what, const char *fix)
 {
 	const char *mine = get(&v[i]);
 	if (!v[i].examined || !v[i].have_caps)
 		return;
 	if (!mine) {
 		add_finding(res, i, MR_VERIFY_UNEXAMINED, check, NULL,
-		            "%s unknown (not in capabilities): not compared", what);
+			    "%s unknown (not in capabilities): not compared", what);
 		return;
 	}
 	struct mr_buf b;
@@ -924,7 +941,8 @@ static void check_uniform(const struct mr_verify_input *in, const struct view *v
 		fail_pair(res, j, i, "%s '%s', not '%s'", pair_what, mine, theirs);
 	}
 	if (b.len)
-		add_finding(res, i, MR_VERIFY_FAIL, check, fix, "%s '%s' here, %s", what, mine, b.data);
+		add_finding(res, i, MR_VERIFY_FAIL, check, fix, "%s '%s' here, %s", what, mine,
+			    b.data);
 	mr_buf_fini(&b);
 }
 
@@ -939,14 +957,14 @@ static const char *get_dac(const struct view *v)
 }
 
 static void check_uuid(const struct mr_verify_input *in, const struct view *v,
-                       struct mr_verify_result *res, size_t i)
+		       struct mr_verify_result *res, size_t i)
 {
 	if (!v[i].examined || !v[i].have_caps)
 		return;
 	const char *u = v[i].caps.uuid;
 	if (!u) {
 		add_finding(res, i, MR_VERIFY_UNEXAMINED, "host-uuid", NULL,
-		            "host UUID unknown (not in capabilities): uniqueness not examined");
+			    "host UUID unknown (not in capabilities): uniqueness not examined");
 		return;
 	}
 	size_t *same = mr_xcalloc(in->n, sizeof(*same)), n_same = 0;
@@ -959,12 +977,13 @@ static void check_uuid(const struct mr_verify_input *in, const struct view *v,
 	}
 	if (n_same) {
 		char *list = host_list(in, same, n_same);
-		add_finding(res, i, MR_VERIFY_FAIL, "host-uuid",
-		            "give each host its own UUID: host_uuid in libvirtd.conf (from uuidgen), "
-		            "then restart libvirtd",
-		            "host UUID %s also on %s (cloned SMBIOS UUID): libvirt refuses with "
-		            "'Attempt to migrate guest to the same host'",
-		            u, list);
+		add_finding(
+			res, i, MR_VERIFY_FAIL, "host-uuid",
+			"give each host its own UUID: host_uuid in libvirtd.conf (from uuidgen), "
+			"then restart libvirtd",
+			"host UUID %s also on %s (cloned SMBIOS UUID): libvirt refuses with "
+			"'Attempt to migrate guest to the same host'",
+			u, list);
 		free(list);
 	}
 	free(same);
@@ -972,7 +991,7 @@ static void check_uuid(const struct mr_verify_input *in, const struct view *v,
 
 /* Destinations older than their sources: libvirt, then the hypervisor. */
 static void check_versions(const struct mr_verify_input *in, const struct view *v,
-                           struct mr_verify_result *res, size_t j)
+			   struct mr_verify_result *res, size_t j)
 {
 	const struct mr_verify_host *d = &in->hosts[j];
 	if (!v[j].examined)
@@ -984,8 +1003,8 @@ static void check_versions(const struct mr_verify_input *in, const struct view *
 		if (!mine)
 			continue;
 		for (size_t i = 0; i < in->n; i++) {
-			unsigned long long theirs = hv ? in->hosts[i].hv_version
-			                               : in->hosts[i].libvirt_version;
+			unsigned long long theirs =
+				hv ? in->hosts[i].hv_version : in->hosts[i].libvirt_version;
 			if (i == j || !v[i].examined || theirs <= mine)
 				continue;
 			char *a = version_str(mine), *b = version_str(theirs);
@@ -1000,9 +1019,10 @@ static void check_versions(const struct mr_verify_input *in, const struct view *
 		if (newest) {
 			char *a = version_str(mine), *b = version_str(newest);
 			char *fix = mr_xasprintf("upgrade %s here to %s or later", name, b);
-			add_finding(res, j, MR_VERIFY_FAIL, "versions", fix,
-			            "%s %s here, %s on %s: guests from newer hosts cannot come here", name,
-			            a, b, in->hosts[from].name);
+			add_finding(
+				res, j, MR_VERIFY_FAIL, "versions", fix,
+				"%s %s here, %s on %s: guests from newer hosts cannot come here",
+				name, a, b, in->hosts[from].name);
 			free(fix);
 			free(a);
 			free(b);
@@ -1026,7 +1046,7 @@ static int cmp_ref(const void *a, const void *b)
 
 /* The same guest UUID active on two hosts. */
 static void check_guests(const struct mr_verify_input *in, const struct view *v,
-                         struct mr_verify_result *res)
+			 struct mr_verify_result *res)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < in->n; i++)
@@ -1036,7 +1056,7 @@ static void check_guests(const struct mr_verify_input *in, const struct view *v,
 	for (size_t i = 0; i < in->n; i++) {
 		for (size_t d = 0; v[i].examined && d < in->hosts[i].n_domains; d++) {
 			if (in->hosts[i].domains[d].uuid)
-				refs[n++] = (struct dom_ref){ in->hosts[i].domains[d].uuid, i, d };
+				refs[n++] = (struct dom_ref){in->hosts[i].domains[d].uuid, i, d};
 		}
 	}
 	qsort(refs, n, sizeof(*refs), cmp_ref);
@@ -1047,26 +1067,31 @@ static void check_guests(const struct mr_verify_input *in, const struct view *v,
 			size_t ha = refs[a].host, hb = refs[b].host;
 			const struct mr_verify_domain *da = &in->hosts[ha].domains[refs[a].dom];
 			const struct mr_verify_domain *db = &in->hosts[hb].domains[refs[b].dom];
-			int paused = da->state == MR_VERIFY_DOM_PAUSED && db->state == MR_VERIFY_DOM_PAUSED;
+			int paused = da->state == MR_VERIFY_DOM_PAUSED &&
+				     db->state == MR_VERIFY_DOM_PAUSED;
 			for (int k = 0; k < 2; k++) {
 				size_t me = k ? hb : ha, other = k ? ha : hb;
 				const struct mr_verify_domain *dm = k ? db : da;
 				if (paused)
 					add_finding(res, me, MR_VERIFY_FAIL, "guests",
-					            "find the copy that is current: virsh resume it, virsh "
-					            "destroy the other",
-					            "guest '%s' (%s) paused here and on %s: a migration stopped "
-					            "half-way",
-					            dm->name, dm->uuid, in->hosts[other].name);
+						    "find the copy that is current: virsh resume "
+						    "it, virsh "
+						    "destroy the other",
+						    "guest '%s' (%s) paused here and on %s: a "
+						    "migration stopped "
+						    "half-way",
+						    dm->name, dm->uuid, in->hosts[other].name);
 				else
 					add_finding(res, me, MR_VERIFY_FAIL, "guests",
-					            "keep the copy that is current, virsh destroy the other (never "
-					            "run both on shared disks)",
-					            "guest '%s' (%s) active here and on %s: a half-failed "
-					            "migration",
-					            dm->name, dm->uuid, in->hosts[other].name);
+						    "keep the copy that is current, virsh destroy "
+						    "the other (never "
+						    "run both on shared disks)",
+						    "guest '%s' (%s) active here and on %s: a "
+						    "half-failed "
+						    "migration",
+						    dm->name, dm->uuid, in->hosts[other].name);
 				fail_pair(res, me, other, "guest '%s' %s on both", dm->name,
-				          paused ? "paused" : "active");
+					  paused ? "paused" : "active");
 			}
 		}
 	}
@@ -1075,7 +1100,7 @@ static void check_guests(const struct mr_verify_input *in, const struct view *v,
 
 /* Pinned guests of the source against pinned guests of the destination. */
 static void check_pinning(const struct mr_verify_input *in, const struct view *v,
-                          struct mr_verify_result *res, size_t i)
+			  struct mr_verify_result *res, size_t i)
 {
 	const struct mr_verify_host *s = &in->hosts[i];
 	if (!v[i].examined)
@@ -1092,15 +1117,17 @@ static void check_pinning(const struct mr_verify_input *in, const struct view *v
 				struct mr_verify_cpuset both;
 				const struct mr_verify_domain *other = &in->hosts[j].domains[e];
 				/* another copy of the same guest is the guests check's business */
-				if (!v[j].pinned[e] || (other->uuid && s->domains[d].uuid &&
-				                        !strcasecmp(other->uuid, s->domains[d].uuid)) ||
+				if (!v[j].pinned[e] ||
+				    (other->uuid && s->domains[d].uuid &&
+				     !strcasecmp(other->uuid, s->domains[d].uuid)) ||
 				    !cpuset_overlap(&v[i].pins[d], &v[j].pins[e], &both))
 					continue;
 				char *cpus = mr_verify_cpuset_format(&both);
 				fail_pair(res, i, j, "guest '%s' pinned to CPUs %s of guest '%s'",
-				          s->domains[d].name, cpus, in->hosts[j].domains[e].name);
-				mr_buf_printf(&where, "%s'%s' on %s (CPUs %s)", where.len ? ", " : "",
-				              in->hosts[j].domains[e].name, in->hosts[j].name, cpus);
+					  s->domains[d].name, cpus, in->hosts[j].domains[e].name);
+				mr_buf_printf(&where, "%s'%s' on %s (CPUs %s)",
+					      where.len ? ", " : "", in->hosts[j].domains[e].name,
+					      in->hosts[j].name, cpus);
 				free(cpus);
 				break;
 			}
@@ -1108,10 +1135,11 @@ static void check_pinning(const struct mr_verify_input *in, const struct view *v
 		if (where.len) {
 			char *cpus = mr_verify_cpuset_format(&v[i].pins[d]);
 			add_finding(res, i, MR_VERIFY_WARN, "pinning",
-			            "pin it to CPUs free on the destination (virsh vcpupin --live), or let "
-			            "nova repin it (NUMA live migration, nova 20 Train and later)",
-			            "guest '%s' pinned to CPUs %s overlaps pinned guests %s",
-			            s->domains[d].name, cpus, where.data);
+				    "pin it to CPUs free on the destination (virsh vcpupin "
+				    "--live), or let "
+				    "nova repin it (NUMA live migration, nova 20 Train and later)",
+				    "guest '%s' pinned to CPUs %s overlaps pinned guests %s",
+				    s->domains[d].name, cpus, where.data);
 			free(cpus);
 		}
 		mr_buf_fini(&where);
@@ -1158,9 +1186,10 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
 			hr->unexamined[hr->n_unexamined++] = mr_verify_ssh_checks[k];
 		if (h->error) {
-			char *fix = mr_xasprintf("check that libvirtd listens at %s (migready apply -H %s) "
-			                         "and that the firewall lets its port in",
-			                         h->uri, h->name);
+			char *fix = mr_xasprintf(
+				"check that libvirtd listens at %s (migready apply -H %s) "
+				"and that the firewall lets its port in",
+				h->uri, h->name);
 			add_finding(res, i, MR_VERIFY_FAIL, "libvirt", fix, "%s", h->error);
 			free(fix);
 		}
@@ -1174,13 +1203,15 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 	for (size_t i = 0; i < n; i++) {
 		check_cpu_custom(in, v, res, i);
 		check_cpu_host(in, v, res, i);
-		check_uniform(in, v, res, i, "secmodel", get_secmodel, "security driver",
-		              "security driver",
-		              "set [qemu] security_driver to one value on every host, then migready "
-		              "apply");
-		check_uniform(in, v, res, i, "secmodel", get_dac, "qemu runs as (DAC)", "qemu runs as",
-		              "give the qemu user and group one uid and gid on every host (shared "
-		              "storage keeps numeric owners)");
+		check_uniform(
+			in, v, res, i, "secmodel", get_secmodel, "security driver",
+			"security driver",
+			"set [qemu] security_driver to one value on every host, then migready "
+			"apply");
+		check_uniform(in, v, res, i, "secmodel", get_dac, "qemu runs as (DAC)",
+			      "qemu runs as",
+			      "give the qemu user and group one uid and gid on every host (shared "
+			      "storage keeps numeric owners)");
 		check_uuid(in, v, res, i);
 		check_versions(in, v, res, i);
 		check_pinning(in, v, res, i);

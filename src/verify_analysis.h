@@ -29,15 +29,15 @@ struct mr_verify_domain {
 
 /* What libvirt told about one host; every string is owned by the struct. */
 struct mr_verify_host {
-	char *name;               /* inventory name */
-	char *uri;                /* libvirt URI */
-	char *error;              /* could not be examined: why; NULL when it was */
-	char *caps_xml;           /* capabilities */
-	char *domcaps_xml;        /* domain capabilities, or NULL */
-	char *domcaps_error;      /* why there are none, or NULL */
+	char *name;                         /* inventory name */
+	char *uri;                          /* libvirt URI */
+	char *error;                        /* could not be examined: why; NULL when it was */
+	char *caps_xml;                     /* capabilities */
+	char *domcaps_xml;                  /* domain capabilities, or NULL */
+	char *domcaps_error;                /* why there are none, or NULL */
 	unsigned long long libvirt_version; /* major * 1000000 + minor * 1000 + micro; 0 unknown */
 	unsigned long long hv_version;      /* the same for the hypervisor (QEMU) */
-	char *hv_type;            /* "QEMU", or NULL */
+	char *hv_type;                      /* "QEMU", or NULL */
 	struct mr_verify_domain *domains;
 	size_t n_domains;
 	/* The profile's [nova] cpu_mode (NULL: nova's default for KVM,
@@ -69,11 +69,11 @@ struct mr_verify_cpu {
 };
 
 struct mr_verify_caps {
-	char *uuid;            /* host UUID, or NULL */
+	char *uuid; /* host UUID, or NULL */
 	struct mr_verify_cpu cpu;
-	char **secmodels;      /* in document order, NULL-terminated: "selinux", "dac" */
+	char **secmodels; /* in document order, NULL-terminated: "selinux", "dac" */
 	size_t n_secmodels;
-	char *dac_label;       /* the dac model's kvm (else first) baselabel, or NULL */
+	char *dac_label; /* the dac model's kvm (else first) baselabel, or NULL */
 };
 
 struct mr_verify_model {
@@ -83,9 +83,9 @@ struct mr_verify_model {
 };
 
 struct mr_verify_domcaps {
-	int host_model_supported;    /* -1 not said */
+	int host_model_supported; /* -1 not said */
 	struct mr_verify_cpu host_model;
-	int passthrough_supported;   /* -1 not said */
+	int passthrough_supported;      /* -1 not said */
 	struct mr_verify_model *models; /* the custom mode's models */
 	size_t n_models;
 };
@@ -94,14 +94,14 @@ struct mr_verify_domcaps {
  * MR_ERR_PARSE error naming where ("HOST: capabilities"). The structs are
  * the caller's; _fini accepts a zeroed one. */
 int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_caps *caps,
-                         struct mr_error **err);
+			 struct mr_error **err);
 void mr_verify_caps_fini(struct mr_verify_caps *caps);
 int mr_verify_domcaps_parse(const char *xml, const char *where, struct mr_verify_domcaps *dc,
-                            struct mr_error **err);
+			    struct mr_error **err);
 void mr_verify_domcaps_fini(struct mr_verify_domcaps *dc);
 /* The model usable on this host: 1, 0, or -1 when unknown or not listed. */
 int mr_verify_domcaps_usable(const struct mr_verify_domcaps *dc, const char *model,
-                             const char **blockers);
+			     const char **blockers);
 
 /* The <host><cpu> element of a capabilities document, serialised, for
  * libvirt's baseline API; NULL (no error) when there is none or it has no
@@ -124,24 +124,24 @@ char *mr_verify_cpuset_format(const struct mr_verify_cpuset *set);
 /* ---- the result ---- */
 
 enum mr_verify_severity {
-	MR_VERIFY_FAIL,        /* a migration will fail */
-	MR_VERIFY_WARN,        /* it may fail, or something is off */
-	MR_VERIFY_INFO,        /* worth knowing */
-	MR_VERIFY_UNEXAMINED,  /* a check that did not run: never a pass */
+	MR_VERIFY_FAIL,       /* a migration will fail */
+	MR_VERIFY_WARN,       /* it may fail, or something is off */
+	MR_VERIFY_INFO,       /* worth knowing */
+	MR_VERIFY_UNEXAMINED, /* a check that did not run: never a pass */
 };
 
 struct mr_verify_finding {
 	enum mr_verify_severity severity;
-	char *check;  /* "cpu", "secmodel", "host-uuid", "versions", "guests", "pinning", ... */
+	char *check; /* "cpu", "secmodel", "host-uuid", "versions", "guests", "pinning", ... */
 	char *reason;
-	char *fix;    /* or NULL */
+	char *fix; /* or NULL */
 };
 
 struct mr_verify_host_result {
 	char *name;
 	char *uri;
-	int examined;     /* libvirt answered */
-	char *summary;    /* "libvirt 9.0.0, QEMU 7.2.0, Intel Skylake-Client, selinux", or NULL */
+	int examined;  /* libvirt answered */
+	char *summary; /* "libvirt 9.0.0, QEMU 7.2.0, Intel Skylake-Client, selinux", or NULL */
 	struct mr_verify_finding *findings;
 	size_t n_findings;
 	const char **unexamined; /* names from mr_verify_ssh_checks not run yet */
@@ -150,7 +150,7 @@ struct mr_verify_host_result {
 
 /* source -> destination; reasons say why it cannot migrate. */
 struct mr_verify_pair {
-	int examined;     /* both hosts examined */
+	int examined; /* both hosts examined */
 	char **reasons;
 	size_t n_reasons;
 };
@@ -161,7 +161,7 @@ struct mr_verify_result {
 	struct mr_verify_pair *pairs; /* n * n, [src * n + dst]; the diagonal is unused */
 	char *baseline;               /* "Haswell-noTSX (Intel)", or NULL */
 	char *baseline_xml;
-	char *baseline_error;         /* why there is no baseline, or NULL */
+	char *baseline_error; /* why there is no baseline, or NULL */
 };
 
 /* Analyses every host and ordered pair. Never fails: what could not be
@@ -171,10 +171,10 @@ void mr_verify_result_free(struct mr_verify_result *res);
 
 /* For joining other facts. fix may be NULL. */
 void mr_verify_result_add_finding(struct mr_verify_result *res, size_t host,
-                                  enum mr_verify_severity sev, const char *check,
-                                  const char *fix, const char *fmt, ...) MR_PRINTF(6, 7);
+				  enum mr_verify_severity sev, const char *check, const char *fix,
+				  const char *fmt, ...) MR_PRINTF(6, 7);
 void mr_verify_result_fail_pair(struct mr_verify_result *res, size_t src, size_t dst,
-                                const char *fmt, ...) MR_PRINTF(4, 5);
+				const char *fmt, ...) MR_PRINTF(4, 5);
 /* The checks run on the hosts over SSH, which this release does not run;
  * mr_verify_analyze notes them "not examined" on every host. */
 extern const char *const mr_verify_ssh_checks[];
@@ -192,6 +192,6 @@ int mr_verify_exit_status(const struct mr_verify_result *res);
  * findings); -1 if the stream failed. */
 enum mr_verify_format { MR_VERIFY_TEXT, MR_VERIFY_JSON };
 int mr_verify_report_write(const struct mr_verify_result *res, enum mr_verify_format format,
-                           int color, FILE *out);
+			   int color, FILE *out);
 
 #endif

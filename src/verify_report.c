@@ -15,9 +15,9 @@
 #define C_CYAN "\033[36m"
 #define C_BOLD "\033[1m"
 
-static const char *const sev_word[] = { "FAIL", "WARN", "INFO", "NOT EXAMINED" };
-static const char *const sev_json[] = { "fail", "warn", "info", "not-examined" };
-static const char *const sev_color[] = { C_RED, C_YELLOW, "", C_CYAN };
+static const char *const sev_word[] = {"FAIL", "WARN", "INFO", "NOT EXAMINED"};
+static const char *const sev_json[] = {"fail", "warn", "info", "not-examined"};
+static const char *const sev_color[] = {C_RED, C_YELLOW, "", C_CYAN};
 
 struct counts {
 	size_t pairs, ok, failed, unexamined, hosts_bad;
@@ -25,7 +25,7 @@ struct counts {
 
 static struct counts count(const struct mr_verify_result *res)
 {
-	struct counts c = { 0 };
+	struct counts c = {0};
 	for (size_t i = 0; i < res->n; i++) {
 		c.hosts_bad += !res->hosts[i].examined;
 		for (size_t j = 0; j < res->n; j++) {
@@ -94,9 +94,16 @@ static void text_matrix(const struct mr_verify_result *res, int color, FILE *out
 		fprintf(out, "%-*s", (int)w, res->hosts[i].name);
 		for (size_t j = 0; j < res->n; j++) {
 			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
-			int cw = (int)(strlen(res->hosts[j].name) > 4 ? strlen(res->hosts[j].name) : 4);
-			const char *cell = i == j ? "-" : !p->examined ? "?" : p->n_reasons ? "FAIL" : "ok";
-			const char *c = i == j ? "" : !p->examined ? C_CYAN : p->n_reasons ? C_RED : C_GREEN;
+			int cw = (int)(strlen(res->hosts[j].name) > 4 ? strlen(res->hosts[j].name)
+								      : 4);
+			const char *cell = i == j         ? "-"
+					   : !p->examined ? "?"
+					   : p->n_reasons ? "FAIL"
+							  : "ok";
+			const char *c = i == j         ? ""
+					: !p->examined ? C_CYAN
+					: p->n_reasons ? C_RED
+						       : C_GREEN;
 			fputs("  ", out);
 			if (color && *c)
 				fputs(c, out);
@@ -139,10 +146,11 @@ static int write_text(const struct mr_verify_result *res, int color, FILE *out)
 		fprintf(out, "baseline CPU of all hosts: %s\n", res->baseline);
 	else if (res->baseline_error)
 		fprintf(out, "baseline CPU of all hosts: none (%s)\n", res->baseline_error);
-	fprintf(out, "%zu pair%s: %zu can migrate, %zu cannot, %zu not examined; %zu host%s, %zu not "
-	        "examined (libvirt checks only)\n",
-	        c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.failed, c.unexamined, res->n,
-	        res->n == 1 ? "" : "s", c.hosts_bad);
+	fprintf(out,
+		"%zu pair%s: %zu can migrate, %zu cannot, %zu not examined; %zu host%s, %zu not "
+		"examined (libvirt checks only)\n",
+		c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.failed, c.unexamined, res->n,
+		res->n == 1 ? "" : "s", c.hosts_bad);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -170,7 +178,8 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 		for (size_t k = 0; k < h->n_findings; k++) {
 			const struct mr_verify_finding *f = &h->findings[k];
 			json_object *fo = json_object_new_object();
-			json_object_object_add(fo, "severity", json_object_new_string(sev_json[f->severity]));
+			json_object_object_add(fo, "severity",
+					       json_object_new_string(sev_json[f->severity]));
 			json_object_object_add(fo, "check", jstr(f->check));
 			json_object_object_add(fo, "reason", jstr(f->reason));
 			json_object_object_add(fo, "fix", jstr(f->fix));
@@ -191,7 +200,8 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 			json_object *rs = json_object_new_array();
 			json_object_object_add(o, "source", jstr(res->hosts[i].name));
 			json_object_object_add(o, "destination", jstr(res->hosts[j].name));
-			json_object_object_add(o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
+			json_object_object_add(
+				o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
 			json_object_object_add(o, "examined", json_object_new_boolean(p->examined));
 			if (!p->examined)
 				json_object_array_add(rs, json_object_new_string("not examined"));
@@ -213,17 +223,18 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 	json_object_object_add(sum, "ok", json_object_new_int64((int64_t)c.ok));
 	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)c.failed));
 	json_object_object_add(sum, "not_examined", json_object_new_int64((int64_t)c.unexamined));
-	json_object_object_add(sum, "hosts_not_examined", json_object_new_int64((int64_t)c.hosts_bad));
+	json_object_object_add(sum, "hosts_not_examined",
+			       json_object_new_int64((int64_t)c.hosts_bad));
 	json_object_object_add(root, "summary", sum);
-	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	fprintf(out, "%s\n", s);
 	json_object_put(root);
 	return ferror(out) ? -1 : 0;
 }
 
 int mr_verify_report_write(const struct mr_verify_result *res, enum mr_verify_format format,
-                           int color, FILE *out)
+			   int color, FILE *out)
 {
 	if (format == MR_VERIFY_JSON)
 		return write_json(res, out);

@@ -16,9 +16,9 @@
 typedef struct _virConnect *virConnectPtr;
 char *virConnectGetURI(virConnectPtr conn);
 char *virConnectGetCapabilities(virConnectPtr conn);
-char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
-                                      const char *arch, const char *machine,
-                                      const char *virttype, unsigned int flags);
+char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch,
+				      const char *machine, const char *virttype,
+				      unsigned int flags);
 
 /* The file that stands in for the document, read whole; NULL if none. */
 static char *standin(virConnectPtr conn, const char *suffix)
@@ -74,16 +74,15 @@ char *virConnectGetCapabilities(virConnectPtr conn)
 	return real ? real(conn) : NULL;
 }
 
-char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
-                                      const char *arch, const char *machine,
-                                      const char *virttype, unsigned int flags)
+char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch,
+				      const char *machine, const char *virttype, unsigned int flags)
 {
 	char *s = standin(conn, ".domcaps.xml");
 	if (s)
 		return s;
 	char *(*real)(virConnectPtr, const char *, const char *, const char *, const char *,
-	              unsigned int) =
+		      unsigned int) =
 		(char *(*)(virConnectPtr, const char *, const char *, const char *, const char *,
-		           unsigned int))dlsym(RTLD_NEXT, "virConnectGetDomainCapabilities");
+			   unsigned int))dlsym(RTLD_NEXT, "virConnectGetDomainCapabilities");
 	return real ? real(conn, emulatorbin, arch, machine, virttype, flags) : NULL;
 }
