@@ -624,11 +624,18 @@ static int verify(const struct cli *cli, const struct run *r)
 		                                  (const char *const *)models[i] };
 	}
 	struct mr_verify_opts vo = { .jobs = cli->jobs, .timeout_s = cli->timeout_s };
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (mr_verify_gather(t, r->n, &vo, &in, &err) < 0) {
 		print_errors(err);
 		goto out;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res = mr_verify_analyze(&in);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	mr_log(MR_LOG_INFO, "verify: libvirt of %zu hosts read in %.2f s, analysed in %.2f s", r->n,
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
 	int color = cli->color >= 0 ? cli->color
 	            : !cli->output && isatty(STDOUT_FILENO) &&
 	                      !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&

@@ -148,11 +148,14 @@ struct mr_verify_host_result {
 	size_t n_unexamined;
 };
 
-/* source -> destination; reasons say why it cannot migrate. */
+/* source -> destination; reasons say why it cannot migrate, warnings what
+ * goes wrong if it does. */
 struct mr_verify_pair {
 	int examined; /* both hosts examined */
 	char **reasons;
 	size_t n_reasons;
+	char **warnings; /* it can migrate, but: (pinned CPUs shared) */
+	size_t n_warnings;
 };
 
 struct mr_verify_result {
@@ -174,6 +177,8 @@ void mr_verify_result_add_finding(struct mr_verify_result *res, size_t host,
 				  enum mr_verify_severity sev, const char *check, const char *fix,
 				  const char *fmt, ...) MR_PRINTF(6, 7);
 void mr_verify_result_fail_pair(struct mr_verify_result *res, size_t src, size_t dst,
+				const char *fmt, ...) MR_PRINTF(4, 5);
+void mr_verify_result_warn_pair(struct mr_verify_result *res, size_t src, size_t dst,
 				const char *fmt, ...) MR_PRINTF(4, 5);
 /* The checks run on the hosts over SSH, which this release does not run;
  * mr_verify_analyze notes them "not examined" on every host. */

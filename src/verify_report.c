@@ -20,7 +20,7 @@ static const char *const sev_json[] = {"fail", "warn", "info", "not-examined"};
 static const char *const sev_color[] = {C_RED, C_YELLOW, "", C_CYAN};
 
 struct counts {
-	size_t pairs, ok, failed, unexamined, hosts_bad;
+	size_t pairs, ok, warned, failed, unexamined, hosts_bad;
 };
 
 static struct counts count(const struct mr_verify_result *res)
@@ -39,6 +39,7 @@ static struct counts count(const struct mr_verify_result *res)
 				c.failed++;
 			else
 				c.ok++;
+			c.warned += p->examined && !p->n_reasons && p->n_warnings;
 		}
 	}
 	return c;
@@ -96,14 +97,16 @@ static void text_matrix(const struct mr_verify_result *res, int color, FILE *out
 			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
 			int cw = (int)(strlen(res->hosts[j].name) > 4 ? strlen(res->hosts[j].name)
 								      : 4);
-			const char *cell = i == j         ? "-"
-					   : !p->examined ? "?"
-					   : p->n_reasons ? "FAIL"
-							  : "ok";
-			const char *c = i == j         ? ""
-					: !p->examined ? C_CYAN
-					: p->n_reasons ? C_RED
-						       : C_GREEN;
+			const char *cell = i == j          ? "-"
+					   : !p->examined  ? "?"
+					   : p->n_reasons  ? "FAIL"
+					   : p->n_warnings ? "warn"
+							   : "ok";
+			const char *c = i == j          ? ""
+					: !p->examined  ? C_CYAN
+					: p->n_reasons  ? C_RED
+					: p->n_warnings ? C_YELLOW
+							: C_GREEN;
 			fputs("  ", out);
 			if (color && *c)
 				fputs(c, out);
@@ -128,15 +131,20 @@ static int write_text(const struct mr_verify_result *res, int color, FILE *out)
 		for (size_t i = 0; i < res->n; i++) {
 			for (size_t j = 0; j < res->n; j++) {
 				const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
-				if (i == j || (p->examined && !p->n_reasons))
+				if (i == j || (p->examined && !p->n_reasons && !p->n_warnings))
 					continue;
 				if (!header++)
 					fputc('\n', out);
 				fprintf(out, "%s -> %s: ", res->hosts[i].name, res->hosts[j].name);
 				if (!p->examined)
 					fputs("not examined", out);
+				else if (!p->n_reasons)
+					fputs("can migrate", out);
 				for (size_t k = 0; k < p->n_reasons; k++)
 					fprintf(out, "%s%s", k ? "; " : "", p->reasons[k]);
+				for (size_t k = 0; k < p->n_warnings; k++)
+					fprintf(out, "%s%s",
+						k ? "; " : "; warning: ", p->warnings[k]);
 				fputc('\n', out);
 			}
 		}
@@ -147,9 +155,9 @@ static int write_text(const struct mr_verify_result *res, int color, FILE *out)
 	else if (res->baseline_error)
 		fprintf(out, "baseline CPU of all hosts: none (%s)\n", res->baseline_error);
 	fprintf(out,
-		"%zu pair%s: %zu can migrate, %zu cannot, %zu not examined; %zu host%s, %zu not "
-		"examined (libvirt checks only)\n",
-		c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.failed, c.unexamined, res->n,
+		"%zu pair%s: %zu can migrate (%zu with warnings), %zu cannot, %zu not examined; "
+		"%zu host%s, %zu not examined (libvirt checks only)\n",
+		c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.warned, c.failed, c.unexamined, res->n,
 		res->n == 1 ? "" : "s", c.hosts_bad);
 	return ferror(out) ? -1 : 0;
 }
@@ -208,6 +216,10 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 			for (size_t k = 0; k < p->n_reasons; k++)
 				json_object_array_add(rs, json_object_new_string(p->reasons[k]));
 			json_object_object_add(o, "reasons", rs);
+			json_object *ws = json_object_new_array();
+			for (size_t k = 0; k < p->n_warnings; k++)
+				json_object_array_add(ws, json_object_new_string(p->warnings[k]));
+			json_object_object_add(o, "warnings", ws);
 			json_object_array_add(pairs, o);
 		}
 	}
@@ -221,6 +233,7 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 	json_object *sum = json_object_new_object();
 	json_object_object_add(sum, "pairs", json_object_new_int64((int64_t)c.pairs));
 	json_object_object_add(sum, "ok", json_object_new_int64((int64_t)c.ok));
+	json_object_object_add(sum, "ok_with_warnings", json_object_new_int64((int64_t)c.warned));
 	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)c.failed));
 	json_object_object_add(sum, "not_examined", json_object_new_int64((int64_t)c.unexamined));
 	json_object_object_add(sum, "hosts_not_examined",

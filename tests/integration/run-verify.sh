@@ -81,14 +81,15 @@ expect_grep "cloned host UUID" "node1 -> node2: same host UUID" "$out"
 expect_grep "libvirt's own message is quoted" "libvirt refuses with 'Attempt to migrate guest to the same host'" "$out"
 expect_grep "guest running on two hosts" "guest 'web1' active on both" "$out"
 expect_grep "guest paused on both ends" "guest 'stuck' paused on both" "$out"
-expect_grep "pinned vCPUs overlap" "node1 -> node2: same host UUID; guest 'web1' pinned to CPUs 3 of guest 'batch'" "$out"
+expect_grep "pinned vCPUs would be shared" "node1 -> node2: same host UUID; guest 'web1' active on both; guest 'stuck' paused on both; warning: guest 'web1' pinned to CPUs 3 of guest 'batch'" "$out"
+expect_grep "pinning finding" "WARN          pinning: guest 'web1' pinned to CPUs 2-3 would share them with pinned guests 'batch' on node2 (CPUs 3)" "$out"
 expect_grep "Intel to AMD" "node1 -> node3: CPU vendor 'AMD', not 'Intel'" "$out"
 expect_grep "security drivers differ" "security driver 'selinux', not 'apparmor'" "$out"
 expect_grep "qemu's ids differ" "qemu runs as '+107:+107', not '+64055:+64055'" "$out"
 expect_grep "versions come from libvirt" "libvirt 9.0.0, TEST 0.0.2; CPU Intel Haswell-noTSX; security apparmor; 3 active guests" "$out"
 expect_grep "no baseline across vendors" "baseline CPU of all hosts: none (node1: $(uri node1): baseline CPU: operation failed: CPU vendors do not match)" "$out"
 expect_grep "the SSH side is not examined" "NOT EXAMINED  ssh: pairwise TCP probes, name resolution, migration SSH, shared-storage marker, local /dev/kvm sanity" "$out"
-expect_grep "summary" "6 pairs: 0 can migrate, 6 cannot, 0 not examined; 3 hosts, 0 not examined (libvirt checks only)" "$out"
+expect_grep "summary" "6 pairs: 0 can migrate (0 with warnings), 6 cannot, 0 not examined; 3 hosts, 0 not examined (libvirt checks only)" "$out"
 
 out=$(mr verify -i "$DIR/mixed.ini" -f json 2>/dev/null); st=$?
 expect_status "verify -f json" 2 "$st" "$out"
@@ -120,7 +121,7 @@ expect_no_grep "no clone found from nothing" "same host UUID" "$out"
 inventory good.ini profile-custom.ini node4 node5
 out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?
 expect_status "verify of two compatible hosts" 0 "$st" "$out"
-expect_grep "every pair ok" "2 pairs: 2 can migrate, 0 cannot, 0 not examined; 2 hosts, 0 not examined" "$out"
+expect_grep "every pair ok" "2 pairs: 2 can migrate (0 with warnings), 0 cannot, 0 not examined; 2 hosts, 0 not examined" "$out"
 expect_grep "baseline from libvirt" "baseline CPU of all hosts: Haswell-noTSX (Intel)" "$out"
 expect_grep "ok even so, SSH side not examined" "NOT EXAMINED  ssh:" "$out"
 
