@@ -108,6 +108,15 @@ out=$(mr verify -i "$DIR/mixed.ini" -j 1 2>&1)
 out3=$(mr verify -i "$DIR/mixed.ini" -j 3 2>&1)
 [ "$out" = "$out3" ] && ok "-j 1 and -j 3 give the same report" || not_ok "-j 1 and -j 3 differ" "$(diff <(echo "$out") <(echo "$out3"))"
 
+out=$(mr verify -i "$DIR/mixed.ini" -f prom 2>&1); st=$?
+expect_status "verify -f prom" 1 "$st" "$out"
+expect_grep "prom refused" "verify: --format is text or json" "$out"
+mr verify -i "$DIR/mixed.ini" -f json -o "$DIR/report.json" >/dev/null 2>&1; st=$?
+expect_status "verify -o FILE" 2 "$st" ""
+grep -q '"pairs":\[' "$DIR/report.json" && ok "-o wrote the report" || not_ok "-o wrote the report"
+out=$(mr lint -i "$DIR/mixed.ini" 2>&1); st=$?
+expect_status "lint of an inventory with libvirt_uri" 0 "$st" "$out"
+
 # libvirt's test driver alone: what it cannot say is not examined, not passed.
 out=$(LD_PRELOAD= "$MIGREADY" --color never verify -i "$DIR/mixed.ini" 2>&1); st=$?
 expect_status "verify without stand-ins" 2 "$st" "$out"
