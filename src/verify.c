@@ -1,4 +1,5 @@
-/* verify, the libvirt side: per host one read-only connection that reads
+/* verify, the libvirt side: per host one connection (read-only unless custom
+ * CPU models need domain capabilities) that reads
  * capabilities, domain capabilities, versions and the active guests; then
  * the baseline CPU of all hosts. Hosts run in parallel (-j). libvirt's
  * errors become mr_error here, naming the host and the URI. */
@@ -39,7 +40,7 @@ static int no_credentials(virConnectCredentialPtr cred, unsigned int ncred, void
 	return -1;
 }
 
-static int cred_types[] = {VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT};
+static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT };
 
 /* The last libvirt error of this thread as an mr_error on host. */
 static void lv_error(struct mr_error **err, const char *host, const char *uri, const char *what)
@@ -126,7 +127,7 @@ static int connect_within(const struct addrinfo *ai, int timeout_ms)
 	}
 	if (errno != EINPROGRESS)
 		goto out;
-	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	int pr = poll(&p, 1, timeout_ms);
 	if (pr == 0) {
 		errno = ETIMEDOUT;
@@ -151,7 +152,7 @@ out:
 static int reach(const char *host, const char *uri, int timeout_s, struct mr_error **err)
 {
 	struct endpoint ep;
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	int r = uri_endpoint(uri, &ep);
 	if (r == 1)
 		return 0;
@@ -230,7 +231,7 @@ static int read_domains(struct job *j, struct mr_error **err)
 static int examine(struct job *j, struct mr_error **err)
 {
 	const struct mr_verify_host *t = &j->h;
-	virConnectAuth auth = {cred_types, MR_ARRAY_LEN(cred_types), no_credentials, NULL};
+	virConnectAuth auth = { cred_types, MR_ARRAY_LEN(cred_types), no_credentials, NULL };
 	unsigned long lv = 0, hv = 0;
 	if (reach(t->name, t->uri, j->timeout_s, err) < 0)
 		return -1;
@@ -492,9 +493,9 @@ int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
 		     struct mr_error **err)
 {
 	int r = -1;
-	struct pool pool = {0};
-	struct crew crew = {0};
-	struct evloop ev = {0};
+	struct pool pool = { 0 };
+	struct crew crew = { 0 };
+	struct evloop ev = { 0 };
 	pthread_condattr_t ca;
 	int timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 10;
 	memset(in, 0, sizeof(*in));

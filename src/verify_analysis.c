@@ -754,8 +754,12 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 	v->pinned = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pinned));
 	for (size_t d = 0; d < h->n_domains; d++) {
 		const struct mr_verify_domain *dom = &h->domains[d];
-		if (!dom->xml)
+		if (!dom->xml) {
+			add_finding(res, i, MR_VERIFY_UNEXAMINED, "pinning", NULL,
+				    "guest '%s': libvirt gave no XML: pinning not examined",
+				    dom->name);
 			continue;
+		}
 		int p = mr_verify_domain_pins(dom->xml, &v->pins[d]);
 		if (p < 0)
 			add_finding(res, i, MR_VERIFY_WARN, "pinning", NULL,
@@ -800,11 +804,11 @@ static char *summary(const struct mr_verify_host *h, const struct view *v)
 static const char *baseline_fix(const struct mr_verify_result *res, char *buf, size_t len)
 {
 	if (res->baseline)
-		snprintf(buf, len,
-			 "set [nova] cpu_mode = custom and cpu_model = %.*s on every host (the "
-			 "baseline "
-			 "of all hosts), then migready apply",
-			 (int)strcspn(res->baseline, " "), res->baseline);
+		snprintf(
+			buf, len,
+			"set [nova] cpu_mode = custom and cpu_model = %.*s on every host (the baseline "
+			"of all hosts), then migready apply",
+			(int)strcspn(res->baseline, " "), res->baseline);
 	else
 		snprintf(buf, len, "set [nova] cpu_mode = custom and a cpu_model every host runs");
 	return buf;
@@ -1070,6 +1074,11 @@ static int cmp_ref(const void *a, const void *b)
 	return x->host < y->host ? -1 : x->host > y->host;
 }
 
+static const char fix_paused[] =
+	"find the copy that is current: virsh resume it, virsh destroy the other";
+static const char fix_active[] =
+	"keep the copy that is current, virsh destroy the other (never run both on shared disks)";
+
 /* The same guest UUID active on two hosts. */
 static void check_guests(const struct mr_verify_input *in, const struct view *v,
 			 struct mr_verify_result *res)
@@ -1082,7 +1091,7 @@ static void check_guests(const struct mr_verify_input *in, const struct view *v,
 	for (size_t i = 0; i < in->n; i++) {
 		for (size_t d = 0; v[i].examined && d < in->hosts[i].n_domains; d++) {
 			if (in->hosts[i].domains[d].uuid)
-				refs[n++] = (struct dom_ref){in->hosts[i].domains[d].uuid, i, d};
+				refs[n++] = (struct dom_ref){ in->hosts[i].domains[d].uuid, i, d };
 		}
 	}
 	qsort(refs, n, sizeof(*refs), cmp_ref);
@@ -1099,22 +1108,15 @@ static void check_guests(const struct mr_verify_input *in, const struct view *v,
 				size_t me = k ? hb : ha, other = k ? ha : hb;
 				const struct mr_verify_domain *dm = k ? db : da;
 				if (paused)
-					add_finding(res, me, MR_VERIFY_FAIL, "guests",
-						    "find the copy that is current: virsh resume "
-						    "it, virsh "
-						    "destroy the other",
+					add_finding(res, me, MR_VERIFY_FAIL, "guests", fix_paused,
 						    "guest '%s' (%s) paused here and on %s: a "
-						    "migration stopped "
-						    "half-way",
+						    "migration stopped half-way",
 						    dm->name, dm->uuid, in->hosts[other].name);
 				else
-					add_finding(res, me, MR_VERIFY_FAIL, "guests",
-						    "keep the copy that is current, virsh destroy "
-						    "the other (never "
-						    "run both on shared disks)",
+					add_finding(res, me, MR_VERIFY_FAIL, "guests", fix_active,
 						    "guest '%s' (%s) active here and on %s: a "
-						    "half-failed "
-						    "migration",
+						    "migration in progress, or one that half "
+						    "failed",
 						    dm->name, dm->uuid, in->hosts[other].name);
 				fail_pair(res, me, other, "guest '%s' %s on both", dm->name,
 					  paused ? "paused" : "active");
@@ -1258,12 +1260,16 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 			free(fix);
 		}
 		parse_host(h, &v[i], res, i);
+		/* without capabilities most checks cannot run: not a pass */
+		if (v[i].examined && !v[i].have_caps)
+			hr->examined = 0;
 		if (hr->examined)
 			hr->summary = summary(h, &v[i]);
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
-			res->pairs[i * n + j].examined = i != j && v[i].examined && v[j].examined;
+			res->pairs[i * n + j].examined =
+				i != j && res->hosts[i].examined && res->hosts[j].examined;
 	for (size_t i = 0; i < n; i++) {
 		check_cpu_custom(in, v, res, i);
 		check_cpu_host(in, v, res, i);

@@ -15,9 +15,9 @@
 #define C_CYAN "\033[36m"
 #define C_BOLD "\033[1m"
 
-static const char *const sev_word[] = {"FAIL", "WARN", "INFO", "NOT EXAMINED"};
-static const char *const sev_json[] = {"fail", "warn", "info", "not-examined"};
-static const char *const sev_color[] = {C_RED, C_YELLOW, "", C_CYAN};
+static const char *const sev_word[] = { "FAIL", "WARN", "INFO", "NOT EXAMINED" };
+static const char *const sev_json[] = { "fail", "warn", "info", "not-examined" };
+static const char *const sev_color[] = { C_RED, C_YELLOW, "", C_CYAN };
 
 struct counts {
 	size_t pairs, ok, warned, failed, unexamined, hosts_bad;
@@ -25,7 +25,7 @@ struct counts {
 
 static struct counts count(const struct mr_verify_result *res)
 {
-	struct counts c = {0};
+	struct counts c = { 0 };
 	for (size_t i = 0; i < res->n; i++) {
 		c.hosts_bad += !res->hosts[i].examined;
 		for (size_t j = 0; j < res->n; j++) {
