@@ -644,7 +644,8 @@ static int verify(const struct cli *cli, const struct run *r)
 	if (!mem)
 		goto out;
 	int wr = mr_verify_report_write(
-		res, cli->format == MR_FORMAT_JSON ? MR_VERIFY_JSON : MR_VERIFY_TEXT, color, mem);
+		res, cli->format == MR_FORMAT_JSON ? MR_VERIFY_JSON : MR_VERIFY_TEXT, color,
+		cli->quiet, mem);
 	if (fclose(mem) != 0 || wr < 0)
 		goto out;
 	if (cli->output ? write_output(cli->output, buf, len) < 0

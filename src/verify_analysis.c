@@ -18,6 +18,44 @@ const char *const mr_verify_ssh_checks[] = {
 };
 const size_t mr_verify_n_ssh_checks = MR_ARRAY_LEN(mr_verify_ssh_checks);
 
+const struct mr_verify_check mr_verify_libvirt_checks[] = {
+	{ "libvirt", "connection" },
+	{ "capabilities", "capabilities readable" },
+	{ "cpu", "CPU compatible with the other hosts" },
+	{ "secmodel", "same security driver and qemu ids everywhere" },
+	{ "host-uuid", "host UUID unique" },
+	{ "versions", "libvirt and QEMU no older than elsewhere" },
+	{ "guests", "no guest active on two hosts" },
+	{ "pinning", "pinned vCPUs on CPUs free elsewhere" },
+};
+const size_t mr_verify_n_libvirt_checks = MR_ARRAY_LEN(mr_verify_libvirt_checks);
+
+enum mr_verify_status mr_verify_check_status(const struct mr_verify_result *res, size_t host,
+					     const char *check)
+{
+	const struct mr_verify_host_result *h = &res->hosts[host];
+	enum mr_verify_status st = MR_VERIFY_PASS;
+	for (size_t k = 0; k < h->n_unexamined; k++)
+		if (strcmp(h->unexamined[k], check) == 0)
+			return MR_VERIFY_NOT_EXAMINED;
+	for (size_t k = 0; k < h->n_findings; k++) {
+		const struct mr_verify_finding *f = &h->findings[k];
+		enum mr_verify_status fs = f->severity == MR_VERIFY_FAIL   ? MR_VERIFY_STATUS_FAIL
+					   : f->severity == MR_VERIFY_WARN ? MR_VERIFY_STATUS_WARN
+					   : f->severity == MR_VERIFY_UNEXAMINED
+						   ? MR_VERIFY_NOT_EXAMINED
+						   : MR_VERIFY_STATUS_INFO;
+		/* a failure outranks "not examined"; that outranks a warning */
+		static const int rank[] = { 0, 1, 2, 4, 3 };
+		if (strcmp(f->check, check) == 0 && rank[fs] > rank[st])
+			st = fs;
+	}
+	/* a host libvirt did not answer for: only its connection failed */
+	if (!h->examined && st == MR_VERIFY_PASS)
+		return MR_VERIFY_NOT_EXAMINED;
+	return st;
+}
+
 static void strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

@@ -187,6 +187,29 @@ extern const size_t mr_verify_n_ssh_checks;
 /* Drops check from every host's "not examined" note (once it has run). */
 void mr_verify_result_mark_examined(struct mr_verify_result *res, const char *check);
 
+/* The libvirt checks, in report order: each finding's check is one of
+ * these names (or, joined later, one of the SSH-side ones). */
+struct mr_verify_check {
+	const char *name;  /* "cpu" */
+	const char *title; /* "CPU compatible with the other hosts" */
+};
+extern const struct mr_verify_check mr_verify_libvirt_checks[];
+extern const size_t mr_verify_n_libvirt_checks;
+
+/* One check's outcome on one host, like virt-host-validate's. */
+enum mr_verify_status {
+	MR_VERIFY_PASS,
+	MR_VERIFY_STATUS_INFO,
+	MR_VERIFY_STATUS_WARN,
+	MR_VERIFY_STATUS_FAIL,
+	MR_VERIFY_NOT_EXAMINED,
+};
+/* The worst finding of that check on the host (FAIL over WARN over not
+ * examined); PASS when it ran and found nothing; NOT_EXAMINED when the host
+ * was not examined or the check is still in the host's unexamined list. */
+enum mr_verify_status mr_verify_check_status(const struct mr_verify_result *res, size_t host,
+					     const char *check);
+
 /* A pair can migrate: examined and no reason against it. */
 int mr_verify_pair_ok(const struct mr_verify_result *res, size_t src, size_t dst);
 /* 0 every examined pair can migrate; | 2 some cannot; | 4 some host was not
@@ -196,7 +219,8 @@ int mr_verify_exit_status(const struct mr_verify_result *res);
 /* verify_report.c: text (matrix and findings) or JSON (pairs and
  * findings); -1 if the stream failed. */
 enum mr_verify_format { MR_VERIFY_TEXT, MR_VERIFY_JSON };
+/* quiet: text without the lines of checks that passed. */
 int mr_verify_report_write(const struct mr_verify_result *res, enum mr_verify_format format,
-			   int color, FILE *out);
+			   int color, int quiet, FILE *out);
 
 #endif

@@ -55,12 +55,38 @@ static void colored(FILE *out, int color, const char *c, int width, const char *
 		fputs(C_RESET, out);
 }
 
-static void text_host(const struct mr_verify_host_result *h, int color, FILE *out)
+static const char *const status_word[] = { "PASS", "INFO", "WARN", "FAIL", "NOT EXAMINED" };
+static const char *const status_json[] = { "pass", "info", "warn", "fail", "not-examined" };
+static const char *const status_color[] = { C_GREEN, "", C_YELLOW, C_RED, C_CYAN };
+
+/* "  libvirt: host UUID unique ........ : PASS", as virt-host-validate. */
+static void check_line(FILE *out, int color, const char *side, const char *title,
+		       enum mr_verify_status st)
 {
+	int pad = 52 - (int)strlen(side) - (int)strlen(title);
+	fprintf(out, "  %s: %s%*s: ", side, title, pad > 1 ? pad : 1, "");
+	colored(out, color, status_color[st], 0, status_word[st]);
+	fputc('\n', out);
+}
+
+static void text_host(const struct mr_verify_result *res, size_t i, int color, int quiet, FILE *out)
+{
+	const struct mr_verify_host_result *h = &res->hosts[i];
 	colored(out, color, C_BOLD, 0, h->name);
 	fprintf(out, "  %s\n", h->uri);
 	if (h->summary)
 		fprintf(out, "  %s\n", h->summary);
+	for (size_t c = 0; c < mr_verify_n_libvirt_checks; c++) {
+		const struct mr_verify_check *ck = &mr_verify_libvirt_checks[c];
+		enum mr_verify_status st = mr_verify_check_status(res, i, ck->name);
+		if (!quiet || st != MR_VERIFY_PASS)
+			check_line(out, color, "libvirt", ck->title, st);
+	}
+	for (size_t c = 0; c < mr_verify_n_ssh_checks; c++) {
+		enum mr_verify_status st = mr_verify_check_status(res, i, mr_verify_ssh_checks[c]);
+		if (!quiet || st != MR_VERIFY_PASS)
+			check_line(out, color, "ssh", mr_verify_ssh_checks[c], st);
+	}
 	for (size_t k = 0; k < h->n_findings; k++) {
 		const struct mr_verify_finding *f = &h->findings[k];
 		fputs("  ", out);
@@ -69,16 +95,10 @@ static void text_host(const struct mr_verify_host_result *h, int color, FILE *ou
 		if (f->fix)
 			fprintf(out, "  %-12s  fix: %s\n", "", f->fix);
 	}
-	if (h->n_unexamined) {
-		fputs("  ", out);
-		colored(out, color, C_CYAN, 12, "NOT EXAMINED");
-		fputs("  ssh: ", out);
-		for (size_t k = 0; k < h->n_unexamined; k++)
-			fprintf(out, "%s%s", k ? ", " : "", h->unexamined[k]);
-		fputs(" (SSH-side checks, not run by this release)\n", out);
-	}
-	if (!h->n_findings && h->examined)
-		fputs("  libvirt checks passed\n", out);
+	if (h->n_unexamined)
+		fputs("  (this release does not run the SSH-side checks: not examined is never a "
+		      "pass)\n",
+		      out);
 }
 
 static void text_matrix(const struct mr_verify_result *res, int color, FILE *out)
@@ -118,11 +138,11 @@ static void text_matrix(const struct mr_verify_result *res, int color, FILE *out
 	}
 }
 
-static int write_text(const struct mr_verify_result *res, int color, FILE *out)
+static int write_text(const struct mr_verify_result *res, int color, int quiet, FILE *out)
 {
 	struct counts c = count(res);
 	for (size_t i = 0; i < res->n; i++) {
-		text_host(&res->hosts[i], color, out);
+		text_host(res, i, color, quiet, out);
 		fputc('\n', out);
 	}
 	if (res->n > 1) {
@@ -195,6 +215,18 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 		}
 		for (size_t k = 0; k < h->n_unexamined; k++)
 			json_object_array_add(ne, json_object_new_string(h->unexamined[k]));
+		json_object *cs = json_object_new_object();
+		for (size_t k = 0; k < mr_verify_n_libvirt_checks; k++) {
+			const char *name = mr_verify_libvirt_checks[k].name;
+			enum mr_verify_status st = mr_verify_check_status(res, i, name);
+			json_object_object_add(cs, name, json_object_new_string(status_json[st]));
+		}
+		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++) {
+			const char *name = mr_verify_ssh_checks[k];
+			enum mr_verify_status st = mr_verify_check_status(res, i, name);
+			json_object_object_add(cs, name, json_object_new_string(status_json[st]));
+		}
+		json_object_object_add(o, "checks", cs);
 		json_object_object_add(o, "findings", fs);
 		json_object_object_add(o, "not_examined", ne);
 		json_object_array_add(hosts, o);
@@ -247,9 +279,9 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 }
 
 int mr_verify_report_write(const struct mr_verify_result *res, enum mr_verify_format format,
-			   int color, FILE *out)
+			   int color, int quiet, FILE *out)
 {
 	if (format == MR_VERIFY_JSON)
 		return write_json(res, out);
-	return write_text(res, color, out);
+	return write_text(res, color, quiet, out);
 }

@@ -88,7 +88,12 @@ expect_grep "security drivers differ" "security driver 'selinux', not 'apparmor'
 expect_grep "qemu's ids differ" "qemu runs as '+107:+107', not '+64055:+64055'" "$out"
 expect_grep "versions come from libvirt" "libvirt 9.0.0, TEST 0.0.2; CPU Intel Haswell-noTSX; security apparmor; 3 active guests" "$out"
 expect_grep "no baseline across vendors" "baseline CPU of all hosts: none (node1: $(uri node1): baseline CPU: operation failed: CPU vendors do not match)" "$out"
-expect_grep "the SSH side is not examined" "NOT EXAMINED  ssh: pairwise TCP probes, name resolution, migration SSH, shared-storage marker, local /dev/kvm sanity" "$out"
+expect_grep "the SSH side is not examined" "  ssh: pairwise TCP probes                              : NOT EXAMINED" "$out"
+expect_grep "a check line that passed" "  libvirt: libvirt and QEMU no older than elsewhere     : PASS" "$out"
+expect_grep "a check line that failed" "  libvirt: host UUID unique                             : FAIL" "$out"
+out=$(mr verify -q -i "$DIR/mixed.ini" 2>&1)
+expect_no_grep "-q leaves out what passed" ": PASS" "$out"
+expect_grep "-q keeps what is not examined" "  ssh: migration SSH                                    : NOT EXAMINED" "$out"
 expect_grep "summary" "6 pairs: 0 can migrate (0 with warnings), 6 cannot, 0 not examined; 3 hosts, 0 not examined (libvirt checks only)" "$out"
 
 out=$(mr verify -i "$DIR/mixed.ini" -f json 2>/dev/null); st=$?
@@ -132,7 +137,7 @@ out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?
 expect_status "verify of two compatible hosts" 0 "$st" "$out"
 expect_grep "every pair ok" "2 pairs: 2 can migrate (0 with warnings), 0 cannot, 0 not examined; 2 hosts, 0 not examined" "$out"
 expect_grep "baseline from libvirt" "baseline CPU of all hosts: Haswell-noTSX (Intel)" "$out"
-expect_grep "ok even so, SSH side not examined" "NOT EXAMINED  ssh:" "$out"
+expect_grep "ok even so, SSH side not examined" "  ssh: shared-storage marker                            : NOT EXAMINED" "$out"
 
 # The same hosts with a model the Haswell host cannot run.
 sed 's/^cpu_model = .*/cpu_model = Skylake-Server-IBRS/' "$DATA/profile-custom.ini" >"$DIR/skylake.ini"

@@ -461,23 +461,31 @@ static void test_report(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, f), 0);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, 0, f), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "source \\ destination  a     r   \n"));
 	assert_non_null(strstr(buf, "a                     -     FAIL\n"));
 	assert_non_null(strstr(buf, "a -> r: CPU vendor 'AMD', not 'Intel'\n"));
-	assert_non_null(strstr(buf, "NOT EXAMINED  ssh: pairwise TCP probes, name resolution"));
+	assert_non_null(strstr(buf, "  ssh: pairwise TCP probes                              : NOT "
+				    "EXAMINED\n"));
+	assert_non_null(
+		strstr(buf, "  libvirt: CPU compatible with the other hosts          : FAIL\n"));
+	assert_non_null(
+		strstr(buf, "  libvirt: host UUID unique                             : PASS\n"));
 	assert_non_null(strstr(buf, "2 pairs: 0 can migrate (0 with warnings), 2 cannot, 0 not "
 				    "examined; 2 hosts, 0 not examined (libvirt checks only)\n"));
 	free(buf);
 	f = open_memstream(&buf, &len);
-	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, f), 0);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, 0, f), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"source\":\"a\""));
 	assert_non_null(strstr(buf, "\"destination\":\"r\""));
 	assert_non_null(strstr(buf, "\"ok\":false"));
 	assert_non_null(strstr(buf, "\"reasons\":[\n        \"CPU vendor 'AMD', not 'Intel'\""));
 	assert_non_null(strstr(buf, "\"not_examined\":["));
+	assert_non_null(strstr(buf, "\"cpu\":\"fail\""));
+	assert_non_null(strstr(buf, "\"host-uuid\":\"pass\""));
+	assert_non_null(strstr(buf, "\"migration SSH\":\"not-examined\""));
 	free(buf);
 	/* once an SSH-side check has run, it is no longer listed */
 	mr_verify_result_mark_examined(res, "name resolution");
@@ -496,7 +504,7 @@ static void test_report(void **state)
 	build(&cases[c], &in);
 	res = mr_verify_analyze(&in);
 	f = open_memstream(&buf, &len);
-	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, f), 0);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, 0, f), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "a                     -     warn\n"));
 	assert_non_null(strstr(buf, "a -> b: can migrate; warning: guest 'p1' pinned to CPUs 3 of "
@@ -504,7 +512,7 @@ static void test_report(void **state)
 	assert_non_null(strstr(buf, "2 pairs: 2 can migrate (2 with warnings), 0 cannot"));
 	free(buf);
 	f = open_memstream(&buf, &len);
-	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, f), 0);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, 0, f), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"ok\":true"));
 	assert_non_null(strstr(buf,
