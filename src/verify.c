@@ -1,8 +1,8 @@
-/* verify, the libvirt side: per host one connection (read-only unless custom
- * CPU models need domain capabilities) that reads
- * capabilities, domain capabilities, versions and the active guests; then
- * the baseline CPU of all hosts. Hosts run in parallel (-j). libvirt's
- * errors become mr_error here, naming the host and the URI. */
+/* verify, the libvirt side: per host one connection (read-only unless
+ * custom CPU models need domain capabilities) that reads capabilities,
+ * domain capabilities, versions and the active guests; then the baseline
+ * CPU of all hosts. Hosts run in parallel (-j). libvirt's errors become
+ * mr_error here, naming the host and the URI. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>

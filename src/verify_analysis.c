@@ -834,8 +834,9 @@ static char *summary(const struct mr_verify_host *h, const struct view *v)
 					: "?");
 		mr_buf_printf(&b, "; security %s", v->secmodel ? v->secmodel : "?");
 	}
-	mr_buf_printf(&b, "; %zu active guest%s; cpu_mode %s", h->n_domains,
-		      h->n_domains == 1 ? "" : "s", v->mode);
+	mr_buf_printf(&b, "; %zu active guest%s; cpu_mode %s%s", h->n_domains,
+		      h->n_domains == 1 ? "" : "s", v->mode,
+		      h->cpu_mode ? "" : " (not set: nova's default)");
 	return mr_buf_steal(&b, NULL);
 }
 

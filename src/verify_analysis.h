@@ -4,8 +4,11 @@
  *
  * Joining other facts later (SSH probes, name resolution, migration SSH,
  * shared storage): run mr_verify_analyze, then add to its result with
- * mr_verify_result_add_finding and mr_verify_result_fail_pair, and drop the
- * "not examined" notes with mr_verify_result_mark_examined. */
+ * mr_verify_result_add_finding (check = one of mr_verify_ssh_checks),
+ * mr_verify_result_fail_pair and mr_verify_result_warn_pair, and drop each
+ * check that ran from the "not examined" lists with
+ * mr_verify_result_mark_examined; mr_verify_check_status and the report
+ * then show it as PASS, WARN or FAIL. */
 #ifndef MR_VERIFY_ANALYSIS_H
 #define MR_VERIFY_ANALYSIS_H
 
