@@ -443,15 +443,26 @@ static int crew_add(struct crew *c, struct pool *p)
 	return 0;
 }
 
+/* No thread to run them: the jobs still queued fail as they are. */
+static void settle_queued(struct pool *p, const char *why)
+{
+	for (; p->next < p->n; p->next++) {
+		struct job *j = p->jobs[p->next];
+		j->h.error = mr_xasprintf("%s: %s: %s", j->h.name, j->h.uri, why);
+		j->state = JOB_DONE;
+		p->settled++;
+	}
+}
+
 static double elapsed(const struct timespec *since, const struct timespec *now)
 {
 	return (double)(now->tv_sec - since->tv_sec) + (now->tv_nsec - since->tv_nsec) / 1e9;
 }
 
-/* Waits for every job; a job running longer than the limit is abandoned,
- * its host reported as not answering, and its worker replaced. Called with
- * the lock held. */
-static void supervise(struct pool *p, struct crew *c)
+/* Waits for every job; a job running longer than the limit is abandoned:
+ * its host goes into in as not answering, the job stays its worker's, and
+ * another worker takes the queue on. Called with the lock held. */
+static void supervise(struct pool *p, struct crew *c, struct mr_verify_input *in)
 {
 	while (p->settled < p->n) {
 		struct timespec now, wake;
@@ -459,22 +470,28 @@ static void supervise(struct pool *p, struct crew *c)
 		double next = 1.0;
 		for (size_t i = 0; i < p->n; i++) {
 			struct job *j = p->jobs[i];
-			if (j->state != JOB_RUNNING)
+			if (!j || j->state != JOB_RUNNING)
 				continue;
 			double left = p->limit_s - elapsed(&j->started, &now);
 			if (left > 0) {
 				next = left < next ? left : next;
 				continue;
 			}
+			/* under the lock: the worker frees j once it sees this */
+			in->hosts[i].name = mr_xstrdup(j->h.name);
+			in->hosts[i].uri = mr_xstrdup(j->h.uri);
+			in->hosts[i].error = mr_xasprintf("%s: %s: no answer within %d s",
+							  j->h.name, j->h.uri, p->limit_s);
 			j->state = JOB_ABANDONED;
+			p->jobs[i] = NULL;
 			p->settled++;
 			for (size_t k = 0; k < c->n; k++)
 				if (!c->detached[k] && pthread_equal(c->threads[k], j->worker)) {
 					pthread_detach(c->threads[k]);
 					c->detached[k] = 1;
 				}
-			if (p->next < p->n)
-				crew_add(c, p);
+			if (p->next < p->n && crew_add(c, p) < 0)
+				settle_queued(p, "cannot start a worker thread");
 		}
 		wake = now;
 		wake.tv_sec += (time_t)next;
@@ -547,29 +564,20 @@ int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
 	for (size_t i = 0; i < jobs; i++)
 		if (crew_add(&crew, &pool) < 0)
 			break;
-	if (crew.n == 0 && n) {
-		pthread_mutex_unlock(&pool.lock);
-		mr_error_add(err, MR_ERR_SYSTEM, NULL, "cannot start a worker thread");
-		goto out;
-	}
-	supervise(&pool, &crew);
+	if (crew.n == 0)
+		settle_queued(&pool, "cannot start a worker thread");
+	supervise(&pool, &crew, in);
 	pthread_mutex_unlock(&pool.lock);
 	for (size_t i = 0; i < crew.n; i++)
 		if (!crew.detached[i])
 			pthread_join(crew.threads[i], NULL);
-	/* Hand the results over; an abandoned job stays its worker's. */
+	/* Hand the results over (abandoned jobs are gone from the pool). */
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = pool.jobs[i];
-		if (j->state == JOB_DONE) {
+		if (j) {
 			in->hosts[i] = j->h;
 			memset(&j->h, 0, sizeof(j->h));
-			continue;
 		}
-		in->hosts[i].name = mr_xstrdup(j->h.name);
-		in->hosts[i].uri = mr_xstrdup(j->h.uri);
-		in->hosts[i].error = mr_xasprintf("%s: %s: no answer within %d s", j->h.name,
-						  j->h.uri, pool.limit_s);
-		pool.jobs[i] = NULL;
 	}
 	baseline(in, pool.jobs, n);
 	r = 0;

@@ -166,7 +166,13 @@ if [ "$MODE" = libvirtd ]; then
 	start=$(date +%s)
 	out=$(mr verify -i "$DIR/good.ini" --timeout 1 2>&1); st=$?
 	took=$(($(date +%s) - start))
+	# with one worker: the hung host is given up on, a new worker does the rest
+	printf '[defaults]\nprofile = %s\n[host hung]\nlibvirt_uri = %s\n[host direct]\nlibvirt_uri = test://%s\n' \
+		"$DATA/profile-host-model.ini" "$(uri node4)" "$DIR/node5.xml" >"$DIR/hung.ini"
+	out2=$(mr verify -i "$DIR/hung.ini" -j 1 --timeout 1 2>&1); st2=$?
 	kill -CONT "$pid"
+	expect_status "verify -j 1 with a hung host first" 4 "$st2" "$out2"
+	expect_grep "the next host is still examined" "  libvirt: connection                                   : PASS" "$out2"
 	expect_status "verify against a hung libvirtd" 4 "$st" "$out"
 	expect_grep "the hung host is named" "node4: test+tcp://127.0.0.1:$PORT$DIR/node4.xml: no answer within 3 s" "$out"
 	[ "$took" -le 6 ] && ok "given up on after the time-out ($took s)" || not_ok "hung for $took s"
