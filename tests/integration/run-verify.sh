@@ -151,12 +151,13 @@ expect_grep "its blockers" "cpu_model 'Skylake-Server-IBRS' not usable on node4 
 cp "$DIR/good.ini" "$DIR/down.ini"
 printf '[host refused]\nlibvirt_uri = qemu+tcp://127.0.0.1:1/system\n[host nowhere]\naddress = nowhere.invalid\n' >>"$DIR/down.ini"
 start=$(date +%s)
-out=$(mr verify -i "$DIR/down.ini" --timeout 2 2>&1); st=$?
+out=$(mr verify -i "$DIR/down.ini" --timeout 10 2>&1); st=$?
 expect_status "verify with unreachable hosts" 4 "$st" "$out"
-expect_grep "refused names host and URI" "refused: qemu+tcp://127.0.0.1:1/system: cannot reach 127.0.0.1 port 1 within 2 s: Connection refused" "$out"
+expect_grep "refused names host and URI" "refused: qemu+tcp://127.0.0.1:1/system: cannot reach 127.0.0.1 port 1 within 10 s: Connection refused" "$out"
 expect_grep "default URI from the address" "nowhere: qemu+tcp://nowhere.invalid/system: cannot resolve 'nowhere.invalid'" "$out"
 expect_grep "pairs with them not examined" "refused -> node4: not examined" "$out"
-[ $(($(date +%s) - start)) -le 4 ] && ok "within the time-out" || not_ok "took $(($(date +%s) - start)) s"
+# refused and unresolvable are answers: no waiting for the time-out
+[ $(($(date +%s) - start)) -lt 9 ] && ok "no wait for the time-out" || not_ok "took $(($(date +%s) - start)) s"
 
 if [ "$MODE" = libvirtd ]; then
 	# A daemon that accepts connections and never answers (stopped, as a
