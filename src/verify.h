@@ -16,13 +16,14 @@ struct mr_verify_target {
 
 struct mr_verify_opts {
 	unsigned jobs; /* hosts in parallel; 0: 16; never more than the hosts */
-	int timeout_s; /* TCP connect, and keepalive on a silent connection */
+	int timeout_s; /* TCP connect and keepalive; a host taking 3x this is given up on */
 };
 
-/* Connects to every target (read-only where the server allows it) and
- * fills in: in->hosts[i] for targets[i], each with its error if it could
- * not be examined, then the baseline CPU of the examined hosts through the
- * first one's connection. Each host error names the host and the URI.
+/* Connects to every target (read-only, unless some target's cpu_mode is
+ * custom: domain capabilities need read-write; the other kind is tried if
+ * the server refuses one) and fills in: in->hosts[i] for targets[i], each
+ * with its error if it could not be examined, then the baseline CPU of the
+ * examined hosts through the first one's connection. Each host error names the host and the URI.
  * Returns -1 with err set only when libvirt cannot be used at all; in is
  * the caller's, released with mr_verify_input_fini. */
 int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
