@@ -3,7 +3,7 @@
 # suites need too, from Debian's packages. The one list of dependencies.
 set -eu
 build="meson ninja-build pkgconf gcc libaugeas-dev augeas-lenses libssh2-1-dev libinih-dev
-       libvirt-dev libjson-c-dev libyaml-dev"
+       libvirt-dev libjson-c-dev libyaml-dev libxml2-dev"
 tests="libcmocka-dev augeas-tools openssh-server openssh-client mandoc valgrind iproute2
        libvirt-daemon libvirt-clients patch diffutils util-linux procps systemd"
 want=$build

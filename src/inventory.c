@@ -42,11 +42,13 @@ enum field {
 	F_KNOWN_HOSTS,
 	F_ROOT,
 	F_HOST_KEY_CHECK,
+	F_LIBVIRT_URI,
 	F_N,
 };
 
 static const char *const field_names[F_N] = {
 	"address", "port", "user", "identity", "known_hosts", "root", "host_key_check",
+	"libvirt_uri",
 };
 
 static const char *const hkc_words[] = { "strict", "accept-new", "off" };
@@ -111,6 +113,24 @@ static int good_address(const char *s)
 			return 0;
 		label++;
 	}
+}
+
+/* SCHEME://..., SCHEME:///... or SCHEME:/// with a lower-case driver
+ * scheme; no blanks or control characters (the URI reaches libvirt as is). */
+static int good_libvirt_uri(const char *s)
+{
+	const char *p = s;
+	if (!islower((unsigned char)*p))
+		return 0;
+	while (islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '+')
+		p++;
+	if (strncmp(p, "://", 3) != 0)
+		return 0;
+	for (; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return 0;
+	}
+	return 1;
 }
 
 /* A name for a host or group: no blanks, nothing a shell glob or INI would
@@ -178,6 +198,10 @@ static int check_field(enum field f, const char *name, const char *value, const 
 			}
 		}
 		break;
+	case F_LIBVIRT_URI:
+		if (!good_libvirt_uri(value))
+			m = expected("a libvirt URI such as qemu+tcp://HOST/system", value);
+		break;
 	case F_N:
 		break;
 	}
@@ -211,6 +235,9 @@ static void host_set_field(struct mr_host *h, enum field f, const char *v)
 		break;
 	case F_ROOT:
 		dst = &h->root;
+		break;
+	case F_LIBVIRT_URI:
+		dst = &h->libvirt_uri;
 		break;
 	case F_PORT:
 		h->port = (unsigned)strtoul(v, NULL, 10);
@@ -254,6 +281,7 @@ static void host_free(struct mr_host *h)
 	free(h->identity);
 	free(h->known_hosts);
 	free(h->root);
+	free(h->libvirt_uri);
 	strv_free(h->profiles);
 	strv_free(h->groups);
 	for (size_t i = 0; i < h->n_overrides; i++) {
@@ -326,7 +354,7 @@ static const char *const keys_group[] = {
 };
 static const char *const keys_host[] = {
 	"address", "port", "user", "identity", "known_hosts", "root", "host_key_check",
-	"profile", "set",
+	"profile", "set", "libvirt_uri",
 };
 
 static void level_free(struct level *l)
@@ -741,6 +769,7 @@ static enum avar_target avar_field(const char *key, enum field *f)
 		{ "migready_root", F_ROOT },
 		{ "migready_known_hosts", F_KNOWN_HOSTS },
 		{ "migready_host_key_check", F_HOST_KEY_CHECK },
+		{ "migready_libvirt_uri", F_LIBVIRT_URI },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(map); i++) {
 		if (strcmp(key, map[i].var) == 0) {
@@ -2257,4 +2286,14 @@ const struct mr_host *mr_inventory_host(const struct mr_inventory *inv, size_t i
 const char *mr_inventory_path(const struct mr_inventory *inv)
 {
 	return inv ? inv->path : NULL;
+}
+
+char *mr_host_libvirt_uri(const struct mr_host *h)
+{
+	if (h->libvirt_uri)
+		return mr_xstrdup(h->libvirt_uri);
+	/* An IPv6 literal needs brackets in a URI. */
+	if (strchr(h->address, ':'))
+		return mr_xasprintf("qemu+tcp://[%s]/system", h->address);
+	return mr_xasprintf("qemu+tcp://%s/system", h->address);
 }

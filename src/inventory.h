@@ -28,6 +28,7 @@ struct mr_host {
 	char *identity;   /* may be NULL: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa */
 	char *known_hosts;/* default ~/.ssh/known_hosts */
 	char *root;       /* like --root for this host, or NULL */
+	char *libvirt_uri;/* libvirt_uri, or NULL: see mr_host_libvirt_uri */
 	enum mr_host_key_check host_key_check;
 	char **profiles;  /* profile paths for this host, NULL-terminated; may be empty */
 	char **groups;    /* NULL-terminated */
@@ -48,6 +49,10 @@ void mr_inventory_free(struct mr_inventory *inv);
 /* Hosts in inventory order (first appearance). Borrowed from inv. */
 size_t mr_inventory_count(const struct mr_inventory *inv);
 const struct mr_host *mr_inventory_host(const struct mr_inventory *inv, size_t i);
+
+/* The URI verify connects to: the host's libvirt_uri, or
+ * qemu+tcp://ADDRESS/system. The caller frees it. */
+char *mr_host_libvirt_uri(const struct mr_host *h);
 
 /* The inventory's own file name, for messages. */
 const char *mr_inventory_path(const struct mr_inventory *inv);

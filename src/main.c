@@ -20,15 +20,17 @@
 #include "report.h"
 #include "res.h"
 #include "transport.h"
+#include "verify.h"
 
 #define EXIT_INVALID 1
 /* libvirt's cpu_map, as Debian and RHEL install it. */
 #define MR_CPU_MAP_DIR "/usr/share/libvirt/cpu_map"
 #define EXIT_HOST_FAILED 4
 
-enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS };
+enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS, CMD_VERIFY };
 
-static const char *const command_names[] = { "check", "diff", "apply", "lint", "facts" };
+static const char *const command_names[] = { "check", "diff", "apply", "lint", "facts",
+	                                     "verify" };
 
 struct cli {
 	enum command command;
@@ -64,6 +66,7 @@ static void usage(FILE *out)
 	      "  apply     reconcile: write files, restart what changed, verify\n"
 	      "  lint      validate profile and inventory without contacting any host\n"
 	      "  facts     print what the probe found on each host\n"
+	      "  verify    which host can live-migrate to which: libvirt checks of every pair\n"
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
@@ -581,6 +584,93 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 	return r;
 }
 
+/* verify: the libvirt checks of every host and ordered pair. The SSH-side
+ * checks are reported as not examined. */
+static int verify(const struct cli *cli, const struct run *r)
+{
+	struct mr_verify_target *t = mr_xcalloc(r->n ? r->n : 1, sizeof(*t));
+	char **uris = mr_xcalloc(r->n ? r->n : 1, sizeof(*uris));
+	char ***models = mr_xcalloc(r->n ? r->n : 1, sizeof(*models));
+	struct mr_verify_input in = { 0 };
+	struct mr_verify_result *res = NULL;
+	struct mr_error *err = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int status = EXIT_HOST_FAILED;
+	if (cli->format == MR_FORMAT_PROM) {
+		status = EXIT_INVALID;
+		bad_usage("%s", "verify: --format is text or json");
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const struct mr_target *tg = &r->targets[i];
+		const struct mr_setting *mode = mr_profile_get(tg->profile, "nova", "cpu_mode");
+		size_t nm = 0, k = 0;
+		const struct mr_setting *const *ms =
+			mr_profile_get_all(tg->profile, "nova", "cpu_model", &nm);
+		/* cpu_model values are lists: "Haswell-noTSX, Broadwell" */
+		for (size_t m = 0; m < nm; m++) {
+			char *copy = mr_xstrdup(ms[m]->value), *save = NULL;
+			for (char *w = strtok_r(copy, ", \t", &save); w;
+			     w = strtok_r(NULL, ", \t", &save)) {
+				models[i] = mr_xreallocarray(models[i], k + 2, sizeof(char *));
+				models[i][k++] = mr_xstrdup(w);
+				models[i][k] = NULL;
+			}
+			free(copy);
+		}
+		uris[i] = tg->host ? mr_host_libvirt_uri(tg->host) : mr_xstrdup("qemu:///system");
+		t[i] = (struct mr_verify_target){ tg->name, uris[i], mode ? mode->value : NULL,
+		                                  (const char *const *)models[i] };
+	}
+	struct mr_verify_opts vo = { .jobs = cli->jobs, .timeout_s = cli->timeout_s };
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (mr_verify_gather(t, r->n, &vo, &in, &err) < 0) {
+		print_errors(err);
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res = mr_verify_analyze(&in);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	mr_log(MR_LOG_INFO, "verify: libvirt of %zu hosts read in %.2f s, analysed in %.2f s", r->n,
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
+	int color = cli->color >= 0 ? cli->color
+	            : !cli->output && isatty(STDOUT_FILENO) &&
+	                      !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+	                      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		goto out;
+	int wr = mr_verify_report_write(
+		res, cli->format == MR_FORMAT_JSON ? MR_VERIFY_JSON : MR_VERIFY_TEXT, color,
+		cli->quiet, mem);
+	if (fclose(mem) != 0 || wr < 0)
+		goto out;
+	if (cli->output ? write_output(cli->output, buf, len) < 0
+	                : fwrite(buf, 1, len, stdout) != len) {
+		fputs("migready: cannot write the report\n", stderr);
+		goto out;
+	}
+	status = mr_verify_exit_status(res);
+out:
+	for (size_t i = 0; i < r->n; i++) {
+		free(uris[i]);
+		for (size_t k = 0; models[i] && models[i][k]; k++)
+			free(models[i][k]);
+		free(models[i]);
+	}
+	free(uris);
+	free(models);
+	free(t);
+	free(buf);
+	mr_verify_result_free(res);
+	mr_verify_input_fini(&in);
+	mr_error_free(err);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -607,6 +697,10 @@ int main(int argc, char **argv)
 	warn_unapplied(&run);
 	if (cli.command == CMD_LINT) {
 		status = lint(&cli, &run);
+		goto out;
+	}
+	if (cli.command == CMD_VERIFY) {
+		status = verify(&cli, &run);
 		goto out;
 	}
 	if (mr_transport_ssh_global_init(&err) < 0)

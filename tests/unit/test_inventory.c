@@ -841,6 +841,34 @@ static void test_distinct(void **state)
 	assert_int_equal(mr_inventory_check_distinct(NULL, NULL, NULL, NULL, NULL), 0);
 }
 
+static void test_libvirt_uri(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *host, *uri;
+	} want[] = {
+		{ "c1", "qemu+tls://c1.example/system" },
+		{ "c2", "qemu+tcp://10.20.0.12/system" },
+		{ "c3", "qemu+tcp://[fd00::13]/system" },
+		{ "t1", "test:///srv/nodes/node1.xml" },
+	};
+	struct mr_inventory *inv = load("libvirt_uri.ini");
+	assert_int_equal(mr_inventory_count(inv), MR_ARRAY_LEN(want));
+	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
+		const struct mr_host *h = mr_inventory_host(inv, i);
+		char *uri = mr_host_libvirt_uri(h);
+		assert_string_equal(h->name, want[i].host);
+		assert_string_equal(uri, want[i].uri);
+		free(uri);
+	}
+	mr_inventory_free(inv);
+	expect_errors("libvirt_uri_bad.ini",
+	              "{D}/libvirt_uri_bad.ini:2: libvirt_uri: expected a libvirt URI such as "
+	              "qemu+tcp://HOST/system, got 'qemu+tcp://b1/system extra'\n"
+	              "{D}/libvirt_uri_bad.ini:4: libvirt_uri: expected a libvirt URI such as "
+	              "qemu+tcp://HOST/system, got '/var/run/libvirt/libvirt-sock'\n");
+}
+
 static void test_free_null(void **state)
 {
 	(void)state;
@@ -867,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_ignored_once),
 		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_pipe),
+		cmocka_unit_test(test_libvirt_uri),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -1,0 +1,1335 @@
+/* verify, the analysis: libvirt's XML read with libxml2, then every host
+ * and every ordered pair (source -> destination) checked. No I/O here. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "verify_analysis.h"
+
+const char *const mr_verify_ssh_checks[] = {
+	"pairwise TCP probes",   "name resolution",       "migration SSH",
+	"shared-storage marker", "local /dev/kvm sanity",
+};
+const size_t mr_verify_n_ssh_checks = MR_ARRAY_LEN(mr_verify_ssh_checks);
+
+const struct mr_verify_check mr_verify_libvirt_checks[] = {
+	{ "libvirt", "connection" },
+	{ "capabilities", "capabilities readable" },
+	{ "cpu", "CPU compatible with the other hosts" },
+	{ "secmodel", "same security driver and qemu ids everywhere" },
+	{ "host-uuid", "host UUID unique" },
+	{ "versions", "libvirt and QEMU no older than elsewhere" },
+	{ "guests", "no guest active on two hosts" },
+	{ "pinning", "pinned vCPUs on CPUs free elsewhere" },
+};
+const size_t mr_verify_n_libvirt_checks = MR_ARRAY_LEN(mr_verify_libvirt_checks);
+
+enum mr_verify_status mr_verify_check_status(const struct mr_verify_result *res, size_t host,
+					     const char *check)
+{
+	const struct mr_verify_host_result *h = &res->hosts[host];
+	enum mr_verify_status st = MR_VERIFY_PASS;
+	for (size_t k = 0; k < h->n_unexamined; k++)
+		if (strcmp(h->unexamined[k], check) == 0)
+			return MR_VERIFY_NOT_EXAMINED;
+	for (size_t k = 0; k < h->n_findings; k++) {
+		const struct mr_verify_finding *f = &h->findings[k];
+		enum mr_verify_status fs = f->severity == MR_VERIFY_FAIL   ? MR_VERIFY_STATUS_FAIL
+					   : f->severity == MR_VERIFY_WARN ? MR_VERIFY_STATUS_WARN
+					   : f->severity == MR_VERIFY_UNEXAMINED
+						   ? MR_VERIFY_NOT_EXAMINED
+						   : MR_VERIFY_STATUS_INFO;
+		/* a failure outranks "not examined"; that outranks a warning */
+		static const int rank[] = { 0, 1, 2, 4, 3 };
+		if (strcmp(f->check, check) == 0 && rank[fs] > rank[st])
+			st = fs;
+	}
+	/* a host libvirt did not answer for: only its connection failed */
+	if (!h->examined && st == MR_VERIFY_PASS)
+		return MR_VERIFY_NOT_EXAMINED;
+	return st;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void strv_push(char ***v, size_t *n, char *s)
+{
+	*v = mr_xreallocarray(*v, *n + 2, sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
+static int strv_has(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void mr_verify_host_fini(struct mr_verify_host *h)
+{
+	if (!h)
+		return;
+	free(h->name);
+	free(h->uri);
+	free(h->error);
+	free(h->caps_xml);
+	free(h->domcaps_xml);
+	free(h->domcaps_error);
+	free(h->hv_type);
+	for (size_t i = 0; i < h->n_domains; i++) {
+		free(h->domains[i].name);
+		free(h->domains[i].uuid);
+		free(h->domains[i].xml);
+	}
+	free(h->domains);
+	free(h->cpu_mode);
+	strv_free(h->cpu_models);
+	memset(h, 0, sizeof(*h));
+}
+
+void mr_verify_input_fini(struct mr_verify_input *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n; i++)
+		mr_verify_host_fini(&in->hosts[i]);
+	free(in->hosts);
+	free(in->baseline_xml);
+	free(in->baseline_error);
+	memset(in, 0, sizeof(*in));
+}
+
+/* ---- XML ---- */
+
+/* libxml2 reports through a global handler by default: silence it, and
+ * keep the message of the document's first error instead. */
+static void xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static xmlDocPtr xml_read(const char *xml, const char *where, const char *what,
+			  struct mr_error **err)
+{
+	xmlDocPtr doc = NULL;
+	xmlParserCtxtPtr ctxt = NULL;
+	if (!xml) {
+		mr_error_add(err, MR_ERR_PARSE, where, "no %s", what);
+		return NULL;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		mr_error_add(err, MR_ERR_SYSTEM, where, "%s: cannot start the XML parser", what);
+		return NULL;
+	}
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), what, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc || !xmlDocGetRootElement(doc)) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char *msg = mr_xstrdup(e && e->message ? e->message : "not XML");
+		size_t len = strlen(msg);
+		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+			msg[--len] = '\0';
+		mr_error_add(err, MR_ERR_PARSE, where, "%s: line %d: %s", what, e ? e->line : 0,
+			     msg);
+		free(msg);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+/* The nodes an XPath expression selects under node; NULL when none. */
+static xmlXPathObjectPtr xp_nodes(xmlXPathContextPtr xc, xmlNodePtr node, const char *expr)
+{
+	xc->node = node;
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, xc);
+	if (o && (o->type != XPATH_NODESET || !o->nodesetval || o->nodesetval->nodeNr == 0)) {
+		xmlXPathFreeObject(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* string(expr) under node, trimmed; NULL when empty. */
+static char *xp_string(xmlXPathContextPtr xc, xmlNodePtr node, const char *expr)
+{
+	char *wrapped = mr_xasprintf("normalize-space(%s)", expr);
+	xc->node = node;
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)wrapped, xc);
+	char *s = NULL;
+	if (o && o->type == XPATH_STRING && o->stringval && o->stringval[0])
+		s = mr_xstrdup((const char *)o->stringval);
+	xmlXPathFreeObject(o);
+	free(wrapped);
+	return s;
+}
+
+static char *node_attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s = v ? mr_xstrdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void cpu_fini(struct mr_verify_cpu *c)
+{
+	free(c->arch);
+	free(c->model);
+	free(c->vendor);
+	strv_free(c->features);
+	memset(c, 0, sizeof(*c));
+}
+
+/* A <cpu> (host) or <mode name='host-model'> element: model, vendor, and
+ * the features it has (policy absent, require or force). */
+static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *c)
+{
+	c->arch = xp_string(xc, n, "arch");
+	c->model = xp_string(xc, n, "model");
+	c->vendor = xp_string(xc, n, "vendor");
+	xmlXPathObjectPtr o = xp_nodes(xc, n, "feature");
+	for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
+		xmlNodePtr f = o->nodesetval->nodeTab[i];
+		char *name = node_attr(f, "name");
+		char *policy = node_attr(f, "policy");
+		if (name && (!policy || !strcmp(policy, "require") || !strcmp(policy, "force")) &&
+		    !strv_has(c->features, name))
+			strv_push(&c->features, &c->n_features, name);
+		else
+			free(name);
+		free(policy);
+	}
+	xmlXPathFreeObject(o);
+	if (c->n_features)
+		qsort(c->features, c->n_features, sizeof(*c->features), cmp_str);
+}
+
+int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_caps *caps,
+			 struct mr_error **err)
+{
+	int r = -1;
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr xc = NULL;
+	xmlXPathObjectPtr o = NULL;
+	memset(caps, 0, sizeof(*caps));
+	doc = xml_read(xml, where, "capabilities", err);
+	if (!doc)
+		goto out;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (strcmp((const char *)root->name, "capabilities") != 0) {
+		mr_error_add(err, MR_ERR_PARSE, where, "capabilities: root element is <%s>",
+			     (const char *)root->name);
+		goto out;
+	}
+	xc = xmlXPathNewContext(doc);
+	if (!xc)
+		goto out;
+	caps->uuid = xp_string(xc, root, "host/uuid");
+	o = xp_nodes(xc, root, "host/cpu");
+	if (o)
+		cpu_read(xc, o->nodesetval->nodeTab[0], &caps->cpu);
+	xmlXPathFreeObject(o);
+	o = xp_nodes(xc, root, "host/secmodel");
+	for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
+		xmlNodePtr sm = o->nodesetval->nodeTab[i];
+		char *model = xp_string(xc, sm, "model");
+		if (!model)
+			continue;
+		if (!strcmp(model, "dac") && !caps->dac_label) {
+			caps->dac_label = xp_string(xc, sm, "baselabel[@type='kvm']");
+			if (!caps->dac_label)
+				caps->dac_label = xp_string(xc, sm, "baselabel");
+		}
+		strv_push(&caps->secmodels, &caps->n_secmodels, model);
+	}
+	r = 0;
+out:
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	if (r < 0)
+		mr_verify_caps_fini(caps);
+	return r;
+}
+
+void mr_verify_caps_fini(struct mr_verify_caps *caps)
+{
+	if (!caps)
+		return;
+	free(caps->uuid);
+	cpu_fini(&caps->cpu);
+	strv_free(caps->secmodels);
+	free(caps->dac_label);
+	memset(caps, 0, sizeof(*caps));
+}
+
+static int supported_attr(xmlNodePtr n)
+{
+	char *s = node_attr(n, "supported");
+	int v = !s ? -1 : !strcmp(s, "yes");
+	free(s);
+	return v;
+}
+
+int mr_verify_domcaps_parse(const char *xml, const char *where, struct mr_verify_domcaps *dc,
+			    struct mr_error **err)
+{
+	int r = -1;
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr xc = NULL;
+	xmlXPathObjectPtr o = NULL;
+	memset(dc, 0, sizeof(*dc));
+	dc->host_model_supported = -1;
+	dc->passthrough_supported = -1;
+	doc = xml_read(xml, where, "domain capabilities", err);
+	if (!doc)
+		goto out;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (strcmp((const char *)root->name, "domainCapabilities") != 0) {
+		mr_error_add(err, MR_ERR_PARSE, where, "domain capabilities: root element is <%s>",
+			     (const char *)root->name);
+		goto out;
+	}
+	xc = xmlXPathNewContext(doc);
+	if (!xc)
+		goto out;
+	o = xp_nodes(xc, root, "cpu/mode[@name='host-model']");
+	if (o) {
+		xmlNodePtr m = o->nodesetval->nodeTab[0];
+		dc->host_model_supported = supported_attr(m);
+		cpu_read(xc, m, &dc->host_model);
+	}
+	xmlXPathFreeObject(o);
+	o = xp_nodes(xc, root, "cpu/mode[@name='host-passthrough']");
+	if (o)
+		dc->passthrough_supported = supported_attr(o->nodesetval->nodeTab[0]);
+	xmlXPathFreeObject(o);
+	o = xp_nodes(xc, root, "cpu/mode[@name='custom']/model");
+	size_t n = o ? (size_t)o->nodesetval->nodeNr : 0;
+	dc->models = mr_xcalloc(n ? n : 1, sizeof(*dc->models));
+	for (size_t i = 0; i < n; i++) {
+		xmlNodePtr m = o->nodesetval->nodeTab[i];
+		struct mr_verify_model *md = &dc->models[dc->n_models];
+		xmlChar *name = xmlNodeGetContent(m);
+		char *usable = node_attr(m, "usable");
+		if (!name || !*name) {
+			xmlFree(name);
+			free(usable);
+			continue;
+		}
+		md->name = mr_xstrdup((const char *)name);
+		xmlFree(name);
+		md->usable = !usable                  ? -1
+			     : !strcmp(usable, "yes") ? 1
+			     : !strcmp(usable, "no")  ? 0
+						      : -1;
+		free(usable);
+		char *expr = mr_xasprintf("../blockers[@model='%s']/feature", md->name);
+		if (!strchr(md->name, '\'')) {
+			xmlXPathObjectPtr b = xp_nodes(xc, m, expr);
+			struct mr_buf buf;
+			mr_buf_init(&buf);
+			for (int k = 0; b && k < b->nodesetval->nodeNr; k++) {
+				char *f = node_attr(b->nodesetval->nodeTab[k], "name");
+				if (f)
+					mr_buf_printf(&buf, "%s%s", buf.len ? ", " : "", f);
+				free(f);
+			}
+			md->blockers = buf.len ? mr_buf_steal(&buf, NULL) : NULL;
+			mr_buf_fini(&buf);
+			xmlXPathFreeObject(b);
+		}
+		free(expr);
+		dc->n_models++;
+	}
+	r = 0;
+out:
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	if (r < 0)
+		mr_verify_domcaps_fini(dc);
+	return r;
+}
+
+void mr_verify_domcaps_fini(struct mr_verify_domcaps *dc)
+{
+	if (!dc)
+		return;
+	cpu_fini(&dc->host_model);
+	for (size_t i = 0; i < dc->n_models; i++) {
+		free(dc->models[i].name);
+		free(dc->models[i].blockers);
+	}
+	free(dc->models);
+	memset(dc, 0, sizeof(*dc));
+}
+
+int mr_verify_domcaps_usable(const struct mr_verify_domcaps *dc, const char *model,
+			     const char **blockers)
+{
+	if (blockers)
+		*blockers = NULL;
+	for (size_t i = 0; dc && i < dc->n_models; i++) {
+		if (strcmp(dc->models[i].name, model) == 0) {
+			if (blockers)
+				*blockers = dc->models[i].blockers;
+			return dc->models[i].usable;
+		}
+	}
+	return -1;
+}
+
+char *mr_verify_caps_cpu_xml(const char *caps_xml)
+{
+	char *s = NULL;
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr xc = NULL;
+	xmlXPathObjectPtr o = NULL;
+	xmlBufferPtr buf = NULL;
+	doc = xml_read(caps_xml, NULL, "capabilities", NULL);
+	if (!doc)
+		goto out;
+	xc = xmlXPathNewContext(doc);
+	if (!xc)
+		goto out;
+	o = xp_nodes(xc, xmlDocGetRootElement(doc), "/capabilities/host/cpu[model]");
+	if (!o)
+		goto out;
+	buf = xmlBufferCreate();
+	if (!buf || xmlNodeDump(buf, doc, o->nodesetval->nodeTab[0], 0, 0) < 0)
+		goto out;
+	s = mr_xstrdup((const char *)xmlBufferContent(buf));
+out:
+	xmlBufferFree(buf);
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	return s;
+}
+
+/* ---- CPU sets ---- */
+
+static void set_bit(struct mr_verify_cpuset *s, unsigned long i)
+{
+	s->w[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static void clear_bit(struct mr_verify_cpuset *s, unsigned long i)
+{
+	s->w[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+static int get_bit(const struct mr_verify_cpuset *s, unsigned long i)
+{
+	return (s->w[i / 64] >> (i % 64)) & 1;
+}
+
+static int read_cpu(const char **p, unsigned long *v)
+{
+	char *end = NULL;
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	*v = strtoul(*p, &end, 10);
+	if (*v >= MR_VERIFY_MAX_CPUS)
+		return -1;
+	*p = end;
+	return 0;
+}
+
+/* libvirt's cpuset syntax: "0-3,^2,8", blanks allowed around items. */
+int mr_verify_cpuset_parse(const char *s, struct mr_verify_cpuset *set)
+{
+	memset(set, 0, sizeof(*set));
+	const char *p = s;
+	int any = 0;
+	for (;;) {
+		unsigned long a, b;
+		int neg = 0;
+		while (*p == ' ')
+			p++;
+		if (*p == '^') {
+			neg = 1;
+			p++;
+		}
+		if (read_cpu(&p, &a) < 0)
+			return -1;
+		b = a;
+		if (*p == '-') {
+			p++;
+			if (neg || read_cpu(&p, &b) < 0 || b < a)
+				return -1;
+		}
+		for (unsigned long i = a; i <= b; i++) {
+			if (neg)
+				clear_bit(set, i);
+			else
+				set_bit(set, i);
+		}
+		any = 1;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	return any ? 0 : -1;
+}
+
+char *mr_verify_cpuset_format(const struct mr_verify_cpuset *set)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (unsigned long i = 0; i < MR_VERIFY_MAX_CPUS; i++) {
+		if (!set->w[i / 64]) {
+			i |= 63; /* a word with no CPU: skip it whole */
+			continue;
+		}
+		if (!get_bit(set, i))
+			continue;
+		unsigned long j = i;
+		while (j + 1 < MR_VERIFY_MAX_CPUS && get_bit(set, j + 1))
+			j++;
+		if (j == i)
+			mr_buf_printf(&b, "%s%lu", b.len ? "," : "", i);
+		else
+			mr_buf_printf(&b, "%s%lu-%lu", b.len ? "," : "", i, j);
+		i = j;
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+static int cpuset_overlap(const struct mr_verify_cpuset *a, const struct mr_verify_cpuset *b,
+			  struct mr_verify_cpuset *both)
+{
+	int any = 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(a->w); i++) {
+		both->w[i] = a->w[i] & b->w[i];
+		any |= both->w[i] != 0;
+	}
+	return any;
+}
+
+int mr_verify_domain_pins(const char *domain_xml, struct mr_verify_cpuset *set)
+{
+	int r = -1;
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr xc = NULL;
+	xmlXPathObjectPtr o = NULL;
+	char *cs = NULL;
+	memset(set, 0, sizeof(*set));
+	doc = xml_read(domain_xml, NULL, "domain", NULL);
+	if (!doc)
+		goto out;
+	xc = xmlXPathNewContext(doc);
+	if (!xc)
+		goto out;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	o = xp_nodes(xc, root, "/domain/cputune/vcpupin[@cpuset]");
+	for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
+		struct mr_verify_cpuset one;
+		char *v = node_attr(o->nodesetval->nodeTab[i], "cpuset");
+		int bad = !v || mr_verify_cpuset_parse(v, &one) < 0;
+		free(v);
+		if (bad)
+			goto out;
+		for (size_t k = 0; k < MR_ARRAY_LEN(set->w); k++)
+			set->w[k] |= one.w[k];
+	}
+	if (o) {
+		r = 1;
+		goto out;
+	}
+	cs = xp_string(xc, root, "/domain/vcpu/@cpuset");
+	if (!cs) {
+		r = 0;
+		goto out;
+	}
+	r = mr_verify_cpuset_parse(cs, set) < 0 ? -1 : 1;
+out:
+	free(cs);
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	return r;
+}
+
+/* ---- the result ---- */
+
+static void finding_add(struct mr_verify_host_result *h, enum mr_verify_severity sev,
+			const char *check, const char *fix, char *reason)
+{
+	h->findings = mr_xreallocarray(h->findings, h->n_findings + 1, sizeof(*h->findings));
+	h->findings[h->n_findings++] = (struct mr_verify_finding){
+		sev,
+		mr_xstrdup(check),
+		reason,
+		fix ? mr_xstrdup(fix) : NULL,
+	};
+}
+
+static void add_finding(struct mr_verify_result *res, size_t host, enum mr_verify_severity sev,
+			const char *check, const char *fix, const char *fmt, ...) MR_PRINTF(6, 7);
+
+static void add_finding(struct mr_verify_result *res, size_t host, enum mr_verify_severity sev,
+			const char *check, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	finding_add(&res->hosts[host], sev, check, fix, mr_xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void mr_verify_result_add_finding(struct mr_verify_result *res, size_t host,
+				  enum mr_verify_severity sev, const char *check, const char *fix,
+				  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	finding_add(&res->hosts[host], sev, check, fix, mr_xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+static void strv_add_once(char ***v, size_t *n, char *s)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], s) == 0) {
+			free(s);
+			return;
+		}
+	}
+	strv_push(v, n, s);
+}
+
+static void pair_fail(struct mr_verify_result *res, size_t src, size_t dst, char *reason)
+{
+	struct mr_verify_pair *p = &res->pairs[src * res->n + dst];
+	strv_add_once(&p->reasons, &p->n_reasons, reason);
+}
+
+static void pair_warn(struct mr_verify_result *res, size_t src, size_t dst, char *warning)
+{
+	struct mr_verify_pair *p = &res->pairs[src * res->n + dst];
+	strv_add_once(&p->warnings, &p->n_warnings, warning);
+}
+
+void mr_verify_result_warn_pair(struct mr_verify_result *res, size_t src, size_t dst,
+				const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pair_warn(res, src, dst, mr_xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void mr_verify_result_fail_pair(struct mr_verify_result *res, size_t src, size_t dst,
+				const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pair_fail(res, src, dst, mr_xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+static void fail_pair(struct mr_verify_result *res, size_t src, size_t dst, const char *fmt, ...)
+	MR_PRINTF(4, 5);
+
+static void fail_pair(struct mr_verify_result *res, size_t src, size_t dst, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pair_fail(res, src, dst, mr_xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void mr_verify_result_mark_examined(struct mr_verify_result *res, const char *check)
+{
+	for (size_t i = 0; res && i < res->n; i++) {
+		struct mr_verify_host_result *h = &res->hosts[i];
+		size_t k = 0;
+		for (size_t j = 0; j < h->n_unexamined; j++)
+			if (strcmp(h->unexamined[j], check) != 0)
+				h->unexamined[k++] = h->unexamined[j];
+		h->n_unexamined = k;
+	}
+}
+
+void mr_verify_result_free(struct mr_verify_result *res)
+{
+	if (!res)
+		return;
+	for (size_t i = 0; i < res->n; i++) {
+		struct mr_verify_host_result *h = &res->hosts[i];
+		free(h->name);
+		free(h->uri);
+		free(h->summary);
+		for (size_t k = 0; k < h->n_findings; k++) {
+			free(h->findings[k].check);
+			free(h->findings[k].reason);
+			free(h->findings[k].fix);
+		}
+		free(h->findings);
+		free(h->unexamined);
+	}
+	for (size_t i = 0; i < res->n * res->n; i++) {
+		strv_free(res->pairs[i].reasons);
+		strv_free(res->pairs[i].warnings);
+	}
+	free(res->hosts);
+	free(res->pairs);
+	free(res->baseline);
+	free(res->baseline_xml);
+	free(res->baseline_error);
+	free(res);
+}
+
+int mr_verify_pair_ok(const struct mr_verify_result *res, size_t src, size_t dst)
+{
+	const struct mr_verify_pair *p = &res->pairs[src * res->n + dst];
+	return p->examined && p->n_reasons == 0;
+}
+
+int mr_verify_exit_status(const struct mr_verify_result *res)
+{
+	int st = 0;
+	for (size_t i = 0; i < res->n; i++) {
+		if (!res->hosts[i].examined)
+			st |= 4;
+		for (size_t j = 0; j < res->n; j++) {
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			if (i != j && p->examined && p->n_reasons)
+				st |= 2;
+		}
+	}
+	return st;
+}
+
+/* ---- the analysis ---- */
+
+/* Parsed views of one host, for the checks. */
+struct view {
+	int examined;
+	int have_caps;
+	struct mr_verify_caps caps;
+	int have_domcaps;
+	struct mr_verify_domcaps dc;
+	const char *secmodel;          /* the first non-dac model, or NULL */
+	const char *mode;              /* cpu_mode, host-model when unset */
+	struct mr_verify_cpuset *pins; /* per domain; NULL when none */
+	int *pinned;                   /* per domain: 1 pinned */
+};
+
+static char *version_str(unsigned long long v)
+{
+	return mr_xasprintf("%llu.%llu.%llu", v / 1000000, v / 1000 % 1000, v % 1000);
+}
+
+/* "a, b, c" of hosts idx[0..n) by name. */
+static char *host_list(const struct mr_verify_input *in, const size_t *idx, size_t n)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		mr_buf_printf(&b, "%s%s", i ? ", " : "", in->hosts[idx[i]].name);
+	return mr_buf_steal(&b, NULL);
+}
+
+static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr_verify_result *res,
+		       size_t i)
+{
+	struct mr_error *err = NULL;
+	v->examined = !h->error;
+	v->mode = h->cpu_mode ? h->cpu_mode : "host-model";
+	if (!v->examined)
+		return;
+	if (mr_verify_caps_parse(h->caps_xml, h->name, &v->caps, &err) == 0) {
+		v->have_caps = 1;
+		for (size_t k = 0; k < v->caps.n_secmodels && !v->secmodel; k++)
+			if (strcmp(v->caps.secmodels[k], "dac") != 0)
+				v->secmodel = v->caps.secmodels[k];
+		if (!v->secmodel && v->caps.n_secmodels)
+			v->secmodel = "none";
+	} else {
+		add_finding(res, i, MR_VERIFY_FAIL, "capabilities", NULL,
+			    "capabilities of %s unreadable: %s", h->uri, err->message);
+	}
+	mr_error_free(err);
+	err = NULL;
+	if (h->domcaps_xml) {
+		if (mr_verify_domcaps_parse(h->domcaps_xml, h->name, &v->dc, &err) == 0)
+			v->have_domcaps = 1;
+		else
+			add_finding(res, i, MR_VERIFY_WARN, "capabilities", NULL,
+				    "domain capabilities of %s unreadable: %s", h->uri,
+				    err->message);
+		mr_error_free(err);
+	}
+	v->pins = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pins));
+	v->pinned = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pinned));
+	for (size_t d = 0; d < h->n_domains; d++) {
+		const struct mr_verify_domain *dom = &h->domains[d];
+		if (!dom->xml) {
+			add_finding(res, i, MR_VERIFY_UNEXAMINED, "pinning", NULL,
+				    "guest '%s': libvirt gave no XML: pinning not examined",
+				    dom->name);
+			continue;
+		}
+		int p = mr_verify_domain_pins(dom->xml, &v->pins[d]);
+		if (p < 0)
+			add_finding(res, i, MR_VERIFY_WARN, "pinning", NULL,
+				    "guest '%s': its XML or vCPU cpuset is unreadable: pinning not "
+				    "examined",
+				    dom->name);
+		v->pinned[d] = p == 1;
+	}
+}
+
+static void view_fini(struct view *v)
+{
+	mr_verify_caps_fini(&v->caps);
+	mr_verify_domcaps_fini(&v->dc);
+	free(v->pins);
+	free(v->pinned);
+}
+
+static char *summary(const struct mr_verify_host *h, const struct view *v)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	char *lv = version_str(h->libvirt_version);
+	char *hv = version_str(h->hv_version);
+	mr_buf_printf(&b, "libvirt %s, %s %s", h->libvirt_version ? lv : "?",
+		      h->hv_type ? h->hv_type : "hypervisor", h->hv_version ? hv : "?");
+	free(lv);
+	free(hv);
+	if (v->have_caps) {
+		const struct mr_verify_cpu *c = &v->caps.cpu;
+		mr_buf_printf(&b, "; CPU %s%s%s", c->vendor ? c->vendor : "", c->vendor ? " " : "",
+			      c->model  ? c->model
+			      : c->arch ? c->arch
+					: "?");
+		mr_buf_printf(&b, "; security %s", v->secmodel ? v->secmodel : "?");
+	}
+	mr_buf_printf(&b, "; %zu active guest%s; cpu_mode %s%s", h->n_domains,
+		      h->n_domains == 1 ? "" : "s", v->mode,
+		      h->cpu_mode ? "" : " (not set: nova's default)");
+	return mr_buf_steal(&b, NULL);
+}
+
+static const char *baseline_fix(const struct mr_verify_result *res, char *buf, size_t len)
+{
+	if (res->baseline)
+		snprintf(
+			buf, len,
+			"set [nova] cpu_mode = custom and cpu_model = %.*s on every host (the baseline "
+			"of all hosts), then migready apply",
+			(int)strcspn(res->baseline, " "), res->baseline);
+	else
+		snprintf(buf, len, "set [nova] cpu_mode = custom and a cpu_model every host runs");
+	return buf;
+}
+
+/* The configured custom models, on every host that has domain
+ * capabilities. */
+static void check_cpu_custom(const struct mr_verify_input *in, const struct view *v,
+			     struct mr_verify_result *res, size_t i)
+{
+	const struct mr_verify_host *h = &in->hosts[i];
+	char fixbuf[256];
+	if (strcmp(v[i].mode, "custom") != 0)
+		return;
+	if (!h->cpu_models || !h->cpu_models[0]) {
+		add_finding(res, i, MR_VERIFY_FAIL, "cpu", "set [nova] cpu_model",
+			    "cpu_mode custom without a cpu_model");
+		return;
+	}
+	for (size_t m = 0; h->cpu_models[m]; m++) {
+		const char *model = h->cpu_models[m];
+		size_t *no = mr_xcalloc(in->n, sizeof(*no)), n_no = 0;
+		struct mr_buf unk;
+		const char *blockers = NULL;
+		mr_buf_init(&unk);
+		for (size_t j = 0; j < in->n; j++) {
+			if (!v[j].examined)
+				continue;
+			const char *bl = NULL;
+			int u = v[j].have_domcaps ? mr_verify_domcaps_usable(&v[j].dc, model, &bl)
+						  : -1;
+			if (u == 0) {
+				no[n_no++] = j;
+				if (!blockers)
+					blockers = bl;
+				if (j != i)
+					fail_pair(res, i, j, "CPU model '%s' not usable", model);
+			} else if (u < 0) {
+				mr_buf_printf(
+					&unk, "%s%s (%s%s)", unk.len ? ", " : "", in->hosts[j].name,
+					v[j].have_domcaps ? "not listed in its domain capabilities"
+							  : "no domain capabilities: ",
+					v[j].have_domcaps            ? ""
+					: in->hosts[j].domcaps_error ? in->hosts[j].domcaps_error
+								     : "unreadable");
+			}
+		}
+		if (n_no) {
+			char *list = host_list(in, no, n_no);
+			add_finding(res, i, MR_VERIFY_FAIL, "cpu",
+				    baseline_fix(res, fixbuf, sizeof(fixbuf)),
+				    "cpu_model '%s' not usable on %s%s%s%s", model, list,
+				    blockers ? " (blockers: " : "", blockers ? blockers : "",
+				    blockers ? ")" : "");
+			free(list);
+		}
+		if (unk.len)
+			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
+				    "cpu_model '%s': usability unknown on %s", model, unk.data);
+		free(no);
+		mr_buf_fini(&unk);
+	}
+}
+
+/* host-model and host-passthrough: the destination's CPU must be the
+ * source's (vendor, model) with every feature the source has. */
+static void check_cpu_host(const struct mr_verify_input *in, const struct view *v,
+			   struct mr_verify_result *res, size_t i)
+{
+	char fixbuf[256];
+	if (strcmp(v[i].mode, "host-model") != 0 && strcmp(v[i].mode, "host-passthrough") != 0)
+		return;
+	if (!v[i].have_caps)
+		return;
+	const struct mr_verify_cpu *s = &v[i].caps.cpu;
+	size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
+	size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
+	for (size_t j = 0; j < in->n; j++) {
+		if (j == i || !v[j].examined || !v[j].have_caps)
+			continue;
+		const struct mr_verify_cpu *d = &v[j].caps.cpu;
+		if (!s->model || !d->model || !s->vendor || !d->vendor) {
+			unk[n_unk++] = j;
+			continue;
+		}
+		int failed = 0;
+		if (strcmp(s->vendor, d->vendor) != 0) {
+			fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
+			failed = 1;
+		} else if (strcmp(s->model, d->model) != 0) {
+			fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model,
+				  v[i].mode);
+			failed = 1;
+		} else {
+			struct mr_buf b;
+			size_t missing = 0;
+			mr_buf_init(&b);
+			for (size_t f = 0; f < s->n_features; f++) {
+				if (strv_has(d->features, s->features[f]))
+					continue;
+				if (missing < 3)
+					mr_buf_printf(&b, "%s'%s'", missing ? ", " : "",
+						      s->features[f]);
+				missing++;
+			}
+			if (missing > 3)
+				mr_buf_printf(&b, " (+%zu more)", missing - 3);
+			if (missing) {
+				fail_pair(res, i, j, "CPU lacks %s", b.data);
+				failed = 1;
+			}
+			mr_buf_fini(&b);
+		}
+		if (failed)
+			bad[n_bad++] = j;
+	}
+	if (n_bad) {
+		char *list = host_list(in, bad, n_bad);
+		add_finding(
+			res, i, MR_VERIFY_FAIL, "cpu", baseline_fix(res, fixbuf, sizeof(fixbuf)),
+			"cpu_mode %s: guests started here cannot move to %s (their CPU differs)",
+			v[i].mode, list);
+		free(list);
+	}
+	if (n_unk || !s->model) {
+		char *list = host_list(in, unk, n_unk);
+		add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
+			    "cpu_mode %s: CPU model or vendor unknown %s%s: CPU compatibility not "
+			    "examined",
+			    v[i].mode, s->model ? "on " : "here (not in capabilities)",
+			    s->model ? list : "");
+		free(list);
+	}
+	free(bad);
+	free(unk);
+}
+
+/* Hosts whose value (by getter) differs from host i's; one finding. */
+static void check_uniform(const struct mr_verify_input *in, const struct view *v,
+			  struct mr_verify_result *res, size_t i, const char *check,
+			  const char *(*get)(const struct view *), const char *what,
+			  const char *pair_what, const char *fix)
+{
+	const char *mine = get(&v[i]);
+	if (!v[i].examined || !v[i].have_caps)
+		return;
+	if (!mine) {
+		add_finding(res, i, MR_VERIFY_UNEXAMINED, check, NULL,
+			    "%s unknown (not in capabilities): not compared", what);
+		return;
+	}
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t j = 0; j < in->n; j++) {
+		const char *theirs = j == i || !v[j].examined ? NULL : get(&v[j]);
+		if (!theirs || strcmp(theirs, mine) == 0)
+			continue;
+		mr_buf_printf(&b, "%s'%s' on %s", b.len ? ", " : "", theirs, in->hosts[j].name);
+		/* i as the destination of j's guests */
+		fail_pair(res, j, i, "%s '%s', not '%s'", pair_what, mine, theirs);
+	}
+	if (b.len)
+		add_finding(res, i, MR_VERIFY_FAIL, check, fix, "%s '%s' here, %s", what, mine,
+			    b.data);
+	mr_buf_fini(&b);
+}
+
+static const char *get_secmodel(const struct view *v)
+{
+	return v->have_caps ? v->secmodel : NULL;
+}
+
+static const char *get_dac(const struct view *v)
+{
+	return v->have_caps ? v->caps.dac_label : NULL;
+}
+
+static void check_uuid(const struct mr_verify_input *in, const struct view *v,
+		       struct mr_verify_result *res, size_t i)
+{
+	if (!v[i].examined || !v[i].have_caps)
+		return;
+	const char *u = v[i].caps.uuid;
+	if (!u) {
+		add_finding(res, i, MR_VERIFY_UNEXAMINED, "host-uuid", NULL,
+			    "host UUID unknown (not in capabilities): uniqueness not examined");
+		return;
+	}
+	size_t *same = mr_xcalloc(in->n, sizeof(*same)), n_same = 0;
+	for (size_t j = 0; j < in->n; j++) {
+		if (j == i || !v[j].examined || !v[j].have_caps || !v[j].caps.uuid ||
+		    strcasecmp(v[j].caps.uuid, u) != 0)
+			continue;
+		same[n_same++] = j;
+		fail_pair(res, i, j, "same host UUID");
+	}
+	if (n_same) {
+		char *list = host_list(in, same, n_same);
+		add_finding(
+			res, i, MR_VERIFY_FAIL, "host-uuid",
+			"give each host its own UUID: host_uuid in libvirtd.conf (from uuidgen), "
+			"then restart libvirtd",
+			"host UUID %s also on %s (cloned SMBIOS UUID): libvirt refuses with "
+			"'Attempt to migrate guest to the same host'",
+			u, list);
+		free(list);
+	}
+	free(same);
+}
+
+/* Destinations older than their sources: libvirt, then the hypervisor. */
+static void check_versions(const struct mr_verify_input *in, const struct view *v,
+			   struct mr_verify_result *res, size_t j)
+{
+	const struct mr_verify_host *d = &in->hosts[j];
+	if (!v[j].examined)
+		return;
+	for (int hv = 0; hv < 2; hv++) {
+		unsigned long long mine = hv ? d->hv_version : d->libvirt_version, newest = 0;
+		size_t from = 0;
+		const char *name = hv ? (d->hv_type ? d->hv_type : "hypervisor") : "libvirt";
+		if (!mine)
+			continue;
+		for (size_t i = 0; i < in->n; i++) {
+			unsigned long long theirs =
+				hv ? in->hosts[i].hv_version : in->hosts[i].libvirt_version;
+			if (i == j || !v[i].examined || theirs <= mine)
+				continue;
+			char *a = version_str(mine), *b = version_str(theirs);
+			fail_pair(res, i, j, "%s %s, older than %s", name, a, b);
+			free(a);
+			free(b);
+			if (theirs > newest) {
+				newest = theirs;
+				from = i;
+			}
+		}
+		if (newest) {
+			char *a = version_str(mine), *b = version_str(newest);
+			char *fix = mr_xasprintf("upgrade %s here to %s or later", name, b);
+			add_finding(
+				res, j, MR_VERIFY_FAIL, "versions", fix,
+				"%s %s here, %s on %s: guests from newer hosts cannot come here",
+				name, a, b, in->hosts[from].name);
+			free(fix);
+			free(a);
+			free(b);
+		}
+	}
+}
+
+struct dom_ref {
+	const char *uuid;
+	size_t host, dom;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct dom_ref *x = a, *y = b;
+	int c = strcasecmp(x->uuid, y->uuid);
+	if (c)
+		return c;
+	return x->host < y->host ? -1 : x->host > y->host;
+}
+
+static const char fix_paused[] =
+	"find the copy that is current: virsh resume it, virsh destroy the other";
+static const char fix_active[] =
+	"keep the copy that is current, virsh destroy the other (never run both on shared disks)";
+
+/* The same guest UUID active on two hosts. */
+static void check_guests(const struct mr_verify_input *in, const struct view *v,
+			 struct mr_verify_result *res)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < in->n; i++)
+		n += v[i].examined ? in->hosts[i].n_domains : 0;
+	struct dom_ref *refs = mr_xcalloc(n ? n : 1, sizeof(*refs));
+	n = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		for (size_t d = 0; v[i].examined && d < in->hosts[i].n_domains; d++) {
+			if (in->hosts[i].domains[d].uuid)
+				refs[n++] = (struct dom_ref){ in->hosts[i].domains[d].uuid, i, d };
+		}
+	}
+	qsort(refs, n, sizeof(*refs), cmp_ref);
+	for (size_t a = 0; a < n; a++) {
+		for (size_t b = a + 1; b < n && !strcasecmp(refs[a].uuid, refs[b].uuid); b++) {
+			if (refs[a].host == refs[b].host)
+				continue;
+			size_t ha = refs[a].host, hb = refs[b].host;
+			const struct mr_verify_domain *da = &in->hosts[ha].domains[refs[a].dom];
+			const struct mr_verify_domain *db = &in->hosts[hb].domains[refs[b].dom];
+			int paused = da->state == MR_VERIFY_DOM_PAUSED &&
+				     db->state == MR_VERIFY_DOM_PAUSED;
+			for (int k = 0; k < 2; k++) {
+				size_t me = k ? hb : ha, other = k ? ha : hb;
+				const struct mr_verify_domain *dm = k ? db : da;
+				if (paused)
+					add_finding(res, me, MR_VERIFY_FAIL, "guests", fix_paused,
+						    "guest '%s' (%s) paused here and on %s: a "
+						    "migration stopped half-way",
+						    dm->name, dm->uuid, in->hosts[other].name);
+				else
+					add_finding(res, me, MR_VERIFY_FAIL, "guests", fix_active,
+						    "guest '%s' (%s) active here and on %s: a "
+						    "migration in progress, or one that half "
+						    "failed",
+						    dm->name, dm->uuid, in->hosts[other].name);
+				fail_pair(res, me, other, "guest '%s' %s on both", dm->name,
+					  paused ? "paused" : "active");
+			}
+		}
+	}
+	free(refs);
+}
+
+/* Pinned guests of the source against pinned guests of the destination.
+ * The migration itself succeeds; libvirt keeps the pinning as it was, so
+ * two guests then share host CPUs (nova 20 Train and later repins on
+ * migration): a warning on the pair, not a failure. */
+#define PIN_HOSTS_NAMED 3
+
+/* The first pinned guest of host j whose CPUs meet those of guest d of
+ * host i (not another copy of d itself); *both gets the shared CPUs. */
+static const struct mr_verify_domain *pin_clash(const struct mr_verify_input *in,
+						const struct view *v, size_t i, size_t d, size_t j,
+						struct mr_verify_cpuset *both)
+{
+	const struct mr_verify_domain *dom = &in->hosts[i].domains[d];
+	for (size_t e = 0; e < in->hosts[j].n_domains; e++) {
+		const struct mr_verify_domain *other = &in->hosts[j].domains[e];
+		/* another copy of the same guest is the guests check's business */
+		if (v[j].pinned[e] && cpuset_overlap(&v[i].pins[d], &v[j].pins[e], both) &&
+		    !(other->uuid && dom->uuid && !strcasecmp(other->uuid, dom->uuid)))
+			return other;
+	}
+	return NULL;
+}
+
+static void check_pinning(const struct mr_verify_input *in, const struct view *v,
+			  struct mr_verify_result *res, size_t i)
+{
+	const struct mr_verify_host *s = &in->hosts[i];
+	size_t nd = s->n_domains;
+	if (!v[i].examined || !nd)
+		return;
+	size_t *hosts = mr_xcalloc(nd, sizeof(*hosts));
+	struct mr_buf *where = mr_xcalloc(nd, sizeof(*where));
+	for (size_t d = 0; d < nd; d++)
+		mr_buf_init(&where[d]);
+	for (size_t j = 0; j < in->n; j++) {
+		char *first = NULL;
+		size_t clashes = 0;
+		if (j == i || !v[j].examined)
+			continue;
+		for (size_t d = 0; d < nd; d++) {
+			struct mr_verify_cpuset both;
+			const struct mr_verify_domain *other =
+				v[i].pinned[d] ? pin_clash(in, v, i, d, j, &both) : NULL;
+			if (!other)
+				continue;
+			char *cpus = mr_verify_cpuset_format(&both);
+			if (!clashes++)
+				first = mr_xasprintf("guest '%s' pinned to CPUs %s of guest '%s'",
+						     s->domains[d].name, cpus, other->name);
+			if (hosts[d]++ < PIN_HOSTS_NAMED)
+				mr_buf_printf(&where[d], "%s'%s' on %s (CPUs %s)",
+					      where[d].len ? ", " : "", other->name,
+					      in->hosts[j].name, cpus);
+			free(cpus);
+		}
+		/* one warning per pair, however many guests: a cluster pinned
+		 * the nova way has them on every pair */
+		if (clashes > 1)
+			pair_warn(res, i, j,
+				  mr_xasprintf("%s (+%zu more pinned guests)", first, clashes - 1));
+		else if (clashes)
+			pair_warn(res, i, j, mr_xstrdup(first));
+		free(first);
+	}
+	for (size_t d = 0; d < nd; d++) {
+		if (hosts[d] > PIN_HOSTS_NAMED)
+			mr_buf_printf(&where[d], " and guests on %zu more hosts",
+				      hosts[d] - PIN_HOSTS_NAMED);
+		if (hosts[d]) {
+			char *cpus = mr_verify_cpuset_format(&v[i].pins[d]);
+			add_finding(
+				res, i, MR_VERIFY_WARN, "pinning",
+				"pin it to CPUs free on the destination (virsh vcpupin --live), "
+				"or let nova repin it (NUMA live migration, nova 20 Train and "
+				"later)",
+				"guest '%s' pinned to CPUs %s would share them with pinned guests "
+				"%s",
+				s->domains[d].name, cpus, where[d].data);
+			free(cpus);
+		}
+		mr_buf_fini(&where[d]);
+	}
+	free(where);
+	free(hosts);
+}
+
+static char *baseline_name(const char *xml)
+{
+	char *s = NULL;
+	xmlDocPtr doc = xml_read(xml, NULL, "baseline", NULL);
+	xmlXPathContextPtr xc = doc ? xmlXPathNewContext(doc) : NULL;
+	if (xc) {
+		char *model = xp_string(xc, xmlDocGetRootElement(doc), "/cpu/model");
+		char *vendor = xp_string(xc, xmlDocGetRootElement(doc), "/cpu/vendor");
+		if (model)
+			s = vendor ? mr_xasprintf("%s (%s)", model, vendor) : mr_xstrdup(model);
+		free(model);
+		free(vendor);
+	}
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	return s;
+}
+
+struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
+{
+	struct mr_verify_result *res = mr_xcalloc(1, sizeof(*res));
+	size_t n = in->n;
+	struct view *v = mr_xcalloc(n ? n : 1, sizeof(*v));
+	res->n = n;
+	res->hosts = mr_xcalloc(n ? n : 1, sizeof(*res->hosts));
+	res->pairs = mr_xcalloc(n ? n * n : 1, sizeof(*res->pairs));
+	if (in->baseline_xml) {
+		res->baseline = baseline_name(in->baseline_xml);
+		res->baseline_xml = mr_xstrdup(in->baseline_xml);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct mr_verify_host *h = &in->hosts[i];
+		struct mr_verify_host_result *hr = &res->hosts[i];
+		hr->name = mr_xstrdup(h->name);
+		hr->uri = mr_xstrdup(h->uri ? h->uri : "");
+		hr->examined = !h->error;
+		hr->unexamined = mr_xcalloc(mr_verify_n_ssh_checks, sizeof(*hr->unexamined));
+		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
+			hr->unexamined[hr->n_unexamined++] = mr_verify_ssh_checks[k];
+		if (h->error) {
+			char *fix = mr_xasprintf(
+				"check that libvirtd listens at %s (migready apply -H %s) "
+				"and that the firewall lets its port in",
+				h->uri, h->name);
+			add_finding(res, i, MR_VERIFY_FAIL, "libvirt", fix, "%s", h->error);
+			free(fix);
+		}
+		parse_host(h, &v[i], res, i);
+		/* without capabilities most checks cannot run: not a pass */
+		if (v[i].examined && !v[i].have_caps)
+			hr->examined = 0;
+		if (hr->examined)
+			hr->summary = summary(h, &v[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			res->pairs[i * n + j].examined =
+				i != j && res->hosts[i].examined && res->hosts[j].examined;
+	for (size_t i = 0; i < n; i++) {
+		check_cpu_custom(in, v, res, i);
+		check_cpu_host(in, v, res, i);
+		check_uniform(
+			in, v, res, i, "secmodel", get_secmodel, "security driver",
+			"security driver",
+			"set [qemu] security_driver to one value on every host, then migready "
+			"apply");
+		check_uniform(in, v, res, i, "secmodel", get_dac, "qemu runs as (DAC)",
+			      "qemu runs as",
+			      "give the qemu user and group one uid and gid on every host (shared "
+			      "storage keeps numeric owners)");
+		check_uuid(in, v, res, i);
+		check_versions(in, v, res, i);
+		check_pinning(in, v, res, i);
+	}
+	check_guests(in, v, res);
+	if (!res->baseline && in->baseline_error)
+		res->baseline_error = mr_xstrdup(in->baseline_error);
+	for (size_t i = 0; i < n; i++)
+		view_fini(&v[i]);
+	free(v);
+	return res;
+}

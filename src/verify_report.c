@@ -1,0 +1,287 @@
+/* verify's results as text (per-host findings, then the source x
+ * destination matrix) or JSON (hosts with their findings, then pairs).
+ * Kept beside the analysis until report.c, being reshaped, can take it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "verify_analysis.h"
+
+#define C_RESET "\033[0m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+#define C_BOLD "\033[1m"
+
+static const char *const sev_word[] = { "FAIL", "WARN", "INFO", "NOT EXAMINED" };
+static const char *const sev_json[] = { "fail", "warn", "info", "not-examined" };
+static const char *const sev_color[] = { C_RED, C_YELLOW, "", C_CYAN };
+
+struct counts {
+	size_t pairs, ok, warned, failed, unexamined, hosts_bad;
+};
+
+static struct counts count(const struct mr_verify_result *res)
+{
+	struct counts c = { 0 };
+	for (size_t i = 0; i < res->n; i++) {
+		c.hosts_bad += !res->hosts[i].examined;
+		for (size_t j = 0; j < res->n; j++) {
+			if (i == j)
+				continue;
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			c.pairs++;
+			if (!p->examined)
+				c.unexamined++;
+			else if (p->n_reasons)
+				c.failed++;
+			else
+				c.ok++;
+			c.warned += p->examined && !p->n_reasons && p->n_warnings;
+		}
+	}
+	return c;
+}
+
+/* s padded to width (0: as is), in colour c when colours are on. */
+static void colored(FILE *out, int color, const char *c, int width, const char *s)
+{
+	if (color && *c)
+		fputs(c, out);
+	fprintf(out, "%-*s", width, s);
+	if (color && *c)
+		fputs(C_RESET, out);
+}
+
+static const char *const status_word[] = { "PASS", "INFO", "WARN", "FAIL", "NOT EXAMINED" };
+static const char *const status_json[] = { "pass", "info", "warn", "fail", "not-examined" };
+static const char *const status_color[] = { C_GREEN, "", C_YELLOW, C_RED, C_CYAN };
+
+/* "  libvirt: host UUID unique ........ : PASS", as virt-host-validate. */
+static void check_line(FILE *out, int color, const char *side, const char *title,
+		       enum mr_verify_status st)
+{
+	int pad = 52 - (int)strlen(side) - (int)strlen(title);
+	fprintf(out, "  %s: %s%*s: ", side, title, pad > 1 ? pad : 1, "");
+	colored(out, color, status_color[st], 0, status_word[st]);
+	fputc('\n', out);
+}
+
+static void text_host(const struct mr_verify_result *res, size_t i, int color, int quiet, FILE *out)
+{
+	const struct mr_verify_host_result *h = &res->hosts[i];
+	colored(out, color, C_BOLD, 0, h->name);
+	fprintf(out, "  %s\n", h->uri);
+	if (h->summary)
+		fprintf(out, "  %s\n", h->summary);
+	for (size_t c = 0; c < mr_verify_n_libvirt_checks; c++) {
+		const struct mr_verify_check *ck = &mr_verify_libvirt_checks[c];
+		enum mr_verify_status st = mr_verify_check_status(res, i, ck->name);
+		if (!quiet || st != MR_VERIFY_PASS)
+			check_line(out, color, "libvirt", ck->title, st);
+	}
+	for (size_t c = 0; c < mr_verify_n_ssh_checks; c++) {
+		enum mr_verify_status st = mr_verify_check_status(res, i, mr_verify_ssh_checks[c]);
+		if (!quiet || st != MR_VERIFY_PASS)
+			check_line(out, color, "ssh", mr_verify_ssh_checks[c], st);
+	}
+	for (size_t k = 0; k < h->n_findings; k++) {
+		const struct mr_verify_finding *f = &h->findings[k];
+		fputs("  ", out);
+		colored(out, color, sev_color[f->severity], 12, sev_word[f->severity]);
+		fprintf(out, "  %s: %s\n", f->check, f->reason);
+		if (f->fix)
+			fprintf(out, "  %-12s  fix: %s\n", "", f->fix);
+	}
+	if (h->n_unexamined)
+		fputs("  (this release does not run the SSH-side checks: not examined is never a "
+		      "pass)\n",
+		      out);
+}
+
+static void text_matrix(const struct mr_verify_result *res, int color, FILE *out)
+{
+	size_t w = strlen("source \\ destination");
+	for (size_t i = 0; i < res->n; i++)
+		if (strlen(res->hosts[i].name) > w)
+			w = strlen(res->hosts[i].name);
+	fprintf(out, "%-*s", (int)w, "source \\ destination");
+	for (size_t j = 0; j < res->n; j++)
+		fprintf(out, "  %-4s", res->hosts[j].name);
+	fputc('\n', out);
+	for (size_t i = 0; i < res->n; i++) {
+		fprintf(out, "%-*s", (int)w, res->hosts[i].name);
+		for (size_t j = 0; j < res->n; j++) {
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			int cw = (int)(strlen(res->hosts[j].name) > 4 ? strlen(res->hosts[j].name)
+								      : 4);
+			const char *cell = i == j          ? "-"
+					   : !p->examined  ? "?"
+					   : p->n_reasons  ? "FAIL"
+					   : p->n_warnings ? "warn"
+							   : "ok";
+			const char *c = i == j          ? ""
+					: !p->examined  ? C_CYAN
+					: p->n_reasons  ? C_RED
+					: p->n_warnings ? C_YELLOW
+							: C_GREEN;
+			fputs("  ", out);
+			if (color && *c)
+				fputs(c, out);
+			fprintf(out, "%-*s", cw, cell);
+			if (color && *c)
+				fputs(C_RESET, out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static int write_text(const struct mr_verify_result *res, int color, int quiet, FILE *out)
+{
+	struct counts c = count(res);
+	for (size_t i = 0; i < res->n; i++) {
+		text_host(res, i, color, quiet, out);
+		fputc('\n', out);
+	}
+	if (res->n > 1) {
+		text_matrix(res, color, out);
+		int header = 0;
+		for (size_t i = 0; i < res->n; i++) {
+			for (size_t j = 0; j < res->n; j++) {
+				const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+				if (i == j || (p->examined && !p->n_reasons && !p->n_warnings))
+					continue;
+				if (!header++)
+					fputc('\n', out);
+				fprintf(out, "%s -> %s: ", res->hosts[i].name, res->hosts[j].name);
+				if (!p->examined)
+					fputs("not examined", out);
+				else if (!p->n_reasons)
+					fputs("can migrate", out);
+				for (size_t k = 0; k < p->n_reasons; k++)
+					fprintf(out, "%s%s", k ? "; " : "", p->reasons[k]);
+				for (size_t k = 0; k < p->n_warnings; k++)
+					fprintf(out, "%s%s",
+						k ? "; " : "; warning: ", p->warnings[k]);
+				fputc('\n', out);
+			}
+		}
+		fputc('\n', out);
+	}
+	if (res->baseline)
+		fprintf(out, "baseline CPU of all hosts: %s\n", res->baseline);
+	else if (res->baseline_error)
+		fprintf(out, "baseline CPU of all hosts: none (%s)\n", res->baseline_error);
+	fprintf(out,
+		"%zu pair%s: %zu can migrate (%zu with warnings), %zu cannot, %zu not examined; "
+		"%zu host%s, %zu not examined (libvirt checks only)\n",
+		c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.warned, c.failed, c.unexamined, res->n,
+		res->n == 1 ? "" : "s", c.hosts_bad);
+	return ferror(out) ? -1 : 0;
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static int write_json(const struct mr_verify_result *res, FILE *out)
+{
+	struct counts c = count(res);
+	json_object *root = json_object_new_object();
+	json_object *hosts = json_object_new_array();
+	json_object *pairs = json_object_new_array();
+	json_object_object_add(root, "command", json_object_new_string("verify"));
+	for (size_t i = 0; i < res->n; i++) {
+		const struct mr_verify_host_result *h = &res->hosts[i];
+		json_object *o = json_object_new_object();
+		json_object *fs = json_object_new_array();
+		json_object *ne = json_object_new_array();
+		json_object_object_add(o, "name", jstr(h->name));
+		json_object_object_add(o, "uri", jstr(h->uri));
+		json_object_object_add(o, "examined", json_object_new_boolean(h->examined));
+		json_object_object_add(o, "summary", jstr(h->summary));
+		for (size_t k = 0; k < h->n_findings; k++) {
+			const struct mr_verify_finding *f = &h->findings[k];
+			json_object *fo = json_object_new_object();
+			json_object_object_add(fo, "severity",
+					       json_object_new_string(sev_json[f->severity]));
+			json_object_object_add(fo, "check", jstr(f->check));
+			json_object_object_add(fo, "reason", jstr(f->reason));
+			json_object_object_add(fo, "fix", jstr(f->fix));
+			json_object_array_add(fs, fo);
+		}
+		for (size_t k = 0; k < h->n_unexamined; k++)
+			json_object_array_add(ne, json_object_new_string(h->unexamined[k]));
+		json_object *cs = json_object_new_object();
+		for (size_t k = 0; k < mr_verify_n_libvirt_checks; k++) {
+			const char *name = mr_verify_libvirt_checks[k].name;
+			enum mr_verify_status st = mr_verify_check_status(res, i, name);
+			json_object_object_add(cs, name, json_object_new_string(status_json[st]));
+		}
+		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++) {
+			const char *name = mr_verify_ssh_checks[k];
+			enum mr_verify_status st = mr_verify_check_status(res, i, name);
+			json_object_object_add(cs, name, json_object_new_string(status_json[st]));
+		}
+		json_object_object_add(o, "checks", cs);
+		json_object_object_add(o, "findings", fs);
+		json_object_object_add(o, "not_examined", ne);
+		json_object_array_add(hosts, o);
+	}
+	for (size_t i = 0; i < res->n; i++) {
+		for (size_t j = 0; j < res->n; j++) {
+			if (i == j)
+				continue;
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			json_object *o = json_object_new_object();
+			json_object *rs = json_object_new_array();
+			json_object_object_add(o, "source", jstr(res->hosts[i].name));
+			json_object_object_add(o, "destination", jstr(res->hosts[j].name));
+			json_object_object_add(
+				o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
+			json_object_object_add(o, "examined", json_object_new_boolean(p->examined));
+			if (!p->examined)
+				json_object_array_add(rs, json_object_new_string("not examined"));
+			for (size_t k = 0; k < p->n_reasons; k++)
+				json_object_array_add(rs, json_object_new_string(p->reasons[k]));
+			json_object_object_add(o, "reasons", rs);
+			json_object *ws = json_object_new_array();
+			for (size_t k = 0; k < p->n_warnings; k++)
+				json_object_array_add(ws, json_object_new_string(p->warnings[k]));
+			json_object_object_add(o, "warnings", ws);
+			json_object_array_add(pairs, o);
+		}
+	}
+	json_object_object_add(root, "hosts", hosts);
+	json_object_object_add(root, "pairs", pairs);
+	json_object *bl = json_object_new_object();
+	json_object_object_add(bl, "cpu", jstr(res->baseline));
+	json_object_object_add(bl, "xml", jstr(res->baseline_xml));
+	json_object_object_add(bl, "error", jstr(res->baseline_error));
+	json_object_object_add(root, "baseline", bl);
+	json_object *sum = json_object_new_object();
+	json_object_object_add(sum, "pairs", json_object_new_int64((int64_t)c.pairs));
+	json_object_object_add(sum, "ok", json_object_new_int64((int64_t)c.ok));
+	json_object_object_add(sum, "ok_with_warnings", json_object_new_int64((int64_t)c.warned));
+	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)c.failed));
+	json_object_object_add(sum, "not_examined", json_object_new_int64((int64_t)c.unexamined));
+	json_object_object_add(sum, "hosts_not_examined",
+			       json_object_new_int64((int64_t)c.hosts_bad));
+	json_object_object_add(root, "summary", sum);
+	const char *s = json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	fprintf(out, "%s\n", s);
+	json_object_put(root);
+	return ferror(out) ? -1 : 0;
+}
+
+int mr_verify_report_write(const struct mr_verify_result *res, enum mr_verify_format format,
+			   int color, int quiet, FILE *out)
+{
+	if (format == MR_VERIFY_JSON)
+		return write_json(res, out);
+	return write_text(res, color, quiet, out);
+}

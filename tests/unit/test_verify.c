@@ -1,0 +1,703 @@
+/* verify's analysis on capabilities and domain capabilities fixtures of
+ * Intel and AMD generations (tests/data/verify): each check once passing
+ * and once failing, then the XML readers and CPU sets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#include "verify_analysis.h"
+
+#define DIR MR_TEST_DATA "/verify"
+#define LV9 9000000ULL
+#define QEMU72 7002000ULL
+
+static char *fixture(const char *name)
+{
+	if (!name)
+		return NULL;
+	char *path = mr_xasprintf("%s/%s", DIR, name);
+	char *s = mr_file_read(path, NULL);
+	if (!s)
+		fail_msg("cannot read %s", path);
+	free(path);
+	return s;
+}
+
+/* One host of a case. doms: "name uuid r|p [cpuset]" separated by ';'. */
+struct hspec {
+	const char *name, *caps, *domcaps;
+	unsigned long long lv, hv; /* 0: 9.0.0 and QEMU 7.2.0 */
+	const char *mode;          /* NULL: host-model */
+	const char *models;        /* comma-separated */
+	const char *doms;
+	const char *error; /* could not be examined */
+};
+
+struct vcase {
+	const char *title;
+	struct hspec h[5];
+	int status;
+	const char *want[6]; /* lines of the digest */
+	const char *not_want[3];
+};
+
+static void add_domains(struct mr_verify_host *h, const char *spec)
+{
+	char *copy = mr_xstrdup(spec), *save = NULL;
+	for (char *d = strtok_r(copy, ";", &save); d; d = strtok_r(NULL, ";", &save)) {
+		char name[64], uuid[64], st[4], cpuset[64] = "";
+		int n = sscanf(d, " %63s %63s %3s %63s", name, uuid, st, cpuset);
+		assert_true(n >= 3);
+		h->domains = mr_xreallocarray(h->domains, h->n_domains + 1, sizeof(*h->domains));
+		struct mr_verify_domain *dom = &h->domains[h->n_domains++];
+		dom->name = mr_xstrdup(name);
+		dom->uuid = mr_xstrdup(uuid);
+		dom->state = st[0] == 'p' ? MR_VERIFY_DOM_PAUSED : MR_VERIFY_DOM_RUNNING;
+		dom->xml = mr_xasprintf("<domain type='kvm'><name>%s</name><uuid>%s</uuid>"
+					"<vcpu placement='static'>2</vcpu>%s%s%s</domain>",
+					name, uuid,
+					*cpuset ? "<cputune><vcpupin vcpu='0' cpuset='" : "",
+					cpuset, *cpuset ? "'/></cputune>" : "");
+	}
+	free(copy);
+}
+
+static void build(const struct vcase *c, struct mr_verify_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	while (in->n < MR_ARRAY_LEN(c->h) && c->h[in->n].name)
+		in->n++;
+	in->hosts = mr_xcalloc(in->n, sizeof(*in->hosts));
+	for (size_t i = 0; i < in->n; i++) {
+		const struct hspec *s = &c->h[i];
+		struct mr_verify_host *h = &in->hosts[i];
+		h->name = mr_xstrdup(s->name);
+		h->uri = mr_xasprintf("qemu+tcp://%s/system", s->name);
+		if (s->error) {
+			h->error = mr_xstrdup(s->error);
+			continue;
+		}
+		h->caps_xml = fixture(s->caps);
+		h->domcaps_xml = fixture(s->domcaps);
+		if (!s->domcaps)
+			h->domcaps_error = mr_xstrdup("not supported by the driver");
+		h->libvirt_version = s->lv ? s->lv : LV9;
+		h->hv_version = s->hv ? s->hv : QEMU72;
+		h->hv_type = mr_xstrdup("QEMU");
+		h->cpu_mode = s->mode ? mr_xstrdup(s->mode) : NULL;
+		if (s->models) {
+			char *copy = mr_xstrdup(s->models), *save = NULL;
+			size_t n = 0;
+			for (char *m = strtok_r(copy, ",", &save); m;
+			     m = strtok_r(NULL, ",", &save)) {
+				h->cpu_models =
+					mr_xreallocarray(h->cpu_models, n + 2, sizeof(char *));
+				h->cpu_models[n++] = mr_xstrdup(m);
+				h->cpu_models[n] = NULL;
+			}
+			free(copy);
+		}
+		if (s->doms)
+			add_domains(h, s->doms);
+	}
+}
+
+static const char *const sev_name[] = { "FAIL", "WARN", "INFO", "UNEXAMINED" };
+
+/* Every pair ("a->b: ok", "a->b: REASON", "a->b: ?") and every finding
+ * ("a: FAIL check: reason"), one per line. */
+static char *digest(const struct mr_verify_result *res)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < res->n; i++) {
+		for (size_t j = 0; j < res->n; j++) {
+			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+			if (i == j)
+				continue;
+			if (!p->examined)
+				mr_buf_printf(&b, "%s->%s: ?\n", res->hosts[i].name,
+					      res->hosts[j].name);
+			else if (!p->n_reasons)
+				mr_buf_printf(&b, "%s->%s: ok\n", res->hosts[i].name,
+					      res->hosts[j].name);
+			for (size_t k = 0; k < p->n_reasons; k++)
+				mr_buf_printf(&b, "%s->%s: %s\n", res->hosts[i].name,
+					      res->hosts[j].name, p->reasons[k]);
+			for (size_t k = 0; k < p->n_warnings; k++)
+				mr_buf_printf(&b, "%s->%s: warning: %s\n", res->hosts[i].name,
+					      res->hosts[j].name, p->warnings[k]);
+		}
+	}
+	for (size_t i = 0; i < res->n; i++)
+		for (size_t k = 0; k < res->hosts[i].n_findings; k++) {
+			const struct mr_verify_finding *f = &res->hosts[i].findings[k];
+			mr_buf_printf(&b, "%s: %s %s: %s\n", res->hosts[i].name,
+				      sev_name[f->severity], f->check, f->reason);
+		}
+	return mr_buf_steal(&b, NULL);
+}
+
+static const struct vcase cases[] = {
+	{ .title = "host-model, the same CPU: every pair ok",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "b", .caps = "haswell-b.caps.xml", .domcaps = "haswell.domcaps.xml" } },
+	  .status = 0,
+	  .want = { "a->b: ok", "b->a: ok" },
+	  .not_want = { "a: FAIL", "b: FAIL" } },
+	{ .title = "host-model, a destination without two of the source's features",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "n",
+		   .caps = "haswell-noinvtsc.caps.xml",
+		   .domcaps = "haswell.domcaps.xml" } },
+	  .status = 2,
+	  .want = { "a->n: CPU lacks 'invtsc', 'pdpe1gb'", "n->a: ok",
+		    "a: FAIL cpu: cpu_mode host-model: guests started here cannot move to n" } },
+	{ .title = "host-model, Intel to AMD",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "r", .caps = "rome.caps.xml", .domcaps = "rome.domcaps.xml" } },
+	  .status = 2,
+	  .want = { "a->r: CPU vendor 'AMD', not 'Intel'",
+		    "r->a: CPU vendor 'Intel', not 'AMD'" } },
+	{ .title = "host-passthrough, Haswell and Skylake",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "host-passthrough" },
+		 { .name = "s",
+		   .caps = "skylake.caps.xml",
+		   .domcaps = "skylake.domcaps.xml",
+		   .mode = "host-passthrough" } },
+	  .status = 2,
+	  .want = { "a->s: CPU 'Skylake-Server-IBRS', not 'Haswell-noTSX' (host-passthrough)",
+		    "s->a: CPU 'Haswell-noTSX', not 'Skylake-Server-IBRS' (host-passthrough)" } },
+	{ .title = "custom Haswell-noTSX, usable on Haswell and Skylake",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX" },
+		 { .name = "s",
+		   .caps = "skylake.caps.xml",
+		   .domcaps = "skylake.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX" } },
+	  .status = 0,
+	  .want = { "a->s: ok", "s->a: ok" },
+	  .not_want = { "FAIL cpu" } },
+	{ .title = "custom Skylake-Server-IBRS, blocked on Haswell",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Skylake-Server-IBRS" },
+		 { .name = "s",
+		   .caps = "skylake.caps.xml",
+		   .domcaps = "skylake.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Skylake-Server-IBRS" } },
+	  .status = 2,
+	  .want = { "s->a: CPU model 'Skylake-Server-IBRS' not usable", "a->s: ok",
+		    "a: FAIL cpu: cpu_model 'Skylake-Server-IBRS' not usable on a (blockers: "
+		    "3dnowprefetch, adx, avx512bw" } },
+	{ .title = "custom on AMD and Intel: kvm64 runs on both, Haswell-noTSX does not",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX" },
+		 { .name = "r",
+		   .caps = "rome.caps.xml",
+		   .domcaps = "rome.domcaps.xml",
+		   .mode = "custom",
+		   .models = "kvm64" } },
+	  .status = 2,
+	  .want = { "a->r: CPU model 'Haswell-noTSX' not usable", "r->a: ok" } },
+	{ .title = "custom without domain capabilities: not examined, never passed",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX" } },
+	  .status = 0,
+	  .want = { "a: UNEXAMINED cpu: cpu_model 'Haswell-noTSX': usability unknown on a (no "
+		    "domain capabilities: not supported by the driver), b (no domain capabilities: "
+		    "not supported by the driver)",
+		    "a->b: ok" },
+	  .not_want = { "FAIL" } },
+	{ .title = "security driver apparmor and none",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "n",
+		   .caps = "haswell-none.caps.xml",
+		   .domcaps = "haswell.domcaps.xml" } },
+	  .status = 2,
+	  .want = { "a->n: security driver 'none', not 'apparmor'",
+		    "n->a: security driver 'apparmor', not 'none'",
+		    "n: FAIL secmodel: security driver 'none' here, 'apparmor' on a" } },
+	{ .title = "qemu's uid and gid differ (Debian 12 and 13)",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "d",
+		   .caps = "haswell-dac993.caps.xml",
+		   .domcaps = "haswell.domcaps.xml" } },
+	  .status = 2,
+	  .want = { "a->d: qemu runs as '+993:+993', not '+64055:+64055'" },
+	  { "security driver" } },
+	{ .title = "selinux AMD against apparmor AMD",
+	  .h = { { .name = "r", .caps = "rome.caps.xml", .domcaps = "rome.domcaps.xml" },
+		 { .name = "m", .caps = "milan-selinux.caps.xml" } },
+	  .status = 2,
+	  .want = { "r->m: security driver 'selinux', not 'apparmor'",
+		    "r->m: CPU 'EPYC-Milan', not 'EPYC-Rome' (host-model)" } },
+	{ .title = "cloned host UUID",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "c",
+		   .caps = "haswell-clone.caps.xml",
+		   .domcaps = "haswell.domcaps.xml" },
+		 { .name = "b", .caps = "haswell-b.caps.xml", .domcaps = "haswell.domcaps.xml" } },
+	  .status = 2,
+	  .want = { "a->c: same host UUID", "c->a: same host UUID", "a->b: ok", "b->c: ok",
+		    "a: FAIL host-uuid: host UUID 4c4c4544-0031-3510-8036-b3c04f333032 also on c "
+		    "(cloned SMBIOS UUID): libvirt refuses with 'Attempt to migrate guest to the "
+		    "same host'" } },
+	{ .title = "host UUID unknown",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "u", .caps = "nouuid.caps.xml", .domcaps = "haswell.domcaps.xml" } },
+	  .status = 0,
+	  .want = { "u: UNEXAMINED host-uuid: host UUID unknown", "a->u: ok" } },
+	{ .title = "older libvirt and QEMU on the destination",
+	  .h = { { .name = "new",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .lv = 10000000,
+		   .hv = 8002000 },
+		 { .name = "old",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .lv = 8000000,
+		   .hv = 6002000 } },
+	  .status = 2,
+	  .want = { "new->old: libvirt 8.0.0, older than 10.0.0",
+		    "new->old: QEMU 6.2.0, older than 8.2.0", "old->new: ok",
+		    "old: FAIL versions: libvirt 8.0.0 here, 10.0.0 on new" } },
+	{ .title = "equal versions",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .lv = 9000000,
+		   .hv = 7002000 },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .lv = 9000000,
+		   .hv = 7002000 } },
+	  .status = 0,
+	  .want = { "a->b: ok" },
+	  .not_want = { "versions" } },
+	{ .title = "one guest UUID running on two hosts",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "vm1 11111111-2222-3333-4444-555555555555 r" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "vm1 11111111-2222-3333-4444-555555555555 r;"
+			   "vm2 aaaaaaaa-2222-3333-4444-555555555555 r" } },
+	  .status = 2,
+	  .want = { "a->b: guest 'vm1' active on both", "b->a: guest 'vm1' active on both",
+		    "a: FAIL guests: guest 'vm1' (11111111-2222-3333-4444-555555555555) active here and "
+		    "on b: a migration in progress, or one that half failed" } },
+	{ .title = "one guest paused on both ends",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "vm1 11111111-2222-3333-4444-555555555555 p" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "vm1 11111111-2222-3333-4444-555555555555 p" } },
+	  .status = 2,
+	  .want = { "a->b: guest 'vm1' paused on both",
+		    "b: FAIL guests: guest 'vm1' (11111111-2222-3333-4444-555555555555) paused here and "
+		    "on a: a migration stopped half-way" } },
+	{ .title = "different guests on each host",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "vm1 11111111-2222-3333-4444-555555555555 p" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "vm2 21111111-2222-3333-4444-555555555555 r" } },
+	  .status = 0,
+	  .want = { "a->b: ok", "b->a: ok" },
+	  .not_want = { "guests" } },
+	{ .title = "pinned guests overlapping on the destination",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "p1 31111111-2222-3333-4444-555555555555 r 2-3" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "p2 41111111-2222-3333-4444-555555555555 r 3-5;"
+			   "free 51111111-2222-3333-4444-555555555555 r" } },
+	  .status = 0, /* it migrates; the guests then share CPU 3 */
+	  .want = { "a->b: warning: guest 'p1' pinned to CPUs 3 of guest 'p2'",
+		    "b->a: warning: guest 'p2' pinned to CPUs 3 of guest 'p1'", "a->b: ok",
+		    "a: WARN pinning: guest 'p1' pinned to CPUs 2-3 would share them with pinned "
+		    "guests 'p2' on b (CPUs 3)" } },
+	{ .title = "pinned guests overlapping on many hosts: three named",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .doms = "p1 31111111-2222-3333-4444-555555555555 r 0-1" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .doms = "p2 41111111-2222-3333-4444-555555555555 r 1" },
+		 { .name = "c",
+		   .caps = "haswell-dac993.caps.xml",
+		   .doms = "p3 51111111-2222-3333-4444-555555555555 r 0" },
+		 { .name = "d",
+		   .caps = "haswell-none.caps.xml",
+		   .doms = "p4 61111111-2222-3333-4444-555555555555 r 1" },
+		 { .name = "e",
+		   .caps = "nouuid.caps.xml",
+		   .doms = "p5 71111111-2222-3333-4444-555555555555 r 0-7" } },
+	  .status = 2,
+	  .want = { "a: WARN pinning: guest 'p1' pinned to CPUs 0-1 would share them with pinned "
+		    "guests 'p2' on b (CPUs 1), 'p3' on c (CPUs 0), 'p4' on d (CPUs 1) and guests on "
+		    "1 more hosts" } },
+	{ .title = "pinned guests on disjoint CPUs",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "p1 31111111-2222-3333-4444-555555555555 r 0-1" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "p2 41111111-2222-3333-4444-555555555555 r 2-3,^3" } },
+	  .status = 0,
+	  .want = { "a->b: ok", "b->a: ok" },
+	  .not_want = { "pinning" } },
+	{ .title = "one pinned guest on two hosts is not its own neighbour",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "p1 31111111-2222-3333-4444-555555555555 r 2-3" },
+		 { .name = "b",
+		   .caps = "haswell-b.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "p1 31111111-2222-3333-4444-555555555555 r 2-3" } },
+	  .status = 2,
+	  .want = { "a->b: guest 'p1' active on both" },
+	  .not_want = { "pinning", "pinned to" } },
+	{ .title = "capabilities that do not parse: the host is not examined, never passed",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml" },
+		 { .name = "t", .caps = "truncated.caps.xml" } },
+	  .status = 4,
+	  .want = { "a->t: ?", "t->a: ?",
+		    "t: FAIL capabilities: capabilities of qemu+tcp://t/system unreadable: "
+		    "capabilities: line 5: Premature end of data" } },
+	{ .title = "a host that could not be examined",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "down", .error = "down: qemu+tcp://down/system: cannot connect" } },
+	  .status = 4,
+	  .want = { "a->down: ?", "down->a: ?",
+		    "down: FAIL libvirt: down: qemu+tcp://down/system" } },
+	{ .title = "a host CPU libvirt did not name",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "x", .caps = "nomodel.caps.xml", .domcaps = "haswell.domcaps.xml" } },
+	  .status = 0,
+	  .want = { "a: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown on x",
+		    "x: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown here" } },
+};
+
+static void test_analysis(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < MR_ARRAY_LEN(cases); c++) {
+		struct mr_verify_input in;
+		build(&cases[c], &in);
+		struct mr_verify_result *res = mr_verify_analyze(&in);
+		char *d = digest(res);
+		int st = mr_verify_exit_status(res);
+		if (st != cases[c].status)
+			fail_msg("%s: exit status %d, want %d\n%s", cases[c].title, st,
+				 cases[c].status, d);
+		for (size_t k = 0; k < MR_ARRAY_LEN(cases[c].want) && cases[c].want[k]; k++)
+			if (!strstr(d, cases[c].want[k]))
+				fail_msg("%s: no '%s' in\n%s", cases[c].title, cases[c].want[k], d);
+		for (size_t k = 0; k < MR_ARRAY_LEN(cases[c].not_want) && cases[c].not_want[k]; k++)
+			if (strstr(d, cases[c].not_want[k]))
+				fail_msg("%s: unexpected '%s' in\n%s", cases[c].title,
+					 cases[c].not_want[k], d);
+		/* the SSH side is never reported as passed */
+		for (size_t i = 0; i < res->n; i++)
+			assert_int_equal(res->hosts[i].n_unexamined, mr_verify_n_ssh_checks);
+		free(d);
+		mr_verify_result_free(res);
+		mr_verify_input_fini(&in);
+	}
+}
+
+/* The report: the matrix and the JSON pairs. */
+static void test_report(void **state)
+{
+	(void)state;
+	struct mr_verify_input in;
+	build(&cases[2], &in); /* Intel and AMD */
+	struct mr_verify_result *res = mr_verify_analyze(&in);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, 0, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "source \\ destination  a     r   \n"));
+	assert_non_null(strstr(buf, "a                     -     FAIL\n"));
+	assert_non_null(strstr(buf, "a -> r: CPU vendor 'AMD', not 'Intel'\n"));
+	assert_non_null(strstr(buf, "  ssh: pairwise TCP probes                              : NOT "
+				    "EXAMINED\n"));
+	assert_non_null(
+		strstr(buf, "  libvirt: CPU compatible with the other hosts          : FAIL\n"));
+	assert_non_null(
+		strstr(buf, "  libvirt: host UUID unique                             : PASS\n"));
+	assert_non_null(strstr(buf, "2 pairs: 0 can migrate (0 with warnings), 2 cannot, 0 not "
+				    "examined; 2 hosts, 0 not examined (libvirt checks only)\n"));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, 0, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"source\":\"a\""));
+	assert_non_null(strstr(buf, "\"destination\":\"r\""));
+	assert_non_null(strstr(buf, "\"ok\":false"));
+	assert_non_null(strstr(buf, "\"reasons\":[\n        \"CPU vendor 'AMD', not 'Intel'\""));
+	assert_non_null(strstr(buf, "\"not_examined\":["));
+	assert_non_null(strstr(buf, "\"cpu\":\"fail\""));
+	assert_non_null(strstr(buf, "\"host-uuid\":\"pass\""));
+	assert_non_null(strstr(buf, "\"migration SSH\":\"not-examined\""));
+	free(buf);
+	/* once an SSH-side check has run, it is no longer listed */
+	mr_verify_result_mark_examined(res, "name resolution");
+	assert_int_equal(res->hosts[0].n_unexamined, mr_verify_n_ssh_checks - 1);
+	mr_verify_result_fail_pair(res, 0, 1, "port %d filtered", 49152);
+	mr_verify_result_add_finding(res, 1, MR_VERIFY_FAIL, "probes", NULL, "x");
+	assert_string_equal(res->pairs[1].reasons[res->pairs[1].n_reasons - 1],
+			    "port 49152 filtered");
+	mr_verify_result_free(res);
+	mr_verify_input_fini(&in);
+
+	/* a pair that migrates with a warning */
+	size_t c = 0;
+	while (strcmp(cases[c].title, "pinned guests overlapping on the destination") != 0)
+		c++;
+	build(&cases[c], &in);
+	res = mr_verify_analyze(&in);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, 0, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "a                     -     warn\n"));
+	assert_non_null(strstr(buf, "a -> b: can migrate; warning: guest 'p1' pinned to CPUs 3 of "
+				    "guest 'p2'\n"));
+	assert_non_null(strstr(buf, "2 pairs: 2 can migrate (2 with warnings), 0 cannot"));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, 0, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"ok\":true"));
+	assert_non_null(strstr(buf,
+			       "\"warnings\":[\n        \"guest 'p1' pinned to CPUs 3 of guest "
+			       "'p2'\""));
+	free(buf);
+	mr_verify_result_free(res);
+	mr_verify_input_fini(&in);
+}
+
+static void test_caps(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *uuid, *model, *vendor, *secmodels, *dac;
+		size_t n_features;
+	} want[] = {
+		{ "haswell-a.caps.xml", "4c4c4544-0031-3510-8036-b3c04f333032", "Haswell-noTSX",
+		  "Intel", "apparmor dac", "+64055:+64055", 30 },
+		{ "milan-selinux.caps.xml", "7b2f4a10-1c2d-11ed-8000-3cecef1a2b31", "EPYC-Milan",
+		  "AMD", "selinux dac", "+107:+107", 16 },
+		{ "haswell-none.caps.xml", "4c4c4544-0031-3510-8036-b3c04f333035", "Haswell-noTSX",
+		  "Intel", "none dac", "+64055:+64055", 30 },
+		{ "nouuid.caps.xml", NULL, "Haswell-noTSX", "Intel", "apparmor dac",
+		  "+64055:+64055", 30 },
+		{ "nomodel.caps.xml", "4c4c4544-0031-3510-8036-b3c04f333037", NULL, NULL,
+		  "apparmor dac", "+64055:+64055", 0 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
+		struct mr_verify_caps caps;
+		struct mr_error *err = NULL;
+		char *xml = fixture(want[i].file);
+		assert_int_equal(mr_verify_caps_parse(xml, "h", &caps, &err), 0);
+		assert_null(err);
+		if (want[i].uuid)
+			assert_string_equal(caps.uuid, want[i].uuid);
+		else
+			assert_null(caps.uuid);
+		if (want[i].model) {
+			assert_string_equal(caps.cpu.model, want[i].model);
+			assert_string_equal(caps.cpu.vendor, want[i].vendor);
+		} else {
+			assert_null(caps.cpu.model);
+		}
+		assert_int_equal(caps.cpu.n_features, want[i].n_features);
+		char sm[64] = "";
+		for (size_t k = 0; k < caps.n_secmodels; k++)
+			snprintf(sm + strlen(sm), sizeof(sm) - strlen(sm), "%s%s", k ? " " : "",
+				 caps.secmodels[k]);
+		assert_string_equal(sm, want[i].secmodels);
+		assert_string_equal(caps.dac_label, want[i].dac);
+		char *cpu = mr_verify_caps_cpu_xml(xml);
+		if (want[i].model)
+			assert_non_null(strstr(cpu, want[i].model));
+		else
+			assert_null(cpu);
+		free(cpu);
+		mr_verify_caps_fini(&caps);
+		free(xml);
+	}
+}
+
+static void test_domcaps(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *model;
+		int usable;
+		const char *blockers, *host_model;
+	} want[] = {
+		{ "haswell.domcaps.xml", "Haswell-noTSX", 1, NULL, "Haswell-noTSX-IBRS" },
+		{ "haswell.domcaps.xml", "Broadwell-noTSX", 0, "3dnowprefetch, adx, rdseed, smap",
+		  "Haswell-noTSX-IBRS" },
+		{ "haswell.domcaps.xml", "Cascadelake-Server", -1, NULL, "Haswell-noTSX-IBRS" },
+		{ "haswell.domcaps.xml", "NoSuchModel", -1, NULL, "Haswell-noTSX-IBRS" },
+		{ "rome.domcaps.xml", "EPYC-Milan", 0, "erms, fsrm, pcid, pku", "EPYC-Rome" },
+		{ "rome.domcaps.xml", "kvm64", 1, NULL, "EPYC-Rome" },
+		{ "skylake.domcaps.xml", "Skylake-Server-IBRS", 1, NULL, "Skylake-Server-IBRS" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
+		struct mr_verify_domcaps dc;
+		struct mr_error *err = NULL;
+		const char *bl = NULL;
+		char *xml = fixture(want[i].file);
+		assert_int_equal(mr_verify_domcaps_parse(xml, "h", &dc, &err), 0);
+		assert_int_equal(mr_verify_domcaps_usable(&dc, want[i].model, &bl), want[i].usable);
+		if (want[i].blockers)
+			assert_string_equal(bl, want[i].blockers);
+		else
+			assert_null(bl);
+		assert_string_equal(dc.host_model.model, want[i].host_model);
+		assert_int_equal(dc.host_model_supported, 1);
+		assert_int_equal(dc.passthrough_supported, 1);
+		mr_verify_domcaps_fini(&dc);
+		free(xml);
+	}
+}
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		int domcaps;
+		const char *xml, *want;
+	} cases_[] = {
+		{ 0, "<capabilities><host>", "h1: capabilities: line 1: " },
+		{ 0, "<domainCapabilities/>",
+		  "h1: capabilities: root element is <domainCapabilities>" },
+		{ 1, "<capabilities/>", "h1: domain capabilities: root element is <capabilities>" },
+		{ 1, NULL, "h1: no domain capabilities" },
+		{ 0, "", "h1: capabilities: line " },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases_); i++) {
+		struct mr_error *err = NULL;
+		struct mr_verify_caps caps;
+		struct mr_verify_domcaps dc;
+		int r = cases_[i].domcaps ? mr_verify_domcaps_parse(cases_[i].xml, "h1", &dc, &err)
+					  : mr_verify_caps_parse(cases_[i].xml, "h1", &caps, &err);
+		assert_int_equal(r, -1);
+		assert_non_null(err);
+		assert_int_equal(err->kind, MR_ERR_PARSE);
+		char *got = mr_error_format(err);
+		if (strncmp(got, cases_[i].want, strlen(cases_[i].want)) != 0)
+			fail_msg("case %zu: got '%s', want '%s...'", i, got, cases_[i].want);
+		free(got);
+		mr_error_free(err);
+	}
+}
+
+static void test_cpuset(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out; /* out NULL: refused */
+	} cs[] = {
+		{ "0", "0" },          { "0-3", "0-3" },
+		{ "0-3,^2", "0-1,3" }, { " 1 , 5-6 ,8", "1,5-6,8" },
+		{ "4095", "4095" },    { "4096", NULL },
+		{ "3-1", NULL },       { "", NULL },
+		{ "1,", NULL },        { "a", NULL },
+		{ "^1-2", NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cs); i++) {
+		struct mr_verify_cpuset set;
+		int r = mr_verify_cpuset_parse(cs[i].in, &set);
+		if (!cs[i].out) {
+			if (r != -1)
+				fail_msg("'%s' accepted", cs[i].in);
+			continue;
+		}
+		assert_int_equal(r, 0);
+		char *s = mr_verify_cpuset_format(&set);
+		assert_string_equal(s, cs[i].out);
+		free(s);
+	}
+	static const struct {
+		const char *xml;
+		int r;
+		const char *pins;
+	} ds[] = {
+		{ "<domain><vcpu>2</vcpu></domain>", 0, NULL },
+		{ "<domain><vcpu cpuset='4-7'>2</vcpu></domain>", 1, "4-7" },
+		{ "<domain><vcpu cpuset='4-7'>2</vcpu><cputune><vcpupin vcpu='0' cpuset='1'/>"
+		  "<vcpupin vcpu='1' cpuset='9'/></cputune></domain>",
+		  1, "1,9" },
+		{ "<domain><cputune><vcpupin vcpu='0' cpuset='x'/></cputune></domain>", -1, NULL },
+		{ "<domain>", -1, NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(ds); i++) {
+		struct mr_verify_cpuset set;
+		assert_int_equal(mr_verify_domain_pins(ds[i].xml, &set), ds[i].r);
+		if (ds[i].pins) {
+			char *s = mr_verify_cpuset_format(&set);
+			assert_string_equal(s, ds[i].pins);
+			free(s);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_analysis),     cmocka_unit_test(test_report),
+		cmocka_unit_test(test_caps),         cmocka_unit_test(test_domcaps),
+		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_cpuset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
