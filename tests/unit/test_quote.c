@@ -1,0 +1,88 @@
+/* The one home of quoting (the SSH transport's): every word reaches a
+ * POSIX shell byte for byte, whatever it holds. Judged by /bin/sh itself. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "transport.h"
+
+static const char *const words[] = {
+	"plain", "", " ", "it's", "''", "a \"b\" c", "$HOME", "`id`", "$(id)", "\\", "\\'",
+	"; rm -rf /", "|&<>", "*", "~root", "#x", "two\nlines", "tab\there", "-n", "--",
+	"libvirtd.service", "x' ; touch /tmp/pwned ; '", "\x01\x7f", "é ünïcode",
+};
+
+static void test_quote_words(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *word, *quoted;
+	} cases[] = {
+		{ "plain", "'plain'" },
+		{ "", "''" },
+		{ "it's", "'it'\\''s'" },
+		{ "$HOME", "'$HOME'" },
+		{ "a b", "'a b'" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		mr_sh_quote(&b, cases[i].word);
+		assert_string_equal(b.data, cases[i].quoted);
+		mr_buf_fini(&b);
+	}
+}
+
+/* printf '%s\0' WORDS... through sh -c: what comes back is what went in. */
+static void test_round_trip_through_sh(void **state)
+{
+	(void)state;
+	size_t n = MR_ARRAY_LEN(words);
+	const char **argv = mr_xcalloc(n + 3, sizeof(*argv));
+	argv[0] = "printf";
+	argv[1] = "%s\\0";
+	for (size_t i = 0; i < n; i++)
+		argv[i + 2] = words[i];
+	char *line = mr_sh_join(argv);
+	FILE *p = NULL;
+	/* the joined line is what sshd hands to the login shell */
+	char tmpl[] = "/tmp/mr-quote-XXXXXX";
+	int fd = mkstemp(tmpl);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(line, f);
+	fclose(f);
+	char *run = mr_xasprintf("/bin/sh '%s'", tmpl);
+	p = popen(run, "r");
+	assert_non_null(p);
+	char buf[4096];
+	size_t got = fread(buf, 1, sizeof(buf), p);
+	pclose(p);
+	unlink(tmpl);
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		assert_true(off < got);
+		assert_string_equal(buf + off, words[i]);
+		off += strlen(words[i]) + 1;
+	}
+	assert_int_equal(off, got);
+	free(run);
+	free(line);
+	free(argv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quote_words),
+		cmocka_unit_test(test_round_trip_through_sh),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
