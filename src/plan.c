@@ -926,7 +926,7 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		snprintf(owner, sizeof(owner), "%ld", (long)d->uid);
 		snprintf(group, sizeof(group), "%ld", (long)d->gid);
 		char *full = mr_transport_path(t, d->path);
-		char *argv[10] = { "install", "-d", "-m", mode };
+		char *argv[12] = { "install", "-d", "-m", mode };
 		size_t k = 4;
 		if (d->uid != (uid_t)-1) {
 			argv[k++] = "-o";
