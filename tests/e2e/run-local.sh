@@ -165,6 +165,20 @@ if [ "$(id -u)" = 0 ]; then
 		|| not_ok "not root: owner kept"
 fi
 
+# A huge host file fails that file with a clear message; nothing aborts.
+new_host "$WORK/huge"
+head -c 2000000 /dev/zero | tr '\0' '#' >> "$WORK/huge/etc/libvirt/qemu.conf"
+out=$(mr check --local --root "$WORK/huge" -p profile.ini --max-file-size 1 2>&1); st=$?
+expect_status "a file over --max-file-size" 6 "$st" "$out"
+expect_grep "the cap names the file" 'localhost:/etc/libvirt/qemu\.conf: larger than 1048576 bytes \(--max-file-size\); not read' "$out"
+expect_grep "the other file is still checked" 'libvirtd\.auth_tcp +drift' "$out"
+
+# With an inventory, --root names a path on each host: never relative.
+printf '[host h1]\naddress = 192.0.2.1\n' > inv-root.ini
+out=$(mr check -i inv-root.ini -p profile.ini --root some/dir 2>&1); st=$?
+expect_status "a relative --root with an inventory" 1 "$st" "$out"
+expect_grep "the refusal says why" "--root: 'some/dir' is relative" "$out"
+
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
