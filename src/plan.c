@@ -250,6 +250,11 @@ void mr_plan_unit_want(struct mr_plan_unit *u, enum mr_unit_enable enable, int a
 
 void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other)
 {
+	/* Once each: listen_tcp and tcp_port both ask it for the same socket,
+	 * and each entry means a stop and a start of the other unit. */
+	for (size_t i = 0; i < u->n_stop_first; i++)
+		if (u->stop_first[i] == other)
+			return;
 	u->stop_first = mr_xreallocarray(u->stop_first, u->n_stop_first + 1,
 	                                 sizeof(*u->stop_first));
 	u->stop_first[u->n_stop_first++] = other;
