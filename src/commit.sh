@@ -118,6 +118,10 @@ while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} n=\${$((k*5+4))} w=\${$((k*5+6))}"
   rm -f -- "$n.orig"
   sync -- "${t%/*}/" 2>/dev/null || :
+  # leftovers of interrupted writes of this file, a day old or more
+  for x in "${t%/*}/.${t##*/}.migready-"??????; do
+    [ -f "$x" ] && [ ! -L "$x" ] && [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && rm -f -- "$x"
+  done
   if sha "$t" && [ "$h" = "$w" ]; then echo "file $k ok"
   else echo "file $k failed verify: not what was written"; unverified="$unverified$k|"; fi
   k=$((k+1))
