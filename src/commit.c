@@ -243,6 +243,14 @@ int mr_commit_write(struct mr_transport *t, const char *path, const char *data, 
 	struct mr_stat st;
 	if (t->ops->stat(t, path, &st, err) < 0)
 		return -1;
+	if (st.is_symlink) {
+		/* The commit refuses it too, but only after staging a file with
+		 * the link's own owner, which may fail first with another reason. */
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_HOST, where, "is a symbolic link; not written");
+		free(where);
+		return -1;
+	}
 	struct mr_commit_file f = {
 		.path = path,
 		.data = data,
