@@ -23,7 +23,13 @@ chmod 755 "$DIR"
 passed=0
 failed=0
 
-cleanup() { bash "$LAB" down "$DIR" >/dev/null 2>&1; rm -rf "$DIR"; }
+# the runs this script starts in the background (some stopped): never left
+bg_pids=
+cleanup() {
+	[ -z "$bg_pids" ] || kill -KILL $bg_pids 2>/dev/null
+	bash "$LAB" down "$DIR" >/dev/null 2>&1
+	rm -rf "$DIR"
+}
 trap cleanup EXIT
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
@@ -278,6 +284,193 @@ want=1; [ "$LAB_HOSTS" -ge 10 ] && want=2
 } >"$DIR/ansible-hosts"
 out=$(mr check -i "$DIR/ansible-hosts" -p "$PROFILE" -p "$DIR/change.ini" -H 'host[3-9]' 2>&1); st=$?
 expect_status "check through an Ansible inventory" 0 "$st" "$out"
+
+# ---- The host's lock: two applies at once, a stopped and a killed holder ----
+# Hosts but host2 (its qemu.conf is a symbolic link now). P1 and P2 differ
+# in both files: each host must end with both files from one of them.
+sel=$(printf '%s\n' $hosts | grep -vx host2 | tr '\n' ' ')
+hsel=(); for h in $sel; do hsel+=(-H "$h"); done
+printf '[libvirtd]\nauth_tcp = none\n[qemu]\nuser = nova\ngroup = nova\n' >"$DIR/p1.ini"
+printf '[libvirtd]\nauth_tcp = sasl\n[qemu]\nuser = qemu\ngroup = qemu\n' >"$DIR/p2.ini"
+lock_file() { echo "$(state_dir "$1")/lock"; }
+reset_files() { # the node's own libvirtd.conf and qemu.conf, in place
+	local h f
+	for h in $sel; do
+		for f in libvirtd.conf qemu.conf; do
+			cat "$SRC/tests/lab/node/etc/libvirt/$f" >"$(host_file "$h" /etc/libvirt/$f)"
+		done
+	done
+}
+# profile_of HOST: p1, p2, or what is mixed
+profile_of() {
+	local a u
+	a=$(sed -n 's/^auth_tcp = "\(.*\)"$/\1/p' "$(host_file "$1" /etc/libvirt/libvirtd.conf)")
+	u=$(sed -n 's/^user = "\(.*\)"$/\1/p' "$(host_file "$1" /etc/libvirt/qemu.conf)")
+	case "$a/$u" in none/nova) echo p1 ;; sasl/qemu) echo p2 ;; *) echo "mixed(auth_tcp=$a user=$u)" ;; esac
+}
+# exec: run in the background, its $! is migready's own pid (ip netns exec
+# execs too), the pid the lock's holder names and the one to stop or kill
+mra() { exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
+# held_lock: the first selected host whose lock someone holds
+held_lock() {
+	local h l
+	for h in $sel; do
+		l=$(lock_file "$h")
+		[ -e "$l" ] || continue
+		flock -n "$l" true 2>/dev/null || { echo "$h"; return 0; }
+	done
+	return 1
+}
+# stop_holding PID: stops PID (SIGSTOP) at a moment it holds a host's
+# lock; prints that host. Fails if PID ends first.
+stop_holding() {
+	local h
+	while kill -0 "$1" 2>/dev/null; do
+		h=$(held_lock) || continue
+		kill -STOP "$1"
+		if flock -n "$(lock_file "$h")" true 2>/dev/null; then
+			kill -CONT "$1"
+			continue
+		fi
+		echo "$h"
+		return 0
+	done
+	return 1
+}
+
+# (a) Two applies started together, several times: each host's files all
+# from one profile; the loser waited (both succeed).
+bad=
+for round in 1 2 3; do
+	reset_files
+	mra -p "$DIR/p1.ini" --lock-wait 60 -j 2 >"$DIR/race1.out" 2>&1 & pa=$!; bg_pids="$bg_pids $pa"
+	mra -p "$DIR/p2.ini" --lock-wait 60 -j 2 >"$DIR/race2.out" 2>&1 & pb=$!; bg_pids="$bg_pids $pb"
+	wait $pa; sa=$?
+	wait $pb; sb=$?
+	bg_pids=
+	[ "$sa" = 2 ] && [ "$sb" = 2 ] || bad="$bad round$round:exit=$sa,$sb"
+	for h in $sel; do
+		case $(profile_of "$h") in p1 | p2) ;; *) bad="$bad round$round:$h:$(profile_of "$h")" ;; esac
+	done
+done
+[ -z "$bad" ] && ok "two applies at once: every host's files from one profile, the other run waited" \
+	|| not_ok "two applies at once:$bad" "$(cat "$DIR/race1.out" "$DIR/race2.out")"
+
+# (a) A run that holds a host's lock (stopped while it holds it): another
+# run with --lock-wait 0 fails that host with the holder's name; one with a
+# longer wait waits, then applies after it.
+reset_files
+held=
+for attempt in 1 2 3 4 5; do
+	reset_files
+	mra -p "$DIR/p1.ini" -j 1 >"$DIR/holder.out" 2>&1 & pa=$!; bg_pids="$bg_pids $pa"
+	if held=$(stop_holding $pa); then break; fi
+	wait $pa
+	bg_pids=
+	held=
+done
+if [ -z "$held" ]; then
+	not_ok "could not catch a run holding a host's lock (5 attempts)"
+else
+	ok "a run stopped while it holds $held's lock"
+	out=$($LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
+	expect_status "apply on a locked host with --lock-wait 0" 4 "$st" "$out"
+	expect_grep "the loser names the holder" "^ +error: $held: locked by migready [^ ]+ \(pid $pa\) since 20[0-9-]+T[0-9:]+Z; not changed \(waited 0 s\)" "$out"
+	expect_grep "the loser changed nothing" "^1 host: 0 in the desired state, 0 changed, 1 failed$" "$out"
+	(exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
+	sleep 2
+	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock" || not_ok "apply with --lock-wait 60 waits for the lock" "$(cat "$DIR/waiter.out")"
+	kill -CONT $pa
+	wait $pa; sa=$?
+	wait $pw; sw=$?
+	bg_pids=
+	[ "$sa" = 2 ] && [ "$sw" = 2 ] && ok "holder and waiter both apply" \
+		|| not_ok "holder and waiter both apply (exits $sa, $sw)" "$(cat "$DIR/holder.out" "$DIR/waiter.out")"
+	bad=
+	for h in $sel; do
+		want=p1; [ "$h" = "$held" ] && want=p2
+		[ "$(profile_of "$h")" = "$want" ] || bad="$bad $h:$(profile_of "$h")"
+	done
+	[ -z "$bad" ] && ok "the waiter's files on $held, the holder's elsewhere" || not_ok "files after the wait:$bad"
+fi
+
+# (c) The controller killed (SIGKILL) while it holds a host's lock: the
+# lock is free at once, the next apply takes it and converges.
+held=
+for attempt in 1 2 3 4 5; do
+	reset_files
+	mra -p "$DIR/p2.ini" -j 1 >"$DIR/killed.out" 2>&1 & pa=$!; bg_pids="$bg_pids $pa"
+	if held=$(stop_holding $pa); then break; fi
+	wait $pa
+	bg_pids=
+	held=
+done
+if [ -z "$held" ]; then
+	not_ok "could not catch a run holding a host's lock (5 attempts)"
+else
+	kill -KILL $pa
+	wait $pa 2>/dev/null
+	bg_pids=
+	free=0
+	for i in $(seq 1 50); do
+		flock -n "$(lock_file "$held")" true 2>/dev/null && { free=1; break; }
+		sleep 0.1
+	done
+	[ "$free" = 1 ] && ok "$held's lock released within 5 s of the controller's SIGKILL" \
+		|| not_ok "$held's lock still held 5 s after the controller's SIGKILL"
+	out=$(mra -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
+	expect_status "apply after the kill, --lock-wait 0" 2 "$st" "$out"
+	printf '%s\n' "$out" | grep -q 'locked by' && not_ok "no host locked after the kill" "$out" || ok "no host locked after the kill"
+	out=$($LAB_EXEC "$MIGREADY" --color never -i "$INV" "${hsel[@]}" --explicit check -p "$DIR/p2.ini" 2>&1)
+	expect_status "check after the kill and the rerun" 0 $? "$out"
+	bad=
+	for h in $sel; do [ "$(profile_of "$h")" = p2 ] || bad="$bad $h:$(profile_of "$h")"; done
+	[ -z "$bad" ] && ok "converged after the kill" || not_ok "converged after the kill:$bad"
+fi
+# back to the e2e profile for what follows
+out=$(mr apply -i "$INV" -p "$PROFILE" "${hsel[@]}" 2>&1); expect_status "apply of the e2e profile again" 2 $? "$out"
+
+# (b) A hostile restart-pending runs nothing: each line is validated as a
+# unit name on the controller, the bad ones are ignored with a warning.
+rm -f /tmp/pwned /tmp/pwned2
+pf=$(state_dir host1)/restart-pending
+printf '%s\n' 'libvirtd.service; touch /tmp/pwned' "x' ; touch /tmp/pwned2 ; '" >"$pf"
+chown "$LAB_USER:" "$pf"
+[ "$LAB_MODE" = netns ] && n0=$(calls host1 | wc -l)
+out=$(mr apply -i "$INV" -p "$PROFILE" -H host1 2>&1); st=$?
+expect_status "apply with a hostile restart-pending" 0 "$st" "$out"
+expect_grep "the first hostile line is named and ignored" "restart-pending names 'libvirtd.service; touch /tmp/pwned', not a unit name; ignored" "$out"
+expect_grep "the second hostile line is named and ignored" "restart-pending names 'x' ; touch /tmp/pwned2 ; '', not a unit name; ignored" "$out"
+out=$(mr check -i "$INV" -p "$PROFILE" -H host1 2>&1); expect_status "check with a hostile restart-pending" 0 $? "$out"
+if [ "$LAB_MODE" = netns ]; then
+	[ "$(calls host1 | wc -l)" = "$n0" ] && ok "a hostile restart-pending: no systemctl call" \
+		|| not_ok "a hostile restart-pending: no systemctl call" "$(calls host1 | tail -n +$((n0 + 1)))"
+	# with a valid line besides: that restart, and only it
+	printf '%s\n' 'libvirtd.service; touch /tmp/pwned' 'libvirtd.service' "x' ; touch /tmp/pwned2 ; '" >"$pf"
+	out=$(mr apply -i "$INV" -p "$PROFILE" -H host1 2>&1); st=$?
+	expect_status "apply owing a restart, among hostile lines" 2 "$st" "$out"
+	new=$(calls host1 | tail -n +$((n0 + 1)))
+	[ "$new" = "--no-ask-password try-restart -- libvirtd.service" ] && ok "the owed restart, and nothing else, is run" \
+		|| not_ok "the owed restart, and nothing else, is run" "$new"
+fi
+[ ! -e /tmp/pwned ] && [ ! -e /tmp/pwned2 ] && ok "a hostile restart-pending ran nothing (no /tmp/pwned, /tmp/pwned2)" \
+	|| not_ok "a hostile restart-pending ran a command: $(ls -l /tmp/pwned /tmp/pwned2 2>&1)"
+rm -f "$pf" /tmp/pwned /tmp/pwned2
+
+# Under CI a suite that cannot run fails: this script and run-ssh.sh, run
+# by a user who is not root, exit 1 with CI=true and 77 (skip) without.
+if [ "$LAB_MODE" = local ]; then
+	mkdir -p "$DIR/ci"
+	cp "$0" "$SRC/tests/integration/run-ssh.sh" "$LAB" "$DIR/ci/"
+	chmod -R a+rX "$DIR/ci"
+	for ci in "" true; do
+		want=77; [ -n "$ci" ] && want=1
+		runuser -u "$LAB_USER" -- env CI="$ci" bash "$DIR/ci/run-fleet.sh" "$MIGREADY" "$DIR/ci/lab.sh" "$SRC" local >"$DIR/ci/out" 2>&1; st=$?
+		[ "$st" = "$want" ] && ok "run-fleet.sh without root, CI='$ci': exit $want" || not_ok "run-fleet.sh without root, CI='$ci': exit $st, not $want" "$(cat "$DIR/ci/out")"
+		runuser -u "$LAB_USER" -- env CI="$ci" bash "$DIR/ci/run-ssh.sh" /bin/true "$DIR/ci/lab.sh" local >"$DIR/ci/out" 2>&1; st=$?
+		[ "$st" = "$want" ] && ok "run-ssh.sh without root, CI='$ci': exit $want" || not_ok "run-ssh.sh without root, CI='$ci': exit $st, not $want" "$(cat "$DIR/ci/out")"
+	done
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
