@@ -377,9 +377,10 @@ else
 	expect_status "apply on a locked host with --lock-wait 0" 4 "$st" "$out"
 	expect_grep "the loser names the holder" "^ +error: $held: locked by migready [^ ]+ \(pid $pa\) since 20[0-9-]+T[0-9:]+Z; not changed \(waited 0 s\)" "$out"
 	expect_grep "the loser changed nothing" "^1 host: 0 in the desired state, 0 changed, 1 failed$" "$out"
-	(exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
-	sleep 2
-	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock" || not_ok "apply with --lock-wait 60 waits for the lock" "$(cat "$DIR/waiter.out")"
+	# the wait outlasts --timeout: silence times out, not a wait for a lock
+	(exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 2 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
+	sleep 5
+	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock, past --timeout 2" || not_ok "apply with --lock-wait 60 waits for the lock, past --timeout 2" "$(cat "$DIR/waiter.out")"
 	kill -CONT $pa
 	wait $pa; sa=$?
 	wait $pw; sw=$?
