@@ -19,11 +19,16 @@ if [ "$3" != - ]; then
 	if ! (umask 077; mkdir -p -- "$d") 2>/dev/null; then say lock "error cannot create $d"; mark; exit 1; fi
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
 	exec 9>>"$d/lock" || { say lock "error cannot open $d/lock"; mark; exit 1; }
-	if ! flock -w "$3" 9; then
+	# A second at a time, saying so on stderr: the controller times out a
+	# silent host (--timeout), not the wait it asked for (--lock-wait).
+	left=$3
+	until flock -w "$(( left < 1 ? 0 : 1 ))" 9; do
+		left=$((left - 1))
+		[ "$left" -ge 0 ] && printf 'waiting for the lock (%s s left)\n' "$left" >&2 && continue
 		say lock busy
 		say lock.holder "$(head -n 1 "$d/lock.holder" 2>/dev/null | cut -c 1-300)"
 		mark; exit 75
-	fi
+	done
 	printf '%s since %s\n' "$4" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$d/lock.holder"
 	say lock held
 fi

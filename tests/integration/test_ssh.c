@@ -451,6 +451,7 @@ static void test_write_symlink_refused(void **state)
 	struct mr_write_opts opts = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	assert_int_equal(mr_commit_write(t, "/etc/libvirt/link.conf", "evil\n", 5, &opts, &err), -1);
 	char *m = err_text(err);
+	print_message("refused: %s\n", m);
 	assert_non_null(strstr(m, "host1:/etc/libvirt/link.conf"));
 	assert_non_null(strstr(m, "symbolic link"));
 	free(m);

@@ -36,7 +36,13 @@
 #   netns/hostK/   (netns) upper/ is the overlay's upper layer over the
 #                  host's /etc: upper/libvirt/qemu.conf is the host's
 #                  /etc/libvirt/qemu.conf; state/ is its /var/lib/migready;
-#                  systemctl.log lists the systemctl calls made on it
+#                  bin/systemctl is the stand-in systemctl (tests/lab/systemctl)
+#                  first on the PATH of its sessions: units/UNIT holds a
+#                  unit's state ("enabled active"), systemctl.log every
+#                  call made on the host (one line each, the arguments),
+#                  systemctl.fail the calls to fail on demand ("start UNIT")
+# netns hosts have a /run of their own (a tmpfs) holding /run/systemd/system,
+# so the facts probe sees a running systemd there, and only there.
 set -eu
 
 LAB_USER=${MR_LAB_USER:-mrlab}
@@ -272,6 +278,32 @@ cmd_up() {
 	echo "lab up: $n hosts on 127.0.0.1:$port ($d/env)"
 }
 
+# The stand-in systemctl's initial state of each unit of the node: what its
+# enablement symlinks say (in a *.wants or *.requires directory: enabled, a
+# link to /dev/null: masked, else disabled, or static without [Install]),
+# active if enabled, as after a boot.
+init_units() {
+	local h=$1 sd=$1/upper/systemd/system f u en ac w
+	rm -rf "$h/units"
+	mkdir -p "$h/units"
+	for f in "$sd"/*.service "$sd"/*.socket; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		u=${f##*/}
+		en=
+		[ -L "$f" ] && [ "$(readlink "$f")" = /dev/null ] && en=masked
+		for w in "$sd"/*.wants/"$u" "$sd"/*.requires/"$u"; do
+			if [ -z "$en" ] && { [ -e "$w" ] || [ -L "$w" ]; }; then en=enabled; fi
+		done
+		if [ -z "$en" ]; then
+			if grep -q '^\[Install\]' "$f"; then en=disabled; else en=static; fi
+		fi
+		ac=inactive
+		[ "$en" != enabled ] || ac=active
+		echo "$en $ac" > "$h/units/$u"
+	done
+	chown -R "$LAB_USER:" "$h/units"
+}
+
 netns_names() {
 	# sets C (client namespace) and P (host namespace prefix) for DIR
 	local id
@@ -294,6 +326,12 @@ netns_host_start() {
 	# state directory is mounted on it inside the namespace only.
 	mkdir -p /var/lib/migready
 	mnt="$mnt && mount --bind '$h/state' /var/lib/migready"
+	# A /run of its own, where systemd seems to run (/run/systemd/system,
+	# which the facts probe looks for) and sshd finds its privilege
+	# separation directory. Never on the real machine: its own tools
+	# would believe that systemd runs.
+	mnt="$mnt && mount -t tmpfs -o mode=755,size=16m mrlab-run /run"
+	mnt="$mnt && mkdir -p /run/sshd /run/systemd/system && chmod 755 /run/sshd"
 	# ip netns exec gives the command its own mount namespace; sshd and
 	# every session it forks live on in it.
 	start_sshd "$h/sshd_config" "$h/sshd.log" "$h/sshd.pid" \
@@ -358,11 +396,13 @@ cmd_netns_up() {
 		ssh-keygen -q -t ed25519 -N '' -C "mrlab-host$k" -f "$h/ssh_host_ed25519_key"
 		write_sshd_config "$h/sshd_config" "$h/ssh_host_ed25519_key" "$h/sshd.pid" \
 			"$NET.$((10 + k))" 22 "$d/authorized_keys"
-		# No systemd runs here: a systemctl that records its calls, first
-		# on the PATH of every session, so restarts can be counted.
+		# No systemd runs here: a stand-in systemctl (tests/lab/systemctl),
+		# first on the PATH of every session, keeps the units' states in
+		# units/ and records its calls, so restarts can be counted.
 		mkdir -p "$h/bin"
-		printf '#!/bin/sh\necho "$*" >> %s/systemctl.log\n' "$h" > "$h/bin/systemctl"
+		cp "$HERE/systemctl" "$h/bin/systemctl"
 		chmod 755 "$h/bin/systemctl"
+		init_units "$h"
 		: > "$h/systemctl.log"
 		chown "$LAB_USER:" "$h/systemctl.log"
 		echo "SetEnv PATH=$h/bin:/usr/local/bin:/usr/bin:/bin" >> "$h/sshd_config"
