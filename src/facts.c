@@ -67,7 +67,7 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
                                 struct mr_error **err)
 {
 	struct mr_facts *f = mr_xcalloc(1, sizeof(*f));
-	size_t lineno = 0, n_pending = 0;
+	size_t lineno = 0, n_pending = 0, n_dropped = 0;
 	const char *p = text, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -91,9 +91,11 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
 			/* Unit names read back from a host: validated, deduplicated,
 			 * bounded (a 3,000-line file must not mean 3,000 restarts). */
 			char *u = mr_xstrndup(eq + 1, vn);
-			if (!mr_unit_name_valid(u))
+			if (!mr_unit_name_valid(u)) {
 				mr_log(MR_LOG_WARN, "%s: restart-pending names '%s', not a unit name; ignored",
 				       host, u);
+				n_dropped++;
+			}
 			else if (!already(f, "pending", u, vn) && n_pending++ < MAX_PENDING)
 				add(f, p, kn, eq + 1, vn);
 			free(u);
@@ -102,6 +104,9 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
 		}
 		p = nl ? nl + 1 : end;
 	}
+	/* The next apply rewrites restart-pending without them. */
+	if (n_dropped)
+		add(f, "pending.dropped", 15, "yes", 3);
 	return f;
 }
 

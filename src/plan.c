@@ -875,7 +875,8 @@ static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit
 	return -1;
 }
 
-/* The commit's files that notify unit u (by index in the commit). */
+/* The commit's files that notify unit u, or with u NULL all of them (by
+ * index in the commit). */
 static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *commit_idx,
                        const struct mr_plan_unit *u, size_t *needs)
 {
@@ -883,9 +884,15 @@ static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *c
 	for (size_t i = 0; i < n_fs; i++) {
 		if (commit_idx[i] == (size_t)-1)
 			continue;
+		if (!u) { /* every file of the commit */
+			needs[n++] = commit_idx[i];
+			continue;
+		}
 		for (size_t j = 0; j < fs[i].pf->n_notify; j++)
-			if (fs[i].pf->notify[j] == u)
+			if (fs[i].pf->notify[j] == u) {
 				needs[n++] = commit_idx[i];
+				break;
+			}
 	}
 	return n;
 }
@@ -970,37 +977,50 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 	}
 	if (opts->no_restart)
 		goto after_units;
+	/* Units to start (or, sockets, to restart) go in one group: the units
+	 * they need stopped meanwhile (libvirtd.service for both its TCP and
+	 * TLS sockets) stop once before all of them and start once after. */
+	int *todo = mr_xcalloc(n_us + 1, sizeof(*todo)); /* 1 start, 2 restart */
+	int *held = mr_xcalloc(n_us + 1, sizeof(*held)); /* stopped meanwhile */
 	for (size_t i = 0; i < n_us; i++) {
 		struct unit_state *u = &us[i];
-		int start = u->active_drift && u->pu->active == 1;
-		int stop = u->active_drift && u->pu->active == 0;
-		int restart_socket = u->restart && u->pu->n_stop_first && unit_is_active(u);
-		if (stop) {
+		if (u->active_drift && u->pu->active == 0) {
 			act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", "stop", "--",
 			        u->pu->name, (char *)NULL);
 			continue;
 		}
-		if (!start && !restart_socket)
-			continue;
-		size_t nn = needs_of(fs, n_fs, commit_idx, u->pu, needs);
-		for (size_t k = 0; k < u->pu->n_stop_first; k++) {
+		if (u->active_drift && u->pu->active == 1)
+			todo[i] = 1;
+		else if (u->restart && u->pu->n_stop_first && unit_is_active(u))
+			todo[i] = 2;
+		for (size_t k = 0; todo[i] && k < u->pu->n_stop_first; k++) {
 			int o = unit_index(us, n_us, u->pu->stop_first[k]);
 			if (o >= 0 && unit_is_active(&us[o]))
-				act_add(a, -1, NULL, needs, nn, "systemctl", "--no-ask-password", "stop",
-				        "--", us[o].pu->name, (char *)NULL);
-		}
-		act_add(a, (int)i, u->pu->name, needs, nn, "systemctl", "--no-ask-password",
-		        start ? "start" : "restart", "--", u->pu->name, (char *)NULL);
-		u->started = 1;
-		for (size_t k = 0; k < u->pu->n_stop_first; k++) {
-			int o = unit_index(us, n_us, u->pu->stop_first[k]);
-			if (o >= 0 && unit_is_active(&us[o])) {
-				act_add(a, o, us[o].pu->name, needs, nn, "systemctl", "--no-ask-password",
-				        "start", "--", us[o].pu->name, (char *)NULL);
-				us[o].started = 1;
-			}
+				held[o] = 1;
 		}
 	}
+	/* The group goes only if every file of the commit verified. */
+	size_t group_nn = needs_of(fs, n_fs, commit_idx, NULL, needs);
+	for (size_t i = 0; i < n_us; i++)
+		if (held[i])
+			act_add(a, -1, NULL, needs, group_nn, "systemctl", "--no-ask-password", "stop",
+			        "--", us[i].pu->name, (char *)NULL);
+	for (size_t i = 0; i < n_us; i++) {
+		if (!todo[i] || held[i])
+			continue;
+		act_add(a, (int)i, us[i].pu->name, needs, group_nn, "systemctl", "--no-ask-password",
+		        todo[i] == 1 ? "start" : "restart", "--", us[i].pu->name, (char *)NULL);
+		us[i].started = 1;
+	}
+	for (size_t i = 0; i < n_us; i++) {
+		if (!held[i])
+			continue;
+		act_add(a, (int)i, us[i].pu->name, needs, group_nn, "systemctl", "--no-ask-password",
+		        "start", "--", us[i].pu->name, (char *)NULL);
+		us[i].started = 1;
+	}
+	free(todo);
+	free(held);
 	for (size_t i = 0; i < n_us; i++) {
 		struct unit_state *u = &us[i];
 		if (!u->restart || u->started)
@@ -1145,7 +1165,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 	}
 	plan_actions(&a, plan, x, t, us, n_us, fs, n, commit_idx, live, !live && t->root, t->root,
 	             opts);
-	if (!n_c && !a.n)
+	if (!n_c && !a.n && !pending)
 		goto out;
 	struct mr_commit c = {
 		.files = cf,
@@ -1432,6 +1452,10 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		goto out;
 	}
 	pending = pending_text(us, plan->n_units);
+	/* Lines that are no unit name were ignored: rewrite the file without
+	 * them, so the warning does not come back on every run. */
+	if (!pending && live && facts && mr_facts_get(facts, "pending.dropped"))
+		pending = mr_xstrdup("");
 	if (n_changed || n_drift_units || pending)
 		r = apply_host(plan, &x, fs, plan->n_files, us, plan->n_units, t, live, opts, pending,
 		               rep, err);

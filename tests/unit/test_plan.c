@@ -786,6 +786,64 @@ static void test_mount_never_over_files(void **state)
 	w_close(&w->base);
 }
 
+/* Two sockets of one daemon: the daemon stops once, both start, it
+ * starts once again (a restart of libvirtd aborts migrations). */
+static void test_sockets_share_one_stop_and_start(void **state)
+{
+	struct ctx *c = *state;
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = facts_with(c, "live",
+	                                    "unit.libvirtd-tcp.socket=disabled inactive\n"
+	                                    "unit.libvirtd-tls.socket=disabled inactive\n");
+	struct mr_plan *plan = mr_plan_new(facts);
+	struct mr_plan_unit *svc = mr_plan_unit(plan, "libvirtd.service");
+	static const char *const sockets[] = { "libvirtd-tcp.socket", "libvirtd-tls.socket" };
+	for (size_t i = 0; i < 2; i++) {
+		struct mr_plan_unit *u = mr_plan_unit(plan, sockets[i]);
+		mr_plan_unit_want(u, MR_ENABLE_YES, 1, "libvirtd.listener", "p.ini:2");
+		mr_plan_unit_stop_first(u, svc);
+		mr_plan_unit_stop_first(u, svc); /* asked twice: once is enough */
+	}
+	struct mr_host_report rep;
+	assert_int_equal(run_plan(c, w, plan, MR_MODE_APPLY, &rep), 0);
+	assert_false(mr_host_report_failed(&rep));
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "--no-ask-password enable -- libvirtd-tcp.socket\n"
+	                           "--no-ask-password enable -- libvirtd-tls.socket\n"
+	                           "--no-ask-password stop -- libvirtd.service\n"
+	                           "--no-ask-password start -- libvirtd-tcp.socket\n"
+	                           "--no-ask-password start -- libvirtd-tls.socket\n"
+	                           "--no-ask-password start -- libvirtd.service\n");
+	free(calls);
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_int_equal(rep.items[i].outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	mr_plan_free(plan);
+	mr_facts_free(facts);
+	w_close(&w->base);
+}
+
+/* A restart-pending line that is no unit name runs nothing, and the next
+ * apply rewrites the file without it. */
+static void test_hostile_pending_line_is_dropped(void **state)
+{
+	struct ctx *c = *state;
+	put(c, LIBVIRTD, "listen_tcp = 1\nauth_tcp = \"none\"\n");
+	put(c, QEMU, "dynamic_ownership = 0\n");
+	put(c, PENDING, "x' ; touch /tmp/mr-pwned ; '\n");
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	assert_false(mr_host_report_failed(&rep));
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	assert_file(c, PENDING, NULL);
+	assert_int_equal(access("/tmp/mr-pwned", F_OK), -1);
+	report_free(&rep);
+	w_close(&w->base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -805,6 +863,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory_action, before, after),
 		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, after),
 		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, after),
+		cmocka_unit_test_setup_teardown(test_sockets_share_one_stop_and_start, before, after),
+		cmocka_unit_test_setup_teardown(test_hostile_pending_line_is_dropped, before, after),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
