@@ -161,5 +161,50 @@ expect_grep "coverage: json lists unchecked settings" '"setting": ?"\[multipath\
 out=$(mr check --local --root "$root" -p partial.ini -f prom 2>/dev/null)
 expect_grep "coverage: prom counts unchecked settings" '^migready_unchecked_settings\{host="localhost",command="check"\} 1$' "$out"
 
+# --- nova.conf, written for the release the host runs ---
+# The options each file ends with, as oslo.config reads them (configparser
+# without interpolation; comments only at the start of a line).
+nova_opt() { # FILE SECTION KEY -> value, or <absent>
+	python3 - "$@" <<'PY'
+import configparser, sys
+c = configparser.RawConfigParser(strict=False, default_section="__none__",
+                                 comment_prefixes=("#", ";"), inline_comment_prefixes=None)
+c.optionxform = str
+c.read(sys.argv[1])
+print(c.get(sys.argv[2], sys.argv[3]) if c.has_option(sys.argv[2], sys.argv[3]) else "<absent>")
+PY
+}
+root=$(new_host debian12-socket nova26)
+mkdir -p "$root/etc/nova"
+cp "$SRC/tests/data/nova/mitaka.conf" "$root/etc/nova/nova.conf"
+converge "nova on zed (from the facts)" "$root" "$SRC/tests/data/nova/guide.ini"
+conf=$root/etc/nova/nova.conf
+[ "$(nova_opt "$conf" libvirt live_migration_flag)" = "<absent>" ] \
+	&& ok "zed: the stale live_migration_flag is removed" || not_ok "zed: live_migration_flag removed" "$(cat "$conf")"
+[ "$(nova_opt "$conf" libvirt live_migration_tunnelled)" = true ] \
+	&& ok "zed: VIR_MIGRATE_TUNNELLED becomes live_migration_tunnelled" || not_ok "zed: live_migration_tunnelled" "$(cat "$conf")"
+[ "$(nova_opt "$conf" libvirt cpu_models)" = kvm64 ] && ok "zed: cpu_model becomes cpu_models" \
+	|| not_ok "zed: cpu_models" "$(cat "$conf")"
+[ "$(nova_opt "$conf" libvirt live_migration_scheme)" = tcp ] && ok "zed: the URI becomes live_migration_scheme" \
+	|| not_ok "zed: live_migration_scheme" "$(cat "$conf")"
+[ "$(nova_opt "$conf" vnc server_listen)" = 0.0.0.0 ] && ok "zed: vncserver_listen becomes [vnc] server_listen" \
+	|| not_ok "zed: [vnc] server_listen" "$(cat "$conf")"
+expect_grep "zed: the commented example stays" '^#live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE' "$(cat "$conf")"
+expect_grep "zed: the translation is shown with its profile line" \
+	'nova\.libvirt\.live_migration_tunnelled +drift .*guide\.ini:4' "$CHECK_OUT"
+
+# The same guide on a mitaka host keeps the flags it reads.
+root=$(new_host centos7-legacy nova13)
+mkdir -p "$root/etc/nova"
+cp "$SRC/tests/data/nova/mitaka.conf" "$root/etc/nova/nova.conf"
+{ printf '[nova]\nrelease = mitaka\n'; grep -v '^\[nova\]' "$SRC/tests/data/nova/guide.ini"; } > mitaka.ini
+out=$(mr apply --local --root "$root" -p mitaka.ini 2>&1); st=$?
+[ "$st" = 0 ] || [ "$st" = 2 ] && ok "mitaka: apply" || not_ok "mitaka: apply (exit $st)" "$out"
+conf=$root/etc/nova/nova.conf
+expect_grep "mitaka: live_migration_flag kept, as mitaka reads it" 'VIR_MIGRATE_TUNNELLED' "$(nova_opt "$conf" libvirt live_migration_flag)"
+[ "$(nova_opt "$conf" libvirt cpu_model)" = kvm64 ] && ok "mitaka: cpu_model in its old name" \
+	|| not_ok "mitaka: cpu_model" "$(cat "$conf")"
+out=$(mr check --local --root "$root" -p mitaka.ini 2>&1); expect_status "mitaka: check after apply" 0 $? "$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
