@@ -9,7 +9,7 @@
 # /var/lib/migready): the controller's end, or its death, releases it.
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
-r=$1; inst=$2
+r=$1; inst=$2; lockarg=$3
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
 if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
@@ -95,6 +95,10 @@ if [ -z "$r" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 
 		/^$/ { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a); id = ""; l = f = a = "" }
 		END { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a) }'
 else
+	# Few processes: a probe runs on every host of every run. Masked and
+	# enabled are told by links (no process); the others by one awk over
+	# their unit files: an [Install] section means disabled, else static.
+	set --
 	for u in $units; do
 		f=
 		for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
@@ -108,11 +112,13 @@ else
 		for w in "$r"/etc/systemd/system/*.wants/"$u" "$r"/etc/systemd/system/*.requires/"$u"; do
 			if [ -z "$e" ] && { [ -e "$w" ] || [ -L "$w" ]; }; then e=enabled; fi
 		done
-		if [ -z "$e" ]; then
-			if grep -q '^\[Install\]' "$f" 2>/dev/null; then e=disabled; else e=static; fi
-		fi
-		say "unit.$u" "$e unknown"
+		if [ -n "$e" ]; then say "unit.$u" "$e unknown"; else set -- "$@" "$f"; fi
 	done
+	[ $# = 0 ] || awk '
+		function out() { n = f; sub(/.*\//, "", n); print "unit." n "=" (i ? "disabled" : "static") " unknown" }
+		FNR == 1 { if (f != "") out(); f = FILENAME; i = 0 }
+		/^\[Install\]/ { i = 1 }
+		END { if (f != "") out() }' "$@"
 fi
 
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
@@ -120,7 +126,7 @@ fi
 for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
 	f="$r$dir/libvirtd.service"
 	[ -f "$f" ] || continue
-	v=$(sed -n 's/^ExecStart=.*\$[{]*\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$f" | head -n 1)
+	v=$(sed -n '/^ExecStart=.*\$/{s/^ExecStart=.*\$[{]*\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p;q;}' "$f")
 	[ -n "$v" ] && say libvirtd.args_var "$v"
 	break
 done
@@ -131,17 +137,23 @@ for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.c
 done
 
 # Users and groups: getent on a live host (directories count), the files
-# of a tree.
-for u in nova libvirt-qemu qemu; do
-	if [ -z "$r" ]; then l=$(getent passwd "$u" 2>/dev/null)
-	else l=$(awk -F: -v u="$u" '$1 == u { print; exit }' "$r/etc/passwd" 2>/dev/null); fi
-	[ -n "$l" ] && say "user.$u" "$(printf '%s' "$l" | cut -d: -f3,4,6,7)"
-done
-for g in nova kvm libvirt libvirt-qemu qemu; do
-	if [ -z "$r" ]; then l=$(getent group "$g" 2>/dev/null)
-	else l=$(awk -F: -v g="$g" '$1 == g { print; exit }' "$r/etc/group" 2>/dev/null); fi
-	[ -n "$l" ] && say "group.$g" "$(printf '%s' "$l" | cut -d: -f3)"
-done
+# of a tree; one awk formats both.
+{
+	if [ -z "$r" ]; then
+		getent passwd nova libvirt-qemu qemu 2>/dev/null
+		echo --
+		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
+	else
+		cat "$r/etc/passwd" 2>/dev/null
+		echo --
+		cat "$r/etc/group" 2>/dev/null
+	fi
+} | awk -F: '
+	BEGIN { split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
+	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
+	$0 == "--" { groups = 1; next }
+	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
+	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }'
 
 # The instances directory: what is mounted there, and whether it holds
 # anything (a mount must never hide an instance's disks).
@@ -153,16 +165,21 @@ if [ -n "$inst" ]; then
 	fi
 	if [ -L "$r$inst" ] || { [ -e "$r$inst" ] && [ ! -d "$r$inst" ]; }; then say dir.instances notdir
 	elif [ ! -d "$r$inst" ]; then say dir.instances absent
-	elif [ -n "$(ls -A -- "$r$inst" 2>/dev/null | head -n 1)" ]; then say dir.instances nonempty
-	else say dir.instances empty; fi
+	else
+		e=empty
+		for x in "$r$inst"/* "$r$inst"/.[!.]* "$r$inst"/..?*; do
+			if [ -e "$x" ] || [ -L "$x" ]; then e=nonempty; break; fi
+		done
+		say dir.instances "$e"
+	fi
 fi
 
-for k in "$r"/etc/ssh/ssh_host_*_key.pub; do
-	[ -f "$k" ] && say hostkey "$(cut -d' ' -f1,2 "$k")"
-done
+set --
+for k in "$r"/etc/ssh/ssh_host_*_key.pub; do [ -f "$k" ] && set -- "$@" "$k"; done
+[ $# = 0 ] || awk '{ print "hostkey=" $1 " " $2 }' "$@"
 
 if [ -f "$r/var/lib/migready/restart-pending" ]; then
 	while IFS= read -r u; do [ -n "$u" ] && say pending "$u"; done < "$r/var/lib/migready/restart-pending"
 fi
 mark
-[ "$3" = - ] || exec cat >/dev/null
+[ "$lockarg" = - ] || exec cat >/dev/null
