@@ -22,6 +22,7 @@
 
 #include "ini_lines.h"
 #include "inventory.h"
+#include "inventory_priv.h"
 #include "profile.h"
 
 struct mr_inventory {
@@ -1344,30 +1345,46 @@ static int is_ansible(const char *text, size_t len)
 	return theirs && !ours;
 }
 
-struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
+enum mr_inventory_format mr_inventory_detect(const char *text, size_t len)
+{
+	return is_ansible(text, len) ? MR_INVENTORY_ANSIBLE : MR_INVENTORY_NATIVE;
+}
+
+struct mr_inventory *mr_inventory_parse(const char *path, const char *text, size_t len,
+                                        enum mr_inventory_format fmt, struct mr_error **err)
 {
 	struct mr_error *errs = NULL;
-	char *text = NULL;
-	size_t len = 0;
-	struct mr_inventory *inv = NULL;
-
-	if (mr_ini_read_file(path, NULL, &text, &len, &errs) < 0)
-		goto out;
-	inv = mr_xcalloc(1, sizeof(*inv));
+	struct mr_inventory *inv = mr_xcalloc(1, sizeof(*inv));
 	inv->path = mr_xstrdup(path);
-	if (is_ansible(text, len))
+	if (fmt == MR_INVENTORY_AUTO)
+		fmt = mr_inventory_detect(text, len);
+	switch (fmt) {
+	case MR_INVENTORY_ANSIBLE:
 		load_ansible(inv, text, len, &errs);
-	else
+		break;
+	case MR_INVENTORY_NATIVE:
+	case MR_INVENTORY_AUTO:
 		load_native(inv, text, len, &errs);
+		break;
+	}
 	if (!errs && !inv->n)
 		mr_error_add(&errs, MR_ERR_INPUT, inv->path, "no hosts");
-out:
-	free(text);
 	if (errs) {
 		mr_error_move(err, &errs);
 		mr_inventory_free(inv);
 		return NULL;
 	}
+	return inv;
+}
+
+struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (mr_ini_read_file(path, NULL, &text, &len, err) < 0)
+		return NULL;
+	struct mr_inventory *inv = mr_inventory_parse(path, text, len, MR_INVENTORY_AUTO, err);
+	free(text);
 	return inv;
 }
 
