@@ -840,12 +840,20 @@ static int split_words(const char *s, size_t n, char ***words, size_t *nw)
 	}
 }
 
+/* Hosts one line may name. Each range is bounded, but ranges multiply:
+ * "h[0:9999]x[0:9999]" would be 10^8 hosts, and an inventory that size
+ * takes the controller's memory and hours before any host is contacted. */
+#define RANGE_HOSTS_MAX 10000
+
 /* Expands Ansible host ranges: "web[01:03]" -> web01 web02 web03,
- * "db-[a:c]" -> db-a db-b db-c, with an optional stride "[1:9:2]". */
+ * "db-[a:c]" -> db-a db-b db-c, with an optional stride "[1:9:2]".
+ * Returns -1 on a malformed range, -2 past RANGE_HOSTS_MAX names. */
 static int expand_range(const char *pat, char ***out, size_t *n)
 {
 	const char *open = strchr(pat, '[');
 	if (!open) {
+		if (*n >= RANGE_HOSTS_MAX)
+			return -2;
 		strv_push(out, n, mr_xstrdup(pat));
 		return 0;
 	}
@@ -937,7 +945,15 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 		*colon = '\0';
 		port = colon + 1;
 	}
-	if (expand_range(pat, &names, &nn) < 0) {
+	int ranged = expand_range(pat, &names, &nn);
+	if (ranged == -2) {
+		char *q = mr_ini_quote(pat);
+		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s names more than %d hosts", q,
+		            RANGE_HOSTS_MAX);
+		free(q);
+		goto out;
+	}
+	if (ranged < 0) {
 		char *m = expected("a host name or a range like web[01:20]", pat);
 		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s", m);
 		free(m);

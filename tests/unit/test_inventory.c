@@ -356,6 +356,20 @@ static void test_detection(void **state)
 	}
 }
 
+/* Ranges multiply: one line may not name more than 10000 hosts (the
+ * controller would run out of memory before contacting any). */
+static void test_ansible_range_bound(void **state)
+{
+	(void)state;
+	char *got = load_text("[g]\nh[0:9999]x[0:99]\n");
+	assert_string_equal(got, "error: 'h[0:9999]x[0:99]' names more than 10000 hosts");
+	free(got);
+	got = load_text("[g]\nh[0:99]x[0:99]\n");
+	assert_non_null(strstr(got, "h99x99:22"));
+	assert_null(strstr(got, "error"));
+	free(got);
+}
+
 static void test_free_null(void **state)
 {
 	(void)state;
@@ -374,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_ansible),
 		cmocka_unit_test(test_ansible_errors),
 		cmocka_unit_test(test_detection),
+		cmocka_unit_test(test_ansible_range_bound),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
