@@ -17,6 +17,7 @@
  * otherwise. Host order is the order of first appearance. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -888,8 +889,12 @@ static int expand_range(const char *pat, char ***out, size_t *n)
 	long lo, hi;
 	int width = 0;
 	if (numeric) {
+		errno = 0;
 		lo = strtol(a, NULL, 10);
 		hi = strtol(b, NULL, 10);
+		/* A bound past LONG_MAX would be read as another number. */
+		if (errno == ERANGE)
+			goto out;
 		if (a[0] == '0' && a[1])
 			width = (int)strlen(a);
 	} else if (alpha) {
@@ -901,13 +906,17 @@ static int expand_range(const char *pat, char ***out, size_t *n)
 	if (lo > hi || (hi - lo) / stride > 10000)
 		goto out;
 	r = 0;
-	for (long v = lo; v <= hi && r == 0; v += stride) {
+	for (long v = lo; r == 0; v += stride) {
 		char *one = numeric ? mr_xasprintf("%.*s%0*ld%s", (int)(open - pat), pat, width, v,
 		                                   close + 1)
 		                    : mr_xasprintf("%.*s%c%s", (int)(open - pat), pat, (int)v,
 		                                   close + 1);
 		r = expand_range(one, out, n);
 		free(one);
+		/* Stop before v + stride could pass hi: near LONG_MAX it would
+		 * overflow, wrap, and the loop would never end. */
+		if (hi - v < stride)
+			break;
 	}
 out:
 	free(inner);

@@ -370,6 +370,23 @@ static void test_ansible_range_bound(void **state)
 	free(got);
 }
 
+/* Bounds near LONG_MAX: the loop once overflowed there and never ended
+ * (UBSan: signed integer overflow, shown by fuzz_inventory_ansible). */
+static void test_ansible_range_limits(void **state)
+{
+	(void)state;
+	char *got = load_text("[g]\nh[9223372036854775806:9223372036854775807]\n");
+	assert_string_equal(got, "h9223372036854775806:22 h9223372036854775807:22");
+	free(got);
+	got = load_text("[g]\nh[9223372036854775806:99999999999999999999]\n");
+	assert_string_equal(got, "error: expected a host name or a range like web[01:20], got "
+	                         "'h[9223372036854775806:99999999999999999999]'");
+	free(got);
+	got = load_text("[g]\nh[1:7:3]\n");
+	assert_string_equal(got, "h1:22 h4:22 h7:22");
+	free(got);
+}
+
 static void test_free_null(void **state)
 {
 	(void)state;
@@ -389,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_ansible_errors),
 		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_ansible_range_bound),
+		cmocka_unit_test(test_ansible_range_limits),
 		cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
