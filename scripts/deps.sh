@@ -5,7 +5,8 @@ set -eu
 build="meson ninja-build pkgconf gcc libaugeas-dev augeas-lenses libssh2-1-dev libinih-dev
        libvirt-dev libjson-c-dev"
 tests="libcmocka-dev augeas-tools openssh-server openssh-client mandoc valgrind iproute2
-       libvirt-daemon libvirt-clients patch diffutils util-linux procps"
+       libvirt-daemon libvirt-clients patch diffutils util-linux procps
+       clang clang-14 libclang-rt-14-dev libtsan2"
 want=$build
 [ "${1:-}" = test ] && want="$build $tests"
 missing=
