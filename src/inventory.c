@@ -849,13 +849,20 @@ static int split_words(const char *s, size_t n, char ***words, size_t *nw)
 /* Expands Ansible host ranges: "web[01:03]" -> web01 web02 web03,
  * "db-[a:c]" -> db-a db-b db-c, with an optional stride "[1:9:2]".
  * Returns -1 on a malformed range, -2 past RANGE_HOSTS_MAX names. */
-static int expand_range(const char *pat, char ***out, size_t *n)
+static int expand_range(const char *pat, char ***out, size_t *n, size_t *cap)
 {
 	const char *open = strchr(pat, '[');
 	if (!open) {
 		if (*n >= RANGE_HOSTS_MAX)
 			return -2;
-		strv_push(out, n, mr_xstrdup(pat));
+		/* Doubling: thousands of names would otherwise copy the array
+		 * once per name (strv_push grows by one). */
+		if (*n + 2 > *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			*out = mr_xreallocarray(*out, *cap, sizeof(**out));
+		}
+		(*out)[(*n)++] = mr_xstrdup(pat);
+		(*out)[*n] = NULL;
 		return 0;
 	}
 	const char *close = strchr(open, ']');
@@ -911,7 +918,7 @@ static int expand_range(const char *pat, char ***out, size_t *n)
 		                                   close + 1)
 		                    : mr_xasprintf("%.*s%c%s", (int)(open - pat), pat, (int)v,
 		                                   close + 1);
-		r = expand_range(one, out, n);
+		r = expand_range(one, out, n, cap);
 		free(one);
 		/* Stop before v + stride could pass hi: near LONG_MAX it would
 		 * overflow, wrap, and the loop would never end. */
@@ -929,7 +936,7 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 	char **w = NULL;
 	size_t nw = 0;
 	char **names = NULL;
-	size_t nn = 0;
+	size_t nn = 0, names_cap = 0;
 	if (split_words(s, n, &w, &nw) < 0) {
 		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "unclosed quote");
 		goto out;
@@ -954,7 +961,7 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 		*colon = '\0';
 		port = colon + 1;
 	}
-	int ranged = expand_range(pat, &names, &nn);
+	int ranged = expand_range(pat, &names, &nn, &names_cap);
 	if (ranged == -2) {
 		char *q = mr_ini_quote(pat);
 		mr_error_at(ap->err, MR_ERR_INPUT, &loc, "%s names more than %d hosts", q,
