@@ -58,7 +58,8 @@ printf 'compute1 22 %s\n@revoked * ssh-ed25519 %s\n@cert-authority *.example ssh
 	"$ed1" "$ed1" "$ed2" "$ed1" >"$kh/markers"
 printf 'compute1 22 %s\r\ncompute1 ssh-ed25519 %s x@y\r\n\r\n  \t# indented comment\r\ncompute1 ssh-ed25519 %s' \
 	"$ed1" "$ed2" "$ed1" >"$kh/crlf-no-final-newline"
-# A hashed entry, hashed the way OpenSSH does it.
+# A hashed entry, hashed the way OpenSSH does it (random salts: these two
+# files differ on every run; keep the committed ones unless they must change).
 tmp=$(mktemp -d)
 printf 'compute1 ssh-ed25519 %s\n[10.0.0.5]:2222 ssh-ed25519 %s\n' "$ed1" "$ed2" >"$tmp/kh"
 if ssh-keygen -H -f "$tmp/kh" >/dev/null 2>&1; then
