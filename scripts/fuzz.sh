@@ -49,6 +49,7 @@ for t in $targets; do
 	art=$build/fuzz-artifacts/$t
 	log=$build/fuzz-logs/$t.log
 	mkdir -p "$corpus" "$art" "$(dirname "$log")"
+	rm -f "$art"/* # what is shown below is this run's
 	seeds=tests/fuzz/seeds/$t
 	[ -d "$seeds" ] || seeds=
 	start=$(date +%s)
