@@ -686,6 +686,11 @@ struct aparse {
 	size_t n_groups;
 	struct ahost **hosts;
 	size_t n_hosts;
+	/* Hosts by name, open addressing: slot = index in hosts + 1, 0 empty.
+	 * A range line names up to 10000 hosts; a linear search per name made
+	 * that seconds (minutes under the fuzzer's strcmp hooks). */
+	size_t *slots;
+	size_t n_slots; /* a power of two, over twice n_hosts */
 };
 
 enum avar_target { AV_IGNORED, AV_FIELD, AV_PROFILE };
@@ -733,17 +738,34 @@ static struct agroup *agroup_get(struct aparse *ap, const char *name)
 	return g;
 }
 
+static size_t *ahost_slot(const struct aparse *ap, const char *name)
+{
+	size_t mask = ap->n_slots - 1;
+	size_t i = (size_t)mr_hash(MR_HASH_SEED, name, strlen(name)) & mask;
+	while (ap->slots[i] && strcmp(ap->hosts[ap->slots[i] - 1]->name, name) != 0)
+		i = (i + 1) & mask;
+	return &ap->slots[i];
+}
+
 static struct ahost *ahost_get(struct aparse *ap, const char *name, struct mr_loc loc)
 {
-	for (size_t i = 0; i < ap->n_hosts; i++) {
-		if (strcmp(ap->hosts[i]->name, name) == 0)
-			return ap->hosts[i];
+	if (2 * (ap->n_hosts + 1) > ap->n_slots) {
+		free(ap->slots);
+		ap->n_slots = ap->n_slots ? 2 * ap->n_slots : 64;
+		ap->slots = mr_xcalloc(ap->n_slots, sizeof(*ap->slots));
+		/* hosts grows with the table: room for n_slots / 2. */
+		ap->hosts = mr_xreallocarray(ap->hosts, ap->n_slots / 2, sizeof(*ap->hosts));
+		for (size_t i = 0; i < ap->n_hosts; i++)
+			*ahost_slot(ap, ap->hosts[i]->name) = i + 1;
 	}
+	size_t *slot = ahost_slot(ap, name);
+	if (*slot)
+		return ap->hosts[*slot - 1];
 	struct ahost *h = mr_xcalloc(1, sizeof(*h));
 	h->name = mr_xstrdup(name);
 	h->loc = loc;
-	ap->hosts = mr_xreallocarray(ap->hosts, ap->n_hosts + 1, sizeof(*ap->hosts));
 	ap->hosts[ap->n_hosts++] = h;
+	*slot = ap->n_hosts;
 	return h;
 }
 
@@ -1331,6 +1353,7 @@ static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
 		free(h);
 	}
 	free(ap.hosts);
+	free(ap.slots);
 }
 
 /* ---- the format test and the entry points ---- */
