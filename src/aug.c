@@ -861,6 +861,30 @@ static int only_managed_lines_go(const char *where, const char *before, size_t b
 	return bad ? -1 : 0;
 }
 
+/* Augeas keeps bytes 0x01-0x04 for its own bookkeeping (its encoding of
+ * trees): a file holding one in a value can make aug_text_retrieve abort
+ * the whole process (an assertion in lens.c, with "a = 1 #\004"), every
+ * host's run with it. Such a file is refused before Augeas sees it. */
+static int reserved_byte(const char *where, const char *text, size_t len,
+                         struct mr_error **err)
+{
+	unsigned line = 1, col = 1;
+	for (size_t i = 0; i < len; i++, col++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n') {
+			line++;
+			col = 0;
+		} else if (c >= 0x01 && c <= 0x04) {
+			char *at = mr_xasprintf("%s:%u:%u", where, line, col);
+			mr_error_add(err, MR_ERR_PARSE, at,
+			             "control byte 0x%02x, which Augeas cannot handle; not parsed", c);
+			free(at);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, const char *text,
                      size_t len, const struct mr_aug_op *ops, size_t nops,
                      struct mr_aug_outcome *outcomes, char **out, size_t *out_len,
@@ -873,6 +897,8 @@ int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, co
 		mr_error_add(err, MR_ERR_PARSE, where, "file holds a NUL byte; not a text file");
 		return -1;
 	}
+	if (reserved_byte(where, text, len, err) < 0)
+		return -1;
 	uint64_t hash = request_hash(lens, text, len, ops, nops);
 	int r = -1;
 	pthread_mutex_lock(&aug->lock);

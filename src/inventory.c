@@ -17,6 +17,7 @@
  * otherwise. Host order is the order of first appearance. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 
 #include "ini_lines.h"
 #include "inventory.h"
+#include "inventory_priv.h"
 #include "profile.h"
 
 struct mr_inventory {
@@ -1029,12 +1031,20 @@ static int split_words(const char *s, size_t n, char ***words, size_t *nw)
 	}
 }
 
+/* Hosts one line may name. Each range is bounded, but ranges multiply:
+ * "h[0:9999]x[0:9999]" would be 10^8 hosts, and an inventory that size
+ * takes the controller's memory and hours before any host is contacted. */
+#define RANGE_HOSTS_MAX 10000
+
 /* Expands Ansible host ranges: "web[01:03]" -> web01 web02 web03,
- * "db-[a:c]" -> db-a db-b db-c, with an optional stride "[1:9:2]". */
+ * "db-[a:c]" -> db-a db-b db-c, with an optional stride "[1:9:2]".
+ * Returns -1 on a malformed range, -2 past RANGE_HOSTS_MAX names. */
 static int expand_range(const char *pat, char ***out, size_t *n)
 {
 	const char *open = strchr(pat, '[');
 	if (!open) {
+		if (*n >= RANGE_HOSTS_MAX)
+			return -2;
 		strv_push(out, n, mr_xstrdup(pat));
 		return 0;
 	}
@@ -1069,8 +1079,12 @@ static int expand_range(const char *pat, char ***out, size_t *n)
 	long lo, hi;
 	int width = 0;
 	if (numeric) {
+		errno = 0;
 		lo = strtol(a, NULL, 10);
 		hi = strtol(b, NULL, 10);
+		/* A bound past LONG_MAX would be read as another number. */
+		if (errno == ERANGE)
+			goto out;
 		if (a[0] == '0' && a[1])
 			width = (int)strlen(a);
 	} else if (alpha) {
@@ -1082,13 +1096,17 @@ static int expand_range(const char *pat, char ***out, size_t *n)
 	if (lo > hi || (hi - lo) / stride > 10000)
 		goto out;
 	r = 0;
-	for (long v = lo; v <= hi && r == 0; v += stride) {
+	for (long v = lo; r == 0; v += stride) {
 		char *one = numeric ? mr_xasprintf("%.*s%0*ld%s", (int)(open - pat), pat, width, v,
 		                                   close + 1)
 		                    : mr_xasprintf("%.*s%c%s", (int)(open - pat), pat, (int)v,
 		                                   close + 1);
 		r = expand_range(one, out, n);
 		free(one);
+		/* Stop before v + stride could pass hi: near LONG_MAX it would
+		 * overflow, wrap, and the loop would never end. */
+		if (hi - v < stride)
+			break;
 	}
 out:
 	free(inner);
@@ -1119,7 +1137,15 @@ static int host_pattern(struct aparse *ap, const char *pattern, struct mr_loc lo
 		*colon = '\0';
 		port = colon + 1;
 	}
-	if (expand_range(pat, names, nn) < 0) {
+	int ranged = expand_range(pat, names, nn);
+	if (ranged == -2) {
+		char *q = mr_ini_quote(pat);
+		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s names more than %d hosts", q,
+		            RANGE_HOSTS_MAX);
+		free(q);
+		goto out;
+	}
+	if (ranged < 0) {
 		char *m = expected("a host name or a range like web[01:20]", pat);
 		mr_error_at(ap->err, MR_ERR_INPUT, &eloc, "%s", m);
 		free(m);
@@ -2103,7 +2129,6 @@ static int is_ansible(const char *text, size_t len)
 	return theirs && !ours;
 }
 
-enum format { FMT_NATIVE, FMT_ANSIBLE_INI, FMT_YAML, FMT_JSON };
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -2116,7 +2141,7 @@ static int ends_with(const char *s, const char *suffix)
  * or before a blank, and no '=', '[', blank or other colon before it), which
  * no INI host line or header looks like. Otherwise the name may say
  * .json, .yml or .yaml, and failing that it is one of the INI formats. */
-static enum format detect_format(const char *path, const char *text, size_t len)
+enum mr_inventory_format mr_inventory_detect(const char *path, const char *text, size_t len)
 {
 	struct mr_ini_cursor c;
 	const char *s;
@@ -2132,55 +2157,62 @@ static enum format detect_format(const char *path, const char *text, size_t len)
 		if (!n || *s == '#')
 			continue;
 		if (*s == '{')
-			return FMT_JSON;
+			return MR_INVENTORY_JSON;
 		if ((n >= 3 && memcmp(s, "---", 3) == 0) || (n >= 5 && memcmp(s, "%YAML", 5) == 0))
-			return FMT_YAML;
+			return MR_INVENTORY_YAML;
 		size_t k = strcspn(s, ":= \t[");
 		if (k && k < n && s[k] == ':' && (k + 1 == n || is_blank(s[k + 1])))
-			return FMT_YAML;
+			return MR_INVENTORY_YAML;
 		break;
 	}
 	if (ends_with(path, ".json"))
-		return FMT_JSON;
+		return MR_INVENTORY_JSON;
 	if (ends_with(path, ".yml") || ends_with(path, ".yaml"))
-		return FMT_YAML;
-	return is_ansible(text, len) ? FMT_ANSIBLE_INI : FMT_NATIVE;
+		return MR_INVENTORY_YAML;
+	return is_ansible(text, len) ? MR_INVENTORY_ANSIBLE : MR_INVENTORY_NATIVE;
 }
 
-struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
+struct mr_inventory *mr_inventory_parse(const char *path, const char *text, size_t len,
+                                        enum mr_inventory_format fmt, struct mr_error **err)
 {
 	struct mr_error *errs = NULL;
-	char *text = NULL;
-	size_t len = 0;
-	struct mr_inventory *inv = NULL;
-
-	if (mr_ini_read_file(path, NULL, &text, &len, &errs) < 0)
-		goto out;
-	inv = mr_xcalloc(1, sizeof(*inv));
+	struct mr_inventory *inv = mr_xcalloc(1, sizeof(*inv));
 	inv->path = mr_xstrdup(strcmp(path, "-") == 0 ? MR_INI_STDIN : path);
-	switch (detect_format(path, text, len)) {
-	case FMT_JSON:
+	if (fmt == MR_INVENTORY_AUTO)
+		fmt = mr_inventory_detect(path, text, len);
+	switch (fmt) {
+	case MR_INVENTORY_JSON:
 		load_json(inv, text, len, &errs);
 		break;
-	case FMT_YAML:
+	case MR_INVENTORY_YAML:
 		load_yaml(inv, text, len, &errs);
 		break;
-	case FMT_ANSIBLE_INI:
+	case MR_INVENTORY_ANSIBLE:
 		load_ansible(inv, text, len, &errs);
 		break;
-	case FMT_NATIVE:
+	case MR_INVENTORY_NATIVE:
+	case MR_INVENTORY_AUTO:
 		load_native(inv, text, len, &errs);
 		break;
 	}
 	if (!errs && !inv->n)
 		mr_error_add(&errs, MR_ERR_INPUT, inv->path, "no hosts");
-out:
-	free(text);
 	if (errs) {
 		mr_error_move(err, &errs);
 		mr_inventory_free(inv);
 		return NULL;
 	}
+	return inv;
+}
+
+struct mr_inventory *mr_inventory_load(const char *path, struct mr_error **err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (mr_ini_read_file(path, NULL, &text, &len, err) < 0)
+		return NULL;
+	struct mr_inventory *inv = mr_inventory_parse(path, text, len, MR_INVENTORY_AUTO, err);
+	free(text);
 	return inv;
 }
 

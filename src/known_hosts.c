@@ -232,7 +232,15 @@ int mr_known_hosts_blob_type(const unsigned char *blob, size_t len, char *out, s
 		return -1;
 	memcpy(out, blob + 4, n);
 	out[n] = '\0';
-	return mr_str_has_control(out) ? -1 : 0;
+	/* An SSH algorithm name is printable ASCII without blanks or commas
+	 * (RFC 4251, section 6). Anything else could not be written as one
+	 * field of a known_hosts line: recorded, it would never match again. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)out[i];
+		if (c <= ' ' || c >= 0x7f || c == ',')
+			return -1;
+	}
+	return 0;
 }
 
 char *mr_known_hosts_name(const char *host, unsigned port)

@@ -59,7 +59,8 @@ void mr_known_hosts_fingerprint_digest(const unsigned char *digest,
                                        char out[MR_KNOWN_HOSTS_FP_LEN]);
 
 /* The type name at the head of an SSH key blob, into out (NUL-terminated);
- * -1 if the blob is malformed or the name does not fit. */
+ * -1 if the blob is malformed, the name does not fit, or it is not an SSH
+ * algorithm name (printable ASCII, no blank, no comma). */
 int mr_known_hosts_blob_type(const unsigned char *blob, size_t len, char *out, size_t out_size);
 
 /* Base64 (RFC 4648). decode: -1 on a malformed input; *out is the caller's.

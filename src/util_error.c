@@ -14,6 +14,10 @@ static void append(struct mr_error **err, struct mr_error *e)
 	*err = e;
 }
 
+/* printf-like, so that clang checks the callers' formats (-Wformat=2). */
+static struct mr_error *error_new(enum mr_error_kind kind, char *where, const char *fmt,
+                                  va_list ap) MR_PRINTF(3, 0);
+
 static struct mr_error *error_new(enum mr_error_kind kind, char *where, const char *fmt, va_list ap)
 {
 	struct mr_error *e = mr_xcalloc(1, sizeof(*e));

@@ -336,6 +336,37 @@ static void test_nul_byte_refused(void **state)
 	mr_aug_free(aug);
 }
 
+/* Bytes 0x01-0x04 are Augeas's own: "a = 1 #\004" with an edit made
+ * aug_text_retrieve abort the process (found by fuzz_lens_libvirt). */
+static void test_reserved_bytes_refused(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"a = 1 #\004\n",
+		"# libvioup=\"libvirt\"\nunix_sock_rw_perms = \"0770\"#noready-fod-\xa7" "9c\xadQ\x7f"
+		"\004\x1f" "futurthS.0#x\"\n",
+		"# x\n#\001\n",
+	};
+	static const char *const at[] = { "h:/f:1:8", "h:/f:2:47", "h:/f:2:2" };
+	struct mr_aug *aug = new_engine();
+	struct mr_aug_op op = { .kind = MR_AUG_SET, .key = "listen_tcp", .value = "1", .fmt = NUM,
+	                        .comment_re = "listen_tcp[ \t]*=.*" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(texts); i++) {
+		struct mr_aug_outcome oc;
+		struct mr_error *err = NULL;
+		char *out = NULL;
+		size_t len;
+		assert_int_equal(mr_aug_transform(aug, "h:/f", LV, texts[i], strlen(texts[i]), &op, 1,
+		                                  &oc, &out, &len, &err), -1);
+		assert_null(out);
+		assert_non_null(err);
+		assert_string_equal(err->where, at[i]);
+		assert_non_null(strstr(err->message, "which Augeas cannot handle"));
+		mr_error_free(err);
+	}
+	mr_aug_free(aug);
+}
+
 static void test_cache_serves_identical_requests(void **state)
 {
 	(void)state;
@@ -465,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_large_prose_file_edited_exactly),
 		cmocka_unit_test(test_unknown_lens),
 		cmocka_unit_test(test_nul_byte_refused),
+		cmocka_unit_test(test_reserved_bytes_refused),
 		cmocka_unit_test(test_cache_serves_identical_requests),
 		cmocka_unit_test(test_several_ops_in_order),
 		cmocka_unit_test(test_shared_by_threads),

@@ -689,6 +689,9 @@ static void test_ranges(void **state)
 		{ "all:\n  hosts:\n    compute[01:20]:\n", "20 compute01 compute02 compute20" },
 		{ "all:\n  hosts:\n    node-[a:c]:\n      ansible_port: 2\n", "3 node-a node-b node-c" },
 		{ "[web]\nw[1:3]:2222\n", "3 w1 w2 w3" },
+		/* a range ending at LONG_MAX ends (the step overflowed, the loop ran on) */
+		{ "[big]\nh[9223372036854775805:9223372036854775807]\n",
+		  "3 h9223372036854775805 h9223372036854775806 h9223372036854775807" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *path = temp_inventory(cases[i].text);
@@ -703,6 +706,33 @@ static void test_ranges(void **state)
 			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
 		free(got);
 		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
+/* Ranges multiply: one line may not name more than 10000 hosts (a
+ * million made the controller spin for minutes); a bound past LONG_MAX is
+ * no number. Both refused at their line. */
+static void test_range_limits(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[all]\nh[0:9999]x[0:99]\n", "names more than 10000 hosts" },
+		{ "[all]\nh[0:99999999999999999999]\n", "expected a host name or a range" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		assert_null(mr_inventory_load(path, &err));
+		assert_non_null(err);
+		char *m = mr_error_format(err);
+		if (!strstr(m, cases[i].want) || !strstr(m, ":2:"))
+			fail_msg("case %zu: want '%s' at line 2, got '%s'", i, cases[i].want, m);
+		free(m);
+		mr_error_free(err);
 		unlink(path);
 		free(path);
 	}
@@ -892,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_json_errors),
 		cmocka_unit_test(test_set_precedence),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_range_limits),
 		cmocka_unit_test(test_ignored_once),
 		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_pipe),

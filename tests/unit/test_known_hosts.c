@@ -150,6 +150,40 @@ static void test_fingerprints_and_types(void **state)
 	}
 }
 
+/* A blob whose type name holds a blank would be recorded as a line that
+ * never matches (found by fuzz_known_hosts): refused like a malformed
+ * blob. */
+static void test_blob_type_names(void **state)
+{
+	static const struct {
+		const char *name;
+		int ok;
+	} cases[] = {
+		{ "ssh-ed25519", 1 },
+		{ "sk-ssh-ed25519@openssh.com", 1 },
+		{ "ssh @@@@@@@", 0 },
+		{ "ssh\trsa", 0 },
+		{ "ssh,rsa", 0 },
+		{ "ssh-rsa\x7f", 0 },
+		{ "ssh-\xc3\xa9", 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		size_t n = strlen(cases[i].name);
+		unsigned char blob[64] = { 0, 0, 0, (unsigned char)n };
+		char type[64];
+		memcpy(blob + 4, cases[i].name, n);
+		assert_int_equal(mr_known_hosts_blob_type(blob, n + 4, type, sizeof(type)),
+		                 cases[i].ok ? 0 : -1);
+	}
+	/* The fuzzer's input: "ssh @@@@@@@" as presented by compute1. */
+	size_t len;
+	unsigned char *b = blob_of("AAAAC3NzaCBAQEBAQEBAQEB", &len);
+	char type[64];
+	assert_int_equal(mr_known_hosts_blob_type(b, len, type, sizeof(type)), -1);
+	free(b);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -380,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_million_a_incremental),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_fingerprints_and_types),
+		cmocka_unit_test(test_blob_type_names),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_check_table),
 		cmocka_unit_test(test_other_types_flag),

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Makes the seed corpora of the fuzz targets, tests/fuzz/seeds/TARGET/, from
+# the data the project ships (tests/data, lenses/tests/data, profiles,
+# examples), for known_hosts from lines written here, and from the inputs
+# in tests/fuzz/regressions/TARGET/ that once found a bug. Files over 8 KB
+# are left out: small seeds fuzz faster. Run it again after adding data;
+# the result is committed. A new target gets a "seed TARGET FILES..." line.
+set -eu
+cd "$(dirname "$0")/../.."
+out=tests/fuzz/seeds
+
+seed() { # TARGET FILE...: copies each small file in, named after its path
+	t=$1
+	shift
+	mkdir -p "$out/$t"
+	for f in "$@"; do
+		[ -f "$f" ] && [ "$(wc -c <"$f")" -le 8192 ] || continue
+		cp "$f" "$out/$t/$(printf '%s' "$f" | tr '/' '_')"
+	done
+}
+
+rm -rf "$out"
+seed profile tests/data/profiles/*.ini tests/data/profiles/*/*.ini profiles/*.ini \
+	tests/data/e2e/*.ini tests/data/golden/*/profile.ini examples/nfs-server.ini
+seed inventory_native tests/data/inventory/design.ini tests/data/inventory/errors.ini \
+	tests/data/inventory/nohosts.ini tests/data/inventory/precedence.ini \
+	tests/data/inventory/typo.ini tests/data/golden/lint-inventory/inventory.ini \
+	examples/inventory.ini
+seed inventory_ansible tests/data/inventory/ansible*.ini examples/ansible-hosts.ini
+seed lens_libvirt lenses/tests/data/libvirt*.conf lenses/tests/data/qemu*.conf \
+	lenses/tests/data/virtproxyd*.conf tests/data/e2e/host/etc/libvirt/*.conf \
+	tests/data/golden/*/root/etc/libvirt/*.conf examples/host/etc/libvirt/*.conf
+seed lens_oslo lenses/tests/data/nova*.conf examples/host/etc/nova/nova.conf
+
+# known_hosts: the first line is the key host:port presents (HOST PORT BASE64
+# blob), the rest the file (fuzz_known_hosts.c). Blobs are made up: a type
+# name and 32 bytes, all a parser looks at.
+kh=$out/known_hosts
+mkdir -p "$kh"
+blob() { # TYPE BYTE: a key blob of type TYPE, its 32 bytes all BYTE (octal)
+	{
+		printf "\\000\\000\\000\\$(printf '%03o' "${#1}")%s\\000\\000\\000\\040" "$1"
+		i=0
+		while [ $i -lt 32 ]; do printf "\\$2"; i=$((i + 1)); done
+	} | base64 -w0
+}
+ed1=$(blob ssh-ed25519 001)
+ed2=$(blob ssh-ed25519 002)
+ec1=$(blob ecdsa-sha2-nistp256 003)
+printf 'compute1 22 %s\ncompute1 ssh-ed25519 %s\n' "$ed1" "$ed1" >"$kh/match"
+printf 'compute1 22 %s\n# a comment\ncompute1,10.0.0.1 ssh-ed25519 %s\n' "$ed1" "$ed2" >"$kh/mismatch"
+printf 'compute1 22 %s\ncompute1 ecdsa-sha2-nistp256 %s\n' "$ed1" "$ec1" >"$kh/other-type"
+printf 'compute1 2222 %s\n[compute1]:2222 ssh-ed25519 %s\ncompute1 ssh-ed25519 %s\n' \
+	"$ed1" "$ed1" "$ed2" >"$kh/port"
+printf 'web3.example 22 %s\n*.example,!web2.example ssh-ed25519 %s\nweb?.example ssh-ed25519 %s\n' \
+	"$ed1" "$ed1" "$ed2" >"$kh/wildcards"
+printf 'compute1 22 %s\n@revoked * ssh-ed25519 %s\n@cert-authority *.example ssh-ed25519 %s\ncompute1 ssh-ed25519 %s\n' \
+	"$ed1" "$ed1" "$ed2" "$ed1" >"$kh/markers"
+printf 'compute1 22 %s\r\ncompute1 ssh-ed25519 %s x@y\r\n\r\n  \t# indented comment\r\ncompute1 ssh-ed25519 %s' \
+	"$ed1" "$ed2" "$ed1" >"$kh/crlf-no-final-newline"
+# A hashed entry, hashed the way OpenSSH does it (random salts: these two
+# files differ on every run; keep the committed ones unless they must change).
+tmp=$(mktemp -d)
+printf 'compute1 ssh-ed25519 %s\n[10.0.0.5]:2222 ssh-ed25519 %s\n' "$ed1" "$ed2" >"$tmp/kh"
+if ssh-keygen -H -f "$tmp/kh" >/dev/null 2>&1; then
+	{ printf 'compute1 22 %s\n' "$ed1"; cat "$tmp/kh"; } >"$kh/hashed"
+	{ printf '10.0.0.5 2222 %s\n' "$ed1"; cat "$tmp/kh"; } >"$kh/hashed-port"
+fi
+rm -rf "$tmp"
+# Inputs that once broke a promise (each also a unit test): seeds too. One
+# that is slow by nature (a line of 10000 hosts) stays a unit test only: as
+# a seed, its mutations would take most of a target's budget.
+for d in tests/fuzz/regressions/*/; do
+	[ -d "$d" ] || continue
+	t=$(basename "$d")
+	mkdir -p "$out/$t"
+	cp "$d"* "$out/$t/"
+done
+echo "seeds: $(find "$out" -type f | wc -l) files, $(du -sk "$out" | cut -f1) KB in $out"
