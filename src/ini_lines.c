@@ -445,8 +445,18 @@ char *mr_ini_path_resolve(const char *file, const char *path)
 
 char *mr_ini_quote(const char *value)
 {
+	/* YAML and JSON strings can hold any byte: a message stays one line. */
+	struct mr_buf b;
 	size_t n = strlen(value);
-	if (n > 60)
-		return mr_xasprintf("'%.57s...'", value);
-	return mr_xasprintf("'%s'", value);
+	mr_buf_init(&b);
+	mr_buf_putc(&b, '\'');
+	for (size_t i = 0; i < n && i < (n > 60 ? 57 : 60); i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (c < 0x20 || c == 0x7f)
+			mr_buf_printf(&b, "\\x%02x", c);
+		else
+			mr_buf_putc(&b, (char)c);
+	}
+	mr_buf_puts(&b, n > 60 ? "...'" : "'");
+	return mr_buf_steal(&b, NULL);
 }

@@ -18,12 +18,35 @@ static void append(struct mr_error **err, struct mr_error *e)
 static struct mr_error *error_new(enum mr_error_kind kind, char *where, const char *fmt,
                                   va_list ap) MR_PRINTF(3, 0);
 
+/* Messages quote values from profiles, inventories (YAML and JSON strings
+ * hold any byte) and hosts: a control byte is shown as \xNN, so that a
+ * message stays one line and never reaches a terminal raw. */
+static char *one_line(char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; *p; p++)
+		n += ((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f;
+	if (!n)
+		return s;
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			mr_buf_printf(&b, "\\x%02x", c);
+		else
+			mr_buf_putc(&b, (char)c);
+	}
+	free(s);
+	return mr_buf_steal(&b, NULL);
+}
+
 static struct mr_error *error_new(enum mr_error_kind kind, char *where, const char *fmt, va_list ap)
 {
 	struct mr_error *e = mr_xcalloc(1, sizeof(*e));
 	e->kind = kind;
-	e->where = where;
-	e->message = mr_xvasprintf(fmt, ap);
+	e->where = where ? one_line(where) : NULL;
+	e->message = one_line(mr_xvasprintf(fmt, ap));
 	return e;
 }
 

@@ -723,6 +723,17 @@ static void test_range_limits(void **state)
 		{ "[all]\nh[0:9999]x[0:99]\n", "names more than 10000 hosts" },
 		{ "[all]\nh[0:99999999999999999999]\n", "expected a host name or a range" },
 	};
+	/* A JSON string may hold a newline: the message stays one line. */
+	char *json = temp_inventory("{\"compute\": {\"hosts\": [\"c1\", \"c\\n2\"]}}\n");
+	struct mr_error *jerr = NULL;
+	assert_null(mr_inventory_load(json, &jerr));
+	char *msg = mr_error_format(jerr);
+	assert_null(strchr(msg, '\n'));
+	assert_non_null(strstr(msg, "'c\\x0a2'"));
+	free(msg);
+	mr_error_free(jerr);
+	unlink(json);
+	free(json);
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *path = temp_inventory(cases[i].text);
 		struct mr_error *err = NULL;
