@@ -51,6 +51,10 @@ static char *origin_or(const struct mr_setting *s, const char *fallback)
 /* The first of the listener keys the profile sets, to name the item. */
 static const struct mr_setting *listener_origin(const struct mr_profile *profile)
 {
+	/* A listener that forces a world is why the items look as they do. */
+	const struct mr_setting *forced = mr_profile_get(profile, "libvirtd", "listener");
+	if (forced && strcmp(forced->value, "auto") != 0)
+		return forced;
 	static const char *const keys[] = { "listen_tcp", "listen_tls", "tcp_port", "listener" };
 	for (size_t i = 0; i < MR_ARRAY_LEN(keys); i++) {
 		const struct mr_setting *s = mr_profile_get(profile, "libvirtd", keys[i]);
@@ -104,6 +108,21 @@ static void plan_port_dropin(struct mr_plan *plan, const char *socket,
 	free(path);
 }
 
+/* A listening socket on or off as the profile's listen_* says; its daemon
+ * is stopped while it starts. */
+static void want_socket(struct mr_plan *plan, const char *socket, const struct mr_setting *on,
+                        const char *setting, struct mr_plan_unit *service)
+{
+	if (!on)
+		return;
+	char *origin = mr_plan_origin_of(on);
+	struct mr_plan_unit *u = mr_plan_unit(plan, socket);
+	int yes = mr_setting_bool(on);
+	mr_plan_unit_want(u, yes ? MR_ENABLE_YES : MR_ENABLE_NO, yes, setting, origin);
+	mr_plan_unit_stop_first(u, service);
+	free(origin);
+}
+
 static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
                          const struct world_units *w, int explicit_defaults)
 {
@@ -113,24 +132,8 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	struct mr_plan_unit *service = mr_plan_unit(plan, w->service);
 	mr_res_plan_conf(plan, profile, "libvirtd", w->conf, service, socket_conf_keys,
 	                 MR_ARRAY_LEN(socket_conf_keys), explicit_defaults);
-	if (tcp) {
-		char *origin = mr_plan_origin_of(tcp);
-		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
-		int on = mr_setting_bool(tcp);
-		mr_plan_unit_want(u, on ? MR_ENABLE_YES : MR_ENABLE_NO, on, "libvirtd.listener",
-		                  origin);
-		mr_plan_unit_stop_first(u, service);
-		free(origin);
-	}
-	if (tls) {
-		char *origin = mr_plan_origin_of(tls);
-		struct mr_plan_unit *u = mr_plan_unit(plan, w->tls);
-		int on = mr_setting_bool(tls);
-		mr_plan_unit_want(u, on ? MR_ENABLE_YES : MR_ENABLE_NO, on, "libvirtd.listener_tls",
-		                  origin);
-		mr_plan_unit_stop_first(u, service);
-		free(origin);
-	}
+	want_socket(plan, w->tcp, tcp, "libvirtd.listener", service);
+	want_socket(plan, w->tls, tls, "libvirtd.listener_tls", service);
 	if (port) {
 		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
 		mr_plan_unit_stop_first(u, service);

@@ -10,19 +10,7 @@ DATA=$SRC/tests/data/e2e
 . "$SRC/tests/lib/hosttree.sh"
 WORK=$(mktemp -d /tmp/migready-e2e.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
-expect_status() { # NAME WANT GOT OUTPUT
-	if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi
-}
-expect_grep() { # NAME PATTERN TEXT
-	if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi
-}
-# The host's lock (and who held it last) is migready's own bookkeeping.
-tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -type d -printf '%p %m\n'; find . ! -type d -printf '%p %l %T@ %m\n') | sort | grep -vE '^(\S+  )?\./var/lib/migready( |/lock|$)'; }
+. "$SRC/tests/lib/expect.sh"
 # A Debian 12 compute node: socket-activated libvirtd.
 new_host() { cp -a "$DATA/host" "$1" && hosttree debian12-socket "$1"; }
 
