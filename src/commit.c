@@ -7,6 +7,9 @@
 #include "commit_sh.h"
 #include "util_sha256.h"
 
+/* Seconds of silence the commit run may have (see mr_commit_run). */
+#define MR_COMMIT_SILENCE_S 300
+
 struct argv_buf {
 	char **v;
 	size_t n;
@@ -191,7 +194,14 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	/* From here the staged files are the script's: it removes them. */
 	for (size_t i = 0; i < c->n_files; i++)
 		set_file(&c->files[i], MR_COMMIT_UNKNOWN, NULL);
-	if (t->ops->run(t, (const char *const *)a.v, NULL, 0, &out, &out_len, &status, err) < 0) {
+	/* A unit's start may take long and say nothing (systemd allows 90 s
+	 * a unit): the commit's silence limit is longer than --timeout. */
+	int saved_timeout = t->timeout_s;
+	if (t->timeout_s > 0 && t->timeout_s < MR_COMMIT_SILENCE_S)
+		t->timeout_s = MR_COMMIT_SILENCE_S;
+	int rc = t->ops->run(t, (const char *const *)a.v, NULL, 0, &out, &out_len, &status, err);
+	t->timeout_s = saved_timeout;
+	if (rc < 0) {
 		/* The script ignores hang-ups: it ran to its end, or never ran. */
 		for (size_t i = 0; i < c->n_files; i++)
 			set_file(&c->files[i], MR_COMMIT_UNKNOWN,

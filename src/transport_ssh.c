@@ -1069,7 +1069,7 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
                  struct mr_error **err)
 {
 	char *buf = mr_xmalloc(IO_CHUNK);
-	time_t deadline = time(NULL) + t->timeout_s;
+	time_t deadline = time(NULL) + t->base.timeout_s;
 	int r = -1;
 	libssh2_session_set_blocking(t->session, 0);
 	for (;;) {
@@ -1111,14 +1111,14 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 			break;
 		}
 		if (progress) {
-			deadline = time(NULL) + t->timeout_s; /* silence is what times out */
+			deadline = time(NULL) + t->base.timeout_s; /* silence is what times out */
 			continue;
 		}
 		if (wait_socket(t, deadline) == 0) {
 			libssh2_session_set_blocking(t->session, 1);
 			char *where = where_of(t, NULL);
 			mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what,
-			             t->timeout_s);
+			             t->base.timeout_s);
 			free(where);
 			mark_broken(t);
 			goto out;

@@ -348,13 +348,16 @@ for round in 1 2 3; do
 	wait $pa; sa=$?
 	wait $pb; sb=$?
 	bg_pids=
-	[ "$sa" = 2 ] && [ "$sb" = 2 ] || bad="$bad round$round:exit=$sa,$sb"
+	if [ "$sa" != 2 ] || [ "$sb" != 2 ]; then
+		bad="$bad round$round:exit=$sa,$sb"
+		cat "$DIR/race1.out" "$DIR/race2.out" >"$DIR/race-bad.out"
+	fi
 	for h in $sel; do
 		case $(profile_of "$h") in p1 | p2) ;; *) bad="$bad round$round:$h:$(profile_of "$h")" ;; esac
 	done
 done
 [ -z "$bad" ] && ok "two applies at once: every host's files from one profile, the other run waited" \
-	|| not_ok "two applies at once:$bad" "$(cat "$DIR/race1.out" "$DIR/race2.out")"
+	|| not_ok "two applies at once:$bad" "$(cat "$DIR/race-bad.out" 2>/dev/null || cat "$DIR/race1.out" "$DIR/race2.out")"
 
 # (a) A run that holds a host's lock (stopped while it holds it): another
 # run with --lock-wait 0 fails that host with the holder's name; one with a
