@@ -154,6 +154,39 @@ struct res_case {
 
 /* Profiles are padded to put [ssh] on line 20 whatever comes before. */
 static const struct res_case cases[] = {
+	/* nova.conf in the names the installed nova reads; nova-compute restarts
+	 * when it changes (its RHEL name where that is the unit there). */
+	{ "nova, Debian 12", SOCKET_DEBIAN "pkg.nova-compute=2:26.2.2-1~deb12u5\n"
+	  "unit.nova-compute.service=enabled active\n",
+	  "[nova]\ninstances_path = /srv/instances\ncpu_mode = custom\ncpu_model = kvm64\n", 0,
+	  "file /etc/nova/nova.conf Migready_oslo.lns -> nova-compute.service\n"
+	  "  set instances_path /srv/instances [nova.DEFAULT.instances_path]\n"
+	  "  set cpu_mode custom [nova.libvirt.cpu_mode]\n"
+	  "  set cpu_models kvm64 [nova.libvirt.cpu_models]\n"
+	  "  rm cpu_model\n"
+	  "  rm live_migration_flag\n"
+	  "  rm block_migration_flag\n"
+	  "  rm live_migration_flag\n"
+	  "  rm block_migration_flag\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_proxyclient_address\n"
+	  "  rm vncserver_proxyclient_address\n"
+	  "unit nova-compute.service\n" },
+	{ "nova, RHEL", SOCKET_RHEL_NO_DEFAULTS "pkg.openstack-nova-compute=27.1.0-1.el9\n"
+	  "unit.nova-compute.service=absent\nunit.openstack-nova-compute.service=enabled unknown\n",
+	  "[nova]\ninstances_path = /srv/instances\n", 0,
+	  "file /etc/nova/nova.conf Migready_oslo.lns -> openstack-nova-compute.service\n"
+	  "  set instances_path /srv/instances [nova.DEFAULT.instances_path]\n"
+	  "  rm live_migration_flag\n"
+	  "  rm block_migration_flag\n"
+	  "  rm live_migration_flag\n"
+	  "  rm block_migration_flag\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_proxyclient_address\n"
+	  "  rm vncserver_proxyclient_address\n"
+	  "unit openstack-nova-compute.service\n" },
 	{ "legacy, Debian family", LEGACY_DEBIAN, LIBVIRTD_FULL QEMU_FULL "\n\n\n\n\n\n\n" OTHERS, 0,
 	  LIBVIRTD_CONF_LEGACY
 	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
