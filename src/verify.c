@@ -372,6 +372,7 @@ static int libvirt_ok;
  * implementation, and silence on stderr. */
 static void libvirt_init(void)
 {
+	mr_verify_xml_init();
 	libvirt_ok = virInitialize() == 0 && virEventRegisterDefaultImpl() == 0;
 	virSetErrorFunc(NULL, quiet_errors);
 }

@@ -1333,3 +1333,8 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 	free(v);
 	return res;
 }
+
+void mr_verify_xml_init(void)
+{
+	xmlInitParser();
+}

@@ -173,6 +173,11 @@ struct mr_verify_result {
 /* Analyses every host and ordered pair. Never fails: what could not be
  * read becomes a finding. The caller frees the result. */
 struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in);
+
+/* libxml2's global state, set up once in the main thread before any worker
+ * (libvirt's client parses XML in each): libxml2 creates its locks lazily,
+ * and two threads doing it at once race. */
+void mr_verify_xml_init(void);
 void mr_verify_result_free(struct mr_verify_result *res);
 
 /* For joining other facts. fix may be NULL. */
