@@ -70,6 +70,10 @@ k=0
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} b=\${$((k*5+7))}"
   if [ "$b" != - ] && [ -e "$t" ]; then
+    # a backup is never overwritten: it may be the only copy of an original
+    if [ -e "$b" ] || [ -L "$b" ]; then
+      echo "file $k failed a backup is already at $b; not overwritten"; cleanup; echo 'commit aborted'; echo done; exit 4
+    fi
     if ! { mkdir -p -- "${b%/*}" && cp -p -- "$t" "$b"; } 2>/dev/null; then
       echo "file $k failed cannot back it up to $b"; cleanup; echo 'commit aborted'; echo done; exit 4
     fi

@@ -576,6 +576,28 @@ static void test_second_file_failing_restores_the_first(void **state)
 	w_close(&w->base);
 }
 
+/* A backup is never overwritten (it may be the only copy of an original):
+ * the commit refuses, and nothing is written. */
+static void test_backup_never_overwritten(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	put(c, "/var/lib/migready/backups/RUN1" LIBVIRTD, "an earlier original\n");
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	assert_true(mr_host_report_failed(&rep));
+	assert_non_null(strstr(rep.files[0].error, "a backup is already at"));
+	assert_file(c, "/var/lib/migready/backups/RUN1" LIBVIRTD, "an earlier original\n");
+	assert_file(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
+	char *calls = systemctl_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	report_free(&rep);
+	w_close(&w->base);
+}
+
 static void test_symlink_is_refused_on_apply(void **state)
 {
 	struct ctx *c = *state;
@@ -856,6 +878,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, after),
 		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, after),
 		cmocka_unit_test_setup_teardown(test_second_file_failing_restores_the_first, before, after),
+		cmocka_unit_test_setup_teardown(test_backup_never_overwritten, before, after),
 		cmocka_unit_test_setup_teardown(test_symlink_is_refused_on_apply, before, after),
 		cmocka_unit_test_setup_teardown(test_absent_file_is_created, before, after),
 		cmocka_unit_test_setup_teardown(test_lost_connection_fails_the_host, before, after),
