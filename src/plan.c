@@ -531,7 +531,6 @@ struct file_state {
 	size_t result_len;
 	int failed;
 	int changed;
-	int written;
 };
 
 /* What execution learnt about one unit. */
@@ -1102,7 +1101,6 @@ static void record_files(struct file_state *fs, size_t n, const struct mr_commit
 		char *where = where_of(t, fs[i].pf->path);
 		switch (cf->state) {
 		case MR_COMMIT_WRITTEN:
-			fs[i].written = 1;
 			for (size_t k = 0; k < fs[i].n_items; k++)
 				if (rep->items[fs[i].first_item + k].outcome == MR_OUTCOME_DRIFT)
 					rep->items[fs[i].first_item + k].outcome = MR_OUTCOME_CHANGED;
