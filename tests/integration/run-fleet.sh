@@ -54,7 +54,11 @@ fi
 [ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
 . "$DIR/env"
 INV=$LAB_INVENTORY
-mr() { $LAB_EXEC "$MIGREADY" --color never "$@"; }
+# A CI machine running other suites beside this one can leave a session
+# silent for seconds: what is tested here is behaviour, not timing, so the
+# silence limit is generous (tests of time-outs pass their own, which wins).
+T=60
+mr() { $LAB_EXEC "$MIGREADY" --color never --timeout $T "$@"; }
 host_file() { # HOST PATH: the host's copy of PATH
 	if [ "$LAB_MODE" = netns ]; then echo "$DIR/netns/$1/upper/${2#/etc/}"; else echo "$DIR/hosts/$1$2"; fi
 }
@@ -310,7 +314,7 @@ profile_of() {
 }
 # exec: run in the background, its $! is migready's own pid (ip netns exec
 # execs too), the pid the lock's holder names and the one to stop or kill
-mra() { exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
+mra() { exec $LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
 # held_lock: the first selected host whose lock someone holds
 held_lock() {
 	local h l
@@ -376,7 +380,7 @@ if [ -z "$held" ]; then
 	not_ok "could not catch a run holding a host's lock (5 attempts)"
 else
 	ok "a run stopped while it holds $held's lock"
-	out=$($LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
+	out=$($LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
 	expect_status "apply on a locked host with --lock-wait 0" 4 "$st" "$out"
 	expect_grep "the loser names the holder" "^ +error: $held: locked by migready [^ ]+ \(pid $pa\) since 20[0-9-]+T[0-9:]+Z; not changed \(waited 0 s\)" "$out"
 	expect_grep "the loser changed nothing" "^1 host: 0 in the desired state, 0 changed, 1 failed$" "$out"
@@ -425,7 +429,7 @@ else
 	out=$(mra -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
 	expect_status "apply after the kill, --lock-wait 0" 2 "$st" "$out"
 	printf '%s\n' "$out" | grep -q 'locked by' && not_ok "no host locked after the kill" "$out" || ok "no host locked after the kill"
-	out=$($LAB_EXEC "$MIGREADY" --color never -i "$INV" "${hsel[@]}" --explicit check -p "$DIR/p2.ini" 2>&1)
+	out=$($LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" "${hsel[@]}" --explicit check -p "$DIR/p2.ini" 2>&1)
 	expect_status "check after the kill and the rerun" 0 $? "$out"
 	bad=
 	for h in $sel; do [ "$(profile_of "$h")" = p2 ] || bad="$bad $h:$(profile_of "$h")"; done
@@ -476,5 +480,9 @@ if [ "$LAB_MODE" = local ]; then
 	done
 fi
 
+if [ "$failed" != 0 ]; then
+	# what the hosts' sshd saw, for a failure that does not come back
+	for l in $LAB_LOGS; do echo "# --- $l"; tail -n 30 "$l" | sed 's/^/#   /'; done
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
