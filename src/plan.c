@@ -1427,7 +1427,9 @@ static void observe_fix(const struct plan_fix *f, int live, struct mr_host_repor
 		return;
 	if (!live || !f->argv) {
 		it->outcome = MR_OUTCOME_FAILED;
-		it->note = mr_xstrdup(live ? "no command can change it" : "changed on a live host only");
+		it->note = !live && f->argv ? mr_xasprintf("not changed in a tree: %s runs on a live host only",
+		                                           f->argv[0])
+		                            : mr_xstrdup("no command can change it");
 		return;
 	}
 	it->outcome = MR_OUTCOME_DRIFT;

@@ -414,3 +414,58 @@ out:
 	free(pub_path);
 	return r;
 }
+
+char *mr_ssh_keypair_path(const struct mr_setting *s)
+{
+	const char *v = s->value;
+	if (v[0] == '/')
+		return mr_xstrdup(v);
+	if (v[0] == '~' && v[1] == '/') {
+		const char *home = getenv("HOME");
+		return mr_xasprintf("%s%s", home && *home ? home : "", v + 1);
+	}
+	const char *file = s->loc.file ? s->loc.file : "";
+	const char *slash = strrchr(file, '/');
+	if (!slash)
+		return mr_xstrdup(v);
+	return mr_xasprintf("%.*s/%s", (int)(slash - file), file, v);
+}
+
+const struct mr_ssh_keypair *mr_ssh_keypairs_find(const struct mr_ssh_keypairs *k,
+                                                  const struct mr_setting *keypair)
+{
+	char *path = mr_ssh_keypair_path(keypair);
+	const struct mr_ssh_keypair *r = NULL;
+	for (size_t i = 0; k && i < k->n && !r; i++)
+		if (!strcmp(k->v[i].path, path))
+			r = &k->v[i];
+	free(path);
+	return r;
+}
+
+void mr_ssh_keypairs_add(struct mr_ssh_keypairs *k, const struct mr_setting *keypair,
+                         int generate)
+{
+	if (mr_ssh_keypairs_find(k, keypair))
+		return;
+	k->v = mr_xreallocarray(k->v, k->n + 1, sizeof(*k->v));
+	struct mr_ssh_keypair *p = &k->v[k->n++];
+	struct mr_error *err = NULL;
+	*p = (struct mr_ssh_keypair){ mr_ssh_keypair_path(keypair), NULL, NULL, NULL };
+	if (mr_ssh_keypair_load(p->path, generate, &p->priv, &p->pub, &err) < 0)
+		p->error = mr_error_format(err);
+	mr_error_free(err);
+}
+
+void mr_ssh_keypairs_fini(struct mr_ssh_keypairs *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].path);
+		free(k->v[i].priv);
+		free(k->v[i].pub);
+		free(k->v[i].error);
+	}
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
+}

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "profile.h"
 #include "util.h"
 
 /* A key line's parts: [options] type base64 [comment]; pointers into the
@@ -68,5 +69,31 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
  * is never logged. */
 int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,
                         struct mr_error **err);
+
+/* The cluster key pairs of a run, loaded once per path before any host
+ * is planned (plans do no I/O). */
+struct mr_ssh_keypair {
+	char *path;  /* resolved */
+	char *priv;  /* NULL if it could not be loaded */
+	char *pub;
+	char *error; /* why not, for the report */
+};
+
+struct mr_ssh_keypairs {
+	struct mr_ssh_keypair *v;
+	size_t n;
+};
+
+/* The keypair setting's path: relative to the directory of the file that
+ * set it (like include), "~/" from $HOME. The caller's. */
+char *mr_ssh_keypair_path(const struct mr_setting *s);
+/* Loads the pair keypair names, unless already loaded (generate: see
+ * mr_ssh_keypair_load). */
+void mr_ssh_keypairs_add(struct mr_ssh_keypairs *k, const struct mr_setting *keypair,
+                         int generate);
+/* The pair keypair names, or NULL if it was not added. Borrowed. */
+const struct mr_ssh_keypair *mr_ssh_keypairs_find(const struct mr_ssh_keypairs *k,
+                                                  const struct mr_setting *keypair);
+void mr_ssh_keypairs_fini(struct mr_ssh_keypairs *k);
 
 #endif
