@@ -8,6 +8,7 @@
  * (user.NAME = uid:gid:home:shell). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fleet.h"
 #include "res.h"
@@ -108,6 +109,23 @@ static void peers_free(void *data)
 	free(p);
 }
 
+/* A name that another host of the fleet answers to as well (images that
+ * all call themselves the same): it cannot say which key is right, so it
+ * is left out for both, else each apply would undo the other's line. */
+static int claimed_by_other(const struct mr_fleet_facts *ff, size_t self, const char *name)
+{
+	for (size_t j = 0; j < ff->n; j++) {
+		const struct mr_fleet_host *o = &ff->hosts[j];
+		if (j == self)
+			continue;
+		if ((o->name && !strcasecmp(o->name, name)) ||
+		    (o->address && !strcasecmp(o->address, name)) ||
+		    (o->hostname && !strcasecmp(o->hostname, name)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Every peer of the fleet (this host too: nova resizes onto itself over
  * SSH) under its inventory name, its address and its own hostname. */
 static struct peers *peers_of(struct mr_plan *plan, const struct mr_fleet_facts *ff,
@@ -128,7 +146,7 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_fleet_facts 
 		char **names = mr_xcalloc(3, sizeof(*names));
 		const char *cand[] = { h->name, h->address, h->hostname };
 		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++)
-			if (cand[k] && strcmp(cand[k], "localhost") != 0)
+			if (cand[k] && strcmp(cand[k], "localhost") != 0 && !claimed_by_other(ff, i, cand[k]))
 				names[peer->n_names++] = mr_xstrdup(cand[k]);
 		char **keys = mr_xcalloc(h->n_host_keys, sizeof(*keys));
 		for (size_t k = 0; k < h->n_host_keys; k++)
