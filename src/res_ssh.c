@@ -241,9 +241,14 @@ static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const 
 		const struct mr_setting *where = ex ? ex : n_extra ? extra[0] : kp;
 		char *origin = origin_or(where, "[ssh]");
 		char *path = mr_xasprintf("%s/authorized_keys", dir);
-		char *want = mr_xasprintf("%s%zu key%s%s", pair && pair->priv ? "the cluster key + " : "",
-		                          n_extra, n_extra == 1 ? "" : "s",
-		                          au->exclusive ? ", no other" : ", others kept");
+		int cluster = pair && pair->priv;
+		char *more = n_extra ? mr_xasprintf("%zu listed key%s", n_extra, n_extra == 1 ? "" : "s")
+		                     : NULL;
+		char *want = mr_xasprintf("%s%s%s%s", cluster ? "the cluster key" : "",
+		                          cluster && more ? " and " : "", more ? more : "",
+		                          au->exclusive ? (au->n ? ", no other" : "no key")
+		                                        : ", others kept");
+		free(more);
 		struct mr_plan_file *f =
 			mr_plan_file_merged(plan, path, authorized_merge, au, authorized_free,
 			                    "ssh.authorized_key", origin, want);

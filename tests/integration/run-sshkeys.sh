@@ -54,7 +54,8 @@ expect_grep "tree: check says apply generates the pair" "ssh\.keypair +failed .*
 out=$(mr -v -v apply --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: apply (the shell cannot change in a tree)" 6 "$st" "$out"
 expect_grep "tree: the shell is refused clearly" "ssh\.shell +failed +not changed in a tree: usermod runs on a live host only" "$out"
-expect_no_grep "tree: the private key is never printed, even at -v -v" "PRIVATE KEY|$(sed -n 2p keys/nova_migration 2>/dev/null | cut -c 1-20)" "$out"
+secret=$(sed -n 3p keys/nova_migration 2>/dev/null | cut -c 1-24)
+case $out in *"PRIVATE KEY"*|*"${secret:-none}"*) not_ok "tree: the private key is never printed, even at -v -v" ;; *) ok "tree: the private key is never printed, even at -v -v" ;; esac
 s=$(stat -c '%a' keys/nova_migration 2>/dev/null)
 [ "$s" = 600 ] && ok "tree: generated private key is 0600" || not_ok "tree: generated private key is 0600 (got $s)"
 H=host/var/lib/nova/.ssh
@@ -139,8 +140,10 @@ for k in 1 2; do
 	done
 done
 kh=$(in_host 1 cat /run/nova/.ssh/known_hosts)
-expect_grep "lab: host2's verified key under its name and address" "^host2,$LAB_NET\.12 $(cut -d' ' -f1-2 "$LAB_DIR/netns/host2/ssh_host_ed25519_key.pub")$" "$kh"
-expect_no_grep "lab: not this machine's own host keys" "$(cut -d' ' -f2 /etc/ssh/ssh_host_ed25519_key.pub 2>/dev/null || echo none)" "$kh"
+line="host2,$LAB_NET.12 $(cut -d' ' -f1-2 "$LAB_DIR/netns/host2/ssh_host_ed25519_key.pub")"
+printf '%s\n' "$kh" | grep -qxF "$line" && ok "lab: host2's verified key under its name and address" || not_ok "lab: host2's verified key under its name and address" "$kh"
+own=$(cut -d' ' -f2 /etc/ssh/ssh_host_ed25519_key.pub 2>/dev/null)
+case $kh in *"${own:-none}"*) not_ok "lab: not this machine's own host keys" "$kh" ;; *) ok "lab: not this machine's own host keys" ;; esac
 login() { # NAME: nova on host1 runs a command on host2, as nova's ssh would
 	in_host 1 setpriv --reuid "$uid" --regid "$gid" --clear-groups env HOME=/run/nova \
 		ssh -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 "nova@$1" \
@@ -155,6 +158,13 @@ out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: second apply changes nothing" 0 "$st" "$out"
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
 expect_status "lab: check after apply" 0 "$st" "$out"
+# a peer that cannot be reached: it fails alone, and the others say that
+# its key is missing rather than being green
+{ cat "$LAB_INVENTORY"; printf '\n[host ghost]\naddress = %s.99\n' "$LAB_NET"; } > "$DIR/ghost.ini"
+out=$(labmr --timeout 5 -i "$DIR/ghost.ini" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check with an unreachable peer" 4 "$st" "$out"
+expect_grep "lab: the peer without a verified key is named" "ssh\.known_hosts +failed +no verified host key of peer 'ghost'" "$out"
+expect_grep "lab: host1 is still checked" "^host1: failed" "$out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
