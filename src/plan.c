@@ -1425,14 +1425,15 @@ static void observe_fix(const struct plan_fix *f, int live, struct mr_host_repor
 	*act = -1;
 	if (f->old && f->want && !strcmp(f->old, f->want))
 		return;
-	if (!live || !f->argv) {
+	it->outcome = MR_OUTCOME_DRIFT;
+	if (!f->argv) /* settled elsewhere, as the resource said */
+		return;
+	if (!live) {
 		it->outcome = MR_OUTCOME_FAILED;
-		it->note = !live && f->argv ? mr_xasprintf("not changed in a tree: %s runs on a live host only",
-		                                           f->argv[0])
-		                            : mr_xstrdup("no command can change it");
+		it->note = mr_xasprintf("not changed in a tree: %s runs on a live host only",
+		                        f->argv[0]);
 		return;
 	}
-	it->outcome = MR_OUTCOME_DRIFT;
 	*act = (int)(rep->n_items - 1);
 }
 

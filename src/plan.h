@@ -135,8 +135,9 @@ void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char
 
 /* An item the resource observed itself in the facts (a login shell): old
  * and want as the report shows them; when they differ, argv (copied) runs
- * in the host's commit to make it right, on a live host only (in a tree,
- * or with argv NULL, the item fails). */
+ * in the host's commit to make it right, on a live host only (in a tree
+ * the item fails). With argv NULL a difference is drift that another step
+ * settles (a key pair apply generates on the controller). */
 void mr_plan_fix(struct mr_plan *plan, const char *setting, const char *origin,
                  const char *old, const char *want, const char *const *argv);
 

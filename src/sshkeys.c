@@ -451,8 +451,11 @@ void mr_ssh_keypairs_add(struct mr_ssh_keypairs *k, const struct mr_setting *key
 	k->v = mr_xreallocarray(k->v, k->n + 1, sizeof(*k->v));
 	struct mr_ssh_keypair *p = &k->v[k->n++];
 	struct mr_error *err = NULL;
-	*p = (struct mr_ssh_keypair){ mr_ssh_keypair_path(keypair), NULL, NULL, NULL };
-	if (mr_ssh_keypair_load(p->path, generate, &p->priv, &p->pub, &err) < 0)
+	*p = (struct mr_ssh_keypair){ mr_ssh_keypair_path(keypair), NULL, NULL, NULL, 0 };
+	struct stat st;
+	if (!generate && lstat(p->path, &st) < 0 && errno == ENOENT)
+		p->absent = 1;
+	else if (mr_ssh_keypair_load(p->path, generate, &p->priv, &p->pub, &err) < 0)
 		p->error = mr_error_format(err);
 	mr_error_free(err);
 }

@@ -77,6 +77,7 @@ struct mr_ssh_keypair {
 	char *priv;  /* NULL if it could not be loaded */
 	char *pub;
 	char *error; /* why not, for the report */
+	int absent;  /* not there, and not generated (check, diff) */
 };
 
 struct mr_ssh_keypairs {
