@@ -181,5 +181,11 @@ for k in "$r"/etc/ssh/ssh_host_*_key.pub; do [ -f "$k" ] && set -- "$@" "$k"; do
 if [ -f "$r/var/lib/migready/restart-pending" ]; then
 	while IFS= read -r u; do [ -n "$u" ] && say pending "$u"; done < "$r/var/lib/migready/restart-pending"
 fi
+# The name the host calls itself (a name peers may reach it by): the
+# kernel's, or a tree's /etc/hostname.
+if [ -z "$r" ]; then h=$(uname -n 2>/dev/null)
+elif [ -f "$r/etc/hostname" ]; then h=$(sed -n '/^[^#]/{p;q;}' "$r/etc/hostname" | tr -d ' \t\r')
+else h=; fi
+case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;; esac
 mark
 [ "$lockarg" = - ] || exec cat >/dev/null

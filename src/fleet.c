@@ -10,8 +10,20 @@
 #include "inventory.h"
 #include "fleet.h"
 #include "res.h"
-#include "res.h"
+#include "sshkeys.h"
 #include "transport.h"
+
+/* One host's state between the phases. */
+struct host_state {
+	struct mr_transport *t;
+	struct mr_facts *facts;
+	double seconds;
+};
+
+struct mr_fleet_gathered {
+	struct host_state *hosts;
+	struct mr_fleet_facts ff;
+};
 
 struct fleet {
 	const struct mr_target *targets;
@@ -19,7 +31,12 @@ struct fleet {
 	const struct mr_fleet_opts *opts;
 	struct mr_aug *aug;
 	struct mr_report *rep;
-	pthread_mutex_t lock; /* next, done, failed */
+	struct host_state *hosts;
+	const struct mr_fleet_facts *ff;    /* phase 2 of a fleet run, else NULL */
+	const struct mr_ssh_keypairs *keypairs;
+	int lock;                            /* take each host's lock */
+	int phase;                           /* 1 gather, 2 plan, 3 both */
+	pthread_mutex_t mutex; /* next, done, failed */
 	size_t next;
 	size_t done;
 	size_t failed;
@@ -58,121 +75,276 @@ static void derived_facts(struct mr_host_report *rep, const struct mr_facts *fac
 	mr_host_report_add_fact(rep, "libvirtd.defaults", d ? d : "unknown");
 }
 
-static void run_host(struct fleet *f, size_t i)
+/* Phase 1: connect and run the facts probe; the connection stays open
+ * (holding the host's lock when asked) for phase 2. */
+static void gather_host(struct fleet *f, size_t i)
 {
 	const struct mr_target *tg = &f->targets[i];
 	struct mr_host_report *rep = &f->rep->hosts[i];
+	struct host_state *hs = &f->hosts[i];
 	const struct mr_fleet_opts *o = f->opts;
 	struct mr_error *err = NULL;
-	struct mr_transport *t = NULL;
-	struct mr_facts *facts = NULL;
-	struct mr_plan *plan = NULL;
 	double start = now_s();
 
 	if (tg->host) {
 		const struct mr_host *h = tg->host;
 		struct mr_conn_spec spec = { h->name, h->address, h->port, h->user, h->identity,
 			                         h->known_hosts, h->root, h->host_key_check };
-		t = mr_transport_ssh_new(&spec, o->timeout_s, &err);
+		hs->t = mr_transport_ssh_new(&spec, o->timeout_s, &err);
 	} else {
-		t = mr_transport_local_new(tg->root, &err);
+		hs->t = mr_transport_local_new(tg->root, &err);
 	}
-	if (!t) {
+	if (!hs->t) {
 		fail_with(rep, err);
 		goto out;
 	}
-	t->timeout_s = o->timeout_s;
-	t->max_file = o->max_file;
+	hs->t->timeout_s = o->timeout_s;
+	hs->t->max_file = o->max_file;
 	/* The target's root is the command line's --root, else the host's. */
 	if (tg->host && tg->root) {
-		free(t->root);
-		t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
+		free(hs->t->root);
+		hs->t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
 	}
 	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
-	int lock = o->run.mode == MR_MODE_APPLY && !o->facts_only;
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
-	facts = mr_facts_gather(t, inst ? inst->value : NULL, lock ? o->lock_wait_s : -1, holder,
-	                        &err);
+	hs->facts = mr_facts_gather(hs->t, inst ? inst->value : NULL, f->lock ? o->lock_wait_s : -1,
+	                            holder, &err);
 	free(holder);
-	if (!facts) {
+	if (!hs->facts) {
 		fail_with(rep, err);
-		goto out;
+		mr_transport_close(hs->t); /* releases the host's lock */
+		hs->t = NULL;
 	}
-	plan = mr_plan_new(facts);
+out:
+	mr_error_free(err);
+	hs->seconds += now_s() - start;
+}
+
+/* Phase 2: plan from the facts (and the fleet's, if gathered) and run. */
+static void plan_host(struct fleet *f, size_t i)
+{
+	const struct mr_target *tg = &f->targets[i];
+	struct mr_host_report *rep = &f->rep->hosts[i];
+	struct host_state *hs = &f->hosts[i];
+	const struct mr_fleet_opts *o = f->opts;
+	struct mr_error *err = NULL;
+	struct mr_plan *plan = NULL;
+	double start = now_s();
+
+	if (!hs->facts)
+		goto out;
+	plan = mr_plan_new(hs->facts);
 	const char *why = NULL;
 	rep->world = mr_xstrdup(mr_libvirt_world_name(mr_res_world(plan, tg->profile, &why)));
 	if (o->facts_only) {
-		for (size_t k = 0; k < mr_facts_count(facts); k++) {
+		for (size_t k = 0; k < mr_facts_count(hs->facts); k++) {
 			const char *key, *value;
-			mr_facts_pair(facts, k, &key, &value);
+			mr_facts_pair(hs->facts, k, &key, &value);
 			mr_host_report_add_fact(rep, key, value);
 		}
-		derived_facts(rep, facts, rep->world, why);
+		derived_facts(rep, hs->facts, rep->world, why);
 		goto out;
 	}
-	struct mr_res_ctx ctx = { tg->profile, o->run.explicit_defaults, o->cpus };
+	struct mr_res_ctx ctx = { tg->profile, o->run.explicit_defaults, o->cpus, f->ff, i,
+		                      f->keypairs };
 	if (mr_res_plan_all(plan, &ctx, &err) < 0) {
 		fail_with(rep, err);
 		goto out;
 	}
-	if (mr_plan_run(plan, t, f->aug, &o->run, rep, &err) < 0)
+	if (mr_plan_run(plan, hs->t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
 out:
 	mr_error_free(err);
-	mr_transport_close(t); /* releases the host's lock */
+	mr_transport_close(hs->t); /* releases the host's lock */
+	hs->t = NULL;
 	mr_plan_free(plan);
-	mr_facts_free(facts);
-	rep->seconds = now_s() - start;
+	if (!f->ff) { /* else the other hosts' plans read them: freed after */
+		mr_facts_free(hs->facts);
+		hs->facts = NULL;
+	}
+	hs->seconds += now_s() - start;
+	rep->seconds = hs->seconds;
 }
 
 static void *worker(void *data)
 {
 	struct fleet *f = data;
 	for (;;) {
-		pthread_mutex_lock(&f->lock);
+		pthread_mutex_lock(&f->mutex);
 		size_t i = f->next++;
-		pthread_mutex_unlock(&f->lock);
+		pthread_mutex_unlock(&f->mutex);
 		if (i >= f->n)
 			return NULL;
-		run_host(f, i);
-		pthread_mutex_lock(&f->lock);
+		if (f->phase & 1)
+			gather_host(f, i);
+		if (f->phase & 2)
+			plan_host(f, i);
+		pthread_mutex_lock(&f->mutex);
 		f->done++;
 		f->failed += mr_host_report_failed(&f->rep->hosts[i]);
 		if (f->opts->progress)
-			mr_log_progress("migready: %zu/%zu hosts done, %zu failed", f->done, f->n,
-			                f->failed);
-		pthread_mutex_unlock(&f->lock);
+			mr_log_progress("migready: %zu/%zu hosts %s, %zu failed", f->done, f->n,
+			                f->phase == 1 ? "gathered" : "done", f->failed);
+		pthread_mutex_unlock(&f->mutex);
 	}
+}
+
+/* Runs one phase (or both) over every target with -j workers. */
+static void run_phase(struct fleet *f, int phase)
+{
+	f->phase = phase;
+	f->next = f->done = f->failed = 0;
+	size_t jobs = f->opts->jobs ? f->opts->jobs : MR_FLEET_DEFAULT_JOBS;
+	if (jobs > f->n)
+		jobs = f->n;
+	if (jobs <= 1) {
+		worker(f);
+	} else {
+		pthread_t *tids = mr_xcalloc(jobs, sizeof(*tids));
+		size_t started = 0;
+		for (; started < jobs; started++)
+			if (pthread_create(&tids[started], NULL, worker, f) != 0)
+				break;
+		if (started == 0)
+			worker(f);
+		for (size_t i = 0; i < started; i++)
+			pthread_join(tids[i], NULL);
+		free(tids);
+	}
+	if (f->opts->progress)
+		mr_log_progress_end();
+}
+
+/* The fleet's view of host i once gathered. */
+static void fleet_host(const struct mr_target *tg, const struct host_state *hs,
+                       struct mr_fleet_host *fh)
+{
+	fh->name = tg->name;
+	fh->address = tg->host ? (tg->host->address ? tg->host->address : tg->host->name) : NULL;
+	fh->port = tg->host && tg->host->port ? tg->host->port : 22;
+	fh->facts = hs->facts;
+	fh->hostname = hs->facts ? mr_facts_get(hs->facts, "hostname") : NULL;
+	char *verified = mr_transport_verified_host_key(hs->t);
+	if (verified) {
+		fh->host_keys = mr_xcalloc(1, sizeof(*fh->host_keys));
+		fh->host_keys[fh->n_host_keys++] = verified;
+	} else if (!tg->host && hs->facts) {
+		/* this machine: its keys as the probe read them from /etc/ssh */
+		const char **keys = NULL;
+		size_t n = mr_facts_get_all(hs->facts, "hostkey", &keys);
+		fh->host_keys = mr_xcalloc(n + 1, sizeof(*fh->host_keys));
+		for (size_t k = 0; k < n; k++)
+			fh->host_keys[fh->n_host_keys++] = mr_xstrdup(keys[k]);
+		free(keys);
+	}
+}
+
+static void fleet_init(struct fleet *f, const struct mr_target *targets, size_t n,
+                       const struct mr_fleet_opts *opts, struct mr_report *rep)
+{
+	*f = (struct fleet){ .targets = targets, .n = n, .opts = opts, .rep = rep };
+	f->hosts = mr_xcalloc(n + 1, sizeof(*f->hosts));
+	pthread_mutex_init(&f->mutex, NULL);
+	for (size_t i = 0; i < n; i++)
+		if (!rep->hosts[i].name)
+			rep->hosts[i].name = mr_xstrdup(targets[i].name);
+}
+
+static void gathered_fill(struct mr_fleet_gathered *g, const struct mr_target *targets,
+                          size_t n)
+{
+	g->ff.n = n;
+	g->ff.hosts = mr_xcalloc(n + 1, sizeof(*g->ff.hosts));
+	for (size_t i = 0; i < n; i++)
+		fleet_host(&targets[i], &g->hosts[i], &g->ff.hosts[i]);
+}
+
+struct mr_fleet_gathered *mr_fleet_gather(const struct mr_target *targets, size_t n,
+                                          const struct mr_fleet_opts *opts, int lock,
+                                          struct mr_report *rep)
+{
+	struct fleet f;
+	fleet_init(&f, targets, n, opts, rep);
+	f.lock = lock;
+	run_phase(&f, 1);
+	pthread_mutex_destroy(&f.mutex);
+	struct mr_fleet_gathered *g = mr_xcalloc(1, sizeof(*g));
+	g->hosts = f.hosts;
+	gathered_fill(g, targets, n);
+	return g;
+}
+
+const struct mr_fleet_facts *mr_fleet_gathered_facts(const struct mr_fleet_gathered *g)
+{
+	return &g->ff;
+}
+
+struct mr_transport *mr_fleet_gathered_transport(const struct mr_fleet_gathered *g, size_t i)
+{
+	return g->hosts[i].t;
+}
+
+static void fleet_facts_fini(struct mr_fleet_facts *ff)
+{
+	for (size_t i = 0; i < ff->n; i++) {
+		for (size_t k = 0; k < ff->hosts[i].n_host_keys; k++)
+			free(ff->hosts[i].host_keys[k]);
+		free(ff->hosts[i].host_keys);
+	}
+	free(ff->hosts);
+}
+
+void mr_fleet_gathered_free(struct mr_fleet_gathered *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->ff.n; i++) {
+		mr_transport_close(g->hosts[i].t);
+		mr_facts_free(g->hosts[i].facts);
+	}
+	fleet_facts_fini(&g->ff);
+	free(g->hosts);
+	free(g);
+}
+
+/* A profile that plans from every host's facts. */
+static int needs_fleet(const struct mr_profile *p)
+{
+	const struct mr_setting *kh = mr_profile_get(p, "ssh", "known_hosts");
+	return mr_profile_has_section(p, "ssh") && (!kh || strcmp(kh->value, "off") != 0);
 }
 
 void mr_fleet_run(const struct mr_target *targets, size_t n, const struct mr_fleet_opts *opts,
                   struct mr_aug *aug, struct mr_report *rep)
 {
-	struct fleet f = {
-		.targets = targets, .n = n, .opts = opts, .aug = aug, .rep = rep,
-	};
-	pthread_mutex_init(&f.lock, NULL);
-	for (size_t i = 0; i < n; i++)
-		rep->hosts[i].name = mr_xstrdup(targets[i].name);
-
-	size_t jobs = opts->jobs ? opts->jobs : MR_FLEET_DEFAULT_JOBS;
-	if (jobs > n)
-		jobs = n;
-	if (jobs <= 1) {
-		worker(&f);
-	} else {
-		pthread_t *tids = mr_xcalloc(jobs, sizeof(*tids));
-		size_t started = 0;
-		for (; started < jobs; started++)
-			if (pthread_create(&tids[started], NULL, worker, &f) != 0)
-				break;
-		if (started == 0)
-			worker(&f);
-		for (size_t i = 0; i < started; i++)
-			pthread_join(tids[i], NULL);
-		free(tids);
+	struct fleet f;
+	struct mr_ssh_keypairs keypairs = { 0 };
+	fleet_init(&f, targets, n, opts, rep);
+	f.aug = aug;
+	f.lock = opts->run.mode == MR_MODE_APPLY && !opts->facts_only;
+	int fleet_wide = 0;
+	for (size_t i = 0; !opts->facts_only && i < n; i++) {
+		fleet_wide |= needs_fleet(targets[i].profile);
+		/* the cluster key pair: on the controller, once per path, before
+		 * any host (apply creates it) */
+		const struct mr_setting *kp = mr_profile_get(targets[i].profile, "ssh", "keypair");
+		if (kp && mr_profile_has_section(targets[i].profile, "ssh"))
+			mr_ssh_keypairs_add(&keypairs, kp, opts->run.mode == MR_MODE_APPLY);
 	}
-	if (opts->progress)
-		mr_log_progress_end();
-	pthread_mutex_destroy(&f.lock);
+	f.keypairs = &keypairs;
+	if (!fleet_wide) {
+		run_phase(&f, 3);
+	} else {
+		struct mr_fleet_gathered g = { .hosts = f.hosts };
+		run_phase(&f, 1);
+		gathered_fill(&g, targets, n);
+		f.ff = &g.ff;
+		run_phase(&f, 2); /* closes each host's connection */
+		fleet_facts_fini(&g.ff);
+		for (size_t i = 0; i < n; i++)
+			mr_facts_free(f.hosts[i].facts);
+	}
+	mr_ssh_keypairs_fini(&keypairs);
+	free(f.hosts);
+	pthread_mutex_destroy(&f.mutex);
 }

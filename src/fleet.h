@@ -11,6 +11,9 @@
 #include "profile.h"
 #include "report.h"
 
+struct mr_facts;
+struct mr_transport;
+
 struct mr_host;
 struct mr_cpu_map;
 
@@ -35,8 +38,49 @@ struct mr_fleet_opts {
 
 #define MR_FLEET_DEFAULT_JOBS 16
 
+/* Every host as the fleet knows it once gathered: the names and
+ * addresses a peer may reach it by, the SSH host keys migready itself
+ * verified, and its facts. Plans of fleet-wide concerns ([ssh]
+ * known_hosts) and cross-host checks read it. Strings are borrowed from
+ * the run. */
+struct mr_fleet_host {
+	const char *name;      /* the inventory name ("localhost" for --local) */
+	const char *address;   /* the address connected to, or NULL (local) */
+	unsigned port;         /* its SSH port (22 unless the inventory says) */
+	const char *hostname;  /* what the host calls itself (facts), or NULL */
+	/* "type base64": the key the SSH connection verified against
+	 * known_hosts; locally, the host's own /etc/ssh/ssh_host_*_key.pub */
+	char **host_keys;
+	size_t n_host_keys;
+	const struct mr_facts *facts; /* NULL: the host could not be gathered */
+};
+
+struct mr_fleet_facts {
+	struct mr_fleet_host *hosts; /* in target order */
+	size_t n;
+};
+
+/* Phase 1 alone: connects to every target and gathers its facts (-j
+ * workers), keeping each connection open (and, with lock_wait_s >= 0,
+ * the host's lock held) until mr_fleet_gathered_free. A host that fails
+ * is recorded in its report (rep->hosts[i], named here) and has no facts
+ * and no transport. */
+struct mr_fleet_gathered;
+struct mr_fleet_gathered *mr_fleet_gather(const struct mr_target *targets, size_t n,
+                                          const struct mr_fleet_opts *opts, int lock,
+                                          struct mr_report *rep);
+/* Borrowed from g. */
+const struct mr_fleet_facts *mr_fleet_gathered_facts(const struct mr_fleet_gathered *g);
+/* Host i's open connection, or NULL if it failed. Borrowed from g. */
+struct mr_transport *mr_fleet_gathered_transport(const struct mr_fleet_gathered *g, size_t i);
+/* Closes every connection (releasing the locks); accepts NULL. */
+void mr_fleet_gathered_free(struct mr_fleet_gathered *g);
+
 /* Runs opts->run.mode on every target; fills rep (initialised by the caller
- * with n hosts). A host's failure is recorded in its report and never stops
+ * with n hosts). When a profile asks for fleet-wide facts ([ssh]
+ * known_hosts = cluster), every host is gathered first, then each planned
+ * knowing the others, on the same connection; else each host goes through
+ * both phases on its own. A host's failure is recorded in its report and never stops
  * the others. */
 void mr_fleet_run(const struct mr_target *targets, size_t n, const struct mr_fleet_opts *opts,
                   struct mr_aug *aug, struct mr_report *rep);

@@ -35,6 +35,15 @@ struct mr_plan_file {
 	struct mr_plan_cmd **notify_cmds;
 	size_t n_notify_cmds;
 	int daemon_reload;
+	/* owned or merged: the mode and owner it must have (has_attrs) */
+	int has_attrs;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int secret;            /* never in a diff or the report */
+	mr_plan_merge_fn merge; /* merged: content from what is there */
+	void *merge_data;
+	void (*merge_free)(void *);
 };
 
 struct mr_plan_unit {
@@ -64,6 +73,12 @@ struct mr_plan_cmd {
 	char **argv;
 };
 
+/* An item the resource observed from the facts, and its fix. */
+struct plan_fix {
+	char *setting, *origin, *old, *want;
+	char **argv;
+};
+
 struct plan_mount {
 	char *path;
 	int force;
@@ -86,6 +101,8 @@ struct mr_plan {
 	size_t n_cmds;
 	struct plan_mount *mounts;
 	size_t n_mounts;
+	struct plan_fix *fixes;
+	size_t n_fixes;
 };
 
 static char *dup_or_null(const char *s)
@@ -144,6 +161,8 @@ void mr_plan_free(struct mr_plan *plan)
 		free(f->content_want);
 		free(f->notify);
 		free(f->notify_cmds);
+		if (f->merge_free)
+			f->merge_free(f->merge_data);
 		free(f);
 	}
 	for (size_t i = 0; i < plan->n_units; i++) {
@@ -174,6 +193,17 @@ void mr_plan_free(struct mr_plan *plan)
 		free(plan->mounts[i].origin);
 	}
 	free(plan->mounts);
+	for (size_t i = 0; i < plan->n_fixes; i++) {
+		struct plan_fix *x = &plan->fixes[i];
+		free(x->setting);
+		free(x->origin);
+		free(x->old);
+		free(x->want);
+		for (char **w = x->argv; w && *w; w++)
+			free(*w);
+		free(x->argv);
+	}
+	free(plan->fixes);
 	items_free(plan->failed, plan->n_failed);
 	items_free(plan->unchecked, plan->n_unchecked);
 	free(plan->files);
@@ -225,6 +255,53 @@ struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
 	f->settings[0] = mr_xstrdup(setting);
 	f->origins[0] = mr_xstrdup(origin);
 	return f;
+}
+
+struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
+                                         mr_plan_merge_fn merge, void *data,
+                                         void (*free_data)(void *), const char *setting,
+                                         const char *origin, const char *want)
+{
+	if (find_file(plan, path)) {
+		if (free_data)
+			free_data(data);
+		return find_file(plan, path);
+	}
+	struct mr_plan_file *f = mr_plan_file_owned(plan, path, "", 0, setting, origin, want);
+	f->merge = merge;
+	f->merge_data = data;
+	f->merge_free = free_data;
+	return f;
+}
+
+void mr_plan_file_attrs(struct mr_plan_file *f, mode_t mode, uid_t uid, gid_t gid)
+{
+	f->has_attrs = 1;
+	f->mode = mode & 07777;
+	f->uid = uid;
+	f->gid = gid;
+}
+
+void mr_plan_file_secret(struct mr_plan_file *f)
+{
+	f->secret = 1;
+}
+
+void mr_plan_fix(struct mr_plan *plan, const char *setting, const char *origin,
+                 const char *old, const char *want, const char *const *argv)
+{
+	plan->fixes = mr_xreallocarray(plan->fixes, plan->n_fixes + 1, sizeof(*plan->fixes));
+	struct plan_fix *x = &plan->fixes[plan->n_fixes++];
+	*x = (struct plan_fix){ mr_xstrdup(setting), mr_xstrdup(origin), dup_or_null(old),
+		                    dup_or_null(want), NULL };
+	if (argv) {
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		x->argv = mr_xcalloc(n + 1, sizeof(*x->argv));
+		for (size_t i = 0; i < n; i++)
+			x->argv[i] = mr_xstrdup(argv[i]);
+	}
 }
 
 char *mr_plan_origin_of(const struct mr_setting *s)
@@ -614,7 +691,8 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 	fs->n_items = pf->n_ops;
 }
 
-static void owned_item(struct file_state *fs, struct mr_host_report *rep, int drift)
+static void owned_item(struct file_state *fs, struct mr_host_report *rep, int drift,
+                       const char *found)
 {
 	const struct mr_plan_file *pf = fs->pf;
 	fs->first_item = rep->n_items;
@@ -624,7 +702,9 @@ static void owned_item(struct file_state *fs, struct mr_host_report *rep, int dr
 	it->file = mr_xstrdup(pf->path);
 	it->origin = mr_xstrdup(pf->origins[0]);
 	it->want = mr_xstrdup(pf->content_want);
-	it->old = fs->st.exists ? mr_xstrdup(drift ? "other content" : pf->content_want) : NULL;
+	it->old = fs->st.exists ? mr_xstrdup(!drift ? pf->content_want
+	                                     : found ? found : "other content")
+	                        : NULL;
 	it->outcome = drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 }
 
@@ -643,7 +723,7 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		if (pf->lens)
 			add_items(fs, NULL, rep);
 		else
-			owned_item(fs, rep, 1);
+			owned_item(fs, rep, 1, NULL);
 		r = file_failed(fs, t, rep, &e, host_err);
 		goto out;
 	}
@@ -653,12 +733,22 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		rep->files[fs->fr].created = 1;
 	}
 	if (!pf->lens) {
-		fs->result = mr_xstrdup(pf->content);
-		fs->result_len = strlen(pf->content);
+		char *found = NULL;
+		fs->result = pf->merge ? pf->merge(pf->merge_data, fs->text, fs->len, &found)
+		                       : mr_xstrdup(pf->content);
+		fs->result_len = strlen(fs->result);
 		int same = fs->st.exists ? fs->len == fs->result_len &&
 		                                   !memcmp(fs->text, fs->result, fs->len)
 		                         : pf->absent_ok;
-		owned_item(fs, rep, !same);
+		if (same && fs->st.exists && pf->has_attrs &&
+		    (fs->st.mode != pf->mode || fs->st.uid != pf->uid || fs->st.gid != pf->gid)) {
+			same = 0;
+			free(found);
+			found = mr_xasprintf("mode %04o owner %ld:%ld", (unsigned)fs->st.mode,
+			                     (long)fs->st.uid, (long)fs->st.gid);
+		}
+		owned_item(fs, rep, !same, found);
+		free(found);
 		fs->changed = !same;
 	} else {
 		if (mr_aug_transform(aug, where, pf->lens, fs->text, fs->len, pf->ops, pf->n_ops, oc,
@@ -678,7 +768,7 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		r = file_failed(fs, t, rep, &e, host_err);
 		goto out;
 	}
-	if (fs->changed && opts->mode != MR_MODE_CHECK) {
+	if (fs->changed && opts->mode != MR_MODE_CHECK && !pf->secret) {
 		char *a = mr_xasprintf("a%s", pf->path), *b = mr_xasprintf("b%s", pf->path);
 		rep->files[fs->fr].diff = mr_diff_unified(fs->text, fs->len, fs->result,
 		                                          fs->result_len,
@@ -864,6 +954,7 @@ struct extra_state {
 	int *dir_item;        /* per dir: its item, -1 if not to be changed */
 	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
 	int *cmd_run;         /* per command: a file notifying it changed */
+	int *fix_item;        /* per fix: its item, -1 if nothing to do */
 };
 
 static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit *u)
@@ -948,6 +1039,9 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		act_add_argv(a, x->dir_item[i], argv);
 		free(full);
 	}
+	for (size_t i = 0; i < plan->n_fixes; i++)
+		if (x->fix_item[i] >= 0)
+			act_add_argv(a, x->fix_item[i], plan->fixes[i].argv);
 	int reload = 0;
 	for (size_t i = 0; i < n_fs; i++)
 		reload |= commit_idx[i] != (size_t)-1 && fs[i].pf->daemon_reload;
@@ -1155,9 +1249,11 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 			.existed = fs[i].st.exists,
 			.old = fs[i].text,
 			.old_len = fs[i].len,
-			.mode = fs[i].st.exists ? fs[i].st.mode : 0644,
-			.uid = fs[i].st.exists ? fs[i].st.uid : 0,
-			.gid = fs[i].st.exists ? fs[i].st.gid : 0,
+			.mode = fs[i].pf->has_attrs ? fs[i].pf->mode
+			        : fs[i].st.exists   ? fs[i].st.mode
+			                            : 0644,
+			.uid = fs[i].pf->has_attrs ? fs[i].pf->uid : fs[i].st.exists ? fs[i].st.uid : 0,
+			.gid = fs[i].pf->has_attrs ? fs[i].pf->gid : fs[i].st.exists ? fs[i].st.gid : 0,
 			.backup = backups[k],
 		};
 	}
@@ -1318,6 +1414,29 @@ static void observe_mount(const struct plan_mount *m, const struct mr_facts *fac
 	*act = item;
 }
 
+/* An item the resource observed from the facts: drift when old and want
+ * differ, fixed by its command on a live host. */
+static void observe_fix(const struct plan_fix *f, int live, struct mr_host_report *rep,
+                        int *act)
+{
+	struct mr_item *it = plain_item(rep, f->setting, f->origin, MR_OUTCOME_OK);
+	it->old = dup_or_null(f->old);
+	it->want = dup_or_null(f->want);
+	*act = -1;
+	if (f->old && f->want && !strcmp(f->old, f->want))
+		return;
+	it->outcome = MR_OUTCOME_DRIFT;
+	if (!f->argv) /* settled elsewhere, as the resource said */
+		return;
+	if (!live) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("not changed in a tree: %s runs on a live host only",
+		                        f->argv[0]);
+		return;
+	}
+	*act = (int)(rep->n_items - 1);
+}
+
 /* restart-pending as it must be before the renames: what was owed, and
  * what this run will owe until its restarts succeed. NULL: nothing. */
 static char *pending_text(const struct unit_state *us, size_t n)
@@ -1392,6 +1511,11 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	for (size_t i = 0; i < plan->n_mounts; i++) {
 		observe_mount(&plan->mounts[i], facts, live, rep, &x.mount_item[i]);
 		n_drift_units += x.mount_item[i] >= 0;
+	}
+	x.fix_item = mr_xcalloc(plan->n_fixes + 1, sizeof(*x.fix_item));
+	for (size_t i = 0; i < plan->n_fixes; i++) {
+		observe_fix(&plan->fixes[i], live, rep, &x.fix_item[i]);
+		n_drift_units += x.fix_item[i] >= 0;
 	}
 	for (size_t i = 0; live && i < plan->n_files; i++)
 		for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify_cmds; j++)
@@ -1469,6 +1593,7 @@ out:
 	free(x.dir_item);
 	free(x.mount_item);
 	free(x.cmd_run);
+	free(x.fix_item);
 	free(owed);
 	free(pending);
 	return r;

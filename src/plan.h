@@ -71,6 +71,24 @@ struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
                                         const char *setting, const char *origin,
                                         const char *want);
 
+/* A file whose desired content is computed from what it holds now (an
+ * absent file reads as ""): merge returns the content (the caller's) and
+ * sets *found to what differs, for the report (the caller's, or NULL).
+ * data is the merge's, freed with free_data (may be NULL) with the plan,
+ * or at once if path is already planned. want: what the report shows. */
+typedef char *(*mr_plan_merge_fn)(const void *data, const char *old, size_t len,
+                                  char **found);
+struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
+                                         mr_plan_merge_fn merge, void *data,
+                                         void (*free_data)(void *), const char *setting,
+                                         const char *origin, const char *want);
+/* An owned or merged file must have this mode and owner: a difference is
+ * drift, and the file is written (created, or rewritten) with them. */
+void mr_plan_file_attrs(struct mr_plan_file *f, mode_t mode, uid_t uid, gid_t gid);
+/* Its content is secret (a private key): never shown in a diff or the
+ * report. */
+void mr_plan_file_secret(struct mr_plan_file *f);
+
 /* Edits that change f leave these to do: restart (or reload) u; reload
  * systemd's unit files first. */
 void mr_plan_notify(struct mr_plan_file *f, struct mr_plan_unit *u);
@@ -114,6 +132,14 @@ void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c);
  * asked about; any other path fails as unknown. */
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
                    const char *origin);
+
+/* An item the resource observed itself in the facts (a login shell): old
+ * and want as the report shows them; when they differ, argv (copied) runs
+ * in the host's commit to make it right, on a live host only (in a tree
+ * the item fails). With argv NULL a difference is drift that another step
+ * settles (a key pair apply generates on the controller). */
+void mr_plan_fix(struct mr_plan *plan, const char *setting, const char *origin,
+                 const char *old, const char *want, const char *const *argv);
 
 /* An item that cannot be planned (the facts do not tell): reported as
  * failed with message, so a check is never green without it. */

@@ -58,6 +58,7 @@ const struct mr_schema_key mr_schema[] = {
 	{ "ssh", "keypair", MR_PT_PATH, 0, NULL, 0, 0 },
 	{ "ssh", "authorized_key", MR_PT_SSH_KEY, MR_SK_LIST, NULL, 0, 0 },
 	{ "ssh", "known_hosts", MR_PT_ENUM, 0, w_known_hosts, 0, 0 },
+	{ "ssh", "exclusive", MR_PT_BOOL, 0, NULL, 0, 0 },
 
 	{ "multipath", "user_friendly_names", MR_PT_BOOL, 0, NULL, 0, 0 },
 

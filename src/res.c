@@ -12,6 +12,7 @@ static const struct mr_res_ops *const registry[] = {
 	&mr_res_libvirtd,
 	&mr_res_nova,
 	&mr_res_qemu,
+	&mr_res_ssh,
 };
 
 const struct mr_res_ops *const *mr_res_all(size_t *n)

@@ -10,12 +10,19 @@
 
 struct mr_conf_key;
 struct mr_cpu_map;
+struct mr_fleet_facts;
+struct mr_ssh_keypairs;
 
 /* What every resource plans from, beyond the host's facts (in the plan). */
 struct mr_res_ctx {
 	const struct mr_profile *profile; /* the host's effective profile */
 	int explicit_defaults;            /* write defaults out even where absent */
 	const struct mr_cpu_map *cpus;    /* libvirt's CPU models, or NULL */
+	/* Every host's facts, when the run gathered them all first (else
+	 * NULL), and this host's index among them. */
+	const struct mr_fleet_facts *fleet;
+	size_t self;
+	const struct mr_ssh_keypairs *keypairs; /* the controller's, or NULL */
 };
 
 struct mr_res_ops {
@@ -31,6 +38,7 @@ struct mr_res_ops {
 extern const struct mr_res_ops mr_res_libvirtd;
 extern const struct mr_res_ops mr_res_nova;
 extern const struct mr_res_ops mr_res_qemu;
+extern const struct mr_res_ops mr_res_ssh;
 
 /* How one profile key of a libvirt-style conf file is written. */
 enum mr_conf_type {

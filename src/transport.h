@@ -148,6 +148,11 @@ struct mr_transport *mr_transport_local_new(const char *root, struct mr_error **
 struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int timeout_s,
                                           struct mr_error **err);
 
+/* The host key an SSH transport checked against known_hosts when it
+ * connected ("type base64", the caller's), or NULL for another transport
+ * or with host_key_check = off (nothing was verified). */
+char *mr_transport_verified_host_key(const struct mr_transport *t);
+
 /* libssh2's process-wide set-up and tear-down, once per process, in main,
  * before any thread opens a transport and after every one is closed. */
 int mr_transport_ssh_global_init(struct mr_error **err);

@@ -67,6 +67,7 @@ struct ssh_transport {
 	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
 	LIBSSH2_CHANNEL *held; /* a command kept running (the host's lock) */
 	char *canon_root;   /* base.root as the host resolves it, once known */
+	int key_verified;   /* the host key was checked against known_hosts */
 };
 
 static const struct mr_transport_ops ssh_ops;
@@ -769,6 +770,7 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int t
 		mark_broken(t); /* not even the polite disconnect */
 		goto out;
 	}
+	t->key_verified = host->host_key_check != MR_HOST_KEY_OFF;
 	if (authenticate(t, host, err) < 0)
 		goto out;
 	libssh2_keepalive_config(t->session, 1, KEEPALIVE_S);
@@ -1459,6 +1461,23 @@ out:
 	free(full);
 	free(where);
 	return r;
+}
+
+char *mr_transport_verified_host_key(const struct mr_transport *base)
+{
+	if (!base || base->ops != &ssh_ops)
+		return NULL;
+	const struct ssh_transport *t = (const struct ssh_transport *)base;
+	size_t len = 0;
+	int ktype = 0;
+	const char *key = t->key_verified ? libssh2_session_hostkey(t->session, &len, &ktype) : NULL;
+	char type[64];
+	if (!key || mr_known_hosts_blob_type((const unsigned char *)key, len, type, sizeof(type)) < 0)
+		return NULL;
+	char *b64 = mr_known_hosts_b64_encode((const unsigned char *)key, len, 1);
+	char *line = mr_xasprintf("%s %s", type, b64);
+	free(b64);
+	return line;
 }
 
 static const struct mr_transport_ops ssh_ops = {

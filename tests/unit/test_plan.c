@@ -768,6 +768,111 @@ static void test_command_runs_when_its_file_changed(void **state)
 	w_close(&w->base);
 }
 
+/* Appends "b" when missing: a list merged into what the file holds. */
+static char *merge_b(const void *data, const char *old, size_t len, char **found)
+{
+	(void)data;
+	if (len >= 2 && !memcmp(old + len - 2, "b\n", 2)) {
+		*found = NULL;
+		return mr_xstrndup(old, len);
+	}
+	*found = mr_xstrdup("missing b");
+	return mr_xasprintf("%.*sb\n", (int)len, old);
+}
+
+static void test_merged_secret_file_mode_and_owner(void **state)
+{
+	struct ctx *c = *state;
+	const char *path = "/home/n/.ssh/authorized_keys";
+	put(c, path, "a\n");
+	char *full = host_path(c, path);
+	chmod(full, 0644);
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = live_facts(c, "live");
+	struct mr_host_report rep;
+	struct stat sb;
+	static const struct {
+		enum mr_mode mode;
+		mode_t chmod_first; /* 0: leave it */
+		enum mr_outcome want;
+		const char *old;    /* prefix of the item's old */
+	} rounds[] = {
+		{ MR_MODE_DIFF, 0, MR_OUTCOME_DRIFT, "missing b" },
+		{ MR_MODE_APPLY, 0, MR_OUTCOME_CHANGED, "missing b" },
+		{ MR_MODE_CHECK, 0, MR_OUTCOME_OK, "a and b" },
+		/* same content, wrong mode: drift, and apply puts the mode back */
+		{ MR_MODE_CHECK, 0640, MR_OUTCOME_DRIFT, "mode 0640 owner " },
+		{ MR_MODE_APPLY, 0, MR_OUTCOME_CHANGED, "mode 0640 owner " },
+		{ MR_MODE_CHECK, 0, MR_OUTCOME_OK, "a and b" },
+	};
+	for (size_t r = 0; r < MR_ARRAY_LEN(rounds); r++) {
+		if (rounds[r].chmod_first) {
+			chmod(full, rounds[r].chmod_first);
+			/* the next apply is another run: its backups go elsewhere */
+			char *cmd = mr_xasprintf("rm -rf '%s/var/lib/migready/backups'", c->root);
+			assert_int_equal(system(cmd), 0);
+			free(cmd);
+		}
+		struct mr_plan *plan = mr_plan_new(facts);
+		struct mr_plan_file *f = mr_plan_file_merged(plan, path, merge_b, NULL, NULL,
+		                                             "ssh.authorized_key", "p.ini:3", "a and b");
+		mr_plan_file_attrs(f, 0600, getuid(), getgid());
+		mr_plan_file_secret(f);
+		assert_int_equal(run_plan(c, w, plan, rounds[r].mode, &rep), 0);
+		assert_int_equal(rep.n_items, 1);
+		if (rep.items[0].outcome != rounds[r].want)
+			fail_msg("round %zu: %s / %s", r, rep.files[0].error ? rep.files[0].error : "",
+			         rep.error ? rep.error : "");
+		assert_true(mr_str_startswith(rep.items[0].old, rounds[r].old));
+		assert_null(rep.files[0].diff); /* secret: never a diff */
+		report_free(&rep);
+		mr_plan_free(plan);
+	}
+	assert_file(c, path, "a\nb\n");
+	assert_int_equal(stat(full, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	free(full);
+	mr_facts_free(facts);
+	w_close(&w->base);
+}
+
+static void test_fix_runs_on_live_hosts_only(void **state)
+{
+	struct ctx *c = *state;
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	const char *argv[] = { "mr-reload-exports", "shell", NULL };
+	static const struct {
+		const char *facts_mode;
+		const char *old;
+		enum mr_mode mode;
+		enum mr_outcome want;
+	} rounds[] = {
+		{ "live", "/usr/sbin/nologin", MR_MODE_CHECK, MR_OUTCOME_DRIFT },
+		{ "live", "/usr/sbin/nologin", MR_MODE_APPLY, MR_OUTCOME_CHANGED },
+		{ "live", "/bin/sh", MR_MODE_APPLY, MR_OUTCOME_OK },
+		{ "tree", "/usr/sbin/nologin", MR_MODE_APPLY, MR_OUTCOME_FAILED },
+	};
+	for (size_t r = 0; r < MR_ARRAY_LEN(rounds); r++) {
+		struct mr_facts *facts = live_facts(c, rounds[r].facts_mode);
+		struct mr_plan *plan = mr_plan_new(facts);
+		mr_plan_fix(plan, "ssh.shell", "p.ini:2", rounds[r].old, "/bin/sh", argv);
+		assert_int_equal(run_plan(c, w, plan, rounds[r].mode, &rep), 0);
+		assert_int_equal(rep.n_items, 1);
+		assert_int_equal(rep.items[0].outcome, rounds[r].want);
+		assert_string_equal(rep.items[0].old, rounds[r].old);
+		report_free(&rep);
+		mr_plan_free(plan);
+		mr_facts_free(facts);
+	}
+	char *calls = systemctl_calls(c);
+	const char *first = strstr(calls, "mr-reload-exports shell\n");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "mr-reload-exports shell")); /* once */
+	free(calls);
+	w_close(&w->base);
+}
+
 static void test_mount_never_over_files(void **state)
 {
 	struct ctx *c = *state;
@@ -885,6 +990,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unreadable_file_fails_only_itself, before, after),
 		cmocka_unit_test_setup_teardown(test_directory_action, before, after),
 		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, after),
+		cmocka_unit_test_setup_teardown(test_merged_secret_file_mode_and_owner, before, after),
+		cmocka_unit_test_setup_teardown(test_fix_runs_on_live_hosts_only, before, after),
 		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, after),
 		cmocka_unit_test_setup_teardown(test_sockets_share_one_stop_and_start, before, after),
 		cmocka_unit_test_setup_teardown(test_hostile_pending_line_is_dropped, before, after),

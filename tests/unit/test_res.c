@@ -116,7 +116,7 @@ static struct mr_facts *facts_of(const char *text)
 	"[qemu]\nuser = nova\ngroup = nova\ndynamic_ownership = no\nsecurity_driver = none\n" \
 	"migration_port_min = 49152\nmigration_port_max = 49261\n"
 /* Sections that no resource of this release applies. */
-#define OTHERS "[ssh]\nuser = nova\n[multipath]\nuser_friendly_names = no\n"
+#define OTHERS "[nfs]\nrole = none\n[multipath]\nuser_friendly_names = no\n"
 
 /* The qemu.conf lines of QEMU_FULL, notifying unit U. */
 #define QEMU_PLAN(U)                                                        \
@@ -142,7 +142,7 @@ static struct mr_facts *facts_of(const char *text)
 	"  | ListenStream=\n"                                                                      \
 	"  | ListenStream=" PORT "\n"
 
-#define UNCHECKED_OTHERS "unchecked [ssh] line 20\nunchecked [multipath] line 22\n"
+#define UNCHECKED_OTHERS "unchecked [nfs] line 20\nunchecked [multipath] line 22\n"
 
 struct res_case {
 	const char *name;
@@ -152,7 +152,7 @@ struct res_case {
 	const char *want; /* the rendered plan */
 };
 
-/* Profiles are padded to put [ssh] on line 20 whatever comes before. */
+/* Profiles are padded to put [nfs] on line 20 whatever comes before. */
 static const struct res_case cases[] = {
 	/* nova.conf in the names the installed nova reads; nova-compute restarts
 	 * when it changes (its RHEL name where that is the unit there). */
@@ -318,9 +318,9 @@ static const struct res_case cases[] = {
 	  "unit libvirtd.service\n" },
 	/* Sections no resource applies are unchecked, never silently green. */
 	{ "only unapplied sections", SOCKET_DEBIAN,
-	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS "[nfs]\nrole = none\n", 0,
+	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS, 0,
 	  /* no action at all, not even an idle unit */
-	  UNCHECKED_OTHERS "unchecked [nfs] line 24\n" },
+	  UNCHECKED_OTHERS },
 };
 
 static const char *enable_word(enum mr_unit_enable e)

@@ -1,0 +1,337 @@
+/* [ssh]: the nova user's migration keys. nova runs commands on the
+ * destination over SSH to migrate and resize, as its own user, so each host
+ * gets the cluster key pair in ~nova/.ssh, its public key (and the
+ * profile's extras) in authorized_keys, every peer's verified host key
+ * under every name it may be reached by in known_hosts (never
+ * StrictHostKeyChecking=no), modes 700/600 owned by nova, and a login
+ * shell that can run commands. The home and ids come from the facts
+ * (user.NAME = uid:gid:home:shell). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fleet.h"
+#include "res.h"
+#include "sshkeys.h"
+
+static const struct mr_conf_key ssh_keys[] = {
+	{ "user", MR_CONF_PLAN, NULL },
+	{ "shell", MR_CONF_PLAN, NULL },
+	{ "keypair", MR_CONF_PLAN, NULL },
+	{ "authorized_key", MR_CONF_PLAN, NULL },
+	{ "known_hosts", MR_CONF_PLAN, NULL },
+	{ "exclusive", MR_CONF_PLAN, NULL },
+};
+
+struct account {
+	uid_t uid;
+	gid_t gid;
+	char *home;
+	char *shell;
+};
+
+/* "uid:gid:home:shell" as facts.sh prints it; -1 if it is not that. */
+static int account_parse(const char *v, struct account *a)
+{
+	char *end;
+	unsigned long uid = strtoul(v, &end, 10);
+	if (end == v || *end != ':')
+		return -1;
+	const char *g = end + 1;
+	unsigned long gid = strtoul(g, &end, 10);
+	if (end == g || *end != ':')
+		return -1;
+	const char *home = end + 1;
+	const char *colon = strchr(home, ':');
+	if (!colon || home[0] != '/' || colon - home < 2)
+		return -1;
+	a->uid = (uid_t)uid;
+	a->gid = (gid_t)gid;
+	a->home = mr_xstrndup(home, (size_t)(colon - home));
+	a->shell = mr_xstrdup(colon + 1);
+	return 0;
+}
+
+static char *origin_or(const struct mr_setting *s, const char *fallback)
+{
+	return s ? mr_plan_origin_of(s) : mr_xstrdup(fallback);
+}
+
+/* ---- authorized_keys ---- */
+
+struct authorized {
+	char **want;
+	size_t n;
+	int exclusive;
+};
+
+static char *authorized_merge(const void *data, const char *old, size_t len, char **found)
+{
+	const struct authorized *a = data;
+	return mr_ssh_authorized_merge(old, len, (const char *const *)a->want, a->n, a->exclusive,
+	                               found);
+}
+
+static void authorized_free(void *data)
+{
+	struct authorized *a = data;
+	for (size_t i = 0; i < a->n; i++)
+		free(a->want[i]);
+	free(a->want);
+	free(a);
+}
+
+/* ---- known_hosts ---- */
+
+struct peers {
+	struct mr_ssh_peer *v;
+	size_t n;
+};
+
+static char *known_hosts_merge(const void *data, const char *old, size_t len, char **found)
+{
+	const struct peers *p = data;
+	return mr_ssh_known_hosts_merge(old, len, p->v, p->n, found);
+}
+
+static void peers_free(void *data)
+{
+	struct peers *p = data;
+	for (size_t i = 0; i < p->n; i++) {
+		for (size_t k = 0; k < p->v[i].n_names; k++)
+			free((char *)p->v[i].names[k]);
+		for (size_t k = 0; k < p->v[i].n_keys; k++)
+			free((char *)p->v[i].keys[k]);
+		free((void *)p->v[i].names);
+		free((void *)p->v[i].keys);
+	}
+	free(p->v);
+	free(p);
+}
+
+/* A name that another host of the fleet answers to as well (images that
+ * all call themselves the same): it cannot say which key is right, so it
+ * is left out for both, else each apply would undo the other's line. */
+static int claimed_by_other(const struct mr_fleet_facts *ff, size_t self, const char *name)
+{
+	for (size_t j = 0; j < ff->n; j++) {
+		const struct mr_fleet_host *o = &ff->hosts[j];
+		if (j == self)
+			continue;
+		if ((o->name && !strcasecmp(o->name, name)) ||
+		    (o->address && !strcasecmp(o->address, name)) ||
+		    (o->hostname && !strcasecmp(o->hostname, name)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every peer of the fleet (this host too: nova resizes onto itself over
+ * SSH) under its inventory name, its address and its own hostname. */
+static struct peers *peers_of(struct mr_plan *plan, const struct mr_fleet_facts *ff,
+                              const char *origin)
+{
+	struct peers *p = mr_xcalloc(1, sizeof(*p));
+	p->v = mr_xcalloc(ff->n + 1, sizeof(*p->v));
+	for (size_t i = 0; i < ff->n; i++) {
+		const struct mr_fleet_host *h = &ff->hosts[i];
+		if (!h->n_host_keys) {
+			mr_plan_fail(plan, "ssh.known_hosts", origin,
+			             "no verified host key of peer '%s' (it failed, or its connection "
+			             "is not checked: host_key_check = off); it is left out",
+			             h->name);
+			continue;
+		}
+		struct mr_ssh_peer *peer = &p->v[p->n++];
+		char **names = mr_xcalloc(3, sizeof(*names));
+		const char *cand[] = { h->name, h->address, h->hostname };
+		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++)
+			if (cand[k] && strcmp(cand[k], "localhost") != 0 && !claimed_by_other(ff, i, cand[k]))
+				names[peer->n_names++] = mr_xstrdup(cand[k]);
+		char **keys = mr_xcalloc(h->n_host_keys, sizeof(*keys));
+		for (size_t k = 0; k < h->n_host_keys; k++)
+			keys[k] = mr_xstrdup(h->host_keys[k]);
+		peer->names = (const char *const *)names;
+		peer->keys = (const char *const *)keys;
+		peer->n_keys = h->n_host_keys;
+		peer->port = h->port;
+	}
+	return p;
+}
+
+/* ---- the plan ---- */
+
+/* id_ed25519, id_ecdsa, id_rsa: the name OpenSSH's client tries. */
+static const char *identity_name(const char *pub)
+{
+	if (mr_str_startswith(pub, "ssh-rsa "))
+		return "id_rsa";
+	if (mr_str_startswith(pub, "ecdsa-"))
+		return "id_ecdsa";
+	return "id_ed25519";
+}
+
+static int shell_refuses(const char *shell)
+{
+	const char *base = strrchr(shell, '/');
+	base = base ? base + 1 : shell;
+	return !*shell || !strcmp(base, "nologin") || !strcmp(base, "false");
+}
+
+static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
+                       const char *user, const struct account *a)
+{
+	const struct mr_setting *s = mr_profile_get(profile, "ssh", "shell");
+	char *origin = origin_or(s, "[ssh]");
+	if (!s) {
+		if (shell_refuses(a->shell))
+			mr_plan_fail(plan, "ssh.shell", origin,
+			             "%s's login shell is '%s': nova cannot run commands over SSH to "
+			             "migrate; set shell",
+			             user, a->shell);
+		free(origin);
+		return;
+	}
+	/* a working shell of the operator's choice is left alone */
+	const char *want = shell_refuses(a->shell) ? s->value : a->shell;
+	/* usermod on a live host; in an image the item fails, saying so (the
+	 * engine edits whole lines it manages, not one field of passwd) */
+	const char *argv[] = { "usermod", "-s", s->value, "--", user, NULL };
+	mr_plan_fix(plan, "ssh.shell", origin, a->shell, want, argv);
+	free(origin);
+}
+
+static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const char *dir,
+                      const struct account *a)
+{
+	const struct mr_profile *profile = ctx->profile;
+	const struct mr_setting *kp = mr_profile_get(profile, "ssh", "keypair");
+	const struct mr_ssh_keypair *pair = kp ? mr_ssh_keypairs_find(ctx->keypairs, kp) : NULL;
+	char *kp_origin = origin_or(kp, "[ssh]");
+	struct authorized *au = mr_xcalloc(1, sizeof(*au));
+	size_t n_extra = 0;
+	const struct mr_setting *const *extra =
+		mr_profile_get_all(profile, "ssh", "authorized_key", &n_extra);
+	au->want = mr_xcalloc(n_extra + 2, sizeof(*au->want));
+
+	if (kp && pair && pair->absent) {
+		/* check and diff: apply generates it on this machine */
+		mr_plan_fix(plan, "ssh.keypair", kp_origin, "absent on this machine",
+		            "generated by apply", NULL);
+	} else if (kp && (!pair || !pair->priv)) {
+		mr_plan_fail(plan, "ssh.keypair", kp_origin, "%s",
+		             pair && pair->error ? pair->error : "the cluster key pair was not loaded");
+	} else if (pair) {
+		char *path = mr_xasprintf("%s/%s", dir, identity_name(pair->pub));
+		struct mr_plan_file *f = mr_plan_file_owned(plan, path, pair->priv, 0, "ssh.keypair",
+		                                            kp_origin, "the cluster's private key");
+		mr_plan_file_attrs(f, 0600, a->uid, a->gid);
+		mr_plan_file_secret(f);
+		char *pub_path = mr_xasprintf("%s.pub", path);
+		char *pub = mr_xasprintf("%s\n", pair->pub);
+		f = mr_plan_file_owned(plan, pub_path, pub, 0, "ssh.keypair", kp_origin,
+		                       "the cluster's public key");
+		mr_plan_file_attrs(f, 0644, a->uid, a->gid);
+		au->want[au->n++] = mr_xstrdup(pair->pub);
+		free(pub);
+		free(pub_path);
+		free(path);
+	}
+	for (size_t i = 0; i < n_extra; i++)
+		au->want[au->n++] = mr_xstrdup(extra[i]->value);
+	const struct mr_setting *ex = mr_profile_get(profile, "ssh", "exclusive");
+	au->exclusive = ex && mr_setting_bool(ex);
+	if (!au->n && !au->exclusive) {
+		authorized_free(au);
+	} else {
+		const struct mr_setting *where = ex ? ex : n_extra ? extra[0] : kp;
+		char *origin = origin_or(where, "[ssh]");
+		char *path = mr_xasprintf("%s/authorized_keys", dir);
+		int cluster = pair && pair->priv;
+		char *more = n_extra ? mr_xasprintf("%zu listed key%s", n_extra, n_extra == 1 ? "" : "s")
+		                     : NULL;
+		char *want = mr_xasprintf("%s%s%s%s", cluster ? "the cluster key" : "",
+		                          cluster && more ? " and " : "", more ? more : "",
+		                          au->exclusive ? (au->n ? ", no other" : "no key")
+		                                        : ", others kept");
+		free(more);
+		struct mr_plan_file *f =
+			mr_plan_file_merged(plan, path, authorized_merge, au, authorized_free,
+			                    "ssh.authorized_key", origin, want);
+		mr_plan_file_attrs(f, 0600, a->uid, a->gid);
+		free(want);
+		free(path);
+		free(origin);
+	}
+	free(kp_origin);
+}
+
+static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
+                             const char *dir, const struct account *a)
+{
+	const struct mr_setting *kh = mr_profile_get(ctx->profile, "ssh", "known_hosts");
+	if (kh && !strcmp(kh->value, "off"))
+		return;
+	char *origin = origin_or(kh, "[ssh]");
+	if (!ctx->fleet) {
+		mr_plan_fail(plan, "ssh.known_hosts", origin,
+		             "the peers' host keys are unknown (this run did not gather the fleet)");
+		free(origin);
+		return;
+	}
+	struct peers *p = peers_of(plan, ctx->fleet, origin);
+	char *path = mr_xasprintf("%s/known_hosts", dir);
+	char *want = mr_xasprintf("%zu peer%s, every name", p->n, p->n == 1 ? "" : "s");
+	struct mr_plan_file *f = mr_plan_file_merged(plan, path, known_hosts_merge, p, peers_free,
+	                                             "ssh.known_hosts", origin, want);
+	mr_plan_file_attrs(f, 0644, a->uid, a->gid);
+	free(want);
+	free(path);
+	free(origin);
+}
+
+static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
+{
+	(void)err;
+	const struct mr_profile *profile = ctx->profile;
+	if (!mr_profile_has_section(profile, "ssh"))
+		return 0;
+	const struct mr_setting *us = mr_profile_get(profile, "ssh", "user");
+	const char *user = us ? us->value : "nova";
+	char *origin = origin_or(us, "[ssh]");
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	char *key = mr_xasprintf("user.%s", user);
+	const char *entry = facts ? mr_facts_get(facts, key) : NULL;
+	struct account a = { 0 };
+	if (!entry) {
+		mr_plan_fail(plan, "ssh.user", origin,
+		             "user '%s' is not known on the host (the facts know nova, "
+		             "libvirt-qemu and qemu)",
+		             user);
+		goto out;
+	}
+	if (account_parse(entry, &a) < 0 || !strcmp(a.home, "/")) {
+		mr_plan_fail(plan, "ssh.user", origin, "user '%s' has no usable home ('%s')", user,
+		             entry);
+		goto out;
+	}
+	char *dir = mr_xasprintf("%s/.ssh", a.home);
+	mr_plan_dir(plan, dir, 0700, a.uid, a.gid, "ssh.user", origin);
+	plan_keys(plan, ctx, dir, &a);
+	plan_known_hosts(plan, ctx, dir, &a);
+	plan_shell(plan, profile, user, &a);
+	free(dir);
+out:
+	free(a.home);
+	free(a.shell);
+	free(key);
+	free(origin);
+	return 0;
+}
+
+const struct mr_res_ops mr_res_ssh = {
+	.name = "ssh",
+	.plan = ssh_plan,
+	.keys = ssh_keys,
+	.n_keys = MR_ARRAY_LEN(ssh_keys),
+};

@@ -1,0 +1,100 @@
+/* The nova user's migration keys as text: authorized_keys merged with the
+ * keys a profile wants (what is there and its options kept, unless the
+ * list must be exact), known_hosts composed from the peers' verified host
+ * keys, and the cluster key pair kept on the controller. Pure logic on a
+ * file's text, tested without a host; res_ssh.c plans with it. */
+#ifndef MR_SSHKEYS_H
+#define MR_SSHKEYS_H
+
+#include <stddef.h>
+
+#include "profile.h"
+#include "util.h"
+
+/* A key line's parts: [options] type base64 [comment]; pointers into the
+ * line, with lengths. */
+struct mr_ssh_key_line {
+	const char *options; /* NULL if none */
+	size_t options_len;
+	const char *type;
+	size_t type_len;
+	const char *b64;
+	size_t b64_len;
+	const char *comment; /* NULL if none; up to the end of the line */
+	size_t comment_len;
+};
+
+/* Parses one authorized_keys or public key line (n bytes, no newline).
+ * Returns 0 for a key line, -1 for anything else (blank, comment,
+ * malformed). */
+int mr_ssh_key_parse(const char *line, size_t n, struct mr_ssh_key_line *k);
+
+/* authorized_keys text with every key of want (lines as the profile gives
+ * them, options allowed) present: a key counts as present when its type and
+ * data match, whatever its options and comment, and its line is kept as it
+ * is. Other lines (keys, comments, blanks) are kept byte for byte, unless
+ * exclusive: then keys not in want (and repeats) go, comments stay.
+ * *found (the caller's, NULL when nothing differs) says which keys are
+ * missing and which are extra, each by comment and fingerprint. Returns
+ * the new text, the caller's. */
+char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *want,
+                              size_t n_want, int exclusive, char **found);
+
+/* One peer in known_hosts: every name it may be reached by, the SSH port,
+ * and its host keys ("type base64"). */
+struct mr_ssh_peer {
+	const char *const *names;
+	size_t n_names;
+	unsigned port;            /* 0 or 22: plain names; else [name]:port */
+	const char *const *keys;
+	size_t n_keys;
+};
+
+/* known_hosts text in which every peer's keys match under every one of its
+ * names: lines that hold another key of the same type for a peer's plain
+ * name are stale and go (wildcard and hashed lines are kept: they never
+ * stop a matching line from being trusted); missing names get one line
+ * per key. Everything else is kept byte for byte. *found as above: stale
+ * entries and missing names. Returns the new text, the caller's. */
+char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_peer *peers,
+                               size_t n_peers, char **found);
+
+/* The cluster key pair at path (the private key) and path.pub, read from
+ * the controller. With generate, an absent pair is created first by
+ * ssh-keygen (ed25519, no passphrase; its directory made 0700 if
+ * missing). The private key must be a regular file of mode 0600 (or
+ * stricter) owned by this user, else it is refused. *priv and *pub (one
+ * line, no newline) are the caller's; on failure NULL, with an error
+ * naming path (MR_ERR_INPUT if absent and not generated). The private key
+ * is never logged. */
+int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,
+                        struct mr_error **err);
+
+/* The cluster key pairs of a run, loaded once per path before any host
+ * is planned (plans do no I/O). */
+struct mr_ssh_keypair {
+	char *path;  /* resolved */
+	char *priv;  /* NULL if it could not be loaded */
+	char *pub;
+	char *error; /* why not, for the report */
+	int absent;  /* not there, and not generated (check, diff) */
+};
+
+struct mr_ssh_keypairs {
+	struct mr_ssh_keypair *v;
+	size_t n;
+};
+
+/* The keypair setting's path: relative to the directory of the file that
+ * set it (like include), "~/" from $HOME. The caller's. */
+char *mr_ssh_keypair_path(const struct mr_setting *s);
+/* Loads the pair keypair names, unless already loaded (generate: see
+ * mr_ssh_keypair_load). */
+void mr_ssh_keypairs_add(struct mr_ssh_keypairs *k, const struct mr_setting *keypair,
+                         int generate);
+/* The pair keypair names, or NULL if it was not added. Borrowed. */
+const struct mr_ssh_keypair *mr_ssh_keypairs_find(const struct mr_ssh_keypairs *k,
+                                                  const struct mr_setting *keypair);
+void mr_ssh_keypairs_fini(struct mr_ssh_keypairs *k);
+
+#endif

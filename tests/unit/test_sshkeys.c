@@ -1,0 +1,295 @@
+/* authorized_keys merging, known_hosts composition and the controller's
+ * key pair. Keys made with OpenSSH's ssh-keygen -t ed25519; every merged
+ * known_hosts is judged by the same matcher the SSH transport uses, and
+ * every key file written is read back by ssh-keygen -lf. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "known_hosts.h"
+#include "sshkeys.h"
+#include "util.h"
+
+#define K1 "AAAAC3NzaC1lZDI1NTE5AAAAIM05D5RUfBBaKw8OGS8kPORBfN8us6qjbnrb+x4h6/RN"
+#define K2 "AAAAC3NzaC1lZDI1NTE5AAAAIFQDYJDf8j34czi1Xy863c87H3n4WQjOZnRVHVDtldcU"
+#define K3 "AAAAC3NzaC1lZDI1NTE5AAAAIGOGfbBYQz5xswrpRa2C0Z4QcHvcor/SI2B+6PvMeIQU"
+
+static void test_key_parse(void **state)
+{
+	static const struct {
+		const char *line;
+		int ok;
+		const char *options, *type, *comment;
+	} cases[] = {
+		{ "ssh-ed25519 " K1 " c1", 0, NULL, "ssh-ed25519", "c1" },
+		{ "ssh-ed25519 " K1, 0, NULL, "ssh-ed25519", NULL },
+		{ "from=\"10.0.0.0/8,192.168.1.1\",no-pty ssh-ed25519 " K1 " ops@bastion", 0,
+		  "from=\"10.0.0.0/8,192.168.1.1\",no-pty", "ssh-ed25519", "ops@bastion" },
+		{ "command=\"echo a b\" ssh-ed25519 " K1 " two words", 0, "command=\"echo a b\"",
+		  "ssh-ed25519", "two words" },
+		{ "  # ssh-ed25519 " K1, -1, NULL, NULL, NULL },
+		{ "", -1, NULL, NULL, NULL },
+		{ "from=\"open ssh-ed25519 " K1, -1, NULL, NULL, NULL },
+		{ "ssh-ed25519", -1, NULL, NULL, NULL },
+	};
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_ssh_key_line k;
+		int r = mr_ssh_key_parse(cases[i].line, strlen(cases[i].line), &k);
+		assert_int_equal(r, cases[i].ok);
+		if (r < 0)
+			continue;
+		if (cases[i].options) {
+			assert_non_null(k.options);
+			assert_int_equal(k.options_len, strlen(cases[i].options));
+			assert_memory_equal(k.options, cases[i].options, k.options_len);
+		} else {
+			assert_null(k.options);
+		}
+		assert_memory_equal(k.type, cases[i].type, strlen(cases[i].type));
+		assert_int_equal(k.b64_len, strlen(K1));
+		if (cases[i].comment)
+			assert_memory_equal(k.comment, cases[i].comment, strlen(cases[i].comment));
+		else
+			assert_null(k.comment);
+	}
+}
+
+#define OPS "from=\"10.20.0.5\",no-pty ssh-ed25519 " K3 " ops@bastion"
+
+static void test_authorized_merge(void **state)
+{
+	static const struct {
+		const char *old;
+		int exclusive;
+		const char *want;   /* the merged text */
+		const char *found;  /* substring of found, or NULL for none */
+	} cases[] = {
+		/* the break-glass key and its options kept, ours appended */
+		{ "# break glass\n" OPS "\n", 0,
+		  "# break glass\n" OPS "\nssh-ed25519 " K1 " nova@cluster\n"
+		  "ssh-ed25519 " K2 " admin@bastion\n",
+		  "missing nova@cluster (SHA256:" },
+		/* already there with options of its own: kept as it is */
+		{ "from=\"10.0.0.0/8\" ssh-ed25519 " K1 " other comment\nssh-ed25519 " K2 "\n", 0,
+		  "from=\"10.0.0.0/8\" ssh-ed25519 " K1 " other comment\nssh-ed25519 " K2 "\n", NULL },
+		/* no final newline: one added, nothing else touched */
+		{ "ssh-ed25519 " K1 " x", 0,
+		  "ssh-ed25519 " K1 " x\nssh-ed25519 " K2 " admin@bastion\n", "missing admin@bastion" },
+		/* exclusive: the extra key goes, comments stay */
+		{ "# break glass\n" OPS "\nssh-ed25519 " K1 " nova@cluster\n", 1,
+		  "# break glass\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 " admin@bastion\n",
+		  "extra ops@bastion" },
+		/* exclusive: a repeat goes too */
+		{ "ssh-ed25519 " K1 " a\nssh-ed25519 " K2 " b\nssh-ed25519 " K1 " c\n", 1,
+		  "ssh-ed25519 " K1 " a\nssh-ed25519 " K2 " b\n", "repeated c" },
+		{ "", 0, "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 " admin@bastion\n",
+		  "missing admin@bastion" },
+	};
+	const char *want[] = { "ssh-ed25519 " K1 " nova@cluster", "ssh-ed25519 " K2 " admin@bastion",
+		                   "ssh-ed25519 " K1 " listed twice" };
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *found = NULL;
+		char *out = mr_ssh_authorized_merge(cases[i].old, strlen(cases[i].old), want, 3,
+		                                    cases[i].exclusive, &found);
+		assert_string_equal(out, cases[i].want);
+		if (cases[i].found) {
+			assert_non_null(found);
+			assert_non_null(strstr(found, cases[i].found));
+		} else {
+			assert_null(found);
+		}
+		/* a second merge finds nothing to do */
+		char *again_found = NULL;
+		char *again = mr_ssh_authorized_merge(out, strlen(out), want, 3, cases[i].exclusive,
+		                                      &again_found);
+		assert_string_equal(again, out);
+		assert_null(again_found);
+		free(again);
+		free(out);
+		free(found);
+	}
+}
+
+static enum mr_known_hosts_status kh_status(const char *text, const char *name, unsigned port,
+                                            const char *b64)
+{
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	assert_int_equal(mr_known_hosts_b64_decode(b64, strlen(b64), &blob, &len), 0);
+	enum mr_known_hosts_status st =
+		mr_known_hosts_check(text, strlen(text), name, port, "ssh-ed25519", blob, len, NULL);
+	free(blob);
+	return st;
+}
+
+static void test_known_hosts_merge(void **state)
+{
+	const char *n1[] = { "compute1", "10.20.0.11", "compute1.example.org" };
+	const char *n2[] = { "compute2", "10.20.0.12", "10.20.0.12" };
+	const char *k1[] = { "ssh-ed25519 " K1 };
+	const char *k2[] = { "ssh-ed25519 " K2 };
+	const struct mr_ssh_peer peers[] = {
+		{ n1, 3, 22, k1, 1 },
+		{ n2, 3, 2222, k2, 1 },
+	};
+	static const struct {
+		const char *old;
+		const char *kept;  /* a line that must survive, or NULL */
+		const char *gone;  /* a line that must go, or NULL */
+		const char *found; /* substring of found */
+	} cases[] = {
+		{ "", NULL, NULL, "missing compute1 ssh-ed25519" },
+		/* a reinstalled host: its old key is stale */
+		{ "compute1,10.20.0.11 ssh-ed25519 " K3 "\n", NULL, "compute1,10.20.0.11 ssh-ed25519 " K3,
+		  "stale compute1 ssh-ed25519 SHA256:" },
+		/* the port matters: the old entry for port 22 is another host's business */
+		{ "compute2 ssh-ed25519 " K3 "\n[compute2]:2222 ssh-ed25519 " K3 "\n",
+		  "compute2 ssh-ed25519 " K3 "\n", "[compute2]:2222 ssh-ed25519 " K3,
+		  "stale [compute2]:2222" },
+		/* other hosts, patterns, markers, comments: kept */
+		{ "# mine\nbastion ssh-ed25519 " K3 "\n*.example.org ssh-ed25519 " K3
+		  "\n@revoked * ssh-ed25519 " K3 "\n",
+		  "# mine\nbastion ssh-ed25519 " K3 "\n*.example.org ssh-ed25519 " K3
+		  "\n@revoked * ssh-ed25519 " K3 "\n",
+		  NULL, "missing [10.20.0.12]:2222" },
+	};
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *found = NULL;
+		char *out = mr_ssh_known_hosts_merge(cases[i].old, strlen(cases[i].old), peers, 2,
+		                                     &found);
+		for (size_t n = 0; n < 3; n++) {
+			assert_int_equal(kh_status(out, n1[n], 22, K1), MR_KNOWN_HOSTS_MATCH);
+			assert_int_equal(kh_status(out, n2[n], 2222, K2), MR_KNOWN_HOSTS_MATCH);
+		}
+		assert_non_null(strstr(out, "[compute2]:2222,[10.20.0.12]:2222 ssh-ed25519 " K2 "\n"));
+		if (cases[i].kept)
+			assert_non_null(strstr(out, cases[i].kept));
+		if (cases[i].gone)
+			assert_null(strstr(out, cases[i].gone));
+		assert_non_null(found);
+		assert_non_null(strstr(found, cases[i].found));
+		char *again_found = NULL;
+		char *again = mr_ssh_known_hosts_merge(out, strlen(out), peers, 2, &again_found);
+		assert_string_equal(again, out);
+		assert_null(again_found);
+		free(again);
+		free(out);
+		free(found);
+	}
+}
+
+/* ssh-keygen -lf path: OpenSSH itself reads the key file. */
+static int keygen_lf(const char *path)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		execlp("ssh-keygen", "ssh-keygen", "-lf", path, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_keypair(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/mr-sshkeys-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = mr_xasprintf("%s/keys/nova_migration", dir);
+	char *pub_path = mr_xasprintf("%s.pub", path);
+	char *priv = NULL, *pub = NULL;
+	struct mr_error *err = NULL;
+
+	/* absent, not generated: an input error naming the path */
+	assert_int_equal(mr_ssh_keypair_load(path, 0, &priv, &pub, &err), -1);
+	assert_int_equal(err->kind, MR_ERR_INPUT);
+	assert_string_equal(err->where, path);
+	mr_error_free(err);
+	err = NULL;
+
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &priv, &pub, &err), 0);
+	assert_null(err);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(keygen_lf(path), 0);
+	assert_int_equal(keygen_lf(pub_path), 0);
+	assert_true(mr_str_startswith(pub, "ssh-ed25519 AAAA"));
+	assert_null(strchr(pub, '\n'));
+	assert_non_null(strstr(priv, "BEGIN OPENSSH PRIVATE KEY"));
+
+	/* a second load reads the same pair */
+	char *priv2 = NULL, *pub2 = NULL;
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &priv2, &pub2, &err), 0);
+	assert_string_equal(priv, priv2);
+	assert_string_equal(pub, pub2);
+	free(priv2);
+	free(pub2);
+
+	/* copies written as res_ssh writes them are what OpenSSH reads */
+	char *copy = mr_xasprintf("%s/id_ed25519", dir), *copy_pub = mr_xasprintf("%s.pub", copy);
+	write_text(copy, priv);
+	chmod(copy, 0600);
+	char *line = mr_xasprintf("%s\n", pub);
+	write_text(copy_pub, line);
+	assert_int_equal(keygen_lf(copy), 0);
+	assert_int_equal(keygen_lf(copy_pub), 0);
+
+	/* a private key others can read is refused */
+	chmod(path, 0644);
+	char *p3 = NULL, *q3 = NULL;
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), -1);
+	assert_null(p3);
+	assert_non_null(strstr(err->message, "0644"));
+	mr_error_free(err);
+
+	unlink(copy);
+	unlink(copy_pub);
+	unlink(path);
+	unlink(pub_path);
+	char *keys = mr_xasprintf("%s/keys", dir);
+	rmdir(keys);
+	rmdir(dir);
+	free(keys);
+	free(line);
+	free(copy);
+	free(copy_pub);
+	free(priv);
+	free(pub);
+	free(path);
+	free(pub_path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_parse),
+		cmocka_unit_test(test_authorized_merge),
+		cmocka_unit_test(test_known_hosts_merge),
+		cmocka_unit_test(test_keypair),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
