@@ -88,10 +88,10 @@ static void run_host(struct fleet *f, size_t i)
 		free(t->root);
 		t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
 	}
-	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
+	const char *inst = mr_res_instances_path(tg->profile);
 	int lock = o->run.mode == MR_MODE_APPLY && !o->facts_only;
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
-	facts = mr_facts_gather(t, inst ? inst->value : NULL, lock ? o->lock_wait_s : -1, holder,
+	facts = mr_facts_gather(t, inst, lock ? o->lock_wait_s : -1, holder,
 	                        &err);
 	free(holder);
 	if (!facts) {
