@@ -3,7 +3,10 @@
  * Scratch trees live under /mr in the one handle: /mr/text holds the input,
  * /mr/t its tree, /mr/out the serialised result and /mr/check the result
  * parsed again. Nothing is ever loaded from or saved to a real file. */
+#include <ctype.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,6 +63,116 @@ const char *mr_aug_default_lens_dirs(void)
 			return MR_SOURCE_LENS_DIR;
 	}
 	return MR_LENS_DIR;
+}
+
+/* Where Augeas looks for a module after lens_dirs: AUGEAS_LENS_LIB, then
+ * the library's own directories. */
+static char *search_path(const char *lens_dirs)
+{
+	const char *env = getenv("AUGEAS_LENS_LIB");
+	return mr_xasprintf("%s:%s:/usr/share/augeas/lenses/dist:/usr/share/augeas/lenses",
+	                    lens_dirs ? lens_dirs : "", env ? env : "");
+}
+
+/* Whether the module file defines "let NAME" (a lens or any other value:
+ * Augeas itself tells which at load). */
+static int defines(const char *file, const char *name)
+{
+	size_t len;
+	char *text = mr_file_read(file, &len);
+	int found = 0;
+	size_t n = strlen(name);
+	for (const char *p = text; p && !found && (p = strstr(p, "let ")); p += 4) {
+		const char *q = p + 4;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		found = (p == text || !isalnum((unsigned char)p[-1])) && !strncmp(q, name, n) &&
+		        !(isalnum((unsigned char)q[n]) || q[n] == '_' || q[n] == '\'');
+	}
+	free(text);
+	return found;
+}
+
+/* "module NAME =" of a module file, or NULL. */
+static char *module_name(const char *file)
+{
+	size_t len;
+	char *text = mr_file_read(file, &len);
+	char *name = NULL;
+	for (const char *p = text; p && (p = strstr(p, "module ")); p += 7) {
+		if (p != text && p[-1] != '\n')
+			continue;
+		const char *q = p + 7;
+		size_t n = 0;
+		while (isalnum((unsigned char)q[n]) || q[n] == '_')
+			n++;
+		if (n)
+			name = mr_xstrndup(q, n);
+		break;
+	}
+	free(text);
+	return name;
+}
+
+int mr_aug_lens_known(const char *lens_dirs, const char *lens, char **suggestion)
+{
+	*suggestion = NULL;
+	const char *dot = strchr(lens, '.');
+	char *module = dot ? mr_xstrndup(lens, (size_t)(dot - lens)) : mr_xstrdup(lens);
+	const char *name = dot ? dot + 1 : "lns";
+	/* Augeas's file name of a module: all lower case */
+	char *file = mr_xasprintf("%s.aug", module);
+	for (char *c = file; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	char *path = search_path(lens_dirs);
+	char **modules = NULL;
+	size_t n_modules = 0;
+	int known = 0;
+	for (char *save = NULL, *dir = strtok_r(path, ":", &save); dir && !known;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *full = mr_xasprintf("%s/%s", dir, file);
+		known = access(full, R_OK) == 0 && defines(full, name);
+		free(full);
+		DIR *d = known ? NULL : opendir(dir);
+		for (struct dirent *de; d && (de = readdir(d));) {
+			size_t dn = strlen(de->d_name);
+			if (dn < 5 || strcmp(de->d_name + dn - 4, ".aug") != 0)
+				continue;
+			modules = mr_xreallocarray(modules, n_modules + 1, sizeof(*modules));
+			modules[n_modules++] = mr_xasprintf("%s/%s", dir, de->d_name);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (!known && n_modules) {
+		/* compared as file names; shown as the module names itself */
+		char **names = mr_xcalloc(n_modules, sizeof(*names));
+		for (size_t i = 0; i < n_modules; i++) {
+			names[i] = mr_xstrdup(strrchr(modules[i], '/') + 1);
+			names[i][strlen(names[i]) - 4] = '\0';
+		}
+		file[strlen(file) - 4] = '\0';
+		const char *best = mr_str_suggest(file, (const char *const *)names, n_modules);
+		for (size_t i = 0; best && i < n_modules; i++) {
+			if (names[i] != best)
+				continue;
+			char *shown = module_name(modules[i]);
+			if (shown && (!dot || defines(modules[i], name)))
+				*suggestion = dot ? mr_xasprintf("%s.%s", shown, name) : mr_xstrdup(shown);
+			free(shown);
+			break;
+		}
+		for (size_t i = 0; i < n_modules; i++)
+			free(names[i]);
+		free(names);
+	}
+	for (size_t i = 0; i < n_modules; i++)
+		free(modules[i]);
+	free(modules);
+	free(path);
+	free(file);
+	free(module);
+	return known;
 }
 
 struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)

@@ -80,6 +80,11 @@ void mr_aug_free(struct mr_aug *aug);
  * build tree, else the installed one. Borrowed. */
 const char *mr_aug_default_lens_dirs(void);
 
+/* Whether lens ("Module" or "Module.name") exists where Augeas would look
+ * for it (lens_dirs, AUGEAS_LENS_LIB, its own library). If not,
+ * *suggestion may name a close one (the caller's), spelt alike. */
+int mr_aug_lens_known(const char *lens_dirs, const char *lens, char **suggestion);
+
 /* Parses text (len bytes, NUL-terminated, no NUL inside) with lens
  * ("Module.lns"), applies ops in order and serialises the tree.
  * outcomes: an array of nops the caller provides; its strings are the

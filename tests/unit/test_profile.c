@@ -656,7 +656,10 @@ static void test_cross_checks(void **state)
 	              "{D}/cross.ini:9: set: 'LIBVIRT/live-migration-completion-timeout' already "
 	              "set at {D}/cross.ini:8\n"
 	              "{D}/cross.ini:10: [file /etc/sysctl.d/90-migration.conf] needs a lens "
-	              "(lens = Name)\n");
+	              "(lens = Name)\n"
+	              /* a lens Augeas does not have, named with the nearest one */
+	              "{D}/cross.ini:13: lens: no Augeas lens 'Sysctrl'; did you mean 'Sysctl'?\n"
+	              "{D}/cross.ini:15: lens: no Augeas lens 'Fstab.nolens'\n");
 }
 
 static void test_include(void **state)
