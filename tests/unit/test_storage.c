@@ -18,6 +18,7 @@
 
 #include "aug.h"
 #include "facts.h"
+#include "inventory.h"
 #include "plan.h"
 #include "profile.h"
 #include "report.h"
@@ -189,6 +190,56 @@ static int changed_files(const struct mr_host_report *rep)
 	for (size_t i = 0; i < rep->n_files; i++)
 		n += rep->files[i].changed;
 	return n;
+}
+
+/* The roles a shared profile gets from the inventory's groups ([group
+ * storage] set = nfs.role server), applied as main.c applies a host's
+ * overrides: the server plans exports, the computes fstab. */
+static void test_role_from_inventory_group(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/mr-storage-inv-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char inv[] = "[group compute]\nhosts = compute1\nset = nfs.role client\n"
+	                          "[group storage]\nhosts = nfs1\nset = nfs.role server\n"
+	                          "[host compute1]\n[host nfs1]\n";
+	assert_int_equal(write(fd, inv, strlen(inv)), (ssize_t)strlen(inv));
+	close(fd);
+	struct mr_error *err = NULL;
+	struct mr_inventory *inventory = mr_inventory_load(path, &err);
+	unlink(path);
+	assert_non_null(inventory);
+	for (size_t i = 0; i < mr_inventory_count(inventory); i++) {
+		const struct mr_host *h = mr_inventory_host(inventory, i);
+		struct mr_profile *p = profile_of(
+			"[nfs]\nexport = /var/lib/nova/instances 10.20.0.0/24(rw,sync)\n"
+			"mount = nfs1:/ /var/lib/nova/instances nfs4 defaults 0 0\n");
+		for (size_t k = 0; k < h->n_overrides; k++) {
+			const struct mr_override *o = &h->overrides[k];
+			assert_int_equal(mr_profile_override(p, o->section, o->key, o->value, o->loc, &err), 0);
+		}
+		struct mr_plan *plan = mr_plan_new(NULL);
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		assert_int_equal(mr_plan_file_count(plan), 1);
+		assert_string_equal(mr_plan_file_path(plan, 0),
+		                    !strcmp(h->name, "nfs1") ? "/etc/exports" : "/etc/fstab");
+		assert_int_equal(mr_plan_unchecked_count(plan), 0);
+		mr_plan_free(plan);
+		mr_profile_free(p);
+	}
+	/* without a role the lines are not examined, and say so */
+	struct mr_profile *p = profile_of("[nfs]\nexport = /srv 10.20.0.0/24(rw)\n");
+	struct mr_plan *plan = mr_plan_new(NULL);
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	assert_int_equal(mr_plan_file_count(plan), 0);
+	assert_int_equal(mr_plan_unchecked_count(plan), 1);
+	assert_string_equal(mr_plan_unchecked_setting(plan, 0), "nfs.export");
+	mr_plan_free(plan);
+	mr_profile_free(p);
+	mr_inventory_free(inventory);
 }
 
 static int any_failed(const struct mr_host_report *rep)
@@ -462,6 +513,7 @@ static void test_unparsable_exports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_role_from_inventory_group),
 		cmocka_unit_test_setup_teardown(test_exports_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_not_active, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, setup, teardown),
