@@ -410,6 +410,22 @@ static void test_fstab_corrected(void **state)
 	free(orig);
 }
 
+/* Two entries for the mount point: the first corrected, the second
+ * gone, the entries after them numbered again as a re-read would. */
+static void test_fstab_duplicate(void **state)
+{
+	struct env *e = *state;
+	put_file(e, "/etc/fstab", "/dev/sda1 / ext4 defaults 0 1\n"
+	                          "old:/ /var/lib/nova/instances nfs defaults 0 0\n"
+	                          "older:/ /var/lib/nova/instances nfs defaults 0 0\n"
+	                          "tmpfs /tmp tmpfs defaults 0 0\n");
+	converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab",
+	         "/dev/sda1 / ext4 defaults 0 1\n"
+	         "nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
+	         "tmpfs /tmp tmpfs defaults 0 0\n",
+	         "nfs.mount");
+}
+
 /* Never mounted over files unless forced; a directory mounted from
  * elsewhere fails, though fstab is right. */
 static void test_mount_refusals(void **state)
@@ -518,6 +534,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_not_active, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fstab_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multipath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multipath_created, setup, teardown),
