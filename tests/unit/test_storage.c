@@ -74,16 +74,33 @@ static char *calls(struct env *e)
 	return d ? d : mr_xstrdup("");
 }
 
+/* One Augeas engine for the run (lenses compile once). */
 static int setup(void **state)
 {
 	struct env *e = mr_xcalloc(1, sizeof(*e));
 	struct mr_error *err = NULL;
 	e->aug = mr_aug_new(MR_LENS_DIRS, &err);
 	assert_non_null(e->aug);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	mr_aug_free(e->aug);
+	free(e);
+	return 0;
+}
+
+/* Each test: a fresh root, and stand-ins that log what they were asked
+ * to do. */
+static int before(void **state)
+{
+	struct env *e = *state;
 	snprintf(e->root, sizeof(e->root), "/tmp/mr-storage-XXXXXX");
 	assert_non_null(mkdtemp(e->root));
 	snprintf(e->log, sizeof(e->log), "%s.log", e->root);
-	/* stand-ins that log what they were asked to do */
 	char *bin = mr_xasprintf("%s.bin", e->root);
 	mkdir(bin, 0755);
 	static const char *const names[] = { "systemctl", "mount", "exportfs" };
@@ -99,18 +116,15 @@ static int setup(void **state)
 	setenv("PATH", path, 1);
 	free(path);
 	free(bin);
-	*state = e;
 	return 0;
 }
 
-static int teardown(void **state)
+static int after(void **state)
 {
 	struct env *e = *state;
 	char *cmd = mr_xasprintf("rm -rf '%s' '%s.bin' '%s'", e->root, e->root, e->log);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
-	mr_aug_free(e->aug);
-	free(e);
 	return 0;
 }
 
@@ -530,16 +544,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_from_inventory_group),
-		cmocka_unit_test_setup_teardown(test_exports_merged, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export_not_active, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fstab_corrected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fstab_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mount_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipath, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipath_created, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_section, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unparsable_exports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exports_merged, before, after),
+		cmocka_unit_test_setup_teardown(test_export_not_active, before, after),
+		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, after),
+		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, after),
+		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, after),
+		cmocka_unit_test_setup_teardown(test_mount_refusals, before, after),
+		cmocka_unit_test_setup_teardown(test_multipath, before, after),
+		cmocka_unit_test_setup_teardown(test_multipath_created, before, after),
+		cmocka_unit_test_setup_teardown(test_file_section, before, after),
+		cmocka_unit_test_setup_teardown(test_unparsable_exports, before, after),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
