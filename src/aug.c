@@ -3,7 +3,10 @@
  * Scratch trees live under /mr in the one handle: /mr/text holds the input,
  * /mr/t its tree, /mr/out the serialised result and /mr/check the result
  * parsed again. Nothing is ever loaded from or saved to a real file. */
+#include <ctype.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,6 +65,116 @@ const char *mr_aug_default_lens_dirs(void)
 	return MR_LENS_DIR;
 }
 
+/* Where Augeas looks for a module after lens_dirs: AUGEAS_LENS_LIB, then
+ * the library's own directories. */
+static char *search_path(const char *lens_dirs)
+{
+	const char *env = getenv("AUGEAS_LENS_LIB");
+	return mr_xasprintf("%s:%s:/usr/share/augeas/lenses/dist:/usr/share/augeas/lenses",
+	                    lens_dirs ? lens_dirs : "", env ? env : "");
+}
+
+/* Whether the module file defines "let NAME" (a lens or any other value:
+ * Augeas itself tells which at load). */
+static int defines(const char *file, const char *name)
+{
+	size_t len;
+	char *text = mr_file_read(file, &len);
+	int found = 0;
+	size_t n = strlen(name);
+	for (const char *p = text; p && !found && (p = strstr(p, "let ")); p += 4) {
+		const char *q = p + 4;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		found = (p == text || !isalnum((unsigned char)p[-1])) && !strncmp(q, name, n) &&
+		        !(isalnum((unsigned char)q[n]) || q[n] == '_' || q[n] == '\'');
+	}
+	free(text);
+	return found;
+}
+
+/* "module NAME =" of a module file, or NULL. */
+static char *module_name(const char *file)
+{
+	size_t len;
+	char *text = mr_file_read(file, &len);
+	char *name = NULL;
+	for (const char *p = text; p && (p = strstr(p, "module ")); p += 7) {
+		if (p != text && p[-1] != '\n')
+			continue;
+		const char *q = p + 7;
+		size_t n = 0;
+		while (isalnum((unsigned char)q[n]) || q[n] == '_')
+			n++;
+		if (n)
+			name = mr_xstrndup(q, n);
+		break;
+	}
+	free(text);
+	return name;
+}
+
+int mr_aug_lens_known(const char *lens_dirs, const char *lens, char **suggestion)
+{
+	*suggestion = NULL;
+	const char *dot = strchr(lens, '.');
+	char *module = dot ? mr_xstrndup(lens, (size_t)(dot - lens)) : mr_xstrdup(lens);
+	const char *name = dot ? dot + 1 : "lns";
+	/* Augeas's file name of a module: all lower case */
+	char *file = mr_xasprintf("%s.aug", module);
+	for (char *c = file; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	char *path = search_path(lens_dirs);
+	char **modules = NULL;
+	size_t n_modules = 0;
+	int known = 0;
+	for (char *save = NULL, *dir = strtok_r(path, ":", &save); dir && !known;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *full = mr_xasprintf("%s/%s", dir, file);
+		known = access(full, R_OK) == 0 && defines(full, name);
+		free(full);
+		DIR *d = known ? NULL : opendir(dir);
+		for (struct dirent *de; d && (de = readdir(d));) {
+			size_t dn = strlen(de->d_name);
+			if (dn < 5 || strcmp(de->d_name + dn - 4, ".aug") != 0)
+				continue;
+			modules = mr_xreallocarray(modules, n_modules + 1, sizeof(*modules));
+			modules[n_modules++] = mr_xasprintf("%s/%s", dir, de->d_name);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (!known && n_modules) {
+		/* compared as file names; shown as the module names itself */
+		char **names = mr_xcalloc(n_modules, sizeof(*names));
+		for (size_t i = 0; i < n_modules; i++) {
+			names[i] = mr_xstrdup(strrchr(modules[i], '/') + 1);
+			names[i][strlen(names[i]) - 4] = '\0';
+		}
+		file[strlen(file) - 4] = '\0';
+		const char *best = mr_str_suggest(file, (const char *const *)names, n_modules);
+		for (size_t i = 0; best && i < n_modules; i++) {
+			if (names[i] != best)
+				continue;
+			char *shown = module_name(modules[i]);
+			if (shown && (!dot || defines(modules[i], name)))
+				*suggestion = dot ? mr_xasprintf("%s.%s", shown, name) : mr_xstrdup(shown);
+			free(shown);
+			break;
+		}
+		for (size_t i = 0; i < n_modules; i++)
+			free(names[i]);
+		free(names);
+	}
+	for (size_t i = 0; i < n_modules; i++)
+		free(modules[i]);
+	free(modules);
+	free(path);
+	free(file);
+	free(module);
+	return known;
+}
+
 struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)
 {
 	augeas *handle = aug_init(NULL, lens_dirs, AUG_NO_LOAD | AUG_NO_MODL_AUTOLOAD |
@@ -90,6 +203,8 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].value);
 		free((char *)ops[i].comment_re);
 		free((char *)ops[i].deflt);
+		free((char *)ops[i].children);
+		free((char *)ops[i].create);
 	}
 	free(ops);
 }
@@ -159,6 +274,8 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].value);
 		h = hash_str(h, ops[i].comment_re);
 		h = hash_str(h, ops[i].deflt);
+		h = hash_str(h, ops[i].children);
+		h = hash_str(h, ops[i].create);
 	}
 	return h;
 }
@@ -179,7 +296,8 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		if (a->kind != b->kind || a->fmt != b->fmt ||
 		    a->explicit_default != b->explicit_default || !str_eq(a->section, b->section) ||
 		    !str_eq(a->key, b->key) || !str_eq(a->value, b->value) ||
-		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt))
+		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt) ||
+		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create))
 			return 0;
 	}
 	return 1;
@@ -229,6 +347,8 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].value = dup_or_null(ops[i].value);
 		e->ops[i].comment_re = dup_or_null(ops[i].comment_re);
 		e->ops[i].deflt = dup_or_null(ops[i].deflt);
+		e->ops[i].children = dup_or_null(ops[i].children);
+		e->ops[i].create = dup_or_null(ops[i].create);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
 	copy_outcomes(e->outcomes, outcomes, nops);
@@ -470,6 +590,173 @@ out:
 	return r;
 }
 
+/* Calls fn for each "PATH\tVALUE" line of an entry's children. */
+static int each_child(const char *children, int (*fn)(augeas *h, const char *node,
+                                                      const char *path, const char *value),
+                      augeas *h, const char *node)
+{
+	int r = 0;
+	for (const char *p = children; p && *p && r == 0;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		const char *tab = memchr(p, '\t', n);
+		if (tab) {
+			char *path = mr_xstrndup(p, (size_t)(tab - p));
+			char *value = mr_xstrndup(tab + 1, n - (size_t)(tab - p) - 1);
+			r = fn(h, node, path, value);
+			free(value);
+			free(path);
+		}
+		p += n + (nl != NULL);
+	}
+	return r;
+}
+
+static char *child_path(const char *node, const char *path)
+{
+	return strcmp(path, ".") == 0 ? mr_xstrdup(node) : mr_xasprintf("%s/%s", node, path);
+}
+
+/* 0 if the node at path holds value, 1 otherwise (as each_child counts). */
+static int child_differs(augeas *h, const char *node, const char *path, const char *value)
+{
+	char *full = child_path(node, path);
+	const char *cur = NULL;
+	int n = aug_get(h, full, &cur);
+	free(full);
+	return n != 1 || !cur || strcmp(cur, value) != 0;
+}
+
+static int child_set(augeas *h, const char *node, const char *path, const char *value)
+{
+	char *full = child_path(node, path);
+	int r = aug_set(h, full, value) < 0 ? -1 : 0;
+	free(full);
+	return r;
+}
+
+static size_t child_count(const char *children)
+{
+	size_t n = 0;
+	for (const char *p = children; p && *p; p++)
+		if (*p == '\t' && !(p[-1] == '.' && (p - 1 == children || p[-2] == '\n')))
+			n++;
+	return n;
+}
+
+/* The entry as it stands: its values in document order, for the report. */
+static char *entry_text(augeas *h, const char *node)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	const char *v = NULL;
+	if (aug_get(h, node, &v) == 1 && v)
+		mr_buf_puts(&b, v);
+	char *expr = mr_xasprintf("%s/descendant::*[label() != '#comment']", node);
+	char **m = NULL;
+	int n = aug_match(h, expr, &m);
+	for (int i = 0; i < n; i++) {
+		v = NULL;
+		if (aug_get(h, m[i], &v) == 1 && v)
+			mr_buf_printf(&b, "%s%s", b.len ? " " : "", v);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	free(expr);
+	return mr_buf_steal(&b, NULL);
+}
+
+static int entry_is(augeas *h, const char *node, const struct mr_aug_op *op)
+{
+	char *expr = mr_xasprintf("%s/descendant::*[label() != '#comment']", node);
+	int n = aug_match(h, expr, NULL);
+	free(expr);
+	if (n < 0 || (size_t)n != child_count(op->children))
+		return 0;
+	/* the entry's own value too: "." in children, else none */
+	const char *own = NULL;
+	aug_get(h, node, &own);
+	int has_own = strncmp(op->children, ".\t", 2) == 0 || strstr(op->children, "\n.\t");
+	if (!has_own && own)
+		return 0;
+	return each_child(op->children, child_differs, h, node) == 0;
+}
+
+#define NUMBERED TREE "/*[label() =~ regexp('[0-9]+')]"
+
+/* Entries a lens numbers (seq): 1..n again after some went, as a re-read
+ * would number them. */
+static int renumber(augeas *h)
+{
+	char **m = NULL;
+	int n = aug_match(h, NUMBERED, &m);
+	int r = n < 0 ? -1 : 0;
+	for (int i = 0; i < n && r == 0; i++) {
+		char label[24];
+		snprintf(label, sizeof(label), "%d", i + 1);
+		r = aug_rename(h, m[i], label) < 0 ? -1 : 0;
+	}
+	free_matches(m, n > 0 ? n : 0);
+	return r;
+}
+
+static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
+                       struct mr_aug_outcome *oc, struct mr_error **err)
+{
+	char *path = mr_xasprintf(TREE "/%s", op->key);
+	char *node = NULL;
+	char **m = NULL;
+	int r = -1;
+	int n = aug_match(h, path, &m);
+	if (n < 0) {
+		engine_error(h, where, op->key, err);
+		goto out;
+	}
+	oc->present = n > 0;
+	if (n == 1 && entry_is(h, m[0], op)) {
+		r = 0;
+		goto out;
+	}
+	if (n > 0) {
+		oc->old = entry_text(h, m[0]);
+		/* later duplicates go (in reverse, so the paths stay valid) */
+		for (int i = n - 1; i >= 1; i--)
+			if (aug_rm(h, m[i]) < 0)
+				goto engine;
+		if (n > 1 && !strcmp(op->create, "#") && renumber(h) < 0)
+			goto engine;
+		char *items = mr_xasprintf("%s/*[label() != '#comment']", m[0]);
+		int rm = aug_rm(h, items);
+		free(items);
+		if (rm < 0 || aug_set(h, m[0], NULL) < 0)
+			goto engine;
+		node = mr_xstrdup(m[0]);
+	} else if (!strcmp(op->create, "#")) {
+		int last = aug_match(h, NUMBERED, NULL);
+		node = mr_xasprintf(TREE "/%d", last < 0 ? 1 : last + 1);
+		if (last < 0 || aug_set(h, node, NULL) < 0)
+			goto engine;
+	} else {
+		char *add = mr_xasprintf(TREE "/%s[last()+1]", op->create);
+		int set = aug_set(h, add, NULL);
+		free(add);
+		if (set < 0)
+			goto engine;
+		node = mr_xasprintf(TREE "/%s[last()]", op->create);
+	}
+	if (each_child(op->children, child_set, h, node) < 0)
+		goto engine;
+	oc->changed = 1;
+	r = 0;
+	goto out;
+engine:
+	engine_error(h, where, op->key, err);
+out:
+	free_matches(m, n > 0 ? n : 0);
+	free(node);
+	free(path);
+	return r;
+}
+
 /* A shell variable's words (VAR="--a --b"): a word added or removed,
  * keeping its quoting. Values with expansions or escapes are refused:
  * their words cannot be known without a shell. */
@@ -646,9 +933,10 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 		goto out;
 	}
 	for (size_t i = 0; i < nops; i++) {
-		int rc = ops[i].kind == MR_AUG_RM    ? apply_rm(h, where, &ops[i], &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_SET ? apply_set(h, where, &ops[i], &outcomes[i], err)
-		                                     : apply_token(h, where, &ops[i], &outcomes[i], err);
+		int rc = ops[i].kind == MR_AUG_RM      ? apply_rm(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_SET   ? apply_set(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_ENTRY ? apply_entry(h, where, &ops[i], &outcomes[i], err)
+		                                       : apply_token(h, where, &ops[i], &outcomes[i], err);
 		if (rc < 0)
 			goto out;
 		changed |= outcomes[i].changed;
@@ -772,6 +1060,21 @@ static size_t op_label(const struct mr_aug_op *op, const char **label)
 	return strcspn(k, "[");
 }
 
+/* Whether line holds a quoted literal of key: an entry selected by its
+ * value (dir[. = '/srv'], *[file = '/mnt']) names its line by it. */
+static int mentions_a_literal(const char *line, size_t n, const char *key)
+{
+	for (const char *p = key; (p = strpbrk(p, "'\"")); ) {
+		const char *end = strchr(p + 1, *p);
+		if (!end)
+			break;
+		if (end > p + 1 && memmem(line, n, p + 1, (size_t)(end - p - 1)))
+			return 1;
+		p = end + 1;
+	}
+	return 0;
+}
+
 static int mentions_an_op_key(const char *line, size_t n, const struct mr_aug_op *ops,
                               size_t nops)
 {
@@ -779,6 +1082,8 @@ static int mentions_an_op_key(const char *line, size_t n, const struct mr_aug_op
 		const char *label;
 		size_t ln = op_label(&ops[i], &label);
 		if (ln && memmem(line, n, label, ln))
+			return 1;
+		if (ops[i].kind == MR_AUG_ENTRY && mentions_a_literal(line, n, ops[i].key))
 			return 1;
 	}
 	return 0;

@@ -26,6 +26,8 @@ enum mr_aug_op_kind {
 	MR_AUG_RM,        /* ensure no entry matches */
 	MR_AUG_TOKEN_ADD, /* a shell variable's words include value */
 	MR_AUG_TOKEN_DEL, /* a shell variable's words do not include value */
+	MR_AUG_ENTRY,     /* one whole entry (a line of exports or fstab): see
+	                   * children */
 };
 
 /* One declarative operation on a file's tree. */
@@ -49,6 +51,16 @@ struct mr_aug_op {
 	const char *deflt;
 	/* The profile wants the default written out: absent is drift. */
 	int explicit_default;
+	/* MR_AUG_ENTRY: key selects the entry (dir[. = '/srv'], *[file =
+	 * '/mnt']); children is what it must hold exactly, one "PATH\tVALUE"
+	 * line per node in document order, PATH relative to the entry with
+	 * positions ("client[1]/option[2]"), "." for the entry's own value.
+	 * An entry that differs is rebuilt in place (its duplicates go); a
+	 * missing one is added at the end as a node labelled create ("dir"),
+	 * or "#" where the lens numbers its entries 1..n. value: the entry as
+	 * the report shows it. */
+	const char *children;
+	const char *create;
 };
 
 /* What an operation found and did. */
@@ -67,6 +79,11 @@ void mr_aug_free(struct mr_aug *aug);
 /* The lens directory to use: the source tree's for a binary run from its
  * build tree, else the installed one. Borrowed. */
 const char *mr_aug_default_lens_dirs(void);
+
+/* Whether lens ("Module" or "Module.name") exists where Augeas would look
+ * for it (lens_dirs, AUGEAS_LENS_LIB, its own library). If not,
+ * *suggestion may name a close one (the caller's), spelt alike. */
+int mr_aug_lens_known(const char *lens_dirs, const char *lens, char **suggestion);
 
 /* Parses text (len bytes, NUL-terminated, no NUL inside) with lens
  * ("Module.lns"), applies ops in order and serialises the tree.

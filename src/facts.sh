@@ -178,6 +178,17 @@ set --
 for k in "$r"/etc/ssh/ssh_host_*_key.pub; do [ -f "$k" ] && set -- "$@" "$k"; done
 [ $# = 0 ] || awk '{ print "hostkey=" $1 " " $2 }' "$@"
 
+# NFS exports the kernel serves (live, where exportfs is): "PATH CLIENT"
+# each, for an [nfs] server's check. A long path puts its clients on the
+# next lines; <world> is the client "*".
+if [ -z "$r" ] && command -v exportfs >/dev/null 2>&1 && v=$(exportfs -v 2>/dev/null); then
+	say nfs.exportfs ok
+	printf '%s\n' "$v" | awk '
+		function out(c) { sub(/\(.*/, "", c); if (c == "<world>") c = "*"; print "nfs.active=" p " " c }
+		/^[^ \t]/ { p = $1; if (NF > 1) out($2); next }
+		NF && p != "" { out($1) }'
+fi
+
 if [ -f "$r/var/lib/migready/restart-pending" ]; then
 	while IFS= read -r u; do [ -n "$u" ] && say pending "$u"; done < "$r/var/lib/migready/restart-pending"
 fi

@@ -105,10 +105,9 @@ static void gather_host(struct fleet *f, size_t i)
 		free(hs->t->root);
 		hs->t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
 	}
-	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
+	const char *inst = mr_res_instances_path(tg->profile);
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
-	hs->facts = mr_facts_gather(hs->t, inst ? inst->value : NULL, f->lock ? o->lock_wait_s : -1,
-	                            holder, &err);
+	hs->facts = mr_facts_gather(hs->t, inst, f->lock ? o->lock_wait_s : -1, holder, &err);
 	free(holder);
 	if (!hs->facts) {
 		fail_with(rep, err);

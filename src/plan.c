@@ -71,6 +71,9 @@ struct plan_dir {
 struct mr_plan_cmd {
 	char *name;
 	char **argv;
+	/* due whatever the files: the item it settles (setting, origin, old,
+	 * want), or NULLs */
+	char *due[4];
 };
 
 /* An item the resource observed from the facts, and its fix. */
@@ -144,6 +147,8 @@ void mr_plan_free(struct mr_plan *plan)
 			free((char *)f->ops[j].value);
 			free((char *)f->ops[j].comment_re);
 			free((char *)f->ops[j].deflt);
+			free((char *)f->ops[j].children);
+			free((char *)f->ops[j].create);
 		}
 		for (size_t j = 0; j < f->n_ops || (!f->lens && j < 1); j++) {
 			free(f->settings[j]);
@@ -183,6 +188,8 @@ void mr_plan_free(struct mr_plan *plan)
 		for (char **w = plan->cmds[i]->argv; *w; w++)
 			free(*w);
 		free(plan->cmds[i]->argv);
+		for (size_t k = 0; k < MR_ARRAY_LEN(plan->cmds[i]->due); k++)
+			free(plan->cmds[i]->due[k]);
 		free(plan->cmds[i]->name);
 		free(plan->cmds[i]);
 	}
@@ -326,6 +333,8 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	o->value = dup_or_null(op->value);
 	o->comment_re = dup_or_null(op->comment_re);
 	o->deflt = dup_or_null(op->deflt);
+	o->children = dup_or_null(op->children);
+	o->create = dup_or_null(op->create);
 	f->settings[f->n_ops] = mr_xstrdup(setting);
 	f->origins[f->n_ops] = mr_xstrdup(origin);
 	f->n_ops = n;
@@ -383,6 +392,17 @@ struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
 	plan->cmds = mr_xreallocarray(plan->cmds, plan->n_cmds + 1, sizeof(*plan->cmds));
 	plan->cmds[plan->n_cmds++] = c;
 	return c;
+}
+
+void mr_plan_command_due(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
+                         const char *origin, const char *old, const char *want)
+{
+	(void)plan;
+	const char *v[] = { setting, origin, old, want };
+	for (size_t k = 0; k < MR_ARRAY_LEN(c->due); k++) {
+		free(c->due[k]);
+		c->due[k] = mr_xstrdup(v[k]);
+	}
 }
 
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
@@ -675,6 +695,9 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 			it->want = dup_or_null(op->value);
 			it->deflt = dup_or_null(op->deflt);
 			break;
+		case MR_AUG_ENTRY:
+			it->want = dup_or_null(op->value);
+			break;
 		case MR_AUG_RM:
 			break;
 		case MR_AUG_TOKEN_ADD:
@@ -953,7 +976,8 @@ static void act_add_argv(struct actions *a, int item, char *const *argv)
 struct extra_state {
 	int *dir_item;        /* per dir: its item, -1 if not to be changed */
 	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
-	int *cmd_run;         /* per command: a file notifying it changed */
+	int *cmd_run;         /* per command: a file notifying it changed, or due */
+	int *cmd_item;        /* per command: the first item it settles, or -1 */
 	int *fix_item;        /* per fix: its item, -1 if nothing to do */
 };
 
@@ -1133,7 +1157,7 @@ after_units:
 	}
 	for (size_t i = 0; i < plan->n_cmds; i++)
 		if (x->cmd_run[i])
-			act_add_argv(a, -1, plan->cmds[i]->argv);
+			act_add_argv(a, x->cmd_item[i], plan->cmds[i]->argv);
 	free(needs);
 }
 
@@ -1517,6 +1541,24 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		observe_fix(&plan->fixes[i], live, rep, &x.fix_item[i]);
 		n_drift_units += x.fix_item[i] >= 0;
 	}
+	x.cmd_item = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_item));
+	for (size_t k = 0; k < plan->n_cmds; k++) {
+		const struct mr_plan_cmd *c = plan->cmds[k];
+		x.cmd_item[k] = -1;
+		if (live && c->due[0]) {
+			struct mr_item *it = plain_item(rep, c->due[0], c->due[1], MR_OUTCOME_DRIFT);
+			it->old = mr_xstrdup(c->due[2]);
+			it->want = mr_xstrdup(c->due[3]);
+			x.cmd_item[k] = (int)(rep->n_items - 1);
+			x.cmd_run[k] = 1;
+			n_drift_units++;
+			if (opts->mode != MR_MODE_APPLY) {
+				char *w = mr_xasprintf("run %s", c->name);
+				mr_host_report_add_planned(rep, w);
+				free(w);
+			}
+		}
+	}
 	for (size_t i = 0; live && i < plan->n_files; i++)
 		for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify_cmds; j++)
 			for (size_t k = 0; k < plan->n_cmds; k++)
@@ -1594,6 +1636,7 @@ out:
 	free(x.mount_item);
 	free(x.cmd_run);
 	free(x.fix_item);
+	free(x.cmd_item);
 	free(owed);
 	free(pending);
 	return r;

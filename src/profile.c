@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aug.h"
 #include "ini_lines.h"
 #include "profile.h"
 #include "profile_priv.h"
@@ -300,9 +301,17 @@ static void cross_files(const struct mr_profile *p, struct mr_error **err)
 		if (!cls || strcmp(cls, "file") != 0)
 			continue;
 		const struct entry *lens = entry_find(s, "lens");
-		if (!lens || (!lens->n && !lens->bad))
+		if (!lens || (!lens->n && !lens->bad)) {
 			mr_error_at(err, MR_ERR_INPUT, &s->loc, "[%s] needs a lens (lens = Name)",
 			            s->name);
+			continue;
+		}
+		char *like = NULL;
+		const struct mr_setting *l = lens->n ? lens->vals[0] : NULL;
+		if (l && !lens->bad && !mr_aug_lens_known(mr_aug_default_lens_dirs(), l->value, &like))
+			mr_error_at(err, MR_ERR_INPUT, &l->loc, "lens: no Augeas lens '%s'%s%s%s", l->value,
+			            like ? "; did you mean '" : "", like ? like : "", like ? "'?" : "");
+		free(like);
 	}
 }
 

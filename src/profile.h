@@ -54,6 +54,10 @@ const struct mr_setting *const *mr_profile_get_all(const struct mr_profile *p,
                                                    const char *section, const char *key,
                                                    size_t *n);
 
+/* The length of the Augeas path that starts a [file] "set" or "rm" value
+ * (up to the first blank outside brackets and quotes). */
+size_t mr_profile_aug_path_len(const char *value);
+
 /* Sections in the order they first appeared. */
 size_t mr_profile_section_count(const struct mr_profile *p);
 const char *mr_profile_section_name(const struct mr_profile *p, size_t i);

@@ -52,6 +52,7 @@ const struct mr_schema_key mr_schema[] = {
 	{ "nfs", "role", MR_PT_ENUM, 0, w_role, 0, 0 },
 	{ "nfs", "export", MR_PT_NFS_EXPORT, MR_SK_LIST, NULL, 0, 0 },
 	{ "nfs", "mount", MR_PT_MOUNT, MR_SK_LIST, NULL, 0, 0 },
+	{ "nfs", "force_mount", MR_PT_BOOL, 0, NULL, 0, 0 },
 
 	{ "ssh", "user", MR_PT_NAME, 0, NULL, 0, 0 },
 	{ "ssh", "shell", MR_PT_ABS_PATH, 0, NULL, 0, 0 },
@@ -914,6 +915,48 @@ static long aug_path_len(const char *s)
 	return (long)i;
 }
 
+size_t mr_profile_aug_path_len(const char *value)
+{
+	long n = aug_path_len(value);
+	return n < 0 ? strlen(value) : (size_t)n;
+}
+
+/* A step or axis of an Augeas path that leaves the node it starts from
+ * upwards or from the root: "..", "parent::", "ancestor::", or a path that
+ * begins with "/" (also inside a predicate). Quoted text is a value, not a
+ * path. Returns the offending text's offset, or -1. */
+static long aug_path_escape(const char *s, size_t n)
+{
+	char quote = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (quote) {
+			if (c == '\\' && i + 1 < n)
+				i++;
+			else if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			quote = c;
+			continue;
+		}
+		/* where a path may begin: the start, or after an operator */
+		int starts = i == 0 || strchr("[(,=<>|!+ \t", s[i - 1]) != NULL;
+		int after_sep = starts || s[i - 1] == '/';
+		if (c == '/' && starts)
+			return (long)i;
+		if (c == '.' && after_sep && i + 1 < n && s[i + 1] == '.' &&
+		    (i + 2 == n || strchr("/[]) \t", s[i + 2])))
+			return (long)i;
+		if (after_sep && (strncmp(s + i, "parent::", 8) == 0 ||
+		                  strncmp(s + i, "ancestor::", 10) == 0 ||
+		                  strncmp(s + i, "ancestor-or-self::", 18) == 0))
+			return (long)i;
+	}
+	return -1;
+}
+
 static char *check_aug_path_(const char *value, int with_value)
 {
 	const char *what = with_value ? "AUGPATH VALUE" : "AUGPATH";
@@ -927,8 +970,9 @@ static char *check_aug_path_(const char *value, int with_value)
 		return expected(what, value);
 	if (value[0] == '/')
 		return expected("an Augeas path relative to the file", value);
-	if (strncmp(value, "..", 2) == 0 && (value[2] == '/' || n == 2))
-		return expected("an Augeas path inside the file", value);
+	if (aug_path_escape(value, (size_t)n) >= 0)
+		return expected("an Augeas path inside the file (no '..', parent:: or ancestor:: "
+		                "step, no path from '/')", value);
 	return NULL;
 }
 

@@ -9,7 +9,10 @@
 
 /* Sorted by name. */
 static const struct mr_res_ops *const registry[] = {
+	&mr_res_file,
 	&mr_res_libvirtd,
+	&mr_res_multipath,
+	&mr_res_nfs,
 	&mr_res_nova,
 	&mr_res_qemu,
 	&mr_res_ssh,
@@ -23,6 +26,8 @@ const struct mr_res_ops *const *mr_res_all(size_t *n)
 
 static const struct mr_res_ops *find(const char *section)
 {
+	if (!strncmp(section, "file ", 5)) /* [file PATH] */
+		section = "file";
 	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
 		if (strcmp(registry[i]->name, section) == 0)
 			return registry[i];

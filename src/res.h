@@ -35,7 +35,10 @@ struct mr_res_ops {
 	size_t n_keys;
 };
 
+extern const struct mr_res_ops mr_res_file;
 extern const struct mr_res_ops mr_res_libvirtd;
+extern const struct mr_res_ops mr_res_multipath;
+extern const struct mr_res_ops mr_res_nfs;
 extern const struct mr_res_ops mr_res_nova;
 extern const struct mr_res_ops mr_res_qemu;
 extern const struct mr_res_ops mr_res_ssh;
@@ -76,6 +79,11 @@ enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_p
 /* Warns, once per profile, of each section and key the profile sets that
  * no resource applies yet (validated, not applied). */
 void mr_res_warn_unapplied(const struct mr_profile *profile);
+
+/* The instances directory the profile's host keeps: [nova] instances_path,
+ * else nova's default where [nfs] shares it; NULL if neither says.
+ * Borrowed from profile. */
+const char *mr_res_instances_path(const struct mr_profile *profile);
 
 /* All resources, sorted by name. */
 const struct mr_res_ops *const *mr_res_all(size_t *n);

@@ -135,14 +135,14 @@ out=$(mr check --local --root "$root" -p explicit.ini 2>&1); st=$?
 expect_status "defaults: explicit = yes in the section" 2 "$st" "$out"
 
 # --- coverage: what is not examined says so, also under -q ---
-printf '[qemu]\ndynamic_ownership = no\n[multipath]\nuser_friendly_names = no\n' > partial.ini
+printf '[qemu]\ndynamic_ownership = no\n[ssh]\nuser = nova\n' > partial.ini
 out=$(mr check -q --local --root "$root" -p partial.ini 2>/dev/null)
-expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): \[multipath\] \(partial\.ini:3\)' "$out"
-printf '[multipath]\nuser_friendly_names = no\n' > none.ini
+expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): \[ssh\] \(partial\.ini:3\)' "$out"
+printf '[ssh]\nuser = nova\n' > none.ini
 out=$(mr check --local --root "$root" -p none.ini 2>/dev/null)
 expect_grep "coverage: nothing checked is not 'in the desired state'" 'localhost: nothing checked' "$out"
 out=$(mr check --local --root "$root" -p partial.ini -f json 2>/dev/null)
-expect_grep "coverage: json lists unchecked settings" '"setting": ?"\[multipath\]"' "$out"
+expect_grep "coverage: json lists unchecked settings" '"setting": ?"\[ssh\]"' "$out"
 out=$(mr check --local --root "$root" -p partial.ini -f prom 2>/dev/null)
 expect_grep "coverage: prom counts unchecked settings" '^migready_unchecked_settings\{host="localhost",command="check"\} 1$' "$out"
 

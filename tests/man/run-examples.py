@@ -90,6 +90,12 @@ def hosttree(world, dest):
         r = sh(f'. "{SRC}/tests/lib/hosttree.sh" && hosttree {world} {shlex.quote(dest)}', ".")
         if r.returncode:
             raise RuntimeError(r.stdout)
+        # a compute node: nova's package made its user ([nfs] gives it the
+        # instances directory)
+        for name, line in (("passwd", "nova:x:64060:64060::/var/lib/nova:/bin/sh\n"),
+                           ("group", "nova:x:64060:\n")):
+            with open(os.path.join(dest, "etc", name), "a") as f:
+                f.write(line)
 
 
 INVENTORY = """\

@@ -340,7 +340,21 @@ static const struct type_case type_cases[] = {
 	{ "file /etc/hosts", "set", "a[1 x", "set: expected AUGPATH VALUE, got 'a[1 x'" },
 	{ "file /etc/hosts", "rm", "net.ipv4.x", NULL },
 	{ "file /etc/hosts", "rm", "a b", "rm: expected AUGPATH, got 'a b'" },
-	{ "file /etc/hosts", "rm", "../x", "rm: expected an Augeas path inside the file, got '../x'" },
+#define OUTSIDE "expected an Augeas path inside the file (no '..', parent:: or ancestor:: step, no path from '/'), got "
+	{ "file /etc/hosts", "rm", "../x", "rm: " OUTSIDE "'../x'" },
+	/* no step leaves the file's tree, wherever it stands */
+	{ "file /etc/hosts", "rm", "a/../../../augeas", "rm: " OUTSIDE "'a/../../../augeas'" },
+	{ "file /etc/hosts", "rm", "a/..", "rm: " OUTSIDE "'a/..'" },
+	{ "file /etc/hosts", "set", "a/..[1]/b x", "set: " OUTSIDE "'a/..[1]/b x'" },
+	{ "file /etc/hosts", "rm", "a/parent::*", "rm: " OUTSIDE "'a/parent::*'" },
+	{ "file /etc/hosts", "rm", "a/ancestor::*/b", "rm: " OUTSIDE "'a/ancestor::*/b'" },
+	{ "file /etc/hosts", "rm", "a[/augeas/root]", "rm: " OUTSIDE "'a[/augeas/root]'" },
+	{ "file /etc/hosts", "rm", "a[. = ../b]", "rm: " OUTSIDE "'a[. = ../b]'" },
+	/* dots inside names and values are no step */
+	{ "file /etc/hosts", "rm", "net..x", NULL },
+	{ "file /etc/hosts", "set", "a[. = '../x']/b ../y", NULL },
+	{ "file /etc/hosts", "rm", "a//b[c = \"/x\"]", NULL },
+#undef OUTSIDE
 	/* sections and keys */
 	{ "libvirtd", "lisen_tcp", "yes",
 	  "unknown key 'lisen_tcp' in [libvirtd]; did you mean 'listen_tcp'?" },
@@ -642,7 +656,10 @@ static void test_cross_checks(void **state)
 	              "{D}/cross.ini:9: set: 'LIBVIRT/live-migration-completion-timeout' already "
 	              "set at {D}/cross.ini:8\n"
 	              "{D}/cross.ini:10: [file /etc/sysctl.d/90-migration.conf] needs a lens "
-	              "(lens = Name)\n");
+	              "(lens = Name)\n"
+	              /* a lens Augeas does not have, named with the nearest one */
+	              "{D}/cross.ini:13: lens: no Augeas lens 'Sysctrl'; did you mean 'Sysctl'?\n"
+	              "{D}/cross.ini:15: lens: no Augeas lens 'Fstab.nolens'\n");
 }
 
 static void test_include(void **state)

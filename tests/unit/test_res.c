@@ -116,7 +116,7 @@ static struct mr_facts *facts_of(const char *text)
 	"[qemu]\nuser = nova\ngroup = nova\ndynamic_ownership = no\nsecurity_driver = none\n" \
 	"migration_port_min = 49152\nmigration_port_max = 49261\n"
 /* Sections that no resource of this release applies. */
-#define OTHERS "[nfs]\nrole = none\n[multipath]\nuser_friendly_names = no\n"
+#define OTHERS "[firewall]\nallow = 16509/tcp\n\n\n"
 
 /* The qemu.conf lines of QEMU_FULL, notifying unit U. */
 #define QEMU_PLAN(U)                                                        \
@@ -142,7 +142,7 @@ static struct mr_facts *facts_of(const char *text)
 	"  | ListenStream=\n"                                                                      \
 	"  | ListenStream=" PORT "\n"
 
-#define UNCHECKED_OTHERS "unchecked [nfs] line 20\nunchecked [multipath] line 22\n"
+#define UNCHECKED_OTHERS "unchecked [firewall] line 20\n"
 
 struct res_case {
 	const char *name;
@@ -318,8 +318,8 @@ static const struct res_case cases[] = {
 	  "unit libvirtd.service\n" },
 	/* Sections no resource applies are unchecked, never silently green. */
 	{ "only unapplied sections", SOCKET_DEBIAN,
-	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS, 0,
-	  /* no action at all, not even an idle unit */
+	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS "[nfs]\nrole = none\n", 0,
+	  /* no action at all, not even an idle unit; role none asks for none */
 	  UNCHECKED_OTHERS },
 };
 
@@ -371,6 +371,16 @@ static void render_op(struct mr_buf *b, const struct mr_plan *plan, size_t i, si
 		break;
 	case MR_AUG_RM:
 		mr_buf_printf(b, "  rm %s", op->key);
+		break;
+	case MR_AUG_ENTRY:
+		mr_buf_printf(b, "  entry %s (new %s) [%s]", op->key, op->create,
+		              mr_plan_op_setting(plan, i, j));
+		for (const char *p = op->children, *nl; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			mr_buf_printf(b, "\n    %.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+			if (!nl)
+				break;
+		}
 		break;
 	case MR_AUG_TOKEN_ADD:
 	case MR_AUG_TOKEN_DEL:

@@ -1,0 +1,327 @@
+/* The shared instances directory over NFS, by the host's role:
+ *   server  each `export` line in /etc/exports (an existing export of the
+ *           same path corrected in place, other exports untouched), the
+ *           exported directory present, then `exportfs -ra`; an export
+ *           configured but not active (exportfs -v, in the facts) is drift
+ *           that exportfs -ra settles;
+ *   client  each `mount` line in /etc/fstab (the entry of the same mount
+ *           point corrected), the mount point present (the instances
+ *           directory owned by the nova user, o+x), and mounted, never over
+ *           a directory that holds files unless force_mount = yes; an
+ *           instances directory mounted from elsewhere fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "res.h"
+
+#define EXPORTS "/etc/exports"
+#define FSTAB "/etc/fstab"
+#define DEFAULT_INSTANCES "/var/lib/nova/instances"
+
+static const struct mr_conf_key nfs_keys[] = {
+	{ "role", MR_CONF_PLAN, NULL },
+	{ "export", MR_CONF_PLAN, NULL },
+	{ "mount", MR_CONF_PLAN, NULL },
+	{ "force_mount", MR_CONF_PLAN, NULL },
+};
+
+/* The next blank-separated word of *p; its length, 0 at the end. */
+static size_t word(const char **p)
+{
+	*p += strspn(*p, " \t");
+	return strcspn(*p, " \t");
+}
+
+/* An Augeas predicate's literal: quoted with the quote s lacks. NULL if s
+ * holds both (no profile value passes the schema so). */
+static char *literal(const char *s)
+{
+	if (!strchr(s, '\''))
+		return mr_xasprintf("'%s'", s);
+	if (!strchr(s, '"'))
+		return mr_xasprintf("\"%s\"", s);
+	return NULL;
+}
+
+const char *mr_res_instances_path(const struct mr_profile *profile)
+{
+	const struct mr_setting *inst = mr_profile_get(profile, "nova", "instances_path");
+	if (inst)
+		return inst->value;
+	/* a client of the shared directory mounts it where nova keeps it */
+	return mr_profile_has_section(profile, "nfs") ? DEFAULT_INSTANCES : NULL;
+}
+
+/* "PATH CLIENT(OPT,OPT) CLIENT" as the Exports lens's tree: dir = PATH,
+ * client = CLIENT, client/option = OPT. */
+static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
+                        const struct mr_setting *s, char **path_out)
+{
+	const char *p = s->value;
+	size_t n = word(&p);
+	char *path = mr_xstrndup(p, n);
+	struct mr_buf kids;
+	mr_buf_init(&kids);
+	mr_buf_printf(&kids, ".\t%s\n", path);
+	unsigned client = 0;
+	for (p += n; (n = word(&p)); p += n) {
+		const char *open = memchr(p, '(', n);
+		size_t hn = open ? (size_t)(open - p) : n;
+		mr_buf_printf(&kids, "client[%u]\t%.*s\n", ++client, (int)hn, p);
+		unsigned opt = 0;
+		for (const char *o = open ? open + 1 : NULL; o && o < p + n - 1;) {
+			size_t on = strcspn(o, ",)");
+			if (on)
+				mr_buf_printf(&kids, "client[%u]/option[%u]\t%.*s\n", client, ++opt,
+				              (int)on, o);
+			o += on + 1;
+		}
+	}
+	char *lit = literal(path);
+	char *origin = mr_plan_origin_of(s);
+	if (!lit) {
+		mr_plan_fail(plan, "nfs.export", origin, "'%s' cannot be named in an Augeas path",
+		             path);
+	} else {
+		char *key = mr_xasprintf("dir[. = %s]", lit);
+		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
+			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir" };
+		mr_plan_add_as(f, "nfs.export", origin, &op);
+		free(key);
+	}
+	free(origin);
+	free(lit);
+	mr_buf_fini(&kids);
+	*path_out = path;
+}
+
+/* Whether the facts list (path, client) among the exports the kernel
+ * serves. */
+static int export_active(const struct mr_facts *facts, const char *path, size_t pn,
+                         const char *client, size_t cn)
+{
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(facts, "nfs.active", &v);
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++)
+		found = strlen(v[i]) == pn + 1 + cn && !strncmp(v[i], path, pn) && v[i][pn] == ' ' &&
+		        !strncmp(v[i] + pn + 1, client, cn);
+	free(v);
+	return found;
+}
+
+/* Each client of each export that the kernel does not serve, one line. */
+static void inactive_exports(const struct mr_facts *facts, const struct mr_setting *const *ex,
+                             size_t n_ex, struct mr_buf *out)
+{
+	for (size_t i = 0; i < n_ex; i++) {
+		const char *p = ex[i]->value;
+		size_t pn = word(&p);
+		const char *path = p;
+		for (const char *c = p + pn; (pn = word(&c)); c += pn) {
+			size_t cn = strcspn(c, "( \t");
+			if (!export_active(facts, path, (size_t)(strcspn(path, " \t")), c, cn))
+				mr_buf_printf(out, "%s%.*s %.*s", out->len ? ", " : "",
+				              (int)strcspn(path, " \t"), path, (int)cn, c);
+		}
+	}
+}
+
+static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	size_t n = 0;
+	const struct mr_setting *const *ex = mr_profile_get_all(profile, "nfs", "export", &n);
+	if (!n)
+		return;
+	struct mr_plan_file *f = mr_plan_file(plan, EXPORTS, "Exports.lns");
+	for (size_t i = 0; i < n; i++) {
+		char *path = NULL;
+		plan_export(plan, f, ex[i], &path);
+		char *origin = mr_plan_origin_of(ex[i]);
+		/* exportfs refuses a directory that is not there */
+		mr_plan_dir(plan, path, 0755, (uid_t)-1, (gid_t)-1, "nfs.export_dir", origin);
+		free(origin);
+		free(path);
+	}
+	static const char *const argv[] = { "exportfs", "-ra", NULL };
+	struct mr_plan_cmd *c = mr_plan_command(plan, "exportfs -ra", argv);
+	mr_plan_notify_command(f, c);
+	if (!facts || !mr_facts_live(facts))
+		return; /* a tree serves nothing */
+	char *origin = mr_plan_origin_of(ex[0]);
+	if (!mr_facts_get(facts, "nfs.exportfs")) {
+		mr_plan_fail(plan, "nfs.active", origin,
+		             "cannot tell which exports are active: exportfs -v did not run "
+		             "(is the NFS server installed?)");
+	} else {
+		struct mr_buf off;
+		mr_buf_init(&off);
+		inactive_exports(facts, ex, n, &off);
+		if (off.len) {
+			char *old = mr_xasprintf("not active: %s", off.data);
+			mr_plan_command_due(plan, c, "nfs.active", origin, old, "active");
+			free(old);
+		}
+		mr_buf_fini(&off);
+	}
+	free(origin);
+}
+
+/* "SPEC MOUNTPOINT TYPE OPTS [DUMP [PASS]]" as the Fstab lens's tree. The
+ * fields are returned in f[] (borrowed from s, lengths in fn[]). */
+static size_t plan_fstab(struct mr_plan *plan, struct mr_plan_file *file,
+                         const struct mr_setting *s, const char **f, size_t *fn)
+{
+	static const char *const labels[] = { "spec", "file", "vfstype", NULL, "dump", "passno" };
+	size_t nf = 0;
+	const char *p = s->value;
+	for (size_t w; nf < 6 && (w = word(&p)); p += w) {
+		f[nf] = p;
+		fn[nf++] = w;
+	}
+	struct mr_buf kids;
+	mr_buf_init(&kids);
+	for (size_t i = 0; i < nf; i++) {
+		if (labels[i]) {
+			mr_buf_printf(&kids, "%s\t%.*s\n", labels[i], (int)fn[i], f[i]);
+			continue;
+		}
+		unsigned k = 0;
+		for (const char *o = f[i]; o < f[i] + fn[i];) {
+			size_t on = strcspn(o, ", \t");
+			const char *eq = memchr(o, '=', on);
+			mr_buf_printf(&kids, "opt[%u]\t%.*s\n", ++k, (int)(eq ? eq - o : (long)on), o);
+			if (eq)
+				mr_buf_printf(&kids, "opt[%u]/value\t%.*s\n", k, (int)(o + on - eq - 1),
+				              eq + 1);
+			o += on + 1;
+		}
+	}
+	char *mp = mr_xstrndup(f[1], fn[1]);
+	char *lit = literal(mp);
+	char *origin = mr_plan_origin_of(s);
+	if (!lit) {
+		mr_plan_fail(plan, "nfs.mount", origin, "'%s' cannot be named in an Augeas path", mp);
+	} else {
+		char *key = mr_xasprintf("*[file = %s]", lit);
+		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
+			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "#" };
+		mr_plan_add_as(file, "nfs.mount", origin, &op);
+		free(key);
+	}
+	free(origin);
+	free(lit);
+	free(mp);
+	mr_buf_fini(&kids);
+	return nf;
+}
+
+/* user.NAME=UID:GID:HOME:SHELL; 0 if the facts know the user. */
+static int user_ids(const struct mr_facts *facts, const char *name, uid_t *uid, gid_t *gid)
+{
+	char *key = mr_xasprintf("user.%s", name);
+	const char *v = facts ? mr_facts_get(facts, key) : NULL;
+	free(key);
+	unsigned long u, g;
+	if (!v || sscanf(v, "%lu:%lu:", &u, &g) != 2)
+		return -1;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+/* The instances directory mounted, from what fstab names, or a failure
+ * saying what is mounted there instead. */
+static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec, size_t sn,
+                         const char *type, size_t tn, int force, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *now = facts && mr_facts_live(facts) ? mr_facts_get(facts, "mount.instances")
+	                                                 : NULL;
+	if (now && strcmp(now, "none") != 0) {
+		/* "SOURCE TYPE" from /proc/self/mounts; nfs and nfs4 both are NFS */
+		size_t now_sn = strcspn(now, " ");
+		const char *now_type = now[now_sn] ? now + now_sn + 1 : "";
+		int same_fs = !strncmp(now_type, "nfs", 3) && !strncmp(type, "nfs", 3)
+		                  ? 1
+		                  : strlen(now_type) == tn && !strncmp(now_type, type, tn);
+		if (now_sn != sn || strncmp(now, spec, sn) != 0 || !same_fs) {
+			mr_plan_fail(plan, "nfs.mounted", origin,
+			             "%s is mounted from '%s', not from '%.*s' as fstab says; "
+			             "unmount it first",
+			             mp, now, (int)sn, spec);
+			return;
+		}
+	}
+	mr_plan_mount(plan, mp, force, "nfs.mounted", origin);
+}
+
+static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	size_t n = 0;
+	const struct mr_setting *const *mo = mr_profile_get_all(profile, "nfs", "mount", &n);
+	if (!n)
+		return;
+	const struct mr_setting *force = mr_profile_get(profile, "nfs", "force_mount");
+	const char *inst = mr_res_instances_path(profile);
+	struct mr_plan_file *file = mr_plan_file(plan, FSTAB, "Fstab.lns");
+	for (size_t i = 0; i < n; i++) {
+		const char *f[6];
+		size_t fn[6];
+		plan_fstab(plan, file, mo[i], f, fn);
+		char *mp = mr_xstrndup(f[1], fn[1]);
+		char *origin = mr_plan_origin_of(mo[i]);
+		int is_instances = inst && !strcmp(mp, inst);
+		uid_t uid = (uid_t)-1;
+		gid_t gid = (gid_t)-1;
+		if (is_instances && user_ids(facts, "nova", &uid, &gid) < 0)
+			mr_plan_fail(plan, "nfs.instances_dir", origin,
+			             "no nova user on this host: %s cannot be given to it", mp);
+		else
+			mr_plan_dir(plan, mp, 0755, uid, gid,
+			            is_instances ? "nfs.instances_dir" : "nfs.mount_point", origin);
+		plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
+		             origin);
+		free(origin);
+		free(mp);
+	}
+}
+
+static int nfs_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
+{
+	(void)err;
+	const struct mr_setting *role = mr_profile_get(ctx->profile, "nfs", "role");
+	if (!role) {
+		/* no role (from the profile or the inventory's group): this host's
+		 * share of the lines is unknown, so they are not examined */
+		static const char *const keys[] = { "export", "mount" };
+		for (size_t k = 0; k < MR_ARRAY_LEN(keys); k++) {
+			const struct mr_setting *s = mr_profile_get(ctx->profile, "nfs", keys[k]);
+			if (!s)
+				continue;
+			char *origin = mr_plan_origin_of(s);
+			char *what = mr_xasprintf("nfs.%s", keys[k]);
+			mr_plan_unchecked(plan, what, origin);
+			free(what);
+			free(origin);
+		}
+		return 0;
+	}
+	int server = !strcmp(role->value, "server") || !strcmp(role->value, "both");
+	int client = !strcmp(role->value, "client") || !strcmp(role->value, "both");
+	if (server)
+		plan_server(plan, ctx->profile);
+	if (client)
+		plan_client(plan, ctx->profile);
+	return 0;
+}
+
+const struct mr_res_ops mr_res_nfs = {
+	.name = "nfs",
+	.plan = nfs_plan,
+	.keys = nfs_keys,
+	.n_keys = MR_ARRAY_LEN(nfs_keys),
+};

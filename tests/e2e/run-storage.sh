@@ -1,0 +1,131 @@
+#!/bin/bash
+# End to end, [nfs], [multipath] and [file PATH] on Debian 12 host trees
+# (--local --root): an NFS server and a compute node, from the node's own
+# files. check -> 2, apply -> 2, check -> 0, a second apply touches
+# nothing; other exports, fstab lines and multipath sections kept. Then the
+# files' real consumers read what was written: exportfs (in a mount
+# namespace of its own, over the tree's exports), findmnt --verify, and
+# multipath -t. Those need root and unshare: skipped (77) without, except
+# under CI, where that fails.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-storage.sh MIGREADY SOURCE_DIR}")
+SRC=$(realpath "${2:?usage: run-storage.sh MIGREADY SOURCE_DIR}")
+DATA=$SRC/tests/data/storage
+. "$SRC/tests/lib/hosttree.sh"
+. "$SRC/tests/lib/expect.sh"
+WORK=$(mktemp -d /tmp/migready-storage.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+mr() { "$MIGREADY" --color never "$@"; }
+
+new_host() { # DIR
+	hosttree debian12-socket "$1"
+	mkdir -p "$1/etc/sysctl.d"
+	cp "$DATA/debian12.exports" "$1/etc/exports"
+	cp "$DATA/debian12.fstab" "$1/etc/fstab"
+	cp "$DATA/debian12.multipath.conf" "$1/etc/multipath.conf"
+	printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > "$1/etc/passwd"
+	printf 'root:x:0:\nnova:x:64060:\n' > "$1/etc/group"
+	printf '# tuned\nnet.ipv4.tcp_keepalive_intvl = 30\n' > "$1/etc/sysctl.d/90-migration.conf"
+}
+
+converge() { # NAME ROOT PROFILE
+	local name=$1 root=$2 profile=$3 out st after
+	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: check" 2 "$st" "$out"
+	expect_no_grep "$name: nothing left unapplied" 'not applied|unchecked' "$out"
+	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: apply" 2 "$st" "$out"
+	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: check after apply" 0 "$st" "$out"
+	after=$(tree_sum "$root")
+	sleep 1
+	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
+	expect_status "$name: second apply" 0 "$st" "$out"
+	[ "$(tree_sum "$root")" = "$after" ] && ok "$name: second apply touches nothing" \
+		|| not_ok "$name: second apply touches nothing" "$(diff <(echo "$after") <(tree_sum "$root"))"
+}
+
+# Only these lines may differ from the original file.
+changed_lines() { diff "$1" "$2" | grep '^[<>]' ; }
+
+SERVER=$WORK/nfs1
+new_host "$SERVER"
+converge server "$SERVER" "$DATA/profiles/server.ini"
+want=$'< /var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n< /var/lib/nova/instances 10.9.9.9(rw)\n> /var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
+got=$(changed_lines "$DATA/debian12.exports" "$SERVER/etc/exports")
+[ "$got" = "$want" ] && ok "exports: the export corrected in place, its duplicate gone, the rest kept" \
+	|| not_ok "exports: the export corrected in place" "$got"
+[ -d "$SERVER/var/lib/nova/instances" ] && ok "the exported directory exists" || not_ok "the exported directory exists"
+want=$'< \tuser_friendly_names yes\n> \tuser_friendly_names no'
+got=$(changed_lines "$DATA/debian12.multipath.conf" "$SERVER/etc/multipath.conf")
+[ "$got" = "$want" ] && ok "multipath.conf: one line changed, blacklist and devices kept" \
+	|| not_ok "multipath.conf: one line changed" "$got"
+
+CLIENT=$WORK/compute1
+new_host "$CLIENT"
+converge client "$CLIENT" "$DATA/profiles/client.ini"
+got=$(changed_lines "$DATA/debian12.fstab" "$CLIENT/etc/fstab")
+[ "$got" = $'> nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0' ] \
+	&& ok "fstab: one entry added, the rest kept" || not_ok "fstab: one entry added" "$got"
+[ "$(stat -c '%a %u:%g' "$CLIENT/var/lib/nova/instances")" = "755 64060:64060" ] \
+	&& ok "instances directory 0755, the nova user's" \
+	|| not_ok "instances directory 0755, the nova user's" "$(stat -c '%a %u:%g' "$CLIENT/var/lib/nova/instances" 2>&1)"
+[ "$(cat "$CLIENT/etc/sysctl.d/90-migration.conf")" = $'# tuned\nnet.ipv4.tcp_keepalive_time = 600' ] \
+	&& ok "[file]: set and rm" || not_ok "[file]: set and rm" "$(cat "$CLIENT/etc/sysctl.d/90-migration.conf")"
+
+# Refusals: a lens that does not exist and a path out of the file's tree
+# are lint errors (exit 1), and nothing is written.
+printf '[file /etc/x.conf]\nlens = Sysctrl\nrm = a/../../../augeas\n' > bad.ini
+out=$(mr lint -p bad.ini 2>&1); st=$?
+expect_status "lint of a bad [file]" 1 "$st" "$out"
+expect_grep "lint suggests the lens" "bad.ini:2: lens: no Augeas lens 'Sysctrl'; did you mean 'Sysctl'\\?" "$out"
+expect_grep "lint refuses the path" "bad.ini:3: rm: expected an Augeas path inside the file" "$out"
+# An exports file the lens cannot read: exit 4, nothing written.
+BROKEN=$WORK/broken
+new_host "$BROKEN"
+printf '/srv \\\n  host(rw\n' > "$BROKEN/etc/exports"
+before=$(tree_sum "$BROKEN")
+out=$(mr apply --local --root "$BROKEN" -p "$DATA/profiles/server.ini" 2>&1); st=$?
+expect_status "apply on an unreadable exports" 4 "$st" "$out"
+expect_grep "the file is named" '/etc/exports' "$out"
+[ "$(tree_sum "$BROKEN")" = "$before" ] && ok "nothing written on that host" || not_ok "nothing written on that host"
+
+# The consumers.
+if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null || ! command -v exportfs >/dev/null ||
+	! command -v multipath >/dev/null || [ ! -e /etc/exports ]; then
+	echo "$passed passed, $failed failed"
+	echo "# exportfs and multipath -t need root, unshare -m, nfs-kernel-server and multipath-tools (scripts/deps.sh test)"
+	[ -n "${CI:-}" ] && exit 1
+	[ "$failed" = 0 ] || exit 1
+	exit 77
+fi
+findmnt --verify --tab-file "$CLIENT/etc/fstab" > findmnt.out 2>&1
+expect_grep "findmnt parses the fstab" '^0 parse errors' "$(cat findmnt.out)"
+got=$(findmnt --tab-file "$CLIENT/etc/fstab" -n -o SOURCE,FSTYPE,OPTIONS /var/lib/nova/instances)
+[ "$got" = "nfs1:/ nfs4   rw,vers=4.2,_netdev" ] && ok "findmnt reads the entry back" || not_ok "findmnt reads the entry back" "$got"
+
+# exportfs reads the written file as nfsd would: /var/lib is a tmpfs of
+# this namespace only, holding the exported directories (the other export
+# moved there: exportfs wants each to exist) and nfs's state.
+sed 's|^/orionsbelt/cinder |/var/lib/cinder |' "$SERVER/etc/exports" > exports
+out=$(unshare -m sh -c 'mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances /var/lib/cinder &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra && cat /var/lib/nfs/etab' sh "$WORK/exports" 2>&1); st=$?
+expect_status "exportfs -ra on the written exports" 0 "$st" "$out"
+expect_grep "exportfs exports the instances directory" $'^/var/lib/nova/instances\t10.20.0.0/24\\(rw,sync,.*fsid=0' "$out"
+expect_grep "exportfs exports the other one" $'^/var/lib/cinder\t192.168.178.0/24\\(rw,sync' "$out"
+expect_no_grep "exportfs has nothing to say" 'exportfs:' "$out"
+
+# multipath -t reads the written file as multipathd would: /etc is a
+# directory of this test in this namespace.
+mkdir -p mpetc
+cp /etc/ld.so.cache mpetc/ 2>/dev/null
+cp "$SERVER/etc/multipath.conf" mpetc/multipath.conf
+out=$(unshare -m sh -c 'mount --bind "$1" /etc && multipath -t' sh "$WORK/mpetc" 2>&1); st=$?
+expect_status "multipath -t" 0 "$st" "$out"
+expect_no_grep "multipath finds no error in the file" 'multipath.conf line' "$out"
+expect_grep "multipath reads user_friendly_names no" $'^\tuser_friendly_names "no"' "$(printf '%s\n' "$out" | sed -n '/^defaults {/,/^}/p')"
+expect_grep "multipath keeps the blacklist" $'wwid "3600508b1001c5ae72f0f7e8a2b6c9d01"' "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

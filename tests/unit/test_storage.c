@@ -1,0 +1,559 @@
+/* [nfs], [multipath] and [file PATH] on real files (a Debian 12 compute
+ * node's, and the corpus's), planned by their resources and run by
+ * mr_plan_run on a local transport under a temporary root, with real
+ * Augeas and the real commit script; stand-ins for systemctl, mount and
+ * exportfs on PATH log their argv. Each case: check finds the drift, apply
+ * writes exactly the wanted file, a second apply changes nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aug.h"
+#include "facts.h"
+#include "inventory.h"
+#include "plan.h"
+#include "profile.h"
+#include "report.h"
+#include "res.h"
+#include "transport.h"
+
+#define DATA MR_TEST_DATA "/storage"
+
+struct env {
+	struct mr_aug *aug;
+	char root[64];
+	char log[96];
+};
+
+static char *slurp(const char *path)
+{
+	size_t len;
+	char *d = mr_file_read(path, &len);
+	if (!d)
+		fail_msg("cannot read %s", path);
+	return d;
+}
+
+static void put_file(struct env *e, const char *path, const char *data)
+{
+	char *p = mr_xasprintf("%s%s", e->root, path);
+	char *dir = mr_xstrdup(p);
+	*strrchr(dir, '/') = '\0';
+	char *cmd = mr_xasprintf("mkdir -p '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+	free(cmd);
+	free(dir);
+	free(p);
+}
+
+static char *host_file(struct env *e, const char *path)
+{
+	char *p = mr_xasprintf("%s%s", e->root, path);
+	size_t len;
+	char *d = mr_file_read(p, &len);
+	free(p);
+	return d;
+}
+
+static char *calls(struct env *e)
+{
+	size_t len;
+	char *d = mr_file_read(e->log, &len);
+	return d ? d : mr_xstrdup("");
+}
+
+/* One Augeas engine for the run (lenses compile once). */
+static int setup(void **state)
+{
+	struct env *e = mr_xcalloc(1, sizeof(*e));
+	struct mr_error *err = NULL;
+	e->aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(e->aug);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	mr_aug_free(e->aug);
+	free(e);
+	return 0;
+}
+
+/* Each test: a fresh root, and stand-ins that log what they were asked
+ * to do. */
+static int before(void **state)
+{
+	struct env *e = *state;
+	snprintf(e->root, sizeof(e->root), "/tmp/mr-storage-XXXXXX");
+	assert_non_null(mkdtemp(e->root));
+	snprintf(e->log, sizeof(e->log), "%s.log", e->root);
+	char *bin = mr_xasprintf("%s.bin", e->root);
+	mkdir(bin, 0755);
+	static const char *const names[] = { "systemctl", "mount", "exportfs" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++) {
+		char *p = mr_xasprintf("%s/%s", bin, names[i]);
+		FILE *f = fopen(p, "w");
+		fprintf(f, "#!/bin/sh\necho \"%s $*\" >> '%s'\n", names[i], e->log);
+		fclose(f);
+		chmod(p, 0755);
+		free(p);
+	}
+	char *path = mr_xasprintf("%s:%s", bin, getenv("PATH"));
+	setenv("PATH", path, 1);
+	free(path);
+	free(bin);
+	return 0;
+}
+
+static int after(void **state)
+{
+	struct env *e = *state;
+	char *cmd = mr_xasprintf("rm -rf '%s' '%s.bin' '%s'", e->root, e->root, e->log);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static struct mr_profile *profile_of(const char *text)
+{
+	char path[] = "/tmp/mr-storage-p-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	const char *paths[] = { path };
+	struct mr_error *err = NULL;
+	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	unlink(path);
+	if (!p)
+		fail_msg("%s", err->message);
+	return p;
+}
+
+/* One run of the profile's resources on the tree, as a live host with
+ * these facts. */
+static void run(struct env *e, const char *profile, const char *facts, enum mr_mode mode,
+                struct mr_host_report *rep)
+{
+	struct mr_profile *p = profile_of(profile);
+	char *text = mr_xasprintf("probe=1\nmode=live\ninit=systemd\n%s", facts);
+	struct mr_error *err = NULL;
+	struct mr_facts *f = mr_facts_parse("h1", text, strlen(text), &err);
+	assert_non_null(f);
+	struct mr_plan *plan = mr_plan_new(f);
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	struct mr_transport *t = mr_transport_local_new(e->root, &err);
+	assert_non_null(t);
+	struct mr_run_opts opts = { .mode = mode, .run_id = "RUN1" };
+	memset(rep, 0, sizeof(*rep));
+	rep->name = mr_xstrdup("h1");
+	assert_int_equal(mr_plan_run(plan, t, e->aug, &opts, rep, &err), 0);
+	mr_transport_close(t);
+	mr_plan_free(plan);
+	mr_facts_free(f);
+	mr_profile_free(p);
+	free(text);
+}
+
+static void report_free(struct mr_host_report *rep)
+{
+	struct mr_report r = { "x", NULL, 1 };
+	r.hosts = mr_xcalloc(1, sizeof(*r.hosts));
+	*r.hosts = *rep;
+	mr_report_fini(&r);
+}
+
+/* The outcome of the one item named setting; fails if not exactly one. */
+static const struct mr_item *item(const struct mr_host_report *rep, const char *setting)
+{
+	const struct mr_item *found = NULL;
+	for (size_t i = 0; i < rep->n_items; i++) {
+		if (strcmp(rep->items[i].setting, setting) != 0)
+			continue;
+		if (found)
+			fail_msg("two items %s", setting);
+		found = &rep->items[i];
+	}
+	if (!found) {
+		for (size_t i = 0; i < rep->n_items; i++)
+			print_message("item %s: %d %s\n", rep->items[i].setting, rep->items[i].outcome,
+			              rep->items[i].note ? rep->items[i].note : "");
+		fail_msg("no item %s", setting);
+	}
+	return found;
+}
+
+static int changed_files(const struct mr_host_report *rep)
+{
+	int n = 0;
+	for (size_t i = 0; i < rep->n_files; i++)
+		n += rep->files[i].changed;
+	return n;
+}
+
+/* The roles a shared profile gets from the inventory's groups ([group
+ * storage] set = nfs.role server), applied as main.c applies a host's
+ * overrides: the server plans exports, the computes fstab. */
+static void test_role_from_inventory_group(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/mr-storage-inv-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char inv[] = "[group compute]\nhosts = compute1\nset = nfs.role client\n"
+	                          "[group storage]\nhosts = nfs1\nset = nfs.role server\n"
+	                          "[host compute1]\n[host nfs1]\n";
+	assert_int_equal(write(fd, inv, strlen(inv)), (ssize_t)strlen(inv));
+	close(fd);
+	struct mr_error *err = NULL;
+	struct mr_inventory *inventory = mr_inventory_load(path, &err);
+	unlink(path);
+	assert_non_null(inventory);
+	for (size_t i = 0; i < mr_inventory_count(inventory); i++) {
+		const struct mr_host *h = mr_inventory_host(inventory, i);
+		struct mr_profile *p = profile_of(
+			"[nfs]\nexport = /var/lib/nova/instances 10.20.0.0/24(rw,sync)\n"
+			"mount = nfs1:/ /var/lib/nova/instances nfs4 defaults 0 0\n");
+		for (size_t k = 0; k < h->n_overrides; k++) {
+			const struct mr_override *o = &h->overrides[k];
+			assert_int_equal(mr_profile_override(p, o->section, o->key, o->value, o->loc, &err), 0);
+		}
+		struct mr_plan *plan = mr_plan_new(NULL);
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		assert_int_equal(mr_plan_file_count(plan), 1);
+		assert_string_equal(mr_plan_file_path(plan, 0),
+		                    !strcmp(h->name, "nfs1") ? "/etc/exports" : "/etc/fstab");
+		assert_int_equal(mr_plan_unchecked_count(plan), 0);
+		mr_plan_free(plan);
+		mr_profile_free(p);
+	}
+	/* without a role the lines are not examined, and say so */
+	struct mr_profile *p = profile_of("[nfs]\nexport = /srv 10.20.0.0/24(rw)\n");
+	struct mr_plan *plan = mr_plan_new(NULL);
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	assert_int_equal(mr_plan_file_count(plan), 0);
+	assert_int_equal(mr_plan_unchecked_count(plan), 1);
+	assert_string_equal(mr_plan_unchecked_setting(plan, 0), "nfs.export");
+	mr_plan_free(plan);
+	mr_profile_free(p);
+	mr_inventory_free(inventory);
+}
+
+static int any_failed(const struct mr_host_report *rep)
+{
+	for (size_t i = 0; i < rep->n_items; i++)
+		if (rep->items[i].outcome == MR_OUTCOME_FAILED ||
+		    rep->items[i].outcome == MR_OUTCOME_UNCHECKED)
+			return 1;
+	return rep->error != NULL;
+}
+
+/* check: drift; apply: want; apply again: nothing. */
+static void converge(struct env *e, const char *profile, const char *facts, const char *path,
+                     const char *want, const char *setting)
+{
+	struct mr_host_report rep;
+	run(e, profile, facts, MR_MODE_CHECK, &rep);
+	const struct mr_item *it = item(&rep, setting);
+	if (it->outcome != MR_OUTCOME_DRIFT)
+		fail_msg("%s: %d %s %s", setting, it->outcome, it->note ? it->note : "",
+		         rep.n_files && rep.files[0].error ? rep.files[0].error : "");
+	report_free(&rep);
+	run(e, profile, facts, MR_MODE_APPLY, &rep);
+	for (size_t i = 0; i < rep.n_items; i++)
+		if (rep.items[i].outcome == MR_OUTCOME_FAILED)
+			fail_msg("%s failed: %s", rep.items[i].setting,
+			         rep.items[i].note ? rep.items[i].note : "");
+	if (rep.error)
+		fail_msg("%s", rep.error);
+	assert_int_equal(item(&rep, setting)->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	char *got = host_file(e, path);
+	assert_non_null(got);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n%s\nwant\n%s", path, got, want);
+	free(got);
+	run(e, profile, facts, MR_MODE_APPLY, &rep);
+	assert_false(any_failed(&rep));
+	assert_int_equal(changed_files(&rep), 0);
+	assert_int_equal(item(&rep, setting)->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+}
+
+#define SERVER                                                                             \
+	"[nfs]\nrole = server\n"                                                               \
+	"export = /var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "     \
+	"compute9(rw,sync)\n"
+#define ACTIVE                                                                             \
+	"nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"                  \
+	"nfs.active=/var/lib/nova/instances compute9\n"
+
+/* The export of the same path is corrected in place, its duplicate goes,
+ * comments and the other export stay byte for byte; exportfs -ra runs
+ * once, for the change. */
+static void test_exports_merged(void **state)
+{
+	struct env *e = *state;
+	char *orig = slurp(DATA "/debian12.exports");
+	put_file(e, "/etc/exports", orig);
+	char *cut = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8");
+	assert_non_null(cut);
+	char *want = mr_xasprintf("%.*s/var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,"
+	                          "no_root_squash) compute9(rw,sync)\n",
+	                          (int)(cut - orig), orig);
+	converge(e, SERVER, ACTIVE, "/etc/exports", want, "nfs.export");
+	char *log = calls(e);
+	assert_string_equal(log, "exportfs -ra\n");
+	free(log);
+	/* the exported directory is there for exportfs */
+	char *dir = mr_xasprintf("%s/var/lib/nova/instances", e->root);
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	free(dir);
+	free(want);
+	free(orig);
+}
+
+/* Configured but not served: drift that exportfs -ra settles, though the
+ * file is right; unknown without exportfs. */
+static void test_export_not_active(void **state)
+{
+	struct env *e = *state;
+	put_file(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                            "no_root_squash) compute9(rw,sync)\n");
+	struct mr_host_report rep;
+	run(e, SERVER, "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n",
+	    MR_MODE_CHECK, &rep);
+	const struct mr_item *it = item(&rep, "nfs.active");
+	assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
+	assert_string_equal(it->old, "not active: /var/lib/nova/instances 10.20.0.0/24");
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	run(e, SERVER, "nfs.exportfs=ok\n", MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.active")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	char *log = calls(e);
+	assert_string_equal(log, "exportfs -ra\n");
+	free(log);
+	/* all served: nothing to run */
+	run(e, SERVER, ACTIVE, MR_MODE_CHECK, &rep);
+	assert_false(any_failed(&rep));
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_int_equal(rep.items[i].outcome, MR_OUTCOME_OK);
+	assert_int_equal(rep.n_planned, 0);
+	report_free(&rep);
+	run(e, SERVER, "", MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.active")->outcome, MR_OUTCOME_FAILED);
+	report_free(&rep);
+}
+
+#define CLIENT                                                                          \
+	"[nfs]\nrole = client\n"                                                            \
+	"mount = nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
+#define NOVA_USER "user.nova=64060:64060:/var/lib/nova:/bin/sh\n"
+#define CLIENT_FACTS(MOUNTED, DIR)                                                   \
+	NOVA_USER "instances=/var/lib/nova/instances\nmount.instances=" MOUNTED "\n"      \
+	"dir.instances=" DIR "\n"
+#define FSTAB_LINE "nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0\n"
+
+/* A new fstab entry at the end; the instances directory made and given
+ * to nova; mounted once. findmnt reads the result. */
+static void test_fstab_added_and_mounted(void **state)
+{
+	struct env *e = *state;
+	char *orig = slurp(DATA "/debian12.fstab");
+	put_file(e, "/etc/fstab", orig);
+	char *want = mr_xasprintf("%s%s", orig, FSTAB_LINE);
+	converge(e, CLIENT, CLIENT_FACTS("none", "empty"), "/etc/fstab", want, "nfs.mount");
+	char *log = calls(e);
+	assert_non_null(strstr(log, "mount -- /var/lib/nova/instances\n"));
+	free(log);
+	char *dir = mr_xasprintf("%s/var/lib/nova/instances", e->root);
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(st.st_uid, 64060);
+	free(dir);
+	/* util-linux reads the entry back as written */
+	char *cmd = mr_xasprintf("findmnt --verify --tab-file '%s/etc/fstab' 2>&1 | "
+	                         "grep -q '^0 parse errors' && "
+	                         "test \"$(findmnt --tab-file '%s/etc/fstab' -n -o "
+	                         "SOURCE,FSTYPE,OPTIONS /var/lib/nova/instances)\" = "
+	                         "'nfs1:/ nfs4   rw,vers=4.2,_netdev'",
+	                         e->root, e->root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(want);
+	free(orig);
+}
+
+/* An entry of the same mount point is corrected in place (RHEL's file,
+ * its comments and other NFS entries kept). */
+static void test_fstab_corrected(void **state)
+{
+	struct env *e = *state;
+	char *orig = slurp(DATA "/rhel.fstab");
+	char *text = mr_xasprintf("%s10.0.0.5:/old /var/lib/nova/instances nfs defaults 0 0\n"
+	                          "# kept\n", orig);
+	put_file(e, "/etc/fstab", text);
+	/* the line keeps its own spacing */
+	char *want = mr_xasprintf("%snfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
+	                          "# kept\n", orig);
+	converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab", want,
+	         "nfs.mount");
+	free(want);
+	free(text);
+	free(orig);
+}
+
+/* Two entries for the mount point: the first corrected, the second
+ * gone, the entries after them numbered again as a re-read would. */
+static void test_fstab_duplicate(void **state)
+{
+	struct env *e = *state;
+	put_file(e, "/etc/fstab", "/dev/sda1 / ext4 defaults 0 1\n"
+	                          "old:/ /var/lib/nova/instances nfs defaults 0 0\n"
+	                          "older:/ /var/lib/nova/instances nfs defaults 0 0\n"
+	                          "tmpfs /tmp tmpfs defaults 0 0\n");
+	converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab",
+	         "/dev/sda1 / ext4 defaults 0 1\n"
+	         "nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
+	         "tmpfs /tmp tmpfs defaults 0 0\n",
+	         "nfs.mount");
+}
+
+/* Never mounted over files unless forced; a directory mounted from
+ * elsewhere fails, though fstab is right. */
+static void test_mount_refusals(void **state)
+{
+	struct env *e = *state;
+	put_file(e, "/etc/fstab", FSTAB_LINE);
+	struct mr_host_report rep;
+	run(e, CLIENT, CLIENT_FACTS("none", "nonempty"), MR_MODE_APPLY, &rep);
+	const struct mr_item *it = item(&rep, "nfs.mounted");
+	assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
+	assert_non_null(strstr(it->note, "holds files"));
+	report_free(&rep);
+	char *log = calls(e);
+	assert_null(strstr(log, "mount --"));
+	free(log);
+	run(e, CLIENT "force_mount = yes\n", CLIENT_FACTS("none", "nonempty"), MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.mounted")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	run(e, CLIENT, CLIENT_FACTS("/dev/sdb1 ext4", "nonempty"), MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.mount")->outcome, MR_OUTCOME_OK);
+	int failed = 0;
+	for (size_t i = 0; i < rep.n_items; i++)
+		failed += rep.items[i].outcome == MR_OUTCOME_FAILED &&
+		          strstr(rep.items[i].note, "mounted from '/dev/sdb1 ext4'") != NULL;
+	assert_int_equal(failed, 1);
+	report_free(&rep);
+	/* no nova user: the instances directory cannot be given to it */
+	run(e, CLIENT, "instances=/var/lib/nova/instances\nmount.instances=none\n"
+	    "dir.instances=empty\n", MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.instances_dir")->outcome, MR_OUTCOME_FAILED);
+	report_free(&rep);
+}
+
+#define MULTIPATH "[multipath]\nuser_friendly_names = no\n"
+
+/* Only the defaults' line changes; blacklist and devices stay; a running
+ * multipathd reloads. */
+static void test_multipath(void **state)
+{
+	struct env *e = *state;
+	char *orig = slurp(DATA "/debian12.multipath.conf");
+	put_file(e, "/etc/multipath.conf", orig);
+	char *at = strstr(orig, "user_friendly_names yes");
+	assert_non_null(at);
+	char *want = mr_xasprintf("%.*suser_friendly_names no%s", (int)(at - orig), orig,
+	                          at + strlen("user_friendly_names yes"));
+	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	         want, "multipath.user_friendly_names");
+	char *log = calls(e);
+	assert_string_equal(log, "systemctl --no-ask-password reload -- multipathd.service\n");
+	free(log);
+	free(want);
+	free(orig);
+}
+
+/* No file, or a file without defaults: created; multipathd not running
+ * is not reloaded. */
+static void test_multipath_created(void **state)
+{
+	struct env *e = *state;
+	converge(e, MULTIPATH, "unit.multipathd.service=disabled inactive\n",
+	         "/etc/multipath.conf", "defaults {\nuser_friendly_names no\n}\n",
+	         "multipath.user_friendly_names");
+	put_file(e, "/etc/multipath.conf", "blacklist {\n\twwid \".*\"\n}\n");
+	converge(e, MULTIPATH, "", "/etc/multipath.conf",
+	         "blacklist {\n\twwid \".*\"\n}\ndefaults {\nuser_friendly_names no\n}\n",
+	         "multipath.user_friendly_names");
+	char *log = calls(e);
+	assert_string_equal(log, "");
+	free(log);
+}
+
+/* Generic edits: set and rm on the file's tree. */
+static void test_file_section(void **state)
+{
+	struct env *e = *state;
+	put_file(e, "/etc/sysctl.d/90-migration.conf",
+	         "# tuned for migration\nnet.ipv4.tcp_keepalive_intvl = 30\nvm.swappiness=10\n");
+	converge(e, "[file /etc/sysctl.d/90-migration.conf]\nlens = Sysctl\n"
+	            "set = net.ipv4.tcp_keepalive_time 600\nrm = net.ipv4.tcp_keepalive_intvl\n",
+	         "", "/etc/sysctl.d/90-migration.conf",
+	         "# tuned for migration\nvm.swappiness=10\nnet.ipv4.tcp_keepalive_time = 600\n",
+	         "file.net.ipv4.tcp_keepalive_time");
+}
+
+/* A file the lens cannot read fails, and nothing is written. */
+static void test_unparsable_exports(void **state)
+{
+	struct env *e = *state;
+	put_file(e, "/etc/exports", "/srv \\\n  host(rw\n");
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
+	assert_int_equal(changed_files(&rep), 0);
+	report_free(&rep);
+	char *got = host_file(e, "/etc/exports");
+	assert_string_equal(got, "/srv \\\n  host(rw\n");
+	free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_role_from_inventory_group),
+		cmocka_unit_test_setup_teardown(test_exports_merged, before, after),
+		cmocka_unit_test_setup_teardown(test_export_not_active, before, after),
+		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, after),
+		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, after),
+		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, after),
+		cmocka_unit_test_setup_teardown(test_mount_refusals, before, after),
+		cmocka_unit_test_setup_teardown(test_multipath, before, after),
+		cmocka_unit_test_setup_teardown(test_multipath_created, before, after),
+		cmocka_unit_test_setup_teardown(test_file_section, before, after),
+		cmocka_unit_test_setup_teardown(test_unparsable_exports, before, after),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
