@@ -62,6 +62,9 @@ struct plan_dir {
 struct mr_plan_cmd {
 	char *name;
 	char **argv;
+	char *setting, *origin; /* observed: its item */
+	char *want, *old;
+	int drift;
 };
 
 struct plan_mount {
@@ -165,6 +168,10 @@ void mr_plan_free(struct mr_plan *plan)
 			free(*w);
 		free(plan->cmds[i]->argv);
 		free(plan->cmds[i]->name);
+		free(plan->cmds[i]->setting);
+		free(plan->cmds[i]->origin);
+		free(plan->cmds[i]->want);
+		free(plan->cmds[i]->old);
 		free(plan->cmds[i]);
 	}
 	free(plan->cmds);
@@ -316,6 +323,20 @@ void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
 	f->notify_cmds = mr_xreallocarray(f->notify_cmds, f->n_notify_cmds + 1,
 	                                  sizeof(*f->notify_cmds));
 	f->notify_cmds[f->n_notify_cmds++] = c;
+}
+
+void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const char *origin,
+                              const char *want, const char *old, int drift)
+{
+	free(c->setting);
+	free(c->origin);
+	free(c->want);
+	free(c->old);
+	c->setting = mr_xstrdup(setting);
+	c->origin = mr_xstrdup(origin);
+	c->want = dup_or_null(want);
+	c->old = dup_or_null(old);
+	c->drift = drift;
 }
 
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
@@ -606,8 +627,13 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 		case MR_AUG_TOKEN_DEL:
 			it->want = mr_xasprintf("without %s", op->value);
 			break;
+		case MR_AUG_INSERT: /* the note says what */
+			it->want = mr_xstrdup("present");
+			break;
 		}
 		it->old = oc ? dup_or_null(oc[i].old) : NULL;
+		if (op->kind == MR_AUG_INSERT && oc && oc[i].present)
+			it->old = mr_xstrdup("present");
 		it->note = pf->notes ? dup_or_null(pf->notes[i]) : NULL;
 		it->outcome = !oc ? MR_OUTCOME_FAILED : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 	}
@@ -863,7 +889,8 @@ static void act_add_argv(struct actions *a, int item, char *const *argv)
 struct extra_state {
 	int *dir_item;        /* per dir: its item, -1 if not to be changed */
 	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
-	int *cmd_run;         /* per command: a file notifying it changed */
+	int *cmd_run;         /* per command: a file notifying it changed, or it drifts */
+	int *cmd_item;        /* per command: its observed item, or -1 */
 };
 
 static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit *u)
@@ -1039,7 +1066,7 @@ after_units:
 	}
 	for (size_t i = 0; i < plan->n_cmds; i++)
 		if (x->cmd_run[i])
-			act_add_argv(a, -1, plan->cmds[i]->argv);
+			act_add_argv(a, x->cmd_item[i], plan->cmds[i]->argv);
 	free(needs);
 }
 
@@ -1384,6 +1411,27 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	x.dir_item = mr_xcalloc(plan->n_dirs + 1, sizeof(*x.dir_item));
 	x.mount_item = mr_xcalloc(plan->n_mounts + 1, sizeof(*x.mount_item));
 	x.cmd_run = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_run));
+	x.cmd_item = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_item));
+	for (size_t k = 0; k < plan->n_cmds; k++) {
+		const struct mr_plan_cmd *c = plan->cmds[k];
+		x.cmd_item[k] = -1;
+		if (!c->setting)
+			continue;
+		struct mr_item *it = plain_item(rep, c->setting, c->origin,
+		                                c->drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK);
+		it->want = dup_or_null(c->want);
+		it->old = dup_or_null(c->old);
+		x.cmd_item[k] = (int)(rep->n_items - 1);
+		if (live && c->drift) {
+			x.cmd_run[k] = 1;
+			n_drift_units++;
+			if (opts->mode != MR_MODE_APPLY) {
+				char *w = mr_xasprintf("run %s", c->name);
+				mr_host_report_add_planned(rep, w);
+				free(w);
+			}
+		}
+	}
 	for (size_t i = 0; i < plan->n_dirs; i++) {
 		if (observe_dir(&plan->dirs[i], t, rep, &x.dir_item[i], err) < 0)
 			goto out;
@@ -1469,6 +1517,7 @@ out:
 	free(x.dir_item);
 	free(x.mount_item);
 	free(x.cmd_run);
+	free(x.cmd_item);
 	free(owed);
 	free(pending);
 	return r;

@@ -106,6 +106,11 @@ void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid,
 struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
                                     const char *const *argv);
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c);
+/* What the command makes true, observed by the caller from the facts (the
+ * running firewall of a live host): an item with want and old (NULL:
+ * absent); drift also makes apply run the command, once. Strings copied. */
+void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const char *origin,
+                              const char *want, const char *old, int drift);
 
 /* The file system of fstab's entry for path must be mounted there (mount
  * PATH on a live host). Never over a directory that holds anything: an

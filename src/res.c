@@ -9,6 +9,7 @@
 
 /* Sorted by name. */
 static const struct mr_res_ops *const registry[] = {
+	&mr_res_firewall,
 	&mr_res_libvirtd,
 	&mr_res_nova,
 	&mr_res_qemu,

@@ -28,6 +28,7 @@ struct mr_res_ops {
 	size_t n_keys;
 };
 
+extern const struct mr_res_ops mr_res_firewall;
 extern const struct mr_res_ops mr_res_libvirtd;
 extern const struct mr_res_ops mr_res_nova;
 extern const struct mr_res_ops mr_res_qemu;

@@ -377,6 +377,10 @@ static void render_op(struct mr_buf *b, const struct mr_plan *plan, size_t i, si
 		mr_buf_printf(b, "  %s %s %s [%s]", op->kind == MR_AUG_TOKEN_ADD ? "add" : "del",
 		              op->key, op->value, mr_plan_op_setting(plan, i, j));
 		break;
+	case MR_AUG_INSERT: /* the node's first line: what it is */
+		mr_buf_printf(b, "  insert %.*s [%s]", (int)strcspn(op->value, "\n"), op->value,
+		              mr_plan_op_setting(plan, i, j));
+		break;
 	}
 	mr_buf_putc(b, '\n');
 }
