@@ -237,7 +237,6 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		for (size_t k = 0; k < n_have && !found; k++)
 			found = !strcmp(have[k], exact) || !strcmp(have[k], anywhere);
 		char *text = rule_text(&r[i]);
-		char *name = mr_xasprintf("iptables -I INPUT %s", text);
 		const char *argv[16] = { "iptables", "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
 		if (strcmp(stop, "none") != 0)
@@ -249,6 +248,9 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		const char *tail[] = { "-p", r[i].proto, "-m", r[i].proto, "--dport", r[i].ports,
 			                   "-j", "ACCEPT", NULL };
 		memcpy(argv + k, tail, sizeof(tail));
+		/* Named as run, but for the lock option. */
+		char *name = strcmp(stop, "none") ? mr_xasprintf("iptables -I INPUT %s %s", stop, text)
+		                                  : mr_xasprintf("iptables -A INPUT %s", text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
 		mr_plan_command_observed(c, "firewall.running", where, text, found ? text : NULL,
