@@ -74,6 +74,9 @@ static void warn_one(void *ctx, const char *what, struct mr_loc loc)
 void mr_res_warn_unapplied(const struct mr_profile *profile)
 {
 	each_unapplied(profile, warn_one, NULL);
+	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
+		if (registry[i]->lint)
+			registry[i]->lint(profile);
 }
 
 static void mark_unchecked(void *ctx, const char *what, struct mr_loc loc)

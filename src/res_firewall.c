@@ -328,9 +328,80 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	return 0;
 }
 
+/* The ports of the tcp allow lines cover first..last. */
+static int covered(const struct mr_setting *const *allow, size_t n, long first, long last)
+{
+	for (long port = first; port <= last;) {
+		long reach = -1;
+		for (size_t i = 0; i < n; i++) {
+			const char *a = allow[i]->value;
+			char *end = NULL;
+			if (!strstr(a, "/tcp"))
+				continue;
+			long lo = strtol(a, &end, 10), hi = *end == '-' ? strtol(end + 1, NULL, 10) : lo;
+			if (lo <= port && hi >= port && hi > reach)
+				reach = hi;
+		}
+		if (reach < 0)
+			return 0;
+		port = reach + 1;
+	}
+	return 1;
+}
+
+static int tunnelled(const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *flags =
+		mr_profile_get_all(profile, "nova", "live_migration_flag", &n);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(flags[i]->value, "VIR_MIGRATE_TUNNELLED"))
+			return 1;
+	return 0;
+}
+
+static void warn_uncovered(const struct mr_setting *allow, const char *what, long first,
+                           long last, const struct mr_setting *why)
+{
+	char range[32];
+	snprintf(range, sizeof(range), first == last ? "%ld" : "%ld-%ld", first, last);
+	if (why)
+		mr_log(MR_LOG_WARN, "%s:%u: firewall.allow does not open %s %s/tcp (%s:%u)",
+		       allow->loc.file, allow->loc.line, what, range, why->loc.file, why->loc.line);
+	else
+		mr_log(MR_LOG_WARN, "%s:%u: firewall.allow does not open %s %s/tcp", allow->loc.file,
+		       allow->loc.line, what, range);
+}
+
+/* allow must open the listener's port and QEMU's migration ports (libvirt's
+ * default range stops at 49215, where many guides open up to 49261);
+ * tunnelled migrations need only the listener. */
+static void firewall_lint(const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
+	if (!n || !*allow[0]->value)
+		return;
+	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", "tcp_port");
+	if ((tcp && mr_setting_bool(tcp)) || port) {
+		long p = port ? mr_setting_long(port) : 16509;
+		if (!covered(allow, n, p, p))
+			warn_uncovered(allow[0], "libvirtd's tcp_port", p, p, port ? port : tcp);
+	}
+	const struct mr_setting *lo = mr_profile_get(profile, "qemu", "migration_port_min");
+	const struct mr_setting *hi = mr_profile_get(profile, "qemu", "migration_port_max");
+	if ((lo || hi) && !tunnelled(profile)) {
+		long first = lo ? mr_setting_long(lo) : 49152, last = hi ? mr_setting_long(hi) : 49215;
+		if (first <= last && !covered(allow, n, first, last))
+			warn_uncovered(allow[0], "QEMU's migration ports", first, last, hi ? hi : lo);
+	}
+}
+
 const struct mr_res_ops mr_res_firewall = {
 	.name = "firewall",
 	.plan = firewall_plan,
 	.keys = firewall_keys,
 	.n_keys = MR_ARRAY_LEN(firewall_keys),
+	.lint = firewall_lint,
 };
