@@ -59,7 +59,7 @@ static void usage(FILE *out)
 	fputs("usage: migready [OPTIONS] COMMAND\n"
 	      "\n"
 	      "Make KVM/OpenStack compute hosts ready for live migration, and keep them so.\n"
-	      "Applies [libvirtd], [qemu], [nova] and [firewall] (iptables); [nfs], [ssh],\n"
+	      "Applies [libvirtd], [qemu], [nova] and [firewall] (iptables, ufw); [nfs], [ssh],\n"
 	      "[multipath] and [file PATH] are validated only, and reported as not checked.\n"
 	      "\n"
 	      "Commands:\n"

@@ -105,10 +105,12 @@ static char *ipv4_source(const char *cidr)
 	return strchr(cidr, '/') ? mr_xstrdup(cidr) : mr_xasprintf("%s/32", cidr);
 }
 
-/* The rules the profile asks for: each allow from each source. IPv6
- * sources are failed items: rules.v4 cannot hold them. */
-static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profile,
-                           struct fw_rule **out)
+/* The rules the profile asks for: each allow from each source. Without
+ * ipv6, IPv6 sources are failed items (rules.v4 cannot hold them).
+ * Sources are kept as the profile spells them (ufw writes them so);
+ * iptables wants them as iptables-save writes them (as_saved). */
+static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profile, int ipv6,
+                           int as_saved, struct fw_rule **out)
 {
 	size_t n_allow = 0, n_src = 0, n = 0;
 	const struct mr_setting *const *allow =
@@ -121,7 +123,7 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 		if (!*src[j]->value)
 			continue;
 		any_source = 0;
-		if (strchr(src[j]->value, ':')) {
+		if (strchr(src[j]->value, ':') && !ipv6) {
 			char *origin = mr_plan_origin_of(src[j]);
 			mr_plan_fail(plan, "firewall.source", origin,
 			             "IPv6 source '%s': the iptables backend writes IPv4 rules only",
@@ -141,10 +143,13 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 		if (dash)
 			*dash = ':';
 		for (size_t j = 0; j < n_src || (any_source && j == 0); j++) {
-			if (!any_source && (!*src[j]->value || strchr(src[j]->value, ':')))
+			if (!any_source && (!*src[j]->value || (strchr(src[j]->value, ':') && !ipv6)))
 				continue;
+			const char *s = any_source ? NULL : src[j]->value;
 			v[n] = r;
-			v[n].source = any_source ? NULL : ipv4_source(src[j]->value);
+			v[n].source = !s || !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ? NULL
+			              : as_saved ? ipv4_source(s)
+			                         : mr_xstrdup(s);
 			n++;
 		}
 	}
@@ -269,7 +274,7 @@ static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct fw_rule *r = NULL;
-	size_t n = wanted_rules(plan, profile, &r);
+	size_t n = wanted_rules(plan, profile, 0, 1, &r);
 	const char *path = has_file(facts, RULES_DEBIAN) ? RULES_DEBIAN
 	                   : has_file(facts, RULES_RHEL) ? RULES_RHEL
 	                                                 : NULL;
@@ -284,6 +289,72 @@ static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile
 	if (mr_facts_live(facts))
 		plan_running(plan, r, n, origin);
 out:
+	rules_free(r, n);
+}
+
+/* ufw's own files, as ufw itself writes a rule (ufw --dry-run allow from
+ * SRC to any port P proto tcp): its "### tuple ###" comment, which ufw
+ * status and ufw's next rewrite read, then the rule; IPv4 in user.rules,
+ * IPv6 in user6.rules, both for any source; then ufw reload. */
+#define UFW_RULES "/etc/ufw/user.rules"
+#define UFW_RULES6 "/etc/ufw/user6.rules"
+
+static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
+                          struct mr_plan_cmd *reload)
+{
+	const char *chain = v6 ? "ufw6-user-input" : "ufw-user-input";
+	const char *all = v6 ? "::/0" : "0.0.0.0/0";
+	int range = strchr(r->ports, ':') != NULL;
+	struct mr_plan_file *f = mr_plan_file(plan, v6 ? UFW_RULES6 : UFW_RULES, IPTABLES_LENS);
+	char *from = r->source ? mr_xasprintf(" -s %s", r->source) : mr_xstrdup("");
+	char *rule = mr_xasprintf("-A %s -p %s %s%s %s%s -j ACCEPT", chain, r->proto,
+	                          range ? "-m multiport --dports" : "--dport", "", r->ports, from);
+	char *text = mr_xasprintf("### tuple ### allow %s %s %s any %s in\n%s\n", r->proto, r->ports,
+	                          all, r->source ? r->source : all, rule);
+	char *key = mr_xasprintf("table[.='filter']/append[.='%s'][jump='ACCEPT'][protocol='%s']"
+	                         "[%s='%s'][count(source)=0%s%s%s]",
+	                         chain, r->proto, range ? "dports" : "dport", r->ports,
+	                         r->source ? " or source='" : "", r->source ? r->source : "",
+	                         r->source ? "'" : "");
+	char *before = mr_xstrdup("table[.='filter']/#comment[.='## END RULES ###']");
+	char *after = mr_xasprintf("table[.='filter']/*[(label()='#comment' and .='## RULES ###') or "
+	                           "(label()='append' and .='%s')]",
+	                           chain);
+	struct mr_aug_op op = {
+		.kind = MR_AUG_INSERT,
+		.key = key,
+		.value = text,
+		.fmt = MR_FMT_RAW,
+		.comment_re = before,
+		.deflt = after,
+	};
+	mr_plan_add(f, r->allow, &op);
+	mr_plan_note(f, rule);
+	mr_plan_notify_command(f, reload);
+	free(after);
+	free(before);
+	free(key);
+	free(text);
+	free(rule);
+	free(from);
+}
+
+static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, const char *origin)
+{
+	struct fw_rule *r = NULL;
+	size_t n = wanted_rules(plan, profile, 1, 0, &r);
+	static const char *const argv[] = { "ufw", "reload", NULL };
+	struct mr_plan_cmd *reload = n ? mr_plan_command(plan, "ufw reload", argv) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		int v6 = r[i].source && strchr(r[i].source, ':');
+		if (!r[i].source || !v6)
+			plan_ufw_rule(plan, &r[i], 0, reload);
+		if (!r[i].source || v6)
+			plan_ufw_rule(plan, &r[i], 1, reload);
+	}
+	/* ufw's running chains are not read back yet: said, not assumed. */
+	if (n && mr_facts_live(mr_plan_facts(plan)))
+		mr_plan_unchecked(plan, "firewall.running", origin);
 	rules_free(r, n);
 }
 
@@ -315,8 +386,10 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	case B_IPTABLES:
 		plan_iptables(plan, profile, origin);
 		break;
-	case B_FIREWALLD:
 	case B_UFW:
+		plan_ufw(plan, profile, origin);
+		break;
+	case B_FIREWALLD:
 	case B_NFTABLES:
 		mr_plan_fail(plan, "firewall.backend", origin,
 		             "the %s backend is not applied by this release", backend_names[which]);

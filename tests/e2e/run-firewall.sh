@@ -140,6 +140,40 @@ out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "apply on a file with no *filter" 4 "$st" "$out"
 expect_grep "says where it looked" "nowhere to add '-A INPUT -s 10\.20\.0\.0/24" "$out"
 
+# ufw: its own files, as ufw writes a rule, read back by ufw itself.
+if command -v ufw >/dev/null; then
+	ROOT=$WORK/ufw
+	hosttree debian12-socket "$ROOT"
+	mkdir -p "$ROOT/etc/default" "$ROOT/lib"
+	cp -a /etc/ufw "$ROOT/etc/" && cp /etc/default/ufw "$ROOT/etc/default/" && cp -a /lib/ufw "$ROOT/lib/"
+	sed -i 's/^ENABLED=.*/ENABLED=yes/' "$ROOT/etc/ufw/ufw.conf"
+	cp "$DATA/ufw-user.rules" "$ROOT/etc/ufw/user.rules"
+	printf 'source = fd00:20::/64\n' | cat profile.ini - > ufw.ini
+	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "apply with ufw" 2 "$st" "$out"
+	added=$(ufw --rootdir="$ROOT" --datadir="$ROOT" show added 2>&1)
+	expect_grep "ufw reads the rule back" '^ufw allow from 10\.20\.0\.0/24 to any port 16509 proto tcp$' "$added"
+	expect_grep "ufw reads the range back" '^ufw allow from 10\.20\.0\.0/24 to any port 49152:49261 proto tcp$' "$added"
+	expect_grep "ufw reads the IPv6 rule back" '^ufw allow from fd00:20::/64 to any port 16509 proto tcp$' "$added"
+	expect_grep "ufw keeps the operator's rules" '^ufw allow SSH$' "$added"
+	grep -B1 -x '### END RULES ###' "$ROOT/etc/ufw/user.rules" | head -1 | grep -qx '' \
+		&& ok "ufw's layout: a blank line before END RULES" || not_ok "ufw's layout" "$(cat "$ROOT/etc/ufw/user.rules")"
+	grep -vxF -e '### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in' \
+		-e '-A ufw-user-input -p tcp --dport 16509 -s 10.20.0.0/24 -j ACCEPT' \
+		-e '### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 10.20.0.0/24 in' \
+		-e '-A ufw-user-input -p tcp -m multiport --dports 49152:49261 -s 10.20.0.0/24 -j ACCEPT' \
+		"$ROOT/etc/ufw/user.rules" | cat -s | cmp -s - <(cat -s "$DATA/ufw-user.rules") \
+		&& ok "ufw: the operator's lines kept" || not_ok "ufw: the operator's lines kept" "$(diff "$DATA/ufw-user.rules" "$ROOT/etc/ufw/user.rules")"
+	in_ns iptables-restore --test < "$ROOT/etc/ufw/user.rules" && ok "iptables-restore --test takes user.rules" \
+		|| not_ok "iptables-restore --test takes user.rules"
+	before=$(tree_sum "$ROOT")
+	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "a second apply with ufw" 0 "$st" "$out"
+	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "ufw: a second apply writes nothing" || not_ok "ufw: a second apply writes nothing"
+else
+	[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its part skipped"
+fi
+
 # Live: the running rules of the namespace, read by the facts probe.
 in_ns iptables-restore < "$ORIG"
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)

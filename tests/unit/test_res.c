@@ -364,6 +364,19 @@ static const struct res_case firewall_cases[] = {
 	{ "firewall: no facts", NULL, FW_PROFILE, 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (no facts); "
 	  "set backend\n" },
+	{ "firewall: ufw, IPv4 and IPv6", "probe=1\nmode=live\nfw.ufw.enabled=yes\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\nsource = fd00:20::/64\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "file /etc/ufw/user6.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
+	  "unchecked firewall.running line 2\n" },
+	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
+	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
+	  "file /etc/ufw/user6.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 49152:49261 ::/0 any ::/0 in [firewall.allow]\n" },
 	{ "firewall: firewalld", "probe=1\nmode=live\nunit.firewalld.service=enabled active\n",
 	  FW_PROFILE, 0,
 	  "failed firewall.backend line 2: the firewalld backend is not applied by this release\n" },
