@@ -50,6 +50,8 @@ static int unit_on(const struct mr_facts *f, const char *unit)
 
 static int has_file(const struct mr_facts *f, const char *path)
 {
+	if (!f)
+		return 0;
 	char *key = mr_xasprintf("file.%s", path);
 	int r = mr_facts_get(f, key) != NULL;
 	free(key);
@@ -226,10 +228,16 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *live = mr_facts_get(facts, "fw.iptables.live");
 	const char *stop = mr_facts_get(facts, "fw.iptables.stop");
+	/* The rule number goes into a command: digits, or none at all. */
+	if (stop && strcmp(stop, "none") != 0 &&
+	    (!*stop || strspn(stop, "0123456789") != strlen(stop) || strlen(stop) > 6))
+		stop = NULL;
 	if (!live || strcmp(live, "ok") != 0 || !stop) {
 		mr_plan_fail(plan, "firewall.running", origin,
 		             "cannot read the running rules: %s",
-		             live ? "iptables-save failed on the host" : "no iptables-save on the host");
+		             !live                  ? "no iptables-save on the host"
+		             : strcmp(live, "ok") ? "iptables-save failed on the host"
+		                                  : "the probe's digest of iptables-save is not one");
 		return;
 	}
 	const char **have = NULL;
@@ -286,7 +294,7 @@ static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile
 		             "add to (save the running ones there first)");
 	else
 		plan_rules_file(plan, path, r, n);
-	if (mr_facts_live(facts))
+	if (facts && mr_facts_live(facts))
 		plan_running(plan, r, n, origin);
 out:
 	rules_free(r, n);
@@ -353,7 +361,7 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 			plan_ufw_rule(plan, &r[i], 1, reload);
 	}
 	/* ufw's running chains are not read back yet: said, not assumed. */
-	if (n && mr_facts_live(mr_plan_facts(plan)))
+	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))
 		mr_plan_unchecked(plan, "firewall.running", origin);
 	rules_free(r, n);
 }

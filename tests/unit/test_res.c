@@ -391,6 +391,18 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save on the "
 	  "host\n" },
+	{ "firewall: backend given, no facts", NULL, "[firewall]\nbackend = iptables\nallow = 16509/tcp\n",
+	  0,
+	  "failed firewall.allow line 2: no /etc/iptables/rules.v4 nor /etc/sysconfig/iptables on "
+	  "the host: no saved rules to add to (save the running ones there first)\n" },
+	{ "firewall: a rule number that is none",
+	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.stop=6;reboot\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of "
+	  "iptables-save is not one\n" },
 	{ "firewall: allow emptied by a layer", FW_DEBIAN, "[firewall]\nallow =\n", 0, "" },
 };
 
