@@ -833,6 +833,117 @@ out:
 	return r;
 }
 
+/* Where a line goes in the text: an offset, and the op it comes from. */
+struct splice {
+	size_t at;
+	size_t op;
+};
+
+/* The text offset just before the first node expr matches (first), or
+ * just after the last; -1 if none matches. Needs spans on. */
+static long anchor_offset(augeas *h, const char *expr, int first)
+{
+	if (!expr)
+		return -1;
+	char *path = mr_xasprintf(TREE "/%s", expr);
+	char **m = NULL;
+	long at = -1;
+	int n = aug_match(h, path, &m);
+	free(path);
+	if (n > 0) {
+		unsigned ls, le, vs, ve, ss, se;
+		char *file = NULL;
+		if (aug_span(h, m[first ? 0 : n - 1], &file, &ls, &le, &vs, &ve, &ss, &se) == 0)
+			at = first ? (long)ss : (long)se;
+		free(file);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	return at;
+}
+
+/* A line the tree lacks (no node matches key): where value goes. The text
+ * is spliced, not the tree edited: a node inserted among its like would
+ * make Augeas write every later one with its neighbour's layout (each
+ * '--in-interface' of a file turned '-i'). */
+static int plan_insert(augeas *h, const char *where, const struct mr_aug_op *op,
+                       struct mr_aug_outcome *oc, long *at, struct mr_error **err)
+{
+	char *path = mr_xasprintf(TREE "/%s", op->key);
+	int n = aug_match(h, path, NULL);
+	free(path);
+	*at = -1;
+	if (n < 0) {
+		engine_error(h, where, op->key, err);
+		return -1;
+	}
+	oc->present = n > 0;
+	if (n > 0)
+		return 0;
+	*at = anchor_offset(h, op->comment_re, 1);
+	if (*at < 0)
+		*at = anchor_offset(h, op->deflt, 0);
+	if (*at < 0) {
+		mr_error_add(err, MR_ERR_PARSE, where, "nowhere to add '%s': nothing matches '%s'",
+		             op->value, op->deflt ? op->deflt : op->comment_re ? op->comment_re : "");
+		return -1;
+	}
+	oc->changed = 1;
+	return 0;
+}
+
+static int splice_cmp(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->op < y->op ? -1 : x->op > y->op;
+}
+
+/* The text with each planned line in place (lines for one place in the
+ * order of their ops), then read again: every op's key must match. */
+static char *spliced(augeas *h, const char *where, const char *lens, const char *text,
+                     const struct mr_aug_op *ops, size_t nops, const long *at,
+                     struct mr_error **err)
+{
+	struct splice *v = mr_xcalloc(nops + 1, sizeof(*v));
+	size_t n = 0, done = 0, len = strlen(text);
+	for (size_t i = 0; i < nops; i++)
+		if (at[i] >= 0)
+			v[n++] = (struct splice){ (size_t)at[i], i };
+	qsort(v, n, sizeof(*v), splice_cmp);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		mr_buf_add(&b, text + done, v[i].at - done);
+		done = v[i].at;
+		if (b.len && b.data[b.len - 1] != '\n')
+			mr_buf_putc(&b, '\n');
+		mr_buf_printf(&b, "%s\n", ops[v[i].op].value);
+	}
+	mr_buf_add(&b, text + done, len - done);
+	free(v);
+	char *out = mr_buf_steal(&b, NULL);
+	if (aug_set(h, CHECK_TEXT, out) < 0 || aug_text_store(h, lens, CHECK_TEXT, CHECK) < 0) {
+		mr_error_add(err, MR_ERR_PARSE, where,
+		             "the edited file would not parse again with %s; not written", lens);
+		goto fail;
+	}
+	for (size_t i = 0; i < nops; i++) {
+		char *path = mr_xasprintf(CHECK "/%s", ops[i].key);
+		int m = aug_match(h, path, NULL);
+		free(path);
+		if (m <= 0) {
+			mr_error_add(err, MR_ERR_PARSE, where,
+			             "'%s' would not read back as wanted; not written", ops[i].value);
+			goto fail;
+		}
+	}
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
 /* Position of a parse error, "where:line:column: message". */
 static void store_error(augeas *h, const char *where, const char *lens, const char *tree,
                         struct mr_error **err)
@@ -914,6 +1025,12 @@ out:
 	return equal;
 }
 
+static void set_spans(augeas *h, int on)
+{
+	aug_set(h, "/augeas/span", on ? "enable" : "disable");
+	aug_load(h);
+}
+
 static int transform_locked(struct mr_aug *aug, const char *where, const char *lens,
                             const char *text, const struct mr_aug_op *ops, size_t nops,
                             struct mr_aug_outcome *outcomes, char **out,
@@ -921,6 +1038,8 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 {
 	augeas *h = aug->handle;
 	int r = -1, changed = 0;
+	size_t inserts = 0;
+	long *at = NULL;
 	char *diff = NULL;
 
 	aug->parses++;
@@ -928,15 +1047,27 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 		engine_error(h, where, "cannot hold the file", err);
 		goto out;
 	}
+	/* Inserts splice the text: they need to know where each node was. */
+	for (size_t i = 0; i < nops; i++)
+		inserts += ops[i].kind == MR_AUG_INSERT;
+	if (inserts && inserts != nops) {
+		mr_error_add(err, MR_ERR_SYSTEM, where, "inserts mixed with other edits");
+		goto out;
+	}
+	if (inserts) /* aug_load is what reads the option; there are no files to load */
+		set_spans(h, 1);
 	if (aug_text_store(h, lens, TEXT, TREE) < 0) {
 		store_error(h, where, lens, TREE, err);
 		goto out;
 	}
+	at = mr_xcalloc(nops + 1, sizeof(*at));
 	for (size_t i = 0; i < nops; i++) {
-		int rc = ops[i].kind == MR_AUG_RM      ? apply_rm(h, where, &ops[i], &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_SET   ? apply_set(h, where, &ops[i], &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_ENTRY ? apply_entry(h, where, &ops[i], &outcomes[i], err)
-		                                       : apply_token(h, where, &ops[i], &outcomes[i], err);
+		int rc = ops[i].kind == MR_AUG_RM       ? apply_rm(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_SET    ? apply_set(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_ENTRY  ? apply_entry(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_INSERT ? plan_insert(h, where, &ops[i], &outcomes[i],
+		                                                      &at[i], err)
+		                                        : apply_token(h, where, &ops[i], &outcomes[i], err);
 		if (rc < 0)
 			goto out;
 		changed |= outcomes[i].changed;
@@ -944,6 +1075,11 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 	if (!changed) {
 		*out = mr_xstrdup(text);
 		r = 0;
+		goto out;
+	}
+	if (inserts) {
+		*out = spliced(h, where, lens, text, ops, nops, at, err);
+		r = *out ? 0 : -1;
 		goto out;
 	}
 	/* Retrieving a tree that is gone yields "" without complaint: that
@@ -977,6 +1113,9 @@ static int transform_locked(struct mr_aug *aug, const char *where, const char *l
 	*out = mr_xstrdup(result);
 	r = 0;
 out:
+	if (inserts)
+		set_spans(h, 0);
+	free(at);
 	free(diff);
 	aug_rm(h, "/mr");
 	aug_rm(h, "/augeas/text/mr");

@@ -28,6 +28,13 @@ enum mr_aug_op_kind {
 	MR_AUG_TOKEN_DEL, /* a shell variable's words do not include value */
 	MR_AUG_ENTRY,     /* one whole entry (a line of exports or fstab): see
 	                   * children */
+	/* A node that key (an Augeas path relative to the file's root)
+	 * matches exists; else value, a line of text, is added before the
+	 * line of the first node comment_re (here an Augeas path) matches,
+	 * else after that of the last deflt (likewise) matches; neither is an
+	 * error, and so is a result where key matches nothing. A file's ops
+	 * are all inserts or none. */
+	MR_AUG_INSERT,
 };
 
 /* One declarative operation on a file's tree. */

@@ -198,5 +198,43 @@ if [ -z "$r" ]; then h=$(uname -n 2>/dev/null)
 elif [ -f "$r/etc/hostname" ]; then h=$(sed -n '/^[^#]/{p;q;}' "$r/etc/hostname" | tr -d ' \t\r')
 else h=; fi
 case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;; esac
+# The firewall: ufw's switch, firewalld's default zone, the nftables
+# include directory, and on a live host the running INPUT chain of
+# iptables digested: where its first stop is (a DROP or REJECT, or a jump
+# to a chain holding one), and the plain ACCEPT rules above it as
+# "PROTO PORTS SOURCE". Rules with any other condition are left out.
+[ -f "$r/etc/ufw/ufw.conf" ] && say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$r/etc/ufw/ufw.conf" | tr -d '"' | tail -n 1)"
+[ -f "$r/etc/firewalld/firewalld.conf" ] && say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$r/etc/firewalld/firewalld.conf" | tail -n 1)"
+[ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
+if [ -z "$r" ] && command -v iptables-save >/dev/null 2>&1; then
+	if ipt=$(iptables-save -t filter 2>/dev/null); then
+		printf '%s\n' "$ipt" | awk '
+			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
+				for (i = 3; i < NF; i++) if ($i == "-j" && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
+			END {
+				k = 0; stop = "none"
+				for (j = 1; j <= n; j++) {
+					if (chain[j] != "INPUT") continue
+					k++; split(line[j], w, " "); nw = length(w)
+					jump = ""; p = ""; d = ""; s = "any"; other = 0
+					for (i = 3; i <= nw; i++) {
+						if (w[i] == "-j") jump = w[++i]
+						else if (w[i] == "-p") p = w[++i]
+						else if (w[i] == "--dport") d = w[++i]
+						else if (w[i] == "-s") s = w[++i]
+						else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack")) i++
+						else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
+						else other = 1
+					}
+					if (jump == "DROP" || jump == "REJECT" || (jump in stops)) { stop = k; break }
+					if (jump == "ACCEPT" && !other && p != "" && d != "") print "fw.iptables.accept=" p " " d " " s
+				}
+				print "fw.iptables.stop=" stop
+			}'
+		say fw.iptables.live ok
+	else
+		say fw.iptables.live error
+	fi
+fi
 mark
 [ "$lockarg" = - ] || exec cat >/dev/null

@@ -71,9 +71,9 @@ struct plan_dir {
 struct mr_plan_cmd {
 	char *name;
 	char **argv;
-	/* due whatever the files: the item it settles (setting, origin, old,
-	 * want), or NULLs */
-	char *due[4];
+	char *setting, *origin; /* observed: its item */
+	char *want, *old;
+	int drift;
 };
 
 /* An item the resource observed from the facts, and its fix. */
@@ -188,9 +188,11 @@ void mr_plan_free(struct mr_plan *plan)
 		for (char **w = plan->cmds[i]->argv; *w; w++)
 			free(*w);
 		free(plan->cmds[i]->argv);
-		for (size_t k = 0; k < MR_ARRAY_LEN(plan->cmds[i]->due); k++)
-			free(plan->cmds[i]->due[k]);
 		free(plan->cmds[i]->name);
+		free(plan->cmds[i]->setting);
+		free(plan->cmds[i]->origin);
+		free(plan->cmds[i]->want);
+		free(plan->cmds[i]->old);
 		free(plan->cmds[i]);
 	}
 	free(plan->cmds);
@@ -394,17 +396,6 @@ struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
 	return c;
 }
 
-void mr_plan_command_due(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
-                         const char *origin, const char *old, const char *want)
-{
-	(void)plan;
-	const char *v[] = { setting, origin, old, want };
-	for (size_t k = 0; k < MR_ARRAY_LEN(c->due); k++) {
-		free(c->due[k]);
-		c->due[k] = mr_xstrdup(v[k]);
-	}
-}
-
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
 {
 	for (size_t i = 0; i < f->n_notify_cmds; i++)
@@ -413,6 +404,20 @@ void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
 	f->notify_cmds = mr_xreallocarray(f->notify_cmds, f->n_notify_cmds + 1,
 	                                  sizeof(*f->notify_cmds));
 	f->notify_cmds[f->n_notify_cmds++] = c;
+}
+
+void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const char *origin,
+                              const char *want, const char *old, int drift)
+{
+	free(c->setting);
+	free(c->origin);
+	free(c->want);
+	free(c->old);
+	c->setting = mr_xstrdup(setting);
+	c->origin = mr_xstrdup(origin);
+	c->want = dup_or_null(want);
+	c->old = dup_or_null(old);
+	c->drift = drift;
 }
 
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
@@ -706,8 +711,13 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 		case MR_AUG_TOKEN_DEL:
 			it->want = mr_xasprintf("without %s", op->value);
 			break;
+		case MR_AUG_INSERT: /* the note says what */
+			it->want = mr_xstrdup("present");
+			break;
 		}
 		it->old = oc ? dup_or_null(oc[i].old) : NULL;
+		if (op->kind == MR_AUG_INSERT && oc && oc[i].present)
+			it->old = mr_xstrdup("present");
 		it->note = pf->notes ? dup_or_null(pf->notes[i]) : NULL;
 		it->outcome = !oc ? MR_OUTCOME_FAILED : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 	}
@@ -976,8 +986,8 @@ static void act_add_argv(struct actions *a, int item, char *const *argv)
 struct extra_state {
 	int *dir_item;        /* per dir: its item, -1 if not to be changed */
 	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
-	int *cmd_run;         /* per command: a file notifying it changed, or due */
-	int *cmd_item;        /* per command: the first item it settles, or -1 */
+	int *cmd_run;         /* per command: a file notifying it changed, or it drifts */
+	int *cmd_item;        /* per command: its observed item, or -1 */
 	int *fix_item;        /* per fix: its item, -1 if nothing to do */
 };
 
@@ -1527,6 +1537,27 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	x.dir_item = mr_xcalloc(plan->n_dirs + 1, sizeof(*x.dir_item));
 	x.mount_item = mr_xcalloc(plan->n_mounts + 1, sizeof(*x.mount_item));
 	x.cmd_run = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_run));
+	x.cmd_item = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_item));
+	for (size_t k = 0; k < plan->n_cmds; k++) {
+		const struct mr_plan_cmd *c = plan->cmds[k];
+		x.cmd_item[k] = -1;
+		if (!c->setting)
+			continue;
+		struct mr_item *it = plain_item(rep, c->setting, c->origin,
+		                                c->drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK);
+		it->want = dup_or_null(c->want);
+		it->old = dup_or_null(c->old);
+		x.cmd_item[k] = (int)(rep->n_items - 1);
+		if (live && c->drift) {
+			x.cmd_run[k] = 1;
+			n_drift_units++;
+			if (opts->mode != MR_MODE_APPLY) {
+				char *w = mr_xasprintf("run %s", c->name);
+				mr_host_report_add_planned(rep, w);
+				free(w);
+			}
+		}
+	}
 	for (size_t i = 0; i < plan->n_dirs; i++) {
 		if (observe_dir(&plan->dirs[i], t, rep, &x.dir_item[i], err) < 0)
 			goto out;
@@ -1540,24 +1571,6 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	for (size_t i = 0; i < plan->n_fixes; i++) {
 		observe_fix(&plan->fixes[i], live, rep, &x.fix_item[i]);
 		n_drift_units += x.fix_item[i] >= 0;
-	}
-	x.cmd_item = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_item));
-	for (size_t k = 0; k < plan->n_cmds; k++) {
-		const struct mr_plan_cmd *c = plan->cmds[k];
-		x.cmd_item[k] = -1;
-		if (live && c->due[0]) {
-			struct mr_item *it = plain_item(rep, c->due[0], c->due[1], MR_OUTCOME_DRIFT);
-			it->old = mr_xstrdup(c->due[2]);
-			it->want = mr_xstrdup(c->due[3]);
-			x.cmd_item[k] = (int)(rep->n_items - 1);
-			x.cmd_run[k] = 1;
-			n_drift_units++;
-			if (opts->mode != MR_MODE_APPLY) {
-				char *w = mr_xasprintf("run %s", c->name);
-				mr_host_report_add_planned(rep, w);
-				free(w);
-			}
-		}
 	}
 	for (size_t i = 0; live && i < plan->n_files; i++)
 		for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify_cmds; j++)

@@ -124,12 +124,13 @@ void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid,
 struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
                                     const char *const *argv);
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c);
-/* The facts show what c makes right is not (an export configured but not
- * active): one item in drift (old, want; a second call replaces it), and
- * c runs in the commit whether or not a file changed, on a live host; its
- * exit status settles the item. */
-void mr_plan_command_due(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
-                         const char *origin, const char *old, const char *want);
+/* What the command makes true, observed by the caller from the facts (the
+ * running firewall, an export that is configured but not active): an item
+ * with want and old (NULL: absent); drift also makes apply run the
+ * command once, on a live host, whether or not a file changed; its exit
+ * status settles the item. A second call replaces the first. */
+void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const char *origin,
+                              const char *want, const char *old, int drift);
 
 /* The file system of fstab's entry for path must be mounted there (mount
  * PATH on a live host). Never over a directory that holds anything: an

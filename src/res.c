@@ -10,6 +10,7 @@
 /* Sorted by name. */
 static const struct mr_res_ops *const registry[] = {
 	&mr_res_file,
+	&mr_res_firewall,
 	&mr_res_libvirtd,
 	&mr_res_multipath,
 	&mr_res_nfs,
@@ -79,6 +80,9 @@ static void warn_one(void *ctx, const char *what, struct mr_loc loc)
 void mr_res_warn_unapplied(const struct mr_profile *profile)
 {
 	each_unapplied(profile, warn_one, NULL);
+	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
+		if (registry[i]->lint)
+			registry[i]->lint(profile);
 }
 
 static void mark_unchecked(void *ctx, const char *what, struct mr_loc loc)

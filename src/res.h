@@ -33,9 +33,13 @@ struct mr_res_ops {
 	/* The keys of its section it applies; others are reported unchecked. */
 	const struct mr_conf_key *keys;
 	size_t n_keys;
+	/* Warns of what the profile asks that cannot work together (NULL:
+	 * nothing to say); every command, lint included, hears it. */
+	void (*lint)(const struct mr_profile *profile);
 };
 
 extern const struct mr_res_ops mr_res_file;
+extern const struct mr_res_ops mr_res_firewall;
 extern const struct mr_res_ops mr_res_libvirtd;
 extern const struct mr_res_ops mr_res_multipath;
 extern const struct mr_res_ops mr_res_nfs;
@@ -77,7 +81,8 @@ enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_p
                                    const char **why);
 
 /* Warns, once per profile, of each section and key the profile sets that
- * no resource applies yet (validated, not applied). */
+ * no resource applies yet (validated, not applied), and what each
+ * resource's lint finds. */
 void mr_res_warn_unapplied(const struct mr_profile *profile);
 
 /* The instances directory the profile's host keeps: [nova] instances_path,

@@ -430,6 +430,107 @@ static void test_several_ops_in_order(void **state)
 	mr_aug_free(aug);
 }
 
+/* Inserts, on iptables-save files: the line lands above the first node
+ * `before` matches, else below the last `after` matches; a node matching
+ * key means nothing to do; no place, or a line that does not read back as
+ * key, fails. The text is spliced, so later lines keep their spelling. */
+#define IPT "Iptables.lns"
+#define RULES                                                                             \
+	"*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"                              \
+	"-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n-A INPUT -j REJECT\n"                   \
+	"-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n"
+#define BEFORE "table/append[.='INPUT'][jump='REJECT']"
+#define AFTER "table/*[label()='chain' or (label()='append' and .='INPUT')]"
+#define LINE16509 "-A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT"
+#define KEY16509 "table/append[.='INPUT'][dport='16509']"
+
+struct insert_case {
+	const char *name;
+	const char *input;
+	struct mr_aug_op ops[2];
+	size_t nops;
+	const char *expect; /* NULL: fails, with this in the message */
+	const char *error;
+};
+
+static const struct insert_case insert_cases[] = {
+	{ "above the stop, the other lines as they were", RULES,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1,
+	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
+	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n-A INPUT -j REJECT\n"
+	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
+	{ "two for one place, in their order", RULES,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 },
+	    { MR_AUG_INSERT, NULL, "table/append[dport='49152:49261']",
+	      "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT", MR_FMT_RAW, BEFORE, AFTER,
+	      0 } }, 2,
+	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
+	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n"
+	  "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT\n-A INPUT -j REJECT\n"
+	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
+	{ "already there: nothing to do", RULES,
+	  { { MR_AUG_INSERT, NULL, "table/append[dport='22']", "-A INPUT -p tcp --dport 22 -j ACCEPT",
+	      MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1, RULES, NULL },
+	{ "no stop: below the chain's last rule",
+	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A FORWARD -j ACCEPT\nCOMMIT\n",
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1,
+	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n" LINE16509 "\n"
+	  "-A FORWARD -j ACCEPT\nCOMMIT\n", NULL },
+	{ "no rule at all: below the chain's declaration",
+	  "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1,
+	  "*filter\n:INPUT ACCEPT [0:0]\n" LINE16509 "\nCOMMIT\n", NULL },
+	{ "no place at all", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, "table[.='filter']/append",
+	      "table[.='filter']/chain", 0 } }, 1, NULL, "nowhere to add" },
+	{ "a line that is not what key wants", RULES,
+	  { { MR_AUG_INSERT, NULL, KEY16509, "-A INPUT -p tcp --dport 16510 -j ACCEPT", MR_FMT_RAW,
+	      BEFORE, AFTER, 0 } }, 1, NULL, "would not read back as wanted" },
+	{ "a line the lens refuses", RULES,
+	  { { MR_AUG_INSERT, NULL, KEY16509, "not a rule", MR_FMT_RAW, BEFORE, AFTER,
+	      0 } }, 1, NULL, "would not parse again" },
+	{ "inserts do not mix with other edits", RULES,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 },
+	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0 } }, 2, NULL,
+	  "mixed" },
+};
+
+static void test_insert_cases(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	for (size_t i = 0; i < sizeof(insert_cases) / sizeof(insert_cases[0]); i++) {
+		const struct insert_case *c = &insert_cases[i];
+		struct mr_error *err = NULL;
+		struct mr_aug_outcome oc[2];
+		char *out = NULL;
+		size_t len = 0;
+		print_message("case: %s\n", c->name);
+		int r = mr_aug_transform(aug, "test:/rules.v4", IPT, c->input, strlen(c->input), c->ops,
+		                         c->nops, oc, &out, &len, &err);
+		if (!c->expect) {
+			assert_int_equal(r, -1);
+			assert_null(out);
+			assert_non_null(err);
+			if (!strstr(err->message, c->error))
+				fail_msg("%s: '%s' lacks '%s'", c->name, err->message, c->error);
+			mr_error_free(err);
+			continue;
+		}
+		if (r != 0)
+			fail_msg("%s: %s", c->name, err ? err->message : "");
+		assert_string_equal(out, c->expect);
+		int changed = strcmp(c->expect, c->input) != 0;
+		for (size_t k = 0; k < c->nops; k++) {
+			assert_int_equal(oc[k].changed, changed);
+			assert_int_equal(oc[k].present, !changed);
+		}
+		mr_aug_outcomes_fini(oc, c->nops);
+		free(out);
+	}
+	mr_aug_free(aug);
+}
+
 /* The fleet's workers share one engine: many threads, distinct and equal
  * contents, each must get exactly its own result. */
 struct worker_arg {
@@ -499,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_reserved_bytes_refused),
 		cmocka_unit_test(test_cache_serves_identical_requests),
 		cmocka_unit_test(test_several_ops_in_order),
+		cmocka_unit_test(test_insert_cases),
 		cmocka_unit_test(test_shared_by_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -323,6 +323,89 @@ static const struct res_case cases[] = {
 	  UNCHECKED_OTHERS },
 };
 
+/* [firewall]: the backend from the facts (none, or several, fail with the
+ * reason), one insert per allow and source in the host's rules file;
+ * what cannot be done is a failed item. */
+#define FW_PROFILE "[firewall]\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
+#define FW_DEBIAN                                                                          \
+	"probe=1\nmode=tree\ninit=systemd-offline\nos.id=debian\n"                             \
+	"unit.netfilter-persistent.service=enabled unknown\nfile./etc/iptables/rules.v4=present\n"
+#define FW_INSERTS                                                                                 \
+	"file /etc/iptables/rules.v4 Iptables.lns\n"                                                   \
+	"  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"   \
+	"  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT [firewall.allow]\n"
+
+static const struct res_case firewall_cases[] = {
+	{ "firewall: iptables-persistent", FW_DEBIAN, FW_PROFILE, 0, FW_INSERTS },
+	{ "firewall: RHEL's iptables-services",
+	  "probe=1\nmode=tree\nos.id=rhel\nunit.iptables.service=enabled unknown\n"
+	  "file./etc/sysconfig/iptables=present\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.5\nsource = 0.0.0.0/0\n", 0,
+	  "file /etc/sysconfig/iptables Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.5/32 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
+	{ "firewall: backend given, no source",
+	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n",
+	  "[firewall]\nbackend = iptables\nallow = 53/udp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p udp -m udp --dport 53 -j ACCEPT [firewall.allow]\n" },
+	{ "firewall: an IPv6 source", FW_DEBIAN, FW_PROFILE "source = fd00:20::/64\n", 0,
+	  FW_INSERTS
+	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': the iptables backend writes "
+	  "IPv4 rules only\n" },
+	{ "firewall: two switched on", FW_DEBIAN "fw.ufw.enabled=yes\n", FW_PROFILE, 0,
+	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
+	  "ufw are all switched on); set backend\n" },
+	{ "firewall: none switched on", "probe=1\nmode=tree\nfw.ufw.enabled=no\n"
+	  "unit.firewalld.service=disabled unknown\n", FW_PROFILE, 0,
+	  "failed firewall.backend line 2: cannot tell which firewall this host uses (none of "
+	  "firewalld, ufw, nftables.service, netfilter-persistent with rules.v4 or iptables.service "
+	  "with /etc/sysconfig/iptables is switched on); set backend\n" },
+	{ "firewall: no facts", NULL, FW_PROFILE, 0,
+	  "failed firewall.backend line 2: cannot tell which firewall this host uses (no facts); "
+	  "set backend\n" },
+	{ "firewall: ufw, IPv4 and IPv6", "probe=1\nmode=live\nfw.ufw.enabled=yes\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\nsource = fd00:20::/64\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "file /etc/ufw/user6.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
+	  "unchecked firewall.running line 2\n" },
+	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
+	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
+	  "file /etc/ufw/user6.rules Iptables.lns\n"
+	  "  insert ### tuple ### allow tcp 49152:49261 ::/0 any ::/0 in [firewall.allow]\n" },
+	{ "firewall: firewalld", "probe=1\nmode=live\nunit.firewalld.service=enabled active\n",
+	  FW_PROFILE, 0,
+	  "failed firewall.backend line 2: the firewalld backend is not applied by this release\n" },
+	{ "firewall: no rules file", "probe=1\nmode=tree\n", "[firewall]\nbackend = iptables\n"
+	  "allow = 16509/tcp\n", 0,
+	  "failed firewall.allow line 2: no /etc/iptables/rules.v4 nor /etc/sysconfig/iptables on "
+	  "the host: no saved rules to add to (save the running ones there first)\n" },
+	{ "firewall: live, no iptables-save",
+	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.running line 2: cannot read the running rules: no iptables-save on the "
+	  "host\n" },
+	{ "firewall: backend given, no facts", NULL, "[firewall]\nbackend = iptables\nallow = 16509/tcp\n",
+	  0,
+	  "failed firewall.allow line 2: no /etc/iptables/rules.v4 nor /etc/sysconfig/iptables on "
+	  "the host: no saved rules to add to (save the running ones there first)\n" },
+	{ "firewall: a rule number that is none",
+	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.stop=6;reboot\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of "
+	  "iptables-save is not one\n" },
+	{ "firewall: allow emptied by a layer", FW_DEBIAN, "[firewall]\nallow =\n", 0, "" },
+};
+
 static const char *enable_word(enum mr_unit_enable e)
 {
 	switch (e) {
@@ -386,6 +469,10 @@ static void render_op(struct mr_buf *b, const struct mr_plan *plan, size_t i, si
 	case MR_AUG_TOKEN_DEL:
 		mr_buf_printf(b, "  %s %s %s [%s]", op->kind == MR_AUG_TOKEN_ADD ? "add" : "del",
 		              op->key, op->value, mr_plan_op_setting(plan, i, j));
+		break;
+	case MR_AUG_INSERT: /* the node's first line: what it is */
+		mr_buf_printf(b, "  insert %.*s [%s]", (int)strcspn(op->value, "\n"), op->value,
+		              mr_plan_op_setting(plan, i, j));
 		break;
 	}
 	mr_buf_putc(b, '\n');
@@ -460,6 +547,27 @@ static void test_worlds(void **state)
 	}
 }
 
+static void test_firewall(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(firewall_cases); i++) {
+		const struct res_case *c = &firewall_cases[i];
+		struct mr_profile *p = load_text(c->profile);
+		struct mr_facts *f = c->facts ? facts_of(c->facts) : NULL;
+		struct mr_plan *plan = mr_plan_new(f);
+		struct mr_error *err = NULL;
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		char *got = render(plan);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: plan\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+		mr_plan_free(plan);
+		mr_facts_free(f);
+		mr_profile_free(p);
+	}
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -474,6 +582,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_worlds),
+		cmocka_unit_test(test_firewall),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,488 @@
+/* The migration's ports opened to the migration network, in the firewall
+ * the host uses (backend = auto: the facts tell which; several or none is
+ * a failed item, never a guess).
+ *
+ * iptables: the rules file (Debian's iptables-persistent rules.v4, RHEL's
+ * iptables-services /etc/sysconfig/iptables) gains an ACCEPT rule per
+ * allow and source, in *filter's INPUT chain before its first stop (a
+ * DROP or REJECT, or a jump to a chain holding one); a rule that already
+ * accepts the same port from that source (or from anywhere) above the
+ * stop counts, and nothing else in the file changes. The running rules
+ * (facts: iptables-save, digested) get the same rules inserted with
+ * iptables -I at the same place. Not iptables-restore of the file: that
+ * flushes the whole filter table, and with it the chains that libvirt,
+ * neutron's agents or docker add at run time and never save. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "res.h"
+
+#define IPTABLES_LENS "Iptables.lns"
+#define RULES_DEBIAN "/etc/iptables/rules.v4"
+#define RULES_RHEL "/etc/sysconfig/iptables"
+
+static const struct mr_conf_key firewall_keys[] = {
+	{ "backend", MR_CONF_PLAN, NULL },
+	{ "allow", MR_CONF_PLAN, NULL },
+	{ "source", MR_CONF_PLAN, NULL },
+};
+
+enum backend { B_NONE, B_IPTABLES, B_FIREWALLD, B_UFW, B_NFTABLES };
+
+static const char *const backend_names[] = { "none", "iptables", "firewalld", "ufw", "nftables" };
+
+/* One rule to have: protocol, ports as iptables spells them (49152:49261)
+ * and a source (NULL: any). */
+struct fw_rule {
+	char proto[4];
+	char ports[12];
+	char *source;
+	const struct mr_setting *allow;
+};
+
+static int unit_on(const struct mr_facts *f, const char *unit)
+{
+	struct mr_unit_state u = mr_facts_unit(f, unit);
+	return u.present == 1 && ((u.enabled && !strncmp(u.enabled, "enabled", 7)) ||
+	                          (u.active && !strcmp(u.active, "active")));
+}
+
+static int has_file(const struct mr_facts *f, const char *path)
+{
+	if (!f)
+		return 0;
+	char *key = mr_xasprintf("file.%s", path);
+	int r = mr_facts_get(f, key) != NULL;
+	free(key);
+	return r;
+}
+
+/* The firewalls the host has switched on; B_NONE with *why when not
+ * exactly one. */
+static enum backend detect(const struct mr_facts *f, char **why)
+{
+	*why = NULL;
+	if (!f) {
+		*why = mr_xstrdup("no facts");
+		return B_NONE;
+	}
+	const char *ufw = mr_facts_get(f, "fw.ufw.enabled");
+	int on[5] = { 0 };
+	on[B_FIREWALLD] = unit_on(f, "firewalld.service");
+	on[B_UFW] = ufw && !strcmp(ufw, "yes");
+	on[B_NFTABLES] = unit_on(f, "nftables.service") && has_file(f, "/etc/nftables.conf");
+	on[B_IPTABLES] = (unit_on(f, "netfilter-persistent.service") && has_file(f, RULES_DEBIAN)) ||
+	                 (unit_on(f, "iptables.service") && has_file(f, RULES_RHEL));
+	struct mr_buf names;
+	mr_buf_init(&names);
+	enum backend found = B_NONE;
+	size_t n = 0;
+	for (int b = B_IPTABLES; b <= B_NFTABLES; b++) {
+		if (!on[b])
+			continue;
+		mr_buf_printf(&names, "%s%s", n ? " and " : "", backend_names[b]);
+		found = (enum backend)b;
+		n++;
+	}
+	if (n == 1) {
+		mr_buf_fini(&names);
+		return found;
+	}
+	if (n)
+		*why = mr_xasprintf("%s are all switched on", names.data);
+	else
+		*why = mr_xstrdup("none of firewalld, ufw, nftables.service, netfilter-persistent "
+		                  "with rules.v4 or iptables.service with /etc/sysconfig/iptables is "
+		                  "switched on");
+	mr_buf_fini(&names);
+	return B_NONE;
+}
+
+/* An address alone is the one-address network iptables-save writes. */
+static char *ipv4_source(const char *cidr)
+{
+	if (!strcmp(cidr, "0.0.0.0/0"))
+		return NULL;
+	return strchr(cidr, '/') ? mr_xstrdup(cidr) : mr_xasprintf("%s/32", cidr);
+}
+
+/* The rules the profile asks for: each allow from each source. Without
+ * ipv6, IPv6 sources are failed items (rules.v4 cannot hold them).
+ * Sources are kept as the profile spells them (ufw writes them so);
+ * iptables wants them as iptables-save writes them (as_saved). */
+static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profile, int ipv6,
+                           int as_saved, struct fw_rule **out)
+{
+	size_t n_allow = 0, n_src = 0, n = 0;
+	const struct mr_setting *const *allow =
+		mr_profile_get_all(profile, "firewall", "allow", &n_allow);
+	const struct mr_setting *const *src =
+		mr_profile_get_all(profile, "firewall", "source", &n_src);
+	struct fw_rule *v = mr_xcalloc(n_allow * (n_src + 1) + 1, sizeof(*v));
+	int any_source = 1;
+	for (size_t j = 0; j < n_src; j++) {
+		if (!*src[j]->value)
+			continue;
+		any_source = 0;
+		if (strchr(src[j]->value, ':') && !ipv6) {
+			char *origin = mr_plan_origin_of(src[j]);
+			mr_plan_fail(plan, "firewall.source", origin,
+			             "IPv6 source '%s': the iptables backend writes IPv4 rules only",
+			             src[j]->value);
+			free(origin);
+		}
+	}
+	for (size_t i = 0; i < n_allow; i++) {
+		const char *a = allow[i]->value;
+		if (!*a)
+			continue;
+		const char *slash = strchr(a, '/');
+		struct fw_rule r = { .allow = allow[i] };
+		snprintf(r.proto, sizeof(r.proto), "%s", slash + 1);
+		snprintf(r.ports, sizeof(r.ports), "%.*s", (int)(slash - a), a);
+		char *dash = strchr(r.ports, '-');
+		if (dash)
+			*dash = ':';
+		for (size_t j = 0; j < n_src || (any_source && j == 0); j++) {
+			if (!any_source && (!*src[j]->value || (strchr(src[j]->value, ':') && !ipv6)))
+				continue;
+			const char *s = any_source ? NULL : src[j]->value;
+			v[n] = r;
+			v[n].source = !s || !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ? NULL
+			              : as_saved ? ipv4_source(s)
+			                         : mr_xstrdup(s);
+			n++;
+		}
+	}
+	*out = v;
+	return n;
+}
+
+static void rules_free(struct fw_rule *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].source);
+	free(v);
+}
+
+/* "-s SRC -p tcp -m tcp --dport PORTS -j ACCEPT", as iptables-save
+ * writes it; argv (after "iptables -I INPUT N") likewise. */
+static char *rule_text(const struct fw_rule *r)
+{
+	return mr_xasprintf("%s%s%s-p %s -m %s --dport %s -j ACCEPT", r->source ? "-s " : "",
+	                    r->source ? r->source : "", r->source ? " " : "", r->proto, r->proto,
+	                    r->ports);
+}
+
+/* A rule of INPUT that stops packets: DROP, REJECT, or a jump to a chain
+ * holding one (RHEL's RH-Firewall-1-INPUT). */
+#define STOP "[jump='DROP' or jump='REJECT' or jump=../append[jump='DROP' or jump='REJECT']]"
+#define IN_FILTER "table[.='filter']/"
+
+static void plan_rules_file(struct mr_plan *plan, const char *path, const struct fw_rule *r,
+                            size_t n)
+{
+	struct mr_plan_file *f = mr_plan_file(plan, path, IPTABLES_LENS);
+	for (size_t i = 0; i < n; i++) {
+		/* An equivalent rule: the same port and protocol, from this source
+		 * or any, with no condition beyond a NEW state, above the stop. */
+		char *from = r[i].source ? mr_xasprintf(" or source='%s' or source='%.*s'", r[i].source,
+		                                        (int)strcspn(r[i].source, "/"), r[i].source)
+		                         : mr_xstrdup("");
+		char *key = mr_xasprintf(
+			IN_FILTER "append[.='INPUT'][jump='ACCEPT'][protocol='%s'][dport='%s']"
+			"[count(source)=0%s]"
+			"[count(*[label()!='protocol' and label()!='match' and label()!='dport' and "
+			"label()!='source' and label()!='jump' and label()!='state' and "
+			"label()!='ctstate'])=0]"
+			"[count(match[.!='tcp' and .!='udp' and .!='state' and .!='conntrack'])=0]"
+			"[count(state[.!='NEW'])=0][count(ctstate[.!='NEW'])=0]"
+			"[count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
+			r[i].proto, r[i].ports, from);
+		char *text = rule_text(&r[i]);
+		char *line = mr_xasprintf("-A INPUT %s", text);
+		struct mr_aug_op op = {
+			.kind = MR_AUG_INSERT,
+			.key = key,
+			.value = line,
+			.fmt = MR_FMT_RAW,
+			.comment_re = IN_FILTER "append[.='INPUT']" STOP,
+			/* No stop: after INPUT's last rule, or its declaration. */
+			.deflt = IN_FILTER "*[label()='chain' or (label()='append' and .='INPUT')]",
+		};
+		mr_plan_add(f, r[i].allow, &op);
+		mr_plan_note(f, text);
+		free(text);
+		free(line);
+		free(key);
+		free(from);
+	}
+}
+
+/* The running INPUT chain, from the facts' digest of iptables-save: each
+ * missing rule is inserted above the first stop. */
+static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
+                         const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *live = mr_facts_get(facts, "fw.iptables.live");
+	const char *stop = mr_facts_get(facts, "fw.iptables.stop");
+	/* The rule number goes into a command: digits, or none at all. */
+	if (stop && strcmp(stop, "none") != 0 &&
+	    (!*stop || strspn(stop, "0123456789") != strlen(stop) || strlen(stop) > 6))
+		stop = NULL;
+	if (!live || strcmp(live, "ok") != 0 || !stop) {
+		mr_plan_fail(plan, "firewall.running", origin,
+		             "cannot read the running rules: %s",
+		             !live                  ? "no iptables-save on the host"
+		             : strcmp(live, "ok") ? "iptables-save failed on the host"
+		                                  : "the probe's digest of iptables-save is not one");
+		return;
+	}
+	const char **have = NULL;
+	size_t n_have = mr_facts_get_all(facts, "fw.iptables.accept", &have);
+	for (size_t i = 0; i < n; i++) {
+		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
+		                           r[i].source ? r[i].source : "any");
+		char *anywhere = mr_xasprintf("%s %s any", r[i].proto, r[i].ports);
+		int found = 0;
+		for (size_t k = 0; k < n_have && !found; k++)
+			found = !strcmp(have[k], exact) || !strcmp(have[k], anywhere);
+		char *text = rule_text(&r[i]);
+		const char *argv[16] = { "iptables", "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
+		size_t k = 4;
+		if (strcmp(stop, "none") != 0)
+			argv[k++] = stop;
+		if (r[i].source) {
+			argv[k++] = "-s";
+			argv[k++] = r[i].source;
+		}
+		const char *tail[] = { "-p", r[i].proto, "-m", r[i].proto, "--dport", r[i].ports,
+			                   "-j", "ACCEPT", NULL };
+		memcpy(argv + k, tail, sizeof(tail));
+		/* Named as run, but for the lock option. */
+		char *name = strcmp(stop, "none") ? mr_xasprintf("iptables -I INPUT %s %s", stop, text)
+		                                  : mr_xasprintf("iptables -A INPUT %s", text);
+		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
+		char *where = mr_plan_origin_of(r[i].allow);
+		mr_plan_command_observed(c, "firewall.running", where, text, found ? text : NULL,
+		                         !found);
+		free(where);
+		free(name);
+		free(text);
+		free(anywhere);
+		free(exact);
+	}
+	free(have);
+}
+
+static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile,
+                          const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct fw_rule *r = NULL;
+	size_t n = wanted_rules(plan, profile, 0, 1, &r);
+	const char *path = has_file(facts, RULES_DEBIAN) ? RULES_DEBIAN
+	                   : has_file(facts, RULES_RHEL) ? RULES_RHEL
+	                                                 : NULL;
+	if (!n)
+		goto out;
+	if (!path)
+		mr_plan_fail(plan, "firewall.allow", origin,
+		             "no " RULES_DEBIAN " nor " RULES_RHEL " on the host: no saved rules to "
+		             "add to (save the running ones there first)");
+	else
+		plan_rules_file(plan, path, r, n);
+	if (facts && mr_facts_live(facts))
+		plan_running(plan, r, n, origin);
+out:
+	rules_free(r, n);
+}
+
+/* ufw's own files, as ufw itself writes a rule (ufw --dry-run allow from
+ * SRC to any port P proto tcp): its "### tuple ###" comment, which ufw
+ * status and ufw's next rewrite read, then the rule; IPv4 in user.rules,
+ * IPv6 in user6.rules, both for any source; then ufw reload. */
+#define UFW_RULES "/etc/ufw/user.rules"
+#define UFW_RULES6 "/etc/ufw/user6.rules"
+
+static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
+                          struct mr_plan_cmd *reload)
+{
+	const char *chain = v6 ? "ufw6-user-input" : "ufw-user-input";
+	const char *all = v6 ? "::/0" : "0.0.0.0/0";
+	int range = strchr(r->ports, ':') != NULL;
+	struct mr_plan_file *f = mr_plan_file(plan, v6 ? UFW_RULES6 : UFW_RULES, IPTABLES_LENS);
+	char *from = r->source ? mr_xasprintf(" -s %s", r->source) : mr_xstrdup("");
+	char *rule = mr_xasprintf("-A %s -p %s %s%s %s%s -j ACCEPT", chain, r->proto,
+	                          range ? "-m multiport --dports" : "--dport", "", r->ports, from);
+	char *text = mr_xasprintf("### tuple ### allow %s %s %s any %s in\n%s\n", r->proto, r->ports,
+	                          all, r->source ? r->source : all, rule);
+	char *key = mr_xasprintf("table[.='filter']/append[.='%s'][jump='ACCEPT'][protocol='%s']"
+	                         "[%s='%s'][count(source)=0%s%s%s]",
+	                         chain, r->proto, range ? "dports" : "dport", r->ports,
+	                         r->source ? " or source='" : "", r->source ? r->source : "",
+	                         r->source ? "'" : "");
+	char *before = mr_xstrdup("table[.='filter']/#comment[.='## END RULES ###']");
+	char *after = mr_xasprintf("table[.='filter']/*[(label()='#comment' and .='## RULES ###') or "
+	                           "(label()='append' and .='%s')]",
+	                           chain);
+	struct mr_aug_op op = {
+		.kind = MR_AUG_INSERT,
+		.key = key,
+		.value = text,
+		.fmt = MR_FMT_RAW,
+		.comment_re = before,
+		.deflt = after,
+	};
+	mr_plan_add(f, r->allow, &op);
+	mr_plan_note(f, rule);
+	mr_plan_notify_command(f, reload);
+	free(after);
+	free(before);
+	free(key);
+	free(text);
+	free(rule);
+	free(from);
+}
+
+static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, const char *origin)
+{
+	struct fw_rule *r = NULL;
+	size_t n = wanted_rules(plan, profile, 1, 0, &r);
+	static const char *const argv[] = { "ufw", "reload", NULL };
+	struct mr_plan_cmd *reload = n ? mr_plan_command(plan, "ufw reload", argv) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		int v6 = r[i].source && strchr(r[i].source, ':');
+		if (!r[i].source || !v6)
+			plan_ufw_rule(plan, &r[i], 0, reload);
+		if (!r[i].source || v6)
+			plan_ufw_rule(plan, &r[i], 1, reload);
+	}
+	/* ufw's running chains are not read back yet: said, not assumed. */
+	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))
+		mr_plan_unchecked(plan, "firewall.running", origin);
+	rules_free(r, n);
+}
+
+static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
+                         struct mr_error **err)
+{
+	(void)err;
+	const struct mr_profile *profile = ctx->profile;
+	if (!mr_profile_has_section(profile, "firewall"))
+		return 0;
+	const struct mr_setting *b = mr_profile_get(profile, "firewall", "backend");
+	const struct mr_setting *a = mr_profile_get(profile, "firewall", "allow");
+	if (!a || !*a->value)
+		return 0;
+	char *origin = mr_plan_origin_of(b ? b : a);
+	enum backend which = B_NONE;
+	for (int i = B_IPTABLES; b && i <= B_NFTABLES; i++)
+		if (!strcmp(b->value, backend_names[i]))
+			which = (enum backend)i;
+	if (which == B_NONE) {
+		char *why = NULL;
+		which = detect(mr_plan_facts(plan), &why);
+		if (which == B_NONE)
+			mr_plan_fail(plan, "firewall.backend", origin,
+			             "cannot tell which firewall this host uses (%s); set backend", why);
+		free(why);
+	}
+	switch (which) {
+	case B_IPTABLES:
+		plan_iptables(plan, profile, origin);
+		break;
+	case B_UFW:
+		plan_ufw(plan, profile, origin);
+		break;
+	case B_FIREWALLD:
+	case B_NFTABLES:
+		mr_plan_fail(plan, "firewall.backend", origin,
+		             "the %s backend is not applied by this release", backend_names[which]);
+		break;
+	case B_NONE:
+		break;
+	}
+	free(origin);
+	return 0;
+}
+
+/* The ports of the tcp allow lines cover first..last. */
+static int covered(const struct mr_setting *const *allow, size_t n, long first, long last)
+{
+	for (long port = first; port <= last;) {
+		long reach = -1;
+		for (size_t i = 0; i < n; i++) {
+			const char *a = allow[i]->value;
+			char *end = NULL;
+			if (!strstr(a, "/tcp"))
+				continue;
+			long lo = strtol(a, &end, 10), hi = *end == '-' ? strtol(end + 1, NULL, 10) : lo;
+			if (lo <= port && hi >= port && hi > reach)
+				reach = hi;
+		}
+		if (reach < 0)
+			return 0;
+		port = reach + 1;
+	}
+	return 1;
+}
+
+static int tunnelled(const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *flags =
+		mr_profile_get_all(profile, "nova", "live_migration_flag", &n);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(flags[i]->value, "VIR_MIGRATE_TUNNELLED"))
+			return 1;
+	return 0;
+}
+
+static void warn_uncovered(const struct mr_setting *allow, const char *what, long first,
+                           long last, const struct mr_setting *why)
+{
+	char range[32];
+	snprintf(range, sizeof(range), first == last ? "%ld" : "%ld-%ld", first, last);
+	if (why)
+		mr_log(MR_LOG_WARN, "%s:%u: firewall.allow does not open %s %s/tcp (%s:%u)",
+		       allow->loc.file, allow->loc.line, what, range, why->loc.file, why->loc.line);
+	else
+		mr_log(MR_LOG_WARN, "%s:%u: firewall.allow does not open %s %s/tcp", allow->loc.file,
+		       allow->loc.line, what, range);
+}
+
+/* allow must open the listener's port and QEMU's migration ports (libvirt's
+ * default range stops at 49215, where many guides open up to 49261);
+ * tunnelled migrations need only the listener. */
+static void firewall_lint(const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
+	if (!n || !*allow[0]->value)
+		return;
+	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", "tcp_port");
+	if ((tcp && mr_setting_bool(tcp)) || port) {
+		long p = port ? mr_setting_long(port) : 16509;
+		if (!covered(allow, n, p, p))
+			warn_uncovered(allow[0], "libvirtd's tcp_port", p, p, port ? port : tcp);
+	}
+	const struct mr_setting *lo = mr_profile_get(profile, "qemu", "migration_port_min");
+	const struct mr_setting *hi = mr_profile_get(profile, "qemu", "migration_port_max");
+	if ((lo || hi) && !tunnelled(profile)) {
+		long first = lo ? mr_setting_long(lo) : 49152, last = hi ? mr_setting_long(hi) : 49215;
+		if (first <= last && !covered(allow, n, first, last))
+			warn_uncovered(allow[0], "QEMU's migration ports", first, last, hi ? hi : lo);
+	}
+}
+
+const struct mr_res_ops mr_res_firewall = {
+	.name = "firewall",
+	.plan = firewall_plan,
+	.keys = firewall_keys,
+	.n_keys = MR_ARRAY_LEN(firewall_keys),
+	.lint = firewall_lint,
+};

@@ -1,0 +1,195 @@
+#!/bin/bash
+# [firewall] end to end on host trees, and its output taken by its real
+# consumer: iptables-restore --test in a network namespace of the test.
+#   Debian 12 (iptables-persistent, rules.v4): ACCEPT rules above the
+#   REJECT, the operator's lines byte-identical, a second apply changes
+#   nothing; an equivalent rule already there is not added again, one
+#   below the REJECT does not count; RHEL's RH-Firewall-1-INPUT: above the
+#   jump to it; auto with two firewalls or none fails, naming why.
+#   Live: the facts probe in a namespace digests the running INPUT chain,
+#   and check plans the iptables -I that apply would run, which iptables
+#   itself accepts; once run, check finds the rule.
+# Under CI=true anything missing is a failure.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-firewall.sh MIGREADY SOURCE_DIR}")
+SRC=$(realpath "${2:?usage: run-firewall.sh MIGREADY SOURCE_DIR}")
+DATA=$SRC/tests/data/firewall
+. "$SRC/tests/lib/hosttree.sh"
+. "$SRC/tests/lib/expect.sh"
+
+skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "run-firewall.sh: $* (CI: a suite that cannot run fails)" >&2
+		exit 1
+	fi
+	echo "run-firewall.sh: skipped: $*" >&2
+	exit 77
+}
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+for p in ip iptables iptables-restore iptables-save; do
+	command -v $p >/dev/null || skip "no $p (scripts/deps.sh test)"
+done
+NS=mr-fw-$$
+ip netns add "$NS" 2>/dev/null || skip "cannot make a network namespace"
+WORK=$(mktemp -d /tmp/migready-fw.XXXXXX)
+trap 'ip netns del "$NS"; rm -rf "$WORK"' EXIT
+cd "$WORK"
+cp "$DATA/profile.ini" .
+mr() { "$MIGREADY" --color never "$@"; }
+in_ns() { ip netns exec "$NS" "$@"; }
+
+# lint: allow must open the listener's port and QEMU's whole range.
+out=$(mr lint -p "$DATA/lint-uncovered.ini" 2>&1); st=$?
+expect_status "lint of a profile whose allow falls short" 0 "$st" "$out"
+expect_grep "lint: the listener's port" "lint-uncovered\.ini:10: firewall\.allow does not open libvirtd's tcp_port 16510/tcp \(.*lint-uncovered\.ini:3\)" "$out"
+expect_grep "lint: the migration range past libvirt's default" "firewall\.allow does not open QEMU's migration ports 49152-49261/tcp \(.*lint-uncovered\.ini:7\)" "$out"
+out=$(mr lint -p "$DATA/lint-covered.ini" 2>&1); st=$?
+expect_status "lint of a profile whose allow covers, in pieces" 0 "$st" "$out"
+expect_no_grep "lint: no warning when covered" "does not open" "$out"
+
+# A Debian 12 compute node with iptables-persistent.
+debian_host() { # DIR RULES
+	hosttree debian12-socket "$1"
+	hosttree_dpkg "$1" iptables 1.8.9-2 iptables-persistent 1.0.20
+	hosttree_unit "$1/lib/systemd/system" netfilter-persistent.service multi-user.target
+	hosttree_enable "$1" /lib/systemd/system netfilter-persistent.service multi-user.target
+	mkdir -p "$1/etc/iptables"
+	cp "$2" "$1/etc/iptables/rules.v4"
+}
+
+ROOT=$WORK/deb
+ORIG=$DATA/debian12-rules.v4
+RULES=$ROOT/etc/iptables/rules.v4
+debian_host "$ROOT" "$ORIG"
+in_ns iptables-restore --test < "$ORIG" && ok "the original rules load" || not_ok "the original rules load"
+
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check of a Debian 12 node" 2 "$st" "$out"
+expect_grep "check wants the libvirt port" "firewall\.allow +drift +absent -> 'present': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+expect_grep "check wants the migration range" "--dport 49152:49261 -j ACCEPT +\(/etc/iptables/rules\.v4, profile\.ini:4\)" "$out"
+
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply" 2 "$st" "$out"
+in_ns iptables-restore --test < "$RULES" && ok "iptables-restore --test takes the result" \
+	|| not_ok "iptables-restore --test takes the result" "$(cat "$RULES")"
+# Above the REJECT, in profile order, nothing else changed.
+grep -B2 -x -- '-A INPUT -j REJECT --reject-with icmp-host-prohibited' "$RULES" | head -2 > "$WORK/added"
+printf '%s\n' '-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT' \
+	'-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT' > "$WORK/want"
+cmp -s "$WORK/added" "$WORK/want" && ok "rules inserted right above the REJECT, in order" \
+	|| not_ok "rules inserted right above the REJECT, in order" "$(cat "$RULES")"
+grep -vxF -f "$WORK/want" "$RULES" | cmp -s - "$ORIG" && ok "the operator's lines byte-identical" \
+	|| not_ok "the operator's lines byte-identical" "$(diff "$ORIG" "$RULES")"
+before=$(tree_sum "$ROOT")
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "a second apply" 0 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "a second apply writes nothing" || not_ok "a second apply writes nothing"
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check after apply" 0 "$st" "$out"
+
+# An equivalent rule is there (with a NEW state): not added again. One
+# below the REJECT is never reached: it does not count.
+ROOT=$WORK/dup
+sed 's|^-A INPUT -j REJECT.*|-A INPUT -s 10.20.0.0/24 -p tcp -m state --state NEW -m tcp --dport 16509 -j ACCEPT\n&\n-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT|' \
+	"$ORIG" > "$WORK/dup.v4"
+debian_host "$ROOT" "$WORK/dup.v4"
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply with one rule there" 2 "$st" "$out"
+n=$(grep -c -- '--dport 16509 ' "$ROOT/etc/iptables/rules.v4")
+[ "$n" = 1 ] && ok "an equivalent rule is not duplicated" || not_ok "an equivalent rule is not duplicated" "$(cat "$ROOT/etc/iptables/rules.v4")"
+n=$(grep -B1 -- '-j REJECT' "$ROOT/etc/iptables/rules.v4" | grep -c -- '--dport 49152:49261')
+[ "$n" = 1 ] && ok "a rule below the REJECT does not count" || not_ok "a rule below the REJECT does not count" "$(cat "$ROOT/etc/iptables/rules.v4")"
+in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "iptables-restore --test takes it" \
+	|| not_ok "iptables-restore --test takes it"
+
+# RHEL's iptables-services: INPUT jumps to a chain that ends in REJECT.
+ROOT=$WORK/rhel
+hosttree rhel9-modular "$ROOT"
+hosttree_unit "$ROOT/usr/lib/systemd/system" iptables.service multi-user.target
+hosttree_enable "$ROOT" /usr/lib/systemd/system iptables.service multi-user.target
+mkdir -p "$ROOT/etc/sysconfig"
+cp "$DATA/rhel-sysconfig-iptables" "$ROOT/etc/sysconfig/iptables"
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply on RHEL" 2 "$st" "$out"
+R=$ROOT/etc/sysconfig/iptables
+[ "$(grep -A2 -x -- '-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT' "$R" | tail -1)" = '-A INPUT -j RH-Firewall-1-INPUT' ] \
+	&& ok "rules above the jump to the chain that rejects" || not_ok "rules above the jump to the chain that rejects" "$(cat "$R")"
+grep -q -- '--in-interface xenapi' "$R" && ok "the operator's spelling kept (--in-interface)" || not_ok "the operator's spelling kept"
+in_ns iptables-restore --test < "$R" && ok "iptables-restore --test takes the RHEL file" || not_ok "iptables-restore --test takes the RHEL file"
+
+# auto: two firewalls switched on, or none: failed, never a guess.
+ROOT=$WORK/two
+debian_host "$ROOT" "$ORIG"
+mkdir -p "$ROOT/etc/ufw" && printf 'ENABLED=yes\nLOGLEVEL=low\n' > "$ROOT/etc/ufw/ufw.conf"
+before=$(tree_sum "$ROOT")
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply with two firewalls on" 4 "$st" "$out"
+expect_grep "says which" "firewall\.backend +failed .*iptables and ufw are all switched on" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nothing written when the backend is unknown" || not_ok "nothing written when the backend is unknown"
+ROOT=$WORK/none
+hosttree debian12-socket "$ROOT"
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check with no firewall" 4 "$st" "$out"
+expect_grep "says none is on" "firewall\.backend +failed .*cannot tell which firewall" "$out"
+
+# A rules file without a *filter table: failed, nothing written.
+ROOT=$WORK/nat
+debian_host "$ROOT" /dev/null
+printf '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n' > "$ROOT/etc/iptables/rules.v4"
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply on a file with no *filter" 4 "$st" "$out"
+expect_grep "says where it looked" "nowhere to add '-A INPUT -s 10\.20\.0\.0/24" "$out"
+
+# ufw: its own files, as ufw writes a rule, read back by ufw itself.
+if command -v ufw >/dev/null; then
+	ROOT=$WORK/ufw
+	hosttree debian12-socket "$ROOT"
+	mkdir -p "$ROOT/etc/default" "$ROOT/lib"
+	cp -a /etc/ufw "$ROOT/etc/" && cp /etc/default/ufw "$ROOT/etc/default/" && cp -a /lib/ufw "$ROOT/lib/"
+	sed -i 's/^ENABLED=.*/ENABLED=yes/' "$ROOT/etc/ufw/ufw.conf"
+	cp "$DATA/ufw-user.rules" "$ROOT/etc/ufw/user.rules"
+	printf 'source = fd00:20::/64\n' | cat profile.ini - > ufw.ini
+	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "apply with ufw" 2 "$st" "$out"
+	added=$(ufw --rootdir="$ROOT" --datadir="$ROOT" show added 2>&1)
+	expect_grep "ufw reads the rule back" '^ufw allow from 10\.20\.0\.0/24 to any port 16509 proto tcp$' "$added"
+	expect_grep "ufw reads the range back" '^ufw allow from 10\.20\.0\.0/24 to any port 49152:49261 proto tcp$' "$added"
+	expect_grep "ufw reads the IPv6 rule back" '^ufw allow from fd00:20::/64 to any port 16509 proto tcp$' "$added"
+	expect_grep "ufw keeps the operator's rules" '^ufw allow SSH$' "$added"
+	grep -B1 -x '### END RULES ###' "$ROOT/etc/ufw/user.rules" | head -1 | grep -qx '' \
+		&& ok "ufw's layout: a blank line before END RULES" || not_ok "ufw's layout" "$(cat "$ROOT/etc/ufw/user.rules")"
+	grep -vxF -e '### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in' \
+		-e '-A ufw-user-input -p tcp --dport 16509 -s 10.20.0.0/24 -j ACCEPT' \
+		-e '### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 10.20.0.0/24 in' \
+		-e '-A ufw-user-input -p tcp -m multiport --dports 49152:49261 -s 10.20.0.0/24 -j ACCEPT' \
+		"$ROOT/etc/ufw/user.rules" | cat -s | cmp -s - <(cat -s "$DATA/ufw-user.rules") \
+		&& ok "ufw: the operator's lines kept" || not_ok "ufw: the operator's lines kept" "$(diff "$DATA/ufw-user.rules" "$ROOT/etc/ufw/user.rules")"
+	in_ns iptables-restore --test < "$ROOT/etc/ufw/user.rules" && ok "iptables-restore --test takes user.rules" \
+		|| not_ok "iptables-restore --test takes user.rules"
+	before=$(tree_sum "$ROOT")
+	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "a second apply with ufw" 0 "$st" "$out"
+	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "ufw: a second apply writes nothing" || not_ok "ufw: a second apply writes nothing"
+else
+	[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its part skipped"
+fi
+
+# Live: the running rules of the namespace, read by the facts probe.
+in_ns iptables-restore < "$ORIG"
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: the running chain's stop" '^fw\.iptables\.stop=6$' "$facts"
+expect_grep "facts: an ACCEPT above it" '^fw\.iptables\.accept=tcp 5900:5999 10\.20\.0\.0/24$' "$facts"
+expect_grep "facts: a rule with an interface is left out" '^fw\.iptables\.accept=tcp 22 any$' "$facts"
+expect_no_grep "facts: conditions other than NEW are left out" 'accept=.*icmp' "$facts"
+printf '[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = 10.20.0.0/24\n' > live.ini
+out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
+expect_grep "check: the running rule is missing" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
+expect_grep "check: apply would insert it above the stop" "apply would run: iptables -I INPUT 6 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+in_ns iptables -w -I INPUT 6 -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT
+in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16509' \
+	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
+out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
+expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
