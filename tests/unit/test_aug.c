@@ -455,43 +455,43 @@ struct insert_case {
 
 static const struct insert_case insert_cases[] = {
 	{ "above the stop, the other lines as they were", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL } }, 1,
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n-A INPUT -j REJECT\n"
 	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
 	{ "two for one place, in their order", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 },
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL },
 	    { MR_AUG_INSERT, NULL, "table/append[dport='49152:49261']",
 	      "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT", MR_FMT_RAW, BEFORE, AFTER,
-	      0 } }, 2,
+	      0, NULL, NULL } }, 2,
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n"
 	  "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT\n-A INPUT -j REJECT\n"
 	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
 	{ "already there: nothing to do", RULES,
 	  { { MR_AUG_INSERT, NULL, "table/append[dport='22']", "-A INPUT -p tcp --dport 22 -j ACCEPT",
-	      MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1, RULES, NULL },
+	      MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL } }, 1, RULES, NULL },
 	{ "no stop: below the chain's last rule",
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A FORWARD -j ACCEPT\nCOMMIT\n",
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL } }, 1,
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n" LINE16509 "\n"
 	  "-A FORWARD -j ACCEPT\nCOMMIT\n", NULL },
 	{ "no rule at all: below the chain's declaration",
 	  "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL } }, 1,
 	  "*filter\n:INPUT ACCEPT [0:0]\n" LINE16509 "\nCOMMIT\n", NULL },
 	{ "no place at all", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
 	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, "table[.='filter']/append",
-	      "table[.='filter']/chain", 0 } }, 1, NULL, "nowhere to add" },
+	      "table[.='filter']/chain", 0, NULL, NULL } }, 1, NULL, "nowhere to add" },
 	{ "a line that is not what key wants", RULES,
 	  { { MR_AUG_INSERT, NULL, KEY16509, "-A INPUT -p tcp --dport 16510 -j ACCEPT", MR_FMT_RAW,
-	      BEFORE, AFTER, 0 } }, 1, NULL, "would not read back as wanted" },
+	      BEFORE, AFTER, 0, NULL, NULL } }, 1, NULL, "would not read back as wanted" },
 	{ "a line the lens refuses", RULES,
 	  { { MR_AUG_INSERT, NULL, KEY16509, "not a rule", MR_FMT_RAW, BEFORE, AFTER,
-	      0 } }, 1, NULL, "would not parse again" },
+	      0, NULL, NULL } }, 1, NULL, "would not parse again" },
 	{ "inserts do not mix with other edits", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0 },
-	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0 } }, 2, NULL,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL },
+	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL } }, 2, NULL,
 	  "mixed" },
 };
 

@@ -115,8 +115,8 @@ static struct mr_facts *facts_of(const char *text)
 #define QEMU_FULL                                                                      \
 	"[qemu]\nuser = nova\ngroup = nova\ndynamic_ownership = no\nsecurity_driver = none\n" \
 	"migration_port_min = 49152\nmigration_port_max = 49261\n"
-/* Sections that no resource of this release applies. */
-#define OTHERS "[firewall]\nallow = 16509/tcp\n\n\n"
+/* Lines that no resource examines: [nfs] without a role. */
+#define OTHERS "[nfs]\nexport = /srv/nova 10.0.0.0/24(rw)\n\n\n"
 
 /* The qemu.conf lines of QEMU_FULL, notifying unit U. */
 #define QEMU_PLAN(U)                                                        \
@@ -142,7 +142,7 @@ static struct mr_facts *facts_of(const char *text)
 	"  | ListenStream=\n"                                                                      \
 	"  | ListenStream=" PORT "\n"
 
-#define UNCHECKED_OTHERS "unchecked [firewall] line 20\n"
+#define UNCHECKED_OTHERS "unchecked nfs.export line 21\n"
 
 struct res_case {
 	const char *name;
@@ -316,10 +316,10 @@ static const struct res_case cases[] = {
 	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
 	  "  set dynamic_ownership 1 (default 1) explicit\n"
 	  "unit libvirtd.service\n" },
-	/* Sections no resource applies are unchecked, never silently green. */
-	{ "only unapplied sections", SOCKET_DEBIAN,
-	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS "[nfs]\nrole = none\n", 0,
-	  /* no action at all, not even an idle unit; role none asks for none */
+	/* Lines no resource examines are unchecked, never silently green. */
+	{ "only unexamined lines", SOCKET_DEBIAN,
+	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS, 0,
+	  /* no action at all, not even an idle unit */
 	  UNCHECKED_OTHERS },
 };
 
