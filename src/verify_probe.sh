@@ -13,7 +13,7 @@ LC_ALL=C; export LC_ALL
 D=$1 sshuser=$2 inst=$3
 shift 3
 say() { printf '%s=%s\n' "$1" "$2"; }
-oneline() { printf '%s' "$1" | tr '\000-\037' ' ' | tail -c 200; }
+oneline() { printf '%s' "$1" | tr '\000-\037' ' ' | sed 's/ *$//' | tail -c 200; }
 say probe 1
 me=$(id -un 2>/dev/null)
 say user "$me"

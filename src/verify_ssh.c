@@ -116,8 +116,8 @@ static int probed(const struct mr_verify_ssh_host *h)
 	return !h->error && h->probe && mr_facts_get(h->probe, "done");
 }
 
-/* Pairs whose verdict now depends on a host the SSH side could not
- * examine: not examined, unless a reason already fails them. */
+/* Pairs whose verdict depends on a host the SSH side could not examine:
+ * not examined, unless a reason fails them (a failure is certain). */
 static void unexamine_pairs(struct mr_verify_result *res, size_t i)
 {
 	for (size_t j = 0; j < res->n; j++) {
@@ -145,7 +145,6 @@ static void join_connection(struct mr_verify_result *res, const struct mr_verify
 		mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_DRIFT, NULL,
 		                             "not examined: no SSH connection");
 		res->hosts[i].ssh_failed = 1;
-		unexamine_pairs(res, i);
 		return;
 	}
 	if (!probed(h)) {
@@ -155,7 +154,6 @@ static void join_connection(struct mr_verify_result *res, const struct mr_verify
 			                             h->probe_error ? h->probe_error
 			                                            : "its output ends early");
 		res->hosts[i].ssh_failed = 1;
-		unexamine_pairs(res, i);
 	}
 }
 
@@ -358,7 +356,7 @@ static void join_shared(struct mr_verify_result *res, const struct mr_verify_ssh
 			"apply), or declare block migration",
 			"a file written in %s here is not seen on %s%s%s", inst ? inst : "?", unseen.data,
 			seen.len ? "; seen on " : "", seen.len ? seen.data : "");
-	else if (unseen.len || seen.len)
+	else if (!s->shared_expected && (unseen.len || seen.len))
 		mr_verify_result_add_finding(res, i, MR_VERIFY_INFO, CHECK_SHARED, NULL,
 		                             "%s here%s%s%s%s%s", inst ? inst : "?",
 		                             seen.len ? " is shared with " : "", seen.data ? seen.data : "",
@@ -582,6 +580,9 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 		join_drift(res, &hs[i], i);
 	}
 	join_uniformity(res, hs, n);
+	for (size_t i = 0; i < n; i++)
+		if (res->hosts[i].ssh_failed)
+			unexamine_pairs(res, i);
 	for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
 		mr_verify_result_mark_examined(res, mr_verify_ssh_checks[k]);
 }
