@@ -70,7 +70,7 @@ static void usage(FILE *out)
 	      "  apply     lock each host, write its files all or none, change units, verify\n"
 	      "  lint      validate profile and inventory without contacting any host\n"
 	      "  facts     print what the probe found on each host (no profile needed)\n"
-	      "  verify    which host can live-migrate to which: libvirt checks of every pair\n"
+	      "  verify    which host can live-migrate to which: libvirt and SSH checks\n"
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
