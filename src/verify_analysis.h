@@ -155,7 +155,7 @@ struct mr_verify_host_result {
 /* source -> destination; reasons say why it cannot migrate, warnings what
  * goes wrong if it does. */
 struct mr_verify_pair {
-	int examined; /* both hosts examined */
+	int examined; /* both hosts examined, or a reason found against it */
 	char **reasons;
 	size_t n_reasons;
 	char **warnings; /* it can migrate, but: (pinned CPUs shared) */

@@ -583,6 +583,11 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 	for (size_t i = 0; i < n; i++)
 		if (res->hosts[i].ssh_failed)
 			unexamine_pairs(res, i);
+	/* a pair the SSH side found a reason against fails, whatever
+	 * libvirt could tell of it */
+	for (size_t k = 0; k < n * n; k++)
+		if (res->pairs[k].n_reasons)
+			res->pairs[k].examined = 1;
 	for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
 		mr_verify_result_mark_examined(res, mr_verify_ssh_checks[k]);
 }
