@@ -57,7 +57,7 @@ tcp() {
 
 resolve() {
 	command -v getent >/dev/null 2>&1 || { echo 'unknown no getent on the host'; return; }
-	r=$(timeout "$D" getent ahosts "$1" 2>/dev/null)
+	r=$(timeout "$D" getent ahosts -- "$1" 2>/dev/null)
 	list=
 	for a in $(printf '%s\n' "$r" | cut -d' ' -f1); do
 		case " $list " in *" $a "*) ;; *) list="$list${list:+ }$a" ;; esac
