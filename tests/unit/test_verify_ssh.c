@@ -365,6 +365,34 @@ static void test_status(void **state)
 	mr_verify_result_free(res);
 }
 
+/* libvirt could not examine host3, the SSH side found host1 -> host3
+ * blocked: that pair fails; the others with host3 stay not examined. */
+static void test_certain_failure(void **state)
+{
+	(void)state;
+	struct mr_verify_input in = { 0 };
+	in.n = N;
+	in.hosts = mr_xcalloc(N, sizeof(*in.hosts));
+	for (size_t i = 0; i < N; i++) {
+		in.hosts[i].name = mr_xasprintf("host%zu", i + 1);
+		in.hosts[i].uri = mr_xstrdup("qemu+tcp://10.1.0.9/system");
+		in.hosts[i].error = mr_xstrdup("cannot reach 10.1.0.9 port 16509");
+	}
+	struct mr_verify_result *res = mr_verify_analyze(&in);
+	mr_verify_input_fini(&in);
+	struct scase c = { "blocked", { { "tcp.2.listener=timeout\n", NULL, "", 0, 0, NULL, NULL, 0 },
+	                                READY, READY },
+	                   6, { NULL }, { NULL } };
+	struct mr_verify_ssh_host *hs = hosts_of(&c);
+	mr_verify_ssh_join(res, hs, N);
+	assert_true(res->pairs[0 * N + 2].examined);
+	assert_false(mr_verify_pair_ok(res, 0, 2));
+	assert_false(res->pairs[1 * N + 2].examined);
+	assert_int_equal(mr_verify_exit_status(res), 6);
+	mr_verify_ssh_hosts_free(hs, N);
+	mr_verify_result_free(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_addr_match),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_certain_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
