@@ -58,9 +58,16 @@ tcp() {
 resolve() {
 	command -v getent >/dev/null 2>&1 || { echo 'unknown no getent on the host'; return; }
 	r=$(timeout "$D" getent ahosts -- "$1" 2>/dev/null)
+	# "ADDRESS STREAM|DGRAM|RAW [NAME]" lines, read without a process
+	set -f
+	set -- $r
+	set +f
 	list=
-	for a in $(printf '%s\n' "$r" | cut -d' ' -f1); do
-		case " $list " in *" $a "*) ;; *) list="$list${list:+ }$a" ;; esac
+	while [ $# -ge 2 ]; do
+		case $2 in
+		STREAM | DGRAM | RAW) case " $list " in *" $1 "*) ;; *) list="$list${list:+ }$1" ;; esac ;;
+		esac
+		shift
 	done
 	echo "${list:-none}"
 }
@@ -95,7 +102,11 @@ peer() {
 	say "tcp.$k.migration" "$(tcp "$3" "$5")" &
 	case $sshhow in self | runuser) say "ssh.$k" "$(sshto "$3" "$6")" & ;; esac
 	say "resolve.$k.name" "$(resolve "$2")"
-	[ "$3" = "$2" ] || say "resolve.$k.address" "$(resolve "$3")"
+	# an address that is a name of its own is resolved too
+	case $3 in
+	"$2" | *:*) ;;
+	*[!0-9.]*) say "resolve.$k.address" "$(resolve "$3")" ;;
+	esac
 	if [ "$7" != - ] && [ -n "$inst" ]; then
 		if [ -e "$inst/$7" ]; then say "marker.$k" seen; else say "marker.$k" absent; fi
 	fi
