@@ -784,7 +784,7 @@ static void write_marker(struct gather *g, size_t i, struct mr_transport *t)
 		h->marker_error = mr_xstrdup("the instances directory is unknown");
 		return;
 	}
-	char *path = mr_xasprintf("%s/.migready-verify", inst);
+	char *path = mr_xasprintf("%s/migready-verify", inst);
 	char *data = mr_xasprintf("migready verify %s from %s\n", g->opts->run_id, h->name);
 	if (t->ops->stage(t, path, data, strlen(data), 0644, (uid_t)-1, (gid_t)-1, &tmp, &err) < 0) {
 		char *msg = mr_error_format(err);
