@@ -114,7 +114,9 @@ EOF
 # the test user reads the lab's files as it would its own
 chmod 644 "$DIR/inventory.ini" "$DIR/profile.ini"
 
-mr() { $LAB_EXEC "$MIGREADY" --color never --timeout 20 verify -i "$DIR/inventory.ini" "$@"; }
+# --timeout 40: each network test gets 10 s, which a loaded two-core
+# machine running every host of the lab needs for an SSH login
+mr() { $LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" "$@"; }
 # ok of the pair SRC -> DST in verify's JSON on stdin: True or False
 pair_ok() { python3 -c 'import json, sys
 d = json.load(sys.stdin)
@@ -205,7 +207,7 @@ left=$(ls -A "$DIR/shared" "$DIR/netns/host3/state/instances")
 # block migration declared: not shared is no reason
 printf '[qemu]\ndynamic_ownership = 1\n[ssh]\nuser = mrlab\n[nova]\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC\n' >"$DIR/block.ini"
 chmod 644 "$DIR/block.ini"
-out=$($LAB_EXEC "$MIGREADY" --color never --timeout 20 verify -i "$DIR/inventory.ini" -p "$DIR/block.ini" 2>&1)
+out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" -p "$DIR/block.ini" 2>&1)
 expect_no_grep "block migration: no shared-storage reason" "instances not shared" "$out"
 expect_grep "block migration: said as information" "INFO          shared-storage marker: /var/lib/migready/instances here is shared with host2; is not shared with host3" "$out"
 in_host 3 "mount --bind '$DIR/shared' /var/lib/migready/instances"
@@ -231,11 +233,11 @@ in_host 3 "sed -i '\$d' /etc/libvirt/qemu.conf"
 # ---- a host that SSH cannot reach ----
 sed "s/^address = $LAB_NET.13/address = $LAB_NET.99/" "$DIR/inventory.ini" >"$DIR/down.ini"
 chmod 644 "$DIR/down.ini"
-out=$($LAB_EXEC "$MIGREADY" --color never --timeout 20 verify -i "$DIR/down.ini" 2>&1); st=$?
+out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/down.ini" 2>&1); st=$?
 expect_status "verify with host3 unreachable" 6 "$st" "$out"
 expect_grep "the SSH connection fails" "FAIL          SSH connection: host3" "$out"
 expect_grep "its checks not examined" "$(ssh_line "migration SSH" "NOT EXAMINED")" "$out"
-v=$($LAB_EXEC "$MIGREADY" --timeout 20 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
+v=$($LAB_EXEC "$MIGREADY" --timeout 40 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
 [ "$v" = True ] && ok "the others still examined" || not_ok "host1 -> host2 not ok ($v)"
 
 # ---- all mended ----
