@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "res.h"
 #include "transport.h"
 #include "verify.h"
+#include "verify_ssh.h"
 
 #define EXIT_INVALID 1
 /* libvirt's cpu_map, as Debian and RHEL install it. */
@@ -68,7 +70,7 @@ static void usage(FILE *out)
 	      "  apply     lock each host, write its files all or none, change units, verify\n"
 	      "  lint      validate profile and inventory without contacting any host\n"
 	      "  facts     print what the probe found on each host (no profile needed)\n"
-	      "  verify    which host can live-migrate to which: libvirt checks of every pair\n"
+	      "  verify    which host can live-migrate to which: libvirt and SSH checks\n"
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
@@ -587,10 +589,44 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 	return r;
 }
 
-/* verify: the libvirt checks of every host and ordered pair. The SSH-side
- * checks are reported as not examined. */
+struct ssh_side {
+	const struct run *r;
+	const unsigned *ports;
+	struct mr_verify_ssh_opts opts;
+	struct mr_verify_ssh_host *hosts;
+};
+
+static void *ssh_side_main(void *arg)
+{
+	struct ssh_side *s = arg;
+	mr_verify_ssh_gather(s->r->targets, s->ports, s->r->n, &s->opts, &s->hosts);
+	return NULL;
+}
+
+/* libvirt's TCP port on a host: its URI's, else the profile's tcp_port. */
+static unsigned listener_port(const struct mr_target *tg, const char *uri)
+{
+	unsigned port;
+	const struct mr_setting *p = mr_profile_get(tg->profile, "libvirtd", "tcp_port");
+	if (mr_verify_uri_tcp_port(uri, &port) == 0)
+		return port;
+	return p ? (unsigned)mr_setting_long(p) : 16509;
+}
+
+static struct mr_cpu_map *load_cpu_map(const struct run *r);
+static char *make_run_id(void);
+
+/* verify: the libvirt checks of every host and ordered pair, and the SSH
+ * side's (verify_ssh.h), both gathered at once. */
 static int verify(const struct cli *cli, const struct run *r)
 {
+	struct ssh_side side = { .r = r };
+	struct mr_aug *aug = NULL;
+	struct mr_cpu_map *cpus = NULL;
+	char *run_id = NULL;
+	unsigned *ports = mr_xcalloc(r->n ? r->n : 1, sizeof(*ports));
+	pthread_t ssh_thread;
+	int ssh_running = 0;
 	struct mr_verify_target *t = mr_xcalloc(r->n ? r->n : 1, sizeof(*t));
 	char **uris = mr_xcalloc(r->n ? r->n : 1, sizeof(*uris));
 	char ***models = mr_xcalloc(r->n ? r->n : 1, sizeof(*models));
@@ -628,15 +664,33 @@ static int verify(const struct cli *cli, const struct run *r)
 	}
 	struct mr_verify_opts vo = { .jobs = cli->jobs, .timeout_s = cli->timeout_s };
 	struct timespec t0, t1, t2;
+	if (mr_transport_ssh_global_init(&err) < 0)
+		goto failed;
+	aug = mr_aug_new(mr_aug_default_lens_dirs(), &err);
+	if (!aug)
+		goto failed;
+	cpus = load_cpu_map(r);
+	run_id = make_run_id();
+	for (size_t i = 0; i < r->n; i++)
+		ports[i] = listener_port(&r->targets[i], uris[i]);
+	side.ports = ports;
+	side.opts = (struct mr_verify_ssh_opts){ cli->jobs, cli->timeout_s, aug, cpus, run_id };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (mr_verify_gather(t, r->n, &vo, &in, &err) < 0) {
-		print_errors(err);
-		goto out;
-	}
+	/* the SSH side beside libvirt's: each waits on the network */
+	ssh_running = pthread_create(&ssh_thread, NULL, ssh_side_main, &side) == 0;
+	if (!ssh_running)
+		ssh_side_main(&side);
+	int gathered = mr_verify_gather(t, r->n, &vo, &in, &err);
+	if (ssh_running)
+		pthread_join(ssh_thread, NULL);
+	ssh_running = 0;
+	if (gathered < 0)
+		goto failed;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res = mr_verify_analyze(&in);
+	mr_verify_ssh_join(res, side.hosts, r->n);
 	clock_gettime(CLOCK_MONOTONIC, &t2);
-	mr_log(MR_LOG_INFO, "verify: libvirt of %zu hosts read in %.2f s, analysed in %.2f s", r->n,
+	mr_log(MR_LOG_INFO, "verify: %zu hosts read in %.2f s, analysed in %.2f s", r->n,
 	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 	       (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
 	int color = cli->color >= 0 ? cli->color
@@ -657,7 +711,15 @@ static int verify(const struct cli *cli, const struct run *r)
 		goto out;
 	}
 	status = mr_verify_exit_status(res);
+	goto out;
+failed:
+	print_errors(err);
 out:
+	mr_verify_ssh_hosts_free(side.hosts, r->n);
+	mr_aug_free(aug);
+	mr_cpu_map_free(cpus);
+	free(run_id);
+	free(ports);
 	for (size_t i = 0; i < r->n; i++) {
 		free(uris[i]);
 		for (size_t k = 0; models[i] && models[i][k]; k++)

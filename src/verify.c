@@ -113,6 +113,15 @@ static int uri_endpoint(const char *uri, struct endpoint *ep)
 	return 0;
 }
 
+int mr_verify_uri_tcp_port(const char *uri, unsigned *port)
+{
+	struct endpoint ep;
+	if (uri_endpoint(uri, &ep) != 0)
+		return -1;
+	*port = (unsigned)strtoul(ep.port, NULL, 10);
+	return *port ? 0 : -1;
+}
+
 static int connect_within(const struct addrinfo *ai, int timeout_ms)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,

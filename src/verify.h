@@ -19,6 +19,11 @@ struct mr_verify_opts {
 	int timeout_s; /* TCP connect and keepalive; a host taking 3x this is given up on */
 };
 
+/* The TCP port a remote libvirt URI connects to (16509 for +tcp, 16514 for
+ * TLS, the port it names): 0 and *port, or -1 for URIs without one (local
+ * drivers, unix sockets, ssh). */
+int mr_verify_uri_tcp_port(const char *uri, unsigned *port);
+
 /* Connects to every target (read-only, unless some target's cpu_mode is
  * custom: domain capabilities need read-write; the other kind is tried if
  * the server refuses one) and fills in: in->hosts[i] for targets[i], each

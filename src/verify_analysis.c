@@ -13,8 +13,9 @@
 #include "verify_analysis.h"
 
 const char *const mr_verify_ssh_checks[] = {
-	"pairwise TCP probes",   "name resolution",       "migration SSH",
-	"shared-storage marker", "local /dev/kvm sanity",
+	"SSH connection",        "pairwise TCP probes", "name resolution",
+	"migration SSH",         "shared-storage marker", "local sanity",
+	"uniform ids and settings", "drift from the profile",
 };
 const size_t mr_verify_n_ssh_checks = MR_ARRAY_LEN(mr_verify_ssh_checks);
 
@@ -50,8 +51,13 @@ enum mr_verify_status mr_verify_check_status(const struct mr_verify_result *res,
 		if (strcmp(f->check, check) == 0 && rank[fs] > rank[st])
 			st = fs;
 	}
-	/* a host libvirt did not answer for: only its connection failed */
-	if (!h->examined && st == MR_VERIFY_PASS)
+	if (st != MR_VERIFY_PASS)
+		return st;
+	/* a side that could not examine the host: only its connection failed */
+	int ssh_side = 0;
+	for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
+		ssh_side |= strcmp(mr_verify_ssh_checks[k], check) == 0;
+	if (ssh_side ? h->ssh_failed : !h->examined)
 		return MR_VERIFY_NOT_EXAMINED;
 	return st;
 }
@@ -717,7 +723,7 @@ int mr_verify_exit_status(const struct mr_verify_result *res)
 {
 	int st = 0;
 	for (size_t i = 0; i < res->n; i++) {
-		if (!res->hosts[i].examined)
+		if (!res->hosts[i].examined || res->hosts[i].ssh_failed)
 			st |= 4;
 		for (size_t j = 0; j < res->n; j++) {
 			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];

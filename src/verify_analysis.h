@@ -2,8 +2,8 @@
  * from what libvirt told about each host. Pure: no I/O and no libvirt
  * calls (verify.c gathers the input); the XML is read with libxml2.
  *
- * Joining other facts later (SSH probes, name resolution, migration SSH,
- * shared storage): run mr_verify_analyze, then add to its result with
+ * Joining other facts (verify_ssh.h: SSH probes, name resolution,
+ * migration SSH, shared storage): run mr_verify_analyze, then add to its result with
  * mr_verify_result_add_finding (check = one of mr_verify_ssh_checks),
  * mr_verify_result_fail_pair and mr_verify_result_warn_pair, and drop each
  * check that ran from the "not examined" lists with
@@ -144,6 +144,7 @@ struct mr_verify_host_result {
 	char *name;
 	char *uri;
 	int examined;  /* libvirt answered */
+	int ssh_failed; /* the SSH side could not examine it (verify_ssh.h) */
 	char *summary; /* "libvirt 9.0.0, QEMU 7.2.0, Intel Skylake-Client, selinux", or NULL */
 	struct mr_verify_finding *findings;
 	size_t n_findings;
@@ -154,7 +155,7 @@ struct mr_verify_host_result {
 /* source -> destination; reasons say why it cannot migrate, warnings what
  * goes wrong if it does. */
 struct mr_verify_pair {
-	int examined; /* both hosts examined */
+	int examined; /* both hosts examined, or a reason found against it */
 	char **reasons;
 	size_t n_reasons;
 	char **warnings; /* it can migrate, but: (pinned CPUs shared) */
@@ -188,8 +189,8 @@ void mr_verify_result_fail_pair(struct mr_verify_result *res, size_t src, size_t
 				const char *fmt, ...) MR_PRINTF(4, 5);
 void mr_verify_result_warn_pair(struct mr_verify_result *res, size_t src, size_t dst,
 				const char *fmt, ...) MR_PRINTF(4, 5);
-/* The checks run on the hosts over SSH, which this release does not run;
- * mr_verify_analyze notes them "not examined" on every host. */
+/* The checks run on the hosts over SSH (verify_ssh.h); mr_verify_analyze
+ * notes them "not examined" on every host until they have run. */
 extern const char *const mr_verify_ssh_checks[];
 extern const size_t mr_verify_n_ssh_checks;
 /* Drops check from every host's "not examined" note (once it has run). */
@@ -221,7 +222,7 @@ enum mr_verify_status mr_verify_check_status(const struct mr_verify_result *res,
 /* A pair can migrate: examined and no reason against it. */
 int mr_verify_pair_ok(const struct mr_verify_result *res, size_t src, size_t dst);
 /* 0 every examined pair can migrate; | 2 some cannot; | 4 some host was not
- * examined. */
+ * examined (by libvirt or over SSH). */
 int mr_verify_exit_status(const struct mr_verify_result *res);
 
 /* verify_report.c: text (matrix and findings) or JSON (pairs and

@@ -27,7 +27,7 @@ static struct counts count(const struct mr_verify_result *res)
 {
 	struct counts c = { 0 };
 	for (size_t i = 0; i < res->n; i++) {
-		c.hosts_bad += !res->hosts[i].examined;
+		c.hosts_bad += !res->hosts[i].examined || res->hosts[i].ssh_failed;
 		for (size_t j = 0; j < res->n; j++) {
 			if (i == j)
 				continue;
@@ -96,9 +96,7 @@ static void text_host(const struct mr_verify_result *res, size_t i, int color, i
 			fprintf(out, "  %-12s  fix: %s\n", "", f->fix);
 	}
 	if (h->n_unexamined)
-		fputs("  (this release does not run the SSH-side checks: not examined is never a "
-		      "pass)\n",
-		      out);
+		fputs("  (the SSH-side checks did not run: not examined is never a pass)\n", out);
 }
 
 static void text_matrix(const struct mr_verify_result *res, int color, FILE *out)
@@ -176,7 +174,7 @@ static int write_text(const struct mr_verify_result *res, int color, int quiet, 
 		fprintf(out, "baseline CPU of all hosts: none (%s)\n", res->baseline_error);
 	fprintf(out,
 		"%zu pair%s: %zu can migrate (%zu with warnings), %zu cannot, %zu not examined; "
-		"%zu host%s, %zu not examined (libvirt checks only)\n",
+		"%zu host%s, %zu not examined\n",
 		c.pairs, c.pairs == 1 ? "" : "s", c.ok, c.warned, c.failed, c.unexamined, res->n,
 		res->n == 1 ? "" : "s", c.hosts_bad);
 	return ferror(out) ? -1 : 0;
@@ -202,6 +200,7 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 		json_object_object_add(o, "name", jstr(h->name));
 		json_object_object_add(o, "uri", jstr(h->uri));
 		json_object_object_add(o, "examined", json_object_new_boolean(h->examined));
+		json_object_object_add(o, "ssh_examined", json_object_new_boolean(!h->ssh_failed));
 		json_object_object_add(o, "summary", jstr(h->summary));
 		for (size_t k = 0; k < h->n_findings; k++) {
 			const struct mr_verify_finding *f = &h->findings[k];

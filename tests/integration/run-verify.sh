@@ -72,9 +72,12 @@ mr() { LD_PRELOAD=$PRELOAD ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_a
 	"$MIGREADY" --color never "$@"; }
 
 # Three hosts that cannot reach each other, each for its own reasons.
+# These hosts have no sshd: the SSH side fails on each (4), on top of the
+# pairs libvirt fails (2); run-verify-ssh.sh tests that side.
 inventory mixed.ini profile-host-model.ini node1 node2 node3
 out=$(mr verify -i "$DIR/mixed.ini" 2>&1); st=$?
-expect_status "verify of three mismatched hosts" 2 "$st" "$out"
+expect_status "verify of three mismatched hosts" 6 "$st" "$out"
+expect_grep "the SSH side names its failure" "FAIL          SSH connection: node1:" "$out"
 expect_grep "matrix header" "source \\ destination  node1  node2  node3" "$out"
 expect_grep "matrix row" "node1                 -      FAIL   FAIL " "$out"
 expect_grep "cloned host UUID" "node1 -> node2: same host UUID" "$out"
@@ -94,10 +97,10 @@ expect_grep "a check line that failed" "  libvirt: host UUID unique             
 out=$(mr verify -q -i "$DIR/mixed.ini" 2>&1)
 expect_no_grep "-q leaves out what passed" ": PASS" "$out"
 expect_grep "-q keeps what is not examined" "  ssh: migration SSH                                    : NOT EXAMINED" "$out"
-expect_grep "summary" "6 pairs: 0 can migrate (0 with warnings), 6 cannot, 0 not examined; 3 hosts, 0 not examined (libvirt checks only)" "$out"
+expect_grep "summary" "6 pairs: 0 can migrate (0 with warnings), 6 cannot, 0 not examined; 3 hosts, 3 not examined" "$out"
 
 out=$(mr verify -i "$DIR/mixed.ini" -f json 2>/dev/null); st=$?
-expect_status "verify -f json" 2 "$st" "$out"
+expect_status "verify -f json" 6 "$st" "$out"
 expect_grep "json: a pair" '"source":"node1",
       "destination":"node2",
       "ok":false,' "$out"
@@ -117,14 +120,14 @@ out=$(mr verify -i "$DIR/mixed.ini" -f prom 2>&1); st=$?
 expect_status "verify -f prom" 1 "$st" "$out"
 expect_grep "prom refused" "verify: --format is text or json" "$out"
 mr verify -i "$DIR/mixed.ini" -f json -o "$DIR/report.json" >/dev/null 2>&1; st=$?
-expect_status "verify -o FILE" 2 "$st" ""
+expect_status "verify -o FILE" 6 "$st" ""
 grep -q '"pairs":\[' "$DIR/report.json" && ok "-o wrote the report" || not_ok "-o wrote the report"
 out=$(mr lint -i "$DIR/mixed.ini" 2>&1); st=$?
 expect_status "lint of an inventory with libvirt_uri" 0 "$st" "$out"
 
 # libvirt's test driver alone: what it cannot say is not examined, not passed.
 out=$(LD_PRELOAD= "$MIGREADY" --color never verify -i "$DIR/mixed.ini" 2>&1); st=$?
-expect_status "verify without stand-ins" 2 "$st" "$out"
+expect_status "verify without stand-ins" 6 "$st" "$out"
 expect_grep "host UUID not examined" "NOT EXAMINED  host-uuid: host UUID unknown (not in capabilities): uniqueness not examined" "$out"
 expect_grep "CPU not examined" "CPU model or vendor unknown here (not in capabilities): CPU compatibility not examined" "$out"
 expect_grep "the test driver's security model" "security testSecurity" "$out"
@@ -134,8 +137,11 @@ expect_no_grep "no clone found from nothing" "same host UUID" "$out"
 # Two hosts that can migrate both ways: a custom model usable on both.
 inventory good.ini profile-custom.ini node4 node5
 out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?
-expect_status "verify of two compatible hosts" 0 "$st" "$out"
-expect_grep "every pair ok" "2 pairs: 2 can migrate (0 with warnings), 0 cannot, 0 not examined; 2 hosts, 0 not examined" "$out"
+# libvirt finds nothing against them; without the SSH side they are not
+# called ok (4)
+expect_status "verify of two compatible hosts" 4 "$st" "$out"
+expect_grep "libvirt's side passes" "  libvirt: CPU compatible with the other hosts          : PASS" "$out"
+expect_grep "no pair ok without the SSH side" "2 pairs: 0 can migrate (0 with warnings), 0 cannot, 2 not examined; 2 hosts, 2 not examined" "$out"
 expect_grep "baseline from libvirt" "baseline CPU of all hosts: Haswell-noTSX (Intel)" "$out"
 expect_grep "ok even so, SSH side not examined" "  ssh: shared-storage marker                            : NOT EXAMINED" "$out"
 
@@ -143,7 +149,7 @@ expect_grep "ok even so, SSH side not examined" "  ssh: shared-storage marker   
 sed 's/^cpu_model = .*/cpu_model = Skylake-Server-IBRS/' "$DATA/profile-custom.ini" >"$DIR/skylake.ini"
 sed "s|^profile = .*|profile = $DIR/skylake.ini|" "$DIR/good.ini" >"$DIR/skylake-inv.ini"
 out=$(mr verify -i "$DIR/skylake-inv.ini" 2>&1); st=$?
-expect_status "verify with a model blocked on one host" 2 "$st" "$out"
+expect_status "verify with a model blocked on one host" 6 "$st" "$out"
 expect_grep "blocked model" "node5 -> node4: CPU model 'Skylake-Server-IBRS' not usable" "$out"
 expect_grep "its blockers" "cpu_model 'Skylake-Server-IBRS' not usable on node4 (blockers: 3dnowprefetch, adx, avx512bw" "$out"
 
@@ -178,7 +184,8 @@ if [ "$MODE" = libvirtd ]; then
 	expect_grep "the hung host is named" "node4: test+tcp://127.0.0.1:$PORT$DIR/node4.xml: no answer within 3 s" "$out"
 	[ "$took" -le 6 ] && ok "given up on after the time-out ($took s)" || not_ok "hung for $took s"
 	out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?
-	expect_status "the same daemon, running again" 0 "$st" "$out"
+	expect_status "the same daemon, running again (the SSH side aside)" 4 "$st" "$out"
+	expect_no_grep "libvirt answers again" "libvirt: connection                                   : FAIL" "$out"
 
 	bash "$LIBVIRTD_SH" stop "$DIR/libvirtd"
 	out=$(mr verify -i "$DIR/good.ini" 2>&1); st=$?

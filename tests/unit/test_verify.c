@@ -473,7 +473,7 @@ static void test_report(void **state)
 	assert_non_null(
 		strstr(buf, "  libvirt: host UUID unique                             : PASS\n"));
 	assert_non_null(strstr(buf, "2 pairs: 0 can migrate (0 with warnings), 2 cannot, 0 not "
-				    "examined; 2 hosts, 0 not examined (libvirt checks only)\n"));
+				    "examined; 2 hosts, 0 not examined\n"));
 	free(buf);
 	f = open_memstream(&buf, &len);
 	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_JSON, 0, 0, f), 0);

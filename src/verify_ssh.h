@@ -1,0 +1,93 @@
+/* verify, the SSH side: one connection per host (the fleet's transports),
+ * hosts in parallel, in three rounds over the same connections:
+ *   1. the facts probe, qemu.conf and nova.conf read, the profile checked
+ *      (drift, as `check`), and a marker file written in the instances
+ *      directory;
+ *   2. verify_probe.sh on each host, testing every peer at once: TCP to
+ *      libvirt's port and the migration range, name resolution, migration
+ *      SSH as the [ssh] user, the peers' markers, local sanity;
+ *   3. the markers removed.
+ * mr_verify_ssh_join then adds what was found to verify's result: the
+ * gathered data is plain, so the join is pure and unit-tested. */
+#ifndef MR_VERIFY_SSH_H
+#define MR_VERIFY_SSH_H
+
+#include <stddef.h>
+
+#include "aug.h"
+#include "fleet.h"
+#include "verify_analysis.h"
+
+struct mr_facts;
+
+/* The settings compared across hosts, read from each host's files. */
+enum mr_verify_conf {
+	MR_VCONF_QEMU_USER,
+	MR_VCONF_QEMU_GROUP,
+	MR_VCONF_DYNAMIC_OWNERSHIP,
+	MR_VCONF_PORT_MIN,
+	MR_VCONF_PORT_MAX,
+	MR_VCONF_INSTANCES_PATH,
+	MR_VCONF_N,
+};
+
+/* What the SSH side found on one host; every string is owned. */
+struct mr_verify_ssh_host {
+	char *name;
+	char *address;         /* the inventory's (the name when it has none) */
+	unsigned ssh_port;     /* for the peers' migration SSH */
+	char *ssh_user;        /* who migrates over SSH ([ssh] user, else nova) */
+	unsigned listener_port; /* libvirt's TCP port, probed by the peers */
+	char *error;           /* the host could not be examined over SSH, or NULL */
+	struct mr_facts *facts; /* the facts probe, or NULL */
+	struct mr_facts *probe; /* verify_probe.sh's output, or NULL */
+	char *probe_error;     /* why there is none, or NULL */
+	/* Each file's value; "" when the file leaves it out (the default),
+	 * NULL when unknown (conf_error says why). */
+	char *conf[MR_VCONF_N];
+	char *conf_error;
+	char *marker;          /* this host's marker (a file name), or NULL */
+	char *marker_error;    /* why there is none, or NULL */
+	int shared_expected;   /* the profile mounts shared instances, no block migration */
+	/* `check` of the profile: settings drifted ("key: 'old' -> 'want'"),
+	 * and those that could not be checked. */
+	char **drift;
+	size_t n_drift;
+	char **unchecked;
+	size_t n_unchecked;
+};
+
+struct mr_verify_ssh_opts {
+	unsigned jobs;   /* hosts in parallel; 0: MR_FLEET_DEFAULT_JOBS */
+	int timeout_s;   /* the transports'; each network test gets a quarter */
+	struct mr_aug *aug;
+	const struct mr_cpu_map *cpus;
+	const char *run_id;
+};
+
+/* Examines targets[i] (listener_ports[i] is libvirt's TCP port on it) and
+ * fills (*hosts)[i]; a host that fails carries its error and never stops
+ * the others. The array is the caller's (mr_verify_ssh_hosts_free). */
+void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *listener_ports,
+                          size_t n, const struct mr_verify_ssh_opts *opts,
+                          struct mr_verify_ssh_host **hosts);
+void mr_verify_ssh_hosts_free(struct mr_verify_ssh_host *hosts, size_t n);
+
+/* Adds the SSH side's findings and pair reasons to res, whose hosts are
+ * hosts[0..n) in the same order, and marks its checks examined (a host
+ * that could not be examined over SSH keeps them not examined). */
+void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh_host *hosts,
+                        size_t n);
+
+/* One TCP test's word from the probe, as a verdict: 1 the path is open
+ * (open; refused too for a migration port, where nothing listens between
+ * migrations), 0 blocked or closed, -1 unknown. *why gets a short reason
+ * (static text) when not 1. */
+int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why);
+
+/* 1 when one of the space-separated addresses equals want (IP literals
+ * compared in canonical form), 0 when none does, -1 when list is NULL or
+ * an "unknown ..." word. */
+int mr_verify_addr_match(const char *list, const char *want);
+
+#endif

@@ -1,0 +1,248 @@
+#!/bin/bash
+# migready verify, the SSH side, on the lab's network-namespace hosts
+# (tests/lab/lab.sh netns-up): each host its own address, sshd, /etc, and
+# here also its own /dev (a tmpfs with the devices virt-host-validate looks
+# for), /etc/hosts, home directory for the lab user (who plays nova: [ssh]
+# user = mrlab) with the lab's key and known_hosts, instances directory
+# (one directory bind-mounted into the hosts that share it), and a
+# stand-in for libvirtd's TCP listener. libvirt's side reads the test
+# driver (test:///, one empty node per host). First every check passes
+# (exit 0); then each is broken on one host, and verify must say which
+# pairs fail and why (exit 2), then it is mended.
+#   run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR
+# Exits 77 (skip) where the machine cannot host the lab, except under CI.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR}")
+LAB=${2:?}
+SRC=${3:?}
+DIR=$(mktemp -d /tmp/migready-vssh.XXXXXX)
+chmod 755 "$DIR"
+passed=0
+failed=0
+listeners=
+
+cleanup() {
+	[ -z "$listeners" ] || kill $listeners 2>/dev/null
+	[ -n "${KEEP:-}" ] && return
+	bash "$LAB" down "$DIR" >/dev/null 2>&1
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+expect_status() { if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi; }
+expect_grep() { if printf '%s\n' "$3" | grep -qF -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi; }
+expect_no_grep() { if printf '%s\n' "$3" | grep -qF -- "$2"; then not_ok "$1: '$2'" "$3"; else ok "$1"; fi; }
+
+bash "$LAB" netns-up "$DIR" 3 >"$DIR/up.log" 2>&1; st=$?
+if [ "$st" = 77 ]; then
+	cat "$DIR/up.log"
+	[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: this suite must run here, not skip"; exit 1; }
+	exit 77
+fi
+[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
+. "$DIR/env"
+command -v nft >/dev/null || { echo "no nft (install nftables): cannot block a port"; exit 1; }
+command -v python3 >/dev/null || { echo "no python3: no stand-in listener"; exit 1; }
+
+# Runs a shell command inside host K: its sshd's mount and network
+# namespaces, where its /etc, /dev and /var/lib/migready are its own.
+in_host() { local k=$1; shift; nsenter -t "$(cat "$DIR/netns/host$k/sshd.pid")" -m -n sh -c "$@"; }
+
+mkdir -p "$DIR/shared"
+chown "$LAB_USER:" "$DIR/shared"
+for k in 1 2 3; do
+	h=$DIR/netns/host$k
+	# /dev: the devices libvirt's QEMU driver needs, and what sessions open
+	in_host "$k" 'mount -t tmpfs -o mode=755 mrlab-dev /dev && cd /dev &&
+		mknod -m 666 null c 1 3 && mknod -m 666 zero c 1 5 && mknod -m 666 urandom c 1 9 &&
+		mknod -m 666 random c 1 8 && mknod -m 666 tty c 5 0 && ln -s /proc/self/fd fd &&
+		mkdir net && mknod -m 666 net/tun c 10 200 && mknod -m 660 kvm c 10 232 &&
+		mknod -m 600 vhost-net c 10 238' || { echo "host$k: cannot make its /dev"; exit 1; }
+	# names, as each host resolves them
+	in_host "$k" "printf '127.0.0.1 localhost\n' >/etc/hosts"
+	for p in 1 2 3; do in_host "$k" "echo '$LAB_NET.$((10 + p)) host$p' >>/etc/hosts"; done
+	# the lab user's home (nova's, in production): its key, the peers' host keys
+	mkdir -p "$h/home/.ssh"
+	cp "$LAB_IDENTITY" "$h/home/.ssh/id_ed25519"
+	cp "$LAB_KNOWN_HOSTS" "$h/home/.ssh/known_hosts"
+	chown -R "$LAB_USER:" "$h/home"
+	chmod 700 "$h/home/.ssh"
+	in_host "$k" "sed -i 's#^\\($LAB_USER:[^:]*:[^:]*:[^:]*:[^:]*:\\)[^:]*:#\\1$h/home:#' /etc/passwd"
+	# the instances directory, shared by all three to begin with
+	mkdir -p "$h/state/instances"
+	chown "$LAB_USER:" "$h/state/instances"
+	in_host "$k" "mount --bind '$DIR/shared' /var/lib/migready/instances &&
+		sed -i 's#^instances_path = .*#instances_path = /var/lib/migready/instances#' /etc/nova/nova.conf"
+	# libvirtd's TCP port answers (nothing more is asked of it)
+	ip netns exec "$LAB_NETNS_PREFIX$k" python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 16509)); s.listen(64)
+while True:
+    c, _ = s.accept(); c.close()' &
+	listeners="$listeners $!"
+	for i in $(seq 1 100); do
+		$LAB_EXEC bash -c "exec 3<>/dev/tcp/$LAB_NET.$((10 + k))/16509" 2>/dev/null && break
+		sleep 0.1
+	done
+	printf '<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>Haswell</model></cpu><memory>4194304</memory></node>\n' >"$DIR/node$k.xml"
+done
+chmod -R a+rX "$DIR"/node*.xml
+
+{
+	echo "[defaults]"
+	echo "user = $LAB_USER"
+	echo "identity = $LAB_IDENTITY"
+	echo "known_hosts = $LAB_KNOWN_HOSTS"
+	echo "profile = $DIR/profile.ini"
+	for k in 1 2 3; do
+		printf '[host host%s]\naddress = %s\nlibvirt_uri = test://%s/node%s.xml\n' \
+			"$k" "$LAB_NET.$((10 + k))" "$DIR" "$k"
+	done
+} >"$DIR/inventory.ini"
+cat >"$DIR/profile.ini" <<'EOF'
+[qemu]
+dynamic_ownership = 1
+[nfs]
+role = client
+mount = nfs1:/ /var/lib/migready/instances nfs4 defaults 0 0
+[ssh]
+user = mrlab
+EOF
+# the test user reads the lab's files as it would its own
+chmod 644 "$DIR/inventory.ini" "$DIR/profile.ini"
+
+# --timeout 40: each network test gets 10 s, which a loaded two-core
+# machine running every host of the lab needs for an SSH login
+mr() { $LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" "$@"; }
+# ok of the pair SRC -> DST in verify's JSON on stdin: True or False
+pair_ok() { python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print([p["ok"] for p in d["pairs"] if p["source"] == sys.argv[1] and p["destination"] == sys.argv[2]][0])' "$@"; }
+ssh_line() { printf '  ssh: %s%*s: %s' "$1" $((52 - 3 - ${#1})) '' "$2"; }
+
+# ---- every check passes ----
+start=$(date +%s)
+out=$(mr 2>&1); st=$?
+echo "# first run: $(($(date +%s) - start)) s"
+expect_status "verify of three ready hosts" 0 "$st" "$out"
+for c in "SSH connection" "pairwise TCP probes" "name resolution" "migration SSH" \
+	"shared-storage marker" "uniform ids and settings" "drift from the profile"; do
+	expect_grep "$c passes" "$(ssh_line "$c" PASS)" "$out"
+done
+expect_no_grep "local sanity: no FAIL" "$(ssh_line "local sanity" FAIL)" "$out"
+expect_grep "every pair can migrate" "6 pairs: 6 can migrate" "$out"
+left=$(ls -A "$DIR/shared")
+[ -z "$left" ] && ok "markers removed" || not_ok "markers left: $left"
+n=$(cat $LAB_LOGS | grep -c 'Accepted publickey')
+# migready: one login per host; the probes' migration SSH: one per ordered pair
+[ "$n" = $((3 + 6)) ] && ok "one SSH connection per host, plus the pairs' own" ||
+	not_ok "logins: $n, not 9"
+out=$(mr -f json 2>&1)
+expect_grep "json: the SSH checks" '"migration SSH":"pass",' "$out"
+expect_grep "json: ssh_examined" '"ssh_examined":true,' "$out"
+
+# ---- a firewall on host3 drops libvirt's port and the migration range ----
+ip netns exec "${LAB_NETNS_PREFIX}3" nft -f - <<'EOF'
+table inet mrtest {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport { 16509, 49152 } drop
+	}
+}
+EOF
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3's ports dropped" 2 "$st" "$out"
+expect_grep "pair reason: listener" "host1 -> host3: libvirt's port 16509 on host3 not reachable: time-out: a firewall drops it" "$out"
+expect_grep "pair reason: migration range" "migration port 49152 on host3 not reachable: time-out" "$out"
+expect_grep "finding on the destination" "libvirt's port 16509 here not reachable from host1 (time-out: a firewall drops it), host2" "$out"
+v=$(mr -f json 2>/dev/null | pair_ok host3 host1)
+[ "$v" = True ] && ok "the other way is open" || not_ok "host3 -> host1 not ok ($v)"
+ip netns exec "${LAB_NETNS_PREFIX}3" nft delete table inet mrtest
+# refused on the listener: libvirtd does not listen
+ip netns exec "${LAB_NETNS_PREFIX}2" nft -f - <<'EOF'
+table inet mrtest {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 16509 reject with tcp reset
+	}
+}
+EOF
+out=$(mr 2>&1); st=$?
+expect_status "verify with host2's listener refusing" 2 "$st" "$out"
+expect_grep "refused listener" "host1 -> host2: libvirt's port 16509 on host2 not reachable: refused: nothing listens there" "$out"
+expect_no_grep "refused migration port is open" "migration port 49152 on host2" "$out"
+ip netns exec "${LAB_NETNS_PREFIX}2" nft delete table inet mrtest
+
+# ---- host1 resolves host3's name elsewhere ----
+in_host 1 "sed -i 's/^$LAB_NET.13 host3/$LAB_NET.99 host3/' /etc/hosts"
+out=$(mr 2>&1); st=$?
+expect_status "verify with a wrong name on host1" 2 "$st" "$out"
+expect_grep "name resolution reason" "host1 -> host3: 'host3' resolves to $LAB_NET.99 on host1, not $LAB_NET.13" "$out"
+expect_grep "name resolution failed" "$(ssh_line "name resolution" FAIL)" "$out"
+in_host 1 "sed -i 's/^$LAB_NET.99 host3/$LAB_NET.13 host3/' /etc/hosts"
+
+# ---- host2's migration user does not know host3's host key ----
+kh=$DIR/netns/host2/home/.ssh/known_hosts
+cp "$kh" "$DIR/kh.saved"
+grep -v "^$LAB_NET.13 " "$DIR/kh.saved" >"$kh"
+out=$(mr 2>&1); st=$?
+expect_status "verify with a host key unknown to host2" 2 "$st" "$out"
+expect_grep "migration SSH reason" "host2 -> host3: mrlab cannot log in by SSH: " "$out"
+expect_grep "strict host keys" "Host key verification failed" "$out"
+expect_grep "migration SSH failed" "$(ssh_line "migration SSH" FAIL)" "$out"
+cp "$DIR/kh.saved" "$kh"
+
+# ---- host3's instances directory is its own ----
+in_host 3 "umount /var/lib/migready/instances"
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3 not sharing" 2 "$st" "$out"
+expect_grep "shared storage reason" "host1 -> host3: instances not shared: host1's marker not seen on host3" "$out"
+expect_grep "shared storage finding" "a file written in /var/lib/migready/instances here is not seen on host3; seen on host2" "$out"
+left=$(ls -A "$DIR/shared" "$DIR/netns/host3/state/instances")
+[ -z "$(ls -A "$DIR/shared")$(ls -A "$DIR/netns/host3/state/instances")" ] && ok "markers removed" ||
+	not_ok "markers left" "$left"
+# block migration declared: not shared is no reason
+printf '[qemu]\ndynamic_ownership = 1\n[ssh]\nuser = mrlab\n[nova]\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC\n' >"$DIR/block.ini"
+chmod 644 "$DIR/block.ini"
+out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" -p "$DIR/block.ini" 2>&1)
+expect_no_grep "block migration: no shared-storage reason" "instances not shared" "$out"
+expect_grep "block migration: said as information" "INFO          shared-storage marker: /var/lib/migready/instances here is shared with host2; is not shared with host3" "$out"
+in_host 3 "mount --bind '$DIR/shared' /var/lib/migready/instances"
+
+# ---- host3 has no /dev/kvm ----
+in_host 3 "rm /dev/kvm"
+out=$(mr 2>&1); st=$?
+expect_status "verify with no /dev/kvm on host3" 2 "$st" "$out"
+expect_grep "kvm reason" "host1 -> host3: no /dev/kvm on host3" "$out"
+expect_grep "local sanity failed" "$(ssh_line "local sanity" FAIL)" "$out"
+in_host 3 "mknod -m 660 /dev/kvm c 10 232"
+
+# ---- host3's qemu.conf differs from the others and from the profile ----
+in_host 3 "echo 'dynamic_ownership = 0' >>/etc/libvirt/qemu.conf"
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3's dynamic_ownership off" 2 "$st" "$out"
+expect_grep "uniformity reason" "host1 -> host3: qemu.conf dynamic_ownership '0', not '(not set)'" "$out"
+expect_grep "uniformity finding" "qemu.conf dynamic_ownership '0' here, '(not set)' on host1, '(not set)' on host2" "$out"
+expect_grep "drift finding" "drift from the profile: 1 setting drifted from the profile: qemu.dynamic_ownership '0' -> '1'" "$out"
+expect_grep "drift's fix" "fix: migready diff -H host3, then migready apply -H host3" "$out"
+in_host 3 "sed -i '\$d' /etc/libvirt/qemu.conf"
+
+# ---- a host that SSH cannot reach ----
+sed "s/^address = $LAB_NET.13/address = $LAB_NET.99/" "$DIR/inventory.ini" >"$DIR/down.ini"
+chmod 644 "$DIR/down.ini"
+out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/down.ini" 2>&1); st=$?
+expect_status "verify with host3 unreachable" 6 "$st" "$out"
+expect_grep "the SSH connection fails" "FAIL          SSH connection: host3" "$out"
+expect_grep "its checks not examined" "$(ssh_line "migration SSH" "NOT EXAMINED")" "$out"
+v=$($LAB_EXEC "$MIGREADY" --timeout 40 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
+[ "$v" = True ] && ok "the others still examined" || not_ok "host1 -> host2 not ok ($v)"
+
+# ---- all mended ----
+out=$(mr 2>&1); st=$?
+expect_status "verify once all is mended" 0 "$st" "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
