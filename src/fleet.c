@@ -72,7 +72,8 @@ static void run_host(struct fleet *f, size_t i)
 	if (tg->host) {
 		const struct mr_host *h = tg->host;
 		struct mr_conn_spec spec = { h->name, h->address, h->port, h->user, h->identity,
-			                         h->known_hosts, h->root, h->host_key_check };
+			                         h->known_hosts, h->root, h->host_key_check,
+			                         h->become ? h->become_user : NULL };
 		t = mr_transport_ssh_new(&spec, o->timeout_s, &err);
 	} else {
 		t = mr_transport_local_new(tg->root, &err);
