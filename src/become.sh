@@ -35,8 +35,9 @@ read)
   [ -f "$p" ] || exit 0
   set -- $e
   [ "$4" -le "$cap" ] || exit 0
+  [ -r "$p" ] || fail "open: permission denied"
   echo data
-  exec head -c $((cap + 1)) -- "$p" ;;
+  head -c $((cap + 1)) -- "$p" || fail "read failed" ;;
 realpath)
   readlink -e -- "$1" || : ;;
 mkdir)
