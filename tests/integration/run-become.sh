@@ -95,6 +95,8 @@ grep -q -- '--no-ask-password enable -- libvirtd-tcp.socket' "$DIR/netns/host1/s
 [ "$(on host2 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)" = "root:root 600" ] && ! grep -qv '^show ' "$DIR/netns/host2/systemctl.log" \
 	&& ok "nothing changed on host2" || not_ok "nothing changed on host2" "$(cat "$DIR/netns/host2/systemctl.log")"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check after apply" 0 $? "$out"
+# the host's lock, held through sudo, was let go at the end of the run
+out=$(mr apply -i "$DIR/become.ini" -p "$PROFILE" -H host1 --lock-wait 5 2>&1); expect_status "apply again (the lock was released)" 0 $? "$out"
 
 # become_user: commands run as that user (here the lab user itself).
 sed 's/^become = sudo$/&\nbecome_user = '"$LAB_USER"'/' "$DIR/become.ini" >"$DIR/become-user.ini"
