@@ -61,7 +61,9 @@ stage)
   if [ -n "$o" ] && ! e=$(chown -- "$o" "$t" 2>&1); then
     rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
   fi
-  chmod -- "$m" "$t" && sync -- "$t" || { rm -f -- "$t"; fail "chmod or fsync failed"; }
+  chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; }
+  # sync FILE is fsync(2) since coreutils 8.24; before, all of it
+  sync -- "$t" 2>/dev/null || sync
   printf '%s\n' "$t" ;;
 unstage)
   rm -f -- "$1" ;;

@@ -2,8 +2,9 @@
  * channels for commands. The only file that includes libssh2.h.
  *
  * Blocking mode with libssh2_session_set_timeout(): every wait for the host
- * is bounded by timeout_s, so a silent host fails the operation instead of
- * hanging a worker. Command output is read in non-blocking mode so that a
+ * is bounded by the operation's silence limit (base.timeout_s, set again at
+ * the start of each operation: a commit raises it), so a silent host fails
+ * the operation instead of hanging a worker. Command output is read in non-blocking mode so that a
  * command filling stderr cannot stall stdout (and the other way round).
  * After a time-out or a lost connection the session's state is unknown: the
  * transport is marked broken and every later operation fails at once.
@@ -20,6 +21,11 @@
  *  - offers fsync@openssh.com (libssh2_sftp_fsync).
  * known_hosts is checked by known_hosts.c (see there for why not libssh2's
  * knownhost API).
+ *
+ * become (sudo): every command runs as "sudo -n -u USER -- ARGV", and the
+ * files are read, staged (content on standard input) and made by
+ * become.sh run so; SFTP is not opened. A sudo that would ask for a
+ * password fails the operation with a message saying so.
  *
  * Threads: one transport per worker thread, nothing shared. libssh2_init()
  * is not thread-safe: mr_transport_ssh_global_init() must have run once, in
