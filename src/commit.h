@@ -72,6 +72,21 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 /* Frees the results held in c (not c itself). */
 void mr_commit_fini(struct mr_commit *c);
 
+/* What the original file was when it was read, so that a write can refuse to
+ * overwrite a file that changed since (another admin, another tool). */
+struct mr_write_expect {
+	int existed;          /* 0: the target must still be absent */
+	const char *data;     /* the bytes that were read */
+	size_t len;
+};
+
+struct mr_write_opts {
+	mode_t mode; /* for a new file; an existing one keeps its own */
+	uid_t uid;   /* likewise; (uid_t)-1 keeps the connecting user's */
+	gid_t gid;
+	const struct mr_write_expect *expect; /* NULL: do not compare */
+};
+
 /* One file written atomically on its own (reports, backups): a commit of
  * one file, no actions. With opts->expect, refuses (MR_ERR_CONFLICT) a
  * target that is no longer what was read. */

@@ -77,6 +77,32 @@ static void derived_facts(struct mr_host_report *rep, const struct mr_facts *fac
 
 /* Phase 1: connect and run the facts probe; the connection stays open
  * (holding the host's lock when asked) for phase 2. */
+struct mr_transport *mr_fleet_connect(const struct mr_target *tg, int timeout_s, size_t max_file,
+                                      struct mr_error **err)
+{
+	struct mr_transport *t;
+	if (tg->host) {
+		const struct mr_host *h = tg->host;
+		struct mr_conn_spec spec = { h->name, h->address, h->port, h->user, h->identity,
+			                         h->known_hosts, h->root, h->host_key_check,
+			                         h->become ? h->become_user : NULL };
+		t = mr_transport_ssh_new(&spec, timeout_s, err);
+	} else {
+		t = mr_transport_local_new(tg->root, err);
+	}
+	if (!t)
+		return NULL;
+	t->timeout_s = timeout_s;
+	if (max_file)
+		t->max_file = max_file;
+	/* The target's root is the command line's --root, else the host's. */
+	if (tg->host && tg->root) {
+		free(t->root);
+		t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
+	}
+	return t;
+}
+
 static void gather_host(struct fleet *f, size_t i)
 {
 	const struct mr_target *tg = &f->targets[i];
@@ -86,24 +112,10 @@ static void gather_host(struct fleet *f, size_t i)
 	struct mr_error *err = NULL;
 	double start = now_s();
 
-	if (tg->host) {
-		const struct mr_host *h = tg->host;
-		struct mr_conn_spec spec = { h->name, h->address, h->port, h->user, h->identity,
-			                         h->known_hosts, h->root, h->host_key_check };
-		hs->t = mr_transport_ssh_new(&spec, o->timeout_s, &err);
-	} else {
-		hs->t = mr_transport_local_new(tg->root, &err);
-	}
+	hs->t = mr_fleet_connect(tg, o->timeout_s, o->max_file, &err);
 	if (!hs->t) {
 		fail_with(rep, err);
 		goto out;
-	}
-	hs->t->timeout_s = o->timeout_s;
-	hs->t->max_file = o->max_file;
-	/* The target's root is the command line's --root, else the host's. */
-	if (tg->host && tg->root) {
-		free(hs->t->root);
-		hs->t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
 	}
 	const char *inst = mr_res_instances_path(tg->profile);
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());

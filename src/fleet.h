@@ -76,6 +76,12 @@ struct mr_transport *mr_fleet_gathered_transport(const struct mr_fleet_gathered 
 /* Closes every connection (releasing the locks); accepts NULL. */
 void mr_fleet_gathered_free(struct mr_fleet_gathered *g);
 
+/* Opens the target's transport (SSH to an inventory host, as its become
+ * user if any; this machine for --local) with its root; max_file 0: the
+ * transport's default. NULL with err set if it cannot. */
+struct mr_transport *mr_fleet_connect(const struct mr_target *tg, int timeout_s, size_t max_file,
+                                      struct mr_error **err);
+
 /* Runs opts->run.mode on every target; fills rep (initialised by the caller
  * with n hosts). When a profile asks for fleet-wide facts ([ssh]
  * known_hosts = cluster), every host is gathered first, then each planned

@@ -45,12 +45,15 @@ enum field {
 	F_ROOT,
 	F_HOST_KEY_CHECK,
 	F_LIBVIRT_URI,
+	F_BECOME,
+	F_BECOME_USER,
+	F_BECOME_METHOD, /* Ansible's only: checked, sudo is all there is */
 	F_N,
 };
 
 static const char *const field_names[F_N] = {
 	"address", "port", "user", "identity", "known_hosts", "root", "host_key_check",
-	"libvirt_uri",
+	"libvirt_uri", "become", "become_user", "become_method",
 };
 
 static const char *const hkc_words[] = { "strict", "accept-new", "off" };
@@ -170,8 +173,28 @@ static int check_field(enum field f, const char *name, const char *value, const 
 		break;
 	}
 	case F_USER:
+	case F_BECOME_USER:
 		if (!mr_profile_is_user_name(value))
 			m = expected("a user name", value);
+		break;
+	case F_BECOME:
+		/* Ansible's is a boolean; migready's names the method */
+		if (strcmp(name, "ansible_become") == 0) {
+			int b = mr_parse_bool(value);
+			if (b < 0)
+				m = expected("a boolean (yes/no, true/false)", value);
+			else
+				*stored = mr_xstrdup(b ? "sudo" : "no");
+		} else if (strcmp(value, "sudo") != 0 && strcmp(value, "no") != 0) {
+			m = expected("sudo or no", value);
+		}
+		break;
+	case F_BECOME_METHOD:
+		if (strcmp(value, "sudo") != 0) {
+			char *q = mr_ini_quote(value);
+			m = mr_xasprintf("only sudo is supported (passwordless: NOPASSWD), got %s", q);
+			free(q);
+		}
 		break;
 	case F_ROOT:
 		/* It names a directory on the host: "~" or a relative path
@@ -241,6 +264,14 @@ static void host_set_field(struct mr_host *h, enum field f, const char *v)
 	case F_LIBVIRT_URI:
 		dst = &h->libvirt_uri;
 		break;
+	case F_BECOME_USER:
+		dst = &h->become_user;
+		break;
+	case F_BECOME:
+		h->become = strcmp(v, "sudo") == 0;
+		return;
+	case F_BECOME_METHOD:
+		return;
 	case F_PORT:
 		h->port = (unsigned)strtoul(v, NULL, 10);
 		return;
@@ -263,6 +294,7 @@ static struct mr_host *host_new(const char *name, struct mr_loc loc)
 	h->address = mr_xstrdup(name);
 	h->port = 22;
 	h->user = mr_xstrdup("root");
+	h->become_user = mr_xstrdup("root");
 	h->known_hosts = mr_ini_path_resolve(NULL, "~/.ssh/known_hosts");
 	if (!h->known_hosts)
 		h->known_hosts = mr_xstrdup("~/.ssh/known_hosts");
@@ -280,6 +312,7 @@ static void host_free(struct mr_host *h)
 	free(h->name);
 	free(h->address);
 	free(h->user);
+	free(h->become_user);
 	free(h->identity);
 	free(h->known_hosts);
 	free(h->root);
@@ -349,14 +382,15 @@ struct nparse {
 
 static const char *const keys_defaults[] = {
 	"user", "port", "identity", "known_hosts", "profile", "host_key_check", "root",
+	"become", "become_user",
 };
 static const char *const keys_group[] = {
 	"hosts", "set", "user", "port", "identity", "known_hosts", "profile", "host_key_check",
-	"root",
+	"root", "become", "become_user",
 };
 static const char *const keys_host[] = {
 	"address", "port", "user", "identity", "known_hosts", "root", "host_key_check",
-	"profile", "set", "libvirt_uri",
+	"profile", "set", "libvirt_uri", "become", "become_user",
 };
 
 static void level_free(struct level *l)
@@ -768,6 +802,9 @@ static enum avar_target avar_field(const char *key, enum field *f)
 		{ "ansible_ssh_user", F_USER },
 		{ "ansible_ssh_private_key_file", F_IDENTITY },
 		{ "ansible_private_key_file", F_IDENTITY },
+		{ "ansible_become", F_BECOME },
+		{ "ansible_become_user", F_BECOME_USER },
+		{ "ansible_become_method", F_BECOME_METHOD },
 		{ "migready_root", F_ROOT },
 		{ "migready_known_hosts", F_KNOWN_HOSTS },
 		{ "migready_host_key_check", F_HOST_KEY_CHECK },

@@ -30,6 +30,8 @@ struct mr_host {
 	char *root;       /* like --root for this host, or NULL */
 	char *libvirt_uri;/* libvirt_uri, or NULL: see mr_host_libvirt_uri */
 	enum mr_host_key_check host_key_check;
+	int become;       /* become = sudo (ansible_become): commands and files via sudo -n */
+	char *become_user;/* as whom with become; default "root" */
 	char **profiles;  /* profile paths for this host, NULL-terminated; may be empty */
 	char **groups;    /* NULL-terminated */
 	struct mr_override *overrides; /* groups' first (in group order), then the host's */

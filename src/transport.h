@@ -29,6 +29,10 @@ struct mr_conn_spec {
 	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
 	const char *root;        /* prefix of every managed path on the host, or NULL */
 	enum mr_host_key_check host_key_check;
+	/* NULL, or become: every command runs as "sudo -n -u USER -- ARGV" and
+	 * every file is read, staged and made by commands run so (no SFTP);
+	 * a sudo that wants a password fails the operation, naming it. */
+	const char *become_user;
 };
 
 struct mr_stat {
@@ -41,21 +45,6 @@ struct mr_stat {
 	gid_t gid;
 	off_t size;
 	time_t mtime;
-};
-
-/* What the original file was when it was read, so that a write can refuse to
- * overwrite a file that changed since (another admin, another tool). */
-struct mr_write_expect {
-	int existed;          /* 0: the target must still be absent */
-	const char *data;     /* the bytes that were read */
-	size_t len;
-};
-
-struct mr_write_opts {
-	mode_t mode; /* for a new file; an existing one keeps its own */
-	uid_t uid;   /* likewise; (uid_t)-1 keeps the connecting user's */
-	gid_t gid;
-	const struct mr_write_expect *expect; /* NULL: do not compare */
 };
 
 struct mr_transport;

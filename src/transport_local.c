@@ -392,75 +392,69 @@ static void log_stderr(struct mr_transport *t, const char *const *argv, int stat
 		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
 }
 
+/* Runs argv to its end, or with hold until it prints the held mark (then
+ * returns 1 and *held keeps it, its stdin open: it holds what it holds
+ * until that closes). stdout lands in o, stderr is logged; 0 when it
+ * ended (*status), -1 with err. */
+static int start(struct mr_transport *t, const char *const *argv, const char *input,
+                 size_t input_len, int hold, struct mr_buf *o, int *status, struct child *held,
+                 struct mr_error **err)
+{
+	struct child c;
+	struct mr_buf e;
+	if (spawn(t, argv, hold || input != NULL, &c, err) < 0)
+		return -1;
+	mr_buf_init(&e);
+	int rc = pump(t, &c, input, input_len, o, &e, hold, argv[0], err);
+	if (rc == 1) {
+		close(c.out);
+		close(c.err);
+		c.out = c.err = -1;
+		*held = c;
+	} else {
+		child_close(&c);
+		int st = reap(c.pid);
+		if (rc == 0)
+			*status = st;
+	}
+	if (rc >= 0)
+		log_stderr(t, argv, *status, &e);
+	mr_buf_fini(&e);
+	return rc;
+}
+
 static int local_run(struct mr_transport *t, const char *const *argv, const char *input,
                      size_t input_len, char **out, size_t *out_len, int *status,
                      struct mr_error **err)
 {
-	struct child c;
-	struct mr_buf o, e;
-	int r = -1;
+	struct mr_buf o;
 	if (out)
 		*out = NULL;
 	if (out_len)
 		*out_len = 0;
 	*status = -1;
-	if (spawn(t, argv, input != NULL, &c, err) < 0)
-		return -1;
 	mr_buf_init(&o);
-	mr_buf_init(&e);
-	int rc = pump(t, &c, input, input_len, &o, &e, 0, argv[0], err);
-	child_close(&c);
-	int st = reap(c.pid);
-	if (rc < 0)
-		goto out;
-	*status = st;
-	log_stderr(t, argv, *status, &e);
-	if (out)
+	int rc = start(t, argv, input, input_len, 0, &o, status, NULL, err);
+	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);
-	r = 0;
-out:
 	mr_buf_fini(&o);
-	mr_buf_fini(&e);
-	return r;
+	return rc < 0 ? -1 : 0;
 }
 
 static int local_hold(struct mr_transport *base, const char *const *argv, char **out,
                       size_t *out_len, int *status, struct mr_error **err)
 {
 	struct local_transport *t = (struct local_transport *)base;
-	struct child c;
-	struct mr_buf o, e;
-	int r = -1;
+	struct mr_buf o;
 	*out = NULL;
 	*out_len = 0;
 	*status = -1;
-	if (spawn(base, argv, 1, &c, err) < 0)
-		return -1;
 	mr_buf_init(&o);
-	mr_buf_init(&e);
-	int rc = pump(base, &c, NULL, 0, &o, &e, 1, argv[0], err);
-	if (rc == 1) {
-		/* Keep its stdin open: it holds what it holds until that closes. */
-		t->held = c;
-		if (c.out >= 0)
-			close(c.out);
-		if (c.err >= 0)
-			close(c.err);
-		t->held.out = t->held.err = -1;
-	} else {
-		child_close(&c);
-		int st = reap(c.pid);
-		if (rc < 0)
-			goto out;
-		*status = st;
-	}
-	log_stderr(base, argv, *status, &e);
-	*out = mr_buf_steal(&o, out_len);
-	r = 0;
-out:
+	int rc = start(base, argv, NULL, 0, 1, &o, status, &t->held, err);
+	if (rc >= 0)
+		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
-	mr_buf_fini(&e);
-	return r;
+	return rc < 0 ? -1 : 0;
 }
 
 static void local_release(struct mr_transport *base)

@@ -2,8 +2,9 @@
  * channels for commands. The only file that includes libssh2.h.
  *
  * Blocking mode with libssh2_session_set_timeout(): every wait for the host
- * is bounded by timeout_s, so a silent host fails the operation instead of
- * hanging a worker. Command output is read in non-blocking mode so that a
+ * is bounded by the operation's silence limit (base.timeout_s, set again at
+ * the start of each operation: a commit raises it), so a silent host fails
+ * the operation instead of hanging a worker. Command output is read in non-blocking mode so that a
  * command filling stderr cannot stall stdout (and the other way round).
  * After a time-out or a lost connection the session's state is unknown: the
  * transport is marked broken and every later operation fails at once.
@@ -20,6 +21,11 @@
  *  - offers fsync@openssh.com (libssh2_sftp_fsync).
  * known_hosts is checked by known_hosts.c (see there for why not libssh2's
  * knownhost API).
+ *
+ * become (sudo): every command runs as "sudo -n -u USER -- ARGV", and the
+ * files are read, staged (content on standard input) and made by
+ * become.sh run so; SFTP is not opened. A sudo that would ask for a
+ * password fails the operation with a message saying so.
  *
  * Threads: one transport per worker thread, nothing shared. libssh2_init()
  * is not thread-safe: mr_transport_ssh_global_init() must have run once, in
@@ -46,6 +52,7 @@
 #include <libssh2.h>
 #include <libssh2_sftp.h>
 
+#include "become_sh.h"
 #include "known_hosts.h"
 #include "transport.h"
 
@@ -61,7 +68,9 @@ struct ssh_transport {
 	char *address;
 	unsigned port;
 	char *user;
-	int timeout_s;
+	char *become_user; /* NULL, or every command and file operation via sudo -n -u */
+	int timeout_s;     /* connecting */
+	int op_timeout_s;  /* what libssh2's blocking calls are bounded by now */
 	int sock;
 	LIBSSH2_SESSION *session;
 	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
@@ -72,6 +81,11 @@ struct ssh_transport {
 
 static const struct mr_transport_ops ssh_ops;
 static void ssh_release(struct mr_transport *base);
+static char *become_realpath(struct ssh_transport *t, const char *full);
+static int become_stat(struct ssh_transport *t, const char *path, const char *full,
+                       struct mr_stat *st, struct mr_error **err);
+static int become_read(struct ssh_transport *t, const char *path, const char *full,
+                       char **data, size_t *len, struct mr_stat *st, struct mr_error **err);
 
 int mr_transport_ssh_global_init(struct mr_error **err)
 {
@@ -164,7 +178,8 @@ static void ssh_error(struct ssh_transport *t, const char *path, struct mr_error
 		unsigned long code = libssh2_sftp_last_error(t->sftp);
 		mr_error_add(err, MR_ERR_HOST, where, "%s: %s", what, sftp_status_text(code));
 	} else if (rc == LIBSSH2_ERROR_TIMEOUT || rc == LIBSSH2_ERROR_SOCKET_TIMEOUT) {
-		mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what, t->timeout_s);
+		mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what,
+		             t->op_timeout_s);
 	} else if (rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_RECV ||
 	           rc == LIBSSH2_ERROR_SOCKET_SEND || rc == LIBSSH2_ERROR_CHANNEL_CLOSED) {
 		mr_error_add(err, MR_ERR_HOST, where, "%s: connection lost (%s)", what,
@@ -191,8 +206,21 @@ static int is_absent(unsigned long code)
 	return code == LIBSSH2_FX_NO_SUCH_FILE || code == LIBSSH2_FX_NO_SUCH_PATH;
 }
 
-/* Every operation starts here: refuses a broken transport, sends an SSH
- * keep-alive if one is due (libssh2 only sends them when asked). */
+/* libssh2's blocking calls (opening a channel, exec, close, SFTP) wait as
+ * long as a command may be silent: base.timeout_s, which the caller may
+ * raise for one operation (a commit's unit restarts), so that no step of an
+ * operation has a shorter limit than the wait for its output. */
+static void apply_timeout(struct ssh_transport *t)
+{
+	if (t->op_timeout_s == t->base.timeout_s)
+		return;
+	t->op_timeout_s = t->base.timeout_s;
+	libssh2_session_set_timeout(t->session, t->op_timeout_s > 0 ? t->op_timeout_s * 1000L : 0);
+}
+
+/* Every operation starts here: refuses a broken transport, bounds the
+ * waits to come, sends an SSH keep-alive if one is due (libssh2 only sends
+ * them when asked). */
 static int op_begin(struct ssh_transport *t, const char *path, struct mr_error **err)
 {
 	if (t->base.broken) {
@@ -201,6 +229,7 @@ static int op_begin(struct ssh_transport *t, const char *path, struct mr_error *
 		free(where);
 		return -1;
 	}
+	apply_timeout(t);
 	int next;
 	if (libssh2_keepalive_send(t->session, &next) < 0) {
 		ssh_error(t, path, err, "keep-alive");
@@ -213,7 +242,8 @@ static int need_sftp(struct ssh_transport *t, const char *path, struct mr_error 
 {
 	if (op_begin(t, path, err) < 0)
 		return -1;
-	if (t->sftp)
+	/* With become, files go through the become user's commands only. */
+	if (t->sftp || t->become_user)
 		return 0;
 	t->sftp = libssh2_sftp_init(t->session);
 	if (!t->sftp) {
@@ -714,6 +744,7 @@ static void ssh_close(struct mr_transport *base)
 		close(t->sock);
 	free(t->address);
 	free(t->user);
+	free(t->become_user);
 	free(t->base.host);
 	free(t->base.root);
 	free(t->canon_root);
@@ -737,6 +768,7 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int t
 	t->address = mr_xstrdup(host->address ? host->address : host->name);
 	t->port = host->port ? host->port : 22;
 	t->user = mr_xstrdup(host->user ? host->user : "root");
+	t->become_user = host->become_user ? mr_xstrdup(host->become_user) : NULL;
 	t->timeout_s = timeout_s > 0 ? timeout_s : 30;
 	t->base.timeout_s = t->timeout_s;
 	t->sock = -1;
@@ -759,6 +791,7 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int t
 	}
 	libssh2_session_callback_set(t->session, LIBSSH2_CALLBACK_RECV, (void *)recv_quickack);
 	libssh2_session_set_blocking(t->session, 1);
+	t->op_timeout_s = t->timeout_s;
 	libssh2_session_set_timeout(t->session, (long)t->timeout_s * 1000);
 	prefer_known_types(t, kh, kh_len);
 	if (libssh2_session_handshake(t->session, t->sock) < 0) {
@@ -833,7 +866,8 @@ static char *sftp_realpath(struct ssh_transport *t, const char *full)
 
 static char *ssh_realpath(void *ctx, const char *p)
 {
-	return sftp_realpath(ctx, p);
+	struct ssh_transport *t = ctx;
+	return t->become_user ? become_realpath(t, p) : sftp_realpath(t, p);
 }
 
 /* root + path, refused if a link on the host leads out of the root. */
@@ -849,7 +883,7 @@ static char *rooted_path(struct ssh_transport *t, const char *path, int follow_l
 		free(where);
 		return NULL;
 	}
-	if (!t->canon_root && !(t->canon_root = sftp_realpath(t, t->base.root))) {
+	if (!t->canon_root && !(t->canon_root = ssh_realpath(t, t->base.root))) {
 		char *where = where_of(t, path);
 		mr_error_add(err, MR_ERR_HOST, where, "root '%s' does not exist on the host",
 		             t->base.root);
@@ -871,6 +905,11 @@ static int ssh_stat(struct mr_transport *base, const char *path, struct mr_stat 
 	char *full = rooted_path(t, path, 0, err);
 	if (!full)
 		return -1;
+	if (t->become_user) {
+		int r = become_stat(t, path, full, st, err);
+		free(full);
+		return r;
+	}
 	int rc = sftp_stat(t, full, 0, &a, path, err);
 	free(full);
 	if (rc > 0)
@@ -897,6 +936,10 @@ static int ssh_read_file(struct mr_transport *base, const char *path, char **dat
 		return -1;
 	if (!(full = rooted_path(t, path, 1, err)))
 		goto out;
+	if (t->become_user) {
+		r = become_read(t, path, full, data, len, st, err);
+		goto out;
+	}
 	if ((rc = sftp_stat(t, full, 0, &a, path, err)) <= 0) {
 		r = rc; /* absent: not an error */
 		goto out;
@@ -1017,36 +1060,35 @@ static int wait_socket(struct ssh_transport *t, time_t deadline)
 }
 
 /* Opens an exec channel for argv (quoted here, the one place) and feeds
- * it input; with eof, closes its standard input afterwards. */
+ * it input; with eof, closes its standard input afterwards. Messages name
+ * what and the step that failed. */
 static LIBSSH2_CHANNEL *exec_open(struct ssh_transport *t, const char *const *argv,
                                   const char *input, size_t input_len, int eof,
                                   const char *what, struct mr_error **err)
 {
 	char *command = mr_sh_join(argv);
+	const char *step = "opening a channel";
 	LIBSSH2_CHANNEL *ch = libssh2_channel_open_session(t->session);
-	if (!ch) {
-		ssh_error(t, NULL, err, what);
+	if (!ch)
 		goto fail;
-	}
-	if (libssh2_channel_exec(ch, command) < 0) {
-		ssh_error(t, NULL, err, what);
+	step = "starting the command";
+	if (libssh2_channel_exec(ch, command) < 0)
 		goto fail;
-	}
+	step = "sending its input";
 	for (size_t off = 0; input && off < input_len;) {
 		ssize_t n = libssh2_channel_write(ch, input + off, input_len - off);
-		if (n < 0) {
-			ssh_error(t, NULL, err, what);
+		if (n < 0)
 			goto fail;
-		}
 		off += (size_t)n;
 	}
-	if (eof && libssh2_channel_send_eof(ch) < 0) {
-		ssh_error(t, NULL, err, what);
+	if (eof && libssh2_channel_send_eof(ch) < 0)
 		goto fail;
-	}
 	free(command);
 	return ch;
-fail:
+fail:;
+	char *msg = mr_xasprintf("%s: %s", what, step);
+	ssh_error(t, NULL, err, msg);
+	free(msg);
 	if (ch)
 		libssh2_channel_free(ch);
 	free(command);
@@ -1063,11 +1105,11 @@ static int at_mark(const struct mr_buf *out)
 
 /* Reads both streams as data comes (non-blocking: a command filling stderr
  * cannot stall stdout) until the command ends, or with until_mark until it
- * printed the held mark (returns 1 then). stdout beyond MR_OUTPUT_MAX, or
+ * printed the held mark (returns 1 then). stdout beyond out_max, or
  * no end within timeout_s, is an error; the time-out breaks the
  * transport. */
 static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *out,
-                 struct mr_buf *errtext, int until_mark, const char *what,
+                 size_t out_max, struct mr_buf *errtext, int until_mark, const char *what,
                  struct mr_error **err)
 {
 	char *buf = mr_xmalloc(IO_CHUNK);
@@ -1085,11 +1127,11 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 						mr_buf_add(errtext, buf, (size_t)n);
 					continue;
 				}
-				if (out->len + (size_t)n > MR_OUTPUT_MAX) {
+				if (out->len + (size_t)n > out_max) {
 					char *where = where_of(t, NULL);
 					mr_error_add(err, MR_ERR_HOST, where,
-					             "%s: more than %u MiB of output; stopped", what,
-					             MR_OUTPUT_MAX >> 20);
+					             "%s: more than %zu MiB of output; stopped", what,
+					             out_max >> 20);
 					free(where);
 					mark_broken(t); /* the rest would still arrive */
 					goto out;
@@ -1137,7 +1179,9 @@ static int exec_finish(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, int *status
                        const char *what, struct mr_error **err)
 {
 	if (libssh2_channel_close(ch) < 0 || libssh2_channel_wait_closed(ch) < 0) {
-		ssh_error(t, NULL, err, what);
+		char *msg = mr_xasprintf("%s: waiting for its exit", what);
+		ssh_error(t, NULL, err, msg);
+		free(msg);
 		return -1;
 	}
 	char *sig = NULL;
@@ -1152,12 +1196,107 @@ static int exec_finish(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, int *status
 	return 0;
 }
 
-static void log_stderr(struct ssh_transport *t, const char *const *argv, int status,
-                       const struct mr_buf *e)
+/* sudo's own refusals (sudo -n never asks): the one it printed, or NULL. */
+static const char *sudo_refusal(const struct mr_buf *e)
 {
-	if (e->len)
-		mr_log(status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
-		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
+	static const char *const said[] = {
+		"a password is required", "a terminal is required", "is not in the sudoers file",
+		"is not allowed to execute", "may not run sudo", "must have a tty", "no tty present",
+		"must be owned by uid 0",
+	};
+	if (!e->data)
+		return NULL;
+	for (size_t i = 0; i < MR_ARRAY_LEN(said); i++) {
+		const char *m = strstr(e->data, said[i]);
+		if (!m)
+			continue;
+		const char *line = m;
+		while (line > e->data && line[-1] != '\n')
+			line--;
+		if (strncmp(line, "sudo: ", 6) == 0 || strncmp(line, "Sorry, user ", 12) == 0)
+			return said[i];
+	}
+	return NULL;
+}
+
+/* With become, a command that sudo did not run fails the operation with a
+ * message saying why (rather than "exit 1" of a command that never ran).
+ * Returns -1 with err then. */
+static int check_sudo(struct ssh_transport *t, int status, const struct mr_buf *e,
+                      struct mr_error **err)
+{
+	const char *why = status == 1 ? sudo_refusal(e) : NULL;
+	if (why && strcmp(why, "a password is required") == 0) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "become: sudo asks '%s' for a password; migready needs passwordless "
+		             "sudo (NOPASSWD) to run commands as '%s'",
+		             t->user, t->become_user);
+		return -1;
+	}
+	if (why) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "become: sudo refuses to run commands as '%s' for '%s': %s",
+		             t->become_user, t->user, why);
+		return -1;
+	}
+	if (status == 127 && e->data && strstr(e->data, "sudo") && strstr(e->data, "not found")) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "become: sudo is not installed on the host");
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs argv (with become: sudo -n -u USER -- argv) to its end, feeding it
+ * input; or with hold, until it prints the held mark: then returns 1 and
+ * *held keeps the channel, its stdin open. stdout lands in o (more than
+ * out_max bytes: an error); stderr is
+ * logged. 0 when it ended (*status), -1 with err. */
+static int start(struct ssh_transport *t, const char *const *argv, const char *input,
+                 size_t input_len, int hold, struct mr_buf *o, size_t out_max, int *status,
+                 LIBSSH2_CHANNEL **held, struct mr_error **err)
+{
+	LIBSSH2_CHANNEL *ch = NULL;
+	const char **wrapped = NULL;
+	const char *what = argv[0];
+	struct mr_buf e;
+	int rc = -1;
+	if (op_begin(t, NULL, err) < 0)
+		return -1;
+	mr_buf_init(&e);
+	if (t->become_user) {
+		static const char *const sudo[] = { "sudo", "-n", "-u", NULL, "--" };
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		wrapped = mr_xcalloc(MR_ARRAY_LEN(sudo) + n + 1, sizeof(*wrapped));
+		for (size_t i = 0; i < MR_ARRAY_LEN(sudo); i++)
+			wrapped[i] = sudo[i] ? sudo[i] : t->become_user;
+		memcpy(wrapped + MR_ARRAY_LEN(sudo), argv, n * sizeof(*argv));
+		argv = wrapped;
+	}
+	if (!(ch = exec_open(t, argv, input, input_len, !hold, what, err)))
+		goto out;
+	if ((rc = drain(t, ch, o, out_max, &e, hold, what, err)) < 0)
+		goto out;
+	if (rc == 1) {
+		*held = ch;
+		ch = NULL;
+	} else if (exec_finish(t, ch, status, what, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (e.len)
+		mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
+		       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
+	if (rc == 0 && t->become_user && check_sudo(t, *status, &e, err) < 0)
+		rc = -1;
+out:
+	if (ch)
+		libssh2_channel_free(ch);
+	free(wrapped);
+	mr_buf_fini(&e);
+	return rc;
 }
 
 static int ssh_run(struct mr_transport *base, const char *const *argv, const char *input,
@@ -1165,67 +1304,35 @@ static int ssh_run(struct mr_transport *base, const char *const *argv, const cha
                    struct mr_error **err)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
-	LIBSSH2_CHANNEL *ch = NULL;
-	struct mr_buf o, e;
-	int r = -1;
+	struct mr_buf o;
 	if (out)
 		*out = NULL;
 	if (out_len)
 		*out_len = 0;
 	*status = -1;
-	if (op_begin(t, NULL, err) < 0)
-		return -1;
 	mr_buf_init(&o);
-	mr_buf_init(&e);
-	if (!(ch = exec_open(t, argv, input, input_len, 1, argv[0], err)))
-		goto out;
-	if (drain(t, ch, &o, &e, 0, argv[0], err) < 0 || exec_finish(t, ch, status, argv[0], err) < 0)
-		goto out;
-	log_stderr(t, argv, *status, &e);
-	if (out)
+	int rc = start(t, argv, input, input_len, 0, &o, MR_OUTPUT_MAX, status, NULL, err);
+	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);
-	r = 0;
-out:
-	if (ch)
-		libssh2_channel_free(ch);
 	mr_buf_fini(&o);
-	mr_buf_fini(&e);
-	return r;
+	return rc < 0 ? -1 : 0;
 }
 
 static int ssh_hold(struct mr_transport *base, const char *const *argv, char **out,
                     size_t *out_len, int *status, struct mr_error **err)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
-	LIBSSH2_CHANNEL *ch = NULL;
-	struct mr_buf o, e;
-	int r = -1, rc;
+	struct mr_buf o;
 	*out = NULL;
 	*out_len = 0;
 	*status = -1;
-	if (op_begin(t, NULL, err) < 0)
-		return -1;
 	mr_buf_init(&o);
-	mr_buf_init(&e);
-	if (!(ch = exec_open(t, argv, NULL, 0, 0, argv[0], err)))
-		goto out;
-	if ((rc = drain(t, ch, &o, &e, 1, argv[0], err)) < 0)
-		goto out;
-	if (rc == 1) {
-		t->held = ch; /* its stdin stays open: it keeps what it holds */
-		ch = NULL;
-	} else if (exec_finish(t, ch, status, argv[0], err) < 0) {
-		goto out;
-	}
-	log_stderr(t, argv, *status, &e);
-	*out = mr_buf_steal(&o, out_len);
-	r = 0;
-out:
-	if (ch)
-		libssh2_channel_free(ch);
+	/* its stdin stays open: it keeps what it holds */
+	int rc = start(t, argv, NULL, 0, 1, &o, MR_OUTPUT_MAX, status, &t->held, err);
+	if (rc >= 0)
+		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
-	mr_buf_fini(&e);
-	return r;
+	return rc < 0 ? -1 : 0;
 }
 
 static void ssh_release(struct mr_transport *base)
@@ -1234,12 +1341,246 @@ static void ssh_release(struct mr_transport *base)
 	if (!t->held)
 		return;
 	if (!t->base.broken) {
+		apply_timeout(t);
 		/* End of input ends the holder; its exit is of no interest. */
 		libssh2_channel_send_eof(t->held);
 		libssh2_channel_close(t->held);
 	}
 	libssh2_channel_free(t->held);
 	t->held = NULL;
+}
+
+/* ---- become: files through the become user ---- */
+
+/* Runs one operation of become.sh as the become user; o gets what it
+ * printed. A failure it reports ("error MESSAGE") becomes an error naming
+ * host:path. */
+static int become_op(struct ssh_transport *t, const char *const *args, const char *input,
+                     size_t input_len, size_t out_max, const char *path, struct mr_buf *o,
+                     struct mr_error **err)
+{
+	const char *argv[12] = { "/bin/sh", "-c", MR_BECOME_SH, "migready-file" };
+	size_t n = 4;
+	for (size_t i = 0; args[i] && n + 1 < MR_ARRAY_LEN(argv); i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	int status = -1;
+	if (start(t, argv, input, input_len, 0, o, out_max, &status, NULL, err) < 0)
+		return -1;
+	if (status == 0)
+		return 0;
+	size_t end = o->len;
+	while (end && o->data[end - 1] == '\n')
+		end--;
+	size_t line = end;
+	while (line && o->data[line - 1] != '\n')
+		line--;
+	char *where = where_of(t, path);
+	if (end - line > 6 && memcmp(o->data + line, "error ", 6) == 0)
+		mr_error_add(err, MR_ERR_HOST, where, "%.*s", (int)(end - line - 6),
+		             o->data + line + 6);
+	else
+		mr_error_add(err, MR_ERR_HOST, where, "%s failed (exit %d)", args[0], status);
+	free(where);
+	return -1;
+}
+
+/* The next line of *p (n bytes left), without its newline; NULL at the end. */
+static char *next_line(const char **p, size_t *n)
+{
+	const char *nl = memchr(*p, '\n', *n);
+	if (!nl)
+		return NULL;
+	char *line = mr_xstrndup(*p, (size_t)(nl - *p));
+	*n -= (size_t)(nl + 1 - *p);
+	*p = nl + 1;
+	return line;
+}
+
+/* "MODE UID GID SIZE MTIME" (become.sh's stat line) into st; -1 if it is
+ * not one. */
+static int parse_stat(const char *line, struct mr_stat *st)
+{
+	unsigned long mode, uid, gid;
+	long long size, mtime;
+	char extra;
+	if (!line || sscanf(line, "%lx %lu %lu %lld %lld %c", &mode, &uid, &gid, &size, &mtime,
+	                    &extra) != 5)
+		return -1;
+	st->exists = 1;
+	st->is_regular = S_ISREG(mode);
+	st->is_symlink = S_ISLNK(mode);
+	st->is_dir = S_ISDIR(mode);
+	st->mode = (mode_t)(mode & 07777);
+	st->uid = (uid_t)uid;
+	st->gid = (gid_t)gid;
+	st->size = (off_t)size;
+	st->mtime = (time_t)mtime;
+	return 0;
+}
+
+static void bad_reply(struct ssh_transport *t, const char *path, const char *op,
+                      struct mr_error **err)
+{
+	char *where = where_of(t, path);
+	mr_error_add(err, MR_ERR_HOST, where, "%s: unexpected reply from the host", op);
+	free(where);
+}
+
+static char *become_realpath(struct ssh_transport *t, const char *full)
+{
+	const char *args[] = { "realpath", full, NULL };
+	struct mr_buf o;
+	struct mr_error *e = NULL;
+	char *r = NULL;
+	mr_buf_init(&o);
+	if (become_op(t, args, NULL, 0, MR_OUTPUT_MAX, full, &o, &e) == 0 && o.len > 1 &&
+	    o.data[o.len - 1] == '\n')
+		r = mr_xstrndup(o.data, o.len - 1);
+	mr_error_free(e); /* unknown, as for SFTP: the caller says what it means */
+	mr_buf_fini(&o);
+	return r;
+}
+
+static int become_stat(struct ssh_transport *t, const char *path, const char *full,
+                       struct mr_stat *st, struct mr_error **err)
+{
+	const char *args[] = { "stat", full, NULL };
+	struct mr_buf o;
+	int r = -1;
+	mr_buf_init(&o);
+	if (become_op(t, args, NULL, 0, MR_OUTPUT_MAX, path, &o, err) < 0)
+		goto out;
+	const char *p = o.data;
+	size_t n = o.len;
+	char *line = next_line(&p, &n);
+	if (line && strcmp(line, "absent") == 0)
+		r = 0;
+	else if (parse_stat(line, st) == 0)
+		r = 0;
+	else
+		bad_reply(t, path, "stat", err);
+	free(line);
+out:
+	mr_buf_fini(&o);
+	return r;
+}
+
+/* As ssh_read_file, read by the become user: one exec prints the file's
+ * lstat, its target's stat for a link, then its bytes. */
+static int become_read(struct ssh_transport *t, const char *path, const char *full,
+                       char **data, size_t *len, struct mr_stat *st, struct mr_error **err)
+{
+	size_t cap = mr_transport_max_file(&t->base);
+	char capbuf[32];
+	snprintf(capbuf, sizeof(capbuf), "%zu", cap);
+	const char *args[] = { "read", capbuf, full, NULL };
+	struct mr_buf o;
+	char *line = NULL, *where = where_of(t, path);
+	int r = -1;
+	mr_buf_init(&o);
+	/* room for the stat lines and one byte past the cap */
+	if (become_op(t, args, NULL, 0, cap + 4096, path, &o, err) < 0)
+		goto out;
+	const char *p = o.data;
+	size_t n = o.len;
+	line = next_line(&p, &n);
+	if (line && strcmp(line, "absent") == 0) {
+		r = 0; /* absent: not an error */
+		goto out;
+	}
+	if (parse_stat(line, st) < 0) {
+		bad_reply(t, path, "read", err);
+		goto out;
+	}
+	if (st->is_symlink) {
+		free(line);
+		line = next_line(&p, &n);
+		if (line && strcmp(line, "dangling") == 0) {
+			mr_error_add(err, MR_ERR_HOST, where, "symbolic link to a missing file");
+			goto out;
+		}
+		if (parse_stat(line, st) < 0) {
+			bad_reply(t, path, "read", err);
+			goto out;
+		}
+		st->is_symlink = 1;
+	}
+	if (!st->is_regular) {
+		mr_error_add(err, MR_ERR_HOST, where, "not a regular file");
+		goto out;
+	}
+	free(line);
+	line = next_line(&p, &n);
+	if ((size_t)st->size > cap || (line && n > cap)) {
+		/* too large, or it grew while read */
+		mr_error_add(err, MR_ERR_HOST, where,
+		             "larger than %zu bytes (--max-file-size); not read", cap);
+		goto out;
+	}
+	if (!line || strcmp(line, "data") != 0) {
+		bad_reply(t, path, "read", err);
+		goto out;
+	}
+	*data = mr_xmalloc(n + 1);
+	memcpy(*data, p, n);
+	(*data)[n] = '\0';
+	*len = n;
+	st->size = (off_t)n;
+	r = 0;
+out:
+	if (r < 0)
+		memset(st, 0, sizeof(*st));
+	free(line);
+	free(where);
+	mr_buf_fini(&o);
+	return r;
+}
+
+static int become_mkdir_p(struct ssh_transport *t, const char *path, const char *full,
+                          mode_t mode, struct mr_error **err)
+{
+	char m[16];
+	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
+	const char *args[] = { "mkdir", m, full, NULL };
+	struct mr_buf o;
+	mr_buf_init(&o);
+	int r = become_op(t, args, NULL, 0, MR_OUTPUT_MAX, path, &o, err);
+	mr_buf_fini(&o);
+	return r;
+}
+
+/* The new content travels on the command's standard input, and the become
+ * user writes it beside the target: the same guarantees as over SFTP. */
+static int become_stage(struct ssh_transport *t, const char *path, const char *full,
+                        const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+                        char **tmp, struct mr_error **err)
+{
+	char m[16], u[32] = "-", g[32] = "-";
+	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
+	if (uid != (uid_t)-1)
+		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
+	if (gid != (gid_t)-1)
+		snprintf(g, sizeof(g), "%lu", (unsigned long)gid);
+	const char *args[] = { "stage", m, u, g, full, NULL };
+	struct mr_buf o;
+	int r = -1;
+	mr_buf_init(&o);
+	if (become_op(t, args, data ? data : "", len, MR_OUTPUT_MAX, path, &o, err) < 0)
+		goto out;
+	const char *p = o.data;
+	size_t n = o.len;
+	char *line = next_line(&p, &n);
+	if (!line || line[0] != '/') {
+		free(line);
+		bad_reply(t, path, "stage", err);
+		goto out;
+	}
+	*tmp = line;
+	r = 0;
+out:
+	mr_buf_fini(&o);
+	return r;
 }
 
 static const char *base_name(const char *p)
@@ -1308,6 +1649,10 @@ static int ssh_stage(struct mr_transport *base, const char *path, const char *da
 		goto out;
 	if (!(full = rooted_path(t, path, 0, err)))
 		goto out;
+	if (t->become_user) {
+		r = become_stage(t, path, full, data, len, mode, uid, gid, tmp_out, err);
+		goto out;
+	}
 	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */
 	for (int tries = 0; !h && tries < 5; tries++) {
 		free(tmp);
@@ -1375,8 +1720,17 @@ out:
 static void ssh_unstage(struct mr_transport *base, const char *tmp)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
-	if (t->sftp && !t->base.broken)
+	if (t->become_user && !t->base.broken) {
+		const char *args[] = { "unstage", tmp, NULL };
+		struct mr_buf o;
+		struct mr_error *e = NULL;
+		mr_buf_init(&o);
+		become_op(t, args, NULL, 0, MR_OUTPUT_MAX, NULL, &o, &e); /* best effort */
+		mr_error_free(e);
+		mr_buf_fini(&o);
+	} else if (t->sftp && !t->base.broken) {
 		libssh2_sftp_unlink_ex(t->sftp, tmp, (unsigned)strlen(tmp));
+	}
 }
 
 /* mkdir -p: walks up to the deepest existing directory, then creates the
@@ -1392,6 +1746,11 @@ static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
 		return -1;
 	if (!(full = rooted_path(t, path, 1, err)))
 		return -1;
+	if (t->become_user) {
+		r = become_mkdir_p(t, path, full, mode, err);
+		free(full);
+		return r;
+	}
 	where = where_of(t, path);
 	size_t n = strlen(full);
 	/* messages name host paths, without the root prefix */

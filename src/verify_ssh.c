@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "fleet.h"
 #include "inventory.h"
 #include "report.h"
 #include "res.h"
@@ -618,28 +619,6 @@ static void host_fail(struct mr_verify_ssh_host *h, struct mr_error *err)
 		h->error = mr_error_format(err);
 }
 
-static struct mr_transport *connect_host(const struct mr_target *tg, int timeout_s,
-                                         struct mr_error **err)
-{
-	struct mr_transport *t;
-	if (tg->host) {
-		const struct mr_host *h = tg->host;
-		struct mr_conn_spec spec = { h->name, h->address, h->port, h->user, h->identity,
-			                         h->known_hosts, h->root, h->host_key_check };
-		t = mr_transport_ssh_new(&spec, timeout_s, err);
-	} else {
-		t = mr_transport_local_new(tg->root, err);
-	}
-	if (!t)
-		return NULL;
-	t->timeout_s = timeout_s;
-	if (tg->host && tg->root) {
-		free(t->root);
-		t->root = strcmp(tg->root, "/") != 0 ? mr_xstrdup(tg->root) : NULL;
-	}
-	return t;
-}
-
 struct conf_key {
 	const char *section, *key;
 	enum mr_value_fmt fmt;
@@ -737,7 +716,7 @@ static void check_drift(struct gather *g, size_t i, struct mr_transport *t)
 	struct mr_host_report *rep = &g->rep.hosts[i];
 	struct mr_error *err = NULL;
 	struct mr_plan *plan = mr_plan_new(h->facts);
-	struct mr_res_ctx ctx = { tg->profile, 0, g->opts->cpus };
+	struct mr_res_ctx ctx = { .profile = tg->profile, .cpus = g->opts->cpus };
 	struct mr_run_opts ro = { .mode = MR_MODE_CHECK, .run_id = g->opts->run_id };
 	if (mr_res_plan_all(plan, &ctx, &err) < 0 ||
 	    mr_plan_run(plan, t, g->opts->aug, &ro, rep, &err) < 0) {
@@ -820,7 +799,7 @@ static void round_gather(struct gather *g, size_t i)
 	const struct mr_target *tg = &g->targets[i];
 	struct mr_verify_ssh_host *h = &g->hosts[i];
 	struct mr_error *err = NULL;
-	struct mr_transport *t = connect_host(tg, g->opts->timeout_s, &err);
+	struct mr_transport *t = mr_fleet_connect(tg, g->opts->timeout_s, 0, &err);
 	if (!t) {
 		host_fail(h, err);
 		goto out;

@@ -818,6 +818,61 @@ static void test_run_timeout(void **state)
 	mr_transport_close(t);
 }
 
+/* Stops the lab's sshd processes serving established connections (this
+ * test's own: the lab's port is its own) for seconds: a host too loaded to
+ * answer. */
+static void stall_sessions(int seconds)
+{
+	/* netns: host1's sshd is in its own network namespace */
+	char *in = netns() ? mr_xasprintf("ip netns exec '%s1' ", env("LAB_NETNS_PREFIX"))
+	                   : mr_xstrdup("");
+	char *cmd = mr_xasprintf(
+		"pids=$(%sss -tnpH state established '( sport = :%u )' | grep -o 'pid=[0-9]*' | "
+		"cut -d= -f2 | sort -u); [ -n \"$pids\" ] || exit 1; kill -STOP $pids || exit 1; "
+		"(sleep %d; kill -CONT $pids) >/dev/null 2>&1 &",
+		in, lab_port, seconds);
+	free(in);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Every blocking step of a run (opening the channel, exec, closing) has
+ * the operation's silence limit, t->timeout_s, which a commit raises
+ * above the connection's: a host that answers late within it is no
+ * failure; past it, the message names the step and the limit that
+ * applied. */
+static void test_run_timeout_raised(void **state)
+{
+	struct lab_host lh;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	int status = -1;
+	(void)state;
+	lab_host_init(&lh, 1);
+	struct mr_transport *t = mr_transport_ssh_new(&lh.h, 3, &err);
+	if (!t)
+		fail_msg("connect: %s", err_text(err));
+	t->timeout_s = 20;
+	stall_sessions(6);
+	if (sh_run(t, "echo late", &out, &len, &status, &err) < 0)
+		fail_msg("a late answer within the limit: %s", err_text(err));
+	assert_string_equal(out, "late\n");
+	free(out);
+	t->timeout_s = 2;
+	stall_sessions(6);
+	time_t t0 = time(NULL);
+	assert_int_equal(sh_run(t, "echo late", NULL, NULL, &status, &err), -1);
+	assert_true(time(NULL) - t0 < 5);
+	char *m = err_text(err);
+	if (!strstr(m, "/bin/sh: opening a channel: timed out after 2 s"))
+		fail_msg("got '%s'", m);
+	free(m);
+	mr_error_free(err);
+	sleep(5); /* the stopped processes go on before the lab ends */
+	mr_transport_close(t);
+}
+
 /* ---- one connection ---- */
 
 static void test_one_connection_per_transport(void **state)
@@ -1371,6 +1426,7 @@ int main(void)
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_argv_words),
 		cmocka_unit_test(test_run_timeout),
+		cmocka_unit_test(test_run_timeout_raised),
 		cmocka_unit_test(test_one_connection_per_transport),
 		cmocka_unit_test(test_parallel_hosts),
 		cmocka_unit_test(test_host_key_mismatch),

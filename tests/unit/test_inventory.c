@@ -749,6 +749,74 @@ static void test_range_limits(void **state)
 	}
 }
 
+/* become: migready's "become = sudo" and "become_user" at every level, and
+ * Ansible's ansible_become, ansible_become_user and ansible_become_method,
+ * resolved per host ("name:user@become_user", "-" without become); a
+ * method other than sudo, or a value that is not one, at its line. */
+static void test_become(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "[host a]\n", "a:-" },
+		{ "[defaults]\nbecome = sudo\n[host a]\n[host b]\nbecome_user = nova\n",
+		  "a:root b:nova" },
+		{ "[group g]\nhosts = a b\nbecome = sudo\nbecome_user = ops\n[host b]\nbecome = no\n",
+		  "a:ops b:-" },
+		{ "[host a]\nbecome_user = ops\n", "a:-" },
+		{ "[host a]\nbecome = su\n", "error: :2: become: expected sudo or no, got 'su'" },
+		{ "[host a]\nbecome_user = a b\n",
+		  "error: :2: become_user: expected a user name, got 'a b'" },
+		{ "[group g]\nhosts = a\nbecome_method = sudo\n",
+		  "error: :3: unknown key 'become_method' in [group g]" },
+		/* Ansible INI, YAML and JSON */
+		{ "[web]\nw1 ansible_become=true\nw2 ansible_become=yes ansible_become_user=nova\n"
+		  "w3 ansible_become=False\n",
+		  "w1:root w2:nova w3:-" },
+		{ "[web]\nw1\nw2 ansible_become=no\n[web:vars]\nansible_become=True\n"
+		  "ansible_become_method=sudo\nansible_become_user=ops\n",
+		  "w1:ops w2:-" },
+		{ "[web]\nw1 ansible_become=maybe\n",
+		  "error: :2: ansible_become: expected a boolean (yes/no, true/false), got 'maybe'" },
+		{ "[web]\nw1\n[web:vars]\nansible_become=true\nansible_become_method=su\n",
+		  "error: :5: ansible_become_method: only sudo is supported (passwordless: NOPASSWD), "
+		  "got 'su'" },
+		{ "all:\n  vars:\n    ansible_become: true\n  hosts:\n    a:\n    b:\n"
+		  "      ansible_become: no\n    c:\n      ansible_become_user: nova\n",
+		  "a:root b:- c:nova" },
+		{ "all:\n  hosts:\n    a:\n      ansible_become_method: doas\n",
+		  "error: :4: ansible_become_method: only sudo is supported (passwordless: NOPASSWD), "
+		  "got 'doas'" },
+		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"ansible_become\": true, "
+		  "\"ansible_become_user\": \"nova\"}, \"b\": {\"ansible_become\": false}}}}",
+		  "a:nova b:-" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		struct mr_buf b;
+		mr_buf_init(&b);
+		if (err) {
+			const char *line = err->where ? strrchr(err->where, ':') : NULL;
+			mr_buf_printf(&b, "error: %s: %s", line ? line : "-", err->message);
+		}
+		for (size_t k = 0; inv && k < mr_inventory_count(inv); k++) {
+			const struct mr_host *h = mr_inventory_host(inv, k);
+			mr_buf_printf(&b, "%s%s:%s", k ? " " : "", h->name,
+			              h->become ? h->become_user : "-");
+		}
+		if (strcmp(b.data ? b.data : "", cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, b.data);
+		mr_buf_fini(&b);
+		mr_error_free(err);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
 /* An Ansible variable migready does not use is said once, at -v, with its
  * first place, however many hosts and groups set it. */
 static void test_ignored_once(void **state)
@@ -757,12 +825,12 @@ static void test_ignored_once(void **state)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{ "all:\n  vars:\n    ansible_become: true\n  hosts:\n    a:\n      ansible_become: "
-		  "no\n      foo: 1\n    b:\n      ansible_become: yes\n",
-		  "migready: info: F:3: Ansible variable 'ansible_become' is not used by migready\n"
+		{ "all:\n  vars:\n    ansible_connection: true\n  hosts:\n    a:\n      ansible_connection: "
+		  "no\n      foo: 1\n    b:\n      ansible_connection: yes\n",
+		  "migready: info: F:3: Ansible variable 'ansible_connection' is not used by migready\n"
 		  "migready: info: F:7: Ansible variable 'foo' is not used by migready\n" },
-		{ "[web]\nw1 ansible_become=true\nw2 ansible_become=true\n[web:vars]\nx=1\n",
-		  "migready: info: F:2: Ansible variable 'ansible_become' is not used by migready\n"
+		{ "[web]\nw1 ansible_connection=true\nw2 ansible_connection=true\n[web:vars]\nx=1\n",
+		  "migready: info: F:2: Ansible variable 'ansible_connection' is not used by migready\n"
 		  "migready: info: F:5: Ansible variable 'x' is not used by migready\n" },
 		{ "{\"_meta\": {\"hostvars\": {\"a\": {\"x\": [1]}, \"b\": {\"x\": 2}}}}",
 		  "migready: info: F: host 'a': Ansible variable 'x' is not used by migready\n" },
@@ -935,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_range_limits),
 		cmocka_unit_test(test_ignored_once),
+		cmocka_unit_test(test_become),
 		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_libvirt_uri),

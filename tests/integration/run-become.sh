@@ -1,0 +1,133 @@
+#!/bin/bash
+# become (sudo) against real sshd hosts in network namespaces
+# (tests/lab/lab.sh): the lab user logs in, and the real sudo -n runs every
+# command and file operation as root.
+#   host1  the lab user may sudo without a password (NOPASSWD): check and
+#          apply read root's 0600 qemu.conf, which the lab user cannot, and
+#          write it with its owner and mode kept
+#   host2  sudo asks for a password: that host fails, alone, saying so
+#   host3  as host1, reached through an Ansible inventory (ansible_become)
+# Exits 77 (skip) where the machine cannot host the lab (not root, no netns,
+# no sudo), except under CI (CI set and not empty), where it fails.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-become.sh MIGREADY LAB_SH SOURCE_DIR}")
+LAB=${2:?}
+SRC=${3:?}
+PROFILE=$SRC/tests/data/e2e/profile.ini
+DIR=$(mktemp -d /tmp/migready-become.XXXXXX)
+chmod 755 "$DIR"
+passed=0
+failed=0
+cleanup() {
+	bash "$LAB" down "$DIR" >/dev/null 2>&1
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+skip() {
+	[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: the become suite must run here, not skip: $1"; exit 1; }
+	echo "SKIP: $1"
+	exit 77
+}
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+expect_status() { if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi; }
+expect_grep() { if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi; }
+connections() { cat $LAB_LOGS 2>/dev/null | grep -c 'Accepted publickey' || true; }
+
+[ "$(id -u)" = 0 ] || skip "the lab needs root"
+[ -u /usr/bin/sudo ] || skip "no sudo (sh scripts/deps.sh test installs it)"
+bash "$LAB" netns-up "$DIR" 3 >"$DIR/up.log" 2>&1; st=$?
+if [ "$st" = 77 ]; then cat "$DIR/up.log"; skip "the lab cannot run here"; fi
+[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
+. "$DIR/env"
+mr() { $LAB_EXEC "$MIGREADY" --color never "$@"; }
+# HOST CMD...: CMD as root in the host's own mount namespace (its /etc), so
+# that changes go through its overlay
+on() { local h=$1; shift; nsenter -t "$(cat "$DIR/netns/$h/sshd.pid")" -m -- "$@"; }
+
+# sudo on every host: host2's asks for a password. sudo's secure_path keeps
+# the lab's stand-in systemctl first, as the sessions' PATH does.
+for k in 1 2 3; do
+	rule="NOPASSWD: ALL"
+	[ "$k" = 2 ] && rule="ALL"
+	on "host$k" sh -c "umask 077; printf '%s\n' 'Defaults:$LAB_USER secure_path=\"$DIR/netns/host$k/bin:/usr/sbin:/usr/bin:/sbin:/bin\"' '$LAB_USER ALL=(ALL) $rule' >/etc/sudoers.d/mrlab-become && chmod 0440 /etc/sudoers.d/mrlab-become && visudo -cq" \
+		|| { echo "cannot set up sudo on host$k"; exit 1; }
+	# root's own files, as on a real host
+	on "host$k" sh -c 'chown root:root /etc/libvirt/qemu.conf /etc/libvirt/libvirtd.conf && chmod 0600 /etc/libvirt/qemu.conf && chmod 0640 /etc/libvirt/libvirtd.conf' \
+		|| { echo "cannot chown the host files"; exit 1; }
+done
+before=$(on host1 sha256sum /etc/libvirt/qemu.conf)
+on host1 runuser -u "$LAB_USER" -- cat /etc/libvirt/qemu.conf >/dev/null 2>&1 \
+	&& not_ok "the lab user cannot read root's 0600 qemu.conf" || ok "the lab user cannot read root's 0600 qemu.conf"
+
+# Without become: a permission failure.
+out=$(mr check -i "$LAB_INVENTORY" -p "$PROFILE" -H host1 2>&1); expect_status "check as the lab user" 6 $? "$out"
+expect_grep "check as the lab user: qemu.conf cannot be read" 'qemu.conf.*permission denied' "$out"
+
+# With become = sudo.
+sed 's/^\[defaults\]$/&\nbecome = sudo/' "$LAB_INVENTORY" >"$DIR/become.ini"
+out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check through sudo" 2 $? "$out"
+expect_grep "check through sudo: qemu.conf read" "^  qemu.security_driver +drift .*/etc/libvirt/qemu.conf" "$out"
+
+c0=$(connections)
+out=$(mr apply -i "$DIR/become.ini" -p "$PROFILE" -H host1 -H host2 2>&1); expect_status "apply through sudo, one host asking for a password" 6 $? "$out"
+c1=$(connections)
+[ $((c1 - c0)) = 2 ] && ok "one SSH connection per host" || not_ok "one SSH connection per host: $((c1 - c0)) for 2"
+expect_grep "host2 fails, saying sudo wants a password" "host2: become: sudo asks '$LAB_USER' for a password; migready needs passwordless sudo \(NOPASSWD\)" "$out"
+expect_grep "host1 changed" '^host1: .*changed' "$out"
+st=$(on host1 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)
+[ "$st" = "root:root 600" ] && ok "qemu.conf keeps owner root and mode 0600" || not_ok "qemu.conf keeps owner root and mode 0600" "$st"
+st=$(on host1 stat -c '%U:%G %a' /etc/libvirt/libvirtd.conf)
+[ "$st" = "root:root 640" ] && ok "libvirtd.conf keeps owner root and mode 0640" || not_ok "libvirtd.conf keeps owner and mode" "$st"
+on host1 grep -q '^security_driver = "none"$' /etc/libvirt/qemu.conf && ok "qemu.conf written" \
+	|| not_ok "qemu.conf written" "$(on host1 cat /etc/libvirt/qemu.conf | grep security_driver)"
+n=$(on host1 sh -c 'ls -A /etc/libvirt | grep -c migready' || true)
+[ "$n" = 0 ] && ok "no temporary file left beside the targets" || not_ok "temporary files left" "$(on host1 ls -A /etc/libvirt)"
+backup=$(on host1 find /var/lib/migready/backups -name qemu.conf -type f | head -n 1)
+sum=$(on host1 sha256sum "$backup" 2>/dev/null)
+[ -n "$backup" ] && [ "${sum%% *}" = "${before%% *}" ] && ok "the original is backed up byte for byte" \
+	|| not_ok "the original is backed up byte for byte" "$backup"
+[ "$(on host1 stat -c '%U %a' "$backup")" = "root 600" ] && ok "the backup is root's, mode 0600" \
+	|| not_ok "the backup is root's, mode 0600" "$(on host1 stat -c '%U %a' "$backup")"
+grep -q -- '--no-ask-password enable -- libvirtd-tcp.socket' "$DIR/netns/host1/systemctl.log" \
+	&& ok "units changed through sudo (the stand-in systemctl)" || not_ok "units changed through sudo" "$(cat "$DIR/netns/host1/systemctl.log")"
+[ "$(on host2 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)" = "root:root 600" ] && ! grep -qv '^show ' "$DIR/netns/host2/systemctl.log" \
+	&& ok "nothing changed on host2" || not_ok "nothing changed on host2" "$(cat "$DIR/netns/host2/systemctl.log")"
+out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check after apply" 0 $? "$out"
+# the host's lock, held through sudo, was let go at the end of the run
+out=$(mr apply -i "$DIR/become.ini" -p "$PROFILE" -H host1 --lock-wait 5 2>&1); expect_status "apply again (the lock was released)" 0 $? "$out"
+
+# become_user: commands run as that user (here the lab user itself).
+sed 's/^become = sudo$/&\nbecome_user = '"$LAB_USER"'/' "$DIR/become.ini" >"$DIR/become-user.ini"
+out=$(mr check -i "$DIR/become-user.ini" -p "$PROFILE" -H host1 2>&1); expect_status "become_user without the rights to read" 4 $? "$out"
+expect_grep "become_user: read as that user" 'host1:/etc/libvirt/qemu.conf: open: permission denied' "$out"
+
+# An Ansible inventory with ansible_become reaches the same.
+cat >"$DIR/ansible.ini" <<EOF
+[compute]
+host3 ansible_host=$LAB_NET.13 ansible_python_interpreter=/usr/bin/python3
+[compute:vars]
+ansible_user=$LAB_USER
+ansible_become=true
+ansible_become_user=root
+ansible_become_method=sudo
+ansible_ssh_private_key_file=$LAB_IDENTITY
+migready_known_hosts=$LAB_KNOWN_HOSTS
+ansible_python_interpreter=/usr/bin/python3
+EOF
+out=$(mr apply -v -i "$DIR/ansible.ini" -p "$PROFILE" 2>&1); expect_status "apply through an Ansible inventory" 2 $? "$out"
+n=$(printf '%s\n' "$out" | grep -c "Ansible variable 'ansible_python_interpreter' is not used by migready")
+[ "$n" = 1 ] && ok "-v: an unused Ansible variable listed once" || not_ok "-v: an unused Ansible variable listed once ($n)" "$out"
+sum1=$(on host1 sha256sum /etc/libvirt/qemu.conf)
+sum3=$(on host3 sha256sum /etc/libvirt/qemu.conf)
+[ "$sum1" = "$sum3" ] && ok "Ansible: the same qemu.conf as host1" || not_ok "Ansible: the same qemu.conf as host1"
+[ "$(on host3 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)" = "root:root 600" ] && ok "Ansible: owner and mode kept" \
+	|| not_ok "Ansible: owner and mode kept" "$(on host3 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)"
+out=$(mr check -i "$DIR/ansible.ini" -p "$PROFILE" 2>&1); expect_status "Ansible: check after apply" 0 $? "$out"
+sed 's/^ansible_become_method=sudo$/ansible_become_method=su/' "$DIR/ansible.ini" >"$DIR/ansible-su.ini"
+out=$(mr check -i "$DIR/ansible-su.ini" -p "$PROFILE" 2>&1); expect_status "Ansible: become_method su" 1 $? "$out"
+expect_grep "Ansible: become_method su refused at its line" "ansible-su.ini:7: ansible_become_method: only sudo is supported" "$out"
+
+echo "1..$((passed + failed))"
+[ "$failed" = 0 ]
