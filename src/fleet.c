@@ -41,21 +41,30 @@ static void fail_with(struct mr_host_report *rep, struct mr_error *err)
 	}
 }
 
-/* What the facts say in a word, for `migready facts` and the report. */
+/* What the facts say in a word, for `migready facts` (add_fact) and the
+ * report's summary of every host (add_summary, with the OS too). */
 static void derived_facts(struct mr_host_report *rep, const struct mr_facts *facts,
-                          const char *world, const char *why)
+                          const char *world, const char *why,
+                          void (*add)(struct mr_host_report *, const char *, const char *))
 {
+	if (add == mr_host_report_add_summary) {
+		const char *os[] = { "os.id", "os.version_id" };
+		for (size_t i = 0; i < MR_ARRAY_LEN(os); i++) {
+			const char *v = mr_facts_get(facts, os[i]);
+			add(rep, os[i], v && *v ? v : "unknown");
+		}
+	}
 	char *v = mr_facts_libvirt_version(facts);
-	mr_host_report_add_fact(rep, "libvirt.version", v ? v : "unknown");
+	add(rep, "libvirt.version", v ? v : "unknown");
 	free(v);
 	v = mr_facts_nova_version(facts);
-	mr_host_report_add_fact(rep, "nova.version", v ? v : "unknown");
+	add(rep, "nova.version", v ? v : "unknown");
 	free(v);
 	char *w = mr_xasprintf("%s (%s)", world, why ? why : "");
-	mr_host_report_add_fact(rep, "libvirt.listener", w);
+	add(rep, "libvirt.listener", w);
 	free(w);
 	const char *d = mr_facts_libvirtd_defaults(facts);
-	mr_host_report_add_fact(rep, "libvirtd.defaults", d ? d : "unknown");
+	add(rep, "libvirtd.defaults", d ? d : "unknown");
 }
 
 static void run_host(struct fleet *f, size_t i)
@@ -98,16 +107,18 @@ static void run_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
+	rep->reached = 1;
 	plan = mr_plan_new(facts);
 	const char *why = NULL;
 	rep->world = mr_xstrdup(mr_libvirt_world_name(mr_res_world(plan, tg->profile, &why)));
+	derived_facts(rep, facts, rep->world, why, mr_host_report_add_summary);
 	if (o->facts_only) {
 		for (size_t k = 0; k < mr_facts_count(facts); k++) {
 			const char *key, *value;
 			mr_facts_pair(facts, k, &key, &value);
 			mr_host_report_add_fact(rep, key, value);
 		}
-		derived_facts(rep, facts, rep->world, why);
+		derived_facts(rep, facts, rep->world, why, mr_host_report_add_fact);
 		goto out;
 	}
 	struct mr_res_ctx ctx = { tg->profile, o->run.explicit_defaults, o->cpus };
