@@ -90,6 +90,7 @@ static void run_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
+	mr_log(MR_LOG_INFO, "%s: connected in %.3f s", tg->name, now_s() - start);
 	t->timeout_s = o->timeout_s;
 	t->max_file = o->max_file;
 	/* The target's root is the command line's --root, else the host's. */
@@ -111,6 +112,8 @@ static void run_host(struct fleet *f, size_t i)
 	plan = mr_plan_new(facts);
 	const char *why = NULL;
 	rep->world = mr_xstrdup(mr_libvirt_world_name(mr_res_world(plan, tg->profile, &why)));
+	mr_log(MR_LOG_INFO, "%s: facts probed at %.3f s: libvirt listener %s", tg->name,
+	       now_s() - start, rep->world);
 	derived_facts(rep, facts, rep->world, why, mr_host_report_add_summary);
 	if (o->facts_only) {
 		for (size_t k = 0; k < mr_facts_count(facts); k++) {
@@ -126,8 +129,14 @@ static void run_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
+	mr_log(MR_LOG_INFO, "%s: planned at %.3f s: %zu files, %zu units", tg->name,
+	       now_s() - start, mr_plan_file_count(plan), mr_plan_unit_count(plan));
 	if (mr_plan_run(plan, t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
+	mr_log(MR_LOG_INFO, "%s: files read, parsed%s at %.3f s: %zu settings, %zu not as desired%s",
+	       tg->name, o->run.mode == MR_MODE_APPLY ? " and committed" : " and compared",
+	       now_s() - start, mr_host_report_checked(rep), mr_host_report_drift(rep),
+	       mr_host_report_failed(rep) ? ", failed" : "");
 out:
 	mr_error_free(err);
 	mr_transport_close(t); /* releases the host's lock */

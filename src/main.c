@@ -772,7 +772,10 @@ static int take_run_lock(const struct cli *cli, const char *run_id)
 		return -1;
 	char *key = cli->inventory ? mr_xstrdup(real) : mr_xasprintf("local:%s", real);
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	char *dir = xdg && *xdg ? mr_xasprintf("%s/migready", xdg)
+	struct stat sb;
+	if (xdg && (!*xdg || stat(xdg, &sb) < 0 || !S_ISDIR(sb.st_mode)))
+		xdg = NULL;
+	char *dir = xdg ? mr_xasprintf("%s/migready", xdg)
 	            : geteuid() == 0 ? mr_xstrdup("/run/migready")
 	                             : mr_xasprintf("/tmp/migready-%ld", (long)geteuid());
 	unsigned char digest[MR_SHA256_LEN];
@@ -781,7 +784,6 @@ static int take_run_lock(const struct cli *cli, const char *run_id)
 	mr_sha256_hex(digest, hex);
 	hex[16] = '\0';
 	char *path = mr_xasprintf("%s/run-%s.lock", dir, hex);
-	struct stat sb;
 	int fd = -1;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		mr_log(MR_LOG_WARN, "%s: %s; runs of %s are not locked", dir, strerror(errno), what);

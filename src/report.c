@@ -571,11 +571,12 @@ static json_object *json_host(const struct mr_host_report *h)
 static json_object *json_time(double t)
 {
 	char stamp[64];
-	time_t s = (time_t)t;
+	long long ms = (long long)(t * 1000 + 0.5);
+	time_t s = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&s, &tm);
 	size_t n = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(stamp + n, sizeof(stamp) - n, ".%03dZ", (int)((t - (double)s) * 1000) % 1000);
+	snprintf(stamp + n, sizeof(stamp) - n, ".%03dZ", (int)(ms % 1000));
 	return json_object_new_string(stamp);
 }
 

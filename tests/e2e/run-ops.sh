@@ -93,6 +93,11 @@ for f in check.prom down.prom; do
 		not_ok "$f: promtool check metrics: promtool missing (scripts/deps.sh test)"
 	fi
 done
+if command -v promtool >/dev/null; then
+	res=$(promtool check rules "$SRC/examples/prometheus/migready.rules.yml" 2>&1) \
+		&& ok "the example alert rules pass promtool check rules" \
+		|| not_ok "the example alert rules pass promtool check rules" "$res"
+fi
 # A failed run keeps the time of the last success from the file it replaces.
 last=$(sed -n 's/^migready_last_success_timestamp_seconds{command="check"} //p' check.prom)
 mr check -i down.ini -f prom -o check.prom >/dev/null 2>&1
