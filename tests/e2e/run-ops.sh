@@ -141,6 +141,11 @@ mr check -l --root "$ROOT" -p profile.ini --lock-wait 60 > second.out 2>&1; st=$
 wait "$first"; st1=$?
 expect_status "concurrent runs: the apply" 2 "$st1" "$(cat first.out)"
 expect_status "concurrent runs: the check, after the apply" 0 "$st" "$(cat second.out)"
+# under a root prefix, the backup path printed is the prefixed one
+bdir=$(sed -n 's/^  backup: //p' first.out)
+case $bdir in "$ROOT"/var/lib/migready/backups/*) [ -f "$bdir/MANIFEST" ] ;; *) false ;; esac \
+	&& ok "apply prints the backup directory with the root prefix" \
+	|| not_ok "apply prints the backup directory with the root prefix" "$(cat first.out)"
 
 # --- --splay ---
 start=$(date +%s.%N)
