@@ -58,21 +58,30 @@ static void fail_with(struct mr_host_report *rep, struct mr_error *err)
 	}
 }
 
-/* What the facts say in a word, for `migready facts` and the report. */
+/* What the facts say in a word, for `migready facts` (add_fact) and the
+ * report's summary of every host (add_summary, with the OS too). */
 static void derived_facts(struct mr_host_report *rep, const struct mr_facts *facts,
-                          const char *world, const char *why)
+                          const char *world, const char *why,
+                          void (*add)(struct mr_host_report *, const char *, const char *))
 {
+	if (add == mr_host_report_add_summary) {
+		const char *os[] = { "os.id", "os.version_id" };
+		for (size_t i = 0; i < MR_ARRAY_LEN(os); i++) {
+			const char *v = mr_facts_get(facts, os[i]);
+			add(rep, os[i], v && *v ? v : "unknown");
+		}
+	}
 	char *v = mr_facts_libvirt_version(facts);
-	mr_host_report_add_fact(rep, "libvirt.version", v ? v : "unknown");
+	add(rep, "libvirt.version", v ? v : "unknown");
 	free(v);
 	v = mr_facts_nova_version(facts);
-	mr_host_report_add_fact(rep, "nova.version", v ? v : "unknown");
+	add(rep, "nova.version", v ? v : "unknown");
 	free(v);
 	char *w = mr_xasprintf("%s (%s)", world, why ? why : "");
-	mr_host_report_add_fact(rep, "libvirt.listener", w);
+	add(rep, "libvirt.listener", w);
 	free(w);
 	const char *d = mr_facts_libvirtd_defaults(facts);
-	mr_host_report_add_fact(rep, "libvirtd.defaults", d ? d : "unknown");
+	add(rep, "libvirtd.defaults", d ? d : "unknown");
 }
 
 /* Phase 1: connect and run the facts probe; the connection stays open
@@ -117,6 +126,7 @@ static void gather_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
+	mr_log(MR_LOG_INFO, "%s: connected in %.3f s", tg->name, now_s() - start);
 	const char *inst = mr_res_instances_path(tg->profile);
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
 	hs->facts = mr_facts_gather(hs->t, inst, f->lock ? o->lock_wait_s : -1, holder, &err);
@@ -125,6 +135,8 @@ static void gather_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		mr_transport_close(hs->t); /* releases the host's lock */
 		hs->t = NULL;
+	} else {
+		rep->reached = 1;
 	}
 out:
 	mr_error_free(err);
@@ -147,13 +159,16 @@ static void plan_host(struct fleet *f, size_t i)
 	plan = mr_plan_new(hs->facts);
 	const char *why = NULL;
 	rep->world = mr_xstrdup(mr_libvirt_world_name(mr_res_world(plan, tg->profile, &why)));
+	mr_log(MR_LOG_INFO, "%s: facts probed at %.3f s: libvirt listener %s", tg->name,
+	       now_s() - start, rep->world);
+	derived_facts(rep, hs->facts, rep->world, why, mr_host_report_add_summary);
 	if (o->facts_only) {
 		for (size_t k = 0; k < mr_facts_count(hs->facts); k++) {
 			const char *key, *value;
 			mr_facts_pair(hs->facts, k, &key, &value);
 			mr_host_report_add_fact(rep, key, value);
 		}
-		derived_facts(rep, hs->facts, rep->world, why);
+		derived_facts(rep, hs->facts, rep->world, why, mr_host_report_add_fact);
 		goto out;
 	}
 	struct mr_res_ctx ctx = { tg->profile, o->run.explicit_defaults, o->cpus, f->ff, i,
@@ -162,8 +177,14 @@ static void plan_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
+	mr_log(MR_LOG_INFO, "%s: planned at %.3f s: %zu files, %zu units", tg->name,
+	       now_s() - start, mr_plan_file_count(plan), mr_plan_unit_count(plan));
 	if (mr_plan_run(plan, hs->t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
+	mr_log(MR_LOG_INFO, "%s: files read, parsed%s at %.3f s: %zu settings, %zu not as desired%s",
+	       tg->name, o->run.mode == MR_MODE_APPLY ? " and committed" : " and compared",
+	       now_s() - start, mr_host_report_checked(rep), mr_host_report_drift(rep),
+	       mr_host_report_failed(rep) ? ", failed" : "");
 out:
 	mr_error_free(err);
 	mr_transport_close(hs->t); /* releases the host's lock */

@@ -5,9 +5,15 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,10 +23,12 @@
 #include "fleet.h"
 #include "inventory.h"
 #include "nova.h"
+#include "plan.h"
 #include "profile.h"
 #include "report.h"
 #include "res.h"
 #include "transport.h"
+#include "util_sha256.h"
 #include "verify.h"
 #include "verify_ssh.h"
 
@@ -28,11 +36,73 @@
 /* libvirt's cpu_map, as Debian and RHEL install it. */
 #define MR_CPU_MAP_DIR "/usr/share/libvirt/cpu_map"
 #define EXIT_HOST_FAILED 4
+/* Added to DESIGN.md's codes, outside its 2|4 bits: the run's report could
+ * not be written (-o), and another run holds the inventory's lock. */
+#define EXIT_REPORT_FAILED 8
+#define EXIT_LOCKED 9
 
-enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS, CMD_VERIFY };
+enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS, CMD_VERIFY, CMD_SHOW };
 
 static const char *const command_names[] = { "check", "diff", "apply", "lint", "facts",
-	                                     "verify" };
+	                                     "verify", "show" };
+
+/* migready COMMAND --help, migready help COMMAND: what it does and the
+ * options that matter to it (the global ones are in --help). */
+static const char *const command_help[] = {
+	[CMD_CHECK] = "usage: migready [OPTIONS] check\n"
+	              "\n"
+	              "Read each host's managed files and units and report every setting that\n"
+	              "differs from the profile, with the profile line that asked for it, and what\n"
+	              "apply would restart. Changes nothing.\n"
+	              "\n"
+	              "Options that matter: -p, -i or -l, -H, --root, -j, -f text|json|prom, -o,\n"
+	              "--splay, --lock-wait, --syslog, --timeout, --max-file-size, -q, -v.\n"
+	              "Exit status: 0 in the desired state, 2 drift, 4 a host failed, 6 both.\n",
+	[CMD_DIFF] = "usage: migready [OPTIONS] diff\n"
+	             "\n"
+	             "Like check, and print a unified diff of every file that apply would change:\n"
+	             "exactly the bytes it would write.\n"
+	             "\n"
+	             "Options that matter: those of check.\n"
+	             "Exit status: 0 in the desired state, 2 drift, 4 a host failed, 6 both.\n",
+	[CMD_APPLY] = "usage: migready [OPTIONS] apply\n"
+	              "\n"
+	              "Reconcile each host: take its lock, write every changed file atomically (all\n"
+	              "or none, originals backed up under /var/lib/migready/backups/RUN-ID), change\n"
+	              "units, restart what the new files need, and verify.\n"
+	              "\n"
+	              "Options that matter: those of check, and --no-restart, --explicit.\n"
+	              "Exit status: 0 nothing to change, 2 changes made, 4 a host failed, 6 both.\n",
+	[CMD_LINT] = "usage: migready [OPTIONS] lint\n"
+	             "\n"
+	             "Validate the profiles and the inventory without contacting any host.\n"
+	             "\n"
+	             "Options that matter: -p, -i, -H, -q.\n"
+	             "Exit status: 0 valid, 1 invalid.\n",
+	[CMD_FACTS] = "usage: migready [OPTIONS] facts\n"
+	              "\n"
+	              "Print what the probe finds on each host: OS, libvirt and its listener world,\n"
+	              "nova, users, mounts. Needs no profile.\n"
+	              "\n"
+	              "Options that matter: -i or -l, -H, --root, -j, -f text|json, -o, --timeout.\n"
+	              "Exit status: 0 every host probed, 4 some host failed.\n",
+	[CMD_VERIFY] = "usage: migready [OPTIONS] verify\n"
+	               "\n"
+	               "Which host can live-migrate to which: libvirt checks of every host and of\n"
+	               "every ordered pair of hosts.\n"
+	               "\n"
+	               "Options that matter: -p, -i or -l, -H, -j, -f text|json, -o, --timeout.\n"
+	               "Exit status: 0 every pair can migrate, 2 some pair cannot, 4 some host could\n"
+	               "not be examined, 6 both.\n",
+	[CMD_SHOW] = "usage: migready [OPTIONS] show\n"
+	             "\n"
+	             "Print each host's desired state as merged from its profiles, includes and\n"
+	             "inventory overrides, with the file and line every value comes from. Contacts\n"
+	             "no host.\n"
+	             "\n"
+	             "Options that matter: -p, -i or -l, -H.\n"
+	             "Exit status: 0, or 1 if the profiles or the inventory are invalid.\n",
+};
 
 struct cli {
 	enum command command;
@@ -54,6 +124,8 @@ struct cli {
 	int lock_wait_s;
 	int explicit_defaults;
 	size_t max_file;
+	int splay_s;
+	int syslog;
 };
 
 static void usage(FILE *out)
@@ -71,6 +143,8 @@ static void usage(FILE *out)
 	      "  lint      validate profile and inventory without contacting any host\n"
 	      "  facts     print what the probe found on each host (no profile needed)\n"
 	      "  verify    which host can live-migrate to which: libvirt and SSH checks\n"
+	      "  show      print each host's merged desired state and where each value comes from\n"
+	      "  help CMD  print the help of a command (also: migready CMD --help)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -p, --profile FILE     desired state (repeatable; later ones override earlier)\n"
@@ -84,7 +158,10 @@ static void usage(FILE *out)
 	      "  -o, --output FILE      write the report there (atomically) instead of stdout\n"
 	      "      --no-restart       apply: write files, set unit enablement, start nothing\n"
 	      "      --explicit         write [libvirtd]/[qemu] settings even at their default\n"
-	      "      --lock-wait SECONDS  apply: wait this long for a host's lock (default: 30)\n"
+	      "      --lock-wait SECONDS  wait this long for the run's and each host's lock\n"
+	      "                         (default: 30)\n"
+	      "      --splay SECONDS    check, diff, apply: first wait a random time up to this\n"
+	      "      --syslog           log a one-line summary of the run to syslog (the journal)\n"
 	      "      --max-file-size MIB  a host file larger than this fails (default: 4)\n"
 	      "  -q, --quiet            print only problems and the summary\n"
 	      "  -v, --verbose          also list settings already in the desired state\n"
@@ -94,7 +171,8 @@ static void usage(FILE *out)
 	      "  -h, --help             print this help and exit\n"
 	      "\n"
 	      "Exit status: 0 in the desired state; 2 drift found or changes made; 4 failures\n"
-	      "on some host; 6 both; 1 invalid command line, profile or inventory.\n"
+	      "on some host; 6 both; 1 invalid command line, profile or inventory; 8 the\n"
+	      "report could not be written; 9 another run holds the lock.\n"
 	      "See migready(1), migready.profile(5), migready.inventory(5).\n",
 	      out);
 }
@@ -125,7 +203,7 @@ static int parse_uint(const char *s, long min, long max, long *out)
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_ROOT = 256, OPT_NO_RESTART, OPT_COLOR, OPT_TIMEOUT, OPT_VERSION, OPT_EXPLICIT,
-	       OPT_LOCK_WAIT, OPT_MAX_FILE };
+	       OPT_LOCK_WAIT, OPT_MAX_FILE, OPT_SPLAY, OPT_SYSLOG };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "inventory", required_argument, NULL, 'i' },
@@ -144,11 +222,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "explicit", no_argument, NULL, OPT_EXPLICIT },
 		{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE },
+		{ "splay", required_argument, NULL, OPT_SPLAY },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long v;
-	int c;
+	int c, help = 0;
 	cli->color = -1;
 	cli->timeout_s = 10;
 	cli->lock_wait_s = 30;
@@ -231,31 +311,56 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				                 optarg);
 			cli->max_file = (size_t)v << 20;
 			break;
+		case OPT_SPLAY:
+			if (parse_uint(optarg, 0, 3600, &v) < 0)
+				return bad_usage("--splay: expected seconds from 0 to 3600, got '%s'", optarg);
+			cli->splay_s = (int)v;
+			break;
+		case OPT_SYSLOG:
+			cli->syslog = 1;
+			break;
 		case OPT_VERSION:
 			printf("migready %s\n", MR_VERSION);
 			exit(0);
 		case 'h':
-			usage(stdout);
-			exit(0);
+			help = 1;
+			break;
 		default:
 			fputs("Try 'migready --help'.\n", stderr);
 			return -1;
 		}
 	}
-	if (optind >= argc)
+	const char *name = optind < argc ? argv[optind] : NULL;
+	if (name && !strcmp(name, "help")) {
+		help = 1;
+		name = ++optind < argc ? argv[optind] : NULL;
+	}
+	if (!name && help) {
+		usage(stdout);
+		exit(0);
+	}
+	if (!name)
 		return bad_usage("%s", "no command given");
 	size_t i;
 	for (i = 0; i < MR_ARRAY_LEN(command_names); i++)
-		if (!strcmp(argv[optind], command_names[i]))
+		if (!strcmp(name, command_names[i]))
 			break;
-	if (i == MR_ARRAY_LEN(command_names))
-		return bad_usage("unknown command '%s'", argv[optind]);
+	if (i == MR_ARRAY_LEN(command_names)) {
+		const char *best = mr_str_suggest(name, command_names, MR_ARRAY_LEN(command_names));
+		if (best)
+			return bad_usage("unknown command '%s'; did you mean '%s'?", name, best);
+		return bad_usage("unknown command '%s'", name);
+	}
 	cli->command = (enum command)i;
+	if (help) {
+		fputs(command_help[i], stdout);
+		exit(0);
+	}
 	if (optind + 1 < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind + 1]);
 	if (cli->local && cli->inventory)
 		return bad_usage("%s", "--local and --inventory exclude each other");
-	if (!cli->local && !cli->inventory && cli->command != CMD_LINT)
+	if (!cli->local && !cli->inventory && cli->command != CMD_LINT && cli->command != CMD_SHOW)
 		return bad_usage("%s", "no hosts: give --local or --inventory FILE");
 	if (cli->root) {
 		struct stat sb;
@@ -589,6 +694,187 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 	return r;
 }
 
+/* show: a host's merged desired state, every value with its origin
+ * (profile file:line, an include's, or the inventory's set line). */
+static void show_profile(const char *name, const struct mr_profile *p)
+{
+	printf("%s:\n", name);
+	for (size_t i = 0; i < mr_profile_section_count(p); i++) {
+		const char *section = mr_profile_section_name(p, i);
+		printf("  [%s]\n", section);
+		for (size_t j = 0; j < mr_profile_key_count(p, i); j++) {
+			size_t n = 0;
+			const struct mr_setting *const *v =
+				mr_profile_get_all(p, section, mr_profile_key_name(p, i, j), &n);
+			for (size_t k = 0; k < n; k++) {
+				char *origin = mr_plan_origin_of(v[k]);
+				char *line = mr_xasprintf("%s = %s", v[k]->key, v[k]->value);
+				printf("  %-46s ; %s\n", line, origin);
+				free(line);
+				free(origin);
+			}
+		}
+	}
+}
+
+static int show(const struct run *r)
+{
+	if (!r->n && r->cli_profile)
+		show_profile("profile", r->cli_profile);
+	for (size_t i = 0; i < r->n; i++)
+		show_profile(r->targets[i].name, r->targets[i].profile);
+	return 0;
+}
+
+/* The profiles a run read (-p, or each inventory list), with the SHA-256
+ * of their bytes; a pipe already read gives none. */
+static void report_profiles(const struct cli *cli, const struct run *r, struct mr_report *rep)
+{
+	const char *const *paths = cli->profiles;
+	size_t n = cli->n_profiles;
+	for (size_t c = 0; c <= r->cache.n; c++) {
+		for (size_t i = 0; i < n; i++) {
+			int seen = 0;
+			for (size_t k = 0; k < rep->n_profiles && !seen; k++)
+				seen = !strcmp(rep->profiles[k].path, paths[i]);
+			struct stat sb;
+			size_t len = 0;
+			char *data = seen || strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) < 0 ||
+			                     !S_ISREG(sb.st_mode)
+			                     ? NULL
+			                     : mr_file_read(paths[i], &len);
+			unsigned char digest[MR_SHA256_LEN];
+			char hex[2 * MR_SHA256_LEN + 1];
+			if (data) {
+				mr_sha256(data, len, digest);
+				mr_sha256_hex(digest, hex);
+			}
+			if (!seen)
+				mr_report_add_profile(rep, paths[i], data ? hex : NULL);
+			free(data);
+		}
+		if (c == r->cache.n)
+			break;
+		paths = (const char *const *)r->cache.keys[c];
+		for (n = 0; paths[n]; n++)
+			;
+	}
+}
+
+/* One run at a time per inventory (or per --local root): a flock on a file
+ * in the user's runtime directory named after the inventory's real path,
+ * so that a cron run never overlaps the previous one. Returns the locked
+ * descriptor, -1 when there is nothing to lock (a pipe), or -2 after
+ * saying who holds it. */
+static int take_run_lock(const struct cli *cli, const char *run_id)
+{
+	char real[PATH_MAX];
+	const char *what = cli->inventory ? cli->inventory : cli->root ? cli->root : "/";
+	if (!strcmp(what, "-") || !realpath(what, real))
+		return -1;
+	char *key = cli->inventory ? mr_xstrdup(real) : mr_xasprintf("local:%s", real);
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat sb;
+	if (xdg && (!*xdg || stat(xdg, &sb) < 0 || !S_ISDIR(sb.st_mode)))
+		xdg = NULL;
+	char *dir = xdg ? mr_xasprintf("%s/migready", xdg)
+	            : geteuid() == 0 ? mr_xstrdup("/run/migready")
+	                             : mr_xasprintf("/tmp/migready-%ld", (long)geteuid());
+	unsigned char digest[MR_SHA256_LEN];
+	char hex[2 * MR_SHA256_LEN + 1];
+	mr_sha256(key, strlen(key), digest);
+	mr_sha256_hex(digest, hex);
+	hex[16] = '\0';
+	char *path = mr_xasprintf("%s/run-%s.lock", dir, hex);
+	int fd = -1;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		mr_log(MR_LOG_WARN, "%s: %s; runs of %s are not locked", dir, strerror(errno), what);
+		goto out;
+	}
+	/* Not a directory someone else made for us in /tmp. */
+	if (lstat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid()) {
+		mr_log(MR_LOG_WARN, "%s: not a directory of this user; runs of %s are not locked",
+		       dir, what);
+		goto out;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		mr_log(MR_LOG_WARN, "%s: %s; runs of %s are not locked", path, strerror(errno), what);
+		goto out;
+	}
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (errno != EWOULDBLOCK || waited >= cli->lock_wait_s) {
+			char holder[256] = "";
+			ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
+			holder[n > 0 ? n : 0] = '\0';
+			holder[strcspn(holder, "\n")] = '\0';
+			fprintf(stderr, "migready: %s: another run holds its lock (%s, %s); gave up after "
+			        "%d s (--lock-wait)\n", what, *holder ? holder : "holder unknown", path,
+			        cli->lock_wait_s);
+			close(fd);
+			fd = -2;
+			goto out;
+		}
+		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+	}
+	char *holder = mr_xasprintf("migready %s (pid %ld)\n", run_id, (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, holder, strlen(holder), 0) < 0)
+		mr_log(MR_LOG_DEBUG, "%s: %s", path, strerror(errno));
+	free(holder);
+out:
+	free(path);
+	free(dir);
+	free(key);
+	return fd;
+}
+
+/* --splay: a random wait, so that the cron runs of many controllers (or
+ * of every host in pull mode) do not start in the same second. */
+static void splay(int max_s)
+{
+	uint32_t r = 0;
+	if (max_s <= 0)
+		return;
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint32_t)getpid() * 2654435761u;
+	long ms = (long)(r % ((uint32_t)max_s * 1000 + 1));
+	mr_log(MR_LOG_INFO, "splay: waiting %ld.%03ld s", ms / 1000, ms % 1000);
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* migready_last_success_timestamp_seconds of the textfile this run
+ * replaces: kept when this run fails, so an alert can tell how long. */
+static double previous_success(const char *path, const char *command)
+{
+	char *old = mr_file_read(path, NULL);
+	double t = 0;
+	if (!old)
+		return 0;
+	char *needle = mr_xasprintf("\nmigready_last_success_timestamp_seconds{command=\"%s\"} ",
+	                            command);
+	const char *at = strstr(old, needle);
+	if (at)
+		t = strtod(at + strlen(needle), NULL);
+	free(needle);
+	free(old);
+	return t;
+}
+
+static double wall_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct ssh_side {
 	const struct run *r;
 	const unsigned *ports;
@@ -612,9 +898,6 @@ static unsigned listener_port(const struct mr_target *tg, const char *uri)
 		return port;
 	return p ? (unsigned)mr_setting_long(p) : 16509;
 }
-
-static struct mr_cpu_map *load_cpu_map(const struct run *r);
-static char *make_run_id(void);
 
 /* verify: the libvirt checks of every host and ordered pair, and the SSH
  * side's (verify_ssh.h), both gathered at once. */
@@ -708,6 +991,7 @@ static int verify(const struct cli *cli, const struct run *r)
 	if (cli->output ? write_output(cli->output, buf, len) < 0
 	                : fwrite(buf, 1, len, stdout) != len) {
 		fputs("migready: cannot write the report\n", stderr);
+		status = EXIT_REPORT_FAILED;
 		goto out;
 	}
 	status = mr_verify_exit_status(res);
@@ -745,8 +1029,10 @@ int main(int argc, char **argv)
 	struct mr_cpu_map *cpus = NULL;
 	struct mr_report rep = { 0 };
 	char *run_id = NULL;
-	int status = EXIT_INVALID;
+	int status = EXIT_INVALID, lock_fd = -1;
+	double started = wall_clock();
 
+	mr_log_keep_warnings(1);
 	if (parse_cli(argc, argv, &cli) < 0)
 		goto out;
 	if (cli.verbose > 1)
@@ -764,9 +1050,22 @@ int main(int argc, char **argv)
 		status = lint(&cli, &run);
 		goto out;
 	}
+	if (cli.command == CMD_SHOW) {
+		status = show(&run);
+		goto out;
+	}
 	if (cli.command == CMD_VERIFY) {
 		status = verify(&cli, &run);
 		goto out;
+	}
+	run_id = make_run_id();
+	if (cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY) {
+		splay(cli.splay_s);
+		lock_fd = take_run_lock(&cli, run_id);
+		if (lock_fd == -2) {
+			status = EXIT_LOCKED;
+			goto out;
+		}
 	}
 	if (mr_transport_ssh_global_init(&err) < 0)
 		goto failed;
@@ -774,7 +1073,6 @@ int main(int argc, char **argv)
 	if (!aug)
 		goto failed;
 	cpus = load_cpu_map(&run);
-	run_id = make_run_id();
 	struct mr_fleet_opts fo = {
 		.jobs = cli.jobs,
 		.timeout_s = cli.timeout_s,
@@ -792,11 +1090,33 @@ int main(int argc, char **argv)
 		},
 	};
 	mr_report_init(&rep, command_names[cli.command], run.n);
+	rep.run_id = mr_xstrdup(run_id);
+	rep.started = started;
+	report_profiles(&cli, &run, &rep);
 	mr_fleet_run(run.targets, run.n, &fo, aug, &rep);
 	status = mr_report_exit_status(&rep);
+	rep.seconds = wall_clock() - started;
+	if (!(status & EXIT_HOST_FAILED))
+		rep.last_success = started;
+	else if (cli.output && cli.format == MR_FORMAT_PROM)
+		rep.last_success = previous_success(cli.output, rep.command);
+	size_t n_warnings = 0;
+	char **warnings = mr_log_warnings_steal(&n_warnings);
+	for (size_t i = 0; i < n_warnings; i++)
+		mr_report_add_warning_steal(&rep, warnings[i]);
+	free(warnings);
 	if (report(&cli, &rep) < 0) {
-		fputs("migready: cannot write the report\n", stderr);
-		status |= EXIT_HOST_FAILED;
+		fprintf(stderr, "migready: cannot write the report%s%s\n",
+		        cli.output ? " to " : "", cli.output ? cli.output : "");
+		status = EXIT_REPORT_FAILED;
+	}
+	if (cli.syslog) {
+		char *line = mr_report_summary(&rep);
+		openlog("migready", LOG_PID, LOG_USER);
+		syslog(status & EXIT_HOST_FAILED || status == EXIT_REPORT_FAILED ? LOG_WARNING : LOG_INFO,
+		       "%s (run %s, exit status %d)", line, run_id, status);
+		closelog();
+		free(line);
 	}
 	if (mr_log_get_level() >= MR_LOG_INFO) {
 		unsigned long parses, hits;
@@ -808,6 +1128,8 @@ failed:
 	print_errors(err);
 	status = EXIT_HOST_FAILED;
 out:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	mr_report_fini(&rep);
 	mr_aug_free(aug);
 	mr_cpu_map_free(cpus);
@@ -817,5 +1139,10 @@ out:
 	free(run_id);
 	free(cli.profiles);
 	free(cli.host_globs);
+	size_t n_left = 0;
+	char **left = mr_log_warnings_steal(&n_left);
+	for (size_t i = 0; i < n_left; i++)
+		free(left[i]);
+	free(left);
 	return status;
 }

@@ -8,18 +8,18 @@
 
 #include "report.h"
 
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
-#define C_BOLD "\033[1m"
-
 void mr_report_init(struct mr_report *rep, const char *command, size_t n_hosts)
 {
 	rep->command = command;
 	rep->n_hosts = n_hosts;
 	rep->hosts = mr_xcalloc(n_hosts ? n_hosts : 1, sizeof(*rep->hosts));
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void host_fini(struct mr_host_report *h)
@@ -48,6 +48,7 @@ static void host_fini(struct mr_host_report *h)
 	for (size_t i = 0; i < h->n_facts; i++)
 		free(h->facts[i]);
 	free(h->facts);
+	free_strv(h->summary, h->n_summary);
 	free(h->items);
 	free(h->files);
 	free(h->services);
@@ -63,6 +64,34 @@ void mr_report_fini(struct mr_report *rep)
 	free(rep->hosts);
 	rep->hosts = NULL;
 	rep->n_hosts = 0;
+	for (size_t i = 0; i < rep->n_profiles; i++) {
+		free(rep->profiles[i].path);
+		free(rep->profiles[i].sha256);
+	}
+	free(rep->profiles);
+	rep->profiles = NULL;
+	rep->n_profiles = 0;
+	free_strv(rep->warnings, rep->n_warnings);
+	rep->warnings = NULL;
+	rep->n_warnings = 0;
+	free(rep->run_id);
+	rep->run_id = NULL;
+}
+
+void mr_report_add_profile(struct mr_report *rep, const char *path, const char *sha256)
+{
+	rep->profiles = mr_xreallocarray(rep->profiles, rep->n_profiles + 1,
+	                                 sizeof(*rep->profiles));
+	rep->profiles[rep->n_profiles++] = (struct mr_report_profile){
+		mr_xstrdup(path), sha256 ? mr_xstrdup(sha256) : NULL
+	};
+}
+
+void mr_report_add_warning_steal(struct mr_report *rep, char *message)
+{
+	rep->warnings = mr_xreallocarray(rep->warnings, rep->n_warnings + 1,
+	                                 sizeof(*rep->warnings));
+	rep->warnings[rep->n_warnings++] = message;
 }
 
 struct mr_item *mr_host_report_add_item(struct mr_host_report *h)
@@ -101,6 +130,12 @@ void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const ch
 {
 	h->facts = mr_xreallocarray(h->facts, h->n_facts + 1, sizeof(*h->facts));
 	h->facts[h->n_facts++] = mr_xasprintf("%s=%s", key, value);
+}
+
+void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const char *value)
+{
+	h->summary = mr_xreallocarray(h->summary, h->n_summary + 1, sizeof(*h->summary));
+	h->summary[h->n_summary++] = mr_xasprintf("%s=%s", key, value);
 }
 
 void mr_host_report_fail(struct mr_host_report *h, const char *message)
@@ -178,16 +213,16 @@ static const char *outcome_color(enum mr_outcome o)
 {
 	switch (o) {
 	case MR_OUTCOME_OK:
-		return C_GREEN;
+		return MR_C_GREEN;
 	case MR_OUTCOME_DRIFT:
-		return C_YELLOW;
+		return MR_C_YELLOW;
 	case MR_OUTCOME_CHANGED:
-		return C_CYAN;
+		return MR_C_CYAN;
 	case MR_OUTCOME_FAILED:
 	case MR_OUTCOME_UNKNOWN:
-		return C_RED;
+		return MR_C_RED;
 	case MR_OUTCOME_UNCHECKED:
-		return C_YELLOW;
+		return MR_C_YELLOW;
 	}
 	return "";
 }
@@ -196,7 +231,7 @@ static const char *outcome_color(enum mr_outcome o)
 
 /* Host files are not trusted to hold only text: a control byte would reach
  * the operator's terminal as an escape sequence. */
-static void put_text(FILE *out, const char *s, size_t n)
+void mr_report_put_text(FILE *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -210,7 +245,7 @@ static void put_text(FILE *out, const char *s, size_t n)
 static void put_quoted(FILE *out, const char *s)
 {
 	fputc('\'', out);
-	put_text(out, s, strlen(s));
+	mr_report_put_text(out, s, strlen(s));
 	fputc('\'', out);
 }
 
@@ -223,17 +258,17 @@ static void text_diff(FILE *out, const char *diff, int color)
 		const char *c = "";
 		if (color) {
 			if (!strncmp(line, "---", 3) || !strncmp(line, "+++", 3))
-				c = C_BOLD;
+				c = MR_C_BOLD;
 			else if (line[0] == '@')
-				c = C_CYAN;
+				c = MR_C_CYAN;
 			else if (line[0] == '-')
-				c = C_RED;
+				c = MR_C_RED;
 			else if (line[0] == '+')
-				c = C_GREEN;
+				c = MR_C_GREEN;
 		}
 		fputs(c, out);
-		put_text(out, line, (size_t)len);
-		fprintf(out, "%s\n", *c ? C_RESET : "");
+		mr_report_put_text(out, line, (size_t)len);
+		fprintf(out, "%s\n", *c ? MR_C_RESET : "");
 		if (!nl)
 			break;
 		line = nl + 1;
@@ -273,7 +308,7 @@ static void text_unchecked(FILE *out, const struct mr_host_report *h,
 	size_t n = count(h, MR_OUTCOME_UNCHECKED);
 	if (!n)
 		return;
-	fprintf(out, "  %snot checked%s (%zu):", o->color ? C_YELLOW : "", o->color ? C_RESET : "",
+	fprintf(out, "  %snot checked%s (%zu):", o->color ? MR_C_YELLOW : "", o->color ? MR_C_RESET : "",
 	        n);
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
@@ -287,17 +322,17 @@ static void text_host(FILE *out, const struct mr_host_report *h,
                       const struct mr_render_opts *o)
 {
 	enum mr_outcome ho = host_outcome(h);
-	const char *on = o->color ? outcome_color(ho) : "", *off = o->color ? C_RESET : "";
+	const char *on = o->color ? outcome_color(ho) : "", *off = o->color ? MR_C_RESET : "";
 	size_t drift = mr_host_report_drift(h), checked = mr_host_report_checked(h);
 	if (o->quiet && ho == MR_OUTCOME_OK && !count(h, MR_OUTCOME_UNCHECKED))
 		return;
-	fprintf(out, "%s%s%s: ", o->color ? C_BOLD : "", h->name, off);
+	fprintf(out, "%s%s%s: ", o->color ? MR_C_BOLD : "", h->name, off);
 	switch (ho) {
 	case MR_OUTCOME_OK:
 		if (checked)
 			fprintf(out, "%sin the desired state%s (%zu settings)\n", on, off, checked);
 		else
-			fprintf(out, "%snothing checked%s\n", o->color ? C_YELLOW : "", off);
+			fprintf(out, "%snothing checked%s\n", o->color ? MR_C_YELLOW : "", off);
 		break;
 	case MR_OUTCOME_DRIFT:
 		fprintf(out, "%s%zu of %zu settings drifted%s\n", on, drift, checked, off);
@@ -311,15 +346,15 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 	}
 	/* Error text can quote a host's output: escaped like its files. */
 	if (h->error) {
-		fprintf(out, "  %serror:%s ", o->color ? C_RED : "", off);
-		put_text(out, h->error, strlen(h->error));
+		fprintf(out, "  %serror:%s ", o->color ? MR_C_RED : "", off);
+		mr_report_put_text(out, h->error, strlen(h->error));
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < h->n_files; i++) {
 		if (!h->files[i].error)
 			continue;
-		fprintf(out, "  %serror:%s ", o->color ? C_RED : "", off);
-		put_text(out, h->files[i].error, strlen(h->files[i].error));
+		fprintf(out, "  %serror:%s ", o->color ? MR_C_RED : "", off);
+		mr_report_put_text(out, h->files[i].error, strlen(h->files[i].error));
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < h->n_items; i++) {
@@ -338,7 +373,7 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 			fputs(it->deflt ? "absent (the default)" : "absent", out);
 		if (it->note) {
 			fputs(it->outcome == MR_OUTCOME_FAILED ? "" : ": ", out);
-			put_text(out, it->note, strlen(it->note));
+			mr_report_put_text(out, it->note, strlen(it->note));
 		}
 		if (it->unit || it->file)
 			fprintf(out, "  (%s%s, %s)\n", it->unit ? "unit " : "",
@@ -366,19 +401,53 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 /* `migready facts`: what the probe found, key = value. */
 static void text_facts(FILE *out, const struct mr_host_report *h, const struct mr_render_opts *o)
 {
-	fprintf(out, "%s%s%s:%s\n", o->color ? C_BOLD : "", h->name, o->color ? C_RESET : "",
+	fprintf(out, "%s%s%s:%s\n", o->color ? MR_C_BOLD : "", h->name, o->color ? MR_C_RESET : "",
 	        h->error ? " failed" : "");
 	if (h->error) {
 		fputs("  error: ", out);
-		put_text(out, h->error, strlen(h->error));
+		mr_report_put_text(out, h->error, strlen(h->error));
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < h->n_facts; i++) {
 		const char *eq = strchr(h->facts[i], '=');
 		fprintf(out, "  %-32.*s ", (int)(eq - h->facts[i]), h->facts[i]);
-		put_text(out, eq + 1, strlen(eq + 1));
+		mr_report_put_text(out, eq + 1, strlen(eq + 1));
 		fputc('\n', out);
 	}
+}
+
+/* "3 hosts: 1 in the desired state, 1 drifted, 1 failed". A failed host
+ * that also drifted (exit status 6) says so: "(1 with drift)". */
+static char *summary_line(const struct mr_report *rep)
+{
+	size_t counts[MR_OUTCOME_UNCHECKED + 1] = { 0 }, failed_drift = 0;
+	int apply = strcmp(rep->command, "apply") == 0;
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		const struct mr_host_report *h = &rep->hosts[i];
+		enum mr_outcome ho = host_outcome(h);
+		counts[ho]++;
+		failed_drift += ho == MR_OUTCOME_FAILED &&
+		                count(h, apply ? MR_OUTCOME_CHANGED : MR_OUTCOME_DRIFT) > 0;
+	}
+	char *line = mr_xasprintf("%zu host%s: %zu in the desired state, %zu %s, %zu failed",
+	                          rep->n_hosts, rep->n_hosts == 1 ? "" : "s", counts[MR_OUTCOME_OK],
+	                          counts[MR_OUTCOME_DRIFT] + counts[MR_OUTCOME_CHANGED],
+	                          apply ? "changed" : "drifted", counts[MR_OUTCOME_FAILED]);
+	if (failed_drift) {
+		char *with = mr_xasprintf("%s (%zu with %s)", line, failed_drift,
+		                          apply ? "changes" : "drift");
+		free(line);
+		line = with;
+	}
+	return line;
+}
+
+char *mr_report_summary(const struct mr_report *rep)
+{
+	char *line = summary_line(rep);
+	char *full = mr_xasprintf("%s: %s", rep->command, line);
+	free(line);
+	return full;
 }
 
 static int write_text(const struct mr_report *rep, const struct mr_render_opts *o, FILE *out)
@@ -393,47 +462,69 @@ static int write_text(const struct mr_report *rep, const struct mr_render_opts *
 		        rep->n_hosts == 1 ? "" : "s", rep->n_hosts - failed, failed);
 		return 0;
 	}
-	size_t counts[MR_OUTCOME_UNCHECKED + 1] = { 0 };
-	for (size_t i = 0; i < rep->n_hosts; i++) {
+	for (size_t i = 0; i < rep->n_hosts; i++)
 		text_host(out, &rep->hosts[i], o);
-		counts[host_outcome(&rep->hosts[i])]++;
-	}
-	fprintf(out, "%zu host%s: %zu in the desired state, %zu %s, %zu failed\n", rep->n_hosts,
-	        rep->n_hosts == 1 ? "" : "s", counts[MR_OUTCOME_OK],
-	        counts[MR_OUTCOME_DRIFT] + counts[MR_OUTCOME_CHANGED],
-	        strcmp(rep->command, "apply") == 0 ? "changed" : "drifted",
-	        counts[MR_OUTCOME_FAILED]);
+	char *line = summary_line(rep);
+	fprintf(out, "%s\n", line);
+	free(line);
 	return 0;
 }
 
 /* ---- json ---- */
 
-static json_object *json_str(const char *s)
+json_object *mr_report_json_str(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
+}
+
+/* "key=value" strings as an object; a repeated key (hostkey, pending)
+ * becomes a list. */
+static json_object *key_values(char *const *kv, size_t n)
+{
+	json_object *obj = json_object_new_object();
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		char *key = mr_xstrndup(kv[i], (size_t)(eq - kv[i]));
+		json_object *prev = NULL;
+		if (json_object_object_get_ex(obj, key, &prev)) {
+			if (!json_object_is_type(prev, json_type_array)) {
+				json_object *arr = json_object_new_array();
+				json_object_array_add(arr, json_object_get(prev));
+				json_object_object_add(obj, key, arr);
+				prev = arr;
+			}
+			json_object_array_add(prev, mr_report_json_str(eq + 1));
+		} else {
+			json_object_object_add(obj, key, mr_report_json_str(eq + 1));
+		}
+		free(key);
+	}
+	return obj;
 }
 
 static json_object *json_host(const struct mr_host_report *h)
 {
 	json_object *o = json_object_new_object();
-	json_object_object_add(o, "name", json_str(h->name));
-	json_object_object_add(o, "status", json_str(outcome_word(host_outcome(h))));
-	json_object_object_add(o, "error", json_str(h->error));
+	json_object_object_add(o, "name", mr_report_json_str(h->name));
+	json_object_object_add(o, "status", mr_report_json_str(outcome_word(host_outcome(h))));
+	json_object_object_add(o, "reachable", json_object_new_boolean(h->reached));
+	json_object_object_add(o, "error", mr_report_json_str(h->error));
+	json_object_object_add(o, "summary", key_values(h->summary, h->n_summary));
 	json_object *items = json_object_new_array();
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
 		if (it->outcome == MR_OUTCOME_UNCHECKED)
 			continue;
 		json_object *j = json_object_new_object();
-		json_object_object_add(j, "setting", json_str(it->setting));
-		json_object_object_add(j, "file", json_str(it->file));
-		json_object_object_add(j, "unit", json_str(it->unit));
-		json_object_object_add(j, "status", json_str(outcome_word(it->outcome)));
-		json_object_object_add(j, "current", json_str(it->old));
-		json_object_object_add(j, "desired", json_str(it->want));
-		json_object_object_add(j, "default", json_str(it->deflt));
-		json_object_object_add(j, "origin", json_str(it->origin));
-		json_object_object_add(j, "note", json_str(it->note));
+		json_object_object_add(j, "setting", mr_report_json_str(it->setting));
+		json_object_object_add(j, "file", mr_report_json_str(it->file));
+		json_object_object_add(j, "unit", mr_report_json_str(it->unit));
+		json_object_object_add(j, "status", mr_report_json_str(outcome_word(it->outcome)));
+		json_object_object_add(j, "current", mr_report_json_str(it->old));
+		json_object_object_add(j, "desired", mr_report_json_str(it->want));
+		json_object_object_add(j, "default", mr_report_json_str(it->deflt));
+		json_object_object_add(j, "origin", mr_report_json_str(it->origin));
+		json_object_object_add(j, "note", mr_report_json_str(it->note));
 		json_object_array_add(items, j);
 	}
 	json_object_object_add(o, "settings", items);
@@ -443,63 +534,73 @@ static json_object *json_host(const struct mr_host_report *h)
 		if (it->outcome != MR_OUTCOME_UNCHECKED)
 			continue;
 		json_object *j = json_object_new_object();
-		json_object_object_add(j, "setting", json_str(it->setting));
-		json_object_object_add(j, "origin", json_str(it->origin));
+		json_object_object_add(j, "setting", mr_report_json_str(it->setting));
+		json_object_object_add(j, "origin", mr_report_json_str(it->origin));
 		json_object_array_add(unchecked, j);
 	}
 	json_object_object_add(o, "unchecked", unchecked);
-	json_object_object_add(o, "listener_world", json_str(h->world));
-	if (h->n_facts) {
-		/* A repeated key (hostkey, pending) becomes a list. */
-		json_object *facts = json_object_new_object();
-		for (size_t i = 0; i < h->n_facts; i++) {
-			const char *eq = strchr(h->facts[i], '=');
-			char *key = mr_xstrndup(h->facts[i], (size_t)(eq - h->facts[i]));
-			json_object *prev = NULL;
-			if (json_object_object_get_ex(facts, key, &prev)) {
-				if (!json_object_is_type(prev, json_type_array)) {
-					json_object *arr = json_object_new_array();
-					json_object_array_add(arr, json_object_get(prev));
-					json_object_object_add(facts, key, arr);
-					prev = arr;
-				}
-				json_object_array_add(prev, json_str(eq + 1));
-			} else {
-				json_object_object_add(facts, key, json_str(eq + 1));
-			}
-			free(key);
-		}
-		json_object_object_add(o, "facts", facts);
-	}
+	json_object_object_add(o, "listener_world", mr_report_json_str(h->world));
+	if (h->n_facts)
+		json_object_object_add(o, "facts", key_values(h->facts, h->n_facts));
 	json_object *files = json_object_new_array();
 	for (size_t i = 0; i < h->n_files; i++) {
 		const struct mr_file_report *f = &h->files[i];
 		json_object *j = json_object_new_object();
-		json_object_object_add(j, "path", json_str(f->path));
+		json_object_object_add(j, "path", mr_report_json_str(f->path));
 		json_object_object_add(j, "changed", json_object_new_boolean(f->changed));
 		json_object_object_add(j, "created", json_object_new_boolean(f->created));
-		json_object_object_add(j, "error", json_str(f->error));
-		json_object_object_add(j, "diff", json_str(f->diff));
+		json_object_object_add(j, "error", mr_report_json_str(f->error));
+		json_object_object_add(j, "diff", mr_report_json_str(f->diff));
 		json_object_array_add(files, j);
 	}
 	json_object_object_add(o, "files", files);
 	json_object *svc = json_object_new_array();
 	for (size_t i = 0; i < h->n_services; i++)
-		json_object_array_add(svc, json_str(h->services[i]));
+		json_object_array_add(svc, mr_report_json_str(h->services[i]));
 	json_object_object_add(o, "restarted", svc);
 	json_object *planned = json_object_new_array();
 	for (size_t i = 0; i < h->n_planned; i++)
-		json_object_array_add(planned, json_str(h->planned[i]));
+		json_object_array_add(planned, mr_report_json_str(h->planned[i]));
 	json_object_object_add(o, "would_restart", planned);
-	json_object_object_add(o, "backup", json_str(h->backup_dir));
+	json_object_object_add(o, "backup", mr_report_json_str(h->backup_dir));
 	json_object_object_add(o, "seconds", json_object_new_double(h->seconds));
 	return o;
+}
+
+/* Unix time as RFC 3339 in UTC, to the millisecond. */
+static json_object *json_time(double t)
+{
+	char stamp[64];
+	long long ms = (long long)(t * 1000 + 0.5);
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	size_t n = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp + n, sizeof(stamp) - n, ".%03dZ", (int)(ms % 1000));
+	return json_object_new_string(stamp);
 }
 
 static int write_json(const struct mr_report *rep, FILE *out)
 {
 	json_object *root = json_object_new_object();
-	json_object_object_add(root, "command", json_str(rep->command));
+	json_object_object_add(root, "schema_version",
+	                       json_object_new_int(MR_REPORT_SCHEMA_VERSION));
+	json_object_object_add(root, "command", mr_report_json_str(rep->command));
+	json_object_object_add(root, "run_id", mr_report_json_str(rep->run_id));
+	json_object_object_add(root, "started", rep->started > 0 ? json_time(rep->started) : NULL);
+	json_object_object_add(root, "duration_seconds", json_object_new_double(rep->seconds));
+	json_object *profiles = json_object_new_array();
+	for (size_t i = 0; i < rep->n_profiles; i++) {
+		json_object *p = json_object_new_object();
+		json_object_object_add(p, "path", mr_report_json_str(rep->profiles[i].path));
+		json_object_object_add(p, "sha256", mr_report_json_str(rep->profiles[i].sha256));
+		json_object_array_add(profiles, p);
+	}
+	json_object_object_add(root, "profiles", profiles);
+	json_object *warnings = json_object_new_array();
+	for (size_t i = 0; i < rep->n_warnings; i++)
+		json_object_array_add(warnings, mr_report_json_str(rep->warnings[i]));
+	json_object_object_add(root, "warnings", warnings);
 	json_object *hosts = json_object_new_array();
 	for (size_t i = 0; i < rep->n_hosts; i++)
 		json_object_array_add(hosts, json_host(&rep->hosts[i]));
@@ -516,7 +617,7 @@ static int write_json(const struct mr_report *rep, FILE *out)
 
 /* ---- prometheus ---- */
 
-static void prom_label(FILE *out, const char *s)
+void mr_report_prom_label(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -528,20 +629,96 @@ static void prom_label(FILE *out, const char *s)
 	}
 }
 
-static void prom_metric(FILE *out, const struct mr_report *rep, const char *name,
-                        const char *help, double (*value)(const struct mr_host_report *))
+static void prom_family(FILE *out, const char *name, const char *help)
 {
 	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* name{host="...",command="..." then the caller's labels, if any. */
+static void prom_series(FILE *out, const struct mr_report *rep, const char *name,
+                        const struct mr_host_report *h)
+{
+	fprintf(out, "%s{host=\"", name);
+	mr_report_prom_label(out, h->name);
+	fprintf(out, "\",command=\"%s\"", rep->command);
+}
+
+/* One series per host; hosts_reached: only hosts that answered, since a
+ * count of a host that was never examined would read as 0 (none). */
+static void prom_metric(FILE *out, const struct mr_report *rep, const char *name,
+                        const char *help, int hosts_reached,
+                        double (*value)(const struct mr_host_report *))
+{
+	prom_family(out, name, help);
 	for (size_t i = 0; i < rep->n_hosts; i++) {
-		fprintf(out, "%s{host=\"", name);
-		prom_label(out, rep->hosts[i].name);
-		fprintf(out, "\",command=\"%s\"} %g\n", rep->command, value(&rep->hosts[i]));
+		if (hosts_reached && !rep->hosts[i].reached)
+			continue;
+		prom_series(out, rep, name, &rep->hosts[i]);
+		fprintf(out, "} %g\n", value(&rep->hosts[i]));
+	}
+}
+
+static int outcome_in(enum mr_outcome o, unsigned mask)
+{
+	return (mask >> o) & 1;
+}
+
+#define OUTCOMES(a) (1u << (a))
+#define OUTCOMES2(a, b) (OUTCOMES(a) | OUTCOMES(b))
+
+/* One series, value 1, per setting of a host whose outcome is in mask; a
+ * setting planned twice (two files) is one series. */
+static void prom_settings(FILE *out, const struct mr_report *rep, const char *name,
+                          const char *help, unsigned mask)
+{
+	prom_family(out, name, help);
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		const struct mr_host_report *h = &rep->hosts[i];
+		for (size_t k = 0; k < h->n_items; k++) {
+			const struct mr_item *it = &h->items[k];
+			int seen = 0;
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = outcome_in(h->items[j].outcome, mask) &&
+				       !strcmp(h->items[j].setting, it->setting);
+			if (!outcome_in(it->outcome, mask) || seen)
+				continue;
+			prom_series(out, rep, name, h);
+			fputs(",setting=\"", out);
+			mr_report_prom_label(out, it->setting);
+			fputs("\"} 1\n", out);
+		}
+	}
+}
+
+/* Restarts the host recorded as owed (restart-pending) and not done. */
+static void prom_restarts(FILE *out, const struct mr_report *rep)
+{
+	prom_family(out, "migready_restart_owed",
+	            "1 for a unit whose new configuration is written but not yet running");
+	unsigned owed = OUTCOMES(MR_OUTCOME_DRIFT) | OUTCOMES2(MR_OUTCOME_FAILED, MR_OUTCOME_UNKNOWN);
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		const struct mr_host_report *h = &rep->hosts[i];
+		for (size_t k = 0; k < h->n_items; k++) {
+			const struct mr_item *it = &h->items[k];
+			if (strncmp(it->setting, "restart.", 8) != 0 || !it->unit ||
+			    !outcome_in(it->outcome, owed))
+				continue;
+			prom_series(out, rep, "migready_restart_owed", h);
+			fputs(",unit=\"", out);
+			mr_report_prom_label(out, it->unit);
+			fputs("\"} 1\n", out);
+		}
 	}
 }
 
 static double host_up(const struct mr_host_report *h)
 {
 	return mr_host_report_failed(h) ? 0 : 1;
+}
+
+static double host_reachable(const struct mr_host_report *h)
+{
+	return h->reached;
 }
 
 static double host_drift(const struct mr_host_report *h)
@@ -569,24 +746,50 @@ static double host_seconds(const struct mr_host_report *h)
 	return h->seconds;
 }
 
+static void prom_run_metric(FILE *out, const struct mr_report *rep, const char *name,
+                            const char *help, double value)
+{
+	prom_family(out, name, help);
+	fprintf(out, "%s{command=\"%s\"} %.3f\n", name, rep->command, value);
+}
+
 static int write_prom(const struct mr_report *rep, FILE *out)
 {
 	prom_metric(out, rep, "migready_host_up",
-	            "1 if the host was reached and every file read, parsed and written", host_up);
+	            "1 if the host was reached and every file read, parsed and written", 0, host_up);
+	prom_metric(out, rep, "migready_host_reachable",
+	            "1 if the host answered the facts probe; 0: its settings are unknown", 0,
+	            host_reachable);
 	prom_metric(out, rep, "migready_drift_settings",
-	            "Settings that differ from the profile", host_drift);
+	            "Settings that differ from the profile (hosts reached only)", 1, host_drift);
 	prom_metric(out, rep, "migready_changed_settings",
-	            "Settings that apply changed", host_changed);
+	            "Settings that apply changed (hosts reached only)", 1, host_changed);
 	prom_metric(out, rep, "migready_managed_settings",
-	            "Settings the profile manages on the host", host_settings);
+	            "Settings the profile manages on the host (hosts reached only)", 1,
+	            host_settings);
 	prom_metric(out, rep, "migready_unchecked_settings",
-	            "Settings of the profile this release does not examine", host_unchecked);
-	prom_metric(out, rep, "migready_host_duration_seconds",
-	            "Time spent on the host", host_seconds);
-	fprintf(out, "# HELP migready_last_run_timestamp_seconds When migready last ran\n"
-	             "# TYPE migready_last_run_timestamp_seconds gauge\n"
-	             "migready_last_run_timestamp_seconds{command=\"%s\"} %lld\n",
-	        rep->command, (long long)time(NULL));
+	            "Settings of the profile this release does not examine (hosts reached only)",
+	            1, host_unchecked);
+	prom_settings(out, rep, "migready_setting_drift",
+	              "1 for each setting that differs from the profile", OUTCOMES(MR_OUTCOME_DRIFT));
+	prom_settings(out, rep, "migready_setting_changed", "1 for each setting that apply changed",
+	              OUTCOMES(MR_OUTCOME_CHANGED));
+	prom_settings(out, rep, "migready_setting_failed",
+	              "1 for each setting that could not be checked or changed",
+	              OUTCOMES2(MR_OUTCOME_FAILED, MR_OUTCOME_UNKNOWN));
+	prom_settings(out, rep, "migready_setting_unchecked",
+	              "1 for each setting of the profile this release does not examine",
+	              OUTCOMES(MR_OUTCOME_UNCHECKED));
+	prom_restarts(out, rep);
+	prom_metric(out, rep, "migready_host_duration_seconds", "Time spent on the host", 0,
+	            host_seconds);
+	prom_run_metric(out, rep, "migready_run_duration_seconds", "Time the whole run took",
+	                rep->seconds);
+	prom_run_metric(out, rep, "migready_last_run_timestamp_seconds", "When migready last ran",
+	                rep->started > 0 ? rep->started : (double)time(NULL));
+	if (rep->last_success > 0)
+		prom_run_metric(out, rep, "migready_last_success_timestamp_seconds",
+		                "When a run last ended without a failed host", rep->last_success);
 	return 0;
 }
 

@@ -7,6 +7,19 @@
 
 #include "util.h"
 
+struct json_object;
+
+/* ANSI colours of the text reports (this one and verify's). */
+#define MR_C_RESET "\033[0m"
+#define MR_C_RED "\033[31m"
+#define MR_C_GREEN "\033[32m"
+#define MR_C_YELLOW "\033[33m"
+#define MR_C_CYAN "\033[36m"
+#define MR_C_BOLD "\033[1m"
+
+/* The version of the JSON report's shape (migready(1), JSON REPORT). */
+#define MR_REPORT_SCHEMA_VERSION 1
+
 enum mr_outcome {
 	MR_OUTCOME_OK,      /* already as desired */
 	MR_OUTCOME_DRIFT,   /* differs (check, diff) */
@@ -54,12 +67,30 @@ struct mr_host_report {
 	size_t n_facts;
 	char *backup_dir;/* where apply kept the originals, or NULL */
 	double seconds;
+	int reached;     /* the host answered the facts probe */
+	char **summary;  /* "key=value": what the host is, in a few facts */
+	size_t n_summary;
+};
+
+/* A profile the run read, and the SHA-256 of its bytes. */
+struct mr_report_profile {
+	char *path;
+	char *sha256;
 };
 
 struct mr_report {
 	const char *command;
 	struct mr_host_report *hosts;
 	size_t n_hosts;
+	/* The run as a whole (JSON, Prometheus); main.c fills them. */
+	char *run_id;
+	double started;       /* Unix time, seconds */
+	double seconds;       /* the whole run */
+	double last_success;  /* Unix time of the last run without failures, or 0 */
+	struct mr_report_profile *profiles;
+	size_t n_profiles;
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* Allocates n empty host reports named by the caller afterwards. */
@@ -71,6 +102,10 @@ struct mr_file_report *mr_host_report_add_file(struct mr_host_report *h, const c
 void mr_host_report_add_service(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_planned(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const char *value);
+void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const char *value);
+void mr_report_add_profile(struct mr_report *rep, const char *path, const char *sha256);
+/* Takes over message. */
+void mr_report_add_warning_steal(struct mr_report *rep, char *message);
 /* Records a host-wide failure (the first one is kept, later ones joined). */
 void mr_host_report_fail(struct mr_host_report *h, const char *message);
 /* Any failure of the host, of one of its files, or of one of its items. */
@@ -95,5 +130,17 @@ int mr_report_write(const struct mr_report *rep, const struct mr_render_opts *op
 
 /* Detailed exit status of DESIGN.md: 0, 2, 4 or 6. */
 int mr_report_exit_status(const struct mr_report *rep);
+
+/* One line for syslog or the journal: "check: 3 hosts: 2 in the desired
+ * state, 1 drifted, 0 failed". The caller's. */
+char *mr_report_summary(const struct mr_report *rep);
+
+/* Helpers every report writer shares. Text from hosts, with control bytes
+ * shown as \xNN (a terminal would run them as escape sequences). */
+void mr_report_put_text(FILE *out, const char *s, size_t n);
+/* A Prometheus label value, escaped (\\, \", \n). */
+void mr_report_prom_label(FILE *out, const char *s);
+/* A JSON string, or NULL (JSON null) for NULL. */
+struct json_object *mr_report_json_str(const char *s);
 
 #endif

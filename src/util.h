@@ -84,6 +84,10 @@ void mr_log_(enum mr_log_level level, const char *file, int line, const char *fm
 void mr_log_progress(const char *fmt, ...) MR_PRINTF(1, 2);
 /* Clears the progress line for good. */
 void mr_log_progress_end(void);
+/* From mr_log_keep_warnings(1) on, warnings (whatever the level shown) are
+ * also kept, for the JSON report; steal hands them over, "host: message". */
+void mr_log_keep_warnings(int on);
+char **mr_log_warnings_steal(size_t *n);
 
 /* util_file.c: a whole file, NUL-terminated, the caller's; NULL with errno
  * set on failure. */

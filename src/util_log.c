@@ -9,6 +9,27 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum mr_log_level log_level = MR_LOG_WARN;
 static int progress_shown;
+static int keep_warnings;
+static char **warnings;
+static size_t n_warnings;
+
+void mr_log_keep_warnings(int on)
+{
+	pthread_mutex_lock(&log_lock);
+	keep_warnings = on;
+	pthread_mutex_unlock(&log_lock);
+}
+
+char **mr_log_warnings_steal(size_t *n)
+{
+	pthread_mutex_lock(&log_lock);
+	char **w = warnings;
+	*n = n_warnings;
+	warnings = NULL;
+	n_warnings = 0;
+	pthread_mutex_unlock(&log_lock);
+	return w;
+}
 
 void mr_log_set_level(enum mr_log_level level)
 {
@@ -59,6 +80,12 @@ void mr_log_(enum mr_log_level level, const char *file, int line, const char *fm
 	static const char *const names[] = { "error", "warning", "info", "debug" };
 	va_list ap;
 	pthread_mutex_lock(&log_lock);
+	if (level == MR_LOG_WARN && keep_warnings) {
+		va_start(ap, fmt);
+		warnings = mr_xreallocarray(warnings, n_warnings + 1, sizeof(*warnings));
+		warnings[n_warnings++] = mr_xvasprintf(fmt, ap);
+		va_end(ap);
+	}
 	if (level > log_level) {
 		pthread_mutex_unlock(&log_lock);
 		return;

@@ -1,23 +1,18 @@
 /* verify's results as text (per-host findings, then the source x
  * destination matrix) or JSON (hosts with their findings, then pairs).
- * Kept beside the analysis until report.c, being reshaped, can take it. */
+ * Its colours and JSON strings are report.c's. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <json.h>
 
+#include "report.h"
 #include "verify_analysis.h"
 
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
-#define C_BOLD "\033[1m"
 
 static const char *const sev_word[] = { "FAIL", "WARN", "INFO", "NOT EXAMINED" };
 static const char *const sev_json[] = { "fail", "warn", "info", "not-examined" };
-static const char *const sev_color[] = { C_RED, C_YELLOW, "", C_CYAN };
+static const char *const sev_color[] = { MR_C_RED, MR_C_YELLOW, "", MR_C_CYAN };
 
 struct counts {
 	size_t pairs, ok, warned, failed, unexamined, hosts_bad;
@@ -52,12 +47,12 @@ static void colored(FILE *out, int color, const char *c, int width, const char *
 		fputs(c, out);
 	fprintf(out, "%-*s", width, s);
 	if (color && *c)
-		fputs(C_RESET, out);
+		fputs(MR_C_RESET, out);
 }
 
 static const char *const status_word[] = { "PASS", "INFO", "WARN", "FAIL", "NOT EXAMINED" };
 static const char *const status_json[] = { "pass", "info", "warn", "fail", "not-examined" };
-static const char *const status_color[] = { C_GREEN, "", C_YELLOW, C_RED, C_CYAN };
+static const char *const status_color[] = { MR_C_GREEN, "", MR_C_YELLOW, MR_C_RED, MR_C_CYAN };
 
 /* "  libvirt: host UUID unique ........ : PASS", as virt-host-validate. */
 static void check_line(FILE *out, int color, const char *side, const char *title,
@@ -72,7 +67,7 @@ static void check_line(FILE *out, int color, const char *side, const char *title
 static void text_host(const struct mr_verify_result *res, size_t i, int color, int quiet, FILE *out)
 {
 	const struct mr_verify_host_result *h = &res->hosts[i];
-	colored(out, color, C_BOLD, 0, h->name);
+	colored(out, color, MR_C_BOLD, 0, h->name);
 	fprintf(out, "  %s\n", h->uri);
 	if (h->summary)
 		fprintf(out, "  %s\n", h->summary);
@@ -121,16 +116,16 @@ static void text_matrix(const struct mr_verify_result *res, int color, FILE *out
 					   : p->n_warnings ? "warn"
 							   : "ok";
 			const char *c = i == j          ? ""
-					: !p->examined  ? C_CYAN
-					: p->n_reasons  ? C_RED
-					: p->n_warnings ? C_YELLOW
-							: C_GREEN;
+					: !p->examined  ? MR_C_CYAN
+					: p->n_reasons  ? MR_C_RED
+					: p->n_warnings ? MR_C_YELLOW
+							: MR_C_GREEN;
 			fputs("  ", out);
 			if (color && *c)
 				fputs(c, out);
 			fprintf(out, "%-*s", cw, cell);
 			if (color && *c)
-				fputs(C_RESET, out);
+				fputs(MR_C_RESET, out);
 		}
 		fputc('\n', out);
 	}
@@ -180,11 +175,6 @@ static int write_text(const struct mr_verify_result *res, int color, int quiet, 
 	return ferror(out) ? -1 : 0;
 }
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static int write_json(const struct mr_verify_result *res, FILE *out)
 {
 	struct counts c = count(res);
@@ -197,19 +187,19 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 		json_object *o = json_object_new_object();
 		json_object *fs = json_object_new_array();
 		json_object *ne = json_object_new_array();
-		json_object_object_add(o, "name", jstr(h->name));
-		json_object_object_add(o, "uri", jstr(h->uri));
+		json_object_object_add(o, "name", mr_report_json_str(h->name));
+		json_object_object_add(o, "uri", mr_report_json_str(h->uri));
 		json_object_object_add(o, "examined", json_object_new_boolean(h->examined));
 		json_object_object_add(o, "ssh_examined", json_object_new_boolean(!h->ssh_failed));
-		json_object_object_add(o, "summary", jstr(h->summary));
+		json_object_object_add(o, "summary", mr_report_json_str(h->summary));
 		for (size_t k = 0; k < h->n_findings; k++) {
 			const struct mr_verify_finding *f = &h->findings[k];
 			json_object *fo = json_object_new_object();
 			json_object_object_add(fo, "severity",
 					       json_object_new_string(sev_json[f->severity]));
-			json_object_object_add(fo, "check", jstr(f->check));
-			json_object_object_add(fo, "reason", jstr(f->reason));
-			json_object_object_add(fo, "fix", jstr(f->fix));
+			json_object_object_add(fo, "check", mr_report_json_str(f->check));
+			json_object_object_add(fo, "reason", mr_report_json_str(f->reason));
+			json_object_object_add(fo, "fix", mr_report_json_str(f->fix));
 			json_object_array_add(fs, fo);
 		}
 		for (size_t k = 0; k < h->n_unexamined; k++)
@@ -237,8 +227,8 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
 			json_object *o = json_object_new_object();
 			json_object *rs = json_object_new_array();
-			json_object_object_add(o, "source", jstr(res->hosts[i].name));
-			json_object_object_add(o, "destination", jstr(res->hosts[j].name));
+			json_object_object_add(o, "source", mr_report_json_str(res->hosts[i].name));
+			json_object_object_add(o, "destination", mr_report_json_str(res->hosts[j].name));
 			json_object_object_add(
 				o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
 			json_object_object_add(o, "examined", json_object_new_boolean(p->examined));
@@ -257,9 +247,9 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 	json_object_object_add(root, "hosts", hosts);
 	json_object_object_add(root, "pairs", pairs);
 	json_object *bl = json_object_new_object();
-	json_object_object_add(bl, "cpu", jstr(res->baseline));
-	json_object_object_add(bl, "xml", jstr(res->baseline_xml));
-	json_object_object_add(bl, "error", jstr(res->baseline_error));
+	json_object_object_add(bl, "cpu", mr_report_json_str(res->baseline));
+	json_object_object_add(bl, "xml", mr_report_json_str(res->baseline_xml));
+	json_object_object_add(bl, "error", mr_report_json_str(res->baseline_error));
 	json_object_object_add(root, "baseline", bl);
 	json_object *sum = json_object_new_object();
 	json_object_object_add(sum, "pairs", json_object_new_int64((int64_t)c.pairs));

@@ -314,7 +314,11 @@ profile_of() {
 }
 # exec: run in the background, its $! is migready's own pid (ip netns exec
 # execs too), the pid the lock's holder names and the one to stop or kill
-mra() { exec $LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
+# Each run as from a controller of its own (its own runtime directory):
+# runs of one inventory on one controller wait for each other at the run
+# lock (migready(1), FILES) before any host's lock is reached.
+own_controller() { XDG_RUNTIME_DIR=$(mktemp -d "$DIR/controller.XXXXXX") "$@"; }
+mra() { exec env XDG_RUNTIME_DIR="$(mktemp -d "$DIR/controller.XXXXXX")" $LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
 # held_lock: the first selected host whose lock someone holds
 held_lock() {
 	local h l
@@ -380,12 +384,12 @@ if [ -z "$held" ]; then
 	not_ok "could not catch a run holding a host's lock (5 attempts)"
 else
 	ok "a run stopped while it holds $held's lock"
-	out=$($LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
+	out=$(own_controller $LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 0 2>&1); st=$?
 	expect_status "apply on a locked host with --lock-wait 0" 4 "$st" "$out"
 	expect_grep "the loser names the holder" "^ +error: $held: locked by migready [^ ]+ \(pid $pa\) since 20[0-9-]+T[0-9:]+Z; not changed \(waited 0 s\)" "$out"
 	expect_grep "the loser changed nothing" "^1 host: 0 in the desired state, 0 changed, 1 failed$" "$out"
 	# the wait outlasts --timeout: silence times out, not a wait for a lock
-	(exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 2 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
+	(XDG_RUNTIME_DIR=$(mktemp -d "$DIR/controller.XXXXXX") exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 2 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
 	sleep 5
 	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock, past --timeout 2" || not_ok "apply with --lock-wait 60 waits for the lock, past --timeout 2" "$(cat "$DIR/waiter.out")"
 	kill -CONT $pa

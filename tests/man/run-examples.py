@@ -151,6 +151,7 @@ def setup_workspace(work):
     with open(os.path.join(work, "site.ini"), "w") as f:
         f.write(SITE)
     os.mkdir(os.path.join(work, ".bin"))
+    os.mkdir(os.path.join(work, ".run"), 0o700)
     os.symlink(MIGREADY, os.path.join(work, ".bin", "migready"))
 
 
@@ -171,6 +172,21 @@ def setup(name, work):
         p = subprocess.Popen(["flock", os.path.join(d, "lock"), "sleep", "30"])
         for _ in range(100):
             if sh(f"flock -n {shlex.quote(os.path.join(d, 'lock'))} true", work).returncode:
+                return p
+            import time
+            time.sleep(0.05)
+        return p
+    if name == "runlocked":  # another run of d12 holds the run lock
+        import hashlib
+        key = "local:" + os.path.realpath(os.path.join(work, "d12"))
+        d = os.path.join(work, ".run", "migready")
+        os.makedirs(d, mode=0o700, exist_ok=True)
+        lock = os.path.join(d, "run-" + hashlib.sha256(key.encode()).hexdigest()[:16] + ".lock")
+        with open(lock, "w") as f:
+            f.write("migready 20261123T021500Z-4242-137 (pid 4242)\n")
+        p = subprocess.Popen(["flock", "-o", lock, "sleep", "30"])
+        for _ in range(100):
+            if sh(f"flock -n {shlex.quote(lock)} true", work).returncode:
                 return p
             import time
             time.sleep(0.05)
@@ -210,6 +226,8 @@ def ENV(work):
     env.pop("NO_COLOR", None)
     env["TERM"] = "dumb"
     env["LC_ALL"] = "C"
+    # the run locks (migready(1), FILES): each sample's own
+    env["XDG_RUNTIME_DIR"] = os.path.join(work, ".run")
     return env
 
 

@@ -308,7 +308,7 @@ static int run(struct ctx *c, struct wrap *w, enum mr_mode mode, int no_restart,
 
 static void report_free(struct mr_host_report *rep)
 {
-	struct mr_report r = { "x", NULL, 1 };
+	struct mr_report r = { .command = "x", .n_hosts = 1 };
 	r.hosts = mr_xcalloc(1, sizeof(*r.hosts));
 	*r.hosts = *rep;
 	mr_report_fini(&r);

@@ -172,7 +172,7 @@ static void run(struct env *e, const char *profile, const char *facts, enum mr_m
 
 static void report_free(struct mr_host_report *rep)
 {
-	struct mr_report r = { "x", NULL, 1 };
+	struct mr_report r = { .command = "x", .n_hosts = 1 };
 	r.hosts = mr_xcalloc(1, sizeof(*r.hosts));
 	*r.hosts = *rep;
 	mr_report_fini(&r);
