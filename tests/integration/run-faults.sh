@@ -44,7 +44,9 @@ fi
 for tool in iptables tc nsenter chattr; do
 	command -v $tool >/dev/null || { echo "FAIL: no $tool (scripts/deps.sh installs it)"; exit 1; }
 done
-mr() { $LAB_EXEC "$MIGREADY" --color never -i "$LAB_INVENTORY" "$@"; }
+# --timeout: long by default (a loaded machine's handshakes are slow), a
+# few seconds (TMO) where a row waits for host1 to time out
+mr() { $LAB_EXEC "$MIGREADY" --color never --timeout "${TMO:-60}" -i "$LAB_INVENTORY" "$@"; }
 FILES="/etc/libvirt/libvirtd.conf /etc/libvirt/qemu.conf"
 # where the commit script's fault points write their pid (the lab user's)
 FAULTS=$DIR/faults
@@ -131,7 +133,7 @@ wait_for() { local i; for i in $(seq 1 600); do [ -e "$1" ] && return 0; sleep 0
 lock_held() { ! flock -n "$DIR/netns/$1/state/lock" true 2>/dev/null; }
 # start_apply ARGS...: apply in the background, $APPLY its (migready's own) pid
 start_apply() {
-	(exec $LAB_EXEC "$MIGREADY" --color never -i "$LAB_INVENTORY" apply -p "$PROFILE" "$@") >"$DIR/bg.out" 2>&1 &
+	(exec $LAB_EXEC "$MIGREADY" --color never --timeout "${TMO:-60}" -i "$LAB_INVENTORY" apply -p "$PROFILE" "$@") >"$DIR/bg.out" 2>&1 &
 	APPLY=$!
 	bg_pids="$bg_pids $APPLY"
 }
@@ -142,7 +144,7 @@ net_rows() {
 	reset_files
 	in_net host1 iptables -I INPUT -p tcp --dport 22 -j REJECT --reject-with tcp-reset
 	undo+=("in_net host1 iptables -F INPUT")
-	out=$(mr apply -p "$PROFILE" --timeout 5 2>&1); st=$?
+	out=$(TMO=15 mr apply -p "$PROFILE" 2>&1); st=$?
 	expect_status "refused TCP" 6 "$st" "$out"
 	expect_grep "refused TCP: host1 named, refused" '^host1: failed.*|^ +error: host1.*[Rr]efused' "$out"
 	others_changed "refused TCP" "$out"
@@ -153,14 +155,14 @@ net_rows() {
 	in_net host1 iptables -I INPUT -j DROP
 	undo+=("in_net host1 iptables -F INPUT")
 	t0=$(date +%s)
-	out=$(mr apply -p "$PROFILE" --timeout 3 -j 3 2>&1); st=$?
+	out=$(TMO=15 mr apply -p "$PROFILE" -j 3 2>&1); st=$?
 	t=$(($(date +%s) - t0))
 	expect_status "black-holed host" 6 "$st" "$out"
 	expect_grep "black-holed host: host1 named, timed out" 'host1.*(timed out|time-out|timeout)' "$out"
 	others_changed "black-holed host" "$out"
 	# bounded by --timeout, not by the black hole: twice the first apply's
 	# time (the machine may be loaded) and a margin
-	[ "$t" -le $((2 * T_APPLY + 10)) ] && ok "black-holed host: the run ends in $t s (--timeout 3; an apply: $T_APPLY s)" \
+	[ "$t" -le $((2 * T_APPLY + 10)) ] && ok "black-holed host: the run ends in $t s (--timeout 15; an apply: $T_APPLY s)" \
 		|| not_ok "black-holed host: the run took $t s (an apply: $T_APPLY s)"
 	intact "black-holed host"; undo_faults; converge "black-holed host"
 
@@ -169,7 +171,7 @@ net_rows() {
 	reset_files
 	kill -STOP "$(sshd_pid host1)"
 	undo+=("kill -CONT $(sshd_pid host1)")
-	out=$(mr apply -p "$PROFILE" --timeout 3 2>&1); st=$?
+	out=$(TMO=15 mr apply -p "$PROFILE" 2>&1); st=$?
 	expect_status "no SSH banner" 6 "$st" "$out"
 	expect_grep "no SSH banner: host1 named" '^host1: failed' "$out"
 	others_changed "no SSH banner" "$out"
@@ -180,7 +182,7 @@ net_rows() {
 	# stopped, then the probe let go: nothing more comes
 	reset_files
 	: >"$H/systemctl.paused"; chown "$LAB_USER:" "$H/systemctl.paused"; : >"$H/systemctl.pause"
-	start_apply --timeout 3
+	TMO=15 start_apply
 	until [ -s "$H/systemctl.paused" ] || ! kill -0 $APPLY 2>/dev/null; do sleep 0.05; done
 	pids=$(session_pids host1)
 	kill -STOP $pids 2>/dev/null
@@ -201,7 +203,7 @@ net_rows() {
 	# session killed (its peer gets a reset) or its packets dropped
 	for how in reset silent; do
 		reset_files
-		start_apply --timeout 3
+		TMO=15 start_apply
 		until in_mnt host1 sh -c 'ls -a /etc/libvirt | grep -q "\.migready-"' || ! kill -0 $APPLY 2>/dev/null; do sleep 0.02; done
 		if [ $how = reset ]; then
 			kill -KILL $(session_pids host1) 2>/dev/null
@@ -309,7 +311,7 @@ disk_rows() {
 	# a controller private key readable by others: used, with a warning
 	cp "$LAB_IDENTITY" "$DIR/loose_key"; chmod 644 "$DIR/loose_key"
 	sed "s|^identity = .*|identity = $DIR/loose_key|" "$LAB_INVENTORY" >"$DIR/loose.ini"
-	out=$($LAB_EXEC "$MIGREADY" --color never -i "$DIR/loose.ini" check -p "$PROFILE" -H host1 2>&1); st=$?
+	out=$($LAB_EXEC "$MIGREADY" --color never --timeout 60 -i "$DIR/loose.ini" check -p "$PROFILE" -H host1 2>&1); st=$?
 	expect_status "an identity readable by others" 0 "$st" "$out"
 	expect_grep "an identity readable by others is warned about" "identity '$DIR/loose_key' can be read by others \(mode 0644\): chmod 600 it" "$out"
 	n=$(printf '%s\n' "$out" | grep -c 'can be read by others')
