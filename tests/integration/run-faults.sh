@@ -194,10 +194,10 @@ net_rows() {
 	others_changed "peer frozen mid-session" "$APPLY_OUT"
 	intact "peer frozen mid-session"; converge "peer frozen mid-session"
 
-	# The uploads caught in the middle: host1's link slowed to 32 kbit/s
-	# each way (tbf), so that a temporary file exists for a while.
+	# The uploads caught in the middle: host1's link slowed to 8 kbit/s
+	# each way (tbf), so that a temporary file exists for seconds.
 	for q in "in_net host1 tc qdisc add dev eth0" "tc -n $LAB_NETNS qdisc add dev v1" ; do
-		$q root tbf rate 32kbit burst 1600 latency 500ms
+		$q root tbf rate 8kbit burst 1600 latency 2s
 	done
 	# connection dropped mid-upload: once a temporary file appears, the
 	# session killed (its peer gets a reset) or its packets dropped

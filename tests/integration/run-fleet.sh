@@ -307,7 +307,7 @@ if [ "$LAB_MODE" = local ]; then
 	for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
 	swap_test "a link swapped in before the renames, locally" env MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR="$DIR/faults" \
 		"$MIGREADY" --color never apply -l --root "$DIR/hosts/host3" -p "$PROFILE" -p "$DIR/swap.ini"
-	out=$(mr check -i "$INV" -p "$PROFILE" -H host3 2>&1); expect_status "host3 as it was after the swaps" 0 $? "$out"
+	out=$(mr check -i "$INV" -p "$PROFILE" -p "$DIR/change.ini" -H host3 2>&1); expect_status "host3 as it was after the swaps" 0 $? "$out"
 fi
 
 # Host selection by glob, and the Ansible form of the same inventory.
