@@ -308,14 +308,15 @@ disk_rows() {
 	rm -f "$H/state/restart-pending"
 	out=$(mr check -p "$PROFILE" 2>&1); expect_status "a flood of command output: check once it is gone" 0 $? "$out"
 
-	# a controller private key readable by others: used, with a warning
+	# a controller private key readable by others: refused for that host,
+	# as OpenSSH refuses it, and said once
 	cp "$LAB_IDENTITY" "$DIR/loose_key"; chmod 644 "$DIR/loose_key"
 	sed "s|^identity = .*|identity = $DIR/loose_key|" "$LAB_INVENTORY" >"$DIR/loose.ini"
 	out=$($LAB_EXEC "$MIGREADY" --color never --timeout 60 -i "$DIR/loose.ini" check -p "$PROFILE" -H host1 2>&1); st=$?
-	expect_status "an identity readable by others" 0 "$st" "$out"
-	expect_grep "an identity readable by others is warned about" "identity '$DIR/loose_key' can be read by others \(mode 0644\): chmod 600 it" "$out"
+	expect_status "an identity readable by others" 4 "$st" "$out"
+	expect_grep "an identity readable by others is refused, named" "error: host1: identity '$DIR/loose_key' can be read by others \(mode 0644\): chmod 600 it" "$out"
 	n=$(printf '%s\n' "$out" | grep -c 'can be read by others')
-	[ "$n" = 1 ] && ok "an identity readable by others: warned once" || not_ok "an identity readable by others: warned $n times" "$out"
+	[ "$n" = 1 ] && ok "an identity readable by others: said once" || not_ok "an identity readable by others: said $n times" "$out"
 }
 
 # signal_row SIG: the controller gets SIG while host1's commit is paused
