@@ -59,6 +59,8 @@ struct mr_commit {
 	const char *pending;
 	struct mr_commit_action *actions;
 	size_t n_actions;
+	/* The host's lock is held: leftover temporary files are dead runs'. */
+	int locked;
 	/* result */
 	int committed;        /* every file renamed and the actions tried */
 };

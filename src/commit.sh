@@ -15,14 +15,30 @@
 # restart-pending is rewritten with the units still owed a restart.
 # Hang-ups and interrupts are ignored from the start, so a dropped
 # connection cannot stop it half-way. Arguments:
-# ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
+# LOCKED ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
 # PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}...
 # OLD is the SHA-256 of what was read, '-' for a file that must still be
 # absent; BACKUP, the manifest and pending pairs and UNIT may be '-'.
+# LOCKED is 1 when the host's lock is held: no other run can be staging,
+# so every leftover temporary file of a target is a dead run's.
+# Fault points for the fault tests (tests/integration/run-faults.sh):
+# MIGREADY_FAULT=rename:K fails the K-th rename; POINT:pause writes the
+# script's pid to $MIGREADY_FAULT_DIR/migready-fault.POINT and waits while
+# that file exists (2 minutes at most); POINT:exit ends the script there,
+# with no reply. POINT: start, before-rename, after-rename, before-restart.
 # Output: one line per event, "file K ok|conflict|failed|restored MSG",
 # "commit ok|aborted|rolledback", "action K STATUS", "out K LINE", "done".
 trap '' HUP PIPE INT TERM
 LC_ALL=C; export LC_ALL; umask 077
+fault() {
+  case ${MIGREADY_FAULT-} in
+  "$1:exit") exit 9;;
+  "$1:pause")
+    f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo $$ > "$f"; w=0
+    while [ -e "$f" ] && [ $w -lt 1200 ]; do sleep 0.1; w=$((w+1)); done;;
+  esac
+}
+locked=$1; shift
 root=$1; nf=$2
 if [ -n "$root" ]; then root=$(cd -P -- "$root" 2>/dev/null && pwd -P) || root=/nonexistent/; fi
 sha() {
@@ -40,6 +56,7 @@ cleanup() {
 i=$((nf*5+3))
 eval "mt=\${$i} mp=\${$((i+1))} pt=\${$((i+2))} pp=\${$((i+3))} na=\${$((i+4))}"
 ai=$((i+5))
+fault start
 # 1. every file still as it was read
 bad=0; k=0
 while [ $k -lt $nf ]; do
@@ -87,10 +104,23 @@ fi
 if [ "$mt" != - ]; then
   mv -f -- "$mt" "$mp" || { echo "file - failed cannot write $mp"; cleanup; echo 'commit aborted'; echo done; exit 4; }
 fi
-# 3. the renames, all or none
+fault before-rename
+# 3. the renames, all or none. Each in its directory, entered once and
+# checked (cd -P, pwd -P): a link swapped in since the check of step 1
+# cannot move a rename out of the root, names are relative to the
+# directory itself from then on. indir TARGET TMP: TMP must be there.
+indir() {
+  cd -P -- "${1%/*}/" 2>/dev/null || return 1
+  [ -z "$root" ] || case "$(pwd -P)/" in "${root%/}"/*) ;; *) return 1;; esac
+  [ -z "$2" ] || { [ -f "./${2##*/}" ] && [ ! -L "./${2##*/}" ]; }
+}
 k=0; done_=; fail=
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
+  if ! indir "$t" "$n"; then
+    fail="file $k conflict a symbolic link leads out of the root; not written"; break
+  fi
+  t=./${t##*/}; n=./${n##*/}
   if [ "$o" = - ]; then
     if ln -- "$n" "$t" 2>/dev/null; then rm -f -- "$n"
     elif [ -e "$t" ] || [ -L "$t" ]; then fail="file $k conflict appeared since it was read; not overwritten"
@@ -99,7 +129,7 @@ while [ $k -lt $nf ]; do
     fail="file $k failed cannot rename the new file into place (fault injected)"
   else
     if ! { ln -- "$t" "$n.orig" || cp -p -- "$t" "$n.orig"; } 2>/dev/null; then fail="file $k failed cannot keep the original for a roll-back"
-    elif ! mv -fT -- "$n" "$t" 2>/dev/null; then fail="file $k failed cannot rename the new file into place"; fi
+    elif ! e=$(mv -fT -- "$n" "$t" 2>&1); then fail="file $k failed cannot rename the new file into place: ${e##*: }"; fi
   fi
   [ -z "$fail" ] || break
   done_="$done_ $k"; k=$((k+1))
@@ -108,23 +138,28 @@ if [ -n "$fail" ]; then
   echo "$fail"; st=5
   for k in $done_; do
     eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
-    if [ "$o" = - ]; then rm -f -- "$t" && echo "file $k restored" || { echo "file $k failed cannot remove the new file again"; st=6; }
-    else mv -fT -- "$n.orig" "$t" && echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }; fi
+    if ! indir "$t" ""; then echo "file $k failed cannot put the original back: a symbolic link leads out of the root; it is kept at $n.orig"; st=6; continue; fi
+    if [ "$o" = - ]; then rm -f -- "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot remove the new file again"; st=6; }
+    else mv -fT -- "./${n##*/}.orig" "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }; fi
   done
+  cd /
   [ "$mp" = - ] || rm -f -- "$mp"
   if [ "$pt" != - ]; then if [ -f "$pp.prev" ]; then mv -f -- "$pp.prev" "$pp"; else rm -f -- "$pp"; fi; fi
   [ $st = 6 ] || cleanup
   echo 'commit rolledback'; echo done; exit $st
 fi
+cd /
+fault after-rename
 # 4. verify, sync, drop the originals
 k=0; unverified='|'
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} n=\${$((k*5+4))} w=\${$((k*5+6))}"
   rm -f -- "$n.orig"
   sync -- "${t%/*}/" 2>/dev/null || :
-  # leftovers of interrupted commits of this file, a day old or more
+  # leftovers of interrupted runs: any under the host's lock, else a day old
   for x in "${t%/*}/.${t##*/}".migready-??????*; do
-    [ -f "$x" ] && [ ! -L "$x" ] && [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && rm -f -- "$x"
+    [ -f "$x" ] && [ ! -L "$x" ] || continue
+    [ "$locked" = 1 ] || [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && rm -f -- "$x"
   done
   if sha "$t" && [ "$h" = "$w" ]; then echo "file $k ok"
   else echo "file $k failed verify: not what was written"; unverified="$unverified$k|"; fi
@@ -132,6 +167,7 @@ while [ $k -lt $nf ]; do
 done
 [ "$pt" = - ] || rm -f -- "$pp.prev"
 echo 'commit ok'
+fault before-restart
 # 5. actions
 i=$ai; a=0; okunits='|'; errf=$(mktemp 2>/dev/null) || errf=/dev/null
 while [ $a -lt $na ]; do
@@ -144,7 +180,8 @@ while [ $a -lt $na ]; do
   i=$((i+c))
   if [ -n "$skip" ]; then echo "action $a skipped"
   else
-    eval "$cmd" </dev/null >"$errf" 2>&1; st=$?
+    # only its first 4 KiB kept: a flood of output must not fill the disk
+    st=$({ { eval "$cmd" </dev/null 2>&1 3>&-; echo $? >&3; } | { head -c 4096 >"$errf"; cat >/dev/null; }; } 3>&1)
     echo "action $a $st"
     [ $st = 0 ] || head -n 3 "$errf" | cut -c 1-300 | sed "s/^/out $a /"
     [ $st != 0 ] || [ "$u" = - ] || okunits="$okunits$u|"

@@ -1254,6 +1254,13 @@ static void record_files(struct file_state *fs, size_t n, const struct mr_commit
 	}
 }
 
+/* The facts probe took the host's lock, held until the transport closes. */
+static int lock_held(const struct mr_facts *facts)
+{
+	const char *lock = facts ? mr_facts_get(facts, "lock") : NULL;
+	return lock && strcmp(lock, "held") == 0;
+}
+
 static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
                       struct file_state *fs, size_t n, struct unit_state *us, size_t n_us,
                       struct mr_transport *t, int live, const struct mr_run_opts *opts,
@@ -1302,6 +1309,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 		.pending = pending,
 		.actions = a.v,
 		.n_actions = a.n,
+		.locked = lock_held(plan->facts),
 	};
 	if (n_c) {
 		manifest = manifest_text(fs, n);

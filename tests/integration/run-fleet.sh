@@ -272,6 +272,48 @@ if [ "$LAB_MODE" = local ]; then
 	mv "$DIR/outside/libvirt" "$DIR/hosts/host3/etc/libvirt"
 fi
 
+# A link swapped in after the check (issue 11, item 8): the commit paused
+# before its renames (src/commit.sh's fault point), host3's /etc/libvirt
+# moved out of its root and a link to it put in its place; the renames
+# must not follow it. Over SSH (the lab's sshd passes MIGREADY_FAULT on)
+# and through the local transport.
+if [ "$LAB_MODE" = local ]; then
+	mkdir -p "$DIR/faults" "$DIR/outside2"
+	chown "$LAB_USER:" "$DIR/faults"
+	fault_file=$DIR/faults/migready-fault.before-rename
+	lv=$DIR/hosts/host3/etc/libvirt
+	swap_test() { # NAME COMMAND...: runs COMMAND in the background, swaps, checks
+		local name=$1 pid st out before
+		shift
+		"$@" >"$DIR/swap.out" 2>&1 & pid=$!; bg_pids="$bg_pids $pid"
+		for i in $(seq 1 600); do [ -s "$fault_file" ] && break; sleep 0.1; done
+		[ -s "$fault_file" ] || not_ok "$name: the commit never paused" "$(cat "$DIR/swap.out")"
+		mv "$lv" "$DIR/outside2/libvirt" && ln -s "$DIR/outside2/libvirt" "$lv"
+		before=$(cat "$DIR/outside2/libvirt/qemu.conf" | sha256sum)
+		rm -f "$fault_file"
+		wait $pid; st=$?; bg_pids=
+		out=$(cat "$DIR/swap.out")
+		expect_status "$name" 4 "$st" "$out"
+		expect_grep "$name: the escape is named" 'host3:/etc/libvirt/[a-z]+\.conf: a symbolic link leads out of the root|localhost:/etc/libvirt/[a-z]+\.conf: a symbolic link leads out of the root' "$out"
+		[ "$(cat "$DIR/outside2/libvirt/qemu.conf" | sha256sum)" = "$before" ] \
+			&& ok "$name: nothing written outside the root" || not_ok "$name: qemu.conf outside the root rewritten"
+		ls -a "$DIR/outside2/libvirt" | grep -q '\.migready-.*\.orig' && not_ok "$name: an original kept outside the root" || ok "$name: nothing kept outside the root"
+		rm "$lv"
+		mv "$DIR/outside2/libvirt" "$lv"
+	}
+	printf '\n[qemu]\nuser = swapped\n' >"$DIR/swap.ini"
+	sed -i "\$a SetEnv MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR=$DIR/faults" "$DIR/sshd_config"
+	: >"$DIR/sshd.log"; kill -HUP "$(cat "$DIR/sshd.pid")"
+	for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
+	swap_test "a link swapped in before the renames, over SSH" mr apply -i "$INV" -p "$PROFILE" -p "$DIR/swap.ini" -H host3
+	sed -i '/^SetEnv MIGREADY_FAULT=/d' "$DIR/sshd_config"
+	: >"$DIR/sshd.log"; kill -HUP "$(cat "$DIR/sshd.pid")"
+	for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
+	swap_test "a link swapped in before the renames, locally" env MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR="$DIR/faults" \
+		"$MIGREADY" --color never apply -l --root "$DIR/hosts/host3" -p "$PROFILE" -p "$DIR/swap.ini"
+	out=$(mr check -i "$INV" -p "$PROFILE" -p "$DIR/change.ini" -H host3 2>&1); expect_status "host3 as it was after the swaps" 0 $? "$out"
+fi
+
 # Host selection by glob, and the Ansible form of the same inventory.
 out=$(mr check -i "$INV" -p "$PROFILE" -H 'host1*' -q 2>&1)
 n=$(printf '%s\n' "$out" | tail -1 | grep -oE '^[0-9]+')

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -259,7 +260,12 @@ static int before(void **state)
 	char *stub = mr_xasprintf("%s/systemctl", bin);
 	mkdir(bin, 0755);
 	FILE *f = fopen(stub, "w");
-	fprintf(f, "#!/bin/sh\necho \"$*\" >> '%s'\n[ -z \"$SYSTEMCTL_FAIL\" ] || exit 1\n", c->log);
+	fprintf(f,
+	        "#!/bin/sh\necho \"$*\" >> '%s'\n"
+	        /* a flood of output (SIGXFSZ past a file size limit: status 9) */
+	        "[ -z \"$SYSTEMCTL_FLOOD\" ] || { head -c 2000000 /dev/zero | tr '\\0' y || exit 9; }\n"
+	        "[ -z \"$SYSTEMCTL_FAIL\" ] || exit 1\n",
+	        c->log);
 	fclose(f);
 	chmod(stub, 0755);
 	/* mount and a command of a plan: stand-ins that log their name too */
@@ -457,6 +463,30 @@ static void test_failed_restart_stays_owed(void **state)
 	assert_non_null(strstr(rep.error, "try-restart libvirtd.service failed with status 1"));
 	assert_file(c, PENDING, "libvirtd.service\n");
 	unsetenv("SYSTEMCTL_FAIL");
+	report_free(&rep);
+	w_close(&w->base);
+}
+
+/* A restart's output is never kept whole on the host: 2 MB of it under a
+ * 1 MiB file size limit, and the restart's own status is what is seen. */
+static void test_restart_output_flood_not_kept(void **state)
+{
+	struct ctx *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_host_report rep;
+	struct rlimit old, small = { 1 << 20, 1 << 20 };
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	setenv("SYSTEMCTL_FLOOD", "1", 1);
+	setenv("SYSTEMCTL_FAIL", "1", 1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	unsetenv("SYSTEMCTL_FLOOD");
+	unsetenv("SYSTEMCTL_FAIL");
+	assert_true(mr_host_report_failed(&rep));
+	assert_non_null(strstr(rep.error, "try-restart libvirtd.service failed with status 1"));
 	report_free(&rep);
 	w_close(&w->base);
 }
@@ -979,6 +1009,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_backs_up_writes_restarts_once, before, after),
 		cmocka_unit_test_setup_teardown(test_no_restart_leaves_a_restart_owed, before, after),
 		cmocka_unit_test_setup_teardown(test_failed_restart_stays_owed, before, after),
+		cmocka_unit_test_setup_teardown(test_restart_output_flood_not_kept, before, after),
 		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, after),
 		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, after),
 		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, after),
