@@ -38,10 +38,11 @@ fi
 i=$((nf*5+3))
 eval "mt=\${$i} mp=\${$((i+1))} pt=\${$((i+2))} pp=\${$((i+3))} na=\${$((i+4))}"
 ai=$((i+5))
-# Temporary names are the controller's own (no newline in them): the
-# first one, suffixed, holds error output.
+# Temporary names are the controller's own (no newline in them): one of
+# them, suffixed, holds error output (under /var/lib/migready if it can).
 errf=
-if [ $nf -gt 0 ]; then errf="$4.err"; elif [ "$na" -gt 0 ]; then errf=$(mktemp 2>/dev/null) || errf=/dev/null; fi
+if [ "$pt" != - ]; then errf="$pt.err"; elif [ "$mt" != - ]; then errf="$mt.err"
+elif [ $nf -gt 0 ]; then errf="$4.err"; elif [ "$na" -gt 0 ]; then errf=$(mktemp 2>/dev/null) || errf=/dev/null; fi
 # Word lists for one command over many files: add LIST WORD appends a
 # reference to a copy of WORD, for eval "cmd $LIST".
 wn=0
