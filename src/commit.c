@@ -127,6 +127,7 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	char **tmps = mr_xcalloc(c->n_files + 2, sizeof(*tmps));
 	char *out = NULL;
 	size_t out_len = 0;
+	char *backup_dir = NULL; /* the last one made */
 	int status = -1, r = -1, saw_done = 0;
 
 	c->committed = 0;
@@ -175,6 +176,19 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 			goto unstage;
 		push_str(&a, *tmp);
 		push(&a, mr_transport_path(t, side_path[k]));
+	}
+	/* The backups' directories, last (a failed staging leaves none): made
+	 * here, no process on the host; the script removes them if it aborts. */
+	for (size_t i = 0; i < c->n_files; i++) {
+		char *dir = c->files[i].backup ? dir_of(c->files[i].backup) : NULL;
+		if (!dir || (backup_dir && !strcmp(dir, backup_dir))) {
+			free(dir);
+			continue;
+		}
+		free(backup_dir);
+		backup_dir = dir;
+		if (t->ops->mkdir_p(t, dir, 0700, err) < 0)
+			goto unstage;
 	}
 	push_num(&a, c->n_actions);
 	for (size_t i = 0; i < c->n_actions; i++) {
@@ -236,6 +250,7 @@ out:
 	for (size_t i = 0; i < c->n_files + 2; i++)
 		free(tmps[i]);
 	free(tmps);
+	free(backup_dir);
 	free(out);
 	argv_free(&a);
 	return r;

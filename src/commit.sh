@@ -2,23 +2,29 @@
 # its data as positional arguments, never spliced into its text. One run
 # commits a host's whole apply as one transaction:
 # 1. every staged file checked: the target must still be what was read
-# (SHA-256), not a symbolic link, and inside the root; any mismatch
-# and nothing is written (exit 3);
-# 2. backups copied, MANIFEST and restart-pending moved into place (a
-# failure: nothing written, exit 4);
-# 3. each temporary file renamed over its target, the original kept as a
-# hard link beside it; if one rename fails, every file already renamed
-# gets its original inode back, byte for byte (exit 5; 6 if even that
-# failed);
+# (SHA-256), not a symbolic link, inside the root, with one link only
+# (a rewrite would split hard links) and not immutable or append-only;
+# the original is kept as a hard link beside it for a roll-back, and its
+# ACL, extended attributes and SELinux label are copied onto the new
+# file; any refusal and nothing is written (exit 3; 4 if the original
+# cannot be kept or its attributes not carried over);
+# 2. backups copied (never over an existing file), MANIFEST and
+# restart-pending moved into place (a failure: nothing written, exit 4);
+# 3. each temporary file renamed over its target; if one rename fails,
+# every file already renamed gets its original inode back, byte for byte
+# (exit 5; 6 if even that failed);
 # 4. each target hashed again (verify), directories synced;
 # 5. the actions run in order, each only if the files it needs verified;
 # restart-pending is rewritten with the units still owed a restart.
 # Hang-ups and interrupts are ignored from the start, so a dropped
-# connection cannot stop it half-way. Arguments:
+# connection cannot stop it half-way. It runs on every host of a fleet:
+# the processes it starts are counted (one for all files wherever a
+# command takes several). Arguments:
 # LOCKED ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
 # PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}...
 # OLD is the SHA-256 of what was read, '-' for a file that must still be
 # absent; BACKUP, the manifest and pending pairs and UNIT may be '-'.
+# A backup's directory exists (the controller makes it).
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
 # so every leftover temporary file of a target is a dead run's.
 # Fault points for the fault tests (tests/integration/run-faults.sh):
@@ -30,6 +36,8 @@
 # "commit ok|aborted|rolledback", "action K STATUS", "out K LINE", "done".
 trap '' HUP PIPE INT TERM
 LC_ALL=C; export LC_ALL; umask 077
+nl='
+'
 fault() {
   case ${MIGREADY_FAULT-} in
   "$1:exit") exit 9;;
@@ -40,33 +48,86 @@ fault() {
 }
 locked=$1; shift
 root=$1; nf=$2
-if [ -n "$root" ]; then root=$(cd -P -- "$root" 2>/dev/null && pwd -P) || root=/nonexistent/; fi
-sha() {
-  if command -v sha256sum >/dev/null 2>&1; then h=$(sha256sum < "$1") || return 1
-  else h=$(shasum -a 256 < "$1") || return 1; fi
-  h=${h%%[!0-9a-f]*}
-}
-# Temporary names are the controller's own (no newline in them).
-tmps=
-cleanup() {
-  printf '%s' "$tmps" | while IFS= read -r x; do rm -f -- "$x" "$x.orig"; done
-  [ "$mt" = - ] || rm -f -- "$mt"; [ "$pt" = - ] || rm -f -- "$pt"
-  [ "$mp" = - ] || rmdir -- "${mp%/*}" 2>/dev/null
-}
+if [ -n "$root" ]; then
+  if cd -P -- "$root" 2>/dev/null; then root=$PWD; else root=/nonexistent/; fi
+fi
 i=$((nf*5+3))
 eval "mt=\${$i} mp=\${$((i+1))} pt=\${$((i+2))} pp=\${$((i+3))} na=\${$((i+4))}"
 ai=$((i+5))
 fault start
-# 1. every file still as it was read
-bad=0; k=0
+# Temporary names are the controller's own (no newline in them): one of
+# them, suffixed, holds error output (under /var/lib/migready if it can).
+errf=
+if [ "$pt" != - ]; then errf="$pt.err"; elif [ "$mt" != - ]; then errf="$mt.err"
+elif [ $nf -gt 0 ]; then errf="$4.err"; elif [ "$na" -gt 0 ]; then errf=$(mktemp 2>/dev/null) || errf=/dev/null; fi
+# Word lists for one command over many files: add LIST WORD appends a
+# reference to a copy of WORD, for eval "cmd $LIST".
+wn=0
+add() { wn=$((wn+1)); eval "w_$wn=\$2"; eval "$1=\$$1' \"\${w_$wn}\"'"; }
+rml=
+rm_all() { [ -z "$rml" ] || eval "rm -f -- $rml"; rml=; }
+# cleanup: the staged files (tmpl), and the backup directories the
+# controller made (bdl) if still empty
+cleanup() {
+  rml=$tmpl
+  [ "$mt" = - ] || add rml "$mt"; [ "$pt" = - ] || add rml "$pt"
+  [ -z "$errf" ] || [ "$errf" = /dev/null ] || add rml "$errf"
+  rm_all
+  [ "$mp" = - ] || {
+    eval "set -- $bdl"
+    for d do
+      while case $d in "${mp%/*}"/*) rmdir -- "$d" 2>/dev/null;; *) false;; esac; do d=${d%/*}; done
+    done
+    rmdir -- "${mp%/*}" 2>/dev/null
+  }
+}
+abort() { [ -z "$1" ] || echo "$1"; cleanup; echo 'commit aborted'; echo done; exit $2; }
+# hash_all LIST: the SHA-256 of LIST's files in h_1, h_2..., one process
+# for all (one each if that fails); h_K empty where a file cannot be read.
+hash1() {
+  if command -v sha256sum >/dev/null 2>&1; then hv=$(sha256sum < "$1")
+  else hv=$(shasum -a 256 < "$1"); fi
+}
+hash_all() {
+  eval "set -- $1"
+  if command -v sha256sum >/dev/null 2>&1; then hv=$(sha256sum -- "$@" 2>/dev/null)
+  else hv=$(shasum -a 256 -- "$@" 2>/dev/null); fi
+  hs=$?; j=0
+  for x do
+    j=$((j+1))
+    if [ $hs = 0 ]; then l=${hv%%"$nl"*}; hv=${hv#"$l"}; hv=${hv#"$nl"}; l=${l#\\}
+    else l=; hash1 "$x" 2>/dev/null && l=$hv; fi
+    l=${l%%[!0-9a-f]*}
+    [ ${#l} = 64 ] || l=
+    eval "h_$j=\$l"
+  done
+}
+# 1. every file still as it was read, and its attributes onto the new one
+bad=0; k=0; hl=; tmpl=; bdl=
+while [ $k -lt $nf ]; do
+  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} b=\${$((k*5+7))}"
+  [ "$o" = - ] || add hl "$t"
+  add tmpl "$n"; add tmpl "$n.orig"
+  [ "$b" = - ] || add bdl "${b%/*}"
+  k=$((k+1))
+done
+links=; lk=0
+if [ -n "$hl" ]; then
+  hash_all "$hl"
+  if eval "links=\$(stat -c %h -- $hl 2>/dev/null)"; then lk=1; fi
+fi
+k=0; j=0
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
-  tmps="$tmps$n
-"
   msg=
+  if [ "$o" != - ]; then
+    j=$((j+1)); eval "h=\$h_$j"
+    l=${links%%"$nl"*}; links=${links#"$l"}; links=${links#"$nl"}
+  fi
   [ -f "$n" ] && [ ! -L "$n" ] || msg='the temporary file vanished'
   if [ -z "$msg" ] && [ -n "$root" ]; then
-    d=$(cd -P -- "${t%/*}/" 2>/dev/null && pwd -P) || d=
+    d=
+    if cd -P -- "${t%/*}/" 2>/dev/null; then d=$PWD; fi
     case "$d/" in "${root%/}"/*) ;; *) msg='a symbolic link leads out of the root';; esac
   fi
   if [ -z "$msg" ]; then
@@ -74,35 +135,85 @@ while [ $k -lt $nf ]; do
     elif [ -d "$t" ]; then msg='is a directory'
     elif [ "$o" = - ]; then [ ! -e "$t" ] || msg='appeared since it was read; not overwritten'
     elif [ ! -f "$t" ]; then msg='was removed or replaced since it was read; not overwritten'
-    elif ! sha "$t"; then msg='cannot be read to compare'
+    elif [ -z "$h" ]; then msg='cannot be read to compare'
     elif [ "$h" != "$o" ]; then msg='changed since it was read (another tool or admin?); not overwritten'
     fi
   fi
-  [ -z "$msg" ] || { echo "file $k conflict $msg"; bad=1; }
+  if [ -z "$msg" ] && [ "$o" != - ]; then
+    [ $lk = 1 ] || l=$(stat -c %h -- "$t" 2>/dev/null) || l=
+    case $l in
+    '' | *[!0-9]* | 1) ;;
+    *)
+      # a link left by an interrupted commit of this file is no other name
+      for x in "${t%/*}/.${t##*/}".migready-??????.orig; do
+        [ "$x" = "$n.orig" ] || [ ! "$x" -ef "$t" ] || ! rm -f -- "$x" || l=$((l-1))
+      done;;
+    esac
+    case $l in
+    1) ;;
+    '' | *[!0-9]*) msg='cannot be examined (stat); not written';;
+    *) msg="has $l hard links: a new file would split them, the other names keeping the old content; not written";;
+    esac
+  fi
+  if [ -z "$msg" ] && [ "$o" != - ] && ! ln -- "$t" "$n.orig" 2>/dev/null; then
+    # immutable and append-only files refuse new links
+    fl=
+    if command -v lsattr >/dev/null 2>&1; then fl=$(lsattr -d -- "$t" 2>/dev/null) && fl=${fl%% *} || fl=; fi
+    case $fl in
+    *i*) msg='is immutable (chattr +i); not written';;
+    *a*) msg='is append-only (chattr +a); not written';;
+    *) cp -p -- "$t" "$n.orig" 2>/dev/null || { echo "file $k failed cannot keep the original for a roll-back"; bad=4; };;
+    esac
+  fi
+  if [ -z "$msg" ] && [ "$o" != - ] && [ $bad = 0 ]; then
+    # the ACL, extended attributes and SELinux label go with the file
+    if ! cp --attributes-only --preserve=mode,ownership,xattr -- "$t" "$n" 2>"$errf"; then
+      e=; read -r e < "$errf" || :
+      echo "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written${e:+ ($e)}"
+      bad=4
+    fi
+  fi
+  [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
   k=$((k+1))
 done
-if [ $bad = 1 ]; then cleanup; echo 'commit aborted'; echo done; exit 3; fi
+[ -z "$root" ] || cd / || :
+[ $bad = 0 ] || abort '' $bad
 # 2. backups, MANIFEST, restart-pending
+# A backup is never overwritten: it may be the only copy of an original.
 k=0
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} b=\${$((k*5+7))}"
-  if [ "$b" != - ] && [ -e "$t" ]; then
-    # a backup is never overwritten: it may be the only copy of an original
-    if [ -e "$b" ] || [ -L "$b" ]; then
-      echo "file $k failed a backup is already at $b; not overwritten"; cleanup; echo 'commit aborted'; echo done; exit 4
-    fi
-    if ! { mkdir -p -- "${b%/*}" && cp -p -- "$t" "$b"; } 2>/dev/null; then
-      echo "file $k failed cannot back it up to $b"; cleanup; echo 'commit aborted'; echo done; exit 4
+  eval "b=\${$((k*5+7))} o=\${$((k*5+5))}"
+  if [ "$b" != - ] && [ "$o" != - ] && { [ -e "$b" ] || [ -L "$b" ]; }; then
+    abort "file $k failed a backup is already at $b; not overwritten" 4
+  fi
+  k=$((k+1))
+done
+# one cp per backup directory for the files backed up under their own name
+k=0; grp=; gdir=
+while [ $k -le $nf ]; do
+  b=-
+  [ $k = $nf ] || eval "t=\${$((k*5+3))} b=\${$((k*5+7))} o=\${$((k*5+5))}"
+  [ "$o" != - ] || b=-
+  if [ -n "$grp" ] && { [ "$b" = - ] || [ "${b%/*}" != "$gdir" ] || [ "${b##*/}" != "${t##*/}" ]; }; then
+    eval "cp -p -- $grp \"\$gdir/\"" 2>/dev/null || abort "file - failed cannot back the files up to $gdir" 4
+    grp=
+  fi
+  if [ "$b" != - ]; then
+    if [ "${b##*/}" = "${t##*/}" ]; then
+      [ -n "$grp" ] || gdir=${b%/*}
+      add grp "$t"
+    else
+      cp -p -- "$t" "$b" 2>/dev/null || abort "file $k failed cannot back it up to $b" 4
     fi
   fi
   k=$((k+1))
 done
 if [ "$pt" != - ]; then
-  rm -f -- "$pp.prev"; [ ! -f "$pp" ] || cp -p -- "$pp" "$pp.prev"
-  mv -f -- "$pt" "$pp" || { echo "file - failed cannot record the restarts owed in $pp"; cleanup; echo 'commit aborted'; echo done; exit 4; }
+  { [ ! -e "$pp.prev" ] || rm -f -- "$pp.prev"; } && { [ ! -f "$pp" ] || ln -- "$pp" "$pp.prev" 2>/dev/null || cp -p -- "$pp" "$pp.prev"; } &&
+  mv -f -- "$pt" "$pp" || abort "file - failed cannot record the restarts owed in $pp" 4
 fi
 if [ "$mt" != - ]; then
-  mv -f -- "$mt" "$mp" || { echo "file - failed cannot write $mp"; cleanup; echo 'commit aborted'; echo done; exit 4; }
+  mv -f -- "$mt" "$mp" || abort "file - failed cannot write $mp" 4
 fi
 fault before-rename
 # 3. the renames, all or none. Each in its directory, entered once and
@@ -111,7 +222,7 @@ fault before-rename
 # directory itself from then on. indir TARGET TMP: TMP must be there.
 indir() {
   cd -P -- "${1%/*}/" 2>/dev/null || return 1
-  [ -z "$root" ] || case "$(pwd -P)/" in "${root%/}"/*) ;; *) return 1;; esac
+  [ -z "$root" ] || case "$PWD/" in "${root%/}"/*) ;; *) return 1;; esac
   [ -z "$2" ] || { [ -f "./${2##*/}" ] && [ ! -L "./${2##*/}" ]; }
 }
 k=0; done_=; fail=
@@ -120,22 +231,21 @@ while [ $k -lt $nf ]; do
   if ! indir "$t" "$n"; then
     fail="file $k conflict a symbolic link leads out of the root; not written"; break
   fi
-  t=./${t##*/}; n=./${n##*/}
+  orig=$n.orig; t=./${t##*/}; n=./${n##*/}
   if [ "$o" = - ]; then
     if ln -- "$n" "$t" 2>/dev/null; then rm -f -- "$n"
     elif [ -e "$t" ] || [ -L "$t" ]; then fail="file $k conflict appeared since it was read; not overwritten"
     else fail="file $k failed cannot create the file"; fi
   elif [ "${MIGREADY_FAULT-}" = "rename:$k" ]; then
     fail="file $k failed cannot rename the new file into place (fault injected)"
-  else
-    if ! { ln -- "$t" "$n.orig" || cp -p -- "$t" "$n.orig"; } 2>/dev/null; then fail="file $k failed cannot keep the original for a roll-back"
-    elif ! e=$(mv -fT -- "$n" "$t" 2>&1); then fail="file $k failed cannot rename the new file into place: ${e##*: }"; fi
+  elif ! e=$(mv -fT -- "$n" "$t" 2>&1); then fail="file $k failed cannot rename the new file into place: ${e##*: }"
+  else add rml "$orig"
   fi
   [ -z "$fail" ] || break
   done_="$done_ $k"; k=$((k+1))
 done
 if [ -n "$fail" ]; then
-  echo "$fail"; st=5
+  echo "$fail"; st=5; rml=
   for k in $done_; do
     eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
     if ! indir "$t" ""; then echo "file $k failed cannot put the original back: a symbolic link leads out of the root; it is kept at $n.orig"; st=6; continue; fi
@@ -150,26 +260,35 @@ if [ -n "$fail" ]; then
 fi
 cd /
 fault after-rename
-# 4. verify, sync, drop the originals
-k=0; unverified='|'
+# 4. verify, sync
+k=0; refs=; syncl=; dirs=; unverified='|'
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} w=\${$((k*5+6))}"
-  rm -f -- "$n.orig"
-  sync -- "${t%/*}/" 2>/dev/null || :
+  eval "t=\${$((k*5+3))} n=\${$((k*5+4))}"
+  add refs "$t"
+  # each directory once
+  case $dirs in *"$nl${t%/*}/$nl"*) ;; *) dirs="$dirs$nl${t%/*}/$nl"; add syncl "${t%/*}/";; esac
   # leftovers of interrupted runs: any under the host's lock, else a day old
   for x in "${t%/*}/.${t##*/}".migready-??????*; do
+    case $x in "$n" | "$n.orig" | "$n.err") continue;; esac
     [ -f "$x" ] && [ ! -L "$x" ] || continue
-    [ "$locked" = 1 ] || [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && rm -f -- "$x"
+    [ "$locked" = 1 ] || [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && add rml "$x"
   done
-  if sha "$t" && [ "$h" = "$w" ]; then echo "file $k ok"
+  k=$((k+1))
+done
+[ -z "$syncl" ] || eval "sync -- $syncl" 2>/dev/null || :
+[ -z "$refs" ] || hash_all "$refs"
+k=0
+while [ $k -lt $nf ]; do
+  eval "w=\${$((k*5+6))} h=\$h_$((k+1))"
+  if [ -n "$h" ] && [ "$h" = "$w" ]; then echo "file $k ok"
   else echo "file $k failed verify: not what was written"; unverified="$unverified$k|"; fi
   k=$((k+1))
 done
-[ "$pt" = - ] || rm -f -- "$pp.prev"
+[ "$pt" = - ] || [ ! -e "$pp.prev" ] || add rml "$pp.prev"
 echo 'commit ok'
 fault before-restart
 # 5. actions
-i=$ai; a=0; okunits='|'; errf=$(mktemp 2>/dev/null) || errf=/dev/null
+i=$ai; a=0; okunits='|'
 while [ $a -lt $na ]; do
   eval "u=\${$i} nn=\${$((i+1))}"; i=$((i+2)); skip=
   while [ $nn -gt 0 ]; do
@@ -188,11 +307,12 @@ while [ $a -lt $na ]; do
   fi
   a=$((a+1))
 done
-[ "$errf" = /dev/null ] || rm -f -- "$errf"
 if [ "$pp" != - ] && [ -f "$pp" ]; then
   left=
   while IFS= read -r u; do case $okunits in *"|$u|"*) ;; *) left="$left$u
 ";; esac; done < "$pp"
-  if [ -n "$left" ]; then printf '%s' "$left" > "$pp.new" && mv -f -- "$pp.new" "$pp"; else rm -f -- "$pp"; fi
+  if [ -n "$left" ]; then printf '%s' "$left" > "$pp.new" && mv -f -- "$pp.new" "$pp"; else add rml "$pp"; fi
 fi
+[ -z "$errf" ] || [ "$errf" = /dev/null ] || add rml "$errf"
+rm_all
 echo done
