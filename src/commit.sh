@@ -103,18 +103,20 @@ hash_all() {
   done
 }
 # 1. every file still as it was read, and its attributes onto the new one
-bad=0; k=0; hl=; tmpl=; bdl=
+bad=0; k=0; hl=; nl_=; tmpl=; bdl=
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} b=\${$((k*5+7))}"
-  [ "$o" = - ] || add hl "$t"
+  [ "$o" = - ] || { add hl "$t"; add nl_ "$n"; }
   add tmpl "$n"; add tmpl "$n.orig"
   [ "$b" = - ] || add bdl "${b%/*}"
   k=$((k+1))
 done
-links=; lk=0
+links=; lk=0; nmodes=
 if [ -n "$hl" ]; then
   hash_all "$hl"
-  if eval "links=\$(stat -c %h -- $hl 2>/dev/null)"; then lk=1; fi
+  if eval "links=\$(stat -c '%h %a:%u:%g' -- $hl 2>/dev/null)"; then lk=1; fi
+  # the mode and owner the controller gave each new file: the plan's
+  eval "nmodes=\$(stat -c %a:%u:%g -- $nl_ 2>/dev/null)" || nmodes=
 fi
 k=0; j=0
 while [ $k -lt $nf ]; do
@@ -123,6 +125,8 @@ while [ $k -lt $nf ]; do
   if [ "$o" != - ]; then
     j=$((j+1)); eval "h=\$h_$j"
     l=${links%%"$nl"*}; links=${links#"$l"}; links=${links#"$nl"}
+    tm=${l#* }; l=${l%% *}
+    nm=${nmodes%%"$nl"*}; nmodes=${nmodes#"$nm"}; nmodes=${nmodes#"$nl"}
   fi
   [ -f "$n" ] && [ ! -L "$n" ] || msg='the temporary file vanished'
   if [ -z "$msg" ] && [ -n "$root" ]; then
@@ -171,6 +175,10 @@ while [ $k -lt $nf ]; do
       e=; read -r e < "$errf" || :
       echo "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written${e:+ ($e)}"
       bad=4
+    elif [ -n "$nm" ] && [ -n "$tm" ] && [ "$nm" != "$tm" ]; then
+      # a mode or owner the plan asks for (a private key's 0600) wins
+      chown -- "${nm#*:}" "$n" && chmod -- "${nm%%:*}" "$n" ||
+        { echo "file $k failed cannot give the new file its mode and owner"; bad=4; }
     fi
   fi
   [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
@@ -285,6 +293,8 @@ while [ $k -lt $nf ]; do
   k=$((k+1))
 done
 [ "$pt" = - ] || [ ! -e "$pp.prev" ] || add rml "$pp.prev"
+# the originals' links go now: an end before the actions leaves none
+rm_all
 echo 'commit ok'
 fault before-restart
 # 5. actions

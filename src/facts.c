@@ -321,19 +321,6 @@ const char *mr_libvirt_world_name(enum mr_libvirt_world w)
 	return "unknown";
 }
 
-static int word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, " ");
-		if (len == n && !strncmp(p, word, n))
-			return 1;
-		p += len;
-		p += strspn(p, " ");
-	}
-	return 0;
-}
-
 const char *mr_facts_libvirtd_defaults(const struct mr_facts *f)
 {
 	if (mr_facts_get(f, "file./etc/default/libvirtd"))
@@ -341,10 +328,10 @@ const char *mr_facts_libvirtd_defaults(const struct mr_facts *f)
 	if (mr_facts_get(f, "file./etc/sysconfig/libvirtd"))
 		return "/etc/sysconfig/libvirtd";
 	const char *id = mr_facts_get(f, "os.id"), *like = mr_facts_get(f, "os.id_like");
-	if ((id && (word_in("debian ubuntu", id))) || (like && word_in(like, "debian")))
+	if ((id && (mr_str_has_word("debian ubuntu", id))) || (like && mr_str_has_word(like, "debian")))
 		return "/etc/default/libvirtd";
-	if ((id && word_in("rhel centos fedora rocky almalinux ol", id)) ||
-	    (like && (word_in(like, "rhel") || word_in(like, "fedora"))))
+	if ((id && mr_str_has_word("rhel centos fedora rocky almalinux ol", id)) ||
+	    (like && (mr_str_has_word(like, "rhel") || mr_str_has_word(like, "fedora"))))
 		return "/etc/sysconfig/libvirtd";
 	return NULL;
 }

@@ -106,6 +106,8 @@ unsigned mr_str_distance(const char *a, const char *b);
 const char *mr_str_suggest(const char *word, const char *const *candidates, size_t n);
 /* Contains a byte < 0x20 (other than tab) or 0x7f. */
 int mr_str_has_control(const char *s);
+/* Is word one of list's space-separated words? (list may be NULL) */
+int mr_str_has_word(const char *list, const char *word);
 /* The offset of the first byte of s[0..n) that does not start a valid
  * UTF-8 sequence (overlong forms and surrogates are invalid), or -1. */
 long mr_str_utf8_invalid(const char *s, size_t n);

@@ -109,3 +109,16 @@ long mr_str_utf8_invalid(const char *s, size_t n)
 	}
 	return -1;
 }
+
+int mr_str_has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}

@@ -368,19 +368,6 @@ static void join_shared(struct mr_verify_result *res, const struct mr_verify_ssh
 	mr_buf_fini(&unseen);
 }
 
-static int has_word(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, " ");
-		if (len == n && !strncmp(p, word, n))
-			return 1;
-		p += len;
-		p += strspn(p, " ");
-	}
-	return 0;
-}
-
 /* virt-host-validate's checks of the QEMU driver, on destination j. */
 static void join_local(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs,
                        size_t n, size_t j)
@@ -418,10 +405,10 @@ static void join_local(struct mr_verify_result *res, const struct mr_verify_ssh_
 	mr_buf_init(&missing);
 	int isv2 = cg && !strncmp(cg, "v2 ", 3), isv1 = cg && !strncmp(cg, "v1 ", 3);
 	for (size_t k = 0; isv2 && k < MR_ARRAY_LEN(v2); k++)
-		if (!has_word(cg + 3, v2[k]))
+		if (!mr_str_has_word(cg + 3, v2[k]))
 			list_add(&missing, "%s", v2[k]);
 	for (size_t k = 0; isv1 && k < MR_ARRAY_LEN(v1); k++)
-		if (!has_word(cg + 3, v1[k]))
+		if (!mr_str_has_word(cg + 3, v1[k]))
 			list_add(&missing, "%s", v1[k]);
 	if (!cg)
 		mr_verify_result_add_finding(res, j, MR_VERIFY_UNEXAMINED, CHECK_LOCAL, NULL,
