@@ -45,7 +45,7 @@ meson setup build-asan --wipe -Dwerror=true -Dtests=enabled -Db_sanitize=address
 	meson setup build-asan -Dwerror=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false
 ninja -C build-asan
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	meson test -C build-asan --print-errorlogs
+	meson test -C build-asan --print-errorlogs --no-suite faults
 no_skips build-asan
 stage_done asan
 
@@ -60,6 +60,6 @@ meson setup build-tsan --wipe -Dwerror=true -Dtests=enabled -Db_sanitize=thread 
 	meson setup build-tsan -Dwerror=true -Dtests=enabled -Db_sanitize=thread -Db_lundef=false
 ninja -C build-tsan
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$(pwd)/tests/tsan.supp" \
-	meson test -C build-tsan --print-errorlogs --suite unit --suite integration
+	meson test -C build-tsan --print-errorlogs --suite unit --suite integration --no-suite faults
 no_skips build-tsan
 stage_done tsan
