@@ -29,11 +29,12 @@ expect_status "json check of a drifted host" 2 "$st" "$out"
 res=$(python3 "$CHECK" json report.json 2>&1) && ok "json report has the documented shape" \
 	|| not_ok "json report has the documented shape" "$res"
 sum=$(sha256sum < profile.ini | cut -d' ' -f1)
-# A section validated but not applied warns; the warning is in the report.
+# A profile that warns (a firewall that leaves libvirt's port closed); the
+# warning is in the report.
 cat > partial.ini <<'INI'
 include = profile.ini
-[multipath]
-user_friendly_names = no
+[firewall]
+allow = 22/tcp
 INI
 mr check -l --root "$ROOT" -p partial.ini -f json -o partial.json >/dev/null 2>&1
 # What the assertions below look at, one python run (python starts slowly
@@ -54,7 +55,7 @@ expect_grep "json names the profile and its SHA-256" "^profile profile.ini $sum\
 expect_grep "json: the drifted setting with desired, actual and origin" \
 	"^setting libvirtd.auth_tcp drift None none profile.ini:[0-9]+ sasl$" "$seen"
 expect_grep "json: the host reached, with its OS" "^host True debian 12$" "$seen"
-expect_grep "json lists the run's warnings" "^warning .*partial.ini:2: \[multipath\] is validated but not applied" "$seen"
+expect_grep "json lists the run's warnings" "^warning .*partial.ini:3: firewall.allow does not open " "$seen"
 
 # --- an unreachable host: its own state, never 0 drift ---
 cat > down.ini <<'INI'
@@ -177,7 +178,7 @@ INI
 out=$(mr show -i inv.ini 2>&1); expect_status "show" 0 $? "$out"
 line=$(grep -n '^auth_tcp' profile.ini | cut -d: -f1)
 expect_grep "show: a value from an include, with its line" "^  auth_tcp = none +; (.*/)?profile.ini:$line\$" "$out"
-expect_grep "show: a value of the profile itself" "^  user_friendly_names = no +; (.*/)?partial.ini:3\$" "$out"
+expect_grep "show: a value of the profile itself" "^  allow = 22/tcp +; (.*/)?partial.ini:3\$" "$out"
 expect_grep "show: an inventory override, with its line" "^  user = libvirt-qemu +; inv.ini:5\$" "$out"
 
 # --- --syslog: one summary line, read from a socket at /dev/log ---

@@ -135,14 +135,15 @@ out=$(mr check --local --root "$root" -p explicit.ini 2>&1); st=$?
 expect_status "defaults: explicit = yes in the section" 2 "$st" "$out"
 
 # --- coverage: what is not examined says so, also under -q ---
-printf '[qemu]\ndynamic_ownership = no\n[ssh]\nuser = nova\n' > partial.ini
+# (an [nfs] line without a role: no resource can tell this host's share)
+printf '[qemu]\ndynamic_ownership = no\n[nfs]\nexport = /srv/nova 10.0.0.0/24(rw)\n' > partial.ini
 out=$(mr check -q --local --root "$root" -p partial.ini 2>/dev/null)
-expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): \[ssh\] \(partial\.ini:3\)' "$out"
-printf '[ssh]\nuser = nova\n' > none.ini
+expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): nfs\.export \(partial\.ini:4\)' "$out"
+printf '[nfs]\nexport = /srv/nova 10.0.0.0/24(rw)\n' > none.ini
 out=$(mr check --local --root "$root" -p none.ini 2>/dev/null)
 expect_grep "coverage: nothing checked is not 'in the desired state'" 'localhost: nothing checked' "$out"
 out=$(mr check --local --root "$root" -p partial.ini -f json 2>/dev/null)
-expect_grep "coverage: json lists unchecked settings" '"setting": ?"\[ssh\]"' "$out"
+expect_grep "coverage: json lists unchecked settings" '"setting": ?"nfs\.export"' "$out"
 out=$(mr check --local --root "$root" -p partial.ini -f prom 2>/dev/null)
 expect_grep "coverage: prom counts unchecked settings" '^migready_unchecked_settings\{host="localhost",command="check"\} 1$' "$out"
 
