@@ -13,11 +13,10 @@ set -u
 MIGREADY=$(realpath "${1:?usage: run-become.sh MIGREADY LAB_SH SOURCE_DIR}")
 LAB=${2:?}
 SRC=${3:?}
+. "$SRC/tests/lib/expect.sh"
 PROFILE=$SRC/tests/data/e2e/profile.ini
 DIR=$(mktemp -d /tmp/migready-become.XXXXXX)
 chmod 755 "$DIR"
-passed=0
-failed=0
 cleanup() {
 	bash "$LAB" down "$DIR" >/dev/null 2>&1
 	rm -rf "$DIR"
@@ -29,10 +28,6 @@ skip() {
 	exit 77
 }
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
-expect_status() { if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi; }
-expect_grep() { if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi; }
 connections() { cat $LAB_LOGS 2>/dev/null | grep -c 'Accepted publickey' || true; }
 
 [ "$(id -u)" = 0 ] || skip "the lab needs root"

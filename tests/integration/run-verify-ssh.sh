@@ -15,10 +15,9 @@ set -u
 MIGREADY=$(realpath "${1:?usage: run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR}")
 LAB=${2:?}
 SRC=${3:?}
+. "$SRC/tests/lib/expect.sh"
 DIR=$(mktemp -d /tmp/migready-vssh.XXXXXX)
 chmod 755 "$DIR"
-passed=0
-failed=0
 listeners=
 
 cleanup() {
@@ -29,11 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
-expect_status() { if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi; }
-expect_grep() { if printf '%s\n' "$3" | grep -qF -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi; }
-expect_no_grep() { if printf '%s\n' "$3" | grep -qF -- "$2"; then not_ok "$1: '$2'" "$3"; else ok "$1"; fi; }
 
 bash "$LAB" netns-up "$DIR" 3 >"$DIR/up.log" 2>&1; st=$?
 if [ "$st" = 77 ]; then
@@ -130,16 +124,16 @@ echo "# first run: $(($(date +%s) - start)) s"
 expect_status "verify of three ready hosts" 0 "$st" "$out"
 for c in "SSH connection" "pairwise TCP probes" "name resolution" "migration SSH" \
 	"shared-storage marker" "uniform ids and settings"; do
-	expect_grep "$c passes" "$(ssh_line "$c" PASS)" "$out"
+	expect_fixed "$c passes" "$(ssh_line "$c" PASS)" "$out"
 done
 # [nfs] and [ssh] are applied sections: the lab's hosts have no fstab line
 # for the share (drift, a warning) and a "nova" the facts do not know
-expect_grep "drift from the profile: the missing fstab line" \
+expect_fixed "drift from the profile: the missing fstab line" \
 	"drift from the profile: 1 setting drifted from the profile: nfs.mount absent -> 'nfs1:/ /var/lib/migready/instances nfs4 defaults 0 0'" "$out"
-expect_grep "drift from the profile: what it could not examine" \
+expect_fixed "drift from the profile: what it could not examine" \
 	"drift from the profile: ssh.user not checked: user 'mrlab' is not known on the host" "$out"
-expect_no_grep "local sanity: no FAIL" "$(ssh_line "local sanity" FAIL)" "$out"
-expect_grep "every pair can migrate" "6 pairs: 6 can migrate" "$out"
+expect_no_fixed "local sanity: no FAIL" "$(ssh_line "local sanity" FAIL)" "$out"
+expect_fixed "every pair can migrate" "6 pairs: 6 can migrate" "$out"
 left=$(ls -A "$DIR/shared")
 [ -z "$left" ] && ok "markers removed" || not_ok "markers left: $left"
 n=$(cat $LAB_LOGS | grep -c 'Accepted publickey')
@@ -147,8 +141,8 @@ n=$(cat $LAB_LOGS | grep -c 'Accepted publickey')
 [ "$n" = $((3 + 6)) ] && ok "one SSH connection per host, plus the pairs' own" ||
 	not_ok "logins: $n, not 9"
 out=$(mr -f json 2>&1)
-expect_grep "json: the SSH checks" '"migration SSH":"pass",' "$out"
-expect_grep "json: ssh_examined" '"ssh_examined":true,' "$out"
+expect_fixed "json: the SSH checks" '"migration SSH":"pass",' "$out"
+expect_fixed "json: ssh_examined" '"ssh_examined":true,' "$out"
 
 # ---- a firewall on host3 drops libvirt's port and the migration range ----
 ip netns exec "${LAB_NETNS_PREFIX}3" nft -f - <<'EOF'
@@ -161,9 +155,9 @@ table inet mrtest {
 EOF
 out=$(mr 2>&1); st=$?
 expect_status "verify with host3's ports dropped" 2 "$st" "$out"
-expect_grep "pair reason: listener" "host1 -> host3: libvirt's port 16509 on host3 not reachable: time-out: a firewall drops it" "$out"
-expect_grep "pair reason: migration range" "migration port 49152 on host3 not reachable: time-out" "$out"
-expect_grep "finding on the destination" "libvirt's port 16509 here not reachable from host1 (time-out: a firewall drops it), host2" "$out"
+expect_fixed "pair reason: listener" "host1 -> host3: libvirt's port 16509 on host3 not reachable: time-out: a firewall drops it" "$out"
+expect_fixed "pair reason: migration range" "migration port 49152 on host3 not reachable: time-out" "$out"
+expect_fixed "finding on the destination" "libvirt's port 16509 here not reachable from host1 (time-out: a firewall drops it), host2" "$out"
 v=$(mr -f json 2>/dev/null | pair_ok host3 host1)
 [ "$v" = True ] && ok "the other way is open" || not_ok "host3 -> host1 not ok ($v)"
 ip netns exec "${LAB_NETNS_PREFIX}3" nft delete table inet mrtest
@@ -178,16 +172,16 @@ table inet mrtest {
 EOF
 out=$(mr 2>&1); st=$?
 expect_status "verify with host2's listener refusing" 2 "$st" "$out"
-expect_grep "refused listener" "host1 -> host2: libvirt's port 16509 on host2 not reachable: refused: nothing listens there" "$out"
-expect_no_grep "refused migration port is open" "migration port 49152 on host2" "$out"
+expect_fixed "refused listener" "host1 -> host2: libvirt's port 16509 on host2 not reachable: refused: nothing listens there" "$out"
+expect_no_fixed "refused migration port is open" "migration port 49152 on host2" "$out"
 ip netns exec "${LAB_NETNS_PREFIX}2" nft delete table inet mrtest
 
 # ---- host1 resolves host3's name elsewhere ----
 in_host 1 "sed -i 's/^$LAB_NET.13 host3/$LAB_NET.99 host3/' /etc/hosts"
 out=$(mr 2>&1); st=$?
 expect_status "verify with a wrong name on host1" 2 "$st" "$out"
-expect_grep "name resolution reason" "host1 -> host3: 'host3' resolves to $LAB_NET.99 on host1, not $LAB_NET.13" "$out"
-expect_grep "name resolution failed" "$(ssh_line "name resolution" FAIL)" "$out"
+expect_fixed "name resolution reason" "host1 -> host3: 'host3' resolves to $LAB_NET.99 on host1, not $LAB_NET.13" "$out"
+expect_fixed "name resolution failed" "$(ssh_line "name resolution" FAIL)" "$out"
 in_host 1 "sed -i 's/^$LAB_NET.99 host3/$LAB_NET.13 host3/' /etc/hosts"
 
 # ---- host2's migration user does not know host3's host key ----
@@ -196,17 +190,17 @@ cp "$kh" "$DIR/kh.saved"
 grep -v "^$LAB_NET.13 " "$DIR/kh.saved" >"$kh"
 out=$(mr 2>&1); st=$?
 expect_status "verify with a host key unknown to host2" 2 "$st" "$out"
-expect_grep "migration SSH reason" "host2 -> host3: mrlab cannot log in by SSH: " "$out"
-expect_grep "strict host keys" "Host key verification failed" "$out"
-expect_grep "migration SSH failed" "$(ssh_line "migration SSH" FAIL)" "$out"
+expect_fixed "migration SSH reason" "host2 -> host3: mrlab cannot log in by SSH: " "$out"
+expect_fixed "strict host keys" "Host key verification failed" "$out"
+expect_fixed "migration SSH failed" "$(ssh_line "migration SSH" FAIL)" "$out"
 cp "$DIR/kh.saved" "$kh"
 
 # ---- host3's instances directory is its own ----
 in_host 3 "umount /var/lib/migready/instances"
 out=$(mr 2>&1); st=$?
 expect_status "verify with host3 not sharing" 2 "$st" "$out"
-expect_grep "shared storage reason" "host1 -> host3: instances not shared: host1's marker not seen on host3" "$out"
-expect_grep "shared storage finding" "a file written in /var/lib/migready/instances here is not seen on host3; seen on host2" "$out"
+expect_fixed "shared storage reason" "host1 -> host3: instances not shared: host1's marker not seen on host3" "$out"
+expect_fixed "shared storage finding" "a file written in /var/lib/migready/instances here is not seen on host3; seen on host2" "$out"
 left=$(ls -A "$DIR/shared" "$DIR/netns/host3/state/instances")
 [ -z "$(ls -A "$DIR/shared")$(ls -A "$DIR/netns/host3/state/instances")" ] && ok "markers removed" ||
 	not_ok "markers left" "$left"
@@ -214,26 +208,26 @@ left=$(ls -A "$DIR/shared" "$DIR/netns/host3/state/instances")
 printf '[qemu]\ndynamic_ownership = 1\n[ssh]\nuser = mrlab\n[nova]\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC\n' >"$DIR/block.ini"
 chmod 644 "$DIR/block.ini"
 out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" -p "$DIR/block.ini" 2>&1)
-expect_no_grep "block migration: no shared-storage reason" "instances not shared" "$out"
-expect_grep "block migration: said as information" "INFO          shared-storage marker: /var/lib/migready/instances here is shared with host2; is not shared with host3" "$out"
+expect_no_fixed "block migration: no shared-storage reason" "instances not shared" "$out"
+expect_fixed "block migration: said as information" "INFO          shared-storage marker: /var/lib/migready/instances here is shared with host2; is not shared with host3" "$out"
 in_host 3 "mount --bind '$DIR/shared' /var/lib/migready/instances"
 
 # ---- host3 has no /dev/kvm ----
 in_host 3 "rm /dev/kvm"
 out=$(mr 2>&1); st=$?
 expect_status "verify with no /dev/kvm on host3" 2 "$st" "$out"
-expect_grep "kvm reason" "host1 -> host3: no /dev/kvm on host3" "$out"
-expect_grep "local sanity failed" "$(ssh_line "local sanity" FAIL)" "$out"
+expect_fixed "kvm reason" "host1 -> host3: no /dev/kvm on host3" "$out"
+expect_fixed "local sanity failed" "$(ssh_line "local sanity" FAIL)" "$out"
 in_host 3 "mknod -m 660 /dev/kvm c 10 232"
 
 # ---- host3's qemu.conf differs from the others and from the profile ----
 in_host 3 "echo 'dynamic_ownership = 0' >>/etc/libvirt/qemu.conf"
 out=$(mr 2>&1); st=$?
 expect_status "verify with host3's dynamic_ownership off" 2 "$st" "$out"
-expect_grep "uniformity reason" "host1 -> host3: qemu.conf dynamic_ownership '0', not '(not set)'" "$out"
-expect_grep "uniformity finding" "qemu.conf dynamic_ownership '0' here, '(not set)' on host1, '(not set)' on host2" "$out"
-expect_grep "drift finding" "qemu.dynamic_ownership '0' -> '1'" "$(printf '%s\n' "$out" | grep -F 'drift from the profile: 2 settings drifted from the profile:')"
-expect_grep "drift's fix" "fix: migready diff -H host3, then migready apply -H host3" "$out"
+expect_fixed "uniformity reason" "host1 -> host3: qemu.conf dynamic_ownership '0', not '(not set)'" "$out"
+expect_fixed "uniformity finding" "qemu.conf dynamic_ownership '0' here, '(not set)' on host1, '(not set)' on host2" "$out"
+expect_fixed "drift finding" "qemu.dynamic_ownership '0' -> '1'" "$(printf '%s\n' "$out" | grep -F 'drift from the profile: 2 settings drifted from the profile:')"
+expect_fixed "drift's fix" "fix: migready diff -H host3, then migready apply -H host3" "$out"
 in_host 3 "sed -i '\$d' /etc/libvirt/qemu.conf"
 
 # ---- a host that SSH cannot reach ----
@@ -241,8 +235,8 @@ sed "s/^address = $LAB_NET.13/address = $LAB_NET.99/" "$DIR/inventory.ini" >"$DI
 chmod 644 "$DIR/down.ini"
 out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/down.ini" 2>&1); st=$?
 expect_status "verify with host3 unreachable" 6 "$st" "$out"
-expect_grep "the SSH connection fails" "FAIL          SSH connection: host3" "$out"
-expect_grep "its checks not examined" "$(ssh_line "migration SSH" "NOT EXAMINED")" "$out"
+expect_fixed "the SSH connection fails" "FAIL          SSH connection: host3" "$out"
+expect_fixed "its checks not examined" "$(ssh_line "migration SSH" "NOT EXAMINED")" "$out"
 v=$($LAB_EXEC "$MIGREADY" --timeout 40 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
 [ "$v" = True ] && ok "the others still examined" || not_ok "host1 -> host2 not ok ($v)"
 

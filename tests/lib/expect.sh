@@ -14,6 +14,12 @@ expect_grep() { # NAME PATTERN TEXT
 expect_no_grep() { # NAME PATTERN TEXT
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then not_ok "$1: found '$2'" "$3"; else ok "$1"; fi
 }
+expect_fixed() { # NAME STRING TEXT: STRING as it is, no pattern
+	if printf '%s\n' "$3" | grep -qF -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi
+}
+expect_no_fixed() { # NAME STRING TEXT
+	if printf '%s\n' "$3" | grep -qF -- "$2"; then not_ok "$1: found '$2'" "$3"; else ok "$1"; fi
+}
 # Every file's content, mode, link target and mtime (directories: mode),
 # to tell "nothing written". The host's lock (and who held it last) is
 # migready's own bookkeeping, left out.
