@@ -355,14 +355,15 @@ int mr_unit_name_valid(const char *name)
 }
 
 struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
-                                 int lock_wait_s, const char *holder, struct mr_error **err)
+                                 const char *user, int lock_wait_s, const char *holder,
+                                 struct mr_error **err)
 {
 	char wait[32];
 	snprintf(wait, sizeof(wait), "%d", lock_wait_s);
 	const char *argv[] = { "/bin/sh", "-c", MR_FACTS_SH, "migready-probe",
 		                   t->root ? t->root : "", instances ? instances : "",
 		                   lock_wait_s < 0 ? "-" : wait, holder ? holder : "migready",
-		                   NULL };
+		                   user ? user : "", NULL };
 	char *out = NULL;
 	size_t len = 0;
 	int status = -1;

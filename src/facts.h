@@ -40,9 +40,12 @@ void mr_facts_free(struct mr_facts *f);
  * taken (waiting up to that many seconds) and held by the probe until
  * t's release or close; holder names this run for a loser's message.
  * instances: the instances directory whose mount is reported, or NULL.
+ * user: an account to report besides nova and the qemu users ([ssh]
+ * user), or NULL.
  * Errors: MR_ERR_HOST ("locked by ... since ...", probe failed). */
 struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
-                                 int lock_wait_s, const char *holder, struct mr_error **err);
+                                 const char *user, int lock_wait_s, const char *holder,
+                                 struct mr_error **err);
 
 /* The value of key (the last one for a repeated key), or NULL. Borrowed. */
 const char *mr_facts_get(const struct mr_facts *f, const char *key);

@@ -4,12 +4,13 @@
 #   $2 the instances directory (for what is mounted there)
 #   $3 '-' for no lock, else seconds to wait for the host's lock
 #   $4 who takes the lock ("migready run ID on HOST"), stored for a loser
+#   $5 an account to report besides nova and the qemu users, or ""
 # Prints "key=value" lines, then the held mark. With a lock it then waits
 # for its standard input to close, holding the lock (flock on a file under
 # /var/lib/migready): the controller's end, or its death, releases it.
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
-r=$1; inst=$2; lockarg=$3
+r=$1; inst=$2; lockarg=$3; xuser=$5
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
 if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
@@ -140,7 +141,7 @@ done
 # of a tree; one awk formats both.
 {
 	if [ -z "$r" ]; then
-		getent passwd nova libvirt-qemu qemu 2>/dev/null
+		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
 		echo --
 		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
 	else
@@ -148,8 +149,9 @@ done
 		echo --
 		cat "$r/etc/group" 2>/dev/null
 	fi
-} | awk -F: '
+} | awk -F: -v xu="$xuser" '
 	BEGIN { split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
+	        if (xu != "") wu[xu] = 1
 	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }

@@ -129,7 +129,9 @@ static void gather_host(struct fleet *f, size_t i)
 	mr_log(MR_LOG_INFO, "%s: connected in %.3f s", tg->name, now_s() - start);
 	const char *inst = mr_res_instances_path(tg->profile);
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
-	hs->facts = mr_facts_gather(hs->t, inst, f->lock ? o->lock_wait_s : -1, holder, &err);
+	const struct mr_setting *ssh_user = mr_profile_get(tg->profile, "ssh", "user");
+	hs->facts = mr_facts_gather(hs->t, inst, ssh_user ? ssh_user->value : NULL,
+	                            f->lock ? o->lock_wait_s : -1, holder, &err);
 	free(holder);
 	if (!hs->facts) {
 		fail_with(rep, err);
@@ -256,6 +258,10 @@ static void fleet_host(const struct mr_target *tg, const struct host_state *hs,
 	fh->port = tg->host && tg->host->port ? tg->host->port : 22;
 	fh->facts = hs->facts;
 	fh->hostname = hs->facts ? mr_facts_get(hs->facts, "hostname") : NULL;
+	/* Only the key the connection verified, not the host's other
+	 * /etc/ssh/ssh_host_*_key.pub: sshd may not serve those (HostKey), and
+	 * OpenSSH's client (UpdateHostKeys) would remove what we added, then
+	 * we would add it again. The client learns the served ones itself. */
 	char *verified = mr_transport_verified_host_key(hs->t);
 	if (verified) {
 		fh->host_keys = mr_xcalloc(1, sizeof(*fh->host_keys));

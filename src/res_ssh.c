@@ -305,9 +305,7 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	struct account a = { 0 };
 	if (!entry) {
 		mr_plan_fail(plan, "ssh.user", origin,
-		             "user '%s' is not known on the host (the facts know nova, "
-		             "libvirt-qemu and qemu)",
-		             user);
+		             "user '%s' is not known on the host", user);
 		goto out;
 	}
 	if (account_parse(entry, &a) < 0 || !strcmp(a.home, "/")) {

@@ -793,7 +793,7 @@ static void round_gather(struct gather *g, size_t i)
 	}
 	g->conns[i] = t;
 	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
-	h->facts = mr_facts_gather(t, inst ? inst->value : NULL, -1, NULL, &err);
+	h->facts = mr_facts_gather(t, inst ? inst->value : NULL, NULL, -1, NULL, &err);
 	if (!h->facts) {
 		host_fail(h, err);
 		goto out;

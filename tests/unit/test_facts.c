@@ -537,12 +537,38 @@ static struct mr_facts *gather_tree(const char *tree)
 	struct mr_error *err = NULL;
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, "/var/lib/nova/instances", -1, NULL, &err);
+	struct mr_facts *f = mr_facts_gather(t, "/var/lib/nova/instances", NULL, -1, NULL, &err);
 	if (!f)
 		fail_msg("%s: %s", tree, err->message);
 	mr_transport_close(t);
 	free(root);
 	return f;
+}
+
+/* The [ssh] user is reported beside nova and the qemu users, from a
+ * tree's passwd and from the running system's getent, and only when asked. */
+static void test_probe_extra_user(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	char *root = mr_xasprintf("%s/debian12", TREES);
+	const char *roots[] = { root, NULL };
+	for (size_t i = 0; i < MR_ARRAY_LEN(roots); i++) {
+		struct mr_transport *t = mr_transport_local_new(roots[i], &err);
+		assert_non_null(t);
+		struct mr_facts *plain = mr_facts_gather(t, NULL, NULL, -1, NULL, &err);
+		struct mr_facts *asked = mr_facts_gather(t, NULL, "root", -1, NULL, &err);
+		if (!plain || !asked)
+			fail_msg("%s: %s", roots[i] ? roots[i] : "/", err->message);
+		assert_null(mr_facts_get(plain, "user.root"));
+		const char *entry = mr_facts_get(asked, "user.root");
+		if (!entry || strncmp(entry, "0:0:", 4) != 0)
+			fail_msg("%s: user.root = %s", roots[i] ? roots[i] : "/", entry ? entry : "(none)");
+		mr_facts_free(plain);
+		mr_facts_free(asked);
+		mr_transport_close(t);
+	}
+	free(root);
 }
 
 static void test_probe_on_trees(void **state)
@@ -600,7 +626,7 @@ static void test_probe_absolute_link_stays_in_tree(void **state)
 	struct mr_error *err = NULL;
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, -1, NULL, &err);
+	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, -1, NULL, &err);
 	assert_non_null(f);
 	const char *want[] = { "os.id=testos", "os.version_id=1.2" };
 	check_facts("absolute link", f, want, MR_ARRAY_LEN(want));
@@ -630,7 +656,7 @@ static void test_lock(void **state)
 	assert_non_null(t1);
 	assert_non_null(t2);
 
-	struct mr_facts *f1 = mr_facts_gather(t1, NULL, 0, "migready run R1 on ctl", &err);
+	struct mr_facts *f1 = mr_facts_gather(t1, NULL, NULL, 0, "migready run R1 on ctl", &err);
 	if (!f1)
 		fail_msg("%s", err->message);
 	assert_string_equal(mr_facts_get(f1, "lock"), "held");
@@ -647,7 +673,7 @@ static void test_lock(void **state)
 	free(h);
 
 	/* Held by t1: a second run is refused at once, naming the holder. */
-	struct mr_facts *f2 = mr_facts_gather(t2, NULL, 0, "migready run R2 on ctl", &err);
+	struct mr_facts *f2 = mr_facts_gather(t2, NULL, NULL, 0, "migready run R2 on ctl", &err);
 	assert_null(f2);
 	assert_non_null(err);
 	char *msg = mr_error_format(err);
@@ -660,7 +686,7 @@ static void test_lock(void **state)
 	/* t1's end closes: the lock is free, and the same connection that
 	 * lost can take it. */
 	mr_transport_close(t1);
-	f2 = mr_facts_gather(t2, NULL, 0, "migready run R2 on ctl", &err);
+	f2 = mr_facts_gather(t2, NULL, NULL, 0, "migready run R2 on ctl", &err);
 	if (!f2)
 		fail_msg("%s", err->message);
 	assert_string_equal(mr_facts_get(f2, "lock"), "held");
@@ -692,7 +718,7 @@ static void test_lock_cannot_be_made(void **state)
 	struct mr_error *err = NULL;
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, 0, "migready run R1", &err);
+	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, 0, "migready run R1", &err);
 	assert_null(f);
 	char *msg = mr_error_format(err);
 	if (!strstr(msg, "cannot take the host's lock: cannot create "))
@@ -718,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_unit_words),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_probe_on_trees),
+		cmocka_unit_test(test_probe_extra_user),
 		cmocka_unit_test(test_probe_pending_from_tree),
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_lock),

@@ -23,6 +23,7 @@
 #define K1 "AAAAC3NzaC1lZDI1NTE5AAAAIM05D5RUfBBaKw8OGS8kPORBfN8us6qjbnrb+x4h6/RN"
 #define K2 "AAAAC3NzaC1lZDI1NTE5AAAAIFQDYJDf8j34czi1Xy863c87H3n4WQjOZnRVHVDtldcU"
 #define K3 "AAAAC3NzaC1lZDI1NTE5AAAAIGOGfbBYQz5xswrpRa2C0Z4QcHvcor/SI2B+6PvMeIQU"
+#define E1 "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBMUI0YK+v8JS0GmIBCsGYYKlcysVX+B8DsUHHBqH09XWJ6z96Z+3nUXLe6faBD4vlnywnSGCjyzJkQYl6k4zyjU="
 
 static void test_key_parse(void **state)
 {
@@ -191,6 +192,28 @@ static void test_known_hosts_merge(void **state)
 	}
 }
 
+/* A peer with two key types: both listed, neither stale for the other,
+ * and a second merge changes nothing. */
+static void test_known_hosts_two_key_types(void **state)
+{
+	(void)state;
+	const char *names[] = { "compute1", "10.20.0.11" };
+	const char *keys[] = { "ssh-ed25519 " K1, "ecdsa-sha2-nistp256 " E1 };
+	const struct mr_ssh_peer peer = { names, 2, 22, keys, 2 };
+	char *found = NULL;
+	char *out = mr_ssh_known_hosts_merge("", 0, &peer, 1, &found);
+	assert_non_null(strstr(out, "compute1,10.20.0.11 ssh-ed25519 " K1 "\n"));
+	assert_non_null(strstr(out, "compute1,10.20.0.11 ecdsa-sha2-nistp256 " E1 "\n"));
+	char *again_found = NULL;
+	char *again = mr_ssh_known_hosts_merge(out, strlen(out), &peer, 1, &again_found);
+	assert_string_equal(again, out);
+	if (again_found)
+		fail_msg("second merge found: %s", again_found);
+	free(again);
+	free(out);
+	free(found);
+}
+
 /* ssh-keygen -lf path: OpenSSH itself reads the key file. */
 static int keygen_lf(const char *path)
 {
@@ -289,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_key_parse),
 		cmocka_unit_test(test_authorized_merge),
 		cmocka_unit_test(test_known_hosts_merge),
+		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
