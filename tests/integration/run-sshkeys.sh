@@ -111,7 +111,10 @@ gid=$(id -g "$LAB_USER")
 # inside host K's own mount and network namespaces (those of its sshd)
 in_host() { local k=$1; shift; nsenter -t "$(cat "$LAB_DIR/netns/host$k/sshd.pid")" -m -n -- "$@"; }
 for k in 1 2; do
-	in_host $k sh -c "{ echo 'nova:x:$uid:$gid::/run/nova:/bin/sh'; cat /etc/passwd; } > /etc/passwd.new && mv /etc/passwd.new /etc/passwd &&
+	# host1's nova starts with nologin: apply sets the shell (usermod, live)
+	sh=/bin/sh; [ $k = 1 ] && sh=/usr/sbin/nologin
+	in_host $k sh -c "{ echo 'nova:x:$uid:$gid::/run/nova:$sh'; cat /etc/passwd; } > /etc/passwd.new && mv /etc/passwd.new /etc/passwd &&
+		echo 'nova:*:19000:0:99999:7:::' >> /etc/shadow &&
 		printf '$LAB_NET.11 host1\n$LAB_NET.12 host2\n' >> /etc/hosts &&
 		mkdir -m 755 /run/nova && chown $uid:$gid /run/nova" || not_ok "lab: nova set up on host$k"
 	# sshd lets nova in with its own authorized_keys
@@ -119,6 +122,13 @@ for k in 1 2; do
 	sed -i "s|^AllowUsers .*|AllowUsers $LAB_USER nova|; s|^AuthorizedKeysFile \(.*\)|AuthorizedKeysFile \1 .ssh/authorized_keys|" "$c"
 	kill -HUP "$(cat "$LAB_DIR/netns/host$k/sshd.pid")"
 done
+# host1 is reached through sudo, as sites without root logins do: its
+# shell change (usermod) needs root. The rule names the uid: nova shares
+# the lab user's, and sudo knows the login by nova's name.
+in_host 1 sh -c "umask 077; printf '%s\n' 'Defaults:#$uid secure_path=\"$LAB_DIR/netns/host1/bin:/usr/sbin:/usr/bin:/sbin:/bin\"' '#$uid ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/mrlab-sshkeys && chmod 0440 /etc/sudoers.d/mrlab-sshkeys && visudo -cq" ||
+	not_ok "lab: sudo set up on host1"
+sed 's/^\[host host1\]$/&\nbecome = sudo/' "$LAB_INVENTORY" > "$DIR/inventory.ini"
+LAB_INVENTORY=$DIR/inventory.ini
 cat > "$DIR/lab.ini" <<EOF
 [ssh]
 user = nova
@@ -142,6 +152,9 @@ expect_grep "lab: check says apply generates the pair" "ssh\.keypair +drift +'ab
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: apply" 2 "$st" "$out"
 expect_grep "lab: known_hosts changed on both hosts" "ssh\.known_hosts +changed" "$out"
+expect_grep "lab: host1's nologin shell changed" "ssh\.shell +changed +'/usr/sbin/nologin' -> '/bin/sh'" "$out"
+got=$(in_host 1 getent passwd nova | cut -d: -f7)
+[ "$got" = /bin/sh ] && ok "lab: usermod set nova's shell on host1" || not_ok "lab: usermod set nova's shell on host1" "$got"
 for k in 1 2; do
 	for f in id_ed25519 id_ed25519.pub authorized_keys known_hosts; do
 		in_host $k ssh-keygen -lf "/run/nova/.ssh/$f" >/dev/null 2>&1 || not_ok "lab: host$k: ssh-keygen -lf $f"
