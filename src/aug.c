@@ -1222,6 +1222,11 @@ static int mentions_an_op_key(const char *line, size_t n, const struct mr_aug_op
 		size_t ln = op_label(&ops[i], &label);
 		if (ln && memmem(line, n, label, ln))
 			return 1;
+		/* a field of a one-line entry (nova/shell in passwd): the line
+		 * names the entry, not the field */
+		size_t en = strcspn(ops[i].key, "/[");
+		if (ops[i].key[en] == '/' && en && memmem(line, n, ops[i].key, en))
+			return 1;
 		if (ops[i].kind == MR_AUG_ENTRY && mentions_a_literal(line, n, ops[i].key))
 			return 1;
 	}

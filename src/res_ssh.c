@@ -194,10 +194,21 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	}
 	/* a working shell of the operator's choice is left alone */
 	const char *want = shell_refuses(a->shell) ? s->value : a->shell;
-	/* usermod on a live host; in an image the item fails, saying so (the
-	 * engine edits whole lines it manages, not one field of passwd) */
-	const char *argv[] = { "usermod", "-s", s->value, "--", user, NULL };
-	mr_plan_fix(plan, "ssh.shell", origin, a->shell, want, argv);
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (facts && !mr_facts_live(facts)) {
+		/* An image has no running account database to ask: its passwd
+		 * file is edited, that one field, with the file's guarantees. */
+		char *key = mr_xasprintf("%s/shell", user);
+		struct mr_aug_op op = { .kind = MR_AUG_SET, .key = key, .value = want,
+			                    .fmt = MR_FMT_RAW };
+		mr_plan_add_as(mr_plan_file(plan, "/etc/passwd", "Passwd.lns"), "ssh.shell", origin,
+		               &op);
+		free(key);
+	} else {
+		/* usermod on a live host: it also knows shadow, nscd and locks */
+		const char *argv[] = { "usermod", "-s", s->value, "--", user, NULL };
+		mr_plan_fix(plan, "ssh.shell", origin, a->shell, want, argv);
+	}
 	free(origin);
 }
 

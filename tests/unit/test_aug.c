@@ -168,6 +168,12 @@ static const struct edit_case cases[] = {
 	  "#LIBVIRTD_ARGS=\"--listen\"\n",
 	  { .kind = MR_AUG_TOKEN_DEL, .key = "LIBVIRTD_ARGS", .value = "--listen" },
 	  "#LIBVIRTD_ARGS=\"--listen\"\n", 0, NULL },
+	/* the rewritten line names the entry (nova), not the field (shell) */
+	{ "one field of a passwd entry", "Passwd.lns",
+	  "root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/usr/sbin/nologin\n",
+	  { .kind = MR_AUG_SET, .key = "nova/shell", .value = "/bin/sh", .fmt = MR_FMT_RAW },
+	  "root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n", 1,
+	  "/usr/sbin/nologin" },
 	{ "a value with an expansion is not guessed at", "Shellvars.lns",
 	  "LIBVIRTD_ARGS=\"$EXTRA --timeout 120\"\n",
 	  { .kind = MR_AUG_TOKEN_ADD, .key = "LIBVIRTD_ARGS", .value = "--listen" },
