@@ -51,6 +51,17 @@ struct mr_file_report {
 	int created;     /* did not exist before */
 };
 
+/* rollback --list: one run whose backups a host keeps. */
+struct mr_run_entry {
+	char *id;
+	char *time;      /* RFC 3339, from the id */
+	char **files;    /* "existed /etc/libvirt/libvirtd.conf" */
+	size_t n_files;
+	char **actions;  /* "try-restart libvirtd.service", "owed try-restart ..." */
+	size_t n_actions;
+	char *note;      /* "rollback of ID", why it cannot be rolled back; or NULL */
+};
+
 struct mr_host_report {
 	char *name;
 	char *error;     /* the host as a whole failed, or NULL */
@@ -70,6 +81,9 @@ struct mr_host_report {
 	int reached;     /* the host answered the facts probe */
 	char **summary;  /* "key=value": what the host is, in a few facts */
 	size_t n_summary;
+	char *rolled_back; /* rollback: the run it undid, or NULL */
+	struct mr_run_entry *runs; /* rollback --list, oldest first */
+	size_t n_runs;
 };
 
 /* A profile the run read, and the SHA-256 of its bytes. */
@@ -91,6 +105,7 @@ struct mr_report {
 	size_t n_profiles;
 	char **warnings;
 	size_t n_warnings;
+	int list_runs;        /* rollback --list: the hosts' runs, not results */
 };
 
 /* Allocates n empty host reports named by the caller afterwards. */
@@ -103,6 +118,8 @@ void mr_host_report_add_service(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_planned(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const char *value);
 void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const char *value);
+/* A new, empty run entry (id copied). */
+struct mr_run_entry *mr_host_report_add_run(struct mr_host_report *h, const char *id);
 void mr_report_add_profile(struct mr_report *rep, const char *path, const char *sha256);
 /* Takes over message. */
 void mr_report_add_warning_steal(struct mr_report *rep, char *message);
