@@ -742,34 +742,43 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 
 /* show: a host's merged desired state, every value with its origin
  * (profile file:line, an include's, or the inventory's set line). */
-static void show_profile(const char *name, const struct mr_profile *p)
+static void show_profile(struct mr_host_report *h, const char *name, const struct mr_profile *p)
 {
-	printf("%s:\n", name);
+	h->name = mr_xstrdup(name);
 	for (size_t i = 0; i < mr_profile_section_count(p); i++) {
 		const char *section = mr_profile_section_name(p, i);
-		printf("  [%s]\n", section);
 		for (size_t j = 0; j < mr_profile_key_count(p, i); j++) {
 			size_t n = 0;
 			const struct mr_setting *const *v =
 				mr_profile_get_all(p, section, mr_profile_key_name(p, i, j), &n);
 			for (size_t k = 0; k < n; k++) {
 				char *origin = mr_plan_origin_of(v[k]);
-				char *line = mr_xasprintf("%s = %s", v[k]->key, v[k]->value);
-				printf("  %-46s ; %s\n", line, origin);
-				free(line);
+				mr_host_report_add_shown(h, section, v[k]->key, v[k]->value, origin);
 				free(origin);
 			}
 		}
 	}
 }
 
-static int show(const struct run *r)
+static int show(const struct cli *cli, const struct run *r)
 {
-	if (!r->n && r->cli_profile)
-		show_profile("profile", r->cli_profile);
+	struct mr_report rep = { 0 };
+	int only_profile = !r->n && r->cli_profile;
+	int status = 0;
+	if (cli->format == MR_FORMAT_PROM)
+		return bad_usage("%s", "show: --format is text or json"), EXIT_INVALID;
+	mr_report_init(&rep, "show", only_profile ? 1 : r->n);
+	if (only_profile)
+		show_profile(&rep.hosts[0], "profile", r->cli_profile);
 	for (size_t i = 0; i < r->n; i++)
-		show_profile(r->targets[i].name, r->targets[i].profile);
-	return 0;
+		show_profile(&rep.hosts[i], r->targets[i].name, r->targets[i].profile);
+	if (report(cli, &rep) < 0) {
+		fprintf(stderr, "migready: cannot write the report%s%s\n", cli->output ? " to " : "",
+		        cli->output ? cli->output : "");
+		status = EXIT_REPORT_FAILED;
+	}
+	mr_report_fini(&rep);
+	return status;
 }
 
 /* The profiles a run read (-p, or each inventory list), with the SHA-256
@@ -1097,7 +1106,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (cli.command == CMD_SHOW) {
-		status = show(&run);
+		status = show(&cli, &run);
 		goto out;
 	}
 	if (cli.command == CMD_VERIFY) {

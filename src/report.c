@@ -64,6 +64,13 @@ static void host_fini(struct mr_host_report *h)
 		free(h->runs[i].note);
 	}
 	free(h->runs);
+	for (size_t i = 0; i < h->n_shown; i++) {
+		free(h->shown[i].section);
+		free(h->shown[i].key);
+		free(h->shown[i].value);
+		free(h->shown[i].origin);
+	}
+	free(h->shown);
 }
 
 void mr_report_fini(struct mr_report *rep)
@@ -145,6 +152,14 @@ void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const
 {
 	h->summary = mr_xreallocarray(h->summary, h->n_summary + 1, sizeof(*h->summary));
 	h->summary[h->n_summary++] = mr_xasprintf("%s=%s", key, value);
+}
+
+void mr_host_report_add_shown(struct mr_host_report *h, const char *section, const char *key,
+                              const char *value, const char *origin)
+{
+	h->shown = mr_xreallocarray(h->shown, h->n_shown + 1, sizeof(*h->shown));
+	h->shown[h->n_shown++] = (struct mr_shown){ mr_xstrdup(section), mr_xstrdup(key),
+		                                        mr_xstrdup(value), mr_xstrdup(origin) };
 }
 
 struct mr_run_entry *mr_host_report_add_run(struct mr_host_report *h, const char *id)
@@ -559,8 +574,27 @@ static void text_runs(FILE *out, const struct mr_host_report *h, const struct mr
 	}
 }
 
+/* show: "[section]" then "key = value ; origin" lines. */
+static void text_shown(FILE *out, const struct mr_host_report *h)
+{
+	fprintf(out, "%s:\n", h->name);
+	for (size_t i = 0; i < h->n_shown; i++) {
+		const struct mr_shown *v = &h->shown[i];
+		if (!i || strcmp(v->section, h->shown[i - 1].section) != 0)
+			fprintf(out, "  [%s]\n", v->section);
+		char *line = mr_xasprintf("%s = %s", v->key, v->value);
+		fprintf(out, "  %-46s ; %s\n", line, v->origin);
+		free(line);
+	}
+}
+
 static int write_text(const struct mr_report *rep, const struct mr_render_opts *o, FILE *out)
 {
+	if (!strcmp(rep->command, "show")) {
+		for (size_t i = 0; i < rep->n_hosts; i++)
+			text_shown(out, &rep->hosts[i]);
+		return 0;
+	}
 	if (rep->list_runs) {
 		size_t failed = 0;
 		for (size_t i = 0; i < rep->n_hosts; i++) {
@@ -734,8 +768,44 @@ static json_object *json_time(double t)
 	return json_object_new_string(stamp);
 }
 
+/* show: {"schema_version", "command", "hosts": [{"name", "settings":
+ * [{"section", "key", "value", "origin"}]}]}; no run, no status. */
+static int write_json_shown(const struct mr_report *rep, FILE *out)
+{
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "schema_version",
+	                       json_object_new_int(MR_REPORT_SCHEMA_VERSION));
+	json_object_object_add(root, "command", mr_report_json_str(rep->command));
+	json_object *hosts = json_object_new_array();
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		const struct mr_host_report *h = &rep->hosts[i];
+		json_object *hj = json_object_new_object();
+		json_object_object_add(hj, "name", mr_report_json_str(h->name));
+		json_object *values = json_object_new_array();
+		for (size_t k = 0; k < h->n_shown; k++) {
+			json_object *v = json_object_new_object();
+			json_object_object_add(v, "section", mr_report_json_str(h->shown[k].section));
+			json_object_object_add(v, "key", mr_report_json_str(h->shown[k].key));
+			json_object_object_add(v, "value", mr_report_json_str(h->shown[k].value));
+			json_object_object_add(v, "origin", mr_report_json_str(h->shown[k].origin));
+			json_object_array_add(values, v);
+		}
+		json_object_object_add(hj, "settings", values);
+		json_object_array_add(hosts, hj);
+	}
+	json_object_object_add(root, "hosts", hosts);
+	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+	                                               JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(root);
+	return 0;
+}
+
 static int write_json(const struct mr_report *rep, FILE *out)
 {
+	if (!strcmp(rep->command, "show"))
+		return write_json_shown(rep, out);
 	json_object *root = json_object_new_object();
 	json_object_object_add(root, "schema_version",
 	                       json_object_new_int(MR_REPORT_SCHEMA_VERSION));

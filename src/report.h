@@ -62,6 +62,14 @@ struct mr_run_entry {
 	char *note;      /* "rollback of ID", why it cannot be rolled back; or NULL */
 };
 
+/* show: one value of a host's merged profile, and where it comes from. */
+struct mr_shown {
+	char *section;
+	char *key;
+	char *value;
+	char *origin;    /* "profile.ini:3", an include's, or the inventory's set line */
+};
+
 struct mr_host_report {
 	char *name;
 	char *error;     /* the host as a whole failed, or NULL */
@@ -84,6 +92,8 @@ struct mr_host_report {
 	char *rolled_back; /* rollback: the run it undid, or NULL */
 	struct mr_run_entry *runs; /* rollback --list, oldest first */
 	size_t n_runs;
+	struct mr_shown *shown; /* show: the merged profile, in its order */
+	size_t n_shown;
 };
 
 /* A profile the run read, and the SHA-256 of its bytes. */
@@ -118,6 +128,9 @@ void mr_host_report_add_service(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_planned(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const char *value);
 void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const char *value);
+/* show: adds a value (strings copied). */
+void mr_host_report_add_shown(struct mr_host_report *h, const char *section, const char *key,
+                              const char *value, const char *origin);
 /* A new, empty run entry (id copied). */
 struct mr_run_entry *mr_host_report_add_run(struct mr_host_report *h, const char *id);
 void mr_report_add_profile(struct mr_report *rep, const char *path, const char *sha256);
