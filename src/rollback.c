@@ -436,20 +436,20 @@ void mr_rollback_host(void *ctx, size_t i, struct mr_transport *t, const struct 
 		if (o->run_id ? !strcmp(runs[k].id, o->run_id) : runs[k].manifest || runs[k].error)
 			run = &runs[k];
 	char *where = mr_transport_path(t, MR_BACKUP_ROOT);
-	if (!run)
-		mr_host_report_fail(rep, o->run_id ? "no such run in the backups" : "no backups");
-	else if (run->error)
-		mr_host_report_fail(rep, run->error);
-	else if (!run->manifest)
-		mr_host_report_fail(rep, "that run has no MANIFEST: its commit did not complete");
-	if (rep->error) {
-		char *msg = mr_xasprintf("%s:%s%s%s: %s", t->host, where, run ? "/" : "",
-		                         run ? run->id : "", rep->error);
-		free(rep->error);
-		rep->error = msg;
-	} else {
+	const char *id = run ? run->id : o->run_id;
+	char *msg = NULL;
+	if (run && run->error)
+		msg = mr_xstrdup(run->error);
+	else if (!run || !run->manifest)
+		msg = mr_xasprintf("%s:%s%s%s: %s", t->host, where, id ? "/" : "", id ? id : "",
+		                   !id    ? "no backups"
+		                   : !run ? "no such run"
+		                          : "no MANIFEST: that run's commit did not complete");
+	if (msg)
+		mr_host_report_fail(rep, msg);
+	else
 		restore_run(t, facts, run, o, rep);
-	}
+	free(msg);
 	free(where);
 out:
 	mr_backup_runs_free(runs, n);
