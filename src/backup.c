@@ -353,9 +353,10 @@ int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *
 		if (nl)
 			*nl = '\0';
 		if (!strncmp(line, "run ", 4) && mr_backup_run_id_valid(line + 4)) {
-			if (nv)
+			if (nv) {
 				finish_run(&v[nv - 1], &text, has_manifest, t->host);
-			mr_buf_init(&text);
+				mr_buf_init(&text);
+			}
 			has_manifest = 0;
 			v = mr_xreallocarray(v, nv + 1, sizeof(*v));
 			v[nv++] = (struct mr_backup_run){ mr_xstrdup(line + 4), NULL, NULL };
