@@ -146,15 +146,17 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		char *dir = f->existed ? NULL : dir_of(f->path);
 		int ok = !dir || t->ops->mkdir_p(t, dir, 0755, err) == 0;
 		free(dir);
-		if (!ok || stage_one(t, f->path, f->data, f->len, f->mode, f->uid, f->gid, &tmps[i],
-		                     err) < 0) {
+		/* A removal stages an empty file: its name carries the original's
+		 * link until the end, as for a replaced file. */
+		if (!ok || stage_one(t, f->path, f->remove ? "" : f->data, f->remove ? 0 : f->len,
+		                     f->mode, f->uid, f->gid, &tmps[i], err) < 0) {
 			set_file(f, MR_COMMIT_FAILED, NULL);
 			goto unstage;
 		}
 		push(&a, mr_transport_path(t, f->path));
 		push_str(&a, tmps[i]);
 		push(&a, f->existed ? sha_hex(f->old, f->old_len) : mr_xstrdup("-"));
-		push(&a, sha_hex(f->data, f->len));
+		push(&a, f->remove ? mr_xstrdup("-") : sha_hex(f->data, f->len));
 		push(&a, f->backup ? mr_transport_path(t, f->backup) : mr_xstrdup("-"));
 	}
 	/* MANIFEST and restart-pending travel as staged files too. */

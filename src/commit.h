@@ -33,6 +33,7 @@ struct mr_commit_file {
 	uid_t uid;            /* (uid_t)-1: the connecting user */
 	gid_t gid;
 	const char *backup;   /* where the original is kept (host path), or NULL */
+	int remove;           /* remove the target instead (data unused): it existed */
 	/* result */
 	enum mr_commit_state state;
 	char *message;        /* why, for anything but WRITTEN/UNTOUCHED */

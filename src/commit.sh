@@ -23,7 +23,9 @@
 # LOCKED ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
 # PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}...
 # OLD is the SHA-256 of what was read, '-' for a file that must still be
-# absent; BACKUP, the manifest and pending pairs and UNIT may be '-'.
+# absent; NEW the SHA-256 of the new content, or '-' to remove the target
+# (a rollback removing a file its run created; its staged file is empty);
+# BACKUP, the manifest and pending pairs and UNIT may be '-'.
 # A backup's directory exists (the controller makes it).
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
 # so every leftover temporary file of a target is a dead run's.
@@ -235,12 +237,16 @@ indir() {
 }
 k=0; done_=; fail=
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
+  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} w=\${$((k*5+6))}"
   if ! indir "$t" "$n"; then
     fail="file $k conflict a symbolic link leads out of the root; not written"; break
   fi
-  orig=$n.orig; t=./${t##*/}; n=./${n##*/}
-  if [ "$o" = - ]; then
+  orig=$n.orig; nabs=$n; t=./${t##*/}; n=./${n##*/}
+  if [ "$w" = - ]; then
+    # the original stays linked at $orig until the end, like a replaced one
+    if rm -f -- "$t" 2>/dev/null; then add rml "$orig"; add rml "$nabs"
+    else fail="file $k failed cannot remove the file"; fi
+  elif [ "$o" = - ]; then
     if ln -- "$n" "$t" 2>/dev/null; then rm -f -- "$n"
     elif [ -e "$t" ] || [ -L "$t" ]; then fail="file $k conflict appeared since it was read; not overwritten"
     else fail="file $k failed cannot create the file"; fi
@@ -271,8 +277,8 @@ fault after-rename
 # 4. verify, sync
 k=0; refs=; syncl=; dirs=; unverified='|'
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))}"
-  add refs "$t"
+  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} w=\${$((k*5+6))}"
+  [ "$w" = - ] || add refs "$t"
   # each directory once
   case $dirs in *"$nl${t%/*}/$nl"*) ;; *) dirs="$dirs$nl${t%/*}/$nl"; add syncl "${t%/*}/";; esac
   # leftovers of interrupted runs: any under the host's lock, else a day old
@@ -285,9 +291,15 @@ while [ $k -lt $nf ]; do
 done
 [ -z "$syncl" ] || eval "sync -- $syncl" 2>/dev/null || :
 [ -z "$refs" ] || hash_all "$refs"
-k=0
+k=0; j=0
 while [ $k -lt $nf ]; do
-  eval "w=\${$((k*5+6))} h=\$h_$((k+1))"
+  eval "t=\${$((k*5+3))} w=\${$((k*5+6))}"
+  if [ "$w" = - ]; then
+    if [ -e "$t" ] || [ -L "$t" ]; then echo "file $k failed verify: still there"; unverified="$unverified$k|"
+    else echo "file $k ok"; fi
+    k=$((k+1)); continue
+  fi
+  j=$((j+1)); eval "h=\$h_$j"
   if [ -n "$h" ] && [ "$h" = "$w" ]; then echo "file $k ok"
   else echo "file $k failed verify: not what was written"; unverified="$unverified$k|"; fi
   k=$((k+1))

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "facts.h"
+#include "rollback.h"
 #include "inventory.h"
 #include "fleet.h"
 #include "res.h"
@@ -173,6 +174,10 @@ static void plan_host(struct fleet *f, size_t i)
 		derived_facts(rep, hs->facts, rep->world, why, mr_host_report_add_fact);
 		goto out;
 	}
+	if (o->host_fn) {
+		o->host_fn(o->host_ctx, i, hs->t, hs->facts, rep);
+		goto out;
+	}
 	struct mr_res_ctx ctx = { tg->profile, o->run.explicit_defaults, o->cpus, f->ff, i,
 		                      f->keypairs };
 	if (mr_res_plan_all(plan, &ctx, &err) < 0) {
@@ -183,6 +188,8 @@ static void plan_host(struct fleet *f, size_t i)
 	       now_s() - start, mr_plan_file_count(plan), mr_plan_unit_count(plan));
 	if (mr_plan_run(plan, hs->t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
+	else if (rep->backup_dir && !mr_host_report_failed(rep))
+		mr_rollback_prune(hs->t, tg->profile, o->run.run_id);
 	mr_log(MR_LOG_INFO, "%s: files read, parsed%s at %.3f s: %zu settings, %zu not as desired%s",
 	       tg->name, o->run.mode == MR_MODE_APPLY ? " and committed" : " and compared",
 	       now_s() - start, mr_host_report_checked(rep), mr_host_report_drift(rep),
@@ -359,9 +366,9 @@ void mr_fleet_run(const struct mr_target *targets, size_t n, const struct mr_fle
 	struct mr_ssh_keypairs keypairs = { 0 };
 	fleet_init(&f, targets, n, opts, rep);
 	f.aug = aug;
-	f.lock = opts->run.mode == MR_MODE_APPLY && !opts->facts_only;
+	f.lock = opts->host_fn ? opts->host_lock : opts->run.mode == MR_MODE_APPLY && !opts->facts_only;
 	int fleet_wide = 0;
-	for (size_t i = 0; !opts->facts_only && i < n; i++) {
+	for (size_t i = 0; !opts->facts_only && !opts->host_fn && i < n; i++) {
 		fleet_wide |= needs_fleet(targets[i].profile);
 		/* the cluster key pair: on the controller, once per path, before
 		 * any host (apply creates it) */

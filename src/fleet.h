@@ -34,6 +34,12 @@ struct mr_fleet_opts {
 	size_t max_file;     /* bytes; 0: the transport's default */
 	int progress;        /* draw a progress line on stderr */
 	struct mr_run_opts run;
+	/* Instead of planning (rollback): called for each gathered host on
+	 * its open connection, with the host's lock held if host_lock. */
+	void (*host_fn)(void *ctx, size_t i, struct mr_transport *t, const struct mr_facts *facts,
+	                struct mr_host_report *rep);
+	void *host_ctx;
+	int host_lock;
 };
 
 #define MR_FLEET_DEFAULT_JOBS 16

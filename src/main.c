@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "aug.h"
+#include "backup.h"
 #include "commit.h"
 #include "config.h"
 #include "fleet.h"
@@ -27,6 +28,7 @@
 #include "profile.h"
 #include "report.h"
 #include "res.h"
+#include "rollback.h"
 #include "transport.h"
 #include "util_sha256.h"
 #include "verify.h"
@@ -41,10 +43,11 @@
 #define EXIT_REPORT_FAILED 8
 #define EXIT_LOCKED 9
 
-enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS, CMD_VERIFY, CMD_SHOW };
+enum command { CMD_CHECK, CMD_DIFF, CMD_APPLY, CMD_LINT, CMD_FACTS, CMD_VERIFY, CMD_SHOW,
+	       CMD_ROLLBACK };
 
 static const char *const command_names[] = { "check", "diff", "apply", "lint", "facts",
-	                                     "verify", "show" };
+	                                     "verify", "show", "rollback" };
 
 /* migready COMMAND --help, migready help COMMAND: what it does and the
  * options that matter to it (the global ones are in --help). */
@@ -100,8 +103,23 @@ static const char *const command_help[] = {
 	             "inventory overrides, with the file and line every value comes from. Contacts\n"
 	             "no host.\n"
 	             "\n"
-	             "Options that matter: -p, -i or -l, -H.\n"
+	             "Options that matter: -p, -i or -l, -H, -f text|json, -o.\n"
 	             "Exit status: 0, or 1 if the profiles or the inventory are invalid.\n",
+	[CMD_ROLLBACK] = "usage: migready [OPTIONS] rollback [--force] [RUN-ID]\n"
+	                 "       migready [OPTIONS] rollback --list\n"
+	                 "\n"
+	                 "Undo a run on each host: take its lock, put back the files that run changed\n"
+	                 "from its backups (byte for byte, with owner and mode; a file it created is\n"
+	                 "removed), all or none, then repeat its service actions (restart, reload).\n"
+	                 "RUN-ID defaults to each host's latest run. A file changed since that run is\n"
+	                 "refused with its diff, and nothing is written on that host, unless --force.\n"
+	                 "A rollback keeps backups of its own: rolling it back redoes the run.\n"
+	                 "--list shows the runs each host keeps. Needs no profile.\n"
+	                 "\n"
+	                 "Options that matter: -i or -l, -H, --root, -j, -f text|json, -o,\n"
+	                 "--no-restart, --lock-wait, --timeout, -v (diffs of every file).\n"
+	                 "Exit status: 0 nothing to undo, 2 files restored, 4 a host failed or refused,\n"
+	                 "6 both.\n",
 };
 
 struct cli {
@@ -126,6 +144,9 @@ struct cli {
 	size_t max_file;
 	int splay_s;
 	int syslog;
+	const char *rollback_run; /* rollback RUN-ID */
+	int list;                 /* rollback --list */
+	int force;                /* rollback --force */
 };
 
 static void usage(FILE *out)
@@ -144,6 +165,7 @@ static void usage(FILE *out)
 	      "  facts     print what the probe found on each host (no profile needed)\n"
 	      "  verify    which host can live-migrate to which: libvirt and SSH checks\n"
 	      "  show      print each host's merged desired state and where each value comes from\n"
+	      "  rollback  undo a run (default: each host's latest) from its backups; --list\n"
 	      "  help CMD  print the help of a command (also: migready CMD --help)\n"
 	      "\n"
 	      "Options:\n"
@@ -156,7 +178,10 @@ static void usage(FILE *out)
 	      "  -j, --jobs N           hosts in parallel (default: one per host, at most 16)\n"
 	      "  -f, --format FMT       text | json | prom (default: text)\n"
 	      "  -o, --output FILE      write the report there (atomically) instead of stdout\n"
-	      "      --no-restart       apply: write files, set unit enablement, start nothing\n"
+	      "      --no-restart       apply, rollback: write files (apply: set unit\n"
+	      "                         enablement), start nothing\n"
+	      "      --list             rollback: list the runs each host keeps\n"
+	      "      --force            rollback: restore files changed since the run too\n"
 	      "      --explicit         write [libvirtd]/[qemu] settings even at their default\n"
 	      "      --lock-wait SECONDS  wait this long for the run's and each host's lock\n"
 	      "                         (default: 30)\n"
@@ -203,7 +228,7 @@ static int parse_uint(const char *s, long min, long max, long *out)
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	enum { OPT_ROOT = 256, OPT_NO_RESTART, OPT_COLOR, OPT_TIMEOUT, OPT_VERSION, OPT_EXPLICIT,
-	       OPT_LOCK_WAIT, OPT_MAX_FILE, OPT_SPLAY, OPT_SYSLOG };
+	       OPT_LOCK_WAIT, OPT_MAX_FILE, OPT_SPLAY, OPT_SYSLOG, OPT_LIST, OPT_FORCE };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "inventory", required_argument, NULL, 'i' },
@@ -224,6 +249,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE },
 		{ "splay", required_argument, NULL, OPT_SPLAY },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -319,6 +346,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_SYSLOG:
 			cli->syslog = 1;
 			break;
+		case OPT_LIST:
+			cli->list = 1;
+			break;
+		case OPT_FORCE:
+			cli->force = 1;
+			break;
 		case OPT_VERSION:
 			printf("migready %s\n", MR_VERSION);
 			exit(0);
@@ -356,8 +389,20 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		fputs(command_help[i], stdout);
 		exit(0);
 	}
+	if (cli->command == CMD_ROLLBACK && optind + 1 < argc && !cli->list) {
+		cli->rollback_run = argv[++optind];
+		if (!mr_backup_run_id_valid(cli->rollback_run))
+			return bad_usage("rollback: '%s' is not a run id (like 20261202T033902Z-4242-123; "
+			                 "see rollback --list)", cli->rollback_run);
+	}
 	if (optind + 1 < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind + 1]);
+	if ((cli->list || cli->force) && cli->command != CMD_ROLLBACK)
+		return bad_usage("%s: only rollback takes it", cli->list ? "--list" : "--force");
+	if (cli->list && cli->force)
+		return bad_usage("%s", "rollback: --list and --force exclude each other");
+	if (cli->command == CMD_ROLLBACK && cli->format == MR_FORMAT_PROM)
+		return bad_usage("%s", "rollback: --format is text or json");
 	if (cli->local && cli->inventory)
 		return bad_usage("%s", "--local and --inventory exclude each other");
 	if (!cli->local && !cli->inventory && cli->command != CMD_LINT && cli->command != CMD_SHOW)
@@ -547,7 +592,7 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 		r->cli_profile = mr_profile_load(cli->profiles, cli->n_profiles, err);
 		if (!r->cli_profile)
 			return -1;
-	} else if (cli->command == CMD_FACTS) {
+	} else if (cli->command == CMD_FACTS || cli->command == CMD_ROLLBACK) {
 		r->empty = mr_profile_new();
 	}
 	if (cli->inventory) {
@@ -671,7 +716,8 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 		.format = cli->format,
 		.verbose = cli->verbose,
 		.quiet = cli->quiet,
-		.show_diffs = cli->command == CMD_DIFF || (cli->command == CMD_APPLY && cli->verbose),
+		.show_diffs = cli->command == CMD_DIFF ||
+		              ((cli->command == CMD_APPLY || cli->command == CMD_ROLLBACK) && cli->verbose),
 	};
 	if (cli->color >= 0)
 		ro.color = cli->color;
@@ -696,34 +742,43 @@ static int report(const struct cli *cli, const struct mr_report *rep)
 
 /* show: a host's merged desired state, every value with its origin
  * (profile file:line, an include's, or the inventory's set line). */
-static void show_profile(const char *name, const struct mr_profile *p)
+static void show_profile(struct mr_host_report *h, const char *name, const struct mr_profile *p)
 {
-	printf("%s:\n", name);
+	h->name = mr_xstrdup(name);
 	for (size_t i = 0; i < mr_profile_section_count(p); i++) {
 		const char *section = mr_profile_section_name(p, i);
-		printf("  [%s]\n", section);
 		for (size_t j = 0; j < mr_profile_key_count(p, i); j++) {
 			size_t n = 0;
 			const struct mr_setting *const *v =
 				mr_profile_get_all(p, section, mr_profile_key_name(p, i, j), &n);
 			for (size_t k = 0; k < n; k++) {
 				char *origin = mr_plan_origin_of(v[k]);
-				char *line = mr_xasprintf("%s = %s", v[k]->key, v[k]->value);
-				printf("  %-46s ; %s\n", line, origin);
-				free(line);
+				mr_host_report_add_shown(h, section, v[k]->key, v[k]->value, origin);
 				free(origin);
 			}
 		}
 	}
 }
 
-static int show(const struct run *r)
+static int show(const struct cli *cli, const struct run *r)
 {
-	if (!r->n && r->cli_profile)
-		show_profile("profile", r->cli_profile);
+	struct mr_report rep = { 0 };
+	int only_profile = !r->n && r->cli_profile;
+	int status = 0;
+	if (cli->format == MR_FORMAT_PROM)
+		return bad_usage("%s", "show: --format is text or json"), EXIT_INVALID;
+	mr_report_init(&rep, "show", only_profile ? 1 : r->n);
+	if (only_profile)
+		show_profile(&rep.hosts[0], "profile", r->cli_profile);
 	for (size_t i = 0; i < r->n; i++)
-		show_profile(r->targets[i].name, r->targets[i].profile);
-	return 0;
+		show_profile(&rep.hosts[i], r->targets[i].name, r->targets[i].profile);
+	if (report(cli, &rep) < 0) {
+		fprintf(stderr, "migready: cannot write the report%s%s\n", cli->output ? " to " : "",
+		        cli->output ? cli->output : "");
+		status = EXIT_REPORT_FAILED;
+	}
+	mr_report_fini(&rep);
+	return status;
 }
 
 /* The profiles a run read (-p, or each inventory list), with the SHA-256
@@ -1051,7 +1106,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (cli.command == CMD_SHOW) {
-		status = show(&run);
+		status = show(&cli, &run);
 		goto out;
 	}
 	if (cli.command == CMD_VERIFY) {
@@ -1059,7 +1114,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	run_id = make_run_id();
-	if (cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY) {
+	if (cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY ||
+	    (cli.command == CMD_ROLLBACK && !cli.list)) {
 		splay(cli.splay_s);
 		lock_fd = take_run_lock(&cli, run_id);
 		if (lock_fd == -2) {
@@ -1089,9 +1145,17 @@ int main(int argc, char **argv)
 			.run_id = run_id,
 		},
 	};
+	struct mr_rollback_opts rb = { cli.rollback_run, run_id, cli.force, cli.no_restart,
+		                       cli.list };
+	if (cli.command == CMD_ROLLBACK) {
+		fo.host_fn = mr_rollback_host;
+		fo.host_ctx = &rb;
+		fo.host_lock = !cli.list;
+	}
 	mr_report_init(&rep, command_names[cli.command], run.n);
 	rep.run_id = mr_xstrdup(run_id);
 	rep.started = started;
+	rep.list_runs = cli.list;
 	report_profiles(&cli, &run, &rep);
 	mr_fleet_run(run.targets, run.n, &fo, aug, &rep);
 	status = mr_report_exit_status(&rep);

@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backup.h"
 #include "commit.h"
 #include "diff.h"
 #include "facts.h"
 #include "plan.h"
 #include "report.h"
 #include "transport.h"
+#include "util_sha256.h"
 
-#define BACKUP_ROOT "/var/lib/migready/backups"
+#define BACKUP_ROOT MR_BACKUP_ROOT
 /* Units whose new configuration is written but not yet in effect: kept on
  * the host until restarted, so that an interrupted apply, a failed restart
  * or --no-restart is not forgotten by the next run (whose files already
@@ -1021,19 +1023,35 @@ static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *c
 	return n;
 }
 
-static char *manifest_text(const struct file_state *fs, size_t n)
+/* The MANIFEST of the run's backups: what each file was, the SHA-256 of
+ * what this run writes there (a rollback refuses a file edited since), and
+ * the service actions it runs, or owes (--no-restart). */
+static char *manifest_text(const struct file_state *fs, size_t n, const struct actions *a,
+                           const struct unit_state *us, size_t n_us)
 {
-	struct mr_buf b;
-	mr_buf_init(&b);
-	mr_buf_puts(&b, "# migready backup: state, mode, uid, gid, path\n");
+	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].changed)
 			continue;
-		mr_buf_printf(&b, "%s %04o %u %u %s\n", fs[i].st.exists ? "existed" : "created",
-		              (unsigned)fs[i].st.mode, (unsigned)fs[i].st.uid, (unsigned)fs[i].st.gid,
-		              fs[i].pf->path);
+		unsigned char d[MR_SHA256_LEN];
+		char hex[2 * MR_SHA256_LEN + 1];
+		mr_sha256(fs[i].result, fs[i].result_len, d);
+		mr_sha256_hex(d, hex);
+		mr_manifest_add_file(m, fs[i].st.exists ? MR_BACKUP_EXISTED : MR_BACKUP_CREATED,
+		                     fs[i].st.mode, fs[i].st.uid, fs[i].st.gid, hex, fs[i].pf->path);
 	}
-	return mr_buf_steal(&b, NULL);
+	for (size_t i = 0; i < a->n; i++)
+		mr_manifest_add_argv(m, a->v[i].argv, 0);
+	for (size_t i = 0; i < n_us; i++) {
+		int ran = 0;
+		for (size_t k = 0; k < m->n_actions && !ran; k++)
+			ran = m->actions[k].unit && !strcmp(m->actions[k].unit, us[i].pu->name);
+		if (us[i].restart && !ran)
+			mr_manifest_add_action(m, "try-restart", us[i].pu->name, 1);
+	}
+	char *text = mr_manifest_format(m);
+	mr_manifest_free(m);
+	return text;
 }
 
 /* The unit actions, in order: systemd's unit files reloaded, enablement,
@@ -1312,7 +1330,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 		.locked = lock_held(plan->facts),
 	};
 	if (n_c) {
-		manifest = manifest_text(fs, n);
+		manifest = manifest_text(fs, n, &a, us, n_us);
 		manifest_path = mr_xasprintf("%s/MANIFEST", dir);
 		c.manifest = manifest;
 		c.manifest_path = manifest_path;

@@ -67,6 +67,9 @@ const struct mr_schema_key mr_schema[] = {
 	{ "firewall", "allow", MR_PT_PORT_PROTO, MR_SK_LIST, NULL, 0, 0 },
 	{ "firewall", "source", MR_PT_CIDR, MR_SK_LIST, NULL, 0, 0 },
 
+	{ "migready", "backup_keep_days", MR_PT_INT, 0, NULL, 0, 36500 },
+	{ "migready", "backup_keep_runs", MR_PT_INT, 0, NULL, 0, 100000 },
+
 	{ "file", "lens", MR_PT_LENS, 0, NULL, 0, 0 },
 	{ "file", "set", MR_PT_AUG_SET, MR_SK_LIST, NULL, 0, 0 },
 	{ "file", "rm", MR_PT_AUG_PATH, MR_SK_LIST, NULL, 0, 0 },
@@ -74,7 +77,7 @@ const struct mr_schema_key mr_schema[] = {
 const size_t mr_schema_len = MR_ARRAY_LEN(mr_schema);
 
 static const char *const sections[] = {
-	"libvirtd", "qemu", "nova", "nfs", "ssh", "multipath", "firewall", "file",
+	"libvirtd", "qemu", "nova", "nfs", "ssh", "multipath", "firewall", "file", "migready",
 };
 
 /* Nova releases in order; the index + 1 is the major version (liberty, the

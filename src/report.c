@@ -55,6 +55,22 @@ static void host_fini(struct mr_host_report *h)
 	free(h->name);
 	free(h->error);
 	free(h->backup_dir);
+	free(h->rolled_back);
+	for (size_t i = 0; i < h->n_runs; i++) {
+		free(h->runs[i].id);
+		free(h->runs[i].time);
+		free_strv(h->runs[i].files, h->runs[i].n_files);
+		free_strv(h->runs[i].actions, h->runs[i].n_actions);
+		free(h->runs[i].note);
+	}
+	free(h->runs);
+	for (size_t i = 0; i < h->n_shown; i++) {
+		free(h->shown[i].section);
+		free(h->shown[i].key);
+		free(h->shown[i].value);
+		free(h->shown[i].origin);
+	}
+	free(h->shown);
 }
 
 void mr_report_fini(struct mr_report *rep)
@@ -138,6 +154,23 @@ void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const
 	h->summary[h->n_summary++] = mr_xasprintf("%s=%s", key, value);
 }
 
+void mr_host_report_add_shown(struct mr_host_report *h, const char *section, const char *key,
+                              const char *value, const char *origin)
+{
+	h->shown = mr_xreallocarray(h->shown, h->n_shown + 1, sizeof(*h->shown));
+	h->shown[h->n_shown++] = (struct mr_shown){ mr_xstrdup(section), mr_xstrdup(key),
+		                                        mr_xstrdup(value), mr_xstrdup(origin) };
+}
+
+struct mr_run_entry *mr_host_report_add_run(struct mr_host_report *h, const char *id)
+{
+	h->runs = mr_xreallocarray(h->runs, h->n_runs + 1, sizeof(*h->runs));
+	struct mr_run_entry *r = &h->runs[h->n_runs++];
+	memset(r, 0, sizeof(*r));
+	r->id = mr_xstrdup(id);
+	return r;
+}
+
 void mr_host_report_fail(struct mr_host_report *h, const char *message)
 {
 	char *joined = h->error ? mr_xasprintf("%s; %s", h->error, message) : mr_xstrdup(message);
@@ -173,12 +206,18 @@ size_t mr_host_report_drift(const struct mr_host_report *h)
 	return count(h, MR_OUTCOME_DRIFT) + count(h, MR_OUTCOME_CHANGED);
 }
 
+/* apply and rollback change hosts; check and diff report drift. */
+static int changes_hosts(const char *command)
+{
+	return !strcmp(command, "apply") || !strcmp(command, "rollback");
+}
+
 int mr_report_exit_status(const struct mr_report *rep)
 {
 	/* 2 means drift for check and diff, but changes made for apply: drift
 	 * that apply could not fix is a failure, not a change. */
-	enum mr_outcome counted = strcmp(rep->command, "apply") == 0 ? MR_OUTCOME_CHANGED
-	                                                             : MR_OUTCOME_DRIFT;
+	enum mr_outcome counted = changes_hosts(rep->command) ? MR_OUTCOME_CHANGED
+	                                                      : MR_OUTCOME_DRIFT;
 	int status = 0;
 	for (size_t i = 0; i < rep->n_hosts; i++) {
 		const struct mr_host_report *h = &rep->hosts[i];
@@ -421,7 +460,8 @@ static void text_facts(FILE *out, const struct mr_host_report *h, const struct m
 static char *summary_line(const struct mr_report *rep)
 {
 	size_t counts[MR_OUTCOME_UNCHECKED + 1] = { 0 }, failed_drift = 0;
-	int apply = strcmp(rep->command, "apply") == 0;
+	int apply = changes_hosts(rep->command);
+	int rollback = !strcmp(rep->command, "rollback");
 	for (size_t i = 0; i < rep->n_hosts; i++) {
 		const struct mr_host_report *h = &rep->hosts[i];
 		enum mr_outcome ho = host_outcome(h);
@@ -429,10 +469,12 @@ static char *summary_line(const struct mr_report *rep)
 		failed_drift += ho == MR_OUTCOME_FAILED &&
 		                count(h, apply ? MR_OUTCOME_CHANGED : MR_OUTCOME_DRIFT) > 0;
 	}
-	char *line = mr_xasprintf("%zu host%s: %zu in the desired state, %zu %s, %zu failed",
-	                          rep->n_hosts, rep->n_hosts == 1 ? "" : "s", counts[MR_OUTCOME_OK],
+	char *line = mr_xasprintf("%zu host%s: %zu %s, %zu %s, %zu failed", rep->n_hosts,
+	                          rep->n_hosts == 1 ? "" : "s", counts[MR_OUTCOME_OK],
+	                          rollback ? "unchanged" : "in the desired state",
 	                          counts[MR_OUTCOME_DRIFT] + counts[MR_OUTCOME_CHANGED],
-	                          apply ? "changed" : "drifted", counts[MR_OUTCOME_FAILED]);
+	                          rollback ? "rolled back" : apply ? "changed" : "drifted",
+	                          counts[MR_OUTCOME_FAILED]);
 	if (failed_drift) {
 		char *with = mr_xasprintf("%s (%zu with %s)", line, failed_drift,
 		                          apply ? "changes" : "drift");
@@ -450,8 +492,127 @@ char *mr_report_summary(const struct mr_report *rep)
 	return full;
 }
 
+/* rollback: what each file became, the diffs of files edited since the
+ * run (always), its own backup and the restarts. */
+static void text_rollback(FILE *out, const struct mr_host_report *h,
+                          const struct mr_render_opts *o)
+{
+	enum mr_outcome ho = host_outcome(h);
+	const char *off = o->color ? MR_C_RESET : "";
+	if (o->quiet && ho == MR_OUTCOME_OK)
+		return;
+	fprintf(out, "%s%s%s: ", o->color ? MR_C_BOLD : "", h->name, off);
+	fputs(o->color ? outcome_color(ho) : "", out);
+	if (ho == MR_OUTCOME_FAILED)
+		fputs("failed", out);
+	else if (ho == MR_OUTCOME_CHANGED)
+		fprintf(out, "rolled back run %s (%zu files)", h->rolled_back,
+		        count(h, MR_OUTCOME_CHANGED));
+	else if (h->rolled_back)
+		fprintf(out, "every file is as before run %s", h->rolled_back);
+	else
+		fputs("nothing to roll back", out);
+	fprintf(out, "%s\n", off);
+	if (h->error) {
+		fprintf(out, "  %serror:%s ", o->color ? MR_C_RED : "", off);
+		mr_report_put_text(out, h->error, strlen(h->error));
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < h->n_items; i++) {
+		const struct mr_item *it = &h->items[i];
+		if (it->outcome == MR_OUTCOME_OK && !o->verbose)
+			continue;
+		const char *word = it->outcome == MR_OUTCOME_CHANGED ? (it->want ? "restored" : "removed")
+		                   : it->outcome == MR_OUTCOME_OK    ? "unchanged"
+		                   : it->outcome == MR_OUTCOME_UNKNOWN ? "unknown"
+		                                                       : "failed";
+		fprintf(out, "  %s%-9s%s %s", o->color ? outcome_color(it->outcome) : "", word, off,
+		        it->setting);
+		if (it->note) {
+			fputs(": ", out);
+			mr_report_put_text(out, it->note, strlen(it->note));
+		}
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < h->n_files; i++)
+		if (h->files[i].diff && (o->show_diffs || h->files[i].error))
+			text_diff(out, h->files[i].diff, o->color);
+	if (h->backup_dir)
+		fprintf(out, "  backup: %s\n", h->backup_dir);
+	for (size_t i = 0; i < h->n_services; i++)
+		fprintf(out, "  restarted: %s\n", h->services[i]);
+}
+
+/* rollback --list: the runs each host keeps, oldest first. */
+static void text_runs(FILE *out, const struct mr_host_report *h, const struct mr_render_opts *o)
+{
+	fprintf(out, "%s%s%s:", o->color ? MR_C_BOLD : "", h->name, o->color ? MR_C_RESET : "");
+	if (h->error) {
+		fputs(" failed\n  error: ", out);
+		mr_report_put_text(out, h->error, strlen(h->error));
+		fputc('\n', out);
+		return;
+	}
+	fprintf(out, " %zu run%s\n", h->n_runs, h->n_runs == 1 ? "" : "s");
+	for (size_t i = 0; i < h->n_runs; i++) {
+		const struct mr_run_entry *r = &h->runs[i];
+		fprintf(out, "  %s  %s  %zu file%s", r->id, r->time ? r->time : "?", r->n_files,
+		        r->n_files == 1 ? "" : "s");
+		for (size_t k = 0; k < r->n_actions; k++)
+			fprintf(out, "%s%s", k ? ", " : "  actions: ", r->actions[k]);
+		if (r->note) {
+			fputs("  (", out);
+			mr_report_put_text(out, r->note, strlen(r->note));
+			fputc(')', out);
+		}
+		fputc('\n', out);
+		for (size_t k = 0; k < r->n_files; k++) {
+			fputs("    ", out);
+			mr_report_put_text(out, r->files[k], strlen(r->files[k]));
+			fputc('\n', out);
+		}
+	}
+}
+
+/* show: "[section]" then "key = value ; origin" lines. */
+static void text_shown(FILE *out, const struct mr_host_report *h)
+{
+	fprintf(out, "%s:\n", h->name);
+	for (size_t i = 0; i < h->n_shown; i++) {
+		const struct mr_shown *v = &h->shown[i];
+		if (!i || strcmp(v->section, h->shown[i - 1].section) != 0)
+			fprintf(out, "  [%s]\n", v->section);
+		char *line = mr_xasprintf("%s = %s", v->key, v->value);
+		fprintf(out, "  %-46s ; %s\n", line, v->origin);
+		free(line);
+	}
+}
+
 static int write_text(const struct mr_report *rep, const struct mr_render_opts *o, FILE *out)
 {
+	if (!strcmp(rep->command, "show")) {
+		for (size_t i = 0; i < rep->n_hosts; i++)
+			text_shown(out, &rep->hosts[i]);
+		return 0;
+	}
+	if (rep->list_runs) {
+		size_t failed = 0;
+		for (size_t i = 0; i < rep->n_hosts; i++) {
+			text_runs(out, &rep->hosts[i], o);
+			failed += rep->hosts[i].error != NULL;
+		}
+		fprintf(out, "%zu host%s: %zu listed, %zu failed\n", rep->n_hosts,
+		        rep->n_hosts == 1 ? "" : "s", rep->n_hosts - failed, failed);
+		return 0;
+	}
+	if (!strcmp(rep->command, "rollback")) {
+		for (size_t i = 0; i < rep->n_hosts; i++)
+			text_rollback(out, &rep->hosts[i], o);
+		char *line = summary_line(rep);
+		fprintf(out, "%s\n", line);
+		free(line);
+		return 0;
+	}
 	if (!strcmp(rep->command, "facts")) {
 		size_t failed = 0;
 		for (size_t i = 0; i < rep->n_hosts; i++) {
@@ -500,6 +661,31 @@ static json_object *key_values(char *const *kv, size_t n)
 		free(key);
 	}
 	return obj;
+}
+
+static json_object *json_strv(char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, mr_report_json_str(v[i]));
+	return a;
+}
+
+/* rollback --list: [{id, time, files: ["existed /etc/..."], actions, note}] */
+static json_object *json_runs(const struct mr_host_report *h)
+{
+	json_object *runs = json_object_new_array();
+	for (size_t i = 0; i < h->n_runs; i++) {
+		const struct mr_run_entry *r = &h->runs[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "id", mr_report_json_str(r->id));
+		json_object_object_add(j, "time", mr_report_json_str(r->time));
+		json_object_object_add(j, "files", json_strv(r->files, r->n_files));
+		json_object_object_add(j, "actions", json_strv(r->actions, r->n_actions));
+		json_object_object_add(j, "note", mr_report_json_str(r->note));
+		json_object_array_add(runs, j);
+	}
+	return runs;
 }
 
 static json_object *json_host(const struct mr_host_report *h)
@@ -563,6 +749,8 @@ static json_object *json_host(const struct mr_host_report *h)
 		json_object_array_add(planned, mr_report_json_str(h->planned[i]));
 	json_object_object_add(o, "would_restart", planned);
 	json_object_object_add(o, "backup", mr_report_json_str(h->backup_dir));
+	if (h->rolled_back)
+		json_object_object_add(o, "rolled_back", mr_report_json_str(h->rolled_back));
 	json_object_object_add(o, "seconds", json_object_new_double(h->seconds));
 	return o;
 }
@@ -580,8 +768,44 @@ static json_object *json_time(double t)
 	return json_object_new_string(stamp);
 }
 
+/* show: {"schema_version", "command", "hosts": [{"name", "settings":
+ * [{"section", "key", "value", "origin"}]}]}; no run, no status. */
+static int write_json_shown(const struct mr_report *rep, FILE *out)
+{
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "schema_version",
+	                       json_object_new_int(MR_REPORT_SCHEMA_VERSION));
+	json_object_object_add(root, "command", mr_report_json_str(rep->command));
+	json_object *hosts = json_object_new_array();
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		const struct mr_host_report *h = &rep->hosts[i];
+		json_object *hj = json_object_new_object();
+		json_object_object_add(hj, "name", mr_report_json_str(h->name));
+		json_object *values = json_object_new_array();
+		for (size_t k = 0; k < h->n_shown; k++) {
+			json_object *v = json_object_new_object();
+			json_object_object_add(v, "section", mr_report_json_str(h->shown[k].section));
+			json_object_object_add(v, "key", mr_report_json_str(h->shown[k].key));
+			json_object_object_add(v, "value", mr_report_json_str(h->shown[k].value));
+			json_object_object_add(v, "origin", mr_report_json_str(h->shown[k].origin));
+			json_object_array_add(values, v);
+		}
+		json_object_object_add(hj, "settings", values);
+		json_object_array_add(hosts, hj);
+	}
+	json_object_object_add(root, "hosts", hosts);
+	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+	                                               JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(root);
+	return 0;
+}
+
 static int write_json(const struct mr_report *rep, FILE *out)
 {
+	if (!strcmp(rep->command, "show"))
+		return write_json_shown(rep, out);
 	json_object *root = json_object_new_object();
 	json_object_object_add(root, "schema_version",
 	                       json_object_new_int(MR_REPORT_SCHEMA_VERSION));
@@ -602,8 +826,12 @@ static int write_json(const struct mr_report *rep, FILE *out)
 		json_object_array_add(warnings, mr_report_json_str(rep->warnings[i]));
 	json_object_object_add(root, "warnings", warnings);
 	json_object *hosts = json_object_new_array();
-	for (size_t i = 0; i < rep->n_hosts; i++)
-		json_object_array_add(hosts, json_host(&rep->hosts[i]));
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		json_object *h = json_host(&rep->hosts[i]);
+		if (rep->list_runs)
+			json_object_object_add(h, "runs", json_runs(&rep->hosts[i]));
+		json_object_array_add(hosts, h);
+	}
 	json_object_object_add(root, "hosts", hosts);
 	json_object_object_add(root, "exit_status",
 	                       json_object_new_int(mr_report_exit_status(rep)));

@@ -51,6 +51,25 @@ struct mr_file_report {
 	int created;     /* did not exist before */
 };
 
+/* rollback --list: one run whose backups a host keeps. */
+struct mr_run_entry {
+	char *id;
+	char *time;      /* RFC 3339, from the id */
+	char **files;    /* "existed /etc/libvirt/libvirtd.conf" */
+	size_t n_files;
+	char **actions;  /* "try-restart libvirtd.service", "owed try-restart ..." */
+	size_t n_actions;
+	char *note;      /* "rollback of ID", why it cannot be rolled back; or NULL */
+};
+
+/* show: one value of a host's merged profile, and where it comes from. */
+struct mr_shown {
+	char *section;
+	char *key;
+	char *value;
+	char *origin;    /* "profile.ini:3", an include's, or the inventory's set line */
+};
+
 struct mr_host_report {
 	char *name;
 	char *error;     /* the host as a whole failed, or NULL */
@@ -70,6 +89,11 @@ struct mr_host_report {
 	int reached;     /* the host answered the facts probe */
 	char **summary;  /* "key=value": what the host is, in a few facts */
 	size_t n_summary;
+	char *rolled_back; /* rollback: the run it undid, or NULL */
+	struct mr_run_entry *runs; /* rollback --list, oldest first */
+	size_t n_runs;
+	struct mr_shown *shown; /* show: the merged profile, in its order */
+	size_t n_shown;
 };
 
 /* A profile the run read, and the SHA-256 of its bytes. */
@@ -91,6 +115,7 @@ struct mr_report {
 	size_t n_profiles;
 	char **warnings;
 	size_t n_warnings;
+	int list_runs;        /* rollback --list: the hosts' runs, not results */
 };
 
 /* Allocates n empty host reports named by the caller afterwards. */
@@ -103,6 +128,11 @@ void mr_host_report_add_service(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_planned(struct mr_host_report *h, const char *unit);
 void mr_host_report_add_fact(struct mr_host_report *h, const char *key, const char *value);
 void mr_host_report_add_summary(struct mr_host_report *h, const char *key, const char *value);
+/* show: adds a value (strings copied). */
+void mr_host_report_add_shown(struct mr_host_report *h, const char *section, const char *key,
+                              const char *value, const char *origin);
+/* A new, empty run entry (id copied). */
+struct mr_run_entry *mr_host_report_add_run(struct mr_host_report *h, const char *id);
 void mr_report_add_profile(struct mr_report *rep, const char *path, const char *sha256);
 /* Takes over message. */
 void mr_report_add_warning_steal(struct mr_report *rep, char *message);

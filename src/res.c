@@ -52,6 +52,8 @@ static void each_unapplied(const struct mr_profile *profile,
 	for (size_t i = 0; i < mr_profile_section_count(profile); i++) {
 		const char *section = mr_profile_section_name(profile, i);
 		const struct mr_res_ops *res = find(section);
+		if (!strcmp(section, "migready"))
+			continue; /* the run's own settings (backups), no resource's */
 		if (!res) {
 			char *what = mr_xasprintf("[%s]", section);
 			fn(ctx, what, mr_profile_section_loc(profile, i));

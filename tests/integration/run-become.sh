@@ -93,6 +93,35 @@ out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status 
 # the host's lock, held through sudo, was let go at the end of the run
 out=$(mr apply -i "$DIR/become.ini" -p "$PROFILE" -H host1 --lock-wait 5 2>&1); expect_status "apply again (the lock was released)" 0 $? "$out"
 
+# rollback through sudo, on one connection: an edit since the run refuses
+# the host with its diff and writes nothing; --force puts root's 0600
+# original back byte for byte and repeats the run's service actions.
+out=$(mr rollback --list -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback --list through sudo" 0 $? "$out"
+expect_grep "--list: the apply's run, its files and actions" \
+	'^  [0-9]{8}T[0-9]{6}Z-[0-9]+-[0-9]{3}  .*  2 files  actions: .*start libvirtd-tcp.socket' "$out"
+on host1 sh -c 'echo "max_clients = 7" >> /etc/libvirt/libvirtd.conf'
+edited=$(on host1 sha256sum /etc/libvirt/libvirtd.conf /etc/libvirt/qemu.conf)
+: > "$DIR/netns/host1/systemctl.log"
+c0=$(connections)
+out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback after an outside edit" 4 $? "$out"
+c1=$(connections)
+[ $((c1 - c0)) = 1 ] && ok "rollback: one SSH connection" || not_ok "rollback: one SSH connection: $((c1 - c0))"
+expect_grep "the refusal names the edited file" 'failed +/etc/libvirt/libvirtd.conf: changed after run' "$out"
+expect_grep "... and shows the edit" '^-max_clients = 7$' "$out"
+[ "$(on host1 sha256sum /etc/libvirt/libvirtd.conf /etc/libvirt/qemu.conf)" = "$edited" ] \
+	&& ! grep -qv '^show ' "$DIR/netns/host1/systemctl.log" && ok "a refused rollback writes and restarts nothing" \
+	|| not_ok "a refused rollback writes and restarts nothing" "$(cat "$DIR/netns/host1/systemctl.log")"
+out=$(mr rollback --force -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback --force through sudo" 2 $? "$out"
+[ "$(on host1 sha256sum /etc/libvirt/qemu.conf)" = "$before" ] && ok "rollback: root's qemu.conf back byte for byte" \
+	|| not_ok "rollback: root's qemu.conf back byte for byte" "$out"
+st=$(on host1 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)
+[ "$st" = "root:root 600" ] && ok "rollback: owner root and mode 0600" || not_ok "rollback: owner root and mode 0600" "$st"
+grep -q -- '--no-ask-password start -- libvirtd-tcp.socket' "$DIR/netns/host1/systemctl.log" \
+	&& ok "rollback repeats the run's service actions" || not_ok "rollback repeats the run's service actions" "$(cat "$DIR/netns/host1/systemctl.log")"
+out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check after the rollback" 2 $? "$out"
+out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback of the rollback" 2 $? "$out"
+out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "... redoes the apply" 0 $? "$out"
+
 # become_user: commands run as that user (here the lab user itself).
 sed 's/^become = sudo$/&\nbecome_user = '"$LAB_USER"'/' "$DIR/become.ini" >"$DIR/become-user.ini"
 out=$(mr check -i "$DIR/become-user.ini" -p "$PROFILE" -H host1 2>&1); expect_status "become_user without the rights to read" 4 $? "$out"

@@ -164,6 +164,11 @@ def setup(name, work):
         if r.returncode not in (0, 2):
             raise RuntimeError(r.stdout)
         return None
+    if name == "edited":  # applied, then libvirtd.conf edited by hand
+        setup("applied", work)
+        with open(os.path.join(work, "d12", "etc", "libvirt", "libvirtd.conf"), "a") as f:
+            f.write("max_clients = 7\n")
+        return None
     if name == "locked":  # another run holds d12's lock
         d = os.path.join(work, "d12", "var", "lib", "migready")
         os.makedirs(d, exist_ok=True)

@@ -19,6 +19,7 @@
 #include "aug.h"
 #include "facts.h"
 #include "plan.h"
+#include "util_sha256.h"
 #include "report.h"
 #include "transport.h"
 
@@ -391,6 +392,8 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
 	assert_non_null(manifest);
 	assert_non_null(strstr(manifest, " " LIBVIRTD "\n"));
 	assert_non_null(strstr(manifest, " " QEMU "\n"));
+	/* and the restart a rollback repeats */
+	assert_non_null(strstr(manifest, "\naction try-restart libvirtd.service\n"));
 	free(manifest);
 	char *want_dir = mr_xasprintf("%s/var/lib/migready/backups/RUN1", c->root);
 	assert_string_equal(rep.backup_dir, want_dir);
@@ -666,9 +669,17 @@ static void test_absent_file_is_created(void **state)
 	assert_int_equal(sb.st_mode & 07777, 0644);
 	free(p);
 	assert_true(rep.files[0].created);
+	/* The MANIFEST: created, with the SHA-256 of what was written. */
+	const char *written = "listen_tcp = 1\nauth_tcp = \"none\"\n";
+	unsigned char d[MR_SHA256_LEN];
+	char hex[2 * MR_SHA256_LEN + 1];
+	mr_sha256(written, strlen(written), d);
+	mr_sha256_hex(d, hex);
+	char *line = mr_xasprintf("\ncreated 0000 0 0 %s " LIBVIRTD "\n", hex);
 	char *manifest = get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
-	assert_non_null(strstr(manifest, "created 0000 0 0 " LIBVIRTD "\n"));
+	assert_non_null(strstr(manifest, line));
 	free(manifest);
+	free(line);
 	report_free(&rep);
 	w_close(&w->base);
 }

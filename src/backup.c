@@ -1,0 +1,400 @@
+/* The MANIFEST of a run's backups, and the listing and pruning of the
+ * runs on a host (backups.sh, one command each). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backup.h"
+#include "backups_sh.h"
+#include "facts.h"
+#include "transport.h"
+
+#define MANIFEST_HEADER                                                                     \
+	"# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN PATH; "     \
+	"action|owed VERB [UNIT]; of RUN-ID\n"
+
+/* The systemctl verbs a run's service actions may have, and a rollback
+ * repeats: never enablement, never an arbitrary command. */
+static const char *const verbs[] = { "daemon-reload", "stop", "start", "restart", "try-restart",
+	                             "reload" };
+
+static const char *state_word(enum mr_backup_state s)
+{
+	return s == MR_BACKUP_EXISTED ? "existed" : s == MR_BACKUP_CREATED ? "created" : "removed";
+}
+
+static int known_verb(const char *v)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(verbs); i++)
+		if (!strcmp(v, verbs[i]))
+			return 1;
+	return 0;
+}
+
+void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,
+                          uid_t uid, gid_t gid, const char *sha, const char *path)
+{
+	m->files = mr_xreallocarray(m->files, m->n_files + 1, sizeof(*m->files));
+	struct mr_backup_file *f = &m->files[m->n_files++];
+	*f = (struct mr_backup_file){ state, mode, uid, gid, 1, "", mr_xstrdup(path) };
+	snprintf(f->sha, sizeof(f->sha), "%s", sha ? sha : "");
+}
+
+void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed)
+{
+	for (size_t i = 0; i < m->n_actions; i++)
+		if (!strcmp(m->actions[i].verb, verb) && m->actions[i].owed == owed &&
+		    !strcmp(m->actions[i].unit ? m->actions[i].unit : "", unit ? unit : ""))
+			return; /* once each */
+	m->actions = mr_xreallocarray(m->actions, m->n_actions + 1, sizeof(*m->actions));
+	m->actions[m->n_actions++] = (struct mr_backup_action){
+		mr_xstrdup(verb), unit ? mr_xstrdup(unit) : NULL, owed
+	};
+}
+
+int mr_manifest_add_argv(struct mr_manifest *m, const char *const *argv, int owed)
+{
+	if (!argv[0] || strcmp(argv[0], "systemctl") != 0)
+		return 0;
+	const char *verb = NULL, *unit = NULL;
+	for (size_t i = 1; argv[i]; i++) {
+		if (argv[i][0] == '-')
+			continue; /* --no-ask-password, -- */
+		if (!verb)
+			verb = argv[i];
+		else if (!unit)
+			unit = argv[i];
+		else
+			return 0;
+	}
+	if (!verb || !known_verb(verb) || (!unit) != !strcmp(verb, "daemon-reload") ||
+	    (unit && !mr_unit_name_valid(unit)))
+		return 0;
+	mr_manifest_add_action(m, verb, unit, owed);
+	return 1;
+}
+
+void mr_manifest_free(struct mr_manifest *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_files; i++)
+		free(m->files[i].path);
+	for (size_t i = 0; i < m->n_actions; i++) {
+		free(m->actions[i].verb);
+		free(m->actions[i].unit);
+	}
+	free(m->files);
+	free(m->actions);
+	free(m->rollback_of);
+	free(m);
+}
+
+char *mr_manifest_format(const struct mr_manifest *m)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	mr_buf_puts(&b, MANIFEST_HEADER);
+	if (m->rollback_of)
+		mr_buf_printf(&b, "of %s\n", m->rollback_of);
+	for (size_t i = 0; i < m->n_files; i++) {
+		const struct mr_backup_file *f = &m->files[i];
+		mr_buf_printf(&b, "%s %04o %u %u %s %s\n", state_word(f->state), (unsigned)f->mode,
+		              (unsigned)f->uid, (unsigned)f->gid, f->sha[0] ? f->sha : "-", f->path);
+	}
+	for (size_t i = 0; i < m->n_actions; i++) {
+		const struct mr_backup_action *a = &m->actions[i];
+		mr_buf_printf(&b, "%s %s%s%s\n", a->owed ? "owed" : "action", a->verb,
+		              a->unit ? " " : "", a->unit ? a->unit : "");
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+static int is_sha(const char *s, size_t n)
+{
+	if (n != 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdef", s[i]))
+			return 0;
+	return 1;
+}
+
+/* An absolute path, no "." or ".." part, no control byte. */
+static int path_ok(const char *p)
+{
+	if (p[0] != '/' || mr_str_has_control(p))
+		return 0;
+	for (const char *s = p; s; s = strchr(s + 1, '/')) {
+		const char *part = s + 1;
+		size_t n = strcspn(part, "/");
+		if ((n == 1 && part[0] == '.') || (n == 2 && !strncmp(part, "..", 2)))
+			return 0;
+	}
+	return 1;
+}
+
+/* One line (NUL-terminated, no newline); -1 with *why on a bad one. */
+static int parse_line(struct mr_manifest *m, const char *l, const char **why)
+{
+	char word[16] = "";
+	unsigned mode, uid, gid;
+	int used = 0;
+	if (sscanf(l, "%15s", word) != 1)
+		return 0;
+	if (!strcmp(word, "action") || !strcmp(word, "owed")) {
+		char verb[32] = "", unit[256] = "", extra[2] = "";
+		int n = sscanf(l + strlen(word), " %31s %255s %1s", verb, unit, extra);
+		if (n < 1 || n > 2 || !known_verb(verb)) {
+			*why = "unknown service action";
+			return -1;
+		}
+		if ((n == 1) != !strcmp(verb, "daemon-reload") ||
+		    (n == 2 && !mr_unit_name_valid(unit))) {
+			*why = "not a systemd unit name";
+			return -1;
+		}
+		mr_manifest_add_action(m, verb, n == 2 ? unit : NULL, word[0] == 'o');
+		return 0;
+	}
+	if (!strcmp(word, "of")) {
+		char id[64] = "";
+		if (sscanf(l, "of %63s", id) != 1 || !mr_backup_run_id_valid(id)) {
+			*why = "not a run id";
+			return -1;
+		}
+		free(m->rollback_of);
+		m->rollback_of = mr_xstrdup(id);
+		return 0;
+	}
+	enum mr_backup_state st;
+	if (!strcmp(word, "existed"))
+		st = MR_BACKUP_EXISTED;
+	else if (!strcmp(word, "created"))
+		st = MR_BACKUP_CREATED;
+	else if (!strcmp(word, "removed"))
+		st = MR_BACKUP_REMOVED;
+	else {
+		*why = "expected existed, created, removed, action, owed or of";
+		return -1;
+	}
+	if (sscanf(l, "%*s %o %u %u %n", &mode, &uid, &gid, &used) != 3 || !used || mode > 07777) {
+		*why = "expected MODE UID GID";
+		return -1;
+	}
+	const char *rest = l + used;
+	const char *sha = NULL;
+	size_t sha_len = 0;
+	if (rest[0] != '/') { /* the current format: a SHA-256 (or '-') first */
+		sha_len = strcspn(rest, " ");
+		sha = rest;
+		if (!(sha_len == 1 && sha[0] == '-') && !is_sha(sha, sha_len)) {
+			*why = "expected a SHA-256 or '-'";
+			return -1;
+		}
+		rest += sha_len;
+		if (*rest == ' ')
+			rest++;
+	}
+	if (!path_ok(rest)) {
+		*why = "expected an absolute path";
+		return -1;
+	}
+	char hex[65] = "";
+	if (sha && sha_len == 64)
+		memcpy(hex, sha, 64);
+	if ((st == MR_BACKUP_REMOVED) != (sha && !hex[0]) && sha) {
+		*why = st == MR_BACKUP_REMOVED ? "a removed file has no SHA-256 ('-')"
+		                               : "a file written has a SHA-256";
+		return -1;
+	}
+	mr_manifest_add_file(m, st, (mode_t)mode, (uid_t)uid, (gid_t)gid, hex, rest);
+	m->files[m->n_files - 1].has_sha = sha != NULL;
+	m->has_sha &= sha != NULL;
+	return 0;
+}
+
+struct mr_manifest *mr_manifest_parse(const char *text, size_t len, const char *where,
+                                      struct mr_error **err)
+{
+	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
+	m->has_sha = 1;
+	unsigned line = 0;
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+		char *l = mr_xstrndup(text + at, n);
+		const char *why = NULL;
+		line++;
+		if (strlen(l) != n)
+			why = "holds a NUL byte";
+		else if (l[0] != '#' && parse_line(m, l, &why) == 0)
+			why = NULL;
+		free(l);
+		if (why) {
+			char *w = mr_xasprintf("%s:%u", where, line);
+			mr_error_add(err, MR_ERR_HOST, w, "%s", why);
+			free(w);
+			mr_manifest_free(m);
+			return NULL;
+		}
+		at += n + 1;
+	}
+	return m;
+}
+
+int mr_backup_run_id_valid(const char *id)
+{
+	/* 20261202T033902Z-PID-MS */
+	static const char shape[] = "dddddddd" "T" "dddddd" "Z-";
+	size_t i;
+	for (i = 0; shape[i]; i++) {
+		char c = id[i];
+		if (shape[i] == 'd' ? !(c >= '0' && c <= '9') : c != shape[i])
+			return 0;
+	}
+	size_t digits = 0, dashes = 0;
+	for (; id[i]; i++) {
+		if (id[i] == '-') {
+			if (!digits)
+				return 0;
+			dashes++;
+			digits = 0;
+		} else if (id[i] >= '0' && id[i] <= '9' && digits < 12) {
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return dashes == 1 && digits > 0;
+}
+
+char *mr_backup_run_time(const char *id)
+{
+	if (!mr_backup_run_id_valid(id))
+		return NULL;
+	return mr_xasprintf("%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", id, id + 4, id + 6, id + 9, id + 11,
+	                    id + 13);
+}
+
+void mr_backup_runs_free(struct mr_backup_run *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(runs[i].id);
+		mr_manifest_free(runs[i].manifest);
+		free(runs[i].error);
+	}
+	free(runs);
+}
+
+/* backups.sh MODE ROOT ARGS...: its output, or NULL with err. */
+static char *run_script(struct mr_transport *t, const char *const *args, size_t n_args,
+                        struct mr_error **err)
+{
+	const char *argv[12] = { "/bin/sh", "-c", MR_BACKUPS_SH, "migready-backups" };
+	size_t k = 4;
+	for (size_t i = 0; i < n_args && k < MR_ARRAY_LEN(argv) - 1; i++)
+		argv[k++] = args[i];
+	argv[k] = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	int status = -1;
+	if (t->ops->run(t, argv, NULL, 0, &out, &len, &status, err) < 0)
+		return NULL;
+	const char *e = out ? strstr(out, "error ") : NULL;
+	if (e && (e == out || e[-1] == '\n')) {
+		size_t n = strcspn(e + 6, "\n");
+		mr_error_add(err, MR_ERR_HOST, t->host, "%.*s", (int)n, e + 6);
+		free(out);
+		return NULL;
+	}
+	if (status != 0 || !out || !strstr(out, "done\n")) {
+		mr_error_add(err, MR_ERR_HOST, t->host, "%s: the backups could not be examined (exit %d)",
+		             MR_BACKUP_ROOT, status);
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void finish_run(struct mr_backup_run *r, struct mr_buf *text, int has_manifest,
+                       const char *host)
+{
+	if (!has_manifest) {
+		mr_buf_fini(text);
+		return;
+	}
+	struct mr_error *e = NULL;
+	char *where = mr_xasprintf("%s:%s/%s/MANIFEST", host, MR_BACKUP_ROOT, r->id);
+	r->manifest = mr_manifest_parse(text->data, text->len, where, &e);
+	if (!r->manifest)
+		r->error = mr_error_format(e);
+	mr_error_free(e);
+	free(where);
+	mr_buf_fini(text);
+}
+
+int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *n,
+                   struct mr_error **err)
+{
+	*runs = NULL;
+	*n = 0;
+	const char *args[] = { "list", t->root ? t->root : "" };
+	char *out = run_script(t, args, MR_ARRAY_LEN(args), err);
+	if (!out)
+		return -1;
+	struct mr_backup_run *v = NULL;
+	size_t nv = 0;
+	struct mr_buf text;
+	int has_manifest = 0;
+	mr_buf_init(&text);
+	for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(line, "run ", 4) && mr_backup_run_id_valid(line + 4)) {
+			if (nv) {
+				finish_run(&v[nv - 1], &text, has_manifest, t->host);
+				mr_buf_init(&text);
+			}
+			has_manifest = 0;
+			v = mr_xreallocarray(v, nv + 1, sizeof(*v));
+			v[nv++] = (struct mr_backup_run){ mr_xstrdup(line + 4), NULL, NULL };
+		} else if (nv && !strncmp(line, "m ", 2)) {
+			mr_buf_puts(&text, line + 2);
+			mr_buf_putc(&text, '\n');
+			has_manifest = 1;
+		} else if (nv && !strcmp(line, "manifest")) {
+			has_manifest = 1; /* an empty one */
+		}
+	}
+	if (nv)
+		finish_run(&v[nv - 1], &text, has_manifest, t->host);
+	else
+		mr_buf_fini(&text);
+	free(out);
+	*runs = v;
+	*n = nv;
+	return 0;
+}
+
+int mr_backup_prune(struct mr_transport *t, long keep_days, long keep_runs, const char *current,
+                    struct mr_error **err)
+{
+	char days[24], keep[24];
+	snprintf(days, sizeof(days), "%ld", keep_days);
+	snprintf(keep, sizeof(keep), "%ld", keep_runs);
+	const char *args[] = { "prune", t->root ? t->root : "", days, keep, current };
+	char *out = run_script(t, args, MR_ARRAY_LEN(args), err);
+	if (!out)
+		return -1;
+	int pruned = 0, failed = 0;
+	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		pruned += !strncmp(l, "pruned ", 7);
+		if (!strncmp(l, "failed ", 7) && !failed++)
+			mr_error_add(err, MR_ERR_HOST, t->host, "%s/%.*s: cannot be pruned", MR_BACKUP_ROOT,
+			             (int)strcspn(l + 7, "\n"), l + 7);
+	}
+	free(out);
+	return failed ? -1 : pruned;
+}

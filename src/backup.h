@@ -1,0 +1,101 @@
+/* The backups apply keeps on each host, and what reads them: a run's
+ * directory ROOT/var/lib/migready/backups/RUN-ID holds the originals it
+ * replaced (under their own paths) and a MANIFEST of what it changed; the
+ * rollback command restores them through the commit (commit.h), and apply
+ * prunes old runs. Pure parsing and formatting here are for the unit tests
+ * as well. */
+#ifndef MR_BACKUP_H
+#define MR_BACKUP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+struct mr_transport;
+struct mr_host_report;
+
+/* Where the runs live on a host, before the root prefix. */
+#define MR_BACKUP_ROOT "/var/lib/migready/backups"
+
+enum mr_backup_state {
+	MR_BACKUP_EXISTED, /* the run replaced it: the original is in the backup */
+	MR_BACKUP_CREATED, /* the run created it */
+	MR_BACKUP_REMOVED, /* the run removed it (a rollback): the original is kept */
+};
+
+/* One MANIFEST line: "STATE MODE UID GID SHA256 PATH". MODE UID GID are
+ * the original's (for a created file, zero); SHA256 is what the run left
+ * there ('-': nothing, a removal). A MANIFEST of migready before 0.x has no
+ * SHA256 column: has_sha is 0 and an edit after the run cannot be seen. */
+struct mr_backup_file {
+	enum mr_backup_state state;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	int has_sha;
+	char sha[65];   /* lowercase hex; "" for '-' */
+	char *path;
+};
+
+/* The service actions the run ran or left owed: "action VERB [UNIT]" and
+ * "owed VERB UNIT"; VERB is a systemctl verb of the restart kind. */
+struct mr_backup_action {
+	char *verb;
+	char *unit;     /* NULL for daemon-reload */
+	int owed;       /* not run by that run (--no-restart): restart-pending */
+};
+
+struct mr_manifest {
+	struct mr_backup_file *files;
+	size_t n_files;
+	struct mr_backup_action *actions;
+	size_t n_actions;
+	char *rollback_of; /* "of RUN-ID": this run was a rollback */
+	int has_sha;       /* every file line has its SHA256 */
+};
+
+/* Parses a MANIFEST (old and current format). Returns NULL with an
+ * MR_ERR_HOST error naming where:LINE on a line it cannot read (a path not
+ * absolute or with "..", an unknown action verb, a unit name systemd would
+ * refuse). */
+struct mr_manifest *mr_manifest_parse(const char *text, size_t len, const char *where,
+                                      struct mr_error **err);
+void mr_manifest_free(struct mr_manifest *m);
+
+/* Adds a file or an action to m (strings copied); sha NULL: '-'. */
+void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,
+                          uid_t uid, gid_t gid, const char *sha, const char *path);
+void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed);
+/* Adds the action of argv if it is a systemctl call of the restart kind
+ * (daemon-reload, stop, start, restart, try-restart, reload); 0 if not. */
+int mr_manifest_add_argv(struct mr_manifest *m, const char *const *argv, int owed);
+/* The MANIFEST text (current format, with its header line); the caller's. */
+char *mr_manifest_format(const struct mr_manifest *m);
+
+/* A run id as make_run_id writes it: 20261202T033902Z-PID-MS. */
+int mr_backup_run_id_valid(const char *id);
+/* "2026-12-02T03:39:02Z" from a run id (the caller's), NULL if invalid. */
+char *mr_backup_run_time(const char *id);
+
+/* One run directory on a host, as listed. */
+struct mr_backup_run {
+	char *id;
+	struct mr_manifest *manifest; /* NULL: no MANIFEST (a commit that failed) */
+	char *error;                  /* why the MANIFEST could not be read */
+};
+
+/* Every run directory on t (oldest first), in one command. Returns -1
+ * with err if the listing failed; an absent backup directory is no run. */
+int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *n,
+                   struct mr_error **err);
+void mr_backup_runs_free(struct mr_backup_run *runs, size_t n);
+
+/* Removes run directories older than keep_days days (by their mtime) and
+ * all but the keep_runs newest (by id), never current; 0 turns a limit
+ * off. Symbolic links are never followed. One command on t; returns the
+ * number removed, -1 with err on failure. */
+int mr_backup_prune(struct mr_transport *t, long keep_days, long keep_runs, const char *current,
+                    struct mr_error **err);
+
+#endif

@@ -1,0 +1,51 @@
+# The backups of a host: list or prune the run directories under
+# ROOT/var/lib/migready/backups, never following a symbolic link and never
+# leaving the root. Arguments (data only, never spliced into this text):
+#   list ROOT
+#   prune ROOT KEEP_DAYS KEEP_RUNS CURRENT
+# list prints "run ID" for each run directory, oldest first, then
+# "manifest" and its MANIFEST's lines each prefixed "m " (1 MiB at most),
+# if it has one. prune removes the directories older than KEEP_DAYS days
+# (by mtime) and all but the KEEP_RUNS newest (by id, which starts with
+# the time), never CURRENT (0: no limit); it prints "pruned ID" or
+# "failed ID" for each. Both end with "done"; "error MSG" on a refusal.
+LC_ALL=C; export LC_ALL
+mode=$1; root=$2; b=/var/lib/migready/backups
+if [ -n "$root" ]; then
+  cd -P -- "$root" 2>/dev/null || { echo "error the root $root is not a directory"; exit 1; }
+  root=$PWD
+fi
+[ -e "$root$b" ] || [ -L "$root$b" ] || { echo done; exit 0; }
+cd -P -- "$root$b" 2>/dev/null || { echo "error cannot enter $b"; exit 1; }
+case "$PWD/" in "${root%/}"/*) ;; *) echo "error a symbolic link leads $b out of the root"; exit 1;; esac
+pat='[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-*'
+# run NAME: a run directory of ours, not a link
+run() {
+  case $1 in *[!0-9TZ-]*) return 1;; esac
+  [ -d "./$1" ] && [ ! -L "./$1" ]
+}
+if [ "$mode" = list ]; then
+  for d in $pat; do
+    run "$d" || continue
+    echo "run $d"
+    if [ -f "./$d/MANIFEST" ] && [ ! -L "./$d/MANIFEST" ]; then
+      echo manifest
+      head -c 1048576 "./$d/MANIFEST" | sed 's/^/m /'; echo
+    fi
+  done
+  echo done; exit 0
+fi
+[ "$mode" = prune ] || { echo "error unknown mode $mode"; exit 1; }
+days=$3; keep=$4; cur=$5; n=0; i=0
+for d in $pat; do run "$d" && n=$((n+1)); done
+for d in $pat; do
+  run "$d" || continue
+  i=$((i+1))
+  [ "$d" != "$cur" ] || continue
+  old=
+  [ "$keep" -gt 0 ] && [ $((n-i)) -ge "$keep" ] && old=1
+  [ "$days" -gt 0 ] && [ -n "$(find "./$d" -prune -mmin +$((days*1440)) 2>/dev/null)" ] && old=1
+  [ -n "$old" ] || continue
+  if rm -rf -- "./$d" 2>/dev/null; then echo "pruned $d"; else echo "failed $d"; fi
+done
+echo done

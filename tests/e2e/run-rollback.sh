@@ -1,0 +1,165 @@
+#!/bin/bash
+# rollback on a host tree (--root): apply, then rollback puts back every
+# file byte for byte with its mode and owner and removes the file the run
+# created; a file edited after the run refuses the host with its diff and
+# nothing written, --force restores it; rollback --list; a MANIFEST of the
+# format before rollback existed; pruning by count and by age, never
+# through a symbolic link; show -f json and -o.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-rollback.sh MIGREADY SOURCE_DIR}")
+SRC=$(realpath "${2:?usage: run-rollback.sh MIGREADY SOURCE_DIR}")
+DATA=$SRC/tests/data/e2e
+. "$SRC/tests/lib/hosttree.sh"
+. "$SRC/tests/lib/expect.sh"
+WORK=$(mktemp -d /tmp/migready-rollback.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cp -a "$DATA/host" "$WORK/host" && hosttree debian12-socket "$WORK/host"
+cd "$WORK"
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+ROOT=$WORK/host
+B=$ROOT/var/lib/migready/backups
+mr() { "$MIGREADY" --color never "$@"; }
+cat > profile.ini <<INI
+include = $DATA/profile.ini
+[file /etc/sysctl.d/90-migration.conf]
+lens = Sysctl
+set = net.ipv4.tcp_keepalive_time 600
+INI
+# owners and modes the run must give back (as root: any owner)
+if [ "$(id -u)" = 0 ]; then chown 0:4242 "$ROOT/etc/libvirt/qemu.conf"; fi
+chmod 0640 "$ROOT/etc/libvirt/qemu.conf"
+files="etc/libvirt/libvirtd.conf etc/libvirt/qemu.conf"
+snap() { for f in $files; do stat -c "$f %a %u:%g" "$ROOT/$f"; sha256sum < "$ROOT/$f"; done; }
+before=$(snap)
+cp -a "$ROOT/etc" before-etc
+
+# --- apply, then rollback ---
+out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1); expect_status "apply" 2 $? "$out"
+run1=$(ls "$B")
+expect_grep "apply prints its backup under the root prefix" "^  backup: $B/$run1\$" "$out"
+expect_grep "MANIFEST: the SHA-256 each file got" \
+	"^existed 0640 0 [0-9]+ [0-9a-f]{64} /etc/libvirt/qemu.conf\$" "$(cat "$B/$run1/MANIFEST")"
+expect_grep "MANIFEST: the created file" "^created 0000 0 0 [0-9a-f]{64} /etc/sysctl.d/90-migration.conf\$" \
+	"$(cat "$B/$run1/MANIFEST")"
+# A metadata-only change since: the content is the run's, so not an edit.
+chmod 0666 "$ROOT/etc/libvirt/qemu.conf"
+[ "$(id -u)" = 0 ] && chown 1234:1234 "$ROOT/etc/libvirt/qemu.conf"
+out=$(mr rollback --list -l --root "$ROOT" 2>&1); expect_status "rollback --list" 0 $? "$out"
+expect_grep "--list: the run, its time and its files" \
+	"^  $run1  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  3 files\$" "$out"
+expect_grep "--list: each file with its state" "^    created /etc/sysctl.d/90-migration.conf\$" "$out"
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback" 2 $? "$out"
+expect_grep "rollback names the run" "^localhost: rolled back run $run1 \(3 files\)\$" "$out"
+expect_grep "rollback removes the created file" "^  removed +/etc/sysctl.d/90-migration.conf\$" "$out"
+if [ "$(snap)" = "$before" ]; then ok "files byte-identical, with their modes and owners"
+else not_ok "files byte-identical, with their modes and owners" "$(diff <(echo "$before") <(snap))"; fi
+[ ! -e "$ROOT/etc/sysctl.d/90-migration.conf" ] && ok "the created file is gone" \
+	|| not_ok "the created file is gone"
+run2=$(ls "$B" | tail -n 1)
+expect_grep "rollback keeps backups of its own" "^  backup: $B/$run2\$" "$out"
+expect_grep "its MANIFEST says what it undid" "^of $run1\$" "$(cat "$B/$run2/MANIFEST")"
+expect_grep "its MANIFEST keeps the removed file's backup" \
+	"^removed 0644 0 0 - /etc/sysctl.d/90-migration.conf\$" "$(cat "$B/$run2/MANIFEST")"
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rolling the rollback back" 2 $? "$out"
+[ -f "$ROOT/etc/sysctl.d/90-migration.conf" ] && ok "rolling back the rollback redoes the run" \
+	|| not_ok "rolling back the rollback redoes the run" "$out"
+out=$(mr rollback -l --root "$ROOT" "$run1" 2>&1)
+expect_status "rollback RUN-ID (its files as that run left them)" 2 $? "$out"
+out=$(mr rollback -l --root "$ROOT" "$run1" 2>&1)
+expect_status "rollback of a run already undone" 0 $? "$out"
+expect_grep "... says every file is as before" "^localhost: every file is as before run $run1\$" "$out"
+
+# --- an edit after the run: refused, with the diff; nothing written ---
+mr apply -l --root "$ROOT" -p profile.ini >/dev/null 2>&1
+run3=$(ls "$B" | tail -n 1)
+echo 'max_clients = 7' >> "$ROOT/etc/libvirt/libvirtd.conf"
+sum=$(tree_sum "$ROOT")
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback after an outside edit" 4 $? "$out"
+expect_grep "the refusal says why and how to override" \
+	"error: 1 file changed after run $run3: nothing rolled back on this host \(--force" "$out"
+expect_grep "the diff shows the edit" "^-max_clients = 7\$" "$out"
+expect_grep "the diff is headed by host and path" \
+	"^--- localhost:/etc/libvirt/libvirtd.conf \(now: changed after run $run3\)\$" "$out"
+[ "$(tree_sum "$ROOT")" = "$sum" ] && ok "a refused rollback writes nothing" \
+	|| not_ok "a refused rollback writes nothing" "$(diff <(echo "$sum") <(tree_sum "$ROOT"))"
+out=$(mr rollback -l --root "$ROOT" -f json 2>&1)
+res=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin); h = d["hosts"][0]
+print(d["command"], d["exit_status"], h["rolled_back"], h["status"])
+for f in h["files"]:
+    print("file", f["path"], f["changed"], bool(f["diff"]), f["error"] is not None)' 2>&1)
+expect_grep "json: the run it refused to undo" "^rollback 4 $run3 failed\$" "$res"
+expect_grep "json: the edited file, its diff and error" "^file /etc/libvirt/libvirtd.conf False True True\$" "$res"
+out=$(mr rollback --force -l --root "$ROOT" 2>&1); expect_status "rollback --force" 2 $? "$out"
+if [ "$(snap)" = "$before" ]; then ok "--force restores the originals"
+else not_ok "--force restores the originals" "$(diff <(echo "$before") <(snap))"; fi
+
+# --- a MANIFEST migready wrote before rollback existed ---
+mr apply -l --root "$ROOT" -p profile.ini >/dev/null 2>&1
+run4=$(ls "$B" | tail -n 1)
+sed -i -E 's/^(existed|created) ([0-7]+ [0-9]+ [0-9]+) [0-9a-f]{64} /\1 \2 /' "$B/$run4/MANIFEST"
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback of an old MANIFEST" 2 $? "$out"
+expect_grep "... says edits cannot be detected" "MANIFEST has no content hashes" "$out"
+if [ "$(snap)" = "$before" ]; then ok "an old MANIFEST restores too"
+else not_ok "an old MANIFEST restores too" "$(diff <(echo "$before") <(snap))"; fi
+out=$(mr rollback --list -l --root "$ROOT" 2>&1)
+expect_grep "--list marks the old MANIFEST" "^  $run4 .*\(no content hashes" "$out"
+
+# --- usage ---
+out=$(mr rollback -l --root "$ROOT" ../etc 2>&1); expect_status "a RUN-ID that is no run id" 1 $? "$out"
+out=$(mr rollback -l --root "$ROOT" 20200101T000000Z-1-001 2>&1)
+expect_status "a run the host does not have" 4 $? "$out"
+expect_grep "... named with the backups' place" "$B/20200101T000000Z-1-001: no such run" "$out"
+out=$(mr check --force -l --root "$ROOT" -p profile.ini 2>&1); expect_status "--force outside rollback" 1 $? "$out"
+
+# --- pruning: by count, by age; the run just made stays; no link followed ---
+rm -rf "$B"/*
+mkdir -p outside/20200101T000000Z-9-000 && echo keep > outside/20200101T000000Z-9-000/f
+for id in 20240101T000000Z-1-001 20240102T000000Z-1-001 20240103T000000Z-1-001; do
+	mkdir -p "$B/$id" && echo 'existed 0644 0 0 /etc/x' > "$B/$id/MANIFEST"
+done
+ln -s "$WORK/outside/20200101T000000Z-9-000" "$B/20200101T000000Z-9-000"
+cat > prune.ini <<'INI'
+include = profile.ini
+[migready]
+backup_keep_runs = 2
+backup_keep_days = 0
+INI
+sed -i 's/^user = "nova"/user = "root"/' "$ROOT/etc/libvirt/qemu.conf"
+out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that prunes" 2 $? "$out"
+left=$(cd "$B" && ls | tr '\n' ' ')
+expect_grep "by count: the 2 newest runs stay" "^20200101T000000Z-9-000 20240103T000000Z-1-001 [0-9]{8}T" "$left"
+[ -f outside/20200101T000000Z-9-000/f ] && ok "a symbolic link is never followed" \
+	|| not_ok "a symbolic link is never followed"
+touch -d '40 days ago' "$B"/2024*
+cat > prune.ini <<'INI'
+include = profile.ini
+[migready]
+backup_keep_runs = 0
+backup_keep_days = 30
+INI
+sed -i 's/^user = "nova"/user = "root"/' "$ROOT/etc/libvirt/qemu.conf"
+out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that prunes by age" 2 $? "$out"
+n=$(cd "$B" && ls -d 2026* 2>/dev/null | wc -l)
+[ ! -e "$B/20240103T000000Z-1-001" ] && [ "$n" = 2 ] && ok "by age: the old run goes, the recent ones stay" \
+	|| not_ok "by age: the old run goes, the recent ones stay" "$(ls -l "$B")"
+out=$(mr lint -p prune.ini 2>&1); expect_status "lint of [migready]" 0 $? "$out"
+expect_no_grep "[migready] is applied, not 'validated only'" "not applied" "$out"
+printf '[migready]\nbackup_keep_runs = many\n' > bad.ini
+out=$(mr lint -p bad.ini 2>&1); expect_status "a bad backup_keep_runs" 1 $? "$out"
+expect_grep "... names its line" "bad.ini:2: backup_keep_runs" "$out"
+
+# --- show -f json, -o ---
+out=$(mr show -p profile.ini -f json -o show.json 2>&1); expect_status "show -f json -o" 0 $? "$out"
+res=$(python3 -c '
+import json, sys
+d = json.load(open("show.json"))
+for s in d["hosts"][0]["settings"]:
+    print(d["command"], s["section"], s["key"], s["value"], s["origin"])' 2>&1)
+expect_grep "show json: a value from an include, with its line" "^show libvirtd auth_tcp none .*/profile.ini:5\$" "$res"
+expect_grep "show json: a [file PATH] section" "^show file /etc/sysctl.d/90-migration.conf lens Sysctl profile.ini:3\$" "$res"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,170 @@
+/* The MANIFEST of a run's backups: the current format and the one before
+ * it (no SHA-256 column) parse, format gives back what parsed, bad lines
+ * are refused naming the line; run ids and the systemctl actions kept. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "backup.h"
+#include "util.h"
+
+#define SHA_A "6f93057565845069fadb376cf9a534b9f3fc5a9e8a9fa8b56a11eac24075a21d"
+#define SHA_B "a4ffcd770325bc0045336a2e30cfcd7a464690859655fdcd65e4c950a97051c7"
+
+static struct mr_manifest *parse(const char *text, char **msg)
+{
+	struct mr_error *err = NULL;
+	struct mr_manifest *m = mr_manifest_parse(text, strlen(text), "h:/M", &err);
+	*msg = err ? mr_error_format(err) : NULL;
+	mr_error_free(err);
+	return m;
+}
+
+/* What migready wrote before rollback existed: no SHA-256, no actions. */
+static void test_old_format(void **state)
+{
+	(void)state;
+	char *msg = NULL;
+	struct mr_manifest *m = parse("# migready backup: state, mode, uid, gid, path\n"
+	                              "existed 0640 0 116 /etc/libvirt/libvirtd.conf\n"
+	                              "created 0000 0 0 /etc/systemd/system/x.d/my file.conf\n",
+	                              &msg);
+	assert_non_null(m);
+	assert_int_equal(m->n_files, 2);
+	assert_int_equal(m->has_sha, 0);
+	assert_int_equal(m->files[0].state, MR_BACKUP_EXISTED);
+	assert_int_equal(m->files[0].mode, 0640);
+	assert_int_equal(m->files[0].gid, 116);
+	assert_int_equal(m->files[0].has_sha, 0);
+	assert_string_equal(m->files[0].path, "/etc/libvirt/libvirtd.conf");
+	assert_int_equal(m->files[1].state, MR_BACKUP_CREATED);
+	assert_string_equal(m->files[1].path, "/etc/systemd/system/x.d/my file.conf");
+	assert_int_equal(m->n_actions, 0);
+	/* Formatted again, it is the current format: '-' for the unknown hash
+	 * would claim a removal, so the round trip is through parse only. */
+	mr_manifest_free(m);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
+	m->rollback_of = mr_xstrdup("20261202T033902Z-4242-123");
+	mr_manifest_add_file(m, MR_BACKUP_EXISTED, 0600, 0, 64055, SHA_A, "/etc/libvirt/qemu.conf");
+	mr_manifest_add_file(m, MR_BACKUP_CREATED, 0, 0, 0, SHA_B, "/etc/sysctl.d/90 m.conf");
+	mr_manifest_add_file(m, MR_BACKUP_REMOVED, 0644, 0, 0, NULL, "/etc/gone.conf");
+	const char *restart[] = { "systemctl", "--no-ask-password", "try-restart", "--",
+		                  "libvirtd.service", NULL };
+	const char *reload[] = { "systemctl", "--no-ask-password", "daemon-reload", NULL };
+	const char *enable[] = { "systemctl", "--no-ask-password", "enable", "--", "x.socket", NULL };
+	const char *other[] = { "exportfs", "-ra", NULL };
+	assert_int_equal(mr_manifest_add_argv(m, reload, 0), 1);
+	assert_int_equal(mr_manifest_add_argv(m, restart, 0), 1);
+	assert_int_equal(mr_manifest_add_argv(m, restart, 0), 1); /* once */
+	assert_int_equal(mr_manifest_add_argv(m, enable, 0), 0);
+	assert_int_equal(mr_manifest_add_argv(m, other, 0), 0);
+	mr_manifest_add_action(m, "try-restart", "virtqemud.service", 1);
+	char *text = mr_manifest_format(m);
+	assert_string_equal(text,
+	                    "# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN "
+	                    "PATH; action|owed VERB [UNIT]; of RUN-ID\n"
+	                    "of 20261202T033902Z-4242-123\n"
+	                    "existed 0600 0 64055 " SHA_A " /etc/libvirt/qemu.conf\n"
+	                    "created 0000 0 0 " SHA_B " /etc/sysctl.d/90 m.conf\n"
+	                    "removed 0644 0 0 - /etc/gone.conf\n"
+	                    "action daemon-reload\n"
+	                    "action try-restart libvirtd.service\n"
+	                    "owed try-restart virtqemud.service\n");
+	char *msg = NULL;
+	struct mr_manifest *back = parse(text, &msg);
+	assert_null(msg);
+	assert_non_null(back);
+	assert_int_equal(back->has_sha, 1);
+	assert_int_equal(back->n_files, 3);
+	assert_string_equal(back->files[0].sha, SHA_A);
+	assert_int_equal(back->files[0].uid, 0);
+	assert_int_equal(back->files[0].gid, 64055);
+	assert_int_equal(back->files[2].state, MR_BACKUP_REMOVED);
+	assert_string_equal(back->files[2].sha, "");
+	assert_int_equal(back->files[2].has_sha, 1);
+	assert_string_equal(back->rollback_of, "20261202T033902Z-4242-123");
+	assert_int_equal(back->n_actions, 3);
+	assert_null(back->actions[0].unit);
+	assert_string_equal(back->actions[1].unit, "libvirtd.service");
+	assert_int_equal(back->actions[2].owed, 1);
+	char *again = mr_manifest_format(back);
+	assert_string_equal(again, text);
+	free(again);
+	free(text);
+	mr_manifest_free(back);
+	mr_manifest_free(m);
+}
+
+static const struct {
+	const char *text, *error;
+} bad[] = {
+	{ "existed 0644 0 0 " SHA_A " relative/path\n", "h:/M:1: expected an absolute path" },
+	{ "existed 0644 0 0 " SHA_A " /etc/../shadow\n", "h:/M:1: expected an absolute path" },
+	{ "# header\nchanged 0644 0 0 /etc/x\n",
+	  "h:/M:2: expected existed, created, removed, action, owed or of" },
+	{ "existed 0644 0 /etc/x\n", "h:/M:1: expected MODE UID GID" },
+	{ "existed 0644 0 0 abc /etc/x\n", "h:/M:1: expected a SHA-256 or '-'" },
+	{ "existed 0644 0 0 - /etc/x\n", "h:/M:1: a file written has a SHA-256" },
+	{ "removed 0644 0 0 " SHA_A " /etc/x\n", "h:/M:1: a removed file has no SHA-256 ('-')" },
+	{ "action enable x.service\n", "h:/M:1: unknown service action" },
+	{ "action restart x;reboot\n", "h:/M:1: not a systemd unit name" },
+	{ "action restart\n", "h:/M:1: not a systemd unit name" },
+	{ "action restart a.service b.service\n", "h:/M:1: unknown service action" },
+	{ "of ../../etc\n", "h:/M:1: not a run id" },
+};
+
+static void test_bad_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *msg = NULL;
+		struct mr_manifest *m = parse(bad[i].text, &msg);
+		assert_null(m);
+		assert_non_null(msg);
+		if (strcmp(msg, bad[i].error) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, msg, bad[i].error);
+		free(msg);
+	}
+	/* a NUL byte inside a line */
+	struct mr_error *err = NULL;
+	assert_null(mr_manifest_parse("existed 0644 0 0 /etc/a\0b\n", 24, "h:/M", &err));
+	assert_non_null(err);
+	mr_error_free(err);
+}
+
+static void test_run_ids(void **state)
+{
+	(void)state;
+	assert_true(mr_backup_run_id_valid("20261202T033902Z-4242-123"));
+	assert_false(mr_backup_run_id_valid("20261202T033902Z-4242"));
+	assert_false(mr_backup_run_id_valid("20261202T033902Z-4242-123/.."));
+	assert_false(mr_backup_run_id_valid("2026120T033902Z-4242-123"));
+	assert_false(mr_backup_run_id_valid("20261202T033902Z--123"));
+	assert_false(mr_backup_run_id_valid(""));
+	char *t = mr_backup_run_time("20261202T033902Z-4242-123");
+	assert_string_equal(t, "2026-12-02T03:39:02Z");
+	free(t);
+	assert_null(mr_backup_run_time("latest"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_old_format),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_run_ids),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
