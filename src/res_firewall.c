@@ -266,8 +266,8 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		                                  : mr_xasprintf("iptables -A INPUT %s", text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
-		mr_plan_command_observed(c, "firewall.running", where, text, found ? text : NULL,
-		                         !found);
+		mr_plan_observed(plan, c, "firewall.running", where, found ? text : NULL, text, !found,
+		                 0);
 		free(where);
 		free(name);
 		free(text);
