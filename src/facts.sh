@@ -236,5 +236,48 @@ if [ -z "$r" ] && command -v iptables-save >/dev/null 2>&1; then
 		say fw.iptables.live error
 	fi
 fi
+# nftables, on a live host (nft -a list ruleset): each filter chain hooked
+# on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
+# first drop or reject (or jump to a chain holding one; a verdict map's
+# drop is not the rule's) or none; and the rules above the stop as
+# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle.
+if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
+	if nftl=$(nft -a list ruleset 2>/dev/null); then
+		printf '%s\n' "$nftl" | awk '
+			/^table / { fam = $2; tab = $3; key = ""; next }
+			/^\tchain / { key = fam " " tab " " $2; chains[++nch] = key; pol[key] = "accept"; next }
+			/^\t[^\t}]/ { key = ""; next }
+			key != "" && /^\t\ttype / {
+				if ($2 == "filter" && $0 ~ / hook input /) base[key] = 1
+				if ($0 ~ /policy drop;/) pol[key] = "drop"
+				next }
+			key != "" && /^\t\t[^\t]/ && / # handle [0-9]+$/ {
+				line = $0; sub(/^\t\t/, "", line)
+				h = line; sub(/.* # handle /, "", h); sub(/ # handle [0-9]+$/, "", line)
+				n++; rk[n] = key; rt[n] = line; rh[n] = h
+				top = line; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
+				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }
+				if (match(top, /(^| )(jump|goto) [^ ]+/)) { j = substr(top, RSTART, RLENGTH); sub(/.* /, "", j); jt[n] = fam " " tab " " j }
+			}
+			END {
+				do { changed = 0
+					for (i = 1; i <= n; i++) if (!stop[i] && jt[i] != "" && drops[jt[i]]) { stop[i] = 1; drops[rk[i]] = 1; changed = 1 }
+				} while (changed)
+				for (c = 1; c <= nch; c++) {
+					k = chains[c]; if (!base[k]) continue
+					s = "none"
+					for (i = 1; i <= n; i++) {
+						if (rk[i] != k) continue
+						if (stop[i]) { s = rh[i]; break }
+						print "fw.nft.rule=" k " " rt[i]
+					}
+					print "fw.nft.input=" k " " pol[k] " " s
+				}
+			}'
+		say fw.nft.live ok
+	else
+		say fw.nft.live error
+	fi
+fi
 mark
 [ "$lockarg" = - ] || exec cat >/dev/null

@@ -616,6 +616,15 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 	mr_buf_init(&add);
 	mr_buf_init(&missing);
 	for (size_t i = 0; i < n; i++) {
+		int v6 = want[i].source && strchr(want[i].source, ':');
+		if (want[i].source && (!strcmp(ch->family, v6 ? "ip" : "ip6") ||
+		                       !strcmp(ch->family, "arp") || !strcmp(ch->family, "bridge"))) {
+			refuse(&c, ch->line, "the chain '%s' of family %s cannot match the source '%s'",
+			       ch->name, ch->family, want[i].source);
+			mr_buf_fini(&add);
+			mr_buf_fini(&missing);
+			goto refused;
+		}
 		int covered = 0;
 		for (size_t k = 0; k < stop && !covered; k++)
 			covered = mr_nft_rule_covers(ch->rules[k].text, &want[i]);
@@ -627,7 +636,7 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 		else
 			mr_buf_puts(&add, "\t\t");
 		mr_buf_printf(&add, "%s\n", rule);
-		mr_buf_printf(&missing, "%s'%s'", missing.len ? ", " : "", rule);
+		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "", rule);
 		free(rule);
 	}
 	if (!add.len) {

@@ -12,10 +12,12 @@
  * iptables -I at the same place. Not iptables-restore of the file: that
  * flushes the whole filter table, and with it the chains that libvirt,
  * neutron's agents or docker add at run time and never save. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nft_conf.h"
 #include "res.h"
 
 #define IPTABLES_LENS "Iptables.lns"
@@ -366,6 +368,182 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 	rules_free(r, n);
 }
 
+/* nftables: /etc/nftables.conf edited by nft_conf (no Augeas lens reads
+ * nft's language), and the running input chain, from the facts' digest of
+ * nft -a list ruleset: a missing rule is inserted before the stop's handle
+ * (nft insert rule ... handle N), or appended. Not nft -f of the file:
+ * Debian's starts with "flush ruleset", which would drop the tables that
+ * libvirt, docker or fail2ban add at run time and never save. */
+#define NFT_CONF "/etc/nftables.conf"
+
+struct nft_wants {
+	struct mr_nft_want *v;
+	size_t n;
+};
+
+static void nft_wants_free(void *data)
+{
+	struct nft_wants *w = data;
+	for (size_t i = 0; i < w->n; i++) {
+		free((char *)w->v[i].proto);
+		free((char *)w->v[i].source);
+	}
+	free(w->v);
+	free(w);
+}
+
+static char *nft_merge(const void *data, const char *old, size_t len, char **found)
+{
+	const struct nft_wants *w = data;
+	return mr_nft_conf_merge(old, len, w->v, w->n, found);
+}
+
+static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)
+{
+	struct nft_wants *w = mr_xcalloc(1, sizeof(*w));
+	w->v = mr_xcalloc(n + 1, sizeof(*w->v));
+	w->n = n;
+	for (size_t i = 0; i < n; i++) {
+		char *colon = NULL;
+		w->v[i].proto = mr_xstrdup(r[i].proto);
+		w->v[i].lo = strtol(r[i].ports, &colon, 10);
+		w->v[i].hi = *colon == ':' ? strtol(colon + 1, NULL, 10) : w->v[i].lo;
+		w->v[i].source = r[i].source ? mr_xstrdup(r[i].source) : NULL;
+	}
+	return w;
+}
+
+/* A name from the host that goes into nft's command line (which nft
+ * parses as its own language): plain words only. */
+static int nft_name_ok(const char *s, const char *extra)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-' && !strchr(extra, s[n]))
+			return 0;
+	return n > 0 && n < 64;
+}
+
+/* The running input chain: "FAMILY TABLE CHAIN POLICY STOP" of the facts,
+ * the one hooked on input or, of several, the one with policy drop. */
+static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char **why)
+{
+	const char **in = NULL;
+	size_t n = mr_facts_get_all(facts, "fw.nft.input", &in), n_drop = 0;
+	int pick = -1;
+	for (size_t i = 0; i < n; i++) {
+		char f[5][64];
+		if (sscanf(in[i], "%63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4]) != 5)
+			continue;
+		if (n == 1 || !strcmp(f[3], "drop")) {
+			n_drop += !strcmp(f[3], "drop");
+			pick = (int)i;
+			memcpy(w, f, sizeof(f));
+		}
+	}
+	free(in);
+	if (n == 0)
+		*why = mr_xstrdup("no filter chain is hooked on input");
+	else if (pick < 0 || (n > 1 && n_drop != 1))
+		*why = mr_xasprintf("%zu filter chains are hooked on input and %s has policy drop", n,
+		                    n_drop ? "more than one" : "none");
+	else if (!nft_name_ok(w[0], "") || !nft_name_ok(w[1], ".") || !nft_name_ok(w[2], ".") ||
+	         (strcmp(w[4], "none") && strspn(w[4], "0123456789") != strlen(w[4])))
+		*why = mr_xstrdup("the probe's digest of the ruleset is not one");
+	else
+		return 0;
+	return -1;
+}
+
+static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
+                             const struct nft_wants *w, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *live = mr_facts_get(facts, "fw.nft.live");
+	char c[5][64];
+	char *why = NULL;
+	if (!live || strcmp(live, "ok") != 0 || nft_running_chain(facts, c, &why) < 0) {
+		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s",
+		             !live ? "no nft on the host" : strcmp(live, "ok") ? "nft list ruleset failed"
+		                                                               : why);
+		free(why);
+		return;
+	}
+	const char **rules = NULL;
+	size_t n_rules = mr_facts_get_all(facts, "fw.nft.rule", &rules);
+	char *prefix = mr_xasprintf("%s %s %s ", c[0], c[1], c[2]);
+	for (size_t i = 0; i < w->n; i++) {
+		const char *cover = NULL;
+		for (size_t k = 0; k < n_rules && !cover; k++)
+			if (!strncmp(rules[k], prefix, strlen(prefix)) &&
+			    mr_nft_rule_covers(rules[k] + strlen(prefix), &w->v[i]))
+				cover = rules[k] + strlen(prefix);
+		char *text = mr_nft_rule_text(&w->v[i]);
+		const char *argv[32] = { "nft", strcmp(c[4], "none") ? "insert" : "add", "rule", c[0],
+			                     c[1], c[2] };
+		size_t k = 6;
+		if (strcmp(c[4], "none")) {
+			argv[k++] = "handle";
+			argv[k++] = c[4];
+		}
+		char *words = mr_xstrdup(text);
+		for (char *save = NULL, *t = strtok_r(words, " ", &save); t && k < 30;
+		     t = strtok_r(NULL, " ", &save))
+			argv[k++] = t;
+		argv[k] = NULL;
+		char *name = strcmp(c[4], "none")
+		                     ? mr_xasprintf("nft insert rule %s %s %s handle %s %s", c[0], c[1],
+		                                    c[2], c[4], text)
+		                     : mr_xasprintf("nft add rule %s %s %s %s", c[0], c[1], c[2], text);
+		struct mr_plan_cmd *cmd = mr_plan_command(plan, name, argv);
+		char *where = mr_plan_origin_of(r[i].allow);
+		char *old = !cover ? NULL : !strcmp(cover, text) ? mr_xstrdup(text)
+		                                              : mr_xasprintf("covered by '%s'", cover);
+		mr_plan_observed(plan, cmd, "firewall.running", where, old, text, !cover, 0);
+		free(old);
+		free(where);
+		free(name);
+		free(words);
+		free(text);
+	}
+	free(prefix);
+	free(rules);
+}
+
+static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile,
+                          const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct fw_rule *r = NULL;
+	size_t n = wanted_rules(plan, profile, 1, 0, &r);
+	if (!n)
+		goto out;
+	if (!has_file(facts, NFT_CONF)) {
+		mr_plan_fail(plan, "firewall.allow", origin, "no " NFT_CONF " on the host");
+	} else {
+		struct mr_buf want;
+		mr_buf_init(&want);
+		struct nft_wants *w = nft_wants_of(r, n);
+		for (size_t i = 0; i < n; i++) {
+			char *t = mr_nft_rule_text(&w->v[i]);
+			mr_buf_printf(&want, "%s%s", i ? "; " : "accept rules: ", t);
+			free(t);
+		}
+		char *where = mr_plan_origin_of(r[0].allow);
+		mr_plan_file_merged(plan, NFT_CONF, nft_merge, w, nft_wants_free, "firewall.allow",
+		                    where, want.data);
+		free(where);
+		mr_buf_fini(&want);
+	}
+	if (facts && mr_facts_live(facts)) {
+		struct nft_wants *w = nft_wants_of(r, n);
+		plan_nft_running(plan, r, w, origin);
+		nft_wants_free(w);
+	}
+out:
+	rules_free(r, n);
+}
+
 static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                          struct mr_error **err)
 {
@@ -397,8 +575,10 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	case B_UFW:
 		plan_ufw(plan, profile, origin);
 		break;
-	case B_FIREWALLD:
 	case B_NFTABLES:
+		plan_nftables(plan, profile, origin);
+		break;
+	case B_FIREWALLD:
 		mr_plan_fail(plan, "firewall.backend", origin,
 		             "the %s backend is not applied by this release", backend_names[which]);
 		break;

@@ -9,6 +9,9 @@
 #   Live: the facts probe in a namespace digests the running INPUT chain,
 #   and check plans the iptables -I that apply would run, which iptables
 #   itself accepts; once run, check finds the rule.
+#   nftables: Debian's and an operator's nftables.conf taken by nft -c, the
+#   operator's bytes kept, an include refused with its line; live, check
+#   plans nft insert before the reject's handle, a wider rule covers.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewall.sh MIGREADY SOURCE_DIR}")
@@ -172,6 +175,78 @@ if command -v ufw >/dev/null; then
 	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "ufw: a second apply writes nothing" || not_ok "ufw: a second apply writes nothing"
 else
 	[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its part skipped"
+fi
+
+# nftables: /etc/nftables.conf (Debian's stock file, an operator's with
+# policy drop and a first drop rule), taken by nft -c; a file it cannot
+# read through (an include) is refused with its line, nothing written.
+if command -v nft >/dev/null; then
+	printf '[firewall]\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > nft.ini
+	for conf in debian12-nftables.conf arch.conf; do
+		ROOT=$WORK/nft-$conf
+		hosttree debian12-socket "$ROOT"
+		hosttree_unit "$ROOT/lib/systemd/system" nftables.service sysinit.target
+		hosttree_enable "$ROOT" /lib/systemd/system nftables.service sysinit.target
+		cp "$DATA/nft/$conf" "$ROOT/etc/nftables.conf"
+		out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+		expect_status "nftables: apply on $conf" 2 "$st" "$out"
+		in_ns nft -c -f "$ROOT/etc/nftables.conf" && ok "nftables: nft -c takes $conf's result" \
+			|| not_ok "nftables: nft -c takes $conf's result" "$(cat "$ROOT/etc/nftables.conf")"
+		grep -v -e 'tcp dport 16509 accept$' -e 'ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept$' \
+			"$ROOT/etc/nftables.conf" | cmp -s - "$DATA/nft/$conf" \
+			&& ok "nftables: the operator's lines byte-identical ($conf)" \
+			|| not_ok "nftables: the operator's lines byte-identical ($conf)" "$(diff "$DATA/nft/$conf" "$ROOT/etc/nftables.conf")"
+		before=$(tree_sum "$ROOT")
+		out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+		expect_status "nftables: a second apply on $conf" 0 "$st" "$out"
+		[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nftables: a second apply writes nothing" || not_ok "nftables: a second apply writes nothing"
+	done
+	grep -B1 -F '    ct state invalid drop' "$WORK/nft-arch.conf/etc/nftables.conf" | head -1 \
+		| grep -qx '    ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept' \
+		&& ok "nftables: above the first drop, indented like it" \
+		|| not_ok "nftables: above the first drop, indented like it" "$(cat "$WORK/nft-arch.conf/etc/nftables.conf")"
+	ROOT=$WORK/nft-include
+	hosttree debian12-socket "$ROOT"
+	hosttree_unit "$ROOT/lib/systemd/system" nftables.service sysinit.target
+	hosttree_enable "$ROOT" /lib/systemd/system nftables.service sysinit.target
+	{ cat "$DATA/nft/debian12-nftables.conf"; echo 'include "/etc/nftables.d/*.nft"'; } > "$ROOT/etc/nftables.conf"
+	before=$(tree_sum "$ROOT")
+	out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+	expect_status "nftables: apply on a file with an include" 4 "$st" "$out"
+	expect_grep "nftables: the include refused with its line" "/etc/nftables\.conf:16: include: the rules it adds are not read; not edited; not written" "$out"
+	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nftables: nothing written when refused" || not_ok "nftables: nothing written when refused"
+
+	# Live: the namespace's running ruleset, digested by the facts probe;
+	# check plans nft insert before the reject's handle, nft takes it, and
+	# check then finds the rule; a wider accept covers, and says which.
+	in_ns nft -f - <<-'EOF'
+	flush ruleset
+	table inet filter {
+		chain input {
+			type filter hook input priority filter; policy drop;
+			ct state established,related accept
+			tcp dport 49152-65535 accept comment "qemu"
+			reject with icmpx type admin-prohibited
+		}
+	}
+	EOF
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "nftables facts: the input chain and its stop" '^fw\.nft\.input=inet filter input drop [0-9]+$' "$facts"
+	printf '[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > nftlive.ini
+	out=$(in_ns "$MIGREADY" --color never -v check --local -p nftlive.ini 2>&1)
+	expect_grep "nftables check: the running rule is missing" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	expect_grep "nftables check: a wider rule covers, named" "firewall\.running +ok +'covered by 'tcp dport 49152-65535 accept comment \"qemu\"''" "$out"
+	cmd=$(printf '%s\n' "$out" | sed -n 's/^  apply would run: \(nft insert rule inet filter input handle [0-9]* .*\)/\1/p')
+	expect_grep "nftables check: apply would insert before the reject" '^nft insert rule inet filter input handle [0-9]+ ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept$' "$cmd"
+	# shellcheck disable=SC2086 # the planned argv, words without quotes
+	in_ns $cmd && ok "nftables: nft runs the planned insert" || not_ok "nftables: nft runs the planned insert"
+	in_ns nft list chain inet filter input | grep -A1 -F 'ip saddr 10.20.0.0/24 tcp dport 16509 accept' | tail -1 | grep -q reject \
+		&& ok "nftables: the insert lands above the reject" || not_ok "nftables: the insert lands above the reject" "$(in_ns nft list ruleset)"
+	out=$(in_ns "$MIGREADY" -f json check --local -p nftlive.ini 2>&1 | tr -d '\n ')
+	expect_no_grep "nftables check: the running rules found" '"setting":"firewall.running",[^}]*"status":"drift"' "$out"
+	in_ns nft flush ruleset
+else
+	[ "${CI:-}" = true ] && not_ok "no nft (scripts/deps.sh test)" || echo "# no nft: its part skipped"
 fi
 
 # Live: the running rules of the namespace, read by the facts probe.

@@ -180,7 +180,7 @@ static void test_refused_with_the_line(void **state)
 	char *out = mr_nft_conf_merge(two, strlen(two), want_pair, 1, &found);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "policy drop\n  tcp dport 16509 accept\n }\n}\n"));
-	assert_string_equal(found, "missing in ip b in: 'tcp dport 16509 accept'");
+	assert_string_equal(found, "missing in ip b in: tcp dport 16509 accept");
 	free(out);
 	free(found);
 }
