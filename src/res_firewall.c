@@ -222,6 +222,36 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 	}
 }
 
+/* Whether an ACCEPT of the facts' digest ("PROTO PORTS SOURCE", ports as
+ * 22 or 49152:65535, source a network or "any") takes all r asks for. */
+static int accept_covers(const char *have, const struct fw_rule *r)
+{
+	char proto[8], ports[32], source[64];
+	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3 || strcmp(proto, r->proto))
+		return 0;
+	char *end = NULL;
+	long lo = strtol(ports, &end, 10), hi = *end == ':' ? strtol(end + 1, &end, 10) : lo;
+	long want_lo = strtol(r->ports, &end, 10);
+	long want_hi = *end == ':' ? strtol(end + 1, NULL, 10) : want_lo;
+	if (lo > want_lo || hi < want_hi)
+		return 0;
+	if (!strcmp(source, "any"))
+		return 1;
+	return r->source && mr_nft_prefix_holds(source, r->source);
+}
+
+/* "covered by '-s SRC -p PROTO --dport PORTS -j ACCEPT'" from a digest
+ * line that accept_covers took. */
+static char *digest_rule(const char *have)
+{
+	char proto[8], ports[32], source[64];
+	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3)
+		return mr_xasprintf("covered by '%s'", have);
+	int any = !strcmp(source, "any");
+	return mr_xasprintf("covered by '%s%s%s-p %s --dport %s -j ACCEPT'", any ? "" : "-s ",
+	                    any ? "" : source, any ? "" : " ", proto, ports);
+}
+
 /* The running INPUT chain, from the facts' digest of iptables-save: each
  * missing rule is inserted above the first stop. */
 static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
@@ -245,12 +275,10 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	const char **have = NULL;
 	size_t n_have = mr_facts_get_all(facts, "fw.iptables.accept", &have);
 	for (size_t i = 0; i < n; i++) {
-		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
-		                           r[i].source ? r[i].source : "any");
-		char *anywhere = mr_xasprintf("%s %s any", r[i].proto, r[i].ports);
-		int found = 0;
+		const char *found = NULL;
 		for (size_t k = 0; k < n_have && !found; k++)
-			found = !strcmp(have[k], exact) || !strcmp(have[k], anywhere);
+			if (accept_covers(have[k], &r[i]))
+				found = have[k];
 		char *text = rule_text(&r[i]);
 		const char *argv[16] = { "iptables", "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
@@ -268,13 +296,17 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		                                  : mr_xasprintf("iptables -A INPUT %s", text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
-		mr_plan_observed(plan, c, "firewall.running", where, found ? text : NULL, text, !found,
-		                 0);
+		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
+		                           r[i].source ? r[i].source : "any");
+		char *old = !found                  ? NULL
+		            : !strcmp(found, exact) ? mr_xstrdup(text)
+		                                    : digest_rule(found);
+		mr_plan_observed(plan, c, "firewall.running", where, old, text, !found, 0);
+		free(old);
+		free(exact);
 		free(where);
 		free(name);
 		free(text);
-		free(anywhere);
-		free(exact);
 	}
 	free(have);
 }

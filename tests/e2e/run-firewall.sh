@@ -265,6 +265,11 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# A wider rule above the stop covers the range, and check says which.
+in_ns iptables -w -I INPUT 1 -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT
+printf 'allow = 49152-49215/tcp\n' >> live.ini
+out=$(in_ns "$MIGREADY" --color never -v check --local -p live.ini 2>&1)
+expect_grep "check: a wider running rule covers, named" "firewall\.running +ok +'covered by '-s 10\.0\.0\.0/8 -p tcp --dport 49152:65535 -j ACCEPT''" "$out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
