@@ -206,9 +206,11 @@ case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;;
 [ -f "$r/etc/ufw/ufw.conf" ] && say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$r/etc/ufw/ufw.conf" | tr -d '"' | tail -n 1)"
 [ -f "$r/etc/firewalld/firewalld.conf" ] && say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$r/etc/firewalld/firewalld.conf" | tail -n 1)"
 [ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
-if [ -z "$r" ] && command -v iptables-save >/dev/null 2>&1; then
-	if ipt=$(iptables-save -t filter 2>/dev/null); then
-		printf '%s\n' "$ipt" | awk '
+# IPv6 the same from ip6tables-save, as fw.ip6tables.*.
+for ipt in iptables ip6tables; do
+	[ -z "$r" ] && command -v $ipt-save >/dev/null 2>&1 || continue
+	if saved=$($ipt-save -t filter 2>/dev/null); then
+		printf '%s\n' "$saved" | awk -v fw="fw.$ipt" '
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
 				for (i = 3; i < NF; i++) if ($i == "-j" && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
 			END {
@@ -227,15 +229,17 @@ if [ -z "$r" ] && command -v iptables-save >/dev/null 2>&1; then
 						else other = 1
 					}
 					if (jump == "DROP" || jump == "REJECT" || (jump in stops)) { stop = k; break }
-					if (jump == "ACCEPT" && !other && p != "" && d != "") print "fw.iptables.accept=" p " " d " " s
+					if (jump == "ACCEPT" && !other && p != "" && d != "") print fw ".accept=" p " " d " " s
 				}
-				print "fw.iptables.stop=" stop
+				print fw ".stop=" stop
 			}'
-		say fw.iptables.live ok
+		say fw.$ipt.live ok
 	else
-		say fw.iptables.live error
+		say fw.$ipt.live error
 	fi
-fi
+done
+[ -f "$r/etc/iptables/rules.v6" ] && say file./etc/iptables/rules.v6 present
+[ -f "$r/etc/sysconfig/ip6tables" ] && say file./etc/sysconfig/ip6tables present
 # nftables, on a live host (nft -a list ruleset): each filter chain hooked
 # on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
 # first drop or reject (or jump to a chain holding one; a verdict map's

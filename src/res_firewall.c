@@ -9,7 +9,9 @@
  * accepts the same port from that source (or from anywhere) above the
  * stop counts, and nothing else in the file changes. The running rules
  * (facts: iptables-save, digested) get the same rules inserted with
- * iptables -I at the same place. Not iptables-restore of the file: that
+ * iptables -I at the same place. IPv6 likewise (rules.v6 or
+ * /etc/sysconfig/ip6tables, ip6tables) where the host keeps IPv6 rules.
+ * Not iptables-restore of the file: that
  * flushes the whole filter table, and with it the chains that libvirt,
  * neutron's agents or docker add at run time and never save. */
 #include <ctype.h>
@@ -23,6 +25,8 @@
 #define IPTABLES_LENS "Iptables.lns"
 #define RULES_DEBIAN "/etc/iptables/rules.v4"
 #define RULES_RHEL "/etc/sysconfig/iptables"
+#define RULES6_DEBIAN "/etc/iptables/rules.v6"
+#define RULES6_RHEL "/etc/sysconfig/ip6tables"
 
 static const struct mr_conf_key firewall_keys[] = {
 	{ "backend", MR_CONF_PLAN, NULL },
@@ -102,15 +106,15 @@ static enum backend detect(const struct mr_facts *f, char **why)
 }
 
 /* An address alone is the one-address network iptables-save writes. */
-static char *ipv4_source(const char *cidr)
+static char *saved_source(const char *cidr)
 {
-	if (!strcmp(cidr, "0.0.0.0/0"))
-		return NULL;
-	return strchr(cidr, '/') ? mr_xstrdup(cidr) : mr_xasprintf("%s/32", cidr);
+	if (strchr(cidr, '/'))
+		return mr_xstrdup(cidr);
+	return mr_xasprintf("%s/%d", cidr, strchr(cidr, ':') ? 128 : 32);
 }
 
 /* The rules the profile asks for: each allow from each source. Without
- * ipv6, IPv6 sources are failed items (rules.v4 cannot hold them).
+ * ipv6, IPv6 sources are failed items (only rules.v4 to hold them).
  * Sources are kept as the profile spells them (ufw writes them so);
  * iptables wants them as iptables-save writes them (as_saved). */
 static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profile, int ipv6,
@@ -130,7 +134,8 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 		if (strchr(src[j]->value, ':') && !ipv6) {
 			char *origin = mr_plan_origin_of(src[j]);
 			mr_plan_fail(plan, "firewall.source", origin,
-			             "IPv6 source '%s': the iptables backend writes IPv4 rules only",
+			             "IPv6 source '%s': no " RULES6_DEBIAN " nor " RULES6_RHEL
+			             " on the host to write it to",
 			             src[j]->value);
 			free(origin);
 		}
@@ -152,7 +157,7 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 			const char *s = any_source ? NULL : src[j]->value;
 			v[n] = r;
 			v[n].source = !s || !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ? NULL
-			              : as_saved ? ipv4_source(s)
+			              : as_saved ? saved_source(s)
 			                         : mr_xstrdup(s);
 			n++;
 		}
@@ -255,32 +260,34 @@ static char *digest_rule(const char *have)
 /* The running INPUT chain, from the facts' digest of iptables-save: each
  * missing rule is inserted above the first stop. */
 static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
-                         const char *origin)
+                         const char *origin, int v6)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	const char *live = mr_facts_get(facts, "fw.iptables.live");
-	const char *stop = mr_facts_get(facts, "fw.iptables.stop");
+	const char *ipt = v6 ? "ip6tables" : "iptables";
+	const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
+	const char *stop = mr_facts_get(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop");
 	/* The rule number goes into a command: digits, or none at all. */
 	if (stop && strcmp(stop, "none") != 0 &&
 	    (!*stop || strspn(stop, "0123456789") != strlen(stop) || strlen(stop) > 6))
 		stop = NULL;
 	if (!live || strcmp(live, "ok") != 0 || !stop) {
-		mr_plan_fail(plan, "firewall.running", origin,
-		             "cannot read the running rules: %s",
-		             !live                  ? "no iptables-save on the host"
-		             : strcmp(live, "ok") ? "iptables-save failed on the host"
-		                                  : "the probe's digest of iptables-save is not one");
+		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s%s%s",
+		             !live ? "no " : strcmp(live, "ok") ? "" : "the probe's digest of ", ipt,
+		             !live                ? "-save on the host"
+		             : strcmp(live, "ok") ? "-save failed on the host"
+		                                  : "-save is not one");
 		return;
 	}
 	const char **have = NULL;
-	size_t n_have = mr_facts_get_all(facts, "fw.iptables.accept", &have);
+	size_t n_have =
+		mr_facts_get_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
 	for (size_t i = 0; i < n; i++) {
 		const char *found = NULL;
 		for (size_t k = 0; k < n_have && !found; k++)
 			if (accept_covers(have[k], &r[i]))
 				found = have[k];
 		char *text = rule_text(&r[i]);
-		const char *argv[16] = { "iptables", "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
+		const char *argv[16] = { ipt, "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
 		if (strcmp(stop, "none") != 0)
 			argv[k++] = stop;
@@ -292,8 +299,8 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 			                   "-j", "ACCEPT", NULL };
 		memcpy(argv + k, tail, sizeof(tail));
 		/* Named as run, but for the lock option. */
-		char *name = strcmp(stop, "none") ? mr_xasprintf("iptables -I INPUT %s %s", stop, text)
-		                                  : mr_xasprintf("iptables -A INPUT %s", text);
+		char *name = strcmp(stop, "none") ? mr_xasprintf("%s -I INPUT %s %s", ipt, stop, text)
+		                                  : mr_xasprintf("%s -A INPUT %s", ipt, text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
 		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
@@ -311,26 +318,49 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	free(have);
 }
 
+/* The rules of one family: a source of it, or any source. The rules are
+ * r's (shallow copies). */
+static size_t of_family(const struct fw_rule *r, size_t n, int v6, struct fw_rule *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!r[i].source || !!strchr(r[i].source, ':') == v6)
+			out[k++] = r[i];
+	return k;
+}
+
 static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile,
                           const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *path6 = has_file(facts, RULES6_DEBIAN) ? RULES6_DEBIAN
+	                    : has_file(facts, RULES6_RHEL) ? RULES6_RHEL
+	                                                   : NULL;
 	struct fw_rule *r = NULL;
-	size_t n = wanted_rules(plan, profile, 0, 1, &r);
+	size_t n = wanted_rules(plan, profile, path6 != NULL, 1, &r);
+	struct fw_rule *fam = mr_xcalloc(n + 1, sizeof(*fam));
 	const char *path = has_file(facts, RULES_DEBIAN) ? RULES_DEBIAN
 	                   : has_file(facts, RULES_RHEL) ? RULES_RHEL
 	                                                 : NULL;
+	size_t n4 = of_family(r, n, 0, fam);
 	if (!n)
 		goto out;
 	if (!path)
 		mr_plan_fail(plan, "firewall.allow", origin,
 		             "no " RULES_DEBIAN " nor " RULES_RHEL " on the host: no saved rules to "
 		             "add to (save the running ones there first)");
-	else
-		plan_rules_file(plan, path, r, n);
-	if (facts && mr_facts_live(facts))
-		plan_running(plan, r, n, origin);
+	else if (n4)
+		plan_rules_file(plan, path, fam, n4);
+	if (n4 && facts && mr_facts_live(facts))
+		plan_running(plan, fam, n4, origin, 0);
+	/* IPv6: where the host keeps saved ip6tables rules */
+	size_t n6 = path6 ? of_family(r, n, 1, fam) : 0;
+	if (n6)
+		plan_rules_file(plan, path6, fam, n6);
+	if (n6 && facts && mr_facts_live(facts))
+		plan_running(plan, fam, n6, origin, 1);
 out:
+	free(fam);
 	rules_free(r, n);
 }
 

@@ -90,6 +90,27 @@ expect_status "a second apply" 0 "$st" "$out"
 out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "check after apply" 0 "$st" "$out"
 
+# IPv6: a host with rules.v6 too gets its IPv6 source there, and a rule
+# from anywhere in both files; ip6tables-restore --test takes the result.
+ROOT=$WORK/v6
+debian_host "$ROOT" "$ORIG"
+cp "$DATA/debian12-rules.v6" "$ROOT/etc/iptables/rules.v6"
+printf '[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\nsource = fd00:20::/64\n' > v6.ini
+out=$(mr apply --local --root "$ROOT" -p v6.ini 2>&1); st=$?
+expect_status "apply with rules.v6" 2 "$st" "$out"
+R6=$ROOT/etc/iptables/rules.v6
+[ "$(grep -B1 -- '-j REJECT' "$R6" | head -1)" = '-A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT' ] \
+	&& ok "rules.v6: the IPv6 rule above the REJECT" || not_ok "rules.v6: the IPv6 rule above the REJECT" "$(cat "$R6")"
+grep -q -- '-s fd00' "$ROOT/etc/iptables/rules.v4" && not_ok "rules.v4 holds no IPv6 source" || ok "rules.v4 holds no IPv6 source"
+in_ns ip6tables-restore --test < "$R6" && ok "ip6tables-restore --test takes rules.v6" || not_ok "ip6tables-restore --test takes rules.v6" "$(cat "$R6")"
+grep -vxF -e '-A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT' "$R6" | cmp -s - "$DATA/debian12-rules.v6" \
+	&& ok "rules.v6: the operator's lines byte-identical" || not_ok "rules.v6: the operator's lines byte-identical" "$(diff "$DATA/debian12-rules.v6" "$R6")"
+printf '[firewall]\nallow = 49152-49215/tcp\n' > any.ini
+out=$(mr apply --local --root "$ROOT" -p any.ini 2>&1); st=$?
+expect_status "apply of a rule from anywhere" 2 "$st" "$out"
+grep -qx -- '-A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT' "$R6" && grep -qx -- '-A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT' "$ROOT/etc/iptables/rules.v4" \
+	&& ok "a rule from anywhere in both files" || not_ok "a rule from anywhere in both files"
+
 # An equivalent rule is there (with a NEW state): not added again. One
 # below the REJECT is never reached: it does not count.
 ROOT=$WORK/dup
@@ -265,6 +286,11 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# IPv6: the running ip6tables INPUT chain, digested the same way.
+in_ns ip6tables-restore < "$DATA/debian12-rules.v6"
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: the running IPv6 chain's stop" '^fw\.ip6tables\.stop=6$' "$facts"
+expect_grep "facts: an IPv6 ACCEPT above it" '^fw\.ip6tables\.accept=tcp 5900:5999 fd00:20::/64$' "$facts"
 # A wider rule above the stop covers the range, and check says which.
 in_ns iptables -w -I INPUT 1 -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT
 printf 'allow = 49152-49215/tcp\n' >> live.ini

@@ -351,8 +351,18 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p udp -m udp --dport 53 -j ACCEPT [firewall.allow]\n" },
 	{ "firewall: an IPv6 source", FW_DEBIAN, FW_PROFILE "source = fd00:20::/64\n", 0,
 	  FW_INSERTS
-	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': the iptables backend writes "
-	  "IPv4 rules only\n" },
+	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': no /etc/iptables/rules.v6 "
+	  "nor /etc/sysconfig/ip6tables on the host to write it to\n" },
+	{ "firewall: IPv6 in rules.v6, a rule from anywhere in both",
+	  FW_DEBIAN "file./etc/iptables/rules.v6=present\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = fd00:20::5\nsource = 10.20.0.0/24\n"
+	  "source = ::/0\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "file /etc/iptables/rules.v6 Iptables.lns\n"
+	  "  insert -A INPUT -s fd00:20::5/128 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
 	{ "firewall: two switched on", FW_DEBIAN "fw.ufw.enabled=yes\n", FW_PROFILE, 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
 	  "ufw are all switched on); set backend\n" },
