@@ -202,7 +202,8 @@ case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;;
 # include directory, and on a live host the running INPUT chain of
 # iptables digested: where its first stop is (a DROP or REJECT, or a jump
 # to a chain holding one), and the plain ACCEPT rules above it as
-# "PROTO PORTS SOURCE". Rules with any other condition are left out.
+# "PROTO PORTS SOURCE" (and those of ufw's user chains). Rules with any
+# other condition are left out.
 [ -f "$r/etc/ufw/ufw.conf" ] && say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$r/etc/ufw/ufw.conf" | tr -d '"' | tail -n 1)"
 [ -f "$r/etc/firewalld/firewalld.conf" ] && say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$r/etc/firewalld/firewalld.conf" | tail -n 1)"
 [ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
@@ -211,25 +212,34 @@ for ipt in iptables ip6tables; do
 	[ -z "$r" ] && command -v $ipt-save >/dev/null 2>&1 || continue
 	if saved=$($ipt-save -t filter 2>/dev/null); then
 		printf '%s\n' "$saved" | awk -v fw="fw.$ipt" '
+			# one rule: its jump, protocol, ports, source, and whether it
+			# has any other condition
+			function parse(l,   w, nw, i) {
+				nw = split(l, w, " ")
+				jump = ""; p = ""; d = ""; s = "any"; other = 0
+				for (i = 3; i <= nw; i++) {
+					if (w[i] == "-j") jump = w[++i]
+					else if (w[i] == "-p") p = w[++i]
+					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
+					else if (w[i] == "-s") s = w[++i]
+					else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack" || w[i+1] == "multiport")) i++
+					else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
+					else other = 1
+				}
+				plain = jump == "ACCEPT" && !other && p != "" && d != "" && d !~ /,/
+			}
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
 				for (i = 3; i < NF; i++) if ($i == "-j" && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
 			END {
+				# ufw keeps its rules in its user chains
+				for (j = 1; j <= n; j++)
+					if (chain[j] ~ /^ufw6?-user-input$/) { parse(line[j]); if (plain) print fw ".ufw=" p " " d " " s }
 				k = 0; stop = "none"
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
-					k++; split(line[j], w, " "); nw = length(w)
-					jump = ""; p = ""; d = ""; s = "any"; other = 0
-					for (i = 3; i <= nw; i++) {
-						if (w[i] == "-j") jump = w[++i]
-						else if (w[i] == "-p") p = w[++i]
-						else if (w[i] == "--dport") d = w[++i]
-						else if (w[i] == "-s") s = w[++i]
-						else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack")) i++
-						else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
-						else other = 1
-					}
+					k++; parse(line[j])
 					if (jump == "DROP" || jump == "REJECT" || (jump in stops)) { stop = k; break }
-					if (jump == "ACCEPT" && !other && p != "" && d != "") print fw ".accept=" p " " d " " s
+					if (plain) print fw ".accept=" p " " d " " s
 				}
 				print fw ".stop=" stop
 			}'

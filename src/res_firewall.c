@@ -411,6 +411,46 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 	free(from);
 }
 
+/* ufw's running user chains, from the facts' digest of iptables-save and
+ * ip6tables-save: one item, settled by ufw reload (which loads the files). */
+static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
+                             const char *origin, struct mr_plan_cmd *reload)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_buf missing;
+	mr_buf_init(&missing);
+	for (int v6 = 0; v6 <= 1; v6++) {
+		const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
+		const char **have = NULL;
+		size_t n_have = mr_facts_get_all(facts, v6 ? "fw.ip6tables.ufw" : "fw.iptables.ufw",
+		                                 &have);
+		for (size_t i = 0; i < n; i++) {
+			if (r[i].source && !!strchr(r[i].source, ':') != v6)
+				continue;
+			if (!live || strcmp(live, "ok") != 0) {
+				free(have);
+				mr_buf_fini(&missing);
+				mr_plan_fail(plan, "firewall.running", origin,
+				             "cannot read the running rules: %s", v6 ? "no ip6tables-save"
+				                                                     : "no iptables-save");
+				return;
+			}
+			int found = 0;
+			for (size_t k = 0; k < n_have && !found; k++)
+				found = accept_covers(have[k], &r[i]);
+			if (!found)
+				mr_buf_printf(&missing, "%s%s %s from %s", missing.len ? "; " : "missing: ",
+				              r[i].proto, r[i].ports,
+				              r[i].source ? r[i].source : v6 ? "::/0" : "0.0.0.0/0");
+		}
+		free(have);
+	}
+	mr_plan_observed(plan, reload, "firewall.running", origin,
+	                 missing.len ? missing.data : "the rules loaded", "the rules loaded",
+	                 missing.len > 0, 0);
+	mr_buf_fini(&missing);
+}
+
 static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, const char *origin)
 {
 	struct fw_rule *r = NULL;
@@ -424,9 +464,8 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 		if (!r[i].source || v6)
 			plan_ufw_rule(plan, &r[i], 1, reload);
 	}
-	/* ufw's running chains are not read back yet: said, not assumed. */
 	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))
-		mr_plan_unchecked(plan, "firewall.running", origin);
+		plan_ufw_running(plan, r, n, origin, reload);
 	rules_free(r, n);
 }
 

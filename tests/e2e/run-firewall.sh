@@ -286,6 +286,11 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# ufw's user chain: its plain ACCEPT rules, multiport ranges included.
+in_ns iptables -N ufw-user-input
+in_ns iptables -A ufw-user-input -p tcp -m multiport --dports 49152:49261 -s 10.20.0.0/24 -j ACCEPT
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: ufw's running rules" '^fw\.iptables\.ufw=tcp 49152:49261 10\.20\.0\.0/24$' "$facts"
 # IPv6: the running ip6tables INPUT chain, digested the same way.
 in_ns ip6tables-restore < "$DATA/debian12-rules.v6"
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)

@@ -380,7 +380,7 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
 	  "file /etc/ufw/user6.rules Iptables.lns\n"
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
-	  "unchecked firewall.running line 2\n" },
+	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns\n"
