@@ -509,14 +509,22 @@ static void read_conf(struct conf *c)
 				}
 				continue; /* a one-line regular chain: its jumps are not followed */
 			}
+			char *b = strchr(w[1], '{');
+			if (b)
+				*b = '\0';
+			for (size_t k = 0; k < c->n_chains; k++)
+				if (!strcmp(c->chains[k].name, w[1]) && !strcmp(c->chains[k].table, table) &&
+				    !strcmp(c->chains[k].family, family)) {
+					/* nft merges the two: which rule comes first is not plain */
+					refuse(c, i, "the chain '%s' again (first on line %zu)", w[1],
+					       c->chains[k].line + 1);
+					return;
+				}
 			c->chains = mr_xreallocarray(c->chains, c->n_chains + 1, sizeof(*c->chains));
 			struct chain *ch = &c->chains[c->n_chains++];
 			*ch = (struct chain){ 0 };
 			ch->family = mr_xstrdup(family);
 			ch->table = mr_xstrdup(table);
-			char *b = strchr(w[1], '{');
-			if (b)
-				*b = '\0';
 			ch->name = mr_xstrdup(w[1]);
 			ch->line = i;
 			ch->decl_line = (size_t)-1;

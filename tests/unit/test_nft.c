@@ -161,6 +161,9 @@ static void test_refused_with_the_line(void **state)
 		  "2: a base chain on one line is not read" },
 		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n  counter }\n}\n",
 		  "4: a statement on the line closing the chain 'input'" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+		  "table ip a {\n chain input {\n  tcp dport 22 accept\n }\n}\n",
+		  "7: the chain 'input' again (first on line 2)" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *found = NULL;
