@@ -475,7 +475,7 @@ static void read_conf(struct conf *c)
 		size_t n = first_words(ln->code, w, 4);
 		if (ln->depth_in == 0 && n) {
 			if (!strcmp(w[0], "include")) {
-				refuse(c, i, "include: the rules it adds are not read; not edited");
+				refuse(c, i, "include: the rules it adds are not read");
 				return;
 			}
 			if ((!strcmp(w[0], "add") || !strcmp(w[0], "insert") || !strcmp(w[0], "replace") ||
