@@ -413,6 +413,32 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of "
 	  "iptables-save is not one\n" },
+	{ "firewall: nftables, from the facts",
+	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\n"
+	  "file./etc/nftables.conf=present\n",
+	  FW_PROFILE, 0, "owned /etc/nftables.conf\n" },
+	{ "firewall: nftables without its file", "probe=1\nmode=tree\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "failed firewall.allow line 2: no /etc/nftables.conf on the host\n" },
+	{ "firewall: nftables, two input chains, none with policy drop",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input accept none\nfw.nft.input=ip other in accept none\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 2: cannot read the running rules: 2 filter chains are "
+	  "hooked on input and none has policy drop\n" },
+	{ "firewall: nftables, a chain name nft would parse",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter in;flush drop 4\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of the "
+	  "ruleset is not one\n" },
+	{ "firewall: nftables, no nft on a live host",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 2: cannot read the running rules: no nft on the host\n" },
 	{ "firewall: allow emptied by a layer", FW_DEBIAN, "[firewall]\nallow =\n", 0, "" },
 };
 
