@@ -204,38 +204,95 @@ case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;;
 # include directory, and on a live host the running INPUT chain of
 # iptables digested: where its first stop is (a DROP or REJECT, or a jump
 # to a chain holding one), and the plain ACCEPT rules above it as
-# "PROTO PORTS SOURCE". Rules with any other condition are left out.
+# "PROTO PORTS SOURCE" (and those of ufw's user chains). Rules with any
+# other condition are left out.
 [ -f "$r/etc/ufw/ufw.conf" ] && say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$r/etc/ufw/ufw.conf" | tr -d '"' | tail -n 1)"
 [ -f "$r/etc/firewalld/firewalld.conf" ] && say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$r/etc/firewalld/firewalld.conf" | tail -n 1)"
 [ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
-if [ -z "$r" ] && command -v iptables-save >/dev/null 2>&1; then
-	if ipt=$(iptables-save -t filter 2>/dev/null); then
-		printf '%s\n' "$ipt" | awk '
+# IPv6 the same from ip6tables-save, as fw.ip6tables.*.
+for ipt in iptables ip6tables; do
+	[ -z "$r" ] && command -v $ipt-save >/dev/null 2>&1 || continue
+	if saved=$($ipt-save -t filter 2>/dev/null); then
+		printf '%s\n' "$saved" | awk -v fw="fw.$ipt" '
+			# one rule: its jump, protocol, ports, source, and whether it
+			# has any other condition
+			function parse(l,   w, nw, i) {
+				nw = split(l, w, " ")
+				jump = ""; p = ""; d = ""; s = "any"; other = 0
+				for (i = 3; i <= nw; i++) {
+					if (w[i] == "-j") jump = w[++i]
+					else if (w[i] == "-p") p = w[++i]
+					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
+					else if (w[i] == "-s") s = w[++i]
+					else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack" || w[i+1] == "multiport")) i++
+					else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
+					else other = 1
+				}
+				plain = jump == "ACCEPT" && !other && p != "" && d != "" && d !~ /,/
+			}
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
 				for (i = 3; i < NF; i++) if ($i == "-j" && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
 			END {
+				# ufw keeps its rules in its user chains
+				for (j = 1; j <= n; j++)
+					if (chain[j] ~ /^ufw6?-user-input$/) { parse(line[j]); if (plain) print fw ".ufw=" p " " d " " s }
 				k = 0; stop = "none"
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
-					k++; split(line[j], w, " "); nw = length(w)
-					jump = ""; p = ""; d = ""; s = "any"; other = 0
-					for (i = 3; i <= nw; i++) {
-						if (w[i] == "-j") jump = w[++i]
-						else if (w[i] == "-p") p = w[++i]
-						else if (w[i] == "--dport") d = w[++i]
-						else if (w[i] == "-s") s = w[++i]
-						else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack")) i++
-						else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
-						else other = 1
-					}
+					k++; parse(line[j])
 					if (jump == "DROP" || jump == "REJECT" || (jump in stops)) { stop = k; break }
-					if (jump == "ACCEPT" && !other && p != "" && d != "") print "fw.iptables.accept=" p " " d " " s
+					if (plain) print fw ".accept=" p " " d " " s
 				}
-				print "fw.iptables.stop=" stop
+				print fw ".stop=" stop
 			}'
-		say fw.iptables.live ok
+		say fw.$ipt.live ok
 	else
-		say fw.iptables.live error
+		say fw.$ipt.live error
+	fi
+done
+[ -f "$r/etc/iptables/rules.v6" ] && say file./etc/iptables/rules.v6 present
+[ -f "$r/etc/sysconfig/ip6tables" ] && say file./etc/sysconfig/ip6tables present
+# nftables, on a live host (nft -a list ruleset): each filter chain hooked
+# on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
+# first drop or reject (or jump to a chain holding one; a verdict map's
+# drop is not the rule's) or none; and the rules above the stop as
+# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle.
+if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
+	if nftl=$(nft -a list ruleset 2>/dev/null); then
+		printf '%s\n' "$nftl" | awk '
+			/^table / { fam = $2; tab = $3; key = ""; next }
+			/^\tchain / { key = fam " " tab " " $2; chains[++nch] = key; pol[key] = "accept"; next }
+			/^\t[^\t}]/ { key = ""; next }
+			key != "" && /^\t\ttype / {
+				if ($2 == "filter" && $0 ~ / hook input /) base[key] = 1
+				if ($0 ~ /policy drop;/) pol[key] = "drop"
+				next }
+			key != "" && /^\t\t[^\t]/ && / # handle [0-9]+$/ {
+				line = $0; sub(/^\t\t/, "", line)
+				h = line; sub(/.* # handle /, "", h); sub(/ # handle [0-9]+$/, "", line)
+				n++; rk[n] = key; rt[n] = line; rh[n] = h
+				top = line; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
+				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }
+				if (match(top, /(^| )(jump|goto) [^ ]+/)) { j = substr(top, RSTART, RLENGTH); sub(/.* /, "", j); jt[n] = fam " " tab " " j }
+			}
+			END {
+				do { changed = 0
+					for (i = 1; i <= n; i++) if (!stop[i] && jt[i] != "" && drops[jt[i]]) { stop[i] = 1; drops[rk[i]] = 1; changed = 1 }
+				} while (changed)
+				for (c = 1; c <= nch; c++) {
+					k = chains[c]; if (!base[k]) continue
+					s = "none"
+					for (i = 1; i <= n; i++) {
+						if (rk[i] != k) continue
+						if (stop[i]) { s = rh[i]; break }
+						print "fw.nft.rule=" k " " rt[i]
+					}
+					print "fw.nft.input=" k " " pol[k] " " s
+				}
+			}'
+		say fw.nft.live ok
+	else
+		say fw.nft.live error
 	fi
 fi
 mark

@@ -73,15 +73,14 @@ struct plan_dir {
 struct mr_plan_cmd {
 	char *name;
 	char **argv;
-	char *setting, *origin; /* observed: its item */
-	char *want, *old;
-	int drift;
 };
 
-/* An item the resource observed from the facts, and its fix. */
-struct plan_fix {
+/* An item the resource observed in the facts, and the command (or NULL)
+ * that makes it right. */
+struct plan_observed {
 	char *setting, *origin, *old, *want;
-	char **argv;
+	int drift, tree_fails;
+	struct mr_plan_cmd *cmd;
 };
 
 struct plan_mount {
@@ -106,8 +105,8 @@ struct mr_plan {
 	size_t n_cmds;
 	struct plan_mount *mounts;
 	size_t n_mounts;
-	struct plan_fix *fixes;
-	size_t n_fixes;
+	struct plan_observed *observed;
+	size_t n_observed;
 };
 
 static char *dup_or_null(const char *s)
@@ -191,10 +190,6 @@ void mr_plan_free(struct mr_plan *plan)
 			free(*w);
 		free(plan->cmds[i]->argv);
 		free(plan->cmds[i]->name);
-		free(plan->cmds[i]->setting);
-		free(plan->cmds[i]->origin);
-		free(plan->cmds[i]->want);
-		free(plan->cmds[i]->old);
 		free(plan->cmds[i]);
 	}
 	free(plan->cmds);
@@ -204,17 +199,14 @@ void mr_plan_free(struct mr_plan *plan)
 		free(plan->mounts[i].origin);
 	}
 	free(plan->mounts);
-	for (size_t i = 0; i < plan->n_fixes; i++) {
-		struct plan_fix *x = &plan->fixes[i];
-		free(x->setting);
-		free(x->origin);
-		free(x->old);
-		free(x->want);
-		for (char **w = x->argv; w && *w; w++)
-			free(*w);
-		free(x->argv);
+	for (size_t i = 0; i < plan->n_observed; i++) {
+		struct plan_observed *o = &plan->observed[i];
+		free(o->setting);
+		free(o->origin);
+		free(o->old);
+		free(o->want);
 	}
-	free(plan->fixes);
+	free(plan->observed);
 	items_free(plan->failed, plan->n_failed);
 	items_free(plan->unchecked, plan->n_unchecked);
 	free(plan->files);
@@ -296,23 +288,6 @@ void mr_plan_file_attrs(struct mr_plan_file *f, mode_t mode, uid_t uid, gid_t gi
 void mr_plan_file_secret(struct mr_plan_file *f)
 {
 	f->secret = 1;
-}
-
-void mr_plan_fix(struct mr_plan *plan, const char *setting, const char *origin,
-                 const char *old, const char *want, const char *const *argv)
-{
-	plan->fixes = mr_xreallocarray(plan->fixes, plan->n_fixes + 1, sizeof(*plan->fixes));
-	struct plan_fix *x = &plan->fixes[plan->n_fixes++];
-	*x = (struct plan_fix){ mr_xstrdup(setting), mr_xstrdup(origin), dup_or_null(old),
-		                    dup_or_null(want), NULL };
-	if (argv) {
-		size_t n = 0;
-		while (argv[n])
-			n++;
-		x->argv = mr_xcalloc(n + 1, sizeof(*x->argv));
-		for (size_t i = 0; i < n; i++)
-			x->argv[i] = mr_xstrdup(argv[i]);
-	}
 }
 
 char *mr_plan_origin_of(const struct mr_setting *s)
@@ -408,18 +383,26 @@ void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
 	f->notify_cmds[f->n_notify_cmds++] = c;
 }
 
-void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const char *origin,
-                              const char *want, const char *old, int drift)
+void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
+                      const char *origin, const char *old, const char *want, int drift,
+                      int tree_fails)
 {
-	free(c->setting);
-	free(c->origin);
-	free(c->want);
-	free(c->old);
-	c->setting = mr_xstrdup(setting);
-	c->origin = mr_xstrdup(origin);
-	c->want = dup_or_null(want);
-	c->old = dup_or_null(old);
-	c->drift = drift;
+	struct plan_observed *o = NULL;
+	for (size_t i = 0; c && i < plan->n_observed && !o; i++)
+		if (plan->observed[i].cmd == c)
+			o = &plan->observed[i];
+	if (o) { /* a command settles one item */
+		free(o->setting);
+		free(o->origin);
+		free(o->old);
+		free(o->want);
+	} else {
+		plan->observed = mr_xreallocarray(plan->observed, plan->n_observed + 1,
+		                                  sizeof(*plan->observed));
+		o = &plan->observed[plan->n_observed++];
+	}
+	*o = (struct plan_observed){ mr_xstrdup(setting), mr_xstrdup(origin), dup_or_null(old),
+		                         dup_or_null(want), drift, tree_fails, c };
 }
 
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
@@ -771,6 +754,14 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		char *found = NULL;
 		fs->result = pf->merge ? pf->merge(pf->merge_data, fs->text, fs->len, &found)
 		                       : mr_xstrdup(pf->content);
+		if (!fs->result) { /* a file the merge does not understand: found says where */
+			owned_item(fs, rep, 1, NULL);
+			mr_error_add(&e, MR_ERR_PARSE, NULL, "%s:%s; not written", where,
+			             found ? found : "not understood");
+			free(found);
+			r = file_failed(fs, t, rep, &e, host_err);
+			goto out;
+		}
 		fs->result_len = strlen(fs->result);
 		int same = fs->st.exists ? fs->len == fs->result_len &&
 		                                   !memcmp(fs->text, fs->result, fs->len)
@@ -989,8 +980,7 @@ struct extra_state {
 	int *dir_item;        /* per dir: its item, -1 if not to be changed */
 	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
 	int *cmd_run;         /* per command: a file notifying it changed, or it drifts */
-	int *cmd_item;        /* per command: its observed item, or -1 */
-	int *fix_item;        /* per fix: its item, -1 if nothing to do */
+	int *cmd_item;        /* per command: the observed item it settles, or -1 */
 };
 
 static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit *u)
@@ -1091,9 +1081,6 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		act_add_argv(a, x->dir_item[i], argv);
 		free(full);
 	}
-	for (size_t i = 0; i < plan->n_fixes; i++)
-		if (x->fix_item[i] >= 0)
-			act_add_argv(a, x->fix_item[i], plan->fixes[i].argv);
 	int reload = 0;
 	for (size_t i = 0; i < n_fs; i++)
 		reload |= commit_idx[i] != (size_t)-1 && fs[i].pf->daemon_reload;
@@ -1474,27 +1461,36 @@ static void observe_mount(const struct plan_mount *m, const struct mr_facts *fac
 	*act = item;
 }
 
-/* An item the resource observed from the facts: drift when old and want
- * differ, fixed by its command on a live host. */
-static void observe_fix(const struct plan_fix *f, int live, struct mr_host_report *rep,
-                        int *act)
+/* An item the resource observed in the facts: on drift, its command runs
+ * once on a live host (k: the command's index); in a tree nothing runs. */
+static void observe_item(const struct plan_observed *o, size_t k, int live,
+                         const struct mr_run_opts *opts, struct extra_state *x,
+                         struct mr_host_report *rep, size_t *n_drift)
 {
-	struct mr_item *it = plain_item(rep, f->setting, f->origin, MR_OUTCOME_OK);
-	it->old = dup_or_null(f->old);
-	it->want = dup_or_null(f->want);
-	*act = -1;
-	if (f->old && f->want && !strcmp(f->old, f->want))
-		return;
-	it->outcome = MR_OUTCOME_DRIFT;
-	if (!f->argv) /* settled elsewhere, as the resource said */
+	struct mr_item *it = plain_item(rep, o->setting, o->origin,
+	                                o->drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK);
+	it->old = dup_or_null(o->old);
+	it->want = dup_or_null(o->want);
+	if (!o->drift || !o->cmd) /* in the desired state, or settled elsewhere */
 		return;
 	if (!live) {
-		it->outcome = MR_OUTCOME_FAILED;
-		it->note = mr_xasprintf("not changed in a tree: %s runs on a live host only",
-		                        f->argv[0]);
+		if (o->tree_fails) {
+			it->outcome = MR_OUTCOME_FAILED;
+			it->note = mr_xasprintf("not changed in a tree: %s runs on a live host only",
+			                        o->cmd->argv[0]);
+		}
 		return;
 	}
-	*act = (int)(rep->n_items - 1);
+	x->cmd_item[k] = (int)(rep->n_items - 1);
+	if (x->cmd_run[k])
+		return;
+	x->cmd_run[k] = 1;
+	(*n_drift)++;
+	if (opts->mode != MR_MODE_APPLY) {
+		char *w = mr_xasprintf("run %s", o->cmd->name);
+		mr_host_report_add_planned(rep, w);
+		free(w);
+	}
 }
 
 /* restart-pending as it must be before the renames: what was owed, and
@@ -1564,25 +1560,13 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	x.mount_item = mr_xcalloc(plan->n_mounts + 1, sizeof(*x.mount_item));
 	x.cmd_run = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_run));
 	x.cmd_item = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_item));
-	for (size_t k = 0; k < plan->n_cmds; k++) {
-		const struct mr_plan_cmd *c = plan->cmds[k];
+	for (size_t k = 0; k < plan->n_cmds; k++)
 		x.cmd_item[k] = -1;
-		if (!c->setting)
-			continue;
-		struct mr_item *it = plain_item(rep, c->setting, c->origin,
-		                                c->drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK);
-		it->want = dup_or_null(c->want);
-		it->old = dup_or_null(c->old);
-		x.cmd_item[k] = (int)(rep->n_items - 1);
-		if (live && c->drift) {
-			x.cmd_run[k] = 1;
-			n_drift_units++;
-			if (opts->mode != MR_MODE_APPLY) {
-				char *w = mr_xasprintf("run %s", c->name);
-				mr_host_report_add_planned(rep, w);
-				free(w);
-			}
-		}
+	for (size_t i = 0; i < plan->n_observed; i++) {
+		size_t k = 0;
+		while (k < plan->n_cmds && plan->cmds[k] != plan->observed[i].cmd)
+			k++;
+		observe_item(&plan->observed[i], k, live, opts, &x, rep, &n_drift_units);
 	}
 	for (size_t i = 0; i < plan->n_dirs; i++) {
 		if (observe_dir(&plan->dirs[i], t, rep, &x.dir_item[i], err) < 0)
@@ -1592,11 +1576,6 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 	for (size_t i = 0; i < plan->n_mounts; i++) {
 		observe_mount(&plan->mounts[i], facts, live, rep, &x.mount_item[i]);
 		n_drift_units += x.mount_item[i] >= 0;
-	}
-	x.fix_item = mr_xcalloc(plan->n_fixes + 1, sizeof(*x.fix_item));
-	for (size_t i = 0; i < plan->n_fixes; i++) {
-		observe_fix(&plan->fixes[i], live, rep, &x.fix_item[i]);
-		n_drift_units += x.fix_item[i] >= 0;
 	}
 	for (size_t i = 0; live && i < plan->n_files; i++)
 		for (size_t j = 0; fs[i].changed && !fs[i].failed && j < fs[i].pf->n_notify_cmds; j++)
@@ -1674,7 +1653,6 @@ out:
 	free(x.dir_item);
 	free(x.mount_item);
 	free(x.cmd_run);
-	free(x.fix_item);
 	free(x.cmd_item);
 	free(owed);
 	free(pending);

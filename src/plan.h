@@ -73,7 +73,9 @@ struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
 
 /* A file whose desired content is computed from what it holds now (an
  * absent file reads as ""): merge returns the content (the caller's) and
- * sets *found to what differs, for the report (the caller's, or NULL).
+ * sets *found to what differs, for the report (the caller's, or NULL); or
+ * refuses a file it does not understand: NULL, and *found the reason
+ * after the line it blames ("12: an include"), and the file fails.
  * data is the merge's, freed with free_data (may be NULL) with the plan,
  * or at once if path is already planned. want: what the report shows. */
 typedef char *(*mr_plan_merge_fn)(const void *data, const char *old, size_t len,
@@ -124,14 +126,6 @@ void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid,
 struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
                                     const char *const *argv);
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c);
-/* What the command makes true, observed by the caller from the facts (the
- * running firewall, an export that is configured but not active): an item
- * with want and old (NULL: absent); drift also makes apply run the
- * command once, on a live host, whether or not a file changed; its exit
- * status settles the item. A second call replaces the first. */
-void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const char *origin,
-                              const char *want, const char *old, int drift);
-
 /* The file system of fstab's entry for path must be mounted there (mount
  * PATH on a live host). Never over a directory that holds anything: an
  * instance's disks could hide behind the mount; force overrides. The
@@ -140,13 +134,18 @@ void mr_plan_command_observed(struct mr_plan_cmd *c, const char *setting, const 
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
                    const char *origin);
 
-/* An item the resource observed itself in the facts (a login shell): old
- * and want as the report shows them; when they differ, argv (copied) runs
- * in the host's commit to make it right, on a live host only (in a tree
- * the item fails). With argv NULL a difference is drift that another step
- * settles (a key pair apply generates on the controller). */
-void mr_plan_fix(struct mr_plan *plan, const char *setting, const char *origin,
-                 const char *old, const char *want, const char *const *argv);
+/* An item the resource observed itself in the facts (a login shell, a
+ * running firewall rule, an export configured but not active): old and
+ * want as the report shows them (old NULL: absent), drift whether they
+ * differ. On drift apply runs c (mr_plan_command) once, on a live host,
+ * whether or not a file notifying it changed, and its exit status settles
+ * the item; c NULL: another step settles it (a key pair apply generates
+ * on the controller). A command settles one item: observing it again
+ * replaces the first. In a tree nothing runs: the item stays drift, or
+ * with tree_fails fails, saying c runs on a live host only. */
+void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
+                      const char *origin, const char *old, const char *want, int drift,
+                      int tree_fails);
 
 /* An item that cannot be planned (the facts do not tell): reported as
  * failed with message, so a check is never green without it. */

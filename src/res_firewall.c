@@ -9,18 +9,24 @@
  * accepts the same port from that source (or from anywhere) above the
  * stop counts, and nothing else in the file changes. The running rules
  * (facts: iptables-save, digested) get the same rules inserted with
- * iptables -I at the same place. Not iptables-restore of the file: that
+ * iptables -I at the same place. IPv6 likewise (rules.v6 or
+ * /etc/sysconfig/ip6tables, ip6tables) where the host keeps IPv6 rules.
+ * Not iptables-restore of the file: that
  * flushes the whole filter table, and with it the chains that libvirt,
  * neutron's agents or docker add at run time and never save. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nft_conf.h"
 #include "res.h"
 
 #define IPTABLES_LENS "Iptables.lns"
 #define RULES_DEBIAN "/etc/iptables/rules.v4"
 #define RULES_RHEL "/etc/sysconfig/iptables"
+#define RULES6_DEBIAN "/etc/iptables/rules.v6"
+#define RULES6_RHEL "/etc/sysconfig/ip6tables"
 
 static const struct mr_conf_key firewall_keys[] = {
 	{ "backend", MR_CONF_PLAN, NULL },
@@ -100,15 +106,15 @@ static enum backend detect(const struct mr_facts *f, char **why)
 }
 
 /* An address alone is the one-address network iptables-save writes. */
-static char *ipv4_source(const char *cidr)
+static char *saved_source(const char *cidr)
 {
-	if (!strcmp(cidr, "0.0.0.0/0"))
-		return NULL;
-	return strchr(cidr, '/') ? mr_xstrdup(cidr) : mr_xasprintf("%s/32", cidr);
+	if (strchr(cidr, '/'))
+		return mr_xstrdup(cidr);
+	return mr_xasprintf("%s/%d", cidr, strchr(cidr, ':') ? 128 : 32);
 }
 
 /* The rules the profile asks for: each allow from each source. Without
- * ipv6, IPv6 sources are failed items (rules.v4 cannot hold them).
+ * ipv6, IPv6 sources are failed items (only rules.v4 to hold them).
  * Sources are kept as the profile spells them (ufw writes them so);
  * iptables wants them as iptables-save writes them (as_saved). */
 static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profile, int ipv6,
@@ -128,7 +134,8 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 		if (strchr(src[j]->value, ':') && !ipv6) {
 			char *origin = mr_plan_origin_of(src[j]);
 			mr_plan_fail(plan, "firewall.source", origin,
-			             "IPv6 source '%s': the iptables backend writes IPv4 rules only",
+			             "IPv6 source '%s': no " RULES6_DEBIAN " nor " RULES6_RHEL
+			             " on the host to write it to",
 			             src[j]->value);
 			free(origin);
 		}
@@ -150,7 +157,7 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 			const char *s = any_source ? NULL : src[j]->value;
 			v[n] = r;
 			v[n].source = !s || !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ? NULL
-			              : as_saved ? ipv4_source(s)
+			              : as_saved ? saved_source(s)
 			                         : mr_xstrdup(s);
 			n++;
 		}
@@ -220,37 +227,67 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 	}
 }
 
+/* Whether an ACCEPT of the facts' digest ("PROTO PORTS SOURCE", ports as
+ * 22 or 49152:65535, source a network or "any") takes all r asks for. */
+static int accept_covers(const char *have, const struct fw_rule *r)
+{
+	char proto[8], ports[32], source[64];
+	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3 || strcmp(proto, r->proto))
+		return 0;
+	char *end = NULL;
+	long lo = strtol(ports, &end, 10), hi = *end == ':' ? strtol(end + 1, &end, 10) : lo;
+	long want_lo = strtol(r->ports, &end, 10);
+	long want_hi = *end == ':' ? strtol(end + 1, NULL, 10) : want_lo;
+	if (lo > want_lo || hi < want_hi)
+		return 0;
+	if (!strcmp(source, "any"))
+		return 1;
+	return r->source && mr_nft_prefix_holds(source, r->source);
+}
+
+/* "covered by '-s SRC -p PROTO --dport PORTS -j ACCEPT'" from a digest
+ * line that accept_covers took. */
+static char *digest_rule(const char *have)
+{
+	char proto[8], ports[32], source[64];
+	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3)
+		return mr_xasprintf("covered by '%s'", have);
+	int any = !strcmp(source, "any");
+	return mr_xasprintf("covered by '%s%s%s-p %s --dport %s -j ACCEPT'", any ? "" : "-s ",
+	                    any ? "" : source, any ? "" : " ", proto, ports);
+}
+
 /* The running INPUT chain, from the facts' digest of iptables-save: each
  * missing rule is inserted above the first stop. */
 static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
-                         const char *origin)
+                         const char *origin, int v6)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	const char *live = mr_facts_get(facts, "fw.iptables.live");
-	const char *stop = mr_facts_get(facts, "fw.iptables.stop");
+	const char *ipt = v6 ? "ip6tables" : "iptables";
+	const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
+	const char *stop = mr_facts_get(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop");
 	/* The rule number goes into a command: digits, or none at all. */
 	if (stop && strcmp(stop, "none") != 0 &&
 	    (!*stop || strspn(stop, "0123456789") != strlen(stop) || strlen(stop) > 6))
 		stop = NULL;
 	if (!live || strcmp(live, "ok") != 0 || !stop) {
-		mr_plan_fail(plan, "firewall.running", origin,
-		             "cannot read the running rules: %s",
-		             !live                  ? "no iptables-save on the host"
-		             : strcmp(live, "ok") ? "iptables-save failed on the host"
-		                                  : "the probe's digest of iptables-save is not one");
+		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s%s%s",
+		             !live ? "no " : strcmp(live, "ok") ? "" : "the probe's digest of ", ipt,
+		             !live                ? "-save on the host"
+		             : strcmp(live, "ok") ? "-save failed on the host"
+		                                  : "-save is not one");
 		return;
 	}
 	const char **have = NULL;
-	size_t n_have = mr_facts_get_all(facts, "fw.iptables.accept", &have);
+	size_t n_have =
+		mr_facts_get_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
 	for (size_t i = 0; i < n; i++) {
-		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
-		                           r[i].source ? r[i].source : "any");
-		char *anywhere = mr_xasprintf("%s %s any", r[i].proto, r[i].ports);
-		int found = 0;
+		const char *found = NULL;
 		for (size_t k = 0; k < n_have && !found; k++)
-			found = !strcmp(have[k], exact) || !strcmp(have[k], anywhere);
+			if (accept_covers(have[k], &r[i]))
+				found = have[k];
 		char *text = rule_text(&r[i]);
-		const char *argv[16] = { "iptables", "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
+		const char *argv[16] = { ipt, "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
 		if (strcmp(stop, "none") != 0)
 			argv[k++] = stop;
@@ -262,41 +299,68 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 			                   "-j", "ACCEPT", NULL };
 		memcpy(argv + k, tail, sizeof(tail));
 		/* Named as run, but for the lock option. */
-		char *name = strcmp(stop, "none") ? mr_xasprintf("iptables -I INPUT %s %s", stop, text)
-		                                  : mr_xasprintf("iptables -A INPUT %s", text);
+		char *name = strcmp(stop, "none") ? mr_xasprintf("%s -I INPUT %s %s", ipt, stop, text)
+		                                  : mr_xasprintf("%s -A INPUT %s", ipt, text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
-		mr_plan_command_observed(c, "firewall.running", where, text, found ? text : NULL,
-		                         !found);
+		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
+		                           r[i].source ? r[i].source : "any");
+		char *old = !found                  ? NULL
+		            : !strcmp(found, exact) ? mr_xstrdup(text)
+		                                    : digest_rule(found);
+		mr_plan_observed(plan, c, "firewall.running", where, old, text, !found, 0);
+		free(old);
+		free(exact);
 		free(where);
 		free(name);
 		free(text);
-		free(anywhere);
-		free(exact);
 	}
 	free(have);
+}
+
+/* The rules of one family: a source of it, or any source. The rules are
+ * r's (shallow copies). */
+static size_t of_family(const struct fw_rule *r, size_t n, int v6, struct fw_rule *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!r[i].source || !!strchr(r[i].source, ':') == v6)
+			out[k++] = r[i];
+	return k;
 }
 
 static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile,
                           const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *path6 = has_file(facts, RULES6_DEBIAN) ? RULES6_DEBIAN
+	                    : has_file(facts, RULES6_RHEL) ? RULES6_RHEL
+	                                                   : NULL;
 	struct fw_rule *r = NULL;
-	size_t n = wanted_rules(plan, profile, 0, 1, &r);
+	size_t n = wanted_rules(plan, profile, path6 != NULL, 1, &r);
+	struct fw_rule *fam = mr_xcalloc(n + 1, sizeof(*fam));
 	const char *path = has_file(facts, RULES_DEBIAN) ? RULES_DEBIAN
 	                   : has_file(facts, RULES_RHEL) ? RULES_RHEL
 	                                                 : NULL;
+	size_t n4 = of_family(r, n, 0, fam);
 	if (!n)
 		goto out;
 	if (!path)
 		mr_plan_fail(plan, "firewall.allow", origin,
 		             "no " RULES_DEBIAN " nor " RULES_RHEL " on the host: no saved rules to "
 		             "add to (save the running ones there first)");
-	else
-		plan_rules_file(plan, path, r, n);
-	if (facts && mr_facts_live(facts))
-		plan_running(plan, r, n, origin);
+	else if (n4)
+		plan_rules_file(plan, path, fam, n4);
+	if (n4 && facts && mr_facts_live(facts))
+		plan_running(plan, fam, n4, origin, 0);
+	/* IPv6: where the host keeps saved ip6tables rules */
+	size_t n6 = path6 ? of_family(r, n, 1, fam) : 0;
+	if (n6)
+		plan_rules_file(plan, path6, fam, n6);
+	if (n6 && facts && mr_facts_live(facts))
+		plan_running(plan, fam, n6, origin, 1);
 out:
+	free(fam);
 	rules_free(r, n);
 }
 
@@ -347,6 +411,46 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 	free(from);
 }
 
+/* ufw's running user chains, from the facts' digest of iptables-save and
+ * ip6tables-save: one item, settled by ufw reload (which loads the files). */
+static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
+                             const char *origin, struct mr_plan_cmd *reload)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_buf missing;
+	mr_buf_init(&missing);
+	for (int v6 = 0; v6 <= 1; v6++) {
+		const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
+		const char **have = NULL;
+		size_t n_have = mr_facts_get_all(facts, v6 ? "fw.ip6tables.ufw" : "fw.iptables.ufw",
+		                                 &have);
+		for (size_t i = 0; i < n; i++) {
+			if (r[i].source && !!strchr(r[i].source, ':') != v6)
+				continue;
+			if (!live || strcmp(live, "ok") != 0) {
+				free(have);
+				mr_buf_fini(&missing);
+				mr_plan_fail(plan, "firewall.running", origin,
+				             "cannot read the running rules: %s", v6 ? "no ip6tables-save"
+				                                                     : "no iptables-save");
+				return;
+			}
+			int found = 0;
+			for (size_t k = 0; k < n_have && !found; k++)
+				found = accept_covers(have[k], &r[i]);
+			if (!found)
+				mr_buf_printf(&missing, "%s%s %s from %s", missing.len ? "; " : "missing: ",
+				              r[i].proto, r[i].ports,
+				              r[i].source ? r[i].source : v6 ? "::/0" : "0.0.0.0/0");
+		}
+		free(have);
+	}
+	mr_plan_observed(plan, reload, "firewall.running", origin,
+	                 missing.len ? missing.data : "the rules loaded", "the rules loaded",
+	                 missing.len > 0, 0);
+	mr_buf_fini(&missing);
+}
+
 static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, const char *origin)
 {
 	struct fw_rule *r = NULL;
@@ -360,9 +464,184 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 		if (!r[i].source || v6)
 			plan_ufw_rule(plan, &r[i], 1, reload);
 	}
-	/* ufw's running chains are not read back yet: said, not assumed. */
 	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))
-		mr_plan_unchecked(plan, "firewall.running", origin);
+		plan_ufw_running(plan, r, n, origin, reload);
+	rules_free(r, n);
+}
+
+/* nftables: /etc/nftables.conf edited by nft_conf (no Augeas lens reads
+ * nft's language), and the running input chain, from the facts' digest of
+ * nft -a list ruleset: a missing rule is inserted before the stop's handle
+ * (nft insert rule ... handle N), or appended. Not nft -f of the file:
+ * Debian's starts with "flush ruleset", which would drop the tables that
+ * libvirt, docker or fail2ban add at run time and never save. */
+#define NFT_CONF "/etc/nftables.conf"
+
+struct nft_wants {
+	struct mr_nft_want *v;
+	size_t n;
+};
+
+static void nft_wants_free(void *data)
+{
+	struct nft_wants *w = data;
+	for (size_t i = 0; i < w->n; i++) {
+		free((char *)w->v[i].proto);
+		free((char *)w->v[i].source);
+	}
+	free(w->v);
+	free(w);
+}
+
+static char *nft_merge(const void *data, const char *old, size_t len, char **found)
+{
+	const struct nft_wants *w = data;
+	return mr_nft_conf_merge(old, len, w->v, w->n, found);
+}
+
+static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)
+{
+	struct nft_wants *w = mr_xcalloc(1, sizeof(*w));
+	w->v = mr_xcalloc(n + 1, sizeof(*w->v));
+	w->n = n;
+	for (size_t i = 0; i < n; i++) {
+		char *colon = NULL;
+		w->v[i].proto = mr_xstrdup(r[i].proto);
+		w->v[i].lo = strtol(r[i].ports, &colon, 10);
+		w->v[i].hi = *colon == ':' ? strtol(colon + 1, NULL, 10) : w->v[i].lo;
+		w->v[i].source = r[i].source ? mr_xstrdup(r[i].source) : NULL;
+	}
+	return w;
+}
+
+/* A name from the host that goes into nft's command line (which nft
+ * parses as its own language): plain words only. */
+static int nft_name_ok(const char *s, const char *extra)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-' && !strchr(extra, s[n]))
+			return 0;
+	return n > 0 && n < 64;
+}
+
+/* The running input chain: "FAMILY TABLE CHAIN POLICY STOP" of the facts,
+ * the one hooked on input or, of several, the one with policy drop. */
+static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char **why)
+{
+	const char **in = NULL;
+	size_t n = mr_facts_get_all(facts, "fw.nft.input", &in), n_drop = 0;
+	int pick = -1;
+	for (size_t i = 0; i < n; i++) {
+		char f[5][64];
+		if (sscanf(in[i], "%63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4]) != 5)
+			continue;
+		if (n == 1 || !strcmp(f[3], "drop")) {
+			n_drop += !strcmp(f[3], "drop");
+			pick = (int)i;
+			memcpy(w, f, sizeof(f));
+		}
+	}
+	free(in);
+	if (n == 0)
+		*why = mr_xstrdup("no filter chain is hooked on input");
+	else if (pick < 0 || (n > 1 && n_drop != 1))
+		*why = mr_xasprintf("%zu filter chains are hooked on input and %s has policy drop", n,
+		                    n_drop ? "more than one" : "none");
+	else if (!nft_name_ok(w[0], "") || !nft_name_ok(w[1], ".") || !nft_name_ok(w[2], ".") ||
+	         (strcmp(w[4], "none") && strspn(w[4], "0123456789") != strlen(w[4])))
+		*why = mr_xstrdup("the probe's digest of the ruleset is not one");
+	else
+		return 0;
+	return -1;
+}
+
+static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
+                             const struct nft_wants *w, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *live = mr_facts_get(facts, "fw.nft.live");
+	char c[5][64];
+	char *why = NULL;
+	if (!live || strcmp(live, "ok") != 0 || nft_running_chain(facts, c, &why) < 0) {
+		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s",
+		             !live ? "no nft on the host" : strcmp(live, "ok") ? "nft list ruleset failed"
+		                                                               : why);
+		free(why);
+		return;
+	}
+	const char **rules = NULL;
+	size_t n_rules = mr_facts_get_all(facts, "fw.nft.rule", &rules);
+	char *prefix = mr_xasprintf("%s %s %s ", c[0], c[1], c[2]);
+	for (size_t i = 0; i < w->n; i++) {
+		const char *cover = NULL;
+		for (size_t k = 0; k < n_rules && !cover; k++)
+			if (!strncmp(rules[k], prefix, strlen(prefix)) &&
+			    mr_nft_rule_covers(rules[k] + strlen(prefix), &w->v[i]))
+				cover = rules[k] + strlen(prefix);
+		char *text = mr_nft_rule_text(&w->v[i]);
+		const char *argv[32] = { "nft", strcmp(c[4], "none") ? "insert" : "add", "rule", c[0],
+			                     c[1], c[2] };
+		size_t k = 6;
+		if (strcmp(c[4], "none")) {
+			argv[k++] = "handle";
+			argv[k++] = c[4];
+		}
+		char *words = mr_xstrdup(text);
+		for (char *save = NULL, *t = strtok_r(words, " ", &save); t && k < 30;
+		     t = strtok_r(NULL, " ", &save))
+			argv[k++] = t;
+		argv[k] = NULL;
+		char *name = strcmp(c[4], "none")
+		                     ? mr_xasprintf("nft insert rule %s %s %s handle %s %s", c[0], c[1],
+		                                    c[2], c[4], text)
+		                     : mr_xasprintf("nft add rule %s %s %s %s", c[0], c[1], c[2], text);
+		struct mr_plan_cmd *cmd = mr_plan_command(plan, name, argv);
+		char *where = mr_plan_origin_of(r[i].allow);
+		char *old = !cover ? NULL : !strcmp(cover, text) ? mr_xstrdup(text)
+		                                              : mr_xasprintf("covered by '%s'", cover);
+		mr_plan_observed(plan, cmd, "firewall.running", where, old, text, !cover, 0);
+		free(old);
+		free(where);
+		free(name);
+		free(words);
+		free(text);
+	}
+	free(prefix);
+	free(rules);
+}
+
+static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile,
+                          const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct fw_rule *r = NULL;
+	size_t n = wanted_rules(plan, profile, 1, 0, &r);
+	if (!n)
+		goto out;
+	if (!has_file(facts, NFT_CONF)) {
+		mr_plan_fail(plan, "firewall.allow", origin, "no " NFT_CONF " on the host");
+	} else {
+		struct mr_buf want;
+		mr_buf_init(&want);
+		struct nft_wants *w = nft_wants_of(r, n);
+		for (size_t i = 0; i < n; i++) {
+			char *t = mr_nft_rule_text(&w->v[i]);
+			mr_buf_printf(&want, "%s%s", i ? "; " : "accept rules: ", t);
+			free(t);
+		}
+		char *where = mr_plan_origin_of(r[0].allow);
+		mr_plan_file_merged(plan, NFT_CONF, nft_merge, w, nft_wants_free, "firewall.allow",
+		                    where, want.data);
+		free(where);
+		mr_buf_fini(&want);
+	}
+	if (facts && mr_facts_live(facts)) {
+		struct nft_wants *w = nft_wants_of(r, n);
+		plan_nft_running(plan, r, w, origin);
+		nft_wants_free(w);
+	}
+out:
 	rules_free(r, n);
 }
 
@@ -397,8 +676,10 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	case B_UFW:
 		plan_ufw(plan, profile, origin);
 		break;
-	case B_FIREWALLD:
 	case B_NFTABLES:
+		plan_nftables(plan, profile, origin);
+		break;
+	case B_FIREWALLD:
 		mr_plan_fail(plan, "firewall.backend", origin,
 		             "the %s backend is not applied by this release", backend_names[which]);
 		break;

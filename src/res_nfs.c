@@ -161,7 +161,7 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 		inactive_exports(facts, ex, n, &off);
 		if (off.len) {
 			char *old = mr_xasprintf("not active: %s", off.data);
-			mr_plan_command_observed(c, "nfs.active", origin, "active", old, 1);
+			mr_plan_observed(plan, c, "nfs.active", origin, old, "active", 1, 0);
 			free(old);
 		}
 		mr_buf_fini(&off);

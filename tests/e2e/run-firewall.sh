@@ -9,6 +9,9 @@
 #   Live: the facts probe in a namespace digests the running INPUT chain,
 #   and check plans the iptables -I that apply would run, which iptables
 #   itself accepts; once run, check finds the rule.
+#   nftables: Debian's and an operator's nftables.conf taken by nft -c, the
+#   operator's bytes kept, an include refused with its line; live, check
+#   plans nft insert before the reject's handle, a wider rule covers.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewall.sh MIGREADY SOURCE_DIR}")
@@ -86,6 +89,27 @@ expect_status "a second apply" 0 "$st" "$out"
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "a second apply writes nothing" || not_ok "a second apply writes nothing"
 out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "check after apply" 0 "$st" "$out"
+
+# IPv6: a host with rules.v6 too gets its IPv6 source there, and a rule
+# from anywhere in both files; ip6tables-restore --test takes the result.
+ROOT=$WORK/v6
+debian_host "$ROOT" "$ORIG"
+cp "$DATA/debian12-rules.v6" "$ROOT/etc/iptables/rules.v6"
+printf '[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\nsource = fd00:20::/64\n' > v6.ini
+out=$(mr apply --local --root "$ROOT" -p v6.ini 2>&1); st=$?
+expect_status "apply with rules.v6" 2 "$st" "$out"
+R6=$ROOT/etc/iptables/rules.v6
+[ "$(grep -B1 -- '-j REJECT' "$R6" | head -1)" = '-A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT' ] \
+	&& ok "rules.v6: the IPv6 rule above the REJECT" || not_ok "rules.v6: the IPv6 rule above the REJECT" "$(cat "$R6")"
+grep -q -- '-s fd00' "$ROOT/etc/iptables/rules.v4" && not_ok "rules.v4 holds no IPv6 source" || ok "rules.v4 holds no IPv6 source"
+in_ns ip6tables-restore --test < "$R6" && ok "ip6tables-restore --test takes rules.v6" || not_ok "ip6tables-restore --test takes rules.v6" "$(cat "$R6")"
+grep -vxF -e '-A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT' "$R6" | cmp -s - "$DATA/debian12-rules.v6" \
+	&& ok "rules.v6: the operator's lines byte-identical" || not_ok "rules.v6: the operator's lines byte-identical" "$(diff "$DATA/debian12-rules.v6" "$R6")"
+printf '[firewall]\nallow = 49152-49215/tcp\n' > any.ini
+out=$(mr apply --local --root "$ROOT" -p any.ini 2>&1); st=$?
+expect_status "apply of a rule from anywhere" 2 "$st" "$out"
+grep -qx -- '-A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT' "$R6" && grep -qx -- '-A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT' "$ROOT/etc/iptables/rules.v4" \
+	&& ok "a rule from anywhere in both files" || not_ok "a rule from anywhere in both files"
 
 # An equivalent rule is there (with a NEW state): not added again. One
 # below the REJECT is never reached: it does not count.
@@ -174,6 +198,78 @@ else
 	[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its part skipped"
 fi
 
+# nftables: /etc/nftables.conf (Debian's stock file, an operator's with
+# policy drop and a first drop rule), taken by nft -c; a file it cannot
+# read through (an include) is refused with its line, nothing written.
+if command -v nft >/dev/null; then
+	printf '[firewall]\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > nft.ini
+	for conf in debian12-nftables.conf arch.conf; do
+		ROOT=$WORK/nft-$conf
+		hosttree debian12-socket "$ROOT"
+		hosttree_unit "$ROOT/lib/systemd/system" nftables.service sysinit.target
+		hosttree_enable "$ROOT" /lib/systemd/system nftables.service sysinit.target
+		cp "$DATA/nft/$conf" "$ROOT/etc/nftables.conf"
+		out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+		expect_status "nftables: apply on $conf" 2 "$st" "$out"
+		in_ns nft -c -f "$ROOT/etc/nftables.conf" && ok "nftables: nft -c takes $conf's result" \
+			|| not_ok "nftables: nft -c takes $conf's result" "$(cat "$ROOT/etc/nftables.conf")"
+		grep -v -e 'tcp dport 16509 accept$' -e 'ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept$' \
+			"$ROOT/etc/nftables.conf" | cmp -s - "$DATA/nft/$conf" \
+			&& ok "nftables: the operator's lines byte-identical ($conf)" \
+			|| not_ok "nftables: the operator's lines byte-identical ($conf)" "$(diff "$DATA/nft/$conf" "$ROOT/etc/nftables.conf")"
+		before=$(tree_sum "$ROOT")
+		out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+		expect_status "nftables: a second apply on $conf" 0 "$st" "$out"
+		[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nftables: a second apply writes nothing" || not_ok "nftables: a second apply writes nothing"
+	done
+	grep -B1 -F '    ct state invalid drop' "$WORK/nft-arch.conf/etc/nftables.conf" | head -1 \
+		| grep -qx '    ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept' \
+		&& ok "nftables: above the first drop, indented like it" \
+		|| not_ok "nftables: above the first drop, indented like it" "$(cat "$WORK/nft-arch.conf/etc/nftables.conf")"
+	ROOT=$WORK/nft-include
+	hosttree debian12-socket "$ROOT"
+	hosttree_unit "$ROOT/lib/systemd/system" nftables.service sysinit.target
+	hosttree_enable "$ROOT" /lib/systemd/system nftables.service sysinit.target
+	{ cat "$DATA/nft/debian12-nftables.conf"; echo 'include "/etc/nftables.d/*.nft"'; } > "$ROOT/etc/nftables.conf"
+	before=$(tree_sum "$ROOT")
+	out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+	expect_status "nftables: apply on a file with an include" 4 "$st" "$out"
+	expect_grep "nftables: the include refused with its line" "/etc/nftables\.conf:16: include: the rules it adds are not read; not written" "$out"
+	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nftables: nothing written when refused" || not_ok "nftables: nothing written when refused"
+
+	# Live: the namespace's running ruleset, digested by the facts probe;
+	# check plans nft insert before the reject's handle, nft takes it, and
+	# check then finds the rule; a wider accept covers, and says which.
+	in_ns nft -f - <<-'EOF'
+	flush ruleset
+	table inet filter {
+		chain input {
+			type filter hook input priority filter; policy drop;
+			ct state established,related accept
+			tcp dport 49152-65535 accept comment "qemu"
+			reject with icmpx type admin-prohibited
+		}
+	}
+	EOF
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "nftables facts: the input chain and its stop" '^fw\.nft\.input=inet filter input drop [0-9]+$' "$facts"
+	printf '[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > nftlive.ini
+	out=$(in_ns "$MIGREADY" --color never -v check --local -p nftlive.ini 2>&1)
+	expect_grep "nftables check: the running rule is missing" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	expect_grep "nftables check: a wider rule covers, named" "firewall\.running +ok +'covered by 'tcp dport 49152-65535 accept comment \"qemu\"''" "$out"
+	cmd=$(printf '%s\n' "$out" | sed -n 's/^  apply would run: \(nft insert rule inet filter input handle [0-9]* .*\)/\1/p')
+	expect_grep "nftables check: apply would insert before the reject" '^nft insert rule inet filter input handle [0-9]+ ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept$' "$cmd"
+	# shellcheck disable=SC2086 # the planned argv, words without quotes
+	in_ns $cmd && ok "nftables: nft runs the planned insert" || not_ok "nftables: nft runs the planned insert"
+	in_ns nft list chain inet filter input | grep -A1 -F 'ip saddr 10.20.0.0/24 tcp dport 16509 accept' | tail -1 | grep -q reject \
+		&& ok "nftables: the insert lands above the reject" || not_ok "nftables: the insert lands above the reject" "$(in_ns nft list ruleset)"
+	out=$(in_ns "$MIGREADY" -f json check --local -p nftlive.ini 2>&1 | tr -d '\n ')
+	expect_no_grep "nftables check: the running rules found" '"setting":"firewall.running",[^}]*"status":"drift"' "$out"
+	in_ns nft flush ruleset
+else
+	[ "${CI:-}" = true ] && not_ok "no nft (scripts/deps.sh test)" || echo "# no nft: its part skipped"
+fi
+
 # Live: the running rules of the namespace, read by the facts probe.
 in_ns iptables-restore < "$ORIG"
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
@@ -190,6 +286,21 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# ufw's user chain: its plain ACCEPT rules, multiport ranges included.
+in_ns iptables -N ufw-user-input
+in_ns iptables -A ufw-user-input -p tcp -m multiport --dports 49152:49261 -s 10.20.0.0/24 -j ACCEPT
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: ufw's running rules" '^fw\.iptables\.ufw=tcp 49152:49261 10\.20\.0\.0/24$' "$facts"
+# IPv6: the running ip6tables INPUT chain, digested the same way.
+in_ns ip6tables-restore < "$DATA/debian12-rules.v6"
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: the running IPv6 chain's stop" '^fw\.ip6tables\.stop=6$' "$facts"
+expect_grep "facts: an IPv6 ACCEPT above it" '^fw\.ip6tables\.accept=tcp 5900:5999 fd00:20::/64$' "$facts"
+# A wider rule above the stop covers the range, and check says which.
+in_ns iptables -w -I INPUT 1 -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT
+printf 'allow = 49152-49215/tcp\n' >> live.ini
+out=$(in_ns "$MIGREADY" --color never -v check --local -p live.ini 2>&1)
+expect_grep "check: a wider running rule covers, named" "firewall\.running +ok +'covered by '-s 10\.0\.0\.0/8 -p tcp --dport 49152:65535 -j ACCEPT''" "$out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -877,7 +877,7 @@ static void test_merged_secret_file_mode_and_owner(void **state)
 	w_close(&w->base);
 }
 
-static void test_fix_runs_on_live_hosts_only(void **state)
+static void test_observed_runs_on_live_hosts_only(void **state)
 {
 	struct ctx *c = *state;
 	struct wrap *w = host_new(c);
@@ -897,7 +897,8 @@ static void test_fix_runs_on_live_hosts_only(void **state)
 	for (size_t r = 0; r < MR_ARRAY_LEN(rounds); r++) {
 		struct mr_facts *facts = live_facts(c, rounds[r].facts_mode);
 		struct mr_plan *plan = mr_plan_new(facts);
-		mr_plan_fix(plan, "ssh.shell", "p.ini:2", rounds[r].old, "/bin/sh", argv);
+		mr_plan_observed(plan, mr_plan_command(plan, "shell", argv), "ssh.shell", "p.ini:2",
+		                 rounds[r].old, "/bin/sh", strcmp(rounds[r].old, "/bin/sh") != 0, 1);
 		assert_int_equal(run_plan(c, w, plan, rounds[r].mode, &rep), 0);
 		assert_int_equal(rep.n_items, 1);
 		assert_int_equal(rep.items[0].outcome, rounds[r].want);
@@ -1033,7 +1034,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory_action, before, after),
 		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, after),
 		cmocka_unit_test_setup_teardown(test_merged_secret_file_mode_and_owner, before, after),
-		cmocka_unit_test_setup_teardown(test_fix_runs_on_live_hosts_only, before, after),
+		cmocka_unit_test_setup_teardown(test_observed_runs_on_live_hosts_only, before, after),
 		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, after),
 		cmocka_unit_test_setup_teardown(test_sockets_share_one_stop_and_start, before, after),
 		cmocka_unit_test_setup_teardown(test_hostile_pending_line_is_dropped, before, after),

@@ -351,8 +351,18 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p udp -m udp --dport 53 -j ACCEPT [firewall.allow]\n" },
 	{ "firewall: an IPv6 source", FW_DEBIAN, FW_PROFILE "source = fd00:20::/64\n", 0,
 	  FW_INSERTS
-	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': the iptables backend writes "
-	  "IPv4 rules only\n" },
+	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': no /etc/iptables/rules.v6 "
+	  "nor /etc/sysconfig/ip6tables on the host to write it to\n" },
+	{ "firewall: IPv6 in rules.v6, a rule from anywhere in both",
+	  FW_DEBIAN "file./etc/iptables/rules.v6=present\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = fd00:20::5\nsource = 10.20.0.0/24\n"
+	  "source = ::/0\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "file /etc/iptables/rules.v6 Iptables.lns\n"
+	  "  insert -A INPUT -s fd00:20::5/128 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
 	{ "firewall: two switched on", FW_DEBIAN "fw.ufw.enabled=yes\n", FW_PROFILE, 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
 	  "ufw are all switched on); set backend\n" },
@@ -370,7 +380,7 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
 	  "file /etc/ufw/user6.rules Iptables.lns\n"
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
-	  "unchecked firewall.running line 2\n" },
+	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns\n"
@@ -403,6 +413,32 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of "
 	  "iptables-save is not one\n" },
+	{ "firewall: nftables, from the facts",
+	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\n"
+	  "file./etc/nftables.conf=present\n",
+	  FW_PROFILE, 0, "owned /etc/nftables.conf\n" },
+	{ "firewall: nftables without its file", "probe=1\nmode=tree\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "failed firewall.allow line 2: no /etc/nftables.conf on the host\n" },
+	{ "firewall: nftables, two input chains, none with policy drop",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input accept none\nfw.nft.input=ip other in accept none\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 2: cannot read the running rules: 2 filter chains are "
+	  "hooked on input and none has policy drop\n" },
+	{ "firewall: nftables, a chain name nft would parse",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter in;flush drop 4\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of the "
+	  "ruleset is not one\n" },
+	{ "firewall: nftables, no nft on a live host",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 2: cannot read the running rules: no nft on the host\n" },
 	{ "firewall: allow emptied by a layer", FW_DEBIAN, "[firewall]\nallow =\n", 0, "" },
 };
 

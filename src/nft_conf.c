@@ -1,0 +1,672 @@
+/* nftables' configuration: the input chain's accept rules (nft_conf.h). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_conf.h"
+#include "util.h"
+
+char *mr_nft_rule_text(const struct mr_nft_want *w)
+{
+	char ports[32];
+	if (w->lo == w->hi)
+		snprintf(ports, sizeof(ports), "%ld", w->lo);
+	else
+		snprintf(ports, sizeof(ports), "%ld-%ld", w->lo, w->hi);
+	if (!w->source)
+		return mr_xasprintf("%s dport %s accept", w->proto, ports);
+	return mr_xasprintf("%s saddr %s %s dport %s accept", strchr(w->source, ':') ? "ip6" : "ip",
+	                    w->source, w->proto, ports);
+}
+
+/* ---- words of a rule ---------------------------------------------- */
+
+/* The rule's words: a "..." string, or a { ... } set, is one word. */
+static size_t split_words(const char *s, char ***out)
+{
+	char **v = NULL;
+	size_t n = 0;
+	while (*s) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		const char *start = s;
+		if (*s == '"') {
+			s++;
+			while (*s && *s != '"')
+				s++;
+			if (*s)
+				s++;
+		} else if (*s == '{') {
+			int depth = 0;
+			do {
+				depth += *s == '{';
+				depth -= *s == '}';
+				s++;
+			} while (*s && depth > 0);
+		} else {
+			while (*s && !isspace((unsigned char)*s) && *s != '{' && *s != '"')
+				s++;
+		}
+		v = mr_xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = mr_xstrndup(start, (size_t)(s - start));
+	}
+	*out = v;
+	return n;
+}
+
+static void words_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Whether the word, or an item of the { a, b } set it is, passes test. */
+static int any_item(const char *word, int (*test)(const char *item, const void *arg),
+                    const void *arg)
+{
+	if (*word != '{')
+		return test(word, arg);
+	char *copy = mr_xstrdup(word + 1);
+	char *close = strrchr(copy, '}');
+	if (close)
+		*close = '\0';
+	int hit = 0;
+	for (char *save = NULL, *item = strtok_r(copy, ",", &save); item && !hit;
+	     item = strtok_r(NULL, ",", &save)) {
+		while (isspace((unsigned char)*item))
+			item++;
+		size_t l = strlen(item);
+		while (l && isspace((unsigned char)item[l - 1]))
+			item[--l] = '\0';
+		hit = test(item, arg);
+	}
+	free(copy);
+	return hit;
+}
+
+static int parse_port(const char *s, long *out)
+{
+	char *end = NULL;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	long v = strtol(s, &end, 10);
+	if (v < 0 || v > 65535)
+		return 0;
+	*out = v;
+	return (int)(end - s);
+}
+
+static int port_item_holds(const char *item, const void *arg)
+{
+	const struct mr_nft_want *w = arg;
+	long lo = 0, hi = 0;
+	int k = parse_port(item, &lo);
+	if (!k)
+		return 0;
+	hi = lo;
+	if (item[k] == '-') {
+		int k2 = parse_port(item + k + 1, &hi);
+		if (!k2 || item[k + 1 + k2])
+			return 0;
+	} else if (item[k]) {
+		return 0;
+	}
+	return lo <= w->lo && w->hi <= hi;
+}
+
+static int parse_prefix(const char *s, int *family, unsigned char addr[16], int *bits)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t l = slash ? (size_t)(slash - s) : strlen(s);
+	if (l >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, l);
+	buf[l] = '\0';
+	*family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(*family, buf, addr) != 1)
+		return 0;
+	int max = *family == AF_INET6 ? 128 : 32;
+	*bits = max;
+	if (slash) {
+		char *end = NULL;
+		long b = strtol(slash + 1, &end, 10);
+		if (!isdigit((unsigned char)slash[1]) || *end || b < 0 || b > max)
+			return 0;
+		*bits = (int)b;
+	}
+	return 1;
+}
+
+int mr_nft_prefix_holds(const char *prefix, const char *source)
+{
+	int fa, fb, ba, bb;
+	unsigned char a[16], b[16];
+	if (!parse_prefix(prefix, &fa, a, &ba) || !parse_prefix(source, &fb, b, &bb) || fa != fb ||
+	    bb < ba)
+		return 0;
+	for (int i = 0; i < ba; i++)
+		if (((a[i / 8] >> (7 - i % 8)) & 1) != ((b[i / 8] >> (7 - i % 8)) & 1))
+			return 0;
+	return 1;
+}
+
+static int source_item_holds(const char *item, const void *arg)
+{
+	return mr_nft_prefix_holds(item, arg);
+}
+
+static int is_word(const char *w, const char *what)
+{
+	return !strcmp(w, what);
+}
+
+int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w)
+{
+	char **v = NULL;
+	size_t n_words = split_words(rule, &v), n = n_words;
+	if (n >= 2 && is_word(v[n - 2], "comment") && v[n - 1][0] == '"')
+		n -= 2; /* the rule's comment follows its verdict */
+	int port_ok = 0, source_ok = 1, ok = n > 0 && is_word(v[n - 1], "accept");
+	for (size_t i = 0; ok && i + 1 < n;) {
+		if ((is_word(v[i], "ip") || is_word(v[i], "ip6")) && i + 2 < n &&
+		    is_word(v[i + 1], "saddr")) {
+			/* an IPv6 rule does not see IPv4 packets, nor the reverse */
+			int v6 = is_word(v[i], "ip6");
+			source_ok = w->source && !!strchr(w->source, ':') == v6 &&
+			            any_item(v[i + 2], source_item_holds, w->source);
+			ok = source_ok;
+			i += 3;
+		} else if ((is_word(v[i], "tcp") || is_word(v[i], "udp")) && i + 2 < n &&
+		           is_word(v[i + 1], "dport")) {
+			port_ok = is_word(v[i], w->proto) && any_item(v[i + 2], port_item_holds, w);
+			ok = port_ok;
+			i += 3;
+		} else if (is_word(v[i], "ct") && i + 2 < n && is_word(v[i + 1], "state") &&
+		           (is_word(v[i + 2], "new") || is_word(v[i + 2], "{ new }"))) {
+			i += 3;
+		} else if (is_word(v[i], "counter")) {
+			i++;
+			if (i + 3 < n && is_word(v[i], "packets") && is_word(v[i + 2], "bytes"))
+				i += 4;
+		} else if (is_word(v[i], "comment") && i + 1 < n && v[i + 1][0] == '"') {
+			i += 2;
+		} else {
+			ok = 0; /* a condition not understood: no cover */
+		}
+	}
+	words_free(v, n_words);
+	return ok && port_ok && source_ok;
+}
+
+/* ---- the file ------------------------------------------------------ */
+
+struct line {
+	const char *start; /* in the text */
+	size_t len;        /* without its newline */
+	int depth_in, depth_out;
+	char *code;        /* without comment, strings blanked */
+};
+
+struct rule {
+	size_t first, last; /* lines */
+	char *text;         /* the statement, code only */
+	int stop;
+	char *jump;         /* jump or goto target, or NULL */
+};
+
+struct chain {
+	char *family, *table, *name;
+	size_t line, close;   /* its header and closing lines */
+	int close_has_code;
+	int base_input;       /* type filter hook input */
+	int policy_drop;
+	int drops;            /* holds a stop itself (for jumps to it) */
+	struct rule *rules;
+	size_t n_rules;
+	size_t decl_line;     /* the type ... hook line, for indentation */
+};
+
+struct conf {
+	struct line *lines;
+	size_t n_lines;
+	struct chain *chains;
+	size_t n_chains;
+	char *why; /* "LINE: reason" once refused */
+};
+
+static void refuse(struct conf *c, size_t line, const char *fmt, ...) MR_PRINTF(3, 4);
+static void refuse(struct conf *c, size_t line, const char *fmt, ...)
+{
+	if (c->why)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = mr_xvasprintf(fmt, ap);
+	va_end(ap);
+	c->why = mr_xasprintf("%zu: %s", line + 1, msg);
+	free(msg);
+}
+
+static void conf_fini(struct conf *c)
+{
+	for (size_t i = 0; i < c->n_lines; i++)
+		free(c->lines[i].code);
+	free(c->lines);
+	for (size_t i = 0; i < c->n_chains; i++) {
+		struct chain *ch = &c->chains[i];
+		for (size_t k = 0; k < ch->n_rules; k++) {
+			free(ch->rules[k].text);
+			free(ch->rules[k].jump);
+		}
+		free(ch->rules);
+		free(ch->family);
+		free(ch->table);
+		free(ch->name);
+	}
+	free(c->chains);
+	free(c->why);
+}
+
+/* Lines, their code and brace depths; refuses an unbalanced brace or an
+ * unterminated string. */
+static void read_lines(struct conf *c, const char *text, size_t len)
+{
+	int depth = 0;
+	size_t open_at[64]; /* the line of each open block */
+	const char *p = text, *end = text + len;
+	while (p < end && !c->why) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		c->lines = mr_xreallocarray(c->lines, c->n_lines + 1, sizeof(*c->lines));
+		struct line *ln = &c->lines[c->n_lines];
+		ln->start = p;
+		ln->len = l;
+		ln->depth_in = depth;
+		ln->code = mr_xcalloc(l + 1, 1);
+		size_t k = 0;
+		int in_str = 0;
+		for (size_t i = 0; i < l && !c->why; i++) {
+			char ch = p[i];
+			if (in_str) {
+				if (ch == '"')
+					in_str = 0;
+				ln->code[k++] = ch == '"' ? '"' : 'x';
+				continue;
+			}
+			if (ch == '#')
+				break;
+			if (ch == '"')
+				in_str = 1;
+			if (ch == '{' && depth == (int)MR_ARRAY_LEN(open_at))
+				refuse(c, c->n_lines, "blocks nested too deep");
+			else if (ch == '{')
+				open_at[depth++] = c->n_lines;
+			if (ch == '}' && --depth < 0)
+				refuse(c, c->n_lines, "a '}' closes no block");
+			ln->code[k++] = ch;
+		}
+		if (in_str)
+			refuse(c, c->n_lines, "a string without its closing quote");
+		ln->depth_out = depth;
+		c->n_lines++;
+		p = nl ? nl + 1 : end;
+	}
+	if (!c->why && depth > 0)
+		refuse(c, open_at[depth - 1], "a '{' that is never closed");
+}
+
+/* The first words of s (up to max) into w[]; their count. */
+static size_t first_words(const char *s, char w[][64], size_t max)
+{
+	size_t n = 0;
+	while (n < max) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		size_t l = 0;
+		while (s[l] && !isspace((unsigned char)s[l]))
+			l++;
+		snprintf(w[n++], 64, "%.*s", (int)(l < 63 ? l : 63), s);
+		s += l;
+	}
+	return n;
+}
+
+static int blank(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return !*s;
+}
+
+/* The words of a statement outside any { } (a verdict map's verdicts are
+ * not the rule's). */
+static char *top_level(const char *s)
+{
+	char *out = mr_xcalloc(strlen(s) + 1, 1);
+	size_t k = 0;
+	int depth = 0;
+	for (; *s; s++) {
+		if (*s == '{')
+			depth++;
+		else if (*s == '}')
+			depth--;
+		else if (depth == 0)
+			out[k++] = *s;
+		else if (k && out[k - 1] != ' ')
+			out[k++] = ' ';
+	}
+	return out;
+}
+
+static void add_statement(struct conf *c, struct chain *ch, const char *stmt, size_t first,
+                          size_t last)
+{
+	char w[8][64];
+	size_t n = first_words(stmt, w, 8);
+	if (!n)
+		return;
+	if (!strcmp(w[0], "type")) {
+		/* type T hook H [device D] priority P */
+		for (size_t i = 1; i + 1 < n; i++)
+			if (!strcmp(w[i], "hook"))
+				ch->base_input = !strcmp(w[1], "filter") && !strcmp(w[i + 1], "input");
+		ch->decl_line = first;
+		return;
+	}
+	if (!strcmp(w[0], "policy")) {
+		ch->policy_drop = n > 1 && !strcmp(w[1], "drop");
+		return;
+	}
+	if (!strcmp(w[0], "comment") || !strcmp(w[0], "devices"))
+		return;
+	ch->rules = mr_xreallocarray(ch->rules, ch->n_rules + 1, sizeof(*ch->rules));
+	struct rule *r = &ch->rules[ch->n_rules++];
+	*r = (struct rule){ first, last, mr_xstrdup(stmt), 0, NULL };
+	char *top = top_level(stmt);
+	char **v = NULL;
+	size_t nv = split_words(top, &v);
+	for (size_t i = 0; i < nv; i++) {
+		if (!strcmp(v[i], "drop") || !strcmp(v[i], "reject"))
+			r->stop = 1;
+		if ((!strcmp(v[i], "jump") || !strcmp(v[i], "goto")) && i + 1 < nv && !r->jump)
+			r->jump = mr_xstrdup(v[i + 1]);
+	}
+	ch->drops |= r->stop;
+	words_free(v, nv);
+	free(top);
+}
+
+/* A chain's body: its statements (';' apart, a { } may span lines). */
+static size_t read_chain(struct conf *c, struct chain *ch, size_t i)
+{
+	struct mr_buf stmt;
+	mr_buf_init(&stmt);
+	size_t first = i;
+	for (; i < c->n_lines && !c->why; i++) {
+		struct line *ln = &c->lines[i];
+		if (!stmt.len)
+			first = i;
+		if (ln->depth_out < 2 && stmt.len == 0) { /* the closing line */
+			char *brace = strchr(ln->code, '}');
+			*brace = '\0';
+			ch->close_has_code = !blank(ln->code) || ln->depth_out < 1;
+			*brace = '}';
+			ch->close = i;
+			break;
+		}
+		if (ln->depth_out < 2) {
+			refuse(c, i, "a block closes the chain '%s' inside a statement", ch->name);
+			break;
+		}
+		/* split on ';' outside braces */
+		int depth = ln->depth_in - 2;
+		for (const char *s = ln->code; *s; s++) {
+			depth += *s == '{';
+			depth -= *s == '}';
+			if (*s == ';' && depth == 0) {
+				add_statement(c, ch, stmt.data ? stmt.data : "", first, i);
+				stmt.len = 0;
+				if (stmt.data)
+					stmt.data[0] = '\0';
+				first = i;
+				continue;
+			}
+			mr_buf_putc(&stmt, *s);
+		}
+		mr_buf_putc(&stmt, ' ');
+		if (ln->depth_out == 2) {
+			if (!blank(stmt.data))
+				add_statement(c, ch, stmt.data, first, i);
+			stmt.len = 0;
+			stmt.data[0] = '\0';
+		}
+	}
+	mr_buf_fini(&stmt);
+	if (i == c->n_lines)
+		refuse(c, ch->line, "the chain '%s' is never closed", ch->name);
+	return i;
+}
+
+static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
+
+static int is_family(const char *w)
+{
+	for (size_t i = 0; families[i]; i++)
+		if (!strcmp(w, families[i]))
+			return 1;
+	return 0;
+}
+
+static void read_conf(struct conf *c)
+{
+	char table[64] = "", family[64] = "";
+	for (size_t i = 0; i < c->n_lines && !c->why; i++) {
+		struct line *ln = &c->lines[i];
+		char w[4][64];
+		size_t n = first_words(ln->code, w, 4);
+		if (ln->depth_in == 0 && n) {
+			if (!strcmp(w[0], "include")) {
+				refuse(c, i, "include: the rules it adds are not read");
+				return;
+			}
+			if ((!strcmp(w[0], "add") || !strcmp(w[0], "insert") || !strcmp(w[0], "replace") ||
+			     !strcmp(w[0], "create")) &&
+			    n > 1 && (!strcmp(w[1], "rule") || !strcmp(w[1], "chain"))) {
+				refuse(c, i, "a %s added outside its table's block is not read", w[1]);
+				return;
+			}
+			if (!strcmp(w[0], "table") && ln->depth_out == 1) {
+				int fam = n > 2 && is_family(w[1]);
+				snprintf(family, sizeof(family), "%s", fam ? w[1] : "ip");
+				snprintf(table, sizeof(table), "%s", fam ? w[2] : w[1]);
+				char *b = strchr(table, '{');
+				if (b)
+					*b = '\0';
+				continue;
+			}
+			if (strstr(ln->code, "hook") && ln->depth_out == 0 && strchr(ln->code, '{')) {
+				refuse(c, i, "a table on one line is not read");
+				return;
+			}
+			if (ln->depth_out > 0)
+				table[0] = '\0'; /* a block of another kind (a define's set) */
+			continue;
+		}
+		if (ln->depth_in == 1 && *table && n >= 2 && !strcmp(w[0], "chain")) {
+			if (ln->depth_out != 2) {
+				if (strstr(ln->code, "hook")) {
+					refuse(c, i, "a base chain on one line is not read");
+					return;
+				}
+				continue; /* a one-line regular chain: its jumps are not followed */
+			}
+			char *b = strchr(w[1], '{');
+			if (b)
+				*b = '\0';
+			for (size_t k = 0; k < c->n_chains; k++)
+				if (!strcmp(c->chains[k].name, w[1]) && !strcmp(c->chains[k].table, table) &&
+				    !strcmp(c->chains[k].family, family)) {
+					/* nft merges the two: which rule comes first is not plain */
+					refuse(c, i, "the chain '%s' again (first on line %zu)", w[1],
+					       c->chains[k].line + 1);
+					return;
+				}
+			c->chains = mr_xreallocarray(c->chains, c->n_chains + 1, sizeof(*c->chains));
+			struct chain *ch = &c->chains[c->n_chains++];
+			*ch = (struct chain){ 0 };
+			ch->family = mr_xstrdup(family);
+			ch->table = mr_xstrdup(table);
+			ch->name = mr_xstrdup(w[1]);
+			ch->line = i;
+			ch->decl_line = (size_t)-1;
+			i = read_chain(c, ch, i + 1);
+		}
+	}
+}
+
+/* Chains whose rules jump to a chain holding a stop stop too. */
+static void resolve_jumps(struct conf *c)
+{
+	for (int changed = 1, round = 0; changed && round < 64; round++) {
+		changed = 0;
+		for (size_t i = 0; i < c->n_chains; i++)
+			for (size_t k = 0; k < c->chains[i].n_rules; k++) {
+				struct rule *r = &c->chains[i].rules[k];
+				if (r->stop || !r->jump)
+					continue;
+				for (size_t j = 0; j < c->n_chains; j++)
+					if (c->chains[j].drops && !strcmp(c->chains[j].name, r->jump) &&
+					    !strcmp(c->chains[j].table, c->chains[i].table) &&
+					    !strcmp(c->chains[j].family, c->chains[i].family)) {
+						r->stop = 1;
+						c->chains[i].drops = 1;
+						changed = 1;
+					}
+			}
+	}
+}
+
+static struct chain *input_chain(struct conf *c)
+{
+	struct chain *first = NULL, *drop = NULL;
+	size_t n = 0, n_drop = 0;
+	for (size_t i = 0; i < c->n_chains; i++) {
+		if (!c->chains[i].base_input)
+			continue;
+		n++;
+		first = first ? first : &c->chains[i];
+		if (c->chains[i].policy_drop) {
+			n_drop++;
+			drop = &c->chains[i];
+		}
+	}
+	if (!n) {
+		refuse(c, c->n_lines ? c->n_lines - 1 : 0,
+		       "no filter chain hooked on input in the file");
+		return NULL;
+	}
+	if (n == 1)
+		return first;
+	if (n_drop == 1)
+		return drop;
+	refuse(c, first->line,
+	       "%zu filter chains hooked on input, and %s with policy drop: cannot tell which to "
+	       "add to",
+	       n, n_drop ? "several" : "none");
+	return NULL;
+}
+
+static void put_indent(struct mr_buf *b, const struct line *ln)
+{
+	size_t k = 0;
+	while (k < ln->len && (ln->start[k] == ' ' || ln->start[k] == '\t'))
+		k++;
+	mr_buf_add(b, ln->start, k);
+}
+
+char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
+                        char **found)
+{
+	struct conf c = { 0 };
+	char *out = NULL;
+	*found = NULL;
+	read_lines(&c, text, len);
+	if (!c.why)
+		read_conf(&c);
+	if (!c.why)
+		resolve_jumps(&c);
+	struct chain *ch = c.why ? NULL : input_chain(&c);
+	if (!ch)
+		goto refused;
+	size_t stop = 0;
+	while (stop < ch->n_rules && !ch->rules[stop].stop)
+		stop++;
+	if (stop == ch->n_rules && ch->close_has_code) {
+		refuse(&c, ch->close, "a statement on the line closing the chain '%s'", ch->name);
+		goto refused;
+	}
+	size_t at = stop < ch->n_rules ? ch->rules[stop].first : ch->close;
+	/* a new rule is indented as the stop, or the chain's last statement */
+	const struct line *like = stop < ch->n_rules ? &c.lines[at]
+	                          : ch->n_rules      ? &c.lines[ch->rules[ch->n_rules - 1].first]
+	                          : ch->decl_line != (size_t)-1 ? &c.lines[ch->decl_line]
+	                                                        : NULL;
+	struct mr_buf add, missing;
+	mr_buf_init(&add);
+	mr_buf_init(&missing);
+	for (size_t i = 0; i < n; i++) {
+		int v6 = want[i].source && strchr(want[i].source, ':');
+		if (want[i].source && (!strcmp(ch->family, v6 ? "ip" : "ip6") ||
+		                       !strcmp(ch->family, "arp") || !strcmp(ch->family, "bridge"))) {
+			refuse(&c, ch->line, "the chain '%s' of family %s cannot match the source '%s'",
+			       ch->name, ch->family, want[i].source);
+			mr_buf_fini(&add);
+			mr_buf_fini(&missing);
+			goto refused;
+		}
+		int covered = 0;
+		for (size_t k = 0; k < stop && !covered; k++)
+			covered = mr_nft_rule_covers(ch->rules[k].text, &want[i]);
+		if (covered)
+			continue;
+		char *rule = mr_nft_rule_text(&want[i]);
+		if (like)
+			put_indent(&add, like);
+		else
+			mr_buf_puts(&add, "\t\t");
+		mr_buf_printf(&add, "%s\n", rule);
+		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "", rule);
+		free(rule);
+	}
+	if (!add.len) {
+		out = mr_xstrndup(text, len);
+	} else {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		size_t off = (size_t)(c.lines[at].start - text);
+		mr_buf_add(&b, text, off);
+		mr_buf_add(&b, add.data, add.len);
+		mr_buf_add(&b, text + off, len - off);
+		out = mr_buf_steal(&b, NULL);
+		*found = mr_xasprintf("missing in %s %s %s: %s", ch->family, ch->table, ch->name,
+		                      missing.data);
+	}
+	mr_buf_fini(&add);
+	mr_buf_fini(&missing);
+	conf_fini(&c);
+	return out;
+refused:
+	*found = c.why;
+	c.why = NULL;
+	conf_fini(&c);
+	return NULL;
+}

@@ -1,0 +1,50 @@
+/* nftables for [firewall]: the accept rules migready wants in the input
+ * chain of /etc/nftables.conf, and a reader of nft's rules (the file's, and
+ * the running ones of `nft -a list ruleset` that the facts digest). There
+ * is no Augeas lens for nft's language: this is a careful line editor. It
+ * understands tables, chains, their statements, strings and comments, and
+ * refuses (naming the line) what it cannot see through: an include, rules
+ * added outside their chain's block, an unbalanced brace, several input
+ * chains with none to prefer. Every line it does not add stays byte for
+ * byte. */
+#ifndef MR_NFT_CONF_H
+#define MR_NFT_CONF_H
+
+#include <stddef.h>
+
+/* One rule to have: proto ("tcp"), ports lo..hi, from source (a CIDR or
+ * an address, IPv4 or IPv6; NULL: anywhere). */
+struct mr_nft_want {
+	const char *proto;
+	long lo, hi;
+	const char *source;
+};
+
+/* The rule as nft writes it: "ip saddr 10.20.0.0/24 tcp dport 16509
+ * accept". The caller's. */
+char *mr_nft_rule_text(const struct mr_nft_want *w);
+
+/* Whether rule (one rule's text, as in the file or nft's listing, without
+ * its "# handle N") accepts everything w asks for: a plain accept of the
+ * protocol whose ports (a port, a range or an anonymous set) hold w's and
+ * whose source (none, an address, a prefix or a set of them) holds w's.
+ * Conditions it does not know (an interface, a named set, a variable)
+ * make it no cover. */
+int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w);
+
+/* Whether prefix (a CIDR or an address) holds source (likewise), both of
+ * one family. */
+int mr_nft_prefix_holds(const char *prefix, const char *source);
+
+/* text (len bytes) with an accept rule for each of want[0..n) that no rule
+ * above the input chain's first stop (a drop or reject, or a jump to a
+ * chain holding one) already covers, inserted right above that stop with
+ * its indentation (no stop: at the chain's end). The input chain is the
+ * filter chain hooked on input; of several, the one with policy drop.
+ * Returns the text (the caller's; a copy when nothing is missing) and sets
+ * *found to what is missing, or NULL. Refuses: NULL, *found the reason
+ * after the line it blames ("12: include: ..."). */
+char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
+                        char **found);
+
+#endif

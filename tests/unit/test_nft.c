@@ -1,0 +1,235 @@
+/* nft_conf: accept rules added to real nftables.conf files (Debian's stock
+ * file and operators' from the corpus, tests/data/firewall/README), every
+ * other byte kept; the files it must refuse, with the line; which rules
+ * cover a need. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nft_conf.h"
+#include "util.h"
+
+static char *slurp(const char *name, size_t *len)
+{
+	char *path = mr_xasprintf("%s/firewall/nft/%s", MR_TEST_DATA, name);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		mr_buf_add(&b, chunk, n);
+	fclose(f);
+	free(path);
+	return mr_buf_steal(&b, len);
+}
+
+static const struct mr_nft_want want_pair[] = {
+	{ "tcp", 16509, 16509, NULL },
+	{ "tcp", 49152, 49215, "10.20.0.0/24" },
+};
+
+/* The file with lines (already indented) inserted before the first line
+ * equal to before that follows the first line holding anchor. */
+static char *expected(const char *text, const char *anchor, const char *before, const char *lines)
+{
+	const char *a = strstr(text, anchor);
+	assert_non_null(a);
+	const char *p = strchr(a, '\n') + 1;
+	while (*p) {
+		size_t l = strcspn(p, "\n");
+		if (strlen(before) == l && !strncmp(p, before, l))
+			break;
+		p += l + (p[l] == '\n');
+	}
+	assert_true(*p);
+	return mr_xasprintf("%.*s%s%s", (int)(p - text), text, lines, p);
+}
+
+static void test_added_where_the_chain_stops(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *anchor, *before, *lines;
+	} cases[] = {
+		/* no rule at all: at the chain's end, indented like its hook line */
+		{ "debian12-nftables.conf", "chain input", "\t}",
+		  "\t\ttcp dport 16509 accept\n\t\tip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
+		/* policy on its own line; the first drop is the stop */
+		{ "arch.conf", "chain input",
+		  "    ct state invalid drop comment \"early drop of invalid connections\"",
+		  "    tcp dport 16509 accept\n    ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
+		{ "router-semicolons.conf", "table inet filter", "\t\tct state invalid drop;",
+		  "\t\ttcp dport 16509 accept\n\t\tip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
+		/* a verdict map's drop is not the rule's: no stop, at the end */
+		{ "vmaps.conf", "chain input", "  }",
+		  "    tcp dport 16509 accept\n    ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
+		{ "router-defines.conf", "# Input chain", "    }",
+		  "        tcp dport 16509 accept\n"
+		  "        ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		size_t len = 0;
+		char *text = slurp(cases[i].file, &len);
+		char *found = NULL;
+		char *out = mr_nft_conf_merge(text, len, want_pair, 2, &found);
+		char *want = expected(text, cases[i].anchor, cases[i].before, cases[i].lines);
+		if (!out || strcmp(out, want) != 0)
+			fail_msg("%s: %s\n---\n%s", cases[i].file, found ? found : "", out ? out : "");
+		assert_non_null(strstr(found, "tcp dport 16509 accept"));
+		/* a second run adds nothing */
+		char *again_found = NULL;
+		char *again = mr_nft_conf_merge(out, strlen(out), want_pair, 2, &again_found);
+		assert_string_equal(again, out);
+		assert_null(again_found);
+		free(again);
+		free(want);
+		free(out);
+		free(found);
+		free(text);
+	}
+}
+
+static void test_wider_rule_covers(void **state)
+{
+	(void)state;
+	const char *text = "table inet filter {\n"
+	                   "  chain input {\n"
+	                   "    type filter hook input priority 0; policy drop;\n"
+	                   "    ip saddr { 10.0.0.0/8, 192.168.0.0/16 } tcp dport 49152-65535 accept\n"
+	                   "    tcp dport 16509 accept\n"
+	                   "    reject\n"
+	                   "  }\n"
+	                   "}\n";
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(text, strlen(text), want_pair, 2, &found);
+	assert_string_equal(out, text);
+	assert_null(found);
+	free(out);
+	/* below the stop it is never reached */
+	const char *below = "table inet filter {\n"
+	                    "  chain input {\n"
+	                    "    type filter hook input priority 0; policy drop;\n"
+	                    "    tcp dport 22 accept; drop\n"
+	                    "    tcp dport 16509 accept\n"
+	                    "  }\n"
+	                    "}\n";
+	out = mr_nft_conf_merge(below, strlen(below), want_pair, 1, &found);
+	assert_string_equal(out, "table inet filter {\n"
+	                         "  chain input {\n"
+	                         "    type filter hook input priority 0; policy drop;\n"
+	                         "    tcp dport 16509 accept\n"
+	                         "    tcp dport 22 accept; drop\n"
+	                         "    tcp dport 16509 accept\n"
+	                         "  }\n"
+	                         "}\n");
+	free(out);
+	free(found);
+}
+
+static void test_refused_with_the_line(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *why;
+	} cases[] = {
+		{ "flush ruleset\ninclude \"/etc/nftables.d/*.nft\"\n",
+		  "2: include: the rules it adds are not read" },
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n }\n",
+		  "1: a '{' that is never closed" },
+		{ "table inet filter {\n}\n}\n", "3: a '}' closes no block" },
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n"
+		  "  tcp dport 22 accept comment \"ssh\n }\n}\n",
+		  "4: a string without its closing quote" },
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+		  "add rule inet filter input tcp dport 22 accept\n",
+		  "6: a rule added outside its table's block is not read" },
+		{ "table inet filter {\n chain output {\n  type filter hook output priority 0;\n }\n}\n",
+		  "5: no filter chain hooked on input in the file" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+		  "table ip b {\n chain input {\n  type filter hook input priority 0;\n }\n}\n",
+		  "2: 2 filter chains hooked on input, and none with policy drop: cannot tell which to "
+		  "add to" },
+		{ "table ip a {\n chain input { type filter hook input priority 0; }\n}\n",
+		  "2: a base chain on one line is not read" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n  counter }\n}\n",
+		  "4: a statement on the line closing the chain 'input'" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+		  "table ip a {\n chain input {\n  tcp dport 22 accept\n }\n}\n",
+		  "7: the chain 'input' again (first on line 2)" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *found = NULL;
+		char *out = mr_nft_conf_merge(cases[i].text, strlen(cases[i].text), want_pair, 2, &found);
+		if (out)
+			fail_msg("case %zu taken: %s", i, out);
+		assert_non_null(found);
+		if (strcmp(found, cases[i].why) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, found, cases[i].why);
+		free(found);
+	}
+	/* two input chains: the one with policy drop */
+	const char *two = "table ip a {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+	                  "table ip b {\n chain in {\n  type filter hook input priority 10;\n"
+	                  "  policy drop\n }\n}\n";
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(two, strlen(two), want_pair, 1, &found);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "policy drop\n  tcp dport 16509 accept\n }\n}\n"));
+	assert_string_equal(found, "missing in ip b in: tcp dport 16509 accept");
+	free(out);
+	free(found);
+}
+
+static void test_rule_covers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *rule;
+		struct mr_nft_want w;
+		int covers;
+	} cases[] = {
+		{ "tcp dport 16509 accept", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport { 22, 16509 } accept", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport 16509 accept", { "tcp", 16509, 16509, "10.20.0.0/24" }, 1 },
+		{ "ip saddr 10.0.0.0/8 tcp dport 16509 accept", { "tcp", 16509, 16509, "10.20.0.0/24" }, 1 },
+		{ "ip saddr 10.20.0.0/24 tcp dport 16509 accept", { "tcp", 16509, 16509, "10.20.0.5" }, 1 },
+		{ "ip saddr 10.20.0.0/24 tcp dport 16509 accept", { "tcp", 16509, 16509, "10.0.0.0/8" }, 0 },
+		{ "ip saddr 10.20.0.0/24 tcp dport 16509 accept", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "ip6 saddr fd00::/8 tcp dport 16509 accept", { "tcp", 16509, 16509, "fd00:20::/64" }, 1 },
+		{ "ip saddr 10.0.0.0/8 tcp dport 16509 accept", { "tcp", 16509, 16509, "fd00:20::/64" }, 0 },
+		{ "tcp dport 49152-65535 counter packets 0 bytes 0 accept",
+		  { "tcp", 49152, 49215, NULL }, 1 },
+		{ "tcp dport 49152-49200 accept", { "tcp", 49152, 49215, NULL }, 0 },
+		{ "ct state new tcp dport 16509 accept comment \"libvirt, tcp\"",
+		  { "tcp", 16509, 16509, NULL }, 1 },
+		{ "iifname \"eth0\" tcp dport 16509 accept", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "tcp dport 16509 drop", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "udp dport 16509 accept", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "tcp dport $libvirt accept", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "ip saddr @trusted tcp dport 16509 accept", { "tcp", 16509, 16509, "10.0.0.1" }, 0 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		if (mr_nft_rule_covers(cases[i].rule, &cases[i].w) != cases[i].covers)
+			fail_msg("'%s' for %ld-%ld from %s: want %d", cases[i].rule, cases[i].w.lo,
+			         cases[i].w.hi, cases[i].w.source ? cases[i].w.source : "any",
+			         cases[i].covers);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_added_where_the_chain_stops),
+		cmocka_unit_test(test_wider_rule_covers),
+		cmocka_unit_test(test_refused_with_the_line),
+		cmocka_unit_test(test_rule_covers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
