@@ -1,7 +1,6 @@
 /* verify, the SSH side: what the hosts say about each other (verify_ssh.h).
  * First the join, pure; then the gathering, over the fleet's transports. */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -588,23 +587,13 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 
 struct gather {
 	const struct mr_target *targets;
-	const unsigned *listener_ports;
 	size_t n;
 	const struct mr_verify_ssh_opts *opts;
 	struct mr_verify_ssh_host *hosts;
-	struct mr_transport **conns;
+	struct mr_fleet_gathered *fleet; /* the connections and facts */
 	char **marker_paths; /* on the host, for the clean-up */
-	struct mr_report rep;  /* `check` of each host's profile */
-	void (*round)(struct gather *g, size_t i);
-	pthread_mutex_t lock;
-	size_t next;
+	struct mr_report rep;  /* the fleet's gathering, then `check` of each host's profile */
 };
-
-static void host_fail(struct mr_verify_ssh_host *h, struct mr_error *err)
-{
-	if (!h->error)
-		h->error = mr_error_format(err);
-}
 
 struct conf_key {
 	const char *section, *key;
@@ -781,37 +770,32 @@ static int shared_expected(const struct mr_profile *p)
 	return shared;
 }
 
-static void round_gather(struct gather *g, size_t i)
+/* After the fleet's gathering: the files, the check of the profile and
+ * the marker, on the connection the facts came through. */
+static void round_files(void *data, size_t i)
 {
-	const struct mr_target *tg = &g->targets[i];
+	struct gather *g = data;
 	struct mr_verify_ssh_host *h = &g->hosts[i];
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_fleet_connect(tg, g->opts->timeout_s, 0, &err);
+	struct mr_transport *t = mr_fleet_gathered_transport(g->fleet, i);
 	if (!t) {
-		host_fail(h, err);
-		goto out;
+		const char *why = g->rep.hosts[i].error;
+		h->error = why ? mr_xstrdup(why) : mr_xasprintf("%s: not reached", h->name);
+		return;
 	}
-	g->conns[i] = t;
-	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
-	h->facts = mr_facts_gather(t, inst ? inst->value : NULL, -1, NULL, &err);
-	if (!h->facts) {
-		host_fail(h, err);
-		goto out;
-	}
+	h->facts = mr_facts_copy(mr_fleet_gathered_facts(g->fleet)->hosts[i].facts);
 	read_confs(g, i, t);
 	check_drift(g, i, t);
 	if (!t->broken)
 		write_marker(g, i, t);
 	if (t->broken)
 		h->error = mr_xasprintf("%s: the connection was lost", h->name);
-out:
-	mr_error_free(err);
 }
 
-static void round_probe(struct gather *g, size_t i)
+static void round_probe(void *data, size_t i)
 {
+	struct gather *g = data;
 	struct mr_verify_ssh_host *h = &g->hosts[i];
-	struct mr_transport *t = g->conns[i];
+	struct mr_transport *t = mr_fleet_gathered_transport(g->fleet, i);
 	struct mr_error *err = NULL;
 	char *out = NULL;
 	size_t len = 0;
@@ -864,59 +848,22 @@ static void round_probe(struct gather *g, size_t i)
 	mr_error_free(err);
 }
 
-static void round_close(struct gather *g, size_t i)
+static void round_clean(void *data, size_t i)
 {
-	struct mr_transport *t = g->conns[i];
+	struct gather *g = data;
+	struct mr_transport *t = mr_fleet_gathered_transport(g->fleet, i);
 	if (t && g->marker_paths[i])
 		t->ops->unstage(t, g->marker_paths[i]);
-	mr_transport_close(t);
-	g->conns[i] = NULL;
-}
-
-static void *worker(void *arg)
-{
-	struct gather *g = arg;
-	for (;;) {
-		pthread_mutex_lock(&g->lock);
-		size_t i = g->next++;
-		pthread_mutex_unlock(&g->lock);
-		if (i >= g->n)
-			return NULL;
-		g->round(g, i);
-	}
-}
-
-/* One round on every host, -j at a time; returns when all are done. */
-static void run_round(struct gather *g, void (*round)(struct gather *, size_t))
-{
-	size_t jobs = g->opts->jobs ? g->opts->jobs : MR_FLEET_DEFAULT_JOBS;
-	if (jobs > g->n)
-		jobs = g->n;
-	g->round = round;
-	g->next = 0;
-	pthread_t *tids = mr_xcalloc(jobs ? jobs : 1, sizeof(*tids));
-	size_t started = 0;
-	for (; jobs > 1 && started < jobs; started++)
-		if (pthread_create(&tids[started], NULL, worker, g) != 0)
-			break;
-	if (started == 0)
-		worker(g);
-	for (size_t k = 0; k < started; k++)
-		pthread_join(tids[k], NULL);
-	free(tids);
 }
 
 void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *listener_ports,
                           size_t n, const struct mr_verify_ssh_opts *opts,
                           struct mr_verify_ssh_host **hosts)
 {
-	struct gather g = { .targets = targets, .listener_ports = listener_ports, .n = n,
-		                .opts = opts };
+	struct gather g = { .targets = targets, .n = n, .opts = opts };
 	g.hosts = mr_xcalloc(n ? n : 1, sizeof(*g.hosts));
-	g.conns = mr_xcalloc(n ? n : 1, sizeof(*g.conns));
 	g.marker_paths = mr_xcalloc(n ? n : 1, sizeof(*g.marker_paths));
 	mr_report_init(&g.rep, "verify", n);
-	pthread_mutex_init(&g.lock, NULL);
 	for (size_t i = 0; i < n; i++) {
 		const struct mr_target *tg = &targets[i];
 		struct mr_verify_ssh_host *h = &g.hosts[i];
@@ -929,14 +876,19 @@ void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *liste
 		h->shared_expected = shared_expected(tg->profile);
 		g.rep.hosts[i].name = mr_xstrdup(tg->name);
 	}
-	run_round(&g, round_gather);
-	run_round(&g, round_probe);
-	run_round(&g, round_close);
-	pthread_mutex_destroy(&g.lock);
+	/* the fleet's phase 1 (no lock: verify changes nothing), then our
+	 * rounds on its connections and its workers */
+	struct mr_fleet_opts fo = { .jobs = opts->jobs, .timeout_s = opts->timeout_s,
+		                        .lock_wait_s = -1, .cpus = opts->cpus,
+		                        .run = { .mode = MR_MODE_CHECK, .run_id = opts->run_id } };
+	g.fleet = mr_fleet_gather(targets, n, &fo, 0, &g.rep);
+	mr_fleet_each(n, opts->jobs, round_files, &g);
+	mr_fleet_each(n, opts->jobs, round_probe, &g);
+	mr_fleet_each(n, opts->jobs, round_clean, &g);
+	mr_fleet_gathered_free(g.fleet); /* closes the connections */
 	for (size_t i = 0; i < n; i++)
 		free(g.marker_paths[i]);
 	free(g.marker_paths);
-	free(g.conns);
 	mr_report_fini(&g.rep);
 	*hosts = g.hosts;
 }

@@ -1,8 +1,8 @@
-/* verify, the SSH side: one connection per host (the fleet's transports),
- * hosts in parallel, in three rounds over the same connections:
- *   1. the facts probe, qemu.conf and nova.conf read, the profile checked
- *      (drift, as `check`), and a marker file written in the instances
- *      directory;
+/* verify, the SSH side: one connection per host, the fleet's (its phase 1,
+ * mr_fleet_gather: connect and the facts probe, hosts in parallel), then
+ * three rounds over the same connections on the fleet's workers:
+ *   1. qemu.conf and nova.conf read, the profile checked (drift, as
+ *      `check`), and a marker file written in the instances directory;
  *   2. verify_probe.sh on each host, testing every peer at once: TCP to
  *      libvirt's port and the migration range, name resolution, migration
  *      SSH as the [ssh] user, the peers' markers, local sanity;
