@@ -13,6 +13,7 @@
 #include "res.h"
 #include "transport.h"
 #include "verify_probe_sh.h"
+#include "verify_tcp_py.h"
 #include "verify_ssh.h"
 
 /* ---- the join ---- */
@@ -30,7 +31,7 @@ static const char CHECK_DRIFT[] = "drift from the profile";
 static const char *const probe_checks[] = { CHECK_TCP, CHECK_DNS, CHECK_SSH, CHECK_SHARED,
 	                                        CHECK_LOCAL };
 
-int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why)
+int mr_verify_tcp_verdict(const char *word, const char *listener, const char **why)
 {
 	const char *dummy;
 	if (!why)
@@ -41,8 +42,17 @@ int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why
 	if (!strcmp(word, "open"))
 		return 1;
 	if (!strcmp(word, "refused")) {
-		*why = "refused: nothing listens there";
-		return migration_port ? 1 : 0;
+		if (!listener) {
+			*why = "refused: nothing listens there, or a firewall resets it";
+			return 0;
+		}
+		/* nothing listens there between migrations; libvirt's port on
+		 * the same address connecting shows no firewall resets the host */
+		if (!strcmp(listener, "open"))
+			return 1;
+		*why = "refused, as libvirt's port was: a firewall that resets it cannot be told "
+		       "from a closed port";
+		return -1;
 	}
 	if (!strcmp(word, "timeout")) {
 		*why = "time-out: a firewall drops it";
@@ -179,24 +189,26 @@ static void join_tcp(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 		const char *why;
 		if (i == j || !probed(&hs[i]) || !strcmp(tcp_tool(&hs[i]), "none"))
 			continue;
-		int l = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "listener"), 0, &why);
+		const char *lw = probe_value(&hs[i], "tcp", j, "listener");
+		int l = mr_verify_tcp_verdict(lw, NULL, &why);
 		if (l == 0) {
 			list_add(&lis, "%s (%s)", hs[i].name, why);
 			mr_verify_result_fail_pair(res, i, j, "libvirt's port %u on %s not reachable: %s",
 			                           d->listener_port, d->name, why);
 		} else if (l < 0) {
 			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-			                             "TCP to %s port %u not tested: %s", d->name,
+			                             "TCP to %s port %u unknown: %s", d->name,
 			                             d->listener_port, why);
 		}
-		int m = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"), 1, &why);
+		int m = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"),
+		                              lw ? lw : "", &why);
 		if (m == 0) {
 			list_add(&mig, "%s (%s)", hs[i].name, why);
 			mr_verify_result_fail_pair(res, i, j, "migration port %s on %s not reachable: %s",
 			                           mp, d->name, why);
 		} else if (m < 0) {
 			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-			                             "TCP to %s port %s not tested: %s", d->name, mp, why);
+			                             "TCP to %s port %s unknown: %s", d->name, mp, why);
 		}
 	}
 	if (lis.len)
@@ -555,8 +567,8 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 		if (probed(&hs[i])) {
 			if (!strcmp(tcp_tool(&hs[i]), "none"))
 				mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-				                             "TCP probes not run: no bash, nc or timeout "
-				                             "here");
+				                             "TCP probes not run: no python3, bash, nc or "
+				                             "timeout here");
 			join_dns(res, hs, n, i);
 			join_ssh(res, hs, n, i);
 			join_local(res, hs, n, i);
@@ -803,8 +815,8 @@ static void round_probe(void *data, size_t i)
 	if (h->error || !t)
 		return;
 	int d = g->opts->timeout_s / 4 > 0 ? g->opts->timeout_s / 4 : 1;
-	/* argv: the script, then 3 words and 7 per peer */
-	size_t na = 8 + 7 * g->n;
+	/* argv: the script, then 4 words and 7 per peer */
+	size_t na = 9 + 7 * g->n;
 	const char **argv = mr_xcalloc(na, sizeof(*argv));
 	char **owned = mr_xcalloc(4 * g->n + 1, sizeof(*owned));
 	size_t a = 0, o = 0;
@@ -815,6 +827,7 @@ static void round_probe(void *data, size_t i)
 	argv[a++] = owned[o++] = mr_xasprintf("%d", d);
 	argv[a++] = h->ssh_user ? h->ssh_user : "";
 	argv[a++] = h->conf[MR_VCONF_INSTANCES_PATH] ? h->conf[MR_VCONF_INSTANCES_PATH] : "";
+	argv[a++] = MR_VERIFY_TCP_PY;
 	for (size_t j = 0; j < g->n; j++) {
 		const struct mr_verify_ssh_host *p = &g->hosts[j];
 		if (j == i)

@@ -79,11 +79,14 @@ void mr_verify_ssh_hosts_free(struct mr_verify_ssh_host *hosts, size_t n);
 void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh_host *hosts,
                         size_t n);
 
-/* One TCP test's word from the probe, as a verdict: 1 the path is open
- * (open; refused too for a migration port, where nothing listens between
- * migrations), 0 blocked or closed, -1 unknown. *why gets a short reason
- * (static text) when not 1. */
-int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why);
+/* One TCP test's word from the probe, as a verdict: 1 the path is open,
+ * 0 blocked or closed, -1 unknown. listener is NULL for the test of
+ * libvirt's port, where a refusal fails; for a migration port it is the
+ * word of libvirt's port on the same address: a refusal there is open
+ * (nothing listens between migrations) only if libvirt's port connected,
+ * else unknown (a firewall's tcp-reset looks like a closed port). *why
+ * gets a short reason (static text) when not 1. */
+int mr_verify_tcp_verdict(const char *word, const char *listener, const char **why);
 
 /* 1 when one of the space-separated addresses equals want (IP literals
  * compared in canonical form), 0 when none does, -1 when list is NULL or
