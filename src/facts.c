@@ -32,6 +32,20 @@ void mr_facts_free(struct mr_facts *f)
 	free(f);
 }
 
+struct mr_facts *mr_facts_copy(const struct mr_facts *f)
+{
+	if (!f)
+		return NULL;
+	struct mr_facts *c = mr_xcalloc(1, sizeof(*c));
+	c->keys = mr_xcalloc(f->n + 1, sizeof(*c->keys));
+	c->values = mr_xcalloc(f->n + 1, sizeof(*c->values));
+	for (c->n = 0; c->n < f->n; c->n++) {
+		c->keys[c->n] = mr_xstrdup(f->keys[c->n]);
+		c->values[c->n] = mr_xstrdup(f->values[c->n]);
+	}
+	return c;
+}
+
 static int key_valid(const char *k, size_t n)
 {
 	if (!n || n > 200)

@@ -35,6 +35,8 @@ struct mr_unit_state {
 struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
                                 struct mr_error **err);
 void mr_facts_free(struct mr_facts *f);
+/* A copy of f that outlives it (NULL for NULL); the caller's. */
+struct mr_facts *mr_facts_copy(const struct mr_facts *f);
 
 /* Runs the probe on t. lock_wait_s < 0: no lock; else the host's lock is
  * taken (waiting up to that many seconds) and held by the probe until

@@ -37,8 +37,7 @@ struct fleet {
 	const struct mr_ssh_keypairs *keypairs;
 	int lock;                            /* take each host's lock */
 	int phase;                           /* 1 gather, 2 plan, 3 both */
-	pthread_mutex_t mutex; /* next, done, failed */
-	size_t next;
+	pthread_mutex_t mutex; /* done, failed */
 	size_t done;
 	size_t failed;
 };
@@ -207,51 +206,70 @@ out:
 	rep->seconds = hs->seconds;
 }
 
-static void *worker(void *data)
+/* The pool of workers: each takes the next index until none is left. */
+struct pool {
+	size_t n;
+	void (*fn)(void *data, size_t i);
+	void *data;
+	pthread_mutex_t mutex; /* next */
+	size_t next;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->mutex);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->mutex);
+		if (i >= p->n)
+			return NULL;
+		p->fn(p->data, i);
+	}
+}
+
+void mr_fleet_each(size_t n, unsigned jobs, void (*fn)(void *data, size_t i), void *data)
+{
+	struct pool p = { .n = n, .fn = fn, .data = data };
+	size_t workers = jobs ? jobs : MR_FLEET_DEFAULT_JOBS;
+	if (workers > n)
+		workers = n;
+	pthread_mutex_init(&p.mutex, NULL);
+	pthread_t *tids = mr_xcalloc(workers ? workers : 1, sizeof(*tids));
+	size_t started = 0;
+	for (; workers > 1 && started < workers; started++)
+		if (pthread_create(&tids[started], NULL, pool_worker, &p) != 0)
+			break;
+	if (started == 0)
+		pool_worker(&p);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	pthread_mutex_destroy(&p.mutex);
+}
+
+static void phase_host(void *data, size_t i)
 {
 	struct fleet *f = data;
-	for (;;) {
-		pthread_mutex_lock(&f->mutex);
-		size_t i = f->next++;
-		pthread_mutex_unlock(&f->mutex);
-		if (i >= f->n)
-			return NULL;
-		if (f->phase & 1)
-			gather_host(f, i);
-		if (f->phase & 2)
-			plan_host(f, i);
-		pthread_mutex_lock(&f->mutex);
-		f->done++;
-		f->failed += mr_host_report_failed(&f->rep->hosts[i]);
-		if (f->opts->progress)
-			mr_log_progress("migready: %zu/%zu hosts %s, %zu failed", f->done, f->n,
-			                f->phase == 1 ? "gathered" : "done", f->failed);
-		pthread_mutex_unlock(&f->mutex);
-	}
+	if (f->phase & 1)
+		gather_host(f, i);
+	if (f->phase & 2)
+		plan_host(f, i);
+	pthread_mutex_lock(&f->mutex);
+	f->done++;
+	f->failed += mr_host_report_failed(&f->rep->hosts[i]);
+	if (f->opts->progress)
+		mr_log_progress("migready: %zu/%zu hosts %s, %zu failed", f->done, f->n,
+		                f->phase == 1 ? "gathered" : "done", f->failed);
+	pthread_mutex_unlock(&f->mutex);
 }
 
 /* Runs one phase (or both) over every target with -j workers. */
 static void run_phase(struct fleet *f, int phase)
 {
 	f->phase = phase;
-	f->next = f->done = f->failed = 0;
-	size_t jobs = f->opts->jobs ? f->opts->jobs : MR_FLEET_DEFAULT_JOBS;
-	if (jobs > f->n)
-		jobs = f->n;
-	if (jobs <= 1) {
-		worker(f);
-	} else {
-		pthread_t *tids = mr_xcalloc(jobs, sizeof(*tids));
-		size_t started = 0;
-		for (; started < jobs; started++)
-			if (pthread_create(&tids[started], NULL, worker, f) != 0)
-				break;
-		if (started == 0)
-			worker(f);
-		for (size_t i = 0; i < started; i++)
-			pthread_join(tids[i], NULL);
-		free(tids);
-	}
+	f->done = f->failed = 0;
+	mr_fleet_each(f->n, f->opts->jobs, phase_host, f);
 	if (f->opts->progress)
 		mr_log_progress_end();
 }

@@ -88,6 +88,11 @@ void mr_fleet_gathered_free(struct mr_fleet_gathered *g);
 struct mr_transport *mr_fleet_connect(const struct mr_target *tg, int timeout_s, size_t max_file,
                                       struct mr_error **err);
 
+/* The fleet's worker pool: fn(data, i) for every i in [0, n), on up to
+ * jobs threads at once (0: MR_FLEET_DEFAULT_JOBS; one thread runs them in
+ * turn when no other can start). Returns once every call has returned. */
+void mr_fleet_each(size_t n, unsigned jobs, void (*fn)(void *data, size_t i), void *data);
+
 /* Runs opts->run.mode on every target; fills rep (initialised by the caller
  * with n hosts). When a profile asks for fleet-wide facts ([ssh]
  * known_hosts = cluster), every host is gathered first, then each planned

@@ -3,6 +3,7 @@
 #   $1 seconds each network test may take
 #   $2 the user the migration SSH runs as ([ssh] user), or "" for none
 #   $3 the instances directory, where the peers' markers are looked for
+#   $4 verify_tcp.py: the TCP and name tests of every peer in one python3
 #   then 7 words per peer: index, name, address, libvirt's port, a port
 #   of its migration range, its SSH port, its marker's file name or "-"
 # Prints key=value lines (per peer K: tcp.K.listener, tcp.K.migration,
@@ -10,8 +11,8 @@
 # A TCP test says open, refused, timeout, unreachable, "error MESSAGE" or
 # "unknown WHY": nothing here ever guesses.
 LC_ALL=C; export LC_ALL
-D=$1 sshuser=$2 inst=$3
-shift 3
+D=$1 sshuser=$2 inst=$3 tcppy=$4
+shift 4
 say() { printf '%s=%s\n' "$1" "$2"; }
 oneline() { printf '%s' "$1" | tr '\000-\037' ' ' | sed 's/ *$//' | tail -c 200; }
 say probe 1
@@ -30,13 +31,16 @@ else
 	say local.cgroup none
 fi
 
-# TCP connects: bash's /dev/tcp (bash is essential on Debian; dash has
-# none), else nc; timeout(1) bounds each.
-if command -v bash >/dev/null 2>&1; then tcptool=bash
+# TCP connects and names: every peer at once in one python3 (a compute
+# node has it: nova is Python); else a few processes per test: bash's
+# /dev/tcp (bash is essential on Debian; dash has none) or nc, bounded by
+# timeout(1), and getent.
+if command -v python3 >/dev/null 2>&1; then tcptool=python3
+elif command -v bash >/dev/null 2>&1; then tcptool=bash
 elif command -v nc >/dev/null 2>&1; then tcptool=nc
 else tcptool=
 fi
-command -v timeout >/dev/null 2>&1 || tcptool=
+[ "$tcptool" = python3 ] || command -v timeout >/dev/null 2>&1 || tcptool=
 say tcp.tool "${tcptool:-none}"
 tcp() {
 	case $tcptool in
@@ -96,31 +100,49 @@ sshto() {
 	esac
 }
 
+# One peer's tests: those that need processes of their own run in the
+# background (their pids added to $batch, for the caller to wait on).
 peer() {
 	k=$1
-	say "tcp.$k.listener" "$(tcp "$3" "$4")" &
-	say "tcp.$k.migration" "$(tcp "$3" "$5")" &
-	case $sshhow in self | runuser) say "ssh.$k" "$(sshto "$3" "$6")" & ;; esac
-	say "resolve.$k.name" "$(resolve "$2")"
-	# an address that is a name of its own is resolved too
-	case $3 in
-	"$2" | *:*) ;;
-	*[!0-9.]*) say "resolve.$k.address" "$(resolve "$3")" ;;
+	if [ "$tcptool" != python3 ]; then
+		say "tcp.$k.listener" "$(tcp "$3" "$4")" &
+		batch="$batch $!"
+		say "tcp.$k.migration" "$(tcp "$3" "$5")" &
+		batch="$batch $!"
+		say "resolve.$k.name" "$(resolve "$2")" &
+		batch="$batch $!"
+		# an address that is a name of its own is resolved too
+		case $3 in
+		"$2" | *:*) ;;
+		*[!0-9.]*)
+			say "resolve.$k.address" "$(resolve "$3")" &
+			batch="$batch $!"
+			;;
+		esac
+	fi
+	case $sshhow in
+	self | runuser)
+		say "ssh.$k" "$(sshto "$3" "$6")" &
+		batch="$batch $!"
+		;;
 	esac
 	if [ "$7" != - ] && [ -n "$inst" ]; then
 		if [ -e "$inst/$7" ]; then say "marker.$k" seen; else say "marker.$k" absent; fi
 	fi
-	wait
 }
 
+[ "$tcptool" != python3 ] || python3 -c "$tcppy" "$D" "$@" &
 # Peers sixteen at a time: a few hundred processes at most, and each batch
 # is over within two tests' time (the controller times out a silent host).
-i=0
+i=0 batch=
 while [ $# -ge 7 ]; do
-	peer "$1" "$2" "$3" "$4" "$5" "$6" "$7" &
+	peer "$1" "$2" "$3" "$4" "$5" "$6" "$7"
 	shift 7
 	i=$((i + 1))
-	[ $((i % 16)) != 0 ] || wait
+	if [ $((i % 16)) = 0 ] && [ -n "$batch" ]; then
+		wait $batch
+		batch=
+	fi
 done
 wait
 say done 1

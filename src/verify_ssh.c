@@ -1,7 +1,6 @@
 /* verify, the SSH side: what the hosts say about each other (verify_ssh.h).
  * First the join, pure; then the gathering, over the fleet's transports. */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "res.h"
 #include "transport.h"
 #include "verify_probe_sh.h"
+#include "verify_tcp_py.h"
 #include "verify_ssh.h"
 
 /* ---- the join ---- */
@@ -31,7 +31,7 @@ static const char CHECK_DRIFT[] = "drift from the profile";
 static const char *const probe_checks[] = { CHECK_TCP, CHECK_DNS, CHECK_SSH, CHECK_SHARED,
 	                                        CHECK_LOCAL };
 
-int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why)
+int mr_verify_tcp_verdict(const char *word, const char *listener, const char **why)
 {
 	const char *dummy;
 	if (!why)
@@ -42,8 +42,17 @@ int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why
 	if (!strcmp(word, "open"))
 		return 1;
 	if (!strcmp(word, "refused")) {
-		*why = "refused: nothing listens there";
-		return migration_port ? 1 : 0;
+		if (!listener) {
+			*why = "refused: nothing listens there, or a firewall resets it";
+			return 0;
+		}
+		/* nothing listens there between migrations; libvirt's port on
+		 * the same address connecting shows no firewall resets the host */
+		if (!strcmp(listener, "open"))
+			return 1;
+		*why = "refused, as libvirt's port was: a firewall that resets it cannot be told "
+		       "from a closed port";
+		return -1;
 	}
 	if (!strcmp(word, "timeout")) {
 		*why = "time-out: a firewall drops it";
@@ -180,24 +189,26 @@ static void join_tcp(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 		const char *why;
 		if (i == j || !probed(&hs[i]) || !strcmp(tcp_tool(&hs[i]), "none"))
 			continue;
-		int l = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "listener"), 0, &why);
+		const char *lw = probe_value(&hs[i], "tcp", j, "listener");
+		int l = mr_verify_tcp_verdict(lw, NULL, &why);
 		if (l == 0) {
 			list_add(&lis, "%s (%s)", hs[i].name, why);
 			mr_verify_result_fail_pair(res, i, j, "libvirt's port %u on %s not reachable: %s",
 			                           d->listener_port, d->name, why);
 		} else if (l < 0) {
 			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-			                             "TCP to %s port %u not tested: %s", d->name,
+			                             "TCP to %s port %u unknown: %s", d->name,
 			                             d->listener_port, why);
 		}
-		int m = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"), 1, &why);
+		int m = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"),
+		                              lw ? lw : "", &why);
 		if (m == 0) {
 			list_add(&mig, "%s (%s)", hs[i].name, why);
 			mr_verify_result_fail_pair(res, i, j, "migration port %s on %s not reachable: %s",
 			                           mp, d->name, why);
 		} else if (m < 0) {
 			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-			                             "TCP to %s port %s not tested: %s", d->name, mp, why);
+			                             "TCP to %s port %s unknown: %s", d->name, mp, why);
 		}
 	}
 	if (lis.len)
@@ -556,8 +567,8 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 		if (probed(&hs[i])) {
 			if (!strcmp(tcp_tool(&hs[i]), "none"))
 				mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-				                             "TCP probes not run: no bash, nc or timeout "
-				                             "here");
+				                             "TCP probes not run: no python3, bash, nc or "
+				                             "timeout here");
 			join_dns(res, hs, n, i);
 			join_ssh(res, hs, n, i);
 			join_local(res, hs, n, i);
@@ -588,23 +599,13 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 
 struct gather {
 	const struct mr_target *targets;
-	const unsigned *listener_ports;
 	size_t n;
 	const struct mr_verify_ssh_opts *opts;
 	struct mr_verify_ssh_host *hosts;
-	struct mr_transport **conns;
+	struct mr_fleet_gathered *fleet; /* the connections and facts */
 	char **marker_paths; /* on the host, for the clean-up */
-	struct mr_report rep;  /* `check` of each host's profile */
-	void (*round)(struct gather *g, size_t i);
-	pthread_mutex_t lock;
-	size_t next;
+	struct mr_report rep;  /* the fleet's gathering, then `check` of each host's profile */
 };
-
-static void host_fail(struct mr_verify_ssh_host *h, struct mr_error *err)
-{
-	if (!h->error)
-		h->error = mr_error_format(err);
-}
 
 struct conf_key {
 	const char *section, *key;
@@ -781,37 +782,32 @@ static int shared_expected(const struct mr_profile *p)
 	return shared;
 }
 
-static void round_gather(struct gather *g, size_t i)
+/* After the fleet's gathering: the files, the check of the profile and
+ * the marker, on the connection the facts came through. */
+static void round_files(void *data, size_t i)
 {
-	const struct mr_target *tg = &g->targets[i];
+	struct gather *g = data;
 	struct mr_verify_ssh_host *h = &g->hosts[i];
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_fleet_connect(tg, g->opts->timeout_s, 0, &err);
+	struct mr_transport *t = mr_fleet_gathered_transport(g->fleet, i);
 	if (!t) {
-		host_fail(h, err);
-		goto out;
+		const char *why = g->rep.hosts[i].error;
+		h->error = why ? mr_xstrdup(why) : mr_xasprintf("%s: not reached", h->name);
+		return;
 	}
-	g->conns[i] = t;
-	const struct mr_setting *inst = mr_profile_get(tg->profile, "nova", "instances_path");
-	h->facts = mr_facts_gather(t, inst ? inst->value : NULL, NULL, -1, NULL, &err);
-	if (!h->facts) {
-		host_fail(h, err);
-		goto out;
-	}
+	h->facts = mr_facts_copy(mr_fleet_gathered_facts(g->fleet)->hosts[i].facts);
 	read_confs(g, i, t);
 	check_drift(g, i, t);
 	if (!t->broken)
 		write_marker(g, i, t);
 	if (t->broken)
 		h->error = mr_xasprintf("%s: the connection was lost", h->name);
-out:
-	mr_error_free(err);
 }
 
-static void round_probe(struct gather *g, size_t i)
+static void round_probe(void *data, size_t i)
 {
+	struct gather *g = data;
 	struct mr_verify_ssh_host *h = &g->hosts[i];
-	struct mr_transport *t = g->conns[i];
+	struct mr_transport *t = mr_fleet_gathered_transport(g->fleet, i);
 	struct mr_error *err = NULL;
 	char *out = NULL;
 	size_t len = 0;
@@ -819,8 +815,8 @@ static void round_probe(struct gather *g, size_t i)
 	if (h->error || !t)
 		return;
 	int d = g->opts->timeout_s / 4 > 0 ? g->opts->timeout_s / 4 : 1;
-	/* argv: the script, then 3 words and 7 per peer */
-	size_t na = 8 + 7 * g->n;
+	/* argv: the script, then 4 words and 7 per peer */
+	size_t na = 9 + 7 * g->n;
 	const char **argv = mr_xcalloc(na, sizeof(*argv));
 	char **owned = mr_xcalloc(4 * g->n + 1, sizeof(*owned));
 	size_t a = 0, o = 0;
@@ -831,6 +827,7 @@ static void round_probe(struct gather *g, size_t i)
 	argv[a++] = owned[o++] = mr_xasprintf("%d", d);
 	argv[a++] = h->ssh_user ? h->ssh_user : "";
 	argv[a++] = h->conf[MR_VCONF_INSTANCES_PATH] ? h->conf[MR_VCONF_INSTANCES_PATH] : "";
+	argv[a++] = MR_VERIFY_TCP_PY;
 	for (size_t j = 0; j < g->n; j++) {
 		const struct mr_verify_ssh_host *p = &g->hosts[j];
 		if (j == i)
@@ -864,59 +861,22 @@ static void round_probe(struct gather *g, size_t i)
 	mr_error_free(err);
 }
 
-static void round_close(struct gather *g, size_t i)
+static void round_clean(void *data, size_t i)
 {
-	struct mr_transport *t = g->conns[i];
+	struct gather *g = data;
+	struct mr_transport *t = mr_fleet_gathered_transport(g->fleet, i);
 	if (t && g->marker_paths[i])
 		t->ops->unstage(t, g->marker_paths[i]);
-	mr_transport_close(t);
-	g->conns[i] = NULL;
-}
-
-static void *worker(void *arg)
-{
-	struct gather *g = arg;
-	for (;;) {
-		pthread_mutex_lock(&g->lock);
-		size_t i = g->next++;
-		pthread_mutex_unlock(&g->lock);
-		if (i >= g->n)
-			return NULL;
-		g->round(g, i);
-	}
-}
-
-/* One round on every host, -j at a time; returns when all are done. */
-static void run_round(struct gather *g, void (*round)(struct gather *, size_t))
-{
-	size_t jobs = g->opts->jobs ? g->opts->jobs : MR_FLEET_DEFAULT_JOBS;
-	if (jobs > g->n)
-		jobs = g->n;
-	g->round = round;
-	g->next = 0;
-	pthread_t *tids = mr_xcalloc(jobs ? jobs : 1, sizeof(*tids));
-	size_t started = 0;
-	for (; jobs > 1 && started < jobs; started++)
-		if (pthread_create(&tids[started], NULL, worker, g) != 0)
-			break;
-	if (started == 0)
-		worker(g);
-	for (size_t k = 0; k < started; k++)
-		pthread_join(tids[k], NULL);
-	free(tids);
 }
 
 void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *listener_ports,
                           size_t n, const struct mr_verify_ssh_opts *opts,
                           struct mr_verify_ssh_host **hosts)
 {
-	struct gather g = { .targets = targets, .listener_ports = listener_ports, .n = n,
-		                .opts = opts };
+	struct gather g = { .targets = targets, .n = n, .opts = opts };
 	g.hosts = mr_xcalloc(n ? n : 1, sizeof(*g.hosts));
-	g.conns = mr_xcalloc(n ? n : 1, sizeof(*g.conns));
 	g.marker_paths = mr_xcalloc(n ? n : 1, sizeof(*g.marker_paths));
 	mr_report_init(&g.rep, "verify", n);
-	pthread_mutex_init(&g.lock, NULL);
 	for (size_t i = 0; i < n; i++) {
 		const struct mr_target *tg = &targets[i];
 		struct mr_verify_ssh_host *h = &g.hosts[i];
@@ -929,14 +889,19 @@ void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *liste
 		h->shared_expected = shared_expected(tg->profile);
 		g.rep.hosts[i].name = mr_xstrdup(tg->name);
 	}
-	run_round(&g, round_gather);
-	run_round(&g, round_probe);
-	run_round(&g, round_close);
-	pthread_mutex_destroy(&g.lock);
+	/* the fleet's phase 1 (no lock: verify changes nothing), then our
+	 * rounds on its connections and its workers */
+	struct mr_fleet_opts fo = { .jobs = opts->jobs, .timeout_s = opts->timeout_s,
+		                        .lock_wait_s = -1, .cpus = opts->cpus,
+		                        .run = { .mode = MR_MODE_CHECK, .run_id = opts->run_id } };
+	g.fleet = mr_fleet_gather(targets, n, &fo, 0, &g.rep);
+	mr_fleet_each(n, opts->jobs, round_files, &g);
+	mr_fleet_each(n, opts->jobs, round_probe, &g);
+	mr_fleet_each(n, opts->jobs, round_clean, &g);
+	mr_fleet_gathered_free(g.fleet); /* closes the connections */
 	for (size_t i = 0; i < n; i++)
 		free(g.marker_paths[i]);
 	free(g.marker_paths);
-	free(g.conns);
 	mr_report_fini(&g.rep);
 	*hosts = g.hosts;
 }

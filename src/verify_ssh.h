@@ -1,8 +1,8 @@
-/* verify, the SSH side: one connection per host (the fleet's transports),
- * hosts in parallel, in three rounds over the same connections:
- *   1. the facts probe, qemu.conf and nova.conf read, the profile checked
- *      (drift, as `check`), and a marker file written in the instances
- *      directory;
+/* verify, the SSH side: one connection per host, the fleet's (its phase 1,
+ * mr_fleet_gather: connect and the facts probe, hosts in parallel), then
+ * three rounds over the same connections on the fleet's workers:
+ *   1. qemu.conf and nova.conf read, the profile checked (drift, as
+ *      `check`), and a marker file written in the instances directory;
  *   2. verify_probe.sh on each host, testing every peer at once: TCP to
  *      libvirt's port and the migration range, name resolution, migration
  *      SSH as the [ssh] user, the peers' markers, local sanity;
@@ -79,11 +79,14 @@ void mr_verify_ssh_hosts_free(struct mr_verify_ssh_host *hosts, size_t n);
 void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh_host *hosts,
                         size_t n);
 
-/* One TCP test's word from the probe, as a verdict: 1 the path is open
- * (open; refused too for a migration port, where nothing listens between
- * migrations), 0 blocked or closed, -1 unknown. *why gets a short reason
- * (static text) when not 1. */
-int mr_verify_tcp_verdict(const char *word, int migration_port, const char **why);
+/* One TCP test's word from the probe, as a verdict: 1 the path is open,
+ * 0 blocked or closed, -1 unknown. listener is NULL for the test of
+ * libvirt's port, where a refusal fails; for a migration port it is the
+ * word of libvirt's port on the same address: a refusal there is open
+ * (nothing listens between migrations) only if libvirt's port connected,
+ * else unknown (a firewall's tcp-reset looks like a closed port). *why
+ * gets a short reason (static text) when not 1. */
+int mr_verify_tcp_verdict(const char *word, const char *listener, const char **why);
 
 /* 1 when one of the space-separated addresses equals want (IP literals
  * compared in canonical form), 0 when none does, -1 when list is NULL or

@@ -33,14 +33,8 @@ trap cleanup EXIT
 undo=()
 undo_faults() { local u; for u in "${undo[@]}"; do eval "$u" 2>/dev/null; done; undo=(); }
 
-bash "$LAB" netns-up "$DIR" 3 >"$DIR/up.log" 2>&1; st=$?
-if [ "$st" = 77 ]; then
-	cat "$DIR/up.log"
-	[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: the fault suite must run here, not skip"; exit 1; }
-	exit 77
-fi
-[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
-. "$DIR/env"
+. "$SRC/tests/lib/lab.sh"
+lab_up "$LAB" netns-up 3 fault
 for tool in iptables tc nsenter chattr; do
 	command -v $tool >/dev/null || { echo "FAIL: no $tool (scripts/deps.sh installs it)"; exit 1; }
 done

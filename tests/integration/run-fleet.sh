@@ -41,18 +41,8 @@ connections() { cat $LAB_LOGS 2>/dev/null | grep -c 'Accepted publickey' || true
 
 run_systemd_before=0
 [ ! -e /run/systemd/system ] || run_systemd_before=1
-if [ "$MODE" = netns ]; then
-	bash "$LAB" netns-up "$DIR" 3 >"$DIR/up.log" 2>&1; st=$?
-else
-	bash "$LAB" up "$DIR" 10 >"$DIR/up.log" 2>&1; st=$?
-fi
-if [ "$st" = 77 ]; then
-	cat "$DIR/up.log"
-	[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: the fleet suite must run here, not skip"; exit 1; }
-	exit 77
-fi
-[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
-. "$DIR/env"
+. "$SRC/tests/lib/lab.sh"
+if [ "$MODE" = netns ]; then lab_up "$LAB" netns-up 3 fleet; else lab_up "$LAB" up 10 fleet; fi
 INV=$LAB_INVENTORY
 # A CI machine running other suites beside this one can leave a session
 # silent for seconds: what is tested here is behaviour, not timing, so the

@@ -28,16 +28,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-
-bash "$LAB" netns-up "$DIR" 3 >"$DIR/up.log" 2>&1; st=$?
-if [ "$st" = 77 ]; then
-	cat "$DIR/up.log"
-	[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: this suite must run here, not skip"; exit 1; }
-	exit 77
-fi
-[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
-. "$DIR/env"
-command -v nft >/dev/null || { echo "no nft (install nftables): cannot block a port"; exit 1; }
+. "$SRC/tests/lib/lab.sh"
+lab_up "$LAB" netns-up 3 verify-ssh
+command -v iptables >/dev/null || { echo "no iptables (scripts/deps.sh installs it): cannot block a port"; exit 1; }
+[ -u /usr/bin/sudo ] || { echo "no sudo (scripts/deps.sh test installs it): cannot become root"; exit 1; }
 command -v python3 >/dev/null || { echo "no python3: no stand-in listener"; exit 1; }
 
 # Runs a shell command inside host K: its sshd's mount and network
@@ -144,37 +138,29 @@ out=$(mr -f json 2>&1)
 expect_fixed "json: the SSH checks" '"migration SSH":"pass",' "$out"
 expect_fixed "json: ssh_examined" '"ssh_examined":true,' "$out"
 
-# ---- a firewall on host3 drops libvirt's port and the migration range ----
-ip netns exec "${LAB_NETNS_PREFIX}3" nft -f - <<'EOF'
-table inet mrtest {
-	chain input {
-		type filter hook input priority 0;
-		tcp dport { 16509, 49152 } drop
-	}
-}
-EOF
+# ---- firewalls (iptables in the host's namespace) ----
+fw() { local k=$1; shift; ip netns exec "$LAB_NETNS_PREFIX$k" iptables "$@"; }
+# host3 drops libvirt's port and rejects the migration range with an ICMP
+# "administratively prohibited"
+fw 3 -A INPUT -p tcp --dport 16509 -j DROP
+fw 3 -A INPUT -p tcp --dport 49152 -j REJECT --reject-with icmp-admin-prohibited
 out=$(mr 2>&1); st=$?
-expect_status "verify with host3's ports dropped" 2 "$st" "$out"
-expect_fixed "pair reason: listener" "host1 -> host3: libvirt's port 16509 on host3 not reachable: time-out: a firewall drops it" "$out"
-expect_fixed "pair reason: migration range" "migration port 49152 on host3 not reachable: time-out" "$out"
+expect_status "verify with host3's ports dropped and prohibited" 2 "$st" "$out"
+expect_fixed "pair reason: listener dropped" "host1 -> host3: libvirt's port 16509 on host3 not reachable: time-out: a firewall drops it" "$out"
+expect_fixed "pair reason: migration range prohibited" "; migration port 49152 on host3 not reachable: unreachable or prohibited: a firewall rejects it" "$out"
 expect_fixed "finding on the destination" "libvirt's port 16509 here not reachable from host1 (time-out: a firewall drops it), host2" "$out"
 v=$(mr -f json 2>/dev/null | pair_ok host3 host1)
 [ "$v" = True ] && ok "the other way is open" || not_ok "host3 -> host1 not ok ($v)"
-ip netns exec "${LAB_NETNS_PREFIX}3" nft delete table inet mrtest
-# refused on the listener: libvirtd does not listen
-ip netns exec "${LAB_NETNS_PREFIX}2" nft -f - <<'EOF'
-table inet mrtest {
-	chain input {
-		type filter hook input priority 0;
-		tcp dport 16509 reject with tcp reset
-	}
-}
-EOF
+fw 3 -F INPUT
+# host2 resets libvirt's port: refused, as when libvirtd does not listen;
+# its migration port, refused too, cannot be told from a closed one
+fw 2 -A INPUT -p tcp --dport 16509 -j REJECT --reject-with tcp-reset
 out=$(mr 2>&1); st=$?
-expect_status "verify with host2's listener refusing" 2 "$st" "$out"
-expect_fixed "refused listener" "host1 -> host2: libvirt's port 16509 on host2 not reachable: refused: nothing listens there" "$out"
-expect_no_fixed "refused migration port is open" "migration port 49152 on host2" "$out"
-ip netns exec "${LAB_NETNS_PREFIX}2" nft delete table inet mrtest
+expect_status "verify with host2's listener reset" 2 "$st" "$out"
+expect_fixed "reset listener" "host1 -> host2: libvirt's port 16509 on host2 not reachable: refused: nothing listens there, or a firewall resets it" "$out"
+expect_no_fixed "refused migration port: no verdict of its own" "migration port 49152 on host2" "$out"
+expect_fixed "refused migration port: unknown, said why" "TCP to host2 port 49152 unknown: refused, as libvirt's port was: a firewall that resets it cannot be told from a closed port" "$out"
+fw 2 -F INPUT
 
 # ---- host1 resolves host3's name elsewhere ----
 in_host 1 "sed -i 's/^$LAB_NET.13 host3/$LAB_NET.99 host3/' /etc/hosts"
@@ -240,9 +226,22 @@ expect_fixed "its checks not examined" "$(ssh_line "migration SSH" "NOT EXAMINED
 v=$($LAB_EXEC "$MIGREADY" --timeout 40 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
 [ "$v" = True ] && ok "the others still examined" || not_ok "host1 -> host2 not ok ($v)"
 
-# ---- all mended ----
-out=$(mr 2>&1); st=$?
-expect_status "verify once all is mended" 0 "$st" "$out"
+# ---- all mended; host1 reached as root (become = sudo) ----
+# Logged in as root, the probe becomes the [ssh] user with runuser for the
+# migration SSH: a runuser first on the PATH of host1's sudo logs its calls.
+h1=$DIR/netns/host1
+in_host 1 "umask 077; printf '%s\n' 'Defaults:$LAB_USER secure_path=\"$h1/bin:/usr/sbin:/usr/bin:/sbin:/bin\"' '$LAB_USER ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/mrlab-become && chmod 0440 /etc/sudoers.d/mrlab-become && visudo -cq" ||
+	{ echo "cannot set up sudo on host1"; exit 1; }
+real_runuser=$(command -v runuser)
+printf '#!/bin/sh\necho "$*" >>%s/runuser.log\nexec %s "$@"\n' "$h1" "$real_runuser" >"$h1/bin/runuser"
+chmod 755 "$h1/bin/runuser"
+sed 's/^\[host host1\]$/&\nbecome = sudo/' "$DIR/inventory.ini" >"$DIR/become.ini"
+chmod 644 "$DIR/become.ini"
+out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/become.ini" 2>&1); st=$?
+expect_status "verify once all is mended, host1 as root" 0 "$st" "$out"
+n=$(grep -c -- "-u $LAB_USER -- ssh .* -l $LAB_USER -- " "$h1/runuser.log" 2>/dev/null)
+[ "$n" = 2 ] && ok "host1's migration SSH through runuser, once per peer" ||
+	not_ok "runuser calls on host1: $n, not 2" "$(cat "$h1/runuser.log" 2>&1)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

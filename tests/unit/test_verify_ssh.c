@@ -21,27 +21,35 @@
 
 static void test_tcp_verdict(void **state)
 {
+	static const char *const lis = NULL;
 	static const struct {
-		const char *word;
-		int migration, want;
+		const char *word, *listener;
+		int want;
 		const char *why;
 	} cases[] = {
-		{ "open", 0, 1, NULL },
-		{ "open", 1, 1, NULL },
-		{ "refused", 0, 0, "refused: nothing listens there" },
-		{ "refused", 1, 1, NULL },
-		{ "timeout", 1, 0, "time-out: a firewall drops it" },
-		{ "unreachable", 0, 0, "unreachable or prohibited: a firewall rejects it" },
-		{ "unknown no bash, nc or timeout on the host", 0, -1,
+		{ "open", lis, 1, NULL },
+		{ "open", "open", 1, NULL },
+		{ "refused", lis, 0, "refused: nothing listens there, or a firewall resets it" },
+		/* the migration range: open only if libvirt's port connected */
+		{ "refused", "open", 1, NULL },
+		{ "refused", "refused", -1,
+		  "refused, as libvirt's port was: a firewall that resets it cannot be told from a "
+		  "closed port" },
+		{ "refused", "timeout", -1, NULL },
+		{ "refused", "", -1, NULL },
+		{ "timeout", "open", 0, "time-out: a firewall drops it" },
+		{ "unreachable", lis, 0, "unreachable or prohibited: a firewall rejects it" },
+		{ "unreachable", "open", 0, "unreachable or prohibited: a firewall rejects it" },
+		{ "unknown no bash, nc or timeout on the host", lis, -1,
 		  "unknown no bash, nc or timeout on the host" },
-		{ "error bash: /dev/tcp: Invalid argument", 0, -1,
+		{ "error bash: /dev/tcp: Invalid argument", lis, -1,
 		  "error bash: /dev/tcp: Invalid argument" },
-		{ NULL, 0, -1, "no answer from the probe" },
+		{ NULL, lis, -1, "no answer from the probe" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *why = NULL;
-		int v = mr_verify_tcp_verdict(cases[i].word, cases[i].migration, &why);
+		int v = mr_verify_tcp_verdict(cases[i].word, cases[i].listener, &why);
 		assert_int_equal(v, cases[i].want);
 		if (cases[i].why)
 			assert_string_equal(why, cases[i].why);
@@ -232,10 +240,19 @@ static const struct scase cases[] = {
 	    "host1 -> host3: migration port 49152 on host3 not reachable: unreachable or prohibited",
 	    "host3 FAIL pairwise TCP probes: libvirt's port 16509 here not reachable from host1 (time-out" },
 	  { "host2 -> host3" } },
+	{ "host3 resets libvirt's port and the migration range",
+	  { { "tcp.2.listener=refused\ntcp.2.migration=refused\n", NULL, "", 0, 0, NULL, NULL, 0 },
+	    READY, READY },
+	  2,
+	  { "host1 -> host3: libvirt's port 16509 on host3 not reachable: refused: nothing listens "
+	    "there, or a firewall resets it",
+	    "host1 NOT EXAMINED pairwise TCP probes: TCP to host3 port 49152 unknown: refused, as "
+	    "libvirt's port was" },
+	  { "migration port 49152 on host3 not reachable", "host2 -> host3" } },
 	{ "no TCP tool on host2",
 	  { READY, { "tcp.tool=none\n", NULL, "", 0, 0, NULL, NULL, 0 }, READY },
 	  0,
-	  { "host2 NOT EXAMINED pairwise TCP probes: TCP probes not run: no bash, nc or timeout here" },
+	  { "host2 NOT EXAMINED pairwise TCP probes: TCP probes not run: no python3, bash, nc or timeout here" },
 	  { "->" } },
 	{ "host1 resolves host2 elsewhere",
 	  { { "resolve.1.name=10.1.0.9\nresolve.2.name=none\n", NULL, "", 0, 0, NULL, NULL, 0 },

@@ -1,0 +1,18 @@
+# Sourced by the suites that run on tests/lab/lab.sh's lab: its start-up,
+# in one place.
+# lab_up LAB_SH up|netns-up N SUITE: starts a lab of N hosts in $DIR (the
+# caller's, made with mktemp and chmod 755) and reads its env (LAB_*,
+# PORT). Exits 77 (skip) where the machine cannot host it, but 1 under CI
+# (CI set and not empty), where SUITE must run; 1 if it did not start.
+lab_up() {
+	local st
+	bash "$1" "$2" "$DIR" "$3" >"$DIR/up.log" 2>&1
+	st=$?
+	if [ "$st" = 77 ]; then
+		cat "$DIR/up.log"
+		[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: the $4 suite must run here, not skip"; exit 1; }
+		exit 77
+	fi
+	[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
+	. "$DIR/env"
+}
