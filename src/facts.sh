@@ -131,7 +131,8 @@ for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/
 	# read by the shell: no process
 	while IFS= read -r l || [ -n "$l" ]; do
 		case $l in ExecStart=*\$*) ;; *) continue ;; esac
-		v=${l#*\$}; v=${v#\{}; v=${v#\{}; w=${v%%[!A-Za-z0-9_]*}
+		v=${l##*\$}; while case $v in \{*) ;; *) false ;; esac; do v=${v#?}; done
+		w=${v%%[!A-Za-z0-9_]*}
 		case $w in [A-Za-z_]*) say libvirtd.args_var "$w" ;; esac
 		break
 	done < "$f"
