@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commit.h"
 #include "commit_sh.h"
@@ -39,6 +40,13 @@ static char *sha_hex(const char *data, size_t len)
 	mr_sha256(data, len, d);
 	mr_sha256_hex(d, hex);
 	return mr_xstrdup(hex);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void argv_free(struct argv_buf *a)
@@ -129,6 +137,7 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	size_t out_len = 0;
 	char *backup_dir = NULL; /* the last one made */
 	int status = -1, r = -1, saw_done = 0;
+	double start = now_s();
 
 	c->committed = 0;
 	for (size_t i = 0; i < c->n_files; i++)
@@ -216,8 +225,11 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	int saved_timeout = t->timeout_s;
 	if (t->timeout_s > 0 && t->timeout_s < MR_COMMIT_SILENCE_S)
 		t->timeout_s = MR_COMMIT_SILENCE_S;
+	double staged = now_s();
 	int rc = t->ops->run(t, (const char *const *)a.v, NULL, 0, &out, &out_len, &status, err);
 	t->timeout_s = saved_timeout;
+	mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s", t->host,
+	       c->n_files, staged - start, now_s() - staged);
 	if (rc < 0) {
 		/* The script ignores hang-ups: it ran to its end, or never ran. */
 		for (size_t i = 0; i < c->n_files; i++)

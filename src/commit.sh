@@ -57,11 +57,6 @@ i=$((nf*5+3))
 eval "mt=\${$i} mp=\${$((i+1))} pt=\${$((i+2))} pp=\${$((i+3))} na=\${$((i+4))}"
 ai=$((i+5))
 fault start
-# Temporary names are the controller's own (no newline in them): one of
-# them, suffixed, holds error output (under /var/lib/migready if it can).
-errf=
-if [ "$pt" != - ]; then errf="$pt.err"; elif [ "$mt" != - ]; then errf="$mt.err"
-elif [ $nf -gt 0 ]; then errf="$4.err"; elif [ "$na" -gt 0 ]; then errf=$(mktemp 2>/dev/null) || errf=/dev/null; fi
 # Word lists for one command over many files: add LIST WORD appends a
 # reference to a copy of WORD, for eval "cmd $LIST".
 wn=0
@@ -73,7 +68,6 @@ rm_all() { [ -z "$rml" ] || eval "rm -f -- $rml"; rml=; }
 cleanup() {
   rml=$tmpl
   [ "$mt" = - ] || add rml "$mt"; [ "$pt" = - ] || add rml "$pt"
-  [ -z "$errf" ] || [ "$errf" = /dev/null ] || add rml "$errf"
   rm_all
   [ "$mp" = - ] || {
     eval "set -- $bdl"
@@ -105,10 +99,10 @@ hash_all() {
   done
 }
 # 1. every file still as it was read, and its attributes onto the new one
-bad=0; k=0; hl=; nl_=; tmpl=; bdl=
+bad=0; k=0; hl=; nl_=; nh=0; tmpl=; bdl=
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} b=\${$((k*5+7))}"
-  [ "$o" = - ] || { add hl "$t"; add nl_ "$n"; }
+  [ "$o" = - ] || { add hl "$t"; add nl_ "$n"; nh=$((nh+1)); }
   add tmpl "$n"; add tmpl "$n.orig"
   [ "$b" = - ] || add bdl "${b%/*}"
   k=$((k+1))
@@ -116,9 +110,13 @@ done
 links=; lk=0; nmodes=
 if [ -n "$hl" ]; then
   hash_all "$hl"
-  if eval "links=\$(stat -c '%h %a:%u:%g' -- $hl 2>/dev/null)"; then lk=1; fi
-  # the mode and owner the controller gave each new file: the plan's
-  eval "nmodes=\$(stat -c %a:%u:%g -- $nl_ 2>/dev/null)" || nmodes=
+  # one stat: each target's link count, mode and owner, then the mode and
+  # owner the controller gave each new file (the plan's)
+  if eval "links=\$(stat -c '%h %a:%u:%g' -- $hl $nl_ 2>/dev/null)"; then
+    lk=1; x=; j=0
+    while [ $j -lt $nh ]; do x=$x${links%%"$nl"*}$nl; links=${links#*"$nl"}; j=$((j+1)); done
+    nmodes=$links; links=$x
+  fi
 fi
 k=0; j=0
 while [ $k -lt $nf ]; do
@@ -128,7 +126,7 @@ while [ $k -lt $nf ]; do
     j=$((j+1)); eval "h=\$h_$j"
     l=${links%%"$nl"*}; links=${links#"$l"}; links=${links#"$nl"}
     tm=${l#* }; l=${l%% *}
-    nm=${nmodes%%"$nl"*}; nmodes=${nmodes#"$nm"}; nmodes=${nmodes#"$nl"}
+    nm=${nmodes%%"$nl"*}; nmodes=${nmodes#"$nm"}; nmodes=${nmodes#"$nl"}; nm=${nm#* }
   fi
   [ -f "$n" ] && [ ! -L "$n" ] || msg='the temporary file vanished'
   if [ -z "$msg" ] && [ -n "$root" ]; then
@@ -173,8 +171,8 @@ while [ $k -lt $nf ]; do
   fi
   if [ -z "$msg" ] && [ "$o" != - ] && [ $bad = 0 ]; then
     # the ACL, extended attributes and SELinux label go with the file
-    if ! cp --attributes-only --preserve=mode,ownership,xattr -- "$t" "$n" 2>"$errf"; then
-      e=; read -r e < "$errf" || :
+    if ! e=$(cp --attributes-only --preserve=mode,ownership,xattr -- "$t" "$n" 2>&1); then
+      e=${e%%"$nl"*}
       echo "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written${e:+ ($e)}"
       bad=4
     elif [ -n "$nm" ] && [ -n "$tm" ] && [ "$nm" != "$tm" ]; then
@@ -283,7 +281,7 @@ while [ $k -lt $nf ]; do
   case $dirs in *"$nl${t%/*}/$nl"*) ;; *) dirs="$dirs$nl${t%/*}/$nl"; add syncl "${t%/*}/";; esac
   # leftovers of interrupted runs: any under the host's lock, else a day old
   for x in "${t%/*}/.${t##*/}".migready-??????*; do
-    case $x in "$n" | "$n.orig" | "$n.err") continue;; esac
+    case $x in "$n" | "$n.orig") continue;; esac
     [ -f "$x" ] && [ ! -L "$x" ] || continue
     [ "$locked" = 1 ] || [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && add rml "$x"
   done
@@ -321,10 +319,12 @@ while [ $a -lt $na ]; do
   i=$((i+c))
   if [ -n "$skip" ]; then echo "action $a skipped"
   else
-    # only its first 4 KiB kept: a flood of output must not fill the disk
-    st=$({ { eval "$cmd" </dev/null 2>&1 3>&-; echo $? >&3; } | { head -c 4096 >"$errf"; cat >/dev/null; }; } 3>&1)
+    # only the last 4 KiB of its output kept (a flood must not fill the
+    # controller's memory), then its status on a line of its own
+    o=$({ eval "$cmd" </dev/null 2>&1; printf '\n%s' $?; } | tail -c 4096)
+    st=${o##*"$nl"}; o=${o%"$nl"*}
     echo "action $a $st"
-    [ $st = 0 ] || head -n 3 "$errf" | cut -c 1-300 | sed "s/^/out $a /"
+    [ $st = 0 ] || [ -z "$o" ] || printf '%s\n' "$o" | head -n 3 | cut -c 1-300 | sed "s/^/out $a /"
     [ $st != 0 ] || [ "$u" = - ] || okunits="$okunits$u|"
   fi
   a=$((a+1))
@@ -335,6 +335,5 @@ if [ "$pp" != - ] && [ -f "$pp" ]; then
 ";; esac; done < "$pp"
   if [ -n "$left" ]; then printf '%s' "$left" > "$pp.new" && mv -f -- "$pp.new" "$pp"; else add rml "$pp"; fi
 fi
-[ -z "$errf" ] || [ "$errf" = /dev/null ] || add rml "$errf"
 rm_all
 echo done

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "facts.h"
 #include "facts_sh.h"
@@ -372,18 +373,24 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
                                  const char *user, int lock_wait_s, const char *holder,
                                  struct mr_error **err)
 {
-	char wait[32];
+	char wait[32], since[32] = "";
 	snprintf(wait, sizeof(wait), "%d", lock_wait_s);
+	/* The controller's clock says since when: no date(1) on the host. */
+	time_t now = time(NULL);
+	struct tm tm;
+	if (gmtime_r(&now, &tm))
+		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char *who = mr_xasprintf("%s since %s", holder ? holder : "migready", since);
 	const char *argv[] = { "/bin/sh", "-c", MR_FACTS_SH, "migready-probe",
 		                   t->root ? t->root : "", instances ? instances : "",
-		                   lock_wait_s < 0 ? "-" : wait, holder ? holder : "migready",
-		                   user ? user : "", NULL };
+		                   lock_wait_s < 0 ? "-" : wait, who, user ? user : "", NULL };
 	char *out = NULL;
 	size_t len = 0;
 	int status = -1;
 	struct mr_facts *f = NULL;
 	int rc = lock_wait_s < 0 ? t->ops->run(t, argv, NULL, 0, &out, &len, &status, err)
 	                         : t->ops->hold(t, argv, &out, &len, &status, err);
+	free(who);
 	if (rc < 0)
 		return NULL;
 	f = mr_facts_parse(t->host, out ? out : "", len, err);

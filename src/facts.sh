@@ -3,7 +3,8 @@
 #   $1 root: "" for the running system, else a tree (an image, a chroot)
 #   $2 the instances directory (for what is mounted there)
 #   $3 '-' for no lock, else seconds to wait for the host's lock
-#   $4 who takes the lock ("migready run ID on HOST"), stored for a loser
+#   $4 who takes the lock and since when ("migready run ID on HOST since
+#      TIME"), stored for a loser
 #   $5 an account to report besides nova and the qemu users, or ""
 # Prints "key=value" lines, then the held mark. With a lock it then waits
 # for its standard input to close, holding the lock (flock on a file under
@@ -17,7 +18,7 @@ if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on t
 if [ "$3" != - ]; then
 	umask 077
 	d="$r/var/lib/migready"
-	if ! (umask 077; mkdir -p -- "$d") 2>/dev/null; then say lock "error cannot create $d"; mark; exit 1; fi
+	if ! [ -d "$d" ] && ! mkdir -p -- "$d" 2>/dev/null; then say lock "error cannot create $d"; mark; exit 1; fi
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
 	exec 9>>"$d/lock" || { say lock "error cannot open $d/lock"; mark; exit 1; }
 	# A second at a time, saying so on stderr: the controller times out a
@@ -30,7 +31,7 @@ if [ "$3" != - ]; then
 		say lock.holder "$(head -n 1 "$d/lock.holder" 2>/dev/null | cut -c 1-300)"
 		mark; exit 75
 	done
-	printf '%s since %s\n' "$4" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$d/lock.holder"
+	printf '%s\n' "$4" > "$d/lock.holder"
 	say lock held
 fi
 say probe 1
@@ -68,7 +69,8 @@ nova-compute python3-nova openstack-nova-compute qemu-system-x86 qemu-kvm
 multipath-tools device-mapper-multipath firewalld ufw nftables iptables
 iptables-persistent iptables-services nfs-kernel-server nfs-utils nfs-common openssh-server'
 if [ -f "$r/var/lib/dpkg/status" ]; then
-	awk -v want=" $(echo $pkgs) " '
+	set -- $pkgs
+	awk -v want=" $* " '
 		/^Package: / { p = $2; s = ""; v = "" }
 		/^Status: / { s = $0 }
 		/^Version: / { v = $2 }
@@ -127,8 +129,14 @@ fi
 for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
 	f="$r$dir/libvirtd.service"
 	[ -f "$f" ] || continue
-	v=$(sed -n '/^ExecStart=.*\$/{s/^ExecStart=.*\$[{]*\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p;q;}' "$f")
-	[ -n "$v" ] && say libvirtd.args_var "$v"
+	# read by the shell: no process
+	while IFS= read -r l || [ -n "$l" ]; do
+		case $l in ExecStart=*\$*) ;; *) continue ;; esac
+		v=${l##*\$}; while case $v in \{*) ;; *) false ;; esac; do v=${v#?}; done
+		w=${v%%[!A-Za-z0-9_]*}
+		case $w in [A-Za-z_]*) say libvirtd.args_var "$w" ;; esac
+		break
+	done < "$f"
 	break
 done
 
@@ -138,24 +146,27 @@ for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.c
 done
 
 # Users and groups: getent on a live host (directories count), the files
-# of a tree; one awk formats both.
-{
-	if [ -z "$r" ]; then
-		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
-		echo --
-		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
-	else
-		cat "$r/etc/passwd" 2>/dev/null
-		echo --
-		cat "$r/etc/group" 2>/dev/null
-	fi
-} | awk -F: -v xu="$xuser" '
+# of a tree (read by awk itself: no other process); one awk formats both.
+ids='
 	BEGIN { split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
 	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }'
+if [ -z "$r" ]; then
+	{
+		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
+		echo --
+		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
+	} | awk -F: -v xu="$xuser" "$ids"
+else
+	set --
+	[ ! -f "$r/etc/passwd" ] || set -- "$r/etc/passwd"
+	set -- "$@" groups=1
+	[ ! -f "$r/etc/group" ] || set -- "$@" "$r/etc/group"
+	awk -F: -v xu="$xuser" "$ids" "$@" </dev/null
+fi
 
 # The instances directory: what is mounted there, and whether it holds
 # anything (a mount must never hide an instance's disks).
@@ -178,7 +189,7 @@ fi
 
 set --
 for k in "$r"/etc/ssh/ssh_host_*_key.pub; do [ -f "$k" ] && set -- "$@" "$k"; done
-[ $# = 0 ] || awk '{ print "hostkey=" $1 " " $2 }' "$@"
+for k do read -r kt kb _ < "$k" && [ -n "$kb" ] && say hostkey "$kt $kb"; done
 
 # NFS exports the kernel serves (live, where exportfs is): "PATH CLIENT"
 # each, for an [nfs] server's check. A long path puts its clients on the
@@ -196,7 +207,7 @@ if [ -f "$r/var/lib/migready/restart-pending" ]; then
 fi
 # The name the host calls itself (a name peers may reach it by): the
 # kernel's, or a tree's /etc/hostname.
-if [ -z "$r" ]; then h=$(uname -n 2>/dev/null)
+if [ -z "$r" ]; then read -r h < /proc/sys/kernel/hostname 2>/dev/null || h=$(uname -n 2>/dev/null)
 elif [ -f "$r/etc/hostname" ]; then h=$(sed -n '/^[^#]/{p;q;}' "$r/etc/hostname" | tr -d ' \t\r')
 else h=; fi
 case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;; esac
@@ -296,4 +307,5 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 	fi
 fi
 mark
-[ "$lockarg" = - ] || exec cat >/dev/null
+# holding the lock until the end of standard input (read by the shell)
+[ "$lockarg" = - ] || while read -r _; do :; done
