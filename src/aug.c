@@ -1,19 +1,22 @@
 /* The Augeas engine. The only file that includes augeas.h.
  *
- * Scratch trees live under /mr in the one handle: /mr/text holds the input,
+ * Scratch trees live under /mr in each handle: /mr/text holds the input,
  * /mr/t its tree, /mr/out the serialised result and /mr/check the result
  * parsed again. Nothing is ever loaded from or saved to a real file. */
 #include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <augeas.h>
 
 #include "aug.h"
+#include "aug_priv.h"
 #include "config.h"
 #include "diff.h"
 #include "fold.h"
@@ -41,12 +44,53 @@ struct cache_entry {
 	struct cache_entry *next; /* insertion order, for eviction */
 };
 
-struct mr_aug {
+/* Handles that parse at once. One slow parse (minutes for a few MB of
+ * active keys) then holds its handle only, and the other hosts go on with
+ * the next. Each handle keeps its own copy of every lens it used: 2 MB for
+ * Migready_libvirt, 14 MB for Shellvars, 6.5 MB for Multipath, 25 MB in
+ * all. So a second one is opened only once a parse has held the first for
+ * SLOW_PARSE_MS of CPU time (a normal run never does and keeps one: 41 MB
+ * at -j 32 on 200 hosts, under the 64 MB it may use); two at most. */
+#define HANDLES_MAX 2
+#define SLOW_PARSE_MS 1000
+
+struct parser {
 	augeas *handle;
-	pthread_mutex_t lock;
+	int busy;
+	/* The CPU clock of the thread using it, and its reading when it took
+	 * it: CPU time, since on a loaded machine a parse waits its turn. */
+	clockid_t holder_cpu;
+	long start_ms;
+};
+
+/* Augeas compiles its regexps with glibc's process-wide re_syntax_options:
+ * set to this, compile, then put back what it found. Two handles doing so
+ * at once stay correct only while the value they find is this one (set
+ * once at start) and none sets it otherwise: with RE_ICASE, for a lens
+ * with a case-insensitive regexp. Lenses known to have none (they and the
+ * modules they use) parse side by side; any other parses alone. The value
+ * is Augeas's own (src/regexp.c, 1.14). */
+#define AUGEAS_RE_SYNTAX                                                                    \
+	(RE_CONTEXT_INDEP_OPS | RE_CONTEXT_INVALID_OPS | RE_DOT_NOT_NULL | RE_INTERVALS |       \
+	 RE_NO_BK_BRACES | RE_NO_BK_PARENS | RE_NO_BK_REFS | RE_NO_BK_VBAR | RE_NO_EMPTY_RANGES | \
+	 RE_NO_POSIX_BACKTRACKING | RE_CONTEXT_INVALID_DUP | RE_NO_GNU_OPS)
+
+static const char *const case_sensitive_modules[] = {
+	"Exports", "Fstab", "Iptables", "Migready_libvirt", "Migready_oslo", "Multipath", "Shellvars",
+};
+
+struct mr_aug {
+	char *lens_dirs;
+	pthread_mutex_t lock; /* the parsers' busy flags, the cache, the counters */
+	pthread_cond_t parser_freed;
+	struct parser parsers[HANDLES_MAX];
+	size_t n_parsers;
+	unsigned slow_parse_ms;
+	/* read: a lens of case_sensitive_modules; write: any other */
+	pthread_rwlock_t regexp_syntax;
 	struct cache_entry *oldest, *newest;
 	size_t cache_bytes;
-	unsigned long parses;
+	unsigned long parses; /* requests that went to a handle */
 	unsigned long hits;
 };
 
@@ -175,7 +219,7 @@ int mr_aug_lens_known(const char *lens_dirs, const char *lens, char **suggestion
 	return known;
 }
 
-struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)
+static augeas *handle_open(const char *lens_dirs, struct mr_error **err)
 {
 	augeas *handle = aug_init(NULL, lens_dirs, AUG_NO_LOAD | AUG_NO_MODL_AUTOLOAD |
 	                                             AUG_NO_ERR_CLOSE);
@@ -189,9 +233,27 @@ struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)
 		aug_close(handle);
 		return NULL;
 	}
+	return handle;
+}
+
+struct mr_aug *mr_aug_new(const char *lens_dirs, struct mr_error **err)
+{
+	augeas *handle = handle_open(lens_dirs, err);
+	if (!handle)
+		return NULL;
+	re_set_syntax(AUGEAS_RE_SYNTAX);
 	struct mr_aug *aug = mr_xcalloc(1, sizeof(*aug));
-	aug->handle = handle;
+	aug->lens_dirs = lens_dirs ? mr_xstrdup(lens_dirs) : NULL;
+	aug->parsers[0].handle = handle;
+	aug->n_parsers = 1;
+	aug->slow_parse_ms = SLOW_PARSE_MS;
 	pthread_mutex_init(&aug->lock, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&aug->parser_freed, &attr);
+	pthread_condattr_destroy(&attr);
+	pthread_rwlock_init(&aug->regexp_syntax, NULL);
 	return aug;
 }
 
@@ -229,15 +291,21 @@ void mr_aug_free(struct mr_aug *aug)
 		entry_free(aug->oldest);
 		aug->oldest = next;
 	}
-	aug_close(aug->handle);
+	for (size_t i = 0; i < aug->n_parsers; i++)
+		aug_close(aug->parsers[i].handle);
+	pthread_rwlock_destroy(&aug->regexp_syntax);
+	pthread_cond_destroy(&aug->parser_freed);
 	pthread_mutex_destroy(&aug->lock);
+	free(aug->lens_dirs);
 	free(aug);
 }
 
-void mr_aug_stats(const struct mr_aug *aug, unsigned long *parses, unsigned long *cache_hits)
+void mr_aug_stats(struct mr_aug *aug, unsigned long *parses, unsigned long *cache_hits)
 {
+	pthread_mutex_lock(&aug->lock);
 	*parses = aug->parses;
 	*cache_hits = aug->hits;
+	pthread_mutex_unlock(&aug->lock);
 }
 
 void mr_aug_outcomes_fini(struct mr_aug_outcome *outcomes, size_t n)
@@ -1031,18 +1099,17 @@ static void set_spans(augeas *h, int on)
 	aug_load(h);
 }
 
-static int transform_locked(struct mr_aug *aug, const char *where, const char *lens,
+static int transform_locked(struct parser *p, const char *where, const char *lens,
                             const char *text, const struct mr_aug_op *ops, size_t nops,
                             struct mr_aug_outcome *outcomes, char **out,
                             struct mr_error **err)
 {
-	augeas *h = aug->handle;
+	augeas *h = p->handle;
 	int r = -1, changed = 0;
 	size_t inserts = 0;
 	long *at = NULL;
 	char *diff = NULL;
 
-	aug->parses++;
 	if (aug_set(h, TEXT, text) < 0) {
 		engine_error(h, where, "cannot hold the file", err);
 		goto out;
@@ -1159,7 +1226,7 @@ out:
 
 /* Tries the folded text first; on any failure the whole text is parsed
  * again, so errors name the file's real lines. */
-static int transform_folding(struct mr_aug *aug, const char *where, const char *lens,
+static int transform_folding(struct parser *p, const char *where, const char *lens,
                              const char *text, size_t len, const struct mr_aug_op *ops,
                              size_t nops, struct mr_aug_outcome *outcomes, char **out,
                              size_t *out_len, struct mr_error **err)
@@ -1168,7 +1235,7 @@ static int transform_folding(struct mr_aug *aug, const char *where, const char *
 	if (fold) {
 		struct mr_error *ignored = NULL;
 		char *folded_out = NULL;
-		int r = transform_locked(aug, where, lens, mr_fold_text(fold, NULL), ops, nops,
+		int r = transform_locked(p, where, lens, mr_fold_text(fold, NULL), ops, nops,
 		                         outcomes, &folded_out, &ignored);
 		if (r == 0) {
 			*out = mr_fold_restore(fold, folded_out, strlen(folded_out), out_len);
@@ -1183,7 +1250,7 @@ static int transform_folding(struct mr_aug *aug, const char *where, const char *
 		memset(outcomes, 0, nops * sizeof(*outcomes));
 		mr_fold_free(fold);
 	}
-	if (transform_locked(aug, where, lens, text, ops, nops, outcomes, out, err) < 0)
+	if (transform_locked(p, where, lens, text, ops, nops, outcomes, out, err) < 0)
 		return -1;
 	*out_len = strlen(*out);
 	return 0;
@@ -1334,6 +1401,104 @@ static int reserved_byte(const char *where, const char *text, size_t len,
 	return 0;
 }
 
+static int case_sensitive(const char *lens)
+{
+	size_t n = strcspn(lens, ".");
+	for (size_t i = 0; i < MR_ARRAY_LEN(case_sensitive_modules); i++)
+		if (strlen(case_sensitive_modules[i]) == n &&
+		    strncmp(lens, case_sensitive_modules[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+static long clock_ms(clockid_t clock)
+{
+	struct timespec ts;
+	if (clock_gettime(clock, &ts) < 0)
+		return 0;
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct parser *parser_busy(struct parser *p)
+{
+	p->busy = 1;
+	if (pthread_getcpuclockid(pthread_self(), &p->holder_cpu) != 0)
+		p->holder_cpu = CLOCK_MONOTONIC;
+	p->start_ms = clock_ms(p->holder_cpu);
+	return p;
+}
+
+void mr_aug_set_slow_parse_ms(struct mr_aug *aug, unsigned ms)
+{
+	aug->slow_parse_ms = ms;
+}
+
+/* A free handle; else, once every handle has been busy with one parse for
+ * slow_parse_ms, a new one if there may be more; else the first to be
+ * freed. Called and returns with aug->lock held. */
+static struct parser *parser_take(struct mr_aug *aug)
+{
+	for (;;) {
+		long wait_ms = 0; /* until the least busy may have used its time */
+		for (size_t i = 0; i < aug->n_parsers; i++) {
+			struct parser *p = &aug->parsers[i];
+			if (!p->busy)
+				return parser_busy(p);
+			long left = (long)aug->slow_parse_ms - (clock_ms(p->holder_cpu) - p->start_ms);
+			if (left > wait_ms)
+				wait_ms = left;
+		}
+		if (aug->n_parsers == HANDLES_MAX) {
+			pthread_cond_wait(&aug->parser_freed, &aug->lock);
+			continue;
+		}
+		if (wait_ms > 0) {
+			/* CPU time grows no faster than the clock on the wall */
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += wait_ms / 1000;
+			until.tv_nsec += (wait_ms % 1000) * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&aug->parser_freed, &aug->lock, &until);
+			continue;
+		}
+		/* mr_aug_new opened one already: a handle that cannot open now
+		 * only means waiting for the others */
+		struct mr_error *ignored = NULL;
+		augeas *h = handle_open(aug->lens_dirs, &ignored);
+		mr_error_free(ignored);
+		if (!h) {
+			pthread_cond_wait(&aug->parser_freed, &aug->lock);
+			continue;
+		}
+		struct parser *p = &aug->parsers[aug->n_parsers++];
+		p->handle = h;
+		return parser_busy(p);
+	}
+}
+
+static void parser_give_back(struct mr_aug *aug, struct parser *p)
+{
+	p->busy = 0;
+	pthread_cond_signal(&aug->parser_freed);
+}
+
+/* The cached result of the same request, if any. aug->lock held. */
+static int cache_serve(struct mr_aug *aug, uint64_t hash, const char *lens, const char *text,
+                       size_t len, const struct mr_aug_op *ops, size_t nops,
+                       struct mr_aug_outcome *outcomes, char **out, size_t *out_len)
+{
+	const struct cache_entry *hit = cache_find(aug, hash, lens, text, len, ops, nops);
+	if (!hit)
+		return 0;
+	aug->hits++;
+	copy_outcomes(outcomes, hit->outcomes, nops);
+	*out = mr_xstrndup(hit->out, hit->out_len);
+	*out_len = hit->out_len;
+	return 1;
+}
+
 int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, const char *text,
                      size_t len, const struct mr_aug_op *ops, size_t nops,
                      struct mr_aug_outcome *outcomes, char **out, size_t *out_len,
@@ -1349,29 +1514,46 @@ int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, co
 	if (reserved_byte(where, text, len, err) < 0)
 		return -1;
 	uint64_t hash = request_hash(lens, text, len, ops, nops);
-	int r = -1;
 	pthread_mutex_lock(&aug->lock);
-	const struct cache_entry *hit = cache_find(aug, hash, lens, text, len, ops, nops);
-	if (hit) {
-		aug->hits++;
-		copy_outcomes(outcomes, hit->outcomes, nops);
-		*out = mr_xstrndup(hit->out, hit->out_len);
-		*out_len = hit->out_len;
-		r = 0;
-		goto out;
+	int served = cache_serve(aug, hash, lens, text, len, ops, nops, outcomes, out, out_len);
+	pthread_mutex_unlock(&aug->lock);
+	if (served)
+		return 0;
+
+	int alone = !case_sensitive(lens);
+	if (alone)
+		pthread_rwlock_wrlock(&aug->regexp_syntax);
+	else
+		pthread_rwlock_rdlock(&aug->regexp_syntax);
+	pthread_mutex_lock(&aug->lock);
+	struct parser *p = parser_take(aug);
+	/* while this waited, another may have parsed the same */
+	served = cache_serve(aug, hash, lens, text, len, ops, nops, outcomes, out, out_len);
+	if (served)
+		parser_give_back(aug, p);
+	else
+		aug->parses++;
+	pthread_mutex_unlock(&aug->lock);
+	if (served) {
+		pthread_rwlock_unlock(&aug->regexp_syntax);
+		return 0;
 	}
-	if (transform_folding(aug, where, lens, text, len, ops, nops, outcomes, out, out_len,
-	                      err) < 0 ||
+	int r = -1;
+	if (transform_folding(p, where, lens, text, len, ops, nops, outcomes, out, out_len, err) <
+	        0 ||
 	    only_managed_lines_go(where, text, len, *out, *out_len, ops, nops, err) < 0) {
 		mr_aug_outcomes_fini(outcomes, nops);
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
-		goto out;
+	} else {
+		r = 0;
 	}
-	cache_add(aug, hash, lens, text, len, ops, nops, outcomes, *out, *out_len);
-	r = 0;
-out:
+	pthread_mutex_lock(&aug->lock);
+	if (r == 0)
+		cache_add(aug, hash, lens, text, len, ops, nops, outcomes, *out, *out_len);
+	parser_give_back(aug, p);
 	pthread_mutex_unlock(&aug->lock);
+	pthread_rwlock_unlock(&aug->regexp_syntax);
 	return r;
 }

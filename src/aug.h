@@ -1,10 +1,10 @@
 /* The Augeas engine: text in, tree, text out, never touching a real file.
  *
- * Augeas keeps process-global state while it compiles lenses, so handles in
- * different threads race. One engine therefore serves every worker of a
- * run: its handle sits behind a lock, and results are cached by (lens,
- * content, operations), so a fleet of hosts with byte-identical files parses
- * each distinct content once. */
+ * One engine serves every worker of a run: a small pool of Augeas handles,
+ * each used by one worker at a time, so that one slow parse holds up only
+ * its own handle; and a cache of results by (lens, content, operations), so
+ * a fleet of hosts with byte-identical files parses each distinct content
+ * about once. */
 #ifndef MR_AUG_H
 #define MR_AUG_H
 
@@ -108,7 +108,8 @@ int mr_aug_transform(struct mr_aug *aug, const char *where, const char *lens, co
 
 void mr_aug_outcomes_fini(struct mr_aug_outcome *outcomes, size_t n);
 
-/* Cache figures, for -v and the benchmark. */
-void mr_aug_stats(const struct mr_aug *aug, unsigned long *parses, unsigned long *cache_hits);
+/* Cache figures, for -v and the benchmark: requests parsed, and those
+ * served from the cache. Thread-safe. */
+void mr_aug_stats(struct mr_aug *aug, unsigned long *parses, unsigned long *cache_hits);
 
 #endif

@@ -4,11 +4,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -144,23 +148,153 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* A pause for the fault tests, like src/commit.sh's fault points: with
+ * MIGREADY_FAULT=POINT:pause, writes the pid to
+ * $MIGREADY_FAULT_DIR/migready-fault.POINT and waits while that file exists
+ * (2 minutes at most). */
+static void fault_pause(const char *point)
+{
+	const char *fault = getenv("MIGREADY_FAULT");
+	size_t n = strlen(point);
+	if (!fault || strncmp(fault, point, n) != 0 || strcmp(fault + n, ":pause") != 0)
+		return;
+	const char *dir = getenv("MIGREADY_FAULT_DIR");
+	char *file = mr_xasprintf("%s/migready-fault.%s", dir ? dir : "/tmp", point);
+	FILE *f = fopen(file, "w");
+	if (f) {
+		fprintf(f, "%ld\n", (long)getpid());
+		fclose(f);
+	}
+	for (int i = 0; i < 1200 && access(file, F_OK) == 0; i++)
+		nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+	free(file);
+}
+
+/* dir (relative to the directory root) opened one component at a time,
+ * never through a symbolic link (ELOOP) nor up (EXDEV); with mkdir_mode
+ * not (mode_t)-1, a missing component is made so first. */
+static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode)
+{
+	char *copy = mr_xstrdup(dir);
+	int fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
+	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c && fd >= 0;
+	     c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		int next = -1, e = EXDEV;
+		if (strcmp(c, "..") != 0) {
+			if (mkdir_mode != (mode_t)-1 && mkdirat(fd, c, mkdir_mode) < 0 && errno != EEXIST)
+				e = errno;
+			else if ((next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+				e = errno;
+			struct stat sb;
+			/* O_PATH|O_NOFOLLOW makes a link ENOTDIR: say what it is */
+			if (next < 0 && e == ENOTDIR && fstatat(fd, c, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(sb.st_mode))
+				e = ELOOP;
+		}
+		close(fd);
+		fd = next;
+		errno = e;
+	}
+	free(copy);
+	return fd;
+}
+
+/* The directory dir of path, under the root, opened so that no symbolic
+ * link on the way is followed: one swapped in after rooted()'s check must
+ * not take a write out of the root. openat2 (RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS) where the kernel has it (5.6), else a walk of
+ * O_NOFOLLOW opens. Without a root, dir as it is (links followed), and
+ * mkdir_mode must be (mode_t)-1; else as walk_nofollow's. A descriptor, or
+ * -1 with err naming host:path. */
+static int open_dir(struct mr_transport *t, const char *path, const char *dir, mode_t mkdir_mode,
+                    const char *what, struct mr_error **err)
+{
+	int fd = -1;
+	if (!t->root) {
+		if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			sys_error(err, t, path, what, errno);
+		return fd;
+	}
+	int root = open(t->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		sys_error(err, t, path, what, errno);
+		return -1;
+	}
+	while (*dir == '/')
+		dir++;
+	if (mkdir_mode == (mode_t)-1) {
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+		};
+		fd = (int)syscall(SYS_openat2, root, *dir ? dir : ".", &how, sizeof(how));
+	}
+	if (mkdir_mode != (mode_t)-1 || (fd < 0 && errno == ENOSYS))
+		fd = walk_nofollow(root, dir, mkdir_mode);
+	int e = errno;
+	close(root);
+	if (fd < 0 && (e == ELOOP || e == EXDEV)) {
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_CONFLICT, where,
+		             "a symbolic link on the way under the root '%s'; not followed, nothing "
+		             "written",
+		             t->root);
+		free(where);
+	} else if (fd < 0) {
+		sys_error(err, t, path, what, e);
+	}
+	return fd;
+}
+
+/* ".NAME.migready-XXXXXX" made new (O_EXCL, not through a link) in the
+ * directory dirfd; its name in *name (the caller's). */
+static int create_temp(int dirfd, const char *base, char **name)
+{
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char rnd[6];
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -1;
+		char suffix[sizeof(rnd) + 1];
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+		suffix[sizeof(rnd)] = '\0';
+		char *n = mr_xasprintf(".%.200s.migready-%s", base, suffix);
+		int fd = openat(dirfd, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			*name = n;
+			return fd;
+		}
+		free(n);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 static int local_stage(struct mr_transport *t, const char *path, const char *data, size_t len,
                        mode_t mode, uid_t uid, gid_t gid, char **tmp_out, struct mr_error **err)
 {
 	char *real = rooted(t, path, 0, err);
-	char *tmp = NULL;
-	int fd = -1, r = -1;
+	char *dir = NULL, *name = NULL;
+	int dirfd = -1, fd = -1, r = -1;
 	*tmp_out = NULL;
 	if (!real)
 		return -1;
-	const char *slash = strrchr(real, '/');
-	tmp = mr_xasprintf("%.*s.%.200s.migready-XXXXXX", slash ? (int)(slash - real + 1) : 0, real,
-	                   slash ? slash + 1 : real);
-	fd = mkostemp(tmp, O_CLOEXEC);
+	free(real);
+	const char *slash = strrchr(path, '/');
+	dir = slash ? mr_xstrndup(path, (size_t)(slash - path + 1)) : mr_xstrdup(".");
+	const char *base = slash ? slash + 1 : path;
+	fault_pause("stage");
+	dirfd = open_dir(t, path, dir, (mode_t)-1, "cannot create a temporary file", err);
+	if (dirfd < 0)
+		goto out;
+	fd = create_temp(dirfd, base, &name);
 	if (fd < 0) {
 		sys_error(err, t, path, "cannot create a temporary file", errno);
-		free(tmp);
-		tmp = NULL;
 		goto out;
 	}
 	if (write_all(fd, data, len) < 0) {
@@ -190,22 +324,25 @@ static int local_stage(struct mr_transport *t, const char *path, const char *dat
 		sys_error(err, t, path, "cannot sync", errno);
 		goto out;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
+	int closed = close(fd);
+	fd = -1;
+	if (closed < 0) {
 		sys_error(err, t, path, "cannot write", errno);
 		goto out;
 	}
-	fd = -1;
-	*tmp_out = tmp;
-	tmp = NULL;
+	char *full_dir = mr_transport_path(t, dir);
+	*tmp_out = mr_xasprintf("%s%s", full_dir, name);
+	free(full_dir);
 	r = 0;
 out:
 	if (fd >= 0)
 		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
-	free(real);
+	if (r < 0 && name)
+		unlinkat(dirfd, name, 0);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(name);
+	free(dir);
 	return r;
 }
 
@@ -222,6 +359,13 @@ static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode,
 	int r = -1;
 	if (!real)
 		return -1;
+	if (t->root) {
+		int fd = open_dir(t, path, path, mode, "cannot create directory", err);
+		if (fd >= 0)
+			close(fd);
+		r = fd >= 0 ? 0 : -1;
+		goto out;
+	}
 	for (char *p = real + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;

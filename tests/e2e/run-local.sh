@@ -121,6 +121,25 @@ expect_grep "the escape is named" 'a symbolic link leads out of the root' "$out"
 cmp -s "$WORK/escape/outside/libvirt/qemu.conf" "$DATA/host/etc/libvirt/qemu.conf" \
 	&& ok "nothing written outside the root" || not_ok "nothing written outside the root"
 [ ! -e "$WORK/escape/img/var/lib/migready/backups" ] && ok "no backup made for a refused host" || not_ok "no backup for a refused host"
+# A link swapped in after that check (issue 11, item 8): the run paused
+# where the temporary file is made (MIGREADY_FAULT=stage:pause), /etc/libvirt
+# moved out of the root and a link to it put in its place. The file is
+# made relative to a directory opened without following links: refused.
+new_host "$WORK/swap"
+mkdir -p "$WORK/swap-faults" "$WORK/swap-outside"
+MIGREADY_FAULT=stage:pause MIGREADY_FAULT_DIR="$WORK/swap-faults" \
+	"$MIGREADY" --color never apply --local --root "$WORK/swap" -p profile.ini >"$WORK/swap.out" 2>&1 &
+pid=$!
+for i in $(seq 1 600); do [ -s "$WORK/swap-faults/migready-fault.stage" ] && break; sleep 0.1; done
+[ -s "$WORK/swap-faults/migready-fault.stage" ] && ok "the run paused before its temporary file" || not_ok "the run never paused" "$(cat "$WORK/swap.out")"
+mv "$WORK/swap/etc/libvirt" "$WORK/swap-outside/libvirt" && ln -s "$WORK/swap-outside/libvirt" "$WORK/swap/etc/libvirt"
+before=$(tree_sum "$WORK/swap-outside")
+rm -f "$WORK/swap-faults/migready-fault.stage"
+wait $pid; st=$?; out=$(cat "$WORK/swap.out")
+expect_status "apply with a link swapped in before its temporary file" 4 "$st" "$out"
+expect_grep "the swapped link is named" "localhost:/etc/libvirt/[a-z]+\.conf: a symbolic link on the way under the root '[^']*/swap'; not followed, nothing written" "$out"
+[ "$(tree_sum "$WORK/swap-outside")" = "$before" ] && ! ls -a "$WORK/swap-outside/libvirt" | grep -q migready \
+	&& ok "nothing written outside the root through the swapped link" || not_ok "written outside the root" "$(ls -la "$WORK/swap-outside/libvirt")"
 out=$(mr check --local --root "" -p profile.ini 2>&1); expect_status "an empty --root" 1 $? "$out"
 out=$(mr check --local --root "$WORK/nonexistent" -p profile.ini 2>&1); expect_status "a missing --root" 1 $? "$out"
 
