@@ -151,6 +151,15 @@ expect_fixed "pair reason: migration range prohibited" "; migration port 49152 o
 expect_fixed "finding on the destination" "libvirt's port 16509 here not reachable from host1 (time-out: a firewall drops it), host2" "$out"
 v=$(mr -f json 2>/dev/null | pair_ok host3 host1)
 [ "$v" = True ] && ok "the other way is open" || not_ok "host3 -> host1 not ok ($v)"
+# the probe on a host without python3: a process per test, the same words
+mkdir -p "$DIR/nopy"
+for t in bash timeout getent id awk cat tr sed tail; do ln -s "$(command -v $t)" "$DIR/nopy/$t"; done
+out=$($LAB_EXEC env PATH="$DIR/nopy" /bin/sh "$SRC/src/verify_probe.sh" 2 "" "" "" \
+	1 host1 "$LAB_NET.11" 16509 49152 22 - 3 host3 "$LAB_NET.13" 16509 49152 22 - 2>&1)
+for w in tcp.tool=bash tcp.1.listener=open tcp.1.migration=refused tcp.3.listener=timeout \
+	tcp.3.migration=unreachable resolve.3.name=none done=1; do
+	expect_grep "probe without python3: $w" "^$w\$" "$out"
+done
 fw 3 -F INPUT
 # host2 resets libvirt's port: refused, as when libvirtd does not listen;
 # its migration port, refused too, cannot be told from a closed one
