@@ -139,7 +139,6 @@ static void gather_host(struct fleet *f, size_t i)
 		hs->t = NULL;
 	} else {
 		rep->reached = 1;
-		mr_log(MR_LOG_INFO, "%s: facts probed at %.3f s", tg->name, now_s() - start);
 	}
 out:
 	mr_error_free(err);
@@ -162,7 +161,9 @@ static void plan_host(struct fleet *f, size_t i)
 	plan = mr_plan_new(hs->facts);
 	const char *why = NULL;
 	rep->world = mr_xstrdup(mr_libvirt_world_name(mr_res_world(plan, tg->profile, &why)));
-	mr_log(MR_LOG_INFO, "%s: libvirt listener %s", tg->name, rep->world);
+	/* connected and probed: the gather phase's time */
+	mr_log(MR_LOG_INFO, "%s: facts probed at %.3f s: libvirt listener %s", tg->name,
+	       hs->seconds, rep->world);
 	derived_facts(rep, hs->facts, rep->world, why, mr_host_report_add_summary);
 	if (o->facts_only) {
 		for (size_t k = 0; k < mr_facts_count(hs->facts); k++) {
