@@ -1377,6 +1377,14 @@ static int only_managed_lines_go(const char *where, const char *before, size_t b
 	return bad ? -1 : 0;
 }
 
+int mr_aug_only_managed_lines_go(const char *where, const char *before, size_t before_len,
+                                 const char *after, size_t after_len,
+                                 const struct mr_aug_op *ops, size_t nops,
+                                 struct mr_error **err)
+{
+	return only_managed_lines_go(where, before, before_len, after, after_len, ops, nops, err);
+}
+
 /* Augeas keeps bytes 0x01-0x04 for its own bookkeeping (its encoding of
  * trees): a file holding one in a value can make aug_text_retrieve abort
  * the whole process (an assertion in lens.c, with "a = 1 #\004"), every

@@ -143,6 +143,13 @@ expect_grep "the swapped link is named" "localhost:/etc/libvirt/[a-z]+\.conf: a 
 out=$(mr check --local --root "" -p profile.ini 2>&1); expect_status "an empty --root" 1 $? "$out"
 out=$(mr check --local --root "$WORK/nonexistent" -p profile.ini 2>&1); expect_status "a missing --root" 1 $? "$out"
 
+# An insecure profile is warned about: auth_tcp = none with listen_tcp on
+# a host with a public address, naming host and profile line; a private
+# address is not.
+printf '[host pub1]\naddress = 203.0.113.5\n[host priv1]\naddress = 10.20.0.11\n' >"$WORK/public.ini"
+out=$(mr lint -i "$WORK/public.ini" -p profile.ini 2>&1); expect_status "lint with a public host" 0 $? "$out"
+expect_grep "auth_tcp = none on a public address warned" "warning: pub1: auth_tcp = none \(profile\.ini:5\) on public address 203\.0\.113\.5" "$out"
+printf '%s\n' "$out" | grep -q 'priv1: auth_tcp' && not_ok "a private address warned" "$out" || ok "a private address not warned"
 # A quoted number is what libvirtd refuses: drift, not ok.
 new_host "$WORK/quoted"
 printf 'migration_port_min = "49152"\n' >> "$WORK/quoted/etc/libvirt/qemu.conf"

@@ -669,6 +669,40 @@ static void test_slow_parse_holds_only_its_handle(void **state)
 	mr_aug_free(aug);
 }
 
+/* Retrieve returning shrunken text (issue 11's fault matrix): a lens that
+ * drops a line leaving no trace in the tree passes the tree comparison, so
+ * the byte-level guard must refuse the text, naming the line; a text that
+ * only rewrote the managed line passes. */
+static void test_shrunken_retrieve_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *after;
+		const char *lost; /* NULL: accepted */
+	} shrunk[] = {
+		{ "managed line rewritten", "# keep me\nmax_clients = 5\n\nlisten_tcp = 1\n", NULL },
+		{ "comment dropped", "max_clients = 5\n\nlisten_tcp = 1\n", "# keep me" },
+		{ "unmanaged entry dropped", "# keep me\n\nlisten_tcp = 1\n", "max_clients = 5" },
+	};
+	const char *before = "# keep me\nmax_clients = 5\n\nlisten_tcp = 0\n";
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL };
+	for (size_t i = 0; i < sizeof(shrunk) / sizeof(shrunk[0]); i++) {
+		struct mr_error *err = NULL;
+		int r = mr_aug_only_managed_lines_go("h:/f", before, strlen(before), shrunk[i].after,
+		                                     strlen(shrunk[i].after), &op, 1, &err);
+		if (!shrunk[i].lost) {
+			if (r != 0)
+				fail_msg("%s: refused: %s", shrunk[i].name, err ? err->message : "");
+			continue;
+		}
+		if (r == 0 || !err || !strstr(err->message, shrunk[i].lost) ||
+		    !strstr(err->message, "not written"))
+			fail_msg("%s: not refused as it should: %s", shrunk[i].name,
+			         err ? err->message : "no error");
+		mr_error_free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_insert_cases),
 		cmocka_unit_test(test_shared_by_threads),
 		cmocka_unit_test(test_slow_parse_holds_only_its_handle),
+		cmocka_unit_test(test_shrunken_retrieve_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
