@@ -378,6 +378,16 @@ static int needs_fleet(const struct mr_profile *p)
 	return mr_profile_has_section(p, "ssh") && (!kh || strcmp(kh->value, "off") != 0);
 }
 
+void mr_fleet_keypairs_load(struct mr_ssh_keypairs *keypairs, const struct mr_target *targets,
+                            size_t n, int generate)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct mr_setting *kp = mr_profile_get(targets[i].profile, "ssh", "keypair");
+		if (kp && mr_profile_has_section(targets[i].profile, "ssh"))
+			mr_ssh_keypairs_add(keypairs, kp, generate);
+	}
+}
+
 void mr_fleet_run(const struct mr_target *targets, size_t n, const struct mr_fleet_opts *opts,
                   struct mr_aug *aug, struct mr_report *rep)
 {
@@ -387,14 +397,11 @@ void mr_fleet_run(const struct mr_target *targets, size_t n, const struct mr_fle
 	f.aug = aug;
 	f.lock = opts->host_fn ? opts->host_lock : opts->run.mode == MR_MODE_APPLY && !opts->facts_only;
 	int fleet_wide = 0;
-	for (size_t i = 0; !opts->facts_only && !opts->host_fn && i < n; i++) {
+	for (size_t i = 0; !opts->facts_only && !opts->host_fn && i < n; i++)
 		fleet_wide |= needs_fleet(targets[i].profile);
-		/* the cluster key pair: on the controller, once per path, before
-		 * any host (apply creates it) */
-		const struct mr_setting *kp = mr_profile_get(targets[i].profile, "ssh", "keypair");
-		if (kp && mr_profile_has_section(targets[i].profile, "ssh"))
-			mr_ssh_keypairs_add(&keypairs, kp, opts->run.mode == MR_MODE_APPLY);
-	}
+	/* before any host: apply creates the pair */
+	if (!opts->facts_only && !opts->host_fn)
+		mr_fleet_keypairs_load(&keypairs, targets, n, opts->run.mode == MR_MODE_APPLY);
 	f.keypairs = &keypairs;
 	if (!fleet_wide) {
 		run_phase(&f, 3);

@@ -93,6 +93,12 @@ struct mr_transport *mr_fleet_connect(const struct mr_target *tg, int timeout_s,
  * turn when no other can start). Returns once every call has returned. */
 void mr_fleet_each(size_t n, unsigned jobs, void (*fn)(void *data, size_t i), void *data);
 
+/* The controller's cluster key pairs the targets' [ssh] keypair names,
+ * once per path; generate: create a missing pair (apply). */
+struct mr_ssh_keypairs;
+void mr_fleet_keypairs_load(struct mr_ssh_keypairs *keypairs, const struct mr_target *targets,
+                            size_t n, int generate);
+
 /* Runs opts->run.mode on every target; fills rep (initialised by the caller
  * with n hosts). When a profile asks for fleet-wide facts ([ssh]
  * known_hosts = cluster), every host is gathered first, then each planned

@@ -8,6 +8,7 @@
 
 #include "facts.h"
 #include "fleet.h"
+#include "sshkeys.h"
 #include "inventory.h"
 #include "report.h"
 #include "res.h"
@@ -603,6 +604,7 @@ struct gather {
 	const struct mr_verify_ssh_opts *opts;
 	struct mr_verify_ssh_host *hosts;
 	struct mr_fleet_gathered *fleet; /* the connections and facts */
+	struct mr_ssh_keypairs keypairs; /* the controller's, for [ssh] drift */
 	char **marker_paths; /* on the host, for the clean-up */
 	struct mr_report rep;  /* the fleet's gathering, then `check` of each host's profile */
 };
@@ -704,7 +706,10 @@ static void check_drift(struct gather *g, size_t i, struct mr_transport *t)
 	struct mr_host_report *rep = &g->rep.hosts[i];
 	struct mr_error *err = NULL;
 	struct mr_plan *plan = mr_plan_new(h->facts);
-	struct mr_res_ctx ctx = { .profile = tg->profile, .cpus = g->opts->cpus };
+	/* planned as check plans it: knowing every host and the key pair */
+	struct mr_res_ctx ctx = { .profile = tg->profile, .cpus = g->opts->cpus,
+		                      .fleet = mr_fleet_gathered_facts(g->fleet), .self = i,
+		                      .keypairs = &g->keypairs };
 	struct mr_run_opts ro = { .mode = MR_MODE_CHECK, .run_id = g->opts->run_id };
 	if (mr_res_plan_all(plan, &ctx, &err) < 0 ||
 	    mr_plan_run(plan, t, g->opts->aug, &ro, rep, &err) < 0) {
@@ -895,10 +900,12 @@ void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *liste
 		                        .lock_wait_s = -1, .cpus = opts->cpus,
 		                        .run = { .mode = MR_MODE_CHECK, .run_id = opts->run_id } };
 	g.fleet = mr_fleet_gather(targets, n, &fo, 0, &g.rep);
+	mr_fleet_keypairs_load(&g.keypairs, targets, n, 0);
 	mr_fleet_each(n, opts->jobs, round_files, &g);
 	mr_fleet_each(n, opts->jobs, round_probe, &g);
 	mr_fleet_each(n, opts->jobs, round_clean, &g);
 	mr_fleet_gathered_free(g.fleet); /* closes the connections */
+	mr_ssh_keypairs_fini(&g.keypairs);
 	for (size_t i = 0; i < n; i++)
 		free(g.marker_paths[i]);
 	free(g.marker_paths);

@@ -121,11 +121,13 @@ for c in "SSH connection" "pairwise TCP probes" "name resolution" "migration SSH
 	expect_fixed "$c passes" "$(ssh_line "$c" PASS)" "$out"
 done
 # [nfs] and [ssh] are applied sections: the lab's hosts have no fstab line
-# for the share (drift, a warning) and a "nova" the facts do not know
+# for the share and no known_hosts for the [ssh] user (drift, a warning),
+# checked as check does: knowing every host's verified key
 expect_fixed "drift from the profile: the missing fstab line" \
-	"drift from the profile: 1 setting drifted from the profile: nfs.mount absent -> 'nfs1:/ /var/lib/migready/instances nfs4 defaults 0 0'" "$out"
-expect_fixed "drift from the profile: what it could not examine" \
-	"drift from the profile: ssh.user not checked: user 'mrlab' is not known on the host" "$out"
+	"nfs.mount absent -> 'nfs1:/ /var/lib/migready/instances nfs4 defaults 0 0'" "$out"
+expect_fixed "drift from the profile: known_hosts against every host's key" \
+	"ssh.known_hosts 'missing host1 ssh-ed25519; missing host2 ssh-ed25519; missing host3 ssh-ed25519' -> '3 peers, every name'" "$out"
+expect_no_fixed "drift from the profile: the [ssh] user is known" "ssh.user not checked" "$out"
 expect_no_fixed "local sanity: no FAIL" "$(ssh_line "local sanity" FAIL)" "$out"
 expect_fixed "every pair can migrate" "6 pairs: 6 can migrate" "$out"
 left=$(ls -A "$DIR/shared")
@@ -221,7 +223,7 @@ out=$(mr 2>&1); st=$?
 expect_status "verify with host3's dynamic_ownership off" 2 "$st" "$out"
 expect_fixed "uniformity reason" "host1 -> host3: qemu.conf dynamic_ownership '0', not '(not set)'" "$out"
 expect_fixed "uniformity finding" "qemu.conf dynamic_ownership '0' here, '(not set)' on host1, '(not set)' on host2" "$out"
-expect_fixed "drift finding" "qemu.dynamic_ownership '0' -> '1'" "$(printf '%s\n' "$out" | grep -F 'drift from the profile: 2 settings drifted from the profile:')"
+expect_fixed "drift finding" "qemu.dynamic_ownership '0' -> '1'" "$(printf '%s\n' "$out" | grep -F 'settings drifted from the profile:')"
 expect_fixed "drift's fix" "fix: migready diff -H host3, then migready apply -H host3" "$out"
 in_host 3 "sed -i '\$d' /etc/libvirt/qemu.conf"
 
