@@ -595,39 +595,31 @@ static int write_text(const struct mr_report *rep, const struct mr_render_opts *
 			text_shown(out, &rep->hosts[i]);
 		return 0;
 	}
+	/* each host, then a count of them (listings) or the run's summary */
+	void (*each)(FILE *, const struct mr_host_report *, const struct mr_render_opts *) = text_host;
+	const char *counted = NULL;
 	if (rep->list_runs) {
-		size_t failed = 0;
-		for (size_t i = 0; i < rep->n_hosts; i++) {
-			text_runs(out, &rep->hosts[i], o);
-			failed += rep->hosts[i].error != NULL;
-		}
-		fprintf(out, "%zu host%s: %zu listed, %zu failed\n", rep->n_hosts,
-		        rep->n_hosts == 1 ? "" : "s", rep->n_hosts - failed, failed);
-		return 0;
+		each = text_runs;
+		counted = "listed";
+	} else if (!strcmp(rep->command, "rollback")) {
+		each = text_rollback;
+	} else if (!strcmp(rep->command, "facts")) {
+		each = text_facts;
+		counted = "examined";
 	}
-	if (!strcmp(rep->command, "rollback")) {
-		for (size_t i = 0; i < rep->n_hosts; i++)
-			text_rollback(out, &rep->hosts[i], o);
+	size_t failed = 0;
+	for (size_t i = 0; i < rep->n_hosts; i++) {
+		each(out, &rep->hosts[i], o);
+		failed += rep->hosts[i].error != NULL;
+	}
+	if (counted) {
+		fprintf(out, "%zu host%s: %zu %s, %zu failed\n", rep->n_hosts,
+		        rep->n_hosts == 1 ? "" : "s", rep->n_hosts - failed, counted, failed);
+	} else {
 		char *line = summary_line(rep);
 		fprintf(out, "%s\n", line);
 		free(line);
-		return 0;
 	}
-	if (!strcmp(rep->command, "facts")) {
-		size_t failed = 0;
-		for (size_t i = 0; i < rep->n_hosts; i++) {
-			text_facts(out, &rep->hosts[i], o);
-			failed += rep->hosts[i].error != NULL;
-		}
-		fprintf(out, "%zu host%s: %zu examined, %zu failed\n", rep->n_hosts,
-		        rep->n_hosts == 1 ? "" : "s", rep->n_hosts - failed, failed);
-		return 0;
-	}
-	for (size_t i = 0; i < rep->n_hosts; i++)
-		text_host(out, &rep->hosts[i], o);
-	char *line = summary_line(rep);
-	fprintf(out, "%s\n", line);
-	free(line);
 	return 0;
 }
 
