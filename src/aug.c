@@ -1300,80 +1300,108 @@ static int mentions_an_op_key(const char *line, size_t n, const struct mr_aug_op
 	return 0;
 }
 
+/* The bracket depth a line leaves open ([ ( { less ] ) }, outside quotes
+ * and before a comment), added to *depth; whether the entry goes on on
+ * the next line (still open, or a final backslash). */
+static int entry_goes_on(const char *s, size_t n, int *depth)
+{
+	char quote = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (quote) {
+			if (c == '\\')
+				i++;
+			else if (c == quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '#') {
+			break;
+		} else if (c && strchr("[({", c)) {
+			(*depth)++;
+		} else if (c && strchr("])}", c) && *depth > 0) {
+			(*depth)--;
+		}
+	}
+	return *depth > 0 || (n && s[n - 1] == '\\');
+}
+
+/* An indented line with no '=' goes on the value above it (INI files such
+ * as nova.conf continue a value so); an indented "key = value" is an entry
+ * of its own. */
+static int continues_value(const char *s, size_t n)
+{
+	size_t ws = 0;
+	while (ws < n && (s[ws] == ' ' || s[ws] == '\t'))
+		ws++;
+	return ws > 0 && ws < n && !memchr(s, '=', n);
+}
+
+/* Whether the removed line s is among the lines added in script[from, to). */
+static int re_added(const struct mr_diff_line *script, size_t from, size_t to, const char *s,
+                    size_t n)
+{
+	for (size_t k = from; k < to; k++) {
+		size_t m = script[k].len - (script[k].len && script[k].s[script[k].len - 1] == '\n');
+		if (script[k].op == MR_DIFF_INS && m == n && !memcmp(script[k].s, s, n))
+			return 1;
+	}
+	return 0;
+}
+
 /* Lenses can drop text that leaves no trace in the tree (a layout-only
- * line, say), which the tree comparison cannot see. So, byte-level: each
- * run of lines the edit removes or rewrites must hold a key the operations
- * manage (a list spanning lines goes as one run). */
+ * line, say), which the tree comparison cannot see. So, byte-level, each
+ * line the edit removes or rewrites on its own: it must hold a key the
+ * operations manage, go on an entry such a line starts (a list spanning
+ * lines, an INI value continued on indented lines), or come back among the
+ * lines added in its place (a last line that only gained its newline). */
 static int only_managed_lines_go(const char *where, const char *before, size_t before_len,
                                  const char *after, size_t after_len,
                                  const struct mr_aug_op *ops, size_t nops,
                                  struct mr_error **err)
 {
-	char *d = mr_diff_unified(before, before_len, after, after_len, "a", "b", 0);
-	if (!d)
-		return 0;
-	/* Hunk by hunk: its removed lines, and the added ones they may
-	 * reappear among (a last line that only gained its newline). */
-	struct span {
-		const char *s;
-		size_t n;
-	};
-	size_t cap = 16, n_minus = 0, n_plus = 0;
-	struct span *minus = mr_xcalloc(cap, sizeof(*minus)), *plus = mr_xcalloc(cap, sizeof(*plus));
+	size_t n = 0;
+	struct mr_diff_line *script = mr_diff_script(before, before_len, after, after_len, &n);
 	const char *bad = NULL;
 	size_t bad_len = 0;
-	const char *line = strchr(strchr(d, '\n') + 1, '\n') + 1;
-	for (;;) {
-		const char *nl = *line ? strchr(line, '\n') : NULL;
-		size_t n = nl ? (size_t)(nl - line) : strlen(line);
-		int hunk_end = !*line || line[0] == '@';
-		if (hunk_end && n_minus) {
-			/* Each run of removed lines: kept as is, or holding a key. */
-			size_t r = 0;
-			while (r < n_minus && !bad) {
-				size_t e = r;
-				int keyed = 0, all_kept = 1;
-				while (e < n_minus && (e == r || minus[e].s == minus[e - 1].s + minus[e - 1].n + 2)) {
-					int kept = 0;
-					for (size_t k = 0; k < n_plus && !kept; k++)
-						kept = plus[k].n == minus[e].n && !memcmp(plus[k].s, minus[e].s, minus[e].n);
-					all_kept &= kept;
-					keyed |= mentions_an_op_key(minus[e].s, minus[e].n, ops, nops);
-					e++;
-				}
-				if (!keyed && !all_kept) {
-					bad = minus[r].s;
-					bad_len = minus[r].n;
-				}
-				r = e;
-			}
-			n_minus = n_plus = 0;
+	for (size_t i = 0; i < n && !bad;) {
+		if (script[i].op == MR_DIFF_EQ) {
+			i++;
+			continue;
 		}
-		if (bad || !*line)
-			break;
-		if (line[0] == '-' || line[0] == '+') {
-			struct span **v = line[0] == '-' ? &minus : &plus;
-			size_t *cnt = line[0] == '-' ? &n_minus : &n_plus;
-			if (*cnt == cap) {
-				cap *= 2;
-				minus = mr_xreallocarray(minus, cap, sizeof(*minus));
-				plus = mr_xreallocarray(plus, cap, sizeof(*plus));
-				v = line[0] == '-' ? &minus : &plus;
+		/* One change: the removed lines (consecutive in before) and the
+		 * added ones around them. */
+		size_t end = i;
+		while (end < n && script[end].op != MR_DIFF_EQ)
+			end++;
+		/* goes_on: the next line is inside the entry a managed line
+		 * started; kept_on: an indented line may still continue it */
+		int depth = 0, goes_on = 0, kept_on = 0;
+		for (size_t k = i; k < end && !bad; k++) {
+			if (script[k].op != MR_DIFF_DEL)
+				continue;
+			const char *s = script[k].s;
+			size_t len = script[k].len - (script[k].len && s[script[k].len - 1] == '\n');
+			if (goes_on || mentions_an_op_key(s, len, ops, nops)) {
+				goes_on = entry_goes_on(s, len, &depth);
+				kept_on = 1;
+			} else if (kept_on && continues_value(s, len)) {
+				goes_on = 0;
+			} else if (re_added(script, i, end, s, len)) {
+				goes_on = kept_on = 0;
+				depth = 0;
+			} else {
+				bad = s;
+				bad_len = len;
 			}
-			(*v)[(*cnt)++] = (struct span){ line + 1, n - 1 };
 		}
-		if (!nl)
-			line += n;
-		else
-			line = nl + 1;
+		i = end;
 	}
 	if (bad)
 		mr_error_add(err, MR_ERR_PARSE, where,
 		             "the edit would remove '%.*s', which no setting manages; not written",
 		             (int)(bad_len > 60 ? 60 : bad_len), bad);
-	free(minus);
-	free(plus);
-	free(d);
+	free(script);
 	return bad ? -1 : 0;
 }
 

@@ -155,6 +155,55 @@ static void hunk_range(struct mr_buf *out, size_t start, size_t count)
 		mr_buf_printf(out, "%zu,%zu", start + 1, count);
 }
 
+/* The edits of la[0..n) into lb[0..m) into sc. */
+static void edit_script(const struct line *la, size_t n, const struct line *lb, size_t m,
+                        struct script *sc)
+{
+	/* Common ends first: edits are local, so the search stays small. */
+	size_t pre = 0;
+	while (pre < n && pre < m && line_eq(&la[pre], &lb[pre]))
+		pre++;
+	size_t suf = 0;
+	while (suf < n - pre && suf < m - pre && line_eq(&la[n - 1 - suf], &lb[m - 1 - suf]))
+		suf++;
+	for (size_t i = 0; i < pre; i++)
+		push(sc, EQ);
+	if (myers(la + pre, n - pre - suf, lb + pre, m - pre - suf, sc) < 0) {
+		for (size_t i = pre; i < n - suf; i++)
+			push(sc, DEL);
+		for (size_t i = pre; i < m - suf; i++)
+			push(sc, INS);
+	}
+	for (size_t i = 0; i < suf; i++)
+		push(sc, EQ);
+}
+
+struct mr_diff_line *mr_diff_script(const char *a, size_t a_len, const char *b, size_t b_len,
+                                    size_t *count)
+{
+	size_t n, m;
+	struct line *la = split_lines(a, a_len, &n);
+	struct line *lb = split_lines(b, b_len, &m);
+	struct script sc = { 0 };
+	edit_script(la, n, lb, m, &sc);
+	struct mr_diff_line *v = sc.n ? mr_xcalloc(sc.n, sizeof(*v)) : NULL;
+	size_t ai = 0, bi = 0;
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct line *l = sc.e[i] == INS ? &lb[bi] : &la[ai];
+		v[i] = (struct mr_diff_line){ sc.e[i] == EQ    ? MR_DIFF_EQ
+		                              : sc.e[i] == DEL ? MR_DIFF_DEL
+		                                               : MR_DIFF_INS,
+		                              l->s, l->len };
+		ai += sc.e[i] != INS;
+		bi += sc.e[i] != DEL;
+	}
+	*count = sc.n;
+	free(sc.e);
+	free(la);
+	free(lb);
+	return v;
+}
+
 char *mr_diff_unified(const char *a, size_t a_len, const char *b, size_t b_len,
                       const char *label_a, const char *label_b, int context)
 {
@@ -164,24 +213,7 @@ char *mr_diff_unified(const char *a, size_t a_len, const char *b, size_t b_len,
 	struct line *la = split_lines(a, a_len, &n);
 	struct line *lb = split_lines(b, b_len, &m);
 	struct script sc = { 0 };
-
-	/* Common ends first: edits are local, so the search stays small. */
-	size_t pre = 0;
-	while (pre < n && pre < m && line_eq(&la[pre], &lb[pre]))
-		pre++;
-	size_t suf = 0;
-	while (suf < n - pre && suf < m - pre && line_eq(&la[n - 1 - suf], &lb[m - 1 - suf]))
-		suf++;
-	for (size_t i = 0; i < pre; i++)
-		push(&sc, EQ);
-	if (myers(la + pre, n - pre - suf, lb + pre, m - pre - suf, &sc) < 0) {
-		for (size_t i = pre; i < n - suf; i++)
-			push(&sc, DEL);
-		for (size_t i = pre; i < m - suf; i++)
-			push(&sc, INS);
-	}
-	for (size_t i = 0; i < suf; i++)
-		push(&sc, EQ);
+	edit_script(la, n, lb, m, &sc);
 
 	struct mr_buf out;
 	mr_buf_init(&out);

@@ -671,25 +671,40 @@ static void test_slow_parse_holds_only_its_handle(void **state)
 
 /* Retrieve returning shrunken text (issue 11's fault matrix): a lens that
  * drops a line leaving no trace in the tree passes the tree comparison, so
- * the byte-level guard must refuse the text, naming the line; a text that
- * only rewrote the managed line passes. */
+ * the byte-level guard must refuse the text, naming the line, even right
+ * next to the managed line it rewrote; a text that only rewrote the
+ * managed line (a list over several lines too) passes. */
 static void test_shrunken_retrieve_refused(void **state)
 {
 	(void)state;
+	static const char apart[] = "# keep me\nmax_clients = 5\n\nlisten_tcp = 0\n";
+	static const char next[] = "# keep me\nmax_clients = 5\nlisten_tcp = 0\n";
+	static const char list[] = "listen_tcp = [\n  \"a\",\n  \"b\" ]\nmax_clients = 5\n";
 	static const struct {
-		const char *name, *after;
+		const char *name, *before, *after;
 		const char *lost; /* NULL: accepted */
 	} shrunk[] = {
-		{ "managed line rewritten", "# keep me\nmax_clients = 5\n\nlisten_tcp = 1\n", NULL },
-		{ "comment dropped", "max_clients = 5\n\nlisten_tcp = 1\n", "# keep me" },
-		{ "unmanaged entry dropped", "# keep me\n\nlisten_tcp = 1\n", "max_clients = 5" },
+		{ "managed line rewritten", apart, "# keep me\nmax_clients = 5\n\nlisten_tcp = 1\n", NULL },
+		{ "comment dropped", apart, "max_clients = 5\n\nlisten_tcp = 1\n", "# keep me" },
+		{ "unmanaged entry dropped", apart, "# keep me\n\nlisten_tcp = 1\n", "max_clients = 5" },
+		{ "lost next to the rewritten line", next, "# keep me\nlisten_tcp = 1\n", "max_clients = 5" },
+		{ "lost next to the removed line", next, "# keep me\n", "max_clients = 5" },
+		{ "comment lost above the rewritten line", next, "max_clients = 5\nlisten_tcp = 1\n",
+		  "# keep me" },
+		{ "list over lines rewritten", list, "listen_tcp = [ \"a\" ]\nmax_clients = 5\n", NULL },
+		{ "lost after the list", list, "listen_tcp = [ \"a\" ]\n", "max_clients = 5" },
+		{ "value continued on an indented line", "listen_tcp = a,\n    b\nmax_clients = 5\n",
+		  "listen_tcp = 1\nmax_clients = 5\n", NULL },
+		{ "indented entry lost after the value", "listen_tcp = a\n  max_clients = 5\n",
+		  "listen_tcp = 1\n", "max_clients = 5" },
+		{ "last line gains its newline", "a = 1\nlisten_tcp = 0", "a = 1\nlisten_tcp = 1\n", NULL },
 	};
-	const char *before = "# keep me\nmax_clients = 5\n\nlisten_tcp = 0\n";
 	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL };
 	for (size_t i = 0; i < sizeof(shrunk) / sizeof(shrunk[0]); i++) {
 		struct mr_error *err = NULL;
-		int r = mr_aug_only_managed_lines_go("h:/f", before, strlen(before), shrunk[i].after,
-		                                     strlen(shrunk[i].after), &op, 1, &err);
+		int r = mr_aug_only_managed_lines_go("h:/f", shrunk[i].before, strlen(shrunk[i].before),
+		                                     shrunk[i].after, strlen(shrunk[i].after), &op, 1,
+		                                     &err);
 		if (!shrunk[i].lost) {
 			if (r != 0)
 				fail_msg("%s: refused: %s", shrunk[i].name, err ? err->message : "");
