@@ -35,10 +35,8 @@ static void push_num(struct argv_buf *a, size_t n)
 
 static char *sha_hex(const char *data, size_t len)
 {
-	unsigned char d[MR_SHA256_LEN];
 	char hex[2 * MR_SHA256_LEN + 1];
-	mr_sha256(data, len, d);
-	mr_sha256_hex(d, hex);
+	mr_sha256_hex_of(data, len, hex);
 	return mr_xstrdup(hex);
 }
 

@@ -798,12 +798,9 @@ static void report_profiles(const struct cli *cli, const struct run *r, struct m
 			                     !S_ISREG(sb.st_mode)
 			                     ? NULL
 			                     : mr_file_read(paths[i], &len);
-			unsigned char digest[MR_SHA256_LEN];
 			char hex[2 * MR_SHA256_LEN + 1];
-			if (data) {
-				mr_sha256(data, len, digest);
-				mr_sha256_hex(digest, hex);
-			}
+			if (data)
+				mr_sha256_hex_of(data, len, hex);
 			if (!seen)
 				mr_report_add_profile(rep, paths[i], data ? hex : NULL);
 			free(data);
@@ -835,10 +832,8 @@ static int take_run_lock(const struct cli *cli, const char *run_id)
 	char *dir = xdg ? mr_xasprintf("%s/migready", xdg)
 	            : geteuid() == 0 ? mr_xstrdup("/run/migready")
 	                             : mr_xasprintf("/tmp/migready-%ld", (long)geteuid());
-	unsigned char digest[MR_SHA256_LEN];
 	char hex[2 * MR_SHA256_LEN + 1];
-	mr_sha256(key, strlen(key), digest);
-	mr_sha256_hex(digest, hex);
+	mr_sha256_hex_of(key, strlen(key), hex);
 	hex[16] = '\0';
 	char *path = mr_xasprintf("%s/run-%s.lock", dir, hex);
 	int fd = -1;

@@ -1023,10 +1023,8 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].changed)
 			continue;
-		unsigned char d[MR_SHA256_LEN];
 		char hex[2 * MR_SHA256_LEN + 1];
-		mr_sha256(fs[i].result, fs[i].result_len, d);
-		mr_sha256_hex(d, hex);
+		mr_sha256_hex_of(fs[i].result, fs[i].result_len, hex);
 		mr_manifest_add_file(m, fs[i].st.exists ? MR_BACKUP_EXISTED : MR_BACKUP_CREATED,
 		                     fs[i].st.mode, fs[i].st.uid, fs[i].st.gid, hex, fs[i].pf->path);
 	}

@@ -16,13 +16,6 @@
 #include "transport.h"
 #include "util_sha256.h"
 
-static void sha_hex(const char *data, size_t len, char hex[2 * MR_SHA256_LEN + 1])
-{
-	unsigned char d[MR_SHA256_LEN];
-	mr_sha256(data ? data : "", len, d);
-	mr_sha256_hex(d, hex);
-}
-
 static const char *state_word(enum mr_backup_state s)
 {
 	return s == MR_BACKUP_EXISTED ? "existed" : s == MR_BACKUP_CREATED ? "created" : "removed";
@@ -100,7 +93,7 @@ static int examine(struct mr_transport *t, const char *run_id, struct restore *r
 	if (bf->has_sha) {
 		char hex[2 * MR_SHA256_LEN + 1] = "";
 		if (r->st.exists)
-			sha_hex(r->now, r->now_len, hex);
+			mr_sha256_hex_of(r->now, r->now_len, hex);
 		r->edited = strcmp(hex, bf->sha) != 0;
 	}
 	return 0;
@@ -315,7 +308,7 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		}
 		r->backup = r->st.exists ? mr_xasprintf("%s%s", dir, r->bf->path) : NULL;
 		char hex[2 * MR_SHA256_LEN + 1];
-		sha_hex(r->want, r->want_len, hex);
+		mr_sha256_hex_of(r->want, r->want_len, hex);
 		mr_manifest_add_file(mine,
 		                     !r->st.exists ? MR_BACKUP_CREATED
 		                     : r->want     ? MR_BACKUP_EXISTED

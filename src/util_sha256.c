@@ -125,3 +125,10 @@ void mr_sha256_hex(const unsigned char digest[MR_SHA256_LEN], char out[2 * MR_SH
 	}
 	out[2 * MR_SHA256_LEN] = '\0';
 }
+
+void mr_sha256_hex_of(const void *data, size_t len, char out[2 * MR_SHA256_LEN + 1])
+{
+	unsigned char d[MR_SHA256_LEN];
+	mr_sha256(data ? data : "", len, d);
+	mr_sha256_hex(d, out);
+}

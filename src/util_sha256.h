@@ -28,4 +28,8 @@ void mr_sha256(const void *data, size_t len, unsigned char out[MR_SHA256_LEN]);
 /* The digest as 64 lowercase hex digits and a NUL, as sha256sum prints it. */
 void mr_sha256_hex(const unsigned char digest[MR_SHA256_LEN], char out[2 * MR_SHA256_LEN + 1]);
 
+/* Both in one: the digest of data (NULL with len 0: empty) in hex, as
+ * sha256sum prints it. */
+void mr_sha256_hex_of(const void *data, size_t len, char out[2 * MR_SHA256_LEN + 1]);
+
 #endif

@@ -27,13 +27,6 @@
 #define H1 "|1|k8pNzKwYihqj6R98/rn5/c+0PaE=|alClNEC3Z8NikBoHgaI/o+0K9UM="
 #define H2 "|1|CVgwAIIoEGpLeSV5I5VMUkDQnoU=|Qdk9i9OJjwgmWCG/YxCQJvBmLgM="
 
-static void sha256_hex_of(const void *data, size_t len, char out[65])
-{
-	unsigned char d[MR_SHA256_LEN];
-	mr_sha256(data, len, d);
-	mr_sha256_hex(d, out);
-}
-
 static void test_sha256_vectors(void **state)
 {
 	static const struct {
@@ -57,7 +50,7 @@ static void test_sha256_vectors(void **state)
 	char hex[65];
 	(void)state;
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
-		sha256_hex_of(cases[i].in, strlen(cases[i].in), hex);
+		mr_sha256_hex_of(cases[i].in, strlen(cases[i].in), hex);
 		assert_string_equal(hex, cases[i].hex);
 	}
 }
