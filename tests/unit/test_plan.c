@@ -23,15 +23,11 @@
 #include "report.h"
 #include "transport.h"
 
+#include "helpers.h"
+
 #define LIBVIRTD "/etc/libvirt/libvirtd.conf"
 #define QEMU "/etc/libvirt/qemu.conf"
 #define PENDING "/var/lib/migready/restart-pending"
-
-struct ctx {
-	struct mr_aug *aug;
-	char root[64];
-	char log[128];
-};
 
 struct wrap {
 	struct mr_transport base;
@@ -40,37 +36,9 @@ struct wrap {
 	int fail_reads;                /* the connection is lost */
 };
 
-static char *host_path(struct ctx *c, const char *path)
+static void assert_file(struct mr_test_root *c, const char *path, const char *want)
 {
-	return mr_xasprintf("%s%s", c->root, path);
-}
-
-static void put(struct ctx *c, const char *path, const char *data)
-{
-	char *p = host_path(c, path);
-	char *cmd = mr_xasprintf("mkdir -p \"$(dirname '%s')\"", p);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(data, f);
-	fclose(f);
-	free(cmd);
-	free(p);
-}
-
-/* The file's content, or NULL if absent; the caller's. */
-static char *get(struct ctx *c, const char *path)
-{
-	char *p = host_path(c, path);
-	size_t len;
-	char *data = mr_file_read(p, &len);
-	free(p);
-	return data;
-}
-
-static void assert_file(struct ctx *c, const char *path, const char *want)
-{
-	char *data = get(c, path);
+	char *data = mr_test_root_get(c, path);
 	if (!want) {
 		assert_null(data);
 		return;
@@ -78,13 +46,6 @@ static void assert_file(struct ctx *c, const char *path, const char *want)
 	assert_non_null(data);
 	assert_string_equal(data, want);
 	free(data);
-}
-
-static char *systemctl_calls(struct ctx *c)
-{
-	size_t len;
-	char *d = mr_file_read(c->log, &len);
-	return d ? d : mr_xstrdup("");
 }
 
 static struct wrap *host_of(struct mr_transport *base)
@@ -161,7 +122,7 @@ static const struct mr_transport_ops wrap_ops = {
 	.close = w_close,
 };
 
-static struct wrap *host_new(struct ctx *c)
+static struct wrap *host_new(struct mr_test_root *c)
 {
 	struct mr_error *err = NULL;
 	struct wrap *w = mr_xcalloc(1, sizeof(*w));
@@ -173,10 +134,10 @@ static struct wrap *host_new(struct ctx *c)
 	return w;
 }
 
-static void drifted_host(struct ctx *c)
+static void drifted_host(struct mr_test_root *c)
 {
-	put(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
-	put(c, QEMU, "#dynamic_ownership = 1\n");
+	mr_test_root_put(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
+	mr_test_root_put(c, QEMU, "#dynamic_ownership = 1\n");
 }
 
 /* A plan like the libvirtd and qemu resources make: two files of one
@@ -208,13 +169,13 @@ static struct mr_plan *sample_plan(const struct mr_facts *facts)
 
 /* The facts the probe would print for a live systemd host: its owed
  * restarts come from the pending file, as the probe reads them. */
-static struct mr_facts *facts_with(struct ctx *c, const char *mode, const char *extra)
+static struct mr_facts *facts_with(struct mr_test_root *c, const char *mode, const char *extra)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
 	mr_buf_printf(&b, "probe=1\nmode=%s\ninit=systemd\nunit.libvirtd.service=enabled active\n%s",
 	              mode, extra);
-	char *pending = get(c, PENDING);
+	char *pending = mr_test_root_get(c, PENDING);
 	for (char *line = pending, *nl; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		mr_buf_printf(&b, "pending=%.*s\n", (int)(nl - line), line);
@@ -227,77 +188,28 @@ static struct mr_facts *facts_with(struct ctx *c, const char *mode, const char *
 	return f;
 }
 
-static struct mr_facts *live_facts(struct ctx *c, const char *mode)
+static struct mr_facts *live_facts(struct mr_test_root *c, const char *mode)
 {
 	return facts_with(c, mode, "");
-}
-
-static int setup(void **state)
-{
-	struct ctx *c = mr_xcalloc(1, sizeof(*c));
-	struct mr_error *err = NULL;
-	c->aug = mr_aug_new(MR_LENS_DIRS, &err);
-	assert_non_null(c->aug);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-	mr_aug_free(c->aug);
-	free(c);
-	return 0;
 }
 
 /* Each test: a fresh root, a stand-in systemctl that logs its argv. */
 static int before(void **state)
 {
-	struct ctx *c = *state;
-	snprintf(c->root, sizeof(c->root), "/tmp/mr-plan-XXXXXX");
-	assert_non_null(mkdtemp(c->root));
-	snprintf(c->log, sizeof(c->log), "%s-systemctl.log", c->root);
-	char *bin = mr_xasprintf("%s-bin", c->root);
-	char *stub = mr_xasprintf("%s/systemctl", bin);
-	mkdir(bin, 0755);
-	FILE *f = fopen(stub, "w");
-	fprintf(f,
-	        "#!/bin/sh\necho \"$*\" >> '%s'\n"
-	        /* a flood of output (SIGXFSZ past a file size limit: status 9) */
-	        "[ -z \"$SYSTEMCTL_FLOOD\" ] || { head -c 2000000 /dev/zero | tr '\\0' y || exit 9; }\n"
-	        "[ -z \"$SYSTEMCTL_FAIL\" ] || exit 1\n",
-	        c->log);
-	fclose(f);
-	chmod(stub, 0755);
+	struct mr_test_root *c = *state;
+	mr_test_root_new(c, "plan");
+	mr_test_root_stub(c, "systemctl", "",
+	                  /* a flood of output (SIGXFSZ past a file size limit: status 9) */
+	                  "[ -z \"$SYSTEMCTL_FLOOD\" ] || { head -c 2000000 /dev/zero | tr '\\0' y || exit 9; }\n"
+	                  "[ -z \"$SYSTEMCTL_FAIL\" ] || exit 1\n");
 	/* mount and a command of a plan: stand-ins that log their name too */
-	static const char *const others[] = { "mount", "mr-reload-exports" };
-	for (size_t i = 0; i < 2; i++) {
-		char *p = mr_xasprintf("%s/%s", bin, others[i]);
-		f = fopen(p, "w");
-		fprintf(f, "#!/bin/sh\necho \"%s $*\" >> '%s'\n", others[i], c->log);
-		fclose(f);
-		chmod(p, 0755);
-		free(p);
-	}
-	char *path = mr_xasprintf("%s:%s", bin, getenv("PATH"));
-	setenv("PATH", path, 1);
+	mr_test_root_stub(c, "mount", "mount", "");
+	mr_test_root_stub(c, "mr-reload-exports", "mr-reload-exports", "");
 	unsetenv("SYSTEMCTL_FAIL");
-	free(path);
-	free(stub);
-	free(bin);
 	return 0;
 }
 
-static int after(void **state)
-{
-	struct ctx *c = *state;
-	char *cmd = mr_xasprintf("rm -rf '%s' '%s-bin' '%s'", c->root, c->root, c->log);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	return 0;
-}
-
-static int run(struct ctx *c, struct wrap *w, enum mr_mode mode, int no_restart,
+static int run(struct mr_test_root *c, struct wrap *w, enum mr_mode mode, int no_restart,
                struct mr_host_report *rep)
 {
 	struct mr_facts *facts = live_facts(c, "live");
@@ -332,7 +244,7 @@ static size_t count_outcome(const struct mr_host_report *rep, const char *settin
 
 static void test_check_reports_drift_and_writes_nothing(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
@@ -350,7 +262,7 @@ static void test_check_reports_drift_and_writes_nothing(void **state)
 	assert_string_equal(rep.planned[0], "libvirtd.service");
 	assert_false(mr_host_report_failed(&rep));
 	assert_file(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	report_free(&rep);
@@ -359,7 +271,7 @@ static void test_check_reports_drift_and_writes_nothing(void **state)
 
 static void test_diff_shows_the_change(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
@@ -375,7 +287,7 @@ static void test_diff_shows_the_change(void **state)
 
 static void test_apply_backs_up_writes_restarts_once(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
@@ -388,7 +300,7 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
 	/* The originals are kept, with a manifest. */
 	assert_file(c, "/var/lib/migready/backups/RUN1" LIBVIRTD,
 	            "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
-	char *manifest = get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
+	char *manifest = mr_test_root_get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
 	assert_non_null(manifest);
 	assert_non_null(strstr(manifest, " " LIBVIRTD "\n"));
 	assert_non_null(strstr(manifest, " " QEMU "\n"));
@@ -399,7 +311,7 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
 	assert_string_equal(rep.backup_dir, want_dir);
 	free(want_dir);
 	/* Two files of one daemon: one restart, and none owed any more. */
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
 	free(calls);
 	assert_file(c, PENDING, NULL);
@@ -410,7 +322,7 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
 
 	/* A second apply finds nothing to do, and writes nothing. */
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
-	calls = systemctl_calls(c);
+	calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
 	free(calls);
 	assert_int_equal(mr_host_report_drift(&rep), 0);
@@ -423,12 +335,12 @@ static void test_apply_backs_up_writes_restarts_once(void **state)
  * check reports it, the next apply does it, though the files look right. */
 static void test_no_restart_leaves_a_restart_owed(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 1, &rep), 0);
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	assert_file(c, PENDING, "libvirtd.service\n");
@@ -440,7 +352,7 @@ static void test_no_restart_leaves_a_restart_owed(void **state)
 	report_free(&rep);
 
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
-	calls = systemctl_calls(c);
+	calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
 	free(calls);
 	assert_int_equal(count_outcome(&rep, "restart.libvirtd.service", MR_OUTCOME_CHANGED), 1);
@@ -456,7 +368,7 @@ static void test_no_restart_leaves_a_restart_owed(void **state)
 /* A restart that fails stays owed, and the host reports the failure. */
 static void test_failed_restart_stays_owed(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
@@ -474,7 +386,7 @@ static void test_failed_restart_stays_owed(void **state)
  * 1 MiB file size limit, and the restart's own status is what is seen. */
 static void test_restart_output_flood_not_kept(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
@@ -497,7 +409,7 @@ static void test_restart_output_flood_not_kept(void **state)
 /* A tree (an image) is never restarted: the facts say it is not live. */
 static void test_tree_never_restarts(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_facts *facts = live_facts(c, "tree");
@@ -508,7 +420,7 @@ static void test_tree_never_restarts(void **state)
 	rep.name = mr_xstrdup("h1");
 	assert_int_equal(mr_plan_run(plan, &w->base, c->aug, &opts, &rep, &err), 0);
 	assert_false(mr_host_report_failed(&rep));
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	assert_file(c, PENDING, NULL);
@@ -520,9 +432,9 @@ static void test_tree_never_restarts(void **state)
 
 static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
-	put(c, LIBVIRTD, "listen_tcp = \"unterminated\n");
+	mr_test_root_put(c, LIBVIRTD, "listen_tcp = \"unterminated\n");
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
@@ -536,7 +448,7 @@ static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
 	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_DRIFT);
 	assert_false(rep.files[1].changed);
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	report_free(&rep);
@@ -547,7 +459,7 @@ static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
  * files form one transaction, so neither is written, nor restarted. */
 static void test_file_changed_since_read_writes_nothing(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	w->change_after_read = LIBVIRTD;
@@ -563,7 +475,7 @@ static void test_file_changed_since_read_writes_nothing(void **state)
 	/* no backup kept for a commit that did not happen, nothing owed */
 	assert_file(c, "/var/lib/migready/backups/RUN1/MANIFEST", NULL);
 	assert_file(c, PENDING, NULL);
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	/* no leftover temporary file next to either */
@@ -579,10 +491,10 @@ static void test_file_changed_since_read_writes_nothing(void **state)
  * byte; nothing is restarted, nothing is owed, no manifest stays. */
 static void test_second_file_failing_restores_the_first(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct stat before, after_;
-	char *p = host_path(c, LIBVIRTD);
+	char *p = mr_test_root_path(c, LIBVIRTD);
 	assert_int_equal(stat(p, &before), 0);
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
@@ -598,7 +510,7 @@ static void test_second_file_failing_restores_the_first(void **state)
 	assert_non_null(strstr(rep.files[1].error, "cannot rename"));
 	assert_file(c, "/var/lib/migready/backups/RUN1/MANIFEST", NULL);
 	assert_file(c, PENDING, NULL);
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	char *cmd = mr_xasprintf("ls -a '%s/etc/libvirt' | grep -q migready", c->root);
@@ -613,9 +525,9 @@ static void test_second_file_failing_restores_the_first(void **state)
  * the commit refuses, and nothing is written. */
 static void test_backup_never_overwritten(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
-	put(c, "/var/lib/migready/backups/RUN1" LIBVIRTD, "an earlier original\n");
+	mr_test_root_put(c, "/var/lib/migready/backups/RUN1" LIBVIRTD, "an earlier original\n");
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
@@ -624,7 +536,7 @@ static void test_backup_never_overwritten(void **state)
 	assert_file(c, "/var/lib/migready/backups/RUN1" LIBVIRTD, "an earlier original\n");
 	assert_file(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\n#auth_tcp = \"sasl\"\n");
 	assert_file(c, QEMU, "#dynamic_ownership = 1\n");
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	report_free(&rep);
@@ -633,10 +545,10 @@ static void test_backup_never_overwritten(void **state)
 
 static void test_symlink_is_refused_on_apply(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
-	char *real = host_path(c, "/etc/libvirt/real.conf");
-	char *link = host_path(c, LIBVIRTD);
+	char *real = mr_test_root_path(c, "/etc/libvirt/real.conf");
+	char *link = mr_test_root_path(c, LIBVIRTD);
 	rename(link, real);
 	assert_int_equal(symlink("real.conf", link), 0);
 	struct wrap *w = host_new(c);
@@ -656,27 +568,25 @@ static void test_symlink_is_refused_on_apply(void **state)
 
 static void test_absent_file_is_created(void **state)
 {
-	struct ctx *c = *state;
-	put(c, QEMU, "dynamic_ownership = 0\n");
+	struct mr_test_root *c = *state;
+	mr_test_root_put(c, QEMU, "dynamic_ownership = 0\n");
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	assert_false(mr_host_report_failed(&rep));
 	assert_file(c, LIBVIRTD, "listen_tcp = 1\nauth_tcp = \"none\"\n");
 	struct stat sb;
-	char *p = host_path(c, LIBVIRTD);
+	char *p = mr_test_root_path(c, LIBVIRTD);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0644);
 	free(p);
 	assert_true(rep.files[0].created);
 	/* The MANIFEST: created, with the SHA-256 of what was written. */
 	const char *written = "listen_tcp = 1\nauth_tcp = \"none\"\n";
-	unsigned char d[MR_SHA256_LEN];
 	char hex[2 * MR_SHA256_LEN + 1];
-	mr_sha256(written, strlen(written), d);
-	mr_sha256_hex(d, hex);
+	mr_sha256_hex_of(written, strlen(written), hex);
 	char *line = mr_xasprintf("\ncreated 0000 0 0 %s " LIBVIRTD "\n", hex);
-	char *manifest = get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
+	char *manifest = mr_test_root_get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
 	assert_non_null(strstr(manifest, line));
 	free(manifest);
 	free(line);
@@ -686,7 +596,7 @@ static void test_absent_file_is_created(void **state)
 
 static void test_lost_connection_fails_the_host(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	w->fail_reads = 1;
@@ -701,9 +611,9 @@ static void test_lost_connection_fails_the_host(void **state)
  * broken connection is host-wide. */
 static void test_unreadable_file_fails_only_itself(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
-	char *p = host_path(c, LIBVIRTD);
+	char *p = mr_test_root_path(c, LIBVIRTD);
 	unlink(p);
 	assert_int_equal(mkdir(p, 0755), 0); /* not a regular file */
 	free(p);
@@ -718,7 +628,7 @@ static void test_unreadable_file_fails_only_itself(void **state)
 }
 
 /* Directory, mount and command actions, through the same commit. */
-static int run_plan(struct ctx *c, struct wrap *w, struct mr_plan *plan, enum mr_mode mode,
+static int run_plan(struct mr_test_root *c, struct wrap *w, struct mr_plan *plan, enum mr_mode mode,
                     struct mr_host_report *rep)
 {
 	struct mr_run_opts opts = { .mode = mode, .run_id = "RUN1" };
@@ -732,7 +642,7 @@ static int run_plan(struct ctx *c, struct wrap *w, struct mr_plan *plan, enum mr
 
 static void test_directory_action(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	struct wrap *w = host_new(c);
 	struct mr_facts *facts = live_facts(c, "live");
 	struct mr_host_report rep;
@@ -755,7 +665,7 @@ static void test_directory_action(void **state)
 		mr_plan_free(plan);
 	}
 	struct stat sb;
-	char *p = host_path(c, "/var/lib/nova/.ssh");
+	char *p = mr_test_root_path(c, "/var/lib/nova/.ssh");
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0700);
 	/* a wrong mode is drift, and a symbolic link is never followed */
@@ -780,7 +690,7 @@ static void test_directory_action(void **state)
 
 static void test_command_runs_when_its_file_changed(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	drifted_host(c);
 	struct wrap *w = host_new(c);
 	struct mr_facts *facts = live_facts(c, "live");
@@ -799,7 +709,7 @@ static void test_command_runs_when_its_file_changed(void **state)
 		report_free(&rep);
 		mr_plan_free(plan);
 	}
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_non_null(strstr(calls, "mr-reload-exports -ra\n"));
 	/* once: the second round changed nothing */
 	const char *first = strstr(calls, "mr-reload-exports");
@@ -823,10 +733,10 @@ static char *merge_b(const void *data, const char *old, size_t len, char **found
 
 static void test_merged_secret_file_mode_and_owner(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	const char *path = "/home/n/.ssh/authorized_keys";
-	put(c, path, "a\n");
-	char *full = host_path(c, path);
+	mr_test_root_put(c, path, "a\n");
+	char *full = mr_test_root_path(c, path);
 	chmod(full, 0644);
 	struct wrap *w = host_new(c);
 	struct mr_facts *facts = live_facts(c, "live");
@@ -879,7 +789,7 @@ static void test_merged_secret_file_mode_and_owner(void **state)
 
 static void test_observed_runs_on_live_hosts_only(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	const char *argv[] = { "mr-reload-exports", "shell", NULL };
@@ -907,7 +817,7 @@ static void test_observed_runs_on_live_hosts_only(void **state)
 		mr_plan_free(plan);
 		mr_facts_free(facts);
 	}
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	const char *first = strstr(calls, "mr-reload-exports shell\n");
 	assert_non_null(first);
 	assert_null(strstr(first + 1, "mr-reload-exports shell")); /* once */
@@ -917,7 +827,7 @@ static void test_observed_runs_on_live_hosts_only(void **state)
 
 static void test_mount_never_over_files(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	static const struct {
@@ -945,7 +855,7 @@ static void test_mount_never_over_files(void **state)
 		assert_int_equal(run_plan(c, w, plan, MR_MODE_APPLY, &rep), 0);
 		assert_int_equal(rep.n_items, 1);
 		assert_int_equal(rep.items[0].outcome, cases[i].want);
-		char *calls = systemctl_calls(c);
+		char *calls = mr_test_root_calls(c);
 		assert_int_equal(strstr(calls, "mount -- /srv/inst\n") != NULL, cases[i].mounts);
 		free(calls);
 		report_free(&rep);
@@ -959,7 +869,7 @@ static void test_mount_never_over_files(void **state)
  * starts once again (a restart of libvirtd aborts migrations). */
 static void test_sockets_share_one_stop_and_start(void **state)
 {
-	struct ctx *c = *state;
+	struct mr_test_root *c = *state;
 	struct wrap *w = host_new(c);
 	struct mr_facts *facts = facts_with(c, "live",
 	                                    "unit.libvirtd-tcp.socket=disabled inactive\n"
@@ -976,7 +886,7 @@ static void test_sockets_share_one_stop_and_start(void **state)
 	struct mr_host_report rep;
 	assert_int_equal(run_plan(c, w, plan, MR_MODE_APPLY, &rep), 0);
 	assert_false(mr_host_report_failed(&rep));
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "--no-ask-password enable -- libvirtd-tcp.socket\n"
 	                           "--no-ask-password enable -- libvirtd-tls.socket\n"
 	                           "--no-ask-password stop -- libvirtd.service\n"
@@ -996,15 +906,15 @@ static void test_sockets_share_one_stop_and_start(void **state)
  * apply rewrites the file without it. */
 static void test_hostile_pending_line_is_dropped(void **state)
 {
-	struct ctx *c = *state;
-	put(c, LIBVIRTD, "listen_tcp = 1\nauth_tcp = \"none\"\n");
-	put(c, QEMU, "dynamic_ownership = 0\n");
-	put(c, PENDING, "x' ; touch /tmp/mr-pwned ; '\n");
+	struct mr_test_root *c = *state;
+	mr_test_root_put(c, LIBVIRTD, "listen_tcp = 1\nauth_tcp = \"none\"\n");
+	mr_test_root_put(c, QEMU, "dynamic_ownership = 0\n");
+	mr_test_root_put(c, PENDING, "x' ; touch /tmp/mr-pwned ; '\n");
 	struct wrap *w = host_new(c);
 	struct mr_host_report rep;
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	assert_false(mr_host_report_failed(&rep));
-	char *calls = systemctl_calls(c);
+	char *calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "");
 	free(calls);
 	assert_file(c, PENDING, NULL);
@@ -1016,28 +926,28 @@ static void test_hostile_pending_line_is_dropped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_check_reports_drift_and_writes_nothing, before, after),
-		cmocka_unit_test_setup_teardown(test_diff_shows_the_change, before, after),
-		cmocka_unit_test_setup_teardown(test_apply_backs_up_writes_restarts_once, before, after),
-		cmocka_unit_test_setup_teardown(test_no_restart_leaves_a_restart_owed, before, after),
-		cmocka_unit_test_setup_teardown(test_failed_restart_stays_owed, before, after),
-		cmocka_unit_test_setup_teardown(test_restart_output_flood_not_kept, before, after),
-		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, after),
-		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, after),
-		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, after),
-		cmocka_unit_test_setup_teardown(test_second_file_failing_restores_the_first, before, after),
-		cmocka_unit_test_setup_teardown(test_backup_never_overwritten, before, after),
-		cmocka_unit_test_setup_teardown(test_symlink_is_refused_on_apply, before, after),
-		cmocka_unit_test_setup_teardown(test_absent_file_is_created, before, after),
-		cmocka_unit_test_setup_teardown(test_lost_connection_fails_the_host, before, after),
-		cmocka_unit_test_setup_teardown(test_unreadable_file_fails_only_itself, before, after),
-		cmocka_unit_test_setup_teardown(test_directory_action, before, after),
-		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, after),
-		cmocka_unit_test_setup_teardown(test_merged_secret_file_mode_and_owner, before, after),
-		cmocka_unit_test_setup_teardown(test_observed_runs_on_live_hosts_only, before, after),
-		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, after),
-		cmocka_unit_test_setup_teardown(test_sockets_share_one_stop_and_start, before, after),
-		cmocka_unit_test_setup_teardown(test_hostile_pending_line_is_dropped, before, after),
+		cmocka_unit_test_setup_teardown(test_check_reports_drift_and_writes_nothing, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_diff_shows_the_change, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_apply_backs_up_writes_restarts_once, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_no_restart_leaves_a_restart_owed, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_failed_restart_stays_owed, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_restart_output_flood_not_kept, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_second_file_failing_restores_the_first, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_backup_never_overwritten, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_symlink_is_refused_on_apply, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_absent_file_is_created, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_lost_connection_fails_the_host, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_unreadable_file_fails_only_itself, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_directory_action, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_merged_secret_file_mode_and_owner, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_observed_runs_on_live_hosts_only, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_sockets_share_one_stop_and_start, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_hostile_pending_line_is_dropped, before, mr_test_root_after),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, mr_test_root_setup, mr_test_root_teardown);
 }

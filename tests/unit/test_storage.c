@@ -25,13 +25,9 @@
 #include "res.h"
 #include "transport.h"
 
-#define DATA MR_TEST_DATA "/storage"
+#include "helpers.h"
 
-struct env {
-	struct mr_aug *aug;
-	char root[64];
-	char log[96];
-};
+#define DATA MR_TEST_DATA "/storage"
 
 static char *slurp(const char *path)
 {
@@ -42,89 +38,15 @@ static char *slurp(const char *path)
 	return d;
 }
 
-static void put_file(struct env *e, const char *path, const char *data)
-{
-	char *p = mr_xasprintf("%s%s", e->root, path);
-	char *dir = mr_xstrdup(p);
-	*strrchr(dir, '/') = '\0';
-	char *cmd = mr_xasprintf("mkdir -p '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(data, f);
-	fclose(f);
-	free(cmd);
-	free(dir);
-	free(p);
-}
-
-static char *host_file(struct env *e, const char *path)
-{
-	char *p = mr_xasprintf("%s%s", e->root, path);
-	size_t len;
-	char *d = mr_file_read(p, &len);
-	free(p);
-	return d;
-}
-
-static char *calls(struct env *e)
-{
-	size_t len;
-	char *d = mr_file_read(e->log, &len);
-	return d ? d : mr_xstrdup("");
-}
-
-/* One Augeas engine for the run (lenses compile once). */
-static int setup(void **state)
-{
-	struct env *e = mr_xcalloc(1, sizeof(*e));
-	struct mr_error *err = NULL;
-	e->aug = mr_aug_new(MR_LENS_DIRS, &err);
-	assert_non_null(e->aug);
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-	mr_aug_free(e->aug);
-	free(e);
-	return 0;
-}
-
 /* Each test: a fresh root, and stand-ins that log what they were asked
  * to do. */
 static int before(void **state)
 {
-	struct env *e = *state;
-	snprintf(e->root, sizeof(e->root), "/tmp/mr-storage-XXXXXX");
-	assert_non_null(mkdtemp(e->root));
-	snprintf(e->log, sizeof(e->log), "%s.log", e->root);
-	char *bin = mr_xasprintf("%s.bin", e->root);
-	mkdir(bin, 0755);
+	struct mr_test_root *e = *state;
+	mr_test_root_new(e, "storage");
 	static const char *const names[] = { "systemctl", "mount", "exportfs" };
-	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++) {
-		char *p = mr_xasprintf("%s/%s", bin, names[i]);
-		FILE *f = fopen(p, "w");
-		fprintf(f, "#!/bin/sh\necho \"%s $*\" >> '%s'\n", names[i], e->log);
-		fclose(f);
-		chmod(p, 0755);
-		free(p);
-	}
-	char *path = mr_xasprintf("%s:%s", bin, getenv("PATH"));
-	setenv("PATH", path, 1);
-	free(path);
-	free(bin);
-	return 0;
-}
-
-static int after(void **state)
-{
-	struct env *e = *state;
-	char *cmd = mr_xasprintf("rm -rf '%s' '%s.bin' '%s'", e->root, e->root, e->log);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++)
+		mr_test_root_stub(e, names[i], names[i], "");
 	return 0;
 }
 
@@ -146,7 +68,7 @@ static struct mr_profile *profile_of(const char *text)
 
 /* One run of the profile's resources on the tree, as a live host with
  * these facts. */
-static void run(struct env *e, const char *profile, const char *facts, enum mr_mode mode,
+static void run(struct mr_test_root *e, const char *profile, const char *facts, enum mr_mode mode,
                 struct mr_host_report *rep)
 {
 	struct mr_profile *p = profile_of(profile);
@@ -266,7 +188,7 @@ static int any_failed(const struct mr_host_report *rep)
 }
 
 /* check: drift; apply: want; apply again: nothing. */
-static void converge(struct env *e, const char *profile, const char *facts, const char *path,
+static void converge(struct mr_test_root *e, const char *profile, const char *facts, const char *path,
                      const char *want, const char *setting)
 {
 	struct mr_host_report rep;
@@ -285,7 +207,7 @@ static void converge(struct env *e, const char *profile, const char *facts, cons
 		fail_msg("%s", rep.error);
 	assert_int_equal(item(&rep, setting)->outcome, MR_OUTCOME_CHANGED);
 	report_free(&rep);
-	char *got = host_file(e, path);
+	char *got = mr_test_root_get(e, path);
 	assert_non_null(got);
 	if (strcmp(got, want) != 0)
 		fail_msg("%s:\n%s\nwant\n%s", path, got, want);
@@ -310,16 +232,16 @@ static void converge(struct env *e, const char *profile, const char *facts, cons
  * once, for the change. */
 static void test_exports_merged(void **state)
 {
-	struct env *e = *state;
+	struct mr_test_root *e = *state;
 	char *orig = slurp(DATA "/debian12.exports");
-	put_file(e, "/etc/exports", orig);
+	mr_test_root_put(e, "/etc/exports", orig);
 	char *cut = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8");
 	assert_non_null(cut);
 	char *want = mr_xasprintf("%.*s/var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,"
 	                          "no_root_squash) compute9(rw,sync)\n",
 	                          (int)(cut - orig), orig);
 	converge(e, SERVER, ACTIVE, "/etc/exports", want, "nfs.export");
-	char *log = calls(e);
+	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "exportfs -ra\n");
 	free(log);
 	/* the exported directory is there for exportfs */
@@ -336,8 +258,8 @@ static void test_exports_merged(void **state)
  * file is right; unknown without exportfs. */
 static void test_export_not_active(void **state)
 {
-	struct env *e = *state;
-	put_file(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
 	                            "no_root_squash) compute9(rw,sync)\n");
 	struct mr_host_report rep;
 	run(e, SERVER, "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n",
@@ -350,7 +272,7 @@ static void test_export_not_active(void **state)
 	run(e, SERVER, "nfs.exportfs=ok\n", MR_MODE_APPLY, &rep);
 	assert_int_equal(item(&rep, "nfs.active")->outcome, MR_OUTCOME_CHANGED);
 	report_free(&rep);
-	char *log = calls(e);
+	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "exportfs -ra\n");
 	free(log);
 	/* all served: nothing to run */
@@ -378,12 +300,12 @@ static void test_export_not_active(void **state)
  * to nova; mounted once. findmnt reads the result. */
 static void test_fstab_added_and_mounted(void **state)
 {
-	struct env *e = *state;
+	struct mr_test_root *e = *state;
 	char *orig = slurp(DATA "/debian12.fstab");
-	put_file(e, "/etc/fstab", orig);
+	mr_test_root_put(e, "/etc/fstab", orig);
 	char *want = mr_xasprintf("%s%s", orig, FSTAB_LINE);
 	converge(e, CLIENT, CLIENT_FACTS("none", "empty"), "/etc/fstab", want, "nfs.mount");
-	char *log = calls(e);
+	char *log = mr_test_root_calls(e);
 	assert_non_null(strstr(log, "mount -- /var/lib/nova/instances\n"));
 	free(log);
 	char *dir = mr_xasprintf("%s/var/lib/nova/instances", e->root);
@@ -409,11 +331,11 @@ static void test_fstab_added_and_mounted(void **state)
  * its comments and other NFS entries kept). */
 static void test_fstab_corrected(void **state)
 {
-	struct env *e = *state;
+	struct mr_test_root *e = *state;
 	char *orig = slurp(DATA "/rhel.fstab");
 	char *text = mr_xasprintf("%s10.0.0.5:/old /var/lib/nova/instances nfs defaults 0 0\n"
 	                          "# kept\n", orig);
-	put_file(e, "/etc/fstab", text);
+	mr_test_root_put(e, "/etc/fstab", text);
 	/* the line keeps its own spacing */
 	char *want = mr_xasprintf("%snfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
 	                          "# kept\n", orig);
@@ -428,8 +350,8 @@ static void test_fstab_corrected(void **state)
  * gone, the entries after them numbered again as a re-read would. */
 static void test_fstab_duplicate(void **state)
 {
-	struct env *e = *state;
-	put_file(e, "/etc/fstab", "/dev/sda1 / ext4 defaults 0 1\n"
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/fstab", "/dev/sda1 / ext4 defaults 0 1\n"
 	                          "old:/ /var/lib/nova/instances nfs defaults 0 0\n"
 	                          "older:/ /var/lib/nova/instances nfs defaults 0 0\n"
 	                          "tmpfs /tmp tmpfs defaults 0 0\n");
@@ -444,15 +366,15 @@ static void test_fstab_duplicate(void **state)
  * elsewhere fails, though fstab is right. */
 static void test_mount_refusals(void **state)
 {
-	struct env *e = *state;
-	put_file(e, "/etc/fstab", FSTAB_LINE);
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/fstab", FSTAB_LINE);
 	struct mr_host_report rep;
 	run(e, CLIENT, CLIENT_FACTS("none", "nonempty"), MR_MODE_APPLY, &rep);
 	const struct mr_item *it = item(&rep, "nfs.mounted");
 	assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
 	assert_non_null(strstr(it->note, "holds files"));
 	report_free(&rep);
-	char *log = calls(e);
+	char *log = mr_test_root_calls(e);
 	assert_null(strstr(log, "mount --"));
 	free(log);
 	run(e, CLIENT "force_mount = yes\n", CLIENT_FACTS("none", "nonempty"), MR_MODE_APPLY, &rep);
@@ -479,16 +401,16 @@ static void test_mount_refusals(void **state)
  * multipathd reloads. */
 static void test_multipath(void **state)
 {
-	struct env *e = *state;
+	struct mr_test_root *e = *state;
 	char *orig = slurp(DATA "/debian12.multipath.conf");
-	put_file(e, "/etc/multipath.conf", orig);
+	mr_test_root_put(e, "/etc/multipath.conf", orig);
 	char *at = strstr(orig, "user_friendly_names yes");
 	assert_non_null(at);
 	char *want = mr_xasprintf("%.*suser_friendly_names no%s", (int)(at - orig), orig,
 	                          at + strlen("user_friendly_names yes"));
 	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
 	         want, "multipath.user_friendly_names");
-	char *log = calls(e);
+	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "systemctl --no-ask-password reload -- multipathd.service\n");
 	free(log);
 	free(want);
@@ -499,15 +421,15 @@ static void test_multipath(void **state)
  * is not reloaded. */
 static void test_multipath_created(void **state)
 {
-	struct env *e = *state;
+	struct mr_test_root *e = *state;
 	converge(e, MULTIPATH, "unit.multipathd.service=disabled inactive\n",
 	         "/etc/multipath.conf", "defaults {\nuser_friendly_names no\n}\n",
 	         "multipath.user_friendly_names");
-	put_file(e, "/etc/multipath.conf", "blacklist {\n\twwid \".*\"\n}\n");
+	mr_test_root_put(e, "/etc/multipath.conf", "blacklist {\n\twwid \".*\"\n}\n");
 	converge(e, MULTIPATH, "", "/etc/multipath.conf",
 	         "blacklist {\n\twwid \".*\"\n}\ndefaults {\nuser_friendly_names no\n}\n",
 	         "multipath.user_friendly_names");
-	char *log = calls(e);
+	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "");
 	free(log);
 }
@@ -515,8 +437,8 @@ static void test_multipath_created(void **state)
 /* Generic edits: set and rm on the file's tree. */
 static void test_file_section(void **state)
 {
-	struct env *e = *state;
-	put_file(e, "/etc/sysctl.d/90-migration.conf",
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/sysctl.d/90-migration.conf",
 	         "# tuned for migration\nnet.ipv4.tcp_keepalive_intvl = 30\nvm.swappiness=10\n");
 	converge(e, "[file /etc/sysctl.d/90-migration.conf]\nlens = Sysctl\n"
 	            "set = net.ipv4.tcp_keepalive_time 600\nrm = net.ipv4.tcp_keepalive_intvl\n",
@@ -528,14 +450,14 @@ static void test_file_section(void **state)
 /* A file the lens cannot read fails, and nothing is written. */
 static void test_unparsable_exports(void **state)
 {
-	struct env *e = *state;
-	put_file(e, "/etc/exports", "/srv \\\n  host(rw\n");
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/srv \\\n  host(rw\n");
 	struct mr_host_report rep;
 	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
 	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
 	assert_int_equal(changed_files(&rep), 0);
 	report_free(&rep);
-	char *got = host_file(e, "/etc/exports");
+	char *got = mr_test_root_get(e, "/etc/exports");
 	assert_string_equal(got, "/srv \\\n  host(rw\n");
 	free(got);
 }
@@ -544,16 +466,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_from_inventory_group),
-		cmocka_unit_test_setup_teardown(test_exports_merged, before, after),
-		cmocka_unit_test_setup_teardown(test_export_not_active, before, after),
-		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, after),
-		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, after),
-		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, after),
-		cmocka_unit_test_setup_teardown(test_mount_refusals, before, after),
-		cmocka_unit_test_setup_teardown(test_multipath, before, after),
-		cmocka_unit_test_setup_teardown(test_multipath_created, before, after),
-		cmocka_unit_test_setup_teardown(test_file_section, before, after),
-		cmocka_unit_test_setup_teardown(test_unparsable_exports, before, after),
+		cmocka_unit_test_setup_teardown(test_exports_merged, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_not_active, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath_created, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_file_section, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_unparsable_exports, before, mr_test_root_after),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, mr_test_root_setup, mr_test_root_teardown);
 }
