@@ -6,20 +6,12 @@
 # format before rollback existed; pruning by count and by age, never
 # through a symbolic link; show -f json and -o.
 set -u
-MIGREADY=$(realpath "${1:?usage: run-rollback.sh MIGREADY SOURCE_DIR}")
-SRC=$(realpath "${2:?usage: run-rollback.sh MIGREADY SOURCE_DIR}")
-DATA=$SRC/tests/data/e2e
-. "$SRC/tests/lib/hosttree.sh"
-. "$SRC/tests/lib/expect.sh"
-WORK=$(mktemp -d /tmp/migready-rollback.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/../lib/e2e.sh" rollback e2e "$@"
 cp -a "$DATA/host" "$WORK/host" && hosttree debian12-socket "$WORK/host"
-cd "$WORK"
 export XDG_RUNTIME_DIR=$WORK/run
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 ROOT=$WORK/host
 B=$ROOT/var/lib/migready/backups
-mr() { "$MIGREADY" --color never "$@"; }
 cat > profile.ini <<INI
 include = $DATA/profile.ini
 [file /etc/sysctl.d/90-migration.conf]
@@ -81,8 +73,7 @@ expect_grep "the refusal says why and how to override" \
 expect_grep "the diff shows the edit" "^-max_clients = 7\$" "$out"
 expect_grep "the diff is headed by host and path" \
 	"^--- localhost:/etc/libvirt/libvirtd.conf \(now: changed after run $run3\)\$" "$out"
-[ "$(tree_sum "$ROOT")" = "$sum" ] && ok "a refused rollback writes nothing" \
-	|| not_ok "a refused rollback writes nothing" "$(diff <(echo "$sum") <(tree_sum "$ROOT"))"
+expect_tree "a refused rollback writes nothing" "$ROOT" "$sum"
 out=$(mr rollback -l --root "$ROOT" -f json 2>&1)
 res=$(printf '%s' "$out" | python3 -c '
 import json, sys

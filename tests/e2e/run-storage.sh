@@ -8,15 +8,7 @@
 # multipath -t. Those need root and unshare: skipped (77) without, except
 # under CI, where that fails.
 set -u
-MIGREADY=$(realpath "${1:?usage: run-storage.sh MIGREADY SOURCE_DIR}")
-SRC=$(realpath "${2:?usage: run-storage.sh MIGREADY SOURCE_DIR}")
-DATA=$SRC/tests/data/storage
-. "$SRC/tests/lib/hosttree.sh"
-. "$SRC/tests/lib/expect.sh"
-WORK=$(mktemp -d /tmp/migready-storage.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
-mr() { "$MIGREADY" --color never "$@"; }
+. "$(dirname "$0")/../lib/e2e.sh" storage storage "$@"
 
 new_host() { # DIR
 	hosttree debian12-socket "$1"
@@ -29,29 +21,13 @@ new_host() { # DIR
 	printf '# tuned\nnet.ipv4.tcp_keepalive_intvl = 30\n' > "$1/etc/sysctl.d/90-migration.conf"
 }
 
-converge() { # NAME ROOT PROFILE
-	local name=$1 root=$2 profile=$3 out st after
-	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: check" 2 "$st" "$out"
-	expect_no_grep "$name: nothing left unapplied" 'not applied|unchecked' "$out"
-	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: apply" 2 "$st" "$out"
-	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: check after apply" 0 "$st" "$out"
-	after=$(tree_sum "$root")
-	sleep 1
-	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: second apply" 0 "$st" "$out"
-	[ "$(tree_sum "$root")" = "$after" ] && ok "$name: second apply touches nothing" \
-		|| not_ok "$name: second apply touches nothing" "$(diff <(echo "$after") <(tree_sum "$root"))"
-}
-
 # Only these lines may differ from the original file.
 changed_lines() { diff "$1" "$2" | grep '^[<>]' ; }
 
 SERVER=$WORK/nfs1
 new_host "$SERVER"
 converge server "$SERVER" "$DATA/profiles/server.ini"
+expect_no_grep "server: nothing left unapplied" 'not applied|unchecked' "$CHECK_OUT"
 want=$'< /var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n< /var/lib/nova/instances 10.9.9.9(rw)\n> /var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
 got=$(changed_lines "$DATA/debian12.exports" "$SERVER/etc/exports")
 [ "$got" = "$want" ] && ok "exports: the export corrected in place, its duplicate gone, the rest kept" \
@@ -65,6 +41,7 @@ got=$(changed_lines "$DATA/debian12.multipath.conf" "$SERVER/etc/multipath.conf"
 CLIENT=$WORK/compute1
 new_host "$CLIENT"
 converge client "$CLIENT" "$DATA/profiles/client.ini"
+expect_no_grep "client: nothing left unapplied" 'not applied|unchecked' "$CHECK_OUT"
 got=$(changed_lines "$DATA/debian12.fstab" "$CLIENT/etc/fstab")
 [ "$got" = $'> nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0' ] \
 	&& ok "fstab: one entry added, the rest kept" || not_ok "fstab: one entry added" "$got"
@@ -89,7 +66,7 @@ before=$(tree_sum "$BROKEN")
 out=$(mr apply --local --root "$BROKEN" -p "$DATA/profiles/server.ini" 2>&1); st=$?
 expect_status "apply on an unreadable exports" 4 "$st" "$out"
 expect_grep "the file is named" '/etc/exports' "$out"
-[ "$(tree_sum "$BROKEN")" = "$before" ] && ok "nothing written on that host" || not_ok "nothing written on that host"
+expect_tree "nothing written on that host" "$BROKEN" "$before"
 
 # The consumers.
 if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null || ! command -v exportfs >/dev/null ||

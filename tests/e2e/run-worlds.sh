@@ -7,17 +7,10 @@
 # second apply touches nothing. A tree whose world cannot be told fails the
 # listener item instead of passing it.
 set -u
-MIGREADY=$(realpath "${1:?usage: run-worlds.sh MIGREADY SOURCE_DIR}")
-SRC=$(realpath "${2:?usage: run-worlds.sh MIGREADY SOURCE_DIR}")
-DATA=$SRC/tests/data/e2e
-. "$SRC/tests/lib/hosttree.sh"
-WORK=$(mktemp -d /tmp/migready-worlds.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-. "$SRC/tests/lib/expect.sh"
+. "$(dirname "$0")/../lib/e2e.sh" worlds e2e "$@"
 expect_link() { # NAME LINK TARGET
 	if [ "$(readlink "$2" 2>/dev/null)" = "$3" ]; then ok "$1"; else not_ok "$1" "$(ls -l "$(dirname "$2")" 2>&1)"; fi
 }
-mr() { "$MIGREADY" --color never "$@"; }
 
 # new_host WORLD NAME: the e2e host's conf files plus the world's layer.
 new_host() {
@@ -27,26 +20,6 @@ new_host() {
 	echo "$root"
 }
 
-# converge NAME ROOT PROFILE: check drifts, apply changes, check is green,
-# a second apply changes nothing.
-converge() {
-	local name=$1 root=$2 profile=$3 out st after
-	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: check" 2 "$st" "$out"
-	CHECK_OUT=$out
-	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: apply" 2 "$st" "$out"
-	APPLY_OUT=$out
-	out=$(mr check --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: check after apply" 0 "$st" "$out"
-	after=$(tree_sum "$root")
-	out=$(mr apply --local --root "$root" -p "$profile" 2>&1); st=$?
-	expect_status "$name: second apply" 0 "$st" "$out"
-	[ "$(tree_sum "$root")" = "$after" ] && ok "$name: second apply touches nothing" \
-		|| not_ok "$name: second apply touches nothing" "$(diff <(echo "$after") <(tree_sum "$root"))"
-}
-
-cd "$WORK"
 cp "$DATA/profile.ini" profile.ini
 sed 's/^tcp_port = 16509/tcp_port = 16510/' profile.ini > port.ini
 { cat profile.ini; printf '\n[libvirtd]\nlistener = legacy\n'; } > forced.ini
