@@ -1,7 +1,14 @@
-# The SSH transport's file operations under become: run through
-# sudo -n -u USER by /bin/sh on the host, one operation per run, its data
-# as positional arguments (never spliced into this text). A failure prints
-# "error MESSAGE" as its last line and exits 1. Operations:
+# The SSH transport's file operations as commands: all of them under
+# become (run through sudo -n -u USER), and under a root prefix the ones
+# that create (mkdir, stage: SFTP cannot resolve a path without following
+# links, a shell can enter a directory and check where it is). Run by
+# /bin/sh on the host, one operation per run, its data as positional
+# arguments (never spliced into this text). A failure prints
+# "error MESSAGE" as its last line and exits 1. ROOT is the root prefix
+# or '': with one, every directory is entered (cd -P) and checked to be
+# inside ROOT before anything is made in it, relative to it, so a link
+# swapped in on the way after the controller's check leads nowhere.
+# Operations:
 #   stat PATH            "absent", or lstat as "MODE UID GID SIZE MTIME"
 #                        (MODE in hex, with the file type bits)
 #   read CAP PATH        "absent", or the lstat line; for a symbolic link,
@@ -9,14 +16,29 @@
 #                        then for a regular file of at most CAP bytes,
 #                        "data" and its first CAP+1 bytes
 #   realpath PATH        the canonical path; nothing for an absent one
-#   mkdir MODE PATH      creates the missing directories, each with MODE
-#   stage MODE UID GID PATH
+#   mkdir MODE ROOT PATH creates the missing directories, each with MODE
+#                        (PATH: ROOT and the path under it)
+#   stage MODE UID GID ROOT PATH
 #                        standard input into a new ".NAME.migready-XXXXXX"
 #                        beside PATH, owner UID:GID ('-' keeps the become
 #                        user's) then MODE, fsync'd; prints its path
 #   unstage TMP          removes a staged file
+# Fault point for the fault tests (as src/commit.sh's): with
+# MIGREADY_FAULT=stage:pause, stage writes its pid to
+# $MIGREADY_FAULT_DIR/migready-fault.stage before it enters the directory
+# and waits while that file exists (2 minutes at most).
 LC_ALL=C; export LC_ALL; umask 077
 fail() { printf 'error %s\n' "$*"; exit 1; }
+fault() {
+  [ "${MIGREADY_FAULT-}" = "$1:pause" ] || return 0
+  f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo $$ > "$f"; w=0
+  while [ -e "$f" ] && [ $w -lt 1200 ]; do sleep 0.1; w=$((w+1)); done
+}
+escaped='a symbolic link leads out of the root; not written'
+# root ROOT: enters ROOT, its physical path in $r
+root() { cd -P -- "$1" 2>/dev/null || fail "root '$1' does not exist on the host"; r=$PWD; }
+# inside: the directory entered is under $r
+inside() { case "$PWD/" in "${r%/}"/*) ;; *) fail "$escaped";; esac; }
 # the reason of a command's message ("mkdir: cannot ...: Permission denied")
 why() { printf '%s' "${1##*: }"; }
 st() { stat -c '%f %u %g %s %Y' "$@"; }
@@ -42,6 +64,23 @@ realpath)
   readlink -e -- "$1" || : ;;
 mkdir)
   m=$1
+  if [ -n "$2" ]; then
+    # one directory at a time, each made in the one entered before
+    root "$2"; rel=${3#"$2"}; at=
+    set -f; IFS=/; set -- $rel; unset IFS; set +f
+    for c do
+      case $c in '' | .) continue;; ..) fail "'..' in '$rel'";; esac
+      at=$at/$c
+      if [ ! -d "./$c" ]; then
+        if [ -e "./$c" ] || [ -L "./$c" ]; then fail "'$at' is not a directory"; fi
+        if e=$(mkdir -- "./$c" 2>&1); then chmod -- "$m" "./$c" || fail "chmod '$at' failed"
+        elif [ ! -d "./$c" ]; then fail "cannot create directory '$at': $(why "$e")"; fi
+      fi
+      cd -P -- "./$c" 2>/dev/null || fail "cannot enter '$at'"
+      inside
+    done
+    exit 0
+  fi
   mk() {
     [ -d "$1" ] && return 0
     if [ -e "$1" ] || [ -L "$1" ]; then fail "'$1' is not a directory"; fi
@@ -49,11 +88,17 @@ mkdir)
     if e=$(mkdir -- "$1" 2>&1); then chmod -- "$m" "$1" || fail "chmod '$1' failed"
     elif [ ! -d "$1" ]; then fail "cannot create directory '$1': $(why "$e")"; fi
   }
-  mk "$2" ;;
+  mk "$3" ;;
 stage)
-  m=$1 u=$2 g=$3 p=$4
+  m=$1 u=$2 g=$3 p=$5
   n=${p##*/}
-  t=$(mktemp -- "${p%/*}/.$n.migready-XXXXXX" 2>&1) ||
+  fault stage
+  [ -z "$4" ] || root "$4"
+  # the file is made in the directory entered, whatever its path becomes
+  cd -P -- "${p%/*}/" 2>/dev/null ||
+    fail "cannot create a temporary file in the directory: no such directory"
+  [ -z "$4" ] || inside
+  t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
     fail "cannot create a temporary file in the directory: $(why "$t")"
   cat > "$t" || { rm -f -- "$t"; fail "write failed"; }
   o=; [ "$u" = - ] || o=$u; [ "$g" = - ] || o="$o:$g"
@@ -64,7 +109,7 @@ stage)
   chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; }
   # sync FILE is fsync(2) since coreutils 8.24; before, all of it
   sync -- "$t" 2>/dev/null || sync
-  printf '%s\n' "$t" ;;
+  printf '%s\n' "${p%/*}/${t#./}" ;;
 unstage)
   rm -f -- "$1" ;;
 *) fail "unknown operation '$op'" ;;

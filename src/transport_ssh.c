@@ -247,6 +247,17 @@ static int need_sftp(struct ssh_transport *t, const char *path, struct mr_error 
 		return 0;
 	t->sftp = libssh2_sftp_init(t->session);
 	if (!t->sftp) {
+		char *msg = NULL;
+		/* libssh2's words when sshd refuses the subsystem request */
+		if (libssh2_session_last_error(t->session, &msg, NULL, 0) ==
+		        LIBSSH2_ERROR_CHANNEL_FAILURE &&
+		    msg && strstr(msg, "SFTP subsystem")) {
+			mr_error_add(err, MR_ERR_HOST, t->base.host,
+			             "its sshd offers no SFTP subsystem, which migready needs for the "
+			             "host's files; add 'Subsystem sftp internal-sftp' (or the path of "
+			             "sftp-server) to its sshd_config and reload sshd");
+			return -1;
+		}
 		ssh_error(t, path, err, "cannot start SFTP");
 		return -1;
 	}
@@ -1064,7 +1075,8 @@ static int wait_socket(struct ssh_transport *t, time_t deadline)
  * what and the step that failed. */
 static LIBSSH2_CHANNEL *exec_open(struct ssh_transport *t, const char *const *argv,
                                   const char *input, size_t input_len, int eof,
-                                  const char *what, struct mr_error **err)
+                                  const char *what, const char *path,
+                                  struct mr_error **err)
 {
 	char *command = mr_sh_join(argv);
 	const char *step = "opening a channel";
@@ -1087,7 +1099,7 @@ static LIBSSH2_CHANNEL *exec_open(struct ssh_transport *t, const char *const *ar
 	return ch;
 fail:;
 	char *msg = mr_xasprintf("%s: %s", what, step);
-	ssh_error(t, NULL, err, msg);
+	ssh_error(t, path, err, msg);
 	free(msg);
 	if (ch)
 		libssh2_channel_free(ch);
@@ -1110,7 +1122,7 @@ static int at_mark(const struct mr_buf *out)
  * transport. */
 static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *out,
                  size_t out_max, struct mr_buf *errtext, int until_mark, const char *what,
-                 struct mr_error **err)
+                 const char *path, struct mr_error **err)
 {
 	char *buf = mr_xmalloc(IO_CHUNK);
 	time_t deadline = time(NULL) + t->base.timeout_s;
@@ -1128,7 +1140,7 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 					continue;
 				}
 				if (out->len + (size_t)n > out_max) {
-					char *where = where_of(t, NULL);
+					char *where = where_of(t, path);
 					mr_error_add(err, MR_ERR_HOST, where,
 					             "%s: more than %zu MiB of output; stopped", what,
 					             out_max >> 20);
@@ -1144,7 +1156,7 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 			}
 			if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
 				libssh2_session_set_blocking(t->session, 1);
-				ssh_error(t, NULL, err, what);
+				ssh_error(t, path, err, what);
 				goto out;
 			}
 			if (n == 0 && libssh2_channel_eof(ch))
@@ -1160,7 +1172,7 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 		}
 		if (wait_socket(t, deadline) == 0) {
 			libssh2_session_set_blocking(t->session, 1);
-			char *where = where_of(t, NULL);
+			char *where = where_of(t, path);
 			mr_error_add(err, MR_ERR_HOST, where, "%s: timed out after %d s", what,
 			             t->base.timeout_s);
 			free(where);
@@ -1176,11 +1188,11 @@ out:
 
 /* Closes a finished channel and returns the command's exit status. */
 static int exec_finish(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, int *status,
-                       const char *what, struct mr_error **err)
+                       const char *what, const char *path, struct mr_error **err)
 {
 	if (libssh2_channel_close(ch) < 0 || libssh2_channel_wait_closed(ch) < 0) {
 		char *msg = mr_xasprintf("%s: waiting for its exit", what);
-		ssh_error(t, NULL, err, msg);
+		ssh_error(t, path, err, msg);
 		free(msg);
 		return -1;
 	}
@@ -1251,17 +1263,18 @@ static int check_sudo(struct ssh_transport *t, int status, const struct mr_buf *
  * input; or with hold, until it prints the held mark: then returns 1 and
  * *held keeps the channel, its stdin open. stdout lands in o (more than
  * out_max bytes: an error); stderr is
- * logged. 0 when it ended (*status), -1 with err. */
+ * logged. 0 when it ended (*status), -1 with err, naming host:path when
+ * path (the file a file operation is for) is not NULL. */
 static int start(struct ssh_transport *t, const char *const *argv, const char *input,
                  size_t input_len, int hold, struct mr_buf *o, size_t out_max, int *status,
-                 LIBSSH2_CHANNEL **held, struct mr_error **err)
+                 LIBSSH2_CHANNEL **held, const char *path, struct mr_error **err)
 {
 	LIBSSH2_CHANNEL *ch = NULL;
 	const char **wrapped = NULL;
 	const char *what = argv[0];
 	struct mr_buf e;
 	int rc = -1;
-	if (op_begin(t, NULL, err) < 0)
+	if (op_begin(t, path, err) < 0)
 		return -1;
 	mr_buf_init(&e);
 	if (t->become_user) {
@@ -1275,14 +1288,14 @@ static int start(struct ssh_transport *t, const char *const *argv, const char *i
 		memcpy(wrapped + MR_ARRAY_LEN(sudo), argv, n * sizeof(*argv));
 		argv = wrapped;
 	}
-	if (!(ch = exec_open(t, argv, input, input_len, !hold, what, err)))
+	if (!(ch = exec_open(t, argv, input, input_len, !hold, what, path, err)))
 		goto out;
-	if ((rc = drain(t, ch, o, out_max, &e, hold, what, err)) < 0)
+	if ((rc = drain(t, ch, o, out_max, &e, hold, what, path, err)) < 0)
 		goto out;
 	if (rc == 1) {
 		*held = ch;
 		ch = NULL;
-	} else if (exec_finish(t, ch, status, what, err) < 0) {
+	} else if (exec_finish(t, ch, status, what, path, err) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -1311,7 +1324,7 @@ static int ssh_run(struct mr_transport *base, const char *const *argv, const cha
 		*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	int rc = start(t, argv, input, input_len, 0, &o, MR_OUTPUT_MAX, status, NULL, err);
+	int rc = start(t, argv, input, input_len, 0, &o, MR_OUTPUT_MAX, status, NULL, NULL, err);
 	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
@@ -1328,7 +1341,7 @@ static int ssh_hold(struct mr_transport *base, const char *const *argv, char **o
 	*status = -1;
 	mr_buf_init(&o);
 	/* its stdin stays open: it keeps what it holds */
-	int rc = start(t, argv, NULL, 0, 1, &o, MR_OUTPUT_MAX, status, &t->held, err);
+	int rc = start(t, argv, NULL, 0, 1, &o, MR_OUTPUT_MAX, status, &t->held, NULL, err);
 	if (rc >= 0)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
@@ -1350,9 +1363,9 @@ static void ssh_release(struct mr_transport *base)
 	t->held = NULL;
 }
 
-/* ---- become: files through the become user ---- */
+/* ---- files through commands: become, and creation under a root ---- */
 
-/* Runs one operation of become.sh as the become user; o gets what it
+/* Runs one operation of become.sh (as the become user, if any); o gets what it
  * printed. A failure it reports ("error MESSAGE") becomes an error naming
  * host:path. */
 static int become_op(struct ssh_transport *t, const char *const *args, const char *input,
@@ -1365,7 +1378,7 @@ static int become_op(struct ssh_transport *t, const char *const *args, const cha
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	int status = -1;
-	if (start(t, argv, input, input_len, 0, o, out_max, &status, NULL, err) < 0)
+	if (start(t, argv, input, input_len, 0, o, out_max, &status, NULL, path, err) < 0)
 		return -1;
 	if (status == 0)
 		return 0;
@@ -1537,12 +1550,18 @@ out:
 	return r;
 }
 
-static int become_mkdir_p(struct ssh_transport *t, const char *path, const char *full,
-                          mode_t mode, struct mr_error **err)
+/* The root prefix for become.sh's operations that create, '' for none. */
+static const char *root_arg(const struct ssh_transport *t)
+{
+	return t->base.root ? t->base.root : "";
+}
+
+static int cmd_mkdir_p(struct ssh_transport *t, const char *path, const char *full,
+                       mode_t mode, struct mr_error **err)
 {
 	char m[16];
 	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
-	const char *args[] = { "mkdir", m, full, NULL };
+	const char *args[] = { "mkdir", m, root_arg(t), full, NULL };
 	struct mr_buf o;
 	mr_buf_init(&o);
 	int r = become_op(t, args, NULL, 0, MR_OUTPUT_MAX, path, &o, err);
@@ -1550,11 +1569,13 @@ static int become_mkdir_p(struct ssh_transport *t, const char *path, const char 
 	return r;
 }
 
-/* The new content travels on the command's standard input, and the become
- * user writes it beside the target: the same guarantees as over SFTP. */
-static int become_stage(struct ssh_transport *t, const char *path, const char *full,
-                        const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
-                        char **tmp, struct mr_error **err)
+/* The new content travels on the command's standard input, and the
+ * command writes it beside the target, in the directory it entered and
+ * checked to be inside the root: the same guarantees as over SFTP, and no
+ * file made outside the root through a link swapped in on the way. */
+static int cmd_stage(struct ssh_transport *t, const char *path, const char *full,
+                     const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+                     char **tmp, struct mr_error **err)
 {
 	char m[16], u[32] = "-", g[32] = "-";
 	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
@@ -1562,7 +1583,7 @@ static int become_stage(struct ssh_transport *t, const char *path, const char *f
 		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
 	if (gid != (gid_t)-1)
 		snprintf(g, sizeof(g), "%lu", (unsigned long)gid);
-	const char *args[] = { "stage", m, u, g, full, NULL };
+	const char *args[] = { "stage", m, u, g, root_arg(t), full, NULL };
 	struct mr_buf o;
 	int r = -1;
 	mr_buf_init(&o);
@@ -1649,8 +1670,10 @@ static int ssh_stage(struct mr_transport *base, const char *path, const char *da
 		goto out;
 	if (!(full = rooted_path(t, path, 0, err)))
 		goto out;
-	if (t->become_user) {
-		r = become_stage(t, path, full, data, len, mode, uid, gid, tmp_out, err);
+	/* Under a root the file is made by a command: an SFTP open follows
+	 * whatever link was swapped in on the way since rooted_path's check. */
+	if (t->become_user || t->base.root) {
+		r = cmd_stage(t, path, full, data, len, mode, uid, gid, tmp_out, err);
 		goto out;
 	}
 	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */
@@ -1746,8 +1769,8 @@ static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
 		return -1;
 	if (!(full = rooted_path(t, path, 1, err)))
 		return -1;
-	if (t->become_user) {
-		r = become_mkdir_p(t, path, full, mode, err);
+	if (t->become_user || t->base.root) { /* as ssh_stage, for the same reason */
+		r = cmd_mkdir_p(t, path, full, mode, err);
 		free(full);
 		return r;
 	}

@@ -266,15 +266,18 @@ fi
 # before its renames (src/commit.sh's fault point), host3's /etc/libvirt
 # moved out of its root and a link to it put in its place; the renames
 # must not follow it. Over SSH (the lab's sshd passes MIGREADY_FAULT on)
-# and through the local transport.
+# and through the local transport. Then over SSH paused before the
+# temporary file is made (src/become.sh's stage): no file may be made
+# outside the root.
 if [ "$LAB_MODE" = local ]; then
 	mkdir -p "$DIR/faults" "$DIR/outside2"
 	chown "$LAB_USER:" "$DIR/faults"
-	fault_file=$DIR/faults/migready-fault.before-rename
 	lv=$DIR/hosts/host3/etc/libvirt
-	swap_test() { # NAME COMMAND...: runs COMMAND in the background, swaps, checks
-		local name=$1 pid st out before
-		shift
+	# swap_test POINT NAME COMMAND...: runs COMMAND in the background, swaps
+	# when it pauses at POINT, checks
+	swap_test() {
+		local fault_file=$DIR/faults/migready-fault.$1 name=$2 pid st out before
+		shift 2
 		"$@" >"$DIR/swap.out" 2>&1 & pid=$!; bg_pids="$bg_pids $pid"
 		for i in $(seq 1 600); do [ -s "$fault_file" ] && break; sleep 0.1; done
 		[ -s "$fault_file" ] || not_ok "$name: the commit never paused" "$(cat "$DIR/swap.out")"
@@ -288,20 +291,37 @@ if [ "$LAB_MODE" = local ]; then
 		[ "$(cat "$DIR/outside2/libvirt/qemu.conf" | sha256sum)" = "$before" ] \
 			&& ok "$name: nothing written outside the root" || not_ok "$name: qemu.conf outside the root rewritten"
 		ls -a "$DIR/outside2/libvirt" | grep -q '\.migready-.*\.orig' && not_ok "$name: an original kept outside the root" || ok "$name: nothing kept outside the root"
+		[ "$fault_file" = "${fault_file%.stage}" ] || ! ls -a "$DIR/outside2/libvirt" | grep -q '\.migready-' \
+			&& ok "$name: no temporary file made outside the root" || not_ok "$name: a temporary file made outside the root" "$(ls -a "$DIR/outside2/libvirt")"
 		rm "$lv"
 		mv "$DIR/outside2/libvirt" "$lv"
 	}
 	printf '\n[qemu]\nuser = swapped\n' >"$DIR/swap.ini"
-	sed -i "\$a SetEnv MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR=$DIR/faults" "$DIR/sshd_config"
-	: >"$DIR/sshd.log"; kill -HUP "$(cat "$DIR/sshd.pid")"
-	for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
-	swap_test "a link swapped in before the renames, over SSH" mr apply -i "$INV" -p "$PROFILE" -p "$DIR/swap.ini" -H host3
-	sed -i '/^SetEnv MIGREADY_FAULT=/d' "$DIR/sshd_config"
-	: >"$DIR/sshd.log"; kill -HUP "$(cat "$DIR/sshd.pid")"
-	for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
-	swap_test "a link swapped in before the renames, locally" env MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR="$DIR/faults" \
+	# the lab's sshd reads its config again (same pid)
+	sshd_reload() {
+		: >"$DIR/sshd.log"; kill -HUP "$(cat "$DIR/sshd.pid")"
+		for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
+	}
+	# sshd_fault SPEC: the lab's sshd gives its sessions MIGREADY_FAULT=SPEC
+	# ('' for none)
+	sshd_fault() {
+		sed -i '/^SetEnv MIGREADY_FAULT=/d' "$DIR/sshd_config"
+		[ -z "$1" ] || sed -i "\$a SetEnv MIGREADY_FAULT=$1 MIGREADY_FAULT_DIR=$DIR/faults" "$DIR/sshd_config"
+		sshd_reload
+	}
+	sshd_fault before-rename:pause
+	swap_test before-rename "a link swapped in before the renames, over SSH" mr apply -i "$INV" -p "$PROFILE" -p "$DIR/swap.ini" -H host3
+	sshd_fault stage:pause
+	swap_test stage "a link swapped in before the temporary file, over SSH" mr apply -i "$INV" -p "$PROFILE" -p "$DIR/swap.ini" -H host3
+	sshd_fault ''
+	swap_test before-rename "a link swapped in before the renames, locally" env MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR="$DIR/faults" \
 		"$MIGREADY" --color never apply -l --root "$DIR/hosts/host3" -p "$PROFILE" -p "$DIR/swap.ini"
 	out=$(mr check -i "$INV" -p "$PROFILE" -p "$DIR/change.ini" -H host3 2>&1); expect_status "host3 as it was after the swaps" 0 $? "$out"
+	# An sshd with no SFTP subsystem: the host fails, named, with what to set.
+	sed -i '/^Subsystem sftp /d' "$DIR/sshd_config"; sshd_reload
+	out=$(mr check -i "$INV" -p "$PROFILE" -H host3 2>&1); expect_status "check where sshd has no SFTP" 4 $? "$out"
+	expect_grep "the missing SFTP subsystem is named, with what to set" "host3: its sshd offers no SFTP subsystem.*add 'Subsystem sftp internal-sftp'" "$out"
+	echo 'Subsystem sftp internal-sftp' >>"$DIR/sshd_config"; sshd_reload
 fi
 
 # Host selection by glob, and the Ansible form of the same inventory.
