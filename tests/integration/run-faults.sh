@@ -108,6 +108,15 @@ others_changed() {
 	expect_grep "$1: host2 changed" '^host2: [0-9]+ of [0-9]+ settings changed' "$2"
 	expect_grep "$1: host3 changed" '^host3: [0-9]+ of [0-9]+ settings changed' "$2"
 }
+# faulted NAME STATUS OUTPUT WHAT PATTERN: what every row checks of its
+# faulted run: exit 6, the output names host1 (WHAT: it matches PATTERN),
+# host2 and host3 changed, every file its old or its new bytes
+faulted() {
+	expect_status "$1" 6 "$2" "$3"
+	expect_grep "$1: $4" "$5" "$3"
+	others_changed "$1" "$3"
+	intact "$1"
+}
 # A host's sshd gives its sessions MIGREADY_FAULT (src/commit.sh): SetEnv
 # in its config, then SIGHUP (sshd re-executes itself, same pid, same
 # namespaces). set_fault HOST SPEC ('' for none).
@@ -139,10 +148,8 @@ net_rows() {
 	in_net host1 iptables -I INPUT -p tcp --dport 22 -j REJECT --reject-with tcp-reset
 	undo+=("in_net host1 iptables -F INPUT")
 	out=$(TMO=15 mr apply -p "$PROFILE" 2>&1); st=$?
-	expect_status "refused TCP" 6 "$st" "$out"
-	expect_grep "refused TCP: host1 named, refused" '^host1: failed.*|^ +error: host1.*[Rr]efused' "$out"
-	others_changed "refused TCP" "$out"
-	intact "refused TCP"; undo_faults; converge "refused TCP"
+	faulted "refused TCP" "$st" "$out" "host1 named, refused" '^host1: failed.*|^ +error: host1.*[Rr]efused'
+	undo_faults; converge "refused TCP"
 
 	# host black-holed: every packet dropped; the others go on in parallel
 	reset_files
@@ -151,14 +158,12 @@ net_rows() {
 	t0=$(date +%s)
 	out=$(TMO=15 mr apply -p "$PROFILE" -j 3 2>&1); st=$?
 	t=$(($(date +%s) - t0))
-	expect_status "black-holed host" 6 "$st" "$out"
-	expect_grep "black-holed host: host1 named, timed out" 'host1.*(timed out|time-out|timeout)' "$out"
-	others_changed "black-holed host" "$out"
+	faulted "black-holed host" "$st" "$out" "host1 named, timed out" 'host1.*(timed out|time-out|timeout)'
 	# bounded by --timeout, not by the black hole: twice the first apply's
 	# time (the machine may be loaded) and a margin
 	[ "$t" -le $((2 * T_APPLY + 10)) ] && ok "black-holed host: the run ends in $t s (--timeout 15; an apply: $T_APPLY s)" \
 		|| not_ok "black-holed host: the run took $t s (an apply: $T_APPLY s)"
-	intact "black-holed host"; undo_faults; converge "black-holed host"
+	undo_faults; converge "black-holed host"
 
 	# TCP up but no SSH banner: the listening sshd stopped (the kernel
 	# still completes the handshake)
@@ -166,10 +171,8 @@ net_rows() {
 	kill -STOP "$(sshd_pid host1)"
 	undo+=("kill -CONT $(sshd_pid host1)")
 	out=$(TMO=15 mr apply -p "$PROFILE" 2>&1); st=$?
-	expect_status "no SSH banner" 6 "$st" "$out"
-	expect_grep "no SSH banner: host1 named" '^host1: failed' "$out"
-	others_changed "no SSH banner" "$out"
-	intact "no SSH banner"; undo_faults; converge "no SSH banner"
+	faulted "no SSH banner" "$st" "$out" "host1 named" '^host1: failed'
+	undo_faults; converge "no SSH banner"
 
 	# peer frozen mid-session: host1's facts probe held (the stand-in
 	# systemctl pauses on demand), then every process of its session
@@ -183,10 +186,8 @@ net_rows() {
 	rm -f "$H/systemctl.pause"
 	finish_apply
 	kill -KILL $pids 2>/dev/null
-	expect_status "peer frozen mid-session" 6 "$APPLY_ST" "$APPLY_OUT"
-	expect_grep "peer frozen mid-session: host1 named, timed out" 'host1.*timed out' "$APPLY_OUT"
-	others_changed "peer frozen mid-session" "$APPLY_OUT"
-	intact "peer frozen mid-session"; converge "peer frozen mid-session"
+	faulted "peer frozen mid-session" "$APPLY_ST" "$APPLY_OUT" "host1 named, timed out" 'host1.*timed out'
+	converge "peer frozen mid-session"
 
 	# connection dropped mid-upload: once a temporary file appears, the
 	# session killed (its peer gets a reset) or its packets dropped. The
@@ -208,11 +209,9 @@ net_rows() {
 		in_net host1 iptables -F INPUT
 		in_net host1 tc qdisc del dev eth0 root
 		tc -n "$LAB_NETNS" qdisc del dev v1 root
-		expect_status "dropped mid-upload ($how)" 6 "$APPLY_ST" "$APPLY_OUT"
-		expect_grep "dropped mid-upload ($how): host1 named" '^host1: failed' "$APPLY_OUT"
+		faulted "dropped mid-upload ($how)" "$APPLY_ST" "$APPLY_OUT" "host1 named" '^host1: failed'
 		expect_no_grep "dropped mid-upload ($how): nothing blamed on a symbolic link" 'symbolic link' "$APPLY_OUT"
-		others_changed "dropped mid-upload ($how)" "$APPLY_OUT"
-		intact "dropped mid-upload ($how)"; converge "dropped mid-upload ($how)"
+		converge "dropped mid-upload ($how)"
 	done
 
 	# dropped after the rename, before the reply: the commit paused after
@@ -226,10 +225,8 @@ net_rows() {
 	for p in $(session_pids host1); do [ "$(cat /proc/$p/comm 2>/dev/null)" = sshd ] && kill -KILL "$p"; done
 	rm -f "$FAULTS/migready-fault.after-rename"
 	finish_apply
-	expect_status "dropped before the reply" 6 "$APPLY_ST" "$APPLY_OUT"
-	expect_grep "dropped before the reply: host1's outcome is unknown" 'host1.*(unknown|lost)' "$APPLY_OUT"
-	others_changed "dropped before the reply" "$APPLY_OUT"
-	intact "dropped before the reply"; undo_faults
+	faulted "dropped before the reply" "$APPLY_ST" "$APPLY_OUT" "host1's outcome is unknown" 'host1.*(unknown|lost)'
+	undo_faults
 	[ "$(host_sum host1 /etc/libvirt/qemu.conf)" = "${NEW[/etc/libvirt/qemu.conf]}" ] \
 		&& ok "dropped before the reply: the renames were done" || not_ok "dropped before the reply: the renames were done"
 	converge "dropped before the reply"
@@ -238,10 +235,7 @@ net_rows() {
 # disk_row NAME MESSAGE: apply with a fault on host1's /etc/libvirt
 disk_row() {
 	out=$(mr apply -p "$PROFILE" 2>&1); st=$?
-	expect_status "$1" 6 "$st" "$out"
-	expect_grep "$1: host1 and the file named" "host1:/etc/libvirt/[a-z]+\.conf: .*$2" "$out"
-	others_changed "$1" "$out"
-	intact "$1"
+	faulted "$1" "$st" "$out" "host1 and the file named" "host1:/etc/libvirt/[a-z]+\.conf: .*$2"
 	local h=$(host_sum host1 /etc/libvirt/qemu.conf)
 	[ "$h" = "${OLD[/etc/libvirt/qemu.conf]}" ] && ok "$1: nothing written on host1" || not_ok "$1: host1's qemu.conf changed"
 }
@@ -283,10 +277,7 @@ disk_rows() {
 	mkdir -p "$H/state/backups"; chown root: "$H/state/backups"; chmod 755 "$H/state/backups"
 	undo+=("chown -R $LAB_USER: $H/state/backups")
 	out=$(mr apply -p "$PROFILE" 2>&1); st=$?
-	expect_status "backup cannot be made" 6 "$st" "$out"
-	expect_grep "backup cannot be made: host1 and the backup named" 'host1.*(backup|/var/lib/migready/backups)' "$out"
-	others_changed "backup cannot be made" "$out"
-	intact "backup cannot be made"
+	faulted "backup cannot be made" "$st" "$out" "host1 and the backup named" 'host1.*(backup|/var/lib/migready/backups)'
 	[ "$(host_sum host1 /etc/libvirt/qemu.conf)" = "${OLD[/etc/libvirt/qemu.conf]}" ] \
 		&& ok "backup cannot be made: nothing written on host1" || not_ok "backup cannot be made: host1's qemu.conf changed"
 	undo_faults; converge "backup cannot be made"
@@ -348,10 +339,8 @@ proc_rows() {
 	kill -KILL "$(cat "$FAULTS/migready-fault.before-rename")"
 	rm -f "$FAULTS/migready-fault.before-rename"
 	finish_apply
-	expect_status "commit killed on the host" 6 "$APPLY_ST" "$APPLY_OUT"
-	expect_grep "commit killed on the host: host1 named" 'host1.*(without a reply|unknown|lost)' "$APPLY_OUT"
-	others_changed "commit killed on the host" "$APPLY_OUT"
-	intact "commit killed on the host"; undo_faults; converge "commit killed on the host"
+	faulted "commit killed on the host" "$APPLY_ST" "$APPLY_OUT" "host1 named" 'host1.*(without a reply|unknown|lost)'
+	undo_faults; converge "commit killed on the host"
 
 	# file changed between read and write: edited while the commit waits
 	reset_files
@@ -377,11 +366,8 @@ proc_rows() {
 	set_fault host1 rename:1
 	undo+=("set_fault host1 ''")
 	out=$(mr apply -p "$PROFILE" 2>&1); st=$?
-	expect_status "second file failing" 6 "$st" "$out"
-	expect_grep "second file failing: host1 and the file named" 'host1:/etc/libvirt/[a-z]+\.conf: .*cannot rename' "$out"
+	faulted "second file failing" "$st" "$out" "host1 and the file named" 'host1:/etc/libvirt/[a-z]+\.conf: .*cannot rename'
 	expect_grep "second file failing: the first put back" 'put back as it was' "$out"
-	others_changed "second file failing" "$out"
-	intact "second file failing"
 	bad=; for f in $FILES; do [ "$(host_sum host1 "$f")" = "${OLD[$f]}" ] || bad="$bad $f"; done
 	[ -z "$bad" ] && ok "second file failing: host1's files all old" || not_ok "second file failing: host1 half-changed:$bad"
 	undo_faults; converge "second file failing"
