@@ -68,11 +68,13 @@ need_root() {
 ensure_user() {
 	if ! id "$LAB_USER" >/dev/null 2>&1; then
 		command -v useradd >/dev/null || skip "no useradd to create '$LAB_USER'"
-		useradd -m -s /bin/sh "$LAB_USER" || die "cannot create user '$LAB_USER'"
+		# a lab starting beside this one may have made it meanwhile
+		useradd -m -s /bin/sh "$LAB_USER" || id "$LAB_USER" >/dev/null 2>&1 ||
+			die "cannot create user '$LAB_USER'"
 	fi
 	# sshd refuses a locked account ('!' in shadow) without PAM; '*' is
-	# "no password" but not locked.
-	usermod -p '*' "$LAB_USER"
+	# "no password" but not locked. Labs side by side: done once is enough.
+	getent shadow "$LAB_USER" | cut -d: -f2 | grep -qx '\*' || usermod -p '*' "$LAB_USER"
 	# privilege separation directory that the Debian package normally makes
 	mkdir -p /run/sshd
 	chmod 755 /run/sshd
