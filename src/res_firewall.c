@@ -235,15 +235,16 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 }
 
 /* "covered by '-s SRC -p PROTO --dport PORTS -j ACCEPT'" from a digest
- * line that accept_covers took. */
+ * line that mr_ipt_accept_covers took. */
 static char *digest_rule(const char *have)
 {
 	char proto[8], ports[32], source[64];
 	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3)
 		return mr_xasprintf("covered by '%s'", have);
 	int any = !strcmp(source, "any");
-	return mr_xasprintf("covered by '%s%s%s-p %s --dport %s -j ACCEPT'", any ? "" : "-s ",
-	                    any ? "" : source, any ? "" : " ", proto, ports);
+	return mr_xasprintf("covered by '%s%s%s-p %s %s %s -j ACCEPT'", any ? "" : "-s ",
+	                    any ? "" : source, any ? "" : " ", proto,
+	                    strchr(ports, ',') ? "-m multiport --dports" : "--dport", ports);
 }
 
 /* The running INPUT chain, from the facts' digest of iptables-save: each

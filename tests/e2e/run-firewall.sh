@@ -313,6 +313,11 @@ out=$(mr -v check --local --root "$ROOT" -p wider.ini 2>&1); st=$?
 expect_status "check with a wider rule in rules.v4" 2 "$st" "$out"
 expect_grep "check -v names the wider rule of the file" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT'': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
 expect_grep "the port it does not hold is still wanted" "firewall\.allow +drift +absent -> 'present': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+# The same rules running: the multiport list covers there too.
+in_ns iptables-restore < "$WORK/wider.v4"
+out=$(in_ns "$MIGREADY" --color never -v check --local -p wider.ini 2>&1)
+expect_grep "check -v names the wider running rule" "firewall\.running +ok +'covered by '-s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT''" "$out"
+expect_grep "the running chain still lacks the port" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
 
 # ---- apply on the namespace as a live host: an /etc of its own (an
 # overlay whose upper layer is $WORK/NAME/upper), its own /run and
