@@ -206,7 +206,8 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 		                         : mr_xstrdup("count(source)=0");
 		char *key = mr_xasprintf(
 			IN_FILTER "append[.='INPUT'][jump='ACCEPT'][protocol='%s'][match='%s'][dport='%s']"
-			"[%s][count(*)=%d][count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
+			"[%s][count(*)=%d][count(*/not)=0]"
+			"[count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
 			r[i].proto, r[i].proto, r[i].ports, from, r[i].source ? 5 : 4);
 		char *want = rule_digest(&r[i]);
 		char *text = rule_text(&r[i]);
@@ -238,8 +239,8 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
  * line that mr_ipt_accept_covers took. */
 static char *digest_rule(const char *have)
 {
-	char proto[8], ports[32], source[64];
-	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3)
+	char proto[8], ports[256], source[64];
+	if (sscanf(have, "%7s %255s %63s", proto, ports, source) != 3)
 		return mr_xasprintf("covered by '%s'", have);
 	int any = !strcmp(source, "any");
 	return mr_xasprintf("covered by '%s%s%s-p %s %s %s -j ACCEPT'", any ? "" : "-s ",
@@ -375,7 +376,7 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 	/* key: the line as ufw writes it, anywhere in the chain (ufw appends);
 	 * cover: any accept above the chain's first stop (ipt_rules.h). */
 	char *key = mr_xasprintf("table[.='filter']/append[.='%s'][jump='ACCEPT'][protocol='%s']"
-	                         "[%s='%s'][%s%s%s][count(*)=%d]",
+	                         "[%s='%s'][%s%s%s][count(*)=%d][count(*/not)=0]",
 	                         chain, r->proto, range ? "dports" : "dport", r->ports,
 	                         r->source ? "source='" : "count(source)=0",
 	                         r->source ? r->source : "", r->source ? "'" : "",

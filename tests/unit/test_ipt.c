@@ -155,6 +155,8 @@ static const struct file_case file_cases[] = {
 	  "-A INPUT -s 10.20.1.0/24 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
 	{ "a negated source", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
 	  "-A INPUT ! -s 192.168.0.0/16 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
+	{ "the very line, negated", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4",
+	  REJECT4, "-A INPUT ! -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT", 0, NULL },
 	{ "an interface", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
 	  "-A INPUT -i eth1 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
 	{ "a range short of the allow", DEBIAN, RANGE, "/etc/iptables/rules.v4",
