@@ -267,6 +267,8 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].deflt);
 		free((char *)ops[i].children);
 		free((char *)ops[i].create);
+		free((char *)ops[i].cover);
+		free((char *)ops[i].cover_want);
 	}
 	free(ops);
 }
@@ -344,6 +346,9 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].deflt);
 		h = hash_str(h, ops[i].children);
 		h = hash_str(h, ops[i].create);
+		h = hash_str(h, ops[i].cover);
+		h = hash_str(h, ops[i].cover_want);
+		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
 	}
 	return h;
 }
@@ -365,7 +370,9 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    a->explicit_default != b->explicit_default || !str_eq(a->section, b->section) ||
 		    !str_eq(a->key, b->key) || !str_eq(a->value, b->value) ||
 		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt) ||
-		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create))
+		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create) ||
+		    !str_eq(a->cover, b->cover) || !str_eq(a->cover_want, b->cover_want) ||
+		    a->covers != b->covers)
 			return 0;
 	}
 	return 1;
@@ -417,6 +424,8 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].deflt = dup_or_null(ops[i].deflt);
 		e->ops[i].children = dup_or_null(ops[i].children);
 		e->ops[i].create = dup_or_null(ops[i].create);
+		e->ops[i].cover = dup_or_null(ops[i].cover);
+		e->ops[i].cover_want = dup_or_null(ops[i].cover_want);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
 	copy_outcomes(e->outcomes, outcomes, nops);
@@ -933,8 +942,63 @@ static long anchor_offset(augeas *h, const char *expr, int first)
  * is spliced, not the tree edited: a node inserted among its like would
  * make Augeas write every later one with its neighbour's layout (each
  * '--in-interface' of a file turned '-i'). */
-static int plan_insert(augeas *h, const char *where, const struct mr_aug_op *op,
-                       struct mr_aug_outcome *oc, long *at, struct mr_error **err)
+/* The node's children as "LABEL\tVALUE" lines, in order. */
+static char *children_text(augeas *h, const char *node)
+{
+	char *pattern = mr_xasprintf("%s/*", node);
+	char **m = NULL;
+	int n = aug_match(h, pattern, &m);
+	free(pattern);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (int i = 0; i < n; i++) {
+		const char *label = NULL, *value = NULL;
+		aug_label(h, m[i], &label);
+		aug_get(h, m[i], &value);
+		mr_buf_printf(&b, "%s\t%s\n", label ? label : "", value ? value : "");
+	}
+	free_matches(m, n > 0 ? n : 0);
+	return mr_buf_steal(&b, NULL);
+}
+
+/* The first node of op->cover that op->covers takes: its line of text
+ * (in oc->old). 1 found, 0 none, -1 an error. Needs spans on. */
+static int find_cover(augeas *h, const char *where, const char *text,
+                      const struct mr_aug_op *op, struct mr_aug_outcome *oc,
+                      struct mr_error **err)
+{
+	if (!op->cover || !op->covers)
+		return 0;
+	char *path = mr_xasprintf(TREE "/%s", op->cover);
+	char **m = NULL;
+	int n = aug_match(h, path, &m), found = 0;
+	free(path);
+	if (n < 0) {
+		engine_error(h, where, op->cover, err);
+		return -1;
+	}
+	for (int i = 0; i < n && !found; i++) {
+		char *children = children_text(h, m[i]);
+		unsigned ls, le, vs, ve, ss, se;
+		char *file = NULL;
+		if (op->covers(children, op->cover_want ? op->cover_want : "") &&
+		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && se <= strlen(text)) {
+			size_t len = se - ss;
+			while (len && (text[ss + len - 1] == '\n' || text[ss + len - 1] == '\r'))
+				len--;
+			oc->old = mr_xstrndup(text + ss, len);
+			found = 1;
+		}
+		free(file);
+		free(children);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	return found;
+}
+
+static int plan_insert(augeas *h, const char *where, const char *text,
+                       const struct mr_aug_op *op, struct mr_aug_outcome *oc, long *at,
+                       struct mr_error **err)
 {
 	char *path = mr_xasprintf(TREE "/%s", op->key);
 	int n = aug_match(h, path, NULL);
@@ -944,6 +1008,10 @@ static int plan_insert(augeas *h, const char *where, const struct mr_aug_op *op,
 		engine_error(h, where, op->key, err);
 		return -1;
 	}
+	if (n == 0)
+		n = find_cover(h, where, text, op, oc, err);
+	if (n < 0)
+		return -1;
 	oc->present = n > 0;
 	if (n > 0)
 		return 0;
@@ -968,7 +1036,7 @@ static int splice_cmp(const void *a, const void *b)
 }
 
 /* The text with each planned line in place (lines for one place in the
- * order of their ops), then read again: every op's key must match. */
+ * order of their ops), then read again: every added line's key must match. */
 static char *spliced(augeas *h, const char *where, const char *lens, const char *text,
                      const struct mr_aug_op *ops, size_t nops, const long *at,
                      struct mr_error **err)
@@ -997,6 +1065,8 @@ static char *spliced(augeas *h, const char *where, const char *lens, const char 
 		goto fail;
 	}
 	for (size_t i = 0; i < nops; i++) {
+		if (at[i] < 0) /* there already, by its key or a cover */
+			continue;
 		char *path = mr_xasprintf(CHECK "/%s", ops[i].key);
 		int m = aug_match(h, path, NULL);
 		free(path);
@@ -1132,8 +1202,8 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 		int rc = ops[i].kind == MR_AUG_RM       ? apply_rm(h, where, &ops[i], &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_SET    ? apply_set(h, where, &ops[i], &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_ENTRY  ? apply_entry(h, where, &ops[i], &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_INSERT ? plan_insert(h, where, &ops[i], &outcomes[i],
-		                                                      &at[i], err)
+		         : ops[i].kind == MR_AUG_INSERT ? plan_insert(h, where, text, &ops[i],
+		                                                      &outcomes[i], &at[i], err)
 		                                        : apply_token(h, where, &ops[i], &outcomes[i], err);
 		if (rc < 0)
 			goto out;

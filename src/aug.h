@@ -68,6 +68,14 @@ struct mr_aug_op {
 	 * the report shows it. */
 	const char *children;
 	const char *create;
+	/* MR_AUG_INSERT: when key matches nothing, each node cover (an Augeas
+	 * path) matches is offered in order to covers, with its children
+	 * ("LABEL\tVALUE" lines, in order) and cover_want: the first it takes
+	 * makes the line present, and outcome.old that node's line of text. A
+	 * wider rule already there (a port range holding the port) counts. */
+	const char *cover;
+	const char *cover_want;
+	int (*covers)(const char *children, const char *want);
 };
 
 /* What an operation found and did. */

@@ -215,8 +215,9 @@ case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;;
 # include directory, and on a live host the running INPUT chain of
 # iptables digested: where its first stop is (a DROP or REJECT, or a jump
 # to a chain holding one), and the plain ACCEPT rules above it as
-# "PROTO PORTS SOURCE" (and those of ufw's user chains). Rules with any
-# other condition are left out.
+# "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
+# range or a multiport list. Rules with any other condition than a NEW
+# state or a comment are left out.
 [ -f "$r/etc/ufw/ufw.conf" ] && say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$r/etc/ufw/ufw.conf" | tr -d '"' | tail -n 1)"
 [ -f "$r/etc/firewalld/firewalld.conf" ] && say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$r/etc/firewalld/firewalld.conf" | tail -n 1)"
 [ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
@@ -235,11 +236,12 @@ for ipt in iptables ip6tables; do
 					else if (w[i] == "-p") p = w[++i]
 					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
 					else if (w[i] == "-s") s = w[++i]
-					else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack" || w[i+1] == "multiport")) i++
+					else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack" || w[i+1] == "multiport" || w[i+1] == "comment")) i++
+					else if (w[i] == "--comment") { if (w[++i] ~ /^"/) while (w[i] !~ /.["]$/ && i < nw) i++ }
 					else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
 					else other = 1
 				}
-				plain = jump == "ACCEPT" && !other && p != "" && d != "" && d !~ /,/
+				plain = jump == "ACCEPT" && !other && p != "" && d != ""
 			}
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
 				for (i = 3; i < NF; i++) if ($i == "-j" && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }

@@ -620,6 +620,9 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 	                          : ch->n_rules      ? &c.lines[ch->rules[ch->n_rules - 1].first]
 	                          : ch->decl_line != (size_t)-1 ? &c.lines[ch->decl_line]
 	                                                        : NULL;
+	/* new lines end as the line they go above (a file saved on Windows) */
+	const char *eol = c.lines[at].len && c.lines[at].start[c.lines[at].len - 1] == '\r' ? "\r\n"
+	                                                                                    : "\n";
 	struct mr_buf add, missing;
 	mr_buf_init(&add);
 	mr_buf_init(&missing);
@@ -643,7 +646,7 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 			put_indent(&add, like);
 		else
 			mr_buf_puts(&add, "\t\t");
-		mr_buf_printf(&add, "%s\n", rule);
+		mr_buf_printf(&add, "%s%s", rule, eol);
 		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "", rule);
 		free(rule);
 	}

@@ -150,6 +150,8 @@ void mr_plan_free(struct mr_plan *plan)
 			free((char *)f->ops[j].deflt);
 			free((char *)f->ops[j].children);
 			free((char *)f->ops[j].create);
+			free((char *)f->ops[j].cover);
+			free((char *)f->ops[j].cover_want);
 		}
 		for (size_t j = 0; j < f->n_ops || (!f->lens && j < 1); j++) {
 			free(f->settings[j]);
@@ -314,6 +316,8 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	o->deflt = dup_or_null(op->deflt);
 	o->children = dup_or_null(op->children);
 	o->create = dup_or_null(op->create);
+	o->cover = dup_or_null(op->cover);
+	o->cover_want = dup_or_null(op->cover_want);
 	f->settings[f->n_ops] = mr_xstrdup(setting);
 	f->origins[f->n_ops] = mr_xstrdup(origin);
 	f->n_ops = n;
@@ -700,9 +704,11 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 			it->want = mr_xstrdup("present");
 			break;
 		}
-		it->old = oc ? dup_or_null(oc[i].old) : NULL;
 		if (op->kind == MR_AUG_INSERT && oc && oc[i].present)
-			it->old = mr_xstrdup("present");
+			it->old = oc[i].old ? mr_xasprintf("covered by '%s'", oc[i].old)
+			                    : mr_xstrdup("present");
+		else
+			it->old = oc ? dup_or_null(oc[i].old) : NULL;
 		it->note = pf->notes ? dup_or_null(pf->notes[i]) : NULL;
 		it->outcome = !oc ? MR_OUTCOME_FAILED : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 	}

@@ -5,9 +5,10 @@
  * iptables: the rules file (Debian's iptables-persistent rules.v4, RHEL's
  * iptables-services /etc/sysconfig/iptables) gains an ACCEPT rule per
  * allow and source, in *filter's INPUT chain before its first stop (a
- * DROP or REJECT, or a jump to a chain holding one); a rule that already
- * accepts the same port from that source (or from anywhere) above the
- * stop counts, and nothing else in the file changes. The running rules
+ * DROP or REJECT, or a jump to a chain holding one); a rule above the
+ * stop that already accepts the port (or a range or list holding it) from
+ * that source (or a network holding it, or anywhere) counts
+ * (ipt_rules.h), and nothing else in the file changes. The running rules
  * (facts: iptables-save, digested) get the same rules inserted with
  * iptables -I at the same place. IPv6 likewise (rules.v6 or
  * /etc/sysconfig/ip6tables, ip6tables) where the host keeps IPv6 rules.
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipt_rules.h"
 #include "nft_conf.h"
 #include "res.h"
 
@@ -187,26 +189,27 @@ static char *rule_text(const struct fw_rule *r)
 #define STOP "[jump='DROP' or jump='REJECT' or jump=../append[jump='DROP' or jump='REJECT']]"
 #define IN_FILTER "table[.='filter']/"
 
+/* The digest of r as ipt_rules.h compares it: "tcp 16509 10.20.0.0/24". */
+static char *rule_digest(const struct fw_rule *r)
+{
+	return mr_xasprintf("%s %s %s", r->proto, r->ports, r->source ? r->source : "any");
+}
+
 static void plan_rules_file(struct mr_plan *plan, const char *path, const struct fw_rule *r,
                             size_t n)
 {
 	struct mr_plan_file *f = mr_plan_file(plan, path, IPTABLES_LENS);
 	for (size_t i = 0; i < n; i++) {
-		/* An equivalent rule: the same port and protocol, from this source
-		 * or any, with no condition beyond a NEW state, above the stop. */
-		char *from = r[i].source ? mr_xasprintf(" or source='%s' or source='%.*s'", r[i].source,
-		                                        (int)strcspn(r[i].source, "/"), r[i].source)
-		                         : mr_xstrdup("");
+		/* key: the line as written here, above the stop; cover: any
+		 * accept above it, which ipt_rules.h weighs. */
+		char *from = r[i].source ? mr_xasprintf("source='%s'", r[i].source)
+		                         : mr_xstrdup("count(source)=0");
 		char *key = mr_xasprintf(
-			IN_FILTER "append[.='INPUT'][jump='ACCEPT'][protocol='%s'][dport='%s']"
-			"[count(source)=0%s]"
-			"[count(*[label()!='protocol' and label()!='match' and label()!='dport' and "
-			"label()!='source' and label()!='jump' and label()!='state' and "
-			"label()!='ctstate'])=0]"
-			"[count(match[.!='tcp' and .!='udp' and .!='state' and .!='conntrack'])=0]"
-			"[count(state[.!='NEW'])=0][count(ctstate[.!='NEW'])=0]"
+			IN_FILTER "append[.='INPUT'][jump='ACCEPT'][protocol='%s'][match='%s'][dport='%s']"
+			"[%s][count(*)=%d][count(*/not)=0]"
 			"[count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
-			r[i].proto, r[i].ports, from);
+			r[i].proto, r[i].proto, r[i].ports, from, r[i].source ? 5 : 4);
+		char *want = rule_digest(&r[i]);
 		char *text = rule_text(&r[i]);
 		char *line = mr_xasprintf("-A INPUT %s", text);
 		struct mr_aug_op op = {
@@ -217,44 +220,32 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 			.comment_re = IN_FILTER "append[.='INPUT']" STOP,
 			/* No stop: after INPUT's last rule, or its declaration. */
 			.deflt = IN_FILTER "*[label()='chain' or (label()='append' and .='INPUT')]",
+			.cover = IN_FILTER "append[.='INPUT'][jump='ACCEPT'][count(*/not)=0]"
+			                   "[count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
+			.cover_want = want,
+			.covers = mr_ipt_node_covers,
 		};
 		mr_plan_add(f, r[i].allow, &op);
 		mr_plan_note(f, text);
 		free(text);
 		free(line);
+		free(want);
 		free(key);
 		free(from);
 	}
 }
 
-/* Whether an ACCEPT of the facts' digest ("PROTO PORTS SOURCE", ports as
- * 22 or 49152:65535, source a network or "any") takes all r asks for. */
-static int accept_covers(const char *have, const struct fw_rule *r)
-{
-	char proto[8], ports[32], source[64];
-	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3 || strcmp(proto, r->proto))
-		return 0;
-	char *end = NULL;
-	long lo = strtol(ports, &end, 10), hi = *end == ':' ? strtol(end + 1, &end, 10) : lo;
-	long want_lo = strtol(r->ports, &end, 10);
-	long want_hi = *end == ':' ? strtol(end + 1, NULL, 10) : want_lo;
-	if (lo > want_lo || hi < want_hi)
-		return 0;
-	if (!strcmp(source, "any"))
-		return 1;
-	return r->source && mr_nft_prefix_holds(source, r->source);
-}
-
 /* "covered by '-s SRC -p PROTO --dport PORTS -j ACCEPT'" from a digest
- * line that accept_covers took. */
+ * line that mr_ipt_accept_covers took. */
 static char *digest_rule(const char *have)
 {
-	char proto[8], ports[32], source[64];
-	if (sscanf(have, "%7s %31s %63s", proto, ports, source) != 3)
+	char proto[8], ports[256], source[64];
+	if (sscanf(have, "%7s %255s %63s", proto, ports, source) != 3)
 		return mr_xasprintf("covered by '%s'", have);
 	int any = !strcmp(source, "any");
-	return mr_xasprintf("covered by '%s%s%s-p %s --dport %s -j ACCEPT'", any ? "" : "-s ",
-	                    any ? "" : source, any ? "" : " ", proto, ports);
+	return mr_xasprintf("covered by '%s%s%s-p %s %s %s -j ACCEPT'", any ? "" : "-s ",
+	                    any ? "" : source, any ? "" : " ", proto,
+	                    strchr(ports, ',') ? "-m multiport --dports" : "--dport", ports);
 }
 
 /* The running INPUT chain, from the facts' digest of iptables-save: each
@@ -282,9 +273,10 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	size_t n_have =
 		mr_facts_get_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
 	for (size_t i = 0; i < n; i++) {
+		char *exact = rule_digest(&r[i]);
 		const char *found = NULL;
 		for (size_t k = 0; k < n_have && !found; k++)
-			if (accept_covers(have[k], &r[i]))
+			if (mr_ipt_accept_covers(have[k], exact))
 				found = have[k];
 		char *text = rule_text(&r[i]);
 		const char *argv[16] = { ipt, "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
@@ -303,8 +295,6 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		                                  : mr_xasprintf("%s -A INPUT %s", ipt, text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
-		char *exact = mr_xasprintf("%s %s %s", r[i].proto, r[i].ports,
-		                           r[i].source ? r[i].source : "any");
 		char *old = !found                  ? NULL
 		            : !strcmp(found, exact) ? mr_xstrdup(text)
 		                                    : digest_rule(found);
@@ -383,11 +373,18 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 	                          range ? "-m multiport --dports" : "--dport", "", r->ports, from);
 	char *text = mr_xasprintf("### tuple ### allow %s %s %s any %s in\n%s\n", r->proto, r->ports,
 	                          all, r->source ? r->source : all, rule);
+	/* key: the line as ufw writes it, anywhere in the chain (ufw appends);
+	 * cover: any accept above the chain's first stop (ipt_rules.h). */
 	char *key = mr_xasprintf("table[.='filter']/append[.='%s'][jump='ACCEPT'][protocol='%s']"
-	                         "[%s='%s'][count(source)=0%s%s%s]",
+	                         "[%s='%s'][%s%s%s][count(*)=%d][count(*/not)=0]",
 	                         chain, r->proto, range ? "dports" : "dport", r->ports,
-	                         r->source ? " or source='" : "", r->source ? r->source : "",
-	                         r->source ? "'" : "");
+	                         r->source ? "source='" : "count(source)=0",
+	                         r->source ? r->source : "", r->source ? "'" : "",
+	                         3 + range + !!r->source);
+	char *cover = mr_xasprintf(IN_FILTER "append[.='%s'][jump='ACCEPT'][count(*/not)=0]"
+	                           "[count(preceding-sibling::append[.='%s']" STOP ")=0]",
+	                           chain, chain);
+	char *want = rule_digest(r);
 	char *before = mr_xstrdup("table[.='filter']/#comment[.='## END RULES ###']");
 	char *after = mr_xasprintf("table[.='filter']/*[(label()='#comment' and .='## RULES ###') or "
 	                           "(label()='append' and .='%s')]",
@@ -399,10 +396,15 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 		.fmt = MR_FMT_RAW,
 		.comment_re = before,
 		.deflt = after,
+		.cover = cover,
+		.cover_want = want,
+		.covers = mr_ipt_node_covers,
 	};
 	mr_plan_add(f, r->allow, &op);
 	mr_plan_note(f, rule);
 	mr_plan_notify_command(f, reload);
+	free(want);
+	free(cover);
 	free(after);
 	free(before);
 	free(key);
@@ -435,9 +437,11 @@ static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size
 				                                                     : "no iptables-save");
 				return;
 			}
+			char *want = rule_digest(&r[i]);
 			int found = 0;
 			for (size_t k = 0; k < n_have && !found; k++)
-				found = accept_covers(have[k], &r[i]);
+				found = mr_ipt_accept_covers(have[k], want);
+			free(want);
 			if (!found)
 				mr_buf_printf(&missing, "%s%s %s from %s", missing.len ? "; " : "missing: ",
 				              r[i].proto, r[i].ports,

@@ -302,5 +302,112 @@ printf 'allow = 49152-49215/tcp\n' >> live.ini
 out=$(in_ns "$MIGREADY" --color never -v check --local -p live.ini 2>&1)
 expect_grep "check: a wider running rule covers, named" "firewall\.running +ok +'covered by '-s 10\.0\.0\.0/8 -p tcp --dport 49152:65535 -j ACCEPT''" "$out"
 
+# A wider rule in the rules file, above the REJECT: in state, and check -v
+# names it; a second rule is still added.
+ROOT=$WORK/wider
+sed 's|^-A INPUT -j REJECT.*|-A INPUT -s 10.0.0.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT\n&|' \
+	"$ORIG" > "$WORK/wider.v4"
+debian_host "$ROOT" "$WORK/wider.v4"
+printf '[firewall]\nbackend = iptables\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > wider.ini
+out=$(mr -v check --local --root "$ROOT" -p wider.ini 2>&1); st=$?
+expect_status "check with a wider rule in rules.v4" 2 "$st" "$out"
+expect_grep "check -v names the wider rule of the file" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT'': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+expect_grep "the port it does not hold is still wanted" "firewall\.allow +drift +absent -> 'present': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+# The same rules running: the multiport list covers there too.
+in_ns iptables-restore < "$WORK/wider.v4"
+out=$(in_ns "$MIGREADY" --color never -v check --local -p wider.ini 2>&1)
+expect_grep "check -v names the wider running rule" "firewall\.running +ok +'covered by '-s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT''" "$out"
+expect_grep "the running chain still lacks the port" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
+
+# ---- apply on the namespace as a live host: an /etc of its own (an
+# overlay whose upper layer is $WORK/NAME/upper), its own /run and
+# /var/lib/migready; the namespace's running rules are the host's.
+live_host() { # NAME: a fresh host
+	rm -rf "${WORK:?}/$1"
+	mkdir -p "$WORK/$1/upper" "$WORK/$1/work" "$WORK/$1/state"
+}
+on_host() { # NAME CMD...: CMD in the namespace, with NAME's /etc
+	local name=$1
+	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	in_ns sh -c 'h=$1; shift
+		mount -t overlay mr-fw-etc -o "lowerdir=/etc,upperdir=$h/upper,workdir=$h/work" /etc &&
+		mount --bind "$h/state" /var/lib/migready &&
+		mount -t tmpfs -o mode=755,size=16m mr-fw-run /run && mkdir -p /run/lock && exec "$@"' \
+		sh "$WORK/$name" "$@"
+}
+empty_filter() { printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n'; }
+empty_filter | in_ns iptables-restore
+empty_filter | in_ns ip6tables-restore
+on_host_ok=0
+live_host probe && on_host probe true && on_host_ok=1
+if [ "$on_host_ok" = 1 ]; then
+	# IPv6 running rules: rules.v6's and ip6tables' INPUT lack the rule;
+	# apply adds it to both (ip6tables -I above the REJECT), once.
+	live_host v6
+	mkdir -p "$WORK/v6/upper/iptables"
+	cp "$ORIG" "$WORK/v6/upper/iptables/rules.v4"
+	cp "$DATA/debian12-rules.v6" "$WORK/v6/upper/iptables/rules.v6"
+	in_ns ip6tables-restore < "$DATA/debian12-rules.v6"
+	printf '[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = fd00:20::/64\n' > v6live.ini
+	V6RULE='-A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT'
+	out=$(on_host v6 "$MIGREADY" --color never check --local -p v6live.ini 2>&1)
+	expect_grep "live IPv6: apply would run ip6tables -I above the stop" "apply would run: ip6tables -I INPUT 6 -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT$" "$out"
+	out=$(on_host v6 "$MIGREADY" --color never apply --local -p v6live.ini 2>&1); st=$?
+	expect_status "live IPv6: apply" 2 "$st" "$out"
+	expect_grep "live IPv6: the running rule changed" "firewall\.running +changed +absent -> '-s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
+	running=$(in_ns ip6tables -S INPUT)
+	[ "$(printf '%s\n' "$running" | grep -cxF -- "$V6RULE")" = 1 ] && ok "live IPv6: ip6tables -S INPUT shows the rule once" \
+		|| not_ok "live IPv6: ip6tables -S INPUT shows the rule once" "$running"
+	printf '%s\n' "$running" | grep -A1 -xF -- "$V6RULE" | tail -1 | grep -q -- '-j REJECT' \
+		&& ok "live IPv6: right above the REJECT" || not_ok "live IPv6: right above the REJECT" "$running"
+	grep -qxF -- "$V6RULE" "$WORK/v6/upper/iptables/rules.v6" && ok "live IPv6: rules.v6 has it too" \
+		|| not_ok "live IPv6: rules.v6 has it too"
+	before=$(tree_sum "$WORK/v6/upper")
+	out=$(on_host v6 "$MIGREADY" --color never apply --local -p v6live.ini 2>&1); st=$?
+	expect_status "live IPv6: a second apply" 0 "$st" "$out"
+	[ "$(in_ns ip6tables -S INPUT)" = "$running" ] && ok "live IPv6: a second apply leaves the running rules" \
+		|| not_ok "live IPv6: a second apply leaves the running rules" "$(in_ns ip6tables -S INPUT)"
+	[ "$(tree_sum "$WORK/v6/upper")" = "$before" ] && ok "live IPv6: a second apply writes nothing" \
+		|| not_ok "live IPv6: a second apply writes nothing"
+	empty_filter | in_ns ip6tables-restore
+
+	# ufw switched on, its user.rules without the rules: apply writes them
+	# and runs ufw reload, which loads them into ufw-user-input.
+	if command -v ufw >/dev/null; then
+		live_host ufwlive
+		mkdir -p "$WORK/ufwlive/upper/ufw"
+		sed 's/^ENABLED=.*/ENABLED=yes/' /etc/ufw/ufw.conf > "$WORK/ufwlive/upper/ufw/ufw.conf"
+		cp "$DATA/ufw-user.rules" "$WORK/ufwlive/upper/ufw/user.rules"
+		on_host ufwlive ufw --force enable >/dev/null 2>&1 && ok "live ufw: ufw enable in the namespace" \
+			|| not_ok "live ufw: ufw enable in the namespace"
+		running=$(in_ns iptables -S ufw-user-input)
+		expect_no_grep "live ufw: the rules not running yet" "16509" "$running"
+		printf '[firewall]\nbackend = ufw\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n' > ufwlive.ini
+		out=$(on_host ufwlive "$MIGREADY" --color never check --local -p ufwlive.ini 2>&1)
+		expect_grep "live ufw: apply would run ufw reload" "apply would run: ufw reload$" "$out"
+		out=$(on_host ufwlive "$MIGREADY" --color never apply --local -p ufwlive.ini 2>&1); st=$?
+		expect_status "live ufw: apply" 2 "$st" "$out"
+		expect_grep "live ufw: the running rules changed" "firewall\.running +changed +'missing: tcp 16509 from 10\.20\.0\.0/24; tcp 49152:49261 from 10\.20\.0\.0/24' -> 'the rules loaded'" "$out"
+		running=$(in_ns iptables -S ufw-user-input)
+		expect_grep "live ufw: the port running" '^-A ufw-user-input -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT$' "$running"
+		expect_grep "live ufw: the range running" '^-A ufw-user-input -s 10\.20\.0\.0/24 -p tcp -m multiport --dports 49152:49261 -j ACCEPT$' "$running"
+		expect_grep "live ufw: the operator's rules running" "dapp_SSH" "$running"
+		before=$(tree_sum "$WORK/ufwlive/upper")
+		out=$(on_host ufwlive "$MIGREADY" --color never apply --local -p ufwlive.ini 2>&1); st=$?
+		expect_status "live ufw: a second apply" 0 "$st" "$out"
+		expect_grep "live ufw: the running rules in state" "firewall\.running +ok" "$(on_host ufwlive "$MIGREADY" --color never -v check --local -p ufwlive.ini 2>&1)"
+		[ "$(in_ns iptables -S ufw-user-input)" = "$running" ] && ok "live ufw: a second apply leaves the running rules" \
+			|| not_ok "live ufw: a second apply leaves the running rules"
+		[ "$(tree_sum "$WORK/ufwlive/upper")" = "$before" ] && ok "live ufw: a second apply writes nothing" \
+			|| not_ok "live ufw: a second apply writes nothing"
+	else
+		[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its live part skipped"
+	fi
+else
+	[ "${CI:-}" = true ] && not_ok "no overlay /etc in the namespace: the live apply parts cannot run" \
+		|| echo "# no overlay /etc in the namespace: the live apply parts skipped"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -223,6 +223,43 @@ static void test_rule_covers(void **state)
 			         cases[i].covers);
 }
 
+/* A file with CRLF line ends gets CRLF lines, and reads as in state
+ * after. */
+static void test_crlf_kept(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	char *text = slurp("debian12-nftables.conf", &len);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			mr_buf_putc(&b, '\r');
+		mr_buf_putc(&b, text[i]);
+	}
+	size_t crlf_len = 0;
+	char *crlf = mr_buf_steal(&b, &crlf_len);
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(crlf, crlf_len, want_pair, 2, &found);
+	assert_non_null(out);
+	assert_non_null(found);
+	char *want = expected(crlf, "chain input", "\t}\r",
+	                      "\t\ttcp dport 16509 accept\r\n"
+	                      "\t\tip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\r\n");
+	assert_string_equal(out, want);
+	for (const char *p = strchr(out, '\n'); p; p = strchr(p + 1, '\n'))
+		assert_int_equal(p[-1], '\r');
+	free(found);
+	char *again = mr_nft_conf_merge(out, strlen(out), want_pair, 2, &found);
+	assert_null(found);
+	assert_string_equal(again, out);
+	free(again);
+	free(want);
+	free(out);
+	free(crlf);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_wider_rule_covers),
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_rule_covers),
+		cmocka_unit_test(test_crlf_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

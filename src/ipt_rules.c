@@ -1,0 +1,89 @@
+/* iptables accept rules: coverage (ipt_rules.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipt_rules.h"
+#include "nft_conf.h"
+#include "util.h"
+
+/* "22" or "49152:65535" as lo..hi; 0 if it is neither. */
+static int port_range(const char *s, size_t len, long *lo, long *hi)
+{
+	char buf[16];
+	char *end = NULL;
+	if (!len || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*lo = strtol(buf, &end, 10);
+	*hi = *end == ':' ? strtol(end + 1, &end, 10) : *lo;
+	return end != buf && !*end && *lo >= 0 && *lo <= *hi && *hi <= 65535;
+}
+
+int mr_ipt_accept_covers(const char *have, const char *want)
+{
+	char proto[8], ports[256], source[64], w_proto[8], w_ports[16], w_source[64];
+	long want_lo, want_hi;
+	if (sscanf(have, "%7s %255s %63s", proto, ports, source) != 3 ||
+	    sscanf(want, "%7s %15s %63s", w_proto, w_ports, w_source) != 3 ||
+	    strcmp(proto, w_proto) != 0 || !port_range(w_ports, strlen(w_ports), &want_lo, &want_hi))
+		return 0;
+	int held = 0;
+	for (const char *p = ports; *p && !held;) {
+		size_t len = strcspn(p, ",");
+		long lo, hi;
+		held = port_range(p, len, &lo, &hi) && lo <= want_lo && want_hi <= hi;
+		p += len + (p[len] == ',');
+	}
+	if (!held)
+		return 0;
+	if (!strcmp(source, "any"))
+		return 1;
+	return strcmp(w_source, "any") != 0 && mr_nft_prefix_holds(source, w_source);
+}
+
+char *mr_ipt_node_digest(const char *children)
+{
+	char proto[8] = "", ports[256] = "", source[64] = "any";
+	int accept = 0, other = 0;
+	for (const char *l = children; *l && !other;) {
+		size_t len = strcspn(l, "\n");
+		const char *tab = memchr(l, '\t', len);
+		if (!tab)
+			return NULL;
+		size_t klen = (size_t)(tab - l), vlen = len - klen - 1;
+		const char *v = tab + 1;
+#define IS(k) (klen == strlen(k) && !strncmp(l, k, klen))
+#define VALUE(s) (vlen == strlen(s) && !strncmp(v, s, vlen))
+		if (IS("jump"))
+			accept = VALUE("ACCEPT");
+		else if (IS("protocol") && vlen < sizeof(proto))
+			snprintf(proto, sizeof(proto), "%.*s", (int)vlen, v);
+		else if ((IS("dport") || IS("dports")) && vlen < sizeof(ports))
+			snprintf(ports, sizeof(ports), "%.*s", (int)vlen, v);
+		else if (IS("source") && vlen < sizeof(source))
+			snprintf(source, sizeof(source), "%.*s", (int)vlen, v);
+		else if (IS("match"))
+			other = !(VALUE("tcp") || VALUE("udp") || VALUE("state") || VALUE("conntrack") ||
+			          VALUE("multiport") || VALUE("comment"));
+		else if (IS("state") || IS("ctstate"))
+			other = !(vlen >= 3 && !strncmp(v, "NEW", 3) && (vlen == 3 || v[3] == ','));
+		else if (!IS("comment"))
+			other = 1;
+#undef IS
+#undef VALUE
+		l += len + (l[len] == '\n');
+	}
+	if (other || !accept || !*proto || !*ports)
+		return NULL;
+	return mr_xasprintf("%s %s %s", proto, ports, source);
+}
+
+int mr_ipt_node_covers(const char *children, const char *want)
+{
+	char *have = mr_ipt_node_digest(children);
+	int r = have && mr_ipt_accept_covers(have, want);
+	free(have);
+	return r;
+}

@@ -1,0 +1,23 @@
+/* iptables accept rules for [firewall]: whether one the host has (in the
+ * running chain, digested by the facts probe, or in a rules file, read by
+ * the Iptables lens) already accepts all that a wanted rule asks for. One
+ * answer for every place: rules.v4, rules.v6, /etc/sysconfig/iptables,
+ * ufw's user.rules and the running chains. */
+#ifndef MR_IPT_RULES_H
+#define MR_IPT_RULES_H
+
+/* Whether the accept have ("PROTO PORTS SOURCE": ports a port, a range
+ * 49152:65535 or a multiport list of them, source a network or "any")
+ * takes all of want (likewise, its ports one port or range). */
+int mr_ipt_accept_covers(const char *have, const char *want);
+
+/* The Augeas node of an accept rule ("LABEL\tVALUE" lines of its
+ * children, as struct mr_aug_op's covers gets them) as a digest for
+ * mr_ipt_accept_covers, or NULL when it has a condition beyond protocol,
+ * ports, source, a NEW state and a comment. The caller's. */
+char *mr_ipt_node_digest(const char *children);
+
+/* mr_ipt_accept_covers of the node's digest: struct mr_aug_op's covers. */
+int mr_ipt_node_covers(const char *children, const char *want);
+
+#endif

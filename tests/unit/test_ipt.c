@@ -1,0 +1,302 @@
+/* iptables coverage (ipt_rules.h): whether a rule the host has already
+ * accepts what [firewall] wants. Digests as the facts probe writes them,
+ * and the rules files (Debian's rules.v4 and rules.v6, ufw's user.rules,
+ * tests/data/firewall) with a wider rule added, planned by the real
+ * [firewall] resource and transformed by the Augeas engine: a wider rule
+ * above the chain's first stop counts (the file is left as it is, the
+ * rule named), one below it is never reached and does not. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aug.h"
+#include "facts.h"
+#include "ipt_rules.h"
+#include "plan.h"
+#include "profile.h"
+#include "res.h"
+
+struct digest_case {
+	const char *have, *want;
+	int covers;
+};
+
+static const struct digest_case digest_cases[] = {
+	{ "tcp 16509 10.20.0.0/24", "tcp 16509 10.20.0.0/24", 1 },
+	{ "tcp 49152:65535 any", "tcp 49152:49261 10.20.0.0/24", 1 },
+	{ "tcp 49152:65535 10.0.0.0/8", "tcp 49152:49261 10.20.0.0/24", 1 },
+	{ "tcp 49152:65535 10.0.0.0/8", "tcp 49152:49261 any", 0 },
+	{ "tcp 49152:49200 any", "tcp 49152:49261 any", 0 },
+	{ "tcp 22,16509,49152:49261 any", "tcp 49152:49261 any", 1 },
+	{ "tcp 22,16509,49152:49261 any", "tcp 16509 any", 1 },
+	/* each item must hold the whole range */
+	{ "tcp 49152:49200,49201:49261 any", "tcp 49152:49261 any", 0 },
+	{ "udp 16509 any", "tcp 16509 any", 0 },
+	{ "tcp 16509 10.20.0.0/25", "tcp 16509 10.20.0.0/24", 0 },
+	{ "tcp 16509 10.20.0.5", "tcp 16509 10.20.0.5/32", 1 },
+	{ "tcp 16509 fd00::/16", "tcp 16509 fd00:20::/64", 1 },
+	{ "tcp 16509 fd00::/16", "tcp 16509 10.20.0.0/24", 0 },
+	{ "tcp 16509", "tcp 16509 any", 0 },
+	{ "tcp 16509:x any", "tcp 16509 any", 0 },
+	{ "tcp 70000 any", "tcp 16509 any", 0 },
+};
+
+static void test_digests(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(digest_cases) / sizeof(digest_cases[0]); i++) {
+		const struct digest_case *c = &digest_cases[i];
+		print_message("case: '%s' for '%s'\n", c->have, c->want);
+		assert_int_equal(mr_ipt_accept_covers(c->have, c->want), c->covers);
+	}
+}
+
+/* A node's children as the engine offers them. */
+static void test_node_digest(void **state)
+{
+	(void)state;
+	char *d = mr_ipt_node_digest("source\t10.0.0.0/8\nprotocol\ttcp\nmatch\tmultiport\n"
+	                             "dports\t22,49152:65535\nmatch\tcomment\n"
+	                             "comment\t\"qemu migration\"\njump\tACCEPT\n");
+	assert_string_equal(d, "tcp 22,49152:65535 10.0.0.0/8");
+	free(d);
+	d = mr_ipt_node_digest("protocol\ttcp\nmatch\tconntrack\nctstate\tNEW\nmatch\ttcp\n"
+	                       "dport\t16509\njump\tACCEPT\n");
+	assert_string_equal(d, "tcp 16509 any");
+	free(d);
+	assert_null(mr_ipt_node_digest("in-interface\teth1\nprotocol\ttcp\ndport\t16509\n"
+	                               "jump\tACCEPT\n"));
+	assert_null(mr_ipt_node_digest("match\tstate\nstate\tRELATED,ESTABLISHED\njump\tACCEPT\n"));
+	assert_null(mr_ipt_node_digest("protocol\ttcp\ndport\t16509\njump\tDROP\n"));
+	assert_null(mr_ipt_node_digest("source\t10.0.0.0/8\njump\tACCEPT\n"));
+	assert_null(mr_ipt_node_digest("match\trecent\nprotocol\ttcp\ndport\t16509\njump\tACCEPT\n"));
+}
+
+/* ---- rules files ---- */
+
+static char *read_data(const char *name)
+{
+	char *path = mr_xasprintf("%s/firewall/%s", MR_TEST_DATA, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		mr_buf_add(&b, chunk, n);
+	fclose(f);
+	free(path);
+	return mr_buf_steal(&b, NULL);
+}
+
+static struct mr_profile *load_text(const char *text)
+{
+	char path[] = "/tmp/mr-ipt-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	const char *paths[] = { path };
+	struct mr_error *err = NULL;
+	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	unlink(path);
+	if (!p)
+		fail_msg("%s", err->message);
+	return p;
+}
+
+#define DEBIAN "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
+#define DEBIAN6 DEBIAN "file./etc/iptables/rules.v6=present\n"
+#define UFW "probe=1\nmode=tree\nfw.ufw.enabled=yes\n"
+#define RANGE "[firewall]\nbackend = iptables\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n"
+#define UFW_RANGE "[firewall]\nbackend = ufw\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n"
+#define V6 "[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = fd00:20::/64\n"
+#define REJECT4 "-A INPUT -j REJECT --reject-with icmp-host-prohibited"
+#define REJECT6 "-A INPUT -j REJECT --reject-with icmp6-adm-prohibited"
+#define END_RULES "### END RULES ###"
+
+struct file_case {
+	const char *name, *facts, *profile, *path, *data;
+	const char *anchor; /* a line of the file */
+	const char *added;  /* lines added before it (after, when below) */
+	int below;
+	const char *cover; /* the rule that covers, or NULL: none does */
+};
+
+static const struct file_case file_cases[] = {
+	{ "a wider range from a wider network, above the REJECT", DEBIAN, RANGE,
+	  "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
+	  "-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0,
+	  "-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT" },
+	{ "the same below the REJECT: never reached", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4,
+	  "-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 1, NULL },
+	{ "a multiport list from anywhere, commented", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4,
+	  "-A INPUT -p tcp -m multiport --dports 22,49152:49261 -m comment --comment \"qemu\" "
+	  "-j ACCEPT", 0,
+	  "-A INPUT -p tcp -m multiport --dports 22,49152:49261 -m comment --comment \"qemu\" "
+	  "-j ACCEPT" },
+	{ "a NEW state only", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
+	  "-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 49000:50000 -j ACCEPT", 0,
+	  "-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 49000:50000 -j ACCEPT" },
+	{ "a network beside the source", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4,
+	  "-A INPUT -s 10.20.1.0/24 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
+	{ "a negated source", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
+	  "-A INPUT ! -s 192.168.0.0/16 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
+	{ "the very line, negated", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4",
+	  REJECT4, "-A INPUT ! -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT", 0, NULL },
+	{ "an interface", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
+	  "-A INPUT -i eth1 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
+	{ "a range short of the allow", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4, "-A INPUT -p tcp -m tcp --dport 49152:49200 -j ACCEPT", 0,
+	  NULL },
+	{ "udp", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
+	  "-A INPUT -p udp -m udp --dport 49152:65535 -j ACCEPT", 0, NULL },
+	{ "rules.v6: a wider IPv6 network", DEBIAN6, V6, "/etc/iptables/rules.v6",
+	  "debian12-rules.v6", REJECT6, "-A INPUT -s fd00::/16 -p tcp -m tcp --dport 16509 -j ACCEPT",
+	  0, "-A INPUT -s fd00::/16 -p tcp -m tcp --dport 16509 -j ACCEPT" },
+	{ "rules.v6: below the REJECT", DEBIAN6, V6, "/etc/iptables/rules.v6", "debian12-rules.v6",
+	  REJECT6, "-A INPUT -s fd00::/16 -p tcp -m tcp --dport 16509 -j ACCEPT", 1, NULL },
+	{ "ufw: a wider rule before a deny", UFW, UFW_RANGE, "/etc/ufw/user.rules",
+	  "ufw-user.rules", END_RULES,
+	  "### tuple ### allow tcp 49152:65535 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp -m multiport --dports 49152:65535 -j ACCEPT\n\n"
+	  "### tuple ### deny tcp 49160 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp --dport 49160 -j DROP\n",
+	  0, "-A ufw-user-input -p tcp -m multiport --dports 49152:65535 -j ACCEPT" },
+	{ "ufw: a wider rule after a deny", UFW, UFW_RANGE, "/etc/ufw/user.rules", "ufw-user.rules",
+	  END_RULES,
+	  "### tuple ### deny tcp 49160 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp --dport 49160 -j DROP\n\n"
+	  "### tuple ### allow tcp 49152:65535 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp -m multiport --dports 49152:65535 -j ACCEPT\n",
+	  0, NULL },
+};
+
+/* text with added next to the anchor line. */
+static char *with_lines(const char *text, const struct file_case *c)
+{
+	const char *at = strstr(text, c->anchor);
+	assert_non_null(at);
+	if (c->below)
+		at += strlen(c->anchor) + 1;
+	size_t len = strlen(c->added);
+	return mr_xasprintf("%.*s%s%s%s", (int)(at - text), text, c->added,
+	                    len && c->added[len - 1] == '\n' ? "" : "\n", at);
+}
+
+/* The [firewall] ops for path, applied to text: 0, or -1 with err. */
+static int transform(struct mr_aug *aug, const struct file_case *c, const char *text, char **out,
+                     int *present, char **old)
+{
+	struct mr_profile *p = load_text(c->profile);
+	struct mr_error *err = NULL;
+	struct mr_facts *facts = mr_facts_parse("h1", c->facts, strlen(c->facts), &err);
+	assert_non_null(facts);
+	struct mr_plan *plan = mr_plan_new(facts);
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_firewall.plan(plan, &ctx, &err), 0);
+	size_t file = mr_plan_file_count(plan);
+	for (size_t i = 0; i < mr_plan_file_count(plan); i++)
+		if (!strcmp(mr_plan_file_path(plan, i), c->path))
+			file = i;
+	assert_true(file < mr_plan_file_count(plan));
+	size_t nops = mr_plan_op_count(plan, file);
+	assert_int_equal(nops, 1);
+	struct mr_aug_outcome oc[1];
+	size_t len = 0;
+	int r = mr_aug_transform(aug, c->path, mr_plan_file_lens(plan, file), text, strlen(text),
+	                         mr_plan_op(plan, file, 0), nops, oc, out, &len, &err);
+	if (r < 0)
+		fail_msg("%s: %s", c->name, err->message);
+	*present = oc[0].present;
+	*old = oc[0].old ? mr_xstrdup(oc[0].old) : NULL;
+	mr_aug_outcomes_fini(oc, nops);
+	mr_plan_free(plan);
+	mr_facts_free(facts);
+	mr_profile_free(p);
+	return r;
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	for (size_t i = 0; i < sizeof(file_cases) / sizeof(file_cases[0]); i++) {
+		const struct file_case *c = &file_cases[i];
+		print_message("case: %s\n", c->name);
+		char *orig = read_data(c->data);
+		char *text = with_lines(orig, c);
+		char *out = NULL, *old = NULL;
+		int present = 0;
+		transform(aug, c, text, &out, &present, &old);
+		if (c->cover) {
+			assert_int_equal(present, 1);
+			assert_string_equal(out, text);
+			assert_non_null(old);
+			assert_string_equal(old, c->cover);
+		} else {
+			/* one line added (ufw: its tuple comment too), then in state */
+			assert_int_equal(present, 0);
+			assert_string_not_equal(out, text);
+			assert_non_null(strstr(out, c->added));
+			char *again = NULL, *old2 = NULL;
+			transform(aug, c, out, &again, &present, &old2);
+			assert_int_equal(present, 1);
+			assert_null(old2); /* found by its own line, not a cover */
+			assert_string_equal(again, out);
+			free(again);
+		}
+		free(old);
+		free(out);
+		free(text);
+		free(orig);
+	}
+	mr_aug_free(aug);
+}
+
+/* The rule lands above the REJECT when the wider one is below it. */
+static void test_below_stop_inserts_above(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	const struct file_case *c = &file_cases[1];
+	char *orig = read_data(c->data);
+	char *text = with_lines(orig, c);
+	char *out = NULL, *old = NULL;
+	int present = 0;
+	transform(aug, c, text, &out, &present, &old);
+	assert_non_null(strstr(out, "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49215 "
+	                            "-j ACCEPT\n" REJECT4 "\n" ));
+	free(out);
+	free(text);
+	free(orig);
+	mr_aug_free(aug);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_digests),
+		cmocka_unit_test(test_node_digest),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_below_stop_inserts_above),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
