@@ -704,7 +704,9 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const struct mr_setting *z = mr_profile_get(profile, "firewall", "zone");
-	const char *zone = z && *z->value ? z->value : mr_facts_get(facts, "fw.firewalld.zone");
+	const char *zone = z && *z->value ? z->value
+	                   : facts        ? mr_facts_get(facts, "fw.firewalld.zone")
+	                                  : NULL;
 	if (!zone || !*zone)
 		zone = "public";
 	if (!mr_fwd_zone_name_ok(zone)) {
