@@ -71,12 +71,13 @@ expect_fixed "the diff writes /etc's" "+++ b/etc/firewalld/zones/public.xml" "$o
 
 out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
 expect_status "apply" 2 "$st" "$out"
-{
-	grep -vx '</zone>' "$STOCK"
+with_rules() { # ZONE_FILE: it with profile.ini's rich rules before </zone>
+	grep -vx '</zone>' "$1"
 	printf '  %s\n' '<rule family="ipv4"><source address="10.20.0.0/24"/><port protocol="tcp" port="16509"/><accept/></rule>' \
 		'<rule family="ipv4"><source address="10.20.0.0/24"/><port protocol="tcp" port="49152-49261"/><accept/></rule>'
 	echo '</zone>'
-} > "$WORK/want.xml"
+}
+with_rules "$STOCK" > "$WORK/want.xml"
 cmp -s "$ZONE" "$WORK/want.xml" && ok "the zone file: /usr/lib's and the rules before </zone>" \
 	|| not_ok "the zone file: /usr/lib's and the rules before </zone>" "$(diff "$WORK/want.xml" "$ZONE")"
 cmp -s "$ROOT/usr/lib/firewalld/zones/public.xml" "$STOCK" && ok "/usr/lib's zone untouched" \
@@ -142,6 +143,68 @@ out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
 expect_status "apply to a zone file that does not balance" 4 "$st" "$out"
 expect_fixed "names the file and line" "/etc/firewalld/zones/public.xml:4: </zone> closes <short> of line 3; not written" "$out"
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "nothing written on failure" || not_ok "nothing written on failure"
+
+# Live: a real firewalld in a mount and network namespace of the test (its
+# own /run, a private system bus, the tree's /etc/firewalld and a scratch
+# /var/lib/migready bound over this machine's), systemd stood in for by
+# the lab's systemctl. The probe digests the running zones; check reports
+# the rules missing there; apply writes the zone file and runs
+# firewall-cmd --reload, after which check finds them running.
+live() { # ROOT OUT
+	local root=$1 out=$2
+	mkdir -p "$out/host/bin" "$out/host/units" "$out/var"
+	cp "$SRC/tests/lab/systemctl" "$out/host/bin/systemctl"
+	chmod 755 "$out/host/bin/systemctl"
+	echo 'enabled active' > "$out/host/units/firewalld.service"
+	printf '[firewall]\nbackend = auto\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n' > "$out/live.ini"
+	unshare -m -n sh -c '
+		root=$1 out=$2 mig=$3 probe=$4
+		mount -t tmpfs tmpfs /run && mkdir -p /run/dbus /run/systemd/system &&
+		mount --bind "$root/etc/firewalld" /etc/firewalld &&
+		mkdir -p /var/lib/migready && mount --bind "$out/var" /var/lib/migready || exit 1
+		ip link set lo up
+		PATH=$out/host/bin:$PATH; export PATH
+		dbus-daemon --system --fork --print-pid > "$out/dbus.pid" || exit 1
+		firewalld --nofork --nopid > "$out/firewalld.log" 2>&1 &
+		fw=$!
+		i=0
+		until [ "$(firewall-cmd --state 2>/dev/null)" = running ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+		sh "$probe" "" "" - > "$out/facts1" 2>&1
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check1" 2>&1; echo $? > "$out/check1.st"
+		"$mig" --color never apply --local -p "$out/live.ini" > "$out/apply" 2>&1; echo $? > "$out/apply.st"
+		sh "$probe" "" "" - > "$out/facts2" 2>&1
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check2" 2>&1; echo $? > "$out/check2.st"
+		kill "$fw"
+		i=0
+		while kill -0 "$fw" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$fw" 2>/dev/null
+		kill "$(cat "$out/dbus.pid")"
+	' sh "$root" "$out" "$MIGREADY" "$SRC/src/facts.sh"
+}
+for p in firewalld firewall-cmd dbus-daemon ip; do
+	command -v $p >/dev/null || { [ "${CI:-}" = true ] && not_ok "no $p (scripts/deps.sh test)" || echo "# no $p: the live part skipped"; LIVE=no; }
+done
+if [ "${LIVE:-yes}" = yes ]; then
+	ROOT=$WORK/live
+	firewalld_host "$ROOT" public
+	# the operator opened VNC's ports in /etc's copy of the zone
+	sed 's|^</zone>$|  <port protocol="tcp" port="5900-5999"/>\n&|' "$STOCK" > "$ROOT/etc/firewalld/zones/public.xml"
+	with_rules "$ROOT/etc/firewalld/zones/public.xml" > "$WORK/want-live.xml"
+	live "$ROOT" "$WORK/lv"
+	facts=$(cat "$WORK/lv/facts1")
+	expect_grep "facts: firewalld answers" '^fw\.firewalld\.live=ok$' "$facts"
+	expect_grep "facts: the running zone's port" '^fw\.firewalld\.accept=public 5900-5999/tcp$' "$facts"
+	expect_no_grep "facts: no rich rule runs yet" '^fw\.firewalld\.accept=public rule' "$facts"
+	expect_status "live check" 2 "$(cat "$WORK/lv/check1.st")" "$(cat "$WORK/lv/check1")"
+	expect_grep "live check: the rules missing in the running zone" 'firewall\.running +drift .*missing in the running zone: rule family="ipv4" source address="10\.20\.0\.0/24" port port="16509" protocol="tcp" accept' "$(cat "$WORK/lv/check1")"
+	expect_status "live apply" 2 "$(cat "$WORK/lv/apply.st")" "$(cat "$WORK/lv/apply")"
+	expect_grep "live check names the reload apply runs" 'apply would run: firewall-cmd --reload' "$(cat "$WORK/lv/check1")"
+	facts=$(cat "$WORK/lv/facts2")
+	expect_fixed "facts: the rule running after the reload" 'fw.firewalld.accept=public rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$facts"
+	expect_status "live check after apply" 0 "$(cat "$WORK/lv/check2.st")" "$(cat "$WORK/lv/check2")"
+	cmp -s "$ROOT/etc/firewalld/zones/public.xml" "$WORK/want-live.xml" && ok "live: the zone file written in the namespace's /etc" \
+		|| not_ok "live: the zone file written" "$(cat "$ROOT/etc/firewalld/zones/public.xml" 2>&1)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
