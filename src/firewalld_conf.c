@@ -186,7 +186,7 @@ static int rich_cover(const char *rule, struct cover *c)
 
 int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w)
 {
-	struct cover c;
+	struct cover c = { .source = NULL };
 	int r = 0;
 	if (!strncmp(entry, "rule ", 5)) {
 		r = rich_cover(entry, &c) && covers(&c, w);

@@ -74,6 +74,7 @@ static void merge_case(const char *file, const struct mr_nft_want *want, size_t 
 	} else {
 		assert_null(found);
 	}
+	free(found);
 	char *again = mr_fwd_zone_merge(out, strlen(out), want, n, &found);
 	assert_non_null(again);
 	assert_null(found);
