@@ -455,8 +455,10 @@ static int element(struct scan *s)
 {
 	size_t at = s->p;
 	struct tag t;
-	if (read_tag(s, &t) < 0)
+	if (read_tag(s, &t) < 0) {
+		tag_fini(&t);
 		return -1;
+	}
 	if (s->depth == 0) {
 		int r = 0;
 		if (s->n_roots++)

@@ -231,6 +231,9 @@ static void test_refused_with_the_line(void **state)
 		{ "<zone>\n  <port port=16509 protocol=\"tcp\"/>\n</zone>\n",
 		  "2: <port: attribute without a quoted value" },
 		{ "<zone>\n  <port port=\"16509/>\n</zone>\n", "2: <port: unterminated attribute value" },
+		/* after an attribute read (fuzz_firewalld found it leaked) */
+		{ "<zone>\n  <port port=\"53\" protocol=tcp/>\n</zone>\n",
+		  "2: <port: attribute without a quoted value" },
 		{ "<zone>\n  </port>\n</zone>\n", "2: </port> closes <zone> of line 1" },
 		{ "<zone>\n  < port/>\n</zone>\n", "2: a '<' that starts no tag" },
 	};
