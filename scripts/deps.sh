@@ -7,7 +7,8 @@ build="meson ninja-build pkgconf gcc libaugeas-dev augeas-lenses libssh2-1-dev l
 tests="libcmocka-dev augeas-tools openssh-server openssh-client mandoc valgrind iproute2
        libvirt-daemon libvirt-clients patch diffutils util-linux procps systemd python3 passwd
        coreutils login sudo clang clang-14 libclang-rt-14-dev libtsan2
-       nfs-kernel-server multipath-tools iptables ufw nftables prometheus attr acl e2fsprogs"
+       nfs-kernel-server multipath-tools iptables ufw nftables firewalld prometheus attr acl
+       e2fsprogs"
 want=$build
 [ "${1:-}" = test ] && want="$build $tests"
 missing=

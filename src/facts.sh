@@ -308,6 +308,23 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 		say fw.nft.live error
 	fi
 fi
+# firewalld's running zones, on a live host where it runs (firewall-cmd
+# --state first: a stopped or missing firewalld says nothing): each open
+# port and rich rule as "ZONE 16509/tcp" or "ZONE rule ...", from one
+# firewall-cmd --list-all-zones.
+if [ -z "$r" ] && command -v firewall-cmd >/dev/null 2>&1 && [ "$(firewall-cmd --state 2>/dev/null)" = running ]; then
+	if fwz=$(firewall-cmd --list-all-zones 2>/dev/null); then
+		printf '%s\n' "$fwz" | awk '
+			/^[^ \t]/ { zone = $1; rich = 0; next }
+			/^  ports:/ { for (i = 2; i <= NF; i++) print "fw.firewalld.accept=" zone " " $i; rich = 0; next }
+			/^  rich rules:/ { rich = 1; next }
+			rich && /^\t/ { sub(/^\t+/, ""); print "fw.firewalld.accept=" zone " " $0; next }
+			/^  / { rich = 0 }'
+		say fw.firewalld.live ok
+	else
+		say fw.firewalld.live error
+	fi
+fi
 mark
 # holding the lock until the end of standard input (read by the shell)
 [ "$lockarg" = - ] || while read -r _; do :; done

@@ -46,6 +46,7 @@ struct mr_plan_file {
 	mr_plan_merge_fn merge; /* merged: content from what is there */
 	void *merge_data;
 	void (*merge_free)(void *);
+	char *fallback;        /* merged: read instead when absent */
 };
 
 struct mr_plan_unit {
@@ -167,6 +168,7 @@ void mr_plan_free(struct mr_plan *plan)
 		free(f->lens);
 		free(f->content);
 		free(f->content_want);
+		free(f->fallback);
 		free(f->notify);
 		free(f->notify_cmds);
 		if (f->merge_free)
@@ -277,6 +279,12 @@ struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
 	f->merge_data = data;
 	f->merge_free = free_data;
 	return f;
+}
+
+void mr_plan_file_fallback(struct mr_plan_file *f, const char *fallback)
+{
+	free(f->fallback);
+	f->fallback = mr_xstrdup(fallback);
 }
 
 void mr_plan_file_attrs(struct mr_plan_file *f, mode_t mode, uid_t uid, gid_t gid)
@@ -532,6 +540,11 @@ int mr_plan_file_daemon_reload(const struct mr_plan *plan, size_t i)
 	return plan->files[i]->daemon_reload;
 }
 
+const char *mr_plan_file_fallback_path(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->fallback;
+}
+
 const char *mr_plan_op_setting(const struct mr_plan *plan, size_t i, size_t j)
 {
 	return plan->files[i]->settings[j];
@@ -622,6 +635,7 @@ struct file_state {
 	size_t result_len;
 	int failed;
 	int changed;
+	int from_fallback;    /* absent: text is the plan file's fallback */
 };
 
 /* What execution learnt about one unit. */
@@ -726,10 +740,30 @@ static void owned_item(struct file_state *fs, struct mr_host_report *rep, int dr
 	it->file = mr_xstrdup(pf->path);
 	it->origin = mr_xstrdup(pf->origins[0]);
 	it->want = mr_xstrdup(pf->content_want);
-	it->old = fs->st.exists ? mr_xstrdup(!drift ? pf->content_want
+	it->old = fs->st.exists || fs->from_fallback ? mr_xstrdup(!drift ? pf->content_want
 	                                     : found ? found : "other content")
 	                        : NULL;
 	it->outcome = drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
+}
+
+/* An absent merged file's starting text: its fallback on the host. */
+static int read_fallback(struct file_state *fs, struct mr_transport *t, const char *where,
+                         struct mr_error **e)
+{
+	struct mr_stat st;
+	if (mr_transport_read(t, fs->pf->fallback, &fs->text, &fs->len, &st, e) < 0)
+		return -1;
+	if (!st.exists) {
+		free(fs->text);
+		fs->text = NULL;
+		char *fb = where_of(t, fs->pf->fallback);
+		mr_error_add(e, MR_ERR_PARSE, NULL, "%s: no such file, nor %s to start it from", where,
+		             fb);
+		free(fb);
+		return -1;
+	}
+	fs->from_fallback = 1;
+	return 0;
 }
 
 /* Reads and transforms one file; fills items and (diff, apply) the diff. */
@@ -752,9 +786,18 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		goto out;
 	}
 	if (!fs->st.exists) {
-		fs->text = mr_xstrdup("");
-		fs->len = 0;
 		rep->files[fs->fr].created = 1;
+		if (pf->fallback && read_fallback(fs, t, where, &e) < 0) {
+			owned_item(fs, rep, 1, NULL);
+			r = file_failed(fs, t, rep, &e, host_err);
+			goto out;
+		}
+		if (!fs->text)
+			fs->text = mr_xstrdup("");
+	}
+	if (fs->from_fallback) { /* lines blamed are the fallback's */
+		free(where);
+		where = where_of(t, pf->fallback);
 	}
 	if (!pf->lens) {
 		char *found = NULL;
@@ -769,9 +812,9 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 			goto out;
 		}
 		fs->result_len = strlen(fs->result);
-		int same = fs->st.exists ? fs->len == fs->result_len &&
-		                                   !memcmp(fs->text, fs->result, fs->len)
-		                         : pf->absent_ok;
+		int same = fs->st.exists || fs->from_fallback
+		                   ? fs->len == fs->result_len && !memcmp(fs->text, fs->result, fs->len)
+		                   : pf->absent_ok;
 		if (same && fs->st.exists && pf->has_attrs &&
 		    (fs->st.mode != pf->mode || fs->st.uid != pf->uid || fs->st.gid != pf->gid)) {
 			same = 0;
@@ -801,10 +844,14 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		goto out;
 	}
 	if (fs->changed && opts->mode != MR_MODE_CHECK && !pf->secret) {
-		char *a = mr_xasprintf("a%s", pf->path), *b = mr_xasprintf("b%s", pf->path);
+		char *a = mr_xasprintf("a%s", fs->from_fallback ? pf->fallback : pf->path);
+		char *b = mr_xasprintf("b%s", pf->path);
 		rep->files[fs->fr].diff = mr_diff_unified(fs->text, fs->len, fs->result,
 		                                          fs->result_len,
-		                                          fs->st.exists ? a : "/dev/null", b, 3);
+		                                          fs->st.exists || fs->from_fallback
+		                                                  ? a
+		                                                  : "/dev/null",
+		                                          b, 3);
 		free(a);
 		free(b);
 	}

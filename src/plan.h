@@ -84,6 +84,10 @@ struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
                                          mr_plan_merge_fn merge, void *data,
                                          void (*free_data)(void *), const char *setting,
                                          const char *origin, const char *want);
+/* A merged file absent on the host starts from the host's file at
+ * fallback (firewalld's /usr/lib zone under /etc): it is written only if
+ * the merge changes that text. Neither there fails the file, naming both. */
+void mr_plan_file_fallback(struct mr_plan_file *f, const char *fallback);
 /* An owned or merged file must have this mode and owner: a difference is
  * drift, and the file is written (created, or rewritten) with them. */
 void mr_plan_file_attrs(struct mr_plan_file *f, mode_t mode, uid_t uid, gid_t gid);
@@ -168,6 +172,7 @@ const char *mr_plan_file_lens(const struct mr_plan *plan, size_t i);
 const char *mr_plan_file_content(const struct mr_plan *plan, size_t i);
 int mr_plan_file_absent_ok(const struct mr_plan *plan, size_t i);
 int mr_plan_file_daemon_reload(const struct mr_plan *plan, size_t i);
+const char *mr_plan_file_fallback_path(const struct mr_plan *plan, size_t i);
 const char *mr_plan_op_setting(const struct mr_plan *plan, size_t i, size_t j);
 size_t mr_plan_notify_count(const struct mr_plan *plan, size_t i);
 const char *mr_plan_notify_name(const struct mr_plan *plan, size_t i, size_t k);

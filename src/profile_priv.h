@@ -26,6 +26,7 @@ enum mr_ptype {
 	MR_PT_LENS,          /* Name or Module.lens */
 	MR_PT_AUG_SET,       /* AUGPATH VALUE */
 	MR_PT_AUG_PATH,      /* AUGPATH, relative to the file */
+	MR_PT_FW_ZONE,       /* a firewalld zone name */
 };
 
 #define MR_SK_LIST 1u   /* repeatable: the values form a list */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "firewalld_conf.h"
 #include "ini_lines.h"
 #include "profile.h"
 #include "profile_priv.h"
@@ -66,6 +67,7 @@ const struct mr_schema_key mr_schema[] = {
 	{ "firewall", "backend", MR_PT_ENUM, 0, w_backend, 0, 0 },
 	{ "firewall", "allow", MR_PT_PORT_PROTO, MR_SK_LIST, NULL, 0, 0 },
 	{ "firewall", "source", MR_PT_CIDR, MR_SK_LIST, NULL, 0, 0 },
+	{ "firewall", "zone", MR_PT_FW_ZONE, 0, NULL, 0, 0 },
 
 	{ "migready", "backup_keep_days", MR_PT_INT, 0, NULL, 0, 36500 },
 	{ "migready", "backup_keep_runs", MR_PT_INT, 0, NULL, 0, 100000 },
@@ -1087,6 +1089,12 @@ int mr_schema_check(const struct mr_schema_key *k, const char *value, const char
 		break;
 	case MR_PT_AUG_PATH:
 		m = check_aug_path_(value, 0);
+		break;
+	case MR_PT_FW_ZONE:
+		m = mr_fwd_zone_name_ok(value) ? NULL
+		                               : expected("a zone name (letters, digits, _ and -, "
+		                                          "at most 17)",
+		                                          value);
 		break;
 	}
 	if (m) {

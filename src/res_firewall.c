@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "firewalld_conf.h"
 #include "ipt_rules.h"
 #include "nft_conf.h"
 #include "res.h"
@@ -34,6 +35,7 @@ static const struct mr_conf_key firewall_keys[] = {
 	{ "backend", MR_CONF_PLAN, NULL },
 	{ "allow", MR_CONF_PLAN, NULL },
 	{ "source", MR_CONF_PLAN, NULL },
+	{ "zone", MR_CONF_PLAN, NULL },
 };
 
 enum backend { B_NONE, B_IPTABLES, B_FIREWALLD, B_UFW, B_NFTABLES };
@@ -649,6 +651,116 @@ out:
 	rules_free(r, n);
 }
 
+/* firewalld: the zone's permanent configuration, /etc/firewalld/zones/
+ * ZONE.xml (started from /usr/lib/firewalld/zones/ZONE.xml, which firewalld
+ * reads until /etc has its own), edited by firewalld_conf. Where firewalld
+ * runs, firewall-cmd --reload loads it, and the running zone (the facts'
+ * digest of firewall-cmd --list-all-zones) is compared too. ZONE: the
+ * profile's, else the host's DefaultZone, else public. */
+#define FWD_ZONES "/etc/firewalld/zones/"
+#define FWD_ZONES_LIB "/usr/lib/firewalld/zones/"
+
+static char *fwd_merge(const void *data, const char *old, size_t len, char **found)
+{
+	const struct nft_wants *w = data;
+	return mr_fwd_zone_merge(old, len, w->v, w->n, found);
+}
+
+/* The running zone: one item, settled by firewall-cmd --reload. */
+static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
+                                   const struct nft_wants *w, const char *origin,
+                                   struct mr_plan_cmd *reload)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *live = mr_facts_get(facts, "fw.firewalld.live");
+	if (!live || strcmp(live, "ok") != 0) {
+		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running zone: %s",
+		             !live ? "firewall-cmd does not answer on the host"
+		                   : "firewall-cmd --list-all-zones failed on the host");
+		return;
+	}
+	const char **have = NULL;
+	size_t n_have = mr_facts_get_all(facts, "fw.firewalld.accept", &have);
+	size_t zlen = strlen(zone);
+	struct mr_buf missing;
+	mr_buf_init(&missing);
+	for (size_t i = 0; i < w->n; i++) {
+		int found = 0;
+		for (size_t k = 0; k < n_have && !found; k++)
+			found = !strncmp(have[k], zone, zlen) && have[k][zlen] == ' ' &&
+			        mr_fwd_running_covers(have[k] + zlen + 1, &w->v[i]);
+		if (!found) {
+			char *t = mr_fwd_running_text(&w->v[i]);
+			mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "missing in the running zone: ",
+			              t);
+			free(t);
+		}
+	}
+	free(have);
+	mr_plan_observed(plan, reload, "firewall.running", origin,
+	                 missing.len ? missing.data : "the rules loaded", "the rules loaded",
+	                 missing.len > 0, 0);
+	mr_buf_fini(&missing);
+}
+
+static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profile,
+                           const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const struct mr_setting *z = mr_profile_get(profile, "firewall", "zone");
+	const char *zone = z && *z->value ? z->value
+	                   : facts        ? mr_facts_get(facts, "fw.firewalld.zone")
+	                                  : NULL;
+	if (!zone || !*zone)
+		zone = "public";
+	if (!mr_fwd_zone_name_ok(zone)) {
+		mr_plan_fail(plan, "firewall.zone", origin,
+		             "the host's DefaultZone '%s' (/etc/firewalld/firewalld.conf) is not a "
+		             "zone name; set zone",
+		             zone);
+		return;
+	}
+	struct fw_rule *r = NULL;
+	size_t n = wanted_rules(plan, profile, 1, 0, &r);
+	if (!n)
+		goto out;
+	struct nft_wants *w = nft_wants_of(r, n);
+	struct mr_buf want;
+	mr_buf_init(&want);
+	mr_buf_printf(&want, "in zone %s: ", zone);
+	for (size_t i = 0; i < n; i++) {
+		char *t = mr_fwd_xml_text(&w->v[i]);
+		mr_buf_printf(&want, "%s%s", i ? "; " : "", t);
+		free(t);
+	}
+	char *path = mr_xasprintf(FWD_ZONES "%s.xml", zone);
+	char *lib = mr_xasprintf(FWD_ZONES_LIB "%s.xml", zone);
+	char *where = mr_plan_origin_of(r[0].allow);
+	struct mr_plan_file *f = mr_plan_file_merged(plan, path, fwd_merge, w, nft_wants_free,
+	                                             "firewall.allow", where, want.data);
+	mr_plan_file_fallback(f, lib);
+	int live = facts && mr_facts_live(facts);
+	struct mr_unit_state u = live ? mr_facts_unit(facts, "firewalld.service")
+	                              : (struct mr_unit_state){ -1, NULL, NULL };
+	if (live && (u.present < 0 || (u.present > 0 && !u.active))) {
+		mr_plan_fail(plan, "firewall.running", origin,
+		             "cannot tell whether firewalld runs: systemd does not answer on the host");
+	} else if (live && u.active && !strcmp(u.active, "active")) {
+		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
+		struct mr_plan_cmd *reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
+		mr_plan_notify_command(f, reload);
+		struct nft_wants *running = nft_wants_of(r, n);
+		plan_firewalld_running(plan, zone, running, origin, reload);
+		nft_wants_free(running);
+	}
+	free(where);
+	free(lib);
+	free(path);
+	mr_buf_fini(&want);
+out:
+	rules_free(r, n);
+}
+
 static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                          struct mr_error **err)
 {
@@ -684,8 +796,7 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		plan_nftables(plan, profile, origin);
 		break;
 	case B_FIREWALLD:
-		mr_plan_fail(plan, "firewall.backend", origin,
-		             "the %s backend is not applied by this release", backend_names[which]);
+		plan_firewalld(plan, profile, origin);
 		break;
 	case B_NONE:
 		break;

@@ -787,6 +787,75 @@ static void test_merged_secret_file_mode_and_owner(void **state)
 	w_close(&w->base);
 }
 
+/* A merged file absent on the host starts from its fallback's text: not
+ * written while the fallback already holds everything, created from it
+ * (the fallback untouched) when not; neither there fails, naming both. */
+static void test_merged_file_starts_from_its_fallback(void **state)
+{
+	struct mr_test_root *c = *state;
+	const char *path = "/etc/fw/zone.conf", *fallback = "/usr/lib/fw/zone.conf";
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = live_facts(c, "live");
+	struct mr_host_report rep;
+	static const struct {
+		const char *fallback_text; /* NULL: none */
+		enum mr_mode mode;
+		enum mr_outcome want;
+		const char *written;       /* NULL: absent after */
+	} rounds[] = {
+		{ "a\nb\n", MR_MODE_APPLY, MR_OUTCOME_OK, NULL },
+		{ "a\n", MR_MODE_DIFF, MR_OUTCOME_DRIFT, NULL },
+		{ "a\n", MR_MODE_APPLY, MR_OUTCOME_CHANGED, "a\nb\n" },
+		{ "a\n", MR_MODE_CHECK, MR_OUTCOME_OK, "a\nb\n" },
+		{ NULL, MR_MODE_CHECK, MR_OUTCOME_FAILED, NULL },
+	};
+	for (size_t r = 0; r < MR_ARRAY_LEN(rounds); r++) {
+		char *cmd = mr_xasprintf("rm -rf '%s/etc/fw' '%s/usr/lib/fw' '%s/var/lib/migready'",
+		                         c->root, c->root, c->root);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+		if (rounds[r].fallback_text)
+			mr_test_root_put(c, fallback, rounds[r].fallback_text);
+		if (r == 3)
+			mr_test_root_put(c, path, "a\nb\n");
+		struct mr_plan *plan = mr_plan_new(facts);
+		struct mr_plan_file *f = mr_plan_file_merged(plan, path, merge_b, NULL, NULL,
+		                                             "fw.allow", "p.ini:3", "a and b");
+		mr_plan_file_fallback(f, fallback);
+		assert_string_equal(mr_plan_file_fallback_path(plan, 0), fallback);
+		assert_int_equal(run_plan(c, w, plan, rounds[r].mode, &rep), 0);
+		assert_int_equal(rep.n_items, 1);
+		if (rep.items[0].outcome != rounds[r].want)
+			fail_msg("round %zu: %d %s", r, rep.items[0].outcome,
+			         rep.files[0].error ? rep.files[0].error : "");
+		if (rounds[r].mode == MR_MODE_DIFF) {
+			assert_non_null(rep.files[0].diff);
+			assert_non_null(strstr(rep.files[0].diff, "--- a/usr/lib/fw/zone.conf"));
+			assert_non_null(strstr(rep.files[0].diff, "\n+b\n"));
+			assert_null(strstr(rep.files[0].diff, "+a"));
+		}
+		if (rounds[r].want == MR_OUTCOME_FAILED)
+			assert_string_equal(rep.files[0].error,
+			                    "h1:/etc/fw/zone.conf: no such file, nor h1:/usr/lib/fw/zone.conf "
+			                    "to start it from");
+		char *now = mr_test_root_get(c, path);
+		if (rounds[r].written)
+			assert_string_equal(now, rounds[r].written);
+		else
+			assert_null(now);
+		free(now);
+		if (rounds[r].fallback_text) {
+			char *fb = mr_test_root_get(c, fallback);
+			assert_string_equal(fb, rounds[r].fallback_text);
+			free(fb);
+		}
+		report_free(&rep);
+		mr_plan_free(plan);
+	}
+	mr_facts_free(facts);
+	w_close(&w->base);
+}
+
 static void test_observed_runs_on_live_hosts_only(void **state)
 {
 	struct mr_test_root *c = *state;
@@ -944,6 +1013,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory_action, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_command_runs_when_its_file_changed, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_merged_secret_file_mode_and_owner, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_merged_file_starts_from_its_fallback, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_observed_runs_on_live_hosts_only, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_never_over_files, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_sockets_share_one_stop_and_start, before, mr_test_root_after),

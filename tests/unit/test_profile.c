@@ -142,6 +142,10 @@ static const struct type_case type_cases[] = {
 	{ "firewall", "backend", "nftables", NULL },
 	{ "firewall", "backend", "pf",
 	  "firewall.backend: expected auto, iptables, firewalld, ufw or nftables, got 'pf'" },
+	{ "firewall", "zone", "FedoraServer", NULL },
+	{ "firewall", "zone", "../../etc/shadow",
+	  "firewall.zone: expected a zone name (letters, digits, _ and -, at most 17), got "
+	  "'../../etc/shadow'" },
 	/* integer with a range */
 	{ "nova", "live_migration_bandwidth", "0", NULL },
 	{ "nova", "live_migration_bandwidth", "2147483647", NULL },

@@ -387,9 +387,36 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
 	  "file /etc/ufw/user6.rules Iptables.lns\n"
 	  "  insert ### tuple ### allow tcp 49152:49261 ::/0 any ::/0 in [firewall.allow]\n" },
-	{ "firewall: firewalld", "probe=1\nmode=live\nunit.firewalld.service=enabled active\n",
+	{ "firewall: firewalld, the host's DefaultZone",
+	  "probe=1\nmode=tree\nunit.firewalld.service=enabled unknown\nfw.firewalld.zone=work\n",
 	  FW_PROFILE, 0,
-	  "failed firewall.backend line 2: the firewalld backend is not applied by this release\n" },
+	  "owned /etc/firewalld/zones/work.xml else /usr/lib/firewalld/zones/work.xml\n" },
+	{ "firewall: firewalld, the profile's zone", "probe=1\nmode=tree\nfw.firewalld.zone=work\n",
+	  "[firewall]\nbackend = firewalld\nzone = internal\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/internal.xml else /usr/lib/firewalld/zones/internal.xml\n" },
+	{ "firewall: firewalld, no DefaultZone", NULL, "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n",
+	  0, "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n" },
+	{ "firewall: firewalld, a DefaultZone that is no name",
+	  "probe=1\nmode=tree\nfw.firewalld.zone=../../shadow\n",
+	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
+	  "failed firewall.zone line 2: the host's DefaultZone '../../shadow' "
+	  "(/etc/firewalld/firewalld.conf) is not a zone name; set zone\n" },
+	{ "firewall: firewalld running, firewall-cmd silent",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n",
+	  FW_PROFILE, 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
+	  "failed firewall.running line 2: cannot read the running zone: firewall-cmd does not "
+	  "answer on the host\n" },
+	{ "firewall: firewalld, systemd silent",
+	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
+	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
+	  "failed firewall.running line 2: cannot tell whether firewalld runs: systemd does not "
+	  "answer on the host\n" },
+	{ "firewall: firewalld stopped", "probe=1\nmode=live\ninit=systemd\n"
+	  "unit.firewalld.service=disabled inactive\n",
+	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n" },
 	{ "firewall: no rules file", "probe=1\nmode=tree\n", "[firewall]\nbackend = iptables\n"
 	  "allow = 16509/tcp\n", 0,
 	  "failed firewall.allow line 2: no /etc/iptables/rules.v4 nor /etc/sysconfig/iptables on "
@@ -525,8 +552,11 @@ static char *render(const struct mr_plan *plan)
 		if (lens)
 			mr_buf_printf(&b, "file %s %s", mr_plan_file_path(plan, i), lens);
 		else
-			mr_buf_printf(&b, "owned %s%s", mr_plan_file_path(plan, i),
-			              mr_plan_file_absent_ok(plan, i) ? " (absent ok)" : "");
+			mr_buf_printf(&b, "owned %s%s%s%s", mr_plan_file_path(plan, i),
+			              mr_plan_file_absent_ok(plan, i) ? " (absent ok)" : "",
+			              mr_plan_file_fallback_path(plan, i) ? " else " : "",
+			              mr_plan_file_fallback_path(plan, i) ? mr_plan_file_fallback_path(plan, i)
+			                                                  : "");
 		if (mr_plan_file_daemon_reload(plan, i))
 			mr_buf_puts(&b, " +daemon-reload");
 		for (size_t k = 0; k < mr_plan_notify_count(plan, i); k++)

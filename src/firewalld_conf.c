@@ -1,0 +1,631 @@
+/* firewalld's zone files and running zone: the ports migready wants open
+ * (firewalld_conf.h). */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firewalld_conf.h"
+#include "util.h"
+
+int mr_fwd_zone_name_ok(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	return n > 0 && n <= 17 && !name[n];
+}
+
+static const char *family_of(const char *source)
+{
+	return strchr(source, ':') ? "ipv6" : "ipv4";
+}
+
+static void ports_text(const struct mr_nft_want *w, char *out, size_t size)
+{
+	if (w->lo == w->hi)
+		snprintf(out, size, "%ld", w->lo);
+	else
+		snprintf(out, size, "%ld-%ld", w->lo, w->hi);
+}
+
+char *mr_fwd_xml_text(const struct mr_nft_want *w)
+{
+	char ports[32];
+	ports_text(w, ports, sizeof(ports));
+	if (!w->source)
+		return mr_xasprintf("<port protocol=\"%s\" port=\"%s\"/>", w->proto, ports);
+	return mr_xasprintf("<rule family=\"%s\"><source address=\"%s\"/><port protocol=\"%s\" "
+	                    "port=\"%s\"/><accept/></rule>",
+	                    family_of(w->source), w->source, w->proto, ports);
+}
+
+char *mr_fwd_running_text(const struct mr_nft_want *w)
+{
+	char ports[32];
+	ports_text(w, ports, sizeof(ports));
+	if (!w->source)
+		return mr_xasprintf("%s/%s", ports, w->proto);
+	return mr_xasprintf("rule family=\"%s\" source address=\"%s\" port port=\"%s\" "
+	                    "protocol=\"%s\" accept",
+	                    family_of(w->source), w->source, ports, w->proto);
+}
+
+/* ---- what covers a need ------------------------------------------- */
+
+/* An accept the zone has (or will have): protocol, ports, and from where:
+ * a network, else a family ("ipv4", "ipv6") or anywhere. */
+struct cover {
+	char proto[8];
+	long lo, hi;
+	char *source;
+	char family[8];
+};
+
+/* "16509" or "49152-49261" into lo..hi. */
+static int parse_ports(const char *s, long *lo, long *hi)
+{
+	char *end = NULL;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	*lo = strtol(s, &end, 10);
+	*hi = *lo;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return 0;
+		*hi = strtol(end + 1, &end, 10);
+	}
+	return !*end && *lo >= 0 && *lo <= *hi && *hi <= 65535;
+}
+
+static int cover_set(struct cover *c, const char *proto, const char *ports, const char *source,
+                     const char *family)
+{
+	memset(c, 0, sizeof(*c));
+	if (!proto || !ports || strlen(proto) >= sizeof(c->proto) || !parse_ports(ports, &c->lo, &c->hi))
+		return 0;
+	if (family && strcmp(family, "ipv4") != 0 && strcmp(family, "ipv6") != 0)
+		return 0;
+	snprintf(c->proto, sizeof(c->proto), "%s", proto);
+	snprintf(c->family, sizeof(c->family), "%s", family ? family : "");
+	c->source = source ? mr_xstrdup(source) : NULL;
+	return 1;
+}
+
+static int covers(const struct cover *c, const struct mr_nft_want *w)
+{
+	if (strcmp(c->proto, w->proto) != 0 || c->lo > w->lo || c->hi < w->hi)
+		return 0;
+	if (c->source)
+		return w->source && mr_nft_prefix_holds(c->source, w->source);
+	if (*c->family)
+		return w->source && !strcmp(family_of(w->source), c->family);
+	return 1;
+}
+
+/* ---- firewall-cmd's listing --------------------------------------- */
+
+/* The words of a rich rule: key="value" (quotes kept) and keywords. */
+static size_t rich_words(const char *s, char ***out)
+{
+	char **v = NULL;
+	size_t n = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		const char *start = s;
+		while (*s && *s != ' ' && *s != '\t') {
+			if (*s++ == '"') {
+				while (*s && *s != '"')
+					s++;
+				if (*s)
+					s++;
+			}
+		}
+		v = mr_xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = mr_xstrndup(start, (size_t)(s - start));
+	}
+	*out = v;
+	return n;
+}
+
+/* The value of a key="value" word named key, or NULL (the caller's). */
+static char *word_value(const char *word, const char *key)
+{
+	size_t k = strlen(key), n = strlen(word);
+	if (strncmp(word, key, k) != 0 || word[k] != '=' || word[k + 1] != '"' || n < k + 3 ||
+	    word[n - 1] != '"')
+		return NULL;
+	return mr_xstrndup(word + k + 2, n - k - 3);
+}
+
+/* A rich rule as firewall-cmd lists it: covers when it has nothing but a
+ * family, a priority, a plain source address, one port and accept. */
+static int rich_cover(const char *rule, struct cover *c)
+{
+	char **v = NULL;
+	size_t n = rich_words(rule, &v);
+	char *family = NULL, *source = NULL, *port = NULL, *proto = NULL, *x = NULL;
+	int ok = n >= 2 && !strcmp(v[0], "rule") && !strcmp(v[n - 1], "accept"), n_port = 0;
+	for (size_t i = 1; ok && i + 1 < n; i++) {
+		if (!family && (family = word_value(v[i], "family")))
+			continue;
+		if ((x = word_value(v[i], "priority"))) {
+			free(x);
+			continue;
+		}
+		if (!strcmp(v[i], "source") && !source && i + 2 < n &&
+		    (source = word_value(v[i + 1], "address"))) {
+			i++;
+			continue;
+		}
+		if (!strcmp(v[i], "port") && !n_port++ && i + 3 < n) {
+			for (int k = 1; k <= 2; k++) {
+				if (!port && (port = word_value(v[i + k], "port")))
+					continue;
+				if (!proto)
+					proto = word_value(v[i + k], "protocol");
+			}
+			i += 2;
+			ok = port && proto;
+			continue;
+		}
+		ok = 0;
+	}
+	ok = ok && n_port == 1 && cover_set(c, proto, port, source, family);
+	free(family);
+	free(source);
+	free(port);
+	free(proto);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return ok;
+}
+
+int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w)
+{
+	struct cover c = { .source = NULL };
+	int r = 0;
+	if (!strncmp(entry, "rule ", 5)) {
+		r = rich_cover(entry, &c) && covers(&c, w);
+	} else {
+		const char *slash = strchr(entry, '/');
+		if (!slash)
+			return 0;
+		char *ports = mr_xstrndup(entry, (size_t)(slash - entry));
+		r = cover_set(&c, slash + 1, ports, NULL, NULL) && covers(&c, w);
+		free(ports);
+	}
+	free(c.source);
+	return r;
+}
+
+/* ---- the zone file ------------------------------------------------ */
+
+struct attr {
+	char *name, *value;
+};
+
+/* A start tag: its name, attributes, and whether it closes itself. */
+struct tag {
+	char name[64];
+	struct attr *attrs;
+	size_t n_attrs;
+	int empty;
+};
+
+static void tag_fini(struct tag *t)
+{
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		free(t->attrs[i].name);
+		free(t->attrs[i].value);
+	}
+	free(t->attrs);
+	memset(t, 0, sizeof(*t));
+}
+
+static const char *tag_attr(const struct tag *t, const char *name)
+{
+	for (size_t i = 0; i < t->n_attrs; i++)
+		if (!strcmp(t->attrs[i].name, name))
+			return t->attrs[i].value;
+	return NULL;
+}
+
+/* Whether t has no attribute outside the NULL-terminated list allowed. */
+static int only_attrs(const struct tag *t, const char *const *allowed)
+{
+	for (size_t i = 0; i < t->n_attrs; i++) {
+		size_t k = 0;
+		while (allowed[k] && strcmp(allowed[k], t->attrs[i].name) != 0)
+			k++;
+		if (!allowed[k])
+			return 0;
+	}
+	return 1;
+}
+
+/* The rich rule being read: what it holds so far. */
+struct rule_state {
+	int ok;             /* nothing seen that restricts or changes it */
+	int n_port, n_accept;
+	char *source, *family, *port, *proto;
+	int in_accept;      /* depth 3 under <accept>: a limit */
+};
+
+struct scan {
+	const char *text;
+	size_t len;
+	size_t p;
+	char *why;          /* "LINE: reason" */
+	/* open elements */
+	char (*stack)[64];
+	size_t *stack_line;
+	size_t depth, cap;
+	int n_roots;
+	size_t zone_close;  /* offset of </zone>'s '<', or 0 */
+	size_t zone_slash;  /* offset of '/' of <zone/>, or 0 */
+	int has_indent;
+	size_t indent_at, indent_len;
+	struct cover *have;
+	size_t n_have;
+	struct rule_state rule;
+};
+
+static size_t line_at(const struct scan *s, size_t off)
+{
+	size_t line = 1;
+	for (size_t i = 0; i < off && i < s->len; i++)
+		line += s->text[i] == '\n';
+	return line;
+}
+
+static int refuse(struct scan *s, size_t off, const char *fmt, ...) MR_PRINTF(3, 4);
+static int refuse(struct scan *s, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = mr_xvasprintf(fmt, ap);
+	va_end(ap);
+	s->why = mr_xasprintf("%zu: %s", line_at(s, off), msg);
+	free(msg);
+	return -1;
+}
+
+static int name_char(char c, int first)
+{
+	return isalpha((unsigned char)c) || c == '_' || c == ':' ||
+	       (!first && (isdigit((unsigned char)c) || c == '-' || c == '.'));
+}
+
+/* The start tag at s->p ('<' then a name); s->p after its '>'. */
+static int read_tag(struct scan *s, struct tag *t)
+{
+	size_t start = s->p, i = s->p + 1, n = 0;
+	memset(t, 0, sizeof(*t));
+	while (i < s->len && name_char(s->text[i], n == 0) && n + 1 < sizeof(t->name))
+		t->name[n++] = s->text[i++];
+	if (!n)
+		return refuse(s, start, "a '<' that starts no tag");
+	for (;;) {
+		size_t ws = i;
+		while (i < s->len && isspace((unsigned char)s->text[i]))
+			i++;
+		if (i >= s->len)
+			return refuse(s, start, "<%s is never closed by '>'", t->name);
+		if (s->text[i] == '>' || (s->text[i] == '/' && i + 1 < s->len && s->text[i + 1] == '>')) {
+			t->empty = s->text[i] == '/';
+			s->p = i + 1 + t->empty;
+			return 0;
+		}
+		size_t a = i;
+		while (i < s->len && name_char(s->text[i], i == a))
+			i++;
+		if (i == a || ws == a)
+			return refuse(s, a, "<%s: not an attribute", t->name);
+		char *name = mr_xstrndup(s->text + a, i - a);
+		while (i < s->len && isspace((unsigned char)s->text[i]))
+			i++;
+		if (i < s->len && s->text[i] == '=')
+			i++;
+		else
+			i = s->len;
+		while (i < s->len && isspace((unsigned char)s->text[i]))
+			i++;
+		char q = i < s->len ? s->text[i] : 0;
+		if (q != '"' && q != '\'') {
+			free(name);
+			return refuse(s, a, "<%s: attribute without a quoted value", t->name);
+		}
+		size_t v = i + 1, e = v;
+		while (e < s->len && s->text[e] != q && s->text[e] != '<')
+			e++;
+		if (e >= s->len || s->text[e] != q) {
+			free(name);
+			return refuse(s, a, "<%s: unterminated attribute value", t->name);
+		}
+		t->attrs = mr_xreallocarray(t->attrs, t->n_attrs + 1, sizeof(*t->attrs));
+		t->attrs[t->n_attrs].name = name;
+		t->attrs[t->n_attrs++].value = mr_xstrndup(s->text + v, e - v);
+		i = e + 1;
+	}
+}
+
+static void rule_reset(struct rule_state *r)
+{
+	free(r->source);
+	free(r->family);
+	free(r->port);
+	free(r->proto);
+	memset(r, 0, sizeof(*r));
+}
+
+static void add_cover(struct scan *s, const char *proto, const char *ports, const char *source,
+                      const char *family)
+{
+	struct cover c;
+	if (!cover_set(&c, proto, ports, source, family))
+		return;
+	s->have = mr_xreallocarray(s->have, s->n_have + 1, sizeof(*s->have));
+	s->have[s->n_have++] = c;
+}
+
+/* A start tag at depth (1: a child of <zone>): what it opens or covers. */
+static void see_tag(struct scan *s, const struct tag *t, size_t depth)
+{
+	static const char *const port_attrs[] = { "port", "protocol", NULL };
+	static const char *const rule_attrs[] = { "family", "priority", NULL };
+	static const char *const source_attrs[] = { "address", NULL };
+	struct rule_state *r = &s->rule;
+	if (depth == 2)
+		r->in_accept = 0;
+	if (depth == 1 && !strcmp(t->name, "port") && only_attrs(t, port_attrs))
+		add_cover(s, tag_attr(t, "protocol"), tag_attr(t, "port"), NULL, NULL);
+	if (depth == 1 && !strcmp(t->name, "rule")) {
+		rule_reset(r);
+		r->ok = only_attrs(t, rule_attrs);
+		r->family = tag_attr(t, "family") ? mr_xstrdup(tag_attr(t, "family")) : NULL;
+	}
+	if (depth == 2 && !strcmp(t->name, "source") && !r->source && only_attrs(t, source_attrs) &&
+	    tag_attr(t, "address")) {
+		r->source = mr_xstrdup(tag_attr(t, "address"));
+	} else if (depth == 2 && !strcmp(t->name, "port") && !r->n_port++ &&
+	           only_attrs(t, port_attrs)) {
+		r->port = tag_attr(t, "port") ? mr_xstrdup(tag_attr(t, "port")) : NULL;
+		r->proto = tag_attr(t, "protocol") ? mr_xstrdup(tag_attr(t, "protocol")) : NULL;
+	} else if (depth == 2 && !strcmp(t->name, "accept") && !t->n_attrs) {
+		r->n_accept++;
+		r->in_accept = !t->empty;
+	} else if (depth == 2 && (!strcmp(t->name, "log") || !strcmp(t->name, "audit"))) {
+		/* logging changes nothing of what is accepted */
+	} else if (depth == 2 || (depth == 3 && r->in_accept)) {
+		r->ok = 0;        /* a destination, a limit, a service ...: not a plain accept */
+	}
+}
+
+/* </rule> of a child of <zone>: the rule covers if it is a plain accept. */
+static void end_rule(struct scan *s)
+{
+	struct rule_state *r = &s->rule;
+	if (r->ok && r->n_port == 1 && r->n_accept == 1)
+		add_cover(s, r->proto, r->port, r->source, r->family);
+	rule_reset(r);
+}
+
+static void push(struct scan *s, const char *name, size_t line)
+{
+	if (s->depth == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		s->stack = mr_xreallocarray(s->stack, s->cap, sizeof(*s->stack));
+		s->stack_line = mr_xreallocarray(s->stack_line, s->cap, sizeof(*s->stack_line));
+	}
+	snprintf(s->stack[s->depth], sizeof(*s->stack), "%s", name);
+	s->stack_line[s->depth++] = line;
+}
+
+/* Whether only blanks precede off on its line; *bol its line's start. */
+static int starts_line(const struct scan *s, size_t off, size_t *bol)
+{
+	size_t b = off;
+	while (b > 0 && s->text[b - 1] != '\n')
+		b--;
+	*bol = b;
+	for (size_t i = b; i < off; i++)
+		if (s->text[i] != ' ' && s->text[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int skip_to(struct scan *s, const char *end, const char *what)
+{
+	const char *hit = NULL;
+	size_t from = s->p;
+	for (size_t i = from; i + strlen(end) <= s->len && !hit; i++)
+		if (!memcmp(s->text + i, end, strlen(end)))
+			hit = s->text + i;
+	if (!hit)
+		return refuse(s, from, "%s never ends", what);
+	s->p = (size_t)(hit - s->text) + strlen(end);
+	return 0;
+}
+
+static int element(struct scan *s)
+{
+	size_t at = s->p;
+	struct tag t;
+	if (read_tag(s, &t) < 0) {
+		tag_fini(&t);
+		return -1;
+	}
+	if (s->depth == 0) {
+		int r = 0;
+		if (s->n_roots++)
+			r = refuse(s, at, "a second root element <%s>: one <zone> only", t.name);
+		else if (strcmp(t.name, "zone") != 0)
+			r = refuse(s, at, "the root element is <%s>, not <zone>", t.name);
+		if (r < 0) {
+			tag_fini(&t);
+			return -1;
+		}
+		if (t.empty)
+			s->zone_slash = s->p - 2;
+	} else {
+		size_t bol;
+		if (s->depth == 1 && !s->has_indent && starts_line(s, at, &bol)) {
+			s->has_indent = 1;
+			s->indent_at = bol;
+			s->indent_len = at - bol;
+		}
+		see_tag(s, &t, s->depth);
+	}
+	if (!t.empty)
+		push(s, t.name, line_at(s, at));
+	else if (s->depth == 1 && !strcmp(t.name, "rule"))
+		end_rule(s);
+	tag_fini(&t);
+	return 0;
+}
+
+static int end_tag(struct scan *s)
+{
+	size_t at = s->p, i = s->p + 2, n = 0;
+	char name[64];
+	while (i < s->len && name_char(s->text[i], n == 0) && n + 1 < sizeof(name))
+		name[n++] = s->text[i++];
+	name[n] = '\0';
+	while (i < s->len && isspace((unsigned char)s->text[i]))
+		i++;
+	if (!n || i >= s->len || s->text[i] != '>')
+		return refuse(s, at, "a malformed end tag");
+	if (!s->depth)
+		return refuse(s, at, "</%s> closes nothing", name);
+	if (strcmp(s->stack[s->depth - 1], name) != 0)
+		return refuse(s, at, "</%s> closes <%s> of line %zu", name, s->stack[s->depth - 1],
+		              s->stack_line[s->depth - 1]);
+	s->depth--;
+	if (s->depth == 0)
+		s->zone_close = at;
+	if (s->depth == 1 && !strcmp(name, "rule"))
+		end_rule(s);
+	if (s->depth == 2 && !strcmp(name, "accept"))
+		s->rule.in_accept = 0;
+	s->p = i + 1;
+	return 0;
+}
+
+static int scan_zone(struct scan *s)
+{
+	if (s->len >= 3 && !memcmp(s->text, "\xef\xbb\xbf", 3))
+		s->p = 3;
+	if (memchr(s->text, '\0', s->len))
+		return refuse(s, (size_t)((const char *)memchr(s->text, '\0', s->len) - s->text),
+		              "a NUL byte");
+	while (s->p < s->len) {
+		const char *c = s->text + s->p;
+		size_t left = s->len - s->p;
+		int r = 0;
+		if (*c != '<') {
+			if (!s->depth && !isspace((unsigned char)*c))
+				return refuse(s, s->p, "text outside <zone>");
+			s->p++;
+		} else if (left >= 4 && !memcmp(c, "<!--", 4)) {
+			s->p += 4;
+			r = skip_to(s, "-->", "a comment");
+		} else if (left >= 2 && c[1] == '?') {
+			s->p += 2;
+			r = skip_to(s, "?>", "a processing instruction");
+		} else if (left >= 9 && !memcmp(c, "<![CDATA[", 9) && s->depth) {
+			s->p += 9;
+			r = skip_to(s, "]]>", "a CDATA section");
+		} else if (left >= 2 && c[1] == '!') {
+			r = refuse(s, s->p, "a DOCTYPE or declaration: its entities could change the zone");
+		} else if (left >= 2 && c[1] == '/') {
+			r = end_tag(s);
+		} else {
+			r = element(s);
+		}
+		if (r < 0)
+			return -1;
+	}
+	if (s->depth)
+		return refuse(s, s->len, "<%s> of line %zu is never closed", s->stack[s->depth - 1],
+		              s->stack_line[s->depth - 1]);
+	if (!s->n_roots)
+		return refuse(s, s->len, "no <zone> element");
+	return 0;
+}
+
+char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
+                        char **found)
+{
+	struct scan s = { .text = text, .len = len };
+	struct mr_buf add, missing, out;
+	char *result = NULL;
+	*found = NULL;
+	mr_buf_init(&add);
+	mr_buf_init(&missing);
+	mr_buf_init(&out);
+	if (scan_zone(&s) < 0) {
+		*found = s.why;
+		s.why = NULL;
+		goto out;
+	}
+	const char *nl = memchr(text, '\n', len);
+	const char *eol = nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
+	char *indent = s.has_indent ? mr_xstrndup(text + s.indent_at, s.indent_len) : mr_xstrdup("  ");
+	size_t bol = 0;
+	int own_line = !s.zone_slash && starts_line(&s, s.zone_close, &bol);
+	for (size_t i = 0; i < n; i++) {
+		int have = 0;
+		for (size_t k = 0; k < s.n_have && !have; k++)
+			have = covers(&s.have[k], &want[i]);
+		if (have)
+			continue;
+		char *elt = mr_fwd_xml_text(&want[i]);
+		if (own_line)
+			mr_buf_printf(&add, "%s%s%s", indent, elt, eol);
+		else
+			mr_buf_printf(&add, "%s%s%s", eol, indent, elt);
+		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "missing: ", elt);
+		free(elt);
+		/* what is added covers the needs after it */
+		char ports[32];
+		ports_text(&want[i], ports, sizeof(ports));
+		add_cover(&s, want[i].proto, ports, want[i].source, NULL);
+	}
+	free(indent);
+	if (!add.len) {
+		result = mr_xstrndup(text, len);
+		goto out;
+	}
+	if (s.zone_slash) { /* <zone/>: opened, filled and closed */
+		mr_buf_add(&out, text, s.zone_slash);
+		mr_buf_puts(&out, ">");
+		mr_buf_add(&out, add.data, add.len);
+		mr_buf_printf(&out, "%s</zone>", eol);
+		mr_buf_add(&out, text + s.zone_slash + 2, len - s.zone_slash - 2);
+	} else {
+		size_t at = own_line ? bol : s.zone_close;
+		mr_buf_add(&out, text, at);
+		mr_buf_add(&out, add.data, add.len);
+		if (!own_line)
+			mr_buf_puts(&out, eol);
+		mr_buf_add(&out, text + at, len - at);
+	}
+	result = mr_buf_steal(&out, NULL);
+	*found = mr_buf_steal(&missing, NULL);
+out:
+	for (size_t k = 0; k < s.n_have; k++)
+		free(s.have[k].source);
+	free(s.have);
+	free(s.stack);
+	free(s.stack_line);
+	free(s.why);
+	rule_reset(&s.rule);
+	mr_buf_fini(&add);
+	mr_buf_fini(&missing);
+	mr_buf_fini(&out);
+	return result;
+}

@@ -1,0 +1,49 @@
+/* firewalld for [firewall]: the ports migready wants open in a zone's
+ * permanent configuration (/etc/firewalld/zones/ZONE.xml), and a reader of
+ * the running zone as firewall-cmd lists it. Not a general XML parser: a
+ * careful tokenizer of elements, attributes, comments and processing
+ * instructions that refuses (naming the line) what it cannot see through:
+ * no <zone>, a second one, an unbalanced or unterminated tag, a DOCTYPE.
+ * Every byte it does not add stays as it was: comments, order, CRLF.
+ *
+ * A need is a struct mr_nft_want (nft_conf.h): protocol, ports lo..hi and
+ * a source network or NULL. Without a source it is a <port/>; with one a
+ * rich rule accepting that network. What covers it: a <port/> whose range
+ * holds its ports, or a rich rule with nothing but a source network
+ * holding its own (or none, of its family or any), a port range holding
+ * its ports and an accept. Services are not looked into. */
+#ifndef MR_FIREWALLD_CONF_H
+#define MR_FIREWALLD_CONF_H
+
+#include <stddef.h>
+
+#include "nft_conf.h"
+
+/* Whether name is a firewalld zone name migready puts in a path:
+ * letters, digits, '_' and '-', at most 17 (firewalld's own limit). */
+int mr_fwd_zone_name_ok(const char *name);
+
+/* The need as the zone file spells it: <port protocol="tcp" port="16509"/>
+ * or <rule family="ipv4"><source address="NET"/><port .../><accept/></rule>.
+ * The caller's. */
+char *mr_fwd_xml_text(const struct mr_nft_want *w);
+
+/* The need as firewall-cmd lists it: "16509/tcp" (--list-ports) or
+ * 'rule family="ipv4" source address="NET" port port="16509"
+ * protocol="tcp" accept' (--list-rich-rules). The caller's. */
+char *mr_fwd_running_text(const struct mr_nft_want *w);
+
+/* Whether one entry of firewall-cmd's listing (a "PORTS/PROTO" of
+ * --list-ports, or a rule of --list-rich-rules) covers w. */
+int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w);
+
+/* text (len bytes, a zone file) with an element for each of want[0..n)
+ * that nothing in the zone covers, inserted before </zone> with the
+ * indentation of the zone's children and the file's line ends. Returns
+ * the text (the caller's; a copy when nothing is missing) and sets *found
+ * to what is missing, or NULL. Refuses: NULL, *found the reason after the
+ * line it blames ("12: <zone> is never closed"). */
+char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
+                        char **found);
+
+#endif

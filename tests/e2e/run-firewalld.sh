@@ -1,0 +1,210 @@
+#!/bin/bash
+# [firewall] with firewalld on host trees, the zone files taken by their
+# real consumer: firewall-offline-cmd --check-config, run in a mount
+# namespace with the tree's /etc/firewalld bound over this machine's.
+#   Debian 12 (backend = auto, firewalld.service enabled, no zone under
+#   /etc): the zone file created from /usr/lib's public.xml plus the rich
+#   rules, which firewalld lists back; that fallback untouched; a second
+#   apply changes nothing. An operator's zone (zone = compute: CRLF, tabs,
+#   comments, the port already open, a wider rule): only what is missing
+#   added, every other byte kept. The host's DefaultZone chooses the zone.
+#   A zone in neither place, and a zone file that does not balance, fail
+#   naming the file (and line), nothing written.
+# Under CI=true anything missing is a failure.
+set -u
+MIGREADY=$(realpath "${1:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
+SRC=$(realpath "${2:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
+DATA=$SRC/tests/data/firewall
+. "$SRC/tests/lib/hosttree.sh"
+. "$SRC/tests/lib/expect.sh"
+
+skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "run-firewalld.sh: $* (CI: a suite that cannot run fails)" >&2
+		exit 1
+	fi
+	echo "run-firewalld.sh: skipped: $*" >&2
+	exit 77
+}
+[ "$(id -u)" = 0 ] || skip "needs root (a mount namespace)"
+for p in firewall-offline-cmd unshare mount; do
+	command -v $p >/dev/null || skip "no $p (scripts/deps.sh test)"
+done
+unshare -m true 2>/dev/null || skip "cannot make a mount namespace"
+WORK=$(mktemp -d /tmp/migready-fwd.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+mr() { "$MIGREADY" --color never "$@"; }
+# firewall-offline-cmd ARGS... on the tree's /etc/firewalld
+offline() { # ROOT ARGS...
+	local root=$1
+	shift
+	unshare -m sh -c 'mount --bind "$1" /etc/firewalld && shift && exec firewall-offline-cmd "$@"' \
+		sh "$root/etc/firewalld" "$@" 2>&1
+}
+
+# A Debian 12 node with firewalld enabled, its stock zones in /usr/lib and
+# none of its own.
+firewalld_host() { # DIR DEFAULTZONE
+	hosttree debian12-socket "$1"
+	hosttree_dpkg "$1" firewalld 1.3.3-1~deb12u2
+	hosttree_unit "$1/lib/systemd/system" firewalld.service multi-user.target
+	hosttree_enable "$1" /lib/systemd/system firewalld.service multi-user.target
+	mkdir -p "$1/etc/firewalld/zones" "$1/usr/lib/firewalld/zones"
+	printf 'DefaultZone=%s\nFirewallBackend=nftables\n' "$2" > "$1/etc/firewalld/firewalld.conf"
+	cp "$DATA/firewalld/debian12-public.xml" "$1/usr/lib/firewalld/zones/public.xml"
+}
+
+ROOT=$WORK/deb
+STOCK=$DATA/firewalld/debian12-public.xml
+ZONE=$ROOT/etc/firewalld/zones/public.xml
+firewalld_host "$ROOT" public
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "firewall-offline-cmd --check-config of the tree as it is" 0 "$st" "$out"
+
+out=$(mr check --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "check of a Debian 12 node with firewalld" 2 "$st" "$out"
+expect_grep "check wants the rich rules in the zone" "firewall\.allow +drift .*in zone public: <rule family=\"ipv4\"><source address=\"10\.20\.0\.0/24\"/><port protocol=\"tcp\" port=\"16509\"/><accept/></rule>" "$out"
+out=$(mr diff --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_fixed "the diff starts from /usr/lib's zone" "--- a/usr/lib/firewalld/zones/public.xml" "$out"
+expect_fixed "the diff writes /etc's" "+++ b/etc/firewalld/zones/public.xml" "$out"
+
+out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "apply" 2 "$st" "$out"
+with_rules() { # ZONE_FILE: it with profile.ini's rich rules before </zone>
+	grep -vx '</zone>' "$1"
+	printf '  %s\n' '<rule family="ipv4"><source address="10.20.0.0/24"/><port protocol="tcp" port="16509"/><accept/></rule>' \
+		'<rule family="ipv4"><source address="10.20.0.0/24"/><port protocol="tcp" port="49152-49261"/><accept/></rule>'
+	echo '</zone>'
+}
+with_rules "$STOCK" > "$WORK/want.xml"
+cmp -s "$ZONE" "$WORK/want.xml" && ok "the zone file: /usr/lib's and the rules before </zone>" \
+	|| not_ok "the zone file: /usr/lib's and the rules before </zone>" "$(diff "$WORK/want.xml" "$ZONE")"
+cmp -s "$ROOT/usr/lib/firewalld/zones/public.xml" "$STOCK" && ok "/usr/lib's zone untouched" \
+	|| not_ok "/usr/lib's zone untouched"
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "firewall-offline-cmd --check-config takes the result" 0 "$st" "$out"
+out=$(offline "$ROOT" --zone=public --list-rich-rules)
+expect_fixed "firewalld lists the listener's rule" 'rule family="ipv4" source address="10.20.0.0/24" port port="16509" protocol="tcp" accept' "$out"
+expect_fixed "firewalld lists the migration range's rule" 'rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$out"
+out=$(offline "$ROOT" --zone=public --list-services)
+expect_grep "firewalld keeps the zone's services" "ssh" "$out"
+before=$(tree_sum "$ROOT")
+out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "a second apply" 0 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "a second apply writes nothing" || not_ok "a second apply writes nothing"
+
+# An operator's zone, chosen by the profile: only what is missing added.
+ROOT=$WORK/op
+firewalld_host "$ROOT" public
+OP=$DATA/firewalld/operator-crlf.xml
+cp "$OP" "$ROOT/etc/firewalld/zones/compute.xml"
+printf '[firewall]\nbackend = firewalld\nzone = compute\nallow = 16509/tcp\nallow = 16514/tcp\n' > op.ini
+out=$(mr apply --local --root "$ROOT" -p op.ini 2>&1); st=$?
+expect_status "apply to the operator's zone" 2 "$st" "$out"
+R=$ROOT/etc/firewalld/zones/compute.xml
+grep -vxF $'\t<port protocol="tcp" port="16514"/>\r' "$R" | cmp -s - "$OP" \
+	&& ok "the operator's bytes kept, CRLF and all" || not_ok "the operator's bytes kept" "$(diff "$OP" "$R" | cat -A)"
+[ "$(grep -c 'port="16509"' "$R")" = 1 ] && ok "the port already open is not added again" \
+	|| not_ok "the port already open is not added again" "$(cat "$R")"
+[ "$(tail -n 2 "$R" | head -n 1)" = $'\t<port protocol="tcp" port="16514"/>\r' ] \
+	&& ok "the new port right before </zone>, with a tab and CRLF" || not_ok "the new port right before </zone>" "$(cat -A "$R")"
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "firewall-offline-cmd --check-config takes the operator's zone" 0 "$st" "$out"
+out=$(offline "$ROOT" --zone=compute --list-ports)
+expect_grep "firewalld lists both ports" "16509/tcp.*16514/tcp|16514/tcp.*16509/tcp" "$out"
+printf '[firewall]\nbackend = firewalld\nzone = compute\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n' > wide.ini
+before=$(tree_sum "$ROOT")
+out=$(mr apply --local --root "$ROOT" -p wide.ini 2>&1); st=$?
+expect_status "apply where a wider rule covers" 0 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "a wider rule from a wider network counts" || not_ok "a wider rule from a wider network counts"
+
+# The host's DefaultZone, when the profile names none.
+ROOT=$WORK/work
+firewalld_host "$ROOT" work
+sed 's/Public/Work/' "$STOCK" > "$ROOT/usr/lib/firewalld/zones/work.xml"
+out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "apply to the DefaultZone" 2 "$st" "$out"
+[ -f "$ROOT/etc/firewalld/zones/work.xml" ] && [ ! -e "$ROOT/etc/firewalld/zones/public.xml" ] \
+	&& ok "the DefaultZone's file written, not public's" || not_ok "the DefaultZone's file written" "$(ls -R "$ROOT/etc/firewalld")"
+
+# Failures: nothing written, the file (and line) named.
+ROOT=$WORK/bad
+firewalld_host "$ROOT" public
+printf '[firewall]\nbackend = firewalld\nzone = nosuch\nallow = 16509/tcp\n' > nosuch.ini
+before=$(tree_sum "$ROOT")
+out=$(mr apply --local --root "$ROOT" -p nosuch.ini 2>&1); st=$?
+expect_status "apply to a zone known nowhere" 4 "$st" "$out"
+expect_fixed "names both paths" "/etc/firewalld/zones/nosuch.xml: no such file, nor localhost:/usr/lib/firewalld/zones/nosuch.xml to start it from" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nothing written for a zone known nowhere" || not_ok "nothing written for a zone known nowhere"
+printf '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <short>Public\n</zone>\n' > "$ROOT/etc/firewalld/zones/public.xml"
+before=$(tree_sum "$ROOT")
+out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "apply to a zone file that does not balance" 4 "$st" "$out"
+expect_fixed "names the file and line" "/etc/firewalld/zones/public.xml:4: </zone> closes <short> of line 3; not written" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nothing written on failure" || not_ok "nothing written on failure"
+
+# Live: a real firewalld in a mount and network namespace of the test (its
+# own /run, a private system bus, the tree's /etc/firewalld and a scratch
+# /var/lib/migready bound over this machine's), systemd stood in for by
+# the lab's systemctl. The probe digests the running zones; check reports
+# the rules missing there; apply writes the zone file and runs
+# firewall-cmd --reload, after which check finds them running.
+live() { # ROOT OUT
+	local root=$1 out=$2
+	mkdir -p "$out/host/bin" "$out/host/units" "$out/var"
+	cp "$SRC/tests/lab/systemctl" "$out/host/bin/systemctl"
+	chmod 755 "$out/host/bin/systemctl"
+	echo 'enabled active' > "$out/host/units/firewalld.service"
+	printf '[firewall]\nbackend = auto\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n' > "$out/live.ini"
+	unshare -m -n sh -c '
+		root=$1 out=$2 mig=$3 probe=$4
+		mount -t tmpfs tmpfs /run && mkdir -p /run/dbus /run/systemd/system &&
+		mount --bind "$root/etc/firewalld" /etc/firewalld &&
+		mkdir -p /var/lib/migready && mount --bind "$out/var" /var/lib/migready || exit 1
+		ip link set lo up
+		PATH=$out/host/bin:$PATH; export PATH
+		dbus-daemon --system --fork --print-pid > "$out/dbus.pid" || exit 1
+		firewalld --nofork --nopid > "$out/firewalld.log" 2>&1 &
+		fw=$!
+		i=0
+		until [ "$(firewall-cmd --state 2>/dev/null)" = running ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+		sh "$probe" "" "" - > "$out/facts1" 2>&1
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check1" 2>&1; echo $? > "$out/check1.st"
+		"$mig" --color never apply --local -p "$out/live.ini" > "$out/apply" 2>&1; echo $? > "$out/apply.st"
+		sh "$probe" "" "" - > "$out/facts2" 2>&1
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check2" 2>&1; echo $? > "$out/check2.st"
+		kill "$fw"
+		i=0
+		while kill -0 "$fw" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$fw" 2>/dev/null
+		kill "$(cat "$out/dbus.pid")"
+	' sh "$root" "$out" "$MIGREADY" "$SRC/src/facts.sh"
+}
+for p in firewalld firewall-cmd dbus-daemon ip; do
+	command -v $p >/dev/null || { [ "${CI:-}" = true ] && not_ok "no $p (scripts/deps.sh test)" || echo "# no $p: the live part skipped"; LIVE=no; }
+done
+if [ "${LIVE:-yes}" = yes ]; then
+	ROOT=$WORK/live
+	firewalld_host "$ROOT" public
+	# the operator opened VNC's ports in /etc's copy of the zone
+	sed 's|^</zone>$|  <port protocol="tcp" port="5900-5999"/>\n&|' "$STOCK" > "$ROOT/etc/firewalld/zones/public.xml"
+	with_rules "$ROOT/etc/firewalld/zones/public.xml" > "$WORK/want-live.xml"
+	live "$ROOT" "$WORK/lv"
+	facts=$(cat "$WORK/lv/facts1")
+	expect_grep "facts: firewalld answers" '^fw\.firewalld\.live=ok$' "$facts"
+	expect_grep "facts: the running zone's port" '^fw\.firewalld\.accept=public 5900-5999/tcp$' "$facts"
+	expect_no_grep "facts: no rich rule runs yet" '^fw\.firewalld\.accept=public rule' "$facts"
+	expect_status "live check" 2 "$(cat "$WORK/lv/check1.st")" "$(cat "$WORK/lv/check1")"
+	expect_grep "live check: the rules missing in the running zone" 'firewall\.running +drift .*missing in the running zone: rule family="ipv4" source address="10\.20\.0\.0/24" port port="16509" protocol="tcp" accept' "$(cat "$WORK/lv/check1")"
+	expect_status "live apply" 2 "$(cat "$WORK/lv/apply.st")" "$(cat "$WORK/lv/apply")"
+	expect_grep "live check names the reload apply runs" 'apply would run: firewall-cmd --reload' "$(cat "$WORK/lv/check1")"
+	facts=$(cat "$WORK/lv/facts2")
+	expect_fixed "facts: the rule running after the reload" 'fw.firewalld.accept=public rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$facts"
+	expect_status "live check after apply" 0 "$(cat "$WORK/lv/check2.st")" "$(cat "$WORK/lv/check2")"
+	cmp -s "$ROOT/etc/firewalld/zones/public.xml" "$WORK/want-live.xml" && ok "live: the zone file written in the namespace's /etc" \
+		|| not_ok "live: the zone file written" "$(cat "$ROOT/etc/firewalld/zones/public.xml" 2>&1)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,79 @@
+/* Fuzz target: a firewalld zone file merged with migready's rules
+ * (mr_fwd_zone_merge), and each of its lines read as an entry of
+ * firewall-cmd's listing (mr_fwd_running_covers).
+ *
+ * Input: the zone file's text.
+ *
+ * Promises checked: a refusal names a line ("N: why"); a merge only
+ * inserts (every byte of the input kept in order, but for a <zone/> that
+ * it opens); nothing missing means the text unchanged; a second merge of
+ * the result finds nothing missing and changes nothing. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firewalld_conf.h"
+#include "fuzz.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
+static const struct mr_nft_want wants[] = {
+	{ "tcp", 16509, 16509, NULL },
+	{ "tcp", 49152, 49261, "10.20.0.0/24" },
+	{ "udp", 53, 53, "fd00:20::/64" },
+};
+
+static size_t count(const char *s, size_t len, const char *what)
+{
+	size_t n = 0, w = strlen(what);
+	for (size_t i = 0; i + w <= len; i++)
+		n += !memcmp(s + i, what, w);
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	char *found = NULL;
+	char *out = mr_fwd_zone_merge(text, size, wants, MR_ARRAY_LEN(wants), &found);
+	if (!out) {
+		if (!found || !isdigit((unsigned char)found[0]) || !strstr(found, ": "))
+			mr_fuzz_fail("a refusal without its line: %s", found ? found : "(null)");
+		free(found);
+	} else {
+		size_t len = strlen(out);
+		if (!found && (len != size || memcmp(out, text, size) != 0))
+			mr_fuzz_fail("nothing missing, yet the text changed");
+		if (count(out, len, "</zone>") == count(text, size, "</zone>")) {
+			size_t pre = 0, suf = 0;
+			while (pre < size && pre < len && out[pre] == text[pre])
+				pre++;
+			while (suf < size - pre && suf < len - pre &&
+			       out[len - 1 - suf] == text[size - 1 - suf])
+				suf++;
+			if (pre + suf != size)
+				mr_fuzz_fail("the merge changed bytes of the input, not only inserted");
+		}
+		char *again_found = NULL;
+		char *again = mr_fwd_zone_merge(out, len, wants, MR_ARRAY_LEN(wants), &again_found);
+		if (!again || again_found || strcmp(again, out) != 0)
+			mr_fuzz_fail("a second merge is not a no-op: %s", again_found ? again_found : "");
+		free(again);
+		free(again_found);
+		free(found);
+		free(out);
+	}
+	char *copy = mr_xstrndup(text, size);
+	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		for (size_t i = 0; i < MR_ARRAY_LEN(wants); i++)
+			(void)mr_fwd_running_covers(line, &wants[i]);
+	free(copy);
+	return 0;
+}
