@@ -527,10 +527,12 @@ static void text_rollback(FILE *out, const struct mr_host_report *h,
 	}
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
-		if (it->outcome == MR_OUTCOME_OK && !o->verbose)
+		/* a file, or a step after the files (it->file NULL): one left
+		 * as it is says why (a mount left mounted) */
+		if (it->outcome == MR_OUTCOME_OK && !o->verbose && (it->file || !it->note))
 			continue;
-		/* a file, or a command after the files (it->file NULL) */
-		const char *word = it->outcome == MR_OUTCOME_CHANGED && !it->file ? "done"
+		const char *word = it->outcome == MR_OUTCOME_OK && !it->file   ? "left"
+		                   : it->outcome == MR_OUTCOME_CHANGED && !it->file ? "done"
 		                   : it->outcome == MR_OUTCOME_CHANGED ? (it->want ? "restored" : "removed")
 		                   : it->outcome == MR_OUTCOME_OK    ? "unchanged"
 		                   : it->outcome == MR_OUTCOME_UNKNOWN ? "unknown"

@@ -7,6 +7,9 @@
 #          write it with its owner and mode kept
 #   host2  sudo asks for a password: that host fails, alone, saying so
 #   host3  as host1, reached through an Ansible inventory (ansible_become)
+# and on host1, rollback through sudo: files, the unit the run enabled and
+# started stopped and disabled, exportfs -ra again, the iptables rule the
+# run inserted removed (an operator's stays), a mount left mounted.
 # Exits 77 (skip) where the machine cannot host the lab (not root, no netns,
 # no sudo), except under CI (CI set and not empty), where it fails.
 set -u
@@ -38,8 +41,9 @@ if [ "$st" = 77 ]; then cat "$DIR/up.log"; skip "the lab cannot run here"; fi
 . "$DIR/env"
 mr() { $LAB_EXEC "$MIGREADY" --color never "$@"; }
 # HOST CMD...: CMD as root in the host's own mount namespace (its /etc), so
-# that changes go through its overlay
+# that changes go through its overlay; onnet: and in its network namespace
 on() { local h=$1; shift; nsenter -t "$(cat "$DIR/netns/$h/sshd.pid")" -m -- "$@"; }
+onnet() { local h=$1; shift; nsenter -t "$(cat "$DIR/netns/$h/sshd.pid")" -m -n -- "$@"; }
 
 # sudo on every host: host2's asks for a password. sudo's secure_path keeps
 # the lab's stand-in systemctl first, as the sessions' PATH does.
@@ -116,11 +120,68 @@ out=$(mr rollback --force -i "$DIR/become.ini" -H host1 2>&1); expect_status "ro
 	|| not_ok "rollback: root's qemu.conf back byte for byte" "$out"
 st=$(on host1 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)
 [ "$st" = "root:root 600" ] && ok "rollback: owner root and mode 0600" || not_ok "rollback: owner root and mode 0600" "$st"
-grep -q -- '--no-ask-password start -- libvirtd-tcp.socket' "$DIR/netns/host1/systemctl.log" \
-	&& ok "rollback repeats the run's service actions" || not_ok "rollback repeats the run's service actions" "$(cat "$DIR/netns/host1/systemctl.log")"
+# the apply enabled and started libvirtd-tcp.socket: the rollback stops and
+# disables it, the last step as the apply's first
+grep -q -- '--no-ask-password stop -- libvirtd-tcp.socket' "$DIR/netns/host1/systemctl.log" &&
+	tail -n 1 "$DIR/netns/host1/systemctl.log" | grep -q -- '--no-ask-password disable -- libvirtd-tcp.socket' \
+	&& [ "$(cat "$DIR/netns/host1/units/libvirtd-tcp.socket")" = "disabled inactive" ] \
+	&& ok "rollback stops and disables the socket the run enabled and started" \
+	|| not_ok "rollback stops and disables the socket the run enabled and started" "$(cat "$DIR/netns/host1/systemctl.log")"
+expect_grep "... and says so" '^  done +systemctl disable libvirtd-tcp.socket$' "$out"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check after the rollback" 2 $? "$out"
 out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback of the rollback" 2 $? "$out"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "... redoes the apply" 0 $? "$out"
+[ "$(cat "$DIR/netns/host1/units/libvirtd-tcp.socket")" = "enabled active" ] \
+	&& ok "... the socket enabled and started again" || not_ok "... the socket enabled and started again"
+
+# What a run does outside files, undone by its rollback: exportfs -ra run
+# again (a stand-in records its argv), the running iptables rule the run
+# inserted removed while a rule the operator added by hand since stays,
+# and the mount the run made left mounted, with a warning. The NFS paths
+# are under the host's own /run (/var/lib is the real machine's).
+for c in exportfs mount; do
+	printf '#!/bin/sh\n[ "$1" = -v ] && exit 0\necho "%s $*" >> %s/commands.log\n' "$c" "$DIR/netns/host1" >"$DIR/netns/host1/bin/$c"
+	chmod 755 "$DIR/netns/host1/bin/$c"
+done
+echo 'enabled active' >"$DIR/netns/host1/units/nova-compute.service"
+on host1 sh -c 'useradd -r -M -d /run/mr-instances nova && mkdir -p /etc/iptables &&
+	printf "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT\nCOMMIT\n" >/etc/iptables/rules.v4' \
+	&& onnet host1 iptables-restore /etc/iptables/rules.v4 || { echo "cannot set up host1's firewall"; exit 1; }
+cat >"$DIR/outside.ini" <<EOF
+[nova]
+release = zed
+instances_path = /run/mr-instances
+[nfs]
+role = both
+export = /run/mr-instances $LAB_NET.0/24(rw,sync,no_subtree_check)
+mount = $LAB_NET.11:/run/mr-instances /run/mr-instances nfs4 defaults 0 0
+[firewall]
+backend = iptables
+allow = 16509/tcp
+source = $LAB_NET.0/24
+EOF
+rule="-A INPUT -s $LAB_NET.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT"
+out=$(mr apply -i "$DIR/become.ini" -p "$DIR/outside.ini" -H host1 2>&1); expect_status "apply: exports, fstab, firewall" 2 $? "$out"
+onnet host1 iptables -S INPUT | grep -qxF -e "$rule" && ok "apply inserted the running rule" \
+	|| not_ok "apply inserted the running rule" "$(onnet host1 iptables -S INPUT)"
+manifest=$(on host1 sh -c 'cat "$(ls -d /var/lib/migready/backups/*/ | tail -n 1)MANIFEST"')
+expect_grep "MANIFEST: the rule inserted" "^rule iptables INPUT -s $LAB_NET\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\$" "$manifest"
+expect_grep "MANIFEST: exportfs -ra" '^command exportfs -ra$' "$manifest"
+expect_grep "MANIFEST: the mount" '^mount /run/mr-instances$' "$manifest"
+onnet host1 iptables -I INPUT 1 -p tcp --dport 8080 -j ACCEPT
+: >"$DIR/netns/host1/commands.log"
+out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback of exports, fstab, firewall" 2 $? "$out"
+[ "$(cat "$DIR/netns/host1/commands.log")" = "exportfs -ra" ] && ok "rollback runs exportfs -ra again, and mounts nothing" \
+	|| not_ok "rollback runs exportfs -ra again, and mounts nothing" "$(cat "$DIR/netns/host1/commands.log")"
+rules=$(onnet host1 iptables -S INPUT)
+! printf '%s\n' "$rules" | grep -qxF -e "$rule" && ok "rollback removed the rule the run inserted" \
+	|| not_ok "rollback removed the rule the run inserted" "$rules"
+printf '%s\n' "$rules" | grep -qxF -e '-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT' \
+	&& printf '%s\n' "$rules" | grep -qxF -e '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' \
+	&& ok "the operator's rules stay" || not_ok "the operator's rules stay" "$rules"
+expect_grep "the removal is reported" "^  done +iptables -D INPUT -s $LAB_NET\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\$" "$out"
+expect_grep "the mount is left, with a warning" '^migready: warning: host1: /run/mr-instances left mounted: run [0-9TZ-]+ mounted it' "$out"
+expect_grep "... and in the report" '^  left +mount /run/mr-instances: left mounted' "$out"
 
 # become_user: commands run as that user (here the lab user itself).
 sed 's/^become = sudo$/&\nbecome_user = '"$LAB_USER"'/' "$DIR/become.ini" >"$DIR/become-user.ini"
