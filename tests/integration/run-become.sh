@@ -7,7 +7,9 @@
 #          write it with its owner and mode kept
 #   host2  sudo asks for a password: that host fails, alone, saying so
 #   host3  as host1, reached through an Ansible inventory (ansible_become)
-# and on host1, rollback through sudo: files, the unit the run enabled and
+# and on host1: become with --root (an image), become_user other than root
+# (its own file written as it, a root-owned one refused), rollback through
+# sudo: files, the unit the run enabled and
 # started stopped and disabled, exportfs -ra again, the iptables rule the
 # run inserted removed (an operator's stays), a mount left mounted.
 # Exits 77 (skip) where the machine cannot host the lab (not root, no netns,
@@ -183,10 +185,49 @@ expect_grep "the removal is reported" "^  done +iptables -D INPUT -s $LAB_NET\.0
 expect_grep "the mount is left, with a warning" '^migready: warning: host1: /run/mr-instances left mounted: run [0-9TZ-]+ mounted it' "$out"
 expect_grep "... and in the report" '^  left +mount /run/mr-instances: left mounted' "$out"
 
-# become_user: commands run as that user (here the lab user itself).
+# become with a root prefix (the inventory's root, then --root): an image under the host's own /run, root's 0600 qemu.conf read
+# and written through sudo, owner and mode kept, the backup under the root.
+img=/run/mr-image
+on host1 sh -c "mkdir -p $img && cp -a '$SRC/tests/lab/node/.' $img/ && chown -R root:root $img && chmod 0600 $img/etc/libvirt/qemu.conf" \
+	|| { echo "cannot make the image on host1"; exit 1; }
+printf '[qemu]\nsecurity_driver = none\n' >"$DIR/qemu.ini"
+sed "/^\[host host1\]\$/a root = $img" "$DIR/become.ini" >"$DIR/become-root.ini"
+out=$(mr apply -i "$DIR/become-root.ini" -p "$DIR/qemu.ini" -H host1 2>&1); expect_status "apply through sudo under the inventory's root" 2 $? "$out"
+on host1 grep -q '^security_driver = "none"$' $img/etc/libvirt/qemu.conf \
+	&& ok "root: the image's qemu.conf written" || not_ok "root: the image's qemu.conf written" "$out"
+st=$(on host1 stat -c '%U:%G %a' $img/etc/libvirt/qemu.conf)
+[ "$st" = "root:root 600" ] && ok "root: owner root and mode 0600 kept" || not_ok "root: owner root and mode 0600 kept" "$st"
+expect_grep "root: the backup printed under the root" "^  backup: $img/var/lib/migready/backups/[0-9TZ-]+\$" "$out"
+out=$(mr check -i "$DIR/become.ini" -p "$DIR/qemu.ini" -H host1 --root $img 2>&1); expect_status "check through sudo under --root after apply" 0 $? "$out"
+
+
 sed 's/^become = sudo$/&\nbecome_user = '"$LAB_USER"'/' "$DIR/become.ini" >"$DIR/become-user.ini"
 out=$(mr check -i "$DIR/become-user.ini" -p "$PROFILE" -H host1 2>&1); expect_status "become_user without the rights to read" 4 $? "$out"
 expect_grep "become_user: read as that user" 'host1:/etc/libvirt/qemu.conf: open: permission denied' "$out"
+
+# become_user other than root writes as that user (sudo -u): its own file,
+# owner and mode kept; a root-owned file it cannot write fails, naming
+# the file, and nothing is written. It needs /var/lib/migready (the lock,
+# the backups) as its own: until then, a clear failure.
+on host1 sh -c 'useradd -r -M mrcfg && mkdir -p /etc/mr-owned && echo "net.ipv4.tcp_keepalive_time = 7200" >/etc/mr-owned/90-migration.conf &&
+	chown -R mrcfg:mrcfg /etc/mr-owned && chmod 0640 /etc/mr-owned/90-migration.conf && echo "net.ipv4.tcp_keepalive_time = 7200" >/etc/sysctl.d/91-root.conf' \
+	|| { echo "cannot set up mrcfg on host1"; exit 1; }
+sed 's/^become = sudo$/&\nbecome_user = mrcfg/' "$DIR/become.ini" >"$DIR/become-mrcfg.ini"
+printf '[file /etc/sysctl.d/91-root.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_time 600\n' >"$DIR/root-file.ini"
+printf '[file /etc/mr-owned/90-migration.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_time 600\n' >"$DIR/user-file.ini"
+out=$(mr apply -i "$DIR/become-mrcfg.ini" -p "$DIR/user-file.ini" -H host1 2>&1); expect_status "become_user: /var/lib/migready not its own" 4 $? "$out"
+expect_grep "... the lock cannot be taken, saying why" "host1: cannot take the host's lock: cannot open /var/lib/migready/lock for writing \(as mrcfg\)" "$out"
+on host1 chown -R mrcfg: /var/lib/migready
+before_root=$(on host1 sh -c 'sha256sum /etc/sysctl.d/91-root.conf; ls -A /etc/sysctl.d')
+out=$(mr apply -i "$DIR/become-mrcfg.ini" -p "$DIR/root-file.ini" -H host1 2>&1); expect_status "become_user: a root-owned file" 4 $? "$out"
+expect_grep "... fails, naming the file" "host1:/etc/sysctl.d/91-root.conf: cannot create a temporary file in the directory: Permission denied" "$out"
+[ "$(on host1 sh -c 'sha256sum /etc/sysctl.d/91-root.conf; ls -A /etc/sysctl.d')" = "$before_root" ] \
+	&& ok "... nothing written" || not_ok "... nothing written" "$(on host1 ls -A /etc/sysctl.d)"
+out=$(mr apply -i "$DIR/become-mrcfg.ini" -p "$DIR/user-file.ini" -H host1 2>&1); expect_status "become_user: its own file" 2 $? "$out"
+[ "$(on host1 cat /etc/mr-owned/90-migration.conf)" = "net.ipv4.tcp_keepalive_time = 600" ] \
+	&& ok "become_user: its file written" || not_ok "become_user: its file written" "$(on host1 cat /etc/mr-owned/90-migration.conf)"
+st=$(on host1 stat -c '%U:%G %a' /etc/mr-owned/90-migration.conf)
+[ "$st" = "mrcfg:mrcfg 640" ] && ok "become_user: owner mrcfg and mode 0640 kept" || not_ok "become_user: owner mrcfg and mode 0640 kept" "$st"
 
 # An Ansible inventory with ansible_become reaches the same.
 cat >"$DIR/ansible.ini" <<EOF
