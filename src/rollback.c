@@ -289,7 +289,9 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 	it->outcome = MR_OUTCOME_DRIFT;
 	/* What this rollback did, for a rollback of it: units and commands;
 	 * a rule it removed is not inserted again (apply does that). */
-	if (a->kind != MR_BACKUP_RULE)
+	if (a->kind == MR_BACKUP_SERVICE) /* repeated as it was, start and stop of old ones too */
+		mr_manifest_add_action(mine, a->verb, a->unit, 0);
+	else if (a->kind != MR_BACKUP_RULE)
 		mr_manifest_add_argv(mine, (const char *const *)argv, 0);
 }
 
