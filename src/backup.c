@@ -11,12 +11,24 @@
 
 #define MANIFEST_HEADER                                                                     \
 	"# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN PATH; "     \
-	"action|owed VERB [UNIT]; of RUN-ID\n"
+	"action|owed VERB [UNIT]; unit VERB UNIT; command ARGV; rule iptables|ip6tables "   \
+	"CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount PATH; of RUN-ID\n"
 
-/* The systemctl verbs a run's service actions may have, and a rollback
- * repeats: never enablement, never an arbitrary command. */
+/* The systemctl verbs of "action" lines, which a rollback repeats (start
+ * and stop only in MANIFESTs from before "unit" lines). */
 static const char *const verbs[] = { "daemon-reload", "stop", "start", "restart", "try-restart",
 	                             "reload" };
+/* The unit states a run changes and a rollback inverts, in pairs. */
+static const char *const unit_verbs[] = { "enable", "disable", "mask", "unmask", "start",
+	                                  "stop" };
+/* The commands that put a restored file in effect again: never another. */
+static const char *const *const commands[] = {
+	(const char *const[]){ "exportfs", "-ra", NULL },
+	(const char *const[]){ "ufw", "reload", NULL },
+};
+#define MAX_WORDS 32
+
+static int path_ok(const char *p);
 
 static const char *state_word(enum mr_backup_state s)
 {
@@ -31,6 +43,69 @@ static int known_verb(const char *v)
 	return 0;
 }
 
+const char *mr_backup_unit_undo(const char *verb)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(unit_verbs); i++)
+		if (!strcmp(verb, unit_verbs[i]))
+			return unit_verbs[i ^ 1];
+	return NULL;
+}
+
+static int known_command(const char *const *argv)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(commands); i++) {
+		size_t k = 0;
+		while (commands[i][k] && argv[k] && !strcmp(commands[i][k], argv[k]))
+			k++;
+		if (!commands[i][k] && !argv[k])
+			return 1;
+	}
+	return 0;
+}
+
+/* A word of a recorded command: what firewall rules and nft names are
+ * made of; nothing a MANIFEST line could not carry back. */
+static int word_ok(const char *w)
+{
+	size_t n = strlen(w);
+	return n > 0 && n < 128 &&
+	       strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/,+=@-") == n;
+}
+
+static char **words_dup(const char *const *w, size_t n)
+{
+	char **v = mr_xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = mr_xstrdup(w[i]);
+	return v;
+}
+
+/* A rule line's words: "iptables|ip6tables CHAIN SPEC..." or "nft FAMILY
+ * TABLE CHAIN RULE...", each a word_ok. */
+static int rule_ok(const char *const *w, size_t n)
+{
+	size_t head = n && !strcmp(w[0], "nft") ? 4 : 2;
+	if (!n || (strcmp(w[0], "iptables") && strcmp(w[0], "ip6tables") && head == 2) ||
+	    n <= head || n > MAX_WORDS)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!word_ok(w[i]) || (i < head && w[i][0] == '-'))
+			return 0;
+	return 1;
+}
+
+static void add_entry(struct mr_manifest *m, enum mr_backup_kind kind, const char *verb,
+                      const char *unit, const char *const *words, size_t n_words)
+{
+	m->actions = mr_xreallocarray(m->actions, m->n_actions + 1, sizeof(*m->actions));
+	m->actions[m->n_actions++] = (struct mr_backup_action){
+		.verb = verb ? mr_xstrdup(verb) : NULL,
+		.unit = unit ? mr_xstrdup(unit) : NULL,
+		.kind = kind,
+		.words = words ? words_dup(words, n_words) : NULL,
+	};
+}
+
 void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,
                           uid_t uid, gid_t gid, const char *sha, const char *path)
 {
@@ -43,18 +118,81 @@ void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mod
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed)
 {
 	for (size_t i = 0; i < m->n_actions; i++)
-		if (!strcmp(m->actions[i].verb, verb) && m->actions[i].owed == owed &&
+		if (m->actions[i].kind == MR_BACKUP_SERVICE && !strcmp(m->actions[i].verb, verb) &&
+		    m->actions[i].owed == owed &&
 		    !strcmp(m->actions[i].unit ? m->actions[i].unit : "", unit ? unit : ""))
 			return; /* once each */
-	m->actions = mr_xreallocarray(m->actions, m->n_actions + 1, sizeof(*m->actions));
-	m->actions[m->n_actions++] = (struct mr_backup_action){
-		mr_xstrdup(verb), unit ? mr_xstrdup(unit) : NULL, owed
-	};
+	add_entry(m, MR_BACKUP_SERVICE, verb, unit, NULL, 0);
+	m->actions[m->n_actions - 1].owed = owed;
+}
+
+/* iptables -w -I CHAIN [N] SPEC... or -A CHAIN SPEC...: "iptables CHAIN
+ * SPEC...", the rule as -C and -D take it. */
+static int add_iptables(struct mr_manifest *m, const char *const *argv)
+{
+	const char *w[MAX_WORDS];
+	size_t n = 0, i = 1;
+	while (argv[i] && !strcmp(argv[i], "-w"))
+		i++;
+	if (!argv[i] || (strcmp(argv[i], "-I") && strcmp(argv[i], "-A")) || !argv[i + 1])
+		return 0;
+	int insert = argv[i][1] == 'I';
+	w[n++] = argv[0];
+	w[n++] = argv[i + 1];
+	i += 2;
+	if (insert && argv[i] && strspn(argv[i], "0123456789") == strlen(argv[i]))
+		i++; /* the position */
+	for (; argv[i] && n < MAX_WORDS; i++)
+		w[n++] = argv[i];
+	if (argv[i] || !rule_ok(w, n))
+		return 0;
+	add_entry(m, MR_BACKUP_RULE, NULL, NULL, w, n);
+	return 1;
+}
+
+/* nft insert|add rule FAMILY TABLE CHAIN [handle N] RULE...: "nft FAMILY
+ * TABLE CHAIN RULE...", the rule as nft lists it. */
+static int add_nft(struct mr_manifest *m, const char *const *argv)
+{
+	const char *w[MAX_WORDS];
+	size_t n = 0, i = 3;
+	if (!argv[1] || (strcmp(argv[1], "insert") && strcmp(argv[1], "add")) || !argv[2] ||
+	    strcmp(argv[2], "rule"))
+		return 0;
+	w[n++] = "nft";
+	for (; argv[i] && i < 6; i++)
+		w[n++] = argv[i];
+	if (argv[i] && !strcmp(argv[i], "handle") && argv[i + 1])
+		i += 2;
+	for (; argv[i] && n < MAX_WORDS; i++)
+		w[n++] = argv[i];
+	if (argv[i] || !rule_ok(w, n))
+		return 0;
+	add_entry(m, MR_BACKUP_RULE, NULL, NULL, w, n);
+	return 1;
 }
 
 int mr_manifest_add_argv(struct mr_manifest *m, const char *const *argv, int owed)
 {
-	if (!argv[0] || strcmp(argv[0], "systemctl") != 0)
+	if (!argv[0])
+		return 0;
+	if (!strcmp(argv[0], "iptables") || !strcmp(argv[0], "ip6tables"))
+		return add_iptables(m, argv);
+	if (!strcmp(argv[0], "nft"))
+		return add_nft(m, argv);
+	if (!strcmp(argv[0], "mount") && argv[1] && !strcmp(argv[1], "--") && argv[2] &&
+	    !argv[3] && path_ok(argv[2])) {
+		add_entry(m, MR_BACKUP_MOUNT, NULL, argv[2], NULL, 0);
+		return 1;
+	}
+	if (known_command(argv)) {
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		add_entry(m, MR_BACKUP_COMMAND, NULL, NULL, argv, n);
+		return 1;
+	}
+	if (strcmp(argv[0], "systemctl") != 0)
 		return 0;
 	const char *verb = NULL, *unit = NULL;
 	for (size_t i = 1; argv[i]; i++) {
@@ -66,6 +204,10 @@ int mr_manifest_add_argv(struct mr_manifest *m, const char *const *argv, int owe
 			unit = argv[i];
 		else
 			return 0;
+	}
+	if (verb && unit && mr_backup_unit_undo(verb) && mr_unit_name_valid(unit)) {
+		add_entry(m, MR_BACKUP_UNIT, verb, unit, NULL, 0);
+		return 1;
 	}
 	if (!verb || !known_verb(verb) || (!unit) != !strcmp(verb, "daemon-reload") ||
 	    (unit && !mr_unit_name_valid(unit)))
@@ -83,6 +225,9 @@ void mr_manifest_free(struct mr_manifest *m)
 	for (size_t i = 0; i < m->n_actions; i++) {
 		free(m->actions[i].verb);
 		free(m->actions[i].unit);
+		for (char **w = m->actions[i].words; w && *w; w++)
+			free(*w);
+		free(m->actions[i].words);
 	}
 	free(m->files);
 	free(m->actions);
@@ -104,8 +249,25 @@ char *mr_manifest_format(const struct mr_manifest *m)
 	}
 	for (size_t i = 0; i < m->n_actions; i++) {
 		const struct mr_backup_action *a = &m->actions[i];
-		mr_buf_printf(&b, "%s %s%s%s\n", a->owed ? "owed" : "action", a->verb,
-		              a->unit ? " " : "", a->unit ? a->unit : "");
+		switch (a->kind) {
+		case MR_BACKUP_SERVICE:
+			mr_buf_printf(&b, "%s %s%s%s\n", a->owed ? "owed" : "action", a->verb,
+			              a->unit ? " " : "", a->unit ? a->unit : "");
+			break;
+		case MR_BACKUP_UNIT:
+			mr_buf_printf(&b, "unit %s %s\n", a->verb, a->unit);
+			break;
+		case MR_BACKUP_MOUNT:
+			mr_buf_printf(&b, "mount %s\n", a->unit);
+			break;
+		case MR_BACKUP_COMMAND:
+		case MR_BACKUP_RULE:
+			mr_buf_puts(&b, a->kind == MR_BACKUP_RULE ? "rule" : "command");
+			for (char **w = a->words; *w; w++)
+				mr_buf_printf(&b, " %s", *w);
+			mr_buf_putc(&b, '\n');
+			break;
+		}
 	}
 	return mr_buf_steal(&b, NULL);
 }
@@ -157,6 +319,52 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 		mr_manifest_add_action(m, verb, n == 2 ? unit : NULL, word[0] == 'o');
 		return 0;
 	}
+	if (!strcmp(word, "unit")) {
+		char verb[16] = "", unit[256] = "", extra[2] = "";
+		if (sscanf(l, "unit %15s %255s %1s", verb, unit, extra) != 2 ||
+		    !mr_backup_unit_undo(verb)) {
+			*why = "expected unit enable|disable|mask|unmask|start|stop UNIT";
+			return -1;
+		}
+		if (!mr_unit_name_valid(unit)) {
+			*why = "not a systemd unit name";
+			return -1;
+		}
+		add_entry(m, MR_BACKUP_UNIT, verb, unit, NULL, 0);
+		return 0;
+	}
+	if (!strcmp(word, "mount")) {
+		if (strncmp(l, "mount ", 6) || !path_ok(l + 6)) {
+			*why = "expected mount PATH";
+			return -1;
+		}
+		add_entry(m, MR_BACKUP_MOUNT, NULL, l + 6, NULL, 0);
+		return 0;
+	}
+	if (!strcmp(word, "command") || !strcmp(word, "rule")) {
+		const char *w[MAX_WORDS + 1];
+		size_t n = 0;
+		char *copy = mr_xstrdup(l + strlen(word));
+		for (char *save = NULL, *t = strtok_r(copy, " ", &save); t;
+		     t = strtok_r(NULL, " ", &save))
+			if (n < MAX_WORDS + 1)
+				w[n++] = t;
+		int ok = n <= MAX_WORDS;
+		if (ok) {
+			w[n] = NULL;
+			ok = word[0] == 'r' ? rule_ok(w, n) : known_command(w);
+		}
+		if (ok)
+			add_entry(m, word[0] == 'r' ? MR_BACKUP_RULE : MR_BACKUP_COMMAND, NULL, NULL, w, n);
+		free(copy);
+		if (!ok) {
+			*why = word[0] == 'r' ? "expected rule iptables|ip6tables CHAIN SPEC or rule nft "
+			                        "FAMILY TABLE CHAIN RULE"
+			                      : "not a command migready runs again (exportfs -ra, ufw reload)";
+			return -1;
+		}
+		return 0;
+	}
 	if (!strcmp(word, "of")) {
 		char id[64] = "";
 		if (sscanf(l, "of %63s", id) != 1 || !mr_backup_run_id_valid(id)) {
@@ -175,7 +383,8 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 	else if (!strcmp(word, "removed"))
 		st = MR_BACKUP_REMOVED;
 	else {
-		*why = "expected existed, created, removed, action, owed or of";
+		*why = "expected existed, created, removed, action, owed, unit, command, rule, mount "
+		       "or of";
 		return -1;
 	}
 	if (sscanf(l, "%*s %o %u %u %n", &mode, &uid, &gid, &used) != 3 || !used || mode > 07777) {

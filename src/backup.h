@@ -38,12 +38,37 @@ struct mr_backup_file {
 	char *path;
 };
 
-/* The service actions the run ran or left owed: "action VERB [UNIT]" and
- * "owed VERB UNIT"; VERB is a systemctl verb of the restart kind. */
+/* What a run did besides its files, one MANIFEST line each, in the
+ * order it did them:
+ *   action VERB [UNIT]  a service action (daemon-reload, restart,
+ *                       try-restart, reload; start and stop in MANIFESTs
+ *                       written before "unit" lines existed) a rollback
+ *                       repeats so that daemons read the restored files
+ *   owed VERB UNIT      one it left owed (--no-restart): restart-pending
+ *   unit VERB UNIT      a unit state it changed (enable, disable, mask,
+ *                       unmask, start, stop): a rollback does the inverse
+ *   command WORD...     a command that puts a file in effect (exportfs
+ *                       -ra, ufw reload): a rollback runs it again
+ *   rule iptables|ip6tables CHAIN SPEC...  a running firewall rule it
+ *   rule nft FAMILY TABLE CHAIN RULE...    inserted: a rollback removes
+ *                       that rule, and no other
+ *   mount PATH          a file system it mounted: a rollback leaves it
+ *                       mounted (instances may run on it) and says so */
+enum mr_backup_kind {
+	MR_BACKUP_SERVICE,
+	MR_BACKUP_UNIT,
+	MR_BACKUP_COMMAND,
+	MR_BACKUP_RULE,
+	MR_BACKUP_MOUNT,
+};
+
 struct mr_backup_action {
-	char *verb;
-	char *unit;     /* NULL for daemon-reload */
+	char *verb;     /* SERVICE, UNIT: the systemctl verb; NULL otherwise */
+	char *unit;     /* SERVICE (NULL for daemon-reload), UNIT; MOUNT: the path */
 	int owed;       /* not run by that run (--no-restart): restart-pending */
+	enum mr_backup_kind kind;
+	char **words;   /* COMMAND: its argv; RULE: the line's words after
+	                 * "rule"; NULL-terminated; NULL for the others */
 };
 
 struct mr_manifest {
@@ -67,9 +92,14 @@ void mr_manifest_free(struct mr_manifest *m);
 void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,
                           uid_t uid, gid_t gid, const char *sha, const char *path);
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed);
-/* Adds the action of argv if it is a systemctl call of the restart kind
- * (daemon-reload, stop, start, restart, try-restart, reload); 0 if not. */
+/* Adds what argv, a command of the run, did (see mr_backup_action): a
+ * systemctl call (service action or unit state), exportfs -ra or ufw
+ * reload, an iptables/ip6tables -I or -A, an nft insert or add rule, a
+ * mount; 0 for any other command (not recorded). */
 int mr_manifest_add_argv(struct mr_manifest *m, const char *const *argv, int owed);
+/* The inverse of a unit verb (enable <-> disable, mask <-> unmask,
+ * start <-> stop), or NULL. */
+const char *mr_backup_unit_undo(const char *verb);
 /* The MANIFEST text (current format, with its header line); the caller's. */
 char *mr_manifest_format(const struct mr_manifest *m);
 

@@ -20,7 +20,8 @@ if [ "$3" != - ]; then
 	d="$r/var/lib/migready"
 	if ! [ -d "$d" ] && ! mkdir -p -- "$d" 2>/dev/null; then say lock "error cannot create $d"; mark; exit 1; fi
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
-	exec 9>>"$d/lock" || { say lock "error cannot open $d/lock"; mark; exit 1; }
+	# tried in a subshell first: a failed exec redirection ends sh at once
+	( : >>"$d/lock" ) 2>/dev/null && exec 9>>"$d/lock" || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }
 	# A second at a time, saying so on stderr: the controller times out a
 	# silent host (--timeout), not the wait it asked for (--lock-wait).
 	left=$3

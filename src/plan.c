@@ -1068,11 +1068,13 @@ static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *c
 
 /* The MANIFEST of the run's backups: what each file was, the SHA-256 of
  * what this run writes there (a rollback refuses a file edited since), and
- * the service actions it runs, or owes (--no-restart). */
+ * what it does besides, in order (backup.h), or owes (--no-restart). NULL
+ * when there is nothing a rollback could undo. */
 static char *manifest_text(const struct file_state *fs, size_t n, const struct actions *a,
                            const struct unit_state *us, size_t n_us)
 {
 	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
+	int undoable = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].changed)
 			continue;
@@ -1083,14 +1085,18 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 	}
 	for (size_t i = 0; i < a->n; i++)
 		mr_manifest_add_argv(m, a->v[i].argv, 0);
+	for (size_t i = 0; i < m->n_actions; i++)
+		undoable |= m->actions[i].kind == MR_BACKUP_UNIT ||
+		            m->actions[i].kind == MR_BACKUP_RULE || m->actions[i].kind == MR_BACKUP_MOUNT;
 	for (size_t i = 0; i < n_us; i++) {
 		int ran = 0;
 		for (size_t k = 0; k < m->n_actions && !ran; k++)
-			ran = m->actions[k].unit && !strcmp(m->actions[k].unit, us[i].pu->name);
+			ran = m->actions[k].unit && m->actions[k].kind != MR_BACKUP_MOUNT &&
+			      !strcmp(m->actions[k].unit, us[i].pu->name);
 		if (us[i].restart && !ran)
 			mr_manifest_add_action(m, "try-restart", us[i].pu->name, 1);
 	}
-	char *text = mr_manifest_format(m);
+	char *text = m->n_files || undoable ? mr_manifest_format(m) : NULL;
 	mr_manifest_free(m);
 	return text;
 }
@@ -1367,8 +1373,8 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 		.n_actions = a.n,
 		.locked = lock_held(plan->facts),
 	};
-	if (n_c) {
-		manifest = manifest_text(fs, n, &a, us, n_us);
+	manifest = manifest_text(fs, n, &a, us, n_us);
+	if (manifest) {
 		manifest_path = mr_xasprintf("%s/MANIFEST", dir);
 		c.manifest = manifest;
 		c.manifest_path = manifest_path;
@@ -1399,7 +1405,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 	}
 	record_files(fs, n, &c, commit_idx, t, rep);
 	if (c.committed) {
-		if (n_c)
+		if (manifest)
 			rep->backup_dir = mr_transport_path(t, dir);
 		record_actions(&a, us, n_us, t, rep);
 	}

@@ -492,6 +492,14 @@ char *mr_report_summary(const struct mr_report *rep)
 	return full;
 }
 
+static size_t files_changed(const struct mr_host_report *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_items; i++)
+		n += h->items[i].file && h->items[i].outcome == MR_OUTCOME_CHANGED;
+	return n;
+}
+
 /* rollback: what each file became, the diffs of files edited since the
  * run (always), its own backup and the restarts. */
 static void text_rollback(FILE *out, const struct mr_host_report *h,
@@ -506,8 +514,7 @@ static void text_rollback(FILE *out, const struct mr_host_report *h,
 	if (ho == MR_OUTCOME_FAILED)
 		fputs("failed", out);
 	else if (ho == MR_OUTCOME_CHANGED)
-		fprintf(out, "rolled back run %s (%zu files)", h->rolled_back,
-		        count(h, MR_OUTCOME_CHANGED));
+		fprintf(out, "rolled back run %s (%zu files)", h->rolled_back, files_changed(h));
 	else if (h->rolled_back)
 		fprintf(out, "every file is as before run %s", h->rolled_back);
 	else
@@ -520,9 +527,13 @@ static void text_rollback(FILE *out, const struct mr_host_report *h,
 	}
 	for (size_t i = 0; i < h->n_items; i++) {
 		const struct mr_item *it = &h->items[i];
-		if (it->outcome == MR_OUTCOME_OK && !o->verbose)
+		/* a file, or a step after the files (it->file NULL): one left
+		 * as it is says why (a mount left mounted) */
+		if (it->outcome == MR_OUTCOME_OK && !o->verbose && (it->file || !it->note))
 			continue;
-		const char *word = it->outcome == MR_OUTCOME_CHANGED ? (it->want ? "restored" : "removed")
+		const char *word = it->outcome == MR_OUTCOME_OK && !it->file   ? "left"
+		                   : it->outcome == MR_OUTCOME_CHANGED && !it->file ? "done"
+		                   : it->outcome == MR_OUTCOME_CHANGED ? (it->want ? "restored" : "removed")
 		                   : it->outcome == MR_OUTCOME_OK    ? "unchanged"
 		                   : it->outcome == MR_OUTCOME_UNKNOWN ? "unknown"
 		                                                       : "failed";

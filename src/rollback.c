@@ -3,6 +3,7 @@
  * host, with the diff), then one commit that puts the originals back
  * (and removes the files it created), keeps this rollback's own backups,
  * and repeats the run's service actions. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,11 +15,37 @@
 #include "report.h"
 #include "rollback.h"
 #include "transport.h"
+#include "undo_rule_sh.h"
 #include "util_sha256.h"
 
 static const char *state_word(enum mr_backup_state s)
 {
 	return s == MR_BACKUP_EXISTED ? "existed" : s == MR_BACKUP_CREATED ? "created" : "removed";
+}
+
+/* "try-restart libvirtd.service", "owed ...", "enable x.socket",
+ * "exportfs -ra", "rule iptables INPUT ...", "mount /path"; the caller's. */
+static char *entry_words(const struct mr_backup_action *a)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	switch (a->kind) {
+	case MR_BACKUP_SERVICE:
+	case MR_BACKUP_UNIT:
+		mr_buf_printf(&b, "%s%s%s%s", a->owed ? "owed " : "", a->verb, a->unit ? " " : "",
+		              a->unit ? a->unit : "");
+		break;
+	case MR_BACKUP_MOUNT:
+		mr_buf_printf(&b, "mount %s", a->unit);
+		break;
+	case MR_BACKUP_COMMAND:
+	case MR_BACKUP_RULE:
+		mr_buf_puts(&b, a->kind == MR_BACKUP_RULE ? "rule" : "");
+		for (char **w = a->words; *w; w++)
+			mr_buf_printf(&b, "%s%s", b.len ? " " : "", *w);
+		break;
+	}
+	return mr_buf_steal(&b, NULL);
 }
 
 static void list_runs(const struct mr_backup_run *runs, size_t n, struct mr_host_report *rep)
@@ -43,12 +70,8 @@ static void list_runs(const struct mr_backup_run *runs, size_t n, struct mr_host
 			e->files[e->n_files++] = mr_xasprintf("%s %s", state_word(m->files[k].state),
 			                                      m->files[k].path);
 		e->actions = mr_xcalloc(m->n_actions + 1, sizeof(*e->actions));
-		for (size_t k = 0; k < m->n_actions; k++) {
-			const struct mr_backup_action *a = &m->actions[k];
-			e->actions[e->n_actions++] = mr_xasprintf("%s%s%s%s", a->owed ? "owed " : "",
-			                                          a->verb, a->unit ? " " : "",
-			                                          a->unit ? a->unit : "");
-		}
+		for (size_t k = 0; k < m->n_actions; k++)
+			e->actions[e->n_actions++] = entry_words(&m->actions[k]);
 	}
 }
 
@@ -130,41 +153,246 @@ static int restart_kind(const char *verb)
 	return !strcmp(verb, "restart") || !strcmp(verb, "try-restart") || !strcmp(verb, "start");
 }
 
-/* The commit's actions: the run's own (not the ones it owed), in order;
- * each only if every file verified. */
-static struct mr_commit_action *plan_actions(const struct mr_manifest *m, size_t n_files,
-                                             size_t *n_out, char ****argvs_out)
+/* One command of the rollback after its files: a service action repeated,
+ * a unit state inverted, a command run again, a rule removed. */
+struct step {
+	char **argv;          /* owned */
+	const char *unit;     /* its success clears this unit's owed restart */
+	int needs_files;      /* only if every file verified */
+	int rule;             /* exit 3: the rule is gone already */
+	size_t item;          /* its item in the report */
+};
+
+struct steps {
+	struct step *v;
+	size_t n;
+	struct mr_commit_action *acts;
+};
+
+/* A unit's state as the rollback goes: what the facts said, then what
+ * each step planned made it ('?': unknown). */
+struct sim_unit {
+	const char *name;
+	char enabled;         /* 'e' enabled, 'd' not, 'm' masked */
+	char active;          /* 'a' active, 'i' not */
+};
+
+static struct sim_unit *sim_of(struct sim_unit **v, size_t *n, const struct mr_facts *facts,
+                               const char *name)
 {
-	struct mr_commit_action *v = mr_xcalloc(m->n_actions + 1, sizeof(*v));
-	char ***argvs = mr_xcalloc(m->n_actions + 1, sizeof(*argvs));
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, name))
+			return &(*v)[i];
+	struct mr_unit_state st = facts ? mr_facts_unit(facts, name)
+	                                : (struct mr_unit_state){ -1, NULL, NULL };
+	*v = mr_xreallocarray(*v, *n + 1, sizeof(**v));
+	struct sim_unit *u = &(*v)[(*n)++];
+	u->name = name;
+	u->enabled = !st.enabled                        ? '?'
+	             : !strncmp(st.enabled, "enabled", 7) ? 'e'
+	             : !strncmp(st.enabled, "masked", 6)  ? 'm'
+	                                                  : 'd';
+	u->active = !st.active ? '?' : !strcmp(st.active, "active") ? 'a' : 'i';
+	return u;
+}
+
+/* Whether verb would leave u as it is; then marks u as verb leaves it. */
+static int sim_step(struct sim_unit *u, const char *verb)
+{
+	char *part = !strcmp(verb, "start") || !strcmp(verb, "stop") ? &u->active : &u->enabled;
+	char want = !strcmp(verb, "start")    ? 'a'
+	            : !strcmp(verb, "stop")   ? 'i'
+	            : !strcmp(verb, "enable") ? 'e'
+	            : !strcmp(verb, "mask")   ? 'm'
+	                                      : 'd'; /* disable, unmask */
+	int same = *part == want || (!strcmp(verb, "disable") && *part == 'm');
+	if (!strcmp(verb, "unmask") && *part != '?' && *part != 'm')
+		same = 1;
+	if (!same)
+		*part = want;
+	return same;
+}
+
+static char **argv_of(const char *first, ...)
+{
+	va_list ap;
 	size_t n = 0;
-	for (size_t i = 0; i < m->n_actions; i++) {
+	char **v = NULL;
+	va_start(ap, first);
+	for (const char *w = first; w; w = va_arg(ap, const char *)) {
+		v = mr_xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = mr_xstrdup(w);
+	}
+	va_end(ap);
+	v[n] = NULL;
+	return v;
+}
+
+static char **words_copy(char *const *w)
+{
+	size_t n = 0;
+	while (w[n])
+		n++;
+	char **v = mr_xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = mr_xstrdup(w[i]);
+	return v;
+}
+
+/* "systemctl disable x.socket", "iptables -D INPUT ...": the step as the
+ * report names it; the caller's. */
+static char *step_words(char *const *argv, const struct mr_backup_action *a)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	if (a && a->kind == MR_BACKUP_RULE) {
+		char *const *w = a->words;
+		int nft = !strcmp(w[0], "nft");
+		size_t first = nft ? 4 : 2;
+		if (nft)
+			mr_buf_printf(&b, "nft delete rule %s %s %s '", w[1], w[2], w[3]);
+		else
+			mr_buf_printf(&b, "%s -D %s", w[0], w[1]);
+		for (size_t i = first; w[i]; i++)
+			mr_buf_printf(&b, "%s%s", nft && i == first ? "" : " ", w[i]);
+		if (nft)
+			mr_buf_putc(&b, '\'');
+		return mr_buf_steal(&b, NULL);
+	}
+	for (size_t i = 0; argv[i]; i++)
+		if (strcmp(argv[i], "--no-ask-password") && strcmp(argv[i], "--"))
+			mr_buf_printf(&b, "%s%s", b.len ? " " : "", argv[i]);
+	return mr_buf_steal(&b, NULL);
+}
+
+static void add_step(struct steps *s, char **argv, const struct mr_backup_action *a,
+                     struct mr_manifest *mine, struct mr_host_report *rep)
+{
+	s->v = mr_xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	struct step *st = &s->v[s->n++];
+	*st = (struct step){ .argv = argv, .item = rep->n_items };
+	st->needs_files = a->kind == MR_BACKUP_COMMAND || a->kind == MR_BACKUP_SERVICE;
+	st->rule = a->kind == MR_BACKUP_RULE;
+	if (a->kind == MR_BACKUP_SERVICE && a->unit && restart_kind(a->verb))
+		st->unit = a->unit;
+	struct mr_item *it = mr_host_report_add_item(rep);
+	it->setting = step_words(argv, a);
+	it->unit = a->unit && a->kind != MR_BACKUP_MOUNT ? mr_xstrdup(a->unit) : NULL;
+	it->origin = mr_xstrdup("rollback");
+	it->outcome = MR_OUTCOME_DRIFT;
+	/* What this rollback did, for a rollback of it: units and commands;
+	 * a rule it removed is not inserted again (apply does that). */
+	if (a->kind == MR_BACKUP_SERVICE) /* repeated as it was, start and stop of old ones too */
+		mr_manifest_add_action(mine, a->verb, a->unit, 0);
+	else if (a->kind != MR_BACKUP_RULE)
+		mr_manifest_add_argv(mine, (const char *const *)argv, 0);
+}
+
+/* The commands after the files (see mr_rollback_host); a mount the run
+ * made is only reported. A MANIFEST from before "unit" lines repeats its
+ * service actions in their order, as the rollback of that release did. */
+static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
+                       const struct mr_facts *facts, int live, const struct mr_rollback_opts *o,
+                       const char *run_id, struct mr_manifest *mine, struct steps *s,
+                       struct mr_host_report *rep)
+{
+	struct sim_unit *sim = NULL;
+	size_t n_sim = 0;
+	int legacy = 0;
+	for (size_t i = 0; i < m->n_actions; i++)
+		legacy |= m->actions[i].kind == MR_BACKUP_SERVICE && !m->actions[i].owed &&
+		          (!strcmp(m->actions[i].verb, "start") || !strcmp(m->actions[i].verb, "stop"));
+	for (size_t i = 0; live && i < m->n_actions; i++) {
 		const struct mr_backup_action *a = &m->actions[i];
-		if (a->owed)
-			continue;
-		char **argv = mr_xcalloc(6, sizeof(*argv));
-		size_t k = 0;
-		argv[k++] = mr_xstrdup("systemctl");
-		argv[k++] = mr_xstrdup("--no-ask-password");
-		argv[k++] = mr_xstrdup(a->verb);
-		if (a->unit) {
-			argv[k++] = mr_xstrdup("--");
-			argv[k++] = mr_xstrdup(a->unit);
+		if (a->kind == MR_BACKUP_SERVICE && !a->owed && !a->unit)
+			add_step(s, argv_of("systemctl", "--no-ask-password", "daemon-reload", NULL), a,
+			         mine, rep);
+		else if (legacy && a->kind == MR_BACKUP_SERVICE && !a->owed && !o->no_restart)
+			add_step(s, argv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit, NULL),
+			         a, mine, rep);
+	}
+	char *root_opt = !live && t->root ? mr_xasprintf("--root=%s", t->root) : NULL;
+	for (size_t i = m->n_actions; !legacy && i-- > 0;) {
+		const struct mr_backup_action *a = &m->actions[i];
+		switch (a->kind) {
+		case MR_BACKUP_SERVICE:
+			if (live && !a->owed && a->unit && !o->no_restart)
+				add_step(s, argv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit,
+				                    NULL), a, mine, rep);
+			break;
+		case MR_BACKUP_UNIT: {
+			const char *undo = mr_backup_unit_undo(a->verb);
+			int state = strcmp(undo, "start") && strcmp(undo, "stop");
+			if ((!live && !(state && root_opt)) || (!state && o->no_restart) ||
+			    sim_step(sim_of(&sim, &n_sim, facts, a->unit), undo))
+				break;
+			add_step(s, argv_of("systemctl", root_opt ? root_opt : "--no-ask-password", undo,
+			                    "--", a->unit, NULL), a, mine, rep);
+			break;
 		}
-		size_t *needs = mr_xcalloc(n_files + 1, sizeof(*needs));
-		for (size_t f = 0; f < n_files; f++)
+		case MR_BACKUP_COMMAND:
+			if (live)
+				add_step(s, words_copy(a->words), a, mine, rep);
+			break;
+		case MR_BACKUP_RULE:
+			if (!live)
+				break;
+			char **argv = argv_of("/bin/sh", "-c", MR_UNDO_RULE_SH, "migready-undo-rule", NULL);
+			size_t n = 4;
+			for (char **w = a->words; *w; w++) {
+				argv = mr_xreallocarray(argv, n + 2, sizeof(*argv));
+				argv[n++] = mr_xstrdup(*w);
+				argv[n] = NULL;
+			}
+			add_step(s, argv, a, mine, rep);
+			break;
+		case MR_BACKUP_MOUNT: {
+			/* Never unmounted: instances may be running on it. */
+			struct mr_item *it = mr_host_report_add_item(rep);
+			it->setting = mr_xasprintf("mount %s", a->unit);
+			it->origin = mr_xstrdup("rollback");
+			it->outcome = MR_OUTCOME_OK;
+			it->note = mr_xasprintf("left mounted: run %s mounted it, and instances may be "
+			                        "running on it; unmount it by hand if it must go",
+			                        run_id);
+			mr_log(MR_LOG_WARN, "%s: %s left mounted: run %s mounted it, and instances may be "
+			       "running on it; unmount it by hand if it must go", t->host, a->unit,
+			       run_id);
+			break;
+		}
+		}
+	}
+	free(root_opt);
+	free(sim);
+}
+
+static void steps_commit(struct steps *s, size_t n_files)
+{
+	s->acts = mr_xcalloc(s->n + 1, sizeof(*s->acts));
+	for (size_t i = 0; i < s->n; i++) {
+		size_t *needs = s->v[i].needs_files ? mr_xcalloc(n_files + 1, sizeof(*needs)) : NULL;
+		for (size_t f = 0; needs && f < n_files; f++)
 			needs[f] = f;
-		argvs[n] = argv;
-		v[n++] = (struct mr_commit_action){
-			.argv = (const char *const *)argv,
-			.unit = a->unit && restart_kind(a->verb) ? a->unit : NULL,
+		s->acts[i] = (struct mr_commit_action){
+			.argv = (const char *const *)s->v[i].argv,
+			.unit = s->v[i].unit,
 			.needs = needs,
-			.n_needs = n_files,
+			.n_needs = needs ? n_files : 0,
 		};
 	}
-	*n_out = n;
-	*argvs_out = argvs;
-	return v;
+}
+
+static void steps_fini(struct steps *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		for (char **w = s->v[i].argv; *w; w++)
+			free(*w);
+		free(s->v[i].argv);
+		if (s->acts)
+			free(s->acts[i].needs);
+	}
+	free(s->v);
+	free(s->acts);
 }
 
 static int has_line(const char *text, const char *line)
@@ -189,7 +417,8 @@ static char *pending_text(const struct mr_facts *facts, const struct mr_manifest
 		mr_buf_printf(&b, "%s\n", owed[i]);
 	for (size_t i = 0; i < mine->n_actions; i++) {
 		const struct mr_backup_action *a = &mine->actions[i];
-		if (!a->unit || !restart_kind(a->verb) || has_line(b.data, a->unit))
+		if (a->kind != MR_BACKUP_SERVICE || !a->unit || !restart_kind(a->verb) ||
+		    has_line(b.data, a->unit))
 			continue;
 		mr_buf_printf(&b, "%s\n", a->unit);
 		any = 1;
@@ -203,7 +432,7 @@ static char *pending_text(const struct mr_facts *facts, const struct mr_manifest
 }
 
 static void record(struct mr_transport *t, struct mr_commit *c, struct restore *rs, size_t n,
-                   const char *dir, struct mr_host_report *rep)
+                   const struct steps *s, const char *dir, struct mr_host_report *rep)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!rs[i].in_commit)
@@ -222,26 +451,37 @@ static void record(struct mr_transport *t, struct mr_commit *c, struct restore *
 		                          : cf->message ? cf->message : "failed");
 		fr->error = mr_xasprintf("%s:%s: %s", t->host, cf->path, it->note);
 	}
-	if (!c->committed)
-		return;
-	rep->backup_dir = mr_transport_path(t, dir);
-	for (size_t i = 0; i < c->n_actions; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		const struct mr_commit_action *a = &c->actions[i];
-		const char *verb = a->argv[2], *unit = a->argv[3] ? a->argv[4] : NULL;
-		if (a->ran && a->status == 0) {
-			if (unit && restart_kind(verb))
-				mr_host_report_add_service(rep, unit);
+		struct mr_item *it = &rep->items[s->v[i].item];
+		if (!c->committed) {
+			it->outcome = c->n_files && c->files[0].state == MR_COMMIT_UNKNOWN
+			                      ? MR_OUTCOME_UNKNOWN
+			                      : MR_OUTCOME_FAILED;
+			it->note = mr_xstrdup("not run: the commit did not complete");
 			continue;
 		}
-		char *msg = !a->ran ? mr_xasprintf("%s: systemctl %s%s%s not run: a file it needs did "
-		                                   "not verify", t->host, verb, unit ? " " : "",
-		                                   unit ? unit : "")
-		            : mr_xasprintf("%s: systemctl %s%s%s failed with status %d%s%s", t->host,
-		                           verb, unit ? " " : "", unit ? unit : "", a->status,
-		                           a->output ? ": " : "", a->output ? a->output : "");
+		if (a->ran && a->status == 0) {
+			it->outcome = MR_OUTCOME_CHANGED;
+			if (s->v[i].unit)
+				mr_host_report_add_service(rep, s->v[i].unit);
+			continue;
+		}
+		if (a->ran && a->status == 3 && s->v[i].rule) {
+			it->outcome = MR_OUTCOME_OK;
+			it->note = mr_xstrdup(a->output ? a->output : "not there any more");
+			continue;
+		}
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = !a->ran ? mr_xstrdup("not run: a file it needs did not verify")
+		                   : mr_xasprintf("failed with status %d%s%s", a->status,
+		                                  a->output ? ": " : "", a->output ? a->output : "");
+		char *msg = mr_xasprintf("%s: %s %s", t->host, it->setting, it->note);
 		mr_host_report_fail(rep, msg);
 		free(msg);
 	}
+	if (c->committed)
+		rep->backup_dir = mr_transport_path(t, dir);
 }
 
 static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
@@ -249,12 +489,11 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
                         struct mr_host_report *rep)
 {
 	const struct mr_manifest *m = run->manifest;
-	size_t n = m->n_files, n_c = 0, n_edited = 0, n_failed = 0, n_act = 0;
+	size_t n = m->n_files, n_c = 0, n_edited = 0, n_failed = 0;
 	struct restore *rs = mr_xcalloc(n + 1, sizeof(*rs));
 	struct mr_commit_file *cf = mr_xcalloc(n + 1, sizeof(*cf));
 	struct mr_manifest *mine = mr_xcalloc(1, sizeof(*mine));
-	struct mr_commit_action *acts = NULL;
-	char ***argvs = NULL;
+	struct steps steps = { 0 };
 	char *dir = mr_xasprintf("%s/%s", MR_BACKUP_ROOT, o->new_run);
 	char *manifest = NULL, *manifest_path = NULL, *pending = NULL;
 	struct mr_error *e = NULL;
@@ -347,14 +586,11 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 			}
 		goto out;
 	}
-	if (!n_c)
-		goto out;
 	int live = facts ? mr_facts_live(facts) : !t->root;
-	for (size_t i = 0; live && i < m->n_actions; i++)
-		if (!m->actions[i].owed)
-			mr_manifest_add_action(mine, m->actions[i].verb, m->actions[i].unit, o->no_restart);
-	if (live && !o->no_restart)
-		acts = plan_actions(m, n_c, &n_act, &argvs);
+	plan_steps(m, t, facts, live, o, run->id, mine, &steps, rep);
+	if (!n_c && !steps.n)
+		goto out;
+	steps_commit(&steps, n_c);
 	pending = live ? pending_text(facts, mine) : NULL;
 	manifest = mr_manifest_format(mine);
 	manifest_path = mr_xasprintf("%s/MANIFEST", dir);
@@ -366,8 +602,8 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		.manifest = manifest,
 		.pending_path = pending ? "/var/lib/migready/restart-pending" : NULL,
 		.pending = pending,
-		.actions = acts,
-		.n_actions = n_act,
+		.actions = steps.acts,
+		.n_actions = steps.n,
 		.locked = lock && !strcmp(lock, "held"),
 	};
 	if (mr_commit_run(t, &c, &e) < 0) {
@@ -378,17 +614,10 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		free(full);
 		free(msg);
 	}
-	record(t, &c, rs, n, dir, rep);
+	record(t, &c, rs, n, &steps, dir, rep);
 	mr_commit_fini(&c);
 out:
-	for (size_t i = 0; i < n_act; i++) {
-		for (size_t k = 0; argvs[i][k]; k++)
-			free(argvs[i][k]);
-		free(argvs[i]);
-		free(acts[i].needs);
-	}
-	free(argvs);
-	free(acts);
+	steps_fini(&steps);
 	for (size_t i = 0; i < n; i++) {
 		free(rs[i].now);
 		free(rs[i].want);

@@ -12,6 +12,9 @@
 #   nftables: Debian's and an operator's nftables.conf taken by nft -c, the
 #   operator's bytes kept, an include refused with its line; live, check
 #   plans nft insert before the reject's handle, a wider rule covers.
+#   Rollback's removal of a running rule (undo_rule.sh): iptables -D of
+#   the very spec, nft by the handle of the exact text; the other rules
+#   stay; gone already: exit 3; two alike: neither removed.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewall.sh MIGREADY SOURCE_DIR}")
@@ -265,6 +268,22 @@ if command -v nft >/dev/null; then
 		&& ok "nftables: the insert lands above the reject" || not_ok "nftables: the insert lands above the reject" "$(in_ns nft list ruleset)"
 	out=$(in_ns "$MIGREADY" -f json check --local -p nftlive.ini 2>&1 | tr -d '\n ')
 	expect_no_grep "nftables check: the running rules found" '"setting":"firewall.running",[^}]*"status":"drift"' "$out"
+	# rollback's removal (undo_rule.sh, the rule as the MANIFEST keeps it):
+	# by the handle of the rule with exactly that text, no other rule
+	undo() { in_ns sh "$SRC/src/undo_rule.sh" "$@"; }
+	others=$(in_ns nft list chain inet filter input | grep -vF '10.20.0.0/24 tcp dport 16509')
+	out=$(undo nft inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept 2>&1)
+	expect_status "nftables undo: the inserted rule removed" 0 $? "$out"
+	[ "$(in_ns nft list chain inet filter input)" = "$others" ] && ok "nftables undo: every other rule stays" \
+		|| not_ok "nftables undo: every other rule stays" "$(in_ns nft list chain inet filter input)"
+	out=$(undo nft inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept 2>&1)
+	expect_status "nftables undo: a rule no longer there" 3 $? "$out"
+	in_ns nft add rule inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept
+	in_ns nft add rule inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept
+	out=$(undo nft inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept 2>&1)
+	expect_status "nftables undo: two rules alike" 4 $? "$out"
+	[ "$(in_ns nft list chain inet filter input | grep -cF '10.20.0.0/24 tcp dport 16509')" = 2 ] \
+		&& ok "nftables undo: two alike, neither removed" || not_ok "nftables undo: two alike, neither removed"
 	in_ns nft flush ruleset
 else
 	[ "${CI:-}" = true ] && not_ok "no nft (scripts/deps.sh test)" || echo "# no nft: its part skipped"
@@ -286,6 +305,15 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# rollback's removal: -D with the spec the run inserted, no other rule
+others=$(in_ns iptables -S INPUT | grep -vF -- '--dport 16509')
+out=$(in_ns sh "$SRC/src/undo_rule.sh" iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT 2>&1)
+expect_status "iptables undo: the inserted rule removed" 0 $? "$out"
+[ "$(in_ns iptables -S INPUT)" = "$others" ] && ok "iptables undo: every other rule stays" \
+	|| not_ok "iptables undo: every other rule stays" "$(in_ns iptables -S INPUT)"
+out=$(in_ns sh "$SRC/src/undo_rule.sh" iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT 2>&1)
+expect_status "iptables undo: a rule no longer there" 3 $? "$out"
+expect_grep "... says so" '^not there any more: nothing removed$' "$out"
 # ufw's user chain: its plain ACCEPT rules, multiport ranges included.
 in_ns iptables -N ufw-user-input
 in_ns iptables -A ufw-user-input -p tcp -m multiport --dports 49152:49261 -s 10.20.0.0/24 -j ACCEPT

@@ -38,8 +38,10 @@ expect_grep "MANIFEST: the created file" "^created 0000 0 0 [0-9a-f]{64} /etc/sy
 chmod 0666 "$ROOT/etc/libvirt/qemu.conf"
 [ "$(id -u)" = 0 ] && chown 1234:1234 "$ROOT/etc/libvirt/qemu.conf"
 out=$(mr rollback --list -l --root "$ROOT" 2>&1); expect_status "rollback --list" 0 $? "$out"
-expect_grep "--list: the run, its time and its files" \
-	"^  $run1  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  3 files\$" "$out"
+expect_grep "--list: the run, its time, its files and the unit it enabled" \
+	"^  $run1  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  3 files  actions: enable libvirtd-tcp.socket\$" "$out"
+wants=$ROOT/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket
+[ -L "$wants" ] && ok "apply enabled libvirtd-tcp.socket in the tree" || not_ok "apply enabled libvirtd-tcp.socket in the tree"
 expect_grep "--list: each file with its state" "^    created /etc/sysctl.d/90-migration.conf\$" "$out"
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback" 2 $? "$out"
 expect_grep "rollback names the run" "^localhost: rolled back run $run1 \(3 files\)\$" "$out"
@@ -48,14 +50,17 @@ if [ "$(snap)" = "$before" ]; then ok "files byte-identical, with their modes an
 else not_ok "files byte-identical, with their modes and owners" "$(diff <(echo "$before") <(snap))"; fi
 [ ! -e "$ROOT/etc/sysctl.d/90-migration.conf" ] && ok "the created file is gone" \
 	|| not_ok "the created file is gone"
+[ ! -L "$wants" ] && ok "rollback disables the unit the run enabled (systemctl --root)" \
+	|| not_ok "rollback disables the unit the run enabled (systemctl --root)" "$out"
+expect_grep "... and says so" "^  done +systemctl --root=$ROOT disable libvirtd-tcp.socket\$" "$out"
 run2=$(ls "$B" | tail -n 1)
 expect_grep "rollback keeps backups of its own" "^  backup: $B/$run2\$" "$out"
 expect_grep "its MANIFEST says what it undid" "^of $run1\$" "$(cat "$B/$run2/MANIFEST")"
 expect_grep "its MANIFEST keeps the removed file's backup" \
 	"^removed 0644 0 0 - /etc/sysctl.d/90-migration.conf\$" "$(cat "$B/$run2/MANIFEST")"
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rolling the rollback back" 2 $? "$out"
-[ -f "$ROOT/etc/sysctl.d/90-migration.conf" ] && ok "rolling back the rollback redoes the run" \
-	|| not_ok "rolling back the rollback redoes the run" "$out"
+[ -f "$ROOT/etc/sysctl.d/90-migration.conf" ] && [ -L "$wants" ] && ok "rolling back the rollback redoes the run (files and unit)" \
+	|| not_ok "rolling back the rollback redoes the run (files and unit)" "$out"
 out=$(mr rollback -l --root "$ROOT" "$run1" 2>&1)
 expect_status "rollback RUN-ID (its files as that run left them)" 2 $? "$out"
 out=$(mr rollback -l --root "$ROOT" "$run1" 2>&1)

@@ -7,6 +7,11 @@
 #          write it with its owner and mode kept
 #   host2  sudo asks for a password: that host fails, alone, saying so
 #   host3  as host1, reached through an Ansible inventory (ansible_become)
+# and on host1: become with --root (an image), become_user other than root
+# (its own file written as it, a root-owned one refused), rollback through
+# sudo: files, the unit the run enabled and
+# started stopped and disabled, exportfs -ra again, the iptables rule the
+# run inserted removed (an operator's stays), a mount left mounted.
 # Exits 77 (skip) where the machine cannot host the lab (not root, no netns,
 # no sudo), except under CI (CI set and not empty), where it fails.
 set -u
@@ -38,8 +43,9 @@ if [ "$st" = 77 ]; then cat "$DIR/up.log"; skip "the lab cannot run here"; fi
 . "$DIR/env"
 mr() { $LAB_EXEC "$MIGREADY" --color never "$@"; }
 # HOST CMD...: CMD as root in the host's own mount namespace (its /etc), so
-# that changes go through its overlay
+# that changes go through its overlay; onnet: and in its network namespace
 on() { local h=$1; shift; nsenter -t "$(cat "$DIR/netns/$h/sshd.pid")" -m -- "$@"; }
+onnet() { local h=$1; shift; nsenter -t "$(cat "$DIR/netns/$h/sshd.pid")" -m -n -- "$@"; }
 
 # sudo on every host: host2's asks for a password. sudo's secure_path keeps
 # the lab's stand-in systemctl first, as the sessions' PATH does.
@@ -116,16 +122,112 @@ out=$(mr rollback --force -i "$DIR/become.ini" -H host1 2>&1); expect_status "ro
 	|| not_ok "rollback: root's qemu.conf back byte for byte" "$out"
 st=$(on host1 stat -c '%U:%G %a' /etc/libvirt/qemu.conf)
 [ "$st" = "root:root 600" ] && ok "rollback: owner root and mode 0600" || not_ok "rollback: owner root and mode 0600" "$st"
-grep -q -- '--no-ask-password start -- libvirtd-tcp.socket' "$DIR/netns/host1/systemctl.log" \
-	&& ok "rollback repeats the run's service actions" || not_ok "rollback repeats the run's service actions" "$(cat "$DIR/netns/host1/systemctl.log")"
+# the apply enabled and started libvirtd-tcp.socket: the rollback stops and
+# disables it, the last step as the apply's first
+grep -q -- '--no-ask-password stop -- libvirtd-tcp.socket' "$DIR/netns/host1/systemctl.log" &&
+	tail -n 1 "$DIR/netns/host1/systemctl.log" | grep -q -- '--no-ask-password disable -- libvirtd-tcp.socket' \
+	&& [ "$(cat "$DIR/netns/host1/units/libvirtd-tcp.socket")" = "disabled inactive" ] \
+	&& ok "rollback stops and disables the socket the run enabled and started" \
+	|| not_ok "rollback stops and disables the socket the run enabled and started" "$(cat "$DIR/netns/host1/systemctl.log")"
+expect_grep "... and says so" '^  done +systemctl disable libvirtd-tcp.socket$' "$out"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check after the rollback" 2 $? "$out"
 out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback of the rollback" 2 $? "$out"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "... redoes the apply" 0 $? "$out"
+[ "$(cat "$DIR/netns/host1/units/libvirtd-tcp.socket")" = "enabled active" ] \
+	&& ok "... the socket enabled and started again" || not_ok "... the socket enabled and started again"
 
-# become_user: commands run as that user (here the lab user itself).
+# What a run does outside files, undone by its rollback: exportfs -ra run
+# again (a stand-in records its argv), the running iptables rule the run
+# inserted removed while a rule the operator added by hand since stays,
+# and the mount the run made left mounted, with a warning. The NFS paths
+# are under the host's own /run (/var/lib is the real machine's).
+for c in exportfs mount; do
+	printf '#!/bin/sh\n[ "$1" = -v ] && exit 0\necho "%s $*" >> %s/commands.log\n' "$c" "$DIR/netns/host1" >"$DIR/netns/host1/bin/$c"
+	chmod 755 "$DIR/netns/host1/bin/$c"
+done
+echo 'enabled active' >"$DIR/netns/host1/units/nova-compute.service"
+on host1 sh -c 'useradd -r -M -d /run/mr-instances nova && mkdir -p /etc/iptables &&
+	printf "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT\nCOMMIT\n" >/etc/iptables/rules.v4' \
+	&& onnet host1 iptables-restore /etc/iptables/rules.v4 || { echo "cannot set up host1's firewall"; exit 1; }
+cat >"$DIR/outside.ini" <<EOF
+[nova]
+release = zed
+instances_path = /run/mr-instances
+[nfs]
+role = both
+export = /run/mr-instances $LAB_NET.0/24(rw,sync,no_subtree_check)
+mount = $LAB_NET.11:/run/mr-instances /run/mr-instances nfs4 defaults 0 0
+[firewall]
+backend = iptables
+allow = 16509/tcp
+source = $LAB_NET.0/24
+EOF
+rule="-A INPUT -s $LAB_NET.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT"
+out=$(mr apply -i "$DIR/become.ini" -p "$DIR/outside.ini" -H host1 2>&1); expect_status "apply: exports, fstab, firewall" 2 $? "$out"
+onnet host1 iptables -S INPUT | grep -qxF -e "$rule" && ok "apply inserted the running rule" \
+	|| not_ok "apply inserted the running rule" "$(onnet host1 iptables -S INPUT)"
+manifest=$(on host1 sh -c 'cat "$(ls -d /var/lib/migready/backups/*/ | tail -n 1)MANIFEST"')
+expect_grep "MANIFEST: the rule inserted" "^rule iptables INPUT -s $LAB_NET\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\$" "$manifest"
+expect_grep "MANIFEST: exportfs -ra" '^command exportfs -ra$' "$manifest"
+expect_grep "MANIFEST: the mount" '^mount /run/mr-instances$' "$manifest"
+onnet host1 iptables -I INPUT 1 -p tcp --dport 8080 -j ACCEPT
+: >"$DIR/netns/host1/commands.log"
+out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback of exports, fstab, firewall" 2 $? "$out"
+[ "$(cat "$DIR/netns/host1/commands.log")" = "exportfs -ra" ] && ok "rollback runs exportfs -ra again, and mounts nothing" \
+	|| not_ok "rollback runs exportfs -ra again, and mounts nothing" "$(cat "$DIR/netns/host1/commands.log")"
+rules=$(onnet host1 iptables -S INPUT)
+! printf '%s\n' "$rules" | grep -qxF -e "$rule" && ok "rollback removed the rule the run inserted" \
+	|| not_ok "rollback removed the rule the run inserted" "$rules"
+printf '%s\n' "$rules" | grep -qxF -e '-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT' \
+	&& printf '%s\n' "$rules" | grep -qxF -e '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' \
+	&& ok "the operator's rules stay" || not_ok "the operator's rules stay" "$rules"
+expect_grep "the removal is reported" "^  done +iptables -D INPUT -s $LAB_NET\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\$" "$out"
+expect_grep "the mount is left, with a warning" '^migready: warning: host1: /run/mr-instances left mounted: run [0-9TZ-]+ mounted it' "$out"
+expect_grep "... and in the report" '^  left +mount /run/mr-instances: left mounted' "$out"
+
+# become with a root prefix (the inventory's root, then --root): an image under the host's own /run, root's 0600 qemu.conf read
+# and written through sudo, owner and mode kept, the backup under the root.
+img=/run/mr-image
+on host1 sh -c "mkdir -p $img && cp -a '$SRC/tests/lab/node/.' $img/ && chown -R root:root $img && chmod 0600 $img/etc/libvirt/qemu.conf" \
+	|| { echo "cannot make the image on host1"; exit 1; }
+printf '[qemu]\nsecurity_driver = none\n' >"$DIR/qemu.ini"
+sed "/^\[host host1\]\$/a root = $img" "$DIR/become.ini" >"$DIR/become-root.ini"
+out=$(mr apply -i "$DIR/become-root.ini" -p "$DIR/qemu.ini" -H host1 2>&1); expect_status "apply through sudo under the inventory's root" 2 $? "$out"
+on host1 grep -q '^security_driver = "none"$' $img/etc/libvirt/qemu.conf \
+	&& ok "root: the image's qemu.conf written" || not_ok "root: the image's qemu.conf written" "$out"
+st=$(on host1 stat -c '%U:%G %a' $img/etc/libvirt/qemu.conf)
+[ "$st" = "root:root 600" ] && ok "root: owner root and mode 0600 kept" || not_ok "root: owner root and mode 0600 kept" "$st"
+expect_grep "root: the backup printed under the root" "^  backup: $img/var/lib/migready/backups/[0-9TZ-]+\$" "$out"
+out=$(mr check -i "$DIR/become.ini" -p "$DIR/qemu.ini" -H host1 --root $img 2>&1); expect_status "check through sudo under --root after apply" 0 $? "$out"
+
+
 sed 's/^become = sudo$/&\nbecome_user = '"$LAB_USER"'/' "$DIR/become.ini" >"$DIR/become-user.ini"
 out=$(mr check -i "$DIR/become-user.ini" -p "$PROFILE" -H host1 2>&1); expect_status "become_user without the rights to read" 4 $? "$out"
 expect_grep "become_user: read as that user" 'host1:/etc/libvirt/qemu.conf: open: permission denied' "$out"
+
+# become_user other than root writes as that user (sudo -u): its own file,
+# owner and mode kept; a root-owned file it cannot write fails, naming
+# the file, and nothing is written. It needs /var/lib/migready (the lock,
+# the backups) as its own: until then, a clear failure.
+on host1 sh -c 'useradd -r -M mrcfg && mkdir -p /etc/mr-owned && echo "net.ipv4.tcp_keepalive_time = 7200" >/etc/mr-owned/90-migration.conf &&
+	chown -R mrcfg:mrcfg /etc/mr-owned && chmod 0640 /etc/mr-owned/90-migration.conf && echo "net.ipv4.tcp_keepalive_time = 7200" >/etc/sysctl.d/91-root.conf' \
+	|| { echo "cannot set up mrcfg on host1"; exit 1; }
+sed 's/^become = sudo$/&\nbecome_user = mrcfg/' "$DIR/become.ini" >"$DIR/become-mrcfg.ini"
+printf '[file /etc/sysctl.d/91-root.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_time 600\n' >"$DIR/root-file.ini"
+printf '[file /etc/mr-owned/90-migration.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_time 600\n' >"$DIR/user-file.ini"
+out=$(mr apply -i "$DIR/become-mrcfg.ini" -p "$DIR/user-file.ini" -H host1 2>&1); expect_status "become_user: /var/lib/migready not its own" 4 $? "$out"
+expect_grep "... the lock cannot be taken, saying why" "host1: cannot take the host's lock: cannot open /var/lib/migready/lock for writing \(as mrcfg\)" "$out"
+on host1 chown -R mrcfg: /var/lib/migready
+before_root=$(on host1 sh -c 'sha256sum /etc/sysctl.d/91-root.conf; ls -A /etc/sysctl.d')
+out=$(mr apply -i "$DIR/become-mrcfg.ini" -p "$DIR/root-file.ini" -H host1 2>&1); expect_status "become_user: a root-owned file" 4 $? "$out"
+expect_grep "... fails, naming the file" "host1:/etc/sysctl.d/91-root.conf: cannot create a temporary file in the directory: Permission denied" "$out"
+[ "$(on host1 sh -c 'sha256sum /etc/sysctl.d/91-root.conf; ls -A /etc/sysctl.d')" = "$before_root" ] \
+	&& ok "... nothing written" || not_ok "... nothing written" "$(on host1 ls -A /etc/sysctl.d)"
+out=$(mr apply -i "$DIR/become-mrcfg.ini" -p "$DIR/user-file.ini" -H host1 2>&1); expect_status "become_user: its own file" 2 $? "$out"
+[ "$(on host1 cat /etc/mr-owned/90-migration.conf)" = "net.ipv4.tcp_keepalive_time = 600" ] \
+	&& ok "become_user: its file written" || not_ok "become_user: its file written" "$(on host1 cat /etc/mr-owned/90-migration.conf)"
+st=$(on host1 stat -c '%U:%G %a' /etc/mr-owned/90-migration.conf)
+[ "$st" = "mrcfg:mrcfg 640" ] && ok "become_user: owner mrcfg and mode 0640 kept" || not_ok "become_user: owner mrcfg and mode 0640 kept" "$st"
 
 # An Ansible inventory with ansible_become reaches the same.
 cat >"$DIR/ansible.ini" <<EOF

@@ -1,6 +1,8 @@
 /* The MANIFEST of a run's backups: the current format and the one before
  * it (no SHA-256 column) parse, format gives back what parsed, bad lines
- * are refused naming the line; run ids and the systemctl actions kept. */
+ * are refused naming the line; run ids and the systemctl actions kept;
+ * what a run does outside files (units, commands, firewall rules, mounts)
+ * recorded and read back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,19 +69,23 @@ static void test_round_trip(void **state)
 	assert_int_equal(mr_manifest_add_argv(m, reload, 0), 1);
 	assert_int_equal(mr_manifest_add_argv(m, restart, 0), 1);
 	assert_int_equal(mr_manifest_add_argv(m, restart, 0), 1); /* once */
-	assert_int_equal(mr_manifest_add_argv(m, enable, 0), 0);
-	assert_int_equal(mr_manifest_add_argv(m, other, 0), 0);
+	assert_int_equal(mr_manifest_add_argv(m, enable, 0), 1);
+	assert_int_equal(mr_manifest_add_argv(m, other, 0), 1);
 	mr_manifest_add_action(m, "try-restart", "virtqemud.service", 1);
 	char *text = mr_manifest_format(m);
 	assert_string_equal(text,
 	                    "# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN "
-	                    "PATH; action|owed VERB [UNIT]; of RUN-ID\n"
+	                    "PATH; action|owed VERB [UNIT]; unit VERB UNIT; command ARGV; rule "
+	                    "iptables|ip6tables CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount "
+	                    "PATH; of RUN-ID\n"
 	                    "of 20261202T033902Z-4242-123\n"
 	                    "existed 0600 0 64055 " SHA_A " /etc/libvirt/qemu.conf\n"
 	                    "created 0000 0 0 " SHA_B " /etc/sysctl.d/90 m.conf\n"
 	                    "removed 0644 0 0 - /etc/gone.conf\n"
 	                    "action daemon-reload\n"
 	                    "action try-restart libvirtd.service\n"
+	                    "unit enable x.socket\n"
+	                    "command exportfs -ra\n"
 	                    "owed try-restart virtqemud.service\n");
 	char *msg = NULL;
 	struct mr_manifest *back = parse(text, &msg);
@@ -94,15 +100,112 @@ static void test_round_trip(void **state)
 	assert_string_equal(back->files[2].sha, "");
 	assert_int_equal(back->files[2].has_sha, 1);
 	assert_string_equal(back->rollback_of, "20261202T033902Z-4242-123");
-	assert_int_equal(back->n_actions, 3);
+	assert_int_equal(back->n_actions, 5);
 	assert_null(back->actions[0].unit);
 	assert_string_equal(back->actions[1].unit, "libvirtd.service");
-	assert_int_equal(back->actions[2].owed, 1);
+	assert_int_equal(back->actions[2].kind, MR_BACKUP_UNIT);
+	assert_int_equal(back->actions[3].kind, MR_BACKUP_COMMAND);
+	assert_int_equal(back->actions[4].owed, 1);
 	char *again = mr_manifest_format(back);
 	assert_string_equal(again, text);
 	free(again);
 	free(text);
 	mr_manifest_free(back);
+	mr_manifest_free(m);
+}
+
+/* The commands of a run and the MANIFEST line each leaves (NULL: none). */
+static const struct {
+	const char *argv[20];
+	const char *line;
+} outside[] = {
+	{ { "systemctl", "--no-ask-password", "enable", "--", "libvirtd-tcp.socket" },
+	  "unit enable libvirtd-tcp.socket" },
+	{ { "systemctl", "--root=/srv/img", "mask", "--", "libvirtd.service" },
+	  "unit mask libvirtd.service" },
+	{ { "systemctl", "--no-ask-password", "stop", "--", "libvirtd.service" },
+	  "unit stop libvirtd.service" },
+	{ { "systemctl", "--no-ask-password", "restart", "--", "libvirtd-tcp.socket" },
+	  "action restart libvirtd-tcp.socket" },
+	{ { "exportfs", "-ra" }, "command exportfs -ra" },
+	{ { "ufw", "reload" }, "command ufw reload" },
+	{ { "iptables", "-w", "-I", "INPUT", "5", "-s", "10.20.0.0/24", "-p", "tcp", "-m", "tcp",
+	    "--dport", "49152:49261", "-j", "ACCEPT" },
+	  "rule iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT" },
+	{ { "ip6tables", "-w", "-A", "INPUT", "-s", "fd00::/64", "-p", "tcp", "-m", "tcp", "--dport",
+	    "16509", "-j", "ACCEPT" },
+	  "rule ip6tables INPUT -s fd00::/64 -p tcp -m tcp --dport 16509 -j ACCEPT" },
+	{ { "nft", "insert", "rule", "inet", "filter", "input", "handle", "7", "ip", "saddr",
+	    "10.20.0.0/24", "tcp", "dport", "16509", "accept" },
+	  "rule nft inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept" },
+	{ { "nft", "add", "rule", "inet", "filter", "input", "tcp", "dport", "16509", "accept" },
+	  "rule nft inet filter input tcp dport 16509 accept" },
+	{ { "mount", "--", "/var/lib/nova/instances" }, "mount /var/lib/nova/instances" },
+	{ { "install", "-d", "-m", "0711", "--", "/var/lib/nova/instances" }, NULL },
+	{ { "usermod", "-s", "/bin/bash", "--", "nova" }, NULL },
+	{ { "exportfs", "-a" }, NULL },
+	{ { "iptables", "-w", "-I", "INPUT", "-j", "ACCEPT;reboot" }, NULL },
+};
+
+/* What a run does outside files: each command's line, written and read
+ * back in the run's order. */
+static void test_outside_files(void **state)
+{
+	(void)state;
+	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
+	struct mr_buf want;
+	mr_buf_init(&want);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+		int added = mr_manifest_add_argv(m, outside[i].argv, 0);
+		if (added != (outside[i].line != NULL))
+			fail_msg("case %zu: %s recorded", i, added ? "" : "not");
+		if (outside[i].line)
+			mr_buf_printf(&want, "%s\n", outside[i].line);
+	}
+	char *text = mr_manifest_format(m);
+	const char *body = strchr(text, '\n') + 1;
+	assert_string_equal(body, want.data);
+	char *msg = NULL;
+	struct mr_manifest *back = parse(text, &msg);
+	assert_null(msg);
+	assert_int_equal(back->n_actions, m->n_actions);
+	assert_int_equal(back->actions[0].kind, MR_BACKUP_UNIT);
+	assert_string_equal(back->actions[0].verb, "enable");
+	assert_int_equal(back->actions[6].kind, MR_BACKUP_RULE);
+	assert_string_equal(back->actions[6].words[1], "INPUT");
+	assert_string_equal(back->actions[10].unit, "/var/lib/nova/instances");
+	char *again = mr_manifest_format(back);
+	assert_string_equal(again, text);
+	assert_string_equal(mr_backup_unit_undo("enable"), "disable");
+	assert_string_equal(mr_backup_unit_undo("stop"), "start");
+	assert_string_equal(mr_backup_unit_undo("unmask"), "mask");
+	assert_null(mr_backup_unit_undo("restart"));
+	free(again);
+	free(text);
+	mr_buf_fini(&want);
+	mr_manifest_free(back);
+	mr_manifest_free(m);
+}
+
+/* The MANIFEST of the release before "unit" lines: start and stop were
+ * action lines, and still read as such (a rollback repeats them). */
+static void test_previous_format(void **state)
+{
+	(void)state;
+	char *msg = NULL;
+	struct mr_manifest *m = parse("# migready backup: existed|created|removed MODE UID GID "
+	                              "SHA256-WRITTEN PATH; action|owed VERB [UNIT]; of RUN-ID\n"
+	                              "existed 0644 0 0 " SHA_A " /etc/libvirt/libvirtd.conf\n"
+	                              "action stop libvirtd.service\n"
+	                              "action start libvirtd-tcp.socket\n"
+	                              "action start libvirtd.service\n",
+	                              &msg);
+	assert_null(msg);
+	assert_int_equal(m->n_actions, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(m->actions[i].kind, MR_BACKUP_SERVICE);
+	assert_string_equal(m->actions[1].verb, "start");
+	assert_string_equal(m->actions[1].unit, "libvirtd-tcp.socket");
 	mr_manifest_free(m);
 }
 
@@ -112,7 +215,24 @@ static const struct {
 	{ "existed 0644 0 0 " SHA_A " relative/path\n", "h:/M:1: expected an absolute path" },
 	{ "existed 0644 0 0 " SHA_A " /etc/../shadow\n", "h:/M:1: expected an absolute path" },
 	{ "# header\nchanged 0644 0 0 /etc/x\n",
-	  "h:/M:2: expected existed, created, removed, action, owed or of" },
+	  "h:/M:2: expected existed, created, removed, action, owed, unit, command, rule, mount "
+	  "or of" },
+	{ "unit restart x.service\n",
+	  "h:/M:1: expected unit enable|disable|mask|unmask|start|stop UNIT" },
+	{ "unit enable x;reboot\n", "h:/M:1: not a systemd unit name" },
+	{ "command rm -rf /\n",
+	  "h:/M:1: not a command migready runs again (exportfs -ra, ufw reload)" },
+	{ "command exportfs -ra -v\n",
+	  "h:/M:1: not a command migready runs again (exportfs -ra, ufw reload)" },
+	{ "rule sh -c reboot\n", "h:/M:1: expected rule iptables|ip6tables CHAIN SPEC or rule nft "
+	                         "FAMILY TABLE CHAIN RULE" },
+	{ "rule iptables INPUT\n", "h:/M:1: expected rule iptables|ip6tables CHAIN SPEC or rule nft "
+	                           "FAMILY TABLE CHAIN RULE" },
+	{ "rule iptables INPUT -j $(reboot)\n", "h:/M:1: expected rule iptables|ip6tables CHAIN "
+	                                        "SPEC or rule nft FAMILY TABLE CHAIN RULE" },
+	{ "rule nft inet filter -input accept\n", "h:/M:1: expected rule iptables|ip6tables CHAIN "
+	                                          "SPEC or rule nft FAMILY TABLE CHAIN RULE" },
+	{ "mount relative\n", "h:/M:1: expected mount PATH" },
 	{ "existed 0644 0 /etc/x\n", "h:/M:1: expected MODE UID GID" },
 	{ "existed 0644 0 0 abc /etc/x\n", "h:/M:1: expected a SHA-256 or '-'" },
 	{ "existed 0644 0 0 - /etc/x\n", "h:/M:1: a file written has a SHA-256" },
@@ -163,6 +283,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_old_format),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_outside_files),
+		cmocka_unit_test(test_previous_format),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_run_ids),
 	};
