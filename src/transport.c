@@ -73,11 +73,24 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
 	return full;
 }
 
-int mr_ends_with_line(const char *out, size_t len, const char *mark)
+/* Whether out (len bytes) ends with the line mark. */
+static int ends_with_line(const char *out, size_t len, const char *mark)
 {
 	size_t m = strlen(mark);
 	return len > m && out[len - 1] == '\n' && !memcmp(out + len - 1 - m, mark, m) &&
 	       (len == m + 1 || out[len - m - 2] == '\n');
+}
+
+int mr_held_mark_done(const struct mr_buf *out, void *serving)
+{
+	*(int *)serving = ends_with_line(out->data, out->len, MR_SERVING_MARK);
+	return *(int *)serving || ends_with_line(out->data, out->len, MR_HELD_MARK);
+}
+
+int mr_serve_reply_done(const struct mr_buf *out, void *reply)
+{
+	struct mr_serve_reply *r = reply;
+	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
 }
 
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len)

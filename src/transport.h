@@ -178,8 +178,16 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
 #define MR_TAG_LEN 32
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len);
 int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body);
-/* Whether out (len bytes) ends with the line mark. */
-int mr_ends_with_line(const char *out, size_t len, const char *mark);
+/* The same as the transports' "is stdout complete" tests: a reply
+ * (arg a struct mr_serve_reply whose tag is set), and the held or serving
+ * mark (arg an int, set to whether it serves). */
+struct mr_serve_reply {
+	const char *tag;
+	int status;
+	size_t body;
+};
+int mr_serve_reply_done(const struct mr_buf *out, void *reply);
+int mr_held_mark_done(const struct mr_buf *out, void *serving);
 
 /* Shorthands for t->ops->fn(t, ...). */
 int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,

@@ -536,13 +536,6 @@ static void log_stderr(struct mr_transport *t, const char *const *argv, int stat
 		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
 }
 
-/* Does out end with the line MR_HELD_MARK or MR_SERVING_MARK? *serving
- * says which. */
-static int at_mark(const struct mr_buf *out, void *serving)
-{
-	*(int *)serving = mr_ends_with_line(out->data, out->len, MR_SERVING_MARK);
-	return *(int *)serving || mr_ends_with_line(out->data, out->len, MR_HELD_MARK);
-}
 
 /* Runs argv to its end, or with hold until it prints the held mark (then
  * returns 1 and *held keeps it, its stdin open: it holds what it holds
@@ -558,8 +551,8 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 	if (spawn(t, argv, hold || input != NULL, &c, err) < 0)
 		return -1;
 	mr_buf_init(&e);
-	int rc = pump(t, &c, input, input_len, hold, o, &e, hold ? at_mark : NULL, serving, argv[0],
-	              err);
+	int rc = pump(t, &c, input, input_len, hold, o, &e, hold ? mr_held_mark_done : NULL, serving,
+	              argv[0], err);
 	if (rc == 1) {
 		if (!*serving) {
 			close(c.out);
@@ -579,17 +572,6 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 	return rc;
 }
 
-struct served {
-	const char *tag;
-	int status;
-	size_t body;
-};
-
-static int served_end(const struct mr_buf *out, void *arg)
-{
-	struct served *r = arg;
-	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
-}
 
 static void local_release(struct mr_transport *base);
 
@@ -600,11 +582,11 @@ static int served_run(struct local_transport *t, const char *const *argv, struct
 {
 	char tag[MR_TAG_LEN + 1];
 	size_t len;
-	struct served r = { tag, -1, 0 };
+	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
 	char *req = mr_serve_request(argv, tag, &len);
 	mr_buf_init(&e);
-	int rc = pump(&t->base, &t->held, req, len, 1, o, &e, served_end, &r, argv[0], err);
+	int rc = pump(&t->base, &t->held, req, len, 1, o, &e, mr_serve_reply_done, &r, argv[0], err);
 	if (rc == 0) {
 		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held command ended before it answered",
 		             argv[0]);

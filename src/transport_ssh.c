@@ -1096,13 +1096,6 @@ fail:;
 	return NULL;
 }
 
-/* Does out end with the line MR_HELD_MARK or MR_SERVING_MARK? *serving
- * says which. */
-static int at_mark(const struct mr_buf *out, void *serving)
-{
-	*(int *)serving = mr_ends_with_line(out->data, out->len, MR_SERVING_MARK);
-	return *(int *)serving || mr_ends_with_line(out->data, out->len, MR_HELD_MARK);
-}
 
 /* Reads both streams as data comes (non-blocking: a command filling stderr
  * cannot stall stdout) until the command ends, or with until until
@@ -1279,7 +1272,8 @@ static int start(struct ssh_transport *t, const char *const *argv, const char *i
 	}
 	if (!(ch = exec_open(t, argv, input, input_len, !hold, what, err)))
 		goto out;
-	if ((rc = drain(t, ch, o, out_max, &e, hold ? at_mark : NULL, &t->serving, what, err)) < 0)
+	rc = drain(t, ch, o, out_max, &e, hold ? mr_held_mark_done : NULL, &t->serving, what, err);
+	if (rc < 0)
 		goto out;
 	if (rc == 1) {
 		*held = ch;
@@ -1301,17 +1295,6 @@ out:
 	return rc;
 }
 
-struct served {
-	const char *tag;
-	int status;
-	size_t body;
-};
-
-static int served_end(const struct mr_buf *out, void *arg)
-{
-	struct served *r = arg;
-	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
-}
 
 /* Runs argv in the held command that serves (already the become user, if
  * any): no session of its own. 0 when it ended (*status), -1 with err; a
@@ -1322,7 +1305,7 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 	char tag[MR_TAG_LEN + 1];
 	size_t len;
 	const char *what = argv[0];
-	struct served r = { tag, -1, 0 };
+	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
 	if (op_begin(t, NULL, err) < 0)
 		return -1;
@@ -1337,7 +1320,7 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 		}
 		off += (size_t)n;
 	}
-	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_TAG_LEN + 8, &e, served_end, &r, what, err);
+	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_TAG_LEN + 8, &e, mr_serve_reply_done, &r, what, err);
 	if (rc == 0) {
 		/* it ended without the answer: nothing more to send it */
 		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held session ended before it answered",
