@@ -37,14 +37,21 @@ if [ "$mode" = list ]; then
 fi
 [ "$mode" = prune ] || { echo "error unknown mode $mode"; exit 1; }
 days=$3; keep=$4; cur=$5; n=0; i=0
-for d in $pat; do run "$d" && n=$((n+1)); done
+set --
+for d in $pat; do run "$d" && n=$((n+1)) && { [ "$d" = "$cur" ] || set -- "$@" "./$d"; }; done
+# the runs older than KEEP_DAYS but CURRENT, one find for all (an id is
+# [0-9TZ-]: no blank, no glob character)
+aged='|'
+if [ "$days" -gt 0 ] && [ $# -gt 0 ]; then
+  for d in $(find "$@" -prune -mmin +$((days*1440)) 2>/dev/null); do aged="$aged${d#./}|"; done
+fi
 for d in $pat; do
   run "$d" || continue
   i=$((i+1))
   [ "$d" != "$cur" ] || continue
   old=
   [ "$keep" -gt 0 ] && [ $((n-i)) -ge "$keep" ] && old=1
-  [ "$days" -gt 0 ] && [ -n "$(find "./$d" -prune -mmin +$((days*1440)) 2>/dev/null)" ] && old=1
+  case $aged in *"|$d|"*) old=1;; esac
   [ -n "$old" ] || continue
   if rm -rf -- "./$d" 2>/dev/null; then echo "pruned $d"; else echo "failed $d"; fi
 done

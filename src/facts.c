@@ -88,7 +88,8 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
-		if (n == strlen(MR_HELD_MARK) && !memcmp(p, MR_HELD_MARK, n))
+		if ((n == strlen(MR_HELD_MARK) && !memcmp(p, MR_HELD_MARK, n)) ||
+		    (n == strlen(MR_SERVING_MARK) && !memcmp(p, MR_SERVING_MARK, n)))
 			break;
 		const char *eq = memchr(p, '=', n);
 		int bad = !eq || !key_valid(p, (size_t)(eq - p)) || lineno > MAX_LINES;

@@ -29,8 +29,8 @@ struct mr_unit_state {
 };
 
 /* Parses the probe's output. Lines must be key=value with a key of
- * [a-z0-9._/@+-] and a value without control bytes; the held mark ends
- * it. Returns NULL with an MR_ERR_HOST error naming host and line
+ * [a-z0-9._/@+-] and a value without control bytes; the held (or
+ * serving) mark ends it. Returns NULL with an MR_ERR_HOST error naming host and line
  * otherwise. */
 struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
                                 struct mr_error **err);
@@ -40,7 +40,9 @@ struct mr_facts *mr_facts_copy(const struct mr_facts *f);
 
 /* Runs the probe on t. lock_wait_s < 0: no lock; else the host's lock is
  * taken (waiting up to that many seconds) and held by the probe until
- * t's release or close; holder names this run for a loser's message.
+ * t's release or close; meanwhile t's commands run in the probe's shell
+ * (MR_SERVING_MARK), under the lock, with no session of their own.
+ * holder names this run for a loser's message.
  * instances: the instances directory whose mount is reported, or NULL.
  * user: an account to report besides nova and the qemu users ([ssh]
  * user), or NULL.

@@ -6,9 +6,9 @@
 #   $4 who takes the lock and since when ("migready run ID on HOST since
 #      TIME"), stored for a loser
 #   $5 an account to report besides nova and the qemu users, or ""
-# Prints "key=value" lines, then the held mark. With a lock it then waits
-# for its standard input to close, holding the lock (flock on a file under
-# /var/lib/migready): the controller's end, or its death, releases it.
+# Prints "key=value" lines, then the held mark; with the lock taken (flock
+# on a file under /var/lib/migready), the serving mark instead, and it
+# goes on holding the lock and serving commands (see the end).
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
 r=$1; inst=$2; lockarg=$3; xuser=$5
@@ -326,6 +326,18 @@ if [ -z "$r" ] && command -v firewall-cmd >/dev/null 2>&1 && [ "$(firewall-cmd -
 		say fw.firewalld.live error
 	fi
 fi
-mark
-# holding the lock until the end of standard input (read by the shell)
-[ "$lockarg" = - ] || while read -r _; do :; done
+[ "$lockarg" != - ] || { mark; exit 0; }
+# Holding the lock, it serves the controller's commands (an apply's
+# commit, its pruning: no session of their own) until the end of standard
+# input: the controller's end, or its death, releases the lock. A request
+# is a line "LENGTH TAG", then LENGTH bytes: a command line (argv quoted by
+# the controller's transport, what sshd would get). It runs in a subshell
+# with no input and without the lock's descriptor (a daemon it starts must
+# not keep the lock); "TAG STATUS" follows its output, on a line of its own.
+printf '%s\n' '--migready-serving--'
+while read -r n tag; do
+	case $n in '' | *[!0-9]*) exit 1 ;; esac
+	c=$(head -c "$n") && [ ${#c} = "$n" ] || exit 1
+	(eval "$c") </dev/null 9>&-
+	printf '\n%s %s\n' "$tag" $?
+done

@@ -1,5 +1,9 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "transport.h"
 
@@ -67,4 +71,65 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
 	free(resolved);
 	free(probe);
 	return full;
+}
+
+/* Whether out (len bytes) ends with the line mark. */
+static int ends_with_line(const char *out, size_t len, const char *mark)
+{
+	size_t m = strlen(mark);
+	return len > m && out[len - 1] == '\n' && !memcmp(out + len - 1 - m, mark, m) &&
+	       (len == m + 1 || out[len - m - 2] == '\n');
+}
+
+int mr_held_mark_done(const struct mr_buf *out, void *serving)
+{
+	*(int *)serving = ends_with_line(out->data, out->len, MR_SERVING_MARK);
+	return *(int *)serving || ends_with_line(out->data, out->len, MR_HELD_MARK);
+}
+
+int mr_serve_reply_done(const struct mr_buf *out, void *reply)
+{
+	struct mr_serve_reply *r = reply;
+	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
+}
+
+char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
+{
+	unsigned char r[MR_TAG_LEN / 2];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		/* The tag need only differ from the command's own output, which
+		 * never sees it: the clock will do. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		unsigned long long x = (unsigned long long)ts.tv_nsec ^ (unsigned long long)ts.tv_sec << 30 ^
+		                       (unsigned long long)getpid();
+		for (size_t i = 0; i < sizeof(r); i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			r[i] = (unsigned char)(x >> 56);
+		}
+	}
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(tag + 2 * i, 3, "%02x", r[i]);
+	char *line = mr_sh_join(argv);
+	char *req = mr_xasprintf("%zu %s\n%s", strlen(line), tag, line);
+	free(line);
+	*len = strlen(req);
+	return req;
+}
+
+int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body)
+{
+	/* "\nTAG STATUS\n": at most 3 digits */
+	size_t t = strlen(tag);
+	if (len < t + 4 || out[len - 1] != '\n')
+		return 0;
+	size_t d = len - 1;
+	while (d > 0 && d > len - 5 && out[d - 1] >= '0' && out[d - 1] <= '9')
+		d--;
+	if (d == len - 1 || d < t + 2 || out[d - 1] != ' ' || memcmp(out + d - 1 - t, tag, t) ||
+	    out[d - 2 - t] != '\n')
+		return 0;
+	*status = atoi(out + d);
+	*body = d - 2 - t;
+	return 1;
 }

@@ -54,6 +54,11 @@ struct mr_transport;
 #define MR_OUTPUT_MAX (8u << 20)
 /* The line a held command prints when it is ready (see hold). */
 #define MR_HELD_MARK "--migready-held--"
+/* ... or this one instead when it also serves commands until released:
+ * each request a line "LENGTH TAG" and LENGTH bytes of command line (argv
+ * quoted as for sshd), answered with the command's output and then
+ * "\nTAG STATUS\n" (src/facts.sh, its end). */
+#define MR_SERVING_MARK "--migready-serving--"
 
 struct mr_transport_ops {
 	const char *name;
@@ -74,15 +79,17 @@ struct mr_transport_ops {
 	 * NULL) is its standard input. *out gets stdout (the caller's; may be
 	 * NULL if out is NULL), at most MR_OUTPUT_MAX bytes: more is an error.
 	 * *status is the exit status. A command that ran and failed is not an
-	 * error of the call. */
+	 * error of the call. While a held command serves (MR_SERVING_MARK), a
+	 * command without input is sent to it: it runs there (still holding
+	 * what the held command holds), not in a session of its own. */
 	int (*run)(struct mr_transport *t, const char *const *argv, const char *input,
 	           size_t input_len, char **out, size_t *out_len, int *status,
 	           struct mr_error **err);
 	/* Starts argv with its standard input open and returns what it printed
-	 * up to and including the line MR_HELD_MARK; the command goes on running
-	 * (holding a lock, say) until release or close ends its input. If it
-	 * exits before the mark, *status is its exit status, else -1. At most
-	 * one held command per transport. */
+	 * up to and including the line MR_HELD_MARK or MR_SERVING_MARK; the
+	 * command goes on running (holding a lock, say) until release or close
+	 * ends its input. If it exits before the mark, *status is its exit
+	 * status, else -1. At most one held command per transport. */
 	int (*hold)(struct mr_transport *t, const char *const *argv, char **out, size_t *out_len,
 	            int *status, struct mr_error **err);
 	void (*release)(struct mr_transport *t);
@@ -162,6 +169,25 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              const char *path, int follow_last,
                              char *(*resolve)(void *ctx, const char *p), void *ctx,
                              struct mr_error **err);
+
+/* The serving protocol (MR_SERVING_MARK), for the transports: the
+ * request for argv under a new random tag (tag gets MR_TAG_LEN hex digits
+ * and a NUL; *len the request's length; the caller frees it), and whether
+ * out (len bytes) ends the reply to tag: then 1, with *status and *body
+ * (the length of the command's own output). */
+#define MR_TAG_LEN 32
+char *mr_serve_request(const char *const *argv, char *tag, size_t *len);
+int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body);
+/* The same as the transports' "is stdout complete" tests: a reply
+ * (arg a struct mr_serve_reply whose tag is set), and the held or serving
+ * mark (arg an int, set to whether it serves). */
+struct mr_serve_reply {
+	const char *tag;
+	int status;
+	size_t body;
+};
+int mr_serve_reply_done(const struct mr_buf *out, void *reply);
+int mr_held_mark_done(const struct mr_buf *out, void *serving);
 
 /* Shorthands for t->ops->fn(t, ...). */
 int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,

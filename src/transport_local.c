@@ -23,6 +23,7 @@ struct local_transport {
 		pid_t pid;
 		int in, out, err;
 	} held; /* a command kept running (the host's lock) */
+	int serving; /* ... which serves commands (MR_SERVING_MARK) */
 };
 
 static void fill_stat(struct mr_stat *st, const struct stat *sb)
@@ -440,17 +441,19 @@ static int reap(pid_t pid)
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
-/* Feeds input, reads stdout and stderr until both close (or, until_mark,
- * until stdout ends with the held mark: returns 1), within t->timeout_s of
- * silence; 0 at the end, -1 with err on a time-out (the child's group is
- * killed) or too much output. */
+/* Feeds input, reads stdout and stderr until both close (or, with until,
+ * until until(out, arg) says stdout is complete: returns 1), within
+ * t->timeout_s of silence; 0 at the end, -1 with err on a time-out (the
+ * child's group is killed) or too much output. With keep_in, its stdin
+ * stays open once input is written. */
 static int pump(struct mr_transport *t, struct child *c, const char *input, size_t input_len,
-                struct mr_buf *out, struct mr_buf *errtext, int until_mark, const char *what,
+                int keep_in, struct mr_buf *out, struct mr_buf *errtext,
+                int (*until)(const struct mr_buf *out, void *arg), void *arg, const char *what,
                 struct mr_error **err)
 {
 	size_t off = 0;
 	char buf[65536];
-	if (c->in >= 0 && !until_mark && input_len == 0) {
+	if (c->in >= 0 && !keep_in && input_len == 0) {
 		close(c->in);
 		c->in = -1;
 	}
@@ -476,7 +479,7 @@ static int pump(struct mr_transport *t, struct child *c, const char *input, size
 			ssize_t w = write(c->in, input + off, input_len - off);
 			if (w > 0)
 				off += (size_t)w;
-			if (w < 0 || off == input_len) {
+			if (w < 0 || (off == input_len && !keep_in)) {
 				close(c->in);
 				c->in = -1;
 			}
@@ -507,10 +510,7 @@ static int pump(struct mr_transport *t, struct child *c, const char *input, size
 				return -1;
 			}
 			mr_buf_add(out, buf, (size_t)got);
-			size_t m = strlen(MR_HELD_MARK "\n");
-			if (until_mark && out->len >= m &&
-			    !memcmp(out->data + out->len - m, MR_HELD_MARK "\n", m) &&
-			    (out->len == m || out->data[out->len - m - 1] == '\n'))
+			if (until && until(out, arg))
 				return 1;
 		}
 	}
@@ -536,24 +536,29 @@ static void log_stderr(struct mr_transport *t, const char *const *argv, int stat
 		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
 }
 
+
 /* Runs argv to its end, or with hold until it prints the held mark (then
  * returns 1 and *held keeps it, its stdin open: it holds what it holds
- * until that closes). stdout lands in o, stderr is logged; 0 when it
- * ended (*status), -1 with err. */
+ * until that closes; *serving says whether it serves, its stdout and
+ * stderr then kept open too). stdout lands in o, stderr is logged; 0 when
+ * it ended (*status), -1 with err. */
 static int start(struct mr_transport *t, const char *const *argv, const char *input,
                  size_t input_len, int hold, struct mr_buf *o, int *status, struct child *held,
-                 struct mr_error **err)
+                 int *serving, struct mr_error **err)
 {
 	struct child c;
 	struct mr_buf e;
 	if (spawn(t, argv, hold || input != NULL, &c, err) < 0)
 		return -1;
 	mr_buf_init(&e);
-	int rc = pump(t, &c, input, input_len, o, &e, hold, argv[0], err);
+	int rc = pump(t, &c, input, input_len, hold, o, &e, hold ? mr_held_mark_done : NULL, serving,
+	              argv[0], err);
 	if (rc == 1) {
-		close(c.out);
-		close(c.err);
-		c.out = c.err = -1;
+		if (!*serving) {
+			close(c.out);
+			close(c.err);
+			c.out = c.err = -1;
+		}
 		*held = c;
 	} else {
 		child_close(&c);
@@ -563,6 +568,39 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 	}
 	if (rc >= 0)
 		log_stderr(t, argv, *status, &e);
+	mr_buf_fini(&e);
+	return rc;
+}
+
+
+static void local_release(struct mr_transport *base);
+
+/* Runs argv in the held command that serves. 0 when it ended (*status),
+ * -1 with err; a held command that ends without answering is released. */
+static int served_run(struct local_transport *t, const char *const *argv, struct mr_buf *o,
+                      int *status, struct mr_error **err)
+{
+	char tag[MR_TAG_LEN + 1];
+	size_t len;
+	struct mr_serve_reply r = { tag, -1, 0 };
+	struct mr_buf e;
+	char *req = mr_serve_request(argv, tag, &len);
+	mr_buf_init(&e);
+	int rc = pump(&t->base, &t->held, req, len, 1, o, &e, mr_serve_reply_done, &r, argv[0], err);
+	if (rc == 0) {
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held command ended before it answered",
+		             argv[0]);
+		rc = -1;
+	} else if (rc == 1) {
+		o->len = r.body;
+		o->data[o->len] = '\0';
+		*status = r.status;
+		rc = 0;
+		log_stderr(&t->base, argv, *status, &e);
+	}
+	if (rc < 0)
+		local_release(&t->base);
+	free(req);
 	mr_buf_fini(&e);
 	return rc;
 }
@@ -578,7 +616,10 @@ static int local_run(struct mr_transport *t, const char *const *argv, const char
 		*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	int rc = start(t, argv, input, input_len, 0, &o, status, NULL, err);
+	struct local_transport *lt = (struct local_transport *)t;
+	int rc = lt->held.pid > 0 && lt->serving && !input
+	             ? served_run(lt, argv, &o, status, err)
+	             : start(t, argv, input, input_len, 0, &o, status, NULL, NULL, err);
 	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
@@ -594,7 +635,7 @@ static int local_hold(struct mr_transport *base, const char *const *argv, char *
 	*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	int rc = start(base, argv, NULL, 0, 1, &o, status, &t->held, err);
+	int rc = start(base, argv, NULL, 0, 1, &o, status, &t->held, &t->serving, err);
 	if (rc >= 0)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
@@ -609,6 +650,7 @@ static void local_release(struct mr_transport *base)
 	child_close(&t->held);
 	reap(t->held.pid);
 	t->held.pid = -1;
+	t->serving = 0;
 }
 
 static void local_close(struct mr_transport *t)

@@ -75,6 +75,7 @@ struct ssh_transport {
 	LIBSSH2_SESSION *session;
 	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
 	LIBSSH2_CHANNEL *held; /* a command kept running (the host's lock) */
+	int serving;           /* ... which serves commands (MR_SERVING_MARK) */
 	char *canon_root;   /* base.root as the host resolves it, once known */
 	int key_verified;   /* the host key was checked against known_hosts */
 };
@@ -1107,21 +1108,15 @@ fail:;
 	return NULL;
 }
 
-/* Does out end with the line MR_HELD_MARK? */
-static int at_mark(const struct mr_buf *out)
-{
-	size_t m = strlen(MR_HELD_MARK "\n");
-	return out->len >= m && memcmp(out->data + out->len - m, MR_HELD_MARK "\n", m) == 0 &&
-	       (out->len == m || out->data[out->len - m - 1] == '\n');
-}
 
 /* Reads both streams as data comes (non-blocking: a command filling stderr
- * cannot stall stdout) until the command ends, or with until_mark until it
- * printed the held mark (returns 1 then). stdout beyond out_max, or
- * no end within timeout_s, is an error; the time-out breaks the
- * transport. */
+ * cannot stall stdout) until the command ends, or with until until
+ * until(out, arg) says stdout is complete (returns 1 then). stdout beyond
+ * out_max, or no end within timeout_s, is an error; the time-out breaks
+ * the transport. */
 static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *out,
-                 size_t out_max, struct mr_buf *errtext, int until_mark, const char *what,
+                 size_t out_max, struct mr_buf *errtext,
+                 int (*until)(const struct mr_buf *out, void *arg), void *arg, const char *what,
                  const char *path, struct mr_error **err)
 {
 	char *buf = mr_xmalloc(IO_CHUNK);
@@ -1149,7 +1144,7 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 					goto out;
 				}
 				mr_buf_add(out, buf, (size_t)n);
-				if (until_mark && at_mark(out)) {
+				if (until && until(out, arg)) {
 					r = 1;
 					goto out;
 				}
@@ -1290,7 +1285,9 @@ static int start(struct ssh_transport *t, const char *const *argv, const char *i
 	}
 	if (!(ch = exec_open(t, argv, input, input_len, !hold, what, path, err)))
 		goto out;
-	if ((rc = drain(t, ch, o, out_max, &e, hold, what, path, err)) < 0)
+	rc = drain(t, ch, o, out_max, &e, hold ? mr_held_mark_done : NULL, &t->serving, what, path,
+	           err);
+	if (rc < 0)
 		goto out;
 	if (rc == 1) {
 		*held = ch;
@@ -1312,6 +1309,54 @@ out:
 	return rc;
 }
 
+
+/* Runs argv in the held command that serves (already the become user, if
+ * any): no session of its own. 0 when it ended (*status), -1 with err; a
+ * held command that ends without answering is released. */
+static int served_run(struct ssh_transport *t, const char *const *argv, struct mr_buf *o,
+                      int *status, struct mr_error **err)
+{
+	char tag[MR_TAG_LEN + 1];
+	size_t len;
+	const char *what = argv[0];
+	struct mr_serve_reply r = { tag, -1, 0 };
+	struct mr_buf e;
+	if (op_begin(t, NULL, err) < 0)
+		return -1;
+	char *req = mr_serve_request(argv, tag, &len);
+	mr_buf_init(&e);
+	int rc = -1;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = libssh2_channel_write(t->held, req + off, len - off);
+		if (n < 0) {
+			ssh_error(t, NULL, err, "sending a command to the held session");
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_TAG_LEN + 8, &e, mr_serve_reply_done, &r, what,
+	           NULL, err);
+	if (rc == 0) {
+		/* it ended without the answer: nothing more to send it */
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held session ended before it answered",
+		             what);
+		ssh_release(&t->base);
+		rc = -1;
+	} else if (rc == 1) {
+		o->len = r.body;
+		o->data[o->len] = '\0';
+		*status = r.status;
+		rc = 0;
+		if (e.len)
+			mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
+			       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
+	}
+out:
+	free(req);
+	mr_buf_fini(&e);
+	return rc;
+}
+
 static int ssh_run(struct mr_transport *base, const char *const *argv, const char *input,
                    size_t input_len, char **out, size_t *out_len, int *status,
                    struct mr_error **err)
@@ -1324,7 +1369,9 @@ static int ssh_run(struct mr_transport *base, const char *const *argv, const cha
 		*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	int rc = start(t, argv, input, input_len, 0, &o, MR_OUTPUT_MAX, status, NULL, NULL, err);
+	int rc = t->held && t->serving && !input
+	             ? served_run(t, argv, &o, status, err)
+	             : start(t, argv, input, input_len, 0, &o, MR_OUTPUT_MAX, status, NULL, NULL, err);
 	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
@@ -1361,6 +1408,7 @@ static void ssh_release(struct mr_transport *base)
 	}
 	libssh2_channel_free(t->held);
 	t->held = NULL;
+	t->serving = 0;
 }
 
 /* ---- files through commands: become, and creation under a root ---- */

@@ -141,6 +141,14 @@ out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that p
 n=$(cd "$B" && ls -d 2026* 2>/dev/null | wc -l)
 [ ! -e "$B/20240103T000000Z-1-001" ] && [ "$n" = 2 ] && ok "by age: the old run goes, the recent ones stay" \
 	|| not_ok "by age: the old run goes, the recent ones stay" "$(ls -l "$B")"
+# an apply that changes nothing prunes too (in the probe's shell, under
+# the lock): the age limit holds on a host that converged long ago
+oldest=$(cd "$B" && ls -d 2026* | head -n 1)
+touch -d '40 days ago' "$B/$oldest"
+out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that changes nothing" 0 $? "$out"
+n=$(cd "$B" && ls -d 2026* 2>/dev/null | wc -l)
+[ ! -e "$B/$oldest" ] && [ "$n" = 1 ] && ok "an apply that changes nothing prunes by age" \
+	|| not_ok "an apply that changes nothing prunes by age" "$(ls -l "$B")"
 out=$(mr lint -p prune.ini 2>&1); expect_status "lint of [migready]" 0 $? "$out"
 expect_no_grep "[migready] is applied, not 'validated only'" "not applied" "$out"
 printf '[migready]\nbackup_keep_runs = many\n' > bad.ini

@@ -38,6 +38,8 @@ expect_status() { if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exi
 expect_grep() { if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi; }
 # Logins, not connections: the lab's own readiness probes never log in.
 connections() { cat $LAB_LOGS 2>/dev/null | grep -c 'Accepted publickey' || true; }
+# SSH sessions (an exec or the SFTP subsystem each; LogLevel VERBOSE)
+sessions() { cat $LAB_LOGS 2>/dev/null | grep -c 'Starting session:' || true; }
 
 run_systemd_before=0
 [ ! -e /run/systemd/system ] || run_systemd_before=1
@@ -114,8 +116,14 @@ if [ "$LAB_MODE" = netns ]; then
 	for h in $hosts; do [ "$(calls "$h")" = "" ] && [ "$(shows "$h")" = "${shows_before[$h]}" ] || bad="$bad $h"; done
 	[ -z "$bad" ] && ok "check: one systemctl show per host, nothing else" || not_ok "check ran systemctl on:$bad"
 fi
+s0=$(sessions)
 out=$(mr apply -i "$INV" -p "$PROFILE" -j 4 2>&1); expect_status "apply on the fleet" 2 $? "$out"
 expect_grep "every host changed" "^$LAB_HOSTS hosts?: 0 in the desired state, $LAB_HOSTS changed, 0 failed$" "$out"
+# The commit and the pruning run in the facts probe's shell, which holds
+# the lock: an apply costs the SFTP session and that one exec per host.
+s1=$(sessions)
+[ $((s1 - s0)) = $((2 * LAB_HOSTS)) ] && ok "apply: two SSH sessions per host (SFTP, one exec)" \
+	|| not_ok "apply: two SSH sessions per host: $((s1 - s0)) for $LAB_HOSTS hosts"
 f=$(host_file host1 /etc/libvirt/libvirtd.conf)
 grep -A1 -x '#auth_tcp = "sasl"' "$f" | tail -1 | grep -qx 'auth_tcp = "none"' \
 	&& ok "host1's libvirtd.conf has auth_tcp below its default" || not_ok "host1's libvirtd.conf: auth_tcp" "$(cat "$f")"

@@ -672,6 +672,33 @@ static void test_lock(void **state)
 	assert_int_equal(strncmp(h, "migready run R1 on ctl since 20", 31), 0);
 	free(h);
 
+	/* While it holds the lock, t1's commands run in the probe's shell
+	 * (an ancestor's arguments name it), without the lock's descriptor,
+	 * their output and status as they were, whatever they print. */
+	const char *served[] = {
+		"/bin/sh", "-c",
+		"p=$PPID; w=own; while [ \"$p\" -gt 1 ]; do "
+		"grep -q migready-probe /proc/$p/cmdline && w=served; "
+		"read -r _ _ _ p _ < /proc/$p/stat; done; "
+		"[ -e /proc/self/fd/9 ] && w=\"$w, fd 9 open\"; "
+		"printf '%s\\n\\n%s 0\\nno newline' \"$w\" \"$1\"; exit 3",
+		"x", "--migready-held--", NULL
+	};
+	char *out = NULL;
+	size_t len = 0;
+	int status = -1;
+	assert_int_equal(t1->ops->run(t1, served, NULL, 0, &out, &len, &status, &err), 0);
+	assert_int_equal(status, 3);
+	assert_string_equal(out, "served\n\n--migready-held-- 0\nno newline");
+	assert_int_equal(len, strlen(out));
+	free(out);
+	/* and the next one too */
+	const char *second[] = { "/bin/sh", "-c", "printf 'a\\n'", NULL };
+	assert_int_equal(t1->ops->run(t1, second, NULL, 0, &out, &len, &status, &err), 0);
+	assert_int_equal(status, 0);
+	assert_string_equal(out, "a\n");
+	free(out);
+
 	/* Held by t1: a second run is refused at once, naming the holder. */
 	struct mr_facts *f2 = mr_facts_gather(t2, NULL, NULL, 0, "migready run R2 on ctl", &err);
 	assert_null(f2);
