@@ -93,8 +93,7 @@ int mr_serve_reply_done(const struct mr_buf *out, void *reply)
 	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
 }
 
-char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
-                       size_t *len)
+char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
 {
 	unsigned char r[MR_TAG_LEN / 2];
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
@@ -112,16 +111,9 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 	for (size_t i = 0; i < sizeof(r); i++)
 		snprintf(tag + 2 * i, 3, "%02x", r[i]);
 	char *line = mr_sh_join(argv);
-	char *head = mr_xasprintf("%zu %s %zu\n%s", strlen(line), tag, input_len, line);
+	char *req = mr_xasprintf("%zu %s\n%s", strlen(line), tag, line);
 	free(line);
-	size_t head_len = strlen(head);
-	char *req = mr_xmalloc(head_len + input_len + 1);
-	memcpy(req, head, head_len);
-	if (input_len)
-		memcpy(req + head_len, input, input_len);
-	req[head_len + input_len] = '\0';
-	free(head);
-	*len = head_len + input_len;
+	*len = strlen(req);
 	return req;
 }
 
