@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "aug.h"
+#include "profile.h"
 #include "util.h"
 
 /* want with every "{D}" replaced by dir; the caller frees it. */
@@ -31,6 +33,40 @@ static inline char *mr_test_subst(const char *want, const char *dir)
 		}
 	}
 	return mr_buf_steal(&b, NULL);
+}
+
+/* The test data file MR_TEST_DATA/dir/name, whole and NUL-terminated
+ * (*len its length when len); the caller frees it. A missing file ends
+ * the test. */
+static inline char *mr_test_data(const char *dir, const char *name, size_t *len)
+{
+	char *path = mr_xasprintf("%s/%s/%s", MR_TEST_DATA, dir, name);
+	size_t n;
+	char *d = mr_file_read(path, &n);
+	if (!d)
+		fail_msg("cannot read %s", path);
+	free(path);
+	if (len)
+		*len = n;
+	return d;
+}
+
+/* The profile that text holds, loaded from a temporary file (removed
+ * before a failure ends the test). */
+static inline struct mr_profile *mr_test_profile(const char *text)
+{
+	char path[] = "/tmp/mr-profile-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	const char *paths[] = { path };
+	struct mr_error *err = NULL;
+	struct mr_profile *p = mr_profile_load(paths, 1, &err);
+	unlink(path);
+	if (!p)
+		fail_msg("%s: %s", err->where ? err->where : "", err->message);
+	return p;
 }
 
 /* Every error of the list, one formatted line each; the caller frees it. */

@@ -13,23 +13,9 @@
 #include <cmocka.h>
 
 #include "firewalld_conf.h"
+#include "helpers.h"
 #include "util.h"
 
-static char *slurp(const char *name, size_t *len)
-{
-	char *path = mr_xasprintf("%s/firewall/firewalld/%s", MR_TEST_DATA, name);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	struct mr_buf b;
-	mr_buf_init(&b);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mr_buf_add(&b, chunk, n);
-	fclose(f);
-	free(path);
-	return mr_buf_steal(&b, len);
-}
 
 static const struct mr_nft_want want_pair[] = {
 	{ "tcp", 16509, 16509, NULL },
@@ -62,7 +48,7 @@ static void merge_case(const char *file, const struct mr_nft_want *want, size_t 
                        const char *lines)
 {
 	size_t len = 0;
-	char *text = slurp(file, &len);
+	char *text = mr_test_data("firewall/firewalld", file, &len);
 	char *found = NULL;
 	char *out = mr_fwd_zone_merge(text, len, want, n, &found);
 	assert_non_null(out);

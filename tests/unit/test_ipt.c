@@ -21,6 +21,7 @@
 #include "ipt_rules.h"
 #include "plan.h"
 #include "profile.h"
+#include "helpers.h"
 #include "res.h"
 
 struct digest_case {
@@ -80,40 +81,6 @@ static void test_node_digest(void **state)
 }
 
 /* ---- rules files ---- */
-
-static char *read_data(const char *name)
-{
-	char *path = mr_xasprintf("%s/firewall/%s", MR_TEST_DATA, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot read %s", path);
-	struct mr_buf b;
-	mr_buf_init(&b);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mr_buf_add(&b, chunk, n);
-	fclose(f);
-	free(path);
-	return mr_buf_steal(&b, NULL);
-}
-
-static struct mr_profile *load_text(const char *text)
-{
-	char path[] = "/tmp/mr-ipt-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	const char *paths[] = { path };
-	struct mr_error *err = NULL;
-	struct mr_profile *p = mr_profile_load(paths, 1, &err);
-	unlink(path);
-	if (!p)
-		fail_msg("%s", err->message);
-	return p;
-}
 
 #define DEBIAN "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
 #define DEBIAN6 DEBIAN "file./etc/iptables/rules.v6=present\n"
@@ -201,7 +168,7 @@ static char *with_lines(const char *text, const struct file_case *c)
 static int transform(struct mr_aug *aug, const struct file_case *c, const char *text, char **out,
                      int *present, char **old)
 {
-	struct mr_profile *p = load_text(c->profile);
+	struct mr_profile *p = mr_test_profile(c->profile);
 	struct mr_error *err = NULL;
 	struct mr_facts *facts = mr_facts_parse("h1", c->facts, strlen(c->facts), &err);
 	assert_non_null(facts);
@@ -239,7 +206,7 @@ static void test_files(void **state)
 	for (size_t i = 0; i < sizeof(file_cases) / sizeof(file_cases[0]); i++) {
 		const struct file_case *c = &file_cases[i];
 		print_message("case: %s\n", c->name);
-		char *orig = read_data(c->data);
+		char *orig = mr_test_data("firewall", c->data, NULL);
 		char *text = with_lines(orig, c);
 		char *out = NULL, *old = NULL;
 		int present = 0;
@@ -277,7 +244,7 @@ static void test_below_stop_inserts_above(void **state)
 	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
 	assert_non_null(aug);
 	const struct file_case *c = &file_cases[1];
-	char *orig = read_data(c->data);
+	char *orig = mr_test_data("firewall", c->data, NULL);
 	char *text = with_lines(orig, c);
 	char *out = NULL, *old = NULL;
 	int present = 0;

@@ -13,23 +13,9 @@
 #include <cmocka.h>
 
 #include "nft_conf.h"
+#include "helpers.h"
 #include "util.h"
 
-static char *slurp(const char *name, size_t *len)
-{
-	char *path = mr_xasprintf("%s/firewall/nft/%s", MR_TEST_DATA, name);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	struct mr_buf b;
-	mr_buf_init(&b);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mr_buf_add(&b, chunk, n);
-	fclose(f);
-	free(path);
-	return mr_buf_steal(&b, len);
-}
 
 static const struct mr_nft_want want_pair[] = {
 	{ "tcp", 16509, 16509, NULL },
@@ -77,7 +63,7 @@ static void test_added_where_the_chain_stops(void **state)
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		size_t len = 0;
-		char *text = slurp(cases[i].file, &len);
+		char *text = mr_test_data("firewall/nft", cases[i].file, &len);
 		char *found = NULL;
 		char *out = mr_nft_conf_merge(text, len, want_pair, 2, &found);
 		char *want = expected(text, cases[i].anchor, cases[i].before, cases[i].lines);
@@ -229,7 +215,7 @@ static void test_crlf_kept(void **state)
 {
 	(void)state;
 	size_t len = 0;
-	char *text = slurp("debian12-nftables.conf", &len);
+	char *text = mr_test_data("firewall/nft", "debian12-nftables.conf", &len);
 	struct mr_buf b;
 	mr_buf_init(&b);
 	for (size_t i = 0; i < len; i++) {

@@ -18,24 +18,8 @@
 #include "facts.h"
 #include "plan.h"
 #include "profile.h"
+#include "helpers.h"
 #include "res.h"
-
-static struct mr_profile *load_text(const char *text)
-{
-	char path[] = "/tmp/mr-res-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	const char *paths[] = { path };
-	struct mr_error *err = NULL;
-	struct mr_profile *p = mr_profile_load(paths, 1, &err);
-	unlink(path); /* before a failure ends the test */
-	if (!p)
-		fail_msg("%s: %s", err->where ? err->where : "", err->message);
-	return p;
-}
 
 static struct mr_facts *facts_of(const char *text)
 {
@@ -596,7 +580,7 @@ static void test_worlds(void **state)
 	(void)state;
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		const struct res_case *c = &cases[i];
-		struct mr_profile *p = load_text(c->profile);
+		struct mr_profile *p = mr_test_profile(c->profile);
 		struct mr_facts *f = c->facts ? facts_of(c->facts) : NULL;
 		struct mr_plan *plan = mr_plan_new(f);
 		struct mr_error *err = NULL;
@@ -618,7 +602,7 @@ static void test_firewall(void **state)
 	(void)state;
 	for (size_t i = 0; i < MR_ARRAY_LEN(firewall_cases); i++) {
 		const struct res_case *c = &firewall_cases[i];
-		struct mr_profile *p = load_text(c->profile);
+		struct mr_profile *p = mr_test_profile(c->profile);
 		struct mr_facts *f = c->facts ? facts_of(c->facts) : NULL;
 		struct mr_plan *plan = mr_plan_new(f);
 		struct mr_error *err = NULL;

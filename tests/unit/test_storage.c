@@ -27,17 +27,6 @@
 
 #include "helpers.h"
 
-#define DATA MR_TEST_DATA "/storage"
-
-static char *slurp(const char *path)
-{
-	size_t len;
-	char *d = mr_file_read(path, &len);
-	if (!d)
-		fail_msg("cannot read %s", path);
-	return d;
-}
-
 /* Each test: a fresh root, and stand-ins that log what they were asked
  * to do. */
 static int before(void **state)
@@ -50,28 +39,12 @@ static int before(void **state)
 	return 0;
 }
 
-static struct mr_profile *profile_of(const char *text)
-{
-	char path[] = "/tmp/mr-storage-p-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	const char *paths[] = { path };
-	struct mr_error *err = NULL;
-	struct mr_profile *p = mr_profile_load(paths, 1, &err);
-	unlink(path);
-	if (!p)
-		fail_msg("%s", err->message);
-	return p;
-}
-
 /* One run of the profile's resources on the tree, as a live host with
  * these facts. */
 static void run(struct mr_test_root *e, const char *profile, const char *facts, enum mr_mode mode,
                 struct mr_host_report *rep)
 {
-	struct mr_profile *p = profile_of(profile);
+	struct mr_profile *p = mr_test_profile(profile);
 	char *text = mr_xasprintf("probe=1\nmode=live\ninit=systemd\n%s", facts);
 	struct mr_error *err = NULL;
 	struct mr_facts *f = mr_facts_parse("h1", text, strlen(text), &err);
@@ -148,7 +121,7 @@ static void test_role_from_inventory_group(void **state)
 	assert_non_null(inventory);
 	for (size_t i = 0; i < mr_inventory_count(inventory); i++) {
 		const struct mr_host *h = mr_inventory_host(inventory, i);
-		struct mr_profile *p = profile_of(
+		struct mr_profile *p = mr_test_profile(
 			"[nfs]\nexport = /var/lib/nova/instances 10.20.0.0/24(rw,sync)\n"
 			"mount = nfs1:/ /var/lib/nova/instances nfs4 defaults 0 0\n");
 		for (size_t k = 0; k < h->n_overrides; k++) {
@@ -166,7 +139,7 @@ static void test_role_from_inventory_group(void **state)
 		mr_profile_free(p);
 	}
 	/* without a role the lines are not examined, and say so */
-	struct mr_profile *p = profile_of("[nfs]\nexport = /srv 10.20.0.0/24(rw)\n");
+	struct mr_profile *p = mr_test_profile("[nfs]\nexport = /srv 10.20.0.0/24(rw)\n");
 	struct mr_plan *plan = mr_plan_new(NULL);
 	struct mr_res_ctx ctx = { .profile = p };
 	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
@@ -233,7 +206,7 @@ static void converge(struct mr_test_root *e, const char *profile, const char *fa
 static void test_exports_merged(void **state)
 {
 	struct mr_test_root *e = *state;
-	char *orig = slurp(DATA "/debian12.exports");
+	char *orig = mr_test_data("storage", "debian12.exports", NULL);
 	mr_test_root_put(e, "/etc/exports", orig);
 	char *cut = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8");
 	assert_non_null(cut);
@@ -301,7 +274,7 @@ static void test_export_not_active(void **state)
 static void test_fstab_added_and_mounted(void **state)
 {
 	struct mr_test_root *e = *state;
-	char *orig = slurp(DATA "/debian12.fstab");
+	char *orig = mr_test_data("storage", "debian12.fstab", NULL);
 	mr_test_root_put(e, "/etc/fstab", orig);
 	char *want = mr_xasprintf("%s%s", orig, FSTAB_LINE);
 	converge(e, CLIENT, CLIENT_FACTS("none", "empty"), "/etc/fstab", want, "nfs.mount");
@@ -332,7 +305,7 @@ static void test_fstab_added_and_mounted(void **state)
 static void test_fstab_corrected(void **state)
 {
 	struct mr_test_root *e = *state;
-	char *orig = slurp(DATA "/rhel.fstab");
+	char *orig = mr_test_data("storage", "rhel.fstab", NULL);
 	char *text = mr_xasprintf("%s10.0.0.5:/old /var/lib/nova/instances nfs defaults 0 0\n"
 	                          "# kept\n", orig);
 	mr_test_root_put(e, "/etc/fstab", text);
@@ -402,7 +375,7 @@ static void test_mount_refusals(void **state)
 static void test_multipath(void **state)
 {
 	struct mr_test_root *e = *state;
-	char *orig = slurp(DATA "/debian12.multipath.conf");
+	char *orig = mr_test_data("storage", "debian12.multipath.conf", NULL);
 	mr_test_root_put(e, "/etc/multipath.conf", orig);
 	char *at = strstr(orig, "user_friendly_names yes");
 	assert_non_null(at);
