@@ -938,10 +938,6 @@ static long anchor_offset(augeas *h, const char *expr, int first)
 	return at;
 }
 
-/* A line the tree lacks (no node matches key): where value goes. The text
- * is spliced, not the tree edited: a node inserted among its like would
- * make Augeas write every later one with its neighbour's layout (each
- * '--in-interface' of a file turned '-i'). */
 /* The node's children as "LABEL\tVALUE" lines, in order. */
 static char *children_text(augeas *h, const char *node)
 {
@@ -996,6 +992,10 @@ static int find_cover(augeas *h, const char *where, const char *text,
 	return found;
 }
 
+/* A line the tree lacks (no node matches key): where value goes. The text
+ * is spliced, not the tree edited: a node inserted among its like would
+ * make Augeas write every later one with its neighbour's layout (each
+ * '--in-interface' of a file turned '-i'). */
 static int plan_insert(augeas *h, const char *where, const char *text,
                        const struct mr_aug_op *op, struct mr_aug_outcome *oc, long *at,
                        struct mr_error **err)
