@@ -213,6 +213,32 @@ static int sim_step(struct sim_unit *u, const char *verb)
 	return same;
 }
 
+/* Whether undoing the run's unit steps in order leaves name as active
+ * or inactive as it is now: its stop and start are then only a restart,
+ * of no use when no file was restored. */
+static int active_unchanged(const struct mr_manifest *m, const struct mr_facts *facts,
+                            const char *name)
+{
+	struct sim_unit *v = NULL;
+	size_t n = 0;
+	char before = sim_of(&v, &n, facts, name)->active;
+	for (size_t i = m->n_actions; i-- > 0;)
+		if (m->actions[i].kind == MR_BACKUP_UNIT && !strcmp(m->actions[i].unit, name))
+			sim_step(&v[0], mr_backup_unit_undo(m->actions[i].verb));
+	int same = before != '?' && v[0].active == before;
+	free(v);
+	return same;
+}
+
+/* Under --no-restart: unit's restart owed by this rollback, once. */
+static void owe_restart(struct mr_manifest *mine, const char *verb, const char *unit)
+{
+	for (size_t i = 0; i < mine->n_actions; i++)
+		if (mine->actions[i].owed && mine->actions[i].unit && !strcmp(mine->actions[i].unit, unit))
+			return;
+	mr_manifest_add_action(mine, verb, unit, 1);
+}
+
 static char **argv_of(const char *first, ...)
 {
 	va_list ap;
@@ -288,13 +314,16 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 		mr_manifest_add_argv(mine, (const char *const *)argv, 0);
 }
 
-/* The commands after the files (see mr_rollback_host); a mount the run
- * made is only reported. A MANIFEST from before "unit" lines repeats its
- * service actions in their order, as the rollback of that release did. */
+/* The commands after the n_files files (see mr_rollback_host); a mount
+ * the run made is only reported. Restarts, reloads, commands and a
+ * unit's stop-and-start only follow restored files (none: the run is
+ * undone already); under --no-restart a restart is owed instead. A MANIFEST from before "unit"
+ * lines repeats its service actions in their order, as the rollback of
+ * that release did. */
 static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
-                       const struct mr_facts *facts, int live, const struct mr_rollback_opts *o,
-                       const char *run_id, struct mr_manifest *mine, struct steps *s,
-                       struct mr_host_report *rep)
+                       const struct mr_facts *facts, int live, size_t n_files,
+                       const struct mr_rollback_opts *o, const char *run_id,
+                       struct mr_manifest *mine, struct steps *s, struct mr_host_report *rep)
 {
 	struct sim_unit *sim = NULL;
 	size_t n_sim = 0;
@@ -302,9 +331,12 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 	for (size_t i = 0; i < m->n_actions; i++)
 		legacy |= m->actions[i].kind == MR_BACKUP_SERVICE && !m->actions[i].owed &&
 		          (!strcmp(m->actions[i].verb, "start") || !strcmp(m->actions[i].verb, "stop"));
-	for (size_t i = 0; live && i < m->n_actions; i++) {
+	for (size_t i = 0; live && n_files && i < m->n_actions; i++) {
 		const struct mr_backup_action *a = &m->actions[i];
-		if (a->kind == MR_BACKUP_SERVICE && !a->owed && !a->unit)
+		if (a->kind == MR_BACKUP_SERVICE && !a->owed && a->unit && o->no_restart &&
+		    restart_kind(a->verb))
+			owe_restart(mine, a->verb, a->unit);
+		else if (a->kind == MR_BACKUP_SERVICE && !a->owed && !a->unit)
 			add_step(s, argv_of("systemctl", "--no-ask-password", "daemon-reload", NULL), a,
 			         mine, rep);
 		else if (legacy && a->kind == MR_BACKUP_SERVICE && !a->owed && !o->no_restart)
@@ -316,14 +348,17 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 		const struct mr_backup_action *a = &m->actions[i];
 		switch (a->kind) {
 		case MR_BACKUP_SERVICE:
-			if (live && !a->owed && a->unit && !o->no_restart)
+			if (live && n_files && !a->owed && a->unit && !o->no_restart)
 				add_step(s, argv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit,
 				                    NULL), a, mine, rep);
 			break;
 		case MR_BACKUP_UNIT: {
 			const char *undo = mr_backup_unit_undo(a->verb);
 			int state = strcmp(undo, "start") && strcmp(undo, "stop");
+			if (!state && o->no_restart && live && n_files && active_unchanged(m, facts, a->unit))
+				owe_restart(mine, "try-restart", a->unit); /* its stop and start */
 			if ((!live && !(state && root_opt)) || (!state && o->no_restart) ||
+			    (!state && !n_files && active_unchanged(m, facts, a->unit)) ||
 			    sim_step(sim_of(&sim, &n_sim, facts, a->unit), undo))
 				break;
 			add_step(s, argv_of("systemctl", root_opt ? root_opt : "--no-ask-password", undo,
@@ -331,7 +366,7 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			break;
 		}
 		case MR_BACKUP_COMMAND:
-			if (live)
+			if (live && n_files)
 				add_step(s, words_copy(a->words), a, mine, rep);
 			break;
 		case MR_BACKUP_RULE:
@@ -587,7 +622,7 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		goto out;
 	}
 	int live = facts ? mr_facts_live(facts) : !t->root;
-	plan_steps(m, t, facts, live, o, run->id, mine, &steps, rep);
+	plan_steps(m, t, facts, live, n_c, o, run->id, mine, &steps, rep);
 	if (!n_c && !steps.n)
 		goto out;
 	steps_commit(&steps, n_c);

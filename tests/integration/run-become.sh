@@ -125,11 +125,32 @@ grep -q -- '--no-ask-password stop -- libvirtd-tcp.socket' "$DIR/netns/host1/sys
 	&& ok "rollback stops and disables the socket the run enabled and started" \
 	|| not_ok "rollback stops and disables the socket the run enabled and started" "$(cat "$DIR/netns/host1/systemctl.log")"
 expect_grep "... and says so" '^  done +systemctl disable libvirtd-tcp.socket$' "$out"
+# The same run rolled back again: every file is as before, so nothing is
+# restarted or run and no backup run is kept.
+runs=$(on host1 sh -c 'ls -d /var/lib/migready/backups/*/')
+undone=$(printf '%s\n' "$runs" | tail -n 2 | head -n 1); undone=${undone%/}; undone=${undone##*/}
+: > "$DIR/netns/host1/systemctl.log"
+out=$(mr rollback -i "$DIR/become.ini" -H host1 "$undone" 2>&1); expect_status "rollback of run $undone again" 0 $? "$out"
+! grep -qv '^show ' "$DIR/netns/host1/systemctl.log" && ok "... restarts and runs nothing" \
+	|| not_ok "... restarts and runs nothing" "$(cat "$DIR/netns/host1/systemctl.log")"
+[ "$(on host1 sh -c 'ls -d /var/lib/migready/backups/*/')" = "$runs" ] && ok "... and keeps no new backup run" \
+	|| not_ok "... and keeps no new backup run" "$(on host1 sh -c 'ls -d /var/lib/migready/backups/*/')"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "check after the rollback" 2 $? "$out"
 out=$(mr rollback -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback of the rollback" 2 $? "$out"
 out=$(mr check -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "... redoes the apply" 0 $? "$out"
 [ "$(cat "$DIR/netns/host1/units/libvirtd-tcp.socket")" = "enabled active" ] \
 	&& ok "... the socket enabled and started again" || not_ok "... the socket enabled and started again"
+# rollback --no-restart: the files back, the restarts owed in
+# restart-pending (none run), and run by the next apply.
+: > "$DIR/netns/host1/systemctl.log"
+out=$(mr rollback --no-restart -i "$DIR/become.ini" -H host1 2>&1); expect_status "rollback --no-restart" 2 $? "$out"
+pending=$(on host1 cat /var/lib/migready/restart-pending 2>/dev/null)
+grep -qE ' (try-)?restart ' "$DIR/netns/host1/systemctl.log" && not_ok "rollback --no-restart restarts nothing" "$(cat "$DIR/netns/host1/systemctl.log")" \
+	|| ok "rollback --no-restart restarts nothing"
+expect_grep "... and owes the restart in restart-pending" '^libvirtd\.service$' "$pending"
+out=$(mr apply -i "$DIR/become.ini" -p "$PROFILE" -H host1 2>&1); expect_status "apply after rollback --no-restart" 2 $? "$out"
+grep -qE ' (try-)?restart -- libvirtd\.service' "$DIR/netns/host1/systemctl.log" && [ -z "$(on host1 cat /var/lib/migready/restart-pending 2>/dev/null)" ] \
+	&& ok "... runs the owed restart" || not_ok "... runs the owed restart" "$(cat "$DIR/netns/host1/systemctl.log")"
 
 # What a run does outside files, undone by its rollback: exportfs -ra run
 # again (a stand-in records its argv), the running iptables rule the run
