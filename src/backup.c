@@ -72,14 +72,6 @@ static int word_ok(const char *w)
 	       strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/,+=@-") == n;
 }
 
-static char **words_dup(const char *const *w, size_t n)
-{
-	char **v = mr_xcalloc(n + 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = mr_xstrdup(w[i]);
-	return v;
-}
-
 /* A rule line's words: "iptables|ip6tables CHAIN SPEC..." or "nft FAMILY
  * TABLE CHAIN RULE...", each a word_ok. */
 static int rule_ok(const char *const *w, size_t n)
@@ -102,7 +94,7 @@ static void add_entry(struct mr_manifest *m, enum mr_backup_kind kind, const cha
 		.verb = verb ? mr_xstrdup(verb) : NULL,
 		.unit = unit ? mr_xstrdup(unit) : NULL,
 		.kind = kind,
-		.words = words ? words_dup(words, n_words) : NULL,
+		.words = words ? mr_strv_copy(words, n_words) : NULL,
 	};
 }
 
@@ -225,9 +217,7 @@ void mr_manifest_free(struct mr_manifest *m)
 	for (size_t i = 0; i < m->n_actions; i++) {
 		free(m->actions[i].verb);
 		free(m->actions[i].unit);
-		for (char **w = m->actions[i].words; w && *w; w++)
-			free(*w);
-		free(m->actions[i].words);
+		mr_strv_free(m->actions[i].words);
 	}
 	free(m->files);
 	free(m->actions);

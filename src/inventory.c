@@ -70,13 +70,6 @@ static void strv_push(char ***v, size_t *n, char *s)
 	(*v)[*n] = NULL;
 }
 
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int strv_has(char *const *v, const char *s)
 {
 	for (size_t i = 0; v && v[i]; i++) {
@@ -317,8 +310,8 @@ static void host_free(struct mr_host *h)
 	free(h->known_hosts);
 	free(h->root);
 	free(h->libvirt_uri);
-	strv_free(h->profiles);
-	strv_free(h->groups);
+	mr_strv_free(h->profiles);
+	mr_strv_free(h->groups);
 	for (size_t i = 0; i < h->n_overrides; i++) {
 		free(h->overrides[i].section);
 		free(h->overrides[i].key);
@@ -398,14 +391,14 @@ static void level_free(struct level *l)
 	free(l->name);
 	for (int i = 0; i < F_N; i++)
 		free(l->f[i].v);
-	strv_free(l->profiles);
+	mr_strv_free(l->profiles);
 	for (size_t i = 0; i < l->n_sets; i++) {
 		free(l->sets[i].section);
 		free(l->sets[i].key);
 		free(l->sets[i].value);
 	}
 	free(l->sets);
-	strv_free(l->members);
+	mr_strv_free(l->members);
 	free(l);
 }
 
@@ -693,7 +686,7 @@ static void apply_level(struct mr_host *h, const struct level *l)
 	}
 	if (l->profiles_loc.line) {
 		size_t n = 0;
-		strv_free(h->profiles);
+		mr_strv_free(h->profiles);
 		h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
 		for (size_t i = 0; i < l->n_profiles; i++)
 			strv_push(&h->profiles, &n, mr_xstrdup(l->profiles[i]));
@@ -1027,7 +1020,7 @@ static void add_ini_value(struct aparse *ap, struct avar **vars, size_t *n, cons
 		            q);
 		free(q);
 	}
-	strv_free(items);
+	mr_strv_free(items);
 	free(locs);
 	json_object_put(list);
 }
@@ -1258,8 +1251,8 @@ static void ansible_host_line(struct aparse *ap, const char *group, const char *
 	}
 	hosts_join(ap, group, names, vars, n_vars, loc);
 out:
-	strv_free(w);
-	strv_free(names);
+	mr_strv_free(w);
+	mr_strv_free(names);
 }
 
 static void ansible_var_line(struct aparse *ap, struct agroup *g, const char *s, size_t n,
@@ -1319,7 +1312,7 @@ static void ansible_child_line(struct aparse *ap, struct agroup *g, const char *
 		g->child_loc[g->n_children] = loc;
 		strv_push(&g->children, &g->n_children, mr_xstrdup(w[0]));
 	}
-	strv_free(w);
+	mr_strv_free(w);
 }
 
 enum asection { AS_HOSTS, AS_VARS, AS_CHILDREN, AS_BAD };
@@ -1449,7 +1442,7 @@ static void apply_avar(struct mr_host *h, const struct avar *v, unsigned *set_id
 		}
 	} else if (t == AV_PROFILE) {
 		size_t n = 0;
-		strv_free(h->profiles);
+		mr_strv_free(h->profiles);
 		h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
 		for (const char *p = v->value; *p;) {
 			size_t wn = strcspn(p, ",");
@@ -1535,7 +1528,7 @@ static void aparse_fini(struct aparse *ap)
 		struct agroup *g = ap->groups[i];
 		free(g->name);
 		free_avars(g->vars, g->n_vars);
-		strv_free(g->children);
+		mr_strv_free(g->children);
 		free(g->child_loc);
 		free(g);
 	}
@@ -1544,11 +1537,11 @@ static void aparse_fini(struct aparse *ap)
 		struct ahost *h = ap->hosts[i];
 		free(h->name);
 		free_avars(h->vars, h->n_vars);
-		strv_free(h->groups);
+		mr_strv_free(h->groups);
 		free(h);
 	}
 	free(ap->hosts);
-	strv_free(ap->ignored);
+	mr_strv_free(ap->ignored);
 }
 
 static void load_ansible(struct mr_inventory *inv, const char *text, size_t len,
@@ -1723,7 +1716,7 @@ static void y_vars(struct yload *y, struct avar **vars, size_t *n, const yaml_no
 			}
 			if (!bad)
 				add_avar_list(y->ap, vars, n, key, items, locs, got, loc);
-			strv_free(items);
+			mr_strv_free(items);
 			free(locs);
 			continue;
 		}
@@ -1774,7 +1767,7 @@ static void y_hosts(struct yload *y, const char *group, const yaml_node_t *map)
 		} else {
 			free_avars(vars, n_vars);
 		}
-		strv_free(names);
+		mr_strv_free(names);
 	}
 }
 
@@ -1968,7 +1961,7 @@ static void j_vars(struct aparse *ap, struct avar **vars, size_t *n, struct json
 			}
 			if (!bad)
 				add_avar_list(ap, vars, n, key, items, locs, got, loc);
-			strv_free(items);
+			mr_strv_free(items);
 			free(locs);
 			continue;
 		}
@@ -2043,8 +2036,8 @@ static void j_group(struct aparse *ap, const char *name, struct json_object *def
 		g->child_loc[g->n_children] = loc;
 		strv_push(&g->children, &g->n_children, mr_xstrdup(children[i]));
 	}
-	strv_free(hosts);
-	strv_free(children);
+	mr_strv_free(hosts);
+	mr_strv_free(children);
 }
 
 static void load_json(struct mr_inventory *inv, const char *text, size_t len,

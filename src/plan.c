@@ -190,9 +190,7 @@ void mr_plan_free(struct mr_plan *plan)
 	}
 	free(plan->dirs);
 	for (size_t i = 0; i < plan->n_cmds; i++) {
-		for (char **w = plan->cmds[i]->argv; *w; w++)
-			free(*w);
-		free(plan->cmds[i]->argv);
+		mr_strv_free(plan->cmds[i]->argv);
 		free(plan->cmds[i]->name);
 		free(plan->cmds[i]);
 	}
@@ -373,13 +371,8 @@ struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
 		if (!strcmp(plan->cmds[i]->name, name))
 			return plan->cmds[i];
 	struct mr_plan_cmd *c = mr_xcalloc(1, sizeof(*c));
-	size_t n = 0;
-	while (argv[n])
-		n++;
 	c->name = mr_xstrdup(name);
-	c->argv = mr_xcalloc(n + 1, sizeof(*c->argv));
-	for (size_t i = 0; i < n; i++)
-		c->argv[i] = mr_xstrdup(argv[i]);
+	c->argv = mr_strv_copy(argv, mr_strv_len(argv));
 	plan->cmds = mr_xreallocarray(plan->cmds, plan->n_cmds + 1, sizeof(*plan->cmds));
 	plan->cmds[plan->n_cmds++] = c;
 	return c;
@@ -969,15 +962,9 @@ static void act_add(struct actions *a, int unit, const char *unit_name, size_t *
                     size_t n_needs, ...)
 {
 	va_list ap;
-	size_t argc = 0;
-	char **argv = NULL;
 	va_start(ap, n_needs);
-	for (const char *w; (w = va_arg(ap, const char *));) {
-		argv = mr_xreallocarray(argv, argc + 2, sizeof(*argv));
-		argv[argc++] = mr_xstrdup(w);
-	}
+	char **argv = mr_strv_vof(ap);
 	va_end(ap);
-	argv[argc] = NULL;
 	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
 	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
 	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));
@@ -997,9 +984,7 @@ static void act_add(struct actions *a, int unit, const char *unit_name, size_t *
 static void actions_fini(struct actions *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		for (char **w = a->argvs[i]; *w; w++)
-			free(*w);
-		free(a->argvs[i]);
+		mr_strv_free(a->argvs[i]);
 		free(a->v[i].needs);
 	}
 	free(a->v);
@@ -1011,12 +996,7 @@ static void actions_fini(struct actions *a)
 /* An action from an argv the plan holds (a command's). */
 static void act_add_argv(struct actions *a, int item, char *const *argv)
 {
-	size_t argc = 0;
-	while (argv[argc])
-		argc++;
-	char **copy = mr_xcalloc(argc + 1, sizeof(*copy));
-	for (size_t i = 0; i < argc; i++)
-		copy[i] = mr_xstrdup(argv[i]);
+	char **copy = mr_strv_copy((const char *const *)argv, mr_strv_len((const char *const *)argv));
 	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
 	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
 	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));

@@ -3,7 +3,6 @@
  * host, with the diff), then one commit that puts the originals back
  * (and removes the files it created), keeps this rollback's own backups,
  * and repeats the run's service actions. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,32 +238,6 @@ static void owe_restart(struct mr_manifest *mine, const char *verb, const char *
 	mr_manifest_add_action(mine, verb, unit, 1);
 }
 
-static char **argv_of(const char *first, ...)
-{
-	va_list ap;
-	size_t n = 0;
-	char **v = NULL;
-	va_start(ap, first);
-	for (const char *w = first; w; w = va_arg(ap, const char *)) {
-		v = mr_xreallocarray(v, n + 2, sizeof(*v));
-		v[n++] = mr_xstrdup(w);
-	}
-	va_end(ap);
-	v[n] = NULL;
-	return v;
-}
-
-static char **words_copy(char *const *w)
-{
-	size_t n = 0;
-	while (w[n])
-		n++;
-	char **v = mr_xcalloc(n + 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = mr_xstrdup(w[i]);
-	return v;
-}
-
 /* "systemctl disable x.socket", "iptables -D INPUT ...": the step as the
  * report names it; the caller's. */
 static char *step_words(char *const *argv, const struct mr_backup_action *a)
@@ -337,10 +310,10 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 		    restart_kind(a->verb))
 			owe_restart(mine, a->verb, a->unit);
 		else if (a->kind == MR_BACKUP_SERVICE && !a->owed && !a->unit)
-			add_step(s, argv_of("systemctl", "--no-ask-password", "daemon-reload", NULL), a,
+			add_step(s, mr_strv_of("systemctl", "--no-ask-password", "daemon-reload", NULL), a,
 			         mine, rep);
 		else if (legacy && a->kind == MR_BACKUP_SERVICE && !a->owed && !o->no_restart)
-			add_step(s, argv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit, NULL),
+			add_step(s, mr_strv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit, NULL),
 			         a, mine, rep);
 	}
 	char *root_opt = !live && t->root ? mr_xasprintf("--root=%s", t->root) : NULL;
@@ -349,7 +322,7 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 		switch (a->kind) {
 		case MR_BACKUP_SERVICE:
 			if (live && n_files && !a->owed && a->unit && !o->no_restart)
-				add_step(s, argv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit,
+				add_step(s, mr_strv_of("systemctl", "--no-ask-password", a->verb, "--", a->unit,
 				                    NULL), a, mine, rep);
 			break;
 		case MR_BACKUP_UNIT: {
@@ -361,25 +334,28 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			    (!state && !n_files && active_unchanged(m, facts, a->unit)) ||
 			    sim_step(sim_of(&sim, &n_sim, facts, a->unit), undo))
 				break;
-			add_step(s, argv_of("systemctl", root_opt ? root_opt : "--no-ask-password", undo,
+			add_step(s, mr_strv_of("systemctl", root_opt ? root_opt : "--no-ask-password", undo,
 			                    "--", a->unit, NULL), a, mine, rep);
 			break;
 		}
 		case MR_BACKUP_COMMAND:
 			if (live && n_files)
-				add_step(s, words_copy(a->words), a, mine, rep);
+				add_step(s, mr_strv_copy((const char *const *)a->words,
+				                         mr_strv_len((const char *const *)a->words)),
+				         a, mine, rep);
 			break;
 		case MR_BACKUP_RULE:
 			if (!live)
 				break;
-			char **argv = argv_of("/bin/sh", "-c", MR_UNDO_RULE_SH, "migready-undo-rule", NULL);
-			size_t n = 4;
-			for (char **w = a->words; *w; w++) {
-				argv = mr_xreallocarray(argv, n + 2, sizeof(*argv));
-				argv[n++] = mr_xstrdup(*w);
-				argv[n] = NULL;
-			}
-			add_step(s, argv, a, mine, rep);
+			size_t nw = mr_strv_len((const char *const *)a->words);
+			const char **argv = mr_xcalloc(nw + 5, sizeof(*argv));
+			argv[0] = "/bin/sh";
+			argv[1] = "-c";
+			argv[2] = MR_UNDO_RULE_SH;
+			argv[3] = "migready-undo-rule";
+			memcpy(argv + 4, a->words, nw * sizeof(*argv));
+			add_step(s, mr_strv_copy(argv, nw + 4), a, mine, rep);
+			free(argv);
 			break;
 		case MR_BACKUP_MOUNT: {
 			/* Never unmounted: instances may be running on it. */
@@ -420,9 +396,7 @@ static void steps_commit(struct steps *s, size_t n_files)
 static void steps_fini(struct steps *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		for (char **w = s->v[i].argv; *w; w++)
-			free(*w);
-		free(s->v[i].argv);
+		mr_strv_free(s->v[i].argv);
 		if (s->acts)
 			free(s->acts[i].needs);
 	}

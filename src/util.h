@@ -96,6 +96,14 @@ char *mr_file_read(const char *path, size_t *len);
 int mr_fd_read(int fd, struct mr_buf *b);
 
 /* util_str.c */
+/* NULL-terminated vectors of strings, each string and the vector the
+ * caller's: the first n of v copied; v's length; the words up to the NULL
+ * of the arguments; free (NULL is fine). */
+char **mr_strv_copy(const char *const *v, size_t n);
+size_t mr_strv_len(const char *const *v);
+char **mr_strv_of(const char *first, ...);
+char **mr_strv_vof(va_list ap);
+void mr_strv_free(char **v);
 int mr_str_startswith(const char *s, const char *prefix);
 /* 64-bit FNV-1a of bytes, chainable through seed (use MR_HASH_SEED first). */
 #define MR_HASH_SEED UINT64_C(0xcbf29ce484222325)

@@ -3,6 +3,54 @@
 
 #include "util.h"
 
+char **mr_strv_copy(const char *const *v, size_t n)
+{
+	char **c = mr_xcalloc(n + 1, sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = mr_xstrdup(v[i]);
+	return c;
+}
+
+size_t mr_strv_len(const char *const *v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	return n;
+}
+
+char **mr_strv_vof(va_list ap)
+{
+	char **v = mr_xcalloc(1, sizeof(*v));
+	size_t n = 0;
+	for (const char *w; (w = va_arg(ap, const char *));) {
+		v = mr_xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = mr_xstrdup(w);
+		v[n] = NULL;
+	}
+	return v;
+}
+
+char **mr_strv_of(const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	char **rest = mr_strv_vof(ap);
+	va_end(ap);
+	size_t n = mr_strv_len((const char *const *)rest);
+	char **v = mr_xreallocarray(rest, n + 2, sizeof(*v));
+	memmove(v + 1, v, (n + 1) * sizeof(*v));
+	v[0] = mr_xstrdup(first);
+	return v;
+}
+
+void mr_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 int mr_str_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

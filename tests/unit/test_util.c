@@ -1,0 +1,43 @@
+/* util_str.c's string vectors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+static void test_strv(void **state)
+{
+	(void)state;
+	char **v = mr_strv_of("systemctl", "--", "a b.service", NULL);
+	assert_int_equal(mr_strv_len((const char *const *)v), 3);
+	assert_string_equal(v[0], "systemctl");
+	assert_string_equal(v[2], "a b.service");
+	assert_null(v[3]);
+	const char *words[] = { "iptables", "INPUT", "-j", "ACCEPT" };
+	char **c = mr_strv_copy(words, 2);
+	assert_int_equal(mr_strv_len((const char *const *)c), 2);
+	assert_string_equal(c[1], "INPUT");
+	assert_ptr_not_equal(c[1], words[1]);
+	char **one = mr_strv_of("alone", NULL);
+	assert_int_equal(mr_strv_len((const char *const *)one), 1);
+	char **none = mr_strv_copy(words, 0);
+	assert_null(none[0]);
+	mr_strv_free(v);
+	mr_strv_free(c);
+	mr_strv_free(one);
+	mr_strv_free(none);
+	mr_strv_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
