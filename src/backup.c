@@ -118,6 +118,17 @@ void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char 
 	m->actions[m->n_actions - 1].owed = owed;
 }
 
+/* A rule line: the n words of w then rest's, if they make one. */
+static int add_rule(struct mr_manifest *m, const char **w, size_t n, const char *const *rest)
+{
+	for (; *rest && n < MAX_WORDS; rest++)
+		w[n++] = *rest;
+	if (*rest || !rule_ok(w, n))
+		return 0;
+	add_entry(m, MR_BACKUP_RULE, NULL, NULL, w, n);
+	return 1;
+}
+
 /* iptables -w -I CHAIN [N] SPEC... or -A CHAIN SPEC...: "iptables CHAIN
  * SPEC...", the rule as -C and -D take it. */
 static int add_iptables(struct mr_manifest *m, const char *const *argv)
@@ -134,12 +145,7 @@ static int add_iptables(struct mr_manifest *m, const char *const *argv)
 	i += 2;
 	if (insert && argv[i] && strspn(argv[i], "0123456789") == strlen(argv[i]))
 		i++; /* the position */
-	for (; argv[i] && n < MAX_WORDS; i++)
-		w[n++] = argv[i];
-	if (argv[i] || !rule_ok(w, n))
-		return 0;
-	add_entry(m, MR_BACKUP_RULE, NULL, NULL, w, n);
-	return 1;
+	return add_rule(m, w, n, argv + i);
 }
 
 /* nft insert|add rule FAMILY TABLE CHAIN [handle N] RULE...: "nft FAMILY
@@ -156,12 +162,7 @@ static int add_nft(struct mr_manifest *m, const char *const *argv)
 		w[n++] = argv[i];
 	if (argv[i] && !strcmp(argv[i], "handle") && argv[i + 1])
 		i += 2;
-	for (; argv[i] && n < MAX_WORDS; i++)
-		w[n++] = argv[i];
-	if (argv[i] || !rule_ok(w, n))
-		return 0;
-	add_entry(m, MR_BACKUP_RULE, NULL, NULL, w, n);
-	return 1;
+	return add_rule(m, w, n, argv + i);
 }
 
 int mr_manifest_add_argv(struct mr_manifest *m, const char *const *argv, int owed)
@@ -239,25 +240,37 @@ char *mr_manifest_format(const struct mr_manifest *m)
 	}
 	for (size_t i = 0; i < m->n_actions; i++) {
 		const struct mr_backup_action *a = &m->actions[i];
-		switch (a->kind) {
-		case MR_BACKUP_SERVICE:
-			mr_buf_printf(&b, "%s %s%s%s\n", a->owed ? "owed" : "action", a->verb,
-			              a->unit ? " " : "", a->unit ? a->unit : "");
-			break;
-		case MR_BACKUP_UNIT:
-			mr_buf_printf(&b, "unit %s %s\n", a->verb, a->unit);
-			break;
-		case MR_BACKUP_MOUNT:
-			mr_buf_printf(&b, "mount %s\n", a->unit);
-			break;
-		case MR_BACKUP_COMMAND:
-		case MR_BACKUP_RULE:
-			mr_buf_puts(&b, a->kind == MR_BACKUP_RULE ? "rule" : "command");
-			for (char **w = a->words; *w; w++)
-				mr_buf_printf(&b, " %s", *w);
-			mr_buf_putc(&b, '\n');
-			break;
-		}
+		/* the listing's text, keyed where it has no keyword of its own */
+		const char *key = a->kind == MR_BACKUP_SERVICE && !a->owed ? "action "
+		                  : a->kind == MR_BACKUP_UNIT              ? "unit "
+		                  : a->kind == MR_BACKUP_COMMAND           ? "command "
+		                                                           : "";
+		char *text = mr_backup_action_text(a);
+		mr_buf_printf(&b, "%s%s\n", key, text);
+		free(text);
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+char *mr_backup_action_text(const struct mr_backup_action *a)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	switch (a->kind) {
+	case MR_BACKUP_SERVICE:
+	case MR_BACKUP_UNIT:
+		mr_buf_printf(&b, "%s%s%s%s", a->owed ? "owed " : "", a->verb, a->unit ? " " : "",
+		              a->unit ? a->unit : "");
+		break;
+	case MR_BACKUP_MOUNT:
+		mr_buf_printf(&b, "mount %s", a->unit);
+		break;
+	case MR_BACKUP_COMMAND:
+	case MR_BACKUP_RULE:
+		mr_buf_puts(&b, a->kind == MR_BACKUP_RULE ? "rule" : "");
+		for (char **w = a->words; *w; w++)
+			mr_buf_printf(&b, "%s%s", b.len ? " " : "", *w);
+		break;
 	}
 	return mr_buf_steal(&b, NULL);
 }

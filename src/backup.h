@@ -87,6 +87,11 @@ struct mr_manifest {
 struct mr_manifest *mr_manifest_parse(const char *text, size_t len, const char *where,
                                       struct mr_error **err);
 void mr_manifest_free(struct mr_manifest *m);
+/* An action as rollback --list shows it, its MANIFEST line without the
+ * keyword: "try-restart libvirtd.service", "owed try-restart ...",
+ * "enable x.socket", "exportfs -ra", "rule iptables INPUT ...", "mount
+ * /path". The caller's. */
+char *mr_backup_action_text(const struct mr_backup_action *a);
 
 /* Adds a file or an action to m (strings copied); sha NULL: '-'. */
 void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,

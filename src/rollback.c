@@ -22,31 +22,6 @@ static const char *state_word(enum mr_backup_state s)
 	return s == MR_BACKUP_EXISTED ? "existed" : s == MR_BACKUP_CREATED ? "created" : "removed";
 }
 
-/* "try-restart libvirtd.service", "owed ...", "enable x.socket",
- * "exportfs -ra", "rule iptables INPUT ...", "mount /path"; the caller's. */
-static char *entry_words(const struct mr_backup_action *a)
-{
-	struct mr_buf b;
-	mr_buf_init(&b);
-	switch (a->kind) {
-	case MR_BACKUP_SERVICE:
-	case MR_BACKUP_UNIT:
-		mr_buf_printf(&b, "%s%s%s%s", a->owed ? "owed " : "", a->verb, a->unit ? " " : "",
-		              a->unit ? a->unit : "");
-		break;
-	case MR_BACKUP_MOUNT:
-		mr_buf_printf(&b, "mount %s", a->unit);
-		break;
-	case MR_BACKUP_COMMAND:
-	case MR_BACKUP_RULE:
-		mr_buf_puts(&b, a->kind == MR_BACKUP_RULE ? "rule" : "");
-		for (char **w = a->words; *w; w++)
-			mr_buf_printf(&b, "%s%s", b.len ? " " : "", *w);
-		break;
-	}
-	return mr_buf_steal(&b, NULL);
-}
-
 static void list_runs(const struct mr_backup_run *runs, size_t n, struct mr_host_report *rep)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -70,7 +45,7 @@ static void list_runs(const struct mr_backup_run *runs, size_t n, struct mr_host
 			                                      m->files[k].path);
 		e->actions = mr_xcalloc(m->n_actions + 1, sizeof(*e->actions));
 		for (size_t k = 0; k < m->n_actions; k++)
-			e->actions[e->n_actions++] = entry_words(&m->actions[k]);
+			e->actions[e->n_actions++] = mr_backup_action_text(&m->actions[k]);
 	}
 }
 
