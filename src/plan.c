@@ -1069,10 +1069,16 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 		undoable |= m->actions[i].kind == MR_BACKUP_UNIT ||
 		            m->actions[i].kind == MR_BACKUP_RULE || m->actions[i].kind == MR_BACKUP_MOUNT;
 	for (size_t i = 0; i < n_us; i++) {
+		/* restarted by a service action or a start or stop; enabling
+		 * it is not restarting it */
 		int ran = 0;
-		for (size_t k = 0; k < m->n_actions && !ran; k++)
-			ran = m->actions[k].unit && m->actions[k].kind != MR_BACKUP_MOUNT &&
-			      !strcmp(m->actions[k].unit, us[i].pu->name);
+		for (size_t k = 0; k < m->n_actions && !ran; k++) {
+			const struct mr_backup_action *act = &m->actions[k];
+			ran = act->unit && !strcmp(act->unit, us[i].pu->name) &&
+			      (act->kind == MR_BACKUP_SERVICE ||
+			       (act->kind == MR_BACKUP_UNIT &&
+			        (!strcmp(act->verb, "start") || !strcmp(act->verb, "stop"))));
+		}
 		if (us[i].restart && !ran)
 			mr_manifest_add_action(m, "try-restart", us[i].pu->name, 1);
 	}

@@ -365,6 +365,37 @@ static void test_no_restart_leaves_a_restart_owed(void **state)
 	w_close(&w->base);
 }
 
+/* Under --no-restart a unit the run enables and whose file changed still
+ * owes its restart in the MANIFEST: enabling it is not restarting it. */
+static void test_no_restart_owes_an_enabled_units_restart(void **state)
+{
+	struct mr_test_root *c = *state;
+	drifted_host(c);
+	struct wrap *w = host_new(c);
+	struct mr_facts *facts = facts_with(c, "live", "unit.mr-extra.service=disabled active\n");
+	struct mr_plan *plan = sample_plan(facts);
+	struct mr_plan_unit *extra = mr_plan_unit(plan, "mr-extra.service");
+	mr_plan_unit_want(extra, MR_ENABLE_YES, -1, "extra.enabled", "p.ini:9");
+	mr_plan_notify(mr_plan_file(plan, QEMU, "Migready_libvirt.lns"), extra);
+	struct mr_run_opts opts = { .mode = MR_MODE_APPLY, .no_restart = 1, .run_id = "RUN1" };
+	struct mr_error *err = NULL;
+	struct mr_host_report rep;
+	memset(&rep, 0, sizeof(rep));
+	rep.name = mr_xstrdup("h1");
+	assert_int_equal(mr_plan_run(plan, &w->base, c->aug, &opts, &rep, &err), 0);
+	char *manifest = mr_test_root_get(c, "/var/lib/migready/backups/RUN1/MANIFEST");
+	assert_non_null(manifest);
+	if (!strstr(manifest, "\nunit enable mr-extra.service\n") ||
+	    !strstr(manifest, "\nowed try-restart mr-extra.service\n"))
+		fail_msg("MANIFEST:\n%s", manifest);
+	free(manifest);
+	report_free(&rep);
+	mr_error_free(err);
+	mr_plan_free(plan);
+	mr_facts_free(facts);
+	w_close(&w->base);
+}
+
 /* A restart that fails stays owed, and the host reports the failure. */
 static void test_failed_restart_stays_owed(void **state)
 {
@@ -999,6 +1030,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_diff_shows_the_change, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_apply_backs_up_writes_restarts_once, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_no_restart_leaves_a_restart_owed, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_no_restart_owes_an_enabled_units_restart, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_failed_restart_stays_owed, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_restart_output_flood_not_kept, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, mr_test_root_after),
