@@ -188,10 +188,10 @@ static void plan_host(struct fleet *f, size_t i)
 	       now_s() - start, mr_plan_file_count(plan), mr_plan_unit_count(plan));
 	if (mr_plan_run(plan, hs->t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
-	else if (o->run.mode == MR_MODE_APPLY && f->lock && !mr_host_report_failed(rep))
-		/* every apply, so that age limits hold on hosts that converged
-		 * long ago too; in the probe's shell that holds the lock, as the
-		 * commit was: no session of its own */
+	else if (f->lock && !mr_host_report_failed(rep))
+		/* f->lock: every apply, so that age limits hold on hosts that
+		 * converged long ago too; in the probe's shell that holds the
+		 * lock, as the commit was: no session of its own */
 		mr_rollback_prune(hs->t, tg->profile, o->run.run_id);
 	mr_log(MR_LOG_INFO, "%s: files read, parsed%s at %.3f s: %zu settings, %zu not as desired%s",
 	       tg->name, o->run.mode == MR_MODE_APPLY ? " and committed" : " and compared",
