@@ -628,7 +628,8 @@ struct file_state {
 	size_t result_len;
 	int failed;
 	int changed;
-	int from_fallback;    /* absent: text is the plan file's fallback */
+	const char *text_from; /* the host file text was read from: the file, or
+	                        * its fallback when absent; NULL: neither */
 };
 
 /* What execution learnt about one unit. */
@@ -733,8 +734,8 @@ static void owned_item(struct file_state *fs, struct mr_host_report *rep, int dr
 	it->file = mr_xstrdup(pf->path);
 	it->origin = mr_xstrdup(pf->origins[0]);
 	it->want = mr_xstrdup(pf->content_want);
-	it->old = fs->st.exists || fs->from_fallback ? mr_xstrdup(!drift ? pf->content_want
-	                                     : found ? found : "other content")
+	it->old = fs->text_from ? mr_xstrdup(!drift ? pf->content_want
+	                                            : found ? found : "other content")
 	                        : NULL;
 	it->outcome = drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 }
@@ -755,7 +756,7 @@ static int read_fallback(struct file_state *fs, struct mr_transport *t, const ch
 		free(fb);
 		return -1;
 	}
-	fs->from_fallback = 1;
+	fs->text_from = fs->pf->fallback;
 	return 0;
 }
 
@@ -778,7 +779,9 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		r = file_failed(fs, t, rep, &e, host_err);
 		goto out;
 	}
-	if (!fs->st.exists) {
+	if (fs->st.exists) {
+		fs->text_from = pf->path;
+	} else {
 		rep->files[fs->fr].created = 1;
 		if (pf->fallback && read_fallback(fs, t, where, &e) < 0) {
 			owned_item(fs, rep, 1, NULL);
@@ -788,9 +791,9 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		if (!fs->text)
 			fs->text = mr_xstrdup("");
 	}
-	if (fs->from_fallback) { /* lines blamed are the fallback's */
+	if (fs->text_from && fs->text_from != pf->path) { /* lines blamed are the fallback's */
 		free(where);
-		where = where_of(t, pf->fallback);
+		where = where_of(t, fs->text_from);
 	}
 	if (!pf->lens) {
 		char *found = NULL;
@@ -805,7 +808,7 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 			goto out;
 		}
 		fs->result_len = strlen(fs->result);
-		int same = fs->st.exists || fs->from_fallback
+		int same = fs->text_from
 		                   ? fs->len == fs->result_len && !memcmp(fs->text, fs->result, fs->len)
 		                   : pf->absent_ok;
 		if (same && fs->st.exists && pf->has_attrs &&
@@ -837,14 +840,10 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 		goto out;
 	}
 	if (fs->changed && opts->mode != MR_MODE_CHECK && !pf->secret) {
-		char *a = mr_xasprintf("a%s", fs->from_fallback ? pf->fallback : pf->path);
+		char *a = fs->text_from ? mr_xasprintf("a%s", fs->text_from) : mr_xstrdup("/dev/null");
 		char *b = mr_xasprintf("b%s", pf->path);
 		rep->files[fs->fr].diff = mr_diff_unified(fs->text, fs->len, fs->result,
-		                                          fs->result_len,
-		                                          fs->st.exists || fs->from_fallback
-		                                                  ? a
-		                                                  : "/dev/null",
-		                                          b, 3);
+		                                          fs->result_len, a, b, 3);
 		free(a);
 		free(b);
 	}
