@@ -1311,8 +1311,8 @@ out:
 
 
 /* Runs argv in the held command that serves (already the become user, if
- * any): no session of its own. 0 when it ended (*status), -1 with err; a
- * held command that ends without answering is released. */
+ * any): no session of its own. 0 when it ended (*status), -1 with err; on
+ * any failure the held command is released. */
 static int served_run(struct ssh_transport *t, const char *const *argv, struct mr_buf *o,
                       int *status, struct mr_error **err)
 {
@@ -1321,8 +1321,10 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 	const char *what = argv[0];
 	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
-	if (op_begin(t, NULL, err) < 0)
+	if (op_begin(t, NULL, err) < 0) {
+		ssh_release(&t->base);
 		return -1;
+	}
 	char *req = mr_serve_request(argv, tag, &len);
 	mr_buf_init(&e);
 	int rc = -1;
@@ -1340,7 +1342,6 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 		/* it ended without the answer: nothing more to send it */
 		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held session ended before it answered",
 		             what);
-		ssh_release(&t->base);
 		rc = -1;
 	} else if (rc == 1) {
 		o->len = r.body;
@@ -1352,6 +1353,9 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 			       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
 	}
 out:
+	/* the rest of a failed command's output would reach the next one */
+	if (rc < 0)
+		ssh_release(&t->base);
 	free(req);
 	mr_buf_fini(&e);
 	return rc;
