@@ -93,6 +93,33 @@ int mr_serve_reply_done(const struct mr_buf *out, void *reply)
 	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
 }
 
+int mr_serve_finish(const struct mr_transport *t, int rc, const char *what,
+                    const struct mr_serve_reply *r, struct mr_buf *o, const struct mr_buf *e,
+                    int *status, struct mr_error **err)
+{
+	if (rc == 0)
+		mr_error_add(err, MR_ERR_HOST, t->host, "%s: the held command ended before it answered",
+		             what);
+	else if (rc == 1 && r->body > MR_OUTPUT_MAX)
+		mr_error_add(err, MR_ERR_HOST, t->host, "%s: more than %u MiB of output; stopped", what,
+		             MR_OUTPUT_MAX >> 20);
+	if (rc != 1 || r->body > MR_OUTPUT_MAX)
+		return -1;
+	o->len = r->body;
+	o->data[o->len] = '\0';
+	*status = r->status;
+	mr_transport_log_stderr(t, what, *status, e);
+	return 0;
+}
+
+void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int status,
+                             const struct mr_buf *e)
+{
+	if (e->len)
+		mr_log(status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->host, what,
+		       status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
+}
+
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
 {
 	unsigned char r[MR_TAG_LEN / 2];

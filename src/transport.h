@@ -188,6 +188,20 @@ struct mr_serve_reply {
 };
 int mr_serve_reply_done(const struct mr_buf *out, void *reply);
 int mr_held_mark_done(const struct mr_buf *out, void *serving);
+/* The longest reply trailer, "\nTAG STATUS\n": a served run reads at most
+ * MR_OUTPUT_MAX + this, so that the command's own output has the same
+ * limit as when it runs on its own. */
+#define MR_SERVE_TRAILER_MAX (MR_TAG_LEN + 6)
+/* The end of a served run, after the transport read the reply: rc its read
+ * (1 the reply came, 0 the held command ended first, -1 err set). 0 with o
+ * trimmed to the command's output, *status set and stderr e logged; -1
+ * with err, and the caller releases the held command. */
+int mr_serve_finish(const struct mr_transport *t, int rc, const char *what,
+                    const struct mr_serve_reply *r, struct mr_buf *o, const struct mr_buf *e,
+                    int *status, struct mr_error **err);
+/* Logs a command's stderr e, if any: at debug level if it exited 0. */
+void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int status,
+                             const struct mr_buf *e);
 
 /* Shorthands for t->ops->fn(t, ...). */
 int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,

@@ -1296,9 +1296,7 @@ static int start(struct ssh_transport *t, const char *const *argv, const char *i
 		rc = -1;
 		goto out;
 	}
-	if (e.len)
-		mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
-		       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
+	mr_transport_log_stderr(&t->base, what, *status, &e);
 	if (rc == 0 && t->become_user && check_sudo(t, *status, &e, err) < 0)
 		rc = -1;
 out:
@@ -1336,22 +1334,9 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 		}
 		off += (size_t)n;
 	}
-	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_TAG_LEN + 8, &e, mr_serve_reply_done, &r, what,
-	           NULL, err);
-	if (rc == 0) {
-		/* it ended without the answer: nothing more to send it */
-		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held session ended before it answered",
-		             what);
-		rc = -1;
-	} else if (rc == 1) {
-		o->len = r.body;
-		o->data[o->len] = '\0';
-		*status = r.status;
-		rc = 0;
-		if (e.len)
-			mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
-			       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
-	}
+	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r,
+	           what, NULL, err);
+	rc = mr_serve_finish(&t->base, rc, what, &r, o, &e, status, err);
 out:
 	/* the rest of a failed command's output would reach the next one */
 	if (rc < 0)
