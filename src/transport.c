@@ -1,8 +1,8 @@
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -122,21 +122,17 @@ void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int
 
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
 {
+	static atomic_ulong fallback;
 	unsigned char r[MR_TAG_LEN / 2];
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+	if (getrandom(r, sizeof(r), 0) == (ssize_t)sizeof(r)) {
+		for (size_t i = 0; i < sizeof(r); i++)
+			snprintf(tag + 2 * i, 3, "%02x", r[i]);
+	} else {
 		/* The tag need only differ from the command's own output, which
-		 * never sees it: the clock will do. */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		unsigned long long x = (unsigned long long)ts.tv_nsec ^ (unsigned long long)ts.tv_sec << 30 ^
-		                       (unsigned long long)getpid();
-		for (size_t i = 0; i < sizeof(r); i++) {
-			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			r[i] = (unsigned char)(x >> 56);
-		}
+		 * never sees it. */
+		snprintf(tag, MR_TAG_LEN + 1, "%016llx%016llx", (unsigned long long)getpid(),
+		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
-	for (size_t i = 0; i < sizeof(r); i++)
-		snprintf(tag + 2 * i, 3, "%02x", r[i]);
 	char *line = mr_sh_join(argv);
 	char *req = mr_xasprintf("%zu %s\n%s", strlen(line), tag, line);
 	free(line);

@@ -171,10 +171,10 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              struct mr_error **err);
 
 /* The serving protocol (MR_SERVING_MARK), for the transports: the
- * request for argv under a new random tag (tag gets MR_TAG_LEN hex digits
- * and a NUL; *len the request's length; the caller frees it), and whether
- * out (len bytes) ends the reply to tag: then 1, with *status and *body
- * (the length of the command's own output). */
+ * request for argv under a new tag (tag gets MR_TAG_LEN hex digits, random,
+ * else the pid and a counter, and a NUL; *len the request's length; the
+ * caller frees it), and whether out (len bytes) ends the reply to tag:
+ * then 1, with *status and *body (the length of the command's own output). */
 #define MR_TAG_LEN 32
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len);
 int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body);
