@@ -1593,12 +1593,13 @@ static const char *root_arg(const struct ssh_transport *t)
 	return t->base.root ? t->base.root : "";
 }
 
-static int cmd_mkdir_p(struct ssh_transport *t, const char *path, const char *full,
-                       mode_t mode, struct mr_error **err)
+/* become.sh gets the path under the root, as it walks it from the root. */
+static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode,
+                       struct mr_error **err)
 {
 	char m[16];
 	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
-	const char *args[] = { "mkdir", m, root_arg(t), full, NULL };
+	const char *args[] = { "mkdir", m, root_arg(t), path, NULL };
 	struct mr_buf o;
 	mr_buf_init(&o);
 	int r = become_op(t, args, NULL, 0, MR_OUTPUT_MAX, path, &o, err);
@@ -1807,7 +1808,7 @@ static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
 	if (!(full = rooted_path(t, path, 1, err)))
 		return -1;
 	if (t->become_user || t->base.root) { /* as ssh_stage, for the same reason */
-		r = cmd_mkdir_p(t, path, full, mode, err);
+		r = cmd_mkdir_p(t, path, mode, err);
 		free(full);
 		return r;
 	}
