@@ -174,7 +174,9 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
  * request for argv under a new tag (tag gets MR_TAG_LEN hex digits, random,
  * else the pid and a counter, and a NUL; *len the request's length; the
  * caller frees it), and whether out (len bytes) ends the reply to tag:
- * then 1, with *status and *body (the length of the command's own output). */
+ * then 1, with *status and *body (the length of the command's own output).
+ * Only stdout is framed: stderr still in flight when the trailer arrives is
+ * read, and logged, with the next command's. */
 #define MR_TAG_LEN 32
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len);
 int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body);
