@@ -17,7 +17,7 @@
 #                        "data" and its first CAP+1 bytes
 #   realpath PATH        the canonical path; nothing for an absent one
 #   mkdir MODE ROOT PATH creates the missing directories, each with MODE
-#                        (PATH: ROOT and the path under it)
+#                        (PATH: the path under ROOT, if any)
 #   stage MODE UID GID ROOT PATH
 #                        standard input into a new ".NAME.migready-XXXXXX"
 #                        beside PATH, owner UID:GID ('-' keeps the become
@@ -66,7 +66,7 @@ mkdir)
   m=$1
   if [ -n "$2" ]; then
     # one directory at a time, each made in the one entered before
-    root "$2"; rel=${3#"$2"}; at=
+    root "$2"; rel=$3; at=
     set -f; IFS=/; set -- $rel; unset IFS; set +f
     for c do
       case $c in '' | .) continue;; ..) fail "'..' in '$rel'";; esac

@@ -1,8 +1,8 @@
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -93,23 +93,46 @@ int mr_serve_reply_done(const struct mr_buf *out, void *reply)
 	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
 }
 
+int mr_serve_finish(const struct mr_transport *t, int rc, const char *what,
+                    const struct mr_serve_reply *r, struct mr_buf *o, const struct mr_buf *e,
+                    int *status, struct mr_error **err)
+{
+	if (rc == 0)
+		mr_error_add(err, MR_ERR_HOST, t->host, "%s: the held command ended before it answered",
+		             what);
+	else if (rc == 1 && r->body > MR_OUTPUT_MAX)
+		mr_error_add(err, MR_ERR_HOST, t->host, "%s: more than %u MiB of output; stopped", what,
+		             MR_OUTPUT_MAX >> 20);
+	if (rc != 1 || r->body > MR_OUTPUT_MAX)
+		return -1;
+	o->len = r->body;
+	o->data[o->len] = '\0';
+	*status = r->status;
+	mr_transport_log_stderr(t, what, *status, e);
+	return 0;
+}
+
+void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int status,
+                             const struct mr_buf *e)
+{
+	if (e->len)
+		mr_log(status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->host, what,
+		       status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
+}
+
 char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
 {
+	static atomic_ulong fallback;
 	unsigned char r[MR_TAG_LEN / 2];
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+	if (getrandom(r, sizeof(r), 0) == (ssize_t)sizeof(r)) {
+		for (size_t i = 0; i < sizeof(r); i++)
+			snprintf(tag + 2 * i, 3, "%02x", r[i]);
+	} else {
 		/* The tag need only differ from the command's own output, which
-		 * never sees it: the clock will do. */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		unsigned long long x = (unsigned long long)ts.tv_nsec ^ (unsigned long long)ts.tv_sec << 30 ^
-		                       (unsigned long long)getpid();
-		for (size_t i = 0; i < sizeof(r); i++) {
-			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			r[i] = (unsigned char)(x >> 56);
-		}
+		 * never sees it. */
+		snprintf(tag, MR_TAG_LEN + 1, "%016llx%016llx", (unsigned long long)getpid(),
+		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
-	for (size_t i = 0; i < sizeof(r); i++)
-		snprintf(tag + 2 * i, 3, "%02x", r[i]);
 	char *line = mr_sh_join(argv);
 	char *req = mr_xasprintf("%zu %s\n%s", strlen(line), tag, line);
 	free(line);

@@ -447,7 +447,7 @@ static int reap(pid_t pid)
  * child's group is killed) or too much output. With keep_in, its stdin
  * stays open once input is written. */
 static int pump(struct mr_transport *t, struct child *c, const char *input, size_t input_len,
-                int keep_in, struct mr_buf *out, struct mr_buf *errtext,
+                int keep_in, size_t out_max, struct mr_buf *out, struct mr_buf *errtext,
                 int (*until)(const struct mr_buf *out, void *arg), void *arg, const char *what,
                 struct mr_error **err)
 {
@@ -502,11 +502,10 @@ static int pump(struct mr_transport *t, struct child *c, const char *input, size
 					mr_buf_add(errtext, buf, (size_t)got);
 				continue;
 			}
-			if (out->len + (size_t)got > MR_OUTPUT_MAX) {
+			if (out->len + (size_t)got > out_max) {
 				kill(-c->pid, SIGKILL);
 				mr_error_add(err, MR_ERR_HOST, t->host,
-				             "%s: more than %u MiB of output; stopped", what,
-				             MR_OUTPUT_MAX >> 20);
+				             "%s: more than %zu MiB of output; stopped", what, out_max >> 20);
 				return -1;
 			}
 			mr_buf_add(out, buf, (size_t)got);
@@ -528,15 +527,6 @@ static void child_close(struct child *c)
 	c->in = c->out = c->err = -1;
 }
 
-static void log_stderr(struct mr_transport *t, const char *const *argv, int status,
-                       const struct mr_buf *e)
-{
-	if (e->len)
-		mr_log(status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->host,
-		       argv[0], status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
-}
-
-
 /* Runs argv to its end, or with hold until it prints the held mark (then
  * returns 1 and *held keeps it, its stdin open: it holds what it holds
  * until that closes; *serving says whether it serves, its stdout and
@@ -551,8 +541,8 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 	if (spawn(t, argv, hold || input != NULL, &c, err) < 0)
 		return -1;
 	mr_buf_init(&e);
-	int rc = pump(t, &c, input, input_len, hold, o, &e, hold ? mr_held_mark_done : NULL, serving,
-	              argv[0], err);
+	int rc = pump(t, &c, input, input_len, hold, MR_OUTPUT_MAX, o, &e,
+	              hold ? mr_held_mark_done : NULL, serving, argv[0], err);
 	if (rc == 1) {
 		if (!*serving) {
 			close(c.out);
@@ -567,7 +557,7 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 			*status = st;
 	}
 	if (rc >= 0)
-		log_stderr(t, argv, *status, &e);
+		mr_transport_log_stderr(t, argv[0], *status, &e);
 	mr_buf_fini(&e);
 	return rc;
 }
@@ -576,7 +566,7 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 static void local_release(struct mr_transport *base);
 
 /* Runs argv in the held command that serves. 0 when it ended (*status),
- * -1 with err; a held command that ends without answering is released. */
+ * -1 with err; on any failure the held command is released. */
 static int served_run(struct local_transport *t, const char *const *argv, struct mr_buf *o,
                       int *status, struct mr_error **err)
 {
@@ -586,18 +576,9 @@ static int served_run(struct local_transport *t, const char *const *argv, struct
 	struct mr_buf e;
 	char *req = mr_serve_request(argv, tag, &len);
 	mr_buf_init(&e);
-	int rc = pump(&t->base, &t->held, req, len, 1, o, &e, mr_serve_reply_done, &r, argv[0], err);
-	if (rc == 0) {
-		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held command ended before it answered",
-		             argv[0]);
-		rc = -1;
-	} else if (rc == 1) {
-		o->len = r.body;
-		o->data[o->len] = '\0';
-		*status = r.status;
-		rc = 0;
-		log_stderr(&t->base, argv, *status, &e);
-	}
+	int rc = pump(&t->base, &t->held, req, len, 1, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, o, &e,
+	              mr_serve_reply_done, &r, argv[0], err);
+	rc = mr_serve_finish(&t->base, rc, argv[0], &r, o, &e, status, err);
 	if (rc < 0)
 		local_release(&t->base);
 	free(req);

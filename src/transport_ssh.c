@@ -1296,9 +1296,7 @@ static int start(struct ssh_transport *t, const char *const *argv, const char *i
 		rc = -1;
 		goto out;
 	}
-	if (e.len)
-		mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
-		       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
+	mr_transport_log_stderr(&t->base, what, *status, &e);
 	if (rc == 0 && t->become_user && check_sudo(t, *status, &e, err) < 0)
 		rc = -1;
 out:
@@ -1311,8 +1309,8 @@ out:
 
 
 /* Runs argv in the held command that serves (already the become user, if
- * any): no session of its own. 0 when it ended (*status), -1 with err; a
- * held command that ends without answering is released. */
+ * any): no session of its own. 0 when it ended (*status), -1 with err; on
+ * any failure the held command is released. */
 static int served_run(struct ssh_transport *t, const char *const *argv, struct mr_buf *o,
                       int *status, struct mr_error **err)
 {
@@ -1321,8 +1319,10 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 	const char *what = argv[0];
 	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
-	if (op_begin(t, NULL, err) < 0)
+	if (op_begin(t, NULL, err) < 0) {
+		ssh_release(&t->base);
 		return -1;
+	}
 	char *req = mr_serve_request(argv, tag, &len);
 	mr_buf_init(&e);
 	int rc = -1;
@@ -1334,24 +1334,13 @@ static int served_run(struct ssh_transport *t, const char *const *argv, struct m
 		}
 		off += (size_t)n;
 	}
-	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_TAG_LEN + 8, &e, mr_serve_reply_done, &r, what,
-	           NULL, err);
-	if (rc == 0) {
-		/* it ended without the answer: nothing more to send it */
-		mr_error_add(err, MR_ERR_HOST, t->base.host, "%s: the held session ended before it answered",
-		             what);
-		ssh_release(&t->base);
-		rc = -1;
-	} else if (rc == 1) {
-		o->len = r.body;
-		o->data[o->len] = '\0';
-		*status = r.status;
-		rc = 0;
-		if (e.len)
-			mr_log(*status ? MR_LOG_INFO : MR_LOG_DEBUG, "%s: %s (exit %d): %.*s", t->base.host,
-			       what, *status, (int)(e.len > 2000 ? 2000 : e.len), e.data);
-	}
+	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r,
+	           what, NULL, err);
+	rc = mr_serve_finish(&t->base, rc, what, &r, o, &e, status, err);
 out:
+	/* the rest of a failed command's output would reach the next one */
+	if (rc < 0)
+		ssh_release(&t->base);
 	free(req);
 	mr_buf_fini(&e);
 	return rc;
@@ -1604,12 +1593,13 @@ static const char *root_arg(const struct ssh_transport *t)
 	return t->base.root ? t->base.root : "";
 }
 
-static int cmd_mkdir_p(struct ssh_transport *t, const char *path, const char *full,
-                       mode_t mode, struct mr_error **err)
+/* become.sh gets the path under the root, as it walks it from the root. */
+static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode,
+                       struct mr_error **err)
 {
 	char m[16];
 	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
-	const char *args[] = { "mkdir", m, root_arg(t), full, NULL };
+	const char *args[] = { "mkdir", m, root_arg(t), path, NULL };
 	struct mr_buf o;
 	mr_buf_init(&o);
 	int r = become_op(t, args, NULL, 0, MR_OUTPUT_MAX, path, &o, err);
@@ -1818,7 +1808,7 @@ static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
 	if (!(full = rooted_path(t, path, 1, err)))
 		return -1;
 	if (t->become_user || t->base.root) { /* as ssh_stage, for the same reason */
-		r = cmd_mkdir_p(t, path, full, mode, err);
+		r = cmd_mkdir_p(t, path, mode, err);
 		free(full);
 		return r;
 	}

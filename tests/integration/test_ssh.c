@@ -728,7 +728,20 @@ static void test_mkdir_p(void **state)
 	assert_non_null(strstr(m, "host1:/etc/nova/nova.conf/x: '/etc/nova/nova.conf' is not a directory"));
 	free(m);
 	mr_error_free(err);
+	err = NULL;
 	mr_transport_close(t);
+	if (lh.h.root) {
+		/* a root written with trailing slashes: the same place */
+		strcat(lh.root, "//");
+		t = open_host(&lh);
+		assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/c", 0750, &err), 0);
+		assert_null(err);
+		mr_transport_close(t);
+		char *c = local_path(1, "/etc/nova/mr-test/c");
+		assert_int_equal(stat(c, &sb), 0);
+		assert_true(S_ISDIR(sb.st_mode));
+		free(c);
+	}
 	char *rm = mr_xasprintf("rm -rf '%s'", mid);
 	assert_int_equal(system(rm), 0);
 	free(rm);

@@ -697,7 +697,7 @@ static void test_shrunken_retrieve_refused(void **state)
 		  "listen_tcp = 1\nmax_clients = 5\n", NULL },
 		{ "indented entry lost after the value", "listen_tcp = a\n  max_clients = 5\n",
 		  "listen_tcp = 1\n", "max_clients = 5" },
-		{ "last line gains its newline", "a = 1\nlisten_tcp = 0", "a = 1\nlisten_tcp = 1\n", NULL },
+		{ "last line gains its newline", "listen_tcp = 0\na = 1", "listen_tcp = 1\na = 1\n", NULL },
 	};
 	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL };
 	for (size_t i = 0; i < sizeof(shrunk) / sizeof(shrunk[0]); i++) {

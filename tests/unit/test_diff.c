@@ -49,6 +49,41 @@ static void test_cases(void **state)
 	}
 }
 
+/* The step l is op, on the line at off in text (a for EQ and DEL, b for
+ * INS), len bytes long. */
+static void assert_step(const struct mr_diff_line *l, enum mr_diff_op op, const char *text,
+                        size_t off, size_t len)
+{
+	assert_int_equal(l->op, op);
+	assert_ptr_equal(l->s, text + off);
+	assert_int_equal(l->len, len);
+}
+
+static void test_script(void **state)
+{
+	(void)state;
+	static const char a[] = "a\nb\n", b[] = "a\nc\n";
+	size_t n = 99;
+	struct mr_diff_line *s = mr_diff_script(a, strlen(a), b, strlen(b), &n);
+	assert_int_equal(n, 3);
+	assert_step(&s[0], MR_DIFF_EQ, a, 0, 2);
+	assert_step(&s[1], MR_DIFF_DEL, a, 2, 2);
+	assert_step(&s[2], MR_DIFF_INS, b, 2, 2);
+	free(s);
+
+	/* a last line that gains its newline is a different line */
+	static const char x[] = "x", xn[] = "x\n";
+	s = mr_diff_script(x, strlen(x), xn, strlen(xn), &n);
+	assert_int_equal(n, 2);
+	assert_step(&s[0], MR_DIFF_DEL, x, 0, 1);
+	assert_step(&s[1], MR_DIFF_INS, xn, 0, 2);
+	free(s);
+
+	n = 99;
+	assert_null(mr_diff_script("", 0, "", 0, &n));
+	assert_int_equal(n, 0);
+}
+
 static void write_file(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "w");
@@ -142,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_patch_roundtrip),
 		cmocka_unit_test(test_large_file_small_change),
 	};
