@@ -102,6 +102,31 @@ static int covers(const struct cover *c, const struct mr_nft_want *w)
 	return 1;
 }
 
+/* A rich rule read so far (from the zone file or firewall-cmd's listing). */
+struct rule_state {
+	int ok;             /* nothing seen that restricts or changes it */
+	int n_port, n_accept;
+	char *source, *family, *port, *proto;
+	int in_accept;      /* depth 3 under <accept>: a limit */
+};
+
+static void rule_reset(struct rule_state *r)
+{
+	free(r->source);
+	free(r->family);
+	free(r->port);
+	free(r->proto);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The end of a rich rule, whichever reader saw it: it covers when it is a
+ * plain accept of one port (logging or auditing changes nothing of that). */
+static int rule_cover(const struct rule_state *r, struct cover *c)
+{
+	return r->ok && r->n_port == 1 && r->n_accept == 1 &&
+	       cover_set(c, r->proto, r->port, r->source, r->family);
+}
+
 /* ---- firewall-cmd's listing --------------------------------------- */
 
 /* The words of a rich rule: key="value" (quotes kept) and keywords. */
@@ -140,44 +165,64 @@ static char *word_value(const char *word, const char *key)
 	return mr_xstrndup(word + k + 2, n - k - 3);
 }
 
-/* A rich rule as firewall-cmd lists it: covers when it has nothing but a
- * family, a priority, a plain source address, one port and accept. */
+/* Whether v[i] is the "limit" of a "limit value=..." pair. */
+static int is_limit(char **v, size_t n, size_t i)
+{
+	if (i + 1 >= n || strcmp(v[i], "limit") != 0)
+		return 0;
+	char *value = word_value(v[i + 1], "value");
+	free(value);
+	return value != NULL;
+}
+
+/* A rich rule as firewall-cmd lists it: as the zone file's <rule>, read
+ * into a rule_state: a family, a priority, a plain source address, one
+ * port, a log or audit clause (with its limit), and accept last. */
 static int rich_cover(const char *rule, struct cover *c)
 {
 	char **v = NULL;
 	size_t n = rich_words(rule, &v);
-	char *family = NULL, *source = NULL, *port = NULL, *proto = NULL, *x = NULL;
-	int ok = n >= 2 && !strcmp(v[0], "rule") && !strcmp(v[n - 1], "accept"), n_port = 0;
-	for (size_t i = 1; ok && i + 1 < n; i++) {
-		if (!family && (family = word_value(v[i], "family")))
+	struct rule_state r = { .ok = n >= 2 && !strcmp(v[0], "rule") && !strcmp(v[n - 1], "accept") };
+	char *x = NULL;
+	r.n_accept = r.ok;
+	for (size_t i = 1; r.ok && i + 1 < n; i++) {
+		if (!r.family && (r.family = word_value(v[i], "family")))
 			continue;
 		if ((x = word_value(v[i], "priority"))) {
 			free(x);
 			continue;
 		}
-		if (!strcmp(v[i], "source") && !source && i + 2 < n &&
-		    (source = word_value(v[i + 1], "address"))) {
+		if (!strcmp(v[i], "source") && !r.source && i + 2 < n &&
+		    (r.source = word_value(v[i + 1], "address"))) {
 			i++;
 			continue;
 		}
-		if (!strcmp(v[i], "port") && !n_port++ && i + 3 < n) {
+		if (!strcmp(v[i], "port") && !r.n_port++ && i + 3 < n) {
 			for (int k = 1; k <= 2; k++) {
-				if (!port && (port = word_value(v[i + k], "port")))
+				if (!r.port && (r.port = word_value(v[i + k], "port")))
 					continue;
-				if (!proto)
-					proto = word_value(v[i + k], "protocol");
+				if (!r.proto)
+					r.proto = word_value(v[i + k], "protocol");
 			}
 			i += 2;
-			ok = port && proto;
+			r.ok = r.port && r.proto;
 			continue;
 		}
-		ok = 0;
+		if (!strcmp(v[i], "log") || !strcmp(v[i], "audit")) {
+			int log = !strcmp(v[i], "log");
+			while (log && i + 2 < n &&
+			       ((x = word_value(v[i + 1], "prefix")) || (x = word_value(v[i + 1], "level")))) {
+				free(x);
+				i++;
+			}
+			if (i + 2 < n && is_limit(v, n, i + 1))
+				i += 2;
+			continue;
+		}
+		r.ok = 0;
 	}
-	ok = ok && n_port == 1 && cover_set(c, proto, port, source, family);
-	free(family);
-	free(source);
-	free(port);
-	free(proto);
+	int ok = rule_cover(&r, c);
+	rule_reset(&r);
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
@@ -246,14 +291,6 @@ static int only_attrs(const struct tag *t, const char *const *allowed)
 	}
 	return 1;
 }
-
-/* The rich rule being read: what it holds so far. */
-struct rule_state {
-	int ok;             /* nothing seen that restricts or changes it */
-	int n_port, n_accept;
-	char *source, *family, *port, *proto;
-	int in_accept;      /* depth 3 under <accept>: a limit */
-};
 
 struct scan {
 	const char *text;
@@ -353,23 +390,18 @@ static int read_tag(struct scan *s, struct tag *t)
 	}
 }
 
-static void rule_reset(struct rule_state *r)
+static void have_add(struct scan *s, const struct cover *c)
 {
-	free(r->source);
-	free(r->family);
-	free(r->port);
-	free(r->proto);
-	memset(r, 0, sizeof(*r));
+	s->have = mr_xreallocarray(s->have, s->n_have + 1, sizeof(*s->have));
+	s->have[s->n_have++] = *c;
 }
 
 static void add_cover(struct scan *s, const char *proto, const char *ports, const char *source,
                       const char *family)
 {
 	struct cover c;
-	if (!cover_set(&c, proto, ports, source, family))
-		return;
-	s->have = mr_xreallocarray(s->have, s->n_have + 1, sizeof(*s->have));
-	s->have[s->n_have++] = c;
+	if (cover_set(&c, proto, ports, source, family))
+		have_add(s, &c);
 }
 
 /* A start tag at depth (1: a child of <zone>): what it opens or covers. */
@@ -408,10 +440,10 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 /* </rule> of a child of <zone>: the rule covers if it is a plain accept. */
 static void end_rule(struct scan *s)
 {
-	struct rule_state *r = &s->rule;
-	if (r->ok && r->n_port == 1 && r->n_accept == 1)
-		add_cover(s, r->proto, r->port, r->source, r->family);
-	rule_reset(r);
+	struct cover c;
+	if (rule_cover(&s->rule, &c))
+		have_add(s, &c);
+	rule_reset(&s->rule);
 }
 
 static void push(struct scan *s, const char *name, size_t line)
