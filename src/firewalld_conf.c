@@ -107,7 +107,6 @@ struct rule_state {
 	int ok;             /* nothing seen that restricts or changes it */
 	int n_port, n_accept;
 	char *source, *family, *port, *proto;
-	int in_accept;      /* depth 3 under <accept>: a limit */
 };
 
 static void rule_reset(struct rule_state *r)
@@ -411,8 +410,6 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 	static const char *const rule_attrs[] = { "family", "priority", NULL };
 	static const char *const source_attrs[] = { "address", NULL };
 	struct rule_state *r = &s->rule;
-	if (depth == 2)
-		r->in_accept = 0;
 	if (depth == 1 && !strcmp(t->name, "port") && only_attrs(t, port_attrs))
 		add_cover(s, tag_attr(t, "protocol"), tag_attr(t, "port"), NULL, NULL);
 	if (depth == 1 && !strcmp(t->name, "rule")) {
@@ -429,10 +426,9 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 		r->proto = tag_attr(t, "protocol") ? mr_xstrdup(tag_attr(t, "protocol")) : NULL;
 	} else if (depth == 2 && !strcmp(t->name, "accept") && !t->n_attrs) {
 		r->n_accept++;
-		r->in_accept = !t->empty;
 	} else if (depth == 2 && (!strcmp(t->name, "log") || !strcmp(t->name, "audit"))) {
 		/* logging changes nothing of what is accepted */
-	} else if (depth == 2 || (depth == 3 && r->in_accept)) {
+	} else if (depth == 2 || (depth == 3 && !strcmp(s->stack[2], "accept"))) {
 		r->ok = 0;        /* a destination, a limit, a service ...: not a plain accept */
 	}
 }
@@ -541,8 +537,6 @@ static int end_tag(struct scan *s)
 		s->zone_close = at;
 	if (s->depth == 1 && !strcmp(name, "rule"))
 		end_rule(s);
-	if (s->depth == 2 && !strcmp(name, "accept"))
-		s->rule.in_accept = 0;
 	s->p = i + 1;
 	return 0;
 }
