@@ -298,7 +298,7 @@ struct scan {
 	char *why;          /* "LINE: reason" */
 	/* open elements */
 	char (*stack)[64];
-	size_t *stack_line;
+	size_t *stack_at;   /* offset of each one's '<' */
 	size_t depth, cap;
 	int n_roots;
 	size_t zone_close;  /* offset of </zone>'s '<', or 0 */
@@ -442,15 +442,15 @@ static void end_rule(struct scan *s)
 	rule_reset(&s->rule);
 }
 
-static void push(struct scan *s, const char *name, size_t line)
+static void push(struct scan *s, const char *name, size_t at)
 {
 	if (s->depth == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
 		s->stack = mr_xreallocarray(s->stack, s->cap, sizeof(*s->stack));
-		s->stack_line = mr_xreallocarray(s->stack_line, s->cap, sizeof(*s->stack_line));
+		s->stack_at = mr_xreallocarray(s->stack_at, s->cap, sizeof(*s->stack_at));
 	}
 	snprintf(s->stack[s->depth], sizeof(*s->stack), "%s", name);
-	s->stack_line[s->depth++] = line;
+	s->stack_at[s->depth++] = at;
 }
 
 /* Whether only blanks precede off on its line; *bol its line's start. */
@@ -468,13 +468,9 @@ static int starts_line(const struct scan *s, size_t off, size_t *bol)
 
 static int skip_to(struct scan *s, const char *end, const char *what)
 {
-	const char *hit = NULL;
-	size_t from = s->p;
-	for (size_t i = from; i + strlen(end) <= s->len && !hit; i++)
-		if (!memcmp(s->text + i, end, strlen(end)))
-			hit = s->text + i;
+	const char *hit = memmem(s->text + s->p, s->len - s->p, end, strlen(end));
 	if (!hit)
-		return refuse(s, from, "%s never ends", what);
+		return refuse(s, s->p, "%s never ends", what);
 	s->p = (size_t)(hit - s->text) + strlen(end);
 	return 0;
 }
@@ -509,7 +505,7 @@ static int element(struct scan *s)
 		see_tag(s, &t, s->depth);
 	}
 	if (!t.empty)
-		push(s, t.name, line_at(s, at));
+		push(s, t.name, at);
 	else if (s->depth == 1 && !strcmp(t.name, "rule"))
 		end_rule(s);
 	tag_fini(&t);
@@ -531,7 +527,7 @@ static int end_tag(struct scan *s)
 		return refuse(s, at, "</%s> closes nothing", name);
 	if (strcmp(s->stack[s->depth - 1], name) != 0)
 		return refuse(s, at, "</%s> closes <%s> of line %zu", name, s->stack[s->depth - 1],
-		              s->stack_line[s->depth - 1]);
+		              line_at(s, s->stack_at[s->depth - 1]));
 	s->depth--;
 	if (s->depth == 0)
 		s->zone_close = at;
@@ -577,7 +573,7 @@ static int scan_zone(struct scan *s)
 	}
 	if (s->depth)
 		return refuse(s, s->len, "<%s> of line %zu is never closed", s->stack[s->depth - 1],
-		              s->stack_line[s->depth - 1]);
+		              line_at(s, s->stack_at[s->depth - 1]));
 	if (!s->n_roots)
 		return refuse(s, s->len, "no <zone> element");
 	return 0;
@@ -647,7 +643,7 @@ out:
 		free(s.have[k].source);
 	free(s.have);
 	free(s.stack);
-	free(s.stack_line);
+	free(s.stack_at);
 	free(s.why);
 	rule_reset(&s.rule);
 	mr_buf_fini(&add);
