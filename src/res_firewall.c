@@ -733,26 +733,28 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 		mr_buf_printf(&want, "%s%s", i ? "; " : "", t);
 		free(t);
 	}
+	/* the running zone is compared before the plan takes w (it frees w if
+	 * it has the zone file already) */
+	int live = facts && mr_facts_live(facts);
+	struct mr_unit_state u = live ? mr_facts_unit(facts, "firewalld.service")
+	                              : (struct mr_unit_state){ -1, NULL, NULL };
+	struct mr_plan_cmd *reload = NULL;
+	if (live && (u.present < 0 || (u.present > 0 && !u.active))) {
+		mr_plan_fail(plan, "firewall.running", origin,
+		             "cannot tell whether firewalld runs: systemd does not answer on the host");
+	} else if (live && u.active && !strcmp(u.active, "active")) {
+		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
+		reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
+		plan_firewalld_running(plan, zone, w, origin, reload);
+	}
 	char *path = mr_xasprintf(FWD_ZONES "%s.xml", zone);
 	char *lib = mr_xasprintf(FWD_ZONES_LIB "%s.xml", zone);
 	char *where = mr_plan_origin_of(r[0].allow);
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, fwd_merge, w, nft_wants_free,
 	                                             "firewall.allow", where, want.data);
 	mr_plan_file_fallback(f, lib);
-	int live = facts && mr_facts_live(facts);
-	struct mr_unit_state u = live ? mr_facts_unit(facts, "firewalld.service")
-	                              : (struct mr_unit_state){ -1, NULL, NULL };
-	if (live && (u.present < 0 || (u.present > 0 && !u.active))) {
-		mr_plan_fail(plan, "firewall.running", origin,
-		             "cannot tell whether firewalld runs: systemd does not answer on the host");
-	} else if (live && u.active && !strcmp(u.active, "active")) {
-		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
-		struct mr_plan_cmd *reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
+	if (reload)
 		mr_plan_notify_command(f, reload);
-		struct nft_wants *running = nft_wants_of(r, n);
-		plan_firewalld_running(plan, zone, running, origin, reload);
-		nft_wants_free(running);
-	}
 	free(where);
 	free(lib);
 	free(path);
