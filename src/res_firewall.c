@@ -625,12 +625,17 @@ static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile
 	size_t n = wanted_rules(plan, profile, 1, 0, &r);
 	if (!n)
 		goto out;
-	if (!has_file(facts, NFT_CONF)) {
+	/* one set of wants: the running rules are compared before the plan
+	 * takes them */
+	struct nft_wants *w = nft_wants_of(r, n);
+	int has_conf = has_file(facts, NFT_CONF);
+	if (!has_conf)
 		mr_plan_fail(plan, "firewall.allow", origin, "no " NFT_CONF " on the host");
-	} else {
+	if (facts && mr_facts_live(facts))
+		plan_nft_running(plan, r, w, origin);
+	if (has_conf) {
 		struct mr_buf want;
 		mr_buf_init(&want);
-		struct nft_wants *w = nft_wants_of(r, n);
 		for (size_t i = 0; i < n; i++) {
 			char *t = mr_nft_rule_text(&w->v[i]);
 			mr_buf_printf(&want, "%s%s", i ? "; " : "accept rules: ", t);
@@ -641,10 +646,7 @@ static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile
 		                    where, want.data);
 		free(where);
 		mr_buf_fini(&want);
-	}
-	if (facts && mr_facts_live(facts)) {
-		struct nft_wants *w = nft_wants_of(r, n);
-		plan_nft_running(plan, r, w, origin);
+	} else {
 		nft_wants_free(w);
 	}
 out:
