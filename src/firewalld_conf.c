@@ -20,18 +20,10 @@ static const char *family_of(const char *source)
 	return strchr(source, ':') ? "ipv6" : "ipv4";
 }
 
-static void ports_text(const struct mr_nft_want *w, char *out, size_t size)
-{
-	if (w->lo == w->hi)
-		snprintf(out, size, "%ld", w->lo);
-	else
-		snprintf(out, size, "%ld-%ld", w->lo, w->hi);
-}
-
 char *mr_fwd_xml_text(const struct mr_nft_want *w)
 {
-	char ports[32];
-	ports_text(w, ports, sizeof(ports));
+	char ports[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(ports, w->lo, w->hi, '-');
 	if (!w->source)
 		return mr_xasprintf("<port protocol=\"%s\" port=\"%s\"/>", w->proto, ports);
 	return mr_xasprintf("<rule family=\"%s\"><source address=\"%s\"/><port protocol=\"%s\" "
@@ -41,8 +33,8 @@ char *mr_fwd_xml_text(const struct mr_nft_want *w)
 
 char *mr_fwd_running_text(const struct mr_nft_want *w)
 {
-	char ports[32];
-	ports_text(w, ports, sizeof(ports));
+	char ports[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(ports, w->lo, w->hi, '-');
 	if (!w->source)
 		return mr_xasprintf("%s/%s", ports, w->proto);
 	return mr_xasprintf("rule family=\"%s\" source address=\"%s\" port port=\"%s\" "
@@ -61,27 +53,12 @@ struct cover {
 	char family[8];
 };
 
-/* "16509" or "49152-49261" into lo..hi. */
-static int parse_ports(const char *s, long *lo, long *hi)
-{
-	char *end = NULL;
-	if (!isdigit((unsigned char)*s))
-		return 0;
-	*lo = strtol(s, &end, 10);
-	*hi = *lo;
-	if (*end == '-') {
-		if (!isdigit((unsigned char)end[1]))
-			return 0;
-		*hi = strtol(end + 1, &end, 10);
-	}
-	return !*end && *lo >= 0 && *lo <= *hi && *hi <= 65535;
-}
-
 static int cover_set(struct cover *c, const char *proto, const char *ports, const char *source,
                      const char *family)
 {
 	memset(c, 0, sizeof(*c));
-	if (!proto || !ports || strlen(proto) >= sizeof(c->proto) || !parse_ports(ports, &c->lo, &c->hi))
+	size_t k = ports ? mr_nft_parse_range(ports, '-', &c->lo, &c->hi) : 0;
+	if (!proto || !k || ports[k] || strlen(proto) >= sizeof(c->proto))
 		return 0;
 	if (family && strcmp(family, "ipv4") != 0 && strcmp(family, "ipv6") != 0)
 		return 0;
@@ -613,9 +590,10 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "missing: ", elt);
 		free(elt);
 		/* what is added covers the needs after it */
-		char ports[32];
-		ports_text(&want[i], ports, sizeof(ports));
-		add_cover(&s, want[i].proto, ports, want[i].source, NULL);
+		struct cover added = { .lo = want[i].lo, .hi = want[i].hi,
+			                   .source = want[i].source ? mr_xstrdup(want[i].source) : NULL };
+		snprintf(added.proto, sizeof(added.proto), "%s", want[i].proto);
+		have_add(&s, &added);
 	}
 	free(indent);
 	if (!add.len) {

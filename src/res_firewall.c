@@ -511,10 +511,9 @@ static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)
 	w->v = mr_xcalloc(n + 1, sizeof(*w->v));
 	w->n = n;
 	for (size_t i = 0; i < n; i++) {
-		char *colon = NULL;
 		w->v[i].proto = mr_xstrdup(r[i].proto);
-		w->v[i].lo = strtol(r[i].ports, &colon, 10);
-		w->v[i].hi = *colon == ':' ? strtol(colon + 1, NULL, 10) : w->v[i].lo;
+		/* the profile's schema checked the ports */
+		mr_nft_parse_range(r[i].ports, ':', &w->v[i].lo, &w->v[i].hi);
 		w->v[i].source = r[i].source ? mr_xstrdup(r[i].source) : NULL;
 	}
 	return w;
@@ -816,10 +815,10 @@ static int covered(const struct mr_setting *const *allow, size_t n, long first, 
 		long reach = -1;
 		for (size_t i = 0; i < n; i++) {
 			const char *a = allow[i]->value;
-			char *end = NULL;
-			if (!strstr(a, "/tcp"))
+			long lo, hi;
+			size_t k = mr_nft_parse_range(a, '-', &lo, &hi);
+			if (!k || strcmp(a + k, "/tcp") != 0)
 				continue;
-			long lo = strtol(a, &end, 10), hi = *end == '-' ? strtol(end + 1, NULL, 10) : lo;
 			if (lo <= port && hi >= port && hi > reach)
 				reach = hi;
 		}
@@ -844,8 +843,8 @@ static int tunnelled(const struct mr_profile *profile)
 static void warn_uncovered(const struct mr_setting *allow, const char *what, long first,
                            long last, const struct mr_setting *why)
 {
-	char range[32];
-	snprintf(range, sizeof(range), first == last ? "%ld" : "%ld-%ld", first, last);
+	char range[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(range, first, last, '-');
 	if (why)
 		mr_log(MR_LOG_WARN, "%s:%u: firewall.allow does not open %s %s/tcp (%s:%u)",
 		       allow->loc.file, allow->loc.line, what, range, why->loc.file, why->loc.line);
