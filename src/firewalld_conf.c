@@ -86,14 +86,7 @@ struct rule_state {
 	char *source, *family, *port, *proto;
 };
 
-static void rule_reset(struct rule_state *r)
-{
-	free(r->source);
-	free(r->family);
-	free(r->port);
-	free(r->proto);
-	memset(r, 0, sizeof(*r));
-}
+static void rule_reset(struct rule_state *r);
 
 /* The end of a rich rule, whichever reader saw it: it covers when it is a
  * plain accept of one port (logging or auditing changes nothing of that). */
@@ -364,6 +357,15 @@ static int read_tag(struct scan *s, struct tag *t)
 		t->attrs[t->n_attrs++].value = mr_xstrndup(s->text + v, e - v);
 		i = e + 1;
 	}
+}
+
+static void rule_reset(struct rule_state *r)
+{
+	free(r->source);
+	free(r->family);
+	free(r->port);
+	free(r->proto);
+	memset(r, 0, sizeof(*r));
 }
 
 static void have_add(struct scan *s, const struct cover *c)
