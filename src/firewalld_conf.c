@@ -140,8 +140,9 @@ static int is_limit(char **v, size_t n, size_t i)
 	if (i + 1 >= n || strcmp(v[i], "limit") != 0)
 		return 0;
 	char *value = word_value(v[i + 1], "value");
+	int is = value != NULL;
 	free(value);
-	return value != NULL;
+	return is;
 }
 
 /* A rich rule as firewall-cmd lists it: as the zone file's <rule>, read
@@ -151,7 +152,8 @@ static int rich_cover(const char *rule, struct cover *c)
 {
 	char **v = NULL;
 	size_t n = rich_words(rule, &v);
-	struct rule_state r = { .ok = n >= 2 && !strcmp(v[0], "rule") && !strcmp(v[n - 1], "accept") };
+	struct rule_state r = { .ok = n >= 2 && !strcmp(v[0], "rule") &&
+	                              !strcmp(v[n - 1], "accept") };
 	char *x = NULL;
 	r.n_accept = r.ok;
 	for (size_t i = 1; r.ok && i + 1 < n; i++) {
@@ -180,7 +182,8 @@ static int rich_cover(const char *rule, struct cover *c)
 		if (!strcmp(v[i], "log") || !strcmp(v[i], "audit")) {
 			int log = !strcmp(v[i], "log");
 			while (log && i + 2 < n &&
-			       ((x = word_value(v[i + 1], "prefix")) || (x = word_value(v[i + 1], "level")))) {
+			       ((x = word_value(v[i + 1], "prefix")) ||
+			        (x = word_value(v[i + 1], "level")))) {
 				free(x);
 				i++;
 			}
@@ -592,8 +595,8 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "missing: ", elt);
 		free(elt);
 		/* what is added covers the needs after it */
-		struct cover added = { .lo = want[i].lo, .hi = want[i].hi,
-			                   .source = want[i].source ? mr_xstrdup(want[i].source) : NULL };
+		struct cover added = { .lo = want[i].lo, .hi = want[i].hi };
+		added.source = want[i].source ? mr_xstrdup(want[i].source) : NULL;
 		snprintf(added.proto, sizeof(added.proto), "%s", want[i].proto);
 		have_add(&s, &added);
 	}

@@ -285,8 +285,8 @@ static void test_running_listing(void **state)
 	assert_true(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log audit "
 	                                  "accept",
 	                                  &any));
-	assert_false(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log prefix=\"m\" "
-	                                   "accept limit value=\"1/m\"",
+	assert_false(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log "
+	                                   "prefix=\"m\" accept limit value=\"1/m\"",
 	                                   &any));
 	assert_false(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log "
 	                                   "destination address=\"10.0.0.1\" accept",

@@ -599,7 +599,8 @@ static char *render(const struct mr_plan *plan)
 		mr_buf_printf(&b, "unchecked %s line %s\n", mr_plan_unchecked_setting(plan, i),
 		              line_of(mr_plan_unchecked_origin(plan, i)));
 	for (size_t i = 0; i < mr_plan_observed_count(plan); i++) {
-		const char *old = mr_plan_observed_old(plan, i), *cmd = mr_plan_observed_cmd(plan, i);
+		const char *old = mr_plan_observed_old(plan, i);
+		const char *cmd = mr_plan_observed_cmd(plan, i);
 		mr_buf_printf(&b, "observed %s%s%s%s: %s\n", mr_plan_observed_setting(plan, i),
 		              mr_plan_observed_drift(plan, i) ? " drift" : "", cmd ? " by " : "",
 		              cmd ? cmd : "", old ? old : "(none)");
