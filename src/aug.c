@@ -968,6 +968,7 @@ static int find_cover(augeas *h, const char *where, const char *text,
 	char *path = mr_xasprintf(TREE "/%s", op->cover);
 	char **m = NULL;
 	int n = aug_match(h, path, &m), found = 0;
+	size_t text_len = strlen(text);
 	free(path);
 	if (n < 0) {
 		engine_error(h, where, op->cover, err);
@@ -978,7 +979,7 @@ static int find_cover(augeas *h, const char *where, const char *text,
 		unsigned ls, le, vs, ve, ss, se;
 		char *file = NULL;
 		if (op->covers(children, op->cover_want ? op->cover_want : "") &&
-		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && se <= strlen(text)) {
+		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && se <= text_len) {
 			size_t len = se - ss;
 			while (len && (text[ss + len - 1] == '\n' || text[ss + len - 1] == '\r'))
 				len--;

@@ -20,18 +20,10 @@ static const char *family_of(const char *source)
 	return strchr(source, ':') ? "ipv6" : "ipv4";
 }
 
-static void ports_text(const struct mr_nft_want *w, char *out, size_t size)
-{
-	if (w->lo == w->hi)
-		snprintf(out, size, "%ld", w->lo);
-	else
-		snprintf(out, size, "%ld-%ld", w->lo, w->hi);
-}
-
 char *mr_fwd_xml_text(const struct mr_nft_want *w)
 {
-	char ports[32];
-	ports_text(w, ports, sizeof(ports));
+	char ports[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(ports, w->lo, w->hi, '-');
 	if (!w->source)
 		return mr_xasprintf("<port protocol=\"%s\" port=\"%s\"/>", w->proto, ports);
 	return mr_xasprintf("<rule family=\"%s\"><source address=\"%s\"/><port protocol=\"%s\" "
@@ -41,8 +33,8 @@ char *mr_fwd_xml_text(const struct mr_nft_want *w)
 
 char *mr_fwd_running_text(const struct mr_nft_want *w)
 {
-	char ports[32];
-	ports_text(w, ports, sizeof(ports));
+	char ports[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(ports, w->lo, w->hi, '-');
 	if (!w->source)
 		return mr_xasprintf("%s/%s", ports, w->proto);
 	return mr_xasprintf("rule family=\"%s\" source address=\"%s\" port port=\"%s\" "
@@ -61,27 +53,12 @@ struct cover {
 	char family[8];
 };
 
-/* "16509" or "49152-49261" into lo..hi. */
-static int parse_ports(const char *s, long *lo, long *hi)
-{
-	char *end = NULL;
-	if (!isdigit((unsigned char)*s))
-		return 0;
-	*lo = strtol(s, &end, 10);
-	*hi = *lo;
-	if (*end == '-') {
-		if (!isdigit((unsigned char)end[1]))
-			return 0;
-		*hi = strtol(end + 1, &end, 10);
-	}
-	return !*end && *lo >= 0 && *lo <= *hi && *hi <= 65535;
-}
-
 static int cover_set(struct cover *c, const char *proto, const char *ports, const char *source,
                      const char *family)
 {
 	memset(c, 0, sizeof(*c));
-	if (!proto || !ports || strlen(proto) >= sizeof(c->proto) || !parse_ports(ports, &c->lo, &c->hi))
+	size_t k = ports ? mr_nft_parse_range(ports, '-', &c->lo, &c->hi) : 0;
+	if (!proto || !k || ports[k] || strlen(proto) >= sizeof(c->proto))
 		return 0;
 	if (family && strcmp(family, "ipv4") != 0 && strcmp(family, "ipv6") != 0)
 		return 0;
@@ -100,6 +77,23 @@ static int covers(const struct cover *c, const struct mr_nft_want *w)
 	if (*c->family)
 		return w->source && !strcmp(family_of(w->source), c->family);
 	return 1;
+}
+
+/* A rich rule read so far (from the zone file or firewall-cmd's listing). */
+struct rule_state {
+	int ok;             /* nothing seen that restricts or changes it */
+	int n_port, n_accept;
+	char *source, *family, *port, *proto;
+};
+
+static void rule_reset(struct rule_state *r);
+
+/* The end of a rich rule, whichever reader saw it: it covers when it is a
+ * plain accept of one port (logging or auditing changes nothing of that). */
+static int rule_cover(const struct rule_state *r, struct cover *c)
+{
+	return r->ok && r->n_port == 1 && r->n_accept == 1 &&
+	       cover_set(c, r->proto, r->port, r->source, r->family);
 }
 
 /* ---- firewall-cmd's listing --------------------------------------- */
@@ -140,44 +134,67 @@ static char *word_value(const char *word, const char *key)
 	return mr_xstrndup(word + k + 2, n - k - 3);
 }
 
-/* A rich rule as firewall-cmd lists it: covers when it has nothing but a
- * family, a priority, a plain source address, one port and accept. */
+/* Whether v[i] is the "limit" of a "limit value=..." pair. */
+static int is_limit(char **v, size_t n, size_t i)
+{
+	if (i + 1 >= n || strcmp(v[i], "limit") != 0)
+		return 0;
+	char *value = word_value(v[i + 1], "value");
+	int is = value != NULL;
+	free(value);
+	return is;
+}
+
+/* A rich rule as firewall-cmd lists it: as the zone file's <rule>, read
+ * into a rule_state: a family, a priority, a plain source address, one
+ * port, a log or audit clause (with its limit), and accept last. */
 static int rich_cover(const char *rule, struct cover *c)
 {
 	char **v = NULL;
 	size_t n = rich_words(rule, &v);
-	char *family = NULL, *source = NULL, *port = NULL, *proto = NULL, *x = NULL;
-	int ok = n >= 2 && !strcmp(v[0], "rule") && !strcmp(v[n - 1], "accept"), n_port = 0;
-	for (size_t i = 1; ok && i + 1 < n; i++) {
-		if (!family && (family = word_value(v[i], "family")))
+	struct rule_state r = { .ok = n >= 2 && !strcmp(v[0], "rule") &&
+	                              !strcmp(v[n - 1], "accept") };
+	char *x = NULL;
+	r.n_accept = r.ok;
+	for (size_t i = 1; r.ok && i + 1 < n; i++) {
+		if (!r.family && (r.family = word_value(v[i], "family")))
 			continue;
 		if ((x = word_value(v[i], "priority"))) {
 			free(x);
 			continue;
 		}
-		if (!strcmp(v[i], "source") && !source && i + 2 < n &&
-		    (source = word_value(v[i + 1], "address"))) {
+		if (!strcmp(v[i], "source") && !r.source && i + 2 < n &&
+		    (r.source = word_value(v[i + 1], "address"))) {
 			i++;
 			continue;
 		}
-		if (!strcmp(v[i], "port") && !n_port++ && i + 3 < n) {
+		if (!strcmp(v[i], "port") && !r.n_port++ && i + 3 < n) {
 			for (int k = 1; k <= 2; k++) {
-				if (!port && (port = word_value(v[i + k], "port")))
+				if (!r.port && (r.port = word_value(v[i + k], "port")))
 					continue;
-				if (!proto)
-					proto = word_value(v[i + k], "protocol");
+				if (!r.proto)
+					r.proto = word_value(v[i + k], "protocol");
 			}
 			i += 2;
-			ok = port && proto;
+			r.ok = r.port && r.proto;
 			continue;
 		}
-		ok = 0;
+		if (!strcmp(v[i], "log") || !strcmp(v[i], "audit")) {
+			int log = !strcmp(v[i], "log");
+			while (log && i + 2 < n &&
+			       ((x = word_value(v[i + 1], "prefix")) ||
+			        (x = word_value(v[i + 1], "level")))) {
+				free(x);
+				i++;
+			}
+			if (i + 2 < n && is_limit(v, n, i + 1))
+				i += 2;
+			continue;
+		}
+		r.ok = 0;
 	}
-	ok = ok && n_port == 1 && cover_set(c, proto, port, source, family);
-	free(family);
-	free(source);
-	free(port);
-	free(proto);
+	int ok = rule_cover(&r, c);
+	rule_reset(&r);
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
@@ -247,14 +264,6 @@ static int only_attrs(const struct tag *t, const char *const *allowed)
 	return 1;
 }
 
-/* The rich rule being read: what it holds so far. */
-struct rule_state {
-	int ok;             /* nothing seen that restricts or changes it */
-	int n_port, n_accept;
-	char *source, *family, *port, *proto;
-	int in_accept;      /* depth 3 under <accept>: a limit */
-};
-
 struct scan {
 	const char *text;
 	size_t len;
@@ -262,7 +271,7 @@ struct scan {
 	char *why;          /* "LINE: reason" */
 	/* open elements */
 	char (*stack)[64];
-	size_t *stack_line;
+	size_t *stack_at;   /* offset of each one's '<' */
 	size_t depth, cap;
 	int n_roots;
 	size_t zone_close;  /* offset of </zone>'s '<', or 0 */
@@ -362,14 +371,18 @@ static void rule_reset(struct rule_state *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static void have_add(struct scan *s, const struct cover *c)
+{
+	s->have = mr_xreallocarray(s->have, s->n_have + 1, sizeof(*s->have));
+	s->have[s->n_have++] = *c;
+}
+
 static void add_cover(struct scan *s, const char *proto, const char *ports, const char *source,
                       const char *family)
 {
 	struct cover c;
-	if (!cover_set(&c, proto, ports, source, family))
-		return;
-	s->have = mr_xreallocarray(s->have, s->n_have + 1, sizeof(*s->have));
-	s->have[s->n_have++] = c;
+	if (cover_set(&c, proto, ports, source, family))
+		have_add(s, &c);
 }
 
 /* A start tag at depth (1: a child of <zone>): what it opens or covers. */
@@ -379,8 +392,6 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 	static const char *const rule_attrs[] = { "family", "priority", NULL };
 	static const char *const source_attrs[] = { "address", NULL };
 	struct rule_state *r = &s->rule;
-	if (depth == 2)
-		r->in_accept = 0;
 	if (depth == 1 && !strcmp(t->name, "port") && only_attrs(t, port_attrs))
 		add_cover(s, tag_attr(t, "protocol"), tag_attr(t, "port"), NULL, NULL);
 	if (depth == 1 && !strcmp(t->name, "rule")) {
@@ -397,10 +408,9 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 		r->proto = tag_attr(t, "protocol") ? mr_xstrdup(tag_attr(t, "protocol")) : NULL;
 	} else if (depth == 2 && !strcmp(t->name, "accept") && !t->n_attrs) {
 		r->n_accept++;
-		r->in_accept = !t->empty;
 	} else if (depth == 2 && (!strcmp(t->name, "log") || !strcmp(t->name, "audit"))) {
 		/* logging changes nothing of what is accepted */
-	} else if (depth == 2 || (depth == 3 && r->in_accept)) {
+	} else if (depth == 2 || (depth == 3 && !strcmp(s->stack[2], "accept"))) {
 		r->ok = 0;        /* a destination, a limit, a service ...: not a plain accept */
 	}
 }
@@ -408,21 +418,21 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 /* </rule> of a child of <zone>: the rule covers if it is a plain accept. */
 static void end_rule(struct scan *s)
 {
-	struct rule_state *r = &s->rule;
-	if (r->ok && r->n_port == 1 && r->n_accept == 1)
-		add_cover(s, r->proto, r->port, r->source, r->family);
-	rule_reset(r);
+	struct cover c;
+	if (rule_cover(&s->rule, &c))
+		have_add(s, &c);
+	rule_reset(&s->rule);
 }
 
-static void push(struct scan *s, const char *name, size_t line)
+static void push(struct scan *s, const char *name, size_t at)
 {
 	if (s->depth == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
 		s->stack = mr_xreallocarray(s->stack, s->cap, sizeof(*s->stack));
-		s->stack_line = mr_xreallocarray(s->stack_line, s->cap, sizeof(*s->stack_line));
+		s->stack_at = mr_xreallocarray(s->stack_at, s->cap, sizeof(*s->stack_at));
 	}
 	snprintf(s->stack[s->depth], sizeof(*s->stack), "%s", name);
-	s->stack_line[s->depth++] = line;
+	s->stack_at[s->depth++] = at;
 }
 
 /* Whether only blanks precede off on its line; *bol its line's start. */
@@ -440,13 +450,9 @@ static int starts_line(const struct scan *s, size_t off, size_t *bol)
 
 static int skip_to(struct scan *s, const char *end, const char *what)
 {
-	const char *hit = NULL;
-	size_t from = s->p;
-	for (size_t i = from; i + strlen(end) <= s->len && !hit; i++)
-		if (!memcmp(s->text + i, end, strlen(end)))
-			hit = s->text + i;
+	const char *hit = memmem(s->text + s->p, s->len - s->p, end, strlen(end));
 	if (!hit)
-		return refuse(s, from, "%s never ends", what);
+		return refuse(s, s->p, "%s never ends", what);
 	s->p = (size_t)(hit - s->text) + strlen(end);
 	return 0;
 }
@@ -481,7 +487,7 @@ static int element(struct scan *s)
 		see_tag(s, &t, s->depth);
 	}
 	if (!t.empty)
-		push(s, t.name, line_at(s, at));
+		push(s, t.name, at);
 	else if (s->depth == 1 && !strcmp(t.name, "rule"))
 		end_rule(s);
 	tag_fini(&t);
@@ -503,14 +509,12 @@ static int end_tag(struct scan *s)
 		return refuse(s, at, "</%s> closes nothing", name);
 	if (strcmp(s->stack[s->depth - 1], name) != 0)
 		return refuse(s, at, "</%s> closes <%s> of line %zu", name, s->stack[s->depth - 1],
-		              s->stack_line[s->depth - 1]);
+		              line_at(s, s->stack_at[s->depth - 1]));
 	s->depth--;
 	if (s->depth == 0)
 		s->zone_close = at;
 	if (s->depth == 1 && !strcmp(name, "rule"))
 		end_rule(s);
-	if (s->depth == 2 && !strcmp(name, "accept"))
-		s->rule.in_accept = 0;
 	s->p = i + 1;
 	return 0;
 }
@@ -551,7 +555,7 @@ static int scan_zone(struct scan *s)
 	}
 	if (s->depth)
 		return refuse(s, s->len, "<%s> of line %zu is never closed", s->stack[s->depth - 1],
-		              s->stack_line[s->depth - 1]);
+		              line_at(s, s->stack_at[s->depth - 1]));
 	if (!s->n_roots)
 		return refuse(s, s->len, "no <zone> element");
 	return 0;
@@ -591,9 +595,10 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 		mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "missing: ", elt);
 		free(elt);
 		/* what is added covers the needs after it */
-		char ports[32];
-		ports_text(&want[i], ports, sizeof(ports));
-		add_cover(&s, want[i].proto, ports, want[i].source, NULL);
+		struct cover added = { .lo = want[i].lo, .hi = want[i].hi };
+		added.source = want[i].source ? mr_xstrdup(want[i].source) : NULL;
+		snprintf(added.proto, sizeof(added.proto), "%s", want[i].proto);
+		have_add(&s, &added);
 	}
 	free(indent);
 	if (!add.len) {
@@ -621,7 +626,7 @@ out:
 		free(s.have[k].source);
 	free(s.have);
 	free(s.stack);
-	free(s.stack_line);
+	free(s.stack_at);
 	free(s.why);
 	rule_reset(&s.rule);
 	mr_buf_fini(&add);

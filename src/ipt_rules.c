@@ -7,33 +7,23 @@
 #include "nft_conf.h"
 #include "util.h"
 
-/* "22" or "49152:65535" as lo..hi; 0 if it is neither. */
-static int port_range(const char *s, size_t len, long *lo, long *hi)
-{
-	char buf[16];
-	char *end = NULL;
-	if (!len || len >= sizeof(buf))
-		return 0;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	*lo = strtol(buf, &end, 10);
-	*hi = *end == ':' ? strtol(end + 1, &end, 10) : *lo;
-	return end != buf && !*end && *lo >= 0 && *lo <= *hi && *hi <= 65535;
-}
-
 int mr_ipt_accept_covers(const char *have, const char *want)
 {
 	char proto[8], ports[256], source[64], w_proto[8], w_ports[16], w_source[64];
 	long want_lo, want_hi;
 	if (sscanf(have, "%7s %255s %63s", proto, ports, source) != 3 ||
 	    sscanf(want, "%7s %15s %63s", w_proto, w_ports, w_source) != 3 ||
-	    strcmp(proto, w_proto) != 0 || !port_range(w_ports, strlen(w_ports), &want_lo, &want_hi))
+	    strcmp(proto, w_proto) != 0)
+		return 0;
+	size_t k = mr_nft_parse_range(w_ports, ':', &want_lo, &want_hi);
+	if (!k || w_ports[k])
 		return 0;
 	int held = 0;
 	for (const char *p = ports; *p && !held;) {
 		size_t len = strcspn(p, ",");
 		long lo, hi;
-		held = port_range(p, len, &lo, &hi) && lo <= want_lo && want_hi <= hi;
+		held = len && mr_nft_parse_range(p, ':', &lo, &hi) == len && lo <= want_lo &&
+		       want_hi <= hi;
 		p += len + (p[len] == ',');
 	}
 	if (!held)

@@ -9,13 +9,33 @@
 #include "nft_conf.h"
 #include "util.h"
 
+char *mr_nft_ports_text(char *out, long lo, long hi, char sep)
+{
+	if (lo == hi)
+		snprintf(out, MR_NFT_PORTS_SIZE, "%ld", lo);
+	else
+		snprintf(out, MR_NFT_PORTS_SIZE, "%ld%c%ld", lo, sep, hi);
+	return out;
+}
+
+size_t mr_nft_parse_range(const char *s, char sep, long *lo, long *hi)
+{
+	char *end = NULL;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	*lo = strtol(s, &end, 10);
+	*hi = *lo;
+	if (*end == sep && isdigit((unsigned char)end[1]))
+		*hi = strtol(end + 1, &end, 10);
+	if (*lo > *hi || *hi > 65535)
+		return 0;
+	return (size_t)(end - s);
+}
+
 char *mr_nft_rule_text(const struct mr_nft_want *w)
 {
-	char ports[32];
-	if (w->lo == w->hi)
-		snprintf(ports, sizeof(ports), "%ld", w->lo);
-	else
-		snprintf(ports, sizeof(ports), "%ld-%ld", w->lo, w->hi);
+	char ports[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(ports, w->lo, w->hi, '-');
 	if (!w->source)
 		return mr_xasprintf("%s dport %s accept", w->proto, ports);
 	return mr_xasprintf("%s saddr %s %s dport %s accept", strchr(w->source, ':') ? "ip6" : "ip",
@@ -90,34 +110,12 @@ static int any_item(const char *word, int (*test)(const char *item, const void *
 	return hit;
 }
 
-static int parse_port(const char *s, long *out)
-{
-	char *end = NULL;
-	if (!isdigit((unsigned char)*s))
-		return 0;
-	long v = strtol(s, &end, 10);
-	if (v < 0 || v > 65535)
-		return 0;
-	*out = v;
-	return (int)(end - s);
-}
-
 static int port_item_holds(const char *item, const void *arg)
 {
 	const struct mr_nft_want *w = arg;
 	long lo = 0, hi = 0;
-	int k = parse_port(item, &lo);
-	if (!k)
-		return 0;
-	hi = lo;
-	if (item[k] == '-') {
-		int k2 = parse_port(item + k + 1, &hi);
-		if (!k2 || item[k + 1 + k2])
-			return 0;
-	} else if (item[k]) {
-		return 0;
-	}
-	return lo <= w->lo && w->hi <= hi;
+	size_t k = mr_nft_parse_range(item, '-', &lo, &hi);
+	return k && !item[k] && lo <= w->lo && w->hi <= hi;
 }
 
 static int parse_prefix(const char *s, int *family, unsigned char addr[16], int *bits)

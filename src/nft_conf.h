@@ -20,6 +20,17 @@ struct mr_nft_want {
 	const char *source;
 };
 
+/* Ports lo..hi as nft, firewalld and iptables write them: "16509", or
+ * "49152-49261" with sep '-' (iptables: ':'). out holds at least
+ * MR_NFT_PORTS_SIZE bytes; returns out. */
+#define MR_NFT_PORTS_SIZE 24
+char *mr_nft_ports_text(char *out, long lo, long hi, char sep);
+
+/* The port "16509" or range "49152<sep>49261" at the start of s (lo <= hi
+ * <= 65535) into lo..hi: its length, 0 if there is none. What follows it
+ * (s[length]) is the caller's to check. */
+size_t mr_nft_parse_range(const char *s, char sep, long *lo, long *hi);
+
 /* The rule as nft writes it: "ip saddr 10.20.0.0/24 tcp dport 16509
  * accept". The caller's. */
 char *mr_nft_rule_text(const struct mr_nft_want *w);

@@ -608,6 +608,41 @@ const char *mr_plan_unchecked_origin(const struct mr_plan *plan, size_t i)
 	return plan->unchecked[i].origin;
 }
 
+size_t mr_plan_notify_cmd_count(const struct mr_plan *plan, size_t i)
+{
+	return plan->files[i]->n_notify_cmds;
+}
+
+const char *mr_plan_notify_cmd_name(const struct mr_plan *plan, size_t i, size_t k)
+{
+	return plan->files[i]->notify_cmds[k]->name;
+}
+
+size_t mr_plan_observed_count(const struct mr_plan *plan)
+{
+	return plan->n_observed;
+}
+
+const char *mr_plan_observed_setting(const struct mr_plan *plan, size_t i)
+{
+	return plan->observed[i].setting;
+}
+
+const char *mr_plan_observed_old(const struct mr_plan *plan, size_t i)
+{
+	return plan->observed[i].old;
+}
+
+int mr_plan_observed_drift(const struct mr_plan *plan, size_t i)
+{
+	return plan->observed[i].drift;
+}
+
+const char *mr_plan_observed_cmd(const struct mr_plan *plan, size_t i)
+{
+	return plan->observed[i].cmd ? plan->observed[i].cmd->name : NULL;
+}
+
 /* ---- observing ---- */
 
 static char *where_of(const struct mr_transport *t, const char *path)

@@ -187,6 +187,15 @@ const char *mr_plan_failed_message(const struct mr_plan *plan, size_t i);
 size_t mr_plan_unchecked_count(const struct mr_plan *plan);
 const char *mr_plan_unchecked_setting(const struct mr_plan *plan, size_t i);
 const char *mr_plan_unchecked_origin(const struct mr_plan *plan, size_t i);
+/* For tests: the commands file i notifies, and the items commands and
+ * observations settle (cmd NULL: none runs). */
+size_t mr_plan_notify_cmd_count(const struct mr_plan *plan, size_t i);
+const char *mr_plan_notify_cmd_name(const struct mr_plan *plan, size_t i, size_t k);
+size_t mr_plan_observed_count(const struct mr_plan *plan);
+const char *mr_plan_observed_setting(const struct mr_plan *plan, size_t i);
+const char *mr_plan_observed_old(const struct mr_plan *plan, size_t i);
+int mr_plan_observed_drift(const struct mr_plan *plan, size_t i);
+const char *mr_plan_observed_cmd(const struct mr_plan *plan, size_t i);
 
 /* "profile.ini:3", or the file alone; the caller's. */
 char *mr_plan_origin_of(const struct mr_setting *s);

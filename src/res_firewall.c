@@ -511,10 +511,9 @@ static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)
 	w->v = mr_xcalloc(n + 1, sizeof(*w->v));
 	w->n = n;
 	for (size_t i = 0; i < n; i++) {
-		char *colon = NULL;
 		w->v[i].proto = mr_xstrdup(r[i].proto);
-		w->v[i].lo = strtol(r[i].ports, &colon, 10);
-		w->v[i].hi = *colon == ':' ? strtol(colon + 1, NULL, 10) : w->v[i].lo;
+		/* the profile's schema checked the ports */
+		mr_nft_parse_range(r[i].ports, ':', &w->v[i].lo, &w->v[i].hi);
 		w->v[i].source = r[i].source ? mr_xstrdup(r[i].source) : NULL;
 	}
 	return w;
@@ -625,12 +624,17 @@ static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile
 	size_t n = wanted_rules(plan, profile, 1, 0, &r);
 	if (!n)
 		goto out;
-	if (!has_file(facts, NFT_CONF)) {
+	/* one set of wants: the running rules are compared before the plan
+	 * takes them */
+	struct nft_wants *w = nft_wants_of(r, n);
+	int has_conf = has_file(facts, NFT_CONF);
+	if (!has_conf)
 		mr_plan_fail(plan, "firewall.allow", origin, "no " NFT_CONF " on the host");
-	} else {
+	if (facts && mr_facts_live(facts))
+		plan_nft_running(plan, r, w, origin);
+	if (has_conf) {
 		struct mr_buf want;
 		mr_buf_init(&want);
-		struct nft_wants *w = nft_wants_of(r, n);
 		for (size_t i = 0; i < n; i++) {
 			char *t = mr_nft_rule_text(&w->v[i]);
 			mr_buf_printf(&want, "%s%s", i ? "; " : "accept rules: ", t);
@@ -641,10 +645,7 @@ static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile
 		                    where, want.data);
 		free(where);
 		mr_buf_fini(&want);
-	}
-	if (facts && mr_facts_live(facts)) {
-		struct nft_wants *w = nft_wants_of(r, n);
-		plan_nft_running(plan, r, w, origin);
+	} else {
 		nft_wants_free(w);
 	}
 out:
@@ -733,26 +734,28 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 		mr_buf_printf(&want, "%s%s", i ? "; " : "", t);
 		free(t);
 	}
+	/* the running zone is compared before the plan takes w (it frees w if
+	 * it has the zone file already) */
+	int live = facts && mr_facts_live(facts);
+	struct mr_unit_state u = live ? mr_facts_unit(facts, "firewalld.service")
+	                              : (struct mr_unit_state){ -1, NULL, NULL };
+	struct mr_plan_cmd *reload = NULL;
+	if (live && (u.present < 0 || (u.present > 0 && !u.active))) {
+		mr_plan_fail(plan, "firewall.running", origin,
+		             "cannot tell whether firewalld runs: systemd does not answer on the host");
+	} else if (live && u.active && !strcmp(u.active, "active")) {
+		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
+		reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
+		plan_firewalld_running(plan, zone, w, origin, reload);
+	}
 	char *path = mr_xasprintf(FWD_ZONES "%s.xml", zone);
 	char *lib = mr_xasprintf(FWD_ZONES_LIB "%s.xml", zone);
 	char *where = mr_plan_origin_of(r[0].allow);
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, fwd_merge, w, nft_wants_free,
 	                                             "firewall.allow", where, want.data);
 	mr_plan_file_fallback(f, lib);
-	int live = facts && mr_facts_live(facts);
-	struct mr_unit_state u = live ? mr_facts_unit(facts, "firewalld.service")
-	                              : (struct mr_unit_state){ -1, NULL, NULL };
-	if (live && (u.present < 0 || (u.present > 0 && !u.active))) {
-		mr_plan_fail(plan, "firewall.running", origin,
-		             "cannot tell whether firewalld runs: systemd does not answer on the host");
-	} else if (live && u.active && !strcmp(u.active, "active")) {
-		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
-		struct mr_plan_cmd *reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
+	if (reload)
 		mr_plan_notify_command(f, reload);
-		struct nft_wants *running = nft_wants_of(r, n);
-		plan_firewalld_running(plan, zone, running, origin, reload);
-		nft_wants_free(running);
-	}
 	free(where);
 	free(lib);
 	free(path);
@@ -812,10 +815,10 @@ static int covered(const struct mr_setting *const *allow, size_t n, long first, 
 		long reach = -1;
 		for (size_t i = 0; i < n; i++) {
 			const char *a = allow[i]->value;
-			char *end = NULL;
-			if (!strstr(a, "/tcp"))
+			long lo, hi;
+			size_t k = mr_nft_parse_range(a, '-', &lo, &hi);
+			if (!k || strcmp(a + k, "/tcp") != 0)
 				continue;
-			long lo = strtol(a, &end, 10), hi = *end == '-' ? strtol(end + 1, NULL, 10) : lo;
 			if (lo <= port && hi >= port && hi > reach)
 				reach = hi;
 		}
@@ -840,8 +843,8 @@ static int tunnelled(const struct mr_profile *profile)
 static void warn_uncovered(const struct mr_setting *allow, const char *what, long first,
                            long last, const struct mr_setting *why)
 {
-	char range[32];
-	snprintf(range, sizeof(range), first == last ? "%ld" : "%ld-%ld", first, last);
+	char range[MR_NFT_PORTS_SIZE];
+	mr_nft_ports_text(range, first, last, '-');
 	if (why)
 		mr_log(MR_LOG_WARN, "%s:%u: firewall.allow does not open %s %s/tcp (%s:%u)",
 		       allow->loc.file, allow->loc.line, what, range, why->loc.file, why->loc.line);

@@ -273,6 +273,24 @@ static void test_running_listing(void **state)
 	assert_false(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.20.0.0/24\" "
 	                                   "service name=\"libvirt\" accept",
 	                                   &from));
+	/* as the zone file's <rule> with <log>/<audit>: logging changes nothing accepted */
+	const struct mr_nft_want from_lan = { "tcp", 16509, 16509, "10.0.0.0/24" };
+	assert_true(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.0.0.0/24\" "
+	                                  "port port=\"16509\" protocol=\"tcp\" log prefix=\"m\" "
+	                                  "level=\"info\" limit value=\"1/m\" accept",
+	                                  &from_lan));
+	assert_true(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" audit limit "
+	                                  "value=\"1/m\" accept",
+	                                  &any));
+	assert_true(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log audit "
+	                                  "accept",
+	                                  &any));
+	assert_false(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log "
+	                                   "prefix=\"m\" accept limit value=\"1/m\"",
+	                                   &any));
+	assert_false(mr_fwd_running_covers("rule port port=\"16509\" protocol=\"tcp\" log "
+	                                   "destination address=\"10.0.0.1\" accept",
+	                                   &any));
 }
 
 static void test_zone_names(void **state)

@@ -211,6 +211,28 @@ static void test_rule_covers(void **state)
 
 /* A file with CRLF line ends gets CRLF lines, and reads as in state
  * after. */
+static void test_ports(void **state)
+{
+	(void)state;
+	char out[MR_NFT_PORTS_SIZE];
+	long lo = 0, hi = 0;
+	assert_string_equal(mr_nft_ports_text(out, 16509, 16509, '-'), "16509");
+	assert_string_equal(mr_nft_ports_text(out, 49152, 49261, ':'), "49152:49261");
+	assert_int_equal(mr_nft_parse_range("49152-49261", '-', &lo, &hi), 11);
+	assert_int_equal(lo, 49152);
+	assert_int_equal(hi, 49261);
+	assert_int_equal(mr_nft_parse_range("22,80", ':', &lo, &hi), 2);
+	assert_int_equal(lo, 22);
+	assert_int_equal(hi, 22);
+	assert_int_equal(mr_nft_parse_range("16509/tcp", '-', &lo, &hi), 5);
+	/* the other separator ends the port; a sign, a range backwards or past 65535: none */
+	assert_int_equal(mr_nft_parse_range("49152-49261", ':', &lo, &hi), 5);
+	assert_int_equal(mr_nft_parse_range("-1", '-', &lo, &hi), 0);
+	assert_int_equal(mr_nft_parse_range("200-100", '-', &lo, &hi), 0);
+	assert_int_equal(mr_nft_parse_range("65536", '-', &lo, &hi), 0);
+	assert_int_equal(mr_nft_parse_range("", '-', &lo, &hi), 0);
+}
+
 static void test_crlf_kept(void **state)
 {
 	(void)state;
@@ -253,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_wider_rule_covers),
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_rule_covers),
+		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_crlf_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,16 +360,16 @@ static const struct res_case firewall_cases[] = {
 	  "set backend\n" },
 	{ "firewall: ufw, IPv4 and IPv6", "probe=1\nmode=live\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\nsource = fd00:20::/64\n", 0,
-	  "file /etc/ufw/user.rules Iptables.lns\n"
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
-	  "file /etc/ufw/user6.rules Iptables.lns\n"
+	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
-	  "file /etc/ufw/user.rules Iptables.lns\n"
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
-	  "file /etc/ufw/user6.rules Iptables.lns\n"
+	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 49152:49261 ::/0 any ::/0 in [firewall.allow]\n" },
 	{ "firewall: firewalld, the host's DefaultZone",
 	  "probe=1\nmode=tree\nunit.firewalld.service=enabled unknown\nfw.firewalld.zone=work\n",
@@ -388,9 +388,33 @@ static const struct res_case firewall_cases[] = {
 	{ "firewall: firewalld running, firewall-cmd silent",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
 	  "failed firewall.running line 2: cannot read the running zone: firewall-cmd does not "
 	  "answer on the host\n" },
+	/* the running zone: a rich rule (logged) covers 16509, another zone's
+	 * port and a port of public outside the range do not cover the rest */
+	{ "firewall: firewalld running, one need covered and one missing",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\n"
+	  "fw.firewalld.accept=public rule family=\"ipv4\" source address=\"10.20.0.0/16\" port "
+	  "port=\"16509\" protocol=\"tcp\" log prefix=\"m\" level=\"info\" accept\n"
+	  "fw.firewalld.accept=public 49152-49200/tcp\n"
+	  "fw.firewalld.accept=work 49152-49261/tcp\n",
+	  FW_PROFILE, 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "observed firewall.running drift by firewall-cmd --reload: missing in the running zone: "
+	  "rule family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"49152-49261\" "
+	  "protocol=\"tcp\" accept\n" },
+	{ "firewall: firewalld running, all covered",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
+	  "fw.firewalld.accept=public 49152-49261/tcp\n",
+	  FW_PROFILE, 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld, systemd silent",
 	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
@@ -545,6 +569,8 @@ static char *render(const struct mr_plan *plan)
 			mr_buf_puts(&b, " +daemon-reload");
 		for (size_t k = 0; k < mr_plan_notify_count(plan, i); k++)
 			mr_buf_printf(&b, "%s%s", k ? ", " : " -> ", mr_plan_notify_name(plan, i, k));
+		for (size_t k = 0; k < mr_plan_notify_cmd_count(plan, i); k++)
+			mr_buf_printf(&b, " runs %s", mr_plan_notify_cmd_name(plan, i, k));
 		mr_buf_putc(&b, '\n');
 		for (size_t j = 0; j < mr_plan_op_count(plan, i); j++)
 			render_op(&b, plan, i, j);
@@ -572,6 +598,13 @@ static char *render(const struct mr_plan *plan)
 	for (size_t i = 0; i < mr_plan_unchecked_count(plan); i++)
 		mr_buf_printf(&b, "unchecked %s line %s\n", mr_plan_unchecked_setting(plan, i),
 		              line_of(mr_plan_unchecked_origin(plan, i)));
+	for (size_t i = 0; i < mr_plan_observed_count(plan); i++) {
+		const char *old = mr_plan_observed_old(plan, i);
+		const char *cmd = mr_plan_observed_cmd(plan, i);
+		mr_buf_printf(&b, "observed %s%s%s%s: %s\n", mr_plan_observed_setting(plan, i),
+		              mr_plan_observed_drift(plan, i) ? " drift" : "", cmd ? " by " : "",
+		              cmd ? cmd : "", old ? old : "(none)");
+	}
 	return mr_buf_steal(&b, NULL);
 }
 
