@@ -1121,7 +1121,7 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 {
 	char *buf = mr_xmalloc(IO_CHUNK);
 	time_t deadline = time(NULL) + t->base.timeout_s;
-	int r = -1;
+	int r = -1, rechecked = 0;
 	libssh2_session_set_blocking(t->session, 0);
 	for (;;) {
 		int progress = 0, closed = 0;
@@ -1163,6 +1163,17 @@ static int drain(struct ssh_transport *t, LIBSSH2_CHANNEL *ch, struct mr_buf *ou
 		}
 		if (progress) {
 			deadline = time(NULL) + t->base.timeout_s; /* silence is what times out */
+			rechecked = 0;
+			continue;
+		}
+		/* A read of either stream takes every packet waiting into
+		 * libssh2's queue: stdout that came during the read of stderr is
+		 * there, and the socket may stay silent (a held shell waits for
+		 * its next request). One more pass reads it. */
+		unsigned long queued = 0;
+		libssh2_channel_window_read_ex(ch, &queued, NULL);
+		if (queued && !rechecked) {
+			rechecked = 1;
 			continue;
 		}
 		if (wait_socket(t, deadline) == 0) {

@@ -8,15 +8,17 @@
 # `systemctl --root`, the symlink; netns: the lab's stand-in systemctl,
 # which keeps the units' states and refuses to start a socket while its
 # service runs). Also: two applies at once (the host's lock), a hostile
-# restart-pending, the controller killed while it holds a lock.
+# restart-pending, the controller killed while it holds a lock, and a
+# reply that reaches libssh2's queue while it reads stderr.
 # Exits 77 (skip) where the machine cannot host the lab (not root, no netns),
 # except under CI (CI set and not empty), where a suite that cannot run
 # fails.
 set -u
-MIGREADY=$(realpath "${1:?usage: run-fleet.sh MIGREADY LAB_SH SOURCE_DIR local|netns}")
+MIGREADY=$(realpath "${1:?usage: run-fleet.sh MIGREADY LAB_SH SOURCE_DIR local|netns SLOW_STDERR_SO}")
 LAB=${2:?}
 SRC=${3:?}
 MODE=${4:?}
+SLOW_STDERR=$(realpath "${5:?}")
 PROFILE=$SRC/tests/data/e2e/profile.ini
 DIR=$(mktemp -d /tmp/migready-fleet.XXXXXX)
 chmod 755 "$DIR"
@@ -535,6 +537,23 @@ rm -f "$pf" /tmp/pwned /tmp/pwned2
 
 # Under CI a suite that cannot run fails: this script and run-ssh.sh, run
 # by a user who is not root, exit 1 with CI=true and 77 (skip) without.
+# ---- A reply queued by libssh2 while it reads stderr ----
+# Any libssh2 read takes every packet waiting: stdout that comes while
+# stderr is read lands in the queue, and the socket then stays silent (the
+# probe's held shell, having answered, waits). slow_stderr_preload makes
+# that happen on every read; the check (the probe's mark) and the apply
+# (its commit, served by the probe) must not wait for --timeout.
+cat "$SRC/tests/lab/node/etc/libvirt/libvirtd.conf" >"$(host_file host1 /etc/libvirt/libvirtd.conf)"
+slow() { LD_PRELOAD=$SLOW_STDERR ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	$LAB_EXEC "$MIGREADY" --color never --timeout 20 -i "$INV" -H host1 --explicit "$@"; }
+for step in "check 2" "apply 2" "check 0"; do
+	read -r verb want <<<"$step"
+	out=$(slow "$verb" -p "$DIR/p1.ini" 2>&1); st=$?
+	[ "$st" = "$want" ] && ! printf '%s\n' "$out" | grep -q 'timed out' \
+		&& ok "stdout queued while stderr is read: $verb exits $want" \
+		|| not_ok "stdout queued while stderr is read: $verb exits $want without waiting for --timeout (exit $st)" "$out"
+done
+
 if [ "$LAB_MODE" = local ]; then
 	mkdir -p "$DIR/ci"
 	cp "$0" "$SRC/tests/integration/run-ssh.sh" "$LAB" "$DIR/ci/"
