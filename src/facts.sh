@@ -330,14 +330,24 @@ fi
 # Holding the lock, it serves the controller's commands (an apply's
 # commit, its pruning: no session of their own) until the end of standard
 # input: the controller's end, or its death, releases the lock. A request
-# is a line "LENGTH TAG", then LENGTH bytes: a command line (argv quoted by
-# the controller's transport, what sshd would get). It runs in a subshell
-# with no input and without the lock's descriptor (a daemon it starts must
-# not keep the lock); "TAG STATUS" follows its output, on a line of its own.
+# is a line "LENGTH TAG INPUT", then LENGTH bytes: a command line (argv
+# quoted by the controller's transport, what sshd would get), then INPUT
+# bytes for its standard input. It runs in a subshell without the lock's
+# descriptor (a daemon it starts must not keep the lock); "TAG STATUS"
+# follows its output, on a line of its own.
 printf '%s\n' '--migready-serving--'
-while read -r n tag; do
+while read -r n tag in; do
 	case $n in '' | *[!0-9]*) exit 1 ;; esac
+	case $in in '' | *[!0-9]*) exit 1 ;; esac
 	c=$(head -c "$n") && [ ${#c} = "$n" ] || exit 1
-	(eval "$c") </dev/null 9>&-
-	printf '\n%s %s\n' "$tag" $?
+	if [ "$in" = 0 ]; then
+		(eval "$c") </dev/null 9>&-
+	else
+		# Read whole first (a file of the lock's, 0600): a command that
+		# stopped reading early would leave the rest taken for a request.
+		head -c "$in" >"$d/input" && (eval "$c") <"$d/input" 9>&-
+	fi
+	st=$?
+	[ "$in" = 0 ] || : >"$d/input"
+	printf '\n%s %s\n' "$tag" "$st"
 done

@@ -93,17 +93,19 @@ int mr_serve_reply_done(const struct mr_buf *out, void *reply)
 	return mr_serve_reply_end(out->data, out->len, r->tag, &r->status, &r->body);
 }
 
-int mr_serve_finish(const struct mr_transport *t, int rc, const char *what,
-                    const struct mr_serve_reply *r, struct mr_buf *o, const struct mr_buf *e,
-                    int *status, struct mr_error **err)
+int mr_serve_finish(const struct mr_transport *t, int rc, const char *what, const char *where,
+                    size_t out_max, const struct mr_serve_reply *r, struct mr_buf *o,
+                    const struct mr_buf *e, int *status, struct mr_error **err)
 {
+	if (!where)
+		where = t->host;
 	if (rc == 0)
-		mr_error_add(err, MR_ERR_HOST, t->host, "%s: the held command ended before it answered",
+		mr_error_add(err, MR_ERR_HOST, where, "%s: the held command ended before it answered",
 		             what);
-	else if (rc == 1 && r->body > MR_OUTPUT_MAX)
-		mr_error_add(err, MR_ERR_HOST, t->host, "%s: more than %u MiB of output; stopped", what,
-		             MR_OUTPUT_MAX >> 20);
-	if (rc != 1 || r->body > MR_OUTPUT_MAX)
+	else if (rc == 1 && r->body > out_max)
+		mr_error_add(err, MR_ERR_HOST, where, "%s: more than %zu MiB of output; stopped", what,
+		             out_max >> 20);
+	if (rc != 1 || r->body > out_max)
 		return -1;
 	o->len = r->body;
 	o->data[o->len] = '\0';
@@ -120,7 +122,8 @@ void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int
 		       status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
 }
 
-char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
+char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
+                       size_t *len)
 {
 	static atomic_ulong fallback;
 	unsigned char r[MR_TAG_LEN / 2];
@@ -134,9 +137,16 @@ char *mr_serve_request(const char *const *argv, char *tag, size_t *len)
 		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
 	char *line = mr_sh_join(argv);
-	char *req = mr_xasprintf("%zu %s\n%s", strlen(line), tag, line);
+	char *head = mr_xasprintf("%zu %s %zu\n%s", strlen(line), tag, input_len, line);
 	free(line);
-	*len = strlen(req);
+	size_t head_len = strlen(head);
+	char *req = mr_xmalloc(head_len + input_len + 1);
+	memcpy(req, head, head_len);
+	if (input_len)
+		memcpy(req + head_len, input, input_len);
+	req[head_len + input_len] = '\0';
+	free(head);
+	*len = head_len + input_len;
 	return req;
 }
 

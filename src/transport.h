@@ -171,14 +171,15 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              struct mr_error **err);
 
 /* The serving protocol (MR_SERVING_MARK), for the transports: the
- * request for argv under a new tag (tag gets MR_TAG_LEN hex digits, random,
- * else the pid and a counter, and a NUL; *len the request's length; the
- * caller frees it), and whether out (len bytes) ends the reply to tag:
+ * request for argv with input_len bytes of input under a new tag (tag gets
+ * MR_TAG_LEN hex digits, random, else the pid and a counter, and a NUL;
+ * *len the request's length; the caller frees it), and whether out (len bytes) ends the reply to tag:
  * then 1, with *status and *body (the length of the command's own output).
  * Only stdout is framed: stderr still in flight when the trailer arrives is
  * read, and logged, with the next command's. */
 #define MR_TAG_LEN 32
-char *mr_serve_request(const char *const *argv, char *tag, size_t *len);
+char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
+                       size_t *len);
 int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body);
 /* The same as the transports' "is stdout complete" tests: a reply
  * (arg a struct mr_serve_reply whose tag is set), and the held or serving
@@ -191,16 +192,17 @@ struct mr_serve_reply {
 int mr_serve_reply_done(const struct mr_buf *out, void *reply);
 int mr_held_mark_done(const struct mr_buf *out, void *serving);
 /* The longest reply trailer, "\nTAG STATUS\n": a served run reads at most
- * MR_OUTPUT_MAX + this, so that the command's own output has the same
+ * its output limit + this, so that the command's own output has the same
  * limit as when it runs on its own. */
 #define MR_SERVE_TRAILER_MAX (MR_TAG_LEN + 6)
 /* The end of a served run, after the transport read the reply: rc its read
  * (1 the reply came, 0 the held command ended first, -1 err set). 0 with o
- * trimmed to the command's output, *status set and stderr e logged; -1
- * with err, and the caller releases the held command. */
-int mr_serve_finish(const struct mr_transport *t, int rc, const char *what,
-                    const struct mr_serve_reply *r, struct mr_buf *o, const struct mr_buf *e,
-                    int *status, struct mr_error **err);
+ * trimmed to the command's output (at most out_max bytes), *status set and
+ * stderr e logged; -1 with err naming where (NULL: the host), and the
+ * caller releases the held command. */
+int mr_serve_finish(const struct mr_transport *t, int rc, const char *what, const char *where,
+                    size_t out_max, const struct mr_serve_reply *r, struct mr_buf *o,
+                    const struct mr_buf *e, int *status, struct mr_error **err);
 /* Logs a command's stderr e, if any: at debug level if it exited 0. */
 void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int status,
                              const struct mr_buf *e);

@@ -565,20 +565,21 @@ static int start(struct mr_transport *t, const char *const *argv, const char *in
 
 static void local_release(struct mr_transport *base);
 
-/* Runs argv in the held command that serves. 0 when it ended (*status),
- * -1 with err; on any failure the held command is released. */
-static int served_run(struct local_transport *t, const char *const *argv, struct mr_buf *o,
-                      int *status, struct mr_error **err)
+/* Runs argv in the held command that serves, input on its standard
+ * input. 0 when it ended (*status), -1 with err; on any failure the held
+ * command is released. */
+static int served_run(struct local_transport *t, const char *const *argv, const char *input,
+                      size_t input_len, struct mr_buf *o, int *status, struct mr_error **err)
 {
 	char tag[MR_TAG_LEN + 1];
 	size_t len;
 	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
-	char *req = mr_serve_request(argv, tag, &len);
+	char *req = mr_serve_request(argv, input, input_len, tag, &len);
 	mr_buf_init(&e);
 	int rc = pump(&t->base, &t->held, req, len, 1, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, o, &e,
 	              mr_serve_reply_done, &r, argv[0], err);
-	rc = mr_serve_finish(&t->base, rc, argv[0], &r, o, &e, status, err);
+	rc = mr_serve_finish(&t->base, rc, argv[0], NULL, MR_OUTPUT_MAX, &r, o, &e, status, err);
 	if (rc < 0)
 		local_release(&t->base);
 	free(req);
@@ -598,8 +599,8 @@ static int local_run(struct mr_transport *t, const char *const *argv, const char
 	*status = -1;
 	mr_buf_init(&o);
 	struct local_transport *lt = (struct local_transport *)t;
-	int rc = lt->held.pid > 0 && lt->serving && !input
-	             ? served_run(lt, argv, &o, status, err)
+	int rc = lt->held.pid > 0 && lt->serving
+	             ? served_run(lt, argv, input, input_len, &o, status, err)
 	             : start(t, argv, input, input_len, 0, &o, status, NULL, NULL, err);
 	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);

@@ -1320,34 +1320,40 @@ out:
 
 
 /* Runs argv in the held command that serves (already the become user, if
- * any): no session of its own. 0 when it ended (*status), -1 with err; on
- * any failure the held command is released. */
-static int served_run(struct ssh_transport *t, const char *const *argv, struct mr_buf *o,
-                      int *status, struct mr_error **err)
+ * any), input on its standard input: no session of its own. 0 when it
+ * ended (*status), -1 with err naming host:path when path is not NULL; a
+ * failure releases the held command. */
+static int served_run(struct ssh_transport *t, const char *const *argv, const char *input,
+                      size_t input_len, size_t out_max, struct mr_buf *o, int *status,
+                      const char *path, struct mr_error **err)
 {
 	char tag[MR_TAG_LEN + 1];
 	size_t len;
 	const char *what = argv[0];
 	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
-	if (op_begin(t, NULL, err) < 0) {
+	if (op_begin(t, path, err) < 0) {
 		ssh_release(&t->base);
 		return -1;
 	}
-	char *req = mr_serve_request(argv, tag, &len);
+	char *req = mr_serve_request(argv, input, input_len, tag, &len);
 	mr_buf_init(&e);
 	int rc = -1;
 	for (size_t off = 0; off < len;) {
 		ssize_t n = libssh2_channel_write(t->held, req + off, len - off);
 		if (n < 0) {
-			ssh_error(t, NULL, err, "sending a command to the held session");
+			ssh_error(t, path, err, "sending a command to the held session");
 			goto out;
 		}
 		off += (size_t)n;
 	}
-	rc = drain(t, t->held, o, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r,
-	           what, NULL, err);
-	rc = mr_serve_finish(&t->base, rc, what, &r, o, &e, status, err);
+	rc = drain(t, t->held, o, out_max + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r, what,
+	           path, err);
+	{
+		char *where = path ? where_of(t, path) : NULL;
+		rc = mr_serve_finish(&t->base, rc, what, where, out_max, &r, o, &e, status, err);
+		free(where);
+	}
 out:
 	/* the rest of a failed command's output would reach the next one */
 	if (rc < 0)
@@ -1369,8 +1375,8 @@ static int ssh_run(struct mr_transport *base, const char *const *argv, const cha
 		*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	int rc = t->held && t->serving && !input
-	             ? served_run(t, argv, &o, status, err)
+	int rc = t->held && t->serving
+	             ? served_run(t, argv, input, input_len, MR_OUTPUT_MAX, &o, status, NULL, err)
 	             : start(t, argv, input, input_len, 0, &o, MR_OUTPUT_MAX, status, NULL, NULL, err);
 	if (rc == 0 && out)
 		*out = mr_buf_steal(&o, out_len);
@@ -1426,7 +1432,10 @@ static int become_op(struct ssh_transport *t, const char *const *args, const cha
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	int status = -1;
-	if (start(t, argv, input, input_len, 0, o, out_max, &status, NULL, path, err) < 0)
+	/* in the held command's shell when it serves: no session of its own */
+	if ((t->held && t->serving
+	         ? served_run(t, argv, input, input_len, out_max, o, &status, path, err)
+	         : start(t, argv, input, input_len, 0, o, out_max, &status, NULL, path, err)) < 0)
 		return -1;
 	if (status == 0)
 		return 0;

@@ -123,13 +123,9 @@ out=$(mr apply -i "$INV" -p "$PROFILE" -j 4 2>&1); expect_status "apply on the f
 expect_grep "every host changed" "^$LAB_HOSTS hosts?: 0 in the desired state, $LAB_HOSTS changed, 0 failed$" "$out"
 # The commit and the pruning run in the facts probe's shell, which holds
 # the lock: an apply costs the SFTP session and that one exec per host.
-# Under a root (the local lab) each staged file and each directory made
-# is a command of its own too, since SFTP would follow a link on the way.
 s1=$(sessions)
-if [ "$LAB_MODE" = netns ]; then
-	[ $((s1 - s0)) = $((2 * LAB_HOSTS)) ] && ok "apply: two SSH sessions per host (SFTP, one exec)" \
-		|| not_ok "apply: two SSH sessions per host: $((s1 - s0)) for $LAB_HOSTS hosts"
-fi
+[ $((s1 - s0)) = $((2 * LAB_HOSTS)) ] && ok "apply: two SSH sessions per host (SFTP, one exec)" \
+	|| not_ok "apply: two SSH sessions per host: $((s1 - s0)) for $LAB_HOSTS hosts"
 f=$(host_file host1 /etc/libvirt/libvirtd.conf)
 grep -A1 -x '#auth_tcp = "sasl"' "$f" | tail -1 | grep -qx 'auth_tcp = "none"' \
 	&& ok "host1's libvirtd.conf has auth_tcp below its default" || not_ok "host1's libvirtd.conf: auth_tcp" "$(cat "$f")"

@@ -698,6 +698,27 @@ static void test_lock(void **state)
 	assert_int_equal(status, 0);
 	assert_string_equal(out, "a\n");
 	free(out);
+	/* Input reaches the command whole; input a command leaves unread is
+	 * never taken for the next request. */
+	const char *cat[] = { "/bin/sh", "-c", "cat; printf '|'", NULL };
+	static const char data[] = "line 1\n5 abcd 0\nexit 9\n";
+	assert_int_equal(t1->ops->run(t1, cat, data, strlen(data), &out, &len, &status, &err), 0);
+	assert_int_equal(status, 0);
+	assert_string_equal(out, "line 1\n5 abcd 0\nexit 9\n|");
+	free(out);
+	const char *deaf[] = { "/bin/sh", "-c", "exit 4", NULL };
+	size_t big_len = 300000;
+	char *big = mr_xmalloc(big_len);
+	for (size_t i = 0; i < big_len; i++)
+		big[i] = (i % 20 == 19) ? '\n' : "0123456789 touch x"[i % 18];
+	assert_int_equal(t1->ops->run(t1, deaf, big, big_len, &out, &len, &status, &err), 0);
+	assert_int_equal(status, 4);
+	free(out);
+	free(big);
+	assert_int_equal(t1->ops->run(t1, second, NULL, 0, &out, &len, &status, &err), 0);
+	assert_int_equal(status, 0);
+	assert_string_equal(out, "a\n");
+	free(out);
 
 	/* Held by t1: a second run is refused at once, naming the holder. */
 	struct mr_facts *f2 = mr_facts_gather(t2, NULL, NULL, 0, "migready run R2 on ctl", &err);
