@@ -345,7 +345,9 @@ while read -r n tag in; do
 	else
 		# Read whole first (a file of the lock's, 0600): a command that
 		# stopped reading early would leave the rest taken for a request.
-		head -c "$in" >"$d/input" && (eval "$c") <"$d/input" 9>&-
+		# Input cut short (the controller gone) runs nothing.
+		head -c "$in" >"$d/input" && [ "$(wc -c <"$d/input")" -eq "$in" ] || { : >"$d/input"; exit 1; }
+		(eval "$c") <"$d/input" 9>&-
 	fi
 	st=$?
 	[ "$in" = 0 ] || : >"$d/input"
