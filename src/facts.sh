@@ -332,7 +332,8 @@ fi
 # input: the controller's end, or its death, releases the lock. A request
 # is a line "LENGTH TAG INPUT", then LENGTH bytes: a command line (argv
 # quoted by the controller's transport, what sshd would get), then INPUT
-# bytes for its standard input. It runs in a subshell without the lock's
+# bytes for its standard input followed by the line TAG, whose absence
+# shows input cut short (then nothing runs). It runs in a subshell without the lock's
 # descriptor (a daemon it starts must not keep the lock); "TAG STATUS"
 # follows its output, on a line of its own.
 printf '%s\n' '--migready-serving--'
@@ -346,7 +347,7 @@ while read -r n tag in; do
 		# Read whole first (a file of the lock's, 0600): a command that
 		# stopped reading early would leave the rest taken for a request.
 		# Input cut short (the controller gone) runs nothing.
-		head -c "$in" >"$d/input" && [ "$(wc -c <"$d/input")" -eq "$in" ] || { : >"$d/input"; exit 1; }
+		head -c "$in" >"$d/input" && read -r end && [ "$end" = "$tag" ] || { : >"$d/input"; exit 1; }
 		(eval "$c") <"$d/input" 9>&-
 	fi
 	st=$?

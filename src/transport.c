@@ -139,15 +139,15 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 	char *line = mr_sh_join(argv);
 	char *head = mr_xasprintf("%zu %s %zu\n%s", strlen(line), tag, input_len, line);
 	free(line);
-	size_t head_len = strlen(head);
-	char *req = mr_xmalloc(head_len + input_len + 1);
-	memcpy(req, head, head_len);
-	if (input_len)
-		memcpy(req + head_len, input, input_len);
-	req[head_len + input_len] = '\0';
+	struct mr_buf req;
+	mr_buf_init(&req);
+	mr_buf_puts(&req, head);
 	free(head);
-	*len = head_len + input_len;
-	return req;
+	if (input_len) { /* the tag again after input: none shows it cut short */
+		mr_buf_add(&req, input, input_len);
+		mr_buf_printf(&req, "%s\n", tag);
+	}
+	return mr_buf_steal(&req, len);
 }
 
 int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body)
