@@ -332,10 +332,10 @@ fi
 # input: the controller's end, or its death, releases the lock. A request
 # is a line "LENGTH TAG INPUT", then LENGTH bytes: a command line (argv
 # quoted by the controller's transport, what sshd would get), then INPUT
-# bytes for its standard input followed by the line TAG, whose absence
-# shows input cut short (then nothing runs). It runs in a subshell without the lock's
-# descriptor (a daemon it starts must not keep the lock); "TAG STATUS"
-# follows its output, on a line of its own.
+# bytes for its standard input and, if INPUT is not 0, the line TAG: its
+# absence shows input cut short, and nothing runs. The command runs in a
+# subshell without the lock's descriptor (a daemon it starts must not
+# keep the lock); "TAG STATUS" follows its output, on a line of its own.
 printf '%s\n' '--migready-serving--'
 while read -r n tag in; do
 	case $n in '' | *[!0-9]*) exit 1 ;; esac

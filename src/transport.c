@@ -97,8 +97,6 @@ int mr_serve_finish(const struct mr_transport *t, int rc, const char *what, cons
                     size_t out_max, const struct mr_serve_reply *r, struct mr_buf *o,
                     const struct mr_buf *e, int *status, struct mr_error **err)
 {
-	if (!where)
-		where = t->host;
 	if (rc == 0)
 		mr_error_add(err, MR_ERR_HOST, where, "%s: the held command ended before it answered",
 		             what);
@@ -137,12 +135,10 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
 	char *line = mr_sh_join(argv);
-	char *head = mr_xasprintf("%zu %s %zu\n%s", strlen(line), tag, input_len, line);
-	free(line);
 	struct mr_buf req;
 	mr_buf_init(&req);
-	mr_buf_puts(&req, head);
-	free(head);
+	mr_buf_printf(&req, "%zu %s %zu\n%s", strlen(line), tag, input_len, line);
+	free(line);
 	if (input_len) { /* the tag again after input: none shows it cut short */
 		mr_buf_add(&req, input, input_len);
 		mr_buf_printf(&req, "%s\n", tag);

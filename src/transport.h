@@ -199,8 +199,8 @@ int mr_held_mark_done(const struct mr_buf *out, void *serving);
 /* The end of a served run, after the transport read the reply: rc its read
  * (1 the reply came, 0 the held command ended first, -1 err set). 0 with o
  * trimmed to the command's output (at most out_max bytes), *status set and
- * stderr e logged; -1 with err naming where (NULL: the host), and the
- * caller releases the held command. */
+ * stderr e logged; -1 with err naming where (the host, or host:path), and
+ * the caller releases the held command. */
 int mr_serve_finish(const struct mr_transport *t, int rc, const char *what, const char *where,
                     size_t out_max, const struct mr_serve_reply *r, struct mr_buf *o,
                     const struct mr_buf *e, int *status, struct mr_error **err);

@@ -579,7 +579,8 @@ static int served_run(struct local_transport *t, const char *const *argv, const 
 	mr_buf_init(&e);
 	int rc = pump(&t->base, &t->held, req, len, 1, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, o, &e,
 	              mr_serve_reply_done, &r, argv[0], err);
-	rc = mr_serve_finish(&t->base, rc, argv[0], NULL, MR_OUTPUT_MAX, &r, o, &e, status, err);
+	rc = mr_serve_finish(&t->base, rc, argv[0], t->base.host, MR_OUTPUT_MAX, &r, o, &e, status,
+	                     err);
 	if (rc < 0)
 		local_release(&t->base);
 	free(req);

@@ -1336,6 +1336,7 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 		ssh_release(&t->base);
 		return -1;
 	}
+	char *where = where_of(t, path);
 	char *req = mr_serve_request(argv, input, input_len, tag, &len);
 	mr_buf_init(&e);
 	int rc = -1;
@@ -1349,15 +1350,12 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 	}
 	rc = drain(t, t->held, o, out_max + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r, what,
 	           path, err);
-	{
-		char *where = path ? where_of(t, path) : NULL;
-		rc = mr_serve_finish(&t->base, rc, what, where, out_max, &r, o, &e, status, err);
-		free(where);
-	}
+	rc = mr_serve_finish(&t->base, rc, what, where, out_max, &r, o, &e, status, err);
 out:
 	/* the rest of a failed command's output would reach the next one */
 	if (rc < 0)
 		ssh_release(&t->base);
+	free(where);
 	free(req);
 	mr_buf_fini(&e);
 	return rc;
