@@ -1030,7 +1030,7 @@ static void actions_fini(struct actions *a)
 /* An action from an argv the plan holds (a command's). */
 static void act_add_argv(struct actions *a, int item, char *const *argv)
 {
-	char **copy = mr_strv_copy((const char *const *)argv, mr_strv_len((const char *const *)argv));
+	char **copy = mr_strv_dup(argv);
 	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
 	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
 	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));

@@ -97,9 +97,10 @@ int mr_fd_read(int fd, struct mr_buf *b);
 
 /* util_str.c */
 /* NULL-terminated vectors of strings, each string and the vector the
- * caller's: the first n of v copied; v's length; the words up to the NULL
- * of the arguments; free (NULL is fine). */
+ * caller's: the first n of v copied; all of v copied; v's length; the
+ * words up to the NULL of the arguments; free (NULL is fine). */
 char **mr_strv_copy(const char *const *v, size_t n);
+char **mr_strv_dup(char *const *v);
 size_t mr_strv_len(const char *const *v);
 char **mr_strv_of(const char *first, ...);
 char **mr_strv_vof(va_list ap);

@@ -11,6 +11,11 @@ char **mr_strv_copy(const char *const *v, size_t n)
 	return c;
 }
 
+char **mr_strv_dup(char *const *v)
+{
+	return mr_strv_copy((const char *const *)v, mr_strv_len((const char *const *)v));
+}
+
 size_t mr_strv_len(const char *const *v)
 {
 	size_t n = 0;

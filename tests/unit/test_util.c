@@ -27,6 +27,11 @@ static void test_strv(void **state)
 	assert_int_equal(mr_strv_len((const char *const *)one), 1);
 	char **none = mr_strv_copy(words, 0);
 	assert_null(none[0]);
+	char **all = mr_strv_dup(c);
+	assert_int_equal(mr_strv_len((const char *const *)all), 2);
+	assert_string_equal(all[0], "iptables");
+	assert_ptr_not_equal(all[0], c[0]);
+	mr_strv_free(all);
 	mr_strv_free(v);
 	mr_strv_free(c);
 	mr_strv_free(one);
