@@ -265,9 +265,9 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 /* The commands after the n_files files (see mr_rollback_host); a mount
  * the run made is only reported. Restarts, reloads, commands and a
  * unit's stop-and-start only follow restored files (none: the run is
- * undone already); under --no-restart a restart is owed instead. A MANIFEST from before "unit"
- * lines repeats its service actions in their order, as the rollback of
- * that release did. */
+ * undone already); under --no-restart a restart is owed instead. A
+ * MANIFEST from before "unit" lines repeats its service actions in their
+ * order, as the rollback of that release did. */
 static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
                        const struct mr_facts *facts, int live, size_t n_files,
                        const struct mr_rollback_opts *o, const char *run_id,
@@ -303,10 +303,12 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 		case MR_BACKUP_UNIT: {
 			const char *undo = mr_backup_unit_undo(a->verb);
 			int state = strcmp(undo, "start") && strcmp(undo, "stop");
-			if (!state && o->no_restart && live && n_files && active_unchanged(m, facts, a->unit))
-				owe_restart(mine, "try-restart", a->unit); /* its stop and start */
+			/* a stop and a start that end as the unit is: a restart */
+			int bounce = !state && live && active_unchanged(m, facts, a->unit);
+			if (bounce && o->no_restart && n_files)
+				owe_restart(mine, "try-restart", a->unit);
 			if ((!live && !(state && root_opt)) || (!state && o->no_restart) ||
-			    (!state && !n_files && active_unchanged(m, facts, a->unit)) ||
+			    (bounce && !n_files) ||
 			    sim_step(sim_of(&sim, &n_sim, facts, a->unit), undo))
 				break;
 			add_step(s, mr_strv_of("systemctl", root_opt ? root_opt : "--no-ask-password", undo,
@@ -315,9 +317,7 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 		}
 		case MR_BACKUP_COMMAND:
 			if (live && n_files)
-				add_step(s, mr_strv_copy((const char *const *)a->words,
-				                         mr_strv_len((const char *const *)a->words)),
-				         a, mine, rep);
+				add_step(s, mr_strv_dup(a->words), a, mine, rep);
 			break;
 		case MR_BACKUP_RULE:
 			if (!live)
