@@ -429,5 +429,5 @@ else
 		|| echo "# no overlay /etc in the namespace: the live apply parts skipped"
 fi
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

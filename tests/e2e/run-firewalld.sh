@@ -198,5 +198,5 @@ if [ "${LIVE:-yes}" = yes ]; then
 		|| not_ok "live: the zone file written" "$(cat "$ROOT/etc/firewalld/zones/public.xml" 2>&1)"
 fi
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

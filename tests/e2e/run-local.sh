@@ -199,5 +199,5 @@ out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
 expect_grep "--help lists apply" '^  apply ' "$out"
 out=$(mr --version 2>&1); expect_grep "--version" '^migready [0-9]+\.[0-9]+' "$out"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

@@ -202,5 +202,5 @@ elif [ "${CI:-}" = true ]; then
 	not_ok "--syslog: needs root and unshare"
 fi
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

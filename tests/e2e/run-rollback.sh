@@ -167,5 +167,5 @@ for s in d["hosts"][0]["settings"]:
 expect_grep "show json: a value from an include, with its line" "^show libvirtd auth_tcp none .*/profile.ini:5\$" "$res"
 expect_grep "show json: a [file PATH] section" "^show file /etc/sysctl.d/90-migration.conf lens Sysctl profile.ini:3\$" "$res"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

@@ -43,5 +43,5 @@ expect_grep "input left unread: its command read what it read" '^0 $' "$out"
 expect_no_grep "input left unread: not taken for a request" '^T6 ' "$out"
 expect_grep "input left unread: the next request runs" '^after$' "$out"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

@@ -71,7 +71,7 @@ expect_tree "nothing written on that host" "$BROKEN" "$before"
 # The consumers.
 if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null || ! command -v exportfs >/dev/null ||
 	! command -v multipath >/dev/null || [ ! -e /etc/exports ]; then
-	echo "$passed passed, $failed failed"
+	summary
 	echo "# exportfs and multipath -t need root, unshare -m, nfs-kernel-server and multipath-tools (scripts/deps.sh test)"
 	[ -n "${CI:-}" ] && exit 1
 	[ "$failed" = 0 ] || exit 1
@@ -104,5 +104,5 @@ expect_no_grep "multipath finds no error in the file" 'multipath.conf line' "$ou
 expect_grep "multipath reads user_friendly_names no" $'^\tuser_friendly_names "no"' "$(printf '%s\n' "$out" | sed -n '/^defaults {/,/^}/p')"
 expect_grep "multipath keeps the blacklist" $'wwid "3600508b1001c5ae72f0f7e8a2b6c9d01"' "$out"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

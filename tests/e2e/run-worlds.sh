@@ -165,5 +165,5 @@ expect_grep "mitaka: live_migration_flag kept, as mitaka reads it" 'VIR_MIGRATE_
 	|| not_ok "mitaka: cpu_model" "$(cat "$conf")"
 out=$(mr check --local --root "$root" -p mitaka.ini 2>&1); expect_status "mitaka: check after apply" 0 $? "$out"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

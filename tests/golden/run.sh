@@ -41,5 +41,5 @@ for dir in "$GOLDEN"/*/; do
 	fi
 	rm -f /tmp/golden-diff.$$
 done
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

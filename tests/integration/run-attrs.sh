@@ -120,5 +120,5 @@ fi
 out=$(mr host3 2>&1); st=$?
 expect_status "host3 without the flag: apply" 2 "$st" "$out"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

@@ -411,5 +411,5 @@ disk) disk_rows ;;
 proc) proc_rows ;;
 *) echo "unknown group $GROUP"; exit 2 ;;
 esac
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

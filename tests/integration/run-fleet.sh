@@ -206,7 +206,8 @@ expect_grep "progress line on a terminal" "$LAB_HOSTS/$LAB_HOSTS hosts done, 0 f
 # A host whose sshd is down fails alone.
 sed -e 's/^\[host host2\]/[host ghost]\naddress = 127.0.0.1\nport = 1\n\n&/' "$INV" >"$DIR/with-ghost.ini"
 [ "$LAB_MODE" = netns ] && sed -i 's/^address = 127.0.0.1$/address = 10.199.0.250/' "$DIR/with-ghost.ini"
-out=$(mr check -i "$DIR/with-ghost.ini" -p "$PROFILE" --timeout 3 2>&1); st=$?
+# --timeout bounds the others too: 6 s of silence, not reached by a loaded lab
+out=$(mr check -i "$DIR/with-ghost.ini" -p "$PROFILE" --timeout 6 2>&1); st=$?
 expect_status "check with an unreachable host" 4 "$st" "$out"
 expect_grep "the unreachable host is named" '^ghost: failed' "$out"
 expect_grep "the others are still checked" "^$((LAB_HOSTS + 1)) hosts: $LAB_HOSTS in the desired state, 0 drifted, 1 failed$" "$out"
@@ -450,10 +451,12 @@ else
 	expect_status "apply on a locked host with --lock-wait 0" 4 "$st" "$out"
 	expect_grep "the loser names the holder" "^ +error: $held: locked by migready [^ ]+ \(pid $pa\) since 20[0-9-]+T[0-9:]+Z; not changed \(waited 0 s\)" "$out"
 	expect_grep "the loser changed nothing" "^1 host: 0 in the desired state, 0 changed, 1 failed$" "$out"
-	# the wait outlasts --timeout: silence times out, not a wait for a lock
-	(XDG_RUNTIME_DIR=$(mktemp -d "$DIR/controller.XXXXXX") exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 2 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
-	sleep 5
-	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock, past --timeout 2" || not_ok "apply with --lock-wait 60 waits for the lock, past --timeout 2" "$(cat "$DIR/waiter.out")"
+	# the wait outlasts --timeout: silence times out, not a wait for a lock.
+	# Twice the timeout, and a timeout that a loaded CI machine's fsync
+	# cannot reach once the waiter has the lock.
+	(XDG_RUNTIME_DIR=$(mktemp -d "$DIR/controller.XXXXXX") exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 5 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
+	sleep 10
+	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock, past --timeout 5" || not_ok "apply with --lock-wait 60 waits for the lock, past --timeout 5" "$(cat "$DIR/waiter.out")"
 	kill -CONT $pa
 	wait $pa; sa=$?
 	wait $pw; sw=$?
@@ -567,5 +570,5 @@ if [ "$failed" != 0 ]; then
 	# what the hosts' sshd saw, for a failure that does not come back
 	for l in $LAB_LOGS; do echo "# --- $l"; tail -n 30 "$l" | sed 's/^/#   /'; done
 fi
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

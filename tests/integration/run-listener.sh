@@ -207,5 +207,5 @@ connects "$port" && ok "stale --listen: connects after apply" \
 	|| not_ok "stale --listen: connects after apply" "$(cat "$LAST_LOG")"
 stop_all
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

@@ -105,7 +105,7 @@ bash "$LAB" netns-up "$DIR/lab" 2 >"$DIR/up.log" 2>&1; st=$?
 if [ "$st" = 77 ]; then
 	cat "$DIR/up.log"
 	[ -z "${CI:-}" ] || { echo "FAIL: CI=$CI: the sshkeys suite must run here, not skip"; exit 1; }
-	echo "$passed passed, $failed failed (lab skipped)"
+	summary "lab skipped"
 	[ "$failed" = 0 ] || exit 1
 	exit 77
 fi
@@ -194,5 +194,5 @@ expect_status "lab: check with an unreachable peer" 4 "$st" "$out"
 expect_grep "lab: the peer without a verified key is named" "ssh\.known_hosts +failed +no verified host key of peer 'ghost'" "$out"
 expect_grep "lab: host1 is still checked" "^host1: failed" "$out"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

@@ -254,5 +254,5 @@ n=$(grep -c -- "-u $LAB_USER -- ssh .* -l $LAB_USER -- " "$h1/runuser.log" 2>/de
 [ "$n" = 2 ] && ok "host1's migration SSH through runuser, once per peer" ||
 	not_ok "runuser calls on host1: $n, not 2" "$(cat "$h1/runuser.log" 2>&1)"
 
-echo "$passed passed, $failed failed"
+summary
 [ "$failed" = 0 ]

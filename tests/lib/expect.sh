@@ -1,7 +1,8 @@
 # Sourced by the shell test suites: TAP-like lines and the assertions they
-# share; the caller prints "$passed passed, $failed failed" at the end.
+# share; the caller ends with summary.
 passed=0
 failed=0
+failed_names=
 
 # skip REASON: the suite cannot run on this machine: exit 77, meson's
 # skip; but under CI (CI set, not empty) 1, since there a suite that
@@ -16,7 +17,20 @@ skip() {
 }
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+not_ok() {
+	failed=$((failed + 1))
+	failed_names="$failed_names
+not ok - $1"
+	echo "not ok - $1"
+	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+# summary [NOTE]: the counts, and the failed checks named again: a log cut
+# to its tail (meson keeps the last 100 lines) still says what failed.
+summary() {
+	[ "$failed" = 0 ] || printf 'failed:%s\n' "$failed_names"
+	echo "$passed passed, $failed failed${1:+ ($1)}"
+}
 expect_status() { # NAME WANT GOT OUTPUT
 	if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi
 }
