@@ -21,7 +21,8 @@
 #   stage MODE UID GID ROOT PATH
 #                        standard input into a new ".NAME.migready-XXXXXX"
 #                        beside PATH, owner UID:GID ('-' keeps the become
-#                        user's) then MODE, fsync'd; prints its path
+#                        user's) then MODE; prints its path (the commit
+#                        script fsyncs it before any rename)
 #   unstage TMP          removes a staged file
 # Fault point for the fault tests (as src/commit.sh's): with
 # MIGREADY_FAULT=stage:pause, stage writes its pid to
@@ -73,8 +74,9 @@ mkdir)
       at=$at/$c
       if [ ! -d "./$c" ]; then
         if [ -e "./$c" ] || [ -L "./$c" ]; then fail "'$at' is not a directory"; fi
-        if e=$(mkdir -- "./$c" 2>&1); then chmod -- "$m" "./$c" || fail "chmod '$at' failed"
-        elif [ ! -d "./$c" ]; then fail "cannot create directory '$at': $(why "$e")"; fi
+        # -m: the mode as given, not reduced by the umask; no chmod after
+        e=$(mkdir -m "$m" -- "./$c" 2>&1) || [ -d "./$c" ] ||
+          fail "cannot create directory '$at': $(why "$e")"
       fi
       cd -P -- "./$c" 2>/dev/null || fail "cannot enter '$at'"
       inside
@@ -85,8 +87,7 @@ mkdir)
     [ -d "$1" ] && return 0
     if [ -e "$1" ] || [ -L "$1" ]; then fail "'$1' is not a directory"; fi
     [ -z "${1%/*}" ] || mk "${1%/*}"
-    if e=$(mkdir -- "$1" 2>&1); then chmod -- "$m" "$1" || fail "chmod '$1' failed"
-    elif [ ! -d "$1" ]; then fail "cannot create directory '$1': $(why "$e")"; fi
+    e=$(mkdir -m "$m" -- "$1" 2>&1) || [ -d "$1" ] || fail "cannot create directory '$1': $(why "$e")"
   }
   mk "$3" ;;
 stage)
@@ -107,8 +108,8 @@ stage)
     rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
   fi
   chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; }
-  # sync FILE is fsync(2) since coreutils 8.24; before, all of it
-  sync -- "$t" 2>/dev/null || sync
+  # not synced here: the commit syncs every staged file in one process
+  # before its renames
   printf '%s\n' "${p%/*}/${t#./}" ;;
 unstage)
   rm -f -- "$1" ;;

@@ -8,6 +8,7 @@
 # ACL, extended attributes and SELinux label are copied onto the new
 # file; any refusal and nothing is written (exit 3; 4 if the original
 # cannot be kept or its attributes not carried over);
+# then every new file synced;
 # 2. backups copied (never over an existing file), MANIFEST and
 # restart-pending moved into place (a failure: nothing written, exit 4);
 # 3. each temporary file renamed over its target; if one rename fails,
@@ -186,6 +187,13 @@ while [ $k -lt $nf ]; do
 done
 [ -z "$root" ] || cd / || :
 [ $bad = 0 ] || abort '' $bad
+# every new file on disk before any rename makes it the file (the SSH
+# transport's staging leaves that to this one process; sync FILE is
+# fsync(2) since coreutils 8.24, before it syncs everything)
+stl=; k=0
+while [ $k -lt $nf ]; do eval "n=\${$((k*5+4))}"; add stl "$n"; k=$((k+1)); done
+[ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"
+[ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
 # 2. backups, MANIFEST, restart-pending
 # A backup is never overwritten: it may be the only copy of an original.
 k=0
