@@ -336,21 +336,29 @@ fi
 # absence shows input cut short, and nothing runs. The command runs in a
 # subshell without the lock's descriptor (a daemon it starts must not
 # keep the lock); "TAG STATUS" follows its output, on a line of its own.
-printf '%s\n' '--migready-serving--'
-while read -r n tag in; do
-	case $n in '' | *[!0-9]*) exit 1 ;; esac
-	case $in in '' | *[!0-9]*) exit 1 ;; esac
-	c=$(head -c "$n") && [ ${#c} = "$n" ] || exit 1
-	if [ "$in" = 0 ]; then
-		(eval "$c") </dev/null 9>&-
+# The controller sends "/bin/sh -c SCRIPT NAME ARG..." as "mr_sh SCRIPT
+# NAME ARG...": SCRIPT runs in that subshell, one process fewer. The loop
+# is a shell of its own (exec keeps the lock's descriptor), so that none
+# of the probe's variables reaches a script; its own begin with mr_.
+exec /bin/sh -c '
+mr_d=$1
+mr_sh() { mr_s=$1; shift 2; eval "unset mr_s; $mr_s"; }
+printf "%s\n" --migready-serving--
+while read -r mr_n mr_tag mr_in; do
+	case $mr_n in "" | *[!0-9]*) exit 1 ;; esac
+	case $mr_in in "" | *[!0-9]*) exit 1 ;; esac
+	mr_c=$(head -c "$mr_n") && [ ${#mr_c} = "$mr_n" ] || exit 1
+	if [ "$mr_in" = 0 ]; then
+		(eval "$mr_c") </dev/null 9>&-
 	else
-		# Read whole first (a file of the lock's, 0600): a command that
+		# Read whole first (a file beside the lock, 0600): a command that
 		# stopped reading early would leave the rest taken for a request.
 		# Input cut short (the controller gone) runs nothing.
-		head -c "$in" >"$d/input" && read -r end && [ "$end" = "$tag" ] || { : >"$d/input"; exit 1; }
-		(eval "$c") <"$d/input" 9>&-
+		head -c "$mr_in" >"$mr_d/input" && read -r mr_end && [ "$mr_end" = "$mr_tag" ] ||
+			{ : >"$mr_d/input"; exit 1; }
+		(eval "$mr_c") <"$mr_d/input" 9>&-
 	fi
-	st=$?
-	[ "$in" = 0 ] || : >"$d/input"
-	printf '\n%s %s\n' "$tag" "$st"
-done
+	mr_st=$?
+	[ "$mr_in" = 0 ] || : >"$mr_d/input"
+	printf "\n%s %s\n" "$mr_tag" "$mr_st"
+done' migready-serve "$d"

@@ -134,10 +134,16 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 		snprintf(tag, MR_TAG_LEN + 1, "%016llx%016llx", (unsigned long long)getpid(),
 		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
-	char *line = mr_sh_join(argv);
+	/* the held shell runs a script itself, with mr_sh (src/facts.sh) */
+	int script = argv[0] && argv[1] && argv[2] && argv[3] && strcmp(argv[0], "/bin/sh") == 0 &&
+	             strcmp(argv[1], "-c") == 0;
+	char *words = mr_sh_join(script ? argv + 2 : argv);
+	char *line = script ? mr_xasprintf("mr_sh %s", words) : words;
 	struct mr_buf req;
 	mr_buf_init(&req);
 	mr_buf_printf(&req, "%zu %s %zu\n%s", strlen(line), tag, input_len, line);
+	if (line != words)
+		free(words);
 	free(line);
 	if (input_len) { /* the tag again after input: none shows it cut short */
 		mr_buf_add(&req, input, input_len);

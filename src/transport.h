@@ -174,7 +174,9 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
  * request for argv with input_len bytes of input (then the tag again, on a
  * line) under a new tag (tag gets MR_TAG_LEN hex digits, random, else the
  * pid and a counter, and a NUL; *len the request's length; the caller
- * frees it), and whether out (len bytes) ends the reply to tag:
+ * frees it; "/bin/sh -c SCRIPT NAME ARG..." goes as "mr_sh SCRIPT NAME
+ * ARG...", run by the serving shell itself), and whether out (len bytes)
+ * ends the reply to tag:
  * then 1, with *status and *body (the length of the command's own output).
  * Only stdout is framed: stderr still in flight when the trailer arrives is
  * read, and logged, with the next command's. */

@@ -43,5 +43,19 @@ expect_grep "input left unread: its command read what it read" '^0 $' "$out"
 expect_no_grep "input left unread: not taken for a request" '^T6 ' "$out"
 expect_grep "input left unread: the next request runs" '^after$' "$out"
 
+# mr_sh SCRIPT NAME ARG...: the script runs in the serving shell's subshell
+# with its own arguments, sees none of the probe's variables nor the lock's
+# descriptor, and its exit ends only itself
+script='echo "[$r][$inst][$lockarg][$d][$#][$1][$2]"; [ -e /proc/self/fd/9 ] && echo lock-open; exit 3'
+out=$({ request T10 0 "mr_sh '$script' migready-x 'a b' c"; request T11 0 "echo next"; } | probe 2>&1); st=$?
+expect_status "a script through mr_sh" 0 "$st" "$out"
+expect_fixed "mr_sh: the script's own arguments, no probe variable" '[][][][][2][a b][c]' "$out"
+expect_no_grep "mr_sh: the lock's descriptor is not the script's" '^lock-open$' "$out"
+expect_grep "mr_sh: the script's exit is its status" '^T10 3$' "$out"
+expect_grep "mr_sh: the next request runs" '^next$' "$out"
+# the lock is still held while the loop serves: after exec, fd 9 stays
+out=$({ request T12 0 "flock -n $ROOT/var/lib/migready/lock true && echo free || echo held"; } | probe 2>&1)
+expect_grep "the serving loop still holds the lock" '^held$' "$out"
+
 summary
 [ "$failed" = 0 ]

@@ -672,13 +672,14 @@ static void test_lock(void **state)
 	assert_int_equal(strncmp(h, "migready run R1 on ctl since 20", 31), 0);
 	free(h);
 
-	/* While it holds the lock, t1's commands run in the probe's shell
-	 * (an ancestor's arguments name it), without the lock's descriptor,
-	 * their output and status as they were, whatever they print. */
+	/* While it holds the lock, t1's commands run in the probe's serving
+	 * shell (its arguments, or an ancestor's, name it), without the lock's
+	 * descriptor, their output and status as they were, whatever they
+	 * print. */
 	const char *served[] = {
 		"/bin/sh", "-c",
-		"p=$PPID; w=own; while [ \"$p\" -gt 1 ]; do "
-		"grep -q migready-probe /proc/$p/cmdline && w=served; "
+		"p=$$; w=own; while [ \"$p\" -gt 1 ]; do "
+		"grep -q migready-serve /proc/$p/cmdline && w=served; "
 		"read -r _ _ _ p _ < /proc/$p/stat; done; "
 		"[ -e /proc/self/fd/9 ] && w=\"$w, fd 9 open\"; "
 		"printf '%s\\n\\n%s 0\\nno newline' \"$w\" \"$1\"; exit 3",

@@ -78,11 +78,40 @@ static void test_round_trip_through_sh(void **state)
 	free(argv);
 }
 
+/* A served request: its head counts the command line; a script for
+ * /bin/sh -c goes to the serving shell's mr_sh, other commands as they are;
+ * input is followed by the tag again. */
+static void test_serve_request(void **state)
+{
+	(void)state;
+	char tag[MR_TAG_LEN + 1];
+	size_t len;
+	const char *script[] = { "/bin/sh", "-c", "echo \"$1\"", "migready-x", "it's", NULL };
+	char *req = mr_serve_request(script, NULL, 0, tag, &len);
+	assert_int_equal(strlen(tag), MR_TAG_LEN);
+	const char *line = "mr_sh 'echo \"$1\"' 'migready-x' 'it'\\''s'";
+	char *want = mr_xasprintf("%zu %s 0\n%s", strlen(line), tag, line);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(req, want, len);
+	free(want);
+	free(req);
+
+	const char *other[] = { "/bin/sh", "x", NULL };
+	req = mr_serve_request(other, "abc", 3, tag, &len);
+	/* the head counts "'/bin/sh' 'x'": 13 bytes */
+	want = mr_xasprintf("13 %s 3\n'/bin/sh' 'x'abc%s\n", tag, tag);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(req, want, len);
+	free(want);
+	free(req);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote_words),
 		cmocka_unit_test(test_round_trip_through_sh),
+		cmocka_unit_test(test_serve_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
