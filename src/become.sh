@@ -103,11 +103,20 @@ stage)
     fail "cannot create a temporary file in the directory: $(why "$t")"
   cat > "$t" || { rm -f -- "$t"; fail "write failed"; }
   o=; [ "$u" = - ] || o=$u; [ "$g" = - ] || o="$o:$g"
+  # No chown for the owner the file was made with: the running user's
+  # effective ids (read by the shell from /proc), and its group unless the
+  # directory is set-group-ID (-G compares the file's).
+  eu=; eg=
+  while read -r k a b _; do
+    case $k in Uid:) eu=$b;; Gid:) eg=$b;; esac
+  done 2>/dev/null < /proc/$$/status
+  { [ "$u" = - ] || [ "$u" = "$eu" ]; } && { [ "$g" = - ] || { [ "$g" = "$eg" ] && [ -G "$t" ]; }; } && o=
   # owner first: chown may clear set-id bits that chmod then sets
   if [ -n "$o" ] && ! e=$(chown -- "$o" "$t" 2>&1); then
     rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
   fi
-  chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; }
+  # mktemp made it 0600
+  [ "$m" = 0600 ] || chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; }
   # not synced here: the commit syncs every staged file in one process
   # before its renames
   printf '%s\n' "${p%/*}/${t#./}" ;;

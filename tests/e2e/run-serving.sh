@@ -4,7 +4,9 @@
 # INPUT bytes for its standard input and the line TAG. Input reaches the command whole;
 # input cut short (the controller gone mid-request) runs nothing and ends
 # the probe; a malformed request ends it too; a command that leaves its
-# input unread does not have the rest taken for the next request.
+# input unread does not have the rest taken for the next request. A script
+# sent as mr_sh runs with its own arguments only; become.sh's stage, so
+# served, gives the owner and mode asked for.
 set -u
 . "$(dirname "$0")/../lib/e2e.sh" serving e2e "$@"
 ROOT=$WORK/host
@@ -56,6 +58,32 @@ expect_grep "mr_sh: the next request runs" '^next$' "$out"
 # the lock is still held while the loop serves: after exec, fd 9 stays
 out=$({ request T12 0 "flock -n $ROOT/var/lib/migready/lock true && echo free || echo held"; } | probe 2>&1)
 expect_grep "the serving loop still holds the lock" '^held$' "$out"
+
+# become.sh's stage, served: the new file gets the owner and mode asked
+# for; a chown left out only where the file was made with that owner (not
+# in a set-group-ID directory, whose group a new file takes)
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+BECOME=$(q "$(cat "$SRC/src/become.sh")")
+# stage_as NAME MODE UID GID DIR: stages "new" into DIR/NAME; prints "MODE UID GID" of it
+stage_as() {
+	local out tmp
+	out=$({ request S1 3 "mr_sh $BECOME migready-file stage $2 $3 $4 '' $(q "$5/$1")"; printf 'newS1\n'; } | probe 2>&1)
+	tmp=$(printf '%s\n' "$out" | grep -m1 '^/') || { echo "no staged file: $out"; return; }
+	[ "$(cat "$tmp")" = new ] || echo "content: $(cat "$tmp")"
+	stat -c '%a %u %g' "$tmp"
+}
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$WORK/plain" "$WORK/sgid"
+	chgrp 4242 "$WORK/sgid" && chmod 2755 "$WORK/sgid"
+	expect_fixed "stage: own ids, 0600" "600 0 0" "$(stage_as a 0600 0 0 "$WORK/plain")"
+	expect_fixed "stage: own ids, 0644" "644 0 0" "$(stage_as b 0644 0 0 "$WORK/plain")"
+	expect_fixed "stage: another owner and group" "640 4243 4244" "$(stage_as c 0640 4243 4244 "$WORK/plain")"
+	expect_fixed "stage: owner kept ('-'), group given" "644 0 4244" "$(stage_as d 0644 - 4244 "$WORK/plain")"
+	expect_fixed "stage: in a set-group-ID directory, the group asked for" "644 0 0" "$(stage_as e 0644 0 0 "$WORK/sgid")"
+	expect_fixed "stage: in a set-group-ID directory, '-' keeps its group" "644 0 4242" "$(stage_as f 0644 0 - "$WORK/sgid")"
+else
+	skip "stage's owners need root"
+fi
 
 summary
 [ "$failed" = 0 ]
