@@ -22,7 +22,7 @@ fi
 DIR=$(mktemp -d /tmp/migready-sshkeys.XXXXXX)
 chmod 755 "$DIR"
 cleanup() {
-	bash "$LAB" down "$DIR" >/dev/null 2>&1
+	bash "$LAB" netns-down "$DIR/lab" >/dev/null 2>&1
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
