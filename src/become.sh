@@ -18,11 +18,15 @@
 #   realpath PATH        the canonical path; nothing for an absent one
 #   mkdir MODE ROOT PATH creates the missing directories, each with MODE
 #                        (PATH: the path under ROOT, if any)
-#   stage MODE UID GID ROOT PATH
-#                        standard input into a new ".NAME.migready-XXXXXX"
-#                        beside PATH, owner UID:GID ('-' keeps the become
-#                        user's) then MODE; prints its path (the commit
-#                        script fsyncs it before any rename)
+#   stage MODE UID GID ROOT PATH [SUFFIX DATA]
+#                        standard input (or DATA) into a new
+#                        ".NAME.migready-XXXXXX" (or -SUFFIX) beside PATH,
+#                        owner UID:GID ('-' keeps the become user's) then
+#                        MODE; prints its path (the commit script checks
+#                        its hash and fsyncs it before any rename). With
+#                        DATA (sent when this runs in the serving shell,
+#                        where an argument has no size limit) the shell
+#                        writes it (printf): no mktemp, no cat.
 #   unstage TMP          removes a staged file
 # Fault point for the fault tests (as src/commit.sh's): with
 # MIGREADY_FAULT=stage:pause, stage writes its pid to
@@ -99,9 +103,21 @@ stage)
   cd -P -- "${p%/*}/" 2>/dev/null ||
     fail "cannot create a temporary file in the directory: no such directory"
   [ -z "$4" ] || inside
-  t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
-    fail "cannot create a temporary file in the directory: $(why "$t")"
-  cat > "$t" || { rm -f -- "$t"; fail "write failed"; }
+  if [ $# -ge 7 ]; then
+    # 0600 (umask 077), as mktemp's; never over an existing name (noclobber
+    # opens a new file with O_EXCL)
+    case $6 in '' | *[!A-Za-z0-9]*) fail "bad temporary suffix '$6'";; esac
+    t=./.$n.migready-$6
+    if [ -e "$t" ] || [ -L "$t" ]; then fail "cannot create a temporary file in the directory: '$t' exists"; fi
+    if ! e=$(set -C; { printf %s "$7" > "$t"; } 2>&1); then
+      if [ -f "$t" ] && [ ! -L "$t" ]; then rm -f -- "$t"; fail "write failed: $(why "$e")"; fi
+      fail "cannot create a temporary file in the directory: $(why "$e")"
+    fi
+  else
+    t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
+      fail "cannot create a temporary file in the directory: $(why "$t")"
+    cat > "$t" || { rm -f -- "$t"; fail "write failed"; }
+  fi
   o=; [ "$u" = - ] || o=$u; [ "$g" = - ] || o="$o:$g"
   # No chown for the owner the file was made with: the running user's
   # effective ids (read by the shell from /proc), and its group unless the

@@ -145,6 +145,7 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	push_str(&a, MR_COMMIT_SH);
 	push_str(&a, "migready-commit");
 	push_str(&a, c->locked ? "1" : "0");
+	push_str(&a, t->stage_unsynced ? "0" : "1");
 	push(&a, root_arg(t));
 	push_num(&a, c->n_files);
 	for (size_t i = 0; i < c->n_files; i++) {

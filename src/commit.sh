@@ -3,11 +3,12 @@
 # commits a host's whole apply as one transaction:
 # 1. every staged file checked: the target must still be what was read
 # (SHA-256), not a symbolic link, inside the root, with one link only
-# (a rewrite would split hard links) and not immutable or append-only;
+# (a rewrite would split hard links) and not immutable or append-only,
+# and the new file must be what was sent (SHA-256: a short write stops here);
 # the original is kept as a hard link beside it for a roll-back, and its
 # ACL, extended attributes and SELinux label are copied onto the new
 # file; any refusal and nothing is written (exit 3; 4 if the original
-# cannot be kept or its attributes not carried over);
+# cannot be kept, its attributes not carried over, or a new file is short);
 # then every new file synced;
 # 2. backups copied (never over an existing file), MANIFEST and
 # restart-pending moved into place (a failure: nothing written, exit 4);
@@ -21,7 +22,7 @@
 # connection cannot stop it half-way. It runs on every host of a fleet:
 # the processes it starts are counted (one for all files wherever a
 # command takes several). Arguments:
-# LOCKED ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
+# LOCKED SYNCED ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
 # PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}...
 # OLD is the SHA-256 of what was read, '-' for a file that must still be
 # absent; NEW the SHA-256 of the new content, or '-' to remove the target
@@ -29,7 +30,8 @@
 # BACKUP, the manifest and pending pairs and UNIT may be '-'.
 # A backup's directory exists (the controller makes it).
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
-# so every leftover temporary file of a target is a dead run's.
+# so every leftover temporary file of a target is a dead run's. SYNCED is
+# 1 when the transport fsynced every staged file itself (SFTP, local).
 # Fault points for the fault tests (tests/integration/run-faults.sh):
 # MIGREADY_FAULT=rename:K fails the K-th rename; POINT:pause writes the
 # script's pid to $MIGREADY_FAULT_DIR/migready-fault.POINT and waits while
@@ -49,7 +51,7 @@ fault() {
     while [ -e "$f" ] && [ $w -lt 1200 ]; do sleep 0.1; w=$((w+1)); done;;
   esac
 }
-locked=$1; shift
+locked=$1; synced=$2; shift 2
 root=$1; nf=$2
 if [ -n "$root" ]; then
   if cd -P -- "$root" 2>/dev/null; then root=$PWD; else root=/nonexistent/; fi
@@ -99,18 +101,22 @@ hash_all() {
     eval "h_$j=\$l"
   done
 }
-# 1. every file still as it was read, and its attributes onto the new one
-bad=0; k=0; hl=; nl_=; nh=0; tmpl=; bdl=
+# 1. every file still as it was read, every new file what was staged
+# (a short write on the host must not become the file), and its
+# attributes onto the new one
+bad=0; k=0; hl=; nl_=; nh=0; sl=; tmpl=; bdl=
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} b=\${$((k*5+7))}"
+  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} w=\${$((k*5+6))} b=\${$((k*5+7))}"
   [ "$o" = - ] || { add hl "$t"; add nl_ "$n"; nh=$((nh+1)); }
+  [ "$w" = - ] || add sl "$n"
   add tmpl "$n"; add tmpl "$n.orig"
   [ "$b" = - ] || add bdl "${b%/*}"
   k=$((k+1))
 done
+# one process hashes the targets (h_1...h_NH), then the new files
+[ -z "$hl$sl" ] || hash_all "$hl$sl"
 links=; lk=0; nmodes=
 if [ -n "$hl" ]; then
-  hash_all "$hl"
   # one stat: each target's link count, mode and owner, then the mode and
   # owner the controller gave each new file (the plan's)
   if eval "links=\$(stat -c '%h %a:%u:%g' -- $hl $nl_ 2>/dev/null)"; then
@@ -119,9 +125,9 @@ if [ -n "$hl" ]; then
     nmodes=$links; links=$x
   fi
 fi
-k=0; j=0
+k=0; j=0; sj=$nh
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
+  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} w=\${$((k*5+6))}"
   msg=
   if [ "$o" != - ]; then
     j=$((j+1)); eval "h=\$h_$j"
@@ -130,6 +136,13 @@ while [ $k -lt $nf ]; do
     nm=${nmodes%%"$nl"*}; nmodes=${nmodes#"$nm"}; nmodes=${nmodes#"$nl"}; nm=${nm#* }
   fi
   [ -f "$n" ] && [ ! -L "$n" ] || msg='the temporary file vanished'
+  if [ "$w" != - ]; then
+    sj=$((sj+1)); eval "hw=\$h_$sj"
+    if [ -z "$msg" ] && [ "$hw" != "$w" ]; then
+      echo "file $k failed the new file on the host is not what was sent (a short write: is the disk full?); not written"
+      bad=4; k=$((k+1)); continue
+    fi
+  fi
   if [ -z "$msg" ] && [ -n "$root" ]; then
     d=
     if cd -P -- "${t%/*}/" 2>/dev/null; then d=$PWD; fi
@@ -187,13 +200,15 @@ while [ $k -lt $nf ]; do
 done
 [ -z "$root" ] || cd / || :
 [ $bad = 0 ] || abort '' $bad
-# every new file on disk before any rename makes it the file (the SSH
-# transport's staging leaves that to this one process; sync FILE is
+# every new file on disk before any rename makes it the file (staging by
+# a command on the host leaves that to this one process; sync FILE is
 # fsync(2) since coreutils 8.24, before it syncs everything)
-stl=; k=0
-while [ $k -lt $nf ]; do eval "n=\${$((k*5+4))}"; add stl "$n"; k=$((k+1)); done
-[ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"
-[ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
+if [ "$synced" != 1 ]; then
+  stl=; k=0
+  while [ $k -lt $nf ]; do eval "n=\${$((k*5+4))}"; add stl "$n"; k=$((k+1)); done
+  [ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"
+  [ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
+fi
 # 2. backups, MANIFEST, restart-pending
 # A backup is never overwritten: it may be the only copy of an original.
 k=0

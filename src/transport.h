@@ -117,6 +117,9 @@ struct mr_transport {
 	 * the transport; the one test of "host-wide" failure. */
 	int broken;
 	int timeout_s; /* silence allowed from a command; 0: none */
+	/* stage leaves its files unsynced (made by a command on the host):
+	 * the commit fsyncs them, all in one process, before any rename */
+	int stage_unsynced;
 	/* A host file larger than this is not read (that file fails, never
 	 * the run); 0: MR_FILE_MAX_DEFAULT. */
 	size_t max_file;

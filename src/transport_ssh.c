@@ -83,6 +83,7 @@ struct ssh_transport {
 static const struct mr_transport_ops ssh_ops;
 static void ssh_release(struct mr_transport *base);
 static char *become_realpath(struct ssh_transport *t, const char *full);
+static void temp_suffix(char sfx[7], const char *full);
 static int become_stat(struct ssh_transport *t, const char *path, const char *full,
                        struct mr_stat *st, struct mr_error **err);
 static int become_read(struct ssh_transport *t, const char *path, const char *full,
@@ -783,6 +784,7 @@ struct mr_transport *mr_transport_ssh_new(const struct mr_conn_spec *host, int t
 	t->become_user = host->become_user ? mr_xstrdup(host->become_user) : NULL;
 	t->timeout_s = timeout_s > 0 ? timeout_s : 30;
 	t->base.timeout_s = t->timeout_s;
+	t->base.stage_unsynced = t->become_user || t->base.root; /* become.sh's stage */
 	t->sock = -1;
 
 	if (host->known_hosts) {
@@ -1424,7 +1426,7 @@ static int become_op(struct ssh_transport *t, const char *const *args, const cha
                      size_t input_len, size_t out_max, const char *path, struct mr_buf *o,
                      struct mr_error **err)
 {
-	const char *argv[12] = { "/bin/sh", "-c", MR_BECOME_SH, "migready-file" };
+	const char *argv[16] = { "/bin/sh", "-c", MR_BECOME_SH, "migready-file" };
 	size_t n = 4;
 	for (size_t i = 0; args[i] && n + 1 < MR_ARRAY_LEN(argv); i++)
 		argv[n++] = args[i];
@@ -1639,11 +1641,24 @@ static int cmd_stage(struct ssh_transport *t, const char *path, const char *full
 		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
 	if (gid != (gid_t)-1)
 		snprintf(g, sizeof(g), "%lu", (unsigned long)gid);
-	const char *args[] = { "stage", m, u, g, root_arg(t), full, NULL };
+	const char *args[] = { "stage", m, u, g, root_arg(t), full, NULL, NULL, NULL };
+	/* In the serving shell the content can be an argument (no exec, so no
+	 * size limit): the shell writes it, no mktemp and no cat. A shell
+	 * variable holds no NUL byte; such content goes on standard input. */
+	char sfx[7];
+	char *inline_data = NULL;
+	int inline_ok = t->held && t->serving && (!data || !memchr(data, '\0', len));
+	if (inline_ok) {
+		temp_suffix(sfx, full);
+		inline_data = mr_xstrndup(data ? data : "", len);
+		args[6] = sfx;
+		args[7] = inline_data;
+	}
 	struct mr_buf o;
 	int r = -1;
 	mr_buf_init(&o);
-	if (become_op(t, args, data ? data : "", len, MR_OUTPUT_MAX, path, &o, err) < 0)
+	if (become_op(t, args, inline_ok ? NULL : data ? data : "", inline_ok ? 0 : len,
+	              MR_OUTPUT_MAX, path, &o, err) < 0)
 		goto out;
 	const char *p = o.data;
 	size_t n = o.len;
@@ -1656,6 +1671,7 @@ static int cmd_stage(struct ssh_transport *t, const char *path, const char *full
 	*tmp = line;
 	r = 0;
 out:
+	free(inline_data);
 	mr_buf_fini(&o);
 	return r;
 }
@@ -1666,13 +1682,11 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* A temporary name in the target's directory: ".NAME.migready-XXXXXX".
- * Hidden, and recognisable: the commit script removes such leftovers. */
-static char *temp_name(const char *full)
+/* The random part of a temporary name: six letters or digits. */
+static void temp_suffix(char sfx[7], const char *full)
 {
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	unsigned char rnd[6];
-	char sfx[7];
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -1683,6 +1697,14 @@ static char *temp_name(const char *full)
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		sfx[i] = alnum[rnd[i] % (sizeof(alnum) - 1)];
 	sfx[6] = '\0';
+}
+
+/* A temporary name in the target's directory: ".NAME.migready-XXXXXX".
+ * Hidden, and recognisable: the commit script removes such leftovers. */
+static char *temp_name(const char *full)
+{
+	char sfx[7];
+	temp_suffix(sfx, full);
 	const char *name = base_name(full);
 	/* keep the name within NAME_MAX */
 	return mr_xasprintf("%.*s.%.200s.migready-%s", (int)(name - full), full, name, sfx);
@@ -1771,11 +1793,14 @@ static int ssh_stage(struct mr_transport *base, const char *path, const char *da
 	}
 	if (set_attrs(t, h, uid, gid, mode, chown_too, path, err) < 0)
 		goto out;
-	/* Without fsync@openssh.com the commit script's sync of the directory
-	 * after the rename is all there is; OpenSSH has had it since 6.5. */
-	if (libssh2_sftp_fsync(h) < 0 && sftp_code(t) != LIBSSH2_FX_OP_UNSUPPORTED) {
-		ssh_error(t, path, err, "fsync");
-		goto out;
+	/* Without fsync@openssh.com (OpenSSH has had it since 6.5) the commit
+	 * script syncs the staged files. */
+	if (libssh2_sftp_fsync(h) < 0) {
+		if (sftp_code(t) != LIBSSH2_FX_OP_UNSUPPORTED) {
+			ssh_error(t, path, err, "fsync");
+			goto out;
+		}
+		t->base.stage_unsynced = 1;
 	}
 	rc = libssh2_sftp_close_handle(h);
 	h = NULL;

@@ -62,7 +62,8 @@ expect_grep "the serving loop still holds the lock" '^held$' "$out"
 # become.sh's stage, served: the new file gets the owner and mode asked
 # for; a chown left out only where the file was made with that owner (not
 # in a set-group-ID directory, whose group a new file takes)
-q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+# q WORD: WORD quoted for the shell, trailing newlines kept
+q() { local s; s=$(printf '%s' "$1" | sed "s/'/'\\\\''/g"; echo x); printf "'%s'" "${s%x}"; }
 BECOME=$(q "$(cat "$SRC/src/become.sh")")
 # stage_as NAME MODE UID GID DIR: stages "new" into DIR/NAME; prints "MODE UID GID" of it
 stage_as() {
@@ -84,6 +85,32 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "stage's owners need root"
 fi
+
+# stage with its content as an argument (what the controller sends in the
+# serving shell): written by the shell byte for byte, under the name asked
+# for, never over an existing one
+mkdir -p "$WORK/inline"
+# stage_inline NAME SUFFIX CONTENT: the request's output
+stage_inline() {
+	{ request S2 0 "mr_sh $BECOME migready-file stage 0600 - - '' $(q "$WORK/inline/$1") $2 $(q "$3")"; } | probe 2>&1
+}
+content=$(printf "a 'quoted' \\line\n\n\tand \$HOME \$(id) \`x\`\n\nx"); content=${content%x}
+out=$(stage_inline f1 Abc123 "$content")
+expect_grep "stage, content inline: the new file's path" "^$WORK/inline/.f1.migready-Abc123\$" "$out"
+expect_fixed "stage, content inline: every byte, trailing newlines too" \
+	"$(printf '%s' "$content" | sha256sum)" "$(sha256sum <"$WORK/inline/.f1.migready-Abc123" 2>&1)"
+expect_fixed "stage, content inline: mode 0600" 600 "$(stat -c %a "$WORK/inline/.f1.migready-Abc123" 2>&1)"
+out=$(stage_inline f1 Abc123 "other")
+expect_grep "stage, content inline: an existing name refused" '^error .*exists' "$out"
+expect_fixed "stage, content inline: the existing file untouched" \
+	"$(printf '%s' "$content" | sha256sum)" "$(sha256sum <"$WORK/inline/.f1.migready-Abc123" 2>&1)"
+ln -s "$WORK/inline/elsewhere" "$WORK/inline/.f2.migready-Lnk000"
+out=$(stage_inline f2 Lnk000 "x")
+expect_grep "stage, content inline: a link at the name refused" '^error ' "$out"
+[ ! -e "$WORK/inline/elsewhere" ] && ok "stage, content inline: nothing made through the link" \
+	|| not_ok "stage, content inline: a file made through the link"
+out=$(stage_inline f3 'a/../b' "x")
+expect_grep "stage, content inline: a suffix that is not letters and digits refused" '^error bad temporary suffix' "$out"
 
 summary
 [ "$failed" = 0 ]

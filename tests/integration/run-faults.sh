@@ -250,6 +250,22 @@ disk_rows() {
 	in_mnt host1 rm -f /etc/libvirt/.filler
 	converge "disk full"; undo_faults
 
+	# a new file cut short on the host after staging (a short write the
+	# transport did not see): refused by its hash before any rename
+	reset_files
+	set_fault host1 start:pause
+	undo+=("set_fault host1 ''")
+	start_apply
+	wait_for "$FAULTS/migready-fault.start"
+	in_mnt host1 sh -c 'for f in /etc/libvirt/.qemu.conf.migready-*; do truncate -s 10 "$f"; done'
+	rm -f "$FAULTS/migready-fault.start"
+	finish_apply
+	faulted "new file cut short" "$APPLY_ST" "$APPLY_OUT" "host1 and the file named" \
+		'host1:/etc/libvirt/qemu.conf: .*not what was sent'
+	bad=; for f in $FILES; do [ "$(host_sum host1 "$f")" = "${OLD[$f]}" ] || bad="$bad $f"; done
+	[ -z "$bad" ] && ok "new file cut short: host1's files all old" || not_ok "new file cut short: host1 changed:$bad"
+	undo_faults; converge "new file cut short"
+
 	# read-only filesystem: /etc/libvirt bound read-only
 	reset_files
 	in_mnt host1 sh -c 'mount --bind /etc/libvirt /etc/libvirt && mount -o remount,bind,ro /etc/libvirt'
