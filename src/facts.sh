@@ -69,15 +69,12 @@ pkgs='libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-da
 nova-compute python3-nova openstack-nova-compute qemu-system-x86 qemu-kvm
 multipath-tools device-mapper-multipath firewalld ufw nftables iptables
 iptables-persistent iptables-services nfs-kernel-server nfs-utils nfs-common openssh-server'
+# One awk reads dpkg's database, the unit files and the users and groups
+# (see "Users and groups"): its operands are gathered in "$@" ("part=..."
+# before each part's files).
+set --
 if [ -f "$r/var/lib/dpkg/status" ]; then
-	set -- $pkgs
-	awk -v want=" $* " '
-		/^Package: / { p = $2; s = ""; v = "" }
-		/^Status: / { s = $0 }
-		/^Version: / { v = $2 }
-		/^$/ { if (p != "" && s ~ / installed$/ && index(want, " " p " ")) print "pkg." p "=" v; p = "" }
-		END { if (p != "" && s ~ / installed$/ && index(want, " " p " ")) print "pkg." p "=" v }
-	' "$r/var/lib/dpkg/status"
+	set -- part=pkg "$r/var/lib/dpkg/status"
 elif command -v rpm >/dev/null 2>&1; then
 	for p in $pkgs; do
 		v=$(rpm ${r:+--root "$r"} -q --qf '%{VERSION}-%{RELEASE}' "$p" 2>/dev/null) && say "pkg.$p" "$v"
@@ -100,9 +97,9 @@ if [ -z "$r" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 
 		END { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a) }'
 else
 	# Few processes: a probe runs on every host of every run. Masked and
-	# enabled are told by links (no process); the others by one awk over
+	# enabled are told by links (no process); the others by the awk over
 	# their unit files: an [Install] section means disabled, else static.
-	set --
+	nu=0
 	for u in $units; do
 		f=
 		for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
@@ -116,13 +113,10 @@ else
 		for w in "$r"/etc/systemd/system/*.wants/"$u" "$r"/etc/systemd/system/*.requires/"$u"; do
 			if [ -z "$e" ] && { [ -e "$w" ] || [ -L "$w" ]; }; then e=enabled; fi
 		done
-		if [ -n "$e" ]; then say "unit.$u" "$e unknown"; else set -- "$@" "$f"; fi
+		if [ -n "$e" ]; then say "unit.$u" "$e unknown"; continue; fi
+		[ $nu = 1 ] || set -- "$@" part=unit
+		nu=1; set -- "$@" "$f"
 	done
-	[ $# = 0 ] || awk '
-		function out() { n = f; sub(/.*\//, "", n); print "unit." n "=" (i ? "disabled" : "static") " unknown" }
-		FNR == 1 { if (f != "") out(); f = FILENAME; i = 0 }
-		/^\[Install\]/ { i = 1 }
-		END { if (f != "") out() }' "$@"
 fi
 
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
@@ -147,26 +141,39 @@ for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.c
 done
 
 # Users and groups: getent on a live host (directories count), the files
-# of a tree (read by awk itself: no other process); one awk formats both.
-ids='
-	BEGIN { split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
+# of a tree (read by awk itself: no other process). The awk of every part:
+# packages (pkg), unit files (unit), users and groups (ids, fields by ':').
+facts_awk='
+	function pkg() { if (p != "" && st ~ / installed$/ && index(want, " " p " ")) print "pkg." p "=" v; p = "" }
+	function unit(  n) { if (f == "") return; n = f; sub(/.*\//, "", n)
+	        print "unit." n "=" (i ? "disabled" : "static") " unknown"; f = "" }
+	BEGIN { gsub(/[ \t\n]+/, " ", want); want = " " want " "
+	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
 	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
+	part == "pkg" {
+		if (/^Package: /) { p = $2; st = ""; v = "" }
+		else if (/^Status: /) st = $0
+		else if (/^Version: /) v = $2
+		else if (/^$/) pkg()
+		next }
+	part == "unit" { if (FNR == 1) { unit(); f = FILENAME; i = 0 }; if (/^\[Install\]/) i = 1; next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
-	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }'
+	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
+	END { pkg(); unit() }'
 if [ -z "$r" ]; then
 	{
 		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
 		echo --
 		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
-	} | awk -F: -v xu="$xuser" "$ids"
+	} | awk -v want="$pkgs" -v xu="$xuser" "$facts_awk" "$@" part=ids FS=: -
 else
-	set --
-	[ ! -f "$r/etc/passwd" ] || set -- "$r/etc/passwd"
+	set -- "$@" part=ids FS=:
+	[ ! -f "$r/etc/passwd" ] || set -- "$@" "$r/etc/passwd"
 	set -- "$@" groups=1
 	[ ! -f "$r/etc/group" ] || set -- "$@" "$r/etc/group"
-	awk -F: -v xu="$xuser" "$ids" "$@" </dev/null
+	awk -v want="$pkgs" -v xu="$xuser" "$facts_awk" "$@" </dev/null
 fi
 
 # The instances directory: what is mounted there, and whether it holds
