@@ -70,17 +70,31 @@ realpath)
 mkdir)
   m=$1
   if [ -n "$2" ]; then
-    # one directory at a time, each made in the one entered before
+    # each directory entered and checked before anything is made in it
     root "$2"; rel=$3; at=
     set -f; IFS=/; set -- $rel; unset IFS; set +f
-    for c do
+    while [ $# -gt 0 ]; do
+      c=$1; shift
       case $c in '' | .) continue;; ..) fail "'..' in '$rel'";; esac
       at=$at/$c
       if [ ! -d "./$c" ]; then
         if [ -e "./$c" ] || [ -L "./$c" ]; then fail "'$at' is not a directory"; fi
-        # -m: the mode as given, not reduced by the umask; no chmod after
-        e=$(mkdir -m "$m" -- "./$c" 2>&1) || [ -d "./$c" ] ||
-          fail "cannot create directory '$at': $(why "$e")"
+        case $m in
+        07[0-7][0-7])
+          # the rest is new too: one mkdir -p makes it all, each with MODE
+          # through the umask (MODE has u=rwx, as -p's parents get); the
+          # walk below still enters and checks each
+          new=./$c
+          for x do case $x in '' | .) ;; ..) fail "'..' in '$rel'";; *) new=$new/$x;; esac; done
+          x=${m#0}; y=${x#?}
+          umask "0$((7 - ${x%??}))$((7 - ${y%?}))$((7 - ${x#??}))"
+          e=$(mkdir -p -- "$new" 2>&1) || [ -d "$new" ] ||
+            fail "cannot create directory '$at': $(why "$e")";;
+        *)
+          # -m: the mode as given, not reduced by the umask; no chmod after
+          e=$(mkdir -m "$m" -- "./$c" 2>&1) || [ -d "./$c" ] ||
+            fail "cannot create directory '$at': $(why "$e")";;
+        esac
       fi
       cd -P -- "./$c" 2>/dev/null || fail "cannot enter '$at'"
       inside

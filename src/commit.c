@@ -54,6 +54,14 @@ static void argv_free(struct argv_buf *a)
 	free(a->v);
 }
 
+/* Whether dir is sub or one of its parents (so made with sub); sub may be
+ * NULL. */
+static int is_ancestor(const char *dir, const char *sub)
+{
+	size_t n = strlen(dir);
+	return sub && strncmp(dir, sub, n) == 0 && (sub[n] == '\0' || sub[n] == '/');
+}
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -167,6 +175,21 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		push(&a, f->remove ? mr_xstrdup("-") : sha_hex(f->data, f->len));
 		push(&a, f->backup ? mr_transport_path(t, f->backup) : mr_xstrdup("-"));
 	}
+	/* The backups' directories, once the files are staged (a failed
+	 * staging leaves none), made here (over SFTP, or one mkdir under a root
+	 * or become); the script removes them if it aborts. Before the
+	 * MANIFEST's, their parent: one call makes them all. */
+	for (size_t i = 0; i < c->n_files; i++) {
+		char *dir = c->files[i].backup ? dir_of(c->files[i].backup) : NULL;
+		if (!dir || (backup_dir && !strcmp(dir, backup_dir))) {
+			free(dir);
+			continue;
+		}
+		free(backup_dir);
+		backup_dir = dir;
+		if (t->ops->mkdir_p(t, dir, 0700, err) < 0)
+			goto unstage;
+	}
 	/* MANIFEST and restart-pending travel as staged files too. */
 	const char *side_path[2] = { c->manifest_path, c->pending_path };
 	const char *side_data[2] = { c->manifest, c->pending };
@@ -178,7 +201,7 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 			continue;
 		}
 		char *dir = dir_of(side_path[k]);
-		int ok = t->ops->mkdir_p(t, dir, 0700, err) == 0 &&
+		int ok = (is_ancestor(dir, backup_dir) || t->ops->mkdir_p(t, dir, 0700, err) == 0) &&
 		         stage_one(t, side_path[k], side_data[k], strlen(side_data[k]), 0600,
 		                   (uid_t)-1, (gid_t)-1, tmp, err) == 0;
 		free(dir);
@@ -186,19 +209,6 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 			goto unstage;
 		push_str(&a, *tmp);
 		push(&a, mr_transport_path(t, side_path[k]));
-	}
-	/* The backups' directories, last (a failed staging leaves none): made
-	 * here, no process on the host; the script removes them if it aborts. */
-	for (size_t i = 0; i < c->n_files; i++) {
-		char *dir = c->files[i].backup ? dir_of(c->files[i].backup) : NULL;
-		if (!dir || (backup_dir && !strcmp(dir, backup_dir))) {
-			free(dir);
-			continue;
-		}
-		free(backup_dir);
-		backup_dir = dir;
-		if (t->ops->mkdir_p(t, dir, 0700, err) < 0)
-			goto unstage;
 	}
 	push_num(&a, c->n_actions);
 	for (size_t i = 0; i < c->n_actions; i++) {
