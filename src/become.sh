@@ -72,10 +72,11 @@ mkdir)
   if [ -n "$2" ]; then
     # each directory entered and checked before anything is made in it
     root "$2"; rel=$3; at=
+    case /$rel/ in */../*) fail "'..' in '$rel'";; esac
     set -f; IFS=/; set -- $rel; unset IFS; set +f
     while [ $# -gt 0 ]; do
       c=$1; shift
-      case $c in '' | .) continue;; ..) fail "'..' in '$rel'";; esac
+      case $c in '' | .) continue;; esac
       at=$at/$c
       if [ ! -d "./$c" ]; then
         if [ -e "./$c" ] || [ -L "./$c" ]; then fail "'$at' is not a directory"; fi
@@ -85,7 +86,7 @@ mkdir)
           # through the umask (MODE has u=rwx, as -p's parents get); the
           # walk below still enters and checks each
           new=./$c
-          for x do case $x in '' | .) ;; ..) fail "'..' in '$rel'";; *) new=$new/$x;; esac; done
+          for x do case $x in '' | .) ;; *) new=$new/$x;; esac; done
           x=${m#0}; y=${x#?}
           umask "0$((7 - ${x%??}))$((7 - ${y%?}))$((7 - ${x#??}))"
           e=$(mkdir -p -- "$new" 2>&1) || [ -d "$new" ] ||

@@ -112,5 +112,27 @@ expect_grep "stage, content inline: a link at the name refused" '^error ' "$out"
 out=$(stage_inline f3 'a/../b' "x")
 expect_grep "stage, content inline: a suffix that is not letters and digits refused" '^error bad temporary suffix' "$out"
 
+# become.sh's mkdir under a root: the missing rest of a path made at once,
+# every directory with MODE; '..' refused before anything is made; a link
+# out of the root on the way refused, nothing made beyond it
+R=$WORK/mkroot
+mkdir -p "$R/etc" "$WORK/outside"
+ln -s "$WORK/outside" "$R/out"
+modes() { local d=$1 m=; shift; for x do d=$d/$x; m="$m $(stat -c %a "$d" 2>&1)"; done; echo "${m# }"; }
+out=$(sh "$SRC/src/become.sh" mkdir 0755 "$R" etc/a/b//./c 2>&1)
+expect_fixed "mkdir under a root: three new directories, each 0755" "755 755 755" "$(modes "$R/etc" a b c)"
+out=$(sh "$SRC/src/become.sh" mkdir 0700 "$R" var/x/y 2>&1)
+expect_fixed "mkdir under a root: each 0700" "700 700 700" "$(modes "$R" var x y)"
+out=$(sh "$SRC/src/become.sh" mkdir 2750 "$R" etc/s/t 2>&1)
+expect_fixed "mkdir under a root: a set-group-ID mode, each directory" "2750 2750" "$(modes "$R/etc" s t)"
+for m in 0755 2750; do
+	out=$(sh "$SRC/src/become.sh" mkdir $m "$R" etc/n/../m 2>&1)
+	expect_grep "mkdir $m under a root: '..' refused" "^error '..' in" "$out"
+	[ ! -e "$R/etc/n" ] && ok "mkdir $m under a root: nothing made before the '..'" || not_ok "mkdir $m under a root: etc/n made"
+done
+out=$(sh "$SRC/src/become.sh" mkdir 0755 "$R" out/z/w 2>&1)
+expect_grep "mkdir under a root: a link out of the root refused" '^error a symbolic link leads out of the root' "$out"
+[ ! -e "$WORK/outside/z" ] && ok "mkdir under a root: nothing made beyond the link" || not_ok "mkdir under a root: made beyond the link"
+
 summary
 [ "$failed" = 0 ]
