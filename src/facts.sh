@@ -336,36 +336,18 @@ fi
 [ "$lockarg" != - ] || { mark; exit 0; }
 # Holding the lock, it serves the controller's commands (an apply's
 # commit, its pruning: no session of their own) until the end of standard
-# input: the controller's end, or its death, releases the lock. A request
-# is a line "LENGTH TAG INPUT", then LENGTH bytes: a command line (argv
-# quoted by the controller's transport, what sshd would get), then INPUT
-# bytes for its standard input and, if INPUT is not 0, the line TAG: its
-# absence shows input cut short, and nothing runs. The command runs in a
-# subshell without the lock's descriptor (a daemon it starts must not
-# keep the lock); "TAG STATUS" follows its output, on a line of its own.
-# The controller sends "/bin/sh -c SCRIPT NAME ARG..." as "mr_sh SCRIPT
-# NAME ARG...": SCRIPT runs in that subshell, one process fewer. The loop
-# is a shell of its own (exec keeps the lock's descriptor), so that none
-# of the probe's variables reaches a script; its own begin with mr_.
-exec /bin/sh -c '
-mr_d=$1
-mr_sh() { mr_s=$1; shift 2; eval "unset mr_s; $mr_s"; }
-printf "%s\n" --migready-serving--
-while read -r mr_n mr_tag mr_in; do
-	case $mr_n in "" | *[!0-9]*) exit 1 ;; esac
-	case $mr_in in "" | *[!0-9]*) exit 1 ;; esac
-	mr_c=$(head -c "$mr_n") && [ ${#mr_c} = "$mr_n" ] || exit 1
-	if [ "$mr_in" = 0 ]; then
-		(eval "$mr_c") </dev/null 9>&-
-	else
-		# Read whole first (a file beside the lock, 0600): a command that
-		# stopped reading early would leave the rest taken for a request.
-		# Input cut short (the controller gone) runs nothing.
-		head -c "$mr_in" >"$mr_d/input" && read -r mr_end && [ "$mr_end" = "$mr_tag" ] ||
-			{ : >"$mr_d/input"; exit 1; }
-		(eval "$mr_c") <"$mr_d/input" 9>&-
-	fi
-	mr_st=$?
-	[ "$mr_in" = 0 ] || : >"$mr_d/input"
-	printf "\n%s %s\n" "$mr_tag" "$mr_st"
-done' migready-serve "$d"
+# input: the controller's end, or its death, releases the lock. The
+# serving shell reads its standard input as its script (a shell of its
+# own: exec keeps the lock's descriptor, none of the probe's variables
+# reaches a command; its arguments: migready-serve, then the directory of
+# the lock). Each request is one brace group, which the shell runs only
+# once it has read its closing brace, so a request cut short (the
+# controller gone mid-way) runs nothing: it is a syntax error, and the
+# shell ends. The group runs the command in a subshell without the lock's
+# descriptor (a daemon it starts must not keep the lock), its input (if
+# any) written first by printf to a file beside the lock, 0600, then
+# prints "TAG STATUS" on a line of its own (see mr_serve_request in
+# src/transport.c). No process reads a request: dash reads its script in
+# blocks, where a loop of read and head -c cost one head per request.
+printf '%s\n' --migready-serving--
+exec /bin/sh -s migready-serve "$d"

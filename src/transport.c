@@ -120,6 +120,23 @@ void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int
 		       status, (int)(e->len > 2000 ? 2000 : e->len), e->data);
 }
 
+/* input as a printf format, single-quoted: every byte itself but '%',
+ * '\\' and NUL, which a shell variable cannot hold */
+static void add_printf_format(struct mr_buf *b, const char *input, size_t len)
+{
+	mr_buf_add(b, "'", 1);
+	for (size_t i = 0; i < len; i++) {
+		switch (input[i]) {
+		case '\0': mr_buf_add(b, "\\000", 4); break;
+		case '\\': mr_buf_add(b, "\\\\", 2); break;
+		case '%': mr_buf_add(b, "%%", 2); break;
+		case '\'': mr_buf_add(b, "'\\''", 4); break;
+		default: mr_buf_add(b, input + i, 1);
+		}
+	}
+	mr_buf_add(b, "'", 1);
+}
+
 char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
                        size_t *len)
 {
@@ -134,21 +151,37 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 		snprintf(tag, MR_TAG_LEN + 1, "%016llx%016llx", (unsigned long long)getpid(),
 		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
-	/* the held shell runs a script itself, with mr_sh (src/facts.sh) */
+	/* A brace group: the shell runs none of it before its closing brace,
+	 * so a request cut short runs nothing. The command runs in a subshell
+	 * without the lock's descriptor; a script for /bin/sh -c is eval'd
+	 * there with its own arguments (no sh of its own). */
 	int script = argv[0] && argv[1] && argv[2] && argv[3] && strcmp(argv[0], "/bin/sh") == 0 &&
 	             strcmp(argv[1], "-c") == 0;
-	char *words = mr_sh_join(script ? argv + 2 : argv);
-	char *line = script ? mr_xasprintf("mr_sh %s", words) : words;
 	struct mr_buf req;
 	mr_buf_init(&req);
-	mr_buf_printf(&req, "%zu %s %zu\n%s", strlen(line), tag, input_len, line);
-	if (line != words)
-		free(words);
-	free(line);
-	if (input_len) { /* the tag again after input: none shows it cut short */
-		mr_buf_add(&req, input, input_len);
-		mr_buf_printf(&req, "%s\n", tag);
+	mr_buf_add(&req, "{ ", 2);
+	if (input_len) {
+		mr_buf_add(&req, "printf -- ", 10);
+		add_printf_format(&req, input, input_len);
+		mr_buf_printf(&req, " >\"$2/input\" || exit 1; ");
 	}
+	mr_buf_add(&req, "(", 1);
+	if (script) {
+		mr_buf_add(&req, "set --", 6);
+		for (size_t i = 4; argv[i]; i++) {
+			mr_buf_add(&req, " ", 1);
+			mr_sh_quote(&req, argv[i]);
+		}
+		mr_buf_add(&req, "; eval ", 7);
+		mr_sh_quote(&req, argv[2]);
+	} else {
+		char *words = mr_sh_join(argv);
+		mr_buf_add(&req, words, strlen(words));
+		free(words);
+	}
+	mr_buf_printf(&req, ") %s 9>&-; printf '\\n%%s %%s\\n' %s \"$?\"%s; }\n",
+	              input_len ? "<\"$2/input\"" : "</dev/null", tag,
+	              input_len ? "; : >\"$2/input\"" : "");
 	return mr_buf_steal(&req, len);
 }
 

@@ -174,11 +174,11 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              struct mr_error **err);
 
 /* The serving protocol (MR_SERVING_MARK), for the transports: the
- * request for argv with input_len bytes of input (then the tag again, on a
- * line) under a new tag (tag gets MR_TAG_LEN hex digits, random, else the
- * pid and a counter, and a NUL; *len the request's length; the caller
- * frees it; "/bin/sh -c SCRIPT NAME ARG..." goes as "mr_sh SCRIPT NAME
- * ARG...", run by the serving shell itself), and whether out (len bytes)
+ * request for argv with input_len bytes of input under a new tag (tag
+ * gets MR_TAG_LEN hex digits, random, else the pid and a counter, and a NUL; *len the request's length; the caller
+ * frees it; shell text for the serving shell, which reads its requests as
+ * its script: "/bin/sh -c SCRIPT NAME ARG..." is SCRIPT eval'd in its
+ * subshell, no sh of its own), and whether out (len bytes)
  * ends the reply to tag:
  * then 1, with *status and *body (the length of the command's own output).
  * Only stdout is framed: stderr still in flight when the trailer arrives is

@@ -1,74 +1,90 @@
 #!/bin/bash
-# The facts probe's serving protocol (src/facts.sh, its end), driven by
-# hand on a host tree: a request "LENGTH TAG INPUT", the command line, then
-# INPUT bytes for its standard input and the line TAG. Input reaches the command whole;
-# input cut short (the controller gone mid-request) runs nothing and ends
-# the probe; a malformed request ends it too; a command that leaves its
-# input unread does not have the rest taken for the next request. A script
-# sent as mr_sh runs with its own arguments only; become.sh's stage, so
+# The facts probe's serving protocol (src/facts.sh, its end: the shell
+# reads its requests as its script), driven with the requests the
+# transports build (tests/e2e/serve_request, mr_serve_request) on a host
+# tree: input reaches the command whole, whatever its bytes; a request cut
+# short anywhere (the controller gone mid-request) runs nothing and ends
+# the probe; a malformed one ends it too; a command that leaves its input
+# unread does not have the rest taken for a request. A script for
+# /bin/sh -c runs with its own arguments only; become.sh's stage, so
 # served, gives the owner and mode asked for.
 set -u
+REQ=$(realpath "${3:?usage: run-serving.sh MIGREADY SOURCE_DIR SERVE_REQUEST}") || exit 1
 . "$(dirname "$0")/../lib/e2e.sh" serving e2e "$@"
 ROOT=$WORK/host
 mkdir -p "$ROOT"
 probe() { sh "$SRC/src/facts.sh" "$ROOT" /var/lib/nova/instances 5 "serving test" ""; }
-# request TAG INPUT-LENGTH COMMAND: the request's head and command line
-request() { printf '%s %s %s\n%s' "${#3}" "$1" "$2" "$3"; }
+# request TAG [-i FILE] ARG...: the request for ARG... (FILE its input)
+request() { "$REQ" "$@"; }
 got=$ROOT/got
+input=$ROOT/var/lib/migready/input
 
-out=$({ request T1 5 "cat >$got"; printf 'abcdeT1\n'; request T2 0 "cat $got"; } | probe 2>&1); st=$?
+printf abcde >"$WORK/in5"
+out=$({ request T1 -i "$WORK/in5" /bin/sh -c 'cat >"$1"' x "$got"; request T2 cat "$got"; } | probe 2>&1); st=$?
 expect_status "two requests, then the end of input" 0 "$st" "$out"
 expect_grep "the first command's status follows it" '^T1 0$' "$out"
 expect_grep "the second command reads what the first was given" '^abcde$' "$out"
 expect_grep "the second command's status follows it" '^T2 0$' "$out"
+[ ! -s "$input" ] && ok "the input is not kept after its command" || not_ok "the input kept" "$(cat "$input")"
 
+# every byte value, NUL, '%', '\\' and quotes among them, reaches the command
+awk 'BEGIN { for (i = 0; i < 256; i++) printf "%c", i; printf "%%s\\\\c'"'"'\"\n\n" }' >"$WORK/bytes"
+out=$(request T3 -i "$WORK/bytes" sha256sum | probe 2>&1)
+expect_grep "input: every byte as sent" "^$(sha256sum <"$WORK/bytes")\$" "$out"
+
+# cut short anywhere but after its closing brace: the probe ends, no status,
+# the command has not run and no input was written
 rm -f "$got"
-out=$({ request T3 9 "cat >$got"; printf abc; } | probe 2>&1); st=$?
-expect_status "input cut short: the probe ends" 1 "$st" "$out"
-expect_no_grep "input cut short: no status for it" '^T3 ' "$out"
-[ ! -e "$got" ] && ok "input cut short: the command did not run" || not_ok "input cut short: the command ran" "$(cat "$got")"
-[ ! -s "$ROOT/var/lib/migready/input" ] && ok "input cut short: nothing of it kept" \
-	|| not_ok "input cut short: its bytes kept" "$(cat "$ROOT/var/lib/migready/input")"
-out=$({ request T8 3 "cat >$got"; printf 'abcT9\n'; } | probe 2>&1); st=$?
-expect_status "input not followed by its tag: the probe ends" 1 "$st" "$out"
-[ ! -e "$got" ] && ok "input not followed by its tag: the command did not run" \
-	|| not_ok "input not followed by its tag: the command ran" "$(cat "$got")"
+full=$(request T4 -i "$WORK/in5" /bin/sh -c 'cat >"$1"' x "$got"; echo x); full=${full%x}
+cut_ran=; cut_status=; cuts=0
+for ((n = 1; n < ${#full} - 1; n += 3)); do
+	out=$(printf '%s' "${full:0:n}" | probe 2>&1); st=$?; cuts=$((cuts + 1))
+	[ "$st" != 0 ] || cut_status="$cut_status $n"
+	case $out in *"T4 "*) cut_status="$cut_status $n";; esac
+	[ ! -e "$got" ] && [ ! -s "$input" ] || { cut_ran="$cut_ran $n"; rm -f "$got"; : >"$input"; }
+done
+[ -z "$cut_status" ] && [ "$cuts" -gt 30 ] && ok "a request cut short ends the probe, with no status for it ($cuts cuts)" \
+	|| not_ok "a request cut short answered or ended well" "cut at:$cut_status"
+[ -z "$cut_ran" ] && ok "a request cut short ran nothing, wrote no input" \
+	|| not_ok "a request cut short ran its command" "cut at:$cut_ran"
+out=$(printf '%s' "${full%?}" | probe 2>&1); st=$?
+expect_grep "whole but for its last newline: it runs" '^T4 0$' "$out"
 
-out=$({ printf '5 T4 x\necho!'; } | probe 2>&1); st=$?
-expect_status "an input length that is not a number: the probe ends" 1 "$st" "$out"
-expect_no_grep "that request ran nothing" '^T4 |^!$' "$out"
+out=$({ printf '{ echo !; ) }\n'; request T5 echo after; } | probe 2>&1); st=$?
+[ "$st" != 0 ] && ok "a malformed request ends the probe" || not_ok "a malformed request: exit 0" "$out"
+expect_no_grep "a malformed request ran nothing, nor what followed" '^!$|^after$' "$out"
 
-# the input looks like a request: read whole, it cannot be taken for one
-out=$({ request T5 7 "head -c 2"; printf '0 T6 0\nT5\n'; request T7 0 "echo after"; } | probe 2>&1); st=$?
+# the input looks like a request: in a file of its own, it cannot be taken for one
+printf '{ echo hijacked; }\n' >"$WORK/looks"
+out=$({ request T6 -i "$WORK/looks" head -c 2; request T7 echo after; } | probe 2>&1); st=$?
 expect_status "input left unread" 0 "$st" "$out"
-expect_grep "input left unread: its command read what it read" '^0 $' "$out"
-expect_no_grep "input left unread: not taken for a request" '^T6 ' "$out"
+expect_grep "input left unread: its command read what it read" '^{ $' "$out"
+expect_no_grep "input left unread: not taken for a request" '^hijacked$' "$out"
 expect_grep "input left unread: the next request runs" '^after$' "$out"
 
-# mr_sh SCRIPT NAME ARG...: the script runs in the serving shell's subshell
-# with its own arguments, sees none of the probe's variables nor the lock's
-# descriptor, and its exit ends only itself
+# /bin/sh -c SCRIPT NAME ARG...: the script runs in the serving shell's
+# subshell with its own arguments, sees none of the probe's variables nor
+# the lock's descriptor, and its exit ends only itself
 script='echo "[$r][$inst][$lockarg][$d][$#][$1][$2]"; [ -e /proc/self/fd/9 ] && echo lock-open; exit 3'
-out=$({ request T10 0 "mr_sh '$script' migready-x 'a b' c"; request T11 0 "echo next"; } | probe 2>&1); st=$?
-expect_status "a script through mr_sh" 0 "$st" "$out"
-expect_fixed "mr_sh: the script's own arguments, no probe variable" '[][][][][2][a b][c]' "$out"
-expect_no_grep "mr_sh: the lock's descriptor is not the script's" '^lock-open$' "$out"
-expect_grep "mr_sh: the script's exit is its status" '^T10 3$' "$out"
-expect_grep "mr_sh: the next request runs" '^next$' "$out"
-# the lock is still held while the loop serves: after exec, fd 9 stays
-out=$({ request T12 0 "flock -n $ROOT/var/lib/migready/lock true && echo free || echo held"; } | probe 2>&1)
-expect_grep "the serving loop still holds the lock" '^held$' "$out"
+out=$({ request T10 /bin/sh -c "$script" migready-x 'a b' c; request T11 echo next; } | probe 2>&1); st=$?
+expect_status "a script for /bin/sh -c" 0 "$st" "$out"
+expect_fixed "a script: its own arguments, no probe variable" '[][][][][2][a b][c]' "$out"
+expect_no_grep "a script: the lock's descriptor is not the script's" '^lock-open$' "$out"
+expect_grep "a script: its exit is its status" '^T10 3$' "$out"
+expect_grep "a script: the next request runs" '^next$' "$out"
+# the lock is still held while the shell serves: after exec, fd 9 stays
+out=$(request T12 /bin/sh -c 'flock -n "$1" true && echo free || echo held' x "$ROOT/var/lib/migready/lock" | probe 2>&1)
+expect_grep "the serving shell still holds the lock" '^held$' "$out"
 
 # become.sh's stage, served: the new file gets the owner and mode asked
 # for; a chown left out only where the file was made with that owner (not
 # in a set-group-ID directory, whose group a new file takes)
-# q WORD: WORD quoted for the shell, trailing newlines kept
-q() { local s; s=$(printf '%s' "$1" | sed "s/'/'\\\\''/g"; echo x); printf "'%s'" "${s%x}"; }
-BECOME=$(q "$(cat "$SRC/src/become.sh")")
+BECOME=$(cat "$SRC/src/become.sh")
 # stage_as NAME MODE UID GID DIR: stages "new" into DIR/NAME; prints "MODE UID GID" of it
 stage_as() {
 	local out tmp
-	out=$({ request S1 3 "mr_sh $BECOME migready-file stage $2 $3 $4 '' $(q "$5/$1")"; printf 'newS1\n'; } | probe 2>&1)
+	printf new >"$WORK/new"
+	out=$(request S1 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage "$2" "$3" "$4" '' "$5/$1" | probe 2>&1)
 	tmp=$(printf '%s\n' "$out" | grep -m1 '^/') || { echo "no staged file: $out"; return; }
 	[ "$(cat "$tmp")" = new ] || echo "content: $(cat "$tmp")"
 	stat -c '%a %u %g' "$tmp"
@@ -92,7 +108,7 @@ fi
 mkdir -p "$WORK/inline"
 # stage_inline NAME SUFFIX CONTENT: the request's output
 stage_inline() {
-	{ request S2 0 "mr_sh $BECOME migready-file stage 0600 - - '' $(q "$WORK/inline/$1") $2 $(q "$3")"; } | probe 2>&1
+	request S2 /bin/sh -c "$BECOME" migready-file stage 0600 - - '' "$WORK/inline/$1" "$2" "$3" | probe 2>&1
 }
 content=$(printf "a 'quoted' \\line\n\n\tand \$HOME \$(id) \`x\`\n\nx"); content=${content%x}
 out=$(stage_inline f1 Abc123 "$content")

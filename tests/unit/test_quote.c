@@ -78,9 +78,10 @@ static void test_round_trip_through_sh(void **state)
 	free(argv);
 }
 
-/* A served request: its head counts the command line; a script for
- * /bin/sh -c goes to the serving shell's mr_sh, other commands as they are;
- * input is followed by the tag again. */
+/* A served request: one brace group, its command in a subshell; a
+ * script for /bin/sh -c eval'd there with its own arguments, other
+ * commands as they are; input as printf's format, every byte itself but
+ * NUL, '%' and '\' (and quotes, as the shell's quoting has them). */
 static void test_serve_request(void **state)
 {
 	(void)state;
@@ -89,17 +90,26 @@ static void test_serve_request(void **state)
 	const char *script[] = { "/bin/sh", "-c", "echo \"$1\"", "migready-x", "it's", NULL };
 	char *req = mr_serve_request(script, NULL, 0, tag, &len);
 	assert_int_equal(strlen(tag), MR_TAG_LEN);
-	const char *line = "mr_sh 'echo \"$1\"' 'migready-x' 'it'\\''s'";
-	char *want = mr_xasprintf("%zu %s 0\n%s", strlen(line), tag, line);
+	char *want = mr_xasprintf("{ (set -- 'it'\\''s'; eval 'echo \"$1\"') </dev/null 9>&-; "
+	                          "printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(req, want, len);
 	free(want);
 	free(req);
 
+	const char *bare[] = { "/bin/sh", "-c", "true", "x", NULL };
+	req = mr_serve_request(bare, NULL, 0, tag, &len);
+	want = mr_xasprintf("{ (set --; eval 'true') </dev/null 9>&-; "
+	                    "printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
+	assert_string_equal(req, want);
+	free(want);
+	free(req);
+
 	const char *other[] = { "/bin/sh", "x", NULL };
-	req = mr_serve_request(other, "abc", 3, tag, &len);
-	/* the head counts "'/bin/sh' 'x'": 13 bytes */
-	want = mr_xasprintf("13 %s 3\n'/bin/sh' 'x'abc%s\n", tag, tag);
+	req = mr_serve_request(other, "a\0%\\'\n", 6, tag, &len);
+	want = mr_xasprintf("{ printf -- 'a\\000%%%%\\\\'\\''\n' >\"$2/input\" || exit 1; "
+	                    "('/bin/sh' 'x') <\"$2/input\" 9>&-; printf '\\n%%s %%s\\n' %s \"$?\"; "
+	                    ": >\"$2/input\"; }\n", tag);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(req, want, len);
 	free(want);
