@@ -22,8 +22,7 @@ SLOW_STDERR=$(realpath "${5:?}")
 PROFILE=$SRC/tests/data/e2e/profile.ini
 DIR=$(mktemp -d /tmp/migready-fleet.XXXXXX)
 chmod 755 "$DIR"
-passed=0
-failed=0
+. "$SRC/tests/lib/expect.sh"
 
 # the runs this script starts in the background (some stopped): never left
 bg_pids=
@@ -34,10 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
-expect_status() { if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi; }
-expect_grep() { if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi; }
 # Logins, not connections: the lab's own readiness probes never log in.
 connections() { cat $LAB_LOGS 2>/dev/null | grep -c 'Accepted publickey' || true; }
 # SSH sessions (an exec or the SFTP subsystem each; LogLevel VERBOSE)
