@@ -22,7 +22,8 @@
 #                        standard input (or DATA) into a new
 #                        ".NAME.migready-XXXXXX" (or -SUFFIX) beside PATH,
 #                        owner UID:GID ('-' keeps the become user's) then
-#                        MODE; prints its path (the commit script checks
+#                        MODE ('-': left 0600, the commit script sets it);
+#                        prints its path (the commit script checks
 #                        its hash and fsyncs it before any rename). With
 #                        DATA (sent when this runs in the serving shell,
 #                        where an argument has no size limit) the shell
@@ -147,7 +148,7 @@ stage)
     rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
   fi
   # mktemp made it 0600
-  [ "$m" = 0600 ] || chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; }
+  case $m in 0600 | -) ;; *) chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; };; esac
   # not synced here: the commit syncs every staged file in one process
   # before its renames
   printf '%s\n' "${p%/*}/${t#./}" ;;

@@ -129,6 +129,18 @@ static void parse_reply(struct mr_commit *c, const char *out, int *saw_done)
 	}
 }
 
+/* "MODE:UID:GID" as stat -c %a:%u:%g prints them, '-' for the
+ * connecting user's ids */
+static char *attrs_arg(const struct mr_commit_file *f)
+{
+	char u[32] = "-", g[32] = "-";
+	if (f->uid != (uid_t)-1)
+		snprintf(u, sizeof(u), "%lu", (unsigned long)f->uid);
+	if (f->gid != (gid_t)-1)
+		snprintf(g, sizeof(g), "%lu", (unsigned long)f->gid);
+	return mr_xasprintf("%o:%s:%s", (unsigned)(f->mode & 07777), u, g);
+}
+
 static int stage_one(struct mr_transport *t, const char *path, const char *data, size_t len,
                      mode_t mode, uid_t uid, gid_t gid, char **tmp, struct mr_error **err)
 {
@@ -163,9 +175,10 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		int ok = !dir || t->ops->mkdir_p(t, dir, 0755, err) == 0;
 		free(dir);
 		/* A removal stages an empty file: its name carries the original's
-		 * link until the end, as for a replaced file. */
+		 * link until the end, as for a replaced file. The script gives
+		 * each file its mode (the original's attributes, or the plan's). */
 		if (!ok || stage_one(t, f->path, f->remove ? "" : f->data, f->remove ? 0 : f->len,
-		                     f->mode, f->uid, f->gid, &tmps[i], err) < 0) {
+		                     MR_STAGE_MODE_LATER, f->uid, f->gid, &tmps[i], err) < 0) {
 			set_file(f, MR_COMMIT_FAILED, NULL);
 			goto unstage;
 		}
@@ -174,6 +187,7 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		push(&a, f->existed ? sha_hex(f->old, f->old_len) : mr_xstrdup("-"));
 		push(&a, f->remove ? mr_xstrdup("-") : sha_hex(f->data, f->len));
 		push(&a, f->backup ? mr_transport_path(t, f->backup) : mr_xstrdup("-"));
+		push(&a, attrs_arg(f));
 	}
 	/* The backups' directories, once the files are staged (a failed
 	 * staging leaves none), made here (over SFTP, or one mkdir under a root

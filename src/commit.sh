@@ -6,8 +6,10 @@
 # (a rewrite would split hard links) and not immutable or append-only,
 # and the new file must be what was sent (SHA-256: a short write stops here);
 # the original is kept as a hard link beside it for a roll-back, and its
-# ACL, extended attributes and SELinux label are copied onto the new
-# file; any refusal and nothing is written (exit 3; 4 if the original
+# mode, owner, ACL, extended attributes and SELinux label are copied onto
+# the new file (the plan's mode and owner win where they differ; a file
+# with no original gets the plan's mode: staged files are 0600 until
+# here); any refusal and nothing is written (exit 3; 4 if the original
 # cannot be kept, its attributes not carried over, or a new file is short);
 # then every new file synced;
 # 2. backups copied (never over an existing file), MANIFEST and
@@ -22,12 +24,14 @@
 # connection cannot stop it half-way. It runs on every host of a fleet:
 # the processes it starts are counted (one for all files wherever a
 # command takes several). Arguments:
-# LOCKED SYNCED ROOT NFILES {TARGET TMP OLD NEW BACKUP}... MANIFEST_TMP MANIFEST
+# LOCKED SYNCED ROOT NFILES {TARGET TMP OLD NEW BACKUP ATTRS}... MANIFEST_TMP MANIFEST
 # PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}...
 # OLD is the SHA-256 of what was read, '-' for a file that must still be
 # absent; NEW the SHA-256 of the new content, or '-' to remove the target
 # (a rollback removing a file its run created; its staged file is empty);
-# BACKUP, the manifest and pending pairs and UNIT may be '-'.
+# BACKUP, the manifest and pending pairs and UNIT may be '-'. ATTRS is
+# the plan's MODE:UID:GID as stat -c %a:%u:%g prints them; UID or GID
+# '-' keeps the original's (a new file: the connecting user's).
 # A backup's directory exists (the controller makes it).
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
 # so every leftover temporary file of a target is a dead run's. SYNCED is
@@ -56,7 +60,7 @@ root=$1; nf=$2
 if [ -n "$root" ]; then
   if cd -P -- "$root" 2>/dev/null; then root=$PWD; else root=/nonexistent/; fi
 fi
-i=$((nf*5+3))
+i=$((nf*6+3))
 eval "mt=\${$i} mp=\${$((i+1))} pt=\${$((i+2))} pp=\${$((i+3))} na=\${$((i+4))}"
 ai=$((i+5))
 fault start
@@ -104,10 +108,10 @@ hash_all() {
 # 1. every file still as it was read, every new file what was staged
 # (a short write on the host must not become the file), and its
 # attributes onto the new one
-bad=0; k=0; hl=; nl_=; nh=0; sl=; tmpl=; bdl=
+bad=0; k=0; hl=; nh=0; sl=; tmpl=; bdl=
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} w=\${$((k*5+6))} b=\${$((k*5+7))}"
-  [ "$o" = - ] || { add hl "$t"; add nl_ "$n"; nh=$((nh+1)); }
+  eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))} b=\${$((k*6+7))}"
+  [ "$o" = - ] || { add hl "$t"; nh=$((nh+1)); }
   [ "$w" = - ] || add sl "$n"
   add tmpl "$n"; add tmpl "$n.orig"
   [ "$b" = - ] || add bdl "${b%/*}"
@@ -115,25 +119,25 @@ while [ $k -lt $nf ]; do
 done
 # one process hashes the targets (h_1...h_NH), then the new files
 [ -z "$hl$sl" ] || hash_all "$hl$sl"
-links=; lk=0; nmodes=
-if [ -n "$hl" ]; then
-  # one stat: each target's link count, mode and owner, then the mode and
-  # owner the controller gave each new file (the plan's)
-  if eval "links=\$(stat -c '%h %a:%u:%g' -- $hl $nl_ 2>/dev/null)"; then
-    lk=1; x=; j=0
-    while [ $j -lt $nh ]; do x=$x${links%%"$nl"*}$nl; links=${links#*"$nl"}; j=$((j+1)); done
-    nmodes=$links; links=$x
-  fi
+links=; lk=0
+# one stat: each target's link count, mode and owner
+if [ -n "$hl" ] && eval "links=\$(stat -c '%h %a:%u:%g' -- $hl 2>/dev/null)"; then
+  lk=1; links=$links$nl
 fi
 k=0; j=0; sj=$nh
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} w=\${$((k*5+6))}"
-  msg=
+  eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))} nm=\${$((k*6+8))}"
+  msg=; tm=
   if [ "$o" != - ]; then
     j=$((j+1)); eval "h=\$h_$j"
     l=${links%%"$nl"*}; links=${links#"$l"}; links=${links#"$nl"}
     tm=${l#* }; l=${l%% *}
-    nm=${nmodes%%"$nl"*}; nmodes=${nmodes#"$nm"}; nmodes=${nmodes#"$nl"}; nm=${nm#* }
+    # '-' for an id keeps the original's
+    if [ -n "$tm" ]; then
+      x=${nm#*:}; y=${tm#*:}; nu=${x%%:*}; ng=${x#*:}
+      [ "$nu" != - ] || nu=${y%%:*}; [ "$ng" != - ] || ng=${y#*:}
+      nm=${nm%%:*}:$nu:$ng
+    fi
   fi
   [ -f "$n" ] && [ ! -L "$n" ] || msg='the temporary file vanished'
   if [ "$w" != - ]; then
@@ -189,11 +193,16 @@ while [ $k -lt $nf ]; do
       e=${e%%"$nl"*}
       echo "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written${e:+ ($e)}"
       bad=4
-    elif [ -n "$nm" ] && [ -n "$tm" ] && [ "$nm" != "$tm" ]; then
+    elif [ -n "$tm" ] && [ "$nm" != "$tm" ]; then
       # a mode or owner the plan asks for (a private key's 0600) wins
       chown -- "${nm#*:}" "$n" && chmod -- "${nm%%:*}" "$n" ||
         { echo "file $k failed cannot give the new file its mode and owner"; bad=4; }
     fi
+  fi
+  # a new file: staged 0600 (its owner given then; a directory's default
+  # ACL may have made it otherwise), the plan's mode now
+  if [ -z "$msg" ] && [ "$o" = - ] && [ $bad = 0 ] && ! chmod -- "${nm%%:*}" "$n" 2>/dev/null; then
+    echo "file $k failed cannot give the new file its mode"; bad=4
   fi
   [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
   k=$((k+1))
@@ -205,7 +214,7 @@ done
 # fsync(2) since coreutils 8.24, before it syncs everything)
 if [ "$synced" != 1 ]; then
   stl=; k=0
-  while [ $k -lt $nf ]; do eval "n=\${$((k*5+4))}"; add stl "$n"; k=$((k+1)); done
+  while [ $k -lt $nf ]; do eval "n=\${$((k*6+4))}"; add stl "$n"; k=$((k+1)); done
   [ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"
   [ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
 fi
@@ -213,7 +222,7 @@ fi
 # A backup is never overwritten: it may be the only copy of an original.
 k=0
 while [ $k -lt $nf ]; do
-  eval "b=\${$((k*5+7))} o=\${$((k*5+5))}"
+  eval "b=\${$((k*6+7))} o=\${$((k*6+5))}"
   if [ "$b" != - ] && [ "$o" != - ] && { [ -e "$b" ] || [ -L "$b" ]; }; then
     abort "file $k failed a backup is already at $b; not overwritten" 4
   fi
@@ -223,7 +232,7 @@ done
 k=0; grp=; gdir=
 while [ $k -le $nf ]; do
   b=-
-  [ $k = $nf ] || eval "t=\${$((k*5+3))} b=\${$((k*5+7))} o=\${$((k*5+5))}"
+  [ $k = $nf ] || eval "t=\${$((k*6+3))} b=\${$((k*6+7))} o=\${$((k*6+5))}"
   [ "$o" != - ] || b=-
   if [ -n "$grp" ] && { [ "$b" = - ] || [ "${b%/*}" != "$gdir" ] || [ "${b##*/}" != "${t##*/}" ]; }; then
     eval "cp -p -- $grp \"\$gdir/\"" 2>/dev/null || abort "file - failed cannot back the files up to $gdir" 4
@@ -258,7 +267,7 @@ indir() {
 }
 k=0; done_=; fail=
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))} w=\${$((k*5+6))}"
+  eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))}"
   if ! indir "$t" "$n"; then
     fail="file $k conflict a symbolic link leads out of the root; not written"; break
   fi
@@ -282,7 +291,7 @@ done
 if [ -n "$fail" ]; then
   echo "$fail"; st=5; rml=
   for k in $done_; do
-    eval "t=\${$((k*5+3))} n=\${$((k*5+4))} o=\${$((k*5+5))}"
+    eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))}"
     if ! indir "$t" ""; then echo "file $k failed cannot put the original back: a symbolic link leads out of the root; it is kept at $n.orig"; st=6; continue; fi
     if [ "$o" = - ]; then rm -f -- "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot remove the new file again"; st=6; }
     else mv -fT -- "./${n##*/}.orig" "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }; fi
@@ -298,7 +307,7 @@ fault after-rename
 # 4. verify, sync
 k=0; refs=; syncl=; dirs=; unverified='|'
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} n=\${$((k*5+4))} w=\${$((k*5+6))}"
+  eval "t=\${$((k*6+3))} n=\${$((k*6+4))} w=\${$((k*6+6))}"
   [ "$w" = - ] || add refs "$t"
   # each directory once
   case $dirs in *"$nl${t%/*}/$nl"*) ;; *) dirs="$dirs$nl${t%/*}/$nl"; add syncl "${t%/*}/";; esac
@@ -314,7 +323,7 @@ done
 [ -z "$refs" ] || hash_all "$refs"
 k=0; j=0
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*5+3))} w=\${$((k*5+6))}"
+  eval "t=\${$((k*6+3))} w=\${$((k*6+6))}"
   if [ "$w" = - ]; then
     if [ -e "$t" ] || [ -L "$t" ]; then echo "file $k failed verify: still there"; unverified="$unverified$k|"
     else echo "file $k ok"; fi

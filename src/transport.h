@@ -96,7 +96,9 @@ struct mr_transport_ops {
 	/* Writes data to a new hidden temporary file in path's directory (same
 	 * file system, so a rename can make it the file): owner uid:gid and mode,
 	 * fsync'd. (uid_t)-1 keeps the connecting user. A user who cannot give
-	 * the file that owner is refused, never silently made the owner.
+	 * the file that owner is refused, never silently made the owner. Mode
+	 * MR_STAGE_MODE_LATER leaves it 0600 for the caller to set (the commit
+	 * script, which sets or copies every file's mode: no chmod per file).
 	 * *tmp gets the temporary file's full path on the host (with the root
 	 * prefix), the caller's. */
 	int (*stage)(struct mr_transport *t, const char *path, const char *data, size_t len,
@@ -106,6 +108,8 @@ struct mr_transport_ops {
 	/* Closes the connection and frees t; accepts NULL t via mr_transport_close. */
 	void (*close)(struct mr_transport *t);
 };
+
+#define MR_STAGE_MODE_LATER ((mode_t)-1)
 
 /* The common part every transport starts with. */
 struct mr_transport {

@@ -317,7 +317,7 @@ static int local_stage(struct mr_transport *t, const char *path, const char *dat
 		}
 		goto out;
 	}
-	if (fchmod(fd, mode) < 0) {
+	if (mode != MR_STAGE_MODE_LATER && fchmod(fd, mode) < 0) {
 		sys_error(err, t, path, "cannot set mode", errno);
 		goto out;
 	}

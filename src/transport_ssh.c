@@ -1635,8 +1635,9 @@ static int cmd_stage(struct ssh_transport *t, const char *path, const char *full
                      const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
                      char **tmp, struct mr_error **err)
 {
-	char m[16], u[32] = "-", g[32] = "-";
-	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
+	char m[16] = "-", u[32] = "-", g[32] = "-";
+	if (mode != MR_STAGE_MODE_LATER)
+		snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
 	if (uid != (uid_t)-1)
 		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
 	if (gid != (gid_t)-1)
@@ -1725,6 +1726,8 @@ static int set_attrs(struct ssh_transport *t, LIBSSH2_SFTP_HANDLE *h, uid_t uid,
 			return -1;
 		}
 	}
+	if (mode == MR_STAGE_MODE_LATER)
+		return 0;
 	memset(&a, 0, sizeof(a));
 	a.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS;
 	a.permissions = mode & 07777;

@@ -98,6 +98,8 @@ if [ "$(id -u)" = 0 ]; then
 	expect_fixed "stage: owner kept ('-'), group given" "644 0 4244" "$(stage_as d 0644 - 4244 "$WORK/plain")"
 	expect_fixed "stage: in a set-group-ID directory, the group asked for" "644 0 0" "$(stage_as e 0644 0 0 "$WORK/sgid")"
 	expect_fixed "stage: in a set-group-ID directory, '-' keeps its group" "644 0 4242" "$(stage_as f 0644 0 - "$WORK/sgid")"
+	# '-': left 0600 (no chmod), its mode the commit's to give
+	expect_fixed "stage: mode '-' leaves it 0600" "600 0 0" "$(stage_as g - 0 0 "$WORK/plain")"
 else
 	skip "stage's owners need root"
 fi

@@ -41,10 +41,16 @@ expect_no_grep "debian12: no --listen (libvirtd would refuse to start)" 'listen'
 	|| not_ok "debian12: no drop-in for the default port"
 [ ! -e "$root/etc/systemd/system/libvirtd-tls.socket" ] && ok "debian12: tls socket left disabled" || not_ok "debian12: tls socket"
 
-# A port other than 16509: a drop-in that resets ListenStream first.
+# A port other than 16509: a drop-in that resets ListenStream first. Its
+# directory has a default ACL granting all (a new file there takes the
+# ACL's bits, not the umask's): the commit gives the new file the plan's
+# mode, 0644, all the same (staged files are 0600 until the commit).
+dropdir=$root/etc/systemd/system/libvirtd-tcp.socket.d
+mkdir -p "$dropdir" && setfacl -d -m u::rw,g::rw,o::rw "$dropdir" || not_ok "setfacl -d on the drop-in's directory"
 out=$(mr apply --local --root "$root" -p port.ini 2>&1); st=$?
 expect_status "debian12: apply tcp_port 16510" 2 "$st" "$out"
-dropin=$root/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf
+dropin=$dropdir/migready-port.conf
+expect_fixed "debian12: the new drop-in has the plan's mode, whatever the default ACL" 644 "$(stat -c %a "$dropin" 2>&1)"
 expect_grep "debian12: drop-in resets ListenStream" '^ListenStream=$' "$(cat "$dropin" 2>&1)"
 expect_grep "debian12: drop-in listens on 16510" '^ListenStream=16510$' "$(cat "$dropin" 2>&1)"
 out=$(mr check --local --root "$root" -p port.ini 2>&1); expect_status "debian12: check after port change" 0 $? "$out"
