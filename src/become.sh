@@ -18,16 +18,16 @@
 #   realpath PATH        the canonical path; nothing for an absent one
 #   mkdir MODE ROOT PATH creates the missing directories, each with MODE
 #                        (PATH: the path under ROOT, if any)
-#   stage MODE UID GID ROOT PATH [SUFFIX DATA]
+#   stage MODE UID GID ROOT PATH [DATA]
 #                        standard input (or DATA) into a new
-#                        ".NAME.migready-XXXXXX" (or -SUFFIX) beside PATH,
+#                        ".NAME.migready-XXXXXX" beside PATH,
 #                        owner UID:GID ('-' keeps the become user's) then
 #                        MODE ('-': left 0600, the commit script sets it);
 #                        prints its path (the commit script checks
 #                        its hash and fsyncs it before any rename). With
 #                        DATA (sent when this runs in the serving shell,
 #                        where an argument has no size limit) the shell
-#                        writes it (printf): no mktemp, no cat.
+#                        writes it (printf): no cat.
 #   unstage TMP          removes a staged file
 # Fault point for the fault tests (as src/commit.sh's): with
 # MIGREADY_FAULT=stage:pause, stage writes its pid to
@@ -119,19 +119,15 @@ stage)
   cd -P -- "${p%/*}/" 2>/dev/null ||
     fail "cannot create a temporary file in the directory: no such directory"
   [ -z "$4" ] || inside
-  if [ $# -ge 7 ]; then
-    # 0600 (umask 077), as mktemp's; never over an existing name (noclobber
-    # opens a new file with O_EXCL)
-    case $6 in '' | *[!A-Za-z0-9]*) fail "bad temporary suffix '$6'";; esac
-    t=./.$n.migready-$6
-    if [ -e "$t" ] || [ -L "$t" ]; then fail "cannot create a temporary file in the directory: '$t' exists"; fi
-    if ! e=$(set -C; { printf %s "$7" > "$t"; } 2>&1); then
-      if [ -f "$t" ] && [ ! -L "$t" ]; then rm -f -- "$t"; fail "write failed: $(why "$e")"; fi
-      fail "cannot create a temporary file in the directory: $(why "$e")"
-    fi
+  # mktemp opens it O_EXCL and 0600, never wider whatever a default ACL of
+  # the directory grants: the shell's own > opens 0666, which such an ACL
+  # lets through, and another user could write the file before the commit
+  # hashed it
+  t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
+    fail "cannot create a temporary file in the directory: $(why "$t")"
+  if [ $# -ge 6 ]; then
+    e=$({ printf %s "$6" >> "$t"; } 2>&1) || { rm -f -- "$t"; fail "write failed: $(why "$e")"; }
   else
-    t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
-      fail "cannot create a temporary file in the directory: $(why "$t")"
     cat > "$t" || { rm -f -- "$t"; fail "write failed"; }
   fi
   o=; [ "$u" = - ] || o=$u; [ "$g" = - ] || o="$o:$g"

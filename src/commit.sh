@@ -8,7 +8,7 @@
 # the original is kept as a hard link beside it for a roll-back, and its
 # mode, owner, ACL, extended attributes and SELinux label are copied onto
 # the new file (the plan's mode and owner win where they differ; a file
-# with no original gets the plan's mode: staged files are 0600 until
+# with no original gets the plan's mode: staged files are at most 0600 until
 # here); any refusal and nothing is written (exit 3; 4 if the original
 # cannot be kept, its attributes not carried over, or a new file is short);
 # then every new file synced;

@@ -163,7 +163,7 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 	if (input_len) {
 		mr_buf_add(&req, "printf -- ", 10);
 		add_printf_format(&req, input, input_len);
-		mr_buf_printf(&req, " >\"$2/input\" || exit 1; ");
+		mr_buf_printf(&req, " >\"$2/input\" || { : >\"$2/input\"; exit 1; }; ");
 	}
 	mr_buf_add(&req, "(", 1);
 	if (script) {
@@ -179,9 +179,16 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 		mr_buf_add(&req, words, strlen(words));
 		free(words);
 	}
-	mr_buf_printf(&req, ") %s 9>&-; printf '\\n%%s %%s\\n' %s \"$?\"%s; }\n",
-	              input_len ? "<\"$2/input\"" : "</dev/null", tag,
-	              input_len ? "; : >\"$2/input\"" : "");
+	/* The input is emptied before the reply: a controller gone by then
+	 * kills the reply's printf (SIGPIPE), and nothing of the input may be
+	 * left. The status waits in $1 meanwhile (no variable: the next
+	 * command would see it). */
+	if (input_len)
+		mr_buf_printf(&req, ") <\"$2/input\" 9>&-; set -- \"$?\" \"$2\"; : >\"$2/input\"; "
+		                    "printf '\\n%%s %%s\\n' %s \"$1\"; set -- migready-serve \"$2\"; }\n",
+		              tag);
+	else
+		mr_buf_printf(&req, ") </dev/null 9>&-; printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
 	return mr_buf_steal(&req, len);
 }
 

@@ -55,9 +55,9 @@ struct mr_transport;
 /* The line a held command prints when it is ready (see hold). */
 #define MR_HELD_MARK "--migready-held--"
 /* ... or this one instead when it also serves commands until released:
- * each request a line "LENGTH TAG" and LENGTH bytes of command line (argv
- * quoted as for sshd), answered with the command's output and then
- * "\nTAG STATUS\n" (src/facts.sh, its end). */
+ * it reads its requests as shell text (mr_serve_request), each answered
+ * with the command's output and then "\nTAG STATUS\n" (src/facts.sh, its
+ * end). */
 #define MR_SERVING_MARK "--migready-serving--"
 
 struct mr_transport_ops {

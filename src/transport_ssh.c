@@ -83,7 +83,6 @@ struct ssh_transport {
 static const struct mr_transport_ops ssh_ops;
 static void ssh_release(struct mr_transport *base);
 static char *become_realpath(struct ssh_transport *t, const char *full);
-static void temp_suffix(char sfx[7], const char *full);
 static int become_stat(struct ssh_transport *t, const char *path, const char *full,
                        struct mr_stat *st, struct mr_error **err);
 static int become_read(struct ssh_transport *t, const char *path, const char *full,
@@ -1642,18 +1641,15 @@ static int cmd_stage(struct ssh_transport *t, const char *path, const char *full
 		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
 	if (gid != (gid_t)-1)
 		snprintf(g, sizeof(g), "%lu", (unsigned long)gid);
-	const char *args[] = { "stage", m, u, g, root_arg(t), full, NULL, NULL, NULL };
+	const char *args[] = { "stage", m, u, g, root_arg(t), full, NULL, NULL };
 	/* In the serving shell the content can be an argument (no exec, so no
-	 * size limit): the shell writes it, no mktemp and no cat. A shell
-	 * variable holds no NUL byte; such content goes on standard input. */
-	char sfx[7];
+	 * size limit): the shell writes it, no cat. A shell variable holds no
+	 * NUL byte; such content goes on standard input. */
 	char *inline_data = NULL;
 	int inline_ok = t->held && t->serving && (!data || !memchr(data, '\0', len));
 	if (inline_ok) {
-		temp_suffix(sfx, full);
 		inline_data = mr_xstrndup(data ? data : "", len);
-		args[6] = sfx;
-		args[7] = inline_data;
+		args[6] = inline_data;
 	}
 	struct mr_buf o;
 	int r = -1;

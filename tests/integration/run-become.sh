@@ -182,7 +182,10 @@ rule="-A INPUT -s $LAB_NET.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT"
 out=$(mr apply -i "$DIR/become.ini" -p "$DIR/outside.ini" -H host1 2>&1); expect_status "apply: exports, fstab, firewall" 2 $? "$out"
 onnet host1 iptables -S INPUT | grep -qxF -e "$rule" && ok "apply inserted the running rule" \
 	|| not_ok "apply inserted the running rule" "$(onnet host1 iptables -S INPUT)"
-manifest=$(on host1 sh -c 'cat "$(ls -d /var/lib/migready/backups/*/ | tail -n 1)MANIFEST"')
+# the run apply names: run ids sort by time, then pid, so the last by name
+# is not the newest when two runs fall in the same second
+run=$(printf '%s\n' "$out" | sed -n 's/^ *backup: //p' | tail -n 1)
+manifest=$(on host1 cat "${run:-/nonexistent}/MANIFEST")
 expect_grep "MANIFEST: the rule inserted" "^rule iptables INPUT -s $LAB_NET\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\$" "$manifest"
 expect_grep "MANIFEST: exportfs -ra" '^command exportfs -ra$' "$manifest"
 expect_grep "MANIFEST: the mount" '^mount /run/mr-instances$' "$manifest"

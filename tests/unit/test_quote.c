@@ -81,7 +81,8 @@ static void test_round_trip_through_sh(void **state)
 /* A served request: one brace group, its command in a subshell; a
  * script for /bin/sh -c eval'd there with its own arguments, other
  * commands as they are; input as printf's format, every byte itself but
- * NUL, '%' and '\' (and quotes, as the shell's quoting has them). */
+ * NUL, '%' and '\' (and quotes, as the shell's quoting has them), emptied
+ * before the reply. */
 static void test_serve_request(void **state)
 {
 	(void)state;
@@ -107,9 +108,10 @@ static void test_serve_request(void **state)
 
 	const char *other[] = { "/bin/sh", "x", NULL };
 	req = mr_serve_request(other, "a\0%\\'\n", 6, tag, &len);
-	want = mr_xasprintf("{ printf -- 'a\\000%%%%\\\\'\\''\n' >\"$2/input\" || exit 1; "
-	                    "('/bin/sh' 'x') <\"$2/input\" 9>&-; printf '\\n%%s %%s\\n' %s \"$?\"; "
-	                    ": >\"$2/input\"; }\n", tag);
+	want = mr_xasprintf("{ printf -- 'a\\000%%%%\\\\'\\''\n' >\"$2/input\" || "
+	                    "{ : >\"$2/input\"; exit 1; }; ('/bin/sh' 'x') <\"$2/input\" 9>&-; "
+	                    "set -- \"$?\" \"$2\"; : >\"$2/input\"; printf '\\n%%s %%s\\n' %s \"$1\"; "
+	                    "set -- migready-serve \"$2\"; }\n", tag);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(req, want, len);
 	free(want);
