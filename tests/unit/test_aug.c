@@ -629,14 +629,16 @@ static void test_slow_parse_holds_only_its_handle(void **state)
 {
 	(void)state;
 	struct mr_aug *aug = new_engine();
-	/* a second handle after 50 ms of the large parse's CPU time, not a
+	/* a second handle after 10 ms of the large parse's CPU time, not a
 	 * second: that parse then need not last long */
-	mr_aug_set_slow_parse_ms(aug, 50);
-	/* 2,000 active keys: a second or more of Augeas, against milliseconds */
-	size_t cap = 2000 * 32, n = 0;
+	mr_aug_set_slow_parse_ms(aug, 10);
+	/* 10,000 active keys: Augeas takes far longer over them than a new
+	 * handle and a small file take, also on a fast machine (2,000 took
+	 * about 60 ms on one, less than that) */
+	size_t cap = 10000 * 32, n = 0;
 	char *big = malloc(cap);
 	assert_non_null(big);
-	for (int i = 0; i < 2000; i++)
+	for (int i = 0; i < 10000; i++)
 		n += (size_t)snprintf(big + n, cap - n, "key_%08d = %d\n", i, i);
 	unsigned long before, parses, hits;
 	mr_aug_stats(aug, &before, &hits);
