@@ -19,18 +19,8 @@ set -u
 MIGREADY=$(realpath "${1:?usage: run-listener.sh MIGREADY SOURCE_DIR}")
 SRC=$(realpath "${2:?usage: run-listener.sh MIGREADY SOURCE_DIR}")
 . "$SRC/tests/lib/hosttree.sh"
+. "$SRC/tests/lib/expect.sh"
 USER_=mrlibvirt
-passed=0
-failed=0
-
-skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "run-listener.sh: $* (CI: a suite that cannot run fails)" >&2
-		exit 1
-	fi
-	echo "run-listener.sh: skipped: $*" >&2
-	exit 77
-}
 [ "$(id -u)" = 0 ] || skip "needs root (to run libvirtd as its own user)"
 for p in libvirtd virsh systemd-socket-activate; do
 	command -v $p >/dev/null || skip "no $p (apt-get install libvirt-daemon libvirt-clients systemd)"
@@ -44,12 +34,10 @@ cleanup() {
 	for p in $PIDS; do kill -TERM -- "-$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $PIDS; do kill -KILL -- "-$p" 2>/dev/null; done
+	pkill -KILL -u "$USER_" 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
 
 free_port() {
 	local p
@@ -114,14 +102,19 @@ wait_up() {
 	done
 }
 
+# su -c puts its command in a session of its own, so the process group
+# signalled may end before the listener it started: wait until no process
+# of the test's user is left (it runs nothing else), whose sockets then
+# are closed, or the next libvirtd finds the port in use.
 stop_all() {
 	for p in $PIDS; do kill -TERM -- "-$p" 2>/dev/null; done
-	for _ in $(seq 50); do
-		local alive=
-		for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ -z "$alive" ] && break
+	pkill -TERM -u "$USER_" 2>/dev/null
+	for _ in $(seq 100); do
+		pgrep -u "$USER_" >/dev/null || break
 		sleep 0.1
 	done
+	pkill -KILL -u "$USER_" 2>/dev/null
+	for _ in $(seq 20); do pgrep -u "$USER_" >/dev/null || break; sleep 0.1; done
 	PIDS=
 }
 
