@@ -124,11 +124,7 @@ set_fault() {
 	local c=$DIR/netns/$1/sshd_config
 	sed -i "s| MIGREADY_FAULT=.*||; /^SetEnv PATH=/s|\$| MIGREADY_FAULT=$2 MIGREADY_FAULT_DIR=$FAULTS|" "$c"
 	[ -n "$2" ] || sed -i "s| MIGREADY_FAULT=.*||" "$c"
-	: >"$DIR/netns/$1/sshd.log"
-	kill -HUP "$(sshd_pid "$1")"
-	local i
-	for i in $(seq 1 100); do grep -q "Server listening" "$DIR/netns/$1/sshd.log" && return 0; sleep 0.05; done
-	echo "sshd of $1 did not come back"; return 1
+	lab_sshd_reload "$DIR/netns/$1/sshd.pid" "$DIR/netns/$1/sshd.log"
 }
 # wait_for FILE: up to 60 s
 wait_for() { local i; for i in $(seq 1 600); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }

@@ -304,10 +304,7 @@ if [ "$LAB_MODE" = local ]; then
 	}
 	printf '\n[qemu]\nuser = swapped\n' >"$DIR/swap.ini"
 	# the lab's sshd reads its config again (same pid)
-	sshd_reload() {
-		: >"$DIR/sshd.log"; kill -HUP "$(cat "$DIR/sshd.pid")"
-		for i in $(seq 1 100); do grep -q "Server listening" "$DIR/sshd.log" && break; sleep 0.05; done
-	}
+	sshd_reload() { lab_sshd_reload "$DIR/sshd.pid" "$DIR/sshd.log" || not_ok "the lab's sshd reloaded"; }
 	# sshd_fault SPEC: the lab's sshd gives its sessions MIGREADY_FAULT=SPEC
 	# ('' for none)
 	sshd_fault() {

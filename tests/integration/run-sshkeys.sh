@@ -27,6 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$SRC/tests/lib/expect.sh"
+. "$SRC/tests/lib/lab.sh"
 mr() { "$MIGREADY" --color never "$@"; }
 K_OPS=$(ssh-keygen -q -t ed25519 -N '' -C ops@bastion -f "$DIR/ops" && cut -d' ' -f1-2 "$DIR/ops.pub")
 
@@ -125,7 +126,7 @@ for k in 1 2; do
 	# sshd lets nova in with its own authorized_keys
 	c=$LAB_DIR/netns/host$k/sshd_config
 	sed -i "s|^AllowUsers .*|AllowUsers $LAB_USER nova|; s|^AuthorizedKeysFile \(.*\)|AuthorizedKeysFile \1 .ssh/authorized_keys|" "$c"
-	kill -HUP "$(cat "$LAB_DIR/netns/host$k/sshd.pid")"
+	lab_sshd_reload "$LAB_DIR/netns/host$k/sshd.pid" "$LAB_DIR/netns/host$k/sshd.log" || not_ok "lab: host$k's sshd reloaded"
 done
 # host1 is reached through sudo, as sites without root logins do: its
 # shell change (usermod) needs root. The rule names the uid: nova shares
@@ -143,9 +144,6 @@ authorized_key = from="10.20.0.5",no-pty $K_OPS ops@bastion
 known_hosts = cluster
 EOF
 labmr() { $LAB_EXEC "$MIGREADY" --color never "$@"; }
-sleep 1
-# sshd rewrites its pid file after the SIGHUP
-for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$LAB_DIR/netns/host2/sshd.pid" ] && break; sleep 0.5; done
 # host2's /etc/ssh lists the key its sshd serves and an ECDSA key it does
 # not serve: only the verified key goes into known_hosts (nova's ssh client
 # would remove the other at each login, and apply would put it back).

@@ -16,3 +16,18 @@ lab_up() {
 	[ "$st" = 0 ] || { cat "$DIR/up.log"; echo "lab did not start"; exit 1; }
 	. "$DIR/env"
 }
+# lab_sshd_reload PIDFILE LOG: a lab sshd reads its config again. On
+# SIGHUP sshd re-executes itself (same pid, same namespaces) and closes
+# its listening socket meanwhile; a login tried before it says "Server
+# listening" again is refused, so wait for that (up to 30 s), not a time.
+lab_sshd_reload() {
+	local i
+	: >"$2"
+	kill -HUP "$(cat "$1")" || return 1
+	for i in $(seq 1 600); do
+		grep -q "Server listening" "$2" && return 0
+		sleep 0.05
+	done
+	echo "the sshd of $1 did not listen again within 30 s" >&2
+	return 1
+}
