@@ -88,13 +88,15 @@ virtqemud.service virtqemud.socket nova-compute.service openstack-nova-compute.s
 multipathd.service firewalld.service ufw.service nftables.service netfilter-persistent.service
 iptables.service nfs-server.service'
 if [ -z "$r" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-	# One call for every unit: Id, then its states, blocks apart.
-	systemctl show -p Id -p LoadState -p UnitFileState -p ActiveState -- $units 2>/dev/null |
+	# One call for every unit: Id, then its states, blocks apart. Kept,
+	# for what asks the running firewalld below.
+	unitfacts=$(systemctl show -p Id -p LoadState -p UnitFileState -p ActiveState -- $units 2>/dev/null |
 	awk -F= '
 		/^Id=/ { id = $2 } /^LoadState=/ { l = $2 } /^UnitFileState=/ { f = $2 }
 		/^ActiveState=/ { a = $2 }
 		/^$/ { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a); id = ""; l = f = a = "" }
-		END { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a) }'
+		END { if (id != "") print "unit." id "=" (l == "not-found" ? "absent" : (f == "" ? "static" : f) " " a) }')
+	[ -z "$unitfacts" ] || printf '%s\n' "$unitfacts"
 else
 	# Few processes: a probe runs on every host of every run. Masked and
 	# enabled are told by links (no process); the others by the awk over
@@ -316,11 +318,18 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 		say fw.nft.live error
 	fi
 fi
-# firewalld's running zones, on a live host where it runs (firewall-cmd
-# --state first: a stopped or missing firewalld says nothing): each open
-# port and rich rule as "ZONE 16509/tcp" or "ZONE rule ...", from one
-# firewall-cmd --list-all-zones.
-if [ -z "$r" ] && command -v firewall-cmd >/dev/null 2>&1 && [ "$(firewall-cmd --state 2>/dev/null)" = running ]; then
+# firewalld's running zones, on a live host where systemd says
+# firewalld.service is active (what the plan goes by; firewall-cmd is a
+# Python start, too dear to ask a stopped firewalld on every run): each
+# open port and rich rule as "ZONE 16509/tcp" or "ZONE rule ...", from
+# one firewall-cmd --list-all-zones.
+fwd_active=no
+while IFS= read -r l; do
+	case $l in "unit.firewalld.service="*" active") fwd_active=yes ;; esac
+done <<EOF
+${unitfacts:-}
+EOF
+if [ "$fwd_active" = yes ] && command -v firewall-cmd >/dev/null 2>&1; then
 	if fwz=$(firewall-cmd --list-all-zones 2>/dev/null); then
 		printf '%s\n' "$fwz" | awk '
 			/^[^ \t]/ { zone = $1; rich = 0; next }

@@ -147,6 +147,9 @@ live() { # ROOT OUT
 	mkdir -p "$out/host/bin" "$out/host/units" "$out/var"
 	cp "$SRC/tests/lab/systemctl" "$out/host/bin/systemctl"
 	chmod 755 "$out/host/bin/systemctl"
+	# firewall-cmd as it is, each call listed: what the probe asks
+	printf '#!/bin/sh\necho "$*" >> "%s"\nexec %s "$@"\n' "$out/firewall-cmd.log" "$(command -v firewall-cmd)" > "$out/host/bin/firewall-cmd"
+	chmod 755 "$out/host/bin/firewall-cmd"
 	echo 'enabled active' > "$out/host/units/firewalld.service"
 	printf '[firewall]\nbackend = auto\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n' > "$out/live.ini"
 	unshare -m -n sh -c '
@@ -161,11 +164,20 @@ live() { # ROOT OUT
 		fw=$!
 		i=0
 		until [ "$(firewall-cmd --state 2>/dev/null)" = running ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+		: > "$out/firewall-cmd.log"
 		sh "$probe" "" "" - > "$out/facts1" 2>&1
+		cp "$out/firewall-cmd.log" "$out/probe1.calls"
 		"$mig" --color never check --local -p "$out/live.ini" > "$out/check1" 2>&1; echo $? > "$out/check1.st"
 		"$mig" --color never apply --local -p "$out/live.ini" > "$out/apply" 2>&1; echo $? > "$out/apply.st"
 		sh "$probe" "" "" - > "$out/facts2" 2>&1
 		"$mig" --color never check --local -p "$out/live.ini" > "$out/check2" 2>&1; echo $? > "$out/check2.st"
+		# systemd says firewalld is stopped: the probe asks it nothing, and
+		# check says what it cannot see rather than green
+		echo "disabled inactive" > "$out/host/units/firewalld.service"
+		: > "$out/firewall-cmd.log"
+		sh "$probe" "" "" - > "$out/facts3" 2>&1
+		cp "$out/firewall-cmd.log" "$out/probe3.calls"
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check3" 2>&1; echo $? > "$out/check3.st"
 		kill "$fw"
 		i=0
 		while kill -0 "$fw" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -187,6 +199,9 @@ if [ "${LIVE:-yes}" = yes ]; then
 	expect_grep "facts: firewalld answers" '^fw\.firewalld\.live=ok$' "$facts"
 	expect_grep "facts: the running zone's port" '^fw\.firewalld\.accept=public 5900-5999/tcp$' "$facts"
 	expect_no_grep "facts: no rich rule runs yet" '^fw\.firewalld\.accept=public rule' "$facts"
+	got=$(cat "$WORK/lv/probe1.calls")
+	[ "$got" = --list-all-zones ] && ok "facts: one firewall-cmd, --list-all-zones (systemd told it runs)" \
+		|| not_ok "facts: one firewall-cmd, --list-all-zones (systemd told it runs)" "$got"
 	expect_status "live check" 2 "$(cat "$WORK/lv/check1.st")" "$(cat "$WORK/lv/check1")"
 	expect_grep "live check: the rules missing in the running zone" 'firewall\.running +drift .*missing in the running zone: rule family="ipv4" source address="10\.20\.0\.0/24" port port="16509" protocol="tcp" accept' "$(cat "$WORK/lv/check1")"
 	expect_status "live apply" 2 "$(cat "$WORK/lv/apply.st")" "$(cat "$WORK/lv/apply")"
@@ -194,6 +209,13 @@ if [ "${LIVE:-yes}" = yes ]; then
 	facts=$(cat "$WORK/lv/facts2")
 	expect_fixed "facts: the rule running after the reload" 'fw.firewalld.accept=public rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$facts"
 	expect_status "live check after apply" 0 "$(cat "$WORK/lv/check2.st")" "$(cat "$WORK/lv/check2")"
+	facts=$(cat "$WORK/lv/facts3")
+	expect_grep "facts: systemd's word that firewalld is stopped" '^unit\.firewalld\.service=disabled inactive$' "$facts"
+	expect_no_grep "facts: nothing of a running firewalld when systemd says it is stopped" '^fw\.firewalld\.(live|accept)=' "$facts"
+	got=$(cat "$WORK/lv/probe3.calls")
+	[ -z "$got" ] && ok "facts: no firewall-cmd (a Python start) for a stopped firewalld" \
+		|| not_ok "facts: no firewall-cmd (a Python start) for a stopped firewalld" "$got"
+	expect_no_grep "live check of a stopped firewalld: the running zone not compared" 'firewall\.running' "$(cat "$WORK/lv/check3")"
 	cmp -s "$ROOT/etc/firewalld/zones/public.xml" "$WORK/want-live.xml" && ok "live: the zone file written in the namespace's /etc" \
 		|| not_ok "live: the zone file written" "$(cat "$ROOT/etc/firewalld/zones/public.xml" 2>&1)"
 fi
