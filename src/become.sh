@@ -125,11 +125,14 @@ stage)
   # hashed it
   t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
     fail "cannot create a temporary file in the directory: $(why "$t")"
+  # The name is opened again to write: the directory's owner (nova in its
+  # ~/.ssh) may have put a symbolic link there since, and root must not
+  # write through it: O_NOFOLLOW, and no file made if it is gone.
   if [ $# -ge 6 ]; then
-    e=$({ printf %s "$6" >> "$t"; } 2>&1) || { rm -f -- "$t"; fail "write failed: $(why "$e")"; }
+    e=$({ printf %s "$6" | dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none; } 2>&1)
   else
-    cat > "$t" || { rm -f -- "$t"; fail "write failed"; }
-  fi
+    e=$(dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none 2>&1)
+  fi || { rm -f -- "$t"; fail "write failed: $(why "$e")"; }
   o=; [ "$u" = - ] || o=$u; [ "$g" = - ] || o="$o:$g"
   # No chown for the owner the file was made with: the running user's
   # effective ids (read by the shell from /proc), and its group unless the
@@ -140,7 +143,7 @@ stage)
   done 2>/dev/null < /proc/$$/status
   { [ "$u" = - ] || [ "$u" = "$eu" ]; } && { [ "$g" = - ] || { [ "$g" = "$eg" ] && [ -G "$t" ]; }; } && o=
   # owner first: chown may clear set-id bits that chmod then sets
-  if [ -n "$o" ] && ! e=$(chown -- "$o" "$t" 2>&1); then
+  if [ -n "$o" ] && ! e=$(chown -h -- "$o" "$t" 2>&1); then
     rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
   fi
   # mktemp made it 0600

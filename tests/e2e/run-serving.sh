@@ -133,6 +133,31 @@ f1b=$(printf '%s\n' "$out" | grep -m1 "^$WORK/inline/\.f1\.migready-")
 	|| not_ok "stage, content inline: a second stage, the same name or none" "$out"
 expect_fixed "stage, content inline: the first file untouched" \
 	"$(printf '%s' "$content" | sha256sum)" "$(sha256sum <"$f1" 2>&1)"
+# The directory's owner swaps the new file for a link to a root-only file
+# between mktemp and the write (a mktemp that does so, first on the
+# PATH): the stage fails, and root neither writes through the link nor
+# gives its target the file's owner; both ways of sending the content.
+mkdir -p "$WORK/evil" "$WORK/home"
+cat > "$WORK/evil/mktemp" <<EOF
+#!/bin/sh
+t=\$($(command -v mktemp) "\$@") || exit 1
+mv -- "\$t" "\$t.moved"; ln -s "$WORK/victim" "\$t"
+printf '%s\\n' "\$t"
+EOF
+chmod 755 "$WORK/evil/mktemp"
+printf 'key line\n' >"$WORK/new"
+for how in inline input; do
+	printf 'victim\n' >"$WORK/victim"; chmod 600 "$WORK/victim"
+	if [ $how = inline ]; then
+		out=$(request S4 /bin/sh -c "$BECOME" migready-file stage - 4243 4243 '' "$WORK/home/authorized_keys" 'key line' | PATH=$WORK/evil:$PATH probe 2>&1)
+	else
+		out=$(request S4 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage - 4243 4243 '' "$WORK/home/authorized_keys" | PATH=$WORK/evil:$PATH probe 2>&1)
+	fi
+	expect_grep "stage, content $how, a link swapped in after mktemp: refused" '^S4 [1-9]' "$out"
+	expect_fixed "stage, content $how, a link swapped in: nothing written through it" "victim 600 0:0" \
+		"$(cat "$WORK/victim") $(stat -c '%a %u:%g' "$WORK/victim")"
+done
+
 mkdir -p "$WORK/acl"
 if setfacl -d -m u::rw,g::rw,o::rw "$WORK/acl"; then
 	out=$(request S3 /bin/sh -c "$BECOME" migready-file stage - - - '' "$WORK/acl/k" secret | probe 2>&1)
