@@ -175,10 +175,13 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		int ok = !dir || t->ops->mkdir_p(t, dir, 0755, err) == 0;
 		free(dir);
 		/* A removal stages an empty file: its name carries the original's
-		 * link until the end, as for a replaced file. The script gives
-		 * each file its mode (the original's attributes, or the plan's). */
+		 * link until the end, as for a replaced file. A replacing file
+		 * takes the original's attributes in the script; a new one its
+		 * mode here, on the open file (SFTP, locally): the script's chmod
+		 * by name would follow a link the directory's owner put there. */
+		mode_t mode = f->existed ? MR_STAGE_MODE_LATER : f->mode;
 		if (!ok || stage_one(t, f->path, f->remove ? "" : f->data, f->remove ? 0 : f->len,
-		                     MR_STAGE_MODE_LATER, f->uid, f->gid, &tmps[i], err) < 0) {
+		                     mode, f->uid, f->gid, &tmps[i], err) < 0) {
 			set_file(f, MR_COMMIT_FAILED, NULL);
 			goto unstage;
 		}

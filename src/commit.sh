@@ -31,7 +31,9 @@
 # (a rollback removing a file its run created; its staged file is empty);
 # BACKUP, the manifest and pending pairs and UNIT may be '-'. ATTRS is
 # the plan's MODE:UID:GID as stat -c %a:%u:%g prints them; UID or GID
-# '-' keeps the original's (a new file: the connecting user's).
+# '-' keeps the original's. A new file comes staged with its mode and
+# owner (set on the open file where the transport can): no chmod here by
+# a name the directory's owner could have made a link since the check.
 # A backup's directory exists (the controller makes it).
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
 # so every leftover temporary file of a target is a dead run's. SYNCED is
@@ -198,11 +200,6 @@ while [ $k -lt $nf ]; do
       chown -- "${nm#*:}" "$n" && chmod -- "${nm%%:*}" "$n" ||
         { echo "file $k failed cannot give the new file its mode and owner"; bad=4; }
     fi
-  fi
-  # a new file: staged 0600 (its owner given then; a directory's default
-  # ACL may have made it otherwise), the plan's mode now
-  if [ -z "$msg" ] && [ "$o" = - ] && [ $bad = 0 ] && ! chmod -- "${nm%%:*}" "$n" 2>/dev/null; then
-    echo "file $k failed cannot give the new file its mode"; bad=4
   fi
   [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
   k=$((k+1))

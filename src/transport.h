@@ -98,7 +98,7 @@ struct mr_transport_ops {
 	 * fsync'd. (uid_t)-1 keeps the connecting user. A user who cannot give
 	 * the file that owner is refused, never silently made the owner. Mode
 	 * MR_STAGE_MODE_LATER leaves it 0600 for the caller to set (the commit
-	 * script, which sets or copies every file's mode: no chmod per file).
+	 * script, which copies a replaced file's mode from its original).
 	 * *tmp gets the temporary file's full path on the host (with the root
 	 * prefix), the caller's. */
 	int (*stage)(struct mr_transport *t, const char *path, const char *data, size_t len,

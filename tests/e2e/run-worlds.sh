@@ -54,6 +54,26 @@ expect_fixed "debian12: the new drop-in has the plan's mode, whatever the defaul
 expect_grep "debian12: drop-in resets ListenStream" '^ListenStream=$' "$(cat "$dropin" 2>&1)"
 expect_grep "debian12: drop-in listens on 16510" '^ListenStream=16510$' "$(cat "$dropin" 2>&1)"
 out=$(mr check --local --root "$root" -p port.ini 2>&1); expect_status "debian12: check after port change" 0 $? "$out"
+# The drop-in's directory owner swaps the staged file for a link to a
+# root-only file in the moment before a chmod by its name (a chmod that
+# does so, first on the PATH): the new file's mode is given on the open
+# file, by no name, so the link's target keeps its mode.
+race=$(new_host debian12-socket race)
+mkdir -p "$WORK/evil"
+printf 'victim\n' > "$WORK/victim" && chmod 600 "$WORK/victim"
+cat > "$WORK/evil/chmod" <<EOF
+#!/bin/sh
+for a do f=\$a; done
+case \$f in *.migready-port.conf.migready-*) echo "\$f" >> "$WORK/evil/swapped"; rm -f -- "\$f"; ln -s "$WORK/victim" "\$f";; esac
+exec $(command -v chmod) "\$@"
+EOF
+chmod 755 "$WORK/evil/chmod"
+out=$(PATH=$WORK/evil:$PATH mr apply --local --root "$race" -p port.ini 2>&1); st=$?
+expect_status "a link swapped in before a chmod: apply" 2 "$st" "$out"
+expect_fixed "a link swapped in before a chmod: its target keeps its mode" 600 "$(stat -c %a "$WORK/victim")"
+[ ! -e "$WORK/evil/swapped" ] && ok "a link swapped in before a chmod: no chmod by the staged name" \
+	|| not_ok "a link swapped in before a chmod: a chmod by the staged name" "$(cat "$WORK/evil/swapped")"
+expect_fixed "a link swapped in before a chmod: the drop-in 0644" 644 "$(stat -c %a "$race/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf" 2>&1)"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
 expect_status "debian12: back to 16509 is drift" 2 "$st" "$out"
 expect_grep "debian12: the drop-in is the drifted item" 'libvirtd\.tcp_port +drift' "$out"
