@@ -37,7 +37,9 @@ LC_ALL=C; export LC_ALL; umask 077
 fail() { printf 'error %s\n' "$*"; exit 1; }
 fault() {
   [ "${MIGREADY_FAULT-}" = "$1:pause" ] || return 0
-  f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo $$ > "$f"; w=0
+  # its own pid: served, the script is a subshell, and $$ the serving shell's
+  me=$$; read -r me _ 2>/dev/null </proc/self/stat || me=$$
+  f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo "$me" > "$f"; w=0
   while [ -e "$f" ] && [ $w -lt 1200 ]; do sleep 0.1; w=$((w+1)); done
 }
 escaped='a symbolic link leads out of the root; not written'

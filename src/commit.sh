@@ -53,7 +53,9 @@ fault() {
   case ${MIGREADY_FAULT-} in
   "$1:exit") exit 9;;
   "$1:pause")
-    f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo $$ > "$f"; w=0
+    # its own pid: served, the script is a subshell, and $$ the serving shell's
+    me=$$; read -r me _ 2>/dev/null </proc/self/stat || me=$$
+    f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo "$me" > "$f"; w=0
     while [ -e "$f" ] && [ $w -lt 1200 ]; do sleep 0.1; w=$((w+1)); done;;
   esac
 }

@@ -353,6 +353,9 @@ proc_rows() {
 	rm -f "$FAULTS/migready-fault.before-rename"
 	finish_apply
 	faulted "commit killed on the host" "$APPLY_ST" "$APPLY_OUT" "host1 named" 'host1.*(without a reply|unknown|lost)'
+	# the commit's own process, not the serving shell around it, which
+	# lives on to report the kill (128 + 9)
+	expect_grep "commit killed on the host: the commit itself, its status reported" 'host1.*without a reply \(exit 137\)' "$APPLY_OUT"
 	undo_faults; converge "commit killed on the host"
 
 	# file changed between read and write: edited while the commit waits
