@@ -481,6 +481,27 @@ int mr_backup_run_id_valid(const char *id)
 	return dashes == 1 && digits > 0;
 }
 
+int mr_backup_run_id_cmp(const char *a, const char *b)
+{
+	/* the stamp: 16 characters, then "-PID-MS" */
+	int c = strncmp(a, b, 16);
+	if (c)
+		return c;
+	unsigned long long pa = strtoull(a + 17, NULL, 10), pb = strtoull(b + 17, NULL, 10);
+	const char *ma = strchr(a + 17, '-'), *mb = strchr(b + 17, '-');
+	unsigned long long msa = ma ? strtoull(ma + 1, NULL, 10) : 0;
+	unsigned long long msb = mb ? strtoull(mb + 1, NULL, 10) : 0;
+	if (msa != msb)
+		return msa < msb ? -1 : 1;
+	return pa < pb ? -1 : pa > pb;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	return mr_backup_run_id_cmp(((const struct mr_backup_run *)a)->id,
+	                            ((const struct mr_backup_run *)b)->id);
+}
+
 char *mr_backup_run_time(const char *id)
 {
 	if (!mr_backup_run_id_valid(id))
@@ -585,6 +606,8 @@ int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *
 	else
 		mr_buf_fini(&text);
 	free(out);
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), run_cmp);
 	*runs = v;
 	*n = nv;
 	return 0;

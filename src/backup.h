@@ -110,6 +110,10 @@ char *mr_manifest_format(const struct mr_manifest *m);
 
 /* A run id as make_run_id writes it: 20261202T033902Z-PID-MS. */
 int mr_backup_run_id_valid(const char *id);
+/* Orders two valid run ids by when the run started: the second, then the
+ * millisecond, then the pid. Their names alone misorder two runs of one
+ * second whose pids differ in length ("-10234-" sorts before "-9867-"). */
+int mr_backup_run_id_cmp(const char *a, const char *b);
 /* "2026-12-02T03:39:02Z" from a run id (the caller's), NULL if invalid. */
 char *mr_backup_run_time(const char *id);
 
@@ -120,7 +124,8 @@ struct mr_backup_run {
 	char *error;                  /* why the MANIFEST could not be read */
 };
 
-/* Every run directory on t (oldest first), in one command. Returns -1
+/* Every run directory on t, oldest first (mr_backup_run_id_cmp), in one
+ * command. Returns -1
  * with err if the listing failed; an absent backup directory is no run. */
 int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *n,
                    struct mr_error **err);

@@ -276,6 +276,12 @@ static void test_run_ids(void **state)
 	assert_string_equal(t, "2026-12-02T03:39:02Z");
 	free(t);
 	assert_null(mr_backup_run_time("latest"));
+	/* one second: the millisecond orders, not the pid's digits */
+	assert_true(mr_backup_run_id_cmp("20261202T033902Z-9867-534", "20261202T033902Z-10234-812") < 0);
+	assert_true(mr_backup_run_id_cmp("20261202T033902Z-10234-812", "20261202T033902Z-9867-534") > 0);
+	assert_true(mr_backup_run_id_cmp("20261202T033901Z-99999-999", "20261202T033902Z-1-0") < 0);
+	assert_true(mr_backup_run_id_cmp("20261202T033902Z-7-5", "20261202T033902Z-12-5") < 0);
+	assert_int_equal(mr_backup_run_id_cmp("20261202T033902Z-7-5", "20261202T033902Z-7-5"), 0);
 }
 
 int main(void)
