@@ -18,13 +18,15 @@
 #   realpath PATH        the canonical path; nothing for an absent one
 #   mkdir MODE ROOT PATH creates the missing directories, each with MODE
 #                        (PATH: the path under ROOT, if any)
-#   stage MODE UID GID ROOT PATH [DATA]
+#   stage UID GID ROOT PATH [DATA]
 #                        standard input (or DATA) into a new
-#                        ".NAME.migready-XXXXXX" beside PATH,
-#                        owner UID:GID ('-' keeps the become user's) then
-#                        MODE ('-': left 0600, the commit script sets it);
-#                        prints its path (the commit script checks
-#                        its hash and fsyncs it before any rename). With
+#                        ".NAME.migready-XXXXXX" beside PATH, mode 0600,
+#                        owner UID:GID ('-' keeps the become user's);
+#                        prints its path. The commit script checks its
+#                        hash, fsyncs it before any rename and gives it
+#                        its mode, on the file it opened: a chmod here
+#                        could only go by name, and follow a link the
+#                        directory's owner put there. With
 #                        DATA (sent when this runs in the serving shell,
 #                        where an argument has no size limit) the shell
 #                        writes it (printf): no cat.
@@ -113,14 +115,14 @@ mkdir)
   }
   mk "$3" ;;
 stage)
-  m=$1 u=$2 g=$3 p=$5
+  u=$1 g=$2 p=$4
   n=${p##*/}
   fault stage
-  [ -z "$4" ] || root "$4"
+  [ -z "$3" ] || root "$3"
   # the file is made in the directory entered, whatever its path becomes
   cd -P -- "${p%/*}/" 2>/dev/null ||
     fail "cannot create a temporary file in the directory: no such directory"
-  [ -z "$4" ] || inside
+  [ -z "$3" ] || inside
   # mktemp opens it O_EXCL and 0600, never wider whatever a default ACL of
   # the directory grants: the shell's own > opens 0666, which such an ACL
   # lets through, and another user could write the file before the commit
@@ -130,8 +132,8 @@ stage)
   # The name is opened again to write: the directory's owner (nova in its
   # ~/.ssh) may have put a symbolic link there since, and root must not
   # write through it: O_NOFOLLOW, and no file made if it is gone.
-  if [ $# -ge 6 ]; then
-    e=$({ printf %s "$6" | dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none; } 2>&1)
+  if [ $# -ge 5 ]; then
+    e=$({ printf %s "$5" | dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none; } 2>&1)
   else
     e=$(dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none 2>&1)
   fi || { rm -f -- "$t"; fail "write failed: $(why "$e")"; }
@@ -144,12 +146,10 @@ stage)
     case $k in Uid:) eu=$b;; Gid:) eg=$b;; esac
   done 2>/dev/null < /proc/$$/status
   { [ "$u" = - ] || [ "$u" = "$eu" ]; } && { [ "$g" = - ] || { [ "$g" = "$eg" ] && [ -G "$t" ]; }; } && o=
-  # owner first: chown may clear set-id bits that chmod then sets
+  # -h: a link swapped in gets the owner, never what it leads to
   if [ -n "$o" ] && ! e=$(chown -h -- "$o" "$t" 2>&1); then
     rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
   fi
-  # mktemp made it 0600
-  case $m in 0600 | -) ;; *) chmod -- "$m" "$t" || { rm -f -- "$t"; fail "chmod failed"; };; esac
   # not synced here: the commit syncs every staged file in one process
   # before its renames
   printf '%s\n' "${p%/*}/${t#./}" ;;

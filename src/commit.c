@@ -177,8 +177,8 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		/* A removal stages an empty file: its name carries the original's
 		 * link until the end, as for a replaced file. A replacing file
 		 * takes the original's attributes in the script; a new one its
-		 * mode here, on the open file (SFTP, locally): the script's chmod
-		 * by name would follow a link the directory's owner put there. */
+		 * mode here where the transport can set it on the open file (SFTP,
+		 * locally), else in the script, on the file it opened. */
 		mode_t mode = f->existed ? MR_STAGE_MODE_LATER : f->mode;
 		if (!ok || stage_one(t, f->path, f->remove ? "" : f->data, f->remove ? 0 : f->len,
 		                     mode, f->uid, f->gid, &tmps[i], err) < 0) {

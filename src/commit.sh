@@ -1,16 +1,20 @@
 # The commit script: run by /bin/sh on the host (locally or over SSH) with
 # its data as positional arguments, never spliced into its text. One run
 # commits a host's whole apply as one transaction:
-# 1. every staged file checked: the target must still be what was read
-# (SHA-256), not a symbolic link, inside the root, with one link only
-# (a rewrite would split hard links) and not immutable or append-only,
-# and the new file must be what was sent (SHA-256: a short write stops here);
-# the original is kept as a hard link beside it for a roll-back, and its
-# mode, owner, ACL, extended attributes and SELinux label are copied onto
-# the new file (the plan's mode and owner win where they differ; a file
-# with no original gets the plan's mode: staged files are at most 0600 until
-# here); any refusal and nothing is written (exit 3; 4 if the original
-# cannot be kept, its attributes not carried over, or a new file is short);
+# 1. every staged file checked, in its directory entered (enter: not by
+# a link another user could have pointed anywhere) and opened once: what
+# is examined and given attributes is the file opened, through
+# /proc/self/fd, never a name the directory's owner could have swapped for
+# a link since. The target must still be what was read (SHA-256), not a
+# symbolic link, inside the root, with one link only (a rewrite would
+# split hard links) and not immutable or append-only, and the new file
+# must be what was sent (SHA-256: a short write stops here); the original
+# is kept as a hard link beside it for a roll-back, and its mode, owner,
+# ACL, extended attributes and SELinux label are copied onto the new file;
+# the plan's mode and owner win where they differ (a new file: the plan's;
+# staged files are at most 0600 until here); any refusal and nothing is
+# written (exit 3; 4 if the original cannot be kept, its attributes not
+# carried over, or a new file is short);
 # then every new file synced;
 # 2. backups copied (never over an existing file), MANIFEST and
 # restart-pending moved into place (a failure: nothing written, exit 4);
@@ -31,9 +35,7 @@
 # (a rollback removing a file its run created; its staged file is empty);
 # BACKUP, the manifest and pending pairs and UNIT may be '-'. ATTRS is
 # the plan's MODE:UID:GID as stat -c %a:%u:%g prints them; UID or GID
-# '-' keeps the original's. A new file comes staged with its mode and
-# owner (set on the open file where the transport can): no chmod here by
-# a name the directory's owner could have made a link since the check.
+# '-' keeps the one the file has (a replaced file: the original's).
 # A backup's directory exists (the controller makes it).
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
 # so every leftover temporary file of a target is a dead run's. SYNCED is
@@ -60,7 +62,7 @@ fault() {
   esac
 }
 locked=$1; synced=$2; shift 2
-root=$1; nf=$2
+root=$1; nf=$2; ra=${1%/}
 if [ -n "$root" ]; then
   if cd -P -- "$root" 2>/dev/null; then root=$PWD; else root=/nonexistent/; fi
 fi
@@ -109,104 +111,199 @@ hash_all() {
     eval "h_$j=\$l"
   done
 }
+# enter DIR: cd -P into DIR; names are then relative to the directory
+# itself, so a link swapped in on the way afterwards moves nothing. Refused
+# (status 1, $refusal says why) outside the root, and when the way there
+# followed a symbolic link found in a directory that a user other than
+# this one or root can write: that user could have pointed it anywhere
+# (nova's home at /root/.ssh). Only a path that is not its physical one
+# costs more than the cd: a walk, one cd per component, and one stat.
+enter() {
+  refusal='its directory cannot be entered'
+  cd -P -- "$1/" 2>/dev/null || return 1
+  if [ -n "$root" ]; then
+    case "$PWD/" in "${root%/}"/*) ;; *) refusal='a symbolic link leads out of the root'; return 1;; esac
+    e_base=$root; e_want=${root%/}${1#"$ra"}
+  else e_base=/; e_want=$1; fi
+  e_want=${e_want%/}
+  [ "$PWD" != "${e_want:-/}" ] || return 0
+  cd -P -- "$e_base" 2>/dev/null || return 1
+  e_r=${e_want#"${e_base%/}"}; e_seen=; e_upto=; e_links=
+  while [ -n "$e_r" ]; do
+    e_c=${e_r%%/*}; case $e_r in */*) e_r=${e_r#*/};; *) e_r=;; esac
+    [ -n "$e_c" ] || continue
+    e_p=$PWD
+    cd -P -- "./$e_c" 2>/dev/null || return 1
+    add e_seen "$e_p"
+    # every directory on the way to a link followed is examined, and the link
+    [ "$PWD" = "${e_p%/}/$e_c" ] || { e_upto=$e_seen; add e_links "${e_p%/}/$e_c"; }
+  done
+  [ -n "$e_upto" ] || return 0
+  [ -n "$eu" ] || while read -r e_x e_a e_v _; do [ "$e_x" != Uid: ] || eu=$e_v; done 2>/dev/null < /proc/$$/status
+  eval "e_v=\$(stat -c '%u %f %n' -- $e_upto $e_links 2>/dev/null)" || return 1
+  while read -r e_x e_a e_p; do
+    e_a=$((0x$e_a))
+    if [ $((e_a & 0170000)) = $((0120000)) ]; then
+      case $e_x in 0 | "$eu") continue;; esac
+      refusal="it is reached through the symbolic link $e_p, which another user owns"
+      return 1
+    fi
+    # sticky (/tmp): no one renames another's entries there
+    case $e_x in 0 | "$eu") [ $((e_a & 01000)) = 0 ] && [ $((e_a & 022)) != 0 ] || continue;; esac
+    refusal="it is reached through a symbolic link in $e_p, which another user can write"
+    return 1
+  done <<EOF2
+$e_v
+EOF2
+}
+# fd_facts FD...: s_FD ("LINKS MODE_HEX MODE:UID:GID") and h_FD (its
+# SHA-256; empty if it is no regular file or cannot be read) of each
+# descriptor's file, one stat and one hash process for all. A device or a
+# FIFO is never read: it could be endless.
+fd_facts() {
+  fp=; for x do fp="$fp /proc/self/fd/$x"; eval "s_$x= h_$x="; done
+  hv=$(stat -L -c '%n %h %f %a:%u:%g' -- $fp 2>/dev/null); fp=
+  while read -r x l y z; do
+    x=${x##*/}; eval "s_$x=\"\$l \$y \$z\""
+    case $y in 8*) fp="$fp /proc/self/fd/$x";; esac
+  done <<EOF2
+$hv
+EOF2
+  [ -n "$fp" ] || return 0
+  if command -v sha256sum >/dev/null 2>&1; then hv=$(sha256sum -- $fp 2>/dev/null)
+  else hv=$(shasum -a 256 -- $fp 2>/dev/null); fi
+  while read -r l x; do
+    x=${x##*/}; l=${l%%[!0-9a-f]*}; [ ${#l} = 64 ] || l=; eval "h_$x=\$l"
+  done <<EOF2
+$hv
+EOF2
+}
+# set_attrs FD MODE:UID:GID HAVE: the file on FD gets the mode and owner
+# HAVE lacks; 'file K failed' and bad=4 if it cannot
+set_attrs() {
+  { [ "${2#*:}" = "${3#*:}" ] || chown -- "${2#*:}" "/proc/self/fd/$1"; } &&
+  { [ "${2%%:*}" = "${3%%:*}" ] || chmod -- "${2%%:*}" "/proc/self/fd/$1"; } ||
+    { echo "file $k failed cannot give the new file its mode and owner"; bad=4; }
+}
 # 1. every file still as it was read, every new file what was staged
-# (a short write on the host must not become the file), and its
-# attributes onto the new one
-bad=0; k=0; hl=; nh=0; sl=; tmpl=; bdl=
+# (a short write on the host must not become the file), and the
+# original's attributes onto the new one. Each is opened once, in its
+# directory entered, on one of the descriptors 3-8 (9 holds the serving
+# shell's lock; as many files at a time as they hold): what is examined,
+# hashed and given attributes is the file opened, through /proc/self/fd,
+# never a name that the directory's owner (nova in its ~/.ssh) could have
+# made a link since (cp, chown and chmod follow links, as root).
+bad=0; k=0; tmpl=; bdl=; eu=
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))} b=\${$((k*6+7))}"
-  [ "$o" = - ] || { add hl "$t"; nh=$((nh+1)); }
-  [ "$w" = - ] || add sl "$n"
+  eval "n=\${$((k*6+4))} b=\${$((k*6+7))}"
   add tmpl "$n"; add tmpl "$n.orig"
   [ "$b" = - ] || add bdl "${b%/*}"
   k=$((k+1))
 done
-# one process hashes the targets (h_1...h_NH), then the new files
-[ -z "$hl$sl" ] || hash_all "$hl$sl"
-links=; lk=0
-# one stat: each target's link count, mode and owner
-if [ -n "$hl" ] && eval "links=\$(stat -c '%h %a:%u:%g' -- $hl 2>/dev/null)"; then
-  lk=1; links=$links$nl
-fi
-k=0; j=0; sj=$nh
+[ -d /proc/self/fd ] || abort "file - failed /proc is not mounted on the host: no file can be opened safely; nothing written" 4
+k=0
 while [ $k -lt $nf ]; do
-  eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))} nm=\${$((k*6+8))}"
-  msg=; tm=
-  if [ "$o" != - ]; then
-    j=$((j+1)); eval "h=\$h_$j"
-    l=${links%%"$nl"*}; links=${links#"$l"}; links=${links#"$nl"}
-    tm=${l#* }; l=${l%% *}
-    # '-' for an id keeps the original's
-    if [ -n "$tm" ]; then
-      x=${nm#*:}; y=${tm#*:}; nu=${x%%:*}; ng=${x#*:}
+  k0=$k; fd=3; fds=
+  while [ $k -lt $nf ]; do
+    eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))}"
+    x=$fd; [ "$o" = - ] || x=$((x+1)); [ "$w" = - ] || x=$((x+1))
+    [ $x -le 9 ] || break
+    msg=; tf=; fn=; tb=./${t##*/}; nb=./${n##*/}
+    if ! enter "${t%/*}"; then msg="$refusal; not written"
+    elif [ ! -f "$nb" ] || [ -L "$nb" ]; then msg='the temporary file vanished'
+    elif [ -L "$tb" ]; then msg='is a symbolic link; not written'
+    elif [ -d "$tb" ]; then msg='is a directory'
+    elif [ "$o" = - ]; then [ ! -e "$tb" ] || msg='appeared since it was read; not overwritten'
+    elif [ ! -f "$tb" ]; then msg='was removed or replaced since it was read; not overwritten'
+    elif { eval "command exec $fd<\"\$tb\""; } 2>/dev/null; then tf=$fd; fds="$fds $fd"; fd=$((fd+1))
+    else msg='cannot be read to compare'
+    fi
+    # read-write: a FIFO swapped in cannot block the open
+    if [ -z "$msg" ] && [ "$w" != - ]; then
+      if { eval "command exec $fd<>\"\$nb\""; } 2>/dev/null; then fn=$fd; fds="$fds $fd"; fd=$((fd+1))
+      else msg='the temporary file vanished'; fi
+    fi
+    eval "m_$k=\$msg tf_$k=\$tf fn_$k=\$fn"
+    k=$((k+1))
+  done
+  [ -z "$fds" ] || fd_facts $fds
+  j=$k; k=$k0
+  while [ $k -lt $j ]; do
+    eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))} nm=\${$((k*6+8))}"
+    eval "msg=\$m_$k tf=\$tf_$k fn=\$fn_$k"
+    tb=./${t##*/}; nb=./${n##*/}; have=
+    if [ -n "$fn" ]; then
+      eval "s=\$s_$fn hw=\$h_$fn"; have=${s##* }
+      # one name only: the file staged, not a link to another made since
+      case $s in "1 8"*) ;; *) [ -n "$msg" ] || msg='the temporary file vanished';; esac
+      if [ -z "$msg" ] && [ "$hw" != "$w" ]; then
+        echo "file $k failed the new file on the host is not what was sent (a short write: is the disk full?); not written"
+        bad=4; k=$((k+1)); continue
+      fi
+    fi
+    if [ -z "$msg" ] && [ -n "$tf" ]; then
+      eval "s=\$s_$tf h=\$h_$tf"; l=${s%% *}; have=${s##* }
+      case ${s#* } in
+      8*)
+        if [ -z "$h" ]; then msg='cannot be read to compare'
+        elif [ "$h" != "$o" ]; then msg='changed since it was read (another tool or admin?); not overwritten'
+        fi;;
+      *) msg='was removed or replaced since it was read; not overwritten';;
+      esac
+    fi
+    # '-' for an id keeps the one the file has (a replaced file: the original's)
+    if [ -n "$have" ]; then
+      x=${nm#*:}; y=${have#*:}; nu=${x%%:*}; ng=${x#*:}
       [ "$nu" != - ] || nu=${y%%:*}; [ "$ng" != - ] || ng=${y#*:}
       nm=${nm%%:*}:$nu:$ng
     fi
-  fi
-  [ -f "$n" ] && [ ! -L "$n" ] || msg='the temporary file vanished'
-  if [ "$w" != - ]; then
-    sj=$((sj+1)); eval "hw=\$h_$sj"
-    if [ -z "$msg" ] && [ "$hw" != "$w" ]; then
-      echo "file $k failed the new file on the host is not what was sent (a short write: is the disk full?); not written"
-      bad=4; k=$((k+1)); continue
+    # the original's link count, its kept link and flags: in its directory
+    if [ -z "$msg" ] && [ -n "$tf" ] && ! enter "${t%/*}"; then msg="$refusal; not written"; fi
+    if [ -z "$msg" ] && [ -n "$tf" ]; then
+      case $l in
+      '' | *[!0-9]* | 1) ;;
+      *)
+        # a link left by an interrupted commit of this file is no other name
+        for x in "./.${t##*/}".migready-??????.orig; do
+          [ "$x" = "$nb.orig" ] || [ ! "$x" -ef "$tb" ] || ! rm -f -- "$x" || l=$((l-1))
+        done;;
+      esac
+      case $l in
+      1) ;;
+      '' | *[!0-9]*) msg='cannot be examined (stat); not written';;
+      *) msg="has $l hard links: a new file would split them, the other names keeping the old content; not written";;
+      esac
     fi
-  fi
-  if [ -z "$msg" ] && [ -n "$root" ]; then
-    d=
-    if cd -P -- "${t%/*}/" 2>/dev/null; then d=$PWD; fi
-    case "$d/" in "${root%/}"/*) ;; *) msg='a symbolic link leads out of the root';; esac
-  fi
-  if [ -z "$msg" ]; then
-    if [ -L "$t" ]; then msg='is a symbolic link; not written'
-    elif [ -d "$t" ]; then msg='is a directory'
-    elif [ "$o" = - ]; then [ ! -e "$t" ] || msg='appeared since it was read; not overwritten'
-    elif [ ! -f "$t" ]; then msg='was removed or replaced since it was read; not overwritten'
-    elif [ -z "$h" ]; then msg='cannot be read to compare'
-    elif [ "$h" != "$o" ]; then msg='changed since it was read (another tool or admin?); not overwritten'
+    if [ -z "$msg" ] && [ -n "$tf" ] && ! ln -- "$tb" "$nb.orig" 2>/dev/null; then
+      # immutable and append-only files refuse new links
+      fl=
+      if command -v lsattr >/dev/null 2>&1; then fl=$(lsattr -d -- "$tb" 2>/dev/null) && fl=${fl%% *} || fl=; fi
+      case $fl in
+      *i*) msg='is immutable (chattr +i); not written';;
+      *a*) msg='is append-only (chattr +a); not written';;
+      # a copy of the file opened, never through a link put at the name
+      *) cp -p --remove-destination -- "/proc/self/fd/$tf" "$nb.orig" 2>/dev/null ||
+           { echo "file $k failed cannot keep the original for a roll-back"; bad=4; };;
+      esac
     fi
-  fi
-  if [ -z "$msg" ] && [ "$o" != - ]; then
-    [ $lk = 1 ] || l=$(stat -c %h -- "$t" 2>/dev/null) || l=
-    case $l in
-    '' | *[!0-9]* | 1) ;;
-    *)
-      # a link left by an interrupted commit of this file is no other name
-      for x in "${t%/*}/.${t##*/}".migready-??????.orig; do
-        [ "$x" = "$n.orig" ] || [ ! "$x" -ef "$t" ] || ! rm -f -- "$x" || l=$((l-1))
-      done;;
-    esac
-    case $l in
-    1) ;;
-    '' | *[!0-9]*) msg='cannot be examined (stat); not written';;
-    *) msg="has $l hard links: a new file would split them, the other names keeping the old content; not written";;
-    esac
-  fi
-  if [ -z "$msg" ] && [ "$o" != - ] && ! ln -- "$t" "$n.orig" 2>/dev/null; then
-    # immutable and append-only files refuse new links
-    fl=
-    if command -v lsattr >/dev/null 2>&1; then fl=$(lsattr -d -- "$t" 2>/dev/null) && fl=${fl%% *} || fl=; fi
-    case $fl in
-    *i*) msg='is immutable (chattr +i); not written';;
-    *a*) msg='is append-only (chattr +a); not written';;
-    *) cp -p -- "$t" "$n.orig" 2>/dev/null || { echo "file $k failed cannot keep the original for a roll-back"; bad=4; };;
-    esac
-  fi
-  if [ -z "$msg" ] && [ "$o" != - ] && [ $bad = 0 ]; then
-    # the ACL, extended attributes and SELinux label go with the file
-    if ! e=$(cp --attributes-only --preserve=mode,ownership,xattr -- "$t" "$n" 2>&1); then
-      e=${e%%"$nl"*}
-      echo "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written${e:+ ($e)}"
-      bad=4
-    elif [ -n "$tm" ] && [ "$nm" != "$tm" ]; then
+    if [ -z "$msg" ] && [ -n "$fn" ] && [ $bad = 0 ]; then
+      if [ -n "$tf" ]; then
+        # the ACL, extended attributes and SELinux label go with the file
+        if ! e=$(cp --attributes-only --preserve=mode,ownership,xattr -- "/proc/self/fd/$tf" "/proc/self/fd/$fn" 2>&1); then
+          e=${e%%"$nl"*}
+          echo "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written${e:+ ($e)}"
+          bad=4
+        fi
+      fi
       # a mode or owner the plan asks for (a private key's 0600) wins
-      chown -- "${nm#*:}" "$n" && chmod -- "${nm%%:*}" "$n" ||
-        { echo "file $k failed cannot give the new file its mode and owner"; bad=4; }
+      [ $bad != 0 ] || [ "$nm" = "$have" ] || set_attrs "$fn" "$nm" "$have"
     fi
-  fi
-  [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
-  k=$((k+1))
+    [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
+    k=$((k+1))
+  done
+  for x in $fds; do eval "exec $x<&-"; done
 done
-[ -z "$root" ] || cd / || :
+cd /
 [ $bad = 0 ] || abort '' $bad
 # every new file on disk before any rename makes it the file (staging by
 # a command on the host leaves that to this one process; sync FILE is
@@ -255,20 +352,18 @@ if [ "$mt" != - ]; then
   mv -f -- "$mt" "$mp" || abort "file - failed cannot write $mp" 4
 fi
 fault before-rename
-# 3. the renames, all or none. Each in its directory, entered once and
-# checked (cd -P, pwd -P): a link swapped in since the check of step 1
-# cannot move a rename out of the root, names are relative to the
-# directory itself from then on. indir TARGET TMP: TMP must be there.
+# 3. the renames, all or none. Each in its directory, entered again
+# (enter): names are relative to the directory itself from then on.
+# indir TARGET TMP: TMP must be there.
 indir() {
-  cd -P -- "${1%/*}/" 2>/dev/null || return 1
-  [ -z "$root" ] || case "$PWD/" in "${root%/}"/*) ;; *) return 1;; esac
-  [ -z "$2" ] || { [ -f "./${2##*/}" ] && [ ! -L "./${2##*/}" ]; }
+  enter "${1%/*}" || return 1
+  [ -z "$2" ] || { [ -f "./${2##*/}" ] && [ ! -L "./${2##*/}" ]; } || { refusal='the temporary file vanished'; return 1; }
 }
 k=0; done_=; fail=
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))}"
   if ! indir "$t" "$n"; then
-    fail="file $k conflict a symbolic link leads out of the root; not written"; break
+    fail="file $k conflict $refusal; not written"; break
   fi
   orig=$n.orig; nabs=$n; t=./${t##*/}; n=./${n##*/}
   if [ "$w" = - ]; then
@@ -291,7 +386,7 @@ if [ -n "$fail" ]; then
   echo "$fail"; st=5; rml=
   for k in $done_; do
     eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))}"
-    if ! indir "$t" ""; then echo "file $k failed cannot put the original back: a symbolic link leads out of the root; it is kept at $n.orig"; st=6; continue; fi
+    if ! indir "$t" ""; then echo "file $k failed cannot put the original back: $refusal; it is kept at $n.orig"; st=6; continue; fi
     if [ "$o" = - ]; then rm -f -- "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot remove the new file again"; st=6; }
     else mv -fT -- "./${n##*/}.orig" "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }; fi
   done

@@ -96,9 +96,12 @@ struct mr_transport_ops {
 	/* Writes data to a new hidden temporary file in path's directory (same
 	 * file system, so a rename can make it the file): owner uid:gid and mode,
 	 * fsync'd. (uid_t)-1 keeps the connecting user. A user who cannot give
-	 * the file that owner is refused, never silently made the owner. Mode
-	 * MR_STAGE_MODE_LATER leaves it 0600 for the caller to set (the commit
-	 * script, which copies a replaced file's mode from its original).
+	 * the file that owner is refused, never silently made the owner. The
+	 * mode is given on the open file where the transport can (SFTP,
+	 * locally); where a command stages (a root, become) the file stays
+	 * 0600, and the commit script gives the mode on the file it opened.
+	 * Mode MR_STAGE_MODE_LATER leaves it 0600 everywhere (a replaced
+	 * file: the commit script copies its original's).
 	 * *tmp gets the temporary file's full path on the host (with the root
 	 * prefix), the caller's. */
 	int (*stage)(struct mr_transport *t, const char *path, const char *data, size_t len,

@@ -1629,19 +1629,20 @@ static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode,
 /* The new content travels on the command's standard input, and the
  * command writes it beside the target, in the directory it entered and
  * checked to be inside the root: the same guarantees as over SFTP, and no
- * file made outside the root through a link swapped in on the way. */
+ * file made outside the root through a link swapped in on the way. The
+ * file stays 0600: a command can set a mode only by name, and the
+ * directory's owner may have put a link there; the commit script gives it
+ * the plan's mode on the file it opened. */
 static int cmd_stage(struct ssh_transport *t, const char *path, const char *full,
-                     const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
-                     char **tmp, struct mr_error **err)
+                     const char *data, size_t len, uid_t uid, gid_t gid, char **tmp,
+                     struct mr_error **err)
 {
-	char m[16] = "-", u[32] = "-", g[32] = "-";
-	if (mode != MR_STAGE_MODE_LATER)
-		snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
+	char u[32] = "-", g[32] = "-";
 	if (uid != (uid_t)-1)
 		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
 	if (gid != (gid_t)-1)
 		snprintf(g, sizeof(g), "%lu", (unsigned long)gid);
-	const char *args[] = { "stage", m, u, g, root_arg(t), full, NULL, NULL };
+	const char *args[] = { "stage", u, g, root_arg(t), full, NULL, NULL };
 	/* In the serving shell the content can be an argument (no exec, so no
 	 * size limit): the shell writes it, no cat. A shell variable holds no
 	 * NUL byte; such content goes on standard input. */
@@ -1649,7 +1650,7 @@ static int cmd_stage(struct ssh_transport *t, const char *path, const char *full
 	int inline_ok = t->held && t->serving && (!data || !memchr(data, '\0', len));
 	if (inline_ok) {
 		inline_data = mr_xstrndup(data ? data : "", len);
-		args[6] = inline_data;
+		args[5] = inline_data;
 	}
 	struct mr_buf o;
 	int r = -1;
@@ -1750,7 +1751,7 @@ static int ssh_stage(struct mr_transport *base, const char *path, const char *da
 	/* Under a root the file is made by a command: an SFTP open follows
 	 * whatever link was swapped in on the way since rooted_path's check. */
 	if (t->become_user || t->base.root) {
-		r = cmd_stage(t, path, full, data, len, mode, uid, gid, tmp_out, err);
+		r = cmd_stage(t, path, full, data, len, uid, gid, tmp_out, err);
 		goto out;
 	}
 	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */

@@ -745,7 +745,9 @@ static void check_drift(struct gather *g, size_t i, struct mr_transport *t)
 }
 
 /* The marker: a hidden file of the transport's own naming, written in
- * the instances directory as any file migready stages. */
+ * the instances directory as any file migready stages. 0600: the peers
+ * only look for its name, and where a command stages it (become) no mode
+ * could be given but by name, in a directory nova owns. */
 static void write_marker(struct gather *g, size_t i, struct mr_transport *t)
 {
 	struct mr_verify_ssh_host *h = &g->hosts[i];
@@ -758,7 +760,7 @@ static void write_marker(struct gather *g, size_t i, struct mr_transport *t)
 	}
 	char *path = mr_xasprintf("%s/migready-verify", inst);
 	char *data = mr_xasprintf("migready verify %s from %s\n", g->opts->run_id, h->name);
-	if (t->ops->stage(t, path, data, strlen(data), 0644, (uid_t)-1, (gid_t)-1, &tmp, &err) < 0) {
+	if (t->ops->stage(t, path, data, strlen(data), 0600, (uid_t)-1, (gid_t)-1, &tmp, &err) < 0) {
 		char *msg = mr_error_format(err);
 		h->marker_error = mr_xasprintf("cannot write in %s: %s", inst, msg);
 		free(msg);

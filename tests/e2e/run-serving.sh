@@ -7,7 +7,7 @@
 # the probe; a malformed one ends it too; a command that leaves its input
 # unread does not have the rest taken for a request. A script for
 # /bin/sh -c runs with its own arguments only; become.sh's stage, so
-# served, gives the owner and mode asked for.
+# served, gives the owner asked for.
 set -u
 REQ=$(realpath "${3:?usage: run-serving.sh MIGREADY SOURCE_DIR SERVE_REQUEST}") || exit 1
 . "$(dirname "$0")/../lib/e2e.sh" serving e2e "$@"
@@ -82,15 +82,17 @@ expect_grep "a script: the next request runs" '^next$' "$out"
 out=$(request T12 /bin/sh -c 'flock -n "$1" true && echo free || echo held' x "$ROOT/var/lib/migready/lock" | probe 2>&1)
 expect_grep "the serving shell still holds the lock" '^held$' "$out"
 
-# become.sh's stage, served: the new file gets the owner and mode asked
-# for; a chown left out only where the file was made with that owner (not
-# in a set-group-ID directory, whose group a new file takes)
+# become.sh's stage, served: the new file gets the owner asked for, and
+# stays 0600 whatever mode the file will have (the commit script gives it,
+# on the file it opened); a chown left out only where the file was made
+# with that owner (not in a set-group-ID directory, whose group a new file
+# takes)
 BECOME=$(cat "$SRC/src/become.sh")
-# stage_as NAME MODE UID GID DIR: stages "new" into DIR/NAME; prints "MODE UID GID" of it
+# stage_as NAME UID GID DIR: stages "new" into DIR/NAME; prints "MODE UID GID" of it
 stage_as() {
 	local out tmp
 	printf new >"$WORK/new"
-	out=$(request S1 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage "$2" "$3" "$4" '' "$5/$1" | probe 2>&1)
+	out=$(request S1 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage "$2" "$3" '' "$4/$1" | probe 2>&1)
 	tmp=$(printf '%s\n' "$out" | grep -m1 '^/') || { echo "no staged file: $out"; return; }
 	[ "$(cat "$tmp")" = new ] || echo "content: $(cat "$tmp")"
 	stat -c '%a %u %g' "$tmp"
@@ -98,14 +100,11 @@ stage_as() {
 if [ "$(id -u)" = 0 ]; then
 	mkdir -p "$WORK/plain" "$WORK/sgid"
 	chgrp 4242 "$WORK/sgid" && chmod 2755 "$WORK/sgid"
-	expect_fixed "stage: own ids, 0600" "600 0 0" "$(stage_as a 0600 0 0 "$WORK/plain")"
-	expect_fixed "stage: own ids, 0644" "644 0 0" "$(stage_as b 0644 0 0 "$WORK/plain")"
-	expect_fixed "stage: another owner and group" "640 4243 4244" "$(stage_as c 0640 4243 4244 "$WORK/plain")"
-	expect_fixed "stage: owner kept ('-'), group given" "644 0 4244" "$(stage_as d 0644 - 4244 "$WORK/plain")"
-	expect_fixed "stage: in a set-group-ID directory, the group asked for" "644 0 0" "$(stage_as e 0644 0 0 "$WORK/sgid")"
-	expect_fixed "stage: in a set-group-ID directory, '-' keeps its group" "644 0 4242" "$(stage_as f 0644 0 - "$WORK/sgid")"
-	# '-': left 0600 (no chmod), its mode the commit's to give
-	expect_fixed "stage: mode '-' leaves it 0600" "600 0 0" "$(stage_as g - 0 0 "$WORK/plain")"
+	expect_fixed "stage: own ids, 0600" "600 0 0" "$(stage_as a 0 0 "$WORK/plain")"
+	expect_fixed "stage: another owner and group" "600 4243 4244" "$(stage_as c 4243 4244 "$WORK/plain")"
+	expect_fixed "stage: owner kept ('-'), group given" "600 0 4244" "$(stage_as d - 4244 "$WORK/plain")"
+	expect_fixed "stage: in a set-group-ID directory, the group asked for" "600 0 0" "$(stage_as e 0 0 "$WORK/sgid")"
+	expect_fixed "stage: in a set-group-ID directory, '-' keeps its group" "600 0 4242" "$(stage_as f 0 - "$WORK/sgid")"
 else
 	skip "stage's owners need root"
 fi
@@ -118,7 +117,7 @@ fi
 mkdir -p "$WORK/inline"
 # stage_inline NAME CONTENT: the request's output
 stage_inline() {
-	request S2 /bin/sh -c "$BECOME" migready-file stage - - - '' "$WORK/inline/$1" "$2" | probe 2>&1
+	request S2 /bin/sh -c "$BECOME" migready-file stage - - '' "$WORK/inline/$1" "$2" | probe 2>&1
 }
 content=$(printf "a 'quoted' \\line\n\n\tand \$HOME \$(id) \`x\`\n\nx"); content=${content%x}
 out=$(stage_inline f1 "$content")
@@ -149,9 +148,9 @@ printf 'key line\n' >"$WORK/new"
 for how in inline input; do
 	printf 'victim\n' >"$WORK/victim"; chmod 600 "$WORK/victim"
 	if [ $how = inline ]; then
-		out=$(request S4 /bin/sh -c "$BECOME" migready-file stage - 4243 4243 '' "$WORK/home/authorized_keys" 'key line' | PATH=$WORK/evil:$PATH probe 2>&1)
+		out=$(request S4 /bin/sh -c "$BECOME" migready-file stage 4243 4243 '' "$WORK/home/authorized_keys" 'key line' | PATH=$WORK/evil:$PATH probe 2>&1)
 	else
-		out=$(request S4 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage - 4243 4243 '' "$WORK/home/authorized_keys" | PATH=$WORK/evil:$PATH probe 2>&1)
+		out=$(request S4 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage 4243 4243 '' "$WORK/home/authorized_keys" | PATH=$WORK/evil:$PATH probe 2>&1)
 	fi
 	expect_grep "stage, content $how, a link swapped in after mktemp: refused" '^S4 [1-9]' "$out"
 	expect_fixed "stage, content $how, a link swapped in: nothing written through it" "victim 600 0:0" \
@@ -160,7 +159,7 @@ done
 
 mkdir -p "$WORK/acl"
 if setfacl -d -m u::rw,g::rw,o::rw "$WORK/acl"; then
-	out=$(request S3 /bin/sh -c "$BECOME" migready-file stage - - - '' "$WORK/acl/k" secret | probe 2>&1)
+	out=$(request S3 /bin/sh -c "$BECOME" migready-file stage - - '' "$WORK/acl/k" secret | probe 2>&1)
 	f=$(printf '%s\n' "$out" | grep -m1 "^$WORK/acl/\.k\.migready-")
 	expect_fixed "stage, content inline, under a default ACL granting all: 0600" 600 "$(stat -c %a "$f" 2>&1)"
 else

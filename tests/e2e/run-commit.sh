@@ -1,0 +1,209 @@
+#!/bin/bash
+# The commit script (src/commit.sh) run as root, as the transports run it,
+# against the moves of a directory's owner (nova in its ~/.ssh): a staged
+# file or a target swapped for a link, or linked elsewhere, between the
+# script's checks and its cp, chown, chmod and ln (a cp, chmod or ln
+# first on the PATH makes the swap at that very moment); a directory
+# reached through a link in a directory another user can write. Root must
+# never give a mode, owner, ACL or content to what a link leads to, and
+# never write through such a directory. Also: more files than one round of
+# descriptors holds, and a conflict among them.
+set -u
+. "$(dirname "$0")/../lib/e2e.sh" commit e2e "$@"
+[ "$(id -u)" = 0 ] || skip "the commit's owners and the other user's directories need root"
+
+sha() { sha256sum <"$1" | cut -d' ' -f1; }
+shas() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+# stage DIR NAME CONTENT: a staged file as the transports make it (0600)
+stage() { local t; t=$(mktemp "$1/.$2.migready-XXXXXX") && printf '%s' "$3" >"$t" && echo "$t"; }
+# commit [ROOT] -- {TARGET TMP OLD NEW ATTRS}...: the script with no
+# backup, MANIFEST, restarts or actions
+commit() {
+	local root=$1 args=() n=0
+	shift 2
+	while [ $# -ge 5 ]; do args+=("$1" "$2" "$3" "$4" - "$5"); shift 5; n=$((n + 1)); done
+	/bin/sh "$SRC/src/commit.sh" 1 1 "$root" "$n" "${args[@]}" - - - - 0
+}
+# victim: a root-only file that nothing may touch
+victim() { printf 'victim\n' >"$WORK/victim"; chmod 600 "$WORK/victim"; chown 0:0 "$WORK/victim"; setfacl -b "$WORK/victim"; }
+victim_state() { echo "$(cat "$WORK/victim") $(stat -c '%a %u:%g' "$WORK/victim") $(getfacl -cp "$WORK/victim" 2>/dev/null | grep -c '^user:[0-9]')"; }
+# evil CMD: CMD first on the PATH, which first swaps every staged file of
+# $WORK/home for a link to the victim (the staged file kept aside)
+mkdir -p "$WORK/evil"
+evil() {
+	rm -f "$WORK/evil"/*
+	cat >"$WORK/evil/$1" <<EOF
+#!/bin/sh
+for f in "$WORK"/home/.*.migready-??????; do
+	[ -f "\$f" ] && [ ! -L "\$f" ] || continue
+	mv -- "\$f" "\$f.aside" && ln -s "$WORK/victim" "\$f" && echo "\$f" >>"$WORK/evil/swapped"
+done
+exec $(command -v "$1") "\$@"
+EOF
+	chmod 755 "$WORK/evil/$1"
+}
+# nova's home: another user's directory
+home() {
+	rm -rf "$WORK/home"; mkdir -p "$WORK/home"; chown 4243:4243 "$WORK/home"
+	printf 'old key\n' >"$WORK/home/authorized_keys"; chown 4243:4243 "$WORK/home/authorized_keys"
+	chmod 640 "$WORK/home/authorized_keys"; setfacl -m u:4244:r "$WORK/home/authorized_keys"
+}
+
+# 1. A replaced file's attributes (mode, owner, ACL) go onto the file the
+# script opened, never through a link swapped in for the staged name.
+home; victim; evil cp
+t=$WORK/home/authorized_keys; n=$(stage "$WORK/home" authorized_keys 'new key')
+out=$(PATH=$WORK/evil:$PATH commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 640:-:- 2>&1); st=$?
+[ -s "$WORK/evil/swapped" ] && ok "cp: the staged file swapped for a link" || not_ok "cp: no swap made" "$out"
+expect_fixed "cp: the link's target keeps its mode, owner and ACL" "victim 600 0:0 0" "$(victim_state)"
+expect_status "cp: the commit, its staged file gone at the rename" 5 "$st" "$out"
+expect_grep "cp: the vanished file named" '^file 0 conflict the temporary file vanished; not written$' "$out"
+expect_fixed "cp: the target kept" "old key" "$(cat "$t")"
+
+# 2. The target swapped for a link to a set-user-ID file after its check:
+# the new file takes the attributes of the original opened, not the link's.
+home; victim; rm -f "$WORK/evil"/*
+cp /bin/true "$WORK/suid"; chmod 4755 "$WORK/suid"
+cat >"$WORK/evil/cp" <<EOF
+#!/bin/sh
+mv -- "$WORK/home/authorized_keys" "$WORK/home/aside" && ln -s "$WORK/suid" "$WORK/home/authorized_keys"
+exec $(command -v cp) "\$@"
+EOF
+chmod 755 "$WORK/evil/cp"
+n=$(stage "$WORK/home" authorized_keys 'new key')
+out=$(PATH=$WORK/evil:$PATH commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 640:-:- 2>&1); st=$?
+expect_status "the target swapped before cp: commit" 0 "$st" "$out"
+expect_fixed "the target swapped before cp: the new file has the original's attributes" "new key 640 4243:4243" \
+	"$(cat "$t") $(stat -c '%a %u:%g' "$t")"
+expect_fixed "the target swapped before cp: the set-user-ID file untouched" "4755 0:0" "$(stat -c '%a %u:%g' "$WORK/suid")"
+
+# 3. A new file's mode and owner (the plan's; staged 0600 by a command) go
+# onto the file opened, not through a link swapped in before chmod.
+home; victim; evil chmod
+t=$WORK/home/known_hosts; n=$(stage "$WORK/home" known_hosts 'peer key')
+out=$(PATH=$WORK/evil:$PATH commit '' -- "$t" "$n" - "$(shas 'peer key')" 644:4243:4243 2>&1); st=$?
+[ -s "$WORK/evil/swapped" ] && ok "chmod: the staged file swapped for a link" || not_ok "chmod: no swap made" "$out"
+expect_fixed "chmod: the link's target keeps its mode and owner" "victim 600 0:0 0" "$(victim_state)"
+expect_status "chmod: the commit" 5 "$st" "$out"
+[ ! -e "$t" ] && ok "chmod: no new file" || not_ok "chmod: a new file" "$(ls -la "$WORK/home")"
+# the same, undisturbed: the plan's mode and owner
+home; rm -f "$WORK/evil"/*
+n=$(stage "$WORK/home" known_hosts 'peer key')
+out=$(commit '' -- "$t" "$n" - "$(shas 'peer key')" 644:4243:4243 2>&1); st=$?
+expect_status "a new file staged 0600: commit" 0 "$st" "$out"
+expect_fixed "a new file staged 0600: the plan's mode and owner" "peer key 644 4243:4243" "$(cat "$t") $(stat -c '%a %u:%g' "$t")"
+
+# 4. The original's link cannot be made (an ln that plants a link at its
+# name and fails): the copy made instead replaces that link, never writes
+# through it.
+home; victim; rm -f "$WORK/evil"/*
+cat >"$WORK/evil/ln" <<EOF
+#!/bin/sh
+for a do l=\$a; done
+case \$l in *.orig) $(command -v ln) -s "$WORK/victim" "\$l"; echo "\$l" >>"$WORK/evil/swapped"; exit 1;; esac
+exec $(command -v ln) "\$@"
+EOF
+chmod 755 "$WORK/evil/ln"
+t=$WORK/home/authorized_keys; n=$(stage "$WORK/home" authorized_keys 'new key')
+out=$(PATH=$WORK/evil:$PATH commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 640:-:- 2>&1); st=$?
+[ -s "$WORK/evil/swapped" ] && ok "ln: a link planted at the original's copy" || not_ok "ln: nothing planted" "$out"
+expect_status "ln: commit, the original copied" 0 "$st" "$out"
+expect_fixed "ln: the link's target keeps its content" "victim 600 0:0 0" "$(victim_state)"
+expect_fixed "ln: the new file in place" "new key" "$(cat "$t")"
+
+# 5. A staged file with a second name (linked by the directory's owner):
+# refused, not given attributes.
+home; rm -f "$WORK/evil"/*
+n=$(stage "$WORK/home" authorized_keys 'new key'); ln "$n" "$WORK/home/second"
+out=$(commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 640:-:- 2>&1); st=$?
+expect_status "a staged file with two names: commit" 3 "$st" "$out"
+expect_grep "a staged file with two names: named" '^file 0 conflict the temporary file vanished$' "$out"
+expect_fixed "a staged file with two names: its mode untouched" 600 "$(stat -c %a "$WORK/home/second")"
+
+# 6. A directory reached through a link that its directory's owner (not
+# root) put there, pointing at root's own: refused, nothing written. The
+# same link in root's directory is followed.
+home; rm -f "$WORK/evil"/*
+mkdir -p "$WORK/rootssh"; chmod 700 "$WORK/rootssh"; printf 'root key\n' >"$WORK/rootssh/authorized_keys"
+ln -s "$WORK/rootssh" "$WORK/home/.ssh"; chown -h 4243:4243 "$WORK/home/.ssh"
+t=$WORK/home/.ssh/authorized_keys; n=$(stage "$WORK/home/.ssh" authorized_keys 'new key')
+out=$(commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 600:4243:4243 2>&1); st=$?
+expect_status "a link in another user's directory: commit" 3 "$st" "$out"
+expect_grep "a link in another user's directory: named" "^file 0 conflict it is reached through a symbolic link in $WORK/home, which another user can write; not written\$" "$out"
+expect_fixed "a link in another user's directory: root's file untouched" "root key 644 0:0" \
+	"$(cat "$WORK/rootssh/authorized_keys") $(stat -c '%a %u:%g' "$WORK/rootssh/authorized_keys")"
+[ -z "$(ls -A "$WORK/rootssh" | grep -v '^authorized_keys$')" ] && ok "a link in another user's directory: the staged file removed" \
+	|| not_ok "a link in another user's directory: left behind" "$(ls -la "$WORK/rootssh")"
+# the link owned by root but in that user's directory: the same
+rm "$WORK/home/.ssh"; ln -s "$WORK/rootssh" "$WORK/home/.ssh"
+n=$(stage "$WORK/home/.ssh" authorized_keys 'new key')
+out=$(commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 600:4243:4243 2>&1); st=$?
+expect_status "root's link in another user's directory: commit" 3 "$st" "$out"
+# a link owned by another user in root's directory (a sticky one, as
+# /tmp; the test reaches root's files by their own path: a kernel with
+# fs.protected_symlinks follows no such link, and refuses it itself)
+mkdir -p "$WORK/sticky"; chmod 1777 "$WORK/sticky"
+ln -s "$WORK/rootssh" "$WORK/sticky/ssh"; chown -h 4243:4243 "$WORK/sticky/ssh"
+n=$(stage "$WORK/rootssh" authorized_keys 'new key')
+out=$(commit '' -- "$WORK/sticky/ssh/authorized_keys" "$WORK/sticky/ssh/${n##*/}" "$(sha "$WORK/rootssh/authorized_keys")" \
+	"$(shas 'new key')" 600:0:0 2>&1); st=$?
+expect_status "another user's link in a sticky directory: commit" 3 "$st" "$out"
+if [ "$(cat /proc/sys/fs/protected_symlinks 2>/dev/null)" = 1 ]; then
+	expect_grep "another user's link: not followed (protected_symlinks)" "^file 0 conflict its directory cannot be entered; not written\$" "$out"
+else
+	expect_grep "another user's link: named" "^file 0 conflict it is reached through the symbolic link $WORK/sticky/ssh, which another user owns; not written\$" "$out"
+fi
+expect_fixed "another user's link: root's file untouched" "root key" "$(cat "$WORK/rootssh/authorized_keys")"
+# root's link in root's directory: followed
+mkdir -p "$WORK/etc" "$WORK/srv/conf"; printf 'a = 1\n' >"$WORK/srv/conf/app.conf"
+ln -s ../srv/conf "$WORK/etc/conf"
+t=$WORK/etc/conf/app.conf; n=$(stage "$WORK/etc/conf" app.conf 'a = 2')
+out=$(commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'a = 2')" 644:-:- 2>&1); st=$?
+expect_status "root's link in root's directory: commit" 0 "$st" "$out"
+expect_fixed "root's link in root's directory: written where it leads" "a = 2" "$(cat "$WORK/srv/conf/app.conf")"
+# under a root, a link inside the tree in another user's directory
+mkdir -p "$WORK/img/etc" "$WORK/img/srv/conf"; printf 'a = 1\n' >"$WORK/img/srv/conf/app.conf"
+chown 4243 "$WORK/img/etc"; ln -s ../srv/conf "$WORK/img/etc/conf"
+t=$WORK/img/etc/conf/app.conf; n=$(stage "$WORK/img/etc/conf" app.conf 'a = 2')
+out=$(commit "$WORK/img" -- "$t" "$n" "$(sha "$t")" "$(shas 'a = 2')" 644:-:- 2>&1); st=$?
+expect_status "under a root, a link in another user's directory: commit" 3 "$st" "$out"
+expect_grep "under a root: named" "which another user can write; not written\$" "$out"
+expect_fixed "under a root: nothing written" "a = 1" "$(cat "$WORK/img/srv/conf/app.conf")"
+
+# 7. More files than one round of descriptors (3-8) holds: 8 files in two
+# directories, new and replaced, each with its mode.
+mkdir -p "$WORK/many/a" "$WORK/many/b"
+args=()
+for i in 1 2 3 4 5 6 7 8; do
+	d=$WORK/many/a; [ $((i % 2)) = 0 ] && d=$WORK/many/b
+	if [ $((i % 3)) = 0 ]; then
+		args+=("$d/f$i" "$(stage "$d" "f$i" "new $i")" - "$(shas "new $i")" 640:-:-)
+	else
+		printf 'old %s\n' $i >"$d/f$i"; chmod 604 "$d/f$i"
+		args+=("$d/f$i" "$(stage "$d" "f$i" "new $i")" "$(sha "$d/f$i")" "$(shas "new $i")" 604:-:-)
+	fi
+done
+before=$(tree_sum "$WORK/many")
+# a conflict in the second round: nothing written at all
+printf 'changed\n' >"$WORK/many/b/f8"; before=$(tree_sum "$WORK/many")
+out=$(commit '' -- "${args[@]}" 2>&1); st=$?
+expect_status "8 files, the last changed since read: commit" 3 "$st" "$out"
+expect_grep "8 files: the conflict named" '^file 7 conflict changed since it was read' "$out"
+[ "$(tree_sum "$WORK/many" | grep -v migready)" = "$(printf '%s\n' "$before" | grep -v migready)" ] \
+	&& ok "8 files: nothing written" || not_ok "8 files: written" "$(ls -laR "$WORK/many")"
+[ -z "$(find "$WORK/many" -name '*.migready-*')" ] && ok "8 files: the staged files removed" || not_ok "8 files: left" "$(find "$WORK/many" -name '*.migready-*')"
+# again, undisturbed
+args=()
+printf 'old 8\n' >"$WORK/many/b/f8"
+for i in 1 2 3 4 5 6 7 8; do
+	d=$WORK/many/a; [ $((i % 2)) = 0 ] && d=$WORK/many/b
+	o=-; [ -e "$d/f$i" ] && o=$(sha "$d/f$i")
+	m=604:-:-; [ $o = - ] && m=640:-:-
+	args+=("$d/f$i" "$(stage "$d" "f$i" "new $i")" "$o" "$(shas "new $i")" "$m")
+done
+out=$(commit '' -- "${args[@]}" 2>&1); st=$?
+expect_status "8 files: commit" 0 "$st" "$out"
+got=; for i in 1 2 3 4 5 6 7 8; do d=$WORK/many/a; [ $((i % 2)) = 0 ] && d=$WORK/many/b; got="$got$(cat "$d/f$i") $(stat -c %a "$d/f$i");"; done
+expect_fixed "8 files: each written with its mode" "new 1 604;new 2 604;new 3 640;new 4 604;new 5 604;new 6 640;new 7 604;new 8 604;" "$got"
+[ -z "$(find "$WORK/many" -name '*.migready-*')" ] && ok "8 files: nothing left behind" || not_ok "8 files: left" "$(find "$WORK/many" -name '*.migready-*')"
+summary
