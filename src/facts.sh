@@ -18,10 +18,22 @@ if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on t
 if [ "$3" != - ]; then
 	umask 077
 	d="$r/var/lib/migready"
-	if ! [ -d "$d" ] && ! mkdir -p -- "$d" 2>/dev/null; then say lock "error cannot create $d"; mark; exit 1; fi
+	# The lock's directory is entered, one component at a time, and is the
+	# probe's working directory from then on (the serving shell's too):
+	# the lock, its holder and a request's input are named relative to it.
+	# In a tree, it must be inside the tree: a link there (the root of a
+	# container whose tree this is may put one) must not lead them out.
+	rp=/
+	if [ -n "$r" ]; then cd -P -- "$r" 2>/dev/null && rp=$PWD || { say lock "error cannot enter $r"; mark; exit 1; }; fi
+	cd -P -- "$rp" || exit 1
+	for c in var lib migready; do
+		[ -d "./$c" ] || mkdir -- "./$c" 2>/dev/null || [ -d "./$c" ] || { say lock "error cannot create $d"; mark; exit 1; }
+		cd -P -- "./$c" 2>/dev/null || { say lock "error cannot enter $d"; mark; exit 1; }
+	done
+	case $PWD/ in "${rp%/}"/*) ;; *) say lock "error a symbolic link leads $d out of the root"; mark; exit 1;; esac
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
 	# tried in a subshell first: a failed exec redirection ends sh at once
-	( : >>"$d/lock" ) 2>/dev/null && exec 9>>"$d/lock" || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }
+	( : >>./lock ) 2>/dev/null && exec 9>>./lock || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }
 	# A second at a time, saying so on stderr: the controller times out a
 	# silent host (--timeout), not the wait it asked for (--lock-wait).
 	left=$3
@@ -29,10 +41,10 @@ if [ "$3" != - ]; then
 		left=$((left - 1))
 		[ "$left" -ge 0 ] && printf 'waiting for the lock (%s s left)\n' "$left" >&2 && continue
 		say lock busy
-		say lock.holder "$(head -n 1 "$d/lock.holder" 2>/dev/null | cut -c 1-300)"
+		say lock.holder "$(head -n 1 ./lock.holder 2>/dev/null | cut -c 1-300)"
 		mark; exit 75
 	done
-	printf '%s\n' "$4" > "$d/lock.holder"
+	printf '%s\n' "$4" > ./lock.holder
 	say lock held
 fi
 say probe 1
@@ -348,8 +360,8 @@ fi
 # input: the controller's end, or its death, releases the lock. The
 # serving shell reads its standard input as its script (a shell of its
 # own: exec keeps the lock's descriptor, none of the probe's variables
-# reaches a command; its arguments: migready-serve, then the directory of
-# the lock). Each request is one brace group, which the shell runs only
+# reaches a command; its arguments: migready-serve, then '.': the
+# directory of the lock, its working directory). Each request is one brace group, which the shell runs only
 # once it has read its closing brace, so a request cut short (the
 # controller gone mid-way) runs nothing: it is a syntax error, and the
 # shell ends. The group runs the command in a subshell without the lock's
@@ -359,4 +371,4 @@ fi
 # src/transport.c). No process reads a request: dash reads its script in
 # blocks, where a loop of read and head -c cost one head per request.
 printf '%s\n' --migready-serving--
-exec /bin/sh -s migready-serve "$d"
+exec /bin/sh -s migready-serve .

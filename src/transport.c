@@ -153,8 +153,10 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 	}
 	/* A brace group: the shell runs none of it before its closing brace,
 	 * so a request cut short runs nothing. The command runs in a subshell
-	 * without the lock's descriptor; a script for /bin/sh -c is eval'd
-	 * there with its own arguments (no sh of its own). */
+	 * without the lock's descriptor, in / (the serving shell's own working
+	 * directory is the lock's, root's only: its input is named relative to
+	 * it); a script for /bin/sh -c is eval'd there with its own arguments
+	 * (no sh of its own). */
 	int script = argv[0] && argv[1] && argv[2] && argv[3] && strcmp(argv[0], "/bin/sh") == 0 &&
 	             strcmp(argv[1], "-c") == 0;
 	struct mr_buf req;
@@ -165,7 +167,7 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 		add_printf_format(&req, input, input_len);
 		mr_buf_printf(&req, " >\"$2/input\" || { : >\"$2/input\"; exit 1; }; ");
 	}
-	mr_buf_add(&req, "(", 1);
+	mr_buf_add(&req, "(cd / && ", 9);
 	if (script) {
 		mr_buf_add(&req, "set --", 6);
 		for (size_t i = 4; argv[i]; i++) {

@@ -121,6 +121,16 @@ expect_grep "the escape is named" 'a symbolic link leads out of the root' "$out"
 cmp -s "$WORK/escape/outside/libvirt/qemu.conf" "$DATA/host/etc/libvirt/qemu.conf" \
 	&& ok "nothing written outside the root" || not_ok "nothing written outside the root"
 [ ! -e "$WORK/escape/img/var/lib/migready/backups" ] && ok "no backup made for a refused host" || not_ok "no backup for a refused host"
+# An image whose /var/lib/migready is a link out of it (a container's
+# root may put one there): the lock, its holder and a request's input
+# would be made where it leads. Refused; nothing made there.
+new_host "$WORK/lockesc"
+mkdir -p "$WORK/lockesc-outside"
+rm -rf "$WORK/lockesc/var/lib/migready"; ln -s "$WORK/lockesc-outside" "$WORK/lockesc/var/lib/migready"
+out=$(mr apply --local --root "$WORK/lockesc" -p profile.ini 2>&1); st=$?
+expect_status "apply where the lock's directory is a link out of the root" 4 "$st" "$out"
+expect_grep "the lock's escape is named" "a symbolic link leads $WORK/lockesc/var/lib/migready out of the root" "$out"
+[ -z "$(ls -A "$WORK/lockesc-outside")" ] && ok "no lock made outside the root" || not_ok "made outside the root" "$(ls -la "$WORK/lockesc-outside")"
 # A link swapped in after that check (issue 11, item 8): the run paused
 # where the temporary file is made (MIGREADY_FAULT=stage:pause), /etc/libvirt
 # moved out of the root and a link to it put in its place. The file is

@@ -91,7 +91,7 @@ static void test_serve_request(void **state)
 	const char *script[] = { "/bin/sh", "-c", "echo \"$1\"", "migready-x", "it's", NULL };
 	char *req = mr_serve_request(script, NULL, 0, tag, &len);
 	assert_int_equal(strlen(tag), MR_TAG_LEN);
-	char *want = mr_xasprintf("{ (set -- 'it'\\''s'; eval 'echo \"$1\"') </dev/null 9>&-; "
+	char *want = mr_xasprintf("{ (cd / && set -- 'it'\\''s'; eval 'echo \"$1\"') </dev/null 9>&-; "
 	                          "printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(req, want, len);
@@ -100,7 +100,7 @@ static void test_serve_request(void **state)
 
 	const char *bare[] = { "/bin/sh", "-c", "true", "x", NULL };
 	req = mr_serve_request(bare, NULL, 0, tag, &len);
-	want = mr_xasprintf("{ (set --; eval 'true') </dev/null 9>&-; "
+	want = mr_xasprintf("{ (cd / && set --; eval 'true') </dev/null 9>&-; "
 	                    "printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
 	assert_string_equal(req, want);
 	free(want);
@@ -109,7 +109,7 @@ static void test_serve_request(void **state)
 	const char *other[] = { "/bin/sh", "x", NULL };
 	req = mr_serve_request(other, "a\0%\\'\n", 6, tag, &len);
 	want = mr_xasprintf("{ printf -- 'a\\000%%%%\\\\'\\''\n' >\"$2/input\" || "
-	                    "{ : >\"$2/input\"; exit 1; }; ('/bin/sh' 'x') <\"$2/input\" 9>&-; "
+	                    "{ : >\"$2/input\"; exit 1; }; (cd / && '/bin/sh' 'x') <\"$2/input\" 9>&-; "
 	                    "set -- \"$?\" \"$2\"; : >\"$2/input\"; printf '\\n%%s %%s\\n' %s \"$1\"; "
 	                    "set -- migready-serve \"$2\"; }\n", tag);
 	assert_int_equal(len, strlen(want));
