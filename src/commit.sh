@@ -16,8 +16,9 @@
 # written (exit 3; 4 if the original cannot be kept, its attributes not
 # carried over, or a new file is short);
 # then every new file synced;
-# 2. backups copied (never over an existing file), MANIFEST and
-# restart-pending moved into place (a failure: nothing written, exit 4);
+# 2. MANIFEST and restart-pending moved into place (a failure: nothing
+# written, exit 4); the backups are copied in step 1, from the originals
+# opened (never over an existing file);
 # 3. each temporary file renamed over its target; if one rename fails,
 # every file already renamed gets its original inode back, byte for byte
 # (exit 5; 6 if even that failed);
@@ -298,6 +299,16 @@ while [ $k -lt $nf ]; do
       # a mode or owner the plan asks for (a private key's 0600) wins
       [ $bad != 0 ] || [ "$nm" = "$have" ] || set_attrs "$fn" "$nm" "$have"
     fi
+    # The backup: a copy of the original opened and checked, never of what
+    # its name leads to now (a link to root's secrets, whose copy a
+    # rollback would give the file's owner), never over an existing file
+    # (it may be the only copy of an original); removed if the run aborts.
+    eval "b=\${$((k*6+7))}"
+    if [ -z "$msg" ] && [ $bad = 0 ] && [ -n "$tf" ] && [ "$b" != - ]; then
+      if [ -e "$b" ] || [ -L "$b" ]; then echo "file $k failed a backup is already at $b; not overwritten"; bad=4
+      elif cp -p -- "/proc/self/fd/$tf" "$b" 2>/dev/null; then add tmpl "$b"
+      else echo "file $k failed cannot back it up to $b"; bad=4; fi
+    fi
     [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }
     k=$((k+1))
   done
@@ -314,36 +325,7 @@ if [ "$synced" != 1 ]; then
   [ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"
   [ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
 fi
-# 2. backups, MANIFEST, restart-pending
-# A backup is never overwritten: it may be the only copy of an original.
-k=0
-while [ $k -lt $nf ]; do
-  eval "b=\${$((k*6+7))} o=\${$((k*6+5))}"
-  if [ "$b" != - ] && [ "$o" != - ] && { [ -e "$b" ] || [ -L "$b" ]; }; then
-    abort "file $k failed a backup is already at $b; not overwritten" 4
-  fi
-  k=$((k+1))
-done
-# one cp per backup directory for the files backed up under their own name
-k=0; grp=; gdir=
-while [ $k -le $nf ]; do
-  b=-
-  [ $k = $nf ] || eval "t=\${$((k*6+3))} b=\${$((k*6+7))} o=\${$((k*6+5))}"
-  [ "$o" != - ] || b=-
-  if [ -n "$grp" ] && { [ "$b" = - ] || [ "${b%/*}" != "$gdir" ] || [ "${b##*/}" != "${t##*/}" ]; }; then
-    eval "cp -p -- $grp \"\$gdir/\"" 2>/dev/null || abort "file - failed cannot back the files up to $gdir" 4
-    grp=
-  fi
-  if [ "$b" != - ]; then
-    if [ "${b##*/}" = "${t##*/}" ]; then
-      [ -n "$grp" ] || gdir=${b%/*}
-      add grp "$t"
-    else
-      cp -p -- "$t" "$b" 2>/dev/null || abort "file $k failed cannot back it up to $b" 4
-    fi
-  fi
-  k=$((k+1))
-done
+# 2. MANIFEST, restart-pending (the backups were made in step 1)
 if [ "$pt" != - ]; then
   { [ ! -e "$pp.prev" ] || rm -f -- "$pp.prev"; } && { [ ! -f "$pp" ] || ln -- "$pp" "$pp.prev" 2>/dev/null || cp -p -- "$pp" "$pp.prev"; } &&
   mv -f -- "$pt" "$pp" || abort "file - failed cannot record the restarts owed in $pp" 4

@@ -77,6 +77,34 @@ expect_fixed "the target swapped before cp: the new file has the original's attr
 	"$(cat "$t") $(stat -c '%a %u:%g' "$t")"
 expect_fixed "the target swapped before cp: the set-user-ID file untouched" "4755 0:0" "$(stat -c '%a %u:%g' "$WORK/suid")"
 
+# 2b. The same swap, to a link to root's secret, with a backup asked for:
+# the backup is the original opened, not the secret (a rollback would
+# give the backup's content to the file's owner).
+home; rm -f "$WORK/evil"/*; rm -rf "$WORK/bk"; mkdir -m 700 "$WORK/bk"
+printf 'root secret\n' >"$WORK/secret"; chmod 600 "$WORK/secret"
+cat >"$WORK/evil/cp" <<EOF
+#!/bin/sh
+case " \$* " in *" --attributes-only "*)
+	mv -- "$WORK/home/authorized_keys" "$WORK/home/aside" && ln -s "$WORK/secret" "$WORK/home/authorized_keys";;
+esac
+exec $(command -v cp) "\$@"
+EOF
+chmod 755 "$WORK/evil/cp"
+t=$WORK/home/authorized_keys; n=$(stage "$WORK/home" authorized_keys 'new key')
+out=$(PATH=$WORK/evil:$PATH /bin/sh "$SRC/src/commit.sh" 1 1 '' 1 "$t" "$n" "$(sha "$t")" "$(shas 'new key')" \
+	"$WORK/bk/authorized_keys" 640:-:- - - - - 0 2>&1); st=$?
+expect_status "the target swapped for a link to a secret: commit" 0 "$st" "$out"
+expect_fixed "the target swapped for a link to a secret: the backup is the original" "old key 640 4243:4243" \
+	"$(cat "$WORK/bk/authorized_keys" 2>&1) $(stat -c '%a %u:%g' "$WORK/bk/authorized_keys" 2>&1)"
+# a backup already there: refused, nothing written, the old backup kept
+home; rm -f "$WORK/evil"/*
+printf 'earlier backup\n' >"$WORK/bk/authorized_keys"
+n=$(stage "$WORK/home" authorized_keys 'new key')
+out=$(/bin/sh "$SRC/src/commit.sh" 1 1 '' 1 "$t" "$n" "$(sha "$t")" "$(shas 'new key')" \
+	"$WORK/bk/authorized_keys" 640:-:- - - - - 0 2>&1); st=$?
+expect_status "a backup already there: commit" 4 "$st" "$out"
+expect_fixed "a backup already there: kept, the target too" "earlier backup old key" "$(cat "$WORK/bk/authorized_keys") $(cat "$t")"
+
 # 3. A new file's mode and owner (the plan's; staged 0600 by a command) go
 # onto the file opened, not through a link swapped in before chmod.
 home; victim; evil chmod
