@@ -117,8 +117,9 @@ hash_all() {
 # (status 1, $refusal says why) outside the root, and when the way there
 # followed a symbolic link found in a directory that a user other than
 # this one or root can write: that user could have pointed it anywhere
-# (nova's home at /root/.ssh). Only a path that is not its physical one
-# costs more than the cd: a walk, one cd per component, and one stat.
+# (nova's home at /root/.ssh), or when another user owns a link followed.
+# Only a path that is not its physical one costs more than the cd: a walk,
+# one cd per component, one readlink per link, and one stat.
 enter() {
   refusal='its directory cannot be entered'
   cd -P -- "$1/" 2>/dev/null || return 1
@@ -129,16 +130,29 @@ enter() {
   e_want=${e_want%/}
   [ "$PWD" != "${e_want:-/}" ] || return 0
   cd -P -- "$e_base" 2>/dev/null || return 1
-  e_r=${e_want#"${e_base%/}"}; e_seen=; e_upto=; e_links=
+  e_r=${e_want#"${e_base%/}"}; e_seen=; e_upto=; e_links=; e_hops=0
   while [ -n "$e_r" ]; do
     e_c=${e_r%%/*}; case $e_r in */*) e_r=${e_r#*/};; *) e_r=;; esac
-    [ -n "$e_c" ] || continue
+    case $e_c in '' | .) continue;; esac
     e_p=$PWD
-    cd -P -- "./$e_c" 2>/dev/null || return 1
     add e_seen "$e_p"
-    # every directory on the way to a link followed is examined, and the link
-    [ "$PWD" = "${e_p%/}/$e_c" ] || { e_upto=$e_seen; add e_links "${e_p%/}/$e_c"; }
+    if [ "$e_c" != .. ] && [ -L "./$e_c" ]; then
+      # a link: its text walked the same way, so that every link of a
+      # chain, and every directory on the way to one, is examined; an
+      # absolute one from /, as the kernel reads it
+      e_hops=$((e_hops+1)); [ $e_hops -le 40 ] || return 1
+      e_l=$(readlink -- "./$e_c") && [ -n "$e_l" ] || return 1
+      e_upto=$e_seen; add e_links "${e_p%/}/$e_c"
+      case $e_l in /*) cd / || return 1;; esac
+      e_r=$e_l${e_r:+/$e_r}
+      continue
+    fi
+    cd -P -- "./$e_c" 2>/dev/null || return 1
+    # no link when tested, yet one followed: swapped in meanwhile
+    if [ "$e_c" = .. ]; then e_x=${e_p%/*}; else e_x=${e_p%/}/$e_c; fi
+    [ "$PWD" = "${e_x:-/}" ] || { refusal='a symbolic link was swapped in on the way'; return 1; }
   done
+  [ -z "$root" ] || case "$PWD/" in "${root%/}"/*) ;; *) refusal='a symbolic link leads out of the root'; return 1;; esac
   [ -n "$e_upto" ] || return 0
   [ -n "$eu" ] || while read -r e_x e_a e_v _; do [ "$e_x" != Uid: ] || eu=$e_v; done 2>/dev/null < /proc/$$/status
   eval "e_v=\$(stat -c '%u %f %n' -- $e_upto $e_links 2>/dev/null)" || return 1

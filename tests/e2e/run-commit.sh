@@ -182,6 +182,18 @@ else
 	expect_grep "another user's link: named" "^file 0 conflict it is reached through the symbolic link $WORK/sticky/ssh, which another user owns; not written\$" "$out"
 fi
 expect_fixed "another user's link: root's file untouched" "root key" "$(cat "$WORK/rootssh/authorized_keys")"
+# a chain: root's link in root's directory leads to a link that the other
+# user put in its own directory: each link of the chain is examined
+mkdir -p "$WORK/etc" "$WORK/varlib/nova"; chown 4243:4243 "$WORK/varlib/nova"
+ln -s ../varlib/nova/ssh "$WORK/etc/nova-ssh"
+ln -s "$WORK/rootssh" "$WORK/varlib/nova/ssh"; chown -h 4243:4243 "$WORK/varlib/nova/ssh"
+n=$(stage "$WORK/rootssh" authorized_keys 'new key')
+out=$(commit '' -- "$WORK/etc/nova-ssh/authorized_keys" "$WORK/etc/nova-ssh/${n##*/}" "$(sha "$WORK/rootssh/authorized_keys")" \
+	"$(shas 'new key')" 600:4243:4243 2>&1); st=$?
+expect_status "a chain of links, the second in another user's directory: commit" 3 "$st" "$out"
+expect_grep "a chain of links: named" "^file 0 conflict it is reached through a symbolic link in $WORK/varlib/nova, which another user can write; not written\$" "$out"
+expect_fixed "a chain of links: root's file untouched" "root key 644 0:0" \
+	"$(cat "$WORK/rootssh/authorized_keys") $(stat -c '%a %u:%g' "$WORK/rootssh/authorized_keys")"
 # root's link in root's directory: followed
 mkdir -p "$WORK/etc" "$WORK/srv/conf"; printf 'a = 1\n' >"$WORK/srv/conf/app.conf"
 ln -s ../srv/conf "$WORK/etc/conf"
