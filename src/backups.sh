@@ -17,7 +17,7 @@ if [ -n "$root" ]; then
 fi
 [ -e "$root$b" ] || [ -L "$root$b" ] || { echo done; exit 0; }
 cd -P -- "$root$b" 2>/dev/null || { echo "error cannot enter $b"; exit 1; }
-case "$PWD/" in "${root%/}"/*) ;; *) echo "error a symbolic link leads $b out of the root"; exit 1;; esac
+case "$PWD/" in "${root%/}/"*) ;; *) echo "error a symbolic link leads $b out of the root"; exit 1;; esac
 pat='[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-*'
 # run NAME: a run directory of ours, not a link
 run() {

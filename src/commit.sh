@@ -124,7 +124,7 @@ enter() {
   refusal='its directory cannot be entered'
   cd -P -- "$1/" 2>/dev/null || return 1
   if [ -n "$root" ]; then
-    case "$PWD/" in "${root%/}"/*) ;; *) refusal='a symbolic link leads out of the root'; return 1;; esac
+    case "$PWD/" in "${root%/}/"*) ;; *) refusal='a symbolic link leads out of the root'; return 1;; esac
     e_base=$root; e_want=${root%/}${1#"$ra"}
   else e_base=/; e_want=$1; fi
   e_want=${e_want%/}
@@ -152,7 +152,7 @@ enter() {
     if [ "$e_c" = .. ]; then e_x=${e_p%/*}; else e_x=${e_p%/}/$e_c; fi
     [ "$PWD" = "${e_x:-/}" ] || { refusal='a symbolic link was swapped in on the way'; return 1; }
   done
-  [ -z "$root" ] || case "$PWD/" in "${root%/}"/*) ;; *) refusal='a symbolic link leads out of the root'; return 1;; esac
+  [ -z "$root" ] || case "$PWD/" in "${root%/}/"*) ;; *) refusal='a symbolic link leads out of the root'; return 1;; esac
   [ -n "$e_upto" ] || return 0
   [ -n "$eu" ] || while read -r e_x e_a e_v _; do [ "$e_x" != Uid: ] || eu=$e_v; done 2>/dev/null < /proc/$$/status
   eval "e_v=\$(stat -c '%u %f %n' -- $e_upto $e_links 2>/dev/null)" || return 1

@@ -30,7 +30,7 @@ if [ "$3" != - ]; then
 		[ -d "./$c" ] || mkdir -- "./$c" 2>/dev/null || [ -d "./$c" ] || { say lock "error cannot create $d"; mark; exit 1; }
 		cd -P -- "./$c" 2>/dev/null || { say lock "error cannot enter $d"; mark; exit 1; }
 	done
-	case $PWD/ in "${rp%/}"/*) ;; *) say lock "error a symbolic link leads $d out of the root"; mark; exit 1;; esac
+	case $PWD/ in "${rp%/}/"*) ;; *) say lock "error a symbolic link leads $d out of the root"; mark; exit 1;; esac
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
 	# tried in a subshell first: a failed exec redirection ends sh at once
 	( : >>./lock ) 2>/dev/null && exec 9>>./lock || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }

@@ -210,6 +210,14 @@ expect_status "under a root, a link in another user's directory: commit" 3 "$st"
 expect_grep "under a root: named" "which another user can write; not written\$" "$out"
 expect_fixed "under a root: nothing written" "a = 1" "$(cat "$WORK/img/srv/conf/app.conf")"
 
+# the root '/' (the host itself, as an inventory may say): every path is
+# inside it (bash once took none for inside: "${root%/}"/* is empty there)
+mkdir -p "$WORK/slash"; printf 'a = 1\n' >"$WORK/slash/app.conf"
+t=$WORK/slash/app.conf; n=$(stage "$WORK/slash" app.conf 'a = 3')
+out=$(commit / -- "$t" "$n" "$(sha "$t")" "$(shas 'a = 3')" 644:-:- 2>&1); st=$?
+expect_status "the root '/': commit" 0 "$st" "$out"
+expect_fixed "the root '/': written" "a = 3" "$(cat "$t")"
+
 # 7. More files than one round of descriptors (3-8) holds: 8 files in two
 # directories, new and replaced, each with its mode.
 mkdir -p "$WORK/many/a" "$WORK/many/b"
