@@ -18,18 +18,17 @@
 #   realpath PATH        the canonical path; nothing for an absent one
 #   mkdir MODE ROOT PATH creates the missing directories, each with MODE
 #                        (PATH: the path under ROOT, if any)
-#   stage UID GID ROOT PATH [DATA]
-#                        standard input (or DATA) into a new
-#                        ".NAME.migready-XXXXXX" beside PATH, mode 0600,
-#                        owner UID:GID ('-' keeps the become user's);
-#                        prints its path. The commit script checks its
-#                        hash, fsyncs it before any rename and gives it
-#                        its mode, on the file it opened: a chmod here
-#                        could only go by name, and follow a link the
-#                        directory's owner put there. With
-#                        DATA (sent when this runs in the serving shell,
-#                        where an argument has no size limit) the shell
-#                        writes it (printf): no cat.
+#   stage ROOT PATH NAME [DATA]
+#                        standard input (or DATA) into a new file NAME
+#                        (".NAME.migready-XXXXXX", the controller's
+#                        random pick) beside PATH, mode 0600, owned by
+#                        the become user; prints its path. The commit
+#                        script checks its hash, fsyncs it before any
+#                        rename and gives it its owner and mode, on the
+#                        file it opened. With DATA (sent when this runs
+#                        in the serving shell, where an argument has no
+#                        size limit) the shell writes it (printf): no
+#                        process.
 #   unstage TMP          removes a staged file
 # Fault point for the fault tests (as src/commit.sh's): with
 # MIGREADY_FAULT=stage:pause, stage writes its pid to
@@ -48,7 +47,7 @@ escaped='a symbolic link leads out of the root; not written'
 # root ROOT: enters ROOT, its physical path in $r
 root() { cd -P -- "$1" 2>/dev/null || fail "root '$1' does not exist on the host"; r=$PWD; }
 # inside: the directory entered is under $r
-inside() { case "$PWD/" in "${r%/}"/*) ;; *) fail "$escaped";; esac; }
+inside() { case "$PWD/" in "${r%/}/"*) ;; *) fail "$escaped";; esac; }
 # the reason of a command's message ("mkdir: cannot ...: Permission denied")
 why() { printf '%s' "${1##*: }"; }
 st() { stat -c '%f %u %g %s %Y' "$@"; }
@@ -115,43 +114,30 @@ mkdir)
   }
   mk "$3" ;;
 stage)
-  u=$1 g=$2 p=$4
-  n=${p##*/}
+  p=$2 t=./$3
+  case $3 in */*) fail "'$3' is not a temporary file's name";; .*.migready-*) ;; *) fail "'$3' is not a temporary file's name";; esac
   fault stage
-  [ -z "$3" ] || root "$3"
+  [ -z "$1" ] || root "$1"
   # the file is made in the directory entered, whatever its path becomes
   cd -P -- "${p%/*}/" 2>/dev/null ||
     fail "cannot create a temporary file in the directory: no such directory"
-  [ -z "$3" ] || inside
-  # mktemp opens it O_EXCL and 0600, never wider whatever a default ACL of
-  # the directory grants: the shell's own > opens 0666, which such an ACL
-  # lets through, and another user could write the file before the commit
-  # hashed it
-  t=$(mktemp -- "./.$n.migready-XXXXXX" 2>&1) ||
-    fail "cannot create a temporary file in the directory: $(why "$t")"
-  # The name is opened again to write: the directory's owner (nova in its
-  # ~/.ssh) may have put a symbolic link there since, and root must not
-  # write through it: O_NOFOLLOW, and no file made if it is gone.
-  if [ $# -ge 5 ]; then
-    e=$({ printf %s "$5" | dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none; } 2>&1)
-  else
-    e=$(dd of="$t" oflag=append,nofollow conv=notrunc,nocreat status=none 2>&1)
-  fi || { rm -f -- "$t"; fail "write failed: $(why "$e")"; }
-  o=; [ "$u" = - ] || o=$u; [ "$g" = - ] || o="$o:$g"
-  # No chown for the owner the file was made with: the running user's
-  # effective ids (read by the shell from /proc), and its group unless the
-  # directory is set-group-ID (-G compares the file's).
-  eu=; eg=
-  while read -r k a b _; do
-    case $k in Uid:) eu=$b;; Gid:) eg=$b;; esac
-  done 2>/dev/null < /proc/$$/status
-  { [ "$u" = - ] || [ "$u" = "$eu" ]; } && { [ "$g" = - ] || { [ "$g" = "$eg" ] && [ -G "$t" ]; }; } && o=
-  # -h: a link swapped in gets the owner, never what it leads to
-  if [ -n "$o" ] && ! e=$(chown -h -- "$o" "$t" 2>&1); then
-    rm -f -- "$t"; fail "cannot give the new file the owner of the old one: $(why "$e")"
+  [ -z "$1" ] || inside
+  # Made with O_EXCL (noclobber: no file, and no link, may be at the name)
+  # on a descriptor that stays open: given its mode and written through it,
+  # never by a name that the directory's owner (nova in its ~/.ssh) could
+  # have swapped since for a link, or a hard link to another file.
+  set -C
+  if ! { command exec 3>"$t"; } 2>/dev/null; then
+    e=$( : 2>&1 >"$t" ); fail "cannot create a temporary file in the directory: $(why "$e")"
   fi
+  set +C
+  # 0600 whatever a default ACL of the directory grants (it overrides the
+  # umask): another user could write the file before the commit hashed it
+  e=$(chmod 600 /proc/self/fd/3 2>&1) || { rm -f -- "$t"; fail "chmod: $(why "$e")"; }
+  if [ $# -ge 4 ]; then printf %s "$4" >&3; else cat >&3; fi || { rm -f -- "$t"; fail "write failed"; }
+  exec 3>&-
   # not synced here: the commit syncs every staged file in one process
-  # before its renames
+  # before its renames, and gives it its owner and mode
   printf '%s\n' "${p%/*}/${t#./}" ;;
 unstage)
   rm -f -- "$1" ;;

@@ -1626,54 +1626,6 @@ static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode,
 	return r;
 }
 
-/* The new content travels on the command's standard input, and the
- * command writes it beside the target, in the directory it entered and
- * checked to be inside the root: the same guarantees as over SFTP, and no
- * file made outside the root through a link swapped in on the way. The
- * file stays 0600: a command can set a mode only by name, and the
- * directory's owner may have put a link there; the commit script gives it
- * the plan's mode on the file it opened. */
-static int cmd_stage(struct ssh_transport *t, const char *path, const char *full,
-                     const char *data, size_t len, uid_t uid, gid_t gid, char **tmp,
-                     struct mr_error **err)
-{
-	char u[32] = "-", g[32] = "-";
-	if (uid != (uid_t)-1)
-		snprintf(u, sizeof(u), "%lu", (unsigned long)uid);
-	if (gid != (gid_t)-1)
-		snprintf(g, sizeof(g), "%lu", (unsigned long)gid);
-	const char *args[] = { "stage", u, g, root_arg(t), full, NULL, NULL };
-	/* In the serving shell the content can be an argument (no exec, so no
-	 * size limit): the shell writes it, no cat. A shell variable holds no
-	 * NUL byte; such content goes on standard input. */
-	char *inline_data = NULL;
-	int inline_ok = t->held && t->serving && (!data || !memchr(data, '\0', len));
-	if (inline_ok) {
-		inline_data = mr_xstrndup(data ? data : "", len);
-		args[5] = inline_data;
-	}
-	struct mr_buf o;
-	int r = -1;
-	mr_buf_init(&o);
-	if (become_op(t, args, inline_ok ? NULL : data ? data : "", inline_ok ? 0 : len,
-	              MR_OUTPUT_MAX, path, &o, err) < 0)
-		goto out;
-	const char *p = o.data;
-	size_t n = o.len;
-	char *line = next_line(&p, &n);
-	if (!line || line[0] != '/') {
-		free(line);
-		bad_reply(t, path, "stage", err);
-		goto out;
-	}
-	*tmp = line;
-	r = 0;
-out:
-	free(inline_data);
-	mr_buf_fini(&o);
-	return r;
-}
-
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -1706,6 +1658,50 @@ static char *temp_name(const char *full)
 	const char *name = base_name(full);
 	/* keep the name within NAME_MAX */
 	return mr_xasprintf("%.*s.%.200s.migready-%s", (int)(name - full), full, name, sfx);
+}
+
+/* The new content travels on the command's standard input, and the
+ * command writes it beside the target, in the directory it entered and
+ * checked to be inside the root: the same guarantees as over SFTP, and no
+ * file made outside the root through a link swapped in on the way. The
+ * name is ours (temp_name), made O_EXCL; the file stays 0600 and the
+ * become user's: the commit script gives it the plan's owner and mode on
+ * the file it opened. */
+static int cmd_stage(struct ssh_transport *t, const char *path, const char *full,
+                     const char *data, size_t len, char **tmp, struct mr_error **err)
+{
+	char *name = temp_name(full);
+	const char *args[] = { "stage", root_arg(t), full, base_name(name), NULL, NULL };
+	/* In the serving shell the content can be an argument (no exec, so no
+	 * size limit): the shell writes it, no cat. A shell variable holds no
+	 * NUL byte; such content goes on standard input. */
+	char *inline_data = NULL;
+	int inline_ok = t->held && t->serving && (!data || !memchr(data, '\0', len));
+	if (inline_ok) {
+		inline_data = mr_xstrndup(data ? data : "", len);
+		args[4] = inline_data;
+	}
+	struct mr_buf o;
+	int r = -1;
+	mr_buf_init(&o);
+	if (become_op(t, args, inline_ok ? NULL : data ? data : "", inline_ok ? 0 : len,
+	              MR_OUTPUT_MAX, path, &o, err) < 0)
+		goto out;
+	const char *p = o.data;
+	size_t n = o.len;
+	char *line = next_line(&p, &n);
+	if (!line || line[0] != '/') {
+		free(line);
+		bad_reply(t, path, "stage", err);
+		goto out;
+	}
+	*tmp = line;
+	r = 0;
+out:
+	free(name);
+	free(inline_data);
+	mr_buf_fini(&o);
+	return r;
 }
 
 static int set_attrs(struct ssh_transport *t, LIBSSH2_SFTP_HANDLE *h, uid_t uid, gid_t gid,
@@ -1751,7 +1747,7 @@ static int ssh_stage(struct mr_transport *base, const char *path, const char *da
 	/* Under a root the file is made by a command: an SFTP open follows
 	 * whatever link was swapped in on the way since rooted_path's check. */
 	if (t->become_user || t->base.root) {
-		r = cmd_stage(t, path, full, data, len, uid, gid, tmp_out, err);
+		r = cmd_stage(t, path, full, data, len, tmp_out, err);
 		goto out;
 	}
 	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */

@@ -7,7 +7,7 @@
 # the probe; a malformed one ends it too; a command that leaves its input
 # unread does not have the rest taken for a request. A script for
 # /bin/sh -c runs with its own arguments only; become.sh's stage, so
-# served, gives the owner asked for.
+# served, makes its file O_EXCL and writes it through its descriptor.
 set -u
 REQ=$(realpath "${3:?usage: run-serving.sh MIGREADY SOURCE_DIR SERVE_REQUEST}") || exit 1
 . "$(dirname "$0")/../lib/e2e.sh" serving e2e "$@"
@@ -82,84 +82,81 @@ expect_grep "a script: the next request runs" '^next$' "$out"
 out=$(request T12 /bin/sh -c 'flock -n "$1" true && echo free || echo held' x "$ROOT/var/lib/migready/lock" | probe 2>&1)
 expect_grep "the serving shell still holds the lock" '^held$' "$out"
 
-# become.sh's stage, served: the new file gets the owner asked for, and
-# stays 0600 whatever mode the file will have (the commit script gives it,
-# on the file it opened); a chown left out only where the file was made
-# with that owner (not in a set-group-ID directory, whose group a new file
-# takes)
+# become.sh's stage, served: the new file, by the name the controller
+# picked, made O_EXCL, 0600 and the running user's whatever its owner and
+# mode will be (the commit script gives them, on the file it opened)
 BECOME=$(cat "$SRC/src/become.sh")
-# stage_as NAME UID GID DIR: stages "new" into DIR/NAME; prints "MODE UID GID" of it
-stage_as() {
-	local out tmp
-	printf new >"$WORK/new"
-	out=$(request S1 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage "$2" "$3" '' "$4/$1" | probe 2>&1)
-	tmp=$(printf '%s\n' "$out" | grep -m1 '^/') || { echo "no staged file: $out"; return; }
-	[ "$(cat "$tmp")" = new ] || echo "content: $(cat "$tmp")"
-	stat -c '%a %u %g' "$tmp"
-}
 if [ "$(id -u)" = 0 ]; then
 	mkdir -p "$WORK/plain" "$WORK/sgid"
 	chgrp 4242 "$WORK/sgid" && chmod 2755 "$WORK/sgid"
-	expect_fixed "stage: own ids, 0600" "600 0 0" "$(stage_as a 0 0 "$WORK/plain")"
-	expect_fixed "stage: another owner and group" "600 4243 4244" "$(stage_as c 4243 4244 "$WORK/plain")"
-	expect_fixed "stage: owner kept ('-'), group given" "600 0 4244" "$(stage_as d - 4244 "$WORK/plain")"
-	expect_fixed "stage: in a set-group-ID directory, the group asked for" "600 0 0" "$(stage_as e 0 0 "$WORK/sgid")"
-	expect_fixed "stage: in a set-group-ID directory, '-' keeps its group" "600 0 4242" "$(stage_as f 0 - "$WORK/sgid")"
+	printf new >"$WORK/new"
+	for d in plain sgid; do
+		out=$(request S1 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage '' "$WORK/$d/a" .a.migready-Ab12Cd | probe 2>&1)
+		expect_grep "stage in $d: the new file's path" "^$WORK/$d/\\.a\\.migready-Ab12Cd\$" "$out"
+		expect_fixed "stage in $d: the content, 0600, root's" "new 600 0" \
+			"$(cat "$WORK/$d/.a.migready-Ab12Cd") $(stat -c '%a %u' "$WORK/$d/.a.migready-Ab12Cd")"
+	done
 else
 	skip "stage's owners need root"
 fi
 
 # stage with its content as an argument (what the controller sends in the
-# serving shell): written by the shell byte for byte into a file mktemp
-# made, 0600 also where the directory's default ACL grants all (the
-# shell's own > would make it 0666 there, writable by others until the
-# commit); never over an existing file
+# serving shell): written by the shell byte for byte, 0600 also where the
+# directory's default ACL grants all (the shell's > makes it 0666 there,
+# writable by others until the commit); never over an existing file
 mkdir -p "$WORK/inline"
-# stage_inline NAME CONTENT: the request's output
+# stage_inline NAME TMPNAME CONTENT: the request's output
 stage_inline() {
-	request S2 /bin/sh -c "$BECOME" migready-file stage - - '' "$WORK/inline/$1" "$2" | probe 2>&1
+	request S2 /bin/sh -c "$BECOME" migready-file stage '' "$WORK/inline/$1" "$2" "$3" | probe 2>&1
 }
 content=$(printf "a 'quoted' \\line\n\n\tand \$HOME \$(id) \`x\`\n\nx"); content=${content%x}
-out=$(stage_inline f1 "$content")
-f1=$(printf '%s\n' "$out" | grep -m1 "^$WORK/inline/\.f1\.migready-[A-Za-z0-9]\{6\}\$")
+out=$(stage_inline f1 .f1.migready-aaaaaa "$content")
+f1=$(printf '%s\n' "$out" | grep -m1 "^$WORK/inline/\.f1\.migready-aaaaaa\$")
 [ -n "$f1" ] && ok "stage, content inline: the new file's path" || not_ok "stage, content inline: no path" "$out"
 expect_fixed "stage, content inline: every byte, trailing newlines too" \
 	"$(printf '%s' "$content" | sha256sum)" "$(sha256sum <"$f1" 2>&1)"
 expect_fixed "stage, content inline: mode 0600" 600 "$(stat -c %a "$f1" 2>&1)"
-out=$(stage_inline f1 "other")
-f1b=$(printf '%s\n' "$out" | grep -m1 "^$WORK/inline/\.f1\.migready-")
-[ -n "$f1b" ] && [ "$f1b" != "$f1" ] && ok "stage, content inline: a second stage, a new name" \
-	|| not_ok "stage, content inline: a second stage, the same name or none" "$out"
+out=$(stage_inline f1 .f1.migready-aaaaaa "other")
+expect_grep "stage, content inline: a name taken is refused" '^error cannot create a temporary file in the directory: ' "$out"
 expect_fixed "stage, content inline: the first file untouched" \
 	"$(printf '%s' "$content" | sha256sum)" "$(sha256sum <"$f1" 2>&1)"
-# The directory's owner swaps the new file for a link to a root-only file
-# between mktemp and the write (a mktemp that does so, first on the
-# PATH): the stage fails, and root neither writes through the link nor
-# gives its target the file's owner; both ways of sending the content.
+out=$(stage_inline f1 ../x.migready-aaaaaa "other")
+expect_grep "stage: a name with a slash is refused" "^error '../x.migready-aaaaaa' is not a temporary file's name" "$out"
+# A link at the name (the directory's owner guessed it) is never written
+# through; one swapped in once the file is made (by a chmod first on the
+# PATH) leaves its target untouched: the content and the mode go through
+# the descriptor. Both ways of sending the content.
 mkdir -p "$WORK/evil" "$WORK/home"
-cat > "$WORK/evil/mktemp" <<EOF
+cat > "$WORK/evil/chmod" <<EOF
 #!/bin/sh
-t=\$($(command -v mktemp) "\$@") || exit 1
-mv -- "\$t" "\$t.moved"; ln -s "$WORK/victim" "\$t"
-printf '%s\\n' "\$t"
+for t in "$WORK"/home/.*.migready-??????; do mv -- "\$t" "\$t.moved"; ln -s "$WORK/victim" "\$t"; done
+exec $(command -v chmod) "\$@"
 EOF
-chmod 755 "$WORK/evil/mktemp"
+chmod 755 "$WORK/evil/chmod"
 printf 'key line\n' >"$WORK/new"
 for how in inline input; do
-	printf 'victim\n' >"$WORK/victim"; chmod 600 "$WORK/victim"
+	printf 'victim\n' >"$WORK/victim"; chmod 640 "$WORK/victim"
+	rm -f "$WORK/home"/.*.migready-*
 	if [ $how = inline ]; then
-		out=$(request S4 /bin/sh -c "$BECOME" migready-file stage 4243 4243 '' "$WORK/home/authorized_keys" 'key line' | PATH=$WORK/evil:$PATH probe 2>&1)
+		out=$(request S4 /bin/sh -c "$BECOME" migready-file stage '' "$WORK/home/authorized_keys" .authorized_keys.migready-bbbbbb 'key line' | PATH=$WORK/evil:$PATH probe 2>&1)
 	else
-		out=$(request S4 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage 4243 4243 '' "$WORK/home/authorized_keys" | PATH=$WORK/evil:$PATH probe 2>&1)
+		out=$(request S4 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage '' "$WORK/home/authorized_keys" .authorized_keys.migready-bbbbbb | PATH=$WORK/evil:$PATH probe 2>&1)
 	fi
-	expect_grep "stage, content $how, a link swapped in after mktemp: refused" '^S4 [1-9]' "$out"
-	expect_fixed "stage, content $how, a link swapped in: nothing written through it" "victim 600 0:0" \
+	expect_fixed "stage, content $how, a link swapped in: nothing written through it, its mode kept" "victim 640 0:0" \
+		"$(cat "$WORK/victim") $(stat -c '%a %u:%g' "$WORK/victim")"
+	expect_fixed "stage, content $how, a link swapped in: the file made has it" "key line 600" \
+		"$(cat "$WORK/home/.authorized_keys.migready-bbbbbb.moved") $(stat -c %a "$WORK/home/.authorized_keys.migready-bbbbbb.moved")"
+	rm -f "$WORK/home"/.*.migready-*
+	ln -s "$WORK/victim" "$WORK/home/.authorized_keys.migready-cccccc"
+	out=$(request S5 /bin/sh -c "$BECOME" migready-file stage '' "$WORK/home/authorized_keys" .authorized_keys.migready-cccccc 'key line' | probe 2>&1)
+	expect_grep "stage, a link already at the name: refused" '^S5 [1-9]' "$out"
+	expect_fixed "stage, a link already at the name: nothing written through it" "victim 640 0:0" \
 		"$(cat "$WORK/victim") $(stat -c '%a %u:%g' "$WORK/victim")"
 done
 
 mkdir -p "$WORK/acl"
 if setfacl -d -m u::rw,g::rw,o::rw "$WORK/acl"; then
-	out=$(request S3 /bin/sh -c "$BECOME" migready-file stage - - '' "$WORK/acl/k" secret | probe 2>&1)
+	out=$(request S3 /bin/sh -c "$BECOME" migready-file stage '' "$WORK/acl/k" .k.migready-dddddd secret | probe 2>&1)
 	f=$(printf '%s\n' "$out" | grep -m1 "^$WORK/acl/\.k\.migready-")
 	expect_fixed "stage, content inline, under a default ACL granting all: 0600" 600 "$(stat -c %a "$f" 2>&1)"
 else
