@@ -92,16 +92,18 @@ cleanup() {
   }
 }
 abort() { [ -z "$1" ] || echo "$1"; cleanup; echo 'commit aborted'; echo done; exit $2; }
+# sha256 [FILE...]: sha256sum's lines, or shasum's where it is missing
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum -- "$@"; else shasum -a 256 -- "$@"; fi
+}
 # hash_all LIST: the SHA-256 of LIST's files in h_1, h_2..., one process
 # for all (one each if that fails); h_K empty where a file cannot be read.
 hash1() {
-  if command -v sha256sum >/dev/null 2>&1; then hv=$(sha256sum < "$1")
-  else hv=$(shasum -a 256 < "$1"); fi
+  hv=$(sha256 < "$1")
 }
 hash_all() {
   eval "set -- $1"
-  if command -v sha256sum >/dev/null 2>&1; then hv=$(sha256sum -- "$@" 2>/dev/null)
-  else hv=$(shasum -a 256 -- "$@" 2>/dev/null); fi
+  hv=$(sha256 "$@" 2>/dev/null)
   hs=$?; j=0
   for x do
     j=$((j+1))
@@ -185,8 +187,7 @@ fd_facts() {
 $hv
 EOF2
   [ -n "$fp" ] || return 0
-  if command -v sha256sum >/dev/null 2>&1; then hv=$(sha256sum -- $fp 2>/dev/null)
-  else hv=$(shasum -a 256 -- $fp 2>/dev/null); fi
+  hv=$(sha256 $fp 2>/dev/null)
   while read -r l x; do
     x=${x##*/}; l=${l%%[!0-9a-f]*}; [ ${#l} = 64 ] || l=; eval "h_$x=\$l"
   done <<EOF2
