@@ -6,8 +6,9 @@
 # list prints "run ID" for each run directory, oldest first, then
 # "manifest" and its MANIFEST's lines each prefixed "m " (1 MiB at most),
 # if it has one. prune removes the directories older than KEEP_DAYS days
-# (by mtime) and all but the KEEP_RUNS newest (by id, which starts with
-# the time), never CURRENT (0: no limit); it prints "pruned ID" or
+# (by mtime) and all but the KEEP_RUNS newest (by the time in the id, then
+# its millisecond, then its pid, as rollback orders them), never CURRENT
+# (0: no limit); it prints "pruned ID" or
 # "failed ID" for each. Both end with "done"; "error MSG" on a refusal.
 LC_ALL=C; export LC_ALL
 mode=$1; root=$2; b=/var/lib/migready/backups
@@ -45,13 +46,29 @@ aged='|'
 if [ "$days" -gt 0 ] && [ $# -gt 0 ]; then
   for d in $(find "$@" -prune -mmin +$((days*1440)) 2>/dev/null); do aged="$aged${d#./}|"; done
 fi
+# the runs beyond the KEEP_RUNS newest (CURRENT counts, and stays). An id
+# is STAMP-PID-MS: two runs of one second are ordered by MS, then PID, as
+# mr_backup_run_id_cmp does, not by name ("-10234-" sorts before
+# "-9867-"). One sort, and only when there are too many.
+over='|'
+if [ "$keep" -gt 0 ] && [ "$n" -gt "$keep" ]; then
+  ids=$(for d in $pat; do
+    run "$d" || continue
+    r=${d#*Z-}; p=${r%%-*}; m=${r#"$p"}; m=${m#-}
+    printf '%s %s %s %s\n' "${d%%Z-*}" "${m:-0}" "${p:-0}" "$d"
+  done | sort -k1,1 -k2,2n -k3,3n)
+  while read -r _ _ _ d; do
+    [ $i -lt $((n-keep)) ] || break
+    i=$((i+1)); over="$over$d|"
+  done <<EOF2
+$ids
+EOF2
+fi
 for d in $pat; do
   run "$d" || continue
-  i=$((i+1))
   [ "$d" != "$cur" ] || continue
   old=
-  [ "$keep" -gt 0 ] && [ $((n-i)) -ge "$keep" ] && old=1
-  case $aged in *"|$d|"*) old=1;; esac
+  case $over$aged in *"|$d|"*) old=1;; esac
   [ -n "$old" ] || continue
   if rm -rf -- "./$d" 2>/dev/null; then echo "pruned $d"; else echo "failed $d"; fi
 done

@@ -129,6 +129,17 @@ left=$(cd "$B" && ls | tr '\n' ' ')
 expect_grep "by count: the 2 newest runs stay" "^20200101T000000Z-9-000 20240103T000000Z-1-001 [0-9]{8}T" "$left"
 [ -f outside/20200101T000000Z-9-000/f ] && ok "a symbolic link is never followed" \
 	|| not_ok "a symbolic link is never followed"
+# two runs of one second: the older by its millisecond has the longer pid,
+# so it sorts after the newer by name; the older goes
+find "$B" -mindepth 1 -maxdepth 1 ! -type l -exec rm -rf {} +
+for id in 20240104T000000Z-9867-001 20240104T000000Z-10234-500; do
+	mkdir -p "$B/$id" && echo 'existed 0644 0 0 /etc/x' > "$B/$id/MANIFEST"
+done
+sed -i 's/^user = "nova"/user = "root"/' "$ROOT/etc/libvirt/qemu.conf"
+out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that prunes runs of one second" 2 $? "$out"
+left=$(cd "$B" && ls | tr '\n' ' ')
+expect_grep "... by millisecond, not by name" "^20200101T000000Z-9-000 20240104T000000Z-10234-500 [0-9]{8}T" "$left"
+mkdir -p "$B/20240103T000000Z-1-001"
 touch -d '40 days ago' "$B"/2024*
 cat > prune.ini <<'INI'
 include = profile.ini
