@@ -22,7 +22,9 @@
 # 3. each temporary file renamed over its target; if one rename fails,
 # every file already renamed gets its original inode back, byte for byte
 # (exit 5; 6 if even that failed);
-# 4. each target hashed again (verify), directories synced;
+# 4. each target verified: the very file checked and hashed in step 1
+# (its device and inode, by lstat: nothing at the name is opened, so a
+# FIFO another user put there cannot block it); directories synced;
 # 5. the actions run in order, each only if the files it needs verified;
 # restart-pending is rewritten with the units still owed a restart.
 # Hang-ups and interrupts are ignored from the start, so a dropped
@@ -45,7 +47,8 @@
 # MIGREADY_FAULT=rename:K fails the K-th rename; POINT:pause writes the
 # script's pid to $MIGREADY_FAULT_DIR/migready-fault.POINT and waits while
 # that file exists (2 minutes at most); POINT:exit ends the script there,
-# with no reply. POINT: start, before-rename, after-rename, before-restart.
+# with no reply. POINT: start, open (each target, after its checks and
+# before it is opened), before-rename, after-rename, before-restart.
 # Output: one line per event, "file K ok|conflict|failed|restored MSG",
 # "commit ok|aborted|rolledback", "action K STATUS", "out K LINE", "done".
 trap '' HUP PIPE INT TERM
@@ -96,21 +99,18 @@ abort() { [ -z "$1" ] || echo "$1"; cleanup; echo 'commit aborted'; echo done; e
 sha256() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum -- "$@"; else shasum -a 256 -- "$@"; fi
 }
-# hash_all LIST: the SHA-256 of LIST's files in h_1, h_2..., one process
-# for all (one each if that fails); h_K empty where a file cannot be read.
-hash1() {
-  hv=$(sha256 < "$1")
-}
-hash_all() {
+# ino_all LIST: DEVICE:INODE of LIST's files in h_1, h_2... by lstat (no
+# file opened), one process for all (one each if that fails); h_K empty
+# where a file cannot be examined.
+ino_all() {
   eval "set -- $1"
-  hv=$(sha256 "$@" 2>/dev/null)
+  hv=$(stat -c %d:%i -- "$@" 2>/dev/null)
   hs=$?; j=0
   for x do
     j=$((j+1))
-    if [ $hs = 0 ]; then l=${hv%%"$nl"*}; hv=${hv#"$l"}; hv=${hv#"$nl"}; l=${l#\\}
-    else l=; hash1 "$x" 2>/dev/null && l=$hv; fi
-    l=${l%%[!0-9a-f]*}
-    [ ${#l} = 64 ] || l=
+    if [ $hs = 0 ]; then l=${hv%%"$nl"*}; hv=${hv#"$l"}; hv=${hv#"$nl"}
+    else l=$(stat -c %d:%i -- "$x" 2>/dev/null) || l=; fi
+    case $l in *[!0-9:]* | '') l=;; esac
     eval "h_$j=\$l"
   done
 }
@@ -173,15 +173,16 @@ enter() {
 $e_v
 EOF2
 }
-# fd_facts FD...: s_FD ("LINKS MODE_HEX MODE:UID:GID") and h_FD (its
-# SHA-256; empty if it is no regular file or cannot be read) of each
+# fd_facts FD...: s_FD ("LINKS MODE_HEX MODE:UID:GID"), i_FD
+# (DEVICE:INODE) and h_FD (its SHA-256; empty if it is no regular file or
+# cannot be read) of each
 # descriptor's file, one stat and one hash process for all. A device or a
 # FIFO is never read: it could be endless.
 fd_facts() {
-  fp=; for x do fp="$fp /proc/self/fd/$x"; eval "s_$x= h_$x="; done
-  hv=$(stat -L -c '%n %h %f %a:%u:%g' -- $fp 2>/dev/null); fp=
-  while read -r x l y z; do
-    x=${x##*/}; eval "s_$x=\"\$l \$y \$z\""
+  fp=; for x do fp="$fp /proc/self/fd/$x"; eval "s_$x= i_$x= h_$x="; done
+  hv=$(stat -L -c '%n %h %f %d:%i %a:%u:%g' -- $fp 2>/dev/null); fp=
+  while read -r x l y i z; do
+    x=${x##*/}; eval "s_$x=\"\$l \$y \$z\" i_$x=\$i"
     case $y in 8*) fp="$fp /proc/self/fd/$x";; esac
   done <<EOF2
 $hv
@@ -193,6 +194,17 @@ EOF2
   done <<EOF2
 $hv
 EOF2
+}
+# open_target FD NAME: NAME on FD. In a directory another user owns,
+# read-write: a FIFO that user put at the name since it was tested cannot
+# block the open (the stat through the descriptor then finds no regular
+# file). Read-only if that fails (an immutable file, a read-only file
+# system: neither can have been swapped) and in this user's directories.
+# The price: if the file vanished in that instant, an empty one is made
+# there, and the commit stops at it (changed since it was read).
+open_target() {
+  { [ ! -O . ] && eval "command exec $1<>\"\$2\""; } 2>/dev/null ||
+    { eval "command exec $1<\"\$2\""; } 2>/dev/null
 }
 # set_attrs FD MODE:UID:GID HAVE: the file on FD gets the mode and owner
 # HAVE lacks; 'file K failed' and bad=4 if it cannot
@@ -231,7 +243,7 @@ while [ $k -lt $nf ]; do
     elif [ -d "$tb" ]; then msg='is a directory'
     elif [ "$o" = - ]; then [ ! -e "$tb" ] || msg='appeared since it was read; not overwritten'
     elif [ ! -f "$tb" ]; then msg='was removed or replaced since it was read; not overwritten'
-    elif { eval "command exec $fd<\"\$tb\""; } 2>/dev/null; then tf=$fd; fds="$fds $fd"; fd=$((fd+1))
+    elif fault open; open_target $fd "$tb"; then tf=$fd; fds="$fds $fd"; fd=$((fd+1))
     else msg='cannot be read to compare'
     fi
     # read-write: a FIFO swapped in cannot block the open
@@ -249,7 +261,7 @@ while [ $k -lt $nf ]; do
     eval "msg=\$m_$k tf=\$tf_$k fn=\$fn_$k"
     tb=./${t##*/}; nb=./${n##*/}; have=
     if [ -n "$fn" ]; then
-      eval "s=\$s_$fn hw=\$h_$fn"; have=${s##* }
+      eval "s=\$s_$fn hw=\$h_$fn in_$k=\$i_$fn"; have=${s##* }
       # one name only: the file staged, not a link to another made since
       case $s in "1 8"*) ;; *) [ -n "$msg" ] || msg='the temporary file vanished';; esac
       if [ -z "$msg" ] && [ "$hw" != "$w" ]; then
@@ -411,7 +423,7 @@ while [ $k -lt $nf ]; do
   k=$((k+1))
 done
 [ -z "$syncl" ] || eval "sync -- $syncl" 2>/dev/null || :
-[ -z "$refs" ] || hash_all "$refs"
+[ -z "$refs" ] || ino_all "$refs"
 k=0; j=0
 while [ $k -lt $nf ]; do
   eval "t=\${$((k*6+3))} w=\${$((k*6+6))}"
@@ -420,7 +432,7 @@ while [ $k -lt $nf ]; do
     else echo "file $k ok"; fi
     k=$((k+1)); continue
   fi
-  j=$((j+1)); eval "h=\$h_$j"
+  j=$((j+1)); eval "h=\$h_$j w=\$in_$k"
   if [ -n "$h" ] && [ "$h" = "$w" ]; then echo "file $k ok"
   else echo "file $k failed verify: not what was written"; unverified="$unverified$k|"; fi
   k=$((k+1))

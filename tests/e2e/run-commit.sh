@@ -7,7 +7,8 @@
 # reached through a link in a directory another user can write. Root must
 # never give a mode, owner, ACL or content to what a link leads to, and
 # never write through such a directory. Also: more files than one round of
-# descriptors holds, and a conflict among them.
+# descriptors holds, and a conflict among them; a FIFO put at a target's
+# name, which must not block the commit.
 set -u
 . "$(dirname "$0")/../lib/e2e.sh" commit e2e "$@"
 [ "$(id -u)" = 0 ] || skip "the commit's owners and the other user's directories need root"
@@ -254,4 +255,38 @@ expect_status "8 files: commit" 0 "$st" "$out"
 got=; for i in 1 2 3 4 5 6 7 8; do d=$WORK/many/a; [ $((i % 2)) = 0 ] && d=$WORK/many/b; got="$got$(cat "$d/f$i") $(stat -c %a "$d/f$i");"; done
 expect_fixed "8 files: each written with its mode" "new 1 604;new 2 604;new 3 640;new 4 604;new 5 604;new 6 640;new 7 604;new 8 604;" "$got"
 [ -z "$(find "$WORK/many" -name '*.migready-*')" ] && ok "8 files: nothing left behind" || not_ok "8 files: left" "$(find "$WORK/many" -name '*.migready-*')"
+# 8. A FIFO put at the target's name by the directory's owner, after the
+# script tested the name and before it opened it (fault point open), or
+# after the renames: the commit must not block on it (the host's lock
+# would be held for good). It ends, nothing written / verify failed.
+# fifo_at POINT: run the commit in the background, paused at POINT, swap
+# the target for a FIFO there, then let it go; its output in $out, $st
+fifo_at() {
+	local f="$WORK/faults/migready-fault.$1" w=0
+	mkdir -p "$WORK/faults"; rm -f "$f"
+	(MIGREADY_FAULT=$1:pause MIGREADY_FAULT_DIR=$WORK/faults \
+		timeout -s KILL 20 /bin/sh "$SRC/src/commit.sh" 1 1 '' 1 "$t" "$n" "$(sha "$t")" "$(shas 'new key')" - 640:-:- \
+		- - - - 0 >"$WORK/fifo.out" 2>&1; echo $? >"$WORK/fifo.st") &
+	while [ ! -s "$f" ] && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
+	mv "$t" "$WORK/home/aside" && mkfifo "$t" && chown 4243:4243 "$t"
+	rm -f "$f"; wait
+	out=$(cat "$WORK/fifo.out"); st=$(cat "$WORK/fifo.st")
+	# a process still blocked opening the FIFO (a commit that failed this) goes
+	[ "$st" != 137 ] || timeout 2 /bin/sh -c ': >"$1"' - "$t" 2>/dev/null
+}
+home; t=$WORK/home/authorized_keys; n=$(stage "$WORK/home" authorized_keys 'new key')
+fifo_at open
+[ "$st" != 137 ] && ok "a FIFO swapped in before the open does not block the commit" \
+	|| not_ok "a FIFO swapped in before the open blocks the commit" "$out"
+expect_status "... the commit" 3 "$st" "$out"
+expect_grep "... the conflict named" '^file 0 conflict was removed or replaced since it was read' "$out"
+[ -p "$t" ] && ok "... nothing written" || not_ok "... written" "$(ls -la "$WORK/home")"
+home; n=$(stage "$WORK/home" authorized_keys 'new key')
+fifo_at after-rename
+[ "$st" != 137 ] && ok "a FIFO swapped in after the renames does not block the verify" \
+	|| not_ok "a FIFO swapped in after the renames blocks the verify" "$out"
+expect_grep "... verify fails" '^file 0 failed verify: not what was written' "$out"
+expect_fixed "... the file written is the one set aside" "new key 640 4243:4243" \
+	"$(cat "$WORK/home/aside") $(stat -c '%a %u:%g' "$WORK/home/aside")"
 summary
+[ "$failed" = 0 ]
