@@ -25,6 +25,9 @@ files="etc/libvirt/libvirtd.conf etc/libvirt/qemu.conf"
 snap() { for f in $files; do stat -c "$f %a %u:%g" "$ROOT/$f"; sha256sum < "$ROOT/$f"; done; }
 before=$(snap)
 cp -a "$ROOT/etc" before-etc
+# backup_of OUTPUT: the run id of the backup a run printed (not the last
+# name in ls: two runs of one second sort by pid length there)
+backup_of() { printf '%s\n' "$1" | sed -n "s|^  backup: $B/||p" | tail -n 1; }
 
 # --- apply, then rollback ---
 out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1); expect_status "apply" 2 $? "$out"
@@ -53,8 +56,9 @@ else not_ok "files byte-identical, with their modes and owners" "$(diff <(echo "
 [ ! -L "$wants" ] && ok "rollback disables the unit the run enabled (systemctl --root)" \
 	|| not_ok "rollback disables the unit the run enabled (systemctl --root)" "$out"
 expect_grep "... and says so" "^  done +systemctl --root=$ROOT disable libvirtd-tcp.socket\$" "$out"
-run2=$(ls "$B" | tail -n 1)
-expect_grep "rollback keeps backups of its own" "^  backup: $B/$run2\$" "$out"
+run2=$(backup_of "$out")
+[ -n "$run2" ] && [ -f "$B/$run2/MANIFEST" ] && ok "rollback keeps backups of its own" \
+	|| not_ok "rollback keeps backups of its own" "$out"
 expect_grep "its MANIFEST says what it undid" "^of $run1\$" "$(cat "$B/$run2/MANIFEST")"
 expect_grep "its MANIFEST keeps the removed file's backup" \
 	"^removed 0644 0 0 - /etc/sysctl.d/90-migration.conf\$" "$(cat "$B/$run2/MANIFEST")"
@@ -68,8 +72,8 @@ expect_status "rollback of a run already undone" 0 $? "$out"
 expect_grep "... says every file is as before" "^localhost: every file is as before run $run1\$" "$out"
 
 # --- an edit after the run: refused, with the diff; nothing written ---
-mr apply -l --root "$ROOT" -p profile.ini >/dev/null 2>&1
-run3=$(ls "$B" | tail -n 1)
+out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1)
+run3=$(backup_of "$out")
 echo 'max_clients = 7' >> "$ROOT/etc/libvirt/libvirtd.conf"
 sum=$(tree_sum "$ROOT")
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback after an outside edit" 4 $? "$out"
@@ -93,8 +97,8 @@ if [ "$(snap)" = "$before" ]; then ok "--force restores the originals"
 else not_ok "--force restores the originals" "$(diff <(echo "$before") <(snap))"; fi
 
 # --- a MANIFEST migready wrote before rollback existed ---
-mr apply -l --root "$ROOT" -p profile.ini >/dev/null 2>&1
-run4=$(ls "$B" | tail -n 1)
+out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1)
+run4=$(backup_of "$out")
 sed -i -E 's/^(existed|created) ([0-7]+ [0-9]+ [0-9]+) [0-9a-f]{64} /\1 \2 /' "$B/$run4/MANIFEST"
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback of an old MANIFEST" 2 $? "$out"
 expect_grep "... says edits cannot be detected" "MANIFEST has no content hashes" "$out"
