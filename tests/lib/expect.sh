@@ -27,9 +27,12 @@ not ok - $1"
 }
 # summary [NOTE]: the counts, and the failed checks named again: a log cut
 # to its tail (meson keeps the last 100 lines) still says what failed.
+# Its status is the suite's: a suite that ends with it fails on any failed
+# check (e2e-commit once ended so without a status of its own).
 summary() {
 	[ "$failed" = 0 ] || printf 'failed:%s\n' "$failed_names"
 	echo "$passed passed, $failed failed${1:+ ($1)}"
+	[ "$failed" = 0 ]
 }
 expect_status() { # NAME WANT GOT OUTPUT
 	if [ "$2" = "$3" ]; then ok "$1 exits $2"; else not_ok "$1 exits $2 (got $3)" "$4"; fi
