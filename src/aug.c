@@ -349,6 +349,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].cover);
 		h = hash_str(h, ops[i].cover_want);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
+		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
 	}
 	return h;
 }
@@ -372,7 +373,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt) ||
 		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create) ||
 		    !str_eq(a->cover, b->cover) || !str_eq(a->cover_want, b->cover_want) ||
-		    a->covers != b->covers)
+		    a->covers != b->covers || a->opts != b->opts)
 			return 0;
 	}
 	return 1;
@@ -868,23 +869,36 @@ static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
 	}
 	oc->old = cur ? mr_xstrndup(v, len) : NULL;
 	int found = 0;
+	struct mr_optscan scan = { .spec = op->opts };
+	char *keep = mr_xmalloc(len + 1);
 	for (size_t i = 0; i < len;) {
-		size_t ws = strspn(v + i, " \t");
-		i += ws;
+		i += strspn(v + i, " \t");
 		size_t wl = strcspn(v + i, " \t");
 		if (i + wl > len)
 			wl = len - i;
 		if (!wl)
 			break;
-		int match = strlen(op->value) == wl && !strncmp(v + i, op->value, wl);
+		const char *w = v + i;
+		size_t kl = 0;
+		int match;
+		if (op->opts && !strncmp(op->value, "--", 2))
+			match = mr_optscan_word(&scan, op->value + 2, w, wl, keep, &kl);
+		else if ((match = strlen(op->value) == wl && !strncmp(w, op->value, wl)))
+			kl = 0;
 		found |= match;
-		if (!(match && !add)) {
+		i += wl;
+		/* removed: the word, or its letter from a cluster (-dl: -d) */
+		if (match && !add) {
+			w = keep;
+			wl = kl;
+		}
+		if (wl) {
 			if (words.len)
 				mr_buf_putc(&words, ' ');
-			mr_buf_add(&words, v + i, wl);
+			mr_buf_add(&words, w, wl);
 		}
-		i += wl;
 	}
+	free(keep);
 	if (found == add) {
 		r = 0;
 		goto out;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "optscan.h"
 #include "util.h"
 
 struct mr_aug;
@@ -76,6 +77,10 @@ struct mr_aug_op {
 	const char *cover;
 	const char *cover_want;
 	int (*covers)(const char *children, const char *want);
+	/* MR_AUG_TOKEN_*: value is a long option ("--listen") of the program
+	 * whose options these words are, spelt as opts says it reads them
+	 * (-l, -dl, --lis count too); NULL: only the word value itself. */
+	const struct mr_optscan_spec *opts;
 };
 
 /* What an operation found and did. */

@@ -41,6 +41,8 @@ struct mr_res_ops {
 extern const struct mr_res_ops mr_res_file;
 extern const struct mr_res_ops mr_res_firewall;
 extern const struct mr_res_ops mr_res_libvirtd;
+/* libvirtd's command line options, as its getopt_long reads them. */
+extern const struct mr_optscan_spec mr_libvirtd_opts;
 extern const struct mr_res_ops mr_res_multipath;
 extern const struct mr_res_ops mr_res_nfs;
 extern const struct mr_res_ops mr_res_nova;

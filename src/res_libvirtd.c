@@ -64,6 +64,19 @@ static const struct mr_setting *listener_origin(const struct mr_profile *profile
 	return NULL;
 }
 
+/* libvirtd's options (its getopt_long optstring "ldf:p:t:vVh"): its
+ * --listen may be given as -l, in a cluster (-dl) or as a prefix (--lis). */
+static const struct mr_optscan_long libvirtd_longopts[] = {
+	{ "verbose", 0, 'v' }, { "daemon", 0, 'd' },      { "listen", 0, 'l' },
+	{ "config", 1, 'f' },  { "timeout", 1, 't' },     { "pid-file", 1, 'p' },
+	{ "version", 0, 'V' }, { "help", 0, 'h' },
+};
+const struct mr_optscan_spec mr_libvirtd_opts = {
+	.shortopts = "ldf:p:t:vVh",
+	.longopts = libvirtd_longopts,
+	.n_longopts = MR_ARRAY_LEN(libvirtd_longopts),
+};
+
 /* --listen in the daemon's options file: wanted by legacy, refused by
  * socket activation. The file is edited only where it exists. */
 static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int want,
@@ -80,6 +93,7 @@ static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int wan
 		.kind = want ? MR_AUG_TOKEN_ADD : MR_AUG_TOKEN_DEL,
 		.key = var,
 		.value = "--listen",
+		.opts = &mr_libvirtd_opts,
 		.fmt = MR_FMT_RAW,
 	};
 	mr_plan_add_as(f, "libvirtd.listen_flag", origin, &op);

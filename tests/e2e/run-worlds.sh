@@ -41,6 +41,14 @@ expect_no_grep "debian12: no --listen (libvirtd would refuse to start)" 'listen'
 	|| not_ok "debian12: no drop-in for the default port"
 [ ! -e "$root/etc/systemd/system/libvirtd-tls.socket" ] && ok "debian12: tls socket left disabled" || not_ok "debian12: tls socket"
 
+# -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
+sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+expect_status "debian12: -dl in LIBVIRTD_ARGS is drift" 2 "$st" "$out"
+expect_grep "debian12: -dl is the listen flag's drift" "libvirtd\.listen_flag +drift +'-dl' -> 'without --listen'" "$out"
+out=$(mr apply --local --root "$root" -p profile.ini 2>&1); expect_status "debian12: apply removes -l" 2 $? "$out"
+expect_grep "debian12: the l leaves the cluster, -d stays" '^LIBVIRTD_ARGS="-d"$' "$(cat "$root/etc/default/libvirtd")"
+
 # A port other than 16509: a drop-in that resets ListenStream first. Its
 # directory has a default ACL granting all (a new file there takes the
 # ACL's bits, not the umask's): the commit gives the new file the plan's
@@ -96,6 +104,10 @@ conf=$(cat "$root/etc/libvirt/libvirtd.conf")
 expect_grep "debian10: listen_tcp written" '^listen_tcp = 1$' "$conf"
 expect_grep "debian10: listen_tls written" '^listen_tls = 0$' "$conf"
 expect_no_grep "debian10: tcp_port left at its default" '^tcp_port' "$conf"
+# libvirtd reads -l as --listen: a host that has it is in the desired state
+sed -i 's/^libvirtd_opts=.*/libvirtd_opts="-l"/' "$root/etc/default/libvirtd"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: -l counts as --listen" 0 $? "$out"
 
 # --- CentOS 7: /etc/sysconfig, no socket units, no dpkg ---
 root=$(new_host centos7-legacy c7)

@@ -1,0 +1,89 @@
+#include <string.h>
+
+#include "optscan.h"
+
+/* The long option a "--name" or "--name=value" word names: an exact name,
+ * else the only one it is a prefix of; NULL when unknown or ambiguous
+ * (getopt_long then fails, and the word gives no option). */
+static const struct mr_optscan_long *long_of(const struct mr_optscan_spec *spec,
+                                             const char *name, size_t len)
+{
+	const struct mr_optscan_long *found = NULL;
+	size_t prefixes = 0;
+	for (size_t i = 0; i < spec->n_longopts; i++) {
+		const struct mr_optscan_long *o = &spec->longopts[i];
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (o->name[len] == '\0')
+			return o;
+		found = o;
+		prefixes++;
+	}
+	return prefixes == 1 ? found : NULL;
+}
+
+static void keep_all(const char *word, size_t len, char *keep, size_t *keep_len)
+{
+	memcpy(keep, word, len);
+	keep[len] = '\0';
+	*keep_len = len;
+}
+
+int mr_optscan_word(struct mr_optscan *s, const char *flag, const char *word, size_t len,
+                    char *keep, size_t *keep_len)
+{
+	const struct mr_optscan_spec *spec = s->spec;
+	keep_all(word, len, keep, keep_len);
+	if (s->arg_next) {
+		s->arg_next = 0;
+		return 0;
+	}
+	if (s->ended || len < 2 || word[0] != '-')
+		return 0;
+	if (word[1] == '-') {
+		if (len == 2) {
+			s->ended = 1;
+			return 0;
+		}
+		const char *name = word + 2;
+		const char *eq = memchr(name, '=', len - 2);
+		size_t name_len = eq ? (size_t)(eq - name) : len - 2;
+		const struct mr_optscan_long *o = long_of(spec, name, name_len);
+		if (!o)
+			return 0;
+		if (o->has_arg && !eq)
+			s->arg_next = 1;
+		if (strcmp(o->name, flag) != 0 || o->has_arg)
+			return 0;
+		*keep_len = 0;
+		keep[0] = '\0';
+		return 1;
+	}
+	const struct mr_optscan_long *target = long_of(spec, flag, strlen(flag));
+	char letter = target ? target->letter : 0;
+	int hit = 0;
+	size_t k = 1;
+	for (size_t i = 1; i < len; i++) {
+		char c = word[i];
+		const char *p = c != ':' ? memchr(spec->shortopts, c, strlen(spec->shortopts)) : NULL;
+		if (p && p[1] == ':') {
+			/* the rest of the word is its argument, else the next word
+			 * ("::", an optional argument, is only ever in the word) */
+			if (i + 1 == len && p[2] != ':')
+				s->arg_next = 1;
+			memmove(keep + k, word + i, len - i);
+			k += len - i;
+			break;
+		}
+		if (p && c == letter) {
+			hit = 1;
+			continue;
+		}
+		keep[k++] = c;
+	}
+	keep[k] = '\0';
+	*keep_len = k == 1 ? 0 : k;
+	if (!*keep_len)
+		keep[0] = '\0';
+	return hit;
+}

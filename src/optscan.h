@@ -1,0 +1,36 @@
+/* A program's options as getopt_long(3) reads them from its argv, so that
+ * a flag is found (or removed) in every spelling the program accepts:
+ * --listen, -l, a cluster -dl, an unambiguous prefix --lis. */
+#ifndef MR_OPTSCAN_H
+#define MR_OPTSCAN_H
+
+#include <stddef.h>
+
+struct mr_optscan_long {
+	const char *name; /* without its dashes */
+	int has_arg;      /* 1: required argument (in the next word or after '=') */
+	char letter;      /* its short option, 0 for none */
+};
+
+struct mr_optscan_spec {
+	const char *shortopts; /* getopt(3)'s optstring, without a leading '+', '-' or ':' */
+	const struct mr_optscan_long *longopts;
+	size_t n_longopts;
+};
+
+/* One pass over argv's words, in order (GNU getopt permutes: options may
+ * follow other words, until "--"). */
+struct mr_optscan {
+	const struct mr_optscan_spec *spec;
+	int arg_next; /* the next word is an option's argument */
+	int ended;    /* "--" was seen */
+};
+
+/* Whether word (len bytes, the next of argv) gives the long option named
+ * flag, a flag without argument. keep (len + 1 bytes) gets the word
+ * without it and *keep_len its length: 0 when nothing of the word is left,
+ * the word itself when it does not give the flag. */
+int mr_optscan_word(struct mr_optscan *s, const char *flag, const char *word, size_t len,
+                    char *keep, size_t *keep_len);
+
+#endif
