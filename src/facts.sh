@@ -133,6 +133,25 @@ else
 	done
 fi
 
+# The listening sockets' ListenStream lines, read by the awk below from
+# the unit file and its drop-ins (the unit's, its prefix's, every
+# socket's), which systemd applies by name whatever their directory, a
+# drop-in hiding its namesake in a directory read later. A masked unit
+# listens on nothing, as its unit fact says.
+for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket; do
+	f=
+	for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+		if [ -e "$r$dir/$u" ] || [ -L "$r$dir/$u" ]; then f=$r$dir/$u; break; fi
+	done
+	[ -n "$f" ] && [ -f "$f" ] && ! [ "$f" -ef /dev/null ] || continue
+	set -- "$@" part=sock "sockunit=$u" "$f"
+	for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+		for d in "$u.d" "${u%%-*}-.socket.d" socket.d; do
+			for g in "$r$dir/$d"/*.conf; do [ ! -f "$g" ] || set -- "$@" "$g"; done
+		done
+	done
+done
+
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
 # libvirtd_opts on older Debian.
 for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
@@ -172,22 +191,43 @@ facts_awk='
 		else if (/^$/) pkg()
 		next }
 	part == "unit" { if (FNR == 1) { unit(); f = FILENAME; i = 0 }; if (/^\[Install\]/) i = 1; next }
+	part == "sock" {
+		if (FNR == 1) {
+			hidden = 0; insock = 0; n = FILENAME; sub(/.*\//, "", n)
+			if (FILENAME !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = FILENAME }
+			else if ((sockunit SUBSEP n) in file) hidden = 1
+			else { cur = sockunit SUBSEP n; file[cur] = FILENAME; nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
+		}
+		if (hidden) next
+		if (/^[ \t]*\[/) { insock = /^[ \t]*\[Socket\][ \t]*$/; next }
+		if (insock && /^[ \t]*ListenStream[ \t]*=/) {
+			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
+			nl[cur]++; ls[cur, nl[cur]] = lv }
+		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
-	END { pkg(); unit() }'
+	function listens(un, k,   c, j) { c = un SUBSEP k
+		for (j = 1; j <= nl[c]; j++) print "socket." un ".listen=" substr(file[c], length(root) + 1) " " ls[c, j] }
+	END { pkg(); unit()
+		for (s = 1; s <= nsock; s++) {
+			su = sock[s]; print "socket." su ".file=" substr(file[su, ""], length(root) + 1); listens(su, "")
+			for (a = 2; a <= nd[su]; a++)
+				for (b = a; b > 1 && drop[su, b - 1] > drop[su, b]; b--) { t = drop[su, b]; drop[su, b] = drop[su, b - 1]; drop[su, b - 1] = t }
+			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
+		} }'
 if [ -z "$r" ]; then
 	{
 		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
 		echo --
 		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
-	} | awk -v want="$pkgs" -v xu="$xuser" "$facts_awk" "$@" part=ids FS=: -
+	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
 	[ ! -f "$r/etc/passwd" ] || set -- "$@" "$r/etc/passwd"
 	set -- "$@" groups=1
 	[ ! -f "$r/etc/group" ] || set -- "$@" "$r/etc/group"
-	awk -v want="$pkgs" -v xu="$xuser" "$facts_awk" "$@" </dev/null
+	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" "$facts_awk" "$@" </dev/null
 fi
 
 # The instances directory: what is mounted there, and whether it holds

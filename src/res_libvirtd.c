@@ -26,6 +26,7 @@ static const struct mr_conf_key socket_conf_keys[] = {
 
 #define SHELLVARS_LENS "Shellvars.lns"
 #define DEFAULT_PORT "16509"
+#define PORT_DROPIN "migready-port.conf"
 
 struct world_units {
 	const char *conf;    /* the daemon's conf file */
@@ -105,7 +106,7 @@ static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int wan
 static void plan_port_dropin(struct mr_plan *plan, const char *socket,
                              const struct mr_setting *port, struct mr_plan_unit *unit)
 {
-	char *path = mr_xasprintf("/etc/systemd/system/%s.d/migready-port.conf", socket);
+	char *path = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
 	char *content = mr_xasprintf("# Written by migready: the port of [libvirtd] tcp_port\n"
 	                             "[Socket]\nListenStream=\nListenStream=%s\n",
 	                             port->value);
@@ -120,6 +121,115 @@ static void plan_port_dropin(struct mr_plan *plan, const char *socket,
 	free(origin);
 	free(content);
 	free(path);
+}
+
+/* Whether a ListenStream value ("16509", "0.0.0.0:16509", "[::]:16509")
+ * is that port. */
+static int listens_on(const char *value, const char *port)
+{
+	const char *colon = strrchr(value, ':');
+	return strcmp(colon ? colon + 1 : value, port) == 0;
+}
+
+/* A drop-in's path: its file name, or NULL for the unit file itself. */
+static const char *dropin_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	if (!base || base - path < 2 || strncmp(base - 2, ".d", 2) != 0)
+		return NULL;
+	return base + 1;
+}
+
+struct listen_state {
+	const char *bad;  /* a value on another port, or NULL */
+	const char *from; /* the file of the last line that counts */
+	size_t n;         /* values in effect */
+};
+
+static void listen_line(struct listen_state *st, const char *path, const char *value,
+                        const char *port)
+{
+	st->from = path;
+	if (!*value) { /* an empty ListenStream= drops those before it */
+		st->n = 0;
+		st->bad = NULL;
+		return;
+	}
+	st->n++;
+	if (!st->bad && !listens_on(value, port))
+		st->bad = value;
+}
+
+/* Where a socket would listen once apply has written (ours = 1) or removed
+ * (ours = 0) migready's port drop-in, or as it is (ours = -1): its
+ * ListenStream lines in systemd's order (the unit file, then every drop-in
+ * by name), as the facts list them. NULL when it listens on port alone,
+ * else why not, naming the file. */
+static char *socket_port_problem(const struct mr_facts *facts, const char *socket,
+                                 const char *port, int ours)
+{
+	char *key = mr_xasprintf("socket.%s.listen", socket);
+	char *mine = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
+	const char **lines = NULL;
+	size_t n = mr_facts_get_all(facts, key, &lines);
+	struct listen_state st = { 0 };
+	int placed = ours != 1;
+	char **paths = mr_xcalloc(n + 1, sizeof(*paths));
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(lines[i], ' ');
+		paths[i] = sp ? mr_xstrndup(lines[i], (size_t)(sp - lines[i])) : mr_xstrdup(lines[i]);
+		const char *value = sp ? sp + 1 : "";
+		const char *drop = dropin_name(paths[i]);
+		if (ours != -1 && !strcmp(paths[i], mine))
+			continue;
+		if (!placed && drop && strcmp(drop, PORT_DROPIN) > 0) {
+			listen_line(&st, mine, "", port);
+			listen_line(&st, mine, port, port);
+			placed = 1;
+		}
+		listen_line(&st, paths[i], value, port);
+	}
+	if (!placed) {
+		listen_line(&st, mine, "", port);
+		listen_line(&st, mine, port, port);
+	}
+	char *why = NULL;
+	if (st.bad)
+		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %s)", socket,
+		                   st.bad, port, st.from);
+	else if (!st.n)
+		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %s)", socket,
+		                   st.from ? st.from : "its unit file");
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(lines);
+	free(mine);
+	free(key);
+	return why;
+}
+
+/* The TCP socket listens on the profile's port and no other: a unit file
+ * of /etc, or a drop-in read after migready's, can say otherwise, and a
+ * green check would be a lie. */
+static void check_socket_port(struct mr_plan *plan, const char *socket,
+                              const struct mr_setting *tcp, const struct mr_setting *port)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	char *file = mr_xasprintf("socket.%s.file", socket);
+	int known = facts && mr_facts_get(facts, file);
+	free(file);
+	if (!known || !tcp || !mr_setting_bool(tcp))
+		return;
+	const char *want = port ? port->value : DEFAULT_PORT;
+	int ours = !port ? -1 : strcmp(port->value, DEFAULT_PORT) != 0;
+	char *why = socket_port_problem(facts, socket, want, ours);
+	if (why) {
+		char *origin = mr_plan_origin_of(port ? port : tcp);
+		mr_plan_fail(plan, "libvirtd.listen_port", origin, "%s", why);
+		free(origin);
+		free(why);
+	}
 }
 
 /* A listening socket on or off as the profile's listen_* says; its daemon
@@ -153,6 +263,7 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 		mr_plan_unit_stop_first(u, service);
 		plan_port_dropin(plan, w->tcp, port, u);
 	}
+	check_socket_port(plan, w->tcp, tcp, port);
 }
 
 static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,

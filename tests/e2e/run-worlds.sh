@@ -86,6 +86,35 @@ out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
 expect_status "debian12: back to 16509 is drift" 2 "$st" "$out"
 expect_grep "debian12: the drop-in is the drifted item" 'libvirtd\.tcp_port +drift' "$out"
 
+# What the socket listens on is its unit file and drop-ins, all of them:
+# another drop-in read after migready's, or a unit file of /etc, wins, and
+# the port is then a failure that names it, never green.
+sock=$(new_host debian12-socket sock)
+out=$(mr apply --local --root "$sock" -p profile.ini 2>&1); expect_status "sockets: apply" 2 $? "$out"
+out=$(mr facts --local --root "$sock" 2>&1)
+expect_grep "sockets: facts list the socket's ListenStream with its file" \
+	'socket\.libvirtd-tcp\.socket\.listen +/lib/systemd/system/libvirtd-tcp\.socket 16509' "$out"
+sdir=$sock/etc/systemd/system/libvirtd-tcp.socket.d
+mkdir -p "$sdir"
+printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
+expect_status "sockets: an override.conf on 16600 fails check" 4 "$st" "$out"
+expect_grep "sockets: the failure names the port and the file" \
+	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
+out=$(mr apply --local --root "$sock" -p port.ini 2>&1); st=$?
+expect_status "sockets: apply of 16510 cannot win over override.conf (changed, failed)" 6 "$st" "$out"
+expect_grep "sockets: migready's drop-in is read before override.conf" \
+	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16510 alone' "$out"
+expect_grep "sockets: ... its drop-in written all the same" '^ListenStream=16510$' "$(cat "$sdir/migready-port.conf" 2>&1)"
+mv "$sdir/override.conf" "$sdir/10-early.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_status "sockets: a drop-in read before migready's loses to it" 0 $? "$out"
+rm -r "$sdir"
+sed 's/^ListenStream=.*/ListenStream=16777/' "$sock/lib/systemd/system/libvirtd-tcp.socket" > "$sock/etc/systemd/system/libvirtd-tcp.socket"
+out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
+expect_status "sockets: a unit file of /etc on 16777 fails check" 4 "$st" "$out"
+expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\)' "$out"
+
 # Forced legacy on a socket-capable host: sockets masked, --listen added.
 root=$(new_host debian12-socket d12legacy)
 converge "debian12 forced legacy" "$root" forced.ini
