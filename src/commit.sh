@@ -2,7 +2,9 @@
 # its data as positional arguments, never spliced into its text. One run
 # commits a host's whole apply as one transaction:
 # 1. every staged file checked, in its directory entered (enter: not by
-# a link another user could have pointed anywhere) and opened once: what
+# a link another user could have pointed anywhere) and opened once,
+# read-only, in another user's directory under a watchdog (a FIFO) and
+# then found at its name by lstat (not a link swapped in and out): what
 # is examined and given attributes is the file opened, through
 # /proc/self/fd, never a name the directory's owner could have swapped for
 # a link since. The target must still be what was read (SHA-256), not a
@@ -53,15 +55,15 @@
 # "commit ok|aborted|rolledback", "action K STATUS", "out K LINE", "done".
 trap '' HUP PIPE INT TERM
 LC_ALL=C; export LC_ALL; umask 077
+# its own pid: served, the script is a subshell, and $$ the serving shell's
+self=$$; read -r self _ 2>/dev/null </proc/self/stat || self=$$
 nl='
 '
 fault() {
   case ${MIGREADY_FAULT-} in
   "$1:exit") exit 9;;
   "$1:pause")
-    # its own pid: served, the script is a subshell, and $$ the serving shell's
-    me=$$; read -r me _ 2>/dev/null </proc/self/stat || me=$$
-    f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo "$me" > "$f"; w=0
+    f=${MIGREADY_FAULT_DIR:-/tmp}/migready-fault.$1; echo "$self" > "$f"; w=0
     while [ -e "$f" ] && [ $w -lt 1200 ]; do sleep 0.1; w=$((w+1)); done;;
   esac
 }
@@ -195,17 +197,24 @@ EOF2
 $hv
 EOF2
 }
-# open_target FD NAME: NAME on FD. In a directory another user owns,
-# read-write: a FIFO that user put at the name since it was tested cannot
-# block the open (the stat through the descriptor then finds no regular
-# file). Read-only if that fails (an immutable file, a read-only file
-# system: neither can have been swapped) and in this user's directories.
-# The price: if the file vanished in that instant, an empty one is made
-# there, and the commit stops at it (changed since it was read).
-open_target() {
-  { [ ! -O . ] && eval "command exec $1<>\"\$2\""; } 2>/dev/null ||
-    { eval "command exec $1<\"\$2\""; } 2>/dev/null
+# open_target FD NAME: NAME on FD, read-only (never created: a link that
+# another user swapped in and that leads nowhere makes no file there).
+open_target() { { eval "command exec $1<\"\$2\""; } 2>/dev/null; }
+# guard_start, guard_stop: around the opens in a directory another user
+# owns, whose names that user can swap for a FIFO after they were tested.
+# An open of a FIFO blocks; after 10 s the watchdog interrupts it (dash:
+# the open fails, EINTR) or, 5 s later, where the shell restarts it
+# (bash), ends the commit, which has changed no target yet (step 1 opens,
+# links and copies). 2 processes, and only there.
+guard=; late=
+trap 'late=1' USR1
+guard_start() {
+  [ ! -O . ] || return 0
+  late=
+  ( sleep 10; kill -s USR1 "$self"; sleep 5; kill -s KILL "$self" ) </dev/null >/dev/null 2>&1 &
+  guard=$!
 }
+guard_stop() { [ -z "$guard" ] || kill -s KILL "$guard" 2>/dev/null; guard=; }
 # set_attrs FD MODE:UID:GID HAVE: the file on FD gets the mode and owner
 # HAVE lacks; 'file K failed' and bad=4 if it cannot
 set_attrs() {
@@ -236,30 +245,47 @@ while [ $k -lt $nf ]; do
     eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))}"
     x=$fd; [ "$o" = - ] || x=$((x+1)); [ "$w" = - ] || x=$((x+1))
     [ $x -le 9 ] || break
-    msg=; tf=; fn=; tb=./${t##*/}; nb=./${n##*/}
+    msg=; tf=; fn=; li=; tb=./${t##*/}; nb=./${n##*/}
     if ! enter "${t%/*}"; then msg="$refusal; not written"
     elif [ ! -f "$nb" ] || [ -L "$nb" ]; then msg='the temporary file vanished'
     elif [ -L "$tb" ]; then msg='is a symbolic link; not written'
     elif [ -d "$tb" ]; then msg='is a directory'
     elif [ "$o" = - ]; then [ ! -e "$tb" ] || msg='appeared since it was read; not overwritten'
     elif [ ! -f "$tb" ]; then msg='was removed or replaced since it was read; not overwritten'
-    elif fault open; open_target $fd "$tb"; then tf=$fd; fds="$fds $fd"; fd=$((fd+1))
-    else msg='cannot be read to compare'
+    else
+      fault open; guard_start
+      if open_target $fd "$tb"; then tf=$fd; fds="$fds $fd"; fd=$((fd+1))
+      else msg='cannot be read to compare'; fi
     fi
-    # read-write: a FIFO swapped in cannot block the open
     if [ -z "$msg" ] && [ "$w" != - ]; then
-      if { eval "command exec $fd<>\"\$nb\""; } 2>/dev/null; then fn=$fd; fds="$fds $fd"; fd=$((fd+1))
+      [ -n "$guard" ] || guard_start
+      if open_target $fd "$nb"; then fn=$fd; fds="$fds $fd"; fd=$((fd+1))
       else msg='the temporary file vanished'; fi
     fi
-    eval "m_$k=\$msg tf_$k=\$tf fn_$k=\$fn"
+    if [ -n "$guard" ]; then
+      guard_stop
+      [ -z "$late" ] || msg='did not open within 10 s (a FIFO put at its name?); not written'
+    fi
+    # In another user's directory, the names (by lstat: no link followed)
+    # must be the files opened (compared below): a link swapped in before
+    # an open, and out again after it, led the open elsewhere.
+    if [ -z "$msg" ] && [ ! -O . ]; then
+      li=$(stat -c %d:%i -- ${tf:+"$tb"} ${fn:+"$nb"} 2>/dev/null) || msg='was replaced while it was opened; not written'
+    fi
+    eval "m_$k=\$msg tf_$k=\$tf fn_$k=\$fn li_$k=\$li"
     k=$((k+1))
   done
   [ -z "$fds" ] || fd_facts $fds
   j=$k; k=$k0
   while [ $k -lt $j ]; do
     eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))} w=\${$((k*6+6))} nm=\${$((k*6+8))}"
-    eval "msg=\$m_$k tf=\$tf_$k fn=\$fn_$k"
+    eval "msg=\$m_$k tf=\$tf_$k fn=\$fn_$k li=\$li_$k"
     tb=./${t##*/}; nb=./${n##*/}; have=
+    if [ -z "$msg" ] && [ -n "$li" ]; then
+      x=; [ -z "$tf" ] || eval "x=\$i_$tf"
+      [ -z "$fn" ] || eval "x=\"\$x\${x:+\$nl}\$i_$fn\""
+      [ "$li" = "$x" ] || msg='was replaced while it was opened; not written'
+    fi
     if [ -n "$fn" ]; then
       eval "s=\$s_$fn hw=\$h_$fn in_$k=\$i_$fn"; have=${s##* }
       # one name only: the file staged, not a link to another made since
@@ -357,8 +383,12 @@ if [ "$pt" != - ]; then
   { [ ! -e "$pp.prev" ] || rm -f -- "$pp.prev"; } && { [ ! -f "$pp" ] || ln -- "$pp" "$pp.prev" 2>/dev/null || cp -p -- "$pp" "$pp.prev"; } &&
   mv -f -- "$pt" "$pp" || abort "file - failed cannot record the restarts owed in $pp" 4
 fi
+# pending_back: restart-pending as it was before step 2
+pending_back() {
+  [ "$pt" = - ] || if [ -f "$pp.prev" ]; then mv -f -- "$pp.prev" "$pp"; else rm -f -- "$pp"; fi
+}
 if [ "$mt" != - ]; then
-  mv -f -- "$mt" "$mp" || abort "file - failed cannot write $mp" 4
+  mv -f -- "$mt" "$mp" || { pending_back; abort "file - failed cannot write $mp" 4; }
 fi
 fault before-rename
 # 3. the renames, all or none. Each in its directory, entered again
@@ -401,7 +431,7 @@ if [ -n "$fail" ]; then
   done
   cd /
   [ "$mp" = - ] || rm -f -- "$mp"
-  if [ "$pt" != - ]; then if [ -f "$pp.prev" ]; then mv -f -- "$pp.prev" "$pp"; else rm -f -- "$pp"; fi; fi
+  pending_back
   [ $st = 6 ] || cleanup
   echo 'commit rolledback'; echo done; exit $st
 fi
