@@ -629,12 +629,58 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 	return 0;
 }
 
+/* The [nfs] lines left unexamined for want of a role, each once, with
+ * the number of hosts. */
+struct roleless {
+	const struct mr_setting **lines;
+	const char **whats;
+	size_t *hosts;
+	size_t n;
+};
+
+static void count_roleless(void *ctx, const char *what, const struct mr_setting *s)
+{
+	struct roleless *rl = ctx;
+	for (size_t i = 0; i < rl->n; i++)
+		if (rl->lines[i] == s || (rl->lines[i]->loc.line == s->loc.line &&
+		                          !strcmp(rl->lines[i]->loc.file, s->loc.file))) {
+			rl->hosts[i]++;
+			return;
+		}
+	rl->lines = mr_xreallocarray(rl->lines, rl->n + 1, sizeof(*rl->lines));
+	rl->whats = mr_xreallocarray(rl->whats, rl->n + 1, sizeof(*rl->whats));
+	rl->hosts = mr_xreallocarray(rl->hosts, rl->n + 1, sizeof(*rl->hosts));
+	rl->lines[rl->n] = s;
+	rl->whats[rl->n] = what;
+	rl->hosts[rl->n++] = 1;
+}
+
 static void warn_unapplied(const struct run *r)
 {
 	if (r->cli_profile)
 		mr_res_warn_unapplied(r->cli_profile);
 	for (size_t i = 0; i < r->cache.n; i++)
 		mr_res_warn_unapplied(r->cache.profiles[i]);
+	struct roleless rl = { 0 };
+	for (size_t i = 0; i < r->n; i++)
+		mr_res_nfs_roleless(r->targets[i].profile, count_roleless, &rl);
+	if (!r->n && r->cli_profile)
+		mr_res_nfs_roleless(r->cli_profile, count_roleless, &rl);
+	for (size_t i = 0; i < rl.n; i++) {
+		const struct mr_loc *loc = &rl.lines[i]->loc;
+		if (r->n)
+			mr_log(MR_LOG_WARN,
+			       "%s:%u: %s is not checked on %zu host%s: [nfs] has no role "
+			       "(server, client or both)",
+			       loc->file, loc->line, rl.whats[i], rl.hosts[i], rl.hosts[i] == 1 ? "" : "s");
+		else
+			mr_log(MR_LOG_WARN,
+			       "%s:%u: %s is not checked on a host whose inventory sets no nfs.role",
+			       loc->file, loc->line, rl.whats[i]);
+	}
+	free(rl.lines);
+	free(rl.whats);
+	free(rl.hosts);
 }
 
 static int lint(const struct cli *cli, const struct run *r)
@@ -700,10 +746,17 @@ static int write_output(const char *path, const char *data, size_t len)
 		abs = mr_xasprintf("%s/%s", cwd ? cwd : ".", path);
 		free(cwd);
 	}
-	if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
+	/* a typo in a cron job's path is an error, not a new directory */
+	char *dir = mr_xstrndup(abs, (size_t)(strrchr(abs, '/') - abs));
+	struct stat st;
+	if (*dir && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "migready: %s: no such directory for the report\n", *dir ? dir : "/");
+		r = -1;
+	} else if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
 		print_errors(err);
 		r = -1;
 	}
+	free(dir);
 	mr_error_free(err);
 	mr_transport_close(t);
 	free(abs);

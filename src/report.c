@@ -459,12 +459,17 @@ static void text_facts(FILE *out, const struct mr_host_report *h, const struct m
  * that also drifted (exit status 6) says so: "(1 with drift)". */
 static char *summary_line(const struct mr_report *rep)
 {
-	size_t counts[MR_OUTCOME_UNCHECKED + 1] = { 0 }, failed_drift = 0;
+	size_t counts[MR_OUTCOME_UNCHECKED + 1] = { 0 }, failed_drift = 0, unexamined = 0;
 	int apply = changes_hosts(rep->command);
 	int rollback = !strcmp(rep->command, "rollback");
 	for (size_t i = 0; i < rep->n_hosts; i++) {
 		const struct mr_host_report *h = &rep->hosts[i];
 		enum mr_outcome ho = host_outcome(h);
+		/* a host of which nothing was examined is not in the desired state */
+		if (!rollback && ho == MR_OUTCOME_OK && !mr_host_report_checked(h)) {
+			unexamined++;
+			continue;
+		}
 		counts[ho]++;
 		failed_drift += ho == MR_OUTCOME_FAILED &&
 		                count(h, apply ? MR_OUTCOME_CHANGED : MR_OUTCOME_DRIFT) > 0;
@@ -478,6 +483,11 @@ static char *summary_line(const struct mr_report *rep)
 	if (failed_drift) {
 		char *with = mr_xasprintf("%s (%zu with %s)", line, failed_drift,
 		                          apply ? "changes" : "drift");
+		free(line);
+		line = with;
+	}
+	if (unexamined) {
+		char *with = mr_xasprintf("%s, %zu with nothing checked", line, unexamined);
 		free(line);
 		line = with;
 	}

@@ -86,6 +86,12 @@ enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_p
  * no resource applies yet (validated, not applied), and what each
  * resource's lint finds. */
 void mr_res_warn_unapplied(const struct mr_profile *profile);
+/* The [nfs] lines that a profile without a role leaves unexamined: this
+ * host's share of them is unknown. fn gets "nfs.export" or "nfs.mount"
+ * and the setting, for each key that has lines. */
+void mr_res_nfs_roleless(const struct mr_profile *profile,
+                         void (*fn)(void *ctx, const char *what, const struct mr_setting *s),
+                         void *ctx);
 
 /* The instances directory the profile's host keeps: [nova] instances_path,
  * else nova's default where [nfs] shares it; NULL if neither says.

@@ -290,24 +290,34 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	}
 }
 
+void mr_res_nfs_roleless(const struct mr_profile *profile,
+                         void (*fn)(void *ctx, const char *what, const struct mr_setting *s),
+                         void *ctx)
+{
+	if (mr_profile_get(profile, "nfs", "role"))
+		return;
+	static const char *const keys[][2] = { { "export", "nfs.export" }, { "mount", "nfs.mount" } };
+	for (size_t k = 0; k < MR_ARRAY_LEN(keys); k++) {
+		const struct mr_setting *s = mr_profile_get(profile, "nfs", keys[k][0]);
+		if (s)
+			fn(ctx, keys[k][1], s);
+	}
+}
+
+static void unchecked_line(void *plan, const char *what, const struct mr_setting *s)
+{
+	char *origin = mr_plan_origin_of(s);
+	mr_plan_unchecked(plan, what, origin);
+	free(origin);
+}
+
 static int nfs_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
 	const struct mr_setting *role = mr_profile_get(ctx->profile, "nfs", "role");
 	if (!role) {
-		/* no role (from the profile or the inventory's group): this host's
-		 * share of the lines is unknown, so they are not examined */
-		static const char *const keys[] = { "export", "mount" };
-		for (size_t k = 0; k < MR_ARRAY_LEN(keys); k++) {
-			const struct mr_setting *s = mr_profile_get(ctx->profile, "nfs", keys[k]);
-			if (!s)
-				continue;
-			char *origin = mr_plan_origin_of(s);
-			char *what = mr_xasprintf("nfs.%s", keys[k]);
-			mr_plan_unchecked(plan, what, origin);
-			free(what);
-			free(origin);
-		}
+		/* no role (from the profile or the inventory's group) */
+		mr_res_nfs_roleless(ctx->profile, unchecked_line, plan);
 		return 0;
 	}
 	int server = !strcmp(role->value, "server") || !strcmp(role->value, "both");

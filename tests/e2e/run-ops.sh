@@ -110,6 +110,11 @@ expect_grep "prom: a failed run keeps the last success" \
 out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/profile.ini/m.prom" 2>&1); st=$?
 expect_status "an unwritable -o" 8 "$st" "$out"
 expect_grep "an unwritable -o is named" "cannot write the report to $WORK/profile.ini/m.prom" "$out"
+# a directory that is not there is a typo, not one to make
+out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/no/such/m.prom" 2>&1); st=$?
+expect_status "-o in a missing directory" 8 "$st" "$out"
+expect_grep "... says which" "$WORK/no/such: no such directory for the report" "$out"
+[ ! -e "$WORK/no" ] && ok "... and makes none" || not_ok "... made it" "$(ls -R "$WORK/no")"
 
 # --- the run lock ---
 lock=$(ls "$XDG_RUNTIME_DIR"/migready/run-*.lock 2>/dev/null | head -1)

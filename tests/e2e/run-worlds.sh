@@ -182,6 +182,12 @@ expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): n
 printf '[nfs]\nexport = /srv/nova 10.0.0.0/24(rw)\n' > none.ini
 out=$(mr check --local --root "$root" -p none.ini 2>/dev/null)
 expect_grep "coverage: nothing checked is not 'in the desired state'" 'localhost: nothing checked' "$out"
+expect_grep "coverage: ... nor counted so" '^1 host: 0 in the desired state, 0 drifted, 0 failed, 1 with nothing checked$' "$out"
+out=$(mr check --local --root "$root" -p none.ini 2>&1 >/dev/null)
+expect_grep "coverage: check warns of the line on stderr" \
+	'none\.ini:2: nfs\.export is not checked on 1 host: \[nfs\] has no role' "$out"
+out=$(mr -p none.ini lint 2>&1 >/dev/null)
+expect_grep "coverage: so does lint" 'none\.ini:2: nfs\.export is not checked on a host whose inventory sets no nfs\.role' "$out"
 out=$(mr check --local --root "$root" -p partial.ini -f json 2>/dev/null)
 expect_grep "coverage: json lists unchecked settings" '"setting": ?"nfs\.export"' "$out"
 out=$(mr check --local --root "$root" -p partial.ini -f prom 2>/dev/null)
