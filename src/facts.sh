@@ -6,12 +6,14 @@
 #   $4 who takes the lock and since when ("migready run ID on HOST since
 #      TIME"), stored for a loser
 #   $5 an account to report besides nova and the qemu users, or ""
+#   $6 nova's options ("SECTION/KEY" apart by spaces) whose values in its
+#      other configuration files are reported, or ""
 # Prints "key=value" lines, then the held mark; with the lock taken (flock
 # on a file under /var/lib/migready), the serving mark instead, and it
 # goes on holding the lock and serving commands (see the end).
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
-r=$1; inst=$2; lockarg=$3; xuser=$5
+r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
 if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
@@ -152,6 +154,17 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	done
 done
 
+# nova's other configuration files, which oslo.config reads after
+# nova.conf (nova-compute.conf, then nova.conf.d and nova-compute.conf.d
+# by name), and whose options therefore win: the options of $6 they set
+# (no other value: passwords live there), in that order.
+if [ -n "$novakeys" ]; then
+	set -- "$@" part=nova
+	for f in "$r/etc/nova/nova-compute.conf" "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
+		[ ! -f "$f" ] || set -- "$@" "$f"
+	done
+fi
+
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
 # libvirtd_opts on older Debian.
 for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
@@ -181,6 +194,7 @@ facts_awk='
 	function unit(  n) { if (f == "") return; n = f; sub(/.*\//, "", n)
 	        print "unit." n "=" (i ? "disabled" : "static") " unknown"; f = "" }
 	BEGIN { gsub(/[ \t\n]+/, " ", want); want = " " want " "
+	        n = split(novakeys, u, " "); for (k = 1; k <= n; k++) nk[u[k]] = 1
 	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
 	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
@@ -204,6 +218,16 @@ facts_awk='
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
 			nl[cur]++; ls[cur, nl[cur]] = lv }
 		next }
+	part == "nova" {
+		if (FNR == 1) nsec = ""
+		if (/^[ \t]*([#;]|$)/ || /^[ \t]/) next
+		if (/^\[/) { nsec = $0; sub(/^\[[ \t]*/, "", nsec); sub(/[ \t]*\].*$/, "", nsec)
+			nsec = toupper(nsec) == "DEFAULT" ? "DEFAULT" : tolower(nsec); next }
+		k = $0; sub(/[ \t]*[=:].*$/, "", k); k = tolower(k); gsub(/-/, "_", k)
+		if (!((nsec "/" k) in nk)) next
+		lv = $0; sub(/^[^=:]*[=:][ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
+		print "nova.other=" substr(FILENAME, length(root) + 1) " " nsec "/" k " " lv
+		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
@@ -221,13 +245,13 @@ if [ -z "$r" ]; then
 		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
 		echo --
 		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
-	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" "$facts_awk" "$@" part=ids FS=: -
+	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
 	[ ! -f "$r/etc/passwd" ] || set -- "$@" "$r/etc/passwd"
 	set -- "$@" groups=1
 	[ ! -f "$r/etc/group" ] || set -- "$@" "$r/etc/group"
-	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" "$facts_awk" "$@" </dev/null
+	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" "$facts_awk" "$@" </dev/null
 fi
 
 # The instances directory: what is mounted there, and whether it holds

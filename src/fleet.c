@@ -10,6 +10,7 @@
 #include "rollback.h"
 #include "inventory.h"
 #include "fleet.h"
+#include "nova.h"
 #include "res.h"
 #include "sshkeys.h"
 #include "transport.h"
@@ -130,8 +131,10 @@ static void gather_host(struct fleet *f, size_t i)
 	const char *inst = mr_res_instances_path(tg->profile);
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
 	const struct mr_setting *ssh_user = mr_profile_get(tg->profile, "ssh", "user");
-	hs->facts = mr_facts_gather(hs->t, inst, ssh_user ? ssh_user->value : NULL,
+	char *nova_keys = mr_nova_watch_keys(tg->profile);
+	hs->facts = mr_facts_gather(hs->t, inst, ssh_user ? ssh_user->value : NULL, nova_keys,
 	                            f->lock ? o->lock_wait_s : -1, holder, &err);
+	free(nova_keys);
 	free(holder);
 	if (!hs->facts) {
 		fail_with(rep, err);

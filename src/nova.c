@@ -998,6 +998,31 @@ int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu
 	return 0;
 }
 
+char *mr_nova_watch_keys(const struct mr_profile *p)
+{
+	if (!mr_profile_has_section(p, "nova"))
+		return NULL;
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++)
+		mr_buf_printf(&b, "%s%s/%s", b.len ? " " : "", opts[i].section, opts[i].key);
+	size_t nset = 0;
+	const struct mr_setting *const *sets = mr_profile_get_all(p, "nova", "set", &nset);
+	for (size_t i = 0; i < nset; i++) {
+		const char *v = sets[i]->value;
+		const char *slash = strchr(v, '/');
+		size_t optlen = strcspn(v, " \t");
+		if (!slash || (size_t)(slash - v) >= optlen)
+			continue;
+		char *section = norm_section(v, (size_t)(slash - v));
+		char *key = norm_key(slash + 1, (size_t)(v + optlen - slash - 1));
+		mr_buf_printf(&b, " %s/%s", section, key);
+		free(section);
+		free(key);
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
 void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n)
 {
 	if (!edits)

@@ -95,6 +95,11 @@ int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu
                  struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
 
 /* Accepts NULL. */
+/* The options whose values in nova's other configuration files (read
+ * after nova.conf) the facts probe reports: every name of nova.c's table
+ * and of the profile's set lines, "SECTION/KEY" apart by spaces; NULL
+ * without a [nova] section. The caller's. */
+char *mr_nova_watch_keys(const struct mr_profile *p);
 void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n);
 
 /* The engine's operation for an edit, on Migready_oslo.lns (MR_FMT_RAW);

@@ -4,6 +4,7 @@
  * longer reads are removed; nova-compute restarts when the file changed. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nova.h"
 #include "res.h"
@@ -38,6 +39,57 @@ static const char *compute_unit(const struct mr_facts *facts)
 	    mr_facts_unit(facts, "openstack-nova-compute.service").present == 1)
 		return "openstack-nova-compute.service";
 	return "nova-compute.service";
+}
+
+/* oslo.config's booleans, spelt any of its ways */
+static const char *bool_word(const char *v)
+{
+	static const char *const yes[] = { "true", "1", "yes", "on" }, *const no[] = { "false", "0", "no", "off" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(yes); i++) {
+		if (!strcasecmp(v, yes[i]))
+			return "true";
+		if (!strcasecmp(v, no[i]))
+			return "false";
+	}
+	return NULL;
+}
+
+static int same_value(const char *a, const char *b)
+{
+	const char *ba = bool_word(a), *bb = bool_word(b);
+	return ba && bb ? ba == bb : !strcmp(a, b);
+}
+
+/* An option that another of nova's files, read after nova.conf, sets to
+ * something else: nova-compute uses that value, whatever nova.conf says,
+ * so the item fails and names the file (migready does not edit it). */
+static void check_overrides(struct mr_plan *plan, const struct mr_facts *facts,
+                            const struct mr_nova_edit *e, const char *setting, const char *where)
+{
+	if (!facts || !e->value)
+		return;
+	const char **lines = NULL;
+	size_t n = mr_facts_get_all(facts, "nova.other", &lines);
+	char *opt = mr_xasprintf("%s/%s", e->section, e->key);
+	const char *last = NULL;
+	size_t file_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(lines[i], ' ');
+		if (!sp || strncmp(sp + 1, opt, strlen(opt)) != 0 || sp[1 + strlen(opt)] != ' ')
+			continue;
+		last = lines[i];
+		file_len = (size_t)(sp - lines[i]);
+	}
+	if (last) {
+		const char *value = last + file_len + 1 + strlen(opt) + 1;
+		if (!same_value(value, e->value))
+			mr_plan_fail(plan, setting, where,
+			             "%.*s sets [%s] %s = '%s', read after " NOVA_CONF
+			             ": nova-compute uses that, not '%s'",
+			             (int)file_len, last, e->section, e->key, value, e->value);
+	}
+	free(opt);
+	free(lines);
 }
 
 static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
@@ -84,6 +136,7 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		} else {
 			mr_plan_note(f, edits[i].note);
 		}
+		check_overrides(plan, facts, &edits[i], setting, where);
 		free(where);
 		free(setting);
 	}

@@ -225,6 +225,24 @@ expect_grep "zed: the commented example stays" '^#live_migration_flag=VIR_MIGRAT
 expect_grep "zed: the translation is shown with its profile line" \
 	'nova\.libvirt\.live_migration_tunnelled +drift .*guide\.ini:4' "$CHECK_OUT"
 
+# nova-compute reads nova-compute.conf, then nova.conf.d and
+# nova-compute.conf.d, after nova.conf: an option set there wins, so a
+# different value is a failure that names the file, and passwords in
+# those files never reach the facts.
+printf '[libvirt]\nvirt_type = kvm\ncpu_mode = host-passthrough\n' > "$root/etc/nova/nova-compute.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "nova-compute.conf overrides cpu_mode: check fails" 4 "$st" "$out"
+expect_grep "... naming the file and both values" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_mode = 'host-passthrough', read after /etc/nova/nova\.conf: nova-compute uses that, not 'custom'" "$out"
+mkdir -p "$root/etc/nova/nova.conf.d"
+printf '[LIBVIRT]\ncpu-mode: custom\n[database]\nconnection = mysql://nova:s3cret@db/nova\n' > "$root/etc/nova/nova.conf.d/50-site.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_status "a nova.conf.d file read later sets it back: in the desired state" 0 $? "$out"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "facts list the option with its file" 'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode custom' "$out"
+expect_no_grep "... and nothing else of it" 's3cret' "$out"
+rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
+
 # The same guide on a mitaka host keeps the flags it reads.
 root=$(new_host centos7-legacy nova13)
 mkdir -p "$root/etc/nova"
