@@ -1172,12 +1172,18 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		const char *verb = u->pu->enable == MR_ENABLE_YES    ? "enable"
 		                   : u->pu->enable == MR_ENABLE_MASK ? "mask"
 		                                                     : "disable";
-		if (root_opt)
-			act_add(a, (int)i, NULL, NULL, 0, "systemctl", root_opt, verb, "--",
-			        u->pu->name, (char *)NULL);
-		else
-			act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", verb, "--",
-			        u->pu->name, (char *)NULL);
+		/* a masked unit cannot be enabled: the profile wants it on (one
+		 * a forced legacy world masked, now in the socket world) */
+		int unmask = u->pu->enable == MR_ENABLE_YES && masked_word(u->now.enabled);
+		for (int k = unmask ? 0 : 1; k < 2; k++) {
+			const char *v = k ? verb : "unmask";
+			if (root_opt)
+				act_add(a, (int)i, NULL, NULL, 0, "systemctl", root_opt, v, "--",
+				        u->pu->name, (char *)NULL);
+			else
+				act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", v,
+				        "--", u->pu->name, (char *)NULL);
+		}
 	}
 	free(root_opt);
 	if (!live) {

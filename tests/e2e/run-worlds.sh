@@ -115,6 +115,21 @@ out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
 expect_status "sockets: a unit file of /etc on 16777 fails check" 4 "$st" "$out"
 expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\)' "$out"
 
+# A masked TCP socket (as a forced legacy world leaves it) is unmasked,
+# then enabled; a rollback masks it again.
+masked=$(new_host debian12-socket masked)
+ln -s /dev/null "$masked/etc/systemd/system/libvirtd-tcp.socket"
+out=$(mr check --local --root "$masked" -p profile.ini 2>&1)
+expect_grep "masked: check shows the mask" "libvirtd\.listener +drift +'masked' -> 'enabled'" "$out"
+out=$(mr apply --local --root "$masked" -p profile.ini 2>&1); expect_status "masked: apply" 2 $? "$out"
+[ ! -L "$masked/etc/systemd/system/libvirtd-tcp.socket" ] && ok "masked: the mask is gone" \
+	|| not_ok "masked: still masked" "$(ls -l "$masked/etc/systemd/system")"
+expect_link "masked: then enabled" "$masked/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket" \
+	/lib/systemd/system/libvirtd-tcp.socket
+out=$(mr check --local --root "$masked" -p profile.ini 2>&1); expect_status "masked: check after apply" 0 $? "$out"
+out=$(mr rollback --local --root "$masked" 2>&1); expect_status "masked: rollback" 2 $? "$out"
+expect_link "masked: the rollback masks it again" "$masked/etc/systemd/system/libvirtd-tcp.socket" /dev/null
+
 # Forced legacy on a socket-capable host: sockets masked, --listen added.
 root=$(new_host debian12-socket d12legacy)
 converge "debian12 forced legacy" "$root" forced.ini
