@@ -601,6 +601,7 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		const char *cur = NULL;
 		aug_get(h, m[i], &cur);
 		int fits = cur && quoting_fits(cur, op->fmt);
+		oc->misspelt |= cur && !fits;
 		/* A value in the wrong kind of spelling is shown as written. */
 		char *decoded = fits ? decode_value(cur, op->fmt) : list_or_raw(h, m[i], cur);
 		int same = fits && strcmp(decoded, op->value) == 0;

@@ -88,6 +88,7 @@ struct mr_aug_outcome {
 	int present;   /* the entry existed before */
 	char *old;     /* its value before (decoded), or NULL */
 	int changed;   /* the operation changed the tree */
+	int misspelt;  /* a value spelt as its consumer refuses (a quoted number) */
 };
 
 /* Creates the engine. lens_dirs: migready's own lens directories, searched

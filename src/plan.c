@@ -753,6 +753,11 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 		else
 			it->old = oc ? dup_or_null(oc[i].old) : NULL;
 		it->note = pf->notes ? dup_or_null(pf->notes[i]) : NULL;
+		if (!it->note && oc && oc[i].misspelt && op->fmt == MR_FMT_LIBVIRT_STR)
+			it->note = mr_xstrdup("libvirt reads a quoted string here, and refuses a bare word "
+			                      "or number");
+		else if (!it->note && oc && oc[i].misspelt && op->fmt == MR_FMT_LIBVIRT_NUM)
+			it->note = mr_xstrdup("libvirt reads a bare number here, and refuses a quoted one");
 		it->outcome = !oc ? MR_OUTCOME_FAILED : oc[i].changed ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 	}
 	fs->n_items = pf->n_ops;

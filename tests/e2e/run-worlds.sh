@@ -152,6 +152,15 @@ expect_no_grep "debian10: tcp_port left at its default" '^tcp_port' "$conf"
 sed -i 's/^libvirtd_opts=.*/libvirtd_opts="-l"/' "$root/etc/default/libvirtd"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_status "debian10: -l counts as --listen" 0 $? "$out"
+# A value spelt as libvirt refuses it is drift, and says why.
+sed -i 's/^listen_tcp = 1$/listen_tcp = "1"/' "$root/etc/libvirt/libvirtd.conf"
+printf 'tcp_port = 16509\n' >> "$root/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: a quoted flag and a bare port are drift" 2 $? "$out"
+expect_grep "... the flag says why" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1': libvirt reads a bare number here, and refuses a quoted one" "$out"
+expect_grep "... the port says why" "libvirtd\.tcp_port +drift +'16509' -> '16509': libvirt reads a quoted string here" "$out"
+out=$(mr apply --local --root "$root" -p profile.ini 2>&1); expect_status "debian10: apply respells them" 2 $? "$out"
+expect_grep "... the port quoted" '^tcp_port = "16509"$' "$(cat "$root/etc/libvirt/libvirtd.conf")"
 
 # --- CentOS 7: /etc/sysconfig, no socket units, no dpkg ---
 root=$(new_host centos7-legacy c7)
