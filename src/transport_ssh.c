@@ -358,10 +358,13 @@ static int tcp_connect(struct ssh_transport *t, struct mr_error **err)
 	freeaddrinfo(res);
 	if (t->sock >= 0)
 		return 0;
+	/* the address and port tried: a host's name may hide a typo in either */
 	if (e == ECONNREFUSED)
-		mr_error_add(err, MR_ERR_HOST, t->base.host, "connection refused");
+		mr_error_add(err, MR_ERR_HOST, t->base.host, "connection refused by '%s' port %u",
+		             t->address, t->port);
 	else if (e == ETIMEDOUT)
-		mr_error_add(err, MR_ERR_HOST, t->base.host, "connection timed out after %d s",
+		mr_error_add(err, MR_ERR_HOST, t->base.host,
+		             "connection to '%s' port %u timed out after %d s", t->address, t->port,
 		             t->timeout_s);
 	else
 		mr_error_add(err, MR_ERR_HOST, t->base.host, "cannot connect to '%s' port %u: %s",

@@ -1260,7 +1260,10 @@ static void test_sshd_down(void **state)
 	assert_true(time(NULL) - t0 <= 1);
 	assert_int_equal(err->kind, MR_ERR_HOST);
 	char *m = err_text(err);
-	assert_string_equal(m, "host1: connection refused");
+	char want[80];
+	snprintf(want, sizeof(want), "host1: connection refused by '127.0.0.1' port %u",
+	         (unsigned)lh.h.port);
+	assert_string_equal(m, want);
 	free(m);
 	mr_error_free(err);
 }
