@@ -476,6 +476,20 @@ static int quoting_fits(const char *raw, enum mr_value_fmt fmt)
 	return 1;
 }
 
+/* Two libvirt integers that libvirt reads as one (virconf reads "01" as
+ * 1: decimal digits, a sign). */
+static int same_number(const char *a, const char *b)
+{
+	int neg_a = *a == '-', neg_b = *b == '-';
+	a += neg_a;
+	b += neg_b;
+	if (!*a || !*b || a[strspn(a, "0123456789")] || b[strspn(b, "0123456789")])
+		return 0;
+	a += strspn(a, "0");
+	b += strspn(b, "0");
+	return strcmp(a, b) == 0 && (neg_a == neg_b || !*a);
+}
+
 /* What the report shows for a value that is not the desired one: as
  * written, or a list's items as [ ... ]. */
 static char *list_or_raw(augeas *h, const char *node, const char *cur)
@@ -604,7 +618,8 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		oc->misspelt |= cur && !fits;
 		/* A value in the wrong kind of spelling is shown as written. */
 		char *decoded = fits ? decode_value(cur, op->fmt) : list_or_raw(h, m[i], cur);
-		int same = fits && strcmp(decoded, op->value) == 0;
+		int same = fits && (strcmp(decoded, op->value) == 0 ||
+		                    (op->fmt == MR_FMT_LIBVIRT_NUM && same_number(decoded, op->value)));
 		if (!oc->old || (!same && !oc->changed)) {
 			free(oc->old);
 			oc->old = decoded;
