@@ -109,7 +109,8 @@ int mr_str_startswith(const char *s, const char *prefix);
 /* 64-bit FNV-1a of bytes, chainable through seed (use MR_HASH_SEED first). */
 #define MR_HASH_SEED UINT64_C(0xcbf29ce484222325)
 uint64_t mr_hash(uint64_t seed, const void *data, size_t len);
-/* Levenshtein distance, for "did you mean" suggestions. */
+/* Edit distance, a swap of two adjacent letters counting as one edit
+ * (optimal string alignment), for "did you mean" suggestions. */
 unsigned mr_str_distance(const char *a, const char *b);
 /* Returns the candidate closest to word within a small distance, or NULL. */
 const char *mr_str_suggest(const char *word, const char *const *candidates, size_t n);

@@ -74,28 +74,29 @@ uint64_t mr_hash(uint64_t seed, const void *data, size_t len)
 
 unsigned mr_str_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned *row = mr_xcalloc(lb + 1, sizeof(*row));
+	size_t la = strlen(a), lb = strlen(b), w = lb + 1;
+	unsigned *d = mr_xcalloc((la + 1) * w, sizeof(*d));
+	for (size_t i = 0; i <= la; i++)
+		d[i * w] = (unsigned)i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
+		d[j] = (unsigned)j;
 	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-		row[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
-			unsigned up = row[j];
-			unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			unsigned best = diag + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+			unsigned best = d[(i - 1) * w + j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[(i - 1) * w + j] + 1 < best)
+				best = d[(i - 1) * w + j] + 1;
+			if (d[i * w + j - 1] + 1 < best)
+				best = d[i * w + j - 1] + 1;
+			/* two letters swapped ("chekc") are one slip */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[(i - 2) * w + j - 2] + 1 < best)
+				best = d[(i - 2) * w + j - 2] + 1;
+			d[i * w + j] = best;
 		}
 	}
-	unsigned d = row[lb];
-	free(row);
-	return d;
+	unsigned r = d[la * w + lb];
+	free(d);
+	return r;
 }
 
 const char *mr_str_suggest(const char *word, const char *const *candidates, size_t n)

@@ -171,6 +171,8 @@ out=$(mr help check 2>&1); expect_status "help check" 0 $? "$out"
 expect_grep "help check is check's" "^usage: migready \[OPTIONS\] check$" "$out"
 out=$(mr chek -l 2>&1); expect_status "a mistyped command" 1 $? "$out"
 expect_grep "a mistyped command gets a suggestion" "unknown command 'chek'; did you mean 'check'\?" "$out"
+out=$(mr chekc -l 2>&1)
+expect_grep "two letters swapped get one too" "unknown command 'chekc'; did you mean 'check'\?" "$out"
 
 # --- show: the merged desired state with origins ---
 cat > inv.ini <<'INI'

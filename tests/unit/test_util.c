@@ -1,4 +1,4 @@
-/* util_str.c's string vectors. */
+/* util_str.c's string vectors and suggestions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,10 +39,26 @@ static void test_strv(void **state)
 	mr_strv_free(NULL);
 }
 
+static void test_distance_and_suggest(void **state)
+{
+	(void)state;
+	assert_int_equal(mr_str_distance("check", "check"), 0);
+	assert_int_equal(mr_str_distance("chek", "check"), 1);
+	assert_int_equal(mr_str_distance("chekc", "check"), 1); /* a swap is one slip */
+	assert_int_equal(mr_str_distance("ab", "ba"), 1);
+	assert_int_equal(mr_str_distance("", "abc"), 3);
+	assert_int_equal(mr_str_distance("kitten", "sitting"), 3);
+	const char *commands[] = { "check", "diff", "apply", "verify", "rollback", "lint", "facts" };
+	assert_string_equal(mr_str_suggest("chekc", commands, 7), "check");
+	assert_string_equal(mr_str_suggest("aplpy", commands, 7), "apply");
+	assert_null(mr_str_suggest("zzzzz", commands, 7));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_distance_and_suggest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
