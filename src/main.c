@@ -868,10 +868,12 @@ static void report_profiles(const struct cli *cli, const struct run *r, struct m
 
 /* One run at a time per inventory (or per --local root): a flock on a file
  * in the user's runtime directory named after the inventory's real path,
- * so that a cron run never overlaps the previous one. Returns the locked
- * descriptor, -1 when there is nothing to lock (a pipe), or -2 after
- * saying who holds it. */
-static int take_run_lock(const struct cli *cli, const char *run_id)
+ * so that a cron run never overlaps the previous one. The holder removes
+ * the file when done (release_run_lock), so a taker whose locked file is
+ * no longer the one at the path takes the new one instead. Returns the
+ * locked descriptor and *held its path, -1 when there is nothing to lock
+ * (a pipe), or -2 after saying who holds it. */
+static int take_run_lock(const struct cli *cli, const char *run_id, char **held)
 {
 	char real[PATH_MAX];
 	const char *what = cli->inventory ? cli->inventory : cli->root ? cli->root : "/";
@@ -900,16 +902,26 @@ static int take_run_lock(const struct cli *cli, const char *run_id)
 		       dir, what);
 		goto out;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		mr_log(MR_LOG_WARN, "%s: %s; runs of %s are not locked", path, strerror(errno), what);
-		goto out;
-	}
 	struct timespec t0, now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			break;
+		if (fd < 0)
+			fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0) {
+			mr_log(MR_LOG_WARN, "%s: %s; runs of %s are not locked", path, strerror(errno),
+			       what);
+			goto out;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			/* still the file at the path, not one its last holder removed */
+			struct stat at, mine;
+			if (fstat(fd, &mine) == 0 && stat(path, &at) == 0 && at.st_dev == mine.st_dev &&
+			    at.st_ino == mine.st_ino)
+				break;
+			close(fd);
+			fd = -1;
+			continue;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		double waited = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
 		if (errno != EWOULDBLOCK || waited >= cli->lock_wait_s) {
@@ -930,11 +942,24 @@ static int take_run_lock(const struct cli *cli, const char *run_id)
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, holder, strlen(holder), 0) < 0)
 		mr_log(MR_LOG_DEBUG, "%s: %s", path, strerror(errno));
 	free(holder);
+	*held = path;
+	path = NULL;
 out:
 	free(path);
 	free(dir);
 	free(key);
 	return fd;
+}
+
+/* Removed while still locked: a run waiting on this file finds it gone
+ * and takes the next one (take_run_lock), and none are left behind. */
+static void release_run_lock(int fd, char *path)
+{
+	if (fd >= 0 && path)
+		unlink(path);
+	if (fd >= 0)
+		close(fd);
+	free(path);
 }
 
 /* --splay: a random wait, so that the cron runs of many controllers (or
@@ -1133,6 +1158,7 @@ int main(int argc, char **argv)
 	struct mr_report rep = { 0 };
 	char *run_id = NULL;
 	int status = EXIT_INVALID, lock_fd = -1;
+	char *lock_path = NULL;
 	double started = wall_clock();
 
 	mr_log_keep_warnings(1);
@@ -1165,7 +1191,7 @@ int main(int argc, char **argv)
 	if (cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY ||
 	    (cli.command == CMD_ROLLBACK && !cli.list)) {
 		splay(cli.splay_s);
-		lock_fd = take_run_lock(&cli, run_id);
+		lock_fd = take_run_lock(&cli, run_id, &lock_path);
 		if (lock_fd == -2) {
 			status = EXIT_LOCKED;
 			goto out;
@@ -1240,8 +1266,7 @@ failed:
 	print_errors(err);
 	status = EXIT_HOST_FAILED;
 out:
-	if (lock_fd >= 0)
-		close(lock_fd);
+	release_run_lock(lock_fd, lock_path);
 	mr_report_fini(&rep);
 	mr_aug_free(aug);
 	mr_cpu_map_free(cpus);

@@ -117,16 +117,21 @@ expect_grep "... says which" "$WORK/no/such: no such directory for the report" "
 [ ! -e "$WORK/no" ] && ok "... and makes none" || not_ok "... made it" "$(ls -R "$WORK/no")"
 
 # --- the run lock ---
-lock=$(ls "$XDG_RUNTIME_DIR"/migready/run-*.lock 2>/dev/null | head -1)
-[ -n "$lock" ] && ok "the run lock is in the runtime directory" || not_ok "the run lock is in the runtime directory" "$(ls -R "$XDG_RUNTIME_DIR")"
+# run_lock KEY: its file, named after the inventory's real path or
+# "local:" and the root's
+run_lock() { echo "$XDG_RUNTIME_DIR/migready/run-$(printf '%s' "$1" | sha256sum | cut -c1-16).lock"; }
+[ -d "$XDG_RUNTIME_DIR/migready" ] && ok "the run lock is in the runtime directory" \
+	|| not_ok "the run lock is in the runtime directory" "$(ls -R "$XDG_RUNTIME_DIR")"
+# each run removes its lock file when done, still holding it
+[ -z "$(ls -A "$XDG_RUNTIME_DIR/migready")" ] && ok "no lock file is left behind" \
+	|| not_ok "lock files left behind" "$(ls -A "$XDG_RUNTIME_DIR/migready")"
 # A lock per inventory: the tree's lock is not down.ini's.
-[ "$(ls "$XDG_RUNTIME_DIR"/migready/run-*.lock | wc -l)" = 2 ] && ok "one lock per inventory or root" \
-	|| not_ok "one lock per inventory or root" "$(ls "$XDG_RUNTIME_DIR"/migready)"
-# The tree's own lock: the only one in a fresh runtime directory.
+[ "$(run_lock "local:$(realpath "$ROOT")")" != "$(run_lock "$(realpath down.ini)")" ] \
+	&& ok "one lock per inventory or root" || not_ok "one lock per inventory or root"
+# The tree's own lock, held by another process.
 export XDG_RUNTIME_DIR=$WORK/run2
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-mr check -l --root "$ROOT" -p profile.ini >/dev/null 2>&1
-lock=$(ls "$XDG_RUNTIME_DIR"/migready/run-*.lock)
+mkdir -m 700 "$XDG_RUNTIME_DIR" "$XDG_RUNTIME_DIR/migready"
+lock=$(run_lock "local:$(realpath "$ROOT")")
 printf 'migready 20261123T021500Z-4242-137 (pid 4242)\n' > "$lock"
 # -o: flock itself holds the lock, so killing it releases the lock
 flock -o "$lock" sleep 30 & holder=$!
@@ -152,6 +157,15 @@ bdir=$(sed -n 's/^  backup: //p' first.out)
 case $bdir in "$ROOT"/var/lib/migready/backups/*) [ -f "$bdir/MANIFEST" ] ;; *) false ;; esac \
 	&& ok "apply prints the backup directory with the root prefix" \
 	|| not_ok "apply prints the backup directory with the root prefix" "$(cat first.out)"
+
+# Runs waiting on a lock file that its holder then removes take the new
+# one: each runs in turn, and none leaves its file behind.
+for i in 1 2 3; do (mr check -l --root "$ROOT" -p profile.ini --lock-wait 60 >/dev/null 2>&1; echo $? >"lockrun.$i") & done
+wait
+[ "$(cat lockrun.1 lockrun.2 lockrun.3 | tr -d '\n')" = 000 ] && ok "three runs at once all run" \
+	|| not_ok "three runs at once" "$(cat lockrun.*)"
+[ -z "$(ls -A "$XDG_RUNTIME_DIR/migready")" ] && ok "... and leave no lock file" \
+	|| not_ok "... left" "$(ls -A "$XDG_RUNTIME_DIR/migready")"
 
 # --- --splay ---
 start=$(date +%s.%N)
