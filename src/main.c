@@ -642,8 +642,9 @@ static void count_roleless(void *ctx, const char *what, const struct mr_setting 
 {
 	struct roleless *rl = ctx;
 	for (size_t i = 0; i < rl->n; i++)
-		if (rl->lines[i] == s || (rl->lines[i]->loc.line == s->loc.line &&
-		                          !strcmp(rl->lines[i]->loc.file, s->loc.file))) {
+		if (rl->lines[i] == s ||
+		    (rl->lines[i]->loc.line == s->loc.line && rl->lines[i]->loc.file && s->loc.file &&
+		     !strcmp(rl->lines[i]->loc.file, s->loc.file))) {
 			rl->hosts[i]++;
 			return;
 		}
@@ -667,16 +668,16 @@ static void warn_unapplied(const struct run *r)
 	if (!r->n && r->cli_profile)
 		mr_res_nfs_roleless(r->cli_profile, count_roleless, &rl);
 	for (size_t i = 0; i < rl.n; i++) {
-		const struct mr_loc *loc = &rl.lines[i]->loc;
+		char *where = mr_plan_origin_of(rl.lines[i]);
 		if (r->n)
 			mr_log(MR_LOG_WARN,
-			       "%s:%u: %s is not checked on %zu host%s: [nfs] has no role "
+			       "%s: %s is not checked on %zu host%s: [nfs] has no role "
 			       "(server, client or both)",
-			       loc->file, loc->line, rl.whats[i], rl.hosts[i], rl.hosts[i] == 1 ? "" : "s");
+			       where, rl.whats[i], rl.hosts[i], rl.hosts[i] == 1 ? "" : "s");
 		else
-			mr_log(MR_LOG_WARN,
-			       "%s:%u: %s is not checked on a host whose inventory sets no nfs.role",
-			       loc->file, loc->line, rl.whats[i]);
+			mr_log(MR_LOG_WARN, "%s: %s is not checked on a host whose inventory sets no nfs.role",
+			       where, rl.whats[i]);
+		free(where);
 	}
 	free(rl.lines);
 	free(rl.whats);
