@@ -211,7 +211,8 @@ trap 'late=1' USR1
 guard_start() {
   [ ! -O . ] || return 0
   late=
-  ( sleep 10; kill -s USR1 "$self"; sleep 5; kill -s KILL "$self" ) </dev/null >/dev/null 2>&1 &
+  # none of the files opened kept open by it, or by its sleep once orphaned
+  ( exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&-; sleep 10; kill -s USR1 "$self"; sleep 5; kill -s KILL "$self" ) </dev/null >/dev/null 2>&1 &
   guard=$!
 }
 guard_stop() { [ -z "$guard" ] || kill -s KILL "$guard" 2>/dev/null; guard=; }
