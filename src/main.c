@@ -750,11 +750,17 @@ static int write_output(const char *path, const char *data, size_t len)
 	/* a typo in a cron job's path is an error, not a new directory */
 	char *dir = mr_xstrndup(abs, (size_t)(strrchr(abs, '/') - abs));
 	struct stat st;
-	if (*dir && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "migready: %s: no such directory for the report\n", *dir ? dir : "/");
+	int found = !*dir || stat(dir, &st) == 0;
+	if (!found || (*dir && !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "migready: %s: %s\n", dir,
+		        !found && errno == ENOENT ? "no such directory for the report"
+		        : !found                  ? strerror(errno)
+		                                  : "not a directory");
 		r = -1;
 	} else if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
-		print_errors(err);
+		/* a file of the controller: named as given, with no host */
+		for (struct mr_error *e = err; e; e = e->next)
+			fprintf(stderr, "migready: %s: %s\n", path, e->message);
 		r = -1;
 	}
 	free(dir);

@@ -115,6 +115,11 @@ out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/no/such/m.prom
 expect_status "-o in a missing directory" 8 "$st" "$out"
 expect_grep "... says which" "$WORK/no/such: no such directory for the report" "$out"
 [ ! -e "$WORK/no" ] && ok "... and makes none" || not_ok "... made it" "$(ls -R "$WORK/no")"
+# a file of the controller: no host before its name
+out=$(mr check -l --root "$ROOT" -p profile.ini -o /proc/version 2>&1); st=$?
+expect_status "-o where no file can be made" 8 "$st" "$out"
+expect_grep "... names the file as given" '^migready: /proc/version: cannot create a temporary file' "$out"
+expect_no_grep "... with no host before it" 'localhost:' "$out"
 
 # --- the run lock ---
 # run_lock KEY: its file, named after the inventory's real path or
