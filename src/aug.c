@@ -887,6 +887,7 @@ static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
 	int found = 0;
 	struct mr_optscan scan = { .spec = op->opts };
 	char *keep = mr_xmalloc(len + 1);
+	size_t options_end = (size_t)-1; /* where "--" ends the options, in words */
 	for (size_t i = 0; i < len;) {
 		i += strspn(v + i, " \t");
 		size_t wl = strcspn(v + i, " \t");
@@ -897,6 +898,8 @@ static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
 		const char *w = v + i;
 		size_t kl = 0;
 		int match;
+		if (op->opts && !scan.ended && wl == 2 && !strncmp(w, "--", 2))
+			options_end = words.len;
 		if (op->opts && !strncmp(op->value, "--", 2))
 			match = mr_optscan_word(&scan, op->value + 2, w, wl, keep, &kl);
 		else if ((match = strlen(op->value) == wl && !strncmp(w, op->value, wl)))
@@ -919,7 +922,16 @@ static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
 		r = 0;
 		goto out;
 	}
-	if (add) {
+	if (add && options_end != (size_t)-1) {
+		/* an option after "--" would be a word of another kind */
+		struct mr_buf b;
+		mr_buf_init(&b);
+		mr_buf_add(&b, words.data, options_end);
+		mr_buf_printf(&b, "%s%s %s", options_end ? " " : "", op->value,
+		              words.data + options_end + (options_end ? 1 : 0));
+		mr_buf_fini(&words);
+		words = b;
+	} else if (add) {
 		if (words.len)
 			mr_buf_putc(&words, ' ');
 		mr_buf_puts(&words, op->value);
