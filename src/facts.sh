@@ -140,29 +140,52 @@ fi
 # socket's), which systemd applies by name whatever their directory, a
 # drop-in hiding its namesake in a directory read later. A masked unit
 # listens on nothing, as its unit fact says.
+sdirs='/etc/systemd/system.control /run/systemd/system.control /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system'
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket; do
 	f=
-	for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+	for dir in $sdirs; do
 		if [ -e "$r$dir/$u" ] || [ -L "$r$dir/$u" ]; then f=$r$dir/$u; break; fi
 	done
 	[ -n "$f" ] && [ -f "$f" ] && ! [ "$f" -ef /dev/null ] || continue
 	set -- "$@" part=sock "sockunit=$u" "$f"
-	for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+	# one name space for every drop-in directory: the first directory
+	# read that has a name wins, even masked (/dev/null) or empty
+	seen=/
+	for dir in $sdirs; do
 		for d in "$u.d" "${u%%-*}-.socket.d" socket.d; do
-			for g in "$r$dir/$d"/*.conf; do [ ! -f "$g" ] || set -- "$@" "$g"; done
+			for g in "$r$dir/$d"/*.conf; do
+				[ -e "$g" ] || [ -L "$g" ] || continue
+				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
+				[ ! -f "$g" ] || [ "$g" -ef /dev/null ] || set -- "$@" "$g"
+			done
 		done
 	done
 done
 
-# nova's other configuration files, which oslo.config reads after
-# nova.conf (nova-compute.conf, then nova.conf.d and nova-compute.conf.d
-# by name), and whose options therefore win: the options of $6 they set
-# (no other value: passwords live there), in that order.
+# nova's other configuration files and where oslo.config reads them: the
+# options of $6 they set (no other value: passwords live there), in the
+# order read. nova-compute given --config-file (Debian's and Ubuntu's init
+# script gives nova.conf and nova-compute.conf) reads the conf.d
+# directories first, before nova.conf (nova.before); else nova.conf and
+# nova-compute.conf, then them (nova.other: after nova.conf, so they win).
 if [ -n "$novakeys" ]; then
+	novafirst=
+	for u in nova-compute.service openstack-nova-compute.service; do
+		for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+			[ -f "$r$dir/$u" ] || continue
+			while IFS= read -r l || [ -n "$l" ]; do
+				case $l in ExecStart=*--config-file* | ExecStart=*/etc/init.d/*) novafirst=dirs ;; esac
+			done < "$r$dir/$u"
+			break 2
+		done
+	done
 	set -- "$@" part=nova
-	for f in "$r/etc/nova/nova-compute.conf" "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
+	[ "$novafirst" != dirs ] || set -- "$@" novakey=nova.before
+	[ "$novafirst" = dirs ] || { set -- "$@" novakey=nova.other; [ ! -f "$r/etc/nova/nova-compute.conf" ] || set -- "$@" "$r/etc/nova/nova-compute.conf"; }
+	for f in "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
 		[ ! -f "$f" ] || set -- "$@" "$f"
 	done
+	[ "$novafirst" != dirs ] || { set -- "$@" novakey=nova.other; [ ! -f "$r/etc/nova/nova-compute.conf" ] || set -- "$@" "$r/etc/nova/nova-compute.conf"; }
 fi
 
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
@@ -226,7 +249,9 @@ facts_awk='
 		k = $0; sub(/[ \t]*[=:].*$/, "", k); k = tolower(k); gsub(/-/, "_", k)
 		if (!((nsec "/" k) in nk)) next
 		lv = $0; sub(/^[^=:]*[=:][ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
-		print "nova.other=" substr(FILENAME, length(root) + 1) " " nsec "/" k " " lv
+		# one pair of matching quotes goes, as oslo.config takes them off
+		if (length(lv) >= 2 && (lv ~ /^".*"$/ || lv ~ /^\047.*\047$/)) lv = substr(lv, 2, length(lv) - 2)
+		print novakey "=" substr(FILENAME, length(root) + 1) " " nsec "/" k " " lv
 		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }

@@ -998,6 +998,17 @@ int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu
 	return 0;
 }
 
+int mr_nova_same_option(unsigned major, const char *section, const char *key,
+                        const char *e_section, const char *e_key)
+{
+	if (!strcmp(section, e_section) && !strcmp(key, e_key))
+		return 1;
+	const struct opt *o = opt_find(section, key), *e = opt_find(e_section, e_key);
+	if (!o || !e || newest_name(o) != newest_name(e))
+		return 0;
+	return o->since <= major && (!o->removed || major < o->removed);
+}
+
 char *mr_nova_watch_keys(const struct mr_profile *p)
 {
 	if (!mr_profile_has_section(p, "nova"))

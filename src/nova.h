@@ -95,6 +95,11 @@ int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu
                  struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
 
 /* Accepts NULL. */
+/* Whether SECTION/KEY, in a file that nova release major reads, sets the
+ * option that an edit of E_SECTION/E_KEY writes: the same name, or
+ * another of that option's names that the release still reads. */
+int mr_nova_same_option(unsigned major, const char *section, const char *key,
+                        const char *e_section, const char *e_key);
 /* The options whose values in nova's other configuration files (read
  * after nova.conf) the facts probe reports: every name of nova.c's table
  * and of the profile's set lines, "SECTION/KEY" apart by spaces; NULL

@@ -41,6 +41,47 @@ static const char *compute_unit(const struct mr_facts *facts)
 	return "nova-compute.service";
 }
 
+/* The line of nova's other files that sets the option e writes, as
+ * oslo.config picks it: the last file that names it, and in a file its
+ * name before another of its names; NULL if none does. key: "nova.other"
+ * (files read after nova.conf) or "nova.before" (read before it: the
+ * conf.d directories when nova-compute is given --config-file). *file_len
+ * and *value locate the file and the value in the line. */
+static const char *last_setting(const struct mr_facts *facts, const char *key, unsigned major,
+                                const struct mr_nova_edit *e, size_t *file_len,
+                                const char **value)
+{
+	const char **lines = NULL;
+	size_t n = mr_facts_get_all(facts, key, &lines);
+	const char *best = NULL;
+	int best_exact = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(lines[i], ' ');
+		const char *slash = sp ? strchr(sp + 1, '/') : NULL;
+		const char *vp = slash ? strchr(slash, ' ') : NULL;
+		if (!vp)
+			continue;
+		char *section = mr_xstrndup(sp + 1, (size_t)(slash - sp - 1));
+		char *name = mr_xstrndup(slash + 1, (size_t)(vp - slash - 1));
+		int same = mr_nova_same_option(major, section, name, e->section, e->key);
+		int exact = same && !strcmp(section, e->section) && !strcmp(name, e->key);
+		free(section);
+		free(name);
+		if (!same)
+			continue;
+		size_t fl = (size_t)(sp - lines[i]);
+		int same_file = best && *file_len == fl && !strncmp(best, lines[i], fl);
+		if (same_file && best_exact && !exact)
+			continue;
+		best = lines[i];
+		best_exact = exact;
+		*file_len = fl;
+		*value = vp + 1;
+	}
+	free(lines);
+	return best;
+}
+
 /* oslo.config's booleans, spelt any of its ways */
 static const char *bool_word(const char *v)
 {
@@ -60,36 +101,37 @@ static int same_value(const char *a, const char *b)
 	return ba && bb ? ba == bb : !strcmp(a, b);
 }
 
-/* An option that another of nova's files, read after nova.conf, sets to
- * something else: nova-compute uses that value, whatever nova.conf says,
- * so the item fails and names the file (migready does not edit it). */
-static void check_overrides(struct mr_plan *plan, const struct mr_facts *facts,
-                            const struct mr_nova_edit *e, const char *setting, const char *where)
+/* What nova's other files do to the option e writes. One read after
+ * nova.conf that sets it otherwise wins, whatever nova.conf says: the
+ * item fails and names the file (migready does not edit it). One read
+ * before nova.conf is overridden by nova.conf only if nova.conf states
+ * the option: returns 1 when e's value must then be written out even
+ * where it is nova's default (op->explicit_default), with *why. */
+static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts, unsigned major,
+                             const struct mr_nova_edit *e, const char *setting,
+                             const char *where, char **why)
 {
+	size_t fl = 0;
+	const char *value = NULL, *line;
 	if (!facts || !e->value)
-		return;
-	const char **lines = NULL;
-	size_t n = mr_facts_get_all(facts, "nova.other", &lines);
-	char *opt = mr_xasprintf("%s/%s", e->section, e->key);
-	const char *last = NULL;
-	size_t file_len = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-		if (!sp || strncmp(sp + 1, opt, strlen(opt)) != 0 || sp[1 + strlen(opt)] != ' ')
-			continue;
-		last = lines[i];
-		file_len = (size_t)(sp - lines[i]);
+		return 0;
+	if ((line = last_setting(facts, "nova.other", major, e, &fl, &value)) &&
+	    !same_value(value, e->value)) {
+		/* the option as that file spells it: "libvirt/cpu_model" */
+		const char *opt = line + fl + 1, *slash = strchr(opt, '/');
+		mr_plan_fail(plan, setting, where,
+		             "%.*s sets [%.*s] %.*s = '%s', read after " NOVA_CONF
+		             ": nova-compute uses that, not '%s'",
+		             (int)fl, line, (int)(slash - opt), opt, (int)(value - 1 - slash - 1),
+		             slash + 1, value, e->value);
 	}
-	if (last) {
-		const char *value = last + file_len + 1 + strlen(opt) + 1;
-		if (!same_value(value, e->value))
-			mr_plan_fail(plan, setting, where,
-			             "%.*s sets [%s] %s = '%s', read after " NOVA_CONF
-			             ": nova-compute uses that, not '%s'",
-			             (int)file_len, last, e->section, e->key, value, e->value);
+	if ((line = last_setting(facts, "nova.before", major, e, &fl, &value)) &&
+	    !same_value(value, e->value)) {
+		*why = mr_xasprintf("written out: %.*s, read before " NOVA_CONF ", sets '%s'", (int)fl,
+		                    line, value);
+		return 1;
 	}
-	free(opt);
-	free(lines);
+	return 0;
 }
 
 static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
@@ -123,6 +165,9 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		char *setting = mr_xasprintf("nova.%s.%s", edits[i].section, edits[i].key);
 		char *where = edits[i].origin ? mr_plan_origin_of(edits[i].origin)
 		                              : mr_xasprintf("not read by nova %u", major);
+		char *why = NULL;
+		if (check_other_files(plan, facts, major, &edits[i], setting, where, &why))
+			op.explicit_default = 1;
 		mr_plan_add_as(f, setting, where, &op);
 		if (edits[i].deprecated) {
 			char *note = mr_xasprintf("deprecated in this release%s%s",
@@ -134,9 +179,9 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 			mr_plan_note(f, note);
 			free(note);
 		} else {
-			mr_plan_note(f, edits[i].note);
+			mr_plan_note(f, why ? why : edits[i].note);
 		}
-		check_overrides(plan, facts, &edits[i], setting, where);
+		free(why);
 		free(where);
 		free(setting);
 	}

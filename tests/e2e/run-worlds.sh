@@ -110,6 +110,18 @@ mv "$sdir/override.conf" "$sdir/10-early.conf"
 out=$(mr check --local --root "$sock" -p port.ini 2>&1)
 expect_status "sockets: a drop-in read before migready's loses to it" 0 $? "$out"
 rm -r "$sdir"
+# a vendor drop-in hidden by its namesake of /etc, masked or empty
+mkdir -p "$sock/lib/systemd/system/libvirtd-tcp.socket.d" "$sdir"
+printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$sock/lib/systemd/system/libvirtd-tcp.socket.d/zz-vendor.conf"
+out=$(mr check --local --root "$sock" -p profile.ini 2>&1)
+expect_status "sockets: a vendor drop-in on 16600 fails check" 4 $? "$out"
+ln -s /dev/null "$sdir/zz-vendor.conf"
+out=$(mr check --local --root "$sock" -p profile.ini 2>&1)
+expect_status "sockets: ... masked by its namesake in /etc: in the desired state" 0 $? "$out"
+rm "$sdir/zz-vendor.conf"; : > "$sdir/zz-vendor.conf"
+out=$(mr check --local --root "$sock" -p profile.ini 2>&1)
+expect_status "sockets: ... hidden by an empty namesake: in the desired state" 0 $? "$out"
+rm -r "$sdir" "$sock/lib/systemd/system/libvirtd-tcp.socket.d"
 sed 's/^ListenStream=.*/ListenStream=16777/' "$sock/lib/systemd/system/libvirtd-tcp.socket" > "$sock/etc/systemd/system/libvirtd-tcp.socket"
 out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
 expect_status "sockets: a unit file of /etc on 16777 fails check" 4 "$st" "$out"
@@ -249,10 +261,11 @@ expect_grep "zed: the commented example stays" '^#live_migration_flag=VIR_MIGRAT
 expect_grep "zed: the translation is shown with its profile line" \
 	'nova\.libvirt\.live_migration_tunnelled +drift .*guide\.ini:4' "$CHECK_OUT"
 
-# nova-compute reads nova-compute.conf, then nova.conf.d and
-# nova-compute.conf.d, after nova.conf: an option set there wins, so a
-# different value is a failure that names the file, and passwords in
-# those files never reach the facts.
+# nova-compute started without --config-file (RHEL's unit; this tree has
+# none) reads nova-compute.conf, then nova.conf.d and nova-compute.conf.d,
+# after nova.conf: an option set there wins, so a different value is a
+# failure that names the file, and passwords in those files never reach
+# the facts.
 printf '[libvirt]\nvirt_type = kvm\ncpu_mode = host-passthrough\n' > "$root/etc/nova/nova-compute.conf"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
 expect_status "nova-compute.conf overrides cpu_mode: check fails" 4 "$st" "$out"
@@ -265,7 +278,38 @@ expect_status "a nova.conf.d file read later sets it back: in the desired state"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "facts list the option with its file" 'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode custom' "$out"
 expect_no_grep "... and nothing else of it" 's3cret' "$out"
+# An older name of the option, still read by this release (cpu_model on
+# zed, where the profile's cpu_model is written as cpu_models), counts.
+printf '[libvirt]\ncpu_model = qemu64\n' > "$root/etc/nova/nova-compute.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "an alias in nova-compute.conf: check fails" 4 "$st" "$out"
+expect_grep "... naming the alias" "nova\.libvirt\.cpu_models +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_model = 'qemu64', read after /etc/nova/nova\.conf: nova-compute uses that, not 'kvm64'" "$out"
+# oslo.config takes one pair of quotes off a value
+printf '[libvirt]\ncpu_models = "kvm64"\n' > "$root/etc/nova/nova-compute.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_status "a quoted value that is the one wanted: in the desired state" 0 $? "$out"
 rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
+# Debian's unit starts nova-compute through its init script, which gives
+# --config-file: then nova.conf.d is read before nova.conf. nova.conf wins
+# where it states the option; one left out at nova's default is then
+# written out (live_migration_bandwidth = 0, which guide.ini wants).
+mkdir -p "$root/lib/systemd/system" "$root/etc/nova/nova.conf.d"
+printf '[Service]\nExecStart=/etc/init.d/nova-compute systemd-start\n' > "$root/lib/systemd/system/nova-compute.service"
+printf '[libvirt]\ncpu_mode = host-passthrough\nlive_migration_bandwidth = 100\n' > "$root/etc/nova/nova.conf.d/50-site.conf"
+sed -i '/^live_migration_bandwidth/d' "$conf"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "debian's nova: nova.conf.d is read before nova.conf" 'nova\.before +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "... an option nova.conf states is not its failure, one at its default is drift" 2 "$st" "$out"
+expect_no_grep "... cpu_mode" 'cpu_mode' "$out"
+expect_grep "... the default written out, and why" \
+	"nova\.libvirt\.live_migration_bandwidth +drift +absent \(default 0\) -> '0': written out: /etc/nova/nova\.conf\.d/50-site\.conf, read before /etc/nova/nova\.conf, sets '100'" "$out"
+out=$(mr apply --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); expect_status "... apply" 2 $? "$out"
+[ "$(nova_opt "$conf" libvirt live_migration_bandwidth)" = 0 ] && ok "... nova.conf states it" \
+	|| not_ok "... nova.conf states it" "$(cat "$conf")"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_status "... then in the desired state" 0 $? "$out"
+rm -r "$root/etc/nova/nova.conf.d" "$root/lib/systemd/system/nova-compute.service"
 
 # The same guide on a mitaka host keeps the flags it reads.
 root=$(new_host centos7-legacy nova13)
