@@ -848,19 +848,29 @@ static char *uri_scheme(const char *uri)
 	return mr_xstrndup(uri + 5, n);
 }
 
+/* A set line's option, "SECTION/KEY VALUE": its section and key as nova
+ * reads them, and where its value starts; -1 if it names none. */
+static int set_option(const char *v, char **section, char **key, const char **value)
+{
+	const char *slash = strchr(v, '/');
+	size_t optlen = strcspn(v, " \t");
+	if (!slash || (size_t)(slash - v) >= optlen)
+		return -1;
+	*section = norm_section(v, (size_t)(slash - v));
+	*key = norm_key(slash + 1, (size_t)(v + optlen - slash - 1));
+	*value = v + optlen + strspn(v + optlen, " \t");
+	return 0;
+}
+
 static void plan_set(struct plan *pl, const struct mr_setting *s)
 {
 	char a[32];
-	const char *v = s->value;
-	const char *slash = strchr(v, '/');
-	size_t optlen = strcspn(v, " \t");
-	if (!slash || (size_t)(slash - v) >= optlen) {
-		fail_at(pl, s, "expected SECTION/KEY VALUE, got '%s'", v);
+	char *section, *key;
+	const char *value;
+	if (set_option(s->value, &section, &key, &value) < 0) {
+		fail_at(pl, s, "expected SECTION/KEY VALUE, got '%s'", s->value);
 		return;
 	}
-	const char *value = v + optlen + strspn(v + optlen, " \t");
-	char *section = norm_section(v, (size_t)(slash - v));
-	char *key = norm_key(slash + 1, (size_t)(v + optlen - slash - 1));
 	const struct opt *o = opt_find(section, key);
 	char *scheme = NULL;
 	if (o && pl->major >= OCATA &&
@@ -1020,13 +1030,10 @@ char *mr_nova_watch_keys(const struct mr_profile *p)
 	size_t nset = 0;
 	const struct mr_setting *const *sets = mr_profile_get_all(p, "nova", "set", &nset);
 	for (size_t i = 0; i < nset; i++) {
-		const char *v = sets[i]->value;
-		const char *slash = strchr(v, '/');
-		size_t optlen = strcspn(v, " \t");
-		if (!slash || (size_t)(slash - v) >= optlen)
+		char *section, *key;
+		const char *value;
+		if (set_option(sets[i]->value, &section, &key, &value) < 0)
 			continue;
-		char *section = norm_section(v, (size_t)(slash - v));
-		char *key = norm_key(slash + 1, (size_t)(v + optlen - slash - 1));
 		mr_buf_printf(&b, " %s/%s", section, key);
 		free(section);
 		free(key);

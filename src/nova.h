@@ -94,17 +94,18 @@ int mr_nova_release(const struct mr_profile *p, const char *pkg_version, unsigne
 int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu_map *cpus,
                  struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
 
-/* Accepts NULL. */
 /* Whether SECTION/KEY, in a file that nova release major reads, sets the
  * option that an edit of E_SECTION/E_KEY writes: the same name, or
  * another of that option's names that the release still reads. */
 int mr_nova_same_option(unsigned major, const char *section, const char *key,
                         const char *e_section, const char *e_key);
-/* The options whose values in nova's other configuration files (read
- * after nova.conf) the facts probe reports: every name of nova.c's table
- * and of the profile's set lines, "SECTION/KEY" apart by spaces; NULL
- * without a [nova] section. The caller's. */
+/* The options whose values in nova's other configuration files the facts
+ * probe reports: every name of nova.c's table and of the profile's set
+ * lines, "SECTION/KEY" apart by spaces; NULL without a [nova] section.
+ * The caller's. */
 char *mr_nova_watch_keys(const struct mr_profile *p);
+
+/* Accepts NULL. */
 void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n);
 
 /* The engine's operation for an edit, on Migready_oslo.lns (MR_FMT_RAW);

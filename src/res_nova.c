@@ -4,7 +4,6 @@
  * longer reads are removed; nova-compute restarts when the file changed. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "nova.h"
 #include "res.h"
@@ -41,64 +40,65 @@ static const char *compute_unit(const struct mr_facts *facts)
 	return "nova-compute.service";
 }
 
+/* A nova.other or nova.before fact: "FILE SECTION/KEY VALUE". */
+struct other_line {
+	const char *file, *section, *key, *value;
+	int file_len, section_len, key_len;
+};
+
+static int parse_other(const char *line, struct other_line *o)
+{
+	const char *sp = strchr(line, ' ');
+	const char *slash = sp ? strchr(sp + 1, '/') : NULL;
+	const char *vp = slash ? strchr(slash, ' ') : NULL;
+	if (!vp)
+		return -1;
+	*o = (struct other_line){ line, sp + 1, slash + 1, vp + 1, (int)(sp - line),
+		                      (int)(slash - sp - 1), (int)(vp - slash - 1) };
+	return 0;
+}
+
 /* The line of nova's other files that sets the option e writes, as
  * oslo.config picks it: the last file that names it, and in a file its
- * name before another of its names; NULL if none does. key: "nova.other"
- * (files read after nova.conf) or "nova.before" (read before it: the
- * conf.d directories when nova-compute is given --config-file). *file_len
- * and *value locate the file and the value in the line. */
-static const char *last_setting(const struct mr_facts *facts, const char *key, unsigned major,
-                                const struct mr_nova_edit *e, size_t *file_len,
-                                const char **value)
+ * name before another of its names. key: "nova.other" (files read after
+ * nova.conf) or "nova.before" (read before it: the conf.d directories
+ * when nova-compute is given --config-file). Returns 0 and *found, or -1
+ * if no file sets it. */
+static int last_setting(const struct mr_facts *facts, const char *key, unsigned major,
+                        const struct mr_nova_edit *e, struct other_line *found)
 {
 	const char **lines = NULL;
 	size_t n = mr_facts_get_all(facts, key, &lines);
-	const char *best = NULL;
-	int best_exact = 0;
+	int have = 0, have_exact = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-		const char *slash = sp ? strchr(sp + 1, '/') : NULL;
-		const char *vp = slash ? strchr(slash, ' ') : NULL;
-		if (!vp)
+		struct other_line o;
+		if (parse_other(lines[i], &o) < 0)
 			continue;
-		char *section = mr_xstrndup(sp + 1, (size_t)(slash - sp - 1));
-		char *name = mr_xstrndup(slash + 1, (size_t)(vp - slash - 1));
+		char *section = mr_xstrndup(o.section, (size_t)o.section_len);
+		char *name = mr_xstrndup(o.key, (size_t)o.key_len);
 		int same = mr_nova_same_option(major, section, name, e->section, e->key);
 		int exact = same && !strcmp(section, e->section) && !strcmp(name, e->key);
 		free(section);
 		free(name);
 		if (!same)
 			continue;
-		size_t fl = (size_t)(sp - lines[i]);
-		int same_file = best && *file_len == fl && !strncmp(best, lines[i], fl);
-		if (same_file && best_exact && !exact)
+		int same_file = have && found->file_len == o.file_len &&
+		                !strncmp(found->file, o.file, (size_t)o.file_len);
+		if (same_file && have_exact && !exact)
 			continue;
-		best = lines[i];
-		best_exact = exact;
-		*file_len = fl;
-		*value = vp + 1;
+		*found = o;
+		have = 1;
+		have_exact = exact;
 	}
 	free(lines);
-	return best;
+	return have ? 0 : -1;
 }
 
-/* oslo.config's booleans, spelt any of its ways */
-static const char *bool_word(const char *v)
-{
-	static const char *const yes[] = { "true", "1", "yes", "on" }, *const no[] = { "false", "0", "no", "off" };
-	for (size_t i = 0; i < MR_ARRAY_LEN(yes); i++) {
-		if (!strcasecmp(v, yes[i]))
-			return "true";
-		if (!strcasecmp(v, no[i]))
-			return "false";
-	}
-	return NULL;
-}
-
+/* oslo.config reads a boolean in any of the spellings a profile may use */
 static int same_value(const char *a, const char *b)
 {
-	const char *ba = bool_word(a), *bb = bool_word(b);
-	return ba && bb ? ba == bb : !strcmp(a, b);
+	int ba = mr_parse_bool(a), bb = mr_parse_bool(b);
+	return ba >= 0 && bb >= 0 ? ba == bb : !strcmp(a, b);
 }
 
 /* What nova's other files do to the option e writes. One read after
@@ -111,24 +111,18 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
                              const struct mr_nova_edit *e, const char *setting,
                              const char *where, char **why)
 {
-	size_t fl = 0;
-	const char *value = NULL, *line;
+	struct other_line o;
 	if (!facts || !e->value)
 		return 0;
-	if ((line = last_setting(facts, "nova.other", major, e, &fl, &value)) &&
-	    !same_value(value, e->value)) {
-		/* the option as that file spells it: "libvirt/cpu_model" */
-		const char *opt = line + fl + 1, *slash = strchr(opt, '/');
+	if (last_setting(facts, "nova.other", major, e, &o) == 0 && !same_value(o.value, e->value))
 		mr_plan_fail(plan, setting, where,
 		             "%.*s sets [%.*s] %.*s = '%s', read after " NOVA_CONF
 		             ": nova-compute uses that, not '%s'",
-		             (int)fl, line, (int)(slash - opt), opt, (int)(value - 1 - slash - 1),
-		             slash + 1, value, e->value);
-	}
-	if ((line = last_setting(facts, "nova.before", major, e, &fl, &value)) &&
-	    !same_value(value, e->value)) {
-		*why = mr_xasprintf("written out: %.*s, read before " NOVA_CONF ", sets '%s'", (int)fl,
-		                    line, value);
+		             o.file_len, o.file, o.section_len, o.section, o.key_len, o.key, o.value,
+		             e->value);
+	if (last_setting(facts, "nova.before", major, e, &o) == 0 && !same_value(o.value, e->value)) {
+		*why = mr_xasprintf("written out: %.*s, read before " NOVA_CONF ", sets '%s'",
+		                    o.file_len, o.file, o.value);
 		return 1;
 	}
 	return 0;
