@@ -143,13 +143,15 @@ static const char *dropin_name(const char *path)
 struct listen_state {
 	const char *bad;  /* a value on another port, or NULL */
 	const char *from; /* the file of the last line that counts */
-	size_t n;         /* values in effect */
+	int from_len;
+	size_t n; /* values in effect */
 };
 
-static void listen_line(struct listen_state *st, const char *path, const char *value,
-                        const char *port)
+static void listen_line(struct listen_state *st, const char *path, int path_len,
+                        const char *value, const char *port)
 {
 	st->from = path;
+	st->from_len = path_len;
 	if (!*value) { /* an empty ListenStream= drops those before it */
 		st->n = 0;
 		st->bad = NULL;
@@ -160,11 +162,18 @@ static void listen_line(struct listen_state *st, const char *path, const char *v
 		st->bad = value;
 }
 
+/* migready's drop-in: ListenStream emptied, then the port */
+static void listen_mine(struct listen_state *st, const char *mine, const char *port)
+{
+	listen_line(st, mine, (int)strlen(mine), "", port);
+	listen_line(st, mine, (int)strlen(mine), port, port);
+}
+
 /* Where a socket would listen once apply has written (ours = 1) or removed
  * (ours = 0) migready's port drop-in, or as it is (ours = -1): its
- * ListenStream lines in systemd's order (the unit file, then every drop-in
- * by name), as the facts list them. NULL when it listens on port alone,
- * else why not, naming the file. */
+ * ListenStream lines ("PATH VALUE") in systemd's order (the unit file,
+ * then every drop-in by name), as the facts list them. NULL when it
+ * listens on port alone, else why not, naming the file. */
 static char *socket_port_problem(const struct mr_facts *facts, const char *socket,
                                  const char *port, int ours)
 {
@@ -174,35 +183,35 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	size_t n = mr_facts_get_all(facts, key, &lines);
 	struct listen_state st = { 0 };
 	int placed = ours != 1;
-	char **paths = mr_xcalloc(n + 1, sizeof(*paths));
 	for (size_t i = 0; i < n; i++) {
 		const char *sp = strchr(lines[i], ' ');
-		paths[i] = sp ? mr_xstrndup(lines[i], (size_t)(sp - lines[i])) : mr_xstrdup(lines[i]);
-		const char *value = sp ? sp + 1 : "";
-		const char *drop = dropin_name(paths[i]);
-		if (ours != -1 && !strcmp(paths[i], mine))
+		if (!sp)
 			continue;
-		if (!placed && drop && strcmp(drop, PORT_DROPIN) > 0) {
-			listen_line(&st, mine, "", port);
-			listen_line(&st, mine, port, port);
+		char *path = mr_xstrndup(lines[i], (size_t)(sp - lines[i]));
+		const char *drop = dropin_name(path);
+		int skip = ours != -1 && !strcmp(path, mine);
+		int after_mine = drop && strcmp(drop, PORT_DROPIN) > 0;
+		free(path);
+		if (skip)
+			continue;
+		if (!placed && after_mine) {
+			listen_mine(&st, mine, port);
 			placed = 1;
 		}
-		listen_line(&st, paths[i], value, port);
+		listen_line(&st, lines[i], (int)(sp - lines[i]), sp + 1, port);
 	}
-	if (!placed) {
-		listen_line(&st, mine, "", port);
-		listen_line(&st, mine, port, port);
-	}
+	if (!placed)
+		listen_mine(&st, mine, port);
 	char *why = NULL;
 	if (st.bad)
-		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %s)", socket,
-		                   st.bad, port, st.from);
+		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %.*s)", socket,
+		                   st.bad, port, st.from_len, st.from);
+	else if (!st.n && st.from)
+		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %.*s)", socket,
+		                   st.from_len, st.from);
 	else if (!st.n)
-		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %s)", socket,
-		                   st.from ? st.from : "its unit file");
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+		why = mr_xasprintf("%s would listen on nothing (no ListenStream in its unit file)",
+		                   socket);
 	free(lines);
 	free(mine);
 	free(key);
