@@ -897,13 +897,13 @@ static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
 			break;
 		const char *w = v + i;
 		size_t kl = 0;
-		int match;
-		if (op->opts && !scan.ended && wl == 2 && !strncmp(w, "--", 2))
-			options_end = words.len;
+		int match, was_ended = scan.ended;
 		if (op->opts && !strncmp(op->value, "--", 2))
 			match = mr_optscan_word(&scan, op->value + 2, w, wl, keep, &kl);
-		else if ((match = strlen(op->value) == wl && !strncmp(w, op->value, wl)))
-			kl = 0;
+		else
+			match = strlen(op->value) == wl && !strncmp(w, op->value, wl);
+		if (scan.ended && !was_ended) /* this word is the "--" */
+			options_end = words.len;
 		found |= match;
 		i += wl;
 		/* removed: the word, or its letter from a cluster (-dl: -d) */
