@@ -1129,6 +1129,18 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 /* The unit actions, in order: systemd's unit files reloaded, enablement,
  * starts and stops (with the units that must stop meanwhile), then the
  * restarts owed. Under a root prefix only enablement, offline. */
+/* systemctl VERB UNIT on the enablement: offline in a tree (--root), else
+ * on the running system */
+static void enablement_act(struct actions *a, int unit, const char *root_opt, const char *verb,
+                           const char *name)
+{
+	if (root_opt)
+		act_add(a, unit, NULL, NULL, 0, "systemctl", root_opt, verb, "--", name, (char *)NULL);
+	else
+		act_add(a, unit, NULL, NULL, 0, "systemctl", "--no-ask-password", verb, "--", name,
+		        (char *)NULL);
+}
+
 static void plan_actions(struct actions *a, const struct mr_plan *plan,
                          const struct extra_state *x, struct mr_transport *t,
                          struct unit_state *us, size_t n_us,
@@ -1179,16 +1191,9 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		                                                     : "disable";
 		/* a masked unit cannot be enabled: the profile wants it on (one
 		 * a forced legacy world masked, now in the socket world) */
-		int unmask = u->pu->enable == MR_ENABLE_YES && masked_word(u->now.enabled);
-		for (int k = unmask ? 0 : 1; k < 2; k++) {
-			const char *v = k ? verb : "unmask";
-			if (root_opt)
-				act_add(a, (int)i, NULL, NULL, 0, "systemctl", root_opt, v, "--",
-				        u->pu->name, (char *)NULL);
-			else
-				act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", v,
-				        "--", u->pu->name, (char *)NULL);
-		}
+		if (u->pu->enable == MR_ENABLE_YES && masked_word(u->now.enabled))
+			enablement_act(a, (int)i, root_opt, "unmask", u->pu->name);
+		enablement_act(a, (int)i, root_opt, verb, u->pu->name);
 	}
 	free(root_opt);
 	if (!live) {
