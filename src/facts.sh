@@ -95,6 +95,29 @@ elif command -v rpm >/dev/null 2>&1; then
 	done
 fi
 
+# The directories of unit files, in the order systemd reads them.
+udirs='/etc/systemd/system.control /run/systemd/system.control /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system'
+# unit_file UNIT: in uf, the path of UNIT's unit file as systemd finds it
+# (the first directory that has the name, a mask's link included);
+# status 1 if there is none
+unit_file() {
+	uf=
+	for dir in $udirs; do
+		if [ -e "$r$dir/$1" ] || [ -L "$r$dir/$1" ]; then uf=$r$dir/$1; return 0; fi
+	done
+	return 1
+}
+# exec_start UNIT: in es, the first ExecStart= line with a command of
+# UNIT's unit file, read by the shell (no process); status 1 without a
+# unit file to read
+exec_start() {
+	es=
+	unit_file "$1" && [ -f "$uf" ] || return 1
+	while IFS= read -r l || [ -n "$l" ]; do
+		case $l in ExecStart=?*) es=$l; return 0 ;; esac
+	done < "$uf"
+}
+
 # Units: where the unit file is, whether it is enabled and (live) active.
 units='libvirtd.service libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket libvirtd-tcp.socket
 libvirtd-tls.socket virtproxyd.service virtproxyd.socket virtproxyd-tcp.socket virtproxyd-tls.socket
@@ -117,11 +140,8 @@ else
 	# their unit files: an [Install] section means disabled, else static.
 	nu=0
 	for u in $units; do
-		f=
-		for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
-			if [ -e "$r$dir/$u" ] || [ -L "$r$dir/$u" ]; then f=$r$dir/$u; break; fi
-		done
-		if [ -z "$f" ]; then say "unit.$u" absent; continue; fi
+		if ! unit_file "$u"; then say "unit.$u" absent; continue; fi
+		f=$uf
 		e=
 		if [ -L "$r/etc/systemd/system/$u" ] && [ "$(readlink "$r/etc/systemd/system/$u")" = /dev/null ]; then
 			e=masked
@@ -140,18 +160,13 @@ fi
 # socket's), which systemd applies by name whatever their directory, a
 # drop-in hiding its namesake in a directory read later. A masked unit
 # listens on nothing, as its unit fact says.
-sdirs='/etc/systemd/system.control /run/systemd/system.control /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system'
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket; do
-	f=
-	for dir in $sdirs; do
-		if [ -e "$r$dir/$u" ] || [ -L "$r$dir/$u" ]; then f=$r$dir/$u; break; fi
-	done
-	[ -n "$f" ] && [ -f "$f" ] && ! [ "$f" -ef /dev/null ] || continue
-	set -- "$@" part=sock "sockunit=$u" "$f"
+	unit_file "$u" && [ -f "$uf" ] || continue
+	set -- "$@" part=sock "sockunit=$u" "$uf"
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
 	seen=/
-	for dir in $sdirs; do
+	for dir in $udirs; do
 		for d in "$u.d" "${u%%-*}-.socket.d" socket.d; do
 			for g in "$r$dir/$d"/*.conf; do
 				[ -e "$g" ] || [ -L "$g" ] || continue
@@ -169,40 +184,28 @@ done
 # directories first, before nova.conf (nova.before); else nova.conf and
 # nova-compute.conf, then them (nova.other: after nova.conf, so they win).
 if [ -n "$novakeys" ]; then
-	novafirst=
-	for u in nova-compute.service openstack-nova-compute.service; do
-		for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
-			[ -f "$r$dir/$u" ] || continue
-			while IFS= read -r l || [ -n "$l" ]; do
-				case $l in ExecStart=*--config-file* | ExecStart=*/etc/init.d/*) novafirst=dirs ;; esac
-			done < "$r$dir/$u"
-			break 2
-		done
-	done
+	exec_start nova-compute.service || exec_start openstack-nova-compute.service
+	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
+	ncc=$r/etc/nova/nova-compute.conf; [ -f "$ncc" ] || ncc=
 	set -- "$@" part=nova
-	[ "$novafirst" != dirs ] || set -- "$@" novakey=nova.before
-	[ "$novafirst" = dirs ] || { set -- "$@" novakey=nova.other; [ ! -f "$r/etc/nova/nova-compute.conf" ] || set -- "$@" "$r/etc/nova/nova-compute.conf"; }
+	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
+	else set -- "$@" novakey=nova.other ${ncc:+"$ncc"}; fi
 	for f in "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
 		[ ! -f "$f" ] || set -- "$@" "$f"
 	done
-	[ "$novafirst" != dirs ] || { set -- "$@" novakey=nova.other; [ ! -f "$r/etc/nova/nova-compute.conf" ] || set -- "$@" "$r/etc/nova/nova-compute.conf"; }
+	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc"}
 fi
 
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
 # libvirtd_opts on older Debian.
-for dir in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
-	f="$r$dir/libvirtd.service"
-	[ -f "$f" ] || continue
-	# read by the shell: no process
-	while IFS= read -r l || [ -n "$l" ]; do
-		case $l in ExecStart=*\$*) ;; *) continue ;; esac
-		v=${l##*\$}; while case $v in \{*) ;; *) false ;; esac; do v=${v#?}; done
+if exec_start libvirtd.service; then
+	case $es in
+	*\$*)
+		v=${es##*\$}; while case $v in \{*) ;; *) false ;; esac; do v=${v#?}; done
 		w=${v%%[!A-Za-z0-9_]*}
-		case $w in [A-Za-z_]*) say libvirtd.args_var "$w" ;; esac
-		break
-	done < "$f"
-	break
-done
+		case $w in [A-Za-z_]*) say libvirtd.args_var "$w" ;; esac ;;
+	esac
+fi
 
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
 	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf; do
@@ -230,12 +233,10 @@ facts_awk='
 	part == "unit" { if (FNR == 1) { unit(); f = FILENAME; i = 0 }; if (/^\[Install\]/) i = 1; next }
 	part == "sock" {
 		if (FNR == 1) {
-			hidden = 0; insock = 0; n = FILENAME; sub(/.*\//, "", n)
+			insock = 0; n = FILENAME; sub(/.*\//, "", n)
 			if (FILENAME !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = FILENAME }
-			else if ((sockunit SUBSEP n) in file) hidden = 1
 			else { cur = sockunit SUBSEP n; file[cur] = FILENAME; nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
 		}
-		if (hidden) next
 		if (/^[ \t]*\[/) { insock = /^[ \t]*\[Socket\][ \t]*$/; next }
 		if (insock && /^[ \t]*ListenStream[ \t]*=/) {
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
