@@ -632,28 +632,28 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 /* The [nfs] lines left unexamined for want of a role, each once, with
  * the number of hosts. */
 struct roleless {
-	const struct mr_setting **lines;
-	const char **whats;
-	size_t *hosts;
+	struct roleless_line {
+		const struct mr_setting *s;
+		const char *what;
+		size_t hosts;
+	} *v;
 	size_t n;
 };
 
 static void count_roleless(void *ctx, const char *what, const struct mr_setting *s)
 {
 	struct roleless *rl = ctx;
-	for (size_t i = 0; i < rl->n; i++)
-		if (rl->lines[i] == s ||
-		    (rl->lines[i]->loc.line == s->loc.line && rl->lines[i]->loc.file && s->loc.file &&
-		     !strcmp(rl->lines[i]->loc.file, s->loc.file))) {
-			rl->hosts[i]++;
+	for (size_t i = 0; i < rl->n; i++) {
+		const struct mr_setting *t = rl->v[i].s;
+		/* a host's own profile (set overrides) holds copies of the lines */
+		if (t == s || (t->loc.line == s->loc.line && t->loc.file && s->loc.file &&
+		               !strcmp(t->loc.file, s->loc.file))) {
+			rl->v[i].hosts++;
 			return;
 		}
-	rl->lines = mr_xreallocarray(rl->lines, rl->n + 1, sizeof(*rl->lines));
-	rl->whats = mr_xreallocarray(rl->whats, rl->n + 1, sizeof(*rl->whats));
-	rl->hosts = mr_xreallocarray(rl->hosts, rl->n + 1, sizeof(*rl->hosts));
-	rl->lines[rl->n] = s;
-	rl->whats[rl->n] = what;
-	rl->hosts[rl->n++] = 1;
+	}
+	rl->v = mr_xreallocarray(rl->v, rl->n + 1, sizeof(*rl->v));
+	rl->v[rl->n++] = (struct roleless_line){ s, what, 1 };
 }
 
 static void warn_unapplied(const struct run *r)
@@ -668,20 +668,19 @@ static void warn_unapplied(const struct run *r)
 	if (!r->n && r->cli_profile)
 		mr_res_nfs_roleless(r->cli_profile, count_roleless, &rl);
 	for (size_t i = 0; i < rl.n; i++) {
-		char *where = mr_plan_origin_of(rl.lines[i]);
+		const struct roleless_line *l = &rl.v[i];
+		char *where = mr_plan_origin_of(l->s);
 		if (r->n)
 			mr_log(MR_LOG_WARN,
 			       "%s: %s is not checked on %zu host%s: [nfs] has no role "
 			       "(server, client or both)",
-			       where, rl.whats[i], rl.hosts[i], rl.hosts[i] == 1 ? "" : "s");
+			       where, l->what, l->hosts, l->hosts == 1 ? "" : "s");
 		else
 			mr_log(MR_LOG_WARN, "%s: %s is not checked on a host whose inventory sets no nfs.role",
-			       where, rl.whats[i]);
+			       where, l->what);
 		free(where);
 	}
-	free(rl.lines);
-	free(rl.whats);
-	free(rl.hosts);
+	free(rl.v);
 }
 
 static int lint(const struct cli *cli, const struct run *r)
@@ -750,12 +749,13 @@ static int write_output(const char *path, const char *data, size_t len)
 	/* a typo in a cron job's path is an error, not a new directory */
 	char *dir = mr_xstrndup(abs, (size_t)(strrchr(abs, '/') - abs));
 	struct stat st;
-	int found = !*dir || stat(dir, &st) == 0;
-	if (!found || (*dir && !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "migready: %s: %s\n", dir,
-		        !found && errno == ENOENT ? "no such directory for the report"
-		        : !found                  ? strerror(errno)
-		                                  : "not a directory");
+	const char *bad = NULL;
+	if (*dir && stat(dir, &st) < 0)
+		bad = errno == ENOENT ? "no such directory for the report" : strerror(errno);
+	else if (*dir && !S_ISDIR(st.st_mode))
+		bad = "not a directory";
+	if (bad) {
+		fprintf(stderr, "migready: %s: %s\n", dir, bad);
 		r = -1;
 	} else if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
 		/* a file of the controller: named as given, with no host */
