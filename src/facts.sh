@@ -96,7 +96,12 @@ elif command -v rpm >/dev/null 2>&1; then
 fi
 
 # The directories of unit files, in the order systemd reads them.
-udirs='/etc/systemd/system.control /run/systemd/system.control /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system'
+# Only those the host has: every unit is looked up in each.
+udirs=
+for dir in /etc/systemd/system.control /run/systemd/system.control /etc/systemd/system \
+	/run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+	[ ! -d "$r$dir" ] || udirs="$udirs $dir"
+done
 # unit_file UNIT: in uf, the path of UNIT's unit file as systemd finds it
 # (the first directory that has the name, a mask's link included);
 # status 1 if there is none
