@@ -747,7 +747,8 @@ static json_object *json_host(const struct mr_host_report *h)
 		json_object *j = json_object_new_object();
 		json_object_object_add(j, "path", mr_report_json_str(f->path));
 		json_object_object_add(j, "changed", json_object_new_boolean(f->changed));
-		json_object_object_add(j, "created", json_object_new_boolean(f->created));
+		/* created: made by this run, or to be; an absent file left absent is not */
+		json_object_object_add(j, "created", json_object_new_boolean(f->created && f->changed));
 		json_object_object_add(j, "error", mr_report_json_str(f->error));
 		json_object_object_add(j, "diff", mr_report_json_str(f->diff));
 		json_object_array_add(files, j);

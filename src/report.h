@@ -48,7 +48,7 @@ struct mr_file_report {
 	char *diff;      /* unified diff, or NULL */
 	char *error;     /* why it failed, or NULL */
 	int changed;     /* differs (check) or was written (apply) */
-	int created;     /* did not exist before */
+	int created;     /* did not exist before (made only if changed) */
 };
 
 /* rollback --list: one run whose backups a host keeps. */

@@ -40,6 +40,19 @@ expect_no_grep "debian12: no --listen (libvirtd would refuse to start)" 'listen'
 [ ! -e "$root/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "debian12: no drop-in for the default port" \
 	|| not_ok "debian12: no drop-in for the default port"
 [ ! -e "$root/etc/systemd/system/libvirtd-tls.socket" ] && ok "debian12: tls socket left disabled" || not_ok "debian12: tls socket"
+# json: the drop-in that may stay absent is not "created" (it never is at
+# 16509); a port that needs it is
+fcreated() { # JSON PATH -> changed/created of that file
+	printf '%s' "$1" | python3 -c 'import json,sys
+for h in json.load(sys.stdin)["hosts"]:
+    for f in h["files"]:
+        if f["path"] == sys.argv[1]: print("changed=%s created=%s" % (f["changed"], f["created"]))' "$2"
+}
+pd=/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf
+out=$(mr check --local --root "$root" -p profile.ini -f json 2>/dev/null)
+expect_fixed "debian12: json: no drop-in created at the default port" "changed=False created=False" "$(fcreated "$out" $pd)"
+out=$(mr check --local --root "$root" -p port.ini -f json 2>/dev/null)
+expect_fixed "debian12: json: the drop-in for 16510 would be created" "changed=True created=True" "$(fcreated "$out" $pd)"
 
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
 sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"
