@@ -30,6 +30,7 @@ const struct mr_schema_key mr_schema[] = {
 	{ "libvirtd", "listen_tls", MR_PT_BOOL, 0, NULL, 0, 0 },
 	{ "libvirtd", "auth_tcp", MR_PT_ENUM,  MR_SK_QUOTED, w_auth, 0, 0 },
 	{ "libvirtd", "tcp_port", MR_PT_PORT,  MR_SK_QUOTED, NULL, 0, 0 },
+	{ "libvirtd", "tls_port", MR_PT_PORT,  MR_SK_QUOTED, NULL, 0, 0 },
 	{ "libvirtd", "listener", MR_PT_ENUM, 0, w_listener, 0, 0 },
 	{ "libvirtd", "explicit", MR_PT_BOOL, 0, NULL, 0, 0 },
 

@@ -862,12 +862,21 @@ static void firewall_lint(const struct mr_profile *profile)
 	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
 	if (!n || !*allow[0]->value)
 		return;
-	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
-	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", "tcp_port");
-	if ((tcp && mr_setting_bool(tcp)) || port) {
-		long p = port ? mr_setting_long(port) : 16509;
+	static const struct {
+		const char *on, *port, *what;
+		long deflt;
+	} listeners[] = {
+		{ "listen_tcp", "tcp_port", "libvirtd's tcp_port", 16509 },
+		{ "listen_tls", "tls_port", "libvirtd's tls_port", 16514 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(listeners); i++) {
+		const struct mr_setting *on = mr_profile_get(profile, "libvirtd", listeners[i].on);
+		const struct mr_setting *port = mr_profile_get(profile, "libvirtd", listeners[i].port);
+		if (!(on && mr_setting_bool(on)) && !port)
+			continue;
+		long p = port ? mr_setting_long(port) : listeners[i].deflt;
 		if (!covered(allow, n, p, p))
-			warn_uncovered(allow[0], "libvirtd's tcp_port", p, p, port ? port : tcp);
+			warn_uncovered(allow[0], listeners[i].what, p, p, port ? port : on);
 	}
 	const struct mr_setting *lo = mr_profile_get(profile, "qemu", "migration_port_min");
 	const struct mr_setting *hi = mr_profile_get(profile, "qemu", "migration_port_max");

@@ -15,6 +15,7 @@ static const struct mr_conf_key libvirtd_keys[] = {
 	{ "listen_tls", MR_CONF_BOOL, "1" },
 	{ "listen_tcp", MR_CONF_BOOL, "0" },
 	{ "tcp_port", MR_CONF_STRING, "16509" }, /* libvirtd.conf spells the port as a string */
+	{ "tls_port", MR_CONF_STRING, "16514" },
 	{ "auth_tcp", MR_CONF_STRING, "sasl" },
 	{ "listener", MR_CONF_PLAN, NULL },
 };
@@ -25,8 +26,16 @@ static const struct mr_conf_key socket_conf_keys[] = {
 };
 
 #define SHELLVARS_LENS "Shellvars.lns"
-#define DEFAULT_PORT "16509"
 #define PORT_DROPIN "migready-port.conf"
+
+/* A listening socket's port: its profile key and libvirt's default, which
+ * the socket units ship with. */
+struct port_key {
+	const char *key;
+	const char *deflt;
+};
+static const struct port_key tcp_port_key = { "tcp_port", "16509" };
+static const struct port_key tls_port_key = { "tls_port", "16514" };
 
 struct world_units {
 	const char *conf;    /* the daemon's conf file */
@@ -56,7 +65,8 @@ static const struct mr_setting *listener_origin(const struct mr_profile *profile
 	const struct mr_setting *forced = mr_profile_get(profile, "libvirtd", "listener");
 	if (forced && strcmp(forced->value, "auto") != 0)
 		return forced;
-	static const char *const keys[] = { "listen_tcp", "listen_tls", "tcp_port", "listener" };
+	static const char *const keys[] = { "listen_tcp", "listen_tls", "tcp_port", "tls_port",
+		                            "listener" };
 	for (size_t i = 0; i < MR_ARRAY_LEN(keys); i++) {
 		const struct mr_setting *s = mr_profile_get(profile, "libvirtd", keys[i]);
 		if (s)
@@ -101,22 +111,25 @@ static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int wan
 	mr_plan_notify(f, service);
 }
 
-/* A socket's port other than the unit's 16509: a drop-in that first
- * empties ListenStream (else the socket listens on both ports). */
+/* A socket's port other than the unit's (16509, 16514): a drop-in that
+ * first empties ListenStream (else the socket listens on both ports). */
 static void plan_port_dropin(struct mr_plan *plan, const char *socket,
-                             const struct mr_setting *port, struct mr_plan_unit *unit)
+                             const struct mr_setting *port, const struct port_key *pk,
+                             struct mr_plan_unit *unit)
 {
 	char *path = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
-	char *content = mr_xasprintf("# Written by migready: the port of [libvirtd] tcp_port\n"
+	char *content = mr_xasprintf("# Written by migready: the port of [libvirtd] %s\n"
 	                             "[Socket]\nListenStream=\nListenStream=%s\n",
-	                             port->value);
+	                             pk->key, port->value);
 	char *origin = mr_plan_origin_of(port);
 	char *want = mr_xasprintf("ListenStream=%s", port->value);
+	char *setting = mr_xasprintf("libvirtd.%s", pk->key);
 	struct mr_plan_file *f =
-		mr_plan_file_owned(plan, path, content, !strcmp(port->value, DEFAULT_PORT),
-		                   "libvirtd.tcp_port", origin, want);
+		mr_plan_file_owned(plan, path, content, !strcmp(port->value, pk->deflt), setting,
+		                   origin, want);
 	mr_plan_daemon_reload(f);
 	mr_plan_notify(f, unit);
+	free(setting);
 	free(want);
 	free(origin);
 	free(content);
@@ -218,24 +231,25 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	return why;
 }
 
-/* The TCP socket listens on the profile's port and no other: a unit file
- * of /etc, or a drop-in read after migready's, can say otherwise, and a
- * green check would be a lie. */
+/* A listening socket listens on the profile's port and no other: a unit
+ * file of /etc, or a drop-in read after migready's, can say otherwise, and
+ * a green check would be a lie. */
 static void check_socket_port(struct mr_plan *plan, const char *socket,
-                              const struct mr_setting *tcp, const struct mr_setting *port)
+                              const struct mr_setting *on, const struct mr_setting *port,
+                              const struct port_key *pk, const char *setting)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	char *file = mr_xasprintf("socket.%s.file", socket);
 	int known = facts && mr_facts_get(facts, file);
 	free(file);
-	if (!known || !tcp || !mr_setting_bool(tcp))
+	if (!known || !on || !mr_setting_bool(on))
 		return;
-	const char *want = port ? port->value : DEFAULT_PORT;
-	int ours = !port ? -1 : strcmp(port->value, DEFAULT_PORT) != 0;
+	const char *want = port ? port->value : pk->deflt;
+	int ours = !port ? -1 : strcmp(port->value, pk->deflt) != 0;
 	char *why = socket_port_problem(facts, socket, want, ours);
 	if (why) {
-		char *origin = mr_plan_origin_of(port ? port : tcp);
-		mr_plan_fail(plan, "libvirtd.listen_port", origin, "%s", why);
+		char *origin = mr_plan_origin_of(port ? port : on);
+		mr_plan_fail(plan, setting, origin, "%s", why);
 		free(origin);
 		free(why);
 	}
@@ -262,6 +276,7 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
 	const struct mr_setting *tls = mr_profile_get(profile, "libvirtd", "listen_tls");
 	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", "tcp_port");
+	const struct mr_setting *tls_port = mr_profile_get(profile, "libvirtd", "tls_port");
 	struct mr_plan_unit *service = mr_plan_unit(plan, w->service);
 	mr_res_plan_conf(plan, profile, "libvirtd", w->conf, service, socket_conf_keys,
 	                 MR_ARRAY_LEN(socket_conf_keys), explicit_defaults);
@@ -270,9 +285,15 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	if (port) {
 		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
 		mr_plan_unit_stop_first(u, service);
-		plan_port_dropin(plan, w->tcp, port, u);
+		plan_port_dropin(plan, w->tcp, port, &tcp_port_key, u);
 	}
-	check_socket_port(plan, w->tcp, tcp, port);
+	if (tls_port) {
+		struct mr_plan_unit *u = mr_plan_unit(plan, w->tls);
+		mr_plan_unit_stop_first(u, service);
+		plan_port_dropin(plan, w->tls, tls_port, &tls_port_key, u);
+	}
+	check_socket_port(plan, w->tcp, tcp, port, &tcp_port_key, "libvirtd.listen_port");
+	check_socket_port(plan, w->tls, tls, tls_port, &tls_port_key, "libvirtd.listen_tls_port");
 }
 
 static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,

@@ -39,8 +39,9 @@ in_ns() { ip netns exec "$NS" "$@"; }
 # lint: allow must open the listener's port and QEMU's whole range.
 out=$(mr lint -p "$DATA/lint-uncovered.ini" 2>&1); st=$?
 expect_status "lint of a profile whose allow falls short" 0 "$st" "$out"
-expect_grep "lint: the listener's port" "lint-uncovered\.ini:10: firewall\.allow does not open libvirtd's tcp_port 16510/tcp \(.*lint-uncovered\.ini:3\)" "$out"
-expect_grep "lint: the migration range past libvirt's default" "firewall\.allow does not open QEMU's migration ports 49152-49261/tcp \(.*lint-uncovered\.ini:7\)" "$out"
+expect_grep "lint: the listener's port" "lint-uncovered\.ini:11: firewall\.allow does not open libvirtd's tcp_port 16510/tcp \(.*lint-uncovered\.ini:3\)" "$out"
+expect_grep "lint: the TLS listener's port" "lint-uncovered\.ini:11: firewall\.allow does not open libvirtd's tls_port 16514/tcp \(.*lint-uncovered\.ini:4\)" "$out"
+expect_grep "lint: the migration range past libvirt's default" "firewall\.allow does not open QEMU's migration ports 49152-49261/tcp \(.*lint-uncovered\.ini:8\)" "$out"
 out=$(mr lint -p "$DATA/lint-covered.ini" 2>&1); st=$?
 expect_status "lint of a profile whose allow covers, in pieces" 0 "$st" "$out"
 expect_no_grep "lint: no warning when covered" "does not open" "$out"

@@ -140,6 +140,30 @@ out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
 expect_status "sockets: a unit file of /etc on 16777 fails check" 4 "$st" "$out"
 expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\)' "$out"
 
+# The TLS socket the same way: libvirt's 16514, or the profile's tls_port
+# in a drop-in of its own; another port from a drop-in of the site's fails.
+tls=$(new_host debian12-socket tls)
+printf '[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\nauth_tcp = sasl\n' > tls.ini
+sed 's/^listen_tls = yes$/&\ntls_port = 16515/' tls.ini > tls-port.ini
+converge "tls" "$tls" tls.ini
+expect_link "tls: libvirtd-tls.socket enabled offline" \
+	"$tls/etc/systemd/system/sockets.target.wants/libvirtd-tls.socket" /lib/systemd/system/libvirtd-tls.socket
+tdir=$tls/etc/systemd/system/libvirtd-tls.socket.d
+mkdir -p "$tdir"
+printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$tdir/override.conf"
+out=$(mr check --local --root "$tls" -p tls.ini 2>&1); st=$?
+expect_status "tls: an override.conf on 16600 fails check" 4 "$st" "$out"
+expect_grep "tls: the failure names the port and the file" \
+	'libvirtd\.listen_tls_port +failed +libvirtd-tls\.socket would listen on 16600, not 16514 alone \(ListenStream in /etc/systemd/system/libvirtd-tls\.socket\.d/override\.conf\)' "$out"
+rm "$tdir/override.conf"
+out=$(mr check --local --root "$tls" -p tls-port.ini 2>&1); st=$?
+expect_status "tls: tls_port 16515 is drift" 2 "$st" "$out"
+expect_grep "tls: ... in the TLS socket's drop-in" 'libvirtd\.tls_port +drift .*migready-port\.conf' "$out"
+converge "tls port" "$tls" tls-port.ini
+expect_grep "tls: the drop-in listens on 16515" '^ListenStream=16515$' "$(cat "$tdir/migready-port.conf" 2>&1)"
+[ ! -e "$tls/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "tls: no drop-in for the TCP socket" \
+	|| not_ok "tls: no drop-in for the TCP socket" "$(ls -R "$tls/etc/systemd/system")"
+
 # A masked TCP socket (as a forced legacy world leaves it) is unmasked,
 # then enabled; a rollback masks it again.
 masked=$(new_host debian12-socket masked)
@@ -186,6 +210,12 @@ expect_grep "... the flag says why" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1'
 expect_grep "... the port says why" "libvirtd\.tcp_port +drift +'16509' -> '16509': libvirt reads a quoted string here" "$out"
 out=$(mr apply --local --root "$root" -p profile.ini 2>&1); expect_status "debian10: apply respells them" 2 $? "$out"
 expect_grep "... the port quoted" '^tcp_port = "16509"$' "$(cat "$root/etc/libvirt/libvirtd.conf")"
+# tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
+sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini
+out=$(mr check --local --root "$root" -p legacy-tls.ini 2>&1)
+expect_grep "debian10: tls_port is drift" "libvirtd\.tls_port +drift +absent \(default 16514\) -> '16515'" "$out"
+out=$(mr apply --local --root "$root" -p legacy-tls.ini 2>&1); expect_status "debian10: apply tls_port" 2 $? "$out"
+expect_grep "debian10: tls_port written quoted" '^tls_port = "16515"$' "$(cat "$root/etc/libvirt/libvirtd.conf")"
 
 # --- CentOS 7: /etc/sysconfig, no socket units, no dpkg ---
 root=$(new_host centos7-legacy c7)
