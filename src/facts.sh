@@ -247,24 +247,36 @@ facts_awk='
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
 			nl[cur]++; ls[cur, nl[cur]] = lv }
 		next }
+	# a nova option is printed once its value is whole (nflush)
+	function nflush() { if (npk != "") print npk npv; npk = "" }
+	FNR == 1 { nflush() }
 	part == "nova" {
 		if (FNR == 1) nsec = ""
-		if (/^[ \t]*([#;]|$)/ || /^[ \t]/) next
-		if (/^\[/) { nsec = $0; sub(/^\[[ \t]*/, "", nsec); sub(/[ \t]*\].*$/, "", nsec)
-			nsec = toupper(nsec) == "DEFAULT" ? "DEFAULT" : tolower(nsec); next }
-		k = $0; sub(/[ \t]*[=:].*$/, "", k); k = tolower(k); gsub(/-/, "_", k)
+		# as oslo.config reads a line: a blank one ends a value, an indented
+		# one continues it (its lines joined, shown as \n), a comment ends it
+		lc = $0; sub(/[ \t\r\f\v]+$/, "", lc)
+		if (lc == "") { nflush(); next }
+		if (lc ~ /^[ \t]/) { if (npk != "") { sub(/^[ \t]+/, "", lc); npv = npv "\\n" lc }; next }
+		nflush()
+		if (lc ~ /^[#;]/) next
+		# the group: all between the brackets; DEFAULT so spelt, any other
+		# in lower case
+		if (lc ~ /^\[/) { nsec = lc ~ /\]$/ ? substr(lc, 2, length(lc) - 2) : "\001"
+			if (nsec != "DEFAULT") nsec = tolower(nsec); next }
+		k = lc; sub(/[ \t]*[=:].*$/, "", k); k = tolower(k); gsub(/-/, "_", k)
 		if (!((nsec "/" k) in nk)) next
-		lv = $0; sub(/^[^=:]*[=:][ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
+		lv = lc; sub(/^[^=:]*[=:][ \t]*/, "", lv)
 		# one pair of matching quotes goes, as oslo.config takes them off
-		if (length(lv) >= 2 && (lv ~ /^".*"$/ || lv ~ /^\047.*\047$/)) lv = substr(lv, 2, length(lv) - 2)
-		print novakey "=" substr(FILENAME, length(root) + 1) " " nsec "/" k " " lv
+		q = substr(lv, 1, 1)
+		if ((q == "\"" || q == "\047") && substr(lv, length(lv)) == q) lv = substr(lv, 2, length(lv) - 2)
+		npk = novakey "=" substr(FILENAME, length(root) + 1) " " nsec "/" k " "; npv = lv
 		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
 	function listens(un, k,   c, j) { c = un SUBSEP k
 		for (j = 1; j <= nl[c]; j++) print "socket." un ".listen=" substr(file[c], length(root) + 1) " " ls[c, j] }
-	END { pkg(); unit()
+	END { nflush(); pkg(); unit()
 		for (s = 1; s <= nsock; s++) {
 			su = sock[s]; print "socket." su ".file=" substr(file[su, ""], length(root) + 1); listens(su, "")
 			for (a = 2; a <= nd[su]; a++)

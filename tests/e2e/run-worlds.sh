@@ -331,6 +331,16 @@ expect_grep "... naming the alias" "nova\.libvirt\.cpu_models +failed +/etc/nova
 printf '[libvirt]\ncpu_models = "kvm64"\n' > "$root/etc/nova/nova-compute.conf"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_status "a quoted value that is the one wanted: in the desired state" 0 $? "$out"
+# A value continued on indented lines is one value, its lines joined (not
+# its first line alone); a blank line ends it.
+printf '[libvirt]\ncpu_models = kvm64\n    qemu64\n\n    \n' > "$root/etc/nova/nova-compute.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "a value continued on the next line: check fails" 4 "$st" "$out"
+expect_grep "... with the value nova reads" "nova\.libvirt\.cpu_models +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_models = 'kvm64\\\\nqemu64'" "$out"
+# [default] in lower case is a group of its own to oslo.config, not DEFAULT
+printf '[default]\ninstances_path = /srv/elsewhere\n[ libvirt ]\ncpu_models = qemu64\n' > "$root/etc/nova/nova-compute.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_status "[default] and [ libvirt ] are other groups: in the desired state" 0 $? "$out"
 rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
 # Debian's unit starts nova-compute through its init script, which gives
 # --config-file: then nova.conf.d is read before nova.conf. nova.conf wins
