@@ -770,34 +770,77 @@ static int write_output(const char *path, const char *data, size_t len)
 	return r;
 }
 
-static int report(const struct cli *cli, const struct mr_report *rep)
+/* --color, else colour on a terminal that does not refuse it */
+static int want_color(const struct cli *cli)
 {
-	struct mr_render_opts ro = {
-		.format = cli->format,
-		.verbose = cli->verbose,
-		.quiet = cli->quiet,
-		.show_diffs = cli->command == CMD_DIFF ||
-		              ((cli->command == CMD_APPLY || cli->command == CMD_ROLLBACK) && cli->verbose),
-	};
 	if (cli->color >= 0)
-		ro.color = cli->color;
-	else
-		ro.color = !cli->output && isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
-		           !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
-	if (!cli->output)
-		return mr_report_write(rep, &ro, stdout);
+		return cli->color;
+	return !cli->output && isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+	       !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+}
+
+/* A report rendered straight to standard output (a fleet's verify report
+ * runs to megabytes: no copy of it in memory), or whole into -o's file,
+ * which is replaced only by a complete report. */
+static int emit(const struct cli *cli, int (*render)(const void *what, FILE *out),
+                const void *what)
+{
+	if (!cli->output) {
+		int r = render(what, stdout);
+		return fflush(stdout) == 0 && !ferror(stdout) ? r : -1;
+	}
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		return -1;
-	int r = mr_report_write(rep, &ro, mem);
+	int r = render(what, mem);
 	if (fclose(mem) != 0)
 		r = -1;
 	if (r == 0)
 		r = write_output(cli->output, buf, len);
 	free(buf);
 	return r;
+}
+
+struct report_render {
+	const struct mr_report *rep;
+	struct mr_render_opts ro;
+};
+
+static int render_report(const void *what, FILE *out)
+{
+	const struct report_render *rr = what;
+	return mr_report_write(rr->rep, &rr->ro, out);
+}
+
+static int report(const struct cli *cli, const struct mr_report *rep)
+{
+	struct report_render rr = {
+		.rep = rep,
+		.ro = {
+			.format = cli->format,
+			.verbose = cli->verbose,
+			.quiet = cli->quiet,
+			.show_diffs = cli->command == CMD_DIFF ||
+			              ((cli->command == CMD_APPLY || cli->command == CMD_ROLLBACK) &&
+			               cli->verbose),
+			.color = want_color(cli),
+		},
+	};
+	return emit(cli, render_report, &rr);
+}
+
+struct verify_render {
+	const struct mr_verify_result *res;
+	enum mr_verify_format format;
+	int color, quiet;
+};
+
+static int render_verify(const void *what, FILE *out)
+{
+	const struct verify_render *vr = what;
+	return mr_verify_report_write(vr->res, vr->format, vr->color, vr->quiet, out);
 }
 
 /* show: a host's merged desired state, every value with its origin
@@ -1051,8 +1094,6 @@ static int verify(const struct cli *cli, const struct run *r)
 	struct mr_verify_input in = { 0 };
 	struct mr_verify_result *res = NULL;
 	struct mr_error *err = NULL;
-	char *buf = NULL;
-	size_t len = 0;
 	int status = EXIT_HOST_FAILED;
 	if (cli->format == MR_FORMAT_PROM) {
 		status = EXIT_INVALID;
@@ -1111,21 +1152,15 @@ static int verify(const struct cli *cli, const struct run *r)
 	mr_log(MR_LOG_INFO, "verify: %zu hosts read in %.2f s, analysed in %.2f s", r->n,
 	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 	       (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9);
-	int color = cli->color >= 0 ? cli->color
-	            : !cli->output && isatty(STDOUT_FILENO) &&
-	                      !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
-	                      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		goto out;
-	int wr = mr_verify_report_write(
-		res, cli->format == MR_FORMAT_JSON ? MR_VERIFY_JSON : MR_VERIFY_TEXT, color,
-		cli->quiet, mem);
-	if (fclose(mem) != 0 || wr < 0)
-		goto out;
-	if (cli->output ? write_output(cli->output, buf, len) < 0
-	                : fwrite(buf, 1, len, stdout) != len) {
-		fputs("migready: cannot write the report\n", stderr);
+	struct verify_render vr = {
+		.res = res,
+		.format = cli->format == MR_FORMAT_JSON ? MR_VERIFY_JSON : MR_VERIFY_TEXT,
+		.color = want_color(cli),
+		.quiet = cli->quiet,
+	};
+	if (emit(cli, render_verify, &vr) < 0) {
+		fprintf(stderr, "migready: cannot write the report%s%s\n", cli->output ? " to " : "",
+		        cli->output ? cli->output : "");
 		status = EXIT_REPORT_FAILED;
 		goto out;
 	}
@@ -1148,7 +1183,6 @@ out:
 	free(uris);
 	free(models);
 	free(t);
-	free(buf);
 	mr_verify_result_free(res);
 	mr_verify_input_fini(&in);
 	mr_error_free(err);
