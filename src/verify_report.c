@@ -175,82 +175,120 @@ static int write_text(const struct mr_verify_result *res, int color, int quiet, 
 	return ferror(out) ? -1 : 0;
 }
 
+static json_object *host_json(const struct mr_verify_result *res, size_t i)
+{
+	const struct mr_verify_host_result *h = &res->hosts[i];
+	json_object *o = json_object_new_object();
+	json_object *fs = json_object_new_array();
+	json_object *ne = json_object_new_array();
+	json_object_object_add(o, "name", mr_report_json_str(h->name));
+	json_object_object_add(o, "uri", mr_report_json_str(h->uri));
+	json_object_object_add(o, "examined", json_object_new_boolean(h->examined));
+	json_object_object_add(o, "ssh_examined", json_object_new_boolean(!h->ssh_failed));
+	json_object_object_add(o, "summary", mr_report_json_str(h->summary));
+	for (size_t k = 0; k < h->n_findings; k++) {
+		const struct mr_verify_finding *f = &h->findings[k];
+		json_object *fo = json_object_new_object();
+		json_object_object_add(fo, "severity",
+				       json_object_new_string(sev_json[f->severity]));
+		json_object_object_add(fo, "check", mr_report_json_str(f->check));
+		json_object_object_add(fo, "reason", mr_report_json_str(f->reason));
+		json_object_object_add(fo, "fix", mr_report_json_str(f->fix));
+		json_object_array_add(fs, fo);
+	}
+	for (size_t k = 0; k < h->n_unexamined; k++)
+		json_object_array_add(ne, json_object_new_string(h->unexamined[k]));
+	json_object *cs = json_object_new_object();
+	for (size_t k = 0; k < mr_verify_n_libvirt_checks; k++) {
+		const char *name = mr_verify_libvirt_checks[k].name;
+		enum mr_verify_status st = mr_verify_check_status(res, i, name);
+		json_object_object_add(cs, name, json_object_new_string(status_json[st]));
+	}
+	for (size_t k = 0; k < mr_verify_n_ssh_checks; k++) {
+		const char *name = mr_verify_ssh_checks[k];
+		enum mr_verify_status st = mr_verify_check_status(res, i, name);
+		json_object_object_add(cs, name, json_object_new_string(status_json[st]));
+	}
+	json_object_object_add(o, "checks", cs);
+	json_object_object_add(o, "findings", fs);
+	json_object_object_add(o, "not_examined", ne);
+	return o;
+}
+
+/* o as json-c prints it nested at that depth (every line after the
+ * first indented by depth * 2 spaces: a string holds no line break); o
+ * freed */
+static void json_nested(FILE *out, json_object *o, int depth)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1)
+		fprintf(out, "%.*s\n%*s", (int)(nl - s), s, depth * 2, "");
+	fputs(s, out);
+	json_object_put(o);
+}
+
+/* "KEY":VALUE of the top-level object; VALUE freed */
+static void json_member(FILE *out, const char *key, json_object *value, int last)
+{
+	fprintf(out, "  \"%s\":", key);
+	json_nested(out, value, 1);
+	fputs(last ? "\n" : ",\n", out);
+}
+
+static json_object *pair_json(const struct mr_verify_result *res, size_t i, size_t j)
+{
+	const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
+	json_object *o = json_object_new_object();
+	json_object *rs = json_object_new_array();
+	json_object_object_add(o, "source", mr_report_json_str(res->hosts[i].name));
+	json_object_object_add(o, "destination", mr_report_json_str(res->hosts[j].name));
+	json_object_object_add(o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
+	json_object_object_add(o, "examined", json_object_new_boolean(p->examined));
+	if (!p->examined)
+		json_object_array_add(rs, json_object_new_string("not examined"));
+	for (size_t k = 0; k < p->n_reasons; k++)
+		json_object_array_add(rs, json_object_new_string(p->reasons[k]));
+	json_object_object_add(o, "reasons", rs);
+	json_object *ws = json_object_new_array();
+	for (size_t k = 0; k < p->n_warnings; k++)
+		json_object_array_add(ws, json_object_new_string(p->warnings[k]));
+	json_object_object_add(o, "warnings", ws);
+	return o;
+}
+
+/* An element of a top-level array, written as it goes; o freed */
+static void json_element(FILE *out, int *first, json_object *o)
+{
+	fputs(*first ? "\n    " : ",\n    ", out);
+	json_nested(out, o, 2);
+	*first = 0;
+}
+
+/* The document json-c would print of the whole tree, written a member at
+ * a time, and hosts and pairs an element at a time: a fleet has N*(N-1)
+ * pairs (39,800 at 200 hosts) and as many findings of its probes, whose
+ * tree took ten times the memory of the text. */
 static int write_json(const struct mr_verify_result *res, FILE *out)
 {
 	struct counts c = count(res);
-	json_object *root = json_object_new_object();
-	json_object *hosts = json_object_new_array();
-	json_object *pairs = json_object_new_array();
-	json_object_object_add(root, "command", json_object_new_string("verify"));
-	for (size_t i = 0; i < res->n; i++) {
-		const struct mr_verify_host_result *h = &res->hosts[i];
-		json_object *o = json_object_new_object();
-		json_object *fs = json_object_new_array();
-		json_object *ne = json_object_new_array();
-		json_object_object_add(o, "name", mr_report_json_str(h->name));
-		json_object_object_add(o, "uri", mr_report_json_str(h->uri));
-		json_object_object_add(o, "examined", json_object_new_boolean(h->examined));
-		json_object_object_add(o, "ssh_examined", json_object_new_boolean(!h->ssh_failed));
-		json_object_object_add(o, "summary", mr_report_json_str(h->summary));
-		for (size_t k = 0; k < h->n_findings; k++) {
-			const struct mr_verify_finding *f = &h->findings[k];
-			json_object *fo = json_object_new_object();
-			json_object_object_add(fo, "severity",
-					       json_object_new_string(sev_json[f->severity]));
-			json_object_object_add(fo, "check", mr_report_json_str(f->check));
-			json_object_object_add(fo, "reason", mr_report_json_str(f->reason));
-			json_object_object_add(fo, "fix", mr_report_json_str(f->fix));
-			json_object_array_add(fs, fo);
-		}
-		for (size_t k = 0; k < h->n_unexamined; k++)
-			json_object_array_add(ne, json_object_new_string(h->unexamined[k]));
-		json_object *cs = json_object_new_object();
-		for (size_t k = 0; k < mr_verify_n_libvirt_checks; k++) {
-			const char *name = mr_verify_libvirt_checks[k].name;
-			enum mr_verify_status st = mr_verify_check_status(res, i, name);
-			json_object_object_add(cs, name, json_object_new_string(status_json[st]));
-		}
-		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++) {
-			const char *name = mr_verify_ssh_checks[k];
-			enum mr_verify_status st = mr_verify_check_status(res, i, name);
-			json_object_object_add(cs, name, json_object_new_string(status_json[st]));
-		}
-		json_object_object_add(o, "checks", cs);
-		json_object_object_add(o, "findings", fs);
-		json_object_object_add(o, "not_examined", ne);
-		json_object_array_add(hosts, o);
-	}
-	for (size_t i = 0; i < res->n; i++) {
-		for (size_t j = 0; j < res->n; j++) {
-			if (i == j)
-				continue;
-			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
-			json_object *o = json_object_new_object();
-			json_object *rs = json_object_new_array();
-			json_object_object_add(o, "source", mr_report_json_str(res->hosts[i].name));
-			json_object_object_add(o, "destination", mr_report_json_str(res->hosts[j].name));
-			json_object_object_add(
-				o, "ok", json_object_new_boolean(mr_verify_pair_ok(res, i, j)));
-			json_object_object_add(o, "examined", json_object_new_boolean(p->examined));
-			if (!p->examined)
-				json_object_array_add(rs, json_object_new_string("not examined"));
-			for (size_t k = 0; k < p->n_reasons; k++)
-				json_object_array_add(rs, json_object_new_string(p->reasons[k]));
-			json_object_object_add(o, "reasons", rs);
-			json_object *ws = json_object_new_array();
-			for (size_t k = 0; k < p->n_warnings; k++)
-				json_object_array_add(ws, json_object_new_string(p->warnings[k]));
-			json_object_object_add(o, "warnings", ws);
-			json_object_array_add(pairs, o);
-		}
-	}
-	json_object_object_add(root, "hosts", hosts);
-	json_object_object_add(root, "pairs", pairs);
+	int first = 1;
+	fputs("{\n  \"command\":\"verify\",\n  \"hosts\":[", out);
+	for (size_t i = 0; i < res->n; i++)
+		json_element(out, &first, host_json(res, i));
+	fputs(first ? "\n  ],\n" : "\n  ],\n", out);
+	first = 1;
+	fputs("  \"pairs\":[", out);
+	for (size_t i = 0; i < res->n; i++)
+		for (size_t j = 0; j < res->n; j++)
+			if (i != j)
+				json_element(out, &first, pair_json(res, i, j));
+	fputs("\n  ],\n", out);
 	json_object *bl = json_object_new_object();
 	json_object_object_add(bl, "cpu", mr_report_json_str(res->baseline));
 	json_object_object_add(bl, "xml", mr_report_json_str(res->baseline_xml));
 	json_object_object_add(bl, "error", mr_report_json_str(res->baseline_error));
-	json_object_object_add(root, "baseline", bl);
+	json_member(out, "baseline", bl, 0);
 	json_object *sum = json_object_new_object();
 	json_object_object_add(sum, "pairs", json_object_new_int64((int64_t)c.pairs));
 	json_object_object_add(sum, "ok", json_object_new_int64((int64_t)c.ok));
@@ -259,11 +297,8 @@ static int write_json(const struct mr_verify_result *res, FILE *out)
 	json_object_object_add(sum, "not_examined", json_object_new_int64((int64_t)c.unexamined));
 	json_object_object_add(sum, "hosts_not_examined",
 			       json_object_new_int64((int64_t)c.hosts_bad));
-	json_object_object_add(root, "summary", sum);
-	const char *s = json_object_to_json_string_ext(
-		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	fprintf(out, "%s\n", s);
-	json_object_put(root);
+	json_member(out, "summary", sum, 1);
+	fputs("}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
