@@ -105,6 +105,11 @@ expect_fixed "json: not examined, never passed" '"not_examined":[
         "pairwise TCP probes",' "$out"
 n=$(printf '%s\n' "$out" | grep -c '"destination":')
 [ "$n" = 6 ] && ok "json: one entry per ordered pair" || not_ok "json: one entry per ordered pair ($n)"
+# written a host and a pair at a time, it is still one JSON document
+parsed=$(printf '%s' "$out" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(list(d), len(d["hosts"]), len(d["pairs"]), d["summary"]["pairs"])' 2>&1)
+expect_fixed "json: one document, as written" "['command', 'hosts', 'pairs', 'baseline', 'summary'] 3 6 6" "$parsed"
 
 out=$(mr verify -i "$DIR/mixed.ini" -j 1 2>&1)
 out3=$(mr verify -i "$DIR/mixed.ini" -j 3 2>&1)
