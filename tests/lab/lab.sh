@@ -5,11 +5,14 @@
 #
 #   lab.sh up DIR N         one sshd on 127.0.0.1:PORT (a free port) serving N
 #                           simulated hosts, each a tree DIR/hosts/hostK that
-#                           the inventory gives as the host's root; the names
+#                           the inventory gives as the host's root; with
+#                           MR_LAB_NAMES=1 (bench/fleet) the names
 #                           host1..hostN resolve to 127.0.0.1 on the hosts
 #                           (the sshd runs in a mount namespace whose
 #                           /etc/hosts, DIR/etc-hosts, lists them), as a
-#                           cluster's names resolve on its nodes
+#                           cluster's names resolve on its nodes; without,
+#                           the sshd sees every mount made later (a test's
+#                           file system under DIR)
 #   lab.sh netns-up DIR N   N hosts, each a network namespace with its own
 #                           sshd on 10.199.0.(10+K):22 and its own /etc (an
 #                           overlay), reached from a client namespace: the
@@ -249,15 +252,19 @@ cmd_up() {
 
 	# The hosts' names in the sessions' /etc/hosts: a name lookup (verify
 	# tests every peer's) is answered there, not by the machine's DNS
-	# server, whose rate limit a fleet's burst of lookups meets.
-	{
-		cat /etc/hosts
-		printf '127.0.0.1'
-		for k in $(seq 1 "$n"); do printf ' host%s' "$k"; done
-		echo
-	} > "$d/etc-hosts"
-	local names=(unshare -m --propagation private sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$d/etc-hosts")
-	"${names[@]}" true || die "cannot give the lab's sshd its own /etc/hosts (unshare -m, mount --bind)"
+	# server, whose rate limit a fleet's burst of lookups meets. The
+	# namespace is private: a mount made later outside is not seen in it.
+	local names=()
+	if [ "${MR_LAB_NAMES:-0}" = 1 ]; then
+		{
+			cat /etc/hosts
+			printf '127.0.0.1'
+			for k in $(seq 1 "$n"); do printf ' host%s' "$k"; done
+			echo
+		} > "$d/etc-hosts"
+		names=(unshare -m --propagation private sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$d/etc-hosts")
+		"${names[@]}" true || die "cannot give the lab's sshd its own /etc/hosts (unshare -m, mount --bind)"
+	fi
 
 	local port try r
 	for try in 1 2 3 4 5; do
@@ -266,7 +273,7 @@ cmd_up() {
 			"$port" "$d/authorized_keys"
 		"$SSHD" -t -f "$d/sshd_config" || die "sshd refuses the generated config"
 		r=0
-		start_sshd "$d/sshd_config" "$d/sshd.log" "$d/sshd.pid" "${names[@]}" || r=$?
+		start_sshd "$d/sshd_config" "$d/sshd.log" "$d/sshd.pid" ${names[@]+"${names[@]}"} || r=$?
 		[ "$r" = 0 ] && break
 		kill_sshd "$d/sshd.pid" "$d/sshd_config"
 		[ "$r" = 1 ] || { cat "$d/sshd.log" >&2; die "sshd did not start"; }
