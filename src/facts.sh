@@ -52,13 +52,26 @@ fi
 say probe 1
 if [ -z "$r" ]; then say mode live; else say mode tree; fi
 
-osr="$r/etc/os-release"
-# In a tree, an absolute link means the tree's file, not this machine's.
-if [ -n "$r" ] && [ -L "$osr" ]; then
-	case $(readlink "$osr") in /*) osr=$r$(readlink "$osr") ;; esac
-fi
-[ -f "$osr" ] || osr="$r/usr/lib/os-release"
-if [ -f "$osr" ]; then
+# readable PATH: in rf, the file PATH is on the host: in a tree, its
+# links followed inside the tree (an absolute one from the tree's root, as
+# the host the tree is would read it; a process each, links only); status
+# 1 unless that is a regular file that can be read. What the probe reads
+# is checked so: a file awk cannot open would end it, and every fact after.
+readable() {
+	rf=$1
+	if [ -n "$r" ]; then
+		hops=0
+		while [ -L "$rf" ]; do
+			hops=$((hops + 1)); [ $hops -le 16 ] || return 1
+			t=$(readlink -- "$rf") || return 1
+			case $t in /*) rf=$r$t ;; *) rf=${rf%/*}/$t ;; esac
+		done
+	fi
+	[ -f "$rf" ] && [ -r "$rf" ]
+}
+osr=
+! readable "$r/etc/os-release" && ! readable "$r/usr/lib/os-release" || osr=$rf
+if [ -n "$osr" ]; then
 	cr=$(printf '\r')
 	# a last line without its newline counts; a CR (a file from Windows) goes
 	while IFS='=' read -r k v || [ -n "$k" ]; do
@@ -87,8 +100,8 @@ iptables-persistent iptables-services nfs-kernel-server nfs-utils nfs-common ope
 # (see "Users and groups"): its operands are gathered in "$@" ("part=..."
 # before each part's files).
 set --
-if [ -f "$r/var/lib/dpkg/status" ]; then
-	set -- part=pkg "$r/var/lib/dpkg/status"
+if readable "$r/var/lib/dpkg/status"; then
+	set -- part=pkg "$rf"
 elif command -v rpm >/dev/null 2>&1; then
 	for p in $pkgs; do
 		v=$(rpm ${r:+--root "$r"} -q --qf '%{VERSION}-%{RELEASE}' "$p" 2>/dev/null) && say "pkg.$p" "$v"
@@ -117,10 +130,10 @@ unit_file() {
 # unit file to read
 exec_start() {
 	es=
-	unit_file "$1" && [ -f "$uf" ] || return 1
+	unit_file "$1" && readable "$uf" || return 1
 	while IFS= read -r l || [ -n "$l" ]; do
 		case $l in ExecStart=?*) es=$l; return 0 ;; esac
-	done < "$uf"
+	done < "$rf"
 }
 
 # Units: where the unit file is, whether it is enabled and (live) active.
@@ -155,8 +168,10 @@ else
 			if [ -z "$e" ] && { [ -e "$w" ] || [ -L "$w" ]; }; then e=enabled; fi
 		done
 		if [ -n "$e" ]; then say "unit.$u" "$e unknown"; continue; fi
+		if ! readable "$f"; then say "unit.$u" "unknown unknown"; continue; fi
 		[ $nu = 1 ] || set -- "$@" part=unit
-		nu=1; set -- "$@" "$f"
+		# awk names a file read through a link by the link (fn)
+		nu=1; if [ "$rf" = "$f" ]; then set -- "$@" "$f"; else set -- "$@" "fn=$f" "$rf" fn=; fi
 	done
 fi
 
@@ -166,8 +181,9 @@ fi
 # drop-in hiding its namesake in a directory read later. A masked unit
 # listens on nothing, as its unit fact says.
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket; do
-	unit_file "$u" && [ -f "$uf" ] || continue
-	set -- "$@" part=sock "sockunit=$u" "$uf"
+	unit_file "$u" && readable "$uf" || continue
+	if [ "$rf" = "$uf" ]; then set -- "$@" part=sock "sockunit=$u" "$uf"
+	else set -- "$@" part=sock "sockunit=$u" "fn=$uf" "$rf" fn=; fi
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
 	seen=/
@@ -176,7 +192,8 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 			for g in "$r$dir/$d"/*.conf; do
 				[ -e "$g" ] || [ -L "$g" ] || continue
 				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
-				[ ! -f "$g" ] || [ "$g" -ef /dev/null ] || set -- "$@" "$g"
+				[ "$g" -ef /dev/null ] || ! readable "$g" ||
+					if [ "$rf" = "$g" ]; then set -- "$@" "$g"; else set -- "$@" "fn=$g" "$rf" fn=; fi
 			done
 		done
 	done
@@ -191,12 +208,12 @@ done
 if [ -n "$novakeys" ]; then
 	exec_start nova-compute.service || exec_start openstack-nova-compute.service
 	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
-	ncc=$r/etc/nova/nova-compute.conf; [ -f "$ncc" ] || ncc=
+	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && [ "$rf" = "$ncc" ] || ncc=
 	set -- "$@" part=nova
 	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
 	else set -- "$@" novakey=nova.other ${ncc:+"$ncc"}; fi
 	for f in "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
-		[ ! -f "$f" ] || set -- "$@" "$f"
+		! readable "$f" || if [ "$rf" = "$f" ]; then set -- "$@" "$f"; else set -- "$@" "fn=$f" "$rf" fn=; fi
 	done
 	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc"}
 fi
@@ -235,12 +252,14 @@ facts_awk='
 		else if (/^Version: /) v = $2
 		else if (/^$/) pkg()
 		next }
-	part == "unit" { if (FNR == 1) { unit(); f = FILENAME; i = 0 }; if (/^\[Install\]/) i = 1; next }
+	# a file as the host names it: read through a link, the link
+	function fname() { return fn != "" ? fn : FILENAME }
+	part == "unit" { if (FNR == 1) { unit(); f = fname(); i = 0 }; if (/^\[Install\]/) i = 1; next }
 	part == "sock" {
 		if (FNR == 1) {
-			insock = 0; n = FILENAME; sub(/.*\//, "", n)
-			if (FILENAME !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = FILENAME }
-			else { cur = sockunit SUBSEP n; file[cur] = FILENAME; nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
+			insock = 0; n = fname(); sub(/.*\//, "", n)
+			if (fname() !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = fname() }
+			else { cur = sockunit SUBSEP n; file[cur] = fname(); nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
 		}
 		if (/^[ \t]*\[/) { insock = /^[ \t]*\[Socket\][ \t]*$/; next }
 		if (insock && /^[ \t]*ListenStream[ \t]*=/) {
@@ -269,7 +288,7 @@ facts_awk='
 		# one pair of matching quotes goes, as oslo.config takes them off
 		q = substr(lv, 1, 1)
 		if ((q == "\"" || q == "\047") && substr(lv, length(lv)) == q) lv = substr(lv, 2, length(lv) - 2)
-		npk = novakey "=" substr(FILENAME, length(root) + 1) " " nsec "/" k " "; npv = lv
+		npk = novakey "=" substr(fname(), length(root) + 1) " " nsec "/" k " "; npv = lv
 		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
@@ -291,11 +310,11 @@ if [ -z "$r" ]; then
 	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
-	[ ! -f "$r/etc/passwd" ] || set -- "$@" "$r/etc/passwd"
+	! readable "$r/etc/passwd" || set -- "$@" "$rf"
 	set -- "$@" groups=1
-	[ ! -f "$r/etc/group" ] || set -- "$@" "$r/etc/group"
+	! readable "$r/etc/group" || set -- "$@" "$rf"
 	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" "$facts_awk" "$@" </dev/null
-fi
+fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
 
 # The instances directory: what is mounted there, and whether it holds
 # anything (a mount must never hide an instance's disks).

@@ -164,6 +164,24 @@ expect_grep "tls: the drop-in listens on 16515" '^ListenStream=16515$' "$(cat "$
 [ ! -e "$tls/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "tls: no drop-in for the TCP socket" \
 	|| not_ok "tls: no drop-in for the TCP socket" "$(ls -R "$tls/etc/systemd/system")"
 
+# A tree's links are the host's: an absolute one (netfilter-persistent's
+# alias iptables.service) leads inside the tree, and one that leads
+# nowhere there loses no fact read after it (the override is still found).
+alias=$(new_host debian12-socket alias)
+mkdir -p "$alias/lib/systemd/system"
+printf '[Unit]\nDescription=netfilter persistent\n[Install]\nWantedBy=multi-user.target\n' \
+	> "$alias/lib/systemd/system/netfilter-persistent.service"
+ln -s /lib/systemd/system/netfilter-persistent.service "$alias/etc/systemd/system/iptables.service"
+ln -s /lib/systemd/system/nowhere.service "$alias/etc/systemd/system/nfs-server.service"
+mkdir -p "$alias/etc/systemd/system/libvirtd-tcp.socket.d"
+printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$alias/etc/systemd/system/libvirtd-tcp.socket.d/override.conf"
+out=$(mr facts --local --root "$alias" 2>&1)
+expect_grep "links: an absolute link is read inside the tree" 'unit\.iptables\.service +disabled' "$out"
+expect_grep "links: ... one that leads nowhere there is unknown" 'unit\.nfs-server\.service +unknown' "$out"
+expect_grep "links: ... and the facts after it are all there" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf 16600' "$out"
+out=$(mr check --local --root "$alias" -p profile.ini 2>&1)
+expect_grep "links: so the override still fails check" 'libvirtd\.listen_port +failed' "$out"
+
 # A masked TCP socket (as a forced legacy world leaves it) is unmasked,
 # then enabled; a rollback masks it again.
 masked=$(new_host debian12-socket masked)
