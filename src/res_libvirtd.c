@@ -136,12 +136,21 @@ static void plan_port_dropin(struct mr_plan *plan, const char *socket,
 	free(path);
 }
 
-/* Whether a ListenStream value ("16509", "0.0.0.0:16509", "[::]:16509")
- * is that port. */
-static int listens_on(const char *value, const char *port)
+/* What a ListenStream value ("16509", "10.0.0.5:16509", "[::]:16509",
+ * "/run/x.sock", "vsock:2:16509") offers the other hosts on port. */
+enum listen_kind { LISTEN_OK, LISTEN_OTHER_PORT, LISTEN_LOOPBACK, LISTEN_NOT_TCP };
+
+static enum listen_kind listen_kind(const char *value, const char *port)
 {
+	if (*value == '/' || *value == '@' || !strncmp(value, "vsock:", 6))
+		return LISTEN_NOT_TCP;
 	const char *colon = strrchr(value, ':');
-	return strcmp(colon ? colon + 1 : value, port) == 0;
+	if (strcmp(colon ? colon + 1 : value, port) != 0)
+		return LISTEN_OTHER_PORT;
+	if (colon && (!strncmp(value, "127.", 4) || !strncmp(value, "[::1]", 5) ||
+	              !strncmp(value, "[::1%", 5) || !strncmp(value, "[::ffff:127.", 12)))
+		return LISTEN_LOOPBACK;
+	return LISTEN_OK;
 }
 
 /* A drop-in's path: its file name, or NULL for the unit file itself. */
@@ -154,7 +163,10 @@ static const char *dropin_name(const char *path)
 }
 
 struct listen_state {
-	const char *bad;  /* a value on another port, or NULL */
+	const char *bad;  /* a value that is not port for the others, or NULL */
+	enum listen_kind bad_kind;
+	const char *bad_from; /* its file */
+	int bad_from_len;
 	const char *from; /* the file of the last line that counts */
 	int from_len;
 	size_t n; /* values in effect */
@@ -171,8 +183,13 @@ static void listen_line(struct listen_state *st, const char *path, int path_len,
 		return;
 	}
 	st->n++;
-	if (!st->bad && !listens_on(value, port))
+	enum listen_kind kind = listen_kind(value, port);
+	if (!st->bad && kind != LISTEN_OK) {
 		st->bad = value;
+		st->bad_kind = kind;
+		st->bad_from = path;
+		st->bad_from_len = path_len;
+	}
 }
 
 /* migready's drop-in: ListenStream emptied, then the port */
@@ -216,9 +233,17 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	if (!placed)
 		listen_mine(&st, mine, port);
 	char *why = NULL;
-	if (st.bad)
+	if (st.bad && st.bad_kind == LISTEN_LOOPBACK)
+		why = mr_xasprintf("%s would listen on %s, the loopback: other hosts cannot connect "
+		                   "(ListenStream in %.*s)",
+		                   socket, st.bad, st.bad_from_len, st.bad_from);
+	else if (st.bad && st.bad_kind == LISTEN_NOT_TCP)
+		why = mr_xasprintf("%s would listen on %s, which is not TCP: other hosts cannot "
+		                   "connect (ListenStream in %.*s)",
+		                   socket, st.bad, st.bad_from_len, st.bad_from);
+	else if (st.bad)
 		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %.*s)", socket,
-		                   st.bad, port, st.from_len, st.from);
+		                   st.bad, port, st.bad_from_len, st.bad_from);
 	else if (!st.n && st.from)
 		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %.*s)", socket,
 		                   st.from_len, st.from);

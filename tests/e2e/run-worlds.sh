@@ -119,6 +119,21 @@ expect_status "sockets: apply of 16510 cannot win over override.conf (changed, f
 expect_grep "sockets: migready's drop-in is read before override.conf" \
 	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16510 alone' "$out"
 expect_grep "sockets: ... its drop-in written all the same" '^ListenStream=16510$' "$(cat "$sdir/migready-port.conf" 2>&1)"
+# the port, but not for the other hosts: the loopback, or no TCP at all;
+# one address of the host is theirs to reach
+printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16510\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_grep "sockets: on the loopback only fails check" \
+	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16510, the loopback: other hosts cannot connect \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
+printf '[Socket]\nListenStream=\nListenStream=[::1]:16510\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_grep "sockets: ... so does [::1]" 'would listen on \[::1\]:16510, the loopback' "$out"
+printf '[Socket]\nListenStream=\nListenStream=vsock:2:16510\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_grep "sockets: ... and vsock" 'would listen on vsock:2:16510, which is not TCP: other hosts cannot connect' "$out"
+printf '[Socket]\nListenStream=\nListenStream=10.0.0.5:16510\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_status "sockets: one address of the host, on the port: in the desired state" 0 $? "$out"
 mv "$sdir/override.conf" "$sdir/10-early.conf"
 out=$(mr check --local --root "$sock" -p port.ini 2>&1)
 expect_status "sockets: a drop-in read before migready's loses to it" 0 $? "$out"
