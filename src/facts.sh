@@ -210,6 +210,9 @@ if [ -n "$novakeys" ]; then
 	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
 	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && [ "$rf" = "$ncc" ] || ncc=
 	set -- "$@" part=nova
+	# nova.conf itself, for the spellings migready does not write
+	# ([LIBVIRT], cpu-mode) that oslo.config reads all the same
+	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
 	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
 	else set -- "$@" novakey=nova.other ${ncc:+"$ncc"}; fi
 	for f in "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
@@ -280,15 +283,18 @@ facts_awk='
 		if (lc ~ /^[#;]/) next
 		# the group: all between the brackets; DEFAULT so spelt, any other
 		# in lower case
-		if (lc ~ /^\[/) { nsec = lc ~ /\]$/ ? substr(lc, 2, length(lc) - 2) : "\001"
+		if (lc ~ /^\[/) { rsec = nsec = lc ~ /\]$/ ? substr(lc, 2, length(lc) - 2) : "\001"
 			if (nsec != "DEFAULT") nsec = tolower(nsec); next }
-		k = lc; sub(/[ \t]*[=:].*$/, "", k); k = tolower(k); gsub(/-/, "_", k)
+		rk = lc; sub(/[ \t]*[=:].*$/, "", rk); k = tolower(rk); gsub(/-/, "_", k)
 		if (!((nsec "/" k) in nk)) next
 		lv = lc; sub(/^[^=:]*[=:][ \t]*/, "", lv)
 		# one pair of matching quotes goes, as oslo.config takes them off
 		q = substr(lv, 1, 1)
 		if ((q == "\"" || q == "\047") && substr(lv, length(lv)) == q) lv = substr(lv, 2, length(lv) - 2)
-		npk = novakey "=" substr(fname(), length(root) + 1) " " nsec "/" k " "; npv = lv
+		# nova.conf: its line and the spelling found, "LINE [SECTION]KEY"
+		if (novakey == "nova.self") npk = novakey "=" FNR " [" rsec "]" rk " " nsec "/" k " "
+		else npk = novakey "=" substr(fname(), length(root) + 1) " " nsec "/" k " "
+		npv = lv
 		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }

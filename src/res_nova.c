@@ -58,21 +58,32 @@ static int parse_other(const char *line, struct other_line *o)
 	return 0;
 }
 
-/* The line of nova's other files that sets the option e writes, as
- * oslo.config picks it: the last file that names it, and in a file its
- * name before another of its names. key: "nova.other" (files read after
- * nova.conf) or "nova.before" (read before it: the conf.d directories
- * when nova-compute is given --config-file). Returns 0 and *found, or -1
- * if no file sets it. */
+/* A nova.self fact's line number, and the rest as a nova.other line whose
+ * FILE is the spelling found: "LINE [SECTION]KEY SECTION/KEY VALUE". */
+static const char *self_line(const char *line, long *number)
+{
+	char *end;
+	*number = strtol(line, &end, 10);
+	return end != line && *end == ' ' ? end + 1 : NULL;
+}
+
+/* The line that sets the option e writes, as oslo.config picks it: the
+ * last file that names it, and in a file its name before another of its
+ * names. key: "nova.other" (files read after nova.conf), "nova.before"
+ * (read before it: the conf.d directories when nova-compute is given
+ * --config-file) or "nova.self" (nova.conf, one file). Returns 0 and
+ * *found (and for nova.self *number, its line), or -1 if none sets it. */
 static int last_setting(const struct mr_facts *facts, const char *key, unsigned major,
-                        const struct mr_nova_edit *e, struct other_line *found)
+                        const struct mr_nova_edit *e, struct other_line *found, long *number)
 {
 	const char **lines = NULL;
 	size_t n = mr_facts_get_all(facts, key, &lines);
-	int have = 0, have_exact = 0;
+	int have = 0, have_exact = 0, one_file = !strcmp(key, "nova.self");
 	for (size_t i = 0; i < n; i++) {
 		struct other_line o;
-		if (parse_other(lines[i], &o) < 0)
+		long at = 0;
+		const char *l = one_file ? self_line(lines[i], &at) : lines[i];
+		if (!l || parse_other(l, &o) < 0)
 			continue;
 		char *section = mr_xstrndup(o.section, (size_t)o.section_len);
 		char *name = mr_xstrndup(o.key, (size_t)o.key_len);
@@ -82,11 +93,13 @@ static int last_setting(const struct mr_facts *facts, const char *key, unsigned 
 		free(name);
 		if (!same)
 			continue;
-		int same_file = have && found->file_len == o.file_len &&
-		                !strncmp(found->file, o.file, (size_t)o.file_len);
+		int same_file = have && (one_file || (found->file_len == o.file_len &&
+		                                      !strncmp(found->file, o.file, (size_t)o.file_len)));
 		if (same_file && have_exact && !exact)
 			continue;
 		*found = o;
+		if (number)
+			*number = at;
 		have = 1;
 		have_exact = exact;
 	}
@@ -112,15 +125,33 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
                              const char *where, char **why)
 {
 	struct other_line o;
+	long at;
 	if (!facts || !e->value)
 		return 0;
-	if (last_setting(facts, "nova.other", major, e, &o) == 0 && !same_value(o.value, e->value))
+	/* nova.conf's own entry in a spelling oslo.config reads as this
+	 * option's ([LIBVIRT], cpu-mode), where migready reads and writes
+	 * [libvirt] cpu_mode: the last in the file, it is what nova uses */
+	if (last_setting(facts, "nova.self", major, e, &o, &at) == 0 &&
+	    !same_value(o.value, e->value)) {
+		char *spelt = mr_xasprintf("[%.*s]%.*s", o.section_len, o.section, o.key_len, o.key);
+		const char *close = memchr(o.file, ']', (size_t)o.file_len);
+		int sec_len = close ? (int)(close - o.file) + 1 : o.file_len;
+		if ((int)strlen(spelt) != o.file_len || strncmp(spelt, o.file, (size_t)o.file_len))
+			mr_plan_fail(plan, setting, where,
+			             NOVA_CONF ":%ld sets %.*s %.*s = '%s', which oslo.config reads as "
+			             "[%.*s] %.*s, the last in the file: nova-compute uses that, not '%s'",
+			             at, sec_len, o.file, o.file_len - sec_len, o.file + sec_len, o.value,
+			             o.section_len, o.section, o.key_len, o.key, e->value);
+		free(spelt);
+	}
+	if (last_setting(facts, "nova.other", major, e, &o, NULL) == 0 && !same_value(o.value, e->value))
 		mr_plan_fail(plan, setting, where,
 		             "%.*s sets [%.*s] %.*s = '%s', read after " NOVA_CONF
 		             ": nova-compute uses that, not '%s'",
 		             o.file_len, o.file, o.section_len, o.section, o.key_len, o.key, o.value,
 		             e->value);
-	if (last_setting(facts, "nova.before", major, e, &o) == 0 && !same_value(o.value, e->value)) {
+	if (last_setting(facts, "nova.before", major, e, &o, NULL) == 0 &&
+	    !same_value(o.value, e->value)) {
 		*why = mr_xasprintf("written out: %.*s, read before " NOVA_CONF ", sets '%s'",
 		                    o.file_len, o.file, o.value);
 		return 1;

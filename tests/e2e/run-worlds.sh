@@ -375,6 +375,19 @@ printf '[default]\ninstances_path = /srv/elsewhere\n[ libvirt ]\ncpu_models = qe
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_status "[default] and [ libvirt ] are other groups: in the desired state" 0 $? "$out"
 rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
+# nova.conf's own [LIBVIRT] or cpu-mode is oslo.config's [libvirt]
+# cpu_mode: the last one in the file is what nova-compute reads
+cp "$conf" "$WORK/nova.conf.keep"
+printf '\n[LIBVIRT]\ncpu-mode = host-passthrough\n' >> "$conf"
+line=$(wc -l < "$conf")
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "nova.conf: a later [LIBVIRT] cpu-mode fails check" 4 "$st" "$out"
+expect_grep "... naming its line and spelling" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf:$line sets \[LIBVIRT\] cpu-mode = 'host-passthrough', which oslo\.config reads as \[libvirt\] cpu_mode, the last in the file: nova-compute uses that, not 'custom'" "$out"
+printf '[libvirt]\ncpu_mode = custom\n' >> "$conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_status "... one in migready's spelling after it wins: in the desired state" 0 $? "$out"
+cp "$WORK/nova.conf.keep" "$conf"
 # Debian's unit starts nova-compute through its init script, which gives
 # --config-file: then nova.conf.d is read before nova.conf. nova.conf wins
 # where it states the option; one left out at nova's default is then
