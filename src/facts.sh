@@ -175,20 +175,23 @@ else
 	done
 fi
 
-# The listening sockets' ListenStream lines, read by the awk below from
-# the unit file and its drop-ins (the unit's, its prefix's, every
-# socket's), which systemd applies by name whatever their directory, a
-# drop-in hiding its namesake in a directory read later. A masked unit
-# listens on nothing, as its unit fact says.
-for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket; do
+# The listening sockets' ListenStream lines, and libvirtd.service's
+# ExecStart and Environment lines (where --listen may hide), read by the
+# awk below from the unit file and its drop-ins (the unit's, its
+# prefix's, every unit's of its type), which systemd applies by name
+# whatever their directory, a drop-in hiding its namesake in a directory
+# read later. A masked unit has none, as its unit fact says.
+for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
+	libvirtd.service; do
 	unit_file "$u" && readable "$uf" || continue
+	pre=; case $u in *-*) pre=${u%%-*}-.${u##*.}.d ;; esac
 	if [ "$rf" = "$uf" ]; then set -- "$@" part=sock "sockunit=$u" "$uf"
 	else set -- "$@" part=sock "sockunit=$u" "fn=$uf" "$rf" fn=; fi
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
 	seen=/
 	for dir in $udirs; do
-		for d in "$u.d" "${u%%-*}-.socket.d" socket.d; do
+		for d in "$u.d" $pre "${u##*.}.d"; do
 			for g in "$r$dir/$d"/*.conf; do
 				[ -e "$g" ] || [ -L "$g" ] || continue
 				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
@@ -224,12 +227,22 @@ fi
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
 # libvirtd_opts on older Debian.
 if exec_start libvirtd.service; then
+	w=
 	case $es in
 	*\$*)
 		v=${es##*\$}; while case $v in \{*) ;; *) false ;; esac; do v=${v#?}; done
 		w=${v%%[!A-Za-z0-9_]*}
 		case $w in [A-Za-z_]*) say libvirtd.args_var "$w" ;; esac ;;
 	esac
+	# whether the options file assigns it: then it wins over the unit's
+	# Environment= lines, as systemd reads an EnvironmentFile after them
+	for f in /etc/default/libvirtd /etc/sysconfig/libvirtd; do
+		[ -n "$w" ] && readable "$r$f" || continue
+		while IFS= read -r l || [ -n "$l" ]; do
+			l=${l#"${l%%[! 	]*}"}; l=${l#export }; l=${l#"${l%%[! 	]*}"}
+			case $l in "$w="*) say libvirtd.args_set "$f"; break ;; esac
+		done < "$rf"
+	done
 fi
 
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
@@ -264,10 +277,11 @@ facts_awk='
 			if (fname() !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = fname() }
 			else { cur = sockunit SUBSEP n; file[cur] = fname(); nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
 		}
-		if (/^[ \t]*\[/) { insock = /^[ \t]*\[Socket\][ \t]*$/; next }
-		if (insock && /^[ \t]*ListenStream[ \t]*=/) {
+		if (/^[ \t]*\[/) { insock = /^[ \t]*\[(Socket|Service)\][ \t]*$/; next }
+		if (insock && /^[ \t]*(ListenStream|ExecStart|Environment)[ \t]*=/) {
+			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
-			nl[cur]++; ls[cur, nl[cur]] = lv }
+			nl[cur]++; ls[cur, nl[cur]] = lv; lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : "env" }
 		next }
 	# a nova option is printed once its value is whole (nflush)
 	function nflush() { if (npk != "") print npk npv; npk = "" }
@@ -299,11 +313,13 @@ facts_awk='
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
+	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env"
 	function listens(un, k,   c, j) { c = un SUBSEP k
-		for (j = 1; j <= nl[c]; j++) print "socket." un ".listen=" substr(file[c], length(root) + 1) " " ls[c, j] }
+		for (j = 1; j <= nl[c]; j++) print utype(un) un "." lkind[c, j] "=" substr(file[c], length(root) + 1) " " ls[c, j] }
+	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
 	END { nflush(); pkg(); unit()
 		for (s = 1; s <= nsock; s++) {
-			su = sock[s]; print "socket." su ".file=" substr(file[su, ""], length(root) + 1); listens(su, "")
+			su = sock[s]; print utype(su) su ".file=" substr(file[su, ""], length(root) + 1); listens(su, "")
 			for (a = 2; a <= nd[su]; a++)
 				for (b = a; b > 1 && drop[su, b - 1] > drop[su, b]; b--) { t = drop[su, b]; drop[su, b] = drop[su, b - 1]; drop[su, b - 1] = t }
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])

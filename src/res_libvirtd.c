@@ -359,6 +359,97 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	free(origin);
 }
 
+/* The next word of a systemd value (ExecStart=, Environment=): blanks
+ * apart, quotes ("..." or '...', anywhere in a word) taken off, into out
+ * (cap bytes, cut there). NULL at the end. */
+static const char *unit_word(const char *p, char *out, size_t cap)
+{
+	size_t n = 0;
+	char quote = 0;
+	p += strspn(p, " \t");
+	if (!*p)
+		return NULL;
+	for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+		if (!quote && (*p == '"' || *p == '\''))
+			quote = *p;
+		else if (quote && *p == quote)
+			quote = 0;
+		else if (n + 1 < cap)
+			out[n++] = *p;
+	}
+	out[n] = '\0';
+	return p;
+}
+
+/* Whether libvirtd's words (blanks apart; those with a '$' left out: an
+ * expansion, read where it is set) give --listen, in any spelling. */
+static int words_listen(const char *words)
+{
+	struct mr_optscan scan = { .spec = &mr_libvirtd_opts };
+	char w[256], keep[257];
+	size_t kl;
+	for (const char *p = words; (p = unit_word(p, w, sizeof(w)));)
+		if (!strchr(w, '$') && mr_optscan_word(&scan, "listen", w, strlen(w), keep, &kl))
+			return 1;
+	return 0;
+}
+
+/* libvirtd.service's own lines may give --listen too, which socket
+ * activation refuses: its ExecStart (the last after an empty one resets
+ * them), or the options variable set by an Environment= line, unless the
+ * options file sets it (systemd reads that after them). Each as the
+ * probe lists them, "FILE VALUE", unit file then drop-ins by name. */
+static void check_service_listen(struct mr_plan *plan, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **lines = NULL;
+	const char *exec = NULL, *exec_file = NULL, *env_file = NULL;
+	char *env = NULL;
+	int exec_file_len = 0, env_file_len = 0;
+	size_t n = facts ? mr_facts_get_all(facts, "service.libvirtd.service.exec", &lines) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(lines[i], ' ');
+		if (!sp)
+			continue;
+		/* an empty ExecStart= empties the list; the program is no option */
+		exec = sp[1] ? sp + 1 : NULL;
+		exec_file = lines[i];
+		exec_file_len = (int)(sp - lines[i]);
+	}
+	free(lines);
+	char prog[256];
+	const char *args = exec ? unit_word(exec, prog, sizeof(prog)) : NULL;
+	if (args && words_listen(args))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service would start libvirtd with --listen (ExecStart in %.*s), "
+		             "which socket activation refuses: remove it there",
+		             exec_file_len, exec_file);
+	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
+	if (!var || (facts && mr_facts_get(facts, "libvirtd.args_set")))
+		return;
+	n = mr_facts_get_all(facts, "service.libvirtd.service.env", &lines);
+	size_t vl = strlen(var);
+	char w[4096];
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = strchr(lines[i], ' ');
+		for (const char *p = sp; p && (p = unit_word(p, w, sizeof(w)));) {
+			if (strncmp(w, var, vl) != 0 || w[vl] != '=')
+				continue;
+			free(env);
+			env = mr_xstrdup(w + vl + 1);
+			env_file = lines[i];
+			env_file_len = (int)(sp - lines[i]);
+		}
+	}
+	free(lines);
+	if (env && words_listen(env))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service would start libvirtd with --listen (%s from Environment= "
+		             "in %.*s), which socket activation refuses: remove it there",
+		             var, env_file_len, env_file);
+	free(env);
+}
+
 static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	const struct mr_profile *profile = ctx->profile;
@@ -380,12 +471,12 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		const char *defaults = facts ? mr_facts_libvirtd_defaults(facts) : NULL;
 		char *path = defaults ? mr_xasprintf("file.%s", defaults) : NULL;
 		/* --listen would stop socket-activated libvirtd from starting. */
-		if (named && path && mr_facts_get(facts, path)) {
-			char *origin = mr_plan_origin_of(named);
+		char *origin = origin_or(named ? named : auth, "");
+		if (named && path && mr_facts_get(facts, path))
 			plan_listen_flag(plan, defaults, 0, origin,
 			                 mr_plan_unit(plan, units_libvirtd.service));
-			free(origin);
-		}
+		check_service_listen(plan, origin);
+		free(origin);
 		free(path);
 		break;
 	}

@@ -179,6 +179,28 @@ expect_grep "tls: the drop-in listens on 16515" '^ListenStream=16515$' "$(cat "$
 [ ! -e "$tls/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "tls: no drop-in for the TCP socket" \
 	|| not_ok "tls: no drop-in for the TCP socket" "$(ls -R "$tls/etc/systemd/system")"
 
+# libvirtd.service's own lines may give --listen: an Environment= of a
+# drop-in (unless the options file sets the variable: it is read after),
+# or an ExecStart that says it. Socket activation refuses it.
+svc=$(new_host debian12-socket svc)
+sdrop=$svc/etc/systemd/system/libvirtd.service.d
+mkdir -p "$sdrop"
+printf '[Service]\nEnvironment="LIBVIRTD_ARGS=--timeout 120 --listen"\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1); st=$?
+expect_status "service: --listen from a drop-in's Environment= fails check" 6 "$st" "$out"
+expect_grep "... naming the drop-in" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from Environment= in /etc/systemd/system/libvirtd\.service\.d/override\.conf\), which socket activation refuses' "$out"
+printf 'LIBVIRTD_ARGS="--timeout 120"\n' >> "$svc/etc/default/libvirtd"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_no_grep "service: ... not when the options file sets the variable" 'libvirtd\.listen_flag +failed' "$out"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd -l $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: an ExecStart with -l fails check" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(ExecStart in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd -f /etc/libvirt/l.conf $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_no_grep "service: ... one without it does not" 'libvirtd\.listen_flag +failed' "$out"
+
 # A tree's links are the host's: an absolute one (netfilter-persistent's
 # alias iptables.service) leads inside the tree, and one that leads
 # nowhere there loses no fact read after it (the override is still found).
