@@ -224,6 +224,14 @@ if [ -n "$novakeys" ]; then
 	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc"}
 fi
 
+# multipathd's configuration: multipath.conf, then conf.d's files by
+# name; what each says of user_friendly_names, and in which section
+# (defaults, devices' device, overrides), for the awk below (part=mpath).
+if readable "$r/etc/multipath.conf"; then set -- "$@" part=mpath "$rf"; else set -- "$@" part=mpath; fi
+for f in "$r"/etc/multipath/conf.d/*.conf; do
+	! readable "$f" || if [ "$rf" = "$f" ]; then set -- "$@" "$f"; else set -- "$@" "fn=$f" "$rf" fn=; fi
+done
+
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
 # libvirtd_opts on older Debian.
 if exec_start libvirtd.service; then
@@ -262,6 +270,9 @@ facts_awk='
 	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
 	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
+	# a nova option is printed once its value is whole (nflush)
+	function nflush() { if (npk != "") print npk npv; npk = "" }
+	FNR == 1 { nflush() }
 	part == "pkg" {
 		if (/^Package: /) { p = $2; st = ""; v = "" }
 		else if (/^Status: /) st = $0
@@ -283,9 +294,22 @@ facts_awk='
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
 			nl[cur]++; ls[cur, nl[cur]] = lv; lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : "env" }
 		next }
-	# a nova option is printed once its value is whole (nflush)
-	function nflush() { if (npk != "") print npk npv; npk = "" }
-	FNR == 1 { nflush() }
+	# multipath.conf: sections by braces, "keyword value" lines; a comment
+	# from # or !; the section of a key is its outermost one, or device
+	part == "mpath" {
+		if (FNR == 1) depth = 0
+		lc = $0; sub(/[#!].*$/, "", lc); gsub(/\{/, " { ", lc); gsub(/\}/, " } ", lc)
+		nw = split(lc, mw, " ")
+		for (j = 1; j <= nw; j++) {
+			if (mw[j] == "{") { depth++; msec[depth] = j > 1 ? mw[j - 1] : ""; continue }
+			if (mw[j] == "}") { if (depth > 0) depth--; continue }
+			if (mw[j] == "user_friendly_names" && j < nw && depth > 0) {
+				mv = mw[j + 1]; gsub(/"/, "", mv)
+				ms = msec[1]; if (depth > 1) ms = msec[depth]
+				print "multipath.ufn=" substr(fname(), length(root) + 1) " " ms " " mv
+			}
+		}
+		next }
 	part == "nova" {
 		if (FNR == 1) nsec = ""
 		# as oslo.config reads a line: a blank one ends a value, an indented
