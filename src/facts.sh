@@ -224,6 +224,10 @@ if [ -n "$novakeys" ]; then
 	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc"}
 fi
 
+# libvirtd.conf's listen_addr (the first, as virconf reads it): where a
+# legacy libvirtd --listen binds (part=lconf)
+! readable "$r/etc/libvirt/libvirtd.conf" || set -- "$@" part=lconf "$rf"
+
 # multipathd's configuration: multipath.conf, then conf.d's files by
 # name; what each says of user_friendly_names, and in which section
 # (defaults, devices' device, overrides), for the awk below (part=mpath).
@@ -293,6 +297,11 @@ facts_awk='
 			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
 			nl[cur]++; ls[cur, nl[cur]] = lv; lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : "env" }
+		next }
+	part == "lconf" {
+		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
+			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
+			lad = 1; print "libvirtd.listen_addr=" lv }
 		next }
 	# multipath.conf: sections by braces, "keyword value" lines; a comment
 	# from # or !; the section of a key is its outermost one, or device

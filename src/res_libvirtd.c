@@ -342,6 +342,21 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 		             "(/etc/default/libvirtd or /etc/sysconfig/libvirtd)");
 	else
 		plan_listen_flag(plan, defaults, listen, origin, service);
+	/* libvirtd --listen binds listen_addr: the loopback is no listener for
+	 * the other hosts (virconf reads the first, as the probe does) */
+	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
+	if (listen && addr) {
+		size_t n = strlen(addr);
+		char *bare = n >= 2 && (addr[0] == '"' || addr[0] == '\'') && addr[n - 1] == addr[0]
+		                     ? mr_xstrndup(addr + 1, n - 2)
+		                     : mr_xstrdup(addr);
+		if (!strncmp(bare, "127.", 4) || !strcmp(bare, "::1") || !strcmp(bare, "localhost"))
+			mr_plan_fail(plan, "libvirtd.listen_addr", origin,
+			             "%s sets listen_addr = %s: libvirtd would listen on the loopback "
+			             "only, and other hosts cannot connect",
+			             units_libvirtd.conf, addr);
+		free(bare);
+	}
 	if (listen) {
 		mr_plan_unit_want(service, MR_ENABLE_YES, 1, "libvirtd.listener", origin);
 		/* With --listen, libvirtd refuses to start if it is socket-activated:

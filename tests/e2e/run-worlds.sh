@@ -265,6 +265,16 @@ expect_grep "... the flag says why" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1'
 expect_grep "... the port says why" "libvirtd\.tcp_port +drift +'16509' -> '16509': libvirt reads a quoted string here" "$out"
 out=$(mr apply --local --root "$root" -p profile.ini 2>&1); expect_status "debian10: apply respells them" 2 $? "$out"
 expect_grep "... the port quoted" '^tcp_port = "16509"$' "$(cat "$root/etc/libvirt/libvirtd.conf")"
+# listen_addr on the loopback: libvirtd --listen would bind there only
+cp "$root/etc/libvirt/libvirtd.conf" "$WORK/libvirtd.conf.keep"
+printf 'listen_addr = "127.0.0.1"\n' >> "$root/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+expect_status "debian10: listen_addr on the loopback fails check" 4 "$st" "$out"
+expect_grep "... and says why" 'libvirtd\.listen_addr +failed +/etc/libvirt/libvirtd\.conf sets listen_addr = "127\.0\.0\.1": libvirtd would listen on the loopback only' "$out"
+sed -i 's/^listen_addr = .*/listen_addr = "10.20.0.5"/' "$root/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: ... an address of the host does not" 0 $? "$out"
+cp "$WORK/libvirtd.conf.keep" "$root/etc/libvirt/libvirtd.conf"
 # tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
 sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini
 out=$(mr check --local --root "$root" -p legacy-tls.ini 2>&1)
