@@ -57,6 +57,8 @@ if [ -z "$r" ]; then say mode live; else say mode tree; fi
 # the host the tree is would read it; a process each, links only); status
 # 1 unless that is a regular file that can be read. What the probe reads
 # is checked so: a file awk cannot open would end it, and every fact after.
+# A file whose name a fact carries goes to awk as "fn=PATH" "$rf": named
+# by PATH, read at rf.
 readable() {
 	rf=$1
 	if [ -n "$r" ]; then
@@ -170,8 +172,7 @@ else
 		if [ -n "$e" ]; then say "unit.$u" "$e unknown"; continue; fi
 		if ! readable "$f"; then say "unit.$u" "unknown unknown"; continue; fi
 		[ $nu = 1 ] || set -- "$@" part=unit
-		# awk names a file read through a link by the link (fn)
-		nu=1; if [ "$rf" = "$f" ]; then set -- "$@" "$f"; else set -- "$@" "fn=$f" "$rf" fn=; fi
+		nu=1; set -- "$@" "fn=$f" "$rf"
 	done
 fi
 
@@ -185,8 +186,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	libvirtd.service; do
 	unit_file "$u" && readable "$uf" || continue
 	pre=; case $u in *-*) pre=${u%%-*}-.${u##*.}.d ;; esac
-	if [ "$rf" = "$uf" ]; then set -- "$@" part=sock "sockunit=$u" "$uf"
-	else set -- "$@" part=sock "sockunit=$u" "fn=$uf" "$rf" fn=; fi
+	set -- "$@" part=sock "sockunit=$u" "fn=$uf" "$rf"
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
 	seen=/
@@ -195,8 +195,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 			for g in "$r$dir/$d"/*.conf; do
 				[ -e "$g" ] || [ -L "$g" ] || continue
 				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
-				[ "$g" -ef /dev/null ] || ! readable "$g" ||
-					if [ "$rf" = "$g" ]; then set -- "$@" "$g"; else set -- "$@" "fn=$g" "$rf" fn=; fi
+				[ "$g" -ef /dev/null ] || ! readable "$g" || set -- "$@" "fn=$g" "$rf"
 			done
 		done
 	done
@@ -211,17 +210,17 @@ done
 if [ -n "$novakeys" ]; then
 	exec_start nova-compute.service || exec_start openstack-nova-compute.service
 	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
-	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && [ "$rf" = "$ncc" ] || ncc=
+	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && nccr=$rf || ncc=
 	set -- "$@" part=nova
 	# nova.conf itself, for the spellings migready does not write
 	# ([LIBVIRT], cpu-mode) that oslo.config reads all the same
 	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
 	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
-	else set -- "$@" novakey=nova.other ${ncc:+"$ncc"}; fi
+	else set -- "$@" novakey=nova.other ${ncc:+"fn=$ncc" "$nccr"}; fi
 	for f in "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
-		! readable "$f" || if [ "$rf" = "$f" ]; then set -- "$@" "$f"; else set -- "$@" "fn=$f" "$rf" fn=; fi
+		! readable "$f" || set -- "$@" "fn=$f" "$rf"
 	done
-	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc"}
+	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"fn=$ncc" "$nccr"}
 fi
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
@@ -231,9 +230,9 @@ fi
 # multipathd's configuration: multipath.conf, then conf.d's files by
 # name; what each says of user_friendly_names, and in which section
 # (defaults, devices' device, overrides), for the awk below (part=mpath).
-if readable "$r/etc/multipath.conf"; then set -- "$@" part=mpath "$rf"; else set -- "$@" part=mpath; fi
-for f in "$r"/etc/multipath/conf.d/*.conf; do
-	! readable "$f" || if [ "$rf" = "$f" ]; then set -- "$@" "$f"; else set -- "$@" "fn=$f" "$rf" fn=; fi
+set -- "$@" part=mpath
+for f in "$r/etc/multipath.conf" "$r"/etc/multipath/conf.d/*.conf; do
+	! readable "$f" || set -- "$@" "fn=$f" "$rf"
 done
 
 # The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
@@ -283,7 +282,7 @@ facts_awk='
 		else if (/^Version: /) v = $2
 		else if (/^$/) pkg()
 		next }
-	# a file as the host names it: read through a link, the link
+	# a file as the host names it (fn=, before it): read through a link, the link
 	function fname() { return fn != "" ? fn : FILENAME }
 	part == "unit" { if (FNR == 1) { unit(); f = fname(); i = 0 }; if (/^\[Install\]/) i = 1; next }
 	part == "sock" {

@@ -57,6 +57,17 @@ printf 'defaults {\n\tuser_friendly_names no\n}\n' > "$SERVER/etc/multipath/conf
 out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
 expect_status "multipath: conf.d saying the same: in the desired state" 0 $? "$out"
 rm -r "$SERVER/etc/multipath"
+# multipath.conf a link: still the file migready edits (named by the link),
+# its defaults drift, never "read after" itself
+cp "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.conf.keep"
+mv "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.site.conf"
+sed -i 's/user_friendly_names no/user_friendly_names yes/' "$SERVER/etc/multipath.site.conf"
+ln -s multipath.site.conf "$SERVER/etc/multipath.conf"
+out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+expect_status "multipath: through a link, defaults yes is drift" 2 "$st" "$out"
+expect_no_grep "... not a file read after itself" 'read after' "$out"
+rm "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.site.conf"
+mv "$SERVER/etc/multipath.conf.keep" "$SERVER/etc/multipath.conf"
 
 CLIENT=$WORK/compute1
 new_host "$CLIENT"
