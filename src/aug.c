@@ -594,6 +594,20 @@ out:
 	return r;
 }
 
+/* The item of a list of one ([ "apparmor" ]) as written, or NULL. */
+static const char *one_item(augeas *h, const char *node)
+{
+	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
+	char **items = NULL;
+	int n = aug_match(h, expr, &items);
+	free(expr);
+	const char *v = NULL;
+	if (n == 1)
+		aug_get(h, items[0], &v);
+	free_matches(items, n > 0 ? n : 0);
+	return v;
+}
+
 static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
                      struct mr_aug_outcome *oc, struct mr_error **err)
 {
@@ -614,6 +628,8 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 	for (int i = 0; i < n; i++) {
 		const char *cur = NULL;
 		aug_get(h, m[i], &cur);
+		if (!cur && op->one_item_list)
+			cur = one_item(h, m[i]);
 		int fits = cur && quoting_fits(cur, op->fmt);
 		oc->misspelt |= cur && !fits;
 		/* A value in the wrong kind of spelling is shown as written. */

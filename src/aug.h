@@ -81,6 +81,9 @@ struct mr_aug_op {
 	 * whose options these words are, spelt as opts says it reads them
 	 * (-l, -dl, --lis count too); NULL: only the word value itself. */
 	const struct mr_optscan_spec *opts;
+	/* MR_AUG_SET of a libvirt string that may be a list (security_driver):
+	 * a list of that one string is the value too */
+	int one_item_list;
 };
 
 /* What an operation found and did. */

@@ -157,11 +157,13 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
 			.key = table[i].key,
 			.value = table[i].type == MR_CONF_BOOL ? (mr_setting_bool(s) ? "1" : "0")
 			                                       : s->value,
-			.fmt = table[i].type == MR_CONF_STRING ? MR_FMT_LIBVIRT_STR
-			                                       : MR_FMT_LIBVIRT_NUM,
+			.fmt = table[i].type == MR_CONF_STRING || table[i].type == MR_CONF_STRINGS
+			               ? MR_FMT_LIBVIRT_STR
+			               : MR_FMT_LIBVIRT_NUM,
 			.comment_re = re,
 			.deflt = table[i].deflt,
 			.explicit_default = explicit,
+			.one_item_list = table[i].type == MR_CONF_STRINGS,
 		};
 		mr_plan_add(f, s, &op);
 		free(re);

@@ -54,6 +54,7 @@ enum mr_conf_type {
 	MR_CONF_BOOL,   /* written 0 or 1 */
 	MR_CONF_INT,    /* written bare */
 	MR_CONF_STRING, /* written quoted */
+	MR_CONF_STRINGS, /* written quoted; [ "that" ] reads the same */
 	MR_CONF_PLAN,   /* planned by the resource itself (not a conf line) */
 };
 

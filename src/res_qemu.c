@@ -10,7 +10,7 @@ static const struct mr_conf_key qemu_keys[] = {
 	{ "user", MR_CONF_STRING, NULL },
 	{ "group", MR_CONF_STRING, NULL },
 	{ "dynamic_ownership", MR_CONF_BOOL, "1" },
-	{ "security_driver", MR_CONF_STRING, NULL },
+	{ "security_driver", MR_CONF_STRINGS, NULL },
 	{ "migration_port_min", MR_CONF_INT, "49152" },
 	{ "migration_port_max", MR_CONF_INT, "49215" },
 };

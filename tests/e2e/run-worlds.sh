@@ -54,6 +54,18 @@ expect_fixed "debian12: json: no drop-in created at the default port" "changed=F
 out=$(mr check --local --root "$root" -p port.ini -f json 2>/dev/null)
 expect_fixed "debian12: json: the drop-in for 16510 would be created" "changed=True created=True" "$(fcreated "$out" $pd)"
 
+# security_driver may be a list: [ "none" ] is "none" to libvirt; a
+# second driver is not
+qc=$root/etc/libvirt/qemu.conf
+cp "$qc" "$WORK/qemu.conf.keep"
+sed -i 's/^security_driver = .*/security_driver = [ "none" ]/' "$qc"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian12: security_driver = [ \"none\" ] is none" 0 $? "$out"
+sed -i 's/^security_driver = .*/security_driver = [ "selinux", "none" ]/' "$qc"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian12: ... two drivers are drift" "qemu\.security_driver +drift +'\[ \"selinux\", \"none\" \]' -> 'none'" "$out"
+cp "$WORK/qemu.conf.keep" "$qc"
+
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
 sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
