@@ -251,9 +251,7 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 		st->unit = a->unit;
 	struct mr_item *it = mr_host_report_add_item(rep);
 	it->setting = step_words(argv, a);
-	it->unit = a->unit && a->kind != MR_BACKUP_MOUNT && a->kind != MR_BACKUP_DIR
-	                   ? mr_xstrdup(a->unit)
-	                   : NULL;
+	it->unit = a->unit && a->kind != MR_BACKUP_MOUNT ? mr_xstrdup(a->unit) : NULL;
 	it->origin = mr_xstrdup("rollback");
 	it->outcome = MR_OUTCOME_DRIFT;
 	/* What this rollback did, for a rollback of it: units and commands;
@@ -334,19 +332,6 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			add_step(s, mr_strv_copy(argv, nw + 4), a, mine, rep);
 			free(argv);
 			break;
-		case MR_BACKUP_DIR: {
-			/* its mode and owner as they were (install -d sets both on
-			 * a directory that exists) */
-			char mode[8], uid[24], gid[24];
-			snprintf(mode, sizeof(mode), "%04o", (unsigned)a->mode);
-			snprintf(uid, sizeof(uid), "%lu", (unsigned long)a->uid);
-			snprintf(gid, sizeof(gid), "%lu", (unsigned long)a->gid);
-			char *full = mr_transport_path(t, a->unit);
-			add_step(s, mr_strv_of("install", "-d", "-m", mode, "-o", uid, "-g", gid, "--", full,
-			                    NULL), a, mine, rep);
-			free(full);
-			break;
-		}
 		case MR_BACKUP_MOUNT: {
 			/* Never unmounted: instances may be running on it. */
 			struct mr_item *it = mr_host_report_add_item(rep);
