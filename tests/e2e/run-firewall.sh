@@ -342,7 +342,8 @@ expect_grep "the running chain still lacks the port" "firewall\.running +drift +
 
 # ---- apply on the namespace as a live host: an /etc of its own (an
 # overlay whose upper layer is $WORK/NAME/upper), its own /run and
-# /var/lib/migready; the namespace's running rules are the host's.
+# /var/lib/migready (its mount point made first, as the lab does: a fresh
+# machine has none); the namespace's running rules are the host's.
 live_host() { # NAME: a fresh host
 	rm -rf "${WORK:?}/$1"
 	mkdir -p "$WORK/$1/upper" "$WORK/$1/work" "$WORK/$1/state"
@@ -353,7 +354,7 @@ on_host() { # NAME CMD...: CMD in the namespace, with NAME's /etc
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	in_ns sh -c 'h=$1; shift
 		mount -t overlay mr-fw-etc -o "lowerdir=/etc,upperdir=$h/upper,workdir=$h/work" /etc &&
-		mount --bind "$h/state" /var/lib/migready &&
+		mkdir -p /var/lib/migready && mount --bind "$h/state" /var/lib/migready &&
 		mount -t tmpfs -o mode=755,size=16m mr-fw-run /run && mkdir -p /run/lock && exec "$@"' \
 		sh "$WORK/$name" "$@"
 }
