@@ -118,6 +118,9 @@ const char *mr_str_suggest(const char *word, const char *const *candidates, size
 int mr_str_has_control(const char *s);
 /* Is word one of list's space-separated words? (list may be NULL) */
 int mr_str_has_word(const char *list, const char *word);
+/* Is addr[0..n) a loopback address: 127.*, ::1 in any spelling, an
+ * IPv4-mapped 127.*, bracketed or with a zone (%eth0), or "localhost"? */
+int mr_addr_is_loopback(const char *addr, size_t n);
 /* The offset of the first byte of s[0..n) that does not start a valid
  * UTF-8 sequence (overlong forms and surrogates are invalid), or -1. */
 long mr_str_utf8_invalid(const char *s, size_t n);

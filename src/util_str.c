@@ -1,5 +1,7 @@
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -175,4 +177,28 @@ int mr_str_has_word(const char *list, const char *word)
 		p += strspn(p, " ");
 	}
 	return 0;
+}
+
+int mr_addr_is_loopback(const char *addr, size_t n)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	unsigned char b[16];
+	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') {
+		addr++;
+		n -= 2;
+	}
+	const char *zone = memchr(addr, '%', n);
+	if (zone)
+		n = (size_t)(zone - addr);
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, addr, n);
+	buf[n] = '\0';
+	if (!strcasecmp(buf, "localhost") || !strncmp(buf, "127.", 4))
+		return 1;
+	if (inet_pton(AF_INET6, buf, b) != 1)
+		return 0;
+	static const unsigned char loop6[16] = { [15] = 1 };
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	return !memcmp(b, loop6, 16) || (!memcmp(b, mapped, 12) && b[12] == 127);
 }

@@ -54,11 +54,32 @@ static void test_distance_and_suggest(void **state)
 	assert_null(mr_str_suggest("zzzzz", commands, 7));
 }
 
+static void test_loopback(void **state)
+{
+	(void)state;
+	static const char *const loopback[] = { "127.0.0.1", "127.1.2.3", "::1", "[::1]",
+		                                    "[::1%lo]", "0:0:0:0:0:0:0:1", "[0000::0001]",
+		                                    "::ffff:127.0.0.1", "[::ffff:7f00:1]", "localhost",
+		                                    "LocalHost" };
+	static const char *const other[] = { "10.0.0.5", "::", "0.0.0.0", "[::2]", "::ffff:10.0.0.1",
+		                                 "localhost.example", "128.0.0.1", "", "[]", "fe80::1%eth0" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(loopback); i++)
+		if (!mr_addr_is_loopback(loopback[i], strlen(loopback[i])))
+			fail_msg("'%s' is the loopback", loopback[i]);
+	for (size_t i = 0; i < MR_ARRAY_LEN(other); i++)
+		if (mr_addr_is_loopback(other[i], strlen(other[i])))
+			fail_msg("'%s' is not the loopback", other[i]);
+	/* only the n bytes count: "127.0.0.1:16509" cut before the port */
+	assert_true(mr_addr_is_loopback("[::1]:16509", 5));
+	assert_false(mr_addr_is_loopback("10.0.0.5 127.0.0.1", 8));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_distance_and_suggest),
+		cmocka_unit_test(test_loopback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
