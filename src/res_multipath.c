@@ -16,10 +16,28 @@ static const struct mr_conf_key multipath_keys[] = {
 };
 
 /* What multipathd reads besides the defaults migready writes: conf.d's
- * files by name after multipath.conf (their defaults win), a device or
- * multipath section (for its LUNs), overrides (for all). Each that names
- * LUNs otherwise fails the item, naming the file: migready does not edit
- * them. Facts: "multipath.ufn=FILE SECTION VALUE", in the order read. */
+ * files by name after multipath.conf (their defaults win); above
+ * defaults, a device section (for its array's LUNs); above both,
+ * overrides (for all, the last read); above all, a multipath section
+ * (for its LUN). Each in effect that names LUNs otherwise fails the item,
+ * naming the file: migready does not edit them. Facts:
+ * "multipath.ufn=FILE SECTION VALUE", in the order read. */
+struct ufn_line {
+	const char *file, *value;
+	int file_len;
+};
+
+static int ufn_section(const char *line, const char *section, struct ufn_line *u)
+{
+	const char *sp = strchr(line, ' ');
+	const char *vp = sp ? strchr(sp + 1, ' ') : NULL;
+	size_t n = strlen(section);
+	if (!vp || (size_t)(vp - sp - 1) != n || strncmp(sp + 1, section, n) != 0)
+		return 0;
+	*u = (struct ufn_line){ line, vp + 1, (int)(sp - line) };
+	return 1;
+}
+
 static void check_other_sections(struct mr_plan *plan, const struct mr_setting *s)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
@@ -27,43 +45,36 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 	size_t n = facts ? mr_facts_get_all(facts, "multipath.ufn", &lines) : 0;
 	int want = mr_setting_bool(s);
 	char *origin = mr_plan_origin_of(s);
-	const char *last_defaults = NULL;
+	struct ufn_line u, defaults = { 0 }, overrides = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-		const char *vp = sp ? strchr(sp + 1, ' ') : NULL;
-		if (!vp)
-			continue;
-		int file_len = (int)(sp - lines[i]);
-		int sec_len = (int)(vp - sp - 1);
-		int mine = file_len == (int)strlen(MULTIPATH_CONF) &&
-		           !strncmp(lines[i], MULTIPATH_CONF, (size_t)file_len);
-		int is_defaults = sec_len == 8 && !strncmp(sp + 1, "defaults", 8);
-		if (is_defaults) {
-			last_defaults = mine ? NULL : lines[i];
-			continue;
-		}
-		if (mr_parse_bool(vp + 1) == want)
-			continue;
-		const char *where = sec_len == 9 && !strncmp(sp + 1, "overrides", 9)
-		                            ? "overrides, which win over defaults for every LUN"
-		                    : sec_len == 6 && !strncmp(sp + 1, "device", 6)
-		                            ? "a device section, which wins over defaults for that "
-		                              "array's LUNs"
-		                            : "a multipath section, which wins over defaults for that LUN";
-		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-		             "%.*s sets user_friendly_names %s in %s", file_len, lines[i], vp + 1,
-		             where);
-	}
-	if (last_defaults) {
-		const char *sp = strchr(last_defaults, ' ');
-		const char *vp = strchr(sp + 1, ' ');
-		if (mr_parse_bool(vp + 1) != want)
+		if (ufn_section(lines[i], "defaults", &u))
+			defaults = u;
+		else if (ufn_section(lines[i], "overrides", &u))
+			overrides = u;
+		else if (ufn_section(lines[i], "multipath", &u) && mr_parse_bool(u.value) != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-			             "%.*s sets user_friendly_names %s in defaults, read after "
-			             MULTIPATH_CONF ": multipathd uses that, not '%s'",
-			             (int)(sp - last_defaults), last_defaults, vp + 1,
-			             want ? "yes" : "no");
+			             "%.*s sets user_friendly_names %s in a multipath section, which "
+			             "wins over defaults and overrides for that LUN",
+			             u.file_len, u.file, u.value);
 	}
+	if (overrides.file && mr_parse_bool(overrides.value) != want)
+		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
+		             "%.*s sets user_friendly_names %s in overrides, which win over defaults "
+		             "and device sections for every LUN",
+		             overrides.file_len, overrides.file, overrides.value);
+	for (size_t i = 0; !overrides.file && i < n; i++)
+		if (ufn_section(lines[i], "device", &u) && mr_parse_bool(u.value) != want)
+			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
+			             "%.*s sets user_friendly_names %s in a device section, which wins "
+			             "over defaults for that array's LUNs",
+			             u.file_len, u.file, u.value);
+	int mine = defaults.file && defaults.file_len == (int)strlen(MULTIPATH_CONF) &&
+	           !strncmp(defaults.file, MULTIPATH_CONF, (size_t)defaults.file_len);
+	if (!overrides.file && defaults.file && !mine && mr_parse_bool(defaults.value) != want)
+		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
+		             "%.*s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
+		             ": multipathd uses that, not '%s'",
+		             defaults.file_len, defaults.file, defaults.value, want ? "yes" : "no");
 	free(origin);
 	free(lines);
 }

@@ -38,9 +38,9 @@ got=$(changed_lines "$DATA/debian12.multipath.conf" "$SERVER/etc/multipath.conf"
 [ "$got" = "$want" ] && ok "multipath.conf: one line changed, blacklist and devices kept" \
 	|| not_ok "multipath.conf: one line changed" "$got"
 
-# multipathd reads conf.d after multipath.conf, and a device or an
-# overrides section wins over defaults: each that names LUNs otherwise
-# fails the item and names its file.
+# multipathd reads conf.d after multipath.conf; a device section wins over
+# defaults, overrides over both, a multipath section over all: each in
+# effect that names LUNs otherwise fails the item and names its file.
 printf '[multipath]\nuser_friendly_names = no\n' > mp.ini
 mkdir -p "$SERVER/etc/multipath/conf.d"
 printf 'defaults {\n\tuser_friendly_names yes\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
@@ -49,13 +49,28 @@ expect_status "multipath: conf.d's defaults read later fail check" 4 "$st" "$out
 expect_grep "... naming the file" "multipath\.user_friendly_names +failed +/etc/multipath/conf\.d/vendor\.conf sets user_friendly_names yes in defaults, read after /etc/multipath\.conf: multipathd uses that, not 'no'" "$out"
 printf 'overrides {\n\tuser_friendly_names "yes"\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
 out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
-expect_grep "multipath: an overrides section" 'vendor\.conf sets user_friendly_names yes in overrides, which win over defaults for every LUN' "$out"
+expect_grep "multipath: an overrides section" 'vendor\.conf sets user_friendly_names yes in overrides, which win over defaults and device sections for every LUN' "$out"
 printf 'devices {\n\tdevice {\n\t\tvendor "DGC"\n\t\tuser_friendly_names yes\n\t}\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
 out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
 expect_grep "multipath: a device section" "vendor\.conf sets user_friendly_names yes in a device section, which wins over defaults for that array's LUNs" "$out"
 printf 'defaults {\n\tuser_friendly_names no\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
 out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
 expect_status "multipath: conf.d saying the same: in the desired state" 0 $? "$out"
+# a # inside double quotes is no comment: the rest of the line counts
+printf 'devices { device { vendor "DGC#1" user_friendly_names yes } }\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
+out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
+expect_grep "multipath: a # in quotes does not hide the rest" "vendor\.conf sets user_friendly_names yes in a device section" "$out"
+# overrides win over a device section: one that agrees leaves it moot;
+# a multipath section wins over overrides
+printf 'devices {\n\tdevice {\n\t\tvendor "DGC"\n\t\tuser_friendly_names yes\n\t}\n}\noverrides {\n\tuser_friendly_names no\n}\n' \
+	> "$SERVER/etc/multipath/conf.d/vendor.conf"
+out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
+expect_status "multipath: overrides that agree win over a device section: in the desired state" 0 $? "$out"
+printf 'multipaths {\n\tmultipath {\n\t\twwid 3600a0b80\n\t\tuser_friendly_names yes\n\t}\n}\n' \
+	>> "$SERVER/etc/multipath/conf.d/vendor.conf"
+out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+expect_status "multipath: ... a multipath section still fails check" 4 "$st" "$out"
+expect_grep "... naming it" "vendor\.conf sets user_friendly_names yes in a multipath section, which wins over defaults and overrides for that LUN" "$out"
 rm -r "$SERVER/etc/multipath"
 # multipath.conf a link: still the file migready edits (named by the link),
 # its defaults drift, never "read after" itself
