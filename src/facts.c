@@ -337,8 +337,24 @@ const char *mr_libvirt_world_name(enum mr_libvirt_world w)
 	return "unknown";
 }
 
+int mr_facts_has(const struct mr_facts *f, const char *key, const char *value)
+{
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, key, &v);
+	size_t i = 0;
+	while (i < n && strcmp(v[i], value) != 0)
+		i++;
+	free(v);
+	return i < n;
+}
+
 const char *mr_facts_libvirtd_defaults(const struct mr_facts *f)
 {
+	/* the one libvirtd.service reads, where the probe could tell */
+	static const char *const known[] = { "/etc/default/libvirtd", "/etc/sysconfig/libvirtd" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(known); i++)
+		if (mr_facts_has(f, "libvirtd.envfile", known[i]))
+			return known[i];
 	if (mr_facts_get(f, "file./etc/default/libvirtd"))
 		return "/etc/default/libvirtd";
 	if (mr_facts_get(f, "file./etc/sysconfig/libvirtd"))

@@ -82,8 +82,12 @@ char *mr_facts_nova_version(const struct mr_facts *f);
 enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const char **why);
 const char *mr_libvirt_world_name(enum mr_libvirt_world w);
 
-/* Debian family (/etc/default) or RHEL family (/etc/sysconfig)? The
- * libvirtd defaults file this host uses, or NULL if unknown. */
+/* Whether one of key's values is value. */
+int mr_facts_has(const struct mr_facts *f, const char *key, const char *value);
+
+/* The libvirtd options file this host uses: the one libvirtd.service
+ * reads, else by family, Debian's (/etc/default) or the RHEL family's
+ * (/etc/sysconfig); NULL if unknown. */
 const char *mr_facts_libvirtd_defaults(const struct mr_facts *f);
 
 /* A systemd unit name: [A-Za-z0-9:_.@-]+ with a known suffix, at most 255

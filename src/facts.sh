@@ -52,25 +52,36 @@ fi
 say probe 1
 if [ -z "$r" ]; then say mode live; else say mode tree; fi
 
-# readable PATH: in rf, the file PATH is on the host: in a tree, its
-# links followed inside the tree (an absolute one from the tree's root, as
-# the host the tree is would read it; a process each, links only); status
-# 1 unless that is a regular file that can be read. What the probe reads
-# is checked so: a file awk cannot open would end it, and every fact after.
+# intree PATH: in rf, the path PATH is on the host: in a tree, each of
+# its components' links followed inside the tree (an absolute one from the
+# tree's root, as the host the tree is would read it; a process each,
+# links only); status 1 for a loop. What the probe reads or lists goes
+# through it, or the controller's files would stand in for the host's.
+intree() {
+	rf=$1
+	[ -n "$r" ] || return 0
+	p=${1#"$r"}; cur=; hops=0
+	while :; do
+		while case $p in /*) ;; *) false ;; esac; do p=${p#/}; done
+		[ -n "$p" ] || break
+		c=${p%%/*}; case $p in */*) p=${p#*/} ;; *) p= ;; esac
+		case $c in .) continue ;; ..) cur=${cur%/*}; continue ;; esac
+		if [ -L "$r$cur/$c" ]; then
+			hops=$((hops + 1)); [ $hops -le 40 ] || return 1
+			t=$(readlink -- "$r$cur/$c") || return 1
+			case $t in /*) cur= ;; esac
+			p=$t/$p
+		else
+			cur=$cur/$c
+		fi
+	done
+	rf=$r$cur
+}
+# readable PATH: intree, and status 1 unless that is a regular file that
+# can be read: a file awk cannot open would end it, and every fact after.
 # A file whose name a fact carries goes to awk as "fn=PATH" "$rf": named
 # by PATH, read at rf.
-readable() {
-	rf=$1
-	if [ -n "$r" ]; then
-		hops=0
-		while [ -L "$rf" ]; do
-			hops=$((hops + 1)); [ $hops -le 16 ] || return 1
-			t=$(readlink -- "$rf") || return 1
-			case $t in /*) rf=$r$t ;; *) rf=${rf%/*}/$t ;; esac
-		done
-	fi
-	[ -f "$rf" ] && [ -r "$rf" ]
-}
+readable() { intree "$1" && [ -f "$rf" ] && [ -r "$rf" ]; }
 osr=
 ! readable "$r/etc/os-release" && ! readable "$r/usr/lib/os-release" || osr=$rf
 if [ -n "$osr" ]; then
@@ -192,9 +203,11 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	seen=/
 	for dir in $udirs; do
 		for d in "$u.d" $pre "${u##*.}.d"; do
-			for g in "$r$dir/$d"/*.conf; do
+			intree "$r$dir/$d" || continue
+			for g in "$rf"/*.conf; do
 				[ -e "$g" ] || [ -L "$g" ] || continue
 				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
+				g=$r$dir/$d/$b
 				[ "$g" -ef /dev/null ] || ! readable "$g" || set -- "$@" "fn=$g" "$rf"
 			done
 		done
@@ -213,12 +226,15 @@ if [ -n "$novakeys" ]; then
 	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && nccr=$rf || ncc=
 	set -- "$@" part=nova
 	# nova.conf itself, for the spellings migready does not write
-	# ([LIBVIRT], cpu-mode) that oslo.config reads all the same
+	# ([LIBVIRT]) that oslo.config reads all the same
 	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
 	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
 	else set -- "$@" novakey=nova.other ${ncc:+"fn=$ncc" "$nccr"}; fi
-	for f in "$r"/etc/nova/nova.conf.d/*.conf "$r"/etc/nova/nova-compute.conf.d/*.conf; do
-		! readable "$f" || set -- "$@" "fn=$f" "$rf"
+	for d in /etc/nova/nova.conf.d /etc/nova/nova-compute.conf.d; do
+		intree "$r$d" || continue
+		for f in "$rf"/*.conf; do
+			f=$r$d/${f##*/}; ! readable "$f" || set -- "$@" "fn=$f" "$rf"
+		done
 	done
 	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"fn=$ncc" "$nccr"}
 fi
@@ -231,30 +247,19 @@ fi
 # name; what each says of user_friendly_names, and in which section
 # (defaults, devices' device, overrides), for the awk below (part=mpath).
 set -- "$@" part=mpath
-for f in "$r/etc/multipath.conf" "$r"/etc/multipath/conf.d/*.conf; do
-	! readable "$f" || set -- "$@" "fn=$f" "$rf"
-done
-
-# The variable libvirtd.service passes its options in: LIBVIRTD_ARGS, or
-# libvirtd_opts on older Debian.
-if exec_start libvirtd.service; then
-	w=
-	case $es in
-	*\$*)
-		v=${es##*\$}; while case $v in \{*) ;; *) false ;; esac; do v=${v#?}; done
-		w=${v%%[!A-Za-z0-9_]*}
-		case $w in [A-Za-z_]*) say libvirtd.args_var "$w" ;; esac ;;
-	esac
-	# whether the options file assigns it: then it wins over the unit's
-	# Environment= lines, as systemd reads an EnvironmentFile after them
-	for f in /etc/default/libvirtd /etc/sysconfig/libvirtd; do
-		[ -n "$w" ] && readable "$r$f" || continue
-		while IFS= read -r l || [ -n "$l" ]; do
-			l=${l#"${l%%[! 	]*}"}; l=${l#export }; l=${l#"${l%%[! 	]*}"}
-			case $l in "$w="*) say libvirtd.args_set "$f"; break ;; esac
-		done < "$rf"
+! readable "$r/etc/multipath.conf" || set -- "$@" "fn=$r/etc/multipath.conf" "$rf"
+if intree "$r/etc/multipath/conf.d"; then
+	for f in "$rf"/*.conf; do
+		f=$r/etc/multipath/conf.d/${f##*/}; ! readable "$f" || set -- "$@" "fn=$f" "$rf"
 	done
 fi
+
+# The options files libvirtd.service reads on Debian and on the RHEL
+# family, for the variables they assign (part=opts).
+set -- "$@" part=opts
+for f in /etc/default/libvirtd /etc/sysconfig/libvirtd; do
+	! readable "$r$f" || set -- "$@" "fn=$r$f" "$rf"
+done
 
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
 	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf; do
@@ -285,17 +290,33 @@ facts_awk='
 	# a file as the host names it (fn=, before it): read through a link, the link
 	function fname() { return fn != "" ? fn : FILENAME }
 	part == "unit" { if (FNR == 1) { unit(); f = fname(); i = 0 }; if (/^\[Install\]/) i = 1; next }
+	# a unit file or drop-in as systemd reads it: blanks and CRs at the ends
+	# go, a comment line is skipped (also inside a continued line), a line
+	# ending in \ goes on on the next (\ read as a blank); what is left of
+	# one at the end of a file counts
+	function sline(l,   lk, lv) {
+		if (l ~ /^\[/) { insock = l ~ /^\[(Socket|Service)\]$/; return }
+		if (!insock || l !~ /^(ListenStream|ExecStart|Environment|EnvironmentFile)[ \t]*=/) return
+		lk = l; sub(/[ \t]*=.*$/, "", lk)
+		lv = l; sub(/^[^=]*=[ \t]*/, "", lv)
+		nl[cur]++; ls[cur, nl[cur]] = lv
+		lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : lk == "Environment" ? "env" : "envfile" }
+	FNR == 1 && scont != "" { sline(scont); scont = "" }
 	part == "sock" {
 		if (FNR == 1) {
 			insock = 0; n = fname(); sub(/.*\//, "", n)
 			if (fname() !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = fname() }
 			else { cur = sockunit SUBSEP n; file[cur] = fname(); nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
 		}
-		if (/^[ \t]*\[/) { insock = /^[ \t]*\[(Socket|Service)\][ \t]*$/; next }
-		if (insock && /^[ \t]*(ListenStream|ExecStart|Environment)[ \t]*=/) {
-			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
-			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t\r]+$/, "", lv)
-			nl[cur]++; ls[cur, nl[cur]] = lv; lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : "env" }
+		lc = $0; sub(/^[ \t\r]+/, "", lc); sub(/[ \t\r]+$/, "", lc)
+		if (lc ~ /^[#;]/) next
+		if (lc ~ /\\$/ && lc !~ /\\\\$/) { scont = scont substr(lc, 1, length(lc) - 1) " "; next }
+		sline(scont lc); scont = ""
+		next }
+	# the options files libvirtd.service may read: the variables they assign
+	part == "opts" {
+		lc = $0; sub(/^[ \t]+/, "", lc); sub(/^export[ \t]+/, "", lc)
+		if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*=/)) oset[substr(fname(), length(root) + 1), substr(lc, 1, RLENGTH - 1)] = 1
 		next }
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
@@ -303,18 +324,32 @@ facts_awk='
 			lad = 1; print "libvirtd.listen_addr=" lv }
 		next }
 	# multipath.conf: sections by braces, "keyword value" lines; a comment
-	# from # or !; the section of a key is its outermost one, or device
+	# from # or ! outside double quotes; the section of a key is its
+	# outermost one, or device (multipaths: multipath)
+	function mtok(l,   j, ch, w, inw, q) {
+		nw = 0; w = ""; inw = q = 0
+		for (j = 1; j <= length(l); j++) {
+			ch = substr(l, j, 1)
+			if (q) { if (ch == "\"") q = 0; else w = w ch; continue }
+			if (ch == "\"") { q = inw = 1; continue }
+			if (ch == "#" || ch == "!") break
+			if (ch == "{" || ch == "}" || ch == " " || ch == "\t" || ch == "\r") {
+				if (inw) { mw[++nw] = w; mq[nw] = 1 }
+				w = ""; inw = 0
+				if (ch == "{" || ch == "}") { mw[++nw] = ch; mq[nw] = 0 }
+				continue }
+			w = w ch; inw = 1
+		}
+		if (inw) { mw[++nw] = w; mq[nw] = 1 } }
 	part == "mpath" {
 		if (FNR == 1) depth = 0
-		lc = $0; sub(/[#!].*$/, "", lc); gsub(/\{/, " { ", lc); gsub(/\}/, " } ", lc)
-		nw = split(lc, mw, " ")
+		mtok($0)
 		for (j = 1; j <= nw; j++) {
-			if (mw[j] == "{") { depth++; msec[depth] = j > 1 ? mw[j - 1] : ""; continue }
-			if (mw[j] == "}") { if (depth > 0) depth--; continue }
+			if (!mq[j] && mw[j] == "{") { depth++; msec[depth] = j > 1 ? mw[j - 1] : ""; continue }
+			if (!mq[j] && mw[j] == "}") { if (depth > 0) depth--; continue }
 			if (mw[j] == "user_friendly_names" && j < nw && depth > 0) {
-				mv = mw[j + 1]; gsub(/"/, "", mv)
 				ms = msec[1]; if (depth > 1) ms = msec[depth]
-				print "multipath.ufn=" substr(fname(), length(root) + 1) " " ms " " mv
+				print "multipath.ufn=" substr(fname(), length(root) + 1) " " ms " " mw[j + 1]
 			}
 		}
 		next }
@@ -328,10 +363,11 @@ facts_awk='
 		nflush()
 		if (lc ~ /^[#;]/) next
 		# the group: all between the brackets; DEFAULT so spelt, any other
-		# in lower case
+		# in lower case (oslo.config normalises groups, not options)
 		if (lc ~ /^\[/) { rsec = nsec = lc ~ /\]$/ ? substr(lc, 2, length(lc) - 2) : "\001"
 			if (nsec != "DEFAULT") nsec = tolower(nsec); next }
-		rk = lc; sub(/[ \t]*[=:].*$/, "", rk); k = tolower(rk); gsub(/-/, "_", k)
+		# the name of the option as written, as oslo.config matches it
+		rk = lc; sub(/[ \t]*[=:].*$/, "", rk); k = rk
 		if (!((nsec "/" k) in nk)) next
 		lv = lc; sub(/^[^=:]*[=:][ \t]*/, "", lv)
 		# one pair of matching quotes goes, as oslo.config takes them off
@@ -348,6 +384,27 @@ facts_awk='
 	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env"
 	function listens(un, k,   c, j) { c = un SUBSEP k
 		for (j = 1; j <= nl[c]; j++) print utype(un) un "." lkind[c, j] "=" substr(file[c], length(root) + 1) " " ls[c, j] }
+	# libvirtd.service: the variable its ExecStart in effect passes the
+	# options in (LIBVIRTD_ARGS, or libvirtd_opts on older Debian), the
+	# EnvironmentFiles in effect, and those of them that assign the variable
+	# (systemd reads them after Environment=, so they win)
+	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs) {
+		nex = 0; ef = " "
+		for (a = 0; a <= nd[su]; a++) {
+			c = su SUBSEP (a ? drop[su, a] : "")
+			for (j = 1; j <= nl[c]; j++) {
+				v = ls[c, j]
+				if (lkind[c, j] == "exec") { if (v == "") nex = 0; else { nex++; ex = v } }
+				else if (lkind[c, j] == "envfile") { sub(/^-/, "", v); ef = v == "" ? " " : ef v " " }
+			}
+		}
+		ne = split(ef, efs, " ")
+		for (j = 1; j <= ne; j++) print "libvirtd.envfile=" efs[j]
+		if (!nex || !index(ex, "$")) return
+		w = ex; sub(/.*\$\{*/, "", w)
+		if (!match(w, /^[A-Za-z_][A-Za-z0-9_]*/)) return
+		w = substr(w, 1, RLENGTH); print "libvirtd.args_var=" w
+		for (j = 1; j <= ne; j++) if ((efs[j], w) in oset) print "libvirtd.args_set=" efs[j] }
 	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
 	END { nflush(); pkg(); unit()
 		for (s = 1; s <= nsock; s++) {
@@ -355,6 +412,7 @@ facts_awk='
 			for (a = 2; a <= nd[su]; a++)
 				for (b = a; b > 1 && drop[su, b - 1] > drop[su, b]; b--) { t = drop[su, b]; drop[su, b] = drop[su, b - 1]; drop[su, b - 1] = t }
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
+			if (su == "libvirtd.service") svcopts(su)
 		} }'
 if [ -z "$r" ]; then
 	{
@@ -390,7 +448,9 @@ if [ -n "$inst" ]; then
 fi
 
 set --
-for k in "$r"/etc/ssh/ssh_host_*_key.pub; do [ -f "$k" ] && set -- "$@" "$k"; done
+if intree "$r/etc/ssh"; then
+	for k in "$rf"/ssh_host_*_key.pub; do readable "$r/etc/ssh/${k##*/}" && set -- "$@" "$rf"; done
+fi
 for k do read -r kt kb _ < "$k" && [ -n "$kb" ] && say hostkey "$kt $kb"; done
 
 # NFS exports the kernel serves (live, where exportfs is): "PATH CLIENT"
@@ -410,7 +470,7 @@ fi
 # The name the host calls itself (a name peers may reach it by): the
 # kernel's, or a tree's /etc/hostname.
 if [ -z "$r" ]; then read -r h < /proc/sys/kernel/hostname 2>/dev/null || h=$(uname -n 2>/dev/null)
-elif [ -f "$r/etc/hostname" ]; then h=$(sed -n '/^[^#]/{p;q;}' "$r/etc/hostname" | tr -d ' \t\r')
+elif readable "$r/etc/hostname"; then h=$(sed -n '/^[^#]/{p;q;}' "$rf" | tr -d ' \t\r')
 else h=; fi
 case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;; esac
 # The firewall: ufw's switch, firewalld's default zone, the nftables
@@ -420,8 +480,8 @@ case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;;
 # "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
 # range or a multiport list. Rules with any other condition than a NEW
 # state or a comment are left out.
-[ -f "$r/etc/ufw/ufw.conf" ] && say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$r/etc/ufw/ufw.conf" | tr -d '"' | tail -n 1)"
-[ -f "$r/etc/firewalld/firewalld.conf" ] && say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$r/etc/firewalld/firewalld.conf" | tail -n 1)"
+! readable "$r/etc/ufw/ufw.conf" || say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$rf" | tr -d '"' | tail -n 1)"
+! readable "$r/etc/firewalld/firewalld.conf" || say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$rf" | tail -n 1)"
 [ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
 # IPv6 the same from ip6tables-save, as fw.ip6tables.*.
 for ipt in iptables ip6tables; do

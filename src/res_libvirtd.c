@@ -147,8 +147,7 @@ static enum listen_kind listen_kind(const char *value, const char *port)
 	const char *colon = strrchr(value, ':');
 	if (strcmp(colon ? colon + 1 : value, port) != 0)
 		return LISTEN_OTHER_PORT;
-	if (colon && (!strncmp(value, "127.", 4) || !strncmp(value, "[::1]", 5) ||
-	              !strncmp(value, "[::1%", 5) || !strncmp(value, "[::ffff:127.", 12)))
+	if (colon && mr_addr_is_loopback(value, (size_t)(colon - value)))
 		return LISTEN_LOOPBACK;
 	return LISTEN_OK;
 }
@@ -321,59 +320,6 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	check_socket_port(plan, w->tls, tls, tls_port, &tls_port_key, "libvirtd.listen_tls_port");
 }
 
-static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
-                        int explicit_defaults)
-{
-	const struct mr_facts *facts = mr_plan_facts(plan);
-	struct mr_plan_unit *service = mr_plan_unit(plan, "libvirtd.service");
-	mr_res_plan_conf(plan, profile, "libvirtd", units_libvirtd.conf, service, libvirtd_keys,
-	                 MR_ARRAY_LEN(libvirtd_keys), explicit_defaults);
-	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
-	const struct mr_setting *tls = mr_profile_get(profile, "libvirtd", "listen_tls");
-	const struct mr_setting *named = listener_origin(profile);
-	if (!tcp && !tls)
-		return;
-	char *origin = origin_or(named, "");
-	int listen = (tcp && mr_setting_bool(tcp)) || (tls && mr_setting_bool(tls));
-	const char *defaults = facts ? mr_facts_libvirtd_defaults(facts) : NULL;
-	if (!defaults)
-		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "cannot tell where this host keeps libvirtd's options "
-		             "(/etc/default/libvirtd or /etc/sysconfig/libvirtd)");
-	else
-		plan_listen_flag(plan, defaults, listen, origin, service);
-	/* libvirtd --listen binds listen_addr: the loopback is no listener for
-	 * the other hosts (virconf reads the first, as the probe does) */
-	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
-	if (listen && addr) {
-		size_t n = strlen(addr);
-		char *bare = n >= 2 && (addr[0] == '"' || addr[0] == '\'') && addr[n - 1] == addr[0]
-		                     ? mr_xstrndup(addr + 1, n - 2)
-		                     : mr_xstrdup(addr);
-		if (!strncmp(bare, "127.", 4) || !strcmp(bare, "::1") || !strcmp(bare, "localhost"))
-			mr_plan_fail(plan, "libvirtd.listen_addr", origin,
-			             "%s sets listen_addr = %s: libvirtd would listen on the loopback "
-			             "only, and other hosts cannot connect",
-			             units_libvirtd.conf, addr);
-		free(bare);
-	}
-	if (listen) {
-		mr_plan_unit_want(service, MR_ENABLE_YES, 1, "libvirtd.listener", origin);
-		/* With --listen, libvirtd refuses to start if it is socket-activated:
-		 * its sockets must stay off (masked, as libvirt documents). */
-		static const char *const sockets[] = { "libvirtd.socket", "libvirtd-ro.socket",
-			                                   "libvirtd-admin.socket", "libvirtd-tcp.socket",
-			                                   "libvirtd-tls.socket" };
-		for (size_t i = 0; facts && i < MR_ARRAY_LEN(sockets); i++) {
-			if (mr_facts_unit(facts, sockets[i]).present != 1)
-				continue;
-			struct mr_plan_unit *u = mr_plan_unit(plan, sockets[i]);
-			mr_plan_unit_want(u, MR_ENABLE_MASK, 0, "libvirtd.listener", origin);
-		}
-	}
-	free(origin);
-}
-
 /* The next word of a systemd value (ExecStart=, Environment=): blanks
  * apart, quotes ("..." or '...', anywhere in a word) taken off, into out
  * (cap bytes, cut there). NULL at the end. */
@@ -409,60 +355,178 @@ static int words_listen(const char *words)
 	return 0;
 }
 
-/* libvirtd.service's own lines may give --listen too, which socket
- * activation refuses: its ExecStart (the last after an empty one resets
- * them), or the options variable set by an Environment= line, unless the
- * options file sets it (systemd reads that after them). Each as the
- * probe lists them, "FILE VALUE", unit file then drop-ins by name. */
-static void check_service_listen(struct mr_plan *plan, const char *origin)
+/* libvirtd.service's ExecStart in effect, as the probe lists its lines
+ * ("FILE VALUE", unit file then drop-ins by name): an empty one resets
+ * the list. n: how many are in effect; systemd refuses more than one for
+ * libvirtd's Type=notify. */
+struct service_exec {
+	const char *value;
+	const char *file;
+	int file_len;
+	size_t n;
+};
+
+static struct service_exec service_exec(const struct mr_facts *facts)
 {
-	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct service_exec ex = { 0 };
 	const char **lines = NULL;
-	const char *exec = NULL, *exec_file = NULL, *env_file = NULL;
-	char *env = NULL;
-	int exec_file_len = 0, env_file_len = 0;
 	size_t n = facts ? mr_facts_get_all(facts, "service.libvirtd.service.exec", &lines) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *sp = strchr(lines[i], ' ');
 		if (!sp)
 			continue;
-		/* an empty ExecStart= empties the list; the program is no option */
-		exec = sp[1] ? sp + 1 : NULL;
-		exec_file = lines[i];
-		exec_file_len = (int)(sp - lines[i]);
+		ex.n = sp[1] ? ex.n + 1 : 0;
+		ex.value = sp[1] ? sp + 1 : NULL;
+		ex.file = lines[i];
+		ex.file_len = (int)(sp - lines[i]);
 	}
 	free(lines);
+	return ex;
+}
+
+/* Whether the ExecStart in effect passes --listen itself. */
+static int exec_listens(const struct service_exec *ex)
+{
 	char prog[256];
-	const char *args = exec ? unit_word(exec, prog, sizeof(prog)) : NULL;
-	if (args && words_listen(args))
+	const char *args = ex->value ? unit_word(ex->value, prog, sizeof(prog)) : NULL;
+	return args && words_listen(args);
+}
+
+/* Two ExecStart in effect (a drop-in that adds one without an empty
+ * ExecStart= first): systemd refuses to load libvirtd.service, in every
+ * world, and no listener of libvirtd's starts. */
+static void check_service_exec(struct mr_plan *plan, const struct service_exec *ex,
+                               const char *origin)
+{
+	if (ex->n > 1)
+		mr_plan_fail(plan, "libvirtd.listener", origin,
+		             "libvirtd.service has %zu ExecStart= in effect (the last in %.*s, "
+		             "without an empty ExecStart= before it): systemd refuses to start it",
+		             ex->n, ex->file_len, ex->file);
+}
+
+/* libvirtd.service's own lines may give --listen too, which socket
+ * activation refuses: its ExecStart in effect, or the options variable
+ * set by an Environment= line (an empty one drops those before it),
+ * unless an options file it reads sets it (systemd reads that after). */
+static void check_service_listen(struct mr_plan *plan, const struct service_exec *ex,
+                                 const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (exec_listens(ex))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service would start libvirtd with --listen (ExecStart in %.*s), "
 		             "which socket activation refuses: remove it there",
-		             exec_file_len, exec_file);
+		             ex->file_len, ex->file);
 	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
-	if (!var || (facts && mr_facts_get(facts, "libvirtd.args_set")))
+	if (!var || mr_facts_get(facts, "libvirtd.args_set"))
 		return;
-	n = mr_facts_get_all(facts, "service.libvirtd.service.env", &lines);
+	const char **lines = NULL;
+	const char *env_file = NULL;
+	int env_file_len = 0;
+	size_t n = mr_facts_get_all(facts, "service.libvirtd.service.env", &lines);
 	size_t vl = strlen(var);
 	char w[4096];
+	char *value = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *sp = strchr(lines[i], ' ');
+		if (sp && !sp[1]) {
+			free(value);
+			value = NULL;
+		}
 		for (const char *p = sp; p && (p = unit_word(p, w, sizeof(w)));) {
 			if (strncmp(w, var, vl) != 0 || w[vl] != '=')
 				continue;
-			free(env);
-			env = mr_xstrdup(w + vl + 1);
+			free(value);
+			value = mr_xstrdup(w + vl + 1);
 			env_file = lines[i];
 			env_file_len = (int)(sp - lines[i]);
 		}
 	}
 	free(lines);
-	if (env && words_listen(env))
+	if (value && words_listen(value))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service would start libvirtd with --listen (%s from Environment= "
 		             "in %.*s), which socket activation refuses: remove it there",
 		             var, env_file_len, env_file);
-	free(env);
+	free(value);
+}
+
+/* Legacy: --listen in the options file reaches libvirtd only if the
+ * unit reads that file (EnvironmentFile=) and its ExecStart passes the
+ * variable, unless that ExecStart says --listen itself. */
+static void check_service_reads(struct mr_plan *plan, const struct service_exec *ex,
+                                const char *defaults, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!facts || !mr_facts_get(facts, "service.libvirtd.service.file") || exec_listens(ex))
+		return;
+	const char *var = mr_facts_get(facts, "libvirtd.args_var");
+	if (!ex->value)
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service has no ExecStart= in effect: libvirtd would not start");
+	else if (!var)
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service's ExecStart (in %.*s) passes no options variable: "
+		             "--listen in %s would not reach libvirtd",
+		             ex->file_len, ex->file, defaults);
+	else if (!mr_facts_has(facts, "libvirtd.envfile", defaults))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service reads no EnvironmentFile=%s: --listen there would not "
+		             "reach libvirtd",
+		             defaults);
+}
+
+static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
+                        int explicit_defaults)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_plan_unit *service = mr_plan_unit(plan, "libvirtd.service");
+	mr_res_plan_conf(plan, profile, "libvirtd", units_libvirtd.conf, service, libvirtd_keys,
+	                 MR_ARRAY_LEN(libvirtd_keys), explicit_defaults);
+	const struct mr_setting *tcp = mr_profile_get(profile, "libvirtd", "listen_tcp");
+	const struct mr_setting *tls = mr_profile_get(profile, "libvirtd", "listen_tls");
+	const struct mr_setting *named = listener_origin(profile);
+	if (!tcp && !tls)
+		return;
+	char *origin = origin_or(named, "");
+	int listen = (tcp && mr_setting_bool(tcp)) || (tls && mr_setting_bool(tls));
+	const char *defaults = facts ? mr_facts_libvirtd_defaults(facts) : NULL;
+	if (!defaults)
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "cannot tell where this host keeps libvirtd's options "
+		             "(/etc/default/libvirtd or /etc/sysconfig/libvirtd)");
+	else
+		plan_listen_flag(plan, defaults, listen, origin, service);
+	struct service_exec ex = service_exec(facts);
+	check_service_exec(plan, &ex, origin);
+	if (listen && defaults)
+		check_service_reads(plan, &ex, defaults, origin);
+	/* libvirtd --listen binds listen_addr: the loopback is no listener for
+	 * the other hosts (virconf reads the first, as the probe does) */
+	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
+	size_t an = addr ? strlen(addr) : 0;
+	int quoted = an >= 2 && (addr[0] == '"' || addr[0] == '\'') && addr[an - 1] == addr[0];
+	if (listen && addr && mr_addr_is_loopback(addr + quoted, an - 2 * (size_t)quoted))
+		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
+		             "%s sets listen_addr = %s: libvirtd would listen on the loopback "
+		             "only, and other hosts cannot connect",
+		             units_libvirtd.conf, addr);
+	if (listen) {
+		mr_plan_unit_want(service, MR_ENABLE_YES, 1, "libvirtd.listener", origin);
+		/* With --listen, libvirtd refuses to start if it is socket-activated:
+		 * its sockets must stay off (masked, as libvirt documents). */
+		static const char *const sockets[] = { "libvirtd.socket", "libvirtd-ro.socket",
+			                                   "libvirtd-admin.socket", "libvirtd-tcp.socket",
+			                                   "libvirtd-tls.socket" };
+		for (size_t i = 0; facts && i < MR_ARRAY_LEN(sockets); i++) {
+			if (mr_facts_unit(facts, sockets[i]).present != 1)
+				continue;
+			struct mr_plan_unit *u = mr_plan_unit(plan, sockets[i]);
+			mr_plan_unit_want(u, MR_ENABLE_MASK, 0, "libvirtd.listener", origin);
+		}
+	}
+	free(origin);
 }
 
 static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
@@ -490,7 +554,9 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		if (named && path && mr_facts_get(facts, path))
 			plan_listen_flag(plan, defaults, 0, origin,
 			                 mr_plan_unit(plan, units_libvirtd.service));
-		check_service_listen(plan, origin);
+		struct service_exec ex = service_exec(facts);
+		check_service_exec(plan, &ex, origin);
+		check_service_listen(plan, &ex, origin);
 		free(origin);
 		free(path);
 		break;

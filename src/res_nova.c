@@ -128,9 +128,9 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 	long at;
 	if (!facts || !e->value)
 		return 0;
-	/* nova.conf's own entry in a spelling oslo.config reads as this
-	 * option's ([LIBVIRT], cpu-mode), where migready reads and writes
-	 * [libvirt] cpu_mode: the last in the file, it is what nova uses */
+	/* nova.conf's own entry in a group spelt otherwise ([LIBVIRT]: it
+	 * normalises groups, not options), where migready reads and writes
+	 * [libvirt]: the last in the file, it is what nova uses */
 	if (last_setting(facts, "nova.self", major, e, &o, &at) == 0 &&
 	    !same_value(o.value, e->value)) {
 		char *spelt = mr_xasprintf("[%.*s]%.*s", o.section_len, o.section, o.key_len, o.key);

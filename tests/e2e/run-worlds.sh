@@ -140,6 +140,13 @@ expect_grep "sockets: on the loopback only fails check" \
 printf '[Socket]\nListenStream=\nListenStream=[::1]:16510\n' > "$sdir/override.conf"
 out=$(mr check --local --root "$sock" -p port.ini 2>&1)
 expect_grep "sockets: ... so does [::1]" 'would listen on \[::1\]:16510, the loopback' "$out"
+printf '[Socket]\nListenStream=\nListenStream=[0:0:0:0:0:0:0:1]:16510\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_grep "sockets: ... in its long form too" 'would listen on \[0:0:0:0:0:0:0:1\]:16510, the loopback' "$out"
+# systemd reads a header with a CR (a file from Windows) as the header
+printf '[Socket]\r\nListenStream=\r\nListenStream=127.0.0.2:16510\r\n' > "$sdir/override.conf"
+out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+expect_grep "sockets: a drop-in with CRLF lines is read" 'would listen on 127\.0\.0\.2:16510, the loopback' "$out"
 printf '[Socket]\nListenStream=\nListenStream=vsock:2:16510\n' > "$sdir/override.conf"
 out=$(mr check --local --root "$sock" -p port.ini 2>&1)
 expect_grep "sockets: ... and vsock" 'would listen on vsock:2:16510, which is not TCP: other hosts cannot connect' "$out"
@@ -212,6 +219,41 @@ expect_grep "service: an ExecStart with -l fails check" \
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd -f /etc/libvirt/l.conf $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
 expect_no_grep "service: ... one without it does not" 'libvirtd\.listen_flag +failed' "$out"
+# systemd joins a line ending in \ with the next (a comment between is
+# skipped): the --listen on the third line is the ExecStart's
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd \\\n# the options\n    --listen $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: --listen on a continued ExecStart line fails check" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(ExecStart in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
+# a second ExecStart without an empty one first: systemd refuses the unit
+printf '[Service]\nExecStart=/usr/sbin/libvirtd --timeout 120\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1); st=$?
+expect_status "service: two ExecStart in effect fail check" 6 "$st" "$out"
+expect_grep "... saying systemd refuses it" \
+	'libvirtd\.listener +failed +libvirtd\.service has 2 ExecStart= in effect \(the last in /etc/systemd/system/libvirtd\.service\.d/override\.conf, without an empty ExecStart= before it\): systemd refuses to start it' "$out"
+# the options variable is the one of the ExecStart in effect, a drop-in's;
+# the options file's assignment wins only where the unit reads it
+sed -i '/^LIBVIRTD_ARGS=/d' "$svc/etc/default/libvirtd"
+printf 'OPTS="--timeout 120"\n' >> "$svc/etc/default/libvirtd"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd $OPTS\nEnvironment=OPTS=--listen\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_no_grep "service: a drop-in's own variable, set by the options file: no failure" 'libvirtd\.listen_flag +failed' "$out"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd $OPTS\nEnvironment=OPTS=--listen\nEnvironmentFile=\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: ... the options file no longer read: its --listen fails check" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(OPTS from Environment= in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
+# an empty Environment= drops the assignments before it
+printf '[Service]\nEnvironment=LIBVIRTD_ARGS=--listen\nEnvironment=\n' > "$sdrop/override.conf"
+sed -i '/^OPTS=/d' "$svc/etc/default/libvirtd"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_no_grep "service: an empty Environment= drops the --listen before it" 'libvirtd\.listen_flag +failed' "$out"
+# a drop-in directory that is a link: read inside the tree
+mv "$sdrop" "$svc/srv-dropins"
+ln -s /srv-dropins "$sdrop"
+printf '[Service]\nEnvironment=LIBVIRTD_ARGS=-l\n' > "$svc/srv-dropins/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: a linked drop-in directory is read inside the tree" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from Environment= in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
 
 # A tree's links are the host's: an absolute one (netfilter-persistent's
 # alias iptables.service) leads inside the tree, and one that leads
@@ -286,7 +328,27 @@ expect_grep "... and says why" 'libvirtd\.listen_addr +failed +/etc/libvirt/libv
 sed -i 's/^listen_addr = .*/listen_addr = "10.20.0.5"/' "$root/etc/libvirt/libvirtd.conf"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_status "debian10: ... an address of the host does not" 0 $? "$out"
+printf 'listen_addr = "[::ffff:127.0.0.1]"\n' > "$root/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... an IPv4-mapped loopback too" 'libvirtd\.listen_addr +failed' "$out"
 cp "$WORK/libvirtd.conf.keep" "$root/etc/libvirt/libvirtd.conf"
+# --listen in the options file reaches libvirtd only through a unit that
+# reads the file and passes the variable
+ldrop=$root/etc/systemd/system/libvirtd.service.d
+mkdir -p "$ldrop"
+printf '[Service]\nEnvironmentFile=\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+expect_status "debian10: a unit that reads no options file fails check" 4 "$st" "$out"
+expect_grep "... saying --listen would not reach libvirtd" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service reads no EnvironmentFile=/etc/default/libvirtd: --listen there would not reach libvirtd' "$out"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: an ExecStart without the variable fails check" \
+	"libvirtd\.listen_flag +failed +libvirtd\.service's ExecStart \(in /etc/systemd/system/libvirtd\.service\.d/override\.conf\) passes no options variable" "$out"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd --listen\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_no_grep "debian10: ... one that says --listen itself does not" 'libvirtd\.listen_flag +failed' "$out"
+rm -r "$ldrop"
 # tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
 sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini
 out=$(mr check --local --root "$root" -p legacy-tls.ini 2>&1)
@@ -392,7 +454,7 @@ expect_status "nova-compute.conf overrides cpu_mode: check fails" 4 "$st" "$out"
 expect_grep "... naming the file and both values" \
 	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_mode = 'host-passthrough', read after /etc/nova/nova\.conf: nova-compute uses that, not 'custom'" "$out"
 mkdir -p "$root/etc/nova/nova.conf.d"
-printf '[LIBVIRT]\ncpu-mode: custom\n[database]\nconnection = mysql://nova:s3cret@db/nova\n' > "$root/etc/nova/nova.conf.d/50-site.conf"
+printf '[LIBVIRT]\ncpu_mode: custom\n[database]\nconnection = mysql://nova:s3cret@db/nova\n' > "$root/etc/nova/nova.conf.d/50-site.conf"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_status "a nova.conf.d file read later sets it back: in the desired state" 0 $? "$out"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
@@ -419,15 +481,20 @@ printf '[default]\ninstances_path = /srv/elsewhere\n[ libvirt ]\ncpu_models = qe
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_status "[default] and [ libvirt ] are other groups: in the desired state" 0 $? "$out"
 rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
-# nova.conf's own [LIBVIRT] or cpu-mode is oslo.config's [libvirt]
-# cpu_mode: the last one in the file is what nova-compute reads
+# nova.conf's own [LIBVIRT] is oslo.config's [libvirt] (it normalises
+# group names): the last cpu_mode in the file is what nova-compute reads.
+# An option's name it matches as written: cpu-mode or CPU_MODE is no
+# cpu_mode, whatever its value.
 cp "$conf" "$WORK/nova.conf.keep"
-printf '\n[LIBVIRT]\ncpu-mode = host-passthrough\n' >> "$conf"
+printf '\n[libvirt]\ncpu-mode = host-passthrough\nCPU_MODE = host-model\n' >> "$conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_status "nova.conf: cpu-mode and CPU_MODE are other options: in the desired state" 0 $? "$out"
+printf '\n[LIBVIRT]\ncpu_mode = host-passthrough\n' >> "$conf"
 line=$(wc -l < "$conf")
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
-expect_status "nova.conf: a later [LIBVIRT] cpu-mode fails check" 4 "$st" "$out"
+expect_status "nova.conf: a later [LIBVIRT] cpu_mode fails check" 4 "$st" "$out"
 expect_grep "... naming its line and spelling" \
-	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf:$line sets \[LIBVIRT\] cpu-mode = 'host-passthrough', which oslo\.config reads as \[libvirt\] cpu_mode, the last in the file: nova-compute uses that, not 'custom'" "$out"
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf:$line sets \[LIBVIRT\] cpu_mode = 'host-passthrough', which oslo\.config reads as \[libvirt\] cpu_mode, the last in the file: nova-compute uses that, not 'custom'" "$out"
 printf '[libvirt]\ncpu_mode = custom\n' >> "$conf"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_status "... one in migready's spelling after it wins: in the desired state" 0 $? "$out"

@@ -364,6 +364,15 @@ static const struct host_case host_cases[] = {
 	  "unit.libvirtd.socket=disabled inactive\nunit.virtproxyd.service=absent\n" MR_HELD_MARK "\n",
 	  MR_WORLD_SOCKET, "not masked", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
 	  { { "libvirtd.socket", 1, "disabled", "inactive" } } },
+	/* The options file is the one libvirtd.service reads, where the probe
+	 * saw its EnvironmentFile=, whatever the family and files say. */
+	{ "debian12, unit reads sysconfig", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
+	  "pkg.libvirt-daemon-system=9.0.0-4+deb12u2\nunit.libvirtd.service=enabled active\n"
+	  "unit.libvirtd.socket=enabled active\nunit.virtproxyd.service=absent\n"
+	  "file./etc/default/libvirtd=present\nlibvirtd.envfile=/etc/site/libvirtd\n"
+	  "libvirtd.envfile=/etc/sysconfig/libvirtd\n" MR_HELD_MARK "\n",
+	  MR_WORLD_SOCKET, "socket-activated", "9.0.0", 9000, NULL, "/etc/sysconfig/libvirtd", 1,
+	  { { "libvirtd.socket", 1, "enabled", "active" } } },
 	{ "no systemd", ALPINE_LIVE, MR_WORLD_UNKNOWN, "could not be read", NULL, -1, NULL, NULL, 1,
 	  { { "libvirtd.service", -1, NULL, NULL } } },
 };
@@ -493,7 +502,8 @@ static const struct tree_case tree_cases[] = {
 	    "user.nova=64060:64060:/var/lib/nova:/bin/sh", "group.kvm=103",
 	    "hostkey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000",
 	    "mount.instances" /* a tree's mounts are not the controller's */,
-	    "libvirtd.args_var=LIBVIRTD_ARGS" } },
+	    "libvirtd.args_var=LIBVIRTD_ARGS", "libvirtd.envfile=/etc/default/libvirtd",
+	    /* the file sets nothing, only comments */ "libvirtd.args_set" } },
 	{ "rhel", MR_WORLD_SOCKET, NULL, NULL, "/etc/sysconfig/libvirtd",
 	  { "mode=tree", "init=systemd-offline", "os.id=rocky", "os.id_like=rhel centos fedora",
 	    /* No package database the probe can read: unknown, not a guess. */
@@ -502,7 +512,7 @@ static const struct tree_case tree_cases[] = {
 	    "unit.openstack-nova-compute.service=disabled unknown",
 	    "file./etc/sysconfig/libvirtd=present", "file./etc/default/libvirtd",
 	    "user.nova=162:162:/var/lib/nova:/sbin/nologin", "group.qemu=107", "hostkey",
-	    "libvirtd.args_var=LIBVIRTD_ARGS" } },
+	    "libvirtd.args_var=LIBVIRTD_ARGS", "libvirtd.envfile=/etc/sysconfig/libvirtd" } },
 	{ "modular", MR_WORLD_MODULAR, NULL, NULL, "/etc/sysconfig/libvirtd",
 	  { "os.id=rhel", "unit.libvirtd.service=absent", "unit.libvirtd.socket=absent",
 	    "unit.virtproxyd.socket=enabled unknown", "unit.virtproxyd.service=disabled unknown",
@@ -513,7 +523,8 @@ static const struct tree_case tree_cases[] = {
 	    /* masked wins over a stale sockets.target.wants link */
 	    "unit.libvirtd.socket=masked unknown", "unit.libvirtd-ro.socket=masked unknown",
 	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.libvirtd.service=enabled unknown",
-	    "pending=libvirtd.service", "libvirtd.args_var=libvirtd_opts" /* ${...} form */ } },
+	    "pending=libvirtd.service", "libvirtd.args_var=libvirtd_opts" /* ${...} form */,
+	    "libvirtd.args_set=/etc/default/libvirtd" } },
 };
 
 static void check_facts(const char *name, const struct mr_facts *f, const char *const *want,
