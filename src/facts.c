@@ -337,6 +337,15 @@ const char *mr_libvirt_world_name(enum mr_libvirt_world w)
 	return "unknown";
 }
 
+int mr_file_fact_parse(const char *value, struct mr_file_fact *out)
+{
+	const char *sp = strchr(value, ' ');
+	if (!sp)
+		return -1;
+	*out = (struct mr_file_fact){ value, (int)(sp - value), sp + 1 };
+	return 0;
+}
+
 int mr_facts_has(const struct mr_facts *f, const char *key, const char *value)
 {
 	const char **v = NULL;

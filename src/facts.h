@@ -82,6 +82,16 @@ char *mr_facts_nova_version(const struct mr_facts *f);
 enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const char **why);
 const char *mr_libvirt_world_name(enum mr_libvirt_world w);
 
+/* One line of a file as the probe gives it, "FILE REST" (unit files'
+ * lines, nova's and multipath's options): the file (file_len bytes of
+ * it) and the rest. Returns -1 for a value without a blank. */
+struct mr_file_fact {
+	const char *file;
+	int file_len;
+	const char *rest;
+};
+int mr_file_fact_parse(const char *value, struct mr_file_fact *out);
+
 /* Whether one of key's values is value. */
 int mr_facts_has(const struct mr_facts *f, const char *key, const char *value);
 

@@ -213,10 +213,10 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	struct listen_state st = { 0 };
 	int placed = ours != 1;
 	for (size_t i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-		if (!sp)
+		struct mr_file_fact l;
+		if (mr_file_fact_parse(lines[i], &l) < 0)
 			continue;
-		char *path = mr_xstrndup(lines[i], (size_t)(sp - lines[i]));
+		char *path = mr_xstrndup(l.file, (size_t)l.file_len);
 		const char *drop = dropin_name(path);
 		int skip = ours != -1 && !strcmp(path, mine);
 		int after_mine = drop && strcmp(drop, PORT_DROPIN) > 0;
@@ -227,7 +227,7 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 			listen_mine(&st, mine, port);
 			placed = 1;
 		}
-		listen_line(&st, lines[i], (int)(sp - lines[i]), sp + 1, port);
+		listen_line(&st, l.file, l.file_len, l.rest, port);
 	}
 	if (!placed)
 		listen_mine(&st, mine, port);
@@ -360,9 +360,7 @@ static int words_listen(const char *words)
  * the list. n: how many are in effect; systemd refuses more than one for
  * libvirtd's Type=notify. */
 struct service_exec {
-	const char *value;
-	const char *file;
-	int file_len;
+	struct mr_file_fact last; /* rest: the command, empty after a reset */
 	size_t n;
 };
 
@@ -372,13 +370,8 @@ static struct service_exec service_exec(const struct mr_facts *facts)
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "service.libvirtd.service.exec", &lines) : 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-		if (!sp)
-			continue;
-		ex.n = sp[1] ? ex.n + 1 : 0;
-		ex.value = sp[1] ? sp + 1 : NULL;
-		ex.file = lines[i];
-		ex.file_len = (int)(sp - lines[i]);
+		if (mr_file_fact_parse(lines[i], &ex.last) == 0)
+			ex.n = *ex.last.rest ? ex.n + 1 : 0;
 	}
 	free(lines);
 	return ex;
@@ -388,7 +381,7 @@ static struct service_exec service_exec(const struct mr_facts *facts)
 static int exec_listens(const struct service_exec *ex)
 {
 	char prog[256];
-	const char *args = ex->value ? unit_word(ex->value, prog, sizeof(prog)) : NULL;
+	const char *args = ex->n ? unit_word(ex->last.rest, prog, sizeof(prog)) : NULL;
 	return args && words_listen(args);
 }
 
@@ -402,7 +395,7 @@ static void check_service_exec(struct mr_plan *plan, const struct service_exec *
 		mr_plan_fail(plan, "libvirtd.listener", origin,
 		             "libvirtd.service has %zu ExecStart= in effect (the last in %.*s, "
 		             "without an empty ExecStart= before it): systemd refuses to start it",
-		             ex->n, ex->file_len, ex->file);
+		             ex->n, ex->last.file_len, ex->last.file);
 }
 
 /* libvirtd.service's own lines may give --listen too, which socket
@@ -417,30 +410,29 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service would start libvirtd with --listen (ExecStart in %.*s), "
 		             "which socket activation refuses: remove it there",
-		             ex->file_len, ex->file);
+		             ex->last.file_len, ex->last.file);
 	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
 	if (!var || mr_facts_get(facts, "libvirtd.args_set"))
 		return;
 	const char **lines = NULL;
-	const char *env_file = NULL;
-	int env_file_len = 0;
+	struct mr_file_fact l, from = { 0 };
 	size_t n = mr_facts_get_all(facts, "service.libvirtd.service.env", &lines);
 	size_t vl = strlen(var);
 	char w[4096];
 	char *value = NULL;
 	for (size_t i = 0; i < n; i++) {
-		const char *sp = strchr(lines[i], ' ');
-		if (sp && !sp[1]) {
+		if (mr_file_fact_parse(lines[i], &l) < 0)
+			continue;
+		if (!*l.rest) {
 			free(value);
 			value = NULL;
 		}
-		for (const char *p = sp; p && (p = unit_word(p, w, sizeof(w)));) {
+		for (const char *p = l.rest; (p = unit_word(p, w, sizeof(w)));) {
 			if (strncmp(w, var, vl) != 0 || w[vl] != '=')
 				continue;
 			free(value);
 			value = mr_xstrdup(w + vl + 1);
-			env_file = lines[i];
-			env_file_len = (int)(sp - lines[i]);
+			from = l;
 		}
 	}
 	free(lines);
@@ -448,7 +440,7 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service would start libvirtd with --listen (%s from Environment= "
 		             "in %.*s), which socket activation refuses: remove it there",
-		             var, env_file_len, env_file);
+		             var, from.file_len, from.file);
 	free(value);
 }
 
@@ -462,14 +454,14 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 	if (!facts || !mr_facts_get(facts, "service.libvirtd.service.file") || exec_listens(ex))
 		return;
 	const char *var = mr_facts_get(facts, "libvirtd.args_var");
-	if (!ex->value)
+	if (!ex->n)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service has no ExecStart= in effect: libvirtd would not start");
 	else if (!var)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service's ExecStart (in %.*s) passes no options variable: "
 		             "--listen in %s would not reach libvirtd",
-		             ex->file_len, ex->file, defaults);
+		             ex->last.file_len, ex->last.file, defaults);
 	else if (!mr_facts_has(facts, "libvirtd.envfile", defaults))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service reads no EnvironmentFile=%s: --listen there would not "

@@ -29,12 +29,11 @@ struct ufn_line {
 
 static int ufn_section(const char *line, const char *section, struct ufn_line *u)
 {
-	const char *sp = strchr(line, ' ');
-	const char *vp = sp ? strchr(sp + 1, ' ') : NULL;
+	struct mr_file_fact l;
 	size_t n = strlen(section);
-	if (!vp || (size_t)(vp - sp - 1) != n || strncmp(sp + 1, section, n) != 0)
+	if (mr_file_fact_parse(line, &l) < 0 || strncmp(l.rest, section, n) != 0 || l.rest[n] != ' ')
 		return 0;
-	*u = (struct ufn_line){ line, vp + 1, (int)(sp - line) };
+	*u = (struct ufn_line){ l.file, l.rest + n + 1, l.file_len };
 	return 1;
 }
 

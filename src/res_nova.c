@@ -48,13 +48,13 @@ struct other_line {
 
 static int parse_other(const char *line, struct other_line *o)
 {
-	const char *sp = strchr(line, ' ');
-	const char *slash = sp ? strchr(sp + 1, '/') : NULL;
+	struct mr_file_fact l;
+	const char *slash = mr_file_fact_parse(line, &l) == 0 ? strchr(l.rest, '/') : NULL;
 	const char *vp = slash ? strchr(slash, ' ') : NULL;
 	if (!vp)
 		return -1;
-	*o = (struct other_line){ line, sp + 1, slash + 1, vp + 1, (int)(sp - line),
-		                      (int)(slash - sp - 1), (int)(vp - slash - 1) };
+	*o = (struct other_line){ l.file, l.rest, slash + 1, vp + 1, l.file_len,
+		                      (int)(slash - l.rest), (int)(vp - slash - 1) };
 	return 0;
 }
 
