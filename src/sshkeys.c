@@ -83,6 +83,32 @@ static int same_key(const struct mr_ssh_key_line *a, const struct mr_ssh_key_lin
 	       a->b64_len == b->b64_len && !memcmp(a->b64, b->b64, a->b64_len);
 }
 
+/* The option of a key line's options that stops nova's commands over SSH
+ * (command=: a forced command runs instead; cert-authority: the key
+ * signs certificates and logs in as nothing itself), or NULL. */
+static const char *blocking_option(const struct mr_ssh_key_line *k)
+{
+	static const char *const blocking[] = { "command", "cert-authority" };
+	const char *p = k->options, *end = k->options ? k->options + k->options_len : NULL;
+	while (p && p < end) {
+		const char *name = p;
+		while (p < end && *p != '=' && *p != ',')
+			p++;
+		size_t n = (size_t)(p - name);
+		for (size_t i = 0; i < MR_ARRAY_LEN(blocking); i++)
+			if (n == strlen(blocking[i]) && !strncasecmp(name, blocking[i], n))
+				return blocking[i];
+		for (int quoted = 0; p < end && (quoted || *p != ','); p++) {
+			if (*p == '\\' && quoted && p + 1 < end)
+				p++;
+			else if (*p == '"')
+				quoted = !quoted;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 /* "comment (SHA256:...)", or the fingerprint alone. */
 static void describe(struct mr_buf *b, const struct mr_ssh_key_line *k)
 {
@@ -137,6 +163,17 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 			if (exclusive && (i == n_want || have[i])) {
 				keep = 0;
 				found_add(&f, i == n_want ? "extra" : "repeated", &k);
+			}
+			/* a wanted key nova cannot use as its options stand: the
+			 * profile's line instead (unless it says the same) */
+			const char *blocks = keep && i < n_want ? blocking_option(&k) : NULL;
+			if (blocks && blocks != blocking_option(&w[i])) {
+				keep = 0;
+				mr_buf_printf(&out, "%s\n", want[i]);
+				char *what = mr_xasprintf("restricted by %s%s", blocks,
+				                          strcmp(blocks, "command") ? "" : "=");
+				found_add(&f, what, &k);
+				free(what);
 			}
 			if (i < n_want)
 				have[i] = 1;

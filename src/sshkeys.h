@@ -32,7 +32,8 @@ int mr_ssh_key_parse(const char *line, size_t n, struct mr_ssh_key_line *k);
 /* authorized_keys text with every key of want (lines as the profile gives
  * them, options allowed) present: a key counts as present when its type and
  * data match, whatever its options and comment, and its line is kept as it
- * is. Other lines (keys, comments, blanks) are kept byte for byte, unless
+ * is; unless its options stop nova's commands (command=, cert-authority)
+ * and want's line does not say the same: then want's line replaces it. Other lines (keys, comments, blanks) are kept byte for byte, unless
  * exclusive: then keys not in want (and repeats) go, comments stay.
  * *found (the caller's, NULL when nothing differs) says which keys are
  * missing and which are extra, each by comment and fingerprint. Returns

@@ -96,6 +96,17 @@ static void test_authorized_merge(void **state)
 		  "ssh-ed25519 " K1 " a\nssh-ed25519 " K2 " b\n", "repeated c" },
 		{ "", 0, "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 " admin@bastion\n",
 		  "missing admin@bastion" },
+		/* a forced command, or a CA key, would stop nova's commands: the
+		 * profile's line instead, in its place */
+		{ "# ours\ncommand=\"/bin/false\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "# ours\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n",
+		  "restricted by command= x (SHA256:" },
+		{ "ssh-ed25519 " K1 "\nno-pty,Cert-Authority ssh-ed25519 " K2 " ca\n", 0,
+		  "ssh-ed25519 " K1 "\nssh-ed25519 " K2 " admin@bastion\n", "restricted by cert-authority ca" },
+		/* options that leave commands alone are kept, a quoted comma too */
+		{ "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n", 0,
+		  "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n",
+		  NULL },
 	};
 	const char *want[] = { "ssh-ed25519 " K1 " nova@cluster", "ssh-ed25519 " K2 " admin@bastion",
 		                   "ssh-ed25519 " K1 " listed twice" };
