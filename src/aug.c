@@ -269,6 +269,7 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].create);
 		free((char *)ops[i].cover);
 		free((char *)ops[i].cover_want);
+		free((char *)ops[i].same_as);
 	}
 	free(ops);
 }
@@ -336,8 +337,9 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 	uint64_t h = hash_str(MR_HASH_SEED, lens);
 	h = mr_hash(h, text, len);
 	for (size_t i = 0; i < nops; i++) {
-		unsigned char kind[3] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
-			                      (unsigned char)ops[i].explicit_default };
+		unsigned char kind[4] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
+			                      (unsigned char)ops[i].explicit_default,
+			                      (unsigned char)ops[i].one_item_list };
 		h = mr_hash(h, kind, sizeof(kind));
 		h = hash_str(h, ops[i].section);
 		h = hash_str(h, ops[i].key);
@@ -348,6 +350,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].create);
 		h = hash_str(h, ops[i].cover);
 		h = hash_str(h, ops[i].cover_want);
+		h = hash_str(h, ops[i].same_as);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
 		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
 	}
@@ -373,7 +376,8 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt) ||
 		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create) ||
 		    !str_eq(a->cover, b->cover) || !str_eq(a->cover_want, b->cover_want) ||
-		    a->covers != b->covers || a->opts != b->opts)
+		    a->covers != b->covers || a->opts != b->opts ||
+		    a->one_item_list != b->one_item_list || !str_eq(a->same_as, b->same_as))
 			return 0;
 	}
 	return 1;
@@ -427,6 +431,7 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].create = dup_or_null(ops[i].create);
 		e->ops[i].cover = dup_or_null(ops[i].cover);
 		e->ops[i].cover_want = dup_or_null(ops[i].cover_want);
+		e->ops[i].same_as = dup_or_null(ops[i].same_as);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
 	copy_outcomes(e->outcomes, outcomes, nops);
@@ -635,6 +640,7 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		/* A value in the wrong kind of spelling is shown as written. */
 		char *decoded = fits ? decode_value(cur, op->fmt) : list_or_raw(h, m[i], cur);
 		int same = fits && (strcmp(decoded, op->value) == 0 ||
+		                    (op->same_as && !strcmp(decoded, op->same_as)) ||
 		                    (op->fmt == MR_FMT_LIBVIRT_NUM && same_number(decoded, op->value)));
 		if (!oc->old || (!same && !oc->changed)) {
 			free(oc->old);

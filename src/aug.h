@@ -84,6 +84,9 @@ struct mr_aug_op {
 	/* MR_AUG_SET of a libvirt string that may be a list (security_driver):
 	 * a list of that one string is the value too */
 	int one_item_list;
+	/* MR_AUG_SET: another spelling the consumer reads as value (qemu.conf's
+	 * "+64060" for the user whose uid that is), or NULL */
+	const char *same_as;
 };
 
 /* What an operation found and did. */

@@ -131,6 +131,21 @@ enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_p
 	return mr_facts_libvirt_world(facts, why);
 }
 
+/* libvirt reads "+N" in qemu.conf's user and group as the id N: the
+ * spelling of name's id, from the host's facts (root's is 0), or NULL */
+static char *id_spelling(const struct mr_plan *plan, enum mr_conf_type type, const char *name)
+{
+	if (!strcmp(name, "root"))
+		return mr_xstrdup("+0");
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	char *key = mr_xasprintf("%s.%s", type == MR_CONF_USER ? "user" : "group", name);
+	const char *v = facts ? mr_facts_get(facts, key) : NULL;
+	free(key);
+	if (!v || !*v)
+		return NULL;
+	return mr_xasprintf("+%.*s", (int)strcspn(v, ":"), v);
+}
+
 static int explicit_for(const struct mr_profile *profile, const char *section, int run_explicit)
 {
 	const struct mr_setting *e = mr_profile_get(profile, section, "explicit");
@@ -152,20 +167,25 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
 		if (!f)
 			f = mr_plan_file(plan, path, LIBVIRT_LENS);
 		char *re = mr_xasprintf("%s[ \t]*=.*", table[i].key);
+		enum mr_conf_type type = table[i].type;
+		char *id = type == MR_CONF_USER || type == MR_CONF_GROUP
+		                   ? id_spelling(plan, type, s->value)
+		                   : NULL;
 		struct mr_aug_op op = {
 			.kind = MR_AUG_SET,
 			.key = table[i].key,
 			.value = table[i].type == MR_CONF_BOOL ? (mr_setting_bool(s) ? "1" : "0")
 			                                       : s->value,
-			.fmt = table[i].type == MR_CONF_STRING || table[i].type == MR_CONF_STRINGS
-			               ? MR_FMT_LIBVIRT_STR
-			               : MR_FMT_LIBVIRT_NUM,
+			.fmt = type == MR_CONF_BOOL || type == MR_CONF_INT ? MR_FMT_LIBVIRT_NUM
+			                                                   : MR_FMT_LIBVIRT_STR,
 			.comment_re = re,
 			.deflt = table[i].deflt,
 			.explicit_default = explicit,
-			.one_item_list = table[i].type == MR_CONF_STRINGS,
+			.one_item_list = type == MR_CONF_STRINGS,
+			.same_as = id,
 		};
 		mr_plan_add(f, s, &op);
+		free(id);
 		free(re);
 	}
 	if (f && unit)

@@ -55,6 +55,8 @@ enum mr_conf_type {
 	MR_CONF_INT,    /* written bare */
 	MR_CONF_STRING, /* written quoted */
 	MR_CONF_STRINGS, /* written quoted; [ "that" ] reads the same */
+	MR_CONF_USER,   /* a user's name, written quoted; "+UID" reads the same */
+	MR_CONF_GROUP,  /* a group's name, written quoted; "+GID" reads the same */
 	MR_CONF_PLAN,   /* planned by the resource itself (not a conf line) */
 };
 

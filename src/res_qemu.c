@@ -7,8 +7,8 @@
  * libvirt with (root, libvirt-qemu, qemu; apparmor or selinux): no fixed
  * default, so absent is drift. */
 static const struct mr_conf_key qemu_keys[] = {
-	{ "user", MR_CONF_STRING, NULL },
-	{ "group", MR_CONF_STRING, NULL },
+	{ "user", MR_CONF_USER, NULL },
+	{ "group", MR_CONF_GROUP, NULL },
 	{ "dynamic_ownership", MR_CONF_BOOL, "1" },
 	{ "security_driver", MR_CONF_STRINGS, NULL },
 	{ "migration_port_min", MR_CONF_INT, "49152" },

@@ -65,6 +65,18 @@ sed -i 's/^security_driver = .*/security_driver = [ "selinux", "none" ]/' "$qc"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_grep "debian12: ... two drivers are drift" "qemu\.security_driver +drift +'\[ \"selinux\", \"none\" \]' -> 'none'" "$out"
 cp "$WORK/qemu.conf.keep" "$qc"
+# libvirt reads user = "+64060" as uid 64060: nova's on this host, as its
+# passwd says; group "+0" is root's, not nova's
+printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnova:x:64060:\n' > "$root/etc/group"
+sed -i 's/^user = .*/user = "+64060"/; s/^group = .*/group = "+64060"/' "$qc"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian12: user and group \"+64060\" are nova's" 0 $? "$out"
+sed -i 's/^group = .*/group = "+0"/' "$qc"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian12: ... \"+0\" is not" "qemu\.group +drift +'\+0' -> 'nova'" "$out"
+rm "$root/etc/passwd" "$root/etc/group"
+cp "$WORK/qemu.conf.keep" "$qc"
 
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
 sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"
