@@ -12,7 +12,8 @@
 #define MANIFEST_HEADER                                                                     \
 	"# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN PATH; "     \
 	"action|owed VERB [UNIT]; unit VERB UNIT; command ARGV; rule iptables|ip6tables "   \
-	"CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount PATH; of RUN-ID\n"
+	"CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount PATH; dir MODE UID GID PATH; "  \
+	"of RUN-ID\n"
 
 /* The systemctl verbs of "action" lines, which a rollback repeats (start
  * and stop only in MANIFESTs from before "unit" lines). */
@@ -105,6 +106,16 @@ void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mod
 	struct mr_backup_file *f = &m->files[m->n_files++];
 	*f = (struct mr_backup_file){ state, mode, uid, gid, 1, "", mr_xstrdup(path) };
 	snprintf(f->sha, sizeof(f->sha), "%s", sha ? sha : "");
+}
+
+void mr_manifest_add_dir(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid,
+                         const char *path)
+{
+	add_entry(m, MR_BACKUP_DIR, NULL, path, NULL, 0);
+	struct mr_backup_action *a = &m->actions[m->n_actions - 1];
+	a->mode = mode & 07777;
+	a->uid = uid;
+	a->gid = gid;
 }
 
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed)
@@ -265,6 +276,10 @@ char *mr_backup_action_text(const struct mr_backup_action *a)
 	case MR_BACKUP_MOUNT:
 		mr_buf_printf(&b, "mount %s", a->unit);
 		break;
+	case MR_BACKUP_DIR:
+		mr_buf_printf(&b, "dir %04o %u %u %s", (unsigned)a->mode, (unsigned)a->uid,
+		              (unsigned)a->gid, a->unit);
+		break;
 	case MR_BACKUP_COMMAND:
 	case MR_BACKUP_RULE:
 		mr_buf_puts(&b, a->kind == MR_BACKUP_RULE ? "rule" : "");
@@ -342,6 +357,18 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 			return -1;
 		}
 		add_entry(m, MR_BACKUP_MOUNT, NULL, l + 6, NULL, 0);
+		return 0;
+	}
+	if (!strcmp(word, "dir")) {
+		unsigned long dmode, duid, dgid;
+		int at = 0;
+		if (sscanf(l, "dir %lo %lu %lu %n", &dmode, &duid, &dgid, &at) != 3 || !at ||
+		    dmode > 07777 || duid >= (unsigned long)(uid_t)-1 ||
+		    dgid >= (unsigned long)(gid_t)-1 || !path_ok(l + at)) {
+			*why = "expected dir MODE UID GID PATH";
+			return -1;
+		}
+		mr_manifest_add_dir(m, (mode_t)dmode, (uid_t)duid, (gid_t)dgid, l + at);
 		return 0;
 	}
 	if (!strcmp(word, "command") || !strcmp(word, "rule")) {

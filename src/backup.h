@@ -53,22 +53,28 @@ struct mr_backup_file {
  *   rule nft FAMILY TABLE CHAIN RULE...    inserted: a rollback removes
  *                       that rule, and no other
  *   mount PATH          a file system it mounted: a rollback leaves it
- *                       mounted (instances may run on it) and says so */
+ *                       mounted (instances may run on it) and says so
+ *   dir MODE UID GID PATH  an existing directory whose mode or owner it
+ *                       changed, as it was: a rollback gives them back */
 enum mr_backup_kind {
 	MR_BACKUP_SERVICE,
 	MR_BACKUP_UNIT,
 	MR_BACKUP_COMMAND,
 	MR_BACKUP_RULE,
 	MR_BACKUP_MOUNT,
+	MR_BACKUP_DIR,
 };
 
 struct mr_backup_action {
 	char *verb;     /* SERVICE, UNIT: the systemctl verb; NULL otherwise */
-	char *unit;     /* SERVICE (NULL for daemon-reload), UNIT; MOUNT: the path */
+	char *unit;     /* SERVICE (NULL for daemon-reload), UNIT; MOUNT, DIR: the path */
 	int owed;       /* not run by that run (--no-restart): restart-pending */
 	enum mr_backup_kind kind;
 	char **words;   /* COMMAND: its argv; RULE: the line's words after
 	                 * "rule"; NULL-terminated; NULL for the others */
+	mode_t mode;    /* DIR: as it was */
+	uid_t uid;
+	gid_t gid;
 };
 
 struct mr_manifest {
@@ -97,6 +103,9 @@ char *mr_backup_action_text(const struct mr_backup_action *a);
 void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,
                           uid_t uid, gid_t gid, const char *sha, const char *path);
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed);
+/* An existing directory whose mode or owner the run changes: as it was. */
+void mr_manifest_add_dir(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid,
+                         const char *path);
 /* Adds what argv, a command of the run, did (see mr_backup_action): a
  * systemctl call (service action or unit state), exportfs -ra or ufw
  * reload, an iptables/ip6tables -I or -A, an nft insert or add rule, a

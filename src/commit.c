@@ -6,6 +6,7 @@
 
 #include "commit.h"
 #include "commit_sh.h"
+#include "set_dir_sh.h"
 #include "util_sha256.h"
 
 /* Seconds of silence the commit run may have (see mr_commit_run). */
@@ -355,4 +356,15 @@ int mr_commit_write(struct mr_transport *t, const char *path, const char *data, 
 	mr_commit_fini(&c);
 	free(current);
 	return r;
+}
+
+char **mr_set_dir_argv(mode_t mode, long uid, long gid, const char *path)
+{
+	char m[16], u[24] = "-", g[24] = "-";
+	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
+	if (uid >= 0)
+		snprintf(u, sizeof(u), "%ld", uid);
+	if (gid >= 0)
+		snprintf(g, sizeof(g), "%ld", gid);
+	return mr_strv_of("/bin/sh", "-c", MR_SET_DIR_SH, "migready-set-dir", m, u, g, path, NULL);
 }

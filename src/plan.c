@@ -1052,6 +1052,7 @@ static void act_add_argv(struct actions *a, int item, char *const *argv)
 /* What execution learnt about the plan's other actions. */
 struct extra_state {
 	int *dir_item;        /* per dir: its item, -1 if not to be changed */
+	struct mr_stat *dir_was; /* per dir: as observed */
 	int *mount_item;      /* per mount: its item, -1 if not to be mounted */
 	int *cmd_run;         /* per command: a file notifying it changed, or it drifts */
 	int *cmd_item;        /* per command: the observed item it settles, or -1 */
@@ -1092,10 +1093,16 @@ static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *c
  * what it does besides, in order (backup.h), or owes (--no-restart). NULL
  * when there is nothing a rollback could undo. */
 static char *manifest_text(const struct file_state *fs, size_t n, const struct actions *a,
-                           const struct unit_state *us, size_t n_us)
+                           const struct unit_state *us, size_t n_us, const struct mr_plan *plan,
+                           const struct extra_state *x)
 {
 	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
 	int undoable = 0;
+	/* an existing directory whose mode or owner changes: as it was */
+	for (size_t i = 0; i < plan->n_dirs; i++)
+		if (x->dir_item[i] >= 0 && x->dir_was[i].exists)
+			mr_manifest_add_dir(m, x->dir_was[i].mode, x->dir_was[i].uid, x->dir_was[i].gid,
+			                    plan->dirs[i].path);
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].changed)
 			continue;
@@ -1108,7 +1115,8 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 		mr_manifest_add_argv(m, a->v[i].argv, 0);
 	for (size_t i = 0; i < m->n_actions; i++)
 		undoable |= m->actions[i].kind == MR_BACKUP_UNIT ||
-		            m->actions[i].kind == MR_BACKUP_RULE || m->actions[i].kind == MR_BACKUP_MOUNT;
+		            m->actions[i].kind == MR_BACKUP_RULE ||
+		            m->actions[i].kind == MR_BACKUP_MOUNT || m->actions[i].kind == MR_BACKUP_DIR;
 	for (size_t i = 0; i < n_us; i++) {
 		/* restarted by a service action or a start or stop; enabling
 		 * it is not restarting it */
@@ -1151,30 +1159,16 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
                          const struct mr_run_opts *opts)
 {
 	size_t *needs = mr_xcalloc(n_fs + 1, sizeof(*needs));
-	/* Directories first: install -d creates, and sets mode and owner. */
+	/* Directories first: made, and given mode and owner. */
 	for (size_t i = 0; i < plan->n_dirs; i++) {
 		if (x->dir_item[i] < 0)
 			continue;
 		const struct plan_dir *d = &plan->dirs[i];
-		char mode[16], owner[32], group[32];
-		snprintf(mode, sizeof(mode), "%04o", (unsigned)d->mode);
-		snprintf(owner, sizeof(owner), "%ld", (long)d->uid);
-		snprintf(group, sizeof(group), "%ld", (long)d->gid);
 		char *full = mr_transport_path(t, d->path);
-		char *argv[12] = { "install", "-d", "-m", mode };
-		size_t k = 4;
-		if (d->uid != (uid_t)-1) {
-			argv[k++] = "-o";
-			argv[k++] = owner;
-		}
-		if (d->gid != (gid_t)-1) {
-			argv[k++] = "-g";
-			argv[k++] = group;
-		}
-		argv[k++] = "--";
-		argv[k++] = full;
-		argv[k] = NULL;
+		char **argv = mr_set_dir_argv(d->mode, d->uid == (uid_t)-1 ? -1 : (long)d->uid,
+		                              d->gid == (gid_t)-1 ? -1 : (long)d->gid, full);
 		act_add_argv(a, x->dir_item[i], argv);
+		mr_strv_free(argv);
 		free(full);
 	}
 	int reload = 0;
@@ -1292,12 +1286,7 @@ static void record_actions(const struct actions *a, struct unit_state *us, size_
 			mr_host_report_add_service(rep, ca->unit);
 		if (ok)
 			continue;
-		struct mr_buf words;
-		mr_buf_init(&words);
-		for (size_t w = 0; ca->argv[w]; w++)
-			if (strcmp(ca->argv[w], "--no-ask-password") && strcmp(ca->argv[w], "--"))
-				mr_buf_printf(&words, "%s%s", words.len ? " " : "", ca->argv[w]);
-		char *cmd = mr_buf_steal(&words, NULL);
+		char *cmd = mr_argv_display(ca->argv);
 		char *msg = !ca->ran ? mr_xasprintf("%s: %s not run: a file it needs did not verify",
 		                                    t->host, cmd)
 		            : mr_xasprintf("%s: %s failed with status %d%s%s", t->host, cmd, ca->status,
@@ -1411,7 +1400,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 		.n_actions = a.n,
 		.locked = lock_held(plan->facts),
 	};
-	manifest = manifest_text(fs, n, &a, us, n_us);
+	manifest = manifest_text(fs, n, &a, us, n_us, plan, x);
 	if (manifest) {
 		manifest_path = mr_xasprintf("%s/MANIFEST", dir);
 		c.manifest = manifest;
@@ -1481,10 +1470,12 @@ static char *mode_owner(mode_t mode, long uid, long gid)
 
 /* A directory, observed with stat; its item, and whether to act. */
 static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
-                       struct mr_host_report *rep, int *act, struct mr_error **host_err)
+                       struct mr_host_report *rep, int *act, struct mr_stat *was,
+                       struct mr_error **host_err)
 {
 	struct mr_stat st;
 	struct mr_error *e = NULL;
+	memset(was, 0, sizeof(*was));
 	struct mr_item *it = plain_item(rep, d->setting, d->origin, MR_OUTCOME_OK);
 	int item = (int)(rep->n_items - 1);
 	it->file = mr_xstrdup(d->path);
@@ -1507,6 +1498,7 @@ static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
 		                                    : "is not a directory; not changed");
 		return 0;
 	}
+	*was = st;
 	if (st.exists)
 		it->old = mode_owner(st.mode, d->uid == (uid_t)-1 ? -1 : (long)st.uid,
 		                     d->gid == (gid_t)-1 ? -1 : (long)st.gid);
@@ -1652,6 +1644,7 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		n_drift_units += us[i].enable_drift || us[i].active_drift;
 	}
 	x.dir_item = mr_xcalloc(plan->n_dirs + 1, sizeof(*x.dir_item));
+	x.dir_was = mr_xcalloc(plan->n_dirs + 1, sizeof(*x.dir_was));
 	x.mount_item = mr_xcalloc(plan->n_mounts + 1, sizeof(*x.mount_item));
 	x.cmd_run = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_run));
 	x.cmd_item = mr_xcalloc(plan->n_cmds + 1, sizeof(*x.cmd_item));
@@ -1664,7 +1657,7 @@ int mr_plan_run(struct mr_plan *plan, struct mr_transport *t, struct mr_aug *aug
 		observe_item(&plan->observed[i], k, live, opts, &x, rep, &n_drift_units);
 	}
 	for (size_t i = 0; i < plan->n_dirs; i++) {
-		if (observe_dir(&plan->dirs[i], t, rep, &x.dir_item[i], err) < 0)
+		if (observe_dir(&plan->dirs[i], t, rep, &x.dir_item[i], &x.dir_was[i], err) < 0)
 			goto out;
 		n_drift_units += x.dir_item[i] >= 0;
 	}
@@ -1746,6 +1739,7 @@ out:
 	free(fs);
 	free(us);
 	free(x.dir_item);
+	free(x.dir_was);
 	free(x.mount_item);
 	free(x.cmd_run);
 	free(x.cmd_item);

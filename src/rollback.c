@@ -217,9 +217,9 @@ static void owe_restart(struct mr_manifest *mine, const char *verb, const char *
  * report names it; the caller's. */
 static char *step_words(char *const *argv, const struct mr_backup_action *a)
 {
-	struct mr_buf b;
-	mr_buf_init(&b);
 	if (a && a->kind == MR_BACKUP_RULE) {
+		struct mr_buf b;
+		mr_buf_init(&b);
 		char *const *w = a->words;
 		int nft = !strcmp(w[0], "nft");
 		size_t first = nft ? 4 : 2;
@@ -233,10 +233,7 @@ static char *step_words(char *const *argv, const struct mr_backup_action *a)
 			mr_buf_putc(&b, '\'');
 		return mr_buf_steal(&b, NULL);
 	}
-	for (size_t i = 0; argv[i]; i++)
-		if (strcmp(argv[i], "--no-ask-password") && strcmp(argv[i], "--"))
-			mr_buf_printf(&b, "%s%s", b.len ? " " : "", argv[i]);
-	return mr_buf_steal(&b, NULL);
+	return mr_argv_display((const char *const *)argv);
 }
 
 static void add_step(struct steps *s, char **argv, const struct mr_backup_action *a,
@@ -251,7 +248,9 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 		st->unit = a->unit;
 	struct mr_item *it = mr_host_report_add_item(rep);
 	it->setting = step_words(argv, a);
-	it->unit = a->unit && a->kind != MR_BACKUP_MOUNT ? mr_xstrdup(a->unit) : NULL;
+	it->unit = a->unit && a->kind != MR_BACKUP_MOUNT && a->kind != MR_BACKUP_DIR
+	                   ? mr_xstrdup(a->unit)
+	                   : NULL;
 	it->origin = mr_xstrdup("rollback");
 	it->outcome = MR_OUTCOME_DRIFT;
 	/* What this rollback did, for a rollback of it: units and commands;
@@ -332,6 +331,14 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			add_step(s, mr_strv_copy(argv, nw + 4), a, mine, rep);
 			free(argv);
 			break;
+		case MR_BACKUP_DIR: {
+			/* its mode and owner as they were */
+			char *full = mr_transport_path(t, a->unit);
+			add_step(s, mr_set_dir_argv(a->mode, (long)a->uid, (long)a->gid, full), a, mine,
+			         rep);
+			free(full);
+			break;
+		}
 		case MR_BACKUP_MOUNT: {
 			/* Never unmounted: instances may be running on it. */
 			struct mr_item *it = mr_host_report_add_item(rep);

@@ -118,6 +118,10 @@ const char *mr_str_suggest(const char *word, const char *const *candidates, size
 int mr_str_has_control(const char *s);
 /* Is word one of list's space-separated words? (list may be NULL) */
 int mr_str_has_word(const char *list, const char *word);
+/* A command as a report shows it: its words apart, --no-ask-password and
+ * -- left out; a script run inline (sh -c SCRIPT NAME ARGS...) by its
+ * NAME and ARGS. The caller's. */
+char *mr_argv_display(const char *const *argv);
 /* Is addr[0..n) a loopback address: 127.*, ::1 in any spelling, an
  * IPv4-mapped 127.*, bracketed or with a zone (%eth0), or "localhost"? */
 int mr_addr_is_loopback(const char *addr, size_t n);

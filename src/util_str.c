@@ -179,6 +179,20 @@ int mr_str_has_word(const char *list, const char *word)
 	return 0;
 }
 
+char *mr_argv_display(const char *const *argv)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	size_t i = 0;
+	if (argv[0] && argv[1] && argv[2] && argv[3] && !strcmp(argv[1], "-c") &&
+	    (!strcmp(argv[0], "/bin/sh") || !strcmp(argv[0], "sh")))
+		i = 3;
+	for (; argv[i]; i++)
+		if (strcmp(argv[i], "--no-ask-password") && strcmp(argv[i], "--"))
+			mr_buf_printf(&b, "%s%s", b.len ? " " : "", argv[i]);
+	return mr_buf_steal(&b, NULL);
+}
+
 int mr_addr_is_loopback(const char *addr, size_t n)
 {
 	char buf[INET6_ADDRSTRLEN + 1];

@@ -99,6 +99,33 @@ s=$(stat -c '%a' $H/id_ed25519)
 [ "$s" = 600 ] && ok "tree: apply puts the mode back" || not_ok "tree: apply puts the mode back ($s)" "$out"
 grep -q ops@bastion $H/authorized_keys && not_ok "tree: exclusive drops the extra key" || ok "tree: exclusive drops the extra key"
 grep -q "$K_OPS" $H/known_hosts && not_ok "tree: the stale entry is gone" || ok "tree: the stale entry is gone"
+# An existing ~/.ssh whose mode and owner apply changes gets them back
+# from a rollback: the MANIFEST records them.
+rm -rf host2 && mkdir -p host2/etc/ssh host2/var/lib/nova/.ssh
+cp host/etc/ssh/ssh_host_ed25519_key* host2/etc/ssh/ && echo compute8 > host2/etc/hostname
+printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > host2/etc/passwd
+printf 'root:x:0:\nnova:x:64060:\n' > host2/etc/group
+chmod 755 host2/var/lib/nova/.ssh && chown 0:0 host2/var/lib/nova/.ssh
+out=$(mr apply --local --root host2 -p profile.ini 2>&1); st=$?
+expect_status "tree2: apply" 2 "$st" "$out"
+expect_fixed "tree2: ~/.ssh made the nova user's 0700" "700 64060:64060" "$(stat -c '%a %u:%g' host2/var/lib/nova/.ssh)"
+man=$(cat host2/var/lib/migready/backups/*/MANIFEST 2>&1)
+expect_grep "tree2: the MANIFEST records ~/.ssh as it was" '^dir 0755 0 0 /var/lib/nova/\.ssh$' "$man"
+out=$(mr rollback --local --root host2 2>&1); st=$?
+expect_status "tree2: rollback" 2 "$st" "$out"
+expect_fixed "tree2: ~/.ssh 0755 and root's again" "755 0:0" "$(stat -c '%a %u:%g' host2/var/lib/nova/.ssh)"
+expect_grep "tree2: the rollback says so" 'done +migready-set-dir 0755 0 0 .*/var/lib/nova/\.ssh$' "$out"
+# ~/.ssh is in nova's home: nova may put a link there (to /etc/sudoers.d)
+# before the rollback; root's rollback must not follow it
+out=$(mr apply --local --root host2 -p profile.ini 2>&1)
+mkdir -p host2/etc/sudoers.d && chmod 750 host2/etc/sudoers.d
+mv host2/var/lib/nova/.ssh host2/var/lib/nova/ssh.real
+ln -s ../../../etc/sudoers.d host2/var/lib/nova/.ssh
+chown -h 64060:64060 host2/var/lib/nova/.ssh
+out=$(mr rollback --local --root host2 2>&1); st=$?
+expect_grep "tree2: a link put at ~/.ssh: the rollback refuses it" \
+	'failed +migready-set-dir 0755 0 0 .*/var/lib/nova/\.ssh.*is a symbolic link: not changed' "$out"
+expect_fixed "tree2: ... and the link's target keeps its mode and owner" "750 0:0" "$(stat -c '%a %u:%g' host2/etc/sudoers.d)"
 cd "$DIR"
 
 # ---- two lab hosts ----
