@@ -329,5 +329,51 @@ expect_status "MANIFEST not moved: the commit" 4 "$st" "$out"
 expect_fixed "... restart-pending as it was" "owed.service" "$(cat "$WORK/st/pending")"
 [ ! -e "$WORK/st/pending.prev" ] && ok "... no restart-pending.prev left" || not_ok "... restart-pending.prev left"
 expect_fixed "... the file not written" "old" "$(cat "$WORK/st/f")"
+
+# 10. The directory step (src/set_dir.sh, apply's and a rollback's): the
+# mode and owner go to the directory at that name in another user's
+# directory, never to what a link put there leads to, even one swapped in
+# at the very moment (a mkdir or chown first on the PATH makes the swap).
+setdir() { /bin/sh "$SRC/src/set_dir.sh" "$@"; }
+vdir() { rm -rf "$WORK/vdir"; mkdir "$WORK/vdir"; chmod 750 "$WORK/vdir"; chown 0:0 "$WORK/vdir"; }
+home; vdir; rm -f "$WORK/evil"/*
+out=$(setdir 0700 4243 4243 "$WORK/home/.ssh" 2>&1)
+expect_status "set_dir: a missing directory" 0 $? "$out"
+expect_fixed "... made with its mode and owner" "700 4243:4243" "$(stat -c '%a %u:%g' "$WORK/home/.ssh")"
+chmod 755 "$WORK/home/.ssh"
+out=$(setdir 0711 - 4244 "$WORK/home/.ssh" 2>&1)
+expect_fixed "set_dir: '-' leaves the owner" "711 4243:4244" "$(stat -c '%a %u:%g' "$WORK/home/.ssh")"
+rmdir "$WORK/home/.ssh"; ln -s "$WORK/vdir" "$WORK/home/.ssh"
+out=$(setdir 0700 4243 4243 "$WORK/home/.ssh" 2>&1); st=$?
+expect_status "set_dir: a link at the name" 1 "$st" "$out"
+expect_grep "... is refused" "is a symbolic link: not changed" "$out"
+expect_fixed "... its target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
+rm "$WORK/home/.ssh"; mkfifo "$WORK/home/.ssh"
+out=$(timeout 10 /bin/sh "$SRC/src/set_dir.sh" 0700 4243 4243 "$WORK/home/.ssh" 2>&1); st=$?
+expect_status "set_dir: a FIFO at the name fails at once, not blocked" 1 "$st" "$out"
+rm "$WORK/home/.ssh"
+# the directory made, then swapped for a link before the script enters it
+printf '#!/bin/sh\n%s "$@" || exit\nrmdir %s && ln -s %s %s && echo swapped >>%s\n' \
+	"$(command -v mkdir)" "$WORK/home/.ssh" "$WORK/vdir" "$WORK/home/.ssh" "$WORK/evil/swapped" \
+	>"$WORK/evil/mkdir"
+chmod 755 "$WORK/evil/mkdir"
+out=$(PATH=$WORK/evil:$PATH setdir 0700 4243 4243 "$WORK/home/.ssh" 2>&1); st=$?
+[ -s "$WORK/evil/swapped" ] && ok "set_dir: mkdir: the new directory swapped for a link" || not_ok "set_dir: mkdir: no swap made" "$out"
+expect_status "... the script refuses" 1 "$st" "$out"
+expect_grep "... saying so" "became a symbolic link while it was being changed: not changed" "$out"
+expect_fixed "... the link's target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
+# swapped after the script entered it: the directory it is in is changed,
+# never the link's target
+rm -f "$WORK/home/.ssh" "$WORK/evil"/*; mkdir "$WORK/home/.ssh"
+printf '#!/bin/sh\nmv %s %s && ln -s %s %s && echo swapped >>%s\nexec %s "$@"\n' \
+	"$WORK/home/.ssh" "$WORK/home/ssh.aside" "$WORK/vdir" "$WORK/home/.ssh" "$WORK/evil/swapped" \
+	"$(command -v chown)" >"$WORK/evil/chown"
+chmod 755 "$WORK/evil/chown"
+out=$(PATH=$WORK/evil:$PATH setdir 0700 4243 4243 "$WORK/home/.ssh" 2>&1); st=$?
+[ -s "$WORK/evil/swapped" ] && ok "set_dir: chown: the directory swapped for a link" || not_ok "set_dir: chown: no swap made" "$out"
+expect_status "... the script" 0 "$st" "$out"
+expect_fixed "... the link's target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
+expect_fixed "... the directory entered changed" "700 4243:4243" "$(stat -c '%a %u:%g' "$WORK/home/ssh.aside")"
+rm -f "$WORK/evil"/*
 summary
 [ "$failed" = 0 ]
