@@ -82,10 +82,10 @@ intree() {
 # A file whose name a fact carries goes to awk as "fn=PATH" "$rf": named
 # by PATH, read at rf.
 readable() { intree "$1" && [ -f "$rf" ] && [ -r "$rf" ]; }
+cr=$(printf '\r')
 osr=
 ! readable "$r/etc/os-release" && ! readable "$r/usr/lib/os-release" || osr=$rf
 if [ -n "$osr" ]; then
-	cr=$(printf '\r')
 	# a last line without its newline counts; a CR (a file from Windows) goes
 	while IFS='=' read -r k v || [ -n "$k" ]; do
 		v=${v%"$cr"}
@@ -187,6 +187,19 @@ else
 	done
 fi
 
+# envfiles FILE: the paths FILE's EnvironmentFile= lines name, added to
+# envf, a line each (the awk tells which are in effect); no process
+envf=
+envfiles() {
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in EnvironmentFile*=*) ;; *) continue ;; esac
+		l=${l#*=}; l=${l#"${l%%[! 	]*}"}; l=${l#-}; l=${l%"${l##*[! 	]}"}
+		case $l in /*) envf="$envf$l
+" ;; esac
+	done < "$1"
+}
+
 # The listening sockets' ListenStream lines, and libvirtd.service's
 # ExecStart and Environment lines (where --listen may hide), read by the
 # awk below from the unit file and its drop-ins (the unit's, its
@@ -198,6 +211,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	unit_file "$u" && readable "$uf" || continue
 	pre=; case $u in *-*) pre=${u%%-*}-.${u##*.}.d ;; esac
 	set -- "$@" part=sock "sockunit=$u" "fn=$uf" "$rf"
+	[ "$u" != libvirtd.service ] || envfiles "$rf"
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
 	seen=/
@@ -209,6 +223,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
 				g=$r$dir/$d/$b
 				[ "$g" -ef /dev/null ] || ! readable "$g" || set -- "$@" "fn=$g" "$rf"
+				[ "$u" != libvirtd.service ] || [ "$g" -ef /dev/null ] || ! readable "$g" || envfiles "$rf"
 			done
 		done
 	done
@@ -254,12 +269,23 @@ if intree "$r/etc/multipath/conf.d"; then
 	done
 fi
 
-# The options files libvirtd.service reads on Debian and on the RHEL
-# family, for the variables they assign (part=opts).
+# The options files libvirtd.service may read (Debian's, the RHEL
+# family's, any its EnvironmentFile= lines name), for the variables they
+# assign (part=opts).
 set -- "$@" part=opts
-for f in /etc/default/libvirtd /etc/sysconfig/libvirtd; do
+seen='
+'
+oifs=$IFS; IFS='
+'
+for f in /etc/default/libvirtd /etc/sysconfig/libvirtd $envf; do
+	case $seen in *"
+$f
+"*) continue ;; esac
+	seen="$seen$f
+"
 	! readable "$r$f" || set -- "$@" "fn=$r$f" "$rf"
 done
+IFS=$oifs
 
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
 	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf; do
@@ -316,7 +342,10 @@ facts_awk='
 	# the options files libvirtd.service may read: the variables they assign
 	part == "opts" {
 		lc = $0; sub(/^[ \t]+/, "", lc); sub(/^export[ \t]+/, "", lc)
-		if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*=/)) oset[substr(fname(), length(root) + 1), substr(lc, 1, RLENGTH - 1)] = 1
+		sub(/[ \t\r]+$/, "", lc)
+		if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*=/)) {
+			okey = substr(fname(), length(root) + 1) SUBSEP substr(lc, 1, RLENGTH - 1)
+			oset[okey] = 1; oval[okey] = substr(lc, RLENGTH + 1) }
 		next }
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
@@ -404,7 +433,10 @@ facts_awk='
 		w = ex; sub(/.*\$\{*/, "", w)
 		if (!match(w, /^[A-Za-z_][A-Za-z0-9_]*/)) return
 		w = substr(w, 1, RLENGTH); print "libvirtd.args_var=" w
-		for (j = 1; j <= ne; j++) if ((efs[j], w) in oset) print "libvirtd.args_set=" efs[j] }
+		v = ""
+		for (j = 1; j <= ne; j++) if ((efs[j], w) in oset) { print "libvirtd.args_set=" efs[j]; v = efs[j] }
+		# the value the last of them gives it (read last, it wins)
+		if (v != "") print "libvirtd.args_value=" v " " oval[v, w] }
 	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
 	END { nflush(); pkg(); unit()
 		for (s = 1; s <= nsock; s++) {

@@ -398,10 +398,22 @@ static void check_service_exec(struct mr_plan *plan, const struct service_exec *
 		             ex->n, ex->last.file_len, ex->last.file);
 }
 
+/* The options variable as an EnvironmentFile gives it, one pair of quotes
+ * off (its words apart), into buf; "FILE VALUE" as the probe says. */
+static const char *file_value(const char *value, char *buf, size_t cap)
+{
+	if (*value != '"' && *value != '\'')
+		return value;
+	unit_word(value, buf, cap);
+	return buf;
+}
+
 /* libvirtd.service's own lines may give --listen too, which socket
  * activation refuses: its ExecStart in effect, or the options variable
  * set by an Environment= line (an empty one drops those before it),
- * unless an options file it reads sets it (systemd reads that after). */
+ * unless an options file it reads sets it (systemd reads those after):
+ * then that file's value counts, the options file migready edits aside
+ * (plan_listen_flag takes --listen out of it). */
 static void check_service_listen(struct mr_plan *plan, const struct service_exec *ex,
                                  const char *origin)
 {
@@ -412,10 +424,24 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 		             "which socket activation refuses: remove it there",
 		             ex->last.file_len, ex->last.file);
 	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
-	if (!var || mr_facts_get(facts, "libvirtd.args_set"))
+	if (!var)
 		return;
+	const char *set = mr_facts_get(facts, "libvirtd.args_value");
+	struct mr_file_fact l;
+	if (set && mr_file_fact_parse(set, &l) == 0) {
+		const char *edited = mr_facts_libvirtd_defaults(facts);
+		char buf[4096];
+		int mine = edited && (size_t)l.file_len == strlen(edited) &&
+		           !strncmp(l.file, edited, (size_t)l.file_len);
+		if (!mine && words_listen(file_value(l.rest, buf, sizeof(buf))))
+			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+			             "libvirtd.service would start libvirtd with --listen (%s from %.*s), "
+			             "which socket activation refuses: remove it there",
+			             var, l.file_len, l.file);
+		return;
+	}
 	const char **lines = NULL;
-	struct mr_file_fact l, from = { 0 };
+	struct mr_file_fact from = { 0 };
 	size_t n = mr_facts_get_all(facts, "service.libvirtd.service.env", &lines);
 	size_t vl = strlen(var);
 	char w[4096];

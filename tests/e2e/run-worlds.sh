@@ -259,6 +259,18 @@ printf '[Service]\nEnvironment=LIBVIRTD_ARGS=--listen\nEnvironment=\n' > "$sdrop
 sed -i '/^OPTS=/d' "$svc/etc/default/libvirtd"
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
 expect_no_grep "service: an empty Environment= drops the --listen before it" 'libvirtd\.listen_flag +failed' "$out"
+# an EnvironmentFile of the site's, read after the options file: its
+# value is the one libvirtd gets, and migready does not edit it
+printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$sdrop/override.conf"
+printf '# site\nLIBVIRTD_ARGS="--timeout 120 --listen"\n' > "$svc/etc/libvirt/site.env"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: --listen from another EnvironmentFile fails check" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
+printf 'LIBVIRTD_ARGS="--timeout 120"\n' > "$svc/etc/libvirt/site.env"
+printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\nEnvironment=LIBVIRTD_ARGS=--listen\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_no_grep "service: ... its value without it wins over Environment=" 'libvirtd\.listen_flag +failed' "$out"
+rm "$svc/etc/libvirt/site.env"
 # a drop-in directory that is a link: read inside the tree
 mv "$sdrop" "$svc/srv-dropins"
 ln -s /srv-dropins "$sdrop"
