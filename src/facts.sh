@@ -258,14 +258,27 @@ fi
 # legacy libvirtd --listen binds (part=lconf)
 ! readable "$r/etc/libvirt/libvirtd.conf" || set -- "$@" part=lconf "$rf"
 
-# multipathd's configuration: multipath.conf, then conf.d's files by
-# name; what each says of user_friendly_names, and in which section
-# (defaults, devices' device, overrides), for the awk below (part=mpath).
+# multipathd's configuration: multipath.conf, then the files of its
+# config_dir (/etc/multipath/conf.d unless multipath.conf names another,
+# or none with ""), by name; what each says of user_friendly_names, and
+# in which section (defaults, devices' device, overrides), for the awk
+# below (part=mpath).
 set -- "$@" part=mpath
-! readable "$r/etc/multipath.conf" || set -- "$@" "fn=$r/etc/multipath.conf" "$rf"
-if intree "$r/etc/multipath/conf.d"; then
+mpdir=/etc/multipath/conf.d
+if readable "$r/etc/multipath.conf"; then
+	set -- "$@" "fn=$r/etc/multipath.conf" "$rf"
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in config_dir[\ \	]*) ;; *) continue ;; esac
+		l=${l#config_dir}; l=${l#"${l%%[! 	]*}"}
+		case $l in \"*) l=${l#\"}; l=${l%%\"*} ;; *) l=${l%%[ 	#!]*} ;; esac
+		mpdir=$l
+	done < "$rf"
+fi
+case $mpdir in /*) ;; *) mpdir= ;; esac
+if [ -n "$mpdir" ] && intree "$r$mpdir"; then
 	for f in "$rf"/*.conf; do
-		f=$r/etc/multipath/conf.d/${f##*/}; ! readable "$f" || set -- "$@" "fn=$f" "$rf"
+		f=$r$mpdir/${f##*/}; ! readable "$f" || set -- "$@" "fn=$f" "$rf"
 	done
 fi
 

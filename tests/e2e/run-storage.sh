@@ -71,7 +71,17 @@ printf 'multipaths {\n\tmultipath {\n\t\twwid 3600a0b80\n\t\tuser_friendly_names
 out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
 expect_status "multipath: ... a multipath section still fails check" 4 "$st" "$out"
 expect_grep "... naming it" "vendor\.conf sets user_friendly_names yes in a multipath section, which wins over defaults and overrides for that LUN" "$out"
-rm -r "$SERVER/etc/multipath"
+# multipath.conf may name another config_dir: that one is read, not conf.d
+cp "$SERVER/etc/multipath.conf" "$WORK/multipath.conf.keep"
+sed -i 's|^defaults {|defaults {\n\tconfig_dir "/etc/multipath.d" # the site'"'"'s|' "$SERVER/etc/multipath.conf"
+mkdir -p "$SERVER/etc/multipath.d"
+printf 'defaults {\n\tuser_friendly_names yes\n}\n' > "$SERVER/etc/multipath.d/site.conf"
+out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+expect_status "multipath: the config_dir multipath.conf names is read" 4 "$st" "$out"
+expect_grep "... naming its file" "/etc/multipath\.d/site\.conf sets user_friendly_names yes in defaults, read after" "$out"
+expect_no_grep "... and not conf.d's" "conf\.d/vendor\.conf" "$out"
+cp "$WORK/multipath.conf.keep" "$SERVER/etc/multipath.conf"
+rm -r "$SERVER/etc/multipath" "$SERVER/etc/multipath.d"
 # multipath.conf a link: still the file migready edits (named by the link),
 # its defaults drift, never "read after" itself
 cp "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.conf.keep"
