@@ -358,7 +358,8 @@ int mr_commit_write(struct mr_transport *t, const char *path, const char *data, 
 	return r;
 }
 
-char **mr_set_dir_argv(mode_t mode, long uid, long gid, const char *path)
+char **mr_set_dir_argv(const char *root, int make, mode_t mode, long uid, long gid,
+                       const char *path)
 {
 	char m[16], u[24] = "-", g[24] = "-";
 	snprintf(m, sizeof(m), "%04o", (unsigned)(mode & 07777));
@@ -366,5 +367,6 @@ char **mr_set_dir_argv(mode_t mode, long uid, long gid, const char *path)
 		snprintf(u, sizeof(u), "%ld", uid);
 	if (gid >= 0)
 		snprintf(g, sizeof(g), "%ld", gid);
-	return mr_strv_of("/bin/sh", "-c", MR_SET_DIR_SH, "migready-set-dir", m, u, g, path, NULL);
+	return mr_strv_of("/bin/sh", "-c", MR_SET_DIR_SH, "migready-set-dir", root ? root : "",
+	                  make ? "1" : "0", m, u, g, path, NULL);
 }

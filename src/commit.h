@@ -72,11 +72,13 @@ struct mr_commit {
  * reply was lost (files then MR_COMMIT_UNKNOWN). */
 int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err);
 
-/* The command that gives the directory path (on the host, its root
- * included) mode and owner (uid, gid: -1 to leave), made if missing:
- * apply's directory action and a rollback's, never through a symbolic
- * link put at its name (set_dir.sh). The caller's (mr_strv_free). */
-char **mr_set_dir_argv(mode_t mode, long uid, long gid, const char *path);
+/* The command that gives the directory path (from the host's /, under
+ * root: NULL for none) mode and owner (uid, gid: -1 to leave): apply's
+ * directory action (make: made if missing) and a rollback's (exit 3 if it
+ * is gone), never through a symbolic link another user could have put on
+ * the way, never outside root (set_dir.sh). The caller's (mr_strv_free). */
+char **mr_set_dir_argv(const char *root, int make, mode_t mode, long uid, long gid,
+                       const char *path);
 
 /* Frees the results held in c (not c itself). */
 void mr_commit_fini(struct mr_commit *c);

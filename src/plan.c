@@ -1164,12 +1164,11 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		if (x->dir_item[i] < 0)
 			continue;
 		const struct plan_dir *d = &plan->dirs[i];
-		char *full = mr_transport_path(t, d->path);
-		char **argv = mr_set_dir_argv(d->mode, d->uid == (uid_t)-1 ? -1 : (long)d->uid,
-		                              d->gid == (gid_t)-1 ? -1 : (long)d->gid, full);
+		char **argv = mr_set_dir_argv(t->root, 1, d->mode,
+		                              d->uid == (uid_t)-1 ? -1 : (long)d->uid,
+		                              d->gid == (gid_t)-1 ? -1 : (long)d->gid, d->path);
 		act_add_argv(a, x->dir_item[i], argv);
 		mr_strv_free(argv);
-		free(full);
 	}
 	int reload = 0;
 	for (size_t i = 0; i < n_fs; i++)

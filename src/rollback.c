@@ -133,7 +133,7 @@ struct step {
 	char **argv;          /* owned */
 	const char *unit;     /* its success clears this unit's owed restart */
 	int needs_files;      /* only if every file verified */
-	int rule;             /* exit 3: the rule is gone already */
+	int gone_ok;          /* exit 3: what it undoes is gone already (a rule, a directory) */
 	size_t item;          /* its item in the report */
 };
 
@@ -243,7 +243,7 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 	struct step *st = &s->v[s->n++];
 	*st = (struct step){ .argv = argv, .item = rep->n_items };
 	st->needs_files = a->kind == MR_BACKUP_COMMAND || a->kind == MR_BACKUP_SERVICE;
-	st->rule = a->kind == MR_BACKUP_RULE;
+	st->gone_ok = a->kind == MR_BACKUP_RULE || a->kind == MR_BACKUP_DIR;
 	if (a->kind == MR_BACKUP_SERVICE && a->unit && restart_kind(a->verb))
 		st->unit = a->unit;
 	struct mr_item *it = mr_host_report_add_item(rep);
@@ -331,14 +331,11 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			add_step(s, mr_strv_copy(argv, nw + 4), a, mine, rep);
 			free(argv);
 			break;
-		case MR_BACKUP_DIR: {
-			/* its mode and owner as they were */
-			char *full = mr_transport_path(t, a->unit);
-			add_step(s, mr_set_dir_argv(a->mode, (long)a->uid, (long)a->gid, full), a, mine,
-			         rep);
-			free(full);
+		case MR_BACKUP_DIR:
+			/* its mode and owner as they were, if it is still there */
+			add_step(s, mr_set_dir_argv(t->root, 0, a->mode, (long)a->uid, (long)a->gid, a->unit),
+			         a, mine, rep);
 			break;
-		}
 		case MR_BACKUP_MOUNT: {
 			/* Never unmounted: instances may be running on it. */
 			struct mr_item *it = mr_host_report_add_item(rep);
@@ -458,7 +455,7 @@ static void record(struct mr_transport *t, struct mr_commit *c, struct restore *
 				mr_host_report_add_service(rep, s->v[i].unit);
 			continue;
 		}
-		if (a->ran && a->status == 3 && s->v[i].rule) {
+		if (a->ran && a->status == 3 && s->v[i].gone_ok) {
 			it->outcome = MR_OUTCOME_OK;
 			it->note = mr_xstrdup(a->output ? a->output : "not there any more");
 			continue;

@@ -334,7 +334,7 @@ expect_fixed "... the file not written" "old" "$(cat "$WORK/st/f")"
 # mode and owner go to the directory at that name in another user's
 # directory, never to what a link put there leads to, even one swapped in
 # at the very moment (a mkdir or chown first on the PATH makes the swap).
-setdir() { /bin/sh "$SRC/src/set_dir.sh" "$@"; }
+setdir() { /bin/sh "$SRC/src/set_dir.sh" "" 1 "$@"; }
 vdir() { rm -rf "$WORK/vdir"; mkdir "$WORK/vdir"; chmod 750 "$WORK/vdir"; chown 0:0 "$WORK/vdir"; }
 home; vdir; rm -f "$WORK/evil"/*
 out=$(setdir 0700 4243 4243 "$WORK/home/.ssh" 2>&1)
@@ -349,7 +349,7 @@ expect_status "set_dir: a link at the name" 1 "$st" "$out"
 expect_grep "... is refused" "is a symbolic link: not changed" "$out"
 expect_fixed "... its target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
 rm "$WORK/home/.ssh"; mkfifo "$WORK/home/.ssh"
-out=$(timeout 10 /bin/sh "$SRC/src/set_dir.sh" 0700 4243 4243 "$WORK/home/.ssh" 2>&1); st=$?
+out=$(timeout 10 /bin/sh "$SRC/src/set_dir.sh" "" 1 0700 4243 4243 "$WORK/home/.ssh" 2>&1); st=$?
 expect_status "set_dir: a FIFO at the name fails at once, not blocked" 1 "$st" "$out"
 rm "$WORK/home/.ssh"
 # the directory made, then swapped for a link before the script enters it
@@ -375,5 +375,31 @@ expect_status "... the script" 0 "$st" "$out"
 expect_fixed "... the link's target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
 expect_fixed "... the directory entered changed" "700 4243:4243" "$(stat -c '%a %u:%g' "$WORK/home/ssh.aside")"
 rm -f "$WORK/evil"/*
+# a link on the way: followed where root made it in a directory only root
+# writes; refused in another user's directory
+rm -rf "$WORK/home/.ssh" "$WORK/home/ssh.aside" "$WORK/rootdir"; mkdir -p "$WORK/rootdir/real"
+ln -s real "$WORK/rootdir/via"
+out=$(setdir 0700 4243 4243 "$WORK/rootdir/via/d" 2>&1)
+expect_status "set_dir: through root's link in root's directory" 0 $? "$out"
+expect_fixed "... the directory made there" "700 4243:4243" "$(stat -c '%a %u:%g' "$WORK/rootdir/real/d")"
+ln -s "$WORK/vdir" "$WORK/home/sub"
+out=$(setdir 0700 4243 4243 "$WORK/home/sub/x" 2>&1); st=$?
+expect_status "set_dir: through a link in another user's directory" 1 "$st" "$out"
+expect_grep "... refused, saying so" "reached through the symbolic link $WORK/home/sub, which another user could have made" "$out"
+[ ! -e "$WORK/vdir/x" ] && ok "... nothing made there" || not_ok "... nothing made there"
+rm "$WORK/home/sub"
+# under a root: never out of it, whatever links the tree holds
+rm -rf "$WORK/tree"; mkdir -p "$WORK/tree/var/lib"; ln -s / "$WORK/tree/var/lib/nova"
+out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 1 0777 4243 4243 "/var/lib/nova$WORK/vdir/.ssh" 2>&1); st=$?
+expect_status "set_dir: a tree's link out of the root" 1 "$st" "$out"
+[ ! -e "$WORK/vdir/.ssh" ] && ok "... nothing made outside" || not_ok "... nothing made outside" "$(ls -la "$WORK/vdir")"
+rm "$WORK/tree/var/lib/nova"; ln -s "$WORK/vdir" "$WORK/tree/var/lib/nova"
+out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 1 0777 4243 4243 /var/lib/nova 2>&1); st=$?
+expect_status "set_dir: the directory itself a link out of the root" 1 "$st" "$out"
+expect_fixed "... its target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
+# a rollback's step (MAKE 0): a directory gone is not made again
+out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 0 0755 0 0 /var/lib/gone/.ssh 2>&1); st=$?
+expect_status "set_dir: a rollback's directory gone" 3 "$st" "$out"
+[ ! -e "$WORK/tree/var/lib/gone" ] && ok "... not made again" || not_ok "... not made again"
 summary
 [ "$failed" = 0 ]

@@ -114,7 +114,7 @@ expect_grep "tree2: the MANIFEST records ~/.ssh as it was" '^dir 0755 0 0 /var/l
 out=$(mr rollback --local --root host2 2>&1); st=$?
 expect_status "tree2: rollback" 2 "$st" "$out"
 expect_fixed "tree2: ~/.ssh 0755 and root's again" "755 0:0" "$(stat -c '%a %u:%g' host2/var/lib/nova/.ssh)"
-expect_grep "tree2: the rollback says so" 'done +migready-set-dir 0755 0 0 .*/var/lib/nova/\.ssh$' "$out"
+expect_grep "tree2: the rollback says so" 'done +migready-set-dir [^ ]*/host2 0 0755 0 0 /var/lib/nova/\.ssh$' "$out"
 # ~/.ssh is in nova's home: nova may put a link there (to /etc/sudoers.d)
 # before the rollback; root's rollback must not follow it
 out=$(mr apply --local --root host2 -p profile.ini 2>&1)
@@ -124,7 +124,7 @@ ln -s ../../../etc/sudoers.d host2/var/lib/nova/.ssh
 chown -h 64060:64060 host2/var/lib/nova/.ssh
 out=$(mr rollback --local --root host2 2>&1); st=$?
 expect_grep "tree2: a link put at ~/.ssh: the rollback refuses it" \
-	'failed +migready-set-dir 0755 0 0 .*/var/lib/nova/\.ssh.*is a symbolic link: not changed' "$out"
+	'failed +migready-set-dir [^ ]*/host2 0 0755 0 0 /var/lib/nova/\.ssh.*is a symbolic link: not changed' "$out"
 expect_fixed "tree2: ... and the link's target keeps its mode and owner" "750 0:0" "$(stat -c '%a %u:%g' host2/etc/sudoers.d)"
 cd "$DIR"
 
