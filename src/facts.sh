@@ -195,6 +195,13 @@ envfiles() {
 		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
 		case $l in EnvironmentFile*=*) ;; *) continue ;; esac
 		l=${l#*=}; l=${l#"${l%%[! 	]*}"}; l=${l#-}; l=${l%"${l##*[! 	]}"}
+		# the unit's specifiers (as the awk expands them)
+		o=
+		while case $l in *%?*) ;; *) false ;; esac; do
+			o=$o${l%%\%*}; t=${l#*%}; c=${t%"${t#?}"}; l=${t#?}
+			case $c in n) o=${o}libvirtd.service ;; N | p) o=${o}libvirtd ;; %) o=$o% ;; *) o=$o%$c ;; esac
+		done
+		l=$o$l
 		case $l in /*) envf="$envf$l
 " ;; esac
 	done < "$1"
@@ -301,8 +308,9 @@ done
 IFS=$oifs
 
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
-	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf; do
-	[ -f "$r$f" ] && say "file.$f" present
+	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf \
+	/etc/iptables/rules.v6 /etc/sysconfig/ip6tables; do
+	! readable "$r$f" || say "file.$f" present
 done
 
 # Users and groups: getent on a live host (directories count), the files
@@ -329,12 +337,18 @@ facts_awk='
 	# a file as the host names it (fn=, before it): read through a link, the link
 	function fname() { return fn != "" ? fn : FILENAME }
 	part == "unit" { if (FNR == 1) { unit(); f = fname(); i = 0 }; if (/^\[Install\]/) i = 1; next }
-	# a unit file or drop-in as systemd reads it: blanks and CRs at the ends
-	# go, a comment line is skipped (also inside a continued line), a line
-	# ending in \ goes on on the next (\ read as a blank); what is left of
-	# one at the end of a file counts
+	# that name from the root of the host, as a fact carries it: blanks, control
+	# characters and % written %XX (a fact is "FILE REST", a line)
+	function hname(p) { p = substr(p, length(root) + 1); gsub(/%/, "%25", p); gsub(/ /, "%20", p)
+		gsub(/\t/, "%09", p); gsub(/\n/, "%0A", p); gsub(/\r/, "%0D", p); return p }
+	# a unit file or drop-in as systemd reads it: a line ends at its CR LF,
+	# a comment line is skipped (also inside a continued line), an odd run
+	# of \ at its very end (no blank after) goes on on the next (\ read as a
+	# blank), what is left of one at the end of a file counts; blanks at
+	# the ends go; a section of the own type of the unit ([Socket] of a socket,
+	# [Service] of a service: systemd ignores the other)
 	function sline(l,   lk, lv) {
-		if (l ~ /^\[/) { insock = l ~ /^\[(Socket|Service)\]$/; return }
+		if (l ~ /^\[/) { insock = l == (sockunit ~ /\.socket$/ ? "[Socket]" : "[Service]"); return }
 		if (!insock || l !~ /^(ListenStream|ExecStart|Environment|EnvironmentFile)[ \t]*=/) return
 		lk = l; sub(/[ \t]*=.*$/, "", lk)
 		lv = l; sub(/^[^=]*=[ \t]*/, "", lv)
@@ -347,18 +361,21 @@ facts_awk='
 			if (fname() !~ /\.d\/[^\/]*$/) { nsock++; sock[nsock] = sockunit; cur = sockunit SUBSEP; file[cur] = fname() }
 			else { cur = sockunit SUBSEP n; file[cur] = fname(); nd[sockunit]++; drop[sockunit, nd[sockunit]] = n }
 		}
-		lc = $0; sub(/^[ \t\r]+/, "", lc); sub(/[ \t\r]+$/, "", lc)
-		if (lc ~ /^[#;]/) next
-		if (lc ~ /\\$/ && lc !~ /\\\\$/) { scont = scont substr(lc, 1, length(lc) - 1) " "; next }
-		sline(scont lc); scont = ""
+		lc = $0; sub(/\r$/, "", lc)
+		if (lc ~ /^[ \t]*[#;]/) next
+		if (match(lc, /\\+$/) && RLENGTH % 2) { scont = scont substr(lc, 1, length(lc) - 1) " "; next }
+		lc = scont lc; scont = ""; sub(/^[ \t]+/, "", lc); sub(/[ \t]+$/, "", lc)
+		sline(lc)
 		next }
-	# the options files libvirtd.service may read: the variables they assign
+	# the options files libvirtd.service may read: the variables they
+	# assign, and those an export line names (systemd ignores that line)
 	part == "opts" {
-		lc = $0; sub(/^[ \t]+/, "", lc); sub(/^export[ \t]+/, "", lc)
-		sub(/[ \t\r]+$/, "", lc)
-		if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*=/)) {
-			okey = substr(fname(), length(root) + 1) SUBSEP substr(lc, 1, RLENGTH - 1)
-			oset[okey] = 1; oval[okey] = substr(lc, RLENGTH + 1) }
+		lc = $0; sub(/^[ \t]+/, "", lc); sub(/[ \t\r]+$/, "", lc)
+		okey = substr(fname(), length(root) + 1) SUBSEP
+		if (match(lc, /^export[ \t]+[A-Za-z_][A-Za-z0-9_]*=/)) {
+			sub(/^export[ \t]+/, "", lc); oexp[okey substr(lc, 1, index(lc, "=") - 1)] = 1 }
+		else if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*=/)) {
+			okey = okey substr(lc, 1, RLENGTH - 1); oset[okey] = 1; oval[okey] = substr(lc, RLENGTH + 1) }
 		next }
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
@@ -391,7 +408,7 @@ facts_awk='
 			if (!mq[j] && mw[j] == "}") { if (depth > 0) depth--; continue }
 			if (mw[j] == "user_friendly_names" && j < nw && depth > 0) {
 				ms = msec[1]; if (depth > 1) ms = msec[depth]
-				print "multipath.ufn=" substr(fname(), length(root) + 1) " " ms " " mw[j + 1]
+				print "multipath.ufn=" hname(fname()) " " ms " " mw[j + 1]
 			}
 		}
 		next }
@@ -417,7 +434,7 @@ facts_awk='
 		if ((q == "\"" || q == "\047") && substr(lv, length(lv)) == q) lv = substr(lv, 2, length(lv) - 2)
 		# nova.conf: its line and the spelling found, "LINE [SECTION]KEY"
 		if (novakey == "nova.self") npk = novakey "=" FNR " [" rsec "]" rk " " nsec "/" k " "
-		else npk = novakey "=" substr(fname(), length(root) + 1) " " nsec "/" k " "
+		else npk = novakey "=" hname(fname()) " " nsec "/" k " "
 		npv = lv
 		next }
 	$0 == "--" { groups = 1; next }
@@ -425,35 +442,52 @@ facts_awk='
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
 	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env"
 	function listens(un, k,   c, j) { c = un SUBSEP k
-		for (j = 1; j <= nl[c]; j++) print utype(un) un "." lkind[c, j] "=" substr(file[c], length(root) + 1) " " ls[c, j] }
-	# libvirtd.service: the variable its ExecStart in effect passes the
-	# options in (LIBVIRTD_ARGS, or libvirtd_opts on older Debian), the
-	# EnvironmentFiles in effect, and those of them that assign the variable
-	# (systemd reads them after Environment=, so they win)
-	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs) {
+		for (j = 1; j <= nl[c]; j++) print utype(un) un "." lkind[c, j] "=" hname(file[c]) " " ls[c, j] }
+	# libvirtd.service: the EnvironmentFiles in effect (an empty one
+	# resets them; %n %N %p %% expanded; "-" only says a missing file is
+	# fine), the variables its ExecStart in effect passes (none after its
+	# ":" prefix, which stops expansion), and for each the value the last
+	# file in effect that assigns it gives it (read after Environment=, it
+	# wins), and the files in effect that name it on an export line
+	# the specifiers of libvirtd.service in v expanded, left to right
+	function spec(v,   o, c) {
+		for (o = ""; match(v, /%./); v = substr(v, RSTART + 2)) {
+			c = substr(v, RSTART + 1, 1)
+			o = o substr(v, 1, RSTART - 1) (c == "n" ? "libvirtd.service" : c == "N" || c == "p" ? "libvirtd" : c == "%" ? "%" : "%" c) }
+		return o v }
+	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs, pre, seen) {
 		nex = 0; ef = " "
 		for (a = 0; a <= nd[su]; a++) {
 			c = su SUBSEP (a ? drop[su, a] : "")
 			for (j = 1; j <= nl[c]; j++) {
 				v = ls[c, j]
 				if (lkind[c, j] == "exec") { if (v == "") nex = 0; else { nex++; ex = v } }
-				else if (lkind[c, j] == "envfile") { sub(/^-/, "", v); ef = v == "" ? " " : ef v " " }
+				else if (lkind[c, j] == "envfile") {
+					if (v == "") { ef = " "; continue }
+					sub(/^-/, "", v); v = spec(v)
+					if (v ~ /^\//) ef = ef v " " }
 			}
 		}
 		ne = split(ef, efs, " ")
-		for (j = 1; j <= ne; j++) print "libvirtd.envfile=" efs[j]
-		if (!nex || !index(ex, "$")) return
-		w = ex; sub(/.*\$\{*/, "", w)
-		if (!match(w, /^[A-Za-z_][A-Za-z0-9_]*/)) return
-		w = substr(w, 1, RLENGTH); print "libvirtd.args_var=" w
-		v = ""
-		for (j = 1; j <= ne; j++) if ((efs[j], w) in oset) { print "libvirtd.args_set=" efs[j]; v = efs[j] }
-		# the value the last of them gives it (read last, it wins)
-		if (v != "") print "libvirtd.args_value=" v " " oval[v, w] }
+		for (j = 1; j <= ne; j++) print "libvirtd.envfile=" hname(root efs[j])
+		if (!nex) return
+		pre = ex; sub(/[^-@+!:|].*$/, "", pre)
+		if (index(pre, ":")) return
+		for (ex = substr(ex, length(pre) + 1); match(ex, /\$\{?[A-Za-z_][A-Za-z0-9_]*/); ex = substr(ex, RSTART + RLENGTH)) {
+			w = substr(ex, RSTART + 1, RLENGTH - 1); sub(/^\{/, "", w)
+			if (w in seen) continue
+			seen[w] = 1; print "libvirtd.args_var=" w
+			v = ""
+			for (j = 1; j <= ne; j++) {
+				if ((efs[j], w) in oset) v = efs[j]
+				if ((efs[j], w) in oexp) print "libvirtd.args_export=" w " " hname(root efs[j])
+			}
+			if (v != "") print "libvirtd.args_value=" w " " hname(root v) " " oval[v, w]
+		} }
 	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
 	END { nflush(); pkg(); unit()
 		for (s = 1; s <= nsock; s++) {
-			su = sock[s]; print utype(su) su ".file=" substr(file[su, ""], length(root) + 1); listens(su, "")
+			su = sock[s]; print utype(su) su ".file=" hname(file[su, ""]); listens(su, "")
 			for (a = 2; a <= nd[su]; a++)
 				for (b = a; b > 1 && drop[su, b - 1] > drop[su, b]; b--) { t = drop[su, b]; drop[su, b] = drop[su, b - 1]; drop[su, b - 1] = t }
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
@@ -509,8 +543,8 @@ if [ -z "$r" ] && command -v exportfs >/dev/null 2>&1 && v=$(exportfs -v 2>/dev/
 		NF && p != "" { out($1) }'
 fi
 
-if [ -f "$r/var/lib/migready/restart-pending" ]; then
-	while IFS= read -r u; do [ -n "$u" ] && say pending "$u"; done < "$r/var/lib/migready/restart-pending"
+if readable "$r/var/lib/migready/restart-pending"; then
+	while IFS= read -r u; do [ -n "$u" ] && say pending "$u"; done < "$rf"
 fi
 # The name the host calls itself (a name peers may reach it by): the
 # kernel's, or a tree's /etc/hostname.
@@ -527,7 +561,7 @@ case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;;
 # state or a comment are left out.
 ! readable "$r/etc/ufw/ufw.conf" || say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$rf" | tr -d '"' | tail -n 1)"
 ! readable "$r/etc/firewalld/firewalld.conf" || say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$rf" | tail -n 1)"
-[ -d "$r/etc/nftables.d" ] && say fw.nftables.d present
+! intree "$r/etc/nftables.d" || [ ! -d "$rf" ] || say fw.nftables.d present
 # IPv6 the same from ip6tables-save, as fw.ip6tables.*.
 for ipt in iptables ip6tables; do
 	[ -z "$r" ] && command -v $ipt-save >/dev/null 2>&1 || continue
@@ -570,8 +604,6 @@ for ipt in iptables ip6tables; do
 		say fw.$ipt.live error
 	fi
 done
-[ -f "$r/etc/iptables/rules.v6" ] && say file./etc/iptables/rules.v6 present
-[ -f "$r/etc/sysconfig/ip6tables" ] && say file./etc/sysconfig/ip6tables present
 # nftables, on a live host (nft -a list ruleset): each filter chain hooked
 # on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
 # first drop or reject (or jump to a chain holding one; a verdict map's

@@ -88,17 +88,47 @@ const struct mr_optscan_spec mr_libvirtd_opts = {
 	.n_longopts = MR_ARRAY_LEN(libvirtd_longopts),
 };
 
+/* The options variable migready edits in the options file: the first of
+ * LIBVIRTD_ARGS and libvirtd_opts (Debian before 11) that libvirtd.service's
+ * ExecStart passes (the probe's libvirtd.args_var, every variable it
+ * passes); LIBVIRTD_ARGS where it passes neither. *passed: whether it
+ * passes that one. */
+static const char *edited_var(const struct mr_facts *facts, int *passed)
+{
+	static const char *const known[] = { "LIBVIRTD_ARGS", "libvirtd_opts" };
+	const char **v = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "libvirtd.args_var", &v) : 0;
+	const char *var = NULL;
+	for (size_t i = 0; i < n && !var; i++)
+		for (size_t k = 0; k < MR_ARRAY_LEN(known); k++)
+			if (!strcmp(v[i], known[k]))
+				var = known[k];
+	free(v);
+	if (passed)
+		*passed = var != NULL;
+	return var ? var : known[0];
+}
+
+/* A libvirtd.args_value fact of var ("VAR FILE VALUE": the value the last
+ * options file in effect gives it) as FILE and VALUE, or 0. */
+static int args_value(const struct mr_facts *facts, const char *var, struct mr_file_fact *out)
+{
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(facts, "libvirtd.args_value", &v), vl = strlen(var);
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++)
+		found = !strncmp(v[i], var, vl) && v[i][vl] == ' ' &&
+		        mr_file_fact_parse(v[i] + vl + 1, out) == 0;
+	free(v);
+	return found;
+}
+
 /* --listen in the daemon's options file: wanted by legacy, refused by
  * socket activation. The file is edited only where it exists. */
 static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int want,
                              const char *origin, struct mr_plan_unit *service)
 {
-	/* The variable libvirtd.service reads: LIBVIRTD_ARGS, or libvirtd_opts
-	 * on Debian before 11. */
-	const struct mr_facts *facts = mr_plan_facts(plan);
-	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
-	if (!var || (strcmp(var, "LIBVIRTD_ARGS") != 0 && strcmp(var, "libvirtd_opts") != 0))
-		var = "LIBVIRTD_ARGS";
+	const char *var = edited_var(mr_plan_facts(plan), NULL);
 	struct mr_plan_file *f = mr_plan_file(plan, defaults, SHELLVARS_LENS);
 	struct mr_aug_op op = {
 		.kind = want ? MR_AUG_TOKEN_ADD : MR_AUG_TOKEN_DEL,
@@ -377,11 +407,19 @@ static struct service_exec service_exec(const struct mr_facts *facts)
 	return ex;
 }
 
-/* Whether the ExecStart in effect passes --listen itself. */
+/* Whether the ExecStart in effect passes --listen itself: the words after
+ * its program (its prefixes -@+!:| before it; with @, the next word is
+ * the program's argv[0], no option). */
 static int exec_listens(const struct service_exec *ex)
 {
 	char prog[256];
-	const char *args = ex->n ? unit_word(ex->last.rest, prog, sizeof(prog)) : NULL;
+	if (!ex->n)
+		return 0;
+	const char *p = ex->last.rest;
+	size_t pre = strspn(p, "-@+!:|");
+	const char *args = unit_word(p, prog, sizeof(prog));
+	if (args && memchr(p, '@', pre))
+		args = unit_word(args, prog, sizeof(prog));
 	return args && words_listen(args);
 }
 
@@ -408,31 +446,25 @@ static const char *file_value(const char *value, char *buf, size_t cap)
 	return buf;
 }
 
-/* libvirtd.service's own lines may give --listen too, which socket
- * activation refuses: its ExecStart in effect, or the options variable
- * set by an Environment= line (an empty one drops those before it),
- * unless an options file it reads sets it (systemd reads those after):
- * then that file's value counts, the options file migready edits aside
- * (plan_listen_flag takes --listen out of it). */
-static void check_service_listen(struct mr_plan *plan, const struct service_exec *ex,
-                                 const char *origin)
+static int same_file(const struct mr_file_fact *l, const char *path)
+{
+	return path && (size_t)l->file_len == strlen(path) &&
+	       !strncmp(l->file, path, (size_t)l->file_len);
+}
+
+/* One variable the ExecStart in effect passes, in the socket world: the
+ * value an options file in effect gives it (systemd reads those after
+ * Environment=), the options file and variable migready edits aside
+ * (plan_listen_flag takes --listen out of it); else the Environment=
+ * lines' (an empty one drops those before it). */
+static void check_var_listen(struct mr_plan *plan, const char *var, const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	if (exec_listens(ex))
-		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "libvirtd.service would start libvirtd with --listen (ExecStart in %.*s), "
-		             "which socket activation refuses: remove it there",
-		             ex->last.file_len, ex->last.file);
-	const char *var = facts ? mr_facts_get(facts, "libvirtd.args_var") : NULL;
-	if (!var)
-		return;
-	const char *set = mr_facts_get(facts, "libvirtd.args_value");
 	struct mr_file_fact l;
-	if (set && mr_file_fact_parse(set, &l) == 0) {
-		const char *edited = mr_facts_libvirtd_defaults(facts);
+	if (args_value(facts, var, &l)) {
 		char buf[4096];
-		int mine = edited && (size_t)l.file_len == strlen(edited) &&
-		           !strncmp(l.file, edited, (size_t)l.file_len);
+		int mine = same_file(&l, mr_facts_libvirtd_defaults(facts)) &&
+		           !strcmp(var, edited_var(facts, NULL));
 		if (!mine && words_listen(file_value(l.rest, buf, sizeof(buf))))
 			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 			             "libvirtd.service would start libvirtd with --listen (%s from %.*s), "
@@ -470,6 +502,24 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 	free(value);
 }
 
+/* libvirtd.service's own lines may give --listen too, which socket
+ * activation refuses: its ExecStart in effect, or a variable it passes. */
+static void check_service_listen(struct mr_plan *plan, const struct service_exec *ex,
+                                 const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (exec_listens(ex))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service would start libvirtd with --listen (ExecStart in %.*s), "
+		             "which socket activation refuses: remove it there",
+		             ex->last.file_len, ex->last.file);
+	const char **vars = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "libvirtd.args_var", &vars) : 0;
+	for (size_t i = 0; i < n; i++)
+		check_var_listen(plan, vars[i], origin);
+	free(vars);
+}
+
 /* Legacy: --listen in the options file reaches libvirtd only if the
  * unit reads that file (EnvironmentFile=) and its ExecStart passes the
  * variable, unless that ExecStart says --listen itself. */
@@ -479,20 +529,41 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	if (!facts || !mr_facts_get(facts, "service.libvirtd.service.file") || exec_listens(ex))
 		return;
-	const char *var = mr_facts_get(facts, "libvirtd.args_var");
+	int passed;
+	const char *var = edited_var(facts, &passed);
+	struct mr_file_fact later;
+	char buf[4096];
 	if (!ex->n)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service has no ExecStart= in effect: libvirtd would not start");
-	else if (!var)
+	else if (!passed)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "libvirtd.service's ExecStart (in %.*s) passes no options variable: "
-		             "--listen in %s would not reach libvirtd",
-		             ex->last.file_len, ex->last.file, defaults);
+		             "libvirtd.service's ExecStart (in %.*s) passes neither LIBVIRTD_ARGS nor "
+		             "libvirtd_opts%s: --listen in %s would not reach libvirtd",
+		             ex->last.file_len, ex->last.file,
+		             mr_facts_get(facts, "libvirtd.args_var") ? " (only variables migready "
+		                                                          "does not edit)"
+		                                                        : "",
+		             defaults);
 	else if (!mr_facts_has(facts, "libvirtd.envfile", defaults))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service reads no EnvironmentFile=%s: --listen there would not "
 		             "reach libvirtd",
 		             defaults);
+	else if (args_value(facts, var, &later) && !same_file(&later, defaults) &&
+	         !words_listen(file_value(later.rest, buf, sizeof(buf))))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "%.*s sets %s again, read after %s: libvirtd gets '%s', without --listen",
+		             later.file_len, later.file, var, defaults, later.rest);
+	else {
+		char *exported = mr_xasprintf("%s %s", var, defaults);
+		if (mr_facts_has(facts, "libvirtd.args_export", exported))
+			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+			             "%s sets %s on an export line, which systemd's EnvironmentFile= "
+			             "ignores: write it as %s=...",
+			             defaults, var, var);
+		free(exported);
+	}
 }
 
 static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,

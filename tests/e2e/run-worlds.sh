@@ -270,7 +270,21 @@ printf 'LIBVIRTD_ARGS="--timeout 120"\n' > "$svc/etc/libvirt/site.env"
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\nEnvironment=LIBVIRTD_ARGS=--listen\n' > "$sdrop/override.conf"
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
 expect_no_grep "service: ... its value without it wins over Environment=" 'libvirtd\.listen_flag +failed' "$out"
+# every variable ExecStart passes counts, not the last alone
+printf '[Service]\nEnvironmentFile=\nEnvironment=LIBVIRTD_ARGS=--listen\nExecStart=\nExecStart=/usr/sbin/libvirtd $LIBVIRTD_ARGS $EXTRA\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: the first of two variables gives --listen: check fails" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from Environment=' "$out"
 rm "$svc/etc/libvirt/site.env"
+# [Service] in a socket's drop-in is ignored by systemd: its ListenStream=
+# does not move the socket off the loopback
+mkdir -p "$svc/etc/systemd/system/libvirtd-tcp.socket.d"
+printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16509\n' > "$svc/etc/systemd/system/libvirtd-tcp.socket.d/a.conf"
+printf '[Service]\nListenStream=\nListenStream=16509\n' > "$svc/etc/systemd/system/libvirtd-tcp.socket.d/b.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: a [Service] section of a socket's drop-in counts for nothing" \
+	'libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16509, the loopback' "$out"
+rm -r "$svc/etc/systemd/system/libvirtd-tcp.socket.d"
 # a drop-in directory that is a link: read inside the tree
 mv "$sdrop" "$svc/srv-dropins"
 ln -s /srv-dropins "$sdrop"
@@ -368,10 +382,44 @@ expect_grep "... saying --listen would not reach libvirtd" \
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd\n' > "$ldrop/override.conf"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_grep "debian10: an ExecStart without the variable fails check" \
-	"libvirtd\.listen_flag +failed +libvirtd\.service's ExecStart \(in /etc/systemd/system/libvirtd\.service\.d/override\.conf\) passes no options variable" "$out"
+	"libvirtd\.listen_flag +failed +libvirtd\.service's ExecStart \(in /etc/systemd/system/libvirtd\.service\.d/override\.conf\) passes neither LIBVIRTD_ARGS nor libvirtd_opts: --listen in /etc/default/libvirtd would not reach libvirtd" "$out"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd --listen\n' > "$ldrop/override.conf"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_no_grep "debian10: ... one that says --listen itself does not" 'libvirtd\.listen_flag +failed' "$out"
+# one it passes that migready does not edit
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd $OPTS\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... or only a variable migready does not edit" \
+	"passes neither LIBVIRTD_ARGS nor libvirtd_opts \(only variables migready does not edit\)" "$out"
+# ExecStart's ":" prefix: no variable is expanded
+printf '[Service]\nExecStart=\nExecStart=:/usr/sbin/libvirtd $libvirtd_opts\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... or a : prefix, which expands none" "passes neither LIBVIRTD_ARGS nor libvirtd_opts:" "$out"
+# a backslash and then a blank ends the line: the next is no part of it
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd \\ \n  --listen\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... a \\\\ before a blank continues nothing" "passes neither LIBVIRTD_ARGS nor libvirtd_opts:" "$out"
+# EnvironmentFile=- alone is no reset (systemd ignores it); %N is libvirtd
+printf '[Service]\nEnvironmentFile=-\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: EnvironmentFile=- resets nothing" 0 $? "$out"
+printf '[Service]\nEnvironmentFile=\nEnvironmentFile=-/etc/default/%%N\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: EnvironmentFile=/etc/default/%N is the options file" 0 $? "$out"
+# an export line is one systemd ignores
+sed -i 's/^libvirtd_opts=/export libvirtd_opts=/' "$root/etc/default/libvirtd"
+rm "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: an export line fails check" \
+	"libvirtd\.listen_flag +failed +/etc/default/libvirtd sets libvirtd_opts on an export line, which systemd's EnvironmentFile= ignores" "$out"
+sed -i 's/^export libvirtd_opts=/libvirtd_opts=/' "$root/etc/default/libvirtd"
+# a later EnvironmentFile gives the variable another value
+printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$ldrop/override.conf"
+printf 'libvirtd_opts="--timeout 120"\n' > "$root/etc/libvirt/site.env"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: a later EnvironmentFile without --listen fails check" \
+	"/etc/libvirt/site\.env sets libvirtd_opts again, read after /etc/default/libvirtd: libvirtd gets '\"--timeout 120\"', without --listen" "$out"
+rm "$root/etc/libvirt/site.env"
 rm -r "$ldrop"
 # tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
 sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini

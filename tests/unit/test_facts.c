@@ -503,7 +503,7 @@ static const struct tree_case tree_cases[] = {
 	    "hostkey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000",
 	    "mount.instances" /* a tree's mounts are not the controller's */,
 	    "libvirtd.args_var=LIBVIRTD_ARGS", "libvirtd.envfile=/etc/default/libvirtd",
-	    /* the file sets nothing, only comments */ "libvirtd.args_set" } },
+	    /* the file sets nothing, only comments */ "libvirtd.args_value" } },
 	{ "rhel", MR_WORLD_SOCKET, NULL, NULL, "/etc/sysconfig/libvirtd",
 	  { "mode=tree", "init=systemd-offline", "os.id=rocky", "os.id_like=rhel centos fedora",
 	    /* No package database the probe can read: unknown, not a guess. */
@@ -524,8 +524,7 @@ static const struct tree_case tree_cases[] = {
 	    "unit.libvirtd.socket=masked unknown", "unit.libvirtd-ro.socket=masked unknown",
 	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.libvirtd.service=enabled unknown",
 	    "pending=libvirtd.service", "libvirtd.args_var=libvirtd_opts" /* ${...} form */,
-	    "libvirtd.args_set=/etc/default/libvirtd",
-	    "libvirtd.args_value=/etc/default/libvirtd \"--listen\"" } },
+	    "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd \"--listen\"" } },
 };
 
 static void check_facts(const char *name, const struct mr_facts *f, const char *const *want,
