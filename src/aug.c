@@ -640,7 +640,9 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		/* A value in the wrong kind of spelling is shown as written. */
 		char *decoded = fits ? decode_value(cur, op->fmt) : list_or_raw(h, m[i], cur);
 		int same = fits && (strcmp(decoded, op->value) == 0 ||
-		                    (op->same_as && !strcmp(decoded, op->same_as)) ||
+		                    (op->same_as && (!strcmp(decoded, op->same_as) ||
+		                                     (op->same_as[0] == '+' &&
+		                                      !strcmp(decoded, op->same_as + 1)))) ||
 		                    (op->fmt == MR_FMT_LIBVIRT_NUM && same_number(decoded, op->value)));
 		if (!oc->old || (!same && !oc->changed)) {
 			free(oc->old);

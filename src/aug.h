@@ -85,7 +85,8 @@ struct mr_aug_op {
 	 * a list of that one string is the value too */
 	int one_item_list;
 	/* MR_AUG_SET: another spelling the consumer reads as value (qemu.conf's
-	 * "+64060" for the user whose uid that is), or NULL */
+	 * "+64060" for the user whose uid that is; "+N" also without its +,
+	 * which libvirt reads as N where no user has that name), or NULL */
 	const char *same_as;
 };
 

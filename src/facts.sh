@@ -515,11 +515,14 @@ if [ -n "$inst" ]; then
 		m=$(awk -v p="$inst" '$2 == p { s = $1 " " $3 } END { print s }' /proc/self/mounts)
 		say mount.instances "${m:-none}"
 	fi
-	if [ -L "$r$inst" ] || { [ -e "$r$inst" ] && [ ! -d "$r$inst" ]; }; then say dir.instances notdir
-	elif [ ! -d "$r$inst" ]; then say dir.instances absent
+	# its directory as the host finds it (in a tree, links inside the tree)
+	id=$r$inst
+	! intree "$r${inst%/*}" || id=$rf/${inst##*/}
+	if [ -L "$id" ] || { [ -e "$id" ] && [ ! -d "$id" ]; }; then say dir.instances notdir
+	elif [ ! -d "$id" ]; then say dir.instances absent
 	else
 		e=empty
-		for x in "$r$inst"/* "$r$inst"/.[!.]* "$r$inst"/..?*; do
+		for x in "$id"/* "$id"/.[!.]* "$id"/..?*; do
 			if [ -e "$x" ] || [ -L "$x" ]; then e=nonempty; break; fi
 		done
 		say dir.instances "$e"

@@ -147,6 +147,7 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	mr_buf_init(&f);
 	struct mr_ssh_key_line *w = mr_xcalloc(n_want + 1, sizeof(*w));
 	int *have = mr_xcalloc(n_want + 1, sizeof(*have));
+	int *usable = mr_xcalloc(n_want + 1, sizeof(*usable)); /* a line sshd would use */
 	for (size_t i = 0; i < n_want; i++)
 		if (mr_ssh_key_parse(want[i], strlen(want[i]), &w[i]) < 0)
 			w[i].type = NULL; /* the schema validated it; never matched */
@@ -165,15 +166,19 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 				found_add(&f, i == n_want ? "extra" : "repeated", &k);
 			}
 			/* a wanted key nova cannot use as its options stand: the
-			 * profile's line instead (unless it says the same) */
+			 * profile's line instead (unless it says the same); not
+			 * after a line of that key that works, which sshd uses first */
 			const char *blocks = keep && i < n_want ? blocking_option(&k) : NULL;
-			if (blocks && blocks != blocking_option(&w[i])) {
+			if (i < n_want && !blocks)
+				usable[i] = 1;
+			if (blocks && blocks != blocking_option(&w[i]) && !usable[i]) {
 				keep = 0;
 				mr_buf_printf(&out, "%s\n", want[i]);
 				char *what = mr_xasprintf("restricted by %s%s", blocks,
 				                          strcmp(blocks, "command") ? "" : "=");
 				found_add(&f, what, &k);
 				free(what);
+				usable[i] = 1;
 			}
 			if (i < n_want)
 				have[i] = 1;
@@ -198,6 +203,7 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	}
 	free(w);
 	free(have);
+	free(usable);
 	*found = found_steal(&f);
 	return mr_buf_steal(&out, NULL);
 }

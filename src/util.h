@@ -122,8 +122,10 @@ int mr_str_has_word(const char *list, const char *word);
  * -- left out; a script run inline (sh -c SCRIPT NAME ARGS...) by its
  * NAME and ARGS. The caller's. */
 char *mr_argv_display(const char *const *argv);
-/* Is addr[0..n) a loopback address: 127.*, ::1 in any spelling, an
- * IPv4-mapped 127.*, bracketed or with a zone (%eth0), or "localhost"? */
+/* Is addr[0..n) a loopback address: 127.* in any spelling inet_aton reads
+ * (127.1, 0x7f000001), ::1 in any spelling, an IPv4-mapped 127.*,
+ * bracketed or with a zone (%eth0), or a name of the loopback in Debian's
+ * and Red Hat's /etc/hosts (localhost, ip6-localhost, ...)? */
 int mr_addr_is_loopback(const char *addr, size_t n);
 /* The offset of the first byte of s[0..n) that does not start a valid
  * UTF-8 sequence (overlong forms and surrogates are invalid), or -1. */

@@ -208,7 +208,15 @@ int mr_addr_is_loopback(const char *addr, size_t n)
 		return 0;
 	memcpy(buf, addr, n);
 	buf[n] = '\0';
-	if (!strcasecmp(buf, "localhost") || !strncmp(buf, "127.", 4))
+	static const char *const names[] = { "localhost", "localhost.localdomain", "localhost6",
+		                                     "localhost6.localdomain6", "ip6-localhost",
+		                                     "ip6-loopback" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++)
+		if (!strcasecmp(buf, names[i]))
+			return 1;
+	/* inet_aton reads what getaddrinfo does: 127.1, 0x7f000001 */
+	struct in_addr a4;
+	if (inet_aton(buf, &a4) && (ntohl(a4.s_addr) >> 24) == 127)
 		return 1;
 	if (inet_pton(AF_INET6, buf, b) != 1)
 		return 0;

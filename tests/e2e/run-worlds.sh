@@ -72,6 +72,9 @@ printf 'root:x:0:\nnova:x:64060:\n' > "$root/etc/group"
 sed -i 's/^user = .*/user = "+64060"/; s/^group = .*/group = "+64060"/' "$qc"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_status "debian12: user and group \"+64060\" are nova's" 0 $? "$out"
+sed -i 's/^user = .*/user = "64060"/' "$qc"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian12: ... so is \"64060\", no user having that name" 0 $? "$out"
 sed -i 's/^group = .*/group = "+0"/' "$qc"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_grep "debian12: ... \"+0\" is not" "qemu\.group +drift +'\+0' -> 'nova'" "$out"

@@ -103,6 +103,10 @@ static void test_authorized_merge(void **state)
 		  "restricted by command= x (SHA256:" },
 		{ "ssh-ed25519 " K1 "\nno-pty,Cert-Authority ssh-ed25519 " K2 " ca\n", 0,
 		  "ssh-ed25519 " K1 "\nssh-ed25519 " K2 " admin@bastion\n", "restricted by cert-authority ca" },
+		/* after a line of the key that works, which sshd uses first: kept */
+		{ "ssh-ed25519 " K1 " a\ncommand=\"/bin/false\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " a\ncommand=\"/bin/false\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n",
+		  NULL },
 		/* options that leave commands alone are kept, a quoted comma too */
 		{ "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n", 0,
 		  "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n",

@@ -60,9 +60,11 @@ static void test_loopback(void **state)
 	static const char *const loopback[] = { "127.0.0.1", "127.1.2.3", "::1", "[::1]",
 		                                    "[::1%lo]", "0:0:0:0:0:0:0:1", "[0000::0001]",
 		                                    "::ffff:127.0.0.1", "[::ffff:7f00:1]", "localhost",
-		                                    "LocalHost" };
+		                                    "LocalHost", "127.1", "0x7f000001", "2130706433",
+		                                    "localhost.localdomain", "ip6-localhost" };
 	static const char *const other[] = { "10.0.0.5", "::", "0.0.0.0", "[::2]", "::ffff:10.0.0.1",
-		                                 "localhost.example", "128.0.0.1", "", "[]", "fe80::1%eth0" };
+		                                 "localhost.example", "128.0.0.1", "", "[]", "fe80::1%eth0",
+		                                 "10.1", "0x0a000001" };
 	for (size_t i = 0; i < MR_ARRAY_LEN(loopback); i++)
 		if (!mr_addr_is_loopback(loopback[i], strlen(loopback[i])))
 			fail_msg("'%s' is the loopback", loopback[i]);
