@@ -367,15 +367,39 @@ facts_awk='
 		lc = scont lc; scont = ""; sub(/^[ \t]+/, "", lc); sub(/[ \t]+$/, "", lc)
 		sline(lc)
 		next }
-	# the options files libvirtd.service may read: the variables they
-	# assign, and those an export line names (systemd ignores that line)
+	# an options file as EnvironmentFile= of systemd reads it (systemd 252,
+	# Debian 12, RHEL 9): a line ending in an odd run of \ goes on on the
+	# next (a comment line too: it swallows it); # or ; starts a comment
+	# only at the start of a line; KEY, blanks around =; the value: blanks
+	# before it skipped, double or single quotes taken off, \ escaping outside
+	# single quotes, what follows a closing quote appended (etrail: a
+	# comment there is no comment), blanks at its end dropped. An export
+	# line names no variable (systemd ignores it).
+	function envval(s,   o, i, c, q, n, pq) {
+		o = ""; q = ""; pq = 0; sub(/^[ \t]+/, "", s); n = length(s)
+		for (i = 1; i <= n; i++) {
+			c = substr(s, i, 1)
+			if (q == "" && (c == "\"" || c == "\047") && (o == "" || pq)) { q = c; continue }
+			if (q != "" && c == q) { q = ""; pq = 1; continue }
+			if (c == "\\" && q != "\047" && i < n) { i++; o = o substr(s, i, 1); continue }
+			if (q == "" && pq && (c == " " || c == "\t")) continue
+			if (pq) etrail = 1
+			pq = 0; o = o c }
+		if (q == "") sub(/[ \t]+$/, "", o)
+		return o }
 	part == "opts" {
-		lc = $0; sub(/^[ \t]+/, "", lc); sub(/[ \t\r]+$/, "", lc)
+		if (FNR == 1) { ocont = ""; oskip = 0 }
+		lc = $0; sub(/\r$/, "", lc)
+		if (oskip) { oskip = match(lc, /\\+$/) && RLENGTH % 2; next }
+		if (ocont == "" && lc ~ /^[ \t]*[#;]/) { oskip = match(lc, /\\+$/) && RLENGTH % 2; next }
+		if (match(lc, /\\+$/) && RLENGTH % 2) { ocont = ocont substr(lc, 1, length(lc) - 1); next }
+		lc = ocont lc; ocont = ""; sub(/^[ \t]+/, "", lc)
 		okey = substr(fname(), length(root) + 1) SUBSEP
-		if (match(lc, /^export[ \t]+[A-Za-z_][A-Za-z0-9_]*=/)) {
-			sub(/^export[ \t]+/, "", lc); oexp[okey substr(lc, 1, index(lc, "=") - 1)] = 1 }
-		else if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*=/)) {
-			okey = okey substr(lc, 1, RLENGTH - 1); oset[okey] = 1; oval[okey] = substr(lc, RLENGTH + 1) }
+		if (match(lc, /^export[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
+			sub(/^export[ \t]+/, "", lc); k = lc; sub(/[ \t]*=.*$/, "", k); oexp[okey k] = 1 }
+		else if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
+			k = lc; sub(/[ \t]*=.*$/, "", k); okey = okey k
+			etrail = 0; oset[okey] = 1; oval[okey] = envval(substr(lc, RLENGTH + 1)); otrail[okey] = etrail }
 		next }
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
@@ -455,7 +479,7 @@ facts_awk='
 			c = substr(v, RSTART + 1, 1)
 			o = o substr(v, 1, RSTART - 1) (c == "n" ? "libvirtd.service" : c == "N" || c == "p" ? "libvirtd" : c == "%" ? "%" : "%" c) }
 		return o v }
-	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs, pre, seen) {
+	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs, pre, seen, nw, ws, braced) {
 		nex = 0; ef = " "
 		for (a = 0; a <= nd[su]; a++) {
 			c = su SUBSEP (a ? drop[su, a] : "")
@@ -473,16 +497,23 @@ facts_awk='
 		if (!nex) return
 		pre = ex; sub(/[^-@+!:|].*$/, "", pre)
 		if (index(pre, ":")) return
-		for (ex = substr(ex, length(pre) + 1); match(ex, /\$\{?[A-Za-z_][A-Za-z0-9_]*/); ex = substr(ex, RSTART + RLENGTH)) {
-			w = substr(ex, RSTART + 1, RLENGTH - 1); sub(/^\{/, "", w)
+		# a word that is $NAME alone passes its words, ${NAME} alone one
+		# argument; within a word, or $$, systemd expands nothing for us
+		nw = split(substr(ex, length(pre) + 1), ws, /[ \t]+/)
+		for (a = 1; a <= nw; a++) {
+			w = ws[a]; if (w ~ /^".*"$/) w = substr(w, 2, length(w) - 2)
+			if (w !~ /^\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})$/) continue
+			if (w ~ /^\$\{/) { w = substr(w, 3, length(w) - 3); braced[w] = 1 } else w = substr(w, 2)
 			if (w in seen) continue
 			seen[w] = 1; print "libvirtd.args_var=" w
+			if (w in braced) print "libvirtd.args_braced=" w
 			v = ""
 			for (j = 1; j <= ne; j++) {
 				if ((efs[j], w) in oset) v = efs[j]
 				if ((efs[j], w) in oexp) print "libvirtd.args_export=" w " " hname(root efs[j])
 			}
 			if (v != "") print "libvirtd.args_value=" w " " hname(root v) " " oval[v, w]
+			if (v != "" && otrail[v, w]) print "libvirtd.args_trailer=" w " " hname(root v)
 		} }
 	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
 	END { nflush(); pkg(); unit()

@@ -436,16 +436,6 @@ static void check_service_exec(struct mr_plan *plan, const struct service_exec *
 		             ex->n, ex->last.file_len, ex->last.file);
 }
 
-/* The options variable as an EnvironmentFile gives it, one pair of quotes
- * off (its words apart), into buf; "FILE VALUE" as the probe says. */
-static const char *file_value(const char *value, char *buf, size_t cap)
-{
-	if (*value != '"' && *value != '\'')
-		return value;
-	unit_word(value, buf, cap);
-	return buf;
-}
-
 static int same_file(const struct mr_file_fact *l, const char *path)
 {
 	return path && (size_t)l->file_len == strlen(path) &&
@@ -454,18 +444,18 @@ static int same_file(const struct mr_file_fact *l, const char *path)
 
 /* One variable the ExecStart in effect passes, in the socket world: the
  * value an options file in effect gives it (systemd reads those after
- * Environment=), the options file and variable migready edits aside
- * (plan_listen_flag takes --listen out of it); else the Environment=
- * lines' (an empty one drops those before it). */
-static void check_var_listen(struct mr_plan *plan, const char *var, const char *origin)
+ * Environment=), the options file and variable migready edits aside where
+ * it does (edits: plan_listen_flag takes --listen out of it); else the
+ * Environment= lines' (an empty one drops those before it). */
+static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
+                             const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_file_fact l;
 	if (args_value(facts, var, &l)) {
-		char buf[4096];
-		int mine = same_file(&l, mr_facts_libvirtd_defaults(facts)) &&
+		int mine = edits && same_file(&l, mr_facts_libvirtd_defaults(facts)) &&
 		           !strcmp(var, edited_var(facts, NULL));
-		if (!mine && words_listen(file_value(l.rest, buf, sizeof(buf))))
+		if (!mine && words_listen(l.rest))
 			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 			             "libvirtd.service would start libvirtd with --listen (%s from %.*s), "
 			             "which socket activation refuses: remove it there",
@@ -505,7 +495,7 @@ static void check_var_listen(struct mr_plan *plan, const char *var, const char *
 /* libvirtd.service's own lines may give --listen too, which socket
  * activation refuses: its ExecStart in effect, or a variable it passes. */
 static void check_service_listen(struct mr_plan *plan, const struct service_exec *ex,
-                                 const char *origin)
+                                 int edits, const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	if (exec_listens(ex))
@@ -516,8 +506,26 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 	const char **vars = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "libvirtd.args_var", &vars) : 0;
 	for (size_t i = 0; i < n; i++)
-		check_var_listen(plan, vars[i], origin);
+		check_var_listen(plan, vars[i], edits, origin);
 	free(vars);
+}
+
+/* Whether a fact key ("VAR FILE" values) names var in file. */
+static int var_in_file(const struct mr_facts *facts, const char *key, const char *var,
+                       const char *file)
+{
+	char *v = mr_xasprintf("%s %s", var, file);
+	int has = mr_facts_has(facts, key, v);
+	free(v);
+	return has;
+}
+
+/* Whether words are empty or --listen alone (in a spelling libvirtd reads). */
+static int single_listen_word(const char *words)
+{
+	char w[256];
+	const char *p = unit_word(words, w, sizeof(w));
+	return !p || (!unit_word(p, w, sizeof(w)) && words_listen(words));
 }
 
 /* Legacy: --listen in the options file reaches libvirtd only if the
@@ -532,7 +540,6 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 	int passed;
 	const char *var = edited_var(facts, &passed);
 	struct mr_file_fact later;
-	char buf[4096];
 	if (!ex->n)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service has no ExecStart= in effect: libvirtd would not start");
@@ -551,19 +558,28 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 		             "reach libvirtd",
 		             defaults);
 	else if (args_value(facts, var, &later) && !same_file(&later, defaults) &&
-	         !words_listen(file_value(later.rest, buf, sizeof(buf))))
+	         !words_listen(later.rest))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "%.*s sets %s again, read after %s: libvirtd gets '%s', without --listen",
 		             later.file_len, later.file, var, defaults, later.rest);
-	else {
-		char *exported = mr_xasprintf("%s %s", var, defaults);
-		if (mr_facts_has(facts, "libvirtd.args_export", exported))
-			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-			             "%s sets %s on an export line, which systemd's EnvironmentFile= "
-			             "ignores: write it as %s=...",
-			             defaults, var, var);
-		free(exported);
-	}
+	else if (args_value(facts, var, &later) && same_file(&later, defaults) &&
+	         var_in_file(facts, "libvirtd.args_trailer", var, defaults))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "%s: text after the closing quote of %s is part of its value to systemd "
+		             "(a comment there is none): libvirtd gets '%s'",
+		             defaults, var, later.rest);
+	else if (mr_facts_has(facts, "libvirtd.args_braced", var) && args_value(facts, var, &later) &&
+	         !single_listen_word(later.rest))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service passes ${%s} as one argument: with %s and --listen in "
+		             "it, libvirtd gets one word it refuses; pass $%s, or leave --listen alone "
+		             "there",
+		             var, later.rest, var);
+	else if (var_in_file(facts, "libvirtd.args_export", var, defaults))
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "%s sets %s on an export line, which systemd's EnvironmentFile= "
+		             "ignores: write it as %s=...",
+		             defaults, var, var);
 }
 
 static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
@@ -640,12 +656,13 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		char *path = defaults ? mr_xasprintf("file.%s", defaults) : NULL;
 		/* --listen would stop socket-activated libvirtd from starting. */
 		char *origin = origin_or(named ? named : auth, "");
-		if (named && path && mr_facts_get(facts, path))
+		int edits = named && path && mr_facts_get(facts, path);
+		if (edits)
 			plan_listen_flag(plan, defaults, 0, origin,
 			                 mr_plan_unit(plan, units_libvirtd.service));
 		struct service_exec ex = service_exec(facts);
 		check_service_exec(plan, &ex, origin);
-		check_service_listen(plan, &ex, origin);
+		check_service_listen(plan, &ex, edits, origin);
 		free(origin);
 		free(path);
 		break;

@@ -109,6 +109,17 @@ static const char *blocking_option(const struct mr_ssh_key_line *k)
 	return NULL;
 }
 
+/* Whether a key line may be refused for where or when it is used (from=,
+ * expiry-time=): sshd then goes on to the next line of that key. */
+static int may_refuse(const struct mr_ssh_key_line *k)
+{
+	for (const char *p = k->options, *end = p ? p + k->options_len : NULL; p && p < end; p++)
+		if ((p == k->options || p[-1] == ',') &&
+		    (!strncasecmp(p, "from=", 5) || !strncasecmp(p, "expiry-time=", 12)))
+			return 1;
+	return 0;
+}
+
 /* "comment (SHA256:...)", or the fingerprint alone. */
 static void describe(struct mr_buf *b, const struct mr_ssh_key_line *k)
 {
@@ -169,7 +180,7 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 			 * profile's line instead (unless it says the same); not
 			 * after a line of that key that works, which sshd uses first */
 			const char *blocks = keep && i < n_want ? blocking_option(&k) : NULL;
-			if (i < n_want && !blocks)
+			if (i < n_want && !blocks && !may_refuse(&k))
 				usable[i] = 1;
 			if (blocks && blocks != blocking_option(&w[i]) && !usable[i]) {
 				keep = 0;

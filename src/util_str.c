@@ -208,7 +208,8 @@ int mr_addr_is_loopback(const char *addr, size_t n)
 		return 0;
 	memcpy(buf, addr, n);
 	buf[n] = '\0';
-	static const char *const names[] = { "localhost", "localhost.localdomain", "localhost6",
+	static const char *const names[] = { "localhost", "localhost.localdomain", "localhost4",
+		                                     "localhost4.localdomain4", "localhost6",
 		                                     "localhost6.localdomain6", "ip6-localhost",
 		                                     "ip6-loopback" };
 	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++)

@@ -388,15 +388,45 @@ expect_status "set_dir: through a link in another user's directory" 1 "$st" "$ou
 expect_grep "... refused, saying so" "reached through the symbolic link $WORK/home/sub, which another user could have made" "$out"
 [ ! -e "$WORK/vdir/x" ] && ok "... nothing made there" || not_ok "... nothing made there"
 rm "$WORK/home/sub"
-# under a root: never out of it, whatever links the tree holds
+# under a root: never out of it, whatever links the tree holds; an
+# absolute link leads from the root of the tree, as on the host it is
 rm -rf "$WORK/tree"; mkdir -p "$WORK/tree/var/lib"; ln -s / "$WORK/tree/var/lib/nova"
 out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 1 0777 4243 4243 "/var/lib/nova$WORK/vdir/.ssh" 2>&1); st=$?
-expect_status "set_dir: a tree's link out of the root" 1 "$st" "$out"
+expect_status "set_dir: a tree's link to /" 0 "$st" "$out"
 [ ! -e "$WORK/vdir/.ssh" ] && ok "... nothing made outside" || not_ok "... nothing made outside" "$(ls -la "$WORK/vdir")"
+expect_fixed "... the directory made in the tree" "777 4243:4243" "$(stat -c '%a %u:%g' "$WORK/tree$WORK/vdir/.ssh")"
+rm "$WORK/tree/var/lib/nova"; ln -s "../../../../$WORK/vdir" "$WORK/tree/var/lib/nova"
+out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 1 0777 4243 4243 /var/lib/nova/x 2>&1); st=$?
+expect_status "set_dir: a tree's link climbing out with .." 0 "$st" "$out"
+[ ! -e "$WORK/vdir/x" ] && ok "... stops at the root of the tree" || not_ok "... stops at the root of the tree" "$(ls -la "$WORK/vdir")"
 rm "$WORK/tree/var/lib/nova"; ln -s "$WORK/vdir" "$WORK/tree/var/lib/nova"
 out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 1 0777 4243 4243 /var/lib/nova 2>&1); st=$?
-expect_status "set_dir: the directory itself a link out of the root" 1 "$st" "$out"
+expect_status "set_dir: the directory itself a link" 1 "$st" "$out"
 expect_fixed "... its target untouched" "750 0:0" "$(stat -c '%a %u:%g' "$WORK/vdir")"
+# a root-owned link whose text leads through another user's directory,
+# where that user put a link: refused there (the kernel is never left to
+# resolve a link's text)
+rm -rf "$WORK/srvn"; mkdir -p "$WORK/srvn/nova" "$WORK/rootdir2"; chown 4243 "$WORK/srvn/nova"
+ln -s "$WORK/srvn/nova/home" "$WORK/rootdir2/nova"
+ln -s "$WORK/vdir" "$WORK/srvn/nova/home"; chown -h 4243 "$WORK/srvn/nova/home"
+out=$(setdir 0700 4243 4243 "$WORK/rootdir2/nova/.ssh" 2>&1); st=$?
+expect_status "set_dir: a link of root's leading through another user's link" 1 "$st" "$out"
+[ ! -e "$WORK/vdir/.ssh" ] && ok "... nothing made at its target" || not_ok "... nothing made at its target"
+# a directory made on the way, swapped for a link before the next step
+rm -f "$WORK/evil"/*; rm -rf "$WORK/home/new"
+printf '#!/bin/sh
+%s "$@" || exit
+[ -d %s ] && mv %s %s.aside && ln -s %s %s && echo swapped >>%s
+' \
+	"$(command -v mkdir)" "$WORK/home/new" "$WORK/home/new" "$WORK/home/new" "$WORK/rootdir" "$WORK/home/new" "$WORK/evil/swapped" \
+	>"$WORK/evil/mkdir"
+chmod 755 "$WORK/evil/mkdir"
+out=$(PATH=$WORK/evil:$PATH setdir 0700 4243 4243 "$WORK/home/new/via/d" 2>&1); st=$?
+[ -s "$WORK/evil/swapped" ] && ok "set_dir: a directory made on the way swapped for a link" || not_ok "set_dir: no swap made on the way" "$out"
+expect_status "... refused at once" 1 "$st" "$out"
+[ ! -e "$WORK/rootdir/real/d/via" ] && [ "$(stat -c '%a %u:%g' "$WORK/rootdir/real/d")" = "700 4243:4243" ] \
+	&& ok "... nothing made or changed past it" || not_ok "... nothing made or changed past it" "$(ls -laR "$WORK/rootdir")"
+rm -f "$WORK/evil"/*
 # a rollback's step (MAKE 0): a directory gone is not made again
 out=$(/bin/sh "$SRC/src/set_dir.sh" "$WORK/tree" 0 0755 0 0 /var/lib/gone/.ssh 2>&1); st=$?
 expect_status "set_dir: a rollback's directory gone" 3 "$st" "$out"

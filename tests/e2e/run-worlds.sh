@@ -288,6 +288,16 @@ out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
 expect_grep "service: a [Service] section of a socket's drop-in counts for nothing" \
 	'libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16509, the loopback' "$out"
 rm -r "$svc/etc/systemd/system/libvirtd-tcp.socket.d"
+# a profile that sets no listener key edits no options file: --listen
+# there is then a failure, not the drift apply would not fix
+rm -f "$sdrop/override.conf"
+cp "$svc/etc/default/libvirtd" "$WORK/svc-default.keep"
+printf 'LIBVIRTD_ARGS="--listen"\n' >> "$svc/etc/default/libvirtd"
+printf '[libvirtd]\nauth_tcp = none\n' > auth-only.ini
+out=$(mr check --local --root "$svc" -p auth-only.ini 2>&1)
+expect_grep "service: --listen in the options file, nothing planned to edit it: check fails" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/default/libvirtd\)' "$out"
+cp "$WORK/svc-default.keep" "$svc/etc/default/libvirtd"
 # a drop-in directory that is a link: read inside the tree
 mv "$sdrop" "$svc/srv-dropins"
 ln -s /srv-dropins "$sdrop"
@@ -421,8 +431,39 @@ printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$ldrop/override.
 printf 'libvirtd_opts="--timeout 120"\n' > "$root/etc/libvirt/site.env"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_grep "debian10: a later EnvironmentFile without --listen fails check" \
-	"/etc/libvirt/site\.env sets libvirtd_opts again, read after /etc/default/libvirtd: libvirtd gets '\"--timeout 120\"', without --listen" "$out"
+	"/etc/libvirt/site\.env sets libvirtd_opts again, read after /etc/default/libvirtd: libvirtd gets '--timeout 120', without --listen" "$out"
+rm "$root/etc/libvirt/site.env" "$ldrop/override.conf"
+# the options file as systemd reads it: a comment after the closing quote
+# is part of the value; a comment line ending in \ swallows the next
+sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--listen" # for live migration/' "$root/etc/default/libvirtd"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: a comment after the quoted value fails check" \
+	"libvirtd\.listen_flag +failed +/etc/default/libvirtd: text after the closing quote of libvirtd_opts is part of its value to systemd \(a comment there is none\): libvirtd gets '--listen# for live migration'" "$out"
+sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--listen"/' "$root/etc/default/libvirtd"
+printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$ldrop/override.conf"
+printf '# the site \\\nlibvirtd_opts="--timeout 120"\n' > "$root/etc/libvirt/site.env"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: ... an assignment after a comment ending in \\\\ is no assignment" 0 $? "$out"
+printf 'libvirtd_opts = --timeout 120 \\\n  --listen\n' > "$root/etc/libvirt/site.env"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: ... KEY = value continued with --listen on the next line" 0 $? "$out"
+printf 'libvirtd_opts = --timeout 120\n' > "$root/etc/libvirt/site.env"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... KEY = value without it fails check" "site\.env sets libvirtd_opts again" "$out"
 rm "$root/etc/libvirt/site.env"
+# ${VAR} is one argument: a value of two words is one libvirtd refuses;
+# $VAR within a word expands nothing
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd ${libvirtd_opts}\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_status "debian10: \${libvirtd_opts} with --listen alone: in the desired state" 0 $? "$out"
+sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--timeout 120 --listen"/' "$root/etc/default/libvirtd"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... with two words: check fails" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service passes \$\{libvirtd_opts\} as one argument' "$out"
+sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--listen"/' "$root/etc/default/libvirtd"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd --timeout=120$libvirtd_opts\n' > "$ldrop/override.conf"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: \$libvirtd_opts within a word passes no variable" "passes neither LIBVIRTD_ARGS nor libvirtd_opts:" "$out"
 rm -r "$ldrop"
 # tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
 sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini

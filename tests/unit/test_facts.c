@@ -524,7 +524,7 @@ static const struct tree_case tree_cases[] = {
 	    "unit.libvirtd.socket=masked unknown", "unit.libvirtd-ro.socket=masked unknown",
 	    "unit.libvirtd-tcp.socket=disabled unknown", "unit.libvirtd.service=enabled unknown",
 	    "pending=libvirtd.service", "libvirtd.args_var=libvirtd_opts" /* ${...} form */,
-	    "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd \"--listen\"" } },
+	    "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd --listen" } },
 };
 
 static void check_facts(const char *name, const struct mr_facts *f, const char *const *want,

@@ -107,6 +107,10 @@ static void test_authorized_merge(void **state)
 		{ "ssh-ed25519 " K1 " a\ncommand=\"/bin/false\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
 		  "ssh-ed25519 " K1 " a\ncommand=\"/bin/false\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n",
 		  NULL },
+		/* ... but a from= line may be refused, and sshd goes on to the next */
+		{ "from=\"10.0.0.5\" ssh-ed25519 " K1 " a\ncommand=\"/bin/false\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
+		  "from=\"10.0.0.5\" ssh-ed25519 " K1 " a\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n",
+		  "restricted by command= b" },
 		/* options that leave commands alone are kept, a quoted comma too */
 		{ "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n", 0,
 		  "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n",

@@ -61,7 +61,8 @@ static void test_loopback(void **state)
 		                                    "[::1%lo]", "0:0:0:0:0:0:0:1", "[0000::0001]",
 		                                    "::ffff:127.0.0.1", "[::ffff:7f00:1]", "localhost",
 		                                    "LocalHost", "127.1", "0x7f000001", "2130706433",
-		                                    "localhost.localdomain", "ip6-localhost" };
+		                                    "localhost.localdomain", "ip6-localhost",
+		                                    "localhost4.localdomain4" };
 	static const char *const other[] = { "10.0.0.5", "::", "0.0.0.0", "[::2]", "::ffff:10.0.0.1",
 		                                 "localhost.example", "128.0.0.1", "", "[]", "fe80::1%eth0",
 		                                 "10.1", "0x0a000001" };
