@@ -82,6 +82,13 @@ intree() {
 # A file whose name a fact carries goes to awk as "fn=PATH" "$rf": named
 # by PATH, read at rf.
 readable() { intree "$1" && [ -f "$rf" ] && [ -r "$rf" ]; }
+# fnarg PATH: in fa, the awk operand "fn=PATH" (awk reads escapes in an
+# operand that assigns: a \ goes in doubled; a loop only where there is one)
+fnarg() {
+	fa=; t=$1
+	while case $t in *\\*) ;; *) false ;; esac; do fa=$fa${t%%\\*}\\\\; t=${t#*\\}; done
+	fa=fn=$fa$t
+}
 cr=$(printf '\r')
 osr=
 ! readable "$r/etc/os-release" && ! readable "$r/usr/lib/os-release" || osr=$rf
@@ -183,7 +190,7 @@ else
 		if [ -n "$e" ]; then say "unit.$u" "$e unknown"; continue; fi
 		if ! readable "$f"; then say "unit.$u" "unknown unknown"; continue; fi
 		[ $nu = 1 ] || set -- "$@" part=unit
-		nu=1; set -- "$@" "fn=$f" "$rf"
+		nu=1; fnarg "$f"; set -- "$@" "$fa" "$rf"
 	done
 fi
 
@@ -217,7 +224,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	libvirtd.service; do
 	unit_file "$u" && readable "$uf" || continue
 	pre=; case $u in *-*) pre=${u%%-*}-.${u##*.}.d ;; esac
-	set -- "$@" part=sock "sockunit=$u" "fn=$uf" "$rf"
+	fnarg "$uf"; set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
 	[ "$u" != libvirtd.service ] || envfiles "$rf"
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
@@ -229,7 +236,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 				[ -e "$g" ] || [ -L "$g" ] || continue
 				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
 				g=$r$dir/$d/$b
-				[ "$g" -ef /dev/null ] || ! readable "$g" || set -- "$@" "fn=$g" "$rf"
+				[ "$g" -ef /dev/null ] || ! readable "$g" || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
 				[ "$u" != libvirtd.service ] || [ "$g" -ef /dev/null ] || ! readable "$g" || envfiles "$rf"
 			done
 		done
@@ -245,20 +252,20 @@ done
 if [ -n "$novakeys" ]; then
 	exec_start nova-compute.service || exec_start openstack-nova-compute.service
 	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
-	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && nccr=$rf || ncc=
+	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && nccr=$rf && fnarg "$ncc" && ncc=$fa || ncc=
 	set -- "$@" part=nova
 	# nova.conf itself, for the spellings migready does not write
 	# ([LIBVIRT]) that oslo.config reads all the same
 	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
 	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
-	else set -- "$@" novakey=nova.other ${ncc:+"fn=$ncc" "$nccr"}; fi
+	else set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}; fi
 	for d in /etc/nova/nova.conf.d /etc/nova/nova-compute.conf.d; do
 		intree "$r$d" || continue
 		for f in "$rf"/*.conf; do
-			f=$r$d/${f##*/}; ! readable "$f" || set -- "$@" "fn=$f" "$rf"
+			f=$r$d/${f##*/}; ! readable "$f" || { fnarg "$f"; set -- "$@" "$fa" "$rf"; }
 		done
 	done
-	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"fn=$ncc" "$nccr"}
+	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}
 fi
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
@@ -273,7 +280,7 @@ fi
 set -- "$@" part=mpath
 mpdir=/etc/multipath/conf.d
 if readable "$r/etc/multipath.conf"; then
-	set -- "$@" "fn=$r/etc/multipath.conf" "$rf"
+	fnarg "$r/etc/multipath.conf"; set -- "$@" "$fa" "$rf"
 	while IFS= read -r l || [ -n "$l" ]; do
 		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
 		case $l in config_dir[\ \	]*) ;; *) continue ;; esac
@@ -285,7 +292,7 @@ fi
 case $mpdir in /*) ;; *) mpdir= ;; esac
 if [ -n "$mpdir" ] && intree "$r$mpdir"; then
 	for f in "$rf"/*.conf; do
-		f=$r$mpdir/${f##*/}; ! readable "$f" || set -- "$@" "fn=$f" "$rf"
+		f=$r$mpdir/${f##*/}; ! readable "$f" || { fnarg "$f"; set -- "$@" "$fa" "$rf"; }
 	done
 fi
 
@@ -303,7 +310,7 @@ $f
 "*) continue ;; esac
 	seen="$seen$f
 "
-	! readable "$r$f" || set -- "$@" "fn=$r$f" "$rf"
+	! readable "$r$f" || { fnarg "$r$f"; set -- "$@" "$fa" "$rf"; }
 done
 IFS=$oifs
 
@@ -321,6 +328,7 @@ facts_awk='
 	function unit(  n) { if (f == "") return; n = f; sub(/.*\//, "", n)
 	        print "unit." n "=" (i ? "disabled" : "static") " unknown"; f = "" }
 	BEGIN { gsub(/[ \t\n]+/, " ", want); want = " " want " "
+	        for (k = 1; k < 32; k++) ctl[sprintf("%c", k)] = k; ctl[sprintf("%c", 127)] = 127
 	        n = split(novakeys, u, " "); for (k = 1; k <= n; k++) nk[u[k]] = 1
 	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
@@ -339,8 +347,10 @@ facts_awk='
 	part == "unit" { if (FNR == 1) { unit(); f = fname(); i = 0 }; if (/^\[Install\]/) i = 1; next }
 	# that name from the root of the host, as a fact carries it: blanks, control
 	# characters and % written %XX (a fact is "FILE REST", a line)
-	function hname(p) { p = substr(p, length(root) + 1); gsub(/%/, "%25", p); gsub(/ /, "%20", p)
-		gsub(/\t/, "%09", p); gsub(/\n/, "%0A", p); gsub(/\r/, "%0D", p); return p }
+	function hname(p,   o, i, c) { p = substr(p, length(root) + 1); gsub(/%/, "%25", p); gsub(/ /, "%20", p)
+		if (p !~ /[\001-\037\177]/) return p
+		for (o = ""; p != ""; p = substr(p, 2)) { c = substr(p, 1, 1); o = o ((c in ctl) ? sprintf("%%%02X", ctl[c]) : c) }
+		return o }
 	# a unit file or drop-in as systemd reads it: a line ends at its CR LF,
 	# a comment line is skipped (also inside a continued line), an odd run
 	# of \ at its very end (no blank after) goes on on the next (\ read as a
@@ -480,19 +490,19 @@ facts_awk='
 			o = o substr(v, 1, RSTART - 1) (c == "n" ? "libvirtd.service" : c == "N" || c == "p" ? "libvirtd" : c == "%" ? "%" : "%" c) }
 		return o v }
 	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs, pre, seen, nw, ws, braced) {
-		nex = 0; ef = " "
+		nex = 0; ef = SUBSEP
 		for (a = 0; a <= nd[su]; a++) {
 			c = su SUBSEP (a ? drop[su, a] : "")
 			for (j = 1; j <= nl[c]; j++) {
 				v = ls[c, j]
 				if (lkind[c, j] == "exec") { if (v == "") nex = 0; else { nex++; ex = v } }
 				else if (lkind[c, j] == "envfile") {
-					if (v == "") { ef = " "; continue }
+					if (v == "") { ef = SUBSEP; continue }
 					sub(/^-/, "", v); v = spec(v)
-					if (v ~ /^\//) ef = ef v " " }
+					if (v ~ /^\//) ef = ef v SUBSEP }
 			}
 		}
-		ne = split(ef, efs, " ")
+		ne = split(substr(ef, 2, length(ef) - 2), efs, SUBSEP); if (ef == SUBSEP) ne = 0
 		for (j = 1; j <= ne; j++) print "libvirtd.envfile=" hname(root efs[j])
 		if (!nex) return
 		pre = ex; sub(/[^-@+!:|].*$/, "", pre)

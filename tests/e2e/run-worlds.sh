@@ -321,6 +321,12 @@ out=$(mr facts --local --root "$alias" 2>&1)
 expect_grep "links: an absolute link is read inside the tree" 'unit\.iptables\.service +disabled' "$out"
 expect_grep "links: ... one that leads nowhere there is unknown" 'unit\.nfs-server\.service +unknown' "$out"
 expect_grep "links: ... and the facts after it are all there" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf 16600' "$out"
+# odd names: a backslash (awk reads escapes in its operands), a control
+# character (a fact is a line): the host's facts stay whole, the name shown
+mv "$alias/etc/systemd/system/libvirtd-tcp.socket.d/override.conf" "$alias/etc/systemd/system/libvirtd-tcp.socket.d/o\\n$(printf '\033').conf"
+out=$(mr facts --local --root "$alias" 2>&1); st=$?
+expect_status "names: a drop-in named with a backslash and an ESC: facts" 0 "$st" "$out"
+expect_grep "... its line whole, the ESC as %1B" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf 16600' "$out"
 out=$(mr check --local --root "$alias" -p profile.ini 2>&1)
 expect_grep "links: so the override still fails check" 'libvirtd\.listen_port +failed' "$out"
 
