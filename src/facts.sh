@@ -269,8 +269,38 @@ if [ -n "$novakeys" ]; then
 fi
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
-# legacy libvirtd --listen binds (part=lconf)
-! readable "$r/etc/libvirt/libvirtd.conf" || set -- "$@" part=lconf "$rf"
+# legacy libvirtd --listen binds; a name, as the host resolves it (the
+# tree's /etc/hosts; getent on a live host, one process): libvirtd binds
+# every address it gets (Debian's /etc/hosts gives the host's own name
+# 127.0.1.1)
+if readable "$r/etc/libvirt/libvirtd.conf"; then
+	la=
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in listen_addr[\ \	=]*) ;; *) continue ;; esac
+		l=${l#listen_addr}; l=${l#"${l%%[! 	]*}"}; l=${l#=}; l=${l#"${l%%[! 	]*}"}
+		case $l in
+		\"*) la=${l#\"}; la=\"${la%%\"*}\" ;;
+		\'*) la=${l#\'}; la=\'${la%%\'*}\' ;;
+		*) la=${l%%[ 	#]*} ;;
+		esac
+		say libvirtd.listen_addr "$la"
+		break
+	done < "$rf"
+	la=${la#[\"\']}; la=${la%[\"\']}
+	case $la in '' | *:* | *[!A-Za-z0-9.-]* | [0-9]*.*[0-9]) ;;
+	*)
+		if [ -z "$r" ]; then
+			command -v getent >/dev/null 2>&1 &&
+				getent ahosts "$la" 2>/dev/null | while read -r a _; do say libvirtd.listen_addr_ip "$a"; done
+		elif readable "$r/etc/hosts"; then
+			while read -r a ns; do
+				case $a in '' | \#*) continue ;; esac
+				for n in ${ns%%#*}; do [ "$n" != "$la" ] || say libvirtd.listen_addr_ip "$a"; done
+			done < "$rf"
+		fi ;;
+	esac
+fi
 
 # multipathd's configuration: multipath.conf, then the files of its
 # config_dir (/etc/multipath/conf.d unless multipath.conf names another,
@@ -410,11 +440,6 @@ facts_awk='
 		else if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
 			k = lc; sub(/[ \t]*=.*$/, "", k); okey = okey k
 			etrail = 0; oset[okey] = 1; oval[okey] = envval(substr(lc, RLENGTH + 1)); otrail[okey] = etrail }
-		next }
-	part == "lconf" {
-		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
-			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
-			lad = 1; print "libvirtd.listen_addr=" lv }
 		next }
 	# multipath.conf: sections by braces, "keyword value" lines; a comment
 	# from # or ! outside double quotes; the section of a key is its

@@ -612,11 +612,23 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
 	size_t an = addr ? strlen(addr) : 0;
 	int quoted = an >= 2 && (addr[0] == '"' || addr[0] == '\'') && addr[an - 1] == addr[0];
+	/* a name: libvirtd binds every address the host resolves it to */
+	const char **ips = NULL;
+	size_t n_ips = facts ? mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips) : 0, n_loop = 0;
+	for (size_t i = 0; i < n_ips; i++)
+		n_loop += (size_t)mr_addr_is_loopback(ips[i], strlen(ips[i]));
 	if (listen && addr && mr_addr_is_loopback(addr + quoted, an - 2 * (size_t)quoted))
 		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
 		             "%s sets listen_addr = %s: libvirtd would listen on the loopback "
 		             "only, and other hosts cannot connect",
 		             units_libvirtd.conf, addr);
+	else if (listen && addr && n_ips && n_loop == n_ips)
+		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
+		             "%s sets listen_addr = %s, which this host resolves to %s (its /etc/hosts "
+		             "or DNS): libvirtd would listen on the loopback only, and other hosts "
+		             "cannot connect",
+		             units_libvirtd.conf, addr, ips[0]);
+	free(ips);
 	if (listen) {
 		mr_plan_unit_want(service, MR_ENABLE_YES, 1, "libvirtd.listener", origin);
 		/* With --listen, libvirtd refuses to start if it is socket-activated:

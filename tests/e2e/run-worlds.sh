@@ -385,6 +385,15 @@ expect_grep "... and says why" 'libvirtd\.listen_addr +failed +/etc/libvirt/libv
 sed -i 's/^listen_addr = .*/listen_addr = "10.20.0.5"/' "$root/etc/libvirt/libvirtd.conf"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_status "debian10: ... an address of the host does not" 0 $? "$out"
+printf 'listen_addr = "compute7" # its name\n' > "$root/etc/libvirt/libvirtd.conf"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tcompute7.example.org compute7\n' > "$root/etc/hosts"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_grep "debian10: ... the host's name, which its /etc/hosts gives 127.0.1.1 (Debian's installer)" \
+	'libvirtd\.listen_addr +failed +/etc/libvirt/libvirtd\.conf sets listen_addr = "compute7", which this host resolves to 127\.0\.1\.1' "$out"
+printf '10.20.0.7\tcompute7\n' >> "$root/etc/hosts"
+out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+expect_no_grep "debian10: ... not when it also has an address of the host" 'libvirtd\.listen_addr +failed' "$out"
+rm "$root/etc/hosts"
 printf 'listen_addr = "[::ffff:127.0.0.1]"\n' > "$root/etc/libvirt/libvirtd.conf"
 out=$(mr check --local --root "$root" -p profile.ini 2>&1)
 expect_grep "debian10: ... an IPv4-mapped loopback too" 'libvirtd\.listen_addr +failed' "$out"
