@@ -209,8 +209,21 @@ envfiles() {
 			case $c in n) o=${o}libvirtd.service ;; N | p) o=${o}libvirtd ;; %) o=$o% ;; *) o=$o%$c ;; esac
 		done
 		l=$o$l
-		case $l in /*) envf="$envf$l
-" ;; esac
+		case $l in /*) ;; *) continue ;; esac
+		# a pattern in the last component: the files it matches, sorted
+		# (systemd globs it); the awk matches the pattern again
+		case ${l##*/} in
+		*[*?[]*)
+			case ${l%/*} in *[*?[]*) continue ;; esac
+			intree "$r${l%/*}" || continue
+			for g in "$rf"/${l##*/}; do
+				[ -e "$g" ] || [ -L "$g" ] || continue
+				envf="$envf${l%/*}/${g##*/}
+"
+			done ;;
+		*) envf="$envf$l
+" ;;
+		esac
 	done < "$1"
 }
 
@@ -428,7 +441,7 @@ facts_awk='
 		if (q == "") sub(/[ \t]+$/, "", o)
 		return o }
 	part == "opts" {
-		if (FNR == 1) { ocont = ""; oskip = 0 }
+		if (FNR == 1) { ocont = ""; oskip = 0; ofile[++nof] = substr(fname(), length(root) + 1) }
 		lc = $0; sub(/\r$/, "", lc)
 		if (oskip) { oskip = match(lc, /\\+$/) && RLENGTH % 2; next }
 		if (ocont == "" && lc ~ /^[ \t]*[#;]/) { oskip = match(lc, /\\+$/) && RLENGTH % 2; next }
@@ -514,7 +527,17 @@ facts_awk='
 			c = substr(v, RSTART + 1, 1)
 			o = o substr(v, 1, RSTART - 1) (c == "n" ? "libvirtd.service" : c == "N" || c == "p" ? "libvirtd" : c == "%" ? "%" : "%" c) }
 		return o v }
-	function svcopts(su,   a, c, j, v, ex, nex, ef, w, ne, efs, pre, seen, nw, ws, braced) {
+	# a file name pattern as a regular expression (no / matched by * ? [])
+	function globre(g,   o, c) {
+		for (o = "^"; g != ""; g = substr(g, 2)) {
+			c = substr(g, 1, 1)
+			if (c == "*") o = o "[^/]*"
+			else if (c == "?") o = o "[^/]"
+			else if (c == "[") { c = substr(g, 2, 1) == "!" ? "[^" : "["; g = substr(g, c == "[^" ? 2 : 1); o = o c }
+			else if (index("\\.+^$(){}|/", c)) o = o "\\" c
+			else o = o c }
+		return o "$" }
+	function svcopts(su,   a, c, j, k, v, ex, nex, ef, w, ne, efs, pre, seen, nw, ws, braced) {
 		nex = 0; ef = SUBSEP
 		for (a = 0; a <= nd[su]; a++) {
 			c = su SUBSEP (a ? drop[su, a] : "")
@@ -524,7 +547,10 @@ facts_awk='
 				else if (lkind[c, j] == "envfile") {
 					if (v == "") { ef = SUBSEP; continue }
 					sub(/^-/, "", v); v = spec(v)
-					if (v ~ /^\//) ef = ef v SUBSEP }
+					if (v !~ /^\//) continue
+					if (v !~ /[*?[]/) { ef = ef v SUBSEP; continue }
+					# a pattern: the options files read that it matches
+					for (k = 1; k <= nof; k++) if (ofile[k] ~ globre(v)) ef = ef ofile[k] SUBSEP }
 			}
 		}
 		ne = split(substr(ef, 2, length(ef) - 2), efs, SUBSEP); if (ef == SUBSEP) ne = 0

@@ -269,6 +269,17 @@ printf '# site\nLIBVIRTD_ARGS="--timeout 120 --listen"\n' > "$svc/etc/libvirt/si
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
 expect_grep "service: --listen from another EnvironmentFile fails check" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
+# ... a pattern (systemd globs it), and a path with a blank
+printf '[Service]\nEnvironmentFile=-/etc/libvirt/s*.e[n]v\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: ... an EnvironmentFile pattern matching it: check fails" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
+mv "$svc/etc/libvirt/site.env" "$svc/etc/libvirt/my site.env"
+printf '[Service]\nEnvironmentFile=/etc/libvirt/my site.env\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: ... a path with a blank: check fails" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/my%20site\.env\)' "$out"
+mv "$svc/etc/libvirt/my site.env" "$svc/etc/libvirt/site.env"
 printf 'LIBVIRTD_ARGS="--timeout 120"\n' > "$svc/etc/libvirt/site.env"
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\nEnvironment=LIBVIRTD_ARGS=--listen\n' > "$sdrop/override.conf"
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
