@@ -198,15 +198,24 @@ fi
 # envf, a line each (the awk tells which are in effect); no process
 envf=
 envfiles() {
+	lc=
 	while IFS= read -r l || [ -n "$l" ]; do
-		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		# a line continued with \ (the awk joins them the same way)
+		l=${l%"$cr"}
+		case $l in *\\\\) ;; *\\) lc="$lc${l%\\} "; continue ;; esac
+		l=$lc$l; lc=
+		l=${l#"${l%%[! 	]*}"}
 		case $l in EnvironmentFile*=*) ;; *) continue ;; esac
 		l=${l#*=}; l=${l#"${l%%[! 	]*}"}; l=${l#-}; l=${l%"${l##*[! 	]}"}
 		# the unit's specifiers (as the awk expands them)
 		o=
 		while case $l in *%?*) ;; *) false ;; esac; do
 			o=$o${l%%\%*}; t=${l#*%}; c=${t%"${t#?}"}; l=${t#?}
-			case $c in n) o=${o}libvirtd.service ;; N | p) o=${o}libvirtd ;; %) o=$o% ;; *) o=$o%$c ;; esac
+			case $c in
+			n) o=${o}libvirtd.service ;; N | p | P) o=${o}libvirtd ;; i | I | j | J) ;;
+			E) o=$o/etc ;; S) o=$o/var/lib ;; C) o=$o/var/cache ;; L) o=$o/var/log ;;
+			t) o=$o/run ;; T) o=$o/tmp ;; V) o=$o/var/tmp ;; %) o=$o% ;; *) o=$o%$c ;;
+			esac
 		done
 		l=$o$l
 		case $l in /*) ;; *) continue ;; esac
@@ -372,6 +381,9 @@ facts_awk='
 	        print "unit." n "=" (i ? "disabled" : "static") " unknown"; f = "" }
 	BEGIN { gsub(/[ \t\n]+/, " ", want); want = " " want " "
 	        for (k = 1; k < 32; k++) ctl[sprintf("%c", k)] = k; ctl[sprintf("%c", 127)] = 127
+	        # the specifiers of libvirtd.service (a system unit, no instance)
+	        split("n=libvirtd.service N=libvirtd p=libvirtd P=libvirtd i= I= j= J= E=/etc S=/var/lib C=/var/cache L=/var/log t=/run T=/tmp V=/var/tmp %=%", u, " ")
+	        for (k in u) specs[substr(u[k], 1, 1)] = substr(u[k], 3)
 	        n = split(novakeys, u, " "); for (k = 1; k <= n; k++) nk[u[k]] = 1
 	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
@@ -525,7 +537,7 @@ facts_awk='
 	function spec(v,   o, c) {
 		for (o = ""; match(v, /%./); v = substr(v, RSTART + 2)) {
 			c = substr(v, RSTART + 1, 1)
-			o = o substr(v, 1, RSTART - 1) (c == "n" ? "libvirtd.service" : c == "N" || c == "p" ? "libvirtd" : c == "%" ? "%" : "%" c) }
+			o = o substr(v, 1, RSTART - 1) ((c in specs) ? specs[c] : "%" c) }
 		return o v }
 	# a file name pattern as a regular expression (no / matched by * ? [])
 	function globre(g,   o, c) {

@@ -274,6 +274,13 @@ printf '[Service]\nEnvironmentFile=-/etc/libvirt/s*.e[n]v\n' > "$sdrop/override.
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
 expect_grep "service: ... an EnvironmentFile pattern matching it: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
+# ... a specifier (%E is /etc), a line continued with \\
+printf '[Service]\nEnvironmentFile=-%%E/libvirt/site.env\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: ... %E/libvirt/site.env: check fails" 'with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
+printf '[Service]\nEnvironmentFile=\\\n   -/etc/libvirt/site.env\n' > "$sdrop/override.conf"
+out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+expect_grep "service: ... on a continued line: check fails" 'with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
 mv "$svc/etc/libvirt/site.env" "$svc/etc/libvirt/my site.env"
 printf '[Service]\nEnvironmentFile=/etc/libvirt/my site.env\n' > "$sdrop/override.conf"
 out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
