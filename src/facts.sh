@@ -291,37 +291,12 @@ if [ -n "$novakeys" ]; then
 fi
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
-# legacy libvirtd --listen binds; a name, as the host resolves it (the
-# tree's /etc/hosts; getent on a live host, one process): libvirtd binds
-# every address it gets (Debian's /etc/hosts gives the host's own name
-# 127.0.1.1)
+# legacy libvirtd --listen binds; a name, as the host's /etc/hosts gives
+# it (Debian's gives the host's own name 127.0.1.1): libvirtd binds every
+# address it gets (part=lconf, then part=hosts)
 if readable "$r/etc/libvirt/libvirtd.conf"; then
-	la=
-	while IFS= read -r l || [ -n "$l" ]; do
-		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
-		case $l in listen_addr[\ \	=]*) ;; *) continue ;; esac
-		l=${l#listen_addr}; l=${l#"${l%%[! 	]*}"}; l=${l#=}; l=${l#"${l%%[! 	]*}"}
-		case $l in
-		\"*) la=${l#\"}; la=\"${la%%\"*}\" ;;
-		\'*) la=${l#\'}; la=\'${la%%\'*}\' ;;
-		*) la=${l%%[ 	#]*} ;;
-		esac
-		say libvirtd.listen_addr "$la"
-		break
-	done < "$rf"
-	la=${la#[\"\']}; la=${la%[\"\']}
-	case $la in '' | *:* | *[!A-Za-z0-9.-]* | [0-9]*.*[0-9]) ;;
-	*)
-		if [ -z "$r" ]; then
-			command -v getent >/dev/null 2>&1 &&
-				getent ahosts "$la" 2>/dev/null | while read -r a _; do say libvirtd.listen_addr_ip "$a"; done
-		elif readable "$r/etc/hosts"; then
-			while read -r a ns; do
-				case $a in '' | \#*) continue ;; esac
-				for n in ${ns%%#*}; do [ "$n" != "$la" ] || say libvirtd.listen_addr_ip "$a"; done
-			done < "$rf"
-		fi ;;
-	esac
+	set -- "$@" part=lconf "$rf"
+	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
 fi
 
 # multipathd's configuration: multipath.conf, then the files of its
@@ -465,6 +440,17 @@ facts_awk='
 		else if (match(lc, /^[A-Za-z_][A-Za-z0-9_]*[ \t]*=/)) {
 			k = lc; sub(/[ \t]*=.*$/, "", k); okey = okey k
 			etrail = 0; oset[okey] = 1; oval[okey] = envval(substr(lc, RLENGTH + 1)); otrail[okey] = etrail }
+		next }
+	part == "lconf" {
+		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
+			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
+			lad = 1; print "libvirtd.listen_addr=" lv
+			laname = lv; gsub(/^["\047]|["\047]$/, "", laname) }
+		next }
+	# /etc/hosts: the addresses of the listen_addr name
+	part == "hosts" {
+		if (laname != "" && $1 !~ /^#/)
+			for (j = 2; j <= NF && $j !~ /^#/; j++) if ($j == laname) print "libvirtd.listen_addr_ip=" $1
 		next }
 	# multipath.conf: sections by braces, "keyword value" lines; a comment
 	# from # or ! outside double quotes; the section of a key is its
