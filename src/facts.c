@@ -346,6 +346,12 @@ int mr_file_fact_parse(const char *value, struct mr_file_fact *out)
 	return 0;
 }
 
+int mr_file_fact_is(const struct mr_file_fact *f, const char *path)
+{
+	return path && (size_t)f->file_len == strlen(path) &&
+	       !strncmp(f->file, path, (size_t)f->file_len);
+}
+
 int mr_facts_has(const struct mr_facts *f, const char *key, const char *value)
 {
 	const char **v = NULL;

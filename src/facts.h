@@ -91,6 +91,8 @@ struct mr_file_fact {
 	const char *rest;
 };
 int mr_file_fact_parse(const char *value, struct mr_file_fact *out);
+/* Whether its file is path (NULL: no). */
+int mr_file_fact_is(const struct mr_file_fact *f, const char *path);
 
 /* Whether one of key's values is value. */
 int mr_facts_has(const struct mr_facts *f, const char *key, const char *value);

@@ -436,12 +436,6 @@ static void check_service_exec(struct mr_plan *plan, const struct service_exec *
 		             ex->n, ex->last.file_len, ex->last.file);
 }
 
-static int same_file(const struct mr_file_fact *l, const char *path)
-{
-	return path && (size_t)l->file_len == strlen(path) &&
-	       !strncmp(l->file, path, (size_t)l->file_len);
-}
-
 /* One variable the ExecStart in effect passes, in the socket world: the
  * value an options file in effect gives it (systemd reads those after
  * Environment=), the options file and variable migready edits aside where
@@ -453,7 +447,7 @@ static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_file_fact l;
 	if (args_value(facts, var, &l)) {
-		int mine = edits && same_file(&l, mr_facts_libvirtd_defaults(facts)) &&
+		int mine = edits && mr_file_fact_is(&l, mr_facts_libvirtd_defaults(facts)) &&
 		           !strcmp(var, edited_var(facts, NULL));
 		if (!mine && words_listen(l.rest))
 			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
@@ -557,12 +551,12 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 		             "libvirtd.service reads no EnvironmentFile=%s: --listen there would not "
 		             "reach libvirtd",
 		             defaults);
-	else if (args_value(facts, var, &later) && !same_file(&later, defaults) &&
+	else if (args_value(facts, var, &later) && !mr_file_fact_is(&later, defaults) &&
 	         !words_listen(later.rest))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "%.*s sets %s again, read after %s: libvirtd gets '%s', without --listen",
 		             later.file_len, later.file, var, defaults, later.rest);
-	else if (args_value(facts, var, &later) && same_file(&later, defaults) &&
+	else if (args_value(facts, var, &later) && mr_file_fact_is(&later, defaults) &&
 	         var_in_file(facts, "libvirtd.args_trailer", var, defaults))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "%s: text after the closing quote of %s is part of its value to systemd "

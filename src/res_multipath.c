@@ -22,18 +22,13 @@ static const struct mr_conf_key multipath_keys[] = {
  * (for its LUN). Each in effect that names LUNs otherwise fails the item,
  * naming the file: migready does not edit them. Facts:
  * "multipath.ufn=FILE SECTION VALUE", in the order read. */
-struct ufn_line {
-	const char *file, *value;
-	int file_len;
-};
-
-static int ufn_section(const char *line, const char *section, struct ufn_line *u)
+/* A fact of section: its file, and as the rest the value. */
+static int ufn_section(const char *line, const char *section, struct mr_file_fact *u)
 {
-	struct mr_file_fact l;
 	size_t n = strlen(section);
-	if (mr_file_fact_parse(line, &l) < 0 || strncmp(l.rest, section, n) != 0 || l.rest[n] != ' ')
+	if (mr_file_fact_parse(line, u) < 0 || strncmp(u->rest, section, n) != 0 || u->rest[n] != ' ')
 		return 0;
-	*u = (struct ufn_line){ l.file, l.rest + n + 1, l.file_len };
+	u->rest += n + 1;
 	return 1;
 }
 
@@ -44,36 +39,34 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 	size_t n = facts ? mr_facts_get_all(facts, "multipath.ufn", &lines) : 0;
 	int want = mr_setting_bool(s);
 	char *origin = mr_plan_origin_of(s);
-	struct ufn_line u, defaults = { 0 }, overrides = { 0 };
+	struct mr_file_fact u, defaults = { 0 }, overrides = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		if (ufn_section(lines[i], "defaults", &u))
 			defaults = u;
 		else if (ufn_section(lines[i], "overrides", &u))
 			overrides = u;
-		else if (ufn_section(lines[i], "multipath", &u) && mr_parse_bool(u.value) != want)
+		else if (ufn_section(lines[i], "multipath", &u) && mr_parse_bool(u.rest) != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 			             "%.*s sets user_friendly_names %s in a multipath section, which "
 			             "wins over defaults and overrides for that LUN",
-			             u.file_len, u.file, u.value);
+			             u.file_len, u.file, u.rest);
 	}
-	if (overrides.file && mr_parse_bool(overrides.value) != want)
+	if (overrides.file && mr_parse_bool(overrides.rest) != want)
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 		             "%.*s sets user_friendly_names %s in overrides, which win over defaults "
 		             "and device sections for every LUN",
-		             overrides.file_len, overrides.file, overrides.value);
+		             overrides.file_len, overrides.file, overrides.rest);
 	for (size_t i = 0; !overrides.file && i < n; i++)
-		if (ufn_section(lines[i], "device", &u) && mr_parse_bool(u.value) != want)
+		if (ufn_section(lines[i], "device", &u) && mr_parse_bool(u.rest) != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 			             "%.*s sets user_friendly_names %s in a device section, which wins "
 			             "over defaults for that array's LUNs",
-			             u.file_len, u.file, u.value);
-	int mine = defaults.file && defaults.file_len == (int)strlen(MULTIPATH_CONF) &&
-	           !strncmp(defaults.file, MULTIPATH_CONF, (size_t)defaults.file_len);
-	if (!overrides.file && defaults.file && !mine && mr_parse_bool(defaults.value) != want)
+			             u.file_len, u.file, u.rest);
+	if (!overrides.file && defaults.file && !mr_file_fact_is(&defaults, MULTIPATH_CONF) && mr_parse_bool(defaults.rest) != want)
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 		             "%.*s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
 		             ": multipathd uses that, not '%s'",
-		             defaults.file_len, defaults.file, defaults.value, want ? "yes" : "no");
+		             defaults.file_len, defaults.file, defaults.rest, want ? "yes" : "no");
 	free(origin);
 	free(lines);
 }
