@@ -44,37 +44,37 @@ got=$(changed_lines "$DATA/debian12.multipath.conf" "$SERVER/etc/multipath.conf"
 printf '[multipath]\nuser_friendly_names = no\n' > mp.ini
 mkdir -p "$SERVER/etc/multipath/conf.d"
 printf 'defaults {\n\tuser_friendly_names yes\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+chk "$SERVER" mp.ini
 expect_status "multipath: conf.d's defaults read later fail check" 4 "$st" "$out"
 expect_grep "... naming the file" "multipath\.user_friendly_names +failed +/etc/multipath/conf\.d/vendor\.conf sets user_friendly_names yes in defaults, read after /etc/multipath\.conf: multipathd uses that, not 'no'" "$out"
 printf 'overrides {\n\tuser_friendly_names "yes"\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
+chk "$SERVER" mp.ini
 expect_grep "multipath: an overrides section" 'vendor\.conf sets user_friendly_names yes in overrides, which win over defaults and device sections for every LUN' "$out"
 printf 'devices {\n\tdevice {\n\t\tvendor "DGC"\n\t\tuser_friendly_names yes\n\t}\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
+chk "$SERVER" mp.ini
 expect_grep "multipath: a device section" "vendor\.conf sets user_friendly_names yes in a device section, which wins over defaults for that array's LUNs" "$out"
 printf 'defaults {\n\tuser_friendly_names no\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
-expect_status "multipath: conf.d saying the same: in the desired state" 0 $? "$out"
+chk "$SERVER" mp.ini
+expect_status "multipath: conf.d saying the same: in the desired state" 0 "$st" "$out"
 # a file name with a blank: a fact is "FILE REST", so it travels as %20
 printf 'defaults {\n\tuser_friendly_names yes\n}\n' > "$SERVER/etc/multipath/conf.d/zz local.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+chk "$SERVER" mp.ini
 expect_status "multipath: a file whose name holds a blank is read" 4 "$st" "$out"
 expect_grep "... and named" "/etc/multipath/conf\.d/zz%20local\.conf sets user_friendly_names yes in defaults" "$out"
 rm "$SERVER/etc/multipath/conf.d/zz local.conf"
 # a # inside double quotes is no comment: the rest of the line counts
 printf 'devices { device { vendor "DGC#1" user_friendly_names yes } }\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
+chk "$SERVER" mp.ini
 expect_grep "multipath: a # in quotes does not hide the rest" "vendor\.conf sets user_friendly_names yes in a device section" "$out"
 # overrides win over a device section: one that agrees leaves it moot;
 # a multipath section wins over overrides
 printf 'devices {\n\tdevice {\n\t\tvendor "DGC"\n\t\tuser_friendly_names yes\n\t}\n}\noverrides {\n\tuser_friendly_names no\n}\n' \
 	> "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1)
-expect_status "multipath: overrides that agree win over a device section: in the desired state" 0 $? "$out"
+chk "$SERVER" mp.ini
+expect_status "multipath: overrides that agree win over a device section: in the desired state" 0 "$st" "$out"
 printf 'multipaths {\n\tmultipath {\n\t\twwid 3600a0b80\n\t\tuser_friendly_names yes\n\t}\n}\n' \
 	>> "$SERVER/etc/multipath/conf.d/vendor.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+chk "$SERVER" mp.ini
 expect_status "multipath: ... a multipath section still fails check" 4 "$st" "$out"
 expect_grep "... naming it" "vendor\.conf sets user_friendly_names yes in a multipath section, which wins over defaults and overrides for that LUN" "$out"
 # multipath.conf may name another config_dir: that one is read, not conf.d
@@ -82,7 +82,7 @@ cp "$SERVER/etc/multipath.conf" "$WORK/multipath.conf.keep"
 sed -i 's|^defaults {|defaults {\n\tconfig_dir "/etc/multipath.d" # the site'"'"'s|' "$SERVER/etc/multipath.conf"
 mkdir -p "$SERVER/etc/multipath.d"
 printf 'defaults {\n\tuser_friendly_names yes\n}\n' > "$SERVER/etc/multipath.d/site.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+chk "$SERVER" mp.ini
 expect_status "multipath: the config_dir multipath.conf names is read" 4 "$st" "$out"
 expect_grep "... naming its file" "/etc/multipath\.d/site\.conf sets user_friendly_names yes in defaults, read after" "$out"
 expect_no_grep "... and not conf.d's" "conf\.d/vendor\.conf" "$out"
@@ -94,7 +94,7 @@ cp "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.conf.keep"
 mv "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.site.conf"
 sed -i 's/user_friendly_names no/user_friendly_names yes/' "$SERVER/etc/multipath.site.conf"
 ln -s multipath.site.conf "$SERVER/etc/multipath.conf"
-out=$(mr check --local --root "$SERVER" -p mp.ini 2>&1); st=$?
+chk "$SERVER" mp.ini
 expect_status "multipath: through a link, defaults yes is drift" 2 "$st" "$out"
 expect_no_grep "... not a file read after itself" 'read after' "$out"
 rm "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.site.conf"

@@ -59,10 +59,10 @@ expect_fixed "debian12: json: the drop-in for 16510 would be created" "changed=T
 qc=$root/etc/libvirt/qemu.conf
 cp "$qc" "$WORK/qemu.conf.keep"
 sed -i 's/^security_driver = .*/security_driver = [ "none" ]/' "$qc"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian12: security_driver = [ \"none\" ] is none" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian12: security_driver = [ \"none\" ] is none" 0 "$st" "$out"
 sed -i 's/^security_driver = .*/security_driver = [ "selinux", "none" ]/' "$qc"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian12: ... two drivers are drift" "qemu\.security_driver +drift +'\[ \"selinux\", \"none\" \]' -> 'none'" "$out"
 cp "$WORK/qemu.conf.keep" "$qc"
 # libvirt reads user = "+64060" as uid 64060: nova's on this host, as its
@@ -70,20 +70,20 @@ cp "$WORK/qemu.conf.keep" "$qc"
 printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnova:x:64060:\n' > "$root/etc/group"
 sed -i 's/^user = .*/user = "+64060"/; s/^group = .*/group = "+64060"/' "$qc"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian12: user and group \"+64060\" are nova's" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian12: user and group \"+64060\" are nova's" 0 "$st" "$out"
 sed -i 's/^user = .*/user = "64060"/' "$qc"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian12: ... so is \"64060\", no user having that name" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian12: ... so is \"64060\", no user having that name" 0 "$st" "$out"
 sed -i 's/^group = .*/group = "+0"/' "$qc"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian12: ... \"+0\" is not" "qemu\.group +drift +'\+0' -> 'nova'" "$out"
 rm "$root/etc/passwd" "$root/etc/group"
 cp "$WORK/qemu.conf.keep" "$qc"
 
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
 sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+chk "$root" profile.ini
 expect_status "debian12: -dl in LIBVIRTD_ARGS is drift" 2 "$st" "$out"
 expect_grep "debian12: -dl is the listen flag's drift" "libvirtd\.listen_flag +drift +'-dl' -> 'without --listen'" "$out"
 out=$(mr apply --local --root "$root" -p profile.ini 2>&1); expect_status "debian12: apply removes -l" 2 $? "$out"
@@ -101,7 +101,7 @@ dropin=$dropdir/migready-port.conf
 expect_fixed "debian12: the new drop-in has the plan's mode, whatever the default ACL" 644 "$(stat -c %a "$dropin" 2>&1)"
 expect_grep "debian12: drop-in resets ListenStream" '^ListenStream=$' "$(cat "$dropin" 2>&1)"
 expect_grep "debian12: drop-in listens on 16510" '^ListenStream=16510$' "$(cat "$dropin" 2>&1)"
-out=$(mr check --local --root "$root" -p port.ini 2>&1); expect_status "debian12: check after port change" 0 $? "$out"
+chk "$root" port.ini; expect_status "debian12: check after port change" 0 "$st" "$out"
 # The drop-in's directory owner swaps the staged file for a link to a
 # root-only file in the moment before a chmod by its name (a chmod that
 # does so, first on the PATH): the new file's mode is given on the open
@@ -122,7 +122,7 @@ expect_fixed "a link swapped in before a chmod: its target keeps its mode" 600 "
 [ ! -e "$WORK/evil/swapped" ] && ok "a link swapped in before a chmod: no chmod by the staged name" \
 	|| not_ok "a link swapped in before a chmod: a chmod by the staged name" "$(cat "$WORK/evil/swapped")"
 expect_fixed "a link swapped in before a chmod: the drop-in 0644" 644 "$(stat -c %a "$race/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf" 2>&1)"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+chk "$root" profile.ini
 expect_status "debian12: back to 16509 is drift" 2 "$st" "$out"
 expect_grep "debian12: the drop-in is the drifted item" 'libvirtd\.tcp_port +drift' "$out"
 
@@ -137,7 +137,7 @@ expect_grep "sockets: facts list the socket's ListenStream with its file" \
 sdir=$sock/etc/systemd/system/libvirtd-tcp.socket.d
 mkdir -p "$sdir"
 printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
+chk "$sock" profile.ini
 expect_status "sockets: an override.conf on 16600 fails check" 4 "$st" "$out"
 expect_grep "sockets: the failure names the port and the file" \
 	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
@@ -149,43 +149,43 @@ expect_grep "sockets: ... its drop-in written all the same" '^ListenStream=16510
 # the port, but not for the other hosts: the loopback, or no TCP at all;
 # one address of the host is theirs to reach
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16510\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+chk "$sock" port.ini
 expect_grep "sockets: on the loopback only fails check" \
 	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16510, the loopback: other hosts cannot connect \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
 printf '[Socket]\nListenStream=\nListenStream=[::1]:16510\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+chk "$sock" port.ini
 expect_grep "sockets: ... so does [::1]" 'would listen on \[::1\]:16510, the loopback' "$out"
 printf '[Socket]\nListenStream=\nListenStream=[0:0:0:0:0:0:0:1]:16510\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+chk "$sock" port.ini
 expect_grep "sockets: ... in its long form too" 'would listen on \[0:0:0:0:0:0:0:1\]:16510, the loopback' "$out"
 # systemd reads a header with a CR (a file from Windows) as the header
 printf '[Socket]\r\nListenStream=\r\nListenStream=127.0.0.2:16510\r\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+chk "$sock" port.ini
 expect_grep "sockets: a drop-in with CRLF lines is read" 'would listen on 127\.0\.0\.2:16510, the loopback' "$out"
 printf '[Socket]\nListenStream=\nListenStream=vsock:2:16510\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
+chk "$sock" port.ini
 expect_grep "sockets: ... and vsock" 'would listen on vsock:2:16510, which is not TCP: other hosts cannot connect' "$out"
 printf '[Socket]\nListenStream=\nListenStream=10.0.0.5:16510\n' > "$sdir/override.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
-expect_status "sockets: one address of the host, on the port: in the desired state" 0 $? "$out"
+chk "$sock" port.ini
+expect_status "sockets: one address of the host, on the port: in the desired state" 0 "$st" "$out"
 mv "$sdir/override.conf" "$sdir/10-early.conf"
-out=$(mr check --local --root "$sock" -p port.ini 2>&1)
-expect_status "sockets: a drop-in read before migready's loses to it" 0 $? "$out"
+chk "$sock" port.ini
+expect_status "sockets: a drop-in read before migready's loses to it" 0 "$st" "$out"
 rm -r "$sdir"
 # a vendor drop-in hidden by its namesake of /etc, masked or empty
 mkdir -p "$sock/lib/systemd/system/libvirtd-tcp.socket.d" "$sdir"
 printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$sock/lib/systemd/system/libvirtd-tcp.socket.d/zz-vendor.conf"
-out=$(mr check --local --root "$sock" -p profile.ini 2>&1)
-expect_status "sockets: a vendor drop-in on 16600 fails check" 4 $? "$out"
+chk "$sock" profile.ini
+expect_status "sockets: a vendor drop-in on 16600 fails check" 4 "$st" "$out"
 ln -s /dev/null "$sdir/zz-vendor.conf"
-out=$(mr check --local --root "$sock" -p profile.ini 2>&1)
-expect_status "sockets: ... masked by its namesake in /etc: in the desired state" 0 $? "$out"
+chk "$sock" profile.ini
+expect_status "sockets: ... masked by its namesake in /etc: in the desired state" 0 "$st" "$out"
 rm "$sdir/zz-vendor.conf"; : > "$sdir/zz-vendor.conf"
-out=$(mr check --local --root "$sock" -p profile.ini 2>&1)
-expect_status "sockets: ... hidden by an empty namesake: in the desired state" 0 $? "$out"
+chk "$sock" profile.ini
+expect_status "sockets: ... hidden by an empty namesake: in the desired state" 0 "$st" "$out"
 rm -r "$sdir" "$sock/lib/systemd/system/libvirtd-tcp.socket.d"
 sed 's/^ListenStream=.*/ListenStream=16777/' "$sock/lib/systemd/system/libvirtd-tcp.socket" > "$sock/etc/systemd/system/libvirtd-tcp.socket"
-out=$(mr check --local --root "$sock" -p profile.ini 2>&1); st=$?
+chk "$sock" profile.ini
 expect_status "sockets: a unit file of /etc on 16777 fails check" 4 "$st" "$out"
 expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\)' "$out"
 
@@ -200,12 +200,12 @@ expect_link "tls: libvirtd-tls.socket enabled offline" \
 tdir=$tls/etc/systemd/system/libvirtd-tls.socket.d
 mkdir -p "$tdir"
 printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$tdir/override.conf"
-out=$(mr check --local --root "$tls" -p tls.ini 2>&1); st=$?
+chk "$tls" tls.ini
 expect_status "tls: an override.conf on 16600 fails check" 4 "$st" "$out"
 expect_grep "tls: the failure names the port and the file" \
 	'libvirtd\.listen_tls_port +failed +libvirtd-tls\.socket would listen on 16600, not 16514 alone \(ListenStream in /etc/systemd/system/libvirtd-tls\.socket\.d/override\.conf\)' "$out"
 rm "$tdir/override.conf"
-out=$(mr check --local --root "$tls" -p tls-port.ini 2>&1); st=$?
+chk "$tls" tls-port.ini
 expect_status "tls: tls_port 16515 is drift" 2 "$st" "$out"
 expect_grep "tls: ... in the TLS socket's drop-in" 'libvirtd\.tls_port +drift .*migready-port\.conf' "$out"
 converge "tls port" "$tls" tls-port.ini
@@ -220,29 +220,29 @@ svc=$(new_host debian12-socket svc)
 sdrop=$svc/etc/systemd/system/libvirtd.service.d
 mkdir -p "$sdrop"
 printf '[Service]\nEnvironment="LIBVIRTD_ARGS=--timeout 120 --listen"\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1); st=$?
+chk "$svc" profile.ini
 expect_status "service: --listen from a drop-in's Environment= fails check" 6 "$st" "$out"
 expect_grep "... naming the drop-in" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from Environment= in /etc/systemd/system/libvirtd\.service\.d/override\.conf\), which socket activation refuses' "$out"
 printf 'LIBVIRTD_ARGS="--timeout 120"\n' >> "$svc/etc/default/libvirtd"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_no_grep "service: ... not when the options file sets the variable" 'libvirtd\.listen_flag +failed' "$out"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd -l $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: an ExecStart with -l fails check" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(ExecStart in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd -f /etc/libvirt/l.conf $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_no_grep "service: ... one without it does not" 'libvirtd\.listen_flag +failed' "$out"
 # systemd joins a line ending in \ with the next (a comment between is
 # skipped): the --listen on the third line is the ExecStart's
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd \\\n# the options\n    --listen $LIBVIRTD_ARGS\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: --listen on a continued ExecStart line fails check" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(ExecStart in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
 # a second ExecStart without an empty one first: systemd refuses the unit
 printf '[Service]\nExecStart=/usr/sbin/libvirtd --timeout 120\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1); st=$?
+chk "$svc" profile.ini
 expect_status "service: two ExecStart in effect fail check" 6 "$st" "$out"
 expect_grep "... saying systemd refuses it" \
 	'libvirtd\.listener +failed +libvirtd\.service has 2 ExecStart= in effect \(the last in /etc/systemd/system/libvirtd\.service\.d/override\.conf, without an empty ExecStart= before it\): systemd refuses to start it' "$out"
@@ -251,49 +251,49 @@ expect_grep "... saying systemd refuses it" \
 sed -i '/^LIBVIRTD_ARGS=/d' "$svc/etc/default/libvirtd"
 printf 'OPTS="--timeout 120"\n' >> "$svc/etc/default/libvirtd"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd $OPTS\nEnvironment=OPTS=--listen\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_no_grep "service: a drop-in's own variable, set by the options file: no failure" 'libvirtd\.listen_flag +failed' "$out"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd $OPTS\nEnvironment=OPTS=--listen\nEnvironmentFile=\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: ... the options file no longer read: its --listen fails check" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(OPTS from Environment= in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
 # an empty Environment= drops the assignments before it
 printf '[Service]\nEnvironment=LIBVIRTD_ARGS=--listen\nEnvironment=\n' > "$sdrop/override.conf"
 sed -i '/^OPTS=/d' "$svc/etc/default/libvirtd"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_no_grep "service: an empty Environment= drops the --listen before it" 'libvirtd\.listen_flag +failed' "$out"
 # an EnvironmentFile of the site's, read after the options file: its
 # value is the one libvirtd gets, and migready does not edit it
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$sdrop/override.conf"
 printf '# site\nLIBVIRTD_ARGS="--timeout 120 --listen"\n' > "$svc/etc/libvirt/site.env"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: --listen from another EnvironmentFile fails check" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
 # ... a pattern (systemd globs it), and a path with a blank
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/s*.e[n]v\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: ... an EnvironmentFile pattern matching it: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
 # ... a specifier (%E is /etc), a line continued with \\
 printf '[Service]\nEnvironmentFile=-%%E/libvirt/site.env\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: ... %E/libvirt/site.env: check fails" 'with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
 printf '[Service]\nEnvironmentFile=\\\n   -/etc/libvirt/site.env\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: ... on a continued line: check fails" 'with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
 mv "$svc/etc/libvirt/site.env" "$svc/etc/libvirt/my site.env"
 printf '[Service]\nEnvironmentFile=/etc/libvirt/my site.env\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: ... a path with a blank: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/my%20site\.env\)' "$out"
 mv "$svc/etc/libvirt/my site.env" "$svc/etc/libvirt/site.env"
 printf 'LIBVIRTD_ARGS="--timeout 120"\n' > "$svc/etc/libvirt/site.env"
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\nEnvironment=LIBVIRTD_ARGS=--listen\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_no_grep "service: ... its value without it wins over Environment=" 'libvirtd\.listen_flag +failed' "$out"
 # every variable ExecStart passes counts, not the last alone
 printf '[Service]\nEnvironmentFile=\nEnvironment=LIBVIRTD_ARGS=--listen\nExecStart=\nExecStart=/usr/sbin/libvirtd $LIBVIRTD_ARGS $EXTRA\n' > "$sdrop/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: the first of two variables gives --listen: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from Environment=' "$out"
 rm "$svc/etc/libvirt/site.env"
@@ -302,7 +302,7 @@ rm "$svc/etc/libvirt/site.env"
 mkdir -p "$svc/etc/systemd/system/libvirtd-tcp.socket.d"
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16509\n' > "$svc/etc/systemd/system/libvirtd-tcp.socket.d/a.conf"
 printf '[Service]\nListenStream=\nListenStream=16509\n' > "$svc/etc/systemd/system/libvirtd-tcp.socket.d/b.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: a [Service] section of a socket's drop-in counts for nothing" \
 	'libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16509, the loopback' "$out"
 rm -r "$svc/etc/systemd/system/libvirtd-tcp.socket.d"
@@ -312,7 +312,7 @@ rm -f "$sdrop/override.conf"
 cp "$svc/etc/default/libvirtd" "$WORK/svc-default.keep"
 printf 'LIBVIRTD_ARGS="--listen"\n' >> "$svc/etc/default/libvirtd"
 printf '[libvirtd]\nauth_tcp = none\n' > auth-only.ini
-out=$(mr check --local --root "$svc" -p auth-only.ini 2>&1)
+chk "$svc" auth-only.ini
 expect_grep "service: --listen in the options file, nothing planned to edit it: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/default/libvirtd\)' "$out"
 cp "$WORK/svc-default.keep" "$svc/etc/default/libvirtd"
@@ -320,7 +320,7 @@ cp "$WORK/svc-default.keep" "$svc/etc/default/libvirtd"
 mv "$sdrop" "$svc/srv-dropins"
 ln -s /srv-dropins "$sdrop"
 printf '[Service]\nEnvironment=LIBVIRTD_ARGS=-l\n' > "$svc/srv-dropins/override.conf"
-out=$(mr check --local --root "$svc" -p profile.ini 2>&1)
+chk "$svc" profile.ini
 expect_grep "service: a linked drop-in directory is read inside the tree" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from Environment= in /etc/systemd/system/libvirtd\.service\.d/override\.conf\)' "$out"
 
@@ -345,21 +345,21 @@ mv "$alias/etc/systemd/system/libvirtd-tcp.socket.d/override.conf" "$alias/etc/s
 out=$(mr facts --local --root "$alias" 2>&1); st=$?
 expect_status "names: a drop-in named with a backslash and an ESC: facts" 0 "$st" "$out"
 expect_grep "... its line whole, the ESC as %1B" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf 16600' "$out"
-out=$(mr check --local --root "$alias" -p profile.ini 2>&1)
+chk "$alias" profile.ini
 expect_grep "links: so the override still fails check" 'libvirtd\.listen_port +failed' "$out"
 
 # A masked TCP socket (as a forced legacy world leaves it) is unmasked,
 # then enabled; a rollback masks it again.
 masked=$(new_host debian12-socket masked)
 ln -s /dev/null "$masked/etc/systemd/system/libvirtd-tcp.socket"
-out=$(mr check --local --root "$masked" -p profile.ini 2>&1)
+chk "$masked" profile.ini
 expect_grep "masked: check shows the mask" "libvirtd\.listener +drift +'masked' -> 'enabled'" "$out"
 out=$(mr apply --local --root "$masked" -p profile.ini 2>&1); expect_status "masked: apply" 2 $? "$out"
 [ ! -L "$masked/etc/systemd/system/libvirtd-tcp.socket" ] && ok "masked: the mask is gone" \
 	|| not_ok "masked: still masked" "$(ls -l "$masked/etc/systemd/system")"
 expect_link "masked: then enabled" "$masked/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket" \
 	/lib/systemd/system/libvirtd-tcp.socket
-out=$(mr check --local --root "$masked" -p profile.ini 2>&1); expect_status "masked: check after apply" 0 $? "$out"
+chk "$masked" profile.ini; expect_status "masked: check after apply" 0 "$st" "$out"
 out=$(mr rollback --local --root "$masked" 2>&1); expect_status "masked: rollback" 2 $? "$out"
 expect_link "masked: the rollback masks it again" "$masked/etc/systemd/system/libvirtd-tcp.socket" /dev/null
 
@@ -383,13 +383,13 @@ expect_grep "debian10: listen_tls written" '^listen_tls = 0$' "$conf"
 expect_no_grep "debian10: tcp_port left at its default" '^tcp_port' "$conf"
 # libvirtd reads -l as --listen: a host that has it is in the desired state
 sed -i 's/^libvirtd_opts=.*/libvirtd_opts="-l"/' "$root/etc/default/libvirtd"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: -l counts as --listen" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: -l counts as --listen" 0 "$st" "$out"
 # A value spelt as libvirt refuses it is drift, and says why.
 sed -i 's/^listen_tcp = 1$/listen_tcp = "1"/' "$root/etc/libvirt/libvirtd.conf"
 printf 'tcp_port = 16509\n' >> "$root/etc/libvirt/libvirtd.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: a quoted flag and a bare port are drift" 2 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: a quoted flag and a bare port are drift" 2 "$st" "$out"
 expect_grep "... the flag says why" "libvirtd\.listen_tcp +drift +'\"1\"' -> '1': libvirt reads a bare number here, and refuses a quoted one" "$out"
 expect_grep "... the port says why" "libvirtd\.tcp_port +drift +'16509' -> '16509': libvirt reads a quoted string here" "$out"
 out=$(mr apply --local --root "$root" -p profile.ini 2>&1); expect_status "debian10: apply respells them" 2 $? "$out"
@@ -397,23 +397,23 @@ expect_grep "... the port quoted" '^tcp_port = "16509"$' "$(cat "$root/etc/libvi
 # listen_addr on the loopback: libvirtd --listen would bind there only
 cp "$root/etc/libvirt/libvirtd.conf" "$WORK/libvirtd.conf.keep"
 printf 'listen_addr = "127.0.0.1"\n' >> "$root/etc/libvirt/libvirtd.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+chk "$root" profile.ini
 expect_status "debian10: listen_addr on the loopback fails check" 4 "$st" "$out"
 expect_grep "... and says why" 'libvirtd\.listen_addr +failed +/etc/libvirt/libvirtd\.conf sets listen_addr = "127\.0\.0\.1": libvirtd would listen on the loopback only' "$out"
 sed -i 's/^listen_addr = .*/listen_addr = "10.20.0.5"/' "$root/etc/libvirt/libvirtd.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: ... an address of the host does not" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: ... an address of the host does not" 0 "$st" "$out"
 printf 'listen_addr = "compute7" # its name\n' > "$root/etc/libvirt/libvirtd.conf"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tcompute7.example.org compute7\n' > "$root/etc/hosts"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... the host's name, which its /etc/hosts gives 127.0.1.1 (Debian's installer)" \
 	'libvirtd\.listen_addr +failed +/etc/libvirt/libvirtd\.conf sets listen_addr = "compute7", which this host resolves to 127\.0\.1\.1' "$out"
 printf '10.20.0.7\tcompute7\n' >> "$root/etc/hosts"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_no_grep "debian10: ... not when it also has an address of the host" 'libvirtd\.listen_addr +failed' "$out"
 rm "$root/etc/hosts"
 printf 'listen_addr = "[::ffff:127.0.0.1]"\n' > "$root/etc/libvirt/libvirtd.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... an IPv4-mapped loopback too" 'libvirtd\.listen_addr +failed' "$out"
 cp "$WORK/libvirtd.conf.keep" "$root/etc/libvirt/libvirtd.conf"
 # --listen in the options file reaches libvirtd only through a unit that
@@ -421,86 +421,86 @@ cp "$WORK/libvirtd.conf.keep" "$root/etc/libvirt/libvirtd.conf"
 ldrop=$root/etc/systemd/system/libvirtd.service.d
 mkdir -p "$ldrop"
 printf '[Service]\nEnvironmentFile=\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1); st=$?
+chk "$root" profile.ini
 expect_status "debian10: a unit that reads no options file fails check" 4 "$st" "$out"
 expect_grep "... saying --listen would not reach libvirtd" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service reads no EnvironmentFile=/etc/default/libvirtd: --listen there would not reach libvirtd' "$out"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: an ExecStart without the variable fails check" \
 	"libvirtd\.listen_flag +failed +libvirtd\.service's ExecStart \(in /etc/systemd/system/libvirtd\.service\.d/override\.conf\) passes neither LIBVIRTD_ARGS nor libvirtd_opts: --listen in /etc/default/libvirtd would not reach libvirtd" "$out"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd --listen\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_no_grep "debian10: ... one that says --listen itself does not" 'libvirtd\.listen_flag +failed' "$out"
 # one it passes that migready does not edit
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd $OPTS\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... or only a variable migready does not edit" \
 	"passes neither LIBVIRTD_ARGS nor libvirtd_opts \(only variables migready does not edit\)" "$out"
 # ExecStart's ":" prefix: no variable is expanded
 printf '[Service]\nExecStart=\nExecStart=:/usr/sbin/libvirtd $libvirtd_opts\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... or a : prefix, which expands none" "passes neither LIBVIRTD_ARGS nor libvirtd_opts:" "$out"
 # a backslash and then a blank ends the line: the next is no part of it
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd \\ \n  --listen\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... a \\\\ before a blank continues nothing" "passes neither LIBVIRTD_ARGS nor libvirtd_opts:" "$out"
 # EnvironmentFile=- alone is no reset (systemd ignores it); %N is libvirtd
 printf '[Service]\nEnvironmentFile=-\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: EnvironmentFile=- resets nothing" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: EnvironmentFile=- resets nothing" 0 "$st" "$out"
 printf '[Service]\nEnvironmentFile=\nEnvironmentFile=-/etc/default/%%N\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: EnvironmentFile=/etc/default/%N is the options file" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: EnvironmentFile=/etc/default/%N is the options file" 0 "$st" "$out"
 # an export line is one systemd ignores
 sed -i 's/^libvirtd_opts=/export libvirtd_opts=/' "$root/etc/default/libvirtd"
 rm "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: an export line fails check" \
 	"libvirtd\.listen_flag +failed +/etc/default/libvirtd sets libvirtd_opts on an export line, which systemd's EnvironmentFile= ignores" "$out"
 sed -i 's/^export libvirtd_opts=/libvirtd_opts=/' "$root/etc/default/libvirtd"
 # a later EnvironmentFile gives the variable another value
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$ldrop/override.conf"
 printf 'libvirtd_opts="--timeout 120"\n' > "$root/etc/libvirt/site.env"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: a later EnvironmentFile without --listen fails check" \
 	"/etc/libvirt/site\.env sets libvirtd_opts again, read after /etc/default/libvirtd: libvirtd gets '--timeout 120', without --listen" "$out"
 rm "$root/etc/libvirt/site.env" "$ldrop/override.conf"
 # the options file as systemd reads it: a comment after the closing quote
 # is part of the value; a comment line ending in \ swallows the next
 sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--listen" # for live migration/' "$root/etc/default/libvirtd"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: a comment after the quoted value fails check" \
 	"libvirtd\.listen_flag +failed +/etc/default/libvirtd: text after the closing quote of libvirtd_opts is part of its value to systemd \(a comment there is none\): libvirtd gets '--listen# for live migration'" "$out"
 sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--listen"/' "$root/etc/default/libvirtd"
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\n' > "$ldrop/override.conf"
 printf '# the site \\\nlibvirtd_opts="--timeout 120"\n' > "$root/etc/libvirt/site.env"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: ... an assignment after a comment ending in \\\\ is no assignment" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: ... an assignment after a comment ending in \\\\ is no assignment" 0 "$st" "$out"
 printf 'libvirtd_opts = --timeout 120 \\\n  --listen\n' > "$root/etc/libvirt/site.env"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: ... KEY = value continued with --listen on the next line" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: ... KEY = value continued with --listen on the next line" 0 "$st" "$out"
 printf 'libvirtd_opts = --timeout 120\n' > "$root/etc/libvirt/site.env"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... KEY = value without it fails check" "site\.env sets libvirtd_opts again" "$out"
 rm "$root/etc/libvirt/site.env"
 # ${VAR} is one argument: a value of two words is one libvirtd refuses;
 # $VAR within a word expands nothing
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd ${libvirtd_opts}\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
-expect_status "debian10: \${libvirtd_opts} with --listen alone: in the desired state" 0 $? "$out"
+chk "$root" profile.ini
+expect_status "debian10: \${libvirtd_opts} with --listen alone: in the desired state" 0 "$st" "$out"
 sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--timeout 120 --listen"/' "$root/etc/default/libvirtd"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: ... with two words: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service passes \$\{libvirtd_opts\} as one argument' "$out"
 sed -i 's/^libvirtd_opts=.*/libvirtd_opts="--listen"/' "$root/etc/default/libvirtd"
 printf '[Service]\nExecStart=\nExecStart=/usr/sbin/libvirtd --timeout=120$libvirtd_opts\n' > "$ldrop/override.conf"
-out=$(mr check --local --root "$root" -p profile.ini 2>&1)
+chk "$root" profile.ini
 expect_grep "debian10: \$libvirtd_opts within a word passes no variable" "passes neither LIBVIRTD_ARGS nor libvirtd_opts:" "$out"
 rm -r "$ldrop"
 # tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
 sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini
-out=$(mr check --local --root "$root" -p legacy-tls.ini 2>&1)
+chk "$root" legacy-tls.ini
 expect_grep "debian10: tls_port is drift" "libvirtd\.tls_port +drift +absent \(default 16514\) -> '16515'" "$out"
 out=$(mr apply --local --root "$root" -p legacy-tls.ini 2>&1); expect_status "debian10: apply tls_port" 2 $? "$out"
 expect_grep "debian10: tls_port written quoted" '^tls_port = "16515"$' "$(cat "$root/etc/libvirt/libvirtd.conf")"
@@ -525,20 +525,20 @@ cmp -s "$root/etc/libvirt/libvirtd.conf" "$DATA/host/etc/libvirt/libvirtd.conf" 
 
 # --- a tree whose world cannot be told: never green ---
 cp -a "$DATA/host" "$WORK/bare"
-out=$(mr check --local --root "$WORK/bare" -p profile.ini 2>&1); st=$?
+chk "$WORK/bare" profile.ini
 expect_status "no units: check" 6 "$st" "$out"
 expect_grep "no units: the listener item fails and says why" 'libvirtd\.listener +failed +cannot tell how this host runs libvirt' "$out"
 
 # --- defaults: absent and equal to libvirt's default is in state ---
 root=$(new_host debian12-socket defaults)
 printf '[qemu]\nmigration_port_min = 49152\ndynamic_ownership = yes\n' > defaults.ini
-out=$(mr check --local --root "$root" -p defaults.ini 2>&1); st=$?
+chk "$root" defaults.ini
 expect_status "defaults: a fresh host raises no drift" 0 "$st" "$out"
 out=$(mr check --local --root "$root" -p defaults.ini --explicit 2>&1); st=$?
 expect_status "defaults: --explicit wants them written" 2 "$st" "$out"
 expect_grep "defaults: shown as the default" "qemu\.migration_port_min +drift +absent \(default 49152\) -> '49152'" "$out"
 printf '[qemu]\nexplicit = yes\nmigration_port_min = 49152\n' > explicit.ini
-out=$(mr check --local --root "$root" -p explicit.ini 2>&1); st=$?
+chk "$root" explicit.ini
 expect_status "defaults: explicit = yes in the section" 2 "$st" "$out"
 
 # --- coverage: what is not examined says so, also under -q ---
@@ -598,37 +598,37 @@ expect_grep "zed: the translation is shown with its profile line" \
 # failure that names the file, and passwords in those files never reach
 # the facts.
 printf '[libvirt]\nvirt_type = kvm\ncpu_mode = host-passthrough\n' > "$root/etc/nova/nova-compute.conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "nova-compute.conf overrides cpu_mode: check fails" 4 "$st" "$out"
 expect_grep "... naming the file and both values" \
 	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_mode = 'host-passthrough', read after /etc/nova/nova\.conf: nova-compute uses that, not 'custom'" "$out"
 mkdir -p "$root/etc/nova/nova.conf.d"
 printf '[LIBVIRT]\ncpu_mode: custom\n[database]\nconnection = mysql://nova:s3cret@db/nova\n' > "$root/etc/nova/nova.conf.d/50-site.conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
-expect_status "a nova.conf.d file read later sets it back: in the desired state" 0 $? "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "a nova.conf.d file read later sets it back: in the desired state" 0 "$st" "$out"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "facts list the option with its file" 'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode custom' "$out"
 expect_no_grep "... and nothing else of it" 's3cret' "$out"
 # An older name of the option, still read by this release (cpu_model on
 # zed, where the profile's cpu_model is written as cpu_models), counts.
 printf '[libvirt]\ncpu_model = qemu64\n' > "$root/etc/nova/nova-compute.conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "an alias in nova-compute.conf: check fails" 4 "$st" "$out"
 expect_grep "... naming the alias" "nova\.libvirt\.cpu_models +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_model = 'qemu64', read after /etc/nova/nova\.conf: nova-compute uses that, not 'kvm64'" "$out"
 # oslo.config takes one pair of quotes off a value
 printf '[libvirt]\ncpu_models = "kvm64"\n' > "$root/etc/nova/nova-compute.conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
-expect_status "a quoted value that is the one wanted: in the desired state" 0 $? "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "a quoted value that is the one wanted: in the desired state" 0 "$st" "$out"
 # A value continued on indented lines is one value, its lines joined (not
 # its first line alone); a blank line ends it.
 printf '[libvirt]\ncpu_models = kvm64\n    qemu64\n\n    \n' > "$root/etc/nova/nova-compute.conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "a value continued on the next line: check fails" 4 "$st" "$out"
 expect_grep "... with the value nova reads" "nova\.libvirt\.cpu_models +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_models = 'kvm64\\\\nqemu64'" "$out"
 # [default] in lower case is a group of its own to oslo.config, not DEFAULT
 printf '[default]\ninstances_path = /srv/elsewhere\n[ libvirt ]\ncpu_models = qemu64\n' > "$root/etc/nova/nova-compute.conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
-expect_status "[default] and [ libvirt ] are other groups: in the desired state" 0 $? "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "[default] and [ libvirt ] are other groups: in the desired state" 0 "$st" "$out"
 rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
 # nova.conf's own [LIBVIRT] is oslo.config's [libvirt] (it normalises
 # group names): the last cpu_mode in the file is what nova-compute reads.
@@ -636,17 +636,17 @@ rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
 # cpu_mode, whatever its value.
 cp "$conf" "$WORK/nova.conf.keep"
 printf '\n[libvirt]\ncpu-mode = host-passthrough\nCPU_MODE = host-model\n' >> "$conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
-expect_status "nova.conf: cpu-mode and CPU_MODE are other options: in the desired state" 0 $? "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "nova.conf: cpu-mode and CPU_MODE are other options: in the desired state" 0 "$st" "$out"
 printf '\n[LIBVIRT]\ncpu_mode = host-passthrough\n' >> "$conf"
 line=$(wc -l < "$conf")
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "nova.conf: a later [LIBVIRT] cpu_mode fails check" 4 "$st" "$out"
 expect_grep "... naming its line and spelling" \
 	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf:$line sets \[LIBVIRT\] cpu_mode = 'host-passthrough', which oslo\.config reads as \[libvirt\] cpu_mode, the last in the file: nova-compute uses that, not 'custom'" "$out"
 printf '[libvirt]\ncpu_mode = custom\n' >> "$conf"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
-expect_status "... one in migready's spelling after it wins: in the desired state" 0 $? "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "... one in migready's spelling after it wins: in the desired state" 0 "$st" "$out"
 cp "$WORK/nova.conf.keep" "$conf"
 # Debian's unit starts nova-compute through its init script, which gives
 # --config-file: then nova.conf.d is read before nova.conf. nova.conf wins
@@ -658,7 +658,7 @@ printf '[libvirt]\ncpu_mode = host-passthrough\nlive_migration_bandwidth = 100\n
 sed -i '/^live_migration_bandwidth/d' "$conf"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "debian's nova: nova.conf.d is read before nova.conf" 'nova\.before +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "... an option nova.conf states is not its failure, one at its default is drift" 2 "$st" "$out"
 expect_no_grep "... cpu_mode" 'cpu_mode' "$out"
 expect_grep "... the default written out, and why" \
@@ -666,8 +666,8 @@ expect_grep "... the default written out, and why" \
 out=$(mr apply --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); expect_status "... apply" 2 $? "$out"
 [ "$(nova_opt "$conf" libvirt live_migration_bandwidth)" = 0 ] && ok "... nova.conf states it" \
 	|| not_ok "... nova.conf states it" "$(cat "$conf")"
-out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
-expect_status "... then in the desired state" 0 $? "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "... then in the desired state" 0 "$st" "$out"
 rm -r "$root/etc/nova/nova.conf.d" "$root/lib/systemd/system/nova-compute.service"
 
 # The same guide on a mitaka host keeps the flags it reads.
@@ -681,7 +681,7 @@ conf=$root/etc/nova/nova.conf
 expect_grep "mitaka: live_migration_flag kept, as mitaka reads it" 'VIR_MIGRATE_TUNNELLED' "$(nova_opt "$conf" libvirt live_migration_flag)"
 [ "$(nova_opt "$conf" libvirt cpu_model)" = kvm64 ] && ok "mitaka: cpu_model in its old name" \
 	|| not_ok "mitaka: cpu_model" "$(cat "$conf")"
-out=$(mr check --local --root "$root" -p mitaka.ini 2>&1); expect_status "mitaka: check after apply" 0 $? "$out"
+chk "$root" mitaka.ini; expect_status "mitaka: check after apply" 0 "$st" "$out"
 
 summary
 [ "$failed" = 0 ]

@@ -14,6 +14,8 @@ WORK=$(mktemp -d "/tmp/migready-$1.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 mr() { "$MIGREADY" --color never "$@"; }
+# chk ROOT PROFILE: check of ROOT under PROFILE; out its output, st its status
+chk() { out=$(mr check --local --root "$1" -p "$2" 2>&1); st=$?; }
 
 # expect_tree NAME DIR SUM: DIR's tree_sum is still SUM (nothing written)
 expect_tree() {
