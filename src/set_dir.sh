@@ -23,7 +23,7 @@ case $b in '' | . | ..) echo "$p: no directory name at its end"; exit 1;; esac
 cd -P -- "${root:-/}" || { echo "cannot enter the root $root"; exit 1; }
 # where the kernel says the shell is: the root, the way, the directory
 top=$(readlink /proc/self/cwd) || { echo "$p: /proc/self/cwd cannot be read"; exit 1; }
-me=$(id -u)
+me=
 gone() { echo "$p: no longer there: nothing put back"; exit 3; }
 exp=$top
 rest=${d#/}
@@ -44,6 +44,7 @@ while [ -n "$rest" ]; do
     # absolute one from the root), so every link and directory on the way
     # is examined. stat: the directory's owner and mode, the link's owner
     hops=$((hops + 1)); [ $hops -le 40 ] || { echo "$p: too many symbolic links on the way"; exit 1; }
+    [ -n "$me" ] || me=$(id -u)
     set -- $(stat -c '%u %a' -- . 2>/dev/null) $(stat -c '%u' -- "./$c" 2>/dev/null)
     case $1:$3 in 0:0 | 0:"$me" | "$me":0 | "$me":"$me") ;; *) set -- x 2;; esac
     case $2 in *[2367]? | *[2367]) echo "$p: reached through the symbolic link ${exp%/}/$c, which another user could have made: not changed"; exit 1;; esac
