@@ -97,10 +97,10 @@ cleanup() {
   }
 }
 abort() { [ -z "$1" ] || echo "$1"; cleanup; echo 'commit aborted'; echo done; exit $2; }
-# sha256 [FILE...]: sha256sum's lines, or shasum's where it is missing
-sha256() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum -- "$@"; else shasum -a 256 -- "$@"; fi
-}
+# $sha256 FILE...: sha256sum's lines, or shasum's where it is missing (a
+# command, not a function: in $(...) the shell then forks once, not twice)
+sha256=sha256sum
+command -v sha256sum >/dev/null 2>&1 || sha256='shasum -a 256'
 # ino_all LIST: DEVICE:INODE of LIST's files in h_1, h_2... by lstat (no
 # file opened), one process for all (one each if that fails); h_K empty
 # where a file cannot be examined.
@@ -190,7 +190,7 @@ fd_facts() {
 $hv
 EOF2
   [ -n "$fp" ] || return 0
-  hv=$(sha256 $fp 2>/dev/null)
+  hv=$($sha256 -- $fp 2>/dev/null)
   while read -r l x; do
     x=${x##*/}; l=${l%%[!0-9a-f]*}; [ ${#l} = 64 ] || l=; eval "h_$x=\$l"
   done <<EOF2

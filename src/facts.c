@@ -416,7 +416,7 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 	const char *argv[] = { "/bin/sh", "-c", MR_FACTS_SH, "migready-probe",
 		                   t->root ? t->root : "", instances ? instances : "",
 		                   lock_wait_s < 0 ? "-" : wait, who, user ? user : "",
-		                   nova_keys ? nova_keys : "", NULL };
+		                   nova_keys ? nova_keys : "", "\r", NULL };
 	char *out = NULL;
 	size_t len = 0;
 	int status = -1;

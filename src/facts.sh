@@ -8,6 +8,8 @@
 #   $5 an account to report besides nova and the qemu users, or ""
 #   $6 nova's options ("SECTION/KEY" apart by spaces) whose values in its
 #      other configuration files are reported, or ""
+#   $7 a carriage return (sh cannot spell one without a process); when
+#      absent, printf makes it
 # Prints "key=value" lines, then the held mark; with the lock taken (flock
 # on a file under /var/lib/migready), the serving mark instead, and it
 # goes on holding the lock and serving commands (see the end).
@@ -34,8 +36,8 @@ if [ "$3" != - ]; then
 	done
 	case $PWD/ in "${rp%/}/"*) ;; *) say lock "error a symbolic link leads $d out of the root"; mark; exit 1;; esac
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
-	# tried in a subshell first: a failed exec redirection ends sh at once
-	( : >>./lock ) 2>/dev/null && exec 9>>./lock || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }
+	# command: a failed exec redirection would end sh at once
+	{ command exec 9>>./lock; } 2>/dev/null || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }
 	# A second at a time, saying so on stderr: the controller times out a
 	# silent host (--timeout), not the wait it asked for (--lock-wait).
 	left=$3
@@ -89,7 +91,7 @@ fnarg() {
 	while case $t in *\\*) ;; *) false ;; esac; do fa=$fa${t%%\\*}\\\\; t=${t#*\\}; done
 	fa=fn=$fa$t
 }
-cr=$(printf '\r')
+cr=${7-}; [ -n "$cr" ] || cr=$(printf '\r')
 osr=
 ! readable "$r/etc/os-release" && ! readable "$r/usr/lib/os-release" || osr=$rf
 if [ -n "$osr" ]; then
