@@ -1,6 +1,7 @@
 /* verify, the SSH side: what the hosts say about each other (verify_ssh.h).
  * First the join, pure; then the gathering, over the fleet's transports. */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,15 +175,20 @@ static const char *tcp_tool(const struct mr_verify_ssh_host *h)
 	return t ? t : "none";
 }
 
+/* The first port of d's migration range, as its qemu.conf says. */
+static const char *migration_port(const struct mr_verify_ssh_host *d)
+{
+	return d->conf[MR_VCONF_PORT_MIN] && *d->conf[MR_VCONF_PORT_MIN] ? d->conf[MR_VCONF_PORT_MIN]
+	                                                                   : "49152";
+}
+
 /* TCP from every source to each destination j; findings on j, where the
  * fix is. */
 static void join_tcp(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs, size_t n,
                      size_t j)
 {
 	const struct mr_verify_ssh_host *d = &hs[j];
-	const char *mp = d->conf[MR_VCONF_PORT_MIN] && *d->conf[MR_VCONF_PORT_MIN]
-	                         ? d->conf[MR_VCONF_PORT_MIN]
-	                         : "49152";
+	const char *mp = migration_port(d);
 	struct mr_buf lis, mig;
 	mr_buf_init(&lis);
 	mr_buf_init(&mig);
@@ -196,10 +202,6 @@ static void join_tcp(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 			list_add(&lis, "%s (%s)", hs[i].name, why);
 			mr_verify_result_fail_pair(res, i, j, "libvirt's port %u on %s not reachable: %s",
 			                           d->listener_port, d->name, why);
-		} else if (l < 0) {
-			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-			                             "TCP to %s port %u unknown: %s", d->name,
-			                             d->listener_port, why);
 		}
 		int m = mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"),
 		                              lw ? lw : "", &why);
@@ -207,9 +209,6 @@ static void join_tcp(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 			list_add(&mig, "%s (%s)", hs[i].name, why);
 			mr_verify_result_fail_pair(res, i, j, "migration port %s on %s not reachable: %s",
 			                           mp, d->name, why);
-		} else if (m < 0) {
-			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-			                             "TCP to %s port %s unknown: %s", d->name, mp, why);
 		}
 	}
 	if (lis.len)
@@ -225,6 +224,62 @@ static void join_tcp(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 			"migration port %s here not reachable from %s", mp, mig.data);
 	mr_buf_fini(&lis);
 	mr_buf_fini(&mig);
+}
+
+/* The connections from source i that no verdict came of, one finding per
+ * port and reason, naming every destination: a fleet whose ports all
+ * refuse would otherwise say it n - 1 times on each host. */
+struct tcp_unknown {
+	char *port;
+	const char *why;
+	struct mr_buf to;
+};
+
+static void unknown_add(struct tcp_unknown **g, size_t *n_g, const char *port, const char *why,
+                        const char *dest)
+{
+	size_t k = 0;
+	while (k < *n_g && (strcmp((*g)[k].port, port) || strcmp((*g)[k].why, why)))
+		k++;
+	if (k == *n_g) {
+		*g = mr_xreallocarray(*g, *n_g + 1, sizeof(**g));
+		(*g)[k].port = mr_xstrdup(port);
+		(*g)[k].why = why;
+		mr_buf_init(&(*g)[k].to);
+		(*n_g)++;
+	}
+	list_add(&(*g)[k].to, "%s", dest);
+}
+
+static void join_tcp_unknown(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs,
+                             size_t n, size_t i)
+{
+	struct tcp_unknown *g = NULL;
+	size_t n_g = 0;
+	if (!probed(&hs[i]) || !strcmp(tcp_tool(&hs[i]), "none"))
+		return;
+	for (size_t j = 0; j < n; j++) {
+		const char *why;
+		char port[16];
+		if (j == i)
+			continue;
+		const char *lw = probe_value(&hs[i], "tcp", j, "listener");
+		if (mr_verify_tcp_verdict(lw, NULL, &why) < 0) {
+			snprintf(port, sizeof(port), "%u", hs[j].listener_port);
+			unknown_add(&g, &n_g, port, why, hs[j].name);
+		}
+		if (mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"), lw ? lw : "",
+		                          &why) < 0)
+			unknown_add(&g, &n_g, migration_port(&hs[j]), why, hs[j].name);
+	}
+	for (size_t k = 0; k < n_g; k++) {
+		mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
+		                             "TCP to %s port %s unknown: %s", g[k].to.data, g[k].port,
+		                             g[k].why);
+		mr_buf_fini(&g[k].to);
+		free(g[k].port);
+	}
+	free(g);
 }
 
 /* Each peer's name, resolved on source i, against the inventory. */
@@ -575,6 +630,7 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 			join_local(res, hs, n, i);
 		}
 		join_tcp(res, hs, n, i);
+		join_tcp_unknown(res, hs, n, i);
 		if (!hs[i].error)
 			join_shared(res, hs, n, i);
 		join_drift(res, &hs[i], i);
@@ -908,6 +964,10 @@ void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *liste
 	mr_fleet_each(n, opts->jobs, round_clean, &g);
 	mr_fleet_gathered_free(g.fleet); /* closes the connections */
 	mr_ssh_keypairs_fini(&g.keypairs);
+	/* What the workers freed stays in their malloc arenas, where the
+	 * analysis (the main thread's, n * n pairs) cannot reuse it: given
+	 * back, it is not counted twice at the peak. */
+	malloc_trim(0);
 	for (size_t i = 0; i < n; i++)
 		free(g.marker_paths[i]);
 	free(g.marker_paths);

@@ -249,6 +249,16 @@ static const struct scase cases[] = {
 	    "host1 NOT EXAMINED pairwise TCP probes: TCP to host3 port 49152 unknown: refused, as "
 	    "libvirt's port was" },
 	  { "migration port 49152 on host3 not reachable", "host2 -> host3" } },
+	{ "both peers reset everything: one unknown finding naming both",
+	  { { "tcp.1.listener=refused\ntcp.1.migration=refused\ntcp.2.listener=refused\n"
+	      "tcp.2.migration=refused\n",
+	      NULL, "", 0, 0, NULL, NULL, 0 },
+	    READY, READY },
+	  2,
+	  { "host1 NOT EXAMINED pairwise TCP probes: TCP to host2, host3 port 49152 unknown: "
+	    "refused, as libvirt's port was",
+	    "host1 -> host2: libvirt's port 16509 on host2 not reachable" },
+	  { "TCP to host2 port", "TCP to host3 port" } },
 	{ "no TCP tool on host2",
 	  { READY, { "tcp.tool=none\n", NULL, "", 0, 0, NULL, NULL, 0 }, READY },
 	  0,
