@@ -14,23 +14,70 @@
 #define MAX_LINES 4096
 #define MAX_PENDING 64
 
+/* The strings live in a few large blocks, not two allocations a fact:
+ * verify keeps every host's probe (facts on each peer) until the end. */
+struct facts_block {
+	struct facts_block *next;
+	size_t used, size;
+	char data[];
+};
+
 struct mr_facts {
 	char **keys;
 	char **values;
-	size_t n;
+	size_t n, cap;
+	struct facts_block *blocks; /* the newest first */
 };
 
 void mr_facts_free(struct mr_facts *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->keys[i]);
-		free(f->values[i]);
+	for (struct facts_block *b = f->blocks, *next; b; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(f->keys);
 	free(f->values);
 	free(f);
+}
+
+/* A new block of at least size bytes, where the next strings go. */
+static void new_block(struct mr_facts *f, size_t size)
+{
+	struct facts_block *b = mr_xmalloc(sizeof(*b) + size);
+	b->used = 0;
+	b->size = size;
+	b->next = f->blocks;
+	f->blocks = b;
+}
+
+/* A copy of s[0..n) and a NUL, in f's blocks. */
+static char *store(struct mr_facts *f, const char *s, size_t n)
+{
+	struct facts_block *b = f->blocks;
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = b ? 2 * b->size : 256;
+		new_block(f, size > n + 1 ? size : n + 1);
+		b = f->blocks;
+	}
+	char *p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+static void add(struct mr_facts *f, const char *k, size_t kn, const char *v, size_t vn)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 64;
+		f->keys = mr_xreallocarray(f->keys, f->cap, sizeof(*f->keys));
+		f->values = mr_xreallocarray(f->values, f->cap, sizeof(*f->values));
+	}
+	f->keys[f->n] = store(f, k, kn);
+	f->values[f->n] = store(f, v, vn);
+	f->n++;
 }
 
 struct mr_facts *mr_facts_copy(const struct mr_facts *f)
@@ -38,12 +85,12 @@ struct mr_facts *mr_facts_copy(const struct mr_facts *f)
 	if (!f)
 		return NULL;
 	struct mr_facts *c = mr_xcalloc(1, sizeof(*c));
-	c->keys = mr_xcalloc(f->n + 1, sizeof(*c->keys));
-	c->values = mr_xcalloc(f->n + 1, sizeof(*c->values));
-	for (c->n = 0; c->n < f->n; c->n++) {
-		c->keys[c->n] = mr_xstrdup(f->keys[c->n]);
-		c->values[c->n] = mr_xstrdup(f->values[c->n]);
-	}
+	size_t bytes = 1;
+	for (size_t i = 0; i < f->n; i++)
+		bytes += strlen(f->keys[i]) + strlen(f->values[i]) + 2;
+	new_block(c, bytes);
+	for (size_t i = 0; i < f->n; i++)
+		add(c, f->keys[i], strlen(f->keys[i]), f->values[i], strlen(f->values[i]));
 	return c;
 }
 
@@ -60,15 +107,6 @@ static int key_valid(const char *k, size_t n)
 	return 1;
 }
 
-static void add(struct mr_facts *f, const char *k, size_t kn, const char *v, size_t vn)
-{
-	f->keys = mr_xreallocarray(f->keys, f->n + 1, sizeof(*f->keys));
-	f->values = mr_xreallocarray(f->values, f->n + 1, sizeof(*f->values));
-	f->keys[f->n] = mr_xstrndup(k, kn);
-	f->values[f->n] = mr_xstrndup(v, vn);
-	f->n++;
-}
-
 static int already(const struct mr_facts *f, const char *key, const char *v, size_t vn)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -82,6 +120,10 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
                                 struct mr_error **err)
 {
 	struct mr_facts *f = mr_xcalloc(1, sizeof(*f));
+	/* each line's key and value, with their NULs, take no more room
+	 * than the line and its newline; a last line may lack the newline,
+	 * and pending.dropped=yes may come */
+	new_block(f, len + 32);
 	size_t lineno = 0, n_pending = 0, n_dropped = 0;
 	const char *p = text, *end = text + len;
 	while (p < end) {

@@ -124,6 +124,48 @@ static void test_key_length_bounded(void **state)
 	}
 }
 
+/* Every fact of a long probe, with long and empty values and a last line
+ * without its newline, reads back as it was, also from a copy. */
+static void test_many_facts_read_back(void **state)
+{
+	(void)state;
+	struct mr_buf text;
+	mr_buf_init(&text);
+	for (int i = 0; i < 3000; i++)
+		mr_buf_printf(&text, "k.%d=%.*s%d%s", i, i % 7 ? 0 : 600,
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		              i, i < 2999 ? "\n" : "");
+	mr_buf_puts(&text, "\nempty=");
+	struct mr_error *err = NULL;
+	struct mr_facts *f = mr_facts_parse("h1", text.data, text.len, &err);
+	assert_non_null(f);
+	struct mr_facts *c = mr_facts_copy(f);
+	mr_facts_free(f);
+	assert_int_equal(mr_facts_count(c), 3001);
+	for (int i = 0; i < 3000; i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "k.%d", i);
+		const char *v = mr_facts_get(c, key);
+		assert_non_null(v);
+		char want[32];
+		snprintf(want, sizeof(want), "%d", i);
+		size_t xs = i % 7 ? 0 : 600;
+		assert_int_equal(strspn(v, "x"), xs);
+		assert_string_equal(v + xs, want);
+	}
+	assert_string_equal(mr_facts_get(c, "empty"), "");
+	mr_facts_free(c);
+	mr_buf_fini(&text);
+}
+
 /* A sane probe prints a few hundred lines; 4096 is the bound. */
 static void test_too_many_lines(void **state)
 {
@@ -796,6 +838,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_key_length_bounded),
+		cmocka_unit_test(test_many_facts_read_back),
 		cmocka_unit_test(test_too_many_lines),
 		cmocka_unit_test(test_pending_validated),
 		cmocka_unit_test(test_pending_capped),
