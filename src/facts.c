@@ -388,6 +388,24 @@ int mr_file_fact_parse(const char *value, struct mr_file_fact *out)
 	return 0;
 }
 
+const char *mr_fact_path_shown(const char *s, int len)
+{
+	static _Thread_local char ring[4][4096];
+	static _Thread_local unsigned next;
+	char *o = ring[next++ % 4];
+	size_t k = 0;
+	for (int i = 0; i < len && k + 1 < sizeof(ring[0]); i++) {
+		if (s[i] == '%' && i + 2 < len && s[i + 1] == '2' && (s[i + 2] == '0' || s[i + 2] == '5')) {
+			o[k++] = s[i + 2] == '0' ? ' ' : '%';
+			i += 2;
+		} else {
+			o[k++] = s[i];
+		}
+	}
+	o[k] = '\0';
+	return o;
+}
+
 int mr_file_fact_is(const struct mr_file_fact *f, const char *path)
 {
 	return path && (size_t)f->file_len == strlen(path) &&

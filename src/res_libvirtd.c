@@ -264,18 +264,18 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	char *why = NULL;
 	if (st.bad && st.bad_kind == LISTEN_LOOPBACK)
 		why = mr_xasprintf("%s would listen on %s, the loopback: other hosts cannot connect "
-		                   "(ListenStream in %.*s)",
-		                   socket, st.bad, st.bad_from_len, st.bad_from);
+		                   "(ListenStream in %s)",
+		                   socket, st.bad, mr_fact_path_shown(st.bad_from, st.bad_from_len));
 	else if (st.bad && st.bad_kind == LISTEN_NOT_TCP)
 		why = mr_xasprintf("%s would listen on %s, which is not TCP: other hosts cannot "
-		                   "connect (ListenStream in %.*s)",
-		                   socket, st.bad, st.bad_from_len, st.bad_from);
+		                   "connect (ListenStream in %s)",
+		                   socket, st.bad, mr_fact_path_shown(st.bad_from, st.bad_from_len));
 	else if (st.bad)
-		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %.*s)", socket,
-		                   st.bad, port, st.bad_from_len, st.bad_from);
+		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %s)", socket,
+		                   st.bad, port, mr_fact_path_shown(st.bad_from, st.bad_from_len));
 	else if (!st.n && st.from)
-		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %.*s)", socket,
-		                   st.from_len, st.from);
+		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %s)", socket,
+		                   mr_fact_path_shown(st.from, st.from_len));
 	else if (!st.n)
 		why = mr_xasprintf("%s would listen on nothing (no ListenStream in its unit file)",
 		                   socket);
@@ -431,9 +431,9 @@ static void check_service_exec(struct mr_plan *plan, const struct service_exec *
 {
 	if (ex->n > 1)
 		mr_plan_fail(plan, "libvirtd.listener", origin,
-		             "libvirtd.service has %zu ExecStart= in effect (the last in %.*s, "
+		             "libvirtd.service has %zu ExecStart= in effect (the last in %s, "
 		             "without an empty ExecStart= before it): systemd refuses to start it",
-		             ex->n, ex->last.file_len, ex->last.file);
+		             ex->n, mr_fact_path_shown(ex->last.file, ex->last.file_len));
 }
 
 /* One variable the ExecStart in effect passes, in the socket world: the
@@ -451,9 +451,9 @@ static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
 		           !strcmp(var, edited_var(facts, NULL));
 		if (!mine && words_listen(l.rest))
 			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-			             "libvirtd.service would start libvirtd with --listen (%s from %.*s), "
+			             "libvirtd.service would start libvirtd with --listen (%s from %s), "
 			             "which socket activation refuses: remove it there",
-			             var, l.file_len, l.file);
+			             var, mr_fact_path_shown(l.file, l.file_len));
 		return;
 	}
 	const char **lines = NULL;
@@ -481,8 +481,8 @@ static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
 	if (value && words_listen(value))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service would start libvirtd with --listen (%s from Environment= "
-		             "in %.*s), which socket activation refuses: remove it there",
-		             var, from.file_len, from.file);
+		             "in %s), which socket activation refuses: remove it there",
+		             var, mr_fact_path_shown(from.file, from.file_len));
 	free(value);
 }
 
@@ -494,9 +494,9 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	if (exec_listens(ex))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "libvirtd.service would start libvirtd with --listen (ExecStart in %.*s), "
+		             "libvirtd.service would start libvirtd with --listen (ExecStart in %s), "
 		             "which socket activation refuses: remove it there",
-		             ex->last.file_len, ex->last.file);
+		             mr_fact_path_shown(ex->last.file, ex->last.file_len));
 	const char **vars = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "libvirtd.args_var", &vars) : 0;
 	for (size_t i = 0; i < n; i++)
@@ -539,9 +539,9 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 		             "libvirtd.service has no ExecStart= in effect: libvirtd would not start");
 	else if (!passed)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "libvirtd.service's ExecStart (in %.*s) passes neither LIBVIRTD_ARGS nor "
+		             "libvirtd.service's ExecStart (in %s) passes neither LIBVIRTD_ARGS nor "
 		             "libvirtd_opts%s: --listen in %s would not reach libvirtd",
-		             ex->last.file_len, ex->last.file,
+		             mr_fact_path_shown(ex->last.file, ex->last.file_len),
 		             mr_facts_get(facts, "libvirtd.args_var") ? " (only variables migready "
 		                                                          "does not edit)"
 		                                                        : "",
@@ -554,8 +554,8 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 	else if (args_value(facts, var, &later) && !mr_file_fact_is(&later, defaults) &&
 	         !words_listen(later.rest))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "%.*s sets %s again, read after %s: libvirtd gets '%s', without --listen",
-		             later.file_len, later.file, var, defaults, later.rest);
+		             "%s sets %s again, read after %s: libvirtd gets '%s', without --listen",
+		             mr_fact_path_shown(later.file, later.file_len), var, defaults, later.rest);
 	else if (args_value(facts, var, &later) && mr_file_fact_is(&later, defaults) &&
 	         var_in_file(facts, "libvirtd.args_trailer", var, defaults))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,

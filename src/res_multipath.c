@@ -47,26 +47,26 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 			overrides = u;
 		else if (ufn_section(lines[i], "multipath", &u) && mr_parse_bool(u.rest) != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-			             "%.*s sets user_friendly_names %s in a multipath section, which "
+			             "%s sets user_friendly_names %s in a multipath section, which "
 			             "wins over defaults and overrides for that LUN",
-			             u.file_len, u.file, u.rest);
+			             mr_fact_path_shown(u.file, u.file_len), u.rest);
 	}
 	if (overrides.file && mr_parse_bool(overrides.rest) != want)
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-		             "%.*s sets user_friendly_names %s in overrides, which win over defaults "
+		             "%s sets user_friendly_names %s in overrides, which win over defaults "
 		             "and device sections for every LUN",
-		             overrides.file_len, overrides.file, overrides.rest);
+		             mr_fact_path_shown(overrides.file, overrides.file_len), overrides.rest);
 	for (size_t i = 0; !overrides.file && i < n; i++)
 		if (ufn_section(lines[i], "device", &u) && mr_parse_bool(u.rest) != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-			             "%.*s sets user_friendly_names %s in a device section, which wins "
+			             "%s sets user_friendly_names %s in a device section, which wins "
 			             "over defaults for that array's LUNs",
-			             u.file_len, u.file, u.rest);
+			             mr_fact_path_shown(u.file, u.file_len), u.rest);
 	if (!overrides.file && defaults.file && !mr_file_fact_is(&defaults, MULTIPATH_CONF) && mr_parse_bool(defaults.rest) != want)
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-		             "%.*s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
+		             "%s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
 		             ": multipathd uses that, not '%s'",
-		             defaults.file_len, defaults.file, defaults.rest, want ? "yes" : "no");
+		             mr_fact_path_shown(defaults.file, defaults.file_len), defaults.rest, want ? "yes" : "no");
 	free(origin);
 	free(lines);
 }

@@ -56,11 +56,12 @@ expect_grep "multipath: a device section" "vendor\.conf sets user_friendly_names
 printf 'defaults {\n\tuser_friendly_names no\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
 chk "$SERVER" mp.ini
 expect_status "multipath: conf.d saying the same: in the desired state" 0 "$st" "$out"
-# a file name with a blank: a fact is "FILE REST", so it travels as %20
+# a file name with a blank: a fact is "FILE REST", so it travels as %20,
+# and is shown as it is
 printf 'defaults {\n\tuser_friendly_names yes\n}\n' > "$SERVER/etc/multipath/conf.d/zz local.conf"
 chk "$SERVER" mp.ini
 expect_status "multipath: a file whose name holds a blank is read" 4 "$st" "$out"
-expect_grep "... and named" "/etc/multipath/conf\.d/zz%20local\.conf sets user_friendly_names yes in defaults" "$out"
+expect_grep "... and named" "/etc/multipath/conf\.d/zz local\.conf sets user_friendly_names yes in defaults" "$out"
 rm "$SERVER/etc/multipath/conf.d/zz local.conf"
 # a # inside double quotes is no comment: the rest of the line counts
 printf 'devices { device { vendor "DGC#1" user_friendly_names yes } }\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"

@@ -294,7 +294,7 @@ mv "$svc/etc/libvirt/site.env" "$svc/etc/libvirt/my site.env"
 printf '[Service]\nEnvironmentFile=/etc/libvirt/my site.env\n' > "$sdrop/override.conf"
 chk "$svc" profile.ini
 expect_grep "service: ... a path with a blank: check fails" \
-	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/my%20site\.env\)' "$out"
+	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/my site\.env\)' "$out"
 mv "$svc/etc/libvirt/my site.env" "$svc/etc/libvirt/site.env"
 printf 'LIBVIRTD_ARGS="--timeout 120"\n' > "$svc/etc/libvirt/site.env"
 printf '[Service]\nEnvironmentFile=-/etc/libvirt/site.env\nEnvironment=LIBVIRTD_ARGS=--listen\n' > "$sdrop/override.conf"
@@ -356,6 +356,8 @@ expect_status "names: a drop-in named with a backslash and an ESC: facts" 0 "$st
 expect_grep "... its line whole, the ESC as %1B" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf 16600' "$out"
 chk "$alias" profile.ini
 expect_grep "links: so the override still fails check" 'libvirtd\.listen_port +failed' "$out"
+expect_grep "names: ... the ESC still spelt %1B in the message" 'ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf' "$out"
+case $out in *"$(printf '\033')"*) not_ok "names: ... no ESC reaches the report" "$out" ;; *) ok "names: ... no ESC reaches the report" ;; esac
 
 # A masked TCP socket (as a forced legacy world leaves it) is unmasked,
 # then enabled; a rollback masks it again.

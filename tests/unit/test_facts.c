@@ -166,6 +166,20 @@ static void test_many_facts_read_back(void **state)
 	mr_buf_fini(&text);
 }
 
+/* File names in messages: the blank and '%' back, control characters and
+ * anything else left as sent. */
+static void test_fact_path_shown(void **state)
+{
+	(void)state;
+	const char *in = "/etc/a%20b/c%25d%1Be%2%x%";
+	assert_string_equal(mr_fact_path_shown(in, (int)strlen(in)), "/etc/a b/c%d%1Be%2%x%");
+	/* only len bytes, and a %XX cut by it is left */
+	assert_string_equal(mr_fact_path_shown("ab%20c", 4), "ab%2");
+	const char *a = mr_fact_path_shown("one%20", 6), *b = mr_fact_path_shown("two", 3);
+	assert_string_equal(a, "one ");
+	assert_string_equal(b, "two");
+}
+
 /* A sane probe prints a few hundred lines; 4096 is the bound. */
 static void test_too_many_lines(void **state)
 {
@@ -839,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_key_length_bounded),
 		cmocka_unit_test(test_many_facts_read_back),
+		cmocka_unit_test(test_fact_path_shown),
 		cmocka_unit_test(test_too_many_lines),
 		cmocka_unit_test(test_pending_validated),
 		cmocka_unit_test(test_pending_capped),
