@@ -620,6 +620,11 @@ expect_status "a nova.conf.d file read later sets it back: in the desired state"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "facts list the option with its file" 'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode custom' "$out"
 expect_no_grep "... and nothing else of it" 's3cret' "$out"
+printf '[libvirt]\ncpu_mode = host-model\n' > "$root/etc/nova/nova.conf.d/60 site.conf"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_grep "a later conf.d file with a blank in its name: check fails, naming it as it is" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf\.d/60 site\.conf sets \[libvirt\] cpu_mode = 'host-model'" "$out"
+rm "$root/etc/nova/nova.conf.d/60 site.conf"
 # An older name of the option, still read by this release (cpu_model on
 # zed, where the profile's cpu_model is written as cpu_models), counts.
 printf '[libvirt]\ncpu_model = qemu64\n' > "$root/etc/nova/nova-compute.conf"
