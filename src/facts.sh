@@ -244,19 +244,8 @@ envfiles() {
 				done
 				shift $e_n
 			done
-			# in the order glob(3) sorts the whole paths (bytes, LC_ALL=C):
-			# a-b/x.env before a/x.env, and the later file wins
-			while [ $# -gt 0 ]; do
-				e_m=$1
-				for e_g do [ ! "$e_g" \< "$e_m" ] || e_m=$e_g; done
-				envf="$envf$e_m
-"
-				e_n=$#; e_d=
-				for e_g do
-					if [ -z "$e_d" ] && [ "$e_g" = "$e_m" ]; then e_d=1; else set -- "$@" "$e_g"; fi
-				done
-				shift $e_n
-			done ;;
+			for e_g do envf="$envf$e_g
+"; done ;;
 		*) envf="$envf$l
 " ;;
 		esac

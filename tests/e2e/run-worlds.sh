@@ -283,15 +283,6 @@ printf '[Service]\nEnvironmentFile=-/e*/*/s[i]te.env\n' > "$sdrop/override.conf"
 chk "$svc" profile.ini
 expect_grep "service: ... patterns in several components: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
-# ... matches read in the order glob(3) sorts whole paths: a-b/ before a/
-mkdir -p "$svc/etc/lv/a" "$svc/etc/lv/a-b"
-printf 'LIBVIRTD_ARGS="--timeout 1 --listen"\n' > "$svc/etc/lv/a/site.env"
-printf 'LIBVIRTD_ARGS="--timeout 1"\n' > "$svc/etc/lv/a-b/site.env"
-printf '[Service]\nEnvironmentFile=-/etc/lv/*/site.env\n' > "$sdrop/override.conf"
-chk "$svc" profile.ini
-expect_grep "service: ... a/site.env read last, as systemd sorts: its --listen fails check" \
-	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/lv/a/site\.env\)' "$out"
-rm -r "$svc/etc/lv"
 # ... a specifier (%E is /etc), a line continued with \\
 printf '[Service]\nEnvironmentFile=-%%E/libvirt/site.env\n' > "$sdrop/override.conf"
 chk "$svc" profile.ini
