@@ -221,31 +221,17 @@ envfiles() {
 		done
 		l=$o$l
 		case $l in /*) ;; *) continue ;; esac
-		# a pattern: the files it matches (systemd globs the whole path),
-		# one component at a time, each directory read where the host
-		# has it; the awk matches the pattern again
-		case $l in
+		# a pattern in the last component: the files it matches, sorted
+		# (systemd globs it); the awk matches the pattern again
+		case ${l##*/} in
 		*[*?[]*)
-			set -- /; e_rest=${l#/}
-			while [ -n "$e_rest" ]; do
-				e_c=${e_rest%%/*}; case $e_rest in */*) e_rest=${e_rest#*/} ;; *) e_rest= ;; esac
-				case $e_c in '' | .) continue ;; esac
-				e_n=$#
-				for e_p do
-					case $e_c in
-					*[*?[]*)
-						intree "$r$e_p" || continue
-						for e_g in "$rf"/$e_c; do
-							[ -e "$e_g" ] || [ -L "$e_g" ] || continue
-							set -- "$@" "${e_p%/}/${e_g##*/}"
-						done ;;
-					*) set -- "$@" "${e_p%/}/$e_c" ;;
-					esac
-				done
-				shift $e_n
-			done
-			for e_g do envf="$envf$e_g
-"; done ;;
+			case ${l%/*} in *[*?[]*) continue ;; esac
+			intree "$r${l%/*}" || continue
+			for g in "$rf"/${l##*/}; do
+				[ -e "$g" ] || [ -L "$g" ] || continue
+				envf="$envf${l%/*}/${g##*/}
+"
+			done ;;
 		*) envf="$envf$l
 " ;;
 		esac

@@ -274,15 +274,6 @@ printf '[Service]\nEnvironmentFile=-/etc/libvirt/s*.e[n]v\n' > "$sdrop/override.
 chk "$svc" profile.ini
 expect_grep "service: ... an EnvironmentFile pattern matching it: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
-# ... a pattern in a directory component, and in two
-printf '[Service]\nEnvironmentFile=-/etc/l?bvirt/site.env\n' > "$sdrop/override.conf"
-chk "$svc" profile.ini
-expect_grep "service: ... a pattern in a directory component: check fails" \
-	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
-printf '[Service]\nEnvironmentFile=-/e*/*/s[i]te.env\n' > "$sdrop/override.conf"
-chk "$svc" profile.ini
-expect_grep "service: ... patterns in several components: check fails" \
-	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
 # ... a specifier (%E is /etc), a line continued with \\
 printf '[Service]\nEnvironmentFile=-%%E/libvirt/site.env\n' > "$sdrop/override.conf"
 chk "$svc" profile.ini
