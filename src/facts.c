@@ -1,5 +1,6 @@
 /* Facts: the probe's key=value lines, and what follows from them. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,10 +86,6 @@ struct mr_facts *mr_facts_copy(const struct mr_facts *f)
 	if (!f)
 		return NULL;
 	struct mr_facts *c = mr_xcalloc(1, sizeof(*c));
-	size_t bytes = 1;
-	for (size_t i = 0; i < f->n; i++)
-		bytes += strlen(f->keys[i]) + strlen(f->values[i]) + 2;
-	new_block(c, bytes);
 	for (size_t i = 0; i < f->n; i++)
 		add(c, f->keys[i], strlen(f->keys[i]), f->values[i], strlen(f->values[i]));
 	return c;
@@ -390,7 +387,8 @@ int mr_file_fact_parse(const char *value, struct mr_file_fact *out)
 
 const char *mr_fact_path_shown(const char *s, int len)
 {
-	static _Thread_local char ring[4][4096];
+	/* room for a whole path whose every byte is spelt %XX: no name is cut */
+	static _Thread_local char ring[4][3 * PATH_MAX + 1];
 	static _Thread_local unsigned next;
 	char *o = ring[next++ % 4];
 	size_t k = 0;

@@ -94,7 +94,8 @@ int mr_file_fact_parse(const char *value, struct mr_file_fact *out);
 /* A file name of a fact (s, len bytes), for a message: the probe sends a
  * blank as %20 and '%' as %25, which come back; a control character stays
  * spelt %XX (no terminal escape reaches a report). The text lives in a
- * buffer of the calling thread's, valid until its fourth call after. */
+ * buffer of the calling thread's, valid until its fourth call after; a
+ * name longer than a path can be is cut. */
 const char *mr_fact_path_shown(const char *s, int len);
 /* Whether its file is path (NULL: no). */
 int mr_file_fact_is(const struct mr_file_fact *f, const char *path);

@@ -66,7 +66,8 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 		             "%s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
 		             ": multipathd uses that, not '%s'",
-		             mr_fact_path_shown(defaults.file, defaults.file_len), defaults.rest, want ? "yes" : "no");
+		             mr_fact_path_shown(defaults.file, defaults.file_len), defaults.rest,
+		             want ? "yes" : "no");
 	free(origin);
 	free(lines);
 }

@@ -148,8 +148,8 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 		mr_plan_fail(plan, setting, where,
 		             "%s sets [%.*s] %.*s = '%s', read after " NOVA_CONF
 		             ": nova-compute uses that, not '%s'",
-		             mr_fact_path_shown(o.file, o.file_len), o.section_len, o.section, o.key_len, o.key, o.value,
-		             e->value);
+		             mr_fact_path_shown(o.file, o.file_len), o.section_len, o.section,
+		             o.key_len, o.key, o.value, e->value);
 	if (last_setting(facts, "nova.before", major, e, &o, NULL) == 0 &&
 	    !same_value(o.value, e->value)) {
 		*why = mr_xasprintf("written out: %s, read before " NOVA_CONF ", sets '%s'",
