@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "fleet.h"
 #include "res.h"
@@ -63,13 +64,14 @@ struct authorized {
 	char **want;
 	size_t n;
 	int exclusive;
+	time_t now; /* when planned: what sshd refuses depends on it */
 };
 
 static char *authorized_merge(const void *data, const char *old, size_t len, char **found)
 {
 	const struct authorized *a = data;
 	return mr_ssh_authorized_merge(old, len, (const char *const *)a->want, a->n, a->exclusive,
-	                               found);
+	                               a->now, found);
 }
 
 static void authorized_free(void *data)
@@ -251,8 +253,18 @@ static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const 
 		free(pub_path);
 		free(path);
 	}
-	for (size_t i = 0; i < n_extra; i++)
+	au->now = time(NULL);
+	for (size_t i = 0; i < n_extra; i++) {
 		au->want[au->n++] = mr_xstrdup(extra[i]->value);
+		char *why = mr_ssh_key_refusal(extra[i]->value, au->now);
+		if (why) {
+			char *origin = mr_plan_origin_of(extra[i]);
+			mr_plan_fail(plan, "ssh.authorized_key", origin,
+			             "sshd refuses this line: %s; nova could not log in with it", why);
+			free(origin);
+			free(why);
+		}
+	}
 	const struct mr_setting *ex = mr_profile_get(profile, "ssh", "exclusive");
 	au->exclusive = ex && mr_setting_bool(ex);
 	if (!au->n && !au->exclusive) {

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "known_hosts.h"
@@ -83,39 +84,149 @@ static int same_key(const struct mr_ssh_key_line *a, const struct mr_ssh_key_lin
 	       a->b64_len == b->b64_len && !memcmp(a->b64, b->b64, a->b64_len);
 }
 
-/* The option of a key line's options that stops nova's commands over SSH
- * (command=: a forced command runs instead; cert-authority: the key
- * signs certificates and logs in as nothing itself), or NULL. */
-static const char *blocking_option(const struct mr_ssh_key_line *k)
+/* One item of a key line's options: NAME or NAME="VALUE". */
+struct key_option {
+	const char *name, *value; /* value: after '=', quotes included; NULL if none */
+	size_t name_len, value_len;
+	const char *item; /* the whole item, for comparing two lines' */
+	size_t item_len;
+};
+
+/* The next item from *p (up to end); 0 after the last. A comma inside
+ * quotes belongs to the value. */
+static int next_option(const char **p, const char *end, struct key_option *o)
 {
-	static const char *const blocking[] = { "command", "cert-authority" };
-	const char *p = k->options, *end = k->options ? k->options + k->options_len : NULL;
-	while (p && p < end) {
-		const char *name = p;
-		while (p < end && *p != '=' && *p != ',')
-			p++;
-		size_t n = (size_t)(p - name);
-		for (size_t i = 0; i < MR_ARRAY_LEN(blocking); i++)
-			if (n == strlen(blocking[i]) && !strncasecmp(name, blocking[i], n))
-				return blocking[i];
-		for (int quoted = 0; p < end && (quoted || *p != ','); p++) {
-			if (*p == '\\' && quoted && p + 1 < end)
-				p++;
-			else if (*p == '"')
+	const char *s = *p;
+	if (!s || s >= end)
+		return 0;
+	o->item = o->name = s;
+	while (s < end && *s != '=' && *s != ',')
+		s++;
+	o->name_len = (size_t)(s - o->name);
+	o->value = NULL;
+	o->value_len = 0;
+	if (s < end && *s == '=') {
+		o->value = ++s;
+		for (int quoted = 0; s < end && (quoted || *s != ','); s++) {
+			if (*s == '\\' && quoted && s + 1 < end)
+				s++;
+			else if (*s == '"')
 				quoted = !quoted;
 		}
-		p++;
+		o->value_len = (size_t)(s - o->value);
 	}
-	return NULL;
+	o->item_len = (size_t)(s - o->item);
+	*p = s < end ? s + 1 : end;
+	return 1;
 }
 
-/* Whether a key line may be refused for where or when it is used (from=,
- * expiry-time=): sshd then goes on to the next line of that key. */
-static int may_refuse(const struct mr_ssh_key_line *k)
+static int option_is(const struct key_option *o, const char *name)
 {
-	for (const char *p = k->options, *end = p ? p + k->options_len : NULL; p && p < end; p++)
-		if ((p == k->options || p[-1] == ',') &&
-		    (!strncasecmp(p, "from=", 5) || !strncasecmp(p, "expiry-time=", 12)))
+	return o->name_len == strlen(name) && !strncasecmp(o->name, name, o->name_len);
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
+static long days_from_civil(long y, long m, long d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+enum expiry { EXPIRY_AHEAD, EXPIRY_PAST, EXPIRY_UNREADABLE };
+
+/* An expiry-time="YYYYMMDD[HHMM[SS]]" value (quotes included) as every
+ * sshd reads it: in the host's time zone, which is not known here, so
+ * past only when past in every zone (UTC-12 the last); with a Z or UTC
+ * suffix (newer OpenSSH) in UTC. Unreadable when no sshd reads a time in
+ * it: sshd then refuses the whole line. */
+static enum expiry expiry_of(const char *v, size_t n, time_t now)
+{
+	if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+		return EXPIRY_UNREADABLE; /* sshd wants the value quoted */
+	v++;
+	n -= 2;
+	int utc = 0;
+	if (n > 1 && (v[n - 1] == 'Z' || v[n - 1] == 'z')) {
+		utc = 1;
+		n--;
+	} else if (n > 3 && !strncasecmp(v + n - 3, "UTC", 3)) {
+		utc = 1;
+		n -= 3;
+	}
+	if (n != 8 && n != 12 && n != 14)
+		return EXPIRY_UNREADABLE;
+	long f[6] = { 0, 0, 0, 0, 0, 0 }; /* year, month, day, hour, minute, second */
+	static const int width[6] = { 4, 2, 2, 2, 2, 2 };
+	for (size_t i = 0, at = 0; at < n; at += (size_t)width[i++])
+		for (int j = 0; j < width[i]; j++) {
+			if (v[at + (size_t)j] < '0' || v[at + (size_t)j] > '9')
+				return EXPIRY_UNREADABLE;
+			f[i] = f[i] * 10 + (v[at + (size_t)j] - '0');
+		}
+	/* strptime's ranges (%S allows leap seconds) */
+	if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 61)
+		return EXPIRY_UNREADABLE;
+	long long at = (long long)days_from_civil(f[0], f[1], f[2]) * 86400 + f[3] * 3600 +
+	               f[4] * 60 + f[5];
+	if (!utc)
+		at += 12 * 3600;
+	return (long long)now > at ? EXPIRY_PAST : EXPIRY_AHEAD;
+}
+
+/* How sshd takes a line of a key for nova's commands. */
+enum line_use {
+	LINE_WORKS,
+	LINE_MAYBE,  /* refused from some addresses or after some time (from=,
+	              * expiry-time= ahead): sshd then tries the key's next line */
+	LINE_DEAD,   /* refused (expiry-time= past or unreadable): the next line */
+	LINE_BLOCKS, /* taken, but no command of nova's runs (command=: a forced
+	              * command instead; cert-authority: the key signs
+	              * certificates and logs in as nothing itself) */
+};
+
+/* The use of line k at now; for a dead or blocking line, *why is the
+ * option item to blame. */
+static enum line_use line_use(const struct mr_ssh_key_line *k, time_t now,
+                              struct key_option *why)
+{
+	enum line_use use = LINE_WORKS;
+	const char *p = k->options, *end = p ? p + k->options_len : NULL;
+	struct key_option o;
+	while (next_option(&p, end, &o)) {
+		if (option_is(&o, "command") || option_is(&o, "cert-authority")) {
+			if (use != LINE_DEAD) {
+				*why = o;
+				use = LINE_BLOCKS;
+			}
+		} else if (option_is(&o, "expiry-time")) {
+			enum expiry e = expiry_of(o.value, o.value_len, now);
+			if (e != EXPIRY_AHEAD) {
+				*why = o;
+				return LINE_DEAD;
+			}
+			if (use == LINE_WORKS)
+				use = LINE_MAYBE;
+		} else if (option_is(&o, "from") && use == LINE_WORKS) {
+			use = LINE_MAYBE;
+		}
+	}
+	return use;
+}
+
+/* Whether line k carries the option item o, byte for byte (names in any
+ * case). */
+static int has_item(const struct mr_ssh_key_line *k, const struct key_option *o)
+{
+	const char *p = k->options, *end = p ? p + k->options_len : NULL;
+	struct key_option mine;
+	while (next_option(&p, end, &mine))
+		if (mine.name_len == o->name_len && !strncasecmp(mine.name, o->name, o->name_len) &&
+		    mine.value_len == o->value_len &&
+		    (!o->value || !memcmp(mine.value, o->value, o->value_len)))
 			return 1;
 	return 0;
 }
@@ -150,8 +261,20 @@ static char *found_steal(struct mr_buf *b)
 	return mr_buf_steal(b, NULL);
 }
 
+char *mr_ssh_key_refusal(const char *line, time_t now)
+{
+	struct mr_ssh_key_line k;
+	struct key_option why;
+	if (mr_ssh_key_parse(line, strlen(line), &k) < 0 || line_use(&k, now, &why) != LINE_DEAD)
+		return NULL;
+	return mr_xasprintf("%.*s %s", (int)why.item_len, why.item,
+	                    expiry_of(why.value, why.value_len, now) == EXPIRY_PAST
+	                            ? "has passed"
+	                            : "is no time sshd reads (YYYYMMDD[HHMM[SS]] in double quotes)");
+}
+
 char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *want,
-                              size_t n_want, int exclusive, char **found)
+                              size_t n_want, int exclusive, time_t now, char **found)
 {
 	struct mr_buf out, f;
 	mr_buf_init(&out);
@@ -159,9 +282,14 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	struct mr_ssh_key_line *w = mr_xcalloc(n_want + 1, sizeof(*w));
 	int *have = mr_xcalloc(n_want + 1, sizeof(*have));
 	int *usable = mr_xcalloc(n_want + 1, sizeof(*usable)); /* a line sshd would use */
-	for (size_t i = 0; i < n_want; i++)
+	int *dead = mr_xcalloc(n_want + 1, sizeof(*dead));     /* want's own line refused */
+	for (size_t i = 0; i < n_want; i++) {
+		struct key_option why;
 		if (mr_ssh_key_parse(want[i], strlen(want[i]), &w[i]) < 0)
 			w[i].type = NULL; /* the schema validated it; never matched */
+		else
+			dead[i] = line_use(&w[i], now, &why) == LINE_DEAD;
+	}
 	const char *p = old, *end = old + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -176,17 +304,26 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 				keep = 0;
 				found_add(&f, i == n_want ? "extra" : "repeated", &k);
 			}
-			/* a wanted key nova cannot use as its options stand: the
-			 * profile's line instead (unless it says the same); not
-			 * after a line of that key that works, which sshd uses first */
-			const char *blocks = keep && i < n_want ? blocking_option(&k) : NULL;
-			if (i < n_want && !blocks && !may_refuse(&k))
+			struct key_option why;
+			enum line_use use = i < n_want ? line_use(&k, now, &why) : LINE_WORKS;
+			/* A wanted key's line sshd refuses, or takes without letting
+			 * nova's commands run: the profile's line instead, unless it
+			 * says the same, or a line of that key that works came first
+			 * (sshd takes the first it does not refuse). A profile line
+			 * sshd refuses itself fails its item (res_ssh.c): never
+			 * written, nothing replaced by it. */
+			if (i < n_want && use == LINE_WORKS)
 				usable[i] = 1;
-			if (blocks && blocks != blocking_option(&w[i]) && !usable[i]) {
+			int bad = use == LINE_DEAD || (use == LINE_BLOCKS && !has_item(&w[i], &why));
+			if (keep && i < n_want && bad && !usable[i] && !dead[i]) {
 				keep = 0;
 				mr_buf_printf(&out, "%s\n", want[i]);
-				char *what = mr_xasprintf("restricted by %s%s", blocks,
-				                          strcmp(blocks, "command") ? "" : "=");
+				char *what =
+					use == LINE_DEAD
+						? mr_xasprintf("refused (%.*s)", (int)why.item_len, why.item)
+						: mr_xasprintf("restricted by %s", option_is(&why, "command")
+						                                           ? "command="
+						                                           : "cert-authority");
 				found_add(&f, what, &k);
 				free(what);
 				usable[i] = 1;
@@ -201,7 +338,7 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 		p = nl ? nl + 1 : end;
 	}
 	for (size_t i = 0; i < n_want; i++) {
-		if (have[i] || !w[i].type)
+		if (have[i] || !w[i].type || dead[i])
 			continue;
 		/* a key listed twice in want is added once */
 		size_t j = 0;
@@ -215,6 +352,7 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	free(w);
 	free(have);
 	free(usable);
+	free(dead);
 	*found = found_steal(&f);
 	return mr_buf_steal(&out, NULL);
 }

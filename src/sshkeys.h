@@ -7,6 +7,7 @@
 #define MR_SSHKEYS_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "profile.h"
 #include "util.h"
@@ -32,14 +33,22 @@ int mr_ssh_key_parse(const char *line, size_t n, struct mr_ssh_key_line *k);
 /* authorized_keys text with every key of want (lines as the profile gives
  * them, options allowed) present: a key counts as present when its type and
  * data match, whatever its options and comment, and its line is kept as it
- * is; unless its options stop nova's commands (command=, cert-authority)
- * and want's line does not say the same: then want's line replaces it. Other lines (keys, comments, blanks) are kept byte for byte, unless
- * exclusive: then keys not in want (and repeats) go, comments stay.
- * *found (the caller's, NULL when nothing differs) says which keys are
- * missing and which are extra, each by comment and fingerprint. Returns
- * the new text, the caller's. */
+ * is; unless sshd would refuse it at now (an expiry-time= passed or
+ * unreadable) or take it without running nova's commands (command=,
+ * cert-authority), and no line of that key that works comes before it:
+ * then want's line replaces it, unless that says the same (a forced
+ * command of the profile's own) or is refused itself
+ * (mr_ssh_key_refusal: such a line is never written). Other lines (keys,
+ * comments, blanks) are kept byte for byte, unless exclusive: then keys
+ * not in want (and repeats) go, comments stay. *found (the caller's, NULL
+ * when nothing differs) says which keys are missing, extra or replaced,
+ * each by comment and fingerprint. Returns the new text, the caller's. */
 char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *want,
-                              size_t n_want, int exclusive, char **found);
+                              size_t n_want, int exclusive, time_t now, char **found);
+
+/* Why sshd refuses the key line at now whoever connects ("expiry-time=...
+ * has passed"), or NULL. The caller's. */
+char *mr_ssh_key_refusal(const char *line, time_t now);
 
 /* One peer in known_hosts: every name it may be reached by, the SSH port,
  * and its host keys ("type base64"). */

@@ -211,6 +211,28 @@ out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: second apply changes nothing" 0 "$st" "$out"
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
 expect_status "lab: check after apply" 0 "$st" "$out"
+# A line of the cluster key whose expiry-time has passed: sshd refuses it
+# (the login fails), so check must not call the key there; apply puts the
+# profile's line in its place and the login works again.
+pub=$(cat "$DIR/keys/nova_migration.pub")
+out=$(in_host 2 sh -c 'f=/run/nova/.ssh/authorized_keys; grep -vxF "$1" $f > $f.keep; { cat $f.keep; printf "expiry-time=\"20200101\" %s\n" "$1"; } > $f; rm $f.keep' sh "$pub" 2>&1) ||
+	not_ok "lab: host2's cluster key line given a past expiry-time" "$out"
+out=$(login host2); st=$?
+[ "$st" != 0 ] && ok "lab: sshd refuses the expired line (nova's login fails)" || not_ok "lab: sshd refuses the expired line (nova's login fails)" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check with the expired line" 2 "$st" "$out"
+expect_grep "lab: the expired line is drift" "ssh\.authorized_key +drift +'refused \(expiry-time=\"20200101\"\) migready-nova-migration" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
+expect_status "lab: apply replaces the expired line" 2 "$st" "$out"
+out=$(login host2); st=$?
+expect_status "lab: nova logs in to host2 again" 0 "$st" "$out"
+# a listed key whose own expiry-time has passed: the item fails, the
+# line is never written
+sed 's/^authorized_key = /authorized_key = expiry-time="20200101",/' "$DIR/lab.ini" > "$DIR/expired.ini"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/expired.ini" apply 2>&1); st=$?
+expect_status "lab: apply of a profile key that expired" 4 "$st" "$out"
+expect_grep "lab: the expired profile line fails its item" "ssh\.authorized_key +failed +sshd refuses this line: expiry-time=\"20200101\" has passed" "$out"
+in_host 2 grep -q 'expiry-time="20200101",from' /run/nova/.ssh/authorized_keys && not_ok "lab: the expired profile line is not written" || ok "lab: the expired profile line is not written"
 # a peer that cannot be reached: it fails alone, and the others say that
 # its key is missing rather than being green
 { cat "$LAB_INVENTORY"; printf '\n[host ghost]\naddress = %s.99\n' "$LAB_NET"; } > "$DIR/ghost.ini"

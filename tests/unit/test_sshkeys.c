@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -68,14 +69,45 @@ static void test_key_parse(void **state)
 
 #define OPS "from=\"10.20.0.5\",no-pty ssh-ed25519 " K3 " ops@bastion"
 
+/* 2026-12-05 12:00:00 UTC */
+#define NOW ((time_t)1796472000)
+
+struct merge_case {
+	const char *old;
+	int exclusive;
+	const char *want;  /* the merged text */
+	const char *found; /* substring of found, or NULL for none */
+};
+
+/* Each case merged with want; then merged again, which finds nothing. */
+static void run_merge_cases(const struct merge_case *cases, size_t n, const char *const *want,
+                            size_t n_want)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *found = NULL;
+		char *out = mr_ssh_authorized_merge(cases[i].old, strlen(cases[i].old), want, n_want,
+		                                    cases[i].exclusive, NOW, &found);
+		assert_string_equal(out, cases[i].want);
+		if (cases[i].found) {
+			assert_non_null(found);
+			assert_non_null(strstr(found, cases[i].found));
+		} else {
+			assert_null(found);
+		}
+		char *again_found = NULL;
+		char *again = mr_ssh_authorized_merge(out, strlen(out), want, n_want,
+		                                      cases[i].exclusive, NOW, &again_found);
+		assert_string_equal(again, out);
+		assert_null(again_found);
+		free(again);
+		free(out);
+		free(found);
+	}
+}
+
 static void test_authorized_merge(void **state)
 {
-	static const struct {
-		const char *old;
-		int exclusive;
-		const char *want;   /* the merged text */
-		const char *found;  /* substring of found, or NULL for none */
-	} cases[] = {
+	static const struct merge_case cases[] = {
 		/* the break-glass key and its options kept, ours appended */
 		{ "# break glass\n" OPS "\n", 0,
 		  "# break glass\n" OPS "\nssh-ed25519 " K1 " nova@cluster\n"
@@ -115,31 +147,77 @@ static void test_authorized_merge(void **state)
 		{ "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n", 0,
 		  "restrict,from=\"10.0.0.0/8,command=x\" ssh-ed25519 " K1 " y\nssh-ed25519 " K2 "\n",
 		  NULL },
+		/* an expiry-time passed: sshd refuses the line, nova cannot log in */
+		{ "expiry-time=\"20240101\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n",
+		  "refused (expiry-time=\"20240101\") x (SHA256:" },
+		/* passed wherever the host is (NOW is 12:00 UTC: 00:00 in UTC-12) */
+		{ "no-pty,EXPIRY-TIME=\"20261204\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused (EXPIRY-TIME=" },
+		{ "expiry-time=\"202612051159Z\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused (expiry-time=" },
+		/* not passed in every zone, or in UTC: may still work, kept */
+		{ "expiry-time=\"202612050001\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "expiry-time=\"202612050001\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", NULL },
+		{ "expiry-time=\"20261205120100UTC\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "expiry-time=\"20261205120100UTC\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n",
+		  NULL },
+		/* a value no sshd reads as a time: the whole line is refused */
+		{ "expiry-time=20300101 ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n",
+		  "refused (expiry-time=20300101) x" },
+		{ "expiry-time=\"20301301\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused" },
+		{ "expiry-time=\"2030\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused" },
+		/* a refused line after one that works is never reached: kept */
+		{ "ssh-ed25519 " K1 " a\nexpiry-time=\"20240101\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " a\nexpiry-time=\"20240101\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n",
+		  NULL },
+		/* one not yet expired is tried first, then the forced command */
+		{ "expiry-time=\"20991231\" ssh-ed25519 " K1 " a\ncommand=\"x\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
+		  "expiry-time=\"20991231\" ssh-ed25519 " K1 " a\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n",
+		  "restricted by command= b" },
 	};
 	const char *want[] = { "ssh-ed25519 " K1 " nova@cluster", "ssh-ed25519 " K2 " admin@bastion",
 		                   "ssh-ed25519 " K1 " listed twice" };
 	(void)state;
-	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
-		char *found = NULL;
-		char *out = mr_ssh_authorized_merge(cases[i].old, strlen(cases[i].old), want, 3,
-		                                    cases[i].exclusive, &found);
-		assert_string_equal(out, cases[i].want);
-		if (cases[i].found) {
-			assert_non_null(found);
-			assert_non_null(strstr(found, cases[i].found));
-		} else {
-			assert_null(found);
-		}
-		/* a second merge finds nothing to do */
-		char *again_found = NULL;
-		char *again = mr_ssh_authorized_merge(out, strlen(out), want, 3, cases[i].exclusive,
-		                                      &again_found);
-		assert_string_equal(again, out);
-		assert_null(again_found);
-		free(again);
-		free(out);
-		free(found);
-	}
+	run_merge_cases(cases, MR_ARRAY_LEN(cases), want, MR_ARRAY_LEN(want));
+}
+
+/* The profile's own options: its forced command is what it wants; its
+ * line refused by sshd is never written, nor does it replace anything. */
+static void test_authorized_merge_profile_options(void **state)
+{
+	static const struct merge_case cases[] = {
+		/* another forced command: the profile's instead */
+		{ "command=\"/bin/false\" ssh-ed25519 " K1 " x\n", 0,
+		  "command=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\n", "restricted by command= x" },
+		/* the same one, its name in other case and other options beside */
+		{ "no-pty,COMMAND=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " x\n", 0,
+		  "no-pty,COMMAND=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " x\n", NULL },
+		/* the expired profile line is not added, nor does it replace
+		 * the host's line of its key, exclusive or not */
+		{ "command=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\n", 1,
+		  "command=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\n", NULL },
+		{ "expiry-time=\"20100101\" ssh-ed25519 " K2 " y\ncommand=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\n", 1,
+		  "expiry-time=\"20100101\" ssh-ed25519 " K2 " y\ncommand=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\n",
+		  NULL },
+	};
+	const char *want[] = { "command=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova",
+		                   "expiry-time=\"20200101\" ssh-ed25519 " K2 " old" };
+	(void)state;
+	run_merge_cases(cases, MR_ARRAY_LEN(cases), want, MR_ARRAY_LEN(want));
+	char *why = mr_ssh_key_refusal(want[1], NOW);
+	assert_non_null(why);
+	assert_string_equal(why, "expiry-time=\"20200101\" has passed");
+	free(why);
+	why = mr_ssh_key_refusal("expiry-time=\"1\" ssh-ed25519 " K2, NOW);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "is no time sshd reads"));
+	free(why);
+	assert_null(mr_ssh_key_refusal(want[0], NOW));
+	assert_null(mr_ssh_key_refusal("expiry-time=\"20991231\" ssh-ed25519 " K2, NOW));
 }
 
 static enum mr_known_hosts_status kh_status(const char *text, const char *name, unsigned port,
@@ -330,6 +408,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_parse),
 		cmocka_unit_test(test_authorized_merge),
+		cmocka_unit_test(test_authorized_merge_profile_options),
 		cmocka_unit_test(test_known_hosts_merge),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
