@@ -537,24 +537,28 @@ facts_awk='
 			else if (index("\\.+^$(){}|/", c)) o = o "\\" c
 			else o = o c }
 		return o "$" }
-	function svcopts(su,   a, c, j, k, v, ex, nex, ef, w, ne, efs, pre, seen, nw, ws, braced) {
-		nex = 0; ef = SUBSEP
+	function svcopts(su,   a, c, j, k, v, ex, nex, ef, w, ne, efs, pre, seen, nw, ws, braced, unread, nu, urs) {
+		nex = 0; ef = SUBSEP; unread = ""
 		for (a = 0; a <= nd[su]; a++) {
 			c = su SUBSEP (a ? drop[su, a] : "")
 			for (j = 1; j <= nl[c]; j++) {
 				v = ls[c, j]
 				if (lkind[c, j] == "exec") { if (v == "") nex = 0; else { nex++; ex = v } }
 				else if (lkind[c, j] == "envfile") {
-					if (v == "") { ef = SUBSEP; continue }
+					if (v == "") { ef = SUBSEP; unread = ""; continue }
 					sub(/^-/, "", v); v = spec(v)
 					if (v !~ /^\//) continue
 					if (v !~ /[*?[]/) { ef = ef v SUBSEP; continue }
+					# a pattern in a directory: its files are not read
+					if (v ~ /[*?[][^\/]*\//) { unread = unread v SUBSEP; continue }
 					# a pattern: the options files read that it matches
 					for (k = 1; k <= nof; k++) if (ofile[k] ~ globre(v)) ef = ef ofile[k] SUBSEP }
 			}
 		}
 		ne = split(substr(ef, 2, length(ef) - 2), efs, SUBSEP); if (ef == SUBSEP) ne = 0
 		for (j = 1; j <= ne; j++) print "libvirtd.envfile=" hname(root efs[j])
+		nu = split(unread, urs, SUBSEP) - 1
+		for (j = 1; j <= nu; j++) print "libvirtd.envfile_unread=" hname(root urs[j])
 		if (!nex) return
 		pre = ex; sub(/[^-@+!:|].*$/, "", pre)
 		if (index(pre, ":")) return

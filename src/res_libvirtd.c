@@ -436,6 +436,25 @@ static void check_service_exec(struct mr_plan *plan, const struct service_exec *
 		             ex->n, mr_fact_path_shown(ex->last.file, ex->last.file_len));
 }
 
+/* An EnvironmentFile= of libvirtd.service whose pattern has a wildcard in
+ * a directory: the probe does not read its files, so what the variables
+ * the ExecStart passes hold there (--listen or not) is not known. */
+static void check_envfiles_read(struct mr_plan *plan, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **unread = NULL;
+	size_t n = facts && mr_facts_get(facts, "libvirtd.args_var")
+	                   ? mr_facts_get_all(facts, "libvirtd.envfile_unread", &unread)
+	                   : 0;
+	for (size_t i = 0; i < n; i++)
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "libvirtd.service reads EnvironmentFile=%s, a wildcard in a directory, "
+		             "whose files migready does not read: whether libvirtd gets --listen "
+		             "is not known",
+		             mr_fact_path_shown(unread[i], strlen(unread[i])));
+	free(unread);
+}
+
 /* One variable the ExecStart in effect passes, in the socket world: the
  * value an options file in effect gives it (systemd reads those after
  * Environment=), the options file and variable migready edits aside where
@@ -599,6 +618,8 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 		plan_listen_flag(plan, defaults, listen, origin, service);
 	struct service_exec ex = service_exec(facts);
 	check_service_exec(plan, &ex, origin);
+	if (listen)
+		check_envfiles_read(plan, origin);
 	if (listen && defaults)
 		check_service_reads(plan, &ex, defaults, origin);
 	/* libvirtd --listen binds listen_addr: the loopback is no listener for
@@ -668,6 +689,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 			                 mr_plan_unit(plan, units_libvirtd.service));
 		struct service_exec ex = service_exec(facts);
 		check_service_exec(plan, &ex, origin);
+		check_envfiles_read(plan, origin);
 		check_service_listen(plan, &ex, edits, origin);
 		free(origin);
 		free(path);

@@ -274,6 +274,15 @@ printf '[Service]\nEnvironmentFile=-/etc/libvirt/s*.e[n]v\n' > "$sdrop/override.
 chk "$svc" profile.ini
 expect_grep "service: ... an EnvironmentFile pattern matching it: check fails" \
 	'libvirtd\.listen_flag +failed +libvirtd\.service would start libvirtd with --listen \(LIBVIRTD_ARGS from /etc/libvirt/site\.env\)' "$out"
+# ... a pattern in a directory, whose files the probe does not read:
+# not known, so a failure, never green; reset by an empty EnvironmentFile=
+printf '[Service]\nEnvironmentFile=-/etc/lib*/site.env\n' > "$sdrop/override.conf"
+chk "$svc" profile.ini
+expect_grep "service: ... a pattern in a directory: check fails, not green" \
+	'libvirtd\.listen_flag +failed +libvirtd\.service reads EnvironmentFile=/etc/lib\*/site\.env, a wildcard in a directory, whose files migready does not read' "$out"
+printf '[Service]\nEnvironmentFile=-/etc/lib*/site.env\nEnvironmentFile=\n' > "$sdrop/override.conf"
+chk "$svc" profile.ini
+expect_no_grep "service: ... reset by an empty EnvironmentFile=: no failure" 'libvirtd\.listen_flag +failed' "$out"
 # ... a specifier (%E is /etc), a line continued with \\
 printf '[Service]\nEnvironmentFile=-%%E/libvirt/site.env\n' > "$sdrop/override.conf"
 chk "$svc" profile.ini
