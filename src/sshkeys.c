@@ -198,10 +198,8 @@ static enum line_use line_use(const struct mr_ssh_key_line *k, time_t now,
 	struct key_option o;
 	while (next_option(&p, end, &o)) {
 		if (option_is(&o, "command") || option_is(&o, "cert-authority")) {
-			if (use != LINE_DEAD) {
-				*why = o;
-				use = LINE_BLOCKS;
-			}
+			*why = o;
+			use = LINE_BLOCKS;
 		} else if (option_is(&o, "expiry-time")) {
 			enum expiry e = expiry_of(o.value, o.value_len, now);
 			if (e != EXPIRY_AHEAD) {
