@@ -223,8 +223,8 @@ static int has_item(const struct mr_ssh_key_line *k, const struct key_option *o)
 	struct key_option mine;
 	while (next_option(&p, end, &mine))
 		if (mine.name_len == o->name_len && !strncasecmp(mine.name, o->name, o->name_len) &&
-		    mine.value_len == o->value_len &&
-		    (!o->value || !memcmp(mine.value, o->value, o->value_len)))
+		    !mine.value == !o->value && mine.value_len == o->value_len &&
+		    (!o->value_len || !memcmp(mine.value, o->value, o->value_len)))
 			return 1;
 	return 0;
 }
@@ -271,6 +271,23 @@ char *mr_ssh_key_refusal(const char *line, time_t now)
 	                            : "is no time sshd reads (YYYYMMDD[HHMM[SS]] in double quotes)");
 }
 
+/* The profile line of want that speaks for key k: the first of its key
+ * that sshd does not refuse, else the first of its key; n_want if none. */
+static size_t want_index(const struct mr_ssh_key_line *w, const int *dead, size_t n_want,
+                         const struct mr_ssh_key_line *k)
+{
+	size_t first = n_want;
+	for (size_t i = 0; i < n_want; i++) {
+		if (!w[i].type || !same_key(&w[i], k))
+			continue;
+		if (!dead[i])
+			return i;
+		if (first == n_want)
+			first = i;
+	}
+	return first;
+}
+
 char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *want,
                               size_t n_want, int exclusive, time_t now, char **found)
 {
@@ -278,15 +295,19 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	mr_buf_init(&out);
 	mr_buf_init(&f);
 	struct mr_ssh_key_line *w = mr_xcalloc(n_want + 1, sizeof(*w));
+	enum line_use *want_use = mr_xcalloc(n_want + 1, sizeof(*want_use));
+	int *dead = mr_xcalloc(n_want + 1, sizeof(*dead)); /* want's own line refused */
 	int *have = mr_xcalloc(n_want + 1, sizeof(*have));
-	int *usable = mr_xcalloc(n_want + 1, sizeof(*usable)); /* a line sshd would use */
-	int *dead = mr_xcalloc(n_want + 1, sizeof(*dead));     /* want's own line refused */
+	int *taken = mr_xcalloc(n_want + 1, sizeof(*taken));   /* sshd stops at a line before */
+	int *placed = mr_xcalloc(n_want + 1, sizeof(*placed)); /* want's line is in out */
 	for (size_t i = 0; i < n_want; i++) {
 		struct key_option why;
-		if (mr_ssh_key_parse(want[i], strlen(want[i]), &w[i]) < 0)
+		if (mr_ssh_key_parse(want[i], strlen(want[i]), &w[i]) < 0) {
 			w[i].type = NULL; /* the schema validated it; never matched */
-		else
-			dead[i] = line_use(&w[i], now, &why) == LINE_DEAD;
+			continue;
+		}
+		want_use[i] = line_use(&w[i], now, &why);
+		dead[i] = want_use[i] == LINE_DEAD;
 	}
 	const char *p = old, *end = old + len;
 	while (p < end) {
@@ -295,27 +316,29 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 		struct mr_ssh_key_line k;
 		int keep = 1;
 		if (mr_ssh_key_parse(p, (size_t)(le - p), &k) == 0) {
-			size_t i = 0;
-			while (i < n_want && !(w[i].type && same_key(&w[i], &k)))
-				i++;
+			size_t i = want_index(w, dead, n_want, &k);
 			if (exclusive && (i == n_want || have[i])) {
 				keep = 0;
 				found_add(&f, i == n_want ? "extra" : "repeated", &k);
 			}
+			if (i < n_want)
+				have[i] = 1;
 			struct key_option why;
 			enum line_use use = i < n_want ? line_use(&k, now, &why) : LINE_WORKS;
 			/* A wanted key's line sshd refuses, or takes without letting
 			 * nova's commands run: the profile's line instead, unless it
-			 * says the same, or a line of that key that works came first
-			 * (sshd takes the first it does not refuse). A profile line
-			 * sshd refuses itself fails its item (res_ssh.c): never
-			 * written, nothing replaced by it. */
-			if (i < n_want && use == LINE_WORKS)
-				usable[i] = 1;
+			 * says the same, or sshd stops at a line of that key before
+			 * (the first it does not refuse); removed if the profile's
+			 * line is already there (its from= may refuse: sshd goes on).
+			 * A profile line sshd refuses itself fails its item
+			 * (res_ssh.c): never written, nothing replaced by it. */
 			int bad = use == LINE_DEAD || (use == LINE_BLOCKS && !has_item(&w[i], &why));
-			if (keep && i < n_want && bad && !usable[i] && !dead[i]) {
+			int written = keep; /* this line, or the profile's in its place */
+			if (keep && i < n_want && bad && !taken[i] && !dead[i]) {
 				keep = 0;
-				mr_buf_printf(&out, "%s\n", want[i]);
+				written = !placed[i];
+				if (!placed[i])
+					mr_buf_printf(&out, "%s\n", want[i]);
 				char *what =
 					use == LINE_DEAD
 						? mr_xasprintf("refused (%.*s)", (int)why.item_len, why.item)
@@ -324,10 +347,15 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 						                                           : "cert-authority");
 				found_add(&f, what, &k);
 				free(what);
-				usable[i] = 1;
+				use = want_use[i];
+				bad = 0;
+				placed[i] = 1;
+			} else if (keep && i < n_want && (size_t)(le - p) == strlen(want[i]) &&
+			           !memcmp(p, want[i], (size_t)(le - p))) {
+				placed[i] = 1;
 			}
-			if (i < n_want)
-				have[i] = 1;
+			if (written && i < n_want && !bad && use != LINE_MAYBE)
+				taken[i] = 1;
 		}
 		if (keep) {
 			mr_buf_add(&out, p, (size_t)(le - p));
@@ -336,21 +364,18 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 		p = nl ? nl + 1 : end;
 	}
 	for (size_t i = 0; i < n_want; i++) {
-		if (have[i] || !w[i].type || dead[i])
-			continue;
 		/* a key listed twice in want is added once */
-		size_t j = 0;
-		while (j < i && !(w[j].type && same_key(&w[j], &w[i])))
-			j++;
-		if (j < i)
+		if (have[i] || !w[i].type || dead[i] || want_index(w, dead, n_want, &w[i]) != i)
 			continue;
 		mr_buf_printf(&out, "%s\n", want[i]);
 		found_add(&f, "missing", &w[i]);
 	}
 	free(w);
-	free(have);
-	free(usable);
+	free(want_use);
 	free(dead);
+	free(have);
+	free(taken);
+	free(placed);
 	*found = found_steal(&f);
 	return mr_buf_steal(&out, NULL);
 }

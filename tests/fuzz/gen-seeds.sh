@@ -68,6 +68,21 @@ if ssh-keygen -H -f "$tmp/kh" >/dev/null 2>&1; then
 	{ printf '10.0.0.5 2222 %s\n' "$ed1"; cat "$tmp/kh"; } >"$kh/hashed-port"
 fi
 rm -rf "$tmp"
+# authorized_keys: a first line "NOW EXCLUSIVE", the profile's lines, "--",
+# then the file (fuzz_authorized_keys.c). Keys: the unit tests' (valid
+# ed25519 public keys); NOW 2026-12-05 12:00 UTC.
+ak=$out/authorized_keys
+mkdir -p "$ak"
+k1=AAAAC3NzaC1lZDI1NTE5AAAAIM05D5RUfBBaKw8OGS8kPORBfN8us6qjbnrb+x4h6/RN
+k2=AAAAC3NzaC1lZDI1NTE5AAAAIFQDYJDf8j34czi1Xy863c87H3n4WQjOZnRVHVDtldcU
+printf '1796472000 0\nssh-ed25519 %s nova\n--\n# ops\nfrom="10.0.0.5",no-pty ssh-ed25519 %s ops\n' \
+	"$k1" "$k2" >"$ak/kept"
+printf '1796472000 1\nssh-ed25519 %s nova\nssh-ed25519 %s b\n--\nssh-ed25519 %s x\nssh-ed25519 %s y\n' \
+	"$k1" "$k2" "$k2" "$k2" >"$ak/exclusive"
+printf '1796472000 0\nssh-ed25519 %s nova\n--\nexpiry-time="20240101" ssh-ed25519 %s a\ncommand="/bin/false" ssh-ed25519 %s b' \
+	"$k1" "$k1" "$k1" >"$ak/refused"
+printf '1796472000 0\ncommand="/usr/bin/x",expiry-time="202612051159Z" ssh-ed25519 %s nova\n--\ncommand="/usr/bin/y" ssh-ed25519 %s a\r\n' \
+	"$k1" "$k1" >"$ak/profile-options"
 # Inputs that once broke a promise (each also a unit test): seeds too. One
 # that is slow by nature (a line of 10000 hosts) stays a unit test only: as
 # a seed, its mutations would take most of a target's budget.

@@ -193,6 +193,11 @@ static void test_authorized_merge_profile_options(void **state)
 		/* another forced command: the profile's instead */
 		{ "command=\"/bin/false\" ssh-ed25519 " K1 " x\n", 0,
 		  "command=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\n", "restricted by command= x" },
+		/* sshd takes the profile's forced command: a refused line after
+		 * it is never reached, kept (found by the fuzzer) */
+		{ "command=\"/bin/false\" ssh-ed25519 " K1 " x\nexpiry-time=\"20200101\" ssh-ed25519 " K1 " y\n", 0,
+		  "command=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " nova\nexpiry-time=\"20200101\" ssh-ed25519 " K1 " y\n",
+		  "restricted by command= x" },
 		/* the same one, its name in other case and other options beside */
 		{ "no-pty,COMMAND=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " x\n", 0,
 		  "no-pty,COMMAND=\"/usr/bin/nova-ssh\" ssh-ed25519 " K1 " x\n", NULL },
@@ -216,6 +221,35 @@ static void test_authorized_merge_profile_options(void **state)
 	assert_non_null(why);
 	assert_non_null(strstr(why, "is no time sshd reads"));
 	free(why);
+	/* a key listed twice, first with a line sshd refuses: the other is
+	 * written (found by the fuzzer) */
+	const char *twice[] = { "expiry-time=\"20200101\" ssh-ed25519 " K1 " old",
+		                    "ssh-ed25519 " K1 " new" };
+	static const struct merge_case twice_cases[] = {
+		{ "", 0, "ssh-ed25519 " K1 " new\n", "missing new" },
+		{ "expiry-time=\"20200101\" ssh-ed25519 " K1 " old\n", 1,
+		  "ssh-ed25519 " K1 " new\n", "refused (expiry-time=" },
+	};
+	run_merge_cases(twice_cases, MR_ARRAY_LEN(twice_cases), twice, MR_ARRAY_LEN(twice));
+	/* the profile's line has a from=, which sshd may refuse and go on:
+	 * it is written once, the key's other bad lines go (found by the
+	 * fuzzer: each apply wrote it again) */
+	const char *from[] = { "from=\"10.0.0.5\" ssh-ed25519 " K1 " nova" };
+	static const struct merge_case from_cases[] = {
+		{ "expiry-time=\"20200101\" ssh-ed25519 " K1 " a\ncommand=\"/bin/false\" ssh-ed25519 " K1 " b\n", 0,
+		  "from=\"10.0.0.5\" ssh-ed25519 " K1 " nova\n", "restricted by command= b" },
+		{ "from=\"10.0.0.5\" ssh-ed25519 " K1 " nova\nexpiry-time=\"20200101\" ssh-ed25519 " K1 " a\n", 0,
+		  "from=\"10.0.0.5\" ssh-ed25519 " K1 " nova\n", "refused (expiry-time=" },
+	};
+	run_merge_cases(from_cases, MR_ARRAY_LEN(from_cases), from, MR_ARRAY_LEN(from));
+	/* "command" alone and "command=" with nothing are two items (found
+	 * by the fuzzer: compared with memcmp of a NULL value) */
+	const char *empty[] = { "command= ssh-ed25519 " K1 " nova" };
+	static const struct merge_case empty_cases[] = {
+		{ "command ssh-ed25519 " K1 " x\n", 0, "command= ssh-ed25519 " K1 " nova\n",
+		  "restricted by command= x" },
+	};
+	run_merge_cases(empty_cases, MR_ARRAY_LEN(empty_cases), empty, MR_ARRAY_LEN(empty));
 	assert_null(mr_ssh_key_refusal(want[0], NOW));
 	assert_null(mr_ssh_key_refusal("expiry-time=\"20991231\" ssh-ed25519 " K2, NOW));
 }
