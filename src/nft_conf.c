@@ -591,8 +591,10 @@ static void put_indent(struct mr_buf *b, const struct line *ln)
 	mr_buf_add(b, ln->start, k);
 }
 
-char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
-                        char **found)
+/* One merge; where it inserted, *at_line (1-based) and *chain_name (the
+ * caller's). */
+static char *merge_once(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
+                        char **found, size_t *at_line, char **chain_name)
 {
 	struct conf c = { 0 };
 	char *out = NULL;
@@ -660,6 +662,8 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 		out = mr_buf_steal(&b, NULL);
 		*found = mr_xasprintf("missing in %s %s %s: %s", ch->family, ch->table, ch->name,
 		                      missing.data);
+		*at_line = at + 1;
+		*chain_name = mr_xstrdup(ch->name);
 	}
 	mr_buf_fini(&add);
 	mr_buf_fini(&missing);
@@ -670,4 +674,35 @@ refused:
 	c.why = NULL;
 	conf_fini(&c);
 	return NULL;
+}
+
+char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
+                        char **found)
+{
+	size_t at_line = 0;
+	char *chain = NULL;
+	char *out = merge_once(text, len, want, n, found, &at_line, &chain);
+	if (!out || !*found)
+		return out;
+	/* The rules must be found where they were put: above a line that
+	 * holds a stop after other text (a closing brace, statements of
+	 * another block), they can land outside the chain. Refused, rather
+	 * than inserted again by every apply. */
+	char *again_found = NULL, *again_chain = NULL;
+	size_t again_line = 0;
+	char *again = merge_once(out, strlen(out), want, n, &again_found, &again_line, &again_chain);
+	int settled = again && !again_found;
+	free(again);
+	free(again_found);
+	free(again_chain);
+	if (!settled) {
+		free(out);
+		out = NULL;
+		free(*found);
+		*found = mr_xasprintf("%zu: rules inserted above this line would not be read back in "
+		                      "the chain '%s'",
+		                      at_line, chain);
+	}
+	free(chain);
+	return out;
 }

@@ -32,6 +32,7 @@ seed lens_libvirt lenses/tests/data/libvirt*.conf lenses/tests/data/qemu*.conf \
 	tests/data/golden/*/root/etc/libvirt/*.conf examples/host/etc/libvirt/*.conf
 seed lens_oslo lenses/tests/data/nova*.conf examples/host/etc/nova/nova.conf
 seed firewalld tests/data/firewall/firewalld/*.xml
+seed nft tests/data/firewall/nft/*.conf
 
 # known_hosts: the first line is the key host:port presents (HOST PORT BASE64
 # blob), the rest the file (fuzz_known_hosts.c). Blobs are made up: a type

@@ -150,6 +150,12 @@ static void test_refused_with_the_line(void **state)
 		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
 		  "table ip a {\n chain input {\n  tcp dport 22 accept\n }\n}\n",
 		  "7: the chain 'input' again (first on line 2)" },
+		/* its stop after a block closing on the same line: rules put
+		 * above that line would land in the block, and be inserted again
+		 * by every apply (found by the fuzzer) */
+		{ "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; "
+		  "policy drop;\n\t\t{\n\t\t}; drop\n\t}\n}\n",
+		  "5: rules inserted above this line would not be read back in the chain 'input'" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *found = NULL;

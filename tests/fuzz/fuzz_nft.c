@@ -1,0 +1,87 @@
+/* Fuzz target: /etc/nftables.conf merged with migready's rules
+ * (mr_nft_conf_merge), and each of its lines read as a rule
+ * (mr_nft_rule_covers).
+ *
+ * Input: the file's text.
+ *
+ * Promises checked: a refusal names a line ("N: why", N a line of the
+ * input); a merge only inserts (every byte of the input kept, in order);
+ * nothing missing means the text unchanged; a second merge of the result
+ * finds nothing missing and changes nothing (else every apply would
+ * insert the rules again). */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "nft_conf.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
+static const struct mr_nft_want wants[] = {
+	{ "tcp", 16509, 16509, NULL },
+	{ "tcp", 49152, 49261, "10.20.0.0/24" },
+	{ "tcp", 49152, 49261, "fd00:20::/64" },
+};
+
+/* Whether every byte of in appears in out, in order. */
+static int only_inserted(const char *in, size_t in_len, const char *out, size_t out_len)
+{
+	size_t i = 0;
+	for (size_t o = 0; o < out_len && i < in_len; o++)
+		i += out[o] == in[i];
+	return i == in_len;
+}
+
+static size_t lines_of(const char *s, size_t len)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	if (memchr(text, '\0', size))
+		return 0; /* the transport refuses a file holding NUL before any merge */
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(text, size, wants, MR_ARRAY_LEN(wants), &found);
+	if (!out) {
+		char *end = NULL;
+		unsigned long line = found ? strtoul(found, &end, 10) : 0;
+		if (!found || !isdigit((unsigned char)found[0]) || strncmp(end, ": ", 2) != 0 ||
+		    line < 1 || line > lines_of(text, size))
+			mr_fuzz_fail("a refusal without its line: %s", found ? found : "(null)");
+		free(found);
+	} else {
+		size_t len = strlen(out);
+		if (!found && (len != size || memcmp(out, text, size) != 0))
+			mr_fuzz_fail("nothing missing, yet the text changed");
+		if (!only_inserted(text, size, out, len))
+			mr_fuzz_fail("the merge changed bytes of the input, not only inserted");
+		char *again_found = NULL;
+		char *again = mr_nft_conf_merge(out, len, wants, MR_ARRAY_LEN(wants), &again_found);
+		if (!again || again_found || strcmp(again, out) != 0)
+			mr_fuzz_fail("a second merge is not a no-op: %s",
+			             again_found ? again_found : again ? "text changed" : "refused");
+		free(again);
+		free(again_found);
+		free(found);
+		free(out);
+	}
+	char *copy = mr_xstrndup(text, size);
+	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		for (size_t i = 0; i < MR_ARRAY_LEN(wants); i++)
+			(void)mr_nft_rule_covers(line, &wants[i]);
+	free(copy);
+	return 0;
+}
