@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "firewalld_conf.h"
-#include "fuzz.h"
+#include "fuzz_fw.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -60,20 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pre + suf != size)
 				mr_fuzz_fail("the merge changed bytes of the input, not only inserted");
 		}
-		char *again_found = NULL;
-		char *again = mr_fwd_zone_merge(out, len, wants, MR_ARRAY_LEN(wants), &again_found);
-		if (!again || again_found || strcmp(again, out) != 0)
-			mr_fuzz_fail("a second merge is not a no-op: %s", again_found ? again_found : "");
-		free(again);
-		free(again_found);
+		mr_fuzz_fw_settled(mr_fwd_zone_merge, out, wants, MR_ARRAY_LEN(wants));
 		free(found);
 		free(out);
 	}
-	char *copy = mr_xstrndup(text, size);
-	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		for (size_t i = 0; i < MR_ARRAY_LEN(wants); i++)
-			(void)mr_fwd_running_covers(line, &wants[i]);
-	free(copy);
+	mr_fuzz_fw_each_line(mr_fwd_running_covers, text, size, wants, MR_ARRAY_LEN(wants));
 	return 0;
 }

@@ -1,0 +1,41 @@
+/* Shared by the firewall fuzz targets (firewalld zones, nftables.conf):
+ * both merge the same wanted rules into a file's text and read lines as
+ * rules. Header-only, as fuzz.h. */
+#ifndef MR_FUZZ_FW_H
+#define MR_FUZZ_FW_H
+
+#include "fuzz.h"
+#include "nft_conf.h"
+
+typedef char *mr_fuzz_fw_merge(const char *text, size_t len, const struct mr_nft_want *want,
+                               size_t n, char **found);
+typedef int mr_fuzz_fw_covers(const char *line, const struct mr_nft_want *w);
+
+/* A merge of the merged text out changes nothing and finds nothing: else
+ * every apply would insert the rules again. */
+static inline void mr_fuzz_fw_settled(mr_fuzz_fw_merge *merge, const char *out,
+                                      const struct mr_nft_want *want, size_t n)
+{
+	char *again_found = NULL;
+	char *again = merge(out, strlen(out), want, n, &again_found);
+	if (!again || again_found || strcmp(again, out) != 0)
+		mr_fuzz_fail("a second merge is not a no-op: %s",
+		             again_found ? again_found : again ? "text changed" : "refused");
+	free(again);
+	free(again_found);
+}
+
+/* Each line of text read as a rule against each wanted one (for the
+ * sanitizers: no answer is checked). */
+static inline void mr_fuzz_fw_each_line(mr_fuzz_fw_covers *covers, const char *text, size_t size,
+                                        const struct mr_nft_want *want, size_t n)
+{
+	char *copy = mr_xstrndup(text, size);
+	for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		for (size_t i = 0; i < n; i++)
+			(void)covers(line, &want[i]);
+	free(copy);
+}
+
+#endif
