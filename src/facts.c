@@ -287,7 +287,10 @@ long mr_facts_libvirt_num(const struct mr_facts *f)
 			minor = strtol(end + 1, NULL, 10);
 	}
 	free(v);
-	return major < 0 ? -1 : major * 1000 + minor;
+	/* a number no libvirt has (the host's text) is no version: unknown */
+	if (major < 0 || major > 100000 || minor < 0 || minor > 999)
+		return -1;
+	return major * 1000 + minor;
 }
 
 char *mr_facts_nova_version(const struct mr_facts *f)

@@ -84,6 +84,34 @@ printf '1796472000 0\nssh-ed25519 %s nova\n--\nexpiry-time="20240101" ssh-ed2551
 	"$k1" "$k1" "$k1" >"$ak/refused"
 printf '1796472000 0\ncommand="/usr/bin/x",expiry-time="202612051159Z" ssh-ed25519 %s nova\n--\ncommand="/usr/bin/y" ssh-ed25519 %s a\r\n' \
 	"$k1" "$k1" >"$ak/profile-options"
+# manifest: the current format with every kind of line, and the oldest
+mf=$out/manifest
+mkdir -p "$mf"
+sha_a=6f93057565845069fadb376cf9a534b9f3fc5a9e8a9fa8b56a11eac24075a21d
+printf '%s\n' '# migready backup' 'of 20261202T033902Z-4242-123' \
+	"existed 0600 0 64055 $sha_a /etc/libvirt/qemu.conf" "created 0000 0 0 $sha_a /etc/sysctl.d/90 m.conf" \
+	'removed 0644 0 0 - /etc/gone.conf' 'action daemon-reload' 'action try-restart libvirtd.service' \
+	'unit enable x.socket' 'command exportfs -ra' 'owed try-restart virtqemud.service' \
+	'dir 0755 0 0 /var/lib/nova/.ssh' 'rule iptables INPUT -p tcp --dport 16509 -j ACCEPT' \
+	'rule nft inet filter input tcp dport 16509 accept' 'mount /var/lib/nova/instances' >"$mf/current"
+printf '%s\n' '# migready backup: state, mode, uid, gid, path' \
+	'existed 0640 0 116 /etc/libvirt/libvirtd.conf' 'created 0000 0 0 /etc/systemd/system/x.d/my file.conf' \
+	>"$mf/old-format"
+# facts: what the probe says of the test trees (from migready facts, as
+# key=value), and one as a live host would say it
+fa=$out/facts
+mkdir -p "$fa"
+mr=${MIGREADY:-build/src/migready}
+if [ -x "$mr" ]; then
+	for d in tests/data/facts/debian12 tests/data/facts/masked tests/data/facts/modular \
+		tests/data/facts/rhel examples/host; do
+		"$mr" facts --local --root "$d" 2>/dev/null | awk 'NR > 1 { sub(/^  /, ""); k = $1
+			v = substr($0, length($1) + 1); sub(/^ +/, "", v); print k "=" v }' \
+			>"$fa/$(printf '%s' "$d" | tr '/' '_')"
+	done
+	sed -e 's/^mode=tree/mode=live/' -e 's/^init=systemd-offline/init=systemd/' \
+		"$fa/tests_data_facts_debian12" >"$fa/live-debian12"
+fi
 # Inputs that once broke a promise (each also a unit test): seeds too. One
 # that is slow by nature (a line of 10000 hosts) stays a unit test only: as
 # a seed, its mutations would take most of a target's budget.

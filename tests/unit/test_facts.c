@@ -523,6 +523,9 @@ static void test_versions(void **state)
 		{ "pkg.libvirt-daemon=\n", NULL, -1 },
 		{ "pkg.libvirt-daemon=garbage\n", "garbage", -1 },
 		{ "pkg.libvirt-daemon=-1\n", NULL, -1 },
+		/* numbers no libvirt has: unknown, not an overflow (the fuzzer) */
+		{ "pkg.libvirt-daemon=9.99999999999999999999999\n", "9.99999999999999999999999", -1 },
+		{ "pkg.libvirt-daemon=99999999999999999999.1\n", "99999999999999999999.1", -1 },
 		{ "", NULL, -1 },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
