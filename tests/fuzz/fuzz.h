@@ -29,6 +29,23 @@ static inline void __attribute__((noreturn, format(printf, 1, 2))) mr_fuzz_fail(
 	abort();
 }
 
+/* Whether a host's file holds a NUL byte: the transport refuses such a
+ * file before any merge sees it. */
+static inline int mr_fuzz_has_nul(const uint8_t *data, size_t size)
+{
+	return memchr(data, '\0', size) != NULL;
+}
+
+/* The lines of s (len bytes) that start with the byte c; with c < 0,
+ * every line (one more than its newlines). */
+static inline size_t mr_fuzz_lines(const char *s, size_t len, int c)
+{
+	size_t n = c < 0;
+	for (size_t i = 0; i < len; i++)
+		n += c < 0 ? s[i] == '\n' : (i == 0 || s[i - 1] == '\n') && s[i] == c;
+	return n;
+}
+
 /* A parser's answer: a result and no error, or no result and at least one
  * error, each of which names a place (DESIGN.md: every message that blames
  * input names it) and has a one-line message. */

@@ -65,8 +65,8 @@ static char *other_lines(const char *text, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data;
-	if (memchr(in, '\0', size))
-		return 0; /* the transport refuses a file holding NUL before any merge */
+	if (mr_fuzz_has_nul(data, size))
+		return 0;
 	const char *nl = memchr(in, '\n', size);
 	size_t first = nl ? (size_t)(nl - in) : size;
 	long long now = 1796472000;

@@ -39,26 +39,18 @@ static int only_inserted(const char *in, size_t in_len, const char *out, size_t 
 	return i == in_len;
 }
 
-static size_t lines_of(const char *s, size_t len)
-{
-	size_t n = 1;
-	for (size_t i = 0; i < len; i++)
-		n += s[i] == '\n';
-	return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
-	if (memchr(text, '\0', size))
-		return 0; /* the transport refuses a file holding NUL before any merge */
+	if (mr_fuzz_has_nul(data, size))
+		return 0;
 	char *found = NULL;
 	char *out = mr_nft_conf_merge(text, size, wants, MR_ARRAY_LEN(wants), &found);
 	if (!out) {
 		char *end = NULL;
 		unsigned long line = found ? strtoul(found, &end, 10) : 0;
 		if (!found || !isdigit((unsigned char)found[0]) || strncmp(end, ": ", 2) != 0 ||
-		    line < 1 || line > lines_of(text, size))
+		    line < 1 || line > mr_fuzz_lines(text, size, -1))
 			mr_fuzz_fail("a refusal without its line: %s", found ? found : "(null)");
 		free(found);
 	} else {

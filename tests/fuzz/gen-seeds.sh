@@ -69,6 +69,15 @@ if ssh-keygen -H -f "$tmp/kh" >/dev/null 2>&1; then
 	{ printf '10.0.0.5 2222 %s\n' "$ed1"; cat "$tmp/kh"; } >"$kh/hashed-port"
 fi
 rm -rf "$tmp"
+# known_hosts_merge: the file alone (fuzz_known_hosts_merge.c has its
+# peers): the known_hosts seeds, and a stale entry of each peer among
+# other hosts, a pattern and a comment
+khm=$out/known_hosts_merge
+mkdir -p "$khm"
+cp "$kh"/* "$khm/"
+k3=AAAAC3NzaC1lZDI1NTE5AAAAIGOGfbBYQz5xswrpRa2C0Z4QcHvcor/SI2B+6PvMeIQU
+printf 'compute1,10.20.0.11 ssh-ed25519 %s\n# mine\nbastion ssh-ed25519 %s\n*.example.org ssh-ed25519 %s\n[compute2]:2222 ssh-ed25519 %s\n' \
+	"$k3" "$k3" "$k3" "$k3" >"$khm/stale"
 # authorized_keys: a first line "NOW EXCLUSIVE", the profile's lines, "--",
 # then the file (fuzz_authorized_keys.c). Keys: the unit tests' (valid
 # ed25519 public keys); NOW 2026-12-05 12:00 UTC.
