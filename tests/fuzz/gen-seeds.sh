@@ -27,6 +27,10 @@ seed inventory_native tests/data/inventory/design.ini tests/data/inventory/error
 	tests/data/inventory/typo.ini tests/data/golden/lint-inventory/inventory.ini \
 	examples/inventory.ini
 seed inventory_ansible tests/data/inventory/ansible*.ini examples/ansible-hosts.ini
+# named as they are (not after their path), as they were first committed
+mkdir -p "$out/inventory_json" "$out/inventory_yaml"
+cp tests/data/inventory/equiv.json tests/data/inventory/equiv_list.json "$out/inventory_json/"
+cp tests/data/inventory/equiv.yml "$out/inventory_yaml/"
 seed lens_libvirt lenses/tests/data/libvirt*.conf lenses/tests/data/qemu*.conf \
 	lenses/tests/data/virtproxyd*.conf tests/data/e2e/host/etc/libvirt/*.conf \
 	tests/data/golden/*/root/etc/libvirt/*.conf examples/host/etc/libvirt/*.conf
