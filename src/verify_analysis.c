@@ -503,7 +503,14 @@ int mr_verify_cpuset_parse(const char *s, struct mr_verify_cpuset *set)
 		if (*p++ != ',')
 			return -1;
 	}
-	return any ? 0 : -1;
+	if (!any)
+		return -1;
+	/* "^4" alone leaves no CPU: a guest pinned to nothing, which libvirt
+	 * refuses; malformed here too */
+	for (size_t i = 0; i < MR_ARRAY_LEN(set->w); i++)
+		if (set->w[i])
+			return 0;
+	return -1;
 }
 
 char *mr_verify_cpuset_format(const struct mr_verify_cpuset *set)

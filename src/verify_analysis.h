@@ -119,7 +119,8 @@ struct mr_verify_cpuset {
 };
 /* 1 pinned (set filled), 0 not pinned, -1 unparsable XML or cpuset. */
 int mr_verify_domain_pins(const char *domain_xml, struct mr_verify_cpuset *set);
-/* "0-3,8"; -1 on a malformed list or a CPU beyond MR_VERIFY_MAX_CPUS. */
+/* "0-3,8"; -1 on a malformed list, a CPU beyond MR_VERIFY_MAX_CPUS, or a
+ * list that leaves no CPU ("^4"). */
 int mr_verify_cpuset_parse(const char *s, struct mr_verify_cpuset *set);
 /* The caller frees it. */
 char *mr_verify_cpuset_format(const struct mr_verify_cpuset *set);

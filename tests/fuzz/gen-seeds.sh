@@ -37,6 +37,11 @@ seed lens_libvirt lenses/tests/data/libvirt*.conf lenses/tests/data/qemu*.conf \
 seed lens_oslo lenses/tests/data/nova*.conf examples/host/etc/nova/nova.conf
 seed firewalld tests/data/firewall/firewalld/*.xml
 seed nft tests/data/firewall/nft/*.conf
+seed caps tests/data/verify/*.xml
+printf '%s\n' '<domain type="kvm">' '  <name>g1</name>' \
+	'  <vcpu placement="static" cpuset="0-3,8">4</vcpu>' '  <cputune>' \
+	'    <vcpupin vcpu="0" cpuset="1,3-5"/>' '    <vcpupin vcpu="1" cpuset="^4,6"/>' \
+	'  </cputune>' '</domain>' >"$out/caps/domain-pinned"
 
 # known_hosts: the first line is the key host:port presents (HOST PORT BASE64
 # blob), the rest the file (fuzz_known_hosts.c). Blobs are made up: a type

@@ -654,6 +654,8 @@ static void test_cpuset(void **state)
 		{ "3-1", NULL },       { "", NULL },
 		{ "1,", NULL },        { "a", NULL },
 		{ "^1-2", NULL },
+		/* no CPU left: a guest pinned to nothing (found by the fuzzer) */
+		{ "^4", NULL },        { "2,^2", NULL },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cs); i++) {
 		struct mr_verify_cpuset set;
