@@ -324,6 +324,28 @@ static void want_socket(struct mr_plan *plan, const char *socket, const struct m
 	free(origin);
 }
 
+/* A masked service: its sockets accept nothing, systemd will not start
+ * what they would activate. Not unmasked here (someone masked it). */
+static void check_service_not_masked(struct mr_plan *plan, const char *service,
+                                     const struct mr_setting *tcp, const struct mr_setting *tls)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const struct mr_setting *on = tcp && mr_setting_bool(tcp) ? tcp
+	                              : tls && mr_setting_bool(tls) ? tls
+	                                                             : NULL;
+	if (!facts || !on)
+		return;
+	struct mr_unit_state st = mr_facts_unit(facts, service);
+	if (!st.enabled || strcmp(st.enabled, "masked") != 0)
+		return;
+	char *origin = mr_plan_origin_of(on);
+	mr_plan_fail(plan, on == tcp ? "libvirtd.listener" : "libvirtd.listener_tls", origin,
+	             "%s is masked: systemd will not start it, so its socket leads nowhere; "
+	             "unmask it (systemctl unmask %s)",
+	             service, service);
+	free(origin);
+}
+
 static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
                          const struct world_units *w, int explicit_defaults)
 {
@@ -336,6 +358,7 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	                 MR_ARRAY_LEN(socket_conf_keys), explicit_defaults);
 	want_socket(plan, w->tcp, tcp, "libvirtd.listener", service);
 	want_socket(plan, w->tls, tls, "libvirtd.listener_tls", service);
+	check_service_not_masked(plan, w->service, tcp, tls);
 	if (port) {
 		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
 		mr_plan_unit_stop_first(u, service);

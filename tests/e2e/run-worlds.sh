@@ -213,6 +213,18 @@ expect_grep "tls: the drop-in listens on 16515" '^ListenStream=16515$' "$(cat "$
 [ ! -e "$tls/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "tls: no drop-in for the TCP socket" \
 	|| not_ok "tls: no drop-in for the TCP socket" "$(ls -R "$tls/etc/systemd/system")"
 
+# libvirtd.service masked: the socket is enabled, but systemd will not
+# start what it activates. A failure, not green; apply leaves the mask.
+msk=$(new_host debian12-socket svcmask)
+out=$(mr apply --local --root "$msk" -p profile.ini 2>&1)
+ln -s /dev/null "$msk/etc/systemd/system/libvirtd.service"
+chk "$msk" profile.ini
+expect_status "svcmask: libvirtd.service masked fails check" 4 "$st" "$out"
+expect_grep "... saying the socket leads nowhere" \
+	'libvirtd\.listener +failed +libvirtd\.service is masked: systemd will not start it, so its socket leads nowhere' "$out"
+out=$(mr apply --local --root "$msk" -p profile.ini 2>&1)
+expect_link "svcmask: ... apply leaves the mask" "$msk/etc/systemd/system/libvirtd.service" /dev/null
+
 # libvirtd.service's own lines may give --listen: an Environment= of a
 # drop-in (unless the options file sets the variable: it is read after),
 # or an ExecStart that says it. Socket activation refuses it.
