@@ -177,12 +177,31 @@ static enum expiry expiry_of(const char *v, size_t n, time_t now)
 	return (long long)now > at ? EXPIRY_PAST : EXPIRY_AHEAD;
 }
 
+/* Whether name (n bytes) is an authorized_keys option some OpenSSH knows
+ * (sshd(8) AUTHORIZED_KEYS FILE FORMAT, up to 9.x); sshd refuses a line
+ * with any other. */
+static int known_option(const char *name, size_t n)
+{
+	static const char *const known[] = {
+		"agent-forwarding", "cert-authority", "command", "environment", "expiry-time",
+		"from", "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-touch-required",
+		"no-user-rc", "no-x11-forwarding", "permitlisten", "permitopen", "port-forwarding",
+		"principals", "pty", "restrict", "tunnel", "user-rc", "verify-required",
+		"x11-forwarding",
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(known); i++)
+		if (n == strlen(known[i]) && !strncasecmp(name, known[i], n))
+			return 1;
+	return 0;
+}
+
 /* How sshd takes a line of a key for nova's commands. */
 enum line_use {
 	LINE_WORKS,
 	LINE_MAYBE,  /* refused from some addresses or after some time (from=,
 	              * expiry-time= ahead): sshd then tries the key's next line */
-	LINE_DEAD,   /* refused (expiry-time= past or unreadable): the next line */
+	LINE_DEAD,   /* refused (expiry-time= past or unreadable, an option no
+	              * sshd knows): sshd goes on to the next line */
 	LINE_BLOCKS, /* taken, but no command of nova's runs (command=: a forced
 	              * command instead; cert-authority: the key signs
 	              * certificates and logs in as nothing itself) */
@@ -210,6 +229,9 @@ static enum line_use line_use(const struct mr_ssh_key_line *k, time_t now,
 				use = LINE_MAYBE;
 		} else if (option_is(&o, "from") && use == LINE_WORKS) {
 			use = LINE_MAYBE;
+		} else if (!known_option(o.name, o.name_len)) {
+			*why = o;
+			return LINE_DEAD;
 		}
 	}
 	return use;
@@ -265,6 +287,8 @@ char *mr_ssh_key_refusal(const char *line, time_t now)
 	struct key_option why;
 	if (mr_ssh_key_parse(line, strlen(line), &k) < 0 || line_use(&k, now, &why) != LINE_DEAD)
 		return NULL;
+	if (!option_is(&why, "expiry-time"))
+		return mr_xasprintf("'%.*s' is no option sshd knows", (int)why.name_len, why.name);
 	return mr_xasprintf("%.*s %s", (int)why.item_len, why.item,
 	                    expiry_of(why.value, why.value_len, now) == EXPIRY_PAST
 	                            ? "has passed"

@@ -226,6 +226,18 @@ out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: apply replaces the expired line" 2 "$st" "$out"
 out=$(login host2); st=$?
 expect_status "lab: nova logs in to host2 again" 0 "$st" "$out"
+# an option no sshd knows (a typo) on the cluster key's line: sshd
+# refuses the whole line; check says so, apply mends it
+out=$(in_host 2 sh -c 'f=/run/nova/.ssh/authorized_keys; grep -vF "$1" $f > $f.keep; { cat $f.keep; printf "no-port-forwardng %s\n" "$1"; } > $f; rm $f.keep' sh "$pub" 2>&1) ||
+	not_ok "lab: host2's cluster key line given a misspelt option" "$out"
+out=$(login host2); st=$?
+[ "$st" != 0 ] && ok "lab: sshd refuses the line with a misspelt option" || not_ok "lab: sshd refuses the line with a misspelt option" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check with the misspelt option" 2 "$st" "$out"
+expect_grep "lab: the misspelt option is drift" "ssh\.authorized_key +drift +'refused \(no-port-forwardng\) migready-nova-migration" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1)
+out=$(login host2); st=$?
+expect_status "lab: nova logs in to host2 after apply" 0 "$st" "$out"
 # a listed key whose own expiry-time has passed: the item fails, the
 # line is never written
 sed 's/^authorized_key = /authorized_key = expiry-time="20200101",/' "$DIR/lab.ini" > "$DIR/expired.ini"

@@ -170,6 +170,12 @@ static void test_authorized_merge(void **state)
 		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused" },
 		{ "expiry-time=\"2030\" ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
 		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused" },
+		/* an option no sshd knows (a typo): sshd refuses the whole line;
+		 * known names in any case are fine (found by this stop's audit) */
+		{ "no-port-forwardng ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused (no-port-forwardng) x" },
+		{ "NO-PTY,No-X11-Forwarding,verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "NO-PTY,No-X11-Forwarding,verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", NULL },
 		/* a refused line after one that works is never reached: kept */
 		{ "ssh-ed25519 " K1 " a\nexpiry-time=\"20240101\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
 		  "ssh-ed25519 " K1 " a\nexpiry-time=\"20240101\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n",
@@ -250,6 +256,10 @@ static void test_authorized_merge_profile_options(void **state)
 		  "restricted by command= x" },
 	};
 	run_merge_cases(empty_cases, MR_ARRAY_LEN(empty_cases), empty, MR_ARRAY_LEN(empty));
+	why = mr_ssh_key_refusal("no-pty,permit-open=\"h:1\" ssh-ed25519 " K2, NOW);
+	assert_non_null(why);
+	assert_string_equal(why, "'permit-open' is no option sshd knows");
+	free(why);
 	assert_null(mr_ssh_key_refusal(want[0], NOW));
 	assert_null(mr_ssh_key_refusal("expiry-time=\"20991231\" ssh-ed25519 " K2, NOW));
 }
