@@ -306,7 +306,7 @@ static int unit_on(struct mr_unit_state s)
 	       ((s.enabled && !strncmp(s.enabled, "enabled", 7)) || (s.active && !strcmp(s.active, "active")));
 }
 
-static int unit_masked(struct mr_unit_state s)
+int mr_unit_state_masked(struct mr_unit_state s)
 {
 	return s.present == 1 && s.enabled && !strncmp(s.enabled, "masked", 6);
 }
@@ -346,7 +346,7 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 		*why = "libvirtd has no socket units";
 		return MR_WORLD_LEGACY;
 	}
-	if (unit_masked(lsock)) {
+	if (mr_unit_state_masked(lsock)) {
 		*why = "libvirtd.socket is masked";
 		return MR_WORLD_LEGACY;
 	}

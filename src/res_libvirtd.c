@@ -335,8 +335,7 @@ static void check_service_not_masked(struct mr_plan *plan, const char *service,
 	                                                             : NULL;
 	if (!facts || !on)
 		return;
-	struct mr_unit_state st = mr_facts_unit(facts, service);
-	if (!st.enabled || strcmp(st.enabled, "masked") != 0)
+	if (!mr_unit_state_masked(mr_facts_unit(facts, service)))
 		return;
 	char *origin = mr_plan_origin_of(on);
 	mr_plan_fail(plan, on == tcp ? "libvirtd.listener" : "libvirtd.listener_tls", origin,
