@@ -23,12 +23,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static const struct mr_nft_want wants[] = {
-	{ "tcp", 16509, 16509, NULL },
-	{ "tcp", 49152, 49261, "10.20.0.0/24" },
-	{ "udp", 53, 53, "fd00:20::/64" },
-};
-
 static size_t count(const char *s, size_t len, const char *what)
 {
 	size_t n = 0, w = strlen(what);
@@ -41,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
 	char *found = NULL;
-	char *out = mr_fwd_zone_merge(text, size, wants, MR_ARRAY_LEN(wants), &found);
+	char *out = mr_fwd_zone_merge(text, size, MR_FUZZ_FW_WANTS, &found);
 	if (!out) {
 		if (!found || !isdigit((unsigned char)found[0]) || !strstr(found, ": "))
 			mr_fuzz_fail("a refusal without its line: %s", found ? found : "(null)");
@@ -60,10 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pre + suf != size)
 				mr_fuzz_fail("the merge changed bytes of the input, not only inserted");
 		}
-		mr_fuzz_fw_settled(mr_fwd_zone_merge, out, wants, MR_ARRAY_LEN(wants));
+		mr_fuzz_fw_settled(mr_fwd_zone_merge, out, MR_FUZZ_FW_WANTS);
 		free(found);
 		free(out);
 	}
-	mr_fuzz_fw_each_line(mr_fwd_running_covers, text, size, wants, MR_ARRAY_LEN(wants));
+	mr_fuzz_fw_each_line(mr_fwd_running_covers, text, size, MR_FUZZ_FW_WANTS);
 	return 0;
 }

@@ -7,6 +7,18 @@
 #include "fuzz.h"
 #include "nft_conf.h"
 
+/* The rules both targets merge: any source, an IPv4 network, an IPv6
+ * network, a range and a single port, tcp and udp. */
+static const struct mr_nft_want mr_fuzz_fw_wants[] = {
+	{ "tcp", 16509, 16509, NULL },
+	{ "tcp", 49152, 49261, "10.20.0.0/24" },
+	{ "tcp", 49152, 49261, "fd00:20::/64" },
+	{ "udp", 53, 53, "fd00:20::/64" },
+};
+
+/* want and n, for a merge's or a helper's arguments */
+#define MR_FUZZ_FW_WANTS mr_fuzz_fw_wants, MR_ARRAY_LEN(mr_fuzz_fw_wants)
+
 typedef char *mr_fuzz_fw_merge(const char *text, size_t len, const struct mr_nft_want *want,
                                size_t n, char **found);
 typedef int mr_fuzz_fw_covers(const char *line, const struct mr_nft_want *w);

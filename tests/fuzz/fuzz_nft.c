@@ -24,12 +24,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static const struct mr_nft_want wants[] = {
-	{ "tcp", 16509, 16509, NULL },
-	{ "tcp", 49152, 49261, "10.20.0.0/24" },
-	{ "tcp", 49152, 49261, "fd00:20::/64" },
-};
-
 /* Whether every byte of in appears in out, in order. */
 static int only_inserted(const char *in, size_t in_len, const char *out, size_t out_len)
 {
@@ -45,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mr_fuzz_has_nul(data, size))
 		return 0;
 	char *found = NULL;
-	char *out = mr_nft_conf_merge(text, size, wants, MR_ARRAY_LEN(wants), &found);
+	char *out = mr_nft_conf_merge(text, size, MR_FUZZ_FW_WANTS, &found);
 	if (!out) {
 		char *end = NULL;
 		unsigned long line = found ? strtoul(found, &end, 10) : 0;
@@ -59,10 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mr_fuzz_fail("nothing missing, yet the text changed");
 		if (!only_inserted(text, size, out, len))
 			mr_fuzz_fail("the merge changed bytes of the input, not only inserted");
-		mr_fuzz_fw_settled(mr_nft_conf_merge, out, wants, MR_ARRAY_LEN(wants));
+		mr_fuzz_fw_settled(mr_nft_conf_merge, out, MR_FUZZ_FW_WANTS);
 		free(found);
 		free(out);
 	}
-	mr_fuzz_fw_each_line(mr_nft_rule_covers, text, size, wants, MR_ARRAY_LEN(wants));
+	mr_fuzz_fw_each_line(mr_nft_rule_covers, text, size, MR_FUZZ_FW_WANTS);
 	return 0;
 }
