@@ -300,7 +300,7 @@ char *mr_facts_nova_version(const struct mr_facts *f)
 	return first_version(f, pkgs, MR_ARRAY_LEN(pkgs));
 }
 
-static int unit_on(struct mr_unit_state s)
+int mr_unit_state_on(struct mr_unit_state s)
 {
 	return s.present == 1 &&
 	       ((s.enabled && !strncmp(s.enabled, "enabled", 7)) || (s.active && !strcmp(s.active, "active")));
@@ -325,8 +325,8 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 		*why = "the host's systemd units could not be read";
 		return MR_WORLD_UNKNOWN;
 	}
-	int libvirtd_on = unit_on(lsvc);
-	if ((unit_on(psock) || unit_on(psvc)) && !libvirtd_on) {
+	int libvirtd_on = mr_unit_state_on(lsvc);
+	if ((mr_unit_state_on(psock) || mr_unit_state_on(psvc)) && !libvirtd_on) {
 		*why = "virtproxyd is in use and libvirtd is not";
 		return MR_WORLD_MODULAR;
 	}
@@ -350,7 +350,7 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 		*why = "libvirtd.socket is masked";
 		return MR_WORLD_LEGACY;
 	}
-	if (unit_on(lsock)) {
+	if (mr_unit_state_on(lsock)) {
 		*why = "libvirtd.socket is enabled: libvirtd is socket-activated";
 		return MR_WORLD_SOCKET;
 	}

@@ -70,6 +70,8 @@ int mr_facts_has_systemd(const struct mr_facts *f);
 struct mr_unit_state mr_facts_unit(const struct mr_facts *f, const char *unit);
 /* Whether the unit is there and masked (for good or at runtime). */
 int mr_unit_state_masked(struct mr_unit_state s);
+/* Whether the unit is there and enabled (in any way) or active. */
+int mr_unit_state_on(struct mr_unit_state s);
 
 /* "9.0.0" from the installed libvirt daemon package, or NULL. The
  * caller's. */

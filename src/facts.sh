@@ -295,7 +295,8 @@ fi
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
 # legacy libvirtd --listen binds; a name, as the host's /etc/hosts gives
 # it (Debian's gives the host's own name 127.0.1.1): libvirtd binds every
-# address it gets (part=lconf, then part=hosts)
+# address it gets (part=lconf, then part=hosts); its listen_tcp and
+# listen_tls, the listeners --listen opens
 if readable "$r/etc/libvirt/libvirtd.conf"; then
 	set -- "$@" part=lconf "$rf"
 	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
@@ -448,6 +449,11 @@ facts_awk='
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
 			lad = 1; print "libvirtd.listen_addr=" lv
 			laname = lv; gsub(/^["\047]|["\047]$/, "", laname) }
+		# listen_tcp, listen_tls: which listeners --listen opens
+		if (match($0, /^[ \t]*listen_t(cp|ls)[ \t]*=/)) {
+			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
+			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
+			if (!seen["l" lk]++) print "libvirtd." lk "=" lv }
 		next }
 	# /etc/hosts: the addresses of the listen_addr name
 	part == "hosts" {

@@ -1021,7 +1021,7 @@ int mr_nova_same_option(unsigned major, const char *section, const char *key,
 
 char *mr_nova_watch_keys(const struct mr_profile *p)
 {
-	if (!mr_profile_has_section(p, "nova"))
+	if (!mr_profile_has_section(p, "nova") && !mr_profile_has_section(p, "libvirtd"))
 		return NULL;
 	struct mr_buf b;
 	mr_buf_init(&b);
@@ -1039,6 +1039,74 @@ char *mr_nova_watch_keys(const struct mr_profile *p)
 		free(key);
 	}
 	return mr_buf_steal(&b, NULL);
+}
+
+int mr_nova_uri_transport(const char *uri, char **transport, long *port)
+{
+	const char *sep = strstr(uri, "://");
+	size_t driver = strspn(uri, "abcdefghijklmnopqrstuvwxyz0123456789");
+	if (!sep || driver == 0)
+		return -1;
+	const char *plus = uri + driver;
+	size_t tn = 0;
+	if (*plus == '+') {
+		tn = strspn(plus + 1, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (tn == 0 || plus + 1 + tn != sep)
+			return -1;
+	} else if (plus != sep) {
+		return -1;
+	}
+	/* the authority: [user@]host[:port], host "%s", "[%s]" or a name */
+	const char *auth = sep + 3;
+	size_t an = strcspn(auth, "/?");
+	const char *at = memchr(auth, '@', an);
+	if (at) {
+		an -= (size_t)(at + 1 - auth);
+		auth = at + 1;
+	}
+	const char *close = an && auth[0] == '[' ? memchr(auth, ']', an) : NULL;
+	const char *colon = NULL;
+	for (const char *q = close ? close : auth; q < auth + an; q++)
+		if (*q == ':')
+			colon = q;
+	long p = 0;
+	if (colon) {
+		size_t dn = (size_t)(auth + an - colon - 1);
+		if (dn == 0 || dn > 5 || strspn(colon + 1, "0123456789") < dn)
+			return -1;
+		p = strtol(colon + 1, NULL, 10);
+		if (p < 1 || p > 65535)
+			return -1;
+	}
+	/* libvirt's remote driver: TLS unless the URI names a transport, and
+	 * no network at all without a host */
+	if (tn)
+		*transport = mr_xstrndup(plus + 1, tn);
+	else
+		*transport = mr_xstrdup(an ? "tls" : "unix");
+	*port = p;
+	return 0;
+}
+
+const char *mr_nova_set_value(const struct mr_profile *p, unsigned major, const char *section,
+                              const char *key, const struct mr_setting **origin)
+{
+	size_t nset = 0;
+	const struct mr_setting *const *sets = mr_profile_get_all(p, "nova", "set", &nset);
+	const char *found = NULL;
+	for (size_t i = 0; i < nset; i++) {
+		char *s_section, *s_key;
+		const char *value;
+		if (set_option(sets[i]->value, &s_section, &s_key, &value) < 0)
+			continue;
+		if (mr_nova_same_option(major, s_section, s_key, section, key)) {
+			found = value;
+			*origin = sets[i];
+		}
+		free(s_section);
+		free(s_key);
+	}
+	return found;
 }
 
 void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n)

@@ -99,11 +99,25 @@ int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu
  * another of that option's names that the release still reads. */
 int mr_nova_same_option(unsigned major, const char *section, const char *key,
                         const char *e_section, const char *e_key);
-/* The options whose values in nova's other configuration files the facts
- * probe reports: every name of nova.c's table and of the profile's set
- * lines, "SECTION/KEY" apart by spaces; NULL without a [nova] section.
- * The caller's. */
+/* The options whose values in nova's configuration files the facts probe
+ * reports: every name of nova.c's table and of the profile's set lines,
+ * "SECTION/KEY" apart by spaces; NULL without a [nova] or a [libvirtd]
+ * section ([libvirtd] needs the migration URI nova uses). The caller's. */
 char *mr_nova_watch_keys(const struct mr_profile *p);
+
+/* The transport of a libvirt URI as nova's live_migration_uri gives it
+ * ("qemu+tcp://%s:16510/system" -> "tcp", 16510; "qemu://%s/system" ->
+ * "tls", libvirt's remote default; no host -> "unix"). *port: 0 when the
+ * URI names none. Returns 0, or -1 if uri is no libvirt URI or its port
+ * is no port. *transport is the caller's. */
+int mr_nova_uri_transport(const char *uri, char **transport, long *port);
+
+/* The value of the profile's last [nova] set line for the option
+ * section/key under any name nova `major` reads it by ("tls" of "set =
+ * libvirt/live_migration_scheme tls"), borrowed from the profile, with
+ * *origin its line; NULL if no set line names it. */
+const char *mr_nova_set_value(const struct mr_profile *p, unsigned major, const char *section,
+                              const char *key, const struct mr_setting **origin);
 
 /* Accepts NULL. */
 void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n);

@@ -101,6 +101,23 @@ void mr_res_nfs_roleless(const struct mr_profile *profile,
  * Borrowed from profile. */
 const char *mr_res_instances_path(const struct mr_profile *profile);
 
+/* How nova-compute on the plan's host reaches the destination's libvirt
+ * for a live migration, once the plan is applied: the transport of its
+ * URI ("tcp", "tls", "ssh", ...), the port the URI names (0: the
+ * transport's default) and what says so, one phrase ("/etc/nova/nova.conf:31
+ * sets [libvirt] live_migration_scheme = 'tls'"). */
+struct mr_nova_migration {
+	char *transport;
+	long port;
+	char *because;
+};
+/* Returns 1 and fills *m (mr_nova_migration_fini frees it), 0 when the
+ * facts show no nova on the host, or -1 when its live_migration_uri is no
+ * libvirt URI (m->because says which, the rest NULL). */
+int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *profile,
+                          struct mr_nova_migration *m);
+void mr_nova_migration_fini(struct mr_nova_migration *m);
+
 /* All resources, sorted by name. */
 const struct mr_res_ops *const *mr_res_all(size_t *n);
 

@@ -432,16 +432,22 @@ static struct service_exec service_exec(const struct mr_facts *facts)
 /* Whether the ExecStart in effect passes --listen itself: the words after
  * its program (its prefixes -@+!:| before it; with @, the next word is
  * the program's argv[0], no option). */
-static int exec_listens(const struct service_exec *ex)
+static const char *exec_args(const struct service_exec *ex)
 {
 	char prog[256];
 	if (!ex->n)
-		return 0;
+		return NULL;
 	const char *p = ex->last.rest;
 	size_t pre = strspn(p, "-@+!:|");
 	const char *args = unit_word(p, prog, sizeof(prog));
 	if (args && memchr(p, '@', pre))
 		args = unit_word(args, prog, sizeof(prog));
+	return args;
+}
+
+static int exec_listens(const struct service_exec *ex)
+{
+	const char *args = exec_args(ex);
 	return args && words_listen(args);
 }
 
@@ -477,28 +483,21 @@ static void check_envfiles_read(struct mr_plan *plan, const char *origin)
 	free(unread);
 }
 
-/* One variable the ExecStart in effect passes, in the socket world: the
- * value an options file in effect gives it (systemd reads those after
- * Environment=), the options file and variable migready edits aside where
- * it does (edits: plan_listen_flag takes --listen out of it); else the
- * Environment= lines' (an empty one drops those before it). */
-static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
-                             const char *origin)
+/* The value libvirtd.service gives var, a variable its ExecStart in
+ * effect passes: the last options file in effect that sets it (systemd
+ * reads those after Environment=), else its Environment= lines' (an empty
+ * one drops those before it); NULL if none sets it. *from: where;
+ * *from_env: 1 when from Environment=. The caller's. */
+static char *var_value(const struct mr_facts *facts, const char *var, struct mr_file_fact *from,
+                       int *from_env)
 {
-	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_file_fact l;
+	*from_env = 0;
 	if (args_value(facts, var, &l)) {
-		int mine = edits && mr_file_fact_is(&l, mr_facts_libvirtd_defaults(facts)) &&
-		           !strcmp(var, edited_var(facts, NULL));
-		if (!mine && words_listen(l.rest))
-			mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-			             "libvirtd.service would start libvirtd with --listen (%s from %s), "
-			             "which socket activation refuses: remove it there",
-			             var, mr_fact_path_shown(l.file, l.file_len));
-		return;
+		*from = l;
+		return mr_xstrdup(l.rest);
 	}
 	const char **lines = NULL;
-	struct mr_file_fact from = { 0 };
 	size_t n = mr_facts_get_all(facts, "service.libvirtd.service.env", &lines);
 	size_t vl = strlen(var);
 	char w[4096];
@@ -515,15 +514,31 @@ static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
 				continue;
 			free(value);
 			value = mr_xstrdup(w + vl + 1);
-			from = l;
+			*from = l;
+			*from_env = 1;
 		}
 	}
 	free(lines);
-	if (value && words_listen(value))
+	return value;
+}
+
+/* One variable the ExecStart in effect passes, in the socket world: its
+ * value, the options file and variable migready edits aside where it does
+ * (edits: plan_listen_flag takes --listen out of it). */
+static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
+                             const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_file_fact from;
+	int env;
+	char *value = var_value(facts, var, &from, &env);
+	int mine = !env && edits && mr_file_fact_is(&from, mr_facts_libvirtd_defaults(facts)) &&
+	           !strcmp(var, edited_var(facts, NULL));
+	if (value && !mine && words_listen(value))
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
-		             "libvirtd.service would start libvirtd with --listen (%s from Environment= "
-		             "in %s), which socket activation refuses: remove it there",
-		             var, mr_fact_path_shown(from.file, from.file_len));
+		             "libvirtd.service would start libvirtd with --listen (%s from %s%s), "
+		             "which socket activation refuses: remove it there",
+		             var, env ? "Environment= in " : "", mr_fact_path_shown(from.file, from.file_len));
 	free(value);
 }
 
@@ -683,6 +698,103 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	free(origin);
 }
 
+/* Why the listener a transport needs stays closed once the plan is
+ * applied, or NULL: the profile turns it off; or it leaves it alone and
+ * the host has it off (a socket neither enabled nor active; legacy:
+ * libvirtd.conf's value, or libvirt's default, or no --listen at all). */
+static char *listener_closed(const struct mr_plan *plan, const struct mr_profile *profile,
+                             enum mr_libvirt_world w, const struct world_units *units, int tls)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *key = tls ? "listen_tls" : "listen_tcp";
+	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", key);
+	if (on) {
+		if (mr_setting_bool(on))
+			return NULL;
+		return mr_xasprintf("%s = %s keeps it closed", key, on->value);
+	}
+	if (w != MR_WORLD_LEGACY) {
+		const char *socket = tls ? units->tls : units->tcp;
+		if (facts && mr_unit_state_on(mr_facts_unit(facts, socket)))
+			return NULL;
+		return mr_xasprintf("the profile does not set %s, and %s is neither enabled nor "
+		                    "active on this host",
+		                    key, socket);
+	}
+	const struct mr_setting *other =
+		mr_profile_get(profile, "libvirtd", tls ? "listen_tcp" : "listen_tls");
+	if (!other || !mr_setting_bool(other))
+		return mr_xasprintf("the profile does not set %s, and with %s = %s libvirtd runs "
+		                    "without --listen",
+		                    key, tls ? "listen_tcp" : "listen_tls", other ? other->value : "");
+	char *fact = mr_xasprintf("libvirtd.%s", key);
+	const char *conf = facts ? mr_facts_get(facts, fact) : NULL;
+	free(fact);
+	int value = conf ? mr_parse_bool(conf) : tls; /* libvirt's defaults: tls 1, tcp 0 */
+	if (value == 1 || (conf && value < 0 && strtol(conf, NULL, 10) != 0))
+		return NULL;
+	return conf ? mr_xasprintf("the profile does not set %s, and %s sets it to %s", key,
+	                           units_libvirtd.conf, conf)
+	            : mr_xasprintf("the profile does not set %s, and libvirt's default is 0", key);
+}
+
+/* The listener nova-compute connects to for a live migration (its
+ * live_migration_uri, or live_migration_scheme) must be the one the
+ * profile opens, on the port it opens: a green listener on the other
+ * transport, or port, is no migration. */
+static void check_nova_transport(struct mr_plan *plan, const struct mr_profile *profile,
+                                 enum mr_libvirt_world w, const struct world_units *units)
+{
+	if (!mr_profile_get(profile, "libvirtd", "listen_tcp") &&
+	    !mr_profile_get(profile, "libvirtd", "listen_tls"))
+		return; /* no listener claimed */
+	struct mr_nova_migration m;
+	int found = mr_res_nova_migration(plan, profile, &m);
+	if (found == 0)
+		return;
+	char *origin = origin_or(listener_origin(profile), "");
+	if (found < 0) {
+		mr_plan_fail(plan, "libvirtd.listener", origin,
+		             "cannot tell which libvirt listener nova-compute connects to: %s",
+		             m.because);
+		goto out;
+	}
+	int tls = !strcmp(m.transport, "tls");
+	if (!tls && strcmp(m.transport, "tcp") != 0)
+		goto out; /* ssh, libssh2: no listener of libvirt's */
+	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";
+	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", tls ? "listen_tls" : "listen_tcp");
+	char *closed = listener_closed(plan, profile, w, units, tls);
+	if (closed && on) {
+		free(origin);
+		origin = mr_plan_origin_of(on);
+	}
+	if (closed)
+		mr_plan_fail(plan, item, origin,
+		             "nova-compute connects to the destination's libvirt over %s (%s), but "
+		             "%s: live migration cannot connect",
+		             m.transport, m.because, closed);
+	free(closed);
+	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
+	/* a URI without a port: libvirt's client uses its default */
+	const char *listens = port ? port->value : pk->deflt;
+	long connects = m.port ? m.port : strtol(pk->deflt, NULL, 10);
+	if (connects != strtol(listens, NULL, 10)) {
+		char *port_origin = port ? mr_plan_origin_of(port) : mr_xstrdup(origin);
+		mr_plan_fail(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port",
+		             port_origin,
+		             "nova-compute connects to port %ld (%s%s), but libvirt listens on %s%s: "
+		             "live migration cannot connect",
+		             connects, m.because, m.port ? "" : "; no port in the URI: libvirt's default",
+		             listens, port ? "" : ", its default");
+		free(port_origin);
+	}
+out:
+	mr_nova_migration_fini(&m);
+	free(origin);
+}
+
 static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	const struct mr_profile *profile = ctx->profile;
@@ -697,6 +809,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 	switch (w) {
 	case MR_WORLD_LEGACY:
 		plan_legacy(plan, profile, explicit_defaults);
+		check_nova_transport(plan, profile, w, &units_libvirtd);
 		break;
 	case MR_WORLD_SOCKET: {
 		plan_sockets(plan, profile, &units_libvirtd, explicit_defaults);
@@ -715,10 +828,12 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		check_service_listen(plan, &ex, edits, origin);
 		free(origin);
 		free(path);
+		check_nova_transport(plan, profile, w, &units_libvirtd);
 		break;
 	}
 	case MR_WORLD_MODULAR:
 		plan_sockets(plan, profile, &units_modular, explicit_defaults);
+		check_nova_transport(plan, profile, w, &units_modular);
 		break;
 	case MR_WORLD_UNKNOWN: {
 		char *origin = origin_or(named ? named : auth, "");

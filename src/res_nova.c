@@ -74,7 +74,8 @@ static const char *self_line(const char *line, long *number)
  * --config-file) or "nova.self" (nova.conf, one file). Returns 0 and
  * *found (and for nova.self *number, its line), or -1 if none sets it. */
 static int last_setting(const struct mr_facts *facts, const char *key, unsigned major,
-                        const struct mr_nova_edit *e, struct other_line *found, long *number)
+                        const char *e_section, const char *e_key, struct other_line *found,
+                        long *number)
 {
 	const char **lines = NULL;
 	size_t n = mr_facts_get_all(facts, key, &lines);
@@ -87,8 +88,8 @@ static int last_setting(const struct mr_facts *facts, const char *key, unsigned 
 			continue;
 		char *section = mr_xstrndup(o.section, (size_t)o.section_len);
 		char *name = mr_xstrndup(o.key, (size_t)o.key_len);
-		int same = mr_nova_same_option(major, section, name, e->section, e->key);
-		int exact = same && !strcmp(section, e->section) && !strcmp(name, e->key);
+		int same = mr_nova_same_option(major, section, name, e_section, e_key);
+		int exact = same && !strcmp(section, e_section) && !strcmp(name, e_key);
 		free(section);
 		free(name);
 		if (!same)
@@ -131,7 +132,7 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 	/* nova.conf's own entry in a group spelt otherwise ([LIBVIRT]: it
 	 * normalises groups, not options), where migready reads and writes
 	 * [libvirt]: the last in the file, it is what nova uses */
-	if (last_setting(facts, "nova.self", major, e, &o, &at) == 0 &&
+	if (last_setting(facts, "nova.self", major, e->section, e->key, &o, &at) == 0 &&
 	    !same_value(o.value, e->value)) {
 		char *spelt = mr_xasprintf("[%.*s]%.*s", o.section_len, o.section, o.key_len, o.key);
 		const char *close = memchr(o.file, ']', (size_t)o.file_len);
@@ -144,19 +145,105 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 			             o.section_len, o.section, o.key_len, o.key, e->value);
 		free(spelt);
 	}
-	if (last_setting(facts, "nova.other", major, e, &o, NULL) == 0 && !same_value(o.value, e->value))
+	if (last_setting(facts, "nova.other", major, e->section, e->key, &o, NULL) == 0 && !same_value(o.value, e->value))
 		mr_plan_fail(plan, setting, where,
 		             "%s sets [%.*s] %.*s = '%s', read after " NOVA_CONF
 		             ": nova-compute uses that, not '%s'",
 		             mr_fact_path_shown(o.file, o.file_len), o.section_len, o.section,
 		             o.key_len, o.key, o.value, e->value);
-	if (last_setting(facts, "nova.before", major, e, &o, NULL) == 0 &&
+	if (last_setting(facts, "nova.before", major, e->section, e->key, &o, NULL) == 0 &&
 	    !same_value(o.value, e->value)) {
 		*why = mr_xasprintf("written out: %s, read before " NOVA_CONF ", sets '%s'",
 		                    mr_fact_path_shown(o.file, o.file_len), o.value);
 		return 1;
 	}
 	return 0;
+}
+
+static const char *file_sets(const struct other_line *o, char **because)
+{
+	*because = mr_xasprintf("%s sets [%.*s] %.*s = '%s'", mr_fact_path_shown(o->file, o->file_len),
+	                        o->section_len, o->section, o->key_len, o->key, o->value);
+	return o->value;
+}
+
+/* The value nova-compute reads for section/key once the plan is applied:
+ * a file read after nova.conf, else the profile's set line (written into
+ * nova.conf), else nova.conf, else a file read before it; NULL if none
+ * sets it. *because: what sets it, the caller's. */
+static const char *effective_value(const struct mr_facts *facts, const struct mr_profile *profile,
+                                   unsigned major, const char *section, const char *key,
+                                   char **because)
+{
+	struct other_line o;
+	long at = 0;
+	const struct mr_setting *set = NULL;
+	const char *planned = mr_nova_set_value(profile, major, section, key, &set);
+	if (last_setting(facts, "nova.other", major, section, key, &o, NULL) == 0)
+		return file_sets(&o, because);
+	if (planned) {
+		char *origin = mr_plan_origin_of(set);
+		*because = mr_xasprintf("%s sets [%s] %s = '%s'", origin, section, key, planned);
+		free(origin);
+		return planned;
+	}
+	if (last_setting(facts, "nova.self", major, section, key, &o, &at) == 0) {
+		*because = mr_xasprintf(NOVA_CONF ":%ld sets [%.*s] %.*s = '%s'", at, o.section_len,
+		                        o.section, o.key_len, o.key, o.value);
+		return o.value;
+	}
+	if (last_setting(facts, "nova.before", major, section, key, &o, NULL) == 0)
+		return file_sets(&o, because);
+	return NULL;
+}
+
+int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *profile,
+                          struct mr_nova_migration *m)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	*m = (struct mr_nova_migration){ NULL, 0, NULL };
+	char *version = facts ? mr_facts_nova_version(facts) : NULL;
+	if (!version) /* no nova-compute: no migration of nova's to connect */
+		return 0;
+	unsigned major = 0;
+	struct mr_error *e = NULL;
+	if (mr_nova_release(profile, version, &major, &e) < 0)
+		major = mr_profile_nova_newest(); /* nova.release says why */
+	mr_error_free(e);
+	free(version);
+	/* nova's URI, when set, wins over the scheme */
+	char *because = NULL;
+	const char *uri = effective_value(facts, profile, major, "libvirt", "live_migration_uri",
+	                                  &because);
+	if (uri && *uri) {
+		if (mr_nova_uri_transport(uri, &m->transport, &m->port) < 0) {
+			m->because = mr_xasprintf("%s, which is no libvirt URI", because);
+			free(because);
+			return -1;
+		}
+		m->because = because;
+		return 1;
+	}
+	free(because);
+	because = NULL;
+	const char *scheme = effective_value(facts, profile, major, "libvirt",
+	                                     "live_migration_scheme", &because);
+	if (scheme && *scheme) {
+		m->transport = mr_xstrdup(scheme);
+		m->because = because;
+	} else {
+		free(because);
+		m->transport = mr_xstrdup("tcp");
+		m->because = mr_xstrdup("live_migration_scheme is not set: nova's default, tcp");
+	}
+	return 1;
+}
+
+void mr_nova_migration_fini(struct mr_nova_migration *m)
+{
+	free(m->transport);
+	free(m->because);
+	*m = (struct mr_nova_migration){ NULL, 0, NULL };
 }
 
 static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)

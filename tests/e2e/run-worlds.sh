@@ -20,6 +20,14 @@ new_host() {
 	echo "$root"
 }
 
+# nova_libvirt ROOT [LINE]: ROOT's nova.conf, LINE in its [libvirt] (none:
+# no nova.conf, nova's default qemu+tcp://HOST/system)
+nova_libvirt() {
+	mkdir -p "$1/etc/nova"
+	if [ -n "${2-}" ]; then printf '[libvirt]\n%s\n' "$2" > "$1/etc/nova/nova.conf"
+	else rm -f "$1/etc/nova/nova.conf"; fi
+}
+
 cp "$DATA/profile.ini" profile.ini
 sed 's/^tcp_port = 16509/tcp_port = 16510/' profile.ini > port.ini
 { cat profile.ini; printf '\n[libvirtd]\nlistener = legacy\n'; } > forced.ini
@@ -95,6 +103,13 @@ expect_grep "debian12: the l leaves the cluster, -d stays" '^LIBVIRTD_ARGS="-d"$
 # mode, 0644, all the same (staged files are 0600 until the commit).
 dropdir=$root/etc/systemd/system/libvirtd-tcp.socket.d
 mkdir -p "$dropdir" && setfacl -d -m u::rw,g::rw,o::rw "$dropdir" || not_ok "setfacl -d on the drop-in's directory"
+# nova-compute connects to the port of its live_migration_uri, 16509
+# without one: a listener on another is no migration
+chk "$root" port.ini
+expect_status "debian12: tcp_port 16510 while nova connects to 16509 fails check" 6 "$st" "$out"
+expect_grep "debian12: ... the failure names nova's default" \
+	"libvirtd\.listen_port +failed +nova-compute connects to port 16509 \(live_migration_scheme is not set: nova's default, tcp; no port in the URI: libvirt's default\), but libvirt listens on 16510" "$out"
+nova_libvirt "$root" 'live_migration_uri = qemu+tcp://%s:16510/system'
 out=$(mr apply --local --root "$root" -p port.ini 2>&1); st=$?
 expect_status "debian12: apply tcp_port 16510" 2 "$st" "$out"
 dropin=$dropdir/migready-port.conf
@@ -107,6 +122,7 @@ chk "$root" port.ini; expect_status "debian12: check after port change" 0 "$st" 
 # does so, first on the PATH): the new file's mode is given on the open
 # file, by no name, so the link's target keeps its mode.
 race=$(new_host debian12-socket race)
+nova_libvirt "$race" 'live_migration_uri = qemu+tcp://%s:16510/system'
 mkdir -p "$WORK/evil"
 printf 'victim\n' > "$WORK/victim" && chmod 600 "$WORK/victim"
 cat > "$WORK/evil/chmod" <<EOF
@@ -122,6 +138,11 @@ expect_fixed "a link swapped in before a chmod: its target keeps its mode" 600 "
 [ ! -e "$WORK/evil/swapped" ] && ok "a link swapped in before a chmod: no chmod by the staged name" \
 	|| not_ok "a link swapped in before a chmod: a chmod by the staged name" "$(cat "$WORK/evil/swapped")"
 expect_fixed "a link swapped in before a chmod: the drop-in 0644" 644 "$(stat -c %a "$race/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf" 2>&1)"
+chk "$root" profile.ini
+expect_status "debian12: back to 16509, nova still on 16510: a failure" 6 "$st" "$out"
+expect_grep "debian12: ... naming nova.conf's line" \
+	"libvirtd\.listen_port +failed +nova-compute connects to port 16510 \(/etc/nova/nova\.conf:2 sets \[libvirt\] live_migration_uri = 'qemu\+tcp://%s:16510/system'\), but libvirt listens on 16509: live migration" "$out"
+nova_libvirt "$root"
 chk "$root" profile.ini
 expect_status "debian12: back to 16509 is drift" 2 "$st" "$out"
 expect_grep "debian12: the drop-in is the drifted item" 'libvirtd\.tcp_port +drift' "$out"
@@ -141,6 +162,7 @@ chk "$sock" profile.ini
 expect_status "sockets: an override.conf on 16600 fails check" 4 "$st" "$out"
 expect_grep "sockets: the failure names the port and the file" \
 	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
+nova_libvirt "$sock" 'live_migration_uri = qemu+tcp://%s:16510/system'
 out=$(mr apply --local --root "$sock" -p port.ini 2>&1); st=$?
 expect_status "sockets: apply of 16510 cannot win over override.conf (changed, failed)" 6 "$st" "$out"
 expect_grep "sockets: migready's drop-in is read before override.conf" \
@@ -172,6 +194,7 @@ mv "$sdir/override.conf" "$sdir/10-early.conf"
 chk "$sock" port.ini
 expect_status "sockets: a drop-in read before migready's loses to it" 0 "$st" "$out"
 rm -r "$sdir"
+nova_libvirt "$sock"
 # a vendor drop-in hidden by its namesake of /etc, masked or empty
 mkdir -p "$sock/lib/systemd/system/libvirtd-tcp.socket.d" "$sdir"
 printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$sock/lib/systemd/system/libvirtd-tcp.socket.d/zz-vendor.conf"
@@ -194,6 +217,12 @@ expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(L
 tls=$(new_host debian12-socket tls)
 printf '[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\nauth_tcp = sasl\n' > tls.ini
 sed 's/^listen_tls = yes$/&\ntls_port = 16515/' tls.ini > tls-port.ini
+# nova-compute on qemu+tcp://, its default, while only TLS listens
+chk "$tls" tls.ini
+expect_status "tls: nova on tcp fails the TCP listener item" 6 "$st" "$out"
+expect_grep "tls: ... saying why" \
+	"libvirtd\.listener +failed +nova-compute connects to the destination's libvirt over tcp \(live_migration_scheme is not set: nova's default, tcp\), but listen_tcp = no keeps it closed: live migration cannot connect  \(tls\.ini:2\)" "$out"
+nova_libvirt "$tls" 'live_migration_scheme = tls'
 converge "tls" "$tls" tls.ini
 expect_link "tls: libvirtd-tls.socket enabled offline" \
 	"$tls/etc/systemd/system/sockets.target.wants/libvirtd-tls.socket" /lib/systemd/system/libvirtd-tls.socket
@@ -205,6 +234,11 @@ expect_status "tls: an override.conf on 16600 fails check" 4 "$st" "$out"
 expect_grep "tls: the failure names the port and the file" \
 	'libvirtd\.listen_tls_port +failed +libvirtd-tls\.socket would listen on 16600, not 16514 alone \(ListenStream in /etc/systemd/system/libvirtd-tls\.socket\.d/override\.conf\)' "$out"
 rm "$tdir/override.conf"
+chk "$tls" tls-port.ini
+expect_status "tls: tls_port 16515 while nova connects to 16514 fails" 6 "$st" "$out"
+expect_grep "tls: ... naming the port nova connects to" \
+	"libvirtd\.listen_tls_port +failed +nova-compute connects to port 16514 \(/etc/nova/nova\.conf:2 sets \[libvirt\] live_migration_scheme = 'tls'; no port in the URI: libvirt's default\), but libvirt listens on 16515" "$out"
+nova_libvirt "$tls" 'live_migration_uri = qemu+tls://%s:16515/system'
 chk "$tls" tls-port.ini
 expect_status "tls: tls_port 16515 is drift" 2 "$st" "$out"
 expect_grep "tls: ... in the TLS socket's drop-in" 'libvirtd\.tls_port +drift .*migready-port\.conf' "$out"
@@ -439,6 +473,21 @@ printf 'listen_addr = "[::ffff:127.0.0.1]"\n' > "$root/etc/libvirt/libvirtd.conf
 chk "$root" profile.ini
 expect_grep "debian10: ... an IPv4-mapped loopback too" 'libvirtd\.listen_addr +failed' "$out"
 cp "$WORK/libvirtd.conf.keep" "$root/etc/libvirt/libvirtd.conf"
+# nova-compute over TLS while the profile leaves listen_tls alone: open
+# by libvirt's default once --listen, closed when libvirtd.conf says 0
+l10=$(new_host debian10-legacy d10nova)
+hosttree_dpkg "$l10" nova-compute 2:17.0.13-6+deb10u1
+nova_libvirt "$l10" 'live_migration_scheme = tls'
+sed '/^listen_tls/d' profile.ini > legacy-notls.ini
+out=$(mr apply --local --root "$l10" -p legacy-notls.ini 2>&1)
+expect_status "debian10, nova on tls: apply" 2 $? "$out"
+chk "$l10" legacy-notls.ini
+expect_status "debian10, nova on tls: TLS by libvirt's default, in the desired state" 0 "$st" "$out"
+printf 'listen_tls = 0\n' >> "$l10/etc/libvirt/libvirtd.conf"
+chk "$l10" legacy-notls.ini
+expect_status "debian10, nova on tls: listen_tls = 0 in libvirtd.conf fails check" 4 "$st" "$out"
+expect_grep "... and says where" \
+	"libvirtd\.listener_tls +failed +nova-compute connects to the destination's libvirt over tls \(/etc/nova/nova\.conf:2 sets \[libvirt\] live_migration_scheme = 'tls'\), but the profile does not set listen_tls, and /etc/libvirt/libvirtd\.conf sets it to 0" "$out"
 # --listen in the options file reaches libvirtd only through a unit that
 # reads the file and passes the variable
 ldrop=$root/etc/systemd/system/libvirtd.service.d

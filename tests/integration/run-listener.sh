@@ -135,12 +135,20 @@ profile() { # PORT
 		> "$WORK/profile.ini"
 }
 
+# nova-compute of ROOT connects to PORT, where the profile listens (check
+# fails the port when nova would connect to another)
+nova_port() { # ROOT PORT
+	mkdir -p "$1/etc/nova"
+	printf '[libvirt]\nlive_migration_uri = qemu+tcp://%%s:%s/system\n' "$2" > "$1/etc/nova/nova.conf"
+}
+
 run_world() { # TREE WORLD
 	local tree=$1 world=$2 root=$WORK/$1 port out st
 	port=$(free_port)
 	profile "$port"
 	cp -a "$SRC/tests/data/e2e/host" "$root"
 	hosttree "$tree" "$root"
+	nova_port "$root" "$port"
 	chmod -R a+rX "$root"
 
 	start_libvirtd "$root" "$world" "$tree-before"
@@ -179,6 +187,7 @@ profile "$port"
 root=$WORK/stale
 cp -a "$SRC/tests/data/e2e/host" "$root"
 hosttree debian12-socket "$root"
+nova_port "$root" "$port"
 printf 'LIBVIRTD_ARGS="--timeout 120 --listen"\n' >> "$root/etc/default/libvirtd"
 ln -s /lib/systemd/system/libvirtd-tcp.socket "$root/etc/systemd/system/sockets.target.wants/"
 mkdir -p "$root/etc/systemd/system/libvirtd-tcp.socket.d"

@@ -204,6 +204,10 @@ def setup(name, work):
         with open(os.path.join(work, "d12", "etc", "libvirt", "libvirtd.conf"), "a") as f:
             f.write("auth_tcp = = none\n")
         return None
+    if name == "novatls":  # nova-compute connects over TLS
+        with open(os.path.join(work, "d12", "etc", "nova", "nova.conf"), "a") as f:
+            f.write("\n[libvirt]\nlive_migration_scheme = tls\n")
+        return None
     if name == "symlink":  # qemu.conf a link to a file beside it
         d = os.path.join(work, "d12", "etc", "libvirt")
         os.rename(os.path.join(d, "qemu.conf"), os.path.join(d, "qemu.conf.real"))

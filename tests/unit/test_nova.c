@@ -455,6 +455,47 @@ static void test_cpu_map_load(void **state)
 
 /* The controller's own map, when libvirt is installed: the models that
  * operators' guides name are there. */
+/* The transport and port of nova's live_migration_uri, as libvirt's
+ * remote driver reads them. */
+static void test_uri_transport(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *uri;
+		int rc;
+		const char *transport;
+		long port;
+	} cases[] = {
+		{ "qemu+tcp://%s/system", 0, "tcp", 0 },
+		{ "qemu+tls://%s:16515/system", 0, "tls", 16515 },
+		{ "qemu://%s/system", 0, "tls", 0 },  /* a host and no transport: TLS */
+		{ "qemu:///system", 0, "unix", 0 },   /* no host */
+		{ "qemu+ssh://nova@%s/system", 0, "ssh", 0 },
+		{ "qemu+tcp://nova@[%s]:16510/system?no_verify=1", 0, "tcp", 16510 },
+		{ "qemu+tcp://%s:16510", 0, "tcp", 16510 },
+		{ "qemu+tcp://%s:0/system", -1, NULL, 0 },
+		{ "qemu+tcp://%s:65536/system", -1, NULL, 0 },
+		{ "qemu+tcp://%s:16a/system", -1, NULL, 0 },
+		{ "qemu+tcp://%s:/system", -1, NULL, 0 },
+		{ "qemu+://%s/system", -1, NULL, 0 },
+		{ "tcp://%s/system", 0, "tls", 0 },  /* a driver named tcp */
+		{ "%s", -1, NULL, 0 },
+		{ "", -1, NULL, 0 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *transport = NULL;
+		long port = -1;
+		int rc = mr_nova_uri_transport(cases[i].uri, &transport, &port);
+		if (rc != cases[i].rc)
+			fail_msg("%s: returned %d", cases[i].uri, rc);
+		if (rc == 0) {
+			assert_string_equal(transport, cases[i].transport);
+			assert_int_equal(port, cases[i].port);
+		}
+		free(transport);
+	}
+}
+
 static void test_cpu_map_system(void **state)
 {
 	(void)state;
@@ -625,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_notes_and_origins),
 		cmocka_unit_test(test_cpu_map_load),
 		cmocka_unit_test(test_cpu_map_system),
+		cmocka_unit_test(test_uri_transport),
 		cmocka_unit_test(test_engine_zed_host),
 		cmocka_unit_test(test_engine_below_the_default),
 	};

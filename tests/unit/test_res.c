@@ -651,6 +651,136 @@ static void test_firewall(void **state)
 	}
 }
 
+/* ---- the listener nova-compute connects to ---- */
+
+#define NOVA_DEB "pkg.nova-compute=2:26.2.2-1~deb12u5\n"
+#define NOVA_RPM "pkg.openstack-nova-compute=26.2.1-1.el9\n"
+#define SCHEME_SELF(V) "nova.self=12 [libvirt]live_migration_scheme libvirt/live_migration_scheme " V "\n"
+#define URI_SELF(V) "nova.self=14 [libvirt]live_migration_uri libvirt/live_migration_uri " V "\n"
+
+struct transport_case {
+	const char *name;
+	const char *facts;
+	const char *profile;
+	const char *want; /* the libvirtd items that fail, as render prints them */
+};
+
+static const struct transport_case transport_cases[] = {
+	{ "no nova on the host: nothing to cross", SOCKET_DEBIAN SCHEME_SELF("tls"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	{ "nova on its default, tcp, and the TCP listener on", SOCKET_DEBIAN NOVA_DEB,
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	{ "nova.conf on tls, the profile keeps TLS closed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
+	  "over tls (/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'), but "
+	  "listen_tls = no keeps it closed: live migration cannot connect\n" },
+	{ "tls, the socket left alone and disabled", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener_tls line 2: nova-compute connects to the destination's libvirt "
+	  "over tls (/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'), but "
+	  "the profile does not set listen_tls, and libvirtd-tls.socket is neither enabled nor "
+	  "active on this host: live migration cannot connect\n" },
+	{ "tls, the socket left alone and enabled",
+	  "probe=1\nmode=live\ninit=systemd\nos.id=debian\npkg.libvirt-daemon-system=9.0.0-4+deb12u2\n"
+	  "unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"
+	  "unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=enabled active\n"
+	  "unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n" NOVA_DEB SCHEME_SELF("tls"),
+	  "[libvirtd]\nlisten_tcp = yes\n", "" },
+	{ "the profile's set line wins over nova.conf", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n[nova]\nrelease = zed\n"
+	  "set = libvirt/live_migration_scheme tls\n",
+	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
+	  "over tls (PROFILE:6 sets [libvirt] live_migration_scheme = 'tls'), but listen_tls = no "
+	  "keeps it closed: live migration cannot connect\n" },
+	{ "a conf.d file read after nova.conf wins over the set line",
+	  SOCKET_DEBIAN NOVA_DEB "nova.other=/etc/nova/nova.conf.d/50-ssh.conf "
+	                         "libvirt/live_migration_scheme ssh\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n[nova]\nrelease = zed\n"
+	  "set = libvirt/live_migration_scheme tls\n",
+	  "" },
+	{ "the URI wins over the scheme, by any of its names",
+	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp")
+	  "nova.before=/etc/nova/nova.conf.d/10.conf DEFAULT/live_migration_uri qemu://%s/system\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
+	  "over tls (/etc/nova/nova.conf.d/10.conf sets [DEFAULT] live_migration_uri = "
+	  "'qemu://%s/system'), but listen_tls = no keeps it closed: live migration cannot "
+	  "connect\n" },
+	{ "a URI that is none", SOCKET_DEBIAN NOVA_DEB URI_SELF("qemu+tcp://%s:99999/system"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.listener line 2: cannot tell which libvirt listener nova-compute "
+	  "connects to: /etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
+	  "'qemu+tcp://%s:99999/system', which is no libvirt URI\n" },
+	{ "modular: the URI's port against tcp_port",
+	  MODULAR_RHEL NOVA_RPM URI_SELF("qemu+tcp://nova@%s:16510/system?no_verify=1"),
+	  "[libvirtd]\nlisten_tcp = yes\ntcp_port = 16511\n",
+	  "failed libvirtd.listen_port line 3: nova-compute connects to port 16510 "
+	  "(/etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
+	  "'qemu+tcp://nova@%s:16510/system?no_verify=1'), but libvirt listens on 16511: live "
+	  "migration cannot connect\n" },
+	{ "ssh: no listener of libvirt's", MODULAR_RHEL NOVA_RPM URI_SELF("qemu+ssh://nova@%s/system"),
+	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = no\n", "" },
+	{ "legacy: tls by libvirt's default once --listen", LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
+	  "[libvirtd]\nlisten_tcp = yes\n", "" },
+	{ "legacy: ... unless libvirtd.conf turns it off",
+	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tls") "libvirtd.listen_tls=0\n",
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener_tls line 2: nova-compute connects to the destination's libvirt "
+	  "over tls (/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'), but "
+	  "the profile does not set listen_tls, and /etc/libvirt/libvirtd.conf sets it to 0: live "
+	  "migration cannot connect\n" },
+	{ "legacy: tcp is off by libvirt's default", LEGACY_DEBIAN NOVA_DEB,
+	  "[libvirtd]\nlisten_tls = yes\n",
+	  "failed libvirtd.listener line 2: nova-compute connects to the destination's libvirt "
+	  "over tcp (live_migration_scheme is not set: nova's default, tcp), but the profile does "
+	  "not set listen_tcp, and libvirt's default is 0: live migration cannot connect\n" },
+	{ "legacy: ... unless libvirtd.conf turns it on", LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
+	  "[libvirtd]\nlisten_tls = yes\n", "" },
+	{ "legacy: without --listen nothing listens", LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
+	  "[libvirtd]\nlisten_tls = no\n",
+	  "failed libvirtd.listener line 2: nova-compute connects to the destination's libvirt "
+	  "over tcp (live_migration_scheme is not set: nova's default, tcp), but the profile does "
+	  "not set listen_tcp, and with listen_tls = no libvirtd runs without --listen: live "
+	  "migration cannot connect\n" },
+	{ "no listener in the profile: nothing claimed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
+	  "[libvirtd]\nauth_tcp = none\n", "" },
+};
+
+static void test_nova_transport(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(transport_cases); i++) {
+		const struct transport_case *c = &transport_cases[i];
+		struct mr_profile *p = mr_test_profile(c->profile);
+		struct mr_facts *f = facts_of(c->facts);
+		struct mr_plan *plan = mr_plan_new(f);
+		struct mr_error *err = NULL;
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		struct mr_buf b;
+		mr_buf_init(&b);
+		for (size_t k = 0; k < mr_plan_failed_count(plan); k++)
+			if (!strncmp(mr_plan_failed_setting(plan, k), "libvirtd.", 9))
+				mr_buf_printf(&b, "failed %s line %s: %s\n", mr_plan_failed_setting(plan, k),
+				              line_of(mr_plan_failed_origin(plan, k)),
+				              mr_plan_failed_message(plan, k));
+		char *got = mr_buf_steal(&b, NULL);
+		/* the profile's temporary name as PROFILE */
+		for (char *t; (t = strstr(got, "/tmp/mr-profile-"));) {
+			size_t n = strcspn(t, ":");
+			memcpy(t, "PROFILE", 7);
+			memmove(t + 7, t + n, strlen(t + n) + 1);
+		}
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: failures\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+		mr_plan_free(plan);
+		mr_facts_free(f);
+		mr_profile_free(p);
+	}
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -666,6 +796,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_worlds),
 		cmocka_unit_test(test_firewall),
+		cmocka_unit_test(test_nova_transport),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
