@@ -831,6 +831,8 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	}
 	oc->present = n > 0;
 	if (n == 1 && entry_is(h, m[0], op)) {
+		/* the report shows the entry there, as the profile spells it */
+		oc->old = op->value ? mr_xstrdup(op->value) : entry_text(h, m[0]);
 		r = 0;
 		goto out;
 	}

@@ -28,6 +28,9 @@ SERVER=$WORK/nfs1
 new_host "$SERVER"
 converge server "$SERVER" "$DATA/profiles/server.ini"
 expect_no_grep "server: nothing left unapplied" 'not applied|unchecked' "$CHECK_OUT"
+out=$(mr check -v --local --root "$SERVER" -p "$DATA/profiles/server.ini" 2>&1)
+expect_grep "server: the export in place is shown, not 'absent'" \
+	"nfs\.export +ok +'/var/lib/nova/instances 10\.20\.0\.0/24\(rw,sync,fsid=0,no_root_squash,no_subtree_check\)'" "$out"
 want=$'< /var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n< /var/lib/nova/instances 10.9.9.9(rw)\n> /var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
 got=$(changed_lines "$DATA/debian12.exports" "$SERVER/etc/exports")
 [ "$got" = "$want" ] && ok "exports: the export corrected in place, its duplicate gone, the rest kept" \
@@ -108,6 +111,9 @@ expect_no_grep "client: nothing left unapplied" 'not applied|unchecked' "$CHECK_
 got=$(changed_lines "$DATA/debian12.fstab" "$CLIENT/etc/fstab")
 [ "$got" = $'> nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0' ] \
 	&& ok "fstab: one entry added, the rest kept" || not_ok "fstab: one entry added" "$got"
+out=$(mr check -v --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1)
+expect_grep "client: the entry in place is shown, not 'absent'" \
+	"nfs\.mount +ok +'nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4\.2,_netdev 0 0'" "$out"
 [ "$(stat -c '%a %u:%g' "$CLIENT/var/lib/nova/instances")" = "755 64060:64060" ] \
 	&& ok "instances directory 0755, the nova user's" \
 	|| not_ok "instances directory 0755, the nova user's" "$(stat -c '%a %u:%g' "$CLIENT/var/lib/nova/instances" 2>&1)"
