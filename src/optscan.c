@@ -87,3 +87,63 @@ int mr_optscan_word(struct mr_optscan *s, const char *flag, const char *word, si
 		keep[0] = '\0';
 	return hit;
 }
+
+int mr_optscan_arg(struct mr_optscan *s, const char *name, const char *word, size_t len,
+                   const char **arg, size_t *arg_len)
+{
+	const struct mr_optscan_spec *spec = s->spec;
+	if (s->arg_next) {
+		int mine = s->arg_mine;
+		s->arg_next = s->arg_mine = 0;
+		if (mine) {
+			*arg = word;
+			*arg_len = len;
+		}
+		return mine;
+	}
+	if (s->ended || len < 2 || word[0] != '-')
+		return 0;
+	if (word[1] == '-') {
+		if (len == 2) {
+			s->ended = 1;
+			return 0;
+		}
+		const char *opt = word + 2;
+		const char *eq = memchr(opt, '=', len - 2);
+		const struct mr_optscan_long *o = long_of(spec, opt, eq ? (size_t)(eq - opt) : len - 2);
+		if (!o || !o->has_arg)
+			return 0;
+		int mine = strcmp(o->name, name) == 0;
+		if (!eq) {
+			s->arg_next = 1;
+			s->arg_mine = mine;
+			return 0;
+		}
+		if (mine) {
+			*arg = eq + 1;
+			*arg_len = (size_t)(word + len - eq - 1);
+		}
+		return mine;
+	}
+	const struct mr_optscan_long *target = long_of(spec, name, strlen(name));
+	char letter = target ? target->letter : 0;
+	for (size_t i = 1; i < len; i++) {
+		char c = word[i];
+		const char *p = c != ':' ? memchr(spec->shortopts, c, strlen(spec->shortopts)) : NULL;
+		if (!p || p[1] != ':')
+			continue;
+		/* the rest of the word is the argument, else the next word */
+		int mine = letter && c == letter;
+		if (i + 1 == len) {
+			s->arg_next = p[2] != ':';
+			s->arg_mine = s->arg_next && mine;
+			return 0;
+		}
+		if (mine) {
+			*arg = word + i + 1;
+			*arg_len = len - i - 1;
+		}
+		return mine;
+	}
+	return 0;
+}

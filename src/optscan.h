@@ -23,6 +23,7 @@ struct mr_optscan_spec {
 struct mr_optscan {
 	const struct mr_optscan_spec *spec;
 	int arg_next; /* the next word is an option's argument */
+	int arg_mine; /* ... of the option mr_optscan_arg looks for */
 	int ended;    /* "--" was seen */
 };
 
@@ -32,5 +33,13 @@ struct mr_optscan {
  * the word itself when it does not give the flag. */
 int mr_optscan_word(struct mr_optscan *s, const char *flag, const char *word, size_t len,
                     char *keep, size_t *keep_len);
+
+/* Whether word (len bytes, the next of argv) gives the long option named
+ * name, one that takes an argument: 1, with *arg and *arg_len its
+ * argument, when the word holds it (--config=F, -fF, a cluster -dfF) or is
+ * it (the word before named the option alone); else 0. Use one scan for
+ * either this or mr_optscan_word. */
+int mr_optscan_arg(struct mr_optscan *s, const char *name, const char *word, size_t len,
+                   const char **arg, size_t *arg_len);
 
 #endif

@@ -6,6 +6,7 @@
  *            listens, and --listen makes libvirtd refuse to start;
  *   modular  virtproxyd-tcp.socket listens, auth in virtproxyd.conf.
  * A green listener item therefore means the port will be open. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -578,6 +579,68 @@ static int single_listen_word(const char *words)
 	return !p || (!unit_word(p, w, sizeof(w)) && words_listen(words));
 }
 
+/* The file libvirtd's words (blanks apart) give --config (-f) in any
+ * spelling, the last one (libvirtd reads that), into out (cap bytes, an
+ * expansion left as written); 0 if none does. */
+static int words_config(const char *words, char *out, size_t cap)
+{
+	struct mr_optscan scan = { .spec = &mr_libvirtd_opts };
+	char w[256];
+	const char *arg;
+	size_t al;
+	int found = 0;
+	for (const char *p = words; (p = unit_word(p, w, sizeof(w)));) {
+		if (mr_optscan_arg(&scan, "config", w, strlen(w), &arg, &al)) {
+			snprintf(out, cap, "%.*s", (int)al, arg);
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* libvirtd started with --config FILE reads FILE, not libvirtd.conf, where
+ * the plan writes table's keys: each the profile sets fails, never green.
+ * Found in the ExecStart in effect, or a variable it passes. */
+static void check_config_flag(struct mr_plan *plan, const struct mr_profile *profile,
+                              const struct service_exec *ex, const struct mr_conf_key *table,
+                              size_t n)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	char file[256];
+	char *where = NULL;
+	const char *args = exec_args(ex);
+	if (args && words_config(args, file, sizeof(file)))
+		where = mr_xasprintf("ExecStart in %s", mr_fact_path_shown(ex->last.file, ex->last.file_len));
+	const char **vars = NULL;
+	size_t nv = facts ? mr_facts_get_all(facts, "libvirtd.args_var", &vars) : 0;
+	for (size_t i = 0; i < nv && !where; i++) {
+		struct mr_file_fact from;
+		int env;
+		char *value = var_value(facts, vars[i], &from, &env);
+		if (value && words_config(value, file, sizeof(file)))
+			where = mr_xasprintf("%s from %s%s", vars[i], env ? "Environment= in " : "",
+			                     mr_fact_path_shown(from.file, from.file_len));
+		free(value);
+	}
+	free(vars);
+	if (where && strcmp(file, units_libvirtd.conf) != 0) {
+		for (size_t i = 0; i < n; i++) {
+			const struct mr_setting *s = mr_profile_get(profile, "libvirtd", table[i].key);
+			if (!s || table[i].type == MR_CONF_PLAN)
+				continue;
+			char *origin = mr_plan_origin_of(s);
+			char *setting = mr_xasprintf("libvirtd.%s", table[i].key);
+			mr_plan_fail(plan, setting, origin,
+			             "libvirtd.service starts libvirtd with --config %s (%s): libvirtd "
+			             "reads that file, not %s, where %s is written",
+			             file, where, units_libvirtd.conf, table[i].key);
+			free(setting);
+			free(origin);
+		}
+	}
+	free(where);
+}
+
 /* Legacy: --listen in the options file reaches libvirtd only if the
  * unit reads that file (EnvironmentFile=) and its ExecStart passes the
  * variable, unless that ExecStart says --listen itself. */
@@ -655,6 +718,7 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 		plan_listen_flag(plan, defaults, listen, origin, service);
 	struct service_exec ex = service_exec(facts);
 	check_service_exec(plan, &ex, origin);
+	check_config_flag(plan, profile, &ex, libvirtd_keys, MR_ARRAY_LEN(libvirtd_keys));
 	if (listen)
 		check_envfiles_read(plan, origin);
 	if (listen && defaults)
@@ -824,6 +888,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 			                 mr_plan_unit(plan, units_libvirtd.service));
 		struct service_exec ex = service_exec(facts);
 		check_service_exec(plan, &ex, origin);
+		check_config_flag(plan, profile, &ex, socket_conf_keys, MR_ARRAY_LEN(socket_conf_keys));
 		check_envfiles_read(plan, origin);
 		check_service_listen(plan, &ex, edits, origin);
 		free(origin);

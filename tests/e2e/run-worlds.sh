@@ -488,6 +488,14 @@ chk "$l10" legacy-notls.ini
 expect_status "debian10, nova on tls: listen_tls = 0 in libvirtd.conf fails check" 4 "$st" "$out"
 expect_grep "... and says where" \
 	"libvirtd\.listener_tls +failed +nova-compute connects to the destination's libvirt over tls \(/etc/nova/nova\.conf:2 sets \[libvirt\] live_migration_scheme = 'tls'\), but the profile does not set listen_tls, and /etc/libvirt/libvirtd\.conf sets it to 0" "$out"
+# libvirtd --config FILE reads FILE: libvirtd.conf's keys are not green
+cp "$root/etc/default/libvirtd" "$WORK/default.keep"
+sed -i 's|^libvirtd_opts=.*|libvirtd_opts="-l --config /etc/libvirt/site.conf"|' "$root/etc/default/libvirtd"
+chk "$root" profile.ini
+expect_status "debian10: --config in libvirtd_opts fails check" 4 "$st" "$out"
+expect_grep "... each key written to libvirtd.conf, naming the file read" \
+	'libvirtd\.auth_tcp +failed +libvirtd\.service starts libvirtd with --config /etc/libvirt/site\.conf \(libvirtd_opts from /etc/default/libvirtd\): libvirtd reads that file, not /etc/libvirt/libvirtd\.conf' "$out"
+cp "$WORK/default.keep" "$root/etc/default/libvirtd"
 # --listen in the options file reaches libvirtd only through a unit that
 # reads the file and passes the variable
 ldrop=$root/etc/systemd/system/libvirtd.service.d

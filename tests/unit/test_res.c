@@ -651,7 +651,8 @@ static void test_firewall(void **state)
 	}
 }
 
-/* ---- the listener nova-compute connects to ---- */
+/* ---- the libvirtd items that fail: the listener nova-compute connects
+ * to, the conf file libvirtd reads ---- */
 
 #define NOVA_DEB "pkg.nova-compute=2:26.2.2-1~deb12u5\n"
 #define NOVA_RPM "pkg.openstack-nova-compute=26.2.1-1.el9\n"
@@ -745,6 +746,34 @@ static const struct transport_case transport_cases[] = {
 	  "migration cannot connect\n" },
 	{ "no listener in the profile: nothing claimed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nauth_tcp = none\n", "" },
+
+	/* libvirtd --config FILE reads FILE, not libvirtd.conf */
+	{ "legacy: --config in the options file fails every key written",
+	  LEGACY_DEBIAN10("LIBVIRTD_ARGS")
+	  "libvirtd.args_value=LIBVIRTD_ARGS /etc/default/libvirtd --config=/etc/libvirt/site.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\nlistener = auto\n",
+	  "failed libvirtd.listen_tcp line 2: libvirtd.service starts libvirtd with --config "
+	  "/etc/libvirt/site.conf (LIBVIRTD_ARGS from /etc/default/libvirtd): libvirtd reads that "
+	  "file, not /etc/libvirt/libvirtd.conf, where listen_tcp is written\n"
+	  "failed libvirtd.auth_tcp line 3: libvirtd.service starts libvirtd with --config "
+	  "/etc/libvirt/site.conf (LIBVIRTD_ARGS from /etc/default/libvirtd): libvirtd reads that "
+	  "file, not /etc/libvirt/libvirtd.conf, where auth_tcp is written\n" },
+	{ "socket: -f in a drop-in's ExecStart fails auth_tcp, the key still read",
+	  SOCKET_DEBIAN "service.libvirtd.service.exec=/lib/systemd/system/libvirtd.service "
+	                "/usr/sbin/libvirtd $LIBVIRTD_ARGS\n"
+	  "service.libvirtd.service.exec=/etc/systemd/system/libvirtd.service.d/o.conf \n"
+	  "service.libvirtd.service.exec=/etc/systemd/system/libvirtd.service.d/o.conf "
+	  "/usr/sbin/libvirtd -t 120 -f /srv/libvirtd.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.auth_tcp line 3: libvirtd.service starts libvirtd with --config "
+	  "/srv/libvirtd.conf (ExecStart in /etc/systemd/system/libvirtd.service.d/o.conf): libvirtd "
+	  "reads that file, not /etc/libvirt/libvirtd.conf, where auth_tcp is written\n" },
+	{ "--config naming libvirtd.conf itself", LEGACY_DEBIAN10("libvirtd_opts")
+	  "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd -d -f /etc/libvirt/libvirtd.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "-f as another option's argument", LEGACY_DEBIAN10("libvirtd_opts")
+	  "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd --pid-file -f\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
 };
 
 static void test_nova_transport(void **state)
