@@ -22,6 +22,28 @@ static const struct mr_optscan_long *long_of(const struct mr_optscan_spec *spec,
 	return prefixes == 1 ? found : NULL;
 }
 
+enum word_kind { WORD_OPERAND, WORD_LONG, WORD_SHORT };
+
+/* What word is to getopt_long: an operand (so is every word after "--",
+ * and "--" itself), short options, or a long option: *o (NULL when
+ * unknown or ambiguous) and *eq, its '=' or NULL. */
+static enum word_kind word_kind(struct mr_optscan *s, const char *word, size_t len,
+                                const struct mr_optscan_long **o, const char **eq)
+{
+	if (s->ended || len < 2 || word[0] != '-')
+		return WORD_OPERAND;
+	if (word[1] != '-')
+		return WORD_SHORT;
+	if (len == 2) {
+		s->ended = 1;
+		return WORD_OPERAND;
+	}
+	const char *name = word + 2;
+	*eq = memchr(name, '=', len - 2);
+	*o = long_of(s->spec, name, *eq ? (size_t)(*eq - name) : len - 2);
+	return WORD_LONG;
+}
+
 static void keep_all(const char *word, size_t len, char *keep, size_t *keep_len)
 {
 	memcpy(keep, word, len);
@@ -38,17 +60,12 @@ int mr_optscan_word(struct mr_optscan *s, const char *flag, const char *word, si
 		s->arg_next = 0;
 		return 0;
 	}
-	if (s->ended || len < 2 || word[0] != '-')
+	const struct mr_optscan_long *o = NULL;
+	const char *eq = NULL;
+	enum word_kind kind = word_kind(s, word, len, &o, &eq);
+	if (kind == WORD_OPERAND)
 		return 0;
-	if (word[1] == '-') {
-		if (len == 2) {
-			s->ended = 1;
-			return 0;
-		}
-		const char *name = word + 2;
-		const char *eq = memchr(name, '=', len - 2);
-		size_t name_len = eq ? (size_t)(eq - name) : len - 2;
-		const struct mr_optscan_long *o = long_of(spec, name, name_len);
+	if (kind == WORD_LONG) {
 		if (!o)
 			return 0;
 		if (o->has_arg && !eq)
@@ -101,16 +118,12 @@ int mr_optscan_arg(struct mr_optscan *s, const char *name, const char *word, siz
 		}
 		return mine;
 	}
-	if (s->ended || len < 2 || word[0] != '-')
+	const struct mr_optscan_long *o = NULL;
+	const char *eq = NULL;
+	enum word_kind kind = word_kind(s, word, len, &o, &eq);
+	if (kind == WORD_OPERAND)
 		return 0;
-	if (word[1] == '-') {
-		if (len == 2) {
-			s->ended = 1;
-			return 0;
-		}
-		const char *opt = word + 2;
-		const char *eq = memchr(opt, '=', len - 2);
-		const struct mr_optscan_long *o = long_of(spec, opt, eq ? (size_t)(eq - opt) : len - 2);
+	if (kind == WORD_LONG) {
 		if (!o || !o->has_arg)
 			return 0;
 		int mine = strcmp(o->name, name) == 0;
