@@ -147,15 +147,13 @@ unit_file() {
 	done
 	return 1
 }
-# exec_start UNIT: in es, the first ExecStart= line with a command of
-# UNIT's unit file, read by the shell (no process); status 1 without a
-# unit file to read
-exec_start() {
-	es=
-	unit_file "$1" && readable "$uf" || return 1
+# exec_lines FILE: in es, the ExecStart= in effect once FILE is read after
+# what es holds (an empty one resets it), read by the shell (no process)
+exec_lines() {
 	while IFS= read -r l || [ -n "$l" ]; do
-		case $l in ExecStart=?*) es=$l; return 0 ;; esac
-	done < "$rf"
+		l=${l%"$cr"}
+		case $l in ExecStart=* | ExecStart[\ \	]*=*) es=${l#*=}; es=${es#"${es%%[! 	]*}"} ;; esac
+	done < "$1"
 }
 
 # Units: where the unit file is, whether it is enabled and (live) active.
@@ -244,12 +242,19 @@ envfiles() {
 # prefix's, every unit's of its type), which systemd applies by name
 # whatever their directory, a drop-in hiding its namesake in a directory
 # read later. A masked unit has none, as its unit fact says.
+# nova-compute's too, for the order in which it reads its files (below).
+novaunit=; es=
+if [ -n "$novakeys" ]; then
+	if unit_file nova-compute.service; then novaunit=nova-compute.service
+	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
+fi
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
-	libvirtd.service; do
+	libvirtd.service $novaunit; do
 	unit_file "$u" && readable "$uf" || continue
 	pre=; case $u in *-*) pre=${u%%-*}-.${u##*.}.d ;; esac
 	fnarg "$uf"; set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
 	[ "$u" != libvirtd.service ] || envfiles "$rf"
+	[ "$u" != "$novaunit" ] || exec_lines "$rf"
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty
 	seen=/
@@ -262,6 +267,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 				g=$r$dir/$d/$b
 				[ "$g" -ef /dev/null ] || ! readable "$g" || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
 				[ "$u" != libvirtd.service ] || [ "$g" -ef /dev/null ] || ! readable "$g" || envfiles "$rf"
+				[ "$u" != "$novaunit" ] || [ "$g" -ef /dev/null ] || ! readable "$g" || exec_lines "$rf"
 			done
 		done
 	done
@@ -274,7 +280,7 @@ done
 # directories first, before nova.conf (nova.before); else nova.conf and
 # nova-compute.conf, then them (nova.other: after nova.conf, so they win).
 if [ -n "$novakeys" ]; then
-	exec_start nova-compute.service || exec_start openstack-nova-compute.service
+	# es: nova-compute's ExecStart in effect, its unit file and drop-ins
 	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
 	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && nccr=$rf && fnarg "$ncc" && ncc=$fa || ncc=
 	set -- "$@" part=nova

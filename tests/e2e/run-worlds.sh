@@ -753,6 +753,18 @@ out=$(mr apply --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1);
 	|| not_ok "... nova.conf states it" "$(cat "$conf")"
 chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "... then in the desired state" 0 "$st" "$out"
+# A drop-in whose ExecStart runs nova-compute without --config-file: its
+# ExecStart is the one in effect, and nova.conf.d is read after nova.conf
+mkdir -p "$root/etc/systemd/system/nova-compute.service.d"
+printf '[Service]\nExecStart=\nExecStart = /usr/bin/nova-compute\n' > "$root/etc/systemd/system/nova-compute.service.d/override.conf"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "a drop-in's ExecStart without --config-file: nova.conf.d read after nova.conf" \
+	'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "... so it wins, and fails check" 4 "$st" "$out"
+expect_grep "... naming the file" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf\.d/50-site\.conf sets \[libvirt\] cpu_mode = 'host-passthrough', read after /etc/nova/nova\.conf" "$out"
+rm -r "$root/etc/systemd/system/nova-compute.service.d"
 rm -r "$root/etc/nova/nova.conf.d" "$root/lib/systemd/system/nova-compute.service"
 
 # The same guide on a mitaka host keeps the flags it reads.
