@@ -1,7 +1,9 @@
 /* authorized_keys and known_hosts merging, and the controller's cluster
  * key pair. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -195,6 +197,68 @@ static int known_option(const char *name, size_t n)
 	return 0;
 }
 
+/* A host:port of permitopen= ("[v6]:port" too), or [host:]port of
+ * permitlisten=, as sshd checks it: a host, then a port 1-65535 or "*". */
+static int permit_ok(const char *v, size_t n, int host_optional)
+{
+	const char *colon;
+	if (n && v[0] == '[') {
+		const char *close = memchr(v, ']', n);
+		colon = close && close + 1 < v + n && (close[1] == ':' || close[1] == '/') ? close + 1
+		                                                                          : NULL;
+	} else {
+		colon = NULL;
+		for (const char *q = v; q < v + n && !colon; q++)
+			if (*q == ':' || *q == '/')
+				colon = q;
+	}
+	const char *port = colon ? colon + 1 : host_optional ? v : NULL;
+	if (!port)
+		return 0;
+	size_t pn = (size_t)(v + n - port);
+	if (pn == 1 && *port == '*')
+		return 1;
+	if (pn == 0 || pn > 5 || strspn(port, "0123456789") < pn)
+		return 0;
+	long num = strtol(port, NULL, 10);
+	return num >= 1 && num <= 65535;
+}
+
+/* Why sshd refuses option item o for its value, or NULL: the options that
+ * take one want it in double quotes, and some check what it says. */
+static const char *value_refused(const struct key_option *o)
+{
+	static const char *const valued[] = { "command",     "environment", "from", "permitlisten",
+		                               "permitopen", "principals",  "tunnel" };
+	int takes = 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(valued); i++)
+		takes |= option_is(o, valued[i]);
+	if (!takes)
+		return NULL;
+	if (!o->value || o->value_len < 2 || o->value[0] != '"' || o->value[o->value_len - 1] != '"')
+		return "sshd wants its value in double quotes";
+	const char *v = o->value + 1;
+	size_t n = o->value_len - 2;
+	if (option_is(o, "environment")) {
+		size_t name = 0;
+		while (name < n && (isalnum((unsigned char)v[name]) || v[name] == '_'))
+			name++;
+		if (name == n || v[name] != '=')
+			return "not NAME=value (a name of letters, digits and _)";
+	} else if (option_is(o, "tunnel")) {
+		if (!(n == 3 && !strncasecmp(v, "any", 3)) &&
+		    (n == 0 || n > 10 || strspn(v, "0123456789") < n || strtoll(v, NULL, 10) > INT_MAX - 2))
+			return "no tunnel device (a number, or any)";
+	} else if (option_is(o, "permitopen")) {
+		if (!permit_ok(v, n, 0))
+			return "not host:port (a port 1-65535 or *)";
+	} else if (option_is(o, "permitlisten")) {
+		if (!permit_ok(v, n, 1))
+			return "not [host:]port (a port 1-65535 or *)";
+	}
+	return NULL;
+}
+
 /* How sshd takes a line of a key for nova's commands. */
 enum line_use {
 	LINE_WORKS,
@@ -208,14 +272,33 @@ enum line_use {
 };
 
 /* The use of line k at now; for a dead or blocking line, *why is the
- * option item to blame. */
+ * option item to blame, and for a dead one *reason (static) says why
+ * when it is neither an unknown option nor its expiry-time. */
 static enum line_use line_use(const struct mr_ssh_key_line *k, time_t now,
-                              struct key_option *why)
+                              struct key_option *why, const char **reason)
 {
 	enum line_use use = LINE_WORKS;
 	const char *p = k->options, *end = p ? p + k->options_len : NULL;
-	struct key_option o;
+	struct key_option o, principals = { 0 };
+	int ca = 0, commands = 0, froms = 0;
+	*reason = NULL;
 	while (next_option(&p, end, &o)) {
+		if (known_option(o.name, o.name_len) && (*reason = value_refused(&o))) {
+			*why = o;
+			return LINE_DEAD;
+		}
+		/* sshd refuses a second one of these */
+		int *count = option_is(&o, "command") ? &commands
+		             : option_is(&o, "from")  ? &froms
+		                                      : NULL;
+		if ((count && ++*count > 1) || (option_is(&o, "principals") && principals.name)) {
+			*why = o;
+			*reason = "given twice";
+			return LINE_DEAD;
+		}
+		if (option_is(&o, "principals"))
+			principals = o;
+		ca |= option_is(&o, "cert-authority");
 		if (option_is(&o, "command") || option_is(&o, "cert-authority")) {
 			*why = o;
 			use = LINE_BLOCKS;
@@ -233,6 +316,11 @@ static enum line_use line_use(const struct mr_ssh_key_line *k, time_t now,
 			*why = o;
 			return LINE_DEAD;
 		}
+	}
+	if (principals.name && !ca) {
+		*why = principals;
+		*reason = "principals= without cert-authority, which sshd refuses for a plain key";
+		return LINE_DEAD;
 	}
 	return use;
 }
@@ -285,8 +373,12 @@ char *mr_ssh_key_refusal(const char *line, time_t now)
 {
 	struct mr_ssh_key_line k;
 	struct key_option why;
-	if (mr_ssh_key_parse(line, strlen(line), &k) < 0 || line_use(&k, now, &why) != LINE_DEAD)
+	const char *reason;
+	if (mr_ssh_key_parse(line, strlen(line), &k) < 0 ||
+	    line_use(&k, now, &why, &reason) != LINE_DEAD)
 		return NULL;
+	if (reason)
+		return mr_xasprintf("%.*s: %s", (int)why.item_len, why.item, reason);
 	if (!option_is(&why, "expiry-time"))
 		return mr_xasprintf("'%.*s' is no option sshd knows", (int)why.name_len, why.name);
 	return mr_xasprintf("%.*s %s", (int)why.item_len, why.item,
@@ -326,11 +418,12 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	int *placed = mr_xcalloc(n_want + 1, sizeof(*placed)); /* want's line is in out */
 	for (size_t i = 0; i < n_want; i++) {
 		struct key_option why;
+		const char *reason;
 		if (mr_ssh_key_parse(want[i], strlen(want[i]), &w[i]) < 0) {
 			w[i].type = NULL; /* the schema validated it; never matched */
 			continue;
 		}
-		want_use[i] = line_use(&w[i], now, &why);
+		want_use[i] = line_use(&w[i], now, &why, &reason);
 		dead[i] = want_use[i] == LINE_DEAD;
 	}
 	const char *p = old, *end = old + len;
@@ -348,7 +441,8 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 			if (i < n_want)
 				have[i] = 1;
 			struct key_option why;
-			enum line_use use = i < n_want ? line_use(&k, now, &why) : LINE_WORKS;
+			const char *reason;
+			enum line_use use = i < n_want ? line_use(&k, now, &why, &reason) : LINE_WORKS;
 			/* A wanted key's line sshd refuses, or takes without letting
 			 * nova's commands run: the profile's line instead, unless it
 			 * says the same, or sshd stops at a line of that key before

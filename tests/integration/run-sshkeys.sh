@@ -231,6 +231,13 @@ refused_line() {
 refused_line "a past expiry-time" 'expiry-time="20200101"' 'expiry-time="20200101"'
 # an option no sshd knows (a typo): sshd refuses the whole line
 refused_line "a misspelt option" no-port-forwardng no-port-forwardng
+# options sshd knows, with values it refuses, or clauses it refuses
+# together: the whole line is refused
+refused_line "principals without cert-authority" 'principals="nova"' 'principals="nova"'
+refused_line "a permitopen without its port" 'permitopen="db"' 'permitopen="db"'
+refused_line "an environment without =" 'environment="NOEQUALS"' 'environment="NOEQUALS"'
+refused_line "a tunnel that is no device" 'tunnel="x"' 'tunnel="x"'
+refused_line "two command= clauses" 'command="true",command="true"' 'command="true"'
 # a listed key whose own expiry-time has passed: the item fails, the
 # line is never written
 sed 's/^authorized_key = /authorized_key = expiry-time="20200101",/' "$DIR/lab.ini" > "$DIR/expired.ini"

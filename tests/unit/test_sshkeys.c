@@ -248,14 +248,62 @@ static void test_authorized_merge_profile_options(void **state)
 		  "from=\"10.0.0.5\" ssh-ed25519 " K1 " nova\n", "refused (expiry-time=" },
 	};
 	run_merge_cases(from_cases, MR_ARRAY_LEN(from_cases), from, MR_ARRAY_LEN(from));
-	/* "command" alone and "command=" with nothing are two items (found
-	 * by the fuzzer: compared with memcmp of a NULL value) */
-	const char *empty[] = { "command= ssh-ed25519 " K1 " nova" };
+	/* "command" alone and "command=\"\"" are two items (found by the
+	 * fuzzer: compared with memcmp of a NULL value); sshd refuses the
+	 * first, which has no value */
+	const char *empty[] = { "command=\"\" ssh-ed25519 " K1 " nova" };
 	static const struct merge_case empty_cases[] = {
-		{ "command ssh-ed25519 " K1 " x\n", 0, "command= ssh-ed25519 " K1 " nova\n",
-		  "restricted by command= x" },
+		{ "command ssh-ed25519 " K1 " x\n", 0, "command=\"\" ssh-ed25519 " K1 " nova\n",
+		  "refused (command) x" },
+		{ "command=\"/bin/false\" ssh-ed25519 " K1 " x\n", 0,
+		  "command=\"\" ssh-ed25519 " K1 " nova\n", "restricted by command= x" },
 	};
 	run_merge_cases(empty_cases, MR_ARRAY_LEN(empty_cases), empty, MR_ARRAY_LEN(empty));
+	/* options sshd knows, with values it refuses, and clauses it refuses
+	 * together: the line is refused, never counted as nova's key */
+	static const struct {
+		const char *line, *why;
+	} refused[] = {
+		{ "principals=\"nova\" ssh-ed25519 " K2,
+		  "principals=\"nova\": principals= without cert-authority, which sshd refuses for a "
+		  "plain key" },
+		{ "permitopen=\"db\" ssh-ed25519 " K2,
+		  "permitopen=\"db\": not host:port (a port 1-65535 or *)" },
+		{ "permitopen=\"db:0\" ssh-ed25519 " K2,
+		  "permitopen=\"db:0\": not host:port (a port 1-65535 or *)" },
+		{ "permitopen=\"[::1\" ssh-ed25519 " K2,
+		  "permitopen=\"[::1\": not host:port (a port 1-65535 or *)" },
+		{ "permitlisten=\"localhost:x\" ssh-ed25519 " K2,
+		  "permitlisten=\"localhost:x\": not [host:]port (a port 1-65535 or *)" },
+		{ "environment=\"NOEQUALS\" ssh-ed25519 " K2,
+		  "environment=\"NOEQUALS\": not NAME=value (a name of letters, digits and _)" },
+		{ "environment=\"A-B=1\" ssh-ed25519 " K2,
+		  "environment=\"A-B=1\": not NAME=value (a name of letters, digits and _)" },
+		{ "tunnel=\"x\" ssh-ed25519 " K2, "tunnel=\"x\": no tunnel device (a number, or any)" },
+		{ "tunnel=\"99999999999\" ssh-ed25519 " K2,
+		  "tunnel=\"99999999999\": no tunnel device (a number, or any)" },
+		{ "from=10.0.0.5 ssh-ed25519 " K2, "from=10.0.0.5: sshd wants its value in double quotes" },
+		{ "command=\"a\"b ssh-ed25519 " K2, "command=\"a\"b: sshd wants its value in double quotes" },
+		{ "command=\"a\",command=\"b\" ssh-ed25519 " K2, "command=\"b\": given twice" },
+		{ "from=\"a\",no-pty,from=\"b\" ssh-ed25519 " K2, "from=\"b\": given twice" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(refused); i++) {
+		why = mr_ssh_key_refusal(refused[i].line, NOW);
+		if (!why || strcmp(why, refused[i].why) != 0)
+			fail_msg("%s: %s", refused[i].line, why ? why : "(not refused)");
+		free(why);
+	}
+	static const char *const accepted[] = {
+		"permitopen=\"db:5432\",permitopen=\"[fd00::1]:22\",permitlisten=\"8080\" ssh-ed25519 " K2,
+		"permitlisten=\"localhost:*\",tunnel=\"ANY\",environment=\"PATH_2=/x\" ssh-ed25519 " K2,
+		"cert-authority,principals=\"nova\" ssh-ed25519 " K2,
+		"tunnel=\"0\",from=\"10.0.0.0/8,!10.0.0.9\" ssh-ed25519 " K2,
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(accepted); i++) {
+		why = mr_ssh_key_refusal(accepted[i], NOW);
+		if (why)
+			fail_msg("%s: refused: %s", accepted[i], why);
+	}
 	why = mr_ssh_key_refusal("no-pty,permit-open=\"h:1\" ssh-ed25519 " K2, NOW);
 	assert_non_null(why);
 	assert_string_equal(why, "'permit-open' is no option sshd knows");
