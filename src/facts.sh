@@ -5,7 +5,8 @@
 #   $3 '-' for no lock, else seconds to wait for the host's lock
 #   $4 who takes the lock and since when ("migready run ID on HOST since
 #      TIME"), stored for a loser
-#   $5 an account to report besides nova and the qemu users, or ""
+#   $5 an account to report besides nova and the qemu users, whose key
+#      login sshd's configuration is read for ([ssh] user), or ""
 #   $6 nova's options ("SECTION/KEY" apart by spaces) whose values in its
 #      other configuration files are reported, or ""
 #   $7 a carriage return (sh cannot spell one without a process); when
@@ -307,6 +308,47 @@ if readable "$r/etc/libvirt/libvirtd.conf"; then
 	set -- "$@" part=lconf "$rf"
 	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
 fi
+
+# sshd's configuration, for the [ssh] user ($5) only: sshd_config and the
+# files its Include lines name (globs, relative to /etc/ssh), in the order
+# sshd reads them, each line that sets a keyword the user's key login
+# depends on, as "sshd.line=FILE LINE KEYWORD ARGS" (a Match line too:
+# every line after it is conditional). An Include inside an included file
+# is listed, not read. sshd_read FILE NESTED; the shell reads (no process
+# but for a file name to encode).
+sshd_read() {
+	readable "$1" || return 0
+	sn=0; sp=${1#"$r"}
+	case $sp in *[!A-Za-z0-9._/+@:,-]*) sp=$(printf '%s' "$sp" | sed 's/%/%25/g; s/ /%20/g') ;; esac
+	while IFS= read -r l || [ -n "$l" ]; do
+		sn=$((sn + 1)); l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		kw=${l%%[ 	=]*}; a=${l#"$kw"}; a=${a#"${a%%[! 	]*}"}; a=${a#=}; a=${a#"${a%%[! 	]*}"}
+		case $kw in
+		[Ii][Nn][Cc][Ll][Uu][Dd][Ee] | [Mm][Aa][Tt][Cc][Hh] | [Pp][Uu][Bb][Kk][Ee][Yy][Aa]* | \
+		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk]* | [Aa][Uu][Tt][Hh][Ee][Nn][Tt][Ii][Cc][Aa][Tt][Ii][Oo][Nn][Mm]* | \
+		[Aa][Ll][Ll][Oo][Ww][UuGg]* | [Dd][Ee][Nn][Yy][UuGg]* | [Ss][Tt][Rr][Ii][Cc][Tt][Mm]*)
+			printf 'sshd.line=%s %s %s %s\n' "$sp" "$sn" "$kw" "$a" ;;
+		*) continue ;;
+		esac
+		case $kw in [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) [ "$2" = 0 ] || continue ;; *) continue ;; esac
+		# each pattern's files by name, read here; this file's reading
+		# (its descriptor, its line count, its name) goes on after them
+		n0=$sn; f0=$1; p0=$sp
+		set -f; set -- $a; set +f
+		for inc do
+			case $inc in /*) ;; *) inc=/etc/ssh/$inc ;; esac
+			case ${inc%/*} in *[*?[]*) continue ;; esac
+			intree "$r${inc%/*}" || continue
+			for g in "$rf"/${inc##*/}; do
+				[ -f "$g" ] || continue
+				case ${g##*/} in *[![:print:]]*) continue ;; esac
+				sshd_read "$r${inc%/*}/${g##*/}" 1
+			done
+		done
+		set -- "$f0" 0; sn=$n0; sp=$p0
+	done < "$1"
+}
+[ -z "$xuser" ] || sshd_read "$r/etc/ssh/sshd_config" 0
 
 # multipathd's configuration: multipath.conf, then the files of its
 # config_dir (/etc/multipath/conf.d unless multipath.conf names another,

@@ -130,9 +130,13 @@ static void gather_host(struct fleet *f, size_t i)
 	mr_log(MR_LOG_INFO, "%s: connected in %.3f s", tg->name, now_s() - start);
 	const char *inst = mr_res_instances_path(tg->profile);
 	char *holder = mr_xasprintf("migready %s (pid %ld)", o->run.run_id, (long)getpid());
+	/* [ssh]'s user (nova by default): its account, and sshd's configuration */
 	const struct mr_setting *ssh_user = mr_profile_get(tg->profile, "ssh", "user");
+	const char *account = ssh_user                                      ? ssh_user->value
+	                      : mr_profile_has_section(tg->profile, "ssh") ? "nova"
+	                                                                    : NULL;
 	char *nova_keys = mr_nova_watch_keys(tg->profile);
-	hs->facts = mr_facts_gather(hs->t, inst, ssh_user ? ssh_user->value : NULL, nova_keys,
+	hs->facts = mr_facts_gather(hs->t, inst, account, nova_keys,
 	                            f->lock ? o->lock_wait_s : -1, holder, &err);
 	free(nova_keys);
 	free(holder);

@@ -6,6 +6,7 @@
  * StrictHostKeyChecking=no), modes 700/600 owned by nova, and a login
  * shell that can run commands. The home and ids come from the facts
  * (user.NAME = uid:gid:home:shell). */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -316,6 +317,235 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	free(origin);
 }
 
+/* One sshd.line fact: "FILE LINE KEYWORD ARGS". */
+struct sshd_line {
+	struct mr_file_fact at; /* rest: "LINE KEYWORD ARGS" */
+	long line;
+	const char *kw, *args;
+	int kw_len;
+};
+
+static int sshd_line_parse(const char *v, struct sshd_line *l)
+{
+	char *end;
+	if (mr_file_fact_parse(v, &l->at) < 0)
+		return -1;
+	l->line = strtol(l->at.rest, &end, 10);
+	if (end == l->at.rest || *end != ' ')
+		return -1;
+	l->kw = end + 1;
+	const char *sp = strchr(l->kw, ' ');
+	l->kw_len = sp ? (int)(sp - l->kw) : (int)strlen(l->kw);
+	l->args = sp ? sp + 1 : "";
+	return 0;
+}
+
+static int kw_is(const struct sshd_line *l, const char *kw)
+{
+	return (size_t)l->kw_len == strlen(kw) && !strncasecmp(l->kw, kw, (size_t)l->kw_len);
+}
+
+/* "FILE:LINE" of l, the caller's. */
+static char *sshd_where(const struct sshd_line *l)
+{
+	return mr_xasprintf("%s:%ld", mr_fact_path_shown(l->at.file, l->at.file_len), l->line);
+}
+
+/* Whether a pattern of AllowUsers or DenyUsers ("USER" or "USER@HOST",
+ * '*' and '?' wildcards) names user; *host: it also names a host. */
+static int user_pattern(const char *pat, size_t n, const char *user, int *host)
+{
+	char *p = mr_xstrndup(pat, n);
+	char *at = strchr(p, '@');
+	*host = at != NULL;
+	if (at)
+		*at = '\0';
+	int match = fnmatch(p, user, 0) == 0;
+	free(p);
+	return match;
+}
+
+/* How an Allow/Deny list of patterns (blanks apart) takes user: 1 named,
+ * -1 named only with a host (it depends on who connects), 0 not named. */
+static int users_name(const char *args, const char *user)
+{
+	int found = 0;
+	for (const char *p = args; *p;) {
+		size_t n = strcspn(p, " \t");
+		int host = 0;
+		if (n && user_pattern(p, n, user, &host))
+			found = !host ? 1 : found ? found : -1;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return found;
+}
+
+/* Whether one of AuthorizedKeysFile's files (tokens %h %u %U %%, relative
+ * to the home) is home/.ssh/authorized_keys, where the plan writes. */
+static int reads_authorized_keys(const char *args, const char *user, const struct account *a)
+{
+	char *want = mr_xasprintf("%s/.ssh/authorized_keys", a->home);
+	int reads = 0;
+	for (const char *p = args; *p && !reads;) {
+		size_t n = strcspn(p, " \t");
+		struct mr_buf b;
+		mr_buf_init(&b);
+		if (p[0] != '/' && p[0] != '%')
+			mr_buf_printf(&b, "%s/", a->home);
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] != '%' || i + 1 == n) {
+				mr_buf_putc(&b, p[i]);
+				continue;
+			}
+			char t = p[++i];
+			if (t == 'h')
+				mr_buf_puts(&b, a->home);
+			else if (t == 'u')
+				mr_buf_puts(&b, user);
+			else if (t == 'U')
+				mr_buf_printf(&b, "%lu", (unsigned long)a->uid);
+			else
+				mr_buf_putc(&b, t);
+		}
+		char *path = mr_buf_steal(&b, NULL);
+		/* %h/x is absolute once expanded, x relative to the home */
+		reads = path && !strcmp(path, want);
+		free(path);
+		p += n;
+		p += strspn(p, " \t");
+	}
+	free(want);
+	return reads;
+}
+
+/* Whether AuthenticationMethods lets a key alone in: "any", or a list
+ * that is publickey only. */
+static int key_alone_enough(const char *args)
+{
+	for (const char *p = args; *p;) {
+		size_t n = strcspn(p, " \t");
+		if (n == 3 && !strncmp(p, "any", 3))
+			return 1;
+		int only_key = n > 0;
+		for (const char *m = p; m < p + n;) {
+			size_t mn = strcspn(m, ",");
+			if (mn > (size_t)(p + n - m))
+				mn = (size_t)(p + n - m);
+			only_key &= mn == 9 && !strncmp(m, "publickey", 9);
+			m += mn + (m + mn < p + n);
+		}
+		if (only_key)
+			return 1;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return 0;
+}
+
+/* The name of the group gid among the groups the facts list, or NULL. */
+static const char *primary_group(const struct mr_facts *facts, gid_t gid)
+{
+	for (size_t i = 0; facts && i < mr_facts_count(facts); i++) {
+		const char *key, *value;
+		mr_facts_pair(facts, i, &key, &value);
+		char *end;
+		if (!strncmp(key, "group.", 6) && strtoul(value, &end, 10) == (unsigned long)gid &&
+		    end != value && !*end)
+			return key + 6;
+	}
+	return NULL;
+}
+
+/* sshd's own configuration may refuse the user's key login whatever its
+ * files say: sshd_config and its Includes, read as sshd reads them (the
+ * first value of a keyword wins; AllowUsers and DenyUsers add up). A
+ * line after a Match, or a pattern with a host, depends on who connects:
+ * not examined, and said so. */
+static void check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
+                       const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **lines = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
+	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, allow_seen = 0, allowed = 0;
+	char *allow_where = NULL;
+	const char *group = primary_group(facts, a->gid);
+	for (size_t i = 0; i < n; i++) {
+		struct sshd_line l;
+		if (sshd_line_parse(lines[i], &l) < 0)
+			continue;
+		char *where = sshd_where(&l);
+		if (kw_is(&l, "Match")) {
+			/* "Match all" applies to every connection again */
+			in_match = strcasecmp(l.args, "all") != 0;
+		} else if (kw_is(&l, "Include")) {
+			/* one inside an included file: not read */
+			if (!mr_file_fact_is(&l.at, "/etc/ssh/sshd_config"))
+				mr_plan_unchecked(plan, "ssh.sshd_include", where);
+		} else if (in_match) {
+			mr_plan_unchecked(plan, "ssh.sshd_match", where);
+		} else if (kw_is(&l, "PubkeyAuthentication") && !pubkey++) {
+			if (mr_parse_bool(l.args) == 0)
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets PubkeyAuthentication %s: sshd takes no key, and %s "
+				             "cannot log in with the cluster key",
+				             where, l.args, user);
+		} else if (kw_is(&l, "AuthorizedKeysFile") && !keysfile++) {
+			if (!reads_authorized_keys(l.args, user, a))
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets AuthorizedKeysFile %s: sshd does not read "
+				             "%s/.ssh/authorized_keys, where the cluster key is",
+				             where, l.args, a->home);
+		} else if (kw_is(&l, "AuthenticationMethods") && !methods++) {
+			if (!key_alone_enough(l.args))
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets AuthenticationMethods %s: a key alone does not log "
+				             "%s in, and nova's commands cannot ask for more",
+				             where, l.args, user);
+		} else if (kw_is(&l, "AllowUsers")) {
+			int named = users_name(l.args, user);
+			allow_seen = 1;
+			if (named == 1)
+				allowed = 1;
+			else if (named == -1 && !allowed)
+				allowed = -1;
+			if (!allow_where)
+				allow_where = mr_xstrdup(where);
+		} else if (kw_is(&l, "AllowGroups") || kw_is(&l, "DenyGroups")) {
+			/* the user's own group is known, its other groups are not */
+			int deny = kw_is(&l, "DenyGroups"), host = 0, named = 0;
+			for (const char *p = l.args; group && *p;) {
+				size_t pn = strcspn(p, " \t");
+				named |= pn && user_pattern(p, pn, group, &host);
+				p += pn;
+				p += strspn(p, " \t");
+			}
+			if (deny && named)
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets DenyGroups %s: sshd refuses %s, of group %s", where,
+				             l.args, user, group);
+			else if (!named)
+				mr_plan_unchecked(plan, "ssh.sshd_groups", where);
+		} else if (kw_is(&l, "DenyUsers")) {
+			int named = users_name(l.args, user);
+			if (named == 1)
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets DenyUsers %s: sshd refuses %s", where, l.args, user);
+			else if (named == -1)
+				mr_plan_unchecked(plan, "ssh.sshd_users", where);
+		}
+		free(where);
+	}
+	if (allow_seen && allowed == 0)
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "%s sets AllowUsers without %s: sshd refuses %s", allow_where, user, user);
+	else if (allow_seen && allowed == -1)
+		mr_plan_unchecked(plan, "ssh.sshd_users", allow_where);
+	free(allow_where);
+	free(lines);
+}
+
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
@@ -344,6 +574,7 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	plan_keys(plan, ctx, dir, &a);
 	plan_known_hosts(plan, ctx, dir, &a);
 	plan_shell(plan, profile, user, &a);
+	check_sshd(plan, user, &a, origin);
 	free(dir);
 out:
 	free(a.home);

@@ -203,6 +203,29 @@ out=$(mr check -i inv-root.ini -p profile.ini --root some/dir 2>&1); st=$?
 expect_status "a relative --root with an inventory" 1 "$st" "$out"
 expect_grep "the refusal says why" "--root: 'some/dir' is relative" "$out"
 
+# sshd's own configuration, as sshd reads it (Include, the first value
+# wins, a Match makes what follows conditional): what refuses nova's key
+# login fails [ssh]; what depends on who connects is not checked
+SSHD=$WORK/sshd-host
+new_host "$SSHD"
+mkdir -p "$SSHD/etc/ssh/sshd_config.d"
+grep -q '^nova:' "$SSHD/etc/passwd" 2>/dev/null ||
+	printf 'nova:x:64060:64060::/var/lib/nova:/bin/sh\n' >> "$SSHD/etc/passwd"
+grep -q '^nova:' "$SSHD/etc/group" 2>/dev/null || printf 'nova:x:64060:\n' >> "$SSHD/etc/group"
+printf 'Include /etc/ssh/sshd_config.d/*.conf\nPubkeyAuthentication yes\nDenyUsers backup nova\nMatch Address 10.0.0.0/8\n\tAuthorizedKeysFile /etc/ssh/keys/%%u\n' > "$SSHD/etc/ssh/sshd_config"
+printf 'PubkeyAuthentication no\r\n' > "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
+printf '[ssh]\nknown_hosts = off\n' > ssh.ini
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1); st=$?
+expect_status "sshd: check of a host whose sshd refuses nova" 6 "$st" "$out"
+expect_grep "sshd: an included file read first wins" \
+	'ssh\.sshd +failed +/etc/ssh/sshd_config\.d/50 site\.conf:1 sets PubkeyAuthentication no: sshd takes no key' "$out"
+expect_grep "sshd: DenyUsers names nova" 'ssh\.sshd +failed +/etc/ssh/sshd_config:3 sets DenyUsers backup nova: sshd refuses nova' "$out"
+expect_grep "sshd: a line after a Match is not checked" 'not checked \(1\): ssh\.sshd_match \(/etc/ssh/sshd_config:5\)' "$out"
+printf 'Include /etc/ssh/sshd_config.d/*.conf\nAllowUsers root nova\n' > "$SSHD/etc/ssh/sshd_config"
+rm "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_no_grep "sshd: nothing of sshd's when it lets nova in" 'ssh\.sshd' "$out"
+
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"

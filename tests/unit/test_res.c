@@ -810,6 +810,94 @@ static void test_nova_transport(void **state)
 	}
 }
 
+/* ---- sshd's own configuration and nova's key login ---- */
+
+#define NOVA_ACCOUNT "probe=1\nmode=live\ninit=systemd\nos.id=debian\n" \
+	"user.nova=64060:64060:/var/lib/nova:/bin/sh\ngroup.nova=64060\ngroup.kvm=994\n"
+#define SSHD(FILE, LINE, TEXT) "sshd.line=" FILE " " #LINE " " TEXT "\n"
+#define MAIN "/etc/ssh/sshd_config"
+
+struct sshd_case {
+	const char *name;
+	const char *lines; /* sshd.line facts */
+	const char *want;  /* ssh.sshd failures and ssh.sshd_* unchecked items */
+};
+
+static const struct sshd_case sshd_cases[] = {
+	{ "Debian's: nothing", SSHD(MAIN, 12, "Include /etc/ssh/sshd_config.d/*.conf"), "" },
+	{ "the first value wins", SSHD(MAIN, 3, "PubkeyAuthentication yes") SSHD(MAIN, 9, "PubkeyAuthentication no"),
+	  "" },
+	{ "a key alone, among the alternatives", SSHD(MAIN, 3, "AuthenticationMethods publickey,password publickey"), "" },
+	{ "any method", SSHD(MAIN, 3, "AuthenticationMethods any"), "" },
+	{ "two methods each time",
+	  SSHD(MAIN, 3, "AuthenticationMethods publickey,keyboard-interactive password"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
+	  "publickey,keyboard-interactive password: a key alone does not log nova in, and nova's "
+	  "commands cannot ask for more\n" },
+	{ "the home's authorized_keys, spelt %h", SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), "" },
+	{ "... or relative", SSHD(MAIN, 4, "AuthorizedKeysFile .ssh/authorized_keys2 .ssh/authorized_keys"), "" },
+	{ "keys kept elsewhere", SSHD(MAIN, 4, "AuthorizedKeysFile /etc/ssh/keys/%u"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile /etc/ssh/keys/%u: sshd "
+	  "does not read /var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
+	{ "no keys file", SSHD(MAIN, 4, "AuthorizedKeysFile none"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile none: sshd does not read "
+	  "/var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
+	{ "AllowUsers adds up", SSHD(MAIN, 5, "AllowUsers root") SSHD(MAIN, 6, "AllowUsers no?a"), "" },
+	{ "AllowUsers without nova", SSHD(MAIN, 5, "AllowUsers root admin"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd refuses nova\n" },
+	{ "AllowUsers with nova from some hosts", SSHD(MAIN, 5, "AllowUsers root nova@10.0.0.*"),
+	  "unchecked ssh.sshd_users /etc/ssh/sshd_config:5\n" },
+	{ "DenyUsers by a pattern", SSHD(MAIN, 5, "DenyUsers n*"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:5 sets DenyUsers n*: sshd refuses nova\n" },
+	{ "AllowGroups with nova's own group", SSHD(MAIN, 5, "AllowGroups wheel nova"), "" },
+	{ "AllowGroups without it: its other groups are not known", SSHD(MAIN, 5, "AllowGroups ssh"),
+	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
+	{ "DenyGroups with it", SSHD(MAIN, 5, "DenyGroups nova"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, of group "
+	  "nova\n" },
+	{ "after a Match: not checked, until Match all",
+	  SSHD(MAIN, 7, "Match User backup") SSHD(MAIN, 8, "PubkeyAuthentication no")
+	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
+	  "failed ssh.sshd: /etc/ssh/sshd_config:10 sets DenyUsers nova: sshd refuses nova\n"
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
+	{ "an Include inside an included file",
+	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
+	  SSHD("/etc/ssh/sshd_config.d/a%20b.conf", 2, "Include more.conf"),
+	  "unchecked ssh.sshd_include /etc/ssh/sshd_config.d/a b.conf:2\n" },
+};
+
+static void test_sshd(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(sshd_cases); i++) {
+		const struct sshd_case *c = &sshd_cases[i];
+		struct mr_profile *p = mr_test_profile("[ssh]\nuser = nova\nknown_hosts = off\n");
+		char *text = mr_xasprintf("%s%s", NOVA_ACCOUNT, c->lines);
+		struct mr_facts *f = facts_of(text);
+		struct mr_plan *plan = mr_plan_new(f);
+		struct mr_error *err = NULL;
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		struct mr_buf b;
+		mr_buf_init(&b);
+		for (size_t k = 0; k < mr_plan_failed_count(plan); k++)
+			if (!strcmp(mr_plan_failed_setting(plan, k), "ssh.sshd"))
+				mr_buf_printf(&b, "failed ssh.sshd: %s\n", mr_plan_failed_message(plan, k));
+		for (size_t k = 0; k < mr_plan_unchecked_count(plan); k++)
+			if (!strncmp(mr_plan_unchecked_setting(plan, k), "ssh.sshd", 8))
+				mr_buf_printf(&b, "unchecked %s %s\n", mr_plan_unchecked_setting(plan, k),
+				              mr_plan_unchecked_origin(plan, k));
+		char *got = mr_buf_steal(&b, NULL);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+		free(text);
+		mr_plan_free(plan);
+		mr_facts_free(f);
+		mr_profile_free(p);
+	}
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -826,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_worlds),
 		cmocka_unit_test(test_firewall),
 		cmocka_unit_test(test_nova_transport),
+		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
