@@ -803,8 +803,9 @@ fi
 # firewalld's running zones, on a live host where systemd says
 # firewalld.service is active (what the plan goes by; firewall-cmd is a
 # Python start, too dear to ask a stopped firewalld on every run): each
-# open port and rich rule as "ZONE 16509/tcp" or "ZONE rule ...", from
-# one firewall-cmd --list-all-zones.
+# open port and rich rule as "ZONE 16509/tcp" or "ZONE rule ...", and
+# what each zone is bound to, as "ZONE interfaces: eth1" or "ZONE sources:
+# 10.0.0.0/8", from one firewall-cmd --list-all-zones.
 fwd_active=no
 while IFS= read -r l; do
 	case $l in "unit.firewalld.service="*" active") fwd_active=yes ;; esac
@@ -816,6 +817,7 @@ if [ "$fwd_active" = yes ] && command -v firewall-cmd >/dev/null 2>&1; then
 		printf '%s\n' "$fwz" | awk '
 			/^[^ \t]/ { zone = $1; rich = 0; next }
 			/^  ports:/ { for (i = 2; i <= NF; i++) print "fw.firewalld.accept=" zone " " $i; rich = 0; next }
+			/^  (interfaces|sources):/ { rich = 0; if (NF > 1) { sub(/^  /, ""); print "fw.firewalld.bind=" zone " " $0 }; next }
 			/^  rich rules:/ { rich = 1; next }
 			rich && /^\t/ { sub(/^\t+/, ""); print "fw.firewalld.accept=" zone " " $0; next }
 			/^  / { rich = 0 }'

@@ -561,6 +561,46 @@ static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char *
 	return -1;
 }
 
+/* Every chain hooked on input sees the packet (an accept ends only its
+ * own chain; a drop ends all): one other than the chain the plan adds to
+ * (mine, "FAMILY TABLE CHAIN ") that drops before it accepts a wanted
+ * rule fails that rule, naming the chain. migready edits one chain. */
+static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const char **rules,
+                                   size_t n_rules, const struct fw_rule *r,
+                                   const struct nft_wants *w)
+{
+	const char **in = NULL;
+	size_t n = mr_facts_get_all(mr_plan_facts(plan), "fw.nft.input", &in);
+	for (size_t c = 0; c < n; c++) {
+		char f[5][64];
+		if (sscanf(in[c], "%63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4]) != 5)
+			continue;
+		char *prefix = mr_xasprintf("%s %s %s ", f[0], f[1], f[2]);
+		int passes = !strcmp(prefix, mine) || (!strcmp(f[3], "accept") && !strcmp(f[4], "none"));
+		for (size_t i = 0; i < w->n && !passes; i++) {
+			int cover = 0;
+			for (size_t k = 0; k < n_rules && !cover; k++)
+				cover = !strncmp(rules[k], prefix, strlen(prefix)) &&
+				        mr_nft_rule_covers(rules[k] + strlen(prefix), &w->v[i]);
+			if (cover)
+				continue;
+			char *where = mr_plan_origin_of(r[i].allow);
+			char *text = mr_nft_rule_text(&w->v[i]);
+			char *how = strcmp(f[4], "none") ? mr_xasprintf("its rule of handle %s", f[4])
+			                                 : mr_xstrdup("policy drop");
+			mr_plan_fail(plan, "firewall.running", where,
+			             "the chain %s %s %s, also hooked on input, drops (%s) before it "
+			             "accepts '%s': a packet must pass every input chain; accept it there too",
+			             f[0], f[1], f[2], how, text);
+			free(how);
+			free(text);
+			free(where);
+		}
+		free(prefix);
+	}
+	free(in);
+}
+
 static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
                              const struct nft_wants *w, const char *origin)
 {
@@ -612,6 +652,7 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		free(words);
 		free(text);
 	}
+	check_nft_other_chains(plan, prefix, rules, n_rules, r, w);
 	free(prefix);
 	free(rules);
 }
@@ -665,6 +706,68 @@ static char *fwd_merge(const void *data, const char *old, size_t len, char **fou
 {
 	const struct nft_wants *w = data;
 	return mr_fwd_zone_merge(old, len, w->v, w->n, found);
+}
+
+/* Which zone a connection reaches: a zone bound to a source holding its
+ * address, else the zone of its interface, else the default zone. A zone
+ * other than the one edited that binds a source overlapping a wanted
+ * rule's takes those connections: a failure. One that binds interfaces,
+ * where the zone is the host's default rather than the profile's choice,
+ * may take them (which interface the peers come through is not known):
+ * not checked. The zone edited, neither bound nor the default, takes
+ * none. */
+static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int chosen,
+                                     const struct fw_rule *r, size_t n, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **binds = NULL;
+	size_t n_binds = mr_facts_get_all(facts, "fw.firewalld.bind", &binds), zlen = strlen(zone);
+	int ours = 0;
+	for (size_t b = 0; b < n_binds; b++) {
+		const char *sp = strchr(binds[b], ' ');
+		if (!sp)
+			continue;
+		if ((size_t)(sp - binds[b]) == zlen && !strncmp(binds[b], zone, zlen)) {
+			ours = 1;
+			continue;
+		}
+		char *what = mr_xasprintf("firewalld zone %.*s (%s)", (int)(sp - binds[b]), binds[b],
+		                          sp + 1);
+		if (!strncmp(sp + 1, "interfaces:", 11)) {
+			if (!chosen)
+				mr_plan_unchecked(plan, "firewall.zone", what);
+			free(what);
+			continue;
+		}
+		/* sources: each against each wanted rule's */
+		for (const char *p = sp + 1 + strlen("sources:"); *p;) {
+			p += strspn(p, " ");
+			size_t len = strcspn(p, " ");
+			char *src = mr_xstrndup(p, len);
+			for (size_t i = 0; i < n && len; i++) {
+				const char *want = r[i].source ? r[i].source : NULL;
+				if (want && !mr_nft_prefix_holds(src, want) && !mr_nft_prefix_holds(want, src))
+					continue;
+				char *where = mr_plan_origin_of(r[i].allow);
+				mr_plan_fail(plan, "firewall.running", where,
+				             "%s binds source %s: connections from %s reach that zone, not %s, "
+				             "and its rules",
+				             what, src, want ? want : "anywhere", zone);
+				free(where);
+				break;
+			}
+			free(src);
+			p += len;
+		}
+		free(what);
+	}
+	free(binds);
+	const char *deflt = mr_facts_get(facts, "fw.firewalld.zone");
+	if (!ours && deflt && *deflt && strcmp(deflt, zone) != 0)
+		mr_plan_fail(plan, "firewall.running", origin,
+		             "firewalld zone %s binds no interface nor source and is not the default "
+		             "zone (%s): its rules reach no connection",
+		             zone, deflt);
 }
 
 /* The running zone: one item, settled by firewall-cmd --reload. */
@@ -747,6 +850,9 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
 		reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
 		plan_firewalld_running(plan, zone, w, origin, reload);
+		const char *fl = mr_facts_get(facts, "fw.firewalld.live");
+		if (fl && !strcmp(fl, "ok"))
+			check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin);
 	}
 	char *path = mr_xasprintf(FWD_ZONES "%s.xml", zone);
 	char *lib = mr_xasprintf(FWD_ZONES_LIB "%s.xml", zone);

@@ -261,6 +261,28 @@ if command -v nft >/dev/null; then
 		&& ok "nftables: the insert lands above the reject" || not_ok "nftables: the insert lands above the reject" "$(in_ns nft list ruleset)"
 	out=$(in_ns "$MIGREADY" -f json check --local -p nftlive.ini 2>&1 | tr -d '\n ')
 	expect_no_grep "nftables check: the running rules found" '"setting":"firewall.running",[^}]*"status":"drift"' "$out"
+	# another table's chain on the input hook sees the packet too: its drop
+	# wins over the accept in inet filter (a drop there counts against
+	# each wanted rule it comes before: what it matches is not examined)
+	in_ns nft -f - <<-'EOF'
+	table ip guard {
+		chain in {
+			type filter hook input priority 10; policy accept;
+			tcp dport 49152-49215 accept
+			tcp dport 16509 drop
+		}
+	}
+	EOF
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1); st=$?
+	expect_status "nftables check: a drop in another input chain fails (the file still drifted)" 6 "$st" "$out"
+	expect_grep "... naming that chain" \
+		"firewall\.running +failed +the chain ip guard in, also hooked on input, drops \(its rule of handle [0-9]+\) before it accepts 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	expect_no_grep "... not the port it lets through" "failed .*accepts 'ip saddr 10\.20\.0\.0/24 tcp dport 49152-49215 accept'" "$out"
+	in_ns nft insert rule ip guard in ip saddr 10.20.0.0/16 tcp dport 16509 accept
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1); st=$?
+	expect_status "nftables check: ... accepted there first: the running rules pass (the file drifted)" 2 "$st" "$out"
+	expect_no_grep "... no failure of the running rules" 'firewall\.running +failed' "$out"
+	in_ns nft delete table ip guard
 	# rollback's removal (undo_rule.sh, the rule as the MANIFEST keeps it):
 	# by the handle of the rule with exactly that text, no other rule
 	undo() { in_ns sh "$SRC/src/undo_rule.sh" "$@"; }

@@ -171,6 +171,15 @@ live() { # ROOT OUT
 		"$mig" --color never apply --local -p "$out/live.ini" > "$out/apply" 2>&1; echo $? > "$out/apply.st"
 		sh "$probe" "" "" - > "$out/facts2" 2>&1
 		"$mig" --color never check --local -p "$out/live.ini" > "$out/check2" 2>&1; echo $? > "$out/check2.st"
+		# another zone bound to the peers network takes their connections;
+		# one bound to an interface may
+		firewall-cmd -q --zone=internal --add-source=10.20.0.0/16
+		sh "$probe" "" "" - > "$out/facts4" 2>&1
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check4" 2>&1; echo $? > "$out/check4.st"
+		firewall-cmd -q --zone=internal --remove-source=10.20.0.0/16
+		firewall-cmd -q --zone=work --add-interface=lo
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check5" 2>&1; echo $? > "$out/check5.st"
+		firewall-cmd -q --zone=work --remove-interface=lo
 		# systemd says firewalld is stopped: the probe asks it nothing, and
 		# check says what it cannot see rather than green
 		echo "disabled inactive" > "$out/host/units/firewalld.service"
@@ -209,6 +218,12 @@ if [ "${LIVE:-yes}" = yes ]; then
 	facts=$(cat "$WORK/lv/facts2")
 	expect_fixed "facts: the rule running after the reload" 'fw.firewalld.accept=public rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$facts"
 	expect_status "live check after apply" 0 "$(cat "$WORK/lv/check2.st")" "$(cat "$WORK/lv/check2")"
+	expect_grep "facts: a zone's source binding" '^fw\.firewalld\.bind=internal sources: 10\.20\.0\.0/16$' "$(cat "$WORK/lv/facts4")"
+	expect_status "live check: another zone binds the peers' network" 4 "$(cat "$WORK/lv/check4.st")" "$(cat "$WORK/lv/check4")"
+	expect_grep "... it fails, naming the zone" \
+		'firewall\.running +failed +firewalld zone internal \(sources: 10\.20\.0\.0/16\) binds source 10\.20\.0\.0/16: connections from 10\.20\.0\.0/24 reach that zone, not public' "$(cat "$WORK/lv/check4")"
+	expect_status "live check: another zone binds an interface" 0 "$(cat "$WORK/lv/check5.st")" "$(cat "$WORK/lv/check5")"
+	expect_grep "... not checked, naming it" 'not checked \(1\): firewall\.zone \(firewalld zone work \(interfaces: lo\)\)' "$(cat "$WORK/lv/check5")"
 	facts=$(cat "$WORK/lv/facts3")
 	expect_grep "facts: systemd's word that firewalld is stopped" '^unit\.firewalld\.service=disabled inactive$' "$facts"
 	expect_no_grep "facts: nothing of a running firewalld when systemd says it is stopped" '^fw\.firewalld\.(live|accept)=' "$facts"

@@ -475,6 +475,21 @@ static const struct res_case firewall_cases[] = {
 	  "owned /etc/nftables.conf\n"
 	  "failed firewall.running line 2: cannot read the running rules: no nft on the host\n" },
 	{ "firewall: allow emptied by a layer", FW_DEBIAN, "[firewall]\nallow =\n", 0, "" },
+	{ "firewall: nftables, another input chain drops first",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop 7\nfw.nft.input=ip guard in accept 12\n"
+	  "fw.nft.rule=inet filter input tcp dport 16509 accept\n"
+	  "fw.nft.rule=ip guard in tcp dport 49152-49215 accept\n"
+	  "fw.nft.input=ip quiet in accept none\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 3: the chain ip guard in, also hooked on input, drops (its "
+	  "rule of handle 12) before it accepts 'tcp dport 16509 accept': a packet must pass every "
+	  "input chain; accept it there too\n"
+	  "observed firewall.running by nft insert rule inet filter input handle 7 tcp dport 16509 "
+	  "accept: tcp dport 16509 accept\n"
+	  "observed firewall.running drift by nft insert rule inet filter input handle 7 tcp dport "
+	  "49152-49215 accept: (none)\n" },
 };
 
 static const char *enable_word(enum mr_unit_enable e)
