@@ -791,37 +791,50 @@ static const struct transport_case transport_cases[] = {
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
 };
 
+/* The failed and unchecked items of the plan of profile on the facts
+ * whose setting starts with prefix, one per line ("failed SETTING line
+ * N: MESSAGE", "unchecked SETTING ORIGIN"), the profile's temporary name
+ * as PROFILE. */
+static char *items_of(const char *facts, const char *profile, const char *prefix)
+{
+	struct mr_profile *p = mr_test_profile(profile);
+	struct mr_facts *f = facts_of(facts);
+	struct mr_plan *plan = mr_plan_new(f);
+	struct mr_error *err = NULL;
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	size_t pn = strlen(prefix);
+	for (size_t k = 0; k < mr_plan_failed_count(plan); k++)
+		if (!strncmp(mr_plan_failed_setting(plan, k), prefix, pn))
+			mr_buf_printf(&b, "failed %s line %s: %s\n", mr_plan_failed_setting(plan, k),
+			              line_of(mr_plan_failed_origin(plan, k)), mr_plan_failed_message(plan, k));
+	for (size_t k = 0; k < mr_plan_unchecked_count(plan); k++)
+		if (!strncmp(mr_plan_unchecked_setting(plan, k), prefix, pn))
+			mr_buf_printf(&b, "unchecked %s %s\n", mr_plan_unchecked_setting(plan, k),
+			              mr_plan_unchecked_origin(plan, k));
+	char *got = mr_buf_steal(&b, NULL);
+	for (char *t; (t = strstr(got, "/tmp/mr-profile-"));) {
+		size_t n = strcspn(t, ":");
+		memcpy(t, "PROFILE", 7);
+		memmove(t + 7, t + n, strlen(t + n) + 1);
+	}
+	mr_plan_free(plan);
+	mr_facts_free(f);
+	mr_profile_free(p);
+	return got;
+}
+
 static void test_nova_transport(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < MR_ARRAY_LEN(transport_cases); i++) {
 		const struct transport_case *c = &transport_cases[i];
-		struct mr_profile *p = mr_test_profile(c->profile);
-		struct mr_facts *f = facts_of(c->facts);
-		struct mr_plan *plan = mr_plan_new(f);
-		struct mr_error *err = NULL;
-		struct mr_res_ctx ctx = { .profile = p };
-		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
-		struct mr_buf b;
-		mr_buf_init(&b);
-		for (size_t k = 0; k < mr_plan_failed_count(plan); k++)
-			if (!strncmp(mr_plan_failed_setting(plan, k), "libvirtd.", 9))
-				mr_buf_printf(&b, "failed %s line %s: %s\n", mr_plan_failed_setting(plan, k),
-				              line_of(mr_plan_failed_origin(plan, k)),
-				              mr_plan_failed_message(plan, k));
-		char *got = mr_buf_steal(&b, NULL);
-		/* the profile's temporary name as PROFILE */
-		for (char *t; (t = strstr(got, "/tmp/mr-profile-"));) {
-			size_t n = strcspn(t, ":");
-			memcpy(t, "PROFILE", 7);
-			memmove(t + 7, t + n, strlen(t + n) + 1);
-		}
+		char *got = items_of(c->facts, c->profile, "libvirtd.");
 		if (strcmp(got, c->want) != 0)
 			fail_msg("%s: failures\n%s\nwant\n%s", c->name, got, c->want);
 		free(got);
-		mr_plan_free(plan);
-		mr_facts_free(f);
-		mr_profile_free(p);
 	}
 }
 
@@ -846,34 +859,34 @@ static const struct sshd_case sshd_cases[] = {
 	{ "any method", SSHD(MAIN, 3, "AuthenticationMethods any"), "" },
 	{ "two methods each time",
 	  SSHD(MAIN, 3, "AuthenticationMethods publickey,keyboard-interactive password"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
 	  "publickey,keyboard-interactive password: a key alone does not log nova in, and nova's "
 	  "commands cannot ask for more\n" },
 	{ "the home's authorized_keys, spelt %h", SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), "" },
 	{ "... or relative", SSHD(MAIN, 4, "AuthorizedKeysFile .ssh/authorized_keys2 .ssh/authorized_keys"), "" },
 	{ "keys kept elsewhere", SSHD(MAIN, 4, "AuthorizedKeysFile /etc/ssh/keys/%u"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile /etc/ssh/keys/%u: sshd "
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile /etc/ssh/keys/%u: sshd "
 	  "does not read /var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
 	{ "no keys file", SSHD(MAIN, 4, "AuthorizedKeysFile none"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile none: sshd does not read "
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile none: sshd does not read "
 	  "/var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
 	{ "AllowUsers adds up", SSHD(MAIN, 5, "AllowUsers root") SSHD(MAIN, 6, "AllowUsers no?a"), "" },
 	{ "AllowUsers without nova", SSHD(MAIN, 5, "AllowUsers root admin"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd refuses nova\n" },
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd refuses nova\n" },
 	{ "AllowUsers with nova from some hosts", SSHD(MAIN, 5, "AllowUsers root nova@10.0.0.*"),
 	  "unchecked ssh.sshd_users /etc/ssh/sshd_config:5\n" },
 	{ "DenyUsers by a pattern", SSHD(MAIN, 5, "DenyUsers n*"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:5 sets DenyUsers n*: sshd refuses nova\n" },
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyUsers n*: sshd refuses nova\n" },
 	{ "AllowGroups with nova's own group", SSHD(MAIN, 5, "AllowGroups wheel nova"), "" },
 	{ "AllowGroups without it: its other groups are not known", SSHD(MAIN, 5, "AllowGroups ssh"),
 	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
 	{ "DenyGroups with it", SSHD(MAIN, 5, "DenyGroups nova"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, of group "
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, of group "
 	  "nova\n" },
 	{ "after a Match: not checked, until Match all",
 	  SSHD(MAIN, 7, "Match User backup") SSHD(MAIN, 8, "PubkeyAuthentication no")
 	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
-	  "failed ssh.sshd: /etc/ssh/sshd_config:10 sets DenyUsers nova: sshd refuses nova\n"
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:10 sets DenyUsers nova: sshd refuses nova\n"
 	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
 	{ "an Include inside an included file",
 	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
@@ -886,30 +899,12 @@ static void test_sshd(void **state)
 	(void)state;
 	for (size_t i = 0; i < MR_ARRAY_LEN(sshd_cases); i++) {
 		const struct sshd_case *c = &sshd_cases[i];
-		struct mr_profile *p = mr_test_profile("[ssh]\nuser = nova\nknown_hosts = off\n");
-		char *text = mr_xasprintf("%s%s", NOVA_ACCOUNT, c->lines);
-		struct mr_facts *f = facts_of(text);
-		struct mr_plan *plan = mr_plan_new(f);
-		struct mr_error *err = NULL;
-		struct mr_res_ctx ctx = { .profile = p };
-		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
-		struct mr_buf b;
-		mr_buf_init(&b);
-		for (size_t k = 0; k < mr_plan_failed_count(plan); k++)
-			if (!strcmp(mr_plan_failed_setting(plan, k), "ssh.sshd"))
-				mr_buf_printf(&b, "failed ssh.sshd: %s\n", mr_plan_failed_message(plan, k));
-		for (size_t k = 0; k < mr_plan_unchecked_count(plan); k++)
-			if (!strncmp(mr_plan_unchecked_setting(plan, k), "ssh.sshd", 8))
-				mr_buf_printf(&b, "unchecked %s %s\n", mr_plan_unchecked_setting(plan, k),
-				              mr_plan_unchecked_origin(plan, k));
-		char *got = mr_buf_steal(&b, NULL);
+		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, c->lines);
+		char *got = items_of(facts, "[ssh]\nuser = nova\nknown_hosts = off\n", "ssh.sshd");
 		if (strcmp(got, c->want) != 0)
 			fail_msg("%s: got\n%s\nwant\n%s", c->name, got, c->want);
 		free(got);
-		free(text);
-		mr_plan_free(plan);
-		mr_facts_free(f);
-		mr_profile_free(p);
+		free(facts);
 	}
 }
 
