@@ -69,6 +69,7 @@ struct plan_dir {
 	uid_t uid;
 	gid_t gid;
 	char *setting, *origin;
+	int secure_only; /* mr_plan_dir_secure: observed, never acted on */
 };
 
 struct mr_plan_cmd {
@@ -363,7 +364,14 @@ void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid,
 {
 	plan->dirs = mr_xreallocarray(plan->dirs, plan->n_dirs + 1, sizeof(*plan->dirs));
 	plan->dirs[plan->n_dirs++] = (struct plan_dir){ mr_xstrdup(path), mode & 07777, uid, gid,
-		                                            mr_xstrdup(setting), mr_xstrdup(origin) };
+		                                            mr_xstrdup(setting), mr_xstrdup(origin), 0 };
+}
+
+void mr_plan_dir_secure(struct mr_plan *plan, const char *path, uid_t uid, const char *setting,
+                        const char *origin)
+{
+	mr_plan_dir(plan, path, 0, uid, (gid_t)-1, setting, origin);
+	plan->dirs[plan->n_dirs - 1].secure_only = 1;
 }
 
 struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
@@ -1467,6 +1475,33 @@ static char *mode_owner(mode_t mode, long uid, long gid)
 	return mr_xasprintf("%04o %ld:%ld", (unsigned)mode, uid, gid);
 }
 
+/* The item of a directory sshd's StrictModes checks, from its stat. */
+static int observe_secure_dir(const struct plan_dir *d, const struct mr_stat *st,
+                              struct mr_item *it)
+{
+	if (!st->exists) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xstrdup("does not exist: sshd finds no keys under it");
+		return 0;
+	}
+	if (st->is_symlink) {
+		/* sshd checks where it leads, which a stat of the link does not */
+		it->outcome = MR_OUTCOME_UNCHECKED;
+		it->note = mr_xstrdup("is a symbolic link: where it leads is not examined");
+		return 0;
+	}
+	it->old = mode_owner(st->mode, (long)st->uid, (long)st->gid);
+	if ((st->mode & 022) || (st->uid != d->uid && st->uid != 0)) {
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("%s: sshd (StrictModes) refuses the keys under a directory %s; "
+		                        "chmod go-w it, or chown it to the user",
+		                        it->old,
+		                        (st->mode & 022) ? "that group or others can write"
+		                                         : "that another user owns");
+	}
+	return 0;
+}
+
 /* A directory, observed with stat; its item, and whether to act. */
 static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
                        struct mr_host_report *rep, int *act, struct mr_stat *was,
@@ -1478,8 +1513,10 @@ static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
 	struct mr_item *it = plain_item(rep, d->setting, d->origin, MR_OUTCOME_OK);
 	int item = (int)(rep->n_items - 1);
 	it->file = mr_xstrdup(d->path);
-	it->want = mode_owner(d->mode, d->uid == (uid_t)-1 ? -1 : (long)d->uid,
-	                      d->gid == (gid_t)-1 ? -1 : (long)d->gid);
+	it->want = d->secure_only ? mr_xasprintf("owned by %ld or 0, not writable by group or others",
+	                                         (long)d->uid)
+	                          : mode_owner(d->mode, d->uid == (uid_t)-1 ? -1 : (long)d->uid,
+	                                       d->gid == (gid_t)-1 ? -1 : (long)d->gid);
 	*act = -1;
 	if (t->ops->stat(t, d->path, &st, &e) < 0) {
 		it->outcome = MR_OUTCOME_FAILED;
@@ -1491,6 +1528,8 @@ static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
 		mr_error_free(e);
 		return 0;
 	}
+	if (d->secure_only)
+		return observe_secure_dir(d, &st, it);
 	if (st.exists && (st.is_symlink || !st.is_dir)) {
 		it->outcome = MR_OUTCOME_FAILED;
 		it->note = mr_xstrdup(st.is_symlink ? "is a symbolic link; not changed"

@@ -124,6 +124,12 @@ void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other)
 void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid, gid_t gid,
                  const char *setting, const char *origin);
 
+/* A directory sshd's StrictModes checks (the home that holds ~/.ssh):
+ * existing, owned by uid or root, writable by neither group nor others.
+ * Observed only, never changed: failed when it is not so. */
+void mr_plan_dir_secure(struct mr_plan *plan, const char *path, uid_t uid, const char *setting,
+                        const char *origin);
+
 /* A command (argv, copied) run once in the host's commit, after the unit
  * actions, when a file that notifies it changed (mr_plan_notify_command);
  * only on a live host. name identifies it ("exportfs -ra"). */

@@ -461,14 +461,15 @@ static const char *primary_group(const struct mr_facts *facts, gid_t gid)
  * files say: sshd_config and its Includes, read as sshd reads them (the
  * first value of a keyword wins; AllowUsers and DenyUsers add up). A
  * line after a Match, or a pattern with a host, depends on who connects:
- * not examined, and said so. */
-static void check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
-                       const char *origin)
+ * not examined, and said so. Returns whether StrictModes is on. */
+static int check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
+                      const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, allow_seen = 0, allowed = 0;
+	int strict = -1;
 	char *allow_where = NULL;
 	const char *group = primary_group(facts, a->gid);
 	for (size_t i = 0; i < n; i++) {
@@ -485,6 +486,9 @@ static void check_sshd(struct mr_plan *plan, const char *user, const struct acco
 				mr_plan_unchecked(plan, "ssh.sshd_include", where);
 		} else if (in_match) {
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);
+		} else if (kw_is(&l, "StrictModes")) {
+			if (strict < 0)
+				strict = mr_parse_bool(l.args) != 0;
 		} else if (kw_is(&l, "PubkeyAuthentication") && !pubkey++) {
 			if (mr_parse_bool(l.args) == 0)
 				mr_plan_fail(plan, "ssh.sshd", origin,
@@ -544,6 +548,7 @@ static void check_sshd(struct mr_plan *plan, const char *user, const struct acco
 		mr_plan_unchecked(plan, "ssh.sshd_users", allow_where);
 	free(allow_where);
 	free(lines);
+	return strict != 0;
 }
 
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
@@ -574,7 +579,9 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	plan_keys(plan, ctx, dir, &a);
 	plan_known_hosts(plan, ctx, dir, &a);
 	plan_shell(plan, profile, user, &a);
-	check_sshd(plan, user, &a, origin);
+	/* sshd checks the home too: ~/.ssh's own modes are the plan's */
+	if (check_sshd(plan, user, &a, origin))
+		mr_plan_dir_secure(plan, a.home, a.uid, "ssh.home", origin);
 	free(dir);
 out:
 	free(a.home);

@@ -225,6 +225,18 @@ printf 'Include /etc/ssh/sshd_config.d/*.conf\nAllowUsers root nova\n' > "$SSHD/
 rm "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_no_grep "sshd: nothing of sshd's when it lets nova in" 'ssh\.sshd' "$out"
+# StrictModes: sshd refuses keys under a home others can write
+mkdir -p "$SSHD/var/lib/nova" && chown 64060:64060 "$SSHD/var/lib/nova" && chmod 0775 "$SSHD/var/lib/nova"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: a home its group can write fails" \
+	'ssh\.home +failed +0775 64060:64060: sshd \(StrictModes\) refuses the keys under a directory that group or others can write' "$out"
+printf 'StrictModes no\n' >> "$SSHD/etc/ssh/sshd_config"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_no_grep "sshd: ... not with StrictModes no" 'ssh\.home' "$out"
+chmod 0755 "$SSHD/var/lib/nova"
+sed -i '/^StrictModes/d' "$SSHD/etc/ssh/sshd_config"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: ... 0755, the user's: ok" "ssh\.home +ok +'0755 64060:64060'" "$out"
 
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
