@@ -129,6 +129,23 @@ if [ -x "$mr" ]; then
 	done
 	sed -e 's/^mode=tree/mode=live/' -e 's/^init=systemd-offline/init=systemd/' \
 		"$fa/tests_data_facts_debian12" >"$fa/live-debian12"
+	# with what a profile's [ssh] and [nova] and a running firewalld add:
+	# sshd's lines, nova's migration URI, the zones' bindings
+	{
+		cat "$fa/live-debian12"
+		printf '%s\n' 'sshd.line=/etc/ssh/sshd_config 1 Include /etc/ssh/sshd_config.d/*.conf' \
+			'sshd.line=/etc/ssh/sshd_config.d/50%20x.conf 1 PubkeyAuthentication no' \
+			'sshd.line=/etc/ssh/sshd_config 4 AllowUsers root nova@10.*' \
+			'sshd.line=/etc/ssh/sshd_config 5 AuthorizedKeysFile .ssh/authorized_keys %h/k' \
+			'sshd.line=/etc/ssh/sshd_config 6 Match User backup' \
+			'sshd.line=/etc/ssh/sshd_config 7 StrictModes no' \
+			'nova.self=12 [libvirt]live_migration_uri libvirt/live_migration_uri qemu+tcp://%s:16510/system' \
+			'nova.before=/etc/nova/nova.conf.d/1.conf libvirt/live_migration_scheme tls' \
+			'libvirtd.listen_tls=0' 'fw.firewalld.live=ok' 'fw.firewalld.zone=public' \
+			'fw.firewalld.bind=internal sources: 10.20.0.0/16 ::/0' \
+			'fw.firewalld.bind=work interfaces: eth1' 'fw.firewalld.accept=public 16509/tcp' \
+			'fw.nft.live=ok' 'fw.nft.input=inet filter input drop 7' 'fw.nft.input=ip guard in accept 3'
+	} >"$fa/live-debian12-more"
 fi
 # Inputs that once broke a promise (each also a unit test): seeds too. One
 # that is slow by nature (a line of 10000 hosts) stays a unit test only: as
