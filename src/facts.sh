@@ -336,8 +336,10 @@ sshd_read() {
 		n0=$sn; f0=$1; p0=$sp
 		set -f; set -- $a; set +f
 		for inc do
+			inc=${inc#\"}; inc=${inc%\"}
 			case $inc in /*) ;; *) inc=/etc/ssh/$inc ;; esac
-			case ${inc%/*} in *[*?[]*) continue ;; esac
+			# a wildcard in a directory: its files not read, and said so
+			case ${inc%/*} in *[*?[]*) printf 'sshd.unread=%s %s %s\n' "$p0" "$n0" "$inc"; continue ;; esac
 			intree "$r${inc%/*}" || continue
 			for g in "$rf"/${inc##*/}; do
 				[ -f "$g" ] || continue

@@ -548,6 +548,18 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		mr_plan_unchecked(plan, "ssh.sshd_users", allow_where);
 	free(allow_where);
 	free(lines);
+	/* an Include pattern whose files the probe did not read */
+	const char **unread = NULL;
+	n = facts ? mr_facts_get_all(facts, "sshd.unread", &unread) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct sshd_line l;
+		if (sshd_line_parse(unread[i], &l) == 0) {
+			char *where = sshd_where(&l);
+			mr_plan_unchecked(plan, "ssh.sshd_include", where);
+			free(where);
+		}
+	}
+	free(unread);
 	return strict != 0;
 }
 

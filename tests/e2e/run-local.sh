@@ -212,7 +212,7 @@ mkdir -p "$SSHD/etc/ssh/sshd_config.d"
 grep -q '^nova:' "$SSHD/etc/passwd" 2>/dev/null ||
 	printf 'nova:x:64060:64060::/var/lib/nova:/bin/sh\n' >> "$SSHD/etc/passwd"
 grep -q '^nova:' "$SSHD/etc/group" 2>/dev/null || printf 'nova:x:64060:\n' >> "$SSHD/etc/group"
-printf 'Include /etc/ssh/sshd_config.d/*.conf\nPubkeyAuthentication yes\nDenyUsers backup nova\nMatch Address 10.0.0.0/8\n\tAuthorizedKeysFile /etc/ssh/keys/%%u\n' > "$SSHD/etc/ssh/sshd_config"
+printf 'Include "/etc/ssh/sshd_config.d/*.conf"\nPubkeyAuthentication yes\nDenyUsers backup nova\nMatch Address 10.0.0.0/8\n\tAuthorizedKeysFile /etc/ssh/keys/%%u\n' > "$SSHD/etc/ssh/sshd_config"
 printf 'PubkeyAuthentication no\r\n' > "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
 printf '[ssh]\nknown_hosts = off\n' > ssh.ini
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1); st=$?

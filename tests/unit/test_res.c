@@ -892,6 +892,9 @@ static const struct sshd_case sshd_cases[] = {
 	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
 	  SSHD("/etc/ssh/sshd_config.d/a%20b.conf", 2, "Include more.conf"),
 	  "unchecked ssh.sshd_include /etc/ssh/sshd_config.d/a b.conf:2\n" },
+	{ "an Include pattern with a wildcard in a directory",
+	  "sshd.unread=/etc/ssh/sshd_config 3 /etc/ssh/*.d/x.conf\n",
+	  "unchecked ssh.sshd_include /etc/ssh/sshd_config:3\n" },
 };
 
 static void test_sshd(void **state)
