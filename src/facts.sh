@@ -762,8 +762,9 @@ done
 # nftables, on a live host (nft -a list ruleset): each filter chain hooked
 # on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
 # first drop or reject (or jump to a chain holding one; a verdict map's
-# drop is not the rule's) or none; and the rules above the stop as
-# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle.
+# drop is not the rule's) or none; the rules above the stop as
+# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle;
+# and the stop and the rules after it as "FAMILY TABLE CHAIN STOP RULE".
 if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 	if nftl=$(nft -a list ruleset 2>/dev/null); then
 		printf '%s\n' "$nftl" | awk '
@@ -791,7 +792,10 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 					s = "none"
 					for (i = 1; i <= n; i++) {
 						if (rk[i] != k) continue
-						if (stop[i]) { s = rh[i]; break }
+						# from the stop on: "KEY STOP RULE", STOP 1 for a
+						# drop, a reject or a jump to one
+						if (s != "none") { print "fw.nft.after=" k " " (stop[i] ? 1 : 0) " " rt[i]; continue }
+						if (stop[i]) { s = rh[i]; print "fw.nft.after=" k " 1 " rt[i]; continue }
 						print "fw.nft.rule=" k " " rt[i]
 					}
 					print "fw.nft.input=" k " " pol[k] " " s

@@ -203,6 +203,69 @@ int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w)
 	return ok && port_ok && source_ok;
 }
 
+static int port_item_overlaps(const char *item, const void *arg)
+{
+	const struct mr_nft_want *w = arg;
+	long lo = 0, hi = 0;
+	size_t k = mr_nft_parse_range(item, '-', &lo, &hi);
+	return !k || item[k] || (lo <= w->hi && w->lo <= hi); /* unread: may */
+}
+
+static int source_item_overlaps(const char *item, const void *arg)
+{
+	int family;
+	unsigned char addr[16];
+	int bits;
+	if (!parse_prefix(item, &family, addr, &bits))
+		return 1; /* not an address: may */
+	return mr_nft_prefix_holds(item, arg) || mr_nft_prefix_holds(arg, item);
+}
+
+/* "new", or a list of states with it ("new,established" as nft lists it) */
+static int is_new_state(const char *item, const void *arg)
+{
+	(void)arg;
+	for (const char *p = item; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 3 && !strncmp(p, "new", 3))
+			return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w)
+{
+	char **v = NULL;
+	size_t n = split_words(rule, &v);
+	int may = 1;
+	for (size_t i = 0; may && i < n;) {
+		/* a named set, a variable or a negation (!= x): what it takes is
+		 * not worked out */
+		int known = i + 2 < n && !strchr("@$!", v[i + 2][0]);
+		if ((is_word(v[i], "ip") || is_word(v[i], "ip6")) && i + 2 < n &&
+		    is_word(v[i + 1], "saddr")) {
+			int v6 = is_word(v[i], "ip6");
+			if (w->source && !!strchr(w->source, ':') != v6)
+				may = 0;
+			else if (w->source && known)
+				may = any_item(v[i + 2], source_item_overlaps, w->source);
+			i += 3;
+		} else if ((is_word(v[i], "tcp") || is_word(v[i], "udp")) && i + 2 < n &&
+		           is_word(v[i + 1], "dport")) {
+			may = is_word(v[i], w->proto) && (!known || any_item(v[i + 2], port_item_overlaps, w));
+			i += 3;
+		} else if (is_word(v[i], "ct") && i + 2 < n && is_word(v[i + 1], "state")) {
+			may = !known || any_item(v[i + 2], is_new_state, NULL);
+			i += 3;
+		} else {
+			i++;
+		}
+	}
+	words_free(v, n);
+	return may;
+}
+
 /* ---- the file ------------------------------------------------------ */
 
 struct line {

@@ -43,6 +43,12 @@ char *mr_nft_rule_text(const struct mr_nft_want *w);
  * make it no cover. */
 int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w);
 
+/* Whether rule (as above) may match some of the traffic w asks for: 0 only
+ * when one of its conditions is disjoint from it (another protocol, ports
+ * or source, the other IP family, a ct state without new); a condition it
+ * does not know (an interface, a named set) may match. */
+int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w);
+
 /* Whether prefix (a CIDR or an address) holds source (likewise), both of
  * one family. */
 int mr_nft_prefix_holds(const char *prefix, const char *source);

@@ -562,12 +562,14 @@ static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char *
 }
 
 /* Every chain hooked on input sees the packet (an accept ends only its
- * own chain; a drop ends all): one other than the chain the plan adds to
- * (mine, "FAMILY TABLE CHAIN ") that drops before it accepts a wanted
- * rule fails that rule, naming the chain. migready edits one chain. */
+ * own chain; a drop ends all): in one other than the chain the plan adds
+ * to (mine, "FAMILY TABLE CHAIN "), a wanted rule's traffic must meet an
+ * accept that covers it before any drop that may match it, or the end of
+ * the chain with policy accept. Else that rule fails, naming the chain:
+ * migready edits one chain. after: the facts' "KEY STOP RULE" lines. */
 static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const char **rules,
-                                   size_t n_rules, const struct fw_rule *r,
-                                   const struct nft_wants *w)
+                                   size_t n_rules, const char **after, size_t n_after,
+                                   const struct fw_rule *r, const struct nft_wants *w)
 {
 	const char **in = NULL;
 	size_t n = mr_facts_get_all(mr_plan_facts(plan), "fw.nft.input", &in);
@@ -576,18 +578,30 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 		if (sscanf(in[c], "%63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4]) != 5)
 			continue;
 		char *prefix = mr_xasprintf("%s %s %s ", f[0], f[1], f[2]);
-		int passes = !strcmp(prefix, mine) || (!strcmp(f[3], "accept") && !strcmp(f[4], "none"));
-		for (size_t i = 0; i < w->n && !passes; i++) {
-			int cover = 0;
-			for (size_t k = 0; k < n_rules && !cover; k++)
-				cover = !strncmp(rules[k], prefix, strlen(prefix)) &&
-				        mr_nft_rule_covers(rules[k] + strlen(prefix), &w->v[i]);
-			if (cover)
+		size_t pl = strlen(prefix);
+		int policy_drop = !strcmp(f[3], "drop");
+		int skip = !strcmp(prefix, mine) || (!policy_drop && !strcmp(f[4], "none"));
+		for (size_t i = 0; i < w->n && !skip; i++) {
+			int pass = 0;
+			for (size_t k = 0; k < n_rules && !pass; k++)
+				pass = !strncmp(rules[k], prefix, pl) &&
+				       mr_nft_rule_covers(rules[k] + pl, &w->v[i]);
+			const char *blocker = NULL;
+			for (size_t k = 0; k < n_after && !pass && !blocker; k++) {
+				const char *a = after[k];
+				if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') ||
+				    a[pl + 1] != ' ')
+					continue;
+				if (a[pl] == '1' && mr_nft_rule_may_match(a + pl + 2, &w->v[i]))
+					blocker = a + pl + 2;
+				else if (a[pl] == '0')
+					pass = mr_nft_rule_covers(a + pl + 2, &w->v[i]);
+			}
+			if (pass || (!blocker && !policy_drop))
 				continue;
 			char *where = mr_plan_origin_of(r[i].allow);
 			char *text = mr_nft_rule_text(&w->v[i]);
-			char *how = strcmp(f[4], "none") ? mr_xasprintf("its rule of handle %s", f[4])
-			                                 : mr_xstrdup("policy drop");
+			char *how = blocker ? mr_xasprintf("'%s'", blocker) : mr_xstrdup("policy drop");
 			mr_plan_fail(plan, "firewall.running", where,
 			             "the chain %s %s %s, also hooked on input, drops (%s) before it "
 			             "accepts '%s': a packet must pass every input chain; accept it there too",
@@ -652,7 +666,10 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		free(words);
 		free(text);
 	}
-	check_nft_other_chains(plan, prefix, rules, n_rules, r, w);
+	const char **after = NULL;
+	size_t n_after = mr_facts_get_all(facts, "fw.nft.after", &after);
+	check_nft_other_chains(plan, prefix, rules, n_rules, after, n_after, r, w);
+	free(after);
 	free(prefix);
 	free(rules);
 }

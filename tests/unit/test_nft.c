@@ -215,6 +215,43 @@ static void test_rule_covers(void **state)
 			         cases[i].covers);
 }
 
+/* Whether a drop rule of another input chain may match a wanted rule's
+ * traffic: only a condition disjoint from it says no. */
+static void test_rule_may_match(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *rule;
+		struct mr_nft_want w;
+		int may;
+	} cases[] = {
+		{ "drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport 16509 drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport 22 drop", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "tcp dport { 22, 16000-17000 } drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport 49100-49160 drop", { "tcp", 49152, 49215, NULL }, 1 },
+		{ "udp dport 16509 drop", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "tcp dport != 22 drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport @blocked drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "tcp dport 22 ip saddr @addr-set-sshd reject", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "ip saddr 192.0.2.0/24 drop", { "tcp", 16509, 16509, "10.20.0.0/24" }, 0 },
+		{ "ip saddr 10.0.0.0/8 drop", { "tcp", 16509, 16509, "10.20.0.0/24" }, 1 },
+		{ "ip saddr 10.20.0.5 drop", { "tcp", 16509, 16509, "10.20.0.0/24" }, 1 },
+		{ "ip saddr 192.0.2.0/24 drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "ip6 saddr fd00::/8 drop", { "tcp", 16509, 16509, "10.20.0.0/24" }, 0 },
+		{ "ct state invalid drop", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "ct state invalid,untracked drop", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "ct state new,invalid drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "ct state { new, invalid } drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "iifname \"eth9\" drop", { "tcp", 16509, 16509, NULL }, 1 },
+		{ "jump deny", { "tcp", 16509, 16509, NULL }, 1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		if (mr_nft_rule_may_match(cases[i].rule, &cases[i].w) != cases[i].may)
+			fail_msg("'%s' for %ld-%ld from %s: want %d", cases[i].rule, cases[i].w.lo,
+			         cases[i].w.hi, cases[i].w.source ? cases[i].w.source : "any", cases[i].may);
+}
+
 /* A file with CRLF line ends gets CRLF lines, and reads as in state
  * after. */
 static void test_ports(void **state)
@@ -281,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_wider_rule_covers),
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_rule_covers),
+		cmocka_unit_test(test_rule_may_match),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_crlf_kept),
 	};

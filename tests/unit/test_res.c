@@ -480,12 +480,24 @@ static const struct res_case firewall_cases[] = {
 	  "fw.nft.input=inet filter input drop 7\nfw.nft.input=ip guard in accept 12\n"
 	  "fw.nft.rule=inet filter input tcp dport 16509 accept\n"
 	  "fw.nft.rule=ip guard in tcp dport 49152-49215 accept\n"
-	  "fw.nft.input=ip quiet in accept none\n",
+	  "fw.nft.after=ip guard in 1 tcp dport { 22, 16509 } drop\n"
+	  "fw.nft.input=ip quiet in accept none\n"
+	  /* fail2ban's: rejects the banned on another port only */
+	  "fw.nft.input=inet f2b-table f2b-chain accept 5\n"
+	  "fw.nft.after=inet f2b-table f2b-chain 1 tcp dport 22 ip saddr @addr-set-sshd reject\n"
+	  /* a drop of what is not new, then an accept of it */
+	  "fw.nft.input=inet extra in accept 9\n"
+	  "fw.nft.after=inet extra in 1 ct state invalid,untracked drop\n"
+	  "fw.nft.after=inet extra in 0 tcp dport 16509 accept\n"
+	  "fw.nft.after=inet extra in 1 iifname \"eth9\" drop\n",
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n", 0,
 	  "owned /etc/nftables.conf\n"
-	  "failed firewall.running line 3: the chain ip guard in, also hooked on input, drops (its "
-	  "rule of handle 12) before it accepts 'tcp dport 16509 accept': a packet must pass every "
-	  "input chain; accept it there too\n"
+	  "failed firewall.running line 3: the chain ip guard in, also hooked on input, drops ('tcp "
+	  "dport { 22, 16509 } drop') before it accepts 'tcp dport 16509 accept': a packet must pass "
+	  "every input chain; accept it there too\n"
+	  "failed firewall.running line 4: the chain inet extra in, also hooked on input, drops "
+	  "('iifname \"eth9\" drop') before it accepts 'tcp dport 49152-49215 accept': a packet must "
+	  "pass every input chain; accept it there too\n"
 	  "observed firewall.running by nft insert rule inet filter input handle 7 tcp dport 16509 "
 	  "accept: tcp dport 16509 accept\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 7 tcp dport "
