@@ -330,6 +330,13 @@ sshd_read() {
 			printf 'sshd.line=%s %s %s %s\n' "$sp" "$sn" "$kw" "$a" ;;
 		*) continue ;;
 		esac
+		# AllowGroups, DenyGroups: their groups looked up with the others,
+		# for their members (names only: a pattern is no group)
+		case $kw in [Aa][Ll][Ll][Oo][Ww][Gg]* | [Dd][Ee][Nn][Yy][Gg]*)
+			set -f
+			for gn in $a; do case $gn in *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac; done
+			set +f
+		esac
 		case $kw in [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) [ "$2" = 0 ] || continue ;; *) continue ;; esac
 		# each pattern's files by name, read here; this file's reading
 		# (its descriptor, its line count, its name) goes on after them
@@ -350,6 +357,7 @@ sshd_read() {
 		set -- "$f0" 0; sn=$n0; sp=$p0
 	done < "$1"
 }
+sshgroups=
 [ -z "$xuser" ] || sshd_read "$r/etc/ssh/sshd_config" 0
 
 # multipathd's configuration: multipath.conf, then the files of its
@@ -415,7 +423,8 @@ facts_awk='
 	        n = split(novakeys, u, " "); for (k = 1; k <= n; k++) nk[u[k]] = 1
 	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
-	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1 }
+	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1
+	        n = split(sg, g, " "); for (k = 1; k <= n; k++) wg[g[k]] = sgn[g[k]] = 1 }
 	# a nova option is printed once its value is whole (nflush)
 	function nflush() { if (npk != "") print npk npv; npk = "" }
 	FNR == 1 { nflush() }
@@ -567,7 +576,8 @@ facts_awk='
 		next }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
-	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3 }
+	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3
+		if (($1 in sgn) && $4 != "") print "group." $1 ".members=" $4 }
 	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env"
 	function listens(un, k,   c, j) { c = un SUBSEP k
 		for (j = 1; j <= nl[c]; j++) print utype(un) un "." lkind[c, j] "=" hname(file[c]) " " ls[c, j] }
@@ -649,14 +659,15 @@ if [ -z "$r" ]; then
 	{
 		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
 		echo --
-		getent group nova kvm libvirt libvirt-qemu qemu 2>/dev/null
-	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" "$facts_awk" "$@" part=ids FS=: -
+		# shellcheck disable=SC2086 # names only, checked above
+		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
+	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
 	! readable "$r/etc/passwd" || set -- "$@" "$rf"
 	set -- "$@" groups=1
 	! readable "$r/etc/group" || set -- "$@" "$rf"
-	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" "$facts_awk" "$@" </dev/null
+	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" </dev/null
 fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
 
 # The instances directory: what is mounted there, and whether it holds

@@ -443,18 +443,45 @@ static int key_alone_enough(const char *args)
 	return 0;
 }
 
-/* The name of the group gid among the groups the facts list, or NULL. */
-static const char *primary_group(const struct mr_facts *facts, gid_t gid)
+/* Whether user (primary group gid) is in the group the facts list as
+ * group.NAME (its gid, and its members where sshd_config names it); a
+ * group the facts do not list does not exist on the host. */
+static int in_group(const struct mr_facts *facts, const char *name, size_t n, const char *user,
+                    gid_t gid)
 {
-	for (size_t i = 0; facts && i < mr_facts_count(facts); i++) {
-		const char *key, *value;
-		mr_facts_pair(facts, i, &key, &value);
-		char *end;
-		if (!strncmp(key, "group.", 6) && strtoul(value, &end, 10) == (unsigned long)gid &&
-		    end != value && !*end)
-			return key + 6;
+	char *key = mr_xasprintf("group.%.*s", (int)n, name);
+	char *mkey = mr_xasprintf("%s.members", key);
+	const char *g = mr_facts_get(facts, key), *members = mr_facts_get(facts, mkey);
+	char *end;
+	int in = g && strtoul(g, &end, 10) == (unsigned long)gid && end != g && !*end;
+	size_t ul = strlen(user);
+	for (const char *p = members; p && *p && !in;) {
+		size_t mn = strcspn(p, ",");
+		in = mn == ul && !strncmp(p, user, ul);
+		p += mn + (p[mn] == ',');
 	}
-	return NULL;
+	free(mkey);
+	free(key);
+	return in;
+}
+
+/* How an AllowGroups or DenyGroups list (blanks apart) takes user: 1 a
+ * group of its is named, -1 only a pattern may name one (the groups of a
+ * pattern are not looked up), 0 none is. */
+static int groups_name(const struct mr_facts *facts, const char *args, const char *user,
+                       gid_t gid)
+{
+	int found = 0;
+	for (const char *p = args; *p && found != 1;) {
+		size_t n = strcspn(p, " \t");
+		if (n && strcspn(p, "*?!") < n)
+			found = -1;
+		else if (n && in_group(facts, p, n, user, gid))
+			found = 1;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return found;
 }
 
 /* sshd's own configuration may refuse the user's key login whatever its
@@ -469,9 +496,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, allow_seen = 0, allowed = 0;
-	int strict = -1;
-	char *allow_where = NULL;
-	const char *group = primary_group(facts, a->gid);
+	int strict = -1, allowg_seen = 0, allowg = 0;
+	char *allow_where = NULL, *allowg_where = NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
 		if (sshd_line_parse(lines[i], &l) < 0)
@@ -516,20 +542,22 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				allowed = -1;
 			if (!allow_where)
 				allow_where = mr_xstrdup(where);
-		} else if (kw_is(&l, "AllowGroups") || kw_is(&l, "DenyGroups")) {
-			/* the user's own group is known, its other groups are not */
-			int deny = kw_is(&l, "DenyGroups"), host = 0, named = 0;
-			for (const char *p = l.args; group && *p;) {
-				size_t pn = strcspn(p, " \t");
-				named |= pn && user_pattern(p, pn, group, &host);
-				p += pn;
-				p += strspn(p, " \t");
-			}
-			if (deny && named)
+		} else if (kw_is(&l, "AllowGroups")) {
+			int named = groups_name(facts, l.args, user, a->gid);
+			allowg_seen = 1;
+			if (named == 1)
+				allowg = 1;
+			else if (named == -1 && !allowg)
+				allowg = -1;
+			if (!allowg_where)
+				allowg_where = mr_xstrdup(where);
+		} else if (kw_is(&l, "DenyGroups")) {
+			int named = groups_name(facts, l.args, user, a->gid);
+			if (named == 1)
 				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets DenyGroups %s: sshd refuses %s, of group %s", where,
-				             l.args, user, group);
-			else if (!named)
+				             "%s sets DenyGroups %s: sshd refuses %s, a member", where, l.args,
+				             user);
+			else if (named == -1)
 				mr_plan_unchecked(plan, "ssh.sshd_groups", where);
 		} else if (kw_is(&l, "DenyUsers")) {
 			int named = users_name(l.args, user);
@@ -546,6 +574,13 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		             "%s sets AllowUsers without %s: sshd refuses %s", allow_where, user, user);
 	else if (allow_seen && allowed == -1)
 		mr_plan_unchecked(plan, "ssh.sshd_users", allow_where);
+	if (allowg_seen && allowg == 0)
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "%s sets AllowGroups without a group of %s's: sshd refuses %s",
+		             allowg_where, user, user);
+	else if (allowg_seen && allowg == -1)
+		mr_plan_unchecked(plan, "ssh.sshd_groups", allowg_where);
+	free(allowg_where);
 	free(allow_where);
 	free(lines);
 	/* an Include pattern whose files the probe did not read */

@@ -225,6 +225,16 @@ printf 'Include /etc/ssh/sshd_config.d/*.conf\nAllowUsers root nova\n' > "$SSHD/
 rm "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_no_grep "sshd: nothing of sshd's when it lets nova in" 'ssh\.sshd' "$out"
+# AllowGroups: the group's members looked up (nova's own group is known)
+printf 'sshusers:x:120:admin,nova\n' >> "$SSHD/etc/group"
+printf 'AllowGroups sshusers\n' > "$SSHD/etc/ssh/sshd_config"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_no_grep "sshd: AllowGroups of a group nova is a member of" 'ssh\.sshd' "$out"
+sed -i 's/^sshusers:x:120:admin,nova$/sshusers:x:120:admin/' "$SSHD/etc/group"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: ... not once it is not" \
+	"ssh\.sshd +failed +/etc/ssh/sshd_config:1 sets AllowGroups without a group of nova's: sshd refuses nova" "$out"
+rm "$SSHD/etc/ssh/sshd_config"
 # StrictModes: sshd refuses keys under a home others can write
 mkdir -p "$SSHD/var/lib/nova" && chown 64060:64060 "$SSHD/var/lib/nova" && chmod 0775 "$SSHD/var/lib/nova"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)

@@ -890,11 +890,18 @@ static const struct sshd_case sshd_cases[] = {
 	{ "DenyUsers by a pattern", SSHD(MAIN, 5, "DenyUsers n*"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyUsers n*: sshd refuses nova\n" },
 	{ "AllowGroups with nova's own group", SSHD(MAIN, 5, "AllowGroups wheel nova"), "" },
-	{ "AllowGroups without it: its other groups are not known", SSHD(MAIN, 5, "AllowGroups ssh"),
+	{ "AllowGroups of groups it is not in",
+	  SSHD(MAIN, 5, "AllowGroups ssh wheel") "group.ssh=120\ngroup.ssh.members=admin,novak\n",
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowGroups without a group of "
+	  "nova's: sshd refuses nova\n" },
+	{ "AllowGroups of a group it is a member of",
+	  SSHD(MAIN, 5, "AllowGroups ssh") "group.ssh=120\ngroup.ssh.members=admin,nova\n", "" },
+	{ "AllowGroups by a pattern: not looked up", SSHD(MAIN, 5, "AllowGroups ssh*"),
 	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
-	{ "DenyGroups with it", SSHD(MAIN, 5, "DenyGroups nova"),
-	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, of group "
-	  "nova\n" },
+	{ "DenyGroups with its own group", SSHD(MAIN, 5, "DenyGroups nova"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, "
+	  "a member\n" },
+	{ "DenyGroups of another group", SSHD(MAIN, 5, "DenyGroups kvm"), "" },
 	{ "after a Match: not checked, until Match all",
 	  SSHD(MAIN, 7, "Match User backup") SSHD(MAIN, 8, "PubkeyAuthentication no")
 	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
