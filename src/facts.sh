@@ -303,7 +303,8 @@ fi
 # legacy libvirtd --listen binds; a name, as the host's /etc/hosts gives
 # it (Debian's gives the host's own name 127.0.1.1): libvirtd binds every
 # address it gets (part=lconf, then part=hosts); its listen_tcp and
-# listen_tls, the listeners --listen opens
+# listen_tls, the listeners --listen opens; its ca_file, cert_file and
+# key_file, where set
 if readable "$r/etc/libvirt/libvirtd.conf"; then
 	set -- "$@" part=lconf "$rf"
 	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
@@ -407,6 +408,15 @@ for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.c
 	/etc/iptables/rules.v6 /etc/sysconfig/ip6tables; do
 	! readable "$r$f" || say "file.$f" present
 done
+# libvirt's TLS files where libvirt looks for them by default, the
+# server's and the client's, as "tls.file=PATH present" (or absent: a key
+# file is root's alone, whether it is there, not whether this user may
+# read it)
+for f in /etc/pki/CA/cacert.pem /etc/pki/libvirt/servercert.pem \
+	/etc/pki/libvirt/private/serverkey.pem /etc/pki/libvirt/clientcert.pem \
+	/etc/pki/libvirt/private/clientkey.pem; do
+	if intree "$r$f" && [ -f "$rf" ]; then say tls.file "$f present"; else say tls.file "$f absent"; fi
+done
 
 # Users and groups: getent on a live host (directories count), the files
 # of a tree (read by awk itself: no other process). The awk of every part:
@@ -508,8 +518,9 @@ facts_awk='
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
 			lad = 1; print "libvirtd.listen_addr=" lv
 			laname = lv; gsub(/^["\047]|["\047]$/, "", laname) }
-		# listen_tcp, listen_tls: which listeners --listen opens
-		if (match($0, /^[ \t]*listen_t(cp|ls)[ \t]*=/)) {
+		# listen_tcp, listen_tls: which listeners --listen opens; ca_file,
+		# cert_file, key_file: TLS files other than the defaults of libvirt
+		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file)[ \t]*=/)) {
 			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
 			if (!seen["l" lk]++) print "libvirtd." lk "=" lv }

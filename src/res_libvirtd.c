@@ -802,13 +802,64 @@ static char *listener_closed(const struct mr_plan *plan, const struct mr_profile
 	            : mr_xasprintf("the profile does not set %s, and libvirt's default is 0", key);
 }
 
-/* The listener nova-compute connects to for a live migration (its
- * live_migration_uri, or live_migration_scheme) must be the one the
- * profile opens, on the port it opens: a green listener on the other
- * transport, or port, is no migration. */
-static void check_nova_transport(struct mr_plan *plan, const struct mr_profile *profile,
+/* libvirt's TLS files: a TLS listener's daemon does not start without
+ * the server's, a TLS client does not connect without its own. Where the
+ * daemon's conf file names other files (libvirtd.conf's ca_file,
+ * cert_file, key_file), they are not examined, and that is said. */
+static void check_tls_files(struct mr_plan *plan, const char *item, const char *origin,
+                            int server, enum mr_libvirt_world w, const char *why)
+{
+	static const struct {
+		const char *key, *server, *client;
+	} files[] = {
+		{ "ca_file", "/etc/pki/CA/cacert.pem", "/etc/pki/CA/cacert.pem" },
+		{ "cert_file", "/etc/pki/libvirt/servercert.pem", "/etc/pki/libvirt/clientcert.pem" },
+		{ "key_file", "/etc/pki/libvirt/private/serverkey.pem",
+		  "/etc/pki/libvirt/private/clientkey.pem" },
+	};
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_buf missing;
+	mr_buf_init(&missing);
+	size_t n_missing = 0;
+	for (size_t i = 0; facts && i < MR_ARRAY_LEN(files); i++) {
+		char *conf_key = mr_xasprintf("libvirtd.%s", files[i].key);
+		const char *other = server && w != MR_WORLD_MODULAR ? mr_facts_get(facts, conf_key) : NULL;
+		free(conf_key);
+		if (other) {
+			char *where = mr_xasprintf("%s %s = %s", units_libvirtd.conf, files[i].key, other);
+			mr_plan_unchecked(plan, "libvirtd.tls_files", where);
+			free(where);
+			continue;
+		}
+		const char *path = server ? files[i].server : files[i].client;
+		char *absent = mr_xasprintf("%s absent", path);
+		int gone = mr_facts_has(facts, "tls.file", absent);
+		free(absent);
+		if (gone)
+			mr_buf_printf(&missing, "%s%s", n_missing++ ? ", " : "", path);
+	}
+	if (n_missing)
+		mr_plan_fail(plan, item, origin, "%s: %s %s missing (migready does not manage "
+		             "certificates)", why, missing.data, n_missing > 1 ? "are" : "is");
+	mr_buf_fini(&missing);
+}
+
+/* What a connection to this host's libvirt, or from it, needs beyond
+ * the listener: a TLS listener, the server's TLS files; the listener
+ * nova-compute connects to for a live migration (its live_migration_uri,
+ * or live_migration_scheme) must be the one the profile opens, on the
+ * port it opens (a green listener on the other transport, or port, is no
+ * migration), and over TLS this host needs its client's files. */
+static void check_connections(struct mr_plan *plan, const struct mr_profile *profile,
                                  enum mr_libvirt_world w, const struct world_units *units)
 {
+	const struct mr_setting *tls_on = mr_profile_get(profile, "libvirtd", "listen_tls");
+	if (tls_on && mr_setting_bool(tls_on)) {
+		char *o = mr_plan_origin_of(tls_on);
+		check_tls_files(plan, "libvirtd.listener_tls", o, 1, w,
+		                "libvirt's daemon would not start to answer on its TLS port");
+		free(o);
+	}
 	if (!mr_profile_get(profile, "libvirtd", "listen_tcp") &&
 	    !mr_profile_get(profile, "libvirtd", "listen_tls"))
 		return; /* no listener claimed */
@@ -826,6 +877,13 @@ static void check_nova_transport(struct mr_plan *plan, const struct mr_profile *
 	int tls = !strcmp(m.transport, "tls");
 	if (!tls && strcmp(m.transport, "tcp") != 0)
 		goto out; /* ssh, libssh2: no listener of libvirt's */
+	if (tls) {
+		char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over tls "
+		                         "(%s), as this host's client",
+		                         m.because);
+		check_tls_files(plan, "libvirtd.tls_client", origin, 0, w, why);
+		free(why);
+	}
 	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";
 	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", tls ? "listen_tls" : "listen_tcp");
 	char *closed = listener_closed(plan, profile, w, units, tls);
@@ -873,7 +931,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 	switch (w) {
 	case MR_WORLD_LEGACY:
 		plan_legacy(plan, profile, explicit_defaults);
-		check_nova_transport(plan, profile, w, &units_libvirtd);
+		check_connections(plan, profile, w, &units_libvirtd);
 		break;
 	case MR_WORLD_SOCKET: {
 		plan_sockets(plan, profile, &units_libvirtd, explicit_defaults);
@@ -893,12 +951,12 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		check_service_listen(plan, &ex, edits, origin);
 		free(origin);
 		free(path);
-		check_nova_transport(plan, profile, w, &units_libvirtd);
+		check_connections(plan, profile, w, &units_libvirtd);
 		break;
 	}
 	case MR_WORLD_MODULAR:
 		plan_sockets(plan, profile, &units_modular, explicit_defaults);
-		check_nova_transport(plan, profile, w, &units_modular);
+		check_connections(plan, profile, w, &units_modular);
 		break;
 	case MR_WORLD_UNKNOWN: {
 		char *origin = origin_or(named ? named : auth, "");

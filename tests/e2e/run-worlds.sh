@@ -28,6 +28,16 @@ nova_libvirt() {
 	else rm -f "$1/etc/nova/nova.conf"; fi
 }
 
+# tls_files ROOT: libvirt's TLS files where it looks for them, the
+# server's and the client's (their bytes are not read)
+tls_files() {
+	mkdir -p "$1/etc/pki/CA" "$1/etc/pki/libvirt/private"
+	for f in CA/cacert.pem libvirt/servercert.pem libvirt/private/serverkey.pem \
+		libvirt/clientcert.pem libvirt/private/clientkey.pem; do
+		echo pem > "$1/etc/pki/$f"
+	done
+}
+
 cp "$DATA/profile.ini" profile.ini
 sed 's/^tcp_port = 16509/tcp_port = 16510/' profile.ini > port.ini
 { cat profile.ini; printf '\n[libvirtd]\nlistener = legacy\n'; } > forced.ini
@@ -223,6 +233,15 @@ expect_status "tls: nova on tcp fails the TCP listener item" 6 "$st" "$out"
 expect_grep "tls: ... saying why" \
 	"libvirtd\.listener +failed +nova-compute connects to the destination's libvirt over tcp \(live_migration_scheme is not set: nova's default, tcp\), but listen_tcp = no keeps it closed: live migration cannot connect  \(tls\.ini:2\)" "$out"
 nova_libvirt "$tls" 'live_migration_scheme = tls'
+# no certificates: libvirtd would not start for a TLS connection, and
+# this host's client could not connect to another
+chk "$tls" tls.ini
+expect_status "tls: no certificates fails check" 6 "$st" "$out"
+expect_grep "tls: ... the server's, naming the file" \
+	"libvirtd\.listener_tls +failed +libvirt's daemon would not start to answer on its TLS port: /etc/pki/CA/cacert\.pem, /etc/pki/libvirt/servercert\.pem, /etc/pki/libvirt/private/serverkey\.pem are missing \(migready does not manage certificates\)" "$out"
+expect_grep "tls: ... the client's, naming the file" \
+	"libvirtd\.tls_client +failed +nova-compute connects to the destination's libvirt over tls \(/etc/nova/nova\.conf:2 sets \[libvirt\] live_migration_scheme = 'tls'\), as this host's client: /etc/pki/CA/cacert\.pem, /etc/pki/libvirt/clientcert\.pem, /etc/pki/libvirt/private/clientkey\.pem are missing" "$out"
+tls_files "$tls"
 converge "tls" "$tls" tls.ini
 expect_link "tls: libvirtd-tls.socket enabled offline" \
 	"$tls/etc/systemd/system/sockets.target.wants/libvirtd-tls.socket" /lib/systemd/system/libvirtd-tls.socket
@@ -478,6 +497,7 @@ cp "$WORK/libvirtd.conf.keep" "$root/etc/libvirt/libvirtd.conf"
 l10=$(new_host debian10-legacy d10nova)
 hosttree_dpkg "$l10" nova-compute 2:17.0.13-6+deb10u1
 nova_libvirt "$l10" 'live_migration_scheme = tls'
+tls_files "$l10"
 sed '/^listen_tls/d' profile.ini > legacy-notls.ini
 out=$(mr apply --local --root "$l10" -p legacy-notls.ini 2>&1)
 expect_status "debian10, nova on tls: apply" 2 $? "$out"
@@ -580,6 +600,7 @@ expect_grep "debian10: \$libvirtd_opts within a word passes no variable" "passes
 rm -r "$ldrop"
 # tls_port: in libvirtd.conf, quoted, where the legacy daemon reads it
 sed "s/^listen_tls = no$/listen_tls = yes\ntls_port = 16515/" profile.ini > legacy-tls.ini
+tls_files "$root"
 chk "$root" legacy-tls.ini
 expect_grep "debian10: tls_port is drift" "libvirtd\.tls_port +drift +absent \(default 16514\) -> '16515'" "$out"
 out=$(mr apply --local --root "$root" -p legacy-tls.ini 2>&1); expect_status "debian10: apply tls_port" 2 $? "$out"

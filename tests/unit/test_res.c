@@ -774,6 +774,30 @@ static const struct transport_case transport_cases[] = {
 	{ "no listener in the profile: nothing claimed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nauth_tcp = none\n", "" },
 
+	/* libvirt's TLS files, the server's and the client's */
+	{ "a TLS listener without the server's files",
+	  SOCKET_DEBIAN "tls.file=/etc/pki/CA/cacert.pem present\n"
+	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n"
+	  "tls.file=/etc/pki/libvirt/private/serverkey.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = yes\n",
+	  "failed libvirtd.listener_tls line 3: libvirt's daemon would not start to answer on its "
+	  "TLS port: /etc/pki/libvirt/servercert.pem, /etc/pki/libvirt/private/serverkey.pem are "
+	  "missing (migready does not manage certificates)\n" },
+	{ "... files libvirtd.conf names elsewhere: not examined",
+	  LEGACY_DEBIAN "libvirtd.cert_file=\"/srv/pki/cert.pem\"\n"
+	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\n",
+	  "unchecked libvirtd.tls_files /etc/libvirt/libvirtd.conf cert_file = \"/srv/pki/cert.pem\"\n" },
+	{ "nova over TLS without the client's files",
+	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls") "tls.file=/etc/pki/CA/cacert.pem present\n"
+	  "tls.file=/etc/pki/libvirt/clientcert.pem absent\n"
+	  "tls.file=/etc/pki/libvirt/private/clientkey.pem present\n",
+	  "[libvirtd]\nlisten_tls = yes\n",
+	  "failed libvirtd.tls_client line 2: nova-compute connects to the destination's libvirt "
+	  "over tls (/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'), as this "
+	  "host's client: /etc/pki/libvirt/clientcert.pem is missing (migready does not manage "
+	  "certificates)\n" },
+
 	/* libvirtd --config FILE reads FILE, not libvirtd.conf */
 	{ "legacy: --config in the options file fails every key written",
 	  LEGACY_DEBIAN10("LIBVIRTD_ARGS")
