@@ -332,10 +332,11 @@ sshd_read() {
 		*) continue ;;
 		esac
 		# AllowGroups, DenyGroups: their groups looked up with the others,
-		# for their members (names only: a pattern is no group)
+		# for their members (names only: a pattern is no group, and a word
+		# that getent would read as an option is none)
 		case $kw in [Aa][Ll][Ll][Oo][Ww][Gg]* | [Dd][Ee][Nn][Yy][Gg]*)
 			set -f
-			for gn in $a; do case $gn in *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac; done
+			for gn in $a; do case $gn in -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac; done
 			set +f
 		esac
 		case $kw in [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) [ "$2" = 0 ] || continue ;; *) continue ;; esac
