@@ -125,8 +125,9 @@ void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid,
                  const char *setting, const char *origin);
 
 /* A directory sshd's StrictModes checks (the home that holds ~/.ssh):
- * existing, owned by uid or root, writable by neither group nor others.
- * Observed only, never changed: failed when it is not so. */
+ * owned by uid or root, writable by neither group nor others. Observed
+ * only, never changed: failed when it is not so; absent, it is made with
+ * what it holds (mr_plan_dir), root's. */
 void mr_plan_dir_secure(struct mr_plan *plan, const char *path, uid_t uid, const char *setting,
                         const char *origin);
 

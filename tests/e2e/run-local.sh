@@ -235,7 +235,11 @@ out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... not once it is not" \
 	"ssh\.sshd +failed +/etc/ssh/sshd_config:1 sets AllowGroups without a group of nova's: sshd refuses nova" "$out"
 rm "$SSHD/etc/ssh/sshd_config"
-# StrictModes: sshd refuses keys under a home others can write
+# StrictModes: sshd refuses keys under a home others can write; one
+# still to be made (with ~/.ssh, root's) is not refused
+rm -rf "$SSHD/var/lib/nova"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: a home still to be made is no failure" "ssh\.home +ok +'absent': made with what it holds" "$out"
 mkdir -p "$SSHD/var/lib/nova" && chown 64060:64060 "$SSHD/var/lib/nova" && chmod 0775 "$SSHD/var/lib/nova"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: a home its group can write fails" \
