@@ -309,6 +309,8 @@ if readable "$r/etc/libvirt/libvirtd.conf"; then
 	set -- "$@" part=lconf "$rf"
 	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
 fi
+# virtproxyd.conf's TLS files, where set (modular daemons)
+! readable "$r/etc/libvirt/virtproxyd.conf" || set -- "$@" part=pconf "$rf"
 
 # sshd's configuration, for the [ssh] user ($5) only: sshd_config and the
 # files its Include lines name (globs, relative to /etc/ssh), in the order
@@ -525,6 +527,12 @@ facts_awk='
 			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
 			if (!seen["l" lk]++) print "libvirtd." lk "=" lv }
+		next }
+	part == "pconf" {
+		if (match($0, /^[ \t]*(ca|cert|key)_file[ \t]*=/)) {
+			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
+			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
+			if (!seen["p" lk]++) print "virtproxyd." lk "=" lv }
 		next }
 	# /etc/hosts: the addresses of the listen_addr name
 	part == "hosts" {

@@ -804,10 +804,11 @@ static char *listener_closed(const struct mr_plan *plan, const struct mr_profile
 
 /* libvirt's TLS files: a TLS listener's daemon does not start without
  * the server's, a TLS client does not connect without its own. Where the
- * daemon's conf file names other files (libvirtd.conf's ca_file,
- * cert_file, key_file), they are not examined, and that is said. */
+ * daemon's conf file names other files (ca_file, cert_file, key_file
+ * of libvirtd.conf, or virtproxyd.conf with modular daemons), they are
+ * not examined, and that is said. */
 static void check_tls_files(struct mr_plan *plan, const char *item, const char *origin,
-                            int server, enum mr_libvirt_world w, const char *why)
+                            int server, const struct world_units *units, const char *why)
 {
 	static const struct {
 		const char *key, *server, *client;
@@ -822,11 +823,12 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 	mr_buf_init(&missing);
 	size_t n_missing = 0;
 	for (size_t i = 0; facts && i < MR_ARRAY_LEN(files); i++) {
-		char *conf_key = mr_xasprintf("libvirtd.%s", files[i].key);
-		const char *other = server && w != MR_WORLD_MODULAR ? mr_facts_get(facts, conf_key) : NULL;
+		char *conf_key = mr_xasprintf("%s.%s", units == &units_modular ? "virtproxyd" : "libvirtd",
+		                              files[i].key);
+		const char *other = server ? mr_facts_get(facts, conf_key) : NULL;
 		free(conf_key);
 		if (other) {
-			char *where = mr_xasprintf("%s %s = %s", units_libvirtd.conf, files[i].key, other);
+			char *where = mr_xasprintf("%s %s = %s", units->conf, files[i].key, other);
 			mr_plan_unchecked(plan, "libvirtd.tls_files", where);
 			free(where);
 			continue;
@@ -856,7 +858,7 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	const struct mr_setting *tls_on = mr_profile_get(profile, "libvirtd", "listen_tls");
 	if (tls_on && mr_setting_bool(tls_on)) {
 		char *o = mr_plan_origin_of(tls_on);
-		check_tls_files(plan, "libvirtd.listener_tls", o, 1, w,
+		check_tls_files(plan, "libvirtd.listener_tls", o, 1, units,
 		                "libvirt's daemon would not start to answer on its TLS port");
 		free(o);
 	}
@@ -881,7 +883,7 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over tls "
 		                         "(%s), as this host's client",
 		                         m.because);
-		check_tls_files(plan, "libvirtd.tls_client", origin, 0, w, why);
+		check_tls_files(plan, "libvirtd.tls_client", origin, 0, units, why);
 		free(why);
 	}
 	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";

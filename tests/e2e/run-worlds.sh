@@ -623,6 +623,14 @@ expect_link "rhel9: virtproxyd-tcp.socket enabled offline" \
 expect_grep "rhel9: auth_tcp in virtproxyd.conf" '^auth_tcp = "none"$' "$(cat "$root/etc/libvirt/virtproxyd.conf")"
 cmp -s "$root/etc/libvirt/libvirtd.conf" "$DATA/host/etc/libvirt/libvirtd.conf" \
 	&& ok "rhel9: libvirtd.conf untouched" || not_ok "rhel9: libvirtd.conf untouched"
+# TLS files that virtproxyd.conf names elsewhere: not examined, and said
+printf 'cert_file = "/etc/pki/virt/server.pem"\n' >> "$root/etc/libvirt/virtproxyd.conf"
+tls_files "$root"
+sed 's/^listen_tls = no$/listen_tls = yes/' profile.ini > modular-tls.ini
+out=$(mr check --local --root "$root" -p modular-tls.ini 2>&1)
+expect_grep "rhel9: virtproxyd.conf's own cert_file is not checked, and said" \
+	'not checked \(1\): libvirtd\.tls_files \(/etc/libvirt/virtproxyd\.conf cert_file = "/etc/pki/virt/server\.pem"\)' "$out"
+expect_no_grep "rhel9: ... the files at their defaults are there" 'libvirtd\.listener_tls +failed' "$out"
 
 # --- a tree whose world cannot be told: never green ---
 cp -a "$DATA/host" "$WORK/bare"

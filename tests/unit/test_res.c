@@ -788,6 +788,14 @@ static const struct transport_case transport_cases[] = {
 	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
 	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\n",
 	  "unchecked libvirtd.tls_files /etc/libvirt/libvirtd.conf cert_file = \"/srv/pki/cert.pem\"\n" },
+	{ "modular: files virtproxyd.conf names elsewhere: not examined",
+	  MODULAR_RHEL "virtproxyd.key_file=\"/srv/k.pem\"\nlibvirtd.cert_file=\"/x\"\n"
+	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\n",
+	  "failed libvirtd.listener_tls line 3: libvirt's daemon would not start to answer on its "
+	  "TLS port: /etc/pki/libvirt/servercert.pem is missing (migready does not manage "
+	  "certificates)\n"
+	  "unchecked libvirtd.tls_files /etc/libvirt/virtproxyd.conf key_file = \"/srv/k.pem\"\n" },
 	{ "nova over TLS without the client's files",
 	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls") "tls.file=/etc/pki/CA/cacert.pem present\n"
 	  "tls.file=/etc/pki/libvirt/clientcert.pem absent\n"
