@@ -309,7 +309,7 @@ if readable "$r/etc/libvirt/libvirtd.conf"; then
 	set -- "$@" part=lconf "$rf"
 	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
 fi
-# virtproxyd.conf's TLS files, where set (modular daemons)
+# virtproxyd.conf's TLS files and auth_tcp, where set (modular daemons)
 ! readable "$r/etc/libvirt/virtproxyd.conf" || set -- "$@" part=pconf "$rf"
 
 # sshd's configuration, for the [ssh] user ($5) only: sshd_config and the
@@ -420,6 +420,11 @@ for f in /etc/pki/CA/cacert.pem /etc/pki/libvirt/servercert.pem \
 	/etc/pki/libvirt/private/clientkey.pem; do
 	if intree "$r$f" && [ -f "$rf" ]; then say tls.file "$f present"; else say tls.file "$f absent"; fi
 done
+# the SASL credentials of libvirt's clients run by root, the migrating
+# libvirtd among them (peer to peer)
+for f in /etc/libvirt/auth.conf /root/.config/libvirt/auth.conf; do
+	! intree "$r$f" || [ ! -f "$rf" ] || say libvirt.auth_conf "$f"
+done
 
 # Users and groups: getent on a live host (directories count), the files
 # of a tree (read by awk itself: no other process). The awk of every part:
@@ -522,14 +527,15 @@ facts_awk='
 			lad = 1; print "libvirtd.listen_addr=" lv
 			laname = lv; gsub(/^["\047]|["\047]$/, "", laname) }
 		# listen_tcp, listen_tls: which listeners --listen opens; ca_file,
-		# cert_file, key_file: TLS files other than the defaults of libvirt
-		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file)[ \t]*=/)) {
+		# cert_file, key_file: TLS files other than the defaults of libvirt;
+		# auth_tcp: what a TCP client must bring
+		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp)[ \t]*=/)) {
 			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
 			if (!seen["l" lk]++) print "libvirtd." lk "=" lv }
 		next }
 	part == "pconf" {
-		if (match($0, /^[ \t]*(ca|cert|key)_file[ \t]*=/)) {
+		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) {
 			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
 			if (!seen["p" lk]++) print "virtproxyd." lk "=" lv }

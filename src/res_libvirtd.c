@@ -846,6 +846,36 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 	mr_buf_fini(&missing);
 }
 
+/* auth_tcp = sasl (libvirt's default) asks a TCP client for SASL
+ * credentials: with peer-to-peer migration (nova's) the migrating
+ * libvirtd, root's, is that client, and libvirt finds them in auth.conf.
+ * The value: the profile's, else the daemon's conf file's, else sasl. */
+static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *profile,
+                              const struct world_units *units, const char *why)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const struct mr_setting *auth = mr_profile_get(profile, "libvirtd", "auth_tcp");
+	const char *value = auth ? auth->value
+	                         : mr_facts_get(facts, units == &units_modular ? "virtproxyd.auth_tcp"
+	                                                                       : "libvirtd.auth_tcp");
+	char *plain = mr_xstrdup(value ? value : "sasl");
+	size_t n = strlen(plain);
+	if (n >= 2 && (plain[0] == '"' || plain[0] == '\'') && plain[n - 1] == plain[0]) {
+		memmove(plain, plain + 1, n - 2);
+		plain[n - 2] = '\0';
+	}
+	if (!strcmp(plain, "sasl") && !mr_facts_get(facts, "libvirt.auth_conf")) {
+		char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
+		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
+		             "%s, and auth_tcp = sasl (%s) wants SASL credentials of the migrating "
+		             "libvirtd: neither /etc/libvirt/auth.conf nor "
+		             "/root/.config/libvirt/auth.conf is on this host",
+		             why, auth ? "the profile's" : value ? units->conf : "libvirt's default");
+		free(origin);
+	}
+	free(plain);
+}
+
 /* What a connection to this host's libvirt, or from it, needs beyond
  * the listener: a TLS listener, the server's TLS files; the listener
  * nova-compute connects to for a live migration (its live_migration_uri,
@@ -884,6 +914,13 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		                         "(%s), as this host's client",
 		                         m.because);
 		check_tls_files(plan, "libvirtd.tls_client", origin, 0, units, why);
+		free(why);
+	}
+	if (!tls) {
+		char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over tcp "
+		                         "(%s)",
+		                         m.because);
+		check_sasl_client(plan, profile, units, why);
 		free(why);
 	}
 	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";

@@ -614,6 +614,18 @@ expect_grep "centos7: --listen in /etc/sysconfig/libvirtd" '^LIBVIRTD_ARGS="--li
 expect_grep "centos7: the commented example is kept" '^#LIBVIRTD_ARGS="--listen"$' "$sysconfig"
 [ ! -e "$root/etc/default" ] && ok "centos7: no /etc/default created" || not_ok "centos7: no /etc/default created"
 
+# --- SASL: libvirt's default auth_tcp wants credentials of the migrating
+# libvirtd (root's, peer to peer); without auth.conf, no migration ---
+sasl=$(new_host debian12-socket sasl)
+sed '/^auth_tcp/d' profile.ini > sasl.ini
+chk "$sasl" sasl.ini
+expect_status "sasl: no credentials fails check" 6 "$st" "$out"
+expect_grep "sasl: ... naming what it looked for" \
+	"libvirtd\.auth_tcp +failed +nova-compute connects to the destination's libvirt over tcp \(live_migration_scheme is not set: nova's default, tcp\), and auth_tcp = sasl \(libvirt's default\) wants SASL credentials of the migrating libvirtd: neither /etc/libvirt/auth\.conf nor /root/\.config/libvirt/auth\.conf is on this host" "$out"
+mkdir -p "$sasl/root/.config/libvirt" && printf '[credentials-migration]\nauthname=nova\n' > "$sasl/root/.config/libvirt/auth.conf"
+chk "$sasl" sasl.ini
+expect_no_grep "sasl: ... root's auth.conf gives them" 'libvirtd\.auth_tcp +failed' "$out"
+
 # --- RHEL 9: modular daemons ---
 root=$(new_host rhel9-modular r9)
 converge rhel9 "$root" profile.ini

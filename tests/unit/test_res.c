@@ -697,7 +697,18 @@ static const struct transport_case transport_cases[] = {
 	{ "no nova on the host: nothing to cross", SOCKET_DEBIAN SCHEME_SELF("tls"),
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
 	{ "nova on its default, tcp, and the TCP listener on", SOCKET_DEBIAN NOVA_DEB,
-	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n", "" },
+	{ "... SASL by libvirt's default, no credentials", SOCKET_DEBIAN NOVA_DEB,
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.auth_tcp line 2: nova-compute connects to the destination's libvirt over "
+	  "tcp (live_migration_scheme is not set: nova's default, tcp), and auth_tcp = sasl "
+	  "(libvirt's default) wants SASL credentials of the migrating libvirtd: neither "
+	  "/etc/libvirt/auth.conf nor /root/.config/libvirt/auth.conf is on this host\n" },
+	{ "... SASL with root's credentials", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.auth_conf=/root/.config/libvirt/auth.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n", "" },
+	{ "... none in libvirtd.conf, the profile silent", SOCKET_DEBIAN NOVA_DEB
+	  "libvirtd.auth_tcp=\"none\"\n", "[libvirtd]\nlisten_tcp = yes\n", "" },
 	{ "nova.conf on tls, the profile keeps TLS closed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
 	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
@@ -742,7 +753,7 @@ static const struct transport_case transport_cases[] = {
 	  "'qemu+tcp://%s:99999/system', which is no libvirt URI\n" },
 	{ "modular: the URI's port against tcp_port",
 	  MODULAR_RHEL NOVA_RPM URI_SELF("qemu+tcp://nova@%s:16510/system?no_verify=1"),
-	  "[libvirtd]\nlisten_tcp = yes\ntcp_port = 16511\n",
+	  "[libvirtd]\nlisten_tcp = yes\ntcp_port = 16511\nauth_tcp = none\n",
 	  "failed libvirtd.listen_port line 3: nova-compute connects to port 16510 "
 	  "(/etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
 	  "'qemu+tcp://nova@%s:16510/system?no_verify=1'), but libvirt listens on 16511: live "
@@ -759,14 +770,14 @@ static const struct transport_case transport_cases[] = {
 	  "the profile does not set listen_tls, and /etc/libvirt/libvirtd.conf sets it to 0: live "
 	  "migration cannot connect\n" },
 	{ "legacy: tcp is off by libvirt's default", LEGACY_DEBIAN NOVA_DEB,
-	  "[libvirtd]\nlisten_tls = yes\n",
+	  "[libvirtd]\nlisten_tls = yes\nauth_tcp = none\n",
 	  "failed libvirtd.listener line 2: nova-compute connects to the destination's libvirt "
 	  "over tcp (live_migration_scheme is not set: nova's default, tcp), but the profile does "
 	  "not set listen_tcp, and libvirt's default is 0: live migration cannot connect\n" },
 	{ "legacy: ... unless libvirtd.conf turns it on", LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
-	  "[libvirtd]\nlisten_tls = yes\n", "" },
+	  "[libvirtd]\nlisten_tls = yes\nauth_tcp = none\n", "" },
 	{ "legacy: without --listen nothing listens", LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
-	  "[libvirtd]\nlisten_tls = no\n",
+	  "[libvirtd]\nlisten_tls = no\nauth_tcp = none\n",
 	  "failed libvirtd.listener line 2: nova-compute connects to the destination's libvirt "
 	  "over tcp (live_migration_scheme is not set: nova's default, tcp), but the profile does "
 	  "not set listen_tcp, and with listen_tls = no libvirtd runs without --listen: live "
