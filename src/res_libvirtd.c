@@ -909,22 +909,17 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	int tls = !strcmp(m.transport, "tls");
 	if (!tls && strcmp(m.transport, "tcp") != 0)
 		goto out; /* ssh, libssh2: no listener of libvirt's */
-	if (tls) {
-		char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over tls "
-		                         "(%s), as this host's client",
-		                         m.because);
+	/* what this host brings as the client: TLS files, SASL credentials */
+	char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over %s (%s)%s",
+	                         m.transport, m.because, tls ? ", as this host's client" : "");
+	if (tls)
 		check_tls_files(plan, "libvirtd.tls_client", origin, 0, units, why);
-		free(why);
-	}
-	if (!tls) {
-		char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over tcp "
-		                         "(%s)",
-		                         m.because);
+	else
 		check_sasl_client(plan, profile, units, why);
-		free(why);
-	}
+	free(why);
 	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";
-	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", tls ? "listen_tls" : "listen_tcp");
+	const struct mr_setting *on =
+		mr_profile_get(profile, "libvirtd", tls ? "listen_tls" : "listen_tcp");
 	char *closed = listener_closed(plan, profile, w, units, tls);
 	if (closed && on) {
 		free(origin);
