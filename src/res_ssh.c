@@ -484,6 +484,22 @@ static int groups_name(const struct mr_facts *facts, const char *args, const cha
 	return found;
 }
 
+/* AllowUsers or AllowGroups, all their lines: they add up. named: 1 one
+ * names the user, -1 only as a pattern may, 0 none (yet); where: the
+ * first line, NULL while there is none. */
+struct allow_list {
+	int named;
+	char *where;
+};
+
+static void allow_add(struct allow_list *al, int named, const char *where)
+{
+	if (named == 1 || (named == -1 && al->named == 0))
+		al->named = named;
+	if (!al->where)
+		al->where = mr_xstrdup(where);
+}
+
 /* sshd's own configuration may refuse the user's key login whatever its
  * files say: sshd_config and its Includes, read as sshd reads them (the
  * first value of a keyword wins; AllowUsers and DenyUsers add up). A
@@ -495,9 +511,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
-	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, allow_seen = 0, allowed = 0;
-	int strict = -1, allowg_seen = 0, allowg = 0;
-	char *allow_where = NULL, *allowg_where = NULL;
+	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, strict = -1;
+	struct allow_list users = { 0, NULL }, groups = { 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
 		if (sshd_line_parse(lines[i], &l) < 0)
@@ -534,23 +549,9 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				             "%s in, and nova's commands cannot ask for more",
 				             where, l.args, user);
 		} else if (kw_is(&l, "AllowUsers")) {
-			int named = users_name(l.args, user);
-			allow_seen = 1;
-			if (named == 1)
-				allowed = 1;
-			else if (named == -1 && !allowed)
-				allowed = -1;
-			if (!allow_where)
-				allow_where = mr_xstrdup(where);
+			allow_add(&users, users_name(l.args, user), where);
 		} else if (kw_is(&l, "AllowGroups")) {
-			int named = groups_name(facts, l.args, user, a->gid);
-			allowg_seen = 1;
-			if (named == 1)
-				allowg = 1;
-			else if (named == -1 && !allowg)
-				allowg = -1;
-			if (!allowg_where)
-				allowg_where = mr_xstrdup(where);
+			allow_add(&groups, groups_name(facts, l.args, user, a->gid), where);
 		} else if (kw_is(&l, "DenyGroups")) {
 			int named = groups_name(facts, l.args, user, a->gid);
 			if (named == 1)
@@ -569,19 +570,19 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		}
 		free(where);
 	}
-	if (allow_seen && allowed == 0)
+	if (users.where && users.named == 0)
 		mr_plan_fail(plan, "ssh.sshd", origin,
-		             "%s sets AllowUsers without %s: sshd refuses %s", allow_where, user, user);
-	else if (allow_seen && allowed == -1)
-		mr_plan_unchecked(plan, "ssh.sshd_users", allow_where);
-	if (allowg_seen && allowg == 0)
+		             "%s sets AllowUsers without %s: sshd refuses %s", users.where, user, user);
+	else if (users.where && users.named == -1)
+		mr_plan_unchecked(plan, "ssh.sshd_users", users.where);
+	if (groups.where && groups.named == 0)
 		mr_plan_fail(plan, "ssh.sshd", origin,
 		             "%s sets AllowGroups without a group of %s's: sshd refuses %s",
-		             allowg_where, user, user);
-	else if (allowg_seen && allowg == -1)
-		mr_plan_unchecked(plan, "ssh.sshd_groups", allowg_where);
-	free(allowg_where);
-	free(allow_where);
+		             groups.where, user, user);
+	else if (groups.where && groups.named == -1)
+		mr_plan_unchecked(plan, "ssh.sshd_groups", groups.where);
+	free(groups.where);
+	free(users.where);
 	free(lines);
 	/* an Include pattern whose files the probe did not read */
 	const char **unread = NULL;
