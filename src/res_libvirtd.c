@@ -54,6 +54,16 @@ static const struct world_units units_modular = {
 	"virtproxyd-tls.socket",
 };
 
+/* A value of a libvirt conf file as the probe reports it, without its
+ * one pair of quotes: its start, and *len its length. */
+static const char *conf_unquoted(const char *v, size_t *len)
+{
+	size_t n = strlen(v);
+	int quoted = n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0];
+	*len = n - 2 * (size_t)quoted;
+	return v + quoted;
+}
+
 static char *origin_or(const struct mr_setting *s, const char *fallback)
 {
 	return s ? mr_plan_origin_of(s) : mr_xstrdup(fallback);
@@ -726,14 +736,14 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	/* libvirtd --listen binds listen_addr: the loopback is no listener for
 	 * the other hosts (virconf reads the first, as the probe does) */
 	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
-	size_t an = addr ? strlen(addr) : 0;
-	int quoted = an >= 2 && (addr[0] == '"' || addr[0] == '\'') && addr[an - 1] == addr[0];
+	size_t an = 0;
+	const char *bare = addr ? conf_unquoted(addr, &an) : NULL;
 	/* a name: libvirtd binds every address the host resolves it to */
 	const char **ips = NULL;
 	size_t n_ips = facts ? mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips) : 0, n_loop = 0;
 	for (size_t i = 0; i < n_ips; i++)
 		n_loop += (size_t)mr_addr_is_loopback(ips[i], strlen(ips[i]));
-	if (listen && addr && mr_addr_is_loopback(addr + quoted, an - 2 * (size_t)quoted))
+	if (listen && addr && mr_addr_is_loopback(bare, an))
 		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
 		             "%s sets listen_addr = %s: libvirtd would listen on the loopback "
 		             "only, and other hosts cannot connect",
@@ -858,13 +868,9 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	const char *value = auth ? auth->value
 	                         : mr_facts_get(facts, units == &units_modular ? "virtproxyd.auth_tcp"
 	                                                                       : "libvirtd.auth_tcp");
-	char *plain = mr_xstrdup(value ? value : "sasl");
-	size_t n = strlen(plain);
-	if (n >= 2 && (plain[0] == '"' || plain[0] == '\'') && plain[n - 1] == plain[0]) {
-		memmove(plain, plain + 1, n - 2);
-		plain[n - 2] = '\0';
-	}
-	if (!strcmp(plain, "sasl") && !mr_facts_get(facts, "libvirt.auth_conf")) {
+	size_t n = 4;
+	const char *plain = value ? conf_unquoted(value, &n) : "sasl";
+	if (n == 4 && !strncmp(plain, "sasl", 4) && !mr_facts_get(facts, "libvirt.auth_conf")) {
 		char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
 		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
 		             "%s, and auth_tcp = sasl (%s) wants SASL credentials of the migrating "
@@ -873,7 +879,6 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 		             why, auth ? "the profile's" : value ? units->conf : "libvirt's default");
 		free(origin);
 	}
-	free(plain);
 }
 
 /* What a connection to this host's libvirt, or from it, needs beyond
