@@ -529,17 +529,17 @@ facts_awk='
 		# listen_tcp, listen_tls: which listeners --listen opens; ca_file,
 		# cert_file, key_file: TLS files other than the defaults of libvirt;
 		# auth_tcp: what a TCP client must bring
-		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp)[ \t]*=/)) {
-			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
-			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
-			if (!seen["l" lk]++) print "libvirtd." lk "=" lv }
+		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("libvirtd")
 		next }
 	part == "pconf" {
-		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) {
-			lk = $0; sub(/^[ \t]*/, "", lk); sub(/[ \t]*=.*$/, "", lk)
-			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
-			if (!seen["p" lk]++) print "virtproxyd." lk "=" lv }
+		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("virtproxyd")
 		next }
+	# a key = value line of a libvirt conf file, the first of its key (as
+	# virconf reads it), as "DAEMON.KEY=VALUE"
+	function confkv(daemon,   ck, cv) {
+		ck = $0; sub(/^[ \t]*/, "", ck); sub(/[ \t]*=.*$/, "", ck)
+		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv)
+		if (!seen[daemon, ck]++) print daemon "." ck "=" cv }
 	# /etc/hosts: the addresses of the listen_addr name
 	part == "hosts" {
 		if (laname != "" && $1 !~ /^#/)

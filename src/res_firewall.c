@@ -762,7 +762,7 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 			size_t len = strcspn(p, " ");
 			char *src = mr_xstrndup(p, len);
 			for (size_t i = 0; i < n && len; i++) {
-				const char *want = r[i].source ? r[i].source : NULL;
+				const char *want = r[i].source;
 				if (want && !mr_nft_prefix_holds(src, want) && !mr_nft_prefix_holds(want, src))
 					continue;
 				char *where = mr_plan_origin_of(r[i].allow);
