@@ -45,7 +45,8 @@ struct mr_facts *mr_facts_copy(const struct mr_facts *f);
  * holder names this run for a loser's message.
  * instances: the instances directory whose mount is reported, or NULL.
  * user: an account to report besides nova and the qemu users ([ssh]
- * user), whose key login sshd's configuration is read for, or NULL. nova_keys: the options whose values in nova's other
+ * user), whose key login sshd's configuration is read for, or NULL.
+ * nova_keys: the options whose values in nova's other
  * configuration files are reported (mr_nova_watch_keys), or NULL.
  * Errors: MR_ERR_HOST ("locked by ... since ...", probe failed). */
 struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,

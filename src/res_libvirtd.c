@@ -549,7 +549,8 @@ static void check_var_listen(struct mr_plan *plan, const char *var, int edits,
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "libvirtd.service would start libvirtd with --listen (%s from %s%s), "
 		             "which socket activation refuses: remove it there",
-		             var, env ? "Environment= in " : "", mr_fact_path_shown(from.file, from.file_len));
+		             var, env ? "Environment= in " : "",
+		             mr_fact_path_shown(from.file, from.file_len));
 	free(value);
 }
 
@@ -620,7 +621,8 @@ static void check_config_flag(struct mr_plan *plan, const struct mr_profile *pro
 	char *where = NULL;
 	const char *args = exec_args(ex);
 	if (args && words_config(args, file, sizeof(file)))
-		where = mr_xasprintf("ExecStart in %s", mr_fact_path_shown(ex->last.file, ex->last.file_len));
+		where = mr_xasprintf("ExecStart in %s",
+		                     mr_fact_path_shown(ex->last.file, ex->last.file_len));
 	const char **vars = NULL;
 	size_t nv = facts ? mr_facts_get_all(facts, "libvirtd.args_var", &vars) : 0;
 	for (size_t i = 0; i < nv && !where; i++) {

@@ -145,7 +145,8 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 			             o.section_len, o.section, o.key_len, o.key, e->value);
 		free(spelt);
 	}
-	if (last_setting(facts, "nova.other", major, e->section, e->key, &o, NULL) == 0 && !same_value(o.value, e->value))
+	if (last_setting(facts, "nova.other", major, e->section, e->key, &o, NULL) == 0 &&
+	    !same_value(o.value, e->value))
 		mr_plan_fail(plan, setting, where,
 		             "%s sets [%.*s] %.*s = '%s', read after " NOVA_CONF
 		             ": nova-compute uses that, not '%s'",

@@ -683,7 +683,8 @@ static void test_firewall(void **state)
 
 #define NOVA_DEB "pkg.nova-compute=2:26.2.2-1~deb12u5\n"
 #define NOVA_RPM "pkg.openstack-nova-compute=26.2.1-1.el9\n"
-#define SCHEME_SELF(V) "nova.self=12 [libvirt]live_migration_scheme libvirt/live_migration_scheme " V "\n"
+#define SCHEME_SELF(V) \
+	"nova.self=12 [libvirt]live_migration_scheme libvirt/live_migration_scheme " V "\n"
 #define URI_SELF(V) "nova.self=14 [libvirt]live_migration_uri libvirt/live_migration_uri " V "\n"
 
 struct transport_case {
@@ -774,7 +775,8 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener line 2: nova-compute connects to the destination's libvirt "
 	  "over tcp (live_migration_scheme is not set: nova's default, tcp), but the profile does "
 	  "not set listen_tcp, and libvirt's default is 0: live migration cannot connect\n" },
-	{ "legacy: ... unless libvirtd.conf turns it on", LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
+	{ "legacy: ... unless libvirtd.conf turns it on",
+	  LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
 	  "[libvirtd]\nlisten_tls = yes\nauth_tcp = none\n", "" },
 	{ "legacy: without --listen nothing listens", LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_tcp=1\n",
 	  "[libvirtd]\nlisten_tls = no\nauth_tcp = none\n",
@@ -798,7 +800,8 @@ static const struct transport_case transport_cases[] = {
 	  LEGACY_DEBIAN "libvirtd.cert_file=\"/srv/pki/cert.pem\"\n"
 	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
 	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\n",
-	  "unchecked libvirtd.tls_files /etc/libvirt/libvirtd.conf cert_file = \"/srv/pki/cert.pem\"\n" },
+	  "unchecked libvirtd.tls_files /etc/libvirt/libvirtd.conf "
+	  "cert_file = \"/srv/pki/cert.pem\"\n" },
 	{ "modular: files virtproxyd.conf names elsewhere: not examined",
 	  MODULAR_RHEL "virtproxyd.key_file=\"/srv/k.pem\"\nlibvirtd.cert_file=\"/x\"\n"
 	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
@@ -908,26 +911,33 @@ struct sshd_case {
 
 static const struct sshd_case sshd_cases[] = {
 	{ "Debian's: nothing", SSHD(MAIN, 12, "Include /etc/ssh/sshd_config.d/*.conf"), "" },
-	{ "the first value wins", SSHD(MAIN, 3, "PubkeyAuthentication yes") SSHD(MAIN, 9, "PubkeyAuthentication no"),
+	{ "the first value wins",
+	  SSHD(MAIN, 3, "PubkeyAuthentication yes") SSHD(MAIN, 9, "PubkeyAuthentication no"),
 	  "" },
-	{ "a key alone, among the alternatives", SSHD(MAIN, 3, "AuthenticationMethods publickey,password publickey"), "" },
+	{ "a key alone, among the alternatives",
+	  SSHD(MAIN, 3, "AuthenticationMethods publickey,password publickey"), "" },
 	{ "any method", SSHD(MAIN, 3, "AuthenticationMethods any"), "" },
 	{ "two methods each time",
 	  SSHD(MAIN, 3, "AuthenticationMethods publickey,keyboard-interactive password"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
 	  "publickey,keyboard-interactive password: a key alone does not log nova in, and nova's "
 	  "commands cannot ask for more\n" },
-	{ "the home's authorized_keys, spelt %h", SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), "" },
-	{ "... or relative", SSHD(MAIN, 4, "AuthorizedKeysFile .ssh/authorized_keys2 .ssh/authorized_keys"), "" },
+	{ "the home's authorized_keys, spelt %h",
+	  SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), "" },
+	{ "... or relative",
+	  SSHD(MAIN, 4, "AuthorizedKeysFile .ssh/authorized_keys2 .ssh/authorized_keys"), "" },
 	{ "keys kept elsewhere", SSHD(MAIN, 4, "AuthorizedKeysFile /etc/ssh/keys/%u"),
-	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile /etc/ssh/keys/%u: sshd "
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile /etc/ssh/keys/%u: "
+	  "sshd "
 	  "does not read /var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
 	{ "no keys file", SSHD(MAIN, 4, "AuthorizedKeysFile none"),
-	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile none: sshd does not read "
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile none: sshd does "
+	  "not read "
 	  "/var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
 	{ "AllowUsers adds up", SSHD(MAIN, 5, "AllowUsers root") SSHD(MAIN, 6, "AllowUsers no?a"), "" },
 	{ "AllowUsers without nova", SSHD(MAIN, 5, "AllowUsers root admin"),
-	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd refuses nova\n" },
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd "
+	  "refuses nova\n" },
 	{ "AllowUsers with nova from some hosts", SSHD(MAIN, 5, "AllowUsers root nova@10.0.0.*"),
 	  "unchecked ssh.sshd_users /etc/ssh/sshd_config:5\n" },
 	{ "DenyUsers by a pattern", SSHD(MAIN, 5, "DenyUsers n*"),

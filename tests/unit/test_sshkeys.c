@@ -283,7 +283,8 @@ static void test_authorized_merge_profile_options(void **state)
 		{ "tunnel=\"99999999999\" ssh-ed25519 " K2,
 		  "tunnel=\"99999999999\": no tunnel device (a number, or any)" },
 		{ "from=10.0.0.5 ssh-ed25519 " K2, "from=10.0.0.5: sshd wants its value in double quotes" },
-		{ "command=\"a\"b ssh-ed25519 " K2, "command=\"a\"b: sshd wants its value in double quotes" },
+		{ "command=\"a\"b ssh-ed25519 " K2,
+		  "command=\"a\"b: sshd wants its value in double quotes" },
 		{ "command=\"a\",command=\"b\" ssh-ed25519 " K2, "command=\"b\": given twice" },
 		{ "from=\"a\",no-pty,from=\"b\" ssh-ed25519 " K2, "from=\"b\": given twice" },
 	};
