@@ -179,10 +179,10 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	struct other_line o;
 	long at = 0;
 	const struct mr_setting *set = NULL;
-	const char *planned = mr_nova_set_value(profile, major, section, key, &set);
+	const char *planned;
 	if (last_setting(facts, "nova.other", major, section, key, &o, NULL) == 0)
 		return file_sets(&o, because);
-	if (planned) {
+	if ((planned = mr_nova_set_value(profile, major, section, key, &set))) {
 		char *origin = mr_plan_origin_of(set);
 		*because = mr_xasprintf("%s sets [%s] %s = '%s'", origin, section, key, planned);
 		free(origin);
