@@ -110,6 +110,10 @@ struct mr_nova_migration {
 	char *transport;
 	long port;
 	char *because;
+	/* [libvirt] live_migration_inbound_addr, where the peers migrate to
+	 * this host (NULL: at its name), and what sets it */
+	char *inbound;
+	char *inbound_because;
 };
 /* Returns 1 and fills *m (mr_nova_migration_fini frees it), 0 when the
  * facts show no nova on the host, or -1 when its live_migration_uri is no

@@ -883,6 +883,68 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	}
 }
 
+/* nova's peers migrate to this host at its live_migration_inbound_addr
+ * (at its name when unset): the loopback there is each peer's own, and a
+ * legacy libvirtd binds listen_addr only, which must be that address. */
+static void check_inbound(struct mr_plan *plan, enum mr_libvirt_world w,
+                          const struct mr_nova_migration *m, int listener, const char *origin)
+{
+	if (!m->inbound)
+		return;
+	size_t in_n = strlen(m->inbound);
+	if (mr_addr_is_loopback(m->inbound, in_n)) {
+		mr_plan_fail(plan, "libvirtd.listener", origin,
+		             "nova's peers migrate to this host at %s (%s), the loopback, each peer's "
+		             "own: live migration to this host cannot connect",
+		             m->inbound, m->inbound_because);
+		return;
+	}
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
+	if (!listener || w != MR_WORLD_LEGACY || !addr)
+		return;
+	size_t an = 0;
+	const char *bare = conf_unquoted(addr, &an);
+	unsigned char want[16], have[16];
+	if (mr_addr_is_any(bare, an) || mr_addr_is_loopback(bare, an))
+		return; /* every address; the loopback fails libvirtd.listen_addr */
+	const char *bound_ip = NULL; /* a name's address here, shown */
+	if (mr_addr_parse(m->inbound, in_n, want)) {
+		if (mr_addr_parse(bare, an, have)) {
+			if (!memcmp(want, have, 16))
+				return;
+		} else {
+			const char **ips = NULL;
+			size_t n_ips = mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips);
+			int bound = 0;
+			for (size_t i = 0; i < n_ips && !bound; i++)
+				bound = mr_addr_parse(ips[i], strlen(ips[i]), have) && !memcmp(want, have, 16);
+			bound_ip = n_ips ? ips[0] : NULL;
+			free(ips);
+			if (bound)
+				return;
+			if (!bound_ip)
+				goto unchecked;
+		}
+	} else if (an == in_n && !strncasecmp(bare, m->inbound, an)) {
+		return;
+	} else {
+		goto unchecked;
+	}
+	mr_plan_fail(plan, "libvirtd.listen_addr", origin,
+	             "%s sets listen_addr = %s%s%s%s: libvirtd listens there only, but nova's peers "
+	             "connect to this host at %s (%s): live migration to this host cannot connect",
+	             units_libvirtd.conf, addr, bound_ip ? " (" : "", bound_ip ? bound_ip : "",
+	             bound_ip ? " here)" : "", m->inbound, m->inbound_because);
+	return;
+unchecked:;
+	/* a name on either side: what the peers resolve it to is not known here */
+	char *where = mr_xasprintf("%s listen_addr = %s, live_migration_inbound_addr = %s",
+	                           units_libvirtd.conf, addr, m->inbound);
+	mr_plan_unchecked(plan, "libvirtd.listen_addr", where);
+	free(where);
+}
+
 /* What a connection to this host's libvirt, or from it, needs beyond
  * the listener: a TLS listener, the server's TLS files; the listener
  * nova-compute connects to for a live migration (its live_migration_uri,
@@ -907,6 +969,8 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	if (found == 0)
 		return;
 	char *origin = origin_or(listener_origin(profile), "");
+	int tcp_or_tls = found > 0 && (!strcmp(m.transport, "tls") || !strcmp(m.transport, "tcp"));
+	check_inbound(plan, w, &m, tcp_or_tls, origin);
 	if (found < 0) {
 		mr_plan_fail(plan, "libvirtd.listener", origin,
 		             "cannot tell which libvirt listener nova-compute connects to: %s",

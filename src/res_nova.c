@@ -202,7 +202,7 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
                           struct mr_nova_migration *m)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	*m = (struct mr_nova_migration){ NULL, 0, NULL };
+	*m = (struct mr_nova_migration){ 0 };
 	char *version = facts ? mr_facts_nova_version(facts) : NULL;
 	if (!version) /* no nova-compute: no migration of nova's to connect */
 		return 0;
@@ -212,8 +212,17 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		major = mr_profile_nova_newest(); /* nova.release says why */
 	mr_error_free(e);
 	free(version);
-	/* nova's URI, when set, wins over the scheme */
 	char *because = NULL;
+	const char *inbound = effective_value(facts, profile, major, "libvirt",
+	                                      "live_migration_inbound_addr", &because);
+	if (inbound && *inbound) {
+		m->inbound = mr_xstrdup(inbound);
+		m->inbound_because = because;
+	} else {
+		free(because);
+	}
+	because = NULL;
+	/* nova's URI, when set, wins over the scheme */
 	const char *uri = effective_value(facts, profile, major, "libvirt", "live_migration_uri",
 	                                  &because);
 	if (uri && *uri) {
@@ -244,7 +253,9 @@ void mr_nova_migration_fini(struct mr_nova_migration *m)
 {
 	free(m->transport);
 	free(m->because);
-	*m = (struct mr_nova_migration){ NULL, 0, NULL };
+	free(m->inbound);
+	free(m->inbound_because);
+	*m = (struct mr_nova_migration){ 0 };
 }
 
 static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)

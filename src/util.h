@@ -127,6 +127,12 @@ char *mr_argv_display(const char *const *argv);
  * bracketed or with a zone (%eth0), or a name of the loopback in Debian's
  * and Red Hat's /etc/hosts (localhost, ip6-localhost, ...)? */
 int mr_addr_is_loopback(const char *addr, size_t n);
+/* addr[0..n) as an IP address in out (IPv4 as IPv4-mapped IPv6, in the
+ * spellings above): 1, or 0 for anything else (a name). */
+int mr_addr_parse(const char *addr, size_t n, unsigned char out[16]);
+/* Is addr[0..n) the wildcard address (0.0.0.0, ::), every address of the
+ * host to a listener? */
+int mr_addr_is_any(const char *addr, size_t n);
 /* The offset of the first byte of s[0..n) that does not start a valid
  * UTF-8 sequence (overlong forms and surrogates are invalid), or -1. */
 long mr_str_utf8_invalid(const char *s, size_t n);

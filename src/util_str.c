@@ -193,10 +193,10 @@ char *mr_argv_display(const char *const *argv)
 	return mr_buf_steal(&b, NULL);
 }
 
-int mr_addr_is_loopback(const char *addr, size_t n)
+/* addr[0..n) without brackets and zone, NUL-terminated in buf; 0 if it
+ * cannot be an address (too long) */
+static int addr_bare(const char *addr, size_t n, char buf[INET6_ADDRSTRLEN + 1])
 {
-	char buf[INET6_ADDRSTRLEN + 1];
-	unsigned char b[16];
 	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') {
 		addr++;
 		n -= 2;
@@ -204,10 +204,35 @@ int mr_addr_is_loopback(const char *addr, size_t n)
 	const char *zone = memchr(addr, '%', n);
 	if (zone)
 		n = (size_t)(zone - addr);
-	if (n >= sizeof(buf))
+	if (n > INET6_ADDRSTRLEN)
 		return 0;
 	memcpy(buf, addr, n);
 	buf[n] = '\0';
+	return 1;
+}
+
+int mr_addr_parse(const char *addr, size_t n, unsigned char out[16])
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	if (!addr_bare(addr, n, buf))
+		return 0;
+	/* inet_aton reads what getaddrinfo does: 127.1, 0x7f000001 */
+	struct in_addr a4;
+	if (inet_aton(buf, &a4)) {
+		static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+		memcpy(out, mapped, 12);
+		memcpy(out + 12, &a4.s_addr, 4);
+		return 1;
+	}
+	return inet_pton(AF_INET6, buf, out) == 1;
+}
+
+int mr_addr_is_loopback(const char *addr, size_t n)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	unsigned char b[16];
+	if (!addr_bare(addr, n, buf))
+		return 0;
 	static const char *const names[] = { "localhost", "localhost.localdomain", "localhost4",
 		                                     "localhost4.localdomain4", "localhost6",
 		                                     "localhost6.localdomain6", "ip6-localhost",
@@ -215,13 +240,17 @@ int mr_addr_is_loopback(const char *addr, size_t n)
 	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++)
 		if (!strcasecmp(buf, names[i]))
 			return 1;
-	/* inet_aton reads what getaddrinfo does: 127.1, 0x7f000001 */
-	struct in_addr a4;
-	if (inet_aton(buf, &a4) && (ntohl(a4.s_addr) >> 24) == 127)
-		return 1;
-	if (inet_pton(AF_INET6, buf, b) != 1)
+	if (!mr_addr_parse(addr, n, b))
 		return 0;
 	static const unsigned char loop6[16] = { [15] = 1 };
 	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
 	return !memcmp(b, loop6, 16) || (!memcmp(b, mapped, 12) && b[12] == 127);
+}
+
+int mr_addr_is_any(const char *addr, size_t n)
+{
+	unsigned char b[16];
+	static const unsigned char any6[16] = { 0 };
+	static const unsigned char any4[16] = { [10] = 0xff, [11] = 0xff };
+	return mr_addr_parse(addr, n, b) && (!memcmp(b, any6, 16) || !memcmp(b, any4, 16));
 }

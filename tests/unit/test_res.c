@@ -685,6 +685,8 @@ static void test_firewall(void **state)
 #define NOVA_RPM "pkg.openstack-nova-compute=26.2.1-1.el9\n"
 #define SCHEME_SELF(V) \
 	"nova.self=12 [libvirt]live_migration_scheme libvirt/live_migration_scheme " V "\n"
+#define INBOUND_SELF(V) \
+	"nova.self=20 [libvirt]live_migration_inbound_addr libvirt/live_migration_inbound_addr " V "\n"
 #define URI_SELF(V) "nova.self=14 [libvirt]live_migration_uri libvirt/live_migration_uri " V "\n"
 
 struct transport_case {
@@ -784,6 +786,51 @@ static const struct transport_case transport_cases[] = {
 	  "over tcp (live_migration_scheme is not set: nova's default, tcp), but the profile does "
 	  "not set listen_tcp, and with listen_tls = no libvirtd runs without --listen: live "
 	  "migration cannot connect\n" },
+	/* where the peers connect: live_migration_inbound_addr */
+	{ "the peers sent to their own loopback", SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("127.0.0.1"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: nova's peers migrate to this host at 127.0.0.1 "
+	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = '127.0.0.1'), the "
+	  "loopback, each peer's own: live migration to this host cannot connect\n" },
+	{ "... also over ssh", SOCKET_DEBIAN NOVA_DEB URI_SELF("qemu+ssh://nova@%s/system")
+	  INBOUND_SELF("localhost"), "[libvirtd]\nlisten_tcp = no\n",
+	  "failed libvirtd.listener line 2: nova's peers migrate to this host at localhost "
+	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = 'localhost'), the "
+	  "loopback, each peer's own: live migration to this host cannot connect\n" },
+	{ "legacy: listen_addr is another address", LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("10.0.1.5")
+	  "libvirtd.listen_addr=\"10.0.0.5\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listen_addr line 2: /etc/libvirt/libvirtd.conf sets listen_addr = "
+	  "\"10.0.0.5\": libvirtd listens there only, but nova's peers connect to this host at "
+	  "10.0.1.5 (/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = "
+	  "'10.0.1.5'): live migration to this host cannot connect\n" },
+	{ "legacy: ... the same address otherwise spelled", LEGACY_DEBIAN NOVA_DEB
+	  INBOUND_SELF("[fd00::0:5]") "libvirtd.listen_addr=\"fd00::5\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "legacy: ... every address", LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("10.0.1.5")
+	  "libvirtd.listen_addr=\"0.0.0.0\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "legacy: ... a name that resolves here to another", LEGACY_DEBIAN NOVA_DEB
+	  INBOUND_SELF("10.0.1.5") "libvirtd.listen_addr=\"cmp1-mgmt\"\n"
+	  "libvirtd.listen_addr_ip=10.0.0.5\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n[nova]\nrelease = zed\n"
+	  "set = libvirt/live_migration_inbound_addr 10.0.1.5\n",
+	  "failed libvirtd.listen_addr line 2: /etc/libvirt/libvirtd.conf sets listen_addr = "
+	  "\"cmp1-mgmt\" (10.0.0.5 here): libvirtd listens there only, but nova's peers connect to "
+	  "this host at 10.0.1.5 (PROFILE:6 sets [libvirt] live_migration_inbound_addr = "
+	  "'10.0.1.5'): live migration to this host cannot connect\n" },
+	{ "legacy: ... a name that resolves here to it", LEGACY_DEBIAN NOVA_DEB
+	  INBOUND_SELF("10.0.1.5") "libvirtd.listen_addr=\"cmp1-mig\"\n"
+	  "libvirtd.listen_addr_ip=10.0.0.5\nlibvirtd.listen_addr_ip=10.0.1.5\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "legacy: ... names the peers resolve: not examined", LEGACY_DEBIAN NOVA_DEB
+	  INBOUND_SELF("cmp1-mig.example") "libvirtd.listen_addr=\"10.0.0.5\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "unchecked libvirtd.listen_addr /etc/libvirt/libvirtd.conf listen_addr = \"10.0.0.5\", "
+	  "live_migration_inbound_addr = cmp1-mig.example\n" },
+	{ "legacy: ... the same name", LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("CMP1-mig")
+	  "libvirtd.listen_addr=\"cmp1-mig\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
 	{ "no listener in the profile: nothing claimed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nauth_tcp = none\n", "" },
 

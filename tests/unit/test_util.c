@@ -77,12 +77,44 @@ static void test_loopback(void **state)
 	assert_false(mr_addr_is_loopback("10.0.0.5 127.0.0.1", 8));
 }
 
+static void test_addr_parse(void **state)
+{
+	(void)state;
+	/* the same address, however spelt */
+	static const char *const same[][2] = { { "10.0.0.5", "::ffff:10.0.0.5" },
+		                                   { "10.1", "10.0.0.1" },
+		                                   { "[fd00::0:5]", "fd00::5" },
+		                                   { "fe80::1%eth0", "FE80:0::1" } };
+	for (size_t i = 0; i < MR_ARRAY_LEN(same); i++) {
+		unsigned char a[16], b[16];
+		if (!mr_addr_parse(same[i][0], strlen(same[i][0]), a) ||
+		    !mr_addr_parse(same[i][1], strlen(same[i][1]), b) || memcmp(a, b, 16))
+			fail_msg("'%s' and '%s' are one address", same[i][0], same[i][1]);
+	}
+	unsigned char a[16], b[16];
+	assert_true(mr_addr_parse("10.0.0.5", 8, a) && mr_addr_parse("10.0.0.6", 8, b));
+	assert_memory_not_equal(a, b, 16);
+	static const char *const names[] = { "cmp1", "cmp1.example", "", "[]", "10.0.0.5:16509",
+		                                 "::g" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(names); i++)
+		if (mr_addr_parse(names[i], strlen(names[i]), a))
+			fail_msg("'%s' is no address", names[i]);
+	static const char *const any[] = { "0.0.0.0", "::", "[::]", "0", "::ffff:0.0.0.0" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(any); i++)
+		if (!mr_addr_is_any(any[i], strlen(any[i])))
+			fail_msg("'%s' is every address", any[i]);
+	assert_false(mr_addr_is_any("0.0.0.1", 7));
+	assert_false(mr_addr_is_any("localhost", 9));
+	assert_false(mr_addr_is_any("::1", 3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_distance_and_suggest),
 		cmocka_unit_test(test_loopback),
+		cmocka_unit_test(test_addr_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
