@@ -46,6 +46,8 @@ struct mr_plan_file {
 	mr_plan_merge_fn merge; /* merged: content from what is there */
 	void *merge_data;
 	void (*merge_free)(void *);
+	mr_plan_doubt_fn doubts; /* merged: what the result leaves unchecked */
+	const char *doubt_setting;
 	char *fallback;        /* merged: read instead when absent */
 };
 
@@ -264,6 +266,9 @@ struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
 	return f;
 }
 
+static struct mr_item *plain_item(struct mr_host_report *rep, const char *setting,
+                                  const char *origin, enum mr_outcome outcome);
+
 struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
                                          mr_plan_merge_fn merge, void *data,
                                          void (*free_data)(void *), const char *setting,
@@ -279,6 +284,15 @@ struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
 	f->merge_data = data;
 	f->merge_free = free_data;
 	return f;
+}
+
+void mr_plan_file_doubts(struct mr_plan_file *f, mr_plan_merge_fn merge, mr_plan_doubt_fn doubts,
+                         const char *setting)
+{
+	if (f->merge != merge) /* planned before by another merge: its data is no doubts' */
+		return;
+	f->doubts = doubts;
+	f->doubt_setting = setting;
 }
 
 void mr_plan_file_fallback(struct mr_plan_file *f, const char *fallback)
@@ -858,6 +872,17 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 			goto out;
 		}
 		fs->result_len = strlen(fs->result);
+		char *doubts = pf->doubts ? pf->doubts(pf->merge_data, fs->result, fs->result_len)
+		                          : NULL;
+		for (char *d = doubts, *next; d && *d; d = next) {
+			next = d + strcspn(d, "\n");
+			if (*next)
+				*next++ = '\0';
+			char *at = mr_xasprintf("%s:%s", where, d);
+			plain_item(rep, pf->doubt_setting, at, MR_OUTCOME_UNCHECKED);
+			free(at);
+		}
+		free(doubts);
 		int same = fs->text_from
 		                   ? fs->len == fs->result_len && !memcmp(fs->text, fs->result, fs->len)
 		                   : pf->absent_ok;

@@ -84,6 +84,13 @@ struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
                                          mr_plan_merge_fn merge, void *data,
                                          void (*free_data)(void *), const char *setting,
                                          const char *origin, const char *want);
+/* What a merged file's result (its text, len bytes) leaves unexamined:
+ * "LINE WHAT" lines, one per item, each reported as setting unchecked at
+ * the file's path and that line; NULL if nothing. The caller's. Set
+ * only where f is merged by merge (data is merge's). */
+typedef char *(*mr_plan_doubt_fn)(const void *data, const char *text, size_t len);
+void mr_plan_file_doubts(struct mr_plan_file *f, mr_plan_merge_fn merge, mr_plan_doubt_fn doubts,
+                         const char *setting);
 /* A merged file absent on the host starts from the host's file at
  * fallback (firewalld's /usr/lib zone under /etc): it is written only if
  * the merge changes that text. Neither there fails the file, naming both. */

@@ -66,6 +66,7 @@ struct authorized {
 	size_t n;
 	int exclusive;
 	time_t now; /* when planned: what sshd refuses depends on it */
+	int cluster; /* want[0] is the cluster key, the one the peers log in with */
 };
 
 static char *authorized_merge(const void *data, const char *old, size_t len, char **found)
@@ -73,6 +74,15 @@ static char *authorized_merge(const void *data, const char *old, size_t len, cha
 	const struct authorized *a = data;
 	return mr_ssh_authorized_merge(old, len, (const char *const *)a->want, a->n, a->exclusive,
 	                               a->now, found);
+}
+
+static char *authorized_doubts(const void *data, const char *text, size_t len)
+{
+	const struct authorized *a = data;
+	/* the other keys are the operator's, for other logins */
+	if (!a->cluster)
+		return NULL;
+	return mr_ssh_authorized_doubts(text, len, (const char *const *)a->want, 1, a->now);
 }
 
 static void authorized_free(void *data)
@@ -250,6 +260,7 @@ static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const 
 		                       "the cluster's public key");
 		mr_plan_file_attrs(f, 0644, a->uid, a->gid);
 		au->want[au->n++] = mr_xstrdup(pair->pub);
+		au->cluster = 1;
 		free(pub);
 		free(pub_path);
 		free(path);
@@ -286,6 +297,7 @@ static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const 
 			mr_plan_file_merged(plan, path, authorized_merge, au, authorized_free,
 			                    "ssh.authorized_key", origin, want);
 		mr_plan_file_attrs(f, 0600, a->uid, a->gid);
+		mr_plan_file_doubts(f, authorized_merge, authorized_doubts, "ssh.authorized_key_from");
 		free(want);
 		free(path);
 		free(origin);

@@ -325,6 +325,56 @@ static enum mr_known_hosts_status kh_status(const char *text, const char *name, 
 	return st;
 }
 
+/* Keys sshd takes only on lines with from=: unchecked, never green. */
+static void test_authorized_doubts(void **state)
+{
+	(void)state;
+	static const char *const want[] = { "ssh-ed25519 " K1 " nova@cluster",
+		                                "ssh-ed25519 " K2 " admin" };
+	static const struct {
+		const char *text;
+		const char *want; /* NULL: none */
+	} cases[] = {
+		{ "ssh-ed25519 " K1 " nova@cluster\n", NULL },
+		{ "from=\"10.0.0.0/8\" ssh-ed25519 " K1 " nova@cluster\n",
+		  "1 from=\"10.0.0.0/8\" (nova@cluster (SHA256:" },
+		/* a line after it that any address may use settles it */
+		{ "# ops\nfrom=\"10.0.0.0/8\",no-pty ssh-ed25519 " K1 " x\nssh-ed25519 " K1 " y\n",
+		  NULL },
+		/* ... one before it too: sshd stops there */
+		{ "ssh-ed25519 " K1 " y\nfrom=\"10.0.0.0/8\" ssh-ed25519 " K1 " x\n", NULL },
+		/* every from= line of the key, a refused line skipped */
+		{ "from=\"10.1.0.0/16\" ssh-ed25519 " K1 " a\nexpiry-time=\"20200101\" ssh-ed25519 " K1
+		  " b\n\nno-pty,FROM=\"*.example\" ssh-ed25519 " K1 " c\n",
+		  "1 from=\"10.1.0.0/16\", 4 FROM=\"*.example\" (nova@cluster (SHA256:" },
+		/* an expiry ahead alone works now, from anywhere */
+		{ "expiry-time=\"20990101\" ssh-ed25519 " K1 " a\nfrom=\"10.0.0.1\" ssh-ed25519 " K2
+		  " b\n",
+		  "2 from=\"10.0.0.1\" (admin (SHA256:" },
+		/* another key's from= is not the profile's business */
+		{ "from=\"10.0.0.1\" ssh-ed25519 " K3 " other\nssh-ed25519 " K1 " a\n", NULL },
+		{ "", NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *got = mr_ssh_authorized_doubts(cases[i].text, strlen(cases[i].text), want,
+		                                     MR_ARRAY_LEN(want), NOW);
+		if (!cases[i].want ? got != NULL
+		                   : !got || strncmp(got, cases[i].want, strlen(cases[i].want)) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, got ? got : "(none)",
+			         cases[i].want ? cases[i].want : "(none)");
+		assert_true(!got || !strchr(got, '\n'));
+		free(got);
+	}
+	/* two keys, a line each */
+	const char *both = "from=\"10.0.0.1\" ssh-ed25519 " K2 " b\nfrom=\"::1\" ssh-ed25519 " K1
+	                   " a\n";
+	char *got = mr_ssh_authorized_doubts(both, strlen(both), want, 2, NOW);
+	assert_non_null(got);
+	assert_non_null(strstr(got, "2 from=\"::1\" (nova@cluster"));
+	assert_non_null(strstr(got, ")\n1 from=\"10.0.0.1\" (admin"));
+	free(got);
+}
+
 static void test_known_hosts_merge(void **state)
 {
 	const char *n1[] = { "compute1", "10.20.0.11", "compute1.example.org" };
@@ -502,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_key_parse),
 		cmocka_unit_test(test_authorized_merge),
 		cmocka_unit_test(test_authorized_merge_profile_options),
+		cmocka_unit_test(test_authorized_doubts),
 		cmocka_unit_test(test_known_hosts_merge),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
