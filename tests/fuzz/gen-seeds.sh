@@ -130,7 +130,8 @@ if [ -x "$mr" ]; then
 	sed -e 's/^mode=tree/mode=live/' -e 's/^init=systemd-offline/init=systemd/' \
 		"$fa/tests_data_facts_debian12" >"$fa/live-debian12"
 	# with what a profile's [ssh] and [nova] and a running firewalld add:
-	# sshd's lines, nova's migration URI, the zones' bindings
+	# sshd's lines, nova's migration URI and inbound address, libvirtd's
+	# listen_addr, the zones' bindings, nftables' rules after the input chain's
 	{
 		cat "$fa/live-debian12"
 		printf '%s\n' 'sshd.line=/etc/ssh/sshd_config 1 Include /etc/ssh/sshd_config.d/*.conf' \
@@ -144,7 +145,11 @@ if [ -x "$mr" ]; then
 			'libvirtd.listen_tls=0' 'fw.firewalld.live=ok' 'fw.firewalld.zone=public' \
 			'fw.firewalld.bind=internal sources: 10.20.0.0/16 ::/0' \
 			'fw.firewalld.bind=work interfaces: eth1' 'fw.firewalld.accept=public 16509/tcp' \
-			'fw.nft.live=ok' 'fw.nft.input=inet filter input drop 7' 'fw.nft.input=ip guard in accept 3'
+			'fw.nft.live=ok' 'fw.nft.input=inet filter input drop 7' 'fw.nft.input=ip guard in accept 3' \
+			'fw.nft.after=ip guard in 1 tcp dport { 22, 16509 } drop' \
+			'fw.nft.after=ip guard in 0 ip saddr 10.0.0.0/8 tcp dport 49152-49261 accept' \
+			'nova.self=20 [libvirt]live_migration_inbound_addr libvirt/live_migration_inbound_addr 10.0.1.5' \
+			'libvirtd.listen_addr="cmp1-mgmt"' 'libvirtd.listen_addr_ip=10.0.0.5'
 	} >"$fa/live-debian12-more"
 fi
 # Inputs that once broke a promise (each also a unit test): seeds too. One
