@@ -252,7 +252,10 @@ fi
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
 	libvirtd.service $novaunit; do
 	unit_file "$u" && readable "$uf" || continue
-	pre=; case $u in *-*) pre=${u%%-*}-.${u##*.}.d ;; esac
+	# its prefixes' drop-ins, the longest first (openstack-nova-.service.d,
+	# then openstack-.service.d)
+	pre=; b=${u%.*}
+	while case $b in *-*) true ;; *) false ;; esac; do b=${b%-*}; pre="$pre $b-.${u##*.}.d"; done
 	fnarg "$uf"; set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
 	[ "$u" != libvirtd.service ] || envfiles "$rf"
 	[ "$u" != "$novaunit" ] || exec_lines "$rf"

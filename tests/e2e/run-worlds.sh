@@ -806,7 +806,23 @@ expect_status "... so it wins, and fails check" 4 "$st" "$out"
 expect_grep "... naming the file" \
 	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf\.d/50-site\.conf sets \[libvirt\] cpu_mode = 'host-passthrough', read after /etc/nova/nova\.conf" "$out"
 rm -r "$root/etc/systemd/system/nova-compute.service.d"
-rm -r "$root/etc/nova/nova.conf.d" "$root/lib/systemd/system/nova-compute.service"
+rm -r "$root/lib/systemd/system/nova-compute.service"
+# RHEL's unit runs nova-compute without --config-file (nova.conf.d read
+# after nova.conf), unless a drop-in says otherwise, also one of a prefix
+# of its name (openstack-nova-.service.d), which systemd reads for it
+mkdir -p "$root/usr/lib/systemd/system" "$root/etc/systemd/system/openstack-nova-.service.d"
+printf '[Service]\nExecStart=/usr/bin/nova-compute\n' > "$root/usr/lib/systemd/system/openstack-nova-compute.service"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "rhel's nova: nova.conf.d read after nova.conf" \
+	'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
+printf '[Service]\nExecStart=\nExecStart=/usr/bin/nova-compute --config-file /etc/nova/nova.conf\n' \
+	> "$root/etc/systemd/system/openstack-nova-.service.d/10-config.conf"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "... a drop-in of its name's prefix gives --config-file: read before" \
+	'nova\.before +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
+rm -r "$root/etc/systemd/system/openstack-nova-.service.d" \
+	"$root/usr/lib/systemd/system/openstack-nova-compute.service"
+rm -r "$root/etc/nova/nova.conf.d"
 
 # The same guide on a mitaka host keeps the flags it reads.
 root=$(new_host centos7-legacy nova13)
