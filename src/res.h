@@ -116,7 +116,8 @@ struct mr_nova_migration {
 	char *inbound_because;
 };
 /* Returns 1 and fills *m (mr_nova_migration_fini frees it), 0 when the
- * facts show no nova on the host, or -1 when its live_migration_uri is no
+ * facts show no nova-compute on the host (neither its package nor its
+ * unit; without a package, nova's newest option names), or -1 when its live_migration_uri is no
  * libvirt URI (m->because says which, the rest NULL). */
 int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *profile,
                           struct mr_nova_migration *m);

@@ -204,7 +204,10 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	*m = (struct mr_nova_migration){ 0 };
 	char *version = facts ? mr_facts_nova_version(facts) : NULL;
-	if (!version) /* no nova-compute: no migration of nova's to connect */
+	/* no nova-compute, by package or unit (a virtualenv's has no
+	 * package): no migration of nova's to connect */
+	if (!version && (!facts || (mr_facts_unit(facts, "nova-compute.service").present != 1 &&
+	                            mr_facts_unit(facts, "openstack-nova-compute.service").present != 1)))
 		return 0;
 	unsigned major = 0;
 	struct mr_error *e = NULL;

@@ -699,6 +699,12 @@ struct transport_case {
 static const struct transport_case transport_cases[] = {
 	{ "no nova on the host: nothing to cross", SOCKET_DEBIAN SCHEME_SELF("tls"),
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	{ "nova-compute without a package (a virtualenv): its unit says it is there",
+	  SOCKET_DEBIAN SCHEME_SELF("tls") "unit.nova-compute.service=enabled active\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
+	  "over tls (/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'), but "
+	  "listen_tls = no keeps it closed: live migration cannot connect\n" },
 	{ "nova on its default, tcp, and the TCP listener on", SOCKET_DEBIAN NOVA_DEB,
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n", "" },
 	{ "... SASL by libvirt's default, no credentials", SOCKET_DEBIAN NOVA_DEB,
