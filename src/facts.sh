@@ -728,12 +728,16 @@ fi
 for k do read -r kt kb _ < "$k" && [ -n "$kb" ] && say hostkey "$kt $kb"; done
 
 # NFS exports the kernel serves (live, where exportfs is): "PATH CLIENT"
-# each, for an [nfs] server's check. A long path puts its clients on the
-# next lines; <world> is the client "*".
+# each, and "PATH CLIENT OPTIONS" with the options it serves them with, for
+# an [nfs] server's check. A long path puts its clients on the next lines;
+# <world> is the client "*".
 if [ -z "$r" ] && command -v exportfs >/dev/null 2>&1 && v=$(exportfs -v 2>/dev/null); then
 	say nfs.exportfs ok
 	printf '%s\n' "$v" | awk '
-		function out(c) { sub(/\(.*/, "", c); if (c == "<world>") c = "*"; print "nfs.active=" p " " c }
+		function out(c,   o) { o = ""
+			if (match(c, /\(.*\)$/)) o = substr(c, RSTART + 1, RLENGTH - 2)
+			sub(/\(.*/, "", c); if (c == "<world>") c = "*"; print "nfs.active=" p " " c
+			if (o != "") print "nfs.active_opts=" p " " c " " o }
 		/^[^ \t]/ { p = $1; if (NF > 1) out($2); next }
 		NF && p != "" { out($1) }'
 fi

@@ -2,7 +2,8 @@
  *   server  each `export` line in /etc/exports (an existing export of the
  *           same path corrected in place, other exports untouched), the
  *           exported directory present, then `exportfs -ra`; an export
- *           configured but not active (exportfs -v, in the facts) is drift
+ *           configured but not active (exportfs -v, in the facts), or
+ *           served with an option that undoes one it asks for, is drift
  *           that exportfs -ra settles;
  *   client  each `mount` line in /etc/fstab (the entry of the same mount
  *           point corrected), the mount point present (the instances
@@ -96,34 +97,110 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 	*path_out = path;
 }
 
-/* Whether the facts list (path, client) among the exports the kernel
- * serves. */
-static int export_active(const struct mr_facts *facts, const char *path, size_t pn,
-                         const char *client, size_t cn)
+/* The options the kernel serves (path, client) with, as exportfs -v
+ * lists them ("rw,sync,..."), or NULL: not served, or not known. */
+static const char *served_opts(const struct mr_facts *facts, const char *path, size_t pn,
+                               const char *client, size_t cn, int *served)
 {
 	const char **v = NULL;
 	size_t n = mr_facts_get_all(facts, "nfs.active", &v);
-	int found = 0;
-	for (size_t i = 0; i < n && !found; i++)
-		found = strlen(v[i]) == pn + 1 + cn && !strncmp(v[i], path, pn) && v[i][pn] == ' ' &&
-		        !strncmp(v[i] + pn + 1, client, cn);
+	*served = 0;
+	for (size_t i = 0; i < n && !*served; i++)
+		*served = strlen(v[i]) == pn + 1 + cn && !strncmp(v[i], path, pn) && v[i][pn] == ' ' &&
+		          !strncmp(v[i] + pn + 1, client, cn);
 	free(v);
-	return found;
+	n = mr_facts_get_all(facts, "nfs.active_opts", &v);
+	const char *opts = NULL;
+	for (size_t i = 0; i < n && !opts; i++)
+		if (!strncmp(v[i], path, pn) && v[i][pn] == ' ' && !strncmp(v[i] + pn + 1, client, cn) &&
+		    v[i][pn + 1 + cn] == ' ')
+			opts = v[i] + pn + 2 + cn;
+	free(v);
+	return opts;
 }
 
-/* Each client of each export that the kernel does not serve, one line. */
+/* Whether the comma-separated list has opt[0..n) as one of its options. */
+static int has_opt(const char *list, size_t ln, const char *opt, size_t n)
+{
+	for (const char *o = list, *end = list + ln; o < end;) {
+		size_t on = strcspn(o, ",");
+		if (on > (size_t)(end - o))
+			on = (size_t)(end - o);
+		if (on == n && !strncmp(o, opt, n))
+			return 1;
+		o += on + 1;
+	}
+	return 0;
+}
+
+/* The option of served that undoes wanted option w[0..n): its other half
+ * (ro for rw, root_squash for no_root_squash, ...), or the same name
+ * with another value (anonuid=0 for anonuid=64060); NULL if none. */
+static const char *undoing_opt(const char *served, const char *w, size_t n, size_t *un)
+{
+	static const char *const pairs[][2] = {
+		{ "rw", "ro" },           { "sync", "async" },          { "root_squash", "no_root_squash" },
+		{ "all_squash", "no_all_squash" }, { "secure", "insecure" }, { "hide", "nohide" },
+		{ "subtree_check", "no_subtree_check" }, { "wdelay", "no_wdelay" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
+		for (int k = 0; k < 2; k++) {
+			const char *other = pairs[i][!k];
+			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n) &&
+			    has_opt(served, strlen(served), other, strlen(other))) {
+				*un = strlen(other);
+				return other;
+			}
+		}
+	const char *eq = memchr(w, '=', n);
+	if (!eq)
+		return NULL;
+	size_t kn = (size_t)(eq - w) + 1;
+	for (const char *o = served; *o;) {
+		size_t on = strcspn(o, ",");
+		if (on > kn && !strncmp(o, w, kn) && (on != n || strncmp(o, w, n) != 0)) {
+			*un = on;
+			return o;
+		}
+		o += on + (o[on] == ',');
+	}
+	return NULL;
+}
+
+/* Each client of each export that the kernel does not serve, or serves
+ * with an option that undoes one the export asks for (another export of
+ * the path, in /etc/exports.d, may be the one served), one phrase. */
 static void inactive_exports(const struct mr_facts *facts, const struct mr_setting *const *ex,
-                             size_t n_ex, struct mr_buf *out)
+                             size_t n_ex, struct mr_buf *off, struct mr_buf *other)
 {
 	for (size_t i = 0; i < n_ex; i++) {
 		const char *p = ex[i]->value;
 		size_t pn = word(&p);
 		const char *path = p;
+		size_t path_n = strcspn(path, " \t");
 		for (const char *c = p + pn; (pn = word(&c)); c += pn) {
 			size_t cn = strcspn(c, "( \t");
-			if (!export_active(facts, path, (size_t)(strcspn(path, " \t")), c, cn))
-				mr_buf_printf(out, "%s%.*s %.*s", out->len ? ", " : "",
-				              (int)strcspn(path, " \t"), path, (int)cn, c);
+			int served;
+			const char *opts = served_opts(facts, path, path_n, c, cn, &served);
+			if (!served) {
+				mr_buf_printf(off, "%s%.*s %.*s", off->len ? ", " : "", (int)path_n, path,
+				              (int)cn, c);
+				continue;
+			}
+			if (!opts || c[cn] != '(')
+				continue;
+			const char *w = c + cn + 1, *end = c + pn - (c[pn - 1] == ')');
+			while (w < end) {
+				size_t wn = strcspn(w, ",)");
+				if (wn > (size_t)(end - w))
+					wn = (size_t)(end - w);
+				size_t un = 0;
+				const char *u = undoing_opt(opts, w, wn, &un);
+				if (u)
+					mr_buf_printf(other, "%s%.*s %.*s %.*s, not %.*s", other->len ? ", " : "",
+					              (int)path_n, path, (int)cn, c, (int)un, u, (int)wn, w);
+				w += wn + 1;
+			}
 		}
 	}
 }
@@ -156,15 +233,20 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 		             "cannot tell which exports are active: exportfs -v did not run "
 		             "(is the NFS server installed?)");
 	} else {
-		struct mr_buf off;
+		struct mr_buf off, other;
 		mr_buf_init(&off);
-		inactive_exports(facts, ex, n, &off);
-		if (off.len) {
-			char *old = mr_xasprintf("not active: %s", off.data);
+		mr_buf_init(&other);
+		inactive_exports(facts, ex, n, &off, &other);
+		if (off.len || other.len) {
+			char *old = mr_xasprintf("%s%s%s%s%s", off.len ? "not active: " : "",
+			                         off.len ? off.data : "", off.len && other.len ? "; " : "",
+			                         other.len ? "served otherwise: " : "",
+			                         other.len ? other.data : "");
 			mr_plan_observed(plan, c, "nfs.active", origin, old, "active", 1, 0);
 			free(old);
 		}
 		mr_buf_fini(&off);
+		mr_buf_fini(&other);
 	}
 	free(origin);
 }

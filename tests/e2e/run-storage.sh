@@ -161,6 +161,25 @@ expect_status "exportfs -ra on the written exports" 0 "$st" "$out"
 expect_grep "exportfs exports the instances directory" $'^/var/lib/nova/instances\t10.20.0.0/24\\(rw,sync,.*fsid=0' "$out"
 expect_grep "exportfs exports the other one" $'^/var/lib/cinder\t192.168.178.0/24\\(rw,sync' "$out"
 expect_no_grep "exportfs has nothing to say" 'exportfs:' "$out"
+# Live, the probe reads what the kernel serves from exportfs -v: an
+# export the file has right but that is served with root_squash (exportfs
+# -ra not run since the file changed) is drift, naming the option, and
+# exportfs -ra settles it.
+printf '[nfs]\nrole = server\nexport = %s\n' \
+	'/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)' > live.ini
+sed 's|no_root_squash|root_squash|' exports > exports.squash
+out=$(unshare -m sh -c 'mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances /var/lib/cinder &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra && umount /etc/exports &&
+	mount --bind "$2" /etc/exports && "$3" facts --local -p live.ini && "$3" --color never check --local -p live.ini
+	echo "check: $?"; exportfs -ra && "$3" --color never check --local -p live.ini; echo "check again: $?"' \
+	sh "$WORK/exports.squash" "$WORK/exports" "$MIGREADY" 2>&1)
+expect_grep "live facts: the options served, from exportfs -v" \
+	'nfs\.active_opts +/var/lib/nova/instances 10\.20\.0\.0/24 .*,root_squash' "$out"
+expect_no_grep "live check: the file is right" "nfs\.export " "$out"
+expect_grep "live check: ... yet the host drifted" "^check: 2" "$out"
+expect_grep "live check: served with root_squash is drift, naming it" \
+	"nfs\.active +drift +'served otherwise: /var/lib/nova/instances 10\.20\.0\.0/24 root_squash, not no_root_squash' -> 'active'" "$out"
+expect_grep "live check: exportfs -ra settles it" "^check again: 0" "$out"
 
 # multipath -t reads the written file as multipathd would: /etc is a
 # directory of this test in this namespace.

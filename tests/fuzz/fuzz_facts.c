@@ -30,7 +30,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		MR_FUZZ_SRC "/tests/data/profiles/full.ini",   MR_FUZZ_SRC "/profiles/base-libvirt.ini",
 		MR_FUZZ_SRC "/profiles/shared-nfs-tcp.ini",    MR_FUZZ_SRC "/profiles/tls.ini",
 		MR_FUZZ_SRC "/profiles/block-migration.ini",   MR_FUZZ_SRC "/tests/data/firewall/profile.ini",
+		MR_FUZZ_SRC "/tests/data/storage/profiles/server.ini",
 	};
+	_Static_assert(sizeof(paths) / sizeof(paths[0]) <= sizeof(profiles) / sizeof(profiles[0]),
+	               "profiles[] holds every path");
 	for (size_t i = 0; i < MR_ARRAY_LEN(paths); i++) {
 		struct mr_error *err = NULL;
 		struct mr_profile *p = mr_profile_load(&paths[i], 1, &err);

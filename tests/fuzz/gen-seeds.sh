@@ -131,7 +131,8 @@ if [ -x "$mr" ]; then
 		"$fa/tests_data_facts_debian12" >"$fa/live-debian12"
 	# with what a profile's [ssh] and [nova] and a running firewalld add:
 	# sshd's lines, nova's migration URI and inbound address, libvirtd's
-	# listen_addr, the zones' bindings, nftables' rules after the input chain's
+	# listen_addr, the zones' bindings, nftables' rules after the input chain's,
+	# the exports served
 	{
 		cat "$fa/live-debian12"
 		printf '%s\n' 'sshd.line=/etc/ssh/sshd_config 1 Include /etc/ssh/sshd_config.d/*.conf' \
@@ -149,7 +150,9 @@ if [ -x "$mr" ]; then
 			'fw.nft.after=ip guard in 1 tcp dport { 22, 16509 } drop' \
 			'fw.nft.after=ip guard in 0 ip saddr 10.0.0.0/8 tcp dport 49152-49261 accept' \
 			'nova.self=20 [libvirt]live_migration_inbound_addr libvirt/live_migration_inbound_addr 10.0.1.5' \
-			'libvirtd.listen_addr="cmp1-mgmt"' 'libvirtd.listen_addr_ip=10.0.0.5'
+			'libvirtd.listen_addr="cmp1-mgmt"' 'libvirtd.listen_addr_ip=10.0.0.5' \
+			'nfs.exportfs=ok' 'nfs.active=/var/lib/nova/instances 10.20.0.0/24' \
+			'nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,wdelay,fsid=1,rw,root_squash'
 	} >"$fa/live-debian12-more"
 fi
 # Inputs that once broke a promise (each also a unit test): seeds too. One

@@ -260,6 +260,47 @@ static void test_export_not_active(void **state)
 	report_free(&rep);
 }
 
+/* Served, but with an option that undoes one the export asks for (the
+ * file changed since exportfs -ra): drift that names it. Options exportfs
+ * -v adds, or the same under another spelling, are no drift. */
+static void test_export_served_otherwise(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                            "no_root_squash) compute9(rw,sync)\n");
+	struct mr_host_report rep;
+	run(e, SERVER,
+	    ACTIVE "nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,wdelay,hide,"
+	           "no_subtree_check,fsid=1,sec=sys,rw,root_squash,no_all_squash\n"
+	           "nfs.active_opts=/var/lib/nova/instances compute9 async,ro,root_squash\n",
+	    MR_MODE_CHECK, &rep);
+	const struct mr_item *it = item(&rep, "nfs.active");
+	assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
+	assert_string_equal(it->old, "served otherwise: /var/lib/nova/instances 10.20.0.0/24 fsid=1, "
+	                             "not fsid=0, /var/lib/nova/instances 10.20.0.0/24 root_squash, "
+	                             "not no_root_squash, /var/lib/nova/instances compute9 ro, not rw, "
+	                             "/var/lib/nova/instances compute9 async, not sync");
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	run(e, SERVER,
+	    "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n"
+	    "nfs.active_opts=/var/lib/nova/instances compute9 ro,sync\n",
+	    MR_MODE_CHECK, &rep);
+	assert_string_equal(item(&rep, "nfs.active")->old,
+	                    "not active: /var/lib/nova/instances 10.20.0.0/24; served otherwise: "
+	                    "/var/lib/nova/instances compute9 ro, not rw");
+	report_free(&rep);
+	run(e, SERVER,
+	    ACTIVE "nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,wdelay,hide,"
+	           "no_subtree_check,fsid=0,sec=sys,rw,secure,no_root_squash,no_all_squash\n"
+	           "nfs.active_opts=/var/lib/nova/instances compute9 sync,wdelay,rw,root_squash\n",
+	    MR_MODE_CHECK, &rep);
+	/* nfs.active in state: no item (the exported directory is drift here) */
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_string_not_equal(rep.items[i].setting, "nfs.active");
+	report_free(&rep);
+}
+
 #define CLIENT                                                                          \
 	"[nfs]\nrole = client\n"                                                            \
 	"mount = nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
@@ -441,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_role_from_inventory_group),
 		cmocka_unit_test_setup_teardown(test_exports_merged, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_not_active, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_served_otherwise, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
