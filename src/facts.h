@@ -45,13 +45,15 @@ struct mr_facts *mr_facts_copy(const struct mr_facts *f);
  * holder names this run for a loser's message.
  * instances: the instances directory whose mount is reported, or NULL.
  * user: an account to report besides nova and the qemu users ([ssh]
- * user), whose key login sshd's configuration is read for, or NULL.
+ * user), whose key login sshd's configuration is read for, or NULL;
+ * shell: the login shell the profile gives it ([ssh] shell), or NULL:
+ * whether each is on the host is reported (shell.exec).
  * nova_keys: the options whose values in nova's other
  * configuration files are reported (mr_nova_watch_keys), or NULL.
  * Errors: MR_ERR_HOST ("locked by ... since ...", probe failed). */
 struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
-                                 const char *user, const char *nova_keys, int lock_wait_s,
-                                 const char *holder, struct mr_error **err);
+                                 const char *user, const char *shell, const char *nova_keys,
+                                 int lock_wait_s, const char *holder, struct mr_error **err);
 
 /* The value of key (the last one for a repeated key), or NULL. Borrowed. */
 const char *mr_facts_get(const struct mr_facts *f, const char *key);

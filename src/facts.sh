@@ -11,12 +11,13 @@
 #      other configuration files are reported, or ""
 #   $7 a carriage return (sh cannot spell one without a process); when
 #      absent, printf makes it
+#   $8 the login shell the profile gives that account ([ssh] shell), or ""
 # Prints "key=value" lines, then the held mark; with the lock taken (flock
 # on a file under /var/lib/migready), the serving mark instead, and it
 # goes on holding the lock and serving commands (see the end).
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
-r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}
+r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}; pshell=${8-}
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
 if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
@@ -684,20 +685,45 @@ facts_awk='
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
 			if (su == "libvirtd.service") svcopts(su)
 		} }'
+xshell=; pw=; pwf=
 if [ -z "$r" ]; then
-	{
+	ids=$(
 		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
 		echo --
 		# shellcheck disable=SC2086 # names only, checked above
 		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
-	} | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
+	)
+	pw=$ids
+	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
-	! readable "$r/etc/passwd" || set -- "$@" "$rf"
+	! readable "$r/etc/passwd" || { set -- "$@" "$rf"; pwf=$rf; }
 	set -- "$@" groups=1
 	! readable "$r/etc/group" || set -- "$@" "$rf"
 	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" </dev/null
 fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
+# The [ssh] user's login shell, and the one the profile gives it: sshd
+# runs it for each of nova's commands, so one that is not there (or not
+# executable) refuses the login as surely as nologin.
+if [ -n "$xuser" ]; then
+	# passwd's lines (getent's, up to --), the first of the user's counts
+	xshell_of() {
+		while IFS=: read -r n _ _ _ _ _ s || [ -n "$n" ]; do
+			[ "$n" != -- ] || break
+			[ "$n" != "$xuser" ] || { xshell=$s; break; }
+		done
+	}
+	if [ -z "$r" ]; then
+		xshell_of <<EOF_PW
+$pw
+EOF_PW
+	elif [ -n "${pwf-}" ]; then xshell_of < "$pwf"; fi
+	for s in "$xshell" "$pshell"; do
+		case $s in
+		/*) if [ -x "$r$s" ] && [ ! -d "$r$s" ]; then say shell.exec "$s yes"; else say shell.exec "$s no"; fi ;;
+		esac
+	done
+fi
 
 # The instances directory: what is mounted there, and whether it holds
 # anything (a mount must never hide an instance's disks).

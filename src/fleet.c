@@ -135,8 +135,9 @@ static void gather_host(struct fleet *f, size_t i)
 	const char *account = ssh_user                                      ? ssh_user->value
 	                      : mr_profile_has_section(tg->profile, "ssh") ? "nova"
 	                                                                    : NULL;
+	const struct mr_setting *shell = mr_profile_get(tg->profile, "ssh", "shell");
 	char *nova_keys = mr_nova_watch_keys(tg->profile);
-	hs->facts = mr_facts_gather(hs->t, inst, account, nova_keys,
+	hs->facts = mr_facts_gather(hs->t, inst, account, shell ? shell->value : NULL, nova_keys,
 	                            f->lock ? o->lock_wait_s : -1, holder, &err);
 	free(nova_keys);
 	free(holder);

@@ -191,23 +191,50 @@ static int shell_refuses(const char *shell)
 	return !*shell || !strcmp(base, "nologin") || !strcmp(base, "false");
 }
 
+/* Whether the probe found shell missing on the host, or not executable
+ * (shell.exec): sshd cannot start it. */
+static int shell_missing(const struct mr_facts *facts, const char *shell)
+{
+	char *no = mr_xasprintf("%s no", shell);
+	int missing = facts && mr_facts_has(facts, "shell.exec", no);
+	free(no);
+	return missing;
+}
+
 static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
                        const char *user, const struct account *a)
 {
+	const struct mr_facts *facts = mr_plan_facts(plan);
 	const struct mr_setting *s = mr_profile_get(profile, "ssh", "shell");
 	char *origin = origin_or(s, "[ssh]");
+	int missing = !shell_refuses(a->shell) && shell_missing(facts, a->shell);
 	if (!s) {
-		if (shell_refuses(a->shell))
+		if (shell_refuses(a->shell) || missing)
 			mr_plan_fail(plan, "ssh.shell", origin,
-			             "%s's login shell is '%s': nova cannot run commands over SSH to "
+			             "%s's login shell is '%s'%s: nova cannot run commands over SSH to "
 			             "migrate; set shell",
-			             user, a->shell);
+			             user, a->shell,
+			             missing ? ", which is not on this host (or not executable)" : "");
 		free(origin);
 		return;
 	}
 	/* a working shell of the operator's choice is left alone */
-	const char *want = shell_refuses(a->shell) ? s->value : a->shell;
-	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *want = shell_refuses(a->shell) || missing ? s->value : a->shell;
+	if (want == s->value && shell_missing(facts, s->value)) {
+		if (!strcmp(a->shell, s->value))
+			mr_plan_fail(plan, "ssh.shell", origin,
+			             "%s's login shell '%s' is not on this host (or not executable): "
+			             "nova cannot run commands over SSH to migrate; install it, or set "
+			             "shell to one that is there",
+			             user, a->shell);
+		else
+			mr_plan_fail(plan, "ssh.shell", origin,
+			             "'%s' is not on this host (or not executable): nova could not log "
+			             "in with it; %s's login shell '%s' is left as it is",
+			             s->value, user, a->shell);
+		free(origin);
+		return;
+	}
 	if (facts && !mr_facts_live(facts)) {
 		/* An image has no running account database to ask: its passwd
 		 * file is edited, that one field, with the file's guarantees. */

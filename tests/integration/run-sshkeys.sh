@@ -33,7 +33,8 @@ K_OPS=$(ssh-keygen -q -t ed25519 -N '' -C ops@bastion -f "$DIR/ops" && cut -d' '
 
 # ---- a host tree ----
 T=$DIR/tree
-mkdir -p "$T/host/etc/ssh" "$T/host/var/lib/nova/.ssh"
+mkdir -p "$T/host/etc/ssh" "$T/host/var/lib/nova/.ssh" "$T/host/bin"
+install -m 755 /dev/null "$T/host/bin/sh"
 printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/usr/sbin/nologin\n' > "$T/host/etc/passwd"
 printf 'root:x:0:\nnova:x:64060:\n' > "$T/host/etc/group"
 echo compute7 > "$T/host/etc/hostname"
@@ -48,6 +49,11 @@ keypair = keys/nova_migration
 known_hosts = cluster
 EOF
 cd "$T"
+# a shell that the tree does not have: nova could not log in with it
+sed 's|^shell = .*|shell = /bin/zsh|' profile.ini > zsh.ini
+out=$(mr check --local --root host -p zsh.ini 2>&1); st=$?
+expect_status "tree: check of a shell the host does not have" 6 "$st" "$out"
+expect_grep "tree: ... fails, naming it" "ssh\.shell +failed +'/bin/zsh' is not on this host \(or not executable\): nova could not log in with it; nova's login shell '/usr/sbin/nologin' is left as it is" "$out"
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check before any key pair" 2 "$st" "$out"
 expect_grep "tree: the nologin shell is drift" "ssh\.shell +drift +'/usr/sbin/nologin' -> '/bin/sh'" "$out"
@@ -111,7 +117,8 @@ out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_no_grep "tree: ... checked again once from= is gone" "not checked" "$out"
 # An existing ~/.ssh whose mode and owner apply changes gets them back
 # from a rollback: the MANIFEST records them.
-rm -rf host2 && mkdir -p host2/etc/ssh host2/var/lib/nova/.ssh
+rm -rf host2 && mkdir -p host2/etc/ssh host2/var/lib/nova/.ssh host2/bin
+install -m 755 /dev/null host2/bin/sh
 cp host/etc/ssh/ssh_host_ed25519_key* host2/etc/ssh/ && echo compute8 > host2/etc/hostname
 printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > host2/etc/passwd
 printf 'root:x:0:\nnova:x:64060:\n' > host2/etc/group

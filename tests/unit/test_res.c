@@ -1036,6 +1036,47 @@ static void test_sshd(void **state)
 	}
 }
 
+/* nova's login shell, and the profile's, must be on the host: sshd runs
+ * it for each command */
+static void test_shell(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *facts, *profile, *want;
+	} shell_cases[] = {
+		{ "a shell that is there", "shell.exec=/bin/sh yes\n", "", "" },
+		{ "nothing said of it: not known, not failed", "", "", "" },
+		{ "nova's shell missing, the profile silent", "shell.exec=/bin/sh no\n", "",
+		  "failed ssh.shell line ?: nova's login shell is '/bin/sh', which is not on this host "
+		  "(or not executable): nova cannot run commands over SSH to migrate; set shell\n" },
+		{ "... the profile's, which is there, instead",
+		  "shell.exec=/bin/sh no\nshell.exec=/bin/bash yes\n", "shell = /bin/bash\n", "" },
+		{ "the profile's shell missing where nova's refuses",
+		  "user.nova=64060:64060:/var/lib/nova:/usr/sbin/nologin\nshell.exec=/bin/zsh no\n",
+		  "shell = /bin/zsh\n",
+		  "failed ssh.shell line 4: '/bin/zsh' is not on this host (or not executable): nova "
+		  "could not log in with it; nova's login shell '/usr/sbin/nologin' is left as it is\n" },
+		{ "the profile's shell is nova's, and missing", "shell.exec=/bin/sh no\n",
+		  "shell = /bin/sh\n",
+		  "failed ssh.shell line 4: nova's login shell '/bin/sh' is not on this host (or not "
+		  "executable): nova cannot run commands over SSH to migrate; install it, or set shell "
+		  "to one that is there\n" },
+		{ "... not asked for where nova's works", "shell.exec=/bin/sh yes\nshell.exec=/bin/zsh no\n",
+		  "shell = /bin/zsh\n", "" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(shell_cases); i++) {
+		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, shell_cases[i].facts);
+		char *profile =
+			mr_xasprintf("[ssh]\nuser = nova\nknown_hosts = off\n%s", shell_cases[i].profile);
+		char *got = items_of(facts, profile, "ssh.shell");
+		if (strcmp(got, shell_cases[i].want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", shell_cases[i].name, got, shell_cases[i].want);
+		free(got);
+		free(profile);
+		free(facts);
+	}
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -1053,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(test_firewall),
 		cmocka_unit_test(test_nova_transport),
 		cmocka_unit_test(test_sshd),
+		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
