@@ -429,6 +429,23 @@ done
 for f in /etc/libvirt/auth.conf /root/.config/libvirt/auth.conf; do
 	! intree "$r$f" || [ ! -f "$rf" ] || say libvirt.auth_conf "$f"
 done
+# the SASL mechanisms libvirt's daemons offer (the first mech_list of
+# Cyrus SASL's file for the application "libvirt", as written) and, for
+# Kerberos, whether the keytab it names (else the system's) is there
+if readable "$r/etc/sasl2/libvirt.conf"; then
+	ml=; kt=/etc/krb5.keytab
+	while IFS= read -r l || [ -n "$l" ]; do
+		case $l in
+		mech_list:*) [ -n "$ml" ] || { ml=1; say libvirt.sasl_mechs "${l#mech_list:}"; } ;;
+		keytab:*)
+			k=${l#keytab:}
+			while case $k in [' 	']*) true ;; *) false ;; esac; do k=${k#?}; done
+			k=${k%%[' 	']*}; [ -z "$k" ] || kt=$k ;;
+		esac
+	done < "$rf"
+	if intree "$r$kt" && [ -f "$rf" ]; then say libvirt.sasl_keytab "$kt present"
+	else say libvirt.sasl_keytab "$kt absent"; fi
+fi
 
 # Users and groups: getent on a live host (directories count), the files
 # of a tree (read by awk itself: no other process). The awk of every part:

@@ -625,6 +625,22 @@ expect_grep "sasl: ... naming what it looked for" \
 mkdir -p "$sasl/root/.config/libvirt" && printf '[credentials-migration]\nauthname=nova\n' > "$sasl/root/.config/libvirt/auth.conf"
 chk "$sasl" sasl.ini
 expect_no_grep "sasl: ... root's auth.conf gives them" 'libvirtd\.auth_tcp +failed' "$out"
+# libvirt's own /etc/sasl2/libvirt.conf offers Kerberos alone: auth.conf
+# gives nothing to it; its keytab must be there, its tickets are not seen
+mkdir -p "$sasl/etc/sasl2"
+printf '# libvirt.conf as shipped
+mech_list: gssapi
+#keytab: /etc/libvirt/krb5.tab
+' > "$sasl/etc/sasl2/libvirt.conf"
+chk "$sasl" sasl.ini
+expect_grep "sasl: Kerberos without its keytab fails" \
+	"libvirtd\.auth_tcp +failed +.*asks for Kerberos \(/etc/sasl2/libvirt\.conf mech_list: gssapi\), but the keytab /etc/krb5\.keytab is not on this host" "$out"
+printf 'mech_list: gssapi\nkeytab:  /etc/libvirt/krb5.tab \n' > "$sasl/etc/sasl2/libvirt.conf"
+: > "$sasl/etc/libvirt/krb5.tab"
+chk "$sasl" sasl.ini
+expect_no_grep "sasl: ... with the keytab it names" 'libvirtd\.auth_tcp +failed' "$out"
+expect_grep "sasl: ... Kerberos is not examined further" \
+	'not checked \(1\): libvirtd\.sasl_kerberos \(/etc/sasl2/libvirt\.conf mech_list: gssapi\)' "$out"
 
 # --- RHEL 9: modular daemons ---
 root=$(new_host rhel9-modular r9)

@@ -716,6 +716,31 @@ static const struct transport_case transport_cases[] = {
 	{ "... SASL with root's credentials", SOCKET_DEBIAN NOVA_DEB
 	  "libvirt.auth_conf=/root/.config/libvirt/auth.conf\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n", "" },
+	/* the mechanisms /etc/sasl2/libvirt.conf offers */
+	{ "... SASL by Kerberos (libvirt's shipped mech_list), no keytab", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.sasl_mechs= gssapi\nlibvirt.sasl_keytab=/etc/krb5.keytab absent\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.auth_tcp line 2: nova-compute connects to the destination's libvirt over "
+	  "tcp (live_migration_scheme is not set: nova's default, tcp), and auth_tcp = sasl "
+	  "(libvirt's default) asks for Kerberos (/etc/sasl2/libvirt.conf mech_list: gssapi), but "
+	  "the keytab /etc/krb5.keytab is not on this host: its libvirt accepts no Kerberos "
+	  "login\n" },
+	{ "... Kerberos with a keytab: tickets not examined", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.sasl_mechs= GSSAPI\nlibvirt.sasl_keytab=/etc/libvirt/krb5.tab present\n"
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "unchecked libvirtd.sasl_kerberos /etc/sasl2/libvirt.conf mech_list: GSSAPI\n" },
+	{ "... Kerberos or SCRAM, with credentials for SCRAM", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.sasl_mechs=gssapi, scram-sha-256\nlibvirt.sasl_keytab=/etc/krb5.keytab absent\n"
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	{ "... SCRAM only, no credentials", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.sasl_mechs= scram-sha-256\nlibvirt.sasl_keytab=/etc/krb5.keytab absent\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = sasl\n",
+	  "failed libvirtd.auth_tcp line 4: nova-compute connects to the destination's libvirt over "
+	  "tcp (live_migration_scheme is not set: nova's default, tcp), and auth_tcp = sasl (the "
+	  "profile's) wants SASL credentials of the migrating libvirtd: neither "
+	  "/etc/libvirt/auth.conf nor /root/.config/libvirt/auth.conf is on this host\n" },
 	{ "... none in libvirtd.conf, the profile silent", SOCKET_DEBIAN NOVA_DEB
 	  "libvirtd.auth_tcp=\"none\"\n", "[libvirtd]\nlisten_tcp = yes\n", "" },
 	{ "nova.conf on tls, the profile keeps TLS closed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
