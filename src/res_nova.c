@@ -198,6 +198,21 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	return NULL;
 }
 
+/* [libvirt] key as nova-compute reads it once the plan is applied (a
+ * copy), and *because what sets it; NULL (and *because NULL) when unset
+ * or empty. */
+static char *libvirt_option(const struct mr_plan *plan, const struct mr_profile *profile,
+                            unsigned major, const char *key, char **because)
+{
+	*because = NULL;
+	const char *v = effective_value(mr_plan_facts(plan), profile, major, "libvirt", key, because);
+	if (v && *v)
+		return mr_xstrdup(v);
+	free(*because);
+	*because = NULL;
+	return NULL;
+}
+
 int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *profile,
                           struct mr_nova_migration *m)
 {
@@ -215,21 +230,15 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		major = mr_profile_nova_newest(); /* nova.release says why */
 	mr_error_free(e);
 	free(version);
-	char *because = NULL;
-	const char *inbound = effective_value(facts, profile, major, "libvirt",
-	                                      "live_migration_inbound_addr", &because);
-	if (inbound && *inbound) {
-		m->inbound = mr_xstrdup(inbound);
-		m->inbound_because = because;
-	} else {
-		free(because);
-	}
-	because = NULL;
+	m->inbound = libvirt_option(plan, profile, major, "live_migration_inbound_addr",
+	                            &m->inbound_because);
 	/* nova's URI, when set, wins over the scheme */
-	const char *uri = effective_value(facts, profile, major, "libvirt", "live_migration_uri",
-	                                  &because);
-	if (uri && *uri) {
-		if (mr_nova_uri_transport(uri, &m->transport, &m->port) < 0) {
+	char *because = NULL;
+	char *uri = libvirt_option(plan, profile, major, "live_migration_uri", &because);
+	if (uri) {
+		int bad = mr_nova_uri_transport(uri, &m->transport, &m->port) < 0;
+		free(uri);
+		if (bad) {
 			m->because = mr_xasprintf("%s, which is no libvirt URI", because);
 			free(because);
 			return -1;
@@ -237,15 +246,8 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		m->because = because;
 		return 1;
 	}
-	free(because);
-	because = NULL;
-	const char *scheme = effective_value(facts, profile, major, "libvirt",
-	                                     "live_migration_scheme", &because);
-	if (scheme && *scheme) {
-		m->transport = mr_xstrdup(scheme);
-		m->because = because;
-	} else {
-		free(because);
+	m->transport = libvirt_option(plan, profile, major, "live_migration_scheme", &m->because);
+	if (!m->transport) {
 		m->transport = mr_xstrdup("tcp");
 		m->because = mr_xstrdup("live_migration_scheme is not set: nova's default, tcp");
 	}
