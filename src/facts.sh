@@ -702,7 +702,7 @@ facts_awk='
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
 			if (su == "libvirtd.service") svcopts(su)
 		} }'
-xshell=; pw=; pwf=
+pw=; pwf=
 if [ -z "$r" ]; then
 	ids=$(
 		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
@@ -719,27 +719,45 @@ else
 	! readable "$r/etc/group" || set -- "$@" "$rf"
 	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" </dev/null
 fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
+# account_of NAME: a_home and a_shell of NAME's first line in passwd
+# (getent's lines, up to --, or a tree's file); empty if none
+account_of() {
+	a_home=; a_shell=
+	while IFS=: read -r n _ _ _ _ h s || [ -n "$n" ]; do
+		[ "$n" != -- ] || break
+		[ "$n" != "$1" ] || { a_home=$h; a_shell=$s; break; }
+	done
+}
+passwd_of() {
+	if [ -z "$r" ]; then
+		account_of "$1" <<EOF_PW
+$pw
+EOF_PW
+	elif [ -n "$pwf" ]; then account_of "$1" < "$pwf"
+	else a_home=; a_shell=; fi
+}
 # The [ssh] user's login shell, and the one the profile gives it: sshd
 # runs it for each of nova's commands, so one that is not there (or not
 # executable) refuses the login as surely as nologin.
 if [ -n "$xuser" ]; then
-	# passwd's lines (getent's, up to --), the first of the user's counts
-	xshell_of() {
-		while IFS=: read -r n _ _ _ _ _ s || [ -n "$n" ]; do
-			[ "$n" != -- ] || break
-			[ "$n" != "$xuser" ] || { xshell=$s; break; }
-		done
-	}
-	if [ -z "$r" ]; then
-		xshell_of <<EOF_PW
-$pw
-EOF_PW
-	elif [ -n "${pwf-}" ]; then xshell_of < "$pwf"; fi
-	for s in "$xshell" "$pshell"; do
+	passwd_of "$xuser"
+	for s in "$a_shell" "$pshell"; do
 		case $s in
-		/*) if [ -x "$r$s" ] && [ ! -d "$r$s" ]; then say shell.exec "$s yes"; else say shell.exec "$s no"; fi ;;
+		/*) x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
+fi
+# nova-compute given no --config-file reads the first nova.conf of
+# oslo.config's search: ~/.nova/, ~/ (the home of nova, its units' User=),
+# /etc/nova/, /etc/. One found before /etc/nova/ hides nova.conf.
+if [ -n "$novakeys" ] && [ -z "$dirsfirst" ]; then
+	passwd_of nova
+	case $a_home in
+	/?*)
+		for f in "${a_home%/}/.nova/nova.conf" "${a_home%/}/nova.conf"; do
+			! intree "$r$f" || [ ! -f "$rf" ] || { say nova.conf_first "$f"; break; }
+		done ;;
+	esac
 fi
 
 # The instances directory: what is mounted there, and whether it holds

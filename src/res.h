@@ -117,8 +117,9 @@ struct mr_nova_migration {
 };
 /* Returns 1 and fills *m (mr_nova_migration_fini frees it), 0 when the
  * facts show no nova-compute on the host (neither its package nor its
- * unit; without a package, nova's newest option names), or -1 when its live_migration_uri is no
- * libvirt URI (m->because says which, the rest NULL). */
+ * unit; without a package, nova's newest option names), or -1 when its
+ * live_migration_uri is no libvirt URI, or it reads another nova.conf
+ * (m->because says why, the rest NULL). */
 int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *profile,
                           struct mr_nova_migration *m);
 void mr_nova_migration_fini(struct mr_nova_migration *m);

@@ -198,6 +198,20 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	return NULL;
 }
 
+/* Why nova-compute does not read nova.conf, or NULL: started without
+ * --config-file, it reads the first nova.conf oslo.config finds, and the
+ * probe found one before it (nova.conf_first). The caller's. */
+static char *nova_conf_hidden(const struct mr_facts *facts)
+{
+	const char *first = facts ? mr_facts_get(facts, "nova.conf_first") : NULL;
+	if (!first)
+		return NULL;
+	return mr_xasprintf("nova-compute reads %s, not " NOVA_CONF ": started without "
+	                    "--config-file, it takes the first nova.conf oslo.config finds in "
+	                    "~/.nova/, ~/ (nova's home), /etc/nova/ and /etc/",
+	                    first);
+}
+
 /* [libvirt] key as nova-compute reads it once the plan is applied (a
  * copy), and *because what sets it; NULL (and *because NULL) when unset
  * or empty. */
@@ -221,8 +235,9 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	char *version = facts ? mr_facts_nova_version(facts) : NULL;
 	/* no nova-compute, by package or unit (a virtualenv's has no
 	 * package): no migration of nova's to connect */
-	if (!version && (!facts || (mr_facts_unit(facts, "nova-compute.service").present != 1 &&
-	                            mr_facts_unit(facts, "openstack-nova-compute.service").present != 1)))
+	int unit = facts && (mr_facts_unit(facts, "nova-compute.service").present == 1 ||
+	                     mr_facts_unit(facts, "openstack-nova-compute.service").present == 1);
+	if (!version && !unit)
 		return 0;
 	unsigned major = 0;
 	struct mr_error *e = NULL;
@@ -230,6 +245,8 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		major = mr_profile_nova_newest(); /* nova.release says why */
 	mr_error_free(e);
 	free(version);
+	if ((m->because = nova_conf_hidden(facts)))
+		return -1;
 	m->inbound = libvirt_option(plan, profile, major, "live_migration_inbound_addr",
 	                            &m->inbound_because);
 	/* nova's URI, when set, wins over the scheme */
@@ -279,6 +296,12 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 	char *version = facts ? mr_facts_nova_version(facts) : NULL;
 	if (mr_nova_release(profile, version, &major, &e) < 0) {
 		fail_each(plan, "nova.release", origin, e);
+		goto out;
+	}
+	char *hidden = nova_conf_hidden(facts);
+	if (hidden) { /* what would be written is not read: nothing is */
+		mr_plan_fail(plan, "nova.conf", origin, "%s; nothing written", hidden);
+		free(hidden);
 		goto out;
 	}
 	if (mr_nova_plan(major, profile, ctx->cpus, &edits, &n, &e) < 0) {

@@ -836,8 +836,23 @@ printf '[Service]\nExecStart=\nExecStart=/usr/bin/nova-compute --config-file /et
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "... a drop-in of its name's prefix gives --config-file: read before" \
 	'nova\.before +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
-rm -r "$root/etc/systemd/system/openstack-nova-.service.d" \
-	"$root/usr/lib/systemd/system/openstack-nova-compute.service"
+rm -r "$root/etc/systemd/system/openstack-nova-.service.d"
+# Without --config-file, oslo.config reads the first nova.conf it finds:
+# one in nova's home hides /etc/nova/nova.conf, and nothing is written
+pwkeep=; [ ! -e "$root/etc/passwd" ] || { cp "$root/etc/passwd" "$WORK/passwd.keep"; pwkeep=1; }
+printf 'nova:x:64060:64060::/var/lib/nova:/bin/sh\n' >> "$root/etc/passwd"
+mkdir -p "$root/var/lib/nova/.nova" && printf '[DEFAULT]\n' > "$root/var/lib/nova/.nova/nova.conf"
+before=$(tree_sum "$root")
+out=$(mr apply --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_grep "nova's home's nova.conf hides /etc/nova/nova.conf" \
+	"nova\.conf +failed +nova-compute reads /var/lib/nova/\.nova/nova\.conf, not /etc/nova/nova\.conf: started without --config-file, it takes the first nova\.conf oslo\.config finds in ~/\.nova/, ~/ \(nova's home\), /etc/nova/ and /etc/; nothing written" "$out"
+[ "$(tree_sum "$root")" = "$before" ] && ok "... nova.conf not written" || not_ok "... nova.conf not written" "$out"
+printf '[Service]\nExecStart=/usr/bin/nova-compute --config-file /etc/nova/nova.conf\n' \
+	> "$root/usr/lib/systemd/system/openstack-nova-compute.service"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_no_grep "... not with --config-file" "nova\.conf +failed" "$out"
+rm -r "$root/var/lib/nova/.nova" "$root/usr/lib/systemd/system/openstack-nova-compute.service"
+if [ -n "$pwkeep" ]; then cp "$WORK/passwd.keep" "$root/etc/passwd"; else rm "$root/etc/passwd"; fi
 rm -r "$root/etc/nova/nova.conf.d"
 
 # The same guide on a mitaka host keeps the flags it reads.

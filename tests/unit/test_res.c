@@ -705,6 +705,13 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
 	  "over tls (/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'), but "
 	  "listen_tls = no keeps it closed: live migration cannot connect\n" },
+	{ "nova-compute reads another nova.conf", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp")
+	  "nova.conf_first=/var/lib/nova/.nova/nova.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: cannot tell which libvirt listener nova-compute connects "
+	  "to: nova-compute reads /var/lib/nova/.nova/nova.conf, not /etc/nova/nova.conf: started "
+	  "without --config-file, it takes the first nova.conf oslo.config finds in ~/.nova/, ~/ "
+	  "(nova's home), /etc/nova/ and /etc/\n" },
 	{ "nova on its default, tcp, and the TCP listener on", SOCKET_DEBIAN NOVA_DEB,
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n", "" },
 	{ "... SASL by libvirt's default, no credentials", SOCKET_DEBIAN NOVA_DEB,
