@@ -742,8 +742,10 @@ EOF_PW
 if [ -n "$xuser" ]; then
 	passwd_of "$xuser"
 	for s in "$a_shell" "$pshell"; do
+		# a tree without the shell's directory holds no programs: unknown
 		case $s in
-		/*) x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
+		/*) d=${s%/*}; [ -d "$r${d:-/}" ] || continue
+			x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
 fi

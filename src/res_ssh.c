@@ -230,8 +230,8 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 		else
 			mr_plan_fail(plan, "ssh.shell", origin,
 			             "'%s' is not on this host (or not executable): nova could not log "
-			             "in with it; %s's login shell '%s' is left as it is",
-			             s->value, user, a->shell);
+			             "in with it; %s's login shell '%s'%s is left as it is",
+			             s->value, user, a->shell, missing ? ", not there either," : "");
 		free(origin);
 		return;
 	}

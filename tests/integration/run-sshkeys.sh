@@ -54,6 +54,11 @@ sed 's|^shell = .*|shell = /bin/zsh|' profile.ini > zsh.ini
 out=$(mr check --local --root host -p zsh.ini 2>&1); st=$?
 expect_status "tree: check of a shell the host does not have" 6 "$st" "$out"
 expect_grep "tree: ... fails, naming it" "ssh\.shell +failed +'/bin/zsh' is not on this host \(or not executable\): nova could not log in with it; nova's login shell '/usr/sbin/nologin' is left as it is" "$out"
+# a tree without /bin holds no programs (files only): shells not judged
+mv host/bin host/bin.away
+out=$(mr check --local --root host -p zsh.ini 2>&1)
+expect_no_grep "tree: ... not judged in a tree without the shell's directory" "ssh\.shell +failed" "$out"
+mv host/bin.away host/bin
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check before any key pair" 2 "$st" "$out"
 expect_grep "tree: the nologin shell is drift" "ssh\.shell +drift +'/usr/sbin/nologin' -> '/bin/sh'" "$out"

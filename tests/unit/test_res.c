@@ -1088,6 +1088,11 @@ static void test_shell(void **state)
 		  "shell = /bin/zsh\n",
 		  "failed ssh.shell line 4: '/bin/zsh' is not on this host (or not executable): nova "
 		  "could not log in with it; nova's login shell '/usr/sbin/nologin' is left as it is\n" },
+		{ "the profile's shell missing, and nova's",
+		  "shell.exec=/bin/sh no\nshell.exec=/bin/zsh no\n", "shell = /bin/zsh\n",
+		  "failed ssh.shell line 4: '/bin/zsh' is not on this host (or not executable): nova "
+		  "could not log in with it; nova's login shell '/bin/sh', not there either, is left as "
+		  "it is\n" },
 		{ "the profile's shell is nova's, and missing", "shell.exec=/bin/sh no\n",
 		  "shell = /bin/sh\n",
 		  "failed ssh.shell line 4: nova's login shell '/bin/sh' is not on this host (or not "
