@@ -94,6 +94,8 @@ fnarg() {
 	fa=fn=$fa$t
 }
 cr=${7-}; [ -n "$cr" ] || cr=$(printf '\r')
+nl='
+'
 osr=
 ! readable "$r/etc/os-release" && ! readable "$r/usr/lib/os-release" || osr=$rf
 if [ -n "$osr" ]; then
@@ -245,37 +247,55 @@ envfiles() {
 # whatever their directory, a drop-in hiding its namesake in a directory
 # read later. A masked unit has none, as its unit fact says.
 # nova-compute's too, for the order in which it reads its files (below).
-novaunit=; es=
+# sshd's too, for the configuration file it is given (-f), for [ssh].
+novaunit=; es=; sshunit=; sshes=
 if [ -n "$novakeys" ]; then
 	if unit_file nova-compute.service; then novaunit=nova-compute.service
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
 fi
+if [ -n "$xuser" ]; then
+	if unit_file ssh.service; then sshunit=ssh.service
+	elif unit_file sshd.service; then sshunit=sshd.service; fi
+fi
+# unit_read UNIT FILE: the shell's readers of a unit's file or drop-in
+unit_read() {
+	[ "$1" != libvirtd.service ] || envfiles "$2"
+	[ "$1" != "$novaunit" ] || exec_lines "$2"
+	[ "$1" != "$sshunit" ] || { es_=$es; es=$sshes; exec_lines "$2"; sshes=$es; es=$es_; }
+}
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
-	libvirtd.service $novaunit; do
+	libvirtd.service $novaunit $sshunit; do
 	unit_file "$u" && readable "$uf" || continue
 	# its prefixes' drop-ins, the longest first (openstack-nova-.service.d,
 	# then openstack-.service.d)
 	pre=; b=${u%.*}
 	while case $b in *-*) true ;; *) false ;; esac; do b=${b%-*}; pre="$pre $b-.${u##*.}.d"; done
-	fnarg "$uf"; set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
-	[ "$u" != libvirtd.service ] || envfiles "$rf"
-	[ "$u" != "$novaunit" ] || exec_lines "$rf"
+	fnarg "$uf"; [ "$u" = "$sshunit" ] || set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
+	unit_read "$u" "$rf"
 	# one name space for every drop-in directory: the first directory
-	# read that has a name wins, even masked (/dev/null) or empty
-	seen=/
+	# read that has a name wins, even masked (/dev/null) or empty; the
+	# shell reads them in systemd's order, by name (dl, sorted as it grows)
+	seen=/; dl=
 	for dir in $udirs; do
 		for d in "$u.d" $pre "${u##*.}.d"; do
 			intree "$r$dir/$d" || continue
 			for g in "$rf"/*.conf; do
 				[ -e "$g" ] || [ -L "$g" ] || continue
-				b=${g##*/}; case $seen in */"$b"/*) continue ;; esac; seen=$seen$b/
+				b=${g##*/}; case $seen$b in */"$b"/* | *"$nl"*) continue ;; esac; seen=$seen$b/
 				g=$r$dir/$d/$b
-				[ "$g" -ef /dev/null ] || ! readable "$g" || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
-				[ "$u" != libvirtd.service ] || [ "$g" -ef /dev/null ] || ! readable "$g" || envfiles "$rf"
-				[ "$u" != "$novaunit" ] || [ "$g" -ef /dev/null ] || ! readable "$g" || exec_lines "$rf"
+				[ ! "$g" -ef /dev/null ] && readable "$g" || continue
+				[ "$u" = "$sshunit" ] || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
+				x=; y=$dl; dl=
+				while [ -n "$y" ]; do
+					z=${y%%"$nl"*}; y=${y#*"$nl"}
+					[ -z "$x" ] && [ "${rf##*/}" \< "${z##*/}" ] && { dl=$dl$rf$nl; x=1; }
+					dl=$dl$z$nl
+				done
+				[ -n "$x" ] || dl=$dl$rf$nl
 			done
 		done
 	done
+	while [ -n "$dl" ]; do g=${dl%%"$nl"*}; dl=${dl#*"$nl"}; unit_read "$u" "$g"; done
 done
 
 # nova's other configuration files and where oslo.config reads them: the
@@ -365,8 +385,49 @@ sshd_read() {
 		set -- "$f0" 0; sn=$n0; sp=$p0
 	done < "$1"
 }
+# opts_of FILE VAR: in ov, the value an EnvironmentFile FILE gives VAR
+# (the last line; one pair of quotes off), empty if none
+opts_of() {
+	ov=
+	readable "$r$1" || return 0
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in "$2"=*) ov=${l#*=} ;; esac
+	done < "$rf"
+	case $ov in \"*\" | \'*\') ov=${ov#?}; ov=${ov%?} ;; esac
+}
+# sshd -f FILE reads FILE, not sshd_config: the words of its ExecStart in
+# effect, $SSHD_OPTS (Debian's /etc/default/ssh) and $OPTIONS (RHEL's
+# /etc/sysconfig/sshd) as their files set them; with any other variable
+# the file is not known (sshd.config=unknown), and none is read.
+sshdconf=/etc/ssh/sshd_config
+if [ -n "$sshes" ]; then
+	set -f; wl=; unk=
+	for w in ${sshes#*[ 	]}; do
+		case $w in
+		'$SSHD_OPTS' | '${SSHD_OPTS}') opts_of /etc/default/ssh SSHD_OPTS; wl="$wl $ov" ;;
+		'$OPTIONS' | '${OPTIONS}') opts_of /etc/sysconfig/sshd OPTIONS; wl="$wl $ov" ;;
+		*'$'*) unk=1 ;;
+		*) wl="$wl $w" ;;
+		esac
+	done
+	fnext=
+	for w in $wl; do
+		if [ -n "$fnext" ]; then sshdconf=$w; fnext=; continue; fi
+		case $w in
+		-[46DdeGiqTt]*f) fnext=1 ;;
+		-[46DdeGiqTt]*f*) sshdconf=${w#*f} ;;
+		-f) fnext=1 ;;
+		-f*) sshdconf=${w#-f} ;;
+		esac
+	done
+	set +f
+	case $sshdconf in /*) ;; *) sshdconf=/$sshdconf ;; esac
+	if [ -n "$unk" ]; then say sshd.config unknown; sshdconf=
+	elif [ "$sshdconf" != /etc/ssh/sshd_config ]; then say sshd.config "$sshdconf"; fi
+fi
 sshgroups=
-[ -z "$xuser" ] || sshd_read "$r/etc/ssh/sshd_config" 0
+[ -z "$xuser" ] || [ -z "$sshdconf" ] || sshd_read "$r$sshdconf" 0
 
 # multipathd's configuration: multipath.conf, then the files of its
 # config_dir (/etc/multipath/conf.d unless multipath.conf names another,

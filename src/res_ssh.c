@@ -543,11 +543,20 @@ static void allow_add(struct allow_list *al, int named, const char *where)
  * files say: sshd_config and its Includes, read as sshd reads them (the
  * first value of a keyword wins; AllowUsers and DenyUsers add up). A
  * line after a Match, or a pattern with a host, depends on who connects:
- * not examined, and said so. Returns whether StrictModes is on. */
+ * not examined, and said so. Returns whether StrictModes is on (sshd's
+ * default where its file is not known). */
 static int check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
                       const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
+	/* sshd -f FILE: FILE (sshd.config), else sshd_config */
+	const char *main_conf = facts ? mr_facts_get(facts, "sshd.config") : NULL;
+	if (main_conf && !strcmp(main_conf, "unknown")) {
+		mr_plan_unchecked(plan, "ssh.sshd_config", "the options sshd's unit starts it with");
+		return 1; /* sshd's default */
+	}
+	if (!main_conf)
+		main_conf = "/etc/ssh/sshd_config";
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, strict = -1;
@@ -562,7 +571,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			in_match = strcasecmp(l.args, "all") != 0;
 		} else if (kw_is(&l, "Include")) {
 			/* one inside an included file: not read */
-			if (!mr_file_fact_is(&l.at, "/etc/ssh/sshd_config"))
+			if (!mr_file_fact_is(&l.at, main_conf))
 				mr_plan_unchecked(plan, "ssh.sshd_include", where);
 		} else if (in_match) {
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);

@@ -59,6 +59,18 @@ mv host/bin host/bin.away
 out=$(mr check --local --root host -p zsh.ini 2>&1)
 expect_no_grep "tree: ... not judged in a tree without the shell's directory" "ssh\.shell +failed" "$out"
 mv host/bin.away host/bin
+# sshd started with -f (Debian's SSHD_OPTS): that file is sshd's
+mkdir -p host/lib/systemd/system host/etc/default
+printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS\n' > host/lib/systemd/system/ssh.service
+printf 'SSHD_OPTS="-f /etc/ssh/site_config"\n' > host/etc/default/ssh
+printf 'PubkeyAuthentication no\n' > host/etc/ssh/site_config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: sshd -f: the file it is given is read" "ssh\.sshd +failed +/etc/ssh/site_config:1 sets PubkeyAuthentication no" "$out"
+printf 'SSHD_OPTS="$MORE"\n' > host/etc/default/ssh
+printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS $MORE\n' > host/lib/systemd/system/ssh.service
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... options not known: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
+rm -r host/lib host/etc/default host/etc/ssh/site_config
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check before any key pair" 2 "$st" "$out"
 expect_grep "tree: the nologin shell is drift" "ssh\.shell +drift +'/usr/sbin/nologin' -> '/bin/sh'" "$out"

@@ -1049,6 +1049,14 @@ static const struct sshd_case sshd_cases[] = {
 	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
 	  SSHD("/etc/ssh/sshd_config.d/a%20b.conf", 2, "Include more.conf"),
 	  "unchecked ssh.sshd_include /etc/ssh/sshd_config.d/a b.conf:2\n" },
+	{ "sshd given -f: its file's Include is the main file's",
+	  "sshd.config=/etc/ssh/site_config\n"
+	  SSHD("/etc/ssh/site_config", 1, "Include /etc/ssh/sshd_config.d/*.conf")
+	  SSHD("/etc/ssh/sshd_config.d/a.conf", 1, "PubkeyAuthentication no"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config.d/a.conf:1 sets PubkeyAuthentication no: "
+	  "sshd takes no key, and nova cannot log in with the cluster key\n" },
+	{ "sshd's options not known: nothing judged", "sshd.config=unknown\n",
+	  "unchecked ssh.sshd_config the options sshd's unit starts it with\n" },
 	{ "an Include pattern with a wildcard in a directory",
 	  "sshd.unread=/etc/ssh/sshd_config 3 /etc/ssh/*.d/x.conf\n",
 	  "unchecked ssh.sshd_include /etc/ssh/sshd_config:3\n" },
