@@ -247,11 +247,13 @@ envfiles() {
 # whatever their directory, a drop-in hiding its namesake in a directory
 # read later. A masked unit has none, as its unit fact says.
 # nova-compute's too, for the order in which it reads its files (below).
-# sshd's too, for the configuration file it is given (-f), for [ssh].
-novaunit=; es=; sshunit=; sshes=
+# sshd's too, for the configuration file it is given (-f), for [ssh];
+# and virtproxyd's (--config), for [libvirtd].
+novaunit=; es=; sshunit=; sshes=; vpunit=; vpes=
 if [ -n "$novakeys" ]; then
 	if unit_file nova-compute.service; then novaunit=nova-compute.service
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
+	! unit_file virtproxyd.service || vpunit=virtproxyd.service
 fi
 if [ -n "$xuser" ]; then
 	if unit_file ssh.service; then sshunit=ssh.service
@@ -262,15 +264,18 @@ unit_read() {
 	[ "$1" != libvirtd.service ] || envfiles "$2"
 	[ "$1" != "$novaunit" ] || exec_lines "$2"
 	[ "$1" != "$sshunit" ] || { es_=$es; es=$sshes; exec_lines "$2"; sshes=$es; es=$es_; }
+	[ "$1" != "$vpunit" ] || { es_=$es; es=$vpes; exec_lines "$2"; vpes=$es; es=$es_; }
 }
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
-	libvirtd.service $novaunit $sshunit; do
+	libvirtd.service $novaunit $sshunit $vpunit; do
 	unit_file "$u" && readable "$uf" || continue
 	# its prefixes' drop-ins, the longest first (openstack-nova-.service.d,
 	# then openstack-.service.d)
 	pre=; b=${u%.*}
 	while case $b in *-*) true ;; *) false ;; esac; do b=${b%-*}; pre="$pre $b-.${u##*.}.d"; done
-	fnarg "$uf"; [ "$u" = "$sshunit" ] || set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
+	# sshd's and virtproxyd's lines are the shell's alone
+	aw=1; [ "$u" != "$sshunit" ] && [ "$u" != "$vpunit" ] || aw=
+	fnarg "$uf"; [ -z "$aw" ] || set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
 	unit_read "$u" "$rf"
 	# one name space for every drop-in directory: the first directory
 	# read that has a name wins, even masked (/dev/null) or empty; the
@@ -284,7 +289,7 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 				b=${g##*/}; case $seen$b in */"$b"/* | *"$nl"*) continue ;; esac; seen=$seen$b/
 				g=$r$dir/$d/$b
 				[ ! "$g" -ef /dev/null ] && readable "$g" || continue
-				[ "$u" = "$sshunit" ] || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
+				[ -z "$aw" ] || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
 				x=; y=$dl; dl=
 				while [ -n "$y" ]; do
 					z=${y%%"$nl"*}; y=${y#*"$nl"}
@@ -396,35 +401,75 @@ opts_of() {
 	done < "$rf"
 	case $ov in \"*\" | \'*\') ov=${ov#?}; ov=${ov%?} ;; esac
 }
-# sshd -f FILE reads FILE, not sshd_config: the words of its ExecStart in
-# effect, $SSHD_OPTS (Debian's /etc/default/ssh) and $OPTIONS (RHEL's
+# exec_words EXEC VAR FILE [VAR FILE]...: in wl, the words a command line
+# (an ExecStart) passes its program, a word $VAR or ${VAR} of the list
+# replaced by what the first of its FILEs there gives it (unset: none);
+# unk=1 where it passes another variable, whose value is not known
+exec_words() {
+	ew=$1; shift; wl=; unk=
+	set -f
+	for w in ${ew#*[ 	]}; do
+		case $w in
+		'$'[A-Za-z_]* | '${'[A-Za-z_]*'}') ;;
+		*'$'*) unk=1; continue ;;
+		*) wl="$wl $w"; continue ;;
+		esac
+		n=${w#?}; n=${n#\{}; n=${n%\}}; k=; known=
+		for a do
+			[ -n "$k" ] || { k=$a; continue; }
+			if [ "$k" = "$n" ]; then
+				known=1; readable "$r$a" && { opts_of "$a" "$n"; wl="$wl $ov"; break; }
+			fi
+			k=
+		done
+		[ -n "$known" ] || unk=1
+	done
+	set +f
+}
+# conf_arg WORDS NOARG LONG: in cf, the file of the last -f FILE among
+# WORDS (-fFILE, or after options of NOARG, which take no argument: -df
+# FILE), or of --LONG FILE, --LONG=FILE; empty if none
+conf_arg() {
+	cf=; fnext=
+	set -f
+	for w in $1; do
+		if [ -n "$fnext" ]; then cf=$w; fnext=; continue; fi
+		if [ -n "$3" ]; then
+			case $w in --"$3") fnext=1; continue ;; --"$3"=*) cf=${w#*=}; continue ;; esac
+		fi
+		case $w in --* | - | [!-]*) continue ;; esac
+		o=${w#-}
+		while [ -n "$o" ]; do
+			c=${o%"${o#?}"}; o=${o#?}
+			case $c in
+			f) if [ -n "$o" ]; then cf=$o; else fnext=1; fi; break ;;
+			[$2]) ;;
+			*) break ;; # an option taking an argument: the rest is it
+			esac
+		done
+	done
+	set +f
+}
+# sshd -f FILE reads FILE, not sshd_config: from its ExecStart in effect,
+# $SSHD_OPTS (Debian's /etc/default/ssh) and $OPTIONS (RHEL's
 # /etc/sysconfig/sshd) as their files set them; with any other variable
 # the file is not known (sshd.config=unknown), and none is read.
 sshdconf=/etc/ssh/sshd_config
 if [ -n "$sshes" ]; then
-	set -f; wl=; unk=
-	for w in ${sshes#*[ 	]}; do
-		case $w in
-		'$SSHD_OPTS' | '${SSHD_OPTS}') opts_of /etc/default/ssh SSHD_OPTS; wl="$wl $ov" ;;
-		'$OPTIONS' | '${OPTIONS}') opts_of /etc/sysconfig/sshd OPTIONS; wl="$wl $ov" ;;
-		*'$'*) unk=1 ;;
-		*) wl="$wl $w" ;;
-		esac
-	done
-	fnext=
-	for w in $wl; do
-		if [ -n "$fnext" ]; then sshdconf=$w; fnext=; continue; fi
-		case $w in
-		-[46DdeGiqTt]*f) fnext=1 ;;
-		-[46DdeGiqTt]*f*) sshdconf=${w#*f} ;;
-		-f) fnext=1 ;;
-		-f*) sshdconf=${w#-f} ;;
-		esac
-	done
-	set +f
-	case $sshdconf in /*) ;; *) sshdconf=/$sshdconf ;; esac
+	exec_words "$sshes" SSHD_OPTS /etc/default/ssh OPTIONS /etc/sysconfig/sshd
+	conf_arg "$wl" 46DdeGiqTt ''
+	case $cf in '') ;; /*) sshdconf=$cf ;; *) sshdconf=/$cf ;; esac
 	if [ -n "$unk" ]; then say sshd.config unknown; sshdconf=
 	elif [ "$sshdconf" != /etc/ssh/sshd_config ]; then say sshd.config "$sshdconf"; fi
+fi
+# virtproxyd --config FILE (-f) reads FILE, not virtproxyd.conf, the same
+# way: $VIRTPROXYD_ARGS from /etc/sysconfig/virtproxyd or
+# /etc/default/virtproxyd
+if [ -n "$vpes" ]; then
+	exec_words "$vpes" VIRTPROXYD_ARGS /etc/sysconfig/virtproxyd VIRTPROXYD_ARGS /etc/default/virtproxyd
+	conf_arg "$wl" dv config
+	if [ -n "$unk" ]; then say virtproxyd.config unknown
+	elif [ -n "$cf" ]; then case $cf in /*) ;; *) cf=/$cf ;; esac; say virtproxyd.config "$cf"; fi
 fi
 sshgroups=
 [ -z "$xuser" ] || [ -z "$sshdconf" ] || sshd_read "$r$sshdconf" 0

@@ -653,6 +653,36 @@ static void check_config_flag(struct mr_plan *plan, const struct mr_profile *pro
 	free(where);
 }
 
+/* virtproxyd started with --config FILE (-f) reads FILE, not
+ * virtproxyd.conf, where the plan writes auth_tcp: it fails, never green.
+ * The probe reads the ExecStart in effect and $VIRTPROXYD_ARGS; with
+ * another variable there, the file is not known, and that is said. */
+static void check_proxy_config(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *file = facts ? mr_facts_get(facts, "virtproxyd.config") : NULL;
+	if (!file || !strcmp(file, units_modular.conf))
+		return;
+	if (!strcmp(file, "unknown")) {
+		mr_plan_unchecked(plan, "libvirtd.virtproxyd_config",
+		                  "the options virtproxyd.service starts virtproxyd with");
+		return;
+	}
+	for (size_t i = 0; i < MR_ARRAY_LEN(socket_conf_keys); i++) {
+		const struct mr_setting *s = mr_profile_get(profile, "libvirtd", socket_conf_keys[i].key);
+		if (!s)
+			continue;
+		char *origin = mr_plan_origin_of(s);
+		char *setting = mr_xasprintf("libvirtd.%s", socket_conf_keys[i].key);
+		mr_plan_fail(plan, setting, origin,
+		             "virtproxyd.service starts virtproxyd with --config %s: virtproxyd reads "
+		             "that file, not %s, where %s is written",
+		             file, units_modular.conf, socket_conf_keys[i].key);
+		free(setting);
+		free(origin);
+	}
+}
+
 /* Legacy: --listen in the options file reaches libvirtd only if the
  * unit reads that file (EnvironmentFile=) and its ExecStart passes the
  * variable, unless that ExecStart says --listen itself. */
@@ -1096,6 +1126,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 	}
 	case MR_WORLD_MODULAR:
 		plan_sockets(plan, profile, &units_modular, explicit_defaults);
+		check_proxy_config(plan, profile);
 		check_connections(plan, profile, w, &units_modular);
 		break;
 	case MR_WORLD_UNKNOWN: {

@@ -659,6 +659,19 @@ out=$(mr check --local --root "$root" -p modular-tls.ini 2>&1)
 expect_grep "rhel9: virtproxyd.conf's own cert_file is not checked, and said" \
 	'not checked \(1\): libvirtd\.tls_files \(/etc/libvirt/virtproxyd\.conf cert_file = "/etc/pki/virt/server\.pem"\)' "$out"
 expect_no_grep "rhel9: ... the files at their defaults are there" 'libvirtd\.listener_tls +failed' "$out"
+# virtproxyd given --config reads that file: auth_tcp written to
+# virtproxyd.conf would not count
+[ -e "$root/usr/lib/systemd/system/virtproxyd.service" ] ||
+	not_ok "rhel9: the tree has virtproxyd.service" "$(ls "$root/usr/lib/systemd/system")"
+mkdir -p "$root/etc/sysconfig"
+printf 'VIRTPROXYD_ARGS="--timeout 120 --config /etc/libvirt/site-proxy.conf"\n' > "$root/etc/sysconfig/virtproxyd"
+printf '[Service]\nEnvironmentFile=-/etc/sysconfig/virtproxyd\nExecStart=\nExecStart=/usr/sbin/virtproxyd $VIRTPROXYD_ARGS\n' \
+	> "$WORK/vp.conf"
+mkdir -p "$root/etc/systemd/system/virtproxyd.service.d" && cp "$WORK/vp.conf" "$root/etc/systemd/system/virtproxyd.service.d/args.conf"
+chk "$root" profile.ini
+expect_grep "rhel9: virtproxyd --config fails auth_tcp" \
+	"libvirtd\.auth_tcp +failed +virtproxyd\.service starts virtproxyd with --config /etc/libvirt/site-proxy\.conf: virtproxyd reads that file, not /etc/libvirt/virtproxyd\.conf, where auth_tcp is written" "$out"
+rm -r "$root/etc/systemd/system/virtproxyd.service.d" "$root/etc/sysconfig/virtproxyd"
 
 # --- a tree whose world cannot be told: never green ---
 cp -a "$DATA/host" "$WORK/bare"
