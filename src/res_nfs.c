@@ -135,7 +135,8 @@ static int has_opt(const char *list, size_t ln, const char *opt, size_t n)
 
 /* The option of served that undoes wanted option w[0..n): its other half
  * (ro for rw, root_squash for no_root_squash, ...), or the same name
- * with another value (anonuid=0 for anonuid=64060); NULL if none. */
+ * with another value (anonuid=0 for anonuid=64060; fsid, anonuid and
+ * anongid only); NULL if none. */
 static const char *undoing_opt(const char *served, const char *w, size_t n, size_t *un)
 {
 	static const char *const pairs[][2] = {
@@ -152,13 +153,25 @@ static const char *undoing_opt(const char *served, const char *w, size_t n, size
 				return other;
 			}
 		}
+	/* a scalar value shown another: fsid (root is 0), anonuid, anongid;
+	 * lists (sec=) may be shown in another order, and are not compared */
 	const char *eq = memchr(w, '=', n);
-	if (!eq)
+	static const char *const scalars[] = { "fsid=", "anonuid=", "anongid=" };
+	size_t kn = eq ? (size_t)(eq - w) + 1 : 0, k = 0;
+	while (k < MR_ARRAY_LEN(scalars) && (kn != strlen(scalars[k]) || strncmp(w, scalars[k], kn)))
+		k++;
+	if (k == MR_ARRAY_LEN(scalars))
 		return NULL;
-	size_t kn = (size_t)(eq - w) + 1;
+	const char *v = w + kn;
+	size_t vn = n - kn;
+	if (vn == 4 && !strncmp(v, "root", 4)) { /* exportfs -v shows fsid=root as fsid=0 */
+		v = "0";
+		vn = 1;
+	}
 	for (const char *o = served; *o;) {
 		size_t on = strcspn(o, ",");
-		if (on > kn && !strncmp(o, w, kn) && (on != n || strncmp(o, w, n) != 0)) {
+		if (on > kn && !strncmp(o, w, kn) &&
+		    (on - kn != vn || strncmp(o + kn, v, vn) != 0)) {
 			*un = on;
 			return o;
 		}
