@@ -466,7 +466,8 @@ fi
 # way: $VIRTPROXYD_ARGS from /etc/sysconfig/virtproxyd or
 # /etc/default/virtproxyd
 if [ -n "$vpes" ]; then
-	exec_words "$vpes" VIRTPROXYD_ARGS /etc/sysconfig/virtproxyd VIRTPROXYD_ARGS /etc/default/virtproxyd
+	exec_words "$vpes" VIRTPROXYD_ARGS /etc/sysconfig/virtproxyd \
+		VIRTPROXYD_ARGS /etc/default/virtproxyd
 	conf_arg "$wl" dv config
 	if [ -n "$unk" ]; then say virtproxyd.config unknown
 	elif [ -n "$cf" ]; then case $cf in /*) ;; *) cf=/$cf ;; esac; say virtproxyd.config "$cf"; fi
@@ -817,7 +818,8 @@ if [ -z "$r" ]; then
 		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
 	)
 	pw=$ids
-	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
+	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" \
+		-v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
 	! readable "$r/etc/passwd" || { set -- "$@" "$rf"; pwf=$rf; }

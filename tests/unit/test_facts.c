@@ -608,7 +608,8 @@ static struct mr_facts *gather_tree(const char *tree)
 	struct mr_error *err = NULL;
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, "/var/lib/nova/instances", NULL, NULL, NULL, -1, NULL, &err);
+	struct mr_facts *f =
+		mr_facts_gather(t, "/var/lib/nova/instances", NULL, NULL, NULL, -1, NULL, &err);
 	if (!f)
 		fail_msg("%s: %s", tree, err->message);
 	mr_transport_close(t);
@@ -727,7 +728,8 @@ static void test_lock(void **state)
 	assert_non_null(t1);
 	assert_non_null(t2);
 
-	struct mr_facts *f1 = mr_facts_gather(t1, NULL, NULL, NULL, NULL, 0, "migready run R1 on ctl", &err);
+	struct mr_facts *f1 =
+		mr_facts_gather(t1, NULL, NULL, NULL, NULL, 0, "migready run R1 on ctl", &err);
 	if (!f1)
 		fail_msg("%s", err->message);
 	assert_string_equal(mr_facts_get(f1, "lock"), "held");
@@ -793,7 +795,8 @@ static void test_lock(void **state)
 	free(out);
 
 	/* Held by t1: a second run is refused at once, naming the holder. */
-	struct mr_facts *f2 = mr_facts_gather(t2, NULL, NULL, NULL, NULL, 0, "migready run R2 on ctl", &err);
+	struct mr_facts *f2 =
+		mr_facts_gather(t2, NULL, NULL, NULL, NULL, 0, "migready run R2 on ctl", &err);
 	assert_null(f2);
 	assert_non_null(err);
 	char *msg = mr_error_format(err);

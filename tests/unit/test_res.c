@@ -1119,7 +1119,8 @@ static void test_shell(void **state)
 		  "failed ssh.shell line 4: nova's login shell '/bin/sh' is not on this host (or not "
 		  "executable): nova cannot run commands over SSH to migrate; install it, or set shell "
 		  "to one that is there\n" },
-		{ "... not asked for where nova's works", "shell.exec=/bin/sh yes\nshell.exec=/bin/zsh no\n",
+		{ "... not asked for where nova's works",
+		  "shell.exec=/bin/sh yes\nshell.exec=/bin/zsh no\n",
 		  "shell = /bin/zsh\n", "" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(shell_cases); i++) {
