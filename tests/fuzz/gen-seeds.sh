@@ -154,6 +154,16 @@ if [ -x "$mr" ]; then
 			'nfs.exportfs=ok' 'nfs.active=/var/lib/nova/instances 10.20.0.0/24' \
 			'nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,wdelay,fsid=1,rw,root_squash'
 	} >"$fa/live-debian12-more"
+	# and what makes other checks give up or fail, in a seed of its own
+	# (each would mask paths of the one above): shells missing, sshd and
+	# virtproxyd given other files, Kerberos, a nova.conf in nova's home
+	{
+		cat "$fa/live-debian12"
+		printf '%s\n' 'shell.exec=/bin/sh no' 'shell.exec=/bin/zsh yes' \
+			'sshd.config=/etc/ssh/site_config' 'sshd.line=/etc/ssh/site_config 1 Include x.conf' \
+			'virtproxyd.config=unknown' 'libvirt.sasl_mechs= gssapi, scram-sha-1' \
+			'libvirt.sasl_keytab=/etc/krb5.keytab absent' 'nova.conf_first=/var/lib/nova/.nova/nova.conf'
+	} >"$fa/live-debian12-odd"
 fi
 # Inputs that once broke a promise (each also a unit test): seeds too. One
 # that is slow by nature (a line of 10000 hosts) stays a unit test only: as
