@@ -249,7 +249,7 @@ envfiles() {
 # nova-compute's too, for the order in which it reads its files (below).
 # sshd's too, for the configuration file it is given (-f), for [ssh];
 # and virtproxyd's (--config), for [libvirtd].
-novaunit=; es=; sshunit=; sshes=; vpunit=; vpes=
+novaunit=; es=; nu=; sshunit=; sshes=; vpunit=; vpes=
 if [ -n "$novakeys" ]; then
 	if unit_file nova-compute.service; then novaunit=nova-compute.service
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
@@ -259,10 +259,17 @@ if [ -n "$xuser" ]; then
 	if unit_file ssh.service; then sshunit=ssh.service
 	elif unit_file sshd.service; then sshunit=sshd.service; fi
 fi
+# user_lines FILE: in nu, the User= in effect once FILE is read
+user_lines() {
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}
+		case $l in User=* | User[\ \	]*=*) nu=${l#*=}; nu=${nu#"${nu%%[! 	]*}"}; nu=${nu%%[ 	]*} ;; esac
+	done < "$1"
+}
 # unit_read UNIT FILE: the shell's readers of a unit's file or drop-in
 unit_read() {
 	[ "$1" != libvirtd.service ] || envfiles "$2"
-	[ "$1" != "$novaunit" ] || exec_lines "$2"
+	[ "$1" != "$novaunit" ] || { exec_lines "$2"; user_lines "$2"; }
 	[ "$1" != "$sshunit" ] || { es_=$es; es=$sshes; exec_lines "$2"; sshes=$es; es=$es_; }
 	[ "$1" != "$vpunit" ] || { es_=$es; es=$vpes; exec_lines "$2"; vpes=$es; es=$es_; }
 }
@@ -302,6 +309,10 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	done
 	while [ -n "$dl" ]; do g=${dl%%"$nl"*}; dl=${dl#*"$nl"}; unit_read "$u" "$g"; done
 done
+# the user nova-compute runs as: its unit's User=, root where it names
+# none, nova without a unit (a name only: it goes to getent)
+if [ -z "$novaunit" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; fi
+case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
 
 # nova's other configuration files and where oslo.config reads them: the
 # options of $6 they set (no other value: passwords live there), in the
@@ -812,7 +823,7 @@ facts_awk='
 pw=; pwf=
 if [ -z "$r" ]; then
 	ids=$(
-		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} 2>/dev/null
+		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" 2>/dev/null
 		echo --
 		# shellcheck disable=SC2086 # names only, checked above
 		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
@@ -858,10 +869,11 @@ if [ -n "$xuser" ]; then
 	done
 fi
 # nova-compute given no --config-file reads the first nova.conf of
-# oslo.config's search: ~/.nova/, ~/ (the home of nova, its units' User=),
-# /etc/nova/, /etc/. One found before /etc/nova/ hides nova.conf.
+# oslo.config's search: ~/.nova/, ~/ (the home of its unit's User=, nova
+# without a unit; root's where it names none), /etc/nova/, /etc/. One
+# found before /etc/nova/ hides nova.conf.
 if [ -n "$novakeys" ] && [ -z "$dirsfirst" ]; then
-	passwd_of nova
+	passwd_of "$nu"
 	case $a_home in
 	/?*)
 		for f in "${a_home%/}/.nova/nova.conf" "${a_home%/}/nova.conf"; do

@@ -208,7 +208,7 @@ static char *nova_conf_hidden(const struct mr_facts *facts)
 		return NULL;
 	return mr_xasprintf("nova-compute reads %s, not " NOVA_CONF ": started without "
 	                    "--config-file, it takes the first nova.conf oslo.config finds in "
-	                    "~/.nova/, ~/ (nova's home), /etc/nova/ and /etc/",
+	                    "~/.nova/, ~/ (its user's home), /etc/nova/ and /etc/",
 	                    first);
 }
 

@@ -840,7 +840,7 @@ rm -r "$root/lib/systemd/system/nova-compute.service"
 # after nova.conf), unless a drop-in says otherwise, also one of a prefix
 # of its name (openstack-nova-.service.d), which systemd reads for it
 mkdir -p "$root/usr/lib/systemd/system" "$root/etc/systemd/system/openstack-nova-.service.d"
-printf '[Service]\nExecStart=/usr/bin/nova-compute\n' > "$root/usr/lib/systemd/system/openstack-nova-compute.service"
+printf '[Service]\nUser=nova\nExecStart=/usr/bin/nova-compute\n' > "$root/usr/lib/systemd/system/openstack-nova-compute.service"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "rhel's nova: nova.conf.d read after nova.conf" \
 	'nova\.other +/etc/nova/nova\.conf\.d/50-site\.conf libvirt/cpu_mode host-passthrough' "$out"
@@ -858,8 +858,17 @@ mkdir -p "$root/var/lib/nova/.nova" && printf '[DEFAULT]\n' > "$root/var/lib/nov
 before=$(tree_sum "$root")
 out=$(mr apply --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
 expect_grep "nova's home's nova.conf hides /etc/nova/nova.conf" \
-	"nova\.conf +failed +nova-compute reads /var/lib/nova/\.nova/nova\.conf, not /etc/nova/nova\.conf: started without --config-file, it takes the first nova\.conf oslo\.config finds in ~/\.nova/, ~/ \(nova's home\), /etc/nova/ and /etc/; nothing written" "$out"
+	"nova\.conf +failed +nova-compute reads /var/lib/nova/\.nova/nova\.conf, not /etc/nova/nova\.conf: started without --config-file, it takes the first nova\.conf oslo\.config finds in ~/\.nova/, ~/ \(its user's home\), /etc/nova/ and /etc/; nothing written" "$out"
 [ "$(tree_sum "$root")" = "$before" ] && ok "... nova.conf not written" || not_ok "... nova.conf not written" "$out"
+# a unit without User= runs nova-compute as root: root's home then
+printf '[Service]\nExecStart=/usr/bin/nova-compute\n' > "$root/usr/lib/systemd/system/openstack-nova-compute.service"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >> "$root/etc/passwd"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_no_grep "... not nova's home where the unit runs it as root" "nova\.conf_first" "$out"
+mkdir -p "$root/root" && printf '[DEFAULT]\n' > "$root/root/nova.conf"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "... root's home's then" "nova\.conf_first +/root/nova\.conf" "$out"
+rm -r "$root/root"
 printf '[Service]\nExecStart=/usr/bin/nova-compute --config-file /etc/nova/nova.conf\n' \
 	> "$root/usr/lib/systemd/system/openstack-nova-compute.service"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)

@@ -711,7 +711,7 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener line 2: cannot tell which libvirt listener nova-compute connects "
 	  "to: nova-compute reads /var/lib/nova/.nova/nova.conf, not /etc/nova/nova.conf: started "
 	  "without --config-file, it takes the first nova.conf oslo.config finds in ~/.nova/, ~/ "
-	  "(nova's home), /etc/nova/ and /etc/\n" },
+	  "(its user's home), /etc/nova/ and /etc/\n" },
 	{ "nova on its default, tcp, and the TCP listener on", SOCKET_DEBIAN NOVA_DEB,
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n", "" },
 	{ "... SASL by libvirt's default, no credentials", SOCKET_DEBIAN NOVA_DEB,
