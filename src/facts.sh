@@ -437,24 +437,21 @@ exec_words() {
 	done
 	set +f
 }
-# conf_arg WORDS NOARG LONG: in cf, the file of the last -f FILE among
-# WORDS (-fFILE, or after options of NOARG, which take no argument: -df
-# FILE), or of --LONG FILE, --LONG=FILE; empty if none
-conf_arg() {
+# sshd_conf_arg WORDS: in cf, the file of the last -f FILE among sshd's
+# WORDS as its getopt reads them (-fFILE; -Df FILE after options that take
+# no argument); empty if none
+sshd_conf_arg() {
 	cf=; fnext=
 	set -f
 	for w in $1; do
 		if [ -n "$fnext" ]; then cf=$w; fnext=; continue; fi
-		if [ -n "$3" ]; then
-			case $w in --"$3") fnext=1; continue ;; --"$3"=*) cf=${w#*=}; continue ;; esac
-		fi
 		case $w in --* | - | [!-]*) continue ;; esac
 		o=${w#-}
 		while [ -n "$o" ]; do
 			c=${o%"${o#?}"}; o=${o#?}
 			case $c in
 			f) if [ -n "$o" ]; then cf=$o; else fnext=1; fi; break ;;
-			[$2]) ;;
+			[46DGQRTVdeiqrt]) ;;
 			*) break ;; # an option taking an argument: the rest is it
 			esac
 		done
@@ -468,22 +465,20 @@ conf_arg() {
 sshdconf=/etc/ssh/sshd_config
 if [ -n "$sshes" ]; then
 	exec_words "$sshes" SSHD_OPTS /etc/default/ssh OPTIONS /etc/sysconfig/sshd
-	conf_arg "$wl" 46DdeGiqTt ''
+	sshd_conf_arg "$wl"
 	case $cf in '') ;; /*) sshdconf=$cf ;; *) sshdconf=/$cf ;; esac
 	if [ -n "$unk" ]; then say sshd.config unknown; sshdconf=
 	elif [ "$sshdconf" != /etc/ssh/sshd_config ]; then say sshd.config "$sshdconf"; fi
 fi
-# virtproxyd --config FILE (-f) reads FILE, not virtproxyd.conf, the same
-# way: $VIRTPROXYD_ARGS from /etc/sysconfig/virtproxyd or
-# /etc/default/virtproxyd
+# virtproxyd's options, for its --config (parsed by the controller as
+# getopt reads them): the words of its ExecStart in effect with
+# $VIRTPROXYD_ARGS from /etc/sysconfig/virtproxyd or /etc/default/virtproxyd
 if [ -n "$vpes" ]; then
 	exec_words "$vpes" VIRTPROXYD_ARGS /etc/sysconfig/virtproxyd \
 		VIRTPROXYD_ARGS /etc/default/virtproxyd
-	conf_arg "$wl" dv config
-	if [ -n "$unk" ]; then say virtproxyd.config unknown
-	elif [ -n "$cf" ]; then case $cf in /*) ;; *) cf=/$cf ;; esac; say virtproxyd.config "$cf"; fi
+	say virtproxyd.args "${wl# }"
+	[ -z "$unk" ] || say virtproxyd.args_unknown yes
 fi
-sshgroups=
 [ -z "$xuser" ] || [ -z "$sshdconf" ] || sshd_read "$r$sshdconf" 0
 
 # multipathd's configuration: multipath.conf, then the files of its

@@ -609,6 +609,33 @@ static int words_config(const char *words, char *out, size_t cap)
 	return found;
 }
 
+/* The daemon of units started with --config file reads file: unless that
+ * is its conf file, each key of table the profile sets fails, never green
+ * (the plan writes it where it is not read); how says where --config is. */
+static void fail_conf_elsewhere(struct mr_plan *plan, const struct mr_profile *profile,
+                                const struct mr_conf_key *table, size_t n,
+                                const struct world_units *units, const char *file,
+                                const char *how)
+{
+	if (!strcmp(file, units->conf))
+		return;
+	int dn = (int)(strlen(units->service) - strlen(".service"));
+	for (size_t i = 0; i < n; i++) {
+		const struct mr_setting *s = mr_profile_get(profile, "libvirtd", table[i].key);
+		if (!s || table[i].type == MR_CONF_PLAN)
+			continue;
+		char *origin = mr_plan_origin_of(s);
+		char *setting = mr_xasprintf("libvirtd.%s", table[i].key);
+		mr_plan_fail(plan, setting, origin,
+		             "%s starts %.*s with --config %s (%s): %.*s reads that file, not %s, "
+		             "where %s is written",
+		             units->service, dn, units->service, file, how, dn, units->service,
+		             units->conf, table[i].key);
+		free(setting);
+		free(origin);
+	}
+}
+
 /* libvirtd started with --config FILE reads FILE, not libvirtd.conf, where
  * the plan writes table's keys: each the profile sets fails, never green.
  * Found in the ExecStart in effect, or a variable it passes. */
@@ -635,52 +662,26 @@ static void check_config_flag(struct mr_plan *plan, const struct mr_profile *pro
 		free(value);
 	}
 	free(vars);
-	if (where && strcmp(file, units_libvirtd.conf) != 0) {
-		for (size_t i = 0; i < n; i++) {
-			const struct mr_setting *s = mr_profile_get(profile, "libvirtd", table[i].key);
-			if (!s || table[i].type == MR_CONF_PLAN)
-				continue;
-			char *origin = mr_plan_origin_of(s);
-			char *setting = mr_xasprintf("libvirtd.%s", table[i].key);
-			mr_plan_fail(plan, setting, origin,
-			             "libvirtd.service starts libvirtd with --config %s (%s): libvirtd "
-			             "reads that file, not %s, where %s is written",
-			             file, where, units_libvirtd.conf, table[i].key);
-			free(setting);
-			free(origin);
-		}
-	}
+	if (where)
+		fail_conf_elsewhere(plan, profile, table, n, &units_libvirtd, file, where);
 	free(where);
 }
 
-/* virtproxyd started with --config FILE (-f) reads FILE, not
- * virtproxyd.conf, where the plan writes auth_tcp: it fails, never green.
- * The probe reads the ExecStart in effect and $VIRTPROXYD_ARGS; with
- * another variable there, the file is not known, and that is said. */
+/* virtproxyd (libvirtd's options) started with --config FILE: the same.
+ * The probe gives the words of its ExecStart in effect with
+ * $VIRTPROXYD_ARGS as its options file sets it; with another variable
+ * there, the file is not known, and that is said. */
 static void check_proxy_config(struct mr_plan *plan, const struct mr_profile *profile)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	const char *file = facts ? mr_facts_get(facts, "virtproxyd.config") : NULL;
-	if (!file || !strcmp(file, units_modular.conf))
-		return;
-	if (!strcmp(file, "unknown")) {
+	const char *args = facts ? mr_facts_get(facts, "virtproxyd.args") : NULL;
+	char file[256];
+	if (args && words_config(args, file, sizeof(file)))
+		fail_conf_elsewhere(plan, profile, socket_conf_keys, MR_ARRAY_LEN(socket_conf_keys),
+		                    &units_modular, file, "its ExecStart, with VIRTPROXYD_ARGS");
+	else if (facts && mr_facts_get(facts, "virtproxyd.args_unknown"))
 		mr_plan_unchecked(plan, "libvirtd.virtproxyd_config",
 		                  "the options virtproxyd.service starts virtproxyd with");
-		return;
-	}
-	for (size_t i = 0; i < MR_ARRAY_LEN(socket_conf_keys); i++) {
-		const struct mr_setting *s = mr_profile_get(profile, "libvirtd", socket_conf_keys[i].key);
-		if (!s)
-			continue;
-		char *origin = mr_plan_origin_of(s);
-		char *setting = mr_xasprintf("libvirtd.%s", socket_conf_keys[i].key);
-		mr_plan_fail(plan, setting, origin,
-		             "virtproxyd.service starts virtproxyd with --config %s: virtproxyd reads "
-		             "that file, not %s, where %s is written",
-		             file, units_modular.conf, socket_conf_keys[i].key);
-		free(setting);
-		free(origin);
-	}
 }
 
 /* Legacy: --listen in the options file reaches libvirtd only if the

@@ -670,7 +670,7 @@ printf '[Service]\nEnvironmentFile=-/etc/sysconfig/virtproxyd\nExecStart=\nExecS
 mkdir -p "$root/etc/systemd/system/virtproxyd.service.d" && cp "$WORK/vp.conf" "$root/etc/systemd/system/virtproxyd.service.d/args.conf"
 chk "$root" profile.ini
 expect_grep "rhel9: virtproxyd --config fails auth_tcp" \
-	"libvirtd\.auth_tcp +failed +virtproxyd\.service starts virtproxyd with --config /etc/libvirt/site-proxy\.conf: virtproxyd reads that file, not /etc/libvirt/virtproxyd\.conf, where auth_tcp is written" "$out"
+	"libvirtd\.auth_tcp +failed +virtproxyd\.service starts virtproxyd with --config /etc/libvirt/site-proxy\.conf \(its ExecStart, with VIRTPROXYD_ARGS\): virtproxyd reads that file, not /etc/libvirt/virtproxyd\.conf, where auth_tcp is written" "$out"
 rm -r "$root/etc/systemd/system/virtproxyd.service.d" "$root/etc/sysconfig/virtproxyd"
 
 # --- a tree whose world cannot be told: never green ---

@@ -161,7 +161,8 @@ if [ -x "$mr" ]; then
 		cat "$fa/live-debian12"
 		printf '%s\n' 'shell.exec=/bin/sh no' 'shell.exec=/bin/zsh yes' \
 			'sshd.config=/etc/ssh/site_config' 'sshd.line=/etc/ssh/site_config 1 Include x.conf' \
-			'virtproxyd.config=unknown' 'libvirt.sasl_mechs= gssapi, scram-sha-1' \
+			'virtproxyd.args=-t 5 $X' 'virtproxyd.args_unknown=yes' \
+			'libvirt.sasl_mechs= gssapi, scram-sha-1' \
 			'libvirt.sasl_keytab=/etc/krb5.keytab absent' 'nova.conf_first=/var/lib/nova/.nova/nova.conf'
 	} >"$fa/live-debian12-odd"
 fi

@@ -927,17 +927,25 @@ static const struct transport_case transport_cases[] = {
 	  "/srv/libvirtd.conf (ExecStart in /etc/systemd/system/libvirtd.service.d/o.conf): libvirtd "
 	  "reads that file, not /etc/libvirt/libvirtd.conf, where auth_tcp is written\n" },
 	{ "modular: virtproxyd given --config fails auth_tcp",
-	  MODULAR_RHEL "virtproxyd.config=/etc/libvirt/site-proxy.conf\n",
+	  MODULAR_RHEL "virtproxyd.args=--timeout 120 --conf=/etc/libvirt/site-proxy.conf\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
 	  "failed libvirtd.auth_tcp line 3: virtproxyd.service starts virtproxyd with --config "
-	  "/etc/libvirt/site-proxy.conf: virtproxyd reads that file, not "
+	  "/etc/libvirt/site-proxy.conf (its ExecStart, with VIRTPROXYD_ARGS): virtproxyd reads that "
+	  "file, not /etc/libvirt/virtproxyd.conf, where auth_tcp is written\n" },
+	{ "modular: ... -f in a cluster", MODULAR_RHEL "virtproxyd.args=-vf /srv/p.conf\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.auth_tcp line 3: virtproxyd.service starts virtproxyd with --config "
+	  "/srv/p.conf (its ExecStart, with VIRTPROXYD_ARGS): virtproxyd reads that file, not "
 	  "/etc/libvirt/virtproxyd.conf, where auth_tcp is written\n" },
-	{ "modular: ... its options not known", MODULAR_RHEL "virtproxyd.config=unknown\n",
+	{ "modular: ... -f as another option's argument", MODULAR_RHEL "virtproxyd.args=-p -f\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "modular: ... its options not known",
+	  MODULAR_RHEL "virtproxyd.args=--timeout 120\nvirtproxyd.args_unknown=yes\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
 	  "unchecked libvirtd.virtproxyd_config the options virtproxyd.service starts virtproxyd "
 	  "with\n" },
 	{ "modular: ... naming virtproxyd.conf itself",
-	  MODULAR_RHEL "virtproxyd.config=/etc/libvirt/virtproxyd.conf\n",
+	  MODULAR_RHEL "virtproxyd.args=--config /etc/libvirt/virtproxyd.conf\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
 	{ "--config naming libvirtd.conf itself", LEGACY_DEBIAN10("libvirtd_opts")
 	  "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd -d -f /etc/libvirt/libvirtd.conf\n",
