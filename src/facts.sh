@@ -151,13 +151,16 @@ unit_file() {
 	done
 	return 1
 }
-# exec_lines FILE: in es, the ExecStart= in effect once FILE is read after
-# what es holds (an empty one resets it), read by the shell (no process)
-exec_lines() {
+# unit_key KEY VAR FILE: in VAR, the value of KEY= in effect once FILE is
+# read after what VAR holds (FILE's last line of KEY, blanks before the
+# value off; an empty one resets it), read by the shell (no process)
+unit_key() {
+	uk=; ukf=
 	while IFS= read -r l || [ -n "$l" ]; do
 		l=${l%"$cr"}
-		case $l in ExecStart=* | ExecStart[\ \	]*=*) es=${l#*=}; es=${es#"${es%%[! 	]*}"} ;; esac
-	done < "$1"
+		case $l in "$1"=* | "$1"[\ \	]*=*) uk=${l#*=}; uk=${uk#"${uk%%[! 	]*}"}; ukf=1 ;; esac
+	done < "$3"
+	[ -z "$ukf" ] || eval "$2=\$uk"
 }
 
 # Units: where the unit file is, whether it is enabled and (live) active.
@@ -259,19 +262,12 @@ if [ -n "$xuser" ]; then
 	if unit_file ssh.service; then sshunit=ssh.service
 	elif unit_file sshd.service; then sshunit=sshd.service; fi
 fi
-# user_lines FILE: in nu, the User= in effect once FILE is read
-user_lines() {
-	while IFS= read -r l || [ -n "$l" ]; do
-		l=${l%"$cr"}
-		case $l in User=* | User[\ \	]*=*) nu=${l#*=}; nu=${nu#"${nu%%[! 	]*}"}; nu=${nu%%[ 	]*} ;; esac
-	done < "$1"
-}
 # unit_read UNIT FILE: the shell's readers of a unit's file or drop-in
 unit_read() {
 	[ "$1" != libvirtd.service ] || envfiles "$2"
-	[ "$1" != "$novaunit" ] || { exec_lines "$2"; user_lines "$2"; }
-	[ "$1" != "$sshunit" ] || { es_=$es; es=$sshes; exec_lines "$2"; sshes=$es; es=$es_; }
-	[ "$1" != "$vpunit" ] || { es_=$es; es=$vpes; exec_lines "$2"; vpes=$es; es=$es_; }
+	[ "$1" != "$novaunit" ] || { unit_key ExecStart es "$2"; unit_key User nu "$2"; }
+	[ "$1" != "$sshunit" ] || unit_key ExecStart sshes "$2"
+	[ "$1" != "$vpunit" ] || unit_key ExecStart vpes "$2"
 }
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
 	libvirtd.service $novaunit $sshunit $vpunit; do
@@ -312,6 +308,7 @@ done
 # the user nova-compute runs as: its unit's User=, root where it names
 # none, nova without a unit (a name only: it goes to getent)
 if [ -z "$novaunit" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; fi
+nu=${nu%%[ 	]*}
 case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
 
 # nova's other configuration files and where oslo.config reads them: the
