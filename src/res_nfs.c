@@ -119,18 +119,17 @@ static const char *served_opts(const struct mr_facts *facts, const char *path, s
 	return opts;
 }
 
-/* Whether the comma-separated list has opt[0..n) as one of its options. */
-static int has_opt(const char *list, size_t ln, const char *opt, size_t n)
+/* The first item of the comma-separated list that is opt[0..n) (with
+ * prefix, that starts with it), or NULL; *len its length. */
+static const char *list_item(const char *list, const char *opt, size_t n, int prefix,
+                             size_t *len)
 {
-	for (const char *o = list, *end = list + ln; o < end;) {
-		size_t on = strcspn(o, ",");
-		if (on > (size_t)(end - o))
-			on = (size_t)(end - o);
-		if (on == n && !strncmp(o, opt, n))
-			return 1;
-		o += on + 1;
+	for (const char *o = list; *o; o += *len + (o[*len] == ',')) {
+		*len = strcspn(o, ",");
+		if ((*len == n || (prefix && *len > n)) && !strncmp(o, opt, n))
+			return o;
 	}
-	return 0;
+	return NULL;
 }
 
 /* The option of served that undoes wanted option w[0..n): its other half
@@ -145,37 +144,24 @@ static const char *undoing_opt(const char *served, const char *w, size_t n, size
 		{ "subtree_check", "no_subtree_check" }, { "wdelay", "no_wdelay" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
-		for (int k = 0; k < 2; k++) {
-			const char *other = pairs[i][!k];
-			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n) &&
-			    has_opt(served, strlen(served), other, strlen(other))) {
-				*un = strlen(other);
-				return other;
-			}
-		}
+		for (int k = 0; k < 2; k++)
+			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n))
+				return list_item(served, pairs[i][!k], strlen(pairs[i][!k]), 0, un);
 	/* a scalar value shown another: fsid (root is 0), anonuid, anongid;
 	 * lists (sec=) may be shown in another order, and are not compared */
-	const char *eq = memchr(w, '=', n);
 	static const char *const scalars[] = { "fsid=", "anonuid=", "anongid=" };
-	size_t kn = eq ? (size_t)(eq - w) + 1 : 0, k = 0;
-	while (k < MR_ARRAY_LEN(scalars) && (kn != strlen(scalars[k]) || strncmp(w, scalars[k], kn)))
-		k++;
-	if (k == MR_ARRAY_LEN(scalars))
-		return NULL;
-	const char *v = w + kn;
-	size_t vn = n - kn;
-	if (vn == 4 && !strncmp(v, "root", 4)) { /* exportfs -v shows fsid=root as fsid=0 */
-		v = "0";
-		vn = 1;
-	}
-	for (const char *o = served; *o;) {
-		size_t on = strcspn(o, ",");
-		if (on > kn && !strncmp(o, w, kn) &&
-		    (on - kn != vn || strncmp(o + kn, v, vn) != 0)) {
-			*un = on;
-			return o;
+	for (size_t i = 0; i < MR_ARRAY_LEN(scalars); i++) {
+		size_t kn = strlen(scalars[i]);
+		if (n < kn || strncmp(w, scalars[i], kn) != 0)
+			continue;
+		const char *v = w + kn;
+		size_t vn = n - kn;
+		if (vn == 4 && !strncmp(v, "root", 4)) { /* exportfs -v shows fsid=root as fsid=0 */
+			v = "0";
+			vn = 1;
 		}
-		o += on + (o[on] == ',');
+		const char *o = list_item(served, scalars[i], kn, 1, un);
+		return o && (*un - kn != vn || strncmp(o + kn, v, vn) != 0) ? o : NULL;
 	}
 	return NULL;
 }
