@@ -908,7 +908,7 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	/* GSSAPI (Kerberos, libvirt's shipped mech_list) takes a keytab and
 	 * tickets; auth.conf serves the other mechanisms */
 	const char *mechs = mr_facts_get(facts, "libvirt.sasl_mechs");
-	int gssapi = 0, others = 0;
+	int gssapi = 0, others = 0, creds = mr_facts_get(facts, "libvirt.auth_conf") != NULL;
 	for (const char *m = mechs; m && *m;) {
 		m += strspn(m, " \t,");
 		size_t mn = strcspn(m, " \t,");
@@ -918,35 +918,33 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 			others = 1;
 		m += mn;
 	}
-	if (gssapi && (!others || !mr_facts_get(facts, "libvirt.auth_conf"))) {
-		const char *keytab = mr_facts_get(facts, "libvirt.sasl_keytab");
-		size_t kn = keytab ? strcspn(keytab, " ") : 0;
-		if (keytab && !strcmp(keytab + kn, " absent")) {
-			char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
-			mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
-			             "%s, and auth_tcp = sasl (%s) asks for Kerberos "
-			             "(/etc/sasl2/libvirt.conf mech_list:%s), but the keytab %.*s is not on "
-			             "this host: its libvirt accepts no Kerberos login",
-			             why, auth ? "the profile's" : value ? units->conf : "libvirt's default",
-			             mechs, (int)kn, keytab);
-			free(origin);
-			return;
-		}
+	const char *keytab = mr_facts_get(facts, "libvirt.sasl_keytab");
+	size_t kn = keytab ? strcspn(keytab, " ") : 0;
+	int kerberos = gssapi && (!others || !creds);
+	if (kerberos && !(keytab && !strcmp(keytab + kn, " absent"))) {
 		/* tickets and keytab entries are not examined */
 		char *where = mr_xasprintf("/etc/sasl2/libvirt.conf mech_list:%s", mechs);
 		mr_plan_unchecked(plan, "libvirtd.sasl_kerberos", where);
 		free(where);
 		return;
 	}
-	if (!mr_facts_get(facts, "libvirt.auth_conf")) {
-		char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
+	if (!kerberos && creds)
+		return;
+	char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
+	const char *source = auth ? "the profile's" : value ? units->conf : "libvirt's default";
+	if (kerberos)
+		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
+		             "%s, and auth_tcp = sasl (%s) asks for Kerberos "
+		             "(/etc/sasl2/libvirt.conf mech_list:%s), but the keytab %.*s is not on "
+		             "this host: its libvirt accepts no Kerberos login",
+		             why, source, mechs, (int)kn, keytab);
+	else
 		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
 		             "%s, and auth_tcp = sasl (%s) wants SASL credentials of the migrating "
 		             "libvirtd: neither /etc/libvirt/auth.conf nor "
 		             "/root/.config/libvirt/auth.conf is on this host",
-		             why, auth ? "the profile's" : value ? units->conf : "libvirt's default");
-		free(origin);
-	}
+		             why, source);
+	free(origin);
 }
 
 /* nova's peers migrate to this host at its live_migration_inbound_addr
