@@ -947,6 +947,30 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	free(origin);
 }
 
+/* Whether libvirtd bound to listen_addr bare[0..an) listens at inbound:
+ * 1, or 0 (*shown: the first address this host gives that name, or NULL),
+ * or -1 where a name makes it unknown here (the inbound address one, or
+ * listen_addr one that /etc/hosts does not give). */
+static int binds_inbound(const struct mr_facts *facts, const char *bare, size_t an,
+                         const char *inbound, const char **shown)
+{
+	unsigned char want[16], have[16];
+	size_t in_n = strlen(inbound);
+	*shown = NULL;
+	if (!mr_addr_parse(inbound, in_n, want))
+		return an == in_n && !strncasecmp(bare, inbound, an) ? 1 : -1;
+	if (mr_addr_parse(bare, an, have))
+		return !memcmp(want, have, 16);
+	const char **ips = NULL;
+	size_t n = mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips);
+	int bound = 0;
+	for (size_t i = 0; i < n && !bound; i++)
+		bound = mr_addr_parse(ips[i], strlen(ips[i]), have) && !memcmp(want, have, 16);
+	*shown = n ? ips[0] : NULL;
+	free(ips);
+	return bound ? 1 : n ? 0 : -1;
+}
+
 /* nova's peers migrate to this host at its live_migration_inbound_addr
  * (at its name when unset): the loopback there is each peer's own, and a
  * legacy libvirtd binds listen_addr only, which must be that address. */
@@ -969,44 +993,24 @@ static void check_inbound(struct mr_plan *plan, enum mr_libvirt_world w,
 		return;
 	size_t an = 0;
 	const char *bare = conf_unquoted(addr, &an);
-	unsigned char want[16], have[16];
 	if (mr_addr_is_any(bare, an) || mr_addr_is_loopback(bare, an))
 		return; /* every address; the loopback fails libvirtd.listen_addr */
-	const char *bound_ip = NULL; /* a name's address here, shown */
-	if (mr_addr_parse(m->inbound, in_n, want)) {
-		if (mr_addr_parse(bare, an, have)) {
-			if (!memcmp(want, have, 16))
-				return;
-		} else {
-			const char **ips = NULL;
-			size_t n_ips = mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips);
-			int bound = 0;
-			for (size_t i = 0; i < n_ips && !bound; i++)
-				bound = mr_addr_parse(ips[i], strlen(ips[i]), have) && !memcmp(want, have, 16);
-			bound_ip = n_ips ? ips[0] : NULL;
-			free(ips);
-			if (bound)
-				return;
-			if (!bound_ip)
-				goto unchecked;
-		}
-	} else if (an == in_n && !strncasecmp(bare, m->inbound, an)) {
-		return;
-	} else {
-		goto unchecked;
+	const char *shown;
+	int binds = binds_inbound(facts, bare, an, m->inbound, &shown);
+	if (binds == 0)
+		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
+		             "%s sets listen_addr = %s%s%s%s: libvirtd listens there only, but nova's "
+		             "peers connect to this host at %s (%s): live migration to this host "
+		             "cannot connect",
+		             units_libvirtd.conf, addr, shown ? " (" : "", shown ? shown : "",
+		             shown ? " here)" : "", m->inbound, m->inbound_because);
+	if (binds < 0) {
+		/* a name on either side: what the peers resolve it to is not known here */
+		char *where = mr_xasprintf("%s listen_addr = %s, live_migration_inbound_addr = %s",
+		                           units_libvirtd.conf, addr, m->inbound);
+		mr_plan_unchecked(plan, "libvirtd.listen_addr", where);
+		free(where);
 	}
-	mr_plan_fail(plan, "libvirtd.listen_addr", origin,
-	             "%s sets listen_addr = %s%s%s%s: libvirtd listens there only, but nova's peers "
-	             "connect to this host at %s (%s): live migration to this host cannot connect",
-	             units_libvirtd.conf, addr, bound_ip ? " (" : "", bound_ip ? bound_ip : "",
-	             bound_ip ? " here)" : "", m->inbound, m->inbound_because);
-	return;
-unchecked:;
-	/* a name on either side: what the peers resolve it to is not known here */
-	char *where = mr_xasprintf("%s listen_addr = %s, live_migration_inbound_addr = %s",
-	                           units_libvirtd.conf, addr, m->inbound);
-	mr_plan_unchecked(plan, "libvirtd.listen_addr", where);
-	free(where);
 }
 
 /* What a connection to this host's libvirt, or from it, needs beyond
