@@ -82,7 +82,7 @@ static char *authorized_doubts(const void *data, const char *text, size_t len)
 	/* the other keys are the operator's, for other logins */
 	if (!a->cluster)
 		return NULL;
-	return mr_ssh_authorized_doubts(text, len, (const char *const *)a->want, 1, a->now);
+	return mr_ssh_authorized_doubts(text, len, a->want[0], a->now);
 }
 
 static void authorized_free(void *data)
@@ -208,8 +208,9 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	const struct mr_setting *s = mr_profile_get(profile, "ssh", "shell");
 	char *origin = origin_or(s, "[ssh]");
 	int missing = !shell_refuses(a->shell) && shell_missing(facts, a->shell);
+	int broken = shell_refuses(a->shell) || missing;
 	if (!s) {
-		if (shell_refuses(a->shell) || missing)
+		if (broken)
 			mr_plan_fail(plan, "ssh.shell", origin,
 			             "%s's login shell is '%s'%s: nova cannot run commands over SSH to "
 			             "migrate; set shell",
@@ -219,8 +220,8 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 		return;
 	}
 	/* a working shell of the operator's choice is left alone */
-	const char *want = shell_refuses(a->shell) || missing ? s->value : a->shell;
-	if (want == s->value && shell_missing(facts, s->value)) {
+	const char *want = broken ? s->value : a->shell;
+	if (broken && shell_missing(facts, s->value)) {
 		if (!strcmp(a->shell, s->value))
 			mr_plan_fail(plan, "ssh.shell", origin,
 			             "%s's login shell '%s' is not on this host (or not executable): "

@@ -498,57 +498,43 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	return mr_buf_steal(&out, NULL);
 }
 
-char *mr_ssh_authorized_doubts(const char *text, size_t len, const char *const *want,
-                               size_t n_want, time_t now)
+char *mr_ssh_authorized_doubts(const char *text, size_t len, const char *key, time_t now)
 {
-	struct mr_ssh_key_line *w = mr_xcalloc(n_want + 1, sizeof(*w));
-	int *settled = mr_xcalloc(n_want + 1, sizeof(*settled));
-	struct mr_buf *doubt = mr_xcalloc(n_want + 1, sizeof(*doubt));
-	for (size_t i = 0; i < n_want; i++) {
-		mr_buf_init(&doubt[i]);
-		if (mr_ssh_key_parse(want[i], strlen(want[i]), &w[i]) < 0)
-			w[i].type = NULL;
-	}
+	struct mr_ssh_key_line w;
+	if (mr_ssh_key_parse(key, strlen(key), &w) < 0)
+		return NULL;
+	struct mr_buf doubt;
+	mr_buf_init(&doubt);
 	const char *p = text, *end = text + len;
 	for (long line = 1; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
 		struct mr_ssh_key_line k;
-		if (mr_ssh_key_parse(p, (size_t)(le - p), &k) == 0) {
+		if (mr_ssh_key_parse(p, (size_t)((nl ? nl : end) - p), &k) == 0 && same_key(&w, &k)) {
 			struct key_option why, o;
 			const char *reason;
 			enum line_use use = line_use(&k, now, &why, &reason);
-			for (size_t i = 0; i < n_want; i++) {
-				if (!w[i].type || settled[i] || !same_key(&w[i], &k))
-					continue;
-				int from = 0;
-				const char *q = k.options, *qe = q ? q + k.options_len : NULL;
-				while (use == LINE_MAYBE && next_option(&q, qe, &o))
-					if (option_is(&o, "from")) {
-						from = 1;
-						mr_buf_printf(&doubt[i], "%s%ld %.*s", doubt[i].len ? ", " : "", line,
-						              (int)o.item_len, o.item);
-					}
-				/* the first line sshd takes now from any address settles it */
-				settled[i] = use != LINE_DEAD && !from;
+			int from = 0;
+			const char *q = k.options, *qe = q ? q + k.options_len : NULL;
+			while (use == LINE_MAYBE && next_option(&q, qe, &o))
+				if (option_is(&o, "from")) {
+					from = 1;
+					mr_buf_printf(&doubt, "%s%ld %.*s", doubt.len ? ", " : "", line,
+					              (int)o.item_len, o.item);
+				}
+			/* the first line sshd takes now from any address settles it */
+			if (use != LINE_DEAD && !from) {
+				mr_buf_fini(&doubt);
+				return NULL;
 			}
 		}
 		p = nl ? nl + 1 : end;
 	}
-	struct mr_buf out;
-	mr_buf_init(&out);
-	for (size_t i = 0; i < n_want; i++) {
-		if (!settled[i] && doubt[i].len) {
-			mr_buf_printf(&out, "%s%s (", out.len ? "\n" : "", doubt[i].data);
-			describe(&out, &w[i]);
-			mr_buf_putc(&out, ')');
-		}
-		mr_buf_fini(&doubt[i]);
+	if (doubt.len) {
+		mr_buf_puts(&doubt, " (");
+		describe(&doubt, &w);
+		mr_buf_putc(&doubt, ')');
 	}
-	free(doubt);
-	free(settled);
-	free(w);
-	return found_steal(&out);
+	return found_steal(&doubt);
 }
 
 /* ---- known_hosts ---- */

@@ -46,13 +46,12 @@ int mr_ssh_key_parse(const char *line, size_t n, struct mr_ssh_key_line *k);
 char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *want,
                               size_t n_want, int exclusive, time_t now, char **found);
 
-/* The keys of want that sshd takes in text (authorized_keys) only on
- * lines with from=: whether it lets the peers in depends on the address
- * they connect from, which is not known here. One line per key, "LINE
- * from=\"...\"[, LINE ...] (comment (SHA256:...))", or NULL if none. The
- * caller's. */
-char *mr_ssh_authorized_doubts(const char *text, size_t len, const char *const *want,
-                               size_t n_want, time_t now);
+/* Where sshd takes key (a line as the profile gives it) in text
+ * (authorized_keys) only on lines with from=: whether it lets the peers
+ * in depends on the address they connect from, which is not known here.
+ * "LINE from=\"...\"[, LINE ...] (comment (SHA256:...))", or NULL (a line
+ * sshd takes from anywhere comes first, or none has from=). The caller's. */
+char *mr_ssh_authorized_doubts(const char *text, size_t len, const char *key, time_t now);
 
 /* Why sshd refuses the key line at now whoever connects ("expiry-time=...
  * has passed"), or NULL. The caller's. */

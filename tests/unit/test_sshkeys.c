@@ -325,6 +325,25 @@ static enum mr_known_hosts_status kh_status(const char *text, const char *name, 
 	return st;
 }
 
+/* The doubts of each key of want in text, one line each, in want's order;
+ * NULL if none. */
+static char *doubts_of(const char *text, const char *const *want, size_t n)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		char *d = mr_ssh_authorized_doubts(text, strlen(text), want[i], NOW);
+		if (d)
+			mr_buf_printf(&b, "%s%s", b.len ? "\n" : "", d);
+		free(d);
+	}
+	if (!b.len) {
+		mr_buf_fini(&b);
+		return NULL;
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
 /* Keys sshd takes only on lines with from=: unchecked, never green. */
 static void test_authorized_doubts(void **state)
 {
@@ -356,8 +375,7 @@ static void test_authorized_doubts(void **state)
 		{ "", NULL },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
-		char *got = mr_ssh_authorized_doubts(cases[i].text, strlen(cases[i].text), want,
-		                                     MR_ARRAY_LEN(want), NOW);
+		char *got = doubts_of(cases[i].text, want, MR_ARRAY_LEN(want));
 		if (!cases[i].want ? got != NULL
 		                   : !got || strncmp(got, cases[i].want, strlen(cases[i].want)) != 0)
 			fail_msg("case %zu: got '%s', want '%s'", i, got ? got : "(none)",
@@ -368,7 +386,7 @@ static void test_authorized_doubts(void **state)
 	/* two keys, a line each */
 	const char *both = "from=\"10.0.0.1\" ssh-ed25519 " K2 " b\nfrom=\"::1\" ssh-ed25519 " K1
 	                   " a\n";
-	char *got = mr_ssh_authorized_doubts(both, strlen(both), want, 2, NOW);
+	char *got = doubts_of(both, want, 2);
 	assert_non_null(got);
 	assert_non_null(strstr(got, "2 from=\"::1\" (nova@cluster"));
 	assert_non_null(strstr(got, ")\n1 from=\"10.0.0.1\" (admin"));
