@@ -235,9 +235,7 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	char *version = facts ? mr_facts_nova_version(facts) : NULL;
 	/* no nova-compute, by package or unit (a virtualenv's has no
 	 * package): no migration of nova's to connect */
-	int unit = facts && (mr_facts_unit(facts, "nova-compute.service").present == 1 ||
-	                     mr_facts_unit(facts, "openstack-nova-compute.service").present == 1);
-	if (!version && !unit)
+	if (!version && !(facts && mr_facts_unit(facts, compute_unit(facts)).present == 1))
 		return 0;
 	unsigned major = 0;
 	struct mr_error *e = NULL;
