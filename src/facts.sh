@@ -281,8 +281,9 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	fnarg "$uf"; [ -z "$aw" ] || set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
 	unit_read "$u" "$rf"
 	# one name space for every drop-in directory: the first directory
-	# read that has a name wins, even masked (/dev/null) or empty; the
-	# shell reads them in systemd's order, by name (dl, sorted as it grows)
+	# read that has a name wins, even masked (/dev/null) or empty; all
+	# are then read in systemd's order, by name (dl, sorted as it grows),
+	# by the shell and the awk alike
 	seen=/; dl=
 	for dir in $udirs; do
 		for d in "$u.d" $pre "${u##*.}.d"; do
@@ -292,18 +293,22 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 				b=${g##*/}; case $seen$b in */"$b"/* | *"$nl"*) continue ;; esac; seen=$seen$b/
 				g=$r$dir/$d/$b
 				[ ! "$g" -ef /dev/null ] && readable "$g" || continue
-				[ -z "$aw" ] || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
 				x=; y=$dl; dl=
 				while [ -n "$y" ]; do
 					z=${y%%"$nl"*}; y=${y#*"$nl"}
-					[ -z "$x" ] && [ "${rf##*/}" \< "${z##*/}" ] && { dl=$dl$rf$nl; x=1; }
+					[ -z "$x" ] && [ "$b" \< "${z##*/}" ] && { dl=$dl$g$nl; x=1; }
 					dl=$dl$z$nl
 				done
-				[ -n "$x" ] || dl=$dl$rf$nl
+				[ -n "$x" ] || dl=$dl$g$nl
 			done
 		done
 	done
-	while [ -n "$dl" ]; do g=${dl%%"$nl"*}; dl=${dl#*"$nl"}; unit_read "$u" "$g"; done
+	while [ -n "$dl" ]; do
+		g=${dl%%"$nl"*}; dl=${dl#*"$nl"}
+		readable "$g" || continue
+		[ -z "$aw" ] || { fnarg "$g"; set -- "$@" "$fa" "$rf"; }
+		unit_read "$u" "$rf"
+	done
 done
 # the user nova-compute runs as: its unit's User=, root where it names
 # none, nova without a unit (a name only: it goes to getent)
@@ -807,8 +812,7 @@ facts_awk='
 	END { nflush(); pkg(); unit()
 		for (s = 1; s <= nsock; s++) {
 			su = sock[s]; print utype(su) su ".file=" hname(file[su, ""]); listens(su, "")
-			for (a = 2; a <= nd[su]; a++)
-				for (b = a; b > 1 && drop[su, b - 1] > drop[su, b]; b--) { t = drop[su, b]; drop[su, b] = drop[su, b - 1]; drop[su, b - 1] = t }
+			# the drop-ins came in systemd order (the shell sorted them)
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
 			if (su == "libvirtd.service") svcopts(su)
 		} }'

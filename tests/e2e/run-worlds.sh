@@ -890,5 +890,18 @@ expect_grep "mitaka: live_migration_flag kept, as mitaka reads it" 'VIR_MIGRATE_
 	|| not_ok "mitaka: cpu_model" "$(cat "$conf")"
 chk "$root" mitaka.ini; expect_status "mitaka: check after apply" 0 "$st" "$out"
 
+# Drop-ins apply by name across directories, whatever the directory: an
+# earlier name in /lib comes before a later one in /etc, which /etc's
+# being read first must not change
+root=$(new_host debian12-socket dropins)
+mkdir -p "$root/lib/systemd/system/libvirtd-tcp.socket.d" "$root/etc/systemd/system/libvirtd-tcp.socket.d"
+printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16509\n' > "$root/lib/systemd/system/libvirtd-tcp.socket.d/10-a.conf"
+printf '[Socket]\nListenStream=\nListenStream=16509\n' > "$root/etc/systemd/system/libvirtd-tcp.socket.d/90-b.conf"
+got=$(mr facts --local --root "$root" -p profile.ini 2>&1 | sed -n 's|^ *socket\.libvirtd-tcp\.socket\.listen *||p' | sed -n 's|.*socket\.d/||p')
+want=$'10-a.conf \n10-a.conf 127.0.0.1:16509\n90-b.conf \n90-b.conf 16509'
+[ "$got" = "$want" ] && ok "drop-ins: listed by name across directories" || not_ok "drop-ins: listed by name across directories" "$got"
+chk "$root" profile.ini
+expect_no_grep "... so the last name's ListenStream is the one in effect, not the loopback" 'loopback' "$out"
+
 summary
 [ "$failed" = 0 ]
