@@ -210,6 +210,9 @@ struct listen_state {
 	const char *from; /* the file of the last line that counts */
 	int from_len;
 	size_t n; /* values in effect */
+	const char *value[8]; /* the first of them, and their files */
+	const char *value_from[8];
+	int value_from_len[8];
 };
 
 static void listen_line(struct listen_state *st, const char *path, int path_len,
@@ -221,6 +224,11 @@ static void listen_line(struct listen_state *st, const char *path, int path_len,
 		st->n = 0;
 		st->bad = NULL;
 		return;
+	}
+	if (st->n < MR_ARRAY_LEN(st->value)) {
+		st->value[st->n] = value;
+		st->value_from[st->n] = path;
+		st->value_from_len[st->n] = path_len;
 	}
 	st->n++;
 	enum listen_kind kind = listen_kind(value, port);
@@ -242,10 +250,9 @@ static void listen_mine(struct listen_state *st, const char *mine, const char *p
 /* Where a socket would listen once apply has written (ours = 1) or removed
  * (ours = 0) migready's port drop-in, or as it is (ours = -1): its
  * ListenStream lines ("PATH VALUE") in systemd's order (the unit file,
- * then every drop-in by name), as the facts list them. NULL when it
- * listens on port alone, else why not, naming the file. */
-static char *socket_port_problem(const struct mr_facts *facts, const char *socket,
-                                 const char *port, int ours)
+ * then every drop-in by name), as the facts list them. */
+static void socket_listens(const struct mr_facts *facts, const char *socket, const char *port,
+                           int ours, struct listen_state *out)
 {
 	char *key = mr_xasprintf("socket.%s.listen", socket);
 	char *mine = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
@@ -272,6 +279,19 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	}
 	if (!placed)
 		listen_mine(&st, mine, port);
+	free(lines);
+	free(mine);
+	free(key);
+	*out = st;
+}
+
+/* NULL when the socket (see socket_listens) listens on port alone, else
+ * why not, naming the file. */
+static char *socket_port_problem(const struct mr_facts *facts, const char *socket,
+                                 const char *port, int ours)
+{
+	struct listen_state st;
+	socket_listens(facts, socket, port, ours, &st);
 	char *why = NULL;
 	if (st.bad && st.bad_kind == LISTEN_LOOPBACK)
 		why = mr_xasprintf("%s would listen on %s, the loopback: other hosts cannot connect "
@@ -290,9 +310,6 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	else if (!st.n)
 		why = mr_xasprintf("%s would listen on nothing (no ListenStream in its unit file)",
 		                   socket);
-	free(lines);
-	free(mine);
-	free(key);
 	return why;
 }
 
@@ -971,32 +988,97 @@ static int binds_inbound(const struct mr_facts *facts, const char *bare, size_t 
 	return bound ? 1 : n ? 0 : -1;
 }
 
-/* nova's peers migrate to this host at its live_migration_inbound_addr
- * (at its name when unset): the loopback there is each peer's own, and a
- * legacy libvirtd binds listen_addr only, which must be that address. */
-static void check_inbound(struct mr_plan *plan, enum mr_libvirt_world w,
-                          const struct mr_nova_migration *m, int listener, const char *origin)
+/* Whether a socket with st's values in effect listens at inbound, as
+ * binds_inbound answers (*shown: a value that binds another address). */
+static int socket_binds_inbound(const struct listen_state *st, const char *inbound,
+                                const char **shown)
 {
-	if (!m->inbound)
-		return;
-	size_t in_n = strlen(m->inbound);
-	if (mr_addr_is_loopback(m->inbound, in_n)) {
-		mr_plan_fail(plan, "libvirtd.listener", origin,
-		             "nova's peers migrate to this host at %s (%s), the loopback, each peer's "
-		             "own: live migration to this host cannot connect",
-		             m->inbound, m->inbound_because);
-		return;
+	unsigned char want[16], have[16];
+	int known = inbound && mr_addr_parse(inbound, strlen(inbound), want);
+	*shown = NULL;
+	if (st->n > MR_ARRAY_LEN(st->value))
+		return -1;
+	for (size_t i = 0; i < st->n; i++) {
+		const char *v = st->value[i];
+		const char *colon = strrchr(v, ':');
+		if (!colon)
+			return 1; /* the port alone: every address */
+		size_t an = (size_t)(colon - v);
+		if (mr_addr_is_any(v, an))
+			return 1;
+		if (!mr_addr_parse(v, an, have))
+			known = 0;
+		else if (known && !memcmp(want, have, 16))
+			return 1;
+		if (!*shown)
+			*shown = v;
 	}
+	return known ? 0 : -1;
+}
+
+static void report_inbound_unknown(struct mr_plan *plan, const char *item, const char *bound,
+                                   const char *inbound)
+{
+	char *where = inbound ? mr_xasprintf("%s, live_migration_inbound_addr = %s", bound, inbound)
+	                      : mr_xasprintf("%s, live_migration_inbound_addr unset (the peers "
+	                                     "connect to this host's name)",
+	                                     bound);
+	mr_plan_unchecked(plan, item, where);
+	free(where);
+}
+
+/* A socket world: the socket nova's transport reaches binds addresses of
+ * its ListenStream lines only (systemd takes no names there). */
+static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *profile,
+                                 const struct world_units *units,
+                                 const struct mr_nova_migration *m, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	int tls = !strcmp(m->transport, "tls");
+	const char *socket = tls ? units->tls : units->tcp;
+	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
+	char *file = mr_xasprintf("socket.%s.file", socket);
+	int known = facts && mr_facts_get(facts, file);
+	free(file);
+	if (!known)
+		return;
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
+	struct listen_state st;
+	socket_listens(facts, socket, port ? port->value : pk->deflt,
+	               !port ? -1 : strcmp(port->value, pk->deflt) != 0, &st);
+	if (st.bad || !st.n)
+		return; /* failed as libvirtd.listen_port */
+	const char *shown;
+	int binds = socket_binds_inbound(&st, m->inbound, &shown);
+	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";
+	const char *from = mr_fact_path_shown(st.value_from[0], st.value_from_len[0]);
+	if (binds == 0)
+		mr_plan_fail(plan, item, origin,
+		             "%s listens at %s (ListenStream in %s)%s, but nova's peers connect to "
+		             "this host at %s (%s): live migration to this host cannot connect",
+		             socket, shown, from, st.n > 1 ? " and other addresses" : "", m->inbound,
+		             m->inbound_because);
+	if (binds < 0) {
+		char *bound = mr_xasprintf("%s ListenStream = %s", from, shown);
+		report_inbound_unknown(plan, item, bound, m->inbound);
+		free(bound);
+	}
+}
+
+/* A legacy libvirtd binds listen_addr only, which must be that address. */
+static void check_inbound_legacy(struct mr_plan *plan, const struct mr_nova_migration *m,
+                                 const char *origin)
+{
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
-	if (!listener || w != MR_WORLD_LEGACY || !addr)
+	if (!addr)
 		return;
 	size_t an = 0;
 	const char *bare = conf_unquoted(addr, &an);
 	if (mr_addr_is_any(bare, an) || mr_addr_is_loopback(bare, an))
 		return; /* every address; the loopback fails libvirtd.listen_addr */
-	const char *shown;
-	int binds = binds_inbound(facts, bare, an, m->inbound, &shown);
+	const char *shown = NULL;
+	int binds = m->inbound ? binds_inbound(facts, bare, an, m->inbound, &shown) : -1;
 	if (binds == 0)
 		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
 		             "%s sets listen_addr = %s%s%s%s: libvirtd listens there only, but nova's "
@@ -1006,11 +1088,32 @@ static void check_inbound(struct mr_plan *plan, enum mr_libvirt_world w,
 		             shown ? " here)" : "", m->inbound, m->inbound_because);
 	if (binds < 0) {
 		/* a name on either side: what the peers resolve it to is not known here */
-		char *where = mr_xasprintf("%s listen_addr = %s, live_migration_inbound_addr = %s",
-		                           units_libvirtd.conf, addr, m->inbound);
-		mr_plan_unchecked(plan, "libvirtd.listen_addr", where);
-		free(where);
+		char *bound = mr_xasprintf("%s listen_addr = %s", units_libvirtd.conf, addr);
+		report_inbound_unknown(plan, "libvirtd.listen_addr", bound, m->inbound);
+		free(bound);
 	}
+}
+
+/* nova's peers migrate to this host at its live_migration_inbound_addr
+ * (at its name when unset): the loopback there is each peer's own, and a
+ * listener bound to one address must be bound to that one. */
+static void check_inbound(struct mr_plan *plan, const struct mr_profile *profile,
+                          enum mr_libvirt_world w, const struct world_units *units,
+                          const struct mr_nova_migration *m, int listener, const char *origin)
+{
+	if (m->inbound && mr_addr_is_loopback(m->inbound, strlen(m->inbound))) {
+		mr_plan_fail(plan, "libvirtd.listener", origin,
+		             "nova's peers migrate to this host at %s (%s), the loopback, each peer's "
+		             "own: live migration to this host cannot connect",
+		             m->inbound, m->inbound_because);
+		return;
+	}
+	if (!listener)
+		return;
+	if (w == MR_WORLD_LEGACY)
+		check_inbound_legacy(plan, m, origin);
+	else
+		check_inbound_socket(plan, profile, units, m, origin);
 }
 
 /* What a connection to this host's libvirt, or from it, needs beyond
@@ -1038,7 +1141,7 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		return;
 	char *origin = origin_or(listener_origin(profile), "");
 	int tcp_or_tls = found > 0 && (!strcmp(m.transport, "tls") || !strcmp(m.transport, "tcp"));
-	check_inbound(plan, w, &m, tcp_or_tls, origin);
+	check_inbound(plan, profile, w, units, &m, tcp_or_tls, origin);
 	if (found < 0) {
 		mr_plan_fail(plan, "libvirtd.listener", origin,
 		             "cannot tell which libvirt listener nova-compute connects to: %s",

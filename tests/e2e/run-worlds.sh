@@ -199,7 +199,23 @@ chk "$sock" port.ini
 expect_grep "sockets: ... and vsock" 'would listen on vsock:2:16510, which is not TCP: other hosts cannot connect' "$out"
 printf '[Socket]\nListenStream=\nListenStream=10.0.0.5:16510\n' > "$sdir/override.conf"
 chk "$sock" port.ini
-expect_status "sockets: one address of the host, on the port: in the desired state" 0 "$st" "$out"
+expect_status "sockets: one address of the host, on the port: its exit" 0 "$st" "$out"
+expect_grep "sockets: ... nova's peers connect to the host's name: not examined" \
+	'not checked \(1\): libvirtd\.listener \(/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf ListenStream = 10\.0\.0\.5:16510, live_migration_inbound_addr unset' "$out"
+nova_libvirt "$sock" "$(printf 'live_migration_uri = qemu+tcp://%%s:16510/system\nlive_migration_inbound_addr = 10.0.0.5')"
+chk "$sock" port.ini
+expect_status "sockets: ... nova's inbound address is that one: in the desired state" 0 "$st" "$out"
+expect_no_grep "sockets: ... and nothing left unexamined" 'not checked' "$out"
+nova_libvirt "$sock" "$(printf 'live_migration_uri = qemu+tcp://%%s:16510/system\nlive_migration_inbound_addr = 10.0.0.6')"
+chk "$sock" port.ini
+expect_status "sockets: ... another inbound address fails check" 4 "$st" "$out"
+expect_grep "sockets: ... naming the socket's address and nova's" \
+	"libvirtd\.listener +failed +libvirtd-tcp\.socket listens at 10\.0\.0\.5:16510 \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\), but nova's peers connect to this host at 10\.0\.0\.6 \(/etc/nova/nova\.conf:3 sets \[libvirt\] live_migration_inbound_addr = '10\.0\.0\.6'\)" "$out"
+printf '[Socket]\nListenStream=\nListenStream=[::]:16510\n' > "$sdir/override.conf"
+chk "$sock" port.ini
+expect_status "sockets: ... every address ([::]) reaches it" 0 "$st" "$out"
+printf '[Socket]\nListenStream=\nListenStream=10.0.0.5:16510\n' > "$sdir/override.conf"
+nova_libvirt "$sock" 'live_migration_uri = qemu+tcp://%s:16510/system'
 mv "$sdir/override.conf" "$sdir/10-early.conf"
 chk "$sock" port.ini
 expect_status "sockets: a drop-in read before migready's loses to it" 0 "$st" "$out"

@@ -687,6 +687,15 @@ static void test_firewall(void **state)
 	"nova.self=12 [libvirt]live_migration_scheme libvirt/live_migration_scheme " V "\n"
 #define INBOUND_SELF(V) \
 	"nova.self=20 [libvirt]live_migration_inbound_addr libvirt/live_migration_inbound_addr " V "\n"
+#define TLS_SOCKET_AT(A)                                                           \
+	"tls.file=/etc/pki/CA/cacert.pem present\n"                                       \
+	"tls.file=/etc/pki/libvirt/servercert.pem present\n"                              \
+	"tls.file=/etc/pki/libvirt/private/serverkey.pem present\n"                       \
+	"tls.file=/etc/pki/libvirt/clientcert.pem present\n"                              \
+	"tls.file=/etc/pki/libvirt/private/clientkey.pem present\n"                       \
+	"socket.virtproxyd-tls.socket.file=/usr/lib/systemd/system/virtproxyd-tls.socket\n" \
+	"socket.virtproxyd-tls.socket.listen=/usr/lib/systemd/system/virtproxyd-tls.socket " A \
+	":16514\n"
 #define URI_SELF(V) "nova.self=14 [libvirt]live_migration_uri libvirt/live_migration_uri " V "\n"
 
 struct transport_case {
@@ -869,6 +878,35 @@ static const struct transport_case transport_cases[] = {
 	{ "legacy: ... the same name", LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("CMP1-mig")
 	  "libvirtd.listen_addr=\"cmp1-mig\"\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "legacy: ... no inbound address: the peers connect to the host's name",
+	  LEGACY_DEBIAN NOVA_DEB "libvirtd.listen_addr=\"10.0.0.5\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "unchecked libvirtd.listen_addr /etc/libvirt/libvirtd.conf listen_addr = \"10.0.0.5\", "
+	  "live_migration_inbound_addr unset (the peers connect to this host's name)\n" },
+	{ "legacy: ... every address, no inbound address", LEGACY_DEBIAN NOVA_DEB
+	  "libvirtd.listen_addr=\"::\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	{ "modular: the TLS socket bound to another address than the inbound one",
+	  MODULAR_RHEL NOVA_RPM SCHEME_SELF("tls") INBOUND_SELF("10.0.1.5") TLS_SOCKET_AT("10.0.0.5"),
+	  "[libvirtd]\nlisten_tls = yes\n",
+	  "failed libvirtd.listener_tls line 2: virtproxyd-tls.socket listens at 10.0.0.5:16514 "
+	  "(ListenStream in /usr/lib/systemd/system/virtproxyd-tls.socket), but nova's peers "
+	  "connect to this host at 10.0.1.5 (/etc/nova/nova.conf:20 sets [libvirt] "
+	  "live_migration_inbound_addr = '10.0.1.5'): live migration to this host cannot "
+	  "connect\n" },
+	{ "modular: ... to it, spelt otherwise", MODULAR_RHEL NOVA_RPM SCHEME_SELF("tls")
+	  INBOUND_SELF("::ffff:10.0.0.5") TLS_SOCKET_AT("10.0.0.5"),
+	  "[libvirtd]\nlisten_tls = yes\n", "" },
+	{ "modular: ... an inbound name: not examined", MODULAR_RHEL NOVA_RPM SCHEME_SELF("tls")
+	  INBOUND_SELF("cmp1-mig") TLS_SOCKET_AT("10.0.0.5"), "[libvirtd]\nlisten_tls = yes\n",
+	  "unchecked libvirtd.listener_tls /usr/lib/systemd/system/virtproxyd-tls.socket "
+	  "ListenStream = 10.0.0.5:16514, live_migration_inbound_addr = cmp1-mig\n" },
+	{ "modular: ... the profile's port drop-in listens everywhere", MODULAR_RHEL NOVA_RPM
+	  SCHEME_SELF("tls") INBOUND_SELF("10.0.1.5") TLS_SOCKET_AT("10.0.0.5"),
+	  "[libvirtd]\nlisten_tls = yes\ntls_port = 16515\n",
+	  "failed libvirtd.listen_tls_port line 3: nova-compute connects to port 16514 "
+	  "(/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tls'; no port in the "
+	  "URI: libvirt's default), but libvirt listens on 16515: live migration cannot connect\n" },
 	{ "no listener in the profile: nothing claimed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nauth_tcp = none\n", "" },
 
