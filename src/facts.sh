@@ -243,6 +243,104 @@ envfiles() {
 	done < "$1"
 }
 
+# opts_of FILE VAR: in ov, the value an EnvironmentFile FILE gives VAR
+# (the last line; one pair of quotes off), ovs=1 where it sets it; status
+# 1 if FILE cannot be read
+opts_of() {
+	ov=; ovs=
+	readable "$r$1" || return 1
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in "$2"=*) ov=${l#*=}; ovs=1 ;; esac
+	done < "$rf"
+	case $ov in \"*\" | \'*\') ov=${ov#?}; ov=${ov%?} ;; esac
+}
+# unit_env FILE VAR: appended to VAR in order, FILE's Environment= ("E
+# ASSIGNMENTS") and EnvironmentFile= ("F PATH") lines; an empty one drops
+# the lines of its kind before it, as systemd does
+unit_env() {
+	eval "ue=\$$2"
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}
+		case $l in
+		Environment=* | Environment[\ \	]*=*) k=E ;;
+		EnvironmentFile=* | EnvironmentFile[\ \	]*=*) k=F ;;
+		*) continue ;;
+		esac
+		v=${l#*=}; v=${v#"${v%%[! 	]*}"}; v=${v%"${v##*[! 	]}"}
+		if [ -n "$v" ]; then ue="$ue$k $v$nl"; continue; fi
+		x=$ue; ue=
+		while [ -n "$x" ]; do
+			y=${x%%"$nl"*}; x=${x#*"$nl"}
+			case $y in "$k "*) ;; *) ue=$ue$y$nl ;; esac
+		done
+	done < "$1"
+	eval "$2=\$ue"
+}
+# env_assign WORDS NAME: in ea, the value an Environment= line's words
+# (blanks apart, quotes and backslashes taken off) give NAME, eas=1 where
+# they set it
+env_assign() {
+	eas=; ea=; s=$1
+	while s=${s#"${s%%[! 	]*}"}; [ -n "$s" ]; do
+		t=; q=
+		while [ -n "$s" ]; do
+			c=${s%"${s#?}"}; s=${s#?}
+			case $q$c in
+			[\"\']) q=$c ;;
+			\"\" | \'\') q= ;;
+			*\\) [ -z "$s" ] || { t=$t${s%"${s#?}"}; s=${s#?}; } ;;
+			' ' | '	') break ;;
+			*) t=$t$c ;;
+			esac
+		done
+		case $t in "$2"=*) ea=${t#*=}; eas=1 ;; esac
+	done
+}
+# env_var LIST NAME: in ev, what a unit's environment (LIST, from
+# unit_env) gives NAME: its Environment= lines, then its EnvironmentFiles
+# in order, which systemd reads last; the last setting wins, unset is
+# empty. evu=1 where a file that may set it cannot be read or has a
+# specifier or pattern in its name, or the value holds a $ (unexpanded)
+env_var() {
+	ev=; evu=
+	for pass in E F; do
+		x=$1
+		while [ -n "$x" ]; do
+			y=${x%%"$nl"*}; x=${x#*"$nl"}
+			case $y in "$pass "*) y=${y#??} ;; *) continue ;; esac
+			if [ $pass = E ]; then env_assign "$y" "$2"; [ -z "$eas" ] || ev=$ea; continue; fi
+			o=; case $y in -*) y=${y#-}; o=1 ;; esac
+			case $y in /*) ;; *) evu=1; continue ;; esac
+			case $y in *%* | *[*?[]*) evu=1; continue ;; esac
+			if opts_of "$y" "$2"; then [ -z "$ovs" ] || ev=$ov
+			elif [ -z "$o" ] || [ -e "$r$y" ] || [ -L "$r$y" ]; then evu=1; fi
+		done
+	done
+	case $ev in *'$'*) evu=1 ;; esac
+}
+# exec_words EXEC ENV: in wl, the words a command line (an ExecStart)
+# passes its program, a word $VAR or ${VAR} replaced by what the unit's
+# environment ENV (see env_var) gives VAR; unk=1 where that is not known,
+# or a word holds a $ otherwise
+exec_words() {
+	wl=; unk=
+	set -f
+	for w in ${1#*[ 	]}; do
+		case $w in
+		'$'[A-Za-z_]* | '${'[A-Za-z_]*'}') ;;
+		*'$'*) unk=1; continue ;;
+		*) wl="$wl $w"; continue ;;
+		esac
+		n=${w#?}; n=${n#\{}; n=${n%\}}
+		case $n in *[!A-Za-z0-9_]*) unk=1; continue ;; esac
+		env_var "$2" "$n"
+		[ -z "$evu" ] || unk=1
+		wl="$wl $ev"
+	done
+	set +f
+}
+
 # The listening sockets' ListenStream lines, and libvirtd.service's
 # ExecStart and Environment lines (where --listen may hide), read by the
 # awk below from the unit file and its drop-ins (the unit's, its
@@ -252,7 +350,7 @@ envfiles() {
 # nova-compute's too, for the order in which it reads its files (below).
 # sshd's too, for the configuration file it is given (-f), for [ssh];
 # and virtproxyd's (--config), for [libvirtd].
-novaunit=; es=; nu=; sshunit=; sshes=; vpunit=; vpes=
+novaunit=; es=; nu=; sshunit=; sshes=; sshenv=; vpunit=; vpes=; vpenv=
 if [ -n "$novakeys" ]; then
 	if unit_file nova-compute.service; then novaunit=nova-compute.service
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
@@ -266,8 +364,8 @@ fi
 unit_read() {
 	[ "$1" != libvirtd.service ] || envfiles "$2"
 	[ "$1" != "$novaunit" ] || { unit_key ExecStart es "$2"; unit_key User nu "$2"; }
-	[ "$1" != "$sshunit" ] || unit_key ExecStart sshes "$2"
-	[ "$1" != "$vpunit" ] || unit_key ExecStart vpes "$2"
+	[ "$1" != "$sshunit" ] || { unit_key ExecStart sshes "$2"; unit_env "$2" sshenv; }
+	[ "$1" != "$vpunit" ] || { unit_key ExecStart vpes "$2"; unit_env "$2" vpenv; }
 }
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
 	libvirtd.service $novaunit $sshunit $vpunit; do
@@ -403,42 +501,6 @@ sshd_read() {
 		set -- "$f0" 0; sn=$n0; sp=$p0
 	done < "$1"
 }
-# opts_of FILE VAR: in ov, the value an EnvironmentFile FILE gives VAR
-# (the last line; one pair of quotes off), empty if none
-opts_of() {
-	ov=
-	readable "$r$1" || return 0
-	while IFS= read -r l || [ -n "$l" ]; do
-		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
-		case $l in "$2"=*) ov=${l#*=} ;; esac
-	done < "$rf"
-	case $ov in \"*\" | \'*\') ov=${ov#?}; ov=${ov%?} ;; esac
-}
-# exec_words EXEC VAR FILE [VAR FILE]...: in wl, the words a command line
-# (an ExecStart) passes its program, a word $VAR or ${VAR} of the list
-# replaced by what the first of its FILEs there gives it (unset: none);
-# unk=1 where it passes another variable, whose value is not known
-exec_words() {
-	ew=$1; shift; wl=; unk=
-	set -f
-	for w in ${ew#*[ 	]}; do
-		case $w in
-		'$'[A-Za-z_]* | '${'[A-Za-z_]*'}') ;;
-		*'$'*) unk=1; continue ;;
-		*) wl="$wl $w"; continue ;;
-		esac
-		n=${w#?}; n=${n#\{}; n=${n%\}}; k=; known=
-		for a do
-			[ -n "$k" ] || { k=$a; continue; }
-			if [ "$k" = "$n" ]; then
-				known=1; readable "$r$a" && { opts_of "$a" "$n"; wl="$wl $ov"; break; }
-			fi
-			k=
-		done
-		[ -n "$known" ] || unk=1
-	done
-	set +f
-}
 # sshd_conf_arg WORDS: in cf, the file of the last -f FILE among sshd's
 # WORDS as its getopt reads them (-fFILE; -Df FILE after options that take
 # no argument); empty if none
@@ -460,24 +522,24 @@ sshd_conf_arg() {
 	done
 	set +f
 }
-# sshd -f FILE reads FILE, not sshd_config: from its ExecStart in effect,
-# $SSHD_OPTS (Debian's /etc/default/ssh) and $OPTIONS (RHEL's
-# /etc/sysconfig/sshd) as their files set them; with any other variable
-# the file is not known (sshd.config=unknown), and none is read.
+# sshd -f FILE reads FILE, not sshd_config: from its ExecStart in effect
+# and its unit's environment ($SSHD_OPTS of Debian's /etc/default/ssh,
+# $OPTIONS and $CRYPTO_POLICY of RHEL's files); where a value is not known
+# the file is not known either (sshd.config=unknown), and none is read.
 sshdconf=/etc/ssh/sshd_config
 if [ -n "$sshes" ]; then
-	exec_words "$sshes" SSHD_OPTS /etc/default/ssh OPTIONS /etc/sysconfig/sshd
+	exec_words "$sshes" "$sshenv"
 	sshd_conf_arg "$wl"
 	case $cf in '') ;; /*) sshdconf=$cf ;; *) sshdconf=/$cf ;; esac
 	if [ -n "$unk" ]; then say sshd.config unknown; sshdconf=
 	elif [ "$sshdconf" != /etc/ssh/sshd_config ]; then say sshd.config "$sshdconf"; fi
 fi
 # virtproxyd's options, for its --config (parsed by the controller as
-# getopt reads them): the words of its ExecStart in effect with
-# $VIRTPROXYD_ARGS from /etc/sysconfig/virtproxyd or /etc/default/virtproxyd
+# getopt reads them): the words of its ExecStart in effect, in its unit's
+# environment ($VIRTPROXYD_ARGS of /etc/sysconfig/virtproxyd or
+# /etc/default/virtproxyd, as its unit names them)
 if [ -n "$vpes" ]; then
-	exec_words "$vpes" VIRTPROXYD_ARGS /etc/sysconfig/virtproxyd \
-		VIRTPROXYD_ARGS /etc/default/virtproxyd
+	exec_words "$vpes" "$vpenv"
 	say virtproxyd.args "${wl# }"
 	[ -z "$unk" ] || say virtproxyd.args_unknown yes
 fi

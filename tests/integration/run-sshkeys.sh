@@ -66,6 +66,32 @@ printf 'SSHD_OPTS="-f /etc/ssh/site_config"\n' > host/etc/default/ssh
 printf 'PubkeyAuthentication no\n' > host/etc/ssh/site_config
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: sshd -f: the file it is given is read" "ssh\.sshd +failed +/etc/ssh/site_config:1 sets PubkeyAuthentication no" "$out"
+# RHEL 8's unit: two EnvironmentFiles, $OPTIONS and $CRYPTO_POLICY; a
+# variable is what the unit's own files give it
+mkdir -p host/etc/crypto-policies/back-ends host/etc/sysconfig host/etc/systemd/system/ssh.service.d
+printf '[Service]\nEnvironmentFile=-/etc/crypto-policies/back-ends/opensshserver.config\nEnvironmentFile=-/etc/sysconfig/sshd\nExecStart=/usr/sbin/sshd -D $OPTIONS $CRYPTO_POLICY\n' > host/lib/systemd/system/ssh.service
+printf "CRYPTO_POLICY='-oCiphers=aes256-gcm@openssh.com -oMACs=hmac-sha2-256'\n" > host/etc/crypto-policies/back-ends/opensshserver.config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_no_grep "tree: RHEL 8's \$OPTIONS \$CRYPTO_POLICY are known" 'ssh\.sshd_config' "$out"
+expect_no_grep "tree: ... and sshd_config is the file read" 'site_config' "$out"
+printf 'OPTIONS="-u0 -f /etc/ssh/site_config"\n' > host/etc/sysconfig/sshd
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... -f in /etc/sysconfig/sshd is read" "ssh\.sshd +failed +/etc/ssh/site_config:1 sets PubkeyAuthentication no" "$out"
+# a drop-in that resets EnvironmentFile= and sets the variable itself
+printf '[Service]\nEnvironmentFile=\nEnvironment="OPTIONS=-D" CRYPTO_POLICY=\n' > host/etc/systemd/system/ssh.service.d/env.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_no_grep "tree: ... EnvironmentFile= emptied by a drop-in: its files are not read" 'site_config' "$out"
+printf 'OPTIONS="-u0"\n' > host/etc/sysconfig/sshd
+printf '[Service]\nEnvironment="OPTIONS=-D -f /etc/ssh/site_config"\n' > host/etc/systemd/system/ssh.service.d/env.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_no_grep "tree: ... an EnvironmentFile wins over Environment=" 'site_config' "$out"
+printf '[Service]\nEnvironmentFile=\nEnvironment="OPTIONS=-D -f /etc/ssh/site_config"\n' > host/etc/systemd/system/ssh.service.d/env.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... Environment= quoted is read" "ssh\.sshd +failed +/etc/ssh/site_config:1 sets PubkeyAuthentication no" "$out"
+printf '[Service]\nEnvironmentFile=/etc/sysconfig/sshd-gone\n' > host/etc/systemd/system/ssh.service.d/env.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... a file it needs that is missing: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
+rm -r host/etc/systemd/system/ssh.service.d host/etc/sysconfig host/etc/crypto-policies
 printf 'SSHD_OPTS="$MORE"\n' > host/etc/default/ssh
 printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS $MORE\n' > host/lib/systemd/system/ssh.service
 out=$(mr check --local --root host -p profile.ini 2>&1)
