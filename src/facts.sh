@@ -602,9 +602,29 @@ for f in /etc/pki/CA/cacert.pem /etc/pki/libvirt/servercert.pem \
 	if intree "$r$f" && [ -f "$rf" ]; then say tls.file "$f present"; else say tls.file "$f absent"; fi
 done
 # the SASL credentials of libvirt's clients run by root, the migrating
-# libvirtd among them (peer to peer)
-for f in /etc/libvirt/auth.conf /root/.config/libvirt/auth.conf; do
-	! intree "$r$f" || [ ! -f "$rf" ] || say libvirt.auth_conf "$f"
+# libvirtd among them (peer to peer): the first auth.conf of root's config
+# directory and /etc/libvirt, its groups' credentials, authname and
+# username ("libvirt.auth_key=GROUP KEY VALUE"); of a password only that
+# it is set, never its value
+for f in /root/.config/libvirt/auth.conf /etc/libvirt/auth.conf; do
+	intree "$r$f" && [ -f "$rf" ] || continue
+	say libvirt.auth_conf "$f"
+	if ! readable "$r$f"; then say libvirt.auth_unread yes; break; fi
+	g=
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in
+		\[*\]*) g=${l#?}; g=${g%%]*}; continue ;;
+		'#'* | '') continue ;;
+		esac
+		case $g in auth-libvirt-* | credentials-*) ;; *) continue ;; esac
+		k=${l%%=*}; k=${k%"${k##*[! 	]}"}; v=${l#*=}; v=${v#"${v%%[! 	]*}"}
+		case $k in
+		credentials | authname | username) say libvirt.auth_key "$g $k $v" ;;
+		password) say libvirt.auth_key "$g password set" ;;
+		esac
+	done < "$rf"
+	break
 done
 # the SASL mechanisms libvirt's daemons offer (the first mech_list of
 # Cyrus SASL's file for the application "libvirt", as written) and, for

@@ -910,6 +910,78 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
  * credentials: with peer-to-peer migration (nova's) the migrating
  * libvirtd, root's, is that client, and libvirt finds them in auth.conf.
  * The value: the profile's, else the daemon's conf file's, else sasl. */
+/* The last value auth.conf's group gives key (see the probe), or NULL;
+ * *hosts counts the groups of one peer ([auth-libvirt-HOST]) seen. */
+static const char *auth_conf_value(const char **lines, size_t n, const char *group,
+                                   const char *key, size_t *hosts)
+{
+	const char *value = NULL;
+	size_t gn = strlen(group), kn = strlen(key);
+	for (size_t i = 0; i < n; i++) {
+		const char *l = lines[i];
+		if (hosts && !strncmp(l, "auth-libvirt-", 13) && strncmp(l, "auth-libvirt-default ", 21))
+			(*hosts)++;
+		if (!strncmp(l, group, gn) && l[gn] == ' ' && !strncmp(l + gn + 1, key, kn) &&
+		    l[gn + 1 + kn] == ' ')
+			value = l + gn + 2 + kn;
+	}
+	return value;
+}
+
+/* SASL's password mechanisms: the migrating libvirtd (a client, peer to
+ * peer) takes its authname and password from auth.conf, from the
+ * credentials its [auth-libvirt-default] group names (or a peer's own
+ * group, whose names are not known here). The peers' SASL database is
+ * not read. */
+static void check_sasl_credentials(struct mr_plan *plan, const struct mr_facts *facts,
+                                   const char *origin, const char *why)
+{
+	const char *file = mr_facts_get(facts, "libvirt.auth_conf");
+	if (mr_facts_get(facts, "libvirt.auth_unread")) {
+		char *where = mr_xasprintf("%s cannot be read", file);
+		mr_plan_unchecked(plan, "libvirtd.sasl_credentials", where);
+		free(where);
+		return;
+	}
+	const char **lines = NULL;
+	size_t n = mr_facts_get_all(facts, "libvirt.auth_key", &lines), hosts = 0;
+	const char *cred = auth_conf_value(lines, n, "auth-libvirt-default", "credentials", &hosts);
+	char *problem = NULL;
+	if (!cred && !hosts)
+		problem = mr_xstrdup("no [auth-libvirt-default] group names credentials");
+	if (cred) {
+		char *group = mr_xasprintf("credentials-%s", cred);
+		int named = 0;
+		for (size_t i = 0; i < n && !named; i++)
+			named = !strncmp(lines[i], group, strlen(group)) && lines[i][strlen(group)] == ' ';
+		const char *authname = auth_conf_value(lines, n, group, "authname", NULL);
+		const char *password = auth_conf_value(lines, n, group, "password", NULL);
+		if (!named)
+			problem = mr_xasprintf("[auth-libvirt-default] names credentials '%s', and there is "
+			                       "no [%s] group",
+			                       cred, group);
+		else if (!authname || !*authname || !password)
+			problem = mr_xasprintf("[%s] gives no %s%s%s", group,
+			                       !authname || !*authname ? "authname" : "",
+			                       (!authname || !*authname) && !password ? " and no " : "",
+			                       !password ? "password" : "");
+		free(group);
+	}
+	if (problem)
+		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
+		             "%s, and auth_tcp = sasl wants the migrating libvirtd's SASL credentials "
+		             "from %s, but %s: it cannot log in to its peers",
+		             why, file, problem);
+	else {
+		char *where = mr_xasprintf("%s: the peers' SASL users and passwords%s", file,
+		                           hosts ? ", and the credentials of a peer's own group" : "");
+		mr_plan_unchecked(plan, "libvirtd.sasl_credentials", where);
+		free(where);
+	}
+	free(problem);
+	free(lines);
+}
+
 static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *profile,
                               const struct world_units *units, const char *why)
 {
@@ -945,9 +1017,12 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 		free(where);
 		return;
 	}
-	if (!kerberos && creds)
-		return;
 	char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
+	if (!kerberos && creds) {
+		check_sasl_credentials(plan, facts, origin, why);
+		free(origin);
+		return;
+	}
 	const char *source = auth ? "the profile's" : value ? units->conf : "libvirt's default";
 	if (kerberos)
 		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,

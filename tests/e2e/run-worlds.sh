@@ -639,8 +639,18 @@ expect_status "sasl: no credentials fails check" 6 "$st" "$out"
 expect_grep "sasl: ... naming what it looked for" \
 	"libvirtd\.auth_tcp +failed +nova-compute connects to the destination's libvirt over tcp \(live_migration_scheme is not set: nova's default, tcp\), and auth_tcp = sasl \(libvirt's default\) wants SASL credentials of the migrating libvirtd: neither /etc/libvirt/auth\.conf nor /root/\.config/libvirt/auth\.conf is on this host" "$out"
 mkdir -p "$sasl/root/.config/libvirt" && printf '[credentials-migration]\nauthname=nova\n' > "$sasl/root/.config/libvirt/auth.conf"
+printf '[auth-libvirt-default]\ncredentials=migration\n[credentials-migration]\nauthname=nova\npassword=s3cret-1\n' > "$sasl/etc/libvirt/auth.conf"
+chk "$sasl" sasl.ini
+expect_grep "sasl: root's auth.conf is the one read, /etc's ignored" \
+	"libvirtd\.auth_tcp +failed +.*wants the migrating libvirtd's SASL credentials from /root/\.config/libvirt/auth\.conf, but no \[auth-libvirt-default\] group names credentials: it cannot log in to its peers" "$out"
+printf '# root'"'"'s\n[auth-libvirt-default]\r\n  credentials = migration\n\n[credentials-migration]\nauthname=nova\npassword = s3cret-2\n' > "$sasl/root/.config/libvirt/auth.conf"
 chk "$sasl" sasl.ini
 expect_no_grep "sasl: ... root's auth.conf gives them" 'libvirtd\.auth_tcp +failed' "$out"
+expect_grep "sasl: ... the peers' users are not examined, and said" \
+	"not checked \(1\): libvirtd\.sasl_credentials \(/root/\.config/libvirt/auth\.conf: the peers' SASL users and passwords\)" "$out"
+out=$(mr facts --local --root "$sasl" 2>&1)
+expect_grep "sasl: facts say a password is set" 'libvirt\.auth_key +credentials-migration password set' "$out"
+expect_no_grep "sasl: ... never what it is" 's3cret' "$out"
 # libvirt's own /etc/sasl2/libvirt.conf offers Kerberos alone: auth.conf
 # gives nothing to it; its keytab must be there, its tickets are not seen
 mkdir -p "$sasl/etc/sasl2"

@@ -696,6 +696,8 @@ static void test_firewall(void **state)
 	"socket.virtproxyd-tls.socket.file=/usr/lib/systemd/system/virtproxyd-tls.socket\n" \
 	"socket.virtproxyd-tls.socket.listen=/usr/lib/systemd/system/virtproxyd-tls.socket " A \
 	":16514\n"
+#define AUTH_KEY(L) "libvirt.auth_key=" L "\n"
+#define AUTH_DEFAULT(C) AUTH_KEY("auth-libvirt-default credentials " C)
 #define URI_SELF(V) "nova.self=14 [libvirt]live_migration_uri libvirt/live_migration_uri " V "\n"
 
 struct transport_case {
@@ -730,8 +732,46 @@ static const struct transport_case transport_cases[] = {
 	  "(libvirt's default) wants SASL credentials of the migrating libvirtd: neither "
 	  "/etc/libvirt/auth.conf nor /root/.config/libvirt/auth.conf is on this host\n" },
 	{ "... SASL with root's credentials", SOCKET_DEBIAN NOVA_DEB
-	  "libvirt.auth_conf=/root/.config/libvirt/auth.conf\n",
-	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n", "" },
+	  "libvirt.auth_conf=/root/.config/libvirt/auth.conf\n" AUTH_DEFAULT("mig")
+	  AUTH_KEY("credentials-mig authname nova") AUTH_KEY("credentials-mig password set"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n",
+	  "unchecked libvirtd.sasl_credentials /root/.config/libvirt/auth.conf: the peers' SASL "
+	  "users and passwords\n" },
+	{ "... auth.conf without a default group", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n"
+	  AUTH_KEY("credentials-mig authname nova") AUTH_KEY("credentials-mig password set"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n",
+	  "failed libvirtd.auth_tcp line 3: nova-compute connects to the destination's libvirt over "
+	  "tcp (live_migration_scheme is not set: nova's default, tcp), and auth_tcp = sasl wants "
+	  "the migrating libvirtd's SASL credentials from /etc/libvirt/auth.conf, but no "
+	  "[auth-libvirt-default] group names credentials: it cannot log in to its peers\n" },
+	{ "... naming credentials it does not have", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n" AUTH_DEFAULT("migration")
+	  AUTH_KEY("credentials-mig authname nova") AUTH_KEY("credentials-mig password set"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n",
+	  "failed libvirtd.auth_tcp line 3: nova-compute connects to the destination's libvirt over "
+	  "tcp (live_migration_scheme is not set: nova's default, tcp), and auth_tcp = sasl wants "
+	  "the migrating libvirtd's SASL credentials from /etc/libvirt/auth.conf, but "
+	  "[auth-libvirt-default] names credentials 'migration', and there is no "
+	  "[credentials-migration] group: it cannot log in to its peers\n" },
+	{ "... credentials without a password (a username is not an authname)", SOCKET_DEBIAN
+	  NOVA_DEB "libvirt.auth_conf=/etc/libvirt/auth.conf\n" AUTH_DEFAULT("mig")
+	  AUTH_KEY("credentials-mig username nova"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n",
+	  "failed libvirtd.auth_tcp line 3: nova-compute connects to the destination's libvirt over "
+	  "tcp (live_migration_scheme is not set: nova's default, tcp), and auth_tcp = sasl wants "
+	  "the migrating libvirtd's SASL credentials from /etc/libvirt/auth.conf, but "
+	  "[credentials-mig] gives no authname and no password: it cannot log in to its peers\n" },
+	{ "... credentials of one peer's own: not examined", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n"
+	  AUTH_KEY("auth-libvirt-cmp2 credentials mig") AUTH_KEY("credentials-mig authname nova"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n",
+	  "unchecked libvirtd.sasl_credentials /etc/libvirt/auth.conf: the peers' SASL users and "
+	  "passwords, and the credentials of a peer's own group\n" },
+	{ "... auth.conf that cannot be read", SOCKET_DEBIAN NOVA_DEB
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\nlibvirt.auth_unread=yes\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = sasl\n",
+	  "unchecked libvirtd.sasl_credentials /etc/libvirt/auth.conf cannot be read\n" },
 	/* the mechanisms /etc/sasl2/libvirt.conf offers */
 	{ "... SASL by Kerberos (libvirt's shipped mech_list), no keytab", SOCKET_DEBIAN NOVA_DEB
 	  "libvirt.sasl_mechs= gssapi\nlibvirt.sasl_keytab=/etc/krb5.keytab absent\n",
@@ -748,8 +788,11 @@ static const struct transport_case transport_cases[] = {
 	  "unchecked libvirtd.sasl_kerberos /etc/sasl2/libvirt.conf mech_list: GSSAPI\n" },
 	{ "... Kerberos or SCRAM, with credentials for SCRAM", SOCKET_DEBIAN NOVA_DEB
 	  "libvirt.sasl_mechs=gssapi, scram-sha-256\nlibvirt.sasl_keytab=/etc/krb5.keytab absent\n"
-	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n",
-	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	  "libvirt.auth_conf=/etc/libvirt/auth.conf\n" AUTH_DEFAULT("m")
+	  AUTH_KEY("credentials-m authname nova") AUTH_KEY("credentials-m password set"),
+	  "[libvirtd]\nlisten_tls = no\nlisten_tcp = yes\n",
+	  "unchecked libvirtd.sasl_credentials /etc/libvirt/auth.conf: the peers' SASL users and "
+	  "passwords\n" },
 	{ "... SCRAM only, no credentials", SOCKET_DEBIAN NOVA_DEB
 	  "libvirt.sasl_mechs= scram-sha-256\nlibvirt.sasl_keytab=/etc/krb5.keytab absent\n",
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = sasl\n",
