@@ -414,31 +414,6 @@ if [ -z "$novaunit" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; fi
 nu=${nu%%[ 	]*}
 case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
 
-# nova's other configuration files and where oslo.config reads them: the
-# options of $6 they set (no other value: passwords live there), in the
-# order read. nova-compute given --config-file (Debian's and Ubuntu's init
-# script gives nova.conf and nova-compute.conf) reads the conf.d
-# directories first, before nova.conf (nova.before); else nova.conf and
-# nova-compute.conf, then them (nova.other: after nova.conf, so they win).
-if [ -n "$novakeys" ]; then
-	# es: nova-compute's ExecStart in effect, its unit file and drop-ins
-	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
-	ncc=$r/etc/nova/nova-compute.conf; readable "$ncc" && nccr=$rf && fnarg "$ncc" && ncc=$fa || ncc=
-	set -- "$@" part=nova
-	# nova.conf itself, for the spellings migready does not write
-	# ([LIBVIRT]) that oslo.config reads all the same
-	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
-	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
-	else set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}; fi
-	for d in /etc/nova/nova.conf.d /etc/nova/nova-compute.conf.d; do
-		intree "$r$d" || continue
-		for f in "$rf"/*.conf; do
-			f=$r$d/${f##*/}; ! readable "$f" || { fnarg "$f"; set -- "$@" "$fa" "$rf"; }
-		done
-	done
-	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}
-fi
-
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
 # legacy libvirtd --listen binds; a name, as the host's /etc/hosts gives
 # it (Debian's gives the host's own name 127.0.1.1): libvirtd binds every
@@ -544,6 +519,86 @@ if [ -n "$vpes" ]; then
 	[ -z "$unk" ] || say virtproxyd.args_unknown yes
 fi
 [ -z "$xuser" ] || [ -z "$sshdconf" ] || sshd_read "$r$sshdconf" 0
+
+# The accounts: getent's lines on a live host (directories count; the
+# groups sshd's AllowGroups and DenyGroups name, read above), a tree's
+# passwd file; read by the awk at the end, and here by the shell for
+# homes and shells.
+pw=; pwf=
+if [ -z "$r" ]; then
+	ids=$(
+		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" 2>/dev/null
+		echo --
+		# shellcheck disable=SC2086 # names only, checked above
+		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
+	)
+	pw=$ids
+elif readable "$r/etc/passwd"; then pwf=$rf; fi
+# account_of NAME: a_home and a_shell of NAME's first line in passwd
+# (getent's lines, up to --, or a tree's file); empty if none
+account_of() {
+	a_home=; a_shell=
+	while IFS=: read -r n _ _ _ _ h s || [ -n "$n" ]; do
+		[ "$n" != -- ] || break
+		[ "$n" != "$1" ] || { a_home=$h; a_shell=$s; break; }
+	done
+}
+passwd_of() {
+	if [ -z "$r" ]; then
+		account_of "$1" <<EOF_PW
+$pw
+EOF_PW
+	elif [ -n "$pwf" ]; then account_of "$1" < "$pwf"
+	else a_home=; a_shell=; fi
+}
+# nova's other configuration files and where oslo.config reads them: the
+# options of $6 they set (no other value: passwords live there), in the
+# order read. oslo.config reads the first nova.conf, nova-compute.conf,
+# nova.conf.d and nova-compute.conf.d found in ~/.nova/, ~/ (the home of
+# the unit's User=, nova without a unit; root's where it names none),
+# /etc/nova/ and /etc/; the two files only when nova-compute is given no
+# --config-file. A nova.conf found before /etc/nova/nova.conf hides it
+# (nova.conf_first). nova-compute given --config-file (Debian's and
+# Ubuntu's init script gives nova.conf and nova-compute.conf) reads the
+# directories first, before nova.conf (nova.before); else nova.conf and
+# nova-compute.conf, then them (nova.other: after nova.conf, so they win).
+# oslo_first NAME: in of, the first NAME of that search that exists, or
+# empty
+oslo_first() {
+	of=
+	for d in "$nh/.nova" "$nh" /etc/nova /etc; do
+		[ -n "$nh" ] || case $d in /.nova | '') continue ;; esac
+		intree "$r$d/$1" && [ -e "$rf" ] && { of=$d/$1; return 0; }
+	done
+}
+if [ -n "$novakeys" ]; then
+	# es: nova-compute's ExecStart in effect, its unit file and drop-ins
+	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
+	passwd_of "$nu"; nh=
+	case $a_home in /?*) nh=${a_home%/} ;; esac
+	if [ -n "$dirsfirst" ]; then ncc=/etc/nova/nova-compute.conf
+	else
+		oslo_first nova.conf
+		case $of in '' | /etc/nova/nova.conf) ;; *) say nova.conf_first "$of" ;; esac
+		oslo_first nova-compute.conf; ncc=$of
+	fi
+	nccr=; [ -z "$ncc" ] || ! readable "$r$ncc" || { nccr=$rf; fnarg "$r$ncc"; ncc=$fa; }
+	[ -n "$nccr" ] || ncc=
+	set -- "$@" part=nova
+	# nova.conf itself, for the spellings migready does not write
+	# ([LIBVIRT]) that oslo.config reads all the same
+	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
+	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
+	else set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}; fi
+	for d in nova.conf.d nova-compute.conf.d; do
+		oslo_first "$d"
+		[ -n "$of" ] && intree "$r$of" && [ -d "$rf" ] || continue
+		for f in "$rf"/*.conf; do
+			f=$r$of/${f##*/}; ! readable "$f" || { fnarg "$f"; set -- "$@" "$fa" "$rf"; }
+		done
+	done
+	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}
+fi
 
 # multipathd's configuration: multipath.conf, then the files of its
 # config_dir (/etc/multipath/conf.d unless multipath.conf names another,
@@ -898,41 +953,16 @@ facts_awk='
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
 			if (su == "libvirtd.service") svcopts(su)
 		} }'
-pw=; pwf=
 if [ -z "$r" ]; then
-	ids=$(
-		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" 2>/dev/null
-		echo --
-		# shellcheck disable=SC2086 # names only, checked above
-		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
-	)
-	pw=$ids
 	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" \
 		-v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
-	! readable "$r/etc/passwd" || { set -- "$@" "$rf"; pwf=$rf; }
+	[ -z "$pwf" ] || set -- "$@" "$pwf"
 	set -- "$@" groups=1
 	! readable "$r/etc/group" || set -- "$@" "$rf"
 	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" </dev/null
 fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
-# account_of NAME: a_home and a_shell of NAME's first line in passwd
-# (getent's lines, up to --, or a tree's file); empty if none
-account_of() {
-	a_home=; a_shell=
-	while IFS=: read -r n _ _ _ _ h s || [ -n "$n" ]; do
-		[ "$n" != -- ] || break
-		[ "$n" != "$1" ] || { a_home=$h; a_shell=$s; break; }
-	done
-}
-passwd_of() {
-	if [ -z "$r" ]; then
-		account_of "$1" <<EOF_PW
-$pw
-EOF_PW
-	elif [ -n "$pwf" ]; then account_of "$1" < "$pwf"
-	else a_home=; a_shell=; fi
-}
 # The [ssh] user's login shell, and the one the profile gives it: sshd
 # runs it for each of nova's commands, so one that is not there (or not
 # executable) refuses the login as surely as nologin.
@@ -945,19 +975,6 @@ if [ -n "$xuser" ]; then
 			x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
-fi
-# nova-compute given no --config-file reads the first nova.conf of
-# oslo.config's search: ~/.nova/, ~/ (the home of its unit's User=, nova
-# without a unit; root's where it names none), /etc/nova/, /etc/. One
-# found before /etc/nova/ hides nova.conf.
-if [ -n "$novakeys" ] && [ -z "$dirsfirst" ]; then
-	passwd_of "$nu"
-	case $a_home in
-	/?*)
-		for f in "${a_home%/}/.nova/nova.conf" "${a_home%/}/nova.conf"; do
-			! intree "$r$f" || [ ! -f "$rf" ] || { say nova.conf_first "$f"; break; }
-		done ;;
-	esac
 fi
 
 # The instances directory: what is mounted there, and whether it holds

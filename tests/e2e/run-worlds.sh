@@ -895,6 +895,38 @@ mkdir -p "$root/root" && printf '[DEFAULT]\n' > "$root/root/nova.conf"
 out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_grep "... root's home's then" "nova\.conf_first +/root/nova\.conf" "$out"
 rm -r "$root/root"
+# the same search for nova-compute.conf and the conf.d directories: the
+# first found of each is the one read, wherever it is
+mv "$root/etc/nova/nova.conf.d" "$WORK/nova.conf.d.keep"
+mkdir -p "$root/root/.nova/nova.conf.d" "$root/etc/nova/nova.conf.d"
+printf '[libvirt]\ncpu_mode = host-model\n' > "$root/root/nova-compute.conf"
+printf '[libvirt]\ncpu_mode = custom\n' > "$root/etc/nova/nova-compute.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "... root's nova-compute.conf is the one read" \
+	"nova\.libvirt\.cpu_mode +failed +/root/nova-compute\.conf sets \[libvirt\] cpu_mode = 'host-model'" "$out"
+rm "$root/root/nova-compute.conf" "$root/etc/nova/nova-compute.conf"
+printf '[libvirt]\ncpu_mode = custom\n' > "$root/root/.nova/nova.conf.d/10.conf"
+printf '[libvirt]\ncpu_mode = host-model\n' > "$root/etc/nova/nova.conf.d/10.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_no_grep "... so is the home's nova.conf.d, /etc/nova's unread" "cpu_mode +failed" "$out"
+rm -r "$root/root/.nova/nova.conf.d"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "... /etc/nova's when the home has none" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova\.conf\.d/10\.conf sets \[libvirt\] cpu_mode = 'host-model'" "$out"
+mv "$root/etc/nova/nova.conf.d/10.conf" "$root/etc/nova/nova-compute.conf"
+rmdir "$root/etc/nova/nova.conf.d"; mkdir -p "$root/etc/nova.conf.d"
+mv "$root/etc/nova/nova-compute.conf" "$root/etc/nova.conf.d/10.conf"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "... /etc's when /etc/nova has none" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova\.conf\.d/10\.conf sets \[libvirt\] cpu_mode = 'host-model'" "$out"
+rm -r "$root/root" "$root/etc/nova.conf.d"
+mv "$WORK/nova.conf.d.keep" "$root/etc/nova/nova.conf.d"
+# /etc/nova.conf is read where /etc/nova/nova.conf is not there: writing
+# that would change which file nova-compute reads
+mv "$root/etc/nova/nova.conf" "$root/etc/nova.conf"
+out=$(mr facts --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
+expect_grep "... /etc/nova.conf without /etc/nova/nova.conf" "nova\.conf_first +/etc/nova\.conf" "$out"
+mv "$root/etc/nova.conf" "$root/etc/nova/nova.conf"
 printf '[Service]\nExecStart=/usr/bin/nova-compute --config-file /etc/nova/nova.conf\n' \
 	> "$root/usr/lib/systemd/system/openstack-nova-compute.service"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
