@@ -426,6 +426,8 @@ if readable "$r/etc/libvirt/libvirtd.conf"; then
 fi
 # virtproxyd.conf's TLS files and auth_tcp, where set (modular daemons)
 ! readable "$r/etc/libvirt/virtproxyd.conf" || set -- "$@" part=pconf "$rf"
+# qemu.conf's migration ports, where set: what the firewall must open
+! readable "$r/etc/libvirt/qemu.conf" || set -- "$@" part=qconf "$rf"
 
 # sshd's configuration, for the [ssh] user ($5) only: sshd_config and the
 # files its Include lines name (globs, relative to /etc/ssh), in the order
@@ -806,6 +808,9 @@ facts_awk='
 		next }
 	part == "pconf" {
 		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("virtproxyd")
+		next }
+	part == "qconf" {
+		if (match($0, /^[ \t]*migration_port_m(in|ax)[ \t]*=/)) confkv("qemu")
 		next }
 	# a key = value line of a libvirt conf file, the first of its key (as
 	# virconf reads it), as "DAEMON.KEY=VALUE"

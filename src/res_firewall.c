@@ -887,6 +887,98 @@ out:
 	rules_free(r, n);
 }
 
+/* The ports of the tcp allow lines cover first..last. */
+static int covered(const struct mr_setting *const *allow, size_t n, long first, long last)
+{
+	for (long port = first; port <= last;) {
+		long reach = -1;
+		for (size_t i = 0; i < n; i++) {
+			const char *a = allow[i]->value;
+			long lo, hi;
+			size_t k = mr_nft_parse_range(a, '-', &lo, &hi);
+			if (!k || strcmp(a + k, "/tcp") != 0)
+				continue;
+			if (lo <= port && hi >= port && hi > reach)
+				reach = hi;
+		}
+		if (reach < 0)
+			return 0;
+		port = reach + 1;
+	}
+	return 1;
+}
+
+static int tunnelled(const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *flags =
+		mr_profile_get_all(profile, "nova", "live_migration_flag", &n);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(flags[i]->value, "VIR_MIGRATE_TUNNELLED"))
+			return 1;
+	return 0;
+}
+
+/* The migration ports QEMU takes on this host once applied, one end:
+ * the profile's, else the host's qemu.conf (as the probe read it), else
+ * libvirt's default; *from says where it comes from. 0 if the host's
+ * value is not a port. */
+static long qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
+                      const char *key, long deflt, char **from)
+{
+	const struct mr_setting *s = mr_profile_get(profile, "qemu", key);
+	if (s) {
+		*from = mr_plan_origin_of(s);
+		return mr_setting_long(s);
+	}
+	char *fact = mr_xasprintf("qemu.%s", key);
+	const char *v = facts ? mr_facts_get(facts, fact) : NULL;
+	free(fact);
+	if (!v) {
+		*from = mr_xasprintf("libvirt's default %s", key);
+		return deflt;
+	}
+	*from = mr_xasprintf("/etc/libvirt/qemu.conf sets %s = %s", key, v);
+	char *end;
+	long port = strtol(v, &end, 10);
+	return end != v && !*end && port > 0 && port <= 65535 ? port : 0;
+}
+
+/* The migration ports QEMU takes on this host, wherever they are set,
+ * that allow leaves closed: whether the firewall lets them through is not
+ * examined, so that is said rather than a green firewall (tunnelled
+ * migrations need only the listener). */
+static void check_migration_ports(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
+	if (!n || tunnelled(profile))
+		return;
+	char *from_lo, *from_hi, *where = NULL;
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	long lo = qemu_port(profile, facts, "migration_port_min", 49152, &from_lo);
+	long hi = qemu_port(profile, facts, "migration_port_max", 49215, &from_hi);
+	int defaults = !strncmp(from_lo, "libvirt's", 9) && !strncmp(from_hi, "libvirt's", 9);
+	char *origin = mr_plan_origin_of(allow[0]);
+	if (!lo || !hi) {
+		where = mr_xasprintf("QEMU's migration ports, which %s, against allow at %s",
+		                     !lo ? from_lo : from_hi, origin);
+	} else if (lo <= hi && !covered(allow, n, lo, hi)) {
+		char range[MR_NFT_PORTS_SIZE];
+		mr_nft_ports_text(range, lo, hi, '-');
+		where = mr_xasprintf("QEMU's migration ports %s/tcp (%s%s%s), not all opened by allow "
+		                     "at %s",
+		                     range, defaults ? "libvirt's default" : from_lo,
+		                     defaults ? "" : "; ", defaults ? "" : from_hi, origin);
+	}
+	free(origin);
+	if (where)
+		mr_plan_unchecked(plan, "firewall.migration_ports", where);
+	free(where);
+	free(from_lo);
+	free(from_hi);
+}
+
 static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                          struct mr_error **err)
 {
@@ -927,39 +1019,8 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	case B_NONE:
 		break;
 	}
+	check_migration_ports(plan, profile);
 	free(origin);
-	return 0;
-}
-
-/* The ports of the tcp allow lines cover first..last. */
-static int covered(const struct mr_setting *const *allow, size_t n, long first, long last)
-{
-	for (long port = first; port <= last;) {
-		long reach = -1;
-		for (size_t i = 0; i < n; i++) {
-			const char *a = allow[i]->value;
-			long lo, hi;
-			size_t k = mr_nft_parse_range(a, '-', &lo, &hi);
-			if (!k || strcmp(a + k, "/tcp") != 0)
-				continue;
-			if (lo <= port && hi >= port && hi > reach)
-				reach = hi;
-		}
-		if (reach < 0)
-			return 0;
-		port = reach + 1;
-	}
-	return 1;
-}
-
-static int tunnelled(const struct mr_profile *profile)
-{
-	size_t n = 0;
-	const struct mr_setting *const *flags =
-		mr_profile_get_all(profile, "nova", "live_migration_flag", &n);
-	for (size_t i = 0; i < n; i++)
-		if (strstr(flags[i]->value, "VIR_MIGRATE_TUNNELLED"))
-			return 1;
 	return 0;
 }
 
