@@ -213,6 +213,7 @@ struct listen_state {
 	const char *value[8]; /* the first of them, and their files */
 	const char *value_from[8];
 	int value_from_len[8];
+	char *mine; /* the path of migready's drop-in, which the above may be */
 };
 
 static void listen_line(struct listen_state *st, const char *path, int path_len,
@@ -280,8 +281,8 @@ static void socket_listens(const struct mr_facts *facts, const char *socket, con
 	if (!placed)
 		listen_mine(&st, mine, port);
 	free(lines);
-	free(mine);
 	free(key);
+	st.mine = mine;
 	*out = st;
 }
 
@@ -310,6 +311,7 @@ static char *socket_port_problem(const struct mr_facts *facts, const char *socke
 	else if (!st.n)
 		why = mr_xasprintf("%s would listen on nothing (no ListenStream in its unit file)",
 		                   socket);
+	free(st.mine);
 	return why;
 }
 
@@ -1121,8 +1123,10 @@ static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *
 	struct listen_state st;
 	socket_listens(facts, socket, port ? port->value : pk->deflt,
 	               !port ? -1 : strcmp(port->value, pk->deflt) != 0, &st);
-	if (st.bad || !st.n)
+	if (st.bad || !st.n) {
+		free(st.mine);
 		return; /* failed as libvirtd.listen_port */
+	}
 	const char *shown;
 	int binds = socket_binds_inbound(&st, m->inbound, &shown);
 	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";
@@ -1138,6 +1142,7 @@ static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *
 		report_inbound_unknown(plan, item, bound, m->inbound);
 		free(bound);
 	}
+	free(st.mine);
 }
 
 /* A legacy libvirtd binds listen_addr only, which must be that address. */
