@@ -475,16 +475,22 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 	if (gmtime_r(&now, &tm))
 		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	char *who = mr_xasprintf("%s since %s", holder ? holder : "migready", since);
-	const char *argv[] = { "/bin/sh", "-c", MR_FACTS_SH, "migready-probe",
-		                   t->root ? t->root : "", instances ? instances : "",
-		                   lock_wait_s < 0 ? "-" : wait, who, user ? user : "",
-		                   nova_keys ? nova_keys : "", "\r", shell ? shell : "", NULL };
+	/* The script goes on standard input, not in the command line: an SSH
+	 * request carries at most about 35,000 bytes (libssh2), which the probe
+	 * and its arguments come close to. The serving shell it becomes reads
+	 * the same input after it. */
+	const char *argv[] = { "/bin/sh", "-s", "--", t->root ? t->root : "",
+		                   instances ? instances : "", lock_wait_s < 0 ? "-" : wait, who,
+		                   user ? user : "", nova_keys ? nova_keys : "", "\r",
+		                   shell ? shell : "", NULL };
 	char *out = NULL;
 	size_t len = 0;
 	int status = -1;
 	struct mr_facts *f = NULL;
-	int rc = lock_wait_s < 0 ? t->ops->run(t, argv, NULL, 0, &out, &len, &status, err)
-	                         : t->ops->hold(t, argv, &out, &len, &status, err);
+	size_t script_len = sizeof(MR_FACTS_SH) - 1;
+	int rc = lock_wait_s < 0
+	             ? t->ops->run(t, argv, MR_FACTS_SH, script_len, &out, &len, &status, err)
+	             : t->ops->hold(t, argv, MR_FACTS_SH, script_len, &out, &len, &status, err);
 	free(who);
 	if (rc < 0)
 		return NULL;

@@ -1175,5 +1175,7 @@ fi
 # prints "TAG STATUS" on a line of its own (see mr_serve_request in
 # src/transport.c). No process reads a request: dash reads its script in
 # blocks, where a loop of read and head -c cost one head per request.
-printf '%s\n' --migready-serving--
-exec /bin/sh -s migready-serve .
+# This probe came on the same input: the mark and the exec are one line,
+# parsed whole before the mark lets the controller send a request, so no
+# request can be read by this shell as more of its own script.
+printf '%s\n' --migready-serving--; exec /bin/sh -s migready-serve .

@@ -85,13 +85,15 @@ struct mr_transport_ops {
 	int (*run)(struct mr_transport *t, const char *const *argv, const char *input,
 	           size_t input_len, char **out, size_t *out_len, int *status,
 	           struct mr_error **err);
-	/* Starts argv with its standard input open and returns what it printed
-	 * up to and including the line MR_HELD_MARK or MR_SERVING_MARK; the
-	 * command goes on running (holding a lock, say) until release or close
-	 * ends its input. If it exits before the mark, *status is its exit
-	 * status, else -1. At most one held command per transport. */
-	int (*hold)(struct mr_transport *t, const char *const *argv, char **out, size_t *out_len,
-	            int *status, struct mr_error **err);
+	/* Starts argv, writes input (may be NULL) to its standard input and
+	 * leaves that open, and returns what it printed up to and including
+	 * the line MR_HELD_MARK or MR_SERVING_MARK; the command goes on
+	 * running (holding a lock, say) until release or close ends its input.
+	 * If it exits before the mark, *status is its exit status, else -1. At
+	 * most one held command per transport. */
+	int (*hold)(struct mr_transport *t, const char *const *argv, const char *input,
+	            size_t input_len, char **out, size_t *out_len, int *status,
+	            struct mr_error **err);
 	void (*release)(struct mr_transport *t);
 	/* Writes data to a new hidden temporary file in path's directory (same
 	 * file system, so a rename can make it the file): owner uid:gid and mode,

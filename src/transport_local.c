@@ -609,8 +609,9 @@ static int local_run(struct mr_transport *t, const char *const *argv, const char
 	return rc < 0 ? -1 : 0;
 }
 
-static int local_hold(struct mr_transport *base, const char *const *argv, char **out,
-                      size_t *out_len, int *status, struct mr_error **err)
+static int local_hold(struct mr_transport *base, const char *const *argv, const char *input,
+                      size_t input_len, char **out, size_t *out_len, int *status,
+                      struct mr_error **err)
 {
 	struct local_transport *t = (struct local_transport *)base;
 	struct mr_buf o;
@@ -618,7 +619,7 @@ static int local_hold(struct mr_transport *base, const char *const *argv, char *
 	*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	int rc = start(base, argv, NULL, 0, 1, &o, status, &t->held, &t->serving, err);
+	int rc = start(base, argv, input, input_len, 1, &o, status, &t->held, &t->serving, err);
 	if (rc >= 0)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);

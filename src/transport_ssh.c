@@ -1386,8 +1386,9 @@ static int ssh_run(struct mr_transport *base, const char *const *argv, const cha
 	return rc < 0 ? -1 : 0;
 }
 
-static int ssh_hold(struct mr_transport *base, const char *const *argv, char **out,
-                    size_t *out_len, int *status, struct mr_error **err)
+static int ssh_hold(struct mr_transport *base, const char *const *argv, const char *input,
+                    size_t input_len, char **out, size_t *out_len, int *status,
+                    struct mr_error **err)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
 	struct mr_buf o;
@@ -1395,8 +1396,9 @@ static int ssh_hold(struct mr_transport *base, const char *const *argv, char **o
 	*out_len = 0;
 	*status = -1;
 	mr_buf_init(&o);
-	/* its stdin stays open: it keeps what it holds */
-	int rc = start(t, argv, NULL, 0, 1, &o, MR_OUTPUT_MAX, status, &t->held, NULL, err);
+	/* its stdin stays open after the input: it keeps what it holds */
+	int rc = start(t, argv, input, input_len, 1, &o, MR_OUTPUT_MAX, status, &t->held, NULL,
+	               err);
 	if (rc >= 0)
 		*out = mr_buf_steal(&o, out_len);
 	mr_buf_fini(&o);
