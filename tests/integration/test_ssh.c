@@ -32,6 +32,7 @@
 #include "inventory.h"
 #include "known_hosts.h"
 #include "commit.h"
+#include "facts.h"
 #include "transport.h"
 
 /* A shell snippet as the one word of /bin/sh -c: these tests exercise the
@@ -811,6 +812,42 @@ static void test_run(void **state)
 	mr_transport_close(t);
 }
 
+/* The facts probe goes on standard input: with long arguments (a path,
+ * nova's keys) it and they together exceed what one SSH request carries
+ * (about 35,000 bytes with libssh2), which failed every host. Held, it
+ * then serves commands from the same input. */
+static void test_facts_long_arguments(void **state)
+{
+	struct lab_host lh;
+	struct mr_error *err = NULL;
+	(void)state;
+	lab_host_init(&lh, 2);
+	struct mr_transport *t = open_host(&lh);
+	char inst[8001];
+	inst[0] = '/';
+	memset(inst + 1, 'i', sizeof(inst) - 2);
+	inst[sizeof(inst) - 1] = '\0';
+	struct mr_facts *f = mr_facts_gather(t, inst, NULL, NULL, NULL, -1, NULL, &err);
+	if (!f)
+		fail_msg("%s", mr_error_format(err));
+	assert_string_equal(mr_facts_get(f, "instances"), inst);
+	mr_facts_free(f);
+	f = mr_facts_gather(t, inst, NULL, NULL, NULL, 5, "test_ssh", &err);
+	if (!f)
+		fail_msg("%s", mr_error_format(err));
+	assert_string_equal(mr_facts_get(f, "lock"), "held");
+	mr_facts_free(f);
+	const char *argv[] = { "echo", "served", NULL };
+	char *out = NULL;
+	size_t len = 0;
+	int status = -1;
+	assert_int_equal(t->ops->run(t, argv, NULL, 0, &out, &len, &status, &err), 0);
+	assert_int_equal(status, 0);
+	assert_string_equal(out, "served\n");
+	free(out);
+	mr_transport_close(t);
+}
+
 static void test_run_timeout(void **state)
 {
 	struct lab_host lh;
@@ -1440,6 +1477,7 @@ int main(void)
 		cmocka_unit_test(test_write_connection_dropped),
 		cmocka_unit_test(test_mkdir_p),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_facts_long_arguments),
 		cmocka_unit_test(test_argv_words),
 		cmocka_unit_test(test_run_timeout),
 		cmocka_unit_test(test_run_timeout_raised),
