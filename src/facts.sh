@@ -986,9 +986,18 @@ fi
 # anything (a mount must never hide an instance's disks).
 if [ -n "$inst" ]; then
 	say instances "$inst"
-	if [ -z "$r" ] && [ -r /proc/self/mounts ]; then
-		m=$(awk -v p="$inst" '$2 == p { s = $1 " " $3 } END { print s }' /proc/self/mounts)
-		say mount.instances "${m:-none}"
+	# the mount on top there: "SOURCE TYPE", its own options (ro, rw...)
+	# and its root in the file system ("/" unless a bind mount of a
+	# directory inside it: not the share itself)
+	if [ -z "$r" ] && [ -r /proc/self/mountinfo ]; then
+		m=$(awk -v p="$inst" '$5 == p { for (j = 7; j < NF && $j != "-"; j++) continue
+			s = $(j + 2) " " $(j + 1) "\n" $6 "\n" $4 } END { print s }' /proc/self/mountinfo)
+		if [ -z "$m" ]; then say mount.instances none
+		else
+			say mount.instances "${m%%"$nl"*}"; m=${m#*"$nl"}
+			say mount.instances_opts "${m%%"$nl"*}"
+			[ "${m#*"$nl"}" = / ] || say mount.instances_root "${m#*"$nl"}"
+		fi
 	fi
 	# its directory as the host finds it (in a tree, links inside the tree)
 	id=$r$inst

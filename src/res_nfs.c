@@ -17,6 +17,7 @@
 #include "res.h"
 
 #define EXPORTS "/etc/exports"
+#define NFS_SERVER "nfs-server.service"
 #define FSTAB "/etc/fstab"
 #define DEFAULT_INSTANCES "/var/lib/nova/instances"
 
@@ -224,9 +225,15 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 	static const char *const argv[] = { "exportfs", "-ra", NULL };
 	struct mr_plan_cmd *c = mr_plan_command(plan, "exportfs -ra", argv);
 	mr_plan_notify_command(f, c);
-	if (!facts || !mr_facts_live(facts))
-		return; /* a tree serves nothing */
+	/* the server serves them only while it runs */
 	char *origin = mr_plan_origin_of(ex[0]);
+	mr_plan_unit_want(mr_plan_unit(plan, NFS_SERVER), MR_ENABLE_YES, 1, "nfs.server", origin);
+	if (!facts || !mr_facts_live(facts)) {
+		/* a tree serves nothing: what a running host would is not seen */
+		mr_plan_unchecked(plan, "nfs.active", origin);
+		free(origin);
+		return;
+	}
 	if (!mr_facts_get(facts, "nfs.exportfs")) {
 		mr_plan_fail(plan, "nfs.active", origin,
 		             "cannot tell which exports are active: exportfs -v did not run "
@@ -333,6 +340,25 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 			             "%s is mounted from '%s', not from '%.*s' as fstab says; "
 			             "unmount it first",
 			             mp, now, (int)sn, spec);
+			return;
+		}
+		/* the share itself, writable: a directory of it bound there is
+		 * not shared with the peers, and nova writes its instances */
+		const char *root = mr_facts_get(facts, "mount.instances_root");
+		const char *opts = mr_facts_get(facts, "mount.instances_opts");
+		size_t len;
+		if (root) {
+			mr_plan_fail(plan, "nfs.mounted", origin,
+			             "%s is a bind mount of the directory %s of '%.*s', not the share "
+			             "itself: the hosts do not share their instances; unmount it",
+			             mp, root, (int)sn, spec);
+			return;
+		}
+		if (opts && list_item(opts, "ro", 2, 0, &len)) {
+			mr_plan_fail(plan, "nfs.mounted", origin,
+			             "%s is mounted read-only (%s): nova-compute cannot write instances "
+			             "there; remount it read-write",
+			             mp, opts);
 			return;
 		}
 	}

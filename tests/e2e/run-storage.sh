@@ -26,8 +26,16 @@ changed_lines() { diff "$1" "$2" | grep '^[<>]' ; }
 
 SERVER=$WORK/nfs1
 new_host "$SERVER"
+# the server's package leaves its unit, disabled (Debian enables it; the
+# tree is to show apply doing so)
+printf '[Unit]\nDescription=NFS server and services\n[Service]\nType=oneshot\nExecStart=/usr/sbin/rpc.nfsd\n[Install]\nWantedBy=multi-user.target\n' \
+	> "$SERVER/lib/systemd/system/nfs-server.service"
 converge server "$SERVER" "$DATA/profiles/server.ini"
 expect_no_grep "server: nothing left unapplied" 'not applied|unchecked' "$CHECK_OUT"
+[ -L "$SERVER/etc/systemd/system/multi-user.target.wants/nfs-server.service" ] &&
+	ok "server: the NFS server's unit enabled in the tree" ||
+	not_ok "server: the NFS server's unit enabled in the tree" "$(ls -la "$SERVER/etc/systemd/system" 2>&1)"
+expect_grep "server: what a tree serves is said not checked" 'not checked \(1\): nfs\.active' "$CHECK_OUT"
 out=$(mr check -v --local --root "$SERVER" -p "$DATA/profiles/server.ini" 2>&1)
 expect_grep "server: the export in place is shown, not 'absent'" \
 	"nfs\.export +ok +'/var/lib/nova/instances 10\.20\.0\.0/24\(rw,sync,fsid=0,no_root_squash,no_subtree_check\)'" "$out"
@@ -165,10 +173,15 @@ expect_no_grep "exportfs has nothing to say" 'exportfs:' "$out"
 # export the file has right but that is served with root_squash (exportfs
 # -ra not run since the file changed) is drift, naming the option, and
 # exportfs -ra settles it.
+# No systemd runs here: the lab's stand-in systemctl answers for the
+# server's unit (active), under a /run of the namespace's own.
 printf '[nfs]\nrole = server\nexport = %s\n' \
 	'/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)' > live.ini
 sed 's|no_root_squash|root_squash|' exports > exports.squash
-out=$(unshare -m sh -c 'mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances /var/lib/cinder &&
+mkdir -p sysd/bin sysd/units && cp "$SRC/tests/lab/systemctl" sysd/bin/systemctl && chmod 755 sysd/bin/systemctl
+echo 'enabled active' > sysd/units/nfs-server.service
+out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+	mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances /var/lib/cinder &&
 	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra && umount /etc/exports &&
 	mount --bind "$2" /etc/exports && "$3" facts --local -p live.ini && "$3" --color never check --local -p live.ini
 	echo "check: $?"; exportfs -ra && "$3" --color never check --local -p live.ini; echo "check again: $?"' \

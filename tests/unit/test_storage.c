@@ -134,7 +134,11 @@ static void test_role_from_inventory_group(void **state)
 		assert_int_equal(mr_plan_file_count(plan), 1);
 		assert_string_equal(mr_plan_file_path(plan, 0),
 		                    !strcmp(h->name, "nfs1") ? "/etc/exports" : "/etc/fstab");
-		assert_int_equal(mr_plan_unchecked_count(plan), 0);
+		/* a server without facts: what it serves is not seen */
+		int server = !strcmp(h->name, "nfs1");
+		assert_int_equal(mr_plan_unchecked_count(plan), server);
+		if (server)
+			assert_string_equal(mr_plan_unchecked_setting(plan, 0), "nfs.active");
 		mr_plan_free(plan);
 		mr_profile_free(p);
 	}
@@ -196,8 +200,9 @@ static void converge(struct mr_test_root *e, const char *profile, const char *fa
 	"[nfs]\nrole = server\n"                                                               \
 	"export = /var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "     \
 	"compute9(rw,sync)\n"
+#define NFS_UP "unit.nfs-server.service=enabled active\n"
 #define ACTIVE                                                                             \
-	"nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"                  \
+	NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"           \
 	"nfs.active=/var/lib/nova/instances compute9\n"
 
 /* The export of the same path is corrected in place, its duplicate goes,
@@ -235,14 +240,14 @@ static void test_export_not_active(void **state)
 	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
 	                            "no_root_squash) compute9(rw,sync)\n");
 	struct mr_host_report rep;
-	run(e, SERVER, "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n",
+	run(e, SERVER, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n",
 	    MR_MODE_CHECK, &rep);
 	const struct mr_item *it = item(&rep, "nfs.active");
 	assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
 	assert_string_equal(it->old, "not active: /var/lib/nova/instances 10.20.0.0/24");
 	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
 	report_free(&rep);
-	run(e, SERVER, "nfs.exportfs=ok\n", MR_MODE_APPLY, &rep);
+	run(e, SERVER, NFS_UP "nfs.exportfs=ok\n", MR_MODE_APPLY, &rep);
 	assert_int_equal(item(&rep, "nfs.active")->outcome, MR_OUTCOME_CHANGED);
 	report_free(&rep);
 	char *log = mr_test_root_calls(e);
@@ -257,6 +262,35 @@ static void test_export_not_active(void **state)
 	report_free(&rep);
 	run(e, SERVER, "", MR_MODE_CHECK, &rep);
 	assert_int_equal(item(&rep, "nfs.active")->outcome, MR_OUTCOME_FAILED);
+	report_free(&rep);
+}
+
+/* The server stopped serves nothing, whatever exportfs -v lists (its
+ * etab): its unit is enabled and started. */
+static void test_nfs_server_stopped(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                            "no_root_squash) compute9(rw,sync)\n");
+	const char *facts = "unit.nfs-server.service=disabled inactive\nnfs.exportfs=ok\n"
+	                    "nfs.active=/var/lib/nova/instances 10.20.0.0/24\n"
+	                    "nfs.active=/var/lib/nova/instances compute9\n";
+	struct mr_host_report rep;
+	run(e, SERVER, facts, MR_MODE_CHECK, &rep);
+	const struct mr_item *it = item(&rep, "nfs.server");
+	assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	run(e, SERVER, facts, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.server")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	char *log = mr_test_root_calls(e);
+	if (!strstr(log, "enable") || !strstr(log, "nfs-server.service"))
+		fail_msg("calls:\n%s", log);
+	free(log);
+	/* not installed: failed, never green */
+	run(e, SERVER, "unit.nfs-server.service=absent\nnfs.exportfs=ok\n", MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.server")->outcome, MR_OUTCOME_FAILED);
 	report_free(&rep);
 }
 
@@ -425,6 +459,28 @@ static void test_mount_refusals(void **state)
 		          strstr(rep.items[i].note, "mounted from '/dev/sdb1 ext4'") != NULL;
 	assert_int_equal(failed, 1);
 	report_free(&rep);
+	/* the share mounted there, but read-only, or a directory of it bound
+	 * there: not what the peers share */
+	run(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty") "mount.instances_opts=ro,relatime\n",
+	    MR_MODE_CHECK, &rep);
+	it = item(&rep, "nfs.mounted");
+	assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
+	assert_string_equal(it->note, "/var/lib/nova/instances is mounted read-only (ro,relatime): "
+	                              "nova-compute cannot write instances there; remount it "
+	                              "read-write");
+	report_free(&rep);
+	run(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty") "mount.instances_opts=rw,noatime\n"
+	    "mount.instances_root=/hostb\n", MR_MODE_CHECK, &rep);
+	it = item(&rep, "nfs.mounted");
+	assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
+	assert_string_equal(it->note, "/var/lib/nova/instances is a bind mount of the directory "
+	                              "/hostb of 'nfs1:/', not the share itself: the hosts do not "
+	                              "share their instances; unmount it");
+	report_free(&rep);
+	run(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty") "mount.instances_opts=rw,noatime\n",
+	    MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.mounted")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
 	/* no nova user: the instances directory cannot be given to it */
 	run(e, CLIENT, "instances=/var/lib/nova/instances\nmount.instances=none\n"
 	    "dir.instances=empty\n", MR_MODE_CHECK, &rep);
@@ -506,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exports_merged, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_not_active, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_served_otherwise, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_nfs_server_stopped, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
