@@ -426,7 +426,9 @@ if readable "$r/etc/libvirt/libvirtd.conf"; then
 fi
 # virtproxyd.conf's TLS files and auth_tcp, where set (modular daemons)
 ! readable "$r/etc/libvirt/virtproxyd.conf" || set -- "$@" part=pconf "$rf"
-# qemu.conf's migration ports, where set: what the firewall must open
+# qemu.conf's migration ports (what the firewall must open), and the
+# address QEMU listens at for an incoming migration and the one it gives
+# its peers, where set
 ! readable "$r/etc/libvirt/qemu.conf" || set -- "$@" part=qconf "$rf"
 
 # sshd's configuration, for the [ssh] user ($5) only: sshd_config and the
@@ -810,7 +812,7 @@ facts_awk='
 		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("virtproxyd")
 		next }
 	part == "qconf" {
-		if (match($0, /^[ \t]*migration_port_m(in|ax)[ \t]*=/)) confkv("qemu")
+		if (match($0, /^[ \t]*migration_(port_m(in|ax)|address|host)[ \t]*=/)) confkv("qemu")
 		next }
 	# a key = value line of a libvirt conf file, the first of its key (as
 	# virconf reads it), as "DAEMON.KEY=VALUE"

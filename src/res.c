@@ -87,10 +87,23 @@ void mr_res_warn_unapplied(const struct mr_profile *profile)
 			registry[i]->lint(profile);
 }
 
+static char *loc_origin(struct mr_loc loc)
+{
+	return loc.line ? mr_xasprintf("%s:%u", loc.file, loc.line)
+	                : mr_xstrdup(loc.file ? loc.file : "");
+}
+
+char *mr_res_section_origin(const struct mr_profile *profile, const char *section)
+{
+	for (size_t i = 0; i < mr_profile_section_count(profile); i++)
+		if (!strcmp(mr_profile_section_name(profile, i), section))
+			return loc_origin(mr_profile_section_loc(profile, i));
+	return mr_xstrdup("");
+}
+
 static void mark_unchecked(void *ctx, const char *what, struct mr_loc loc)
 {
-	char *origin = loc.line ? mr_xasprintf("%s:%u", loc.file, loc.line)
-	                        : mr_xstrdup(loc.file ? loc.file : "");
+	char *origin = loc_origin(loc);
 	mr_plan_unchecked(ctx, what, origin);
 	free(origin);
 }

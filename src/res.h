@@ -80,6 +80,10 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
                                       const struct mr_conf_key *table, size_t n,
                                       int explicit_defaults);
 
+/* "FILE:LINE" of the section's first header in the profile ("" if none),
+ * as an origin for items that are the section's, not one key's. */
+char *mr_res_section_origin(const struct mr_profile *profile, const char *section);
+
 /* The libvirt listener world of the profile's host: the profile's
  * listener if it forces one, else the facts'; why explains. */
 enum mr_libvirt_world mr_res_world(const struct mr_plan *plan, const struct mr_profile *profile,

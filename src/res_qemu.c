@@ -1,6 +1,9 @@
 /* The QEMU driver's settings that decide whether a guest can move: who
  * owns the disks, which security model confines it, and which ports the
  * migration stream uses. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "res.h"
 
 /* user, group and security_driver default to what the distribution built
@@ -14,6 +17,47 @@ static const struct mr_conf_key qemu_keys[] = {
 	{ "migration_port_min", MR_CONF_INT, "49152" },
 	{ "migration_port_max", MR_CONF_INT, "49215" },
 };
+
+/* Where the migration stream reaches this host: QEMU listens at
+ * migration_address (every address by default) and the source connects
+ * to migration_host (this host's name by default). The loopback in
+ * either is no migration; another address is not compared with what the
+ * peers reach. */
+static void check_stream_address(struct mr_plan *plan, const char *origin)
+{
+	static const struct {
+		const char *key, *does;
+	} keys[] = {
+		{ "migration_address", "QEMU listens for an incoming migration there only" },
+		{ "migration_host", "the source host's QEMU connects there, to itself" },
+	};
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	for (size_t i = 0; facts && i < MR_ARRAY_LEN(keys); i++) {
+		char *fact = mr_xasprintf("qemu.%s", keys[i].key);
+		const char *v = mr_facts_get(facts, fact);
+		free(fact);
+		if (!v)
+			continue;
+		size_t n = strlen(v);
+		const char *bare = v;
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			bare++;
+			n -= 2;
+		}
+		char *item = mr_xasprintf("qemu.%s", keys[i].key);
+		if (mr_addr_is_loopback(bare, n))
+			mr_plan_fail(plan, item, origin,
+			             "/etc/libvirt/qemu.conf sets %s = %s, the loopback: %s; other hosts "
+			             "cannot migrate to this one",
+			             keys[i].key, v, keys[i].does);
+		else if (!mr_addr_is_any(bare, n)) {
+			char *where = mr_xasprintf("/etc/libvirt/qemu.conf %s = %s", keys[i].key, v);
+			mr_plan_unchecked(plan, item, where);
+			free(where);
+		}
+		free(item);
+	}
+}
 
 static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
@@ -35,6 +79,9 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		unit = mr_plan_unit(plan, "libvirtd.service");
 	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, qemu_keys,
 	                 MR_ARRAY_LEN(qemu_keys), explicit_defaults);
+	char *origin = mr_res_section_origin(profile, "qemu");
+	check_stream_address(plan, origin);
+	free(origin);
 	return 0;
 }
 

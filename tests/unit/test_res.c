@@ -300,6 +300,24 @@ static const struct res_case cases[] = {
 	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
 	  "  set dynamic_ownership 1 (default 1) explicit\n"
 	  "unit libvirtd.service\n" },
+	/* Where the migration stream reaches the host: qemu.conf's address
+	 * and host, the loopback failed, another address not examined */
+	{ "qemu: migration_address on the loopback", SOCKET_DEBIAN
+	  "qemu.migration_address=\"::1\"\nqemu.migration_host=\"0.0.0.0\"\n",
+	  "[qemu]\ndynamic_ownership = no\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "failed qemu.migration_address line 1: /etc/libvirt/qemu.conf sets migration_address = "
+	  "\"::1\", the loopback: QEMU listens for an incoming migration there only; other hosts "
+	  "cannot migrate to this one\n" },
+	{ "qemu: migration_host a name", SOCKET_DEBIAN
+	  "qemu.migration_address=\"0.0.0.0\"\nqemu.migration_host=cmp1-mig\n",
+	  "[qemu]\ndynamic_ownership = no\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.migration_host line ?\n" },
 	/* Lines no resource examines are unchecked, never silently green. */
 	{ "only unexamined lines", SOCKET_DEBIAN,
 	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS, 0,
