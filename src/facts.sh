@@ -483,17 +483,21 @@ sshd_read() {
 # sshd_conf_arg WORDS: in cf, the file of the last -f FILE among sshd's
 # WORDS as its getopt reads them (-fFILE; -Df FILE after options that take
 # no argument); empty if none
+# and in so, the keyword lines its -o options give ("KEYWORD=VALUE"), a
+# line each
 sshd_conf_arg() {
-	cf=; fnext=
+	cf=; fnext=; onext=; so=
 	set -f
 	for w in $1; do
 		if [ -n "$fnext" ]; then cf=$w; fnext=; continue; fi
+		if [ -n "$onext" ]; then so=$so$w$nl; onext=; continue; fi
 		case $w in --* | - | [!-]*) continue ;; esac
 		o=${w#-}
 		while [ -n "$o" ]; do
 			c=${o%"${o#?}"}; o=${o#?}
 			case $c in
 			f) if [ -n "$o" ]; then cf=$o; else fnext=1; fi; break ;;
+			o) if [ -n "$o" ]; then so=$so$o$nl; else onext=1; fi; break ;;
 			[46DGQRTVdeiqrt]) ;;
 			*) break ;; # an option taking an argument: the rest is it
 			esac
@@ -512,6 +516,15 @@ if [ -n "$sshes" ]; then
 	case $cf in '') ;; /*) sshdconf=$cf ;; *) sshdconf=/$cf ;; esac
 	if [ -n "$unk" ]; then say sshd.config unknown; sshdconf=
 	elif [ "$sshdconf" != /etc/ssh/sshd_config ]; then say sshd.config "$sshdconf"; fi
+	# its -o options come before any file (sshd takes a keyword's first
+	# value): as lines of "UNIT -o", line 0
+	if [ -z "$unk" ] && [ -n "$xuser" ]; then
+		while [ -n "$so" ]; do
+			l=${so%%"$nl"*}; so=${so#*"$nl"}
+			kw=${l%%[ 	=]*}; a=${l#"$kw"}; a=${a#"${a%%[! 	]*}"}; a=${a#=}
+			[ -n "$kw" ] && printf 'sshd.line=%s%%20-o 0 %s %s\n' "$sshunit" "$kw" "$a"
+		done
+	fi
 fi
 # virtproxyd's options, for its --config (parsed by the controller as
 # getopt reads them): the words of its ExecStart in effect, in its unit's

@@ -385,10 +385,12 @@ static int kw_is(const struct sshd_line *l, const char *kw)
 	return (size_t)l->kw_len == strlen(kw) && !strncasecmp(l->kw, kw, (size_t)l->kw_len);
 }
 
-/* "FILE:LINE" of l, the caller's. */
+/* "FILE:LINE" of l ("UNIT -o" for sshd's command line, line 0), the
+ * caller's. */
 static char *sshd_where(const struct sshd_line *l)
 {
-	return mr_xasprintf("%s:%ld", mr_fact_path_shown(l->at.file, l->at.file_len), l->line);
+	const char *file = mr_fact_path_shown(l->at.file, l->at.file_len);
+	return l->line ? mr_xasprintf("%s:%ld", file, l->line) : mr_xstrdup(file);
 }
 
 /* Whether a pattern of AllowUsers or DenyUsers ("USER" or "USER@HOST",
@@ -547,7 +549,7 @@ static void allow_add(struct allow_list *al, int named, const char *where)
  * not examined, and said so. Returns whether StrictModes is on (sshd's
  * default where its file is not known). */
 static int check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
-                      const char *origin)
+                      const char *key_type, const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	/* sshd -f FILE: FILE (sshd.config), else sshd_config */
@@ -560,7 +562,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		main_conf = "/etc/ssh/sshd_config";
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
-	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, strict = -1;
+	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
 	struct allow_list users = { 0, NULL }, groups = { 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
@@ -585,6 +587,13 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				             "%s sets PubkeyAuthentication %s: sshd takes no key, and %s "
 				             "cannot log in with the cluster key",
 				             where, l.args, user);
+		} else if ((kw_is(&l, "PubkeyAcceptedAlgorithms") ||
+		            kw_is(&l, "PubkeyAcceptedKeyTypes")) && !algs++) {
+			if (key_type && !mr_ssh_sshd_takes_key(l.args, key_type))
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets %.*s %s: sshd refuses the cluster key (%s), and %s "
+				             "cannot log in with it",
+				             where, l.kw_len, l.kw, l.args, key_type, user);
 		} else if (kw_is(&l, "AuthorizedKeysFile") && !keysfile++) {
 			if (!reads_authorized_keys(l.args, user, a))
 				mr_plan_fail(plan, "ssh.sshd", origin,
@@ -648,6 +657,23 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	return strict != 0;
 }
 
+/* The type of the cluster's key ("ssh-ed25519"): the pair's, or the one
+ * apply generates; NULL without a keypair. Borrowed; static storage. */
+static const char *cluster_key_type(const struct mr_res_ctx *ctx)
+{
+	static _Thread_local char type[64];
+	const struct mr_setting *kp = mr_profile_get(ctx->profile, "ssh", "keypair");
+	const struct mr_ssh_keypair *pair = kp ? mr_ssh_keypairs_find(ctx->keypairs, kp) : NULL;
+	if (!pair)
+		return NULL;
+	if (pair->absent)
+		return "ssh-ed25519";
+	if (!pair->pub)
+		return NULL;
+	snprintf(type, sizeof(type), "%.*s", (int)strcspn(pair->pub, " "), pair->pub);
+	return type;
+}
+
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
@@ -677,7 +703,7 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	plan_known_hosts(plan, ctx, dir, &a);
 	plan_shell(plan, profile, user, &a);
 	/* sshd checks the home too: ~/.ssh's own modes are the plan's */
-	if (check_sshd(plan, user, &a, origin))
+	if (check_sshd(plan, user, &a, cluster_key_type(ctx), origin))
 		mr_plan_dir_secure(plan, a.home, a.uid, "ssh.home", origin);
 	free(dir);
 out:

@@ -2,6 +2,7 @@
  * key pair. */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -843,4 +844,40 @@ void mr_ssh_keypairs_fini(struct mr_ssh_keypairs *k)
 	free(k->v);
 	k->v = NULL;
 	k->n = 0;
+}
+
+/* Whether OpenSSH's algorithm list (comma-separated patterns, '*' and '?',
+ * a '!' one excluding) names alg. */
+static int alg_listed(const char *list, const char *alg)
+{
+	int named = 0;
+	char *copy = mr_xstrdup(list), *save = NULL;
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int neg = *p == '!';
+		if (fnmatch(p + neg, alg, 0) == 0) {
+			if (neg) {
+				named = 0;
+				break;
+			}
+			named = 1;
+		}
+	}
+	free(copy);
+	return named;
+}
+
+int mr_ssh_sshd_takes_key(const char *value, const char *type)
+{
+	static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", NULL };
+	const char *one[] = { type, NULL };
+	const char *const *algs = !strcmp(type, "ssh-rsa") ? rsa : one;
+	for (size_t i = 0; algs[i]; i++) {
+		int deflt = strcmp(algs[i], "ssh-rsa") != 0 && strcmp(algs[i], "ssh-dss") != 0;
+		int takes = *value == '+' || *value == '^' ? deflt || alg_listed(value + 1, algs[i])
+		            : *value == '-'                ? deflt && !alg_listed(value + 1, algs[i])
+		                                           : alg_listed(value, algs[i]);
+		if (takes)
+			return 1;
+	}
+	return 0;
 }

@@ -114,4 +114,12 @@ const struct mr_ssh_keypair *mr_ssh_keypairs_find(const struct mr_ssh_keypairs *
                                                   const struct mr_setting *keypair);
 void mr_ssh_keypairs_fini(struct mr_ssh_keypairs *k);
 
+/* Whether sshd, given PubkeyAcceptedAlgorithms (or PubkeyAcceptedKeyTypes)
+ * value, takes a key of type ("ssh-ed25519", "ssh-rsa"...): the list
+ * (patterns with '*' and '?', '!' excluding) replaces sshd's default, or
+ * with a leading '+' or '^' adds to it, with '-' takes from it. The
+ * default is OpenSSH 8.8's and later: no ssh-rsa (SHA-1) nor ssh-dss
+ * signature; an RSA key is taken under any of its signatures. */
+int mr_ssh_sshd_takes_key(const char *value, const char *type);
+
 #endif

@@ -91,7 +91,30 @@ expect_grep "tree: ... Environment= quoted is read" "ssh\.sshd +failed +/etc/ssh
 printf '[Service]\nEnvironmentFile=/etc/sysconfig/sshd-gone\n' > host/etc/systemd/system/ssh.service.d/env.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... a file it needs that is missing: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
-rm -r host/etc/systemd/system/ssh.service.d host/etc/sysconfig host/etc/crypto-policies
+# the key algorithms sshd takes: the cluster key is ed25519; RHEL 8's
+# crypto policy passes them as -o options, which come before any file
+rm -r host/etc/systemd/system/ssh.service.d
+printf 'OPTIONS="-u0"\n' > host/etc/sysconfig/sshd
+printf "CRYPTO_POLICY='-oCiphers=aes256-gcm@openssh.com -oPubkeyAcceptedKeyTypes=rsa-sha2-256,rsa-sha2-512,ecdsa-sha2-nistp256'\n" > host/etc/crypto-policies/back-ends/opensshserver.config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: sshd -o refusing the cluster key's type fails" \
+	"ssh\.sshd +failed +ssh\.service -o sets PubkeyAcceptedKeyTypes rsa-sha2-256,rsa-sha2-512,ecdsa-sha2-nistp256: sshd refuses the cluster key \(ssh-ed25519\)" "$out"
+printf "CRYPTO_POLICY='-oPubkeyAcceptedKeyTypes=ssh-ed25519,rsa-sha2-512'\n" > host/etc/crypto-policies/back-ends/opensshserver.config
+printf 'PubkeyAcceptedAlgorithms rsa-sha2-512\n' > host/etc/ssh/sshd_config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_no_grep "tree: ... taking it: the command line's value wins over any file" 'PubkeyAccepted' "$out"
+: > host/etc/crypto-policies/back-ends/opensshserver.config
+mkdir -p host/etc/ssh/sshd_config.d
+printf 'PubkeyAcceptedAlgorithms -ssh-ed25519*\n' > host/etc/ssh/sshd_config.d/10-hard.conf
+printf 'Include /etc/ssh/sshd_config.d/*.conf\n' > host/etc/ssh/sshd_config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... a file taking ed25519 out of sshd's default fails" \
+	"ssh\.sshd +failed +/etc/ssh/sshd_config\.d/10-hard\.conf:1 sets PubkeyAcceptedAlgorithms -ssh-ed25519\*: sshd refuses the cluster key" "$out"
+printf 'PubkeyAcceptedAlgorithms +ssh-rsa\n' > host/etc/ssh/sshd_config.d/10-hard.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_no_grep "tree: ... one adding to it does not" 'PubkeyAccepted' "$out"
+rm -r host/etc/ssh/sshd_config.d host/etc/ssh/sshd_config
+rm -r host/etc/sysconfig host/etc/crypto-policies
 printf 'SSHD_OPTS="$MORE"\n' > host/etc/default/ssh
 printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS $MORE\n' > host/lib/systemd/system/ssh.service
 out=$(mr check --local --root host -p profile.ini 2>&1)

@@ -564,10 +564,41 @@ static void test_keypair(void **state)
 	free(pub_path);
 }
 
+/* sshd's PubkeyAcceptedAlgorithms against the cluster key's type, as
+ * OpenSSH 8.8 and later read it */
+static void test_sshd_takes_key(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value, *type;
+		int takes;
+	} cases[] = {
+		{ "ssh-ed25519,rsa-sha2-512", "ssh-ed25519", 1 },
+		{ "rsa-sha2-512,rsa-sha2-256,ecdsa-sha2-nistp256", "ssh-ed25519", 0 },
+		{ "rsa-sha2-512,rsa-sha2-256", "ssh-rsa", 1 },
+		{ "ssh-rsa", "ssh-rsa", 1 },
+		{ "ecdsa-sha2-*", "ecdsa-sha2-nistp384", 1 },
+		{ "*,!ssh-ed25519", "ssh-ed25519", 0 },
+		{ "ssh-ed2551?", "ssh-ed25519", 1 },
+		{ "-ssh-ed25519*", "ssh-ed25519", 0 },
+		{ "-ssh-rsa,ssh-dss", "ssh-ed25519", 1 },
+		{ "-rsa-sha2-*", "ssh-rsa", 0 },
+		{ "+ssh-rsa", "ssh-rsa", 1 },
+		{ "+ssh-dss", "ssh-dss", 1 },
+		{ "^sk-ssh-ed25519@openssh.com", "ssh-dss", 0 },
+		{ "^sk-ssh-ed25519@openssh.com", "ssh-ed25519", 1 },
+		{ "", "ssh-ed25519", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (mr_ssh_sshd_takes_key(cases[i].value, cases[i].type) != cases[i].takes)
+			fail_msg("'%s' %s: want %d", cases[i].value, cases[i].type, cases[i].takes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_parse),
+		cmocka_unit_test(test_sshd_takes_key),
 		cmocka_unit_test(test_authorized_merge),
 		cmocka_unit_test(test_authorized_merge_profile_options),
 		cmocka_unit_test(test_authorized_doubts),
