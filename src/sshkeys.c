@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -726,6 +727,47 @@ static int make_parent(const char *path, struct mr_error **err)
 	return r;
 }
 
+/* Why nova's unattended ssh could not log in with this private key (of
+ * the public key's type), or NULL: a passphrase (OpenSSH's format names
+ * its cipher; PEM and PKCS#8 say ENCRYPTED), a DSA key (refused by
+ * OpenSSH since 7.0), a FIDO key (its token wanted at each login). */
+static const char *key_unusable(const char *priv, const char *type, size_t type_len)
+{
+	if (type_len == 7 && !strncmp(type, "ssh-dss", 7))
+		return "a DSA key, which OpenSSH refuses since 7.0 (sshd and ssh alike)";
+	if (type_len > 3 && !strncmp(type, "sk-", 3))
+		return "a security-key (FIDO) key, which wants its token at each login: nova's "
+		       "unattended ssh cannot give it";
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	const char *b = strstr(priv, begin);
+	if (!b)
+		return strstr(priv, "ENCRYPTED") ? "protected by a passphrase, which nova's "
+		                                   "unattended ssh cannot give"
+		                                 : NULL;
+	/* "openssh-key-v1\0", then the cipher's name as a string */
+	b += sizeof(begin) - 1;
+	const char *end = strstr(b, "-----END");
+	char *text = mr_xstrndup(b, end ? (size_t)(end - b) : strlen(b)), *o = text;
+	for (const char *p = text; *p; p++)
+		if (!strchr(" \t\r\n", *p))
+			*o++ = *p;
+	*o = '\0';
+	unsigned char *raw = NULL;
+	size_t n = 0;
+	const char *why = NULL;
+	static const char magic[] = "openssh-key-v1";
+	if (mr_known_hosts_b64_decode(text, strlen(text), &raw, &n) == 0 && n >= sizeof(magic) + 4 &&
+	    !memcmp(raw, magic, sizeof(magic))) {
+		const unsigned char *c = raw + sizeof(magic);
+		uint32_t len = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
+		if (len != 4 || n < sizeof(magic) + 8 || memcmp(c + 4, "none", 4) != 0)
+			why = "protected by a passphrase, which nova's unattended ssh cannot give";
+	}
+	free(raw);
+	free(text);
+	return why;
+}
+
 int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,
                         struct mr_error **err)
 {
@@ -775,6 +817,11 @@ int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,
 	struct mr_ssh_key_line k;
 	if (mr_ssh_key_parse(pk, strlen(pk), &k) < 0 || k.options) {
 		mr_error_add(err, MR_ERR_INPUT, pub_path, "not an OpenSSH public key");
+		goto out;
+	}
+	const char *unusable = key_unusable(key, k.type, k.type_len);
+	if (unusable) {
+		mr_error_add(err, MR_ERR_INPUT, path, "%s; not distributed", unusable);
 		goto out;
 	}
 	*priv = key;

@@ -547,6 +547,43 @@ static void test_keypair(void **state)
 	assert_non_null(strstr(err->message, "0644"));
 	mr_error_free(err);
 
+	/* keys nova's unattended ssh cannot use: one with a passphrase (made
+	 * by ssh-keygen), a DSA one, a FIDO one (their public halves say) */
+	err = NULL;
+	chmod(path, 0600);
+	unlink(path);
+	unlink(pub_path);
+	char *cmd = mr_xasprintf("ssh-keygen -q -t ed25519 -N secret -C enc -f '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), -1);
+	assert_null(p3);
+	assert_string_equal(err->message, "protected by a passphrase, which nova's unattended ssh "
+	                                  "cannot give; not distributed");
+	mr_error_free(err);
+	err = NULL;
+	write_text(path, "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+	                 "-----END RSA PRIVATE KEY-----\n");
+	chmod(path, 0600);
+	write_text(pub_path, "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ old\n");
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), -1);
+	assert_non_null(strstr(err->message, "passphrase"));
+	mr_error_free(err);
+	err = NULL;
+	write_text(path, priv);
+	chmod(path, 0600);
+	write_text(pub_path, "ssh-dss AAAAB3NzaC1kc3MAAACBAP old\n");
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), -1);
+	assert_non_null(strstr(err->message, "a DSA key"));
+	mr_error_free(err);
+	err = NULL;
+	write_text(pub_path, "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t "
+	                     "fido\n");
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), -1);
+	assert_non_null(strstr(err->message, "FIDO"));
+	mr_error_free(err);
+	err = NULL;
+
 	unlink(copy);
 	unlink(copy_pub);
 	unlink(path);
