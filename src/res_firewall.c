@@ -70,6 +70,18 @@ static int has_file(const struct mr_facts *f, const char *path)
 
 /* The firewalls the host has switched on; B_NONE with *why when not
  * exactly one. */
+/* Which firewalls the host switches on (on[backend] = 1). */
+static void switched_on(const struct mr_facts *f, int on[5])
+{
+	const char *ufw = mr_facts_get(f, "fw.ufw.enabled");
+	memset(on, 0, 5 * sizeof(*on));
+	on[B_FIREWALLD] = unit_on(f, "firewalld.service");
+	on[B_UFW] = ufw && !strcmp(ufw, "yes");
+	on[B_NFTABLES] = unit_on(f, "nftables.service") && has_file(f, "/etc/nftables.conf");
+	on[B_IPTABLES] = (unit_on(f, "netfilter-persistent.service") && has_file(f, RULES_DEBIAN)) ||
+	                 (unit_on(f, "iptables.service") && has_file(f, RULES_RHEL));
+}
+
 static enum backend detect(const struct mr_facts *f, char **why)
 {
 	*why = NULL;
@@ -77,13 +89,8 @@ static enum backend detect(const struct mr_facts *f, char **why)
 		*why = mr_xstrdup("no facts");
 		return B_NONE;
 	}
-	const char *ufw = mr_facts_get(f, "fw.ufw.enabled");
-	int on[5] = { 0 };
-	on[B_FIREWALLD] = unit_on(f, "firewalld.service");
-	on[B_UFW] = ufw && !strcmp(ufw, "yes");
-	on[B_NFTABLES] = unit_on(f, "nftables.service") && has_file(f, "/etc/nftables.conf");
-	on[B_IPTABLES] = (unit_on(f, "netfilter-persistent.service") && has_file(f, RULES_DEBIAN)) ||
-	                 (unit_on(f, "iptables.service") && has_file(f, RULES_RHEL));
+	int on[5];
+	switched_on(f, on);
 	struct mr_buf names;
 	mr_buf_init(&names);
 	enum backend found = B_NONE;
@@ -979,6 +986,31 @@ static void check_migration_ports(struct mr_plan *plan, const struct mr_profile 
 	free(from_hi);
 }
 
+/* The profile's backend, where the host switches on another firewall
+ * and not this one: its rules are not what filters the peers. */
+static void check_backend_on(struct mr_plan *plan, enum backend which, const char *origin)
+{
+	const struct mr_facts *f = mr_plan_facts(plan);
+	const char *init = mr_facts_get(f, "init");
+	if (mr_facts_live(f) && (!init || strcmp(init, "systemd") != 0))
+		return; /* no systemd answers: what runs is not known */
+	int on[5];
+	switched_on(f, on);
+	if (on[which])
+		return;
+	struct mr_buf names;
+	mr_buf_init(&names);
+	for (int b = B_IPTABLES; b <= B_NFTABLES; b++)
+		if (on[b])
+			mr_buf_printf(&names, "%s%s", names.len ? " and " : "", backend_names[b]);
+	if (names.len)
+		mr_plan_fail(plan, "firewall.backend", origin,
+		             "backend = %s, but this host switches on %s, not %s: the rules written "
+		             "are not what filters the peers",
+		             backend_names[which], names.data, backend_names[which]);
+	mr_buf_fini(&names);
+}
+
 static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                          struct mr_error **err)
 {
@@ -995,6 +1027,8 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	for (int i = B_IPTABLES; b && i <= B_NFTABLES; i++)
 		if (!strcmp(b->value, backend_names[i]))
 			which = (enum backend)i;
+	if (which != B_NONE && mr_plan_facts(plan))
+		check_backend_on(plan, which, origin);
 	if (which == B_NONE) {
 		char *why = NULL;
 		which = detect(mr_plan_facts(plan), &why);

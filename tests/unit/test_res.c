@@ -392,6 +392,33 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/sysconfig/iptables Iptables.lns\n"
 	  "  insert -A INPUT -s 10.20.0.5/32 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
+	{ "firewall: backend given, another firewall switched on",
+	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
+	  "unit.firewalld.service=enabled unknown\nunit.netfilter-persistent.service=disabled unknown\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.backend line 2: backend = iptables, but this host switches on firewalld, "
+	  "not iptables: the rules written are not what filters the peers\n" },
+	{ "firewall: ... live, firewalld running",
+	  "probe=1\nmode=live\ninit=systemd\nfile./etc/iptables/rules.v4=present\n"
+	  "unit.firewalld.service=enabled active\n"
+	  "unit.netfilter-persistent.service=disabled inactive\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.backend line 2: backend = iptables, but this host switches on firewalld, "
+	  "not iptables: the rules written are not what filters the peers\n"
+	  "failed firewall.running line 2: cannot read the running rules: no iptables-save on the "
+	  "host\n" },
+	{ "firewall: ... live, no systemd answering: what runs is not known",
+	  "probe=1\nmode=live\ninit=systemd-offline\nfile./etc/iptables/rules.v4=present\n"
+	  "unit.firewalld.service=enabled unknown\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.running line 2: cannot read the running rules: no iptables-save on the "
+	  "host\n" },
 	{ "firewall: backend given, no source",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n",
 	  "[firewall]\nbackend = iptables\nallow = 53/udp\n", 0,
