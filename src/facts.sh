@@ -1001,6 +1001,41 @@ fi
 # anything (a mount must never hide an instance's disks).
 if [ -n "$inst" ]; then
 	say instances "$inst"
+	# a mount unit of its name in /etc or /run, which systemd takes over
+	# the unit it makes of fstab's line (masked: neither mounts); its
+	# name (systemd-escape --path) for a path of letters, digits, '_',
+	# '.', '-' and '/' only
+	case $inst in
+	/*[!A-Za-z0-9_./-]* | */ | *//* | */.*) ;;
+	/?*)
+		mu=${inst#/}; mn=
+		while [ -n "$mu" ]; do
+			case $mu in */*) mc=${mu%%/*}; mu=${mu#*/} ;; *) mc=$mu; mu= ;; esac
+			while case $mc in *-*) true ;; *) false ;; esac; do mn=$mn${mc%%-*}'\x2d'; mc=${mc#*-}; done
+			mn=$mn$mc; [ -z "$mu" ] || mn=$mn-
+		done
+		for d in /etc/systemd/system /run/systemd/system; do
+			[ -e "$r$d/$mn.mount" ] || [ -L "$r$d/$mn.mount" ] || continue
+			if [ "$r$d/$mn.mount" -ef /dev/null ]; then say mount.unit "$d/$mn.mount masked"
+			else say mount.unit "$d/$mn.mount"; fi
+			break
+		done ;;
+	esac
+	# autofs maps naming it or a directory above it (auto.master's first
+	# field; a direct map's keys): autofs mounts it, not fstab
+	for f in "$r/etc/auto.master" "$r"/etc/auto.master.d/*.autofs; do
+		f=${f#"$r"}; readable "$r$f" || continue
+		while read -r amp amap _ || [ -n "$amp" ]; do
+			amap=${amap#file:}; case $amap in /*) ;; *) amap=/etc/$amap ;; esac
+			case $amp in
+			/-) readable "$r$amap" || continue
+				while read -r dk _ || [ -n "$dk" ]; do
+					[ "$dk" != "$inst" ] || say mount.autofs "$amap $dk"
+				done < "$rf" ;;
+			/*) case $inst/ in "${amp%/}"/*) say mount.autofs "$f $amp" ;; esac ;;
+			esac
+		done < "$rf"
+	done
 	# the mount on top there: "SOURCE TYPE", its own options (ro, rw...)
 	# and its root in the file system ("/" unless a bind mount of a
 	# directory inside it: not the share itself)

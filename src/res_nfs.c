@@ -365,6 +365,37 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 	mr_plan_mount(plan, mp, force, "nfs.mounted", origin);
 }
 
+/* What mounts the instances directory besides fstab's line: a mount unit
+ * of its name in /etc or /run, which systemd takes instead (masked, no
+ * mount at all), fails; an autofs map that names it or a directory above
+ * it is not examined. */
+static void check_mounted_by(struct mr_plan *plan, const char *mp, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *unit = facts ? mr_facts_get(facts, "mount.unit") : NULL;
+	if (unit) {
+		size_t n = strcspn(unit, " ");
+		if (!strcmp(unit + n, " masked"))
+			mr_plan_fail(plan, "nfs.mount", origin,
+			             "%.*s masks the mount of %s: systemd mounts it neither so nor from "
+			             "/etc/fstab",
+			             (int)n, unit, mp);
+		else
+			mr_plan_fail(plan, "nfs.mount", origin,
+			             "%s defines the mount of %s: systemd mounts it with that unit, not "
+			             "with the line of /etc/fstab",
+			             unit, mp);
+	}
+	const char **maps = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "mount.autofs", &maps) : 0;
+	for (size_t i = 0; i < n; i++) {
+		char *where = mr_xasprintf("autofs: %s", maps[i]);
+		mr_plan_unchecked(plan, "nfs.autofs", where);
+		free(where);
+	}
+	free(maps);
+}
+
 static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
@@ -392,6 +423,8 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			            is_instances ? "nfs.instances_dir" : "nfs.mount_point", origin);
 		plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
 		             origin);
+		if (is_instances)
+			check_mounted_by(plan, mp, origin);
 		free(origin);
 		free(mp);
 	}

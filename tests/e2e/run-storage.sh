@@ -128,6 +128,34 @@ expect_grep "client: the entry in place is shown, not 'absent'" \
 [ "$(cat "$CLIENT/etc/sysctl.d/90-migration.conf")" = $'# tuned\nnet.ipv4.tcp_keepalive_time = 600' ] \
 	&& ok "[file]: set and rm" || not_ok "[file]: set and rm" "$(cat "$CLIENT/etc/sysctl.d/90-migration.conf")"
 
+# What mounts the instances directory besides fstab: a mount unit of its
+# name in /etc wins over fstab's line (masked, nothing mounts it); autofs
+# maps are not examined, and said so.
+u=$CLIENT/etc/systemd/system/var-lib-nova-instances.mount
+mkdir -p "${u%/*}"
+printf '[Mount]\nWhat=nfs2:/scratch\nWhere=/var/lib/nova/instances\nType=nfs4\n' > "$u"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: a mount unit of the instances directory fails check" 4 "$st" "$out"
+expect_grep "... naming it" "nfs\.mount +failed +/etc/systemd/system/var-lib-nova-instances\.mount defines the mount of /var/lib/nova/instances: systemd mounts it with that unit, not with the line of /etc/fstab" "$out"
+rm "$u"; ln -s /dev/null "$u"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1)
+expect_grep "... masked: nothing mounts it" "nfs\.mount +failed +/etc/systemd/system/var-lib-nova-instances\.mount masks the mount" "$out"
+rm "$u"
+printf '/- /etc/auto.direct --timeout=60\n+auto.master\n' > "$CLIENT/etc/auto.master"
+printf '/var/lib/nova/instances -fstype=nfs4 nfs1:/\n' > "$CLIENT/etc/auto.direct"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: an autofs direct map of it: its exit" 0 "$st" "$out"
+expect_grep "... not examined, and said" 'not checked \(2\): nfs\.autofs \(autofs: /etc/auto\.direct /var/lib/nova/instances\)' "$out"
+rm "$CLIENT/etc/auto.master" "$CLIENT/etc/auto.direct"
+# a '-' in the path is \x2d in the unit's name, as systemd-escape writes it
+sed 's|/var/lib/nova/instances|/srv/nova-inst|' "$DATA/profiles/client.ini" > dash.ini
+printf '[nova]\ninstances_path = /srv/nova-inst\n' >> dash.ini
+u=$CLIENT/etc/systemd/system/$(systemd-escape --path /srv/nova-inst).mount
+printf '[Mount]\nWhat=nfs2:/x\nWhere=/srv/nova-inst\n' > "$u"
+out=$(mr check --local --root "$CLIENT" -p dash.ini 2>&1)
+expect_grep "client: ... a path with a dash" 'nfs\.mount +failed +/etc/systemd/system/srv-nova\\x2dinst\.mount defines the mount of /srv/nova-inst' "$out"
+rm "$u"
+
 # Refusals: a lens that does not exist and a path out of the file's tree
 # are lint errors (exit 1), and nothing is written.
 printf '[file /etc/x.conf]\nlens = Sysctrl\nrm = a/../../../augeas\n' > bad.ini
