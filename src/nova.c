@@ -45,6 +45,8 @@ struct opt {
 
 static const struct opt opts[] = {
 	{ "DEFAULT", "instances_path", 1, 0, 0, NULL, NULL },
+	/* read, for instances_path's default ($state_path/instances) */
+	{ "DEFAULT", "state_path", 1, 0, 0, NULL, NULL },
 	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, 0, 0, NULL, NULL },
 
 	/* Icehouse moved the libvirt driver's options to [libvirt]. */
@@ -1021,7 +1023,8 @@ int mr_nova_same_option(unsigned major, const char *section, const char *key,
 
 char *mr_nova_watch_keys(const struct mr_profile *p)
 {
-	if (!mr_profile_has_section(p, "nova") && !mr_profile_has_section(p, "libvirtd"))
+	if (!mr_profile_has_section(p, "nova") && !mr_profile_has_section(p, "libvirtd") &&
+	    !mr_profile_has_section(p, "nfs"))
 		return NULL;
 	struct mr_buf b;
 	mr_buf_init(&b);

@@ -128,6 +128,14 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
                           struct mr_nova_migration *m);
 void mr_nova_migration_fini(struct mr_nova_migration *m);
 
+/* Where nova-compute keeps its instances on this host once the plan is
+ * applied: instances_path as it reads it ($state_path substituted), else
+ * $state_path/instances; *because says what sets it (NULL: nova's
+ * defaults). NULL where the host has no nova-compute, or its nova.conf is
+ * not the one read. */
+char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile *profile,
+                            char **because);
+
 /* All resources, sorted by name. */
 const struct mr_res_ops *const *mr_res_all(size_t *n);
 

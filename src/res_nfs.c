@@ -405,6 +405,11 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		return;
 	const struct mr_setting *force = mr_profile_get(profile, "nfs", "force_mount");
 	const char *inst = mr_res_instances_path(profile);
+	/* nova's own instances_path, where the profile leaves it to the host */
+	char *because = NULL;
+	char *nova_inst = mr_profile_get(profile, "nova", "instances_path")
+	                      ? NULL
+	                      : mr_res_nova_instances(plan, profile, &because);
 	struct mr_plan_file *file = mr_plan_file(plan, FSTAB, "Fstab.lns");
 	for (size_t i = 0; i < n; i++) {
 		const char *f[6];
@@ -425,9 +430,16 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		             origin);
 		if (is_instances)
 			check_mounted_by(plan, mp, origin);
+		if (is_instances && nova_inst && strcmp(nova_inst, mp) != 0)
+			mr_plan_fail(plan, "nfs.mount", origin,
+			             "nova-compute keeps its instances in %s (%s), not in %s where the "
+			             "share is mounted; set [nova] instances_path",
+			             nova_inst, because ? because : "nova's default", mp);
 		free(origin);
 		free(mp);
 	}
+	free(nova_inst);
+	free(because);
 }
 
 void mr_res_nfs_roleless(const struct mr_profile *profile,

@@ -227,22 +227,32 @@ static char *libvirt_option(const struct mr_plan *plan, const struct mr_profile 
 	return NULL;
 }
 
+/* Whether the host has nova-compute (a package, or a unit: a
+ * virtualenv's has no package), and *major its release (the newest where
+ * it cannot be told: nova.release says why). */
+static int nova_here(const struct mr_facts *facts, const struct mr_profile *profile,
+                     unsigned *major)
+{
+	char *version = facts ? mr_facts_nova_version(facts) : NULL;
+	*major = 0;
+	if (!version && !(facts && mr_facts_unit(facts, compute_unit(facts)).present == 1))
+		return 0;
+	struct mr_error *e = NULL;
+	if (mr_nova_release(profile, version, major, &e) < 0)
+		*major = mr_profile_nova_newest();
+	mr_error_free(e);
+	free(version);
+	return 1;
+}
+
 int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *profile,
                           struct mr_nova_migration *m)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	*m = (struct mr_nova_migration){ 0 };
-	char *version = facts ? mr_facts_nova_version(facts) : NULL;
-	/* no nova-compute, by package or unit (a virtualenv's has no
-	 * package): no migration of nova's to connect */
-	if (!version && !(facts && mr_facts_unit(facts, compute_unit(facts)).present == 1))
-		return 0;
-	unsigned major = 0;
-	struct mr_error *e = NULL;
-	if (mr_nova_release(profile, version, &major, &e) < 0)
-		major = mr_profile_nova_newest(); /* nova.release says why */
-	mr_error_free(e);
-	free(version);
+	unsigned major;
+	if (!nova_here(facts, profile, &major))
+		return 0; /* no migration of nova's to connect */
 	if ((m->because = nova_conf_hidden(facts)))
 		return -1;
 	m->inbound = libvirt_option(plan, profile, major, "live_migration_inbound_addr",
@@ -267,6 +277,45 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		m->because = mr_xstrdup("live_migration_scheme is not set: nova's default, tcp");
 	}
 	return 1;
+}
+
+char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile *profile,
+                            char **because)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	*because = NULL;
+	unsigned major;
+	if (!nova_here(facts, profile, &major))
+		return NULL;
+	char *hidden = nova_conf_hidden(facts);
+	if (hidden) { /* nova.conf fails already, naming the file it reads */
+		free(hidden);
+		return NULL;
+	}
+	const char *inst = effective_value(facts, profile, major, "DEFAULT", "instances_path", because);
+	char *state_because = NULL;
+	const char *state = effective_value(facts, profile, major, "DEFAULT", "state_path",
+	                                    &state_because);
+	if (!state || !*state)
+		state = "/var/lib/nova";
+	char *path;
+	if (inst && *inst) {
+		/* oslo.config substitutes $state_path (or ${state_path}) */
+		const char *rest = !strncmp(inst, "$state_path", 11)     ? inst + 11
+		                   : !strncmp(inst, "${state_path}", 13) ? inst + 13
+		                                                         : NULL;
+		path = rest ? mr_xasprintf("%s%s", state, rest) : mr_xstrdup(inst);
+		free(state_because);
+	} else {
+		free(*because);
+		*because = state_because ? mr_xasprintf("instances_path is not set: $state_path/"
+		                                        "instances, and %s",
+		                                        state_because)
+		                         : NULL;
+		free(state_because);
+		path = mr_xasprintf("%s/instances", state);
+	}
+	return path;
 }
 
 void mr_nova_migration_fini(struct mr_nova_migration *m)

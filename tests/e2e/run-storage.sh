@@ -156,6 +156,20 @@ out=$(mr check --local --root "$CLIENT" -p dash.ini 2>&1)
 expect_grep "client: ... a path with a dash" 'nfs\.mount +failed +/etc/systemd/system/srv-nova\\x2dinst\.mount defines the mount of /srv/nova-inst' "$out"
 rm "$u"
 
+# Where nova keeps its instances, when the profile leaves it to the host:
+# nova.conf's instances_path ($state_path substituted) must be where the
+# share is mounted.
+nc=$CLIENT/etc/nova/nova.conf
+mkdir -p "${nc%/*}"; [ ! -e "$nc" ] || cp "$nc" "$WORK/nova.conf.keep"
+printf '[DEFAULT]\nstate_path = /srv/nova\ninstances_path = $state_path/instances\n' > "$nc"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: nova keeps its instances elsewhere: check fails" 4 "$st" "$out"
+expect_grep "... naming where, and why" "nfs\.mount +failed +nova-compute keeps its instances in /srv/nova/instances \(/etc/nova/nova\.conf:3 sets \[DEFAULT\] instances_path = '\\\$state_path/instances'\), not in /var/lib/nova/instances where the share is mounted" "$out"
+printf '[DEFAULT]\nstate_path = /var/lib/nova\n' > "$nc"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: ... its default, where the share is: in the desired state" 0 "$st" "$out"
+if [ -e "$WORK/nova.conf.keep" ]; then cp "$WORK/nova.conf.keep" "$nc"; else rm "$nc"; fi
+
 # Refusals: a lens that does not exist and a path out of the file's tree
 # are lint errors (exit 1), and nothing is written.
 printf '[file /etc/x.conf]\nlens = Sysctrl\nrm = a/../../../augeas\n' > bad.ini
