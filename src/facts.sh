@@ -617,6 +617,14 @@ if [ -n "$novakeys" ]; then
 	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}
 fi
 
+# multipathd's maps as they run (live): "NAME WWID" of each device-mapper
+# map whose uuid is multipath's ("mpath-WWID"); sysfs read by the shell
+if [ -z "$r" ]; then
+	for d in /sys/block/dm-*/dm; do
+		[ -r "$d/uuid" ] && read -r mu < "$d/uuid" 2>/dev/null || continue
+		case $mu in mpath-?*) read -r mn < "$d/name" 2>/dev/null && say mpath.map "$mn ${mu#mpath-}" ;; esac
+	done
+fi
 # multipathd's configuration: multipath.conf, then the files of its
 # config_dir (/etc/multipath/conf.d unless multipath.conf names another,
 # or none with ""), by name; what each says of user_friendly_names, and

@@ -72,6 +72,49 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 	free(lines);
 }
 
+/* The maps multipathd runs (live): named as the file now says, or they
+ * still carry the names of before (multipathd not reloaded since), which
+ * differ between hosts. A name that is neither the WWID nor mpathN is an
+ * alias of the multipaths section: not examined. */
+static void check_running_maps(struct mr_plan *plan, const struct mr_setting *s,
+                               struct mr_plan_cmd *reload)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **maps = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "mpath.map", &maps) : 0;
+	int want = mr_setting_bool(s);
+	struct mr_buf off, alias;
+	mr_buf_init(&off);
+	mr_buf_init(&alias);
+	for (size_t i = 0; i < n; i++) {
+		size_t nn = strcspn(maps[i], " ");
+		const char *wwid = maps[i][nn] ? maps[i] + nn + 1 : "";
+		int by_wwid = strlen(wwid) == nn && !strncmp(maps[i], wwid, nn);
+		size_t letters = strspn(maps[i] + 5, "abcdefghijklmnopqrstuvwxyz");
+		int friendly = nn > 5 && !strncmp(maps[i], "mpath", 5) && letters == nn - 5;
+		if (!by_wwid && !friendly)
+			mr_buf_printf(&alias, "%s%.*s", alias.len ? ", " : "", (int)nn, maps[i]);
+		else if (by_wwid == want)
+			mr_buf_printf(&off, "%s%.*s", off.len ? ", " : "", (int)nn, maps[i]);
+	}
+	char *origin = mr_plan_origin_of(s);
+	if (off.len) {
+		char *old = mr_xasprintf("maps named %s", off.data);
+		mr_plan_observed(plan, reload, "multipath.running", origin, old,
+		                 want ? "named mpathN" : "named by WWID", 1, 0);
+		free(old);
+	}
+	if (alias.len) {
+		char *where = mr_xasprintf("multipathd's maps named by an alias: %s", alias.data);
+		mr_plan_unchecked(plan, "multipath.alias", where);
+		free(where);
+	}
+	free(origin);
+	mr_buf_fini(&off);
+	mr_buf_fini(&alias);
+	free(maps);
+}
+
 static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                           struct mr_error **err)
 {
@@ -95,11 +138,14 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_unit_state u = facts ? mr_facts_unit(facts, MULTIPATHD)
 	                               : (struct mr_unit_state){ -1, NULL, NULL };
+	struct mr_plan_cmd *reload = NULL;
 	if (u.active && !strcmp(u.active, "active")) {
 		static const char *const argv[] = { "systemctl", "--no-ask-password", "reload",
 			                                "--", MULTIPATHD, NULL };
-		mr_plan_notify_command(f, mr_plan_command(plan, "reload " MULTIPATHD, argv));
+		reload = mr_plan_command(plan, "reload " MULTIPATHD, argv);
+		mr_plan_notify_command(f, reload);
 	}
+	check_running_maps(plan, s, reload);
 	return 0;
 }
 

@@ -236,6 +236,16 @@ expect_grep "live check: served with root_squash is drift, naming it" \
 	"nfs\.active +drift +'served otherwise: /var/lib/nova/instances 10\.20\.0\.0/24 root_squash, not no_root_squash' -> 'active'" "$out"
 expect_grep "live check: exportfs -ra settles it" "^check again: 0" "$out"
 
+# Live, multipathd's running maps come from sysfs (a tmpfs of this
+# namespace stands in for /sys/block): one of multipath's (uuid mpath-),
+# one of LVM's, which is no map of multipathd's.
+out=$(unshare -m sh -c 'mount -t tmpfs mr /sys/block && mkdir -p /sys/block/dm-0/dm /sys/block/dm-1/dm &&
+	echo mpatha > /sys/block/dm-0/dm/name && echo mpath-3600508b1001c5ae72f > /sys/block/dm-0/dm/uuid &&
+	echo vg-root > /sys/block/dm-1/dm/name && echo LVM-x9 > /sys/block/dm-1/dm/uuid &&
+	"$1" facts --local -p "$2"' sh "$MIGREADY" "$DATA/profiles/client.ini" 2>&1)
+expect_grep "live facts: multipathd's maps from sysfs" 'mpath\.map +mpatha 3600508b1001c5ae72f' "$out"
+expect_no_grep "... not LVM's" 'vg-root' "$out"
+
 # multipath -t reads the written file as multipathd would: /etc is a
 # directory of this test in this namespace.
 mkdir -p mpetc
