@@ -464,8 +464,8 @@ int mr_unit_name_valid(const char *name)
 
 struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
                                  const char *user, const char *shell, const char *nova_keys,
-                                 int lock_wait_s,
-                                 const char *holder, struct mr_error **err)
+                                 const char *ids, int lock_wait_s, const char *holder,
+                                 struct mr_error **err)
 {
 	char wait[32], since[32] = "";
 	snprintf(wait, sizeof(wait), "%d", lock_wait_s);
@@ -482,7 +482,7 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 	const char *argv[] = { "/bin/sh", "-s", "--", t->root ? t->root : "",
 		                   instances ? instances : "", lock_wait_s < 0 ? "-" : wait, who,
 		                   user ? user : "", nova_keys ? nova_keys : "", "\r",
-		                   shell ? shell : "", NULL };
+		                   shell ? shell : "", ids ? ids : "", NULL };
 	char *out = NULL;
 	size_t len = 0;
 	int status = -1;

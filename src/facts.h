@@ -50,10 +50,14 @@ struct mr_facts *mr_facts_copy(const struct mr_facts *f);
  * whether each is on the host is reported (shell.exec).
  * nova_keys: the options whose values in nova's other
  * configuration files are reported (mr_nova_watch_keys), or NULL.
+ * ids: more user and group names to look up ("USER GROUP", either "-":
+ * [qemu] user and group), or NULL; the probe says which account files
+ * it read (ids.passwd, ids.group), so that a name missing is known.
  * Errors: MR_ERR_HOST ("locked by ... since ...", probe failed). */
 struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
                                  const char *user, const char *shell, const char *nova_keys,
-                                 int lock_wait_s, const char *holder, struct mr_error **err);
+                                 const char *ids, int lock_wait_s, const char *holder,
+                                 struct mr_error **err);
 
 /* The value of key (the last one for a repeated key), or NULL. Borrowed. */
 const char *mr_facts_get(const struct mr_facts *f, const char *key);

@@ -12,12 +12,19 @@
 #   $7 a carriage return (sh cannot spell one without a process); when
 #      absent, printf makes it
 #   $8 the login shell the profile gives that account ([ssh] shell), or ""
+#   $9 "USER GROUP" more names to look up ([qemu] user and group; "-" for
+#      none), or ""
 # Prints "key=value" lines, then the held mark; with the lock taken (flock
 # on a file under /var/lib/migready), the serving mark instead, and it
 # goes on holding the lock and serving commands (see the end).
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
-r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}; pshell=${8-}
+r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}; pshell=${8-}; qids=${9-}
+# names only (the controller checked them; a word getent would read as an
+# option is none)
+qu=${qids%% *}; qg=${qids#* }; [ "$qg" != "$qids" ] || qg=
+case $qu in -* | *[!A-Za-z0-9._-]*) qu= ;; esac
+case $qg in -* | *[!A-Za-z0-9._-]*) qg= ;; esac
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
 if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
@@ -544,13 +551,15 @@ fi
 pw=; pwf=
 if [ -z "$r" ]; then
 	ids=$(
-		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" 2>/dev/null
+		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" ${qu:+"$qu"} 2>/dev/null
 		echo --
 		# shellcheck disable=SC2086 # names only, checked above
-		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups 2>/dev/null
+		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups ${qg:+"$qg"} 2>/dev/null
 	)
 	pw=$ids
-elif readable "$r/etc/passwd"; then pwf=$rf; fi
+	say ids.passwd read; say ids.group read
+elif readable "$r/etc/passwd"; then pwf=$rf; say ids.passwd read; fi
+[ -z "$r" ] || ! readable "$r/etc/group" || say ids.group read
 # account_of NAME: a_home and a_shell of NAME's first line in passwd
 # (getent's lines, up to --, or a tree's file); empty if none
 account_of() {
@@ -739,7 +748,9 @@ facts_awk='
 	        n = split(novakeys, u, " "); for (k = 1; k <= n; k++) nk[u[k]] = 1
 	        split("nova libvirt-qemu qemu", u, " "); for (k in u) wu[u[k]] = 1
 	        if (xu != "") wu[xu] = 1
+	        if (qu != "") wu[qu] = 1
 	        split("nova kvm libvirt libvirt-qemu qemu", g, " "); for (k in g) wg[g[k]] = 1
+	        if (qg != "") wg[qg] = 1
 	        n = split(sg, g, " "); for (k = 1; k <= n; k++) wg[g[k]] = sgn[g[k]] = 1 }
 	# a nova option is printed once its value is whole (nflush)
 	function nflush() { if (npk != "") print npk npv; npk = "" }
@@ -982,14 +993,15 @@ facts_awk='
 			if (su == "libvirtd.service") svcopts(su)
 		} }'
 if [ -z "$r" ]; then
-	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" \
-		-v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
+	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v qu="$qu" -v qg="$qg" -v root="$r" \
+		-v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -
 else
 	set -- "$@" part=ids FS=:
 	[ -z "$pwf" ] || set -- "$@" "$pwf"
 	set -- "$@" groups=1
 	! readable "$r/etc/group" || set -- "$@" "$rf"
-	awk -v want="$pkgs" -v xu="$xuser" -v root="$r" -v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" </dev/null
+	awk -v want="$pkgs" -v xu="$xuser" -v qu="$qu" -v qg="$qg" -v root="$r" -v novakeys="$novakeys" \
+		-v sg="$sshgroups" "$facts_awk" "$@" </dev/null
 fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
 # The [ssh] user's login shell, and the one the profile gives it: sshd
 # runs it for each of nova's commands, so one that is not there (or not

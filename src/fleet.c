@@ -137,8 +137,10 @@ static void gather_host(struct fleet *f, size_t i)
 	                                                                    : NULL;
 	const struct mr_setting *shell = mr_profile_get(tg->profile, "ssh", "shell");
 	char *nova_keys = mr_nova_watch_keys(tg->profile);
+	char *ids = mr_res_qemu_ids(tg->profile);
 	hs->facts = mr_facts_gather(hs->t, inst, account, shell ? shell->value : NULL, nova_keys,
-	                            f->lock ? o->lock_wait_s : -1, holder, &err);
+	                            ids, f->lock ? o->lock_wait_s : -1, holder, &err);
+	free(ids);
 	free(nova_keys);
 	free(holder);
 	if (!hs->facts) {

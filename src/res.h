@@ -80,6 +80,10 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
                                       const struct mr_conf_key *table, size_t n,
                                       int explicit_defaults);
 
+/* "USER GROUP" of [qemu] user and group where they are names ("-" for
+ * one that is not), for the facts probe to look up; NULL if neither. */
+char *mr_res_qemu_ids(const struct mr_profile *profile);
+
 /* "FILE:LINE" of the section's first header in the profile ("" if none),
  * as an origin for items that are the section's, not one key's. */
 char *mr_res_section_origin(const struct mr_profile *profile, const char *section);

@@ -59,6 +59,48 @@ static void check_stream_address(struct mr_plan *plan, const char *origin)
 	}
 }
 
+/* A [qemu] user or group value that is a name (not "+N" nor a number). */
+static const char *id_name(const struct mr_profile *profile, const char *key)
+{
+	const struct mr_setting *s = mr_profile_get(profile, "qemu", key);
+	if (!s || s->value[0] == '+' || strspn(s->value, "0123456789") == strlen(s->value))
+		return NULL;
+	return s->value;
+}
+
+char *mr_res_qemu_ids(const struct mr_profile *profile)
+{
+	const char *u = id_name(profile, "user"), *g = id_name(profile, "group");
+	return u || g ? mr_xasprintf("%s %s", u ? u : "-", g ? g : "-") : NULL;
+}
+
+/* libvirt's QEMU driver does not start with a user or group the host
+ * lacks: known missing only where the probe read the account files. */
+static void check_ids_exist(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	static const struct {
+		const char *key, *file, *fact;
+	} ids[] = { { "user", "passwd", "user" }, { "group", "group", "group" } };
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	for (size_t i = 0; facts && i < MR_ARRAY_LEN(ids); i++) {
+		const char *name = id_name(profile, ids[i].key);
+		char *read = mr_xasprintf("ids.%s", ids[i].file);
+		char *fact = name ? mr_xasprintf("%s.%s", ids[i].fact, name) : NULL;
+		if (name && strcmp(name, "root") != 0 && mr_facts_get(facts, read) &&
+		    !mr_facts_get(facts, fact)) {
+			char *origin = mr_plan_origin_of(mr_profile_get(profile, "qemu", ids[i].key));
+			char *item = mr_xasprintf("qemu.%s", ids[i].key);
+			mr_plan_fail(plan, item, origin,
+			             "this host has no %s '%s': libvirt's QEMU driver would not start",
+			             ids[i].key, name);
+			free(item);
+			free(origin);
+		}
+		free(fact);
+		free(read);
+	}
+}
+
 static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	const struct mr_profile *profile = ctx->profile;
@@ -79,6 +121,7 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		unit = mr_plan_unit(plan, "libvirtd.service");
 	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, qemu_keys,
 	                 MR_ARRAY_LEN(qemu_keys), explicit_defaults);
+	check_ids_exist(plan, profile);
 	char *origin = mr_res_section_origin(profile, "qemu");
 	check_stream_address(plan, origin);
 	free(origin);

@@ -96,7 +96,17 @@ expect_status "debian12: ... so is \"64060\", no user having that name" 0 "$st" 
 sed -i 's/^group = .*/group = "+0"/' "$qc"
 chk "$root" profile.ini
 expect_grep "debian12: ... \"+0\" is not" "qemu\.group +drift +'\+0' -> 'nova'" "$out"
+# a user or group the host lacks: libvirt's QEMU driver would not start
+printf '[qemu]\nuser = cinder\ngroup = nova\n' > ids.ini
+chk "$root" ids.ini
+expect_grep "debian12: a qemu user the host lacks fails" "qemu\.user +failed +this host has no user 'cinder': libvirt's QEMU driver would not start" "$out"
+expect_no_grep "debian12: ... the group it has does not" "qemu\.group +failed" "$out"
+printf 'cinder:x:997:997::/var/lib/cinder:/bin/sh\n' >> "$root/etc/passwd"
+chk "$root" ids.ini
+expect_no_grep "debian12: ... once it has it, no failure" "qemu\.user +failed" "$out"
 rm "$root/etc/passwd" "$root/etc/group"
+chk "$root" ids.ini
+expect_no_grep "debian12: ... no passwd to read: not judged" "qemu\.user +failed" "$out"
 cp "$WORK/qemu.conf.keep" "$qc"
 
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.

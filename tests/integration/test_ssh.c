@@ -827,12 +827,12 @@ static void test_facts_long_arguments(void **state)
 	inst[0] = '/';
 	memset(inst + 1, 'i', sizeof(inst) - 2);
 	inst[sizeof(inst) - 1] = '\0';
-	struct mr_facts *f = mr_facts_gather(t, inst, NULL, NULL, NULL, -1, NULL, &err);
+	struct mr_facts *f = mr_facts_gather(t, inst, NULL, NULL, NULL, NULL, -1, NULL, &err);
 	if (!f)
 		fail_msg("%s", mr_error_format(err));
 	assert_string_equal(mr_facts_get(f, "instances"), inst);
 	mr_facts_free(f);
-	f = mr_facts_gather(t, inst, NULL, NULL, NULL, 5, "test_ssh", &err);
+	f = mr_facts_gather(t, inst, NULL, NULL, NULL, NULL, 5, "test_ssh", &err);
 	if (!f)
 		fail_msg("%s", mr_error_format(err));
 	assert_string_equal(mr_facts_get(f, "lock"), "held");

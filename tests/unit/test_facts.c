@@ -609,7 +609,7 @@ static struct mr_facts *gather_tree(const char *tree)
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
 	struct mr_facts *f =
-		mr_facts_gather(t, "/var/lib/nova/instances", NULL, NULL, NULL, -1, NULL, &err);
+		mr_facts_gather(t, "/var/lib/nova/instances", NULL, NULL, NULL, NULL, -1, NULL, &err);
 	if (!f)
 		fail_msg("%s: %s", tree, err->message);
 	mr_transport_close(t);
@@ -628,8 +628,8 @@ static void test_probe_extra_user(void **state)
 	for (size_t i = 0; i < MR_ARRAY_LEN(roots); i++) {
 		struct mr_transport *t = mr_transport_local_new(roots[i], &err);
 		assert_non_null(t);
-		struct mr_facts *plain = mr_facts_gather(t, NULL, NULL, NULL, NULL, -1, NULL, &err);
-		struct mr_facts *asked = mr_facts_gather(t, NULL, "root", NULL, NULL, -1, NULL, &err);
+		struct mr_facts *plain = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, -1, NULL, &err);
+		struct mr_facts *asked = mr_facts_gather(t, NULL, "root", NULL, NULL, NULL, -1, NULL, &err);
 		if (!plain || !asked)
 			fail_msg("%s: %s", roots[i] ? roots[i] : "/", err->message);
 		assert_null(mr_facts_get(plain, "user.root"));
@@ -698,7 +698,7 @@ static void test_probe_absolute_link_stays_in_tree(void **state)
 	struct mr_error *err = NULL;
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, -1, NULL, &err);
+	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, -1, NULL, &err);
 	assert_non_null(f);
 	const char *want[] = { "os.id=testos", "os.version_id=1.2" };
 	check_facts("absolute link", f, want, MR_ARRAY_LEN(want));
@@ -729,7 +729,7 @@ static void test_lock(void **state)
 	assert_non_null(t2);
 
 	struct mr_facts *f1 =
-		mr_facts_gather(t1, NULL, NULL, NULL, NULL, 0, "migready run R1 on ctl", &err);
+		mr_facts_gather(t1, NULL, NULL, NULL, NULL, NULL, 0, "migready run R1 on ctl", &err);
 	if (!f1)
 		fail_msg("%s", err->message);
 	assert_string_equal(mr_facts_get(f1, "lock"), "held");
@@ -796,7 +796,7 @@ static void test_lock(void **state)
 
 	/* Held by t1: a second run is refused at once, naming the holder. */
 	struct mr_facts *f2 =
-		mr_facts_gather(t2, NULL, NULL, NULL, NULL, 0, "migready run R2 on ctl", &err);
+		mr_facts_gather(t2, NULL, NULL, NULL, NULL, NULL, 0, "migready run R2 on ctl", &err);
 	assert_null(f2);
 	assert_non_null(err);
 	char *msg = mr_error_format(err);
@@ -809,7 +809,7 @@ static void test_lock(void **state)
 	/* t1's end closes: the lock is free, and the same connection that
 	 * lost can take it. */
 	mr_transport_close(t1);
-	f2 = mr_facts_gather(t2, NULL, NULL, NULL, NULL, 0, "migready run R2 on ctl", &err);
+	f2 = mr_facts_gather(t2, NULL, NULL, NULL, NULL, NULL, 0, "migready run R2 on ctl", &err);
 	if (!f2)
 		fail_msg("%s", err->message);
 	assert_string_equal(mr_facts_get(f2, "lock"), "held");
@@ -841,7 +841,7 @@ static void test_lock_cannot_be_made(void **state)
 	struct mr_error *err = NULL;
 	struct mr_transport *t = mr_transport_local_new(root, &err);
 	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, 0, "migready run R1", &err);
+	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, 0, "migready run R1", &err);
 	assert_null(f);
 	char *msg = mr_error_format(err);
 	if (!strstr(msg, "cannot take the host's lock: cannot create "))
