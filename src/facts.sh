@@ -1015,6 +1015,28 @@ if [ -n "$xuser" ]; then
 			x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
+	# its ssh client's configuration: the lines of ~/.ssh/config,
+	# ssh_config and ssh_config.d that bear on a key login to a peer and
+	# its host key ("FILE LINE KEYWORD"), and Include lines but for
+	# ssh_config.d's own (read here)
+	hd=${a_home%/}
+	for f in ${hd:+"$r$hd/.ssh/config"} "$r/etc/ssh/ssh_config" "$r"/etc/ssh/ssh_config.d/*.conf; do
+		readable "$f" || continue
+		n=0
+		while IFS= read -r l || [ -n "$l" ]; do
+			n=$((n + 1)); l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}; kw=${l%%[ 	=]*}
+			case $kw in
+			[Ss][Tt][Rr][Ii][Cc][Tt][Hh]* | [Uu][Ss][Ee][Rr][Kk][Nn]* | [Gg][Ll][Oo][Bb][Aa][Ll][Kk]* | \
+			[Ii][Dd][Ee][Nn][Tt][Ii]* | [Pp][Oo][Rr][Tt] | [Hh][Oo][Ss][Tt][Kk][Ee][Yy][Aa]* | \
+			[Pp][Uu][Bb][Kk][Ee][Yy]* | [Kk][Nn][Oo][Ww][Nn]* | [Pp][Rr][Oo][Xx][Yy]* | \
+			[Cc][Ee][Rr][Tt][Ii][Ff]* | [Uu][Ss][Ee][Rr] | [Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee] | \
+			[Bb][Aa][Tt][Cc][Hh]*)
+				say ssh.client "${f#"$r"} $n $kw" ;;
+			[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
+				case $l in *[\ \	=]/etc/ssh/ssh_config.d/\*.conf) ;; *) say ssh.client "${f#"$r"} $n $kw" ;; esac ;;
+			esac
+		done < "$rf"
+	done
 fi
 
 # The instances directory: what is mounted there, and whether it holds

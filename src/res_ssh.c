@@ -674,6 +674,30 @@ static const char *cluster_key_type(const struct mr_res_ctx *ctx)
 	return type;
 }
 
+/* The user's ssh client reads ~/.ssh/config and ssh_config: a line there
+ * on the host key, the identity, the port or the algorithms may refuse a
+ * peer that migready made ready. Not examined, and said, line by line
+ * ("FILE LINE KEYWORD", the file name possibly with blanks). */
+static void client_config_unchecked(struct mr_plan *plan)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **lines = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "ssh.client", &lines) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *kw = strrchr(lines[i], ' ');
+		const char *num = kw ? kw : lines[i];
+		while (num > lines[i] && num[-1] != ' ')
+			num--;
+		if (!kw || num == lines[i])
+			continue;
+		char *where = mr_xasprintf("%.*s:%.*s %s", (int)(num - 1 - lines[i]), lines[i],
+		                           (int)(kw - num), num, kw + 1);
+		mr_plan_unchecked(plan, "ssh.client_config", where);
+		free(where);
+	}
+	free(lines);
+}
+
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
@@ -702,6 +726,7 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	plan_keys(plan, ctx, dir, &a);
 	plan_known_hosts(plan, ctx, dir, &a);
 	plan_shell(plan, profile, user, &a);
+	client_config_unchecked(plan);
 	/* sshd checks the home too: ~/.ssh's own modes are the plan's */
 	if (check_sshd(plan, user, &a, cluster_key_type(ctx), origin))
 		mr_plan_dir_secure(plan, a.home, a.uid, "ssh.home", origin);

@@ -91,6 +91,17 @@ expect_grep "tree: ... Environment= quoted is read" "ssh\.sshd +failed +/etc/ssh
 printf '[Service]\nEnvironmentFile=/etc/sysconfig/sshd-gone\n' > host/etc/systemd/system/ssh.service.d/env.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... a file it needs that is missing: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
+# nova's ssh client reads its ~/.ssh/config and ssh_config: lines there on
+# identities or host keys are not examined, and said; Debian's own Include
+# of ssh_config.d is not one of them (that directory is read)
+printf 'Include /etc/ssh/ssh_config.d/*.conf\nHost *\n    SendEnv LANG LC_*\n' > host/etc/ssh/ssh_config
+mkdir -p host/etc/ssh/ssh_config.d
+printf 'Host *\n    IdentitiesOnly yes\n    IdentityFile ~/.ssh/id_rsa\n' > host/etc/ssh/ssh_config.d/20-site.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: nova's ssh client configuration is said not checked" \
+	'ssh\.client_config \(/etc/ssh/ssh_config\.d/20-site\.conf:2 IdentitiesOnly\) ssh\.client_config \(/etc/ssh/ssh_config\.d/20-site\.conf:3 IdentityFile\)' "$out"
+expect_no_grep "tree: ... not the Include of ssh_config.d" 'ssh_config:1' "$out"
+rm -r host/etc/ssh/ssh_config host/etc/ssh/ssh_config.d
 # the key algorithms sshd takes: the cluster key is ed25519; RHEL 8's
 # crypto policy passes them as -o options, which come before any file
 rm -r host/etc/systemd/system/ssh.service.d
