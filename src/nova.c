@@ -47,6 +47,8 @@ static const struct opt opts[] = {
 	{ "DEFAULT", "instances_path", 1, 0, 0, NULL, NULL },
 	/* read, for instances_path's default ($state_path/instances) */
 	{ "DEFAULT", "state_path", 1, 0, 0, NULL, NULL },
+	/* read: the address nova's peers reach this host at over SSH */
+	{ "DEFAULT", "my_ip", 1, 0, 0, NULL, NULL },
 	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, 0, 0, NULL, NULL },
 
 	/* Icehouse moved the libvirt driver's options to [libvirt]. */
@@ -1024,7 +1026,7 @@ int mr_nova_same_option(unsigned major, const char *section, const char *key,
 char *mr_nova_watch_keys(const struct mr_profile *p)
 {
 	if (!mr_profile_has_section(p, "nova") && !mr_profile_has_section(p, "libvirtd") &&
-	    !mr_profile_has_section(p, "nfs"))
+	    !mr_profile_has_section(p, "nfs") && !mr_profile_has_section(p, "ssh"))
 		return NULL;
 	struct mr_buf b;
 	mr_buf_init(&b);

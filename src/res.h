@@ -132,6 +132,13 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
                           struct mr_nova_migration *m);
 void mr_nova_migration_fini(struct mr_nova_migration *m);
 
+/* [section] key as nova-compute on the host of facts reads it once the
+ * profile is applied: 1 and *value (NULL when unset or empty; the
+ * caller's), or 0 when the host has no nova-compute, or its nova.conf is
+ * not the one read. */
+int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *profile,
+                       const char *section, const char *key, char **value);
+
 /* Where nova-compute keeps its instances on this host once the plan is
  * applied: instances_path as it reads it ($state_path substituted), else
  * $state_path/instances; *because says what sets it (NULL: nova's

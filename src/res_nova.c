@@ -279,6 +279,24 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	return 1;
 }
 
+int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *profile,
+                       const char *section, const char *key, char **value)
+{
+	unsigned major;
+	*value = NULL;
+	char *hidden = nova_conf_hidden(facts);
+	if (!facts || !nova_here(facts, profile, &major) || hidden) {
+		free(hidden);
+		return 0;
+	}
+	char *because = NULL;
+	const char *v = effective_value(facts, profile, major, section, key, &because);
+	free(because);
+	if (v && *v)
+		*value = mr_xstrdup(v);
+	return 1;
+}
+
 char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile *profile,
                             char **because)
 {

@@ -140,11 +140,17 @@ static int claimed_by_other(const struct mr_fleet_facts *ff, size_t self, const 
 }
 
 /* Every peer of the fleet (this host too: nova resizes onto itself over
- * SSH) under its inventory name, its address and its own hostname. */
-static struct peers *peers_of(struct mr_plan *plan, const struct mr_fleet_facts *ff,
+ * SSH) under its inventory name, its address, its own hostname and its
+ * nova's my_ip, the address nova's ssh connects to for a resize or a cold
+ * migration. Where my_ip is not set, nova takes the address of its
+ * default route, not known here: said not checked, the peers named. */
+static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                               const char *origin)
 {
+	const struct mr_fleet_facts *ff = ctx->fleet;
 	struct peers *p = mr_xcalloc(1, sizeof(*p));
+	struct mr_buf unset;
+	mr_buf_init(&unset);
 	p->v = mr_xcalloc(ff->n + 1, sizeof(*p->v));
 	for (size_t i = 0; i < ff->n; i++) {
 		const struct mr_fleet_host *h = &ff->hosts[i];
@@ -156,11 +162,20 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_fleet_facts 
 			continue;
 		}
 		struct mr_ssh_peer *peer = &p->v[p->n++];
-		char **names = mr_xcalloc(3, sizeof(*names));
-		const char *cand[] = { h->name, h->address, h->hostname };
-		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++)
-			if (cand[k] && strcmp(cand[k], "localhost") != 0 && !claimed_by_other(ff, i, cand[k]))
+		char *my_ip = NULL;
+		if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &my_ip) && !my_ip)
+			mr_buf_printf(&unset, "%s%s", unset.len ? ", " : "", h->name);
+		char **names = mr_xcalloc(4, sizeof(*names));
+		const char *cand[] = { h->name, h->address, h->hostname, my_ip };
+		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++) {
+			int again = 0;
+			for (size_t j = 0; cand[k] && j < peer->n_names; j++)
+				again |= !strcasecmp(names[j], cand[k]);
+			if (cand[k] && !again && strcmp(cand[k], "localhost") != 0 &&
+			    !claimed_by_other(ff, i, cand[k]))
 				names[peer->n_names++] = mr_xstrdup(cand[k]);
+		}
+		free(my_ip);
 		char **keys = mr_xcalloc(h->n_host_keys, sizeof(*keys));
 		for (size_t k = 0; k < h->n_host_keys; k++)
 			keys[k] = mr_xstrdup(h->host_keys[k]);
@@ -169,6 +184,14 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_fleet_facts 
 		peer->n_keys = h->n_host_keys;
 		peer->port = h->port;
 	}
+	if (unset.len) {
+		char *where = mr_xasprintf("my_ip not set in nova on %s: the address nova's ssh "
+		                           "connects to there is not known here",
+		                           unset.data);
+		mr_plan_unchecked(plan, "ssh.known_hosts_my_ip", where);
+		free(where);
+	}
+	mr_buf_fini(&unset);
 	return p;
 }
 
@@ -346,7 +369,7 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		free(origin);
 		return;
 	}
-	struct peers *p = peers_of(plan, ctx->fleet, origin);
+	struct peers *p = peers_of(plan, ctx, origin);
 	char *path = mr_xasprintf("%s/known_hosts", dir);
 	char *want = mr_xasprintf("%zu peer%s, every name", p->n, p->n == 1 ? "" : "s");
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, known_hosts_merge, p, peers_free,

@@ -182,6 +182,20 @@ s=$(stat -c '%a' $H/id_ed25519)
 [ "$s" = 600 ] && ok "tree: apply puts the mode back" || not_ok "tree: apply puts the mode back ($s)" "$out"
 grep -q ops@bastion $H/authorized_keys && not_ok "tree: exclusive drops the extra key" || ok "tree: exclusive drops the extra key"
 grep -q "$K_OPS" $H/known_hosts && not_ok "tree: the stale entry is gone" || ok "tree: the stale entry is gone"
+# nova's my_ip is where its ssh connects for a resize: known_hosts names
+# each peer under it too; where nova has none, that is said not checked
+mkdir -p host/lib/systemd/system host/etc/nova
+printf '[Service]\nUser=nova\nExecStart=/usr/bin/nova-compute\n' > host/lib/systemd/system/nova-compute.service
+printf '[DEFAULT]\nmy_ip = 10.20.0.7\n' > host/etc/nova/nova.conf
+out=$(mr apply --local --root host -p profile.ini 2>&1)
+grep -q "^compute7,10\.20\.0\.7 \|^10\.20\.0\.7 \|,10\.20\.0\.7 " $H/known_hosts && ok "tree: known_hosts also under nova's my_ip" \
+	|| not_ok "tree: known_hosts also under nova's my_ip" "$(cat $H/known_hosts) $out"
+printf '[DEFAULT]\n#my_ip = 10.20.0.7\n' > host/etc/nova/nova.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... no my_ip: said not checked" \
+	"not checked \(1\): ssh\.known_hosts_my_ip \(my_ip not set in nova on localhost: the address nova's ssh connects to there is not known here\)" "$out"
+rm -r host/lib host/etc/nova
+out=$(mr apply --local --root host -p profile.ini 2>&1)
 # The cluster key only with from=: whether the peers' addresses match is
 # not known here: check lists it as not checked.
 pub=$(cat keys/nova_migration.pub)
