@@ -219,6 +219,73 @@ int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w)
 	return r;
 }
 
+int mr_fwd_running_denies(const char *entry, const struct mr_nft_want *w)
+{
+	char **v = NULL;
+	size_t n = strncmp(entry, "rule ", 5) ? 0 : rich_words(entry, &v);
+	/* the action: the last reject (with its type) or drop */
+	size_t act = n;
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(v[i], "reject") || !strcmp(v[i], "drop"))
+			act = i;
+	int r = act < n ? 1 : 0;
+	char *port = NULL, *proto = NULL, *x = NULL;
+	for (size_t i = 1; r && i < act; i++) {
+		if ((x = word_value(v[i], "family"))) {
+			/* a rule of the other family passes w by; of one family,
+			 * it stops part of a rule from any source */
+			if (w->source && strcmp(x, family_of(w->source)) != 0)
+				r = 0;
+			else if (!w->source)
+				r = -1;
+		} else if ((x = word_value(v[i], "priority"))) {
+			if (strtol(x, NULL, 10) > 0)
+				r = 0; /* after the accepts, of priority 0 */
+		} else if (!strcmp(v[i], "source") && i + 1 < act &&
+		           (x = word_value(v[i + 1], "address"))) {
+			i++;
+			/* all of w's source; part of it (or of any source); or none:
+			 * prefixes nest or are apart */
+			if (!w->source || mr_nft_prefix_holds(w->source, x))
+				r = w->source && mr_nft_prefix_holds(x, w->source) ? r : -1;
+			else if (!mr_nft_prefix_holds(x, w->source))
+				r = 0;
+		} else if (!strcmp(v[i], "port") && i + 2 < act) {
+			for (int k = 1; k <= 2; k++) {
+				if (!port && (port = word_value(v[i + k], "port")))
+					continue;
+				if (!proto)
+					proto = word_value(v[i + k], "protocol");
+			}
+			i += 2;
+		} else if (!strcmp(v[i], "log") || !strcmp(v[i], "audit") || !strcmp(v[i], "limit") ||
+		           (x = word_value(v[i], "prefix")) || (x = word_value(v[i], "level")) ||
+		           (x = word_value(v[i], "value"))) {
+			/* logging changes nothing of it */
+		} else {
+			r = -1; /* a condition not read here (NOT, a service, an ipset) */
+		}
+		free(x);
+		x = NULL;
+	}
+	if (r && (port || proto)) {
+		long lo = 0, hi = -1;
+		size_t k = port ? mr_nft_parse_range(port, '-', &lo, &hi) : 0;
+		if (!port || !proto || !k || port[k])
+			r = -1;
+		else if (strcmp(proto, w->proto) != 0 || hi < w->lo || lo > w->hi)
+			r = 0;
+		else if (lo > w->lo || hi < w->hi)
+			r = -1;
+	}
+	free(port);
+	free(proto);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return r;
+}
+
 /* ---- the zone file ------------------------------------------------ */
 
 struct attr {

@@ -37,6 +37,13 @@ char *mr_fwd_running_text(const struct mr_nft_want *w);
  * --list-ports, or a rule of --list-rich-rules) covers w. */
 int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w);
 
+/* Whether a rich rule of firewall-cmd's listing that rejects or drops
+ * stops w's traffic before the zone's accepts (firewalld applies deny
+ * rules first, at a priority not above 0): 1 all of it, -1 some or
+ * perhaps (a source or ports in part, a condition not read here), 0 none
+ * (another rule, family, port or protocol, or a later priority). */
+int mr_fwd_running_denies(const char *entry, const struct mr_nft_want *w);
+
 /* text (len bytes, a zone file) with an element for each of want[0..n)
  * that nothing in the zone covers, inserted before </zone> with the
  * indentation of the zone's children and the file's line ends. Returns

@@ -824,6 +824,28 @@ static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
 			free(t);
 		}
 	}
+	/* a reject or drop rich rule of the zone goes before its accepts */
+	for (size_t k = 0; k < n_have; k++) {
+		if (strncmp(have[k], zone, zlen) != 0 || have[k][zlen] != ' ')
+			continue;
+		const char *rule = have[k] + zlen + 1;
+		int denies = 0;
+		for (size_t i = 0; i < w->n && denies != 1; i++) {
+			int d = mr_fwd_running_denies(rule, &w->v[i]);
+			if (d)
+				denies = d;
+		}
+		if (denies == 1)
+			mr_plan_fail(plan, "firewall.running", origin,
+			             "zone %s has '%s': firewalld applies it before the zone's accepts, "
+			             "so the peers are refused whatever they allow",
+			             zone, rule);
+		else if (denies) {
+			char *where = mr_xasprintf("zone %s: %s", zone, rule);
+			mr_plan_unchecked(plan, "firewall.deny_rule", where);
+			free(where);
+		}
+	}
 	free(have);
 	mr_plan_observed(plan, reload, "firewall.running", origin,
 	                 missing.len ? missing.data : "the rules loaded", "the rules loaded",

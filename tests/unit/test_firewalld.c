@@ -304,6 +304,49 @@ static void test_zone_names(void **state)
 	assert_false(mr_fwd_zone_name_ok("a-zone-name-too-long"));
 }
 
+/* Rich rules that reject or drop, as firewall-cmd lists them, against
+ * what the profile opens: all of it stopped, part of it (or perhaps), or
+ * none. */
+static void test_running_denies(void **state)
+{
+	(void)state;
+	const struct mr_nft_want from = { "tcp", 16509, 16509, "10.20.0.0/24" };
+	const struct mr_nft_want range = { "tcp", 49152, 49261, "10.20.0.0/24" };
+	const struct mr_nft_want any = { "tcp", 16509, 16509, NULL };
+	static const struct {
+		const char *rule;
+		int from, range, any;
+	} cases[] = {
+		{ "rule family=\"ipv4\" source address=\"10.20.0.0/16\" reject", 1, 1, -1 },
+		{ "rule family=\"ipv4\" source address=\"10.20.0.0/16\" drop", 1, 1, -1 },
+		{ "rule family=\"ipv4\" source address=\"10.20.0.5\" reject type=\"icmp-host-prohibited\"",
+		  -1, -1, -1 },
+		{ "rule family=\"ipv4\" source address=\"10.30.0.0/16\" reject", 0, 0, -1 },
+		{ "rule family=\"ipv6\" reject", 0, 0, -1 },
+		{ "rule port port=\"16509\" protocol=\"tcp\" reject", 1, 0, 1 },
+		{ "rule port port=\"49152-49300\" protocol=\"tcp\" drop", 0, 1, 0 },
+		{ "rule port port=\"49200\" protocol=\"tcp\" drop", 0, -1, 0 },
+		{ "rule port port=\"16509\" protocol=\"udp\" reject", 0, 0, 0 },
+		{ "rule priority=\"10\" source address=\"10.20.0.0/16\" reject", 0, 0, 0 },
+		{ "rule priority=\"-5\" source address=\"10.20.0.0/16\" log prefix=\"x\" level=\"info\" "
+		  "reject",
+		  1, 1, -1 },
+		{ "rule source NOT address=\"10.20.0.0/16\" reject", -1, -1, -1 },
+		{ "rule service name=\"libvirt\" reject", -1, -1, -1 },
+		{ "rule family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"16509\" "
+		  "protocol=\"tcp\" accept",
+		  0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got[3] = { mr_fwd_running_denies(cases[i].rule, &from),
+			           mr_fwd_running_denies(cases[i].rule, &range),
+			           mr_fwd_running_denies(cases[i].rule, &any) };
+		if (got[0] != cases[i].from || got[1] != cases[i].range || got[2] != cases[i].any)
+			fail_msg("%s: %d %d %d, want %d %d %d", cases[i].rule, got[0], got[1], got[2],
+			         cases[i].from, cases[i].range, cases[i].any);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_zone_shapes),
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_running_listing),
+		cmocka_unit_test(test_running_denies),
 		cmocka_unit_test(test_zone_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -506,6 +506,21 @@ static const struct res_case firewall_cases[] = {
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	{ "firewall: firewalld running, a reject rule of the zone before its accepts",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
+	  "fw.firewalld.accept=public 49152-49261/tcp\n"
+	  "fw.firewalld.accept=public rule family=\"ipv4\" source address=\"10.0.0.0/8\" reject\n"
+	  "fw.firewalld.accept=public rule source address=\"10.20.0.9\" drop\n"
+	  "fw.firewalld.accept=work rule family=\"ipv4\" reject\n",
+	  FW_PROFILE, 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "failed firewall.running line 2: zone public has 'rule family=\"ipv4\" source "
+	  "address=\"10.0.0.0/8\" reject': firewalld applies it before the zone's accepts, so the "
+	  "peers are refused whatever they allow\n"
+	  "unchecked firewall.deny_rule line  rule source address=\"10.20.0.9\" drop\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld, systemd silent",
 	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
