@@ -165,6 +165,28 @@ if [ -x "$mr" ]; then
 			'libvirt.sasl_mechs= gssapi, scram-sha-1' \
 			'libvirt.sasl_keytab=/etc/krb5.keytab absent' 'nova.conf_first=/var/lib/nova/.nova/nova.conf'
 	} >"$fa/live-debian12-odd"
+	# the facts of December 5's checks: a mount that is no share, mount
+	# units and autofs, multipath's running maps, QEMU's stream address and
+	# accounts, sshd's -o options, the ssh client's files, auth.conf, a
+	# socket bound to one address, a firewalld reject rule, nova's my_ip
+	{
+		cat "$fa/live-debian12"
+		printf '%s\n' 'mount.instances_opts=ro,relatime' 'mount.instances_root=/hostb' \
+			'mount.unit=/etc/systemd/system/var-lib-nova-instances.mount masked' \
+			'mount.autofs=/etc/auto.master /var/lib' \
+			'mpath.map=mpatha 3600508b1001c5ae72f' 'mpath.map=data 3600508b1001c5ae730' \
+			'qemu.migration_address="127.0.0.1"' 'qemu.migration_host=cmp1-mig' \
+			'qemu.migration_port_max=49300' 'ids.passwd=read' 'ids.group=read' \
+			'sshd.line=ssh.service%20-o 0 PubkeyAcceptedKeyTypes -ssh-ed25519*' \
+			'ssh.client=/var/lib/nova/.ssh/config 3 IdentityFile' \
+			'libvirt.auth_conf=/etc/libvirt/auth.conf' \
+			'libvirt.auth_key=auth-libvirt-default credentials mig' \
+			'libvirt.auth_key=credentials-mig authname nova' \
+			'socket.libvirtd-tcp.socket.listen=/etc/systemd/system/libvirtd-tcp.socket.d/x.conf 10.0.0.5:16509' \
+			'fw.firewalld.accept=public rule family="ipv4" source address="10.0.0.0/8" reject' \
+			'nova.self=30 [DEFAULT]my_ip DEFAULT/my_ip 10.20.0.7' \
+			'nova.self=31 [DEFAULT]state_path DEFAULT/state_path /srv/nova'
+	} >"$fa/live-debian12-checks"
 fi
 # Inputs that once broke a promise (each also a unit test): seeds too. One
 # that is slow by nature (a line of 10000 hosts) stays a unit test only: as
