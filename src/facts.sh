@@ -1156,7 +1156,7 @@ for ipt in iptables ip6tables; do
 				nw = split(l, w, " ")
 				jump = ""; p = ""; d = ""; s = "any"; other = 0
 				for (i = 3; i <= nw; i++) {
-					if (w[i] == "-j") jump = w[++i]
+					if (w[i] == "-j" || w[i] == "-g") jump = w[++i]
 					else if (w[i] == "-p") p = w[++i]
 					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
 					else if (w[i] == "-s") s = w[++i]
@@ -1167,9 +1167,19 @@ for ipt in iptables ip6tables; do
 				}
 				plain = jump == "ACCEPT" && !other && p != "" && d != ""
 			}
+			# a chain stops packets when it drops or rejects, or jumps (or
+			# goes, -g) to a chain that does, however deep
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
-				for (i = 3; i < NF; i++) if ($i == "-j" && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
+				for (i = 3; i < NF; i++) if (($i == "-j" || $i == "-g") && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
 			END {
+				do {
+					more = 0
+					for (j = 1; j <= n; j++) {
+						if (chain[j] in stops) continue
+						nw = split(line[j], w, " ")
+						for (i = 3; i < nw; i++) if ((w[i] == "-j" || w[i] == "-g") && (w[i+1] in stops)) { stops[chain[j]] = 1; more = 1 }
+					}
+				} while (more)
 				# ufw keeps its rules in its user chains
 				for (j = 1; j <= n; j++)
 					if (chain[j] ~ /^ufw6?-user-input$/) { parse(line[j]); if (plain) print fw ".ufw=" p " " d " " s }

@@ -322,6 +322,19 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# a stop two chains deep, and one by goto (-g), stop too
+in_ns iptables -w -N mr-block && in_ns iptables -w -A mr-block -s 10.20.0.0/16 -j DROP
+in_ns iptables -w -N mr-site && in_ns iptables -w -A mr-site -j mr-block
+in_ns iptables -w -I INPUT 1 -j mr-site
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: a jump to a chain that jumps to a DROP is the stop" '^fw\.iptables\.stop=1$' "$facts"
+in_ns iptables -w -D INPUT -j mr-site
+in_ns iptables -w -I INPUT 2 -s 10.0.0.0/8 -g mr-block
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: ... and a goto to one" '^fw\.iptables\.stop=2$' "$facts"
+in_ns iptables -w -D INPUT -s 10.0.0.0/8 -g mr-block
+in_ns iptables -w -F mr-site && in_ns iptables -w -X mr-site
+in_ns iptables -w -F mr-block && in_ns iptables -w -X mr-block
 # rollback's removal: -D with the spec the run inserted, no other rule
 others=$(in_ns iptables -S INPUT | grep -vF -- '--dport 16509')
 out=$(in_ns sh "$SRC/src/undo_rule.sh" iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT 2>&1)
