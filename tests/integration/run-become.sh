@@ -162,7 +162,8 @@ for c in exportfs mount; do
 	chmod 755 "$DIR/netns/host1/bin/$c"
 done
 echo 'enabled active' >"$DIR/netns/host1/units/nova-compute.service"
-on host1 sh -c 'useradd -r -M -d /run/mr-instances nova && mkdir -p /etc/iptables &&
+# the lab's node has nova's account; its home here is the instances
+on host1 sh -c 'usermod -d /run/mr-instances nova && mkdir -p /etc/iptables &&
 	printf "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT\nCOMMIT\n" >/etc/iptables/rules.v4' \
 	&& onnet host1 iptables-restore /etc/iptables/rules.v4 || { echo "cannot set up host1's firewall"; exit 1; }
 cat >"$DIR/outside.ini" <<EOF

@@ -213,7 +213,7 @@ if [ "$LAB_MODE" = netns ]; then target="10.199.0.11"; else target="[127.0.0.1]:
 awk -v t="$target" -v k="$(cut -d' ' -f1,2 "$DIR/other_key.pub")" '$1 == t { print t, k; next } { print }' \
 	"$LAB_KNOWN_HOSTS" >"$DIR/wrong_known_hosts"
 sed "s|^known_hosts = .*|known_hosts = $DIR/wrong_known_hosts|" "$INV" >"$DIR/wrong.ini"
-printf '\n[qemu]\nuser = qemu\n' >"$DIR/change.ini"
+printf '\n[qemu]\nuser = libvirt-qemu\n' >"$DIR/change.ini"
 before=$(cat "$(host_file host1 /etc/libvirt/qemu.conf)" | sha256sum)
 out=$(mr apply -i "$DIR/wrong.ini" -p "$PROFILE" -p "$DIR/change.ini" -H host1 2>&1); st=$?
 expect_status "apply with a wrong host key" 4 "$st" "$out"
@@ -248,7 +248,7 @@ out=$(mr apply -i "$INV" -p "$PROFILE" -p "$DIR/change.ini" 2>&1); st=$?
 expect_status "apply with a symlinked qemu.conf on host2" 6 "$st" "$out"
 expect_grep "symlink refusal names host2" 'host2:/etc/libvirt/qemu.conf: is a symbolic link' "$out"
 grep -qx 'user = "nova"' "$q.real" && ok "the link's target is untouched" || not_ok "the link's target is untouched" "$(cat "$q.real")"
-grep -qx 'user = "qemu"' "$(host_file host1 /etc/libvirt/qemu.conf)" && ok "host1 still changed" || not_ok "host1 still changed"
+grep -qx 'user = "libvirt-qemu"' "$(host_file host1 /etc/libvirt/qemu.conf)" && ok "host1 still changed" || not_ok "host1 still changed"
 
 # A host root whose /etc/libvirt is an absolute link out of it: refused,
 # nothing written where it points.
@@ -350,7 +350,7 @@ expect_status "check through an Ansible inventory" 0 "$st" "$out"
 sel=$(printf '%s\n' $hosts | grep -vx host2 | tr '\n' ' ')
 hsel=(); for h in $sel; do hsel+=(-H "$h"); done
 printf '[libvirtd]\nauth_tcp = none\n[qemu]\nuser = nova\ngroup = nova\n' >"$DIR/p1.ini"
-printf '[libvirtd]\nauth_tcp = sasl\n[qemu]\nuser = qemu\ngroup = qemu\n' >"$DIR/p2.ini"
+printf '[libvirtd]\nauth_tcp = sasl\n[qemu]\nuser = libvirt-qemu\ngroup = libvirt-qemu\n' >"$DIR/p2.ini"
 lock_file() { echo "$(state_dir "$1")/lock"; }
 reset_files() { # the node's own libvirtd.conf and qemu.conf, in place
 	local h f
@@ -365,7 +365,7 @@ profile_of() {
 	local a u
 	a=$(sed -n 's/^auth_tcp = "\(.*\)"$/\1/p' "$(host_file "$1" /etc/libvirt/libvirtd.conf)")
 	u=$(sed -n 's/^user = "\(.*\)"$/\1/p' "$(host_file "$1" /etc/libvirt/qemu.conf)")
-	case "$a/$u" in none/nova) echo p1 ;; sasl/qemu) echo p2 ;; *) echo "mixed(auth_tcp=$a user=$u)" ;; esac
+	case "$a/$u" in none/nova) echo p1 ;; sasl/libvirt-qemu) echo p2 ;; *) echo "mixed(auth_tcp=$a user=$u)" ;; esac
 }
 # exec: run in the background, its $! is migready's own pid (ip netns exec
 # execs too), the pid the lock's holder names and the one to stop or kill

@@ -254,7 +254,7 @@ in_host() { local k=$1; shift; nsenter -t "$(cat "$LAB_DIR/netns/host$k/sshd.pid
 for k in 1 2; do
 	# host1's nova starts with nologin: apply sets the shell (usermod, live)
 	sh=/bin/sh; [ $k = 1 ] && sh=/usr/sbin/nologin
-	in_host $k sh -c "{ echo 'nova:x:$uid:$gid::/run/nova:$sh'; cat /etc/passwd; } > /etc/passwd.new && mv /etc/passwd.new /etc/passwd &&
+	in_host $k sh -c "{ echo 'nova:x:$uid:$gid::/run/nova:$sh'; grep -v '^nova:' /etc/passwd; } > /etc/passwd.new && mv /etc/passwd.new /etc/passwd &&
 		echo 'nova:*:19000:0:99999:7:::' >> /etc/shadow &&
 		printf '$LAB_NET.11 host1\n$LAB_NET.12 host2\n' >> /etc/hosts &&
 		mkdir -m 755 /run/nova && chown $uid:$gid /run/nova" || not_ok "lab: nova set up on host$k"

@@ -400,6 +400,20 @@ cmd_netns_up() {
 		copy_node "$h/node"
 		cp -a "$h/node/etc/." "$h/upper/"
 		rm -rf "$h/node"
+		# a Debian compute node has nova's and libvirt-qemu's accounts (its
+		# packages make them): the machine's accounts (the lab user's
+		# among them), and those where the machine lacks them
+		{
+			cat /etc/passwd
+			grep -q '^nova:' /etc/passwd || echo 'nova:x:64060:64060::/var/lib/nova:/usr/sbin/nologin'
+			grep -q '^libvirt-qemu:' /etc/passwd ||
+				echo 'libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin'
+		} > "$h/upper/passwd"
+		{
+			cat /etc/group
+			grep -q '^nova:' /etc/group || echo 'nova:x:64060:'
+			grep -q '^libvirt-qemu:' /etc/group || echo 'libvirt-qemu:x:64055:'
+		} > "$h/upper/group"
 		# The host's /var/lib/migready (backups), the lab user's: in
 		# production migready logs in as root.
 		mkdir -p "$h/state"
