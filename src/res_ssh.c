@@ -115,8 +115,11 @@ static void peers_free(void *data)
 			free((char *)p->v[i].names[k]);
 		for (size_t k = 0; k < p->v[i].n_keys; k++)
 			free((char *)p->v[i].keys[k]);
+		for (size_t k = 0; k < p->v[i].n_known; k++)
+			free((char *)p->v[i].known[k]);
 		free((void *)p->v[i].names);
 		free((void *)p->v[i].keys);
+		free((void *)p->v[i].known);
 	}
 	free(p->v);
 	free(p);
@@ -179,6 +182,16 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 		char **keys = mr_xcalloc(h->n_host_keys, sizeof(*keys));
 		for (size_t k = 0; k < h->n_host_keys; k++)
 			keys[k] = mr_xstrdup(h->host_keys[k]);
+		/* its other host keys, as its probe read them over the verified
+		 * connection: a line of their type holding another key is stale */
+		const char **known = NULL;
+		size_t n_known = h->facts ? mr_facts_get_all(h->facts, "hostkey", &known) : 0;
+		char **kc = mr_xcalloc(n_known + 1, sizeof(*kc));
+		for (size_t k = 0; k < n_known; k++)
+			kc[k] = mr_xstrdup(known[k]);
+		free(known);
+		peer->known = (const char *const *)kc;
+		peer->n_known = n_known;
 		peer->names = (const char *const *)names;
 		peer->keys = (const char *const *)keys;
 		peer->n_keys = h->n_host_keys;

@@ -589,14 +589,30 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 	mr_buf_init(&f);
 	size_t n_keys = 0;
 	for (size_t i = 0; i < n_peers; i++)
-		n_keys += peers[i].n_keys;
+		n_keys += peers[i].n_keys + peers[i].n_known;
 	struct host_key *hk = mr_xcalloc(n_keys + 1, sizeof(*hk));
 	size_t *peer_of = mr_xcalloc(n_keys + 1, sizeof(*peer_of));
-	size_t nk = 0;
+	size_t nk = 0, n_written;
 	for (size_t i = 0; i < n_peers; i++)
 		for (size_t j = 0; j < peers[i].n_keys; j++)
 			if (host_key_parse(peers[i].keys[j], &hk[nk]) == 0)
 				peer_of[nk++] = i;
+	n_written = nk;
+	/* the peers' other keys, for staleness only: a type written wins */
+	for (size_t i = 0; i < n_peers; i++)
+		for (size_t j = 0; j < peers[i].n_known; j++) {
+			if (host_key_parse(peers[i].known[j], &hk[nk]) < 0)
+				continue;
+			int written = 0;
+			for (size_t k = 0; k < n_written; k++)
+				written |= peer_of[k] == i && !strcmp(hk[k].type, hk[nk].type);
+			if (written) {
+				free(hk[nk].blob);
+				hk[nk].blob = NULL;
+			} else {
+				peer_of[nk++] = i;
+			}
+		}
 
 	/* Stale: a plain line that holds another key of a peer key's type
 	 * under one of that peer's names. */
@@ -626,8 +642,8 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 		}
 		p = nl ? nl + 1 : end;
 	}
-	/* Missing: each key under the names it does not yet match. */
-	for (size_t k = 0; k < nk; k++) {
+	/* Missing: each key written under the names it does not yet match. */
+	for (size_t k = 0; k < n_written; k++) {
 		const struct mr_ssh_peer *peer = &peers[peer_of[k]];
 		struct mr_buf names;
 		mr_buf_init(&names);

@@ -65,6 +65,10 @@ struct mr_ssh_peer {
 	unsigned port;            /* 0 or 22: plain names; else [name]:port */
 	const char *const *keys;
 	size_t n_keys;
+	/* the peer's other host keys ("type base64", from its facts): not
+	 * written, but a line holding another key of their type is stale too */
+	const char *const *known;
+	size_t n_known;
 };
 
 /* known_hosts text in which every peer's keys match under every one of its

@@ -17,14 +17,20 @@
 
 #define K1 "AAAAC3NzaC1lZDI1NTE5AAAAIM05D5RUfBBaKw8OGS8kPORBfN8us6qjbnrb+x4h6/RN"
 #define K2 "AAAAC3NzaC1lZDI1NTE5AAAAIFQDYJDf8j34czi1Xy863c87H3n4WQjOZnRVHVDtldcU"
+#define E1                                                                              \
+	"AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBMUI0YK+v8JS0GmIBCsGYYKlcysVX+B8" \
+	"DsUHHBqH09XWJ6z96Z+3nUXLe6faBD4vlnywnSGCjyzJkQYl6k4zyjU="
 
 static const char *const n1[] = { "compute1", "10.20.0.11", "compute1.example.org" };
 static const char *const n2[] = { "compute2", "10.20.0.12", "fd00:20::12" };
 static const char *const k1[] = { "ssh-ed25519 " K1 };
 static const char *const k2[] = { "ssh-ed25519 " K2 };
+/* compute1's other host key (its facts): lines of that type holding
+ * another key are stale */
+static const char *const kn1[] = { "ecdsa-sha2-nistp256 " E1, "ssh-ed25519 " K1 };
 static const struct mr_ssh_peer peers[] = {
-	{ n1, 3, 22, k1, 1 },
-	{ n2, 3, 2222, k2, 1 },
+	{ n1, 3, 22, k1, 1, kn1, 2 },
+	{ n2, 3, 2222, k2, 1, NULL, 0 },
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

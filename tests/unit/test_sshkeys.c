@@ -400,8 +400,8 @@ static void test_known_hosts_merge(void **state)
 	const char *k1[] = { "ssh-ed25519 " K1 };
 	const char *k2[] = { "ssh-ed25519 " K2 };
 	const struct mr_ssh_peer peers[] = {
-		{ n1, 3, 22, k1, 1 },
-		{ n2, 3, 2222, k2, 1 },
+		{ n1, 3, 22, k1, 1, NULL, 0 },
+		{ n2, 3, 2222, k2, 1, NULL, 0 },
 	};
 	static const struct {
 		const char *old;
@@ -450,6 +450,34 @@ static void test_known_hosts_merge(void **state)
 	}
 }
 
+/* The peer's other host keys (its facts): a line of their type holding
+ * another key is stale, the line of its own key kept; neither is
+ * written. */
+static void test_known_hosts_other_types(void **state)
+{
+	(void)state;
+	const char *names[] = { "compute1", "10.20.0.11" };
+	const char *keys[] = { "ecdsa-sha2-nistp256 " E1 };
+	const char *known[] = { "ssh-ed25519 " K1, "ecdsa-sha2-nistp256 " E1 };
+	const struct mr_ssh_peer peer = { names, 2, 22, keys, 1, known, 2 };
+	char *found = NULL;
+	const char *stale = "compute1 ssh-ed25519 " K3 "\n", *same = "compute1 ssh-ed25519 " K1 "\n";
+	char *out = mr_ssh_known_hosts_merge(stale, strlen(stale), &peer, 1, &found);
+	assert_null(strstr(out, K3));
+	assert_null(strstr(out, K1));
+	assert_non_null(strstr(out, "compute1,10.20.0.11 ecdsa-sha2-nistp256 " E1 "\n"));
+	assert_non_null(found);
+	assert_non_null(strstr(found, "stale compute1 ssh-ed25519 SHA256:"));
+	free(out);
+	free(found);
+	found = NULL;
+	out = mr_ssh_known_hosts_merge(same, strlen(same), &peer, 1, &found);
+	assert_non_null(strstr(out, "compute1 ssh-ed25519 " K1 "\n"));
+	assert_null(found ? strstr(found, "stale") : NULL);
+	free(out);
+	free(found);
+}
+
 /* A peer with two key types: both listed, neither stale for the other,
  * and a second merge changes nothing. */
 static void test_known_hosts_two_key_types(void **state)
@@ -457,7 +485,7 @@ static void test_known_hosts_two_key_types(void **state)
 	(void)state;
 	const char *names[] = { "compute1", "10.20.0.11" };
 	const char *keys[] = { "ssh-ed25519 " K1, "ecdsa-sha2-nistp256 " E1 };
-	const struct mr_ssh_peer peer = { names, 2, 22, keys, 2 };
+	const struct mr_ssh_peer peer = { names, 2, 22, keys, 2, NULL, 0 };
 	char *found = NULL;
 	char *out = mr_ssh_known_hosts_merge("", 0, &peer, 1, &found);
 	assert_non_null(strstr(out, "compute1,10.20.0.11 ssh-ed25519 " K1 "\n"));
@@ -640,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_authorized_merge_profile_options),
 		cmocka_unit_test(test_authorized_doubts),
 		cmocka_unit_test(test_known_hosts_merge),
+		cmocka_unit_test(test_known_hosts_other_types),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
 	};
