@@ -631,7 +631,9 @@ fi
 if [ -z "$r" ]; then
 	for d in /sys/block/dm-*/dm; do
 		[ -r "$d/uuid" ] && read -r mu < "$d/uuid" 2>/dev/null || continue
-		case $mu in mpath-?*) read -r mn < "$d/name" 2>/dev/null && say mpath.map "$mn ${mu#mpath-}" ;; esac
+		case $mu in
+		mpath-?*) read -r mn < "$d/name" 2>/dev/null && say mpath.map "$mn ${mu#mpath-}" ;;
+		esac
 	done
 fi
 # multipathd's configuration: multipath.conf, then the files of its
@@ -1000,8 +1002,8 @@ else
 	[ -z "$pwf" ] || set -- "$@" "$pwf"
 	set -- "$@" groups=1
 	! readable "$r/etc/group" || set -- "$@" "$rf"
-	awk -v want="$pkgs" -v xu="$xuser" -v qu="$qu" -v qg="$qg" -v root="$r" -v novakeys="$novakeys" \
-		-v sg="$sshgroups" "$facts_awk" "$@" </dev/null
+	awk -v want="$pkgs" -v xu="$xuser" -v qu="$qu" -v qg="$qg" -v root="$r" \
+		-v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" </dev/null
 fi || say error "the probe could not read the host's files (awk failed); no facts are certain"
 # The [ssh] user's login shell, and the one the profile gives it: sshd
 # runs it for each of nova's commands, so one that is not there (or not
@@ -1026,14 +1028,17 @@ if [ -n "$xuser" ]; then
 		while IFS= read -r l || [ -n "$l" ]; do
 			n=$((n + 1)); l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}; kw=${l%%[ 	=]*}
 			case $kw in
-			[Ss][Tt][Rr][Ii][Cc][Tt][Hh]* | [Uu][Ss][Ee][Rr][Kk][Nn]* | [Gg][Ll][Oo][Bb][Aa][Ll][Kk]* | \
-			[Ii][Dd][Ee][Nn][Tt][Ii]* | [Pp][Oo][Rr][Tt] | [Hh][Oo][Ss][Tt][Kk][Ee][Yy][Aa]* | \
-			[Pp][Uu][Bb][Kk][Ee][Yy]* | [Kk][Nn][Oo][Ww][Nn]* | [Pp][Rr][Oo][Xx][Yy]* | \
-			[Cc][Ee][Rr][Tt][Ii][Ff]* | [Uu][Ss][Ee][Rr] | [Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee] | \
-			[Bb][Aa][Tt][Cc][Hh]*)
+			[Ss][Tt][Rr][Ii][Cc][Tt][Hh]* | [Uu][Ss][Ee][Rr][Kk][Nn]* | \
+			[Gg][Ll][Oo][Bb][Aa][Ll][Kk]* | [Ii][Dd][Ee][Nn][Tt][Ii]* | [Pp][Oo][Rr][Tt] | \
+			[Hh][Oo][Ss][Tt][Kk][Ee][Yy][Aa]* | [Pp][Uu][Bb][Kk][Ee][Yy]* | \
+			[Kk][Nn][Oo][Ww][Nn]* | [Pp][Rr][Oo][Xx][Yy]* | [Cc][Ee][Rr][Tt][Ii][Ff]* | \
+			[Uu][Ss][Ee][Rr] | [Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee] | [Bb][Aa][Tt][Cc][Hh]*)
 				say ssh.client "${f#"$r"} $n $kw" ;;
 			[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
-				case $l in *[\ \	=]/etc/ssh/ssh_config.d/\*.conf) ;; *) say ssh.client "${f#"$r"} $n $kw" ;; esac ;;
+				case $l in
+				*[\ \	=]/etc/ssh/ssh_config.d/\*.conf) ;;
+				*) say ssh.client "${f#"$r"} $n $kw" ;;
+				esac ;;
 			esac
 		done < "$rf"
 	done
@@ -1053,7 +1058,9 @@ if [ -n "$inst" ]; then
 		mu=${inst#/}; mn=
 		while [ -n "$mu" ]; do
 			case $mu in */*) mc=${mu%%/*}; mu=${mu#*/} ;; *) mc=$mu; mu= ;; esac
-			while case $mc in *-*) true ;; *) false ;; esac; do mn=$mn${mc%%-*}'\x2d'; mc=${mc#*-}; done
+			while case $mc in *-*) true ;; *) false ;; esac; do
+				mn=$mn${mc%%-*}'\x2d'; mc=${mc#*-}
+			done
 			mn=$mn$mc; [ -z "$mu" ] || mn=$mn-
 		done
 		for d in /etc/systemd/system /run/systemd/system; do
@@ -1170,14 +1177,18 @@ for ipt in iptables ip6tables; do
 			# a chain stops packets when it drops or rejects, or jumps (or
 			# goes, -g) to a chain that does, however deep
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
-				for (i = 3; i < NF; i++) if (($i == "-j" || $i == "-g") && ($(i+1) == "DROP" || $(i+1) == "REJECT")) stops[$2] = 1 }
+				for (i = 3; i < NF; i++)
+					if (($i == "-j" || $i == "-g") && ($(i+1) == "DROP" || $(i+1) == "REJECT"))
+						stops[$2] = 1 }
 			END {
 				do {
 					more = 0
 					for (j = 1; j <= n; j++) {
 						if (chain[j] in stops) continue
 						nw = split(line[j], w, " ")
-						for (i = 3; i < nw; i++) if ((w[i] == "-j" || w[i] == "-g") && (w[i+1] in stops)) { stops[chain[j]] = 1; more = 1 }
+						for (i = 3; i < nw; i++)
+							if ((w[i] == "-j" || w[i] == "-g") && (w[i+1] in stops)) {
+								stops[chain[j]] = 1; more = 1 }
 					}
 				} while (more)
 				# ufw keeps its rules in its user chains
