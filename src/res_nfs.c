@@ -205,6 +205,41 @@ static void inactive_exports(const struct mr_facts *facts, const struct mr_setti
 	}
 }
 
+/* The clients a path is served to beyond the export's own (another line,
+ * an /etc/exports.d file): which entry the kernel applies to a peer that
+ * both match is not examined, and said, path and client. */
+static void other_clients(struct mr_plan *plan, const struct mr_setting *const *ex,
+                          size_t n_ex, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **active = NULL;
+	size_t n = mr_facts_get_all(facts, "nfs.active", &active);
+	for (size_t k = 0; k < n; k++) {
+		const char *sp = strchr(active[k], ' ');
+		if (!sp)
+			continue;
+		size_t an = (size_t)(sp - active[k]);
+		int ours_path = 0, ours_client = 0;
+		for (size_t i = 0; i < n_ex && !ours_client; i++) {
+			const char *p = ex[i]->value;
+			size_t pn = word(&p);
+			if (pn != an || strncmp(p, active[k], an) != 0)
+				continue;
+			ours_path = 1;
+			for (const char *c = p + pn; (pn = word(&c)) && !ours_client; c += pn) {
+				size_t cn = strcspn(c, "( \t");
+				ours_client = cn == strlen(sp + 1) && !strncmp(c, sp + 1, cn);
+			}
+		}
+		if (ours_path && !ours_client) {
+			char *where = mr_xasprintf("%s, served also to %s", origin, active[k]);
+			mr_plan_unchecked(plan, "nfs.other_client", where);
+			free(where);
+		}
+	}
+	free(active);
+}
+
 static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
@@ -243,6 +278,7 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 		mr_buf_init(&off);
 		mr_buf_init(&other);
 		inactive_exports(facts, ex, n, &off, &other);
+		other_clients(plan, ex, n, origin);
 		if (off.len || other.len) {
 			char *old = mr_xasprintf("%s%s%s%s%s", off.len ? "not active: " : "",
 			                         off.len ? off.data : "", off.len && other.len ? "; " : "",

@@ -265,6 +265,29 @@ static void test_export_not_active(void **state)
 	report_free(&rep);
 }
 
+/* The path served also to a client the export does not name (another
+ * line, an exports.d file): which entry applies to a peer both match is
+ * not examined, and said; another path's clients are no concern. */
+static void test_export_other_client(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                            "no_root_squash) compute9(rw,sync)\n");
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE "nfs.active=/var/lib/nova/instances 10.20.0.7\n"
+	    "nfs.active=/srv/cinder 10.20.0.8\n", MR_MODE_CHECK, &rep);
+	size_t n = 0;
+	for (size_t i = 0; i < rep.n_items; i++) {
+		const struct mr_item *it = &rep.items[i];
+		if (it->outcome == MR_OUTCOME_UNCHECKED && !strcmp(it->setting, "nfs.other_client")) {
+			n++;
+			assert_non_null(strstr(it->origin, "served also to /var/lib/nova/instances 10.20.0.7"));
+		}
+	}
+	assert_int_equal(n, 1);
+	report_free(&rep);
+}
+
 /* The server stopped serves nothing, whatever exportfs -v lists (its
  * etab): its unit is enabled and started. */
 static void test_nfs_server_stopped(void **state)
@@ -595,6 +618,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_not_active, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_served_otherwise, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_nfs_server_stopped, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_other_client, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
