@@ -1017,6 +1017,16 @@ if [ -n "$xuser" ]; then
 			x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
+	# SELinux, which labels ~/.ssh (sshd refuses keys under a wrong
+	# label): enforcing or permissive, live from selinuxfs, in a tree from
+	# /etc/selinux/config
+	if [ -z "$r" ] && [ -r /sys/fs/selinux/enforce ]; then
+		read -r se < /sys/fs/selinux/enforce 2>/dev/null && say selinux "$se"
+	elif readable "$r/etc/selinux/config"; then
+		while IFS= read -r l || [ -n "$l" ]; do
+			case $l in SELINUX=enforcing*) say selinux 1 ;; SELINUX=permissive*) say selinux 0 ;; esac
+		done < "$rf"
+	fi
 	# its ssh client's configuration: the lines of ~/.ssh/config,
 	# ssh_config and ssh_config.d that bear on a key login to a peer and
 	# its host key ("FILE LINE KEYWORD"), and Include lines but for

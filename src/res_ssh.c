@@ -763,6 +763,14 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	plan_known_hosts(plan, ctx, dir, &a);
 	plan_shell(plan, profile, user, &a);
 	client_config_unchecked(plan);
+	/* enforcing, sshd refuses keys under a label other than ssh_home_t */
+	const char *se = facts ? mr_facts_get(facts, "selinux") : NULL;
+	if (se && !strcmp(se, "1")) {
+		char *where = mr_xasprintf("the SELinux label of %s and its files, which sshd checks",
+		                           dir);
+		mr_plan_unchecked(plan, "ssh.selinux_label", where);
+		free(where);
+	}
 	/* sshd checks the home too: ~/.ssh's own modes are the plan's */
 	if (check_sshd(plan, user, &a, cluster_key_type(ctx), origin))
 		mr_plan_dir_secure(plan, a.home, a.uid, "ssh.home", origin);

@@ -102,6 +102,16 @@ expect_grep "tree: nova's ssh client configuration is said not checked" \
 	'ssh\.client_config \(/etc/ssh/ssh_config\.d/20-site\.conf:2 IdentitiesOnly\) ssh\.client_config \(/etc/ssh/ssh_config\.d/20-site\.conf:3 IdentityFile\)' "$out"
 expect_no_grep "tree: ... not the Include of ssh_config.d" 'ssh_config:1' "$out"
 rm -r host/etc/ssh/ssh_config host/etc/ssh/ssh_config.d
+# SELinux enforcing: sshd checks ~/.ssh's label, which is not examined
+mkdir -p host/etc/selinux
+printf 'SELINUX=enforcing\nSELINUXTYPE=targeted\n' > host/etc/selinux/config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: SELinux enforcing: the label of ~/.ssh said not checked" \
+	'ssh\.selinux_label \(the SELinux label of /var/lib/nova/\.ssh and its files, which sshd checks\)' "$out"
+printf 'SELINUX=permissive\n' > host/etc/selinux/config
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_no_grep "tree: ... permissive: nothing said" 'selinux_label' "$out"
+rm -r host/etc/selinux
 # the key algorithms sshd takes: the cluster key is ed25519; RHEL 8's
 # crypto policy passes them as -o options, which come before any file
 rm -r host/etc/systemd/system/ssh.service.d
