@@ -746,13 +746,19 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char **binds = NULL;
 	size_t n_binds = mr_facts_get_all(facts, "fw.firewalld.bind", &binds), zlen = strlen(zone);
-	int ours = 0;
+	int ours = 0, ours_iface = 0;
+	struct mr_buf ours_src;
+	mr_buf_init(&ours_src);
 	for (size_t b = 0; b < n_binds; b++) {
 		const char *sp = strchr(binds[b], ' ');
 		if (!sp)
 			continue;
 		if ((size_t)(sp - binds[b]) == zlen && !strncmp(binds[b], zone, zlen)) {
 			ours = 1;
+			if (!strncmp(sp + 1, "interfaces:", 11))
+				ours_iface = 1;
+			else if (!strncmp(sp + 1, "sources:", 8))
+				mr_buf_printf(&ours_src, "%s ", sp + 1 + 8 + strspn(sp + 1 + 8, " "));
 			continue;
 		}
 		char *what = mr_xasprintf("firewalld zone %.*s (%s)", (int)(sp - binds[b]), binds[b],
@@ -787,6 +793,32 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 	}
 	free(binds);
 	const char *deflt = mr_facts_get(facts, "fw.firewalld.zone");
+	/* bound by sources alone, and not the default zone: a wanted source
+	 * none of them holds reaches another zone */
+	int is_default = deflt && !strcmp(deflt, zone);
+	for (size_t i = 0; ours && !ours_iface && !is_default && i < n; i++) {
+		int held = 0;
+		for (const char *p = ours_src.data; p && *p && !held;) {
+			p += strspn(p, " ");
+			size_t len = strcspn(p, " ");
+			char *src = mr_xstrndup(p, len);
+			held = len && r[i].source && mr_nft_prefix_holds(src, r[i].source);
+			free(src);
+			p += len;
+		}
+		if (held)
+			continue;
+		char *where = mr_plan_origin_of(r[i].allow);
+		while (ours_src.len && ours_src.data[ours_src.len - 1] == ' ')
+			ours_src.data[--ours_src.len] = '\0';
+		mr_plan_fail(plan, "firewall.running", where,
+		             "firewalld zone %s binds the sources %s only, and no interface: "
+		             "connections from %s reach another zone, not its rules",
+		             zone, ours_src.data, r[i].source ? r[i].source : "anywhere");
+		free(where);
+		break;
+	}
+	mr_buf_fini(&ours_src);
 	if (!ours && deflt && *deflt && strcmp(deflt, zone) != 0)
 		mr_plan_fail(plan, "firewall.running", origin,
 		             "firewalld zone %s binds no interface nor source and is not the default "

@@ -521,6 +521,24 @@ static const struct res_case firewall_cases[] = {
 	  "peers are refused whatever they allow\n"
 	  "unchecked firewall.deny_rule line  rule source address=\"10.20.0.9\" drop\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	{ "firewall: the zone chosen binds other sources only: the peers reach another zone",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.bind=trusted sources: 10.30.0.0/24\n"
+	  "fw.firewalld.accept=trusted 16509/tcp\nfw.firewalld.accept=trusted 49152-49261/tcp\n",
+	  FW_PROFILE "zone = trusted\n", 0,
+	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml runs "
+	  "firewall-cmd --reload\n"
+	  "failed firewall.running line 2: firewalld zone trusted binds the sources 10.30.0.0/24 "
+	  "only, and no interface: connections from 10.20.0.0/24 reach another zone, not its rules\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	{ "firewall: ... a source of it holds the peers'",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.bind=trusted sources: 10.30.0.0/24 10.20.0.0/16\n"
+	  "fw.firewalld.accept=trusted 16509/tcp\nfw.firewalld.accept=trusted 49152-49261/tcp\n",
+	  FW_PROFILE "zone = trusted\n", 0,
+	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml runs "
+	  "firewall-cmd --reload\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld, systemd silent",
 	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
