@@ -734,6 +734,30 @@ static void client_config_unchecked(struct mr_plan *plan)
 	free(lines);
 }
 
+/* sshd runs for the peers to log in: its unit (ssh.service, Debian's;
+ * else sshd.service) enabled and started, unless ssh.socket, enabled,
+ * starts it for each connection. Where systemd's units cannot be read,
+ * nothing is said here (the world checks say so). */
+static void want_sshd(struct mr_plan *plan, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!facts || !mr_facts_get(facts, "init"))
+		return;
+	struct mr_unit_state sock = mr_facts_unit(facts, "ssh.socket");
+	if (sock.present == 1 && sock.enabled && !strncmp(sock.enabled, "enabled", 7))
+		return;
+	const char *name = mr_facts_unit(facts, "ssh.service").present == 1    ? "ssh.service"
+	                   : mr_facts_unit(facts, "sshd.service").present == 1 ? "sshd.service"
+	                                                                        : NULL;
+	if (name)
+		mr_plan_unit_want(mr_plan_unit(plan, name), MR_ENABLE_YES, 1, "ssh.sshd_unit", origin);
+	else if (mr_facts_unit(facts, "ssh.service").present == 0 &&
+	         mr_facts_unit(facts, "sshd.service").present == 0)
+		mr_plan_fail(plan, "ssh.sshd_unit", origin,
+		             "no sshd on this host (neither ssh.service nor sshd.service): nova's peers "
+		             "cannot log in");
+}
+
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
@@ -762,6 +786,7 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	plan_keys(plan, ctx, dir, &a);
 	plan_known_hosts(plan, ctx, dir, &a);
 	plan_shell(plan, profile, user, &a);
+	want_sshd(plan, origin);
 	client_config_unchecked(plan);
 	/* enforcing, sshd refuses keys under a label other than ssh_home_t */
 	const char *se = facts ? mr_facts_get(facts, "selinux") : NULL;

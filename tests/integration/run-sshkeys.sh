@@ -36,6 +36,14 @@ T=$DIR/tree
 mkdir -p "$T/host/etc/ssh" "$T/host/var/lib/nova/.ssh" "$T/host/bin"
 install -m 755 /dev/null "$T/host/bin/sh"
 printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/usr/sbin/nologin\n' > "$T/host/etc/passwd"
+# openssh-server's unit, enabled (sshd_unit DIR: again after a test removes it)
+sshd_unit() {
+	mkdir -p "$1/lib/systemd/system" "$1/etc/systemd/system/multi-user.target.wants"
+	printf '[Service]\nExecStart=/usr/sbin/sshd -D\n[Install]\nWantedBy=multi-user.target\n' \
+		> "$1/lib/systemd/system/ssh.service"
+	ln -sfn /lib/systemd/system/ssh.service "$1/etc/systemd/system/multi-user.target.wants/ssh.service"
+}
+sshd_unit "$T/host"
 printf 'root:x:0:\nnova:x:64060:\n' > "$T/host/etc/group"
 echo compute7 > "$T/host/etc/hostname"
 ssh-keygen -q -t ed25519 -N '' -C tree-host -f "$T/host/etc/ssh/ssh_host_ed25519_key"
@@ -141,6 +149,28 @@ printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... options not known: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
 rm -r host/lib host/etc/default host/etc/ssh/site_config
+sshd_unit host
+# sshd's unit: enabled (and started, live) for the peers to log in; an
+# image without it fails; ssh.socket enabled starts sshd itself (on a
+# copy of the tree: the keys are not generated yet below)
+cp -a host sshd-host
+printf '[ssh]\nuser = nova\nknown_hosts = off\n' > sshd.ini
+rm sshd-host/etc/systemd/system/multi-user.target.wants/ssh.service
+out=$(mr check --local --root sshd-host -p sshd.ini 2>&1)
+expect_grep "tree: sshd disabled is drift" "ssh\.sshd_unit +drift +'disabled' -> 'enabled'" "$out"
+out=$(mr apply --local --root sshd-host -p sshd.ini 2>&1)
+[ -L sshd-host/etc/systemd/system/multi-user.target.wants/ssh.service ] && ok "tree: apply enables it" \
+	|| not_ok "tree: apply enables it" "$out"
+printf '[Socket]\nListenStream=22\n[Install]\nWantedBy=sockets.target\n' > sshd-host/lib/systemd/system/ssh.socket
+mkdir -p sshd-host/etc/systemd/system/sockets.target.wants
+ln -s /lib/systemd/system/ssh.socket sshd-host/etc/systemd/system/sockets.target.wants/ssh.socket
+rm sshd-host/lib/systemd/system/ssh.service
+out=$(mr check --local --root sshd-host -p sshd.ini 2>&1)
+expect_no_grep "tree: ... ssh.socket enabled: nothing of the service" 'sshd_unit' "$out"
+rm -r sshd-host/lib/systemd/system/ssh.socket sshd-host/etc/systemd/system/sockets.target.wants
+out=$(mr check --local --root sshd-host -p sshd.ini 2>&1)
+expect_grep "tree: ... no sshd at all fails" "ssh\.sshd_unit +failed +no sshd on this host" "$out"
+rm -rf sshd-host
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check before any key pair" 2 "$st" "$out"
 expect_grep "tree: the nologin shell is drift" "ssh\.shell +drift +'/usr/sbin/nologin' -> '/bin/sh'" "$out"
@@ -205,6 +235,7 @@ out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... no my_ip: said not checked" \
 	"not checked \(1\): ssh\.known_hosts_my_ip \(my_ip not set in nova on localhost: the address nova's ssh connects to there is not known here\)" "$out"
 rm -r host/lib host/etc/nova
+sshd_unit host
 out=$(mr apply --local --root host -p profile.ini 2>&1)
 # The cluster key only with from=: whether the peers' addresses match is
 # not known here: check lists it as not checked.

@@ -1,7 +1,8 @@
 # Sourced by tests: builds the systemd and packaging layer of a host tree
 # for one libvirt listener world, the way the distribution leaves it after
 # installing its packages (unit files with [Install], enablement links as
-# absolute symlinks, dpkg status or none, os-release, the options file).
+# absolute symlinks, dpkg status or none, os-release, the options file),
+# and openssh-server's unit, enabled.
 #   hosttree WORLD DIR
 # WORLD: debian12-socket  Debian 12, libvirt 9.0, socket-activated libvirtd
 #        debian10-legacy  Debian 10, libvirt 5.0, libvirtd --listen via libvirtd_opts
@@ -117,4 +118,10 @@ hosttree() {
 		return 1
 		;;
 	esac
+	# openssh-server's unit, enabled: ssh.service on Debian, sshd.service
+	# on the RHEL family
+	local sshd=sshd.service
+	case $world in debian*) sshd=ssh.service ;; esac
+	hosttree_unit "$d$u" $sshd multi-user.target 'ExecStart=/usr/sbin/sshd -D $OPTIONS'
+	hosttree_enable "$d" $u $sshd multi-user.target
 }
