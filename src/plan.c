@@ -997,6 +997,16 @@ static void observe_unit(struct unit_state *us, const struct mr_facts *facts, in
 		                        u->name);
 		return;
 	}
+	/* a unit without [Install] cannot be enabled: systemctl enable would
+	 * do nothing, and a "changed" would be a lie */
+	if (u->enable == MR_ENABLE_YES && us->now.enabled && !strcmp(us->now.enabled, "static")) {
+		it->old = mr_xstrdup("static");
+		it->outcome = MR_OUTCOME_FAILED;
+		it->note = mr_xasprintf("%s has no [Install] section: it cannot be enabled, only "
+		                        "started by a unit that wants it",
+		                        u->name);
+		return;
+	}
 	switch (u->enable) {
 	case MR_ENABLE_YES:
 		us->enable_drift = !enabled_word(us->now.enabled);

@@ -170,6 +170,11 @@ expect_no_grep "tree: ... ssh.socket enabled: nothing of the service" 'sshd_unit
 rm -r sshd-host/lib/systemd/system/ssh.socket sshd-host/etc/systemd/system/sockets.target.wants
 out=$(mr check --local --root sshd-host -p sshd.ini 2>&1)
 expect_grep "tree: ... no sshd at all fails" "ssh\.sshd_unit +failed +no sshd on this host" "$out"
+# a unit without [Install] cannot be enabled: failed, not "changed"
+printf '[Service]\nExecStart=/usr/sbin/sshd -D\n' > sshd-host/lib/systemd/system/ssh.service
+rm -f sshd-host/etc/systemd/system/multi-user.target.wants/ssh.service
+out=$(mr apply --local --root sshd-host -p sshd.ini 2>&1)
+expect_grep "tree: ... a static unit cannot be enabled: failed" "ssh\.sshd_unit +failed +ssh\.service has no \[Install\] section" "$out"
 rm -rf sshd-host
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check before any key pair" 2 "$st" "$out"
