@@ -87,6 +87,14 @@ void mr_res_warn_unapplied(const struct mr_profile *profile)
 			registry[i]->lint(profile);
 }
 
+const char *mr_res_conf_unquoted(const char *v, size_t *len)
+{
+	size_t n = strlen(v);
+	int quoted = n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0];
+	*len = n - 2 * (size_t)quoted;
+	return v + quoted;
+}
+
 static char *loc_origin(struct mr_loc loc)
 {
 	return loc.line ? mr_xasprintf("%s:%u", loc.file, loc.line)

@@ -84,6 +84,10 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
  * one that is not), for the facts probe to look up; NULL if neither. */
 char *mr_res_qemu_ids(const struct mr_profile *profile);
 
+/* A value of a libvirt conf file as the probe reports it, without its
+ * one pair of quotes: its start, and *len its length. */
+const char *mr_res_conf_unquoted(const char *v, size_t *len);
+
 /* "FILE:LINE" of the section's first header in the profile ("" if none),
  * as an origin for items that are the section's, not one key's. */
 char *mr_res_section_origin(const struct mr_profile *profile, const char *section);

@@ -54,16 +54,6 @@ static const struct world_units units_modular = {
 	"virtproxyd-tls.socket",
 };
 
-/* A value of a libvirt conf file as the probe reports it, without its
- * one pair of quotes: its start, and *len its length. */
-static const char *conf_unquoted(const char *v, size_t *len)
-{
-	size_t n = strlen(v);
-	int quoted = n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0];
-	*len = n - 2 * (size_t)quoted;
-	return v + quoted;
-}
-
 static char *origin_or(const struct mr_setting *s, const char *fallback)
 {
 	return s ? mr_plan_origin_of(s) : mr_xstrdup(fallback);
@@ -286,32 +276,46 @@ static void socket_listens(const struct mr_facts *facts, const char *socket, con
 	*out = st;
 }
 
-/* NULL when the socket (see socket_listens) listens on port alone, else
- * why not, naming the file. */
-static char *socket_port_problem(const struct mr_facts *facts, const char *socket,
-                                 const char *port, int ours)
+/* The socket's values in effect once the profile's port key (port; NULL:
+ * libvirt's default, migready's drop-in gone) is applied; 0 when the
+ * facts know no such socket. The caller frees st->mine. */
+static int socket_as_planned(const struct mr_facts *facts, const char *socket,
+                             const struct mr_setting *port, const struct port_key *pk,
+                             struct listen_state *st)
 {
-	struct listen_state st;
-	socket_listens(facts, socket, port, ours, &st);
+	char *file = mr_xasprintf("socket.%s.file", socket);
+	int known = facts && mr_facts_get(facts, file);
+	free(file);
+	if (!known)
+		return 0;
+	socket_listens(facts, socket, port ? port->value : pk->deflt,
+	               !port ? -1 : strcmp(port->value, pk->deflt) != 0, st);
+	return 1;
+}
+
+/* NULL when the socket (its state st) listens on port alone, else why
+ * not, naming the file. */
+static char *socket_port_problem(const struct listen_state *st, const char *socket,
+                                 const char *port)
+{
 	char *why = NULL;
-	if (st.bad && st.bad_kind == LISTEN_LOOPBACK)
+	if (st->bad && st->bad_kind == LISTEN_LOOPBACK)
 		why = mr_xasprintf("%s would listen on %s, the loopback: other hosts cannot connect "
 		                   "(ListenStream in %s)",
-		                   socket, st.bad, mr_fact_path_shown(st.bad_from, st.bad_from_len));
-	else if (st.bad && st.bad_kind == LISTEN_NOT_TCP)
+		                   socket, st->bad, mr_fact_path_shown(st->bad_from, st->bad_from_len));
+	else if (st->bad && st->bad_kind == LISTEN_NOT_TCP)
 		why = mr_xasprintf("%s would listen on %s, which is not TCP: other hosts cannot "
 		                   "connect (ListenStream in %s)",
-		                   socket, st.bad, mr_fact_path_shown(st.bad_from, st.bad_from_len));
-	else if (st.bad)
+		                   socket, st->bad, mr_fact_path_shown(st->bad_from, st->bad_from_len));
+	else if (st->bad)
 		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %s)", socket,
-		                   st.bad, port, mr_fact_path_shown(st.bad_from, st.bad_from_len));
-	else if (!st.n && st.from)
+		                   st->bad, port, mr_fact_path_shown(st->bad_from, st->bad_from_len));
+	else if (!st->n && st->from)
 		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %s)", socket,
-		                   mr_fact_path_shown(st.from, st.from_len));
-	else if (!st.n)
+		                   mr_fact_path_shown(st->from, st->from_len));
+	else if (!st->n)
 		why = mr_xasprintf("%s would listen on nothing (no ListenStream in its unit file)",
 		                   socket);
-	free(st.mine);
 	return why;
 }
 
@@ -322,15 +326,12 @@ static void check_socket_port(struct mr_plan *plan, const char *socket,
                               const struct mr_setting *on, const struct mr_setting *port,
                               const struct port_key *pk, const char *setting)
 {
-	const struct mr_facts *facts = mr_plan_facts(plan);
-	char *file = mr_xasprintf("socket.%s.file", socket);
-	int known = facts && mr_facts_get(facts, file);
-	free(file);
-	if (!known || !on || !mr_setting_bool(on))
+	struct listen_state st;
+	if (!on || !mr_setting_bool(on) ||
+	    !socket_as_planned(mr_plan_facts(plan), socket, port, pk, &st))
 		return;
-	const char *want = port ? port->value : pk->deflt;
-	int ours = !port ? -1 : strcmp(port->value, pk->deflt) != 0;
-	char *why = socket_port_problem(facts, socket, want, ours);
+	char *why = socket_port_problem(&st, socket, port ? port->value : pk->deflt);
+	free(st.mine);
 	if (why) {
 		char *origin = mr_plan_origin_of(port ? port : on);
 		mr_plan_fail(plan, setting, origin, "%s", why);
@@ -789,7 +790,7 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	 * the other hosts (virconf reads the first, as the probe does) */
 	const char *addr = facts ? mr_facts_get(facts, "libvirtd.listen_addr") : NULL;
 	size_t an = 0;
-	const char *bare = addr ? conf_unquoted(addr, &an) : NULL;
+	const char *bare = addr ? mr_res_conf_unquoted(addr, &an) : NULL;
 	/* a name: libvirtd binds every address the host resolves it to */
 	const char **ips = NULL;
 	size_t n_ips = facts ? mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips) : 0, n_loop = 0;
@@ -993,7 +994,7 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	                         : mr_facts_get(facts, units == &units_modular ? "virtproxyd.auth_tcp"
 	                                                                       : "libvirtd.auth_tcp");
 	size_t n = 4;
-	const char *plain = value ? conf_unquoted(value, &n) : "sasl";
+	const char *plain = value ? mr_res_conf_unquoted(value, &n) : "sasl";
 	if (n != 4 || strncmp(plain, "sasl", 4) != 0)
 		return;
 	/* GSSAPI (Kerberos, libvirt's shipped mech_list) takes a keytab and
@@ -1114,15 +1115,10 @@ static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *
 	int tls = !strcmp(m->transport, "tls");
 	const char *socket = tls ? units->tls : units->tcp;
 	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
-	char *file = mr_xasprintf("socket.%s.file", socket);
-	int known = facts && mr_facts_get(facts, file);
-	free(file);
-	if (!known)
-		return;
 	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
 	struct listen_state st;
-	socket_listens(facts, socket, port ? port->value : pk->deflt,
-	               !port ? -1 : strcmp(port->value, pk->deflt) != 0, &st);
+	if (!socket_as_planned(facts, socket, port, pk, &st))
+		return;
 	if (st.bad || !st.n) {
 		free(st.mine);
 		return; /* failed as libvirtd.listen_port */
@@ -1154,7 +1150,7 @@ static void check_inbound_legacy(struct mr_plan *plan, const struct mr_nova_migr
 	if (!addr)
 		return;
 	size_t an = 0;
-	const char *bare = conf_unquoted(addr, &an);
+	const char *bare = mr_res_conf_unquoted(addr, &an);
 	if (mr_addr_is_any(bare, an) || mr_addr_is_loopback(bare, an))
 		return; /* every address; the loopback fails libvirtd.listen_addr */
 	const char *shown = NULL;

@@ -38,12 +38,8 @@ static void check_stream_address(struct mr_plan *plan, const char *origin)
 		free(fact);
 		if (!v)
 			continue;
-		size_t n = strlen(v);
-		const char *bare = v;
-		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-			bare++;
-			n -= 2;
-		}
+		size_t n;
+		const char *bare = mr_res_conf_unquoted(v, &n);
 		char *item = mr_xasprintf("qemu.%s", keys[i].key);
 		if (mr_addr_is_loopback(bare, n))
 			mr_plan_fail(plan, item, origin,
