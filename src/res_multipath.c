@@ -90,8 +90,8 @@ static void check_running_maps(struct mr_plan *plan, const struct mr_setting *s,
 		size_t nn = strcspn(maps[i], " ");
 		const char *wwid = maps[i][nn] ? maps[i] + nn + 1 : "";
 		int by_wwid = strlen(wwid) == nn && !strncmp(maps[i], wwid, nn);
-		size_t letters = strspn(maps[i] + 5, "abcdefghijklmnopqrstuvwxyz");
-		int friendly = nn > 5 && !strncmp(maps[i], "mpath", 5) && letters == nn - 5;
+		int friendly = nn > 5 && !strncmp(maps[i], "mpath", 5) &&
+		               strspn(maps[i] + 5, "abcdefghijklmnopqrstuvwxyz") == nn - 5;
 		if (!by_wwid && !friendly)
 			mr_buf_printf(&alias, "%s%.*s", alias.len ? ", " : "", (int)nn, maps[i]);
 		else if (by_wwid == want)
