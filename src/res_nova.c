@@ -279,16 +279,26 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	return 1;
 }
 
+/* nova_here, where its nova-compute reads /etc/nova/nova.conf (else
+ * nova.conf fails already, naming the file it reads). */
+static int nova_reads_here(const struct mr_facts *facts, const struct mr_profile *profile,
+                           unsigned *major)
+{
+	if (!facts || !nova_here(facts, profile, major))
+		return 0;
+	char *hidden = nova_conf_hidden(facts);
+	int reads = !hidden;
+	free(hidden);
+	return reads;
+}
+
 int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *profile,
                        const char *section, const char *key, char **value)
 {
 	unsigned major;
 	*value = NULL;
-	char *hidden = nova_conf_hidden(facts);
-	if (!facts || !nova_here(facts, profile, &major) || hidden) {
-		free(hidden);
+	if (!nova_reads_here(facts, profile, &major))
 		return 0;
-	}
 	char *because = NULL;
 	const char *v = effective_value(facts, profile, major, section, key, &because);
 	free(because);
@@ -303,13 +313,8 @@ char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile 
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	*because = NULL;
 	unsigned major;
-	if (!nova_here(facts, profile, &major))
+	if (!nova_reads_here(facts, profile, &major))
 		return NULL;
-	char *hidden = nova_conf_hidden(facts);
-	if (hidden) { /* nova.conf fails already, naming the file it reads */
-		free(hidden);
-		return NULL;
-	}
 	const char *inst = effective_value(facts, profile, major, "DEFAULT", "instances_path", because);
 	char *state_because = NULL;
 	const char *state = effective_value(facts, profile, major, "DEFAULT", "state_path",
