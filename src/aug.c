@@ -269,6 +269,8 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].create);
 		free((char *)ops[i].cover);
 		free((char *)ops[i].cover_want);
+		free((char *)ops[i].stop);
+		free((char *)ops[i].stop_comment);
 		free((char *)ops[i].same_as);
 	}
 	free(ops);
@@ -350,8 +352,11 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].create);
 		h = hash_str(h, ops[i].cover);
 		h = hash_str(h, ops[i].cover_want);
+		h = hash_str(h, ops[i].stop);
+		h = hash_str(h, ops[i].stop_comment);
 		h = hash_str(h, ops[i].same_as);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
+		h = mr_hash(h, &ops[i].stops, sizeof(ops[i].stops));
 		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
 	}
 	return h;
@@ -376,7 +381,8 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->comment_re, b->comment_re) || !str_eq(a->deflt, b->deflt) ||
 		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create) ||
 		    !str_eq(a->cover, b->cover) || !str_eq(a->cover_want, b->cover_want) ||
-		    a->covers != b->covers || a->opts != b->opts ||
+		    a->covers != b->covers || a->opts != b->opts || !str_eq(a->stop, b->stop) ||
+		    !str_eq(a->stop_comment, b->stop_comment) || a->stops != b->stops ||
 		    a->one_item_list != b->one_item_list || !str_eq(a->same_as, b->same_as))
 			return 0;
 	}
@@ -431,6 +437,8 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].create = dup_or_null(ops[i].create);
 		e->ops[i].cover = dup_or_null(ops[i].cover);
 		e->ops[i].cover_want = dup_or_null(ops[i].cover_want);
+		e->ops[i].stop = dup_or_null(ops[i].stop);
+		e->ops[i].stop_comment = dup_or_null(ops[i].stop_comment);
 		e->ops[i].same_as = dup_or_null(ops[i].same_as);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
@@ -1006,8 +1014,9 @@ static long anchor_offset(augeas *h, const char *expr, int first)
 	return at;
 }
 
-/* The node's children as "LABEL\tVALUE" lines, in order. */
-static char *children_text(augeas *h, const char *node)
+/* The node's children as "LABEL\tVALUE" lines, in order; with mark_not,
+ * a child holding a "not" node (iptables' "! -s NET") as "LABEL\t!VALUE". */
+static char *children_text(augeas *h, const char *node, int mark_not)
 {
 	char *pattern = mr_xasprintf("%s/*", node);
 	char **m = NULL;
@@ -1019,16 +1028,24 @@ static char *children_text(augeas *h, const char *node)
 		const char *label = NULL, *value = NULL;
 		aug_label(h, m[i], &label);
 		aug_get(h, m[i], &value);
-		mr_buf_printf(&b, "%s\t%s\n", label ? label : "", value ? value : "");
+		int negated = 0;
+		if (mark_not) {
+			char *not = mr_xasprintf("%s/not", m[i]);
+			negated = aug_match(h, not, NULL) > 0;
+			free(not);
+		}
+		mr_buf_printf(&b, "%s\t%s%s\n", label ? label : "", negated ? "!" : "",
+		              value ? value : "");
 	}
 	free_matches(m, n > 0 ? n : 0);
 	return mr_buf_steal(&b, NULL);
 }
 
-/* The first node of op->cover that op->covers takes: its line of text
- * (in oc->old). 1 found, 0 none, -1 an error. Needs spans on. */
+/* The first node of op->cover above stop_at (-1: anywhere) that
+ * op->covers takes: its line of text (in oc->old). 1 found, 0 none, -1 an
+ * error. Needs spans on. */
 static int find_cover(augeas *h, const char *where, const char *text,
-                      const struct mr_aug_op *op, struct mr_aug_outcome *oc,
+                      const struct mr_aug_op *op, long stop_at, struct mr_aug_outcome *oc,
                       struct mr_error **err)
 {
 	if (!op->cover || !op->covers)
@@ -1043,11 +1060,12 @@ static int find_cover(augeas *h, const char *where, const char *text,
 		return -1;
 	}
 	for (int i = 0; i < n && !found; i++) {
-		char *children = children_text(h, m[i]);
+		char *children = children_text(h, m[i], 0);
 		unsigned ls, le, vs, ve, ss, se;
 		char *file = NULL;
 		if (op->covers(children, op->cover_want ? op->cover_want : "") &&
-		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && se <= text_len) {
+		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && se <= text_len &&
+		    (stop_at < 0 || (long)ss < stop_at)) {
 			size_t len = se - ss;
 			while (len && (text[ss + len - 1] == '\n' || text[ss + len - 1] == '\r'))
 				len--;
@@ -1061,6 +1079,84 @@ static int find_cover(augeas *h, const char *where, const char *text,
 	return found;
 }
 
+/* The line of text holding offset at, without its newline. */
+static char *line_at(const char *text, size_t at)
+{
+	size_t start = at;
+	while (start && text[start - 1] != '\n')
+		start--;
+	return mr_xstrndup(text + start, strcspn(text + start, "\r\n"));
+}
+
+/* Where op's first stop starts (its comment's line, op->stop_comment),
+ * and its line, or -1 when nothing stops the line's traffic. */
+static int first_stop(augeas *h, const char *where, const char *text,
+                      const struct mr_aug_op *op, long *stop_at, char **stop_line,
+                      struct mr_error **err)
+{
+	*stop_at = -1;
+	if (!op->stop || !op->stops)
+		return 0;
+	char *path = mr_xasprintf(TREE "/%s", op->stop);
+	char **m = NULL;
+	int n = aug_match(h, path, &m);
+	size_t text_len = strlen(text);
+	free(path);
+	if (n < 0) {
+		engine_error(h, where, op->stop, err);
+		return -1;
+	}
+	for (int i = 0; i < n && *stop_at < 0; i++) {
+		char *children = children_text(h, m[i], 1);
+		unsigned ls, le, vs, ve, ss, se;
+		char *file = NULL;
+		if (op->stops(children, op->cover_want ? op->cover_want : "") &&
+		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && ss <= text_len) {
+			*stop_line = line_at(text, ss);
+			size_t at = ss;
+			while (at && text[at - 1] != '\n')
+				at--;
+			/* the comment right above it is its own (ufw's tuple) */
+			if (at && op->stop_comment) {
+				size_t prev = at - 1;
+				while (prev && text[prev - 1] != '\n')
+					prev--;
+				if (!strncmp(text + prev, op->stop_comment, strlen(op->stop_comment)))
+					at = prev;
+			}
+			*stop_at = (long)at;
+		}
+		free(file);
+		free(children);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	return 0;
+}
+
+/* How many nodes key matches above stop_at (-1: anywhere); *below says
+ * whether any matched under it. -1 on an error. */
+static int matches_above(augeas *h, const char *key, long stop_at, int *below)
+{
+	char *path = mr_xasprintf(TREE "/%s", key);
+	char **m = NULL;
+	int n = aug_match(h, path, stop_at < 0 ? NULL : &m);
+	free(path);
+	if (n <= 0 || stop_at < 0)
+		return n;
+	int above = 0;
+	for (int i = 0; i < n; i++) {
+		unsigned ls, le, vs, ve, ss, se;
+		char *file = NULL;
+		if (aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && (long)ss < stop_at)
+			above++;
+		else
+			*below = 1;
+		free(file);
+	}
+	free_matches(m, n);
+	return above;
+}
+
 /* A line the tree lacks (no node matches key): where value goes. The text
  * is spliced, not the tree edited: a node inserted among its like would
  * make Augeas write every later one with its neighbour's layout (each
@@ -1069,22 +1165,41 @@ static int plan_insert(augeas *h, const char *where, const char *text,
                        const struct mr_aug_op *op, struct mr_aug_outcome *oc, long *at,
                        struct mr_error **err)
 {
-	char *path = mr_xasprintf(TREE "/%s", op->key);
-	int n = aug_match(h, path, NULL);
-	free(path);
+	long stop_at = -1;
+	char *stop_line = NULL;
+	if (first_stop(h, where, text, op, &stop_at, &stop_line, err) < 0)
+		return -1;
+	int below = 0;
+	int n = matches_above(h, op->key, stop_at, &below);
 	*at = -1;
 	if (n < 0) {
 		engine_error(h, where, op->key, err);
+		free(stop_line);
 		return -1;
 	}
 	if (n == 0)
-		n = find_cover(h, where, text, op, oc, err);
-	if (n < 0)
+		n = find_cover(h, where, text, op, stop_at, oc, err);
+	if (n == 0 && !below && stop_at >= 0) {
+		struct mr_aug_outcome under = { 0 };
+		int found = find_cover(h, where, text, op, -1, &under, err);
+		free(under.old);
+		if (found < 0)
+			n = -1;
+		below = found > 0;
+	}
+	if (n < 0) {
+		free(stop_line);
 		return -1;
+	}
 	oc->present = n > 0;
-	if (n > 0)
+	if (n > 0) {
+		free(stop_line);
 		return 0;
-	*at = anchor_offset(h, op->comment_re, 1);
+	}
+	if (below) /* in the file, but never reached */
+		oc->old = mr_xasprintf("below '%s', which stops it", stop_line);
+	free(stop_line);
+	*at = stop_at >= 0 ? stop_at : anchor_offset(h, op->comment_re, 1);
 	if (*at < 0)
 		*at = anchor_offset(h, op->deflt, 0);
 	if (*at < 0) {

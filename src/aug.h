@@ -88,6 +88,16 @@ struct mr_aug_op {
 	 * "+64060" for the user whose uid that is; "+N" also without its +,
 	 * which libvirt reads as N where no user has that name), or NULL */
 	const char *same_as;
+	/* MR_AUG_INSERT: nodes that may stop the line's traffic before it is
+	 * reached (a deny above an allow), each offered in order to stops with
+	 * its children (a negated value marked with a leading '!') and
+	 * cover_want: the first it takes is the stop. Only a key or cover node
+	 * above it counts, and a new line goes right above it, or above its
+	 * comment: the line over it when that line starts with stop_comment
+	 * (ufw's "### tuple ###"). */
+	const char *stop;
+	const char *stop_comment;
+	int (*stops)(const char *children, const char *want);
 };
 
 /* What an operation found and did. */

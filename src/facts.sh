@@ -1168,12 +1168,14 @@ for ipt in iptables ip6tables; do
 	if saved=$($ipt-save -t filter 2>/dev/null); then
 		printf '%s\n' "$saved" | awk -v fw="fw.$ipt" '
 			# one rule: its jump, protocol, ports, source, and whether it
-			# has any other condition
+			# has any other condition; a negated one is only another
+			# condition (its option skipped, and its value if it has one)
 			function parse(l,   w, nw, i) {
 				nw = split(l, w, " ")
 				jump = ""; p = ""; d = ""; s = "any"; other = 0
 				for (i = 3; i <= nw; i++) {
-					if (w[i] == "-j" || w[i] == "-g") jump = w[++i]
+					if (w[i] == "!") { other = 1; i++; if (i < nw && w[i+1] !~ /^-/) i++ }
+					else if (w[i] == "-j" || w[i] == "-g") jump = w[++i]
 					else if (w[i] == "-p") p = w[++i]
 					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
 					else if (w[i] == "-s") s = w[++i]
@@ -1201,9 +1203,16 @@ for ipt in iptables ip6tables; do
 								stops[chain[j]] = 1; more = 1 }
 					}
 				} while (more)
-				# ufw keeps its rules in its user chains
-				for (j = 1; j <= n; j++)
-					if (chain[j] ~ /^ufw6?-user-input$/) { parse(line[j]); if (plain) print fw ".ufw=" p " " d " " s }
+				# ufw keeps its rules in its user chains: in order, its
+				# accepts, and "stop PROTO PORTS SOURCE" (each may be any)
+				# for each rule that drops or rejects
+				for (j = 1; j <= n; j++) {
+					if (chain[j] !~ /^ufw6?-user-input$/) continue
+					parse(line[j])
+					if (plain) print fw ".ufw=" p " " d " " s
+					else if (jump == "DROP" || jump == "REJECT" || (jump in stops))
+						print fw ".ufw=stop " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
+				}
 				k = 0; stop = "none"
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue

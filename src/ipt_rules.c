@@ -77,3 +77,64 @@ int mr_ipt_node_covers(const char *children, const char *want)
 	free(have);
 	return r;
 }
+
+/* Whether the port list ports ("22,49152:65535") shares a port with
+ * lo..hi; a list it cannot read may. */
+static int ports_meet(const char *ports, long lo, long hi)
+{
+	for (const char *p = ports; *p;) {
+		size_t len = strcspn(p, ",");
+		long a, b;
+		if (!len || mr_nft_parse_range(p, ':', &a, &b) != len || (a <= hi && lo <= b))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+int mr_ipt_stop_blocks(const char *stop, const char *want)
+{
+	char proto[8], ports[256], source[64], w_proto[8], w_ports[16], w_source[64];
+	long lo, hi;
+	if (sscanf(stop, "%7s %255s %63s", proto, ports, source) != 3 ||
+	    sscanf(want, "%7s %15s %63s", w_proto, w_ports, w_source) != 3)
+		return 1;
+	if (strcmp(proto, "any") != 0 && strcmp(proto, w_proto) != 0)
+		return 0;
+	size_t k = mr_nft_parse_range(w_ports, ':', &lo, &hi);
+	if (k && !w_ports[k] && strcmp(ports, "any") != 0 && !ports_meet(ports, lo, hi))
+		return 0;
+	/* disjoint networks (a prefix holds itself only when it reads) */
+	if (strcmp(source, "any") != 0 && strcmp(w_source, "any") != 0 &&
+	    mr_nft_prefix_holds(source, source) && mr_nft_prefix_holds(w_source, w_source) &&
+	    !!strchr(source, ':') == !!strchr(w_source, ':') &&
+	    !mr_nft_prefix_holds(source, w_source) && !mr_nft_prefix_holds(w_source, source))
+		return 0;
+	return 1;
+}
+
+int mr_ipt_node_stop_blocks(const char *children, const char *want)
+{
+	char proto[8] = "any", ports[256] = "any", source[64] = "any";
+	for (const char *l = children; *l;) {
+		size_t len = strcspn(l, "\n");
+		const char *tab = memchr(l, '\t', len);
+		if (tab && tab[1] != '!') {
+			size_t klen = (size_t)(tab - l), vlen = len - klen - 1;
+			const char *v = tab + 1;
+#define IS(k) (klen == strlen(k) && !strncmp(l, k, klen))
+			if (IS("protocol") && vlen < sizeof(proto))
+				snprintf(proto, sizeof(proto), "%.*s", (int)vlen, v);
+			else if ((IS("dport") || IS("dports")) && vlen < sizeof(ports))
+				snprintf(ports, sizeof(ports), "%.*s", (int)vlen, v);
+			else if (IS("source") && vlen < sizeof(source))
+				snprintf(source, sizeof(source), "%.*s", (int)vlen, v);
+#undef IS
+		}
+		l += len + (l[len] == '\n');
+	}
+	char *stop = mr_xasprintf("%s %s %s", proto, ports, source);
+	int r = mr_ipt_stop_blocks(stop, want);
+	free(stop);
+	return r;
+}

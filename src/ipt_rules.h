@@ -20,4 +20,15 @@ char *mr_ipt_node_digest(const char *children);
 /* mr_ipt_accept_covers of the node's digest: struct mr_aug_op's covers. */
 int mr_ipt_node_covers(const char *children, const char *want);
 
+/* Whether the stop stop ("PROTO PORTS SOURCE" of a DROP or REJECT, or of
+ * a jump to a chain holding one; each may be "any") may take some of
+ * want's traffic: none of its protocol, ports and source rules it out.
+ * Conditions it does not know of never rule it out. */
+int mr_ipt_stop_blocks(const char *stop, const char *want);
+
+/* mr_ipt_stop_blocks of a stop's Augeas node ("LABEL\tVALUE" lines, a
+ * negated value with a leading '!', which rules nothing out): struct
+ * mr_aug_op's stops. */
+int mr_ipt_node_stop_blocks(const char *children, const char *want);
+
 #endif

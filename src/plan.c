@@ -156,6 +156,8 @@ void mr_plan_free(struct mr_plan *plan)
 			free((char *)f->ops[j].create);
 			free((char *)f->ops[j].cover);
 			free((char *)f->ops[j].cover_want);
+			free((char *)f->ops[j].stop);
+			free((char *)f->ops[j].stop_comment);
 			free((char *)f->ops[j].same_as);
 		}
 		for (size_t j = 0; j < f->n_ops || (!f->lens && j < 1); j++) {
@@ -340,6 +342,8 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	o->create = dup_or_null(op->create);
 	o->cover = dup_or_null(op->cover);
 	o->cover_want = dup_or_null(op->cover_want);
+	o->stop = dup_or_null(op->stop);
+	o->stop_comment = dup_or_null(op->stop_comment);
 	o->same_as = dup_or_null(op->same_as);
 	f->settings[f->n_ops] = mr_xstrdup(setting);
 	f->origins[f->n_ops] = mr_xstrdup(origin);

@@ -382,17 +382,18 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 	                          range ? "-m multiport --dports" : "--dport", "", r->ports, from);
 	char *text = mr_xasprintf("### tuple ### allow %s %s %s any %s in\n%s\n", r->proto, r->ports,
 	                          all, r->source ? r->source : all, rule);
-	/* key: the line as ufw writes it, anywhere in the chain (ufw appends);
-	 * cover: any accept above the chain's first stop (ipt_rules.h). */
+	/* key: the line as ufw writes it; cover: any accept that takes all of
+	 * it (ipt_rules.h); either only above the chain's first rule that may
+	 * drop or reject some of its traffic (ufw deny, limit), where a new
+	 * one goes, with its tuple, as ufw insert writes it. */
 	char *key = mr_xasprintf("table[.='filter']/append[.='%s'][jump='ACCEPT'][protocol='%s']"
 	                         "[%s='%s'][%s%s%s][count(*)=%d][count(*/not)=0]",
 	                         chain, r->proto, range ? "dports" : "dport", r->ports,
 	                         r->source ? "source='" : "count(source)=0",
 	                         r->source ? r->source : "", r->source ? "'" : "",
 	                         3 + range + !!r->source);
-	char *cover = mr_xasprintf(IN_FILTER "append[.='%s'][jump='ACCEPT'][count(*/not)=0]"
-	                           "[count(preceding-sibling::append[.='%s']" STOP ")=0]",
-	                           chain, chain);
+	char *cover = mr_xasprintf(IN_FILTER "append[.='%s'][jump='ACCEPT'][count(*/not)=0]", chain);
+	char *stop = mr_xasprintf(IN_FILTER "append[.='%s']" STOP, chain);
 	char *want = rule_digest(r);
 	char *before = mr_xstrdup("table[.='filter']/#comment[.='## END RULES ###']");
 	char *after = mr_xasprintf("table[.='filter']/*[(label()='#comment' and .='## RULES ###') or "
@@ -408,11 +409,15 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 		.cover = cover,
 		.cover_want = want,
 		.covers = mr_ipt_node_covers,
+		.stop = stop,
+		.stop_comment = "### tuple ###",
+		.stops = mr_ipt_node_stop_blocks,
 	};
 	mr_plan_add(f, r->allow, &op);
 	mr_plan_note(f, rule);
 	mr_plan_notify_command(f, reload);
 	free(want);
+	free(stop);
 	free(cover);
 	free(after);
 	free(before);
@@ -423,7 +428,8 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 }
 
 /* ufw's running user chains, from the facts' digest of iptables-save and
- * ip6tables-save: one item, settled by ufw reload (which loads the files). */
+ * ip6tables-save (their accepts and stops, in order): one item, settled by
+ * ufw reload (which loads the files). */
 static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
                              const char *origin, struct mr_plan_cmd *reload)
 {
@@ -446,10 +452,18 @@ static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size
 				                                                     : "no iptables-save");
 				return;
 			}
+			/* in the chain's order: an accept above any rule that may
+			 * drop or reject some of its traffic */
 			char *want = rule_digest(&r[i]);
 			int found = 0;
-			for (size_t k = 0; k < n_have && !found; k++)
+			for (size_t k = 0; k < n_have && !found; k++) {
+				if (!strncmp(have[k], "stop ", 5)) {
+					if (mr_ipt_stop_blocks(have[k] + 5, want))
+						break;
+					continue;
+				}
 				found = mr_ipt_accept_covers(have[k], want);
+			}
 			free(want);
 			if (!found)
 				mr_buf_printf(&missing, "%s%s %s from %s", missing.len ? "; " : "missing: ",

@@ -190,6 +190,25 @@ if command -v ufw >/dev/null; then
 	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
 	expect_status "a second apply with ufw" 0 "$st" "$out"
 	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "ufw: a second apply writes nothing" || not_ok "ufw: a second apply writes nothing"
+	# ufw deny 16509/tcp above the allow (as ufw insert 1 writes it): the
+	# allow is never reached; apply puts another above the deny, where
+	# ufw itself reads it first, and says why
+	awk '/^### tuple ### allow tcp 16509 0.0.0.0\/0 any 10.20.0.0\/24 in$/ && !done {
+		print "### tuple ### deny tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in"
+		print "-A ufw-user-input -p tcp --dport 16509 -j DROP"; print ""; done = 1 } { print }' \
+		"$ROOT/etc/ufw/user.rules" > "$WORK/ufw-deny.rules" && cat "$WORK/ufw-deny.rules" > "$ROOT/etc/ufw/user.rules"
+	out=$(mr check --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "check: an allow below a deny of its port" 2 "$st" "$out"
+	expect_grep "... says the deny stops it" "firewall\.allow +drift +'below '-A ufw-user-input -p tcp --dport 16509 -j DROP', which stops it' -> 'present': -A ufw-user-input -p tcp --dport 16509 -s 10\.20\.0\.0/24 -j ACCEPT" "$out"
+	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "apply: an allow above the deny" 2 "$st" "$out"
+	added=$(ufw --rootdir="$ROOT" --datadir="$ROOT" show added 2>&1)
+	printf '%s\n' "$added" | grep -m1 -e 'port 16509 proto tcp$' -e '^ufw deny 16509/tcp$' |
+		grep -qx 'ufw allow from 10.20.0.0/24 to any port 16509 proto tcp' \
+		&& ok "ufw reads the new allow before the deny" || not_ok "ufw reads the new allow before the deny" "$added"
+	expect_grep "ufw keeps the deny" '^ufw deny 16509/tcp$' "$added"
+	out=$(mr apply --local --root "$ROOT" -p ufw.ini 2>&1); st=$?
+	expect_status "apply again: converged" 0 "$st" "$out"
 else
 	[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its part skipped"
 fi
@@ -349,6 +368,16 @@ in_ns iptables -N ufw-user-input
 in_ns iptables -A ufw-user-input -p tcp -m multiport --dports 49152:49261 -s 10.20.0.0/24 -j ACCEPT
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
 expect_grep "facts: ufw's running rules" '^fw\.iptables\.ufw=tcp 49152:49261 10\.20\.0\.0/24$' "$facts"
+# ... in order, with the rules that drop or reject (a negated source is
+# no source: it rules nothing out)
+in_ns iptables -I ufw-user-input 1 -p tcp -m tcp --dport 16509 -j DROP
+in_ns iptables -A ufw-user-input ! -s 10.30.0.0/16 -j REJECT
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+[ "$(printf '%s\n' "$facts" | grep '^fw\.iptables\.ufw=')" = "fw.iptables.ufw=stop tcp 16509 any
+fw.iptables.ufw=tcp 49152:49261 10.20.0.0/24
+fw.iptables.ufw=stop any any any" ] && ok "facts: ufw's chain in order, its stops too" \
+	|| not_ok "facts: ufw's chain in order, its stops too" "$facts"
+in_ns iptables -D ufw-user-input 1 && in_ns iptables -D ufw-user-input ! -s 10.30.0.0/16 -j REJECT
 # IPv6: the running ip6tables INPUT chain, digested the same way.
 in_ns ip6tables-restore < "$DATA/debian12-rules.v6"
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
@@ -460,6 +489,24 @@ if [ "$on_host_ok" = 1 ]; then
 			|| not_ok "live ufw: a second apply leaves the running rules"
 		[ "$(tree_sum "$WORK/ufwlive/upper")" = "$before" ] && ok "live ufw: a second apply writes nothing" \
 			|| not_ok "live ufw: a second apply writes nothing"
+		# the operator denies the port above everything (ufw itself, files
+		# and running chain): check sees it in both, apply puts the allow
+		# back above it, ufw reload loads it there
+		on_host ufwlive ufw insert 1 deny 16509/tcp >/dev/null 2>&1 && ok "live ufw: ufw insert 1 deny 16509/tcp" \
+			|| not_ok "live ufw: ufw insert 1 deny 16509/tcp"
+		out=$(on_host ufwlive "$MIGREADY" --color never check --local -p ufwlive.ini 2>&1); st=$?
+		expect_status "live ufw: check with the deny first" 2 "$st" "$out"
+		expect_grep "live ufw: the file's allow is below the deny" "firewall\.allow +drift +'below '-A ufw-user-input -p tcp --dport 16509 -j DROP', which stops it'" "$out"
+		expect_grep "live ufw: the running allow is below the deny" "firewall\.running +drift +'missing: tcp 16509 from 10\.20\.0\.0/24' -> 'the rules loaded'" "$out"
+		expect_no_grep "live ufw: the range is not denied" "missing: .*49152" "$out"
+		out=$(on_host ufwlive "$MIGREADY" --color never apply --local -p ufwlive.ini 2>&1); st=$?
+		expect_status "live ufw: apply with the deny first" 2 "$st" "$out"
+		running=$(in_ns iptables -S ufw-user-input)
+		printf '%s\n' "$running" | grep -m1 -e '--dport 16509' | grep -q -- '-j ACCEPT$' \
+			&& ok "live ufw: the allow runs above the deny" || not_ok "live ufw: the allow runs above the deny" "$running"
+		expect_grep "live ufw: the deny still runs" '^-A ufw-user-input -p tcp -m tcp --dport 16509 -j DROP$' "$running"
+		out=$(on_host ufwlive "$MIGREADY" --color never apply --local -p ufwlive.ini 2>&1); st=$?
+		expect_status "live ufw: apply again after the deny" 0 "$st" "$out"
 	else
 		[ "${CI:-}" = true ] && not_ok "no ufw (scripts/deps.sh test)" || echo "# no ufw: its live part skipped"
 	fi

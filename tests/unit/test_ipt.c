@@ -4,7 +4,8 @@
  * tests/data/firewall) with a wider rule added, planned by the real
  * [firewall] resource and transformed by the Augeas engine: a wider rule
  * above the chain's first stop counts (the file is left as it is, the
- * rule named), one below it is never reached and does not. */
+ * rule named), one below it is never reached and does not; in ufw's chain
+ * a stop is a rule that may drop or reject some of the wanted traffic. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,10 +25,21 @@
 #include "helpers.h"
 #include "res.h"
 
+/* A rule's digest against a wanted one's, and the answer expected. */
 struct digest_case {
 	const char *have, *want;
-	int covers;
+	int expect;
 };
+
+/* Each case through judge. */
+static void check_digests(const struct digest_case *cases, size_t n,
+                          int (*judge)(const char *have, const char *want))
+{
+	for (size_t i = 0; i < n; i++) {
+		print_message("case: '%s' for '%s'\n", cases[i].have, cases[i].want);
+		assert_int_equal(judge(cases[i].have, cases[i].want), cases[i].expect);
+	}
+}
 
 static const struct digest_case digest_cases[] = {
 	{ "tcp 16509 10.20.0.0/24", "tcp 16509 10.20.0.0/24", 1 },
@@ -52,11 +64,47 @@ static const struct digest_case digest_cases[] = {
 static void test_digests(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(digest_cases) / sizeof(digest_cases[0]); i++) {
-		const struct digest_case *c = &digest_cases[i];
-		print_message("case: '%s' for '%s'\n", c->have, c->want);
-		assert_int_equal(mr_ipt_accept_covers(c->have, c->want), c->covers);
-	}
+	check_digests(digest_cases, sizeof(digest_cases) / sizeof(digest_cases[0]),
+	              mr_ipt_accept_covers);
+}
+
+/* A stop's digest: whether it may take some of the wanted traffic. */
+static const struct digest_case stop_cases[] = {
+	{ "any any any", "tcp 16509 10.20.0.0/24", 1 },
+	{ "tcp 16509 any", "tcp 16509 10.20.0.0/24", 1 },
+	{ "udp 16509 any", "tcp 16509 any", 0 },
+	{ "tcp 22 any", "tcp 16509 any", 0 },
+	/* a deny of one port inside the range stops part of it */
+	{ "tcp 49160 any", "tcp 49152:49215 any", 1 },
+	{ "tcp 22,49200:49300 any", "tcp 49152:49215 any", 1 },
+	{ "tcp 22,49216:49300 any", "tcp 49152:49215 any", 0 },
+	{ "any any 10.30.0.0/16", "tcp 16509 10.20.0.0/24", 0 },
+	{ "any any 10.0.0.0/8", "tcp 16509 10.20.0.0/24", 1 },
+	{ "any any 10.20.0.7", "tcp 16509 10.20.0.0/24", 1 },
+	{ "any any 10.20.0.7", "tcp 16509 any", 1 },
+	{ "any any fd00::/16", "tcp 16509 10.20.0.0/24", 1 },
+	/* what it cannot read rules nothing out */
+	{ "tcp 22:x any", "tcp 16509 any", 1 },
+	{ "any any host.example", "tcp 16509 10.20.0.0/24", 1 },
+	{ "garbage", "tcp 16509 any", 1 },
+};
+
+static void test_stops(void **state)
+{
+	(void)state;
+	check_digests(stop_cases, sizeof(stop_cases) / sizeof(stop_cases[0]), mr_ipt_stop_blocks);
+	/* a negated condition ('!' from the engine) rules nothing out */
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\ndport\t22\njump\tDROP\n",
+	                                         "tcp 16509 any"), 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\ndport\t!22\njump\tDROP\n",
+	                                         "tcp 16509 any"), 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t!10.30.0.0/16\njump\tREJECT\n",
+	                                         "tcp 16509 10.20.0.0/24"), 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.30.0.0/16\njump\tREJECT\n",
+	                                         "tcp 16509 10.20.0.0/24"), 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\nmatch\tmultiport\n"
+	                                         "dports\t49152:49160\njump\tufw-user-limit\n",
+	                                         "tcp 49152:49215 any"), 1);
 }
 
 /* A node's children as the engine offers them. */
@@ -257,6 +305,99 @@ static void test_below_stop_inserts_above(void **state)
 	mr_aug_free(aug);
 }
 
+/* ufw-user-input read in order: the wanted rule (16509/tcp from
+ * 10.20.0.0/24) counts only above the first rule that may drop or reject
+ * some of its traffic; a missing one goes above that rule's tuple, as ufw
+ * insert writes it, and is found there the next time. */
+#define UFW_ONE "[firewall]\nbackend = ufw\nallow = 16509/tcp\nsource = 10.20.0.0/24\n"
+#define UFW_LINE "-A ufw-user-input -p tcp --dport 16509 -s 10.20.0.0/24 -j ACCEPT"
+#define UFW_TUPLE "### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in\n" UFW_LINE "\n"
+
+struct order_case {
+	const char *name;
+	const char *rules;  /* before ### END RULES ### */
+	int present;        /* in the desired state as it is */
+	const char *above;  /* else: the new tuple goes right above this */
+	const char *old;    /* and what it said was there */
+};
+
+static const struct order_case order_cases[] = {
+	{ "a deny of its port above it",
+	  "### tuple ### deny tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -j DROP\n\n" UFW_TUPLE,
+	  0, "### tuple ### deny tcp 16509",
+	  "below '-A ufw-user-input -p tcp --dport 16509 -j DROP', which stops it" },
+	{ "a reject of its source, without a tuple",
+	  "-A ufw-user-input -s 10.0.0.0/8 -j REJECT --reject-with tcp-reset\n" UFW_TUPLE, 0,
+	  "-A ufw-user-input -s 10.0.0.0/8 -j REJECT",
+	  "below '-A ufw-user-input -s 10.0.0.0/8 -j REJECT --reject-with tcp-reset', which stops it" },
+	{ "a negated source's deny", "-A ufw-user-input ! -s 10.30.0.0/16 -j DROP\n" UFW_TUPLE, 0,
+	  "-A ufw-user-input ! -s 10.30.0.0/16 -j DROP",
+	  "below '-A ufw-user-input ! -s 10.30.0.0/16 -j DROP', which stops it" },
+	{ "a deny of another network above it",
+	  "### tuple ### deny any any 0.0.0.0/0 any 10.30.0.0/16 in\n"
+	  "-A ufw-user-input -s 10.30.0.0/16 -j DROP\n\n" UFW_TUPLE, 1, NULL, NULL },
+	{ "ssh rate-limited above it (ufw limit)",
+	  "### tuple ### limit tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --set\n"
+	  "-A ufw-user-input -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update "
+	  "--seconds 30 --hitcount 6 -j ufw-user-limit\n"
+	  "-A ufw-user-input -p tcp --dport 22 -j ufw-user-limit-accept\n\n" UFW_TUPLE
+	  "### RATE LIMITING ###\n-A ufw-user-limit -j REJECT\n-A ufw-user-limit-accept -j ACCEPT\n"
+	  "### END RATE LIMITING ###\n",
+	  1, NULL, NULL },
+	{ "a deny below it", UFW_TUPLE "\n### tuple ### deny tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -j DROP\n", 1, NULL, NULL },
+	{ "a wider allow below a deny of part of it",
+	  "### tuple ### deny tcp 16509 0.0.0.0/0 any 10.20.0.128/25 in\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -s 10.20.0.128/25 -j DROP\n\n"
+	  "### tuple ### allow tcp 16509 0.0.0.0/0 any 10.0.0.0/8 in\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -s 10.0.0.0/8 -j ACCEPT\n",
+	  0, "### tuple ### deny tcp 16509 0.0.0.0/0 any 10.20.0.128/25",
+	  "below '-A ufw-user-input -p tcp --dport 16509 -s 10.20.0.128/25 -j DROP', which stops "
+	  "it" },
+};
+
+static void test_ufw_order(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	for (size_t i = 0; i < sizeof(order_cases) / sizeof(order_cases[0]); i++) {
+		const struct order_case *oc = &order_cases[i];
+		print_message("case: %s\n", oc->name);
+		struct file_case c = { oc->name, UFW, UFW_ONE, "/etc/ufw/user.rules", "ufw-user.rules",
+			                   END_RULES, oc->rules, 0, NULL };
+		char *orig = mr_test_data("firewall", c.data, NULL);
+		char *text = with_lines(orig, &c);
+		char *out = NULL, *old = NULL;
+		int present = 0;
+		transform(aug, &c, text, &out, &present, &old);
+		assert_int_equal(present, oc->present);
+		if (oc->present) {
+			assert_string_equal(out, text);
+		} else {
+			char *want = mr_xasprintf(UFW_TUPLE "\n%s", oc->above);
+			assert_non_null(strstr(out, want));
+			free(want);
+			assert_non_null(old);
+			assert_string_equal(old, oc->old);
+			char *again = NULL, *old2 = NULL;
+			transform(aug, &c, out, &again, &present, &old2);
+			assert_int_equal(present, 1);
+			assert_null(old2);
+			assert_string_equal(again, out);
+			free(again);
+		}
+		free(old);
+		free(out);
+		free(text);
+		free(orig);
+	}
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +405,8 @@ int main(void)
 		cmocka_unit_test(test_node_digest),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_below_stop_inserts_above),
+		cmocka_unit_test(test_stops),
+		cmocka_unit_test(test_ufw_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -456,6 +456,31 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n" },
+	{ "firewall: ufw running, its accept below a deny of its port",
+	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
+	  "fw.iptables.ufw=stop tcp 22 any\nfw.iptables.ufw=stop any any 10.30.0.0/16\n"
+	  "fw.iptables.ufw=tcp 49152:49261 10.20.0.0/24\n"
+	  "fw.iptables.ufw=stop tcp 16509 any\nfw.iptables.ufw=tcp 16509 10.20.0.0/24\n",
+	  "[firewall]\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 10.20.0.0/24 in "
+	  "[firewall.allow]\n"
+	  "observed firewall.running drift by ufw reload: missing: tcp 16509 from 10.20.0.0/24\n" },
+	{ "firewall: ufw running, a deny of a network holding the source",
+	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
+	  "fw.iptables.ufw=stop any any 10.0.0.0/8\nfw.iptables.ufw=tcp 16509 10.20.0.0/24\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "observed firewall.running drift by ufw reload: missing: tcp 16509 from 10.20.0.0/24\n" },
+	{ "firewall: ufw running, the accept above the deny",
+	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
+	  "fw.iptables.ufw=tcp 16509 10.20.0.0/24\nfw.iptables.ufw=stop any any any\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "observed firewall.running by ufw reload: the rules loaded\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
