@@ -1231,11 +1231,30 @@ done
 # on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
 # first drop or reject (or jump to a chain holding one; a verdict map's
 # drop is not the rule's) or none; the rules above the stop as
-# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle;
-# and the stop and the rules after it as "FAMILY TABLE CHAIN STOP RULE".
+# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle,
+# and those with a verdict map again as "FAMILY TABLE CHAIN HANDLE RULE"
+# (its elements are weighed by the plan); the stop and the rules after it
+# as "FAMILY TABLE CHAIN STOP RULE"; and each chain holding a stop (a
+# verdict map with a drop counts) as "FAMILY TABLE CHAIN".
 if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 	if nftl=$(nft -a list ruleset 2>/dev/null); then
 		printf '%s\n' "$nftl" | awk '
+			# whether a verdict map may drop a new connection: an element
+			# whose verdict is drop or reject, but for a ct state key
+			# without new (invalid : drop)
+			function vmap_drops(l,   pre, body, e, ne, i, v) {
+				if (l !~ / vmap \{/) return 1
+				pre = l; sub(/ vmap .*/, "", pre)
+				body = l; sub(/.* vmap \{/, "", body); sub(/\}.*/, "", body)
+				ne = split(body, e, ",")
+				for (i = 1; i <= ne; i++) {
+					v = e[i]; sub(/.*:/, "", v)
+					if (v !~ /^ *(drop|reject)/) continue
+					if (pre ~ /(^| )ct state$/ && e[i] !~ /new/) continue
+					return 1
+				}
+				return 0
+			}
 			/^table / { fam = $2; tab = $3; key = ""; next }
 			/^\tchain / { key = fam " " tab " " $2; chains[++nch] = key; pol[key] = "accept"; next }
 			/^\t[^\t}]/ { key = ""; next }
@@ -1249,6 +1268,7 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 				n++; rk[n] = key; rt[n] = line; rh[n] = h
 				top = line; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
 				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }
+				if (top ~ /(^| )vmap( |$)/) { vm[n] = 1; if (vmap_drops(line)) drops[key] = 1 }
 				if (match(top, /(^| )(jump|goto) [^ ]+/)) { j = substr(top, RSTART, RLENGTH); sub(/.* /, "", j); jt[n] = fam " " tab " " j }
 			}
 			END {
@@ -1265,9 +1285,11 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 						if (s != "none") { print "fw.nft.after=" k " " (stop[i] ? 1 : 0) " " rt[i]; continue }
 						if (stop[i]) { s = rh[i]; print "fw.nft.after=" k " 1 " rt[i]; continue }
 						print "fw.nft.rule=" k " " rt[i]
+						if (vm[i]) print "fw.nft.vmap=" k " " rh[i] " " rt[i]
 					}
 					print "fw.nft.input=" k " " pol[k] " " s
 				}
+				for (k in drops) print "fw.nft.drops=" k
 			}'
 		say fw.nft.live ok
 	else

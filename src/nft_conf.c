@@ -234,6 +234,18 @@ static int is_new_state(const char *item, const void *arg)
 	return 0;
 }
 
+int mr_nft_family_sees(const char *family, const struct mr_nft_want *w)
+{
+	int v6 = w->source && strchr(w->source, ':');
+	if (!strcmp(family, "inet"))
+		return 1;
+	if (!strcmp(family, "ip"))
+		return !w->source || !v6;
+	if (!strcmp(family, "ip6"))
+		return !w->source || v6;
+	return 0;
+}
+
 int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w)
 {
 	char **v = NULL;
@@ -242,7 +254,8 @@ int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w)
 	for (size_t i = 0; may && i < n;) {
 		/* a named set, a variable or a negation (!= x): what it takes is
 		 * not worked out */
-		int known = i + 2 < n && !strchr("@$!", v[i + 2][0]);
+		int known = i + 2 < n && !strchr("@$!", v[i + 2][0]) && !is_word(v[i + 2], "vmap") &&
+		            !is_word(v[i + 2], "map");
 		if ((is_word(v[i], "ip") || is_word(v[i], "ip6")) && i + 2 < n &&
 		    is_word(v[i + 1], "saddr")) {
 			int v6 = is_word(v[i], "ip6");
@@ -266,6 +279,74 @@ int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w)
 	return may;
 }
 
+static int ends_with(const char *s, const char *tail)
+{
+	size_t ls = strlen(s), lt = strlen(tail);
+	return ls >= lt && !strcmp(s + ls - lt, tail);
+}
+
+/* Whether the verdict words v (of one map element) drop: drop, reject,
+ * or a jump or goto to a chain drops says holds a stop. */
+static int verdict_drops(const char *verdict, int (*drops)(const char *, const void *),
+                         const void *arg)
+{
+	char **v = NULL;
+	size_t n = split_words(verdict, &v);
+	int r = n && (is_word(v[0], "drop") || is_word(v[0], "reject"));
+	if (n >= 2 && (is_word(v[0], "jump") || is_word(v[0], "goto")))
+		r = !drops || drops(v[1], arg);
+	words_free(v, n);
+	return r;
+}
+
+int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
+                         int (*drops)(const char *chain, const void *arg), const void *arg)
+{
+	char **v = NULL;
+	size_t n = split_words(rule, &v), at = 0;
+	while (at < n && !is_word(v[at], "vmap"))
+		at++;
+	int may = 0;
+	if (at + 1 >= n || v[at + 1][0] != '{') {
+		may = at < n; /* a named map: its verdicts are not seen */
+		words_free(v, n);
+		return may;
+	}
+	struct mr_buf cond;
+	mr_buf_init(&cond);
+	for (size_t i = 0; i < at; i++)
+		mr_buf_printf(&cond, "%s ", v[i]);
+	/* "{ KEY : VERDICT, ... }": the verdict follows the last colon (an
+	 * IPv6 key holds colons of its own) */
+	char *body = mr_xstrndup(v[at + 1] + 1, strlen(v[at + 1]) - 1);
+	char *close = strrchr(body, '}');
+	if (close)
+		*close = '\0';
+	for (char *save = NULL, *e = strtok_r(body, ",", &save); e && !may;
+	     e = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(e, ':');
+		if (!colon || !verdict_drops(colon + 1, drops, arg))
+			continue;
+		*colon = '\0';
+		char *pseudo = mr_xasprintf("%s%s", cond.data ? cond.data : "", e);
+		if (w) {
+			may = mr_nft_rule_may_match(pseudo, w);
+		} else { /* any new connection: only a ct state without new rules it out */
+			char *key = e;
+			while (isspace((unsigned char)*key))
+				key++;
+			key[strcspn(key, " \t\n")] = '\0';
+			may = !cond.data || !ends_with(cond.data, "ct state ") ||
+			      any_item(key, is_new_state, NULL);
+		}
+		free(pseudo);
+	}
+	free(body);
+	mr_buf_fini(&cond);
+	words_free(v, n);
+	return may;
+}
+
 /* ---- the file ------------------------------------------------------ */
 
 struct line {
@@ -279,7 +360,9 @@ struct rule {
 	size_t first, last; /* lines */
 	char *text;         /* the statement, code only */
 	int stop;
-	char *jump;         /* jump or goto target, or NULL */
+	char **jumps;       /* jump or goto targets (not its verdict map's) */
+	size_t n_jumps;
+	int vmap;           /* it has a verdict map */
 };
 
 struct chain {
@@ -292,6 +375,14 @@ struct chain {
 	struct rule *rules;
 	size_t n_rules;
 	size_t decl_line;     /* the type ... hook line, for indentation */
+};
+
+struct conf;
+
+/* A chain and its file, for chain_drops. */
+struct conf_chain_ref {
+	const struct conf *c;
+	const struct chain *ch;
 };
 
 struct conf {
@@ -324,7 +415,9 @@ static void conf_fini(struct conf *c)
 		struct chain *ch = &c->chains[i];
 		for (size_t k = 0; k < ch->n_rules; k++) {
 			free(ch->rules[k].text);
-			free(ch->rules[k].jump);
+			for (size_t j = 0; j < ch->rules[k].n_jumps; j++)
+				free(ch->rules[k].jumps[j]);
+			free(ch->rules[k].jumps);
 		}
 		free(ch->rules);
 		free(ch->family);
@@ -451,15 +544,18 @@ static void add_statement(struct conf *c, struct chain *ch, const char *stmt, si
 		return;
 	ch->rules = mr_xreallocarray(ch->rules, ch->n_rules + 1, sizeof(*ch->rules));
 	struct rule *r = &ch->rules[ch->n_rules++];
-	*r = (struct rule){ first, last, mr_xstrdup(stmt), 0, NULL };
+	*r = (struct rule){ first, last, mr_xstrdup(stmt), 0, NULL, 0, 0 };
 	char *top = top_level(stmt);
 	char **v = NULL;
 	size_t nv = split_words(top, &v);
 	for (size_t i = 0; i < nv; i++) {
 		if (!strcmp(v[i], "drop") || !strcmp(v[i], "reject"))
 			r->stop = 1;
-		if ((!strcmp(v[i], "jump") || !strcmp(v[i], "goto")) && i + 1 < nv && !r->jump)
-			r->jump = mr_xstrdup(v[i + 1]);
+		if ((!strcmp(v[i], "jump") || !strcmp(v[i], "goto")) && i + 1 < nv) {
+			r->jumps = mr_xreallocarray(r->jumps, r->n_jumps + 1, sizeof(*r->jumps));
+			r->jumps[r->n_jumps++] = mr_xstrdup(v[i + 1]);
+		}
+		r->vmap |= !strcmp(v[i], "vmap");
 	}
 	ch->drops |= r->stop;
 	words_free(v, nv);
@@ -517,6 +613,59 @@ static size_t read_chain(struct conf *c, struct chain *ch, size_t i)
 	return i;
 }
 
+/* A chain of the file, or NULL (refused) when it is there already. */
+static struct chain *new_chain(struct conf *c, const char *family, const char *table,
+                               const char *name, size_t line)
+{
+	for (size_t k = 0; k < c->n_chains; k++)
+		if (!strcmp(c->chains[k].name, name) && !strcmp(c->chains[k].table, table) &&
+		    !strcmp(c->chains[k].family, family)) {
+			/* nft merges the two: which rule comes first is not plain */
+			refuse(c, line, "the chain '%s' again (first on line %zu)", name,
+			       c->chains[k].line + 1);
+			return NULL;
+		}
+	c->chains = mr_xreallocarray(c->chains, c->n_chains + 1, sizeof(*c->chains));
+	struct chain *ch = &c->chains[c->n_chains++];
+	*ch = (struct chain){ 0 };
+	ch->family = mr_xstrdup(family);
+	ch->table = mr_xstrdup(table);
+	ch->name = mr_xstrdup(name);
+	ch->line = line;
+	ch->close = line;
+	ch->close_has_code = 1;
+	ch->decl_line = (size_t)-1;
+	return ch;
+}
+
+/* A regular chain whose body is on its header's line ("chain ssh { tcp
+ * dport 22 drop; }"): its statements, so that a jump to it is judged. */
+static void read_one_line_chain(struct conf *c, struct chain *ch, size_t i)
+{
+	const char *code = c->lines[i].code;
+	const char *open = strchr(code, '{'), *close = strrchr(code, '}');
+	if (!open || !close || close < open)
+		return;
+	struct mr_buf stmt;
+	mr_buf_init(&stmt);
+	int depth = 0;
+	for (const char *s = open + 1; s < close; s++) {
+		depth += *s == '{';
+		depth -= *s == '}';
+		if (*s == ';' && depth == 0) {
+			if (stmt.len && !blank(stmt.data))
+				add_statement(c, ch, stmt.data, i, i);
+			stmt.len = 0;
+			stmt.data[0] = '\0';
+			continue;
+		}
+		mr_buf_putc(&stmt, *s);
+	}
+	if (stmt.len && !blank(stmt.data))
+		add_statement(c, ch, stmt.data, i, i);
+	mr_buf_fini(&stmt);
+}
+
 static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
 
 static int is_family(const char *w)
@@ -563,38 +712,42 @@ static void read_conf(struct conf *c)
 			continue;
 		}
 		if (ln->depth_in == 1 && *table && n >= 2 && !strcmp(w[0], "chain")) {
-			if (ln->depth_out != 2) {
-				if (strstr(ln->code, "hook")) {
-					refuse(c, i, "a base chain on one line is not read");
-					return;
-				}
-				continue; /* a one-line regular chain: its jumps are not followed */
+			if (ln->depth_out != 2 && strstr(ln->code, "hook")) {
+				refuse(c, i, "a base chain on one line is not read");
+				return;
 			}
+			if (ln->depth_out != 2 && (ln->depth_out != 1 || !strchr(ln->code, '{')))
+				continue; /* a declaration without a body */
 			char *b = strchr(w[1], '{');
 			if (b)
 				*b = '\0';
-			for (size_t k = 0; k < c->n_chains; k++)
-				if (!strcmp(c->chains[k].name, w[1]) && !strcmp(c->chains[k].table, table) &&
-				    !strcmp(c->chains[k].family, family)) {
-					/* nft merges the two: which rule comes first is not plain */
-					refuse(c, i, "the chain '%s' again (first on line %zu)", w[1],
-					       c->chains[k].line + 1);
-					return;
-				}
-			c->chains = mr_xreallocarray(c->chains, c->n_chains + 1, sizeof(*c->chains));
-			struct chain *ch = &c->chains[c->n_chains++];
-			*ch = (struct chain){ 0 };
-			ch->family = mr_xstrdup(family);
-			ch->table = mr_xstrdup(table);
-			ch->name = mr_xstrdup(w[1]);
-			ch->line = i;
-			ch->decl_line = (size_t)-1;
-			i = read_chain(c, ch, i + 1);
+			struct chain *ch = new_chain(c, family, table, w[1], i);
+			if (!ch)
+				return;
+			if (ln->depth_out == 2)
+				i = read_chain(c, ch, i + 1);
+			else
+				read_one_line_chain(c, ch, i);
 		}
 	}
 }
 
-/* Chains whose rules jump to a chain holding a stop stop too. */
+/* Whether the chain named name of ch's table (arg) holds a stop. */
+static int chain_drops(const char *name, const void *arg)
+{
+	const struct conf_chain_ref *ref = arg;
+	for (size_t j = 0; j < ref->c->n_chains; j++) {
+		const struct chain *o = &ref->c->chains[j];
+		if (o->drops && !strcmp(o->name, name) && !strcmp(o->table, ref->ch->table) &&
+		    !strcmp(o->family, ref->ch->family))
+			return 1;
+	}
+	return 0;
+}
+
+/* Chains whose rules jump to a chain holding a stop stop too; a chain
+ * whose verdict map may drop, or jump to such a chain, holds one for the
+ * chains that jump to it (its elements are not weighed there). */
 static void resolve_jumps(struct conf *c)
 {
 	for (int changed = 1, round = 0; changed && round < 64; round++) {
@@ -602,16 +755,21 @@ static void resolve_jumps(struct conf *c)
 		for (size_t i = 0; i < c->n_chains; i++)
 			for (size_t k = 0; k < c->chains[i].n_rules; k++) {
 				struct rule *r = &c->chains[i].rules[k];
-				if (r->stop || !r->jump)
-					continue;
-				for (size_t j = 0; j < c->n_chains; j++)
-					if (c->chains[j].drops && !strcmp(c->chains[j].name, r->jump) &&
-					    !strcmp(c->chains[j].table, c->chains[i].table) &&
-					    !strcmp(c->chains[j].family, c->chains[i].family)) {
-						r->stop = 1;
-						c->chains[i].drops = 1;
-						changed = 1;
-					}
+				struct conf_chain_ref ref = { c, &c->chains[i] };
+				if (r->vmap && !c->chains[i].drops &&
+				    mr_nft_vmap_may_stop(r->text, NULL, chain_drops, &ref)) {
+					c->chains[i].drops = 1;
+					changed = 1;
+				}
+				for (size_t t = 0; t < r->n_jumps && !r->stop; t++)
+					for (size_t j = 0; j < c->n_chains && !r->stop; j++)
+						if (c->chains[j].drops && !strcmp(c->chains[j].name, r->jumps[t]) &&
+						    !strcmp(c->chains[j].table, c->chains[i].table) &&
+						    !strcmp(c->chains[j].family, c->chains[i].family)) {
+							r->stop = 1;
+							c->chains[i].drops = 1;
+							changed = 1;
+						}
 			}
 	}
 }
@@ -646,6 +804,64 @@ static struct chain *input_chain(struct conf *c)
 	return NULL;
 }
 
+/* Whether r (of ch) may stop some of the traffic of want[0..n): a drop,
+ * a reject or a jump to a chain holding one whose conditions may match it
+ * (any at all with any_stop: where rules go, above the first), or a
+ * verdict map element that may send it to one. */
+static int rule_may_stop(const struct conf *c, const struct chain *ch, const struct rule *r,
+                         const struct mr_nft_want *want, size_t n, int any_stop)
+{
+	struct conf_chain_ref ref = { c, ch };
+	for (size_t i = 0; i < n; i++)
+		if ((r->stop && (any_stop || mr_nft_rule_may_match(r->text, &want[i]))) ||
+		    (r->vmap && mr_nft_vmap_may_stop(r->text, &want[i], chain_drops, &ref)))
+			return 1;
+	return 0;
+}
+
+/* Every chain hooked on input sees the packet (an accept ends only its own
+ * chain; a drop ends all): in each but mine, w's traffic must meet an
+ * accept that covers it before any stop that may match it, or the end of
+ * a chain with policy accept. Else refused at the rule (or the chain) that
+ * drops it: migready adds to one chain. */
+static void other_chains_pass(struct conf *c, const struct chain *mine,
+                              const struct mr_nft_want *w)
+{
+	for (size_t i = 0; i < c->n_chains && !c->why; i++) {
+		const struct chain *ch = &c->chains[i];
+		if (ch == mine || !ch->base_input || !mr_nft_family_sees(ch->family, w))
+			continue;
+		const struct rule *blocker = NULL;
+		int pass = 0;
+		for (size_t k = 0; k < ch->n_rules && !pass && !blocker; k++) {
+			if (rule_may_stop(c, ch, &ch->rules[k], w, 1, 0))
+				blocker = &ch->rules[k];
+			else if (!ch->rules[k].stop)
+				pass = mr_nft_rule_covers(ch->rules[k].text, w);
+		}
+		if (pass || (!blocker && !ch->policy_drop))
+			continue;
+		char *rule = mr_nft_rule_text(w);
+		char *how = mr_xstrdup("policy drop");
+		if (blocker) { /* its line as written, strings and all */
+			const struct line *ln = &c->lines[blocker->first];
+			size_t a = 0, z = ln->len;
+			while (a < z && isspace((unsigned char)ln->start[a]))
+				a++;
+			while (z > a && isspace((unsigned char)ln->start[z - 1]))
+				z--;
+			free(how);
+			how = mr_xasprintf("'%.*s'", (int)(z - a), ln->start + a);
+		}
+		refuse(c, blocker ? blocker->first : ch->line,
+		       "the chain %s %s %s, also hooked on input, drops (%s) before it accepts '%s': "
+		       "a packet must pass every input chain; accept it there too",
+		       ch->family, ch->table, ch->name, how, rule);
+		free(how);
+		free(rule);
+	}
+}
+
 static void put_indent(struct mr_buf *b, const struct line *ln)
 {
 	size_t k = 0;
@@ -671,7 +887,7 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 	if (!ch)
 		goto refused;
 	size_t stop = 0;
-	while (stop < ch->n_rules && !ch->rules[stop].stop)
+	while (stop < ch->n_rules && !rule_may_stop(&c, ch, &ch->rules[stop], want, n, 1))
 		stop++;
 	if (stop == ch->n_rules && ch->close_has_code) {
 		refuse(&c, ch->close, "a statement on the line closing the chain '%s'", ch->name);
@@ -695,6 +911,12 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 		                       !strcmp(ch->family, "arp") || !strcmp(ch->family, "bridge"))) {
 			refuse(&c, ch->line, "the chain '%s' of family %s cannot match the source '%s'",
 			       ch->name, ch->family, want[i].source);
+			mr_buf_fini(&add);
+			mr_buf_fini(&missing);
+			goto refused;
+		}
+		other_chains_pass(&c, ch, &want[i]);
+		if (c.why) {
 			mr_buf_fini(&add);
 			mr_buf_fini(&missing);
 			goto refused;

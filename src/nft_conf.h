@@ -49,6 +49,19 @@ int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w);
  * does not know (an interface, a named set) may match. */
 int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w);
 
+/* Whether rule's verdict map ("ct state vmap { invalid : drop }") may send
+ * some of w's traffic (NULL: any new connection) to a stop: an element that may match it
+ * (the rule's conditions and the element's key, as mr_nft_rule_may_match
+ * weighs them) whose verdict is drop, reject, or a jump or goto to a chain
+ * that drops(chain, arg) says holds a stop (drops NULL: any does). A named
+ * map may; a rule without a verdict map does not. */
+int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
+                         int (*drops)(const char *chain, const void *arg), const void *arg);
+
+/* Whether a chain of family (ip, ip6, inet...) hooked on input sees some
+ * of w's traffic: ip and ip6 that of their IP family, inet both. */
+int mr_nft_family_sees(const char *family, const struct mr_nft_want *w);
+
 /* Whether prefix (a CIDR or an address) holds source (likewise), both of
  * one family. */
 int mr_nft_prefix_holds(const char *prefix, const char *source);

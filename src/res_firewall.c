@@ -588,10 +588,62 @@ static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char *
  * accept that covers it before any drop that may match it, or the end of
  * the chain with policy accept. Else that rule fails, naming the chain:
  * migready edits one chain. after: the facts' "KEY STOP RULE" lines. */
+/* Whether the running chain "FAMILY TABLE NAME" of prefix's table (arg:
+ * the facts' "FAMILY TABLE " and the facts) holds a stop. */
+struct nft_table_ref {
+	const char *prefix; /* "FAMILY TABLE CHAIN ": its first two words count */
+	const struct mr_facts *facts;
+};
+
+static int nft_chain_drops(const char *chain, const void *arg)
+{
+	const struct nft_table_ref *ref = arg;
+	const char *table_end = strchr(ref->prefix, ' ');
+	table_end = table_end ? strchr(table_end + 1, ' ') : NULL;
+	if (!table_end)
+		return 1;
+	char *key = mr_xasprintf("%.*s %s", (int)(table_end - ref->prefix), ref->prefix, chain);
+	const char **d = NULL;
+	size_t n = mr_facts_get_all(ref->facts, "fw.nft.drops", &d);
+	int drops = 0;
+	for (size_t i = 0; i < n && !drops; i++)
+		drops = !strcmp(d[i], key);
+	free(d);
+	free(key);
+	return drops;
+}
+
+/* Whether a running rule of the chain prefix names may stop some of w's
+ * traffic by its verdict map. */
+static int nft_vmap_stops(const struct mr_facts *facts, const char *prefix, const char *rule,
+                          const struct mr_nft_want *w)
+{
+	struct nft_table_ref ref = { prefix, facts };
+	return strstr(rule, "vmap") && mr_nft_vmap_may_stop(rule, w, nft_chain_drops, &ref);
+}
+
+/* The handle (digits) of the chain's verdict-map rule, from the facts'
+ * "FAMILY TABLE CHAIN HANDLE RULE" lines, into handle; "" if none. */
+static void nft_vmap_handle(const char **vmaps, size_t n, const char *prefix, const char *rule,
+                            char handle[16])
+{
+	size_t pl = strlen(prefix);
+	handle[0] = '\0';
+	for (size_t i = 0; i < n && !handle[0]; i++) {
+		if (strncmp(vmaps[i], prefix, pl) != 0)
+			continue;
+		const char *h = vmaps[i] + pl;
+		size_t hl = strspn(h, "0123456789");
+		if (hl && hl < 16 && h[hl] == ' ' && !strcmp(h + hl + 1, rule))
+			snprintf(handle, 16, "%.*s", (int)hl, h);
+	}
+}
+
 static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const char **rules,
                                    size_t n_rules, const char **after, size_t n_after,
                                    const struct fw_rule *r, const struct nft_wants *w)
 {
+	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char **in = NULL;
 	size_t n = mr_facts_get_all(mr_plan_facts(plan), "fw.nft.input", &in);
 	for (size_t c = 0; c < n; c++) {
@@ -603,17 +655,25 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 		int policy_drop = !strcmp(f[3], "drop");
 		int skip = !strcmp(prefix, mine) || (!policy_drop && !strcmp(f[4], "none"));
 		for (size_t i = 0; i < w->n && !skip; i++) {
+			if (!mr_nft_family_sees(f[0], &w->v[i]))
+				continue;
 			int pass = 0;
-			for (size_t k = 0; k < n_rules && !pass; k++)
-				pass = !strncmp(rules[k], prefix, pl) &&
-				       mr_nft_rule_covers(rules[k] + pl, &w->v[i]);
 			const char *blocker = NULL;
+			for (size_t k = 0; k < n_rules && !pass && !blocker; k++) {
+				if (strncmp(rules[k], prefix, pl) != 0)
+					continue;
+				if (nft_vmap_stops(facts, prefix, rules[k] + pl, &w->v[i]))
+					blocker = rules[k] + pl;
+				else
+					pass = mr_nft_rule_covers(rules[k] + pl, &w->v[i]);
+			}
 			for (size_t k = 0; k < n_after && !pass && !blocker; k++) {
 				const char *a = after[k];
 				if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') ||
 				    a[pl + 1] != ' ')
 					continue;
-				if (a[pl] == '1' && mr_nft_rule_may_match(a + pl + 2, &w->v[i]))
+				if ((a[pl] == '1' && mr_nft_rule_may_match(a + pl + 2, &w->v[i])) ||
+				    nft_vmap_stops(facts, prefix, a + pl + 2, &w->v[i]))
 					blocker = a + pl + 2;
 				else if (a[pl] == '0')
 					pass = mr_nft_rule_covers(a + pl + 2, &w->v[i]);
@@ -653,29 +713,48 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 	const char **rules = NULL;
 	size_t n_rules = mr_facts_get_all(facts, "fw.nft.rule", &rules);
 	char *prefix = mr_xasprintf("%s %s %s ", c[0], c[1], c[2]);
+	const char **vmaps = NULL;
+	size_t n_vmaps = mr_facts_get_all(facts, "fw.nft.vmap", &vmaps);
 	for (size_t i = 0; i < w->n; i++) {
-		const char *cover = NULL;
-		for (size_t k = 0; k < n_rules && !cover; k++)
-			if (!strncmp(rules[k], prefix, strlen(prefix)) &&
-			    mr_nft_rule_covers(rules[k] + strlen(prefix), &w->v[i]))
-				cover = rules[k] + strlen(prefix);
+		/* a rule goes above the chain's stop, or a verdict map above it
+		 * that may drop the traffic, where it is found the next time */
+		const char *cover = NULL, *stop = strcmp(c[4], "none") ? c[4] : NULL;
+		char vmap_handle[16] = "";
+		size_t pl = strlen(prefix);
+		for (size_t k = 0; k < n_rules && !cover; k++) {
+			if (strncmp(rules[k], prefix, pl) != 0)
+				continue;
+			if (nft_vmap_stops(facts, prefix, rules[k] + pl, &w->v[i])) {
+				nft_vmap_handle(vmaps, n_vmaps, prefix, rules[k] + pl, vmap_handle);
+				stop = vmap_handle;
+				break;
+			}
+			if (mr_nft_rule_covers(rules[k] + pl, &w->v[i]))
+				cover = rules[k] + pl;
+		}
+		if (stop && !*stop) {
+			char *where = mr_plan_origin_of(r[i].allow);
+			mr_plan_fail(plan, "firewall.running", where,
+			             "cannot read the running rules: the probe's digest of nft list "
+			             "ruleset is not one");
+			free(where);
+			continue;
+		}
 		char *text = mr_nft_rule_text(&w->v[i]);
-		const char *argv[32] = { "nft", strcmp(c[4], "none") ? "insert" : "add", "rule", c[0],
-			                     c[1], c[2] };
+		const char *argv[32] = { "nft", stop ? "insert" : "add", "rule", c[0], c[1], c[2] };
 		size_t k = 6;
-		if (strcmp(c[4], "none")) {
+		if (stop) {
 			argv[k++] = "handle";
-			argv[k++] = c[4];
+			argv[k++] = stop;
 		}
 		char *words = mr_xstrdup(text);
 		for (char *save = NULL, *t = strtok_r(words, " ", &save); t && k < 30;
 		     t = strtok_r(NULL, " ", &save))
 			argv[k++] = t;
 		argv[k] = NULL;
-		char *name = strcmp(c[4], "none")
-		                     ? mr_xasprintf("nft insert rule %s %s %s handle %s %s", c[0], c[1],
-		                                    c[2], c[4], text)
-		                     : mr_xasprintf("nft add rule %s %s %s %s", c[0], c[1], c[2], text);
+		char *name = stop ? mr_xasprintf("nft insert rule %s %s %s handle %s %s", c[0], c[1],
+		                                 c[2], stop, text)
+		                  : mr_xasprintf("nft add rule %s %s %s %s", c[0], c[1], c[2], text);
 		struct mr_plan_cmd *cmd = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
 		char *old = !cover ? NULL : !strcmp(cover, text) ? mr_xstrdup(text)
@@ -690,6 +769,7 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 	const char **after = NULL;
 	size_t n_after = mr_facts_get_all(facts, "fw.nft.after", &after);
 	check_nft_other_chains(plan, prefix, rules, n_rules, after, n_after, r, w);
+	free(vmaps);
 	free(after);
 	free(prefix);
 	free(rules);

@@ -304,6 +304,29 @@ if command -v nft >/dev/null; then
 	expect_status "nftables check: ... accepted there first: the running rules pass (the file drifted)" 2 "$st" "$out"
 	expect_no_grep "... no failure of the running rules" 'firewall\.running +failed' "$out"
 	in_ns nft delete table ip guard
+	# a verdict map above the accept that drops the source's network (and
+	# ct state's, which drops only invalid, is no stop): the rule goes
+	# above the map, by its handle, and is found there
+	in_ns nft insert rule inet filter input ip saddr vmap '{ 10.20.0.0/16 : drop, 10.30.0.0/16 : accept }'
+	in_ns nft insert rule inet filter input ct state vmap '{ established : accept, related : accept, invalid : drop }'
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "nftables facts: the map's handle" '^fw\.nft\.vmap=inet filter input [0-9]+ ip saddr vmap \{ 10\.20\.0\.0/16 : drop, 10\.30\.0\.0/16 : accept \}$' "$facts"
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
+	expect_grep "nftables check: the accept below the map is not reached" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	cmd=$(printf '%s\n' "$out" | sed -n 's/^  apply would run: \(nft insert rule inet filter input handle [0-9]* ip saddr 10.20.0.0\/24 tcp dport 16509 accept\)$/\1/p')
+	# shellcheck disable=SC2086 # the planned argv, words without quotes
+	in_ns $cmd && ok "nftables: nft runs the insert above the map" || not_ok "nftables: nft runs the insert above the map" "$out"
+	in_ns nft list chain inet filter input | grep -A1 -F 'ip saddr 10.20.0.0/24 tcp dport 16509 accept' | sed -n 2p | grep -q 'ip saddr vmap' \
+		&& ok "nftables: right above the map" || not_ok "nftables: right above the map" "$(in_ns nft list ruleset)"
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
+	expect_no_grep "nftables check: found above the map" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	expect_grep "nftables check: the wider accept below the map covers no more" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 49152-49215 accept'" "$out"
+	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ip saddr vmap .* # handle \([0-9]*\)$/\1/p')
+	in_ns nft delete rule inet filter input handle "$h"
+	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ct state vmap .* # handle \([0-9]*\)$/\1/p')
+	in_ns nft delete rule inet filter input handle "$h"
+	h=$(in_ns nft -a list chain inet filter input | sed -n 's/^.*ip saddr 10.20.0.0\/24 tcp dport 16509 accept # handle \([0-9]*\)$/\1/p' | head -1)
+	in_ns nft delete rule inet filter input handle "$h"
 	# rollback's removal (undo_rule.sh, the rule as the MANIFEST keeps it):
 	# by the handle of the rule with exactly that text, no other rule
 	undo() { in_ns sh "$SRC/src/undo_rule.sh" "$@"; }

@@ -39,6 +39,16 @@ static char *expected(const char *text, const char *anchor, const char *before, 
 	return mr_xasprintf("%.*s%s%s", (int)(p - text), text, lines, p);
 }
 
+/* text holds the first n of want_pair already: the merge leaves it. */
+static void assert_taken_as_is(const char *text, size_t n)
+{
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(text, strlen(text), want_pair, n, &found);
+	assert_string_equal(out, text);
+	assert_null(found);
+	free(out);
+}
+
 static void test_added_where_the_chain_stops(void **state)
 {
 	(void)state;
@@ -54,7 +64,8 @@ static void test_added_where_the_chain_stops(void **state)
 		  "    tcp dport 16509 accept\n    ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
 		{ "router-semicolons.conf", "table inet filter", "\t\tct state invalid drop;",
 		  "\t\ttcp dport 16509 accept\n\t\tip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
-		/* a verdict map's drop is not the rule's: no stop, at the end */
+		/* verdict maps whose drop takes only invalid connections, or
+		 * jump to chains that do not drop: no stop, at the end */
 		{ "vmaps.conf", "chain input", "  }",
 		  "    tcp dport 16509 accept\n    ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n" },
 		{ "router-defines.conf", "# Input chain", "    }",
@@ -94,11 +105,7 @@ static void test_wider_rule_covers(void **state)
 	                   "    reject\n"
 	                   "  }\n"
 	                   "}\n";
-	char *found = NULL;
-	char *out = mr_nft_conf_merge(text, strlen(text), want_pair, 2, &found);
-	assert_string_equal(out, text);
-	assert_null(found);
-	free(out);
+	assert_taken_as_is(text, 2);
 	/* below the stop it is never reached */
 	const char *below = "table inet filter {\n"
 	                    "  chain input {\n"
@@ -107,7 +114,8 @@ static void test_wider_rule_covers(void **state)
 	                    "    tcp dport 16509 accept\n"
 	                    "  }\n"
 	                    "}\n";
-	out = mr_nft_conf_merge(below, strlen(below), want_pair, 1, &found);
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(below, strlen(below), want_pair, 1, &found);
 	assert_string_equal(out, "table inet filter {\n"
 	                         "  chain input {\n"
 	                         "    type filter hook input priority 0; policy drop;\n"
@@ -156,6 +164,26 @@ static void test_refused_with_the_line(void **state)
 		{ "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; "
 		  "policy drop;\n\t\t{\n\t\t}; drop\n\t}\n}\n",
 		  "5: rules inserted above this line would not be read back in the chain 'input'" },
+		/* another chain hooked on input drops first: every chain sees the
+		 * packet, and migready adds to one */
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0;\n"
+		  "  ip saddr 10.0.0.0/8 drop comment \"lab\"\n }\n}\n"
+		  "table ip b {\n chain in {\n  type filter hook input priority 10;\n  policy drop\n }\n}\n",
+		  "4: the chain ip a input, also hooked on input, drops ('ip saddr 10.0.0.0/8 drop comment "
+		  "\"lab\"') before it accepts 'tcp dport 16509 accept': a packet must pass every input "
+		  "chain; accept it there too" },
+		{ "table inet a {\n chain input {\n  type filter hook input priority 0; policy drop;\n"
+		  " }\n}\ntable inet b {\n chain in {\n  type filter hook input priority 10;\n"
+		  "  tcp dport 22 accept\n  iifname vmap { eth1 : jump block }\n }\n"
+		  " chain block { drop; }\n}\n",
+		  "10: the chain inet b in, also hooked on input, drops ('iifname vmap { eth1 : jump block "
+		  "}') before it accepts 'tcp dport 16509 accept': a packet must pass every input chain; "
+		  "accept it there too" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0; policy drop;\n"
+		  " }\n}\ntable inet b {\n chain in {\n  type filter hook input priority 10;\n"
+		  "  policy drop;\n }\n}\n",
+		  "2: 2 filter chains hooked on input, and several with policy drop: cannot tell which "
+		  "to add to" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *found = NULL;
@@ -178,6 +206,78 @@ static void test_refused_with_the_line(void **state)
 	assert_string_equal(found, "missing in ip b in: tcp dport 16509 accept");
 	free(out);
 	free(found);
+	/* an IPv6 chain that drops everything does not see IPv4 traffic, nor
+	 * a chain whose drop is for other ports, or that accepts it first */
+	const char *v4 = "table ip a {\n chain input {\n  type filter hook input priority 0;"
+	                 " policy drop;\n }\n}\ntable ip6 b {\n chain in {\n"
+	                 "  type filter hook input priority 10;\n  reject\n }\n}\n"
+	                 "table inet c {\n chain in {\n  type filter hook input priority 20;\n"
+	                 "  tcp dport 22 drop\n  tcp dport 49000-50000 accept\n  drop\n }\n}\n";
+	out = mr_nft_conf_merge(v4, strlen(v4), want_pair + 1, 1, &found);
+	if (!out)
+		fail_msg("refused: %s", found);
+	assert_string_equal(found,
+	                    "missing in ip a input: ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept");
+	free(out);
+	free(found);
+}
+
+/* Where the first rule that may stop the traffic is: a verdict map
+ * element, a jump to a chain (on one line too) or a map's jump to one. */
+static void test_stops_in_maps_and_chains(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *rules, *before; /* the rules go right above before */
+	} cases[] = {
+		{ "a map dropping the source's network",
+		  "  ip saddr vmap { 10.20.0.0/16 : drop, 10.30.0.0/16 : accept }\n"
+		  "  tcp dport 16509 accept\n",
+		  "  ip saddr vmap" },
+		/* the rule from anywhere is IPv6 traffic too */
+		{ "a map dropping an IPv6 network, key with colons",
+		  "  ip6 saddr vmap { fd00:20::/64 : drop }\n  ip saddr 10.20.0.0/16 drop\n",
+		  "  ip6 saddr vmap" },
+		{ "a jump to a one-line chain that drops", "  jump block\n  tcp dport 16509 accept\n",
+		  "  jump block" },
+		{ "a map's jump to it", "  iifname vmap { eth1 : jump block, lo : accept }\n",
+		  "  iifname vmap" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		print_message("case: %s\n", cases[i].name);
+		char *text = mr_xasprintf("table inet filter {\n chain block { ip saddr 10.0.0.0/8 drop; }\n"
+		                          " chain input {\n  type filter hook input priority 0; policy drop;\n"
+		                          "%s }\n}\n",
+		                          cases[i].rules);
+		char *found = NULL;
+		char *out = mr_nft_conf_merge(text, strlen(text), want_pair, 2, &found);
+		if (!out)
+			fail_msg("refused: %s", found);
+		char *want = mr_xasprintf("  tcp dport 16509 accept\n  ip saddr 10.20.0.0/24 tcp dport "
+		                          "49152-49215 accept\n%s",
+		                          cases[i].before);
+		if (!strstr(out, want))
+			fail_msg("%s:\n%s", cases[i].name, out);
+		free(want);
+		free(out);
+		free(found);
+		free(text);
+	}
+	/* the maps themselves */
+	assert_int_equal(mr_nft_vmap_may_stop("ip6 saddr vmap { fd00:20::/64 : drop }", &want_pair[1],
+	                                      NULL, NULL), 0);
+	assert_int_equal(mr_nft_vmap_may_stop("ct state vmap { established : accept, invalid : drop }",
+	                                      NULL, NULL, NULL), 0);
+	assert_int_equal(mr_nft_vmap_may_stop("ct state vmap { new : drop }", NULL, NULL, NULL), 1);
+	assert_int_equal(mr_nft_vmap_may_stop("iifname vmap @ifs", &want_pair[0], NULL, NULL), 1);
+	assert_int_equal(mr_nft_vmap_may_stop("tcp dport 16509 drop", &want_pair[0], NULL, NULL), 0);
+	assert_int_equal(mr_nft_vmap_may_stop("tcp dport vmap { 16509 : reject, 22 : accept }",
+	                                      &want_pair[0], NULL, NULL), 1);
+	/* a map dropping only port 22: the accept below it counts */
+	const char *ssh = "table inet filter {\n chain input {\n  type filter hook input priority 0;"
+	                  " policy drop;\n  tcp dport vmap { 22 : drop }\n  tcp dport 16509 accept\n"
+	                  " }\n}\n";
+	assert_taken_as_is(ssh, 1);
 }
 
 static void test_rule_covers(void **state)
@@ -317,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_added_where_the_chain_stops),
 		cmocka_unit_test(test_wider_rule_covers),
 		cmocka_unit_test(test_refused_with_the_line),
+		cmocka_unit_test(test_stops_in_maps_and_chains),
 		cmocka_unit_test(test_rule_covers),
 		cmocka_unit_test(test_rule_may_match),
 		cmocka_unit_test(test_ports),

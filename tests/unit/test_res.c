@@ -651,6 +651,42 @@ static const struct res_case firewall_cases[] = {
 	  "accept: tcp dport 16509 accept\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 7 tcp dport "
 	  "49152-49215 accept: (none)\n" },
+	{ "firewall: nftables, a verdict map that drops the source above the accept",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop none\n"
+	  "fw.nft.rule=inet filter input ct state vmap { established : accept, invalid : drop }\n"
+	  "fw.nft.vmap=inet filter input 4 ct state vmap { established : accept, invalid : drop }\n"
+	  "fw.nft.rule=inet filter input ip saddr vmap { 10.20.0.0/16 : drop }\n"
+	  "fw.nft.vmap=inet filter input 5 ip saddr vmap { 10.20.0.0/16 : drop }\n"
+	  "fw.nft.rule=inet filter input tcp dport 16509 accept\n"
+	  "fw.nft.rule=inet filter input iifname vmap { \"eth9\" : jump quiet, \"eth8\" : jump "
+	  "block }\n"
+	  "fw.nft.vmap=inet filter input 8 iifname vmap { \"eth9\" : jump quiet, \"eth8\" : jump "
+	  "block }\n"
+	  "fw.nft.drops=inet filter block\n"
+	  /* IPv6 only: IPv4 traffic never meets it */
+	  "fw.nft.input=ip6 guard in accept 3\nfw.nft.after=ip6 guard in 1 reject\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n"
+	  "source = 10.20.0.0/24\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
+	  "10.20.0.0/24 tcp dport 16509 accept: (none)\n"
+	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
+	  "10.20.0.0/24 tcp dport 49152-49215 accept: (none)\n" },
+	{ "firewall: nftables, a map's jump to a chain that drops, after the accept",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop none\n"
+	  "fw.nft.rule=inet filter input ip saddr 10.20.0.0/24 tcp dport 16509 accept\n"
+	  "fw.nft.rule=inet filter input iifname vmap { \"eth8\" : jump block }\n"
+	  "fw.nft.vmap=inet filter input 8 iifname vmap { \"eth8\" : jump block }\n"
+	  "fw.nft.drops=inet filter block\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n"
+	  "source = 10.20.0.0/24\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "observed firewall.running by nft add rule inet filter input ip saddr "
+	  "10.20.0.0/24 tcp dport 16509 accept: ip saddr 10.20.0.0/24 tcp dport 16509 accept\n"
+	  "observed firewall.running drift by nft insert rule inet filter input handle 8 ip saddr "
+	  "10.20.0.0/24 tcp dport 49152-49215 accept: (none)\n" },
 };
 
 static const char *enable_word(enum mr_unit_enable e)
