@@ -133,6 +133,34 @@ static const char *list_item(const char *list, const char *opt, size_t n, int pr
 	return NULL;
 }
 
+/* Whether each ':'-separated item of a[0..an) is in b[0..bn). */
+static int flavours_within(const char *a, size_t an, const char *b, size_t bn)
+{
+	for (size_t i = 0; i < an;) {
+		size_t l = 0;
+		while (i + l < an && a[i + l] != ':')
+			l++;
+		int found = 0;
+		for (size_t j = 0; j < bn && !found;) {
+			size_t m = 0;
+			while (j + m < bn && b[j + m] != ':')
+				m++;
+			found = m == l && !strncmp(a + i, b + j, l);
+			j += m + 1;
+		}
+		if (!found)
+			return 0;
+		i += l + 1;
+	}
+	return 1;
+}
+
+/* Whether two sec= lists ("sys:krb5") hold the same flavours. */
+static int same_flavours(const char *a, size_t an, const char *b, size_t bn)
+{
+	return flavours_within(a, an, b, bn) && flavours_within(b, bn, a, an);
+}
+
 /* The option of served that undoes wanted option w[0..n): its other half
  * (ro for rw, root_squash for no_root_squash, ...), or the same name
  * with another value (anonuid=0 for anonuid=64060; fsid, anonuid and
@@ -148,8 +176,13 @@ static const char *undoing_opt(const char *served, const char *w, size_t n, size
 		for (int k = 0; k < 2; k++)
 			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n))
 				return list_item(served, pairs[i][!k], strlen(pairs[i][!k]), 0, un);
-	/* a scalar value shown another: fsid (root is 0), anonuid, anongid;
-	 * lists (sec=) may be shown in another order, and are not compared */
+	/* the security flavours, a list that may be shown in another order:
+	 * compared as a set */
+	if (n > 4 && !strncmp(w, "sec=", 4)) {
+		const char *o = list_item(served, "sec=", 4, 1, un);
+		return o && !same_flavours(w + 4, n - 4, o + 4, *un - 4) ? o : NULL;
+	}
+	/* a scalar value shown another: fsid (root is 0), anonuid, anongid */
 	static const char *const scalars[] = { "fsid=", "anonuid=", "anongid=" };
 	for (size_t i = 0; i < MR_ARRAY_LEN(scalars); i++) {
 		size_t kn = strlen(scalars[i]);

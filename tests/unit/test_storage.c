@@ -347,8 +347,8 @@ static void test_export_served_otherwise(void **state)
 	                    "not active: /var/lib/nova/instances 10.20.0.0/24; served otherwise: "
 	                    "/var/lib/nova/instances compute9 ro, not rw");
 	report_free(&rep);
-	/* fsid=root is shown fsid=0; a list (sec=) in another order is not
-	 * compared */
+	/* fsid=root is shown fsid=0; a list (sec=) in another order is the
+	 * same list */
 	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,fsid=root,"
 	                            "sec=krb5:sys,anonuid=64060) compute9(rw,sync)\n");
 	run(e,
@@ -359,6 +359,18 @@ static void test_export_served_otherwise(void **state)
 	    MR_MODE_CHECK, &rep);
 	for (size_t i = 0; i < rep.n_items; i++)
 		assert_false(rep.items[i].setting && !strcmp(rep.items[i].setting, "nfs.active"));
+	report_free(&rep);
+	/* ... but other flavours are served otherwise: a client mounting with
+	 * sys is refused where only krb5 is served */
+	run(e,
+	    "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	    "10.20.0.0/24(rw,fsid=root,sec=krb5:sys,anonuid=64060) compute9(rw,sync)\n",
+	    ACTIVE "nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,wdelay,fsid=0,"
+	           "sec=krb5,rw,root_squash,anonuid=64060\n",
+	    MR_MODE_CHECK, &rep);
+	assert_string_equal(item(&rep, "nfs.active")->old,
+	                    "served otherwise: /var/lib/nova/instances 10.20.0.0/24 sec=krb5, not "
+	                    "sec=krb5:sys");
 	report_free(&rep);
 	run(e,
 	    "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
