@@ -270,6 +270,7 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].cover);
 		free((char *)ops[i].cover_want);
 		free((char *)ops[i].stop);
+		free((char *)ops[i].stop_scope);
 		free((char *)ops[i].stop_comment);
 		free((char *)ops[i].same_as);
 	}
@@ -353,6 +354,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].cover);
 		h = hash_str(h, ops[i].cover_want);
 		h = hash_str(h, ops[i].stop);
+		h = hash_str(h, ops[i].stop_scope);
 		h = hash_str(h, ops[i].stop_comment);
 		h = hash_str(h, ops[i].same_as);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
@@ -382,6 +384,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->children, b->children) || !str_eq(a->create, b->create) ||
 		    !str_eq(a->cover, b->cover) || !str_eq(a->cover_want, b->cover_want) ||
 		    a->covers != b->covers || a->opts != b->opts || !str_eq(a->stop, b->stop) ||
+		    !str_eq(a->stop_scope, b->stop_scope) ||
 		    !str_eq(a->stop_comment, b->stop_comment) || a->stops != b->stops ||
 		    a->one_item_list != b->one_item_list || !str_eq(a->same_as, b->same_as))
 			return 0;
@@ -438,6 +441,7 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].cover = dup_or_null(ops[i].cover);
 		e->ops[i].cover_want = dup_or_null(ops[i].cover_want);
 		e->ops[i].stop = dup_or_null(ops[i].stop);
+		e->ops[i].stop_scope = dup_or_null(ops[i].stop_scope);
 		e->ops[i].stop_comment = dup_or_null(ops[i].stop_comment);
 		e->ops[i].same_as = dup_or_null(ops[i].same_as);
 	}
@@ -1088,6 +1092,33 @@ static char *line_at(const char *text, size_t at)
 	return mr_xstrndup(text + start, strcspn(text + start, "\r\n"));
 }
 
+/* The nodes expr matches as struct mr_aug_op's stops gets them: each
+ * node's value on a line, its children's lines, a blank line. */
+static int stop_scope_text(augeas *h, const char *where, const char *expr, char **out,
+                           struct mr_error **err)
+{
+	char *path = mr_xasprintf(TREE "/%s", expr);
+	char **m = NULL;
+	int n = aug_match(h, path, &m);
+	free(path);
+	if (n < 0) {
+		engine_error(h, where, expr, err);
+		return -1;
+	}
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (int i = 0; i < n; i++) {
+		const char *value = NULL;
+		aug_get(h, m[i], &value);
+		char *children = children_text(h, m[i], 1);
+		mr_buf_printf(&b, "%s\n%s\n", value ? value : "", children);
+		free(children);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	*out = mr_buf_steal(&b, NULL);
+	return 0;
+}
+
 /* Where op's first stop starts (its comment's line, op->stop_comment),
  * and its line, or -1 when nothing stops the line's traffic. */
 static int first_stop(augeas *h, const char *where, const char *text,
@@ -1097,6 +1128,9 @@ static int first_stop(augeas *h, const char *where, const char *text,
 	*stop_at = -1;
 	if (!op->stop || !op->stops)
 		return 0;
+	char *scope = NULL;
+	if (op->stop_scope && stop_scope_text(h, where, op->stop_scope, &scope, err) < 0)
+		return -1;
 	char *path = mr_xasprintf(TREE "/%s", op->stop);
 	char **m = NULL;
 	int n = aug_match(h, path, &m);
@@ -1104,13 +1138,14 @@ static int first_stop(augeas *h, const char *where, const char *text,
 	free(path);
 	if (n < 0) {
 		engine_error(h, where, op->stop, err);
+		free(scope);
 		return -1;
 	}
 	for (int i = 0; i < n && *stop_at < 0; i++) {
 		char *children = children_text(h, m[i], 1);
 		unsigned ls, le, vs, ve, ss, se;
 		char *file = NULL;
-		if (op->stops(children, op->cover_want ? op->cover_want : "") &&
+		if (op->stops(children, op->cover_want ? op->cover_want : "", scope) &&
 		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && ss <= text_len) {
 			*stop_line = line_at(text, ss);
 			size_t at = ss;
@@ -1130,6 +1165,7 @@ static int first_stop(augeas *h, const char *where, const char *text,
 		free(children);
 	}
 	free_matches(m, n > 0 ? n : 0);
+	free(scope);
 	return 0;
 }
 

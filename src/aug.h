@@ -90,14 +90,17 @@ struct mr_aug_op {
 	const char *same_as;
 	/* MR_AUG_INSERT: nodes that may stop the line's traffic before it is
 	 * reached (a deny above an allow), each offered in order to stops with
-	 * its children (a negated value marked with a leading '!') and
-	 * cover_want: the first it takes is the stop. Only a key or cover node
-	 * above it counts, and a new line goes right above it, or above its
-	 * comment: the line over it when that line starts with stop_comment
-	 * (ufw's "### tuple ###"). */
+	 * its children (a negated value marked with a leading '!'), cover_want
+	 * and the scope: the nodes stop_scope matches (NULL: none), each as
+	 * its value's line then its children's, a blank line after each (the
+	 * chains a jump may lead to). The first it takes is the stop. Only a
+	 * key or cover node above it counts, and a new line goes right above
+	 * it, or above its comment: the line over it when that line starts
+	 * with stop_comment (ufw's "### tuple ###"). */
 	const char *stop;
+	const char *stop_scope;
 	const char *stop_comment;
-	int (*stops)(const char *children, const char *want);
+	int (*stops)(const char *children, const char *want, const char *scope);
 };
 
 /* What an operation found and did. */

@@ -113,8 +113,86 @@ int mr_ipt_stop_blocks(const char *stop, const char *want)
 	return 1;
 }
 
-int mr_ipt_node_stop_blocks(const char *children, const char *want)
+/* The value of the first child labelled label, its length in *len, or
+ * NULL (a negated one too). */
+static const char *child_value(const char *children, const char *label, size_t *len)
 {
+	for (const char *l = children; *l && *l != '\n';) {
+		size_t n = strcspn(l, "\n");
+		const char *tab = memchr(l, '\t', n);
+		if (tab && (size_t)(tab - l) == strlen(label) && !strncmp(l, label, strlen(label)) &&
+		    tab[1] != '!') {
+			*len = n - (size_t)(tab - l) - 1;
+			return tab + 1;
+		}
+		l += n + (l[n] == '\n');
+	}
+	return NULL;
+}
+
+/* Whether a rule's jump or goto (children) leads to DROP or REJECT, or to
+ * a chain that does, however deep (scope: the table's rules, each its
+ * chain's line, its children, a blank line). */
+static int jumps_to_stop(const char *children, const char *scope)
+{
+	size_t jn = 0;
+	const char *j = child_value(children, "jump", &jn);
+	if (!j)
+		j = child_value(children, "goto", &jn);
+	if (!j)
+		return 0;
+	if ((jn == 4 && !strncmp(j, "DROP", 4)) || (jn == 6 && !strncmp(j, "REJECT", 6)))
+		return 1;
+	if (!scope)
+		return 0;
+	/* chains that stop, found round by round (each round adds one level) */
+	char **stops = NULL;
+	size_t n_stops = 0;
+	for (int more = 1, round = 0; more && round < 64; round++) {
+		more = 0;
+		for (const char *b = scope; *b;) {
+			size_t cn = strcspn(b, "\n");
+			const char *kids = b + cn + (b[cn] == '\n');
+			const char *end = strstr(kids, "\n\n");
+			end = end ? end + 2 : kids + strlen(kids);
+			size_t tn = 0;
+			const char *t = child_value(kids, "jump", &tn);
+			if (!t)
+				t = child_value(kids, "goto", &tn);
+			int stop = t && ((tn == 4 && !strncmp(t, "DROP", 4)) ||
+			                 (tn == 6 && !strncmp(t, "REJECT", 6)));
+			for (size_t k = 0; t && k < n_stops && !stop; k++)
+				stop = strlen(stops[k]) == tn && !strncmp(stops[k], t, tn);
+			int known = 0;
+			for (size_t k = 0; k < n_stops && !known; k++)
+				known = strlen(stops[k]) == cn && !strncmp(stops[k], b, cn);
+			if (stop && !known) {
+				stops = mr_xreallocarray(stops, n_stops + 1, sizeof(*stops));
+				stops[n_stops++] = mr_xstrndup(b, cn);
+				more = 1;
+			}
+			b = end;
+		}
+	}
+	int r = 0;
+	for (size_t k = 0; k < n_stops; k++) {
+		r |= strlen(stops[k]) == jn && !strncmp(stops[k], j, jn);
+		free(stops[k]);
+	}
+	free(stops);
+	return r;
+}
+
+int mr_ipt_node_stops(const char *children, const char *want, const char *scope)
+{
+	(void)want;
+	return jumps_to_stop(children, scope);
+}
+
+int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *scope)
+{
+	if (!jumps_to_stop(children, scope))
+		return 0;
 	char proto[8] = "any", ports[256] = "any", source[64] = "any";
 	for (const char *l = children; *l;) {
 		size_t len = strcspn(l, "\n");

@@ -157,6 +157,7 @@ void mr_plan_free(struct mr_plan *plan)
 			free((char *)f->ops[j].cover);
 			free((char *)f->ops[j].cover_want);
 			free((char *)f->ops[j].stop);
+			free((char *)f->ops[j].stop_scope);
 			free((char *)f->ops[j].stop_comment);
 			free((char *)f->ops[j].same_as);
 		}
@@ -343,6 +344,7 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	o->cover = dup_or_null(op->cover);
 	o->cover_want = dup_or_null(op->cover_want);
 	o->stop = dup_or_null(op->stop);
+	o->stop_scope = dup_or_null(op->stop_scope);
 	o->stop_comment = dup_or_null(op->stop_comment);
 	o->same_as = dup_or_null(op->same_as);
 	f->settings[f->n_ops] = mr_xstrdup(setting);

@@ -193,9 +193,6 @@ static char *rule_text(const struct fw_rule *r)
 	                    r->ports);
 }
 
-/* A rule of INPUT that stops packets: DROP, REJECT, or a jump to a chain
- * holding one (RHEL's RH-Firewall-1-INPUT). */
-#define STOP "[jump='DROP' or jump='REJECT' or jump=../append[jump='DROP' or jump='REJECT']]"
 #define IN_FILTER "table[.='filter']/"
 
 /* The digest of r as ipt_rules.h compares it: "tcp 16509 10.20.0.0/24". */
@@ -209,14 +206,16 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 {
 	struct mr_plan_file *f = mr_plan_file(plan, path, IPTABLES_LENS);
 	for (size_t i = 0; i < n; i++) {
-		/* key: the line as written here, above the stop; cover: any
-		 * accept above it, which ipt_rules.h weighs. */
+		/* key: the line as written here; cover: any accept that takes all
+		 * of it, which ipt_rules.h weighs; either only above INPUT's first
+		 * stop (a DROP, a REJECT, or a jump or goto to a chain that leads
+		 * to one however deep, RHEL's RH-Firewall-1-INPUT), where a new
+		 * one goes. */
 		char *from = r[i].source ? mr_xasprintf("source='%s'", r[i].source)
 		                         : mr_xstrdup("count(source)=0");
 		char *key = mr_xasprintf(
 			IN_FILTER "append[.='INPUT'][jump='ACCEPT'][protocol='%s'][match='%s'][dport='%s']"
-			"[%s][count(*)=%d][count(*/not)=0]"
-			"[count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
+			"[%s][count(*)=%d][count(*/not)=0]",
 			r[i].proto, r[i].proto, r[i].ports, from, r[i].source ? 5 : 4);
 		char *want = rule_digest(&r[i]);
 		char *text = rule_text(&r[i]);
@@ -226,13 +225,14 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 			.key = key,
 			.value = line,
 			.fmt = MR_FMT_RAW,
-			.comment_re = IN_FILTER "append[.='INPUT']" STOP,
 			/* No stop: after INPUT's last rule, or its declaration. */
 			.deflt = IN_FILTER "*[label()='chain' or (label()='append' and .='INPUT')]",
-			.cover = IN_FILTER "append[.='INPUT'][jump='ACCEPT'][count(*/not)=0]"
-			                   "[count(preceding-sibling::append[.='INPUT']" STOP ")=0]",
+			.cover = IN_FILTER "append[.='INPUT'][jump='ACCEPT'][count(*/not)=0]",
 			.cover_want = want,
 			.covers = mr_ipt_node_covers,
+			.stop = IN_FILTER "append[.='INPUT']",
+			.stop_scope = IN_FILTER "append",
+			.stops = mr_ipt_node_stops,
 		};
 		mr_plan_add(f, r[i].allow, &op);
 		mr_plan_note(f, text);
@@ -393,7 +393,7 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 	                         r->source ? r->source : "", r->source ? "'" : "",
 	                         3 + range + !!r->source);
 	char *cover = mr_xasprintf(IN_FILTER "append[.='%s'][jump='ACCEPT'][count(*/not)=0]", chain);
-	char *stop = mr_xasprintf(IN_FILTER "append[.='%s']" STOP, chain);
+	char *stop = mr_xasprintf(IN_FILTER "append[.='%s']", chain);
 	char *want = rule_digest(r);
 	char *before = mr_xstrdup("table[.='filter']/#comment[.='## END RULES ###']");
 	char *after = mr_xasprintf("table[.='filter']/*[(label()='#comment' and .='## RULES ###') or "
@@ -410,6 +410,7 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 		.cover_want = want,
 		.covers = mr_ipt_node_covers,
 		.stop = stop,
+		.stop_scope = IN_FILTER "append",
 		.stop_comment = "### tuple ###",
 		.stops = mr_ipt_node_stop_blocks,
 	};

@@ -429,6 +429,34 @@ out=$(in_ns "$MIGREADY" --color never -v check --local -p wider.ini 2>&1)
 expect_grep "check -v names the wider running rule" "firewall\.running +ok +'covered by '-s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT''" "$out"
 expect_grep "the running chain still lacks the port" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
 
+# A stop two chains deep in the rules file (INPUT jumps to a chain that
+# goes to one that drops): the accept below it is not reached; apply puts
+# the rule above the jump, iptables-restore takes the file, and the same
+# rules running agree.
+ROOT=$WORK/deep
+awk '/^:OUTPUT/ { print; print ":mr-site - [0:0]"; print ":mr-block - [0:0]"; next }
+	/^-A INPUT -j REJECT/ { print "-A INPUT -j mr-site"
+		print "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" }
+	/^COMMIT/ { print "-A mr-site -s 10.0.0.0/8 -g mr-block"; print "-A mr-block -j DROP" }
+	{ print }' "$ORIG" > "$WORK/deep.v4"
+in_ns iptables-restore --test < "$WORK/deep.v4" && ok "deep: the rules load" || not_ok "deep: the rules load"
+debian_host "$ROOT" "$WORK/deep.v4"
+printf '[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = 10.20.0.0/24\n' > deep.ini
+out=$(mr check --local --root "$ROOT" -p deep.ini 2>&1); st=$?
+expect_status "deep: check" 2 "$st" "$out"
+expect_grep "deep: the accept below the jump is not reached" "firewall\.allow +drift +'below '-A INPUT -j mr-site', which stops it' -> 'present'" "$out"
+out=$(mr apply --local --root "$ROOT" -p deep.ini 2>&1); st=$?
+expect_status "deep: apply" 2 "$st" "$out"
+grep -A1 -xF -- '-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT' "$ROOT/etc/iptables/rules.v4" | sed -n 2p | grep -qxF -- '-A INPUT -j mr-site' \
+	&& ok "deep: right above the jump" || not_ok "deep: right above the jump" "$(cat "$ROOT/etc/iptables/rules.v4")"
+in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "deep: iptables-restore --test takes the result" \
+	|| not_ok "deep: iptables-restore --test takes the result"
+out=$(mr apply --local --root "$ROOT" -p deep.ini 2>&1); st=$?
+expect_status "deep: a second apply" 0 "$st" "$out"
+in_ns iptables-restore < "$WORK/deep.v4"
+out=$(in_ns "$MIGREADY" --color never check --local -p deep.ini 2>&1)
+expect_grep "deep: the running rule below the jump is missing too" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
+
 # ---- apply on the namespace as a live host: an /etc of its own (an
 # overlay whose upper layer is $WORK/NAME/upper), its own /run and
 # /var/lib/migready (its mount point made first, as the lab does: a fresh

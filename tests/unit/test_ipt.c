@@ -95,16 +95,36 @@ static void test_stops(void **state)
 	check_digests(stop_cases, sizeof(stop_cases) / sizeof(stop_cases[0]), mr_ipt_stop_blocks);
 	/* a negated condition ('!' from the engine) rules nothing out */
 	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\ndport\t22\njump\tDROP\n",
-	                                         "tcp 16509 any"), 0);
+	                                         "tcp 16509 any", NULL), 0);
 	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\ndport\t!22\njump\tDROP\n",
-	                                         "tcp 16509 any"), 1);
+	                                         "tcp 16509 any", NULL), 1);
 	assert_int_equal(mr_ipt_node_stop_blocks("source\t!10.30.0.0/16\njump\tREJECT\n",
-	                                         "tcp 16509 10.20.0.0/24"), 1);
+	                                         "tcp 16509 10.20.0.0/24", NULL), 1);
 	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.30.0.0/16\njump\tREJECT\n",
-	                                         "tcp 16509 10.20.0.0/24"), 0);
+	                                         "tcp 16509 10.20.0.0/24", NULL), 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\njump\tACCEPT\n", "tcp 16509 any",
+	                                         NULL), 0);
+	/* a jump stops where its chain leads to a stop, however deep, by jump
+	 * or goto (the scope: the table's rules, chain by chain) */
+	static const char scope[] = "ufw-user-limit\nmatch\tlimit\njump\tLOG\n\n"
+	                            "ufw-user-limit\njump\tREJECT\n\n"
+	                            "site\nsource\t10.0.0.0/8\njump\tblock\n\n"
+	                            "block\nprotocol\ttcp\ngoto\tlast\n\n"
+	                            "last\njump\tDROP\n\n"
+	                            "log\njump\tLOG\n\n";
 	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\nmatch\tmultiport\n"
 	                                         "dports\t49152:49160\njump\tufw-user-limit\n",
-	                                         "tcp 49152:49215 any"), 1);
+	                                         "tcp 49152:49215 any", scope),
+	                 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\ttcp\nmatch\tmultiport\n"
+	                                         "dports\t49152:49160\njump\tufw-user-limit\n",
+	                                         "tcp 49152:49215 any", NULL),
+	                 0);
+	assert_int_equal(mr_ipt_node_stops("jump\tsite\n", "", scope), 1);
+	assert_int_equal(mr_ipt_node_stops("goto\tblock\n", "", scope), 1);
+	assert_int_equal(mr_ipt_node_stops("jump\tlog\n", "", scope), 0);
+	assert_int_equal(mr_ipt_node_stops("protocol\tudp\njump\tREJECT\n", "", NULL), 1);
+	assert_int_equal(mr_ipt_node_stops("jump\t!DROP\n", "", NULL), 0);
 }
 
 /* A node's children as the engine offers them. */
@@ -398,6 +418,69 @@ static void test_ufw_order(void **state)
 	mr_aug_free(aug);
 }
 
+/* INPUT's stop however deep: a jump to a chain that goes to one that
+ * drops is the stop, the rule goes above it and is found there; a jump to
+ * a chain that only logs is none. */
+static void test_deep_stop(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	static const char head[] = "*filter\n:INPUT DROP [0:0]\n:site - [0:0]\n:block - [0:0]\n"
+	                           ":last - [0:0]\n:log - [0:0]\n"
+	                           "-A INPUT -i lo -j ACCEPT\n";
+	static const char tail[] = "-A site -s 10.0.0.0/8 -j block\n-A block -p tcp -g last\n"
+	                           "-A last -j DROP\n-A log -j LOG\nCOMMIT\n";
+	static const char line[] = "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n";
+	static const struct {
+		const char *input; /* INPUT's rules after lo's */
+		int present;
+		const char *above; /* else the rule goes right above this line */
+	} cases[] = {
+		{ "-A INPUT -j site\n-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n", 0,
+		  "-A INPUT -j site\n" },
+		{ "-A INPUT -j log\n-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n", 1,
+		  NULL },
+		{ "-A INPUT -g block\n", 0, "-A INPUT -g block\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		print_message("case %zu\n", i);
+		char *text = mr_xasprintf("%s%s%s", head, cases[i].input, tail);
+		struct file_case c = { "deep", DEBIAN, "[firewall]\nbackend = iptables\nallow = 16509/tcp\n"
+		                       "source = 10.20.0.0/24\n", "/etc/iptables/rules.v4", NULL, NULL,
+		                       NULL, 0, NULL };
+		char *out = NULL, *old = NULL;
+		int present = 0;
+		transform(aug, &c, text, &out, &present, &old);
+		assert_int_equal(present, cases[i].present);
+		if (cases[i].present) {
+			assert_string_equal(out, text);
+		} else {
+			if (strstr(cases[i].input, "16509")) { /* there, but below */
+				char *said = mr_xasprintf("below '%.*s', which stops it",
+				                          (int)strlen(cases[i].above) - 1, cases[i].above);
+				assert_string_equal(old, said);
+				free(said);
+			}
+			char *want = mr_xasprintf("%s%s", line, cases[i].above);
+			if (!strstr(out, want))
+				fail_msg("case %zu:\n%s", i, out);
+			free(want);
+			char *again = NULL, *old2 = NULL;
+			transform(aug, &c, out, &again, &present, &old2);
+			assert_int_equal(present, 1);
+			assert_string_equal(again, out);
+			free(again);
+			free(old2);
+		}
+		free(old);
+		free(out);
+		free(text);
+	}
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_below_stop_inserts_above),
 		cmocka_unit_test(test_stops),
 		cmocka_unit_test(test_ufw_order),
+		cmocka_unit_test(test_deep_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
