@@ -348,6 +348,13 @@ struct scan {
 	struct cover *have;
 	size_t n_have;
 	struct rule_state rule;
+	/* the rule being read as firewall-cmd lists it ("?" for what is not
+	 * read here), and the zone's reject and drop rules so written, with
+	 * the offset of each one's start tag */
+	struct mr_buf rich;
+	size_t rule_at;
+	char **denies;
+	size_t *deny_at, n_denies;
 };
 
 static size_t line_at(const struct scan *s, size_t off)
@@ -452,6 +459,36 @@ static void add_cover(struct scan *s, const char *proto, const char *ports, cons
 		have_add(s, &c);
 }
 
+static void rich_clear(struct scan *s)
+{
+	s->rich.len = 0;
+	if (s->rich.data)
+		s->rich.data[0] = '\0';
+}
+
+/* A child of a <rule>, as firewall-cmd lists it; "?" for what
+ * mr_fwd_running_denies does not read (a NOT, a service, a destination). */
+static void rich_add(struct scan *s, const struct tag *t)
+{
+	static const char *const port_attrs[] = { "port", "protocol", NULL };
+	static const char *const source_attrs[] = { "address", NULL };
+	static const char *const verdict_attrs[] = { "type", NULL };
+	const char *address = tag_attr(t, "address");
+	if (!strcmp(t->name, "source") && address && only_attrs(t, source_attrs))
+		mr_buf_printf(&s->rich, " source address=\"%s\"", address);
+	else if (!strcmp(t->name, "port") && only_attrs(t, port_attrs) && tag_attr(t, "port") &&
+	         tag_attr(t, "protocol"))
+		mr_buf_printf(&s->rich, " port port=\"%s\" protocol=\"%s\"", tag_attr(t, "port"),
+		              tag_attr(t, "protocol"));
+	else if ((!strcmp(t->name, "reject") || !strcmp(t->name, "drop")) &&
+	         only_attrs(t, verdict_attrs))
+		mr_buf_printf(&s->rich, " %s", t->name);
+	else if (!strcmp(t->name, "accept") || !strcmp(t->name, "log") || !strcmp(t->name, "audit"))
+		mr_buf_printf(&s->rich, " %s", t->name);
+	else
+		mr_buf_puts(&s->rich, " ?");
+}
+
 /* A start tag at depth (1: a child of <zone>): what it opens or covers. */
 static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 {
@@ -465,7 +502,16 @@ static void see_tag(struct scan *s, const struct tag *t, size_t depth)
 		rule_reset(r);
 		r->ok = only_attrs(t, rule_attrs);
 		r->family = tag_attr(t, "family") ? mr_xstrdup(tag_attr(t, "family")) : NULL;
+		rich_clear(s);
+		mr_buf_puts(&s->rich, "rule");
+		for (size_t i = 0; i < t->n_attrs; i++)
+			mr_buf_printf(&s->rich, " %s=\"%s\"", t->attrs[i].name, t->attrs[i].value);
+		if (!r->ok)
+			mr_buf_puts(&s->rich, " ?");
+		s->rule_at = s->p;
 	}
+	if (depth == 2)
+		rich_add(s, t);
 	if (depth == 2 && !strcmp(t->name, "source") && !r->source && only_attrs(t, source_attrs) &&
 	    tag_attr(t, "address")) {
 		r->source = mr_xstrdup(tag_attr(t, "address"));
@@ -489,6 +535,14 @@ static void end_rule(struct scan *s)
 	if (rule_cover(&s->rule, &c))
 		have_add(s, &c);
 	rule_reset(&s->rule);
+	const char *rich = s->rich.data ? s->rich.data : "";
+	if (strstr(rich, " reject") || strstr(rich, " drop")) {
+		s->denies = mr_xreallocarray(s->denies, s->n_denies + 1, sizeof(*s->denies));
+		s->deny_at = mr_xreallocarray(s->deny_at, s->n_denies + 1, sizeof(*s->deny_at));
+		s->denies[s->n_denies] = mr_xstrdup(rich);
+		s->deny_at[s->n_denies++] = s->rule_at;
+	}
+	rich_clear(s);
 }
 
 static void push(struct scan *s, const char *name, size_t at)
@@ -649,6 +703,22 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 	size_t bol = 0;
 	int own_line = !s.zone_slash && starts_line(&s, s.zone_close, &bol);
 	for (size_t i = 0; i < n; i++) {
+		/* firewalld applies a zone's reject and drop rules before its
+		 * accepts: no accept helps against one that takes all of it */
+		for (size_t k = 0; k < s.n_denies; k++) {
+			if (mr_fwd_running_denies(s.denies[k], &want[i]) != 1)
+				continue;
+			char *need = mr_fwd_running_text(&want[i]);
+			refuse(&s, s.deny_at[k],
+			       "the zone's rule '%s' stops all of '%s' before any accept (firewalld "
+			       "applies reject and drop rules first): remove it",
+			       s.denies[k], need);
+			free(need);
+			free(indent);
+			*found = s.why;
+			s.why = NULL;
+			goto out;
+		}
 		int have = 0;
 		for (size_t k = 0; k < s.n_have && !have; k++)
 			have = covers(&s.have[k], &want[i]);
@@ -696,6 +766,11 @@ out:
 	free(s.stack_at);
 	free(s.why);
 	rule_reset(&s.rule);
+	mr_buf_fini(&s.rich);
+	for (size_t k = 0; k < s.n_denies; k++)
+		free(s.denies[k]);
+	free(s.denies);
+	free(s.deny_at);
 	mr_buf_fini(&add);
 	mr_buf_fini(&missing);
 	mr_buf_fini(&out);

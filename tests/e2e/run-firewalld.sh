@@ -135,6 +135,24 @@ out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
 expect_status "apply to a zone file that does not balance" 4 "$st" "$out"
 expect_fixed "names the file and line" "/etc/firewalld/zones/public.xml:4: </zone> closes <short> of line 3; not written" "$out"
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "nothing written on failure" || not_ok "nothing written on failure"
+# A rich rule that rejects the peers' network: firewalld applies it before
+# any accept, so none would help; refused with its line, firewalld itself
+# taking the zone as valid.
+ROOT=$WORK/deny
+firewalld_host "$ROOT" public
+cp "$STOCK" "$ROOT/etc/firewalld/zones/public.xml"
+sed -i 's|</zone>|  <rule family="ipv4">\n    <source address="10.20.0.0/16"/>\n    <reject/>\n  </rule>\n</zone>|' "$ROOT/etc/firewalld/zones/public.xml"
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "deny: firewall-offline-cmd --check-config takes the zone" 0 "$st" "$out"
+printf '[firewall]\nbackend = firewalld\nallow = 16509/tcp\nsource = 10.20.0.0/24\n' > deny.ini
+before=$(tree_sum "$ROOT")
+out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "deny: check" 4 "$st" "$out"
+line=$(grep -n '<rule family="ipv4">' "$ROOT/etc/firewalld/zones/public.xml" | cut -d: -f1)
+expect_fixed "deny: the rule named with its line" "/etc/firewalld/zones/public.xml:$line: the zone's rule 'rule family=\"ipv4\" source address=\"10.20.0.0/16\" reject' stops all of" "$out"
+out=$(mr apply --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "deny: apply" 4 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "deny: nothing written" || not_ok "deny: nothing written"
 
 # Live: a real firewalld in a mount and network namespace of the test (its
 # own /run, a private system bus, the tree's /etc/firewalld and a scratch

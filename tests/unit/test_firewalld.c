@@ -152,13 +152,18 @@ static void test_what_covers_in_the_file(void **state)
 		"<port port=\"49152-49261\" protocol=\"tcp\"/><accept/></rule>",
 		"<rule><source address=\"10.20.0.0/16\"/><port port=\"49152-49261\" protocol=\"tcp\"/>"
 		"<accept><limit value=\"1/m\"/></accept></rule>",
-		"<rule><source address=\"10.20.0.0/16\"/><port port=\"49152-49261\" protocol=\"tcp\"/>"
-		"<reject/></rule>",
 		"<rule><source ipset=\"migration\"/><port port=\"49152-49261\" protocol=\"tcp\"/>"
 		"<accept/></rule>",
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(not_plain); i++)
 		assert_false(zone_covers(not_plain[i], &from));
+	/* the same rule rejecting is no cover, and stops it (refused) */
+	const char *reject = "<zone>\n<rule><source address=\"10.20.0.0/16\"/><port port=\"49152-49261\" "
+	                     "protocol=\"tcp\"/><reject/></rule>\n</zone>\n";
+	char *why = NULL;
+	assert_null(mr_fwd_zone_merge(reject, strlen(reject), &from, 1, &why));
+	assert_non_null(strstr(why, "stops all of"));
+	free(why);
 	/* a log element changes nothing that is accepted */
 	assert_true(zone_covers("<rule><source address=\"10.20.0.0/16\"/><log prefix=\"m\"><limit "
 	                        "value=\"1/m\"/></log><port port=\"49152-49261\" protocol=\"tcp\"/>"
@@ -222,6 +227,22 @@ static void test_refused_with_the_line(void **state)
 		  "2: <port: attribute without a quoted value" },
 		{ "<zone>\n  </port>\n</zone>\n", "2: </port> closes <zone> of line 1" },
 		{ "<zone>\n  < port/>\n</zone>\n", "2: a '<' that starts no tag" },
+		/* a reject or drop rule takes all of a need: firewalld applies it
+		 * before any accept */
+		{ "<zone>\n  <port port=\"16509\" protocol=\"tcp\"/>\n"
+		  "  <rule family=\"ipv4\">\n    <source address=\"10.0.0.0/8\"/>\n"
+		  "    <reject type=\"icmp-host-prohibited\"/>\n  </rule>\n</zone>\n",
+		  "3: the zone's rule 'rule family=\"ipv4\" source address=\"10.0.0.0/8\" reject' stops "
+		  "all of 'rule family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"49152-49261\" "
+		  "protocol=\"tcp\" accept' before any accept (firewalld applies reject and drop rules "
+		  "first): remove it" },
+		{ "<zone>\n  <rule family=\"ipv4\">\n    <source address=\"10.20.0.0/16\"/>\n"
+		  "    <port port=\"49000-50000\" protocol=\"tcp\"/>\n    <log prefix=\"x\"/>\n"
+		  "    <drop/>\n  </rule>\n</zone>\n",
+		  "2: the zone's rule 'rule family=\"ipv4\" source address=\"10.20.0.0/16\" port "
+		  "port=\"49000-50000\" protocol=\"tcp\" log drop' stops all of 'rule family=\"ipv4\" "
+		  "source address=\"10.20.0.0/24\" port port=\"49152-49261\" protocol=\"tcp\" accept' "
+		  "before any accept (firewalld applies reject and drop rules first): remove it" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *found = NULL;
@@ -229,6 +250,26 @@ static void test_refused_with_the_line(void **state)
 		assert_null(out);
 		assert_non_null(found);
 		assert_string_equal(found, cases[i].why);
+		free(found);
+	}
+	/* a deny of part of it, of another port, another family, a later
+	 * priority or with a condition not read here: no refusal */
+	static const char *const partial[] = {
+		"<zone>\n  <rule family=\"ipv4\">\n    <source address=\"10.20.0.128/25\"/>\n"
+		"    <drop/>\n  </rule>\n</zone>\n",
+		"<zone>\n  <rule>\n    <port port=\"22\" protocol=\"tcp\"/>\n    <reject/>\n"
+		"  </rule>\n</zone>\n",
+		"<zone>\n  <rule family=\"ipv6\">\n    <drop/>\n  </rule>\n</zone>\n",
+		"<zone>\n  <rule family=\"ipv4\" priority=\"10\">\n    <drop/>\n  </rule>\n</zone>\n",
+		"<zone>\n  <rule family=\"ipv4\">\n    <source invert=\"true\" address=\"10.30.0.0/16\"/>"
+		"\n    <drop/>\n  </rule>\n</zone>\n",
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(partial); i++) {
+		char *found = NULL;
+		char *out = mr_fwd_zone_merge(partial[i], strlen(partial[i]), want_pair + 1, 1, &found);
+		if (!out)
+			fail_msg("partial %zu refused: %s", i, found);
+		free(out);
 		free(found);
 	}
 	/* a NUL byte */
