@@ -319,6 +319,9 @@ static void test_below_stop_inserts_above(void **state)
 	transform(aug, c, text, &out, &present, &old);
 	assert_non_null(strstr(out, "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49215 "
 	                            "-j ACCEPT\n" REJECT4 "\n" ));
+	/* the wider rule below it is named */
+	assert_string_equal(old, "below '" REJECT4 "', which stops it");
+	free(old);
 	free(out);
 	free(text);
 	free(orig);
