@@ -1152,6 +1152,23 @@ if [ -z "$r" ]; then read -r h < /proc/sys/kernel/hostname 2>/dev/null || h=$(un
 elif readable "$r/etc/hostname"; then h=$(sed -n '/^[^#]/{p;q;}' "$rf" | tr -d ' \t\r')
 else h=; fi
 case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;; esac
+# Where nova's my_ip may be unset (nova then takes the source address of
+# a UDP socket connected to 8.8.8.8: oslo's get_my_ipv4), that address as
+# the kernel picks it, on a live host with ip (one process, only then);
+# none without such a route (nova falls back on other guesses)
+case " $novakeys " in
+*" DEFAULT/my_ip "*)
+	if [ -z "$r" ] && command -v ip >/dev/null 2>&1; then
+		# "8.8.8.8 via GW dev IF src ADDR uid 0" ("$@" holds the awk's
+		# operands: parsed by the shell's patterns, not set)
+		rt=$(ip -4 route get 8.8.8.8 2>/dev/null)
+		case $rt in
+		*" src "*) rt=${rt#* src }; rt=${rt%%[ 	
+]*}
+			case $rt in *[!0-9.]* | '') ;; *) say net.route_src "$rt" ;; esac ;;
+		esac
+	fi ;;
+esac
 # The firewall: ufw's switch, firewalld's default zone, the nftables
 # include directory, and on a live host the running INPUT chain of
 # iptables digested: where its first stop is (a DROP or REJECT, or a jump

@@ -145,8 +145,9 @@ static int claimed_by_other(const struct mr_fleet_facts *ff, size_t self, const 
 /* Every peer of the fleet (this host too: nova resizes onto itself over
  * SSH) under its inventory name, its address, its own hostname and its
  * nova's my_ip, the address nova's ssh connects to for a resize or a cold
- * migration. Where my_ip is not set, nova takes the address of its
- * default route, not known here: said not checked, the peers named. */
+ * migration. Where my_ip is not set, nova takes the source address of its
+ * route to 8.8.8.8, which the peer's probe read on a live host; where it
+ * could not: said not checked, the peers named. */
 static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                               const char *origin)
 {
@@ -166,8 +167,14 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 		}
 		struct mr_ssh_peer *peer = &p->v[p->n++];
 		char *my_ip = NULL;
-		if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &my_ip) && !my_ip)
-			mr_buf_printf(&unset, "%s%s", unset.len ? ", " : "", h->name);
+		if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &my_ip) && !my_ip) {
+			/* nova's default: the source of its route to 8.8.8.8 */
+			const char *src = mr_facts_get(h->facts, "net.route_src");
+			if (src && *src)
+				my_ip = mr_xstrdup(src);
+			else
+				mr_buf_printf(&unset, "%s%s", unset.len ? ", " : "", h->name);
+		}
 		char **names = mr_xcalloc(4, sizeof(*names));
 		const char *cand[] = { h->name, h->address, h->hostname, my_ip };
 		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++) {

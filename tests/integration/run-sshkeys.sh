@@ -365,6 +365,28 @@ out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: second apply changes nothing" 0 "$st" "$out"
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
 expect_status "lab: check after apply" 0 "$st" "$out"
+# nova without my_ip takes the source address of its route to 8.8.8.8:
+# host2's default route goes out from a second address, which its probe
+# reads; host1 then knows host2 under it too, as OpenSSH looks it up.
+# host1 has no default route: its my_ip is said not checked.
+for k in 1 2; do
+	in_host $k sh -c 'mkdir -p /etc/systemd/system /etc/nova &&
+		printf "[Service]\nExecStart=/usr/bin/nova-compute\n[Install]\nWantedBy=multi-user.target\n" > /etc/systemd/system/nova-compute.service &&
+		printf "[DEFAULT]\n#my_ip = <host_ipv4>\n" > /etc/nova/nova.conf' || not_ok "lab: nova-compute on host$k"
+	echo "enabled active" > "$LAB_DIR/netns/host$k/units/nova-compute.service"
+done
+in_host 2 ip addr add "$LAB_NET.112/24" dev eth0 && in_host 2 ip route add default via "$LAB_NET.1" dev eth0 src "$LAB_NET.112" ||
+	not_ok "lab: host2's default route from a second address"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check with host2's route" 2 "$st" "$out"
+expect_grep "lab: host1's my_ip not known, said so" "ssh\.known_hosts_my_ip \(my_ip not set in nova on host1: " "$out"
+expect_no_grep "lab: host2's my_ip known from its route" "my_ip not set in nova on [^:]*host2" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
+expect_status "lab: apply with host2's route" 2 "$st" "$out"
+key2=$(cut -d' ' -f2 "$LAB_DIR/netns/host2/ssh_host_ed25519_key.pub")
+# what OpenSSH finds for that address (host2's sshd listens on .12 only)
+out=$(in_host 1 ssh-keygen -F "$LAB_NET.112" -f /run/nova/.ssh/known_hosts 2>&1)
+expect_fixed "lab: host2 known under its route's source address" "$LAB_NET.112 ssh-ed25519 $key2" "$out"
 # A line of the cluster key that sshd refuses (the login fails): check
 # must not call the key there; apply puts the profile's line in its place
 # and the login works again. refused_line WHAT OPTIONS SHOWN
