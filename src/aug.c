@@ -1151,13 +1151,19 @@ static int first_stop(augeas *h, const char *where, const char *text,
 			size_t at = ss;
 			while (at && text[at - 1] != '\n')
 				at--;
-			/* the comment right above it is its own (ufw's tuple) */
-			if (at && op->stop_comment) {
-				size_t prev = at - 1;
+			/* the comment that heads its lines is its own (ufw's tuple,
+			 * over one rule per protocol, or the three of a limit) */
+			for (size_t up = at; op->stop_comment && up;) {
+				size_t prev = up - 1;
 				while (prev && text[prev - 1] != '\n')
 					prev--;
-				if (!strncmp(text + prev, op->stop_comment, strlen(op->stop_comment)))
+				if (!strncmp(text + prev, op->stop_comment, strlen(op->stop_comment))) {
 					at = prev;
+					break;
+				}
+				if (text[prev] == '\n' || text[prev] == '\r' || text[prev] == '#')
+					break; /* a blank line or another comment: none */
+				up = prev;
 			}
 			*stop_at = (long)at;
 		}

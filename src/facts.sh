@@ -1153,15 +1153,15 @@ elif readable "$r/etc/hostname"; then h=$(sed -n '/^[^#]/{p;q;}' "$rf" | tr -d '
 else h=; fi
 case $h in ''|*[!A-Za-z0-9.-]*|localhost|localhost.*) ;; *) say hostname "$h" ;; esac
 # Where nova's my_ip may be unset (nova then takes the source address of
-# a UDP socket connected to 8.8.8.8: oslo's get_my_ipv4), that address as
-# the kernel picks it, on a live host with ip (one process, only then);
-# none without such a route (nova falls back on other guesses)
+# a UDP socket connected to 192.0.2.0: oslo.utils get_my_ipv4), that
+# address as the kernel picks it, on a live host with ip (one process,
+# only then); none without such a route (nova falls back on other guesses)
 case " $novakeys " in
 *" DEFAULT/my_ip "*)
 	if [ -z "$r" ] && command -v ip >/dev/null 2>&1; then
-		# "8.8.8.8 via GW dev IF src ADDR uid 0" ("$@" holds the awk's
+		# "192.0.2.0 via GW dev IF src ADDR uid 0" ("$@" holds the awk's
 		# operands: parsed by the shell's patterns, not set)
-		rt=$(ip -4 route get 8.8.8.8 2>/dev/null)
+		rt=$(ip -4 route get 192.0.2.0 2>/dev/null)
 		case $rt in
 		*" src "*) rt=${rt#* src }; rt=${rt%%[ 	
 ]*}
@@ -1272,6 +1272,23 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 				}
 				return 0
 			}
+			# the chains a verdict map jumps or goes to (as above, a ct
+			# state key without new aside), as "FAMILY TABLE CHAIN" words
+			# apart with a "|"
+			function vmap_targets(l,   pre, body, e, ne, i, v, out) {
+				if (l !~ / vmap \{/) return ""
+				pre = l; sub(/ vmap .*/, "", pre)
+				body = l; sub(/.* vmap \{/, "", body); sub(/\}.*/, "", body)
+				ne = split(body, e, ","); out = ""
+				for (i = 1; i <= ne; i++) {
+					v = e[i]; sub(/.*:/, "", v); sub(/^ +/, "", v)
+					if (v !~ /^(jump|goto) /) continue
+					if (pre ~ /(^| )ct state$/ && e[i] !~ /new/) continue
+					sub(/^(jump|goto) +/, "", v); sub(/ .*/, "", v)
+					out = out "|" fam " " tab " " v
+				}
+				return out
+			}
 			/^table / { fam = $2; tab = $3; key = ""; next }
 			/^\tchain / { key = fam " " tab " " $2; chains[++nch] = key; pol[key] = "accept"; next }
 			/^\t[^\t}]/ { key = ""; next }
@@ -1285,12 +1302,21 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 				n++; rk[n] = key; rt[n] = line; rh[n] = h
 				top = line; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
 				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }
-				if (top ~ /(^| )vmap( |$)/) { vm[n] = 1; if (vmap_drops(line)) drops[key] = 1 }
+				if (top ~ /(^| )vmap( |$)/) { vm[n] = 1; vt[n] = vmap_targets(line); if (vmap_drops(line)) drops[key] = 1 }
 				if (match(top, /(^| )(jump|goto) [^ ]+/)) { j = substr(top, RSTART, RLENGTH); sub(/.* /, "", j); jt[n] = fam " " tab " " j }
 			}
 			END {
+				# (x in drops): a test that adds no element to drops
 				do { changed = 0
-					for (i = 1; i <= n; i++) if (!stop[i] && jt[i] != "" && drops[jt[i]]) { stop[i] = 1; drops[rk[i]] = 1; changed = 1 }
+					for (i = 1; i <= n; i++) {
+						if (!stop[i] && jt[i] != "" && (jt[i] in drops)) { stop[i] = 1; drops[rk[i]] = 1; changed = 1 }
+						# a map that may jump to a chain holding a stop: its
+						# chain holds one, for the jumps to it (the rule is
+						# weighed element by element by the plan)
+						if (vt[i] == "" || (rk[i] in drops)) continue
+						nt = split(substr(vt[i], 2), tg, "|")
+						for (t = 1; t <= nt; t++) if (tg[t] in drops) { drops[rk[i]] = 1; changed = 1; break }
+					}
 				} while (changed)
 				for (c = 1; c <= nch; c++) {
 					k = chains[c]; if (!base[k]) continue

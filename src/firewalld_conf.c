@@ -352,6 +352,7 @@ struct scan {
 	 * read here), and the zone's reject and drop rules so written, with
 	 * the offset of each one's start tag */
 	struct mr_buf rich;
+	char verdict[8]; /* its action: listed last, wherever the file has it */
 	size_t rule_at;
 	char **denies;
 	size_t *deny_at, n_denies;
@@ -461,6 +462,7 @@ static void add_cover(struct scan *s, const char *proto, const char *ports, cons
 
 static void rich_clear(struct scan *s)
 {
+	s->verdict[0] = '\0';
 	s->rich.len = 0;
 	if (s->rich.data)
 		s->rich.data[0] = '\0';
@@ -482,8 +484,11 @@ static void rich_add(struct scan *s, const struct tag *t)
 		              tag_attr(t, "protocol"));
 	else if ((!strcmp(t->name, "reject") || !strcmp(t->name, "drop")) &&
 	         only_attrs(t, verdict_attrs))
-		mr_buf_printf(&s->rich, " %s", t->name);
-	else if (!strcmp(t->name, "accept") || !strcmp(t->name, "log") || !strcmp(t->name, "audit"))
+		snprintf(s->verdict, sizeof(s->verdict), "%s",
+		         !strcmp(t->name, "drop") ? "drop" : "reject");
+	else if (!strcmp(t->name, "accept"))
+		snprintf(s->verdict, sizeof(s->verdict), "accept");
+	else if (!strcmp(t->name, "log") || !strcmp(t->name, "audit"))
 		mr_buf_printf(&s->rich, " %s", t->name);
 	else
 		mr_buf_puts(&s->rich, " ?");
@@ -535,8 +540,10 @@ static void end_rule(struct scan *s)
 	if (rule_cover(&s->rule, &c))
 		have_add(s, &c);
 	rule_reset(&s->rule);
+	if (s->verdict[0])
+		mr_buf_printf(&s->rich, " %s", s->verdict);
 	const char *rich = s->rich.data ? s->rich.data : "";
-	if (strstr(rich, " reject") || strstr(rich, " drop")) {
+	if (!strcmp(s->verdict, "reject") || !strcmp(s->verdict, "drop")) {
 		s->denies = mr_xreallocarray(s->denies, s->n_denies + 1, sizeof(*s->denies));
 		s->deny_at = mr_xreallocarray(s->deny_at, s->n_denies + 1, sizeof(*s->deny_at));
 		s->denies[s->n_denies] = mr_xstrdup(rich);

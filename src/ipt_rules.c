@@ -153,8 +153,9 @@ static int jumps_to_stop(const char *children, const char *scope)
 		for (const char *b = scope; *b;) {
 			size_t cn = strcspn(b, "\n");
 			const char *kids = b + cn + (b[cn] == '\n');
-			const char *end = strstr(kids, "\n\n");
-			end = end ? end + 2 : kids + strlen(kids);
+			/* a rule without options ("-A INPUT") has no children */
+			const char *end = *kids == '\n' ? kids : strstr(kids, "\n\n");
+			end = end ? end + (*kids == '\n' ? 1 : 2) : kids + strlen(kids);
 			size_t tn = 0;
 			const char *t = child_value(kids, "jump", &tn);
 			if (!t)

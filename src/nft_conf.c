@@ -638,18 +638,15 @@ static struct chain *new_chain(struct conf *c, const char *family, const char *t
 	return ch;
 }
 
-/* A regular chain whose body is on its header's line ("chain ssh { tcp
- * dport 22 drop; }"): its statements, so that a jump to it is judged. */
-static void read_one_line_chain(struct conf *c, struct chain *ch, size_t i)
+/* The statements of code[from, to) on line i (';' apart, outside braces)
+ * into ch, up to the last ';'. */
+static void add_statements(struct conf *c, struct chain *ch, size_t i, const char *from,
+                          const char *to)
 {
-	const char *code = c->lines[i].code;
-	const char *open = strchr(code, '{'), *close = strrchr(code, '}');
-	if (!open || !close || close < open)
-		return;
 	struct mr_buf stmt;
 	mr_buf_init(&stmt);
 	int depth = 0;
-	for (const char *s = open + 1; s < close; s++) {
+	for (const char *s = from; s < to; s++) {
 		depth += *s == '{';
 		depth -= *s == '}';
 		if (*s == ';' && depth == 0) {
@@ -661,9 +658,24 @@ static void read_one_line_chain(struct conf *c, struct chain *ch, size_t i)
 		}
 		mr_buf_putc(&stmt, *s);
 	}
-	if (stmt.len && !blank(stmt.data))
-		add_statement(c, ch, stmt.data, i, i);
 	mr_buf_fini(&stmt);
+}
+
+/* A regular chain whose body is on its header's line ("chain ssh { tcp
+ * dport 22 drop; }"): its statements, so that a jump to it is judged. */
+static void read_one_line_chain(struct conf *c, struct chain *ch, size_t i)
+{
+	const char *code = c->lines[i].code;
+	const char *open = strchr(code, '{'), *close = strrchr(code, '}');
+	if (!open || !close || close < open)
+		return;
+	/* the last statement needs no ';' before the brace */
+	struct mr_buf body;
+	mr_buf_init(&body);
+	mr_buf_add(&body, open + 1, (size_t)(close - open - 1));
+	mr_buf_putc(&body, ';');
+	add_statements(c, ch, i, body.data, body.data + body.len);
+	mr_buf_fini(&body);
 }
 
 static const char *const families[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev", NULL };
@@ -724,10 +736,19 @@ static void read_conf(struct conf *c)
 			struct chain *ch = new_chain(c, family, table, w[1], i);
 			if (!ch)
 				return;
-			if (ln->depth_out == 2)
-				i = read_chain(c, ch, i + 1);
-			else
+			if (ln->depth_out != 2) {
 				read_one_line_chain(c, ch, i);
+				continue;
+			}
+			/* statements after the header's brace ("chain input { type
+			 * filter hook input priority 0; policy drop"), the line's end
+			 * ending the last, are its own */
+			struct mr_buf rest;
+			mr_buf_init(&rest);
+			mr_buf_printf(&rest, "%s;", strchr(ln->code, '{') + 1);
+			add_statements(c, ch, i, rest.data, rest.data + rest.len);
+			mr_buf_fini(&rest);
+			i = read_chain(c, ch, i + 1);
 		}
 	}
 }

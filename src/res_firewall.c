@@ -654,7 +654,12 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 		char *prefix = mr_xasprintf("%s %s %s ", f[0], f[1], f[2]);
 		size_t pl = strlen(prefix);
 		int policy_drop = !strcmp(f[3], "drop");
-		int skip = !strcmp(prefix, mine) || (!policy_drop && !strcmp(f[4], "none"));
+		/* no stop and policy accept: it lets all through, unless a
+		 * verdict map (never its stop in the digest) may drop */
+		int vmap = 0;
+		for (size_t k = 0; k < n_rules && !vmap; k++)
+			vmap = !strncmp(rules[k], prefix, pl) && strstr(rules[k] + pl, "vmap");
+		int skip = !strcmp(prefix, mine) || (!policy_drop && !strcmp(f[4], "none") && !vmap);
 		for (size_t i = 0; i < w->n && !skip; i++) {
 			if (!mr_nft_family_sees(f[0], &w->v[i]))
 				continue;

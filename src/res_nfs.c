@@ -155,12 +155,6 @@ static int flavours_within(const char *a, size_t an, const char *b, size_t bn)
 	return 1;
 }
 
-/* Whether two sec= lists ("sys:krb5") hold the same flavours. */
-static int same_flavours(const char *a, size_t an, const char *b, size_t bn)
-{
-	return flavours_within(a, an, b, bn) && flavours_within(b, bn, a, an);
-}
-
 /* The option of served that undoes wanted option w[0..n): its other half
  * (ro for rw, root_squash for no_root_squash, ...), or the same name
  * with another value (anonuid=0 for anonuid=64060; fsid, anonuid and
@@ -176,11 +170,25 @@ static const char *undoing_opt(const char *served, const char *w, size_t n, size
 		for (int k = 0; k < 2; k++)
 			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n))
 				return list_item(served, pairs[i][!k], strlen(pairs[i][!k]), 0, un);
-	/* the security flavours, a list that may be shown in another order:
-	 * compared as a set */
+	/* the security flavours: each wanted one served, by any of the
+	 * export's sec= groups (a list may be shown in another order, and
+	 * options per flavour as groups of their own) */
 	if (n > 4 && !strncmp(w, "sec=", 4)) {
-		const char *o = list_item(served, "sec=", 4, 1, un);
-		return o && !same_flavours(w + 4, n - 4, o + 4, *un - 4) ? o : NULL;
+		const char *first = list_item(served, "sec=", 4, 1, un);
+		if (!first)
+			return NULL;
+		size_t first_n = *un;
+		struct mr_buf all;
+		mr_buf_init(&all);
+		for (const char *o = served; *o; o += *un + (o[*un] == ',')) {
+			*un = strcspn(o, ",");
+			if (*un > 4 && !strncmp(o, "sec=", 4))
+				mr_buf_printf(&all, "%s%.*s", all.len ? ":" : "", (int)(*un - 4), o + 4);
+		}
+		int within = flavours_within(w + 4, n - 4, all.data ? all.data : "", all.len);
+		mr_buf_fini(&all);
+		*un = first_n;
+		return within ? NULL : first;
 	}
 	/* a scalar value shown another: fsid (root is 0), anonuid, anongid */
 	static const char *const scalars[] = { "fsid=", "anonuid=", "anongid=" };

@@ -146,8 +146,8 @@ static int claimed_by_other(const struct mr_fleet_facts *ff, size_t self, const 
  * SSH) under its inventory name, its address, its own hostname and its
  * nova's my_ip, the address nova's ssh connects to for a resize or a cold
  * migration. Where my_ip is not set, nova takes the source address of its
- * route to 8.8.8.8, which the peer's probe read on a live host; where it
- * could not: said not checked, the peers named. */
+ * route to 192.0.2.0 (oslo.utils' guess), which the peer's probe read on a
+ * live host; where it could not: said not checked, the peers named. */
 static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                               const char *origin)
 {
@@ -168,7 +168,7 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 		struct mr_ssh_peer *peer = &p->v[p->n++];
 		char *my_ip = NULL;
 		if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &my_ip) && !my_ip) {
-			/* nova's default: the source of its route to 8.8.8.8 */
+			/* nova's default: the source of its route to 192.0.2.0 */
 			const char *src = mr_facts_get(h->facts, "net.route_src");
 			if (src && *src)
 				my_ip = mr_xstrdup(src);

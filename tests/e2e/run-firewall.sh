@@ -321,6 +321,26 @@ if command -v nft >/dev/null; then
 	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
 	expect_no_grep "nftables check: found above the map" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
 	expect_grep "nftables check: the wider accept below the map covers no more" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 49152-49215 accept'" "$out"
+	# a jump to a chain whose map goes to a chain that drops: a stop, and
+	# a chain that only accepts is no dropping chain
+	in_ns nft -f - <<-'EOF'
+	table inet filter {
+		chain blocked { drop; }
+		chain sub { ip saddr vmap { 10.20.0.7 : goto blocked }; }
+		chain plain { tcp dport 80 accept; }
+	}
+	EOF
+	in_ns nft insert rule inet filter input jump sub
+	in_ns nft insert rule inet filter input jump plain
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "nftables facts: a map's goto makes its chain drop" '^fw\.nft\.drops=inet filter sub$' "$facts"
+	expect_no_grep "nftables facts: a chain that only accepts does not" '^fw\.nft\.drops=inet filter plain$' "$facts"
+	expect_grep "nftables facts: the jump to it is the stop" '^fw\.nft\.after=inet filter input 1 jump sub$' "$facts"
+	for rule in 'jump sub' 'jump plain'; do
+		h=$(in_ns nft -a list chain inet filter input | sed -n "s/^[[:space:]]*$rule # handle \([0-9]*\)$/\1/p")
+		in_ns nft delete rule inet filter input handle "$h"
+	done
+	in_ns nft delete chain inet filter sub && in_ns nft delete chain inet filter blocked && in_ns nft delete chain inet filter plain
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ip saddr vmap .* # handle \([0-9]*\)$/\1/p')
 	in_ns nft delete rule inet filter input handle "$h"
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ct state vmap .* # handle \([0-9]*\)$/\1/p')

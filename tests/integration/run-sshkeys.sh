@@ -365,7 +365,7 @@ out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: second apply changes nothing" 0 "$st" "$out"
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
 expect_status "lab: check after apply" 0 "$st" "$out"
-# nova without my_ip takes the source address of its route to 8.8.8.8:
+# nova without my_ip takes the source address of its route to 192.0.2.0:
 # host2's default route goes out from a second address, which its probe
 # reads; host1 then knows host2 under it too, as OpenSSH looks it up.
 # host1 has no default route: its my_ip is said not checked.

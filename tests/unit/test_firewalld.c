@@ -261,6 +261,9 @@ static void test_refused_with_the_line(void **state)
 		"  </rule>\n</zone>\n",
 		"<zone>\n  <rule family=\"ipv6\">\n    <drop/>\n  </rule>\n</zone>\n",
 		"<zone>\n  <rule family=\"ipv4\" priority=\"10\">\n    <drop/>\n  </rule>\n</zone>\n",
+		/* the action first, the port after it: still port 22's */
+		"<zone>\n  <rule family=\"ipv4\">\n    <reject/>\n    <port port=\"22\" protocol=\"tcp\"/>\n"
+		"  </rule>\n</zone>\n",
 		"<zone>\n  <rule family=\"ipv4\">\n    <source invert=\"true\" address=\"10.30.0.0/16\"/>"
 		"\n    <drop/>\n  </rule>\n</zone>\n",
 	};

@@ -107,6 +107,7 @@ static void test_stops(void **state)
 	/* a jump stops where its chain leads to a stop, however deep, by jump
 	 * or goto (the scope: the table's rules, chain by chain) */
 	static const char scope[] = "ufw-user-limit\nmatch\tlimit\njump\tLOG\n\n"
+	                            "INPUT\n\n" /* a rule without options */
 	                            "ufw-user-limit\njump\tREJECT\n\n"
 	                            "site\nsource\t10.0.0.0/8\njump\tblock\n\n"
 	                            "block\nprotocol\ttcp\ngoto\tlast\n\n"
@@ -369,6 +370,19 @@ static const struct order_case order_cases[] = {
 	  "### RATE LIMITING ###\n-A ufw-user-limit -j REJECT\n-A ufw-user-limit-accept -j ACCEPT\n"
 	  "### END RATE LIMITING ###\n",
 	  1, NULL, NULL },
+	/* a limit of its port: the stop is the tuple's second rule, and the
+	 * new tuple goes above the whole of that one */
+	{ "its port rate-limited above it (ufw limit 16509/tcp)",
+	  "### tuple ### limit tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -m conntrack --ctstate NEW -m recent --set\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -m conntrack --ctstate NEW -m recent --update "
+	  "--seconds 30 --hitcount 6 -j ufw-user-limit\n"
+	  "-A ufw-user-input -p tcp --dport 16509 -j ufw-user-limit-accept\n\n" UFW_TUPLE
+	  "### RATE LIMITING ###\n-A ufw-user-limit -j REJECT\n-A ufw-user-limit-accept -j ACCEPT\n"
+	  "### END RATE LIMITING ###\n",
+	  0, "### tuple ### limit tcp 16509",
+	  "below '-A ufw-user-input -p tcp --dport 16509 -m conntrack --ctstate NEW -m recent --update "
+	  "--seconds 30 --hitcount 6 -j ufw-user-limit', which stops it" },
 	{ "a deny below it", UFW_TUPLE "\n### tuple ### deny tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in\n"
 	  "-A ufw-user-input -p tcp --dport 16509 -j DROP\n", 1, NULL, NULL },
 	{ "a wider allow below a deny of part of it",

@@ -184,6 +184,23 @@ static void test_refused_with_the_line(void **state)
 		  "  policy drop;\n }\n}\n",
 		  "2: 2 filter chains hooked on input, and several with policy drop: cannot tell which "
 		  "to add to" },
+		/* type and policy on the chain's header line are read */
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0; policy drop;\n"
+		  " }\n}\ntable inet b {\n chain in { type filter hook input priority 10;\n"
+		  "  tcp dport 16509 drop\n }\n}\n",
+		  "8: the chain inet b in, also hooked on input, drops ('tcp dport 16509 drop') before it "
+		  "accepts 'tcp dport 16509 accept': a packet must pass every input chain; accept it there "
+		  "too" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0; policy drop;\n"
+		  " }\n}\ntable inet b {\n chain in { type filter hook input priority 10; policy drop;\n"
+		  "  tcp dport 22 accept\n }\n}\n",
+		  "2: 2 filter chains hooked on input, and several with policy drop: cannot tell which "
+		  "to add to" },
+		{ "table ip a {\n chain input {\n  type filter hook input priority 0; policy drop;\n"
+		  " }\n}\ntable inet b {\n chain in { type filter hook input priority 10; policy drop\n"
+		  "  tcp dport 22 accept\n }\n}\n",
+		  "2: 2 filter chains hooked on input, and several with policy drop: cannot tell which "
+		  "to add to" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *found = NULL;

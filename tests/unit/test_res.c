@@ -673,6 +673,20 @@ static const struct res_case firewall_cases[] = {
 	  "10.20.0.0/24 tcp dport 16509 accept: (none)\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
 	  "10.20.0.0/24 tcp dport 49152-49215 accept: (none)\n" },
+	{ "firewall: nftables, another input chain with policy accept drops by a map",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop none\n"
+	  "fw.nft.rule=inet filter input tcp dport 16509 accept\n"
+	  "fw.nft.input=ip guard in accept none\n"
+	  "fw.nft.rule=ip guard in tcp dport vmap { 16509 : drop, 22 : accept }\n"
+	  "fw.nft.vmap=ip guard in 3 tcp dport vmap { 16509 : drop, 22 : accept }\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "failed firewall.running line 3: the chain ip guard in, also hooked on input, drops ('tcp "
+	  "dport vmap { 16509 : drop, 22 : accept }') before it accepts 'tcp dport 16509 accept': a "
+	  "packet must pass every input chain; accept it there too\n"
+	  "observed firewall.running by nft add rule inet filter input tcp dport 16509 accept: tcp "
+	  "dport 16509 accept\n" },
 	{ "firewall: nftables, a map's jump to a chain that drops, after the accept",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
 	  "fw.nft.input=inet filter input drop none\n"

@@ -317,6 +317,16 @@ static void test_nfs_server_stopped(void **state)
 	report_free(&rep);
 }
 
+/* A check of profile on facts has no nfs.active item: served as asked. */
+static void assert_served_as_asked(struct mr_test_root *e, const char *profile, const char *facts)
+{
+	struct mr_host_report rep;
+	run(e, profile, facts, MR_MODE_CHECK, &rep);
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_false(rep.items[i].setting && !strcmp(rep.items[i].setting, "nfs.active"));
+	report_free(&rep);
+}
+
 /* Served, but with an option that undoes one the export asks for (the
  * file changed since exportfs -ra): drift that names it. Options exportfs
  * -v adds, or the same under another spelling, are no drift. */
@@ -351,15 +361,12 @@ static void test_export_served_otherwise(void **state)
 	 * same list */
 	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,fsid=root,"
 	                            "sec=krb5:sys,anonuid=64060) compute9(rw,sync)\n");
-	run(e,
-	    "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
-	    "10.20.0.0/24(rw,fsid=root,sec=krb5:sys,anonuid=64060) compute9(rw,sync)\n",
-	    ACTIVE "nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,wdelay,fsid=0,"
-	           "sec=sys:krb5,rw,root_squash,anonuid=64060\n",
-	    MR_MODE_CHECK, &rep);
-	for (size_t i = 0; i < rep.n_items; i++)
-		assert_false(rep.items[i].setting && !strcmp(rep.items[i].setting, "nfs.active"));
-	report_free(&rep);
+	assert_served_as_asked(e,
+	                       "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	                       "10.20.0.0/24(rw,fsid=root,sec=krb5:sys,anonuid=64060) "
+	                       "compute9(rw,sync)\n",
+	                       ACTIVE "nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,"
+	                              "wdelay,fsid=0,sec=sys:krb5,rw,root_squash,anonuid=64060\n");
 	/* ... but other flavours are served otherwise: a client mounting with
 	 * sys is refused where only krb5 is served */
 	run(e,
@@ -372,6 +379,14 @@ static void test_export_served_otherwise(void **state)
 	                    "served otherwise: /var/lib/nova/instances 10.20.0.0/24 sec=krb5, not "
 	                    "sec=krb5:sys");
 	report_free(&rep);
+	/* one group per flavour, as exportfs -v shows sec=krb5p,...,sec=sys */
+	assert_served_as_asked(e,
+	                       "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	                       "10.20.0.0/24(rw,fsid=root,sec=sys:krb5p,anonuid=64060) "
+	                       "compute9(rw,sync)\n",
+	                       ACTIVE "nfs.active_opts=/var/lib/nova/instances 10.20.0.0/24 sync,"
+	                              "wdelay,fsid=0,sec=krb5p,rw,root_squash,sec=sys,rw,"
+	                              "root_squash,anonuid=64060\n");
 	run(e,
 	    "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
 	    "10.20.0.0/24(rw,fsid=root,anonuid=64060) compute9(rw,sync)\n",
