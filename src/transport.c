@@ -1,8 +1,10 @@
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "transport.h"
@@ -209,4 +211,25 @@ int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status
 	*status = atoi(out + d);
 	*body = d - 2 - t;
 	return 1;
+}
+
+char *mr_temp_name(const char *full)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[6];
+	char sfx[sizeof(rnd) + 1];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t v = (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)full;
+		for (size_t i = 0; i < sizeof(rnd); i++, v >>= 8)
+			rnd[i] = (unsigned char)v;
+	}
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		sfx[i] = alnum[rnd[i] % (sizeof(alnum) - 1)];
+	sfx[sizeof(rnd)] = '\0';
+	const char *slash = strrchr(full, '/');
+	const char *name = slash ? slash + 1 : full;
+	/* keep the name within NAME_MAX */
+	return mr_xasprintf("%.*s.%.200s.migready-%s", (int)(name - full), full, name, sfx);
 }

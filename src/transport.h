@@ -222,6 +222,11 @@ int mr_serve_finish(const struct mr_transport *t, int rc, const char *what, cons
 void mr_transport_log_stderr(const struct mr_transport *t, const char *what, int status,
                              const struct mr_buf *e);
 
+/* A temporary name beside full, the same directory: ".NAME.migready-XXXXXX"
+ * (six random letters or digits). Hidden, and recognisable: the commit
+ * removes such leftovers. The caller's. */
+char *mr_temp_name(const char *full);
+
 /* Shorthands for t->ops->fn(t, ...). */
 int mr_transport_run(struct mr_transport *t, const char *const *argv, char **out,
                      size_t *out_len, int *status, struct mr_error **err);

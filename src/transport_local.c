@@ -253,16 +253,8 @@ static int open_dir(struct mr_transport *t, const char *path, const char *dir, m
  * directory dirfd; its name in *name (the caller's). */
 static int create_temp(int dirfd, const char *base, char **name)
 {
-	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	for (int attempt = 0; attempt < 100; attempt++) {
-		unsigned char rnd[6];
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			return -1;
-		char suffix[sizeof(rnd) + 1];
-		for (size_t i = 0; i < sizeof(rnd); i++)
-			suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
-		suffix[sizeof(rnd)] = '\0';
-		char *n = mr_xasprintf(".%.200s.migready-%s", base, suffix);
+		char *n = mr_temp_name(base);
 		int fd = openat(dirfd, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			*name = n;

@@ -1637,45 +1637,17 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* The random part of a temporary name: six letters or digits. */
-static void temp_suffix(char sfx[7], const char *full)
-{
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char rnd[6];
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		uint64_t v = (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)full;
-		for (size_t i = 0; i < sizeof(rnd); i++, v >>= 8)
-			rnd[i] = (unsigned char)v;
-	}
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		sfx[i] = alnum[rnd[i] % (sizeof(alnum) - 1)];
-	sfx[6] = '\0';
-}
-
-/* A temporary name in the target's directory: ".NAME.migready-XXXXXX".
- * Hidden, and recognisable: the commit script removes such leftovers. */
-static char *temp_name(const char *full)
-{
-	char sfx[7];
-	temp_suffix(sfx, full);
-	const char *name = base_name(full);
-	/* keep the name within NAME_MAX */
-	return mr_xasprintf("%.*s.%.200s.migready-%s", (int)(name - full), full, name, sfx);
-}
-
 /* The new content travels on the command's standard input, and the
  * command writes it beside the target, in the directory it entered and
  * checked to be inside the root: the same guarantees as over SFTP, and no
  * file made outside the root through a link swapped in on the way. The
- * name is ours (temp_name), made O_EXCL; the file stays 0600 and the
+ * name is ours (mr_temp_name), made O_EXCL; the file stays 0600 and the
  * become user's: the commit script gives it the plan's owner and mode on
  * the file it opened. */
 static int cmd_stage(struct ssh_transport *t, const char *path, const char *full,
                      const char *data, size_t len, char **tmp, struct mr_error **err)
 {
-	char *name = temp_name(full);
+	char *name = mr_temp_name(full);
 	const char *args[] = { "stage", root_arg(t), full, base_name(name), NULL, NULL };
 	/* In the serving shell the content can be an argument (no exec, so no
 	 * size limit): the shell writes it, no cat. A shell variable holds no
@@ -1758,7 +1730,7 @@ static int ssh_stage(struct mr_transport *base, const char *path, const char *da
 	/* O_EXCL with a fresh random name; a clash (FAILURE in SFTP v3) retries */
 	for (int tries = 0; !h && tries < 5; tries++) {
 		free(tmp);
-		tmp = temp_name(full);
+		tmp = mr_temp_name(full);
 		h = libssh2_sftp_open_ex(t->sftp, tmp, (unsigned)strlen(tmp),
 		                         LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600,
 		                         LIBSSH2_SFTP_OPENFILE);
