@@ -371,14 +371,19 @@ done
 cd /
 [ $bad = 0 ] || abort '' $bad
 # every new file on disk before any rename makes it the file (staging by
-# a command on the host leaves that to this one process; sync FILE is
-# fsync(2) since coreutils 8.24, before it syncs everything)
-if [ "$synced" != 1 ]; then
-  stl=; k=0
-  while [ $k -lt $nf ]; do eval "n=\${$((k*6+4))}"; add stl "$n"; k=$((k+1)); done
-  [ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"
-  [ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
-fi
+# a command on the host leaves that to this one process), and the
+# backups: once the renames are done they hold the only copy of the
+# originals (sync FILE is fsync(2) since coreutils 8.24, before it syncs
+# everything)
+stl=; k=0
+while [ $k -lt $nf ]; do
+  eval "n=\${$((k*6+4))} b=\${$((k*6+7))}"
+  [ "$synced" = 1 ] || add stl "$n"
+  [ "$b" = - ] || [ ! -f "$b" ] || add stl "$b"
+  k=$((k+1))
+done
+[ "$synced" = 1 ] || { [ "$mt" = - ] || add stl "$mt"; [ "$pt" = - ] || add stl "$pt"; }
+[ -z "$stl" ] || eval "sync -- $stl" 2>/dev/null || sync
 # 2. MANIFEST, restart-pending (the backups were made in step 1)
 if [ "$pt" != - ]; then
   { [ ! -e "$pp.prev" ] || rm -f -- "$pp.prev"; } && { [ ! -f "$pp" ] || ln -- "$pp" "$pp.prev" 2>/dev/null || cp -p -- "$pp" "$pp.prev"; } &&
