@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "commit.h"
+#include "commit_pl.h"
 #include "commit_sh.h"
 #include "set_dir_sh.h"
 #include "util_sha256.h"
@@ -84,10 +85,12 @@ static void set_file(struct mr_commit_file *f, enum mr_commit_state state, const
 	f->message = msg ? mr_xstrdup(msg) : NULL;
 }
 
-/* Reads the script's report: "file K ...", "action K ...", "out K ...". */
-static void parse_reply(struct mr_commit *c, const char *out, int *saw_done)
+/* Reads the script's report: "file K ...", "action K ...", "out K ...";
+ * commit.pl's first line, "begin", says perl ran it. */
+static void parse_reply(struct mr_commit *c, const char *out, int *saw_done, int *began)
 {
 	*saw_done = 0;
+	*began = 0;
 	for (const char *line = out; line && *line;) {
 		const char *nl = strchr(line, '\n');
 		size_t n = nl ? (size_t)(nl - line) : strlen(line);
@@ -124,6 +127,8 @@ static void parse_reply(struct mr_commit *c, const char *out, int *saw_done)
 			c->committed = 1;
 		} else if (!strcmp(l, "done")) {
 			*saw_done = 1;
+		} else if (!strcmp(l, "begin")) {
+			*began = 1;
 		}
 		free(l);
 		line = nl ? nl + 1 : NULL;
@@ -148,19 +153,150 @@ static int stage_one(struct mr_transport *t, const char *path, const char *data,
 	return t->ops->stage(t, path, data, len, mode, uid, gid, tmp, err);
 }
 
-int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
+/* The actions' words, as both scripts take them. */
+static void push_actions(struct argv_buf *a, struct mr_commit *c)
+{
+	push_num(a, c->n_actions);
+	for (size_t i = 0; i < c->n_actions; i++) {
+		struct mr_commit_action *act = &c->actions[i];
+		act->ran = 0;
+		act->status = -1;
+		push_str(a, act->unit ? act->unit : "-");
+		push_num(a, act->n_needs);
+		for (size_t j = 0; j < act->n_needs; j++)
+			push_num(a, act->needs[j]);
+		size_t argc = 0;
+		while (act->argv[argc])
+			argc++;
+		push_num(a, argc);
+		for (size_t j = 0; j < argc; j++)
+			push_str(a, act->argv[j]);
+	}
+}
+
+/* Runs the commit argv (input on its standard input) and reads its
+ * reply into c: 0 when the host said what happened, -1 with err when the
+ * reply was lost, -2 (for commit.pl) when perl did not run it (no
+ * "begin", no reply: nothing was done). */
+static int commit_exec(struct mr_transport *t, struct mr_commit *c, char **argv,
+                       const char *input, size_t input_len, double start, struct mr_error **err)
+{
+	char *out = NULL;
+	size_t out_len = 0;
+	int status = -1, saw_done = 0, began = 0;
+	/* From here the staged files are the script's: it removes them. */
+	for (size_t i = 0; i < c->n_files; i++)
+		set_file(&c->files[i], MR_COMMIT_UNKNOWN, NULL);
+	/* A unit's start may take long and say nothing (systemd allows 90 s
+	 * a unit): the commit's silence limit is longer than --timeout. */
+	int saved_timeout = t->timeout_s;
+	if (t->timeout_s > 0 && t->timeout_s < MR_COMMIT_SILENCE_S)
+		t->timeout_s = MR_COMMIT_SILENCE_S;
+	double staged = now_s();
+	int rc = t->ops->run(t, (const char *const *)argv, input, input_len, &out, &out_len, &status,
+	                     err);
+	t->timeout_s = saved_timeout;
+	mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s", t->host,
+	       c->n_files, staged - start, now_s() - staged);
+	if (rc < 0) {
+		/* The script ignores hang-ups: it ran to its end, or never ran. */
+		for (size_t i = 0; i < c->n_files; i++)
+			set_file(&c->files[i], MR_COMMIT_UNKNOWN,
+			         "the host's reply was lost; the next run will show the state");
+		return -1;
+	}
+	parse_reply(c, out ? out : "", &saw_done, &began);
+	free(out);
+	if (!saw_done) {
+		if (c->perl && !began)
+			return -2;
+		char *where = mr_xstrdup(t->host);
+		mr_error_add(err, MR_ERR_HOST, where,
+		             "the commit ended without a reply (exit %d); the next run will show the "
+		             "state",
+		             status);
+		free(where);
+		for (size_t i = 0; i < c->n_files; i++)
+			if (c->files[i].state == MR_COMMIT_UNKNOWN)
+				set_file(&c->files[i], MR_COMMIT_UNKNOWN, "no reply from the commit");
+		return -1;
+	}
+	/* Files the script did not name were left alone. */
+	for (size_t i = 0; i < c->n_files; i++)
+		if (c->files[i].state == MR_COMMIT_UNKNOWN)
+			set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+	return 0;
+}
+
+/* commit.pl: the whole transaction in one perl process, the contents (as
+ * read, and new) on its standard input. *fall_back: perl did not run it
+ * (no "begin"): nothing was done, the shell's commit may run. */
+static int commit_perl(struct mr_transport *t, struct mr_commit *c, int *fall_back,
+                       struct mr_error **err)
+{
+	struct argv_buf a = { 0 };
+	struct mr_buf in;
+	double start = now_s();
+	mr_buf_init(&in);
+	push_str(&a, c->perl);
+	push_str(&a, "-e");
+	push_str(&a, MR_COMMIT_PL);
+	push_str(&a, "--");
+	push_str(&a, c->locked ? "1" : "0");
+	push(&a, root_arg(t));
+	push_num(&a, c->n_files);
+	for (size_t i = 0; i < c->n_files; i++) {
+		struct mr_commit_file *f = &c->files[i];
+		char *target = mr_transport_path(t, f->path);
+		push(&a, target);
+		push(&a, mr_temp_name(target));
+		if (f->existed) {
+			push_num(&a, f->old_len);
+			mr_buf_add(&in, f->old, f->old_len);
+		} else {
+			push_str(&a, "-");
+		}
+		if (f->remove) {
+			push_str(&a, "-");
+		} else {
+			push_num(&a, f->len);
+			mr_buf_add(&in, f->data, f->len);
+		}
+		push(&a, f->backup ? mr_transport_path(t, f->backup) : mr_xstrdup("-"));
+		push(&a, attrs_arg(f));
+	}
+	const char *side_path[2] = { c->manifest_path, c->pending_path };
+	const char *side_data[2] = { c->manifest, c->pending };
+	for (int k = 0; k < 2; k++) {
+		if (!side_path[k]) {
+			push_str(&a, "-");
+			push_str(&a, "-");
+			push_str(&a, "0");
+			continue;
+		}
+		char *path = mr_transport_path(t, side_path[k]);
+		push(&a, mr_temp_name(path));
+		push(&a, path);
+		push_num(&a, strlen(side_data[k]));
+		mr_buf_add(&in, side_data[k], strlen(side_data[k]));
+	}
+	push_actions(&a, c);
+	int r = commit_exec(t, c, a.v, in.data ? in.data : "", in.len, start, err);
+	*fall_back = r == -2;
+	argv_free(&a);
+	mr_buf_fini(&in);
+	return r;
+}
+
+/* commit.sh, after every file was staged by the transport. */
+static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
 {
 	struct argv_buf a = { 0 };
 	char **tmps = mr_xcalloc(c->n_files + 2, sizeof(*tmps));
-	char *out = NULL;
-	size_t out_len = 0;
 	char *backup_dir = NULL; /* the last one made */
-	int status = -1, r = -1, saw_done = 0;
+	int r = -1;
 	double start = now_s();
 
-	c->committed = 0;
-	for (size_t i = 0; i < c->n_files; i++)
-		set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
 	push_str(&a, "/bin/sh");
 	push_str(&a, "-c");
 	push_str(&a, MR_COMMIT_SH);
@@ -228,60 +364,8 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 		push_str(&a, *tmp);
 		push(&a, mr_transport_path(t, side_path[k]));
 	}
-	push_num(&a, c->n_actions);
-	for (size_t i = 0; i < c->n_actions; i++) {
-		struct mr_commit_action *act = &c->actions[i];
-		act->ran = 0;
-		act->status = -1;
-		push_str(&a, act->unit ? act->unit : "-");
-		push_num(&a, act->n_needs);
-		for (size_t j = 0; j < act->n_needs; j++)
-			push_num(&a, act->needs[j]);
-		size_t argc = 0;
-		while (act->argv[argc])
-			argc++;
-		push_num(&a, argc);
-		for (size_t j = 0; j < argc; j++)
-			push_str(&a, act->argv[j]);
-	}
-	/* From here the staged files are the script's: it removes them. */
-	for (size_t i = 0; i < c->n_files; i++)
-		set_file(&c->files[i], MR_COMMIT_UNKNOWN, NULL);
-	/* A unit's start may take long and say nothing (systemd allows 90 s
-	 * a unit): the commit's silence limit is longer than --timeout. */
-	int saved_timeout = t->timeout_s;
-	if (t->timeout_s > 0 && t->timeout_s < MR_COMMIT_SILENCE_S)
-		t->timeout_s = MR_COMMIT_SILENCE_S;
-	double staged = now_s();
-	int rc = t->ops->run(t, (const char *const *)a.v, NULL, 0, &out, &out_len, &status, err);
-	t->timeout_s = saved_timeout;
-	mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s", t->host,
-	       c->n_files, staged - start, now_s() - staged);
-	if (rc < 0) {
-		/* The script ignores hang-ups: it ran to its end, or never ran. */
-		for (size_t i = 0; i < c->n_files; i++)
-			set_file(&c->files[i], MR_COMMIT_UNKNOWN,
-			         "the host's reply was lost; the next run will show the state");
-		goto out;
-	}
-	parse_reply(c, out ? out : "", &saw_done);
-	if (!saw_done) {
-		char *where = mr_xstrdup(t->host);
-		mr_error_add(err, MR_ERR_HOST, where,
-		             "the commit ended without a reply (exit %d); the next run will show the "
-		             "state",
-		             status);
-		free(where);
-		for (size_t i = 0; i < c->n_files; i++)
-			if (c->files[i].state == MR_COMMIT_UNKNOWN)
-				set_file(&c->files[i], MR_COMMIT_UNKNOWN, "no reply from the commit");
-		goto out;
-	}
-	/* Files the script did not name were left alone. */
-	for (size_t i = 0; i < c->n_files; i++)
-		if (c->files[i].state == MR_COMMIT_UNKNOWN)
-			set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
-	r = 0;
+	push_actions(&a, c);
+	r = commit_exec(t, c, a.v, NULL, 0, start, err);
 	goto out;
 unstage:
 	for (size_t i = 0; i < c->n_files + 2; i++)
@@ -292,9 +376,34 @@ out:
 		free(tmps[i]);
 	free(tmps);
 	free(backup_dir);
-	free(out);
 	argv_free(&a);
 	return r;
+}
+
+int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
+{
+	c->committed = 0;
+	for (size_t i = 0; i < c->n_files; i++)
+		set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+	if (c->perl) {
+		int fall_back = 0;
+		int r = commit_perl(t, c, &fall_back, err);
+		if (!fall_back)
+			return r;
+		mr_log(MR_LOG_INFO, "%s: commit: %s did not run the commit; the shell's commit runs",
+		       t->host, c->perl);
+		for (size_t i = 0; i < c->n_files; i++)
+			set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+	}
+	return commit_sh(t, c, err);
+}
+
+const char *mr_commit_perl(const char *fact)
+{
+	const char *engine = getenv("MIGREADY_COMMIT_ENGINE");
+	if (engine && strcmp(engine, "sh") == 0)
+		return NULL;
+	return fact && fact[0] == '/' ? fact : NULL;
 }
 
 void mr_commit_fini(struct mr_commit *c)

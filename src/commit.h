@@ -1,8 +1,10 @@
-/* One host's changes as one transaction: every file staged next to its
- * target, then a single run of the commit script (commit.sh) on the host
- * checks, backs up, renames all or none, verifies, and runs the actions.
- * Locally and over SSH alike: the same script, through the transport's
- * run (argv; only the SSH transport quotes). */
+/* One host's changes as one transaction: a single run of the commit on
+ * the host checks, backs up, renames all or none, verifies, and runs the
+ * actions. Where the host has perl, commit.pl does all of it in one
+ * process, the files staged by it from its standard input; elsewhere
+ * every file is staged next to its target first (SFTP, or a command),
+ * then commit.sh runs. Locally and over SSH alike, through the
+ * transport's run (argv; only the SSH transport quotes). */
 #ifndef MR_COMMIT_H
 #define MR_COMMIT_H
 
@@ -62,6 +64,8 @@ struct mr_commit {
 	size_t n_actions;
 	/* The host's lock is held: leftover temporary files are dead runs'. */
 	int locked;
+	/* The host's perl (mr_commit_perl), or NULL for the shell's commit. */
+	const char *perl;
 	/* result */
 	int committed;        /* every file renamed and the actions tried */
 };
@@ -71,6 +75,12 @@ struct mr_commit {
  * written), -1 with err when staging failed (nothing written) or the
  * reply was lost (files then MR_COMMIT_UNKNOWN). */
 int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err);
+
+/* The perl the commit runs on a host whose facts name it (the fact
+ * "commit.perl"), or NULL for the shell's commit: also when the
+ * environment's MIGREADY_COMMIT_ENGINE is "sh" (the shell's commit, for
+ * hosts without perl, is tested on hosts that have one that way). */
+const char *mr_commit_perl(const char *fact);
 
 /* The command that gives the directory path (from the host's /, under
  * root: NULL for none) mode and owner (uid, gid: -1 to leave): apply's

@@ -62,6 +62,8 @@ if [ "$3" != - ]; then
 fi
 say probe 1
 if [ -z "$r" ]; then say mode live; else say mode tree; fi
+# the commit runs in perl where the host has it (src/commit.pl), else in sh
+[ ! -x /usr/bin/perl ] || say commit.perl /usr/bin/perl
 
 # intree PATH: in rf, the path PATH is on the host: in a tree, each of
 # its components' links followed inside the tree (an absolute one from the

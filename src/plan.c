@@ -1447,6 +1447,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 		.actions = a.v,
 		.n_actions = a.n,
 		.locked = lock_held(plan->facts),
+		.perl = mr_commit_perl(plan->facts ? mr_facts_get(plan->facts, "commit.perl") : NULL),
 	};
 	manifest = manifest_text(fs, n, &a, us, n_us, plan, x);
 	if (manifest) {

@@ -593,6 +593,7 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		.actions = steps.acts,
 		.n_actions = steps.n,
 		.locked = lock && !strcmp(lock, "held"),
+		.perl = mr_commit_perl(facts ? mr_facts_get(facts, "commit.perl") : NULL),
 	};
 	if (mr_commit_run(t, &c, &e) < 0) {
 		char *msg = mr_error_format(e);

@@ -51,5 +51,6 @@ expect_no_fixed() { # NAME STRING TEXT
 }
 # Every file's content, mode, link target and mtime (directories: mode),
 # to tell "nothing written". The host's lock (and who held it last) is
-# migready's own bookkeeping, left out.
-tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -type d -printf '%p %m\n'; find . ! -type d -printf '%p %l %T@ %m\n') | sort | grep -vE '^(\S+  )?\./var/lib/migready( |/lock|$)'; }
+# migready's own bookkeeping, left out, and so is the serving shell's
+# input file beside it (emptied after each request).
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; find . -type d -printf '%p %m\n'; find . ! -type d -printf '%p %l %T@ %m\n') | sort | grep -vE '^(\S+  )?\./var/lib/migready( |/lock|/input|$)'; }
