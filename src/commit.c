@@ -229,10 +229,9 @@ static int commit_exec(struct mr_transport *t, struct mr_commit *c, char **argv,
 }
 
 /* commit.pl: the whole transaction in one perl process, the contents (as
- * read, and new) on its standard input. *fall_back: perl did not run it
- * (no "begin"): nothing was done, the shell's commit may run. */
-static int commit_perl(struct mr_transport *t, struct mr_commit *c, int *fall_back,
-                       struct mr_error **err)
+ * read, and new) on its standard input. commit_exec's result: -2 when
+ * perl did not run it (nothing was done: the shell's commit may run). */
+static int commit_perl(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
 {
 	struct argv_buf a = { 0 };
 	struct mr_buf in;
@@ -282,7 +281,6 @@ static int commit_perl(struct mr_transport *t, struct mr_commit *c, int *fall_ba
 	}
 	push_actions(&a, c);
 	int r = commit_exec(t, c, a.v, in.data ? in.data : "", in.len, start, err);
-	*fall_back = r == -2;
 	argv_free(&a);
 	mr_buf_fini(&in);
 	return r;
@@ -386,9 +384,8 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 	for (size_t i = 0; i < c->n_files; i++)
 		set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
 	if (c->perl) {
-		int fall_back = 0;
-		int r = commit_perl(t, c, &fall_back, err);
-		if (!fall_back)
+		int r = commit_perl(t, c, err);
+		if (r != -2)
 			return r;
 		mr_log(MR_LOG_INFO, "%s: commit: %s did not run the commit; the shell's commit runs",
 		       t->host, c->perl);

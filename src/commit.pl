@@ -137,7 +137,9 @@ abort('file - failed the new content did not arrive whole; nothing written', 4) 
 abort('file - failed /proc is not mounted on the host: no file can be opened safely; nothing written', 4)
   unless -d '/proc/self/fd';
 
-sub inside { return $root eq '' || index($cwd->() . '/', ($root =~ s{/$}{}r) . '/') == 0; }
+# the physical root without its last slash ('' for / or no root)
+my $rootd = $root =~ s{/$}{}r;
+sub inside { return $root eq '' || index($cwd->() . '/', "$rootd/") == 0; }
 sub dirname_of { my $p = shift; $p =~ s{/[^/]*$}{}; return $p; }
 sub base_of { my $p = shift; $p =~ s{.*/}{}; return $p; }
 
@@ -150,7 +152,7 @@ sub enter {
 	if ($root ne '') {
 		unless (inside()) { $refusal = 'a symbolic link leads out of the root'; return 0; }
 		$base = $root;
-		$want = ($root =~ s{/$}{}r) . substr($dir, length $ra);
+		$want = $rootd . substr($dir, length $ra);
 	} else {
 		$base = '/';
 		$want = $dir;
