@@ -1342,6 +1342,9 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 	}
 	char *where = where_of(t, path);
 	char *req = mr_serve_request(argv, input, input_len, tag, &len);
+	/* a large request (a commit's contents) is seconds on a slow link */
+	mr_log(MR_LOG_DEBUG, "%s: sending a request to the held session: %s, %zu bytes",
+	       t->base.host, what, len);
 	mr_buf_init(&e);
 	int rc = -1;
 	for (size_t off = 0; off < len;) {
