@@ -4,7 +4,10 @@
 # make: a target named *.orig keeps its backup, an action runs a program
 # written in the same run, actions ignore a hang-up, a default ACL's
 # entries do not stay on a rewritten file, backups are not written through
-# a link out of the root, a target that is a link is a conflict (exit 3).
+# a link out of the root, a target that is a link is a conflict (exit 3),
+# extended attributes go with the file as cp --preserve=xattr carries them
+# (not those /etc/xattr.conf skips), and a file system without them, or
+# without flistxattr, commits all the same.
 #   run-commit-pl.sh SRCDIR
 set -u
 SRC=$1
@@ -99,5 +102,125 @@ y
 expect_status "a target that is a symbolic link" 3 "$st" "$out"
 expect_grep "a conflict, named" '^file 0 conflict is a symbolic link; not written$' "$out"
 [ "$(cat "$W/t5/real")" = x ] && ok "the link's target untouched" || not_ok "the link's target untouched"
+
+# Extended attributes go with the file, as cp --preserve=xattr carries
+# them: the original's user.* one (a NUL in its value: copied by length)
+# onto the new file and the backup; trusted.SGI_ACL_FILE, which
+# /etc/xattr.conf says to skip (XFS's own ACL), onto neither.
+command -v setfattr >/dev/null && command -v getfattr >/dev/null ||
+	skip "setfattr and getfattr are needed (Debian package attr)"
+# xattrs FILE: every extended attribute of FILE, values in hex
+xattrs() { getfattr --absolute-names -d -m - -e hex -- "$1" 2>&1; }
+mkdir -p "$W/t6/etc"
+printf 'a\n' >"$W/t6/etc/f"
+setfattr -n user.migready.t -v 0x610062 "$W/t6/etc/f" 2>/dev/null &&
+	setfattr -n trusted.SGI_ACL_FILE -v 0x01 "$W/t6/etc/f" 2>/dev/null ||
+	skip "setfattr fails on $W (no user.* or trusted.* attributes: not root?)"
+cpl "a
+b
+m
+" 0 '' 1 "$W/t6/etc/f" "$W/t6/etc/.f.migready-hhhhhh" 2 2 "$W/t6/bk/r1/etc/f" 644:-:- \
+	"$W/t6/bk/r1/.MANIFEST.migready-iiiiii" "$W/t6/bk/r1/MANIFEST" 2 - - 0 0
+expect_status "a file with extended attributes" 0 "$st" "$out"
+[ "$(cat "$W/t6/etc/f")" = b ] && ok "xattrs: written" || not_ok "xattrs: written"
+xa=$(xattrs "$W/t6/etc/f")
+expect_fixed "xattrs: the user.* one on the new file, its value whole" 'user.migready.t=0x610062' "$xa"
+expect_no_fixed "xattrs: the one xattr.conf skips not on the new file" 'trusted.SGI_ACL_FILE' "$xa"
+xa=$(xattrs "$W/t6/bk/r1/etc/f")
+expect_fixed "xattrs: the user.* one on the backup" 'user.migready.t=0x610062' "$xa"
+expect_no_fixed "xattrs: the one xattr.conf skips not on the backup" 'trusted.SGI_ACL_FILE' "$xa"
+
+# One the new file has and the original has not goes too (a default ACL's
+# entries, above, are one kind): set on the staged file while the commit
+# waits at its fault point "start", before any attribute is carried over.
+T=$W/t7
+mkdir -p "$T/faults"
+printf 'a\n' >"$T/f"
+setfattr -n user.migready.keep -v 0x31 "$T/f"
+(printf 'a\nb\n' | MIGREADY_FAULT=start:pause MIGREADY_FAULT_DIR=$T/faults timeout -s KILL 30 \
+	"$PERL" "$SRC/src/commit.pl" 0 '' 1 "$T/f" "$T/.f.migready-jjjjjj" 2 2 - 644:-:- - - 0 - - 0 0 \
+	>"$T/out" 2>&1; echo $? >"$T/st") &
+for _ in $(seq 1 200); do [ -s "$T/faults/migready-fault.start" ] && break; sleep 0.05; done
+setfattr -n user.migready.stray -v 0x31 "$T/.f.migready-jjjjjj" 2>/dev/null &&
+	ok "xattrs: one set on the staged file while paused" ||
+	not_ok "xattrs: one set on the staged file while paused" "$(ls -a "$T" "$T/faults"; cat "$T/out")"
+rm -f "$T/faults/migready-fault.start"
+wait $!
+out=$(cat "$T/out")
+expect_status "xattrs: a staged file with one the original lacks" 0 "$(cat "$T/st")" "$out"
+xa=$(xattrs "$T/f")
+expect_no_fixed "xattrs: the staged file's own one removed" 'user.migready.stray' "$xa"
+expect_fixed "xattrs: the original's kept" 'user.migready.keep=0x31' "$xa"
+
+# A file system without extended attributes: a ramfs (flistxattr lists
+# none there; fgetxattr, fsetxattr, fremovexattr fail with EOPNOTSUPP),
+# mounted in a mount namespace of the commit's own. The backup of a file
+# with a user.* one goes there: setting it fails with EOPNOTSUPP, the
+# backup is made without it and the commit goes on (cp -a takes an
+# attribute the destination cannot hold for no error); a file on the
+# ramfs itself is rewritten too. The ramfs is copied out for the checks.
+R=$W/t8
+mkdir -p "$R/etc" "$R/nox" "$R/seen"
+printf 'a\n' >"$R/etc/f"
+setfattr -n user.migready.t -v 0x31 "$R/etc/f"
+# shellcheck disable=SC2016 # sh code, expanded there
+unshare -m /bin/sh -c 'mount -t ramfs ramfs "$1"' - "$R/nox" 2>/dev/null ||
+	skip "a ramfs cannot be mounted in a mount namespace of its own (unshare -m; not root?)"
+# shellcheck disable=SC2016
+out=$(printf 'a\nb\nc\nd\nm\n' | unshare -m /bin/sh -c '
+	r=$1; shift
+	mount -t ramfs ramfs "$r/nox" && mkdir "$r/nox/etc" && printf "c\n" >"$r/nox/etc/g" || exit 90
+	# the premise: no user.* attribute there
+	setfattr -n user.migready.t -v 0x31 "$r/nox/etc/g" 2>/dev/null && echo "ramfs: has xattrs"
+	"$@"; st=$?
+	cp -a "$r/nox/." "$r/seen/"
+	exit $st' - "$R" "$PERL" "$SRC/src/commit.pl" 0 '' 2 \
+	"$R/etc/f" "$R/etc/.f.migready-kkkkkk" 2 2 "$R/nox/bk/r1/etc/f" 644:-:- \
+	"$R/nox/etc/g" "$R/nox/etc/.g.migready-llllll" 2 2 "$R/nox/bk/r1/nox/etc/g" 644:-:- \
+	"$R/nox/bk/r1/.MANIFEST.migready-mmmmmm" "$R/nox/bk/r1/MANIFEST" 2 - - 0 0 2>&1)
+st=$?
+expect_no_fixed "no xattrs: the ramfs has none (else this tests nothing)" 'ramfs: has xattrs' "$out"
+expect_status "no xattrs where the backups go" 0 "$st" "$out"
+expect_grep "no xattrs: committed" '^commit ok$' "$out"
+[ "$(cat "$R/etc/f")" = b ] && [ "$(cat "$R/seen/etc/g" 2>/dev/null)" = d ] && ok "no xattrs: both written" \
+	|| not_ok "no xattrs: both written" "$(cat "$R/etc/f"; ls -laR "$R/seen")"
+[ "$(cat "$R/seen/bk/r1/etc/f" 2>/dev/null)" = a ] && [ "$(cat "$R/seen/bk/r1/nox/etc/g" 2>/dev/null)" = c ] \
+	&& ok "no xattrs: both backed up" || not_ok "no xattrs: both backed up" "$(ls -laR "$R/seen")"
+expect_fixed "no xattrs: the new file on ext4 keeps its user.* one" 'user.migready.t=0x31' "$(xattrs "$R/etc/f")"
+
+# Where flistxattr itself fails with EOPNOTSUPP (a FUSE file system that
+# answers no xattr request), which no file system mountable here does: a
+# seccomp filter fails every *xattr syscall so, in the commit's process
+# and those it runs (the branch the ramfs above does not reach).
+case $(uname -m) in
+x86_64) sc=(0xc000003e 157 188 199) ;; # AUDIT_ARCH, prctl, setxattr..fremovexattr
+aarch64) sc=(0xc00000b7 167 5 16) ;;
+riscv64) sc=(0xc00000f3 167 5 16) ;;
+*) skip "no seccomp numbers for $(uname -m) here" ;;
+esac
+# noxattr ARCH PRCTL FIRST LAST CMD...: CMD with syscalls FIRST..LAST
+# failing with EOPNOTSUPP (95)
+# shellcheck disable=SC2016 # perl code
+noxattr='my ($arch, $prctl, $lo, $hi) = map { /^0x/ ? hex : $_ } splice @ARGV, 0, 4;
+my $f = join "", map { pack "SCCL", @$_ } [0x20, 0, 0, 4], [0x15, 0, 3, $arch], [0x20, 0, 0, 0],
+  [0x35, 0, 1, $lo], [0x25, 0, 1, $hi], [6, 0, 0, 0x7fff0000], [6, 0, 0, 0x50000 | 95];
+my $p = pack "S x6 p", length($f) / 8, $f;
+syscall($prctl, 38, 1, 0, 0, 0) == 0 && syscall($prctl, 22, 2, $p) == 0 or die "seccomp: $!\n";
+exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n";'
+mkdir -p "$W/t9"
+printf 'a\n' >"$W/t9/f"
+# the premise: the filter takes
+# shellcheck disable=SC2016
+"$PERL" -e "$noxattr" "${sc[@]}" "$PERL" -e 'my $l = "\0" x 64; syscall('"${sc[3]}"' - 3, 0, $l, 64); exit($! == 95 ? 0 : 1)' \
+	&& ok "no flistxattr: the filter takes" || not_ok "no flistxattr: the filter takes"
+out=$(printf 'a\nb\nm\n' | "$PERL" -e "$noxattr" "${sc[@]}" "$PERL" "$SRC/src/commit.pl" 0 '' 1 \
+	"$W/t9/f" "$W/t9/.f.migready-nnnnnn" 2 2 "$W/t9/bk/r1/f" 644:-:- \
+	"$W/t9/bk/r1/.MANIFEST.migready-oooooo" "$W/t9/bk/r1/MANIFEST" 2 - - 0 0 2>&1)
+st=$?
+expect_status "no flistxattr" 0 "$st" "$out"
+expect_grep "no flistxattr: committed" '^commit ok$' "$out"
+[ "$(cat "$W/t9/f")" = b ] && ok "no flistxattr: written" || not_ok "no flistxattr: written"
+[ "$(cat "$W/t9/bk/r1/f" 2>/dev/null)" = a ] && ok "no flistxattr: backed up" \
+	|| not_ok "no flistxattr: backed up" "$(ls -laR "$W/t9")"
 
 summary
