@@ -302,12 +302,17 @@ sub xattrs_copy {
 	return 1;
 }
 
+# temp_stem NAME: what temporary files of NAME begin with: its first 200
+# bytes, as the controller cuts them (mr_temp_name), within NAME_MAX
+sub temp_stem { return '.' . substr($_[0], 0, 200) . '.migready-'; }
+
 # leftovers DIR NAME: the names in DIR of temporary files of NAME
 # (".NAME.migready-XXXXXX", then anything)
 sub leftovers {
 	my ($dir, $name) = @_;
+	my $stem = temp_stem($name);
 	opendir(my $dh, "$dir/") or return ();
-	my @o = grep { /^\.\Q$name\E\.migready-.{6}/s } readdir $dh;
+	my @o = grep { /^\Q$stem\E.{6}/s } readdir $dh;
 	closedir $dh;
 	return @o;
 }
@@ -413,7 +418,7 @@ for my $k (0 .. $nf - 1) {
 		# a link left by an interrupted commit of this file is no other name
 		my $l = $ts[3];
 		for my $o (leftovers('.', base_of($t))) {
-			next if $o !~ /^\.\Q${\ base_of($t)}\E\.migready-.{6}\.orig\z/s || "./$o" eq "$nb.orig";
+			next if $o !~ /^\Q${\ temp_stem(base_of($t))}\E.{6}\.orig\z/s || "./$o" eq "$nb.orig";
 			my @os = lstat "./$o" or next;
 			$l-- if $os[0] == $ts[0] && $os[1] == $ts[1] && unlink "./$o";
 		}

@@ -82,6 +82,9 @@ wn=0
 add() { wn=$((wn+1)); eval "w_$wn=\$2"; eval "$1=\$$1' \"\${w_$wn}\"'"; }
 rml=
 rm_all() { [ -z "$rml" ] || eval "rm -f -- $rml"; rml=; }
+# temp_stem NAME: in stem, what temporary files of NAME begin with: its
+# first 200 bytes, as the controller cuts them (mr_temp_name)
+temp_stem() { stem=$1; while [ ${#stem} -gt 200 ]; do stem=${stem%?}; done; stem=.$stem.migready-; }
 # cleanup: the staged files (tmpl), and the backup directories the
 # controller made (bdl) if still empty
 cleanup() {
@@ -319,7 +322,8 @@ while [ $k -lt $nf ]; do
       '' | *[!0-9]* | 1) ;;
       *)
         # a link left by an interrupted commit of this file is no other name
-        for x in "./.${t##*/}".migready-??????.orig; do
+        temp_stem "${t##*/}"
+        for x in "./$stem"??????.orig; do
           [ "$x" = "$nb.orig" ] || [ ! "$x" -ef "$tb" ] || ! rm -f -- "$x" || l=$((l-1))
         done;;
       esac
@@ -451,7 +455,8 @@ while [ $k -lt $nf ]; do
   # each directory once
   case $dirs in *"$nl${t%/*}/$nl"*) ;; *) dirs="$dirs$nl${t%/*}/$nl"; add syncl "${t%/*}/";; esac
   # leftovers of interrupted runs: any under the host's lock, else a day old
-  for x in "${t%/*}/.${t##*/}".migready-??????*; do
+  temp_stem "${t##*/}"
+  for x in "${t%/*}/$stem"??????*; do
     case $x in "$n" | "$n.orig") continue;; esac
     [ -f "$x" ] && [ ! -L "$x" ] || continue
     [ "$locked" = 1 ] || [ -n "$(find "$x" -prune -mtime +0 2>/dev/null)" ] && add rml "$x"

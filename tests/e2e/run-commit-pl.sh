@@ -7,7 +7,8 @@
 # a link out of the root, a target that is a link is a conflict (exit 3),
 # extended attributes go with the file as cp --preserve=xattr carries them
 # (not those /etc/xattr.conf skips), and a file system without them, or
-# without flistxattr, commits all the same.
+# without flistxattr, commits all the same. A rule both engines share (a
+# long name's leftovers) runs src/commit.sh too.
 #   run-commit-pl.sh SRCDIR
 set -u
 SRC=$1
@@ -222,5 +223,38 @@ expect_grep "no flistxattr: committed" '^commit ok$' "$out"
 [ "$(cat "$W/t9/f")" = b ] && ok "no flistxattr: written" || not_ok "no flistxattr: written"
 [ "$(cat "$W/t9/bk/r1/f" 2>/dev/null)" = a ] && ok "no flistxattr: backed up" \
 	|| not_ok "no flistxattr: backed up" "$(ls -laR "$W/t9")"
+
+# A name longer than 200 bytes: its temporary files carry its first 200
+# (the controller keeps them within NAME_MAX), and so do the patterns
+# that find a dead run's leftovers, in both engines: the temporary file
+# and the original's link an interrupted commit left are removed, the
+# link not counted as a second name of the file.
+long=$(printf 'c%.0s' $(seq 1 230))
+stem=.${long:0:200}.migready-
+for engine in perl sh; do
+	D=$W/long-$engine
+	mkdir -p "$D"
+	printf 'old\n' >"$D/$long"
+	printf 'dead\n' >"$D/${stem}zzzzzz"
+	ln "$D/$long" "$D/${stem}yyyyyy.orig"
+	if [ $engine = perl ]; then
+		cpl "old
+new
+" 1 '' 1 "$D/$long" "$D/${stem}xxxxxx" 4 4 - 644:-:- - - 0 - - 0 0
+	else
+		printf 'new\n' >"$D/${stem}xxxxxx"
+		old=$(printf 'old\n' | sha256sum | cut -d' ' -f1)
+		new=$(printf 'new\n' | sha256sum | cut -d' ' -f1)
+		out=$(sh "$SRC/src/commit.sh" 1 1 '' 1 "$D/$long" "$D/${stem}xxxxxx" "$old" "$new" - 644:-:- \
+			- - - - 0 2>&1)
+		st=$?
+	fi
+	expect_status "a name of 230 bytes ($engine)" 0 "$st" "$out"
+	[ "$(cat "$D/$long")" = new ] && ok "a name of 230 bytes ($engine): written" \
+		|| not_ok "a name of 230 bytes ($engine): written"
+	left=$(ls -A "$D" | grep -c migready)
+	[ "$left" = 0 ] && ok "a name of 230 bytes ($engine): a dead run's leftovers removed" \
+		|| not_ok "a name of 230 bytes ($engine): a dead run's leftovers removed" "$(ls -A "$D")"
+done
 
 summary
