@@ -1173,11 +1173,12 @@ case " $novakeys " in
 esac
 # The firewall: ufw's switch, firewalld's default zone, the nftables
 # include directory, and on a live host the running INPUT chain of
-# iptables digested: where its first stop is (a DROP or REJECT, or a jump
-# to a chain holding one), and the plain ACCEPT rules above it as
+# iptables digested: its stops (a DROP or REJECT, or a jump to a chain
+# holding one) and its plain ACCEPT rules, with their rule numbers, as
 # "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
-# range or a multiport list. Rules with any other condition than a NEW
-# state or a comment are left out.
+# range or a multiport list. Accepts with any other condition than a NEW
+# state or a comment are left out; a stop's other conditions are not
+# read (it may stop more than it says: never less).
 ! readable "$r/etc/ufw/ufw.conf" || say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$rf" | tr -d '"' | tail -n 1)"
 ! readable "$r/etc/firewalld/firewalld.conf" || say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$rf" | tail -n 1)"
 ! intree "$r/etc/nftables.d" || [ ! -d "$rf" ] || say fw.nftables.d present
@@ -1232,14 +1233,17 @@ for ipt in iptables ip6tables; do
 					else if (jump == "DROP" || jump == "REJECT" || (jump in stops))
 						print fw ".ufw=stop " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
 				}
-				k = 0; stop = "none"
+				# INPUT, in order: its plain accepts and its stops, each
+				# "K PROTO PORTS SOURCE" (K its rule number): a stop
+				# stops only the traffic it matches
+				k = 0
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
 					k++; parse(line[j])
-					if (jump == "DROP" || jump == "REJECT" || (jump in stops)) { stop = k; break }
-					if (plain) print fw ".accept=" p " " d " " s
+					if (jump == "DROP" || jump == "REJECT" || (jump in stops))
+						print fw ".stop=" k " " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
+					else if (plain) print fw ".accept=" k " " p " " d " " s
 				}
-				print fw ".stop=" stop
 			}'
 		say fw.$ipt.live ok
 	else

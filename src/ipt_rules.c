@@ -99,7 +99,9 @@ int mr_ipt_stop_blocks(const char *stop, const char *want)
 	if (sscanf(stop, "%7s %255s %63s", proto, ports, source) != 3 ||
 	    sscanf(want, "%7s %15s %63s", w_proto, w_ports, w_source) != 3)
 		return 1;
-	if (strcmp(proto, "any") != 0 && strcmp(proto, w_proto) != 0)
+	/* a protocol by number (one /etc/protocols does not name) may be it */
+	if (strcmp(proto, "any") != 0 && strcmp(proto, w_proto) != 0 &&
+	    !(proto[0] >= '0' && proto[0] <= '9'))
 		return 0;
 	size_t k = mr_nft_parse_range(w_ports, ':', &lo, &hi);
 	if (k && !w_ports[k] && strcmp(ports, "any") != 0 && !ports_meet(ports, lo, hi))
@@ -182,12 +184,6 @@ static int jumps_to_stop(const char *children, const char *scope)
 	}
 	free(stops);
 	return r;
-}
-
-int mr_ipt_node_stops(const char *children, const char *want, const char *scope)
-{
-	(void)want;
-	return jumps_to_stop(children, scope);
 }
 
 int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *scope)

@@ -28,14 +28,11 @@ int mr_ipt_stop_blocks(const char *stop, const char *want);
 
 /* Whether an Augeas node of a rule (its children, "LABEL\tVALUE" lines, a
  * negated value with a leading '!') jumps or goes to DROP or REJECT, or to
- * a chain that does however deep: scope holds the table's rules, each as
- * its chain's line, its children's lines and a blank line (struct
- * mr_aug_op's stop_scope). Any traffic at all: struct mr_aug_op's stops
- * where a rule goes above the first stop whatever it matches (INPUT). */
-int mr_ipt_node_stops(const char *children, const char *want, const char *scope);
-
-/* The same, and mr_ipt_stop_blocks of its protocol, ports and source (a
- * negated one rules nothing out): the stops of ufw's chain. */
+ * a chain that does however deep (scope holds the table's rules, each as
+ * its chain's line, its children's lines and a blank line: struct
+ * mr_aug_op's stop_scope), and mr_ipt_stop_blocks of its protocol, ports
+ * and source (a negated one rules nothing out): struct mr_aug_op's stops
+ * of INPUT and of ufw's chain. */
 int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *scope);
 
 #endif

@@ -208,9 +208,9 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 	for (size_t i = 0; i < n; i++) {
 		/* key: the line as written here; cover: any accept that takes all
 		 * of it, which ipt_rules.h weighs; either only above INPUT's first
-		 * stop (a DROP, a REJECT, or a jump or goto to a chain that leads
-		 * to one however deep, RHEL's RH-Firewall-1-INPUT), where a new
-		 * one goes. */
+		 * stop of its traffic (a DROP, a REJECT, or a jump or goto to a
+		 * chain that leads to one however deep, RHEL's RH-Firewall-1-INPUT;
+		 * not a DROP of another port), where a new one goes. */
 		char *from = r[i].source ? mr_xasprintf("source='%s'", r[i].source)
 		                         : mr_xstrdup("count(source)=0");
 		char *key = mr_xasprintf(
@@ -232,7 +232,7 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 			.covers = mr_ipt_node_covers,
 			.stop = IN_FILTER "append[.='INPUT']",
 			.stop_scope = IN_FILTER "append",
-			.stops = mr_ipt_node_stops,
+			.stops = mr_ipt_node_stop_blocks,
 		};
 		mr_plan_add(f, r[i].allow, &op);
 		mr_plan_note(f, text);
@@ -257,40 +257,72 @@ static char *digest_rule(const char *have)
 	                    strchr(ports, ',') ? "-m multiport --dports" : "--dport", ports);
 }
 
+/* "K PROTO PORTS SOURCE" (a fact of the running INPUT chain): K's text in
+ * num, the digest after it in *digest; 0 if it is not one. */
+static int numbered_digest(const char *fact, char num[8], const char **digest)
+{
+	size_t k = strspn(fact, "0123456789");
+	char proto[8], ports[256], source[64], extra;
+	if (!k || k > 6 || fact[k] != ' ' ||
+	    sscanf(fact + k + 1, "%7s %255s %63s %c", proto, ports, source, &extra) != 3)
+		return 0;
+	snprintf(num, 8, "%.*s", (int)k, fact);
+	*digest = fact + k + 1;
+	return 1;
+}
+
 /* The running INPUT chain, from the facts' digest of iptables-save: each
- * missing rule is inserted above the first stop. */
+ * missing rule is inserted above the first stop that stops its traffic
+ * (a DROP of another port does not), where an accept above it counts. */
 static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
                          const char *origin, int v6)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *ipt = v6 ? "ip6tables" : "iptables";
 	const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
-	const char *stop = mr_facts_get(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop");
-	/* The rule number goes into a command: digits, or none at all. */
-	if (stop && strcmp(stop, "none") != 0 &&
-	    (!*stop || strspn(stop, "0123456789") != strlen(stop) || strlen(stop) > 6))
-		stop = NULL;
-	if (!live || strcmp(live, "ok") != 0 || !stop) {
+	const char **have = NULL, **stops = NULL;
+	size_t n_have =
+		mr_facts_get_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
+	size_t n_stops =
+		mr_facts_get_all(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop", &stops);
+	/* The rule numbers go into commands: digits, or the digest is none. */
+	int digest_ok = 1;
+	const char *d;
+	char num[8];
+	for (size_t k = 0; k < n_have; k++)
+		digest_ok &= numbered_digest(have[k], num, &d);
+	for (size_t k = 0; k < n_stops; k++)
+		digest_ok &= numbered_digest(stops[k], num, &d);
+	if (!live || strcmp(live, "ok") != 0 || !digest_ok) {
 		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s%s%s",
 		             !live ? "no " : strcmp(live, "ok") ? "" : "the probe's digest of ", ipt,
 		             !live                ? "-save on the host"
 		             : strcmp(live, "ok") ? "-save failed on the host"
 		                                  : "-save is not one");
+		free(have);
+		free(stops);
 		return;
 	}
-	const char **have = NULL;
-	size_t n_have =
-		mr_facts_get_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
 	for (size_t i = 0; i < n; i++) {
 		char *exact = rule_digest(&r[i]);
+		/* the first stop of this traffic (the facts come in rule order) */
+		char stop[8] = "";
+		long stop_at = -1;
+		for (size_t k = 0; k < n_stops && stop_at < 0; k++)
+			if (numbered_digest(stops[k], num, &d) && mr_ipt_stop_blocks(d, exact)) {
+				snprintf(stop, sizeof(stop), "%s", num);
+				stop_at = strtol(num, NULL, 10);
+			}
 		const char *found = NULL;
 		for (size_t k = 0; k < n_have && !found; k++)
-			if (mr_ipt_accept_covers(have[k], exact))
-				found = have[k];
+			if (numbered_digest(have[k], num, &d) &&
+			    (stop_at < 0 || strtol(num, NULL, 10) < stop_at) &&
+			    mr_ipt_accept_covers(d, exact))
+				found = d;
 		char *text = rule_text(&r[i]);
-		const char *argv[16] = { ipt, "-w", strcmp(stop, "none") ? "-I" : "-A", "INPUT" };
+		const char *argv[16] = { ipt, "-w", *stop ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
-		if (strcmp(stop, "none") != 0)
+		if (*stop)
 			argv[k++] = stop;
 		if (r[i].source) {
 			argv[k++] = "-s";
@@ -300,8 +332,8 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 			                   "-j", "ACCEPT", NULL };
 		memcpy(argv + k, tail, sizeof(tail));
 		/* Named as run, but for the lock option. */
-		char *name = strcmp(stop, "none") ? mr_xasprintf("%s -I INPUT %s %s", ipt, stop, text)
-		                                  : mr_xasprintf("%s -A INPUT %s", ipt, text);
+		char *name = *stop ? mr_xasprintf("%s -I INPUT %s %s", ipt, stop, text)
+		                   : mr_xasprintf("%s -A INPUT %s", ipt, text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
 		char *old = !found                  ? NULL
@@ -315,6 +347,7 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		free(text);
 	}
 	free(have);
+	free(stops);
 }
 
 /* The rules of one family: a source of it, or any source. The rules are

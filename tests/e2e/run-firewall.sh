@@ -122,6 +122,25 @@ n=$(grep -B1 -- '-j REJECT' "$ROOT/etc/iptables/rules.v4" | grep -c -- '--dport 
 in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "iptables-restore --test takes it" \
 	|| not_ok "iptables-restore --test takes it"
 
+# A DROP of other traffic above (SSH from one network) stops none of
+# libvirt's: the accept of 16509 below it counts, and the range goes right
+# above the REJECT, below that DROP.
+ROOT=$WORK/otherdrop
+sed 's|^-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT|-A INPUT -s 10.99.0.0/16 -p tcp -m tcp --dport 22 -j DROP\n&|; s|^-A INPUT -j REJECT.*|-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n&|' \
+	"$ORIG" > "$WORK/otherdrop.v4"
+debian_host "$ROOT" "$WORK/otherdrop.v4"
+out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "apply with a DROP of SSH above" 2 "$st" "$out"
+n=$(grep -c -- '--dport 16509 ' "$ROOT/etc/iptables/rules.v4")
+[ "$n" = 1 ] && ok "the accept below a DROP of SSH counts" || not_ok "the accept below a DROP of SSH counts" "$(cat "$ROOT/etc/iptables/rules.v4")"
+grep -B1 -- '-j REJECT' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--dport 49152:49261' \
+	&& ok "the range goes above the REJECT, not the DROP of SSH" \
+	|| not_ok "the range goes above the REJECT, not the DROP of SSH" "$(cat "$ROOT/etc/iptables/rules.v4")"
+grep -A1 -- '--dport 22 -j DROP' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--dport 22 -j ACCEPT' \
+	&& ok "nothing goes above the DROP of SSH" || not_ok "nothing goes above the DROP of SSH" "$(cat "$ROOT/etc/iptables/rules.v4")"
+in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "iptables-restore --test takes it" \
+	|| not_ok "iptables-restore --test takes it"
+
 # RHEL's iptables-services: INPUT jumps to a chain that ends in REJECT.
 ROOT=$WORK/rhel
 hosttree rhel9-modular "$ROOT"
@@ -371,9 +390,9 @@ fi
 # Live: the running rules of the namespace, read by the facts probe.
 in_ns iptables-restore < "$ORIG"
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
-expect_grep "facts: the running chain's stop" '^fw\.iptables\.stop=6$' "$facts"
-expect_grep "facts: an ACCEPT above it" '^fw\.iptables\.accept=tcp 5900:5999 10\.20\.0\.0/24$' "$facts"
-expect_grep "facts: a rule with an interface is left out" '^fw\.iptables\.accept=tcp 22 any$' "$facts"
+expect_grep "facts: the running chain's stop, numbered" '^fw\.iptables\.stop=6 any any any$' "$facts"
+expect_grep "facts: an ACCEPT above it, numbered" '^fw\.iptables\.accept=5 tcp 5900:5999 10\.20\.0\.0/24$' "$facts"
+expect_grep "facts: a rule with an interface is left out" '^fw\.iptables\.accept=3 tcp 22 any$' "$facts"
 expect_no_grep "facts: conditions other than NEW are left out" 'accept=.*icmp' "$facts"
 printf '[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = 10.20.0.0/24\n' > live.ini
 out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
@@ -389,14 +408,35 @@ in_ns iptables -w -N mr-block && in_ns iptables -w -A mr-block -s 10.20.0.0/16 -
 in_ns iptables -w -N mr-site && in_ns iptables -w -A mr-site -j mr-block
 in_ns iptables -w -I INPUT 1 -j mr-site
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
-expect_grep "facts: a jump to a chain that jumps to a DROP is the stop" '^fw\.iptables\.stop=1$' "$facts"
+expect_grep "facts: a jump to a chain that jumps to a DROP is the stop" '^fw\.iptables\.stop=1 any any any$' "$facts"
 in_ns iptables -w -D INPUT -j mr-site
 in_ns iptables -w -I INPUT 2 -s 10.0.0.0/8 -g mr-block
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
-expect_grep "facts: ... and a goto to one" '^fw\.iptables\.stop=2$' "$facts"
+expect_grep "facts: ... and a goto to one, with its source" '^fw\.iptables\.stop=2 any any 10\.0\.0\.0/8$' "$facts"
 in_ns iptables -w -D INPUT -s 10.0.0.0/8 -g mr-block
 in_ns iptables -w -F mr-site && in_ns iptables -w -X mr-site
 in_ns iptables -w -F mr-block && in_ns iptables -w -X mr-block
+# A stop of other traffic (a DROP of SSH from one network) stops none of
+# libvirt's: the accept below it counts, and a missing rule goes above the
+# REJECT that does stop it, not above that DROP.
+in_ns iptables -w -I INPUT 1 -s 10.99.0.0/16 -p tcp -m tcp --dport 22 -j DROP
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: every stop, with what it matches" '^fw\.iptables\.stop=1 tcp 22 10\.99\.0\.0/16$' "$facts"
+expect_grep "facts: ... and the accepts below it" '^fw\.iptables\.accept=7 tcp 16509 10\.20\.0\.0/24$' "$facts"
+out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
+expect_grep "check: the accept below a DROP of SSH counts" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+printf 'allow = 49152-49215/tcp\n' > live2.ini
+cat live.ini live2.ini > live3.ini
+out=$(in_ns "$MIGREADY" --color never check --local -p live3.ini 2>&1)
+expect_grep "check: a missing rule goes above the REJECT, not the DROP of SSH" \
+	"apply would run: iptables -I INPUT 8 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+# ... and a DROP of the listener's port does stop it: the accept below is
+# not reached
+in_ns iptables -w -R INPUT 1 -s 10.20.0.0/16 -p tcp -m tcp --dport 16500:16600 -j DROP
+out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
+expect_grep "check: an accept below a DROP of its traffic is not reached" \
+	"apply would run: iptables -I INPUT 1 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+in_ns iptables -w -D INPUT 1
 # rollback's removal: -D with the spec the run inserted, no other rule
 others=$(in_ns iptables -S INPUT | grep -vF -- '--dport 16509')
 out=$(in_ns sh "$SRC/src/undo_rule.sh" iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT 2>&1)
@@ -424,8 +464,8 @@ in_ns iptables -D ufw-user-input 1 && in_ns iptables -D ufw-user-input ! -s 10.3
 # IPv6: the running ip6tables INPUT chain, digested the same way.
 in_ns ip6tables-restore < "$DATA/debian12-rules.v6"
 facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
-expect_grep "facts: the running IPv6 chain's stop" '^fw\.ip6tables\.stop=6$' "$facts"
-expect_grep "facts: an IPv6 ACCEPT above it" '^fw\.ip6tables\.accept=tcp 5900:5999 fd00:20::/64$' "$facts"
+expect_grep "facts: the running IPv6 chain's stop" '^fw\.ip6tables\.stop=6 any any any$' "$facts"
+expect_grep "facts: an IPv6 ACCEPT above it" '^fw\.ip6tables\.accept=5 tcp 5900:5999 fd00:20::/64$' "$facts"
 # A wider rule above the stop covers the range, and check says which.
 in_ns iptables -w -I INPUT 1 -s 10.0.0.0/8 -p tcp -m tcp --dport 49152:65535 -j ACCEPT
 printf 'allow = 49152-49215/tcp\n' >> live.ini

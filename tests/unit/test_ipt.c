@@ -83,8 +83,11 @@ static const struct digest_case stop_cases[] = {
 	{ "any any 10.20.0.7", "tcp 16509 10.20.0.0/24", 1 },
 	{ "any any 10.20.0.7", "tcp 16509 any", 1 },
 	{ "any any fd00::/16", "tcp 16509 10.20.0.0/24", 1 },
-	/* what it cannot read rules nothing out */
+	/* what it cannot read rules nothing out; nor does a protocol by
+	 * number, which may be TCP's */
 	{ "tcp 22:x any", "tcp 16509 any", 1 },
+	{ "6 any any", "tcp 16509 any", 1 },
+	{ "udp any any", "tcp 16509 any", 0 },
 	{ "any any host.example", "tcp 16509 10.20.0.0/24", 1 },
 	{ "garbage", "tcp 16509 any", 1 },
 };
@@ -121,11 +124,15 @@ static void test_stops(void **state)
 	                                         "dports\t49152:49160\njump\tufw-user-limit\n",
 	                                         "tcp 49152:49215 any", NULL),
 	                 0);
-	assert_int_equal(mr_ipt_node_stops("jump\tsite\n", "", scope), 1);
-	assert_int_equal(mr_ipt_node_stops("goto\tblock\n", "", scope), 1);
-	assert_int_equal(mr_ipt_node_stops("jump\tlog\n", "", scope), 0);
-	assert_int_equal(mr_ipt_node_stops("protocol\tudp\njump\tREJECT\n", "", NULL), 1);
-	assert_int_equal(mr_ipt_node_stops("jump\t!DROP\n", "", NULL), 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("jump\tsite\n", "tcp 16509 any", scope), 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("goto\tblock\n", "tcp 16509 any", scope), 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("jump\tlog\n", "tcp 16509 any", scope), 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("jump\t!DROP\n", "tcp 16509 any", NULL), 0);
+	/* INPUT's stops too: a REJECT of UDP stops no TCP */
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\tudp\njump\tREJECT\n", "udp 16509 any",
+	                                         NULL), 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("protocol\tudp\njump\tREJECT\n", "tcp 16509 any",
+	                                         NULL), 0);
 }
 
 /* A node's children as the engine offers them. */
