@@ -549,17 +549,21 @@ fi
 # The accounts: getent's lines on a live host (directories count; the
 # groups sshd's AllowGroups and DenyGroups name, read above), a tree's
 # passwd file; read by the awk at the end, and here by the shell for
-# homes and shells.
+# homes and shells. root is asked too: where NSS does not answer even
+# for root (sssd down, a broken nsswitch.conf), an account it leaves out
+# is unknown, not missing.
 pw=; pwf=
 if [ -z "$r" ]; then
 	ids=$(
-		getent passwd nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" ${qu:+"$qu"} 2>/dev/null
+		getent passwd root nova libvirt-qemu qemu ${xuser:+"$xuser"} "$nu" ${qu:+"$qu"} 2>/dev/null
 		echo --
 		# shellcheck disable=SC2086 # names only, checked above
-		getent group nova kvm libvirt libvirt-qemu qemu $sshgroups ${qg:+"$qg"} 2>/dev/null
+		getent group root nova kvm libvirt libvirt-qemu qemu $sshgroups ${qg:+"$qg"} 2>/dev/null
 	)
 	pw=$ids
-	say ids.passwd read; say ids.group read
+	x=$nl$ids$nl
+	case ${x%%"$nl--$nl"*} in *"${nl}root:"*) say ids.passwd read ;; esac
+	case $nl${x#*"$nl--$nl"} in *"${nl}root:"*) say ids.group read ;; esac
 elif readable "$r/etc/passwd"; then pwf=$rf; say ids.passwd read; fi
 [ -z "$r" ] || ! readable "$r/etc/group" || say ids.group read
 # account_of NAME: a_home and a_shell of NAME's first line in passwd

@@ -2,7 +2,8 @@
 # End to end, the binary on a realistic host tree under --root:
 # check -> 2, diff shows the change, apply -> 2, check -> 0, apply -> 0 with
 # nothing touched, comments intact; a bad profile -> 1 and a malformed file
-# -> 4, both with nothing written.
+# -> 4, both with nothing written; the live facts of the accounts with NSS
+# answering and silent.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-local.sh MIGREADY SOURCE_DIR}")
 SRC=$(realpath "${2:?usage: run-local.sh MIGREADY SOURCE_DIR}")
@@ -214,6 +215,33 @@ if [ -x /usr/bin/perl ] && [ "${MIGREADY_COMMIT_ENGINE-}" != sh ]; then
 		ok "both engines wrote the same files" || not_ok "the engines wrote different files"
 fi
 [ -x /usr/bin/perl ] || expect_no_grep "no perl, none named" 'commit.perl' "$(mr facts --local --root "$WORK/engine" 2>&1)"
+
+# A live host's accounts come from NSS. Where it answers nothing, not
+# even for root (sssd down, a broken nsswitch.conf: here bound over in a
+# mount namespace), no account file is said read, and a qemu user that
+# NSS did not name is unknown, not missing.
+printf '[qemu]\nuser = mr-nosuch\n' > "$WORK/qemu-user.ini"
+out=$(mr facts --local 2>&1)
+expect_grep "live facts: the accounts read through NSS" '^ *ids\.passwd +read$' "$out"
+out=$(mr check --local -p "$WORK/qemu-user.ini" 2>&1)
+expect_grep "live check: a user NSS does not know is missing" "qemu\.user +failed +this host has no user 'mr-nosuch'" "$out"
+printf 'passwd: nosuchservice\ngroup: nosuchservice\n' > "$WORK/nsswitch.conf"
+# silent_nss CMD...: CMD with NSS answering nothing for accounts
+silent_nss() {
+	# shellcheck disable=SC2016 # expanded by that sh
+	unshare -m sh -c 'mount --bind "$1" /etc/nsswitch.conf && shift && exec "$@"' - "$WORK/nsswitch.conf" "$@"
+}
+if silent_nss true 2>/dev/null; then
+	out=$(silent_nss "$MIGREADY" --color never facts --local 2>&1)
+	expect_grep "live facts with NSS silent: the probe ran" '^ *probe +1$' "$out"
+	expect_no_grep "... no account file said read" 'ids\.(passwd|group)' "$out"
+	out=$(silent_nss "$MIGREADY" --color never check --local -p "$WORK/qemu-user.ini" 2>&1)
+	expect_no_grep "... the qemu user not called missing" "has no user" "$out"
+elif [ -n "${CI:-}" ]; then
+	not_ok "cannot bind a file over /etc/nsswitch.conf in a mount namespace (unshare -m)"
+else
+	echo "# not root: NSS not silenced, its part left out"
+fi
 
 # A huge host file fails that file with a clear message; nothing aborts.
 new_host "$WORK/huge"
