@@ -358,6 +358,22 @@ struct scan {
 	size_t *deny_at, n_denies;
 };
 
+static void scan_fini(struct scan *s)
+{
+	for (size_t k = 0; k < s->n_have; k++)
+		free(s->have[k].source);
+	free(s->have);
+	free(s->stack);
+	free(s->stack_at);
+	free(s->why);
+	rule_reset(&s->rule);
+	mr_buf_fini(&s->rich);
+	for (size_t k = 0; k < s->n_denies; k++)
+		free(s->denies[k]);
+	free(s->denies);
+	free(s->deny_at);
+}
+
 static size_t line_at(const struct scan *s, size_t off)
 {
 	size_t line = 1;
@@ -766,20 +782,35 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 	result = mr_buf_steal(&out, NULL);
 	*found = mr_buf_steal(&missing, NULL);
 out:
-	for (size_t k = 0; k < s.n_have; k++)
-		free(s.have[k].source);
-	free(s.have);
-	free(s.stack);
-	free(s.stack_at);
-	free(s.why);
-	rule_reset(&s.rule);
-	mr_buf_fini(&s.rich);
-	for (size_t k = 0; k < s.n_denies; k++)
-		free(s.denies[k]);
-	free(s.denies);
-	free(s.deny_at);
+	scan_fini(&s);
 	mr_buf_fini(&add);
 	mr_buf_fini(&missing);
 	mr_buf_fini(&out);
 	return result;
+}
+
+char *mr_fwd_zone_doubts(const char *text, size_t len, const struct mr_nft_want *want, size_t n)
+{
+	struct scan s = { .text = text, .len = len };
+	struct mr_buf out;
+	mr_buf_init(&out);
+	if (scan_zone(&s) == 0) {
+		for (size_t k = 0; k < s.n_denies; k++) {
+			size_t i = 0;
+			while (i < n && mr_fwd_running_denies(s.denies[k], &want[i]) != -1)
+				i++;
+			if (i == n)
+				continue;
+			char *need = mr_fwd_running_text(&want[i]);
+			mr_buf_printf(&out, "%zu the zone's rule '%s' may refuse part of '%s' before "
+			              "any accept\n", line_at(&s, s.deny_at[k]), s.denies[k], need);
+			free(need);
+		}
+	}
+	scan_fini(&s);
+	if (!out.len) {
+		mr_buf_fini(&out);
+		return NULL;
+	}
+	return mr_buf_steal(&out, NULL);
 }

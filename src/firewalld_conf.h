@@ -44,6 +44,12 @@ int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w);
  * (another rule, family, port or protocol, or a later priority). */
 int mr_fwd_running_denies(const char *entry, const struct mr_nft_want *w);
 
+/* The zone file's reject and drop rules that may stop part of a rule of
+ * want[0..n) (mr_fwd_running_denies -1), firewalld applying them before
+ * the accepts: "LINE WHAT" lines, for struct mr_plan_file's doubts; NULL
+ * if none (or the file is not read). The caller's. */
+char *mr_fwd_zone_doubts(const char *text, size_t len, const struct mr_nft_want *want, size_t n);
+
 /* text (len bytes, a zone file) with an element for each of want[0..n)
  * that nothing in the zone covers, inserted before </zone> with the
  * indentation of the zone's children and the file's line ends. Returns

@@ -865,6 +865,14 @@ static char *fwd_merge(const void *data, const char *old, size_t len, char **fou
 	return mr_fwd_zone_merge(old, len, w->v, w->n, found);
 }
 
+/* A deny rule of the zone file that may take part of a wanted rule: not
+ * judged (which peers it refuses is not known), said so. */
+static char *fwd_doubts(const void *data, const char *text, size_t len)
+{
+	const struct nft_wants *w = data;
+	return mr_fwd_zone_doubts(text, len, w->v, w->n);
+}
+
 /* Which zone a connection reaches: a zone bound to a source holding its
  * address, else the zone of its interface, else the default zone. A zone
  * other than the one edited that binds a source overlapping a wanted
@@ -1071,8 +1079,12 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, fwd_merge, w, nft_wants_free,
 	                                             "firewall.allow", where, want.data);
 	mr_plan_file_fallback(f, lib);
+	/* where firewalld runs, its running zone's deny rules are weighed
+	 * instead (plan_firewalld_running) */
 	if (reload)
 		mr_plan_notify_command(f, reload);
+	else
+		mr_plan_file_doubts(f, fwd_merge, fwd_doubts, "firewall.deny_rule");
 	free(where);
 	free(lib);
 	free(path);

@@ -9,7 +9,9 @@
 #   comments, the port already open, a wider rule): only what is missing
 #   added, every other byte kept. The host's DefaultZone chooses the zone.
 #   A zone in neither place, and a zone file that does not balance, fail
-#   naming the file (and line), nothing written.
+#   naming the file (and line), nothing written. A reject of all the
+#   peers fails with its line; of part of them, it is reported not
+#   checked, with its line, before and after apply.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
@@ -153,6 +155,25 @@ expect_fixed "deny: the rule named with its line" "/etc/firewalld/zones/public.x
 out=$(mr apply --local --root "$ROOT" -p deny.ini 2>&1); st=$?
 expect_status "deny: apply" 4 "$st" "$out"
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "deny: nothing written" || not_ok "deny: nothing written"
+# A reject of part of the peers' network (one /26 of the /24 allowed):
+# which peers it refuses is not known, so that rule is reported not
+# checked, with its line, also once the accept is written.
+ROOT=$WORK/partdeny
+firewalld_host "$ROOT" public
+cp "$STOCK" "$ROOT/etc/firewalld/zones/public.xml"
+sed -i 's|</zone>|  <rule family="ipv4">\n    <source address="10.20.0.64/26"/>\n    <reject/>\n  </rule>\n</zone>|' "$ROOT/etc/firewalld/zones/public.xml"
+line=$(grep -n '<rule family="ipv4">' "$ROOT/etc/firewalld/zones/public.xml" | cut -d: -f1)
+unchecked="firewall\.deny_rule \(localhost:/etc/firewalld/zones/public\.xml:$line the zone's rule 'rule family=\"ipv4\" source address=\"10\.20\.0\.64/26\" reject' may refuse part of 'rule family=\"ipv4\" source address=\"10\.20\.0\.0/24\" port port=\"16509\" protocol=\"tcp\" accept' before any accept\)"
+out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "partial deny: check" 2 "$st" "$out"
+expect_grep "partial deny: the rule, its line, not checked" "not checked .*$unchecked" "$out"
+out=$(mr apply --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "partial deny: apply" 2 "$st" "$out"
+out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "partial deny: check after apply" 0 "$st" "$out"
+expect_grep "... the rule still not checked" "not checked .*$unchecked" "$out"
+out=$(mr -f json check --local --root "$ROOT" -p deny.ini 2>&1)
+expect_grep "... in JSON too" '"setting": *"firewall\.deny_rule"' "$out"
 
 # Live: a real firewalld in a mount and network namespace of the test (its
 # own /run, a private system bus, the tree's /etc/firewalld and a scratch

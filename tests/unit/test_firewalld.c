@@ -391,6 +391,33 @@ static void test_running_denies(void **state)
 	}
 }
 
+/* A zone file's deny rules that may take part of a wanted rule: one line
+ * each, numbered; none for a rule apart, nor for no deny at all. */
+static void test_zone_doubts(void **state)
+{
+	(void)state;
+	const struct mr_nft_want from = { "tcp", 16509, 16509, "10.20.0.0/24" };
+	static const char zone[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<zone>\n"
+	                           "  <rule family=\"ipv4\">\n"
+	                           "    <source address=\"10.30.0.0/16\"/>\n    <reject/>\n"
+	                           "  </rule>\n"
+	                           "  <rule family=\"ipv4\">\n"
+	                           "    <source address=\"10.20.0.64/26\"/>\n    <drop/>\n"
+	                           "  </rule>\n</zone>\n";
+	char *d = mr_fwd_zone_doubts(zone, strlen(zone), &from, 1);
+	assert_non_null(d);
+	assert_string_equal(d, "7 the zone's rule 'rule family=\"ipv4\" source "
+	                       "address=\"10.20.0.64/26\" drop' may refuse part of 'rule "
+	                       "family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"16509\" "
+	                       "protocol=\"tcp\" accept' before any accept\n");
+	free(d);
+	static const char apart[] = "<zone>\n  <rule family=\"ipv4\">\n"
+	                            "    <source address=\"10.30.0.0/16\"/>\n    <reject/>\n"
+	                            "  </rule>\n</zone>\n";
+	assert_null(mr_fwd_zone_doubts(apart, strlen(apart), &from, 1));
+	assert_null(mr_fwd_zone_doubts("<zone/>\n", 8, &from, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_running_listing),
 		cmocka_unit_test(test_running_denies),
 		cmocka_unit_test(test_zone_names),
+		cmocka_unit_test(test_zone_doubts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
