@@ -196,8 +196,12 @@ static int commit_exec(struct mr_transport *t, struct mr_commit *c, char **argv,
 	int rc = t->ops->run(t, (const char *const *)argv, input, input_len, &out, &out_len, &status,
 	                     err);
 	t->timeout_s = saved_timeout;
-	mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s", t->host,
-	       c->n_files, staged - start, now_s() - staged);
+	if (input_len) /* the script stages the files itself, from its input */
+		mr_log(MR_LOG_INFO, "%s: commit: %zu files sent (%zu bytes), staged and committed in %.3f s",
+		       t->host, c->n_files, input_len, now_s() - start);
+	else
+		mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s",
+		       t->host, c->n_files, staged - start, now_s() - staged);
 	if (rc < 0) {
 		/* The script ignores hang-ups: it ran to its end, or never ran. */
 		for (size_t i = 0; i < c->n_files; i++)
@@ -378,19 +382,24 @@ out:
 	return r;
 }
 
+static void files_untouched(struct mr_commit *c)
+{
+	for (size_t i = 0; i < c->n_files; i++)
+		set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+}
+
 int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
 {
 	c->committed = 0;
-	for (size_t i = 0; i < c->n_files; i++)
-		set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+	files_untouched(c);
 	if (c->perl) {
 		int r = commit_perl(t, c, err);
 		if (r != -2)
 			return r;
 		mr_log(MR_LOG_INFO, "%s: commit: %s did not run the commit; the shell's commit runs",
 		       t->host, c->perl);
-		for (size_t i = 0; i < c->n_files; i++)
-			set_file(&c->files[i], MR_COMMIT_UNTOUCHED, NULL);
+		/* commit_exec marked them unknown: perl did nothing */
+		files_untouched(c);
 	}
 	return commit_sh(t, c, err);
 }

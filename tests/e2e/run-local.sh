@@ -204,6 +204,8 @@ if [ -x /usr/bin/perl ] && [ "${MIGREADY_COMMIT_ENGINE-}" != sh ]; then
 	out=$(mr apply -v --local --root "$WORK/engine" -p profile.ini 2>&1); st=$?
 	expect_status "apply committed by perl" 2 "$st" "$out"
 	expect_no_grep "perl ran the commit" "the shell's commit runs" "$out"
+	expect_grep "... its time said whole (it stages the files itself)" \
+		"commit: [0-9]+ files sent \([0-9]+ bytes\), staged and committed in [0-9.]+ s" "$out"
 	new_host "$WORK/engine2"
 	out=$(PERL5OPT=-MNo::Such::Module mr apply -v --local --root "$WORK/engine2" -p profile.ini 2>&1); st=$?
 	expect_status "apply where perl cannot start" 2 "$st" "$out"
