@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ipt_rules.h"
 #include "nft_conf.h"
@@ -9,11 +10,11 @@
 
 int mr_ipt_accept_covers(const char *have, const char *want)
 {
-	char proto[8], ports[256], source[64], w_proto[8], w_ports[16], w_source[64];
+	char proto[32], ports[256], source[64], w_proto[32], w_ports[16], w_source[64];
 	long want_lo, want_hi;
-	if (sscanf(have, "%7s %255s %63s", proto, ports, source) != 3 ||
-	    sscanf(want, "%7s %15s %63s", w_proto, w_ports, w_source) != 3 ||
-	    strcmp(proto, w_proto) != 0)
+	if (sscanf(have, "%31s %255s %63s", proto, ports, source) != 3 ||
+	    sscanf(want, "%31s %15s %63s", w_proto, w_ports, w_source) != 3 ||
+	    strcasecmp(proto, w_proto) != 0)
 		return 0;
 	size_t k = mr_nft_parse_range(w_ports, ':', &want_lo, &want_hi);
 	if (!k || w_ports[k])
@@ -35,7 +36,7 @@ int mr_ipt_accept_covers(const char *have, const char *want)
 
 char *mr_ipt_node_digest(const char *children)
 {
-	char proto[8] = "", ports[256] = "", source[64] = "any";
+	char proto[32] = "", ports[256] = "", source[64] = "any";
 	int accept = 0, other = 0;
 	for (const char *l = children; *l && !other;) {
 		size_t len = strcspn(l, "\n");
@@ -94,14 +95,15 @@ static int ports_meet(const char *ports, long lo, long hi)
 
 int mr_ipt_stop_blocks(const char *stop, const char *want)
 {
-	char proto[8], ports[256], source[64], w_proto[8], w_ports[16], w_source[64];
+	char proto[32], ports[256], source[64], w_proto[32], w_ports[16], w_source[64];
 	long lo, hi;
-	if (sscanf(stop, "%7s %255s %63s", proto, ports, source) != 3 ||
-	    sscanf(want, "%7s %15s %63s", w_proto, w_ports, w_source) != 3)
+	if (sscanf(stop, "%31s %255s %63s", proto, ports, source) != 3 ||
+	    sscanf(want, "%31s %15s %63s", w_proto, w_ports, w_source) != 3)
 		return 1;
-	/* a protocol by number (one /etc/protocols does not name) may be it */
-	if (strcmp(proto, "any") != 0 && strcmp(proto, w_proto) != 0 &&
-	    !(proto[0] >= '0' && proto[0] <= '9'))
+	/* iptables takes -p in any case, "all" for any; a protocol by number
+	 * (one /etc/protocols does not name) may be it */
+	if (strcasecmp(proto, "any") != 0 && strcasecmp(proto, "all") != 0 &&
+	    strcasecmp(proto, w_proto) != 0 && !(proto[0] >= '0' && proto[0] <= '9'))
 		return 0;
 	size_t k = mr_nft_parse_range(w_ports, ':', &lo, &hi);
 	if (k && !w_ports[k] && strcmp(ports, "any") != 0 && !ports_meet(ports, lo, hi))
@@ -190,7 +192,7 @@ int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *
 {
 	if (!jumps_to_stop(children, scope))
 		return 0;
-	char proto[8] = "any", ports[256] = "any", source[64] = "any";
+	char proto[32] = "any", ports[256] = "any", source[64] = "any";
 	for (const char *l = children; *l;) {
 		size_t len = strcspn(l, "\n");
 		const char *tab = memchr(l, '\t', len);

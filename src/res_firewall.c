@@ -248,8 +248,8 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
  * line that mr_ipt_accept_covers took. */
 static char *digest_rule(const char *have)
 {
-	char proto[8], ports[256], source[64];
-	if (sscanf(have, "%7s %255s %63s", proto, ports, source) != 3)
+	char proto[32], ports[256], source[64];
+	if (sscanf(have, "%31s %255s %63s", proto, ports, source) != 3)
 		return mr_xasprintf("covered by '%s'", have);
 	int any = !strcmp(source, "any");
 	return mr_xasprintf("covered by '%s%s%s-p %s %s %s -j ACCEPT'", any ? "" : "-s ",
@@ -262,9 +262,9 @@ static char *digest_rule(const char *have)
 static int numbered_digest(const char *fact, char num[8], const char **digest)
 {
 	size_t k = strspn(fact, "0123456789");
-	char proto[8], ports[256], source[64], extra;
+	char proto[32], ports[256], source[64], extra;
 	if (!k || k > 6 || fact[k] != ' ' ||
-	    sscanf(fact + k + 1, "%7s %255s %63s %c", proto, ports, source, &extra) != 3)
+	    sscanf(fact + k + 1, "%31s %255s %63s %c", proto, ports, source, &extra) != 3)
 		return 0;
 	snprintf(num, 8, "%.*s", (int)k, fact);
 	*digest = fact + k + 1;

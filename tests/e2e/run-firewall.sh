@@ -136,7 +136,7 @@ n=$(grep -c -- '--dport 16509 ' "$ROOT/etc/iptables/rules.v4")
 grep -B1 -- '-j REJECT' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--dport 49152:49261' \
 	&& ok "the range goes above the REJECT, not the DROP of SSH" \
 	|| not_ok "the range goes above the REJECT, not the DROP of SSH" "$(cat "$ROOT/etc/iptables/rules.v4")"
-grep -A1 -- '--dport 22 -j DROP' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--dport 22 -j ACCEPT' \
+grep -B1 -- '--dport 22 -j DROP' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--state RELATED,ESTABLISHED -j ACCEPT' \
 	&& ok "nothing goes above the DROP of SSH" || not_ok "nothing goes above the DROP of SSH" "$(cat "$ROOT/etc/iptables/rules.v4")"
 in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "iptables-restore --test takes it" \
 	|| not_ok "iptables-restore --test takes it"

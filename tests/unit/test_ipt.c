@@ -3,9 +3,9 @@
  * and the rules files (Debian's rules.v4 and rules.v6, ufw's user.rules,
  * tests/data/firewall) with a wider rule added, planned by the real
  * [firewall] resource and transformed by the Augeas engine: a wider rule
- * above the chain's first stop counts (the file is left as it is, the
- * rule named), one below it is never reached and does not; in ufw's chain
- * a stop is a rule that may drop or reject some of the wanted traffic. */
+ * above the chain's first stop of its traffic counts (the file is left as
+ * it is, the rule named), one below it is never reached and does not; a
+ * stop is a rule that may drop or reject some of the wanted traffic. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,6 +87,10 @@ static const struct digest_case stop_cases[] = {
 	 * number, which may be TCP's */
 	{ "tcp 22:x any", "tcp 16509 any", 1 },
 	{ "6 any any", "tcp 16509 any", 1 },
+	/* -p in a rules file as iptables takes it: any case, "all" */
+	{ "all any any", "tcp 16509 any", 1 },
+	{ "TCP 16509 any", "tcp 16509 any", 1 },
+	{ "ipv6-icmp any any", "tcp 16509 any", 0 },
 	{ "udp any any", "tcp 16509 any", 0 },
 	{ "any any host.example", "tcp 16509 10.20.0.0/24", 1 },
 	{ "garbage", "tcp 16509 any", 1 },

@@ -597,6 +597,31 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of "
 	  "iptables-save is not one\n" },
+	/* the running chain: a DROP of SSH from one network stops none of
+	 * 16509's traffic (the accept below it counts); the REJECT does,
+	 * and the range goes right above it */
+	{ "firewall: live iptables, each rule's own stop",
+	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.stop=1 tcp 22 10.99.0.0/16\nfw.iptables.accept=2 tcp 16509 any\n"
+	  "fw.iptables.stop=3 any any any\nfw.iptables.accept=4 tcp 49152:49261 any\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\nallow = 49152-49261/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.running by iptables -I INPUT 3 -p tcp -m tcp --dport 16509 -j ACCEPT: "
+	  "-p tcp -m tcp --dport 16509 -j ACCEPT\n"
+	  "observed firewall.running drift by iptables -I INPUT 3 -p tcp -m tcp --dport 49152:49261 "
+	  "-j ACCEPT: (none)\n" },
+	/* ip6tables-save's protocol names are longer than tcp's */
+	{ "firewall: live ip6tables, a stop of ICMPv6",
+	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\n"
+	  "file./etc/iptables/rules.v6=present\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
+	  "fw.ip6tables.stop=1 ipv6-icmp any any\nfw.ip6tables.accept=2 tcp 16509 fd00:20::/64\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = fd00:20::/64\n", 0,
+	  "file /etc/iptables/rules.v6 Iptables.lns\n"
+	  "  insert -A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.running by ip6tables -A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 "
+	  "-j ACCEPT: -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT\n" },
 	{ "firewall: nftables, from the facts",
 	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\n"
 	  "file./etc/nftables.conf=present\n",
