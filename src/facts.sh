@@ -550,8 +550,10 @@ fi
 # groups sshd's AllowGroups and DenyGroups name, read above), a tree's
 # passwd file; read by the awk at the end, and here by the shell for
 # homes and shells. root is asked too: where NSS does not answer even
-# for root (sssd down, a broken nsswitch.conf), an account it leaves out
-# is unknown, not missing.
+# for root (an nsswitch.conf without a source that answers), an account
+# it leaves out is unknown, not missing. (With files first, as usual,
+# root answers: a directory's user is then missing while its service is
+# down, as it is for libvirt.)
 pw=; pwf=
 if [ -z "$r" ]; then
 	ids=$(
@@ -1182,7 +1184,7 @@ esac
 # "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
 # range or a multiport list. Accepts with any other condition than a NEW
 # state or a comment are left out; a stop's other conditions are not
-# read (it may stop more than it says: never less).
+# read (its digest may say it stops more than it does, never less).
 ! readable "$r/etc/ufw/ufw.conf" || say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$rf" | tr -d '"' | tail -n 1)"
 ! readable "$r/etc/firewalld/firewalld.conf" || say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$rf" | tail -n 1)"
 ! intree "$r/etc/nftables.d" || [ ! -d "$rf" ] || say fw.nftables.d present

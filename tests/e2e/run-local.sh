@@ -210,6 +210,8 @@ if [ -x /usr/bin/perl ] && [ "${MIGREADY_COMMIT_ENGINE-}" != sh ]; then
 	out=$(PERL5OPT=-MNo::Such::Module mr apply -v --local --root "$WORK/engine2" -p profile.ini 2>&1); st=$?
 	expect_status "apply where perl cannot start" 2 "$st" "$out"
 	expect_grep "the shell commits instead, said" "/usr/bin/perl did not run the commit; the shell's commit runs" "$out"
+	expect_no_grep "... no time said for a perl commit that did not run" "files sent \(" "$out"
+	expect_grep "... the shell's own time said" "commit: [0-9]+ files staged in [0-9.]+ s, committed in" "$out"
 	out=$(mr check --local --root "$WORK/engine2" -p profile.ini 2>&1)
 	expect_status "check after the shell's commit" 0 $? "$out"
 	cmp -s "$WORK/engine/etc/libvirt/qemu.conf" "$WORK/engine2/etc/libvirt/qemu.conf" &&
@@ -219,9 +221,9 @@ fi
 [ -x /usr/bin/perl ] || expect_no_grep "no perl, none named" 'commit.perl' "$(mr facts --local --root "$WORK/engine" 2>&1)"
 
 # A live host's accounts come from NSS. Where it answers nothing, not
-# even for root (sssd down, a broken nsswitch.conf: here bound over in a
-# mount namespace), no account file is said read, and a qemu user that
-# NSS did not name is unknown, not missing.
+# even for root (an nsswitch.conf without a source that answers: here
+# bound over in a mount namespace), no account file is said read, and a
+# qemu user that NSS did not name is unknown, not missing.
 printf '[qemu]\nuser = mr-nosuch\n' > "$WORK/qemu-user.ini"
 out=$(mr facts --local 2>&1)
 expect_grep "live facts: the accounts read through NSS" '^ *ids\.passwd +read$' "$out"
