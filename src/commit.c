@@ -196,12 +196,17 @@ static int commit_exec(struct mr_transport *t, struct mr_commit *c, char **argv,
 	int rc = t->ops->run(t, (const char *const *)argv, input, input_len, &out, &out_len, &status,
 	                     err);
 	t->timeout_s = saved_timeout;
-	if (input_len) /* the script stages the files itself, from its input */
-		mr_log(MR_LOG_INFO, "%s: commit: %zu files sent (%zu bytes), staged and committed in %.3f s",
-		       t->host, c->n_files, input_len, now_s() - start);
-	else
+	if (rc == 0)
+		parse_reply(c, out ? out : "", &saw_done, &began);
+	free(out);
+	/* commit.pl (its input is there, maybe empty) stages the files
+	 * itself: one time; none where perl did not run it */
+	if (!input)
 		mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s",
 		       t->host, c->n_files, staged - start, now_s() - staged);
+	else if (rc < 0 || began)
+		mr_log(MR_LOG_INFO, "%s: commit: %zu files sent (%zu bytes), staged and committed in %.3f s",
+		       t->host, c->n_files, input_len, now_s() - start);
 	if (rc < 0) {
 		/* The script ignores hang-ups: it ran to its end, or never ran. */
 		for (size_t i = 0; i < c->n_files; i++)
@@ -209,8 +214,6 @@ static int commit_exec(struct mr_transport *t, struct mr_commit *c, char **argv,
 			         "the host's reply was lost; the next run will show the state");
 		return -1;
 	}
-	parse_reply(c, out ? out : "", &saw_done, &began);
-	free(out);
 	if (!saw_done) {
 		if (c->perl && !began)
 			return -2;
