@@ -69,6 +69,11 @@ sub fsync_fh {
 	return $fh->sync;
 }
 
+# bytes, as names are on disk, even where PERL_UNICODE or PERL5OPT (-CA,
+# -CS) had perl decode the arguments or encode its output
+utf8::encode($_) for grep { utf8::is_utf8($_) } @ARGV;
+binmode STDOUT;
+binmode STDERR;
 my ($locked, $root, $nf) = splice @ARGV, 0, 3;
 my @f;
 for my $k (0 .. $nf - 1) {

@@ -104,6 +104,49 @@ expect_status "a target that is a symbolic link" 3 "$st" "$out"
 expect_grep "a conflict, named" '^file 0 conflict is a symbolic link; not written$' "$out"
 [ "$(cat "$W/t5/real")" = x ] && ok "the link's target untouched" || not_ok "the link's target untouched"
 
+# A name longer than 200 bytes: its temporary files carry its first 200
+# (the controller keeps them within NAME_MAX, cutting bytes, a character
+# in two if need be), and so do the patterns that find a dead run's
+# leftovers, in both engines, perl also where PERL_UNICODE has it decode
+# its arguments: the temporary file and the original's link an
+# interrupted commit left are removed, the link not counted as a second
+# name of the file.
+ascii=$(printf 'c%.0s' $(seq 1 230))
+utf8=a$(printf '\303\251%.0s' $(seq 1 115))
+for name in ascii utf8; do
+	long=${!name}
+	stem=.$(printf '%s' "$long" | head -c 200).migready-
+	for engine in perl perl-CA sh; do
+		D=$W/long-$name-$engine
+		mkdir -p "$D"
+		printf 'old\n' >"$D/$long"
+		printf 'dead\n' >"$D/${stem}zzzzzz"
+		ln "$D/$long" "$D/${stem}yyyyyy.orig"
+		case $engine in
+		perl*)
+			# PERL_UNICODE empty would mean -CSDL: unset, or SA
+			uni=(-u PERL_UNICODE)
+			[ $engine = perl ] || uni=(PERL_UNICODE=SA)
+			out=$(printf 'old\nnew\n' | env "${uni[@]}" "$PERL" "$SRC/src/commit.pl" \
+				1 '' 1 "$D/$long" "$D/${stem}xxxxxx" 4 4 - 644:-:- - - 0 - - 0 0 2>&1)
+			st=$? ;;
+		sh)
+			printf 'new\n' >"$D/${stem}xxxxxx"
+			old=$(printf 'old\n' | sha256sum | cut -d' ' -f1)
+			new=$(printf 'new\n' | sha256sum | cut -d' ' -f1)
+			out=$(sh "$SRC/src/commit.sh" 1 1 '' 1 "$D/$long" "$D/${stem}xxxxxx" "$old" "$new" - \
+				644:-:- - - - - 0 2>&1)
+			st=$? ;;
+		esac
+		what="a name of ${#long} characters, $name ($engine)"
+		expect_status "$what" 0 "$st" "$out"
+		[ "$(cat "$D/$long")" = new ] && ok "$what: written" || not_ok "$what: written"
+		left=$(ls -A "$D" | grep -c migready)
+		[ "$left" = 0 ] && ok "$what: a dead run's leftovers removed" \
+			|| not_ok "$what: a dead run's leftovers removed" "$(ls -A "$D")"
+	done
+done
+
 # Extended attributes go with the file, as cp --preserve=xattr carries
 # them: the original's user.* one (a NUL in its value: copied by length)
 # onto the new file and the backup; trusted.SGI_ACL_FILE, which
@@ -223,38 +266,5 @@ expect_grep "no flistxattr: committed" '^commit ok$' "$out"
 [ "$(cat "$W/t9/f")" = b ] && ok "no flistxattr: written" || not_ok "no flistxattr: written"
 [ "$(cat "$W/t9/bk/r1/f" 2>/dev/null)" = a ] && ok "no flistxattr: backed up" \
 	|| not_ok "no flistxattr: backed up" "$(ls -laR "$W/t9")"
-
-# A name longer than 200 bytes: its temporary files carry its first 200
-# (the controller keeps them within NAME_MAX), and so do the patterns
-# that find a dead run's leftovers, in both engines: the temporary file
-# and the original's link an interrupted commit left are removed, the
-# link not counted as a second name of the file.
-long=$(printf 'c%.0s' $(seq 1 230))
-stem=.${long:0:200}.migready-
-for engine in perl sh; do
-	D=$W/long-$engine
-	mkdir -p "$D"
-	printf 'old\n' >"$D/$long"
-	printf 'dead\n' >"$D/${stem}zzzzzz"
-	ln "$D/$long" "$D/${stem}yyyyyy.orig"
-	if [ $engine = perl ]; then
-		cpl "old
-new
-" 1 '' 1 "$D/$long" "$D/${stem}xxxxxx" 4 4 - 644:-:- - - 0 - - 0 0
-	else
-		printf 'new\n' >"$D/${stem}xxxxxx"
-		old=$(printf 'old\n' | sha256sum | cut -d' ' -f1)
-		new=$(printf 'new\n' | sha256sum | cut -d' ' -f1)
-		out=$(sh "$SRC/src/commit.sh" 1 1 '' 1 "$D/$long" "$D/${stem}xxxxxx" "$old" "$new" - 644:-:- \
-			- - - - 0 2>&1)
-		st=$?
-	fi
-	expect_status "a name of 230 bytes ($engine)" 0 "$st" "$out"
-	[ "$(cat "$D/$long")" = new ] && ok "a name of 230 bytes ($engine): written" \
-		|| not_ok "a name of 230 bytes ($engine): written"
-	left=$(ls -A "$D" | grep -c migready)
-	[ "$left" = 0 ] && ok "a name of 230 bytes ($engine): a dead run's leftovers removed" \
-		|| not_ok "a name of 230 bytes ($engine): a dead run's leftovers removed" "$(ls -A "$D")"
-done
 
 summary
