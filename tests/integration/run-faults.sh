@@ -57,12 +57,13 @@ session_pids() {
 	local p
 	for p in $(pgrep -P "$(sshd_pid "$1")"); do tree "$p"; done | only_comm "${2-}"
 }
-# only_comm [COMM]: the pids read whose process is COMM (all without one)
+# only_comm [RE]: the pids read whose process name matches RE whole (all
+# without one)
 only_comm() {
 	local p c
 	while read -r p; do
 		[ -n "$1" ] || { echo "$p"; continue; }
-		c=$(cat "/proc/$p/comm" 2>/dev/null) && [ "$c" = "$1" ] && echo "$p"
+		c=$(cat "/proc/$p/comm" 2>/dev/null) && [[ $c =~ ^($1)$ ]] && echo "$p"
 	done
 }
 # serving HOST: a session of HOST's holds the lock and serves (its facts
@@ -240,12 +241,14 @@ net_rows() {
 	until lock_held host1 || ! kill -0 $APPLY 2>/dev/null; do sleep 0.01; done
 	in_net host1 tc qdisc add dev eth0 root tbf rate 8kbit burst 1600 latency 2s
 	tc -n "$LAB_NETNS" qdisc add dev v1 root tbf rate 8kbit burst 1600 latency 2s
-	until grep -q 'host1: sending a request to the held session' "$DIR/bg.out" \
+	# the commit's request: perl's, or the shell's commit script
+	until grep -Eq 'host1: sending a request to the held session: (/usr/bin/perl|/bin/sh),' "$DIR/bg.out" \
 		|| ! kill -0 $APPLY 2>/dev/null; do sleep 0.05; done
 	sleep 1
 	serving host1 && ok "dropped mid-request: the session still up a second into the request" \
 		|| not_ok "dropped mid-request: the session still up a second into the request" "$(cat "$DIR/bg.out")"
-	kill -KILL $(session_pids host1 sshd) 2>/dev/null
+	# (sshd-session: OpenSSH 9.8 and later)
+	kill -KILL $(session_pids host1 'sshd|sshd-session') 2>/dev/null
 	finish_apply
 	in_net host1 tc qdisc del dev eth0 root
 	tc -n "$LAB_NETNS" qdisc del dev v1 root
