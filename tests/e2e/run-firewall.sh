@@ -107,39 +107,47 @@ expect_status "apply of a rule from anywhere" 2 "$st" "$out"
 grep -qx -- '-A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT' "$R6" && grep -qx -- '-A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT' "$ROOT/etc/iptables/rules.v4" \
 	&& ok "a rule from anywhere in both files" || not_ok "a rule from anywhere in both files"
 
+# rules_case NAME WHAT SED: a Debian host (ROOT) whose rules.v4 (RULES4) is
+# the original edited by SED, applied: exit 2; then the file's lines as
+# iptables-restore takes them
+rules_case() {
+	ROOT=$WORK/$1
+	RULES4=$ROOT/etc/iptables/rules.v4
+	sed "$3" "$ORIG" > "$WORK/$1.v4"
+	debian_host "$ROOT" "$WORK/$1.v4"
+	out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+	expect_status "apply $2" 2 "$st" "$out"
+}
+restore_takes() {
+	in_ns iptables-restore --test < "$RULES4" && ok "$1: iptables-restore --test takes it" \
+		|| not_ok "$1: iptables-restore --test takes it"
+}
+# one16509 WHAT: the file accepts 16509 on one line only
+one16509() {
+	[ "$(grep -c -- '--dport 16509 ' "$RULES4")" = 1 ] && ok "$1" || not_ok "$1" "$(cat "$RULES4")"
+}
+# range_above_reject WHAT: the range's rule right above the REJECT
+range_above_reject() {
+	grep -B1 -- '-j REJECT' "$RULES4" | grep -q -- '--dport 49152:49261' && ok "$1" \
+		|| not_ok "$1" "$(cat "$RULES4")"
+}
+
 # An equivalent rule is there (with a NEW state): not added again. One
 # below the REJECT is never reached: it does not count.
-ROOT=$WORK/dup
-sed 's|^-A INPUT -j REJECT.*|-A INPUT -s 10.20.0.0/24 -p tcp -m state --state NEW -m tcp --dport 16509 -j ACCEPT\n&\n-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT|' \
-	"$ORIG" > "$WORK/dup.v4"
-debian_host "$ROOT" "$WORK/dup.v4"
-out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
-expect_status "apply with one rule there" 2 "$st" "$out"
-n=$(grep -c -- '--dport 16509 ' "$ROOT/etc/iptables/rules.v4")
-[ "$n" = 1 ] && ok "an equivalent rule is not duplicated" || not_ok "an equivalent rule is not duplicated" "$(cat "$ROOT/etc/iptables/rules.v4")"
-n=$(grep -B1 -- '-j REJECT' "$ROOT/etc/iptables/rules.v4" | grep -c -- '--dport 49152:49261')
-[ "$n" = 1 ] && ok "a rule below the REJECT does not count" || not_ok "a rule below the REJECT does not count" "$(cat "$ROOT/etc/iptables/rules.v4")"
-in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "iptables-restore --test takes it" \
-	|| not_ok "iptables-restore --test takes it"
+rules_case dup "with one rule there" 's|^-A INPUT -j REJECT.*|-A INPUT -s 10.20.0.0/24 -p tcp -m state --state NEW -m tcp --dport 16509 -j ACCEPT\n&\n-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT|'
+one16509 "an equivalent rule is not duplicated"
+range_above_reject "a rule below the REJECT does not count"
+restore_takes "one rule there"
 
 # A DROP of other traffic above (SSH from one network) stops none of
 # libvirt's: the accept of 16509 below it counts, and the range goes right
 # above the REJECT, below that DROP.
-ROOT=$WORK/otherdrop
-sed 's|^-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT|-A INPUT -s 10.99.0.0/16 -p tcp -m tcp --dport 22 -j DROP\n&|; s|^-A INPUT -j REJECT.*|-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n&|' \
-	"$ORIG" > "$WORK/otherdrop.v4"
-debian_host "$ROOT" "$WORK/otherdrop.v4"
-out=$(mr apply --local --root "$ROOT" -p profile.ini 2>&1); st=$?
-expect_status "apply with a DROP of SSH above" 2 "$st" "$out"
-n=$(grep -c -- '--dport 16509 ' "$ROOT/etc/iptables/rules.v4")
-[ "$n" = 1 ] && ok "the accept below a DROP of SSH counts" || not_ok "the accept below a DROP of SSH counts" "$(cat "$ROOT/etc/iptables/rules.v4")"
-grep -B1 -- '-j REJECT' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--dport 49152:49261' \
-	&& ok "the range goes above the REJECT, not the DROP of SSH" \
-	|| not_ok "the range goes above the REJECT, not the DROP of SSH" "$(cat "$ROOT/etc/iptables/rules.v4")"
-grep -B1 -- '--dport 22 -j DROP' "$ROOT/etc/iptables/rules.v4" | grep -q -- '--state RELATED,ESTABLISHED -j ACCEPT' \
-	&& ok "nothing goes above the DROP of SSH" || not_ok "nothing goes above the DROP of SSH" "$(cat "$ROOT/etc/iptables/rules.v4")"
-in_ns iptables-restore --test < "$ROOT/etc/iptables/rules.v4" && ok "iptables-restore --test takes it" \
-	|| not_ok "iptables-restore --test takes it"
+rules_case otherdrop "with a DROP of SSH above" 's|^-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT|-A INPUT -s 10.99.0.0/16 -p tcp -m tcp --dport 22 -j DROP\n&|; s|^-A INPUT -j REJECT.*|-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n&|'
+one16509 "the accept below a DROP of SSH counts"
+range_above_reject "the range goes above the REJECT, not the DROP of SSH"
+grep -B1 -- '--dport 22 -j DROP' "$RULES4" | grep -q -- '--state RELATED,ESTABLISHED -j ACCEPT' \
+	&& ok "nothing goes above the DROP of SSH" || not_ok "nothing goes above the DROP of SSH" "$(cat "$RULES4")"
+restore_takes "a DROP of SSH above"
 
 # RHEL's iptables-services: INPUT jumps to a chain that ends in REJECT.
 ROOT=$WORK/rhel
