@@ -277,13 +277,32 @@ sub stage_file {
 # says to skip, nothing on a file system without them; 1 if done, 0 if
 # failed, -1 where the syscalls are not known here. EOPNOTSUPP and
 # ENODATA: 95 and 61 on the architectures %nr knows.
+# The names to skip: /etc/xattr.conf's "PATTERN skip" lines (a '*'
+# matches anything), as libattr reads them for cp, else its own list.
+my $skip_re;
+sub skip_re {
+	return $skip_re if defined $skip_re;
+	my @p;
+	if (open my $c, '<', '/etc/xattr.conf') {
+		while (my $l = <$c>) {
+			$l =~ s/#.*//s;
+			my ($pat, $act) = split ' ', $l;
+			push @p, join('.*', map { quotemeta } split /\*/, $pat, -1) if defined $act && $act eq 'skip';
+		}
+		close $c;
+	} else {
+		@p = ('trusted\.SGI_.*', 'xfsroot\..*', 'user\.Beagle\..*', 'security\.evm', 'afs\..*');
+	}
+	my $alt = join '|', @p;
+	return $skip_re = @p ? qr/^(?:$alt)\z/s : qr/(?!)/;
+}
 sub xattr_names {
 	my ($fh) = @_;
 	my $list = "\0" x 65536;
 	my $n = syscall($nr{flistxattr}, fileno($fh), $list, 65536);
 	return $! == 95 ? () : undef if $n < 0;
-	return grep { $_ ne '' && !/^(security\.evm|trusted\.SGI_|xfsroot\.|afs\.|user\.Beagle\.|gpfs\.)/ }
-	  split /\0/, substr($list, 0, $n);
+	my $skip = skip_re();
+	return grep { $_ ne '' && !/$skip/ } split /\0/, substr($list, 0, $n);
 }
 sub xattrs_copy {
 	my ($from, $to) = @_;

@@ -174,6 +174,40 @@ xa=$(xattrs "$W/t6/bk/r1/etc/f")
 expect_fixed "xattrs: the user.* one on the backup" 'user.migready.t=0x610062' "$xa"
 expect_no_fixed "xattrs: the one xattr.conf skips not on the backup" 'trusted.SGI_ACL_FILE' "$xa"
 
+# The skip list is the host's /etc/xattr.conf, as libattr reads it for
+# cp: a name the host adds there (a pattern, here bound over the file in
+# a mount namespace) is not carried either.
+X=$W/t6b
+mkdir -p "$X"
+printf 'a\n' >"$X/f"
+setfattr -n user.migready.t -v 0x31 "$X/f"
+setfattr -n user.migready.skipme -v 0x32 "$X/f"
+printf '# a host of its own\nuser.migready.skip*\tskip\t# ours\n%s\n' \
+	'system.posix_acl_access permissions' >"$X/xattr.conf"
+# own_xattr_conf CMD...: CMD with $X/xattr.conf bound over the host's
+# shellcheck disable=SC2016 # expanded by that sh
+own_xattr_conf() {
+	unshare -m sh -c 'mount --bind "$1" /etc/xattr.conf && shift && exec "$@"' - "$X/xattr.conf" "$@"
+}
+out=$(printf 'a\nb\n' | own_xattr_conf "$PERL" "$SRC/src/commit.pl" 0 '' 1 "$X/f" \
+	"$X/.f.migready-pppppp" 2 2 - 644:-:- - - 0 - - 0 0 2>&1)
+expect_status "xattrs: the host's own xattr.conf" 0 $? "$out"
+xa=$(xattrs "$X/f")
+expect_fixed "xattrs: ... a name it does not skip carried" 'user.migready.t=0x31' "$xa"
+expect_no_fixed "xattrs: ... a name it skips by pattern not carried" 'user.migready.skipme' "$xa"
+# ... as the shell's commit (cp) does
+printf 'b\n' >"$X/f"
+setfattr -n user.migready.skipme -v 0x32 "$X/f"
+printf 'c\n' >"$X/.f.migready-rrrrrr"
+old=$(printf 'b\n' | sha256sum | cut -d' ' -f1)
+new=$(printf 'c\n' | sha256sum | cut -d' ' -f1)
+out=$(own_xattr_conf sh "$SRC/src/commit.sh" 0 1 '' 1 "$X/f" "$X/.f.migready-rrrrrr" "$old" "$new" \
+	- 644:-:- - - - - 0 2>&1)
+expect_status "xattrs: the host's own xattr.conf, the shell's commit" 0 $? "$out"
+xa=$(xattrs "$X/f")
+expect_fixed "xattrs: ... the shell's commit carries the same" 'user.migready.t=0x31' "$xa"
+expect_no_fixed "xattrs: ... and skips the same" 'user.migready.skipme' "$xa"
+
 # One the new file has and the original has not goes too (a default ACL's
 # entries, above, are one kind): set on the staged file while the commit
 # waits at its fault point "start", before any attribute is carried over.
