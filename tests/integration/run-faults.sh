@@ -55,25 +55,7 @@ host_sum() { in_mnt "$1" sha256sum "$2" 2>/dev/null | cut -d" " -f1; }
 # every process of HOST's SSH sessions (not its listening sshd)
 session_pids() {
 	local p
-	for p in $(pgrep -P "$(sshd_pid "$1")"); do tree "$p"; done | only_comm "${2-}"
-}
-# only_comm [RE]: the pids read whose process name matches RE whole (all
-# without one)
-only_comm() {
-	local p c
-	while read -r p; do
-		[ -n "$1" ] || { echo "$p"; continue; }
-		c=$(cat "/proc/$p/comm" 2>/dev/null) && [[ $c =~ ^($1)$ ]] && echo "$p"
-	done
-}
-# serving HOST: a session of HOST's holds the lock and serves (its facts
-# taken)
-serving() {
-	local p
-	for p in $(session_pids "$1"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' migready-serve ' && return 0
-	done
-	return 1
+	for p in $(pgrep -P "$(sshd_pid "$1")"); do tree "$p"; done
 }
 tree() { local c; echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
 
@@ -228,38 +210,6 @@ net_rows() {
 		expect_no_grep "dropped mid-upload ($how): nothing blamed on a symbolic link" 'symbolic link' "$APPLY_OUT"
 		converge "dropped mid-upload ($how)"
 	done
-
-	# connection dropped mid-request: host1's link slowed to 8 kbit/s each
-	# way once its session holds the lock (the facts begun), so that the
-	# commit's request (the perl commit's carries the files' contents, the
-	# shell's its script) takes seconds to cross; a second into it, the
-	# session's sshd processes killed. The serving shell then reads the end
-	# of its input inside the request's brace group: it runs none of it,
-	# and host1 keeps every old byte.
-	reset_files
-	TMO=30 start_apply -vv
-	until lock_held host1 || ! kill -0 $APPLY 2>/dev/null; do sleep 0.01; done
-	in_net host1 tc qdisc add dev eth0 root tbf rate 8kbit burst 1600 latency 2s
-	tc -n "$LAB_NETNS" qdisc add dev v1 root tbf rate 8kbit burst 1600 latency 2s
-	# the commit's request: perl's, or the shell's commit script
-	until grep -Eq 'host1: sending a request to the held session: (/usr/bin/perl|/bin/sh),' "$DIR/bg.out" \
-		|| ! kill -0 $APPLY 2>/dev/null; do sleep 0.05; done
-	sleep 1
-	serving host1 && ok "dropped mid-request: the session still up a second into the request" \
-		|| not_ok "dropped mid-request: the session still up a second into the request" "$(cat "$DIR/bg.out")"
-	# (sshd-session: OpenSSH 9.8 and later)
-	kill -KILL $(session_pids host1 'sshd|sshd-session') 2>/dev/null
-	finish_apply
-	in_net host1 tc qdisc del dev eth0 root
-	tc -n "$LAB_NETNS" qdisc del dev v1 root
-	faulted "dropped mid-request" "$APPLY_ST" "$APPLY_OUT" "host1 named" '^host1: failed'
-	bad=
-	for f in $FILES; do [ "$(host_sum host1 "$f")" = "${OLD[$f]}" ] || bad="$bad $f"; done
-	[ -z "$bad" ] && ok "dropped mid-request: host1 keeps every old byte" \
-		|| not_ok "dropped mid-request: host1 rewritten:$bad"
-	[ ! -s "$DIR/netns/host1/state/input" ] && ok "dropped mid-request: no input left" \
-		|| not_ok "dropped mid-request: input left" "$(wc -c <"$DIR/netns/host1/state/input")"
-	converge "dropped mid-request"
 
 	# dropped after the rename, before the reply: the commit paused after
 	# its renames, its session killed, then let go; the outcome is unknown
