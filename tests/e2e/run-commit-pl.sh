@@ -189,12 +189,18 @@ printf '# a host of its own\nuser.migready.skip*\tskip\t# ours\n%s\n' \
 own_xattr_conf() {
 	unshare -m sh -c 'mount --bind "$1" /etc/xattr.conf && shift && exec "$@"' - "$X/xattr.conf" "$@"
 }
+# own_conf_kept WHAT STATUS: the commit exited 0; $X/f keeps the name
+# the host's xattr.conf does not skip, not the one it skips by pattern
+own_conf_kept() {
+	expect_status "xattrs: the host's own xattr.conf, $1" 0 "$2" "$out"
+	local xa
+	xa=$(xattrs "$X/f")
+	expect_fixed "xattrs: ... $1: a name it does not skip carried" 'user.migready.t=0x31' "$xa"
+	expect_no_fixed "xattrs: ... $1: a name it skips by pattern not carried" 'user.migready.skipme' "$xa"
+}
 out=$(printf 'a\nb\n' | own_xattr_conf "$PERL" "$SRC/src/commit.pl" 0 '' 1 "$X/f" \
 	"$X/.f.migready-pppppp" 2 2 - 644:-:- - - 0 - - 0 0 2>&1)
-expect_status "xattrs: the host's own xattr.conf" 0 $? "$out"
-xa=$(xattrs "$X/f")
-expect_fixed "xattrs: ... a name it does not skip carried" 'user.migready.t=0x31' "$xa"
-expect_no_fixed "xattrs: ... a name it skips by pattern not carried" 'user.migready.skipme' "$xa"
+own_conf_kept perl $?
 # ... as the shell's commit (cp) does
 printf 'b\n' >"$X/f"
 setfattr -n user.migready.skipme -v 0x32 "$X/f"
@@ -203,10 +209,7 @@ old=$(printf 'b\n' | sha256sum | cut -d' ' -f1)
 new=$(printf 'c\n' | sha256sum | cut -d' ' -f1)
 out=$(own_xattr_conf sh "$SRC/src/commit.sh" 0 1 '' 1 "$X/f" "$X/.f.migready-rrrrrr" "$old" "$new" \
 	- 644:-:- - - - - 0 2>&1)
-expect_status "xattrs: the host's own xattr.conf, the shell's commit" 0 $? "$out"
-xa=$(xattrs "$X/f")
-expect_fixed "xattrs: ... the shell's commit carries the same" 'user.migready.t=0x31' "$xa"
-expect_no_fixed "xattrs: ... and skips the same" 'user.migready.skipme' "$xa"
+own_conf_kept "the shell's commit" $?
 
 # One the new file has and the original has not goes too (a default ACL's
 # entries, above, are one kind): set on the staged file while the commit
