@@ -1472,10 +1472,10 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 			if (a.item_of[i] >= 0 && rep->items[a.item_of[i]].outcome == MR_OUTCOME_DRIFT)
 				rep->items[a.item_of[i]].outcome = unknown ? MR_OUTCOME_UNKNOWN
 				                                           : MR_OUTCOME_FAILED;
-		if (t->broken) {
-			mr_error_move(err, &e);
+		/* the session is gone: nothing more on this host; the error
+		 * is the report's already, not the caller's to report again */
+		if (t->broken)
 			r = -1;
-		}
 		mr_commit_fini(&c);
 		goto out;
 	}
