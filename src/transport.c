@@ -139,6 +139,15 @@ static void add_printf_format(struct mr_buf *b, const char *input, size_t len)
 	mr_buf_add(b, "'", 1);
 }
 
+int mr_fault_is(const char *point, const char *action, const char *host)
+{
+	const char *fault = getenv("MIGREADY_FAULT");
+	const char *only = getenv("MIGREADY_FAULT_HOST");
+	size_t n = strlen(point);
+	return fault && strncmp(fault, point, n) == 0 && fault[n] == ':' &&
+	       strcmp(fault + n + 1, action) == 0 && (!host || !only || strcmp(only, host) == 0);
+}
+
 char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
                        size_t *len)
 {

@@ -182,6 +182,11 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              char *(*resolve)(void *ctx, const char *p), void *ctx,
                              struct mr_error **err);
 
+/* A fault point for the tests (src/commit.sh has the host's): 1 when
+ * the environment's MIGREADY_FAULT is "POINT:ACTION" and, for a host
+ * (not NULL), MIGREADY_FAULT_HOST is unset or names it. */
+int mr_fault_is(const char *point, const char *action, const char *host);
+
 /* The serving protocol (MR_SERVING_MARK), for the transports: the
  * request for argv with input_len bytes of input under a new tag (tag
  * gets MR_TAG_LEN hex digits, random, else the pid and a counter, and a NUL; *len the request's length; the caller

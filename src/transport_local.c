@@ -155,9 +155,7 @@ static int write_all(int fd, const char *data, size_t len)
  * (2 minutes at most). */
 static void fault_pause(const char *point)
 {
-	const char *fault = getenv("MIGREADY_FAULT");
-	size_t n = strlen(point);
-	if (!fault || strncmp(fault, point, n) != 0 || strcmp(fault + n, ":pause") != 0)
+	if (!mr_fault_is(point, "pause", NULL))
 		return;
 	const char *dir = getenv("MIGREADY_FAULT_DIR");
 	char *file = mr_xasprintf("%s/migready-fault.%s", dir ? dir : "/tmp", point);
@@ -568,9 +566,12 @@ static int served_run(struct local_transport *t, const char *const *argv, const 
 	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
 	char *req = mr_serve_request(argv, input, input_len, tag, &len);
+	/* MIGREADY_FAULT=mid-request:drop: half the request, then its end of
+	 * input, as a controller that dies mid-way leaves the serving shell */
+	int cut = mr_fault_is("mid-request", "drop", t->base.host);
 	mr_buf_init(&e);
-	int rc = pump(&t->base, &t->held, req, len, 1, MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, o, &e,
-	              mr_serve_reply_done, &r, argv[0], err);
+	int rc = pump(&t->base, &t->held, req, cut ? len / 2 : len, !cut,
+	              MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, o, &e, mr_serve_reply_done, &r, argv[0], err);
 	rc = mr_serve_finish(&t->base, rc, argv[0], t->base.host, MR_OUTPUT_MAX, &r, o, &e, status,
 	                     err);
 	if (rc < 0)

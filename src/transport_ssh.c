@@ -1345,15 +1345,24 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 	/* a large request (a commit's contents) is seconds on a slow link */
 	mr_log(MR_LOG_DEBUG, "%s: sending a request to the held session: %s, %zu bytes",
 	       t->base.host, what, len);
+	/* MIGREADY_FAULT=mid-request:drop: half the request, then the
+	 * connection shut, as a controller that dies mid-way leaves the host */
+	int cut = mr_fault_is("mid-request", "drop", t->base.host);
+	size_t send = cut ? len / 2 : len;
 	mr_buf_init(&e);
 	int rc = -1;
-	for (size_t off = 0; off < len;) {
-		ssize_t n = libssh2_channel_write(t->held, req + off, len - off);
+	for (size_t off = 0; off < send;) {
+		ssize_t n = libssh2_channel_write(t->held, req + off, send - off);
 		if (n < 0) {
 			ssh_error(t, path, err, "sending a command to the held session");
 			goto out;
 		}
 		off += (size_t)n;
+	}
+	if (cut) {
+		mr_log(MR_LOG_DEBUG, "%s: fault point mid-request: the connection shut after %zu of %zu bytes",
+		       t->base.host, send, len);
+		shutdown(t->sock, SHUT_RDWR);
 	}
 	rc = drain(t, t->held, o, out_max + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r, what,
 	           path, err);

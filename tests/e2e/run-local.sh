@@ -152,6 +152,32 @@ expect_status "apply with a link swapped in before its temporary file" 4 "$st" "
 expect_grep "the swapped link is named" "localhost:/etc/libvirt/[a-z]+\.conf: (a symbolic link on the way under the root '[^']*/swap'; not followed, nothing written|a symbolic link leads out of the root; not written)" "$out"
 [ "$(tree_sum "$WORK/swap-outside")" = "$before" ] && ! ls -a "$WORK/swap-outside/libvirt" | grep -q migready \
 	&& ok "nothing written outside the root through the swapped link" || not_ok "written outside the root" "$(ls -la "$WORK/swap-outside/libvirt")"
+# A request cut mid-way (the controller's fault point
+# MIGREADY_FAULT=mid-request:drop: the serving shell gets the first half
+# of the request, then the end of its input, as when the controller dies
+# mid-way) runs nothing, under either commit: perl's request carries the
+# files; the shell's comes once they are staged beside their targets. The
+# outcome is unknown and said so; every old byte stays, no input is left,
+# and the next apply converges and clears what was staged.
+for engine in perl sh; do
+	h=$WORK/cut-$engine
+	new_host "$h"
+	sums=$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)
+	out=$(MIGREADY_COMMIT_ENGINE=$engine MIGREADY_FAULT=mid-request:drop mr apply --local --root "$h" -p profile.ini 2>&1); st=$?
+	expect_status "$engine: apply whose commit's request is cut mid-way" 4 "$st" "$out"
+	expect_grep "$engine: the commit's outcome is unknown" \
+		"^  error: outcome unknown: localhost: /(usr/bin/perl|bin/sh): the held command ended before it answered$" "$out"
+	[ "$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)" = "$sums" ] \
+		&& ok "$engine: a cut request changes no byte" || not_ok "$engine: a cut request changed a file" "$out"
+	[ ! -s "$h/var/lib/migready/input" ] && ok "$engine: no input left by a cut request" \
+		|| not_ok "$engine: input left by a cut request" "$(wc -c <"$h/var/lib/migready/input")"
+	out=$(MIGREADY_COMMIT_ENGINE=$engine mr apply --local --root "$h" -p profile.ini 2>&1)
+	expect_status "$engine: the apply after a cut request" 2 $? "$out"
+	out=$(mr check --local --root "$h" -p profile.ini 2>&1)
+	expect_status "$engine: check after it" 0 $? "$out"
+	left=$(ls -a "$h/etc/libvirt" | grep '\.migready-')
+	[ -z "$left" ] && ok "$engine: nothing staged is left" || not_ok "$engine: staged files left" "$left"
+done
 out=$(mr check --local --root "" -p profile.ini 2>&1); expect_status "an empty --root" 1 $? "$out"
 out=$(mr check --local --root "$WORK/nonexistent" -p profile.ini 2>&1); expect_status "a missing --root" 1 $? "$out"
 

@@ -211,6 +211,32 @@ net_rows() {
 		converge "dropped mid-upload ($how)"
 	done
 
+	# connection dropped mid-request: the controller's fault point
+	# (MIGREADY_FAULT=mid-request:drop, for host1 only) sends host1's
+	# serving shell the first half of a request, then shuts the connection,
+	# as a controller that dies mid-way leaves it. The request is the
+	# perl commit's (the files in it), or under the shell's commit the first
+	# file's upload. The shell runs none of it: host1 keeps every old byte,
+	# and no input is left.
+	reset_files
+	out=$(MIGREADY_FAULT=mid-request:drop MIGREADY_FAULT_HOST=host1 TMO=15 mr -vv apply -p "$PROFILE" 2>&1); st=$?
+	faulted "dropped mid-request" "$st" "$out" "host1 named" '^host1: failed'
+	if [ "${MIGREADY_COMMIT_ENGINE:-}" = sh ]; then req=/bin/sh; else req=/usr/bin/perl; fi
+	# the one request sent (the session gone after it), and cut
+	expect_grep "dropped mid-request: host1's request was $req's" \
+		"host1: sending a request to the held session: $req, [0-9]+ bytes" \
+		"$(printf '%s\n' "$out" | grep 'host1: sending a request')"
+	expect_grep "dropped mid-request: host1's request cut in half" \
+		'host1: fault point mid-request: the connection shut after [0-9]+ of [0-9]+ bytes' "$out"
+	bad=
+	for f in $FILES; do [ "$(host_sum host1 "$f")" = "${OLD[$f]}" ] || bad="$bad $f"; done
+	[ -z "$bad" ] && ok "dropped mid-request: host1 keeps every old byte" \
+		|| not_ok "dropped mid-request: host1 rewritten:$bad"
+	[ ! -s "$DIR/netns/host1/state/input" ] && ok "dropped mid-request: no input left" \
+		|| not_ok "dropped mid-request: input left" "$(wc -c <"$DIR/netns/host1/state/input")"
+	expect_no_grep "dropped mid-request: the host's error said once" 'connection lost[^;]*; [^;]*connection lost' "$out"
+	converge "dropped mid-request"
+
 	# dropped after the rename, before the reply: the commit paused after
 	# its renames, its session killed, then let go; the outcome is unknown
 	# and said so; the rerun settles it
