@@ -259,16 +259,35 @@ static char *digest_rule(const char *have)
 
 /* "K PROTO PORTS SOURCE" (a fact of the running INPUT chain): K's text in
  * num, the digest after it in *digest; 0 if it is not one. */
-static int numbered_digest(const char *fact, char num[8], const char **digest)
+/* A rule of the running chain as the facts give it, "N PROTO PORTS
+ * SOURCE": its number (digits: it goes into a command) and its digest. */
+struct numbered {
+	char num[8];
+	long at;
+	const char *digest;
+};
+
+/* Every fact of key parsed: their count in *out (freed by the caller),
+ * -1 if one is not such a rule. */
+static ssize_t numbered_all(const struct mr_facts *facts, const char *key, struct numbered **out)
 {
-	size_t k = strspn(fact, "0123456789");
-	char proto[32], ports[256], source[64], extra;
-	if (!k || k > 6 || fact[k] != ' ' ||
-	    sscanf(fact + k + 1, "%31s %255s %63s %c", proto, ports, source, &extra) != 3)
-		return 0;
-	snprintf(num, 8, "%.*s", (int)k, fact);
-	*digest = fact + k + 1;
-	return 1;
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(facts, key, &v);
+	*out = mr_xcalloc(n ? n : 1, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strspn(v[i], "0123456789");
+		char proto[32], ports[256], source[64], extra;
+		if (!k || k > 6 || v[i][k] != ' ' ||
+		    sscanf(v[i] + k + 1, "%31s %255s %63s %c", proto, ports, source, &extra) != 3) {
+			free(v);
+			return -1;
+		}
+		snprintf((*out)[i].num, sizeof((*out)[i].num), "%.*s", (int)k, v[i]);
+		(*out)[i].at = strtol((*out)[i].num, NULL, 10);
+		(*out)[i].digest = v[i] + k + 1;
+	}
+	free(v);
+	return (ssize_t)n;
 }
 
 /* The running INPUT chain, from the facts' digest of iptables-save: each
@@ -280,20 +299,10 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *ipt = v6 ? "ip6tables" : "iptables";
 	const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
-	const char **have = NULL, **stops = NULL;
-	size_t n_have =
-		mr_facts_get_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
-	size_t n_stops =
-		mr_facts_get_all(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop", &stops);
-	/* The rule numbers go into commands: digits, or the digest is none. */
-	int digest_ok = 1;
-	const char *d;
-	char num[8];
-	for (size_t k = 0; k < n_have; k++)
-		digest_ok &= numbered_digest(have[k], num, &d);
-	for (size_t k = 0; k < n_stops; k++)
-		digest_ok &= numbered_digest(stops[k], num, &d);
-	if (!live || strcmp(live, "ok") != 0 || !digest_ok) {
+	struct numbered *have, *stops;
+	ssize_t n_have = numbered_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
+	ssize_t n_stops = numbered_all(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop", &stops);
+	if (!live || strcmp(live, "ok") != 0 || n_have < 0 || n_stops < 0) {
 		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s%s%s",
 		             !live ? "no " : strcmp(live, "ok") ? "" : "the probe's digest of ", ipt,
 		             !live                ? "-save on the host"
@@ -306,24 +315,19 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	for (size_t i = 0; i < n; i++) {
 		char *exact = rule_digest(&r[i]);
 		/* the first stop of this traffic (the facts come in rule order) */
-		char stop[8] = "";
-		long stop_at = -1;
-		for (size_t k = 0; k < n_stops && stop_at < 0; k++)
-			if (numbered_digest(stops[k], num, &d) && mr_ipt_stop_blocks(d, exact)) {
-				snprintf(stop, sizeof(stop), "%s", num);
-				stop_at = strtol(num, NULL, 10);
-			}
+		const struct numbered *stop = NULL;
+		for (ssize_t k = 0; k < n_stops && !stop; k++)
+			if (mr_ipt_stop_blocks(stops[k].digest, exact))
+				stop = &stops[k];
 		const char *found = NULL;
-		for (size_t k = 0; k < n_have && !found; k++)
-			if (numbered_digest(have[k], num, &d) &&
-			    (stop_at < 0 || strtol(num, NULL, 10) < stop_at) &&
-			    mr_ipt_accept_covers(d, exact))
-				found = d;
+		for (ssize_t k = 0; k < n_have && !found; k++)
+			if ((!stop || have[k].at < stop->at) && mr_ipt_accept_covers(have[k].digest, exact))
+				found = have[k].digest;
 		char *text = rule_text(&r[i]);
-		const char *argv[16] = { ipt, "-w", *stop ? "-I" : "-A", "INPUT" };
+		const char *argv[16] = { ipt, "-w", stop ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
-		if (*stop)
-			argv[k++] = stop;
+		if (stop)
+			argv[k++] = stop->num;
 		if (r[i].source) {
 			argv[k++] = "-s";
 			argv[k++] = r[i].source;
@@ -332,8 +336,8 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 			                   "-j", "ACCEPT", NULL };
 		memcpy(argv + k, tail, sizeof(tail));
 		/* Named as run, but for the lock option. */
-		char *name = *stop ? mr_xasprintf("%s -I INPUT %s %s", ipt, stop, text)
-		                   : mr_xasprintf("%s -A INPUT %s", ipt, text);
+		char *name = stop ? mr_xasprintf("%s -I INPUT %s %s", ipt, stop->num, text)
+		                  : mr_xasprintf("%s -A INPUT %s", ipt, text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
 		char *old = !found                  ? NULL
