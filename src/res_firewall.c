@@ -1189,8 +1189,9 @@ static void check_migration_ports(struct mr_plan *plan, const struct mr_profile 
 	free(from_hi);
 }
 
-/* The profile's backend, where the host switches on another firewall
- * and not this one: its rules are not what filters the peers. */
+/* The profile's backend, where the host switches on another firewall:
+ * instead of this one, its rules are not what filters the peers; beside
+ * it, the other's rules filter them too, and are not examined. */
 static void check_backend_on(struct mr_plan *plan, enum backend which, const char *origin)
 {
 	const struct mr_facts *f = mr_plan_facts(plan);
@@ -1199,14 +1200,17 @@ static void check_backend_on(struct mr_plan *plan, enum backend which, const cha
 		return; /* no systemd answers: what runs is not known */
 	int on[5];
 	switched_on(f, on);
-	if (on[which])
-		return;
 	struct mr_buf names;
 	mr_buf_init(&names);
 	for (int b = B_IPTABLES; b <= B_NFTABLES; b++)
-		if (on[b])
+		if (on[b] && b != (int)which)
 			mr_buf_printf(&names, "%s%s", names.len ? " and " : "", backend_names[b]);
-	if (names.len)
+	if (names.len && on[which])
+		mr_plan_fail(plan, "firewall.backend", origin,
+		             "backend = %s, but this host also switches on %s, whose rules filter the "
+		             "peers too and are not examined",
+		             backend_names[which], names.data);
+	else if (names.len)
 		mr_plan_fail(plan, "firewall.backend", origin,
 		             "backend = %s, but this host switches on %s, not %s: the rules written "
 		             "are not what filters the peers",

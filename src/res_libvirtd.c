@@ -758,6 +758,23 @@ static void check_service_reads(struct mr_plan *plan, const struct service_exec 
 		             defaults, var, var);
 }
 
+/* libvirtd.conf's listen_tcp or listen_tls as the probe read it: 1 on,
+ * 0 off, dflt where the file does not set it; *conf the file's text. */
+static int conf_flag_on(const struct mr_facts *facts, const char *key, int dflt,
+                        const char **conf)
+{
+	char *fact = mr_xasprintf("libvirtd.%s", key);
+	*conf = facts ? mr_facts_get(facts, fact) : NULL;
+	free(fact);
+	if (!*conf)
+		return dflt;
+	int value = mr_parse_bool(*conf);
+	return value == 1 || (value < 0 && strtol(*conf, NULL, 10) != 0);
+}
+
+static void check_tls_files(struct mr_plan *plan, const char *item, const char *origin,
+                            int server, const struct world_units *units, const char *why);
+
 static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
                         int explicit_defaults)
 {
@@ -822,6 +839,19 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 			mr_plan_unit_want(u, MR_ENABLE_MASK, 0, "libvirtd.listener", origin);
 		}
 	}
+	/* --listen opens the TLS port too unless listen_tls is off (libvirt's
+	 * default is on), and libvirtd does not start without the server's
+	 * TLS files: a profile that asks for TCP only must say listen_tls = 0
+	 * (where it sets listen_tls, check_connections looks at the files) */
+	const char *conf;
+	if (listen && !tls && conf_flag_on(facts, "listen_tls", 1, &conf)) {
+		char *why = mr_xasprintf("libvirtd --listen also listens on TLS (listen_tls is %s%s; "
+		                         "set listen_tls = 0 for TCP only), and would not start",
+		                         conf ? conf : "1, libvirt's default",
+		                         conf ? " in /etc/libvirt/libvirtd.conf" : "");
+		check_tls_files(plan, "libvirtd.listener_tls", origin, 1, &units_libvirtd, why);
+		free(why);
+	}
 	free(origin);
 }
 
@@ -854,11 +884,8 @@ static char *listener_closed(const struct mr_plan *plan, const struct mr_profile
 		return mr_xasprintf("the profile does not set %s, and with %s = %s libvirtd runs "
 		                    "without --listen",
 		                    key, tls ? "listen_tcp" : "listen_tls", other ? other->value : "");
-	char *fact = mr_xasprintf("libvirtd.%s", key);
-	const char *conf = facts ? mr_facts_get(facts, fact) : NULL;
-	free(fact);
-	int value = conf ? mr_parse_bool(conf) : tls; /* libvirt's defaults: tls 1, tcp 0 */
-	if (value == 1 || (conf && value < 0 && strtol(conf, NULL, 10) != 0))
+	const char *conf;
+	if (conf_flag_on(facts, key, tls, &conf)) /* libvirt's defaults: tls 1, tcp 0 */
 		return NULL;
 	return conf ? mr_xasprintf("the profile does not set %s, and %s sets it to %s", key,
 	                           units_libvirtd.conf, conf)

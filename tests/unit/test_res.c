@@ -400,6 +400,14 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.backend line 2: backend = iptables, but this host switches on firewalld, "
 	  "not iptables: the rules written are not what filters the peers\n" },
+	{ "firewall: backend given, another firewall switched on beside it",
+	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\nfile./etc/nftables.conf=present\n"
+	  "unit.nftables.service=enabled unknown\nunit.netfilter-persistent.service=enabled unknown\n",
+	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "failed firewall.backend line 2: backend = iptables, but this host also switches on "
+	  "nftables, whose rules filter the peers too and are not examined\n" },
 	{ "firewall: ... live, firewalld running",
 	  "probe=1\nmode=live\ninit=systemd\nfile./etc/iptables/rules.v4=present\n"
 	  "unit.firewalld.service=enabled active\n"
@@ -1191,6 +1199,28 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener_tls line 3: libvirt's daemon would not start to answer on its "
 	  "TLS port: /etc/pki/libvirt/servercert.pem, /etc/pki/libvirt/private/serverkey.pem are "
 	  "missing (migready does not manage certificates)\n" },
+	{ "legacy: --listen opens TLS by libvirt's default: the server's files needed",
+	  LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n"
+	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n"
+	  "tls.file=/etc/pki/libvirt/private/serverkey.pem present\n",
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener_tls line 2: libvirtd --listen also listens on TLS (listen_tls "
+	  "is 1, libvirt's default; set listen_tls = 0 for TCP only), and would not start: "
+	  "/etc/pki/CA/cacert.pem, /etc/pki/libvirt/servercert.pem are missing (migready does "
+	  "not manage certificates)\n" },
+	{ "legacy: ... as when libvirtd.conf turns it on",
+	  LEGACY_DEBIAN "libvirtd.listen_tls=1\ntls.file=/etc/pki/CA/cacert.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener_tls line 2: libvirtd --listen also listens on TLS (listen_tls "
+	  "is 1 in /etc/libvirt/libvirtd.conf; set listen_tls = 0 for TCP only), and would not "
+	  "start: /etc/pki/CA/cacert.pem is missing (migready does not manage certificates)\n" },
+	{ "legacy: ... not where libvirtd.conf turns it off",
+	  LEGACY_DEBIAN "libvirtd.listen_tls=0\ntls.file=/etc/pki/CA/cacert.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = yes\n", "" },
+	{ "legacy: ... nor where the profile does", LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "" },
+	{ "legacy: ... nor without --listen", LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n",
+	  "[libvirtd]\nlisten_tcp = no\n", "" },
 	{ "... files libvirtd.conf names elsewhere: not examined",
 	  LEGACY_DEBIAN "libvirtd.cert_file=\"/srv/pki/cert.pem\"\n"
 	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
