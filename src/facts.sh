@@ -28,6 +28,9 @@ case $qg in -* | *[!A-Za-z0-9._-]*) qg= ;; esac
 say() { printf '%s=%s\n' "$1" "$2"; }
 mark() { printf '%s\n' '--migready-held--'; }
 if [ -n "$r" ] && [ ! -d "$r" ]; then say error "root $r is not a directory on the host"; mark; exit 1; fi
+# an empty directory (an image's mount point, the image not mounted) is
+# no host: nothing is read from it, nor written into it
+if [ -n "$r" ] && [ ! -d "$r/etc" ]; then say error "root $r has no etc directory: not the root of a host (an image not mounted?)"; mark; exit 1; fi
 if [ "$3" != - ]; then
 	umask 077
 	d="$r/var/lib/migready"

@@ -178,6 +178,13 @@ for engine in perl sh; do
 	left=$(ls -a "$h/etc/libvirt" | grep '\.migready-')
 	[ -z "$left" ] && ok "$engine: nothing staged is left" || not_ok "$engine: staged files left" "$left"
 done
+# The mount point of an image not mounted: an empty directory is no
+# host's root; nothing is read there, and apply writes nothing into it.
+mkdir "$WORK/unmounted"
+out=$(mr apply --local --root "$WORK/unmounted" -p profile.ini 2>&1); st=$?
+expect_status "apply on an empty directory" 4 "$st" "$out"
+expect_fixed "... says it is no host's root" "error: localhost: root $WORK/unmounted has no etc directory: not the root of a host (an image not mounted?)" "$out"
+[ -z "$(ls -A "$WORK/unmounted")" ] && ok "... and writes nothing into it" || not_ok "written into an empty root" "$(find "$WORK/unmounted")"
 out=$(mr check --local --root "" -p profile.ini 2>&1); expect_status "an empty --root" 1 $? "$out"
 out=$(mr check --local --root "$WORK/nonexistent" -p profile.ini 2>&1); expect_status "a missing --root" 1 $? "$out"
 
