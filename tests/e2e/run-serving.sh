@@ -12,7 +12,8 @@ set -u
 REQ=$(realpath "${3:?usage: run-serving.sh MIGREADY SOURCE_DIR SERVE_REQUEST}") || exit 1
 . "$(dirname "$0")/../lib/e2e.sh" serving e2e "$@"
 ROOT=$WORK/host
-mkdir -p "$ROOT"
+# a host's root: facts.sh refuses a directory without etc
+mkdir -p "$ROOT/etc"
 probe() { sh "$SRC/src/facts.sh" "$ROOT" /var/lib/nova/instances 5 "serving test" ""; }
 # request TAG [-i FILE] ARG...: the request for ARG... (FILE its input)
 request() { "$REQ" "$@"; }
