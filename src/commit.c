@@ -201,12 +201,12 @@ static int commit_exec(struct mr_transport *t, struct mr_commit *c, char **argv,
 	free(out);
 	/* commit.pl (its input is there, maybe empty) stages the files
 	 * itself: one time; none where perl did not run it */
-	if (!input)
+	if (rc < 0)
+		mr_log(MR_LOG_INFO, "%s: commit: %zu files, no reply to the request after %.3f s",
+		       t->host, c->n_files, now_s() - staged);
+	else if (!input)
 		mr_log(MR_LOG_INFO, "%s: commit: %zu files staged in %.3f s, committed in %.3f s",
 		       t->host, c->n_files, staged - start, now_s() - staged);
-	else if (rc < 0)
-		mr_log(MR_LOG_INFO, "%s: commit: %zu files (%zu bytes) in a request with no reply after %.3f s",
-		       t->host, c->n_files, input_len, now_s() - start);
 	else if (began)
 		mr_log(MR_LOG_INFO, "%s: commit: %zu files sent (%zu bytes), staged and committed in %.3f s",
 		       t->host, c->n_files, input_len, now_s() - start);

@@ -1472,10 +1472,9 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 			if (a.item_of[i] >= 0 && rep->items[a.item_of[i]].outcome == MR_OUTCOME_DRIFT)
 				rep->items[a.item_of[i]].outcome = unknown ? MR_OUTCOME_UNKNOWN
 				                                           : MR_OUTCOME_FAILED;
-		/* the session is gone: nothing more on this host; the error
-		 * is the report's already, not the caller's to report again */
-		if (t->broken)
-			r = -1;
+		/* The report has the failure (a lost session's too): the
+		 * caller must not report it again, and skips the pruning of a
+		 * failed host. */
 		mr_commit_fini(&c);
 		goto out;
 	}

@@ -257,8 +257,6 @@ static char *digest_rule(const char *have)
 	                    strchr(ports, ',') ? "-m multiport --dports" : "--dport", ports);
 }
 
-/* "K PROTO PORTS SOURCE" (a fact of the running INPUT chain): K's text in
- * num, the digest after it in *digest; 0 if it is not one. */
 /* A rule of the running chain as the facts give it, "N PROTO PORTS
  * SOURCE": its number (digits: it goes into a command) and its digest. */
 struct numbered {

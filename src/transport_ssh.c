@@ -1362,7 +1362,7 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 	if (cut) {
 		mr_log(MR_LOG_DEBUG, "%s: fault point mid-request: the connection shut after %zu of %zu bytes",
 		       t->base.host, send, len);
-		shutdown(t->sock, SHUT_RDWR);
+		mark_broken(t);
 	}
 	rc = drain(t, t->held, o, out_max + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r, what,
 	           path, err);

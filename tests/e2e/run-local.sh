@@ -152,21 +152,24 @@ expect_status "apply with a link swapped in before its temporary file" 4 "$st" "
 expect_grep "the swapped link is named" "localhost:/etc/libvirt/[a-z]+\.conf: (a symbolic link on the way under the root '[^']*/swap'; not followed, nothing written|a symbolic link leads out of the root; not written)" "$out"
 [ "$(tree_sum "$WORK/swap-outside")" = "$before" ] && ! ls -a "$WORK/swap-outside/libvirt" | grep -q migready \
 	&& ok "nothing written outside the root through the swapped link" || not_ok "written outside the root" "$(ls -la "$WORK/swap-outside/libvirt")"
-# A request cut mid-way (the controller's fault point
+# A commit's request cut mid-way (the controller's fault point
 # MIGREADY_FAULT=mid-request:drop: the serving shell gets the first half
 # of the request, then the end of its input, as when the controller dies
-# mid-way) runs nothing, under either commit: perl's request carries the
-# files; the shell's comes once they are staged beside their targets. The
-# outcome is unknown and said so; every old byte stays, no input is left,
-# and the next apply converges and clears what was staged.
+# mid-way), under either commit: perl's request carries the files; the
+# shell's comes once they are staged beside their targets. What the
+# controller makes of it: the outcome unknown and said so, every old byte
+# kept, no input left, and the next apply converges and clears what was
+# staged. (That a cut request runs none of itself is e2e-serving's.)
 for engine in perl sh; do
 	h=$WORK/cut-$engine
 	new_host "$h"
+	# the shell's commit stands in where the host has no perl
+	prog=/bin/sh; [ "$engine" = sh ] || [ ! -x /usr/bin/perl ] || prog=/usr/bin/perl
 	sums=$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)
 	out=$(MIGREADY_COMMIT_ENGINE=$engine MIGREADY_FAULT=mid-request:drop mr apply --local --root "$h" -p profile.ini 2>&1); st=$?
 	expect_status "$engine: apply whose commit's request is cut mid-way" 4 "$st" "$out"
-	expect_grep "$engine: the commit's outcome is unknown" \
-		"^  error: outcome unknown: localhost: /(usr/bin/perl|bin/sh): the held command ended before it answered$" "$out"
+	expect_fixed "$engine: the commit's ($prog) outcome is unknown" \
+		"error: outcome unknown: localhost: $prog: the held command ended before it answered" "$out"
 	[ "$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)" = "$sums" ] \
 		&& ok "$engine: a cut request changes no byte" || not_ok "$engine: a cut request changed a file" "$out"
 	[ ! -s "$h/var/lib/migready/input" ] && ok "$engine: no input left by a cut request" \
