@@ -472,6 +472,23 @@ static void record(struct mr_transport *t, struct mr_commit *c, struct restore *
 		rep->backup_dir = mr_transport_path(t, dir);
 }
 
+/* The file as it is, then as the rollback writes it (or removes it). */
+static char *restore_diff(const struct mr_transport *t, const struct restore *r,
+                          const char *run_id)
+{
+	char *now = r->edited ? mr_xasprintf("%s:%s (now: changed after run %s)", t->host,
+	                                     r->bf->path, run_id)
+	                      : mr_xasprintf("%s:%s (now)", t->host, r->bf->path);
+	char *then = r->want ? mr_xasprintf("%s:%s (as before run %s)", t->host, r->bf->path, run_id)
+	                     : mr_xasprintf("%s:%s (removed: made by run %s)", t->host, r->bf->path,
+	                                    run_id);
+	char *d = mr_diff_unified(r->now ? r->now : "", r->now_len, r->want ? r->want : "",
+	                          r->want_len, now, then, 3);
+	free(now);
+	free(then);
+	return d;
+}
+
 static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
                         const struct mr_backup_run *run, const struct mr_rollback_opts *o,
                         struct mr_host_report *rep)
@@ -513,15 +530,7 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 			continue;
 		}
 		if (r->edited) {
-			char *a = mr_xasprintf("%s:%s (now: changed after run %s)", t->host, r->bf->path,
-			                       run->id);
-			char *b = mr_xasprintf("%s:%s (%s)", t->host, r->bf->path,
-			                       r->want ? "as before that run" : "removed");
-			rep->files[r->item].diff = mr_diff_unified(r->now ? r->now : "", r->now_len,
-			                                           r->want ? r->want : "", r->want_len,
-			                                           a, b, 3);
-			free(a);
-			free(b);
+			rep->files[r->item].diff = restore_diff(t, r, run->id);
 			if (!o->force) {
 				it->outcome = MR_OUTCOME_FAILED;
 				it->note = mr_xasprintf("changed after run %s (another tool or admin?); not "
@@ -574,6 +583,9 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 			}
 		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (rs[i].in_commit && !rep->files[rs[i].item].diff) /* -v prints them */
+			rep->files[rs[i].item].diff = restore_diff(t, &rs[i], run->id);
 	int live = facts ? mr_facts_live(facts) : !t->root;
 	plan_steps(m, t, facts, live, n_c, o, run->id, mine, &steps, rep);
 	if (!n_c && !steps.n)

@@ -46,8 +46,12 @@ expect_grep "--list: the run, its time, its files and the unit it enabled" \
 wants=$ROOT/etc/systemd/system/sockets.target.wants/libvirtd-tcp.socket
 [ -L "$wants" ] && ok "apply enabled libvirtd-tcp.socket in the tree" || not_ok "apply enabled libvirtd-tcp.socket in the tree"
 expect_grep "--list: each file with its state" "^    created /etc/sysctl.d/90-migration.conf\$" "$out"
-out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback" 2 $? "$out"
+out=$(mr -v rollback -l --root "$ROOT" 2>&1); expect_status "rollback" 2 $? "$out"
 expect_grep "rollback names the run" "^localhost: rolled back run $run1 \(3 files\)\$" "$out"
+expect_grep "rollback -v: the diff of a file restored" \
+	"^\+\+\+ localhost:/etc/libvirt/qemu.conf \(as before run $run1\)\$" "$out"
+expect_grep "... and of the file removed" \
+	"^\+\+\+ localhost:/etc/sysctl.d/90-migration.conf \(removed: made by run $run1\)\$" "$out"
 expect_grep "rollback removes the created file" "^  removed +/etc/sysctl.d/90-migration.conf\$" "$out"
 if [ "$(snap)" = "$before" ]; then ok "files byte-identical, with their modes and owners"
 else not_ok "files byte-identical, with their modes and owners" "$(diff <(echo "$before") <(snap))"; fi
