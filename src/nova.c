@@ -19,6 +19,7 @@ enum {
 	OCATA = 15,
 	QUEENS = 17,
 	ROCKY = 18,
+	STEIN = 19,
 	TRAIN = 20,
 	WALLABY = 23,
 	YOGA = 25,
@@ -146,6 +147,12 @@ static const struct {
 	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false" },
 	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false" },
 	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false" },
+	/* for set lines: the migration's time limits, as every sample since */
+	{ "libvirt", "live_migration_completion_timeout", MITAKA, "800" },
+	{ "libvirt", "live_migration_downtime", MITAKA, "500" },
+	{ "libvirt", "live_migration_downtime_steps", MITAKA, "10" },
+	{ "libvirt", "live_migration_downtime_delay", MITAKA, "75" },
+	{ "libvirt", "live_migration_timeout_action", STEIN, "abort" },
 };
 
 /* ---- releases ---- */

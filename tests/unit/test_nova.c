@@ -611,6 +611,22 @@ static void test_engine_zed_host(void **state)
 		"cpu_mode = custom\n"
 		"cpu_model = kvm64\n");
 	free(out);
+
+	/* A set line at nova's default adds nothing; another value is
+	 * written, below the commented default. */
+	static const char *const at_default[] = {
+		"set = libvirt/live_migration_completion_timeout 800", NULL
+	};
+	static const char *const other[] = { "set = libvirt/live_migration_completion_timeout 900",
+		                                 NULL };
+	const char *text = "[libvirt]\n#live_migration_completion_timeout = 800\n";
+	out = apply(aug, 26, at_default, text);
+	assert_string_equal(out, text);
+	free(out);
+	out = apply(aug, 26, other, text);
+	assert_string_equal(out, "[libvirt]\n#live_migration_completion_timeout = 800\n"
+	                         "live_migration_completion_timeout = 900\n");
+	free(out);
 	mr_aug_free(aug);
 }
 
