@@ -401,8 +401,11 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		return bad_usage("%s: only rollback takes it", cli->list ? "--list" : "--force");
 	if (cli->list && cli->force)
 		return bad_usage("%s", "rollback: --list and --force exclude each other");
-	if (cli->command == CMD_ROLLBACK && cli->format == MR_FORMAT_PROM)
-		return bad_usage("%s", "rollback: --format is text or json");
+	/* metrics of settings in the desired state: check, diff and apply
+	 * have them; the other commands' reports are of something else */
+	if (cli->format == MR_FORMAT_PROM && cli->command != CMD_CHECK &&
+	    cli->command != CMD_DIFF && cli->command != CMD_APPLY)
+		return bad_usage("%s: --format is text or json", command_names[cli->command]);
 	if (cli->local && cli->inventory)
 		return bad_usage("%s", "--local and --inventory exclude each other");
 	if (!cli->local && !cli->inventory && cli->command != CMD_LINT && cli->command != CMD_SHOW)
@@ -868,8 +871,6 @@ static int show(const struct cli *cli, const struct run *r)
 	struct mr_report rep = { 0 };
 	int only_profile = !r->n && r->cli_profile;
 	int status = 0;
-	if (cli->format == MR_FORMAT_PROM)
-		return bad_usage("%s", "show: --format is text or json"), EXIT_INVALID;
 	mr_report_init(&rep, "show", only_profile ? 1 : r->n);
 	if (only_profile)
 		show_profile(&rep.hosts[0], "profile", r->cli_profile);
@@ -1095,11 +1096,6 @@ static int verify(const struct cli *cli, const struct run *r)
 	struct mr_verify_result *res = NULL;
 	struct mr_error *err = NULL;
 	int status = EXIT_HOST_FAILED;
-	if (cli->format == MR_FORMAT_PROM) {
-		status = EXIT_INVALID;
-		bad_usage("%s", "verify: --format is text or json");
-		goto out;
-	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct mr_target *tg = &r->targets[i];
 		const struct mr_setting *mode = mr_profile_get(tg->profile, "nova", "cpu_mode");

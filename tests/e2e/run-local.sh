@@ -346,6 +346,8 @@ sed -i '/^StrictModes/d' "$SSHD/etc/ssh/sshd_config"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... 0755, the user's: ok" "ssh\.home +ok +'0755 64060:64060'" "$out"
 
+out=$(mr facts --local -f prom 2>&1); expect_status "facts -f prom" 1 $? "$out"
+expect_fixed "... refused: its metrics would read as a clean check" "migready: facts: --format is text or json" "$out"
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
