@@ -727,7 +727,7 @@ static void file_error(struct file_state *fs, struct mr_host_report *rep, char *
 	fs->failed = 1;
 	free(fr->error);
 	fr->error = msg;
-	fail_file_items(fs, rep, MR_OUTCOME_FAILED, NULL);
+	fail_file_items(fs, rep, MR_OUTCOME_FAILED, "not examined: see the file's error");
 }
 
 /* Records a file's failure; a broken connection is host-wide, and is
@@ -1374,17 +1374,20 @@ static void record_files(struct file_state *fs, size_t n, const struct mr_commit
 			fr->changed = 0;
 			fr->error = mr_xasprintf("%s: outcome unknown: %s", where,
 			                         cf->message ? cf->message : "no reply");
-			fail_file_items(&fs[i], rep, MR_OUTCOME_UNKNOWN, NULL);
+			fail_file_items(&fs[i], rep, MR_OUTCOME_UNKNOWN,
+			                "outcome unknown: see the file's error");
 			break;
 		case MR_COMMIT_UNTOUCHED:
 			fr->changed = 0;
 			fr->error = mr_xasprintf("%s: not written: another file of this host failed", where);
-			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED, NULL);
+			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED,
+			                "not written: another file of this host failed");
 			break;
 		default:
 			fr->changed = 0;
 			fr->error = mr_xasprintf("%s: %s", where, cf->message ? cf->message : "failed");
-			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED, NULL);
+			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED,
+			                "not written: see the file's error");
 			break;
 		}
 		free(where);
