@@ -717,11 +717,20 @@ static char *read_text(const char *path)
 	return mr_file_read(path, &len);
 }
 
+/* A host's root: the probe refuses one without etc. */
+static void make_root(char *root)
+{
+	assert_non_null(mkdtemp(root));
+	char *etc = mr_xasprintf("%s/etc", root);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	free(etc);
+}
+
 static void test_lock(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	make_root(root);
 	struct mr_error *err = NULL;
 	struct mr_transport *t1 = mr_transport_local_new(root, &err);
 	struct mr_transport *t2 = mr_transport_local_new(root, &err);
@@ -833,7 +842,7 @@ static void test_lock_cannot_be_made(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	make_root(root);
 	char *var = mr_xasprintf("%s/var", root);
 	FILE *fp = fopen(var, "w"); /* a file where a directory must go */
 	assert_non_null(fp);
@@ -850,6 +859,9 @@ static void test_lock_cannot_be_made(void **state)
 	mr_error_free(err);
 	mr_transport_close(t);
 	unlink(var);
+	char *etc = mr_xasprintf("%s/etc", root);
+	rmdir(etc);
+	free(etc);
 	rmdir(root);
 	free(var);
 }
