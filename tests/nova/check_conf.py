@@ -65,7 +65,7 @@ MODERN_ZED = {
                 "live_migration_permit_auto_converge": "true",
                 "live_migration_permit_post_copy": Default("false"),
                 "cpu_mode": "host-passthrough", "cpu_models": ABSENT, "cpu_model": ABSENT,
-                "live_migration_completion_timeout": "800"},
+                "live_migration_completion_timeout": Default("800")},
 }
 MODERN_TRAIN = {
     "libvirt": {"live_migration_flag": ABSENT, "block_migration_flag": ABSENT,
@@ -73,7 +73,7 @@ MODERN_TRAIN = {
                 "live_migration_permit_auto_converge": "true",
                 "live_migration_permit_post_copy": Default("false"),
                 "cpu_mode": "host-passthrough", "cpu_models": ABSENT, "cpu_model": ABSENT,
-                "live_migration_completion_timeout": "800"},
+                "live_migration_completion_timeout": Default("800")},
     # Train still reads the [DEFAULT] VNC names: they stay.
     "DEFAULT": {"vncserver_listen": "0.0.0.0"},
 }
