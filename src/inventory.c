@@ -690,6 +690,7 @@ static void apply_level(struct mr_host *h, const struct level *l)
 		h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
 		for (size_t i = 0; i < l->n_profiles; i++)
 			strv_push(&h->profiles, &n, mr_xstrdup(l->profiles[i]));
+		h->profiles_loc = l->profiles_loc;
 	}
 	for (size_t i = 0; i < l->n_sets; i++)
 		host_add_override(h, &l->sets[i]);
@@ -1444,6 +1445,7 @@ static void apply_avar(struct mr_host *h, const struct avar *v, unsigned *set_id
 		size_t n = 0;
 		mr_strv_free(h->profiles);
 		h->profiles = mr_xcalloc(1, sizeof(*h->profiles));
+		h->profiles_loc = v->loc;
 		for (const char *p = v->value; *p;) {
 			size_t wn = strcspn(p, ",");
 			strv_push(&h->profiles, &n, mr_xstrndup(p, wn));

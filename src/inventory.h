@@ -33,6 +33,7 @@ struct mr_host {
 	int become;       /* become = sudo (ansible_become): commands and files via sudo -n */
 	char *become_user;/* as whom with become; default "root" */
 	char **profiles;  /* profile paths for this host, NULL-terminated; may be empty */
+	struct mr_loc profiles_loc; /* the line that names them; line 0: none */
 	char **groups;    /* NULL-terminated */
 	struct mr_override *overrides; /* groups' first (in group order), then the host's */
 	size_t n_overrides;

@@ -468,7 +468,7 @@ static int same_list(char **a, char **b)
 }
 
 static const struct mr_profile *cached_profile(struct profile_cache *pc, char **paths,
-                                               struct mr_error **err)
+                                               const struct mr_loc *from, struct mr_error **err)
 {
 	for (size_t i = 0; i < pc->n; i++)
 		if (same_list(pc->keys[i], paths))
@@ -476,7 +476,7 @@ static const struct mr_profile *cached_profile(struct profile_cache *pc, char **
 	size_t n = 0;
 	while (paths[n])
 		n++;
-	struct mr_profile *p = mr_profile_load((const char *const *)paths, n, err);
+	struct mr_profile *p = mr_profile_load_from((const char *const *)paths, n, from, err);
 	if (!p)
 		return NULL;
 	pc->keys = mr_xreallocarray(pc->keys, pc->n + 1, sizeof(*pc->keys));
@@ -542,7 +542,8 @@ static int host_profile(struct run *r, const struct mr_host *h, struct mr_error 
 			            h->name);
 			return -1;
 		}
-		base = cached_profile(&r->cache, h->profiles, err);
+		base = cached_profile(&r->cache, h->profiles,
+		                      h->profiles_loc.line ? &h->profiles_loc : NULL, err);
 		if (!base)
 			return -1;
 	}

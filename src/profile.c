@@ -549,12 +549,18 @@ static void merge(struct mr_profile *p, struct mr_profile *layer)
 
 struct mr_profile *mr_profile_load(const char *const *paths, size_t n, struct mr_error **err)
 {
+	return mr_profile_load_from(paths, n, NULL, err);
+}
+
+struct mr_profile *mr_profile_load_from(const char *const *paths, size_t n,
+                                        const struct mr_loc *from, struct mr_error **err)
+{
 	struct mr_error *errs = NULL;
 	struct mr_profile *p = mr_profile_new();
 
 	for (size_t i = 0; i < n; i++) {
 		struct unit u = { .layer = mr_profile_new(), .result = p, .err = &errs };
-		read_file(&u, paths[i], NULL);
+		read_file(&u, paths[i], from);
 		merge(p, u.layer);
 		mr_profile_free(u.layer);
 		for (size_t j = 0; j < u.n_seen; j++)

@@ -26,6 +26,10 @@ struct mr_setting {
  * that names it). Validates everything. On any problem returns NULL and
  * appends one MR_ERR_INPUT error per problem, each naming file:line. */
 struct mr_profile *mr_profile_load(const char *const *paths, size_t n, struct mr_error **err);
+/* The same for paths named at from (an inventory's profile line): a file
+ * that cannot be opened is an error there. */
+struct mr_profile *mr_profile_load_from(const char *const *paths, size_t n,
+                                        const struct mr_loc *from, struct mr_error **err);
 
 /* An empty profile, to which mr_profile_override can add. */
 struct mr_profile *mr_profile_new(void);

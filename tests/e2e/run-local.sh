@@ -22,6 +22,11 @@ cd "$WORK"
 mr() { "$MIGREADY" --color never "$@"; }
 
 out=$(mr lint -p profile.ini 2>&1); expect_status "lint of a good profile" 0 $? "$out"
+# A profile the inventory names that does not open: said at the
+# inventory's line.
+printf '[defaults]\nprofile = nosuch.ini\n[host a]\n' >"$WORK/noprof.ini"
+out=$(mr lint -i "$WORK/noprof.ini" 2>&1); expect_status "lint of an inventory whose profile is missing" 1 $? "$out"
+expect_fixed "... names the inventory's line" "migready: $WORK/noprof.ini:2: cannot open '$WORK/nosuch.ini': No such file or directory" "$out"
 
 out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
 expect_status "check of a drifted host" 2 "$st" "$out"

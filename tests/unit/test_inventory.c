@@ -677,6 +677,38 @@ static void test_set_precedence(void **state)
 	}
 }
 
+/* The line that names a host's profiles (where a profile that does not
+ * open is reported), in each format; the nearest level's. */
+static void test_profiles_loc(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		unsigned a, b; /* host a's line, host b's */
+	} cases[] = {
+		{ "[defaults]\nprofile = p.ini\n[host a]\n[host b]\nprofile = q.ini\n", 2, 5 },
+		{ "[host a]\n[host b]\n", 0, 0 },
+		{ "[g]\na\nb migready_profile=q.ini\n[g:vars]\nmigready_profile=p.ini\n", 5, 3 },
+		{ "all:\n  vars:\n    migready_profile: p.ini\n  hosts:\n    a:\n    b:\n"
+		  "      migready_profile: q.ini\n", 3, 7 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *path = temp_inventory(cases[i].text);
+		struct mr_error *err = NULL;
+		struct mr_inventory *inv = mr_inventory_load(path, &err);
+		if (!inv)
+			fail_msg("case %zu: %s", i, err->message);
+		assert_int_equal(mr_inventory_count(inv), 2);
+		const struct mr_host *a = mr_inventory_host(inv, 0), *b = mr_inventory_host(inv, 1);
+		if (a->profiles_loc.line != cases[i].a || b->profiles_loc.line != cases[i].b)
+			fail_msg("case %zu: lines %u and %u, want %u and %u", i, a->profiles_loc.line,
+			         b->profiles_loc.line, cases[i].a, cases[i].b);
+		mr_inventory_free(inv);
+		unlink(path);
+		free(path);
+	}
+}
+
 /* Host ranges, the same in every Ansible format. */
 static void test_ranges(void **state)
 {
@@ -1000,6 +1032,7 @@ int main(void)
 		cmocka_unit_test(test_host_places),
 		cmocka_unit_test(test_yaml_json_errors),
 		cmocka_unit_test(test_set_precedence),
+		cmocka_unit_test(test_profiles_loc),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_range_limits),
 		cmocka_unit_test(test_ignored_once),
