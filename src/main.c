@@ -737,20 +737,23 @@ static char *make_run_id(void)
 	return mr_xasprintf("%s-%ld-%03ld", stamp, (long)getpid(), ts.tv_nsec / 1000000);
 }
 
-/* -o: rendered in memory, then written atomically beside its target. */
-static int write_output(const char *path, const char *data, size_t len)
+/* -o's path made absolute; the caller frees it. */
+static char *output_abs(const char *path)
 {
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(NULL, &err);
-	struct mr_write_opts wo = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	int r = 0;
-	char *abs = path[0] == '/' ? mr_xstrdup(path) : NULL;
-	if (!abs) {
-		char *cwd = getcwd(NULL, 0);
-		abs = mr_xasprintf("%s/%s", cwd ? cwd : ".", path);
-		free(cwd);
-	}
-	/* a typo in a cron job's path is an error, not a new directory */
+	if (path[0] == '/')
+		return mr_xstrdup(path);
+	char *cwd = getcwd(NULL, 0);
+	char *abs = mr_xasprintf("%s/%s", cwd ? cwd : ".", path);
+	free(cwd);
+	return abs;
+}
+
+/* -o's directory, which must exist (a typo in a cron job's path is an
+ * error, not a new directory): 0, or -1 said on stderr. Checked before
+ * any host is contacted, and again when the report is written. */
+static int output_dir_ok(const char *path)
+{
+	char *abs = output_abs(path);
 	char *dir = mr_xstrndup(abs, (size_t)(strrchr(abs, '/') - abs));
 	struct stat st;
 	const char *bad = NULL;
@@ -758,16 +761,29 @@ static int write_output(const char *path, const char *data, size_t len)
 		bad = errno == ENOENT ? "no such directory for the report" : strerror(errno);
 	else if (*dir && !S_ISDIR(st.st_mode))
 		bad = "not a directory";
-	if (bad) {
+	if (bad)
 		fprintf(stderr, "migready: %s: %s\n", dir, bad);
-		r = -1;
-	} else if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
+	free(dir);
+	free(abs);
+	return bad ? -1 : 0;
+}
+
+/* -o: rendered in memory, then written atomically beside its target. */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	if (output_dir_ok(path) < 0)
+		return -1;
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(NULL, &err);
+	struct mr_write_opts wo = { .mode = 0644, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	int r = 0;
+	char *abs = output_abs(path);
+	if (mr_commit_write(t, abs, data, len, &wo, &err) < 0) {
 		/* a file of the controller: named as given, with no host */
 		for (struct mr_error *e = err; e; e = e->next)
 			fprintf(stderr, "migready: %s: %s\n", path, e->message);
 		r = -1;
 	}
-	free(dir);
 	mr_error_free(err);
 	mr_transport_close(t);
 	free(abs);
@@ -1213,6 +1229,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	warn_unapplied(&run);
+	if (cli.output && output_dir_ok(cli.output) < 0) {
+		fprintf(stderr, "migready: cannot write the report to %s; no host contacted\n",
+		        cli.output);
+		status = EXIT_REPORT_FAILED;
+		goto out;
+	}
 	if (cli.command == CMD_LINT) {
 		status = lint(&cli, &run);
 		goto out;

@@ -89,6 +89,15 @@ mr check --local --root "$ROOT" -p profile.ini -f prom -o "$WORK/out.prom" >/dev
 expect_status "prom report to a file" 0 "$st" ""
 expect_grep "prom textfile has the drift gauge" '^migready_drift_settings\{host="localhost",command="check"\} 0$' "$(cat "$WORK/out.prom" 2>&1)"
 
+# -o into a directory that does not exist: exit 8 before any host is
+# touched, not an apply whose report is lost.
+new_host "$WORK/noreport"
+before=$(tree_sum "$WORK/noreport")
+out=$(mr apply --local --root "$WORK/noreport" -p profile.ini -o "$WORK/nosuch/r.txt" 2>&1); st=$?
+expect_status "apply -o into a missing directory" 8 "$st" "$out"
+expect_fixed "... says so before any host" "migready: cannot write the report to $WORK/nosuch/r.txt; no host contacted" "$out"
+[ "$(tree_sum "$WORK/noreport")" = "$before" ] && ok "... and writes nothing" || not_ok "... and writes nothing" "$out"
+
 # A bad profile: exit 1, every problem named, nothing written.
 new_host "$WORK/fresh"
 before=$(tree_sum "$WORK/fresh")
