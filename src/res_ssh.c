@@ -158,6 +158,14 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 	p->v = mr_xcalloc(ff->n + 1, sizeof(*p->v));
 	for (size_t i = 0; i < ff->n; i++) {
 		const struct mr_fleet_host *h = &ff->hosts[i];
+		if (!h->n_host_keys && !h->address) {
+			/* this machine (--local): its keys are its files' */
+			mr_plan_fail(plan, "ssh.known_hosts", origin,
+			             "no host key of '%s': its /etc/ssh has no ssh_host_*_key.pub "
+			             "(sshd has no key to serve); it is left out",
+			             h->name);
+			continue;
+		}
 		if (!h->n_host_keys) {
 			mr_plan_fail(plan, "ssh.known_hosts", origin,
 			             "no verified host key of peer '%s' (it failed, or its connection "

@@ -362,6 +362,12 @@ expect_grep "sshd: ... 0755, the user's: ok" "ssh\.home +ok +'0755 64060:64060'"
 
 out=$(mr facts --local -f prom 2>&1); expect_status "facts -f prom" 1 $? "$out"
 expect_fixed "... refused: its metrics would read as a clean check" "migready: facts: --format is text or json" "$out"
+# This machine's host keys are its tree's files: a tree without them is
+# said so, not blamed on a connection (there is none).
+printf '[ssh]\nknown_hosts = cluster\n' > kh.ini
+out=$(mr check --local --root "$SSHD" -p kh.ini 2>&1)
+expect_grep "known_hosts: a tree without host keys says so" \
+	"ssh\.known_hosts +failed +no host key of 'localhost': its /etc/ssh has no ssh_host_\*_key\.pub" "$out"
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
