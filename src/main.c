@@ -402,9 +402,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	if (cli->list && cli->force)
 		return bad_usage("%s", "rollback: --list and --force exclude each other");
 	/* metrics of settings in the desired state: check, diff and apply
-	 * have them; the other commands' reports are of something else */
+	 * have them; the other commands' reports are of something else
+	 * (lint writes no report: -f and -o do not apply to it) */
 	if (cli->format == MR_FORMAT_PROM && cli->command != CMD_CHECK &&
-	    cli->command != CMD_DIFF && cli->command != CMD_APPLY)
+	    cli->command != CMD_DIFF && cli->command != CMD_APPLY && cli->command != CMD_LINT)
 		return bad_usage("%s: --format is text or json", command_names[cli->command]);
 	if (cli->local && cli->inventory)
 		return bad_usage("%s", "--local and --inventory exclude each other");
@@ -687,8 +688,24 @@ static void warn_unapplied(const struct run *r)
 	free(rl.v);
 }
 
+static struct mr_cpu_map *load_cpu_map(const struct run *r);
+
 static int lint(const struct cli *cli, const struct run *r)
 {
+	/* cpu_model's names: the CPU map is on this machine, so a typo is the
+	 * profile's error here, not each host's failure at check */
+	struct mr_cpu_map *cpus = load_cpu_map(r);
+	struct mr_error *err = NULL;
+	if (r->cli_profile)
+		mr_nova_lint_cpu_models(r->cli_profile, cpus, &err);
+	for (size_t i = 0; i < r->cache.n; i++)
+		mr_nova_lint_cpu_models(r->cache.profiles[i], cpus, &err);
+	mr_cpu_map_free(cpus);
+	if (err) {
+		print_errors(err);
+		mr_error_free(err);
+		return EXIT_INVALID;
+	}
 	if (cli->quiet)
 		return 0;
 	if (r->cli_profile)
@@ -1229,7 +1246,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	warn_unapplied(&run);
-	if (cli.output && output_dir_ok(cli.output) < 0) {
+	if (cli.output && cli.command != CMD_LINT && output_dir_ok(cli.output) < 0) {
 		fprintf(stderr, "migready: cannot write the report to %s; no host contacted\n",
 		        cli.output);
 		status = EXIT_REPORT_FAILED;

@@ -652,6 +652,37 @@ static void free_list(char **items, size_t n)
 	free(items);
 }
 
+/* Why libvirt's map would refuse CPU model name, or NULL; the caller
+ * frees it. */
+static char *unknown_model(const struct mr_cpu_map *cpus, const char *name)
+{
+	if (mr_cpu_map_has(cpus, name))
+		return NULL;
+	const char *best = mr_str_suggest(name, (const char *const *)cpus->names, cpus->n);
+	return mr_xasprintf("libvirt knows no CPU model '%s'%s%s%s", name,
+	                    best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+}
+
+int mr_nova_lint_cpu_models(const struct mr_profile *p, const struct mr_cpu_map *cpus,
+                            struct mr_error **err)
+{
+	const struct mr_setting *model = mr_profile_get(p, "nova", "cpu_model");
+	if (!model || !cpus)
+		return 0;
+	size_t n;
+	char **items = split_list(model->value, &n);
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *why = unknown_model(cpus, items[i]);
+		if (why)
+			mr_error_at(err, MR_ERR_INPUT, &model->loc, "%s: %s", model->key, why);
+		r |= why ? -1 : 0;
+		free(why);
+	}
+	free_list(items, n);
+	return r;
+}
+
 static int in_list(char *const *items, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -811,13 +842,11 @@ static void plan_cpu(struct plan *pl, const struct mr_profile *p, const struct m
 		        rel(pl->major, a), rel(TRAIN, b));
 	int bad = 0;
 	for (size_t i = 0; cpus && i < n; i++) {
-		if (mr_cpu_map_has(cpus, items[i]))
-			continue;
-		const char *best = mr_str_suggest(items[i], (const char *const *)cpus->names,
-		                                  cpus->n);
-		fail_at(pl, model, "libvirt knows no CPU model '%s'%s%s%s", items[i],
-		        best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
-		bad = 1;
+		char *why = unknown_model(cpus, items[i]);
+		if (why)
+			fail_at(pl, model, "%s", why);
+		bad |= why != NULL;
+		free(why);
 	}
 	if (!bad && !(n > 1 && pl->major < TRAIN)) {
 		char *list = join_list(items, n, NULL);

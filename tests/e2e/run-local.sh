@@ -22,6 +22,11 @@ cd "$WORK"
 mr() { "$MIGREADY" --color never "$@"; }
 
 out=$(mr lint -p profile.ini 2>&1); expect_status "lint of a good profile" 0 $? "$out"
+# A cpu_model libvirt's CPU map (this machine's) does not know: lint's
+# error, at its line, not every host's failure at check.
+printf '[nova]\ncpu_mode = custom\ncpu_model = Skylake-Clientx\n' >"$WORK/cpu.ini"
+out=$(mr lint -p "$WORK/cpu.ini" 2>&1); expect_status "lint of a misspelt cpu_model" 1 $? "$out"
+expect_fixed "... names it, with the model meant" "migready: $WORK/cpu.ini:3: cpu_model: libvirt knows no CPU model 'Skylake-Clientx'; did you mean 'Skylake-Client'?" "$out"
 # A profile the inventory names that does not open: said at the
 # inventory's line.
 printf '[defaults]\nprofile = nosuch.ini\n[host a]\n' >"$WORK/noprof.ini"

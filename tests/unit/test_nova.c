@@ -420,6 +420,34 @@ static void test_notes_and_origins(void **state)
 
 /* ---- libvirt's CPU map ---- */
 
+/* lint's look at cpu_model: every unknown name at its line, with a
+ * suggestion; none for known names, nor without a map. */
+static void test_lint_cpu_models(void **state)
+{
+	(void)state;
+	struct mr_cpu_map *cpus = test_cpu_map();
+	static const char *const bad[] = { "cpu_model = kvm64, Haswell-noTSx", "cpu_mode = custom",
+		                               NULL };
+	static const char *const good[] = { "cpu_model = kvm64", "cpu_mode = custom", NULL };
+	struct mr_profile *p = profile_of(bad);
+	struct mr_error *err = NULL;
+	assert_int_equal(mr_nova_lint_cpu_models(p, cpus, &err), -1);
+	char *all = mr_test_all_errors(err);
+	assert_string_equal(all, "t.ini:1: cpu_model: libvirt knows no CPU model 'Haswell-noTSx'; "
+	                         "did you mean 'Haswell-noTSX'?\n");
+	free(all);
+	mr_error_free(err);
+	err = NULL;
+	assert_int_equal(mr_nova_lint_cpu_models(p, NULL, &err), 0);
+	assert_null(err);
+	mr_profile_free(p);
+	p = profile_of(good);
+	assert_int_equal(mr_nova_lint_cpu_models(p, cpus, &err), 0);
+	assert_null(err);
+	mr_profile_free(p);
+	mr_cpu_map_free(cpus);
+}
+
 static void test_cpu_map_load(void **state)
 {
 	(void)state;
@@ -681,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_plan_cases),
 		cmocka_unit_test(test_notes_and_origins),
 		cmocka_unit_test(test_cpu_map_load),
+		cmocka_unit_test(test_lint_cpu_models),
 		cmocka_unit_test(test_cpu_map_system),
 		cmocka_unit_test(test_uri_transport),
 		cmocka_unit_test(test_engine_zed_host),
