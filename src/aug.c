@@ -975,7 +975,9 @@ static int apply_token(augeas *h, const char *where, const struct mr_aug_op *op,
 		mr_buf_puts(&words, op->value);
 	}
 	char *raw = mr_xasprintf("%c%s%c", quote, words.data ? words.data : "", quote);
-	int rc = cur || add ? aug_set(h, path, raw) : 0;
+	/* a new variable goes below its commented default, as a new key does */
+	int rc = cur ? aug_set(h, path, raw) : add ? insert_new(h, base, op->key, raw, op->comment_re)
+	                                           : 0;
 	free(raw);
 	if (rc < 0) {
 		engine_error(h, where, op->key, err);

@@ -131,14 +131,18 @@ static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int wan
 {
 	const char *var = edited_var(mr_plan_facts(plan), NULL);
 	struct mr_plan_file *f = mr_plan_file(plan, defaults, SHELLVARS_LENS);
+	/* a new line below the packaged '#LIBVIRTD_ARGS="--listen"' */
+	char *commented = mr_xasprintf("%s=.*", var);
 	struct mr_aug_op op = {
 		.kind = want ? MR_AUG_TOKEN_ADD : MR_AUG_TOKEN_DEL,
 		.key = var,
 		.value = "--listen",
 		.opts = &mr_libvirtd_opts,
 		.fmt = MR_FMT_RAW,
+		.comment_re = commented,
 	};
 	mr_plan_add_as(f, "libvirtd.listen_flag", origin, &op);
+	free(commented);
 	mr_plan_notify(f, service);
 }
 

@@ -176,6 +176,13 @@ static const struct edit_case cases[] = {
 	  "#LIBVIRTD_ARGS=\"--listen\"\n",
 	  { .kind = MR_AUG_TOKEN_ADD, .key = "LIBVIRTD_ARGS", .value = "--listen" },
 	  "#LIBVIRTD_ARGS=\"--listen\"\nLIBVIRTD_ARGS=\"--listen\"\n", 1, NULL },
+	{ "... below its commented default, not at the end", "Shellvars.lns",
+	  "# timeout\n#LIBVIRTD_ARGS=\"--timeout 120\"\n# listen\n#LIBVIRTD_ARGS=\"--listen\"\n"
+	  "# audio\n#QEMU_AUDIO_DRV=sdl\n",
+	  { .kind = MR_AUG_TOKEN_ADD, .key = "LIBVIRTD_ARGS", .value = "--listen",
+	    .comment_re = "LIBVIRTD_ARGS=.*" },
+	  "# timeout\n#LIBVIRTD_ARGS=\"--timeout 120\"\n# listen\n#LIBVIRTD_ARGS=\"--listen\"\n"
+	  "LIBVIRTD_ARGS=\"--listen\"\n# audio\n#QEMU_AUDIO_DRV=sdl\n", 1, NULL },
 	{ "a missing variable stays missing when the word must go", "Shellvars.lns",
 	  "#LIBVIRTD_ARGS=\"--listen\"\n",
 	  { .kind = MR_AUG_TOKEN_DEL, .key = "LIBVIRTD_ARGS", .value = "--listen" },
