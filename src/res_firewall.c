@@ -1295,7 +1295,8 @@ static void firewall_lint(const struct mr_profile *profile)
 	for (size_t i = 0; i < MR_ARRAY_LEN(listeners); i++) {
 		const struct mr_setting *on = mr_profile_get(profile, "libvirtd", listeners[i].on);
 		const struct mr_setting *port = mr_profile_get(profile, "libvirtd", listeners[i].port);
-		if (!(on && mr_setting_bool(on)) && !port)
+		/* a listener turned off needs no port, whatever its port says */
+		if ((on && !mr_setting_bool(on)) || (!on && !port))
 			continue;
 		long p = port ? mr_setting_long(port) : listeners[i].deflt;
 		if (!covered(allow, n, p, p))

@@ -22,6 +22,11 @@ cd "$WORK"
 mr() { "$MIGREADY" --color never "$@"; }
 
 out=$(mr lint -p profile.ini 2>&1); expect_status "lint of a good profile" 0 $? "$out"
+# A listener turned off needs no port open, whatever its port says (a
+# TLS-only layer over a profile that set tcp_port).
+printf '[libvirtd]\nlisten_tcp = no\ntcp_port = 16509\nlisten_tls = yes\n[firewall]\nallow = 16514/tcp\nallow = 49152-49215/tcp\n' >"$WORK/tlsonly.ini"
+out=$(mr lint -p "$WORK/tlsonly.ini" 2>&1)
+expect_no_grep "lint: listen_tcp = no wants no tcp_port open" "does not open" "$out"
 # A cpu_model libvirt's CPU map (this machine's) does not know: lint's
 # error, at its line, not every host's failure at check.
 printf '[nova]\ncpu_mode = custom\ncpu_model = Skylake-Clientx\n' >"$WORK/cpu.ini"
