@@ -407,6 +407,11 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	if (cli->format == MR_FORMAT_PROM && cli->command != CMD_CHECK &&
 	    cli->command != CMD_DIFF && cli->command != CMD_APPLY && cli->command != CMD_LINT)
 		return bad_usage("%s: --format is text or json", command_names[cli->command]);
+	/* verify asks running hosts (libvirt, the network, SSH): files read
+	 * from a tree beside the live machine's libvirt would mix two hosts */
+	if (cli->command == CMD_VERIFY && cli->root)
+		return bad_usage("%s", "verify: --root: verify examines running hosts; a tree under "
+		                       "a root has no libvirt or network of its own");
 	if (cli->local && cli->inventory)
 		return bad_usage("%s", "--local and --inventory exclude each other");
 	if (!cli->local && !cli->inventory && cli->command != CMD_LINT && cli->command != CMD_SHOW)
@@ -1176,6 +1181,7 @@ static int verify(const struct cli *cli, const struct run *r)
 	if (gathered < 0)
 		goto failed;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	in.local = cli->local;
 	res = mr_verify_analyze(&in);
 	mr_verify_ssh_join(res, side.hosts, r->n);
 	clock_gettime(CLOCK_MONOTONIC, &t2);

@@ -1282,12 +1282,18 @@ static char *baseline_name(const char *xml)
 	return s;
 }
 
+char *mr_verify_host_option(const struct mr_verify_result *res, const char *name)
+{
+	return res->local ? mr_xstrdup("-l") : mr_xasprintf("-H %s", name);
+}
+
 struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 {
 	struct mr_verify_result *res = mr_xcalloc(1, sizeof(*res));
 	size_t n = in->n;
 	struct view *v = mr_xcalloc(n ? n : 1, sizeof(*v));
 	res->n = n;
+	res->local = in->local;
 	res->hosts = mr_xcalloc(n ? n : 1, sizeof(*res->hosts));
 	res->pairs = mr_xcalloc(n ? n * n : 1, sizeof(*res->pairs));
 	if (in->baseline_xml) {
@@ -1304,10 +1310,12 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		for (size_t k = 0; k < mr_verify_n_ssh_checks; k++)
 			hr->unexamined[hr->n_unexamined++] = mr_verify_ssh_checks[k];
 		if (h->error) {
+			char *opt = mr_verify_host_option(res, h->name);
 			char *fix = mr_xasprintf(
-				"check that libvirtd listens at %s (migready apply -H %s) "
+				"check that libvirtd listens at %s (migready apply %s) "
 				"and that the firewall lets its port in",
-				h->uri, h->name);
+				h->uri, opt);
+			free(opt);
 			add_finding(res, i, MR_VERIFY_FAIL, "libvirt", fix, "%s", h->error);
 			free(fix);
 		}

@@ -55,6 +55,7 @@ struct mr_verify_input {
 	size_t n;
 	char *baseline_xml;   /* libvirt's baseline <cpu> of all examined hosts, or NULL */
 	char *baseline_error; /* why there is none, or NULL */
+	int local;            /* -l: the fixes say -l, not -H HOST */
 };
 
 /* Frees every host and the arrays; accepts a zeroed input. */
@@ -170,7 +171,12 @@ struct mr_verify_result {
 	char *baseline;               /* "Haswell-noTSX (Intel)", or NULL */
 	char *baseline_xml;
 	char *baseline_error; /* why there is no baseline, or NULL */
+	int local;            /* as the input's */
 };
+
+/* How a fix names host name on migready's command line: "-l" for a
+ * local run, else "-H NAME". The caller frees it. */
+char *mr_verify_host_option(const struct mr_verify_result *res, const char *name);
 
 /* Analyses every host and ordered pair. Never fails: what could not be
  * read becomes a finding. The caller frees the result. */

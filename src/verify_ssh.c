@@ -601,8 +601,9 @@ static void join_drift(struct mr_verify_result *res, const struct mr_verify_ssh_
 	if (h->n_drift > 5)
 		mr_buf_printf(&b, " (+%zu more)", h->n_drift - 5);
 	if (h->n_drift) {
-		char *fix = mr_xasprintf("migready diff -H %s, then migready apply -H %s", h->name,
-		                         h->name);
+		char *opt = mr_verify_host_option(res, h->name);
+		char *fix = mr_xasprintf("migready diff %s, then migready apply %s", opt, opt);
+		free(opt);
 		mr_verify_result_add_finding(res, i, MR_VERIFY_WARN, CHECK_DRIFT, fix,
 		                             "%zu setting%s drifted from the profile: %s", h->n_drift,
 		                             h->n_drift == 1 ? "" : "s", b.data);

@@ -370,6 +370,8 @@ sed -i '/^StrictModes/d' "$SSHD/etc/ssh/sshd_config"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... 0755, the user's: ok" "ssh\.home +ok +'0755 64060:64060'" "$out"
 
+out=$(mr verify --local --root "$ROOT" -p profile.ini 2>&1); expect_status "verify under --root" 1 $? "$out"
+expect_fixed "... refused: a tree has no libvirt of its own" "migready: verify: --root: verify examines running hosts" "$out"
 out=$(mr facts --local -f prom 2>&1); expect_status "facts -f prom" 1 $? "$out"
 expect_fixed "... refused: its metrics would read as a clean check" "migready: facts: --format is text or json" "$out"
 # This machine's host keys are its tree's files: a tree without them is

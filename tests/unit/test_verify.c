@@ -423,6 +423,33 @@ static const struct vcase cases[] = {
 		    "x: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown here" } },
 };
 
+/* A fix names the host as migready's command line would: -H NAME, or
+ * -l for a local run (where -H has no meaning). */
+static void test_fix_names_host(void **state)
+{
+	(void)state;
+	const struct vcase *down = NULL;
+	for (size_t c = 0; c < MR_ARRAY_LEN(cases); c++)
+		if (!strcmp(cases[c].title, "a host that could not be examined"))
+			down = &cases[c];
+	assert_non_null(down);
+	for (int local = 0; local <= 1; local++) {
+		struct mr_verify_input in;
+		build(down, &in);
+		in.local = local;
+		struct mr_verify_result *res = mr_verify_analyze(&in);
+		const struct mr_verify_host_result *h = &res->hosts[1];
+		const char *fix = NULL;
+		for (size_t k = 0; k < h->n_findings; k++)
+			if (!strcmp(h->findings[k].check, "libvirt"))
+				fix = h->findings[k].fix;
+		assert_non_null(fix);
+		assert_non_null(strstr(fix, local ? "(migready apply -l)" : "(migready apply -H down)"));
+		mr_verify_result_free(res);
+		mr_verify_input_fini(&in);
+	}
+}
+
 static void test_analysis(void **state)
 {
 	(void)state;
@@ -697,7 +724,8 @@ static void test_cpuset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_analysis),     cmocka_unit_test(test_report),
+		cmocka_unit_test(test_analysis),
+		cmocka_unit_test(test_fix_names_host),     cmocka_unit_test(test_report),
 		cmocka_unit_test(test_caps),         cmocka_unit_test(test_domcaps),
 		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_cpuset),
 	};
