@@ -472,10 +472,15 @@ static void record(struct mr_transport *t, struct mr_commit *c, struct restore *
 		rep->backup_dir = mr_transport_path(t, dir);
 }
 
-/* The file as it is, then as the rollback writes it (or removes it). */
+/* The file as it is, then as the rollback writes it (or removes it);
+ * NULL for a file only its owner may read, now or as the run found it
+ * (nova's private key): its content never goes into a report. */
 static char *restore_diff(const struct mr_transport *t, const struct restore *r,
                           const char *run_id)
 {
+	if ((r->st.exists && !(r->st.mode & 044)) ||
+	    (r->bf->state != MR_BACKUP_CREATED && !(r->bf->mode & 044)))
+		return NULL;
 	char *now = r->edited ? mr_xasprintf("%s:%s (now: changed after run %s)", t->host,
 	                                     r->bf->path, run_id)
 	                      : mr_xasprintf("%s:%s (now)", t->host, r->bf->path);

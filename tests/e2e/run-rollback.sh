@@ -176,6 +176,24 @@ printf '[migready]\nbackup_keep_runs = many\n' > bad.ini
 out=$(mr lint -p bad.ini 2>&1); expect_status "a bad backup_keep_runs" 1 $? "$out"
 expect_grep "... names its line" "bad.ini:2: backup_keep_runs" "$out"
 
+# --- nova's private key never in a report ---
+# apply makes nova's key pair; its rollback removes it and the rollback
+# of that puts it back: no report of either carries the key, JSON (which
+# always has each file's diff) included; the public key's diff is shown.
+K=$WORK/keyhost
+cp -a "$DATA/host" "$K" && hosttree debian12-socket "$K"
+grep -q '^nova:' "$K/etc/passwd" 2>/dev/null || printf 'nova:x:64060:64060::/var/lib/nova:/bin/sh\n' >>"$K/etc/passwd"
+grep -q '^nova:' "$K/etc/group" 2>/dev/null || printf 'nova:x:64060:\n' >>"$K/etc/group"
+mkdir -p "$K/var/lib/nova" "$WORK/keys"
+[ "$(id -u)" != 0 ] || chown 64060:64060 "$K/var/lib/nova"
+printf '[ssh]\nkeypair = %s/keys/id\nknown_hosts = off\n' "$WORK" > key.ini
+out=$(mr apply -l --root "$K" -p key.ini 2>&1); expect_status "apply that makes nova's key pair" 2 $? "$out"
+for how in undone redone; do
+	out=$(mr -v rollback -l --root "$K" -f json 2>&1); expect_status "rollback, the key pair $how" 2 $? "$out"
+	expect_no_grep "rollback ($how): no private key in the report" 'PRIVATE KEY' "$out"
+	expect_grep "rollback ($how): the public key's diff is there" '\+\+\+ localhost:/var/lib/nova/\.ssh/id_ed25519\.pub' "$out"
+done
+
 # --- show -f json, -o ---
 out=$(mr show -p profile.ini -f json -o show.json 2>&1); expect_status "show -f json -o" 0 $? "$out"
 res=$(python3 -c '
