@@ -68,8 +68,6 @@ static int has_file(const struct mr_facts *f, const char *path)
 	return r;
 }
 
-/* The firewalls the host has switched on; B_NONE with *why when not
- * exactly one. */
 /* Which firewalls the host switches on (on[backend] = 1). */
 static void switched_on(const struct mr_facts *f, int on[5])
 {
@@ -82,9 +80,12 @@ static void switched_on(const struct mr_facts *f, int on[5])
 	                 (unit_on(f, "iptables.service") && has_file(f, RULES_RHEL));
 }
 
-static enum backend detect(const struct mr_facts *f, char **why)
+/* The one firewall the host switches on; B_NONE with *why when not
+ * exactly one (*several: more than one). */
+static enum backend detect(const struct mr_facts *f, char **why, int *several)
 {
 	*why = NULL;
+	*several = 0;
 	if (!f) {
 		*why = mr_xstrdup("no facts");
 		return B_NONE;
@@ -106,6 +107,7 @@ static enum backend detect(const struct mr_facts *f, char **why)
 		mr_buf_fini(&names);
 		return found;
 	}
+	*several = n > 1;
 	if (n)
 		*why = mr_xasprintf("%s are all switched on", names.data);
 	else
@@ -1236,10 +1238,14 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		check_backend_on(plan, which, origin);
 	if (which == B_NONE) {
 		char *why = NULL;
-		which = detect(mr_plan_facts(plan), &why);
+		int several;
+		which = detect(mr_plan_facts(plan), &why, &several);
+		/* several: each filters the peers, so setting one is no answer */
 		if (which == B_NONE)
 			mr_plan_fail(plan, "firewall.backend", origin,
-			             "cannot tell which firewall this host uses (%s); set backend", why);
+			             "cannot tell which firewall this host uses (%s); %s", why,
+			             several ? "leave one on: each one's rules filter the peers"
+			                     : "set backend");
 		free(why);
 	}
 	switch (which) {

@@ -448,7 +448,7 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
 	{ "firewall: two switched on", FW_DEBIAN "fw.ufw.enabled=yes\n", FW_PROFILE, 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
-	  "ufw are all switched on); set backend\n" },
+	  "ufw are all switched on); leave one on: each one's rules filter the peers\n" },
 	{ "firewall: none switched on", "probe=1\nmode=tree\nfw.ufw.enabled=no\n"
 	  "unit.firewalld.service=disabled unknown\n", FW_PROFILE, 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (none of "
