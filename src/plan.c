@@ -727,7 +727,7 @@ static void file_error(struct file_state *fs, struct mr_host_report *rep, char *
 	fs->failed = 1;
 	free(fr->error);
 	fr->error = msg;
-	fail_file_items(fs, rep, MR_OUTCOME_FAILED, "not examined: see the file's error");
+	fail_file_items(fs, rep, MR_OUTCOME_FAILED, "see the file's error");
 }
 
 /* Records a file's failure; a broken connection is host-wide, and is
