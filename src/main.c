@@ -1117,6 +1117,23 @@ static unsigned listener_port(const struct mr_target *tg, const char *uri)
 	return p ? (unsigned)mr_setting_long(p) : 16509;
 }
 
+/* verify examines running hosts: an inventory host under a root (a
+ * tree, an image) has no libvirt or network of its own. -1, said. */
+static int verify_no_roots(const struct run *r)
+{
+	int bad = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct mr_target *tg = &r->targets[i];
+		if (!tg->root || !tg->host)
+			continue;
+		fprintf(stderr, "migready: %s:%u: verify: host '%s' has root = %s: verify examines "
+		        "running hosts; a tree under a root has no libvirt or network of its own\n",
+		        tg->host->loc.file, tg->host->loc.line, tg->name, tg->root);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
 /* verify: the libvirt checks of every host and ordered pair, and the SSH
  * side's (verify_ssh.h), both gathered at once. */
 static int verify(const struct cli *cli, const struct run *r)
@@ -1267,7 +1284,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (cli.command == CMD_VERIFY) {
-		status = verify(&cli, &run);
+		status = verify_no_roots(&run) < 0 ? EXIT_INVALID : verify(&cli, &run);
 		goto out;
 	}
 	run_id = make_run_id();

@@ -91,12 +91,13 @@ int mr_nova_release(const struct mr_profile *p, const char *pkg_version, unsigne
  * mr_nova_edits_free; NULL when *n is 0). On failure returns -1 with one
  * MR_ERR_INPUT error per problem, each at its profile line, and *edits
  * NULL. */
+int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu_map *cpus,
+                 struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
+
 /* lint's look at [nova] cpu_model: each name libvirt's map (on the
  * controller) lacks is an error at its line; 0 when none, or no map. */
 int mr_nova_lint_cpu_models(const struct mr_profile *p, const struct mr_cpu_map *cpus,
                             struct mr_error **err);
-int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu_map *cpus,
-                 struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
 
 /* Whether SECTION/KEY, in a file that nova release major reads, sets the
  * option that an edit of E_SECTION/E_KEY writes: the same name, or

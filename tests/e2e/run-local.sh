@@ -25,7 +25,7 @@ out=$(mr lint -p profile.ini 2>&1); expect_status "lint of a good profile" 0 $? 
 # A listener turned off needs no port open, whatever its port says (a
 # TLS-only layer over a profile that set tcp_port).
 printf '[libvirtd]\nlisten_tcp = no\ntcp_port = 16509\nlisten_tls = yes\n[firewall]\nallow = 16514/tcp\nallow = 49152-49215/tcp\n' >"$WORK/tlsonly.ini"
-out=$(mr lint -p "$WORK/tlsonly.ini" 2>&1)
+out=$(mr lint -p "$WORK/tlsonly.ini" 2>&1); expect_status "lint of a TLS-only profile" 0 $? "$out"
 expect_no_grep "lint: listen_tcp = no wants no tcp_port open" "does not open" "$out"
 # A cpu_model libvirt's CPU map (this machine's) does not know: lint's
 # error, at its line, not every host's failure at check.
@@ -372,6 +372,9 @@ expect_grep "sshd: ... 0755, the user's: ok" "ssh\.home +ok +'0755 64060:64060'"
 
 out=$(mr verify --local --root "$ROOT" -p profile.ini 2>&1); expect_status "verify under --root" 1 $? "$out"
 expect_fixed "... refused: a tree has no libvirt of its own" "migready: verify: --root: verify examines running hosts" "$out"
+printf '[host img1]\nprofile = profile.ini\nroot = /srv/img1\n' >"$WORK/img.ini"
+out=$(mr verify -i "$WORK/img.ini" 2>&1); expect_status "verify of an inventory host under a root" 1 $? "$out"
+expect_fixed "... refused at its line" "migready: $WORK/img.ini:1: verify: host 'img1' has root = /srv/img1: verify examines running hosts" "$out"
 out=$(mr facts --local -f prom 2>&1); expect_status "facts -f prom" 1 $? "$out"
 expect_fixed "... refused: its metrics would read as a clean check" "migready: facts: --format is text or json" "$out"
 # This machine's host keys are its tree's files: a tree without them is
