@@ -80,6 +80,17 @@ static void switched_on(const struct mr_facts *f, int on[5])
 	                 (unit_on(f, "iptables.service") && has_file(f, RULES_RHEL));
 }
 
+/* The names of the firewalls on[] has on but skip ("a and b") into
+ * names; how many. */
+static size_t names_on(const int on[5], enum backend skip, struct mr_buf *names)
+{
+	size_t n = 0;
+	for (int b = B_IPTABLES; b <= B_NFTABLES; b++)
+		if (on[b] && b != (int)skip)
+			mr_buf_printf(names, "%s%s", n++ ? " and " : "", backend_names[b]);
+	return n;
+}
+
 /* The one firewall the host switches on; B_NONE with *why when not
  * exactly one (*several: more than one). */
 static enum backend detect(const struct mr_facts *f, char **why, int *several)
@@ -94,19 +105,12 @@ static enum backend detect(const struct mr_facts *f, char **why, int *several)
 	switched_on(f, on);
 	struct mr_buf names;
 	mr_buf_init(&names);
-	enum backend found = B_NONE;
-	size_t n = 0;
-	for (int b = B_IPTABLES; b <= B_NFTABLES; b++) {
-		if (!on[b])
-			continue;
-		mr_buf_printf(&names, "%s%s", n ? " and " : "", backend_names[b]);
-		found = (enum backend)b;
-		n++;
-	}
-	if (n == 1) {
-		mr_buf_fini(&names);
-		return found;
-	}
+	size_t n = names_on(on, B_NONE, &names);
+	for (int b = B_IPTABLES; n == 1 && b <= B_NFTABLES; b++)
+		if (on[b]) {
+			mr_buf_fini(&names);
+			return (enum backend)b;
+		}
 	*several = n > 1;
 	if (n)
 		*why = mr_xasprintf("%s are all switched on", names.data);
@@ -1202,9 +1206,7 @@ static void check_backend_on(struct mr_plan *plan, enum backend which, const cha
 	switched_on(f, on);
 	struct mr_buf names;
 	mr_buf_init(&names);
-	for (int b = B_IPTABLES; b <= B_NFTABLES; b++)
-		if (on[b] && b != (int)which)
-			mr_buf_printf(&names, "%s%s", names.len ? " and " : "", backend_names[b]);
+	names_on(on, which, &names);
 	if (names.len && on[which])
 		mr_plan_fail(plan, "firewall.backend", origin,
 		             "backend = %s, but this host also switches on %s, whose rules filter the "

@@ -147,10 +147,12 @@ static void join_connection(struct mr_verify_result *res, const struct mr_verify
 {
 	if (h->error) {
 		/* -l: no inventory, no connection; the probe itself failed */
-		char *fix = res->local ? mr_xstrdup("see what migready facts -l says")
+		char *opt = mr_verify_host_option(res, h->name);
+		char *fix = res->local ? mr_xasprintf("see what migready facts %s says", opt)
 		                       : mr_xasprintf("check the inventory's address, port, user and "
-		                                      "key of %s (migready facts -H %s)",
-		                                      h->name, h->name);
+		                                      "key of %s (migready facts %s)",
+		                                      h->name, opt);
+		free(opt);
 		mr_verify_result_add_finding(res, i, MR_VERIFY_FAIL, CHECK_CONN, fix, "%s", h->error);
 		free(fix);
 		for (size_t k = 0; k < MR_ARRAY_LEN(probe_checks); k++)
