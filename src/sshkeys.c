@@ -725,18 +725,28 @@ static int keygen(const char *path, struct mr_error **err)
 	return r;
 }
 
+/* The key's directory, made 0700 where missing, and any missing directory
+ * above it 0755 (as mkdir -p): a fresh controller has no /etc/migready. */
 static int make_parent(const char *path, struct mr_error **err)
 {
 	char *dir = mr_xstrdup(path);
-	char *slash = strrchr(dir, '/');
+	char *last = strrchr(dir, '/');
 	int r = 0;
-	if (slash && slash != dir) {
-		*slash = '\0';
-		struct stat st;
-		if (stat(dir, &st) < 0 && mkdir(dir, 0700) < 0) {
-			mr_error_add(err, MR_ERR_SYSTEM, path, "cannot create its directory: %s",
-			             strerror(errno));
-			r = -1;
+	if (last && last != dir) {
+		*last = '\0';
+		for (char *p = dir + 1; r == 0; p++) {
+			if (*p != '/' && *p != '\0')
+				continue;
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(dir, saved ? 0755 : 0700) < 0 && errno != EEXIST) {
+				mr_error_add(err, MR_ERR_SYSTEM, path, "cannot create directory '%s': %s",
+				             dir, strerror(errno));
+				r = -1;
+			}
+			*p = saved;
+			if (!saved)
+				break;
 		}
 	}
 	free(dir);

@@ -53,7 +53,7 @@ cat > "$T/profile.ini" <<EOF
 [ssh]
 user = nova
 shell = /bin/sh
-keypair = keys/nova_migration
+keypair = keys/cluster/nova_migration
 known_hosts = cluster
 EOF
 cd "$T"
@@ -188,10 +188,12 @@ got=$(cat host/etc/passwd)
 want="root:x:0:0:root:/root:/bin/bash
 nova:x:64060:64060::/var/lib/nova:/bin/sh"
 [ "$got" = "$want" ] && ok "tree: passwd has nova's new shell, nothing else changed" || not_ok "tree: passwd has nova's new shell, nothing else changed" "$got"
-secret=$(sed -n 3p keys/nova_migration 2>/dev/null | cut -c 1-24)
+secret=$(sed -n 3p keys/cluster/nova_migration 2>/dev/null | cut -c 1-24)
 case $out in *"PRIVATE KEY"*|*"${secret:-none}"*) not_ok "tree: the private key is never printed, even at -v -v" ;; *) ok "tree: the private key is never printed, even at -v -v" ;; esac
-s=$(stat -c '%a' keys/nova_migration 2>/dev/null)
+s=$(stat -c '%a' keys/cluster/nova_migration 2>/dev/null)
 [ "$s" = 600 ] && ok "tree: generated private key is 0600" || not_ok "tree: generated private key is 0600 (got $s)"
+s=$(stat -c '%a' keys keys/cluster 2>/dev/null | tr '\n' ' ')
+[ "$s" = "755 700 " ] && ok "tree: the key's missing directories made, its own 0700" || not_ok "tree: the key's missing directories made, its own 0700 (got $s)"
 H=host/var/lib/nova/.ssh
 for f in $H/id_ed25519 $H/id_ed25519.pub $H/authorized_keys $H/known_hosts; do
 	ssh-keygen -lf "$f" >/dev/null 2>&1 && ok "tree: ssh-keygen -lf reads $(basename "$f")" || not_ok "tree: ssh-keygen -lf reads $(basename "$f")" "$(cat "$f")"
@@ -203,9 +205,9 @@ want="~ 700 64060:64060
 ~/authorized_keys 600 64060:64060
 ~/known_hosts 644 64060:64060"
 [ "$got" = "$want" ] && ok "tree: modes and owner" || not_ok "tree: modes and owner" "$got"
-cmp -s keys/nova_migration $H/id_ed25519 && ok "tree: the cluster key installed" || not_ok "tree: the cluster key installed"
+cmp -s keys/cluster/nova_migration $H/id_ed25519 && ok "tree: the cluster key installed" || not_ok "tree: the cluster key installed"
 grep -qxF "from=\"10.20.0.5\",no-pty $K_OPS ops@bastion" $H/authorized_keys && ok "tree: the break-glass key and its options kept" || not_ok "tree: the break-glass key and its options kept" "$(cat $H/authorized_keys)"
-grep -qxF "$(cat keys/nova_migration.pub)" $H/authorized_keys && ok "tree: the cluster key authorized" || not_ok "tree: the cluster key authorized" "$(cat $H/authorized_keys)"
+grep -qxF "$(cat keys/cluster/nova_migration.pub)" $H/authorized_keys && ok "tree: the cluster key authorized" || not_ok "tree: the cluster key authorized" "$(cat $H/authorized_keys)"
 grep -qxF "compute7 $(cut -d' ' -f1-2 host/etc/ssh/ssh_host_ed25519_key.pub)" $H/known_hosts && ok "tree: known_hosts under the host's own name" || not_ok "tree: known_hosts under the host's own name" "$(cat $H/known_hosts)"
 before=$(tree_sum host)
 out=$(mr apply --local --root host -p profile.ini 2>&1); st=$?
@@ -244,7 +246,7 @@ sshd_unit host
 out=$(mr apply --local --root host -p profile.ini 2>&1)
 # The cluster key only with from=: whether the peers' addresses match is
 # not known here: check lists it as not checked.
-pub=$(cat keys/nova_migration.pub)
+pub=$(cat keys/cluster/nova_migration.pub)
 sed -i "s|^$pub\$|from=\"10.9.9.9\" &|" $H/authorized_keys
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check of the cluster key behind from=" 0 "$st" "$out"
