@@ -83,6 +83,7 @@ struct mr_plan_cmd {
  * that makes it right. */
 struct plan_observed {
 	char *setting, *origin, *old, *want;
+	char *note; /* mr_plan_passed: what was examined; or NULL */
 	int drift, tree_fails;
 	struct mr_plan_cmd *cmd;
 };
@@ -214,6 +215,7 @@ void mr_plan_free(struct mr_plan *plan)
 		free(o->origin);
 		free(o->old);
 		free(o->want);
+		free(o->note);
 	}
 	free(plan->observed);
 	items_free(plan->failed, plan->n_failed);
@@ -431,13 +433,24 @@ void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *s
 		free(o->origin);
 		free(o->old);
 		free(o->want);
+		free(o->note);
 	} else {
 		plan->observed = mr_xreallocarray(plan->observed, plan->n_observed + 1,
 		                                  sizeof(*plan->observed));
 		o = &plan->observed[plan->n_observed++];
 	}
 	*o = (struct plan_observed){ mr_xstrdup(setting), mr_xstrdup(origin), dup_or_null(old),
-		                         dup_or_null(want), drift, tree_fails, c };
+		                         dup_or_null(want), NULL, drift, tree_fails, c };
+}
+
+void mr_plan_passed(struct mr_plan *plan, const char *setting, const char *origin,
+                    const char *value, const char *fmt, ...)
+{
+	mr_plan_observed(plan, NULL, setting, origin, value, value, 0, 0);
+	va_list ap;
+	va_start(ap, fmt);
+	plan->observed[plan->n_observed - 1].note = mr_xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
@@ -666,6 +679,11 @@ const char *mr_plan_observed_old(const struct mr_plan *plan, size_t i)
 int mr_plan_observed_drift(const struct mr_plan *plan, size_t i)
 {
 	return plan->observed[i].drift;
+}
+
+const char *mr_plan_observed_note(const struct mr_plan *plan, size_t i)
+{
+	return plan->observed[i].note;
 }
 
 const char *mr_plan_observed_cmd(const struct mr_plan *plan, size_t i)
@@ -1642,6 +1660,7 @@ static void observe_item(const struct plan_observed *o, size_t k, int live,
 	                                o->drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK);
 	it->old = dup_or_null(o->old);
 	it->want = dup_or_null(o->want);
+	it->note = dup_or_null(o->note);
 	if (!o->drift || !o->cmd) /* in the desired state, or settled elsewhere */
 		return;
 	if (!live) {

@@ -165,6 +165,12 @@ void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *s
                       const char *origin, const char *old, const char *want, int drift,
                       int tree_fails);
 
+/* A cross-check the facts passed (sshd takes the key, the TLS files are
+ * there): an item in the desired state, value and the note saying what
+ * was examined, so -v and JSON show it was examined, not only failures. */
+void mr_plan_passed(struct mr_plan *plan, const char *setting, const char *origin,
+                    const char *value, const char *fmt, ...) MR_PRINTF(5, 6);
+
 /* An item that cannot be planned (the facts do not tell): reported as
  * failed with message, so a check is never green without it. */
 void mr_plan_fail(struct mr_plan *plan, const char *setting, const char *origin,
@@ -209,6 +215,7 @@ size_t mr_plan_observed_count(const struct mr_plan *plan);
 const char *mr_plan_observed_setting(const struct mr_plan *plan, size_t i);
 const char *mr_plan_observed_old(const struct mr_plan *plan, size_t i);
 int mr_plan_observed_drift(const struct mr_plan *plan, size_t i);
+const char *mr_plan_observed_note(const struct mr_plan *plan, size_t i);
 const char *mr_plan_observed_cmd(const struct mr_plan *plan, size_t i);
 
 /* "profile.ini:3", or the file alone; the caller's. */

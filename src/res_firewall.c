@@ -1200,8 +1200,11 @@ static void check_backend_on(struct mr_plan *plan, enum backend which, const cha
 {
 	const struct mr_facts *f = mr_plan_facts(plan);
 	const char *init = mr_facts_get(f, "init");
-	if (mr_facts_live(f) && (!init || strcmp(init, "systemd") != 0))
-		return; /* no systemd answers: what runs is not known */
+	if (mr_facts_live(f) && (!init || strcmp(init, "systemd") != 0)) {
+		/* no systemd answers: what runs is not known */
+		mr_plan_unchecked(plan, "firewall.backend_on", "the firewalls the host switches on");
+		return;
+	}
 	int on[5];
 	switched_on(f, on);
 	struct mr_buf names;
@@ -1217,6 +1220,10 @@ static void check_backend_on(struct mr_plan *plan, enum backend which, const cha
 		             "backend = %s, but this host switches on %s, not %s: the rules written "
 		             "are not what filters the peers",
 		             backend_names[which], names.data, backend_names[which]);
+	else
+		mr_plan_passed(plan, "firewall.backend", origin, backend_names[which],
+		               on[which] ? "switched on, and no other firewall is"
+		                         : "no other firewall is switched on");
 	mr_buf_fini(&names);
 }
 
@@ -1242,6 +1249,9 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		char *why = NULL;
 		int several;
 		which = detect(mr_plan_facts(plan), &why, &several);
+		if (which != B_NONE)
+			mr_plan_passed(plan, "firewall.backend", origin, backend_names[which],
+			               "the one firewall this host switches on");
 		/* several: each filters the peers, so setting one is no answer */
 		if (which == B_NONE)
 			mr_plan_fail(plan, "firewall.backend", origin,

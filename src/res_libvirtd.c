@@ -913,9 +913,10 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 		  "/etc/pki/libvirt/private/clientkey.pem" },
 	};
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	struct mr_buf missing;
+	struct mr_buf missing, present;
 	mr_buf_init(&missing);
-	size_t n_missing = 0;
+	mr_buf_init(&present);
+	size_t n_missing = 0, n_present = 0;
 	for (size_t i = 0; facts && i < MR_ARRAY_LEN(files); i++) {
 		char *conf_key = mr_xasprintf("%s.%s", units == &units_modular ? "virtproxyd" : "libvirtd",
 		                              files[i].key);
@@ -931,13 +932,25 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 		char *absent = mr_xasprintf("%s absent", path);
 		int gone = mr_facts_has(facts, "tls.file", absent);
 		free(absent);
+		char *there = mr_xasprintf("%s present", path);
+		int found = mr_facts_has(facts, "tls.file", there);
+		free(there);
 		if (gone)
 			mr_buf_printf(&missing, "%s%s", n_missing++ ? ", " : "", path);
+		else if (found)
+			mr_buf_printf(&present, "%s%s", n_present++ ? ", " : "", path);
+		else
+			mr_plan_unchecked(plan, "libvirtd.tls_files", path);
 	}
 	if (n_missing)
 		mr_plan_fail(plan, item, origin, "%s: %s %s missing (migready does not manage "
 		             "certificates)", why, missing.data, n_missing > 1 ? "are" : "is");
+	else if (n_present == MR_ARRAY_LEN(files)) /* none left unexamined */
+		mr_plan_passed(plan, item, origin, server ? "the server's TLS files" : "the client's TLS files",
+		               "%s %s on the host (their contents are not examined)", present.data,
+		               n_present > 1 ? "are" : "is");
 	mr_buf_fini(&missing);
+	mr_buf_fini(&present);
 }
 
 /* auth_tcp = sasl (libvirt's default) asks a TCP client for SASL
@@ -1193,6 +1206,10 @@ static void check_inbound_legacy(struct mr_plan *plan, const struct mr_nova_migr
 		             "cannot connect",
 		             units_libvirtd.conf, addr, shown ? " (" : "", shown ? shown : "",
 		             shown ? " here)" : "", m->inbound, m->inbound_because);
+	else if (binds > 0)
+		mr_plan_passed(plan, "libvirtd.listen_addr", origin, addr,
+		               "nova's peers connect to this host at %s (%s), where libvirtd listens",
+		               m->inbound, m->inbound_because);
 	if (binds < 0) {
 		/* a name on either side: what the peers resolve it to is not known here */
 		char *bound = mr_xasprintf("%s listen_addr = %s", units_libvirtd.conf, addr);

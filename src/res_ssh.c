@@ -611,6 +611,9 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	}
 	if (!main_conf)
 		main_conf = "/etc/ssh/sshd_config";
+	/* passed: nothing failed, and nothing was left unexamined */
+	size_t failed_before = mr_plan_failed_count(plan);
+	size_t unchecked_before = mr_plan_unchecked_count(plan);
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
@@ -705,6 +708,10 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		}
 	}
 	free(unread);
+	if (mr_plan_failed_count(plan) == failed_before &&
+	    mr_plan_unchecked_count(plan) == unchecked_before)
+		mr_plan_passed(plan, "ssh.sshd", origin, "takes the key",
+		               "no line of %s or its Includes refuses %s's key login", main_conf, user);
 	return strict != 0;
 }
 

@@ -32,6 +32,14 @@ static struct mr_facts *facts_of(const char *text)
 
 /* ---- hosts, as the probe reports them ---- */
 
+/* libvirt's TLS files, which the probe always reports: here all there */
+#define TLS_FILES                                                  \
+	"tls.file=/etc/pki/CA/cacert.pem present\n"                     \
+	"tls.file=/etc/pki/libvirt/servercert.pem present\n"            \
+	"tls.file=/etc/pki/libvirt/private/serverkey.pem present\n"     \
+	"tls.file=/etc/pki/libvirt/clientcert.pem present\n"            \
+	"tls.file=/etc/pki/libvirt/private/clientkey.pem present\n"
+
 /* Ubuntu 20.04: libvirt 6.0, sockets masked (the tls one not shipped). */
 #define LEGACY_DEBIAN                                                                          \
 	"probe=1\nmode=live\ninit=systemd\nos.id=ubuntu\nos.id_like=debian\n"                       \
@@ -40,7 +48,7 @@ static struct mr_facts *facts_of(const char *text)
 	"unit.libvirtd-ro.socket=masked inactive\nunit.libvirtd-admin.socket=masked inactive\n"    \
 	"unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=absent\n"            \
 	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                          \
-	"file./etc/default/libvirtd=present\n"
+	"file./etc/default/libvirtd=present\n" TLS_FILES
 
 /* CentOS 7: libvirt 4.5, no socket units at all. */
 #define LEGACY_RHEL                                                                      \
@@ -50,7 +58,7 @@ static struct mr_facts *facts_of(const char *text)
 	"unit.libvirtd-ro.socket=absent\nunit.libvirtd-admin.socket=absent\n"                \
 	"unit.libvirtd-tcp.socket=absent\nunit.libvirtd-tls.socket=absent\n"                 \
 	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                    \
-	"file./etc/sysconfig/libvirtd=present\n"
+	"file./etc/sysconfig/libvirtd=present\n" TLS_FILES
 
 /* Debian 10: libvirt 5.0, whose libvirtd.service reads VAR from
  * /etc/default/libvirtd (libvirtd_opts there). */
@@ -59,7 +67,7 @@ static struct mr_facts *facts_of(const char *text)
 	"pkg.libvirt-daemon-system=5.0.0-4+deb10u1\nunit.libvirtd.service=enabled active\n" \
 	"unit.libvirtd.socket=absent\nunit.virtproxyd.service=absent\n"                     \
 	"unit.virtproxyd.socket=absent\nfile./etc/default/libvirtd=present\n"               \
-	"libvirtd.args_var=" VAR "\n"
+	"libvirtd.args_var=" VAR "\n" TLS_FILES
 
 /* Debian 12 as installed: socket-activated libvirtd 9.0. */
 #define SOCKET_DEBIAN                                                                         \
@@ -68,14 +76,14 @@ static struct mr_facts *facts_of(const char *text)
 	"unit.libvirtd-ro.socket=enabled active\nunit.libvirtd-admin.socket=enabled active\n"    \
 	"unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=disabled inactive\n" \
 	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"                        \
-	"file./etc/default/libvirtd=present\n"
+	"file./etc/default/libvirtd=present\n" TLS_FILES
 
 /* Rocky 8 image: socket-activated, and no /etc/sysconfig/libvirtd. */
 #define SOCKET_RHEL_NO_DEFAULTS                                                          \
 	"probe=1\nmode=tree\ninit=systemd-offline\nos.id=rocky\nos.id_like=rhel centos fedora\n" \
 	"unit.libvirtd.service=enabled unknown\nunit.libvirtd.socket=enabled unknown\n"      \
 	"unit.libvirtd-tcp.socket=disabled unknown\nunit.libvirtd-tls.socket=disabled unknown\n" \
-	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n"
+	"unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n" TLS_FILES
 
 /* RHEL 9: modular daemons. */
 #define MODULAR_RHEL                                                                         \
@@ -84,7 +92,8 @@ static struct mr_facts *facts_of(const char *text)
 	"unit.libvirtd.service=disabled inactive\nunit.libvirtd.socket=disabled inactive\n"     \
 	"unit.virtproxyd.service=disabled inactive\nunit.virtproxyd.socket=enabled active\n"    \
 	"unit.virtproxyd-tcp.socket=disabled inactive\nunit.virtqemud.service=enabled active\n" \
-	"file./etc/sysconfig/libvirtd=present\nfile./etc/libvirt/virtproxyd.conf=present\n"
+	"file./etc/sysconfig/libvirtd=present\nfile./etc/libvirt/virtproxyd.conf=present\n" \
+	TLS_FILES
 
 /* A host without libvirt: the world cannot be told. */
 #define NO_LIBVIRT                                                             \
@@ -197,7 +206,8 @@ static const struct res_case cases[] = {
 	  "  set listen_tcp 1 (default 0)\n"
 	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
 	  "  add libvirtd_opts --listen [libvirtd.listen_flag]\n"
-	  "unit libvirtd.service enable start\n" },
+	  "unit libvirtd.service enable start\n"
+	  "observed libvirtd.listener_tls: the server's TLS files\n" },
 	/* ... when it is one of the two known: a name read back from a host
 	 * is not trusted to pick what is edited. */
 	{ "legacy, unknown variable", LEGACY_DEBIAN10("LD_PRELOAD"), "[libvirtd]\nlisten_tcp = yes\n", 0,
@@ -205,7 +215,8 @@ static const struct res_case cases[] = {
 	  "  set listen_tcp 1 (default 0)\n"
 	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
 	  "  add LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
-	  "unit libvirtd.service enable start\n" },
+	  "unit libvirtd.service enable start\n"
+	  "observed libvirtd.listener_tls: the server's TLS files\n" },
 	/* Only auth_tcp of libvirtd.conf is still read; the socket listens,
 	 * after libvirtd.service stopped; --listen goes. */
 	{ "socket, Debian 12", SOCKET_DEBIAN, LIBVIRTD_FULL QEMU_FULL "\n\n\n\n\n\n\n" OTHERS, 0,
@@ -271,7 +282,8 @@ static const struct res_case cases[] = {
 	  "unit libvirtd-ro.socket mask stop\n"
 	  "unit libvirtd-admin.socket mask stop\n"
 	  "unit libvirtd-tcp.socket mask stop\n"
-	  "unit libvirtd-tls.socket mask stop\n" },
+	  "unit libvirtd-tls.socket mask stop\n"
+	  "observed libvirtd.listener_tls: the server's TLS files\n" },
 	{ "forced modular, no facts", NULL,
 	  "[libvirtd]\nlisten_tcp = yes\nlistener = modular\n[qemu]\nuser = nova\n", 0,
 	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> virtqemud.service\n"
@@ -344,14 +356,16 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nallow = 16509/tcp\nallow = 49100-49215/tcp\n", 0,
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
-	  "  insert -A INPUT -p tcp -m tcp --dport 49100:49215 -j ACCEPT [firewall.allow]\n" },
+	  "  insert -A INPUT -p tcp -m tcp --dport 49100:49215 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "migration ports: the host's qemu.conf wider than allow", FW_DEBIAN
 	  "qemu.migration_port_max=49261\n",
 	  "[firewall]\nallow = 16509/tcp\nallow = 49152-49215/tcp\n", 0,
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT [firewall.allow]\n"
-	  "unchecked firewall.migration_ports line 2\n" },
+	  "unchecked firewall.migration_ports line 2\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "migration ports: ... the profile's qemu range is what counts", FW_DEBIAN
 	  "qemu.migration_port_max=49261\n",
 	  "[firewall]\nallow = 16509/tcp\nallow = 49152-49215/tcp\n[qemu]\nmigration_port_max = 49215\n",
@@ -360,7 +374,8 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 49152:49215 -j ACCEPT [firewall.allow]\n"
 	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns\n"
-	  "  set migration_port_max 49215 (default 49215)\n" },
+	  "  set migration_port_max 49215 (default 49215)\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "migration ports: tunnelled migrations need none", FW_DEBIAN,
 	  "[firewall]\nallow = 16509/tcp\n[nova]\nrelease = ussuri\n"
 	  "live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_TUNNELLED\n",
@@ -376,22 +391,26 @@ static const struct res_case firewall_cases[] = {
 	  "[nova.libvirt.live_migration_permit_post_copy]\n"
 	  "  rm live_migration_flag\n  rm block_migration_flag\n"
 	  "  rm live_migration_flag\n  rm block_migration_flag\n"
-	  "unit nova-compute.service\n" },
+	  "unit nova-compute.service\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "migration ports: a qemu.conf value that is no port", FW_DEBIAN
 	  "qemu.migration_port_min=\"49152\"\n",
 	  "[firewall]\nallow = 16509/tcp\nallow = 49152-49261/tcp\n", 0,
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT [firewall.allow]\n"
-	  "unchecked firewall.migration_ports line 2\n" },
-	{ "firewall: iptables-persistent", FW_DEBIAN, FW_PROFILE, 0, FW_INSERTS },
+	  "unchecked firewall.migration_ports line 2\n"
+	  "observed firewall.backend: iptables\n" },
+	{ "firewall: iptables-persistent", FW_DEBIAN, FW_PROFILE, 0, FW_INSERTS
+	  "observed firewall.backend: iptables\n" },
 	{ "firewall: RHEL's iptables-services",
 	  "probe=1\nmode=tree\nos.id=rhel\nunit.iptables.service=enabled unknown\n"
 	  "file./etc/sysconfig/iptables=present\n",
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.5\nsource = 0.0.0.0/0\n", 0,
 	  "file /etc/sysconfig/iptables Iptables.lns\n"
 	  "  insert -A INPUT -s 10.20.0.5/32 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
-	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "firewall: backend given, another firewall switched on",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
 	  "unit.firewalld.service=enabled unknown\nunit.netfilter-persistent.service=disabled unknown\n",
@@ -426,16 +445,19 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save on the "
-	  "host\n" },
+	  "host\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: backend given, no source",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n",
 	  "[firewall]\nbackend = iptables\nallow = 53/udp\n", 0,
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
-	  "  insert -A INPUT -p udp -m udp --dport 53 -j ACCEPT [firewall.allow]\n" },
+	  "  insert -A INPUT -p udp -m udp --dport 53 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "firewall: an IPv6 source", FW_DEBIAN, FW_PROFILE "source = fd00:20::/64\n", 0,
 	  FW_INSERTS
 	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': no /etc/iptables/rules.v6 "
-	  "nor /etc/sysconfig/ip6tables on the host to write it to\n" },
+	  "nor /etc/sysconfig/ip6tables on the host to write it to\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "firewall: IPv6 in rules.v6, a rule from anywhere in both",
 	  FW_DEBIAN "file./etc/iptables/rules.v6=present\n",
 	  "[firewall]\nallow = 16509/tcp\nsource = fd00:20::5\nsource = 10.20.0.0/24\n"
@@ -445,7 +467,8 @@ static const struct res_case firewall_cases[] = {
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "file /etc/iptables/rules.v6 Iptables.lns\n"
 	  "  insert -A INPUT -s fd00:20::5/128 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
-	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n" },
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "firewall: two switched on", FW_DEBIAN "fw.ufw.enabled=yes\n", FW_PROFILE, 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
 	  "ufw are all switched on); leave one on: each one's rules filter the peers\n" },
@@ -463,7 +486,8 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
 	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
-	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n" },
+	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n"
+	  "observed firewall.backend: ufw\n" },
 	{ "firewall: ufw running, its accept below a deny of its port",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
 	  "fw.iptables.ufw=stop tcp 22 any\nfw.iptables.ufw=stop any any 10.30.0.0/16\n"
@@ -474,6 +498,7 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
 	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 10.20.0.0/24 in "
 	  "[firewall.allow]\n"
+	  "observed firewall.backend: ufw\n"
 	  "observed firewall.running drift by ufw reload: missing: tcp 16509 from 10.20.0.0/24\n" },
 	{ "firewall: ufw running, a deny of a network holding the source",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
@@ -481,6 +506,7 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "observed firewall.backend: ufw\n"
 	  "observed firewall.running drift by ufw reload: missing: tcp 16509 from 10.20.0.0/24\n" },
 	{ "firewall: ufw running, the accept above the deny",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
@@ -488,34 +514,40 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "observed firewall.backend: ufw\n"
 	  "observed firewall.running by ufw reload: the rules loaded\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
 	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
-	  "  insert ### tuple ### allow tcp 49152:49261 ::/0 any ::/0 in [firewall.allow]\n" },
+	  "  insert ### tuple ### allow tcp 49152:49261 ::/0 any ::/0 in [firewall.allow]\n"
+	  "observed firewall.backend: ufw\n" },
 	{ "firewall: firewalld, the host's DefaultZone",
 	  "probe=1\nmode=tree\nunit.firewalld.service=enabled unknown\nfw.firewalld.zone=work\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/work.xml else /usr/lib/firewalld/zones/work.xml\n" },
+	  "owned /etc/firewalld/zones/work.xml else /usr/lib/firewalld/zones/work.xml\n"
+	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: firewalld, the profile's zone", "probe=1\nmode=tree\nfw.firewalld.zone=work\n",
 	  "[firewall]\nbackend = firewalld\nzone = internal\nallow = 16509/tcp\n", 0,
-	  "owned /etc/firewalld/zones/internal.xml else /usr/lib/firewalld/zones/internal.xml\n" },
+	  "owned /etc/firewalld/zones/internal.xml else /usr/lib/firewalld/zones/internal.xml\n"
+	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: firewalld, no DefaultZone", NULL, "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n",
 	  0, "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n" },
 	{ "firewall: firewalld, a DefaultZone that is no name",
 	  "probe=1\nmode=tree\nfw.firewalld.zone=../../shadow\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
 	  "failed firewall.zone line 2: the host's DefaultZone '../../shadow' "
-	  "(/etc/firewalld/firewalld.conf) is not a zone name; set zone\n" },
+	  "(/etc/firewalld/firewalld.conf) is not a zone name; set zone\n"
+	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: firewalld running, firewall-cmd silent",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n",
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
 	  "failed firewall.running line 2: cannot read the running zone: firewall-cmd does not "
-	  "answer on the host\n" },
+	  "answer on the host\n"
+	  "observed firewall.backend: firewalld\n" },
 	/* the running zone: a rich rule (logged) covers 16509, another zone's
 	 * port and a port of public outside the range do not cover the rest */
 	{ "firewall: firewalld running, one need covered and one missing",
@@ -528,6 +560,7 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
+	  "observed firewall.backend: firewalld\n"
 	  "observed firewall.running drift by firewall-cmd --reload: missing in the running zone: "
 	  "rule family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"49152-49261\" "
 	  "protocol=\"tcp\" accept\n" },
@@ -538,6 +571,7 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
+	  "observed firewall.backend: firewalld\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld running, a reject rule of the zone before its accepts",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
@@ -553,6 +587,7 @@ static const struct res_case firewall_cases[] = {
 	  "address=\"10.0.0.0/8\" reject': firewalld applies it before the zone's accepts, so the "
 	  "peers are refused whatever they allow\n"
 	  "unchecked firewall.deny_rule line  rule source address=\"10.20.0.9\" drop\n"
+	  "observed firewall.backend: firewalld\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: the zone chosen binds other sources only: the peers reach another zone",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
@@ -563,6 +598,7 @@ static const struct res_case firewall_cases[] = {
 	  "firewall-cmd --reload\n"
 	  "failed firewall.running line 2: firewalld zone trusted binds the sources 10.30.0.0/24 "
 	  "only, and no interface: connections from 10.20.0.0/24 reach another zone, not its rules\n"
+	  "observed firewall.backend: firewalld\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: ... a source of it holds the peers'",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
@@ -571,28 +607,33 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE "zone = trusted\n", 0,
 	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml runs "
 	  "firewall-cmd --reload\n"
+	  "observed firewall.backend: firewalld\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld, systemd silent",
 	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "failed firewall.running line 2: cannot tell whether firewalld runs: systemd does not "
-	  "answer on the host\n" },
+	  "answer on the host\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: firewalld stopped", "probe=1\nmode=live\ninit=systemd\n"
 	  "unit.firewalld.service=disabled inactive\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n" },
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
+	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: no rules file", "probe=1\nmode=tree\n", "[firewall]\nbackend = iptables\n"
 	  "allow = 16509/tcp\n", 0,
 	  "failed firewall.allow line 2: no /etc/iptables/rules.v4 nor /etc/sysconfig/iptables on "
-	  "the host: no saved rules to add to (save the running ones there first)\n" },
+	  "the host: no saved rules to add to (save the running ones there first)\n"
+	  "observed firewall.backend: iptables\n" },
 	{ "firewall: live, no iptables-save",
 	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\n",
 	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\n", 0,
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save on the "
-	  "host\n" },
+	  "host\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: backend given, no facts", NULL, "[firewall]\nbackend = iptables\nallow = 16509/tcp\n",
 	  0,
 	  "failed firewall.allow line 2: no /etc/iptables/rules.v4 nor /etc/sysconfig/iptables on "
@@ -604,7 +645,8 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of "
-	  "iptables-save is not one\n" },
+	  "iptables-save is not one\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	/* the running chain: a DROP of SSH from one network stops none of
 	 * 16509's traffic (the accept below it counts); the REJECT does,
 	 * and the range goes right above it */
@@ -616,6 +658,7 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT [firewall.allow]\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by iptables -I INPUT 3 -p tcp -m tcp --dport 16509 -j ACCEPT: "
 	  "-p tcp -m tcp --dport 16509 -j ACCEPT\n"
 	  "observed firewall.running drift by iptables -I INPUT 3 -p tcp -m tcp --dport 49152:49261 "
@@ -628,34 +671,40 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nbackend = iptables\nallow = 16509/tcp\nsource = fd00:20::/64\n", 0,
 	  "file /etc/iptables/rules.v6 Iptables.lns\n"
 	  "  insert -A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by ip6tables -A INPUT -s fd00:20::/64 -p tcp -m tcp --dport 16509 "
 	  "-j ACCEPT: -s fd00:20::/64 -p tcp -m tcp --dport 16509 -j ACCEPT\n" },
 	{ "firewall: nftables, from the facts",
 	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\n"
 	  "file./etc/nftables.conf=present\n",
-	  FW_PROFILE, 0, "owned /etc/nftables.conf\n" },
+	  FW_PROFILE, 0, "owned /etc/nftables.conf\n"
+	  "observed firewall.backend: nftables\n" },
 	{ "firewall: nftables without its file", "probe=1\nmode=tree\n",
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
-	  "failed firewall.allow line 2: no /etc/nftables.conf on the host\n" },
+	  "failed firewall.allow line 2: no /etc/nftables.conf on the host\n"
+	  "observed firewall.backend: nftables\n" },
 	{ "firewall: nftables, two input chains, none with policy drop",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
 	  "fw.nft.input=inet filter input accept none\nfw.nft.input=ip other in accept none\n",
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
 	  "owned /etc/nftables.conf\n"
 	  "failed firewall.running line 2: cannot read the running rules: 2 filter chains are "
-	  "hooked on input and none has policy drop\n" },
+	  "hooked on input and none has policy drop\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: nftables, a chain name nft would parse",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
 	  "fw.nft.input=inet filter in;flush drop 4\n",
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
 	  "owned /etc/nftables.conf\n"
 	  "failed firewall.running line 2: cannot read the running rules: the probe's digest of the "
-	  "ruleset is not one\n" },
+	  "ruleset is not one\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: nftables, no nft on a live host",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\n",
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
 	  "owned /etc/nftables.conf\n"
-	  "failed firewall.running line 2: cannot read the running rules: no nft on the host\n" },
+	  "failed firewall.running line 2: cannot read the running rules: no nft on the host\n"
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: allow emptied by a layer", FW_DEBIAN, "[firewall]\nallow =\n", 0, "" },
 	{ "firewall: nftables, another input chain drops first",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
@@ -680,6 +729,7 @@ static const struct res_case firewall_cases[] = {
 	  "failed firewall.running line 4: the chain inet extra in, also hooked on input, drops "
 	  "('iifname \"eth9\" drop') before it accepts 'tcp dport 49152-49215 accept': a packet must "
 	  "pass every input chain; accept it there too\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by nft insert rule inet filter input handle 7 tcp dport 16509 "
 	  "accept: tcp dport 16509 accept\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 7 tcp dport "
@@ -702,6 +752,7 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n"
 	  "source = 10.20.0.0/24\n", 0,
 	  "owned /etc/nftables.conf\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
 	  "10.20.0.0/24 tcp dport 16509 accept: (none)\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
@@ -718,6 +769,7 @@ static const struct res_case firewall_cases[] = {
 	  "failed firewall.running line 3: the chain ip guard in, also hooked on input, drops ('tcp "
 	  "dport vmap { 16509 : drop, 22 : accept }') before it accepts 'tcp dport 16509 accept': a "
 	  "packet must pass every input chain; accept it there too\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by nft add rule inet filter input tcp dport 16509 accept: tcp "
 	  "dport 16509 accept\n" },
 	{ "firewall: nftables, a map's jump to a chain that drops, after the accept",
@@ -730,6 +782,7 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n"
 	  "source = 10.20.0.0/24\n", 0,
 	  "owned /etc/nftables.conf\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by nft add rule inet filter input ip saddr "
 	  "10.20.0.0/24 tcp dport 16509 accept: ip saddr 10.20.0.0/24 tcp dport 16509 accept\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 8 ip saddr "
@@ -1054,7 +1107,8 @@ static const struct transport_case transport_cases[] = {
 	  "probe=1\nmode=live\ninit=systemd\nos.id=debian\npkg.libvirt-daemon-system=9.0.0-4+deb12u2\n"
 	  "unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"
 	  "unit.libvirtd-tcp.socket=disabled inactive\nunit.libvirtd-tls.socket=enabled active\n"
-	  "unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n" NOVA_DEB SCHEME_SELF("tls"),
+	  "unit.virtproxyd.service=absent\nunit.virtproxyd.socket=absent\n" TLS_FILES NOVA_DEB
+	  SCHEME_SELF("tls"),
 	  "[libvirtd]\nlisten_tcp = yes\n", "" },
 	{ "the profile's set line wins over nova.conf", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp"),
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n[nova]\nrelease = zed\n"
@@ -1297,9 +1351,10 @@ static const struct transport_case transport_cases[] = {
 
 /* The failed and unchecked items of the plan of profile on the facts
  * whose setting starts with prefix, one per line ("failed SETTING line
- * N: MESSAGE", "unchecked SETTING ORIGIN"), the profile's temporary name
- * as PROFILE. */
-static char *items_of(const char *facts, const char *profile, const char *prefix)
+ * N: MESSAGE", "unchecked SETTING ORIGIN"), then with passes its
+ * cross-checks passed ("passed SETTING: VALUE: NOTE"), the profile's
+ * temporary name as PROFILE. */
+static char *items_of(const char *facts, const char *profile, const char *prefix, int passes)
 {
 	struct mr_profile *p = mr_test_profile(profile);
 	struct mr_facts *f = facts_of(facts);
@@ -1318,6 +1373,11 @@ static char *items_of(const char *facts, const char *profile, const char *prefix
 		if (!strncmp(mr_plan_unchecked_setting(plan, k), prefix, pn))
 			mr_buf_printf(&b, "unchecked %s %s\n", mr_plan_unchecked_setting(plan, k),
 			              mr_plan_unchecked_origin(plan, k));
+	for (size_t k = 0; passes && k < mr_plan_observed_count(plan); k++)
+		if (!strncmp(mr_plan_observed_setting(plan, k), prefix, pn) &&
+		    mr_plan_observed_note(plan, k))
+			mr_buf_printf(&b, "passed %s: %s: %s\n", mr_plan_observed_setting(plan, k),
+			              mr_plan_observed_old(plan, k), mr_plan_observed_note(plan, k));
 	char *got = mr_buf_steal(&b, NULL);
 	for (char *t; (t = strstr(got, "/tmp/mr-profile-"));) {
 		size_t n = strcspn(t, ":");
@@ -1335,9 +1395,62 @@ static void test_nova_transport(void **state)
 	(void)state;
 	for (size_t i = 0; i < MR_ARRAY_LEN(transport_cases); i++) {
 		const struct transport_case *c = &transport_cases[i];
-		char *got = items_of(c->facts, c->profile, "libvirtd.");
+		char *got = items_of(c->facts, c->profile, "libvirtd.", 0);
 		if (strcmp(got, c->want) != 0)
 			fail_msg("%s: failures\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+	}
+}
+
+/* The cross-checks that pass say so (-v, JSON), and only when they ran:
+ * the TLS files the probe found, an unknown one not examined. */
+static void test_passes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *facts, *profile, *prefix, *want;
+	} pass_cases[] = {
+		{ "the server's TLS files there", SOCKET_DEBIAN, "[libvirtd]\nlisten_tls = yes\n",
+		  "libvirtd.listener_tls",
+		  "passed libvirtd.listener_tls: the server's TLS files: /etc/pki/CA/cacert.pem, "
+		  "/etc/pki/libvirt/servercert.pem, /etc/pki/libvirt/private/serverkey.pem are on the "
+		  "host (their contents are not examined)\n" },
+		{ "... one missing: failed, no pass",
+		  SOCKET_DEBIAN "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
+		  "[libvirtd]\nlisten_tls = yes\n", "libvirtd.listener_tls",
+		  "failed libvirtd.listener_tls line 2: libvirt's daemon would not start to answer on its "
+		  "TLS port: /etc/pki/libvirt/servercert.pem is missing (migready does not manage "
+		  "certificates)\n" },
+		{ "... the probe silent on them: not examined",
+		  "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
+		  "unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"
+		  "unit.libvirtd-tls.socket=disabled inactive\nunit.virtproxyd.service=absent\n"
+		  "unit.virtproxyd.socket=absent\n",
+		  "[libvirtd]\nlisten_tls = yes\n", "libvirtd.tls",
+		  "unchecked libvirtd.tls_files /etc/pki/CA/cacert.pem\n"
+		  "unchecked libvirtd.tls_files /etc/pki/libvirt/servercert.pem\n"
+		  "unchecked libvirtd.tls_files /etc/pki/libvirt/private/serverkey.pem\n" },
+		{ "the one firewall switched on",
+		  "probe=1\nmode=tree\ninit=systemd-offline\nunit.ufw.service=enabled unknown\n"
+		  "fw.ufw.enabled=yes\nfile./etc/ufw/user.rules=present\n",
+		  "[firewall]\nallow = 16509/tcp\n", "firewall.backend",
+		  "passed firewall.backend: ufw: the one firewall this host switches on\n" },
+		{ "the backend set, another switched on beside it: failed, no pass",
+		  "probe=1\nmode=tree\ninit=systemd-offline\nunit.ufw.service=enabled unknown\n"
+		  "fw.ufw.enabled=yes\nunit.nftables.service=enabled unknown\n"
+		  "file./etc/nftables.conf=present\n",
+		  "[firewall]\nbackend = ufw\nallow = 16509/tcp\n", "firewall.backend",
+		  "failed firewall.backend line 2: backend = ufw, but this host also switches on "
+		  "nftables, whose rules filter the peers too and are not examined\n" },
+		{ "the backend set, live, no systemd answering: not examined",
+		  "probe=1\nmode=live\n", "[firewall]\nbackend = ufw\nallow = 16509/tcp\n",
+		  "firewall.backend",
+		  "unchecked firewall.backend_on the firewalls the host switches on\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(pass_cases); i++) {
+		char *got = items_of(pass_cases[i].facts, pass_cases[i].profile, pass_cases[i].prefix, 1);
+		if (strcmp(got, pass_cases[i].want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", pass_cases[i].name, got, pass_cases[i].want);
 		free(got);
 	}
 }
@@ -1348,6 +1461,9 @@ static void test_nova_transport(void **state)
 	"user.nova=64060:64060:/var/lib/nova:/bin/sh\ngroup.nova=64060\ngroup.kvm=994\n"
 #define SSHD(FILE, LINE, TEXT) "sshd.line=" FILE " " #LINE " " TEXT "\n"
 #define MAIN "/etc/ssh/sshd_config"
+#define PASSED                                                                                \
+	"passed ssh.sshd: takes the key: no line of /etc/ssh/sshd_config or its Includes refuses " \
+	"nova's key login\n"
 
 struct sshd_case {
 	const char *name;
@@ -1356,22 +1472,22 @@ struct sshd_case {
 };
 
 static const struct sshd_case sshd_cases[] = {
-	{ "Debian's: nothing", SSHD(MAIN, 12, "Include /etc/ssh/sshd_config.d/*.conf"), "" },
+	{ "Debian's: nothing", SSHD(MAIN, 12, "Include /etc/ssh/sshd_config.d/*.conf"), PASSED },
 	{ "the first value wins",
 	  SSHD(MAIN, 3, "PubkeyAuthentication yes") SSHD(MAIN, 9, "PubkeyAuthentication no"),
-	  "" },
+	  PASSED },
 	{ "a key alone, among the alternatives",
-	  SSHD(MAIN, 3, "AuthenticationMethods publickey,password publickey"), "" },
-	{ "any method", SSHD(MAIN, 3, "AuthenticationMethods any"), "" },
+	  SSHD(MAIN, 3, "AuthenticationMethods publickey,password publickey"), PASSED },
+	{ "any method", SSHD(MAIN, 3, "AuthenticationMethods any"), PASSED },
 	{ "two methods each time",
 	  SSHD(MAIN, 3, "AuthenticationMethods publickey,keyboard-interactive password"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
 	  "publickey,keyboard-interactive password: a key alone does not log nova in, and nova's "
 	  "commands cannot ask for more\n" },
 	{ "the home's authorized_keys, spelt %h",
-	  SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), "" },
+	  SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), PASSED },
 	{ "... or relative",
-	  SSHD(MAIN, 4, "AuthorizedKeysFile .ssh/authorized_keys2 .ssh/authorized_keys"), "" },
+	  SSHD(MAIN, 4, "AuthorizedKeysFile .ssh/authorized_keys2 .ssh/authorized_keys"), PASSED },
 	{ "keys kept elsewhere", SSHD(MAIN, 4, "AuthorizedKeysFile /etc/ssh/keys/%u"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile /etc/ssh/keys/%u: "
 	  "sshd "
@@ -1380,7 +1496,7 @@ static const struct sshd_case sshd_cases[] = {
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:4 sets AuthorizedKeysFile none: sshd does "
 	  "not read "
 	  "/var/lib/nova/.ssh/authorized_keys, where the cluster key is\n" },
-	{ "AllowUsers adds up", SSHD(MAIN, 5, "AllowUsers root") SSHD(MAIN, 6, "AllowUsers no?a"), "" },
+	{ "AllowUsers adds up", SSHD(MAIN, 5, "AllowUsers root") SSHD(MAIN, 6, "AllowUsers no?a"), PASSED },
 	{ "AllowUsers without nova", SSHD(MAIN, 5, "AllowUsers root admin"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd "
 	  "refuses nova\n" },
@@ -1388,19 +1504,19 @@ static const struct sshd_case sshd_cases[] = {
 	  "unchecked ssh.sshd_users /etc/ssh/sshd_config:5\n" },
 	{ "DenyUsers by a pattern", SSHD(MAIN, 5, "DenyUsers n*"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyUsers n*: sshd refuses nova\n" },
-	{ "AllowGroups with nova's own group", SSHD(MAIN, 5, "AllowGroups wheel nova"), "" },
+	{ "AllowGroups with nova's own group", SSHD(MAIN, 5, "AllowGroups wheel nova"), PASSED },
 	{ "AllowGroups of groups it is not in",
 	  SSHD(MAIN, 5, "AllowGroups ssh wheel") "group.ssh=120\ngroup.ssh.members=admin,novak\n",
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowGroups without a group of "
 	  "nova's: sshd refuses nova\n" },
 	{ "AllowGroups of a group it is a member of",
-	  SSHD(MAIN, 5, "AllowGroups ssh") "group.ssh=120\ngroup.ssh.members=admin,nova\n", "" },
+	  SSHD(MAIN, 5, "AllowGroups ssh") "group.ssh=120\ngroup.ssh.members=admin,nova\n", PASSED },
 	{ "AllowGroups by a pattern: not looked up", SSHD(MAIN, 5, "AllowGroups ssh*"),
 	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
 	{ "DenyGroups with its own group", SSHD(MAIN, 5, "DenyGroups nova"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, "
 	  "a member\n" },
-	{ "DenyGroups of another group", SSHD(MAIN, 5, "DenyGroups kvm"), "" },
+	{ "DenyGroups of another group", SSHD(MAIN, 5, "DenyGroups kvm"), PASSED },
 	{ "after a Match: not checked, until Match all",
 	  SSHD(MAIN, 7, "Match User backup") SSHD(MAIN, 8, "PubkeyAuthentication no")
 	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
@@ -1429,7 +1545,7 @@ static void test_sshd(void **state)
 	for (size_t i = 0; i < MR_ARRAY_LEN(sshd_cases); i++) {
 		const struct sshd_case *c = &sshd_cases[i];
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, c->lines);
-		char *got = items_of(facts, "[ssh]\nuser = nova\nknown_hosts = off\n", "ssh.sshd");
+		char *got = items_of(facts, "[ssh]\nuser = nova\nknown_hosts = off\n", "ssh.sshd", 1);
 		if (strcmp(got, c->want) != 0)
 			fail_msg("%s: got\n%s\nwant\n%s", c->name, got, c->want);
 		free(got);
@@ -1475,7 +1591,7 @@ static void test_shell(void **state)
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, shell_cases[i].facts);
 		char *profile =
 			mr_xasprintf("[ssh]\nuser = nova\nknown_hosts = off\n%s", shell_cases[i].profile);
-		char *got = items_of(facts, profile, "ssh.shell");
+		char *got = items_of(facts, profile, "ssh.shell", 0);
 		if (strcmp(got, shell_cases[i].want) != 0)
 			fail_msg("%s: got\n%s\nwant\n%s", shell_cases[i].name, got, shell_cases[i].want);
 		free(got);
@@ -1500,6 +1616,7 @@ int main(void)
 		cmocka_unit_test(test_worlds),
 		cmocka_unit_test(test_firewall),
 		cmocka_unit_test(test_nova_transport),
+		cmocka_unit_test(test_passes),
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_registry_sorted),
