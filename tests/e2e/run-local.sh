@@ -343,6 +343,12 @@ printf 'Include /etc/ssh/sshd_config.d/*.conf\nAllowUsers root nova\n' > "$SSHD/
 rm "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_no_grep "sshd: nothing of sshd's when it lets nova in" 'ssh\.sshd' "$out"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: ... but -v says it was examined" \
+	"ssh\.sshd +ok +'takes the key': no line of /etc/ssh/sshd_config or its Includes refuses nova's key login" "$out"
+printf 'Match User backup\n\tPubkeyAuthentication no\n' >> "$SSHD/etc/ssh/sshd_config"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_no_grep "sshd: ... and not once a line is left unexamined" 'ssh\.sshd +ok' "$out"
 # AllowGroups: the group's members looked up (nova's own group is known)
 printf 'sshusers:x:120:admin,nova\n' >> "$SSHD/etc/group"
 printf 'AllowGroups sshusers\n' > "$SSHD/etc/ssh/sshd_config"
