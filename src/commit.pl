@@ -240,13 +240,31 @@ sub mkdirs {
 }
 
 # copy_attrs FROM STAT TO: FROM's owner, mode, times and extended
-# attributes onto TO (a kept original, a backup), as cp -p
+# attributes onto TO, as cp -p --preserve=xattr: false if any is not
+# carried. A kept original is put back by rename when the commit fails,
+# so its ACL and label must be the file's. A backup's extended attributes
+# are not needed (rollback takes them from the file it replaces): theirs
+# may fail.
 sub copy_attrs {
-	my ($from, $st, $to) = @_;
+	my ($from, $st, $to, $xattrs_needed) = @_;
 	# not root: the owner as cp -p keeps it, where it can
 	my $ok = (chown($st->[4], $st->[5], $to) || $eu != 0) && chmod($st->[2] & 07777, $to);
-	xattrs_copy($from, $to);
-	return utime($st->[8], $st->[9], $to) && $ok;
+	my $xa = $ok ? carry_xattrs($from, $to) : '';
+	return utime($st->[8], $st->[9], $to) && $ok && (!$xattrs_needed || $xa eq '');
+}
+
+# carry_xattrs FROM TO: FROM's extended attributes onto TO (both open);
+# '' if done, else why not (" (REASON)"). Where the syscalls are not known
+# here, cp does it.
+sub carry_xattrs {
+	my ($from, $to) = @_;
+	my $xa = xattrs_copy($from, $to);
+	return $xa ? '' : " ($!)" if $xa >= 0;
+	fcntl($_, F_SETFD, 0) for $from, $to;
+	my ($st, $e) = run_cmd('cp', '--attributes-only', '--preserve=xattr', '--',
+	  '/proc/self/fd/' . fileno($from), '/proc/self/fd/' . fileno($to));
+	fcntl($_, F_SETFD, FD_CLOEXEC) for $from, $to;
+	return $st == 0 ? '' : ' (' . (split /\n/, $e)[0] . ')';
 }
 
 # stage_file NAME DATA SYNC: a new file beside its target, in the
@@ -464,7 +482,9 @@ for my $k (0 .. $nf - 1) {
 			my ($ofh, $e) = stage_file("$nb.orig", $x->{old}, 0);
 			if ($ofh) {
 				push @origs, "$n.orig";
-				copy_attrs($tf, \@ts, $ofh);
+				$ofh = undef unless copy_attrs($tf, \@ts, $ofh, 1);
+			}
+			if ($ofh) {
 				fsync_fh($ofh);
 				close $ofh;
 			}
@@ -503,20 +523,8 @@ for my $k (0 .. $nf - 1) {
 				$bad = 4;
 				next;
 			}
-			my $ok = chmod($hm, $fn);
-			my $xa = $ok ? xattrs_copy($tf, $fn) : 0;
-			my $e = $ok ? '' : " ($!)";
-			if ($xa < 0) {
-				fcntl($_, F_SETFD, 0) for $tf, $fn;
-				(my $st, $e) = run_cmd('cp', '--attributes-only', '--preserve=mode,ownership,xattr', '--',
-				  '/proc/self/fd/' . fileno($tf), '/proc/self/fd/' . fileno($fn));
-				fcntl($_, F_SETFD, FD_CLOEXEC) for $tf, $fn;
-				$xa = $st == 0;
-				$e = $xa ? '' : ' (' . (split /\n/, $e)[0] . ')';
-			} elsif (!$xa && $ok) {
-				$e = " ($!)";
-			}
-			unless ($xa) {
+			my $e = chmod($hm, $fn) ? carry_xattrs($tf, $fn) : " ($!)";
+			if ($e ne '') {
 				print "file $k failed its ACL, extended attributes or SELinux label cannot be carried over to the new file and would be lost; not written$e\n";
 				$bad = 4;
 			}

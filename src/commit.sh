@@ -340,8 +340,9 @@ while [ $k -lt $nf ]; do
       case $fl in
       *i*) msg='is immutable (chattr +i); not written';;
       *a*) msg='is append-only (chattr +a); not written';;
-      # a copy of the file opened, never through a link put at the name
-      *) cp -p --remove-destination -- "/proc/self/fd/$tf" "$nb.orig" 2>/dev/null ||
+      # a copy of the file opened, never through a link put at the name,
+      # with its ACL and label: a failed commit renames it back
+      *) cp -p --preserve=xattr --remove-destination -- "/proc/self/fd/$tf" "$nb.orig" 2>/dev/null ||
            { echo "file $k failed cannot keep the original for a roll-back"; bad=4; };;
       esac
     fi
