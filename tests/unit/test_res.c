@@ -1430,6 +1430,19 @@ static void test_passes(void **state)
 		  "unchecked libvirtd.tls_files /etc/pki/CA/cacert.pem\n"
 		  "unchecked libvirtd.tls_files /etc/pki/libvirt/servercert.pem\n"
 		  "unchecked libvirtd.tls_files /etc/pki/libvirt/private/serverkey.pem\n" },
+		{ "legacy: listen_addr where the peers connect",
+		  LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("[fd00::0:5]") "libvirtd.listen_addr=\"fd00::5\"\n",
+		  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "libvirtd.listen_addr",
+		  "passed libvirtd.listen_addr: \"fd00::5\": nova's peers connect to this host at "
+		  "[fd00::0:5] (/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = "
+		  "'[fd00::0:5]'), where libvirtd listens\n" },
+		{ "... another address: failed, no pass",
+		  LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("10.0.1.5") "libvirtd.listen_addr=\"10.0.0.5\"\n",
+		  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "libvirtd.listen_addr",
+		  "failed libvirtd.listen_addr line 2: /etc/libvirt/libvirtd.conf sets listen_addr = "
+		  "\"10.0.0.5\": libvirtd listens there only, but nova's peers connect to this host at "
+		  "10.0.1.5 (/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = "
+		  "'10.0.1.5'): live migration to this host cannot connect\n" },
 		{ "the one firewall switched on",
 		  "probe=1\nmode=tree\ninit=systemd-offline\nunit.ufw.service=enabled unknown\n"
 		  "fw.ufw.enabled=yes\nfile./etc/ufw/user.rules=present\n",
