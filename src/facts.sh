@@ -1266,8 +1266,10 @@ done
 # "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle,
 # and those with a verdict map again as "FAMILY TABLE CHAIN HANDLE RULE"
 # (its elements are weighed by the plan); the stop and the rules after it
-# as "FAMILY TABLE CHAIN STOP RULE"; and each chain holding a stop (a
-# verdict map with a drop counts) as "FAMILY TABLE CHAIN".
+# as "FAMILY TABLE CHAIN STOP RULE"; and each chain that a verdict map of
+# those chains may go to and that holds a stop (a verdict map with a drop
+# counts) as "FAMILY TABLE CHAIN": only those, as neutron's per-port
+# chains can number thousands.
 if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 	if nftl=$(nft -a list ruleset 2>/dev/null); then
 		printf '%s\n' "$nftl" | awk '
@@ -1347,7 +1349,12 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 					}
 					print "fw.nft.input=" k " " pol[k] " " s
 				}
-				for (k in drops) print "fw.nft.drops=" k
+				for (i = 1; i <= n; i++) {
+					if (!base[rk[i]] || vt[i] == "") continue
+					nt = split(substr(vt[i], 2), tg, "|")
+					for (t = 1; t <= nt; t++) mapped[tg[t]] = 1
+				}
+				for (k in drops) if (k in mapped) print "fw.nft.drops=" k
 			}'
 		say fw.nft.live ok
 	else

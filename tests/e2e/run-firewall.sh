@@ -355,19 +355,23 @@ if command -v nft >/dev/null; then
 		chain blocked { drop; }
 		chain sub { ip saddr vmap { 10.20.0.7 : goto blocked }; }
 		chain plain { tcp dport 80 accept; }
+		chain lonely { drop; }
 	}
 	EOF
 	in_ns nft insert rule inet filter input jump sub
 	in_ns nft insert rule inet filter input jump plain
+	in_ns nft insert rule inet filter input ip saddr vmap '{ 10.20.0.8 : jump sub, 10.20.0.9 : jump plain }'
 	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
-	expect_grep "nftables facts: a map's goto makes its chain drop" '^fw\.nft\.drops=inet filter sub$' "$facts"
+	expect_grep "nftables facts: a map's goto makes its chain drop (the input's map goes to it)" '^fw\.nft\.drops=inet filter sub$' "$facts"
 	expect_no_grep "nftables facts: a chain that only accepts does not" '^fw\.nft\.drops=inet filter plain$' "$facts"
+	expect_no_grep "nftables facts: a dropping chain no map of input goes to is not listed" '^fw\.nft\.drops=inet filter (lonely|blocked)$' "$facts"
 	expect_grep "nftables facts: the jump to it is the stop" '^fw\.nft\.after=inet filter input 1 jump sub$' "$facts"
-	for rule in 'jump sub' 'jump plain'; do
+	for rule in 'jump sub' 'jump plain' 'ip saddr vmap .*'; do
 		h=$(in_ns nft -a list chain inet filter input | sed -n "s/^[[:space:]]*$rule # handle \([0-9]*\)$/\1/p")
 		in_ns nft delete rule inet filter input handle "$h"
 	done
-	in_ns nft delete chain inet filter sub && in_ns nft delete chain inet filter blocked && in_ns nft delete chain inet filter plain
+	in_ns nft delete chain inet filter sub && in_ns nft delete chain inet filter blocked && in_ns nft delete chain inet filter plain &&
+		in_ns nft delete chain inet filter lonely
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ip saddr vmap .* # handle \([0-9]*\)$/\1/p')
 	in_ns nft delete rule inet filter input handle "$h"
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ct state vmap .* # handle \([0-9]*\)$/\1/p')
