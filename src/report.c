@@ -646,9 +646,50 @@ static int write_text(const struct mr_report *rep, const struct mr_render_opts *
 
 /* ---- json ---- */
 
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0:
+ * no overlong form, no surrogate, nothing above U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+	           : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+/* A JSON string of s; a byte of a host's file that is no UTF-8 (a Latin-1
+ * comment) becomes U+FFFD, as JSON must be Unicode: the text report keeps
+ * the bytes. */
 json_object *mr_report_json_str(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	if (!s)
+		return NULL;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+	while (i < n && (k = utf8_seq(u + i, n - i)))
+		i += k;
+	if (i == n)
+		return json_object_new_string(s);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = utf8_seq(u + i, n - i);
+		if (k)
+			mr_buf_add(&b, s + i, k);
+		else
+			mr_buf_puts(&b, "\xef\xbf\xbd");
+	}
+	json_object *j = json_object_new_string_len(b.data, (int)b.len);
+	mr_buf_fini(&b);
+	return j;
 }
 
 /* "key=value" strings as an object; a repeated key (hostkey, pending)

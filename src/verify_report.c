@@ -197,7 +197,7 @@ static json_object *host_json(const struct mr_verify_result *res, size_t i)
 		json_object_array_add(fs, fo);
 	}
 	for (size_t k = 0; k < h->n_unexamined; k++)
-		json_object_array_add(ne, json_object_new_string(h->unexamined[k]));
+		json_object_array_add(ne, mr_report_json_str(h->unexamined[k]));
 	json_object *cs = json_object_new_object();
 	for (size_t k = 0; k < mr_verify_n_libvirt_checks; k++) {
 		const char *name = mr_verify_libvirt_checks[k].name;
@@ -248,11 +248,11 @@ static json_object *pair_json(const struct mr_verify_result *res, size_t i, size
 	if (!p->examined)
 		json_object_array_add(rs, json_object_new_string("not examined"));
 	for (size_t k = 0; k < p->n_reasons; k++)
-		json_object_array_add(rs, json_object_new_string(p->reasons[k]));
+		json_object_array_add(rs, mr_report_json_str(p->reasons[k]));
 	json_object_object_add(o, "reasons", rs);
 	json_object *ws = json_object_new_array();
 	for (size_t k = 0; k < p->n_warnings; k++)
-		json_object_array_add(ws, json_object_new_string(p->warnings[k]));
+		json_object_array_add(ws, mr_report_json_str(p->warnings[k]));
 	json_object_object_add(o, "warnings", ws);
 	return o;
 }

@@ -156,6 +156,34 @@ static void test_put_text_escapes_control_bytes(void **state)
 	free(buf);
 }
 
+/* JSON strings are Unicode: a host file's stray byte (a Latin-1 comment in
+ * a diff) becomes U+FFFD, valid UTF-8 stays as it is. */
+static void test_json_str_is_utf8(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "caf\xe9 x", "caf\xef\xbf\xbd x" },
+		{ "\xc0\x80", "\xef\xbf\xbd\xef\xbf\xbd" },         /* overlong NUL */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "ok \xe2\x82", "ok \xef\xbf\xbd\xef\xbf\xbd" },   /* cut short */
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_object *j = mr_report_json_str(cases[i].in);
+		assert_string_equal(json_object_get_string(j), cases[i].want);
+		/* and its serialisation parses back */
+		json_object *back = json_tokener_parse(json_object_to_json_string(j));
+		assert_non_null(back);
+		json_object_put(back);
+		json_object_put(j);
+	}
+	assert_null(mr_report_json_str(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_prom_series),
 		cmocka_unit_test(test_json_run_fields),
 		cmocka_unit_test(test_put_text_escapes_control_bytes),
+		cmocka_unit_test(test_json_str_is_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
