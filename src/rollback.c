@@ -331,11 +331,19 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			add_step(s, mr_strv_copy(argv, nw + 4), a, mine, rep);
 			free(argv);
 			break;
-		case MR_BACKUP_DIR:
-			/* its mode and owner as they were, if it is still there */
+		case MR_BACKUP_DIR: {
+			/* its mode and owner as they were, if it is still there; as it
+			 * is now in this rollback's MANIFEST, for a rollback of it */
+			struct mr_stat now = { 0 };
+			struct mr_error *e = NULL;
+			if (t->ops->stat(t, a->unit, &now, &e) == 0 && now.exists && now.is_dir &&
+			    (now.mode != a->mode || now.uid != a->uid || now.gid != a->gid))
+				mr_manifest_add_dir(mine, now.mode, now.uid, now.gid, a->unit);
+			mr_error_free(e);
 			add_step(s, mr_set_dir_argv(t->root, 0, a->mode, (long)a->uid, (long)a->gid, a->unit),
 			         a, mine, rep);
 			break;
+		}
 		case MR_BACKUP_MOUNT: {
 			/* Never unmounted: instances may be running on it. */
 			struct mr_item *it = mr_host_report_add_item(rep);

@@ -186,12 +186,20 @@ grep -q '^nova:' "$K/etc/passwd" 2>/dev/null || printf 'nova:x:64060:64060::/var
 grep -q '^nova:' "$K/etc/group" 2>/dev/null || printf 'nova:x:64060:\n' >>"$K/etc/group"
 mkdir -p "$K/var/lib/nova" "$WORK/keys"
 [ "$(id -u)" != 0 ] || chown 64060:64060 "$K/var/lib/nova"
+# ~/.ssh there already, as root left it: apply gives it to nova, 0700
+mkdir -m 0555 "$K/var/lib/nova/.ssh"
+was=$(stat -c '%a %u:%g' "$K/var/lib/nova/.ssh")
 printf '[ssh]\nkeypair = %s/keys/id\nknown_hosts = off\n' "$WORK" > key.ini
 out=$(mr apply -l --root "$K" -p key.ini 2>&1); expect_status "apply that makes nova's key pair" 2 $? "$out"
+made=$(stat -c '%a %u:%g' "$K/var/lib/nova/.ssh")
 for how in undone redone; do
 	out=$(mr -v rollback -l --root "$K" -f json 2>&1); expect_status "rollback, the key pair $how" 2 $? "$out"
 	expect_no_grep "rollback ($how): no private key in the report" 'PRIVATE KEY' "$out"
 	expect_grep "rollback ($how): the public key's diff is there" '\+\+\+ localhost:/var/lib/nova/\.ssh/id_ed25519\.pub' "$out"
+	[ "$how" = undone ] && want=$was || want=$made
+	got=$(stat -c '%a %u:%g' "$K/var/lib/nova/.ssh")
+	[ "$got" = "$want" ] && ok "rollback ($how): ~/.ssh's mode and owner $how ($got)" \
+		|| not_ok "rollback ($how): ~/.ssh's mode and owner $how" "got $got, want $want"
 done
 
 # --- show -f json, -o ---
