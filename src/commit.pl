@@ -239,29 +239,31 @@ sub mkdirs {
 	return '';
 }
 
-# copy_attrs FROM STAT TO: FROM's owner, mode, times and extended
-# attributes onto TO, as cp -p --preserve=xattr: false if any is not
-# carried. A kept original is put back by rename when the commit fails,
-# so its ACL and label must be the file's. A backup's extended attributes
-# are not needed (rollback takes them from the file it replaces): theirs
-# may fail.
+# copy_attrs FROM STAT TO XATTRS: FROM's owner, mode, times and extended
+# attributes (ACL, SELinux label) onto TO, as cp -p --preserve=xattr;
+# '' if done, else why not (" (REASON)"). A kept original is put back by
+# rename when the commit fails, so all must be carried (XATTRS true). A
+# backup's extended attributes are not needed (rollback takes them from
+# the file it replaces): theirs may fail.
 sub copy_attrs {
 	my ($from, $st, $to, $xattrs_needed) = @_;
 	# not root: the owner as cp -p keeps it, where it can
-	my $ok = (chown($st->[4], $st->[5], $to) || $eu != 0) && chmod($st->[2] & 07777, $to);
-	my $xa = $ok ? carry_xattrs($from, $to) : '';
-	return utime($st->[8], $st->[9], $to) && $ok && (!$xattrs_needed || $xa eq '');
+	return " ($!)" unless (chown($st->[4], $st->[5], $to) || $eu != 0) && chmod($st->[2] & 07777, $to);
+	my $xa = carry_xattrs($from, $to);
+	return $xa if $xattrs_needed && $xa ne '';
+	return utime($st->[8], $st->[9], $to) ? '' : " ($!)";
 }
 
-# carry_xattrs FROM TO: FROM's extended attributes onto TO (both open);
-# '' if done, else why not (" (REASON)"). Where the syscalls are not known
-# here, cp does it.
+# carry_xattrs FROM TO: FROM's extended attributes onto TO (both open,
+# TO's mode already FROM's); '' if done, else why not (" (REASON)").
+# Where the syscalls are not known here, cp does it: --preserve=mode too,
+# as cp carries an ACL with the mode, not with the xattrs.
 sub carry_xattrs {
 	my ($from, $to) = @_;
 	my $xa = xattrs_copy($from, $to);
 	return $xa ? '' : " ($!)" if $xa >= 0;
 	fcntl($_, F_SETFD, 0) for $from, $to;
-	my ($st, $e) = run_cmd('cp', '--attributes-only', '--preserve=xattr', '--',
+	my ($st, $e) = run_cmd('cp', '--attributes-only', '--preserve=mode,xattr', '--',
 	  '/proc/self/fd/' . fileno($from), '/proc/self/fd/' . fileno($to));
 	fcntl($_, F_SETFD, FD_CLOEXEC) for $from, $to;
 	return $st == 0 ? '' : ' (' . (split /\n/, $e)[0] . ')';
@@ -479,16 +481,18 @@ for my $k (0 .. $nf - 1) {
 		elsif ($fl =~ /a/) { $msg = 'is append-only (chattr +a); not written'; }
 		else {
 			# a copy of the file opened, never through a link put at the name
-			my ($ofh, $e) = stage_file("$nb.orig", $x->{old}, 0);
+			my ($ofh) = stage_file("$nb.orig", $x->{old}, 0);
+			my $why = '';
 			if ($ofh) {
 				push @origs, "$n.orig";
-				$ofh = undef unless copy_attrs($tf, \@ts, $ofh, 1);
+				$why = copy_attrs($tf, \@ts, $ofh, 1);
+				$ofh = undef if $why ne '';
 			}
 			if ($ofh) {
 				fsync_fh($ofh);
 				close $ofh;
 			}
-			else { print "file $k failed cannot keep the original for a roll-back\n"; $bad = 4; }
+			else { print "file $k failed cannot keep the original for a roll-back$why\n"; $bad = 4; }
 		}
 	}
 	my $fn = $x->{fh};
@@ -548,7 +552,7 @@ for my $k (0 .. $nf - 1) {
 		elsif (mkdirs(dirname_of($b), 0700) eq '') {
 			my ($bfh) = stage_file('./' . base_of($b), $x->{old}, 0);
 			push @made, $b if $bfh;
-			if ($bfh && copy_attrs($tf, \@ts, $bfh) && fsync_fh($bfh) && close $bfh) {
+			if ($bfh && copy_attrs($tf, \@ts, $bfh, 0) eq '' && fsync_fh($bfh) && close $bfh) {
 			} else {
 				push @made, $b if $bfh;
 				print "file $k failed cannot back it up to $b\n";
