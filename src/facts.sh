@@ -448,10 +448,18 @@ fi
 # sshd reads them, each line that sets a keyword the user's key login
 # depends on, as "sshd.line=FILE LINE KEYWORD ARGS" (a Match line too:
 # every line after it is conditional). An Include inside an included file
-# is listed, not read. sshd_read FILE NESTED; the shell reads (no process
-# but for a file name to encode).
+# is listed, not read. The main file as "sshd.main=read" (or unreadable,
+# or absent); an included file there but not readable as
+# "sshd.include_unreadable=PATH". sshd_read FILE NESTED; the shell reads
+# (no process but for a file name to encode).
 sshd_read() {
-	readable "$1" || return 0
+	if ! readable "$1"; then
+		if intree "$1" && [ -e "$rf" ]; then
+			if [ "$2" = 0 ]; then say sshd.main unreadable; else say sshd.include_unreadable "${1#"$r"}"; fi
+		elif [ "$2" = 0 ]; then say sshd.main absent; fi
+		return 0
+	fi
+	[ "$2" != 0 ] || say sshd.main read
 	sn=0; sp=${1#"$r"}
 	case $sp in *[!A-Za-z0-9._/+@:,-]*) sp=$(printf '%s' "$sp" | sed 's/%/%25/g; s/ /%20/g') ;; esac
 	while IFS= read -r l || [ -n "$l" ]; do

@@ -611,17 +611,35 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	}
 	if (!main_conf)
 		main_conf = "/etc/ssh/sshd_config";
-	/* passed: nothing failed, and nothing was left unexamined */
+	/* passed: the main file read, nothing failed, and nothing was left
+	 * unexamined */
 	size_t failed_before = mr_plan_failed_count(plan);
 	size_t unchecked_before = mr_plan_unchecked_count(plan);
+	const char *main_state = facts ? mr_facts_get(facts, "sshd.main") : NULL;
+	int unparsed = 0;
+	if (main_state && !strcmp(main_state, "unreadable")) {
+		char *where = mr_xasprintf("%s, which the probe cannot read", main_conf);
+		mr_plan_unchecked(plan, "ssh.sshd_config", where);
+		free(where);
+	}
+	const char **unreadable = NULL;
+	size_t n_unreadable = facts ? mr_facts_get_all(facts, "sshd.include_unreadable", &unreadable) : 0;
+	for (size_t i = 0; i < n_unreadable; i++) {
+		char *where = mr_xasprintf("%s, which the probe cannot read", unreadable[i]);
+		mr_plan_unchecked(plan, "ssh.sshd_include", where);
+		free(where);
+	}
+	free(unreadable);
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
 	struct allow_list users = { 0, NULL }, groups = { 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
-		if (sshd_line_parse(lines[i], &l) < 0)
+		if (sshd_line_parse(lines[i], &l) < 0) {
+			unparsed = 1;
 			continue;
+		}
 		char *where = sshd_where(&l);
 		if (kw_is(&l, "Match")) {
 			/* "Match all" applies to every connection again */
@@ -708,7 +726,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		}
 	}
 	free(unread);
-	if (mr_plan_failed_count(plan) == failed_before &&
+	if (main_state && !strcmp(main_state, "read") && !unparsed &&
+	    mr_plan_failed_count(plan) == failed_before &&
 	    mr_plan_unchecked_count(plan) == unchecked_before)
 		mr_plan_passed(plan, "ssh.sshd", origin, "takes the key",
 		               "no line of %s or its Includes refuses %s's key login", main_conf, user);

@@ -1470,7 +1470,7 @@ static void test_passes(void **state)
 
 /* ---- sshd's own configuration and nova's key login ---- */
 
-#define NOVA_ACCOUNT "probe=1\nmode=live\ninit=systemd\nos.id=debian\n" \
+#define NOVA_ACCOUNT "probe=1\nmode=live\ninit=systemd\nos.id=debian\nsshd.main=read\n" \
 	"user.nova=64060:64060:/var/lib/nova:/bin/sh\ngroup.nova=64060\ngroup.kvm=994\n"
 #define SSHD(FILE, LINE, TEXT) "sshd.line=" FILE " " #LINE " " TEXT "\n"
 #define MAIN "/etc/ssh/sshd_config"
@@ -1547,6 +1547,13 @@ static const struct sshd_case sshd_cases[] = {
 	  "sshd takes no key, and nova cannot log in with the cluster key\n" },
 	{ "sshd's options not known: nothing judged", "sshd.config=unknown\n",
 	  "unchecked ssh.sshd_config the options sshd's unit starts it with\n" },
+	{ "no sshd_config: sshd's defaults, nothing to pass or fail", "sshd.main=absent\n", "" },
+	{ "sshd_config the probe cannot read: not examined", "sshd.main=unreadable\n",
+	  "unchecked ssh.sshd_config /etc/ssh/sshd_config, which the probe cannot read\n" },
+	{ "an included file the probe cannot read: not examined",
+	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
+	  "sshd.include_unreadable=/etc/ssh/sshd_config.d/x.conf\n",
+	  "unchecked ssh.sshd_include /etc/ssh/sshd_config.d/x.conf, which the probe cannot read\n" },
 	{ "an Include pattern with a wildcard in a directory",
 	  "sshd.unread=/etc/ssh/sshd_config 3 /etc/ssh/*.d/x.conf\n",
 	  "unchecked ssh.sshd_include /etc/ssh/sshd_config:3\n" },
