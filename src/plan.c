@@ -80,7 +80,7 @@ struct mr_plan_cmd {
 };
 
 /* An item the resource observed in the facts, and the command (or NULL)
- * that makes it right. */
+ * that makes it right; or, with a note, a cross-check that passed. */
 struct plan_observed {
 	char *setting, *origin, *old, *want;
 	char *note; /* mr_plan_passed: what was examined; or NULL */
@@ -420,9 +420,9 @@ void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
 	f->notify_cmds[f->n_notify_cmds++] = c;
 }
 
-void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
-                      const char *origin, const char *old, const char *want, int drift,
-                      int tree_fails)
+static struct plan_observed *observe(struct mr_plan *plan, struct mr_plan_cmd *c,
+                                     const char *setting, const char *origin, const char *old,
+                                     const char *want, int drift, int tree_fails)
 {
 	struct plan_observed *o = NULL;
 	for (size_t i = 0; c && i < plan->n_observed && !o; i++)
@@ -441,16 +441,47 @@ void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *s
 	}
 	*o = (struct plan_observed){ mr_xstrdup(setting), mr_xstrdup(origin), dup_or_null(old),
 		                         dup_or_null(want), NULL, drift, tree_fails, c };
+	return o;
 }
 
+void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *setting,
+                      const char *origin, const char *old, const char *want, int drift,
+                      int tree_fails)
+{
+	observe(plan, c, setting, origin, old, want, drift, tree_fails);
+}
+
+/* A pass and a failure of one item never stand together: the failure
+ * wins, whichever came first. */
 void mr_plan_passed(struct mr_plan *plan, const char *setting, const char *origin,
                     const char *value, const char *fmt, ...)
 {
-	mr_plan_observed(plan, NULL, setting, origin, value, value, 0, 0);
+	for (size_t i = 0; i < plan->n_failed; i++)
+		if (!strcmp(plan->failed[i].setting, setting))
+			return;
+	struct plan_observed *o = observe(plan, NULL, setting, origin, value, value, 0, 0);
 	va_list ap;
 	va_start(ap, fmt);
-	plan->observed[plan->n_observed - 1].note = mr_xvasprintf(fmt, ap);
+	o->note = mr_xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+static void drop_passes(struct mr_plan *plan, const char *setting)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < plan->n_observed; i++) {
+		struct plan_observed *o = &plan->observed[i];
+		if (o->note && !strcmp(o->setting, setting)) {
+			free(o->setting);
+			free(o->origin);
+			free(o->old);
+			free(o->want);
+			free(o->note);
+			continue;
+		}
+		plan->observed[k++] = *o;
+	}
+	plan->n_observed = k;
 }
 
 void mr_plan_mount(struct mr_plan *plan, const char *path, int force, const char *setting,
@@ -518,6 +549,7 @@ void mr_plan_fail(struct mr_plan *plan, const char *setting, const char *origin,
 	va_start(ap, fmt);
 	char *msg = mr_xvasprintf(fmt, ap);
 	va_end(ap);
+	drop_passes(plan, setting);
 	add_failed(&plan->failed, &plan->n_failed, setting, origin, msg);
 }
 
@@ -1666,6 +1698,7 @@ static void observe_item(const struct plan_observed *o, size_t k, int live,
 	if (!live) {
 		if (o->tree_fails) {
 			it->outcome = MR_OUTCOME_FAILED;
+			free(it->note);
 			it->note = mr_xasprintf("not changed in a tree: %s runs on a live host only",
 			                        o->cmd->argv[0]);
 		}

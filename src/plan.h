@@ -167,7 +167,8 @@ void mr_plan_observed(struct mr_plan *plan, struct mr_plan_cmd *c, const char *s
 
 /* A cross-check the facts passed (sshd takes the key, the TLS files are
  * there): an item in the desired state, value and the note saying what
- * was examined, so -v and JSON show it was examined, not only failures. */
+ * was examined, so -v and JSON show it was examined, not only failures.
+ * Not recorded beside a failure of the same item (mr_plan_fail drops it). */
 void mr_plan_passed(struct mr_plan *plan, const char *setting, const char *origin,
                     const char *value, const char *fmt, ...) MR_PRINTF(5, 6);
 

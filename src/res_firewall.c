@@ -631,7 +631,9 @@ static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char *
  * the chain with policy accept. Else that rule fails, naming the chain:
  * migready edits one chain. after: the facts' "KEY STOP RULE" lines. */
 /* Whether the running chain "FAMILY TABLE NAME" of prefix's table (arg:
- * the facts' "FAMILY TABLE " and the facts) holds a stop. */
+ * the facts' "FAMILY TABLE " and the facts) holds a stop. The probe lists
+ * only the chains a verdict map of an input chain goes to (the only ones
+ * asked about); a chain it does not list holds none. */
 struct nft_table_ref {
 	const char *prefix; /* "FAMILY TABLE CHAIN ": its first two words count */
 	const struct mr_facts *facts;
@@ -1196,15 +1198,24 @@ static void check_migration_ports(struct mr_plan *plan, const struct mr_profile 
 /* The profile's backend, where the host switches on another firewall:
  * instead of this one, its rules are not what filters the peers; beside
  * it, the other's rules filter them too, and are not examined. */
-static void check_backend_on(struct mr_plan *plan, enum backend which, const char *origin)
+/* Whether the facts tell which firewalls the host switches on: in a tree
+ * its enablement links do; on a live host only a systemd that answers.
+ * If not, that is said (not examined). */
+static int switched_on_known(struct mr_plan *plan)
 {
 	const struct mr_facts *f = mr_plan_facts(plan);
 	const char *init = mr_facts_get(f, "init");
-	if (mr_facts_live(f) && (!init || strcmp(init, "systemd") != 0)) {
-		/* no systemd answers: what runs is not known */
-		mr_plan_unchecked(plan, "firewall.backend_on", "the firewalls the host switches on");
+	if (!mr_facts_live(f) || (init && !strcmp(init, "systemd")))
+		return 1;
+	mr_plan_unchecked(plan, "firewall.backend_on", "the firewalls the host switches on");
+	return 0;
+}
+
+static void check_backend_on(struct mr_plan *plan, enum backend which, const char *origin)
+{
+	const struct mr_facts *f = mr_plan_facts(plan);
+	if (!switched_on_known(plan))
 		return;
-	}
 	int on[5];
 	switched_on(f, on);
 	struct mr_buf names;
@@ -1249,7 +1260,7 @@ static int firewall_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		char *why = NULL;
 		int several;
 		which = detect(mr_plan_facts(plan), &why, &several);
-		if (which != B_NONE)
+		if (which != B_NONE && switched_on_known(plan))
 			mr_plan_passed(plan, "firewall.backend", origin, backend_names[which],
 			               "the one firewall this host switches on");
 		/* several: each filters the peers, so setting one is no answer */

@@ -899,8 +899,9 @@ static char *listener_closed(const struct mr_plan *plan, const struct mr_profile
 /* libvirt's TLS files: a TLS listener's daemon does not start without
  * the server's, a TLS client does not connect without its own. Where the
  * daemon's conf file names other files (ca_file, cert_file, key_file
- * of libvirtd.conf, or virtproxyd.conf with modular daemons), they are
- * not examined, and that is said. */
+ * of libvirtd.conf, or virtproxyd.conf with modular daemons), or the
+ * probe says nothing of one, they are not examined, and that is said;
+ * all three found, the item passes. */
 static void check_tls_files(struct mr_plan *plan, const char *item, const char *origin,
                             int server, const struct world_units *units, const char *why)
 {
@@ -947,8 +948,7 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 		             "certificates)", why, missing.data, n_missing > 1 ? "are" : "is");
 	else if (n_present == MR_ARRAY_LEN(files)) /* none left unexamined */
 		mr_plan_passed(plan, item, origin, server ? "the server's TLS files" : "the client's TLS files",
-		               "%s %s on the host (their contents are not examined)", present.data,
-		               n_present > 1 ? "are" : "is");
+		               "%s are on the host (their contents are not examined)", present.data);
 	mr_buf_fini(&missing);
 	mr_buf_fini(&present);
 }

@@ -733,8 +733,11 @@ static int make_parent(const char *path, struct mr_error **err)
 	char *last = strrchr(dir, '/');
 	int r = 0;
 	if (last && last != dir) {
+		/* "keys//id", "keys/./id": the key's directory is keys */
+		while (last > dir && (last[-1] == '/' || (last[-1] == '.' && last - 1 > dir && last[-2] == '/')))
+			last -= last[-1] == '/' ? 1 : 2;
 		*last = '\0';
-		for (char *p = dir + 1; r == 0; p++) {
+		for (char *p = dir + 1; r == 0 && last > dir; p++) {
 			if (*p != '/' && *p != '\0')
 				continue;
 			char saved = *p;

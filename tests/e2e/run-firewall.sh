@@ -366,12 +366,13 @@ if command -v nft >/dev/null; then
 	expect_no_grep "nftables facts: a chain that only accepts does not" '^fw\.nft\.drops=inet filter plain$' "$facts"
 	expect_no_grep "nftables facts: a dropping chain no map of input goes to is not listed" '^fw\.nft\.drops=inet filter (lonely|blocked)$' "$facts"
 	expect_grep "nftables facts: the jump to it is the stop" '^fw\.nft\.after=inet filter input 1 jump sub$' "$facts"
-	for rule in 'jump sub' 'jump plain' 'ip saddr vmap .*'; do
+	for rule in 'jump sub' 'jump plain' 'ip saddr vmap { 10\.20\.0\.8 : jump sub, 10\.20\.0\.9 : jump plain }'; do
 		h=$(in_ns nft -a list chain inet filter input | sed -n "s/^[[:space:]]*$rule # handle \([0-9]*\)$/\1/p")
-		in_ns nft delete rule inet filter input handle "$h"
+		in_ns nft delete rule inet filter input handle "$h" || not_ok "nftables: cleanup: the rule '$rule' removed"
 	done
-	in_ns nft delete chain inet filter sub && in_ns nft delete chain inet filter blocked && in_ns nft delete chain inet filter plain &&
-		in_ns nft delete chain inet filter lonely
+	for c in sub blocked plain lonely; do
+		in_ns nft delete chain inet filter $c || not_ok "nftables: cleanup: the chain $c removed"
+	done
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ip saddr vmap .* # handle \([0-9]*\)$/\1/p')
 	in_ns nft delete rule inet filter input handle "$h"
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*ct state vmap .* # handle \([0-9]*\)$/\1/p')

@@ -53,10 +53,11 @@ cat > "$T/profile.ini" <<EOF
 [ssh]
 user = nova
 shell = /bin/sh
-keypair = keys/cluster/nova_migration
+keypair = keys/cluster//nova_migration
 known_hosts = cluster
 EOF
 cd "$T"
+umask 022 # the key directories' modes below
 # a shell that the tree does not have: nova could not log in with it
 sed 's|^shell = .*|shell = /bin/zsh|' profile.ini > zsh.ini
 out=$(mr check --local --root host -p zsh.ini 2>&1); st=$?

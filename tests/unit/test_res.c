@@ -487,7 +487,7 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n"
-	  "observed firewall.backend: ufw\n" },
+	  "unchecked firewall.backend_on line ?\n" },
 	{ "firewall: ufw running, its accept below a deny of its port",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
 	  "fw.iptables.ufw=stop tcp 22 any\nfw.iptables.ufw=stop any any 10.30.0.0/16\n"
@@ -498,7 +498,7 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
 	  "  insert ### tuple ### allow tcp 49152:49261 0.0.0.0/0 any 10.20.0.0/24 in "
 	  "[firewall.allow]\n"
-	  "observed firewall.backend: ufw\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running drift by ufw reload: missing: tcp 16509 from 10.20.0.0/24\n" },
 	{ "firewall: ufw running, a deny of a network holding the source",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
@@ -506,7 +506,7 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
-	  "observed firewall.backend: ufw\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running drift by ufw reload: missing: tcp 16509 from 10.20.0.0/24\n" },
 	{ "firewall: ufw running, the accept above the deny",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
@@ -514,7 +514,7 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
-	  "observed firewall.backend: ufw\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by ufw reload: the rules loaded\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
@@ -547,7 +547,7 @@ static const struct res_case firewall_cases[] = {
 	  "firewall-cmd --reload\n"
 	  "failed firewall.running line 2: cannot read the running zone: firewall-cmd does not "
 	  "answer on the host\n"
-	  "observed firewall.backend: firewalld\n" },
+	  "unchecked firewall.backend_on line ?\n" },
 	/* the running zone: a rich rule (logged) covers 16509, another zone's
 	 * port and a port of public outside the range do not cover the rest */
 	{ "firewall: firewalld running, one need covered and one missing",
@@ -560,7 +560,7 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
-	  "observed firewall.backend: firewalld\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running drift by firewall-cmd --reload: missing in the running zone: "
 	  "rule family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"49152-49261\" "
 	  "protocol=\"tcp\" accept\n" },
@@ -571,7 +571,7 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
-	  "observed firewall.backend: firewalld\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld running, a reject rule of the zone before its accepts",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
@@ -586,8 +586,8 @@ static const struct res_case firewall_cases[] = {
 	  "failed firewall.running line 2: zone public has 'rule family=\"ipv4\" source "
 	  "address=\"10.0.0.0/8\" reject': firewalld applies it before the zone's accepts, so the "
 	  "peers are refused whatever they allow\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "unchecked firewall.deny_rule line  rule source address=\"10.20.0.9\" drop\n"
-	  "observed firewall.backend: firewalld\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: the zone chosen binds other sources only: the peers reach another zone",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
@@ -598,7 +598,7 @@ static const struct res_case firewall_cases[] = {
 	  "firewall-cmd --reload\n"
 	  "failed firewall.running line 2: firewalld zone trusted binds the sources 10.30.0.0/24 "
 	  "only, and no interface: connections from 10.20.0.0/24 reach another zone, not its rules\n"
-	  "observed firewall.backend: firewalld\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: ... a source of it holds the peers'",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
@@ -607,7 +607,7 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE "zone = trusted\n", 0,
 	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml runs "
 	  "firewall-cmd --reload\n"
-	  "observed firewall.backend: firewalld\n"
+	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld, systemd silent",
 	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
@@ -978,11 +978,7 @@ static void test_firewall(void **state)
 #define INBOUND_SELF(V) \
 	"nova.self=20 [libvirt]live_migration_inbound_addr libvirt/live_migration_inbound_addr " V "\n"
 #define TLS_SOCKET_AT(A)                                                           \
-	"tls.file=/etc/pki/CA/cacert.pem present\n"                                       \
-	"tls.file=/etc/pki/libvirt/servercert.pem present\n"                              \
-	"tls.file=/etc/pki/libvirt/private/serverkey.pem present\n"                       \
-	"tls.file=/etc/pki/libvirt/clientcert.pem present\n"                              \
-	"tls.file=/etc/pki/libvirt/private/clientkey.pem present\n"                       \
+	TLS_FILES                                                                         \
 	"socket.virtproxyd-tls.socket.file=/usr/lib/systemd/system/virtproxyd-tls.socket\n" \
 	"socket.virtproxyd-tls.socket.listen=/usr/lib/systemd/system/virtproxyd-tls.socket " A \
 	":16514\n"
@@ -1443,6 +1439,13 @@ static void test_passes(void **state)
 		  "\"10.0.0.5\": libvirtd listens there only, but nova's peers connect to this host at "
 		  "10.0.1.5 (/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = "
 		  "'10.0.1.5'): live migration to this host cannot connect\n" },
+		{ "legacy: listen_addr the peers' name, which resolves here to the loopback: failed only",
+		  LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("compute1") "libvirtd.listen_addr=\"compute1\"\n"
+		  "libvirtd.listen_addr_ip=127.0.1.1\n",
+		  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "libvirtd.listen_addr",
+		  "failed libvirtd.listen_addr line 2: /etc/libvirt/libvirtd.conf sets listen_addr = "
+		  "\"compute1\", which this host resolves to 127.0.1.1 (its /etc/hosts or DNS): libvirtd "
+		  "would listen on the loopback only, and other hosts cannot connect\n" },
 		{ "the one firewall switched on",
 		  "probe=1\nmode=tree\ninit=systemd-offline\nunit.ufw.service=enabled unknown\n"
 		  "fw.ufw.enabled=yes\nfile./etc/ufw/user.rules=present\n",
@@ -1455,6 +1458,10 @@ static void test_passes(void **state)
 		  "[firewall]\nbackend = ufw\nallow = 16509/tcp\n", "firewall.backend",
 		  "failed firewall.backend line 2: backend = ufw, but this host also switches on "
 		  "nftables, whose rules filter the peers too and are not examined\n" },
+		{ "the one detected, live, no systemd answering: not examined, no pass",
+		  "probe=1\nmode=live\nfw.ufw.enabled=yes\n", "[firewall]\nallow = 16509/tcp\n",
+		  "firewall.backend",
+		  "unchecked firewall.backend_on the firewalls the host switches on\n" },
 		{ "the backend set, live, no systemd answering: not examined",
 		  "probe=1\nmode=live\n", "[firewall]\nbackend = ufw\nallow = 16509/tcp\n",
 		  "firewall.backend",
