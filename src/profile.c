@@ -560,7 +560,14 @@ struct mr_profile *mr_profile_load_from(const char *const *paths, size_t n,
 
 	for (size_t i = 0; i < n; i++) {
 		struct unit u = { .layer = mr_profile_new(), .result = p, .err = &errs };
+		size_t errs_before = mr_error_count(errs);
 		read_file(&u, paths[i], from);
+		/* an empty file (truncated by a failed copy, say) would check
+		 * nothing and read as a host in the desired state */
+		if (mr_error_count(errs) == errs_before && u.layer->n == 0)
+			mr_error_add(&errs, MR_ERR_INPUT, paths[i],
+			             "no section: a profile that sets nothing checks nothing (an empty "
+			             "or truncated file?)");
 		merge(p, u.layer);
 		mr_profile_free(u.layer);
 		for (size_t j = 0; j < u.n_seen; j++)

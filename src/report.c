@@ -742,11 +742,15 @@ static json_object *json_runs(const struct mr_host_report *h)
 	return runs;
 }
 
-static json_object *json_host(const struct mr_host_report *h)
+/* settings_run: check, diff or apply, whose hosts have settings */
+static json_object *json_host(const struct mr_host_report *h, int settings_run)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", mr_report_json_str(h->name));
-	json_object_object_add(o, "status", mr_report_json_str(outcome_word(host_outcome(h))));
+	enum mr_outcome ho = host_outcome(h);
+	/* nothing examined is no "ok", as the text's "nothing checked" */
+	int none = settings_run && ho == MR_OUTCOME_OK && !mr_host_report_checked(h);
+	json_object_object_add(o, "status", mr_report_json_str(none ? "unchecked" : outcome_word(ho)));
 	json_object_object_add(o, "reachable", json_object_new_boolean(h->reached));
 	json_object_object_add(o, "error", mr_report_json_str(h->error));
 	json_object_object_add(o, "summary", key_values(h->summary, h->n_summary));
@@ -881,8 +885,10 @@ static int write_json(const struct mr_report *rep, FILE *out)
 		json_object_array_add(warnings, mr_report_json_str(rep->warnings[i]));
 	json_object_object_add(root, "warnings", warnings);
 	json_object *hosts = json_object_new_array();
+	int settings_run = !strcmp(rep->command, "check") || !strcmp(rep->command, "diff") ||
+	                   !strcmp(rep->command, "apply");
 	for (size_t i = 0; i < rep->n_hosts; i++) {
-		json_object *h = json_host(&rep->hosts[i]);
+		json_object *h = json_host(&rep->hosts[i], settings_run);
 		if (rep->list_runs)
 			json_object_object_add(h, "runs", json_runs(&rep->hosts[i]));
 		json_object_array_add(hosts, h);

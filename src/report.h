@@ -18,7 +18,7 @@ struct json_object;
 #define MR_C_BOLD "\033[1m"
 
 /* The version of the JSON report's shape (migready(1), JSON REPORT). */
-#define MR_REPORT_SCHEMA_VERSION 1
+#define MR_REPORT_SCHEMA_VERSION 2
 
 enum mr_outcome {
 	MR_OUTCOME_OK,      /* already as desired */

@@ -30,14 +30,14 @@ def typed(obj, key, types, where, nullable=False):
     return obj.get(key)
 
 
-HOST_STATUS = {"ok", "drift", "changed", "failed"}
+HOST_STATUS = {"ok", "drift", "changed", "failed", "unchecked"}
 ITEM_STATUS = {"ok", "drift", "changed", "failed", "unknown"}
 
 
 def check_json(path):
     with open(path) as f:
         d = json.load(f)
-    need(d.get("schema_version") == 1, f"schema_version is {d.get('schema_version')!r}, not 1")
+    need(d.get("schema_version") == 2, f"schema_version is {d.get('schema_version')!r}, not 2")
     typed(d, "command", str, "report")
     run_id = typed(d, "run_id", str, "report")
     need(run_id is None or re.fullmatch(r"\d{8}T\d{6}Z-\d+-\d{3}", run_id), f"run_id {run_id!r}")

@@ -736,6 +736,11 @@ printf '[nfs]\nexport = /srv/nova 10.0.0.0/24(rw)\n' > none.ini
 out=$(mr check --local --root "$root" -p none.ini 2>/dev/null)
 expect_grep "coverage: nothing checked is not 'in the desired state'" 'localhost: nothing checked' "$out"
 expect_grep "coverage: ... nor counted so" '^1 host: 0 in the desired state, 0 drifted, 0 failed, 1 with nothing checked$' "$out"
+out=$(mr check --local --root "$root" -p none.ini -f json 2>/dev/null | tr -d '\n ')
+expect_grep "coverage: ... nor 'ok' in JSON" '"name":"localhost","status":"unchecked"' "$out"
+: > empty.ini
+out=$(mr check --local --root "$root" -p empty.ini 2>&1); expect_status "coverage: an empty profile is refused" 1 $? "$out"
+expect_fixed "... naming it" "migready: empty.ini: no section: a profile that sets nothing checks nothing (an empty or truncated file?)" "$out"
 out=$(mr check --local --root "$root" -p none.ini 2>&1 >/dev/null)
 expect_grep "coverage: check warns of the line on stderr" \
 	'none\.ini:2: nfs\.export is not checked on 1 host: \[nfs\] has no role' "$out"
