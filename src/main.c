@@ -60,14 +60,15 @@ static const char *const command_help[] = {
 	              "\n"
 	              "Options that matter: -p, -i or -l, -H, --root, -j, -f text|json|prom, -o,\n"
 	              "--splay, --lock-wait, --syslog, --timeout, --max-file-size, -q, -v.\n"
-	              "Exit status: 0 in the desired state, 2 drift, 4 a host failed, 6 both.\n",
+	              "Exit status: 0 in the desired state, 2 drift, 4 a host failed, 6 both; 1 invalid\n"
+	              "input, 8 the report not written, 9 another run holds the lock.\n",
 	[CMD_DIFF] = "usage: migready [OPTIONS] diff\n"
 	             "\n"
 	             "Like check, and print a unified diff of every file that apply would change:\n"
 	             "exactly the bytes it would write.\n"
 	             "\n"
 	             "Options that matter: those of check.\n"
-	             "Exit status: 0 in the desired state, 2 drift, 4 a host failed, 6 both.\n",
+	             "Exit status: those of check.\n",
 	[CMD_APPLY] = "usage: migready [OPTIONS] apply\n"
 	              "\n"
 	              "Reconcile each host: take its lock, write every changed file atomically (all\n"
@@ -75,7 +76,8 @@ static const char *const command_help[] = {
 	              "units, restart what the new files need, and verify.\n"
 	              "\n"
 	              "Options that matter: those of check, and --no-restart, --explicit.\n"
-	              "Exit status: 0 nothing to change, 2 changes made, 4 a host failed, 6 both.\n",
+	              "Exit status: 0 nothing to change, 2 changes made, 4 a host failed, 6 both; 1\n"
+	              "invalid input, 8 the report not written, 9 another run holds the lock.\n",
 	[CMD_LINT] = "usage: migready [OPTIONS] lint\n"
 	             "\n"
 	             "Validate the profiles and the inventory without contacting any host.\n"
@@ -88,7 +90,8 @@ static const char *const command_help[] = {
 	              "nova, users, mounts. Needs no profile.\n"
 	              "\n"
 	              "Options that matter: -i or -l, -H, --root, -j, -f text|json, -o, --timeout.\n"
-	              "Exit status: 0 every host probed, 4 some host failed.\n",
+	              "Exit status: 0 every host probed, 4 some host failed; 1 invalid input, 8 the\n"
+	              "report not written.\n",
 	[CMD_VERIFY] = "usage: migready [OPTIONS] verify\n"
 	               "\n"
 	               "Which host can live-migrate to which: libvirt checks of every host and of\n"
@@ -96,7 +99,7 @@ static const char *const command_help[] = {
 	               "\n"
 	               "Options that matter: -p, -i or -l, -H, -j, -f text|json, -o, --timeout.\n"
 	               "Exit status: 0 every pair can migrate, 2 some pair cannot, 4 some host could\n"
-	               "not be examined, 6 both.\n",
+	               "not be examined, 6 both; 1 invalid input, 8 the report not written.\n",
 	[CMD_SHOW] = "usage: migready [OPTIONS] show\n"
 	             "\n"
 	             "Print each host's desired state as merged from its profiles, includes and\n"
@@ -104,7 +107,8 @@ static const char *const command_help[] = {
 	             "no host.\n"
 	             "\n"
 	             "Options that matter: -p, -i or -l, -H, -f text|json, -o.\n"
-	             "Exit status: 0, or 1 if the profiles or the inventory are invalid.\n",
+	             "Exit status: 0; 1 if the profiles or the inventory are invalid, 8 if the report\n"
+	             "could not be written.\n",
 	[CMD_ROLLBACK] = "usage: migready [OPTIONS] rollback [--force] [RUN-ID]\n"
 	                 "       migready [OPTIONS] rollback --list\n"
 	                 "\n"
@@ -118,8 +122,9 @@ static const char *const command_help[] = {
 	                 "\n"
 	                 "Options that matter: -i or -l, -H, --root, -j, -f text|json, -o,\n"
 	                 "--no-restart, --lock-wait, --timeout, -v (diffs of every file).\n"
-	                 "Exit status: 0 nothing to undo, 2 files restored, 4 a host failed or refused,\n"
-	                 "6 both.\n",
+	                 "Exit status: 0 nothing to undo, 2 files restored, 4 a host failed, refused or\n"
+	                 "keeps no backups, 6 both; 1 invalid input, 8 the report not written, 9\n"
+	                 "another run holds the lock.\n",
 };
 
 struct cli {
@@ -259,6 +264,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	cli->color = -1;
 	cli->timeout_s = 10;
 	cli->lock_wait_s = 30;
+	/* getopt's own messages begin with argv[0]: every message begins
+	 * "migready:", whatever path ran it */
+	argv[0] = (char *)"migready";
 	while ((c = getopt_long(argc, argv, "p:i:H:lj:f:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -368,7 +376,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		help = 1;
 		name = ++optind < argc ? argv[optind] : NULL;
 	}
-	if (!name && help) {
+	/* "help" alone, and "help help": the general help */
+	if (help && (!name || !strcmp(name, "help"))) {
 		usage(stdout);
 		exit(0);
 	}

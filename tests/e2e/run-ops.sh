@@ -192,6 +192,12 @@ out=$(mr chek -l 2>&1); expect_status "a mistyped command" 1 $? "$out"
 expect_grep "a mistyped command gets a suggestion" "unknown command 'chek'; did you mean 'check'\?" "$out"
 out=$(mr chekc -l 2>&1)
 expect_grep "two letters swapped get one too" "unknown command 'chekc'; did you mean 'check'\?" "$out"
+out=$(mr help help 2>&1); expect_status "help help" 0 $? "$out"
+expect_grep "... is the general help" "^usage: migready \[OPTIONS\] COMMAND$" "$out"
+out=$(mr help rollback 2>&1)
+expect_grep "help rollback names every exit status" "9 *$" "$(printf '%s\n' "$out" | sed -n '/^Exit status/,$p' | tr '\n' ' ' | grep -o '1 invalid input, 8 the report not written, 9')"
+out=$(mr --bogus check 2>&1); expect_status "an unknown option" 1 $? "$out"
+expect_fixed "... said as migready, whatever path ran it" "migready: unrecognized option '--bogus'" "$out"
 
 # --- show: the merged desired state with origins ---
 cat > inv.ini <<'INI'
