@@ -380,6 +380,8 @@ static void check_service_not_masked(struct mr_plan *plan, const char *service,
 	free(origin);
 }
 
+static int server_tls_missing(const struct mr_facts *facts, const struct world_units *units);
+
 static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
                          const struct world_units *w, int explicit_defaults)
 {
@@ -391,7 +393,10 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	mr_res_plan_conf(plan, profile, "libvirtd", w->conf, service, socket_conf_keys,
 	                 MR_ARRAY_LEN(socket_conf_keys), explicit_defaults);
 	want_socket(plan, w->tcp, tcp, "libvirtd.listener", service);
-	want_socket(plan, w->tls, tls, "libvirtd.listener_tls", service);
+	/* a TLS socket without the server's files: the daemon would not start
+	 * (its failure says so, in check_connections) */
+	if (!(tls && mr_setting_bool(tls) && server_tls_missing(mr_plan_facts(plan), w)))
+		want_socket(plan, w->tls, tls, "libvirtd.listener_tls", service);
 	check_service_not_masked(plan, w->service, tcp, tls);
 	if (port) {
 		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
@@ -794,11 +799,17 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	char *origin = origin_or(named, "");
 	int listen = (tcp && mr_setting_bool(tcp)) || (tls && mr_setting_bool(tls));
 	const char *defaults = facts ? mr_facts_libvirtd_defaults(facts) : NULL;
+	/* --listen opens TLS too where listen_tls is on: without the server's
+	 * files libvirtd would not start, so --listen is not added (the
+	 * listener's failure below says so) */
+	const char *tls_conf;
+	int tls_after = tls ? mr_setting_bool(tls) : conf_flag_on(facts, "listen_tls", 1, &tls_conf);
+	int held_back = listen && tls_after && server_tls_missing(facts, &units_libvirtd);
 	if (!defaults)
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "cannot tell where this host keeps libvirtd's options "
 		             "(/etc/default/libvirtd or /etc/sysconfig/libvirtd)");
-	else
+	else if (!held_back)
 		plan_listen_flag(plan, defaults, listen, origin, service);
 	struct service_exec ex = service_exec(facts);
 	check_service_exec(plan, &ex, origin);
@@ -902,51 +913,79 @@ static char *listener_closed(const struct mr_plan *plan, const struct mr_profile
  * of libvirtd.conf, or virtproxyd.conf with modular daemons), or the
  * probe says nothing of one, they are not examined, and that is said;
  * all three found, the item passes. */
+static const struct {
+	const char *key, *server, *client;
+} tls_files[] = {
+	{ "ca_file", "/etc/pki/CA/cacert.pem", "/etc/pki/CA/cacert.pem" },
+	{ "cert_file", "/etc/pki/libvirt/servercert.pem", "/etc/pki/libvirt/clientcert.pem" },
+	{ "key_file", "/etc/pki/libvirt/private/serverkey.pem",
+	  "/etc/pki/libvirt/private/clientkey.pem" },
+};
+
+enum tls_file_state { TLS_ELSEWHERE, TLS_ABSENT, TLS_PRESENT, TLS_UNKNOWN };
+
+/* File i of tls_files, the server's or the client's: *path it, or where
+ * the daemon's conf names another (ca_file... = *path, not examined). */
+static enum tls_file_state tls_file(const struct mr_facts *facts, const struct world_units *units,
+                                    int server, size_t i, const char **path)
+{
+	char *conf_key = mr_xasprintf("%s.%s", units == &units_modular ? "virtproxyd" : "libvirtd",
+	                              tls_files[i].key);
+	const char *other = server ? mr_facts_get(facts, conf_key) : NULL;
+	free(conf_key);
+	if (other) {
+		*path = other;
+		return TLS_ELSEWHERE;
+	}
+	*path = server ? tls_files[i].server : tls_files[i].client;
+	char *absent = mr_xasprintf("%s absent", *path), *there = mr_xasprintf("%s present", *path);
+	enum tls_file_state st = mr_facts_has(facts, "tls.file", absent)  ? TLS_ABSENT
+	                         : mr_facts_has(facts, "tls.file", there) ? TLS_PRESENT
+	                                                                 : TLS_UNKNOWN;
+	free(absent);
+	free(there);
+	return st;
+}
+
+/* Whether the probe found a file of the server's missing: its daemon
+ * would not start with a TLS listener, so apply does not turn one on. */
+static int server_tls_missing(const struct mr_facts *facts, const struct world_units *units)
+{
+	const char *path;
+	for (size_t i = 0; facts && i < MR_ARRAY_LEN(tls_files); i++)
+		if (tls_file(facts, units, 1, i, &path) == TLS_ABSENT)
+			return 1;
+	return 0;
+}
+
 static void check_tls_files(struct mr_plan *plan, const char *item, const char *origin,
                             int server, const struct world_units *units, const char *why)
 {
-	static const struct {
-		const char *key, *server, *client;
-	} files[] = {
-		{ "ca_file", "/etc/pki/CA/cacert.pem", "/etc/pki/CA/cacert.pem" },
-		{ "cert_file", "/etc/pki/libvirt/servercert.pem", "/etc/pki/libvirt/clientcert.pem" },
-		{ "key_file", "/etc/pki/libvirt/private/serverkey.pem",
-		  "/etc/pki/libvirt/private/clientkey.pem" },
-	};
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_buf missing, present;
 	mr_buf_init(&missing);
 	mr_buf_init(&present);
 	size_t n_missing = 0, n_present = 0;
-	for (size_t i = 0; facts && i < MR_ARRAY_LEN(files); i++) {
-		char *conf_key = mr_xasprintf("%s.%s", units == &units_modular ? "virtproxyd" : "libvirtd",
-		                              files[i].key);
-		const char *other = server ? mr_facts_get(facts, conf_key) : NULL;
-		free(conf_key);
-		if (other) {
-			char *where = mr_xasprintf("%s %s = %s", units->conf, files[i].key, other);
+	for (size_t i = 0; facts && i < MR_ARRAY_LEN(tls_files); i++) {
+		const char *path;
+		enum tls_file_state st = tls_file(facts, units, server, i, &path);
+		if (st == TLS_ELSEWHERE) {
+			char *where = mr_xasprintf("%s %s = %s", units->conf, tls_files[i].key, path);
 			mr_plan_unchecked(plan, "libvirtd.tls_files", where);
 			free(where);
-			continue;
-		}
-		const char *path = server ? files[i].server : files[i].client;
-		char *absent = mr_xasprintf("%s absent", path);
-		int gone = mr_facts_has(facts, "tls.file", absent);
-		free(absent);
-		char *there = mr_xasprintf("%s present", path);
-		int found = mr_facts_has(facts, "tls.file", there);
-		free(there);
-		if (gone)
+		} else if (st == TLS_ABSENT) {
 			mr_buf_printf(&missing, "%s%s", n_missing++ ? ", " : "", path);
-		else if (found)
+		} else if (st == TLS_PRESENT) {
 			mr_buf_printf(&present, "%s%s", n_present++ ? ", " : "", path);
-		else
+		} else {
 			mr_plan_unchecked(plan, "libvirtd.tls_files", path);
+		}
 	}
 	if (n_missing)
 		mr_plan_fail(plan, item, origin, "%s: %s %s missing (migready does not manage "
-		             "certificates)", why, missing.data, n_missing > 1 ? "are" : "is");
-	else if (n_present == MR_ARRAY_LEN(files)) /* none left unexamined */
+		             "certificates)%s", why, missing.data, n_missing > 1 ? "are" : "is",
+		             server ? "; apply does not turn that listener on until they are there" : "");
+	else if (n_present == MR_ARRAY_LEN(tls_files)) /* none left unexamined */
 		mr_plan_passed(plan, item, origin, server ? "the server's TLS files" : "the client's TLS files",
 		               "%s are on the host (their contents are not examined)", present.data);
 	mr_buf_fini(&missing);

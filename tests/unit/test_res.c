@@ -1248,7 +1248,8 @@ static const struct transport_case transport_cases[] = {
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = yes\n",
 	  "failed libvirtd.listener_tls line 3: libvirt's daemon would not start to answer on its "
 	  "TLS port: /etc/pki/libvirt/servercert.pem, /etc/pki/libvirt/private/serverkey.pem are "
-	  "missing (migready does not manage certificates)\n" },
+	  "missing (migready does not manage certificates); apply does not turn that listener on "
+	  "until they are there\n" },
 	{ "legacy: --listen opens TLS by libvirt's default: the server's files needed",
 	  LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n"
 	  "tls.file=/etc/pki/libvirt/servercert.pem absent\n"
@@ -1257,13 +1258,15 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener_tls line 2: libvirtd --listen also listens on TLS (listen_tls "
 	  "is 1, libvirt's default; set listen_tls = 0 for TCP only), and would not start: "
 	  "/etc/pki/CA/cacert.pem, /etc/pki/libvirt/servercert.pem are missing (migready does "
-	  "not manage certificates)\n" },
+	  "not manage certificates); apply does not turn that listener on "
+	  "until they are there\n" },
 	{ "legacy: ... as when libvirtd.conf turns it on",
 	  LEGACY_DEBIAN "libvirtd.listen_tls=1\ntls.file=/etc/pki/CA/cacert.pem absent\n",
 	  "[libvirtd]\nlisten_tcp = yes\n",
 	  "failed libvirtd.listener_tls line 2: libvirtd --listen also listens on TLS (listen_tls "
 	  "is 1 in /etc/libvirt/libvirtd.conf; set listen_tls = 0 for TCP only), and would not "
-	  "start: /etc/pki/CA/cacert.pem is missing (migready does not manage certificates)\n" },
+	  "start: /etc/pki/CA/cacert.pem is missing (migready does not manage certificates); apply does not turn that listener on "
+	  "until they are there\n" },
 	{ "legacy: ... not where libvirtd.conf turns it off",
 	  LEGACY_DEBIAN "libvirtd.listen_tls=0\ntls.file=/etc/pki/CA/cacert.pem absent\n",
 	  "[libvirtd]\nlisten_tcp = yes\n", "" },
@@ -1283,7 +1286,8 @@ static const struct transport_case transport_cases[] = {
 	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = yes\n",
 	  "failed libvirtd.listener_tls line 3: libvirt's daemon would not start to answer on its "
 	  "TLS port: /etc/pki/libvirt/servercert.pem is missing (migready does not manage "
-	  "certificates)\n"
+	  "certificates); apply does not turn that listener on "
+	  "until they are there\n"
 	  "unchecked libvirtd.tls_files /etc/libvirt/virtproxyd.conf key_file = \"/srv/k.pem\"\n" },
 	{ "nova over TLS without the client's files",
 	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tls") "tls.file=/etc/pki/CA/cacert.pem present\n"
@@ -1416,7 +1420,8 @@ static void test_passes(void **state)
 		  "[libvirtd]\nlisten_tls = yes\n", "libvirtd.listener_tls",
 		  "failed libvirtd.listener_tls line 2: libvirt's daemon would not start to answer on its "
 		  "TLS port: /etc/pki/libvirt/servercert.pem is missing (migready does not manage "
-		  "certificates)\n" },
+		  "certificates); apply does not turn that listener on "
+		  "until they are there\n" },
 		{ "... the probe silent on them: not examined",
 		  "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
 		  "unit.libvirtd.service=enabled active\nunit.libvirtd.socket=enabled active\n"
@@ -1472,6 +1477,46 @@ static void test_passes(void **state)
 		if (strcmp(got, pass_cases[i].want) != 0)
 			fail_msg("%s: got\n%s\nwant\n%s", pass_cases[i].name, got, pass_cases[i].want);
 		free(got);
+	}
+}
+
+/* A TLS listener without the server's files would stop libvirt's daemon
+ * from starting: apply does not turn it on (its failure says why). */
+static void test_tls_held_back(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *facts, *profile, *needle;
+		int present;
+	} held[] = {
+		{ "socket: the TLS socket turned on with its files", SOCKET_DEBIAN,
+		  "[libvirtd]\nlisten_tls = yes\n", "unit libvirtd-tls.socket enable start", 1 },
+		{ "... not without them", SOCKET_DEBIAN "tls.file=/etc/pki/libvirt/servercert.pem absent\n",
+		  "[libvirtd]\nlisten_tls = yes\n", "libvirtd-tls.socket", 0 },
+		{ "legacy: --listen added, the files there", LEGACY_DEBIAN, "[libvirtd]\nlisten_tcp = yes\n",
+		  "add LIBVIRTD_ARGS --listen", 1 },
+		{ "... not where TLS, on by libvirt's default, has no files",
+		  LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n",
+		  "[libvirtd]\nlisten_tcp = yes\n", "LIBVIRTD_ARGS --listen", 0 },
+		{ "... added where the profile turns TLS off",
+		  LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n",
+		  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "add LIBVIRTD_ARGS --listen", 1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(held); i++) {
+		struct mr_profile *p = mr_test_profile(held[i].profile);
+		struct mr_facts *f = facts_of(held[i].facts);
+		struct mr_plan *plan = mr_plan_new(f);
+		struct mr_error *err = NULL;
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		char *got = render(plan);
+		if ((strstr(got, held[i].needle) != NULL) != held[i].present)
+			fail_msg("%s: '%s' %s in\n%s", held[i].name, held[i].needle,
+			         held[i].present ? "missing" : "present", got);
+		free(got);
+		mr_plan_free(plan);
+		mr_facts_free(f);
+		mr_profile_free(p);
 	}
 }
 
@@ -1644,6 +1689,7 @@ int main(void)
 		cmocka_unit_test(test_firewall),
 		cmocka_unit_test(test_nova_transport),
 		cmocka_unit_test(test_passes),
+		cmocka_unit_test(test_tls_held_back),
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_registry_sorted),
