@@ -194,8 +194,9 @@ static void plan_host(struct fleet *f, size_t i)
 		fail_with(rep, err);
 		goto out;
 	}
+	/* times since the host's start: its gather phase's, then this one's */
 	mr_log(MR_LOG_INFO, "%s: planned at %.3f s: %zu files, %zu units", tg->name,
-	       now_s() - start, mr_plan_file_count(plan), mr_plan_unit_count(plan));
+	       hs->seconds + now_s() - start, mr_plan_file_count(plan), mr_plan_unit_count(plan));
 	if (mr_plan_run(plan, hs->t, f->aug, &o->run, rep, &err) < 0)
 		fail_with(rep, err);
 	else if (f->lock && !mr_host_report_failed(rep))
@@ -205,7 +206,7 @@ static void plan_host(struct fleet *f, size_t i)
 		mr_rollback_prune(hs->t, tg->profile, o->run.run_id);
 	mr_log(MR_LOG_INFO, "%s: files read, parsed%s at %.3f s: %zu settings, %zu not as desired%s",
 	       tg->name, o->run.mode == MR_MODE_APPLY ? " and committed" : " and compared",
-	       now_s() - start, mr_host_report_checked(rep), mr_host_report_drift(rep),
+	       hs->seconds + now_s() - start, mr_host_report_checked(rep), mr_host_report_drift(rep),
 	       mr_host_report_failed(rep) ? ", failed" : "");
 out:
 	mr_error_free(err);

@@ -192,6 +192,11 @@ out=$(mr chek -l 2>&1); expect_status "a mistyped command" 1 $? "$out"
 expect_grep "a mistyped command gets a suggestion" "unknown command 'chek'; did you mean 'check'\?" "$out"
 out=$(mr chekc -l 2>&1)
 expect_grep "two letters swapped get one too" "unknown command 'chekc'; did you mean 'check'\?" "$out"
+# -v: each step of a host at its time since the host's start, in order
+out=$(mr -v check -l --root "$ROOT" -p "$SRC/profiles/base-libvirt.ini" 2>&1 >/dev/null)
+times=$(printf '%s\n' "$out" | sed -n 's/^migready: info: localhost: [a-z ,]* \(at\|in\) \([0-9.]*\) s.*/\2/p')
+[ "$(printf '%s\n' "$times" | wc -l)" -ge 4 ] && [ "$(printf '%s\n' "$times" | sort -n)" = "$times" ] \
+	&& ok "-v: the steps' times never go back" || not_ok "-v: the steps' times never go back" "$out"
 out=$(mr help help 2>&1); expect_status "help help" 0 $? "$out"
 expect_grep "... is the general help" "^usage: migready \[OPTIONS\] COMMAND$" "$out"
 out=$(mr help rollback 2>&1)
