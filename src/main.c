@@ -704,6 +704,13 @@ static void warn_unapplied(const struct run *r)
 
 static struct mr_cpu_map *load_cpu_map(const struct run *r);
 
+static void print_profile_counts(const char *what, const struct mr_profile *p)
+{
+	size_t settings = mr_profile_setting_count(p), sections = mr_profile_section_count(p);
+	printf("%s: %zu setting%s in %zu section%s\n", what, settings, settings == 1 ? "" : "s",
+	       sections, sections == 1 ? "" : "s");
+}
+
 static int lint(const struct cli *cli, const struct run *r)
 {
 	/* cpu_model's names: the CPU map is on this machine, so a typo is the
@@ -723,15 +730,15 @@ static int lint(const struct cli *cli, const struct run *r)
 	if (cli->quiet)
 		return 0;
 	if (r->cli_profile)
-		printf("profile: %zu settings in %zu sections\n",
-		       mr_profile_setting_count(r->cli_profile),
-		       mr_profile_section_count(r->cli_profile));
-	for (size_t i = 0; i < r->cache.n; i++)
-		printf("profile %s: %zu settings in %zu sections\n", r->cache.keys[i][0],
-		       mr_profile_setting_count(r->cache.profiles[i]),
-		       mr_profile_section_count(r->cache.profiles[i]));
+		print_profile_counts("profile", r->cli_profile);
+	for (size_t i = 0; i < r->cache.n; i++) {
+		char *what = mr_xasprintf("profile %s", r->cache.keys[i][0]);
+		print_profile_counts(what, r->cache.profiles[i]);
+		free(what);
+	}
 	if (r->inventory)
-		printf("inventory %s: %zu hosts\n", mr_inventory_path(r->inventory), r->n);
+		printf("inventory %s: %zu host%s\n", mr_inventory_path(r->inventory), r->n,
+		       r->n == 1 ? "" : "s");
 	printf("valid\n");
 	return 0;
 }

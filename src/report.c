@@ -524,7 +524,8 @@ static void text_rollback(FILE *out, const struct mr_host_report *h,
 	if (ho == MR_OUTCOME_FAILED)
 		fputs("failed", out);
 	else if (ho == MR_OUTCOME_CHANGED)
-		fprintf(out, "rolled back run %s (%zu files)", h->rolled_back, files_changed(h));
+		fprintf(out, "rolled back run %s (%zu file%s)", h->rolled_back, files_changed(h),
+		        files_changed(h) == 1 ? "" : "s");
 	else if (h->rolled_back)
 		fprintf(out, "every file is as before run %s", h->rolled_back);
 	else
