@@ -905,6 +905,11 @@ static long aug_path_len(const char *s)
 				i++;
 			else if (c == quote)
 				quote = 0;
+		} else if (c == '\\') {
+			/* an escaped character (a blank too) is part of the name,
+			 * as Augeas reads it; nothing to escape is no path */
+			if (!s[++i])
+				return -1;
 		} else if (c == '"' || c == '\'') {
 			quote = c;
 		} else if (c == '[') {

@@ -342,6 +342,10 @@ static const struct type_case type_cases[] = {
 	  "set: expected an Augeas path relative to the file, got '/files/etc/hosts/1 x'" },
 	{ "file /etc/hosts", "set", "foo", "set: expected AUGPATH VALUE, got 'foo'" },
 	{ "file /etc/hosts", "set", "a[1 x", "set: expected AUGPATH VALUE, got 'a[1 x'" },
+	/* an escaped blank is the name's, as Augeas reads it */
+	{ "file /etc/hosts", "set", "net.a\\ b 3", NULL },
+	{ "file /etc/hosts", "set", "net.a\\ b", "set: expected AUGPATH VALUE, got 'net.a\\ b'" },
+	{ "file /etc/hosts", "rm", "a\\", "rm: expected AUGPATH, got 'a\\'" },
 	{ "file /etc/hosts", "rm", "net.ipv4.x", NULL },
 	{ "file /etc/hosts", "rm", "a b", "rm: expected AUGPATH, got 'a b'" },
 #define OUTSIDE "expected an Augeas path inside the file (no '..', parent:: or ancestor:: step, no path from '/'), got "
