@@ -111,6 +111,10 @@ const char *mr_str_suggest(const char *word, const char *const *candidates, size
 	if (limit > 3)
 		limit = 3;
 	unsigned best_d = limit + 1;
+	/* the same word in other case (LISTEN_TCP) is the nearest of all */
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(word, candidates[i]))
+			return candidates[i];
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = mr_str_distance(word, candidates[i]);
 		if (d < best_d) {

@@ -52,6 +52,8 @@ static void test_distance_and_suggest(void **state)
 	assert_string_equal(mr_str_suggest("chekc", commands, 7), "check");
 	assert_string_equal(mr_str_suggest("aplpy", commands, 7), "apply");
 	assert_null(mr_str_suggest("zzzzz", commands, 7));
+	/* another case is the nearest, however far in edits */
+	assert_string_equal(mr_str_suggest("CHECK", commands, 7), "check");
 }
 
 static void test_loopback(void **state)
