@@ -558,6 +558,19 @@ void mr_plan_unchecked(struct mr_plan *plan, const char *setting, const char *or
 	add_failed(&plan->unchecked, &plan->n_unchecked, setting, origin, NULL);
 }
 
+void mr_plan_unchecked_each(struct mr_plan *plan, const char *fact, const char *setting,
+                            const char *before, const char *after)
+{
+	const char **values = NULL;
+	size_t n = plan->facts ? mr_facts_get_all(plan->facts, fact, &values) : 0;
+	for (size_t i = 0; i < n; i++) {
+		char *where = mr_xasprintf("%s%s%s", before, values[i], after);
+		mr_plan_unchecked(plan, setting, where);
+		free(where);
+	}
+	free(values);
+}
+
 size_t mr_plan_file_count(const struct mr_plan *plan)
 {
 	return plan->n_files;

@@ -463,14 +463,7 @@ static void check_mounted_by(struct mr_plan *plan, const char *mp, const char *o
 			             "with the line of /etc/fstab",
 			             unit, mp);
 	}
-	const char **maps = NULL;
-	size_t n = facts ? mr_facts_get_all(facts, "mount.autofs", &maps) : 0;
-	for (size_t i = 0; i < n; i++) {
-		char *where = mr_xasprintf("autofs: %s", maps[i]);
-		mr_plan_unchecked(plan, "nfs.autofs", where);
-		free(where);
-	}
-	free(maps);
+	mr_plan_unchecked_each(plan, "mount.autofs", "nfs.autofs", "autofs: ", "");
 }
 
 static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)

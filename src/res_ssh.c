@@ -622,14 +622,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		mr_plan_unchecked(plan, "ssh.sshd_config", where);
 		free(where);
 	}
-	const char **unreadable = NULL;
-	size_t n_unreadable = facts ? mr_facts_get_all(facts, "sshd.include_unreadable", &unreadable) : 0;
-	for (size_t i = 0; i < n_unreadable; i++) {
-		char *where = mr_xasprintf("%s, which the probe cannot read", unreadable[i]);
-		mr_plan_unchecked(plan, "ssh.sshd_include", where);
-		free(where);
-	}
-	free(unreadable);
+	mr_plan_unchecked_each(plan, "sshd.include_unreadable", "ssh.sshd_include", "",
+	                       ", which the probe cannot read");
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
