@@ -555,6 +555,12 @@ void mr_plan_fail(struct mr_plan *plan, const char *setting, const char *origin,
 
 void mr_plan_unchecked(struct mr_plan *plan, const char *setting, const char *origin)
 {
+	/* said once: two checks may meet the same file (cacert.pem, the
+	 * server's and the client's) */
+	for (size_t i = 0; i < plan->n_unchecked; i++)
+		if (!strcmp(plan->unchecked[i].setting, setting) &&
+		    !strcmp(plan->unchecked[i].origin, origin))
+			return;
 	add_failed(&plan->unchecked, &plan->n_unchecked, setting, origin, NULL);
 }
 
