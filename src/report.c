@@ -1046,7 +1046,7 @@ static void prom_run_metric(FILE *out, const struct mr_report *rep, const char *
 static int write_prom(const struct mr_report *rep, FILE *out)
 {
 	prom_metric(out, rep, "migready_host_up",
-	            "1 if the host was reached and every file read, parsed and written", 0, host_up);
+	            "1 if the host was reached and nothing failed on it", 0, host_up);
 	prom_metric(out, rep, "migready_host_reachable",
 	            "1 if the host answered the facts probe; 0: its settings are unknown", 0,
 	            host_reachable);
