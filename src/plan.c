@@ -88,6 +88,15 @@ struct plan_observed {
 	struct mr_plan_cmd *cmd;
 };
 
+static void observed_fini(struct plan_observed *o)
+{
+	free(o->setting);
+	free(o->origin);
+	free(o->old);
+	free(o->want);
+	free(o->note);
+}
+
 struct plan_mount {
 	char *path;
 	int force;
@@ -209,14 +218,8 @@ void mr_plan_free(struct mr_plan *plan)
 		free(plan->mounts[i].origin);
 	}
 	free(plan->mounts);
-	for (size_t i = 0; i < plan->n_observed; i++) {
-		struct plan_observed *o = &plan->observed[i];
-		free(o->setting);
-		free(o->origin);
-		free(o->old);
-		free(o->want);
-		free(o->note);
-	}
+	for (size_t i = 0; i < plan->n_observed; i++)
+		observed_fini(&plan->observed[i]);
 	free(plan->observed);
 	items_free(plan->failed, plan->n_failed);
 	items_free(plan->unchecked, plan->n_unchecked);
@@ -429,11 +432,7 @@ static struct plan_observed *observe(struct mr_plan *plan, struct mr_plan_cmd *c
 		if (plan->observed[i].cmd == c)
 			o = &plan->observed[i];
 	if (o) { /* a command settles one item */
-		free(o->setting);
-		free(o->origin);
-		free(o->old);
-		free(o->want);
-		free(o->note);
+		observed_fini(o);
 	} else {
 		plan->observed = mr_xreallocarray(plan->observed, plan->n_observed + 1,
 		                                  sizeof(*plan->observed));
@@ -472,11 +471,7 @@ static void drop_passes(struct mr_plan *plan, const char *setting)
 	for (size_t i = 0; i < plan->n_observed; i++) {
 		struct plan_observed *o = &plan->observed[i];
 		if (o->note && !strcmp(o->setting, setting)) {
-			free(o->setting);
-			free(o->origin);
-			free(o->old);
-			free(o->want);
-			free(o->note);
+			observed_fini(o);
 			continue;
 		}
 		plan->observed[k++] = *o;

@@ -1195,9 +1195,6 @@ static void check_migration_ports(struct mr_plan *plan, const struct mr_profile 
 	free(from_hi);
 }
 
-/* The profile's backend, where the host switches on another firewall:
- * instead of this one, its rules are not what filters the peers; beside
- * it, the other's rules filter them too, and are not examined. */
 /* Whether the facts tell which firewalls the host switches on: in a tree
  * its enablement links do; on a live host only a systemd that answers.
  * If not, that is said (not examined). */
@@ -1211,6 +1208,9 @@ static int switched_on_known(struct mr_plan *plan)
 	return 0;
 }
 
+/* The profile's backend, where the host switches on another firewall:
+ * instead of this one, its rules are not what filters the peers; beside
+ * it, the other's rules filter them too, and are not examined. */
 static void check_backend_on(struct mr_plan *plan, enum backend which, const char *origin)
 {
 	const struct mr_facts *f = mr_plan_facts(plan);
