@@ -802,7 +802,7 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	/* --listen opens TLS too where listen_tls is on: without the server's
 	 * files libvirtd would not start, so --listen is not added (the
 	 * listener's failure below says so) */
-	const char *tls_conf;
+	const char *tls_conf = NULL;
 	int tls_after = tls ? mr_setting_bool(tls) : conf_flag_on(facts, "listen_tls", 1, &tls_conf);
 	int held_back = listen && tls_after && server_tls_missing(facts, &units_libvirtd);
 	if (!defaults)
@@ -858,12 +858,11 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	 * default is on), and libvirtd does not start without the server's
 	 * TLS files: a profile that asks for TCP only must say listen_tls = 0
 	 * (where it sets listen_tls, check_connections looks at the files) */
-	const char *conf;
-	if (listen && !tls && conf_flag_on(facts, "listen_tls", 1, &conf)) {
+	if (listen && !tls && tls_after) {
 		char *why = mr_xasprintf("libvirtd --listen also listens on TLS (listen_tls is %s%s; "
 		                         "set listen_tls = 0 for TCP only), and would not start",
-		                         conf ? conf : "1, libvirt's default",
-		                         conf ? " in /etc/libvirt/libvirtd.conf" : "");
+		                         tls_conf ? tls_conf : "1, libvirt's default",
+		                         tls_conf ? " in /etc/libvirt/libvirtd.conf" : "");
 		check_tls_files(plan, "libvirtd.listener_tls", origin, 1, &units_libvirtd, why);
 		free(why);
 	}
