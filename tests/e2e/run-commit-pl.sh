@@ -7,8 +7,10 @@
 # a link out of the root, a target that is a link is a conflict (exit 3),
 # extended attributes go with the file as cp --preserve=xattr carries them
 # (not those /etc/xattr.conf skips), and a file system without them, or
-# without flistxattr, commits all the same. A rule both engines share (a
-# long name's leftovers) runs src/commit.sh too.
+# without flistxattr, commits all the same. Rules both engines share (a
+# long name's leftovers; where no hard link can be made, the original is
+# kept as a copy with its ACL and extended attributes, and a failed
+# commit puts it back whole) run src/commit.sh too.
 #   run-commit-pl.sh SRCDIR
 set -u
 SRC=$1
@@ -274,27 +276,37 @@ expect_fixed "no xattrs: the new file on ext4 keeps its user.* one" 'user.migrea
 # seccomp filter fails every *xattr syscall so, in the commit's process
 # and those it runs (the branch the ramfs above does not reach).
 case $(uname -m) in
-x86_64) sc=(0xc000003e 157 188 199) ;; # AUDIT_ARCH, prctl, setxattr..fremovexattr
-aarch64) sc=(0xc00000b7 167 5 16) ;;
-riscv64) sc=(0xc00000f3 167 5 16) ;;
+# AUDIT_ARCH, prctl, setxattr..fremovexattr; link, linkat; flistxattr
+x86_64) arch=(0xc000003e 157) xattr_nrs=188-199 link_nrs=86-86,265-265 flistxattr=196 ;;
+aarch64) arch=(0xc00000b7 167) xattr_nrs=5-16 link_nrs=37-37 flistxattr=13 ;;
+riscv64) arch=(0xc00000f3 167) xattr_nrs=5-16 link_nrs=37-37 flistxattr=13 ;;
 *) skip "no seccomp numbers for $(uname -m) here" ;;
 esac
-# noxattr ARCH PRCTL FIRST LAST CMD...: CMD with syscalls FIRST..LAST
-# failing with EOPNOTSUPP (95)
+# failing ARCH PRCTL LO-HI[,LO-HI]... CMD...: CMD with the syscalls in
+# those ranges failing with EOPNOTSUPP (95)
 # shellcheck disable=SC2016 # perl code
-noxattr='my ($arch, $prctl, $lo, $hi) = map { /^0x/ ? hex : $_ } splice @ARGV, 0, 4;
-my $f = join "", map { pack "SCCL", @$_ } [0x20, 0, 0, 4], [0x15, 0, 3, $arch], [0x20, 0, 0, 0],
-  [0x35, 0, 1, $lo], [0x25, 0, 1, $hi], [6, 0, 0, 0x7fff0000], [6, 0, 0, 0x50000 | 95];
-my $p = pack "S x6 p", length($f) / 8, $f;
+failing='my ($arch, $prctl) = map { /^0x/ ? hex : $_ } splice @ARGV, 0, 2;
+my @r = map { [split /-/] } split /,/, shift @ARGV;
+my $allow = 3 + 2 * @r;
+my @i = ([0x20, 0, 0, 4], [0x15, 0, $allow - 2, $arch], [0x20, 0, 0, 0]);
+for my $k (0 .. $#r) {
+	my $j = 3 + 2 * $k;
+	push @i, [0x35, 0, 1, $r[$k][0]], [0x25, 0, $allow + 1 - ($j + 2), $r[$k][1]];
+}
+push @i, [6, 0, 0, 0x7fff0000], [6, 0, 0, 0x50000 | 95];
+my $f = join "", map { pack "SCCL", @$_ } @i;
+my $p = pack "S x6 p", scalar @i, $f;
 syscall($prctl, 38, 1, 0, 0, 0) == 0 && syscall($prctl, 22, 2, $p) == 0 or die "seccomp: $!\n";
 exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\n";'
+sc=("${arch[@]}" "$xattr_nrs")
+sl=("${arch[@]}" "$link_nrs")
 mkdir -p "$W/t9"
 printf 'a\n' >"$W/t9/f"
 # the premise: the filter takes
 # shellcheck disable=SC2016
-"$PERL" -e "$noxattr" "${sc[@]}" "$PERL" -e 'my $l = "\0" x 64; syscall('"${sc[3]}"' - 3, 0, $l, 64); exit($! == 95 ? 0 : 1)' \
+"$PERL" -e "$failing" "${sc[@]}" "$PERL" -e 'my $l = "\0" x 64; syscall('"$flistxattr"', 0, $l, 64); exit($! == 95 ? 0 : 1)' \
 	&& ok "no flistxattr: the filter takes" || not_ok "no flistxattr: the filter takes"
-out=$(printf 'a\nb\nm\n' | "$PERL" -e "$noxattr" "${sc[@]}" "$PERL" "$SRC/src/commit.pl" 0 '' 1 \
+out=$(printf 'a\nb\nm\n' | "$PERL" -e "$failing" "${sc[@]}" "$PERL" "$SRC/src/commit.pl" 0 '' 1 \
 	"$W/t9/f" "$W/t9/.f.migready-nnnnnn" 2 2 "$W/t9/bk/r1/f" 644:-:- \
 	"$W/t9/bk/r1/.MANIFEST.migready-oooooo" "$W/t9/bk/r1/MANIFEST" 2 - - 0 0 2>&1)
 st=$?
@@ -303,5 +315,84 @@ expect_grep "no flistxattr: committed" '^commit ok$' "$out"
 [ "$(cat "$W/t9/f")" = b ] && ok "no flistxattr: written" || not_ok "no flistxattr: written"
 [ "$(cat "$W/t9/bk/r1/f" 2>/dev/null)" = a ] && ok "no flistxattr: backed up" \
 	|| not_ok "no flistxattr: backed up" "$(ls -laR "$W/t9")"
+
+# Where a hard link cannot be made (a file system without them), the
+# original is kept as a copy: it must carry the ACL, the extended
+# attributes and the mode, since a failed commit renames it back. The
+# same filter fails link (linkat where there is no link syscall), so both
+# files take that path; the second file's rename fails (fault injected),
+# and the first, already renamed, is put back from its copy.
+L=$W/t10
+mkdir -p "$L/etc"
+# shellcheck disable=SC2016
+"$PERL" -e "$failing" "${sl[@]}" "$PERL" -e 'open my $f, ">", $ARGV[0]; exit(link($ARGV[0], "$ARGV[0].l") ? 1 : 0)' \
+	"$L/premise" && ok "no hard links: the filter takes (perl)" || not_ok "no hard links: the filter takes (perl)"
+"$PERL" -e "$failing" "${sl[@]}" ln -- "$L/premise" "$L/premise.ln" 2>/dev/null &&
+	not_ok "no hard links: the filter takes (ln)" || ok "no hard links: the filter takes (ln)"
+for n in f g; do
+	printf 'old %s\n' "$n" >"$L/etc/$n"
+	chmod 0640 "$L/etc/$n"
+	setfacl -m u:nobody:r "$L/etc/$n" && setfattr -n user.migready.t -v 0x31 "$L/etc/$n" ||
+		not_ok "no hard links: an ACL and an xattr set on $n"
+done
+# attrs FILE: its mode, ACL and extended attributes, as they compare
+attrs() { stat -c '%a %s' -- "$1"; getfacl -c -- "$1" 2>&1; getfattr --absolute-names -d -m - -e hex -- "$1" 2>&1 | sed 1d; }
+before_f=$(attrs "$L/etc/f")
+before_g=$(attrs "$L/etc/g")
+# nolink FAULT: the commit of both files under the filter
+nolink() {
+	out=$(printf 'old f\nnew f\nold g\nnew g\nm\n' | MIGREADY_FAULT=$1 "$PERL" -e "$failing" "${sl[@]}" \
+		"$PERL" "$SRC/src/commit.pl" 0 '' 2 \
+		"$L/etc/f" "$L/etc/.f.migready-qqqqqq" 6 6 - 640:-:- \
+		"$L/etc/g" "$L/etc/.g.migready-ssssss" 6 6 - 640:-:- - - 0 - - 0 0 2>&1)
+	st=$?
+}
+nolink rename:1
+expect_status "no hard links: the second rename fails" 5 "$st" "$out"
+expect_grep "no hard links: the first file put back" '^file 0 restored$' "$out"
+expect_no_grep "no hard links: no original lost" 'kept at' "$out"
+[ "$(cat "$L/etc/f")" = "old f" ] && [ "$(cat "$L/etc/g")" = "old g" ] && ok "no hard links: both as they were" \
+	|| not_ok "no hard links: both as they were" "$(head "$L/etc/f" "$L/etc/g")"
+[ "$(attrs "$L/etc/f")" = "$before_f" ] && ok "no hard links: the first's mode, ACL and xattr put back" \
+	|| not_ok "no hard links: the first's mode, ACL and xattr put back" "$(attrs "$L/etc/f")"
+[ "$(attrs "$L/etc/g")" = "$before_g" ] && ok "no hard links: the second untouched" \
+	|| not_ok "no hard links: the second untouched" "$(attrs "$L/etc/g")"
+[ -z "$(ls -A "$L/etc" | grep migready)" ] && ok "no hard links: no copy or temporary file left" \
+	|| not_ok "no hard links: no copy or temporary file left" "$(ls -A "$L/etc")"
+nolink ''
+expect_status "no hard links: committed" 0 "$st" "$out"
+[ "$(cat "$L/etc/f")" = "new f" ] && [ "$(cat "$L/etc/g")" = "new g" ] && ok "no hard links: both written" \
+	|| not_ok "no hard links: both written" "$(head "$L/etc/f" "$L/etc/g")"
+[ "$(attrs "$L/etc/f")" = "$before_f" ] &&
+	ok "no hard links: the new file has the ACL and xattr" \
+	|| not_ok "no hard links: the new file has the ACL and xattr" "$(attrs "$L/etc/f")"
+[ -z "$(ls -A "$L/etc" | grep migready)" ] && ok "no hard links: the copies removed" \
+	|| not_ok "no hard links: the copies removed" "$(ls -A "$L/etc")"
+# ... and the shell's commit (its copy is cp's), the new files staged as
+# the controller stages them for it
+shnolink() {
+	printf 'new f\n' >"$L/etc/.f.migready-tttttt"
+	printf 'new g\n' >"$L/etc/.g.migready-uuuuuu"
+	chmod 0600 "$L/etc/.f.migready-tttttt" "$L/etc/.g.migready-uuuuuu"
+	out=$(MIGREADY_FAULT=$1 "$PERL" -e "$failing" "${sl[@]}" sh "$SRC/src/commit.sh" 0 1 '' 2 \
+		"$L/etc/f" "$L/etc/.f.migready-tttttt" "$(sha256sum <"$L/etc/f" | cut -d' ' -f1)" \
+		"$(printf 'new f\n' | sha256sum | cut -d' ' -f1)" - 640:-:- \
+		"$L/etc/g" "$L/etc/.g.migready-uuuuuu" "$(sha256sum <"$L/etc/g" | cut -d' ' -f1)" \
+		"$(printf 'new g\n' | sha256sum | cut -d' ' -f1)" - 640:-:- - - - - 0 2>&1)
+	st=$?
+}
+for n in f g; do
+	printf 'old %s\n' "$n" >"$L/etc/$n"
+	setfacl -m u:nobody:r "$L/etc/$n" && setfattr -n user.migready.t -v 0x31 "$L/etc/$n"
+done
+before_f=$(attrs "$L/etc/f")
+shnolink rename:1
+expect_status "no hard links, the shell's commit: the second rename fails" 5 "$st" "$out"
+[ "$(cat "$L/etc/f")" = "old f" ] && [ "$(attrs "$L/etc/f")" = "$before_f" ] &&
+	ok "no hard links, the shell's commit: the first put back whole" \
+	|| not_ok "no hard links, the shell's commit: the first put back whole" "$(cat "$L/etc/f"; attrs "$L/etc/f")"
+rm -f "$L/etc/.f.migready-tttttt" "$L/etc/.g.migready-uuuuuu"
+[ -z "$(ls -A "$L/etc" | grep migready)" ] && ok "no hard links, the shell's commit: no copy left" \
+	|| not_ok "no hard links, the shell's commit: no copy left" "$(ls -A "$L/etc")"
 
 summary
