@@ -132,15 +132,25 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
 			break;
 		const char *eq = memchr(p, '=', n);
 		int bad = !eq || !key_valid(p, (size_t)(eq - p)) || lineno > MAX_LINES;
-		for (const char *c = eq ? eq + 1 : p; !bad && c < p + n; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				bad = 1;
 		if (bad) {
 			mr_error_add(err, MR_ERR_HOST, host,
 			             "facts probe: line %zu is not key=value (or too many lines)", lineno);
 			mr_facts_free(f);
 			return NULL;
 		}
+		for (const char *c = eq + 1; c < p + n; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				/* A value copied from one of the host's files. Not
+				 * dropped: a missing value of a list (a dropping
+				 * chain, a refusing sshd line) would read as none. */
+				mr_error_add(err, MR_ERR_HOST, host,
+				             "facts probe: line %zu: the value of %.*s holds a control "
+				             "character (byte %u; in one of the host's files?); nothing "
+				             "examined",
+				             lineno, (int)(eq - p), p, (unsigned char)*c);
+				mr_facts_free(f);
+				return NULL;
+			}
 		size_t kn = (size_t)(eq - p), vn = n - kn - 1;
 		if (kn == 7 && !memcmp(p, "pending", 7)) {
 			/* Unit names read back from a host: validated, deduplicated,

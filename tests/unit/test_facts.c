@@ -38,34 +38,35 @@ struct parse_case {
 	const char *key;   /* ok: this key ... */
 	const char *value; /* ... has this value (NULL: absent) */
 	unsigned bad_line; /* refused, naming this line */
+	const char *bad_key; /* ... and this key */
 };
 
 static const struct parse_case parse_cases[] = {
-	{ "plain", "probe=1\nmode=live\n", 0, "mode", "live", 0 },
-	{ "value holds '='", "hostkey=ssh-ed25519 AAAA==\n", 0, "hostkey", "ssh-ed25519 AAAA==", 0 },
-	{ "empty value", "probe=1\nos.id=\n", 0, "os.id", "", 0 },
-	{ "last line unterminated", "a=1\nb=2", 0, "b", "2", 0 },
-	{ "repeated key: the last", "a=1\na=2\n", 0, "a", "2", 0 },
-	{ "key charset", "unit.getty@tty1.service=static\n", 0, "unit.getty@tty1.service", "static", 0 },
-	{ "mark ends it", "a=1\n" MR_HELD_MARK "\nb=2\n", 0, "b", NULL, 0 },
+	{ "plain", "probe=1\nmode=live\n", 0, "mode", "live", 0, NULL },
+	{ "value holds '='", "hostkey=ssh-ed25519 AAAA==\n", 0, "hostkey", "ssh-ed25519 AAAA==", 0, NULL },
+	{ "empty value", "probe=1\nos.id=\n", 0, "os.id", "", 0, NULL },
+	{ "last line unterminated", "a=1\nb=2", 0, "b", "2", 0, NULL },
+	{ "repeated key: the last", "a=1\na=2\n", 0, "a", "2", 0, NULL },
+	{ "key charset", "unit.getty@tty1.service=static\n", 0, "unit.getty@tty1.service", "static", 0, NULL },
+	{ "mark ends it", "a=1\n" MR_HELD_MARK "\nb=2\n", 0, "b", NULL, 0, NULL },
 	/* What follows the mark is not the probe's: never read. */
-	{ "garbage after mark", "a=1\n" MR_HELD_MARK "\nnot a fact\n\x01\n", 0, "a", "1", 0 },
-	{ "mark is a whole line", "a=1\n" MR_HELD_MARK "x\n", 0, NULL, NULL, 2 },
-	{ "no '='", "probe=1\njust text\n", 0, NULL, NULL, 2 },
-	{ "empty line", "a=1\n\nb=2\n", 0, NULL, NULL, 2 },
-	{ "upper case key", "probe=1\nProbe=1\n", 0, NULL, NULL, 2 },
-	{ "space in key", "a b=1\n", 0, NULL, NULL, 1 },
-	{ "empty key", "=1\n", 0, NULL, NULL, 1 },
-	{ "shell in key", "a;b=1\n", 0, NULL, NULL, 1 },
-	{ "control byte", "a=1\nb=x\x01y\n", 0, NULL, NULL, 2 },
-	{ "carriage return", "a=x\r\n", 0, NULL, NULL, 1 },
-	{ "tab", "a=x\ty\n", 0, NULL, NULL, 1 },
-	{ "escape sequence", "a=\x1b[31mred\n", 0, NULL, NULL, 1 },
-	{ "DEL", "a=\x7f\n", 0, NULL, NULL, 1 },
-	{ "NUL in value", "a=b\0c\n", 6, NULL, NULL, 1 },
-	{ "NUL in key", "a\0b=c\n", 6, NULL, NULL, 1 },
+	{ "garbage after mark", "a=1\n" MR_HELD_MARK "\nnot a fact\n\x01\n", 0, "a", "1", 0, NULL },
+	{ "mark is a whole line", "a=1\n" MR_HELD_MARK "x\n", 0, NULL, NULL, 2, NULL },
+	{ "no '='", "probe=1\njust text\n", 0, NULL, NULL, 2, NULL },
+	{ "empty line", "a=1\n\nb=2\n", 0, NULL, NULL, 2, NULL },
+	{ "upper case key", "probe=1\nProbe=1\n", 0, NULL, NULL, 2, NULL },
+	{ "space in key", "a b=1\n", 0, NULL, NULL, 1, NULL },
+	{ "empty key", "=1\n", 0, NULL, NULL, 1, NULL },
+	{ "shell in key", "a;b=1\n", 0, NULL, NULL, 1, NULL },
+	{ "control byte", "a=1\nb=x\x01y\n", 0, NULL, NULL, 2, "value of b " },
+	{ "carriage return", "a=x\r\n", 0, NULL, NULL, 1, "value of a " },
+	{ "tab", "a=x\ty\n", 0, NULL, NULL, 1, "(byte 9;" },
+	{ "escape sequence", "a=\x1b[31mred\n", 0, NULL, NULL, 1, "a holds a control character (byte 27" },
+	{ "DEL", "a=\x7f\n", 0, NULL, NULL, 1, "(byte 127;" },
+	{ "NUL in value", "a=b\0c\n", 6, NULL, NULL, 1, "(byte 0;" },
+	{ "NUL in key", "a\0b=c\n", 6, NULL, NULL, 1, NULL },
 	/* Kept as "pending", it would skip the unit-name check. */
-	{ "NUL smuggles pending", "pending\0=x; rm -rf /\n", 21, NULL, NULL, 1 },
+	{ "NUL smuggles pending", "pending\0=x; rm -rf /\n", 21, NULL, NULL, 1, NULL },
 };
 
 static void test_parse(void **state)
@@ -83,10 +84,13 @@ static void test_parse(void **state)
 			assert_int_equal(err->kind, MR_ERR_HOST);
 			/* The operator must learn which host and where. */
 			char *msg = mr_error_format(err);
-			char *want = mr_xasprintf("h1: facts probe: line %u ", c->bad_line);
+			char *want = mr_xasprintf("h1: facts probe: line %u%s", c->bad_line, c->bad_key ? ":" : " ");
 			if (strncmp(msg, want, strlen(want)) != 0)
 				fail_msg("%s: '%s' does not start with '%s'", c->name, msg, want);
 			free(want);
+			/* a value's control character: the key named too */
+			if (c->bad_key && !strstr(msg, c->bad_key))
+				fail_msg("%s: '%s' does not name %s", c->name, msg, c->bad_key);
 			free(msg);
 			mr_error_free(err);
 			continue;
