@@ -445,18 +445,22 @@ char *mr_ini_path_resolve(const char *file, const char *path)
 
 char *mr_ini_quote(const char *value)
 {
-	/* YAML and JSON strings can hold any byte: a message stays one line. */
+	/* YAML and JSON strings can hold any byte: a message stays one line.
+	 * A long value is cut between characters. */
 	struct mr_buf b;
-	size_t n = strlen(value);
+	size_t n = strlen(value), shown = n;
+	if (n > 60) {
+		shown = 0;
+		for (size_t k; shown < n; shown += k) {
+			k = mr_utf8_seq(value + shown, n - shown);
+			k = k ? k : 1;
+			if (shown + k > 57)
+				break;
+		}
+	}
 	mr_buf_init(&b);
 	mr_buf_putc(&b, '\'');
-	for (size_t i = 0; i < n && i < (n > 60 ? 57 : 60); i++) {
-		unsigned char c = (unsigned char)value[i];
-		if (c < 0x20 || c == 0x7f)
-			mr_buf_printf(&b, "\\x%02x", c);
-		else
-			mr_buf_putc(&b, (char)c);
-	}
-	mr_buf_puts(&b, n > 60 ? "...'" : "'");
+	mr_buf_put_shown(&b, value, shown);
+	mr_buf_puts(&b, shown < n ? "...'" : "'");
 	return mr_buf_steal(&b, NULL);
 }

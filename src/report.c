@@ -272,13 +272,15 @@ static const char *outcome_color(enum mr_outcome o)
  * the operator's terminal as an escape sequence. */
 void mr_report_put_text(FILE *out, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
+	if (mr_str_shown_as_is(s, n)) {
+		fwrite(s, 1, n, out);
+		return;
 	}
+	struct mr_buf b;
+	mr_buf_init(&b);
+	mr_buf_put_shown(&b, s, n);
+	fwrite(b.data, 1, b.len, out);
+	mr_buf_fini(&b);
 }
 
 static void put_quoted(FILE *out, const char *s)
@@ -647,42 +649,20 @@ static int write_text(const struct mr_report *rep, const struct mr_render_opts *
 
 /* ---- json ---- */
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0:
- * no overlong form, no surrogate, nothing above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-	           : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-	if (!len || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
-
 /* A JSON string of s; a byte of a host's file that is no UTF-8 (a Latin-1
- * comment) becomes U+FFFD, as JSON must be Unicode: the text report keeps
- * the bytes. */
+ * comment) becomes U+FFFD, as JSON must be Unicode (the text report shows
+ * it as \xNN). */
 json_object *mr_report_json_str(const char *s)
 {
 	if (!s)
 		return NULL;
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k;
-	while (i < n && (k = utf8_seq(u + i, n - i)))
-		i += k;
-	if (i == n)
+	size_t n = strlen(s), i, k;
+	if (mr_str_utf8_invalid(s, n) < 0)
 		return json_object_new_string(s);
 	struct mr_buf b;
 	mr_buf_init(&b);
 	for (i = 0; i < n; i += k ? k : 1) {
-		k = utf8_seq(u + i, n - i);
+		k = mr_utf8_seq(s + i, n - i);
 		if (k)
 			mr_buf_add(&b, s + i, k);
 		else

@@ -133,8 +133,17 @@ int mr_addr_parse(const char *addr, size_t n, unsigned char out[16]);
 /* Is addr[0..n) the wildcard address (0.0.0.0, ::), every address of the
  * host to a listener? */
 int mr_addr_is_any(const char *addr, size_t n);
+/* The length of the valid UTF-8 sequence at s (n bytes at most), or 0:
+ * no overlong form, no surrogate, nothing above U+10FFFF. */
+size_t mr_utf8_seq(const char *s, size_t n);
 /* The offset of the first byte of s[0..n) that does not start a valid
- * UTF-8 sequence (overlong forms and surrogates are invalid), or -1. */
+ * UTF-8 sequence, or -1. */
 long mr_str_utf8_invalid(const char *s, size_t n);
+/* Text from profiles, inventories and hosts as messages and text reports
+ * show it, on one line and never raw to a terminal: each control byte but
+ * the tab (C0, DEL, C1) and each byte of no valid UTF-8 as \xNN. */
+void mr_buf_put_shown(struct mr_buf *b, const char *s, size_t n);
+/* Is s[0..n) shown as it is? */
+int mr_str_shown_as_is(const char *s, size_t n);
 
 #endif

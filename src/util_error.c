@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -19,24 +20,15 @@ static struct mr_error *error_new(enum mr_error_kind kind, char *where, const ch
                                   va_list ap) MR_PRINTF(3, 0);
 
 /* Messages quote values from profiles, inventories (YAML and JSON strings
- * hold any byte) and hosts: a control byte is shown as \xNN, so that a
- * message stays one line and never reaches a terminal raw. */
+ * hold any byte) and hosts: one line, never raw to a terminal. */
 static char *one_line(char *s)
 {
-	size_t n = 0;
-	for (const char *p = s; *p; p++)
-		n += ((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f;
-	if (!n)
+	size_t n = strlen(s);
+	if (mr_str_shown_as_is(s, n))
 		return s;
 	struct mr_buf b;
 	mr_buf_init(&b);
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			mr_buf_printf(&b, "\\x%02x", c);
-		else
-			mr_buf_putc(&b, (char)c);
-	}
+	mr_buf_put_shown(&b, s, n);
 	free(s);
 	return mr_buf_steal(&b, NULL);
 }

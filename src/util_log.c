@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -95,9 +96,16 @@ void mr_log_(enum mr_log_level level, const char *file, int line, const char *fm
 		fprintf(stderr, "migready: debug: %s:%d: ", file, line);
 	else
 		fprintf(stderr, "migready: %s: ", names[level]);
+	/* messages quote hosts' and profiles' values: never raw to a terminal */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	char *msg = mr_xvasprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	struct mr_buf shown;
+	mr_buf_init(&shown);
+	mr_buf_put_shown(&shown, msg, strlen(msg));
+	mr_buf_putc(&shown, '\n');
+	fwrite(shown.data, 1, shown.len, stderr);
+	mr_buf_fini(&shown);
+	free(msg);
 	pthread_mutex_unlock(&log_lock);
 }

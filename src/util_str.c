@@ -135,39 +135,65 @@ int mr_str_has_control(const char *s)
 	return 0;
 }
 
+size_t mr_utf8_seq(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (!n)
+		return 0;
+	if (u[0] < 0x80)
+		return 1;
+	size_t len = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : u[0] >= 0xe0 && u[0] <= 0xef ? 3
+	           : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong forms, UTF-16 surrogates and beyond U+10FFFF */
+	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
+	    (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))
+		return 0;
+	return len;
+}
+
 long mr_str_utf8_invalid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t len;
-		unsigned long cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = mr_utf8_seq(s + i, n - i)))
 			return (long)i;
-		}
-		if (i + len > n)
-			return (long)i;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return (long)i;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		/* overlong forms, UTF-16 surrogates and beyond U+10FFFF */
-		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return (long)i;
-		i += len;
-	}
 	return -1;
+}
+
+/* How many bytes at s (n at most) go out as they are: a character, or 0
+ * for a byte shown as \xNN (a C0 or C1 control but the tab, DEL, or no
+ * valid UTF-8: a terminal may read any of them as part of an escape). */
+static size_t shown_as_is(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if ((u[0] < 0x20 && u[0] != '\t') || u[0] == 0x7f)
+		return 0;
+	if (u[0] == 0xc2 && n > 1 && u[1] < 0xa0)
+		return 0;
+	return mr_utf8_seq(s, n);
+}
+
+int mr_str_shown_as_is(const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = shown_as_is(s + i, n - i)))
+			return 0;
+	return 1;
+}
+
+void mr_buf_put_shown(struct mr_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k ? k : 1) {
+		k = shown_as_is(s + i, n - i);
+		if (k)
+			mr_buf_add(b, s + i, k);
+		else
+			mr_buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+	}
 }
 
 int mr_str_has_word(const char *list, const char *word)

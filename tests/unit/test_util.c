@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "ini_lines.h"
 #include "util.h"
 
 static void test_strv(void **state)
@@ -110,6 +111,62 @@ static void test_addr_parse(void **state)
 	assert_false(mr_addr_is_any("::1", 3));
 }
 
+/* What a message or a text report shows of a value: one line, and no
+ * byte a terminal could take for part of an escape sequence. */
+static void test_shown(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain text", "plain text" },
+		{ "tab\tkept", "tab\tkept" },
+		{ "esc\033[31m", "esc\\x1b[31m" },
+		{ "new\nline", "new\\x0aline" },
+		{ "del\x7f", "del\\x7f" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },                /* UTF-8 stays */
+		{ "caf\xe9", "caf\\xe9" },                        /* Latin-1 */
+		{ "csi\xc2\x9b" "2J", "csi\\xc2\\x9b2J" },            /* C1 as UTF-8 */
+		{ "csi\x9b" "2J", "csi\\x9b2J" },                    /* C1 raw */
+		{ "cut\xe2\x82", "cut\\xe2\\x82" },               /* a sequence cut short */
+		{ "overlong\xc0\xaf", "overlong\\xc0\\xaf" },
+		{ "surrogate\xed\xa0\x80", "surrogate\\xed\\xa0\\x80" },
+		{ "\xf0\x9f\x99\x82", "\xf0\x9f\x99\x82" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		size_t n = strlen(cases[i].in);
+		mr_buf_put_shown(&b, cases[i].in, n);
+		mr_buf_putc(&b, '\0');
+		if (strcmp(b.data, cases[i].want))
+			fail_msg("'%s' shown as '%s', want '%s'", cases[i].in, b.data, cases[i].want);
+		int same = !strcmp(cases[i].in, cases[i].want);
+		if (mr_str_shown_as_is(cases[i].in, n) != same)
+			fail_msg("'%s': shown as is %d, want %d", cases[i].in, !same, same);
+		mr_buf_fini(&b);
+	}
+	/* a long value quoted in a message is cut between characters */
+	char *long_value = mr_xstrdup("");
+	for (int i = 0; i < 35; i++) {
+		char *next = mr_xasprintf("%s\xc3\xa9", long_value);
+		free(long_value);
+		long_value = next;
+	}
+	char *q = mr_ini_quote(long_value);
+	assert_int_equal(strlen(q), 1 + 28 * 2 + 4);
+	assert_true(mr_str_shown_as_is(q, strlen(q)));
+	free(q);
+	free(long_value);
+	/* an error's message and place are shown so */
+	struct mr_error *err = NULL;
+	mr_error_add(&err, MR_ERR_INPUT, "h\x9b" "1", "bad '%s'", "x\033y\xff");
+	char *msg = mr_error_format(err);
+	assert_string_equal(msg, "h\\x9b1: bad 'x\\x1by\\xff'");
+	free(msg);
+	mr_error_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_distance_and_suggest),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_addr_parse),
+		cmocka_unit_test(test_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
