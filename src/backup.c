@@ -584,8 +584,15 @@ static void finish_run(struct mr_backup_run *r, struct mr_buf *text, int has_man
 		mr_buf_fini(text);
 		return;
 	}
-	struct mr_error *e = NULL;
 	char *where = mr_xasprintf("%s:%s/%s/MANIFEST", host, MR_BACKUP_ROOT, r->id);
+	if (has_manifest < 0) {
+		/* a cut last line could read as a shorter path */
+		r->error = mr_xasprintf("%s: larger than 1 MiB; not read", where);
+		free(where);
+		mr_buf_fini(text);
+		return;
+	}
+	struct mr_error *e = NULL;
 	r->manifest = mr_manifest_parse(text->data, text->len, where, &e);
 	if (!r->manifest)
 		r->error = mr_error_format(e);
@@ -606,29 +613,37 @@ int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *
 	struct mr_backup_run *v = NULL;
 	size_t nv = 0;
 	struct mr_buf text;
-	int has_manifest = 0;
+	/* in_run: the lines are a valid run's; a directory with another name
+	 * (RUN-2, a copy) is no run, and its MANIFEST is nobody's */
+	int has_manifest = 0, in_run = 0;
 	mr_buf_init(&text);
 	for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		if (!strncmp(line, "run ", 4) && mr_backup_run_id_valid(line + 4)) {
-			if (nv) {
+		if (!strncmp(line, "run ", 4)) {
+			if (nv && in_run) {
 				finish_run(&v[nv - 1], &text, has_manifest, t->host);
 				mr_buf_init(&text);
 			}
 			has_manifest = 0;
+			in_run = mr_backup_run_id_valid(line + 4);
+			if (!in_run)
+				continue;
 			v = mr_xreallocarray(v, nv + 1, sizeof(*v));
 			v[nv++] = (struct mr_backup_run){ mr_xstrdup(line + 4), NULL, NULL };
-		} else if (nv && !strncmp(line, "m ", 2)) {
+		} else if (in_run && !strncmp(line, "m ", 2)) {
 			mr_buf_puts(&text, line + 2);
 			mr_buf_putc(&text, '\n');
 			has_manifest = 1;
-		} else if (nv && !strcmp(line, "manifest")) {
+		} else if (in_run && !strcmp(line, "manifest")) {
 			has_manifest = 1; /* an empty one */
+		} else if (in_run && !strcmp(line, "cut")) {
+			has_manifest = -1;
 		}
 	}
-	if (nv)
+
+	if (nv && in_run)
 		finish_run(&v[nv - 1], &text, has_manifest, t->host);
 	else
 		mr_buf_fini(&text);

@@ -4,12 +4,12 @@
 #   list ROOT
 #   prune ROOT KEEP_DAYS KEEP_RUNS CURRENT
 # list prints "run ID" for each run directory, oldest first, then
-# "manifest" and its MANIFEST's lines each prefixed "m " (1 MiB at most),
-# if it has one. prune removes the directories older than KEEP_DAYS days
-# (by mtime) and all but the KEEP_RUNS newest (by the time in the id, then
-# its millisecond, then its pid, as rollback orders them), never CURRENT
-# (0: no limit); it prints "pruned ID" or
-# "failed ID" for each. Both end with "done"; "error MSG" on a refusal.
+# "manifest" and its MANIFEST's lines each prefixed "m ", if it has one
+# ("cut" for one over 1 MiB). prune removes the directories older than
+# KEEP_DAYS days (by mtime; never the last: the newest stays) and all but
+# the KEEP_RUNS newest (by the time in the id, then its millisecond, then
+# its pid, as rollback orders them), never CURRENT (0: no limit); it
+# prints "pruned ID" or "failed ID" for each. Both end with "done"; "error MSG" on a refusal.
 LC_ALL=C; export LC_ALL
 mode=$1; root=$2; b=/var/lib/migready/backups
 if [ -n "$root" ]; then
@@ -20,16 +20,24 @@ fi
 cd -P -- "$root$b" 2>/dev/null || { echo "error cannot enter $b"; exit 1; }
 case "$PWD/" in "${root%/}/"*) ;; *) echo "error a symbolic link leads $b out of the root"; exit 1;; esac
 pat='[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-*'
-# run NAME: a run directory of ours, not a link
+# run NAME: a run directory of ours (STAMP-PID-MS, as
+# mr_backup_run_id_valid reads one: a copy named RUN-2 is none), not a link
 run() {
-  case $1 in *[!0-9TZ-]*) return 1;; esac
+  case ${1#*Z-} in *[!0-9-]* | -* | *- | *-*-*) return 1;; *-*) ;; *) return 1;; esac
   [ -d "./$1" ] && [ ! -L "./$1" ]
 }
 if [ "$mode" = list ]; then
+  # the MANIFESTs over 1 MiB, one find for all: "cut" instead of their
+  # lines (a cut last line could read as a shorter path)
+  big='|'
+  for f in $(find . -mindepth 2 -maxdepth 2 -name MANIFEST -size +1048576c 2>/dev/null); do
+    f=${f#./}; big="$big${f%/MANIFEST}|"
+  done
   for d in $pat; do
     run "$d" || continue
     echo "run $d"
     if [ -f "./$d/MANIFEST" ] && [ ! -L "./$d/MANIFEST" ]; then
+      case $big in *"|$d|"*) echo cut; continue;; esac
       echo manifest
       head -c 1048576 "./$d/MANIFEST" | sed 's/^/m /'; echo
     fi
@@ -40,23 +48,38 @@ fi
 days=$3; keep=$4; cur=$5; n=0; i=0
 set --
 for d in $pat; do run "$d" && n=$((n+1)) && { [ "$d" = "$cur" ] || set -- "$@" "./$d"; }; done
-# the runs older than KEEP_DAYS but CURRENT, one find for all (an id is
-# [0-9TZ-]: no blank, no glob character)
-aged='|'
-if [ "$days" -gt 0 ] && [ $# -gt 0 ]; then
-  for d in $(find "$@" -prune -mmin +$((days*1440)) 2>/dev/null); do aged="$aged${d#./}|"; done
-fi
-# the runs beyond the KEEP_RUNS newest (CURRENT counts, and stays). An id
-# is STAMP-PID-MS: two runs of one second are ordered by MS, then PID, as
+# sorted: "STAMP MS PID ID" for each run, oldest first. An id is
+# STAMP-PID-MS: two runs of one second are ordered by MS, then PID, as
 # mr_backup_run_id_cmp does, not by name ("-10234-" sorts before
-# "-9867-"). One sort, and only when there are too many.
-over='|'
-if [ "$keep" -gt 0 ] && [ "$n" -gt "$keep" ]; then
-  ids=$(for d in $pat; do
+# "-9867-").
+sorted() {
+  for d in $pat; do
     run "$d" || continue
     r=${d#*Z-}; p=${r%%-*}; m=${r#"$p"}; m=${m#-}
     printf '%s %s %s %s\n' "${d%%Z-*}" "${m:-0}" "${p:-0}" "$d"
-  done | sort -k1,1 -k2,2n -k3,3n)
+  done | sort -k1,1 -k2,2n -k3,3n
+}
+# the runs older than KEEP_DAYS but CURRENT, one find for all (an id is
+# [0-9TZ-]: no blank, no glob character)
+aged='|'; na=0
+if [ "$days" -gt 0 ] && [ $# -gt 0 ]; then
+  for d in $(find "$@" -prune -mmin +$((days*1440)) 2>/dev/null); do aged="$aged${d#./}|"; na=$((na+1)); done
+fi
+# Age never takes the last run: where it would take them all (a host
+# that converged long ago, an apply that made no run), the newest stays,
+# the one a rollback would undo. A sort only where there are several.
+if [ "$na" -gt 0 ] && [ "$na" = "$n" ]; then
+  if [ "$n" = 1 ]; then aged='|'
+  else
+    newest=$(sorted | tail -n 1)
+    aged=$(printf '%s' "$aged" | sed "s/|${newest##* }|/|/")
+  fi
+fi
+# the runs beyond the KEEP_RUNS newest (CURRENT counts, and stays): one
+# sort, and only when there are too many
+over='|'
+if [ "$keep" -gt 0 ] && [ "$n" -gt "$keep" ]; then
+  ids=$(sorted)
   while read -r _ _ _ d; do
     [ $i -lt $((n-keep)) ] || break
     i=$((i+1)); over="$over$d|"

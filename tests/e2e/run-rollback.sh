@@ -111,6 +111,34 @@ else not_ok "an old MANIFEST restores too" "$(diff <(echo "$before") <(snap))"; 
 out=$(mr rollback --list -l --root "$ROOT" 2>&1)
 expect_grep "--list marks the old MANIFEST" "^  $run4 .*\(no content hashes" "$out"
 
+# --- a directory beside the runs that is no run: nobody's MANIFEST ---
+# A copy of a run under another name (RUN-2) holds a MANIFEST naming a
+# file of the host: rollback undoes the run only, never that file.
+printf 'UUID=0 / ext4 defaults 0 1\n' > "$ROOT/etc/fstab"
+out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1)
+run5=$(backup_of "$out")
+cp -a "$B/$run5" "$B/$run5-2"
+printf 'created 0644 0 0 %s /etc/fstab\n' "$(sha256sum < "$ROOT/etc/fstab" | cut -c 1-64)" > "$B/$run5-2/MANIFEST"
+out=$(mr rollback --list -l --root "$ROOT" 2>&1)
+expect_no_grep "--list: no run of another directory's name" "$run5-2" "$out"
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback beside a copy of the run" 2 $? "$out"
+expect_grep "... undoes the run's own files" "^localhost: rolled back run $run5 \(3 files\)\$" "$out"
+[ -f "$ROOT/etc/fstab" ] && ok "... and not the file the copy's MANIFEST names" \
+	|| not_ok "... and not the file the copy's MANIFEST names" "$out"
+rm -rf "$B/$run5-2"
+# A MANIFEST over 1 MiB is not read in part (a cut last line could name
+# a shorter path): that run is refused, saying why.
+out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1)
+run6=$(backup_of "$out")
+cp "$B/$run6/MANIFEST" manifest.keep
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "created 0644 0 0 %064d /etc/padding/file%06d\n", 0, i }' >> "$B/$run6/MANIFEST"
+sum=$(tree_sum "$ROOT")
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback of a MANIFEST over 1 MiB" 4 $? "$out"
+expect_grep "... says why" "$run6/MANIFEST: larger than 1 MiB; not read" "$out"
+expect_tree "... and writes nothing" "$ROOT" "$sum"
+cp manifest.keep "$B/$run6/MANIFEST"
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "... the same run, its MANIFEST whole again" 2 $? "$out"
+
 # --- usage ---
 out=$(mr rollback -l --root "$ROOT" ../etc 2>&1); expect_status "a RUN-ID that is no run id" 1 $? "$out"
 out=$(mr rollback -l --root "$ROOT" 20200101T000000Z-1-001 2>&1)
@@ -170,6 +198,16 @@ out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that c
 n=$(made_runs | wc -l)
 [ ! -e "$B/$oldest" ] && [ "$n" = 1 ] && ok "an apply that changes nothing prunes by age" \
 	|| not_ok "an apply that changes nothing prunes by age" "$(ls -l "$B")"
+# ... but never the last run: where every run is too old, the newest
+# (the one a rollback would undo) stays
+last=$(made_runs)
+mkdir -p "$B/20240103T000000Z-1-001"
+touch -d '40 days ago' "$B/$last" "$B/20240103T000000Z-1-001"
+for i in 1 2; do
+	out=$(mr apply -l --root "$ROOT" -p prune.ini 2>&1); expect_status "apply that changes nothing, every run old ($i)" 0 $? "$out"
+	[ -d "$B/$last" ] && [ ! -e "$B/20240103T000000Z-1-001" ] && ok "by age: the newest run stays, alone ($i)" \
+		|| not_ok "by age: the newest run stays, alone ($i)" "$(ls -l "$B")"
+done
 out=$(mr lint -p prune.ini 2>&1); expect_status "lint of [migready]" 0 $? "$out"
 expect_no_grep "[migready] is applied, not 'validated only'" "not applied" "$out"
 printf '[migready]\nbackup_keep_runs = many\n' > bad.ini
