@@ -267,6 +267,15 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
  * undone already); under --no-restart a restart is owed instead. A
  * MANIFEST from before "unit" lines repeats its service actions in their
  * order, as the rollback of that release did. */
+/* Did the run mount a file system at path? */
+static int mounted_by(const struct mr_manifest *m, const char *path)
+{
+	for (size_t i = 0; i < m->n_actions; i++)
+		if (m->actions[i].kind == MR_BACKUP_MOUNT && !strcmp(m->actions[i].unit, path))
+			return 1;
+	return 0;
+}
+
 static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
                        const struct mr_facts *facts, int live, size_t n_files,
                        const struct mr_rollback_opts *o, const char *run_id,
@@ -332,6 +341,20 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			free(argv);
 			break;
 		case MR_BACKUP_DIR: {
+			/* The run set the mount point's mode and owner, then mounted
+			 * there: the mount stays (below), and the directory now is
+			 * the share's top, every host's; not the one recorded. */
+			if (mounted_by(m, a->unit)) {
+				struct mr_item *it = mr_host_report_add_item(rep);
+				it->setting = mr_xasprintf("dir %s", a->unit);
+				it->origin = mr_xstrdup("rollback");
+				it->outcome = MR_OUTCOME_OK;
+				it->note = mr_xasprintf("mode and owner left: run %s mounted a file system "
+				                        "there, which stays mounted; the directory recorded "
+				                        "is under it",
+				                        run_id);
+				break;
+			}
 			/* its mode and owner as they were, if it is still there; as it
 			 * is now in this rollback's MANIFEST, for a rollback of it */
 			struct mr_stat now = { 0 };

@@ -139,6 +139,20 @@ expect_tree "... and writes nothing" "$ROOT" "$sum"
 cp manifest.keep "$B/$run6/MANIFEST"
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "... the same run, its MANIFEST whole again" 2 $? "$out"
 
+# --- a run that set a mount point's mode, then mounted there ---
+# The mount stays, so the directory is now the share's top, every host's:
+# its mode and owner are not put back (the recorded ones were the local
+# directory's, under the mount).
+mid=20261201T000000Z-1-001
+mkdir -p "$ROOT/var/lib/nova/instances" "$B/$mid"
+chmod 0755 "$ROOT/var/lib/nova/instances"
+printf 'dir 0750 0 0 /var/lib/nova/instances\nmount /var/lib/nova/instances\n' > "$B/$mid/MANIFEST"
+out=$(mr rollback -l --root "$ROOT" "$mid" 2>&1); expect_status "rollback of a run that mounted" 0 $? "$out"
+expect_grep "... says the mount point is left" "^  left +dir /var/lib/nova/instances: mode and owner left: run $mid mounted" "$out"
+[ "$(stat -c %a "$ROOT/var/lib/nova/instances")" = 755 ] && ok "... and leaves its mode" \
+	|| not_ok "... and leaves its mode" "$(stat -c %a "$ROOT/var/lib/nova/instances")"
+rm -rf "$B/$mid"
+
 # --- usage ---
 out=$(mr rollback -l --root "$ROOT" ../etc 2>&1); expect_status "a RUN-ID that is no run id" 1 $? "$out"
 out=$(mr rollback -l --root "$ROOT" 20200101T000000Z-1-001 2>&1)
