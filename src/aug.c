@@ -340,9 +340,10 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 	uint64_t h = hash_str(MR_HASH_SEED, lens);
 	h = mr_hash(h, text, len);
 	for (size_t i = 0; i < nops; i++) {
-		unsigned char kind[4] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
+		unsigned char kind[5] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
 			                      (unsigned char)ops[i].explicit_default,
-			                      (unsigned char)ops[i].one_item_list };
+			                      (unsigned char)ops[i].one_item_list,
+			                      (unsigned char)ops[i].keep_others };
 		h = mr_hash(h, kind, sizeof(kind));
 		h = hash_str(h, ops[i].section);
 		h = hash_str(h, ops[i].key);
@@ -386,7 +387,8 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    a->covers != b->covers || a->opts != b->opts || !str_eq(a->stop, b->stop) ||
 		    !str_eq(a->stop_scope, b->stop_scope) ||
 		    !str_eq(a->stop_comment, b->stop_comment) || a->stops != b->stops ||
-		    a->one_item_list != b->one_item_list || !str_eq(a->same_as, b->same_as))
+		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
+		    !str_eq(a->same_as, b->same_as))
 			return 0;
 	}
 	return 1;
@@ -795,6 +797,136 @@ static char *entry_text(augeas *h, const char *node)
 	return mr_buf_steal(&b, NULL);
 }
 
+/* An exports line as it stands: "PATH CLIENT(OPT,OPT) CLIENT", for the
+ * report (entry_text would run the options of every client together). */
+static char *entry_text_clients(augeas *h, const char *node)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	const char *v = NULL;
+	if (aug_get(h, node, &v) == 1 && v)
+		mr_buf_puts(&b, v);
+	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
+	char **m = NULL;
+	int n = aug_match(h, expr, &m);
+	for (int i = 0; i < n; i++) {
+		v = NULL;
+		aug_get(h, m[i], &v);
+		mr_buf_printf(&b, "%s%s", b.len ? " " : "", v ? v : "");
+		char *sub = mr_xasprintf("%s/*", m[i]);
+		char **o = NULL;
+		int no = aug_match(h, sub, &o);
+		for (int k = 0; k < no; k++) {
+			const char *ov = NULL;
+			aug_get(h, o[k], &ov);
+			mr_buf_printf(&b, "%s%s", k ? "," : "(", ov ? ov : "");
+		}
+		if (no > 0)
+			mr_buf_putc(&b, ')');
+		free_matches(o, no > 0 ? no : 0);
+		free(sub);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	free(expr);
+	return mr_buf_steal(&b, NULL);
+}
+
+/* One top-level child of an entry's children: "LABEL[K]\tVALUE", then
+ * its own lines ("LABEL[K]/option[1]\trw") as what follows "LABEL[K]". */
+struct top_child {
+	char *label, *value;
+	struct mr_buf rest; /* "/option[1]\trw\n"... */
+	int placed;
+};
+
+static size_t top_children(const char *children, struct top_child **out)
+{
+	struct top_child *v = NULL;
+	size_t n = 0;
+	for (const char *p = children; p && *p;) {
+		size_t pn = strcspn(p, "\n");
+		const char *tab = memchr(p, '\t', pn);
+		size_t kn = tab ? (size_t)(tab - p) : 0;
+		const char *slash = tab ? memchr(p, '/', kn) : NULL;
+		if (tab && !(kn == 1 && p[0] == '.') && !slash) {
+			v = mr_xreallocarray(v, n + 1, sizeof(*v));
+			v[n].label = mr_xstrndup(p, strcspn(p, "["));
+			v[n].value = mr_xstrndup(tab + 1, pn - kn - 1);
+			mr_buf_init(&v[n].rest);
+			v[n].placed = 0;
+			n++;
+		} else if (slash && n) {
+			mr_buf_printf(&v[n - 1].rest, "%.*s\n", (int)(pn - (size_t)(slash - p)), slash);
+		}
+		p += pn + (p[pn] == '\n');
+	}
+	*out = v;
+	return n;
+}
+
+/* children as the entry at node must hold them with keep_others: in the
+ * entry's order, each of its children that children names by label and
+ * value as children gives it, each other as it stands (its own children
+ * too), then those of children the entry lacks; positions renumbered. */
+static char *children_keeping(augeas *h, const char *node, const char *children)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	if (!strncmp(children, ".\t", 2))
+		mr_buf_printf(&b, "%.*s\n", (int)strcspn(children, "\n"), children);
+	struct top_child *want = NULL;
+	size_t n_want = top_children(children, &want);
+	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
+	char **m = NULL;
+	int n = aug_match(h, expr, &m);
+	free(expr);
+	unsigned pos = 0;
+	for (int i = 0; i < n; i++) {
+		const char *v = NULL, *label = strrchr(m[i], '/') + 1;
+		size_t ln = strcspn(label, "[");
+		aug_get(h, m[i], &v);
+		struct top_child *w = NULL;
+		for (size_t k = 0; k < n_want && !w; k++)
+			if (!want[k].placed && strlen(want[k].label) == ln &&
+			    !strncmp(want[k].label, label, ln) && v && !strcmp(want[k].value, v))
+				w = &want[k];
+		pos++;
+		if (w) {
+			w->placed = 1;
+			mr_buf_printf(&b, "%s[%u]\t%s\n", w->label, pos, w->value);
+			for (const char *q = w->rest.data; q && *q; q += strcspn(q, "\n") + 1)
+				mr_buf_printf(&b, "%s[%u]%.*s\n", w->label, pos, (int)strcspn(q, "\n"), q);
+			continue;
+		}
+		mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
+		char *sub = mr_xasprintf("%s/*", m[i]);
+		char **o = NULL;
+		int no = aug_match(h, sub, &o);
+		for (int k = 0; k < no; k++) {
+			const char *ov = NULL, *ol = strrchr(o[k], '/') + 1;
+			aug_get(h, o[k], &ov);
+			mr_buf_printf(&b, "%.*s[%u]/%.*s[%d]\t%s\n", (int)ln, label, pos,
+			              (int)strcspn(ol, "["), ol, k + 1, ov ? ov : "");
+		}
+		free_matches(o, no > 0 ? no : 0);
+		free(sub);
+	}
+	free_matches(m, n > 0 ? n : 0);
+	for (size_t k = 0; k < n_want; k++) {
+		if (!want[k].placed) {
+			pos++;
+			mr_buf_printf(&b, "%s[%u]\t%s\n", want[k].label, pos, want[k].value);
+			for (const char *q = want[k].rest.data; q && *q; q += strcspn(q, "\n") + 1)
+				mr_buf_printf(&b, "%s[%u]%.*s\n", want[k].label, pos, (int)strcspn(q, "\n"), q);
+		}
+		free(want[k].label);
+		free(want[k].value);
+		mr_buf_fini(&want[k].rest);
+	}
+	free(want);
+	return mr_buf_steal(&b, NULL);
+}
+
 static int entry_is(augeas *h, const char *node, const struct mr_aug_op *op)
 {
 	char *expr = mr_xasprintf("%s/descendant::*[label() != '#comment']", node);
@@ -833,7 +965,7 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
                        struct mr_aug_outcome *oc, struct mr_error **err)
 {
 	char *path = mr_xasprintf(TREE "/%s", op->key);
-	char *node = NULL;
+	char *node = NULL, *kept_children = NULL;
 	char **m = NULL;
 	int r = -1;
 	int n = aug_match(h, path, &m);
@@ -842,19 +974,27 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		goto out;
 	}
 	oc->present = n > 0;
-	if (n == 1 && entry_is(h, m[0], op)) {
+	/* with keep_others, what the first entry must hold is its own
+	 * children kept, the profile's in place */
+	struct mr_aug_op kept;
+	if (n > 0 && op->keep_others) {
+		kept = *op;
+		kept.children = kept_children = children_keeping(h, m[0], op->children);
+		op = &kept;
+	}
+	if ((n == 1 || (n > 1 && op->keep_others)) && entry_is(h, m[0], op)) {
 		/* the report shows the entry there, as the profile spells it */
 		oc->old = op->value ? mr_xstrdup(op->value) : entry_text(h, m[0]);
 		r = 0;
 		goto out;
 	}
 	if (n > 0) {
-		oc->old = entry_text(h, m[0]);
+		oc->old = op->keep_others ? entry_text_clients(h, m[0]) : entry_text(h, m[0]);
 		/* later duplicates go (in reverse, so the paths stay valid) */
-		for (int i = n - 1; i >= 1; i--)
+		for (int i = n - 1; i >= 1 && !op->keep_others; i--)
 			if (aug_rm(h, m[i]) < 0)
 				goto engine;
-		if (n > 1 && !strcmp(op->create, "#") && renumber(h) < 0)
+		if (n > 1 && !op->keep_others && !strcmp(op->create, "#") && renumber(h) < 0)
 			goto engine;
 		char *items = mr_xasprintf("%s/*[label() != '#comment']", m[0]);
 		int rm = aug_rm(h, items);
@@ -884,6 +1024,7 @@ engine:
 	engine_error(h, where, op->key, err);
 out:
 	free_matches(m, n > 0 ? n : 0);
+	free(kept_children);
 	free(node);
 	free(path);
 	return r;

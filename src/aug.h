@@ -101,6 +101,11 @@ struct mr_aug_op {
 	const char *stop_scope;
 	const char *stop_comment;
 	int (*stops)(const char *children, const char *want, const char *scope);
+	/* MR_AUG_ENTRY: the entry's own children that children does not name
+	 * by value (an exports line's other clients, with their options)
+	 * stay where they stand, and so do its duplicates (other lines for
+	 * the path): they are other exports. */
+	int keep_others;
 };
 
 /* What an operation found and did. */

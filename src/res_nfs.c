@@ -1,6 +1,7 @@
 /* The shared instances directory over NFS, by the host's role:
- *   server  each `export` line in /etc/exports (an existing export of the
- *           same path corrected in place, other exports untouched), the
+ *   server  each `export` line in /etc/exports (the clients it names get
+ *           its options on the path's first line, where they stand; the
+ *           line's other clients and every other line untouched), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
  *           served with an option that undoes one it asks for, is drift
@@ -88,7 +89,8 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 	} else {
 		char *key = mr_xasprintf("dir[. = %s]", lit);
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
-			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir" };
+			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
+			                    .keep_others = 1 };
 		mr_plan_add_as(f, "nfs.export", origin, &op);
 		free(key);
 	}

@@ -54,7 +54,11 @@ static void run(struct mr_test_root *e, const char *profile, const char *facts, 
 	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
 	struct mr_transport *t = mr_transport_local_new(e->root, &err);
 	assert_non_null(t);
-	struct mr_run_opts opts = { .mode = mode, .run_id = "RUN1" };
+	/* a run id of its own: each apply keeps its backups */
+	static unsigned runs;
+	char run_id[24];
+	snprintf(run_id, sizeof(run_id), "RUN%u", ++runs);
+	struct mr_run_opts opts = { .mode = mode, .run_id = run_id };
 	memset(rep, 0, sizeof(*rep));
 	rep->name = mr_xstrdup("h1");
 	assert_int_equal(mr_plan_run(plan, t, e->aug, &opts, rep, &err), 0);
@@ -205,19 +209,21 @@ static void converge(struct mr_test_root *e, const char *profile, const char *fa
 	NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"           \
 	"nfs.active=/var/lib/nova/instances compute9\n"
 
-/* The export of the same path is corrected in place, its duplicate goes,
- * comments and the other export stay byte for byte; exportfs -ra runs
- * once, for the change. */
+/* The export of the same path takes the profile's clients (added to its
+ * line); its own other client, its other line for the path, comments and
+ * the other export stay byte for byte: they are exports of the admin's.
+ * exportfs -ra runs once, for the change. */
 static void test_exports_merged(void **state)
 {
 	struct mr_test_root *e = *state;
 	char *orig = mr_test_data("storage", "debian12.exports", NULL);
 	mr_test_root_put(e, "/etc/exports", orig);
-	char *cut = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8");
+	char *cut = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n");
 	assert_non_null(cut);
-	char *want = mr_xasprintf("%.*s/var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,"
-	                          "no_root_squash) compute9(rw,sync)\n",
-	                          (int)(cut - orig), orig);
+	cut += strlen("/var/lib/nova/instances\t10.0.0.0/8(ro,sync)");
+	char *want = mr_xasprintf("%.*s 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	                          "compute9(rw,sync)%s",
+	                          (int)(cut - orig), orig, cut);
 	converge(e, SERVER, ACTIVE, "/etc/exports", want, "nfs.export");
 	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "exportfs -ra\n");
@@ -230,6 +236,49 @@ static void test_exports_merged(void **state)
 	free(dir);
 	free(want);
 	free(orig);
+}
+
+/* A client the profile names takes its options where it stands; the
+ * line's other clients keep theirs and their places (which entry a host
+ * matching two gets may depend on the order). The report shows each
+ * client with its own options. */
+static void test_export_keeps_other_clients(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances backup.example(ro) "
+	                                    "10.20.0.0/24(rw) compute9(rw,sync) extra(ro,sync)\n");
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE, MR_MODE_CHECK, &rep);
+	assert_string_equal(item(&rep, "nfs.export")->old,
+	                    "/var/lib/nova/instances backup.example(ro) 10.20.0.0/24(rw) "
+	                    "compute9(rw,sync) extra(ro,sync)");
+	report_free(&rep);
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances backup.example(ro) 10.20.0.0/24(rw,sync,fsid=0,"
+	         "no_root_squash) compute9(rw,sync) extra(ro,sync)\n",
+	         "nfs.export");
+	/* two export lines of the profile for one path both hold */
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances backup.example(ro)\n");
+#define TWO_UP                                                                             \
+	NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"           \
+	"nfs.active=/var/lib/nova/instances 10.30.0.0/24\n"
+	const char *two = "[nfs]\nrole = server\nexport = /var/lib/nova/instances 10.20.0.0/24(rw)\n"
+	                  "export = /var/lib/nova/instances 10.30.0.0/24(rw)\n";
+	run(e, two, TWO_UP, MR_MODE_APPLY, &rep);
+	for (size_t i = 0; i < rep.n_items; i++)
+		if (rep.items[i].outcome == MR_OUTCOME_FAILED)
+			fail_msg("%s failed: %s", rep.items[i].setting, rep.items[i].note ? rep.items[i].note : "");
+	assert_false(any_failed(&rep));
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, "/var/lib/nova/instances backup.example(ro) 10.20.0.0/24(rw) "
+	                         "10.30.0.0/24(rw)\n");
+	free(got);
+	run(e, two, TWO_UP, MR_MODE_APPLY, &rep);
+	assert_false(any_failed(&rep));
+	assert_int_equal(changed_files(&rep), 0);
+	report_free(&rep);
+#undef TWO_UP
 }
 
 /* Configured but not served: drift that exportfs -ra settles, though the
@@ -642,6 +691,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_from_inventory_group),
 		cmocka_unit_test_setup_teardown(test_exports_merged, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_keeps_other_clients, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_not_active, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_served_otherwise, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_nfs_server_stopped, before, mr_test_root_after),
