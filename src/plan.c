@@ -72,6 +72,7 @@ struct plan_dir {
 	gid_t gid;
 	char *setting, *origin;
 	int secure_only; /* mr_plan_dir_secure: observed, never acted on */
+	int at_least;    /* mr_plan_dir_at_least: mode holds these bits */
 };
 
 struct mr_plan_cmd {
@@ -389,7 +390,14 @@ void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid,
 {
 	plan->dirs = mr_xreallocarray(plan->dirs, plan->n_dirs + 1, sizeof(*plan->dirs));
 	plan->dirs[plan->n_dirs++] = (struct plan_dir){ mr_xstrdup(path), mode & 07777, uid, gid,
-		                                            mr_xstrdup(setting), mr_xstrdup(origin), 0 };
+		                                            mr_xstrdup(setting), mr_xstrdup(origin), 0, 0 };
+}
+
+void mr_plan_dir_at_least(struct mr_plan *plan, const char *path, mode_t bits, uid_t uid,
+                          gid_t gid, const char *setting, const char *origin)
+{
+	mr_plan_dir(plan, path, bits, uid, gid, setting, origin);
+	plan->dirs[plan->n_dirs - 1].at_least = 1;
 }
 
 void mr_plan_dir_secure(struct mr_plan *plan, const char *path, uid_t uid, const char *setting,
@@ -1277,7 +1285,11 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		if (x->dir_item[i] < 0)
 			continue;
 		const struct plan_dir *d = &plan->dirs[i];
-		char **argv = mr_set_dir_argv(t->root, 1, d->mode,
+		/* at_least: the bits added to those it has; a new one 0755 */
+		mode_t mode = !d->at_least           ? d->mode
+		              : x->dir_was[i].exists ? (x->dir_was[i].mode | d->mode)
+		                                     : (0755 | d->mode);
+		char **argv = mr_set_dir_argv(t->root, 1, mode,
 		                              d->uid == (uid_t)-1 ? -1 : (long)d->uid,
 		                              d->gid == (gid_t)-1 ? -1 : (long)d->gid, d->path);
 		act_add_argv(a, x->dir_item[i], argv);
@@ -1623,10 +1635,19 @@ static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
 	struct mr_item *it = plain_item(rep, d->setting, d->origin, MR_OUTCOME_OK);
 	int item = (int)(rep->n_items - 1);
 	it->file = mr_xstrdup(d->path);
-	it->want = d->secure_only ? mr_xasprintf("owned by %ld or 0, not writable by group or others",
-	                                         (long)d->uid)
-	                          : mode_owner(d->mode, d->uid == (uid_t)-1 ? -1 : (long)d->uid,
-	                                       d->gid == (gid_t)-1 ? -1 : (long)d->gid);
+	long want_uid = d->uid == (uid_t)-1 ? -1 : (long)d->uid;
+	long want_gid = d->gid == (gid_t)-1 ? -1 : (long)d->gid;
+	if (d->secure_only)
+		it->want = mr_xasprintf("owned by %ld or 0, not writable by group or others",
+		                        (long)d->uid);
+	else if (d->at_least) {
+		char *owner = mode_owner(0, want_uid, want_gid);
+		const char *ids = strchr(owner, ' ');
+		it->want = d->mode ? mr_xasprintf("at least %04o%s", (unsigned)d->mode, ids ? ids : "")
+		                   : mr_xasprintf("present%s", ids ? ids : "");
+		free(owner);
+	} else
+		it->want = mode_owner(d->mode, want_uid, want_gid);
 	*act = -1;
 	if (t->ops->stat(t, d->path, &st, &e) < 0) {
 		it->outcome = MR_OUTCOME_FAILED;
@@ -1650,7 +1671,8 @@ static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
 	if (st.exists)
 		it->old = mode_owner(st.mode, d->uid == (uid_t)-1 ? -1 : (long)st.uid,
 		                     d->gid == (gid_t)-1 ? -1 : (long)st.gid);
-	if (!st.exists || st.mode != d->mode || (d->uid != (uid_t)-1 && st.uid != d->uid) ||
+	int mode_ok = d->at_least ? (st.mode & d->mode) == d->mode : st.mode == d->mode;
+	if (!st.exists || !mode_ok || (d->uid != (uid_t)-1 && st.uid != d->uid) ||
 	    (d->gid != (gid_t)-1 && st.gid != d->gid)) {
 		it->outcome = MR_OUTCOME_DRIFT;
 		*act = item;

@@ -130,6 +130,12 @@ void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other)
  * with install -d in the host's commit. */
 void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid, gid_t gid,
                  const char *setting, const char *origin);
+/* The same where the mode need only hold bits (0: any mode): the bits
+ * are added to those it has, a missing one is made 0755 with them (a
+ * mount point, an export: its setgid bit and group's write are the
+ * admin's). */
+void mr_plan_dir_at_least(struct mr_plan *plan, const char *path, mode_t bits, uid_t uid,
+                          gid_t gid, const char *setting, const char *origin);
 
 /* A directory sshd's StrictModes checks (the home that holds ~/.ssh):
  * owned by uid or root, writable by neither group nor others. Observed

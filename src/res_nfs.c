@@ -8,7 +8,8 @@
  *           that exportfs -ra settles;
  *   client  each `mount` line in /etc/fstab (the entry of the same mount
  *           point corrected), the mount point present (the instances
- *           directory owned by the nova user, o+x), and mounted, never over
+ *           directory owned by the nova user, u+rwx and o+x: other bits
+ *           are the admin's), and mounted, never over
  *           a directory that holds files unless force_mount = yes; an
  *           instances directory mounted from elsewhere fails. */
 #include <stdio.h>
@@ -295,8 +296,9 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 		char *path = NULL;
 		plan_export(plan, f, ex[i], &path);
 		char *origin = mr_plan_origin_of(ex[i]);
-		/* exportfs refuses a directory that is not there */
-		mr_plan_dir(plan, path, 0755, (uid_t)-1, (gid_t)-1, "nfs.export_dir", origin);
+		/* exportfs refuses a directory that is not there; its mode is
+		 * the admin's (clients give the instances directory theirs) */
+		mr_plan_dir_at_least(plan, path, 0, (uid_t)-1, (gid_t)-1, "nfs.export_dir", origin);
 		free(origin);
 		free(path);
 	}
@@ -496,8 +498,12 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			mr_plan_fail(plan, "nfs.instances_dir", origin,
 			             "no nova user on this host: %s cannot be given to it", mp);
 		else
-			mr_plan_dir(plan, mp, 0755, uid, gid,
-			            is_instances ? "nfs.instances_dir" : "nfs.mount_point", origin);
+			/* the instances directory: nova's, and QEMU's user must
+			 * pass through it (o+x); another mount point need only
+			 * be there */
+			mr_plan_dir_at_least(plan, mp, is_instances ? 0701 : 0, uid, gid,
+			                     is_instances ? "nfs.instances_dir" : "nfs.mount_point",
+			                     origin);
 		plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
 		             origin);
 		if (is_instances)

@@ -497,6 +497,45 @@ static void test_fstab_added_and_mounted(void **state)
 	free(orig);
 }
 
+/* Modes are the admin's beyond what migration needs: an exported
+ * directory's setgid bit and group write stay; the instances directory
+ * gets nova's u+rwx and QEMU's o+x added to the bits it has. */
+static void test_dir_modes_kept(void **state)
+{
+	struct mr_test_root *e = *state;
+	char *dir = mr_xasprintf("%s/var/lib/nova/instances", e->root);
+	char *mk = mr_xasprintf("mkdir -p '%s' && chown 64060:64060 '%s' && chmod 2770 '%s'", dir,
+	                        dir, dir);
+	assert_int_equal(system(mk), 0);
+	free(mk);
+	struct stat st;
+	struct mr_host_report rep;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                                    "no_root_squash) compute9(rw,sync)\n");
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export_dir")->outcome, MR_OUTCOME_OK);
+	assert_string_equal(item(&rep, "nfs.export_dir")->want, "present");
+	report_free(&rep);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 02770);
+	/* the client: o+x added, the rest kept */
+	mr_test_root_put(e, "/etc/fstab", FSTAB_LINE);
+	run(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), MR_MODE_CHECK, &rep);
+	const struct mr_item *it = item(&rep, "nfs.instances_dir");
+	assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
+	assert_string_equal(it->want, "at least 0701 64060:64060");
+	report_free(&rep);
+	run(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.instances_dir")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 02771);
+	run(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.instances_dir")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	free(dir);
+}
+
 /* An entry of the same mount point is corrected in place (RHEL's file,
  * its comments and other NFS entries kept). */
 static void test_fstab_corrected(void **state)
@@ -698,6 +737,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nfs_server_stopped, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_other_client, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_dir_modes_kept, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
