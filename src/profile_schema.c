@@ -169,6 +169,16 @@ static int good_abs_path(const char *s)
 	return 1;
 }
 
+/* A path the profile compares as text (a mount point, an export, nova's
+ * instances_path): one spelling only, no '//' and no trailing '/'. */
+static int canonical_abs_path(const char *s)
+{
+	size_t n = strlen(s);
+	return good_abs_path(s) && !strstr(s, "//") && (n == 1 || s[n - 1] != '/');
+}
+
+#define CANONICAL "without '//' or a trailing '/'"
+
 int mr_schema_check_section(const char *section, char **msg)
 {
 	*msg = NULL;
@@ -388,6 +398,8 @@ static char *check_abs_path(const char *value)
 {
 	if (!good_abs_path(value))
 		return expected("an absolute path", value);
+	if (!canonical_abs_path(value))
+		return expected("an absolute path " CANONICAL, value);
 	return NULL;
 }
 
@@ -555,10 +567,12 @@ static char *check_nfs_export(const char *value)
 	const char *p = value;
 	size_t n = next_word(&p);
 	char *path = mr_xstrndup(p, n);
-	int ok = good_abs_path(path);
+	int ok = good_abs_path(path), canonical = canonical_abs_path(path);
 	free(path);
 	if (!ok)
 		return expected("PATH CLIENT(OPTIONS)... with an absolute PATH", value);
+	if (!canonical)
+		return expected("PATH CLIENT(OPTIONS)... with a PATH " CANONICAL, value);
 	p += n;
 	int clients = 0;
 	while ((n = next_word(&p))) {
@@ -607,16 +621,17 @@ static char *check_mount(const char *value)
 	if (n < 4)
 		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]]", value);
 	char *mp = mr_xstrndup(f[1], fn[1]);
-	int ok = good_abs_path(mp);
+	int ok = good_abs_path(mp), canonical = canonical_abs_path(mp);
 	free(mp);
 	if (!ok)
 		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with an absolute "
 		                "MOUNTPOINT", value);
-	for (size_t i = 0; i < fn[2]; i++) {
-		unsigned char c = (unsigned char)f[2][i];
-		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
-			return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]]", value);
-	}
+	if (!canonical)
+		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with a MOUNTPOINT " CANONICAL,
+		                value);
+	/* the shared storage of instances: a local file system is none */
+	if (!((fn[2] == 3 && !strncmp(f[2], "nfs", 3)) || (fn[2] == 4 && !strncmp(f[2], "nfs4", 4))))
+		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with TYPE nfs or nfs4", value);
 	if (!good_options(f[3], fn[3]))
 		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with OPTIONS "
 		                "separated by commas", value);
@@ -624,7 +639,7 @@ static char *check_mount(const char *value)
 		if (fn[i] != 1 || f[i][0] < '0' || f[i][0] > (i == 4 ? '1' : '2'))
 			return expected("DUMP 0 or 1 and PASS 0, 1 or 2", value);
 	}
-	if (fn[2] >= 3 && strncmp(f[2], "nfs", 3) == 0) {
+	{
 		const char *colon = memchr(f[0], ':', fn[0]);
 		if (!colon || colon == f[0] || colon + 1 >= f[0] + fn[0] || colon[1] != '/')
 			return expected("an NFS source HOST:/PATH", value);

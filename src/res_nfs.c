@@ -470,6 +470,25 @@ static void check_mounted_by(struct mr_plan *plan, const char *mp, const char *o
 	mr_plan_unchecked_each(plan, "mount.autofs", "nfs.autofs", "autofs: ", "");
 }
 
+/* The instances share's fstab options: nova writes there, and the host
+ * must come up with it mounted. */
+static void check_instances_opts(struct mr_plan *plan, const char *opts, size_t n,
+                                 const char *mp, const char *origin)
+{
+	char *list = mr_xstrndup(opts, n);
+	size_t len;
+	if (list_item(list, "ro", 2, 0, &len))
+		mr_plan_fail(plan, "nfs.mount", origin,
+		             "'ro' mounts %s read-only: nova-compute cannot write its instances there",
+		             mp);
+	if (list_item(list, "noauto", 6, 0, &len))
+		mr_plan_fail(plan, "nfs.mount", origin,
+		             "'noauto' leaves %s unmounted at boot: nova-compute would start on the "
+		             "empty local directory",
+		             mp);
+	free(list);
+}
+
 static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
@@ -485,6 +504,7 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	                      ? NULL
 	                      : mr_res_nova_instances(plan, profile, &because);
 	struct mr_plan_file *file = mr_plan_file(plan, FSTAB, "Fstab.lns");
+	int mounts_instances = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *f[6];
 		size_t fn[6];
@@ -506,15 +526,30 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			                     origin);
 		plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
 		             origin);
-		if (is_instances)
+		if (is_instances) {
 			check_mounted_by(plan, mp, origin);
+			check_instances_opts(plan, f[3], fn[3], mp, origin);
+		}
 		if (is_instances && nova_inst && strcmp(nova_inst, mp) != 0)
 			mr_plan_fail(plan, "nfs.mount", origin,
 			             "nova-compute keeps its instances in %s (%s), not in %s where the "
 			             "share is mounted; set [nova] instances_path",
 			             nova_inst, because ? because : "nova's default", mp);
+		mounts_instances |= is_instances;
 		free(origin);
 		free(mp);
+	}
+	/* [nova] instances_path elsewhere: nova keeps its instances on the
+	 * local disk, and the share is no shared storage to it */
+	const struct mr_setting *ip = mr_profile_get(profile, "nova", "instances_path");
+	if (ip && !mounts_instances) {
+		char *origin = mr_plan_origin_of(mo[0]), *at = mr_plan_origin_of(ip);
+		mr_plan_fail(plan, "nfs.mount", origin,
+		             "no mount line mounts the share at %s, where [nova] instances_path "
+		             "(%s) keeps the instances",
+		             ip->value, at);
+		free(at);
+		free(origin);
 	}
 	free(nova_inst);
 	free(because);

@@ -260,7 +260,27 @@ static const struct type_case type_cases[] = {
 	/* mount */
 	{ "nfs", "mount", "nfs-server:/ /var/lib/nova/instances nfs4 defaults 0 0", NULL },
 	{ "nfs", "mount", "nfs:/x /mnt nfs rw,hard", NULL },
-	{ "nfs", "mount", "/dev/sdb1 /srv ext4 defaults 0 2", NULL },
+	/* shared storage of instances: a local file system is none */
+	{ "nfs", "mount", "/dev/sdb1 /srv ext4 defaults 0 2",
+	  "nfs.mount: expected SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with TYPE nfs or nfs4, "
+	  "got '/dev/sdb1 /srv ext4 defaults 0 2'" },
+	{ "nfs", "mount", "s:/ /srv tmpfs defaults",
+	  "nfs.mount: expected SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with TYPE nfs or nfs4, "
+	  "got 's:/ /srv tmpfs defaults'" },
+	/* compared as text with fstab's and nova's: one spelling */
+	{ "nfs", "mount", "s:/ /var/lib/nova/instances/ nfs4 defaults",
+	  "nfs.mount: expected SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with a MOUNTPOINT without "
+	  "'//' or a trailing '/', got 's:/ /var/lib/nova/instances/ nfs4 defaults'" },
+	{ "nfs", "mount", "s:/ /var//nova nfs4 defaults",
+	  "nfs.mount: expected SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with a MOUNTPOINT without "
+	  "'//' or a trailing '/', got 's:/ /var//nova nfs4 defaults'" },
+	{ "nfs", "export", "/srv/ h(rw)",
+	  "nfs.export: expected PATH CLIENT(OPTIONS)... with a PATH without '//' or a trailing '/', "
+	  "got '/srv/ h(rw)'" },
+	{ "nova", "instances_path", "/var/lib/nova/instances/",
+	  "nova.instances_path: expected an absolute path without '//' or a trailing '/', got "
+	  "'/var/lib/nova/instances/'" },
+	{ "nova", "instances_path", "/", NULL },
 	{ "nfs", "mount", "nfs-server:/ /var/lib nfs4",
 	  "nfs.mount: expected SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]], got 'nfs-server:/ "
 	  "/var/lib nfs4'" },

@@ -536,6 +536,43 @@ static void test_dir_modes_kept(void **state)
 	free(dir);
 }
 
+/* A failed item of setting whose note holds what, in rep. */
+static int failed_with(const struct mr_host_report *rep, const char *setting, const char *what)
+{
+	for (size_t i = 0; i < rep->n_items; i++)
+		if (rep->items[i].outcome == MR_OUTCOME_FAILED && !strcmp(rep->items[i].setting, setting) &&
+		    rep->items[i].note && strstr(rep->items[i].note, what))
+			return 1;
+	return 0;
+}
+
+/* A share that cannot hold the instances fails, never green: read-only,
+ * not mounted at boot, or mounted where nova does not keep them. */
+static void test_client_mount_refusals(void **state)
+{
+	struct mr_test_root *e = *state;
+	struct mr_host_report rep;
+	mr_test_root_put(e, "/etc/fstab", "");
+	run(e, "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 ro,_netdev 0 0\n",
+	    CLIENT_FACTS("none", "empty"), MR_MODE_CHECK, &rep);
+	assert_true(failed_with(&rep, "nfs.mount", "'ro' mounts /var/lib/nova/instances read-only"));
+	report_free(&rep);
+	run(e, "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 noauto 0 0\n",
+	    CLIENT_FACTS("none", "empty"), MR_MODE_CHECK, &rep);
+	assert_true(failed_with(&rep, "nfs.mount", "'noauto' leaves /var/lib/nova/instances unmounted"));
+	report_free(&rep);
+	/* [nova] instances_path elsewhere than the share */
+	run(e, "[nova]\ninstances_path = /srv/nova/instances\n" CLIENT, CLIENT_FACTS("none", "empty"),
+	    MR_MODE_CHECK, &rep);
+	assert_true(failed_with(&rep, "nfs.mount", "no mount line mounts the share at /srv/nova/instances"));
+	report_free(&rep);
+	/* ... and where it is: no such failure */
+	run(e, "[nova]\ninstances_path = /var/lib/nova/instances\n" CLIENT,
+	    CLIENT_FACTS("none", "empty"), MR_MODE_CHECK, &rep);
+	assert_false(failed_with(&rep, "nfs.mount", "no mount line"));
+	report_free(&rep);
+}
+
 /* An entry of the same mount point is corrected in place (RHEL's file,
  * its comments and other NFS entries kept). */
 static void test_fstab_corrected(void **state)
@@ -738,6 +775,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_other_client, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_dir_modes_kept, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_client_mount_refusals, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
