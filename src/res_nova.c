@@ -115,6 +115,32 @@ static int same_value(const char *a, const char *b)
 	return ba >= 0 && bb >= 0 ? ba == bb : !strcmp(a, b);
 }
 
+/* Does edit name the option o, as written? */
+static int names_option(const struct mr_nova_edit *edit, const struct other_line *o)
+{
+	return (size_t)o->key_len == strlen(edit->key) && !strncmp(o->key, edit->key, (size_t)o->key_len) &&
+	       (size_t)o->section_len == strlen(edit->section) &&
+	       !strncmp(o->section, edit->section, (size_t)o->section_len);
+}
+
+/* Is the line o (an option by any of its names) the removal e's to
+ * report? Not where the plan sets that name (a moved option: its set
+ * compares the value), nor where another removal names it: each line
+ * once. */
+static int own_name(const struct mr_nova_edit *edits, size_t n, const struct mr_nova_edit *e,
+                    const struct other_line *o)
+{
+	for (size_t i = 0; i < n; i++)
+		if (edits[i].value && names_option(&edits[i], o))
+			return 0;
+	if (names_option(e, o))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (&edits[i] != e && !edits[i].value && names_option(&edits[i], o))
+			return 0;
+	return 1;
+}
+
 /* What nova's other files do to the option e writes. One read after
  * nova.conf that sets it otherwise wins, whatever nova.conf says: the
  * item fails and names the file (migready does not edit it). One read
@@ -122,13 +148,29 @@ static int same_value(const char *a, const char *b)
  * the option: returns 1 when e's value must then be written out even
  * where it is nova's default (op->explicit_default), with *why. */
 static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts, unsigned major,
+                             const struct mr_nova_edit *edits, size_t n_edits,
                              const struct mr_nova_edit *e, const char *setting,
                              const char *where, char **why)
 {
 	struct other_line o;
 	long at;
-	if (!facts || !e->value)
+	if (!facts || (!e->value && !e->origin))
+		return 0; /* an option this release no longer reads: harmless anywhere */
+	if (!e->value) {
+		/* removed from nova.conf: where another file sets it,
+		 * nova-compute uses that */
+		const char *kinds[] = { "nova.other", "nova.before" };
+		for (size_t k = 0; k < MR_ARRAY_LEN(kinds); k++)
+			if (last_setting(facts, kinds[k], major, e->section, e->key, &o, NULL) == 0 &&
+			    own_name(edits, n_edits, e, &o))
+				mr_plan_fail(plan, setting, where,
+				             "%s sets [%.*s] %.*s = '%s', read %s " NOVA_CONF
+				             ": nova-compute uses that, where the profile has it removed "
+				             "(migready edits " NOVA_CONF " only)",
+				             mr_fact_path_shown(o.file, o.file_len), o.section_len, o.section,
+				             o.key_len, o.key, o.value, k == 0 ? "after" : "before");
 		return 0;
+	}
 	/* nova.conf's own entry in a group spelt otherwise ([LIBVIRT]: it
 	 * normalises groups, not options), where migready reads and writes
 	 * [libvirt]: the last in the file, it is what nova uses */
@@ -388,7 +430,7 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		char *where = edits[i].origin ? mr_plan_origin_of(edits[i].origin)
 		                              : mr_xasprintf("not read by nova %u", major);
 		char *why = NULL;
-		if (check_other_files(plan, facts, major, &edits[i], setting, where, &why))
+		if (check_other_files(plan, facts, major, edits, n, &edits[i], setting, where, &why))
 			op.explicit_default = 1;
 		mr_plan_add_as(f, setting, where, &op);
 		if (edits[i].deprecated) {

@@ -828,6 +828,23 @@ printf '[default]\ninstances_path = /srv/elsewhere\n[ libvirt ]\ncpu_models = qe
 chk "$root" "$SRC/tests/data/nova/guide.ini"
 expect_status "[default] and [ libvirt ] are other groups: in the desired state" 0 "$st" "$out"
 rm -r "$root/etc/nova/nova-compute.conf" "$root/etc/nova/nova.conf.d"
+# An option the profile has removed (cpu_models beside cpu_mode =
+# host-model) set again in a file read after nova.conf: nova-compute uses
+# it, so check fails, naming the file (each line once, not per alias).
+printf '[nova]\nrelease = zed\ncpu_mode = host-model\n' > "$WORK/host-model.ini"
+printf '[libvirt]\ncpu_models = Haswell-noTSX\n' > "$root/etc/nova/nova-compute.conf"
+cp "$conf" "$WORK/nova.conf.before-host-model"
+mr apply --local --root "$root" -p "$WORK/host-model.ini" >/dev/null 2>&1
+chk "$root" "$WORK/host-model.ini"
+expect_status "a removed option set in nova-compute.conf: check fails" 4 "$st" "$out"
+expect_grep "... naming the file and the value nova reads" \
+	"nova\.libvirt\.cpu_models +failed +/etc/nova/nova-compute\.conf sets \[libvirt\] cpu_models = 'Haswell-noTSX', read after /etc/nova/nova\.conf: nova-compute uses that, where the profile has it removed" "$out"
+[ "$(printf '%s\n' "$out" | grep -c "cpu_models = 'Haswell-noTSX'")" = 1 ] && ok "... once" \
+	|| not_ok "... once" "$out"
+rm "$root/etc/nova/nova-compute.conf"
+chk "$root" "$WORK/host-model.ini"
+expect_status "... gone again: in the desired state" 0 "$st" "$out"
+cp "$WORK/nova.conf.before-host-model" "$conf"
 # nova.conf's own [LIBVIRT] is oslo.config's [libvirt] (it normalises
 # group names): the last cpu_mode in the file is what nova-compute reads.
 # An option's name it matches as written: cpu-mode or CPU_MODE is no
