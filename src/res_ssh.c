@@ -194,6 +194,17 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 				names[peer->n_names++] = mr_xstrdup(cand[k]);
 		}
 		free(my_ip);
+		if (!peer->n_names) {
+			/* only "localhost" (every host's own) or names another
+			 * peer holds: no line of it would ever be looked up */
+			mr_plan_fail(plan, "ssh.known_hosts", origin,
+			             "no name by which nova's ssh reaches '%s' is known (no address, "
+			             "host name or my_ip of its own); it is left out",
+			             h->name);
+			free(names);
+			p->n--;
+			continue;
+		}
 		char **keys = mr_xcalloc(h->n_host_keys, sizeof(*keys));
 		for (size_t k = 0; k < h->n_host_keys; k++)
 			keys[k] = mr_xstrdup(h->host_keys[k]);
@@ -398,6 +409,12 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		return;
 	}
 	struct peers *p = peers_of(plan, ctx, origin);
+	if (!p->n) {
+		/* every peer failed, saying why: nothing to write */
+		peers_free(p);
+		free(origin);
+		return;
+	}
 	char *path = mr_xasprintf("%s/known_hosts", dir);
 	char *want = mr_xasprintf("%zu peer%s, every name", p->n, p->n == 1 ? "" : "s");
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, known_hosts_merge, p, peers_free,

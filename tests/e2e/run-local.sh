@@ -389,6 +389,22 @@ printf '[ssh]\nknown_hosts = cluster\n' > kh.ini
 out=$(mr check --local --root "$SSHD" -p kh.ini 2>&1)
 expect_grep "known_hosts: a tree without host keys says so" \
 	"ssh\.known_hosts +failed +no host key of 'localhost': its /etc/ssh has no ssh_host_\*_key\.pub" "$out"
+expect_no_grep "... and writes no empty known_hosts for it" "ssh\.known_hosts +(drift|changed)" "$out"
+# A tree with a host key but no name of its own (no etc/hostname, no
+# my_ip; 'localhost' is every host's own): no line of it would ever be
+# looked up, so the item fails rather than pass on an empty file.
+KH=$WORK/khtree
+mkdir -p "$KH/etc/ssh" "$KH/var/lib/nova"
+printf 'root:x:0:0::/root:/bin/sh\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > "$KH/etc/passwd"
+printf 'root:x:0:\nnova:x:64060:\n' > "$KH/etc/group"
+ssh-keygen -q -t ed25519 -N '' -f "$KH/etc/ssh/ssh_host_ed25519_key"
+out=$(mr check --local --root "$KH" -p kh.ini 2>&1)
+expect_grep "known_hosts: a host without a name of its own fails" \
+	"ssh\.known_hosts +failed +no name by which nova's ssh reaches 'localhost' is known" "$out"
+expect_no_grep "... and does not pass" "ssh\.known_hosts +(ok|drift)" "$out"
+echo kh-host1 > "$KH/etc/hostname"
+out=$(mr check --local --root "$KH" -p kh.ini 2>&1)
+expect_grep "... with its host name: the line to write" "ssh\.known_hosts +drift +absent -> '1 peer, every name'" "$out"
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
