@@ -263,6 +263,18 @@ static int shell_missing(const struct mr_facts *facts, const char *shell)
 	return missing;
 }
 
+/* Whether the probe could tell if shell is there (a tree without its
+ * directory holds no programs: it says nothing). */
+static int shell_judged(const struct mr_facts *facts, const char *shell)
+{
+	char *yes = mr_xasprintf("%s yes", shell), *no = mr_xasprintf("%s no", shell);
+	int judged = facts && (mr_facts_has(facts, "shell.exec", yes) ||
+	                       mr_facts_has(facts, "shell.exec", no));
+	free(yes);
+	free(no);
+	return judged;
+}
+
 static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
                        const char *user, const struct account *a)
 {
@@ -271,6 +283,15 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	char *origin = origin_or(s, "[ssh]");
 	int missing = !shell_refuses(a->shell) && shell_missing(facts, a->shell);
 	int broken = shell_refuses(a->shell) || missing;
+	/* the shell nova's logins will run, as the plan leaves it */
+	const char *runs = s && broken ? s->value : a->shell;
+	if (!shell_refuses(runs) && !shell_judged(facts, runs)) {
+		char *where = mr_xasprintf("%s: whether %s is on this host (the probe found no "
+		                           "directory of it)",
+		                           origin, runs);
+		mr_plan_unchecked(plan, "ssh.shell_exec", where);
+		free(where);
+	}
 	if (!s) {
 		if (broken)
 			mr_plan_fail(plan, "ssh.shell", origin,

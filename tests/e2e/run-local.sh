@@ -326,7 +326,9 @@ expect_grep "the refusal says why" "--root: 'some/dir' is relative" "$out"
 # login fails [ssh]; what depends on who connects is not checked
 SSHD=$WORK/sshd-host
 new_host "$SSHD"
-mkdir -p "$SSHD/etc/ssh/sshd_config.d"
+mkdir -p "$SSHD/etc/ssh/sshd_config.d" "$SSHD/bin"
+# nova's shell there, so that whether it is is examined (not said unknown)
+printf '#!/bin/sh\n' > "$SSHD/bin/sh" && chmod 0755 "$SSHD/bin/sh"
 grep -q '^nova:' "$SSHD/etc/passwd" 2>/dev/null ||
 	printf 'nova:x:64060:64060::/var/lib/nova:/bin/sh\n' >> "$SSHD/etc/passwd"
 grep -q '^nova:' "$SSHD/etc/group" 2>/dev/null || printf 'nova:x:64060:\n' >> "$SSHD/etc/group"

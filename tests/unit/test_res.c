@@ -1634,7 +1634,9 @@ static void test_shell(void **state)
 		const char *name, *facts, *profile, *want;
 	} shell_cases[] = {
 		{ "a shell that is there", "shell.exec=/bin/sh yes\n", "", "" },
-		{ "nothing said of it: not known, not failed", "", "", "" },
+		{ "nothing said of it: not known, not failed", "", "",
+		  "unchecked ssh.shell_exec [ssh]: whether /bin/sh is on this host (the probe found no "
+		  "directory of it)\n" },
 		{ "nova's shell missing, the profile silent", "shell.exec=/bin/sh no\n", "",
 		  "failed ssh.shell line ?: nova's login shell is '/bin/sh', which is not on this host "
 		  "(or not executable): nova cannot run commands over SSH to migrate; set shell\n" },
