@@ -359,10 +359,15 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			 * is now in this rollback's MANIFEST, for a rollback of it */
 			struct mr_stat now = { 0 };
 			struct mr_error *e = NULL;
-			if (t->ops->stat(t, a->unit, &now, &e) == 0 && now.exists && now.is_dir &&
-			    (now.mode != a->mode || now.uid != a->uid || now.gid != a->gid))
-				mr_manifest_add_dir(mine, now.mode, now.uid, now.gid, a->unit);
+			int seen = t->ops->stat(t, a->unit, &now, &e) == 0 && now.exists && now.is_dir &&
+			           !now.is_symlink;
 			mr_error_free(e);
+			/* already as it was: nothing to do, nothing to record (a
+			 * rollback that changes nothing makes no run) */
+			if (seen && now.mode == a->mode && now.uid == a->uid && now.gid == a->gid)
+				break;
+			if (seen)
+				mr_manifest_add_dir(mine, now.mode, now.uid, now.gid, a->unit);
 			add_step(s, mr_set_dir_argv(t->root, 0, a->mode, (long)a->uid, (long)a->gid, a->unit),
 			         a, mine, rep);
 			break;

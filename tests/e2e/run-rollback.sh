@@ -244,8 +244,12 @@ was=$(stat -c '%a %u:%g' "$K/var/lib/nova/.ssh")
 printf '[ssh]\nkeypair = %s/keys/id\nknown_hosts = off\n' "$WORK" > key.ini
 out=$(mr apply -l --root "$K" -p key.ini 2>&1); expect_status "apply that makes nova's key pair" 2 $? "$out"
 made=$(stat -c '%a %u:%g' "$K/var/lib/nova/.ssh")
+KB=$K/var/lib/migready/backups
 for how in undone redone; do
+	had=$(ls "$KB")
 	out=$(mr -v rollback -l --root "$K" -f json 2>&1); expect_status "rollback, the key pair $how" 2 $? "$out"
+	# the run this rollback made
+	[ "$how" = undone ] && undone=$(ls "$KB" | grep -vxF "$had")
 	expect_no_grep "rollback ($how): no private key in the report" 'PRIVATE KEY' "$out"
 	expect_grep "rollback ($how): the public key's diff is there" '\+\+\+ localhost:/var/lib/nova/\.ssh/id_ed25519\.pub' "$out"
 	[ "$how" = undone ] && want=$was || want=$made
@@ -253,6 +257,12 @@ for how in undone redone; do
 	[ "$got" = "$want" ] && ok "rollback ($how): ~/.ssh's mode and owner $how ($got)" \
 		|| not_ok "rollback ($how): ~/.ssh's mode and owner $how" "got $got, want $want"
 done
+# the run the second rollback undid is as before again: rolling it back
+# once more changes nothing, ~/.ssh included, and makes no run
+runs=$(ls "$KB" | wc -l)
+out=$(mr rollback -l --root "$K" "$undone" 2>&1); expect_status "rollback of a run already undone, ~/.ssh too" 0 $? "$out"
+expect_grep "... every file as before" "^localhost: every file is as before run $undone\$" "$out"
+[ "$(ls "$KB" | wc -l)" = "$runs" ] && ok "... and no run made" || not_ok "... and no run made" "$(ls "$KB")"
 
 # --- show -f json, -o ---
 out=$(mr show -p profile.ini -f json -o show.json 2>&1); expect_status "show -f json -o" 0 $? "$out"
