@@ -151,27 +151,31 @@ static void items_free(struct failed_item *v, size_t n)
 	free(v);
 }
 
+static void op_fini(struct mr_aug_op *op)
+{
+	free((char *)op->section);
+	free((char *)op->key);
+	free((char *)op->value);
+	free((char *)op->comment_re);
+	free((char *)op->deflt);
+	free((char *)op->children);
+	free((char *)op->create);
+	free((char *)op->cover);
+	free((char *)op->cover_want);
+	free((char *)op->stop);
+	free((char *)op->stop_scope);
+	free((char *)op->stop_comment);
+	free((char *)op->same_as);
+}
+
 void mr_plan_free(struct mr_plan *plan)
 {
 	if (!plan)
 		return;
 	for (size_t i = 0; i < plan->n_files; i++) {
 		struct mr_plan_file *f = plan->files[i];
-		for (size_t j = 0; j < f->n_ops; j++) {
-			free((char *)f->ops[j].section);
-			free((char *)f->ops[j].key);
-			free((char *)f->ops[j].value);
-			free((char *)f->ops[j].comment_re);
-			free((char *)f->ops[j].deflt);
-			free((char *)f->ops[j].children);
-			free((char *)f->ops[j].create);
-			free((char *)f->ops[j].cover);
-			free((char *)f->ops[j].cover_want);
-			free((char *)f->ops[j].stop);
-			free((char *)f->ops[j].stop_scope);
-			free((char *)f->ops[j].stop_comment);
-			free((char *)f->ops[j].same_as);
-		}
+		for (size_t j = 0; j < f->n_ops; j++)
+			op_fini(&f->ops[j]);
 		for (size_t j = 0; j < f->n_ops || (!f->lens && j < 1); j++) {
 			free(f->settings[j]);
 			free(f->origins[j]);
@@ -327,6 +331,74 @@ char *mr_plan_origin_of(const struct mr_setting *s)
 {
 	return s->loc.line ? mr_xasprintf("%s:%u", s->loc.file, s->loc.line)
 	                   : mr_xstrdup(s->loc.file ? s->loc.file : "");
+}
+
+/* An op's entry as a path of the file's tree: "libvirt/cpu_mode". */
+static char *op_entry(const struct mr_aug_op *op)
+{
+	return op->section ? mr_xasprintf("%s/%s", op->section, op->key) : mr_xstrdup(op->key);
+}
+
+/* Removes op i of f with its setting, origin and note. */
+static void drop_op(struct mr_plan_file *f, size_t i)
+{
+	op_fini(&f->ops[i]);
+	free(f->settings[i]);
+	free(f->origins[i]);
+	free(f->notes[i]);
+	size_t rest = f->n_ops - i - 1;
+	memmove(&f->ops[i], &f->ops[i + 1], rest * sizeof(*f->ops));
+	memmove(&f->settings[i], &f->settings[i + 1], rest * sizeof(*f->settings));
+	memmove(&f->origins[i], &f->origins[i + 1], rest * sizeof(*f->origins));
+	memmove(&f->notes[i], &f->notes[i + 1], rest * sizeof(*f->notes));
+	f->n_ops--;
+}
+
+void mr_plan_conflicts(struct mr_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_files; i++) {
+		struct mr_plan_file *f = plan->files[i];
+		for (size_t a = 0; a < f->n_ops; a++) {
+			const struct mr_aug_op *x = &f->ops[a];
+			if (x->kind != MR_AUG_SET && x->kind != MR_AUG_RM)
+				continue;
+			char *ex = op_entry(x);
+			int clash = 0;
+			for (size_t b = a + 1; b < f->n_ops; b++) {
+				const struct mr_aug_op *y = &f->ops[b];
+				if (y->kind != MR_AUG_SET && y->kind != MR_AUG_RM)
+					continue;
+				char *ey = op_entry(y);
+				int same_entry = !strcmp(ex, ey);
+				free(ey);
+				if (!same_entry || (x->kind == y->kind &&
+				                    (x->kind == MR_AUG_RM || !strcmp(x->value, y->value))))
+					continue;
+				/* two sections of the profile edit one entry otherwise:
+				 * each apply would undo the other; neither is written */
+				for (size_t k = 0; k < 2; k++) {
+					const struct mr_aug_op *me = k ? y : x, *other = k ? x : y;
+					size_t mine = k ? b : a, theirs = k ? a : b;
+					mr_plan_fail(plan, f->settings[mine], f->origins[mine],
+					             "%s in %s is %s here and %s%s%s by %s (%s): they would undo "
+					             "each other on every apply; neither is written",
+					             ex, f->path, me->kind == MR_AUG_RM ? "removed" : "set",
+					             other->kind == MR_AUG_RM ? "removed" : "set to '",
+					             other->kind == MR_AUG_RM ? "" : other->value,
+					             other->kind == MR_AUG_RM ? "" : "'", f->settings[theirs],
+					             f->origins[theirs]);
+				}
+				drop_op(f, b);
+				clash = 1;
+				b--;
+			}
+			free(ex);
+			if (clash) {
+				drop_op(f, a);
+				a--;
+			}
+		}
+	}
 }
 
 void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *origin,

@@ -122,6 +122,7 @@ int mr_res_plan_all(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	for (size_t i = 0; i < MR_ARRAY_LEN(registry); i++)
 		if (registry[i]->plan(plan, ctx, err) < 0)
 			r = -1;
+	mr_plan_conflicts(plan);
 	each_unapplied(ctx->profile, mark_unchecked, plan);
 	return r;
 }

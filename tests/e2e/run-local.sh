@@ -407,6 +407,19 @@ expect_no_grep "... and does not pass" "ssh\.known_hosts +(ok|drift)" "$out"
 echo kh-host1 > "$KH/etc/hostname"
 out=$(mr check --local --root "$KH" -p kh.ini 2>&1)
 expect_grep "... with its host name: the line to write" "ssh\.known_hosts +drift +absent -> '1 peer, every name'" "$out"
+# A [file] section and [qemu] setting one key of one file otherwise: each
+# apply would undo the other. Both fail, naming each other; the file is
+# not written.
+CF=$WORK/conflict-host
+new_host "$CF"
+printf '[file /etc/libvirt/qemu.conf]\nlens = Migready_libvirt\nset = user root\n[qemu]\nuser = nova\n' > conflict.ini
+sum=$(sha256sum < "$CF/etc/libvirt/qemu.conf")
+out=$(mr apply --local --root "$CF" -p conflict.ini 2>&1); expect_status "two sections setting one key otherwise" 4 $? "$out"
+expect_grep "... the [file] line fails, naming the other" \
+	"file\.user +failed +user in /etc/libvirt/qemu\.conf is set here and set to 'nova' by qemu\.user \(conflict\.ini:5\)" "$out"
+expect_grep "... and the [qemu] one" "qemu\.user +failed +user in /etc/libvirt/qemu\.conf is set here and set to 'root' by file\.user" "$out"
+[ "$(sha256sum < "$CF/etc/libvirt/qemu.conf")" = "$sum" ] && ok "... neither is written" \
+	|| not_ok "... neither is written" "$(grep -n '^user' "$CF/etc/libvirt/qemu.conf")"
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
