@@ -78,6 +78,7 @@ struct plan_dir {
 struct mr_plan_cmd {
 	char *name;
 	char **argv;
+	int service; /* a daemon's reload: not under --no-restart */
 };
 
 /* An item the resource observed in the facts, and the command (or NULL)
@@ -491,6 +492,11 @@ struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
 	plan->cmds = mr_xreallocarray(plan->cmds, plan->n_cmds + 1, sizeof(*plan->cmds));
 	plan->cmds[plan->n_cmds++] = c;
 	return c;
+}
+
+void mr_plan_command_service(struct mr_plan_cmd *c)
+{
+	c->service = 1;
 }
 
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c)
@@ -1455,9 +1461,26 @@ after_units:
 		char *argv[] = { "mount", "--", plan->mounts[i].path, NULL };
 		act_add_argv(a, x->mount_item[i], argv);
 	}
-	for (size_t i = 0; i < plan->n_cmds; i++)
-		if (x->cmd_run[i])
-			act_add_argv(a, x->cmd_item[i], plan->cmds[i]->argv);
+	for (size_t i = 0; i < plan->n_cmds; i++) {
+		if (!x->cmd_run[i] || (opts->no_restart && plan->cmds[i]->service))
+			continue;
+		act_add_argv(a, x->cmd_item[i], plan->cmds[i]->argv);
+		/* run only once the files that call for it verified */
+		struct mr_commit_action *ca = &a->v[a->n - 1];
+		size_t nn = 0;
+		for (size_t k = 0; k < n_fs; k++)
+			for (size_t j = 0; commit_idx[k] != (size_t)-1 && j < fs[k].pf->n_notify_cmds; j++)
+				if (fs[k].pf->notify_cmds[j] == plan->cmds[i]) {
+					needs[nn++] = commit_idx[k];
+					break;
+				}
+		if (nn) {
+			size_t *nd = mr_xcalloc(nn, sizeof(*nd));
+			memcpy(nd, needs, nn * sizeof(*nd));
+			ca->needs = nd;
+			ca->n_needs = nn;
+		}
+	}
 	free(needs);
 }
 

@@ -154,6 +154,9 @@ void mr_plan_dir_secure(struct mr_plan *plan, const char *path, uid_t uid, const
 struct mr_plan_cmd *mr_plan_command(struct mr_plan *plan, const char *name,
                                     const char *const *argv);
 void mr_plan_notify_command(struct mr_plan_file *f, struct mr_plan_cmd *c);
+/* c reloads a daemon (multipathd): not run under --no-restart, which
+ * leaves the drift it settles for a later apply. */
+void mr_plan_command_service(struct mr_plan_cmd *c);
 /* The file system of fstab's entry for path must be mounted there (mount
  * PATH on a live host). Never over a directory that holds anything: an
  * instance's disks could hide behind the mount; force overrides. The

@@ -143,6 +143,8 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		static const char *const argv[] = { "systemctl", "--no-ask-password", "reload",
 			                                "--", MULTIPATHD, NULL };
 		reload = mr_plan_command(plan, "reload " MULTIPATHD, argv);
+		/* it may rename the maps under running guests */
+		mr_plan_command_service(reload);
 		mr_plan_notify_command(f, reload);
 	}
 	check_running_maps(plan, s, reload);

@@ -39,6 +39,9 @@ static int before(void **state)
 	return 0;
 }
 
+/* --no-restart for the runs that follow */
+static int no_restart;
+
 /* One run of the profile's resources on the tree, as a live host with
  * these facts. */
 static void run(struct mr_test_root *e, const char *profile, const char *facts, enum mr_mode mode,
@@ -58,7 +61,7 @@ static void run(struct mr_test_root *e, const char *profile, const char *facts, 
 	static unsigned runs;
 	char run_id[24];
 	snprintf(run_id, sizeof(run_id), "RUN%u", ++runs);
-	struct mr_run_opts opts = { .mode = mode, .run_id = run_id };
+	struct mr_run_opts opts = { .mode = mode, .run_id = run_id, .no_restart = no_restart };
 	memset(rep, 0, sizeof(*rep));
 	rep->name = mr_xstrdup("h1");
 	assert_int_equal(mr_plan_run(plan, t, e->aug, &opts, rep, &err), 0);
@@ -717,6 +720,33 @@ static void test_multipath_running(void **state)
 	free(log);
 }
 
+/* --no-restart: the file is written, multipathd not reloaded (it may
+ * rename the maps under running guests): its maps stay drift, which the
+ * next apply's reload settles; and a reload waits for its file to verify. */
+static void test_multipath_no_restart(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/multipath.conf", "defaults {\nuser_friendly_names yes\n}\n");
+	const char *facts = "unit.multipathd.service=enabled active\n"
+	                    "mpath.map=mpatha 3600508b1001c5ae72f0f7e8a2b6c9d01\n";
+	struct mr_host_report rep;
+	no_restart = 1;
+	run(e, MULTIPATH, facts, MR_MODE_APPLY, &rep);
+	no_restart = 0;
+	assert_int_equal(item(&rep, "multipath.user_friendly_names")->outcome, MR_OUTCOME_CHANGED);
+	assert_int_equal(item(&rep, "multipath.running")->outcome, MR_OUTCOME_DRIFT);
+	report_free(&rep);
+	char *log = mr_test_root_calls(e);
+	assert_string_equal(log, "");
+	free(log);
+	run(e, MULTIPATH, facts, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "multipath.running")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	log = mr_test_root_calls(e);
+	assert_string_equal(log, "systemctl --no-ask-password reload -- multipathd.service\n");
+	free(log);
+}
+
 /* No file, or a file without defaults: created; multipathd not running
  * is not reloaded. */
 static void test_multipath_created(void **state)
@@ -782,6 +812,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_created, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_running, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath_no_restart, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_section, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_unparsable_exports, before, mr_test_root_after),
 	};
