@@ -524,8 +524,17 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			mr_plan_dir_at_least(plan, mp, is_instances ? 0701 : 0, uid, gid,
 			                     is_instances ? "nfs.instances_dir" : "nfs.mount_point",
 			                     origin);
-		plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
-		             origin);
+		if (is_instances) {
+			plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
+			             origin);
+		} else {
+			/* the probe looks at what is mounted at the instances
+			 * directory only: another mount point is not examined, and
+			 * not mounted (a mount there may already stand) */
+			char *where = mr_xasprintf("%s: whether %s is mounted", origin, mp);
+			mr_plan_unchecked(plan, "nfs.mounted", where);
+			free(where);
+		}
 		if (is_instances) {
 			check_mounted_by(plan, mp, origin);
 			check_instances_opts(plan, f[3], fn[3], mp, origin);

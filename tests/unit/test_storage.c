@@ -569,6 +569,21 @@ static void test_client_mount_refusals(void **state)
 	    MR_MODE_CHECK, &rep);
 	assert_true(failed_with(&rep, "nfs.mount", "no mount line mounts the share at /srv/nova/instances"));
 	report_free(&rep);
+	/* another mount point: its fstab line is kept, whether it is mounted
+	 * is not examined (the probe looks at the instances directory), and
+	 * nothing of the instances mount is said of it */
+	run(e, CLIENT "mount = nfs1:/glance /var/lib/glance nfs4 rw 0 0\n",
+	    CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), MR_MODE_CHECK, &rep);
+	int unchecked = 0;
+	for (size_t i = 0; i < rep.n_items; i++) {
+		const struct mr_item *it = &rep.items[i];
+		if (it->origin && strstr(it->origin, "/var/lib/glance") && !strcmp(it->setting, "nfs.mounted"))
+			unchecked += it->outcome == MR_OUTCOME_UNCHECKED;
+		assert_false(it->outcome == MR_OUTCOME_FAILED && it->note &&
+		             strstr(it->note, "/var/lib/glance"));
+	}
+	assert_int_equal(unchecked, 1);
+	report_free(&rep);
 	/* ... and where it is: no such failure */
 	run(e, "[nova]\ninstances_path = /var/lib/nova/instances\n" CLIENT,
 	    CLIENT_FACTS("none", "empty"), MR_MODE_CHECK, &rep);
