@@ -1,5 +1,6 @@
 /* The MANIFEST of a run's backups, and the listing and pruning of the
  * runs on a host (backups.sh, one command each). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,11 +316,34 @@ static int path_ok(const char *p)
 }
 
 /* One line (NUL-terminated, no newline); -1 with *why on a bad one. */
+/* "MODE UID GID " at s (octal, decimal, decimal, each followed by one
+ * blank): strtoul with its overflow seen (sscanf's is undefined), the
+ * ids below (uid_t)-1 and (gid_t)-1, which chown reads as "leave it".
+ * The length read, or 0. */
+static size_t mode_uid_gid(const char *s, unsigned long *mode, unsigned long *uid,
+                           unsigned long *gid)
+{
+	unsigned long *out[3] = { mode, uid, gid };
+	const char *p = s;
+	for (int k = 0; k < 3; k++) {
+		char *end;
+		if (!(*p >= '0' && *p <= '9'))
+			return 0;
+		errno = 0;
+		*out[k] = strtoul(p, &end, k ? 10 : 8);
+		if (errno || *end != ' ')
+			return 0;
+		p = end + 1;
+	}
+	if (*mode > 07777 || *uid >= (unsigned long)(uid_t)-1 || *gid >= (unsigned long)(gid_t)-1)
+		return 0;
+	return (size_t)(p - s);
+}
+
 static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 {
 	char word[16] = "";
-	unsigned mode, uid, gid;
-	int used = 0;
+	unsigned long mode, uid, gid;
 	if (sscanf(l, "%15s", word) != 1)
 		return 0;
 	if (!strcmp(word, "action") || !strcmp(word, "owed")) {
@@ -361,14 +385,12 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 	}
 	if (!strcmp(word, "dir")) {
 		unsigned long dmode, duid, dgid;
-		int at = 0;
-		if (sscanf(l, "dir %lo %lu %lu %n", &dmode, &duid, &dgid, &at) != 3 || !at ||
-		    dmode > 07777 || duid >= (unsigned long)(uid_t)-1 ||
-		    dgid >= (unsigned long)(gid_t)-1 || !path_ok(l + at)) {
+		size_t at = strncmp(l, "dir ", 4) ? 0 : mode_uid_gid(l + 4, &dmode, &duid, &dgid);
+		if (!at || !path_ok(l + 4 + at)) {
 			*why = "expected dir MODE UID GID PATH";
 			return -1;
 		}
-		mr_manifest_add_dir(m, (mode_t)dmode, (uid_t)duid, (gid_t)dgid, l + at);
+		mr_manifest_add_dir(m, (mode_t)dmode, (uid_t)duid, (gid_t)dgid, l + 4 + at);
 		return 0;
 	}
 	if (!strcmp(word, "command") || !strcmp(word, "rule")) {
@@ -417,11 +439,12 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 		       "or of";
 		return -1;
 	}
-	if (sscanf(l, "%*s %o %u %u %n", &mode, &uid, &gid, &used) != 3 || !used || mode > 07777) {
+	size_t used = mode_uid_gid(l + strlen(word) + 1, &mode, &uid, &gid);
+	if (!used) {
 		*why = "expected MODE UID GID";
 		return -1;
 	}
-	const char *rest = l + used;
+	const char *rest = l + strlen(word) + 1 + used;
 	const char *sha = NULL;
 	size_t sha_len = 0;
 	if (rest[0] != '/') { /* the current format: a SHA-256 (or '-') first */

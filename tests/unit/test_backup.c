@@ -217,6 +217,12 @@ static void test_previous_format(void **state)
 static const struct {
 	const char *text, *error;
 } bad[] = {
+	/* ids as chown reads them: (uid_t)-1 is "leave it", beyond it wraps */
+	{ "existed 0644 4294967295 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
+	{ "existed 0644 0 99999999999999999999 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
+	{ "existed 0644 -1 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
+	{ "existed 010000 0 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
+	{ "dir 0700 4294967295 0 /var/lib/nova/.ssh\n", "h:/M:1: expected dir MODE UID GID PATH" },
 	{ "existed 0644 0 0 " SHA_A " relative/path\n", "h:/M:1: expected an absolute path" },
 	{ "existed 0644 0 0 " SHA_A " /etc/../shadow\n", "h:/M:1: expected an absolute path" },
 	{ "# header\nchanged 0644 0 0 /etc/x\n",
