@@ -423,7 +423,15 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 			fprintf(out, "  (%s)\n", it->origin);
 	}
 	text_unchecked(out, h, o);
-	if (o->show_diffs)
+	int diffs = 0;
+	for (size_t i = 0; o->show_diffs && i < h->n_files; i++)
+		diffs += h->files[i].diff != NULL;
+	/* a host that fails gets nothing: its diffs show what a good run would
+	 * write, not what this one does */
+	if (diffs && ho == MR_OUTCOME_FAILED && !h->backup_dir)
+		fprintf(out, "  %s written while this host fails (one commit per host)\n",
+		        diffs == 1 ? "this change is not" : "none of these changes is");
+	if (diffs)
 		for (size_t i = 0; i < h->n_files; i++)
 			if (h->files[i].diff)
 				text_diff(out, h->files[i].diff, o->color);

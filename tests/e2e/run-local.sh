@@ -420,6 +420,20 @@ expect_grep "... the [file] line fails, naming the other" \
 expect_grep "... and the [qemu] one" "qemu\.user +failed +user in /etc/libvirt/qemu\.conf is set here and set to 'root' by file\.user" "$out"
 [ "$(sha256sum < "$CF/etc/libvirt/qemu.conf")" = "$sum" ] && ok "... neither is written" \
 	|| not_ok "... neither is written" "$(grep -n '^user' "$CF/etc/libvirt/qemu.conf")"
+# diff on a host that fails: the other files' diffs say that none is
+# written (apply writes nothing there, one commit per host)
+DF=$WORK/failing-host
+new_host "$DF"
+mkdir -p "$DF/etc/sysctl.d"
+printf 'a b c\n' > "$DF/etc/sysctl.d/90-m.conf"
+printf '[file /etc/sysctl.d/90-m.conf]\nlens = Sysctl\nset = net.ipv4.ip_forward 1\n[libvirtd]\nauth_tcp = none\n' > failing.ini
+out=$(mr diff --local --root "$DF" -p failing.ini 2>&1); expect_status "diff of a host with a file that does not parse (failed, with drift)" 6 $? "$out"
+expect_grep "... its other file's diff is said not written" \
+	'^  this change is not written while this host fails \(one commit per host\)$' "$out"
+expect_grep "... and shown" '^\+auth_tcp = "none"$' "$out"
+printf 'net.ipv4.ip_forward = 0\n' > "$DF/etc/sysctl.d/90-m.conf"
+out=$(mr diff --local --root "$DF" -p failing.ini 2>&1); expect_status "... mended" 2 $? "$out"
+expect_no_grep "... the diffs are what apply writes" 'while this host fails' "$out"
 out=$(mr check 2>&1); expect_status "no hosts given" 1 $? "$out"
 out=$(mr frobnicate --local 2>&1); expect_status "unknown command" 1 $? "$out"
 out=$(mr --help 2>&1); expect_status "--help" 0 $? "$out"
