@@ -1451,9 +1451,32 @@ fail:
 	return NULL;
 }
 
+/* What in text a lens commonly stumbles on, said after its message
+ * ("Iterated lens matched less than it should" tells an operator
+ * nothing); "" if none. line: where the lens stopped, 1-based, or 0. */
+static const char *parse_hint(const char *text, long line)
+{
+	size_t n = strlen(text);
+	if (n && text[n - 1] != '\n')
+		return "; the file does not end with a newline (most lenses need one)";
+	if (strstr(text, "\r\n"))
+		return "; its lines end in CR LF (a file from Windows?; most lenses do not read them)";
+	/* the line where it stopped, or the one before, continued with '\' */
+	const char *l = text;
+	for (long k = 1; l && k < line - 1; k++)
+		l = (l = strchr(l, '\n')) ? l + 1 : NULL;
+	for (int k = 0; l && k < 2 && line > 0; k++) {
+		const char *e = strchr(l, '\n');
+		if (e && e > l && e[-1] == '\\')
+			return "; a line continued with '\\' (few lenses read one)";
+		l = e ? e + 1 : NULL;
+	}
+	return "";
+}
+
 /* Position of a parse error, "where:line:column: message". */
 static void store_error(augeas *h, const char *where, const char *lens, const char *tree,
-                        struct mr_error **err)
+                        const char *text, struct mr_error **err)
 {
 	char *base = mr_xasprintf("/augeas/text%s/error", tree);
 	char *p;
@@ -1473,14 +1496,15 @@ static void store_error(augeas *h, const char *where, const char *lens, const ch
 		/* Augeas counts columns from 0; editors and compilers from 1. */
 		long c = col ? strtol(col, NULL, 10) + 1 : 1;
 		char *at = mr_xasprintf("%s:%s:%ld", where, line, c);
-		mr_error_add(err, MR_ERR_PARSE, at, "%s does not parse: %s", lens,
-		             msg ? msg : kind ? kind : "syntax error");
+		mr_error_add(err, MR_ERR_PARSE, at, "%s does not parse: %s%s", lens,
+		             msg ? msg : kind ? kind : "syntax error",
+		             parse_hint(text, strtol(line, NULL, 10)));
 		free(at);
 	} else if (aug_error(h) != AUG_NOERROR) {
 		engine_error(h, where, lens, err);
 	} else {
-		mr_error_add(err, MR_ERR_PARSE, where, "%s does not parse: %s", lens,
-		             msg ? msg : kind ? kind : "unknown error");
+		mr_error_add(err, MR_ERR_PARSE, where, "%s does not parse: %s%s", lens,
+		             msg ? msg : kind ? kind : "unknown error", parse_hint(text, 0));
 	}
 }
 
@@ -1563,7 +1587,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	if (inserts) /* aug_load is what reads the option; there are no files to load */
 		set_spans(h, 1);
 	if (aug_text_store(h, lens, TEXT, TREE) < 0) {
-		store_error(h, where, lens, TREE, err);
+		store_error(h, where, lens, TREE, text, err);
 		goto out;
 	}
 	at = mr_xcalloc(nops + 1, sizeof(*at));

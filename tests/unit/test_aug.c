@@ -317,6 +317,35 @@ static void test_parse_error_names_line_and_column(void **state)
 	mr_aug_free(aug);
 }
 
+/* What lenses stumble on is said after Augeas's message. */
+static void test_parse_error_hints(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	static const struct {
+		const char *lens, *text, *hint;
+	} hints[] = {
+		{ "Exports.lns", "/srv \\\n  h(rw)\n", "a line continued with '\\'" },
+		{ "Fstab.lns", "/dev/sda1 / ext4 defaults 0 1", "does not end with a newline" },
+		{ "Fstab.lns", "/dev/sda1 / ext4 defaults 0 1\r\n", "end in CR LF" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(hints); i++) {
+		struct mr_aug_op op = { .kind = MR_AUG_RM, .key = "x", .fmt = MR_FMT_RAW };
+		struct mr_aug_outcome oc;
+		struct mr_error *err = NULL;
+		char *out = NULL;
+		size_t len;
+		if (mr_aug_transform(aug, "h1:/etc/f", hints[i].lens, hints[i].text,
+		                     strlen(hints[i].text), &op, 1, &oc, &out, &len, &err) != -1)
+			fail_msg("%s: parsed", hints[i].text);
+		if (!err || !strstr(err->message, hints[i].hint))
+			fail_msg("%s: '%s' lacks '%s'", hints[i].text, err ? err->message : "", hints[i].hint);
+		mr_error_free(err);
+		mr_aug_outcomes_fini(&oc, 1);
+	}
+	mr_aug_free(aug);
+}
+
 /* Folded comment prose must not shift the line an error names. */
 static void test_parse_error_line_past_comment_prose(void **state)
 {
@@ -794,6 +823,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edit_cases),
 		cmocka_unit_test(test_parse_error_names_line_and_column),
+		cmocka_unit_test(test_parse_error_hints),
 		cmocka_unit_test(test_parse_error_line_past_comment_prose),
 		cmocka_unit_test(test_large_prose_file_edited_exactly),
 		cmocka_unit_test(test_unknown_lens),
