@@ -60,7 +60,8 @@ struct restore {
 	char *backup;         /* this rollback's backup of it (host path) */
 	int edited;           /* not what the run left there */
 	int in_commit;
-	size_t item;
+	size_t item;          /* its item in the report */
+	size_t file;          /* its file in the report */
 };
 
 /* Reads file k's current state and its original; -1 with *msg. */
@@ -463,7 +464,7 @@ static void record(struct mr_transport *t, struct mr_commit *c, struct restore *
 			continue;
 		const struct mr_commit_file *cf = &c->files[rs[i].in_commit - 1];
 		struct mr_item *it = &rep->items[rs[i].item];
-		struct mr_file_report *fr = &rep->files[rs[i].item];
+		struct mr_file_report *fr = &rep->files[rs[i].file];
 		if (cf->state == MR_COMMIT_WRITTEN) {
 			it->outcome = MR_OUTCOME_CHANGED;
 			fr->changed = 1;
@@ -553,13 +554,14 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		struct restore *r = &rs[i];
 		char *msg = NULL;
 		r->bf = &m->files[i];
+		r->file = rep->n_files;
 		mr_host_report_add_file(rep, r->bf->path);
 		r->item = rep->n_items;
 		struct mr_item *it = file_item(rep, r, run->id);
 		if (examine(t, run->id, r, &msg) < 0) {
 			it->outcome = MR_OUTCOME_FAILED;
 			it->note = msg;
-			rep->files[r->item].error = mr_xasprintf("%s:%s: %s", t->host, r->bf->path, msg);
+			rep->files[r->file].error = mr_xasprintf("%s:%s: %s", t->host, r->bf->path, msg);
 			n_failed++;
 			if (t->broken)
 				break;
@@ -571,12 +573,12 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 			continue;
 		}
 		if (r->edited) {
-			rep->files[r->item].diff = restore_diff(t, r, run->id);
+			rep->files[r->file].diff = restore_diff(t, r, run->id);
 			if (!o->force) {
 				it->outcome = MR_OUTCOME_FAILED;
 				it->note = mr_xasprintf("changed after run %s (another tool or admin?); not "
 				                        "restored without --force", run->id);
-				rep->files[r->item].error = mr_xasprintf("%s:%s: %s", t->host, r->bf->path,
+				rep->files[r->file].error = mr_xasprintf("%s:%s: %s", t->host, r->bf->path,
 				                                         it->note);
 				n_edited++;
 				continue;
@@ -625,8 +627,8 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (rs[i].in_commit && !rep->files[rs[i].item].diff) /* -v prints them */
-			rep->files[rs[i].item].diff = restore_diff(t, &rs[i], run->id);
+		if (rs[i].in_commit && !rep->files[rs[i].file].diff) /* -v prints them */
+			rep->files[rs[i].file].diff = restore_diff(t, &rs[i], run->id);
 	int live = facts ? mr_facts_live(facts) : !t->root;
 	plan_steps(m, t, facts, live, n_c, o, run->id, mine, &steps, rep);
 	if (!n_c && !steps.n)
