@@ -858,6 +858,7 @@ struct unit_state {
 	int pending_item;     /* its restart.UNIT item, or -1 */
 	int started;          /* apply: started (or restarted) by a state action */
 	int ok;               /* apply: every action for it succeeded */
+	int bounced;          /* apply: a start or restart of it ran (ok or not) */
 };
 
 static void fail_file_items(struct file_state *fs, struct mr_host_report *rep,
@@ -1492,16 +1493,19 @@ static void record_actions(const struct actions *a, struct unit_state *us, size_
 	for (size_t i = 0; i < a->n; i++) {
 		const struct mr_commit_action *ca = &a->v[i];
 		int ok = ca->ran && ca->status == 0;
-		if (a->unit_of[i] >= 0)
+		int bounce = ca->unit && (!strcmp(ca->argv[2], "try-restart") ||
+		                          !strcmp(ca->argv[2], "restart") ||
+		                          !strcmp(ca->argv[2], "start"));
+		if (a->unit_of[i] >= 0) {
 			us[a->unit_of[i]].ok &= ok;
+			us[a->unit_of[i]].bounced |= bounce;
+		}
 		if (a->item_of[i] >= 0 && rep->items[a->item_of[i]].outcome == MR_OUTCOME_DRIFT)
 			rep->items[a->item_of[i]].outcome = ok ? MR_OUTCOME_CHANGED : MR_OUTCOME_FAILED;
 		if (ok && !ca->unit && a->unit_of[i] < 0 && a->item_of[i] < 0 &&
 		    strcmp(ca->argv[0], "systemctl") != 0)
 			mr_host_report_add_service(rep, ca->argv[0]); /* a command that ran */
-		if (ok && ca->unit && (!strcmp(ca->argv[2], "try-restart") ||
-		                       !strcmp(ca->argv[2], "restart") ||
-		                       !strcmp(ca->argv[2], "start")))
+		if (ok && bounce)
 			mr_host_report_add_service(rep, ca->unit);
 		if (ok)
 			continue;
@@ -1518,10 +1522,10 @@ static void record_actions(const struct actions *a, struct unit_state *us, size_
 		struct unit_state *u = &us[i];
 		if (u->item >= 0 && rep->items[u->item].outcome == MR_OUTCOME_DRIFT)
 			rep->items[u->item].outcome = u->ok ? MR_OUTCOME_CHANGED : MR_OUTCOME_FAILED;
-		if (u->pending_item >= 0)
-			rep->items[u->pending_item].outcome = u->ok && (u->restart || u->started)
-			                                          ? MR_OUTCOME_CHANGED
-			                                          : MR_OUTCOME_FAILED;
+		/* an owed restart not made (--no-restart) stays owed: drift */
+		if (u->pending_item >= 0 && u->bounced)
+			rep->items[u->pending_item].outcome = u->ok ? MR_OUTCOME_CHANGED
+			                                            : MR_OUTCOME_FAILED;
 	}
 }
 

@@ -215,16 +215,27 @@ static int changes_hosts(const char *command)
 int mr_report_exit_status(const struct mr_report *rep)
 {
 	/* 2 means drift for check and diff, but changes made for apply: drift
-	 * that apply could not fix is a failure, not a change. */
-	enum mr_outcome counted = changes_hosts(rep->command) ? MR_OUTCOME_CHANGED
-	                                                      : MR_OUTCOME_DRIFT;
+	 * that apply could not fix on a host that failed is its failure, not
+	 * a change. */
+	int apply = changes_hosts(rep->command);
+	int settings = !strcmp(rep->command, "check") || !strcmp(rep->command, "diff") ||
+	               !strcmp(rep->command, "apply");
 	int status = 0;
 	for (size_t i = 0; i < rep->n_hosts; i++) {
 		const struct mr_host_report *h = &rep->hosts[i];
-		if (mr_host_report_failed(h))
+		int failed = mr_host_report_failed(h);
+		if (failed)
 			status |= 4;
-		if (count(h, counted))
+		if (count(h, apply ? MR_OUTCOME_CHANGED : MR_OUTCOME_DRIFT))
 			status |= 2;
+		/* an apply that left drift (--no-restart: a restart owed) did
+		 * not bring the host to the desired state */
+		if (apply && !failed && count(h, MR_OUTCOME_DRIFT))
+			status |= 2;
+		/* a host of which nothing could be examined is not known to be
+		 * in the desired state */
+		if (settings && !failed && !mr_host_report_checked(h))
+			status |= 4;
 	}
 	return status;
 }
@@ -484,15 +495,22 @@ static char *summary_line(const struct mr_report *rep)
 		failed_drift += ho == MR_OUTCOME_FAILED &&
 		                count(h, apply ? MR_OUTCOME_CHANGED : MR_OUTCOME_DRIFT) > 0;
 	}
+	/* apply: a host with drift left and nothing changed is not "changed" */
+	size_t left = apply && !rollback ? counts[MR_OUTCOME_DRIFT] : 0;
 	char *line = mr_xasprintf("%zu host%s: %zu %s, %zu %s, %zu failed", rep->n_hosts,
 	                          rep->n_hosts == 1 ? "" : "s", counts[MR_OUTCOME_OK],
 	                          rollback ? "unchanged" : "in the desired state",
-	                          counts[MR_OUTCOME_DRIFT] + counts[MR_OUTCOME_CHANGED],
+	                          counts[MR_OUTCOME_DRIFT] + counts[MR_OUTCOME_CHANGED] - left,
 	                          rollback ? "rolled back" : apply ? "changed" : "drifted",
 	                          counts[MR_OUTCOME_FAILED]);
 	if (failed_drift) {
 		char *with = mr_xasprintf("%s (%zu with %s)", line, failed_drift,
 		                          apply ? "changes" : "drift");
+		free(line);
+		line = with;
+	}
+	if (left) {
+		char *with = mr_xasprintf("%s, %zu with drift left", line, left);
 		free(line);
 		line = with;
 	}

@@ -735,7 +735,8 @@ printf '[qemu]\ndynamic_ownership = no\n[nfs]\nexport = /srv/nova 10.0.0.0/24(rw
 out=$(mr check -q --local --root "$root" -p partial.ini 2>/dev/null)
 expect_grep "coverage: unchecked sections listed under -q" 'not checked \(1\): nfs\.export \(partial\.ini:4\)' "$out"
 printf '[nfs]\nexport = /srv/nova 10.0.0.0/24(rw)\n' > none.ini
-out=$(mr check --local --root "$root" -p none.ini 2>/dev/null)
+out=$(mr check --local --root "$root" -p none.ini 2>/dev/null); st=$?
+expect_status "coverage: nothing checked is no exit 0 (not known to be right)" 4 "$st" "$out"
 expect_grep "coverage: nothing checked is not 'in the desired state'" 'localhost: nothing checked' "$out"
 expect_grep "coverage: ... nor counted so" '^1 host: 0 in the desired state, 0 drifted, 0 failed, 1 with nothing checked$' "$out"
 out=$(mr check --local --root "$root" -p none.ini -f json 2>/dev/null | tr -d '\n ')

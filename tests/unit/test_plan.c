@@ -355,6 +355,18 @@ static void test_no_restart_leaves_a_restart_owed(void **state)
 	assert_int_equal(mr_host_report_drift(&rep), 1);
 	report_free(&rep);
 
+	/* a second --no-restart makes no restart: it stays owed, drift, and
+	 * the apply did not bring the host to the desired state (exit 2) */
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 1, &rep), 0);
+	calls = mr_test_root_calls(c);
+	assert_string_equal(calls, "");
+	free(calls);
+	assert_int_equal(count_outcome(&rep, "restart.libvirtd.service", MR_OUTCOME_DRIFT), 1);
+	assert_file(c, PENDING, "libvirtd.service\n");
+	struct mr_report whole = { .command = "apply", .hosts = &rep, .n_hosts = 1 };
+	assert_int_equal(mr_report_exit_status(&whole), 2);
+	report_free(&rep);
+
 	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
 	calls = mr_test_root_calls(c);
 	assert_string_equal(calls, "--no-ask-password try-restart -- libvirtd.service\n");
