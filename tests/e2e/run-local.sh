@@ -99,6 +99,14 @@ mr check --local --root "$ROOT" -p profile.ini -f prom -o "$WORK/out.prom" >/dev
 expect_status "prom report to a file" 0 "$st" ""
 expect_grep "prom textfile has the drift gauge" '^migready_drift_settings\{host="localhost",command="check"\} 0$' "$(cat "$WORK/out.prom" 2>&1)"
 
+# A report over 4 MiB (the cap of a host's files) is replaced as any
+# other: the last run's is read before it is, whatever its size.
+awk 'BEGIN { print "[file /etc/big.conf]\nlens = Sysctl"; for (i = 0; i < 40000; i++) printf "set = key%06d.abcdefghijklmnopqrstuvwxyz.abcdefghij %d\n", i, i }' > big.ini
+for n in 1 2; do
+	out=$(mr show -p big.ini -f json -o "$WORK/big.json" 2>&1); expect_status "a report over 4 MiB to -o ($n)" 0 $? "$out"
+done
+[ "$(wc -c < "$WORK/big.json")" -gt 4194304 ] && ok "... it is over 4 MiB" || not_ok "... it is over 4 MiB" "$(wc -c < "$WORK/big.json")"
+
 # -o into a directory that does not exist: exit 8 before any host is
 # touched, not an apply whose report is lost.
 new_host "$WORK/noreport"
