@@ -627,10 +627,20 @@ static int prepare(const struct cli *cli, struct run *r, struct mr_error **err)
 		}
 		if (!ok)
 			return -1;
-		if (cli->n_host_globs && r->n == 0) {
-			mr_error_add(err, MR_ERR_INPUT, cli->inventory, "no host matches --host");
-			return -1;
+		/* each --host must match: a typo would leave a host out silently
+		 * (a cron check of fewer hosts, exiting 0) */
+		for (size_t g = 0; g < cli->n_host_globs; g++) {
+			size_t hits = 0;
+			for (size_t i = 0; i < mr_inventory_count(r->inventory); i++)
+				hits += fnmatch(cli->host_globs[g], mr_inventory_host(r->inventory, i)->name,
+				                0) == 0;
+			if (!hits)
+				mr_error_add(err, MR_ERR_INPUT, cli->inventory, "no host matches --host %s",
+				             cli->host_globs[g]);
+			ok &= hits > 0;
 		}
+		if (!ok)
+			return -1;
 		for (size_t i = 0; i < r->n; i++) {
 			if (cli->root)
 				r->targets[i].root = cli->root;

@@ -230,6 +230,13 @@ printf '[host pub1]\naddress = 203.0.113.5\n[host priv1]\naddress = 10.20.0.11\n
 out=$(mr lint -i "$WORK/public.ini" -p profile.ini 2>&1); expect_status "lint with a public host" 0 $? "$out"
 expect_grep "auth_tcp = none on a public address warned" "warning: pub1: auth_tcp = none \(profile\.ini:5\) on public address 203\.0\.113\.5" "$out"
 printf '%s\n' "$out" | grep -q 'priv1: auth_tcp' && not_ok "a private address warned" "$out" || ok "a private address not warned"
+# Each --host must match a host: a misspelt one is an error, not a host
+# left out of a cron check unseen.
+out=$(mr lint -i "$WORK/public.ini" -p profile.ini -H pub1 -H prv1 2>&1)
+expect_status "a --host that matches no host, beside one that does" 1 $? "$out"
+expect_fixed "... named" "migready: $WORK/public.ini: no host matches --host prv1" "$out"
+out=$(mr lint -i "$WORK/public.ini" -p profile.ini -H pub1 -H 'priv*' 2>&1)
+expect_status "... every --host matching" 0 $? "$out"
 # A quoted number is what libvirtd refuses: drift, not ok.
 new_host "$WORK/quoted"
 printf 'migration_port_min = "49152"\n' >> "$WORK/quoted/etc/libvirt/qemu.conf"
