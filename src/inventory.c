@@ -1625,7 +1625,26 @@ static void group_unknown_key(struct aparse *ap, const struct mr_loc *loc, const
 struct yload {
 	struct aparse *ap;
 	yaml_document_t *doc;
+	/* each group definition walked once under each name: aliases share
+	 * nodes, and a chain of them (g2: {a: *g1, b: *g1}, ...) would be
+	 * walked exponentially often */
+	struct ywalked {
+		const char *name;
+		const yaml_node_t *def;
+	} *walked;
+	size_t n_walked;
 };
+
+/* Was def walked as group name before? Marks it walked. */
+static int y_walked(struct yload *y, const char *name, const yaml_node_t *def)
+{
+	for (size_t i = 0; i < y->n_walked; i++)
+		if (y->walked[i].def == def && !strcmp(y->walked[i].name, name))
+			return 1;
+	y->walked = mr_xreallocarray(y->walked, y->n_walked + 1, sizeof(*y->walked));
+	y->walked[y->n_walked++] = (struct ywalked){ name, def };
+	return 0;
+}
 
 static struct mr_loc yloc(const struct yload *y, const yaml_node_t *n)
 {
@@ -1815,6 +1834,8 @@ static void y_group(struct yload *y, const char *name, const yaml_node_t *def, i
 	if (ynull(def))
 		return;
 	struct mr_loc dloc = yloc(y, def);
+	if (y_walked(y, name, def))
+		return;
 	if (depth > YAML_MAX_DEPTH) {
 		mr_error_at(y->ap->err, MR_ERR_INPUT, &dloc, "group '%s': nested too deep", name);
 		return;
@@ -1867,7 +1888,7 @@ static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
 		goto out;
 	}
 	have_doc = 1;
-	struct yload y = { &ap, &doc };
+	struct yload y = { &ap, &doc, NULL, 0 };
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root || ynull(root))
 		goto out;
@@ -1891,6 +1912,7 @@ static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
 		}
 		y_group(&y, name, yaml_document_get_node(&doc, p->value), 0);
 	}
+	free(y.walked);
 	resolve_ansible(inv, &ap);
 out:
 	if (have_doc)
