@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -1273,6 +1274,18 @@ out:
 	return status;
 }
 
+/* A fleet that gathers facts first (known_hosts = cluster) holds every
+ * host's connection until its second phase: 1,024 descriptors, the usual
+ * soft limit, would fail the hosts past it. The hard limit is ours. */
+static void raise_file_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -1287,6 +1300,7 @@ int main(int argc, char **argv)
 	double started = wall_clock();
 
 	mr_log_keep_warnings(1);
+	raise_file_limit();
 	if (parse_cli(argc, argv, &cli) < 0)
 		goto out;
 	if (cli.verbose > 1)
