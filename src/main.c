@@ -1389,8 +1389,13 @@ int main(int argc, char **argv)
 		mr_report_add_warning_steal(&rep, warnings[i]);
 	free(warnings);
 	if (report(&cli, &rep) < 0) {
-		fprintf(stderr, "migready: cannot write the report%s%s\n",
-		        cli.output ? " to " : "", cli.output ? cli.output : "");
+		/* the run's outcome is not lost with its report: its summary
+		 * and the status it would have had go to stderr */
+		char *line = mr_report_summary(&rep);
+		fprintf(stderr, "migready: cannot write the report%s%s; %s (exit status %d without "
+		        "the report's failure)\n",
+		        cli.output ? " to " : "", cli.output ? cli.output : "", line, status);
+		free(line);
 		status = EXIT_REPORT_FAILED;
 	}
 	if (cli.syslog) {

@@ -110,6 +110,13 @@ expect_grep "prom: a failed run keeps the last success" \
 out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/profile.ini/m.prom" 2>&1); st=$?
 expect_status "an unwritable -o" 8 "$st" "$out"
 expect_grep "an unwritable -o is named" "cannot write the report to $WORK/profile.ini/m.prom" "$out"
+# one that fails only once the run is done (a link put at its name): the
+# run's outcome is not lost with it
+ln -s elsewhere.prom "$WORK/link.prom"
+out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/link.prom" 2>&1); st=$?
+expect_status "-o at a symbolic link" 8 "$st" "$out"
+expect_grep "... the summary and the status it would have had on stderr" \
+	"cannot write the report to $WORK/link.prom; check: 1 host: .* \(exit status [0-9] without the report's failure\)\$" "$out"
 # a directory that is not there is a typo, not one to make
 out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/no/such/m.prom" 2>&1); st=$?
 expect_status "-o in a missing directory" 8 "$st" "$out"
