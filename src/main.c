@@ -1044,9 +1044,20 @@ static int take_run_lock(const struct cli *cli, const char *run_id, char **held)
 			fd = -1;
 			continue;
 		}
+		int why = errno;
+		if (why == EINTR)
+			continue;
+		if (why != EWOULDBLOCK) {
+			/* no lock to be had here (ENOLCK): not another run's */
+			mr_log(MR_LOG_WARN, "%s: cannot lock it: %s; runs of %s are not locked", path,
+			       strerror(why), what);
+			close(fd);
+			fd = -1;
+			goto out;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		double waited = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
-		if (errno != EWOULDBLOCK || waited >= cli->lock_wait_s) {
+		if (waited >= cli->lock_wait_s) {
 			char holder[256] = "";
 			ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
 			holder[n > 0 ? n : 0] = '\0';
