@@ -861,15 +861,26 @@ struct unit_state {
 	int bounced;          /* apply: a start or restart of it ran (ok or not) */
 };
 
-static void fail_file_items(struct file_state *fs, struct mr_host_report *rep,
-                            enum mr_outcome outcome, const char *note)
+/* The items of fs become outcome, with note; with only_drift those that
+ * were to change (a commit that did not write the file leaves a setting
+ * already right as it was). */
+static void fail_items(struct file_state *fs, struct mr_host_report *rep,
+                       enum mr_outcome outcome, const char *note, int only_drift)
 {
 	for (size_t i = 0; i < fs->n_items; i++) {
 		struct mr_item *it = &rep->items[fs->first_item + i];
+		if (only_drift && it->outcome != MR_OUTCOME_DRIFT)
+			continue;
 		it->outcome = outcome;
 		if (note && !it->note)
 			it->note = mr_xstrdup(note);
 	}
+}
+
+static void fail_file_items(struct file_state *fs, struct mr_host_report *rep,
+                            enum mr_outcome outcome, const char *note)
+{
+	fail_items(fs, rep, outcome, note, 0);
 }
 
 static void file_error(struct file_state *fs, struct mr_host_report *rep, char *msg)
@@ -1549,20 +1560,19 @@ static void record_files(struct file_state *fs, size_t n, const struct mr_commit
 			fr->changed = 0;
 			fr->error = mr_xasprintf("%s: outcome unknown: %s", where,
 			                         cf->message ? cf->message : "no reply");
-			fail_file_items(&fs[i], rep, MR_OUTCOME_UNKNOWN,
-			                "outcome unknown: see the file's error");
+			fail_items(&fs[i], rep, MR_OUTCOME_UNKNOWN, "outcome unknown: see the file's error",
+			           1);
 			break;
 		case MR_COMMIT_UNTOUCHED:
 			fr->changed = 0;
 			fr->error = mr_xasprintf("%s: not written: another file of this host failed", where);
-			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED,
-			                "not written: another file of this host failed");
+			fail_items(&fs[i], rep, MR_OUTCOME_FAILED,
+			           "not written: another file of this host failed", 1);
 			break;
 		default:
 			fr->changed = 0;
 			fr->error = mr_xasprintf("%s: %s", where, cf->message ? cf->message : "failed");
-			fail_file_items(&fs[i], rep, MR_OUTCOME_FAILED,
-			                "not written: see the file's error");
+			fail_items(&fs[i], rep, MR_OUTCOME_FAILED, "not written: see the file's error", 1);
 			break;
 		}
 		free(where);

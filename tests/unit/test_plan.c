@@ -502,6 +502,28 @@ static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 	w_close(&w->base);
 }
 
+/* A commit that writes nothing fails the settings that were to change,
+ * not those already right (alerts on migready_setting_failed would fire
+ * for settings that are fine). */
+static void test_untouched_file_keeps_settings_right(void **state)
+{
+	struct mr_test_root *c = *state;
+	drifted_host(c);
+	mr_test_root_put(c, LIBVIRTD, "# libvirtd\n#listen_tcp = 1\nauth_tcp = \"none\"\n");
+	struct wrap *w = host_new(c);
+	w->change_after_read = QEMU;
+	struct mr_host_report rep;
+	assert_int_equal(run(c, w, MR_MODE_APPLY, 0, &rep), 0);
+	assert_true(mr_host_report_failed(&rep));
+	assert_string_equal(rep.items[0].setting, "libvirtd.listen_tcp");
+	assert_int_equal(rep.items[0].outcome, MR_OUTCOME_FAILED);
+	assert_string_equal(rep.items[1].setting, "libvirtd.auth_tcp");
+	assert_int_equal(rep.items[1].outcome, MR_OUTCOME_OK);
+	assert_int_equal(rep.items[2].outcome, MR_OUTCOME_FAILED);
+	report_free(&rep);
+	w_close(&w->base);
+}
+
 /* A file changed by someone else between read and commit: the host's
  * files form one transaction, so neither is written, nor restarted. */
 static void test_file_changed_since_read_writes_nothing(void **state)
@@ -1051,6 +1073,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_output_flood_not_kept, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_untouched_file_keeps_settings_right, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_second_file_failing_restores_the_first, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_backup_never_overwritten, before, mr_test_root_after),
