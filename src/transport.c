@@ -61,7 +61,16 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
 	size_t n = strlen(canon_root);
 	int inside = resolved && strncmp(resolved, canon_root, n) == 0 &&
 	             (resolved[n] == '\0' || resolved[n] == '/' || strcmp(canon_root, "/") == 0);
-	if (!inside) {
+	if (!resolved && t->broken) {
+		/* no answer is no link out of the root */
+		char *where = mr_xasprintf("%s:%s", t->host, path);
+		mr_error_add(err, MR_ERR_HOST, where,
+		             "the connection was lost (or the host fell silent, --timeout) while the "
+		             "path was resolved; nothing read");
+		free(where);
+		free(full);
+		full = NULL;
+	} else if (!inside) {
 		char *where = mr_xasprintf("%s:%s", t->host, path);
 		mr_error_add(err, MR_ERR_CONFLICT, where,
 		             "a symbolic link leads out of the root '%s'%s%s; refused", canon_root,

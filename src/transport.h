@@ -176,7 +176,8 @@ char *mr_transport_path(const struct mr_transport *t, const char *path);
  * with an MR_ERR_CONFLICT error naming host:path if a symbolic link leads
  * out of the root on the way (or at the end too, with follow_last).
  * resolve(ctx, p) returns the host's realpath of p (the caller's), or NULL
- * if p does not exist; the deepest existing part of the path decides. */
+ * if p does not exist; the deepest existing part of the path decides. A
+ * resolve that broke the transport (no answer) is MR_ERR_HOST instead. */
 char *mr_transport_contained(const struct mr_transport *t, const char *canon_root,
                              const char *path, int follow_last,
                              char *(*resolve)(void *ctx, const char *p), void *ctx,

@@ -874,8 +874,15 @@ static char *sftp_realpath(struct ssh_transport *t, const char *full)
 	char buf[4096];
 	int n = libssh2_sftp_symlink_ex(t->sftp, full, (unsigned)strlen(full), buf,
 	                                sizeof(buf) - 1, LIBSSH2_SFTP_REALPATH);
-	if (n < 0)
+	if (n < 0) {
+		/* a path that is not there is an answer; a connection lost or
+		 * silent is none: the caller must not read it as a link out of
+		 * the root */
+		int rc = libssh2_session_last_error(t->session, NULL, NULL, 0);
+		if (!recoverable(rc))
+			mark_broken(t);
 		return NULL;
+	}
 	buf[n] = '\0';
 	return mr_xstrdup(buf);
 }
@@ -901,8 +908,13 @@ static char *rooted_path(struct ssh_transport *t, const char *path, int follow_l
 	}
 	if (!t->canon_root && !(t->canon_root = ssh_realpath(t, t->base.root))) {
 		char *where = where_of(t, path);
-		mr_error_add(err, MR_ERR_HOST, where, "root '%s' does not exist on the host",
-		             t->base.root);
+		if (t->base.broken)
+			mr_error_add(err, MR_ERR_HOST, where,
+			             "the connection was lost (or the host fell silent, --timeout) "
+			             "while the root was resolved");
+		else
+			mr_error_add(err, MR_ERR_HOST, where, "root '%s' does not exist on the host",
+			             t->base.root);
 		free(where);
 		return NULL;
 	}

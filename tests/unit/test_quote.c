@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "transport.h"
+#include "util.h"
 
 static const char *const words[] = {
 	"plain", "", " ", "it's", "''", "a \"b\" c", "$HOME", "`id`", "$(id)", "\\", "\\'",
@@ -118,12 +119,51 @@ static void test_serve_request(void **state)
 	free(req);
 }
 
+/* resolve for contained(): NULL for everything, as when the host is gone;
+ * breaks the transport when asked */
+static char *resolve_none(void *ctx, const char *p)
+{
+	(void)p;
+	struct mr_transport *t = ctx;
+	if (t->timeout_s)
+		t->broken = 1;
+	return NULL;
+}
+
+static char *resolve_out(void *ctx, const char *p)
+{
+	(void)ctx;
+	(void)p;
+	return strdup("/etc");
+}
+
+/* A path that cannot be resolved because the connection went is said so,
+ * never as a link out of the root (a false alarm of an attack). */
+static void test_contained_connection_lost(void **state)
+{
+	(void)state;
+	struct mr_transport t = { .host = "h1", .root = "/srv/img" };
+	struct mr_error *err = NULL;
+	assert_null(mr_transport_contained(&t, "/srv/img", "/etc/x.conf", 0, resolve_out, &t, &err));
+	assert_int_equal(err->kind, MR_ERR_CONFLICT);
+	assert_non_null(strstr(err->message, "a symbolic link leads out of the root"));
+	mr_error_free(err);
+	err = NULL;
+	t.timeout_s = 1; /* resolve_none breaks it */
+	assert_null(mr_transport_contained(&t, "/srv/img", "/etc/x.conf", 0, resolve_none, &t, &err));
+	assert_int_equal(err->kind, MR_ERR_HOST);
+	assert_non_null(strstr(err->message, "the connection was lost"));
+	assert_null(strstr(err->message, "symbolic link"));
+	mr_error_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote_words),
 		cmocka_unit_test(test_round_trip_through_sh),
 		cmocka_unit_test(test_serve_request),
+		cmocka_unit_test(test_contained_connection_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
