@@ -806,12 +806,20 @@ static int output_dir_ok(const char *path)
 	char *dir = mr_xstrndup(abs, (size_t)(strrchr(abs, '/') - abs));
 	struct stat st;
 	const char *bad = NULL;
+	const char *at = dir;
 	if (*dir && stat(dir, &st) < 0)
 		bad = errno == ENOENT ? "no such directory for the report" : strerror(errno);
 	else if (*dir && !S_ISDIR(st.st_mode))
 		bad = "not a directory";
+	/* what would fail only once the hosts were handled: the report's name
+	 * taken by something else than a file, or a directory it cannot be
+	 * written in (the report is made beside it, then renamed) */
+	else if (lstat(abs, &st) == 0 && !S_ISREG(st.st_mode))
+		at = abs, bad = S_ISDIR(st.st_mode) ? "is a directory" : S_ISLNK(st.st_mode) ? "is a symbolic link" : "not a regular file";
+	else if (access(*dir ? dir : "/", W_OK | X_OK) < 0)
+		bad = strerror(errno);
 	if (bad)
-		fprintf(stderr, "migready: %s: %s\n", dir, bad);
+		fprintf(stderr, "migready: %s: %s\n", at, bad);
 	free(dir);
 	free(abs);
 	return bad ? -1 : 0;

@@ -110,13 +110,23 @@ expect_grep "prom: a failed run keeps the last success" \
 out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/profile.ini/m.prom" 2>&1); st=$?
 expect_status "an unwritable -o" 8 "$st" "$out"
 expect_grep "an unwritable -o is named" "cannot write the report to $WORK/profile.ini/m.prom" "$out"
-# one that fails only once the run is done (a link put at its name): the
-# run's outcome is not lost with it
+# a name taken by a link or a directory is said before any host
 ln -s elsewhere.prom "$WORK/link.prom"
 out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/link.prom" 2>&1); st=$?
 expect_status "-o at a symbolic link" 8 "$st" "$out"
+expect_fixed "... said before any host" "cannot write the report to $WORK/link.prom; no host contacted" "$out"
+out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK" 2>&1); st=$?
+expect_status "-o at a directory" 8 "$st" "$out"
+expect_fixed "... said before any host" "migready: $WORK: is a directory" "$out"
+# one that fails only once the run is done (its file system full): the
+# run's outcome is not lost with it
+mkdir -p "$WORK/full"
+# shellcheck disable=SC2016 # expanded by that sh
+out=$(unshare -m sh -c 'mount -t tmpfs -o size=4k mr "$1" && { dd if=/dev/zero of="$1/fill" bs=4096 count=4 2>/dev/null; true; } && shift && exec "$@"' \
+	- "$WORK/full" "$MIGREADY" --color never check -l --root "$ROOT" -p profile.ini -f json -o "$WORK/full/r.json" 2>&1); st=$?
+expect_status "-o on a full file system" 8 "$st" "$out"
 expect_grep "... the summary and the status it would have had on stderr" \
-	"cannot write the report to $WORK/link.prom; check: 1 host: .* \(exit status [0-9] without the report's failure\)\$" "$out"
+	"cannot write the report to $WORK/full/r.json; check: 1 host: .* \(exit status [0-9] without the report's failure\)\$" "$out"
 # a directory that is not there is a typo, not one to make
 out=$(mr check -l --root "$ROOT" -p profile.ini -f prom -o "$WORK/no/such/m.prom" 2>&1); st=$?
 expect_status "-o in a missing directory" 8 "$st" "$out"
