@@ -43,7 +43,9 @@ if [ "$3" != - ]; then
 	if [ -n "$r" ]; then cd -P -- "$r" 2>/dev/null && rp=$PWD || { say lock "error cannot enter $r"; mark; exit 1; }; fi
 	cd -P -- "$rp" || exit 1
 	for c in var lib migready; do
-		[ -d "./$c" ] || mkdir -- "./$c" 2>/dev/null || [ -d "./$c" ] || { say lock "error cannot create $d"; mark; exit 1; }
+		[ -d "./$c" ] || mkdir -- "./$c" 2>/dev/null || [ -d "./$c" ] || {
+			# why, asked again (a process on this path only)
+			e=$(mkdir -- "./$c" 2>&1); say lock "error cannot create $d: ${e##*: }"; mark; exit 1; }
 		cd -P -- "./$c" 2>/dev/null || { say lock "error cannot enter $d"; mark; exit 1; }
 	done
 	case $PWD/ in "${rp%/}/"*) ;; *) say lock "error a symbolic link leads $d out of the root"; mark; exit 1;; esac
