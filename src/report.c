@@ -403,7 +403,8 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < h->n_files; i++) {
-		if (!h->files[i].error)
+		/* a lost connection is the host's error and its file's: said once */
+		if (!h->files[i].error || (h->error && !strcmp(h->files[i].error, h->error)))
 			continue;
 		fprintf(out, "  %serror:%s ", o->color ? MR_C_RED : "", off);
 		mr_report_put_text(out, h->files[i].error, strlen(h->files[i].error));
