@@ -2277,16 +2277,14 @@ static char *machine_address(const char *addr)
 {
 	unsigned char b[16];
 	char text[INET6_ADDRSTRLEN];
-	if (inet_pton(AF_INET6, addr, b) == 1) {
+	/* every spelling getaddrinfo reads as one address (127.1, 0x7f000001,
+	 * ::ffff:127.0.0.1) is that address */
+	if (mr_addr_parse(addr, strlen(addr), b)) {
 		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 		if (memcmp(b, mapped, sizeof(mapped)) == 0)
 			inet_ntop(AF_INET, b + 12, text, sizeof(text));
 		else
 			inet_ntop(AF_INET6, b, text, sizeof(text));
-		return mr_xstrdup(text);
-	}
-	if (inet_pton(AF_INET, addr, b) == 1) {
-		inet_ntop(AF_INET, b, text, sizeof(text));
 		return mr_xstrdup(text);
 	}
 	char *s = mr_xstrdup(addr);

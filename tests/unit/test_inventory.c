@@ -940,6 +940,11 @@ static void test_distinct(void **state)
 		/* the brief's case: both places named */
 		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\n", NULL, NULL,
 		  "F:3: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /\n" },
+		/* every spelling getaddrinfo reads as the same address */
+		{ "[host c1]\naddress = 127.0.0.1\n[host c2]\naddress = 127.1\n", NULL, NULL,
+		  "F:3: host 'c2' is the same machine as 'c1' (F:1): 127.0.0.1 port 22, root /\n" },
+		{ "[host c1]\naddress = 0x0a000001\n[host c2]\naddress = ::ffff:10.0.0.1\n", NULL, NULL,
+		  "F:3: host 'c2' is the same machine as 'c1' (F:1): 10.0.0.1 port 22, root /\n" },
 		/* another port or another root is another machine (or image) */
 		{ "[host c1]\naddress = 10.0.0.1\n[host c2]\naddress = 10.0.0.1\nport = 2222\n", NULL,
 		  NULL, "" },
