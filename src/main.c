@@ -61,8 +61,9 @@ static const char *const command_help[] = {
 	              "\n"
 	              "Options that matter: -p, -i or -l, -H, --root, -j, -f text|json|prom, -o,\n"
 	              "--splay, --lock-wait, --syslog, --timeout, --max-file-size, -q, -v.\n"
-	              "Exit status: 0 in the desired state, 2 drift, 4 a host failed, 6 both; 1 invalid\n"
-	              "input, 8 the report not written, 9 another run holds the lock.\n",
+	              "Exit status: 0 in the desired state, 2 drift, 4 a host failed (or nothing of\n"
+	              "it could be examined), 6 both; 1 invalid input, 8 the report not written, 9\n"
+	              "another run holds the lock.\n",
 	[CMD_DIFF] = "usage: migready [OPTIONS] diff\n"
 	             "\n"
 	             "Like check, and print a unified diff of every file that apply would change:\n"
@@ -77,8 +78,9 @@ static const char *const command_help[] = {
 	              "units, restart what the new files need, and verify.\n"
 	              "\n"
 	              "Options that matter: those of check, and --no-restart, --explicit.\n"
-	              "Exit status: 0 nothing to change, 2 changes made, 4 a host failed, 6 both; 1\n"
-	              "invalid input, 8 the report not written, 9 another run holds the lock.\n",
+	              "Exit status: 0 nothing to change, 2 changes made (or drift left: a restart\n"
+	              "owed under --no-restart), 4 a host failed, 6 both; 1 invalid input, 8 the\n"
+	              "report not written, 9 another run holds the lock.\n",
 	[CMD_LINT] = "usage: migready [OPTIONS] lint\n"
 	             "\n"
 	             "Validate the profiles and the inventory without contacting any host.\n"
