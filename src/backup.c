@@ -439,12 +439,15 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 		       "or of";
 		return -1;
 	}
-	size_t used = mode_uid_gid(l + strlen(word) + 1, &mode, &uid, &gid);
+	/* the word, one blank, the fields: a line that stops at its word has
+	 * nothing past its NUL to read */
+	size_t wl = strlen(word);
+	size_t used = l[wl] == ' ' ? mode_uid_gid(l + wl + 1, &mode, &uid, &gid) : 0;
 	if (!used) {
 		*why = "expected MODE UID GID";
 		return -1;
 	}
-	const char *rest = l + strlen(word) + 1 + used;
+	const char *rest = l + wl + 1 + used;
 	const char *sha = NULL;
 	size_t sha_len = 0;
 	if (rest[0] != '/') { /* the current format: a SHA-256 (or '-') first */

@@ -218,6 +218,9 @@ static const struct {
 	const char *text, *error;
 } bad[] = {
 	/* ids as chown reads them: (uid_t)-1 is "leave it", beyond it wraps */
+	/* a line that stops at its word (found by fuzz_manifest) */
+	{ "existed 0640 0 116 /etc/x\ncreated", "h:/M:2: expected MODE UID GID" },
+	{ "created\n", "h:/M:1: expected MODE UID GID" },
 	{ "existed 0644 4294967295 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
 	{ "existed 0644 0 99999999999999999999 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
 	{ "existed 0644 -1 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
