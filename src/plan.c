@@ -1210,18 +1210,15 @@ struct actions {
 	int *item_of;         /* report item it settles (dir, mount), or -1 */
 };
 
-static void act_add(struct actions *a, int unit, const char *unit_name, size_t *needs,
-                    size_t n_needs, ...)
+/* Appends argv (the actions' own from now) with what it needs: the
+ * commit's files by index (copied). */
+static void act_push(struct actions *a, char **argv, int unit, const char *unit_name, int item,
+                     const size_t *needs, size_t n_needs)
 {
-	va_list ap;
-	va_start(ap, n_needs);
-	char **argv = mr_strv_vof(ap);
-	va_end(ap);
 	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
 	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
 	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));
 	a->item_of = mr_xreallocarray(a->item_of, a->n + 1, sizeof(*a->item_of));
-	a->item_of[a->n] = -1;
 	size_t *nd = n_needs ? mr_xcalloc(n_needs, sizeof(*nd)) : NULL;
 	if (n_needs)
 		memcpy(nd, needs, n_needs * sizeof(*nd));
@@ -1230,7 +1227,18 @@ static void act_add(struct actions *a, int unit, const char *unit_name, size_t *
 		                                    .n_needs = n_needs };
 	a->argvs[a->n] = argv;
 	a->unit_of[a->n] = unit;
+	a->item_of[a->n] = item;
 	a->n++;
+}
+
+static void act_add(struct actions *a, int unit, const char *unit_name, size_t *needs,
+                    size_t n_needs, ...)
+{
+	va_list ap;
+	va_start(ap, n_needs);
+	char **argv = mr_strv_vof(ap);
+	va_end(ap);
+	act_push(a, argv, unit, unit_name, -1, needs, n_needs);
 }
 
 static void actions_fini(struct actions *a)
@@ -1246,18 +1254,10 @@ static void actions_fini(struct actions *a)
 }
 
 /* An action from an argv the plan holds (a command's). */
-static void act_add_argv(struct actions *a, int item, char *const *argv)
+static void act_add_argv(struct actions *a, int item, char *const *argv, const size_t *needs,
+                         size_t n_needs)
 {
-	char **copy = mr_strv_dup(argv);
-	a->v = mr_xreallocarray(a->v, a->n + 1, sizeof(*a->v));
-	a->argvs = mr_xreallocarray(a->argvs, a->n + 1, sizeof(*a->argvs));
-	a->unit_of = mr_xreallocarray(a->unit_of, a->n + 1, sizeof(*a->unit_of));
-	a->item_of = mr_xreallocarray(a->item_of, a->n + 1, sizeof(*a->item_of));
-	a->v[a->n] = (struct mr_commit_action){ .argv = (const char *const *)copy };
-	a->argvs[a->n] = copy;
-	a->unit_of[a->n] = -1;
-	a->item_of[a->n] = item;
-	a->n++;
+	act_push(a, mr_strv_dup(argv), -1, NULL, item, needs, n_needs);
 }
 
 /* What execution learnt about the plan's other actions. */
@@ -1277,24 +1277,23 @@ static int unit_index(struct unit_state *us, size_t n, const struct mr_plan_unit
 	return -1;
 }
 
-/* The commit's files that notify unit u, or with u NULL all of them (by
- * index in the commit). */
+/* The commit's files that notify unit u, or command c, or with neither
+ * all of them (by index in the commit). */
 static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *commit_idx,
-                       const struct mr_plan_unit *u, size_t *needs)
+                       const struct mr_plan_unit *u, const struct mr_plan_cmd *c,
+                       size_t *needs)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < n_fs; i++) {
 		if (commit_idx[i] == (size_t)-1)
 			continue;
-		if (!u) { /* every file of the commit */
+		int notified = !u && !c; /* every file of the commit */
+		for (size_t j = 0; u && !notified && j < fs[i].pf->n_notify; j++)
+			notified = fs[i].pf->notify[j] == u;
+		for (size_t j = 0; c && !notified && j < fs[i].pf->n_notify_cmds; j++)
+			notified = fs[i].pf->notify_cmds[j] == c;
+		if (notified)
 			needs[n++] = commit_idx[i];
-			continue;
-		}
-		for (size_t j = 0; j < fs[i].pf->n_notify; j++)
-			if (fs[i].pf->notify[j] == u) {
-				needs[n++] = commit_idx[i];
-				break;
-			}
 	}
 	return n;
 }
@@ -1382,7 +1381,7 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		char **argv = mr_set_dir_argv(t->root, 1, mode,
 		                              d->uid == (uid_t)-1 ? -1 : (long)d->uid,
 		                              d->gid == (gid_t)-1 ? -1 : (long)d->gid, d->path);
-		act_add_argv(a, x->dir_item[i], argv);
+		act_add_argv(a, x->dir_item[i], argv, NULL, 0);
 		mr_strv_free(argv);
 	}
 	int reload = 0;
@@ -1435,7 +1434,7 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		}
 	}
 	/* The group goes only if every file of the commit verified. */
-	size_t group_nn = needs_of(fs, n_fs, commit_idx, NULL, needs);
+	size_t group_nn = needs_of(fs, n_fs, commit_idx, NULL, NULL, needs);
 	for (size_t i = 0; i < n_us; i++)
 		if (held[i])
 			act_add(a, -1, NULL, needs, group_nn, "systemctl", "--no-ask-password", "stop",
@@ -1460,7 +1459,7 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		struct unit_state *u = &us[i];
 		if (!u->restart || u->started)
 			continue;
-		size_t nn = needs_of(fs, n_fs, commit_idx, u->pu, needs);
+		size_t nn = needs_of(fs, n_fs, commit_idx, u->pu, NULL, needs);
 		/* try-restart: a daemon that is stopped stays stopped, and reads
 		 * the new configuration when it starts. */
 		act_add(a, (int)i, u->pu->name, needs, nn, "systemctl", "--no-ask-password",
@@ -1471,27 +1470,14 @@ after_units:
 		if (x->mount_item[i] < 0)
 			continue;
 		char *argv[] = { "mount", "--", plan->mounts[i].path, NULL };
-		act_add_argv(a, x->mount_item[i], argv);
+		act_add_argv(a, x->mount_item[i], argv, NULL, 0);
 	}
 	for (size_t i = 0; i < plan->n_cmds; i++) {
 		if (!x->cmd_run[i] || (opts->no_restart && plan->cmds[i]->service))
 			continue;
-		act_add_argv(a, x->cmd_item[i], plan->cmds[i]->argv);
 		/* run only once the files that call for it verified */
-		struct mr_commit_action *ca = &a->v[a->n - 1];
-		size_t nn = 0;
-		for (size_t k = 0; k < n_fs; k++)
-			for (size_t j = 0; commit_idx[k] != (size_t)-1 && j < fs[k].pf->n_notify_cmds; j++)
-				if (fs[k].pf->notify_cmds[j] == plan->cmds[i]) {
-					needs[nn++] = commit_idx[k];
-					break;
-				}
-		if (nn) {
-			size_t *nd = mr_xcalloc(nn, sizeof(*nd));
-			memcpy(nd, needs, nn * sizeof(*nd));
-			ca->needs = nd;
-			ca->n_needs = nn;
-		}
+		size_t nn = needs_of(fs, n_fs, commit_idx, NULL, plan->cmds[i], needs);
+		act_add_argv(a, x->cmd_item[i], plan->cmds[i]->argv, needs, nn);
 	}
 	free(needs);
 }
