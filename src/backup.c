@@ -315,7 +315,6 @@ static int path_ok(const char *p)
 	return 1;
 }
 
-/* One line (NUL-terminated, no newline); -1 with *why on a bad one. */
 /* "MODE UID GID " at s (octal, decimal, decimal, each followed by one
  * blank): strtoul with its overflow seen (sscanf's is undefined), the
  * ids below (uid_t)-1 and (gid_t)-1, which chown reads as "leave it".
@@ -340,6 +339,7 @@ static size_t mode_uid_gid(const char *s, unsigned long *mode, unsigned long *ui
 	return (size_t)(p - s);
 }
 
+/* One line (NUL-terminated, no newline); -1 with *why on a bad one. */
 static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 {
 	char word[16] = "";
@@ -668,7 +668,6 @@ int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *
 			has_manifest = -1;
 		}
 	}
-
 	if (nv && in_run)
 		finish_run(&v[nv - 1], &text, has_manifest, t->host);
 	else

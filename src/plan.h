@@ -125,13 +125,14 @@ void mr_plan_unit_want(struct mr_plan_unit *u, enum mr_unit_enable enable, int a
  * its service runs), and started again after if it was running. */
 void mr_plan_unit_stop_first(struct mr_plan_unit *u, struct mr_plan_unit *other);
 
-/* A directory that must exist with this mode and owner ((uid_t)-1 and
- * (gid_t)-1: any owner). Observed with the transport's stat; made right
- * with install -d in the host's commit. */
 /* Two ops of one file that set one entry to different values (or set
  * and remove it), from two sections of the profile: both fail, naming
  * each other, and neither is written. Once every resource has planned. */
 void mr_plan_conflicts(struct mr_plan *plan);
+
+/* A directory that must exist with this mode and owner ((uid_t)-1 and
+ * (gid_t)-1: any owner). Observed with the transport's stat; made right
+ * with install -d in the host's commit. */
 void mr_plan_dir(struct mr_plan *plan, const char *path, mode_t mode, uid_t uid, gid_t gid,
                  const char *setting, const char *origin);
 /* The same where the mode need only hold bits (0: any mode): the bits

@@ -262,12 +262,16 @@ static void add_step(struct steps *s, char **argv, const struct mr_backup_action
 		mr_manifest_add_argv(mine, (const char *const *)argv, 0);
 }
 
-/* The commands after the n_files files (see mr_rollback_host); a mount
- * the run made is only reported. Restarts, reloads, commands and a
- * unit's stop-and-start only follow restored files (none: the run is
- * undone already); under --no-restart a restart is owed instead. A
- * MANIFEST from before "unit" lines repeats its service actions in their
- * order, as the rollback of that release did. */
+/* An item of what the rollback leaves as it is, and why (note, taken). */
+static void left_item(struct mr_host_report *rep, const char *what, const char *path, char *note)
+{
+	struct mr_item *it = mr_host_report_add_item(rep);
+	it->setting = mr_xasprintf("%s %s", what, path);
+	it->origin = mr_xstrdup("rollback");
+	it->outcome = MR_OUTCOME_OK;
+	it->note = note;
+}
+
 /* Did the run mount a file system at path? */
 static int mounted_by(const struct mr_manifest *m, const char *path)
 {
@@ -277,6 +281,12 @@ static int mounted_by(const struct mr_manifest *m, const char *path)
 	return 0;
 }
 
+/* The commands after the n_files files (see mr_rollback_host); a mount
+ * the run made is only reported. Restarts, reloads, commands and a
+ * unit's stop-and-start only follow restored files (none: the run is
+ * undone already); under --no-restart a restart is owed instead. A
+ * MANIFEST from before "unit" lines repeats its service actions in their
+ * order, as the rollback of that release did. */
 static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
                        const struct mr_facts *facts, int live, size_t n_files,
                        const struct mr_rollback_opts *o, const char *run_id,
@@ -346,14 +356,11 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			 * there: the mount stays (below), and the directory now is
 			 * the share's top, every host's; not the one recorded. */
 			if (mounted_by(m, a->unit)) {
-				struct mr_item *it = mr_host_report_add_item(rep);
-				it->setting = mr_xasprintf("dir %s", a->unit);
-				it->origin = mr_xstrdup("rollback");
-				it->outcome = MR_OUTCOME_OK;
-				it->note = mr_xasprintf("mode and owner left: run %s mounted a file system "
-				                        "there, which stays mounted; the directory recorded "
-				                        "is under it",
-				                        run_id);
+				left_item(rep, "dir", a->unit,
+				          mr_xasprintf("mode and owner left: run %s mounted a file system "
+				                       "there, which stays mounted; the directory recorded "
+				                       "is under it",
+				                       run_id));
 				break;
 			}
 			/* its mode and owner as they were, if it is still there; as it
@@ -375,13 +382,10 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 		}
 		case MR_BACKUP_MOUNT: {
 			/* Never unmounted: instances may be running on it. */
-			struct mr_item *it = mr_host_report_add_item(rep);
-			it->setting = mr_xasprintf("mount %s", a->unit);
-			it->origin = mr_xstrdup("rollback");
-			it->outcome = MR_OUTCOME_OK;
-			it->note = mr_xasprintf("left mounted: run %s mounted it, and instances may be "
-			                        "running on it; unmount it by hand if it must go",
-			                        run_id);
+			left_item(rep, "mount", a->unit,
+			          mr_xasprintf("left mounted: run %s mounted it, and instances may be "
+			                       "running on it; unmount it by hand if it must go",
+			                       run_id));
 			mr_log(MR_LOG_WARN, "%s: %s left mounted: run %s mounted it, and instances may be "
 			       "running on it; unmount it by hand if it must go", t->host, a->unit,
 			       run_id);
