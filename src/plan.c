@@ -378,16 +378,17 @@ void mr_plan_conflicts(struct mr_plan *plan)
 				/* two sections of the profile edit one entry otherwise:
 				 * each apply would undo the other; neither is written */
 				for (size_t k = 0; k < 2; k++) {
-					const struct mr_aug_op *me = k ? y : x, *other = k ? x : y;
 					size_t mine = k ? b : a, theirs = k ? a : b;
+					const struct mr_aug_op *other = &f->ops[theirs];
+					char *does = other->kind == MR_AUG_RM
+					                 ? mr_xstrdup("removed")
+					                 : mr_xasprintf("set to '%s'", other->value);
 					mr_plan_fail(plan, f->settings[mine], f->origins[mine],
-					             "%s in %s is %s here and %s%s%s by %s (%s): they would undo "
+					             "%s in %s is %s here and %s by %s (%s): they would undo "
 					             "each other on every apply; neither is written",
-					             ex, f->path, me->kind == MR_AUG_RM ? "removed" : "set",
-					             other->kind == MR_AUG_RM ? "removed" : "set to '",
-					             other->kind == MR_AUG_RM ? "" : other->value,
-					             other->kind == MR_AUG_RM ? "" : "'", f->settings[theirs],
-					             f->origins[theirs]);
+					             ex, f->path, f->ops[mine].kind == MR_AUG_RM ? "removed" : "set",
+					             does, f->settings[theirs], f->origins[theirs]);
+					free(does);
 				}
 				drop_op(f, b);
 				clash = 1;
@@ -877,19 +878,13 @@ static void fail_items(struct file_state *fs, struct mr_host_report *rep,
 	}
 }
 
-static void fail_file_items(struct file_state *fs, struct mr_host_report *rep,
-                            enum mr_outcome outcome, const char *note)
-{
-	fail_items(fs, rep, outcome, note, 0);
-}
-
 static void file_error(struct file_state *fs, struct mr_host_report *rep, char *msg)
 {
 	struct mr_file_report *fr = &rep->files[fs->fr];
 	fs->failed = 1;
 	free(fr->error);
 	fr->error = msg;
-	fail_file_items(fs, rep, MR_OUTCOME_FAILED, "see the file's error");
+	fail_items(fs, rep, MR_OUTCOME_FAILED, "see the file's error", 0);
 }
 
 /* Records a file's failure; a broken connection is host-wide, and is
@@ -1735,12 +1730,14 @@ static int observe_dir(const struct plan_dir *d, struct mr_transport *t,
 	if (d->secure_only)
 		it->want = mr_xasprintf("owned by %ld or 0, not writable by group or others",
 		                        (long)d->uid);
-	else if (d->at_least) {
-		char *owner = mode_owner(0, want_uid, want_gid);
-		const char *ids = strchr(owner, ' ');
-		it->want = d->mode ? mr_xasprintf("at least %04o%s", (unsigned)d->mode, ids ? ids : "")
-		                   : mr_xasprintf("present%s", ids ? ids : "");
+	else if (d->at_least && d->mode) {
+		char *owner = mode_owner(d->mode, want_uid, want_gid);
+		it->want = mr_xasprintf("at least %s", owner);
 		free(owner);
+	} else if (d->at_least) {
+		it->want = want_uid < 0 && want_gid < 0
+		               ? mr_xstrdup("present")
+		               : mr_xasprintf("present %ld:%ld", want_uid, want_gid);
 	} else
 		it->want = mode_owner(d->mode, want_uid, want_gid);
 	*act = -1;
