@@ -864,6 +864,14 @@ static size_t top_children(const char *children, struct top_child **out)
 	return n;
 }
 
+/* A wanted child at position pos of the entry, with its own lines. */
+static void put_child(struct mr_buf *b, const struct top_child *c, unsigned pos)
+{
+	mr_buf_printf(b, "%s[%u]\t%s\n", c->label, pos, c->value);
+	for (const char *q = c->rest.data; q && *q; q += strcspn(q, "\n") + 1)
+		mr_buf_printf(b, "%s[%u]%.*s\n", c->label, pos, (int)strcspn(q, "\n"), q);
+}
+
 /* children as the entry at node must hold them with keep_others: in the
  * entry's order, each of its children that children names by label and
  * value as children gives it, each other as it stands (its own children
@@ -893,9 +901,7 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
 		pos++;
 		if (w) {
 			w->placed = 1;
-			mr_buf_printf(&b, "%s[%u]\t%s\n", w->label, pos, w->value);
-			for (const char *q = w->rest.data; q && *q; q += strcspn(q, "\n") + 1)
-				mr_buf_printf(&b, "%s[%u]%.*s\n", w->label, pos, (int)strcspn(q, "\n"), q);
+			put_child(&b, w, pos);
 			continue;
 		}
 		mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
@@ -913,12 +919,8 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
 	}
 	free_matches(m, n > 0 ? n : 0);
 	for (size_t k = 0; k < n_want; k++) {
-		if (!want[k].placed) {
-			pos++;
-			mr_buf_printf(&b, "%s[%u]\t%s\n", want[k].label, pos, want[k].value);
-			for (const char *q = want[k].rest.data; q && *q; q += strcspn(q, "\n") + 1)
-				mr_buf_printf(&b, "%s[%u]%.*s\n", want[k].label, pos, (int)strcspn(q, "\n"), q);
-		}
+		if (!want[k].placed)
+			put_child(&b, &want[k], ++pos);
 		free(want[k].label);
 		free(want[k].value);
 		mr_buf_fini(&want[k].rest);
@@ -982,7 +984,7 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		kept.children = kept_children = children_keeping(h, m[0], op->children);
 		op = &kept;
 	}
-	if ((n == 1 || (n > 1 && op->keep_others)) && entry_is(h, m[0], op)) {
+	if (n > 0 && (n == 1 || op->keep_others) && entry_is(h, m[0], op)) {
 		/* the report shows the entry there, as the profile spells it */
 		oc->old = op->value ? mr_xstrdup(op->value) : entry_text(h, m[0]);
 		r = 0;
