@@ -253,26 +253,24 @@ static int shell_refuses(const char *shell)
 	return !*shell || !strcmp(base, "nologin") || !strcmp(base, "false");
 }
 
-/* Whether the probe found shell missing on the host, or not executable
- * (shell.exec): sshd cannot start it. */
-static int shell_missing(const struct mr_facts *facts, const char *shell)
-{
-	char *no = mr_xasprintf("%s no", shell);
-	int missing = facts && mr_facts_has(facts, "shell.exec", no);
-	free(no);
-	return missing;
-}
-
-/* Whether the probe could tell if shell is there (a tree without its
- * directory holds no programs: it says nothing). */
-static int shell_judged(const struct mr_facts *facts, const char *shell)
+/* What the probe found of shell (shell.exec): 1 there and executable, 0
+ * missing or not executable (sshd cannot start it), -1 not looked for (a
+ * tree without its directory holds no programs). */
+static int shell_exec(const struct mr_facts *facts, const char *shell)
 {
 	char *yes = mr_xasprintf("%s yes", shell), *no = mr_xasprintf("%s no", shell);
-	int judged = facts && (mr_facts_has(facts, "shell.exec", yes) ||
-	                       mr_facts_has(facts, "shell.exec", no));
+	int r = !facts                                 ? -1
+	        : mr_facts_has(facts, "shell.exec", yes) ? 1
+	        : mr_facts_has(facts, "shell.exec", no)  ? 0
+	                                                 : -1;
 	free(yes);
 	free(no);
-	return judged;
+	return r;
+}
+
+static int shell_missing(const struct mr_facts *facts, const char *shell)
+{
+	return shell_exec(facts, shell) == 0;
 }
 
 static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
@@ -285,7 +283,7 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	int broken = shell_refuses(a->shell) || missing;
 	/* the shell nova's logins will run, as the plan leaves it */
 	const char *runs = s && broken ? s->value : a->shell;
-	if (!shell_refuses(runs) && !shell_judged(facts, runs)) {
+	if (!shell_refuses(runs) && shell_exec(facts, runs) < 0) {
 		char *where = mr_xasprintf("%s: whether %s is on this host (the probe found no "
 		                           "directory of it)",
 		                           origin, runs);
