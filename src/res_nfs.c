@@ -527,6 +527,8 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		if (is_instances) {
 			plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
 			             origin);
+			check_mounted_by(plan, mp, origin);
+			check_instances_opts(plan, f[3], fn[3], mp, origin);
 		} else {
 			/* the probe looks at what is mounted at the instances
 			 * directory only: another mount point is not examined, and
@@ -534,10 +536,6 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			char *where = mr_xasprintf("%s: whether %s is mounted", origin, mp);
 			mr_plan_unchecked(plan, "nfs.mounted", where);
 			free(where);
-		}
-		if (is_instances) {
-			check_mounted_by(plan, mp, origin);
-			check_instances_opts(plan, f[3], fn[3], mp, origin);
 		}
 		if (is_instances && nova_inst && strcmp(nova_inst, mp) != 0)
 			mr_plan_fail(plan, "nfs.mount", origin,
