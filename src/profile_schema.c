@@ -169,12 +169,13 @@ static int good_abs_path(const char *s)
 	return 1;
 }
 
-/* A path the profile compares as text (a mount point, an export, nova's
- * instances_path): one spelling only, no '//' and no trailing '/'. */
-static int canonical_abs_path(const char *s)
+/* A good_abs_path the profile compares as text (a mount point, an
+ * export, nova's instances_path) has one spelling only: no '//' and no
+ * trailing '/'. */
+static int one_spelling(const char *s)
 {
 	size_t n = strlen(s);
-	return good_abs_path(s) && !strstr(s, "//") && (n == 1 || s[n - 1] != '/');
+	return !strstr(s, "//") && (n == 1 || s[n - 1] != '/');
 }
 
 #define CANONICAL "without '//' or a trailing '/'"
@@ -398,7 +399,7 @@ static char *check_abs_path(const char *value)
 {
 	if (!good_abs_path(value))
 		return expected("an absolute path", value);
-	if (!canonical_abs_path(value))
+	if (!one_spelling(value))
 		return expected("an absolute path " CANONICAL, value);
 	return NULL;
 }
@@ -567,7 +568,7 @@ static char *check_nfs_export(const char *value)
 	const char *p = value;
 	size_t n = next_word(&p);
 	char *path = mr_xstrndup(p, n);
-	int ok = good_abs_path(path), canonical = canonical_abs_path(path);
+	int ok = good_abs_path(path), canonical = one_spelling(path);
 	free(path);
 	if (!ok)
 		return expected("PATH CLIENT(OPTIONS)... with an absolute PATH", value);
@@ -621,7 +622,7 @@ static char *check_mount(const char *value)
 	if (n < 4)
 		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]]", value);
 	char *mp = mr_xstrndup(f[1], fn[1]);
-	int ok = good_abs_path(mp), canonical = canonical_abs_path(mp);
+	int ok = good_abs_path(mp), canonical = one_spelling(mp);
 	free(mp);
 	if (!ok)
 		return expected("SPEC MOUNTPOINT TYPE OPTIONS [DUMP [PASS]] with an absolute "
@@ -639,11 +640,9 @@ static char *check_mount(const char *value)
 		if (fn[i] != 1 || f[i][0] < '0' || f[i][0] > (i == 4 ? '1' : '2'))
 			return expected("DUMP 0 or 1 and PASS 0, 1 or 2", value);
 	}
-	{
-		const char *colon = memchr(f[0], ':', fn[0]);
-		if (!colon || colon == f[0] || colon + 1 >= f[0] + fn[0] || colon[1] != '/')
-			return expected("an NFS source HOST:/PATH", value);
-	}
+	const char *colon = memchr(f[0], ':', fn[0]);
+	if (!colon || colon == f[0] || colon + 1 >= f[0] + fn[0] || colon[1] != '/')
+		return expected("an NFS source HOST:/PATH", value);
 	return NULL;
 }
 
