@@ -816,9 +816,12 @@ static int output_dir_ok(const char *path)
 	/* what would fail only once the hosts were handled: the report's name
 	 * taken by something else than a file, or a directory it cannot be
 	 * written in (the report is made beside it, then renamed) */
-	else if (lstat(abs, &st) == 0 && !S_ISREG(st.st_mode))
-		at = abs, bad = S_ISDIR(st.st_mode) ? "is a directory" : S_ISLNK(st.st_mode) ? "is a symbolic link" : "not a regular file";
-	else if (access(*dir ? dir : "/", W_OK | X_OK) < 0)
+	else if (lstat(abs, &st) == 0 && !S_ISREG(st.st_mode)) {
+		at = abs;
+		bad = S_ISDIR(st.st_mode)   ? "is a directory"
+		      : S_ISLNK(st.st_mode) ? "is a symbolic link"
+		                            : "not a regular file";
+	} else if (access(*dir ? dir : "/", W_OK | X_OK) < 0)
 		bad = strerror(errno);
 	if (bad)
 		fprintf(stderr, "migready: %s: %s\n", at, bad);
