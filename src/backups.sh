@@ -9,7 +9,8 @@
 # KEEP_DAYS days (by mtime; never the last: the newest stays) and all but
 # the KEEP_RUNS newest (by the time in the id, then its millisecond, then
 # its pid, as rollback orders them), never CURRENT (0: no limit); it
-# prints "pruned ID" or "failed ID" for each. Both end with "done"; "error MSG" on a refusal.
+# prints "pruned ID" or "failed ID" for each. Both end with "done";
+# "error MSG" on a refusal.
 LC_ALL=C; export LC_ALL
 mode=$1; root=$2; b=/var/lib/migready/backups
 if [ -n "$root" ]; then
@@ -66,13 +67,13 @@ if [ "$days" -gt 0 ] && [ $# -gt 0 ]; then
   for d in $(find "$@" -prune -mmin +$((days*1440)) 2>/dev/null); do aged="$aged${d#./}|"; na=$((na+1)); done
 fi
 # Age never takes the last run: where it would take them all (a host
-# that converged long ago, an apply that made no run), the newest stays,
-# the one a rollback would undo. A sort only where there are several.
+# that converged long ago, an apply that made no run), the newest is
+# spared, the one a rollback would undo. A sort only where there are
+# several.
+spare=
 if [ "$na" -gt 0 ] && [ "$na" = "$n" ]; then
-  if [ "$n" = 1 ]; then aged='|'
-  else
-    newest=$(sorted | tail -n 1)
-    aged=$(printf '%s' "$aged" | sed "s/|${newest##* }|/|/")
+  if [ "$n" = 1 ]; then spare=${aged#|}; spare=${spare%|}
+  else newest=$(sorted | tail -n 1); spare=${newest##* }
   fi
 fi
 # the runs beyond the KEEP_RUNS newest (CURRENT counts, and stays): one
@@ -89,7 +90,7 @@ EOF2
 fi
 for d in $pat; do
   run "$d" || continue
-  [ "$d" != "$cur" ] || continue
+  [ "$d" != "$cur" ] && [ "$d" != "$spare" ] || continue
   old=
   case $over$aged in *"|$d|"*) old=1;; esac
   [ -n "$old" ] || continue
