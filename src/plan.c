@@ -340,6 +340,17 @@ static char *op_entry(const struct mr_aug_op *op)
 	return op->section ? mr_xasprintf("%s/%s", op->section, op->key) : mr_xstrdup(op->key);
 }
 
+/* Do x and y name one entry, as section and key or as one path? */
+static int same_entry(const struct mr_aug_op *x, const struct mr_aug_op *y)
+{
+	if (!x->section == !y->section)
+		return (!x->section || !strcmp(x->section, y->section)) && !strcmp(x->key, y->key);
+	const struct mr_aug_op *in = x->section ? x : y, *path = x->section ? y : x;
+	size_t n = strlen(in->section);
+	return !strncmp(path->key, in->section, n) && path->key[n] == '/' &&
+	       !strcmp(path->key + n + 1, in->key);
+}
+
 /* Removes op i of f with its setting, origin and note. */
 static void drop_op(struct mr_plan_file *f, size_t i)
 {
@@ -363,18 +374,13 @@ void mr_plan_conflicts(struct mr_plan *plan)
 			const struct mr_aug_op *x = &f->ops[a];
 			if (x->kind != MR_AUG_SET && x->kind != MR_AUG_RM)
 				continue;
-			char *ex = op_entry(x);
 			int clash = 0;
 			for (size_t b = a + 1; b < f->n_ops; b++) {
 				const struct mr_aug_op *y = &f->ops[b];
-				if (y->kind != MR_AUG_SET && y->kind != MR_AUG_RM)
+				if ((y->kind != MR_AUG_SET && y->kind != MR_AUG_RM) || !same_entry(x, y) ||
+				    (x->kind == y->kind && (x->kind == MR_AUG_RM || !strcmp(x->value, y->value))))
 					continue;
-				char *ey = op_entry(y);
-				int same_entry = !strcmp(ex, ey);
-				free(ey);
-				if (!same_entry || (x->kind == y->kind &&
-				                    (x->kind == MR_AUG_RM || !strcmp(x->value, y->value))))
-					continue;
+				char *ex = op_entry(x);
 				/* two sections of the profile edit one entry otherwise:
 				 * each apply would undo the other; neither is written */
 				for (size_t k = 0; k < 2; k++) {
@@ -390,11 +396,11 @@ void mr_plan_conflicts(struct mr_plan *plan)
 					             does, f->settings[theirs], f->origins[theirs]);
 					free(does);
 				}
+				free(ex);
 				drop_op(f, b);
 				clash = 1;
 				b--;
 			}
-			free(ex);
 			if (clash) {
 				drop_op(f, a);
 				a--;

@@ -502,6 +502,41 @@ static void test_unparsable_file_stops_all_writes_on_the_host(void **state)
 	w_close(&w->base);
 }
 
+/* Two sections editing one entry otherwise, as section and key or as
+ * one path ([file /etc/nova/nova.conf] set = libvirt/cpu_mode ...), both
+ * fail naming each other; an entry set alike twice, or another entry, is
+ * no conflict. */
+static void test_conflicts(void **state)
+{
+	(void)state;
+	struct mr_plan *plan = mr_plan_new(NULL);
+	struct mr_plan_file *f = mr_plan_file(plan, "/etc/nova/nova.conf", "Migready_oslo.lns");
+	struct mr_aug_op nova = { .kind = MR_AUG_SET, .section = "libvirt", .key = "cpu_mode",
+		                      .value = "custom", .fmt = MR_FMT_RAW };
+	struct mr_aug_op file = { .kind = MR_AUG_SET, .key = "libvirt/cpu_mode",
+		                      .value = "host-model", .fmt = MR_FMT_RAW };
+	struct mr_aug_op alike = { .kind = MR_AUG_SET, .key = "libvirt/cpu_models",
+		                       .value = "kvm64", .fmt = MR_FMT_RAW };
+	struct mr_aug_op alike2 = { .kind = MR_AUG_SET, .section = "libvirt", .key = "cpu_models",
+		                        .value = "kvm64", .fmt = MR_FMT_RAW };
+	struct mr_aug_op other = { .kind = MR_AUG_RM, .key = "libvirt/cpu_mode_x",
+		                       .fmt = MR_FMT_RAW };
+	mr_plan_add_as(f, "nova.libvirt.cpu_mode", "p.ini:3", &nova);
+	mr_plan_add_as(f, "file.libvirt/cpu_mode", "p.ini:9", &file);
+	mr_plan_add_as(f, "file.libvirt/cpu_models", "p.ini:10", &alike);
+	mr_plan_add_as(f, "nova.libvirt.cpu_models", "p.ini:4", &alike2);
+	mr_plan_add_as(f, "file.libvirt/cpu_mode_x", "p.ini:11", &other);
+	mr_plan_conflicts(plan);
+	assert_int_equal(mr_plan_failed_count(plan), 2);
+	assert_string_equal(mr_plan_failed_setting(plan, 0), "nova.libvirt.cpu_mode");
+	assert_string_equal(mr_plan_failed_message(plan, 0),
+	                    "libvirt/cpu_mode in /etc/nova/nova.conf is set here and set to "
+	                    "'host-model' by file.libvirt/cpu_mode (p.ini:9): they would undo each "
+	                    "other on every apply; neither is written");
+	assert_string_equal(mr_plan_failed_setting(plan, 1), "file.libvirt/cpu_mode");
+	mr_plan_free(plan);
+}
+
 /* A commit that writes nothing fails the settings that were to change,
  * not those already right (alerts on migready_setting_failed would fire
  * for settings that are fine). */
@@ -1073,6 +1108,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_output_flood_not_kept, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_tree_never_restarts, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_unparsable_file_stops_all_writes_on_the_host, before, mr_test_root_after),
+		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test_setup_teardown(test_untouched_file_keeps_settings_right, before,
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_changed_since_read_writes_nothing, before, mr_test_root_after),
