@@ -164,6 +164,82 @@ else
 	not_ok "setfacl -d on a test directory"
 fi
 
+# The serving perl (src/serve.pl; the probe's tenth argument "perl"): the
+# same guarantees with the requests framed, serve.pl sent with the first.
+pprobe() { sh "$SRC/src/facts.sh" "$ROOT" /var/lib/nova/instances 5 "serving test" "" "" "" "" "" perl; }
+out=$(: | pprobe 2>&1); st=$?
+expect_grep "perl: the probe says a perl serves" '^--migready-serving-perl--$' "$out"
+expect_status "perl: no request at all, the end of input" 0 "$st" "$out"
+# a perl that cannot start leaves the serving to the shell; one that said
+# it serves never does, however it ends (here killed mid-request)
+out=$(request T20 echo shell-served | PERL5OPT=-MNo::Such::Module pprobe 2>/dev/null); st=$?
+expect_no_grep "perl cannot start: it never says it serves" '^--migready-serving-perl--$' "$out"
+expect_grep "perl cannot start: the shell serves" '^--migready-serving--$' "$out"
+expect_grep "perl cannot start: the shell runs the request" '^shell-served$' "$out"
+out=$({ request -p P0 /bin/sh -c 'kill -KILL $PPID'; request T21 echo shell-served; } | pprobe 2>/dev/null); st=$?
+expect_grep "perl killed: it had said it serves" '^--migready-serving-perl--$' "$out"
+expect_no_grep "perl killed: the shell never serves after it" '^--migready-serving--$|^shell-served$|^T21' "$out"
+[ "$st" -ge 128 ] && ok "perl killed: the probe ends with its signal ($st)" || not_ok "perl killed: exit $st" "$out"
+rm -f "$got"
+out=$({ request -p P1 -i "$WORK/in5" /bin/sh -c 'cat >"$1"' x "$got"; request -P P2 cat "$got"; } | pprobe 2>&1); st=$?
+expect_status "perl: two requests, then the end of input" 0 "$st" "$out"
+expect_grep "perl: the first command's status follows it" '^P1 0$' "$out"
+expect_grep "perl: the second command reads what the first was given" '^abcde$' "$out"
+expect_grep "perl: the second command's status follows it" '^P2 0$' "$out"
+out=$({ request -p P3 -i "$WORK/bytes" sha256sum; request -P P4 -i "$WORK/bytes" sha256sum; } | pprobe 2>&1)
+[ "$(printf '%s\n' "$out" | grep -c "^$(sha256sum <"$WORK/bytes")\$")" = 2 ] \
+	&& ok "perl: input, every byte as sent, NUL too" || not_ok "perl: input changed" "$out"
+# cut short: inside serve.pl (the loader runs nothing), and anywhere in a
+# later request (after a first whole one)
+rm -f "$got"
+first=$(request -p P5 true; echo x); first=${first%x}
+full=$(request -P P6 -i "$WORK/in5" /bin/sh -c 'cat >"$1"' x "$got"; echo x); full=${full%x}
+cut_ran=; cut_status=; cuts=0
+for n in 1 2 3 5 100 1000 $((${#first} / 2)) $((${#first} - 2)) $((${#first} - 1)); do
+	out=$(printf '%s' "${first:0:n}" | pprobe 2>/dev/null); cuts=$((cuts + 1))
+	! printf '%s\n' "$out" | grep -q '^P5 ' || cut_status="$cut_status first:$n"
+done
+for ((n = 1; n < ${#full}; n += 2)); do
+	out=$({ printf '%s' "$first"; printf '%s' "${full:0:n}"; } | pprobe 2>/dev/null); cuts=$((cuts + 1))
+	printf '%s\n' "$out" | grep -q '^P5 0$' || cut_status="$cut_status no-first:$n"
+	! printf '%s\n' "$out" | grep -q '^P6 ' || cut_status="$cut_status $n"
+	[ ! -e "$got" ] || { cut_ran="$cut_ran $n"; rm -f "$got"; }
+done
+[ -z "$cut_status" ] && [ "$cuts" -gt 30 ] && ok "perl: a request cut short has no status ($cuts cuts)" \
+	|| not_ok "perl: a request cut short answered" "cut at:$cut_status"
+[ -z "$cut_ran" ] && ok "perl: a request cut short ran nothing" || not_ok "perl: a request cut short ran its command" "cut at:$cut_ran"
+out=$({ printf '%s' "$first"; printf 'migready-request P7 x 0\n1\nls'; request -P P8 echo after; } | pprobe 2>&1); st=$?
+[ "$st" != 0 ] && ok "perl: a malformed request ends it" || not_ok "perl: a malformed request: exit 0" "$out"
+expect_no_grep "perl: a malformed request ran nothing, nor what followed" '^P7|^after$' "$out"
+out=$({ request -p P9 -i "$WORK/looks" head -c 2; request -P P10 echo after; } | pprobe 2>&1); st=$?
+expect_status "perl: input left unread" 0 "$st" "$out"
+expect_grep "perl: input left unread: the next request runs" '^after$' "$out"
+expect_grep "perl: input left unread: its command's status" '^P9 0$' "$out"
+out=$({ request -p P11 /bin/sh -c "$script" migready-x 'a b' c; request -P P12 echo next; } | pprobe 2>&1); st=$?
+expect_fixed "perl: a script, its own arguments" '[][][][][2][a b][c]' "$out"
+expect_no_grep "perl: the lock's descriptor is not the command's" '^lock-open$' "$out"
+expect_grep "perl: a script's exit is its status" '^P11 3$' "$out"
+out=$(request -p P13 /bin/sh -c 'flock -n "$1" true && echo free || echo held' x "$ROOT/var/lib/migready/lock" | pprobe 2>&1)
+expect_grep "perl: the serving perl still holds the lock" '^held$' "$out"
+# perl -e CODE -- ARG... with the serving perl's own path runs in a fork of
+# it (no perl started): its arguments, exit and die as perl's own
+perl=/usr/bin/perl
+code='print "served:", (defined &MigreadyServe::run ? "in" : "new"), " [@ARGV] [", scalar <STDIN>, "]\n"; [ -e "/proc/self/fd/9" ] ? exit 4 : exit 3'
+out=$({ request -p P14 -i "$WORK/in5" "$perl" -e "$code" -- 'a b' c; request -P P15 "$perl" -e 'die "boom\n"' --;
+	request -P P16 /bin/sh -c 'kill -TERM $$'; request -P P17 /nonexistent/x; } | pprobe 2>&1)
+expect_fixed "perl: perl -e runs in the serving perl, its arguments and input" 'served:in [a b c] [abcde]' "$out"
+expect_grep "perl: perl -e: its exit is its status" '^P14 [34]$' "$out"
+expect_grep "perl: perl -e: a die is 255, its message on stderr" '^boom$' "$out"
+expect_grep "perl: perl -e: a die's status" '^P15 255$' "$out"
+expect_grep "perl: a command killed by a signal: 128 + its number" '^P16 143$' "$out"
+expect_grep "perl: a command that cannot run: 127" '^P17 127$' "$out"
+if [ "$(id -u)" = 0 ]; then
+	rm -f "$WORK/plain/.a.migready-Ab12Cd"
+	out=$(request -p S6 -i "$WORK/new" /bin/sh -c "$BECOME" migready-file stage '' "$WORK/plain/a" .a.migready-Ab12Cd | pprobe 2>&1)
+	expect_fixed "perl: stage, its input: the content, 0600" "key line 600" \
+		"$(cat "$WORK/plain/.a.migready-Ab12Cd") $(stat -c '%a' "$WORK/plain/.a.migready-Ab12Cd")"
+fi
+
 # become.sh's mkdir under a root: the missing rest of a path made at once,
 # every directory with MODE; '..' refused before anything is made; a link
 # out of the root on the way refused, nothing made beyond it
