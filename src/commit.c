@@ -412,7 +412,10 @@ int mr_commit_run(struct mr_transport *t, struct mr_commit *c, struct mr_error *
 
 const char *mr_commit_perl(const char *fact)
 {
-	return !mr_host_perl_off() && fact && fact[0] == '/' ? fact : NULL;
+	const char *engine = getenv("MIGREADY_COMMIT_ENGINE");
+	if (engine && strcmp(engine, "sh") == 0)
+		return NULL;
+	return fact && fact[0] == '/' ? fact : NULL;
 }
 
 void mr_commit_fini(struct mr_commit *c)

@@ -128,8 +128,7 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
 		if ((n == strlen(MR_HELD_MARK) && !memcmp(p, MR_HELD_MARK, n)) ||
-		    (n == strlen(MR_SERVING_MARK) && !memcmp(p, MR_SERVING_MARK, n)) ||
-		    (n == strlen(MR_SERVING_PERL_MARK) && !memcmp(p, MR_SERVING_PERL_MARK, n)))
+		    (n == strlen(MR_SERVING_MARK) && !memcmp(p, MR_SERVING_MARK, n)))
 			break;
 		const char *eq = memchr(p, '=', n);
 		int bad = !eq || !key_valid(p, (size_t)(eq - p)) || lineno > MAX_LINES;
@@ -493,8 +492,7 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 	const char *argv[] = { "/bin/sh", "-s", "--", t->root ? t->root : "",
 		                   instances ? instances : "", lock_wait_s < 0 ? "-" : wait, who,
 		                   user ? user : "", nova_keys ? nova_keys : "", "\r",
-		                   shell ? shell : "", ids ? ids : "",
-		                   mr_host_perl_off() ? "sh" : "perl", NULL };
+		                   shell ? shell : "", ids ? ids : "", NULL };
 	char *out = NULL;
 	size_t len = 0;
 	int status = -1;

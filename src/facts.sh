@@ -14,13 +14,12 @@
 #   $8 the login shell the profile gives that account ([ssh] shell), or ""
 #   $9 "USER GROUP" more names to look up ([qemu] user and group; "-" for
 #      none), or ""
-#   $10 "perl" for a serving perl where the host has one (see the end)
 # Prints "key=value" lines, then the held mark; with the lock taken (flock
 # on a file under /var/lib/migready), the serving mark instead, and it
 # goes on holding the lock and serving commands (see the end).
 # Whatever cannot be found is left out: facts.c reads it as unknown.
 LC_ALL=C; export LC_ALL
-r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}; pshell=${8-}; qids=${9-}; serve=${10-}
+r=$1; inst=$2; lockarg=$3; xuser=$5; novakeys=${6-}; pshell=${8-}; qids=${9-}
 # names only (the controller checked them; a word getent would read as an
 # option is none)
 qu=${qids%% *}; qg=${qids#* }; [ "$qg" != "$qids" ] || qg=
@@ -1417,15 +1416,4 @@ fi
 # This probe came on the same input: the mark and the exec are one line,
 # parsed whole before the mark lets the controller send a request, so no
 # request can be read by this shell as more of its own script.
-# Where the controller asked for it ($10 "perl") and the host has perl, a
-# perl serves instead (src/serve.pl, two processes fewer per request).
-# This loader says so itself, once started, then reads its program first
-# ("LEN\n" and the text, sent with the first request; by sysread, so that
-# no perl buffer holds more) and runs it. A perl that cannot start (a
-# broken install, PERL5OPT naming a module it lacks: status 2, 126, 127 or
-# 255, before its mark) leaves the serving to the shell; once it said it
-# serves it ends 0 or 1, or by a signal, and so does this shell: the rest
-# of the input is never read as shell text. One compound, parsed whole
-# before it runs, as the mark and the exec are.
-{ if [ "$serve" = perl ] && [ -x /usr/bin/perl ]; then /usr/bin/perl -e '$| = 1; print "--migready-serving-perl--\n"; my ($l, $c, $p) = ("", "", ""); $l .= $c while length $l < 8 && sysread(STDIN, $c, 1) == 1 && $c ne "\n"; exit(length $l ? 1 : 0) unless $c eq "\n" && $l =~ /\A[0-9]{1,7}\z/; sysread(STDIN, $p, $l - length $p, length $p) or exit 1 while length $p < $l; eval $p; print STDERR $@; exit 1' migready-serve; st=$?; case $st in 2|126|127|255) ;; *) exit $st;; esac; fi
-printf '%s\n' --migready-serving--; exec /bin/sh -s migready-serve .; }
+printf '%s\n' --migready-serving--; exec /bin/sh -s migready-serve .

@@ -7,7 +7,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "serve_pl.h"
 #include "transport.h"
 
 void mr_transport_close(struct mr_transport *t)
@@ -95,11 +94,8 @@ static int ends_with_line(const char *out, size_t len, const char *mark)
 
 int mr_held_mark_done(const struct mr_buf *out, void *serving)
 {
-	enum mr_serving *s = serving;
-	*s = ends_with_line(out->data, out->len, MR_SERVING_MARK)        ? MR_SERVING_SH
-	     : ends_with_line(out->data, out->len, MR_SERVING_PERL_MARK) ? MR_SERVING_PERL_LOADER
-	                                                                  : MR_SERVING_NONE;
-	return *s != MR_SERVING_NONE || ends_with_line(out->data, out->len, MR_HELD_MARK);
+	*(int *)serving = ends_with_line(out->data, out->len, MR_SERVING_MARK);
+	return *(int *)serving || ends_with_line(out->data, out->len, MR_HELD_MARK);
 }
 
 int mr_serve_reply_done(const struct mr_buf *out, void *reply)
@@ -152,12 +148,6 @@ static void add_printf_format(struct mr_buf *b, const char *input, size_t len)
 	mr_buf_add(b, "'", 1);
 }
 
-int mr_host_perl_off(void)
-{
-	const char *engine = getenv("MIGREADY_COMMIT_ENGINE");
-	return engine && strcmp(engine, "sh") == 0;
-}
-
 int mr_fault_is(const char *point, const char *action, const char *host)
 {
 	const char *fault = getenv("MIGREADY_FAULT");
@@ -167,33 +157,8 @@ int mr_fault_is(const char *point, const char *action, const char *host)
 	       strcmp(fault + n + 1, action) == 0 && (!host || !only || strcmp(only, host) == 0);
 }
 
-/* "LEN\n" and the bytes: serve.pl's fields */
-static void add_field(struct mr_buf *b, const char *s, size_t len)
-{
-	mr_buf_printf(b, "%zu\n", len);
-	mr_buf_add(b, s, len);
-}
-
-static char *perl_request(const char *const *argv, const char *input, size_t input_len,
-                          enum mr_serving serving, const char *tag, size_t *len)
-{
-	struct mr_buf req;
-	mr_buf_init(&req);
-	if (serving == MR_SERVING_PERL_LOADER)
-		add_field(&req, MR_SERVE_PL, sizeof(MR_SERVE_PL) - 1);
-	size_t n = 0;
-	while (argv[n])
-		n++;
-	mr_buf_printf(&req, "migready-request %s %zu %zu\n", tag, n, input_len);
-	for (size_t i = 0; i < n; i++)
-		add_field(&req, argv[i], strlen(argv[i]));
-	if (input_len)
-		mr_buf_add(&req, input, input_len);
-	return mr_buf_steal(&req, len);
-}
-
-char *mr_serve_request(const char *const *argv, const char *input, size_t input_len,
-                       enum mr_serving serving, char *tag, size_t *len)
+char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
+                       size_t *len)
 {
 	static atomic_ulong fallback;
 	unsigned char r[MR_TAG_LEN / 2];
@@ -206,8 +171,6 @@ char *mr_serve_request(const char *const *argv, const char *input, size_t input_
 		snprintf(tag, MR_TAG_LEN + 1, "%016llx%016llx", (unsigned long long)getpid(),
 		         (unsigned long long)atomic_fetch_add(&fallback, 1));
 	}
-	if (serving == MR_SERVING_PERL_LOADER || serving == MR_SERVING_PERL)
-		return perl_request(argv, input, input_len, serving, tag, len);
 	/* A brace group: the shell runs none of it before its closing brace,
 	 * so a request cut short runs nothing. The command runs in a subshell
 	 * without the lock's descriptor, in / (the serving shell's own working

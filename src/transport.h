@@ -59,17 +59,6 @@ struct mr_transport;
  * with the command's output and then "\nTAG STATUS\n" (src/facts.sh, its
  * end). */
 #define MR_SERVING_MARK "--migready-serving--"
-/* ... or this one when a perl serves them (src/serve.pl): it is sent its
- * program with the first request, and reads them framed. */
-#define MR_SERVING_PERL_MARK "--migready-serving-perl--"
-
-/* Whether and how a held command serves: the held mark's state. */
-enum mr_serving {
-	MR_SERVING_NONE = 0,
-	MR_SERVING_SH,
-	MR_SERVING_PERL_LOADER, /* serve.pl not sent yet */
-	MR_SERVING_PERL,
-};
 
 struct mr_transport_ops {
 	const char *name;
@@ -194,11 +183,6 @@ char *mr_transport_contained(const struct mr_transport *t, const char *canon_roo
                              char *(*resolve)(void *ctx, const char *p), void *ctx,
                              struct mr_error **err);
 
-/* Whether the environment's MIGREADY_COMMIT_ENGINE is "sh": a host's
- * perl is then not used, as on a host without one (the shell's commit,
- * the serving shell), so that those are tested on hosts that have perl. */
-int mr_host_perl_off(void);
-
 /* A fault point for the tests (src/commit.sh has the host's): 1 when
  * the environment's MIGREADY_FAULT is "POINT:ACTION" and, for a host
  * (not NULL), MIGREADY_FAULT_HOST is unset or names it. */
@@ -206,23 +190,21 @@ int mr_fault_is(const char *point, const char *action, const char *host);
 
 /* The serving protocol (MR_SERVING_MARK), for the transports: the
  * request for argv with input_len bytes of input under a new tag (tag
- * gets MR_TAG_LEN hex digits, random, else the pid and a counter, and a
- * NUL; *len the request's length; the caller frees it), as serving (an
- * enum mr_serving) reads it: shell text for the serving shell, which reads
- * its requests as its script ("/bin/sh -c SCRIPT NAME ARG..." is SCRIPT
- * eval'd in its subshell, no sh of its own); framed for the serving perl,
- * after serve.pl itself while it is the loader; and whether out (len
- * bytes) ends the reply to tag:
+ * gets MR_TAG_LEN hex digits, random, else the pid and a counter, and a NUL; *len the request's length; the caller
+ * frees it; shell text for the serving shell, which reads its requests as
+ * its script: "/bin/sh -c SCRIPT NAME ARG..." is SCRIPT eval'd in its
+ * subshell, no sh of its own), and whether out (len bytes)
+ * ends the reply to tag:
  * then 1, with *status and *body (the length of the command's own output).
  * Only stdout is framed: stderr still in flight when the trailer arrives is
  * read, and logged, with the next command's. */
 #define MR_TAG_LEN 32
-char *mr_serve_request(const char *const *argv, const char *input, size_t input_len,
-                       enum mr_serving serving, char *tag, size_t *len);
+char *mr_serve_request(const char *const *argv, const char *input, size_t input_len, char *tag,
+                       size_t *len);
 int mr_serve_reply_end(const char *out, size_t len, const char *tag, int *status, size_t *body);
 /* The same as the transports' "is stdout complete" tests: a reply
  * (arg a struct mr_serve_reply whose tag is set), and the held or serving
- * mark (arg an enum mr_serving, set to how it serves). */
+ * mark (arg an int, set to whether it serves). */
 struct mr_serve_reply {
 	const char *tag;
 	int status;

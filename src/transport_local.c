@@ -23,7 +23,7 @@ struct local_transport {
 		pid_t pid;
 		int in, out, err;
 	} held; /* a command kept running (the host's lock) */
-	enum mr_serving serving; /* ... and whether it serves commands, how */
+	int serving; /* ... which serves commands (MR_SERVING_MARK) */
 };
 
 static void fill_stat(struct mr_stat *st, const struct stat *sb)
@@ -524,7 +524,7 @@ static void child_close(struct child *c)
  * it ended (*status), -1 with err. */
 static int start(struct mr_transport *t, const char *const *argv, const char *input,
                  size_t input_len, int hold, struct mr_buf *o, int *status, struct child *held,
-                 enum mr_serving *serving, struct mr_error **err)
+                 int *serving, struct mr_error **err)
 {
 	struct child c;
 	struct mr_buf e;
@@ -565,15 +565,13 @@ static int served_run(struct local_transport *t, const char *const *argv, const 
 	size_t len;
 	struct mr_serve_reply r = { tag, -1, 0 };
 	struct mr_buf e;
-	char *req = mr_serve_request(argv, input, input_len, t->serving, tag, &len);
+	char *req = mr_serve_request(argv, input, input_len, tag, &len);
 	/* MIGREADY_FAULT=mid-request:drop: half the request, then its end of
 	 * input, as a controller that dies mid-way leaves the serving shell */
 	int cut = mr_fault_is("mid-request", "drop", t->base.host);
 	mr_buf_init(&e);
 	int rc = pump(&t->base, &t->held, req, cut ? len / 2 : len, !cut,
 	              MR_OUTPUT_MAX + MR_SERVE_TRAILER_MAX, o, &e, mr_serve_reply_done, &r, argv[0], err);
-	if (t->serving == MR_SERVING_PERL_LOADER)
-		t->serving = MR_SERVING_PERL;
 	rc = mr_serve_finish(&t->base, rc, argv[0], t->base.host, MR_OUTPUT_MAX, &r, o, &e, status,
 	                     err);
 	if (rc < 0)
@@ -629,7 +627,7 @@ static void local_release(struct mr_transport *base)
 	child_close(&t->held);
 	reap(t->held.pid);
 	t->held.pid = -1;
-	t->serving = MR_SERVING_NONE;
+	t->serving = 0;
 }
 
 static void local_close(struct mr_transport *t)

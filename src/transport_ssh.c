@@ -75,7 +75,7 @@ struct ssh_transport {
 	LIBSSH2_SESSION *session;
 	LIBSSH2_SFTP *sftp; /* opened on the first file operation */
 	LIBSSH2_CHANNEL *held; /* a command kept running (the host's lock) */
-	enum mr_serving serving; /* ... and whether it serves commands, how */
+	int serving;           /* ... which serves commands (MR_SERVING_MARK) */
 	char *canon_root;   /* base.root as the host resolves it, once known */
 	int key_verified;   /* the host key was checked against known_hosts */
 };
@@ -1353,7 +1353,7 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 		return -1;
 	}
 	char *where = where_of(t, path);
-	char *req = mr_serve_request(argv, input, input_len, t->serving, tag, &len);
+	char *req = mr_serve_request(argv, input, input_len, tag, &len);
 	/* a large request (a commit's contents) is seconds on a slow link */
 	mr_log(MR_LOG_DEBUG, "%s: sending a request to the held session: %s, %zu bytes",
 	       t->base.host, what, len);
@@ -1375,8 +1375,6 @@ static int served_run(struct ssh_transport *t, const char *const *argv, const ch
 		mr_log(MR_LOG_DEBUG, "%s: fault point mid-request: the connection shut after %zu of %zu bytes",
 		       t->base.host, send, len);
 		mark_broken(t);
-	} else if (t->serving == MR_SERVING_PERL_LOADER) {
-		t->serving = MR_SERVING_PERL;
 	}
 	rc = drain(t, t->held, o, out_max + MR_SERVE_TRAILER_MAX, &e, mr_serve_reply_done, &r, what,
 	           path, err);
@@ -1444,7 +1442,7 @@ static void ssh_release(struct mr_transport *base)
 	}
 	libssh2_channel_free(t->held);
 	t->held = NULL;
-	t->serving = MR_SERVING_NONE;
+	t->serving = 0;
 }
 
 /* ---- files through commands: become, and creation under a root ---- */
@@ -1677,10 +1675,9 @@ static int cmd_stage(struct ssh_transport *t, const char *path, const char *full
 	const char *args[] = { "stage", root_arg(t), full, base_name(name), NULL, NULL };
 	/* In the serving shell the content can be an argument (no exec, so no
 	 * size limit): the shell writes it, no cat. A shell variable holds no
-	 * NUL byte; such content goes on standard input, as it does to the
-	 * serving perl (which execs sh). */
+	 * NUL byte; such content goes on standard input. */
 	char *inline_data = NULL;
-	int inline_ok = t->held && t->serving == MR_SERVING_SH && (!data || !memchr(data, '\0', len));
+	int inline_ok = t->held && t->serving && (!data || !memchr(data, '\0', len));
 	if (inline_ok) {
 		inline_data = mr_xstrndup(data ? data : "", len);
 		args[4] = inline_data;

@@ -1,9 +1,7 @@
-/* serve_request [-p|-P] TAG [-i FILE] ARG...: prints the request that
- * the transports send a serving shell for ARG... (mr_serve_request), with
+/* serve_request TAG [-i FILE] ARG...: prints the request that the
+ * transports send a serving shell for ARG... (mr_serve_request), with
  * FILE's bytes as its input, under TAG instead of its random tag, so that
- * tests drive src/facts.sh with the requests migready itself builds; with
- * -p as the first request to the serving perl (serve.pl before it), -P as
- * a later one. */
+ * tests drive src/facts.sh with the requests migready itself builds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +11,8 @@
 
 int main(int argc, char **argv)
 {
-	enum mr_serving serving = MR_SERVING_SH;
-	if (argc > 1 && (strcmp(argv[1], "-p") == 0 || strcmp(argv[1], "-P") == 0)) {
-		serving = argv[1][1] == 'p' ? MR_SERVING_PERL_LOADER : MR_SERVING_PERL;
-		argc--;
-		argv++;
-	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: serve_request [-p|-P] TAG [-i FILE] ARG...\n");
+		fprintf(stderr, "usage: serve_request TAG [-i FILE] ARG...\n");
 		return 2;
 	}
 	const char *want = argv[1];
@@ -36,9 +28,8 @@ int main(int argc, char **argv)
 	}
 	char tag[MR_TAG_LEN + 1];
 	size_t len;
-	char *req = mr_serve_request((const char *const *)argv + first, input, input_len, serving, tag,
-	                             &len);
-	char *at = strstr(req, tag); /* once: in the reply's printf, the perl's header */
+	char *req = mr_serve_request((const char *const *)argv + first, input, input_len, tag, &len);
+	char *at = strstr(req, tag); /* once, in the reply's printf */
 	if (!at) {
 		fprintf(stderr, "serve_request: no tag in the request\n");
 		return 1;

@@ -90,7 +90,7 @@ static void test_serve_request(void **state)
 	char tag[MR_TAG_LEN + 1];
 	size_t len;
 	const char *script[] = { "/bin/sh", "-c", "echo \"$1\"", "migready-x", "it's", NULL };
-	char *req = mr_serve_request(script, NULL, 0, MR_SERVING_SH, tag, &len);
+	char *req = mr_serve_request(script, NULL, 0, tag, &len);
 	assert_int_equal(strlen(tag), MR_TAG_LEN);
 	char *want = mr_xasprintf("{ (cd / && set -- 'it'\\''s'; eval 'echo \"$1\"') </dev/null 9>&-; "
 	                          "printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
@@ -100,7 +100,7 @@ static void test_serve_request(void **state)
 	free(req);
 
 	const char *bare[] = { "/bin/sh", "-c", "true", "x", NULL };
-	req = mr_serve_request(bare, NULL, 0, MR_SERVING_SH, tag, &len);
+	req = mr_serve_request(bare, NULL, 0, tag, &len);
 	want = mr_xasprintf("{ (cd / && set --; eval 'true') </dev/null 9>&-; "
 	                    "printf '\\n%%s %%s\\n' %s \"$?\"; }\n", tag);
 	assert_string_equal(req, want);
@@ -108,7 +108,7 @@ static void test_serve_request(void **state)
 	free(req);
 
 	const char *other[] = { "/bin/sh", "x", NULL };
-	req = mr_serve_request(other, "a\0%\\'\n", 6, MR_SERVING_SH, tag, &len);
+	req = mr_serve_request(other, "a\0%\\'\n", 6, tag, &len);
 	want = mr_xasprintf("{ printf -- 'a\\000%%%%\\\\'\\''\n' >\"$2/input\" || "
 	                    "{ : >\"$2/input\"; exit 1; }; (cd / && '/bin/sh' 'x') <\"$2/input\" 9>&-; "
 	                    "set -- \"$?\" \"$2\"; : >\"$2/input\"; printf '\\n%%s %%s\\n' %s \"$1\"; "
@@ -117,40 +117,6 @@ static void test_serve_request(void **state)
 	assert_memory_equal(req, want, len);
 	free(want);
 	free(req);
-}
-
-/* For the serving perl: a header line, each argument and the input as
- * they are (any byte: no quoting), counted; serve.pl itself first while
- * the perl is its loader. */
-static void test_serve_request_perl(void **state)
-{
-	(void)state;
-	char tag[MR_TAG_LEN + 1];
-	size_t len;
-	const char *argv[] = { "/bin/sh", "-c", "it's \"$1\"\n", "", NULL };
-	char *req = mr_serve_request(argv, "a\0%\\", 4, MR_SERVING_PERL, tag, &len);
-	assert_int_equal(strlen(tag), MR_TAG_LEN);
-	struct mr_buf want;
-	mr_buf_init(&want);
-	mr_buf_printf(&want, "migready-request %s 4 4\n7\n/bin/sh2\n-c10\nit's \"$1\"\n0\n", tag);
-	mr_buf_add(&want, "a\0%\\", 4);
-	assert_int_equal(len, want.len);
-	assert_memory_equal(req, want.data, len);
-	free(req);
-
-	req = mr_serve_request(argv, NULL, 0, MR_SERVING_PERL_LOADER, tag, &len);
-	char *nl = memchr(req, '\n', len);
-	assert_non_null(nl);
-	size_t program = strtoul(req, NULL, 10);
-	assert_true(program > 1000);
-	size_t head = (size_t)(nl + 1 - req);
-	assert_true(len > head + program);
-	assert_memory_equal(req + head, "package MigreadyServe;", 22);
-	char *first = mr_xasprintf("migready-request %s 4 0\n", tag);
-	assert_memory_equal(req + head + program, first, strlen(first));
-	free(first);
-	free(req);
-	mr_buf_fini(&want);
 }
 
 /* resolve for contained(): NULL for everything, as when the host is gone;
@@ -197,7 +163,6 @@ int main(void)
 		cmocka_unit_test(test_quote_words),
 		cmocka_unit_test(test_round_trip_through_sh),
 		cmocka_unit_test(test_serve_request),
-		cmocka_unit_test(test_serve_request_perl),
 		cmocka_unit_test(test_contained_connection_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
