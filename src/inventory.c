@@ -1633,6 +1633,10 @@ struct yload {
 		const yaml_node_t *def;
 	} *walked;
 	size_t n_walked;
+	/* the mappings whose keys were checked (by node index): an alias
+	 * walks one again */
+	unsigned char *keys_checked;
+	size_t n_nodes;
 };
 
 /* Was def walked as group name before? Marks it walked. */
@@ -1649,6 +1653,59 @@ static int y_walked(struct yload *y, const char *name, const yaml_node_t *def)
 static struct mr_loc yloc(const struct yload *y, const yaml_node_t *n)
 {
 	return (struct mr_loc){ y->ap->file, (unsigned)n->start_mark.line + 1 };
+}
+
+/* scalar keys by text, then by place */
+static int ykey_cmp(const void *a, const void *b)
+{
+	const yaml_node_t *x = *(const yaml_node_t *const *)a, *y = *(const yaml_node_t *const *)b;
+	size_t lx = x->data.scalar.length, ly = y->data.scalar.length;
+	int c = memcmp(x->data.scalar.value, y->data.scalar.value, lx < ly ? lx : ly);
+	if (c || lx != ly)
+		return c ? c : lx < ly ? -1 : 1;
+	return x->start_mark.index < y->start_mark.index ? -1 : 1;
+}
+
+/* A mapping's keys are unique in YAML. Ansible warns of a repeated one and
+ * keeps its last value only, so a group's hosts or a host's settings given
+ * first would be dropped without a word: each repeat is an error at its
+ * line, naming the first. Sorted, not compared pairwise: a group may hold
+ * thousands of hosts. */
+static void y_unique_keys(struct yload *y, const yaml_node_t *map)
+{
+	size_t idx = (size_t)(map - y->doc->nodes.start);
+	if (idx < y->n_nodes) {
+		if (y->keys_checked[idx])
+			return;
+		y->keys_checked[idx] = 1;
+	}
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	if (n < 2)
+		return;
+	const yaml_node_t **keys = mr_xcalloc(n, sizeof(*keys));
+	size_t m = 0;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		const yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		if (k && k->type == YAML_SCALAR_NODE)
+			keys[m++] = k;
+	}
+	qsort(keys, m, sizeof(*keys), ykey_cmp);
+	for (size_t i = 1, first = 0; i < m; i++) {
+		const yaml_node_t *a = keys[first], *b = keys[i];
+		if (a->data.scalar.length != b->data.scalar.length ||
+		    memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length)) {
+			first = i;
+			continue;
+		}
+		struct mr_loc loc = yloc(y, b);
+		mr_error_at(y->ap->err, MR_ERR_INPUT, &loc,
+		            "duplicate key '%.*s', first at %s:%u (YAML keys are unique; Ansible keeps "
+		            "the last one only)",
+		            (int)b->data.scalar.length, (const char *)b->data.scalar.value, y->ap->file,
+		            yloc(y, a).line);
+	}
+	free(keys);
 }
 
 static int ynull(const yaml_node_t *n)
@@ -1703,6 +1760,7 @@ static void y_vars(struct yload *y, struct avar **vars, size_t *n, const yaml_no
 		mr_error_at(y->ap->err, MR_ERR_INPUT, &mloc, "%s: vars: expected a mapping", owner);
 		return;
 	}
+	y_unique_keys(y, map);
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -1768,6 +1826,7 @@ static void y_hosts(struct yload *y, const char *group, const yaml_node_t *map)
 		            "group '%s': hosts: expected a mapping of host names", group);
 		return;
 	}
+	y_unique_keys(y, map);
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -1802,6 +1861,7 @@ static void y_children(struct yload *y, const char *parent, const yaml_node_t *m
 		            "group '%s': children: expected a mapping of group names", parent);
 		return;
 	}
+	y_unique_keys(y, map);
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -1845,6 +1905,7 @@ static void y_group(struct yload *y, const char *name, const yaml_node_t *def, i
 		            "group '%s': expected a mapping of hosts, vars and children", name);
 		return;
 	}
+	y_unique_keys(y, def);
 	for (yaml_node_pair_t *p = def->data.mapping.pairs.start; p < def->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -1888,7 +1949,8 @@ static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
 		goto out;
 	}
 	have_doc = 1;
-	struct yload y = { &ap, &doc, NULL, 0 };
+	size_t n_nodes = (size_t)(doc.nodes.top - doc.nodes.start);
+	struct yload y = { &ap, &doc, NULL, 0, mr_xcalloc(n_nodes + 1, 1), n_nodes };
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root || ynull(root))
 		goto out;
@@ -1897,6 +1959,7 @@ static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
 		mr_error_at(err, MR_ERR_INPUT, &loc, "expected a mapping of groups (all: ...)");
 		goto out;
 	}
+	y_unique_keys(&y, root);
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	     p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
@@ -1915,8 +1978,10 @@ static void load_yaml(struct mr_inventory *inv, const char *text, size_t len,
 	free(y.walked);
 	resolve_ansible(inv, &ap);
 out:
-	if (have_doc)
+	if (have_doc) {
+		free(y.keys_checked);
 		yaml_document_delete(&doc);
+	}
 	yaml_parser_delete(&parser);
 	aparse_fini(&ap);
 }

@@ -590,6 +590,26 @@ static void test_yaml_json_errors(void **state)
 		 * cycle named */
 		{ "all: &x\n  children:\n    g: *x\n",
 		  "F:3: group 'g': child 'g' is a descendant of 'g' itself\n" },
+		/* a key given twice: Ansible would keep the last only; each
+		 * repeat named, once even where an alias walks the mapping
+		 * again */
+		{ "all:\n  hosts:\n    a:\n    b:\n    a:\n    a:\n",
+		  "F:5: duplicate key 'a', first at F:3 (YAML keys are unique; Ansible keeps the last "
+		  "one only)\n"
+		  "F:6: duplicate key 'a', first at F:3 (YAML keys are unique; Ansible keeps the last "
+		  "one only)\n" },
+		{ "all:\n  hosts:\n    a:\n      ansible_host: x\n      \"ansible_host\": y\n",
+		  "F:5: duplicate key 'ansible_host', first at F:4 (YAML keys are unique; Ansible "
+		  "keeps the last one only)\n" },
+		{ "g:\n  hosts:\n    a:\ng:\n  hosts:\n    b:\n",
+		  "F:4: duplicate key 'g', first at F:1 (YAML keys are unique; Ansible keeps the last "
+		  "one only)\n" },
+		{ "all:\n  children:\n    g1: &x\n      hosts:\n        a:\n        a:\n    g2: *x\n",
+		  "F:6: duplicate key 'a', first at F:5 (YAML keys are unique; Ansible keeps the last "
+		  "one only)\n" },
+		{ "all:\n  vars:\n    x: 1\n  vars:\n    y: 2\n  hosts:\n    a:\n",
+		  "F:4: duplicate key 'vars', first at F:2 (YAML keys are unique; Ansible keeps the "
+		  "last one only)\n" },
 		{ "---\n", "F: no hosts\n" },
 		{ "all:\n  hosts:\n    w[1:x]:\n",
 		  "F:3: expected a host name or a range like web[01:20], got 'w[1:x]'\n" },
