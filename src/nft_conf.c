@@ -468,6 +468,15 @@ static void read_lines(struct conf *c, const char *text, size_t len)
 		}
 		if (in_str)
 			refuse(c, c->n_lines, "a string without its closing quote");
+		/* nft joins a line ending in '\' with the next: a rule put
+		 * between them would split one rule in two (its last words
+		 * alone: "drop", for everything) */
+		while (k && strchr(" \t\r", ln->code[k - 1]))
+			k--;
+		if (k && ln->code[k - 1] == '\\')
+			refuse(c, c->n_lines,
+			       "a line continued with '\\' (nft joins it with the next line), which "
+			       "migready does not edit; join the two lines");
 		ln->depth_out = depth;
 		c->n_lines++;
 		p = nl ? nl + 1 : end;

@@ -139,6 +139,12 @@ static void test_refused_with_the_line(void **state)
 		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n }\n",
 		  "1: a '{' that is never closed" },
 		{ "table inet filter {\n}\n}\n", "3: a '}' closes no block" },
+		/* a rule continued with '\': an accept put between its lines
+		 * would leave its last words a rule of their own ("drop") */
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n"
+		  "  ct state established,related accept\n  tcp dport 23 \\ \r\n  drop\n }\n}\n",
+		  "5: a line continued with '\\' (nft joins it with the next line), which migready "
+		  "does not edit; join the two lines" },
 		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n"
 		  "  tcp dport 22 accept comment \"ssh\n }\n}\n",
 		  "4: a string without its closing quote" },
@@ -210,6 +216,18 @@ static void test_refused_with_the_line(void **state)
 		assert_non_null(found);
 		if (strcmp(found, cases[i].why) != 0)
 			fail_msg("case %zu: '%s', want '%s'", i, found, cases[i].why);
+		free(found);
+	}
+	/* a '\\' at the end of a comment continues nothing */
+	{
+		const char *text = "table inet filter {\n chain input {\n"
+		                   "  type filter hook input priority 0; policy drop;\n"
+		                   "  tcp dport 22 accept # ssh \\\n }\n}\n";
+		char *found = NULL;
+		char *out = mr_nft_conf_merge(text, strlen(text), want_pair, 2, &found);
+		if (!out)
+			fail_msg("a comment ending in a backslash refused: %s", found);
+		free(out);
 		free(found);
 	}
 	/* two input chains: the one with policy drop */
