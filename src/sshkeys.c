@@ -182,16 +182,17 @@ static enum expiry expiry_of(const char *v, size_t n, time_t now)
 }
 
 /* Whether name (n bytes) is an authorized_keys option some OpenSSH knows
- * (sshd(8) AUTHORIZED_KEYS FILE FORMAT, up to 9.x); sshd refuses a line
+ * (sshd(8) AUTHORIZED_KEYS FILE FORMAT, up to 9.x, and the negations its
+ * parser takes: touch-required, no-verify-required); sshd refuses a line
  * with any other. */
 static int known_option(const char *name, size_t n)
 {
 	static const char *const known[] = {
 		"agent-forwarding", "cert-authority", "command", "environment", "expiry-time",
 		"from", "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-touch-required",
-		"no-user-rc", "no-x11-forwarding", "permitlisten", "permitopen", "port-forwarding",
-		"principals", "pty", "restrict", "tunnel", "user-rc", "verify-required",
-		"x11-forwarding",
+		"no-user-rc", "no-verify-required", "no-x11-forwarding", "permitlisten", "permitopen",
+		"port-forwarding", "principals", "pty", "restrict", "touch-required", "tunnel",
+		"user-rc", "verify-required", "x11-forwarding",
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(known); i++)
 		if (n == strlen(known[i]) && !strncasecmp(name, known[i], n))
@@ -428,7 +429,18 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 		want_use[i] = line_use(&w[i], now, &why, &reason);
 		dead[i] = want_use[i] == LINE_DEAD;
 	}
+	/* exclusive: where the profile's own line is there, it is the one kept
+	 * of its key, not another line of that key before it (a from= that
+	 * lets nova in from one network only) */
+	int *exact_there = mr_xcalloc(n_want + 1, sizeof(*exact_there));
 	const char *p = old, *end = old + len;
+	for (const char *q = old; exclusive && q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		const char *le = nl ? nl : end;
+		for (size_t i = 0; i < n_want; i++)
+			exact_there[i] |= (size_t)(le - q) == strlen(want[i]) && !memcmp(q, want[i], (size_t)(le - q));
+		q = nl ? nl + 1 : end;
+	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
@@ -436,12 +448,14 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 		int keep = 1;
 		if (mr_ssh_key_parse(p, (size_t)(le - p), &k) == 0) {
 			size_t i = want_index(w, dead, n_want, &k);
-			if (exclusive && (i == n_want || have[i])) {
+			int exact = i < n_want && (size_t)(le - p) == strlen(want[i]) &&
+			            !memcmp(p, want[i], (size_t)(le - p));
+			if (exclusive && (i == n_want || have[i] || (exact_there[i] && !exact))) {
 				keep = 0;
 				found_add(&f, i == n_want ? "extra" : "repeated", &k);
-			}
-			if (i < n_want)
+			} else if (i < n_want) {
 				have[i] = 1;
+			}
 			struct key_option why;
 			const char *reason;
 			enum line_use use = i < n_want ? line_use(&k, now, &why, &reason) : LINE_WORKS;
@@ -494,6 +508,7 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 	free(want_use);
 	free(dead);
 	free(have);
+	free(exact_there);
 	free(taken);
 	free(placed);
 	*found = found_steal(&f);
@@ -614,34 +629,70 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 			}
 		}
 
-	/* Stale: a plain line that holds another key of a peer key's type
-	 * under one of that peer's names. */
+	/* Stale: a name of a plain line that holds another key of a peer key's
+	 * type under one of that peer's names. Only those names go: the line
+	 * stays for the others it lists (another host's entry), and goes when
+	 * none is left. */
 	const char *p = old, *end = old + len;
+	struct mr_buf one, kept;
+	mr_buf_init(&one);
+	mr_buf_init(&kept);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		int stale = 0;
-		for (size_t k = 0; plain_line(p, le) && !stale && k < nk; k++) {
-			const struct mr_ssh_peer *peer = &peers[peer_of[k]];
-			for (size_t n = 0; !stale && n < peer->n_names; n++) {
-				struct mr_known_hosts_result res;
-				if (mr_known_hosts_check(p, (size_t)(le - p), peer->names[n], peer->port,
-				                         hk[k].type, hk[k].blob, hk[k].len, &res) ==
-				    MR_KNOWN_HOSTS_MISMATCH) {
-					stale = 1;
-					char *name = mr_known_hosts_name(peer->names[n], peer->port);
-					mr_buf_printf(&f, "%sstale %s %s %s", f.len ? "; " : "", name, hk[k].type,
-					              res.stored_fp);
-					free(name);
+		const char *names = p, *names_end;
+		while (names < le && is_blank(*names))
+			names++;
+		for (names_end = names; names_end < le && !is_blank(*names_end); names_end++)
+			;
+		int dropped = 0;
+		kept.len = 0;
+		for (const char *t = names; plain_line(p, le) && t < names_end;) {
+			const char *te = memchr(t, ',', (size_t)(names_end - t));
+			if (!te)
+				te = names_end;
+			/* the line with this one name */
+			one.len = 0;
+			mr_buf_add(&one, t, (size_t)(te - t));
+			mr_buf_add(&one, names_end, (size_t)(le - names_end));
+			int stale = 0;
+			for (size_t k = 0; !stale && k < nk; k++) {
+				const struct mr_ssh_peer *peer = &peers[peer_of[k]];
+				for (size_t n = 0; !stale && n < peer->n_names; n++) {
+					struct mr_known_hosts_result res;
+					if (mr_known_hosts_check(one.data, one.len, peer->names[n], peer->port,
+					                         hk[k].type, hk[k].blob, hk[k].len, &res) ==
+					    MR_KNOWN_HOSTS_MISMATCH) {
+						stale = 1;
+						char *name = mr_known_hosts_name(peer->names[n], peer->port);
+						mr_buf_printf(&f, "%sstale %s %s %s", f.len ? "; " : "", name,
+						              hk[k].type, res.stored_fp);
+						free(name);
+					}
 				}
 			}
+			if (stale) {
+				dropped = 1;
+			} else {
+				if (kept.len)
+					mr_buf_putc(&kept, ',');
+				mr_buf_add(&kept, t, (size_t)(te - t));
+			}
+			t = te < names_end ? te + 1 : te;
 		}
-		if (!stale) {
+		if (!dropped) {
 			mr_buf_add(&out, p, (size_t)(le - p));
+			mr_buf_putc(&out, '\n');
+		} else if (kept.len) {
+			mr_buf_add(&out, p, (size_t)(names - p));
+			mr_buf_add(&out, kept.data, kept.len);
+			mr_buf_add(&out, names_end, (size_t)(le - names_end));
 			mr_buf_putc(&out, '\n');
 		}
 		p = nl ? nl + 1 : end;
 	}
+	mr_buf_fini(&one);
+	mr_buf_fini(&kept);
 	/* Missing: each key written under the names it does not yet match. */
 	for (size_t k = 0; k < n_written; k++) {
 		const struct mr_ssh_peer *peer = &peers[peer_of[k]];

@@ -176,6 +176,14 @@ static void test_authorized_merge(void **state)
 		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "refused (no-port-forwardng) x" },
 		{ "NO-PTY,No-X11-Forwarding,verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
 		  "NO-PTY,No-X11-Forwarding,verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", NULL },
+		/* exclusive, the profile's own line there after a from= line of
+		 * its key: the profile's line stays, the from= one goes (it lets
+		 * nova in from one network only; found by a review) */
+		{ "from=\"10.1.0.0/16\" ssh-ed25519 " K1 " a\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", 1,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "repeated" },
+		/* the negations sshd's parser takes are options it knows */
+		{ "touch-required,no-verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
+		  "touch-required,no-verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", NULL },
 		/* a refused line after one that works is never reached: kept */
 		{ "ssh-ed25519 " K1 " a\nexpiry-time=\"20240101\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n", 0,
 		  "ssh-ed25519 " K1 " a\nexpiry-time=\"20240101\" ssh-ed25519 " K1 " b\nssh-ed25519 " K2 "\n",
@@ -413,6 +421,12 @@ static void test_known_hosts_merge(void **state)
 		/* a reinstalled host: its old key is stale */
 		{ "compute1,10.20.0.11 ssh-ed25519 " K3 "\n", NULL, "compute1,10.20.0.11 ssh-ed25519 " K3,
 		  "stale compute1 ssh-ed25519 SHA256:" },
+		/* a line listing another host too: only the peer's names go,
+		 * the other host's entry stays (found by a review) */
+		{ "db1,compute1,10.20.0.11,db2 ssh-ed25519 " K3 " old\n",
+		  "db1,db2 ssh-ed25519 " K3 " old\n", "db1,compute1", "stale compute1 ssh-ed25519 SHA256:" },
+		{ "db1,compute1,10.20.0.11,db2 ssh-ed25519 " K3 " old\n", NULL, NULL,
+		  "; stale 10.20.0.11 ssh-ed25519 SHA256:" },
 		/* the port matters: the old entry for port 22 is another host's business */
 		{ "compute2 ssh-ed25519 " K3 "\n[compute2]:2222 ssh-ed25519 " K3 "\n",
 		  "compute2 ssh-ed25519 " K3 "\n", "[compute2]:2222 ssh-ed25519 " K3,
