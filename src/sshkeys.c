@@ -693,8 +693,11 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 	}
 	mr_buf_fini(&one);
 	mr_buf_fini(&kept);
-	/* Missing: each key written under the names it does not yet match. */
-	for (size_t k = 0; k < n_written; k++) {
+	/* Missing: each key written under the names it does not yet match. A
+	 * key @revoked here under a name is refused by ssh whatever is added:
+	 * the file fails, saying where. */
+	char *revoked = NULL;
+	for (size_t k = 0; k < n_written && !revoked; k++) {
 		const struct mr_ssh_peer *peer = &peers[peer_of[k]];
 		struct mr_buf names;
 		mr_buf_init(&names);
@@ -705,10 +708,16 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 			if (m < n) /* a name given twice (the address is the name) */
 				continue;
 			char *name = mr_known_hosts_name(peer->names[n], peer->port);
-			if (mr_known_hosts_check(out.data ? out.data : "", out.len,
-			                                    peer->names[n], peer->port, hk[k].type,
-			                                    hk[k].blob, hk[k].len,
-			                                    NULL) != MR_KNOWN_HOSTS_MATCH) {
+			struct mr_known_hosts_result res;
+			enum mr_known_hosts_status st =
+				mr_known_hosts_check(out.data ? out.data : "", out.len, peer->names[n],
+				                     peer->port, hk[k].type, hk[k].blob, hk[k].len, &res);
+			if (st == MR_KNOWN_HOSTS_REVOKED && !revoked) {
+				revoked = mr_xasprintf("%u: the %s key of %s is @revoked there, and ssh refuses "
+				                       "it whatever else is listed; remove that line if the "
+				                       "key is to be trusted again",
+				                       res.line, hk[k].type, name);
+			} else if (st != MR_KNOWN_HOSTS_MATCH) {
 				mr_buf_printf(&names, "%s%s", names.len ? "," : "", name);
 				mr_buf_printf(&f, "%smissing %s %s", f.len ? "; " : "", name, hk[k].type);
 			}
@@ -722,6 +731,12 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 		free(hk[k].blob);
 	free(hk);
 	free(peer_of);
+	if (revoked) {
+		mr_buf_fini(&f);
+		mr_buf_fini(&out);
+		*found = revoked;
+		return NULL;
+	}
 	*found = found_steal(&f);
 	if (!out.data)
 		mr_buf_puts(&out, "");

@@ -60,6 +60,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char *found = NULL;
 	char *out = mr_ssh_known_hosts_merge(text, size, peers, MR_ARRAY_LEN(peers), &found);
+	if (!out) { /* a peer's key @revoked: refused, saying the line */
+		if (!found || !strstr(found, "@revoked"))
+			mr_fuzz_fail("refused without the reason: %s", found ? found : "(none)");
+		free(found);
+		return 0;
+	}
 	for (size_t p = 0; p < MR_ARRAY_LEN(peers); p++)
 		for (size_t n = 0; n < peers[p].n_names; n++)
 			trusted(out, peers[p].names[n], peers[p].port, p ? K2 : K1);

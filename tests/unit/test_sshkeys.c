@@ -492,6 +492,25 @@ static void test_known_hosts_other_types(void **state)
 	free(found);
 }
 
+/* A peer's key @revoked in the file: ssh refuses it whatever is added, so
+ * nothing is (an apply added the same line again every run; found by a
+ * review): the file fails, naming the line. */
+static void test_known_hosts_revoked(void **state)
+{
+	(void)state;
+	const char *names[] = { "compute1" };
+	const char *keys[] = { "ssh-ed25519 " K1 };
+	const struct mr_ssh_peer peer = { names, 1, 22, keys, 1, NULL, 0 };
+	const char *old = "bastion ssh-ed25519 " K3 "\n@revoked * ssh-ed25519 " K1 "\n";
+	char *found = NULL;
+	char *out = mr_ssh_known_hosts_merge(old, strlen(old), &peer, 1, &found);
+	assert_null(out);
+	assert_string_equal(found, "2: the ssh-ed25519 key of compute1 is @revoked there, and ssh "
+	                           "refuses it whatever else is listed; remove that line if the key is "
+	                           "to be trusted again");
+	free(found);
+}
+
 /* A peer with two key types: both listed, neither stale for the other,
  * and a second merge changes nothing. */
 static void test_known_hosts_two_key_types(void **state)
@@ -682,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_authorized_merge_profile_options),
 		cmocka_unit_test(test_authorized_doubts),
 		cmocka_unit_test(test_known_hosts_merge),
+		cmocka_unit_test(test_known_hosts_revoked),
 		cmocka_unit_test(test_known_hosts_other_types),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
