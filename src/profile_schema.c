@@ -483,9 +483,19 @@ bad:
 	return expected("an IPv4 or IPv6 address or network (10.20.0.0/24)", value);
 }
 
+/* [firewall] source: a network; a /0 is refused, since no source at all
+ * is how every backend writes "any", for both families (a source ::/0
+ * beside 10.20.0.0/24 opened the ports to any IPv4 address too) */
 static char *check_cidr(const char *value)
 {
-	return check_cidr_(value, 1);
+	char *m = check_cidr_(value, 1);
+	const char *slash = strchr(value, '/');
+	if (!m && slash && !strcmp(slash, "/0"))
+		m = mr_xasprintf("'%s' is every address, which the rules can only say as no source at "
+		                 "all, opening the ports to IPv4 and IPv6 alike; leave source out for "
+		                 "that, or list the networks",
+		                 value);
+	return m;
 }
 
 void mr_schema_nova_option(const char *value, char *buf, size_t n)

@@ -173,9 +173,7 @@ static size_t wanted_rules(struct mr_plan *plan, const struct mr_profile *profil
 				continue;
 			const char *s = any_source ? NULL : src[j]->value;
 			v[n] = r;
-			v[n].source = !s || !strcmp(s, "0.0.0.0/0") || !strcmp(s, "::/0") ? NULL
-			              : as_saved ? saved_source(s)
-			                         : mr_xstrdup(s);
+			v[n].source = !s ? NULL : as_saved ? saved_source(s) : mr_xstrdup(s);
 			n++;
 		}
 	}

@@ -209,7 +209,16 @@ static const struct type_case type_cases[] = {
 	/* CIDR */
 	{ "firewall", "source", "10.20.0.0/24", NULL },
 	{ "firewall", "source", "10.20.0.5", NULL },
-	{ "firewall", "source", "0.0.0.0/0", NULL },
+	/* every address: "any" is no source at all, for both families */
+	{ "firewall", "source", "0.0.0.0/0",
+	  "firewall.source: '0.0.0.0/0' is every address, which the rules can only say as no "
+	  "source at all, opening the ports to IPv4 and IPv6 alike; leave source out for that, or "
+	  "list the networks" },
+	{ "firewall", "source", "::/0",
+	  "firewall.source: '::/0' is every address, which the rules can only say as no source at "
+	  "all, opening the ports to IPv4 and IPv6 alike; leave source out for that, or list the "
+	  "networks" },
+	{ "firewall", "source", "0.0.0.0/1", NULL },
 	{ "firewall", "source", "fd00:20::/64", NULL },
 	{ "firewall", "source", "::1", NULL },
 	{ "firewall", "source", "10.20.0.0/33",

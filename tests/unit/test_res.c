@@ -406,10 +406,9 @@ static const struct res_case firewall_cases[] = {
 	{ "firewall: RHEL's iptables-services",
 	  "probe=1\nmode=tree\nos.id=rhel\nunit.iptables.service=enabled unknown\n"
 	  "file./etc/sysconfig/iptables=present\n",
-	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.5\nsource = 0.0.0.0/0\n", 0,
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.5\n", 0,
 	  "file /etc/sysconfig/iptables Iptables.lns\n"
 	  "  insert -A INPUT -s 10.20.0.5/32 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
-	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "observed firewall.backend: iptables\n" },
 	{ "firewall: backend given, another firewall switched on",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
@@ -458,15 +457,19 @@ static const struct res_case firewall_cases[] = {
 	  "failed firewall.source line 5: IPv6 source 'fd00:20::/64': no /etc/iptables/rules.v6 "
 	  "nor /etc/sysconfig/ip6tables on the host to write it to\n"
 	  "observed firewall.backend: iptables\n" },
-	{ "firewall: IPv6 in rules.v6, a rule from anywhere in both",
+	{ "firewall: IPv6 in rules.v6, IPv4 in rules.v4",
 	  FW_DEBIAN "file./etc/iptables/rules.v6=present\n",
-	  "[firewall]\nallow = 16509/tcp\nsource = fd00:20::5\nsource = 10.20.0.0/24\n"
-	  "source = ::/0\n", 0,
+	  "[firewall]\nallow = 16509/tcp\nsource = fd00:20::5\nsource = 10.20.0.0/24\n", 0,
 	  "file /etc/iptables/rules.v4 Iptables.lns\n"
 	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
-	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "file /etc/iptables/rules.v6 Iptables.lns\n"
 	  "  insert -A INPUT -s fd00:20::5/128 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.backend: iptables\n" },
+	{ "firewall: no source, a rule from anywhere in both",
+	  FW_DEBIAN "file./etc/iptables/rules.v6=present\n", "[firewall]\nallow = 16509/tcp\n", 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "file /etc/iptables/rules.v6 Iptables.lns\n"
 	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "observed firewall.backend: iptables\n" },
 	{ "firewall: two switched on", FW_DEBIAN "fw.ufw.enabled=yes\n", FW_PROFILE, 0,
