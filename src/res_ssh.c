@@ -279,6 +279,15 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const struct mr_setting *s = mr_profile_get(profile, "ssh", "shell");
 	char *origin = origin_or(s, "[ssh]");
+	if (s && shell_refuses(s->value)) {
+		/* set, then judged by its own rule: green with nova locked out */
+		mr_plan_fail(plan, "ssh.shell", origin,
+		             "shell = %s refuses every command: nova could not run its migration "
+		             "commands over SSH; give a shell that runs them (/bin/sh, /bin/bash)",
+		             s->value);
+		free(origin);
+		return;
+	}
 	int missing = !shell_refuses(a->shell) && shell_missing(facts, a->shell);
 	int broken = shell_refuses(a->shell) || missing;
 	/* the shell nova's logins will run, as the plan leaves it */

@@ -1663,6 +1663,14 @@ static void test_shell(void **state)
 		{ "... not asked for where nova's works",
 		  "shell.exec=/bin/sh yes\nshell.exec=/bin/zsh no\n",
 		  "shell = /bin/zsh\n", "" },
+		/* a shell that refuses commands, asked for: never set nor green
+		 * (it was set, then judged as nova's own; found by a review) */
+		{ "the profile's shell refuses commands",
+		  "user.nova=64060:64060:/var/lib/nova:/bin/false\nshell.exec=/usr/sbin/nologin yes\n",
+		  "shell = /usr/sbin/nologin\n",
+		  "failed ssh.shell line 4: shell = /usr/sbin/nologin refuses every command: nova could "
+		  "not run its migration commands over SSH; give a shell that runs them (/bin/sh, "
+		  "/bin/bash)\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(shell_cases); i++) {
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, shell_cases[i].facts);
