@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -822,24 +823,15 @@ static int make_parent(const char *path, struct mr_error **err)
 	return r;
 }
 
-/* Why nova's unattended ssh could not log in with this private key (of
- * the public key's type), or NULL: a passphrase (OpenSSH's format names
- * its cipher; PEM and PKCS#8 say ENCRYPTED), a DSA key (refused by
- * OpenSSH since 7.0), a FIDO key (its token wanted at each login). */
-static const char *key_unusable(const char *priv, const char *type, size_t type_len)
+/* The decoded body of a private key in OpenSSH's format ("openssh-key-v1"
+ * and what follows), or NULL for another format (PEM, PKCS#8). */
+static unsigned char *openssh_body(const char *priv, size_t *n)
 {
-	if (type_len == 7 && !strncmp(type, "ssh-dss", 7))
-		return "a DSA key, which OpenSSH refuses since 7.0 (sshd and ssh alike)";
-	if (type_len > 3 && !strncmp(type, "sk-", 3))
-		return "a security-key (FIDO) key, which wants its token at each login: nova's "
-		       "unattended ssh cannot give it";
 	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	static const char magic[] = "openssh-key-v1";
 	const char *b = strstr(priv, begin);
 	if (!b)
-		return strstr(priv, "ENCRYPTED") ? "protected by a passphrase, which nova's "
-		                                   "unattended ssh cannot give"
-		                                 : NULL;
-	/* "openssh-key-v1\0", then the cipher's name as a string */
+		return NULL;
 	b += sizeof(begin) - 1;
 	const char *end = strstr(b, "-----END");
 	char *text = mr_xstrndup(b, end ? (size_t)(end - b) : strlen(b)), *o = text;
@@ -848,18 +840,69 @@ static const char *key_unusable(const char *priv, const char *type, size_t type_
 			*o++ = *p;
 	*o = '\0';
 	unsigned char *raw = NULL;
-	size_t n = 0;
-	const char *why = NULL;
-	static const char magic[] = "openssh-key-v1";
-	if (mr_known_hosts_b64_decode(text, strlen(text), &raw, &n) == 0 && n >= sizeof(magic) + 4 &&
-	    !memcmp(raw, magic, sizeof(magic))) {
-		const unsigned char *c = raw + sizeof(magic);
-		uint32_t len = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
-		if (len != 4 || n < sizeof(magic) + 8 || memcmp(c + 4, "none", 4) != 0)
-			why = "protected by a passphrase, which nova's unattended ssh cannot give";
+	if (mr_known_hosts_b64_decode(text, strlen(text), &raw, n) < 0 || *n < sizeof(magic) ||
+	    memcmp(raw, magic, sizeof(magic)) != 0) {
+		free(raw);
+		raw = NULL;
 	}
-	free(raw);
 	free(text);
+	return raw;
+}
+
+/* The string at *at in body (n bytes), stepping past it: its length, or
+ * (size_t)-1 past the end. */
+static size_t body_string(const unsigned char *body, size_t n, size_t *at, const unsigned char **s)
+{
+	if (*at + 4 > n)
+		return (size_t)-1;
+	const unsigned char *c = body + *at;
+	size_t len = (size_t)c[0] << 24 | (size_t)c[1] << 16 | (size_t)c[2] << 8 | c[3];
+	if (len > n - *at - 4)
+		return (size_t)-1;
+	*s = c + 4;
+	*at += 4 + len;
+	return len;
+}
+
+/* Why nova's unattended ssh could not log in with this private key (of
+ * the public key's type), or NULL: a passphrase (OpenSSH's format names
+ * its cipher; PEM and PKCS#8 say ENCRYPTED), a DSA key (refused by
+ * OpenSSH since 7.0), a FIDO key (its token wanted at each login), a
+ * public key (blob, n bytes) that is not its own (OpenSSH's format holds
+ * it in the clear: a .pub of another pair would be authorized everywhere
+ * and open nothing). */
+static const char *key_unusable(const char *priv, const char *type, size_t type_len,
+                                const unsigned char *blob, size_t blob_len)
+{
+	if (type_len == 7 && !strncmp(type, "ssh-dss", 7))
+		return "a DSA key, which OpenSSH refuses since 7.0 (sshd and ssh alike)";
+	if (type_len > 3 && !strncmp(type, "sk-", 3))
+		return "a security-key (FIDO) key, which wants its token at each login: nova's "
+		       "unattended ssh cannot give it";
+	size_t n = 0;
+	unsigned char *body = openssh_body(priv, &n);
+	if (!body)
+		return strstr(priv, "ENCRYPTED") ? "protected by a passphrase, which nova's "
+		                                   "unattended ssh cannot give"
+		                                 : NULL;
+	/* "openssh-key-v1\0", cipher, kdf, its options, the number of keys,
+	 * the first public key */
+	const char *why = NULL;
+	size_t at = sizeof("openssh-key-v1");
+	const unsigned char *cipher = NULL, *skip, *pub = NULL;
+	size_t cl = body_string(body, n, &at, &cipher);
+	if (cl != 4 || memcmp(cipher, "none", 4) != 0)
+		why = "protected by a passphrase, which nova's unattended ssh cannot give";
+	else if (body_string(body, n, &at, &skip) == (size_t)-1 ||
+	         body_string(body, n, &at, &skip) == (size_t)-1 || (at += 4) > n)
+		why = NULL; /* unreadable: ssh will say */
+	else {
+		size_t pl = body_string(body, n, &at, &pub);
+		if (pl != (size_t)-1 && blob && (pl != blob_len || memcmp(pub, blob, pl) != 0))
+			why = "not the private half of the public key beside it (the .pub of another key "
+			      "pair?): nova's ssh would offer one key and its peers trust another";
+	}
+	free(body);
 	return why;
 }
 
@@ -914,7 +957,12 @@ int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,
 		mr_error_add(err, MR_ERR_INPUT, pub_path, "not an OpenSSH public key");
 		goto out;
 	}
-	const char *unusable = key_unusable(key, k.type, k.type_len);
+	unsigned char *blob = NULL;
+	size_t blob_len = 0;
+	if (mr_known_hosts_b64_decode(k.b64, k.b64_len, &blob, &blob_len) < 0)
+		blob = NULL; /* not compared: ssh-keygen -l will say */
+	const char *unusable = key_unusable(key, k.type, k.type_len, blob, blob_len);
+	free(blob);
 	if (unusable) {
 		mr_error_add(err, MR_ERR_INPUT, path, "%s; not distributed", unusable);
 		goto out;
@@ -936,8 +984,14 @@ char *mr_ssh_keypair_path(const struct mr_setting *s)
 	if (v[0] == '/')
 		return mr_xstrdup(v);
 	if (v[0] == '~' && v[1] == '/') {
+		/* as a shell reads it: $HOME, else the account's home (cron
+		 * may leave HOME unset: '/' + the rest would be another file) */
 		const char *home = getenv("HOME");
-		return mr_xasprintf("%s%s", home && *home ? home : "", v + 1);
+		if (!home || !*home) {
+			const struct passwd *pw = getpwuid(geteuid());
+			home = pw && pw->pw_dir ? pw->pw_dir : "";
+		}
+		return mr_xasprintf("%s%s", home, v + 1);
 	}
 	const char *file = s->loc.file ? s->loc.file : "";
 	const char *slash = strrchr(file, '/');

@@ -3,6 +3,7 @@
  * known_hosts is judged by the same matcher the SSH transport uses, and
  * every key file written is read back by ssh-keygen -lf. */
 #include <errno.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -644,6 +645,28 @@ static void test_keypair(void **state)
 	assert_non_null(strstr(err->message, "FIDO"));
 	mr_error_free(err);
 	err = NULL;
+	/* the .pub of another pair beside the private key: its public half is
+	 * in the private file, and not this one (found by a review) */
+	char *other = mr_xasprintf("%s/other", dir), *other_pub = mr_xasprintf("%s.pub", other);
+	cmd = mr_xasprintf("ssh-keygen -q -t ed25519 -N '' -C other -f '%s'", other);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	char *other_line = mr_file_read(other_pub, NULL);
+	assert_non_null(other_line);
+	write_text(pub_path, other_line);
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), -1);
+	assert_non_null(strstr(err->message, "not the private half of the public key beside it"));
+	mr_error_free(err);
+	err = NULL;
+	write_text(pub_path, line);
+	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), 0);
+	free(p3);
+	free(q3);
+	unlink(other);
+	unlink(other_pub);
+	free(other_line);
+	free(other);
+	free(other_pub);
 
 	unlink(copy);
 	unlink(copy_pub);
@@ -660,6 +683,30 @@ static void test_keypair(void **state)
 	free(pub);
 	free(path);
 	free(pub_path);
+}
+
+/* keypair = ~/...: $HOME, else the account's home, never '/' (cron may
+ * leave HOME unset; found by a review) */
+static void test_keypair_path_home(void **state)
+{
+	(void)state;
+	struct mr_setting s = { "ssh", "keypair", "~/keys/cluster", { "/etc/migready/p.ini", 3 } };
+	char *saved = getenv("HOME") ? mr_xstrdup(getenv("HOME")) : NULL;
+	setenv("HOME", "/srv/ops", 1);
+	char *p = mr_ssh_keypair_path(&s);
+	assert_string_equal(p, "/srv/ops/keys/cluster");
+	free(p);
+	unsetenv("HOME");
+	const struct passwd *pw = getpwuid(geteuid());
+	assert_non_null(pw);
+	char *want = mr_xasprintf("%s/keys/cluster", pw->pw_dir);
+	p = mr_ssh_keypair_path(&s);
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
+	if (saved)
+		setenv("HOME", saved, 1);
+	free(saved);
 }
 
 /* sshd's PubkeyAcceptedAlgorithms against the cluster key's type, as
@@ -705,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_known_hosts_other_types),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
+		cmocka_unit_test(test_keypair_path_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
