@@ -185,7 +185,22 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 		}
 		char **names = mr_xcalloc(4, sizeof(*names));
 		const char *cand[] = { h->name, h->address, h->hostname, my_ip };
+		static const char *const cand_what[] = { "inventory name", "address", "host name",
+			                                     "nova's my_ip" };
 		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++) {
+			/* a plain name or address only: known_hosts reads '*', '?',
+			 * '!' and ',' as patterns and lists, so a my_ip of '*' would
+			 * trust this key for every host */
+			if (cand[k] && (!*cand[k] || cand[k][strspn(cand[k], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			                                                   "abcdefghijklmnopqrstuvwxyz"
+			                                                   "0123456789.-_:")])) {
+				mr_plan_fail(plan, "ssh.known_hosts", origin,
+				             "the %s of '%s' is '%s', not a host name or address: not "
+				             "written to known_hosts (a pattern there would trust its key "
+				             "for other hosts)",
+				             cand_what[k], h->name, cand[k]);
+				continue;
+			}
 			int again = 0;
 			for (size_t j = 0; cand[k] && j < peer->n_names; j++)
 				again |= !strcasecmp(names[j], cand[k]);

@@ -238,6 +238,13 @@ printf '[DEFAULT]\nmy_ip = 10.20.0.7\n' > host/etc/nova/nova.conf
 out=$(mr apply --local --root host -p profile.ini 2>&1)
 grep -q "^compute7,10\.20\.0\.7 \|^10\.20\.0\.7 \|,10\.20\.0\.7 " $H/known_hosts && ok "tree: known_hosts also under nova's my_ip" \
 	|| not_ok "tree: known_hosts also under nova's my_ip" "$(cat $H/known_hosts) $out"
+# a my_ip known_hosts would read as a pattern is never written there
+printf '[DEFAULT]\nmy_ip = *\n' > host/etc/nova/nova.conf
+out=$(mr apply --local --root host -p profile.ini 2>&1)
+expect_grep "tree: a my_ip of '*' fails, said why" \
+	"ssh\.known_hosts .*the nova's my_ip of 'localhost' is '\*', not a host name or address" "$out"
+grep -q '^\*\|,\*[ ,]' $H/known_hosts && not_ok "tree: '*' not in known_hosts" "$(cat $H/known_hosts)" \
+	|| ok "tree: '*' not in known_hosts"
 printf '[DEFAULT]\n#my_ip = 10.20.0.7\n' > host/etc/nova/nova.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... no my_ip: said not checked" \
