@@ -6,7 +6,6 @@
  * StrictHostKeyChecking=no), modes 700/600 owned by nova, and a login
  * shell that can run commands. The home and ids come from the facts
  * (user.NAME = uid:gid:home:shell). */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -472,10 +471,41 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 struct sshd_line {
 	struct mr_file_fact at; /* rest: "LINE KEYWORD ARGS" */
 	long line;
-	const char *kw, *args;
+	const char *kw;
 	int kw_len;
+	char *args; /* the words as sshd reads them, one blank apart */
 };
 
+/* ARGS as sshd (8.7 and later) splits them: blanks apart, "..." and '...'
+ * quoting, \\, \" and \' escapes, and a word starting with '#' ends the
+ * line: 'DenyUsers "nova"' names nova, 'AllowUsers admin # nova' does not.
+ * A quoted blank comes out as a separator (no list here needs one). */
+static char *sshd_args(const char *raw)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	const char *p = raw;
+	for (;;) {
+		p += strspn(p, " \t");
+		if (!*p || *p == '#')
+			break;
+		if (b.len)
+			mr_buf_putc(&b, ' ');
+		char quote = 0;
+		for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+			if (*p == '\\' && (p[1] == '\\' || p[1] == '"' || p[1] == '\'')) {
+				mr_buf_putc(&b, *++p);
+			} else if (quote ? *p == quote : (*p == '"' || *p == '\'')) {
+				quote = quote ? 0 : *p;
+			} else {
+				mr_buf_putc(&b, quote && *p == '\t' ? ' ' : *p);
+			}
+		}
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+/* 0 with l set (l->args the caller's), -1 for a fact not of that form */
 static int sshd_line_parse(const char *v, struct sshd_line *l)
 {
 	char *end;
@@ -487,7 +517,7 @@ static int sshd_line_parse(const char *v, struct sshd_line *l)
 	l->kw = end + 1;
 	const char *sp = strchr(l->kw, ' ');
 	l->kw_len = sp ? (int)(sp - l->kw) : (int)strlen(l->kw);
-	l->args = sp ? sp + 1 : "";
+	l->args = sshd_args(sp ? sp + 1 : "");
 	return 0;
 }
 
@@ -513,7 +543,7 @@ static int user_pattern(const char *pat, size_t n, const char *user, int *host)
 	*host = at != NULL;
 	if (at)
 		*at = '\0';
-	int match = fnmatch(p, user, 0) == 0;
+	int match = mr_str_wild(p, user);
 	free(p);
 	return match;
 }
@@ -753,6 +783,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				mr_plan_unchecked(plan, "ssh.sshd_users", where);
 		}
 		free(where);
+		free(l.args);
 	}
 	if (users.where && users.named == 0)
 		mr_plan_fail(plan, "ssh.sshd", origin,
@@ -777,6 +808,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			char *where = sshd_where(&l);
 			mr_plan_unchecked(plan, "ssh.sshd_include", where);
 			free(where);
+			free(l.args);
 		}
 	}
 	free(unread);

@@ -2,7 +2,6 @@
  * key pair. */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
@@ -1050,7 +1049,7 @@ static int alg_listed(const char *list, const char *alg)
 	char *copy = mr_xstrdup(list), *save = NULL;
 	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		int neg = *p == '!';
-		if (fnmatch(p + neg, alg, 0) == 0) {
+		if (mr_str_wild(p + neg, alg)) {
 			if (neg) {
 				named = 0;
 				break;

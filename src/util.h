@@ -118,6 +118,10 @@ const char *mr_str_suggest(const char *word, const char *const *candidates, size
 int mr_str_has_control(const char *s);
 /* Is word one of list's space-separated words? (list may be NULL) */
 int mr_str_has_word(const char *list, const char *word);
+/* OpenSSH's pattern match (match_pattern): '*' any run of characters, '?'
+ * any one, every other character itself; no brackets, no escapes, unlike
+ * fnmatch(3). */
+int mr_str_wild(const char *pat, const char *s);
 /* A command as a report shows it: its words apart, --no-ask-password and
  * -- left out; a script run inline (sh -c SCRIPT NAME ARGS...) by its
  * NAME and ARGS. The caller's. */

@@ -284,3 +284,26 @@ int mr_addr_is_any(const char *addr, size_t n)
 	static const unsigned char any4[16] = { [10] = 0xff, [11] = 0xff };
 	return mr_addr_parse(addr, n, b) && (!memcmp(b, any6, 16) || !memcmp(b, any4, 16));
 }
+
+int mr_str_wild(const char *pat, const char *s)
+{
+	/* the last '*' and where the text stood then: backtrack to it */
+	const char *star = NULL, *mark = NULL;
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			mark = s;
+		} else if (*pat == '?' || *pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}

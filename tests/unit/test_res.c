@@ -1572,6 +1572,17 @@ static const struct sshd_case sshd_cases[] = {
 	  "unchecked ssh.sshd_users /etc/ssh/sshd_config:5\n" },
 	{ "DenyUsers by a pattern", SSHD(MAIN, 5, "DenyUsers n*"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyUsers n*: sshd refuses nova\n" },
+	/* the words as sshd reads them: quoted, a comment after, no
+	 * brackets in its patterns (found by a review) */
+	{ "DenyUsers quoted", SSHD(MAIN, 5, "DenyUsers \"nova\""),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyUsers nova: sshd refuses nova\n" },
+	{ "AllowUsers, nova only in a comment", SSHD(MAIN, 5, "AllowUsers admin # nova, gone"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd "
+	  "refuses nova\n" },
+	{ "AllowUsers with brackets, which sshd takes as they are",
+	  SSHD(MAIN, 5, "AllowUsers [n]ova"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets AllowUsers without nova: sshd "
+	  "refuses nova\n" },
 	{ "AllowGroups with nova's own group", SSHD(MAIN, 5, "AllowGroups wheel nova"), PASSED },
 	{ "AllowGroups of groups it is not in",
 	  SSHD(MAIN, 5, "AllowGroups ssh wheel") "group.ssh=120\ngroup.ssh.members=admin,novak\n",

@@ -11,6 +11,24 @@
 #include "ini_lines.h"
 #include "util.h"
 
+/* OpenSSH's patterns: '*' and '?' only; '[' is a character like any */
+static void test_str_wild(void **state)
+{
+	(void)state;
+	assert_true(mr_str_wild("nova", "nova"));
+	assert_true(mr_str_wild("n*", "nova"));
+	assert_true(mr_str_wild("*", ""));
+	assert_true(mr_str_wild("n?va", "nova"));
+	assert_true(mr_str_wild("*a*a*", "banana"));
+	assert_true(mr_str_wild("ssh-*", "ssh-ed25519"));
+	assert_false(mr_str_wild("[n]ova", "nova"));
+	assert_true(mr_str_wild("[n]ova", "[n]ova"));
+	assert_false(mr_str_wild("n?va", "nva"));
+	assert_false(mr_str_wild("nova", "Nova"));
+	assert_false(mr_str_wild("*b", "banana"));
+	assert_false(mr_str_wild("", "a"));
+}
+
 static void test_strv(void **state)
 {
 	(void)state;
@@ -170,6 +188,7 @@ static void test_shown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_str_wild),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_distance_and_suggest),
 		cmocka_unit_test(test_loopback),
