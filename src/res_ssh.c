@@ -717,6 +717,11 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
+	/* the main file's Match state: each included file starts in it, and
+	 * it is the main file's again after the file (sshd: "don't let
+	 * included files clobber the containing file's Match state") */
+	int main_match = 0;
+	struct mr_file_fact prev = { NULL, 0, NULL };
 	struct allow_list users = { 0, NULL }, groups = { 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
@@ -724,6 +729,11 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			unparsed = 1;
 			continue;
 		}
+		int in_main = mr_file_fact_is(&l.at, main_conf);
+		if (in_main || !prev.file || prev.file_len != l.at.file_len ||
+		    memcmp(prev.file, l.at.file, (size_t)l.at.file_len) != 0)
+			in_match = main_match;
+		prev = l.at;
 		char *where = sshd_where(&l);
 		if (kw_is(&l, "Match")) {
 			/* "Match all" applies to every connection again */
@@ -782,6 +792,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			else if (named == -1)
 				mr_plan_unchecked(plan, "ssh.sshd_users", where);
 		}
+		if (in_main)
+			main_match = in_match;
 		free(where);
 		free(l.args);
 	}

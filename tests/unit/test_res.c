@@ -1601,6 +1601,18 @@ static const struct sshd_case sshd_cases[] = {
 	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:10 sets DenyUsers nova: sshd refuses nova\n"
 	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
+	/* an included file's Match ends with the file: sshd gives the main
+	 * file its own state back, and the next included file starts in it
+	 * (found by a review) */
+	{ "a Match in an included file ends with it",
+	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
+	  SSHD("/etc/ssh/sshd_config.d/10-backup.conf", 1, "Match User backup")
+	  SSHD("/etc/ssh/sshd_config.d/10-backup.conf", 2, "AllowUsers backup")
+	  SSHD("/etc/ssh/sshd_config.d/20-x.conf", 1, "DenyGroups kvm")
+	  SSHD(MAIN, 2, "PubkeyAuthentication no"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:2 sets PubkeyAuthentication no: sshd "
+	  "takes no key, and nova cannot log in with the cluster key\n"
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config.d/10-backup.conf:2\n" },
 	{ "an Include inside an included file",
 	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
 	  SSHD("/etc/ssh/sshd_config.d/a%20b.conf", 2, "Include more.conf"),
