@@ -429,18 +429,22 @@ char *mr_ssh_authorized_merge(const char *old, size_t len, const char *const *wa
 		want_use[i] = line_use(&w[i], now, &why, &reason);
 		dead[i] = want_use[i] == LINE_DEAD;
 	}
-	/* exclusive: where the profile's own line is there, it is the one kept
-	 * of its key, not another line of that key before it (a from= that
-	 * lets nova in from one network only) */
+	/* Where the profile's own line is there: under exclusive it is the one
+	 * kept of its key, not another line of that key before it (a from=
+	 * that lets nova in from one network only); a line of that key sshd
+	 * refuses or restricts before it goes, and nothing is written in its
+	 * place (the profile's line would be there twice). */
 	int *exact_there = mr_xcalloc(n_want + 1, sizeof(*exact_there));
 	const char *p = old, *end = old + len;
-	for (const char *q = old; exclusive && q < end;) {
+	for (const char *q = old; q < end;) {
 		const char *nl = memchr(q, '\n', (size_t)(end - q));
 		const char *le = nl ? nl : end;
 		for (size_t i = 0; i < n_want; i++)
 			exact_there[i] |= (size_t)(le - q) == strlen(want[i]) && !memcmp(q, want[i], (size_t)(le - q));
 		q = nl ? nl + 1 : end;
 	}
+	for (size_t i = 0; i < n_want; i++)
+		placed[i] = exact_there[i];
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;

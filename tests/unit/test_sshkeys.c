@@ -182,6 +182,10 @@ static void test_authorized_merge(void **state)
 		 * nova in from one network only; found by a review) */
 		{ "from=\"10.1.0.0/16\" ssh-ed25519 " K1 " a\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", 1,
 		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "repeated" },
+		/* a forced command before the profile's own line: it goes, and
+		 * the profile's line is not written a second time */
+		{ "command=\"/bin/true\" ssh-ed25519 " K1 " x\nssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", 0,
+		  "ssh-ed25519 " K1 " nova@cluster\nssh-ed25519 " K2 "\n", "restricted by command= x" },
 		/* the negations sshd's parser takes are options it knows */
 		{ "touch-required,no-verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", 0,
 		  "touch-required,no-verify-required ssh-ed25519 " K1 " x\nssh-ed25519 " K2 "\n", NULL },
