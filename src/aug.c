@@ -272,6 +272,8 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].stop);
 		free((char *)ops[i].stop_scope);
 		free((char *)ops[i].stop_comment);
+		free((char *)ops[i].refuse);
+		free((char *)ops[i].refuse_why);
 		free((char *)ops[i].same_as);
 	}
 	free(ops);
@@ -357,6 +359,8 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].stop);
 		h = hash_str(h, ops[i].stop_scope);
 		h = hash_str(h, ops[i].stop_comment);
+		h = hash_str(h, ops[i].refuse);
+		h = hash_str(h, ops[i].refuse_why);
 		h = hash_str(h, ops[i].same_as);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
 		h = mr_hash(h, &ops[i].stops, sizeof(ops[i].stops));
@@ -387,6 +391,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    a->covers != b->covers || a->opts != b->opts || !str_eq(a->stop, b->stop) ||
 		    !str_eq(a->stop_scope, b->stop_scope) ||
 		    !str_eq(a->stop_comment, b->stop_comment) || a->stops != b->stops ||
+		    !str_eq(a->refuse, b->refuse) || !str_eq(a->refuse_why, b->refuse_why) ||
 		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
 		    !str_eq(a->same_as, b->same_as))
 			return 0;
@@ -445,6 +450,8 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].stop = dup_or_null(ops[i].stop);
 		e->ops[i].stop_scope = dup_or_null(ops[i].stop_scope);
 		e->ops[i].stop_comment = dup_or_null(ops[i].stop_comment);
+		e->ops[i].refuse = dup_or_null(ops[i].refuse);
+		e->ops[i].refuse_why = dup_or_null(ops[i].refuse_why);
 		e->ops[i].same_as = dup_or_null(ops[i].same_as);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
@@ -1352,6 +1359,33 @@ static int plan_insert(augeas *h, const char *where, const char *text,
                        const struct mr_aug_op *op, struct mr_aug_outcome *oc, long *at,
                        struct mr_error **err)
 {
+	if (op->refuse) {
+		char *path = mr_xasprintf(TREE "/%s", op->refuse);
+		char **m = NULL;
+		int n = aug_match(h, path, &m);
+		free(path);
+		if (n < 0) {
+			engine_error(h, where, op->refuse, err);
+			return -1;
+		}
+		unsigned ls, le, vs, ve, ss, se;
+		char *file = NULL;
+		if (n > 0) {
+			unsigned line = 0;
+			if (aug_span(h, m[0], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 &&
+			    ss <= strlen(text)) {
+				line = 1;
+				for (unsigned i = 0; i < ss; i++)
+					line += text[i] == '\n';
+			}
+			char *place = line ? mr_xasprintf("%s:%u", where, line) : mr_xstrdup(where);
+			mr_error_add(err, MR_ERR_PARSE, place, "%s; not written", op->refuse_why);
+			free(place);
+			free(file);
+			free_matches(m, n);
+			return -1;
+		}
+	}
 	long stop_at = -1;
 	char *stop_line = NULL;
 	if (first_stop(h, where, text, op, &stop_at, &stop_line, err) < 0)

@@ -106,6 +106,13 @@ struct mr_aug_op {
 	 * stay where they stand, and so do its duplicates (other lines for
 	 * the path): they are other exports. */
 	int keep_others;
+	/* MR_AUG_INSERT: nodes (an Augeas path, NULL for none) that leave no
+	 * place in the file where the line would do what it says, and why:
+	 * the file fails, naming the first one's line (an iptables "-I INPUT",
+	 * which iptables-restore puts at the top of the chain wherever the
+	 * file has it). */
+	const char *refuse;
+	const char *refuse_why;
 };
 
 /* What an operation found and did. */

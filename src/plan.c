@@ -166,6 +166,8 @@ static void op_fini(struct mr_aug_op *op)
 	free((char *)op->stop);
 	free((char *)op->stop_scope);
 	free((char *)op->stop_comment);
+	free((char *)op->refuse);
+	free((char *)op->refuse_why);
 	free((char *)op->same_as);
 }
 
@@ -432,6 +434,8 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	o->stop = dup_or_null(op->stop);
 	o->stop_scope = dup_or_null(op->stop_scope);
 	o->stop_comment = dup_or_null(op->stop_comment);
+	o->refuse = dup_or_null(op->refuse);
+	o->refuse_why = dup_or_null(op->refuse_why);
 	o->same_as = dup_or_null(op->same_as);
 	f->settings[f->n_ops] = mr_xstrdup(setting);
 	f->origins[f->n_ops] = mr_xstrdup(origin);

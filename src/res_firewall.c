@@ -237,6 +237,10 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 			.stop = IN_FILTER "append[.='INPUT']",
 			.stop_scope = IN_FILTER "append",
 			.stops = mr_ipt_node_stop_blocks,
+			.refuse = IN_FILTER "insert[.='INPUT']",
+			.refuse_why = "an '-I INPUT' rule, which iptables-restore puts at the top of the "
+			              "chain wherever the file has it: where a new rule would stand is "
+			              "not the file's order; write it as '-A INPUT' where it belongs",
 		};
 		mr_plan_add(f, r[i].allow, &op);
 		mr_plan_note(f, text);
