@@ -15,6 +15,7 @@
  * Not iptables-restore of the file: that
  * flushes the whole filter table, and with it the chains that libvirt,
  * neutron's agents or docker add at run time and never save. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -570,6 +571,27 @@ static char *nft_merge(const void *data, const char *old, size_t len, char **fou
 	return mr_nft_conf_merge(old, len, w->v, w->n, found);
 }
 
+/* A source as nft lists it: an address in its canonical text (IPv6
+ * compressed, lower case), no /32 or /128. The rule migready records for a
+ * rollback is found again in nft's listing by its text. */
+static char *nft_source(const char *src)
+{
+	char addr[INET6_ADDRSTRLEN + 8], canon[INET6_ADDRSTRLEN];
+	unsigned char bytes[16];
+	const char *slash = strchr(src, '/');
+	size_t an = slash ? (size_t)(slash - src) : strlen(src);
+	if (an >= sizeof(addr))
+		return mr_xstrdup(src);
+	memcpy(addr, src, an);
+	addr[an] = '\0';
+	int af = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(af, addr, bytes) != 1 || !inet_ntop(af, bytes, canon, sizeof(canon)))
+		return mr_xstrdup(src);
+	if (!slash || !strcmp(slash, af == AF_INET6 ? "/128" : "/32"))
+		return mr_xstrdup(canon);
+	return mr_xasprintf("%s%s", canon, slash);
+}
+
 static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)
 {
 	struct nft_wants *w = mr_xcalloc(1, sizeof(*w));
@@ -579,7 +601,7 @@ static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)
 		w->v[i].proto = mr_xstrdup(r[i].proto);
 		/* the profile's schema checked the ports */
 		mr_nft_parse_range(r[i].ports, ':', &w->v[i].lo, &w->v[i].hi);
-		w->v[i].source = r[i].source ? mr_xstrdup(r[i].source) : NULL;
+		w->v[i].source = r[i].source ? nft_source(r[i].source) : NULL;
 	}
 	return w;
 }

@@ -760,6 +760,21 @@ static const struct res_case firewall_cases[] = {
 	  "10.20.0.0/24 tcp dport 16509 accept: (none)\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
 	  "10.20.0.0/24 tcp dport 49152-49215 accept: (none)\n" },
+	/* sources as nft lists them: no /32, IPv6 compressed in lower case
+	 * (a rollback finds its rule by that text; found by a review) */
+	{ "firewall: nftables, sources in nft's own spelling",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop none\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nsource = 10.20.0.5/32\n"
+	  "source = FD00:20:0:0::5\nsource = fd00:30::/64\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running drift by nft add rule inet filter input ip saddr 10.20.0.5 "
+	  "tcp dport 16509 accept: (none)\n"
+	  "observed firewall.running drift by nft add rule inet filter input ip6 saddr fd00:20::5 "
+	  "tcp dport 16509 accept: (none)\n"
+	  "observed firewall.running drift by nft add rule inet filter input ip6 saddr fd00:30::/64 "
+	  "tcp dport 16509 accept: (none)\n" },
 	{ "firewall: nftables, another input chain with policy accept drops by a map",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
 	  "fw.nft.input=inet filter input drop none\n"
