@@ -1034,8 +1034,11 @@ if [ -n "$xuser" ]; then
 	for s in "$a_shell" "$pshell"; do
 		# a tree without the shell's directory holds no programs: unknown
 		case $s in
-		/*) d=${s%/*}; [ -d "$r${d:-/}" ] || continue
-			x=no; [ ! -x "$r$s" ] || [ -d "$r$s" ] || x=yes; say shell.exec "$s $x" ;;
+		# (links followed inside the tree: /bin/zsh -> /bin/bash is the
+		# tree's bash, not the controller's)
+		/*) d=${s%/*}; intree "$r${d:-/}" && [ -d "$rf" ] || continue
+			intree "$r$s" || continue
+			x=no; [ ! -x "$rf" ] || [ -d "$rf" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
 	# SELinux, which labels ~/.ssh (sshd refuses keys under a wrong

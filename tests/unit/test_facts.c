@@ -713,6 +713,35 @@ static void test_probe_absolute_link_stays_in_tree(void **state)
 	free(cmd);
 }
 
+/* The login shell looked for in the tree: an absolute link there is the
+ * tree's, not the controller's (/bin/zsh -> /bin/bash with no bash in the
+ * tree is missing; found by a review) */
+static void test_probe_shell_in_tree(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *cmd = mr_xasprintf("mkdir -p '%s/etc' '%s/bin' && "
+	                         "printf 'nova:x:64060:64060::/var/lib/nova:/bin/zsh\n' > '%s/etc/passwd' && "
+	                         "ln -s /bin/bash '%s/bin/zsh' && ln -s /bin/sh '%s/bin/dash' && "
+	                         "printf '#!/bin/sh\n' > '%s/bin/sh' && chmod 755 '%s/bin/sh'",
+	                         root, root, root, root, root, root, root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, "nova", "/bin/dash", NULL, NULL, -1, NULL, &err);
+	assert_non_null(f);
+	assert_true(mr_facts_has(f, "shell.exec", "/bin/zsh no"));
+	assert_true(mr_facts_has(f, "shell.exec", "/bin/dash yes"));
+	mr_facts_free(f);
+	mr_transport_close(t);
+	cmd = mr_xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -888,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_probe_extra_user),
 		cmocka_unit_test(test_probe_pending_from_tree),
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
+		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};
