@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "firewalld_conf.h"
 #include "ipt_rules.h"
@@ -529,11 +530,23 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 	size_t n = wanted_rules(plan, profile, 1, 0, &r);
 	static const char *const argv[] = { "ufw", "reload", NULL };
 	struct mr_plan_cmd *reload = n ? mr_plan_command(plan, "ufw reload", argv) : NULL;
+	/* IPV6=no in /etc/default/ufw: ufw never loads user6.rules (and drops
+	 * IPv6 in INPUT): a rule there would open nothing, and stay drift */
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *ipv6 = facts ? mr_facts_get(facts, "fw.ufw.ipv6") : NULL;
+	int no_v6 = ipv6 && !strcasecmp(ipv6, "no");
 	for (size_t i = 0; i < n; i++) {
 		int v6 = r[i].source && strchr(r[i].source, ':');
+		if (v6 && no_v6) {
+			mr_plan_fail(plan, "firewall.source", origin,
+			             "IPv6 source '%s': ufw's /etc/default/ufw says IPV6=no, so ufw never "
+			             "loads user6.rules and drops IPv6; set IPV6=yes there",
+			             r[i].source);
+			continue;
+		}
 		if (!r[i].source || !v6)
 			plan_ufw_rule(plan, &r[i], 0, reload);
-		if (!r[i].source || v6)
+		if ((!r[i].source && !no_v6) || v6)
 			plan_ufw_rule(plan, &r[i], 1, reload);
 	}
 	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))

@@ -742,6 +742,31 @@ static void test_probe_shell_in_tree(void **state)
 	free(cmd);
 }
 
+/* ufw's IPV6=, the last one, quotes and a CR end dropped */
+static void test_probe_ufw_ipv6(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *cmd = mr_xasprintf("mkdir -p '%s/etc/default' && "
+	                         "printf 'IPV6=yes\\nIPV6=\\042no\\042\\r\\nDEFAULT_INPUT_POLICY=\\042DROP\\042' "
+	                         "> '%s/etc/default/ufw'",
+	                         root, root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, -1, NULL, &err);
+	assert_non_null(f);
+	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "no");
+	mr_facts_free(f);
+	mr_transport_close(t);
+	cmd = mr_xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -918,6 +943,7 @@ int main(void)
 		cmocka_unit_test(test_probe_pending_from_tree),
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_probe_shell_in_tree),
+		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};

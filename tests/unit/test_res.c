@@ -491,6 +491,20 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 ::/0 any fd00:20::/64 in [firewall.allow]\n"
 	  "failed firewall.running line 2: cannot read the running rules: no iptables-save\n"
 	  "unchecked firewall.backend_on line ?\n" },
+	/* IPV6=no: ufw never loads user6.rules (found by a review) */
+	{ "firewall: ufw with IPV6=no", "probe=1\nmode=tree\nfw.ufw.enabled=yes\nfw.ufw.ipv6=no\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\nsource = fd00:20::/64\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "failed firewall.source line 2: IPv6 source 'fd00:20::/64': ufw's /etc/default/ufw says "
+	  "IPV6=no, so ufw never loads user6.rules and drops IPv6; set IPV6=yes there\n"
+	  "observed firewall.backend: ufw\n" },
+	{ "firewall: ufw with IPV6=no, any source: IPv4 only",
+	  "probe=1\nmode=tree\nfw.ufw.enabled=yes\nfw.ufw.ipv6=no\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
+	  "observed firewall.backend: ufw\n" },
 	{ "firewall: ufw running, its accept below a deny of its port",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
 	  "fw.iptables.ufw=stop tcp 22 any\nfw.iptables.ufw=stop any any 10.30.0.0/16\n"
