@@ -761,19 +761,49 @@ static char *check_ssh_key(const char *value)
 	size_t bn = next_word(&p);
 	if (bn == 0)
 		return expected(form, value);
-	unsigned char head[64];
-	long len = b64_decode(p, bn, head, sizeof(head));
-	if (len < 0)
-		return mr_xstrdup("the key data is not valid base64");
-	/* The blob starts with its own type as an SSH string. */
-	if (len < 4)
-		return mr_xstrdup("the key data is too short");
-	unsigned long tl = ((unsigned long)head[0] << 24) | ((unsigned long)head[1] << 16) |
-	                   ((unsigned long)head[2] << 8) | head[3];
-	if (tl != type_n || (long)(4 + tl) > len || tl > sizeof(head) - 4 ||
-	    memcmp(head + 4, type, type_n) != 0)
-		return mr_xasprintf("the key data is not a %.*s key", (int)type_n, type);
-	return NULL;
+	unsigned char *blob = mr_xmalloc(bn / 4 * 3 + 4);
+	long len = b64_decode(p, bn, blob, bn / 4 * 3 + 4);
+	char *why = NULL;
+	if (len < 0) {
+		why = mr_xstrdup("the key data is not valid base64");
+		goto out;
+	}
+	/* The blob: SSH strings, its own type first, then the key's parts,
+	 * exactly filling it (a key cut short is no key: ssh-keygen and sshd
+	 * skip its line) */
+	if (len < 4) {
+		why = mr_xstrdup("the key data is too short");
+		goto out;
+	}
+	size_t parts = 0, at = 0, first_len = 0, last_len = 0;
+	while (at + 4 <= (size_t)len) {
+		size_t sl = (size_t)blob[at] << 24 | (size_t)blob[at + 1] << 16 |
+		            (size_t)blob[at + 2] << 8 | blob[at + 3];
+		if (sl > (size_t)len - at - 4)
+			break;
+		if (!parts)
+			first_len = sl;
+		last_len = sl;
+		at += 4 + sl;
+		parts++;
+	}
+	if (!parts || first_len != type_n || memcmp(blob + 4, type, type_n) != 0) {
+		why = mr_xasprintf("the key data is not a %.*s key", (int)type_n, type);
+		goto out;
+	}
+	/* parts after the type: ed25519 its 32 bytes; ECDSA curve and point;
+	 * RSA e and n; the FIDO kinds their application too */
+	size_t want = !strncmp(type, "ssh-ed25519", type_n) && type_n == 11 ? 2
+	              : !strncmp(type, "sk-ssh-ed25519@openssh.com", type_n) && type_n == 26 ? 3
+	              : !strncmp(type, "sk-ecdsa-sha2-nistp256@openssh.com", type_n) ? 4
+	                                                                                : 3;
+	if (at != (size_t)len || parts != want || (want == 2 && last_len != 32))
+		why = mr_xasprintf("the key data is not a whole %.*s key (cut short, or more than "
+		                   "one?)",
+		                   (int)type_n, type);
+out:
+	free(blob);
+	return why;
 }
 
 /* Steps through a comma-separated list: sets *w and *wn to the next item

@@ -317,6 +317,10 @@ static const struct type_case type_cases[] = {
 	{ "ssh", "authorized_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG33HxT1rXsupNE9Qyx6gaX3lrzpGS0EBNjG5RIllEE",
 	  "ssh.authorized_key: the key data is not valid base64" },
 	{ "ssh", "authorized_key", "ssh-ed25519 AAAA", "ssh.authorized_key: the key data is too short" },
+	/* its type's head alone, the key itself cut off (found by a review) */
+	{ "ssh", "authorized_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 truncated",
+	  "ssh.authorized_key: the key data is not a whole ssh-ed25519 key (cut short, or more than "
+	  "one?)" },
 	{ "ssh", "authorized_key",
 	  "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIG33HxT1rXsupNE9Qyx6gaX3lrzpGS0EBNjG5RIllEEf",
 	  "ssh.authorized_key: the key data is not a ssh-rsa key" },
