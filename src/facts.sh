@@ -1031,7 +1031,8 @@ fi || say error "the probe could not read the host's files (awk failed); no fact
 # executable) refuses the login as surely as nologin.
 if [ -n "$xuser" ]; then
 	passwd_of "$xuser"
-	for s in "$a_shell" "$pshell"; do
+	# (an empty shell field: sshd runs /bin/sh)
+	for s in "${a_shell:-/bin/sh}" "$pshell"; do
 		# a tree without the shell's directory holds no programs: unknown
 		case $s in
 		# (links followed inside the tree: /bin/zsh -> /bin/bash is the

@@ -49,7 +49,8 @@ static int account_parse(const char *v, struct account *a)
 	a->uid = (uid_t)uid;
 	a->gid = (gid_t)gid;
 	a->home = mr_xstrndup(home, (size_t)(colon - home));
-	a->shell = mr_xstrdup(colon + 1);
+	/* an empty shell field: sshd (and login) run /bin/sh */
+	a->shell = mr_xstrdup(colon[1] ? colon + 1 : "/bin/sh");
 	return 0;
 }
 

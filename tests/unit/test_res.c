@@ -1715,6 +1715,9 @@ static void test_shell(void **state)
 		{ "... not asked for where nova's works",
 		  "shell.exec=/bin/sh yes\nshell.exec=/bin/zsh no\n",
 		  "shell = /bin/zsh\n", "" },
+		/* an empty shell field is /bin/sh to sshd: it works */
+		{ "an empty shell field", "user.nova=64060:64060:/var/lib/nova:\nshell.exec=/bin/sh yes\n",
+		  "", "" },
 		/* a shell that refuses commands, asked for: never set nor green
 		 * (it was set, then judged as nova's own; found by a review) */
 		{ "the profile's shell refuses commands",
