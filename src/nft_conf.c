@@ -951,9 +951,15 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 			mr_buf_fini(&missing);
 			goto refused;
 		}
+		/* an accept counts above the first stop that may take this
+		 * traffic ('ct state invalid drop' takes no new connection); a
+		 * new one goes above the chain's first stop all the same */
 		int covered = 0;
-		for (size_t k = 0; k < stop && !covered; k++)
-			covered = mr_nft_rule_covers(ch->rules[k].text, &want[i]);
+		for (size_t k = 0; k < ch->n_rules && !covered; k++) {
+			if (k >= stop && rule_may_stop(&c, ch, &ch->rules[k], &want[i], 1, 0))
+				break;
+			covered = !ch->rules[k].stop && mr_nft_rule_covers(ch->rules[k].text, &want[i]);
+		}
 		if (covered)
 			continue;
 		char *rule = mr_nft_rule_text(&want[i]);

@@ -801,6 +801,8 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 	char *prefix = mr_xasprintf("%s %s %s ", c[0], c[1], c[2]);
 	const char **vmaps = NULL;
 	size_t n_vmaps = mr_facts_get_all(facts, "fw.nft.vmap", &vmaps);
+	const char **after = NULL;
+	size_t n_after = mr_facts_get_all(facts, "fw.nft.after", &after);
 	for (size_t i = 0; i < w->n; i++) {
 		/* a rule goes above the chain's stop, or a verdict map above it
 		 * that may drop the traffic, where it is found the next time */
@@ -817,6 +819,21 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 			}
 			if (mr_nft_rule_covers(rules[k] + pl, &w->v[i]))
 				cover = rules[k] + pl;
+		}
+		/* past the chain's first stop, an accept still counts until a stop
+		 * that may take this traffic ('ct state invalid drop' takes no new
+		 * connection): a new one still goes above the first */
+		for (size_t k = 0; !cover && !vmap_handle[0] && k < n_after; k++) {
+			const char *a = after[k];
+			if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') ||
+			    a[pl + 1] != ' ')
+				continue;
+			const char *rule = a + pl + 2;
+			if ((a[pl] == '1' && mr_nft_rule_may_match(rule, &w->v[i])) ||
+			    nft_vmap_stops(facts, prefix, rule, &w->v[i]))
+				break;
+			if (a[pl] == '0' && mr_nft_rule_covers(rule, &w->v[i]))
+				cover = rule;
 		}
 		if (stop && !*stop) {
 			char *where = mr_plan_origin_of(r[i].allow);
@@ -852,8 +869,6 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		free(words);
 		free(text);
 	}
-	const char **after = NULL;
-	size_t n_after = mr_facts_get_all(facts, "fw.nft.after", &after);
 	check_nft_other_chains(plan, prefix, rules, n_rules, after, n_after, r, w);
 	free(vmaps);
 	free(after);

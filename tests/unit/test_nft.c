@@ -446,12 +446,45 @@ static void test_crlf_kept(void **state)
 	free(text);
 }
 
+/* A drop that takes no new connection ('ct state invalid drop') first:
+ * an accept below it still opens the port, nothing is added; a missing
+ * one still goes above it (found by a review) */
+static void test_accept_below_invalid_drop(void **state)
+{
+	(void)state;
+	const char *text = "table inet filter {\n chain input {\n"
+	                   "  type filter hook input priority 0; policy drop;\n"
+	                   "  ct state invalid drop\n"
+	                   "  tcp dport 16509 accept\n"
+	                   "  tcp dport 49152-49215 accept\n"
+	                   "  drop\n }\n}\n";
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(text, strlen(text), want_pair, 2, &found);
+	assert_non_null(out);
+	assert_string_equal(out, text);
+	assert_null(found);
+	free(out);
+	const char *half = "table inet filter {\n chain input {\n"
+	                   "  type filter hook input priority 0; policy drop;\n"
+	                   "  ct state invalid drop\n"
+	                   "  tcp dport 16509 accept\n"
+	                   "  drop\n  tcp dport 49152-49215 accept\n }\n}\n";
+	out = mr_nft_conf_merge(half, strlen(half), want_pair, 2, &found);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "policy drop;\n  ip saddr 10.20.0.0/24 tcp dport 49152-49215 "
+	                            "accept\n  ct state invalid drop\n"));
+	assert_null(strstr(out, "ip saddr 10.20.0.0/24 tcp dport 16509"));
+	free(out);
+	free(found);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_added_where_the_chain_stops),
 		cmocka_unit_test(test_wider_rule_covers),
 		cmocka_unit_test(test_refused_with_the_line),
+		cmocka_unit_test(test_accept_below_invalid_drop),
 		cmocka_unit_test(test_stops_in_maps_and_chains),
 		cmocka_unit_test(test_rule_covers),
 		cmocka_unit_test(test_rule_may_match),

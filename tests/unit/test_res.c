@@ -774,6 +774,21 @@ static const struct res_case firewall_cases[] = {
 	  "10.20.0.0/24 tcp dport 16509 accept: (none)\n"
 	  "observed firewall.running drift by nft insert rule inet filter input handle 5 ip saddr "
 	  "10.20.0.0/24 tcp dport 49152-49215 accept: (none)\n" },
+	/* an accept below a drop that takes no new connection counts */
+	{ "firewall: nftables, the accept below 'ct state invalid drop'",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop 4\n"
+	  "fw.nft.after=inet filter input 1 ct state invalid drop\n"
+	  "fw.nft.after=inet filter input 0 tcp dport 16509 accept\n"
+	  "fw.nft.after=inet filter input 1 drop\n"
+	  "fw.nft.after=inet filter input 0 tcp dport 49152-49215 accept\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by nft insert rule inet filter input handle 4 tcp dport 16509 "
+	  "accept: tcp dport 16509 accept\n"
+	  "observed firewall.running drift by nft insert rule inet filter input handle 4 tcp dport "
+	  "49152-49215 accept: (none)\n" },
 	/* sources as nft lists them: no /32, IPv6 compressed in lower case
 	 * (a rollback finds its rule by that text; found by a review) */
 	{ "firewall: nftables, sources in nft's own spelling",
