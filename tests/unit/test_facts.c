@@ -688,29 +688,45 @@ static void test_probe_pending_from_tree(void **state)
 /* An image may link etc/os-release to an absolute path: under a root it
  * means the tree's file, never the controller's. Made here, where the
  * link's target on this machine exists and differs. */
+/* The facts of a tree made by setup (a shell command, "$R" the tree),
+ * probed for user with shell; root the tree (a mkdtemp template), removed
+ * by tree_facts_done. */
+static struct mr_facts *tree_facts(char *root, const char *setup, const char *user,
+                                   const char *shell, struct mr_transport **t)
+{
+	assert_non_null(mkdtemp(root));
+	assert_int_equal(setenv("R", root, 1), 0);
+	assert_int_equal(system(setup), 0);
+	struct mr_error *err = NULL;
+	*t = mr_transport_local_new(root, &err);
+	assert_non_null(*t);
+	struct mr_facts *f = mr_facts_gather(*t, NULL, user, shell, NULL, NULL, -1, NULL, &err);
+	assert_non_null(f);
+	return f;
+}
+
+static void tree_facts_done(const char *root, struct mr_facts *f, struct mr_transport *t)
+{
+	mr_facts_free(f);
+	mr_transport_close(t);
+	char *cmd = mr_xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 static void test_probe_absolute_link_stays_in_tree(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *cmd = mr_xasprintf("mkdir -p '%s/etc' '%s/usr/lib' && "
-	                         "printf 'ID=\"testos\"\\nVERSION_ID=\"1.2\"\\n' > '%s/usr/lib/os-release' && "
-	                         "ln -s /usr/lib/os-release '%s/etc/os-release'",
-	                         root, root, root, root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, -1, NULL, &err);
-	assert_non_null(f);
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts(root,
+	                                "mkdir -p $R/etc $R/usr/lib && "
+	                                "printf 'ID=\"testos\"\\nVERSION_ID=\"1.2\"\\n' > $R/usr/lib/os-release && "
+	                                "ln -s /usr/lib/os-release $R/etc/os-release",
+	                                NULL, NULL, &t);
 	const char *want[] = { "os.id=testos", "os.version_id=1.2" };
 	check_facts("absolute link", f, want, MR_ARRAY_LEN(want));
-	mr_facts_free(f);
-	mr_transport_close(t);
-	cmd = mr_xasprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	tree_facts_done(root, f, t);
 }
 
 /* The login shell looked for in the tree: an absolute link there is the
@@ -720,26 +736,16 @@ static void test_probe_shell_in_tree(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *cmd = mr_xasprintf("mkdir -p '%s/etc' '%s/bin' && "
-	                         "printf 'nova:x:64060:64060::/var/lib/nova:/bin/zsh\n' > '%s/etc/passwd' && "
-	                         "ln -s /bin/bash '%s/bin/zsh' && ln -s /bin/sh '%s/bin/dash' && "
-	                         "printf '#!/bin/sh\n' > '%s/bin/sh' && chmod 755 '%s/bin/sh'",
-	                         root, root, root, root, root, root, root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, "nova", "/bin/dash", NULL, NULL, -1, NULL, &err);
-	assert_non_null(f);
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts(root,
+	                                "mkdir -p $R/etc $R/bin && "
+	                                "printf 'nova:x:64060:64060::/var/lib/nova:/bin/zsh\\n' > $R/etc/passwd && "
+	                                "ln -s /bin/bash $R/bin/zsh && ln -s /bin/sh $R/bin/dash && "
+	                                "printf '#!/bin/sh\\n' > $R/bin/sh && chmod 755 $R/bin/sh",
+	                                "nova", "/bin/dash", &t);
 	assert_true(mr_facts_has(f, "shell.exec", "/bin/zsh no"));
 	assert_true(mr_facts_has(f, "shell.exec", "/bin/dash yes"));
-	mr_facts_free(f);
-	mr_transport_close(t);
-	cmd = mr_xasprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	tree_facts_done(root, f, t);
 }
 
 /* ufw's IPV6=, the last one, quotes and a CR end dropped */
@@ -747,24 +753,15 @@ static void test_probe_ufw_ipv6(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *cmd = mr_xasprintf("mkdir -p '%s/etc/default' && "
-	                         "printf 'IPV6=yes\\nIPV6=\\042no\\042\\r\\nDEFAULT_INPUT_POLICY=\\042DROP\\042' "
-	                         "> '%s/etc/default/ufw'",
-	                         root, root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, -1, NULL, &err);
-	assert_non_null(f);
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts(
+		root,
+		"mkdir -p $R/etc/default && "
+		"printf 'IPV6=yes\\nIPV6=\\042no\\042\\r\\nDEFAULT_INPUT_POLICY=\\042DROP\\042' "
+		"> $R/etc/default/ufw",
+		NULL, NULL, &t);
 	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "no");
-	mr_facts_free(f);
-	mr_transport_close(t);
-	cmd = mr_xasprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	tree_facts_done(root, f, t);
 }
 
 /* ---- the host's lock ---- */
