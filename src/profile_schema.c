@@ -793,10 +793,16 @@ static char *check_ssh_key(const char *value)
 	}
 	/* parts after the type: ed25519 its 32 bytes; ECDSA curve and point;
 	 * RSA e and n; the FIDO kinds their application too */
-	size_t want = !strncmp(type, "ssh-ed25519", type_n) && type_n == 11 ? 2
-	              : !strncmp(type, "sk-ssh-ed25519@openssh.com", type_n) && type_n == 26 ? 3
-	              : !strncmp(type, "sk-ecdsa-sha2-nistp256@openssh.com", type_n) ? 4
-	                                                                                : 3;
+	static const struct {
+		const char *type;
+		size_t parts;
+	} shapes[] = { { "ssh-ed25519", 2 },
+		           { "sk-ssh-ed25519@openssh.com", 3 },
+		           { "sk-ecdsa-sha2-nistp256@openssh.com", 4 } };
+	size_t want = 3;
+	for (size_t i = 0; i < MR_ARRAY_LEN(shapes); i++)
+		if (strlen(shapes[i].type) == type_n && !memcmp(shapes[i].type, type, type_n))
+			want = shapes[i].parts;
 	if (at != (size_t)len || parts != want || (want == 2 && last_len != 32))
 		why = mr_xasprintf("the key data is not a whole %.*s key (cut short, or more than "
 		                   "one?)",
