@@ -720,6 +720,32 @@ static void nft_vmap_handle(const char **vmaps, size_t n, const char *prefix, co
 	}
 }
 
+/* The chain's rules from its first stop on (the facts' "PREFIX STOP
+ * RULE", STOP 1 for a drop, a reject or a jump to one), in order, up to one
+ * that may stop w's traffic (*blocker, else NULL): the first accept that
+ * covers w, or NULL. */
+static const char *nft_cover_after(const struct mr_facts *facts, const char *prefix,
+                                   const char **after, size_t n_after,
+                                   const struct mr_nft_want *w, const char **blocker)
+{
+	size_t pl = strlen(prefix);
+	*blocker = NULL;
+	for (size_t k = 0; k < n_after; k++) {
+		const char *a = after[k];
+		if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') || a[pl + 1] != ' ')
+			continue;
+		const char *rule = a + pl + 2;
+		if ((a[pl] == '1' && mr_nft_rule_may_match(rule, w)) ||
+		    nft_vmap_stops(facts, prefix, rule, w)) {
+			*blocker = rule;
+			return NULL;
+		}
+		if (a[pl] == '0' && mr_nft_rule_covers(rule, w))
+			return rule;
+	}
+	return NULL;
+}
+
 static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const char **rules,
                                    size_t n_rules, const char **after, size_t n_after,
                                    const struct fw_rule *r, const struct nft_wants *w)
@@ -753,17 +779,8 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 				else
 					pass = mr_nft_rule_covers(rules[k] + pl, &w->v[i]);
 			}
-			for (size_t k = 0; k < n_after && !pass && !blocker; k++) {
-				const char *a = after[k];
-				if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') ||
-				    a[pl + 1] != ' ')
-					continue;
-				if ((a[pl] == '1' && mr_nft_rule_may_match(a + pl + 2, &w->v[i])) ||
-				    nft_vmap_stops(facts, prefix, a + pl + 2, &w->v[i]))
-					blocker = a + pl + 2;
-				else if (a[pl] == '0')
-					pass = mr_nft_rule_covers(a + pl + 2, &w->v[i]);
-			}
+			if (!pass && !blocker)
+				pass = nft_cover_after(facts, prefix, after, n_after, &w->v[i], &blocker) != NULL;
 			if (pass || (!blocker && !policy_drop))
 				continue;
 			char *where = mr_plan_origin_of(r[i].allow);
@@ -823,18 +840,9 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		/* past the chain's first stop, an accept still counts until a stop
 		 * that may take this traffic ('ct state invalid drop' takes no new
 		 * connection): a new one still goes above the first */
-		for (size_t k = 0; !cover && !vmap_handle[0] && k < n_after; k++) {
-			const char *a = after[k];
-			if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') ||
-			    a[pl + 1] != ' ')
-				continue;
-			const char *rule = a + pl + 2;
-			if ((a[pl] == '1' && mr_nft_rule_may_match(rule, &w->v[i])) ||
-			    nft_vmap_stops(facts, prefix, rule, &w->v[i]))
-				break;
-			if (a[pl] == '0' && mr_nft_rule_covers(rule, &w->v[i]))
-				cover = rule;
-		}
+		const char *blocker = NULL;
+		if (!cover && !vmap_handle[0])
+			cover = nft_cover_after(facts, prefix, after, n_after, &w->v[i], &blocker);
 		if (stop && !*stop) {
 			char *where = mr_plan_origin_of(r[i].allow);
 			mr_plan_fail(plan, "firewall.running", where,
