@@ -1196,8 +1196,8 @@ case " $novakeys " in
 esac
 # The firewall: ufw's switch, firewalld's default zone, the nftables
 # include directory, and on a live host the running INPUT chain of
-# iptables digested: its stops (a DROP or REJECT, or a jump to a chain
-# holding one) and its plain ACCEPT rules, with their rule numbers, as
+# iptables digested: its stops (a DROP or REJECT, a jump to a chain
+# holding one, or under policy DROP any -g) and its plain ACCEPT rules, with their rule numbers, as
 # "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
 # range or a multiport list. Accepts with any other condition than a NEW
 # state or a comment are left out; a stop's other conditions are not
@@ -1224,10 +1224,10 @@ for ipt in iptables ip6tables; do
 			# condition (its option skipped, and its value if it has one)
 			function parse(l,   w, nw, i) {
 				nw = split(l, w, " ")
-				jump = ""; p = ""; d = ""; s = "any"; other = 0
+				jump = ""; gone = 0; p = ""; d = ""; s = "any"; other = 0
 				for (i = 3; i <= nw; i++) {
 					if (w[i] == "!") { other = 1; i++; if (i < nw && w[i+1] !~ /^-/) i++ }
-					else if (w[i] == "-j" || w[i] == "-g") jump = w[++i]
+					else if (w[i] == "-j" || w[i] == "-g") { gone = w[i] == "-g"; jump = w[++i] }
 					else if (w[i] == "-p") p = w[++i]
 					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
 					else if (w[i] == "-s") s = w[++i]
@@ -1239,7 +1239,10 @@ for ipt in iptables ip6tables; do
 				plain = jump == "ACCEPT" && !other && p != "" && d != ""
 			}
 			# a chain stops packets when it drops or rejects, or jumps (or
-			# goes, -g) to a chain that does, however deep
+			# goes, -g) to a chain that does, however deep; and a -g from
+			# INPUT with policy DROP stops whatever its chain (what that
+			# does not accept meets the policy)
+			$1 == ":INPUT" && $2 == "DROP" { input_drop = 1 }
 			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
 				for (i = 3; i < NF; i++)
 					if (($i == "-j" || $i == "-g") && ($(i+1) == "DROP" || $(i+1) == "REJECT"))
@@ -1272,7 +1275,7 @@ for ipt in iptables ip6tables; do
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
 					k++; parse(line[j])
-					if (jump == "DROP" || jump == "REJECT" || (jump in stops))
+					if (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop))
 						print fw ".stop=" k " " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
 					else if (plain) print fw ".accept=" k " " p " " d " " s
 				}
@@ -1284,8 +1287,8 @@ for ipt in iptables ip6tables; do
 done
 # nftables, on a live host (nft -a list ruleset): each filter chain hooked
 # on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
-# first drop or reject (or jump to a chain holding one; a verdict map's
-# drop is not the rule's) or none; the rules above the stop as
+# first drop or reject (or jump to a chain holding one, or with policy
+# drop any goto; a verdict map's drop is not the rule's) or none; the rules above the stop as
 # "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle,
 # and those with a verdict map again as "FAMILY TABLE CHAIN HANDLE RULE"
 # (its elements are weighed by the plan); the stop and the rules after it
@@ -1344,6 +1347,9 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }
 				if (top ~ /(^| )vmap( |$)/) { vm[n] = 1; vt[n] = vmap_targets(line); if (vmap_drops(line)) drops[key] = 1 }
 				if (match(top, /(^| )(jump|goto) [^ ]+/)) { j = substr(top, RSTART, RLENGTH); sub(/.* /, "", j); jt[n] = fam " " tab " " j }
+				# a goto from an input chain with policy drop stops: what
+				# its chain does not accept meets the policy
+				if (base[key] && pol[key] == "drop" && top ~ /(^| )goto [^ ]/) { stop[n] = 1; drops[key] = 1 }
 			}
 			END {
 				# (x in drops): a test that adds no element to drops

@@ -188,9 +188,24 @@ static int jumps_to_stop(const char *children, const char *scope)
 	return r;
 }
 
+/* Whether scope declares a chain with policy DROP (a declaration has no
+ * rule's children: only its policy). */
+static int scope_policy_drops(const char *scope)
+{
+	for (const char *l = scope; l && *l;) {
+		size_t n = strcspn(l, "\n");
+		if (n == strlen("policy\tDROP") && !strncmp(l, "policy\tDROP", n))
+			return 1;
+		l += n + (l[n] == '\n');
+	}
+	return 0;
+}
+
 int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *scope)
 {
-	if (!jumps_to_stop(children, scope))
+	size_t gn = 0;
+	int goes = child_value(children, "goto", &gn) != NULL;
+	if (!jumps_to_stop(children, scope) && !(goes && scope && scope_policy_drops(scope)))
 		return 0;
 	char proto[32] = "any", ports[256] = "any", source[64] = "any";
 	for (const char *l = children; *l;) {

@@ -30,9 +30,12 @@ int mr_ipt_stop_blocks(const char *stop, const char *want);
  * negated value with a leading '!') jumps or goes to DROP or REJECT, or to
  * a chain that does however deep (scope holds the table's rules, each as
  * its chain's line, its children's lines and a blank line: struct
- * mr_aug_op's stop_scope), and mr_ipt_stop_blocks of its protocol, ports
- * and source (a negated one rules nothing out): struct mr_aug_op's stops
- * of INPUT and of ufw's chain. */
+ * mr_aug_op's stop_scope), or goes anywhere when scope also declares the
+ * rule's own chain with policy DROP (":INPUT DROP", as the node's value
+ * and "policy\tDROP"; what the chain gone to does not accept meets that
+ * policy), and mr_ipt_stop_blocks of its protocol, ports and source (a
+ * negated one rules nothing out): struct mr_aug_op's stops of INPUT and
+ * of ufw's chain. */
 int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *scope);
 
 #endif

@@ -287,20 +287,21 @@ static int ends_with(const char *s, const char *tail)
 
 /* Whether the verdict words v (of one map element) drop: drop, reject,
  * or a jump or goto to a chain drops says holds a stop. */
-static int verdict_drops(const char *verdict, int (*drops)(const char *, const void *),
+static int verdict_drops(const char *verdict, int (*drops)(const char *, int, const void *),
                          const void *arg)
 {
 	char **v = NULL;
 	size_t n = split_words(verdict, &v);
 	int r = n && (is_word(v[0], "drop") || is_word(v[0], "reject"));
 	if (n >= 2 && (is_word(v[0], "jump") || is_word(v[0], "goto")))
-		r = !drops || drops(v[1], arg);
+		r = !drops || drops(v[1], is_word(v[0], "goto"), arg);
 	words_free(v, n);
 	return r;
 }
 
 int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
-                         int (*drops)(const char *chain, const void *arg), const void *arg)
+                         int (*drops)(const char *chain, int is_goto, const void *arg),
+                         const void *arg)
 {
 	char **v = NULL;
 	size_t n = split_words(rule, &v), at = 0;
@@ -362,6 +363,7 @@ struct rule {
 	int stop;
 	char **jumps;       /* jump or goto targets (not its verdict map's) */
 	size_t n_jumps;
+	int gotos;          /* one of them is a goto */
 	int vmap;           /* it has a verdict map */
 };
 
@@ -553,7 +555,7 @@ static void add_statement(struct conf *c, struct chain *ch, const char *stmt, si
 		return;
 	ch->rules = mr_xreallocarray(ch->rules, ch->n_rules + 1, sizeof(*ch->rules));
 	struct rule *r = &ch->rules[ch->n_rules++];
-	*r = (struct rule){ first, last, mr_xstrdup(stmt), 0, NULL, 0, 0 };
+	*r = (struct rule){ first, last, mr_xstrdup(stmt), 0, NULL, 0, 0, 0 };
 	char *top = top_level(stmt);
 	char **v = NULL;
 	size_t nv = split_words(top, &v);
@@ -563,6 +565,7 @@ static void add_statement(struct conf *c, struct chain *ch, const char *stmt, si
 		if ((!strcmp(v[i], "jump") || !strcmp(v[i], "goto")) && i + 1 < nv) {
 			r->jumps = mr_xreallocarray(r->jumps, r->n_jumps + 1, sizeof(*r->jumps));
 			r->jumps[r->n_jumps++] = mr_xstrdup(v[i + 1]);
+			r->gotos |= !strcmp(v[i], "goto");
 		}
 		r->vmap |= !strcmp(v[i], "vmap");
 	}
@@ -762,10 +765,14 @@ static void read_conf(struct conf *c)
 	}
 }
 
-/* Whether the chain named name of ch's table (arg) holds a stop. */
-static int chain_drops(const char *name, const void *arg)
+/* Whether the chain named name of ch's table (arg) holds a stop, or a
+ * goto to it (is_goto) from an input chain with policy drop stops: what
+ * the chain gone to does not accept meets that policy. */
+static int chain_drops(const char *name, int is_goto, const void *arg)
 {
 	const struct conf_chain_ref *ref = arg;
+	if (is_goto && ref->ch->base_input && ref->ch->policy_drop)
+		return 1;
 	for (size_t j = 0; j < ref->c->n_chains; j++) {
 		const struct chain *o = &ref->c->chains[j];
 		if (o->drops && !strcmp(o->name, name) && !strcmp(o->table, ref->ch->table) &&
@@ -777,9 +784,19 @@ static int chain_drops(const char *name, const void *arg)
 
 /* Chains whose rules jump to a chain holding a stop stop too; a chain
  * whose verdict map may drop, or jump to such a chain, holds one for the
- * chains that jump to it (its elements are not weighed there). */
+ * chains that jump to it (its elements are not weighed there). A goto
+ * from an input chain with policy drop is a stop whatever its target:
+ * a packet the target does not accept meets the policy, not the rules
+ * below the goto. */
 static void resolve_jumps(struct conf *c)
 {
+	for (size_t i = 0; i < c->n_chains; i++)
+		for (size_t k = 0; k < c->chains[i].n_rules; k++)
+			if (c->chains[i].base_input && c->chains[i].policy_drop &&
+			    c->chains[i].rules[k].gotos) {
+				c->chains[i].rules[k].stop = 1;
+				c->chains[i].drops = 1;
+			}
 	for (int changed = 1, round = 0; changed && round < 64; round++) {
 		changed = 0;
 		for (size_t i = 0; i < c->n_chains; i++)

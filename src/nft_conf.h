@@ -53,10 +53,12 @@ int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w);
  * some of w's traffic (NULL: any new connection) to a stop: an element that may match it
  * (the rule's conditions and the element's key, as mr_nft_rule_may_match
  * weighs them) whose verdict is drop, reject, or a jump or goto to a chain
- * that drops(chain, arg) says holds a stop (drops NULL: any does). A named
+ * that drops(chain, is_goto, arg) says stops (drops NULL: any does; a goto
+ * from an input chain with policy drop does whatever the chain). A named
  * map may; a rule without a verdict map does not. */
 int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
-                         int (*drops)(const char *chain, const void *arg), const void *arg);
+                         int (*drops)(const char *chain, int is_goto, const void *arg),
+                         const void *arg);
 
 /* Whether a chain of family (ip, ip6, inet...) hooked on input sees some
  * of w's traffic: ip and ip6 that of their IP family, inet both. */

@@ -215,8 +215,9 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 		/* key: the line as written here; cover: any accept that takes all
 		 * of it, which ipt_rules.h weighs; either only above INPUT's first
 		 * stop of its traffic (a DROP, a REJECT, or a jump or goto to a
-		 * chain that leads to one however deep, RHEL's RH-Firewall-1-INPUT;
-		 * not a DROP of another port), where a new one goes. */
+		 * chain that leads to one however deep, RHEL's RH-Firewall-1-INPUT,
+		 * or under policy DROP any goto; not a DROP of another port), where
+		 * a new one goes. */
 		char *from = r[i].source ? mr_xasprintf("source='%s'", r[i].source)
 		                         : mr_xstrdup("count(source)=0");
 		char *key = mr_xasprintf(
@@ -237,7 +238,8 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 			.cover_want = want,
 			.covers = mr_ipt_node_covers,
 			.stop = IN_FILTER "append[.='INPUT']",
-			.stop_scope = IN_FILTER "append",
+			/* the rules, and INPUT's policy (for its gotos) */
+			.stop_scope = IN_FILTER "*[label()='append' or (label()='chain' and .='INPUT')]",
 			.stops = mr_ipt_node_stop_blocks,
 			.refuse = IN_FILTER "insert[.='INPUT']",
 			.refuse_why = "an '-I INPUT' rule, which iptables-restore puts at the top of the "
@@ -661,24 +663,35 @@ static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char *
 	return -1;
 }
 
-/* Every chain hooked on input sees the packet (an accept ends only its
- * own chain; a drop ends all): in one other than the chain the plan adds
- * to (mine, "FAMILY TABLE CHAIN "), a wanted rule's traffic must meet an
- * accept that covers it before any drop that may match it, or the end of
- * the chain with policy accept. Else that rule fails, naming the chain:
- * migready edits one chain. after: the facts' "KEY STOP RULE" lines. */
 /* Whether the running chain "FAMILY TABLE NAME" of prefix's table (arg:
- * the facts' "FAMILY TABLE " and the facts) holds a stop. The probe lists
- * only the chains a verdict map of an input chain goes to (the only ones
- * asked about); a chain it does not list holds none. */
+ * the input chain's "FAMILY TABLE CHAIN " and the facts) holds a stop, or
+ * a goto to it (is_goto) from that chain stops, as it does when the input
+ * chain's policy is drop. The probe lists only the chains a verdict map of
+ * an input chain goes to (the only ones asked about); a chain it does not
+ * list holds none. */
+/* Whether the running input chain prefix ("FAMILY TABLE CHAIN ") has
+ * policy drop, from the facts' "FAMILY TABLE CHAIN POLICY STOP" lines. */
+static int nft_policy_drops(const struct mr_facts *facts, const char *prefix)
+{
+	const char **in = NULL;
+	size_t n = mr_facts_get_all(facts, "fw.nft.input", &in), pl = strlen(prefix);
+	int drops = 0;
+	for (size_t i = 0; i < n && !drops; i++)
+		drops = !strncmp(in[i], prefix, pl) && !strncmp(in[i] + pl, "drop ", 5);
+	free(in);
+	return drops;
+}
+
 struct nft_table_ref {
 	const char *prefix; /* "FAMILY TABLE CHAIN ": its first two words count */
 	const struct mr_facts *facts;
 };
 
-static int nft_chain_drops(const char *chain, const void *arg)
+static int nft_chain_drops(const char *chain, int is_goto, const void *arg)
 {
 	const struct nft_table_ref *ref = arg;
+	if (is_goto && nft_policy_drops(ref->facts, ref->prefix))
+		return 1;
 	const char *table_end = strchr(ref->prefix, ' ');
 	table_end = table_end ? strchr(table_end + 1, ' ') : NULL;
 	if (!table_end)
@@ -746,6 +759,12 @@ static const char *nft_cover_after(const struct mr_facts *facts, const char *pre
 	return NULL;
 }
 
+/* Every chain hooked on input sees the packet (an accept ends only its
+ * own chain; a drop ends all): in one other than the chain the plan adds
+ * to (mine, "FAMILY TABLE CHAIN "), a wanted rule's traffic must meet an
+ * accept that covers it before any drop that may match it, or the end of
+ * the chain with policy accept. Else that rule fails, naming the chain:
+ * migready edits one chain. after: the facts' "KEY STOP RULE" lines. */
 static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const char **rules,
                                    size_t n_rules, const char **after, size_t n_after,
                                    const struct fw_rule *r, const struct nft_wants *w)

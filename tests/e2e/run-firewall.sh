@@ -370,6 +370,23 @@ if command -v nft >/dev/null; then
 		h=$(in_ns nft -a list chain inet filter input | sed -n "s/^[[:space:]]*$rule # handle \([0-9]*\)$/\1/p")
 		in_ns nft delete rule inet filter input handle "$h" || not_ok "nftables: cleanup: the rule '$rule' removed"
 	done
+	# a goto under policy drop stops whatever its chain: what plain does
+	# not accept meets the input chain's policy, not the accept below it
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
+	expect_no_grep "nftables check: the accept above the map found" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	in_ns nft insert rule inet filter input ip saddr 10.0.0.0/8 goto plain
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "nftables facts: a goto under policy drop is the stop" '^fw\.nft\.after=inet filter input 1 ip saddr 10\.0\.0\.0/8 goto plain$' "$facts"
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
+	expect_grep "nftables check: the accept below the goto is not reached" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	h=$(in_ns nft -a list chain inet filter input | sed -n 's/^[[:space:]]*ip saddr 10.0.0.0\/8 goto plain # handle \([0-9]*\)$/\1/p')
+	in_ns nft delete rule inet filter input handle "$h" || not_ok "nftables: cleanup: the goto removed"
+	# ... and a verdict map's goto (weighed element by element)
+	in_ns nft insert rule inet filter input ip saddr vmap '{ 10.20.0.0/16 : goto plain }'
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
+	expect_grep "nftables check: the accept below a map's goto is not reached" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	h=$(in_ns nft -a list chain inet filter input | sed -n 's/^[[:space:]]*ip saddr vmap { 10.20.0.0\/16 : goto plain } # handle \([0-9]*\)$/\1/p')
+	in_ns nft delete rule inet filter input handle "$h" || not_ok "nftables: cleanup: the map's goto removed"
 	for c in sub blocked plain lonely; do
 		in_ns nft delete chain inet filter $c || not_ok "nftables: cleanup: the chain $c removed"
 	done
@@ -529,6 +546,40 @@ expect_status "deep: a second apply" 0 "$st" "$out"
 in_ns iptables-restore < "$WORK/deep.v4"
 out=$(in_ns "$MIGREADY" --color never check --local -p deep.ini 2>&1)
 expect_grep "deep: the running rule below the jump is missing too" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
+
+# A goto from INPUT under policy DROP, to a chain that only accepts SSH:
+# what that chain does not accept meets INPUT's policy, never the accept
+# below the goto, which does not count (file and running chain alike);
+# under policy ACCEPT the same goto is no stop.
+ROOT=$WORK/goto
+awk '/^:OUTPUT/ { print; print ":mr-mgmt - [0:0]"; next }
+	/^-A INPUT -j REJECT/ { print "-A INPUT -s 10.0.0.0/8 -g mr-mgmt"
+		print "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" }
+	/^COMMIT/ { print "-A mr-mgmt -p tcp -m tcp --dport 22 -j ACCEPT" }
+	{ print }' "$ORIG" > "$WORK/goto.v4"
+in_ns iptables-restore --test < "$WORK/goto.v4" && ok "goto: the rules load" || not_ok "goto: the rules load"
+debian_host "$ROOT" "$WORK/goto.v4"
+out=$(mr check --local --root "$ROOT" -p deep.ini 2>&1); st=$?
+expect_status "goto: check" 2 "$st" "$out"
+expect_grep "goto: the accept below it is not reached" "firewall\.allow +drift +'below '-A INPUT -s 10\.0\.0\.0/8 -g mr-mgmt', which stops it' -> 'present'" "$out"
+out=$(mr apply --local --root "$ROOT" -p deep.ini 2>&1); st=$?
+expect_status "goto: apply" 2 "$st" "$out"
+grep -A1 -xF -- '-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT' "$ROOT/etc/iptables/rules.v4" | sed -n 2p | grep -qxF -- '-A INPUT -s 10.0.0.0/8 -g mr-mgmt' \
+	&& ok "goto: right above it" || not_ok "goto: right above it" "$(cat "$ROOT/etc/iptables/rules.v4")"
+sed 's/^:INPUT DROP/:INPUT ACCEPT/' "$WORK/goto.v4" > "$WORK/goto-accept.v4"
+debian_host "$WORK/goto-accept" "$WORK/goto-accept.v4"
+out=$(mr check --local --root "$WORK/goto-accept" -p deep.ini 2>&1); st=$?
+expect_status "goto under policy ACCEPT: in state (the goto is no stop)" 0 "$st" "$out"
+in_ns iptables-restore < "$WORK/goto.v4"
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "goto: the running goto is the stop, with its source" '^fw\.iptables\.stop=6 any any 10\.0\.0\.0/8$' "$facts"
+out=$(in_ns "$MIGREADY" --color never check --local -p deep.ini 2>&1)
+expect_grep "goto: the running accept below it is missing" "firewall\.running +drift +absent -> '-s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT'" "$out"
+in_ns iptables-restore < "$WORK/goto-accept.v4"
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_no_grep "goto under policy ACCEPT: no running stop" '^fw\.iptables\.stop=6 ' "$facts"
+in_ns iptables-restore < "$ORIG"
+in_ns iptables -w -X mr-mgmt
 
 # ---- apply on the namespace as a live host: an /etc of its own (an
 # overlay whose upper layer is $WORK/NAME/upper), its own /run and

@@ -132,6 +132,26 @@ static void test_stops(void **state)
 	assert_int_equal(mr_ipt_node_stop_blocks("goto\tblock\n", "tcp 16509 any", scope), 1);
 	assert_int_equal(mr_ipt_node_stop_blocks("jump\tlog\n", "tcp 16509 any", scope), 0);
 	assert_int_equal(mr_ipt_node_stop_blocks("jump\t!DROP\n", "tcp 16509 any", NULL), 0);
+	/* a goto from a chain with policy DROP (its declaration in the scope)
+	 * stops whatever the chain gone to: what that does not accept meets
+	 * the policy; a jump there returns, and a goto under ACCEPT too */
+	static const char drop_scope[] = "INPUT\npolicy\tDROP\n\n"
+	                                 "INPUT\nsource\t10.0.0.0/8\ngoto\tmgmt\n\n"
+	                                 "mgmt\nprotocol\ttcp\ndport\t22\njump\tACCEPT\n\n";
+	static const char accept_scope[] = "INPUT\npolicy\tACCEPT\n\n"
+	                                   "mgmt\nprotocol\ttcp\ndport\t22\njump\tACCEPT\n\n";
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.0.0.0/8\ngoto\tmgmt\n",
+	                                         "tcp 16509 10.20.0.0/24", drop_scope),
+	                 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.30.0.0/16\ngoto\tmgmt\n",
+	                                         "tcp 16509 10.20.0.0/24", drop_scope),
+	                 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.0.0.0/8\njump\tmgmt\n",
+	                                         "tcp 16509 10.20.0.0/24", drop_scope),
+	                 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.0.0.0/8\ngoto\tmgmt\n",
+	                                         "tcp 16509 10.20.0.0/24", accept_scope),
+	                 0);
 	/* INPUT's stops too: a REJECT of UDP stops no TCP */
 	assert_int_equal(mr_ipt_node_stop_blocks("protocol\tudp\njump\tREJECT\n", "udp 16509 any",
 	                                         NULL), 1);

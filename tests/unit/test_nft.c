@@ -277,10 +277,18 @@ static void test_stops_in_maps_and_chains(void **state)
 		  "  jump block" },
 		{ "a map's jump to it", "  iifname vmap { eth1 : jump block, lo : accept }\n",
 		  "  iifname vmap" },
+		/* under policy drop, what a chain gone to does not accept meets
+		 * the policy: a goto stops even to a chain without a drop */
+		{ "a goto to a chain that only accepts", "  ip saddr 10.0.0.0/8 goto ssh\n",
+		  "  ip saddr 10.0.0.0/8 goto ssh" },
+		{ "a map's goto to it", "  iifname vmap { eth1 : goto ssh }\n", "  iifname vmap" },
+		/* ... and a jump to it returns: no stop, the rules at the end */
+		{ "a jump to a chain that only accepts", "  ip saddr 10.0.0.0/8 jump ssh\n", " }\n}" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		print_message("case: %s\n", cases[i].name);
 		char *text = mr_xasprintf("table inet filter {\n chain block { ip saddr 10.0.0.0/8 drop; }\n"
+		                          " chain ssh { tcp dport 22 accept; }\n"
 		                          " chain input {\n  type filter hook input priority 0; policy drop;\n"
 		                          "%s }\n}\n",
 		                          cases[i].rules);
@@ -298,6 +306,17 @@ static void test_stops_in_maps_and_chains(void **state)
 		free(found);
 		free(text);
 	}
+	/* under policy accept a goto is no stop: the rules go at the end */
+	static const char accepting[] =
+		"table inet filter {\n chain ssh { tcp dport 22 accept; }\n"
+		" chain input {\n  type filter hook input priority 0; policy accept;\n"
+		"  ip saddr 10.0.0.0/8 goto ssh\n  iifname vmap { eth1 : goto ssh }\n }\n}\n";
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(accepting, strlen(accepting), want_pair, 2, &found);
+	if (!out || !strstr(out, "  iifname vmap { eth1 : goto ssh }\n  tcp dport 16509 accept\n"))
+		fail_msg("policy accept: %s", out ? out : found);
+	free(out);
+	free(found);
 	/* the maps themselves */
 	assert_int_equal(mr_nft_vmap_may_stop("ip6 saddr vmap { fd00:20::/64 : drop }", &want_pair[1],
 	                                      NULL, NULL), 0);
