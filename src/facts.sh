@@ -1203,14 +1203,15 @@ esac
 # state or a comment are left out; a stop's other conditions are not
 # read (its digest may say it stops more than it does, never less).
 ! readable "$r/etc/ufw/ufw.conf" || say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$rf" | tr -d '"' | tail -n 1)"
-# ufw's IPV6= (no: it never loads user6.rules), the last one, read by the
-# shell (no process)
+# ufw's IPV6=, the last one (its init script, which sources the file,
+# loads user6.rules only for yes or YES), read by the shell (no process);
+# "unset" when the file sets none
 if readable "$r/etc/default/ufw"; then
-	u6=
+	u6=unset
 	while IFS= read -r l || [ -n "$l" ]; do
-		case $l in IPV6=*) u6=${l#IPV6=}; u6=${u6%"$cr"}; u6=${u6#\"}; u6=${u6%\"} ;; esac
+		case $l in IPV6=*) u6=${l#IPV6=}; u6=${u6%"$cr"}; u6=${u6#[\"\']}; u6=${u6%[\"\']} ;; esac
 	done < "$rf"
-	[ -z "$u6" ] || say fw.ufw.ipv6 "$u6"
+	say fw.ufw.ipv6 "$u6"
 fi
 ! readable "$r/etc/firewalld/firewalld.conf" || say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$rf" | tail -n 1)"
 ! intree "$r/etc/nftables.d" || [ ! -d "$rf" ] || say fw.nftables.d present

@@ -532,18 +532,23 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 	size_t n = wanted_rules(plan, profile, 1, 0, &r);
 	static const char *const argv[] = { "ufw", "reload", NULL };
 	struct mr_plan_cmd *reload = n ? mr_plan_command(plan, "ufw reload", argv) : NULL;
-	/* IPV6=no in /etc/default/ufw: ufw never loads user6.rules (and drops
-	 * IPv6 in INPUT): a rule there would open nothing, and stay drift */
+	/* Unless /etc/default/ufw says IPV6=yes (its init script takes yes or
+	 * YES only), ufw never loads user6.rules and drops IPv6 in INPUT: a
+	 * rule there would open nothing, and stay drift. Unknown (no file
+	 * read): both, as ufw ships. */
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *ipv6 = facts ? mr_facts_get(facts, "fw.ufw.ipv6") : NULL;
-	int no_v6 = ipv6 && !strcasecmp(ipv6, "no");
+	int no_v6 = ipv6 && strcmp(ipv6, "yes") != 0 && strcmp(ipv6, "YES") != 0;
 	for (size_t i = 0; i < n; i++) {
 		int v6 = r[i].source && strchr(r[i].source, ':');
 		if (v6 && no_v6) {
+			char *says = strcmp(ipv6, "unset") ? mr_xasprintf("says IPV6=%s", ipv6)
+			                                   : mr_xstrdup("sets no IPV6");
 			mr_plan_fail(plan, "firewall.source", origin,
-			             "IPv6 source '%s': ufw's /etc/default/ufw says IPV6=no, so ufw never "
-			             "loads user6.rules and drops IPv6; set IPV6=yes there",
-			             r[i].source);
+			             "IPv6 source '%s': ufw's /etc/default/ufw %s, so ufw never loads "
+			             "user6.rules and drops IPv6; set IPV6=yes there",
+			             r[i].source, says);
+			free(says);
 			continue;
 		}
 		if (!r[i].source || !v6)

@@ -762,6 +762,18 @@ static void test_probe_ufw_ipv6(void **state)
 		NULL, NULL, &t);
 	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "no");
 	tree_facts_done(root, f, t);
+	/* single quotes too (the init script sources the file) */
+	char root_quoted[] = "/tmp/mr-facts-XXXXXX";
+	f = tree_facts(root_quoted, "mkdir -p $R/etc/default && printf \"IPV6='yes'\\n\" > $R/etc/default/ufw",
+	               NULL, NULL, &t);
+	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "yes");
+	tree_facts_done(root_quoted, f, t);
+	/* none set: ufw takes it as no */
+	char root_unset[] = "/tmp/mr-facts-XXXXXX";
+	f = tree_facts(root_unset, "mkdir -p $R/etc/default && printf 'ENABLED=yes\\n' > $R/etc/default/ufw",
+	               NULL, NULL, &t);
+	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "unset");
+	tree_facts_done(root_unset, f, t);
 }
 
 /* ---- the host's lock ---- */

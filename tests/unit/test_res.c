@@ -499,6 +499,27 @@ static const struct res_case firewall_cases[] = {
 	  "failed firewall.source line 2: IPv6 source 'fd00:20::/64': ufw's /etc/default/ufw says "
 	  "IPV6=no, so ufw never loads user6.rules and drops IPv6; set IPV6=yes there\n"
 	  "observed firewall.backend: ufw\n" },
+	/* ufw's init script loads user6.rules for yes or YES only: another
+	 * value, or none, is no */
+	{ "firewall: ufw without IPV6=", "probe=1\nmode=tree\nfw.ufw.enabled=yes\nfw.ufw.ipv6=unset\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = fd00:20::/64\n", 0,
+	  "failed firewall.source line 2: IPv6 source 'fd00:20::/64': ufw's /etc/default/ufw sets "
+	  "no IPV6, so ufw never loads user6.rules and drops IPv6; set IPV6=yes there\n"
+	  "observed firewall.backend: ufw\n" },
+	{ "firewall: ufw with IPV6=true, any source: IPv4 only",
+	  "probe=1\nmode=tree\nfw.ufw.enabled=yes\nfw.ufw.ipv6=true\n", "[firewall]\nallow = 16509/tcp\n",
+	  0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
+	  "observed firewall.backend: ufw\n" },
+	{ "firewall: ufw with IPV6=YES, any source: both",
+	  "probe=1\nmode=tree\nfw.ufw.enabled=yes\nfw.ufw.ipv6=YES\n", "[firewall]\nallow = 16509/tcp\n",
+	  0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
+	  "file /etc/ufw/user6.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 ::/0 any ::/0 in [firewall.allow]\n"
+	  "observed firewall.backend: ufw\n" },
 	{ "firewall: ufw with IPV6=no, any source: IPv4 only",
 	  "probe=1\nmode=tree\nfw.ufw.enabled=yes\nfw.ufw.ipv6=no\n",
 	  "[firewall]\nallow = 16509/tcp\n", 0,
