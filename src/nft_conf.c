@@ -1,5 +1,4 @@
 /* nftables' configuration: the input chain's accept rules (nft_conf.h). */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -118,39 +117,14 @@ static int port_item_holds(const char *item, const void *arg)
 	return k && !item[k] && lo <= w->lo && w->hi <= hi;
 }
 
-static int parse_prefix(const char *s, int *family, unsigned char addr[16], int *bits)
-{
-	char buf[64];
-	const char *slash = strchr(s, '/');
-	size_t l = slash ? (size_t)(slash - s) : strlen(s);
-	if (l >= sizeof(buf))
-		return 0;
-	memcpy(buf, s, l);
-	buf[l] = '\0';
-	*family = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(*family, buf, addr) != 1)
-		return 0;
-	int max = *family == AF_INET6 ? 128 : 32;
-	*bits = max;
-	if (slash) {
-		char *end = NULL;
-		long b = strtol(slash + 1, &end, 10);
-		if (!isdigit((unsigned char)slash[1]) || *end || b < 0 || b > max)
-			return 0;
-		*bits = (int)b;
-	}
-	return 1;
-}
-
 int mr_nft_prefix_holds(const char *prefix, const char *source)
 {
-	int fa, fb, ba, bb;
-	unsigned char a[16], b[16];
-	if (!parse_prefix(prefix, &fa, a, &ba) || !parse_prefix(source, &fb, b, &bb) || fa != fb ||
-	    bb < ba)
+	struct mr_cidr a, b;
+	if (mr_cidr_parse(prefix, &a) != MR_CIDR_OK || mr_cidr_parse(source, &b) != MR_CIDR_OK ||
+	    a.family != b.family || b.bits < a.bits)
 		return 0;
-	for (int i = 0; i < ba; i++)
-		if (((a[i / 8] >> (7 - i % 8)) & 1) != ((b[i / 8] >> (7 - i % 8)) & 1))
+	for (int i = 0; i < a.bits; i++)
+		if (((a.addr[i / 8] >> (7 - i % 8)) & 1) != ((b.addr[i / 8] >> (7 - i % 8)) & 1))
 			return 0;
 	return 1;
 }
@@ -213,10 +187,8 @@ static int port_item_overlaps(const char *item, const void *arg)
 
 static int source_item_overlaps(const char *item, const void *arg)
 {
-	int family;
-	unsigned char addr[16];
-	int bits;
-	if (!parse_prefix(item, &family, addr, &bits))
+	struct mr_cidr c;
+	if (mr_cidr_parse(item, &c) != MR_CIDR_OK)
 		return 1; /* not an address: may */
 	return mr_nft_prefix_holds(item, arg) || mr_nft_prefix_holds(arg, item);
 }

@@ -1,7 +1,6 @@
 /* The profile schema (migready.profile(5)) and the checkers of each value
  * type. Messages leave out the key's name, which the caller puts in front:
  * "auth_tcp: expected none or sasl, got 'nope'". */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -429,52 +428,32 @@ static char *check_name(const char *value)
 /* addr[/prefix], IPv4 or IPv6. With require_net, host bits must be 0. */
 static char *check_cidr_(const char *value, int require_net)
 {
-	char addr[64];
-	const char *slash = strchr(value, '/');
-	size_t an = slash ? (size_t)(slash - value) : strlen(value);
-	unsigned char bytes[16];
-	int family, bits;
-
-	if (an == 0 || an >= sizeof(addr))
+	struct mr_cidr c;
+	enum mr_cidr_status st = mr_cidr_parse(value, &c);
+	if (st == MR_CIDR_BAD_ADDR || (st == MR_CIDR_BAD_PREFIX && !strchr(value, '/')))
 		goto bad;
-	memcpy(addr, value, an);
-	addr[an] = '\0';
-	if (inet_pton(AF_INET, addr, bytes) == 1) {
-		family = AF_INET;
-		bits = 32;
-	} else if (inet_pton(AF_INET6, addr, bytes) == 1) {
-		family = AF_INET6;
-		bits = 128;
-	} else {
-		goto bad;
-	}
-	if (!slash)
-		return NULL;
-	long prefix;
-	if (slash[1] == '-' || parse_long(slash + 1, &prefix) < 0)
-		goto bad;
-	if (prefix < 0 || prefix > bits) {
-		char *what = mr_xasprintf("a prefix length from 0 to %d", bits);
+	if (st == MR_CIDR_BAD_PREFIX) {
+		char *what = mr_xasprintf("a prefix length from 0 to %d", c.max);
 		char *m = expected(what, value);
 		free(what);
 		return m;
 	}
-	if (!require_net)
+	if (!require_net || c.bits == c.max)
 		return NULL;
 	int set = 0;
-	for (int i = (int)prefix; i < bits; i++) {
+	for (int i = c.bits; i < c.max; i++) {
 		unsigned char bit = (unsigned char)(0x80u >> (i % 8));
-		if (bytes[i / 8] & bit) {
+		if (c.addr[i / 8] & bit) {
 			set = 1;
-			bytes[i / 8] &= (unsigned char)~bit;
+			c.addr[i / 8] &= (unsigned char)~bit;
 		}
 	}
 	if (set) {
-		char net[INET6_ADDRSTRLEN];
-		inet_ntop(family, bytes, net, sizeof(net));
+		char *net = mr_cidr_format(&c);
 		char *q = mr_ini_quote(value);
 		char *m = mr_xasprintf("expected a network without host bits, got %s; did you "
-		                       "mean '%s/%ld'?", q, net, prefix);
+		                       "mean '%s'?", q, net);
+		free(net);
 		free(q);
 		return m;
 	}

@@ -15,7 +15,6 @@
  * Not iptables-restore of the file: that
  * flushes the whole filter table, and with it the chains that libvirt,
  * neutron's agents or docker add at run time and never save. */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -596,20 +595,9 @@ static char *nft_merge(const void *data, const char *old, size_t len, char **fou
  * rollback is found again in nft's listing by its text. */
 static char *nft_source(const char *src)
 {
-	char addr[INET6_ADDRSTRLEN + 8], canon[INET6_ADDRSTRLEN];
-	unsigned char bytes[16];
-	const char *slash = strchr(src, '/');
-	size_t an = slash ? (size_t)(slash - src) : strlen(src);
-	if (an >= sizeof(addr))
-		return mr_xstrdup(src);
-	memcpy(addr, src, an);
-	addr[an] = '\0';
-	int af = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(af, addr, bytes) != 1 || !inet_ntop(af, bytes, canon, sizeof(canon)))
-		return mr_xstrdup(src);
-	if (!slash || !strcmp(slash, af == AF_INET6 ? "/128" : "/32"))
-		return mr_xstrdup(canon);
-	return mr_xasprintf("%s%s", canon, slash);
+	struct mr_cidr c;
+	/* the profile's schema checked it */
+	return mr_cidr_parse(src, &c) == MR_CIDR_OK ? mr_cidr_format(&c) : mr_xstrdup(src);
 }
 
 static struct nft_wants *nft_wants_of(const struct fw_rule *r, size_t n)

@@ -134,6 +134,18 @@ int mr_addr_is_loopback(const char *addr, size_t n);
 /* addr[0..n) as an IP address in out (IPv4 as IPv4-mapped IPv6, in the
  * spellings above): 1, or 0 for anything else (a name). */
 int mr_addr_parse(const char *addr, size_t n, unsigned char out[16]);
+/* An address or network "ADDR[/BITS]", IPv4 or IPv6 as inet_pton(3)
+ * reads them, BITS plain digits: its family, bytes and prefix length (the
+ * family's whole length without /BITS). */
+struct mr_cidr {
+	int family;             /* AF_INET or AF_INET6 */
+	unsigned char addr[16]; /* IPv4 in the first 4 */
+	int bits, max;          /* max: 32 or 128 */
+};
+enum mr_cidr_status { MR_CIDR_OK, MR_CIDR_BAD_ADDR, MR_CIDR_BAD_PREFIX };
+enum mr_cidr_status mr_cidr_parse(const char *s, struct mr_cidr *out);
+/* c as nft lists it: the address canonical, no /32 or /128. The caller's. */
+char *mr_cidr_format(const struct mr_cidr *c);
 /* Is addr[0..n) the wildcard address (0.0.0.0, ::), every address of the
  * host to a listener? */
 int mr_addr_is_any(const char *addr, size_t n);

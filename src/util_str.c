@@ -257,6 +257,38 @@ int mr_addr_parse(const char *addr, size_t n, unsigned char out[16])
 	return inet_pton(AF_INET6, buf, out) == 1;
 }
 
+enum mr_cidr_status mr_cidr_parse(const char *s, struct mr_cidr *out)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	if (n == 0 || n >= sizeof(buf))
+		return MR_CIDR_BAD_ADDR;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	memset(out, 0, sizeof(*out));
+	out->family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	out->max = out->family == AF_INET6 ? 128 : 32;
+	if (inet_pton(out->family, buf, out->addr) != 1)
+		return MR_CIDR_BAD_ADDR;
+	out->bits = out->max;
+	if (!slash)
+		return MR_CIDR_OK;
+	size_t digits = strspn(slash + 1, "0123456789");
+	if (!digits || slash[1 + digits] || digits > 3)
+		return MR_CIDR_BAD_PREFIX;
+	out->bits = atoi(slash + 1);
+	return out->bits <= out->max ? MR_CIDR_OK : MR_CIDR_BAD_PREFIX;
+}
+
+char *mr_cidr_format(const struct mr_cidr *c)
+{
+	char text[INET6_ADDRSTRLEN];
+	if (!inet_ntop(c->family, c->addr, text, sizeof(text)))
+		return mr_xstrdup("?");
+	return c->bits == c->max ? mr_xstrdup(text) : mr_xasprintf("%s/%d", text, c->bits);
+}
+
 int mr_addr_is_loopback(const char *addr, size_t n)
 {
 	char buf[INET6_ADDRSTRLEN + 1];

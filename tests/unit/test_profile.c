@@ -235,8 +235,7 @@ static const struct type_case type_cases[] = {
 	  "firewall.source: expected an IPv4 or IPv6 address or network (10.20.0.0/24), got "
 	  "'10.20.0/24'" },
 	{ "firewall", "source", "10.20.0.0/",
-	  "firewall.source: expected an IPv4 or IPv6 address or network (10.20.0.0/24), got "
-	  "'10.20.0.0/'" },
+	  "firewall.source: expected a prefix length from 0 to 32, got '10.20.0.0/'" },
 	/* nova set */
 	{ "nova", "set", "libvirt/live_migration_completion_timeout 800", NULL },
 	{ "nova", "set", "DEFAULT/debug true", NULL },

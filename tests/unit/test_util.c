@@ -129,6 +129,46 @@ static void test_addr_parse(void **state)
 	assert_false(mr_addr_is_any("::1", 3));
 }
 
+/* A network read and written back as nft lists it; what is not one */
+static void test_cidr(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		enum mr_cidr_status st;
+		const char *out; /* mr_cidr_format's, when read */
+	} cases[] = {
+		{ "10.20.0.0/24", MR_CIDR_OK, "10.20.0.0/24" },
+		{ "10.20.0.5/32", MR_CIDR_OK, "10.20.0.5" },
+		{ "10.20.0.5", MR_CIDR_OK, "10.20.0.5" },
+		{ "FD00:0020:0::/64", MR_CIDR_OK, "fd00:20::/64" },
+		{ "fd00::5/128", MR_CIDR_OK, "fd00::5" },
+		{ "0.0.0.0/0", MR_CIDR_OK, "0.0.0.0/0" },
+		{ "10.20.0.0/33", MR_CIDR_BAD_PREFIX, NULL },
+		{ "fd00::/129", MR_CIDR_BAD_PREFIX, NULL },
+		{ "10.20.0.0/", MR_CIDR_BAD_PREFIX, NULL },
+		{ "10.20.0.0/+24", MR_CIDR_BAD_PREFIX, NULL },
+		{ "10.20.0.0/0024", MR_CIDR_BAD_PREFIX, NULL },
+		{ "10.20.0.0/24x", MR_CIDR_BAD_PREFIX, NULL },
+		{ "10.20.0/24", MR_CIDR_BAD_ADDR, NULL },
+		{ "/24", MR_CIDR_BAD_ADDR, NULL },
+		{ "compute1/24", MR_CIDR_BAD_ADDR, NULL },
+		{ "", MR_CIDR_BAD_ADDR, NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_cidr c;
+		enum mr_cidr_status st = mr_cidr_parse(cases[i].in, &c);
+		if (st != cases[i].st)
+			fail_msg("'%s': status %d, not %d", cases[i].in, st, cases[i].st);
+		if (!cases[i].out)
+			continue;
+		char *out = mr_cidr_format(&c);
+		if (strcmp(out, cases[i].out) != 0)
+			fail_msg("'%s' written '%s', not '%s'", cases[i].in, out, cases[i].out);
+		free(out);
+	}
+}
+
 /* What a message or a text report shows of a value: one line, and no
  * byte a terminal could take for part of an escape sequence. */
 static void test_shown(void **state)
@@ -193,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_distance_and_suggest),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_addr_parse),
+		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
