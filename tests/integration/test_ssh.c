@@ -868,6 +868,34 @@ static void test_run_timeout(void **state)
 	mr_transport_close(t);
 }
 
+/* --timeout is a limit on silence: a command that keeps writing runs on
+ * past it (the man page says so), one silent as long fails. */
+static void test_run_timeout_is_silence(void **state)
+{
+	struct lab_host lh;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	int status = -1;
+	(void)state;
+	lab_host_init(&lh, 1);
+	struct mr_transport *t = mr_transport_ssh_new(&lh.h, 2, &err);
+	assert_non_null(t);
+	time_t t0 = time(NULL);
+	if (sh_run(t, "for i in 1 2 3 4 5; do echo $i; sleep 1; done", &out, NULL, &status, &err) < 0)
+		fail_msg("a command still writing was cut: %s", err_text(err));
+	assert_true(time(NULL) - t0 >= 4);
+	assert_int_equal(status, 0);
+	assert_string_equal(out, "1\n2\n3\n4\n5\n");
+	free(out);
+	assert_int_equal(sh_run(t, "echo 1; sleep 4; echo 2", NULL, NULL, &status, &err), -1);
+	char *m = err_text(err);
+	if (!strstr(m, "timed out after 2 s"))
+		fail_msg("got '%s'", m);
+	free(m);
+	mr_error_free(err);
+	mr_transport_close(t);
+}
+
 /* Stops the lab's sshd processes serving established connections (this
  * test's own: the lab's port is its own) for seconds: a host too loaded to
  * answer. */
@@ -1481,6 +1509,7 @@ int main(void)
 		cmocka_unit_test(test_argv_words),
 		cmocka_unit_test(test_run_timeout),
 		cmocka_unit_test(test_run_timeout_raised),
+		cmocka_unit_test(test_run_timeout_is_silence),
 		cmocka_unit_test(test_one_connection_per_transport),
 		cmocka_unit_test(test_parallel_hosts),
 		cmocka_unit_test(test_host_key_mismatch),
