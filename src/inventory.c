@@ -2129,6 +2129,134 @@ static void j_group(struct aparse *ap, const char *name, struct json_object *def
 	mr_strv_free(children);
 }
 
+/* A key of a JSON object: its text (escapes decoded), its line, and its
+ * place, to sort repeats after the first. */
+struct jkey {
+	char *name;
+	unsigned line;
+	size_t at;
+};
+
+static int jkey_cmp(const void *a, const void *b)
+{
+	const struct jkey *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : x->at < y->at ? -1 : 1;
+}
+
+/* A repeated key: the repeat, and the line of the first. */
+struct jdup {
+	struct jkey key;
+	unsigned first_line;
+};
+
+static int jdup_cmp(const void *a, const void *b)
+{
+	const struct jdup *x = a, *y = b;
+	return x->key.at < y->key.at ? -1 : x->key.at > y->key.at;
+}
+
+/* One object's keys: each repeat into dups, the others freed. */
+static void jkeys_check(struct jkey *keys, size_t n, struct jdup **dups, size_t *n_dups)
+{
+	qsort(keys, n, sizeof(*keys), jkey_cmp);
+	for (size_t i = 0, first = 0; i < n; i++) {
+		if (i == 0 || strcmp(keys[i].name, keys[first].name) != 0) {
+			first = i;
+			continue;
+		}
+		*dups = mr_xreallocarray(*dups, *n_dups + 1, sizeof(**dups));
+		(*dups)[(*n_dups)++] = (struct jdup){ keys[i], keys[first].line };
+		keys[i].name = NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(keys[i].name);
+}
+
+/* json-c keeps the last of a key given twice in one object, as Ansible
+ * does, without a word: a group's hosts or a host's settings given first
+ * would be dropped. So the text (valid JSON: json-c read it) is walked
+ * once more for the keys of each object. */
+static void json_unique_keys(const char *text, size_t len, const char *file,
+                             struct mr_error **err)
+{
+	struct frame {
+		int object, want_key;
+		struct jkey *keys;
+		size_t n, cap;
+	} *stack = NULL;
+	size_t depth = 0, cap = 0, n_dups = 0;
+	struct jdup *dups = NULL;
+	unsigned line = 1;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		struct frame *top = depth ? &stack[depth - 1] : NULL;
+		if (c == '\n') {
+			line++;
+		} else if (c == '{' || c == '[') {
+			if (depth == cap) {
+				cap = cap ? cap * 2 : 16;
+				stack = mr_xreallocarray(stack, cap, sizeof(*stack));
+			}
+			stack[depth++] = (struct frame){ c == '{', c == '{', NULL, 0, 0 };
+		} else if ((c == '}' || c == ']') && top) {
+			if (top->object)
+				jkeys_check(top->keys, top->n, &dups, &n_dups);
+			free(top->keys);
+			depth--;
+		} else if (c == ',' && top && top->object) {
+			top->want_key = 1;
+		} else if (c == '"') {
+			size_t start = i++;
+			int escaped = 0;
+			for (; i < len && text[i] != '"'; i++)
+				if (text[i] == '\\') {
+					escaped = 1;
+					i++;
+				}
+			if (i >= len) /* not reached for valid JSON */
+				break;
+			if (!top || !top->object || !top->want_key)
+				continue;
+			top->want_key = 0;
+			char *name = mr_xstrndup(text + start + 1, i - start - 1);
+			if (escaped) { /* as json-c reads it: "\u0061" is "a" */
+				char *quoted = mr_xstrndup(text + start, i - start + 1);
+				struct json_object *o = json_tokener_parse(quoted);
+				if (o && json_object_is_type(o, json_type_string)) {
+					free(name);
+					name = mr_xstrdup(json_object_get_string(o));
+				}
+				json_object_put(o);
+				free(quoted);
+			}
+			if (top->n == top->cap) {
+				top->cap = top->cap ? top->cap * 2 : 8;
+				top->keys = mr_xreallocarray(top->keys, top->cap, sizeof(*top->keys));
+			}
+			top->keys[top->n++] = (struct jkey){ name, line, start };
+		}
+	}
+	while (depth--) { /* not reached for valid JSON */
+		for (size_t k = 0; k < stack[depth].n; k++)
+			free(stack[depth].keys[k].name);
+		free(stack[depth].keys);
+	}
+	free(stack);
+	/* in the file's order (inner objects close first) */
+	if (n_dups)
+		qsort(dups, n_dups, sizeof(*dups), jdup_cmp);
+	for (size_t i = 0; i < n_dups; i++) {
+		struct mr_loc loc = { file, dups[i].key.line };
+		mr_error_at(err, MR_ERR_INPUT, &loc,
+		            "duplicate key '%s', first at %s:%u (JSON keys should be unique; "
+		            "Ansible keeps the last one only)",
+		            dups[i].key.name, file, dups[i].first_line);
+		free(dups[i].key.name);
+	}
+	free(dups);
+}
+
 static void load_json(struct mr_inventory *inv, const char *text, size_t len,
                       struct mr_error **err)
 {
@@ -2157,6 +2285,7 @@ static void load_json(struct mr_inventory *inv, const char *text, size_t len,
 		             "expected an object of groups, as ansible-inventory --list prints");
 		goto out;
 	}
+	json_unique_keys(text, len, inv->path, err);
 	/* hosts in the order of _meta.hostvars, then those only in groups */
 	struct json_object *meta = NULL, *hostvars = NULL;
 	if (json_object_object_get_ex(root, "_meta", &meta) &&

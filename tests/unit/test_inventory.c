@@ -636,6 +636,18 @@ static void test_yaml_json_errors(void **state)
 		  "F: group 'a': child 'b' is a descendant of 'a' itself\n"
 		  "F: group 'b': child 'a' is a descendant of 'b' itself\n" },
 		{ "{\"all\": {\"children\": [\"ungrouped\"]}}", "F: no hosts\n" },
+		/* a key given twice in one object (json-c keeps the last): each
+		 * repeat named at its line, an escaped spelling too; the same key
+		 * in two objects, or inside a string, is no repeat */
+		{ "{\"_meta\": {\"hostvars\": {\n\"a\": {\"ansible_port\": 22},\n"
+		  "\"\\u0061\": {\"ansible_port\": 22, \"x\": \"{\\\"ansible_port\\\": 1}\",\n"
+		  "\"ansible_port\": 2222}}},\n\"g\": {\"hosts\": [\"a\"]}, \"g\": {\"hosts\": []}}",
+		  "F:3: duplicate key 'a', first at F:2 (JSON keys should be unique; Ansible keeps the "
+		  "last one only)\n"
+		  "F:4: duplicate key 'ansible_port', first at F:3 (JSON keys should be unique; Ansible "
+		  "keeps the last one only)\n"
+		  "F:5: duplicate key 'g', first at F:5 (JSON keys should be unique; Ansible keeps the "
+		  "last one only)\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char *path = temp_inventory(cases[i].text);
