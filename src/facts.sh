@@ -470,7 +470,8 @@ sshd_read() {
 		case $kw in
 		[Ii][Nn][Cc][Ll][Uu][Dd][Ee] | [Mm][Aa][Tt][Cc][Hh] | [Pp][Uu][Bb][Kk][Ee][Yy][Aa]* | \
 		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk]* | [Aa][Uu][Tt][Hh][Ee][Nn][Tt][Ii][Cc][Aa][Tt][Ii][Oo][Nn][Mm]* | \
-		[Aa][Ll][Ll][Oo][Ww][UuGg]* | [Dd][Ee][Nn][Yy][UuGg]* | [Ss][Tt][Rr][Ii][Cc][Tt][Mm]*)
+		[Aa][Ll][Ll][Oo][Ww][UuGg]* | [Dd][Ee][Nn][Yy][UuGg]* | [Ss][Tt][Rr][Ii][Cc][Tt][Mm]* | \
+		[Ff][Oo][Rr][Cc][Ee][Cc]* | [Cc][Hh][Rr][Oo][Oo][Tt]* | [Rr][Ee][Vv][Oo][Kk]* | [Uu][Ss][Ee][Pp][Aa][Mm])
 			printf 'sshd.line=%s %s %s %s\n' "$sp" "$sn" "$kw" "$a" ;;
 		*) continue ;;
 		esac
@@ -1042,6 +1043,22 @@ if [ -n "$xuser" ]; then
 			x=no; [ ! -x "$rf" ] || [ -d "$rf" ] || x=yes; say shell.exec "$s $x" ;;
 		esac
 	done
+	# its /etc/shadow entry: sshd refuses a locked password ('!') where
+	# PAM does not handle the account (UsePAM no), and an expired account
+	# either way (pam_unix's account check): "account.shadow=LOCKED
+	# EXPIRE", LOCKED yes or no, EXPIRE its day number or -; or absent (no
+	# file), unreadable, or none (no line: another source of accounts)
+	if readable "$r/etc/shadow"; then
+		acs=none
+		while IFS=: read -r n p _ _ _ _ _ e _ || [ -n "$n" ]; do
+			[ "$n" = "$xuser" ] || continue
+			case $p in '!'*) acs=yes ;; *) acs=no ;; esac
+			acs="$acs ${e:--}"
+			break
+		done < "$rf"
+		say account.shadow "$acs"
+	elif intree "$r/etc/shadow" && [ -e "$rf" ]; then say account.shadow unreadable
+	else say account.shadow absent; fi
 	# SELinux, which labels ~/.ssh (sshd refuses keys under a wrong
 	# label): enforcing or permissive, live from selinuxfs, in a tree from
 	# /etc/selinux/config

@@ -684,6 +684,56 @@ static void allow_add(struct allow_list *al, int named, const char *where)
 		al->where = mr_xstrdup(where);
 }
 
+/* The user's /etc/shadow entry (the facts' account.shadow, "LOCKED
+ * EXPIRE"): sshd refuses a locked password ('!') unless PAM handles the
+ * account (use_pam: 1 UsePAM yes, 0 no, at pam_where or by sshd's
+ * default; -1 sshd's options not known), and an expired account either
+ * way (sshd itself, or pam_unix). */
+static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
+                         const char *pam_where, const char *main_conf, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *sh = facts ? mr_facts_get(facts, "account.shadow") : NULL;
+	if (!sh || !strcmp(sh, "absent"))
+		return; /* no probe, or a tree without the file: nothing to lock */
+	if (!strcmp(sh, "unreadable") || !strcmp(sh, "none")) {
+		char *where = mr_xasprintf("%s's lock and expiry: %s", user,
+		                           !strcmp(sh, "none") ? "not in /etc/shadow"
+		                                               : "/etc/shadow, which the probe cannot read");
+		mr_plan_unchecked(plan, "ssh.sshd_account", where);
+		free(where);
+		return;
+	}
+	char locked[8] = "", expire[24] = "";
+	if (sscanf(sh, "%7s %23s", locked, expire) != 2) {
+		mr_plan_unchecked(plan, "ssh.sshd_account", "the probe's /etc/shadow digest");
+		return;
+	}
+	if (!strcmp(locked, "yes") && use_pam < 0) {
+		char *where = mr_xasprintf("whether sshd, whose options are not known, lets %s in with "
+		                           "its password locked ('!' in /etc/shadow)",
+		                           user);
+		mr_plan_unchecked(plan, "ssh.sshd_account", where);
+		free(where);
+	} else if (!strcmp(locked, "yes") && !use_pam) {
+		char *pam = pam_where ? mr_xasprintf("%s sets UsePAM no", pam_where)
+		                      : mr_xasprintf("%s sets no UsePAM (sshd's default: no)", main_conf);
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "%s's password is locked ('!' in /etc/shadow) and %s: sshd refuses a "
+		             "locked account without PAM; set its password to '*' (usermod -p '*' %s) "
+		             "or UsePAM yes",
+		             user, pam, user);
+		free(pam);
+	}
+	char *end = NULL;
+	long day = strcmp(expire, "-") ? strtol(expire, &end, 10) : -1;
+	if (day >= 0 && end && !*end && (long)(time(NULL) / 86400) >= day)
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "%s's account expired (day %ld in /etc/shadow): sshd refuses it; "
+		             "chage -E -1 %s",
+		             user, day, user);
+}
+
 /* sshd's own configuration may refuse the user's key login whatever its
  * files say: sshd_config and its Includes, read as sshd reads them (the
  * first value of a keyword wins; AllowUsers and DenyUsers add up). A
@@ -698,6 +748,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	const char *main_conf = facts ? mr_facts_get(facts, "sshd.config") : NULL;
 	if (main_conf && !strcmp(main_conf, "unknown")) {
 		mr_plan_unchecked(plan, "ssh.sshd_config", "the options sshd's unit starts it with");
+		check_shadow(plan, user, -1, NULL, NULL, origin);
 		return 1; /* sshd's default */
 	}
 	if (!main_conf)
@@ -718,6 +769,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
+	int force = 0, chroot_dir = 0, revoked = 0, use_pam = -1;
+	char *pam_where = NULL;
 	/* the main file's Match state: each included file starts in it, and
 	 * it is the main file's again after the file (sshd: "don't let
 	 * included files clobber the containing file's Match state") */
@@ -748,6 +801,29 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		} else if (kw_is(&l, "StrictModes")) {
 			if (strict < 0)
 				strict = mr_parse_bool(l.args) != 0;
+		} else if (kw_is(&l, "UsePAM")) {
+			if (use_pam < 0) {
+				use_pam = mr_parse_bool(l.args) == 1;
+				pam_where = mr_xstrdup(where);
+			}
+		} else if (kw_is(&l, "ForceCommand") && !force++) {
+			if (strcasecmp(l.args, "none") != 0)
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets ForceCommand %s: sshd runs it in place of each of "
+				             "nova's commands over SSH (its mkdir, rm, rsync of an "
+				             "instance's files), for %s as for every user",
+				             where, l.args, user);
+		} else if (kw_is(&l, "ChrootDirectory") && !chroot_dir++) {
+			if (strcasecmp(l.args, "none") != 0)
+				mr_plan_fail(plan, "ssh.sshd", origin,
+				             "%s sets ChrootDirectory %s: sshd shuts %s in there, away from "
+				             "its shell and the instances directory",
+				             where, l.args, user);
+		} else if (kw_is(&l, "RevokedKeys") && !revoked++) {
+			/* a key revocation list (text or OpenSSH's binary KRL) that
+			 * may hold the cluster key: not read */
+			if (strcasecmp(l.args, "none") != 0)
+				mr_plan_unchecked(plan, "ssh.sshd_revoked", where);
 		} else if (kw_is(&l, "PubkeyAuthentication") && !pubkey++) {
 			if (mr_parse_bool(l.args) == 0)
 				mr_plan_fail(plan, "ssh.sshd", origin,
@@ -812,6 +888,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	free(groups.where);
 	free(users.where);
 	free(lines);
+	check_shadow(plan, user, use_pam == 1, pam_where, main_conf, origin);
+	free(pam_where);
 	/* an Include pattern whose files the probe did not read */
 	const char **unread = NULL;
 	n = facts ? mr_facts_get_all(facts, "sshd.unread", &unread) : 0;

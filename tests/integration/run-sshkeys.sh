@@ -375,6 +375,26 @@ out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" apply 2>&1); st=$?
 expect_status "lab: second apply changes nothing" 0 "$st" "$out"
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
 expect_status "lab: check after apply" 0 "$st" "$out"
+# nova's password locked ('!' in shadow) where sshd runs without PAM, as
+# the lab's does: sshd refuses nova, and check says why. On host1, where
+# migready is root through sudo and reads /etc/shadow (host2's probe, the
+# lab user's, cannot: said not checked). The probe reads host1's
+# /etc/ssh/sshd_config, told UsePAM no too; the lab's sshd its own file.
+in_host 1 sh -c "sed -i 's/^nova:\*:/nova:!*:/' /etc/shadow && sed -i '1i UsePAM no' /etc/ssh/sshd_config" ||
+	not_ok "lab: nova locked on host1"
+out=$(in_host 2 setpriv --reuid "$uid" --regid "$gid" --clear-groups env HOME=/run/nova \
+	ssh -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 nova@host1 true 2>&1); st=$?
+[ "$st" != 0 ] && ok "lab: sshd refuses nova, locked, without PAM" || not_ok "lab: sshd refuses nova, locked, without PAM" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check with nova locked" 4 "$st" "$out"
+expect_grep "lab: ... names the lock and UsePAM" \
+	"ssh\.sshd +failed +nova's password is locked \('!' in /etc/shadow\) and /etc/ssh/sshd_config:1 sets UsePAM no" "$out"
+expect_grep "lab: host2's /etc/shadow, unreadable to the lab user, said not checked" \
+	"ssh\.sshd_account +\(nova's lock and expiry: /etc/shadow, which the probe cannot read" "$out"
+in_host 1 sh -c "sed -i 's/^nova:!\*:/nova:*:/' /etc/shadow && sed -i 1d /etc/ssh/sshd_config" ||
+	not_ok "lab: nova unlocked on host1"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check in state again" 0 "$st" "$out"
 # nova without my_ip takes the source address of its route to 192.0.2.0:
 # host2's default route goes out from a second address, which its probe
 # reads; host1 then knows host2 under it too, as OpenSSH looks it up.

@@ -776,6 +776,35 @@ static void test_probe_ufw_ipv6(void **state)
 	tree_facts_done(root_unset, f, t);
 }
 
+/* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
+static void test_probe_shadow(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *shadow, *want; /* NULL shadow: no file */
+	} cases[] = {
+		{ "root:*:19000:0:99999:7:::\nnova:!*:19000:0:99999:7::20000:\n", "yes 20000" },
+		{ "nova:*:19000:0:99999:7:::", "no -" }, /* no newline at the end */
+		{ "nova::19000::::::\n", "no -" },
+		{ "root:*:19000:0:99999:7:::\n", "none" },
+		{ NULL, "absent" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		struct mr_transport *t;
+		char *setup = cases[i].shadow
+		                  ? mr_xasprintf("mkdir -p $R/etc && printf '%s' > $R/etc/shadow",
+		                                 cases[i].shadow)
+		                  : mr_xstrdup("mkdir -p $R/etc");
+		struct mr_facts *f = tree_facts(root, setup, "nova", NULL, &t);
+		const char *got = mr_facts_get(f, "account.shadow");
+		if (!got || strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', not '%s'", i, got ? got : "(none)", cases[i].want);
+		tree_facts_done(root, f, t);
+		free(setup);
+	}
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -953,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_probe_ufw_ipv6),
+		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};

@@ -1700,6 +1700,43 @@ static const struct sshd_case sshd_cases[] = {
 	{ "an Include pattern with a wildcard in a directory",
 	  "sshd.unread=/etc/ssh/sshd_config 3 /etc/ssh/*.d/x.conf\n",
 	  "unchecked ssh.sshd_include /etc/ssh/sshd_config:3\n" },
+	/* what sshd runs, and where: nova's commands must run as sent */
+	{ "ForceCommand", SSHD(MAIN, 3, "ForceCommand /usr/bin/true"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets ForceCommand /usr/bin/true: sshd runs "
+	  "it in place of each of nova's commands over SSH (its mkdir, rm, rsync of an instance's "
+	  "files), for nova as for every user\n" },
+	{ "ForceCommand none", SSHD(MAIN, 3, "ForceCommand none"), PASSED },
+	{ "ChrootDirectory", SSHD(MAIN, 3, "ChrootDirectory /srv/jail"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets ChrootDirectory /srv/jail: sshd shuts "
+	  "nova in there, away from its shell and the instances directory\n" },
+	{ "RevokedKeys: not read", SSHD(MAIN, 6, "RevokedKeys /etc/ssh/revoked_keys"),
+	  "unchecked ssh.sshd_revoked /etc/ssh/sshd_config:6\n" },
+	/* nova's shadow entry: a locked password refuses it without PAM */
+	{ "locked, UsePAM yes", "account.shadow=yes -\n" SSHD(MAIN, 2, "UsePAM yes"), PASSED },
+	{ "locked, UsePAM no",
+	  "account.shadow=yes -\n" SSHD(MAIN, 2, "UsePAM no") SSHD(MAIN, 3, "UsePAM yes"),
+	  "failed ssh.sshd line 2: nova's password is locked ('!' in /etc/shadow) and "
+	  "/etc/ssh/sshd_config:2 sets UsePAM no: sshd refuses a locked account without PAM; set its "
+	  "password to '*' (usermod -p '*' nova) or UsePAM yes\n" },
+	{ "locked, no UsePAM (sshd's default: no)", "account.shadow=yes -\n",
+	  "failed ssh.sshd line 2: nova's password is locked ('!' in /etc/shadow) and "
+	  "/etc/ssh/sshd_config sets no UsePAM (sshd's default: no): sshd refuses a locked account "
+	  "without PAM; set its password to '*' (usermod -p '*' nova) or UsePAM yes\n" },
+	{ "locked, sshd's options not known",
+	  "account.shadow=yes -\nsshd.config=unknown\n",
+	  "unchecked ssh.sshd_config the options sshd's unit starts it with\n"
+	  "unchecked ssh.sshd_account whether sshd, whose options are not known, lets nova in with "
+	  "its password locked ('!' in /etc/shadow)\n" },
+	{ "an expired account", "account.shadow=no 100\n" SSHD(MAIN, 2, "UsePAM yes"),
+	  "failed ssh.sshd line 2: nova's account expired (day 100 in /etc/shadow): sshd refuses "
+	  "it; chage -E -1 nova\n" },
+	{ "an account that expires later", "account.shadow=no 900000\n", PASSED },
+	{ "shadow unreadable: not examined", "account.shadow=unreadable\n",
+	  "unchecked ssh.sshd_account nova's lock and expiry: /etc/shadow, which the probe cannot "
+	  "read\n" },
+	{ "nova not in /etc/shadow: not examined", "account.shadow=none\n",
+	  "unchecked ssh.sshd_account nova's lock and expiry: not in /etc/shadow\n" },
+	{ "no /etc/shadow (a tree): nothing to lock", "account.shadow=absent\n", PASSED },
 };
 
 static void test_sshd(void **state)
