@@ -1003,8 +1003,11 @@ static void report_profiles(const struct cli *cli, const struct run *r, struct m
 }
 
 /* One run at a time per inventory (or per --local root): a flock on a file
- * in the user's runtime directory named after the inventory's real path,
- * so that a cron run never overlaps the previous one. The holder removes
+ * named after the inventory's real path, so that a cron run never
+ * overlaps the previous one. Its directory depends on the user alone
+ * (MIGREADY_RUN_DIR aside, which nothing sets by chance): not on
+ * XDG_RUNTIME_DIR, which an SSH login sets and cron or sudo do not, so
+ * that root's cron run and root's run from a login take one lock. The holder removes
  * the file when done (release_run_lock), so a taker whose locked file is
  * no longer the one at the path takes the new one instead. Returns the
  * locked descriptor and *held its path, -1 when there is nothing to lock
@@ -1016,11 +1019,9 @@ static int take_run_lock(const struct cli *cli, const char *run_id, char **held)
 	if (!strcmp(what, "-") || !realpath(what, real))
 		return -1;
 	char *key = cli->inventory ? mr_xstrdup(real) : mr_xasprintf("local:%s", real);
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *own = getenv("MIGREADY_RUN_DIR");
 	struct stat sb;
-	if (xdg && (!*xdg || stat(xdg, &sb) < 0 || !S_ISDIR(sb.st_mode)))
-		xdg = NULL;
-	char *dir = xdg ? mr_xasprintf("%s/migready", xdg)
+	char *dir = own && *own ? mr_xstrdup(own)
 	            : geteuid() == 0 ? mr_xstrdup("/run/migready")
 	                             : mr_xasprintf("/tmp/migready-%ld", (long)geteuid());
 	char hex[2 * MR_SHA256_LEN + 1];

@@ -17,9 +17,8 @@ trap '[ -z "$holder" ] || kill "$holder" 2>/dev/null; rm -rf "$WORK"' EXIT
 cp -a "$DATA/host" "$WORK/host" && hosttree debian12-socket "$WORK/host"
 cp "$DATA"/profile.ini "$WORK/"
 cd "$WORK"
-# The run lock lives in the runtime directory: this test's own.
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 700 "$XDG_RUNTIME_DIR"
+# The run lock's directory: this test's own (migready makes it).
+export MIGREADY_RUN_DIR=$WORK/run
 mr() { "$MIGREADY" --color never "$@"; }
 ROOT=$WORK/host
 
@@ -141,13 +140,13 @@ expect_no_grep "... with no host before it" 'localhost:' "$out"
 # --- the run lock ---
 # run_lock KEY: its file, named after the inventory's real path or
 # "local:" and the root's
-run_lock() { echo "$XDG_RUNTIME_DIR/migready/run-$(printf '%s' "$1" | sha256sum | cut -c1-16).lock"; }
+run_lock() { echo "$MIGREADY_RUN_DIR/run-$(printf '%s' "$1" | sha256sum | cut -c1-16).lock"; }
 # each run removes its lock file when done, still holding it
-[ -d "$XDG_RUNTIME_DIR/migready" ] && [ -z "$(ls -A "$XDG_RUNTIME_DIR/migready")" ] \
-	&& ok "no lock file is left behind" || not_ok "lock files left behind" "$(ls -AR "$XDG_RUNTIME_DIR")"
+[ -d "$MIGREADY_RUN_DIR" ] && [ -z "$(ls -A "$MIGREADY_RUN_DIR")" ] \
+	&& ok "no lock file is left behind" || not_ok "lock files left behind" "$(ls -AR "$MIGREADY_RUN_DIR")"
 # The tree's own lock, held by another process.
-export XDG_RUNTIME_DIR=$WORK/run2
-mkdir -m 700 "$XDG_RUNTIME_DIR" "$XDG_RUNTIME_DIR/migready"
+export MIGREADY_RUN_DIR=$WORK/run2
+mkdir -m 700 "$MIGREADY_RUN_DIR"
 lock=$(run_lock "local:$(realpath "$ROOT")")
 printf 'migready 20261123T021500Z-4242-137 (pid 4242)\n' > "$lock"
 # -o: flock itself holds the lock, so killing it releases the lock
@@ -166,6 +165,18 @@ expect_status "one lock per inventory or root: another inventory's run is not he
 python3 -c "import sys; sys.exit(not (float(sys.argv[2]) - float(sys.argv[1]) >= 1))" "$start" "$end" \
 	&& ok "the second run waited --lock-wait" || not_ok "the second run waited --lock-wait"
 kill "$holder"; wait "$holder" 2>/dev/null; holder=
+# The default directory depends on the user alone: a login's
+# XDG_RUNTIME_DIR (cron has none) does not move the lock.
+if [ "$(id -u)" = 0 ]; then dflt=/run/migready; else dflt=/tmp/migready-$(id -u); fi
+mkdir -p -m 700 "$dflt"
+dlock=$dflt/${lock##*/}
+flock -o "$dlock" sleep 30 & holder=$!
+for _ in $(seq 50); do flock -n "$dlock" true || break; sleep 0.1; done
+out=$(env -u MIGREADY_RUN_DIR XDG_RUNTIME_DIR="$WORK/run2" "$MIGREADY" --color never check -l --root "$ROOT" -p profile.ini --lock-wait 0 2>&1); st=$?
+expect_status "a run from a login (XDG_RUNTIME_DIR set) meets the lock of one without" 9 "$st" "$out"
+expect_grep "... in the user's directory" "another run holds its lock \(holder unknown, $dlock\)" "$out"
+kill "$holder"; wait "$holder" 2>/dev/null; holder=
+rm -f "$dlock"
 # Two real runs at once: the second waits for the first, then runs.
 mr apply -l --root "$ROOT" -p profile.ini > first.out 2>&1 & first=$!
 # the check starts once the apply holds the lock (or is done)
@@ -186,8 +197,8 @@ for i in 1 2 3; do (mr check -l --root "$ROOT" -p profile.ini --lock-wait 60 >/d
 wait
 [ "$(cat lockrun.1 lockrun.2 lockrun.3 | tr -d '\n')" = 000 ] && ok "three runs at once all run" \
 	|| not_ok "three runs at once" "$(cat lockrun.*)"
-[ -z "$(ls -A "$XDG_RUNTIME_DIR/migready")" ] && ok "... and leave no lock file" \
-	|| not_ok "... left" "$(ls -A "$XDG_RUNTIME_DIR/migready")"
+[ -z "$(ls -A "$MIGREADY_RUN_DIR")" ] && ok "... and leave no lock file" \
+	|| not_ok "... left" "$(ls -A "$MIGREADY_RUN_DIR")"
 
 # --- --splay ---
 start=$(date +%s.%N)

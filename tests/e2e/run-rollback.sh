@@ -8,8 +8,7 @@
 set -u
 . "$(dirname "$0")/../lib/e2e.sh" rollback e2e "$@"
 cp -a "$DATA/host" "$WORK/host" && hosttree debian12-socket "$WORK/host"
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 700 "$XDG_RUNTIME_DIR"
+export MIGREADY_RUN_DIR=$WORK/run
 ROOT=$WORK/host
 B=$ROOT/var/lib/migready/backups
 cat > profile.ini <<INI

@@ -372,8 +372,8 @@ profile_of() {
 # Each run as from a controller of its own (its own runtime directory):
 # runs of one inventory on one controller wait for each other at the run
 # lock (migready(1), FILES) before any host's lock is reached.
-own_controller() { XDG_RUNTIME_DIR=$(mktemp -d "$DIR/controller.XXXXXX") "$@"; }
-mra() { exec env XDG_RUNTIME_DIR="$(mktemp -d "$DIR/controller.XXXXXX")" $LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
+own_controller() { MIGREADY_RUN_DIR=$(mktemp -d "$DIR/controller.XXXXXX")/migready "$@"; }
+mra() { exec env MIGREADY_RUN_DIR="$(mktemp -d "$DIR/controller.XXXXXX")/migready" $LAB_EXEC "$MIGREADY" --color never --timeout $T -i "$INV" "${hsel[@]}" --explicit apply "$@"; }
 # held_lock: the first selected host whose lock someone holds
 held_lock() {
 	local h l
@@ -446,7 +446,7 @@ else
 	# the wait outlasts --timeout: silence times out, not a wait for a lock.
 	# Twice the timeout, and a timeout that a loaded CI machine's fsync
 	# cannot reach once the waiter has the lock.
-	(XDG_RUNTIME_DIR=$(mktemp -d "$DIR/controller.XXXXXX") exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 5 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
+	(MIGREADY_RUN_DIR=$(mktemp -d "$DIR/controller.XXXXXX")/migready exec $LAB_EXEC "$MIGREADY" --color never -i "$INV" -H "$held" --explicit --timeout 5 apply -p "$DIR/p2.ini" --lock-wait 60) >"$DIR/waiter.out" 2>&1 & pw=$!; bg_pids="$bg_pids $pw"
 	sleep 10
 	kill -0 $pw 2>/dev/null && ok "apply with --lock-wait 60 waits for the lock, past --timeout 5" || not_ok "apply with --lock-wait 60 waits for the lock, past --timeout 5" "$(cat "$DIR/waiter.out")"
 	kill -CONT $pa

@@ -236,7 +236,7 @@ def ENV(work):
     env["TERM"] = "dumb"
     env["LC_ALL"] = "C"
     # the run locks (migready(1), FILES): each sample's own
-    env["XDG_RUNTIME_DIR"] = os.path.join(work, ".run")
+    env["MIGREADY_RUN_DIR"] = os.path.join(work, ".run", "migready")
     return env
 
 
