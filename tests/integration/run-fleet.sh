@@ -443,6 +443,10 @@ else
 	expect_status "apply on a locked host with --lock-wait 0" 4 "$st" "$out"
 	expect_grep "the loser names the holder" "^ +error: $held: locked by migready [^ ]+ \(pid $pa\) since 20[0-9-]+T[0-9:]+Z; not changed \(waited 0 s\)" "$out"
 	expect_grep "the loser changed nothing" "^1 host: 0 in the desired state, 0 changed, 1 failed$" "$out"
+	# (an apply: check takes no host lock) its settings are unknown: not
+	# reachable in JSON (migready(1))
+	out=$(own_controller $LAB_EXEC "$MIGREADY" -f json --timeout $T -i "$INV" -H "$held" --explicit apply -p "$DIR/p2.ini" --lock-wait 0 2>&1 | tr -d '\n ')
+	expect_grep "JSON: the locked host is not reachable, its error the lock's" '"reachable":false,"error":"[^"]*lockedbymigready' "$out"
 	# the wait outlasts --timeout: silence times out, not a wait for a lock.
 	# Twice the timeout, and a timeout that a loaded CI machine's fsync
 	# cannot reach once the waiter has the lock.
