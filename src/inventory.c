@@ -2159,7 +2159,8 @@ static int jdup_cmp(const void *a, const void *b)
 /* One object's keys: each repeat into dups, the others freed. */
 static void jkeys_check(struct jkey *keys, size_t n, struct jdup **dups, size_t *n_dups)
 {
-	qsort(keys, n, sizeof(*keys), jkey_cmp);
+	if (n > 1) /* an empty object has no array at all */
+		qsort(keys, n, sizeof(*keys), jkey_cmp);
 	for (size_t i = 0, first = 0; i < n; i++) {
 		if (i == 0 || strcmp(keys[i].name, keys[first].name) != 0) {
 			first = i;
