@@ -85,6 +85,9 @@ static void set_file(struct mr_commit_file *f, enum mr_commit_state state, const
 	f->message = msg ? mr_xstrdup(msg) : NULL;
 }
 
+/* The scripts' words for a file left written when another failed */
+#define STRANDED "cannot put the original back"
+
 /* Reads the script's report: "file K ...", "action K ...", "out K ...";
  * commit.pl's first line, "begin", says perl ran it. */
 static void parse_reply(struct mr_commit *c, const char *out, int *saw_done, int *began)
@@ -107,6 +110,8 @@ static void parse_reply(struct mr_commit *c, const char *out, int *saw_done, int
 			else if (!strcmp(word, "restored"))
 				set_file(&c->files[k], MR_COMMIT_RESTORED,
 				         "written, then put back as it was: another file of this host failed");
+			else if (!strcmp(word, "failed") && !strncmp(msg, STRANDED, strlen(STRANDED)))
+				set_file(&c->files[k], MR_COMMIT_STRANDED, msg);
 			else
 				set_file(&c->files[k], MR_COMMIT_FAILED, msg);
 		} else if (!strncmp(l, "file - failed ", 14)) {

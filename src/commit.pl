@@ -627,7 +627,7 @@ for my $k (0 .. $nf - 1) {
 		if (link $n, $t) { unlink $n; }
 		elsif (-e $t || -l $t) { $fail = "file $k conflict appeared since it was read; not overwritten"; }
 		else { $fail = "file $k failed cannot create the file"; }
-	} elsif (($ENV{MIGREADY_FAULT} // '') eq "rename:$k") {
+	} elsif (($ENV{MIGREADY_FAULT} // '') =~ /^rename:\Q$k\E(?::stuck)?$/) {
 		$fail = "file $k failed cannot rename the new file into place (fault injected)";
 	} elsif (!rename $n, $t) {
 		$fail = "file $k failed cannot rename the new file into place: $!";
@@ -647,13 +647,17 @@ if ($fail ne '') {
 		} elsif ($x->{ol} eq '-') {
 			if (unlink $t) { print "file $k restored\n"; }
 			else { print "file $k failed cannot remove the new file again\n"; $st = 6; }
-		} elsif (rename "$n.orig", $t) { print "file $k restored\n"; }
+		} elsif (($ENV{MIGREADY_FAULT} // '') !~ /^rename:\d+:stuck$/ && rename "$n.orig", $t) {
+			print "file $k restored\n";
+		}
 		else { print "file $k failed cannot put the original back; it is kept at $x->{n}.orig\n"; $st = 6; }
 	}
 	chdir '/';
-	if ($mp ne '-' && defined(my $p = at($mp))) { unlink $p; }
+	# 6: a file stays written, its original kept at .orig and in the
+	# backup, whose MANIFEST rollback needs (the files put back are
+	# already as the backup holds them)
+	if ($st != 6 && $mp ne '-' && defined(my $p = at($mp))) { unlink $p; }
 	pending_back();
-	# 6: the originals stay at their .orig, for the admin
 	@origs = () if $st == 6;
 	cleanup() unless $st == 6;
 	print "commit rolledback\ndone\n";

@@ -46,7 +46,8 @@
 # so every leftover temporary file of a target is a dead run's. SYNCED is
 # 1 when the transport fsynced every staged file itself (SFTP, local).
 # Fault points for the fault tests (tests/integration/run-faults.sh):
-# MIGREADY_FAULT=rename:K fails the K-th rename; POINT:pause writes the
+# MIGREADY_FAULT=rename:K fails the K-th rename (rename:K:stuck, and
+# every putting back of an original after it); POINT:pause writes the
 # script's pid to $MIGREADY_FAULT_DIR/migready-fault.POINT and waits while
 # that file exists (2 minutes at most); POINT:exit ends the script there,
 # with no reply. POINT: start, open (each target, after its checks and
@@ -424,7 +425,7 @@ while [ $k -lt $nf ]; do
     if ln -- "$n" "$t" 2>/dev/null; then rm -f -- "$n"
     elif [ -e "$t" ] || [ -L "$t" ]; then fail="file $k conflict appeared since it was read; not overwritten"
     else fail="file $k failed cannot create the file"; fi
-  elif [ "${MIGREADY_FAULT-}" = "rename:$k" ]; then
+  elif [ "${MIGREADY_FAULT-}" = "rename:$k" ] || [ "${MIGREADY_FAULT-}" = "rename:$k:stuck" ]; then
     fail="file $k failed cannot rename the new file into place (fault injected)"
   elif ! e=$(mv -fT -- "$n" "$t" 2>&1); then fail="file $k failed cannot rename the new file into place: ${e##*: }"
   else add rml "$orig"
@@ -438,10 +439,16 @@ if [ -n "$fail" ]; then
     eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))}"
     if ! indir "$t" ""; then echo "file $k failed cannot put the original back: $refusal; it is kept at $n.orig"; st=6; continue; fi
     if [ "$o" = - ]; then rm -f -- "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot remove the new file again"; st=6; }
-    else mv -fT -- "./${n##*/}.orig" "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }; fi
+    else
+      case ${MIGREADY_FAULT-} in rename:*:stuck) false;; *) mv -fT -- "./${n##*/}.orig" "./${t##*/}";; esac &&
+        echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }
+    fi
   done
   cd /
-  [ "$mp" = - ] || rm -f -- "$mp"
+  # 6: a file stays written, its original kept at .orig and in the
+  # backup, whose MANIFEST rollback needs (the files put back are
+  # already as the backup holds them)
+  [ "$mp" = - ] || [ $st = 6 ] || rm -f -- "$mp"
   pending_back
   [ $st = 6 ] || cleanup
   echo 'commit rolledback'; echo done; exit $st

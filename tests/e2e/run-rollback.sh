@@ -263,6 +263,34 @@ out=$(mr rollback -l --root "$K" "$undone" 2>&1); expect_status "rollback of a r
 expect_grep "... every file as before" "^localhost: every file is as before run $undone\$" "$out"
 [ "$(ls "$KB" | wc -l)" = "$runs" ] && ok "... and no run made" || not_ok "... and no run made" "$(ls "$KB")"
 
+# --- a commit that cannot put an original back (status 6) ---
+# The third file's rename fails and the second's original cannot be put
+# back (MIGREADY_FAULT=rename:2:stuck, in the engine this suite runs):
+# the second stays written; the report says so, not "not written"; its
+# run's MANIFEST stays, so rollback restores it, even after a next apply
+# that swept the kept .orig.
+S=$WORK/stuck
+cp -a "$DATA/host" "$S" && hosttree debian12-socket "$S"
+stuck_before=$(cd "$S" && sha256sum etc/libvirt/libvirtd.conf etc/libvirt/qemu.conf)
+SB=$S/var/lib/migready/backups
+out=$(MIGREADY_FAULT=rename:2:stuck mr apply -l --root "$S" -p profile.ini 2>&1); st=$?
+expect_status "an apply whose original cannot be put back" 4 "$st" "$out"
+expect_grep "... the file written says so, and what restores it" \
+	"/etc/libvirt/libvirtd\.conf: written, but another file of this host failed and this one cannot put the original back; it is kept at .*; migready rollback restores it" "$out"
+expect_grep "... its items too" "libvirtd\.auth_tcp +failed +written, not put back" "$out"
+srun=$(ls "$SB" 2>/dev/null)
+[ -n "$srun" ] && [ -f "$SB/$srun/MANIFEST" ] && ok "... its MANIFEST stays" \
+	|| not_ok "... its MANIFEST stays" "$(ls -R "$S/var/lib/migready" 2>&1)"
+out=$(mr apply -l --root "$S" -p profile.ini 2>&1); st=$?
+expect_status "the next apply (which sweeps the kept .orig)" 2 "$st" "$out"
+nrun=$(ls "$SB" | grep -vxF "$srun")
+out=$(mr rollback -l --root "$S" "$nrun" 2>&1); st=$?
+expect_status "rollback of the next run" 2 "$st" "$out"
+out=$(mr rollback -l --root "$S" "$srun" 2>&1); st=$?
+expect_status "rollback of the stranded run" 2 "$st" "$out"
+[ "$(cd "$S" && sha256sum etc/libvirt/libvirtd.conf etc/libvirt/qemu.conf)" = "$stuck_before" ] \
+	&& ok "... every file as before the stranded run" || not_ok "... every file as before the stranded run" "$out"
+
 # --- show -f json, -o ---
 out=$(mr show -p profile.ini -f json -o show.json 2>&1); expect_status "show -f json -o" 0 $? "$out"
 res=$(python3 -c '
