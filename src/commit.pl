@@ -424,6 +424,13 @@ for my $s ([$mt, $mp, $mdata], [$pt, $pp, $pdata]) {
 }
 
 fault('start');
+# One commit per run and host: a MANIFEST of this run already there is
+# another entry of the inventory for this machine (two names or
+# addresses), whose backups it would orphan.
+if ($mp ne '-' && defined(my $p = at($mp))) {
+	abort("file - failed $mp is there already: this machine is in the inventory twice (two names or addresses?); nothing written", 4)
+	  if -e $p || -l $p;
+}
 
 # 1. every target still as it was read, the original kept as a link
 # beside it and its attributes onto the new file, the backups

@@ -243,6 +243,11 @@ while [ $k -lt $nf ]; do
   k=$((k+1))
 done
 [ -d /proc/self/fd ] || abort "file - failed /proc is not mounted on the host: no file can be opened safely; nothing written" 4
+# One commit per run and host: a MANIFEST of this run already there is
+# another entry of the inventory for this machine (two names or
+# addresses), whose backups it would orphan.
+[ "$mp" = - ] || { [ ! -e "$mp" ] && [ ! -L "$mp" ]; } ||
+  abort "file - failed $mp is there already: this machine is in the inventory twice (two names or addresses?); nothing written" 4
 k=0
 while [ $k -lt $nf ]; do
   k0=$k; fd=3; fds=

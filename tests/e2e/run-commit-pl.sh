@@ -44,6 +44,23 @@ expect_grep "committed" '^commit ok$' "$out"
 [ -z "$(ls -A "$W/t1/etc" | grep migready)" ] && ok "*.orig: no temporary file left" \
 	|| not_ok "*.orig: no temporary file left" "$(ls -a "$W/t1/etc")"
 
+# A MANIFEST of this run already there (the machine in the inventory
+# twice): refused, nothing written, the first's MANIFEST kept.
+mkdir -p "$W/tw/etc" "$W/tw/bk/r1"
+printf 'old\n' >"$W/tw/etc/f"
+printf 'first\n' >"$W/tw/bk/r1/MANIFEST"
+cpl "old
+new
+m
+" 0 '' 1 "$W/tw/etc/f" "$W/tw/etc/.f.migready-tttttt" 4 4 "$W/tw/bk/r1/etc/f" 644:-:- \
+	"$W/tw/bk/r1/.MANIFEST.migready-uuuuuu" "$W/tw/bk/r1/MANIFEST" 2 - - 0 0
+expect_status "a MANIFEST of the run already there" 4 "$st" "$out"
+expect_grep "... says why" "MANIFEST is there already: this machine is in the inventory twice" "$out"
+[ "$(cat "$W/tw/bk/r1/MANIFEST")" = first ] && ok "... the first's MANIFEST kept" || not_ok "... the first's MANIFEST kept"
+[ "$(cat "$W/tw/etc/f")" = old ] && ok "... the file not written" || not_ok "... the file not written"
+[ -z "$(find "$W/tw" -name '*.migready-*')" ] && ok "... no staged file left" \
+	|| not_ok "... no staged file left" "$(ls -aR "$W/tw")"
+
 # An action runs the program the run wrote: no descriptor of it is open.
 mkdir -p "$W/t2"
 cpl "#!/bin/sh

@@ -330,6 +330,20 @@ expect_fixed "... restart-pending as it was" "owed.service" "$(cat "$WORK/st/pen
 [ ! -e "$WORK/st/pending.prev" ] && ok "... no restart-pending.prev left" || not_ok "... restart-pending.prev left"
 expect_fixed "... the file not written" "old" "$(cat "$WORK/st/f")"
 
+# 9b. A MANIFEST of this run already there: the machine is in the
+# inventory twice (two names or addresses); the second commit must not
+# orphan the first's backups. Refused, nothing written, that MANIFEST kept.
+mkdir -p "$WORK/tw/bk/r1"; printf 'old\n' >"$WORK/tw/f"; printf 'first\n' >"$WORK/tw/bk/r1/MANIFEST"
+printf 'second\n' >"$WORK/tw/manifest.tmp"
+n=$(stage "$WORK/tw" f 'new')
+out=$(/bin/sh "$SRC/src/commit.sh" 1 1 '' 1 "$WORK/tw/f" "$n" "$(sha "$WORK/tw/f")" "$(shas new)" - 644:-:- \
+	"$WORK/tw/manifest.tmp" "$WORK/tw/bk/r1/MANIFEST" - - 0 2>&1); st=$?
+expect_status "a MANIFEST of the run already there: the commit" 4 "$st" "$out"
+expect_grep "... says why" "MANIFEST is there already: this machine is in the inventory twice" "$out"
+expect_fixed "... the first's MANIFEST kept" "first" "$(cat "$WORK/tw/bk/r1/MANIFEST")"
+expect_fixed "... the file not written" "old" "$(cat "$WORK/tw/f")"
+[ ! -e "$n" ] && [ ! -e "$WORK/tw/manifest.tmp" ] && ok "... its staged files removed" || not_ok "... its staged files removed" "$(ls -a "$WORK/tw")"
+
 # 10. The directory step (src/set_dir.sh, apply's and a rollback's): the
 # mode and owner go to the directory at that name in another user's
 # directory, never to what a link put there leads to, even one swapped in
