@@ -434,6 +434,7 @@ if ($mp ne '-' && defined(my $p = at($mp))) {
 
 # 1. every target still as it was read, the original kept as a link
 # beside it and its attributes onto the new file, the backups
+my %same; # DEVICE:INODE of each target: its path
 for my $k (0 .. $nf - 1) {
 	my $x = $f[$k];
 	my ($t, $n) = @$x{qw(t n)};
@@ -465,11 +466,21 @@ for my $k (0 .. $nf - 1) {
 		}
 	}
 	$x->{tf} = $tf;
+	# one file reached by two paths (a link on the way): its second
+	# entry would sweep the first's .orig and undo its change
+	if ($msg eq '' && $tf) {
+		my $id = "$ts[0]:$ts[1]";
+		if (defined $same{$id}) { $msg = "is the same file as $same{$id} (a link on the way); not written"; }
+		else { $same{$id} = $t; }
+	}
 	if ($msg eq '' && $tf && $ts[3] > 1) {
-		# a link left by an interrupted commit of this file is no other name
+		# a link left by an interrupted commit of this file is no other
+		# name: its kept original, or a new file linked in place whose
+		# temporary name the interruption left
 		my $l = $ts[3];
 		for my $o (leftovers('.', base_of($t))) {
-			next if $o !~ /^\Q${\ temp_stem(base_of($t))}\E.{6}\.orig\z/s || "./$o" eq "$nb.orig";
+			next if $o !~ /^\Q${\ temp_stem(base_of($t))}\E.{6}(?:\.orig)?\z/s
+			  || "./$o" eq "$nb.orig" || "./$o" eq $nb;
 			my @os = lstat "./$o" or next;
 			$l-- if $os[0] == $ts[0] && $os[1] == $ts[1] && unlink "./$o";
 		}

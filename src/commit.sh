@@ -235,7 +235,7 @@ set_attrs() {
 # hashed and given attributes is the file opened, through /proc/self/fd,
 # never a name that the directory's owner (nova in its ~/.ssh) could have
 # made a link since (cp, chown and chmod follow links, as root).
-bad=0; k=0; tmpl=; bdl=; eu=
+bad=0; k=0; tmpl=; bdl=; eu=; same=
 while [ $k -lt $nf ]; do
   eval "n=\${$((k*6+4))} b=\${$((k*6+7))}"
   add tmpl "$n"; add tmpl "$n.orig"
@@ -321,16 +321,24 @@ while [ $k -lt $nf ]; do
       [ "$nu" != - ] || nu=${y%%:*}; [ "$ng" != - ] || ng=${y#*:}
       nm=${nm%%:*}:$nu:$ng
     fi
+    # one file reached by two paths (a link on the way): its second
+    # entry would sweep the first's .orig and undo its change
+    if [ -z "$msg" ] && [ -n "$tf" ]; then
+      eval "id=\$i_$tf"
+      case $same in *"|$id|"*) msg='is the same file as another path of this commit (a link on the way); not written';; *) same="$same|$id|";; esac
+    fi
     # the original's link count, its kept link and flags: in its directory
     if [ -z "$msg" ] && [ -n "$tf" ] && ! enter "${t%/*}"; then msg="$refusal; not written"; fi
     if [ -z "$msg" ] && [ -n "$tf" ]; then
       case $l in
       '' | *[!0-9]* | 1) ;;
       *)
-        # a link left by an interrupted commit of this file is no other name
+        # a link left by an interrupted commit of this file is no other
+        # name: its kept original, or a new file linked in place whose
+        # temporary name the interruption left
         temp_stem "${t##*/}"
-        for x in "./$stem"??????.orig; do
-          [ "$x" = "$nb.orig" ] || [ ! "$x" -ef "$tb" ] || ! rm -f -- "$x" || l=$((l-1))
+        for x in "./$stem"??????.orig "./$stem"??????; do
+          [ "$x" = "$nb.orig" ] || [ "$x" = "$nb" ] || [ ! "$x" -ef "$tb" ] || ! rm -f -- "$x" || l=$((l-1))
         done;;
       esac
       case $l in

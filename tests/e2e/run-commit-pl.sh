@@ -61,6 +61,33 @@ expect_grep "... says why" "MANIFEST is there already: this machine is in the in
 [ -z "$(find "$W/tw" -name '*.migready-*')" ] && ok "... no staged file left" \
 	|| not_ok "... no staged file left" "$(ls -aR "$W/tw")"
 
+# One file by two paths (a link to its directory): the second entry is
+# refused before anything is written, the first's kept original intact.
+mkdir -p "$W/s2/etc/sysctl.d" && ln -s sysctl.d "$W/s2/etc/alt"
+printf 'old\n' >"$W/s2/etc/sysctl.d/a.conf"
+cpl "old
+new
+old
+new2
+" 0 '' 2 "$W/s2/etc/sysctl.d/a.conf" "$W/s2/etc/sysctl.d/.a.conf.migready-s2aaaa" 4 4 - 644:-:- \
+	"$W/s2/etc/alt/a.conf" "$W/s2/etc/alt/.a.conf.migready-s2bbbb" 4 5 - 644:-:- - - 0 - - 0 0
+expect_status "one file by two paths (a conflict: nothing written)" 3 "$st" "$out"
+expect_grep "... the second refused, naming the first" "^file 1 [a-z]+ is the same file as $W/s2/etc/sysctl.d/a.conf \(a link on the way\); not written" "$out"
+[ "$(cat "$W/s2/etc/sysctl.d/a.conf")" = old ] && ok "... nothing written" || not_ok "... nothing written" "$out"
+[ -z "$(find "$W/s2" -name '*.migready-*')" ] && ok "... nothing left beside it" || not_ok "... nothing left beside it" "$(ls -a "$W/s2/etc/sysctl.d")"
+
+# A file created by a commit killed between its link into place and the
+# removal of its temporary name has two links: that name is no other
+# name of the file; the next commit removes it and goes on.
+mkdir -p "$W/kl/etc"
+printf 'made\n' >"$W/kl/etc/b.conf" && ln "$W/kl/etc/b.conf" "$W/kl/etc/.b.conf.migready-Ab3dE9"
+cpl "made
+new
+" 0 '' 1 "$W/kl/etc/b.conf" "$W/kl/etc/.b.conf.migready-klaaaa" 5 4 - 644:-:- - - 0 - - 0 0
+expect_status "a target linked to a dead commit's temporary name" 0 "$st" "$out"
+[ "$(cat "$W/kl/etc/b.conf")" = new ] && [ ! -e "$W/kl/etc/.b.conf.migready-Ab3dE9" ] \
+	&& ok "... written, that name gone" || not_ok "... written, that name gone" "$out $(ls -a "$W/kl/etc")"
+
 # An action runs the program the run wrote: no descriptor of it is open.
 mkdir -p "$W/t2"
 cpl "#!/bin/sh

@@ -344,6 +344,16 @@ expect_fixed "... the first's MANIFEST kept" "first" "$(cat "$WORK/tw/bk/r1/MANI
 expect_fixed "... the file not written" "old" "$(cat "$WORK/tw/f")"
 [ ! -e "$n" ] && [ ! -e "$WORK/tw/manifest.tmp" ] && ok "... its staged files removed" || not_ok "... its staged files removed" "$(ls -a "$WORK/tw")"
 
+# 9c. A file created by a commit killed between its link into place and
+# the removal of its temporary name has two links: that name is no other
+# name of the file; the next commit removes it and goes on.
+mkdir -p "$WORK/kl"; printf 'made\n' >"$WORK/kl/b"; ln "$WORK/kl/b" "$WORK/kl/.b.migready-Ab3dE9"
+n=$(stage "$WORK/kl" b 'new')
+out=$(commit '' -- "$WORK/kl/b" "$n" "$(sha "$WORK/kl/b")" "$(shas new)" 644:-:- 2>&1); st=$?
+expect_status "a target linked to a dead commit's temporary name" 0 "$st" "$out"
+[ "$(cat "$WORK/kl/b")" = new ] && [ ! -e "$WORK/kl/.b.migready-Ab3dE9" ] \
+	&& ok "... written, that name gone" || not_ok "... written, that name gone" "$out $(ls -a "$WORK/kl")"
+
 # 10. The directory step (src/set_dir.sh, apply's and a rollback's): the
 # mode and owner go to the directory at that name in another user's
 # directory, never to what a link put there leads to, even one swapped in
