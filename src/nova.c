@@ -57,9 +57,11 @@ static const struct opt opts[] = {
 	  NULL },
 	{ "DEFAULT", "block_migration_flag", 1, ICEHOUSE, NEWTON, "libvirt/block_migration_flag",
 	  NULL },
-	{ "DEFAULT", "live_migration_bandwidth", 1, ICEHOUSE, 0,
+	/* Mitaka's definitions of these two have no DEFAULT alias left (a
+	 * review found Zed's check reading a [DEFAULT] line nova ignores) */
+	{ "DEFAULT", "live_migration_bandwidth", 1, ICEHOUSE, MITAKA,
 	  "libvirt/live_migration_bandwidth", NULL },
-	{ "DEFAULT", "live_migration_uri", 1, ICEHOUSE, 0, "libvirt/live_migration_uri", NULL },
+	{ "DEFAULT", "live_migration_uri", 1, ICEHOUSE, MITAKA, "libvirt/live_migration_uri", NULL },
 
 	/* Mitaka deprecated the raw libvirt flags for options of their own;
 	 * Newton dropped them and sets the other flags itself. */

@@ -139,6 +139,11 @@ static void test_release(void **state)
 
 /* What a release no longer reads, removed after everything else. */
 #define STALE_NEWTON "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n" \
+	"DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n" \
+	"libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+/* ... where the URI's own [DEFAULT] name went with it */
+#define STALE_NEWTON_BUT_URI "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n" \
+	"DEFAULT/live_migration_bandwidth -\n" \
 	"libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
 #define STALE_YOGA_VNC "DEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n" \
 	"DEFAULT/vncserver_proxyclient_address -\nvnc/vncserver_proxyclient_address -\n"
@@ -158,7 +163,8 @@ static const struct plan_case plan_cases[] = {
 	  "libvirt/live_migration_tunnelled = true\n"
 	  "libvirt/live_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, "
 	  "VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED (deprecated)\n"
-	  "DEFAULT/live_migration_flag -\n", 0 },
+	  "DEFAULT/live_migration_flag -\n"
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n", 0 },
 	{ "kilo: live_migration_flag, not deprecated yet", 11,
 	  { "live_migration_flag = VIR_MIGRATE_LIVE,VIR_MIGRATE_PEER2PEER" },
 	  "libvirt/live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_PEER2PEER\n"
@@ -177,13 +183,15 @@ static const struct plan_case plan_cases[] = {
 	  "libvirt/live_migration_permit_auto_converge = false\n"
 	  "libvirt/live_migration_permit_post_copy = false\n"
 	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
-	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n", 0 },
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n"
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n", 0 },
 	{ "zed loses live_migration_flag; tunnelled is deprecated", 26, { FLAGS_GUIDE },
 	  "libvirt/live_migration_tunnelled = true (deprecated)\n"
 	  "libvirt/live_migration_permit_auto_converge = false\n"
 	  "libvirt/live_migration_permit_post_copy = false\n"
 	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
-	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n" STALE_YOGA_VNC, 0 },
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n"
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n" STALE_YOGA_VNC, 0 },
 	{ "wallaby: no TUNNELLED leaves the deprecated option at its default", 23,
 	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_AUTO_CONVERGE, "
 	    "VIR_MIGRATE_POSTCOPY, VIR_MIGRATE_NON_SHARED_INC" },
@@ -191,7 +199,8 @@ static const struct plan_case plan_cases[] = {
 	  "libvirt/live_migration_permit_auto_converge = true\n"
 	  "libvirt/live_migration_permit_post_copy = true\n"
 	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
-	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n", 0 },
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n"
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n", 0 },
 	{ "rocky: VIR_MIGRATE_TLS is native TLS", 18,
 	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_TLS" },
 	  "libvirt/live_migration_tunnelled = false\n"
@@ -199,7 +208,8 @@ static const struct plan_case plan_cases[] = {
 	  "libvirt/live_migration_permit_post_copy = false\n"
 	  "libvirt/live_migration_with_native_tls = true\n"
 	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
-	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n", 0 },
+	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n"
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n", 0 },
 	{ "pike has no native TLS", 16,
 	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_TLS" },
 	  "t.ini:1: live_migration_flag: nova pike (16) has no option "
@@ -242,7 +252,8 @@ static const struct plan_case plan_cases[] = {
 	    "live_migration_bandwidth = 100" },
 	  "DEFAULT/instances_path = /var/lib/nova/instances\n"
 	  "DEFAULT/max_concurrent_live_migrations = 2\n"
-	  "libvirt/live_migration_bandwidth = 100\nDEFAULT/live_migration_bandwidth -\n", 0 },
+	  "libvirt/live_migration_bandwidth = 100\nDEFAULT/live_migration_bandwidth -\n"
+	  "DEFAULT/live_migration_uri -\n", 0 },
 	{ "liberty has no max_concurrent_live_migrations", 12,
 	  { "max_concurrent_live_migrations = 2" },
 	  "t.ini:1: max_concurrent_live_migrations: nova liberty (12) has no option "
@@ -262,17 +273,19 @@ static const struct plan_case plan_cases[] = {
 	{ "ocata: a plain URI becomes live_migration_scheme", 15,
 	  { "set = libvirt/live_migration_uri qemu+tcp://%s/system" },
 	  "libvirt/live_migration_scheme = tcp\nDEFAULT/live_migration_uri -\n"
-	  "libvirt/live_migration_uri -\n" STALE_NEWTON, 0 },
+	  "libvirt/live_migration_uri -\n" STALE_NEWTON_BUT_URI, 0 },
 	{ "mitaka keeps the URI", 13,
 	  { "set = libvirt/live_migration_uri qemu+tcp://%s/system" },
-	  "libvirt/live_migration_uri = qemu+tcp://%s/system\nDEFAULT/live_migration_uri -\n", 0 },
+	  "libvirt/live_migration_uri = qemu+tcp://%s/system\nDEFAULT/live_migration_uri -\n"
+	  "DEFAULT/live_migration_bandwidth -\n", 0 },
 	{ "zed: a URI with a user has no equivalent: kept, deprecated", 26,
 	  { "set = libvirt/live_migration_uri qemu+ssh://nova@%s/system" },
 	  "libvirt/live_migration_uri = qemu+ssh://nova@%s/system (deprecated)\n"
-	  "DEFAULT/live_migration_uri -\n" STALE_NEWTON STALE_YOGA_VNC, 0 },
+	  "DEFAULT/live_migration_uri -\n" STALE_NEWTON_BUT_URI STALE_YOGA_VNC, 0 },
 	{ "an option the table does not know is written as asked, in oslo's spelling", 13,
 	  { "set = Libvirt/Live-Migration-Downtime 500", "set = default/my_ip 10.0.0.1" },
-	  "libvirt/live_migration_downtime = 500\nDEFAULT/my_ip = 10.0.0.1\n", 0 },
+	  "libvirt/live_migration_downtime = 500\nDEFAULT/my_ip = 10.0.0.1\n"
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n", 0 },
 	{ "mitaka has no native TLS", 13,
 	  { "set = libvirt/live_migration_with_native_tls true" },
 	  "t.ini:1: set: nova mitaka (13) has no option "
