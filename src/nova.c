@@ -1084,6 +1084,29 @@ char *mr_nova_watch_keys(const struct mr_profile *p)
 	return mr_buf_steal(&b, NULL);
 }
 
+int mr_nova_transport_known(const char *t)
+{
+	static const char *const known[] = { "tcp", "tls", "unix", "ssh", "libssh2", "libssh", "ext" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(known); i++)
+		if (!strcmp(t, known[i]))
+			return 1;
+	return 0;
+}
+
+/* One %s, and no other conversion of Python's % operator (%% is a %). */
+static int one_dest(const char *uri)
+{
+	int n = 0;
+	for (const char *p = strchr(uri, '%'); p; p = strchr(p + 2, '%')) {
+		if (p[1] == '%')
+			continue;
+		if (p[1] != 's')
+			return 0;
+		n++;
+	}
+	return n == 1;
+}
+
 int mr_nova_uri_transport(const char *uri, char **transport, long *port)
 {
 	const char *sep = strstr(uri, "://");
@@ -1128,7 +1151,9 @@ int mr_nova_uri_transport(const char *uri, char **transport, long *port)
 	else
 		*transport = mr_xstrdup(an ? "tls" : "unix");
 	*port = p;
-	return 0;
+	if (!one_dest(uri))
+		return MR_NOVA_URI_NO_DEST;
+	return mr_nova_transport_known(*transport) ? 0 : MR_NOVA_URI_TRANSPORT;
 }
 
 const char *mr_nova_set_value(const struct mr_profile *p, unsigned major, const char *section,

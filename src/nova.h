@@ -113,9 +113,19 @@ char *mr_nova_watch_keys(const struct mr_profile *p);
 /* The transport of a libvirt URI as nova's live_migration_uri gives it
  * ("qemu+tcp://%s:16510/system" -> "tcp", 16510; "qemu://%s/system" ->
  * "tls", libvirt's remote default; no host -> "unix"). *port: 0 when the
- * URI names none. Returns 0, or -1 if uri is no libvirt URI or its port
- * is no port. *transport is the caller's. */
+ * URI names none. Returns 0; -1 if uri is no libvirt URI or its port is
+ * no port; MR_NOVA_URI_NO_DEST if it lacks the one %s (and no other %
+ * conversion but %%) that nova fills with the destination, by Python's %
+ * operator, which fails every migration otherwise; MR_NOVA_URI_TRANSPORT
+ * if it names a transport libvirt does not know. *transport, set unless
+ * -1, is the caller's. */
+#define MR_NOVA_URI_NO_DEST (-2)
+#define MR_NOVA_URI_TRANSPORT (-3)
 int mr_nova_uri_transport(const char *uri, char **transport, long *port);
+
+/* Whether libvirt knows t as a remote transport (the '+' part of a URI,
+ * and nova's live_migration_scheme). */
+int mr_nova_transport_known(const char *t);
 
 /* The value of the profile's last [nova] set line for the option
  * section/key under any name nova `major` reads it by ("tls" of "set =

@@ -1311,8 +1311,17 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		goto out;
 	}
 	int tls = !strcmp(m.transport, "tls");
-	if (!tls && strcmp(m.transport, "tcp") != 0)
-		goto out; /* ssh, libssh2: no listener of libvirt's */
+	if (!tls && strcmp(m.transport, "tcp") != 0) {
+		/* ssh, libssh2...: no listener of libvirt's, but a login of
+		 * nova-compute's (root's, by default) to each peer that migready
+		 * does not examine: said so, never green */
+		char *what = mr_xasprintf("nova-compute connects to the destination's libvirt over %s "
+		                          "(%s), a login not examined",
+		                          m.transport, m.because);
+		mr_plan_unchecked(plan, "libvirtd.transport", what);
+		free(what);
+		goto out;
+	}
 	/* what this host brings as the client: TLS files, SASL credentials */
 	char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over %s (%s)%s",
 	                         m.transport, m.because, tls ? ", as this host's client" : "");

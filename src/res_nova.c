@@ -303,11 +303,19 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	char *because = NULL;
 	char *uri = libvirt_option(plan, profile, major, "live_migration_uri", &because);
 	if (uri) {
-		int bad = mr_nova_uri_transport(uri, &m->transport, &m->port) < 0;
+		int rc = mr_nova_uri_transport(uri, &m->transport, &m->port);
 		free(uri);
-		if (bad) {
-			m->because = mr_xasprintf("%s, which is no libvirt URI", because);
+		if (rc < 0) {
+			m->because = mr_xasprintf(
+				"%s, %s", because,
+				rc == MR_NOVA_URI_NO_DEST
+					? "which lacks the one %s nova puts the destination in (with no other "
+					  "% but %%): nova fails every live migration"
+				: rc == MR_NOVA_URI_TRANSPORT ? "whose transport libvirt does not know"
+				                              : "which is no libvirt URI");
 			free(because);
+			free(m->transport);
+			m->transport = NULL;
 			return -1;
 		}
 		m->because = because;
@@ -317,6 +325,16 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	if (!m->transport) {
 		m->transport = mr_xstrdup("tcp");
 		m->because = mr_xstrdup("live_migration_scheme is not set: nova's default, tcp");
+	} else if (!mr_nova_transport_known(m->transport)) {
+		/* nova puts it in qemu+SCHEME://: libvirt refuses the URI */
+		char *why = mr_xasprintf("%s, which is no transport of libvirt's (tcp, tls, ssh, "
+		                         "libssh2, libssh, unix, ext)",
+		                         m->because);
+		free(m->because);
+		m->because = why;
+		free(m->transport);
+		m->transport = NULL;
+		return -1;
 	}
 	return 1;
 }

@@ -731,11 +731,15 @@ static void test_unreadable_file_fails_only_itself(void **state)
 	w_close(&w->base);
 }
 
-/* Directory, mount and command actions, through the same commit. */
+/* Directory, mount and command actions, through the same commit; each a
+ * run of its own (a host refuses a second commit of one run). */
 static int run_plan(struct mr_test_root *c, struct wrap *w, struct mr_plan *plan, enum mr_mode mode,
                     struct mr_host_report *rep)
 {
-	struct mr_run_opts opts = { .mode = mode, .run_id = "RUN1" };
+	static unsigned runs;
+	char run_id[32];
+	snprintf(run_id, sizeof(run_id), "RUNP%u", ++runs);
+	struct mr_run_opts opts = { .mode = mode, .run_id = run_id };
 	struct mr_error *err = NULL;
 	memset(rep, 0, sizeof(*rep));
 	rep->name = mr_xstrdup("h1");

@@ -1190,7 +1190,28 @@ static const struct transport_case transport_cases[] = {
 	                         "libvirt/live_migration_scheme ssh\n",
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n[nova]\nrelease = zed\n"
 	  "set = libvirt/live_migration_scheme tls\n",
-	  "" },
+	  /* ssh: no listener of libvirt's to judge, and a login not examined */
+	  "unchecked libvirtd.transport nova-compute connects to the destination's libvirt over ssh "
+	  "(/etc/nova/nova.conf.d/50-ssh.conf sets [libvirt] live_migration_scheme = 'ssh'), a "
+	  "login not examined\n" },
+	/* nova makes qemu+SCHEME:// of it: anything else than a transport
+	 * of libvirt's fails the URI (an inline comment is part of the value
+	 * for oslo; found by a review) */
+	{ "a scheme libvirt does not know",
+	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp # migration net"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: cannot tell which libvirt listener nova-compute "
+	  "connects to: /etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tcp # "
+	  "migration net', which is no transport of libvirt's (tcp, tls, ssh, libssh2, libssh, "
+	  "unix, ext)\n" },
+	/* nova fills the URI with Python's %: without a %s it fails */
+	{ "a URI without the destination",
+	  SOCKET_DEBIAN NOVA_DEB URI_SELF("qemu+tcp://10.20.0.5/system"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: cannot tell which libvirt listener nova-compute "
+	  "connects to: /etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
+	  "'qemu+tcp://10.20.0.5/system', which lacks the one %s nova puts the destination in "
+	  "(with no other % but %%): nova fails every live migration\n" },
 	{ "the URI wins over the scheme, from any file",
 	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp")
 	  "nova.before=/etc/nova/nova.conf.d/10.conf libvirt/live_migration_uri qemu://%s/system\n",
@@ -1222,7 +1243,10 @@ static const struct transport_case transport_cases[] = {
 	  "'qemu+tcp://nova@%s:16510/system?no_verify=1'), but libvirt listens on 16511: live "
 	  "migration cannot connect\n" },
 	{ "ssh: no listener of libvirt's", MODULAR_RHEL NOVA_RPM URI_SELF("qemu+ssh://nova@%s/system"),
-	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = no\n", "" },
+	  "[libvirtd]\nlisten_tcp = no\nlisten_tls = no\n",
+	  "unchecked libvirtd.transport nova-compute connects to the destination's libvirt over ssh "
+	  "(/etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
+	  "'qemu+ssh://nova@%s/system'), a login not examined\n" },
 	{ "legacy: tls by libvirt's default once --listen", LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nlisten_tcp = yes\n", "" },
 	{ "legacy: ... unless libvirtd.conf turns it off",
@@ -1256,7 +1280,10 @@ static const struct transport_case transport_cases[] = {
 	  INBOUND_SELF("localhost"), "[libvirtd]\nlisten_tcp = no\n",
 	  "failed libvirtd.listener line 2: nova's peers migrate to this host at localhost "
 	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = 'localhost'), the "
-	  "loopback, each peer's own: live migration to this host cannot connect\n" },
+	  "loopback, each peer's own: live migration to this host cannot connect\n"
+	  "unchecked libvirtd.transport nova-compute connects to the destination's libvirt over ssh "
+	  "(/etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
+	  "'qemu+ssh://nova@%s/system'), a login not examined\n" },
 	{ "legacy: listen_addr is another address", LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("10.0.1.5")
 	  "libvirtd.listen_addr=\"10.0.0.5\"\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
