@@ -123,9 +123,11 @@ struct mr_nova_migration {
 	long port;
 	char *because;
 	/* [libvirt] live_migration_inbound_addr, where the peers migrate to
-	 * this host (NULL: at its name), and what sets it */
+	 * this host (NULL: at its name, or not known: inbound_unknown), and
+	 * what sets it */
 	char *inbound;
 	char *inbound_because;
+	int inbound_unknown; /* it names an option whose value is not known */
 };
 /* Returns 1 and fills *m (mr_nova_migration_fini frees it), 0 when the
  * facts show no nova-compute on the host (neither its package nor its
@@ -144,10 +146,12 @@ int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *pr
                        const char *section, const char *key, char **value);
 
 /* Where nova-compute keeps its instances on this host once the plan is
- * applied: instances_path as it reads it ($state_path substituted), else
- * $state_path/instances; *because says what sets it (NULL: nova's
- * defaults). NULL where the host has no nova-compute, or its nova.conf is
- * not the one read. */
+ * applied: instances_path as it reads it (oslo's $NAME substituted), else
+ * $state_path/instances, "$pybasedir/..." where state_path is unset
+ * (nova's package directory: the local disk); *because says what sets it
+ * (NULL: nova's defaults). NULL where the host has no nova-compute, or
+ * its nova.conf is not the one read, or (with *because) where a $NAME in
+ * it is not known. */
 char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile *profile,
                             char **because);
 

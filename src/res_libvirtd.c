@@ -1263,6 +1263,13 @@ static void check_inbound(struct mr_plan *plan, const struct mr_profile *profile
                           enum mr_libvirt_world w, const struct world_units *units,
                           const struct mr_nova_migration *m, int listener, const char *origin)
 {
+	if (m->inbound_unknown) {
+		char *where = mr_xasprintf("where nova's peers migrate to this host: %s",
+		                           m->inbound_because);
+		mr_plan_unchecked(plan, "libvirtd.inbound", where);
+		free(where);
+		return;
+	}
 	if (m->inbound && mr_addr_is_loopback(m->inbound, strlen(m->inbound))) {
 		mr_plan_fail(plan, "libvirtd.listener", origin,
 		             "nova's peers migrate to this host at %s (%s), the loopback, each peer's "

@@ -504,6 +504,16 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	                      ? NULL
 	                      : mr_res_nova_instances(plan, profile, &because);
 	struct mr_plan_file *file = mr_plan_file(plan, FSTAB, "Fstab.lns");
+	if (!nova_inst && because) {
+		/* nova's instances_path names a value the probe does not know */
+		char *origin = mr_plan_origin_of(mo[0]);
+		char *where = mr_xasprintf("%s: whether nova-compute keeps its instances on the "
+		                           "share (%s)",
+		                           origin, because);
+		mr_plan_unchecked(plan, "nfs.nova_instances", where);
+		free(where);
+		free(origin);
+	}
 	int mounts_instances = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *f[6];

@@ -240,6 +240,73 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	return NULL;
 }
 
+/* value as oslo.config gives it: each $NAME or ${NAME} (NAME an option
+ * of section where set there, else of [DEFAULT]) replaced by that
+ * option's value as it reads it, $$ a $. NULL where a name's value is
+ * not known (unset: nova's own default, such as my_ip's guess; or no
+ * option the probe reports), with *unknown its name; the caller's. */
+static char *interpolated(const struct mr_facts *facts, const struct mr_profile *profile,
+                          unsigned major, const char *section, const char *value, int depth,
+                          char **unknown)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (const char *p = value; *p;) {
+		const char *d = strchr(p, '$');
+		if (!d) {
+			mr_buf_add(&b, p, strlen(p));
+			break;
+		}
+		mr_buf_add(&b, p, (size_t)(d - p));
+		if (d[1] == '$') {
+			mr_buf_add(&b, "$", 1);
+			p = d + 2;
+			continue;
+		}
+		int braced = d[1] == '{';
+		const char *name = d + 1 + braced;
+		/* oslo's identifiers: [_a-z][._a-z0-9]* (a dot names a group) */
+		size_t n = (*name == '_' || (*name >= 'a' && *name <= 'z'))
+		               ? strspn(name, "_.abcdefghijklmnopqrstuvwxyz0123456789")
+		               : 0;
+		if (!n || (braced && name[n] != '}')) { /* oslo leaves it as it is */
+			mr_buf_add(&b, "$", 1);
+			p = d + 1;
+			continue;
+		}
+		char *key = mr_xstrndup(name, n);
+		char *because = NULL;
+		const char *dot = strchr(key, '.');
+		char *grp = dot ? mr_xstrndup(key, (size_t)(dot - key)) : NULL;
+		const char *v = dot ? effective_value(facts, profile, major, grp, dot + 1, &because)
+		                    : effective_value(facts, profile, major, section, key, &because);
+		if (!v && !dot && strcmp(section, "DEFAULT") != 0) {
+			free(because);
+			because = NULL;
+			v = effective_value(facts, profile, major, "DEFAULT", key, &because);
+		}
+		free(because);
+		free(grp);
+		char *inner = v && depth < 8 ? interpolated(facts, profile, major, section, v,
+		                                            depth + 1, unknown)
+		                             : NULL;
+		if (!inner) {
+			if (!*unknown)
+				*unknown = key;
+			else
+				free(key);
+			mr_buf_fini(&b);
+			return NULL;
+		}
+		free(key);
+		mr_buf_add(&b, inner, strlen(inner));
+		free(inner);
+		p = name + n + braced;
+	}
+	char *out = mr_buf_steal(&b, NULL);
+	return out ? out : mr_xstrdup("");
+}
+
 /* Why nova-compute does not read nova.conf, or NULL: started without
  * --config-file, it reads the first nova.conf oslo.config finds, and the
  * probe found one before it (nova.conf_first). The caller's. */
@@ -258,12 +325,25 @@ static char *nova_conf_hidden(const struct mr_facts *facts)
  * copy), and *because what sets it; NULL (and *because NULL) when unset
  * or empty. */
 static char *libvirt_option(const struct mr_plan *plan, const struct mr_profile *profile,
-                            unsigned major, const char *key, char **because)
+                            unsigned major, const char *key, char **because, int *unknown)
 {
 	*because = NULL;
-	const char *v = effective_value(mr_plan_facts(plan), profile, major, "libvirt", key, because);
-	if (v && *v)
-		return mr_xstrdup(v);
+	*unknown = 0;
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *v = effective_value(facts, profile, major, "libvirt", key, because);
+	if (v && *v) {
+		char *name = NULL;
+		char *value = interpolated(facts, profile, major, "libvirt", v, 0, &name);
+		if (value)
+			return value;
+		/* a $NAME whose value nova knows and the probe does not */
+		char *why = mr_xasprintf("%s, whose $%s is not known here", *because, name);
+		free(*because);
+		*because = why;
+		free(name);
+		*unknown = 1;
+		return NULL;
+	}
 	free(*because);
 	*because = NULL;
 	return NULL;
@@ -297,11 +377,16 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		return 0; /* no migration of nova's to connect */
 	if ((m->because = nova_conf_hidden(facts)))
 		return -1;
+	int unknown = 0;
 	m->inbound = libvirt_option(plan, profile, major, "live_migration_inbound_addr",
-	                            &m->inbound_because);
+	                            &m->inbound_because, &m->inbound_unknown);
 	/* nova's URI, when set, wins over the scheme */
 	char *because = NULL;
-	char *uri = libvirt_option(plan, profile, major, "live_migration_uri", &because);
+	char *uri = libvirt_option(plan, profile, major, "live_migration_uri", &because, &unknown);
+	if (unknown) {
+		m->because = because;
+		return -1;
+	}
 	if (uri) {
 		int rc = mr_nova_uri_transport(uri, &m->transport, &m->port);
 		free(uri);
@@ -321,7 +406,10 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 		m->because = because;
 		return 1;
 	}
-	m->transport = libvirt_option(plan, profile, major, "live_migration_scheme", &m->because);
+	m->transport =
+		libvirt_option(plan, profile, major, "live_migration_scheme", &m->because, &unknown);
+	if (unknown)
+		return -1;
 	if (!m->transport) {
 		m->transport = mr_xstrdup("tcp");
 		m->because = mr_xstrdup("live_migration_scheme is not set: nova's default, tcp");
@@ -375,29 +463,37 @@ char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile 
 	unsigned major;
 	if (!nova_reads_here(facts, profile, &major))
 		return NULL;
-	const char *inst = effective_value(facts, profile, major, "DEFAULT", "instances_path", because);
 	char *state_because = NULL;
 	const char *state = effective_value(facts, profile, major, "DEFAULT", "state_path",
 	                                    &state_because);
-	if (!state || !*state)
-		state = "/var/lib/nova";
-	char *path;
-	if (inst && *inst) {
-		/* oslo.config substitutes $state_path (or ${state_path}) */
-		const char *rest = !strncmp(inst, "$state_path", 11)     ? inst + 11
-		                   : !strncmp(inst, "${state_path}", 13) ? inst + 13
-		                                                         : NULL;
-		path = rest ? mr_xasprintf("%s%s", state, rest) : mr_xstrdup(inst);
-		free(state_because);
-	} else {
+	free(state_because);
+	const char *inst = effective_value(facts, profile, major, "DEFAULT", "instances_path", because);
+	if (!inst || !*inst) {
 		free(*because);
-		*because = state_because ? mr_xasprintf("instances_path is not set: $state_path/"
-		                                        "instances, and %s",
-		                                        state_because)
-		                         : NULL;
-		free(state_because);
-		path = mr_xasprintf("%s/instances", state);
+		*because = NULL;
+		inst = "$state_path/instances";
 	}
+	char *name = NULL;
+	char *path = interpolated(facts, profile, major, "DEFAULT", inst, 0, &name);
+	if (!path && (!state || !*state) && !strcmp(name, "state_path") &&
+	    (!strncmp(inst, "$state_path", 11) || !strncmp(inst, "${state_path}", 13))) {
+		/* nova's own default: $pybasedir, the directory of its Python
+		 * package, on this host's own disk */
+		const char *rest = inst + strcspn(inst, "}/");
+		rest += *rest == '}';
+		path = mr_xasprintf("$pybasedir%s", rest);
+		char *why = mr_xasprintf("%s%sstate_path is not set: nova's default is $pybasedir, "
+		                         "its Python package's directory on this host's disk",
+		                         *because ? *because : "", *because ? "; " : "");
+		free(*because);
+		*because = why;
+	} else if (!path) {
+		char *why = mr_xasprintf("%s%s$%s is not known here", *because ? *because : "",
+		                         *because ? ", whose " : "instances_path's ", name);
+		free(*because);
+		*because = why;
+	}
+	free(name);
 	return path;
 }
 

@@ -19,6 +19,10 @@ new_host() { # DIR
 	printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > "$1/etc/passwd"
 	printf 'root:x:0:\nnova:x:64060:\n' > "$1/etc/group"
 	printf '# tuned\nnet.ipv4.tcp_keepalive_intvl = 30\n' > "$1/etc/sysctl.d/90-migration.conf"
+	# nova-common's nova.conf sets state_path (nova's own default is its
+	# Python package's directory)
+	mkdir -p "$1/etc/nova"
+	printf '[DEFAULT]\nstate_path = /var/lib/nova\n' > "$1/etc/nova/nova.conf"
 }
 
 # Only these lines may differ from the original file.
@@ -168,6 +172,20 @@ expect_grep "... naming where, and why" "nfs\.mount +failed +nova-compute keeps 
 printf '[DEFAULT]\nstate_path = /var/lib/nova\n' > "$nc"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
 expect_status "client: ... its default, where the share is: in the desired state" 0 "$st" "$out"
+# ${NAME} as oslo.config substitutes it, from the option's own section
+printf '[DEFAULT]\nstate_path = /var/lib/nova\ninstances_path = ${state_path}/instances\n' > "$nc"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: \${state_path} substituted, where the share is" 0 "$st" "$out"
+# no state_path: nova's default is \$pybasedir, its Python package's
+# directory, on the local disk (found by a review)
+printf '[DEFAULT]\n' > "$nc"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: no state_path: check fails" 4 "$st" "$out"
+expect_grep "... the instances are in nova's package directory" "nfs\.mount +failed +nova-compute keeps its instances in \\\$pybasedir/instances \(state_path is not set: nova's default is \\\$pybasedir" "$out"
+# a name the probe does not know: not checked, never green
+printf '[DEFAULT]\ninstances_path = $site_root/instances\n' > "$nc"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_grep "client: an unknown \$NAME: not checked" "nfs\.nova_instances .*instances_path = '\\\$site_root/instances', whose \\\$site_root is not known here" "$out"
 if [ -e "$WORK/nova.conf.keep" ]; then cp "$WORK/nova.conf.keep" "$nc"; else rm "$nc"; fi
 
 # Refusals: a lens that does not exist and a path out of the file's tree

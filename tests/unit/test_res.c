@@ -1284,6 +1284,19 @@ static const struct transport_case transport_cases[] = {
 	  "unchecked libvirtd.transport nova-compute connects to the destination's libvirt over ssh "
 	  "(/etc/nova/nova.conf:14 sets [libvirt] live_migration_uri = "
 	  "'qemu+ssh://nova@%s/system'), a login not examined\n" },
+	/* oslo.config substitutes $NAME (found by a review) */
+	{ "an inbound address of $my_ip, the loopback",
+	  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("$my_ip")
+	  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip 127.0.0.1\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: nova's peers migrate to this host at 127.0.0.1 "
+	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = '$my_ip'), the "
+	  "loopback, each peer's own: live migration to this host cannot connect\n" },
+	{ "... of ${my_ip} unset: nova's guess, not known here",
+	  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("${my_ip}"),
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "unchecked libvirtd.inbound where nova's peers migrate to this host: /etc/nova/nova.conf:20 "
+	  "sets [libvirt] live_migration_inbound_addr = '${my_ip}', whose $my_ip is not known here\n" },
 	{ "legacy: listen_addr is another address", LEGACY_DEBIAN NOVA_DEB INBOUND_SELF("10.0.1.5")
 	  "libvirtd.listen_addr=\"10.0.0.5\"\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
