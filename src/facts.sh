@@ -714,6 +714,12 @@ for f in /etc/pki/CA/cacert.pem /etc/pki/libvirt/servercert.pem \
 	/etc/pki/libvirt/private/clientkey.pem; do
 	if intree "$r$f" && [ -f "$rf" ]; then say tls.file "$f present"; else say tls.file "$f absent"; fi
 done
+# QEMU's own TLS files in their default directory (native TLS migration),
+# the same way as "qemu.tls_file=PATH present|absent"
+for f in ca-cert.pem server-cert.pem server-key.pem client-cert.pem client-key.pem; do
+	if intree "$r/etc/pki/qemu/$f" && [ -f "$rf" ]; then say qemu.tls_file "/etc/pki/qemu/$f present"
+	else say qemu.tls_file "/etc/pki/qemu/$f absent"; fi
+done
 # the SASL credentials of libvirt's clients run by root, the migrating
 # libvirtd among them (peer to peer): the first auth.conf of root's config
 # directory and /etc/libvirt, its groups' credentials, authname and
@@ -868,7 +874,7 @@ facts_awk='
 		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("virtproxyd")
 		next }
 	part == "qconf" {
-		if (match($0, /^[ \t]*migration_(port_m(in|ax)|address|host)[ \t]*=/)) confkv("qemu")
+		if (match($0, /^[ \t]*(migration_(port_m(in|ax)|address|host)|(migrate|default)_tls_x509_cert_dir)[ \t]*=/)) confkv("qemu")
 		next }
 	# a key = value line of a libvirt conf file, the first of its key (as
 	# virconf reads it), as "DAEMON.KEY=VALUE"

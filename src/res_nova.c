@@ -506,6 +506,83 @@ void mr_nova_migration_fini(struct mr_nova_migration *m)
 	*m = (struct mr_nova_migration){ 0 };
 }
 
+/* QEMU's TLS files, which a native TLS migration needs on both ends
+ * (live_migration_with_native_tls, as the plan leaves it): in qemu.conf's
+ * migrate_tls_x509_cert_dir, else default_tls_x509_cert_dir, else
+ * /etc/pki/qemu, the one the probe looks in. */
+static void check_native_tls(struct mr_plan *plan, const struct mr_profile *profile,
+                             unsigned major, const struct mr_nova_edit *edits, size_t n)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
+		return;
+	const char *value = NULL;
+	char *because = NULL;
+	const struct mr_setting *from = NULL;
+	int edited = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(edits[i].section, "libvirt") &&
+		    !strcmp(edits[i].key, "live_migration_with_native_tls")) {
+			value = edits[i].value;
+			from = edits[i].origin;
+			edited = 1;
+		}
+	if (!edited)
+		value = effective_value(facts, profile, major, "libvirt", "live_migration_with_native_tls",
+		                        &because);
+	if (!value || mr_parse_bool(value) != 1) {
+		free(because);
+		return;
+	}
+	char *origin = from ? mr_plan_origin_of(from) : mr_xstrdup("[nova]");
+	if (!because)
+		because = mr_xasprintf("%s gives live_migration_with_native_tls = %s", origin, value);
+	const char *dir_key = "migrate_tls_x509_cert_dir";
+	const char *dir = mr_facts_get(facts, "qemu.migrate_tls_x509_cert_dir");
+	if (!dir) {
+		dir_key = "default_tls_x509_cert_dir";
+		dir = mr_facts_get(facts, "qemu.default_tls_x509_cert_dir");
+	}
+	if (dir) {
+		char *where = mr_xasprintf("QEMU's TLS files in qemu.conf's %s = %s (%s)", dir_key, dir,
+		                           because);
+		mr_plan_unchecked(plan, "qemu.tls_files", where);
+		free(where);
+		goto out;
+	}
+	const char **files = NULL;
+	size_t nf = mr_facts_get_all(facts, "qemu.tls_file", &files);
+	struct mr_buf missing;
+	mr_buf_init(&missing);
+	size_t n_missing = 0, n_present = 0;
+	for (size_t i = 0; i < nf; i++) {
+		const char *sp = strrchr(files[i], ' ');
+		if (!sp)
+			continue;
+		if (!strcmp(sp + 1, "absent"))
+			mr_buf_printf(&missing, "%s%.*s", n_missing++ ? ", " : "", (int)(sp - files[i]),
+			              files[i]);
+		else
+			n_present++;
+	}
+	free(files);
+	if (n_missing)
+		mr_plan_fail(plan, "qemu.tls_files", origin,
+		             "nova migrates over QEMU's native TLS (%s), and %s %s missing: the "
+		             "migration fails (migready does not manage certificates)",
+		             because, missing.data, n_missing > 1 ? "are" : "is");
+	else if (!n_present)
+		mr_plan_unchecked(plan, "qemu.tls_files", "QEMU's TLS files (no probe of them)");
+	else
+		mr_plan_passed(plan, "qemu.tls_files", origin, "QEMU's TLS files",
+		               "/etc/pki/qemu holds them, for native TLS (their contents are not "
+		               "examined)");
+	mr_buf_fini(&missing);
+out:
+	free(origin);
+	free(because);
+}
+
 static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
@@ -534,6 +611,7 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		fail_each(plan, "nova", origin, e);
 		goto out;
 	}
+	check_native_tls(plan, profile, major, edits, n);
 	if (!n)
 		goto out;
 	struct mr_plan_file *f = mr_plan_file(plan, NOVA_CONF, OSLO_LENS);

@@ -1808,6 +1808,55 @@ static void test_sshd(void **state)
 	}
 }
 
+/* A native TLS migration needs QEMU's TLS files on both ends (found by a
+ * review: green without them) */
+static void test_native_tls(void **state)
+{
+	(void)state;
+#define QEMU_TLS(STATE)                                                                        \
+	"qemu.tls_file=/etc/pki/qemu/ca-cert.pem " STATE "\n"                                   \
+	"qemu.tls_file=/etc/pki/qemu/server-cert.pem present\n"                                 \
+	"qemu.tls_file=/etc/pki/qemu/server-key.pem present\n"                                  \
+	"qemu.tls_file=/etc/pki/qemu/client-cert.pem present\n"                                 \
+	"qemu.tls_file=/etc/pki/qemu/client-key.pem present\n"
+	static const char flags[] =
+		"[nova]\nlive_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_TLS\n";
+	static const struct {
+		const char *name, *facts, *profile, *want;
+	} tls_cases[] = {
+		{ "a file missing", SOCKET_DEBIAN NOVA_DEB QEMU_TLS("absent"), flags,
+		  "failed qemu.tls_files line 2: nova migrates over QEMU's native TLS (PROFILE:2 gives "
+		  "live_migration_with_native_tls = true), and /etc/pki/qemu/ca-cert.pem is missing: the "
+		  "migration fails (migready does not manage certificates)\n" },
+		{ "all there", SOCKET_DEBIAN NOVA_DEB QEMU_TLS("present"), flags,
+		  "passed qemu.tls_files: QEMU's TLS files: /etc/pki/qemu holds them, for native TLS "
+		  "(their contents are not examined)\n" },
+		{ "another directory: not examined",
+		  SOCKET_DEBIAN NOVA_DEB QEMU_TLS("absent") "qemu.migrate_tls_x509_cert_dir=\"/srv/pki\"\n",
+		  flags,
+		  "unchecked qemu.tls_files QEMU's TLS files in qemu.conf's migrate_tls_x509_cert_dir = "
+		  "\"/srv/pki\" (PROFILE:2 gives live_migration_with_native_tls = true)\n" },
+		{ "nova.conf's own setting counts too",
+		  SOCKET_DEBIAN NOVA_DEB QEMU_TLS("absent")
+		  "nova.self=30 [libvirt]live_migration_with_native_tls "
+		  "libvirt/live_migration_with_native_tls True\n",
+		  "[nova]\nrelease = zed\n",
+		  "failed qemu.tls_files line ?: nova migrates over QEMU's native TLS "
+		  "(/etc/nova/nova.conf:30 sets [libvirt] live_migration_with_native_tls = 'True'), and "
+		  "/etc/pki/qemu/ca-cert.pem is missing: the migration fails (migready does not manage "
+		  "certificates)\n" },
+		{ "no native TLS: nothing said", SOCKET_DEBIAN NOVA_DEB QEMU_TLS("absent"),
+		  "[nova]\nlive_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_PEER2PEER\n", "" },
+	};
+#undef QEMU_TLS
+	for (size_t i = 0; i < MR_ARRAY_LEN(tls_cases); i++) {
+		char *got = items_of(tls_cases[i].facts, tls_cases[i].profile, "qemu.tls", 1);
+		if (strcmp(got, tls_cases[i].want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", tls_cases[i].name, got, tls_cases[i].want);
+		free(got);
+	}
+}
+
 /* nova's login shell, and the profile's, must be on the host: sshd runs
  * it for each command */
 static void test_shell(void **state)
@@ -1888,6 +1937,7 @@ int main(void)
 		cmocka_unit_test(test_tls_held_back),
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_shell),
+		cmocka_unit_test(test_native_tls),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
