@@ -365,6 +365,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
 		h = mr_hash(h, &ops[i].stops, sizeof(ops[i].stops));
 		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
+		h = mr_hash(h, &ops[i].same, sizeof(ops[i].same));
 	}
 	return h;
 }
@@ -393,7 +394,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->stop_comment, b->stop_comment) || a->stops != b->stops ||
 		    !str_eq(a->refuse, b->refuse) || !str_eq(a->refuse_why, b->refuse_why) ||
 		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
-		    !str_eq(a->same_as, b->same_as))
+		    !str_eq(a->same_as, b->same_as) || a->same != b->same)
 			return 0;
 	}
 	return 1;
@@ -664,7 +665,8 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		                    (op->same_as && (!strcmp(decoded, op->same_as) ||
 		                                     (op->same_as[0] == '+' &&
 		                                      !strcmp(decoded, op->same_as + 1)))) ||
-		                    (op->fmt == MR_FMT_LIBVIRT_NUM && same_number(decoded, op->value)));
+		                    (op->fmt == MR_FMT_LIBVIRT_NUM && same_number(decoded, op->value)) ||
+		                    (op->same && op->same(decoded, op->value)));
 		if (!oc->old || (!same && !oc->changed)) {
 			free(oc->old);
 			oc->old = decoded;

@@ -113,6 +113,10 @@ struct mr_aug_op {
 	 * file has it). */
 	const char *refuse;
 	const char *refuse_why;
+	/* MR_AUG_SET: whether a value found (decoded) is one the consumer
+	 * reads as value, though spelt otherwise (oslo.config's "True" for
+	 * true); NULL: the same text only */
+	int (*same)(const char *have, const char *want);
 };
 
 /* What an operation found and did. */

@@ -1186,6 +1186,27 @@ void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n)
 	free(edits);
 }
 
+/* oslo.config's reading of a value: one pair of matching quotes around
+ * it dropped; for a boolean (the table writes true or false) any case of
+ * true, 1, on, yes or false, 0, off, no. */
+static int oslo_same(const char *have, const char *want)
+{
+	size_t n = strlen(have);
+	char *v = n >= 2 && (have[0] == '"' || have[0] == '\'') && have[n - 1] == have[0]
+	              ? mr_xstrndup(have + 1, n - 2)
+	              : mr_xstrdup(have);
+	int same = !strcmp(v, want);
+	if (!same && (!strcmp(want, "true") || !strcmp(want, "false"))) {
+		static const char *const yes[] = { "true", "1", "on", "yes" };
+		static const char *const no[] = { "false", "0", "off", "no" };
+		const char *const *words = !strcmp(want, "true") ? yes : no;
+		for (size_t i = 0; i < 4 && !same; i++)
+			same = !strcasecmp(v, words[i]);
+	}
+	free(v);
+	return same;
+}
+
 void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
 {
 	memset(op, 0, sizeof(*op));
@@ -1196,4 +1217,5 @@ void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
 	op->fmt = MR_FMT_RAW;
 	op->comment_re = e->comment_re;
 	op->deflt = e->deflt;
+	op->same = oslo_same;
 }

@@ -785,6 +785,13 @@ conf=$root/etc/nova/nova.conf
 expect_grep "zed: the commented example stays" '^#live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE' "$(cat "$conf")"
 expect_grep "zed: the translation is shown with its profile line" \
 	'nova\.libvirt\.live_migration_tunnelled +drift .*guide\.ini:4' "$CHECK_OUT"
+# spelt otherwise, read the same by oslo.config (True for true, one
+# pair of quotes dropped): in the desired state, nothing rewritten
+sed -i 's/^live_migration_tunnelled = true$/live_migration_tunnelled = True/; s/^cpu_models = kvm64$/cpu_models = "kvm64"/' "$conf"
+grep -qx 'live_migration_tunnelled = True' "$conf" && grep -qx 'cpu_models = "kvm64"' "$conf" \
+	|| not_ok "zed: the file respelt" "$(cat "$conf")"
+out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "zed: True and a quoted value read as oslo reads them: in the desired state" 0 "$st" "$out"
 
 # nova-compute started without --config-file (RHEL's unit; this tree has
 # none) reads nova-compute.conf, then nova.conf.d and nova-compute.conf.d,
