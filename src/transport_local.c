@@ -182,10 +182,24 @@ static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode)
 			continue;
 		int next = -1, e = EXDEV;
 		if (strcmp(c, "..") != 0) {
-			if (mkdir_mode != (mode_t)-1 && mkdirat(fd, c, mkdir_mode) < 0 && errno != EEXIST)
+			int made = mkdir_mode != (mode_t)-1 && mkdirat(fd, c, mkdir_mode) == 0;
+			if (mkdir_mode != (mode_t)-1 && !made && errno != EEXIST)
 				e = errno;
 			else if ((next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 				e = errno;
+			/* the mode asked for, not what the caller's umask left of
+			 * it (cron's 077 made /etc/nova/nova.conf.d root's alone) */
+			int d = made && next >= 0
+			            ? openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			            : -1;
+			if (d >= 0) {
+				if (fchmod(d, mkdir_mode) < 0) {
+					e = errno;
+					close(next);
+					next = -1;
+				}
+				close(d);
+			}
 			struct stat sb;
 			/* O_PATH|O_NOFOLLOW makes a link ENOTDIR: say what it is */
 			if (next < 0 && e == ENOTDIR && fstatat(fd, c, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -362,7 +376,12 @@ static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode,
 			continue;
 		char saved = *p;
 		*p = '\0';
-		if (mkdir(real, mode) < 0 && errno != EEXIST) {
+		if (mkdir(real, mode) == 0) {
+			if (chmod(real, mode) < 0) { /* the mode, not the umask's part of it */
+				sys_error(err, t, path, "cannot give the new directory its mode", errno);
+				goto out;
+			}
+		} else if (errno != EEXIST) {
 			sys_error(err, t, path, "cannot create directory", errno);
 			goto out;
 		}

@@ -291,6 +291,17 @@ expect_status "rollback of the stranded run" 2 "$st" "$out"
 [ "$(cd "$S" && sha256sum etc/libvirt/libvirtd.conf etc/libvirt/qemu.conf)" = "$stuck_before" ] \
 	&& ok "... every file as before the stranded run" || not_ok "... every file as before the stranded run" "$out"
 
+# --- directories a run makes, under cron's umask ---
+# The mode asked for (0755), not what umask 077 leaves of it: a service
+# reading the file as another user must reach it (both engines; found by
+# a review).
+N=$WORK/newdir
+cp -a "$DATA/host" "$N" && hosttree debian12-socket "$N"
+printf '[file /etc/mr-newdir/sub/91-b.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_time 600\n' > newdir.ini
+out=$( (umask 077; mr apply -l --root "$N" -p newdir.ini) 2>&1); st=$?
+expect_status "apply making directories under umask 077" 2 "$st" "$out"
+expect_fixed "... each made 0755" "755 755" "$(stat -c %a "$N/etc/mr-newdir" "$N/etc/mr-newdir/sub" | tr '\n' ' ' | sed 's/ $//')"
+
 # --- show -f json, -o ---
 out=$(mr show -p profile.ini -f json -o show.json 2>&1); expect_status "show -f json -o" 0 $? "$out"
 res=$(python3 -c '
