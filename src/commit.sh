@@ -379,7 +379,9 @@ while [ $k -lt $nf ]; do
     eval "b=\${$((k*6+7))}"
     if [ -z "$msg" ] && [ $bad = 0 ] && [ -n "$tf" ] && [ "$b" != - ]; then
       if [ -e "$b" ] || [ -L "$b" ]; then echo "file $k failed a backup is already at $b; not overwritten"; bad=4
-      elif cp -p -- "/proc/self/fd/$tf" "$b" 2>/dev/null; then add tmpl "$b"
+      # (all: xattrs too, where the file system has them; not
+      # diagnosed where it has not)
+      elif cp --preserve=all -- "/proc/self/fd/$tf" "$b" 2>/dev/null; then add tmpl "$b"
       else echo "file $k failed cannot back it up to $b"; bad=4; fi
     fi
     [ -z "$msg" ] || { echo "file $k conflict $msg"; [ $bad = 4 ] || bad=3; }

@@ -17,6 +17,9 @@ include = $DATA/profile.ini
 lens = Sysctl
 set = net.ipv4.tcp_keepalive_time 600
 INI
+# an extended attribute, which the backup keeps (both engines)
+setfattr -n user.note -v keep "$ROOT/etc/libvirt/qemu.conf" 2>/dev/null || {
+	skip_xattr=1; [ "${CI:-}" != true ] || not_ok "setfattr on the tree (attr, and a file system with xattrs)"; }
 # owners and modes the run must give back (as root: any owner)
 if [ "$(id -u)" = 0 ]; then chown 0:4242 "$ROOT/etc/libvirt/qemu.conf"; fi
 chmod 0640 "$ROOT/etc/libvirt/qemu.conf"
@@ -36,6 +39,10 @@ expect_grep "MANIFEST: the SHA-256 each file got" \
 	"^existed 0640 0 [0-9]+ [0-9a-f]{64} /etc/libvirt/qemu.conf\$" "$(cat "$B/$run1/MANIFEST")"
 expect_grep "MANIFEST: the created file" "^created 0000 0 0 [0-9a-f]{64} /etc/sysctl.d/90-migration.conf\$" \
 	"$(cat "$B/$run1/MANIFEST")"
+if [ -z "${skip_xattr-}" ]; then
+	expect_fixed "the backup keeps the file's extended attribute" "keep" \
+		"$(getfattr --only-values -n user.note "$B/$run1/etc/libvirt/qemu.conf" 2>&1)"
+fi
 # A metadata-only change since: the content is the run's, so not an edit.
 chmod 0666 "$ROOT/etc/libvirt/qemu.conf"
 [ "$(id -u)" = 0 ] && chown 1234:1234 "$ROOT/etc/libvirt/qemu.conf"
