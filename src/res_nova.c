@@ -618,6 +618,21 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 	for (size_t i = 0; i < n; i++) {
 		struct mr_aug_op op;
 		mr_nova_edit_op(&edits[i], &op);
+		/* nova.conf's own line names the value through oslo's $NAME
+		 * ($state_path/instances): in state where that resolves to it */
+		struct other_line own;
+		long own_at = 0;
+		if (edits[i].value && facts &&
+		    last_setting(facts, "nova.self", major, edits[i].section, edits[i].key, &own,
+		                 &own_at) == 0 &&
+		    strchr(own.value, '$')) {
+			char *name = NULL;
+			char *v = interpolated(facts, profile, major, edits[i].section, own.value, 0, &name);
+			if (v && !strcmp(v, edits[i].value))
+				op.same_as = own.value;
+			free(v);
+			free(name);
+		}
 		char *setting = mr_xasprintf("nova.%s.%s", edits[i].section, edits[i].key);
 		char *where = edits[i].origin ? mr_plan_origin_of(edits[i].origin)
 		                              : mr_xasprintf("not read by nova %u", major);

@@ -176,6 +176,11 @@ expect_status "client: ... its default, where the share is: in the desired state
 printf '[DEFAULT]\nstate_path = /var/lib/nova\ninstances_path = ${state_path}/instances\n' > "$nc"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
 expect_status "client: \${state_path} substituted, where the share is" 0 "$st" "$out"
+# ... and where the profile sets instances_path, nova.conf's
+# $state_path/instances that resolves to it is in the desired state
+{ cat "$DATA/profiles/client.ini"; printf '[nova]\ninstances_path = /var/lib/nova/instances\n'; } > inst.ini
+out=$(mr check --local --root "$CLIENT" -p inst.ini 2>&1); st=$?
+expect_status "client: the profile's instances_path, spelt \${state_path}/instances in nova.conf" 0 "$st" "$out"
 # no state_path: nova's default is \$pybasedir, its Python package's
 # directory, on the local disk (found by a review)
 printf '[DEFAULT]\n' > "$nc"
