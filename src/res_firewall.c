@@ -656,34 +656,24 @@ static int nft_running_chain(const struct mr_facts *facts, char w[5][64], char *
 	return -1;
 }
 
-/* Whether the running chain "FAMILY TABLE NAME" of prefix's table (arg:
- * the input chain's "FAMILY TABLE CHAIN " and the facts) holds a stop, or
- * a goto to it (is_goto) from that chain stops, as it does when the input
- * chain's policy is drop. The probe lists only the chains a verdict map of
- * an input chain goes to (the only ones asked about); a chain it does not
- * list holds none. */
-/* Whether the running input chain prefix ("FAMILY TABLE CHAIN ") has
- * policy drop, from the facts' "FAMILY TABLE CHAIN POLICY STOP" lines. */
-static int nft_policy_drops(const struct mr_facts *facts, const char *prefix)
-{
-	const char **in = NULL;
-	size_t n = mr_facts_get_all(facts, "fw.nft.input", &in), pl = strlen(prefix);
-	int drops = 0;
-	for (size_t i = 0; i < n && !drops; i++)
-		drops = !strncmp(in[i], prefix, pl) && !strncmp(in[i] + pl, "drop ", 5);
-	free(in);
-	return drops;
-}
-
-struct nft_table_ref {
-	const char *prefix; /* "FAMILY TABLE CHAIN ": its first two words count */
+/* A running input chain, as the verdict maps of its rules are weighed:
+ * its "FAMILY TABLE CHAIN " (the first two words name its table), its
+ * policy, and the facts. */
+struct nft_chain_ref {
+	const char *prefix;
+	int policy_drop;
 	const struct mr_facts *facts;
 };
 
+/* Whether the running chain "FAMILY TABLE NAME" of the input chain's
+ * table (arg) holds a stop, or a goto to it (is_goto) from the input
+ * chain stops, as it does under policy drop. The probe lists only the
+ * chains a verdict map of an input chain goes to (the only ones asked
+ * about); a chain it does not list holds none. */
 static int nft_chain_drops(const char *chain, int is_goto, const void *arg)
 {
-	const struct nft_table_ref *ref = arg;
-	if (is_goto && nft_policy_drops(ref->facts, ref->prefix))
+	const struct nft_chain_ref *ref = arg;
+	if (is_goto && ref->policy_drop)
 		return 1;
 	const char *table_end = strchr(ref->prefix, ' ');
 	table_end = table_end ? strchr(table_end + 1, ' ') : NULL;
@@ -700,13 +690,12 @@ static int nft_chain_drops(const char *chain, int is_goto, const void *arg)
 	return drops;
 }
 
-/* Whether a running rule of the chain prefix names may stop some of w's
- * traffic by its verdict map. */
-static int nft_vmap_stops(const struct mr_facts *facts, const char *prefix, const char *rule,
+/* Whether a running rule of the chain may stop some of w's traffic by its
+ * verdict map. */
+static int nft_vmap_stops(const struct nft_chain_ref *chain, const char *rule,
                           const struct mr_nft_want *w)
 {
-	struct nft_table_ref ref = { prefix, facts };
-	return strstr(rule, "vmap") && mr_nft_vmap_may_stop(rule, w, nft_chain_drops, &ref);
+	return strstr(rule, "vmap") && mr_nft_vmap_may_stop(rule, w, nft_chain_drops, chain);
 }
 
 /* The handle (digits) of the chain's verdict-map rule, from the facts'
@@ -730,10 +719,11 @@ static void nft_vmap_handle(const char **vmaps, size_t n, const char *prefix, co
  * RULE", STOP 1 for a drop, a reject or a jump to one), in order, up to one
  * that may stop w's traffic (*blocker, else NULL): the first accept that
  * covers w, or NULL. */
-static const char *nft_cover_after(const struct mr_facts *facts, const char *prefix,
-                                   const char **after, size_t n_after,
-                                   const struct mr_nft_want *w, const char **blocker)
+static const char *nft_cover_after(const struct nft_chain_ref *chain, const char **after,
+                                   size_t n_after, const struct mr_nft_want *w,
+                                   const char **blocker)
 {
+	const char *prefix = chain->prefix;
 	size_t pl = strlen(prefix);
 	*blocker = NULL;
 	for (size_t k = 0; k < n_after; k++) {
@@ -741,8 +731,7 @@ static const char *nft_cover_after(const struct mr_facts *facts, const char *pre
 		if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') || a[pl + 1] != ' ')
 			continue;
 		const char *rule = a + pl + 2;
-		if ((a[pl] == '1' && mr_nft_rule_may_match(rule, w)) ||
-		    nft_vmap_stops(facts, prefix, rule, w)) {
+		if ((a[pl] == '1' && mr_nft_rule_may_match(rule, w)) || nft_vmap_stops(chain, rule, w)) {
 			*blocker = rule;
 			return NULL;
 		}
@@ -764,7 +753,7 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char **in = NULL;
-	size_t n = mr_facts_get_all(mr_plan_facts(plan), "fw.nft.input", &in);
+	size_t n = mr_facts_get_all(facts, "fw.nft.input", &in);
 	for (size_t c = 0; c < n; c++) {
 		char f[5][64];
 		if (sscanf(in[c], "%63s %63s %63s %63s %63s", f[0], f[1], f[2], f[3], f[4]) != 5)
@@ -772,6 +761,7 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 		char *prefix = mr_xasprintf("%s %s %s ", f[0], f[1], f[2]);
 		size_t pl = strlen(prefix);
 		int policy_drop = !strcmp(f[3], "drop");
+		const struct nft_chain_ref chain = { prefix, policy_drop, facts };
 		/* no stop and policy accept: it lets all through, unless a
 		 * verdict map (never its stop in the digest) may drop */
 		int vmap = 0;
@@ -786,13 +776,13 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 			for (size_t k = 0; k < n_rules && !pass && !blocker; k++) {
 				if (strncmp(rules[k], prefix, pl) != 0)
 					continue;
-				if (nft_vmap_stops(facts, prefix, rules[k] + pl, &w->v[i]))
+				if (nft_vmap_stops(&chain, rules[k] + pl, &w->v[i]))
 					blocker = rules[k] + pl;
 				else
 					pass = mr_nft_rule_covers(rules[k] + pl, &w->v[i]);
 			}
 			if (!pass && !blocker)
-				pass = nft_cover_after(facts, prefix, after, n_after, &w->v[i], &blocker) != NULL;
+				pass = nft_cover_after(&chain, after, n_after, &w->v[i], &blocker) != NULL;
 			if (pass || (!blocker && !policy_drop))
 				continue;
 			char *where = mr_plan_origin_of(r[i].allow);
@@ -832,6 +822,7 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 	size_t n_vmaps = mr_facts_get_all(facts, "fw.nft.vmap", &vmaps);
 	const char **after = NULL;
 	size_t n_after = mr_facts_get_all(facts, "fw.nft.after", &after);
+	const struct nft_chain_ref chain = { prefix, !strcmp(c[3], "drop"), facts };
 	for (size_t i = 0; i < w->n; i++) {
 		/* a rule goes above the chain's stop, or a verdict map above it
 		 * that may drop the traffic, where it is found the next time */
@@ -841,7 +832,7 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		for (size_t k = 0; k < n_rules && !cover; k++) {
 			if (strncmp(rules[k], prefix, pl) != 0)
 				continue;
-			if (nft_vmap_stops(facts, prefix, rules[k] + pl, &w->v[i])) {
+			if (nft_vmap_stops(&chain, rules[k] + pl, &w->v[i])) {
 				nft_vmap_handle(vmaps, n_vmaps, prefix, rules[k] + pl, vmap_handle);
 				stop = vmap_handle;
 				break;
@@ -854,7 +845,7 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		 * connection): a new one still goes above the first */
 		const char *blocker = NULL;
 		if (!cover && !vmap_handle[0])
-			cover = nft_cover_after(facts, prefix, after, n_after, &w->v[i], &blocker);
+			cover = nft_cover_after(&chain, after, n_after, &w->v[i], &blocker);
 		if (stop && !*stop) {
 			char *where = mr_plan_origin_of(r[i].allow);
 			mr_plan_fail(plan, "firewall.running", where,
