@@ -120,13 +120,8 @@ static int port_item_holds(const char *item, const void *arg)
 int mr_nft_prefix_holds(const char *prefix, const char *source)
 {
 	struct mr_cidr a, b;
-	if (mr_cidr_parse(prefix, &a) != MR_CIDR_OK || mr_cidr_parse(source, &b) != MR_CIDR_OK ||
-	    a.family != b.family || b.bits < a.bits)
-		return 0;
-	for (int i = 0; i < a.bits; i++)
-		if (((a.addr[i / 8] >> (7 - i % 8)) & 1) != ((b.addr[i / 8] >> (7 - i % 8)) & 1))
-			return 0;
-	return 1;
+	return mr_cidr_parse(prefix, &a) == MR_CIDR_OK && mr_cidr_parse(source, &b) == MR_CIDR_OK &&
+	       mr_cidr_holds(&a, &b);
 }
 
 static int source_item_holds(const char *item, const void *arg)
@@ -187,10 +182,11 @@ static int port_item_overlaps(const char *item, const void *arg)
 
 static int source_item_overlaps(const char *item, const void *arg)
 {
-	struct mr_cidr c;
+	struct mr_cidr c, w;
 	if (mr_cidr_parse(item, &c) != MR_CIDR_OK)
 		return 1; /* not an address: may */
-	return mr_nft_prefix_holds(item, arg) || mr_nft_prefix_holds(arg, item);
+	return mr_cidr_parse(arg, &w) == MR_CIDR_OK &&
+	       (mr_cidr_holds(&c, &w) || mr_cidr_holds(&w, &c));
 }
 
 /* "new", or a list of states with it ("new,established" as nft lists it) */

@@ -430,7 +430,7 @@ static char *check_cidr_(const char *value, int require_net)
 {
 	struct mr_cidr c;
 	enum mr_cidr_status st = mr_cidr_parse(value, &c);
-	if (st == MR_CIDR_BAD_ADDR || (st == MR_CIDR_BAD_PREFIX && !strchr(value, '/')))
+	if (st == MR_CIDR_BAD_ADDR)
 		goto bad;
 	if (st == MR_CIDR_BAD_PREFIX) {
 		char *what = mr_xasprintf("a prefix length from 0 to %d", c.max);

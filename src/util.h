@@ -146,6 +146,9 @@ enum mr_cidr_status { MR_CIDR_OK, MR_CIDR_BAD_ADDR, MR_CIDR_BAD_PREFIX };
 enum mr_cidr_status mr_cidr_parse(const char *s, struct mr_cidr *out);
 /* c as nft lists it: the address canonical, no /32 or /128. The caller's. */
 char *mr_cidr_format(const struct mr_cidr *c);
+/* Whether net holds all of c: one family, net's prefix no longer than
+ * c's, and their first net->bits bits the same. */
+int mr_cidr_holds(const struct mr_cidr *net, const struct mr_cidr *c);
 /* Is addr[0..n) the wildcard address (0.0.0.0, ::), every address of the
  * host to a listener? */
 int mr_addr_is_any(const char *addr, size_t n);

@@ -281,6 +281,16 @@ enum mr_cidr_status mr_cidr_parse(const char *s, struct mr_cidr *out)
 	return out->bits <= out->max ? MR_CIDR_OK : MR_CIDR_BAD_PREFIX;
 }
 
+int mr_cidr_holds(const struct mr_cidr *net, const struct mr_cidr *c)
+{
+	if (net->family != c->family || c->bits < net->bits)
+		return 0;
+	for (int i = 0; i < net->bits; i++)
+		if (((net->addr[i / 8] >> (7 - i % 8)) & 1) != ((c->addr[i / 8] >> (7 - i % 8)) & 1))
+			return 0;
+	return 1;
+}
+
 char *mr_cidr_format(const struct mr_cidr *c)
 {
 	char text[INET6_ADDRSTRLEN];

@@ -167,6 +167,23 @@ static void test_cidr(void **state)
 			fail_msg("'%s' written '%s', not '%s'", cases[i].in, out, cases[i].out);
 		free(out);
 	}
+	/* containment: the network's prefix bits, one family */
+	static const struct {
+		const char *net, *c;
+		int holds;
+	} within[] = {
+		{ "10.20.0.0/16", "10.20.3.0/24", 1 }, { "10.20.0.0/24", "10.20.0.0/16", 0 },
+		{ "10.20.0.0/24", "10.21.0.5", 0 },    { "0.0.0.0/0", "10.0.0.1", 1 },
+		{ "fd00::/8", "fd00:20::/64", 1 },     { "::/0", "10.0.0.1", 0 },
+		{ "10.20.0.5", "10.20.0.5", 1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(within); i++) {
+		struct mr_cidr a, b;
+		assert_int_equal(mr_cidr_parse(within[i].net, &a), MR_CIDR_OK);
+		assert_int_equal(mr_cidr_parse(within[i].c, &b), MR_CIDR_OK);
+		if (mr_cidr_holds(&a, &b) != within[i].holds)
+			fail_msg("'%s' holds '%s': not %d", within[i].net, within[i].c, within[i].holds);
+	}
 }
 
 /* What a message or a text report shows of a value: one line, and no
