@@ -85,9 +85,6 @@ static void set_file(struct mr_commit_file *f, enum mr_commit_state state, const
 	f->message = msg ? mr_xstrdup(msg) : NULL;
 }
 
-/* The scripts' words for a file left written when another failed */
-#define STRANDED "cannot put the original back"
-
 /* Reads the script's report: "file K ...", "action K ...", "out K ...";
  * commit.pl's first line, "begin", says perl ran it. */
 static void parse_reply(struct mr_commit *c, const char *out, int *saw_done, int *began)
@@ -110,7 +107,7 @@ static void parse_reply(struct mr_commit *c, const char *out, int *saw_done, int
 			else if (!strcmp(word, "restored"))
 				set_file(&c->files[k], MR_COMMIT_RESTORED,
 				         "written, then put back as it was: another file of this host failed");
-			else if (!strcmp(word, "failed") && !strncmp(msg, STRANDED, strlen(STRANDED)))
+			else if (!strcmp(word, "stranded"))
 				set_file(&c->files[k], MR_COMMIT_STRANDED, msg);
 			else
 				set_file(&c->files[k], MR_COMMIT_FAILED, msg);

@@ -20,8 +20,8 @@ enum mr_commit_state {
 	MR_COMMIT_CONFLICT,  /* changed since it was read: nothing written */
 	MR_COMMIT_FAILED,    /* this file's own failure */
 	MR_COMMIT_RESTORED,  /* written, then its original put back */
-	MR_COMMIT_STRANDED,  /* written, another file failed, and its original
-	                      * could not be put back: rollback restores it */
+	MR_COMMIT_STRANDED,  /* written, another file failed, and it could not
+	                      * be put back (or removed): rollback undoes it */
 	MR_COMMIT_UNKNOWN,   /* the reply was lost: the next run will see */
 };
 

@@ -660,15 +660,15 @@ if ($fail ne '') {
 		my $x = $f[$k];
 		my ($t, $n) = ('./' . base_of($x->{t}), './' . base_of($x->{n}));
 		if (!indir($x->{t}, '')) {
-			print "file $k failed cannot put the original back: $refusal; it is kept at $x->{n}.orig\n";
+			print "file $k stranded cannot put the original back: $refusal; it is kept at $x->{n}.orig\n";
 			$st = 6;
 		} elsif ($x->{ol} eq '-') {
 			if (unlink $t) { print "file $k restored\n"; }
-			else { print "file $k failed cannot remove the new file again\n"; $st = 6; }
+			else { print "file $k stranded cannot remove the new file again\n"; $st = 6; }
 		} elsif (($ENV{MIGREADY_FAULT} // '') !~ /^rename:\d+:stuck$/ && rename "$n.orig", $t) {
 			print "file $k restored\n";
 		}
-		else { print "file $k failed cannot put the original back; it is kept at $x->{n}.orig\n"; $st = 6; }
+		else { print "file $k stranded cannot put the original back; it is kept at $x->{n}.orig\n"; $st = 6; }
 	}
 	chdir '/';
 	# 6: a file stays written, its original kept at .orig and in the

@@ -52,7 +52,9 @@
 # that file exists (2 minutes at most); POINT:exit ends the script there,
 # with no reply. POINT: start, open (each target, after its checks and
 # before it is opened), before-rename, after-rename, before-restart.
-# Output: one line per event, "file K ok|conflict|failed|restored MSG",
+# Output: one line per event, "file K ok|conflict|failed|restored|stranded
+# MSG" (stranded: written, and neither put back as it was nor removed
+# after another file failed; its MANIFEST stays, for rollback),
 # "commit ok|aborted|rolledback", "action K STATUS", "out K LINE", "done".
 trap '' HUP PIPE INT TERM
 LC_ALL=C; export LC_ALL; umask 077
@@ -452,11 +454,11 @@ if [ -n "$fail" ]; then
   echo "$fail"; st=5; rml=
   for k in $done_; do
     eval "t=\${$((k*6+3))} n=\${$((k*6+4))} o=\${$((k*6+5))}"
-    if ! indir "$t" ""; then echo "file $k failed cannot put the original back: $refusal; it is kept at $n.orig"; st=6; continue; fi
-    if [ "$o" = - ]; then rm -f -- "./${t##*/}" && echo "file $k restored" || { echo "file $k failed cannot remove the new file again"; st=6; }
+    if ! indir "$t" ""; then echo "file $k stranded cannot put the original back: $refusal; it is kept at $n.orig"; st=6; continue; fi
+    if [ "$o" = - ]; then rm -f -- "./${t##*/}" && echo "file $k restored" || { echo "file $k stranded cannot remove the new file again"; st=6; }
     else
       case ${MIGREADY_FAULT-} in rename:*:stuck) false;; *) mv -fT -- "./${n##*/}.orig" "./${t##*/}";; esac &&
-        echo "file $k restored" || { echo "file $k failed cannot put the original back; it is kept at $n.orig"; st=6; }
+        echo "file $k restored" || { echo "file $k stranded cannot put the original back; it is kept at $n.orig"; st=6; }
     fi
   done
   cd /

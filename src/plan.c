@@ -1557,7 +1557,7 @@ static void record_files(struct file_state *fs, size_t n, const struct mr_commit
 		case MR_COMMIT_STRANDED:
 			/* written: the backup and its MANIFEST stay for rollback */
 			fr->error = mr_xasprintf("%s: written, but another file of this host failed and "
-			                         "this one %s; migready rollback restores it",
+			                         "this one %s; migready rollback undoes it",
 			                         where, cf->message);
 			fail_items(&fs[i], rep, MR_OUTCOME_FAILED,
 			           "written, not put back: see the file's error", 1);

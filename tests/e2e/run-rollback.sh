@@ -283,7 +283,7 @@ SB=$S/var/lib/migready/backups
 out=$(MIGREADY_FAULT=rename:2:stuck mr apply -l --root "$S" -p profile.ini 2>&1); st=$?
 expect_status "an apply whose original cannot be put back" 4 "$st" "$out"
 expect_grep "... the file written says so, and what restores it" \
-	"/etc/libvirt/libvirtd\.conf: written, but another file of this host failed and this one cannot put the original back; it is kept at .*; migready rollback restores it" "$out"
+	"/etc/libvirt/libvirtd\.conf: written, but another file of this host failed and this one cannot put the original back; it is kept at .*; migready rollback undoes it" "$out"
 expect_grep "... its items too" "libvirtd\.auth_tcp +failed +written, not put back" "$out"
 srun=$(ls "$SB" 2>/dev/null)
 [ -n "$srun" ] && [ -f "$SB/$srun/MANIFEST" ] && ok "... its MANIFEST stays" \
