@@ -183,22 +183,18 @@ static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode)
 		int next = -1, e = EXDEV;
 		if (strcmp(c, "..") != 0) {
 			int made = mkdir_mode != (mode_t)-1 && mkdirat(fd, c, mkdir_mode) == 0;
+			/* one it made is opened for reading: fchmod gives it the
+			 * mode asked for, not what the umask left of it (cron's 077
+			 * made /etc/nova/nova.conf.d root's alone) */
+			int how = (made ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 			if (mkdir_mode != (mode_t)-1 && !made && errno != EEXIST)
 				e = errno;
-			else if ((next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			else if ((next = openat(fd, c, how)) < 0)
 				e = errno;
-			/* the mode asked for, not what the caller's umask left of
-			 * it (cron's 077 made /etc/nova/nova.conf.d root's alone) */
-			int d = made && next >= 0
-			            ? openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-			            : -1;
-			if (d >= 0) {
-				if (fchmod(d, mkdir_mode) < 0) {
-					e = errno;
-					close(next);
-					next = -1;
-				}
-				close(d);
+			else if (made && fchmod(next, mkdir_mode) < 0) {
+				e = errno;
+				close(next);
+				next = -1;
 			}
 			struct stat sb;
 			/* O_PATH|O_NOFOLLOW makes a link ENOTDIR: say what it is */
