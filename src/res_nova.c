@@ -240,11 +240,24 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	return NULL;
 }
 
+/* The defaults of nova's that are templates themselves, for an option
+ * that is unset: state_path is $pybasedir, the directory of nova's Python
+ * package, which the probe does not know but is on the host's own disk:
+ * kept as that word (literal). */
+static const struct {
+	const char *key, *value;
+	int literal;
+} template_defaults[] = {
+	{ "state_path", "$pybasedir", 0 },
+	{ "pybasedir", "$pybasedir", 1 },
+};
+
 /* value as oslo.config gives it: each $NAME or ${NAME} (NAME an option
- * of section where set there, else of [DEFAULT]) replaced by that
- * option's value as it reads it, $$ a $. NULL where a name's value is
- * not known (unset: nova's own default, such as my_ip's guess; or no
- * option the probe reports), with *unknown its name; the caller's. */
+ * of section where set there, else of [DEFAULT], else a default above)
+ * replaced by that option's value as it reads it, $$ a $. NULL where a
+ * name's value is not known (unset: nova's own default, such as my_ip's
+ * guess; or no option the probe reports), with *unknown its name; the
+ * caller's. */
 static char *interpolated(const struct mr_facts *facts, const struct mr_profile *profile,
                           unsigned major, const char *section, const char *value, int depth,
                           char **unknown)
@@ -287,9 +300,17 @@ static char *interpolated(const struct mr_facts *facts, const struct mr_profile 
 		}
 		free(because);
 		free(grp);
-		char *inner = v && depth < 8 ? interpolated(facts, profile, major, section, v,
-		                                            depth + 1, unknown)
-		                             : NULL;
+		int literal = 0;
+		for (size_t t = 0; !v && !dot && t < MR_ARRAY_LEN(template_defaults); t++)
+			if (!strcmp(key, template_defaults[t].key)) {
+				v = template_defaults[t].value;
+				literal = template_defaults[t].literal;
+			}
+		char *inner = NULL;
+		if (v && literal)
+			inner = mr_xstrdup(v);
+		else if (v && depth < 8)
+			inner = interpolated(facts, profile, major, section, v, depth + 1, unknown);
 		if (!inner) {
 			if (!*unknown)
 				*unknown = key;
@@ -475,16 +496,14 @@ char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile 
 	}
 	char *name = NULL;
 	char *path = interpolated(facts, profile, major, "DEFAULT", inst, 0, &name);
-	if (!path && (!state || !*state) && !strcmp(name, "state_path") &&
-	    (!strncmp(inst, "$state_path", 11) || !strncmp(inst, "${state_path}", 13))) {
-		/* nova's own default: $pybasedir, the directory of its Python
-		 * package, on this host's own disk */
-		const char *rest = inst + strcspn(inst, "}/");
-		rest += *rest == '}';
-		path = mr_xasprintf("$pybasedir%s", rest);
-		char *why = mr_xasprintf("%s%sstate_path is not set: nova's default is $pybasedir, "
-		                         "its Python package's directory on this host's disk",
-		                         *because ? *because : "", *because ? "; " : "");
+	if (path && !strncmp(path, "$pybasedir", 10)) {
+		/* nova's package directory, on this host's own disk */
+		char *why = mr_xasprintf("%s%s%s", *because ? *because : "", *because ? "; " : "",
+		                         !state || !*state
+		                             ? "state_path is not set: nova's default is $pybasedir, "
+		                               "its Python package's directory on this host's disk"
+		                             : "$pybasedir is nova's Python package's directory, on "
+		                               "this host's disk");
 		free(*because);
 		*because = why;
 	} else if (!path) {
