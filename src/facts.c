@@ -434,6 +434,20 @@ int mr_facts_has(const struct mr_facts *f, const char *key, const char *value)
 	return i < n;
 }
 
+int mr_facts_file_state(const struct mr_facts *f, const char *key, const char *path)
+{
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, key, &v), pl = strlen(path);
+	int st = -1;
+	for (size_t i = 0; i < n; i++) /* the last word on it, as mr_facts_get */
+		if (!strncmp(v[i], path, pl) && v[i][pl] == ' ')
+			st = !strcmp(v[i] + pl + 1, "present")  ? 1
+			     : !strcmp(v[i] + pl + 1, "absent") ? 0
+			                                        : -1;
+	free(v);
+	return st;
+}
+
 const char *mr_facts_libvirtd_defaults(const struct mr_facts *f)
 {
 	/* the one libvirtd.service reads, where the probe could tell */

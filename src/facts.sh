@@ -709,16 +709,17 @@ done
 # server's and the client's, as "tls.file=PATH present" (or absent: a key
 # file is root's alone, whether it is there, not whether this user may
 # read it)
+# file_fact KEY PATH: "KEY=PATH present" or "KEY=PATH absent"
+file_fact() { if intree "$r$2" && [ -f "$rf" ]; then say "$1" "$2 present"; else say "$1" "$2 absent"; fi; }
 for f in /etc/pki/CA/cacert.pem /etc/pki/libvirt/servercert.pem \
 	/etc/pki/libvirt/private/serverkey.pem /etc/pki/libvirt/clientcert.pem \
 	/etc/pki/libvirt/private/clientkey.pem; do
-	if intree "$r$f" && [ -f "$rf" ]; then say tls.file "$f present"; else say tls.file "$f absent"; fi
+	file_fact tls.file "$f"
 done
 # QEMU's own TLS files in their default directory (native TLS migration),
-# the same way as "qemu.tls_file=PATH present|absent"
+# the same way, as qemu.tls_file
 for f in ca-cert.pem server-cert.pem server-key.pem client-cert.pem client-key.pem; do
-	if intree "$r/etc/pki/qemu/$f" && [ -f "$rf" ]; then say qemu.tls_file "/etc/pki/qemu/$f present"
-	else say qemu.tls_file "/etc/pki/qemu/$f absent"; fi
+	file_fact qemu.tls_file "/etc/pki/qemu/$f"
 done
 # the SASL credentials of libvirt's clients run by root, the migrating
 # libvirtd among them (peer to peer): the first auth.conf of root's config

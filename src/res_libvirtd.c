@@ -937,13 +937,8 @@ static enum tls_file_state tls_file(const struct mr_facts *facts, const struct w
 		return TLS_ELSEWHERE;
 	}
 	*path = server ? tls_files[i].server : tls_files[i].client;
-	char *absent = mr_xasprintf("%s absent", *path), *there = mr_xasprintf("%s present", *path);
-	enum tls_file_state st = mr_facts_has(facts, "tls.file", absent)  ? TLS_ABSENT
-	                         : mr_facts_has(facts, "tls.file", there) ? TLS_PRESENT
-	                                                                 : TLS_UNKNOWN;
-	free(absent);
-	free(there);
-	return st;
+	int st = mr_facts_file_state(facts, "tls.file", *path);
+	return st == 0 ? TLS_ABSENT : st == 1 ? TLS_PRESENT : TLS_UNKNOWN;
 }
 
 /* Whether the probe found a file of the server's missing: its daemon

@@ -569,28 +569,26 @@ static void check_native_tls(struct mr_plan *plan, const struct mr_profile *prof
 		free(where);
 		goto out;
 	}
-	const char **files = NULL;
-	size_t nf = mr_facts_get_all(facts, "qemu.tls_file", &files);
+	static const char *const qemu_tls[] = { "/etc/pki/qemu/ca-cert.pem",
+		                                    "/etc/pki/qemu/server-cert.pem",
+		                                    "/etc/pki/qemu/server-key.pem",
+		                                    "/etc/pki/qemu/client-cert.pem",
+		                                    "/etc/pki/qemu/client-key.pem" };
 	struct mr_buf missing;
 	mr_buf_init(&missing);
-	size_t n_missing = 0, n_present = 0;
-	for (size_t i = 0; i < nf; i++) {
-		const char *sp = strrchr(files[i], ' ');
-		if (!sp)
-			continue;
-		if (!strcmp(sp + 1, "absent"))
-			mr_buf_printf(&missing, "%s%.*s", n_missing++ ? ", " : "", (int)(sp - files[i]),
-			              files[i]);
-		else
-			n_present++;
+	size_t n_missing = 0, n_unknown = 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(qemu_tls); i++) {
+		int st = mr_facts_file_state(facts, "qemu.tls_file", qemu_tls[i]);
+		if (st == 0)
+			mr_buf_printf(&missing, "%s%s", n_missing++ ? ", " : "", qemu_tls[i]);
+		n_unknown += st < 0;
 	}
-	free(files);
 	if (n_missing)
 		mr_plan_fail(plan, "qemu.tls_files", origin,
 		             "nova migrates over QEMU's native TLS (%s), and %s %s missing: the "
 		             "migration fails (migready does not manage certificates)",
 		             because, missing.data, n_missing > 1 ? "are" : "is");
-	else if (!n_present)
+	else if (n_unknown)
 		mr_plan_unchecked(plan, "qemu.tls_files", "QEMU's TLS files (no probe of them)");
 	else
 		mr_plan_passed(plan, "qemu.tls_files", origin, "QEMU's TLS files",
