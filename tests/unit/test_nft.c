@@ -477,18 +477,14 @@ static void test_accept_below_invalid_drop(void **state)
 	                   "  tcp dport 16509 accept\n"
 	                   "  tcp dport 49152-49215 accept\n"
 	                   "  drop\n }\n}\n";
-	char *found = NULL;
-	char *out = mr_nft_conf_merge(text, strlen(text), want_pair, 2, &found);
-	assert_non_null(out);
-	assert_string_equal(out, text);
-	assert_null(found);
-	free(out);
+	assert_taken_as_is(text, 2);
 	const char *half = "table inet filter {\n chain input {\n"
 	                   "  type filter hook input priority 0; policy drop;\n"
 	                   "  ct state invalid drop\n"
 	                   "  tcp dport 16509 accept\n"
 	                   "  drop\n  tcp dport 49152-49215 accept\n }\n}\n";
-	out = mr_nft_conf_merge(half, strlen(half), want_pair, 2, &found);
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(half, strlen(half), want_pair, 2, &found);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "policy drop;\n  ip saddr 10.20.0.0/24 tcp dport 49152-49215 "
 	                            "accept\n  ct state invalid drop\n"));
