@@ -752,28 +752,28 @@ static void test_probe_shell_in_tree(void **state)
 static void test_probe_ufw_ipv6(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/mr-facts-XXXXXX";
-	struct mr_transport *t;
-	struct mr_facts *f = tree_facts(
-		root,
-		"mkdir -p $R/etc/default && "
-		"printf 'IPV6=yes\\nIPV6=\\042no\\042\\r\\nDEFAULT_INPUT_POLICY=\\042DROP\\042' "
-		"> $R/etc/default/ufw",
-		NULL, NULL, &t);
-	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "no");
-	tree_facts_done(root, f, t);
-	/* single quotes too (the init script sources the file) */
-	char root_quoted[] = "/tmp/mr-facts-XXXXXX";
-	f = tree_facts(root_quoted, "mkdir -p $R/etc/default && printf \"IPV6='yes'\\n\" > $R/etc/default/ufw",
-	               NULL, NULL, &t);
-	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "yes");
-	tree_facts_done(root_quoted, f, t);
-	/* none set: ufw takes it as no */
-	char root_unset[] = "/tmp/mr-facts-XXXXXX";
-	f = tree_facts(root_unset, "mkdir -p $R/etc/default && printf 'ENABLED=yes\\n' > $R/etc/default/ufw",
-	               NULL, NULL, &t);
-	assert_string_equal(mr_facts_get(f, "fw.ufw.ipv6"), "unset");
-	tree_facts_done(root_unset, f, t);
+	static const struct {
+		const char *file, *want;
+	} cases[] = {
+		{ "IPV6=yes\nIPV6=\"no\"\r\nDEFAULT_INPUT_POLICY=\"DROP\"", "no" },
+		/* single quotes too (the init script sources the file) */
+		{ "IPV6='yes'\n", "yes" },
+		/* none set: ufw takes it as no */
+		{ "ENABLED=yes\n", "unset" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		struct mr_transport *t;
+		assert_int_equal(setenv("UFW_DEFAULTS", cases[i].file, 1), 0);
+		struct mr_facts *f = tree_facts(
+			root, "mkdir -p $R/etc/default && printf '%s' \"$UFW_DEFAULTS\" > $R/etc/default/ufw",
+			NULL, NULL, &t);
+		const char *got = mr_facts_get(f, "fw.ufw.ipv6");
+		if (!got || strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', not '%s'", i, got ? got : "(none)", cases[i].want);
+		tree_facts_done(root, f, t);
+	}
+	unsetenv("UFW_DEFAULTS");
 }
 
 /* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
