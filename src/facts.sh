@@ -481,6 +481,19 @@ sshd_read() {
 		case $kw in [Aa][Ll][Ll][Oo][Ww][Gg]* | [Dd][Ee][Nn][Yy][Gg]*)
 			set -f
 			for gn in $a; do case $gn in -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac; done
+			set +f ;;
+		# Match's "Group LIST": its names (commas apart, '!' negates), so
+		# that whether the block takes the user can be told
+		[Mm][Aa][Tt][Cc][Hh])
+			set -f; mg=
+			for w in $a; do
+				while [ -n "$mg" ] && [ -n "$w" ]; do
+					gn=${w%%,*}; gn=${gn#[\"\']}; gn=${gn%[\"\']}; gn=${gn#!}
+					case $gn in '' | -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac
+					case $w in *,*) w=${w#*,} ;; *) w= ;; esac
+				done
+				case $w in [Gg][Rr][Oo][Uu][Pp]) mg=1 ;; *) mg= ;; esac
+			done
 			set +f
 		esac
 		case $kw in [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) [ "$2" = 0 ] || continue ;; *) continue ;; esac

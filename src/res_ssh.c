@@ -684,6 +684,100 @@ static void allow_add(struct allow_list *al, int named, const char *where)
 		al->where = mr_xstrdup(where);
 }
 
+#define GROUP_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+/* Whom the lines after a Match line are for. */
+enum sshd_scope {
+	SCOPE_ALL,     /* every connection: before any Match, or after "Match all" */
+	SCOPE_USER,    /* a Match that takes the user whoever connects */
+	SCOPE_NOT,     /* a Match that never takes the user */
+	SCOPE_UNKNOWN, /* depends on who connects, or not understood */
+};
+
+/* Whether a pattern-list of Match ("a,b*,!c", '*' '?' wildcards) takes
+ * name, as sshd's match_pattern_list: a negated pattern that matches
+ * refuses, else any plain one that matches takes. */
+static int match_list_takes(const char *list, const char *name)
+{
+	int taken = 0;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		int neg = *p == '!';
+		char *pat = mr_xstrndup(p + neg, n - (size_t)neg);
+		int hit = mr_str_wild(pat, name);
+		free(pat);
+		if (hit && neg)
+			return 0;
+		taken |= hit;
+		p += n + (p[n] == ',');
+	}
+	return taken;
+}
+
+/* Match Group LIST for user: SCOPE_USER or SCOPE_NOT where each entry is
+ * a group name the probe looked up (as sshd's ga_match_pattern_list: a
+ * group of the user's named negated refuses), SCOPE_UNKNOWN for a pattern
+ * (the user's groups are not all listed). */
+static enum sshd_scope match_groups(const struct mr_facts *facts, const char *list,
+                                    const char *user, gid_t gid)
+{
+	int taken = 0;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		size_t neg = *p == '!';
+		/* the names the probe looks up (facts.sh, sshgroups) */
+		if (n == neg || p[neg] == '-' || strspn(p + neg, GROUP_NAME_CHARS) < n - neg)
+			return SCOPE_UNKNOWN;
+		if (in_group(facts, p + neg, n - neg, user, gid)) {
+			if (neg)
+				return SCOPE_NOT;
+			taken = 1;
+		}
+		p += n + (p[n] == ',');
+	}
+	return taken ? SCOPE_USER : SCOPE_NOT;
+}
+
+/* The scope of the lines after "Match ARGS" (the words one blank apart)
+ * for user. Every criterion must hold: one that never does for the user
+ * (User, Group, Invalid-User) rules the block out whatever the others
+ * say; Host, Address, LocalAddress, LocalPort and RDomain depend on the
+ * connection. A line sshd would refuse is not understood. */
+static enum sshd_scope match_scope(const struct mr_facts *facts, const char *args,
+                                   const char *user, gid_t gid)
+{
+	if (!strcasecmp(args, "all"))
+		return SCOPE_ALL;
+	static const char *const by_connection[] = { "host", "address", "localaddress",
+		                                     "localport", "rdomain" };
+	enum sshd_scope scope = SCOPE_USER;
+	char *words = mr_xstrdup(args), *save = NULL;
+	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (!strcasecmp(w, "invalid-user")) {
+			scope = SCOPE_NOT; /* the user is in the password file */
+			break;
+		}
+		char *arg = strtok_r(NULL, " ", &save);
+		int known = 0;
+		for (size_t i = 0; i < MR_ARRAY_LEN(by_connection); i++)
+			known |= !strcasecmp(w, by_connection[i]);
+		if (!arg || (!known && strcasecmp(w, "user") && strcasecmp(w, "group"))) {
+			scope = SCOPE_UNKNOWN; /* sshd refuses it: no telling */
+			break;
+		}
+		enum sshd_scope one = known                    ? SCOPE_UNKNOWN
+		                      : !strcasecmp(w, "group") ? match_groups(facts, arg, user, gid)
+		                      : match_list_takes(arg, user) ? SCOPE_USER
+		                                                    : SCOPE_NOT;
+		if (one == SCOPE_NOT)
+			scope = SCOPE_NOT;
+		else if (one == SCOPE_UNKNOWN && scope == SCOPE_USER)
+			scope = SCOPE_UNKNOWN;
+	}
+	free(words);
+	return scope;
+}
+
 /* The user's /etc/shadow entry (the facts' account.shadow, "LOCKED
  * EXPIRE"): sshd refuses a locked password ('!') unless PAM handles the
  * account (use_pam: 1 UsePAM yes, 0 no, at pam_where or by sshd's
@@ -734,11 +828,108 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 		             user, day, user);
 }
 
+/* The keywords whose first value wins, judged once the value in effect
+ * for the user is known. */
+enum sshd_first_kw {
+	FIRST_FORCE,
+	FIRST_CHROOT,
+	FIRST_REVOKED,
+	FIRST_PUBKEY,
+	FIRST_ALGS,
+	FIRST_KEYSFILE,
+	FIRST_METHODS,
+	FIRST_N
+};
+
+struct sshd_value {
+	char *where, *kw, *args;
+	int in_match; /* set in a Match that takes the user */
+};
+
+/* l's keyword among enum sshd_first_kw, or -1 */
+static int first_kw(const struct sshd_line *l)
+{
+	static const char *const names[][2] = {
+		[FIRST_FORCE] = { "ForceCommand", NULL },
+		[FIRST_CHROOT] = { "ChrootDirectory", NULL },
+		[FIRST_REVOKED] = { "RevokedKeys", NULL },
+		[FIRST_PUBKEY] = { "PubkeyAuthentication", NULL },
+		[FIRST_ALGS] = { "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes" },
+		[FIRST_KEYSFILE] = { "AuthorizedKeysFile", NULL },
+		[FIRST_METHODS] = { "AuthenticationMethods", NULL },
+	};
+	for (int kw = 0; kw < FIRST_N; kw++)
+		for (int i = 0; i < 2 && names[kw][i]; i++)
+			if (kw_is(l, names[kw][i]))
+				return kw;
+	return -1;
+}
+
+/* Whether the value in effect of keyword kw (v) lets user's key login
+ * through; what refuses it fails the item. */
+static void judge_first(struct mr_plan *plan, int kw, const struct sshd_value *v, const char *user,
+                        const struct account *a, const char *key_type, const char *origin)
+{
+	int none = !strcasecmp(v->args, "none");
+	switch (kw) {
+	case FIRST_FORCE:
+		if (!none)
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets ForceCommand %s: sshd runs it in place of each of "
+			             "nova's commands over SSH (its mkdir, rm, rsync of an "
+			             "instance's files), for %s%s",
+			             v->where, v->args, user, v->in_match ? "" : " as for every user");
+		break;
+	case FIRST_CHROOT:
+		if (!none)
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets ChrootDirectory %s: sshd shuts %s in there, away from "
+			             "its shell and the instances directory",
+			             v->where, v->args, user);
+		break;
+	case FIRST_REVOKED:
+		/* a key revocation list (text or OpenSSH's binary KRL) that may
+		 * hold the cluster key: not read */
+		if (!none)
+			mr_plan_unchecked(plan, "ssh.sshd_revoked", v->where);
+		break;
+	case FIRST_PUBKEY:
+		if (mr_parse_bool(v->args) == 0)
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets PubkeyAuthentication %s: sshd takes no key, and %s "
+			             "cannot log in with the cluster key",
+			             v->where, v->args, user);
+		break;
+	case FIRST_ALGS:
+		if (key_type && !mr_ssh_sshd_takes_key(v->args, key_type))
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets %s %s: sshd refuses the cluster key (%s), and %s "
+			             "cannot log in with it",
+			             v->where, v->kw, v->args, key_type, user);
+		break;
+	case FIRST_KEYSFILE:
+		if (!reads_authorized_keys(v->args, user, a))
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets AuthorizedKeysFile %s: sshd does not read "
+			             "%s/.ssh/authorized_keys, where the cluster key is",
+			             v->where, v->args, a->home);
+		break;
+	case FIRST_METHODS:
+		if (!key_alone_enough(v->args))
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets AuthenticationMethods %s: a key alone does not log "
+			             "%s in, and nova's commands cannot ask for more",
+			             v->where, v->args, user);
+		break;
+	}
+}
+
 /* sshd's own configuration may refuse the user's key login whatever its
  * files say: sshd_config and its Includes, read as sshd reads them (the
- * first value of a keyword wins; AllowUsers and DenyUsers add up). A
- * line after a Match, or a pattern with a host, depends on who connects:
- * not examined, and said so. Returns whether StrictModes is on (sshd's
+ * first value of a keyword wins; AllowUsers and DenyUsers add up; a
+ * Match that takes the user whoever connects overrides, one that never
+ * does is skipped). A line after any other Match, or a pattern with a
+ * host, depends on who connects: not examined, and said so. Returns whether StrictModes is on (sshd's
  * default where its file is not known). */
 static int check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
                       const char *key_type, const char *origin)
@@ -768,13 +959,16 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	                       ", which the probe cannot read");
 	const char **lines = NULL;
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
-	int in_match = 0, pubkey = 0, keysfile = 0, methods = 0, algs = 0, strict = -1;
-	int force = 0, chroot_dir = 0, revoked = 0, use_pam = -1;
+	int strict = -1, use_pam = -1;
 	char *pam_where = NULL;
+	/* the first value in effect: [1] in a Match that takes the user (it
+	 * overrides), [0] outside any Match */
+	struct sshd_value first[2][FIRST_N];
+	memset(first, 0, sizeof(first));
 	/* the main file's Match state: each included file starts in it, and
 	 * it is the main file's again after the file (sshd: "don't let
 	 * included files clobber the containing file's Match state") */
-	int main_match = 0;
+	enum sshd_scope scope = SCOPE_ALL, main_scope = SCOPE_ALL;
 	struct mr_file_fact prev = { NULL, 0, NULL };
 	struct allow_list users = { 0, NULL }, groups = { 0, NULL };
 	for (size_t i = 0; i < n; i++) {
@@ -786,17 +980,31 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		int in_main = mr_file_fact_is(&l.at, main_conf);
 		if (in_main || !prev.file || prev.file_len != l.at.file_len ||
 		    memcmp(prev.file, l.at.file, (size_t)l.at.file_len) != 0)
-			in_match = main_match;
+			scope = main_scope;
 		prev = l.at;
 		char *where = sshd_where(&l);
+		int kw = first_kw(&l);
 		if (kw_is(&l, "Match")) {
-			/* "Match all" applies to every connection again */
-			in_match = strcasecmp(l.args, "all") != 0;
+			scope = match_scope(facts, l.args, user, a->gid);
+		} else if (scope == SCOPE_NOT) {
+			/* never read for this user */
 		} else if (kw_is(&l, "Include")) {
 			/* one inside an included file: not read */
-			if (!mr_file_fact_is(&l.at, main_conf))
+			if (!in_main)
 				mr_plan_unchecked(plan, "ssh.sshd_include", where);
-		} else if (in_match) {
+		} else if (scope == SCOPE_UNKNOWN) {
+			mr_plan_unchecked(plan, "ssh.sshd_match", where);
+		} else if (kw >= 0) {
+			struct sshd_value *v = &first[scope == SCOPE_USER][kw];
+			if (!v->where) {
+				v->where = mr_xstrdup(where);
+				v->kw = mr_xstrndup(l.kw, (size_t)l.kw_len);
+				v->args = mr_xstrdup(l.args);
+				v->in_match = scope == SCOPE_USER;
+			}
+		} else if (scope == SCOPE_USER) {
+			/* a Match's Allow and Deny lists replace the file's;
+			 * StrictModes and UsePAM sshd refuses there: not judged */
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);
 		} else if (kw_is(&l, "StrictModes")) {
 			if (strict < 0)
@@ -806,49 +1014,6 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				use_pam = mr_parse_bool(l.args) == 1;
 				pam_where = mr_xstrdup(where);
 			}
-		} else if (kw_is(&l, "ForceCommand") && !force++) {
-			if (strcasecmp(l.args, "none") != 0)
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets ForceCommand %s: sshd runs it in place of each of "
-				             "nova's commands over SSH (its mkdir, rm, rsync of an "
-				             "instance's files), for %s as for every user",
-				             where, l.args, user);
-		} else if (kw_is(&l, "ChrootDirectory") && !chroot_dir++) {
-			if (strcasecmp(l.args, "none") != 0)
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets ChrootDirectory %s: sshd shuts %s in there, away from "
-				             "its shell and the instances directory",
-				             where, l.args, user);
-		} else if (kw_is(&l, "RevokedKeys") && !revoked++) {
-			/* a key revocation list (text or OpenSSH's binary KRL) that
-			 * may hold the cluster key: not read */
-			if (strcasecmp(l.args, "none") != 0)
-				mr_plan_unchecked(plan, "ssh.sshd_revoked", where);
-		} else if (kw_is(&l, "PubkeyAuthentication") && !pubkey++) {
-			if (mr_parse_bool(l.args) == 0)
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets PubkeyAuthentication %s: sshd takes no key, and %s "
-				             "cannot log in with the cluster key",
-				             where, l.args, user);
-		} else if ((kw_is(&l, "PubkeyAcceptedAlgorithms") ||
-		            kw_is(&l, "PubkeyAcceptedKeyTypes")) && !algs++) {
-			if (key_type && !mr_ssh_sshd_takes_key(l.args, key_type))
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets %.*s %s: sshd refuses the cluster key (%s), and %s "
-				             "cannot log in with it",
-				             where, l.kw_len, l.kw, l.args, key_type, user);
-		} else if (kw_is(&l, "AuthorizedKeysFile") && !keysfile++) {
-			if (!reads_authorized_keys(l.args, user, a))
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets AuthorizedKeysFile %s: sshd does not read "
-				             "%s/.ssh/authorized_keys, where the cluster key is",
-				             where, l.args, a->home);
-		} else if (kw_is(&l, "AuthenticationMethods") && !methods++) {
-			if (!key_alone_enough(l.args))
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets AuthenticationMethods %s: a key alone does not log "
-				             "%s in, and nova's commands cannot ask for more",
-				             where, l.args, user);
 		} else if (kw_is(&l, "AllowUsers")) {
 			allow_add(&users, users_name(l.args, user), where);
 		} else if (kw_is(&l, "AllowGroups")) {
@@ -870,9 +1035,19 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				mr_plan_unchecked(plan, "ssh.sshd_users", where);
 		}
 		if (in_main)
-			main_match = in_match;
+			main_scope = scope;
 		free(where);
 		free(l.args);
+	}
+	for (int kw = 0; kw < FIRST_N; kw++) {
+		const struct sshd_value *v = first[1][kw].where ? &first[1][kw] : &first[0][kw];
+		if (v->where)
+			judge_first(plan, kw, v, user, a, key_type, origin);
+		for (int m = 0; m < 2; m++) {
+			free(first[m][kw].where);
+			free(first[m][kw].kw);
+			free(first[m][kw].args);
+		}
 	}
 	if (users.where && users.named == 0)
 		mr_plan_fail(plan, "ssh.sshd", origin,

@@ -365,7 +365,7 @@ expect_no_grep "sshd: nothing of sshd's when it lets nova in" 'ssh\.sshd' "$out"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... but -v says it was examined" \
 	"ssh\.sshd +ok +'takes the key': no line of /etc/ssh/sshd_config or its Includes refuses nova's key login" "$out"
-printf 'Match User backup\n\tPubkeyAuthentication no\n' >> "$SSHD/etc/ssh/sshd_config"
+printf 'Match Address 10.0.0.0/8\n\tPubkeyAuthentication no\n' >> "$SSHD/etc/ssh/sshd_config"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_no_grep "sshd: ... and not once a line is left unexamined" 'ssh\.sshd +ok' "$out"
 # AllowGroups: the group's members looked up (nova's own group is known)
@@ -377,6 +377,14 @@ sed -i 's/^sshusers:x:120:admin,nova$/sshusers:x:120:admin/' "$SSHD/etc/group"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... not once it is not" \
 	"ssh\.sshd +failed +/etc/ssh/sshd_config:1 sets AllowGroups without a group of nova's: sshd refuses nova" "$out"
+# Match Group: the group looked up, the block judged for nova
+printf 'Match Group sshusers,!wheel\n\tChrootDirectory /srv/%%u\n' > "$SSHD/etc/ssh/sshd_config"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: a Match for a group nova is not in is never read" "ssh\.sshd +ok +'takes the key'" "$out"
+sed -i 's/^sshusers:x:120:admin$/sshusers:x:120:admin,nova/' "$SSHD/etc/group"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: ... one for a group nova is in is" \
+	"ssh\.sshd +failed +/etc/ssh/sshd_config:2 sets ChrootDirectory /srv/%u: sshd shuts nova in there" "$out"
 rm "$SSHD/etc/ssh/sshd_config"
 # StrictModes: sshd refuses keys under a home others can write; one
 # still to be made (with ~/.ssh, root's) is not refused

@@ -1716,17 +1716,63 @@ static const struct sshd_case sshd_cases[] = {
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyGroups nova: sshd refuses nova, "
 	  "a member\n" },
 	{ "DenyGroups of another group", SSHD(MAIN, 5, "DenyGroups kvm"), PASSED },
-	{ "after a Match: not checked, until Match all",
-	  SSHD(MAIN, 7, "Match User backup") SSHD(MAIN, 8, "PubkeyAuthentication no")
+	{ "after a Match on the connection: not checked, until Match all",
+	  SSHD(MAIN, 7, "Match Address 10.0.0.0/8") SSHD(MAIN, 8, "PubkeyAuthentication no")
 	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:10 sets DenyUsers nova: sshd refuses nova\n"
 	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
+	/* a Match on the user or its groups holds for it or never does,
+	 * whoever connects: judged as sshd does for it */
+	{ "a Match for another user is never read",
+	  SSHD(MAIN, 7, "Match User backup,admin") SSHD(MAIN, 8, "PubkeyAuthentication no")
+	  SSHD(MAIN, 9, "ForceCommand internal-sftp"),
+	  PASSED },
+	{ "... nor one that excludes it, whatever else it names",
+	  SSHD(MAIN, 7, "Match User *,!nova Address 10.0.0.0/8") SSHD(MAIN, 8, "ForceCommand x")
+	  SSHD(MAIN, 9, "Match Invalid-User") SSHD(MAIN, 10, "ForceCommand y"),
+	  PASSED },
+	{ "a Match for the user: its first value wins",
+	  SSHD(MAIN, 7, "Match User n?va") SSHD(MAIN, 8, "ForceCommand internal-sftp")
+	  SSHD(MAIN, 9, "ForceCommand /bin/true"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets ForceCommand internal-sftp: sshd runs "
+	  "it in place of each of nova's commands over SSH (its mkdir, rm, rsync of an instance's "
+	  "files), for nova\n" },
+	{ "... over the file's",
+	  SSHD(MAIN, 3, "PubkeyAuthentication no") SSHD(MAIN, 7, "Match User nova")
+	  SSHD(MAIN, 8, "PubkeyAuthentication yes"),
+	  PASSED },
+	{ "... and its lists, which replace the file's, not judged",
+	  SSHD(MAIN, 7, "Match User nova") SSHD(MAIN, 8, "AllowUsers root"),
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
+	{ "a Match for a group nova is not in",
+	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
+	  "group.sftponly=1001\ngroup.sftponly.members=alice\n",
+	  PASSED },
+	{ "... or that no host has",
+	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u"), PASSED },
+	{ "a Match for a group nova is in",
+	  SSHD(MAIN, 7, "Match Group sftponly,wheel") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
+	  "group.sftponly=1001\ngroup.sftponly.members=alice,nova\n",
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets ChrootDirectory /srv/%u: sshd shuts "
+	  "nova in there, away from its shell and the instances directory\n" },
+	{ "... its own group negated",
+	  SSHD(MAIN, 7, "Match Group wheel,!nova") SSHD(MAIN, 8, "ChrootDirectory /srv/%u"), PASSED },
+	{ "a group pattern, or the user and the connection: not checked",
+	  SSHD(MAIN, 7, "Match Group sftp*") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
+	  SSHD(MAIN, 9, "Match User nova Address 10.0.0.0/8") SSHD(MAIN, 10, "ForceCommand x"),
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n"
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:10\n" },
+	{ "a Match sshd would refuse: not checked",
+	  SSHD(MAIN, 7, "Match Color blue") SSHD(MAIN, 8, "ForceCommand x")
+	  SSHD(MAIN, 9, "Match User") SSHD(MAIN, 10, "ForceCommand y"),
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n"
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:10\n" },
 	/* an included file's Match ends with the file: sshd gives the main
 	 * file its own state back, and the next included file starts in it
 	 * (found by a review) */
 	{ "a Match in an included file ends with it",
 	  SSHD(MAIN, 1, "Include /etc/ssh/sshd_config.d/*.conf")
-	  SSHD("/etc/ssh/sshd_config.d/10-backup.conf", 1, "Match User backup")
+	  SSHD("/etc/ssh/sshd_config.d/10-backup.conf", 1, "Match LocalPort 2222")
 	  SSHD("/etc/ssh/sshd_config.d/10-backup.conf", 2, "AllowUsers backup")
 	  SSHD("/etc/ssh/sshd_config.d/20-x.conf", 1, "DenyGroups kvm")
 	  SSHD(MAIN, 2, "PubkeyAuthentication no"),
