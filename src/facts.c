@@ -534,7 +534,8 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 		if (lock && !strcmp(lock, "busy"))
 			mr_error_add(err, MR_ERR_HOST, t->host,
 			             "locked by %s; not changed (waited %d s)",
-			             holder_found && *holder_found ? holder_found : "another run",
+			             holder_found && *holder_found ? holder_found
+			                                           : "another process, not a migready run",
 			             lock_wait_s);
 		else
 			mr_error_add(err, MR_ERR_HOST, t->host, "cannot take the host's lock: %s",

@@ -59,10 +59,17 @@ if [ "$3" != - ]; then
 		left=$((left - 1))
 		[ "$left" -ge 0 ] && printf 'waiting for the lock (%s s left)\n' "$left" >&2 && continue
 		say lock busy
-		say lock.holder "$(head -n 1 ./lock.holder 2>/dev/null | cut -c 1-300)"
+		# the run the holder file names, if the shell that wrote it still
+		# has the lock open: one left by a run that has ended would name
+		# that run for whatever else (an operator's flock) holds it now
+		hl=; hp=
+		{ IFS= read -r hl; IFS= read -r hp; } 2>/dev/null <./lock.holder
+		case $hp in '' | *[!0-9]*) hl= ;; *) [ "$(readlink "/proc/$hp/fd/9" 2>/dev/null)" = "$PWD/lock" ] || hl= ;; esac
+		say lock.holder "$(printf '%.300s' "$hl")"
 		mark; exit 75
 	done
-	printf '%s\n' "$4" > ./lock.holder
+	# who holds it, and the shell that does (the lock is its descriptor 9)
+	printf '%s\n%s\n' "$4" "$$" > ./lock.holder
 	say lock held
 fi
 say probe 1

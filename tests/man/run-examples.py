@@ -172,11 +172,15 @@ def setup(name, work):
     if name == "locked":  # another run holds d12's lock
         d = os.path.join(work, "d12", "var", "lib", "migready")
         os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "lock.holder"), "w") as f:
-            f.write("migready 20261123T021500Z-4242-137 (pid 4242) since 2026-11-23T02:15:00Z\n")
-        p = subprocess.Popen(["flock", os.path.join(d, "lock"), "sleep", "30"])
+        # held as a run's probe holds it: its shell's descriptor 9, that
+        # shell's pid under the holder's name (one that is not is no run)
+        p = subprocess.Popen(["sh", "-c", 'exec 9>>"$1" && flock 9 && '
+                              'printf "%s\\n%s\\n" "$3" "$$" > "$2" && exec sleep 30', "sh",
+                              os.path.join(d, "lock"), os.path.join(d, "lock.holder"),
+                              "migready 20261123T021500Z-4242-137 (pid 4242) since 2026-11-23T02:15:00Z"])
+        holder = os.path.join(d, "lock.holder")
         for _ in range(100):
-            if sh(f"flock -n {shlex.quote(os.path.join(d, 'lock'))} true", work).returncode:
+            if os.path.exists(holder) and open(holder).read().count("\n") == 2:
                 return p
             import time
             time.sleep(0.05)

@@ -1,14 +1,18 @@
 /* Facts: the probe's output parsed (and refused where a broken or hostile
  * host could slip something in), the outputs of real hosts read into a
  * listener world, and the probe itself run on small trees, lock included. */
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -922,6 +926,41 @@ static void test_lock(void **state)
 	assert_int_equal(strncmp(h, "migready run R2 on ctl since ", 29), 0);
 	free(h);
 	mr_transport_close(t2);
+
+	/* Held by a process that is not migready's (an operator's flock):
+	 * the holder file still names R2, which has ended; not named. */
+	int held[2];
+	assert_int_equal(pipe(held), 0);
+	pid_t other = fork();
+	assert_true(other >= 0);
+	if (other == 0) {
+		int fd = open(lock, O_WRONLY | O_APPEND);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0)
+			_exit(1);
+		close(held[0]);
+		if (write(held[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(held[1]);
+	char c;
+	assert_int_equal(read(held[0], &c, 1), 1);
+	close(held[0]);
+	struct mr_transport *t3 = mr_transport_local_new(root, &err);
+	assert_non_null(t3);
+	struct mr_facts *f3 =
+		mr_facts_gather(t3, NULL, NULL, NULL, NULL, NULL, 0, "migready run R3 on ctl", &err);
+	assert_null(f3);
+	msg = mr_error_format(err);
+	if (!strstr(msg, "locked by another process, not a migready run; not changed"))
+		fail_msg("message: %s", msg);
+	free(msg);
+	mr_error_free(err);
+	err = NULL;
+	mr_transport_close(t3);
+	kill(other, SIGTERM);
+	waitpid(other, NULL, 0);
 
 	mr_facts_free(f1);
 	mr_facts_free(f2);
