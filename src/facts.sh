@@ -881,6 +881,8 @@ facts_awk='
 			k = lc; sub(/[ \t]*=.*$/, "", k); okey = okey k
 			etrail = 0; oset[okey] = 1; oval[okey] = envval(substr(lc, RLENGTH + 1)); otrail[okey] = etrail }
 		next }
+	# virconf ends a line at \r as at \n
+	part == "lconf" || part == "pconf" || part == "qconf" { sub(/\r$/, "") }
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
@@ -888,8 +890,9 @@ facts_awk='
 			laname = lv; gsub(/^["\047]|["\047]$/, "", laname) }
 		# listen_tcp, listen_tls: which listeners --listen opens; ca_file,
 		# cert_file, key_file: TLS files other than the defaults of libvirt;
-		# auth_tcp: what a TCP client must bring
-		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("libvirtd")
+		# auth_tcp: what a TCP client must bring; tcp_port, tls_port: where
+		# --listen listens
+		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp|t(cp|ls)_port)[ \t]*=/)) confkv("libvirtd")
 		next }
 	part == "pconf" {
 		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("virtproxyd")

@@ -1350,17 +1350,47 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
 	/* a URI without a port: libvirt's client uses its default */
 	const char *listens = port ? port->value : pk->deflt;
+	const char *whose = port ? "" : ", its default";
+	/* the legacy daemon listens where its file says, where the profile
+	 * does not set the port (sockets listen where their units say) */
+	char *host_key = mr_xasprintf("libvirtd.%s", pk->key);
+	const char *host_port = !port && w == MR_WORLD_LEGACY && mr_plan_facts(plan)
+	                                ? mr_facts_get(mr_plan_facts(plan), host_key)
+	                                : NULL;
+	char *unquoted = NULL;
+	size_t hn = host_port ? strlen(host_port) : 0;
+	if (host_port && (hn < 2 || !strchr("\"'", host_port[0]) || host_port[hn - 1] != host_port[0])) {
+		/* virconf's number, where libvirtd reads a string: it refuses
+		 * its file */
+		mr_plan_fail(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port", origin,
+		             "/etc/libvirt/libvirtd.conf sets %s = %s, not a quoted string: libvirtd "
+		             "refuses its configuration and does not start",
+		             pk->key, host_port);
+		free(host_key);
+		goto out;
+	}
+	if (host_port) {
+		unquoted = mr_xstrndup(host_port + 1, hn - 2);
+		listens = unquoted;
+		whose = ", as /etc/libvirt/libvirtd.conf sets it";
+	}
 	long connects = m.port ? m.port : strtol(pk->deflt, NULL, 10);
-	if (connects != strtol(listens, NULL, 10)) {
+	if (unquoted && (!*unquoted || strspn(unquoted, "0123456789") != strlen(unquoted))) {
+		char *what = mr_xasprintf("/etc/libvirt/libvirtd.conf's %s = %s", pk->key, host_port);
+		mr_plan_unchecked(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port", what);
+		free(what);
+	} else if (connects != strtol(listens, NULL, 10)) {
 		char *port_origin = port ? mr_plan_origin_of(port) : mr_xstrdup(origin);
 		mr_plan_fail(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port",
 		             port_origin,
 		             "nova-compute connects to port %ld (%s%s), but libvirt listens on %s%s: "
 		             "live migration cannot connect",
 		             connects, m.because, m.port ? "" : "; no port in the URI: libvirt's default",
-		             listens, port ? "" : ", its default");
+		             listens, whose);
 		free(port_origin);
 	}
+	free(unquoted);
+	free(host_key);
 out:
 	mr_nova_migration_fini(&m);
 	free(origin);

@@ -780,6 +780,30 @@ static void test_probe_ufw_ipv6(void **state)
 	unsetenv("UFW_DEFAULTS");
 }
 
+/* libvirt's conf files as virconf reads them: a CR ends a line (one such
+ * line failed the whole host; found by a review), the first of a key
+ * wins, the ports of --listen read */
+static void test_probe_libvirt_conf_lines(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	struct mr_transport *t;
+	assert_int_equal(
+		setenv("LCONF", "listen_tcp = 1\r\ntcp_port = \"16600\" # site\r\ntcp_port = \"1\"\n", 1),
+		0);
+	struct mr_facts *f = tree_facts(root,
+	                                "mkdir -p $R/etc/libvirt && "
+	                                "printf '%s' \"$LCONF\" > $R/etc/libvirt/libvirtd.conf && "
+	                                "printf 'migration_port_min = 49152\\r\\n' > "
+	                                "$R/etc/libvirt/qemu.conf",
+	                                NULL, NULL, &t);
+	unsetenv("LCONF");
+	const char *want[] = { "libvirtd.listen_tcp=1", "libvirtd.tcp_port=\"16600\"",
+		               "qemu.migration_port_min=49152" };
+	check_facts("CR line ends", f, want, MR_ARRAY_LEN(want));
+	tree_facts_done(root, f, t);
+}
+
 /* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
 static void test_probe_shadow(void **state)
 {
@@ -1022,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
+		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};

@@ -1249,6 +1249,30 @@ static const struct transport_case transport_cases[] = {
 	  "'qemu+ssh://nova@%s/system'), a login not examined\n" },
 	{ "legacy: tls by libvirt's default once --listen", LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tls"),
 	  "[libvirtd]\nlisten_tcp = yes\n", "" },
+	/* the legacy daemon's port is its file's where the profile sets
+	 * none (found by a review: green, libvirtd on 16600) */
+	{ "legacy: the host's tcp_port",
+	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port=\"16600\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
+	  "failed libvirtd.listen_port line 2: nova-compute connects to port 16509 "
+	  "(/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'tcp'; no port in the "
+	  "URI: libvirt's default), but libvirt listens on 16600, as /etc/libvirt/libvirtd.conf "
+	  "sets it: live migration cannot connect\n" },
+	{ "legacy: ... the profile's wins",
+	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port=\"16600\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\ntcp_port = 16509\n", "" },
+	{ "legacy: ... a name: not examined",
+	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port='libvirt'\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
+	  "unchecked libvirtd.listen_port /etc/libvirt/libvirtd.conf's tcp_port = 'libvirt'\n" },
+	{ "legacy: ... a number, which libvirtd refuses",
+	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port=16509\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
+	  "failed libvirtd.listen_port line 2: /etc/libvirt/libvirtd.conf sets tcp_port = 16509, not a "
+	  "quoted string: libvirtd refuses its configuration and does not start\n" },
+	{ "socket: libvirtd.conf's tcp_port is not read",
+	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port=\"16600\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n", "" },
 	{ "legacy: ... unless libvirtd.conf turns it off",
 	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tls") "libvirtd.listen_tls=0\n",
 	  "[libvirtd]\nlisten_tcp = yes\n",
