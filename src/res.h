@@ -83,6 +83,13 @@ struct mr_plan_file *mr_res_plan_conf(struct mr_plan *plan, const struct mr_prof
 /* "USER GROUP" of [qemu] user and group where they are names ("-" for
  * one that is not), for the facts probe to look up; NULL if neither. */
 char *mr_res_qemu_ids(const struct mr_profile *profile);
+/* One end of the migration ports QEMU takes on this host once applied
+ * (key: migration_port_min or _max): the profile's, else the host's
+ * qemu.conf (as the probe read it), else libvirt's default; *from (the
+ * caller's) says where it comes from. 0 if the host's value is not a
+ * port. */
+long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
+                      const char *key, char **from);
 
 /* A value of a libvirt conf file as the probe reports it, without its
  * one pair of quotes: its start, and *len its length. */

@@ -1198,31 +1198,6 @@ static int tunnelled(const struct mr_profile *profile)
 	return 0;
 }
 
-/* The migration ports QEMU takes on this host once applied, one end:
- * the profile's, else the host's qemu.conf (as the probe read it), else
- * libvirt's default; *from says where it comes from. 0 if the host's
- * value is not a port. */
-static long qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
-                      const char *key, long deflt, char **from)
-{
-	const struct mr_setting *s = mr_profile_get(profile, "qemu", key);
-	if (s) {
-		*from = mr_plan_origin_of(s);
-		return mr_setting_long(s);
-	}
-	char *fact = mr_xasprintf("qemu.%s", key);
-	const char *v = facts ? mr_facts_get(facts, fact) : NULL;
-	free(fact);
-	if (!v) {
-		*from = mr_xasprintf("libvirt's default %s", key);
-		return deflt;
-	}
-	*from = mr_xasprintf("/etc/libvirt/qemu.conf sets %s = %s", key, v);
-	char *end;
-	long port = strtol(v, &end, 10);
-	return end != v && !*end && port > 0 && port <= 65535 ? port : 0;
-}
-
 /* The migration ports QEMU takes on this host, wherever they are set,
  * that allow leaves closed: whether the firewall lets them through is not
  * examined, so that is said rather than a green firewall (tunnelled
@@ -1235,8 +1210,8 @@ static void check_migration_ports(struct mr_plan *plan, const struct mr_profile 
 		return;
 	char *from_lo, *from_hi, *where = NULL;
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	long lo = qemu_port(profile, facts, "migration_port_min", 49152, &from_lo);
-	long hi = qemu_port(profile, facts, "migration_port_max", 49215, &from_hi);
+	long lo = mr_res_qemu_port(profile, facts, "migration_port_min", &from_lo);
+	long hi = mr_res_qemu_port(profile, facts, "migration_port_max", &from_hi);
 	int defaults = !strncmp(from_lo, "libvirt's", 9) && !strncmp(from_hi, "libvirt's", 9);
 	char *origin = mr_plan_origin_of(allow[0]);
 	if (!lo || !hi) {

@@ -97,6 +97,64 @@ static void check_ids_exist(struct mr_plan *plan, const struct mr_profile *profi
 	}
 }
 
+long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
+                      const char *key, char **from)
+{
+	const struct mr_setting *s = mr_profile_get(profile, "qemu", key);
+	if (s) {
+		*from = mr_plan_origin_of(s);
+		return mr_setting_long(s);
+	}
+	char *fact = mr_xasprintf("qemu.%s", key);
+	const char *v = facts ? mr_facts_get(facts, fact) : NULL;
+	free(fact);
+	for (size_t i = 0; !v && i < MR_ARRAY_LEN(qemu_keys); i++)
+		if (!strcmp(qemu_keys[i].key, key)) {
+			*from = mr_xasprintf("libvirt's default %s = %s", key, qemu_keys[i].deflt);
+			return strtol(qemu_keys[i].deflt, NULL, 10);
+		}
+	if (!v) {
+		*from = mr_xasprintf("no %s", key);
+		return 0;
+	}
+	*from = mr_xasprintf("/etc/libvirt/qemu.conf sets %s = %s", key, v);
+	char *end;
+	long port = strtol(v, &end, 10);
+	return end != v && !*end && port > 0 && port <= 65535 ? port : 0;
+}
+
+/* libvirt refuses a qemu.conf whose migration_port_max is below its
+ * migration_port_min (the QEMU driver then does not start). Where the
+ * profile sets one end only (both: the profile's own check), a value that
+ * makes such a range with the other end in effect fails its item and is
+ * not written. Returns that key, or NULL. */
+static const char *port_end_refused(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	static const char *const ends[2] = { "migration_port_min", "migration_port_max" };
+	const struct mr_setting *set[2] = { mr_profile_get(profile, "qemu", ends[0]),
+		                            mr_profile_get(profile, "qemu", ends[1]) };
+	if (!set[0] == !set[1])
+		return NULL;
+	char *from[2];
+	long port[2];
+	for (int k = 0; k < 2; k++)
+		port[k] = mr_res_qemu_port(profile, mr_plan_facts(plan), ends[k], &from[k]);
+	int ours = set[0] ? 0 : 1;
+	const char *refused = NULL;
+	if (port[0] && port[1] && port[0] > port[1]) {
+		refused = ends[ours];
+		char *item = mr_xasprintf("qemu.%s", refused);
+		mr_plan_fail(plan, item, from[ours],
+		             "%s = %ld, and %s: libvirt refuses a migration_port_max below "
+		             "migration_port_min, and its QEMU driver would not start; not written",
+		             refused, port[ours], from[!ours]);
+		free(item);
+	}
+	free(from[0]);
+	free(from[1]);
+	return refused;
+}
+
 static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	const struct mr_profile *profile = ctx->profile;
@@ -115,8 +173,14 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		unit = mr_plan_unit(plan, "libvirtd.service");
 	else if (mr_plan_facts(plan) && mr_facts_unit(mr_plan_facts(plan), "libvirtd.service").present == 1)
 		unit = mr_plan_unit(plan, "libvirtd.service");
-	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, qemu_keys,
-	                 MR_ARRAY_LEN(qemu_keys), explicit_defaults);
+	struct mr_conf_key keys[MR_ARRAY_LEN(qemu_keys)];
+	size_t n = 0;
+	const char *refused = port_end_refused(plan, profile);
+	for (size_t i = 0; i < MR_ARRAY_LEN(qemu_keys); i++)
+		if (!refused || strcmp(qemu_keys[i].key, refused) != 0)
+			keys[n++] = qemu_keys[i];
+	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, keys, n,
+	                 explicit_defaults);
 	check_ids_exist(plan, profile);
 	char *origin = mr_res_section_origin(profile, "qemu");
 	check_stream_address(plan, origin);

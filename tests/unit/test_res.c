@@ -1667,6 +1667,53 @@ static void test_tls_held_back(void **state)
 	}
 }
 
+/* One end of QEMU's migration ports against the other in effect (the
+ * host's, else libvirt's default): a range libvirt refuses is not
+ * written (found by a review: the QEMU driver would not start). */
+static void test_qemu_port_range(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *facts, *profile, *needle;
+		int present;
+	} ranges[] = {
+		{ "max below libvirt's default min", SOCKET_DEBIAN, "[qemu]\nmigration_port_max = 49100\n",
+		  "failed qemu.migration_port_max line 2: migration_port_max = 49100, and libvirt's "
+		  "default migration_port_min = 49152: libvirt refuses a migration_port_max below "
+		  "migration_port_min, and its QEMU driver would not start; not written",
+		  1 },
+		{ "... not written", SOCKET_DEBIAN, "[qemu]\nmigration_port_max = 49100\n",
+		  "set migration_port_max", 0 },
+		{ "max below the host's min", SOCKET_DEBIAN "qemu.migration_port_min=49300\n",
+		  "[qemu]\nmigration_port_max = 49261\n",
+		  "and /etc/libvirt/qemu.conf sets migration_port_min = 49300: libvirt refuses", 1 },
+		{ "min above the host's max", SOCKET_DEBIAN "qemu.migration_port_max=49200\n",
+		  "[qemu]\nmigration_port_min = 49300\ndynamic_ownership = 0\n",
+		  "failed qemu.migration_port_min line 2", 1 },
+		{ "... the other keys still written", SOCKET_DEBIAN "qemu.migration_port_max=49200\n",
+		  "[qemu]\nmigration_port_min = 49300\ndynamic_ownership = 0\n",
+		  "set dynamic_ownership 0", 1 },
+		{ "a range that holds", SOCKET_DEBIAN "qemu.migration_port_min=49100\n",
+		  "[qemu]\nmigration_port_max = 49120\n", "set migration_port_max 49120", 1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(ranges); i++) {
+		struct mr_profile *p = mr_test_profile(ranges[i].profile);
+		struct mr_facts *f = facts_of(ranges[i].facts);
+		struct mr_plan *plan = mr_plan_new(f);
+		struct mr_error *err = NULL;
+		struct mr_res_ctx ctx = { .profile = p };
+		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+		char *got = render(plan);
+		if ((strstr(got, ranges[i].needle) != NULL) != ranges[i].present)
+			fail_msg("%s: '%s' %s in\n%s", ranges[i].name, ranges[i].needle,
+			         ranges[i].present ? "missing" : "present", got);
+		free(got);
+		mr_plan_free(plan);
+		mr_facts_free(f);
+		mr_profile_free(p);
+	}
+}
+
 /* ---- sshd's own configuration and nova's key login ---- */
 
 #define NOVA_ACCOUNT "probe=1\nmode=live\ninit=systemd\nos.id=debian\nsshd.main=read\n" \
@@ -2005,6 +2052,7 @@ int main(void)
 		cmocka_unit_test(test_nova_transport),
 		cmocka_unit_test(test_passes),
 		cmocka_unit_test(test_tls_held_back),
+		cmocka_unit_test(test_qemu_port_range),
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
