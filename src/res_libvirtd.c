@@ -43,15 +43,22 @@ struct world_units {
 	const char *service; /* its daemon */
 	const char *tcp;     /* its sockets */
 	const char *tls;
+	const char *base[3]; /* the local ones the TCP and TLS sockets bind to */
 };
 
 static const struct world_units units_libvirtd = {
-	"/etc/libvirt/libvirtd.conf", "libvirtd.service", "libvirtd-tcp.socket",
+	"/etc/libvirt/libvirtd.conf",
+	"libvirtd.service",
+	"libvirtd-tcp.socket",
 	"libvirtd-tls.socket",
+	{ "libvirtd.socket", "libvirtd-ro.socket", "libvirtd-admin.socket" },
 };
 static const struct world_units units_modular = {
-	"/etc/libvirt/virtproxyd.conf", "virtproxyd.service", "virtproxyd-tcp.socket",
+	"/etc/libvirt/virtproxyd.conf",
+	"virtproxyd.service",
+	"virtproxyd-tcp.socket",
 	"virtproxyd-tls.socket",
+	{ "virtproxyd.socket", "virtproxyd-ro.socket", "virtproxyd-admin.socket" },
 };
 
 static char *origin_or(const struct mr_setting *s, const char *fallback)
@@ -381,6 +388,32 @@ static void check_service_not_masked(struct mr_plan *plan, const char *service,
 }
 
 static int server_tls_missing(const struct mr_facts *facts, const struct world_units *units);
+/* The TCP and TLS sockets bind to the daemon's local socket (BindsTo=):
+ * with it masked (as the legacy world leaves it, migready's own
+ * listener = legacy included) systemd starts neither. Unmasked, enabled
+ * and started with the listener, as the packages ship them. */
+static void unmask_base_sockets(struct mr_plan *plan, const struct world_units *w,
+                                const struct mr_setting *tcp, const struct mr_setting *tls,
+                                struct mr_plan_unit *service)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const struct mr_setting *on = tcp && mr_setting_bool(tcp) ? tcp
+	                              : tls && mr_setting_bool(tls) ? tls
+	                                                             : NULL;
+	if (!facts || !on)
+		return;
+	char *origin = mr_plan_origin_of(on);
+	for (size_t i = 0; i < MR_ARRAY_LEN(w->base); i++) {
+		if (!mr_unit_state_masked(mr_facts_unit(facts, w->base[i])))
+			continue;
+		struct mr_plan_unit *u = mr_plan_unit(plan, w->base[i]);
+		mr_plan_unit_want(u, MR_ENABLE_YES, 1,
+		                  on == tcp ? "libvirtd.listener" : "libvirtd.listener_tls", origin);
+		mr_plan_unit_stop_first(u, service);
+	}
+	free(origin);
+}
+
 
 static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
                          const struct world_units *w, int explicit_defaults)
@@ -392,6 +425,8 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	struct mr_plan_unit *service = mr_plan_unit(plan, w->service);
 	mr_res_plan_conf(plan, profile, "libvirtd", w->conf, service, socket_conf_keys,
 	                 MR_ARRAY_LEN(socket_conf_keys), explicit_defaults);
+	/* first: the TCP and TLS sockets start only once these may */
+	unmask_base_sockets(plan, w, tcp, tls, service);
 	want_socket(plan, w->tcp, tcp, "libvirtd.listener", service);
 	/* a TLS socket without the server's files: the daemon would not start
 	 * (its failure says so, in check_connections) */
