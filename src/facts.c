@@ -327,6 +327,8 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 	struct mr_unit_state lsock = mr_facts_unit(f, "libvirtd.socket");
 	struct mr_unit_state psvc = mr_facts_unit(f, "virtproxyd.service");
 	struct mr_unit_state psock = mr_facts_unit(f, "virtproxyd.socket");
+	struct mr_unit_state qsvc = mr_facts_unit(f, "virtqemud.service");
+	struct mr_unit_state qsock = mr_facts_unit(f, "virtqemud.socket");
 	long version = mr_facts_libvirt_num(f);
 	const char *dummy;
 	if (!why)
@@ -338,6 +340,12 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 	int libvirtd_on = mr_unit_state_on(lsvc);
 	if ((mr_unit_state_on(psock) || mr_unit_state_on(psvc)) && !libvirtd_on) {
 		*why = "virtproxyd is in use and libvirtd is not";
+		return MR_WORLD_MODULAR;
+	}
+	/* the QEMU driver in its own daemon: the host is modular, whether or
+	 * not its virtproxyd is on yet */
+	if ((mr_unit_state_on(qsock) || mr_unit_state_on(qsvc)) && !libvirtd_on) {
+		*why = "virtqemud is in use and libvirtd is not";
 		return MR_WORLD_MODULAR;
 	}
 	if (lsvc.present == 0) {
@@ -364,11 +372,15 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 		*why = "libvirtd.socket is enabled: libvirtd is socket-activated";
 		return MR_WORLD_SOCKET;
 	}
-	if (lsock.present == 1 && lsock.enabled) {
+	if (lsock.present == 1 && lsock.enabled && libvirtd_on) {
 		/* libvirtd.service Wants= its sockets: started with it unless
 		 * masked, so libvirtd is socket-activated all the same. */
 		*why = "libvirtd.socket is not masked: libvirtd.service starts it";
 		return MR_WORLD_SOCKET;
+	}
+	if (lsock.present == 1 && lsock.enabled) {
+		*why = "neither libvirtd nor libvirt's modular daemons are enabled or running";
+		return MR_WORLD_UNKNOWN;
 	}
 	*why = "the state of libvirtd.socket is unknown";
 	return MR_WORLD_UNKNOWN;

@@ -429,6 +429,28 @@ static const struct host_case host_cases[] = {
 	  "unit.libvirtd.socket=disabled inactive\nunit.virtproxyd.service=absent\n" MR_HELD_MARK "\n",
 	  MR_WORLD_SOCKET, "not masked", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
 	  { { "libvirtd.socket", 1, "disabled", "inactive" } } },
+	/* virtqemud on, libvirtd off (found by a review: taken for the socket
+	 * world, libvirtd-tcp.socket enabled beside virtqemud) */
+	{ "modular, virtproxyd not yet on", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
+	  "pkg.libvirt-daemon-system=9.0.0-4+deb12u2\nunit.libvirtd.service=disabled inactive\n"
+	  "unit.libvirtd.socket=disabled inactive\nunit.virtproxyd.service=disabled inactive\n"
+	  "unit.virtproxyd.socket=disabled inactive\nunit.virtqemud.service=disabled inactive\n"
+	  "unit.virtqemud.socket=enabled active\n" MR_HELD_MARK "\n",
+	  MR_WORLD_MODULAR, "virtqemud is in use", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
+	  { { "virtqemud.socket", 1, "enabled", "active" } } },
+	{ "... libvirtd masked", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
+	  "pkg.libvirt-daemon-system=9.0.0-4+deb12u2\nunit.libvirtd.service=masked inactive\n"
+	  "unit.libvirtd.socket=disabled inactive\nunit.virtproxyd.service=disabled inactive\n"
+	  "unit.virtqemud.service=enabled active\n" MR_HELD_MARK "\n",
+	  MR_WORLD_MODULAR, "virtqemud is in use", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
+	  { { "libvirtd.service", 1, "masked", "inactive" } } },
+	/* nothing of libvirt's on: no world guessed */
+	{ "all off", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
+	  "pkg.libvirt-daemon-system=9.0.0-4+deb12u2\nunit.libvirtd.service=disabled inactive\n"
+	  "unit.libvirtd.socket=disabled inactive\nunit.virtproxyd.service=absent\n"
+	  "unit.virtqemud.service=absent\n" MR_HELD_MARK "\n",
+	  MR_WORLD_UNKNOWN, "neither libvirtd nor", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
+	  { { "libvirtd.socket", 1, "disabled", "inactive" } } },
 	/* The options file is the one libvirtd.service reads, where the probe
 	 * saw its EnvironmentFile=, whatever the family and files say. */
 	{ "debian12, unit reads sysconfig", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
