@@ -746,6 +746,16 @@ static void check_proxy_config(struct mr_plan *plan, const struct mr_profile *pr
 	else if (facts && mr_facts_get(facts, "virtproxyd.args_unknown"))
 		mr_plan_unchecked(plan, "libvirtd.virtproxyd_config",
 		                  "the options virtproxyd.service starts virtproxyd with");
+	/* virtproxyd has no --listen (libvirt dropped it there): it refuses
+	 * the option and exits, whatever its sockets say */
+	if (args && words_listen(args)) {
+		char *origin = origin_or(listener_origin(profile), "");
+		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
+		             "virtproxyd.service starts virtproxyd with '%s': virtproxyd has no "
+		             "--listen, refuses it and does not start; remove it from VIRTPROXYD_ARGS",
+		             args);
+		free(origin);
+	}
 }
 
 /* Legacy: --listen in the options file reaches libvirtd only if the

@@ -1500,6 +1500,14 @@ static const struct transport_case transport_cases[] = {
 	{ "modular: ... naming virtproxyd.conf itself",
 	  MODULAR_RHEL "virtproxyd.args=--config /etc/libvirt/virtproxyd.conf\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	/* virtproxyd has no --listen: it would not start (found by a review) */
+	{ "modular: virtproxyd given --listen", MODULAR_RHEL "virtproxyd.args=--timeout 120 -l\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listen_flag line 2: virtproxyd.service starts virtproxyd with '--timeout "
+	  "120 -l': virtproxyd has no --listen, refuses it and does not start; remove it from "
+	  "VIRTPROXYD_ARGS\n" },
+	{ "modular: ... -l as another option's argument", MODULAR_RHEL "virtproxyd.args=-p -l\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
 	{ "--config naming libvirtd.conf itself", LEGACY_DEBIAN10("libvirtd_opts")
 	  "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd -d -f /etc/libvirt/libvirtd.conf\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
