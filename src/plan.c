@@ -1419,16 +1419,20 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 	/* Units to start (or, sockets, to restart) go in one group: the units
 	 * they need stopped meanwhile (libvirtd.service for both its TCP and
 	 * TLS sockets) stop once before all of them and start once after. */
-	int *todo = mr_xcalloc(n_us + 1, sizeof(*todo)); /* 1 start, 2 restart */
+	int *todo = mr_xcalloc(n_us + 1, sizeof(*todo)); /* 1 start, 2 restart, 3 stop */
 	int *held = mr_xcalloc(n_us + 1, sizeof(*held)); /* stopped meanwhile */
 	for (size_t i = 0; i < n_us; i++) {
 		struct unit_state *u = &us[i];
-		if (u->active_drift && u->pu->active == 0) {
+		/* A socket stopped closes systemd's copy of the listening
+		 * descriptor, not the one its daemon was handed: the daemon
+		 * listens until it restarts, so it stops meanwhile too. */
+		if (u->active_drift && u->pu->active == 0 && u->pu->n_stop_first)
+			todo[i] = 3;
+		else if (u->active_drift && u->pu->active == 0) {
 			act_add(a, (int)i, NULL, NULL, 0, "systemctl", "--no-ask-password", "stop", "--",
 			        u->pu->name, (char *)NULL);
 			continue;
-		}
-		if (u->active_drift && u->pu->active == 1)
+		} else if (u->active_drift && u->pu->active == 1)
 			todo[i] = 1;
 		else if (u->restart && u->pu->n_stop_first && unit_is_active(u))
 			todo[i] = 2;
@@ -1447,6 +1451,11 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 	for (size_t i = 0; i < n_us; i++) {
 		if (!todo[i] || held[i])
 			continue;
+		if (todo[i] == 3) {
+			act_add(a, (int)i, NULL, needs, group_nn, "systemctl", "--no-ask-password", "stop",
+			        "--", us[i].pu->name, (char *)NULL);
+			continue;
+		}
 		act_add(a, (int)i, us[i].pu->name, needs, group_nn, "systemctl", "--no-ask-password",
 		        todo[i] == 1 ? "start" : "restart", "--", us[i].pu->name, (char *)NULL);
 		us[i].started = 1;
