@@ -376,7 +376,8 @@ static void text_host(FILE *out, const struct mr_host_report *h,
 	enum mr_outcome ho = host_outcome(h);
 	const char *on = o->color ? outcome_color(ho) : "", *off = o->color ? MR_C_RESET : "";
 	size_t drift = mr_host_report_drift(h), checked = mr_host_report_checked(h);
-	if (o->quiet && ho == MR_OUTCOME_OK && !count(h, MR_OUTCOME_UNCHECKED))
+	/* -q leaves out the hosts in the desired state only */
+	if (o->quiet && ho == MR_OUTCOME_OK && checked && !count(h, MR_OUTCOME_UNCHECKED))
 		return;
 	fprintf(out, "%s%s%s: ", o->color ? MR_C_BOLD : "", h->name, off);
 	switch (ho) {
@@ -1008,9 +1009,11 @@ static void prom_restarts(FILE *out, const struct mr_report *rep)
 	}
 }
 
+/* as the exit status counts it: a host of which nothing was examined is
+ * not up */
 static double host_up(const struct mr_host_report *h)
 {
-	return mr_host_report_failed(h) ? 0 : 1;
+	return mr_host_report_failed(h) || !mr_host_report_checked(h) ? 0 : 1;
 }
 
 static double host_reachable(const struct mr_host_report *h)
@@ -1053,7 +1056,8 @@ static void prom_run_metric(FILE *out, const struct mr_report *rep, const char *
 static int write_prom(const struct mr_report *rep, FILE *out)
 {
 	prom_metric(out, rep, "migready_host_up",
-	            "1 if the host was reached and nothing failed on it", 0, host_up);
+	            "1 if the host was reached, something of it checked, and nothing failed on it",
+	            0, host_up);
 	prom_metric(out, rep, "migready_host_reachable",
 	            "1 if the host answered the facts probe; 0: its settings are unknown", 0,
 	            host_reachable);

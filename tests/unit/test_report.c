@@ -113,6 +113,38 @@ static void test_prom_series(void **state)
 	mr_report_fini(&rep);
 }
 
+/* A host reached of which nothing was checked fails the run (exit 4): it
+ * is not up in Prometheus, and -q does not leave it out (found by a
+ * review: host_up 1, no host line under -q). */
+static void test_nothing_checked_is_no_success(void **state)
+{
+	(void)state;
+	struct mr_report rep = { 0 };
+	mr_report_init(&rep, "check", 2);
+	rep.hosts[0].name = mr_xstrdup("idle");
+	rep.hosts[0].reached = 1;
+	rep.hosts[1].name = mr_xstrdup("fine");
+	rep.hosts[1].reached = 1;
+	item(&rep.hosts[1], "qemu.user", MR_OUTCOME_OK);
+	rep.run_id = mr_xstrdup("r");
+	assert_int_equal(mr_report_exit_status(&rep), 4);
+	char *p = render(&rep, MR_FORMAT_PROM);
+	if (!strstr(p, "\nmigready_host_up{host=\"idle\",command=\"check\"} 0\n") ||
+	    !strstr(p, "\nmigready_host_up{host=\"fine\",command=\"check\"} 1\n"))
+		fail_msg("host_up:\n%s", p);
+	free(p);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	struct mr_render_opts o = { .format = MR_FORMAT_TEXT, .quiet = 1 };
+	assert_int_equal(mr_report_write(&rep, &o, mem), 0);
+	fclose(mem);
+	if (!strstr(buf, "idle: nothing checked\n") || strstr(buf, "fine:"))
+		fail_msg("-q:\n%s", buf);
+	free(buf);
+	mr_report_fini(&rep);
+}
+
 static void test_json_run_fields(void **state)
 {
 	(void)state;
@@ -189,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_says_failed_with_drift),
 		cmocka_unit_test(test_prom_series),
+		cmocka_unit_test(test_nothing_checked_is_no_success),
 		cmocka_unit_test(test_json_run_fields),
 		cmocka_unit_test(test_put_text_escapes_control_bytes),
 		cmocka_unit_test(test_json_str_is_utf8),
