@@ -602,6 +602,7 @@ static void finding_add(struct mr_verify_host_result *h, enum mr_verify_severity
 		mr_xstrdup(check),
 		reason,
 		fix ? mr_xstrdup(fix) : NULL,
+		0,
 	};
 }
 
@@ -720,6 +721,39 @@ void mr_verify_result_free(struct mr_verify_result *res)
 	free(res);
 }
 
+int mr_verify_host_unexamined(const struct mr_verify_host_result *h)
+{
+	for (size_t k = 0; k < h->n_findings; k++)
+		if (h->findings[k].severity == MR_VERIFY_UNEXAMINED && !h->findings[k].scoped)
+			return 1;
+	return 0;
+}
+
+void mr_verify_result_unexamine_pair(struct mr_verify_result *res, size_t src, size_t dst)
+{
+	struct mr_verify_pair *p = &res->pairs[src * res->n + dst];
+	if (!p->n_reasons)
+		p->examined = 0;
+}
+
+void mr_verify_result_unexamine_host(struct mr_verify_result *res, size_t host)
+{
+	for (size_t j = 0; j < res->n; j++) {
+		mr_verify_result_unexamine_pair(res, host, j);
+		mr_verify_result_unexamine_pair(res, j, host);
+	}
+}
+
+void mr_verify_result_add_pair_unexamined(struct mr_verify_result *res, size_t host,
+					  const char *check, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	finding_add(&res->hosts[host], MR_VERIFY_UNEXAMINED, check, NULL, mr_xvasprintf(fmt, ap));
+	va_end(ap);
+	res->hosts[host].findings[res->hosts[host].n_findings - 1].scoped = 1;
+}
+
 int mr_verify_pair_ok(const struct mr_verify_result *res, size_t src, size_t dst)
 {
 	const struct mr_verify_pair *p = &res->pairs[src * res->n + dst];
@@ -736,6 +770,9 @@ int mr_verify_exit_status(const struct mr_verify_result *res)
 			const struct mr_verify_pair *p = &res->pairs[i * res->n + j];
 			if (i != j && p->examined && p->n_reasons)
 				st |= 2;
+			/* a pair not examined is no pair that can migrate */
+			if (i != j && !p->examined)
+				st |= 4;
 		}
 	}
 	return st;
@@ -1082,8 +1119,12 @@ static void check_versions(const struct mr_verify_input *in, const struct view *
 		unsigned long long mine = hv ? d->hv_version : d->libvirt_version, newest = 0;
 		size_t from = 0;
 		const char *name = hv ? (d->hv_type ? d->hv_type : "hypervisor") : "libvirt";
-		if (!mine)
+		if (!mine) {
+			/* not a pass: whether guests can come here is not known */
+			add_finding(res, j, MR_VERIFY_UNEXAMINED, "versions", NULL,
+			            "%s version unknown here: not compared", name);
 			continue;
+		}
 		for (size_t i = 0; i < in->n; i++) {
 			unsigned long long theirs =
 				hv ? in->hosts[i].hv_version : in->hosts[i].libvirt_version;
@@ -1347,6 +1388,10 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		check_pinning(in, v, res, i);
 	}
 	check_guests(in, v, res);
+	/* a check not examined on a host: its pairs are not either */
+	for (size_t i = 0; i < n; i++)
+		if (mr_verify_host_unexamined(&res->hosts[i]))
+			mr_verify_result_unexamine_host(res, i);
 	if (!res->baseline && in->baseline_error)
 		res->baseline_error = mr_xstrdup(in->baseline_error);
 	for (size_t i = 0; i < n; i++)

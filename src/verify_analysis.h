@@ -140,6 +140,8 @@ struct mr_verify_finding {
 	char *check; /* "cpu", "secmodel", "host-uuid", "versions", "guests", "pinning", ... */
 	char *reason;
 	char *fix; /* or NULL */
+	int scoped; /* not examined for the pairs that say so only (none:
+	             * of the host's own, as its profile's drift) */
 };
 
 struct mr_verify_host_result {
@@ -228,8 +230,19 @@ enum mr_verify_status mr_verify_check_status(const struct mr_verify_result *res,
 
 /* A pair can migrate: examined and no reason against it. */
 int mr_verify_pair_ok(const struct mr_verify_result *res, size_t src, size_t dst);
-/* 0 every examined pair can migrate; | 2 some cannot; | 4 some host was not
- * examined (by libvirt or over SSH). */
+/* Whether a check of the host was not examined for all its pairs (a
+ * finding says so). */
+int mr_verify_host_unexamined(const struct mr_verify_host_result *h);
+/* A check not examined for the pair src -> dst alone: the pair is not
+ * examined, unless a reason fails it. */
+void mr_verify_result_unexamine_pair(struct mr_verify_result *res, size_t src, size_t dst);
+/* Every pair of host, both ways, likewise. */
+void mr_verify_result_unexamine_host(struct mr_verify_result *res, size_t host);
+/* A not-examined finding on host of the pairs that say so only (scoped). */
+void mr_verify_result_add_pair_unexamined(struct mr_verify_result *res, size_t host,
+					  const char *check, const char *fmt, ...) MR_PRINTF(4, 5);
+/* 0 every pair can migrate; | 2 some cannot; | 4 some host or pair was not
+ * examined (by libvirt or over SSH, or a check of a host's not). */
 int mr_verify_exit_status(const struct mr_verify_result *res);
 
 /* verify_report.c: text (matrix and findings) or JSON (pairs and

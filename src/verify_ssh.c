@@ -130,17 +130,6 @@ static int probed(const struct mr_verify_ssh_host *h)
 
 /* Pairs whose verdict depends on a host the SSH side could not examine:
  * not examined, unless a reason fails them (a failure is certain). */
-static void unexamine_pairs(struct mr_verify_result *res, size_t i)
-{
-	for (size_t j = 0; j < res->n; j++) {
-		struct mr_verify_pair *a = &res->pairs[i * res->n + j];
-		struct mr_verify_pair *b = &res->pairs[j * res->n + i];
-		if (!a->n_reasons)
-			a->examined = 0;
-		if (!b->n_reasons)
-			b->examined = 0;
-	}
-}
 
 static void join_connection(struct mr_verify_result *res, const struct mr_verify_ssh_host *h,
                             size_t i)
@@ -271,15 +260,17 @@ static void join_tcp_unknown(struct mr_verify_result *res, const struct mr_verif
 		if (mr_verify_tcp_verdict(lw, NULL, &why) < 0) {
 			snprintf(port, sizeof(port), "%u", hs[j].listener_port);
 			unknown_add(&g, &n_g, port, why, hs[j].name);
+			mr_verify_result_unexamine_pair(res, i, j);
 		}
 		if (mr_verify_tcp_verdict(probe_value(&hs[i], "tcp", j, "migration"), lw ? lw : "",
-		                          &why) < 0)
+		                          &why) < 0) {
 			unknown_add(&g, &n_g, migration_port(&hs[j]), why, hs[j].name);
+			mr_verify_result_unexamine_pair(res, i, j);
+		}
 	}
 	for (size_t k = 0; k < n_g; k++) {
-		mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-		                             "TCP to %s port %s unknown: %s", g[k].to.data, g[k].port,
-		                             g[k].why);
+		mr_verify_result_add_pair_unexamined(res, i, CHECK_TCP, "TCP to %s port %s unknown: %s",
+		                                     g[k].to.data, g[k].port, g[k].why);
 		mr_buf_fini(&g[k].to);
 		free(g[k].port);
 	}
@@ -317,9 +308,10 @@ static void join_dns(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 			}
 		}
 		if (ok < 0) {
-			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_DNS, NULL,
-			                             "'%s' not resolved: %s", d->name,
-			                             got ? got : "no answer from the probe");
+			mr_verify_result_add_pair_unexamined(res, i, CHECK_DNS, "'%s' not resolved: %s",
+			                                     d->name,
+			                                     got ? got : "no answer from the probe");
+			mr_verify_result_unexamine_pair(res, i, j);
 		} else if (!ok) {
 			const char *shown = !strcmp(got, "none") ? "nothing" : got;
 			list_add(&bad, "'%s' to %s (the inventory: %s)", d->name, shown, d->address);
@@ -342,10 +334,13 @@ static void join_ssh(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 	const char *how = mr_facts_get(s->probe, "ssh.as");
 	const char *user = s->ssh_user ? s->ssh_user : "the [ssh] user";
 	if (!how || (strcmp(how, "self") && strcmp(how, "runuser"))) {
-		mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_SSH, NULL,
-		                             "migration SSH not tested: %s",
-		                             how && !strncmp(how, "unknown ", 8) ? how + 8
-		                                                                 : "no answer");
+		/* the logins from this host, as the source */
+		mr_verify_result_add_pair_unexamined(res, i, CHECK_SSH, "migration SSH not tested: %s",
+		                                     how && !strncmp(how, "unknown ", 8) ? how + 8
+		                                                                         : "no answer");
+		for (size_t j = 0; j < n; j++)
+			if (j != i)
+				mr_verify_result_unexamine_pair(res, i, j);
 		return;
 	}
 	struct mr_buf bad;
@@ -371,8 +366,9 @@ static void join_ssh(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 		else
 			why = v;
 		if (!v) {
-			mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_SSH, NULL,
-			                             "SSH to %s not tested: %s", hs[j].name, why);
+			mr_verify_result_add_pair_unexamined(res, i, CHECK_SSH, "SSH to %s not tested: %s",
+			                                     hs[j].name, why);
+			mr_verify_result_unexamine_pair(res, i, j);
 		} else {
 			list_add(&bad, "%s (%s)", hs[j].name, why);
 			mr_verify_result_fail_pair(res, i, j, "%s cannot log in by SSH: %s", user, why);
@@ -614,9 +610,10 @@ static void join_drift(struct mr_verify_result *res, const struct mr_verify_ssh_
 		free(fix);
 	}
 	mr_buf_fini(&b);
+	/* the profile's items check does not examine: not a pass of this
+	 * check, but of no pair (check itself is green with them) */
 	for (size_t k = 0; k < h->n_unchecked; k++)
-		mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_DRIFT, NULL, "%s",
-		                             h->unchecked[k]);
+		mr_verify_result_add_pair_unexamined(res, i, CHECK_DRIFT, "%s", h->unchecked[k]);
 }
 
 void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs,
@@ -626,10 +623,16 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 		join_connection(res, &hs[i], i);
 	for (size_t i = 0; i < n; i++) {
 		if (probed(&hs[i])) {
-			if (!strcmp(tcp_tool(&hs[i]), "none"))
-				mr_verify_result_add_finding(res, i, MR_VERIFY_UNEXAMINED, CHECK_TCP, NULL,
-				                             "TCP probes not run: no python3, bash, nc or "
-				                             "timeout here");
+			if (!strcmp(tcp_tool(&hs[i]), "none")) {
+				/* its peers' probes to it ran: its pairs as the source
+				 * alone are not examined */
+				mr_verify_result_add_pair_unexamined(res, i, CHECK_TCP,
+				                                     "TCP probes not run: no python3, "
+				                                     "bash, nc or timeout here");
+				for (size_t j = 0; j < n; j++)
+					if (j != i)
+						mr_verify_result_unexamine_pair(res, i, j);
+			}
 			join_dns(res, hs, n, i);
 			join_ssh(res, hs, n, i);
 			join_local(res, hs, n, i);
@@ -641,9 +644,11 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 		join_drift(res, &hs[i], i);
 	}
 	join_uniformity(res, hs, n);
+	/* a check not examined on a host, on either side, leaves every pair
+	 * of the host not examined: never "can migrate" (found by a review) */
 	for (size_t i = 0; i < n; i++)
-		if (res->hosts[i].ssh_failed)
-			unexamine_pairs(res, i);
+		if (res->hosts[i].ssh_failed || mr_verify_host_unexamined(&res->hosts[i]))
+			mr_verify_result_unexamine_host(res, i);
 	/* a pair the SSH side found a reason against fails, whatever
 	 * libvirt could tell of it */
 	for (size_t k = 0; k < n * n; k++)
@@ -792,7 +797,18 @@ static void check_drift(struct gather *g, size_t i, struct mr_transport *t)
 			h->unchecked[h->n_unchecked++] =
 				mr_xasprintf("%s not checked: %s", it->setting,
 				             it->note ? it->note : "failed");
+		} else if (it->outcome == MR_OUTCOME_UNCHECKED) {
+			/* what check says it did not examine (found by a review:
+			 * a PASS for a profile check would not pass) */
+			h->unchecked = mr_xreallocarray(h->unchecked, h->n_unchecked + 1, sizeof(char *));
+			h->unchecked[h->n_unchecked++] =
+				mr_xasprintf("%s not checked (%s)", it->setting,
+				             it->origin ? it->origin : "the profile");
 		}
+	}
+	if (!err && !mr_host_report_checked(rep)) {
+		h->unchecked = mr_xreallocarray(h->unchecked, h->n_unchecked + 1, sizeof(char *));
+		h->unchecked[h->n_unchecked++] = mr_xstrdup("nothing of the profile checked");
 	}
 	for (size_t k = 0; k < rep->n_files; k++) {
 		if (!rep->files[k].error)

@@ -6,15 +6,20 @@
 # user = mrlab) with the lab's key and known_hosts, instances directory
 # (one directory bind-mounted into the hosts that share it), and a
 # stand-in for libvirtd's TCP listener. libvirt's side reads the test
-# driver (test:///, one empty node per host). First every check passes
+# driver (test:///, one empty node per host), its capabilities those of
+# a real host (verify_preload.so, each host its own UUID: a document the
+# test driver cannot vary leaves checks not examined). First every check passes
 # (exit 0); then each is broken on one host, and verify must say which
 # pairs fail and why (exit 2), then it is mended.
-#   run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR
+#   run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR PRELOAD
 # Exits 77 (skip) where the machine cannot host the lab, except under CI.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR}")
 LAB=${2:?}
 SRC=${3:?}
+PRELOAD=$(realpath "${4:?}")
+# verify_preload.so before ASan's runtime, as run-verify.sh does
+export LD_PRELOAD=$PRELOAD ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 . "$SRC/tests/lib/expect.sh"
 DIR=$(mktemp -d /tmp/migready-vssh.XXXXXX)
 chmod 755 "$DIR"
@@ -76,6 +81,8 @@ while True:
 		sleep 0.1
 	done
 	printf '<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>Haswell</model></cpu><memory>4194304</memory></node>\n' >"$DIR/node$k.xml"
+	sed "s#b3c04f333032</uuid>#b3c04f33303$k</uuid>#" "$SRC/tests/data/verify/haswell-a.caps.xml" >"$DIR/node$k.caps.xml"
+	cp "$SRC/tests/data/verify/haswell.domcaps.xml" "$DIR/node$k.domcaps.xml"
 done
 chmod -R a+rX "$DIR"/node*.xml
 
