@@ -64,13 +64,29 @@ static void check_line(FILE *out, int color, const char *side, const char *title
 	fputc('\n', out);
 }
 
+/* Text from libvirt, the hosts or the inventory (a guest's name may hold
+ * an escape sequence): never raw to the terminal, as report.c's. */
+static void put(FILE *out, const char *s)
+{
+	mr_report_put_text(out, s, strlen(s));
+}
+
 static void text_host(const struct mr_verify_result *res, size_t i, int color, int quiet, FILE *out)
 {
 	const struct mr_verify_host_result *h = &res->hosts[i];
-	colored(out, color, MR_C_BOLD, 0, h->name);
-	fprintf(out, "  %s\n", h->uri);
-	if (h->summary)
-		fprintf(out, "  %s\n", h->summary);
+	if (color)
+		fputs(MR_C_BOLD, out);
+	put(out, h->name);
+	if (color)
+		fputs(MR_C_RESET, out);
+	fputs("  ", out);
+	put(out, h->uri);
+	fputc('\n', out);
+	if (h->summary) {
+		fputs("  ", out);
+		put(out, h->summary);
+		fputc('\n', out);
+	}
 	for (size_t c = 0; c < mr_verify_n_libvirt_checks; c++) {
 		const struct mr_verify_check *ck = &mr_verify_libvirt_checks[c];
 		enum mr_verify_status st = mr_verify_check_status(res, i, ck->name);
@@ -86,9 +102,14 @@ static void text_host(const struct mr_verify_result *res, size_t i, int color, i
 		const struct mr_verify_finding *f = &h->findings[k];
 		fputs("  ", out);
 		colored(out, color, sev_color[f->severity], 12, sev_word[f->severity]);
-		fprintf(out, "  %s: %s\n", f->check, f->reason);
-		if (f->fix)
-			fprintf(out, "  %-12s  fix: %s\n", "", f->fix);
+		fprintf(out, "  %s: ", f->check);
+		put(out, f->reason);
+		fputc('\n', out);
+		if (f->fix) {
+			fprintf(out, "  %-12s  fix: ", "");
+			put(out, f->fix);
+			fputc('\n', out);
+		}
 	}
 	if (h->n_unexamined)
 		fputs("  (the SSH-side checks did not run: not examined is never a pass)\n", out);
@@ -148,25 +169,33 @@ static int write_text(const struct mr_verify_result *res, int color, int quiet, 
 					continue;
 				if (!header++)
 					fputc('\n', out);
-				fprintf(out, "%s -> %s: ", res->hosts[i].name, res->hosts[j].name);
+				put(out, res->hosts[i].name);
+				fputs(" -> ", out);
+				put(out, res->hosts[j].name);
+				fputs(": ", out);
 				if (!p->examined)
 					fputs("not examined", out);
 				else if (!p->n_reasons)
 					fputs("can migrate", out);
-				for (size_t k = 0; k < p->n_reasons; k++)
-					fprintf(out, "%s%s", k ? "; " : "", p->reasons[k]);
-				for (size_t k = 0; k < p->n_warnings; k++)
-					fprintf(out, "%s%s",
-						k ? "; " : "; warning: ", p->warnings[k]);
+				for (size_t k = 0; k < p->n_reasons; k++) {
+					fputs(k ? "; " : "", out);
+					put(out, p->reasons[k]);
+				}
+				for (size_t k = 0; k < p->n_warnings; k++) {
+					fputs(k ? "; " : "; warning: ", out);
+					put(out, p->warnings[k]);
+				}
 				fputc('\n', out);
 			}
 		}
 		fputc('\n', out);
 	}
-	if (res->baseline)
-		fprintf(out, "baseline CPU of all hosts: %s\n", res->baseline);
-	else if (res->baseline_error)
-		fprintf(out, "baseline CPU of all hosts: none (%s)\n", res->baseline_error);
+	if (res->baseline || res->baseline_error) {
+		fputs("baseline CPU of all hosts: ", out);
+		fputs(res->baseline ? "" : "none (", out);
+		put(out, res->baseline ? res->baseline : res->baseline_error);
+		fputs(res->baseline ? "\n" : ")\n", out);
+	}
 	fprintf(out,
 		"%zu pair%s: %zu can migrate (%zu with warnings), %zu cannot, %zu not examined; "
 		"%zu host%s, %zu not examined\n",

@@ -523,6 +523,19 @@ static void test_report(void **state)
 	mr_verify_result_add_finding(res, 1, MR_VERIFY_FAIL, "probes", NULL, "x");
 	assert_string_equal(res->pairs[1].reasons[res->pairs[1].n_reasons - 1],
 			    "port 49152 filtered");
+	/* a guest's name, a host's text: no escape sequence reaches the
+	 * terminal (found by a review) */
+	mr_verify_result_fail_pair(res, 0, 1, "guest 'web\033[2J\033]0;owned\a' active twice");
+	mr_verify_result_add_finding(res, 1, MR_VERIFY_FAIL, "guests", "stop \033[2J", "guest "
+				     "'web\033[2J'");
+	f = open_memstream(&buf, &len);
+	assert_int_equal(mr_verify_report_write(res, MR_VERIFY_TEXT, 0, 0, f), 0);
+	fclose(f);
+	assert_null(strchr(buf, '\033'));
+	assert_null(strchr(buf, '\a'));
+	assert_non_null(strstr(buf, "guest 'web\\x1b[2J\\x1b]0;owned\\x07' active twice"));
+	assert_non_null(strstr(buf, "fix: stop \\x1b[2J\n"));
+	free(buf);
 	mr_verify_result_free(res);
 	mr_verify_input_fini(&in);
 
