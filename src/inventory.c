@@ -2567,12 +2567,15 @@ const char *mr_inventory_path(const struct mr_inventory *inv)
 	return inv ? inv->path : NULL;
 }
 
-char *mr_host_libvirt_uri(const struct mr_host *h)
+char *mr_host_libvirt_uri(const struct mr_host *h, unsigned port)
 {
 	if (h->libvirt_uri)
 		return mr_xstrdup(h->libvirt_uri);
+	char at[16] = "";
+	if (port && port != 16509)
+		snprintf(at, sizeof(at), ":%u", port);
 	/* An IPv6 literal needs brackets in a URI. */
 	if (strchr(h->address, ':'))
-		return mr_xasprintf("qemu+tcp://[%s]/system", h->address);
-	return mr_xasprintf("qemu+tcp://%s/system", h->address);
+		return mr_xasprintf("qemu+tcp://[%s]%s/system", h->address, at);
+	return mr_xasprintf("qemu+tcp://%s%s/system", h->address, at);
 }

@@ -54,8 +54,9 @@ size_t mr_inventory_count(const struct mr_inventory *inv);
 const struct mr_host *mr_inventory_host(const struct mr_inventory *inv, size_t i);
 
 /* The URI verify connects to: the host's libvirt_uri, or
- * qemu+tcp://ADDRESS/system. The caller frees it. */
-char *mr_host_libvirt_uri(const struct mr_host *h);
+ * qemu+tcp://ADDRESS[:PORT]/system (port 0 or 16509: none written). The
+ * caller frees it. */
+char *mr_host_libvirt_uri(const struct mr_host *h, unsigned port);
 
 /* The inventory's own file name, for messages. */
 const char *mr_inventory_path(const struct mr_inventory *inv);

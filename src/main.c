@@ -1227,7 +1227,11 @@ static int verify(const struct cli *cli, const struct run *r)
 			}
 			free(copy);
 		}
-		uris[i] = tg->host ? mr_host_libvirt_uri(tg->host) : mr_xstrdup("qemu:///system");
+		/* no URI in the inventory: libvirt where the profile has it listen */
+		const struct mr_setting *port = mr_profile_get(tg->profile, "libvirtd", "tcp_port");
+		uris[i] = tg->host ? mr_host_libvirt_uri(tg->host,
+		                                         port ? (unsigned)mr_setting_long(port) : 0)
+		                   : mr_xstrdup("qemu:///system");
 		t[i] = (struct mr_verify_target){ tg->name, uris[i], mode ? mode->value : NULL,
 		                                  (const char *const *)models[i] };
 	}

@@ -1060,11 +1060,22 @@ static void test_libvirt_uri(void **state)
 	assert_int_equal(mr_inventory_count(inv), MR_ARRAY_LEN(want));
 	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
 		const struct mr_host *h = mr_inventory_host(inv, i);
-		char *uri = mr_host_libvirt_uri(h);
+		char *uri = mr_host_libvirt_uri(h, 0);
 		assert_string_equal(h->name, want[i].host);
 		assert_string_equal(uri, want[i].uri);
 		free(uri);
 	}
+	/* the profile's tcp_port where the inventory gives no URI (found by
+	 * a review: verify knocked at 16509) */
+	char *uri = mr_host_libvirt_uri(mr_inventory_host(inv, 1), 16600);
+	assert_string_equal(uri, "qemu+tcp://10.20.0.12:16600/system");
+	free(uri);
+	uri = mr_host_libvirt_uri(mr_inventory_host(inv, 2), 16600);
+	assert_string_equal(uri, "qemu+tcp://[fd00::13]:16600/system");
+	free(uri);
+	uri = mr_host_libvirt_uri(mr_inventory_host(inv, 3), 16600);
+	assert_string_equal(uri, "test:///srv/nodes/node1.xml");
+	free(uri);
 	mr_inventory_free(inv);
 	expect_errors("libvirt_uri_bad.ini",
 	              "{D}/libvirt_uri_bad.ini:2: libvirt_uri: expected a libvirt URI such as "
