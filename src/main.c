@@ -725,22 +725,30 @@ static void print_profile_counts(const char *what, const struct mr_profile *p)
 	       sections, sections == 1 ? "" : "s");
 }
 
-static int lint(const struct cli *cli, const struct run *r)
+/* cpu_model's names: the CPU map is on this machine (cpus; NULL: not
+ * checked), so a typo is the profile's error, found before any host is
+ * contacted, not each host's failure. -1 with the errors printed. */
+static int lint_cpu_models(const struct run *r, const struct mr_cpu_map *cpus)
 {
-	/* cpu_model's names: the CPU map is on this machine, so a typo is the
-	 * profile's error here, not each host's failure at check */
-	struct mr_cpu_map *cpus = load_cpu_map(r);
 	struct mr_error *err = NULL;
 	if (r->cli_profile)
 		mr_nova_lint_cpu_models(r->cli_profile, cpus, &err);
 	for (size_t i = 0; i < r->cache.n; i++)
 		mr_nova_lint_cpu_models(r->cache.profiles[i], cpus, &err);
+	if (!err)
+		return 0;
+	print_errors(err);
+	mr_error_free(err);
+	return -1;
+}
+
+static int lint(const struct cli *cli, const struct run *r)
+{
+	struct mr_cpu_map *cpus = load_cpu_map(r);
+	int bad = lint_cpu_models(r, cpus) < 0;
 	mr_cpu_map_free(cpus);
-	if (err) {
-		print_errors(err);
-		mr_error_free(err);
+	if (bad)
 		return EXIT_INVALID;
-	}
 	if (cli->quiet)
 		return 0;
 	if (r->cli_profile)
@@ -1243,6 +1251,10 @@ static int verify(const struct cli *cli, const struct run *r)
 	if (!aug)
 		goto failed;
 	cpus = load_cpu_map(r);
+	if (lint_cpu_models(r, cpus) < 0) {
+		status = EXIT_INVALID;
+		goto out;
+	}
 	run_id = make_run_id();
 	for (size_t i = 0; i < r->n; i++)
 		ports[i] = listener_port(&r->targets[i], uris[i]);
@@ -1362,6 +1374,12 @@ int main(int argc, char **argv)
 		status = verify_no_roots(&run) < 0 ? EXIT_INVALID : verify(&cli, &run);
 		goto out;
 	}
+	cpus = load_cpu_map(&run);
+	if ((cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY) &&
+	    lint_cpu_models(&run, cpus) < 0) {
+		status = EXIT_INVALID;
+		goto out;
+	}
 	run_id = make_run_id();
 	if (cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY ||
 	    (cli.command == CMD_ROLLBACK && !cli.list)) {
@@ -1377,7 +1395,6 @@ int main(int argc, char **argv)
 	aug = mr_aug_new(mr_aug_default_lens_dirs(), &err);
 	if (!aug)
 		goto failed;
-	cpus = load_cpu_map(&run);
 	struct mr_fleet_opts fo = {
 		.jobs = cli.jobs,
 		.timeout_s = cli.timeout_s,

@@ -20,11 +20,6 @@
 #include "profile.h"
 #include "util.h"
 
-/* The oldest release migready writes nova.conf for: icehouse, where the
- * libvirt driver's options moved to [libvirt]. The newest is the last
- * release name the profile schema knows (mr_profile_nova_release_name). */
-#define MR_NOVA_OLDEST 9
-
 /* One change to nova.conf. All strings are owned by the edit. */
 struct mr_nova_edit {
 	char *section;  /* as nova.conf spells it: "DEFAULT", "libvirt", "vnc" */

@@ -109,4 +109,8 @@ const char *mr_profile_nova_release_name(unsigned major);
 /* The newest major version that has a name (the last the schema knows). */
 unsigned mr_profile_nova_newest(void);
 
+/* The oldest release migready writes nova.conf for: icehouse, where the
+ * libvirt driver's options moved to [libvirt]. */
+#define MR_NOVA_OLDEST 9
+
 #endif

@@ -883,7 +883,16 @@ unsigned mr_profile_nova_newest(void)
 
 static char *check_release(const char *value)
 {
-	if (mr_profile_nova_major(value) >= 0)
+	int major = mr_profile_nova_major(value);
+	/* a release migready does not write for is the profile's error, not
+	 * each host's failure at check */
+	if (major > 0 && ((unsigned)major < MR_NOVA_OLDEST || (unsigned)major > mr_profile_nova_newest()))
+		return mr_xasprintf("expected a release from %s (%d) to %s (%u), which migready writes "
+		                    "nova.conf for, got '%s'",
+		                    mr_profile_nova_release_name(MR_NOVA_OLDEST), MR_NOVA_OLDEST,
+		                    mr_profile_nova_release_name(mr_profile_nova_newest()),
+		                    mr_profile_nova_newest(), value);
+	if (major >= 0)
 		return NULL;
 	const char *best = mr_str_suggest(value, nova_releases, MR_ARRAY_LEN(nova_releases));
 	char *m = expected("auto, a release name or a major version (zed, 26)", value);

@@ -32,6 +32,11 @@ expect_no_grep "lint: listen_tcp = no wants no tcp_port open" "does not open" "$
 printf '[nova]\ncpu_mode = custom\ncpu_model = Skylake-Clientx\n' >"$WORK/cpu.ini"
 out=$(mr lint -p "$WORK/cpu.ini" 2>&1); expect_status "lint of a misspelt cpu_model" 1 $? "$out"
 expect_fixed "... names it, with the model meant" "migready: $WORK/cpu.ini:3: cpu_model: libvirt knows no CPU model 'Skylake-Clientx'; did you mean 'Skylake-Client'?" "$out"
+# ... and check's, before any host is contacted: the command's error (1),
+# not every host's (4; found by a review)
+out=$(mr check --local --root "$ROOT" -p "$WORK/cpu.ini" 2>&1); expect_status "check with a misspelt cpu_model" 1 $? "$out"
+expect_fixed "... the same error" "cpu_model: libvirt knows no CPU model 'Skylake-Clientx'" "$out"
+expect_no_grep "... and no host line" "^localhost:" "$out"
 # A profile the inventory names that does not open: said at the
 # inventory's line.
 printf '[defaults]\nprofile = nosuch.ini\n[host a]\n' >"$WORK/noprof.ini"

@@ -344,7 +344,15 @@ static const struct type_case type_cases[] = {
 	  "exclude each other" },
 	/* nova release */
 	{ "nova", "release", "auto", NULL },
-	{ "nova", "release", "essex", NULL },
+	{ "nova", "release", "icehouse", NULL },
+	/* a release migready does not write for: the profile's error, found
+	 * before a host is contacted (found by a review: exit 4, lint valid) */
+	{ "nova", "release", "essex",
+	  "nova.release: expected a release from icehouse (9) to gazpacho (33), which migready "
+	  "writes nova.conf for, got 'essex'" },
+	{ "nova", "release", "40",
+	  "nova.release: expected a release from icehouse (9) to gazpacho (33), which migready "
+	  "writes nova.conf for, got '40'" },
 	{ "nova", "release", "zed", NULL },
 	{ "nova", "release", "gazpacho", NULL },
 	{ "nova", "release", "26", NULL },
