@@ -4,8 +4,10 @@
 #   $2 the user the migration SSH runs as ([ssh] user), or "" for none
 #   $3 the instances directory, where the peers' markers are looked for
 #   $4 verify_tcp.py: the TCP and name tests of every peer in one python3
-#   then 7 words per peer: index, name, address, libvirt's port, a port
-#   of its migration range, its SSH port, its marker's file name or "-"
+#   then 8 words per peer: index, name, address, libvirt's port, a port
+#   of its migration range, its SSH port, its marker's file name or "-",
+#   and the address its peers migrate to (live_migration_inbound_addr,
+#   else the address), where the TCP tests knock
 # Prints key=value lines (per peer K: tcp.K.listener, tcp.K.migration,
 # resolve.K.name, resolve.K.address, ssh.K, marker.K), then done=1.
 # A TCP test says open, refused, timeout, unreachable, "error MESSAGE" or
@@ -105,9 +107,9 @@ sshto() {
 peer() {
 	k=$1
 	if [ "$tcptool" != python3 ]; then
-		say "tcp.$k.listener" "$(tcp "$3" "$4")" &
+		say "tcp.$k.listener" "$(tcp "$8" "$4")" &
 		batch="$batch $!"
-		say "tcp.$k.migration" "$(tcp "$3" "$5")" &
+		say "tcp.$k.migration" "$(tcp "$8" "$5")" &
 		batch="$batch $!"
 		say "resolve.$k.name" "$(resolve "$2")" &
 		batch="$batch $!"
@@ -135,9 +137,9 @@ peer() {
 # Peers sixteen at a time: a few hundred processes at most, and each batch
 # is over within two tests' time (the controller times out a silent host).
 i=0 batch=
-while [ $# -ge 7 ]; do
-	peer "$1" "$2" "$3" "$4" "$5" "$6" "$7"
-	shift 7
+while [ $# -ge 8 ]; do
+	peer "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
+	shift 8
 	i=$((i + 1))
 	if [ $((i % 16)) = 0 ] && [ -n "$batch" ]; then
 		wait $batch

@@ -35,6 +35,10 @@ enum mr_verify_conf {
 struct mr_verify_ssh_host {
 	char *name;
 	char *address;         /* the inventory's (the name when it has none) */
+	/* where its peers migrate to: nova.conf's live_migration_inbound_addr,
+	 * NULL where it sets none (the address), "" where it cannot be told
+	 * (an interpolation, the file not read) */
+	char *inbound;
 	unsigned ssh_port;     /* for the peers' migration SSH */
 	char *ssh_user;        /* who migrates over SSH ([ssh] user, else nova) */
 	unsigned listener_port; /* libvirt's TCP port, probed by the peers */

@@ -2,8 +2,9 @@
 # verify_probe.sh with python3, which every compute node has (nova is
 # Python); the probe falls back to one process per test without it.
 #   argv[1] seconds each test may take
-#   then 7 words per peer (as verify_probe.sh's): index, name, address,
-#   libvirt's port, a port of its migration range, SSH port, marker
+#   then 8 words per peer (as verify_probe.sh's): index, name, address,
+#   libvirt's port, a port of its migration range, SSH port, marker, and
+#   the address the TCP tests knock at (where its peers migrate to)
 # Prints tcp.K.listener, tcp.K.migration (open, refused, timeout,
 # unreachable, "error MESSAGE"), resolve.K.name and, for an address that
 # is a name, resolve.K.address (addresses, "none", or "unknown WHY").
@@ -18,7 +19,7 @@ import threading
 import time
 
 D = float(sys.argv[1])
-peers = [sys.argv[i:i + 7] for i in range(2, len(sys.argv) - 6, 7)]
+peers = [sys.argv[i:i + 8] for i in range(2, len(sys.argv) - 7, 8)]
 start = time.monotonic()
 lines = []
 
@@ -44,6 +45,8 @@ for p in peers:
     names.append(p[1])
     if p[2] != p[1] and not is_ip(p[2]):
         names.append(p[2])
+    if not is_ip(p[7]):
+        names.append(p[7])
 resolved = {}
 todo = queue.Queue()
 for n in set(names):
@@ -100,11 +103,11 @@ def word(err):
 
 def target(p):
     # an address that is a name: its first address, as a client would
-    if is_ip(p[2]):
-        return p[2]
+    if is_ip(p[7]):
+        return p[7]
     for t in threads:
         t.join(max(0, start + 2 * D - time.monotonic()))
-    r = resolved.get(p[2], "unknown no answer within %g s" % (2 * D))
+    r = resolved.get(p[7], "unknown no answer within %g s" % (2 * D))
     return r.split()[0] if r != "none" and not r.startswith("unknown") else None
 
 
@@ -119,7 +122,7 @@ while tests or pending:
         key, p, port = tests.pop(0)
         addr = target(p)
         if addr is None:
-            say(key, "error cannot resolve %s" % p[2])
+            say(key, "error cannot resolve %s" % p[7])
             continue
         try:
             ai = socket.getaddrinfo(addr, int(port), 0, socket.SOCK_STREAM, 0,

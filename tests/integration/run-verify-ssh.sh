@@ -164,7 +164,8 @@ v=$(mr -f json 2>/dev/null | pair_ok host3 host1)
 mkdir -p "$DIR/nopy"
 for t in bash timeout getent id awk cat tr sed tail; do ln -s "$(command -v $t)" "$DIR/nopy/$t"; done
 out=$($LAB_EXEC env PATH="$DIR/nopy" /bin/sh "$SRC/src/verify_probe.sh" 2 "" "" "" \
-	1 host1 "$LAB_NET.11" 16509 49152 22 - 3 host3 "$LAB_NET.13" 16509 49152 22 - 2>&1)
+	1 host1 "$LAB_NET.11" 16509 49152 22 - "$LAB_NET.11" \
+	3 host3 "$LAB_NET.13" 16509 49152 22 - "$LAB_NET.13" 2>&1)
 for w in tcp.tool=bash tcp.1.listener=open tcp.1.migration=refused tcp.3.listener=timeout \
 	tcp.3.migration=unreachable resolve.3.name=none done=1; do
 	expect_grep "probe without python3: $w" "^$w\$" "$out"
@@ -179,6 +180,17 @@ expect_fixed "reset listener" "host1 -> host2: libvirt's port 16509 on host2 not
 expect_no_fixed "refused migration port: no verdict of its own" "migration port 49152 on host2" "$out"
 expect_fixed "refused migration port: unknown, said why" "TCP to host2 port 49152 unknown: refused, as libvirt's port was: a firewall that resets it cannot be told from a closed port" "$out"
 fw 2 -F INPUT
+
+# ---- host3's peers migrate to live_migration_inbound_addr: tested there ----
+in_host 3 "sed -i 's/^\[libvirt\]\$/[libvirt]\nlive_migration_inbound_addr = $LAB_NET.99/' /etc/nova/nova.conf"
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3's inbound address where nothing answers" 2 "$st" "$out"
+expect_fixed "inbound address: the listener tested there" "host1 -> host3: libvirt's port 16509 on host3 not reachable" "$out"
+in_host 3 "sed -i 's/^live_migration_inbound_addr = .*/live_migration_inbound_addr = \$my_ip/' /etc/nova/nova.conf"
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3's inbound address an interpolation" 4 "$st" "$out"
+expect_fixed "inbound address not known: the pairs into host3 not examined" "host1 -> host3: not examined" "$out"
+in_host 3 "sed -i '/^live_migration_inbound_addr = /d' /etc/nova/nova.conf"
 
 # ---- host1 resolves host3's name elsewhere ----
 in_host 1 "sed -i 's/^$LAB_NET.13 host3/$LAB_NET.99 host3/' /etc/hosts"
