@@ -43,7 +43,7 @@ struct world_units {
 	const char *service; /* its daemon */
 	const char *tcp;     /* its sockets */
 	const char *tls;
-	const char *base[3]; /* the local ones the TCP and TLS sockets bind to */
+	const char *base;    /* the local socket the TCP and TLS sockets bind to */
 };
 
 static const struct world_units units_libvirtd = {
@@ -51,14 +51,14 @@ static const struct world_units units_libvirtd = {
 	"libvirtd.service",
 	"libvirtd-tcp.socket",
 	"libvirtd-tls.socket",
-	{ "libvirtd.socket", "libvirtd-ro.socket", "libvirtd-admin.socket" },
+	"libvirtd.socket",
 };
 static const struct world_units units_modular = {
 	"/etc/libvirt/virtproxyd.conf",
 	"virtproxyd.service",
 	"virtproxyd-tcp.socket",
 	"virtproxyd-tls.socket",
-	{ "virtproxyd.socket", "virtproxyd-ro.socket", "virtproxyd-admin.socket" },
+	"virtproxyd.socket",
 };
 
 static char *origin_or(const struct mr_setting *s, const char *fallback)
@@ -391,7 +391,8 @@ static int server_tls_missing(const struct mr_facts *facts, const struct world_u
 /* The TCP and TLS sockets bind to the daemon's local socket (BindsTo=):
  * with it masked (as the legacy world leaves it, migready's own
  * listener = legacy included) systemd starts neither. Unmasked, enabled
- * and started with the listener, as the packages ship them. */
+ * and started with the listener, as the packages ship it. The -ro and
+ * -admin sockets are no such need: a mask there (hardening) stays. */
 static void unmask_base_sockets(struct mr_plan *plan, const struct world_units *w,
                                 const struct mr_setting *tcp, const struct mr_setting *tls,
                                 struct mr_plan_unit *service)
@@ -402,15 +403,13 @@ static void unmask_base_sockets(struct mr_plan *plan, const struct world_units *
 	                                                             : NULL;
 	if (!facts || !on)
 		return;
+	if (!mr_unit_state_masked(mr_facts_unit(facts, w->base)))
+		return;
 	char *origin = mr_plan_origin_of(on);
-	for (size_t i = 0; i < MR_ARRAY_LEN(w->base); i++) {
-		if (!mr_unit_state_masked(mr_facts_unit(facts, w->base[i])))
-			continue;
-		struct mr_plan_unit *u = mr_plan_unit(plan, w->base[i]);
-		mr_plan_unit_want(u, MR_ENABLE_YES, 1,
-		                  on == tcp ? "libvirtd.listener" : "libvirtd.listener_tls", origin);
-		mr_plan_unit_stop_first(u, service);
-	}
+	struct mr_plan_unit *u = mr_plan_unit(plan, w->base);
+	mr_plan_unit_want(u, MR_ENABLE_YES, 1,
+	                  on == tcp ? "libvirtd.listener" : "libvirtd.listener_tls", origin);
+	mr_plan_unit_stop_first(u, service);
 	free(origin);
 }
 

@@ -288,17 +288,16 @@ static const struct res_case cases[] = {
 	  "unit libvirtd-tcp.socket mask stop\n"
 	  "unit libvirtd-tls.socket mask stop\n"
 	  "observed libvirtd.listener_tls: the server's TLS files\n" },
-	/* ... and back: the local sockets the legacy world masked are
-	 * unmasked, or systemd starts no TCP socket bound to them (found by
-	 * a review: green, nothing listening) */
+	/* ... and back: the local socket the legacy world masked is
+	 * unmasked, or systemd starts no TCP socket bound to it (found by a
+	 * review: green, nothing listening); -ro and -admin, which the TCP
+	 * socket does not need, keep their masks */
 	{ "forced socket on a legacy host", LEGACY_DEBIAN,
 	  "[libvirtd]\nlisten_tcp = yes\nlistener = socket\n", 0,
 	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
 	  "  del LIBVIRTD_ARGS --listen [libvirtd.listen_flag]\n"
 	  "unit libvirtd.service\n"
 	  "unit libvirtd.socket enable start (stop first: libvirtd.service)\n"
-	  "unit libvirtd-ro.socket enable start (stop first: libvirtd.service)\n"
-	  "unit libvirtd-admin.socket enable start (stop first: libvirtd.service)\n"
 	  "unit libvirtd-tcp.socket enable start (stop first: libvirtd.service)\n" },
 	{ "forced modular, no facts", NULL,
 	  "[libvirtd]\nlisten_tcp = yes\nlistener = modular\n[qemu]\nuser = nova\n", 0,
