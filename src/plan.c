@@ -1442,20 +1442,21 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 				held[o] = 1;
 		}
 	}
-	/* The group goes only if every file of the commit verified. */
+	/* The group goes only if every file of the commit verified. Sockets
+	 * to stop go first: while one still listened, a connection could
+	 * activate the held daemon again and hand it the descriptor. */
 	size_t group_nn = needs_of(fs, n_fs, commit_idx, NULL, NULL, needs);
+	for (size_t i = 0; i < n_us; i++)
+		if (todo[i] == 3 && !held[i])
+			act_add(a, (int)i, NULL, needs, group_nn, "systemctl", "--no-ask-password", "stop",
+			        "--", us[i].pu->name, (char *)NULL);
 	for (size_t i = 0; i < n_us; i++)
 		if (held[i])
 			act_add(a, -1, NULL, needs, group_nn, "systemctl", "--no-ask-password", "stop",
 			        "--", us[i].pu->name, (char *)NULL);
 	for (size_t i = 0; i < n_us; i++) {
-		if (!todo[i] || held[i])
+		if (!todo[i] || todo[i] == 3 || held[i])
 			continue;
-		if (todo[i] == 3) {
-			act_add(a, (int)i, NULL, needs, group_nn, "systemctl", "--no-ask-password", "stop",
-			        "--", us[i].pu->name, (char *)NULL);
-			continue;
-		}
 		act_add(a, (int)i, us[i].pu->name, needs, group_nn, "systemctl", "--no-ask-password",
 		        todo[i] == 1 ? "start" : "restart", "--", us[i].pu->name, (char *)NULL);
 		us[i].started = 1;

@@ -193,20 +193,22 @@ if [ "$LAB_MODE" = netns ]; then
 	echo "enabled active" >"$DIR/netns/host1/units/libvirtd.service"
 	out=$(mr apply -i "$INV" -p "$PROFILE" -H host1 2>&1); expect_status "apply back" 2 $? "$out"
 	# The listener turned off: stopping the socket leaves libvirtd its
-	# copy of the listening descriptor, so libvirtd stops meanwhile and
-	# starts after (found by a review: the port stayed open)
+	# copy of the listening descriptor, so libvirtd stops and starts
+	# after it (found by a review: the port stayed open)
 	printf '\n[libvirtd]\nlisten_tcp = no\n' >"$DIR/off.ini"
 	out=$(mr check -i "$INV" -p "$PROFILE" -p "$DIR/off.ini" -H host1 2>&1)
 	expect_grep "check: turning the listener off restarts libvirtd" '^  apply would restart: libvirtd.service$' "$out"
 	n0=$(calls host1 | wc -l)
 	out=$(mr apply -i "$INV" -p "$PROFILE" -p "$DIR/off.ini" -H host1 2>&1); expect_status "apply of listen_tcp = no" 2 $? "$out"
 	new=$(calls host1 | tail -n +$((n0 + 1)))
+	# (the socket first: while it listened, a connection could activate
+	# libvirtd again and hand it the descriptor; found by a review)
 	want='--no-ask-password disable -- libvirtd-tcp.socket
---no-ask-password stop -- libvirtd.service
 --no-ask-password stop -- libvirtd-tcp.socket
+--no-ask-password stop -- libvirtd.service
 --no-ask-password start -- libvirtd.service'
-	[ "$new" = "$want" ] && ok "listener off: libvirtd stopped around the socket's stop, started after" \
-		|| not_ok "listener off: libvirtd stopped around the socket's stop, started after" "$new"
+	[ "$new" = "$want" ] && ok "listener off: the socket stopped, then libvirtd stopped and started" \
+		|| not_ok "listener off: the socket stopped, then libvirtd stopped and started" "$new"
 	[ "$(unit_state host1 libvirtd-tcp.socket) $(unit_state host1 libvirtd.service)" = "disabled inactive enabled active" ] \
 		&& ok "listener off: the socket off, libvirtd running" \
 		|| not_ok "listener off: the socket off, libvirtd running" "$(unit_state host1 libvirtd-tcp.socket) / $(unit_state host1 libvirtd.service)"
