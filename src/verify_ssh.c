@@ -452,8 +452,13 @@ static void join_local(struct mr_verify_result *res, const struct mr_verify_ssh_
 	for (size_t k = 0; k < MR_ARRAY_LEN(devs); k++) {
 		const char *v = mr_facts_get(d->probe, devs[k].key);
 		if (!v) {
-			mr_verify_result_add_finding(res, j, MR_VERIFY_UNEXAMINED, CHECK_LOCAL, NULL,
-			                             "%s: no answer from the probe", devs[k].dev);
+			/* what would fail the pairs into it leaves them not
+			 * examined; what would only warn, none */
+			mr_verify_result_add_pair_unexamined(res, j, CHECK_LOCAL,
+			                                     "%s: no answer from the probe", devs[k].dev);
+			for (size_t i = 0; devs[k].fatal && i < n; i++)
+				if (i != j)
+					mr_verify_result_unexamine_pair(res, i, j);
 			continue;
 		}
 		if (!strcmp(v, "yes"))
@@ -478,8 +483,8 @@ static void join_local(struct mr_verify_result *res, const struct mr_verify_ssh_
 		if (!mr_str_has_word(cg + 3, v1[k]))
 			list_add(&missing, "%s", v1[k]);
 	if (!cg)
-		mr_verify_result_add_finding(res, j, MR_VERIFY_UNEXAMINED, CHECK_LOCAL, NULL,
-		                             "cgroups: no answer from the probe");
+		mr_verify_result_add_pair_unexamined(res, j, CHECK_LOCAL,
+		                                     "cgroups: no answer from the probe");
 	else if (!isv1 && !isv2)
 		mr_verify_result_add_finding(res, j, MR_VERIFY_WARN, CHECK_LOCAL,
 		                             "mount the cgroup file system", "no cgroups here");
