@@ -543,12 +543,19 @@ struct mr_facts *mr_facts_gather(struct mr_transport *t, const char *instances,
 	const char *lock = mr_facts_get(f, "lock");
 	if (lock_wait_s >= 0 && (!lock || strcmp(lock, "held") != 0)) {
 		const char *holder_found = mr_facts_get(f, "lock.holder");
-		if (lock && !strcmp(lock, "busy"))
+		const char *named = mr_facts_get(f, "lock.holder_unconfirmed");
+		if (lock && !strcmp(lock, "busy") && holder_found && *holder_found)
+			mr_error_add(err, MR_ERR_HOST, t->host, "locked by %s; not changed (waited %d s)",
+			             holder_found, lock_wait_s);
+		else if (lock && !strcmp(lock, "busy") && named && *named)
+			/* a run that has ended, or one that cannot be confirmed */
 			mr_error_add(err, MR_ERR_HOST, t->host,
-			             "locked by %s; not changed (waited %d s)",
-			             holder_found && *holder_found ? holder_found
-			                                           : "another process, not a migready run",
-			             lock_wait_s);
+			             "locked by another process (lock.holder names %s, not confirmed to "
+			             "hold it); not changed (waited %d s)",
+			             named, lock_wait_s);
+		else if (lock && !strcmp(lock, "busy"))
+			mr_error_add(err, MR_ERR_HOST, t->host,
+			             "locked by another process; not changed (waited %d s)", lock_wait_s);
 		else
 			mr_error_add(err, MR_ERR_HOST, t->host, "cannot take the host's lock: %s",
 			             lock && !strncmp(lock, "error ", 6) ? lock + 6 : "the probe failed");

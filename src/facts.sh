@@ -61,11 +61,12 @@ if [ "$3" != - ]; then
 		say lock busy
 		# the run the holder file names, if the shell that wrote it still
 		# has the lock open: one left by a run that has ended would name
-		# that run for whatever else (an operator's flock) holds it now
-		hl=; hp=
+		# that run for whatever else (an operator's flock) holds it now.
+		# Not confirmed (no pid: another version; no /proc): said so.
+		hl=; hp=; hk=lock.holder
 		{ IFS= read -r hl; IFS= read -r hp; } 2>/dev/null <./lock.holder
-		case $hp in '' | *[!0-9]*) hl= ;; *) [ "$(readlink "/proc/$hp/fd/9" 2>/dev/null)" = "$PWD/lock" ] || hl= ;; esac
-		say lock.holder "$(printf '%.300s' "$hl")"
+		case $hp in '' | *[!0-9]*) hk=lock.holder_unconfirmed ;; *) [ "$(readlink "/proc/$hp/fd/9" 2>/dev/null)" = "$PWD/lock" ] || hk=lock.holder_unconfirmed ;; esac
+		say "$hk" "$(printf '%.300s' "$hl")"
 		mark; exit 75
 	done
 	# who holds it, and the shell that does (the lock is its descriptor 9)
