@@ -668,28 +668,78 @@ static int groups_name(const struct mr_facts *facts, const char *args, const cha
 	return found;
 }
 
-/* AllowUsers or AllowGroups, all their lines: they add up. named: 1 one
- * names the user, -1 only as a pattern may, 0 none (yet); where: the
- * first line, NULL while there is none. */
-struct allow_list {
-	int named;
-	char *where;
+/* AllowUsers, AllowGroups, DenyUsers and DenyGroups as one pass of sshd
+ * has them: the lines of a pass add up, and the per-connection pass's
+ * replace the first pass's, keyword by keyword. */
+enum sshd_list_kw { LIST_ALLOW_USERS, LIST_ALLOW_GROUPS, LIST_DENY_USERS, LIST_DENY_GROUPS, LIST_N };
+
+struct sshd_list {
+	int present;
+	int named;   /* 1 a line names the user, -1 only a pattern may, 0 none */
+	char *where; /* Allow: the first line; Deny: the one that names it */
+	char *args;  /* Deny: that line's words */
 };
 
-static void allow_add(struct allow_list *al, int named, const char *where)
+static void sshd_list_add(struct sshd_list *l, int allow, int named, const char *where,
+                          const char *args)
 {
-	if (named == 1 || (named == -1 && al->named == 0))
-		al->named = named;
-	if (!al->where)
-		al->where = mr_xstrdup(where);
+	l->present = 1;
+	if (allow) {
+		if (named == 1 || (named == -1 && l->named == 0))
+			l->named = named;
+		if (!l->where)
+			l->where = mr_xstrdup(where);
+		return;
+	}
+	if (named == 0 || l->named == 1 || (named == -1 && l->named == -1))
+		return;
+	free(l->where);
+	free(l->args);
+	l->named = named;
+	l->where = mr_xstrdup(where);
+	l->args = mr_xstrdup(args);
+}
+
+/* The lists in effect: the per-connection pass's where it has the
+ * keyword, else the first pass's. */
+static void judge_lists(struct mr_plan *plan, struct sshd_list lists[2][LIST_N],
+                        const char *user, const char *origin)
+{
+	for (int k = 0; k < LIST_N; k++) {
+		const struct sshd_list *l = lists[1][k].present ? &lists[1][k] : &lists[0][k];
+		int of_users = k == LIST_ALLOW_USERS || k == LIST_DENY_USERS;
+		if (l->present && l->named == -1)
+			mr_plan_unchecked(plan, of_users ? "ssh.sshd_users" : "ssh.sshd_groups", l->where);
+		else if (l->present && k == LIST_ALLOW_USERS && l->named == 0)
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets AllowUsers without %s: sshd refuses %s", l->where, user,
+			             user);
+		else if (l->present && k == LIST_ALLOW_GROUPS && l->named == 0)
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets AllowGroups without a group of %s's: sshd refuses %s",
+			             l->where, user, user);
+		else if (l->present && k == LIST_DENY_USERS && l->named == 1)
+			mr_plan_fail(plan, "ssh.sshd", origin, "%s sets DenyUsers %s: sshd refuses %s",
+			             l->where, l->args, user);
+		else if (l->present && k == LIST_DENY_GROUPS && l->named == 1)
+			mr_plan_fail(plan, "ssh.sshd", origin,
+			             "%s sets DenyGroups %s: sshd refuses %s, a member", l->where, l->args,
+			             user);
+	}
+	for (int m = 0; m < 2; m++)
+		for (int k = 0; k < LIST_N; k++) {
+			free(lists[m][k].where);
+			free(lists[m][k].args);
+		}
 }
 
 #define GROUP_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 
 /* Whom the lines after a Match line are for. */
 enum sshd_scope {
-	SCOPE_ALL,     /* every connection: before any Match, or after "Match all" */
-	SCOPE_USER,    /* a Match that takes the user whoever connects */
+	SCOPE_GLOBAL,  /* before any Match: sshd's first pass */
+	SCOPE_USER,    /* a Match that takes the user whoever connects ("all"
+	                * included): sshd's per-connection pass, which overrides */
 	SCOPE_NOT,     /* a Match that never takes the user */
 	SCOPE_UNKNOWN, /* depends on who connects, or not understood */
 };
@@ -721,6 +771,11 @@ static int match_list_takes(const char *list, const char *name)
 static enum sshd_scope match_groups(const struct mr_facts *facts, const char *list,
                                     const char *user, gid_t gid)
 {
+	/* a group the facts do not list is none of the user's only where
+	 * the group database was read */
+	const char *read = mr_facts_get(facts, "ids.group");
+	if (!read || strcmp(read, "read") != 0)
+		return SCOPE_UNKNOWN;
 	int taken = 0;
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
@@ -747,7 +802,7 @@ static enum sshd_scope match_scope(const struct mr_facts *facts, const char *arg
                                    const char *user, gid_t gid)
 {
 	if (!strcasecmp(args, "all"))
-		return SCOPE_ALL;
+		return SCOPE_USER;
 	static const char *const by_connection[] = { "host", "address", "localaddress",
 		                                     "localport", "rdomain" };
 	enum sshd_scope scope = SCOPE_USER;
@@ -961,16 +1016,20 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	size_t n = facts ? mr_facts_get_all(facts, "sshd.line", &lines) : 0;
 	int strict = -1, use_pam = -1;
 	char *pam_where = NULL;
-	/* the first value in effect: [1] in a Match that takes the user (it
-	 * overrides), [0] outside any Match */
+	/* the first value in effect: [1] in sshd's per-connection pass (a
+	 * Match that takes the user; it overrides), [0] in its first pass
+	 * (outside any Match); likewise the lists */
 	struct sshd_value first[2][FIRST_N];
 	memset(first, 0, sizeof(first));
+	struct sshd_list lists[2][LIST_N];
+	memset(lists, 0, sizeof(lists));
 	/* the main file's Match state: each included file starts in it, and
 	 * it is the main file's again after the file (sshd: "don't let
-	 * included files clobber the containing file's Match state") */
-	enum sshd_scope scope = SCOPE_ALL, main_scope = SCOPE_ALL;
+	 * included files clobber the containing file's Match state"). A
+	 * Match in a file included where no Match held never holds (sshd's
+	 * SSHCFG_NEVERMATCH); where one may hold, it may only. */
+	enum sshd_scope scope = SCOPE_GLOBAL, main_scope = SCOPE_GLOBAL, inc_ctx = SCOPE_GLOBAL;
 	struct mr_file_fact prev = { NULL, 0, NULL };
-	struct allow_list users = { 0, NULL }, groups = { 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
 		if (sshd_line_parse(lines[i], &l) < 0) {
@@ -979,13 +1038,17 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		}
 		int in_main = mr_file_fact_is(&l.at, main_conf);
 		if (in_main || !prev.file || prev.file_len != l.at.file_len ||
-		    memcmp(prev.file, l.at.file, (size_t)l.at.file_len) != 0)
+		    memcmp(prev.file, l.at.file, (size_t)l.at.file_len) != 0) {
 			scope = main_scope;
+			inc_ctx = in_main ? SCOPE_GLOBAL : main_scope;
+		}
 		prev = l.at;
 		char *where = sshd_where(&l);
-		int kw = first_kw(&l);
+		int kw = first_kw(&l), slot = scope == SCOPE_USER;
 		if (kw_is(&l, "Match")) {
 			scope = match_scope(facts, l.args, user, a->gid);
+			if (inc_ctx == SCOPE_NOT || (inc_ctx == SCOPE_UNKNOWN && scope != SCOPE_NOT))
+				scope = inc_ctx;
 		} else if (scope == SCOPE_NOT) {
 			/* never read for this user */
 		} else if (kw_is(&l, "Include")) {
@@ -995,16 +1058,24 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		} else if (scope == SCOPE_UNKNOWN) {
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);
 		} else if (kw >= 0) {
-			struct sshd_value *v = &first[scope == SCOPE_USER][kw];
+			struct sshd_value *v = &first[slot][kw];
 			if (!v->where) {
 				v->where = mr_xstrdup(where);
 				v->kw = mr_xstrndup(l.kw, (size_t)l.kw_len);
 				v->args = mr_xstrdup(l.args);
-				v->in_match = scope == SCOPE_USER;
+				v->in_match = slot;
 			}
-		} else if (scope == SCOPE_USER) {
-			/* a Match's Allow and Deny lists replace the file's;
-			 * StrictModes and UsePAM sshd refuses there: not judged */
+		} else if (kw_is(&l, "AllowUsers") || kw_is(&l, "DenyUsers")) {
+			int allow = kw_is(&l, "AllowUsers");
+			sshd_list_add(&lists[slot][allow ? LIST_ALLOW_USERS : LIST_DENY_USERS], allow,
+			              users_name(l.args, user), where, l.args);
+		} else if (kw_is(&l, "AllowGroups") || kw_is(&l, "DenyGroups")) {
+			int allow = kw_is(&l, "AllowGroups");
+			sshd_list_add(&lists[slot][allow ? LIST_ALLOW_GROUPS : LIST_DENY_GROUPS], allow,
+			              groups_name(facts, l.args, user, a->gid), where, l.args);
+		} else if (slot) {
+			/* StrictModes and UsePAM, which sshd refuses in a
+			 * Match: not judged */
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);
 		} else if (kw_is(&l, "StrictModes")) {
 			if (strict < 0)
@@ -1014,25 +1085,6 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				use_pam = mr_parse_bool(l.args) == 1;
 				pam_where = mr_xstrdup(where);
 			}
-		} else if (kw_is(&l, "AllowUsers")) {
-			allow_add(&users, users_name(l.args, user), where);
-		} else if (kw_is(&l, "AllowGroups")) {
-			allow_add(&groups, groups_name(facts, l.args, user, a->gid), where);
-		} else if (kw_is(&l, "DenyGroups")) {
-			int named = groups_name(facts, l.args, user, a->gid);
-			if (named == 1)
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets DenyGroups %s: sshd refuses %s, a member", where, l.args,
-				             user);
-			else if (named == -1)
-				mr_plan_unchecked(plan, "ssh.sshd_groups", where);
-		} else if (kw_is(&l, "DenyUsers")) {
-			int named = users_name(l.args, user);
-			if (named == 1)
-				mr_plan_fail(plan, "ssh.sshd", origin,
-				             "%s sets DenyUsers %s: sshd refuses %s", where, l.args, user);
-			else if (named == -1)
-				mr_plan_unchecked(plan, "ssh.sshd_users", where);
 		}
 		if (in_main)
 			main_scope = scope;
@@ -1049,19 +1101,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			free(first[m][kw].args);
 		}
 	}
-	if (users.where && users.named == 0)
-		mr_plan_fail(plan, "ssh.sshd", origin,
-		             "%s sets AllowUsers without %s: sshd refuses %s", users.where, user, user);
-	else if (users.where && users.named == -1)
-		mr_plan_unchecked(plan, "ssh.sshd_users", users.where);
-	if (groups.where && groups.named == 0)
-		mr_plan_fail(plan, "ssh.sshd", origin,
-		             "%s sets AllowGroups without a group of %s's: sshd refuses %s",
-		             groups.where, user, user);
-	else if (groups.where && groups.named == -1)
-		mr_plan_unchecked(plan, "ssh.sshd_groups", groups.where);
-	free(groups.where);
-	free(users.where);
+	judge_lists(plan, lists, user, origin);
 	free(lines);
 	check_shadow(plan, user, use_pam == 1, pam_where, main_conf, origin);
 	free(pam_where);

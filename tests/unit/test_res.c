@@ -1831,22 +1831,57 @@ static const struct sshd_case sshd_cases[] = {
 	  SSHD(MAIN, 3, "PubkeyAuthentication no") SSHD(MAIN, 7, "Match User nova")
 	  SSHD(MAIN, 8, "PubkeyAuthentication yes"),
 	  PASSED },
-	{ "... and its lists, which replace the file's, not judged",
-	  SSHD(MAIN, 7, "Match User nova") SSHD(MAIN, 8, "AllowUsers root"),
-	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
+	{ "... and its lists, which replace the file's",
+	  SSHD(MAIN, 3, "AllowUsers nova") SSHD(MAIN, 7, "Match User nova")
+	  SSHD(MAIN, 8, "AllowUsers root"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets AllowUsers without nova: sshd "
+	  "refuses nova\n" },
+	{ "... a Deny list as well",
+	  SSHD(MAIN, 3, "DenyUsers nova") SSHD(MAIN, 7, "Match User nova")
+	  SSHD(MAIN, 8, "DenyUsers backup"),
+	  PASSED },
+	/* "Match all" is the per-connection pass too: it overrides (found by a
+	 * review; sshd -T says pubkeyauthentication no) */
+	{ "Match all overrides the file's first values",
+	  SSHD(MAIN, 3, "PubkeyAuthentication yes") SSHD(MAIN, 7, "Match all")
+	  SSHD(MAIN, 8, "PubkeyAuthentication no"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets PubkeyAuthentication no: sshd takes "
+	  "no key, and nova cannot log in with the cluster key\n" },
+	/* a Match in a file included under a Match that never holds never
+	 * holds (sshd's SSHCFG_NEVERMATCH); under one that may, it may only */
+	{ "a Match in a file included under a Match for another user",
+	  SSHD(MAIN, 7, "Match User backup")
+	  SSHD(MAIN, 8, "Include /etc/ssh/sshd_config.d/backup.conf")
+	  SSHD("/etc/ssh/sshd_config.d/backup.conf", 1, "Match User nova,backup")
+	  SSHD("/etc/ssh/sshd_config.d/backup.conf", 2, "ForceCommand /usr/local/bin/backup-only"),
+	  PASSED },
+	{ "... under a Match on the connection",
+	  SSHD(MAIN, 7, "Match Address 10.0.0.0/8")
+	  SSHD(MAIN, 8, "Include /etc/ssh/sshd_config.d/backup.conf")
+	  SSHD("/etc/ssh/sshd_config.d/backup.conf", 1, "Match User nova")
+	  SSHD("/etc/ssh/sshd_config.d/backup.conf", 2, "ForceCommand /usr/local/bin/backup-only"),
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config.d/backup.conf:2\n" },
 	{ "a Match for a group nova is not in",
 	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
-	  "group.sftponly=1001\ngroup.sftponly.members=alice\n",
+	  "ids.group=read\ngroup.sftponly=1001\ngroup.sftponly.members=alice\n",
 	  PASSED },
 	{ "... or that no host has",
-	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u"), PASSED },
+	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
+	  "ids.group=read\n", PASSED },
+	/* ... said only where the group database was read (found by a
+	 * review: /etc/group unreadable, the Match skipped, green) */
+	{ "... the groups not read: not checked",
+	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
+	  "ids.group=unreadable\n",
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
 	{ "a Match for a group nova is in",
 	  SSHD(MAIN, 7, "Match Group sftponly,wheel") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
-	  "group.sftponly=1001\ngroup.sftponly.members=alice,nova\n",
+	  "ids.group=read\ngroup.sftponly=1001\ngroup.sftponly.members=alice,nova\n",
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets ChrootDirectory /srv/%u: sshd shuts "
 	  "nova in there, away from its shell and the instances directory\n" },
 	{ "... its own group negated",
-	  SSHD(MAIN, 7, "Match Group wheel,!nova") SSHD(MAIN, 8, "ChrootDirectory /srv/%u"), PASSED },
+	  SSHD(MAIN, 7, "Match Group wheel,!nova") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
+	  "ids.group=read\n", PASSED },
 	{ "a group pattern, or the user and the connection: not checked",
 	  SSHD(MAIN, 7, "Match Group sftp*") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
 	  SSHD(MAIN, 9, "Match User nova Address 10.0.0.0/8") SSHD(MAIN, 10, "ForceCommand x"),
