@@ -196,7 +196,7 @@ struct job {
 	struct mr_verify_host h;
 	virConnectPtr conn;
 	int timeout_s;
-	int need_domcaps;     /* some host's cpu_mode is custom or host-model */
+	int need_domcaps;     /* some host's cpu_mode is custom */
 	enum job_state state; /* under the pool's lock */
 	struct timespec started;
 	pthread_t worker;
@@ -282,8 +282,7 @@ static int examine(struct job *j, struct mr_error **err)
 		return -1;
 	}
 	if (!j->need_domcaps) {
-		j->h.domcaps_error = mr_xstrdup("not asked: no host's cpu_mode is custom or "
-		                                "host-model");
+		j->h.domcaps_error = mr_xstrdup("not asked: no host's cpu_mode is custom");
 		return read_domains(j, err);
 	}
 	j->h.domcaps_xml = virConnectGetDomainCapabilities(j->conn, NULL, NULL, NULL, NULL, 0);
@@ -544,12 +543,9 @@ int mr_verify_gather(const struct mr_verify_target *targets, size_t n,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pool.cond, &ca);
 	pthread_condattr_destroy(&ca);
-	/* custom CPU models are checked against them, host-model CPUs
-	 * compared by them (host-model: also nova's default) */
 	int need_domcaps = 0;
 	for (size_t i = 0; i < n; i++)
-		need_domcaps |= !targets[i].cpu_mode || !strcmp(targets[i].cpu_mode, "custom") ||
-		                !strcmp(targets[i].cpu_mode, "host-model");
+		need_domcaps |= targets[i].cpu_mode && !strcmp(targets[i].cpu_mode, "custom");
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = mr_xcalloc(1, sizeof(*j));
 		const struct mr_verify_target *t = &targets[i];

@@ -206,7 +206,6 @@ static void cpu_fini(struct mr_verify_cpu *c)
 	free(c->model);
 	free(c->vendor);
 	strv_free(c->features);
-	strv_free(c->disabled);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -225,8 +224,6 @@ static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *
 		if (name && (!policy || !strcmp(policy, "require") || !strcmp(policy, "force")) &&
 		    !strv_has(c->features, name))
 			strv_push(&c->features, &c->n_features, name);
-		else if (name && policy && !strcmp(policy, "disable") && !strv_has(c->disabled, name))
-			strv_push(&c->disabled, &c->n_disabled, name);
 		else
 			free(name);
 		free(policy);
@@ -234,8 +231,6 @@ static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *
 	xmlXPathFreeObject(o);
 	if (c->n_features)
 		qsort(c->features, c->n_features, sizeof(*c->features), cmp_str);
-	if (c->n_disabled)
-		qsort(c->disabled, c->n_disabled, sizeof(*c->disabled), cmp_str);
 }
 
 int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_caps *caps,
@@ -969,86 +964,55 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 
 /* host-model and host-passthrough: the destination's CPU must be the
  * source's (vendor, model) with every feature the source has. */
-/* Whether a guest started on the source (its CPU s) fits the destination
- * (d): the same vendor and model, and each feature s has; with domain
- * capabilities' host-model CPUs, also each of the model's that d lacks
- * (disables) and s does not. 1 with the reason failed on the pair. */
-static int cpu_lacks(struct mr_verify_result *res, size_t i, size_t j,
-		     const struct mr_verify_cpu *s, const struct mr_verify_cpu *d, const char *mode)
-{
-	if (strcmp(s->vendor, d->vendor) != 0) {
-		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
-		return 1;
-	}
-	if (strcmp(s->model, d->model) != 0) {
-		fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model, mode);
-		return 1;
-	}
-	struct mr_buf b;
-	size_t missing = 0;
-	mr_buf_init(&b);
-	for (size_t f = 0; f < s->n_features + d->n_disabled; f++) {
-		const char *name = f < s->n_features ? s->features[f] : d->disabled[f - s->n_features];
-		if (f < s->n_features ? strv_has(d->features, name) : strv_has(s->disabled, name))
-			continue;
-		if (missing < 3)
-			mr_buf_printf(&b, "%s'%s'", missing ? ", " : "", name);
-		missing++;
-	}
-	if (missing > 3)
-		mr_buf_printf(&b, " (+%zu more)", missing - 3);
-	if (missing)
-		fail_pair(res, i, j, "CPU lacks %s", b.data);
-	mr_buf_fini(&b);
-	return missing > 0;
-}
-
-/* A host-model CPU as domain capabilities give it (what KVM and QEMU
- * offer a guest there), or NULL. */
-static const struct mr_verify_cpu *host_model_of(const struct view *v)
-{
-	const struct mr_verify_cpu *c = &v->dc.host_model;
-	return v->have_domcaps && v->dc.host_model_supported == 1 && c->model && c->vendor ? c
-													: NULL;
-}
-
 static void check_cpu_host(const struct mr_verify_input *in, const struct view *v,
 			   struct mr_verify_result *res, size_t i)
 {
 	char fixbuf[256];
-	int host_model = !strcmp(v[i].mode, "host-model");
-	if (!host_model && strcmp(v[i].mode, "host-passthrough") != 0)
+	if (strcmp(v[i].mode, "host-model") != 0 && strcmp(v[i].mode, "host-passthrough") != 0)
 		return;
 	if (!v[i].have_caps)
 		return;
 	const struct mr_verify_cpu *s = &v[i].caps.cpu;
 	size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
 	size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
-	size_t *nodc = mr_xcalloc(in->n, sizeof(*nodc)), n_nodc = 0;
 	for (size_t j = 0; j < in->n; j++) {
 		if (j == i || !v[j].examined || !v[j].have_caps)
 			continue;
 		const struct mr_verify_cpu *d = &v[j].caps.cpu;
-		/* host-model: the CPUs KVM and QEMU give guests, where both
-		 * hosts say; the hosts' own CPUs can only tell a failure */
-		const struct mr_verify_cpu *hs = host_model ? host_model_of(&v[i]) : NULL;
-		const struct mr_verify_cpu *hd = host_model ? host_model_of(&v[j]) : NULL;
-		if (hs && hd) {
-			if (cpu_lacks(res, i, j, hs, hd, v[i].mode))
-				bad[n_bad++] = j;
-			continue;
-		}
 		if (!s->model || !d->model || !s->vendor || !d->vendor) {
 			unk[n_unk++] = j;
-			mr_verify_result_unexamine_pair(res, i, j);
 			continue;
 		}
-		if (cpu_lacks(res, i, j, s, d, v[i].mode))
-			bad[n_bad++] = j;
-		else if (host_model) {
-			nodc[n_nodc++] = j;
-			mr_verify_result_unexamine_pair(res, i, j);
+		int failed = 0;
+		if (strcmp(s->vendor, d->vendor) != 0) {
+			fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
+			failed = 1;
+		} else if (strcmp(s->model, d->model) != 0) {
+			fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model,
+				  v[i].mode);
+			failed = 1;
+		} else {
+			struct mr_buf b;
+			size_t missing = 0;
+			mr_buf_init(&b);
+			for (size_t f = 0; f < s->n_features; f++) {
+				if (strv_has(d->features, s->features[f]))
+					continue;
+				if (missing < 3)
+					mr_buf_printf(&b, "%s'%s'", missing ? ", " : "",
+						      s->features[f]);
+				missing++;
+			}
+			if (missing > 3)
+				mr_buf_printf(&b, " (+%zu more)", missing - 3);
+			if (missing) {
+				fail_pair(res, i, j, "CPU lacks %s", b.data);
+				failed = 1;
+			}
+			mr_buf_fini(&b);
 		}
+		if (failed)
+			bad[n_bad++] = j;
 	}
 	if (n_bad) {
 		char *list = host_list(in, bad, n_bad);
@@ -1058,39 +1022,17 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 			v[i].mode, list);
 		free(list);
 	}
-	if (n_unk) {
-		/* the pairs compared by the hosts' CPUs alone, one of which
-		 * libvirt did not name */
+	if (n_unk || !s->model) {
 		char *list = host_list(in, unk, n_unk);
-		mr_verify_result_add_pair_unexamined(
-			res, i, "cpu", "cpu_mode %s: CPU model or vendor unknown %s%s: CPU compatibility "
-			"not examined",
-			v[i].mode, s->model && s->vendor ? "on " : "here (not in capabilities), with ",
-			list);
-		free(list);
-	}
-	if (n_nodc) {
-		char *list = host_list(in, nodc, n_nodc);
-		const char *why = in->hosts[i].domcaps_error ? in->hosts[i].domcaps_error
-							      : "none given";
-		if (host_model_of(&v[i]))
-			mr_verify_result_add_pair_unexamined(
-				res, i, "cpu",
-				"cpu_mode host-model: the hosts' CPUs match, but the CPU KVM and QEMU "
-				"give a guest (domain capabilities) is not known on %s: not compared",
-				list);
-		else
-			mr_verify_result_add_pair_unexamined(
-				res, i, "cpu",
-				"cpu_mode host-model: the hosts' CPUs match, but the CPU KVM and QEMU "
-				"give a guest here is not known (domain capabilities: %s): not compared "
-				"with %s",
-				why, list);
+		add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
+			    "cpu_mode %s: CPU model or vendor unknown %s%s: CPU compatibility not "
+			    "examined",
+			    v[i].mode, s->model ? "on " : "here (not in capabilities)",
+			    s->model ? list : "");
 		free(list);
 	}
 	free(bad);
 	free(unk);
-	free(nodc);
 }
 
 /* Hosts whose value (by getter) differs from host i's; one finding. */
@@ -1446,14 +1388,10 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		check_pinning(in, v, res, i);
 	}
 	check_guests(in, v, res);
-	/* a check not examined on a host: its pairs are not either; a pair a
-	 * reason fails is examined, whatever check came first */
+	/* a check not examined on a host: its pairs are not either */
 	for (size_t i = 0; i < n; i++)
 		if (mr_verify_host_unexamined(&res->hosts[i]))
 			mr_verify_result_unexamine_host(res, i);
-	for (size_t k = 0; k < n * n; k++)
-		if (res->pairs[k].n_reasons)
-			res->pairs[k].examined = 1;
 	if (!res->baseline && in->baseline_error)
 		res->baseline_error = mr_xstrdup(in->baseline_error);
 	for (size_t i = 0; i < n; i++)

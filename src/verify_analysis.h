@@ -70,9 +70,6 @@ struct mr_verify_cpu {
 	char *vendor;
 	char **features; /* sorted, NULL-terminated */
 	size_t n_features;
-	char **disabled; /* policy 'disable' (host-model: the model's features
-	                  * the host lacks), sorted, NULL-terminated */
-	size_t n_disabled;
 };
 
 struct mr_verify_caps {

@@ -128,7 +128,7 @@ expect_status "lint of an inventory with libvirt_uri" 0 "$st" "$out"
 out=$(LD_PRELOAD= "$MIGREADY" --color never verify -i "$DIR/mixed.ini" 2>&1); st=$?
 expect_status "verify without stand-ins" 6 "$st" "$out"
 expect_fixed "host UUID not examined" "NOT EXAMINED  host-uuid: host UUID unknown (not in capabilities): uniqueness not examined" "$out"
-expect_fixed "CPU not examined" "CPU model or vendor unknown here (not in capabilities), with " "$out"
+expect_fixed "CPU not examined" "CPU model or vendor unknown here (not in capabilities): CPU compatibility not examined" "$out"
 expect_fixed "the test driver's security model" "security testSecurity" "$out"
 expect_fixed "guests still compared" "guest 'web1' active on both" "$out"
 expect_no_fixed "no clone found from nothing" "same host UUID" "$out"

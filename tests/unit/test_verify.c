@@ -157,35 +157,10 @@ static const struct vcase cases[] = {
 	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
 		 { .name = "n",
 		   .caps = "haswell-noinvtsc.caps.xml",
-		   .domcaps = "haswell-noinvtsc.domcaps.xml" } },
+		   .domcaps = "haswell.domcaps.xml" } },
 	  .status = 2,
 	  .want = { "a->n: CPU lacks 'invtsc', 'pdpe1gb'", "n->a: ok",
 		    "a: FAIL cpu: cpu_mode host-model: guests started here cannot move to n" } },
-	/* host-model is what KVM and QEMU give a guest, not the host's CPUID
-	 * (found by a review): the same CPUs, vmx not passed on by a kvm
-	 * without nested virtualization, or a model feature the destination
-	 * disables */
-	{ .title = "host-model, the same CPUs, no nested virtualization on the destination",
-	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
-		 { .name = "b",
-		   .caps = "haswell-b.caps.xml",
-		   .domcaps = "haswell-nonested.domcaps.xml" } },
-	  .status = 2,
-	  .want = { "a->b: CPU lacks 'vmx'", "b->a: ok" } },
-	{ .title = "host-model, a model feature the destination disables",
-	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
-		 { .name = "p",
-		   .caps = "haswell-b.caps.xml",
-		   .domcaps = "haswell-nopcid.domcaps.xml" } },
-	  .status = 2,
-	  .want = { "a->p: CPU lacks 'pcid'", "p->a: ok" } },
-	{ .title = "host-model, the same CPUs, no domain capabilities on one: not examined",
-	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
-		 { .name = "b", .caps = "haswell-b.caps.xml" } },
-	  .status = 4,
-	  .want = { "a->b: ?", "b->a: ?",
-		    "a: UNEXAMINED cpu: cpu_mode host-model: the hosts' CPUs match, but the CPU "
-		    "KVM and QEMU give a guest (domain capabilities) is not known on b" } },
 	{ .title = "host-model, Intel to AMD",
 	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
 		 { .name = "r", .caps = "rome.caps.xml", .domcaps = "rome.domcaps.xml" } },
@@ -386,23 +361,18 @@ static const struct vcase cases[] = {
 	{ .title = "pinned guests overlapping on many hosts: three named",
 	  .h = { { .name = "a",
 		   .caps = "haswell-a.caps.xml",
-		   .domcaps = "haswell.domcaps.xml",
 		   .doms = "p1 31111111-2222-3333-4444-555555555555 r 0-1" },
 		 { .name = "b",
 		   .caps = "haswell-b.caps.xml",
-		   .domcaps = "haswell.domcaps.xml",
 		   .doms = "p2 41111111-2222-3333-4444-555555555555 r 1" },
 		 { .name = "c",
 		   .caps = "haswell-dac993.caps.xml",
-		   .domcaps = "haswell.domcaps.xml",
 		   .doms = "p3 51111111-2222-3333-4444-555555555555 r 0" },
 		 { .name = "d",
 		   .caps = "haswell-none.caps.xml",
-		   .domcaps = "haswell.domcaps.xml",
 		   .doms = "p4 61111111-2222-3333-4444-555555555555 r 1" },
 		 { .name = "e",
 		   .caps = "haswell-noinvtsc.caps.xml",
-		   .domcaps = "haswell-noinvtsc.domcaps.xml",
 		   .doms = "p5 71111111-2222-3333-4444-555555555555 r 0-7" } },
 	  .status = 2,
 	  .want = { "a: WARN pinning: guest 'p1' pinned to CPUs 0-1 would share them with pinned "
@@ -446,20 +416,13 @@ static const struct vcase cases[] = {
 	  .want = { "a->down: ?", "down->a: ?",
 		    "down: FAIL libvirt: down: qemu+tcp://down/system" } },
 	{ .title = "a host CPU libvirt did not name",
-	  .h = { { .name = "a", .caps = "haswell-a.caps.xml" },
-		 { .name = "x", .caps = "nomodel.caps.xml" } },
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "x", .caps = "nomodel.caps.xml", .domcaps = "haswell.domcaps.xml" } },
 	  /* never "can migrate" (found by a review: both ok, exit 0) */
 	  .status = 4,
 	  .want = { "a: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown on x",
-		    "x: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown here (not "
-		    "in capabilities), with a",
+		    "x: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown here",
 		    "a->x: ?", "x->a: ?" } },
-	{ .title = "... where domain capabilities give the CPU a guest gets",
-	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
-		 { .name = "x", .caps = "nomodel.caps.xml", .domcaps = "haswell.domcaps.xml" } },
-	  .status = 0,
-	  .want = { "a->x: ok", "x->a: ok" },
-	  .not_want = { "UNEXAMINED cpu" } },
 };
 
 /* A fix names the host as migready's command line would: -H NAME, or
@@ -522,10 +485,7 @@ static void test_report(void **state)
 {
 	(void)state;
 	struct mr_verify_input in;
-	size_t ia = 0;
-	while (strcmp(cases[ia].title, "host-model, Intel to AMD") != 0)
-		ia++;
-	build(&cases[ia], &in);
+	build(&cases[2], &in); /* Intel and AMD */
 	struct mr_verify_result *res = mr_verify_analyze(&in);
 	char *buf = NULL;
 	size_t len = 0;

@@ -183,10 +183,6 @@ static struct mr_verify_result *libvirt_ok(void)
 	char *path = mr_xasprintf("%s/verify/haswell-a.caps.xml", MR_TEST_DATA);
 	char *caps = mr_file_read(path, NULL);
 	assert_non_null(caps);
-	char *dpath = mr_xasprintf("%s/verify/haswell.domcaps.xml", MR_TEST_DATA);
-	char *domcaps = mr_file_read(dpath, NULL);
-	assert_non_null(domcaps);
-	free(dpath);
 	/* one host UUID each: one not known is a check not examined */
 	char *uuid = strstr(caps, "b3c04f333032</uuid>");
 	assert_non_null(uuid);
@@ -197,14 +193,12 @@ static struct mr_verify_result *libvirt_ok(void)
 		in.hosts[i].uri = mr_xstrdup("test:///default");
 		uuid[11] = (char)('0' + i);
 		in.hosts[i].caps_xml = mr_xstrdup(caps);
-		in.hosts[i].domcaps_xml = mr_xstrdup(domcaps);
 		in.hosts[i].libvirt_version = 9000000;
 		in.hosts[i].hv_version = 7002000;
 	}
 	struct mr_verify_result *res = mr_verify_analyze(&in);
 	mr_verify_input_fini(&in);
 	free(caps);
-	free(domcaps);
 	free(path);
 	return res;
 }
