@@ -701,12 +701,17 @@ static void sshd_list_add(struct sshd_list *l, int allow, int named, const char 
 }
 
 /* The lists in effect: the per-connection pass's where it has the
- * keyword, else the first pass's. */
+ * keyword, else the first pass's; maybe[k]: a Match that depends on the
+ * connection sets keyword k as well. */
 static void judge_lists(struct mr_plan *plan, struct sshd_list lists[2][LIST_N],
-                        const char *user, const char *origin)
+                        const int *maybe, const char *user, const char *origin)
 {
 	for (int k = 0; k < LIST_N; k++) {
 		const struct sshd_list *l = lists[1][k].present ? &lists[1][k] : &lists[0][k];
+		/* a Match on the connection sets it too: no verdict (that
+		 * line is said not checked) */
+		if (maybe[k])
+			continue;
 		int of_users = k == LIST_ALLOW_USERS || k == LIST_DENY_USERS;
 		if (l->present && l->named == -1)
 			mr_plan_unchecked(plan, of_users ? "ssh.sshd_users" : "ssh.sshd_groups", l->where);
@@ -1029,6 +1034,11 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	 * Match in a file included where no Match held never holds (sshd's
 	 * SSHCFG_NEVERMATCH); where one may hold, it may only. */
 	enum sshd_scope scope = SCOPE_GLOBAL, main_scope = SCOPE_GLOBAL, inc_ctx = SCOPE_GLOBAL;
+	/* in a "Match all" block: active in sshd's first pass too, so the
+	 * keywords of that pass alone (StrictModes, UsePAM) count there */
+	int all_block = 0, main_all = 0;
+	/* keywords a Match on the connection sets: may override, no verdict */
+	int maybe_first[FIRST_N] = { 0 }, maybe_list[LIST_N] = { 0 };
 	struct mr_file_fact prev = { NULL, 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
@@ -1040,15 +1050,22 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		if (in_main || !prev.file || prev.file_len != l.at.file_len ||
 		    memcmp(prev.file, l.at.file, (size_t)l.at.file_len) != 0) {
 			scope = main_scope;
+			all_block = main_all;
 			inc_ctx = in_main ? SCOPE_GLOBAL : main_scope;
 		}
 		prev = l.at;
 		char *where = sshd_where(&l);
 		int kw = first_kw(&l), slot = scope == SCOPE_USER;
+		int list = kw_is(&l, "AllowUsers")    ? LIST_ALLOW_USERS
+		           : kw_is(&l, "AllowGroups") ? LIST_ALLOW_GROUPS
+		           : kw_is(&l, "DenyUsers")   ? LIST_DENY_USERS
+		           : kw_is(&l, "DenyGroups")  ? LIST_DENY_GROUPS
+		                                      : -1;
 		if (kw_is(&l, "Match")) {
 			scope = match_scope(facts, l.args, user, a->gid);
 			if (inc_ctx == SCOPE_NOT || (inc_ctx == SCOPE_UNKNOWN && scope != SCOPE_NOT))
 				scope = inc_ctx;
+			all_block = scope == SCOPE_USER && !strcasecmp(l.args, "all");
 		} else if (scope == SCOPE_NOT) {
 			/* never read for this user */
 		} else if (kw_is(&l, "Include")) {
@@ -1057,6 +1074,10 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				mr_plan_unchecked(plan, "ssh.sshd_include", where);
 		} else if (scope == SCOPE_UNKNOWN) {
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);
+			if (kw >= 0)
+				maybe_first[kw] = 1;
+			if (list >= 0)
+				maybe_list[list] = 1;
 		} else if (kw >= 0) {
 			struct sshd_value *v = &first[slot][kw];
 			if (!v->where) {
@@ -1065,17 +1086,15 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				v->args = mr_xstrdup(l.args);
 				v->in_match = slot;
 			}
-		} else if (kw_is(&l, "AllowUsers") || kw_is(&l, "DenyUsers")) {
-			int allow = kw_is(&l, "AllowUsers");
-			sshd_list_add(&lists[slot][allow ? LIST_ALLOW_USERS : LIST_DENY_USERS], allow,
-			              users_name(l.args, user), where, l.args);
-		} else if (kw_is(&l, "AllowGroups") || kw_is(&l, "DenyGroups")) {
-			int allow = kw_is(&l, "AllowGroups");
-			sshd_list_add(&lists[slot][allow ? LIST_ALLOW_GROUPS : LIST_DENY_GROUPS], allow,
-			              groups_name(facts, l.args, user, a->gid), where, l.args);
-		} else if (slot) {
+		} else if (list >= 0) {
+			int allow = list == LIST_ALLOW_USERS || list == LIST_ALLOW_GROUPS;
+			int named = list == LIST_ALLOW_USERS || list == LIST_DENY_USERS
+			                    ? users_name(l.args, user)
+			                    : groups_name(facts, l.args, user, a->gid);
+			sshd_list_add(&lists[slot][list], allow, named, where, l.args);
+		} else if (slot && !all_block) {
 			/* StrictModes and UsePAM, which sshd refuses in a
-			 * Match: not judged */
+			 * Match that is not "all": not judged */
 			mr_plan_unchecked(plan, "ssh.sshd_match", where);
 		} else if (kw_is(&l, "StrictModes")) {
 			if (strict < 0)
@@ -1086,14 +1105,17 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 				pam_where = mr_xstrdup(where);
 			}
 		}
-		if (in_main)
+		if (in_main) {
 			main_scope = scope;
+			main_all = all_block;
+		}
 		free(where);
 		free(l.args);
 	}
 	for (int kw = 0; kw < FIRST_N; kw++) {
 		const struct sshd_value *v = first[1][kw].where ? &first[1][kw] : &first[0][kw];
-		if (v->where)
+		/* a Match on the connection may set it first: no verdict */
+		if (v->where && !maybe_first[kw])
 			judge_first(plan, kw, v, user, a, key_type, origin);
 		for (int m = 0; m < 2; m++) {
 			free(first[m][kw].where);
@@ -1101,7 +1123,7 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			free(first[m][kw].args);
 		}
 	}
-	judge_lists(plan, lists, user, origin);
+	judge_lists(plan, lists, maybe_list, user, origin);
 	free(lines);
 	check_shadow(plan, user, use_pam == 1, pam_where, main_conf, origin);
 	free(pam_where);

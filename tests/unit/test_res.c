@@ -1847,6 +1847,20 @@ static const struct sshd_case sshd_cases[] = {
 	  SSHD(MAIN, 8, "PubkeyAuthentication no"),
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets PubkeyAuthentication no: sshd takes "
 	  "no key, and nova cannot log in with the cluster key\n" },
+	/* ... and is active in sshd's first pass as well: StrictModes and
+	 * UsePAM count there (found by a review; sshd -T: usepam yes) */
+	{ "Match all: UsePAM counts",
+	  "account.shadow=yes -\n" SSHD(MAIN, 7, "Match all") SSHD(MAIN, 8, "UsePAM yes"), PASSED },
+	/* a Match on the connection that sets a keyword may override the
+	 * file's: no verdict, its line not checked (found by a review) */
+	{ "a list a Match on the connection may replace",
+	  SSHD(MAIN, 3, "AllowUsers admin") SSHD(MAIN, 7, "Match Address 10.0.0.0/8")
+	  SSHD(MAIN, 8, "AllowUsers nova admin"),
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
+	{ "... a first value likewise",
+	  SSHD(MAIN, 3, "PubkeyAuthentication no") SSHD(MAIN, 7, "Match Address 10.0.0.0/8")
+	  SSHD(MAIN, 8, "PubkeyAuthentication yes"),
+	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
 	/* a Match in a file included under a Match that never holds never
 	 * holds (sshd's SSHCFG_NEVERMATCH); under one that may, it may only */
 	{ "a Match in a file included under a Match for another user",
