@@ -366,15 +366,21 @@ static void want_socket(struct mr_plan *plan, const char *socket, const struct m
 	free(origin);
 }
 
+/* The profile's listen_tcp if on, else its listen_tls if on, else NULL:
+ * the setting a listener's socket units answer to. */
+static const struct mr_setting *listener_on(const struct mr_setting *tcp,
+                                            const struct mr_setting *tls)
+{
+	return tcp && mr_setting_bool(tcp) ? tcp : tls && mr_setting_bool(tls) ? tls : NULL;
+}
+
 /* A masked service: its sockets accept nothing, systemd will not start
  * what they would activate. Not unmasked here (someone masked it). */
 static void check_service_not_masked(struct mr_plan *plan, const char *service,
                                      const struct mr_setting *tcp, const struct mr_setting *tls)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	const struct mr_setting *on = tcp && mr_setting_bool(tcp) ? tcp
-	                              : tls && mr_setting_bool(tls) ? tls
-	                                                             : NULL;
+	const struct mr_setting *on = listener_on(tcp, tls);
 	if (!facts || !on)
 		return;
 	if (!mr_unit_state_masked(mr_facts_unit(facts, service)))
@@ -398,9 +404,7 @@ static void unmask_base_sockets(struct mr_plan *plan, const struct world_units *
                                 struct mr_plan_unit *service)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	const struct mr_setting *on = tcp && mr_setting_bool(tcp) ? tcp
-	                              : tls && mr_setting_bool(tls) ? tls
-	                                                             : NULL;
+	const struct mr_setting *on = listener_on(tcp, tls);
 	if (!facts || !on)
 		return;
 	if (!mr_unit_state_masked(mr_facts_unit(facts, w->base)))

@@ -1646,6 +1646,25 @@ static void test_passes(void **state)
 	}
 }
 
+/* The plan of profile on facts, rendered: needle in it (present) or not. */
+static void plan_has(const char *name, const char *facts, const char *profile,
+                     const char *needle, int present)
+{
+	struct mr_profile *p = mr_test_profile(profile);
+	struct mr_facts *f = facts_of(facts);
+	struct mr_plan *plan = mr_plan_new(f);
+	struct mr_error *err = NULL;
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	char *got = render(plan);
+	if ((strstr(got, needle) != NULL) != present)
+		fail_msg("%s: '%s' %s in\n%s", name, needle, present ? "missing" : "present", got);
+	free(got);
+	mr_plan_free(plan);
+	mr_facts_free(f);
+	mr_profile_free(p);
+}
+
 /* A TLS listener without the server's files would stop libvirt's daemon
  * from starting: apply does not turn it on (its failure says why). */
 static void test_tls_held_back(void **state)
@@ -1668,22 +1687,9 @@ static void test_tls_held_back(void **state)
 		  LEGACY_DEBIAN "tls.file=/etc/pki/CA/cacert.pem absent\n",
 		  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n", "add LIBVIRTD_ARGS --listen", 1 },
 	};
-	for (size_t i = 0; i < MR_ARRAY_LEN(held); i++) {
-		struct mr_profile *p = mr_test_profile(held[i].profile);
-		struct mr_facts *f = facts_of(held[i].facts);
-		struct mr_plan *plan = mr_plan_new(f);
-		struct mr_error *err = NULL;
-		struct mr_res_ctx ctx = { .profile = p };
-		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
-		char *got = render(plan);
-		if ((strstr(got, held[i].needle) != NULL) != held[i].present)
-			fail_msg("%s: '%s' %s in\n%s", held[i].name, held[i].needle,
-			         held[i].present ? "missing" : "present", got);
-		free(got);
-		mr_plan_free(plan);
-		mr_facts_free(f);
-		mr_profile_free(p);
-	}
+	for (size_t i = 0; i < MR_ARRAY_LEN(held); i++)
+		plan_has(held[i].name, held[i].facts, held[i].profile, held[i].needle,
+		         held[i].present);
 }
 
 /* One end of QEMU's migration ports against the other in effect (the
@@ -1715,22 +1721,9 @@ static void test_qemu_port_range(void **state)
 		{ "a range that holds", SOCKET_DEBIAN "qemu.migration_port_min=49100\n",
 		  "[qemu]\nmigration_port_max = 49120\n", "set migration_port_max 49120", 1 },
 	};
-	for (size_t i = 0; i < MR_ARRAY_LEN(ranges); i++) {
-		struct mr_profile *p = mr_test_profile(ranges[i].profile);
-		struct mr_facts *f = facts_of(ranges[i].facts);
-		struct mr_plan *plan = mr_plan_new(f);
-		struct mr_error *err = NULL;
-		struct mr_res_ctx ctx = { .profile = p };
-		assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
-		char *got = render(plan);
-		if ((strstr(got, ranges[i].needle) != NULL) != ranges[i].present)
-			fail_msg("%s: '%s' %s in\n%s", ranges[i].name, ranges[i].needle,
-			         ranges[i].present ? "missing" : "present", got);
-		free(got);
-		mr_plan_free(plan);
-		mr_facts_free(f);
-		mr_profile_free(p);
-	}
+	for (size_t i = 0; i < MR_ARRAY_LEN(ranges); i++)
+		plan_has(ranges[i].name, ranges[i].facts, ranges[i].profile, ranges[i].needle,
+		         ranges[i].present);
 }
 
 /* ---- sshd's own configuration and nova's key login ---- */
