@@ -18,8 +18,10 @@ MIGREADY=$(realpath "${1:?usage: run-verify-ssh.sh MIGREADY LAB_SH SOURCE_DIR}")
 LAB=${2:?}
 SRC=${3:?}
 PRELOAD=$(realpath "${4:?}")
-# verify_preload.so before ASan's runtime, as run-verify.sh does
-export LD_PRELOAD=$PRELOAD ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+# migready with verify_preload.so (before ASan's runtime, as run-verify.sh
+# has it); that alone: in the lab's sshd or ssh an ASan build's preload
+# would break them
+MRV=(env LD_PRELOAD="$PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$MIGREADY")
 . "$SRC/tests/lib/expect.sh"
 DIR=$(mktemp -d /tmp/migready-vssh.XXXXXX)
 chmod 755 "$DIR"
@@ -111,7 +113,7 @@ chmod 644 "$DIR/inventory.ini" "$DIR/profile.ini"
 
 # --timeout 40: each network test gets 10 s, which a loaded two-core
 # machine running every host of the lab needs for an SSH login
-mr() { $LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" "$@"; }
+mr() { $LAB_EXEC "${MRV[@]}" --color never --timeout 40 verify -i "$DIR/inventory.ini" "$@"; }
 # ok of the pair SRC -> DST in verify's JSON on stdin: True or False
 pair_ok() { python3 -c 'import json, sys
 d = json.load(sys.stdin)
@@ -223,7 +225,7 @@ left=$(ls -A "$DIR/shared" "$DIR/netns/host3/state/instances")
 # block migration declared: not shared is no reason
 printf '[qemu]\ndynamic_ownership = 1\n[ssh]\nuser = mrlab\n[nova]\nlive_migration_flag = VIR_MIGRATE_UNDEFINE_SOURCE, VIR_MIGRATE_PEER2PEER, VIR_MIGRATE_LIVE, VIR_MIGRATE_NON_SHARED_INC\n' >"$DIR/block.ini"
 chmod 644 "$DIR/block.ini"
-out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/inventory.ini" -p "$DIR/block.ini" 2>&1)
+out=$($LAB_EXEC "${MRV[@]}" --color never --timeout 40 verify -i "$DIR/inventory.ini" -p "$DIR/block.ini" 2>&1)
 expect_no_fixed "block migration: no shared-storage reason" "instances not shared" "$out"
 expect_fixed "block migration: said as information" "INFO          shared-storage marker: /var/lib/migready/instances here is shared with host2; is not shared with host3" "$out"
 in_host 3 "mount --bind '$DIR/shared' /var/lib/migready/instances"
@@ -249,11 +251,11 @@ in_host 3 "sed -i '\$d' /etc/libvirt/qemu.conf"
 # ---- a host that SSH cannot reach ----
 sed "s/^address = $LAB_NET.13/address = $LAB_NET.99/" "$DIR/inventory.ini" >"$DIR/down.ini"
 chmod 644 "$DIR/down.ini"
-out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/down.ini" 2>&1); st=$?
+out=$($LAB_EXEC "${MRV[@]}" --color never --timeout 40 verify -i "$DIR/down.ini" 2>&1); st=$?
 expect_status "verify with host3 unreachable" 6 "$st" "$out"
 expect_fixed "the SSH connection fails" "FAIL          SSH connection: host3" "$out"
 expect_fixed "its checks not examined" "$(ssh_line "migration SSH" "NOT EXAMINED")" "$out"
-v=$($LAB_EXEC "$MIGREADY" --timeout 40 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
+v=$($LAB_EXEC "${MRV[@]}" --timeout 40 verify -i "$DIR/down.ini" -f json 2>/dev/null | pair_ok host1 host2)
 [ "$v" = True ] && ok "the others still examined" || not_ok "host1 -> host2 not ok ($v)"
 
 # ---- all mended; host1 reached as root (become = sudo) ----
@@ -267,7 +269,7 @@ printf '#!/bin/sh\necho "$*" >>%s/runuser.log\nexec %s "$@"\n' "$h1" "$real_runu
 chmod 755 "$h1/bin/runuser"
 sed 's/^\[host host1\]$/&\nbecome = sudo/' "$DIR/inventory.ini" >"$DIR/become.ini"
 chmod 644 "$DIR/become.ini"
-out=$($LAB_EXEC "$MIGREADY" --color never --timeout 40 verify -i "$DIR/become.ini" 2>&1); st=$?
+out=$($LAB_EXEC "${MRV[@]}" --color never --timeout 40 verify -i "$DIR/become.ini" 2>&1); st=$?
 expect_status "verify once all is mended, host1 as root" 0 "$st" "$out"
 n=$(grep -c -- "-u $LAB_USER -- ssh .* -l $LAB_USER -- " "$h1/runuser.log" 2>/dev/null)
 [ "$n" = 2 ] && ok "host1's migration SSH through runuser, once per peer" ||
