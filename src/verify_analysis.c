@@ -736,12 +736,24 @@ void mr_verify_result_unexamine_pair(struct mr_verify_result *res, size_t src, s
 		p->examined = 0;
 }
 
+void mr_verify_result_unexamine_from(struct mr_verify_result *res, size_t src)
+{
+	for (size_t j = 0; j < res->n; j++)
+		if (j != src)
+			mr_verify_result_unexamine_pair(res, src, j);
+}
+
+void mr_verify_result_unexamine_into(struct mr_verify_result *res, size_t dst)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (i != dst)
+			mr_verify_result_unexamine_pair(res, i, dst);
+}
+
 void mr_verify_result_unexamine_host(struct mr_verify_result *res, size_t host)
 {
-	for (size_t j = 0; j < res->n; j++) {
-		mr_verify_result_unexamine_pair(res, host, j);
-		mr_verify_result_unexamine_pair(res, j, host);
-	}
+	mr_verify_result_unexamine_from(res, host);
+	mr_verify_result_unexamine_into(res, host);
 }
 
 void mr_verify_result_add_pair_unexamined(struct mr_verify_result *res, size_t host,

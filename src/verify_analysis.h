@@ -236,7 +236,9 @@ int mr_verify_host_unexamined(const struct mr_verify_host_result *h);
 /* A check not examined for the pair src -> dst alone: the pair is not
  * examined, unless a reason fails it. */
 void mr_verify_result_unexamine_pair(struct mr_verify_result *res, size_t src, size_t dst);
-/* Every pair of host, both ways, likewise. */
+/* Likewise every pair from src, every pair into dst, every pair of host. */
+void mr_verify_result_unexamine_from(struct mr_verify_result *res, size_t src);
+void mr_verify_result_unexamine_into(struct mr_verify_result *res, size_t dst);
 void mr_verify_result_unexamine_host(struct mr_verify_result *res, size_t host);
 /* A not-examined finding on host of the pairs that say so only (scoped). */
 void mr_verify_result_add_pair_unexamined(struct mr_verify_result *res, size_t host,

@@ -128,9 +128,6 @@ static int probed(const struct mr_verify_ssh_host *h)
 	return !h->error && h->probe && mr_facts_get(h->probe, "done");
 }
 
-/* Pairs whose verdict depends on a host the SSH side could not examine:
- * not examined, unless a reason fails them (a failure is certain). */
-
 static void join_connection(struct mr_verify_result *res, const struct mr_verify_ssh_host *h,
                             size_t i)
 {
@@ -338,9 +335,7 @@ static void join_ssh(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 		mr_verify_result_add_pair_unexamined(res, i, CHECK_SSH, "migration SSH not tested: %s",
 		                                     how && !strncmp(how, "unknown ", 8) ? how + 8
 		                                                                         : "no answer");
-		for (size_t j = 0; j < n; j++)
-			if (j != i)
-				mr_verify_result_unexamine_pair(res, i, j);
+		mr_verify_result_unexamine_from(res, i);
 		return;
 	}
 	struct mr_buf bad;
@@ -456,9 +451,8 @@ static void join_local(struct mr_verify_result *res, const struct mr_verify_ssh_
 			 * examined; what would only warn, none */
 			mr_verify_result_add_pair_unexamined(res, j, CHECK_LOCAL,
 			                                     "%s: no answer from the probe", devs[k].dev);
-			for (size_t i = 0; devs[k].fatal && i < n; i++)
-				if (i != j)
-					mr_verify_result_unexamine_pair(res, i, j);
+			if (devs[k].fatal)
+				mr_verify_result_unexamine_into(res, j);
 			continue;
 		}
 		if (!strcmp(v, "yes"))
@@ -599,7 +593,7 @@ static void join_uniformity(struct mr_verify_result *res, const struct mr_verify
  * oslo $NAME in live_migration_inbound_addr): the TCP tests into it
  * reached the inventory's address, maybe not that one. */
 static void join_inbound(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs,
-                         size_t n, size_t j)
+                         size_t j)
 {
 	if (!hs[j].inbound || *hs[j].inbound || hs[j].error)
 		return;
@@ -608,9 +602,7 @@ static void join_inbound(struct mr_verify_result *res, const struct mr_verify_ss
 	                                     "not read, or a $ interpolation): the peers' TCP tests "
 	                                     "reached %s, maybe not where they migrate to",
 	                                     hs[j].address);
-	for (size_t i = 0; i < n; i++)
-		if (i != j)
-			mr_verify_result_unexamine_pair(res, i, j);
+	mr_verify_result_unexamine_into(res, j);
 }
 
 static void join_drift(struct mr_verify_result *res, const struct mr_verify_ssh_host *h, size_t i)
@@ -652,9 +644,7 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 				mr_verify_result_add_pair_unexamined(res, i, CHECK_TCP,
 				                                     "TCP probes not run: no python3, "
 				                                     "bash, nc or timeout here");
-				for (size_t j = 0; j < n; j++)
-					if (j != i)
-						mr_verify_result_unexamine_pair(res, i, j);
+				mr_verify_result_unexamine_from(res, i);
 			}
 			join_dns(res, hs, n, i);
 			join_ssh(res, hs, n, i);
@@ -662,7 +652,7 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 		}
 		join_tcp(res, hs, n, i);
 		join_tcp_unknown(res, hs, n, i);
-		join_inbound(res, hs, n, i);
+		join_inbound(res, hs, i);
 		if (!hs[i].error)
 			join_shared(res, hs, n, i);
 		join_drift(res, &hs[i], i);
