@@ -1406,8 +1406,9 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	                                ? mr_facts_get(mr_plan_facts(plan), host_key)
 	                                : NULL;
 	char *unquoted = NULL;
-	size_t hn = host_port ? strlen(host_port) : 0;
-	if (host_port && (hn < 2 || !strchr("\"'", host_port[0]) || host_port[hn - 1] != host_port[0])) {
+	size_t hn = 0;
+	const char *bare = host_port ? mr_res_conf_unquoted(host_port, &hn) : NULL;
+	if (host_port && bare == host_port) {
 		/* virconf's number, where libvirtd reads a string: it refuses
 		 * its file */
 		mr_plan_fail(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port", origin,
@@ -1418,7 +1419,7 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		goto out;
 	}
 	if (host_port) {
-		unquoted = mr_xstrndup(host_port + 1, hn - 2);
+		unquoted = mr_xstrndup(bare, hn);
 		listens = unquoted;
 		whose = ", as /etc/libvirt/libvirtd.conf sets it";
 	}
