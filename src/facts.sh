@@ -484,11 +484,15 @@ sshd_read() {
 		*) continue ;;
 		esac
 		# AllowGroups, DenyGroups: their groups looked up with the others,
-		# for their members (names only: a pattern is no group, and a word
-		# that getent would read as an option is none)
+		# for their members (names only, unquoted as sshd reads them: a
+		# pattern is no group, and a word that getent would read as an
+		# option is none)
 		case $kw in [Aa][Ll][Ll][Oo][Ww][Gg]* | [Dd][Ee][Nn][Yy][Gg]*)
 			set -f
-			for gn in $a; do case $gn in -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac; done
+			for gn in $a; do
+				gn=${gn#[\"\']}; gn=${gn%[\"\']}
+				case $gn in '' | -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac
+			done
 			set +f ;;
 		# Match's "Group LIST": its names (commas apart, '!' negates), so
 		# that whether the block takes the user can be told

@@ -649,16 +649,28 @@ static int in_group(const struct mr_facts *facts, const char *name, size_t n, co
 	return in;
 }
 
+#define GROUP_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+/* Whether the probe looked name up (facts.sh, sshgroups): the group
+ * database was read and name is a plain one. Of any other, the facts
+ * cannot say whether it holds the user. */
+static int group_looked_up(const struct mr_facts *facts, const char *name, size_t n)
+{
+	const char *read = mr_facts_get(facts, "ids.group");
+	return read && !strcmp(read, "read") && n > 0 && name[0] != '-' &&
+	       strspn(name, GROUP_NAME_CHARS) >= n;
+}
+
 /* How an AllowGroups or DenyGroups list (blanks apart) takes user: 1 a
- * group of its is named, -1 only a pattern may name one (the groups of a
- * pattern are not looked up), 0 none is. */
+ * group of its is named, -1 only a pattern or a name not looked up may
+ * name one, 0 none is. */
 static int groups_name(const struct mr_facts *facts, const char *args, const char *user,
                        gid_t gid)
 {
 	int found = 0;
 	for (const char *p = args; *p && found != 1;) {
 		size_t n = strcspn(p, " \t");
-		if (n && strcspn(p, "*?!") < n)
+		if (n && (strcspn(p, "*?!") < n || !group_looked_up(facts, p, n)))
 			found = -1;
 		else if (n && in_group(facts, p, n, user, gid))
 			found = 1;
@@ -738,8 +750,6 @@ static void judge_lists(struct mr_plan *plan, struct sshd_list lists[2][LIST_N],
 		}
 }
 
-#define GROUP_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
-
 /* Whom the lines after a Match line are for. */
 enum sshd_scope {
 	SCOPE_GLOBAL,  /* before any Match: sshd's first pass */
@@ -776,17 +786,11 @@ static int match_list_takes(const char *list, const char *name)
 static enum sshd_scope match_groups(const struct mr_facts *facts, const char *list,
                                     const char *user, gid_t gid)
 {
-	/* a group the facts do not list is none of the user's only where
-	 * the group database was read */
-	const char *read = mr_facts_get(facts, "ids.group");
-	if (!read || strcmp(read, "read") != 0)
-		return SCOPE_UNKNOWN;
 	int taken = 0;
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
 		size_t neg = *p == '!';
-		/* the names the probe looks up (facts.sh, sshgroups) */
-		if (n == neg || p[neg] == '-' || strspn(p + neg, GROUP_NAME_CHARS) < n - neg)
+		if (!group_looked_up(facts, p + neg, n - neg))
 			return SCOPE_UNKNOWN;
 		if (in_group(facts, p + neg, n - neg, user, gid)) {
 			if (neg)

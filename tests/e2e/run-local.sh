@@ -382,6 +382,13 @@ sed -i 's/^sshusers:x:120:admin,nova$/sshusers:x:120:admin/' "$SSHD/etc/group"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... not once it is not" \
 	"ssh\.sshd +failed +/etc/ssh/sshd_config:1 sets AllowGroups without a group of nova's: sshd refuses nova" "$out"
+# DenyGroups quoted: the probe looks the group up as sshd reads the word
+sed -i 's/^sshusers:x:120:admin$/sshusers:x:120:admin,nova/' "$SSHD/etc/group"
+printf 'DenyGroups "sshusers"\n' > "$SSHD/etc/ssh/sshd_config"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: DenyGroups of a group of nova's, quoted" \
+	"ssh\.sshd +failed +/etc/ssh/sshd_config:1 sets DenyGroups sshusers: sshd refuses nova, a member" "$out"
+sed -i 's/^sshusers:x:120:admin,nova$/sshusers:x:120:admin/' "$SSHD/etc/group"
 # Match Group: the group looked up, the block judged for nova
 printf 'Match Group sshusers,!wheel\n\tChrootDirectory /srv/%%u\n' > "$SSHD/etc/ssh/sshd_config"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
