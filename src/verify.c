@@ -247,19 +247,34 @@ static int examine(struct job *j, struct mr_error **err)
 	/* Read-only, unless custom CPU models must be checked: libvirt gives
 	 * domain capabilities to read-write connections only. Either way
 	 * nothing is written. If the server refuses the one, try the other. */
-	unsigned flags = j->need_domcaps ? 0 : VIR_CONNECT_RO;
-	j->conn = virConnectOpenAuth(t->uri, &auth, flags);
-	if (!j->conn) {
+	char *rw_refused = NULL;
+	j->conn = virConnectOpenAuth(t->uri, &auth, j->need_domcaps ? 0 : VIR_CONNECT_RO);
+	if (!j->conn && j->need_domcaps) {
+		/* however libvirt words the refusal (a socket the user may not
+		 * open is SYSTEM_ERROR, polkit without an agent
+		 * AUTH_UNAVAILABLE), read-only still examines all but the
+		 * custom models */
+		virErrorPtr e = virGetLastError();
+		rw_refused = mr_xstrdup(e && e->message ? e->message : "unknown libvirt error");
+		virResetLastError();
+		j->conn = virConnectOpenAuth(t->uri, &auth, VIR_CONNECT_RO);
+	} else if (!j->conn) {
 		int code = virGetLastErrorCode();
 		if (code == VIR_ERR_AUTH_FAILED || code == VIR_ERR_OPERATION_DENIED ||
 		    code == VIR_ERR_ACCESS_DENIED) {
 			virResetLastError();
-			j->conn = virConnectOpenAuth(t->uri, &auth, flags ^ VIR_CONNECT_RO);
+			j->conn = virConnectOpenAuth(t->uri, &auth, 0);
 		}
 	}
 	if (!j->conn) {
+		free(rw_refused);
 		lv_error(err, t->name, t->uri, "cannot connect");
 		return -1;
+	}
+	if (rw_refused) {
+		j->h.domcaps_error = mr_xasprintf("they need a read-write connection, refused: %s",
+						  rw_refused);
+		free(rw_refused);
 	}
 	/* A peer that stops answering closes the connection after about
 	 * timeout_s instead of hanging a worker (remote drivers only). */
@@ -285,6 +300,8 @@ static int examine(struct job *j, struct mr_error **err)
 		j->h.domcaps_error = mr_xstrdup("not asked: no host's cpu_mode is custom");
 		return read_domains(j, err);
 	}
+	if (j->h.domcaps_error) /* read-only: the read-write open was refused */
+		return read_domains(j, err);
 	j->h.domcaps_xml = virConnectGetDomainCapabilities(j->conn, NULL, NULL, NULL, NULL, 0);
 	if (!j->h.domcaps_xml) {
 		virErrorPtr e = virGetLastError();
