@@ -11,7 +11,8 @@
 #include "transport.h"
 
 #define MANIFEST_HEADER                                                                     \
-	"# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN PATH; "     \
+	"# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN "           \
+	"[MODE:UID:GID-LEFT] PATH; "                                                        \
 	"action|owed VERB [UNIT]; unit VERB UNIT; command ARGV; rule iptables|ip6tables "   \
 	"CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount PATH; dir MODE UID GID PATH; "  \
 	"of RUN-ID\n"
@@ -105,8 +106,20 @@ void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mod
 {
 	m->files = mr_xreallocarray(m->files, m->n_files + 1, sizeof(*m->files));
 	struct mr_backup_file *f = &m->files[m->n_files++];
-	*f = (struct mr_backup_file){ state, mode, uid, gid, 1, "", mr_xstrdup(path) };
+	*f = (struct mr_backup_file){
+		.state = state, .mode = mode, .uid = uid, .gid = gid, .has_sha = 1,
+		.path = mr_xstrdup(path),
+	};
 	snprintf(f->sha, sizeof(f->sha), "%s", sha ? sha : "");
+}
+
+void mr_manifest_file_left(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid)
+{
+	struct mr_backup_file *f = &m->files[m->n_files - 1];
+	f->has_left = uid != (uid_t)-1 && gid != (gid_t)-1;
+	f->left_mode = mode & 07777;
+	f->left_uid = uid;
+	f->left_gid = gid;
 }
 
 void mr_manifest_add_dir(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid,
@@ -247,8 +260,12 @@ char *mr_manifest_format(const struct mr_manifest *m)
 		mr_buf_printf(&b, "of %s\n", m->rollback_of);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const struct mr_backup_file *f = &m->files[i];
-		mr_buf_printf(&b, "%s %04o %u %u %s %s\n", state_word(f->state), (unsigned)f->mode,
-		              (unsigned)f->uid, (unsigned)f->gid, f->sha[0] ? f->sha : "-", f->path);
+		mr_buf_printf(&b, "%s %04o %u %u %s ", state_word(f->state), (unsigned)f->mode,
+		              (unsigned)f->uid, (unsigned)f->gid, f->sha[0] ? f->sha : "-");
+		if (f->has_left)
+			mr_buf_printf(&b, "%04o:%u:%u ", (unsigned)f->left_mode,
+			              (unsigned)f->left_uid, (unsigned)f->left_gid);
+		mr_buf_printf(&b, "%s\n", f->path);
 	}
 	for (size_t i = 0; i < m->n_actions; i++) {
 		const struct mr_backup_action *a = &m->actions[i];
@@ -316,27 +333,37 @@ static int path_ok(const char *p)
 }
 
 /* "MODE UID GID " at s (octal, decimal, decimal, each followed by one
- * blank): strtoul with its overflow seen (sscanf's is undefined), the
+ * blank), or with sep "MODE:UID:GID " (the mode and owner a run left a
+ * file with): strtoul with its overflow seen (sscanf's is undefined), the
  * ids below (uid_t)-1 and (gid_t)-1, which chown reads as "leave it".
- * The length read, or 0. */
-static size_t mode_uid_gid(const char *s, unsigned long *mode, unsigned long *uid,
-                           unsigned long *gid)
+ * The length read, or 0 (a path, which starts with '/', among others). */
+static size_t mode_uid_gid_sep(const char *s, char sep, unsigned long v[3])
 {
-	unsigned long *out[3] = { mode, uid, gid };
 	const char *p = s;
 	for (int k = 0; k < 3; k++) {
 		char *end;
 		if (!(*p >= '0' && *p <= '9'))
 			return 0;
 		errno = 0;
-		*out[k] = strtoul(p, &end, k ? 10 : 8);
-		if (errno || *end != ' ')
+		v[k] = strtoul(p, &end, k ? 10 : 8);
+		if (errno || *end != (k < 2 ? sep : ' '))
 			return 0;
 		p = end + 1;
 	}
-	if (*mode > 07777 || *uid >= (unsigned long)(uid_t)-1 || *gid >= (unsigned long)(gid_t)-1)
+	if (v[0] > 07777 || v[1] >= (unsigned long)(uid_t)-1 || v[2] >= (unsigned long)(gid_t)-1)
 		return 0;
 	return (size_t)(p - s);
+}
+
+static size_t mode_uid_gid(const char *s, unsigned long *mode, unsigned long *uid,
+                           unsigned long *gid)
+{
+	unsigned long v[3] = { 0 };
+	size_t n = mode_uid_gid_sep(s, ' ', v);
+	*mode = v[0];
+	*uid = v[1];
+	*gid = v[2];
+	return n;
 }
 
 /* One line (NUL-terminated, no newline); -1 with *why on a bad one. */
@@ -461,6 +488,9 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 		if (*rest == ' ')
 			rest++;
 	}
+	unsigned long left[3];
+	size_t left_len = sha ? mode_uid_gid_sep(rest, ':', left) : 0;
+	rest += left_len;
 	if (!path_ok(rest)) {
 		*why = "expected an absolute path";
 		return -1;
@@ -474,6 +504,8 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 		return -1;
 	}
 	mr_manifest_add_file(m, st, (mode_t)mode, (uid_t)uid, (gid_t)gid, hex, rest);
+	if (left_len)
+		mr_manifest_file_left(m, (mode_t)left[0], (uid_t)left[1], (gid_t)left[2]);
 	m->files[m->n_files - 1].has_sha = sha != NULL;
 	m->has_sha &= sha != NULL;
 	return 0;

@@ -24,10 +24,13 @@ enum mr_backup_state {
 	MR_BACKUP_REMOVED, /* the run removed it (a rollback): the original is kept */
 };
 
-/* One MANIFEST line: "STATE MODE UID GID SHA256 PATH". MODE UID GID are
- * the original's (for a created file, zero); SHA256 is what the run left
- * there ('-': nothing, a removal). A MANIFEST of migready before 0.x has no
- * SHA256 column: has_sha is 0 and an edit after the run cannot be seen. */
+/* One MANIFEST line: "STATE MODE UID GID SHA256 [LMODE:LUID:LGID] PATH".
+ * MODE UID GID are the original's (for a created file, zero); SHA256 is
+ * what the run left there ('-': nothing, a removal), LMODE:LUID:LGID the
+ * mode and owner it left the file with. A MANIFEST of migready before 0.x
+ * has no SHA256 column: has_sha is 0 and an edit after the run cannot be
+ * seen; one written before the left mode and owner were recorded has no
+ * LMODE:LUID:LGID (has_left 0): a change of those alone cannot be seen. */
 struct mr_backup_file {
 	enum mr_backup_state state;
 	mode_t mode;
@@ -36,6 +39,10 @@ struct mr_backup_file {
 	int has_sha;
 	char sha[65];   /* lowercase hex; "" for '-' */
 	char *path;
+	int has_left;
+	mode_t left_mode;
+	uid_t left_uid;
+	gid_t left_gid;
 };
 
 /* What a run did besides its files, one MANIFEST line each, in the
@@ -102,6 +109,10 @@ char *mr_backup_action_text(const struct mr_backup_action *a);
 /* Adds a file or an action to m (strings copied); sha NULL: '-'. */
 void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mode_t mode,
                           uid_t uid, gid_t gid, const char *sha, const char *path);
+/* The mode and owner the run leaves the file last added with; not called
+ * (or with an id of (uid_t)-1 or (gid_t)-1: the connecting user's, not
+ * known here) they are not recorded. */
+void mr_manifest_file_left(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid);
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed);
 /* An existing directory whose mode or owner the run changes: as it was. */
 void mr_manifest_add_dir(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid,

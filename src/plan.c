@@ -1307,6 +1307,17 @@ static size_t needs_of(const struct file_state *fs, size_t n_fs, const size_t *c
  * what this run writes there (a rollback refuses a file edited since), and
  * what it does besides, in order (backup.h), or owes (--no-restart). NULL
  * when there is nothing a rollback could undo. */
+/* The mode and owner the commit gives a file it writes: the plan's where
+ * it owns them, else the file's own (0644 root's for a new one). */
+static struct mr_stat file_left(const struct file_state *f)
+{
+	struct mr_stat left = { .exists = 1, .is_regular = 1 };
+	left.mode = f->pf->has_attrs ? f->pf->mode : f->st.exists ? f->st.mode : 0644;
+	left.uid = f->pf->has_attrs ? f->pf->uid : f->st.exists ? f->st.uid : 0;
+	left.gid = f->pf->has_attrs ? f->pf->gid : f->st.exists ? f->st.gid : 0;
+	return left;
+}
+
 static char *manifest_text(const struct file_state *fs, size_t n, const struct actions *a,
                            const struct unit_state *us, size_t n_us, const struct mr_plan *plan,
                            const struct extra_state *x)
@@ -1325,6 +1336,9 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 		mr_sha256_hex_of(fs[i].result, fs[i].result_len, hex);
 		mr_manifest_add_file(m, fs[i].st.exists ? MR_BACKUP_EXISTED : MR_BACKUP_CREATED,
 		                     fs[i].st.mode, fs[i].st.uid, fs[i].st.gid, hex, fs[i].pf->path);
+		struct mr_stat left = file_left(&fs[i]);
+		if (fs[i].st.exists) /* what a rollback would give another mode back */
+			mr_manifest_file_left(m, left.mode, left.uid, left.gid);
 	}
 	for (size_t i = 0; i < a->n; i++)
 		mr_manifest_add_argv(m, a->v[i].argv, 0);
@@ -1624,11 +1638,9 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 			.existed = fs[i].st.exists,
 			.old = fs[i].text,
 			.old_len = fs[i].len,
-			.mode = fs[i].pf->has_attrs ? fs[i].pf->mode
-			        : fs[i].st.exists   ? fs[i].st.mode
-			                            : 0644,
-			.uid = fs[i].pf->has_attrs ? fs[i].pf->uid : fs[i].st.exists ? fs[i].st.uid : 0,
-			.gid = fs[i].pf->has_attrs ? fs[i].pf->gid : fs[i].st.exists ? fs[i].st.gid : 0,
+			.mode = file_left(&fs[i]).mode,
+			.uid = file_left(&fs[i]).uid,
+			.gid = file_left(&fs[i]).gid,
 			.backup = backups[k],
 		};
 	}

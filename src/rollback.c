@@ -59,6 +59,7 @@ struct restore {
 	size_t want_len;
 	char *backup;         /* this rollback's backup of it (host path) */
 	int edited;           /* not what the run left there */
+	char *meta_edit;      /* how its mode or owner differ from what the run left */
 	int in_commit;
 	size_t item;          /* its item in the report */
 	size_t file;          /* its file in the report */
@@ -93,6 +94,17 @@ static int examine(struct mr_transport *t, const char *run_id, struct restore *r
 		if (r->st.exists)
 			mr_sha256_hex_of(r->now, r->now_len, hex);
 		r->edited = strcmp(hex, bf->sha) != 0;
+	}
+	/* a mode or owner set since (chmod 0600 by an admin) would be lost
+	 * as surely as an edit */
+	if (bf->has_left && r->st.exists &&
+	    (r->st.mode != bf->left_mode || r->st.uid != bf->left_uid ||
+	     r->st.gid != bf->left_gid)) {
+		r->edited = 1;
+		r->meta_edit = mr_xasprintf("mode and owner %04o %u:%u, the run left %04o %u:%u",
+		                            (unsigned)r->st.mode, (unsigned)r->st.uid,
+		                            (unsigned)r->st.gid, (unsigned)bf->left_mode,
+		                            (unsigned)bf->left_uid, (unsigned)bf->left_gid);
 	}
 	return 0;
 failed:
@@ -580,8 +592,10 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 			rep->files[r->file].diff = restore_diff(t, r, run->id);
 			if (!o->force) {
 				it->outcome = MR_OUTCOME_FAILED;
-				it->note = mr_xasprintf("changed after run %s (another tool or admin?); not "
-				                        "restored without --force", run->id);
+				it->note = mr_xasprintf("changed after run %s (%s%sanother tool or "
+				                        "admin?); not restored without --force",
+				                        run->id, r->meta_edit ? r->meta_edit : "",
+				                        r->meta_edit ? "; " : "");
 				rep->files[r->file].error = mr_xasprintf("%s:%s: %s", t->host, r->bf->path,
 				                                         it->note);
 				n_edited++;
@@ -598,6 +612,8 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		                                   : MR_BACKUP_REMOVED,
 		                     r->st.mode, r->st.uid, r->st.gid, r->want ? hex : NULL,
 		                     r->bf->path);
+		if (r->st.exists && r->want)
+			mr_manifest_file_left(mine, r->bf->mode, r->bf->uid, r->bf->gid);
 		cf[n_c] = (struct mr_commit_file){
 			.path = r->bf->path,
 			.data = r->want,
@@ -670,6 +686,7 @@ out:
 		free(rs[i].now);
 		free(rs[i].want);
 		free(rs[i].backup);
+		free(rs[i].meta_edit);
 	}
 	free(rs);
 	free(cf);

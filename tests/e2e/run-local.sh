@@ -84,7 +84,7 @@ if [ -n "$backup" ] && cmp -s "$backup/etc/libvirt/libvirtd.conf" "$DATA/host/et
 else
 	not_ok "apply kept the original as a backup" "$(ls -R "$ROOT/var" 2>&1)"
 fi
-expect_grep "backup manifest lists the file" '^existed 0644 [0-9]+ [0-9]+ [0-9a-f]{64} /etc/libvirt/qemu.conf$' "$(cat "$backup/MANIFEST" 2>&1)"
+expect_grep "backup manifest lists the file" '^existed 0644 [0-9]+ [0-9]+ [0-9a-f]{64} 0644:[0-9]+:[0-9]+ /etc/libvirt/qemu.conf$' "$(cat "$backup/MANIFEST" 2>&1)"
 [ "$(stat -c %a "$conf")" = 644 ] && ok "mode kept" || not_ok "mode kept"
 
 out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?

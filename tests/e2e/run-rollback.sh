@@ -36,16 +36,24 @@ out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1); expect_status "apply" 2 $
 run1=$(ls "$B")
 expect_grep "apply prints its backup under the root prefix" "^  backup: $B/$run1\$" "$out"
 expect_grep "MANIFEST: the SHA-256 each file got" \
-	"^existed 0640 0 [0-9]+ [0-9a-f]{64} /etc/libvirt/qemu.conf\$" "$(cat "$B/$run1/MANIFEST")"
+	"^existed 0640 0 [0-9]+ [0-9a-f]{64} 0640:0:[0-9]+ /etc/libvirt/qemu.conf\$" "$(cat "$B/$run1/MANIFEST")"
 expect_grep "MANIFEST: the created file" "^created 0000 0 0 [0-9a-f]{64} /etc/sysctl.d/90-migration.conf\$" \
 	"$(cat "$B/$run1/MANIFEST")"
 if [ -z "${skip_xattr-}" ]; then
 	expect_fixed "the backup keeps the file's extended attribute" "keep" \
 		"$(getfattr --only-values -n user.note "$B/$run1/etc/libvirt/qemu.conf" 2>&1)"
 fi
-# A metadata-only change since: the content is the run's, so not an edit.
+# A mode or owner set since, the content the run's: as much a change as an
+# edit (a rollback would undo it silently); refused, nothing written.
 chmod 0666 "$ROOT/etc/libvirt/qemu.conf"
 [ "$(id -u)" = 0 ] && chown 1234:1234 "$ROOT/etc/libvirt/qemu.conf"
+sum=$(tree_sum "$ROOT")
+out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback after a chmod" 4 $? "$out"
+expect_grep "... names the mode and owner, and what the run left" \
+	"/etc/libvirt/qemu.conf: changed after run $run1 \(mode and owner 0666 [0-9]+:[0-9]+, the run left 0640 0:[0-9]+; another tool or admin\?\); not restored without --force" "$out"
+expect_tree "... and writes nothing" "$ROOT" "$sum"
+chmod 0640 "$ROOT/etc/libvirt/qemu.conf"
+[ "$(id -u)" = 0 ] && chown 0:4242 "$ROOT/etc/libvirt/qemu.conf"
 out=$(mr rollback --list -l --root "$ROOT" 2>&1); expect_status "rollback --list" 0 $? "$out"
 expect_grep "--list: the run, its time, its files and the unit it enabled" \
 	"^  $run1  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z  3 files  actions: enable libvirtd-tcp.socket\$" "$out"
@@ -70,6 +78,8 @@ run2=$(backup_of "$out")
 [ -n "$run2" ] && [ -f "$B/$run2/MANIFEST" ] && ok "rollback keeps backups of its own" \
 	|| not_ok "rollback keeps backups of its own" "$out"
 expect_grep "its MANIFEST says what it undid" "^of $run1\$" "$(cat "$B/$run2/MANIFEST")"
+expect_grep "its MANIFEST: the mode and owner it gave back, for a rollback of it" \
+	"^existed 0640 0 [0-9]+ [0-9a-f]{64} 0640:0:[0-9]+ /etc/libvirt/qemu.conf\$" "$(cat "$B/$run2/MANIFEST")"
 expect_grep "its MANIFEST keeps the removed file's backup" \
 	"^removed 0644 0 0 - /etc/sysctl.d/90-migration.conf\$" "$(cat "$B/$run2/MANIFEST")"
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rolling the rollback back" 2 $? "$out"
@@ -109,7 +119,7 @@ else not_ok "--force restores the originals" "$(diff <(echo "$before") <(snap))"
 # --- a MANIFEST migready wrote before rollback existed ---
 out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1)
 run4=$(backup_of "$out")
-sed -i -E 's/^(existed|created) ([0-7]+ [0-9]+ [0-9]+) [0-9a-f]{64} /\1 \2 /' "$B/$run4/MANIFEST"
+sed -i -E 's/^(existed|created) ([0-7]+ [0-9]+ [0-9]+) [0-9a-f]{64} ([0-7]+:[0-9]+:[0-9]+ )?/\1 \2 /' "$B/$run4/MANIFEST"
 out=$(mr rollback -l --root "$ROOT" 2>&1); expect_status "rollback of an old MANIFEST" 2 $? "$out"
 expect_grep "... says edits cannot be detected" "MANIFEST has no content hashes" "$out"
 if [ "$(snap)" = "$before" ]; then ok "an old MANIFEST restores too"

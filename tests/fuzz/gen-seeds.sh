@@ -107,7 +107,7 @@ mf=$out/manifest
 mkdir -p "$mf"
 sha_a=6f93057565845069fadb376cf9a534b9f3fc5a9e8a9fa8b56a11eac24075a21d
 printf '%s\n' '# migready backup' 'of 20261202T033902Z-4242-123' \
-	"existed 0600 0 64055 $sha_a /etc/libvirt/qemu.conf" "created 0000 0 0 $sha_a /etc/sysctl.d/90 m.conf" \
+	"existed 0600 0 64055 $sha_a 0640:0:64055 /etc/libvirt/qemu.conf" "created 0000 0 0 $sha_a /etc/sysctl.d/90 m.conf" \
 	'removed 0644 0 0 - /etc/gone.conf' 'action daemon-reload' 'action try-restart libvirtd.service' \
 	'unit enable x.socket' 'command exportfs -ra' 'owed try-restart virtqemud.service' \
 	'dir 0755 0 0 /var/lib/nova/.ssh' 'rule iptables INPUT -p tcp --dport 16509 -j ACCEPT' \

@@ -59,7 +59,9 @@ static void test_round_trip(void **state)
 	struct mr_manifest *m = mr_xcalloc(1, sizeof(*m));
 	m->rollback_of = mr_xstrdup("20261202T033902Z-4242-123");
 	mr_manifest_add_file(m, MR_BACKUP_EXISTED, 0600, 0, 64055, SHA_A, "/etc/libvirt/qemu.conf");
+	mr_manifest_file_left(m, 0640, 0, 64055);
 	mr_manifest_add_file(m, MR_BACKUP_CREATED, 0, 0, 0, SHA_B, "/etc/sysctl.d/90 m.conf");
+	mr_manifest_file_left(m, 0644, (uid_t)-1, 0); /* the connecting user's: not known */
 	mr_manifest_add_file(m, MR_BACKUP_REMOVED, 0644, 0, 0, NULL, "/etc/gone.conf");
 	const char *restart[] = { "systemctl", "--no-ask-password", "try-restart", "--",
 		                  "libvirtd.service", NULL };
@@ -76,11 +78,12 @@ static void test_round_trip(void **state)
 	char *text = mr_manifest_format(m);
 	assert_string_equal(text,
 	                    "# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN "
-	                    "PATH; action|owed VERB [UNIT]; unit VERB UNIT; command ARGV; rule "
+	                    "[MODE:UID:GID-LEFT] PATH; action|owed VERB [UNIT]; unit VERB UNIT; "
+	                    "command ARGV; rule "
 	                    "iptables|ip6tables CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount "
 	                    "PATH; dir MODE UID GID PATH; of RUN-ID\n"
 	                    "of 20261202T033902Z-4242-123\n"
-	                    "existed 0600 0 64055 " SHA_A " /etc/libvirt/qemu.conf\n"
+	                    "existed 0600 0 64055 " SHA_A " 0640:0:64055 /etc/libvirt/qemu.conf\n"
 	                    "created 0000 0 0 " SHA_B " /etc/sysctl.d/90 m.conf\n"
 	                    "removed 0644 0 0 - /etc/gone.conf\n"
 	                    "action daemon-reload\n"
@@ -98,6 +101,11 @@ static void test_round_trip(void **state)
 	assert_string_equal(back->files[0].sha, SHA_A);
 	assert_int_equal(back->files[0].uid, 0);
 	assert_int_equal(back->files[0].gid, 64055);
+	assert_int_equal(back->files[0].has_left, 1);
+	assert_int_equal(back->files[0].left_mode, 0640);
+	assert_int_equal(back->files[0].left_gid, 64055);
+	assert_string_equal(back->files[0].path, "/etc/libvirt/qemu.conf");
+	assert_int_equal(back->files[1].has_left, 0);
 	assert_int_equal(back->files[2].state, MR_BACKUP_REMOVED);
 	assert_string_equal(back->files[2].sha, "");
 	assert_int_equal(back->files[2].has_sha, 1);
@@ -206,6 +214,7 @@ static void test_previous_format(void **state)
 	                              "action start libvirtd.service\n",
 	                              &msg);
 	assert_null(msg);
+	assert_int_equal(m->files[0].has_left, 0); /* a chmod since cannot be seen */
 	assert_int_equal(m->n_actions, 3);
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(m->actions[i].kind, MR_BACKUP_SERVICE);
@@ -228,6 +237,12 @@ static const struct {
 	{ "dir 0700 4294967295 0 /var/lib/nova/.ssh\n", "h:/M:1: expected dir MODE UID GID PATH" },
 	{ "existed 0644 0 0 " SHA_A " relative/path\n", "h:/M:1: expected an absolute path" },
 	{ "existed 0644 0 0 " SHA_A " /etc/../shadow\n", "h:/M:1: expected an absolute path" },
+	/* the mode and owner left: the three, in range, or no path follows */
+	{ "existed 0644 0 0 " SHA_A " 0644:0 /etc/x\n", "h:/M:1: expected an absolute path" },
+	{ "existed 0644 0 0 " SHA_A " 0644:0:4294967295 /etc/x\n",
+	  "h:/M:1: expected an absolute path" },
+	{ "existed 0644 0 0 " SHA_A " 010000:0:0 /etc/x\n", "h:/M:1: expected an absolute path" },
+	{ "existed 0644 0 0 " SHA_A " 0644:0:0:/etc/x\n", "h:/M:1: expected an absolute path" },
 	{ "# header\nchanged 0644 0 0 /etc/x\n",
 	  "h:/M:2: expected existed, created, removed, action, owed, unit, command, rule, mount "
 	  "or of" },
