@@ -33,6 +33,22 @@ else
 	say local.cgroup none
 fi
 
+# KVM's nested virtualization, with its module: where it is on, a guest
+# given the host's CPU (host-model, host-passthrough) sees vmx or svm,
+# which only a host where it is on too can give it
+nested=none
+for m in kvm_intel kvm_amd; do
+	[ -r "/sys/module/$m/parameters/nested" ] || continue
+	IFS= read -r v <"/sys/module/$m/parameters/nested" || v=
+	case $v in
+	Y | y | 1) nested="on $m" ;;
+	N | n | 0) nested="off $m" ;;
+	*) nested="unknown $m $(oneline "$v")" ;;
+	esac
+	break
+done
+say local.nested "$nested"
+
 # TCP connects and names: every peer at once in one python3 (a compute
 # node has it: nova is Python); else a few processes per test: bash's
 # /dev/tcp (bash is essential on Debian; dash has none) or nc, bounded by

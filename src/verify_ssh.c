@@ -490,6 +490,60 @@ static void join_local(struct mr_verify_result *res, const struct mr_verify_ssh_
 	mr_buf_fini(&missing);
 }
 
+/* KVM's nested virtualization, into destination j: a guest started where
+ * it is on, given the host's CPU (cpu_mode host-model, nova's default for
+ * KVM, or host-passthrough), sees vmx or svm, which a host where it is off
+ * (or whose KVM has no such module) cannot give it: QEMU there refuses
+ * the incoming guest. */
+static void join_nested(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs,
+                        size_t n, size_t j)
+{
+	const struct mr_verify_ssh_host *d = &hs[j];
+	const char *dv = mr_facts_get(d->probe, "local.nested");
+	int d_on = dv && !strncmp(dv, "on ", 3);
+	int d_known = dv && (d_on || !strncmp(dv, "off ", 4) || !strcmp(dv, "none"));
+	struct mr_buf from;
+	mr_buf_init(&from);
+	const char *feature = NULL;
+	for (size_t i = 0; i < n && !d_on; i++) {
+		const struct mr_verify_ssh_host *s = &hs[i];
+		if (i == j || !probed(s) ||
+		    (s->cpu_mode && strcmp(s->cpu_mode, "host-model") != 0 &&
+		     strcmp(s->cpu_mode, "host-passthrough") != 0))
+			continue;
+		const char *sv = mr_facts_get(s->probe, "local.nested");
+		int s_on = sv && !strncmp(sv, "on ", 3);
+		int s_known = sv && (s_on || !strncmp(sv, "off ", 4) || !strcmp(sv, "none"));
+		if (s_known && !s_on)
+			continue;
+		if (!s_known || !d_known) {
+			mr_verify_result_add_pair_unexamined(
+				res, j, CHECK_LOCAL, "nested virtualization %s on %s, %s here: %s -> %s",
+				sv ? sv : "not told", s->name, dv ? dv : "not told", s->name, d->name);
+			mr_verify_result_unexamine_pair(res, i, j);
+			continue;
+		}
+		feature = strstr(sv, "kvm_amd") ? "svm" : "vmx";
+		mr_verify_result_fail_pair(res, i, j,
+		                           "nested virtualization %s on %s: guests started on %s "
+		                           "see %s",
+		                           !strcmp(dv, "none") ? "not available" : "off", d->name,
+		                           s->name, feature);
+		list_add(&from, "%s", s->name);
+	}
+	if (from.len)
+		mr_verify_result_add_finding(
+			res, j, MR_VERIFY_FAIL, CHECK_LOCAL,
+			"turn nested virtualization on here too (options kvm_intel nested=1, or "
+			"kvm_amd, in /etc/modprobe.d, then reload the module with no guest running), "
+			"or set [nova] cpu_mode = custom",
+			"nested virtualization %s here (%s), on on %s: guests started there with the "
+			"host's CPU see %s and cannot move here",
+			!strcmp(dv, "none") ? "not available" : "off",
+			!strcmp(dv, "none") ? "no kvm_intel or kvm_amd" : dv + 4, from.data, feature);
+	mr_buf_fini(&from);
+}
+
 /* One value compared across hosts: a host unknown is not compared, and
  * says so; each host that differs fails the pairs into it. */
 static void join_uniform(struct mr_verify_result *res, const struct mr_verify_ssh_host *hs,
@@ -649,6 +703,7 @@ void mr_verify_ssh_join(struct mr_verify_result *res, const struct mr_verify_ssh
 			join_dns(res, hs, n, i);
 			join_ssh(res, hs, n, i);
 			join_local(res, hs, n, i);
+			join_nested(res, hs, n, i);
 		}
 		join_tcp(res, hs, n, i);
 		join_tcp_unknown(res, hs, n, i);
@@ -995,6 +1050,8 @@ void mr_verify_ssh_gather(const struct mr_target *targets, const unsigned *liste
 		h->listener_port = listener_ports[i];
 		h->ssh_user = mr_xstrdup(user ? user->value : "nova");
 		h->shared_expected = shared_expected(tg->profile);
+		const struct mr_setting *mode = mr_profile_get(tg->profile, "nova", "cpu_mode");
+		h->cpu_mode = mode ? mr_xstrdup(mode->value) : NULL;
 		g.rep.hosts[i].name = mr_xstrdup(tg->name);
 	}
 	/* the fleet's phase 1 (no lock: verify changes nothing), then our
@@ -1035,6 +1092,7 @@ void mr_verify_ssh_hosts_free(struct mr_verify_ssh_host *hosts, size_t n)
 		free(h->address);
 		free(h->inbound);
 		free(h->ssh_user);
+		free(h->cpu_mode);
 		free(h->error);
 		mr_facts_free(h->facts);
 		mr_facts_free(h->probe);

@@ -53,6 +53,7 @@ struct mr_verify_ssh_host {
 	char *marker;          /* this host's marker (a file name), or NULL */
 	char *marker_error;    /* why there is none, or NULL */
 	int shared_expected;   /* the profile mounts shared instances, no block migration */
+	char *cpu_mode;        /* the profile's [nova] cpu_mode, or NULL (nova's default) */
 	/* `check` of the profile: settings drifted ("key: 'old' -> 'want'"),
 	 * and those that could not be checked. */
 	char **drift;

@@ -106,6 +106,8 @@ static char *good_probe(size_t i, const char *extra)
 	mr_buf_puts(&b, "probe=1\nuser=nova\nlocal.kvm=yes\nlocal.vhost-net=yes\nlocal.net/tun=yes\n"
 	                "local.cgroup=v2 cpuset cpu io memory hugetlb pids\ntcp.tool=bash\n"
 	                "ssh.as=runuser\n");
+	if (!extra || !strstr(extra, "local.nested="))
+		mr_buf_puts(&b, "local.nested=on kvm_intel\n");
 	for (size_t j = 0; j < N; j++) {
 		if (j == i)
 			continue;
@@ -441,6 +443,62 @@ static void test_local_no_answer(void **state)
 	}
 }
 
+/* KVM's nested virtualization off on host2, on on the others: the guests
+ * of host1 and host3, given the host's CPU, see vmx and cannot move to
+ * host2; the other way round they can. Not so with a custom CPU model;
+ * and a host whose probe does not tell leaves the pairs not examined. */
+static void test_nested(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *title, *host2, *mode;
+		int status;
+		const char *want, *not_want;
+	} nc[] = {
+		{ "off on host2", "off kvm_intel", NULL, 2,
+		  "host1 -> host2: nested virtualization off on host2: guests started on host1 see "
+		  "vmx",
+		  "host2 -> host1:" },
+		{ "... the finding", "off kvm_intel", "host-passthrough", 2,
+		  "host2 FAIL local sanity: nested virtualization off here (kvm_intel), on on host1, "
+		  "host3: guests started there with the host's CPU see vmx and cannot move here",
+		  NULL },
+		{ "no such module on host2", "none", "host-model", 2,
+		  "host3 -> host2: nested virtualization not available on host2", NULL },
+		{ "a custom CPU model has no vmx", "off kvm_intel", "custom", 0, NULL, "nested" },
+		{ "on everywhere", "on kvm_intel", NULL, 0, NULL, "nested" },
+		{ "not told by host2", "", NULL, 4,
+		  "host2 NOT EXAMINED local sanity: nested virtualization on kvm_intel on host1, not "
+		  "told here: host1 -> host2",
+		  "host2 -> host1 not examined" },
+	};
+	for (size_t c = 0; c < MR_ARRAY_LEN(nc); c++) {
+		struct mr_verify_result *res = libvirt_ok();
+		struct mr_verify_ssh_host *hs = hosts_of(&cases[0]);
+		char *extra = *nc[c].host2 ? mr_xasprintf("local.nested=%s\n", nc[c].host2)
+		                           : mr_xstrdup("local.nested=\n");
+		char *p = good_probe(1, extra);
+		if (!*nc[c].host2) { /* the line left out */
+			char *at = strstr(p, "local.nested=\n");
+			memmove(at, at + 14, strlen(at + 14) + 1);
+		}
+		mr_facts_free(hs[1].probe);
+		hs[1].probe = parse("host2", p);
+		for (size_t i = 0; i < N; i++)
+			hs[i].cpu_mode = nc[c].mode ? mr_xstrdup(nc[c].mode) : NULL;
+		mr_verify_ssh_join(res, hs, N);
+		char *d = digest(res);
+		if (mr_verify_exit_status(res) != nc[c].status || (nc[c].want && !strstr(d, nc[c].want)) ||
+		    (nc[c].not_want && strstr(d, nc[c].not_want)))
+			fail_msg("%s: exit %d\n%s", nc[c].title, mr_verify_exit_status(res), d);
+		free(d);
+		free(p);
+		free(extra);
+		mr_verify_ssh_hosts_free(hs, N);
+		mr_verify_result_free(res);
+	}
+}
+
 /* A ready cluster: every SSH-side check passes on every host. */
 static void test_status(void **state)
 {
@@ -496,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_inbound_unknown),
 		cmocka_unit_test(test_local_no_answer),
+		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_certain_failure),
 	};
