@@ -484,13 +484,14 @@ sshd_read() {
 		*) continue ;;
 		esac
 		# AllowGroups, DenyGroups: their groups looked up with the others,
-		# for their members (names only, unquoted as sshd reads them: a
-		# pattern is no group, and a word that getent would read as an
-		# option is none)
+		# for their members (names only, a word wholly quoted unquoted as
+		# sshd reads it: a pattern is no group, a word that getent would
+		# read as an option is none, and one quoted in part may be a part;
+		# ids.group_asked says which were)
 		case $kw in [Aa][Ll][Ll][Oo][Ww][Gg]* | [Dd][Ee][Nn][Yy][Gg]*)
 			set -f
 			for gn in $a; do
-				gn=${gn#[\"\']}; gn=${gn%[\"\']}
+				case $gn in \"*\" | \'*\') gn=${gn#?}; gn=${gn%?} ;; esac
 				case $gn in '' | -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac
 			done
 			set +f ;;
@@ -499,8 +500,11 @@ sshd_read() {
 		[Mm][Aa][Tt][Cc][Hh])
 			set -f; mg=
 			for w in $a; do
+				[ -z "$mg" ] || case $w in \"*\" | \'*\') w=${w#?}; w=${w%?} ;; esac
 				while [ -n "$mg" ] && [ -n "$w" ]; do
-					gn=${w%%,*}; gn=${gn#[\"\']}; gn=${gn%[\"\']}; gn=${gn#!}
+					gn=${w%%,*}
+					case $gn in \"*\" | \'*\') gn=${gn#?}; gn=${gn%?} ;; esac
+					gn=${gn#!}
 					case $gn in '' | -* | *[!A-Za-z0-9._-]*) ;; *) sshgroups="$sshgroups $gn" ;; esac
 					case $w in *,*) w=${w#*,} ;; *) w= ;; esac
 				done
@@ -607,6 +611,7 @@ if [ -z "$r" ]; then
 	case $nl${x#*"$nl--$nl"} in *"${nl}root:"*) say ids.group read ;; esac
 elif readable "$r/etc/passwd"; then pwf=$rf; say ids.passwd read; fi
 [ -z "$r" ] || ! readable "$r/etc/group" || say ids.group read
+[ -z "$sshgroups" ] || say ids.group_asked "${sshgroups# }"
 # account_of NAME: a_home and a_shell of NAME's first line in passwd
 # (getent's lines, up to --, or a tree's file); empty if none
 account_of() {

@@ -475,13 +475,16 @@ struct sshd_line {
 	const char *kw;
 	int kw_len;
 	char *args; /* the words as sshd reads them, one blank apart */
+	int blank_in_word; /* a word of sshd's holds a blank: args splits it */
 };
 
 /* ARGS as sshd (8.7 and later) splits them: blanks apart, "..." and '...'
- * quoting, \\, \" and \' escapes, and a word starting with '#' ends the
- * line: 'DenyUsers "nova"' names nova, 'AllowUsers admin # nova' does not.
- * A quoted blank comes out as a separator (no list here needs one). */
-static char *sshd_args(const char *raw)
+ * quoting, \\, \", \' and (unquoted) "\ " escapes, and a word starting
+ * with '#' ends the line: 'DenyUsers "nova"' names nova, 'AllowUsers admin
+ * # nova' does not. A blank inside a word ("domain users") comes out as a
+ * separator, and *blank_in_word says so: such a line's names are not the
+ * words of args. */
+static char *sshd_args(const char *raw, int *blank_in_word)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
@@ -494,11 +497,14 @@ static char *sshd_args(const char *raw)
 			mr_buf_putc(&b, ' ');
 		char quote = 0;
 		for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
-			if (*p == '\\' && (p[1] == '\\' || p[1] == '"' || p[1] == '\'')) {
+			if (*p == '\\' && (p[1] == '\\' || p[1] == '"' || p[1] == '\'' ||
+			                    (!quote && p[1] == ' '))) {
+				*blank_in_word |= p[1] == ' ';
 				mr_buf_putc(&b, *++p);
 			} else if (quote ? *p == quote : (*p == '"' || *p == '\'')) {
 				quote = quote ? 0 : *p;
 			} else {
+				*blank_in_word |= quote && (*p == ' ' || *p == '\t');
 				mr_buf_putc(&b, quote && *p == '\t' ? ' ' : *p);
 			}
 		}
@@ -518,7 +524,8 @@ static int sshd_line_parse(const char *v, struct sshd_line *l)
 	l->kw = end + 1;
 	const char *sp = strchr(l->kw, ' ');
 	l->kw_len = sp ? (int)(sp - l->kw) : (int)strlen(l->kw);
-	l->args = sshd_args(sp ? sp + 1 : "");
+	l->blank_in_word = 0;
+	l->args = sshd_args(sp ? sp + 1 : "", &l->blank_in_word);
 	return 0;
 }
 
@@ -651,14 +658,25 @@ static int in_group(const struct mr_facts *facts, const char *name, size_t n, co
 
 #define GROUP_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 
-/* Whether the probe looked name up (facts.sh, sshgroups): the group
- * database was read and name is a plain one. Of any other, the facts
- * cannot say whether it holds the user. */
+/* Whether the probe looked name up (facts.sh, sshgroups, which it lists
+ * in ids.group_asked): the group database was read and name is one it
+ * asked for, as it read the line. Of any other, the facts cannot say
+ * whether it holds the user. */
 static int group_looked_up(const struct mr_facts *facts, const char *name, size_t n)
 {
 	const char *read = mr_facts_get(facts, "ids.group");
-	return read && !strcmp(read, "read") && n > 0 && name[0] != '-' &&
-	       strspn(name, GROUP_NAME_CHARS) >= n;
+	const char *asked = mr_facts_get(facts, "ids.group_asked");
+	if (!read || strcmp(read, "read") != 0 || !asked || !n || name[0] == '-' ||
+	    strspn(name, GROUP_NAME_CHARS) < n)
+		return 0;
+	for (const char *p = asked; *p;) {
+		size_t wn = strcspn(p, " ");
+		if (wn == n && !strncmp(p, name, n))
+			return 1;
+		p += wn;
+		p += strspn(p, " ");
+	}
+	return 0;
 }
 
 /* How an AllowGroups or DenyGroups list (blanks apart) takes user: 1 a
@@ -1066,7 +1084,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		           : kw_is(&l, "DenyGroups")  ? LIST_DENY_GROUPS
 		                                      : -1;
 		if (kw_is(&l, "Match")) {
-			scope = match_scope(facts, l.args, user, a->gid);
+			scope = l.blank_in_word ? SCOPE_UNKNOWN
+			                        : match_scope(facts, l.args, user, a->gid);
 			if (inc_ctx == SCOPE_NOT || (inc_ctx == SCOPE_UNKNOWN && scope != SCOPE_NOT))
 				scope = inc_ctx;
 			all_block = scope == SCOPE_USER && !strcasecmp(l.args, "all");
@@ -1092,7 +1111,8 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			}
 		} else if (list >= 0) {
 			int allow = list == LIST_ALLOW_USERS || list == LIST_ALLOW_GROUPS;
-			int named = list == LIST_ALLOW_USERS || list == LIST_DENY_USERS
+			int named = l.blank_in_word ? -1
+			            : list == LIST_ALLOW_USERS || list == LIST_DENY_USERS
 			                    ? users_name(l.args, user)
 			                    : groups_name(facts, l.args, user, a->gid);
 			sshd_list_add(&lists[slot][list], allow, named, where, l.args);

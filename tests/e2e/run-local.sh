@@ -388,6 +388,13 @@ printf 'DenyGroups "sshusers"\n' > "$SSHD/etc/ssh/sshd_config"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: DenyGroups of a group of nova's, quoted" \
 	"ssh\.sshd +failed +/etc/ssh/sshd_config:1 sets DenyGroups sshusers: sshd refuses nova, a member" "$out"
+# ... a quoted name with a blank is one group to sshd, not two: not
+# judged by the groups its words name (nova is in sshusers)
+printf 'AllowGroups "domain sshusers"\n' > "$SSHD/etc/ssh/sshd_config"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: AllowGroups of a quoted name with a blank is not checked" \
+	"not checked \(1\): ssh\.sshd_groups \(/etc/ssh/sshd_config:1\)" "$out"
+expect_no_grep "... and not judged by its words" "ssh\.sshd +ok" "$out"
 sed -i 's/^sshusers:x:120:admin,nova$/sshusers:x:120:admin/' "$SSHD/etc/group"
 # Match Group: the group looked up, the block judged for nova
 printf 'Match Group sshusers,!wheel\n\tChrootDirectory /srv/%%u\n' > "$SSHD/etc/ssh/sshd_config"

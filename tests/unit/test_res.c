@@ -1732,7 +1732,7 @@ static void test_qemu_port_range(void **state)
 	"user.nova=64060:64060:/var/lib/nova:/bin/sh\ngroup.nova=64060\ngroup.kvm=994\n"
 #define SSHD(FILE, LINE, TEXT) "sshd.line=" FILE " " #LINE " " TEXT "\n"
 #define MAIN "/etc/ssh/sshd_config"
-#define GROUPS_READ "ids.group=read\n"
+#define GROUPS_READ "ids.group=read\nids.group_asked=wheel nova ssh kvm sftponly\n"
 #define PASSED                                                                                \
 	"passed ssh.sshd: takes the key: no line of /etc/ssh/sshd_config or its Includes refuses " \
 	"nova's key login\n"
@@ -1817,6 +1817,26 @@ static const struct sshd_case sshd_cases[] = {
 	  "group.ssh=120\ngroup.ssh.members=nova\n",
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:5 sets DenyGroups ssh: sshd refuses nova, a "
 	  "member\n" },
+	/* a name the probe did not ask for as sshd reads it (found by a
+	 * review): "users"x is usersx to sshd; "domain users" one group */
+	{ "DenyGroups of a name the probe did not ask for",
+	  GROUPS_READ SSHD(MAIN, 5, "DenyGroups \"users\"x"),
+	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
+	{ "AllowGroups of a quoted name with a blank",
+	  GROUPS_READ "group.users=100\ngroup.users.members=nova\n"
+	  SSHD(MAIN, 5, "AllowGroups \"domain users\""),
+	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
+	{ "DenyGroups of an escaped blank",
+	  GROUPS_READ "group.users=100\ngroup.users.members=nova\n"
+	  SSHD(MAIN, 5, "DenyGroups domain\\ users"),
+	  "unchecked ssh.sshd_groups /etc/ssh/sshd_config:5\n" },
+	{ "AllowUsers of a quoted pattern with a blank", SSHD(MAIN, 5, "AllowUsers \"nova admin\""),
+	  "unchecked ssh.sshd_users /etc/ssh/sshd_config:5\n" },
+	{ "a Match of a quoted group list: the names as sshd reads them",
+	  GROUPS_READ "group.sftponly=1001\ngroup.sftponly.members=nova\n"
+	  SSHD(MAIN, 7, "Match Group \"sftponly,!wheel\"") SSHD(MAIN, 8, "ChrootDirectory /srv/%u"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets ChrootDirectory /srv/%u: sshd shuts "
+	  "nova in there, away from its shell and the instances directory\n" },
 	{ "after a Match on the connection: not checked, until Match all",
 	  SSHD(MAIN, 7, "Match Address 10.0.0.0/8") SSHD(MAIN, 8, "PubkeyAuthentication no")
 	  SSHD(MAIN, 9, "Match all") SSHD(MAIN, 10, "DenyUsers nova"),
@@ -1888,11 +1908,11 @@ static const struct sshd_case sshd_cases[] = {
 	  "unchecked ssh.sshd_match /etc/ssh/sshd_config.d/backup.conf:2\n" },
 	{ "a Match for a group nova is not in",
 	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
-	  "ids.group=read\ngroup.sftponly=1001\ngroup.sftponly.members=alice\n",
+	  GROUPS_READ "group.sftponly=1001\ngroup.sftponly.members=alice\n",
 	  PASSED },
 	{ "... or that no host has",
 	  SSHD(MAIN, 7, "Match Group sftponly") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
-	  "ids.group=read\n", PASSED },
+	  GROUPS_READ, PASSED },
 	/* ... said only where the group database was read (found by a
 	 * review: /etc/group unreadable, the Match skipped, green) */
 	{ "... the groups not read: not checked",
@@ -1901,12 +1921,12 @@ static const struct sshd_case sshd_cases[] = {
 	  "unchecked ssh.sshd_match /etc/ssh/sshd_config:8\n" },
 	{ "a Match for a group nova is in",
 	  SSHD(MAIN, 7, "Match Group sftponly,wheel") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
-	  "ids.group=read\ngroup.sftponly=1001\ngroup.sftponly.members=alice,nova\n",
+	  GROUPS_READ "group.sftponly=1001\ngroup.sftponly.members=alice,nova\n",
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:8 sets ChrootDirectory /srv/%u: sshd shuts "
 	  "nova in there, away from its shell and the instances directory\n" },
 	{ "... its own group negated",
 	  SSHD(MAIN, 7, "Match Group wheel,!nova") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
-	  "ids.group=read\n", PASSED },
+	  GROUPS_READ, PASSED },
 	{ "a group pattern, or the user and the connection: not checked",
 	  SSHD(MAIN, 7, "Match Group sftp*") SSHD(MAIN, 8, "ChrootDirectory /srv/%u")
 	  SSHD(MAIN, 9, "Match User nova Address 10.0.0.0/8") SSHD(MAIN, 10, "ForceCommand x"),
