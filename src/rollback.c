@@ -601,7 +601,10 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 				n_edited++;
 				continue;
 			}
-			it->note = mr_xasprintf("changed after run %s; restored (--force)", run->id);
+			it->note = mr_xasprintf("changed after run %s%s%s%s; restored (--force)",
+			                        run->id, r->meta_edit ? " (" : "",
+			                        r->meta_edit ? r->meta_edit : "",
+			                        r->meta_edit ? ")" : "");
 		}
 		r->backup = r->st.exists ? mr_xasprintf("%s%s", dir, r->bf->path) : NULL;
 		char hex[2 * MR_SHA256_LEN + 1];

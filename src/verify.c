@@ -267,13 +267,23 @@ static int examine(struct job *j, struct mr_error **err)
 		}
 	}
 	if (!j->conn) {
+		/* both failed: the read-write reason too, where it differs */
+		virErrorPtr e = virGetLastError();
+		const char *ro = e && e->message ? e->message : "unknown libvirt error";
+		if (rw_refused && strcmp(rw_refused, ro) != 0)
+			mr_error_add(err, MR_ERR_HOST, t->name,
+				     "%s: cannot connect: %s (read-write: %s)", t->uri, ro,
+				     rw_refused);
+		else
+			mr_error_add(err, MR_ERR_HOST, t->name, "%s: cannot connect: %s", t->uri,
+				     ro);
+		virResetLastError();
 		free(rw_refused);
-		lv_error(err, t->name, t->uri, "cannot connect");
 		return -1;
 	}
 	if (rw_refused) {
-		j->h.domcaps_error = mr_xasprintf("they need a read-write connection, refused: %s",
-						  rw_refused);
+		j->h.domcaps_error = mr_xasprintf(
+			"they need a read-write connection, which failed: %s", rw_refused);
 		free(rw_refused);
 	}
 	/* A peer that stops answering closes the connection after about

@@ -112,7 +112,11 @@ for f in h["files"]:
     print("file", f["path"], f["changed"], bool(f["diff"]), f["error"] is not None)' 2>&1)
 expect_grep "json: the run it refused to undo" "^rollback 4 $run3 failed\$" "$res"
 expect_grep "json: the edited file, its diff and error" "^file /etc/libvirt/libvirtd.conf False True True\$" "$res"
+# --force, the mode changed too: content, mode and owner of before the run
+chmod 0600 "$ROOT/etc/libvirt/qemu.conf"
 out=$(mr rollback --force -l --root "$ROOT" 2>&1); expect_status "rollback --force" 2 $? "$out"
+expect_grep "... says what it overrode" \
+	"/etc/libvirt/qemu.conf: changed after run $run3 \(mode and owner 0600 0:[0-9]+, the run left 0640 0:[0-9]+\); restored \(--force\)" "$out"
 if [ "$(snap)" = "$before" ]; then ok "--force restores the originals"
 else not_ok "--force restores the originals" "$(diff <(echo "$before") <(snap))"; fi
 

@@ -86,9 +86,13 @@ chmod -R a+rX "$DIR"
 # one made nobody's
 run() {
 	local drop=()
-	if [ "$1" = denied ]; then
+	if [ "$1" != allowed ]; then
 		chown nobody /run/libvirt/libvirt-sock || return 1
 		drop=(setpriv --bounding-set -dac_override,-dac_read_search)
+	fi
+	if [ "$1" = "denied both" ]; then
+		chown nobody /run/libvirt/libvirt-sock-ro && chmod 0700 /run/libvirt/libvirt-sock-ro ||
+			return 1
 	fi
 	"${drop[@]}" env LD_PRELOAD="$PRELOAD" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
@@ -103,8 +107,15 @@ expect_no_fixed "read-write refused: the host is still examined" "cannot connect
 expect_fixed "... connected, read-only" "  libvirt: connection                                   : PASS" "$out"
 expect_fixed "... its guests read" "1 active guest" "$out"
 expect_fixed "... the custom model not examined, and why" \
-	"cpu_model 'Haswell-noTSX': usability unknown on node4 (no domain capabilities: they need a read-write connection, refused: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied)" "$out"
+	"cpu_model 'Haswell-noTSX': usability unknown on node4 (no domain capabilities: they need a read-write connection, which failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied)" "$out"
 expect_fixed "... so the CPU check is not examined" "  libvirt: CPU compatible with the other hosts          : NOT EXAMINED" "$out"
+# not examined (4), whatever else: this host has no sshd
+expect_fixed "... exit 4" "status 4" "$out"
+
+# both refused: the host cannot be examined, and both reasons are said
+out=$(unshare -m -n --propagation private bash "$DIR/ns.sh" "$DIR" bash -c 'run "denied both"' 2>&1)
+expect_fixed "both refused: cannot connect, with both reasons" \
+	"node4: test+unix://$DIR/node4.xml: cannot connect: Failed to connect socket to '/var/run/libvirt/libvirt-sock-ro': Permission denied (read-write: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied)" "$out"
 
 # the same daemon, the read-write socket open to the operator: domain
 # capabilities read, the model usable
