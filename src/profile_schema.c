@@ -565,6 +565,8 @@ static char *check_nfs_export(const char *value)
 		return expected("PATH CLIENT(OPTIONS)... with a PATH " CANONICAL, value);
 	p += n;
 	int clients = 0;
+	const char *ro_client = NULL; /* the first, said once the line is read */
+	size_t ro_len = 0;
 	while ((n = next_word(&p))) {
 		const char *w = p;
 		p += n;
@@ -579,6 +581,18 @@ static char *check_nfs_export(const char *value)
 		if (!good_host_pattern(w, hn) ||
 		    (open && (w[n - 1] != ')' || !good_options(open + 1, (size_t)(w + n - open - 2)))))
 			return expected("PATH CLIENT(OPTIONS)...", value);
+		/* exports(5) serves a client read-only unless it says rw: nova
+		 * and QEMU write the instances there */
+		int rw = 0;
+		for (const char *o = open ? open + 1 : NULL; o && o < w + n - 1;) {
+			size_t on = strcspn(o, ",)");
+			rw |= on == 2 && !strncmp(o, "rw", 2);
+			o += on + 1;
+		}
+		if (!rw && !ro_client) {
+			ro_client = w;
+			ro_len = n;
+		}
 		/* A network client is checked as one. */
 		char *host = mr_xstrndup(w, hn);
 		char *m = NULL;
@@ -591,6 +605,11 @@ static char *check_nfs_export(const char *value)
 	}
 	if (!clients)
 		return expected("PATH CLIENT(OPTIONS)... with at least one client", value);
+	if (ro_client)
+		return mr_xasprintf("client '%.*s' would get the directory read-only (exports(5) "
+		                    "serves ro unless the options say rw), and nova writes the "
+		                    "instances there: give it rw",
+		                    (int)ro_len, ro_client);
 	return NULL;
 }
 

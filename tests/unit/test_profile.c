@@ -251,8 +251,16 @@ static const struct type_case type_cases[] = {
 	/* nfs export */
 	{ "nfs", "export", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)",
 	  NULL },
-	{ "nfs", "export", "/srv a.example(rw) *.example(ro) @compute(rw,sync)", NULL },
-	{ "nfs", "export", "/srv host", NULL },
+	{ "nfs", "export", "/srv a.example(rw) *.example(ro,rw) @compute(rw,sync)", NULL },
+	/* read-only, said or by default (found by a review: green, and
+	 * served ro) */
+	{ "nfs", "export", "/srv host",
+	  "nfs.export: client 'host' would get the directory read-only (exports(5) serves ro "
+	  "unless the options say rw), and nova writes the instances there: give it rw" },
+	{ "nfs", "export", "/srv a(rw) 10.20.0.0/24(ro,sync)",
+	  "nfs.export: client '10.20.0.0/24(ro,sync)' would get the directory read-only "
+	  "(exports(5) serves ro unless the options say rw), and nova writes the instances there: "
+	  "give it rw" },
 	{ "nfs", "export", "srv host(rw)",
 	  "nfs.export: expected PATH CLIENT(OPTIONS)... with an absolute PATH, got 'srv host(rw)'" },
 	{ "nfs", "export", "/srv",
