@@ -338,18 +338,26 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 	free(origin);
 }
 
+/* A mount line's fields (at most six) in f[] (borrowed from value,
+ * lengths in fn[]); their number. */
+static size_t fstab_fields(const char *value, const char **f, size_t *fn)
+{
+	size_t nf = 0;
+	const char *p = value;
+	for (size_t w; nf < 6 && (w = word(&p)); p += w) {
+		f[nf] = p;
+		fn[nf++] = w;
+	}
+	return nf;
+}
+
 /* "SPEC MOUNTPOINT TYPE OPTS [DUMP [PASS]]" as the Fstab lens's tree. The
  * fields are returned in f[] (borrowed from s, lengths in fn[]). */
 static size_t plan_fstab(struct mr_plan *plan, struct mr_plan_file *file,
                          const struct mr_setting *s, const char **f, size_t *fn)
 {
 	static const char *const labels[] = { "spec", "file", "vfstype", NULL, "dump", "passno" };
-	size_t nf = 0;
-	const char *p = s->value;
-	for (size_t w; nf < 6 && (w = word(&p)); p += w) {
-		f[nf] = p;
-		fn[nf++] = w;
-	}
+	size_t nf = fstab_fields(s->value, f, fn);
 	struct mr_buf kids;
 	mr_buf_init(&kids);
 	for (size_t i = 0; i < nf; i++) {
@@ -514,6 +522,15 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		free(where);
 		free(origin);
 	}
+	/* a line at nova.conf's instances directory, where the probe did
+	 * not look (it looks at the profile's, else nova's default) */
+	int mounts_nova = 0;
+	for (size_t i = 0; i < n && nova_inst; i++) {
+		const char *f[6];
+		size_t fn[6];
+		mounts_nova |= fstab_fields(mo[i]->value, f, fn) >= 2 && fn[1] == strlen(nova_inst) &&
+		               !strncmp(f[1], nova_inst, fn[1]);
+	}
 	int mounts_instances = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *f[6];
@@ -521,7 +538,9 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		plan_fstab(plan, file, mo[i], f, fn);
 		char *mp = mr_xstrndup(f[1], fn[1]);
 		char *origin = mr_plan_origin_of(mo[i]);
-		int is_instances = inst && !strcmp(mp, inst);
+		int probed = inst && !strcmp(mp, inst);
+		int at_nova = !probed && nova_inst && !strcmp(mp, nova_inst);
+		int is_instances = probed || at_nova;
 		uid_t uid = (uid_t)-1;
 		gid_t gid = (gid_t)-1;
 		if (is_instances && user_ids(facts, "nova", &uid, &gid) < 0)
@@ -534,11 +553,20 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			mr_plan_dir_at_least(plan, mp, is_instances ? 0701 : 0, uid, gid,
 			                     is_instances ? "nfs.instances_dir" : "nfs.mount_point",
 			                     origin);
-		if (is_instances) {
+		if (probed) {
 			plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
 			             origin);
 			check_mounted_by(plan, mp, origin);
 			check_instances_opts(plan, f[3], fn[3], mp, origin);
+		} else if (at_nova) {
+			/* its options are judged; what is mounted there, not seen */
+			check_instances_opts(plan, f[3], fn[3], mp, origin);
+			char *where = mr_xasprintf("%s: whether %s, nova.conf's instances_path, is "
+			                           "mounted (set [nova] instances_path = %s to have it "
+			                           "examined and mounted)",
+			                           origin, mp, mp);
+			mr_plan_unchecked(plan, "nfs.mounted", where);
+			free(where);
 		} else {
 			/* the probe looks at what is mounted at the instances
 			 * directory only: another mount point is not examined, and
@@ -547,7 +575,7 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			mr_plan_unchecked(plan, "nfs.mounted", where);
 			free(where);
 		}
-		if (is_instances && nova_inst && strcmp(nova_inst, mp) != 0)
+		if (probed && nova_inst && strcmp(nova_inst, mp) != 0 && !mounts_nova)
 			mr_plan_fail(plan, "nfs.mount", origin,
 			             "nova-compute keeps its instances in %s (%s), not in %s where the "
 			             "share is mounted; set [nova] instances_path",
@@ -559,6 +587,14 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	/* [nova] instances_path elsewhere: nova keeps its instances on the
 	 * local disk, and the share is no shared storage to it */
 	const struct mr_setting *ip = mr_profile_get(profile, "nova", "instances_path");
+	if (!ip && nova_inst && !mounts_instances) {
+		char *origin = mr_plan_origin_of(mo[0]);
+		mr_plan_fail(plan, "nfs.mount", origin,
+		             "no mount line mounts the share at %s, where nova-compute keeps its "
+		             "instances (%s); set [nova] instances_path",
+		             nova_inst, because ? because : "nova's default");
+		free(origin);
+	}
 	if (ip && !mounts_instances) {
 		char *origin = mr_plan_origin_of(mo[0]), *at = mr_plan_origin_of(ip);
 		mr_plan_fail(plan, "nfs.mount", origin,

@@ -496,6 +496,8 @@ char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile 
 	}
 	char *name = NULL;
 	char *path = interpolated(facts, profile, major, "DEFAULT", inst, 0, &name);
+	if (path)
+		mr_path_tidy(path); /* state_path = /var/lib/nova/: one directory */
 	if (path && !strncmp(path, "$pybasedir", 10)) {
 		/* nova's package directory, on this host's own disk */
 		char *why = mr_xasprintf("%s%s%s", *because ? *because : "", *because ? "; " : "",

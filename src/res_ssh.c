@@ -669,14 +669,10 @@ static int group_looked_up(const struct mr_facts *facts, const char *name, size_
 	if (!read || strcmp(read, "read") != 0 || !asked || !n || name[0] == '-' ||
 	    strspn(name, GROUP_NAME_CHARS) < n)
 		return 0;
-	for (const char *p = asked; *p;) {
-		size_t wn = strcspn(p, " ");
-		if (wn == n && !strncmp(p, name, n))
-			return 1;
-		p += wn;
-		p += strspn(p, " ");
-	}
-	return 0;
+	char *one = mr_xstrndup(name, n);
+	int in = mr_str_has_word(asked, one);
+	free(one);
+	return in;
 }
 
 /* How an AllowGroups or DenyGroups list (blanks apart) takes user: 1 a

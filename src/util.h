@@ -116,6 +116,9 @@ unsigned mr_str_distance(const char *a, const char *b);
 const char *mr_str_suggest(const char *word, const char *const *candidates, size_t n);
 /* Contains a byte < 0x20 (other than tab) or 0x7f. */
 int mr_str_has_control(const char *s);
+/* An absolute path as the kernel reads it, in place: each run of '/' one,
+ * no trailing '/' (but "/"). */
+void mr_path_tidy(char *path);
 /* Is word one of list's space-separated words? (list may be NULL) */
 int mr_str_has_word(const char *list, const char *word);
 /* OpenSSH's pattern match (match_pattern): '*' any run of characters, '?'

@@ -196,6 +196,17 @@ void mr_buf_put_shown(struct mr_buf *b, const char *s, size_t n)
 	}
 }
 
+void mr_path_tidy(char *path)
+{
+	char *out = path;
+	for (const char *p = path; *p; p++)
+		if (*p != '/' || out == path || out[-1] != '/')
+			*out++ = *p;
+	if (out > path + 1 && out[-1] == '/')
+		out--;
+	*out = '\0';
+}
+
 int mr_str_has_word(const char *list, const char *word)
 {
 	size_t n = strlen(word);

@@ -174,6 +174,27 @@ expect_grep "... naming where, and why" "nfs\.mount +failed +nova-compute keeps 
 printf '[DEFAULT]\nstate_path = /var/lib/nova\n' > "$nc"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
 expect_status "client: ... its default, where the share is: in the desired state" 0 "$st" "$out"
+# ... spelt with a trailing slash: the same directory (found by a review)
+printf '[DEFAULT]\nstate_path = /var/lib/nova/\n' > "$nc"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_status "client: state_path with a trailing slash: in the desired state" 0 "$st" "$out"
+# the share mounted where nova.conf keeps the instances, the profile
+# silent: its options judged as the instances directory's (found by a
+# review: green, ro and noauto unseen), what is mounted there not checked
+printf '[DEFAULT]\ninstances_path = /srv/nova/instances\n' > "$nc"
+printf '[nfs]\nrole = client\nmount = nfs1:/ /srv/nova/instances nfs4 ro,noauto 0 0\n' > novapath.ini
+out=$(mr check --local --root "$CLIENT" -p novapath.ini 2>&1); st=$?
+expect_status "client: the share at nova.conf's instances_path: check fails (and drifts)" 6 "$st" "$out"
+expect_grep "... its ro refused" "nfs\.mount +failed +'ro' mounts /srv/nova/instances read-only" "$out"
+expect_grep "... its noauto refused" "nfs\.mount +failed +'noauto' leaves /srv/nova/instances unmounted" "$out"
+expect_grep "... whether it is mounted, not checked, and how to have it" \
+	"nfs\.mounted \(novapath\.ini:3: whether /srv/nova/instances, nova\.conf's instances_path, is mounted \(set \[nova\] instances_path = /srv/nova/instances" "$out"
+# the share mounted where nova keeps nothing
+printf '[DEFAULT]\nstate_path = /var/lib/nova\n' > "$nc"
+printf '[nfs]\nrole = client\nmount = nfs1:/ /mnt/share nfs4 rw 0 0\n' > elsewhere.ini
+out=$(mr check --local --root "$CLIENT" -p elsewhere.ini 2>&1); st=$?
+expect_status "client: the share mounted where nova keeps nothing: check fails (and drifts)" 6 "$st" "$out"
+expect_grep "... saying where nova keeps them" "nfs\.mount +failed +no mount line mounts the share at /var/lib/nova/instances, where nova-compute keeps its instances" "$out"
 # ${NAME} as oslo.config substitutes it, from the option's own section
 printf '[DEFAULT]\nstate_path = /var/lib/nova\ninstances_path = ${state_path}/instances\n' > "$nc"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?

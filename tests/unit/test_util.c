@@ -242,10 +242,30 @@ static void test_shown(void **state)
 	mr_error_free(err);
 }
 
+static void test_path_tidy(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "/var/lib/nova//instances", "/var/lib/nova/instances" },
+		{ "/var/lib/nova/instances/", "/var/lib/nova/instances" },
+		{ "//srv///nova/", "/srv/nova" },
+		{ "/", "/" },
+		{ "///", "/" },
+		{ "/a", "/a" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *p = mr_xstrdup(cases[i][0]);
+		mr_path_tidy(p);
+		assert_string_equal(p, cases[i][1]);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_str_wild),
+		cmocka_unit_test(test_path_tidy),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_distance_and_suggest),
 		cmocka_unit_test(test_loopback),
