@@ -1111,8 +1111,10 @@ if [ -n "$xuser" ]; then
 	fi
 	# its ssh client's configuration: the lines of ~/.ssh/config,
 	# ssh_config and ssh_config.d that bear on a key login to a peer and
-	# its host key ("FILE LINE KEYWORD"), and Include lines but for
-	# ssh_config.d's own (read here)
+	# its host key: the identity, the port, the host key, the algorithms,
+	# the address family, the methods, Match and canonical names ("FILE
+	# LINE KEYWORD"), and Include lines but for ssh_config.d's own (read
+	# here)
 	hd=${a_home%/}
 	for f in ${hd:+"$r$hd/.ssh/config"} "$r/etc/ssh/ssh_config" "$r"/etc/ssh/ssh_config.d/*.conf; do
 		readable "$f" || continue
@@ -1124,7 +1126,10 @@ if [ -n "$xuser" ]; then
 			[Gg][Ll][Oo][Bb][Aa][Ll][Kk]* | [Ii][Dd][Ee][Nn][Tt][Ii]* | [Pp][Oo][Rr][Tt] | \
 			[Hh][Oo][Ss][Tt][Kk][Ee][Yy][Aa]* | [Pp][Uu][Bb][Kk][Ee][Yy]* | \
 			[Kk][Nn][Oo][Ww][Nn]* | [Pp][Rr][Oo][Xx][Yy]* | [Cc][Ee][Rr][Tt][Ii][Ff]* | \
-			[Uu][Ss][Ee][Rr] | [Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee] | [Bb][Aa][Tt][Cc][Hh]*)
+			[Uu][Ss][Ee][Rr] | [Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee] | [Bb][Aa][Tt][Cc][Hh]* | \
+			[Rr][Ee][Vv][Oo][Kk]* | [Pp][Rr][Ee][Ff][Ee][Rr]* | [Kk][Ee][Xx]* | \
+			[Cc][Ii][Pp][Hh][Ee][Rr]* | [Mm][Aa][Cc][Ss] | [Aa][Dd][Dd][Rr][Ee][Ss][Ss]* | \
+			[Cc][Hh][Ee][Cc][Kk][Hh]* | [Mm][Aa][Tt][Cc][Hh] | [Cc][Aa][Nn][Oo][Nn]*)
 				say ssh.client "${f#"$r"} $n $kw" ;;
 			[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
 				case $l in

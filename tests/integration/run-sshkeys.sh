@@ -110,6 +110,21 @@ out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: nova's ssh client configuration is said not checked" \
 	'ssh\.client_config \(/etc/ssh/ssh_config\.d/20-site\.conf:2 IdentitiesOnly\) ssh\.client_config \(/etc/ssh/ssh_config\.d/20-site\.conf:3 IdentityFile\)' "$out"
 expect_no_grep "tree: ... not the Include of ssh_config.d" 'ssh_config:1' "$out"
+# ... and the algorithms, the methods, revoked keys, the address family and
+# Match (found by a review: none was said)
+printf 'KexAlgorithms sntrup761x25519-sha512@openssh.com
+PreferredAuthentications password
+RevokedHostKeys /etc/ssh/revoked
+AddressFamily inet6
+Match exec "test -e /x"
+  Ciphers aes256-ctr
+  MACs hmac-sha2-512
+' > host/etc/ssh/ssh_config.d/30-more.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+for kw in 1:KexAlgorithms 2:PreferredAuthentications 3:RevokedHostKeys 4:AddressFamily 5:Match 6:Ciphers 7:MACs; do
+	expect_grep "tree: ... ${kw#*:} is said not checked" \
+		"ssh\.client_config \(/etc/ssh/ssh_config\.d/30-more\.conf:${kw%%:*} ${kw#*:}\)" "$out"
+done
 rm -r host/etc/ssh/ssh_config host/etc/ssh/ssh_config.d
 # SELinux enforcing: sshd checks ~/.ssh's label, which is not examined
 mkdir -p host/etc/selinux
