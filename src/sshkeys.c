@@ -140,13 +140,14 @@ static long days_from_civil(long y, long m, long d)
 	return era * 146097 + doe - 719468;
 }
 
-enum expiry { EXPIRY_AHEAD, EXPIRY_PAST, EXPIRY_UNREADABLE };
+enum expiry { EXPIRY_AHEAD, EXPIRY_PAST, EXPIRY_ZONE, EXPIRY_UNREADABLE };
 
 /* An expiry-time="YYYYMMDD[HHMM[SS]]" value (quotes included) as every
  * sshd reads it: in the host's time zone, which is not known here, so
- * past only when past in every zone (UTC-12 the last); with a Z or UTC
- * suffix (newer OpenSSH) in UTC. Unreadable when no sshd reads a time in
- * it: sshd then refuses the whole line. */
+ * past only when past in every zone (UTC-12 the last), ahead only when
+ * ahead in every zone (UTC+14 the first), else EXPIRY_ZONE; with a Z or
+ * UTC suffix (newer OpenSSH) in UTC. Unreadable when no sshd reads a time
+ * in it: sshd then refuses the whole line. */
 static enum expiry expiry_of(const char *v, size_t n, time_t now)
 {
 	if (n < 2 || v[0] != '"' || v[n - 1] != '"')
@@ -176,9 +177,11 @@ static enum expiry expiry_of(const char *v, size_t n, time_t now)
 		return EXPIRY_UNREADABLE;
 	long long at = (long long)days_from_civil(f[0], f[1], f[2]) * 86400 + f[3] * 3600 +
 	               f[4] * 60 + f[5];
-	if (!utc)
-		at += 12 * 3600;
-	return (long long)now > at ? EXPIRY_PAST : EXPIRY_AHEAD;
+	if (utc)
+		return (long long)now > at ? EXPIRY_PAST : EXPIRY_AHEAD;
+	if ((long long)now > at + 12 * 3600)
+		return EXPIRY_PAST;
+	return (long long)now > at - 14 * 3600 ? EXPIRY_ZONE : EXPIRY_AHEAD;
 }
 
 /* Whether name (n bytes) is an authorized_keys option some OpenSSH knows
@@ -307,7 +310,7 @@ static enum line_use line_use(const struct mr_ssh_key_line *k, time_t now,
 			use = LINE_BLOCKS;
 		} else if (option_is(&o, "expiry-time")) {
 			enum expiry e = expiry_of(o.value, o.value_len, now);
-			if (e != EXPIRY_AHEAD) {
+			if (e != EXPIRY_AHEAD && e != EXPIRY_ZONE) {
 				*why = o;
 				return LINE_DEAD;
 			}
@@ -536,11 +539,17 @@ char *mr_ssh_authorized_doubts(const char *text, size_t len, const char *key, ti
 			enum line_use use = line_use(&k, now, &why, &reason);
 			int from = 0;
 			const char *q = k.options, *qe = q ? q + k.options_len : NULL;
+			/* refused from some addresses, or already expired where
+			 * the host's time zone is one of some */
 			while (use == LINE_MAYBE && next_option(&q, qe, &o))
-				if (option_is(&o, "from")) {
+				if (option_is(&o, "from") ||
+				    (option_is(&o, "expiry-time") &&
+				     expiry_of(o.value, o.value_len, now) == EXPIRY_ZONE)) {
 					from = 1;
-					mr_buf_printf(&doubt, "%s%ld %.*s", doubt.len ? ", " : "", line,
-					              (int)o.item_len, o.item);
+					mr_buf_printf(&doubt, "%s%ld %.*s%s", doubt.len ? ", " : "", line,
+					              (int)o.item_len, o.item,
+					              option_is(&o, "from") ? ""
+					                                    : " (passed in some time zones)");
 				}
 			/* the first line sshd takes now from any address settles it */
 			if (use != LINE_DEAD && !from) {

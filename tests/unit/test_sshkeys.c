@@ -383,6 +383,13 @@ static void test_authorized_doubts(void **state)
 		{ "expiry-time=\"20990101\" ssh-ed25519 " K1 " a\nfrom=\"10.0.0.1\" ssh-ed25519 " K2
 		  " b\n",
 		  "2 from=\"10.0.0.1\" (admin (SHA256:" },
+		/* an expiry passed in some time zones (NOW is 12:00 UTC: this is
+		 * 10:00 UTC+0, passed, or 23:00 the day before in UTC+13, not):
+		 * the host's zone decides, not known (found by a review: green) */
+		{ "expiry-time=\"202612051000\" ssh-ed25519 " K1 " a\n",
+		  "1 expiry-time=\"202612051000\" (passed in some time zones) (nova@cluster (SHA256:" },
+		/* ... ahead in every zone (UTC+14 the first): no doubt */
+		{ "expiry-time=\"202612060300\" ssh-ed25519 " K1 " a\n", NULL },
 		/* another key's from= is not the profile's business */
 		{ "from=\"10.0.0.1\" ssh-ed25519 " K3 " other\nssh-ed25519 " K1 " a\n", NULL },
 		{ "", NULL },
