@@ -597,6 +597,15 @@ static int host_key_parse(const char *line, struct host_key *hk)
 
 /* Lines migready may judge: a plain list of names, no marker, no hash, no
  * pattern. */
+/* A line whose one name is hashed (|1|SALT|HASH, as HashKnownHosts
+ * writes it): it names one host, found by hashing a name the same way. */
+static int hashed_line(const char *p, const char *end)
+{
+	while (p < end && is_blank(*p))
+		p++;
+	return end - p > 3 && !strncmp(p, "|1|", 3);
+}
+
 static int plain_line(const char *p, const char *end)
 {
 	while (p < end && is_blank(*p))
@@ -645,7 +654,10 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 	/* Stale: a name of a plain line that holds another key of a peer key's
 	 * type under one of that peer's names. Only those names go: the line
 	 * stays for the others it lists (another host's entry), and goes when
-	 * none is left. */
+	 * none is left. A hashed line names one host: it goes whole, as
+	 * ssh-keygen -R removes it (found by a review: a hashed line from
+	 * before a reinstall, of a type ssh then asks the peer for, refused
+	 * it while check was green). */
 	const char *p = old, *end = old + len;
 	struct mr_buf one, kept;
 	mr_buf_init(&one);
@@ -660,7 +672,8 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 			;
 		int dropped = 0;
 		kept.len = 0;
-		for (const char *t = names; plain_line(p, le) && t < names_end;) {
+		int editable = plain_line(p, le) || hashed_line(p, le);
+		for (const char *t = names; editable && t < names_end;) {
 			const char *te = memchr(t, ',', (size_t)(names_end - t));
 			if (!te)
 				te = names_end;

@@ -73,10 +73,10 @@ struct mr_ssh_peer {
 
 /* known_hosts text in which every peer's keys match under every one of its
  * names: a peer's plain names on a line that holds another key of the same
- * type are stale and go, the line with them when it names no one else
- * (wildcard and hashed lines are kept: they never stop a matching line
- * from being trusted); missing names get one line per key. Everything else
- * is kept byte for byte. *found as above: stale entries and missing names.
+ * type are stale and go, the line with them when it names no one else (a
+ * hashed line, which names one host, goes whole; wildcard lines are kept:
+ * they never stop a matching line from being trusted); missing names get
+ * one line per key. Everything else is kept byte for byte. *found as above: stale entries and missing names.
  * Returns the new text, the caller's; NULL when a peer's key is @revoked
  * there (ssh refuses it whatever is added), *found then "LINE: why". */
 char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_peer *peers,

@@ -502,6 +502,29 @@ static void test_known_hosts_other_types(void **state)
 	assert_null(found ? strstr(found, "stale") : NULL);
 	free(out);
 	free(found);
+	/* the same stale key on a hashed line (HashKnownHosts, or ssh's
+	 * UpdateHostKeys): ssh asks compute1 for its ed25519 key and refuses
+	 * K1, so the line goes whole (found by a review: green); another
+	 * host's hashed line stays */
+	const char *hashed = "|1|AAECAwQFBgcICQoLDA0ODxAREhM=|zlvcmkq1dBSbTrN3xoTMpiz2Zdg= "
+	                     "ssh-ed25519 " K3 "\n";
+	assert_int_equal(kh_status(hashed, "compute1", 22, K3), MR_KNOWN_HOSTS_MATCH);
+	found = NULL;
+	out = mr_ssh_known_hosts_merge(hashed, strlen(hashed), &peer, 1, &found);
+	assert_null(strstr(out, K3));
+	assert_non_null(found);
+	assert_non_null(strstr(found, "stale compute1 ssh-ed25519 SHA256:"));
+	free(out);
+	free(found);
+	const char *other = "|1|AAECAwQFBgcICQoLDA0ODxAREhM=|zlvcmkq1dBSbTrN3xoTMpiz2Zdg= "
+	                    "ssh-ed25519 " K3 "\n";
+	const char *names2[] = { "compute2" };
+	const struct mr_ssh_peer peer2 = { names2, 1, 22, keys, 1, known, 2 };
+	found = NULL;
+	out = mr_ssh_known_hosts_merge(other, strlen(other), &peer2, 1, &found);
+	assert_non_null(strstr(out, other));
+	free(out);
+	free(found);
 }
 
 /* A peer's key @revoked in the file: ssh refuses it whatever is added, so
