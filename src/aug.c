@@ -938,6 +938,50 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
 	return mr_buf_steal(&b, NULL);
 }
 
+/* With keep_others, the wanted children (an export's clients) that later
+ * entries of the key hold too (another line for the same path): exportfs
+ * refuses a client twice for one path (found by a review). With rm, each
+ * goes, and an entry left with nothing but comments too. The number
+ * found, -1 on an engine error. */
+static int later_wanted(augeas *h, char **m, int n, const char *children, int rm)
+{
+	struct top_child *want = NULL;
+	size_t n_want = top_children(children, &want);
+	int found = 0;
+	for (int i = n - 1; i >= 1 && found >= 0; i--) {
+		char *expr = mr_xasprintf("%s/*[label() != '#comment']", m[i]);
+		char **c = NULL;
+		int nc = aug_match(h, expr, &c);
+		free(expr);
+		int left = nc;
+		for (int k = nc - 1; k >= 0 && found >= 0; k--) {
+			const char *v = NULL, *label = strrchr(c[k], '/') + 1;
+			size_t ln = strcspn(label, "[");
+			aug_get(h, c[k], &v);
+			int wanted = 0;
+			for (size_t w = 0; w < n_want && !wanted; w++)
+				wanted = strlen(want[w].label) == ln && !strncmp(want[w].label, label, ln) &&
+				         v && !strcmp(want[w].value, v);
+			if (!wanted)
+				continue;
+			found++;
+			left--;
+			if (rm && aug_rm(h, c[k]) < 0)
+				found = -1;
+		}
+		if (rm && found >= 0 && nc > 0 && left == 0 && aug_rm(h, m[i]) < 0)
+			found = -1;
+		free_matches(c, nc > 0 ? nc : 0);
+	}
+	for (size_t w = 0; w < n_want; w++) {
+		free(want[w].label);
+		free(want[w].value);
+		mr_buf_fini(&want[w].rest);
+	}
+	free(want);
+	return found;
+}
+
 static int entry_is(augeas *h, const char *node, const struct mr_aug_op *op)
 {
 	char *expr = mr_xasprintf("%s/descendant::*[label() != '#comment']", node);
@@ -993,7 +1037,10 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		kept.children = kept_children = children_keeping(h, m[0], op->children);
 		op = &kept;
 	}
-	if (n > 0 && (n == 1 || op->keep_others) && entry_is(h, m[0], op)) {
+	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, op->children, 0) : 0;
+	if (later < 0)
+		goto engine;
+	if (n > 0 && (n == 1 || op->keep_others) && !later && entry_is(h, m[0], op)) {
 		/* the report shows the entry there, as the profile spells it */
 		oc->old = op->value ? mr_xstrdup(op->value) : entry_text(h, m[0]);
 		r = 0;
@@ -1001,6 +1048,10 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	}
 	if (n > 0) {
 		oc->old = op->keep_others ? entry_text_clients(h, m[0]) : entry_text(h, m[0]);
+		/* with keep_others, the wanted children go from later entries
+		 * (from the last: the paths stay valid) */
+		if (later && later_wanted(h, m, n, op->children, 1) < 0)
+			goto engine;
 		/* later duplicates go (in reverse, so the paths stay valid) */
 		for (int i = n - 1; i >= 1 && !op->keep_others; i--)
 			if (aug_rm(h, m[i]) < 0)
@@ -1767,15 +1818,41 @@ static size_t op_label(const struct mr_aug_op *op, const char **label)
 	return strcspn(k, "[");
 }
 
+/* Whether a blank-separated word of line is all of the extended regular
+ * expression re (n bytes). */
+static int a_word_matches(const char *line, size_t n, const char *re, size_t rn)
+{
+	char *anchored = mr_xasprintf("^(%.*s)$", (int)rn, re);
+	regex_t rx;
+	int hit = 0;
+	if (regcomp(&rx, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
+		for (size_t i = 0; i < n && !hit;) {
+			size_t w = i;
+			while (w < n && line[w] != ' ' && line[w] != '\t')
+				w++;
+			char *word = mr_xstrndup(line + i, w - i);
+			hit = w > i && regexec(&rx, word, 0, NULL, 0) == 0;
+			free(word);
+			i = w + 1;
+		}
+		regfree(&rx);
+	}
+	free(anchored);
+	return hit;
+}
+
 /* Whether line holds a quoted literal of key: an entry selected by its
- * value (dir[. = '/srv'], *[file = '/mnt']) names its line by it. */
+ * value (dir[. = '/srv'], *[file = '/mnt']) names its line by it; one
+ * selected by a regexp('...') of its value, by a word it matches. */
 static int mentions_a_literal(const char *line, size_t n, const char *key)
 {
 	for (const char *p = key; (p = strpbrk(p, "'\"")); ) {
 		const char *end = strchr(p + 1, *p);
 		if (!end)
 			break;
-		if (end > p + 1 && memmem(line, n, p + 1, (size_t)(end - p - 1)))
+		int is_re = p - key >= 7 && !strncmp(p - 7, "regexp(", 7);
+		if (end > p + 1 && (is_re ? a_word_matches(line, n, p + 1, (size_t)(end - p - 1))
+		                          : memmem(line, n, p + 1, (size_t)(end - p - 1)) != NULL))
 			return 1;
 		p = end + 1;
 	}

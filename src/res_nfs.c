@@ -48,6 +48,37 @@ static char *literal(const char *s)
 	return NULL;
 }
 
+/* An Augeas predicate on node's value (".", "file") naming path however
+ * the file spells it: each '/' one or more, a trailing '/' or none, and
+ * with quoted in double quotes or not (exports(5) takes both), as the
+ * kernel reads them all; NULL if path holds a character this does not
+ * spell (the caller then matches the text as it is). A second spelling
+ * was not found, and a line of its own was added beside it (found by a
+ * review: exportfs refuses the pair, fstab's is ambiguous). */
+static char *path_pred(const char *node, const char *path, int quoted)
+{
+	struct mr_buf re;
+	mr_buf_init(&re);
+	mr_buf_puts(&re, quoted ? "[\"]?" : "");
+	for (const char *p = path; *p; p++) {
+		if (*p == '/')
+			mr_buf_puts(&re, "/+");
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		         (*p >= '0' && *p <= '9') || *p == '_')
+			mr_buf_putc(&re, *p);
+		else if (strchr(".-+@:,=%~", *p))
+			mr_buf_printf(&re, "[%c]", *p);
+		else {
+			mr_buf_fini(&re);
+			return NULL;
+		}
+	}
+	mr_buf_puts(&re, quoted ? "/*[\"]?" : "/*");
+	char *pred = mr_xasprintf("%s =~ regexp('%s')", node, re.data);
+	mr_buf_fini(&re);
+	return pred;
+}
+
 const char *mr_res_instances_path(const struct mr_profile *profile)
 {
 	const struct mr_setting *inst = mr_profile_get(profile, "nova", "instances_path");
@@ -88,7 +119,9 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 		mr_plan_fail(plan, "nfs.export", origin, "'%s' cannot be named in an Augeas path",
 		             path);
 	} else {
-		char *key = mr_xasprintf("dir[. = %s]", lit);
+		char *pred = path_pred(".", path, 1);
+		char *key = mr_xasprintf("dir[. = %s%s%s]", lit, pred ? " or " : "", pred ? pred : "");
+		free(pred);
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
 			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
 			                    .keep_others = 1 };
@@ -382,7 +415,9 @@ static size_t plan_fstab(struct mr_plan *plan, struct mr_plan_file *file,
 	if (!lit) {
 		mr_plan_fail(plan, "nfs.mount", origin, "'%s' cannot be named in an Augeas path", mp);
 	} else {
-		char *key = mr_xasprintf("*[file = %s]", lit);
+		char *pred = path_pred("file", mp, 0);
+		char *key = mr_xasprintf("*[file = %s%s%s]", lit, pred ? " or " : "", pred ? pred : "");
+		free(pred);
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
 			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "#" };
 		mr_plan_add_as(file, "nfs.mount", origin, &op);

@@ -284,6 +284,45 @@ static void test_export_keeps_other_clients(void **state)
 #undef TWO_UP
 }
 
+/* The exported path spelt another way (a trailing '/', '//', quoted): the
+ * same export to exportfs, so its line is edited, not a second added
+ * (found by a review: exportfs -ra refused the pair as incompatible
+ * duplicates). */
+static void test_export_other_spelling(void **state)
+{
+	struct mr_test_root *e = *state;
+	static const char *const spelt[] = { "/var/lib/nova/instances/", "\"/var/lib/nova//instances\"" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(spelt); i++) {
+		char *text = mr_xasprintf("%s 10.20.0.0/24(ro,root_squash) backup(ro)\n", spelt[i]);
+		mr_test_root_put(e, "/etc/exports", text);
+		converge(e, SERVER, ACTIVE, "/etc/exports",
+		         "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) backup(ro) "
+		         "compute9(rw,sync)\n",
+		         "nfs.export");
+		free(text);
+	}
+}
+
+/* A client of the profile's on a later line for the path: it goes from
+ * there (the line too when nothing is left), since exportfs refuses a
+ * client twice for one path (found by a review: apply failed, and the
+ * stale line stayed). */
+static void test_export_client_on_later_line(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports",
+	                 "/var/lib/nova/instances 10.30.0.0/24(rw,no_subtree_check)\n"
+	                 "# site\n"
+	                 "/var/lib/nova/instances 10.20.0.0/24(ro,root_squash,no_subtree_check)\n"
+	                 "/var/lib/nova/instances backup(ro) compute9(ro)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances 10.30.0.0/24(rw,no_subtree_check) "
+	         "10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n"
+	         "# site\n"
+	         "/var/lib/nova/instances backup(ro)\n",
+	         "nfs.export");
+}
+
 /* Configured but not served: drift that exportfs -ra settles, though the
  * file is right; unknown without exportfs. */
 static void test_export_not_active(void **state)
@@ -626,6 +665,25 @@ static void test_fstab_duplicate(void **state)
 	         "nfs.mount");
 }
 
+/* The mount point spelt another way (a trailing '/', '//'): the same
+ * entry to the kernel, so it is corrected, not a second one added beside
+ * it (found by a review: mount -T fstab took the old one). */
+static void test_fstab_other_spelling(void **state)
+{
+	struct mr_test_root *e = *state;
+	static const char *const spelt[] = { "/var/lib/nova/instances/", "/var//lib/nova/instances" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(spelt); i++) {
+		char *text = mr_xasprintf("/dev/sda1 / ext4 defaults 0 1\nold:/ %s nfs4 ro 0 0\n",
+		                          spelt[i]);
+		mr_test_root_put(e, "/etc/fstab", text);
+		converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab",
+		         "/dev/sda1 / ext4 defaults 0 1\n"
+		         "nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n",
+		         "nfs.mount");
+		free(text);
+	}
+}
+
 /* Never mounted over files unless forced; a directory mounted from
  * elsewhere fails, though fstab is right. */
 static void test_mount_refusals(void **state)
@@ -822,6 +880,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dir_modes_kept, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_client_mount_refusals, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_fstab_other_spelling, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_other_spelling, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
