@@ -153,8 +153,9 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 {
 	const struct mr_fleet_facts *ff = ctx->fleet;
 	struct peers *p = mr_xcalloc(1, sizeof(*p));
-	struct mr_buf unset;
+	struct mr_buf unset, other_port;
 	mr_buf_init(&unset);
+	mr_buf_init(&other_port);
 	p->v = mr_xcalloc(ff->n + 1, sizeof(*p->v));
 	for (size_t i = 0; i < ff->n; i++) {
 		const struct mr_fleet_host *h = &ff->hosts[i];
@@ -237,7 +238,21 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 		peer->keys = (const char *const *)keys;
 		peer->n_keys = h->n_host_keys;
 		peer->port = h->port;
+		if (h->port && h->port != 22)
+			mr_buf_printf(&other_port, "%s%s port %u", other_port.len ? ", " : "", h->name,
+			              h->port);
 	}
+	if (other_port.len) {
+		/* nova's ssh connects to port 22 unless its configuration says
+		 * otherwise (a Port line there is said not checked) */
+		char *where = mr_xasprintf("migready reached sshd on %s: whether it listens on "
+		                           "port 22 too, where nova's ssh connects, is not known "
+		                           "here",
+		                           other_port.data);
+		mr_plan_unchecked(plan, "ssh.known_hosts_port", where);
+		free(where);
+	}
+	mr_buf_fini(&other_port);
 	if (unset.len) {
 		char *where = mr_xasprintf("my_ip not set in nova on %s: the address nova's ssh "
 		                           "connects to there is not known here",
