@@ -13,6 +13,7 @@
  *           a directory that holds files unless force_mount = yes; an
  *           instances directory mounted from elsewhere fails. */
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,37 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 	*path_out = path;
 }
 
+/* Whether exportfs -v's client (sn bytes) is the export's (on bytes):
+ * the same, or the host name the export gives with the domain that
+ * exportfs, which shows each host by its canonical name, added
+ * ("compute9" served as "compute9.example.com"; found by a review: drift
+ * every run, and exportfs -ra for nothing). */
+static int same_client(const char *served, size_t sn, const char *ours, size_t on)
+{
+	if (sn == on && !strncmp(served, ours, on))
+		return 1;
+	if (sn <= on + 1 || served[on] != '.' || strncasecmp(served, ours, on) != 0)
+		return 0;
+	/* a host name alone: not an address, a network, a pattern or a
+	 * netgroup, which exportfs shows as given */
+	for (size_t i = 0; i < on; i++)
+		if (strchr("./:*?@[", ours[i]))
+			return 0;
+	return ours[0] < '0' || ours[0] > '9';
+}
+
+/* "PATH CLIENT[ OPTS]" (an nfs.active or nfs.active_opts fact) for path
+ * and client: what follows the client ("" or " OPTS"), or NULL. */
+static const char *served_as(const char *fact, const char *path, size_t pn, const char *client,
+                             size_t cn)
+{
+	if (strncmp(fact, path, pn) != 0 || fact[pn] != ' ')
+		return NULL;
+	const char *c = fact + pn + 1;
+	size_t sn = strcspn(c, " ");
+	return same_client(c, sn, client, cn) ? c + sn : NULL;
+}
+
 /* The options the kernel serves (path, client) with, as exportfs -v
  * lists them ("rw,sync,..."), or NULL: not served, or not known. */
 static const char *served_opts(const struct mr_facts *facts, const char *path, size_t pn,
@@ -142,16 +174,18 @@ static const char *served_opts(const struct mr_facts *facts, const char *path, s
 	const char **v = NULL;
 	size_t n = mr_facts_get_all(facts, "nfs.active", &v);
 	*served = 0;
-	for (size_t i = 0; i < n && !*served; i++)
-		*served = strlen(v[i]) == pn + 1 + cn && !strncmp(v[i], path, pn) && v[i][pn] == ' ' &&
-		          !strncmp(v[i] + pn + 1, client, cn);
+	for (size_t i = 0; i < n && !*served; i++) {
+		const char *rest = served_as(v[i], path, pn, client, cn);
+		*served = rest && !*rest;
+	}
 	free(v);
 	n = mr_facts_get_all(facts, "nfs.active_opts", &v);
 	const char *opts = NULL;
-	for (size_t i = 0; i < n && !opts; i++)
-		if (!strncmp(v[i], path, pn) && v[i][pn] == ' ' && !strncmp(v[i] + pn + 1, client, cn) &&
-		    v[i][pn + 1 + cn] == ' ')
-			opts = v[i] + pn + 2 + cn;
+	for (size_t i = 0; i < n && !opts; i++) {
+		const char *rest = served_as(v[i], path, pn, client, cn);
+		if (rest && *rest == ' ')
+			opts = rest + 1;
+	}
 	free(v);
 	return opts;
 }
@@ -305,7 +339,7 @@ static void other_clients(struct mr_plan *plan, const struct mr_setting *const *
 			ours_path = 1;
 			for (const char *c = p + pn; (pn = word(&c)) && !ours_client; c += pn) {
 				size_t cn = strcspn(c, "( \t");
-				ours_client = cn == strlen(sp + 1) && !strncmp(c, sp + 1, cn);
+				ours_client = same_client(sp + 1, strlen(sp + 1), c, cn);
 			}
 		}
 		if (ours_path && !ours_client) {

@@ -448,6 +448,28 @@ static void test_export_served_otherwise(void **state)
 	                    "not active: /var/lib/nova/instances 10.20.0.0/24; served otherwise: "
 	                    "/var/lib/nova/instances compute9 ro, not rw");
 	report_free(&rep);
+	/* exportfs -v shows a host by its canonical name: compute9 served as
+	 * compute9.example.com is served as asked, and no other client
+	 * (found by a review: drift every run, exportfs -ra for nothing);
+	 * another host of that name's beginning is not it */
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                            "no_root_squash) compute9(rw,sync)\n");
+	const char *fqdn = NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"
+	                   "nfs.active=/var/lib/nova/instances compute9.example.com\n"
+	                   "nfs.active_opts=/var/lib/nova/instances compute9.example.com rw,sync\n";
+	assert_served_as_asked(e, SERVER, fqdn);
+	run(e, SERVER, fqdn, MR_MODE_CHECK, &rep);
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_false(rep.items[i].outcome == MR_OUTCOME_UNCHECKED &&
+		             !strcmp(rep.items[i].setting, "nfs.other_client"));
+	report_free(&rep);
+	run(e, SERVER,
+	    NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"
+	    "nfs.active=/var/lib/nova/instances compute91.example.com\n",
+	    MR_MODE_CHECK, &rep);
+	assert_string_equal(item(&rep, "nfs.active")->old,
+	                    "not active: /var/lib/nova/instances compute9");
+	report_free(&rep);
 	/* fsid=root is shown fsid=0; a list (sec=) in another order is the
 	 * same list */
 	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,fsid=root,"
