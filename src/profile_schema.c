@@ -648,8 +648,15 @@ static char *check_mount(const char *value)
 		if (fn[i] != 1 || f[i][0] < '0' || f[i][0] > (i == 4 ? '1' : '2'))
 			return expected("DUMP 0 or 1 and PASS 0, 1 or 2", value);
 	}
-	const char *colon = memchr(f[0], ':', fn[0]);
-	if (!colon || colon == f[0] || colon + 1 >= f[0] + fn[0] || colon[1] != '/')
+	/* an IPv6 server in brackets, as mount.nfs takes it: [fd00::5]:/srv */
+	const char *host_end = f[0];
+	if (f[0][0] == '[') {
+		const char *close = memchr(f[0], ']', fn[0]);
+		host_end = close && close > f[0] + 1 ? close : f[0] + fn[0];
+	}
+	const char *colon = memchr(host_end, ':', fn[0] - (size_t)(host_end - f[0]));
+	if (!colon || colon == f[0] || colon + 1 >= f[0] + fn[0] || colon[1] != '/' ||
+	    (f[0][0] == '[' && colon != host_end + 1))
 		return expected("an NFS source HOST:/PATH", value);
 	return NULL;
 }

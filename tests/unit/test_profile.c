@@ -307,6 +307,15 @@ static const struct type_case type_cases[] = {
 	  "MOUNTPOINT, got 's:/ mnt nfs4 defaults'" },
 	{ "nfs", "mount", "nfs-server /mnt nfs4 defaults",
 	  "nfs.mount: expected an NFS source HOST:/PATH, got 'nfs-server /mnt nfs4 defaults'" },
+	/* an IPv6 server in brackets, as mount.nfs takes it (found by a
+	 * review: refused) */
+	{ "nfs", "mount", "[fd00::5]:/srv/nova /var/lib/nova/instances nfs4 defaults 0 0", NULL },
+	{ "nfs", "mount", "[fd00::5:/srv /mnt nfs4 defaults",
+	  "nfs.mount: expected an NFS source HOST:/PATH, got '[fd00::5:/srv /mnt nfs4 defaults'" },
+	{ "nfs", "mount", "[fd00::5]x:/srv /mnt nfs4 defaults",
+	  "nfs.mount: expected an NFS source HOST:/PATH, got '[fd00::5]x:/srv /mnt nfs4 defaults'" },
+	{ "nfs", "mount", "[]:/srv /mnt nfs4 defaults",
+	  "nfs.mount: expected an NFS source HOST:/PATH, got '[]:/srv /mnt nfs4 defaults'" },
 	{ "nfs", "mount", "s:/ /mnt nfs4 defaults 0 3",
 	  "nfs.mount: expected DUMP 0 or 1 and PASS 0, 1 or 2, got 's:/ /mnt nfs4 defaults 0 3'" },
 	{ "nfs", "mount", "s:/ /mnt nfs4 rw,,hard",
