@@ -1165,6 +1165,16 @@ if [ -n "$inst" ]; then
 			if [ "$r$d/$mn.mount" -ef /dev/null ]; then say mount.unit "$d/$mn.mount masked"
 			else say mount.unit "$d/$mn.mount"; fi
 			break
+		done
+		# its drop-ins, which systemd applies to the unit it makes of
+		# fstab's line too (What=, Options=)
+		for d in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+			# merged /usr: /lib is /usr/lib, read once
+			[ "$d" != /lib/systemd/system ] || ! [ "$r/lib" -ef "$r/usr/lib" ] || continue
+			for f in "$r$d/$mn.mount.d"/*.conf; do
+				[ -e "$f" ] || [ -L "$f" ] || continue
+				say mount.dropin "${f#"$r"}"
+			done
 		done ;;
 	esac
 	# autofs maps naming it or a directory above it (auto.master's first

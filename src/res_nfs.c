@@ -545,6 +545,9 @@ static void check_mounted_by(struct mr_plan *plan, const char *mp, const char *o
 			             unit, mp);
 	}
 	mr_plan_unchecked_each(plan, "mount.autofs", "nfs.autofs", "autofs: ", "");
+	/* a drop-in may change what fstab's line mounts, and how: not read */
+	mr_plan_unchecked_each(plan, "mount.dropin", "nfs.mount_dropin", "",
+	                       ": a drop-in of the mount unit, not read");
 }
 
 /* The instances share's fstab options: nova writes there, and the host

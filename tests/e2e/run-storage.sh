@@ -161,6 +161,15 @@ printf '[Mount]\nWhat=nfs2:/x\nWhere=/srv/nova-inst\n' > "$u"
 out=$(mr check --local --root "$CLIENT" -p dash.ini 2>&1)
 expect_grep "client: ... a path with a dash" 'nfs\.mount +failed +/etc/systemd/system/srv-nova\\x2dinst\.mount defines the mount of /srv/nova-inst' "$out"
 rm "$u"
+# a drop-in of the mount unit systemd makes of fstab's line: what it sets
+# (What=, Options=) is not read, and said (found by a review: green)
+dd=$CLIENT/lib/systemd/system/var-lib-nova-instances.mount.d
+mkdir -p "$dd"
+printf '[Mount]\nWhat=nfs2:/scratch\nOptions=ro\n' > "$dd/site.conf"
+out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
+expect_grep "client: a drop-in of the mount unit is said not checked" \
+	'nfs\.mount_dropin \(/lib/systemd/system/var-lib-nova-instances\.mount\.d/site\.conf: a drop-in of the mount unit, not read\)' "$out"
+rm -r "$dd"
 
 # Where nova keeps its instances, when the profile leaves it to the host:
 # nova.conf's instances_path ($state_path substituted) must be where the
