@@ -1545,9 +1545,7 @@ fail:
  * nothing); "" if none. line: where the lens stopped, 1-based, or 0. */
 static const char *parse_hint(const char *text, long line)
 {
-	size_t n = strlen(text);
-	if (n && text[n - 1] != '\n')
-		return "; the file does not end with a newline (most lenses need one)";
+	/* (a missing last newline is no cause: the file was read with it) */
 	if (strstr(text, "\r\n"))
 		return "; its lines end in CR LF (a file from Windows?; most lenses do not read them)";
 	/* the line where it stopped, or the one before, continued with '\' */
@@ -1660,7 +1658,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	int r = -1, changed = 0;
 	size_t inserts = 0;
 	long *at = NULL;
-	char *diff = NULL;
+	char *diff = NULL, *padded = NULL;
 
 	if (aug_set(h, TEXT, text) < 0) {
 		engine_error(h, where, "cannot hold the file", err);
@@ -1675,9 +1673,24 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	}
 	if (inserts) /* aug_load is what reads the option; there are no files to load */
 		set_spans(h, 1);
+	const char *original = text;
 	if (aug_text_store(h, lens, TEXT, TREE) < 0) {
-		store_error(h, where, lens, TREE, text, err);
-		goto out;
+		/* most lenses need the last line's newline, which editors and
+		 * tools often leave out: read with it (a file written gets it) */
+		size_t tl = strlen(text);
+		int read_padded = 0;
+		if (tl && text[tl - 1] != '\n') {
+			padded = mr_xasprintf("%s\n", text);
+			read_padded = aug_set(h, TEXT, padded) == 0 &&
+			              aug_text_store(h, lens, TEXT, TREE) == 0;
+			if (!read_padded && aug_set(h, TEXT, text) == 0) /* its error as read */
+				aug_text_store(h, lens, TEXT, TREE);
+		}
+		if (!read_padded) {
+			store_error(h, where, lens, TREE, text, err);
+			goto out;
+		}
+		text = padded;
 	}
 	at = mr_xcalloc(nops + 1, sizeof(*at));
 	for (size_t i = 0; i < nops; i++) {
@@ -1692,7 +1705,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 		changed |= outcomes[i].changed;
 	}
 	if (!changed) {
-		*out = mr_xstrdup(text);
+		*out = mr_xstrdup(original);
 		r = 0;
 		goto out;
 	}
@@ -1736,6 +1749,7 @@ out:
 		set_spans(h, 0);
 	free(at);
 	free(diff);
+	free(padded);
 	aug_rm(h, "/mr");
 	aug_rm(h, "/augeas/text/mr");
 	return r;
