@@ -940,9 +940,10 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
 
 /* With keep_others, the wanted children (an export's clients) that later
  * entries of the key hold too (another line for the same path): exportfs
- * refuses a client twice for one path (found by a review). With rm, each
- * goes, and an entry left with nothing but comments too. The number
- * found, -1 on an engine error. */
+ * takes the first for a client named twice for one path and complains,
+ * and exportfs -ra then fails (found by a review). With rm, each goes, and
+ * an entry left with nothing but comments too. The number found, -1 on an
+ * engine error. */
 static int later_wanted(augeas *h, char **m, int n, const char *children, int rm)
 {
 	struct top_child *want = NULL;
@@ -1031,13 +1032,17 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	oc->present = n > 0;
 	/* with keep_others, what the first entry must hold is its own
 	 * children kept, the profile's in place */
+	/* the profile's own children, before they are merged with the
+	 * entry's: only those leave later entries (found by a review: every
+	 * client of the first line went from later lines) */
+	const char *wanted = op->children;
 	struct mr_aug_op kept;
 	if (n > 0 && op->keep_others) {
 		kept = *op;
 		kept.children = kept_children = children_keeping(h, m[0], op->children);
 		op = &kept;
 	}
-	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, op->children, 0) : 0;
+	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, wanted, 0) : 0;
 	if (later < 0)
 		goto engine;
 	if (n > 0 && (n == 1 || op->keep_others) && !later && entry_is(h, m[0], op)) {
@@ -1050,7 +1055,7 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		oc->old = op->keep_others ? entry_text_clients(h, m[0]) : entry_text(h, m[0]);
 		/* with keep_others, the wanted children go from later entries
 		 * (from the last: the paths stay valid) */
-		if (later && later_wanted(h, m, n, op->children, 1) < 0)
+		if (later && later_wanted(h, m, n, wanted, 1) < 0)
 			goto engine;
 		/* later duplicates go (in reverse, so the paths stay valid) */
 		for (int i = n - 1; i >= 1 && !op->keep_others; i--)

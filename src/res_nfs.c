@@ -1,7 +1,8 @@
 /* The shared instances directory over NFS, by the host's role:
  *   server  each `export` line in /etc/exports (the clients it names get
- *           its options on the path's first line, where they stand; the
- *           line's other clients and every other line untouched), the
+ *           its options on the path's first line, however spelt, where
+ *           they stand, and leave the path's later lines; the line's other
+ *           clients and every other line untouched), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
  *           served with an option that undoes one it asks for, is drift
@@ -49,6 +50,15 @@ static char *literal(const char *s)
 	return NULL;
 }
 
+/* Whether mount point mp holds path: path itself, or a directory below
+ * it (both tidy absolute paths). */
+static int holds(const char *mp, const char *path)
+{
+	size_t n = strlen(mp);
+	return !strcmp(mp, path) || !strcmp(mp, "/") ||
+	       (!strncmp(mp, path, n) && path[n] == '/');
+}
+
 /* An Augeas predicate on node's value (".", "file") naming path however
  * the file spells it: each '/' one or more, a trailing '/' or none, and
  * with quoted in double quotes or not (exports(5) takes both), as the
@@ -60,7 +70,6 @@ static char *path_pred(const char *node, const char *path, int quoted)
 {
 	struct mr_buf re;
 	mr_buf_init(&re);
-	mr_buf_puts(&re, quoted ? "[\"]?" : "");
 	for (const char *p = path; *p; p++) {
 		if (*p == '/')
 			mr_buf_puts(&re, "/+");
@@ -74,8 +83,10 @@ static char *path_pred(const char *node, const char *path, int quoted)
 			return NULL;
 		}
 	}
-	mr_buf_puts(&re, quoted ? "/*[\"]?" : "/*");
-	char *pred = mr_xasprintf("%s =~ regexp('%s')", node, re.data);
+	mr_buf_puts(&re, "/*");
+	/* quoted whole, or not at all: "/srv alone is another path */
+	char *pred = quoted ? mr_xasprintf("%s =~ regexp('([\"]%s[\"]|%s)')", node, re.data, re.data)
+	                    : mr_xasprintf("%s =~ regexp('%s')", node, re.data);
 	mr_buf_fini(&re);
 	return pred;
 }
@@ -600,8 +611,11 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	for (size_t i = 0; i < n && nova_inst; i++) {
 		const char *f[6];
 		size_t fn[6];
-		mounts_nova |= fstab_fields(mo[i]->value, f, fn) >= 2 && fn[1] == strlen(nova_inst) &&
-		               !strncmp(f[1], nova_inst, fn[1]);
+		if (fstab_fields(mo[i]->value, f, fn) >= 2) {
+			char *mp = mr_xstrndup(f[1], fn[1]);
+			mounts_nova |= holds(mp, nova_inst);
+			free(mp);
+		}
 	}
 	int mounts_instances = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -613,6 +627,10 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		int probed = inst && !strcmp(mp, inst);
 		int at_nova = !probed && nova_inst && !strcmp(mp, nova_inst);
 		int is_instances = probed || at_nova;
+		/* mounted above the instances directory (/var/lib/nova): they
+		 * are on the share too (found by a review: failed) */
+		int above = !is_instances && ((inst && holds(mp, inst)) ||
+		                              (nova_inst && holds(mp, nova_inst)));
 		uid_t uid = (uid_t)-1;
 		gid_t gid = (gid_t)-1;
 		if (is_instances && user_ids(facts, "nova", &uid, &gid) < 0)
@@ -642,7 +660,10 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		} else {
 			/* the probe looks at what is mounted at the instances
 			 * directory only: another mount point is not examined, and
-			 * not mounted (a mount there may already stand) */
+			 * not mounted (a mount there may already stand); one above
+			 * it holds the instances: its options are judged */
+			if (above)
+				check_instances_opts(plan, f[3], fn[3], mp, origin);
 			char *where = mr_xasprintf("%s: whether %s is mounted", origin, mp);
 			mr_plan_unchecked(plan, "nfs.mounted", where);
 			free(where);
@@ -652,7 +673,7 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			             "nova-compute keeps its instances in %s (%s), not in %s where the "
 			             "share is mounted; set [nova] instances_path",
 			             nova_inst, because ? because : "nova's default", mp);
-		mounts_instances |= is_instances;
+		mounts_instances |= is_instances || above;
 		free(origin);
 		free(mp);
 	}

@@ -204,6 +204,12 @@ printf '[nfs]\nrole = client\nmount = nfs1:/ /mnt/share nfs4 rw 0 0\n' > elsewhe
 out=$(mr check --local --root "$CLIENT" -p elsewhere.ini 2>&1); st=$?
 expect_status "client: the share mounted where nova keeps nothing: check fails (and drifts)" 6 "$st" "$out"
 expect_grep "... saying where nova keeps them" "nfs\.mount +failed +no mount line mounts the share at /var/lib/nova/instances, where nova-compute keeps its instances" "$out"
+# ... but a share mounted above the instances directory holds them (found
+# by a review: failed), its options judged as theirs
+printf '[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova nfs4 ro,_netdev 0 0\n' > above.ini
+out=$(mr check --local --root "$CLIENT" -p above.ini 2>&1); st=$?
+expect_no_grep "client: the share mounted above the instances directory holds them" "no mount line mounts" "$out"
+expect_grep "... its ro refused" "nfs\.mount +failed +'ro' mounts /var/lib/nova read-only" "$out"
 # ${NAME} as oslo.config substitutes it, from the option's own section
 printf '[DEFAULT]\nstate_path = /var/lib/nova\ninstances_path = ${state_path}/instances\n' > "$nc"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?

@@ -321,6 +321,19 @@ static void test_export_client_on_later_line(void **state)
 	         "# site\n"
 	         "/var/lib/nova/instances backup(ro)\n",
 	         "nfs.export");
+	/* the first line's other clients are the admin's: on a later line
+	 * they stay (found by a review: that line was deleted) */
+	const char *two = "/var/lib/nova/instances backup(ro) 10.20.0.0/24(rw,sync,fsid=0,"
+	                  "no_root_squash) compute9(rw,sync)\n"
+	                  "/var/lib/nova/instances backup(rw,no_root_squash)\n";
+	mr_test_root_put(e, "/etc/exports", two);
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, two);
+	free(got);
 }
 
 /* Configured but not served: drift that exportfs -ra settles, though the
