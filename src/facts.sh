@@ -1111,10 +1111,11 @@ if [ -n "$xuser" ]; then
 	fi
 	# its ssh client's configuration: the lines of ~/.ssh/config,
 	# ssh_config and ssh_config.d that bear on a key login to a peer and
-	# its host key: the identity, the port, the host key, the algorithms,
-	# the address family, the methods, Match and canonical names ("FILE
-	# LINE KEYWORD"), and Include lines but for ssh_config.d's own (read
-	# here)
+	# its host key, or on the command it runs: the identity, the port,
+	# the host key, the algorithms, the address family and source address,
+	# the methods, Match and canonical names, a remote command, the session
+	# and its input ("FILE LINE KEYWORD"), and Include lines but for
+	# ssh_config.d's own (read here)
 	hd=${a_home%/}
 	for f in ${hd:+"$r$hd/.ssh/config"} "$r/etc/ssh/ssh_config" "$r"/etc/ssh/ssh_config.d/*.conf; do
 		readable "$f" || continue
@@ -1129,7 +1130,9 @@ if [ -n "$xuser" ]; then
 			[Uu][Ss][Ee][Rr] | [Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee] | [Bb][Aa][Tt][Cc][Hh]* | \
 			[Rr][Ee][Vv][Oo][Kk]* | [Pp][Rr][Ee][Ff][Ee][Rr]* | [Kk][Ee][Xx]* | \
 			[Cc][Ii][Pp][Hh][Ee][Rr]* | [Mm][Aa][Cc][Ss] | [Aa][Dd][Dd][Rr][Ee][Ss][Ss]* | \
-			[Cc][Hh][Ee][Cc][Kk][Hh]* | [Mm][Aa][Tt][Cc][Hh] | [Cc][Aa][Nn][Oo][Nn]*)
+			[Cc][Hh][Ee][Cc][Kk][Hh]* | [Mm][Aa][Tt][Cc][Hh] | [Cc][Aa][Nn][Oo][Nn]* | \
+			[Rr][Ee][Mm][Oo][Tt][Ee][Cc]* | [Ss][Ee][Ss][Ss][Ii][Oo][Nn]* | [Ss][Tt][Dd][Ii][Nn]* | \
+			[Ff][Oo][Rr][Kk]* | [Rr][Ee][Qq][Uu][Ii][Rr][Ee][Dd]* | [Bb][Ii][Nn][Dd]*)
 				say ssh.client "${f#"$r"} $n $kw" ;;
 			[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
 				case $l in

@@ -119,9 +119,16 @@ AddressFamily inet6
 Match exec "test -e /x"
   Ciphers aes256-ctr
   MACs hmac-sha2-512
+  RemoteCommand /bin/true
+  SessionType none
+  StdinNull yes
+  ForkAfterAuthentication yes
+  RequiredRSASize 4096
+  BindAddress 10.9.9.9
 ' > host/etc/ssh/ssh_config.d/30-more.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
-for kw in 1:KexAlgorithms 2:PreferredAuthentications 3:RevokedHostKeys 4:AddressFamily 5:Match 6:Ciphers 7:MACs; do
+for kw in 1:KexAlgorithms 2:PreferredAuthentications 3:RevokedHostKeys 4:AddressFamily 5:Match 6:Ciphers 7:MACs \
+	8:RemoteCommand 9:SessionType 10:StdinNull 11:ForkAfterAuthentication 12:RequiredRSASize 13:BindAddress; do
 	expect_grep "tree: ... ${kw#*:} is said not checked" \
 		"ssh\.client_config \(/etc/ssh/ssh_config\.d/30-more\.conf:${kw%%:*} ${kw#*:}\)" "$out"
 done
