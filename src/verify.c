@@ -247,7 +247,7 @@ static int examine(struct job *j, struct mr_error **err)
 	/* Read-only, unless custom CPU models must be checked: libvirt gives
 	 * domain capabilities to read-write connections only. Either way
 	 * nothing is written. If the server refuses the one, try the other. */
-	char *rw_refused = NULL;
+	char *rw_refused = NULL, *ro_refused = NULL;
 	j->conn = virConnectOpenAuth(t->uri, &auth, j->need_domcaps ? 0 : VIR_CONNECT_RO);
 	if (!j->conn && j->need_domcaps) {
 		/* however libvirt words the refusal (a socket the user may not
@@ -262,25 +262,29 @@ static int examine(struct job *j, struct mr_error **err)
 		int code = virGetLastErrorCode();
 		if (code == VIR_ERR_AUTH_FAILED || code == VIR_ERR_OPERATION_DENIED ||
 		    code == VIR_ERR_ACCESS_DENIED) {
+			virErrorPtr e = virGetLastError();
+			ro_refused = mr_xstrdup(e && e->message ? e->message : "unknown libvirt error");
 			virResetLastError();
 			j->conn = virConnectOpenAuth(t->uri, &auth, 0);
 		}
 	}
 	if (!j->conn) {
-		/* both failed: the read-write reason too, where it differs */
+		/* both failed: the first one's reason too, where it differs */
 		virErrorPtr e = virGetLastError();
-		const char *ro = e && e->message ? e->message : "unknown libvirt error";
-		if (rw_refused && strcmp(rw_refused, ro) != 0)
-			mr_error_add(err, MR_ERR_HOST, t->name,
-				     "%s: cannot connect: %s (read-write: %s)", t->uri, ro,
-				     rw_refused);
+		const char *last = e && e->message ? e->message : "unknown libvirt error";
+		const char *first = rw_refused ? rw_refused : ro_refused;
+		if (first && strcmp(first, last) != 0)
+			mr_error_add(err, MR_ERR_HOST, t->name, "%s: cannot connect: %s (%s: %s)",
+				     t->uri, last, rw_refused ? "read-write" : "read-only", first);
 		else
 			mr_error_add(err, MR_ERR_HOST, t->name, "%s: cannot connect: %s", t->uri,
-				     ro);
+				     last);
 		virResetLastError();
 		free(rw_refused);
+		free(ro_refused);
 		return -1;
 	}
+	free(ro_refused);
 	if (rw_refused) {
 		j->h.domcaps_error = mr_xasprintf(
 			"they need a read-write connection, which failed: %s", rw_refused);
