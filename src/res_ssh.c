@@ -101,6 +101,12 @@ struct peers {
 	size_t n;
 };
 
+static char *known_hosts_doubts(const void *data, const char *text, size_t len)
+{
+	const struct peers *p = data;
+	return mr_ssh_known_hosts_doubts(text, len, p->v, p->n);
+}
+
 static char *known_hosts_merge(const void *data, const char *old, size_t len, char **found)
 {
 	const struct peers *p = data;
@@ -477,6 +483,7 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	char *want = mr_xasprintf("%zu peer%s, every name", p->n, p->n == 1 ? "" : "s");
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, known_hosts_merge, p, peers_free,
 	                                             "ssh.known_hosts", origin, want);
+	mr_plan_file_doubts(f, known_hosts_merge, known_hosts_doubts, "ssh.known_hosts_other");
 	mr_plan_file_attrs(f, 0644, a->uid, a->gid);
 	free(want);
 	free(path);

@@ -769,6 +769,38 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 	return mr_buf_steal(&out, NULL);
 }
 
+char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ssh_peer *peers,
+                                size_t n_peers)
+{
+	struct mr_buf d;
+	mr_buf_init(&d);
+	for (size_t i = 0; i < n_peers; i++) {
+		const struct mr_ssh_peer *peer = &peers[i];
+		size_t nk = peer->n_keys + peer->n_known;
+		for (size_t j = 0; j < nk; j++) {
+			struct host_key hk;
+			const char *line = j < peer->n_keys ? peer->keys[j] : peer->known[j - peer->n_keys];
+			if (host_key_parse(line, &hk) < 0)
+				continue;
+			for (size_t n = 0; n < peer->n_names; n++) {
+				struct mr_known_hosts_result res;
+				if (mr_known_hosts_check(text, len, peer->names[n], peer->port, hk.type,
+				                         hk.blob, hk.len, &res) != MR_KNOWN_HOSTS_MISMATCH)
+					continue;
+				char *name = mr_known_hosts_name(peer->names[n], peer->port);
+				mr_buf_printf(&d, "%s%u holds another %s key for %s (%s), and none holds "
+				              "its own: ssh refuses %s if its sshd serves that type",
+				              d.len ? "\n" : "", res.line, hk.type, name, res.stored_fp,
+				              name);
+				free(name);
+				break; /* one line per key is enough */
+			}
+			free(hk.blob);
+		}
+	}
+	return found_steal(&d);
+}
+
 /* ---- the controller's key pair ---- */
 
 /* ssh-keygen, argv, no shell; its output (a fingerprint and art, never

@@ -82,6 +82,13 @@ struct mr_ssh_peer {
 char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_peer *peers,
                                size_t n_peers, char **found);
 
+/* What a merged known_hosts still holds against a peer: a line the merge
+ * keeps (a wildcard's, which may name other hosts) with another key of a
+ * type of the peer's, and no line of the peer's own key of that type. One
+ * "LINE WHY" line each, or NULL. The caller's. */
+char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ssh_peer *peers,
+                                size_t n_peers);
+
 /* The cluster key pair at path (the private key) and path.pub, read from
  * the controller. With generate, an absent pair is created first by
  * ssh-keygen (ed25519, no passphrase; its directory made 0700 if

@@ -527,6 +527,33 @@ static void test_known_hosts_other_types(void **state)
 	free(found);
 }
 
+/* A wildcard line (kept: it may name other hosts) with another key of a
+ * type of the peer's, and no line of its own key of that type: a doubt,
+ * never green (found by a review); none once its own key is there. */
+static void test_known_hosts_doubts(void **state)
+{
+	(void)state;
+	const char *names[] = { "compute1", "10.20.0.11" };
+	const char *keys[] = { "ecdsa-sha2-nistp256 " E1 };
+	const char *known[] = { "ssh-ed25519 " K1 };
+	const struct mr_ssh_peer peer = { names, 2, 22, keys, 1, known, 1 };
+	const char *old = "# site\ncompute* ssh-ed25519 " K3 "\n";
+	char *found = NULL;
+	char *out = mr_ssh_known_hosts_merge(old, strlen(old), &peer, 1, &found);
+	assert_non_null(strstr(out, "compute* ssh-ed25519 " K3 "\n"));
+	char *d = mr_ssh_known_hosts_doubts(out, strlen(out), &peer, 1);
+	assert_non_null(d);
+	const char *want = "2 holds another ssh-ed25519 key for compute1 (SHA256:";
+	assert_true(!strncmp(d, want, strlen(want)));
+	assert_null(strchr(d, '\n'));
+	free(d);
+	free(out);
+	free(found);
+	const char *mine = "compute* ssh-ed25519 " K3 "\ncompute1,10.20.0.11 ssh-ed25519 " K1 "\n"
+	                   "compute1,10.20.0.11 ecdsa-sha2-nistp256 " E1 "\n";
+	assert_null(mr_ssh_known_hosts_doubts(mine, strlen(mine), &peer, 1));
+}
+
 /* A peer's key @revoked in the file: ssh refuses it whatever is added, so
  * nothing is (an apply added the same line again every run; found by a
  * review): the file fails, naming the line. */
@@ -784,6 +811,7 @@ int main(void)
 		cmocka_unit_test(test_known_hosts_merge),
 		cmocka_unit_test(test_known_hosts_revoked),
 		cmocka_unit_test(test_known_hosts_other_types),
+		cmocka_unit_test(test_known_hosts_doubts),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
 		cmocka_unit_test(test_keypair_path_home),
