@@ -148,6 +148,24 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		mr_plan_notify_command(f, reload);
 	}
 	check_running_maps(plan, s, reload);
+	/* the maps are multipathd's: stopped, it names nothing and reads no
+	 * change (found by a review: its maps' old names drifted with no
+	 * item saying why). Starting it is the admin's call: it takes the
+	 * paths of every multipath device. */
+	if (facts && mr_facts_live(facts)) {
+		char *origin = mr_plan_origin_of(s);
+		if (u.present == 0)
+			mr_plan_fail(plan, "multipath.daemon", origin,
+			             "no %s on this host (multipath-tools not installed?)", MULTIPATHD);
+		else if (u.active && strcmp(u.active, "active") != 0)
+			mr_plan_fail(plan, "multipath.daemon", origin,
+			             "%s is %s: it makes and names the multipath devices, and reads "
+			             "multipath.conf only when it starts; start it",
+			             MULTIPATHD, u.active);
+		else if (!u.active)
+			mr_plan_unchecked(plan, "multipath.daemon", origin);
+		free(origin);
+	}
 	return 0;
 }
 
