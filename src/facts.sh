@@ -1132,7 +1132,10 @@ if [ -n "$xuser" ]; then
 			[Cc][Ii][Pp][Hh][Ee][Rr]* | [Mm][Aa][Cc][Ss] | [Aa][Dd][Dd][Rr][Ee][Ss][Ss]* | \
 			[Cc][Hh][Ee][Cc][Kk][Hh]* | [Mm][Aa][Tt][Cc][Hh] | [Cc][Aa][Nn][Oo][Nn]* | \
 			[Rr][Ee][Mm][Oo][Tt][Ee][Cc]* | [Ss][Ee][Ss][Ss][Ii][Oo][Nn]* | [Ss][Tt][Dd][Ii][Nn]* | \
-			[Ff][Oo][Rr][Kk]* | [Rr][Ee][Qq][Uu][Ii][Rr][Ee][Dd]* | [Bb][Ii][Nn][Dd]*)
+			[Ff][Oo][Rr][Kk]* | [Rr][Ee][Qq][Uu][Ii][Rr][Ee][Dd]* | [Bb][Ii][Nn][Dd]* | \
+			[Rr][Ee][Qq][Uu][Ee][Ss][Tt][Tt]* | [Ee][Xx][Ii][Tt][Oo][Nn]* | \
+			[Ll][Oo][Cc][Aa][Ll][Ff]* | [Rr][Ee][Mm][Oo][Tt][Ee][Ff]* | [Dd][Yy][Nn][Aa][Mm]* | \
+			[Tt][Uu][Nn][Nn][Ee][Ll] | [Cc][Oo][Nn][Nn][Ee][Cc][Tt][Tt]*)
 				say ssh.client "${f#"$r"} $n $kw" ;;
 			[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
 				case $l in

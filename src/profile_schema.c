@@ -582,22 +582,21 @@ static char *check_nfs_export(const char *value)
 		    (open && (w[n - 1] != ')' || !good_options(open + 1, (size_t)(w + n - open - 2)))))
 			return expected("PATH CLIENT(OPTIONS)...", value);
 		/* exports(5) serves a client read-only unless it says rw, the
-		 * last of rw and ro winning, each sec= flavour from what
-		 * stood before it: nova and QEMU write the instances there */
-		int all_rw = 0, flavour_rw = 0, flavours = 0, rw = 0;
+		 * last of rw and ro winning, each sec= flavour from what stood
+		 * before it: nova and QEMU write the instances there, by
+		 * whichever flavour their mount takes, so every one ends rw */
+		int state = 0, rw = 1, flavours = 0;
 		for (const char *o = open ? open + 1 : NULL; o && o < w + n - 1;) {
 			size_t on = strcspn(o, ",)");
-			int *cur = flavours ? &flavour_rw : &all_rw;
 			if (on > 4 && !strncmp(o, "sec=", 4)) {
-				rw |= flavours && flavour_rw;
-				flavour_rw = flavours ? flavour_rw : all_rw;
+				rw &= !flavours || state;
 				flavours++;
 			} else if (on == 2 && (!strncmp(o, "rw", 2) || !strncmp(o, "ro", 2))) {
-				*cur = o[1] == 'w';
+				state = o[1] == 'w';
 			}
 			o += on + 1;
 		}
-		rw |= flavours ? flavour_rw : all_rw;
+		rw &= state;
 		if (!rw && !ro_client) {
 			ro_client = w;
 			ro_len = n;

@@ -157,12 +157,14 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		if (u.present == 0)
 			mr_plan_fail(plan, "multipath.daemon", origin,
 			             "no %s on this host (multipath-tools not installed?)", MULTIPATHD);
-		else if (u.active && strcmp(u.active, "active") != 0)
+		else if (u.active && (!strcmp(u.active, "inactive") || !strcmp(u.active, "failed") ||
+		                      !strcmp(u.active, "deactivating")))
 			mr_plan_fail(plan, "multipath.daemon", origin,
 			             "%s is %s: it makes and names the multipath devices, and reads "
 			             "multipath.conf only when it starts; start it",
 			             MULTIPATHD, u.active);
-		else if (!u.active)
+		else if (!u.active || strcmp(u.active, "active") != 0)
+			/* unknown, or on its way (activating, reloading) */
 			mr_plan_unchecked(plan, "multipath.daemon", origin);
 		free(origin);
 	}

@@ -617,6 +617,7 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			free(mp);
 		}
 	}
+	const struct mr_setting *ip = mr_profile_get(profile, "nova", "instances_path");
 	int mounts_instances = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *f[6];
@@ -628,9 +629,11 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		int at_nova = !probed && nova_inst && !strcmp(mp, nova_inst);
 		int is_instances = probed || at_nova;
 		/* mounted above the instances directory (/var/lib/nova): they
-		 * are on the share too (found by a review: failed) */
-		int above = !is_instances && ((inst && holds(mp, inst)) ||
-		                              (nova_inst && holds(mp, nova_inst)));
+		 * are on the share too (found by a review: failed); the
+		 * directory nova uses, not the default where nova.conf names
+		 * another (found by a review of that: green) */
+		const char *real = ip ? ip->value : nova_inst ? nova_inst : inst;
+		int above = !is_instances && real && holds(mp, real);
 		uid_t uid = (uid_t)-1;
 		gid_t gid = (gid_t)-1;
 		if (is_instances && user_ids(facts, "nova", &uid, &gid) < 0)
@@ -679,7 +682,6 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	}
 	/* [nova] instances_path elsewhere: nova keeps its instances on the
 	 * local disk, and the share is no shared storage to it */
-	const struct mr_setting *ip = mr_profile_get(profile, "nova", "instances_path");
 	if (!ip && nova_inst && !mounts_instances) {
 		char *origin = mr_plan_origin_of(mo[0]);
 		mr_plan_fail(plan, "nfs.mount", origin,

@@ -210,6 +210,14 @@ printf '[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova nfs4 ro,_netdev 0 0\n
 out=$(mr check --local --root "$CLIENT" -p above.ini 2>&1); st=$?
 expect_no_grep "client: the share mounted above the instances directory holds them" "no mount line mounts" "$out"
 expect_grep "... its ro refused" "nfs\.mount +failed +'ro' mounts /var/lib/nova read-only" "$out"
+# ... above the default instances directory where nova.conf names another:
+# nova's are not on it (found by a review: green)
+printf '[DEFAULT]\ninstances_path = /srv/instances\n' > "$nc"
+printf '[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova nfs4 rw,_netdev 0 0\n' > above.ini
+out=$(mr check --local --root "$CLIENT" -p above.ini 2>&1); st=$?
+expect_grep "client: a share above the default, nova's elsewhere: fails" \
+	"nfs\.mount +failed +no mount line mounts the share at /srv/instances, where nova-compute keeps its instances" "$out"
+printf '[DEFAULT]\nstate_path = /var/lib/nova\n' > "$nc"
 # ${NAME} as oslo.config substitutes it, from the option's own section
 printf '[DEFAULT]\nstate_path = /var/lib/nova\ninstances_path = ${state_path}/instances\n' > "$nc"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?

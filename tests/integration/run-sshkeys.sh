@@ -125,10 +125,15 @@ Match exec "test -e /x"
   ForkAfterAuthentication yes
   RequiredRSASize 4096
   BindAddress 10.9.9.9
+  RequestTTY force
+  ExitOnForwardFailure yes
+  LocalForward 5900 localhost:5900
+  ConnectTimeout 1
 ' > host/etc/ssh/ssh_config.d/30-more.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
 for kw in 1:KexAlgorithms 2:PreferredAuthentications 3:RevokedHostKeys 4:AddressFamily 5:Match 6:Ciphers 7:MACs \
-	8:RemoteCommand 9:SessionType 10:StdinNull 11:ForkAfterAuthentication 12:RequiredRSASize 13:BindAddress; do
+	8:RemoteCommand 9:SessionType 10:StdinNull 11:ForkAfterAuthentication 12:RequiredRSASize 13:BindAddress \
+	14:RequestTTY 15:ExitOnForwardFailure 16:LocalForward 17:ConnectTimeout; do
 	expect_grep "tree: ... ${kw#*:} is said not checked" \
 		"ssh\.client_config \(/etc/ssh/ssh_config\.d/30-more\.conf:${kw%%:*} ${kw#*:}\)" "$out"
 done

@@ -258,11 +258,16 @@ static const struct type_case type_cases[] = {
 	  "nfs.export: client 'host' would get the directory read-only (exports(5) serves ro "
 	  "unless the options say rw), and nova writes the instances there: give it rw" },
 	/* the last of rw and ro wins, as exportfs reads them (found by a
-	 * review); a sec= flavour served rw is one nova may mount */
+	 * review); every sec= flavour must end rw: nova's mount may take any
+	 * (found by a review of that) */
 	{ "nfs", "export", "/srv a(rw,ro)",
 	  "nfs.export: client 'a(rw,ro)' would get the directory read-only (exports(5) serves ro "
 	  "unless the options say rw), and nova writes the instances there: give it rw" },
-	{ "nfs", "export", "/srv a(sec=krb5p,rw,sec=sys,ro)", NULL },
+	{ "nfs", "export", "/srv a(sec=krb5p,rw,sec=sys,ro)",
+	  "nfs.export: client 'a(sec=krb5p,rw,sec=sys,ro)' would get the directory read-only "
+	  "(exports(5) serves ro unless the options say rw), and nova writes the instances there: "
+	  "give it rw" },
+	{ "nfs", "export", "/srv a(sec=krb5p,rw,sec=sys)", NULL },
 	{ "nfs", "export", "/srv a(rw,sec=krb5p:sys)", NULL },
 	{ "nfs", "export", "/srv a(sec=sys,ro)",
 	  "nfs.export: client 'a(sec=sys,ro)' would get the directory read-only (exports(5) serves "

@@ -863,7 +863,7 @@ static void test_multipath_created(void **state)
 	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n",
 	         "/etc/multipath.conf", "defaults {\nuser_friendly_names no\n}\n",
 	         "multipath.user_friendly_names");
-	free(mr_test_root_calls(e)); /* the reload: not what this test is about */
+	/* (the log keeps this reload: counted at the end) */
 	char *conf = mr_test_root_path(e, "/etc/multipath.conf");
 	assert_int_equal(unlink(conf), 0);
 	free(conf);
@@ -880,6 +880,10 @@ static void test_multipath_created(void **state)
 	char *got = mr_test_root_get(e, "/etc/multipath.conf");
 	assert_string_equal(got, "defaults {\nuser_friendly_names no\n}\n");
 	free(got);
+	/* on its way (activating, reloading): not a failure, not known */
+	run(e, MULTIPATH, "unit.multipathd.service=enabled activating\n", MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "multipath.daemon")->outcome, MR_OUTCOME_UNCHECKED);
+	report_free(&rep);
 	mr_test_root_put(e, "/etc/multipath.conf", "blacklist {\n\twwid \".*\"\n}\n");
 	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
 	         "blacklist {\n\twwid \".*\"\n}\ndefaults {\nuser_friendly_names no\n}\n",
