@@ -917,6 +917,10 @@ facts_awk='
 		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv)
 		if (!seen[daemon, ck]++) print daemon "." ck "=" cv }
 	# /etc/hosts: the addresses of the listen_addr name
+	# the @revoked lines of the other known_hosts files of ssh: "FILE LINE TEXT"
+	part == "revoked" {
+		if ($0 ~ /^[ \t]*@revoked[ \t]/) { lc = $0; sub(/\r$/, "", lc); print "ssh.revoked=" hname(fname()) " " FNR " " lc }
+		next }
 	part == "hosts" {
 		if (laname != "" && $1 !~ /^#/)
 			for (j = 2; j <= NF && $j !~ /^#/; j++) if ($j == laname) print "libvirtd.listen_addr_ip=" $1
@@ -1056,6 +1060,16 @@ facts_awk='
 			for (a = 1; a <= nd[su]; a++) listens(su, drop[su, a])
 			if (su == "libvirtd.service") svcopts(su)
 		} }'
+# ssh's global known_hosts files and the user's second one, for their
+# @revoked lines (part=revoked): a peer's key revoked there is refused
+# whatever nova's known_hosts holds
+if [ -n "$xuser" ]; then
+	passwd_of "$xuser"
+	set -- "$@" part=revoked
+	for f in /etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2 ${a_home:+"${a_home%/}/.ssh/known_hosts2"}; do
+		! readable "$r$f" || { fnarg "$r$f"; set -- "$@" "$fa" "$rf"; }
+	done
+fi
 if [ -z "$r" ]; then
 	printf '%s\n' "$ids" | awk -v want="$pkgs" -v xu="$xuser" -v qu="$qu" -v qg="$qg" -v root="$r" \
 		-v novakeys="$novakeys" -v sg="$sshgroups" "$facts_awk" "$@" part=ids FS=: -

@@ -459,6 +459,32 @@ static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const 
 	free(kp_origin);
 }
 
+/* ssh reads /etc/ssh/ssh_known_hosts and ~/.ssh/known_hosts2 too: a
+ * peer's key @revoked there is refused whatever known_hosts holds (the
+ * probe's ssh.revoked facts, "FILE LINE TEXT"). */
+static void revoked_elsewhere(struct mr_plan *plan, const struct peers *p, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **lines = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "ssh.revoked", &lines) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct mr_file_fact at;
+		const char *text;
+		if (mr_file_fact_parse(lines[i], &at) < 0 || !(text = strchr(at.rest, ' ')))
+			continue;
+		char *keys = mr_ssh_known_hosts_revoked(text + 1, p->v, p->n);
+		if (keys)
+			mr_plan_fail(plan, "ssh.known_hosts", origin,
+			             "%s:%.*s revokes %s: nova's ssh refuses it whatever its "
+			             "known_hosts holds; remove that line if the key is to be trusted "
+			             "again",
+			             mr_fact_path_shown(at.file, at.file_len), (int)(text - at.rest),
+			             at.rest, keys);
+		free(keys);
+	}
+	free(lines);
+}
+
 static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                              const char *dir, const struct account *a)
 {
@@ -479,6 +505,7 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		free(origin);
 		return;
 	}
+	revoked_elsewhere(plan, p, origin);
 	char *path = mr_xasprintf("%s/known_hosts", dir);
 	char *want = mr_xasprintf("%zu peer%s, every name", p->n, p->n == 1 ? "" : "s");
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, known_hosts_merge, p, peers_free,

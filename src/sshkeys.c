@@ -801,6 +801,33 @@ char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ss
 	return found_steal(&d);
 }
 
+char *mr_ssh_known_hosts_revoked(const char *text, const struct mr_ssh_peer *peers,
+                                 size_t n_peers)
+{
+	struct mr_buf d;
+	mr_buf_init(&d);
+	for (size_t i = 0; i < n_peers; i++) {
+		const struct mr_ssh_peer *peer = &peers[i];
+		for (size_t j = 0; j < peer->n_keys; j++) {
+			struct host_key hk;
+			if (host_key_parse(peer->keys[j], &hk) < 0)
+				continue;
+			for (size_t n = 0; n < peer->n_names; n++) {
+				if (mr_known_hosts_check(text, strlen(text), peer->names[n], peer->port,
+				                         hk.type, hk.blob, hk.len,
+				                         NULL) != MR_KNOWN_HOSTS_REVOKED)
+					continue;
+				char *name = mr_known_hosts_name(peer->names[n], peer->port);
+				mr_buf_printf(&d, "%sthe %s key of %s", d.len ? "; " : "", hk.type, name);
+				free(name);
+				break; /* the key is refused: one name says it */
+			}
+			free(hk.blob);
+		}
+	}
+	return found_steal(&d);
+}
+
 /* ---- the controller's key pair ---- */
 
 /* ssh-keygen, argv, no shell; its output (a fingerprint and art, never

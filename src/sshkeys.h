@@ -89,6 +89,14 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ssh_peer *peers,
                                 size_t n_peers);
 
+/* The peers' keys that one known_hosts line (text, NUL-terminated)
+ * revokes, "the TYPE key of NAME" each, "; " apart, or NULL. For ssh's
+ * other files (/etc/ssh/ssh_known_hosts, ~/.ssh/known_hosts2), whose
+ * @revoked lines refuse a key whatever the user's file holds. The
+ * caller's. */
+char *mr_ssh_known_hosts_revoked(const char *text, const struct mr_ssh_peer *peers,
+                                 size_t n_peers);
+
 /* The cluster key pair at path (the private key) and path.pub, read from
  * the controller. With generate, an absent pair is created first by
  * ssh-keygen (ed25519, no passphrase; its directory made 0700 if

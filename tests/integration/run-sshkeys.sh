@@ -138,6 +138,21 @@ for kw in 1:KexAlgorithms 2:PreferredAuthentications 3:RevokedHostKeys 4:Address
 		"ssh\.client_config \(/etc/ssh/ssh_config\.d/30-more\.conf:${kw%%:*} ${kw#*:}\)" "$out"
 done
 rm -r host/etc/ssh/ssh_config host/etc/ssh/ssh_config.d
+# ssh reads /etc/ssh/ssh_known_hosts and ~/.ssh/known_hosts2 too: a peer's
+# key @revoked there is refused whatever nova's known_hosts holds (green
+# before); a revoked key of another host is nothing to this one
+HK=$(cut -d' ' -f1-2 host/etc/ssh/ssh_host_ed25519_key.pub)
+printf '# retired\n@revoked old-compute %s\n  @revoked * %s\n' "$K_OPS" "$HK" > host/etc/ssh/ssh_known_hosts
+out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
+expect_status "tree: a peer's key @revoked in /etc/ssh/ssh_known_hosts" 6 "$st" "$out"
+expect_grep "tree: ... fails, naming the line" \
+	"ssh\.known_hosts +failed +/etc/ssh/ssh_known_hosts:3 revokes the ssh-ed25519 key of compute7: nova's ssh refuses it whatever its known_hosts holds" "$out"
+expect_no_grep "tree: ... not the other host's line" 'ssh_known_hosts:2' "$out"
+mv host/etc/ssh/ssh_known_hosts host/var/lib/nova/.ssh/known_hosts2
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... in nova's ~/.ssh/known_hosts2 too" \
+	"ssh\.known_hosts +failed +/var/lib/nova/\.ssh/known_hosts2:3 revokes the ssh-ed25519 key of compute7" "$out"
+rm host/var/lib/nova/.ssh/known_hosts2
 # SELinux enforcing: sshd checks ~/.ssh's label, which is not examined
 mkdir -p host/etc/selinux
 printf 'SELINUX=enforcing\nSELINUXTYPE=targeted\n' > host/etc/selinux/config

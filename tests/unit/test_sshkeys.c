@@ -573,6 +573,51 @@ static void test_known_hosts_revoked(void **state)
 	free(found);
 }
 
+/* A line of /etc/ssh/ssh_known_hosts (ssh reads it beside the user's
+ * file) revoking a peer's key under any of its names, a port's name, a
+ * hashed name: each key named once; a revoked key of another host, a
+ * plain line of the peer's key, or a marker of another kind is none. */
+static void test_known_hosts_revoked_elsewhere(void **state)
+{
+	(void)state;
+	const char *names[] = { "compute1", "10.20.0.11" };
+	const char *keys[] = { "ssh-ed25519 " K1, "ecdsa-sha2-nistp256 " E1 };
+	const struct mr_ssh_peer peers[] = {
+		{ names, 2, 22, keys, 2, NULL, 0 },
+		{ names + 1, 1, 2222, keys, 1, NULL, 0 },
+	};
+	char *r = mr_ssh_known_hosts_revoked("@revoked 10.20.0.11,[10.20.0.11]:2222 ssh-ed25519 " K1,
+	                                     peers, 2);
+	assert_string_equal(r, "the ssh-ed25519 key of 10.20.0.11; the ssh-ed25519 key of "
+	                       "[10.20.0.11]:2222");
+	free(r);
+	r = mr_ssh_known_hosts_revoked("\t@revoked comp* ecdsa-sha2-nistp256 " E1, peers, 1);
+	assert_string_equal(r, "the ecdsa-sha2-nistp256 key of compute1");
+	free(r);
+	/* compute1 hashed with the salt of OpenSSH's own |1| lines */
+	char *hashed = NULL;
+	{
+		FILE *f = popen("d=$(mktemp -d) && printf 'compute1 ssh-ed25519 " K1 "\\n' > $d/kh && "
+		                "ssh-keygen -q -H -f $d/kh >/dev/null 2>&1 && cat $d/kh && rm -rf $d",
+		                "r");
+		assert_non_null(f);
+		char line[512];
+		assert_non_null(fgets(line, sizeof(line), f));
+		pclose(f);
+		line[strcspn(line, "\n")] = '\0';
+		assert_true(!strncmp(line, "|1|", 3));
+		hashed = mr_xasprintf("@revoked %s", line);
+	}
+	r = mr_ssh_known_hosts_revoked(hashed, peers, 1);
+	assert_string_equal(r, "the ssh-ed25519 key of compute1");
+	free(r);
+	free(hashed);
+	assert_null(mr_ssh_known_hosts_revoked("@revoked compute2 ssh-ed25519 " K1, peers, 2));
+	assert_null(mr_ssh_known_hosts_revoked("@revoked compute1 ssh-ed25519 " K2, peers, 2));
+	assert_null(mr_ssh_known_hosts_revoked("compute1 ssh-ed25519 " K1, peers, 2));
+	assert_null(mr_ssh_known_hosts_revoked("@cert-authority * ssh-ed25519 " K1, peers, 2));
+}
+
 /* A peer with two key types: both listed, neither stale for the other,
  * and a second merge changes nothing. */
 static void test_known_hosts_two_key_types(void **state)
@@ -810,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_authorized_doubts),
 		cmocka_unit_test(test_known_hosts_merge),
 		cmocka_unit_test(test_known_hosts_revoked),
+		cmocka_unit_test(test_known_hosts_revoked_elsewhere),
 		cmocka_unit_test(test_known_hosts_other_types),
 		cmocka_unit_test(test_known_hosts_doubts),
 		cmocka_unit_test(test_known_hosts_two_key_types),
