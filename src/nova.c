@@ -50,6 +50,9 @@ static const struct opt opts[] = {
 	{ "DEFAULT", "state_path", 1, 0, 0, NULL, NULL },
 	/* read: the address nova's peers reach this host at over SSH */
 	{ "DEFAULT", "my_ip", 1, 0, 0, NULL, NULL },
+	/* read: the name nova's peers migrate to over ssh when
+	 * live_migration_inbound_addr is unset */
+	{ "DEFAULT", "host", 1, 0, 0, NULL, NULL },
 	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, 0, 0, NULL, NULL },
 
 	/* Icehouse moved the libvirt driver's options to [libvirt]. */

@@ -131,37 +131,81 @@ static void peers_free(void *data)
 	free(p);
 }
 
-/* A name that another host of the fleet answers to as well (images that
- * all call themselves the same): it cannot say which key is right, so it
- * is left out for both, else each apply would undo the other's line. */
-static int claimed_by_other(const struct mr_fleet_facts *ff, size_t self, const char *name)
+/* The names nova's ssh may reach a host by: its inventory name, its
+ * address, its own hostname, its nova's my_ip (a resize or a cold
+ * migration), and, for a live migration over ssh, its nova's
+ * live_migration_inbound_addr and host (the name peers migrate to when
+ * that is unset; nova's default is the hostname). */
+enum { N_CAND = 6 };
+static const char *const cand_what[N_CAND] = { "inventory name",
+	                                           "address",
+	                                           "host name",
+	                                           "nova's my_ip",
+	                                           "nova's live_migration_inbound_addr",
+	                                           "nova's host" };
+
+/* Where my_ip is not set, nova takes the source address of its route to
+ * 192.0.2.0 (oslo.utils' guess), which the host's probe read on a live
+ * host; where it could not, the host goes in unset. A value of nova's
+ * that interpolates another ($my_ip) goes in interp, unread. */
+static void candidates(const struct mr_res_ctx *ctx, const struct mr_fleet_host *h,
+                       char *cand[N_CAND], struct mr_buf *unset, struct mr_buf *interp)
 {
-	for (size_t j = 0; j < ff->n; j++) {
-		const struct mr_fleet_host *o = &ff->hosts[j];
-		if (j == self)
-			continue;
-		if ((o->name && !strcasecmp(o->name, name)) ||
-		    (o->address && !strcasecmp(o->address, name)) ||
-		    (o->hostname && !strcasecmp(o->hostname, name)))
-			return 1;
+	cand[0] = h->name ? mr_xstrdup(h->name) : NULL;
+	cand[1] = h->address ? mr_xstrdup(h->address) : NULL;
+	cand[2] = h->hostname ? mr_xstrdup(h->hostname) : NULL;
+	cand[3] = cand[4] = cand[5] = NULL;
+	if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &cand[3]) && !cand[3]) {
+		const char *src = mr_facts_get(h->facts, "net.route_src");
+		if (src && *src)
+			cand[3] = mr_xstrdup(src);
+		else if (unset)
+			mr_buf_printf(unset, "%s%s", unset->len ? ", " : "", h->name);
 	}
+	mr_res_nova_option(h->facts, ctx->profile, "libvirt", "live_migration_inbound_addr",
+	                   &cand[4]);
+	mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "host", &cand[5]);
+	for (size_t k = 3; k < N_CAND; k++) {
+		if (!cand[k] || !strchr(cand[k], '$'))
+			continue;
+		if (interp)
+			mr_buf_printf(interp, "%s%s of %s ('%s')", interp->len ? ", " : "", cand_what[k],
+			              h->name, cand[k]);
+		free(cand[k]);
+		cand[k] = NULL;
+	}
+}
+
+/* A name that another host of the fleet may be reached by as well
+ * (images that all call themselves the same): it cannot say which key is
+ * right, so it is left out for both, else each apply would undo the
+ * other's line. */
+static int claimed_by_other(char *const (*cands)[N_CAND], size_t n, size_t self,
+                            const char *name)
+{
+	for (size_t j = 0; j < n; j++)
+		for (size_t k = 0; j != self && k < N_CAND; k++)
+			if (cands[j][k] && !strcasecmp(cands[j][k], name))
+				return 1;
 	return 0;
 }
 
 /* Every peer of the fleet (this host too: nova resizes onto itself over
- * SSH) under its inventory name, its address, its own hostname and its
- * nova's my_ip, the address nova's ssh connects to for a resize or a cold
- * migration. Where my_ip is not set, nova takes the source address of its
- * route to 192.0.2.0 (oslo.utils' guess), which the peer's probe read on a
- * live host; where it could not: said not checked, the peers named. */
+ * SSH) under every name of candidates(); where one is not known, said
+ * not checked, the peers named. */
 static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                               const char *origin)
 {
 	const struct mr_fleet_facts *ff = ctx->fleet;
 	struct peers *p = mr_xcalloc(1, sizeof(*p));
-	struct mr_buf unset, other_port;
+	struct mr_buf unset, interp, other_port;
 	mr_buf_init(&unset);
+	mr_buf_init(&interp);
 	mr_buf_init(&other_port);
+	char *(*cands)[N_CAND] = mr_xcalloc(ff->n + 1, sizeof(*cands));
+	for (size_t i = 0; i < ff->n; i++)
+		candidates(ctx, &ff->hosts[i], cands[i], ff->hosts[i].n_host_keys ? &unset : NULL,
+		           ff->hosts[i].n_host_keys ? &interp : NULL);
 	p->v = mr_xcalloc(ff->n + 1, sizeof(*p->v));
 	for (size_t i = 0; i < ff->n; i++) {
 		const struct mr_fleet_host *h = &ff->hosts[i];
@@ -181,20 +225,9 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 			continue;
 		}
 		struct mr_ssh_peer *peer = &p->v[p->n++];
-		char *my_ip = NULL;
-		if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &my_ip) && !my_ip) {
-			/* nova's default: the source of its route to 192.0.2.0 */
-			const char *src = mr_facts_get(h->facts, "net.route_src");
-			if (src && *src)
-				my_ip = mr_xstrdup(src);
-			else
-				mr_buf_printf(&unset, "%s%s", unset.len ? ", " : "", h->name);
-		}
-		char **names = mr_xcalloc(4, sizeof(*names));
-		const char *cand[] = { h->name, h->address, h->hostname, my_ip };
-		static const char *const cand_what[] = { "inventory name", "address", "host name",
-			                                     "nova's my_ip" };
-		for (size_t k = 0; k < MR_ARRAY_LEN(cand); k++) {
+		char **names = mr_xcalloc(N_CAND, sizeof(*names));
+		const char *const *cand = (const char *const *)cands[i];
+		for (size_t k = 0; k < N_CAND; k++) {
 			/* a plain name or address only: known_hosts reads '*', '?',
 			 * '!' and ',' as patterns and lists, so a my_ip of '*' would
 			 * trust this key for every host */
@@ -212,10 +245,9 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 			for (size_t j = 0; cand[k] && j < peer->n_names; j++)
 				again |= !strcasecmp(names[j], cand[k]);
 			if (cand[k] && !again && strcmp(cand[k], "localhost") != 0 &&
-			    !claimed_by_other(ff, i, cand[k]))
+			    !claimed_by_other(cands, ff->n, i, cand[k]))
 				names[peer->n_names++] = mr_xstrdup(cand[k]);
 		}
-		free(my_ip);
 		if (!peer->n_names) {
 			/* only "localhost" (every host's own) or names another
 			 * peer holds: no line of it would ever be looked up */
@@ -267,6 +299,16 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 		free(where);
 	}
 	mr_buf_fini(&unset);
+	if (interp.len) {
+		char *where = mr_xasprintf("%s: a value made of another, not read here", interp.data);
+		mr_plan_unchecked(plan, "ssh.known_hosts_names", where);
+		free(where);
+	}
+	mr_buf_fini(&interp);
+	for (size_t i = 0; i < ff->n; i++)
+		for (size_t k = 0; k < N_CAND; k++)
+			free(cands[i][k]);
+	free(cands);
 	return p;
 }
 

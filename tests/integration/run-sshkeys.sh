@@ -280,6 +280,19 @@ printf '[DEFAULT]\nmy_ip = 10.20.0.7\n' > host/etc/nova/nova.conf
 out=$(mr apply --local --root host -p profile.ini 2>&1)
 grep -q "^compute7,10\.20\.0\.7 \|^10\.20\.0\.7 \|,10\.20\.0\.7 " $H/known_hosts && ok "tree: known_hosts also under nova's my_ip" \
 	|| not_ok "tree: known_hosts also under nova's my_ip" "$(cat $H/known_hosts) $out"
+# a live migration over ssh connects to the peer's
+# live_migration_inbound_addr, else its nova's host: names of it too; one
+# made of another value ($my_ip) is said not checked
+printf '[DEFAULT]\nmy_ip = 10.20.0.7\nhost = compute7.cloud.example\n[libvirt]\nlive_migration_scheme = ssh\nlive_migration_inbound_addr = 10.30.0.7\n' > host/etc/nova/nova.conf
+out=$(mr apply --local --root host -p profile.ini 2>&1)
+kh=$(awk '$2 == "ssh-ed25519" { print $1 }' $H/known_hosts | tr '\n' ,)
+for n in 10.20.0.7 10.30.0.7 compute7.cloud.example compute7; do
+	case ,$kh, in *,$n,*) ok "tree: known_hosts under $n" ;; *) not_ok "tree: known_hosts under $n" "$kh $out" ;; esac
+done
+printf '[DEFAULT]\nmy_ip = 10.20.0.7\n[libvirt]\nlive_migration_inbound_addr = $my_ip\n' > host/etc/nova/nova.conf
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... an inbound address of \$my_ip: said not checked" \
+	"ssh\.known_hosts_names \(nova's live_migration_inbound_addr of localhost \('\\\$my_ip'\): a value made of another, not read here\)" "$out"
 # a my_ip known_hosts would read as a pattern is never written there
 printf '[DEFAULT]\nmy_ip = *\n' > host/etc/nova/nova.conf
 out=$(mr apply --local --root host -p profile.ini 2>&1)
