@@ -521,6 +521,11 @@ static void add_statement(struct conf *c, struct chain *ch, const char *stmt, si
 	}
 	if (!strcmp(w[0], "comment") || !strcmp(w[0], "devices"))
 		return;
+	/* nft splices an included file in place, in a chain's block too */
+	if (!strcmp(w[0], "include")) {
+		refuse(c, first, "include: the rules it adds are not read");
+		return;
+	}
 	ch->rules = mr_xreallocarray(ch->rules, ch->n_rules + 1, sizeof(*ch->rules));
 	struct rule *r = &ch->rules[ch->n_rules++];
 	*r = (struct rule){ first, last, mr_xstrdup(stmt), 0, NULL, 0, 0, 0 };
@@ -684,6 +689,19 @@ static void read_conf(struct conf *c)
 			     !strcmp(w[0], "create")) &&
 			    n > 1 && (!strcmp(w[1], "rule") || !strcmp(w[1], "chain"))) {
 				refuse(c, i, "a %s added outside its table's block is not read", w[1]);
+				return;
+			}
+			/* "chain FAMILY TABLE NAME { ... }" is add chain: a base
+			 * chain of its own; "delete" and "flush chain" take rules
+			 * away */
+			if (!strcmp(w[0], "chain") || !strcmp(w[0], "rule")) {
+				refuse(c, i, "a %s outside its table's block is not read", w[0]);
+				return;
+			}
+			if ((!strcmp(w[0], "delete") || !strcmp(w[0], "flush")) && n > 1 &&
+			    (!strcmp(w[1], "rule") || !strcmp(w[1], "chain"))) {
+				refuse(c, i, "'%s %s' outside a table's block is not read", w[0],
+				       n > 1 ? w[1] : "");
 				return;
 			}
 			if (!strcmp(w[0], "table") && ln->depth_out == 1) {

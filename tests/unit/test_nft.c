@@ -139,6 +139,23 @@ static void test_refused_with_the_line(void **state)
 		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n }\n",
 		  "1: a '{' that is never closed" },
 		{ "table inet filter {\n}\n}\n", "3: a '}' closes no block" },
+		/* nft splices an include in a chain's block there (found by a
+		 * review: its drop was not read, green) */
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n"
+		  "  include \"/etc/nftables.d/*.nft\"\n  tcp dport 16509 accept\n }\n}\n",
+		  "4: include: the rules it adds are not read" },
+		/* "chain F T N { }" at the top is add chain: a base chain of its
+		 * own, unread; delete and flush chain take rules away */
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+		  "table ip guard\nchain ip guard in {\n  type filter hook input priority -10;\n"
+		  "  ip saddr 10.20.0.0/16 drop\n}\n",
+		  "7: a chain outside its table's block is not read" },
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n"
+		  "  tcp dport 16509 accept\n }\n}\ndelete rule inet filter input handle 4\n",
+		  "7: 'delete rule' outside a table's block is not read" },
+		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n }\n}\n"
+		  "flush chain inet filter input\n",
+		  "6: 'flush chain' outside a table's block is not read" },
 		/* a rule continued with '\': an accept put between its lines
 		 * would leave its last words a rule of their own ("drop") */
 		{ "table inet filter {\n chain input {\n  type filter hook input priority 0;\n"
