@@ -432,6 +432,37 @@ if ($mp ne '-' && defined(my $p = at($mp))) {
 	  if -e $p || -l $p;
 }
 
+# Whether the file open at fh holds want, byte for byte (undef: it
+# cannot be read).
+sub holds_exactly {
+	my ($fh, $want) = @_;
+	my ($have, $b) = ('', '');
+	while (1) {
+		my $r = sysread $fh, $b, 65536;
+		return undef unless defined $r;
+		last if $r == 0;
+		$have .= $b;
+		last if length $have > length $want;
+	}
+	return $have eq $want ? 1 : 0;
+}
+
+# Why the target at name t (its directory entered) is no longer the file
+# step 1 compared, or ''. Looked at again just before it is replaced or
+# removed: an admin's save in the meantime (a rename over it, a write in
+# place) would be lost, with no copy of it kept.
+sub changed_since_read {
+	my ($x, $t) = @_;
+	my @s = lstat $t;
+	return 'was removed or replaced since it was read'
+	  unless @s && -f _ && "$s[0]:$s[1]" eq ($x->{seen} // '');
+	sysopen(my $fh, $t, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) or return 'cannot be read to compare';
+	my $same = holds_exactly($fh, $x->{old});
+	close $fh;
+	return !defined $same ? 'cannot be read to compare'
+	  : $same ? '' : 'changed since it was read (another tool or admin?)';
+}
+
 # 1. every target still as it was read, the original kept as a link
 # beside it and its attributes onto the new file, the backups
 my %same; # DEVICE:INODE of each target: its path
@@ -453,16 +484,10 @@ for my $k (0 .. $nf - 1) {
 		} elsif (!(@ts = stat $tf) || !-f _) {
 			$msg = 'was removed or replaced since it was read; not overwritten';
 		} else {
-			my ($have, $b) = ('', '');
-			while (1) {
-				my $r = sysread $tf, $b, 65536;
-				if (!defined $r) { $msg = 'cannot be read to compare'; last; }
-				last if $r == 0;
-				$have .= $b;
-				last if length $have > length $x->{old};
-			}
-			$msg = 'changed since it was read (another tool or admin?); not overwritten'
-			  if $msg eq '' && $have ne $x->{old};
+			my $same = holds_exactly($tf, $x->{old});
+			$msg = !defined $same ? 'cannot be read to compare'
+			  : $same ? '' : 'changed since it was read (another tool or admin?); not overwritten';
+			$x->{seen} = "$ts[0]:$ts[1]";
 		}
 	}
 	$x->{tf} = $tf;
@@ -638,7 +663,10 @@ for my $k (0 .. $nf - 1) {
 	my $x = $f[$k];
 	if (!indir($x->{t}, $x->{nl} eq '-' ? '' : $x->{n})) { $fail = "file $k conflict $refusal; not written"; last; }
 	my ($t, $n) = ('./' . base_of($x->{t}), './' . base_of($x->{n}));
-	if ($x->{nl} eq '-') {
+	my $why = $x->{ol} eq '-' ? '' : changed_since_read($x, $t);
+	if ($why ne '') {
+		$fail = "file $k conflict $why; not " . ($x->{nl} eq '-' ? 'removed' : 'overwritten');
+	} elsif ($x->{nl} eq '-') {
 		# the original stays linked at its .orig until the end
 		$fail = "file $k failed cannot remove the file" unless unlink $t;
 	} elsif ($x->{ol} eq '-') {

@@ -349,7 +349,9 @@ while [ $k -lt $nf ]; do
       *) msg="has $l hard links: a new file would split them, the other names keeping the old content; not written";;
       esac
     fi
-    if [ -z "$msg" ] && [ -n "$tf" ] && ! ln -- "$tb" "$nb.orig" 2>/dev/null; then
+    if [ -z "$msg" ] && [ -n "$tf" ] && ln -- "$tb" "$nb.orig" 2>/dev/null; then
+      eval "lk_$k=1"
+    elif [ -z "$msg" ] && [ -n "$tf" ]; then
       # immutable and append-only files refuse new links
       fl=
       if command -v lsattr >/dev/null 2>&1; then fl=$(lsattr -d -- "$tb" 2>/dev/null) && fl=${fl%% *} || fl=; fi
@@ -422,6 +424,18 @@ fi
 fault before-rename
 # 3. the renames, all or none. Each in its directory, entered again
 # (enter): names are relative to the directory itself from then on.
+# changed_since_read K TARGET ORIG OLD: in why, why TARGET (a name in the
+# directory entered) is no longer the file step 1 compared, or ''. Looked
+# at again just before it is replaced or removed: an admin's save in the
+# meantime (a rename over it, a write in place) would be lost unkept.
+changed_since_read() {
+  why=
+  if [ -L "$2" ] || [ ! -f "$2" ]; then why='was removed or replaced since it was read'
+  elif eval "[ -n \"\${lk_$1-}\" ]" && [ ! "$2" -ef "$3" ]; then why='was removed or replaced since it was read'
+  elif ! h=$($sha256 <"$2" 2>/dev/null) || [ -z "$h" ]; then why='cannot be read to compare'
+  elif [ "${h%% *}" != "$4" ]; then why='changed since it was read (another tool or admin?)'
+  fi
+}
 # indir TARGET TMP: TMP must be there.
 indir() {
   enter "${1%/*}" || return 1
@@ -434,7 +448,10 @@ while [ $k -lt $nf ]; do
     fail="file $k conflict $refusal; not written"; break
   fi
   orig=$n.orig; nabs=$n; t=./${t##*/}; n=./${n##*/}
-  if [ "$w" = - ]; then
+  why=; [ "$o" = - ] || changed_since_read $k "$t" "$n.orig" "$o"
+  if [ -n "$why" ]; then
+    fail="file $k conflict $why; not overwritten"; [ "$w" != - ] || fail="file $k conflict $why; not removed"
+  elif [ "$w" = - ]; then
     # the original stays linked at $orig until the end, like a replaced one
     if rm -f -- "$t" 2>/dev/null; then add rml "$orig"; add rml "$nabs"
     else fail="file $k failed cannot remove the file"; fi

@@ -62,7 +62,8 @@ expect_grep "cp: the vanished file named" '^file 0 conflict the temporary file v
 expect_fixed "cp: the target kept" "old key" "$(cat "$t")"
 
 # 2. The target swapped for a link to a set-user-ID file after its check:
-# the new file takes the attributes of the original opened, not the link's.
+# the target is looked at again before the rename, and the commit
+# refuses it; nothing goes onto what the link leads to.
 home; victim; rm -f "$WORK/evil"/*
 cp /bin/true "$WORK/suid"; chmod 4755 "$WORK/suid"
 cat >"$WORK/evil/cp" <<EOF
@@ -73,14 +74,15 @@ EOF
 chmod 755 "$WORK/evil/cp"
 n=$(stage "$WORK/home" authorized_keys 'new key')
 out=$(PATH=$WORK/evil:$PATH commit '' -- "$t" "$n" "$(sha "$t")" "$(shas 'new key')" 640:-:- 2>&1); st=$?
-expect_status "the target swapped before cp: commit" 0 "$st" "$out"
-expect_fixed "the target swapped before cp: the new file has the original's attributes" "new key 640 4243:4243" \
-	"$(cat "$t") $(stat -c '%a %u:%g' "$t")"
+expect_status "the target swapped before cp: commit" 5 "$st" "$out"
+expect_grep "the target swapped before cp: the conflict named" \
+	'^file 0 conflict was removed or replaced since it was read; not overwritten$' "$out"
+[ -L "$t" ] && ok "the target swapped before cp: the link left as it is" || not_ok "the target swapped before cp: the link replaced" "$(ls -la "$t")"
 expect_fixed "the target swapped before cp: the set-user-ID file untouched" "4755 0:0" "$(stat -c '%a %u:%g' "$WORK/suid")"
 
 # 2b. The same swap, to a link to root's secret, with a backup asked for:
-# the backup is the original opened, not the secret (a rollback would
-# give the backup's content to the file's owner).
+# refused; no backup holds the secret (a rollback would give the backup's
+# content to the file's owner).
 home; rm -f "$WORK/evil"/*; rm -rf "$WORK/bk"; mkdir -m 700 "$WORK/bk"
 printf 'root secret\n' >"$WORK/secret"; chmod 600 "$WORK/secret"
 cat >"$WORK/evil/cp" <<EOF
@@ -94,9 +96,12 @@ chmod 755 "$WORK/evil/cp"
 t=$WORK/home/authorized_keys; n=$(stage "$WORK/home" authorized_keys 'new key')
 out=$(PATH=$WORK/evil:$PATH /bin/sh "$SRC/src/commit.sh" 1 1 '' 1 "$t" "$n" "$(sha "$t")" "$(shas 'new key')" \
 	"$WORK/bk/authorized_keys" 640:-:- - - - - 0 2>&1); st=$?
-expect_status "the target swapped for a link to a secret: commit" 0 "$st" "$out"
-expect_fixed "the target swapped for a link to a secret: the backup is the original" "old key 640 4243:4243" \
-	"$(cat "$WORK/bk/authorized_keys" 2>&1) $(stat -c '%a %u:%g' "$WORK/bk/authorized_keys" 2>&1)"
+expect_status "the target swapped for a link to a secret: commit" 5 "$st" "$out"
+expect_grep "the target swapped for a link to a secret: the conflict named" \
+	'^file 0 conflict was removed or replaced since it was read; not overwritten$' "$out"
+! grep -rqs 'root secret' "$WORK/bk" && ok "the target swapped for a link to a secret: no backup holds it" \
+	|| not_ok "the target swapped for a link to a secret: a backup holds it" "$(ls -laR "$WORK/bk")"
+expect_fixed "... the secret untouched" "root secret 600" "$(cat "$WORK/secret") $(stat -c %a "$WORK/secret")"
 # a backup already there: refused, nothing written, the old backup kept
 home; rm -f "$WORK/evil"/*
 printf 'earlier backup\n' >"$WORK/bk/authorized_keys"

@@ -220,6 +220,39 @@ for engine in perl sh; do
 	left=$(ls -a "$h/etc/libvirt" | grep '\.migready-')
 	[ -z "$left" ] && ok "$engine: nothing staged is left" || not_ok "$engine: staged files left" "$left"
 done
+# An admin's save between the commit's comparison and its rename (the
+# run paused there, MIGREADY_FAULT=before-rename:pause), by a rename over
+# the file or a write in place: the file is looked at again before it is
+# replaced, the edit kept, nothing of the run written (found by a review:
+# the edit was lost, no copy kept).
+for engine in perl sh; do
+	for edit in rename inplace; do
+		h=$WORK/race-$engine-$edit
+		new_host "$h"
+		mkdir -p "$h-faults"
+		MIGREADY_COMMIT_ENGINE=$engine MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR="$h-faults" \
+			"$MIGREADY" --color never apply --local --root "$h" -p profile.ini >"$h.out" 2>&1 &
+		pid=$!
+		for i in $(seq 1 600); do [ -s "$h-faults/migready-fault.before-rename" ] && break; sleep 0.1; done
+		[ -s "$h-faults/migready-fault.before-rename" ] || not_ok "$engine/$edit: the run never paused" "$(cat "$h.out")"
+		f=$h/etc/libvirt/qemu.conf
+		if [ $edit = rename ]; then
+			{ cat "$f"; echo '# ADMIN EDIT'; } >"$f.new" && mv "$f.new" "$f"
+		else
+			echo '# ADMIN EDIT' >>"$f"
+		fi
+		sums=$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)
+		rm -f "$h-faults/migready-fault.before-rename"
+		wait $pid; st=$?; out=$(cat "$h.out")
+		expect_status "$engine/$edit: apply with the file saved by an admin before its rename" 4 "$st" "$out"
+		why='changed since it was read \(another tool or admin\?\)'
+		[ $edit = inplace ] || why='was removed or replaced since it was read'
+		expect_grep "$engine/$edit: ... the conflict named" "localhost:/etc/libvirt/qemu\.conf: $why; not overwritten" "$out"
+		[ "$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)" = "$sums" ] \
+			&& ok "$engine/$edit: ... the admin's edit kept, nothing written" \
+			|| not_ok "$engine/$edit: ... a file changed" "$(tail -3 "$f") $out"
+	done
+done
 # The mount point of an image not mounted: an empty directory is no
 # host's root; nothing is read there, and apply writes nothing into it.
 mkdir "$WORK/unmounted"
