@@ -49,6 +49,14 @@ if [ "$3" != - ]; then
 		cd -P -- "./$c" 2>/dev/null || { say lock "error cannot enter $d"; mark; exit 1; }
 	done
 	case $PWD/ in "${rp%/}/"*) ;; *) say lock "error a symbolic link leads $d out of the root"; mark; exit 1;; esac
+	# its files, which root writes: a link or another kind of file at one
+	# of their names (in a tree, whoever owns it may put one) would have
+	# root write, or quote, what it leads to
+	for c in lock lock.holder input; do
+		if [ -L "./$c" ] || { [ -e "./$c" ] && [ ! -f "./$c" ]; }; then
+			say lock "error $d/$c is a symbolic link or not a regular file: not opened"; mark; exit 1
+		fi
+	done
 	if ! command -v flock >/dev/null 2>&1; then say lock 'error no flock(1) on the host (util-linux)'; mark; exit 1; fi
 	# command: a failed exec redirection would end sh at once
 	{ command exec 9>>./lock; } 2>/dev/null || { say lock "error cannot open $d/lock for writing (as $(id -un 2>/dev/null || id -u))"; mark; exit 1; }

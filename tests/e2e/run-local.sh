@@ -171,6 +171,19 @@ out=$(mr apply --local --root "$WORK/lockesc" -p profile.ini 2>&1); st=$?
 expect_status "apply where the lock's directory is a link out of the root" 4 "$st" "$out"
 expect_grep "the lock's escape is named" "a symbolic link leads $WORK/lockesc/var/lib/migready out of the root" "$out"
 [ -z "$(ls -A "$WORK/lockesc-outside")" ] && ok "no lock made outside the root" || not_ok "made outside the root" "$(ls -la "$WORK/lockesc-outside")"
+# A link at the lock's, its holder's or the input's name in the tree's
+# lock directory: root would write (or quote) what it leads to (found by
+# a review: a file outside the root overwritten, another truncated).
+for c in lock lock.holder input; do
+	new_host "$WORK/lockfile-$c"
+	mkdir -p "$WORK/lockfile-$c/var/lib/migready"
+	printf 'precious\n' >"$WORK/victim-$c"
+	ln -s "$WORK/victim-$c" "$WORK/lockfile-$c/var/lib/migready/$c"
+	out=$(mr apply --local --root "$WORK/lockfile-$c" -p profile.ini 2>&1); st=$?
+	expect_status "apply with a link at the lock directory's $c" 4 "$st" "$out"
+	expect_grep "... named" "$WORK/lockfile-$c/var/lib/migready/$c is a symbolic link or not a regular file: not opened" "$out"
+	expect_fixed "... what it leads to untouched" "precious" "$(cat "$WORK/victim-$c")"
+done
 # A link swapped in after that check (issue 11, item 8): the run paused
 # where the temporary file is made (MIGREADY_FAULT=stage:pause), /etc/libvirt
 # moved out of the root and a link to it put in its place. The file is
