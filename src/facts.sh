@@ -1320,22 +1320,35 @@ for ipt in iptables ip6tables; do
 	[ -z "$r" ] && command -v $ipt-save >/dev/null 2>&1 || continue
 	if saved=$($ipt-save -t filter 2>/dev/null); then
 		printf '%s\n' "$saved" | awk -v fw="fw.$ipt" '
+			# the last word of the argument at word i: iptables-save quotes
+			# an argument with a space or the like whole, writing " and \
+			# inside as \" and \\, so a quoted one ends at the first word
+			# ending in a " no backslash escapes (a lone " when the text
+			# ends in a space)
+			function arg_end(w, nw, i) {
+				if (w[i] !~ /^"/ || closes_quote(substr(w[i], 2))) return i
+				while (i < nw && !closes_quote(w[++i])) ;
+				return i
+			}
+			function closes_quote(x) { return match(x, /\\*"$/) && RLENGTH % 2 == 1 }
 			# one rule: its jump, protocol, ports, source, and whether it
 			# has any other condition; a negated one is only another
-			# condition (its option skipped, and its value if it has one)
+			# condition (its option skipped, and its value if it has one);
+			# no word of a quoted argument (a comment, a LOG prefix) is
+			# read as an option
 			function parse(l,   w, nw, i) {
 				nw = split(l, w, " ")
 				jump = ""; gone = 0; p = ""; d = ""; s = "any"; other = 0
 				for (i = 3; i <= nw; i++) {
-					if (w[i] == "!") { other = 1; i++; if (i < nw && w[i+1] !~ /^-/) i++ }
+					if (w[i] == "!") { other = 1; i++; if (i < nw && w[i+1] !~ /^-/) i = arg_end(w, nw, i + 1) }
 					else if (w[i] == "-j" || w[i] == "-g") { gone = w[i] == "-g"; jump = w[++i] }
 					else if (w[i] == "-p") p = w[++i]
 					else if (w[i] == "--dport" || w[i] == "--dports") d = w[++i]
 					else if (w[i] == "-s") s = w[++i]
 					else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack" || w[i+1] == "multiport" || w[i+1] == "comment")) i++
-					else if (w[i] == "--comment") { if (w[++i] ~ /^"/) while (w[i] !~ /.["]$/ && i < nw) i++ }
+					else if (w[i] == "--comment") i = arg_end(w, nw, i + 1)
 					else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
-					else other = 1
+					else { other = 1; i = arg_end(w, nw, i) }
 				}
 				plain = jump == "ACCEPT" && !other && p != "" && d != ""
 			}
@@ -1344,19 +1357,14 @@ for ipt in iptables ip6tables; do
 			# INPUT with policy DROP stops whatever its chain (what that
 			# does not accept meets the policy)
 			$1 == ":INPUT" && $2 == "DROP" { input_drop = 1 }
-			$1 == "-A" { n++; chain[n] = $2; line[n] = $0
-				for (i = 3; i < NF; i++)
-					if (($i == "-j" || $i == "-g") && ($(i+1) == "DROP" || $(i+1) == "REJECT"))
-						stops[$2] = 1 }
+			$1 == "-A" { n++; chain[n] = $2; line[n] = $0; parse($0); target[n] = jump
+				if (jump == "DROP" || jump == "REJECT") stops[$2] = 1 }
 			END {
 				do {
 					more = 0
 					for (j = 1; j <= n; j++) {
-						if (chain[j] in stops) continue
-						nw = split(line[j], w, " ")
-						for (i = 3; i < nw; i++)
-							if ((w[i] == "-j" || w[i] == "-g") && (w[i+1] in stops)) {
-								stops[chain[j]] = 1; more = 1 }
+						if (chain[j] in stops || !(target[j] in stops)) continue
+						stops[chain[j]] = 1; more = 1
 					}
 				} while (more)
 				# ufw keeps its rules in its user chains: in order, its

@@ -8,7 +8,8 @@
 #   jump to it; auto with two firewalls or none fails, naming why.
 #   Live: the facts probe in a namespace digests the running INPUT chain,
 #   and check plans the iptables -I that apply would run, which iptables
-#   itself accepts; once run, check finds the rule.
+#   itself accepts; once run, check finds the rule; a stop under a
+#   comment ending in a space is still a stop.
 #   nftables: Debian's and an operator's nftables.conf taken by nft -c, the
 #   operator's bytes kept, an include refused with its line; live, check
 #   plans nft insert before the reject's handle, a wider rule covers.
@@ -465,6 +466,17 @@ expect_grep "check: a missing rule goes above the REJECT, not the DROP of SSH" \
 in_ns iptables -w -R INPUT 1 -s 10.20.0.0/16 -p tcp -m tcp --dport 16500:16600 -j DROP
 out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
 expect_grep "check: an accept below a DROP of its traffic is not reached" \
+	"apply would run: iptables -I INPUT 1 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+in_ns iptables -w -D INPUT 1
+# ... and so does one under a comment ending in a space, which
+# iptables-save closes with a lone ": the comment hides no stop
+in_ns iptables -w -I INPUT 1 -s 10.20.0.0/16 -m comment --comment "quarantine: old lab net " -j DROP
+expect_fixed "the comment is saved closed by a lone quote" '--comment "quarantine: old lab net " -j DROP' \
+	"$(in_ns iptables-save -t filter)"
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: the stop under a comment ending in a space" '^fw\.iptables\.stop=1 any any 10\.20\.0\.0/16$' "$facts"
+out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
+expect_grep "check: an accept below a commented DROP is not reached" \
 	"apply would run: iptables -I INPUT 1 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
 in_ns iptables -w -D INPUT 1
 # rollback's removal: -D with the spec the run inserted, no other rule
