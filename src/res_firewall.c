@@ -476,14 +476,15 @@ static void plan_ufw_rule(struct mr_plan *plan, const struct fw_rule *r, int v6,
 
 /* ufw's running user chains, from the facts' digest of iptables-save and
  * ip6tables-save (their accepts and stops, in order): one item, settled by
- * ufw reload (which loads the files). */
-static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size_t n,
+ * ufw reload (which loads the files). With no_v6 ufw loads no user6.rules,
+ * so its IPv6 chains are not read: no reload would fill them. */
+static void plan_ufw_running(struct mr_plan *plan, const struct fw_rule *r, size_t n, int no_v6,
                              const char *origin, struct mr_plan_cmd *reload)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_buf missing;
 	mr_buf_init(&missing);
-	for (int v6 = 0; v6 <= 1; v6++) {
+	for (int v6 = 0; v6 <= !no_v6; v6++) {
 		const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
 		const char **have = NULL;
 		size_t n_have = mr_facts_get_all(facts, v6 ? "fw.ip6tables.ufw" : "fw.iptables.ufw",
@@ -556,7 +557,7 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 			plan_ufw_rule(plan, &r[i], 1, reload);
 	}
 	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))
-		plan_ufw_running(plan, r, n, origin, reload);
+		plan_ufw_running(plan, r, n, no_v6, origin, reload);
 	rules_free(r, n);
 }
 

@@ -543,6 +543,16 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
 	  "observed firewall.backend: ufw\n" },
+	/* IPV6=no, running: ufw reload never loads user6.rules, so the IPv6
+	 * chain's lack of the any-source rule is no drift (it was, forever) */
+	{ "firewall: ufw running with IPV6=no, any source: IPv4 only",
+	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.ufw.ipv6=no\nfw.iptables.live=ok\n"
+	  "fw.ip6tables.live=ok\nfw.iptables.ufw=tcp 16509 any\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 0.0.0.0/0 in [firewall.allow]\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by ufw reload: the rules loaded\n" },
 	{ "firewall: ufw running, its accept below a deny of its port",
 	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.iptables.live=ok\nfw.ip6tables.live=ok\n"
 	  "fw.iptables.ufw=stop tcp 22 any\nfw.iptables.ufw=stop any any 10.30.0.0/16\n"
