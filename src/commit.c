@@ -138,7 +138,8 @@ static void parse_reply(struct mr_commit *c, const char *out, int *saw_done, int
 }
 
 /* "MODE:UID:GID" as stat -c %a:%u:%g prints them, '-' for the
- * connecting user's ids */
+ * connecting user's ids; "=MODE:UID:GID": the target's as read, which it
+ * must still have */
 static char *attrs_arg(const struct mr_commit_file *f)
 {
 	char u[32] = "-", g[32] = "-";
@@ -146,7 +147,8 @@ static char *attrs_arg(const struct mr_commit_file *f)
 		snprintf(u, sizeof(u), "%lu", (unsigned long)f->uid);
 	if (f->gid != (gid_t)-1)
 		snprintf(g, sizeof(g), "%lu", (unsigned long)f->gid);
-	return mr_xasprintf("%o:%s:%s", (unsigned)(f->mode & 07777), u, g);
+	return mr_xasprintf("%s%o:%s:%s", f->attrs_as_read ? "=" : "", (unsigned)(f->mode & 07777),
+	                    u, g);
 }
 
 static int stage_one(struct mr_transport *t, const char *path, const char *data, size_t len,

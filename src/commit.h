@@ -36,6 +36,9 @@ struct mr_commit_file {
 	mode_t mode;          /* the original's, or for a new file */
 	uid_t uid;            /* (uid_t)-1: the connecting user */
 	gid_t gid;
+	/* mode, uid and gid are the target's as read, not the plan's: the
+	 * target must still have them (an admin's chmod since wins) */
+	int attrs_as_read;
 	const char *backup;   /* where the original is kept (host path), or NULL */
 	int remove;           /* remove the target instead (data unused): it existed */
 	/* result */

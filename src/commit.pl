@@ -79,6 +79,8 @@ my @f;
 for my $k (0 .. $nf - 1) {
 	my %x;
 	@x{qw(t n ol nl b attrs)} = splice @ARGV, 0, 6;
+	# "=MODE:UID:GID": the target's as read, which it must still have
+	$x{as_read} = $x{attrs} =~ s/^=//;
 	push @f, \%x;
 }
 my ($mt, $mp, $ml, $pt, $pp, $pl) = splice @ARGV, 0, 6;
@@ -447,6 +449,16 @@ sub holds_exactly {
 	return $have eq $want ? 1 : 0;
 }
 
+# '' if the stat s is the mode and owner the target was read with (where
+# the plan keeps them): an admin's chmod since wins over the run.
+sub attrs_changed {
+	my ($x, @s) = @_;
+	return '' unless $x->{as_read};
+	my ($m, $u, $g) = split /:/, $x->{attrs};
+	return oct($m) == ($s[2] & 07777) && $u == $s[4] && $g == $s[5] ? ''
+	  : 'its mode or owner changed since it was read (another tool or admin?); not overwritten';
+}
+
 # Why the target at name t (its directory entered) is no longer the file
 # step 1 compared, or ''. Looked at again just before it is replaced or
 # removed: an admin's save in the meantime (a rename over it, a write in
@@ -456,6 +468,8 @@ sub changed_since_read {
 	my @s = lstat $t;
 	return 'was removed or replaced since it was read'
 	  unless @s && -f _ && "$s[0]:$s[1]" eq ($x->{seen} // '');
+	my $a = attrs_changed($x, @s);
+	return $a =~ s/; not overwritten$//r if $a ne '';
 	sysopen(my $fh, $t, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) or return 'cannot be read to compare';
 	my $same = holds_exactly($fh, $x->{old});
 	close $fh;
@@ -487,6 +501,7 @@ for my $k (0 .. $nf - 1) {
 			my $same = holds_exactly($tf, $x->{old});
 			$msg = !defined $same ? 'cannot be read to compare'
 			  : $same ? '' : 'changed since it was read (another tool or admin?); not overwritten';
+			$msg ||= attrs_changed($x, @ts);
 			$x->{seen} = "$ts[0]:$ts[1]";
 		}
 	}

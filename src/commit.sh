@@ -317,6 +317,15 @@ while [ $k -lt $nf ]; do
       *) msg='was removed or replaced since it was read; not overwritten';;
       esac
     fi
+    # "=MODE:UID:GID": the target's as read, which it must still have (an
+    # admin's chmod since wins over the run)
+    case $nm in
+    =*)
+      nm=${nm#=}
+      [ -n "$msg" ] || [ -z "$have" ] || [ "$nm" = "$have" ] ||
+        msg='its mode or owner changed since it was read (another tool or admin?); not overwritten'
+      eval "as_read_$k=\$nm";;
+    esac
     # '-' for an id keeps the one the file has (a replaced file: the original's)
     if [ -n "$have" ]; then
       x=${nm#*:}; y=${have#*:}; nu=${x%%:*}; ng=${x#*:}
@@ -434,6 +443,9 @@ changed_since_read() {
   elif eval "[ -n \"\${lk_$1-}\" ]" && [ ! "$2" -ef "$3" ]; then why='was removed or replaced since it was read'
   elif ! h=$($sha256 <"$2" 2>/dev/null) || [ -z "$h" ]; then why='cannot be read to compare'
   elif [ "${h%% *}" != "$4" ]; then why='changed since it was read (another tool or admin?)'
+  elif eval "[ -n \"\${as_read_$1-}\" ]" && { ! h=$(stat -c %a:%u:%g -- "$2" 2>/dev/null) ||
+         eval "[ \"\$h\" != \"\$as_read_$1\" ]"; }; then
+    why='its mode or owner changed since it was read (another tool or admin?)'
   fi
 }
 # indir TARGET TMP: TMP must be there.

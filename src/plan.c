@@ -1641,6 +1641,7 @@ static int apply_host(const struct mr_plan *plan, const struct extra_state *x,
 			.mode = file_left(&fs[i]).mode,
 			.uid = file_left(&fs[i]).uid,
 			.gid = file_left(&fs[i]).gid,
+			.attrs_as_read = fs[i].st.exists && !fs[i].pf->has_attrs,
 			.backup = backups[k],
 		};
 	}

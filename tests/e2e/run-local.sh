@@ -238,32 +238,39 @@ done
 # the file or a write in place: the file is looked at again before it is
 # replaced, the edit kept, nothing of the run written (found by a review:
 # the edit was lost, no copy kept).
+# A chmod or chown (a file the profile gives no mode) at the commit's
+# start or there: the admin's mode and owner win, not the ones read (they
+# were put back, and recorded as the original).
 for engine in perl sh; do
-	for edit in rename inplace; do
+	for edit in rename inplace chmod-start chmod; do
 		h=$WORK/race-$engine-$edit
 		new_host "$h"
 		mkdir -p "$h-faults"
-		MIGREADY_COMMIT_ENGINE=$engine MIGREADY_FAULT=before-rename:pause MIGREADY_FAULT_DIR="$h-faults" \
+		point=before-rename; [ $edit != chmod-start ] || point=start
+		MIGREADY_COMMIT_ENGINE=$engine MIGREADY_FAULT=$point:pause MIGREADY_FAULT_DIR="$h-faults" \
 			"$MIGREADY" --color never apply --local --root "$h" -p profile.ini >"$h.out" 2>&1 &
 		pid=$!
-		for i in $(seq 1 600); do [ -s "$h-faults/migready-fault.before-rename" ] && break; sleep 0.1; done
-		[ -s "$h-faults/migready-fault.before-rename" ] || not_ok "$engine/$edit: the run never paused" "$(cat "$h.out")"
+		for i in $(seq 1 600); do [ -s "$h-faults/migready-fault.$point" ] && break; sleep 0.1; done
+		[ -s "$h-faults/migready-fault.$point" ] || not_ok "$engine/$edit: the run never paused" "$(cat "$h.out")"
 		f=$h/etc/libvirt/qemu.conf
-		if [ $edit = rename ]; then
-			{ cat "$f"; echo '# ADMIN EDIT'; } >"$f.new" && mv "$f.new" "$f"
-		else
-			echo '# ADMIN EDIT' >>"$f"
-		fi
-		sums=$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)
-		rm -f "$h-faults/migready-fault.before-rename"
+		case $edit in
+		rename) { cat "$f"; echo '# ADMIN EDIT'; } >"$f.new" && mv "$f.new" "$f" ;;
+		inplace) echo '# ADMIN EDIT' >>"$f" ;;
+		*) chmod 0600 "$f" && chown 0:5 "$f" ;;
+		esac
+		sums=$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf && stat -c '%a %u:%g' qemu.conf)
+		rm -f "$h-faults/migready-fault.$point"
 		wait $pid; st=$?; out=$(cat "$h.out")
-		expect_status "$engine/$edit: apply with the file saved by an admin before its rename" 4 "$st" "$out"
-		why='changed since it was read \(another tool or admin\?\)'
-		[ $edit = inplace ] || why='was removed or replaced since it was read'
+		expect_status "$engine/$edit: apply with the file changed by an admin at $point" 4 "$st" "$out"
+		case $edit in
+		inplace) why='changed since it was read \(another tool or admin\?\)' ;;
+		rename) why='was removed or replaced since it was read' ;;
+		*) why='its mode or owner changed since it was read \(another tool or admin\?\)' ;;
+		esac
 		expect_grep "$engine/$edit: ... the conflict named" "localhost:/etc/libvirt/qemu\.conf: $why; not overwritten" "$out"
-		[ "$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf)" = "$sums" ] \
-			&& ok "$engine/$edit: ... the admin's edit kept, nothing written" \
-			|| not_ok "$engine/$edit: ... a file changed" "$(tail -3 "$f") $out"
+		[ "$(cd "$h/etc/libvirt" && sha256sum libvirtd.conf qemu.conf && stat -c '%a %u:%g' qemu.conf)" = "$sums" ] \
+			&& ok "$engine/$edit: ... the admin's change kept, nothing written" \
+			|| not_ok "$engine/$edit: ... a file changed" "$(stat -c '%a %u:%g' "$f"; tail -3 "$f") $out"
 	done
 done
 # The mount point of an image not mounted: an empty directory is no
