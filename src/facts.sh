@@ -454,7 +454,8 @@ if readable "$r/etc/libvirt/libvirtd.conf"; then
 	set -- "$@" part=lconf "$rf"
 	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
 fi
-# virtproxyd.conf's TLS files and auth_tcp, where set (modular daemons)
+# virtproxyd.conf's TLS files, auth_tcp, listen_* and ports, where set
+# (modular daemons)
 ! readable "$r/etc/libvirt/virtproxyd.conf" || set -- "$@" part=pconf "$rf"
 # qemu.conf's migration ports (what the firewall must open), and the
 # address QEMU listens at for an incoming migration and the one it gives
@@ -912,18 +913,20 @@ facts_awk='
 		# --listen listens
 		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp|t(cp|ls)_port)[ \t]*=/)) confkv("libvirtd")
 		next }
+	# virtproxyd reads listen_*, t*_port too, and refuses a mistyped one
 	part == "pconf" {
-		if (match($0, /^[ \t]*((ca|cert|key)_file|auth_tcp)[ \t]*=/)) confkv("virtproxyd")
+		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp|t(cp|ls)_port)[ \t]*=/)) confkv("virtproxyd")
 		next }
 	part == "qconf" {
 		if (match($0, /^[ \t]*(migration_(port_m(in|ax)|address|host)|(migrate|default)_tls_x509_cert_dir)[ \t]*=/)) confkv("qemu")
 		next }
 	# a key = value line of a libvirt conf file, the first of its key (as
-	# virconf reads it), as "DAEMON.KEY=VALUE"
+	# virconf reads it), as "DAEMON.KEY=VALUE", and its line (a refused
+	# value is named there) as "DAEMON.line.KEY=LINE"
 	function confkv(daemon,   ck, cv) {
 		ck = $0; sub(/^[ \t]*/, "", ck); sub(/[ \t]*=.*$/, "", ck)
 		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv)
-		if (!seen[daemon, ck]++) print daemon "." ck "=" cv }
+		if (!seen[daemon, ck]++) print daemon "." ck "=" cv "\n" daemon ".line." ck "=" FNR }
 	# /etc/hosts: the addresses of the listen_addr name
 	# the @revoked lines of the other known_hosts files of ssh: "FILE LINE TEXT"
 	part == "revoked" {

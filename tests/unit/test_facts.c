@@ -804,7 +804,9 @@ static void test_probe_ufw_ipv6(void **state)
 
 /* libvirt's conf files as virconf reads them: a CR ends a line (one such
  * line failed the whole host; found by a review), the first of a key
- * wins, the ports of --listen read */
+ * wins, the ports of --listen read, with the line of each (a value
+ * libvirt refuses is named there); virtproxyd.conf's listeners and ports
+ * too, which virtproxyd refuses mistyped */
 static void test_probe_libvirt_conf_lines(void **state)
 {
 	(void)state;
@@ -817,11 +819,16 @@ static void test_probe_libvirt_conf_lines(void **state)
 	                                "mkdir -p $R/etc/libvirt && "
 	                                "printf '%s' \"$LCONF\" > $R/etc/libvirt/libvirtd.conf && "
 	                                "printf 'migration_port_min = 49152\\r\\n' > "
-	                                "$R/etc/libvirt/qemu.conf",
+	                                "$R/etc/libvirt/qemu.conf && "
+	                                "printf '# x\\nlisten_tcp = \"1\"\\ntcp_port = 16509\\n' > "
+	                                "$R/etc/libvirt/virtproxyd.conf",
 	                                NULL, NULL, &t);
 	unsetenv("LCONF");
-	const char *want[] = { "libvirtd.listen_tcp=1", "libvirtd.tcp_port=\"16600\"",
-		               "qemu.migration_port_min=49152" };
+	const char *want[] = { "libvirtd.listen_tcp=1", "libvirtd.line.listen_tcp=1",
+		               "libvirtd.tcp_port=\"16600\"", "libvirtd.line.tcp_port=2",
+		               "qemu.migration_port_min=49152", "qemu.line.migration_port_min=1",
+		               "virtproxyd.listen_tcp=\"1\"", "virtproxyd.line.listen_tcp=2",
+		               "virtproxyd.tcp_port=16509", "virtproxyd.line.tcp_port=3" };
 	check_facts("CR line ends", f, want, MR_ARRAY_LEN(want));
 	tree_facts_done(root, f, t);
 }
