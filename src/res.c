@@ -1,4 +1,5 @@
 /* The registry of resources and what they share. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,79 @@ const char *mr_res_conf_unquoted(const char *v, size_t *len)
 	int quoted = n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0];
 	*len = n - 2 * (size_t)quoted;
 	return v + quoted;
+}
+
+/* virconf: a number is an optional sign and digits (a '-' makes it
+ * signed), a string is quoted; anything else is a list or no value. */
+const char *mr_res_conf_refused(enum mr_conf_type type, const char *v)
+{
+	size_t n;
+	int quoted = mr_res_conf_unquoted(v, &n) != v;
+	const char *d = v + (*v == '+' || *v == '-');
+	int number = *d && strspn(d, "0123456789") == strlen(d);
+	errno = 0;
+	unsigned long long value = number ? strtoull(d, NULL, 10) : 0;
+	int big = errno == ERANGE;
+	switch (type) {
+	case MR_CONF_BOOL:
+		if (!number || big || value > 1 || (*v == '-' && value))
+			return "not a bare 0 or 1, the only booleans libvirt reads";
+		return NULL;
+	case MR_CONF_INT:
+		if (!number || *v == '-' || big || value > 4294967295ULL)
+			return "not a bare number from 0 to 4294967295, the only unsigned integers "
+			       "libvirt reads";
+		return NULL;
+	case MR_CONF_STRING:
+		return quoted ? NULL : "not a quoted string, the only strings libvirt reads";
+	default:
+		return NULL;
+	}
+}
+
+char *mr_res_conf_where(const struct mr_facts *facts, const char *daemon, const char *path,
+                        const char *key)
+{
+	char *fact = mr_xasprintf("%s.line.%s", daemon, key);
+	const char *line = facts ? mr_facts_get(facts, fact) : NULL;
+	free(fact);
+	return line ? mr_xasprintf("%s:%s", path, line) : mr_xstrdup(path);
+}
+
+static int conf_key_in(const struct mr_conf_key *table, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(table[i].key, key))
+			return 1;
+	return 0;
+}
+
+void mr_res_check_host_conf(struct mr_plan *plan, const struct mr_profile *profile,
+                            const char *section, const char *daemon, const char *path,
+                            const struct mr_conf_key *typed, size_t n_typed,
+                            const struct mr_conf_key *written, size_t n_written,
+                            const char *origin, const char *what)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	for (size_t i = 0; facts && i < n_typed; i++) {
+		const char *key = typed[i].key;
+		const struct mr_setting *s = mr_profile_get(profile, section, key);
+		if (s && conf_key_in(written, n_written, key))
+			continue; /* the plan writes it anew */
+		char *fact = mr_xasprintf("%s.%s", daemon, key);
+		const char *v = mr_facts_get(facts, fact);
+		const char *why = v ? mr_res_conf_refused(typed[i].type, v) : NULL;
+		free(fact);
+		if (!why)
+			continue;
+		char *where = mr_res_conf_where(facts, daemon, path, key);
+		char *item = mr_xasprintf("%s.%s", section, key);
+		char *o = s ? mr_plan_origin_of(s) : mr_xstrdup(origin);
+		mr_plan_fail(plan, item, o, "%s sets %s = %s, %s: %s", where, key, v, why, what);
+		free(o);
+		free(item);
+		free(where);
+	}
 }
 
 static char *loc_origin(struct mr_loc loc)

@@ -95,6 +95,27 @@ long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *f
  * one pair of quotes: its start, and *len its length. */
 const char *mr_res_conf_unquoted(const char *v, size_t *len);
 
+/* Why libvirt's virconf getter of type (virConfGetValueBool, String,
+ * UInt) refuses v, a value of a conf file as the probe reports it, or
+ * NULL where it reads it; a type migready does not probe gets NULL. */
+const char *mr_res_conf_refused(enum mr_conf_type type, const char *v);
+
+/* Fails item SECTION.KEY for each key of typed that the host's conf file
+ * (path, facts "DAEMON.KEY" and "DAEMON.line.KEY") sets to a value its
+ * reader refuses (what: who refuses, and what follows), unless the plan
+ * rewrites that key (the profile sets it and it is in written). origin:
+ * the item's origin where the profile does not set the key. */
+void mr_res_check_host_conf(struct mr_plan *plan, const struct mr_profile *profile,
+                            const char *section, const char *daemon, const char *path,
+                            const struct mr_conf_key *typed, size_t n_typed,
+                            const struct mr_conf_key *written, size_t n_written,
+                            const char *origin, const char *what);
+
+/* "PATH:LINE" of key in the host's conf file of daemon, from the facts
+ * ("PATH" where the probe gave no line); the caller's. */
+char *mr_res_conf_where(const struct mr_facts *facts, const char *daemon, const char *path,
+                        const char *key);
+
 /* "FILE:LINE" of the section's first header in the profile ("" if none),
  * as an origin for items that are the section's, not one key's. */
 char *mr_res_section_origin(const struct mr_profile *profile, const char *section);

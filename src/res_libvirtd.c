@@ -2,7 +2,8 @@
  *   legacy   libvirtd --listen reads listen_tcp/listen_tls/tcp_port from
  *            libvirtd.conf (--listen in /etc/default or /etc/sysconfig);
  *   socket   socket-activated libvirtd (libvirt >= 5.6): libvirtd.conf's
- *            listen_* and tcp_port are ignored, libvirtd-tcp.socket
+ *            listen_* and tcp_port take no effect (still read: a value
+ *            of the wrong type stops libvirtd), libvirtd-tcp.socket
  *            listens, and --listen makes libvirtd refuse to start;
  *   modular  virtproxyd-tcp.socket listens, auth in virtproxyd.conf.
  * A green listener item therefore means the port will be open. */
@@ -21,7 +22,16 @@ static const struct mr_conf_key libvirtd_keys[] = {
 	{ "listener", MR_CONF_PLAN, NULL },
 };
 
-/* With sockets, only auth_tcp of the conf file is still read. */
+/* Why libvirtd refuses key = value of its conf file, or NULL. */
+static const char *host_refused(const char *key, const char *value)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(libvirtd_keys); i++)
+		if (!strcmp(libvirtd_keys[i].key, key))
+			return mr_res_conf_refused(libvirtd_keys[i].type, value);
+	return NULL;
+}
+
+/* With sockets, only auth_tcp of the conf file still takes effect. */
 static const struct mr_conf_key socket_conf_keys[] = {
 	{ "auth_tcp", MR_CONF_STRING, "sasl" },
 };
@@ -1408,14 +1418,8 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	char *unquoted = NULL;
 	size_t hn = 0;
 	const char *bare = host_port ? mr_res_conf_unquoted(host_port, &hn) : NULL;
-	if (host_port && bare == host_port) {
-		/* virconf's number, where libvirtd reads a string: it refuses
-		 * its file */
-		mr_plan_fail(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port", origin,
-		             "/etc/libvirt/libvirtd.conf sets %s = %s, not a quoted string: libvirtd "
-		             "refuses its configuration and does not start",
-		             pk->key, host_port);
-		free(host_key);
+	if (host_port && host_refused(pk->key, host_port)) {
+		free(host_key); /* failed by check_host_conf */
 		goto out;
 	}
 	if (host_port) {
@@ -1445,6 +1449,23 @@ out:
 	free(origin);
 }
 
+/* The daemon reads the keys of libvirtd_keys from its conf file in every
+ * world (daemonConfigLoadOptions; with sockets most take no effect) and
+ * refuses the whole file, so does not start, over a value of the wrong
+ * type. written: the keys the plan writes into that file. */
+static void check_host_conf(struct mr_plan *plan, const struct mr_profile *profile,
+                            const struct world_units *units, const struct mr_conf_key *written,
+                            size_t n_written, const char *origin)
+{
+	const char *daemon = units == &units_modular ? "virtproxyd" : "libvirtd";
+	int dn = (int)(strlen(units->service) - strlen(".service"));
+	char *what = mr_xasprintf("%.*s refuses its configuration and does not start", dn,
+	                          units->service);
+	mr_res_check_host_conf(plan, profile, "libvirtd", daemon, units->conf, libvirtd_keys,
+	                       MR_ARRAY_LEN(libvirtd_keys), written, n_written, origin, what);
+	free(what);
+}
+
 static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	const struct mr_profile *profile = ctx->profile;
@@ -1456,9 +1477,12 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 	if (!named && !auth)
 		return 0;
 	enum mr_libvirt_world w = mr_res_world(plan, profile, &why);
+	char *conf_origin = origin_or(named ? named : auth, "");
 	switch (w) {
 	case MR_WORLD_LEGACY:
 		plan_legacy(plan, profile, explicit_defaults);
+		check_host_conf(plan, profile, &units_libvirtd, libvirtd_keys,
+		                MR_ARRAY_LEN(libvirtd_keys), conf_origin);
 		check_connections(plan, profile, w, &units_libvirtd);
 		break;
 	case MR_WORLD_SOCKET: {
@@ -1479,12 +1503,16 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		check_service_listen(plan, &ex, edits, origin);
 		free(origin);
 		free(path);
+		check_host_conf(plan, profile, &units_libvirtd, socket_conf_keys,
+		                MR_ARRAY_LEN(socket_conf_keys), conf_origin);
 		check_connections(plan, profile, w, &units_libvirtd);
 		break;
 	}
 	case MR_WORLD_MODULAR:
 		plan_sockets(plan, profile, &units_modular, explicit_defaults);
 		check_proxy_config(plan, profile);
+		check_host_conf(plan, profile, &units_modular, socket_conf_keys,
+		                MR_ARRAY_LEN(socket_conf_keys), conf_origin);
 		check_connections(plan, profile, w, &units_modular);
 		break;
 	case MR_WORLD_UNKNOWN: {
@@ -1497,6 +1525,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 		break;
 	}
 	}
+	free(conf_origin);
 	return 0;
 }
 

@@ -183,6 +183,10 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 	                 explicit_defaults);
 	check_ids_exist(plan, profile);
 	char *origin = mr_res_section_origin(profile, "qemu");
+	/* the host's values the plan leaves: a port quoted is refused too */
+	mr_res_check_host_conf(plan, profile, "qemu", "qemu", "/etc/libvirt/qemu.conf", qemu_keys,
+	                       MR_ARRAY_LEN(qemu_keys), keys, n, origin,
+	                       "libvirt refuses qemu.conf, and its QEMU driver does not load");
 	check_stream_address(plan, origin);
 	free(origin);
 	return 0;

@@ -680,6 +680,22 @@ expect_no_grep "sasl: ... with the keytab it names" 'libvirtd\.auth_tcp +failed'
 expect_grep "sasl: ... Kerberos is not examined further" \
 	'not checked \(1\): libvirtd\.sasl_kerberos \(/etc/sasl2/libvirt\.conf mech_list: gssapi\)' "$out"
 
+# --- the daemon's conf file as libvirt types it, in every world: a value
+# it refuses stops the daemon (a green listener would be a lie), and so
+# does a quoted port of qemu.conf for the QEMU driver ---
+cf=$sasl/etc/libvirt/libvirtd.conf
+printf 'listen_tcp = "1"\n' >> "$cf"
+n=$(wc -l < "$cf")
+printf 'migration_port_max = "49261"\n' >> "$sasl/etc/libvirt/qemu.conf"
+q=$(wc -l < "$sasl/etc/libvirt/qemu.conf")
+sed '/^migration_port_max/d' sasl.ini > types.ini
+chk "$sasl" types.ini
+expect_status "types: values libvirt refuses fail check" 6 "$st" "$out"
+expect_grep "types: a quoted listen_tcp, ignored by the sockets but read, fails at its line" \
+	"libvirtd\.listen_tcp +failed +/etc/libvirt/libvirtd\.conf:$n sets listen_tcp = \"1\", not a bare 0 or 1, the only booleans libvirt reads: libvirtd refuses its configuration and does not start" "$out"
+expect_grep "types: a quoted migration_port_max the profile leaves fails at its line" \
+	"qemu\.migration_port_max +failed +/etc/libvirt/qemu\.conf:$q sets migration_port_max = \"49261\", not a bare number" "$out"
+
 # --- RHEL 9: modular daemons ---
 root=$(new_host rhel9-modular r9)
 converge rhel9 "$root" profile.ini
@@ -710,6 +726,14 @@ chk "$root" profile.ini
 expect_grep "rhel9: virtproxyd --config fails auth_tcp" \
 	"libvirtd\.auth_tcp +failed +virtproxyd\.service starts virtproxyd with --config /etc/libvirt/site-proxy\.conf \(its ExecStart, with VIRTPROXYD_ARGS\): virtproxyd reads that file, not /etc/libvirt/virtproxyd\.conf, where auth_tcp is written" "$out"
 rm -r "$root/etc/systemd/system/virtproxyd.service.d" "$root/etc/sysconfig/virtproxyd"
+# virtproxyd reads tcp_port as libvirtd does, a string: a bare number
+# stops it, though its socket decides the port
+vc=$root/etc/libvirt/virtproxyd.conf
+printf 'tcp_port = 16509\n' >> "$vc"
+chk "$root" profile.ini
+expect_grep "rhel9: a bare tcp_port in virtproxyd.conf fails at its line" \
+	"libvirtd\.tcp_port +failed +/etc/libvirt/virtproxyd\.conf:$(wc -l < "$vc") sets tcp_port = 16509, not a quoted string, the only strings libvirt reads: virtproxyd refuses its configuration and does not start" "$out"
+sed -i '$d' "$vc"
 
 # --- a tree whose world cannot be told: never green ---
 cp -a "$DATA/host" "$WORK/bare"

@@ -1290,8 +1290,9 @@ static const struct transport_case transport_cases[] = {
 	{ "legacy: ... a number, which libvirtd refuses",
 	  LEGACY_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port=16509\n",
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
-	  "failed libvirtd.listen_port line 2: /etc/libvirt/libvirtd.conf sets tcp_port = 16509, not a "
-	  "quoted string: libvirtd refuses its configuration and does not start\n" },
+	  "failed libvirtd.tcp_port line 2: /etc/libvirt/libvirtd.conf sets tcp_port = 16509, not a "
+	  "quoted string, the only strings libvirt reads: libvirtd refuses its configuration and "
+	  "does not start\n" },
 	{ "socket: libvirtd.conf's tcp_port is not read",
 	  SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp") "libvirtd.tcp_port=\"16600\"\n",
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n", "" },
@@ -1579,6 +1580,109 @@ static void test_nova_transport(void **state)
 	for (size_t i = 0; i < MR_ARRAY_LEN(transport_cases); i++) {
 		const struct transport_case *c = &transport_cases[i];
 		char *got = items_of(c->facts, c->profile, "libvirtd.", 0);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: failures\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+	}
+}
+
+/* virconf's types as libvirt reads them: booleans bare 0 or 1, unsigned
+ * integers bare digits, strings quoted; anything else is refused. */
+static void test_conf_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		enum mr_conf_type type;
+		const char *value;
+		int refused;
+	} values[] = {
+		{ MR_CONF_BOOL, "0", 0 },       { MR_CONF_BOOL, "1", 0 },
+		{ MR_CONF_BOOL, "+1", 0 },      { MR_CONF_BOOL, "-0", 0 },
+		{ MR_CONF_BOOL, "2", 1 },       { MR_CONF_BOOL, "-1", 1 },
+		{ MR_CONF_BOOL, "\"1\"", 1 },   { MR_CONF_BOOL, "yes", 1 },
+		{ MR_CONF_BOOL, "[ 1 ]", 1 },   { MR_CONF_BOOL, "", 1 },
+		{ MR_CONF_INT, "49152", 0 },    { MR_CONF_INT, "4294967295", 0 },
+		{ MR_CONF_INT, "4294967296", 1 }, { MR_CONF_INT, "\"49152\"", 1 },
+		{ MR_CONF_INT, "'49152'", 1 },  { MR_CONF_INT, "-1", 1 },
+		{ MR_CONF_INT, "0x10", 1 },     { MR_CONF_INT, "99999999999999999999999", 1 },
+		{ MR_CONF_STRING, "\"16509\"", 0 }, { MR_CONF_STRING, "'sasl'", 0 },
+		{ MR_CONF_STRING, "\"\"", 0 },  { MR_CONF_STRING, "16509", 1 },
+		{ MR_CONF_STRING, "sasl", 1 },  { MR_CONF_STRING, "\"sasl", 1 },
+		{ MR_CONF_STRING, "[ \"sasl\" ]", 1 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(values); i++) {
+		const char *why = mr_res_conf_refused(values[i].type, values[i].value);
+		if (!why != !values[i].refused)
+			fail_msg("case %zu (%s): %s", i, values[i].value, why ? why : "read");
+	}
+}
+
+/* The daemon's conf file as the host has it, in every world: a value
+ * libvirtd (virtproxyd) or the QEMU driver refuses fails its item with
+ * the file, line, key and value, unless the plan writes that key anew. */
+#define LINE(D, K, N) D ".line." K "=" #N "\n"
+static const struct transport_case host_conf_cases[] = {
+	{ "socket: listen_tcp quoted", SOCKET_DEBIAN "libvirtd.listen_tcp=\"1\"\n"
+	  LINE("libvirtd", "listen_tcp", 7), "[libvirtd]\nlisten_tls = yes\n",
+	  "failed libvirtd.listen_tcp line 2: /etc/libvirt/libvirtd.conf:7 sets listen_tcp = \"1\", "
+	  "not a bare 0 or 1, the only booleans libvirt reads: libvirtd refuses its configuration "
+	  "and does not start\n" },
+	{ "socket: ... set by the profile too: the sockets take it, the file stays",
+	  SOCKET_DEBIAN "libvirtd.listen_tcp=\"1\"\n" LINE("libvirtd", "listen_tcp", 7),
+	  "[libvirtd]\nauth_tcp = none\nlisten_tcp = yes\n",
+	  "failed libvirtd.listen_tcp line 3: /etc/libvirt/libvirtd.conf:7 sets listen_tcp = \"1\", "
+	  "not a bare 0 or 1, the only booleans libvirt reads: libvirtd refuses its configuration "
+	  "and does not start\n" },
+	{ "socket: listen_tls 2", SOCKET_DEBIAN "libvirtd.listen_tls=2\n"
+	  LINE("libvirtd", "listen_tls", 9), "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.listen_tls line 3: /etc/libvirt/libvirtd.conf:9 sets listen_tls = 2, "
+	  "not a bare 0 or 1, the only booleans libvirt reads: libvirtd refuses its configuration "
+	  "and does not start\n" },
+	{ "socket: tcp_port a bare number", SOCKET_DEBIAN "libvirtd.tcp_port=16509\n"
+	  LINE("libvirtd", "tcp_port", 12), "[libvirtd]\nauth_tcp = none\n",
+	  "failed libvirtd.tcp_port line 2: /etc/libvirt/libvirtd.conf:12 sets tcp_port = 16509, "
+	  "not a quoted string, the only strings libvirt reads: libvirtd refuses its configuration "
+	  "and does not start\n" },
+	{ "socket: the values libvirtd reads", SOCKET_DEBIAN "libvirtd.listen_tcp=1\n"
+	  "libvirtd.listen_tls=0\nlibvirtd.tcp_port=\"16600\"\nlibvirtd.tls_port='16514'\n"
+	  "libvirtd.auth_tcp=\"none\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\n", "" },
+	{ "modular: virtproxyd.conf's tls_port a bare number", MODULAR_RHEL
+	  "virtproxyd.tls_port=16514\n" LINE("virtproxyd", "tls_port", 4)
+	  "libvirtd.tls_port=16514\n",
+	  "[libvirtd]\nlisten_tls = yes\n",
+	  "failed libvirtd.tls_port line 2: /etc/libvirt/virtproxyd.conf:4 sets tls_port = 16514, "
+	  "not a quoted string, the only strings libvirt reads: virtproxyd refuses its "
+	  "configuration and does not start\n" },
+	{ "legacy: the profile's tcp_port replaces the host's", LEGACY_DEBIAN
+	  "libvirtd.tcp_port=16509\nlibvirtd.listen_tls=\"0\"\n" LINE("libvirtd", "listen_tls", 3),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\ntcp_port = 16509\n",
+	  "" },
+	/* qemu.conf: the QEMU driver reads the ports as unsigned integers */
+	{ "qemu: migration_port_min quoted, the profile silent on it", SOCKET_DEBIAN
+	  "qemu.migration_port_min=\"49152\"\n" LINE("qemu", "migration_port_min", 30),
+	  "[qemu]\ndynamic_ownership = no\n",
+	  "failed qemu.migration_port_min line 1: /etc/libvirt/qemu.conf:30 sets migration_port_min "
+	  "= \"49152\", not a bare number from 0 to 4294967295, the only unsigned integers libvirt "
+	  "reads: libvirt refuses qemu.conf, and its QEMU driver does not load\n" },
+	{ "qemu: migration_port_max a name", SOCKET_DEBIAN
+	  "qemu.migration_port_max=high\n" LINE("qemu", "migration_port_max", 31),
+	  "[qemu]\ndynamic_ownership = no\n",
+	  "failed qemu.migration_port_max line 1: /etc/libvirt/qemu.conf:31 sets migration_port_max "
+	  "= high, not a bare number from 0 to 4294967295, the only unsigned integers libvirt "
+	  "reads: libvirt refuses qemu.conf, and its QEMU driver does not load\n" },
+	{ "qemu: ... the profile's replaces it", SOCKET_DEBIAN
+	  "qemu.migration_port_min=\"49152\"\nqemu.migration_port_max=49215\n",
+	  "[qemu]\nmigration_port_min = 49152\n", "" },
+};
+
+static void test_host_conf(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(host_conf_cases); i++) {
+		const struct transport_case *c = &host_conf_cases[i];
+		const char *prefix = !strncmp(c->profile, "[qemu]", 6) ? "qemu." : "libvirtd.";
+		char *got = items_of(c->facts, c->profile, prefix, 0);
 		if (strcmp(got, c->want) != 0)
 			fail_msg("%s: failures\n%s\nwant\n%s", c->name, got, c->want);
 		free(got);
@@ -2186,6 +2290,8 @@ int main(void)
 		cmocka_unit_test(test_worlds),
 		cmocka_unit_test(test_firewall),
 		cmocka_unit_test(test_nova_transport),
+		cmocka_unit_test(test_conf_refused),
+		cmocka_unit_test(test_host_conf),
 		cmocka_unit_test(test_passes),
 		cmocka_unit_test(test_tls_held_back),
 		cmocka_unit_test(test_qemu_port_range),
