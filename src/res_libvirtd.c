@@ -1131,7 +1131,7 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	size_t n = 4;
 	const char *plain = value ? mr_res_conf_unquoted(value, &n) : "sasl";
 	if (n != 4 || strncmp(plain, "sasl", 4) != 0)
-		return;
+		return; /* none; the host's other values fail in check_host_conf */
 	/* GSSAPI (Kerberos, libvirt's shipped mech_list) takes a keytab and
 	 * tickets; auth.conf serves the other mechanisms */
 	const char *mechs = mr_facts_get(facts, "libvirt.sasl_mechs");
@@ -1452,11 +1452,14 @@ out:
 /* The daemon reads the keys of libvirtd_keys from its conf file in every
  * world (daemonConfigLoadOptions; with sockets most take no effect) and
  * refuses the whole file, so does not start, over a value of the wrong
- * type. written: the keys the plan writes into that file. */
+ * type. auth_tcp takes none, sasl and polkit only, and polkit cannot
+ * tell who a TCP client is: every TCP login fails. written: the keys the
+ * plan writes into that file. */
 static void check_host_conf(struct mr_plan *plan, const struct mr_profile *profile,
                             const struct world_units *units, const struct mr_conf_key *written,
                             size_t n_written, const char *origin)
 {
+	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *daemon = units == &units_modular ? "virtproxyd" : "libvirtd";
 	int dn = (int)(strlen(units->service) - strlen(".service"));
 	char *what = mr_xasprintf("%.*s refuses its configuration and does not start", dn,
@@ -1464,6 +1467,29 @@ static void check_host_conf(struct mr_plan *plan, const struct mr_profile *profi
 	mr_res_check_host_conf(plan, profile, "libvirtd", daemon, units->conf, libvirtd_keys,
 	                       MR_ARRAY_LEN(libvirtd_keys), written, n_written, origin, what);
 	free(what);
+	char *fact = mr_xasprintf("%s.auth_tcp", daemon);
+	const char *v = facts ? mr_facts_get(facts, fact) : NULL;
+	free(fact);
+	if (!v || mr_profile_get(profile, "libvirtd", "auth_tcp") || host_refused("auth_tcp", v))
+		return;
+	size_t n;
+	const char *plain = mr_res_conf_unquoted(v, &n);
+	if (n == 4 && (!strncmp(plain, "none", 4) || !strncmp(plain, "sasl", 4)))
+		return;
+	char *where = mr_res_conf_where(facts, daemon, units->conf, "auth_tcp");
+	if (n == 6 && !strncmp(plain, "polkit", 6))
+		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
+		             "%s sets auth_tcp = %s: polkit cannot identify a client over TCP, so "
+		             "every TCP login, a live migration's included, fails to authenticate; "
+		             "set auth_tcp = none or sasl",
+		             where, v);
+	else
+		mr_plan_fail(plan, "libvirtd.auth_tcp", origin,
+		             "%s sets auth_tcp = %s, which libvirt does not know (only none, sasl or "
+		             "polkit, in lower case): %.*s refuses its configuration and does not "
+		             "start",
+		             where, v, dn, units->service);
+	free(where);
 }
 
 static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)

@@ -682,9 +682,10 @@ expect_grep "sasl: ... Kerberos is not examined further" \
 
 # --- the daemon's conf file as libvirt types it, in every world: a value
 # it refuses stops the daemon (a green listener would be a lie), and so
-# does a quoted port of qemu.conf for the QEMU driver ---
+# does a quoted port of qemu.conf for the QEMU driver; auth_tcp = polkit
+# fails every TCP login ---
 cf=$sasl/etc/libvirt/libvirtd.conf
-printf 'listen_tcp = "1"\n' >> "$cf"
+printf 'listen_tcp = "1"\nauth_tcp = "polkit"\n' >> "$cf"
 n=$(wc -l < "$cf")
 printf 'migration_port_max = "49261"\n' >> "$sasl/etc/libvirt/qemu.conf"
 q=$(wc -l < "$sasl/etc/libvirt/qemu.conf")
@@ -692,7 +693,9 @@ sed '/^migration_port_max/d' sasl.ini > types.ini
 chk "$sasl" types.ini
 expect_status "types: values libvirt refuses fail check" 6 "$st" "$out"
 expect_grep "types: a quoted listen_tcp, ignored by the sockets but read, fails at its line" \
-	"libvirtd\.listen_tcp +failed +/etc/libvirt/libvirtd\.conf:$n sets listen_tcp = \"1\", not a bare 0 or 1, the only booleans libvirt reads: libvirtd refuses its configuration and does not start" "$out"
+	"libvirtd\.listen_tcp +failed +/etc/libvirt/libvirtd\.conf:$((n - 1)) sets listen_tcp = \"1\", not a bare 0 or 1, the only booleans libvirt reads: libvirtd refuses its configuration and does not start" "$out"
+expect_grep "types: auth_tcp = polkit fails at its line" \
+	"libvirtd\.auth_tcp +failed +/etc/libvirt/libvirtd\.conf:$n sets auth_tcp = \"polkit\": polkit cannot identify a client over TCP" "$out"
 expect_grep "types: a quoted migration_port_max the profile leaves fails at its line" \
 	"qemu\.migration_port_max +failed +/etc/libvirt/qemu\.conf:$q sets migration_port_max = \"49261\", not a bare number" "$out"
 

@@ -1619,7 +1619,8 @@ static void test_conf_refused(void **state)
 
 /* The daemon's conf file as the host has it, in every world: a value
  * libvirtd (virtproxyd) or the QEMU driver refuses fails its item with
- * the file, line, key and value, unless the plan writes that key anew. */
+ * the file, line, key and value, unless the plan writes that key anew;
+ * auth_tcp other than none or sasl fails (the profile silent on it). */
 #define LINE(D, K, N) D ".line." K "=" #N "\n"
 static const struct transport_case host_conf_cases[] = {
 	{ "socket: listen_tcp quoted", SOCKET_DEBIAN "libvirtd.listen_tcp=\"1\"\n"
@@ -1658,6 +1659,36 @@ static const struct transport_case host_conf_cases[] = {
 	  "libvirtd.tcp_port=16509\nlibvirtd.listen_tls=\"0\"\n" LINE("libvirtd", "listen_tls", 3),
 	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\ntcp_port = 16509\n",
 	  "" },
+	/* auth_tcp: libvirt takes none, sasl and polkit, in lower case */
+	{ "socket: auth_tcp in upper case", SOCKET_DEBIAN "libvirtd.auth_tcp=\"SASL\"\n"
+	  LINE("libvirtd", "auth_tcp", 20), "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.auth_tcp line 2: /etc/libvirt/libvirtd.conf:20 sets auth_tcp = \"SASL\", "
+	  "which libvirt does not know (only none, sasl or polkit, in lower case): libvirtd "
+	  "refuses its configuration and does not start\n" },
+	{ "socket: auth_tcp tls", SOCKET_DEBIAN "libvirtd.auth_tcp='tls'\n"
+	  LINE("libvirtd", "auth_tcp", 20), "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.auth_tcp line 2: /etc/libvirt/libvirtd.conf:20 sets auth_tcp = 'tls', "
+	  "which libvirt does not know (only none, sasl or polkit, in lower case): libvirtd "
+	  "refuses its configuration and does not start\n" },
+	{ "socket: auth_tcp polkit", SOCKET_DEBIAN NOVA_DEB "libvirtd.auth_tcp=\"polkit\"\n"
+	  LINE("libvirtd", "auth_tcp", 20), "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.auth_tcp line 2: /etc/libvirt/libvirtd.conf:20 sets auth_tcp = "
+	  "\"polkit\": polkit cannot identify a client over TCP, so every TCP login, a live "
+	  "migration's included, fails to authenticate; set auth_tcp = none or sasl\n" },
+	{ "modular: virtproxyd.conf's auth_tcp polkit", MODULAR_RHEL
+	  "virtproxyd.auth_tcp=\"polkit\"\n" LINE("virtproxyd", "auth_tcp", 5)
+	  "libvirtd.auth_tcp=\"none\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.auth_tcp line 2: /etc/libvirt/virtproxyd.conf:5 sets auth_tcp = "
+	  "\"polkit\": polkit cannot identify a client over TCP, so every TCP login, a live "
+	  "migration's included, fails to authenticate; set auth_tcp = none or sasl\n" },
+	{ "legacy: auth_tcp bare: its type fails, once", LEGACY_DEBIAN "libvirtd.auth_tcp=sasl\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n",
+	  "failed libvirtd.auth_tcp line 2: /etc/libvirt/libvirtd.conf sets auth_tcp = sasl, not a "
+	  "quoted string, the only strings libvirt reads: libvirtd refuses its configuration and "
+	  "does not start\n" },
+	{ "socket: the profile's auth_tcp replaces the host's", SOCKET_DEBIAN
+	  "libvirtd.auth_tcp=\"polkit\"\n", "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
 	/* qemu.conf: the QEMU driver reads the ports as unsigned integers */
 	{ "qemu: migration_port_min quoted, the profile silent on it", SOCKET_DEBIAN
 	  "qemu.migration_port_min=\"49152\"\n" LINE("qemu", "migration_port_min", 30),
