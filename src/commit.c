@@ -314,7 +314,10 @@ static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_erro
 	push_str(&a, MR_COMMIT_SH);
 	push_str(&a, "migready-commit");
 	push_str(&a, c->locked ? "1" : "0");
-	push_str(&a, t->stage_unsynced ? "0" : "1");
+	/* whether the staged files are on disk: known once staged (a server
+	 * without fsync@openssh.com is found out by the first one) */
+	size_t synced_arg = a.n;
+	push_str(&a, "0");
 	push(&a, root_arg(t));
 	push_num(&a, c->n_files);
 	for (size_t i = 0; i < c->n_files; i++) {
@@ -340,6 +343,10 @@ static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_erro
 		push(&a, f->remove ? mr_xstrdup("-") : sha_hex(f->data, f->len));
 		push(&a, f->backup ? mr_transport_path(t, f->backup) : mr_xstrdup("-"));
 		push(&a, attrs_arg(f));
+	}
+	if (!t->stage_unsynced) {
+		free(a.v[synced_arg]);
+		a.v[synced_arg] = mr_xstrdup("1");
 	}
 	/* The backups' directories, once the files are staged (a failed
 	 * staging leaves none), made here (over SFTP, or one mkdir under a root
