@@ -8,7 +8,7 @@ tests="libcmocka-dev augeas-tools openssh-server openssh-client mandoc valgrind 
        libvirt-daemon libvirt-clients patch diffutils util-linux procps systemd python3 passwd
        coreutils login sudo clang clang-14 libclang-rt-14-dev libtsan2
        nfs-kernel-server multipath-tools iptables ufw nftables firewalld prometheus attr acl
-       e2fsprogs"
+       e2fsprogs strace"
 want=$build
 [ "${1:-}" = test ] && want="$build $tests"
 missing=

@@ -660,6 +660,17 @@ if ($mt ne '-') {
 	my $p = at($mp);
 	unless (defined $p && rename('./' . base_of($mt), $p)) { pending_back(); abort("file - failed cannot write $mp", 4); }
 	@made = grep { $_ ne $mt } @made;
+	# the entries of the backups and the MANIFEST on disk, up to the
+	# backups' directory, before any target is replaced: a crash must not
+	# keep a replaced file and lose its backup (btrfs logs per directory)
+	my $top = dirname_of(dirname_of($mp));
+	my %d = ($top => 1);
+	for my $b ($mp, map { $_->{b} } grep { $_->{b} ne '-' } @f) {
+		for (my $d = dirname_of($b); length $d > length $top; $d = dirname_of($d)) { $d{$d} = 1; }
+	}
+	for my $d (sort keys %d) {
+		if (sysopen my $dh, "$d/", O_RDONLY | O_DIRECTORY) { fsync_fh($dh); close $dh; }
+	}
 }
 fault('before-rename');
 

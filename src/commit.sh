@@ -429,6 +429,9 @@ pending_back() {
 }
 if [ "$mt" != - ]; then
   mv -f -- "$mt" "$mp" || { pending_back; abort "file - failed cannot write $mp" 4; }
+  # the entries of the backups and the MANIFEST on disk before any target
+  # is replaced (their file system's: one process)
+  sync -f -- "$mp" 2>/dev/null || sync
 fi
 fault before-rename
 # 3. the renames, all or none. Each in its directory, entered again
