@@ -198,6 +198,18 @@ int mr_schema_check_section(const char *section, char **msg)
 			free(q);
 			return -1;
 		}
+		/* a run keeps a file's backup at backups/RUN/PATH, beside its
+		 * MANIFEST: /MANIFEST's would be overwritten by it */
+		if (!strcmp(path, "/MANIFEST") || !strcmp(path, "/var/lib/migready") ||
+		    mr_str_startswith(path, "/var/lib/migready/")) {
+			*msg = mr_xasprintf("[file %s]: %s", path,
+			                    strcmp(path, "/MANIFEST")
+			                        ? "migready's own state (its lock, backups and owed "
+			                          "restarts) is not a file to manage"
+			                        : "its backup would be overwritten by the run's MANIFEST "
+			                          "(backups/RUN/MANIFEST); not managed");
+			return -1;
+		}
 		return 0;
 	}
 	if (mr_schema_class(section))

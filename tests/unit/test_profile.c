@@ -444,6 +444,18 @@ static const struct type_case type_cases[] = {
 	{ "file", "lens", "X", "[file] needs the file's path: [file /etc/NAME]" },
 	{ "file etc/x", "lens", "X", "[file PATH]: expected an absolute path, got 'etc/x'" },
 	{ "file /etc/\xff", "lens", "X", "[file PATH]: invalid UTF-8 in the path" },
+	/* its backup is backups/RUN/MANIFEST: overwritten by the MANIFEST
+	 * (found by a review: a rollback gave /MANIFEST the run's own text) */
+	{ "file /MANIFEST", "lens", "X",
+	  "[file /MANIFEST]: its backup would be overwritten by the run's MANIFEST "
+	  "(backups/RUN/MANIFEST); not managed" },
+	{ "file /var/lib/migready/restart-pending", "lens", "X",
+	  "[file /var/lib/migready/restart-pending]: migready's own state (its lock, backups and "
+	  "owed restarts) is not a file to manage" },
+	{ "file /var/lib/migready", "lens", "X",
+	  "[file /var/lib/migready]: migready's own state (its lock, backups and owed restarts) is "
+	  "not a file to manage" },
+	{ "file /var/lib/migready-other", "lens", "X", NULL },
 	{ "file /etc/x", "lenz", "X", "unknown key 'lenz' in [file /etc/x]; did you mean 'lens'?" },
 	/* an empty list value clears the list; control characters are refused */
 	{ "firewall", "allow", "", NULL },
