@@ -14,7 +14,8 @@
 	"# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN "           \
 	"[MODE:UID:GID-LEFT] PATH; "                                                        \
 	"action|owed VERB [UNIT]; unit VERB UNIT; command ARGV; rule iptables|ip6tables "   \
-	"CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount PATH; dir MODE UID GID PATH; "  \
+	"CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount PATH; dir MODE UID GID "         \
+	"[MODE:UID:GID-LEFT] PATH; "                                                        \
 	"of RUN-ID\n"
 
 /* The systemctl verbs of "action" lines, which a rollback repeats (start
@@ -130,6 +131,15 @@ void mr_manifest_add_dir(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gi
 	a->mode = mode & 07777;
 	a->uid = uid;
 	a->gid = gid;
+}
+
+void mr_manifest_dir_left(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid)
+{
+	struct mr_backup_action *a = &m->actions[m->n_actions - 1];
+	a->has_left = 1;
+	a->left_mode = mode & 07777;
+	a->left_uid = uid;
+	a->left_gid = gid;
 }
 
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed)
@@ -295,8 +305,12 @@ char *mr_backup_action_text(const struct mr_backup_action *a)
 		mr_buf_printf(&b, "mount %s", a->unit);
 		break;
 	case MR_BACKUP_DIR:
-		mr_buf_printf(&b, "dir %04o %u %u %s", (unsigned)a->mode, (unsigned)a->uid,
-		              (unsigned)a->gid, a->unit);
+		mr_buf_printf(&b, "dir %04o %u %u ", (unsigned)a->mode, (unsigned)a->uid,
+		              (unsigned)a->gid);
+		if (a->has_left)
+			mr_buf_printf(&b, "%04o:%u:%u ", (unsigned)a->left_mode, (unsigned)a->left_uid,
+			              (unsigned)a->left_gid);
+		mr_buf_puts(&b, a->unit);
 		break;
 	case MR_BACKUP_COMMAND:
 	case MR_BACKUP_RULE:
@@ -413,11 +427,15 @@ static int parse_line(struct mr_manifest *m, const char *l, const char **why)
 	if (!strcmp(word, "dir")) {
 		unsigned long dmode, duid, dgid;
 		size_t at = strncmp(l, "dir ", 4) ? 0 : mode_uid_gid(l + 4, &dmode, &duid, &dgid);
-		if (!at || !path_ok(l + 4 + at)) {
-			*why = "expected dir MODE UID GID PATH";
+		unsigned long left[3];
+		size_t left_len = at ? mode_uid_gid_sep(l + 4 + at, ':', left) : 0;
+		if (!at || !path_ok(l + 4 + at + left_len)) {
+			*why = "expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH";
 			return -1;
 		}
-		mr_manifest_add_dir(m, (mode_t)dmode, (uid_t)duid, (gid_t)dgid, l + 4 + at);
+		mr_manifest_add_dir(m, (mode_t)dmode, (uid_t)duid, (gid_t)dgid, l + 4 + at + left_len);
+		if (left_len)
+			mr_manifest_dir_left(m, (mode_t)left[0], (uid_t)left[1], (gid_t)left[2]);
 		return 0;
 	}
 	if (!strcmp(word, "command") || !strcmp(word, "rule")) {

@@ -61,8 +61,9 @@ struct mr_backup_file {
  *                       that rule, and no other
  *   mount PATH          a file system it mounted: a rollback leaves it
  *                       mounted (instances may run on it) and says so
- *   dir MODE UID GID PATH  an existing directory whose mode or owner it
- *                       changed, as it was: a rollback gives them back */
+ *   dir MODE UID GID [LMODE:LUID:LGID] PATH  an existing directory whose
+ *                       mode or owner it changed, as it was (and as it left
+ *                       it): a rollback gives them back */
 enum mr_backup_kind {
 	MR_BACKUP_SERVICE,
 	MR_BACKUP_UNIT,
@@ -82,6 +83,12 @@ struct mr_backup_action {
 	mode_t mode;    /* DIR: as it was */
 	uid_t uid;
 	gid_t gid;
+	/* DIR: the mode and owner the run left it with ("dir MODE UID GID
+	 * LMODE:LUID:LGID PATH"); 0 in a MANIFEST from before they were kept */
+	int has_left;
+	mode_t left_mode;
+	uid_t left_uid;
+	gid_t left_gid;
 };
 
 struct mr_manifest {
@@ -115,6 +122,8 @@ void mr_manifest_add_file(struct mr_manifest *m, enum mr_backup_state state, mod
 void mr_manifest_file_left(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid);
 void mr_manifest_add_action(struct mr_manifest *m, const char *verb, const char *unit, int owed);
 /* An existing directory whose mode or owner the run changes: as it was. */
+/* The mode and owner the run left the last directory added with. */
+void mr_manifest_dir_left(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid);
 void mr_manifest_add_dir(struct mr_manifest *m, mode_t mode, uid_t uid, gid_t gid,
                          const char *path);
 /* Adds what argv, a command of the run, did (see mr_backup_action): a

@@ -1318,6 +1318,18 @@ static struct mr_stat file_left(const struct file_state *f)
 	return left;
 }
 
+/* The mode and owner the run gives directory d, as it was before (was):
+ * at_least adds the bits to those it has (a new one 0755); an id of -1
+ * keeps its own. */
+static struct mr_stat dir_left(const struct plan_dir *d, const struct mr_stat *was)
+{
+	struct mr_stat left = { .exists = 1, .is_dir = 1 };
+	left.mode = !d->at_least ? d->mode : was->exists ? (was->mode | d->mode) : (0755 | d->mode);
+	left.uid = d->uid == (uid_t)-1 ? was->uid : d->uid;
+	left.gid = d->gid == (gid_t)-1 ? was->gid : d->gid;
+	return left;
+}
+
 static char *manifest_text(const struct file_state *fs, size_t n, const struct actions *a,
                            const struct unit_state *us, size_t n_us, const struct mr_plan *plan,
                            const struct extra_state *x)
@@ -1326,9 +1338,13 @@ static char *manifest_text(const struct file_state *fs, size_t n, const struct a
 	int undoable = 0;
 	/* an existing directory whose mode or owner changes: as it was */
 	for (size_t i = 0; i < plan->n_dirs; i++)
-		if (x->dir_item[i] >= 0 && x->dir_was[i].exists)
+		if (x->dir_item[i] >= 0 && x->dir_was[i].exists) {
 			mr_manifest_add_dir(m, x->dir_was[i].mode, x->dir_was[i].uid, x->dir_was[i].gid,
 			                    plan->dirs[i].path);
+			/* what a rollback would give another mode back */
+			struct mr_stat left = dir_left(&plan->dirs[i], &x->dir_was[i]);
+			mr_manifest_dir_left(m, left.mode, left.uid, left.gid);
+		}
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].failed || !fs[i].changed)
 			continue;
@@ -1393,10 +1409,7 @@ static void plan_actions(struct actions *a, const struct mr_plan *plan,
 		if (x->dir_item[i] < 0)
 			continue;
 		const struct plan_dir *d = &plan->dirs[i];
-		/* at_least: the bits added to those it has; a new one 0755 */
-		mode_t mode = !d->at_least           ? d->mode
-		              : x->dir_was[i].exists ? (x->dir_was[i].mode | d->mode)
-		                                     : (0755 | d->mode);
+		mode_t mode = dir_left(d, &x->dir_was[i]).mode;
 		char **argv = mr_set_dir_argv(t->root, 1, mode,
 		                              d->uid == (uid_t)-1 ? -1 : (long)d->uid,
 		                              d->gid == (gid_t)-1 ? -1 : (long)d->gid, d->path);

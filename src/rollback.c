@@ -547,6 +547,49 @@ static char *restore_diff(const struct mr_transport *t, const struct restore *r,
 	return d;
 }
 
+/* Directories whose mode or owner was set since the run (chmod 0750 of
+ * ~/.ssh by an admin): undone as surely as an edit, so refused without
+ * --force, as files are; their number. */
+static size_t dirs_changed_since(struct mr_transport *t, const struct mr_manifest *m,
+                                 const struct mr_rollback_opts *o, const char *run_id,
+                                 struct mr_host_report *rep)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_actions; i++) {
+		const struct mr_backup_action *a = &m->actions[i];
+		if (a->kind != MR_BACKUP_DIR || !a->has_left || mounted_by(m, a->unit))
+			continue;
+		struct mr_stat now = { 0 };
+		struct mr_error *e = NULL;
+		int seen = t->ops->stat(t, a->unit, &now, &e) == 0 && now.exists && now.is_dir &&
+		           !now.is_symlink;
+		mr_error_free(e);
+		if (!seen || (now.mode == a->left_mode && now.uid == a->left_uid &&
+		              now.gid == a->left_gid) ||
+		    (now.mode == a->mode && now.uid == a->uid && now.gid == a->gid))
+			continue;
+		char *was = mr_xasprintf("mode and owner %04o %u:%u, the run left %04o %u:%u",
+		                         (unsigned)now.mode, (unsigned)now.uid, (unsigned)now.gid,
+		                         (unsigned)a->left_mode, (unsigned)a->left_uid,
+		                         (unsigned)a->left_gid);
+		if (o->force) {
+			mr_log(MR_LOG_WARN, "%s: %s changed after run %s (%s); restored (--force)",
+			       t->host, a->unit, run_id, was);
+		} else {
+			struct mr_item *it = mr_host_report_add_item(rep);
+			it->setting = mr_xasprintf("dir %s", a->unit);
+			it->origin = mr_xstrdup("rollback");
+			it->outcome = MR_OUTCOME_FAILED;
+			it->note = mr_xasprintf("changed after run %s (%s; another tool or admin?); not "
+			                        "restored without --force",
+			                        run_id, was);
+			n++;
+		}
+		free(was);
+	}
+	return n;
+}
+
 static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
                         const struct mr_backup_run *run, const struct mr_rollback_opts *o,
                         struct mr_host_report *rep)
@@ -632,12 +675,22 @@ static void restore_run(struct mr_transport *t, const struct mr_facts *facts,
 		};
 		r->in_commit = ++n_c;
 	}
-	if (n_edited || n_failed) {
-		char *msg = n_edited ? mr_xasprintf("%zu file%s changed after run %s: nothing rolled back "
-		                                    "on this host (--force restores them anyway)",
-		                                    n_edited, n_edited == 1 ? "" : "s", run->id)
-		                     : mr_xstrdup("nothing rolled back on this host: one of its files "
-		                                  "failed");
+	size_t n_dirs_edited = dirs_changed_since(t, m, o, run->id, rep);
+	if (n_edited || n_failed || n_dirs_edited) {
+		char *dirs = n_dirs_edited ? mr_xasprintf("%s%zu director%s", n_edited ? " and " : "",
+		                                          n_dirs_edited,
+		                                          n_dirs_edited == 1 ? "y" : "ies")
+		                           : mr_xstrdup("");
+		char *files = n_edited ? mr_xasprintf("%zu file%s", n_edited, n_edited == 1 ? "" : "s")
+		                       : mr_xstrdup("");
+		char *msg = n_edited || n_dirs_edited
+		                ? mr_xasprintf("%s%s changed after run %s: nothing rolled back on this "
+		                               "host (--force restores them anyway)",
+		                               files, dirs, run->id)
+		                : mr_xstrdup("nothing rolled back on this host: one of its files "
+		                             "failed");
+		free(files);
+		free(dirs);
 		mr_host_report_fail(rep, msg);
 		free(msg);
 		for (size_t i = 0; i < n; i++)

@@ -329,7 +329,18 @@ out=$(mr apply --local --root host2 -p profile.ini 2>&1); st=$?
 expect_status "tree2: apply" 2 "$st" "$out"
 expect_fixed "tree2: ~/.ssh made the nova user's 0700" "700 64060:64060" "$(stat -c '%a %u:%g' host2/var/lib/nova/.ssh)"
 man=$(cat host2/var/lib/migready/backups/*/MANIFEST 2>&1)
-expect_grep "tree2: the MANIFEST records ~/.ssh as it was" '^dir 0755 0 0 /var/lib/nova/\.ssh$' "$man"
+expect_grep "tree2: the MANIFEST records ~/.ssh as it was, and as the run left it" \
+	'^dir 0755 0 0 0700:64060:64060 /var/lib/nova/\.ssh$' "$man"
+# an admin's chmod since the run is not undone without --force (found by
+# a review: it was, silently), as for a file
+chmod 750 host2/var/lib/nova/.ssh
+out=$(mr rollback --local --root host2 2>&1); st=$?
+expect_status "tree2: rollback of ~/.ssh chmod'ed since" 4 "$st" "$out"
+expect_grep "tree2: ... refused, saying why" \
+	'failed +dir /var/lib/nova/\.ssh: changed after run [^ ]* \(mode and owner 0750 64060:64060, the run left 0700 64060:64060; another tool or admin\?\); not restored without --force' "$out"
+expect_grep "tree2: ... the host says nothing was rolled back" '1 directory changed after run [^ ]*: nothing rolled back on this host \(--force restores them anyway\)' "$out"
+expect_fixed "tree2: ... the admin's mode kept" "750 64060:64060" "$(stat -c '%a %u:%g' host2/var/lib/nova/.ssh)"
+chmod 700 host2/var/lib/nova/.ssh
 out=$(mr rollback --local --root host2 2>&1); st=$?
 expect_status "tree2: rollback" 2 "$st" "$out"
 expect_fixed "tree2: ~/.ssh 0755 and root's again" "755 0:0" "$(stat -c '%a %u:%g' host2/var/lib/nova/.ssh)"

@@ -75,13 +75,15 @@ static void test_round_trip(void **state)
 	assert_int_equal(mr_manifest_add_argv(m, other, 0), 1);
 	mr_manifest_add_action(m, "try-restart", "virtqemud.service", 1);
 	mr_manifest_add_dir(m, 0755, 0, 0, "/var/lib/nova/.ssh");
+	mr_manifest_dir_left(m, 0700, 64060, 64060);
+	mr_manifest_add_dir(m, 0750, 0, 0, "/srv/old");
 	char *text = mr_manifest_format(m);
 	assert_string_equal(text,
 	                    "# migready backup: existed|created|removed MODE UID GID SHA256-WRITTEN "
 	                    "[MODE:UID:GID-LEFT] PATH; action|owed VERB [UNIT]; unit VERB UNIT; "
 	                    "command ARGV; rule "
 	                    "iptables|ip6tables CHAIN SPEC; rule nft FAMILY TABLE CHAIN RULE; mount "
-	                    "PATH; dir MODE UID GID PATH; of RUN-ID\n"
+	                    "PATH; dir MODE UID GID [MODE:UID:GID-LEFT] PATH; of RUN-ID\n"
 	                    "of 20261202T033902Z-4242-123\n"
 	                    "existed 0600 0 64055 " SHA_A " 0640:0:64055 /etc/libvirt/qemu.conf\n"
 	                    "created 0000 0 0 " SHA_B " /etc/sysctl.d/90 m.conf\n"
@@ -91,7 +93,8 @@ static void test_round_trip(void **state)
 	                    "unit enable x.socket\n"
 	                    "command exportfs -ra\n"
 	                    "owed try-restart virtqemud.service\n"
-	                    "dir 0755 0 0 /var/lib/nova/.ssh\n");
+	                    "dir 0755 0 0 0700:64060:64060 /var/lib/nova/.ssh\n"
+	                    "dir 0750 0 0 /srv/old\n");
 	char *msg = NULL;
 	struct mr_manifest *back = parse(text, &msg);
 	assert_null(msg);
@@ -110,10 +113,15 @@ static void test_round_trip(void **state)
 	assert_string_equal(back->files[2].sha, "");
 	assert_int_equal(back->files[2].has_sha, 1);
 	assert_string_equal(back->rollback_of, "20261202T033902Z-4242-123");
-	assert_int_equal(back->n_actions, 6);
+	assert_int_equal(back->n_actions, 7);
 	assert_int_equal(back->actions[5].kind, MR_BACKUP_DIR);
 	assert_int_equal(back->actions[5].mode, 0755);
 	assert_string_equal(back->actions[5].unit, "/var/lib/nova/.ssh");
+	assert_int_equal(back->actions[5].has_left, 1);
+	assert_int_equal(back->actions[5].left_mode, 0700);
+	assert_int_equal(back->actions[5].left_uid, 64060);
+	assert_int_equal(back->actions[5].left_gid, 64060);
+	assert_int_equal(back->actions[6].has_left, 0); /* an older MANIFEST's line */
 	assert_null(back->actions[0].unit);
 	assert_string_equal(back->actions[1].unit, "libvirtd.service");
 	assert_int_equal(back->actions[2].kind, MR_BACKUP_UNIT);
@@ -234,7 +242,7 @@ static const struct {
 	{ "existed 0644 0 99999999999999999999 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
 	{ "existed 0644 -1 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
 	{ "existed 010000 0 0 " SHA_A " /etc/x\n", "h:/M:1: expected MODE UID GID" },
-	{ "dir 0700 4294967295 0 /var/lib/nova/.ssh\n", "h:/M:1: expected dir MODE UID GID PATH" },
+	{ "dir 0700 4294967295 0 /var/lib/nova/.ssh\n", "h:/M:1: expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH" },
 	{ "existed 0644 0 0 " SHA_A " relative/path\n", "h:/M:1: expected an absolute path" },
 	{ "existed 0644 0 0 " SHA_A " /etc/../shadow\n", "h:/M:1: expected an absolute path" },
 	/* the mode and owner left: the three, in range, or no path follows */
@@ -271,11 +279,11 @@ static const struct {
 	{ "action restart\n", "h:/M:1: not a systemd unit name" },
 	{ "action restart a.service b.service\n", "h:/M:1: unknown service action" },
 	{ "of ../../etc\n", "h:/M:1: not a run id" },
-	{ "dir 0755 0 0 relative\n", "h:/M:1: expected dir MODE UID GID PATH" },
-	{ "dir 0755 0 0 /a/../etc\n", "h:/M:1: expected dir MODE UID GID PATH" },
-	{ "dir 17777 0 0 /etc\n", "h:/M:1: expected dir MODE UID GID PATH" },
-	{ "dir 0755 -1 0 /etc\n", "h:/M:1: expected dir MODE UID GID PATH" },
-	{ "dir 0755 0\n", "h:/M:1: expected dir MODE UID GID PATH" },
+	{ "dir 0755 0 0 relative\n", "h:/M:1: expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH" },
+	{ "dir 0755 0 0 /a/../etc\n", "h:/M:1: expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH" },
+	{ "dir 17777 0 0 /etc\n", "h:/M:1: expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH" },
+	{ "dir 0755 -1 0 /etc\n", "h:/M:1: expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH" },
+	{ "dir 0755 0\n", "h:/M:1: expected dir MODE UID GID [MODE:UID:GID-LEFT] PATH" },
 };
 
 static void test_bad_lines(void **state)
