@@ -114,8 +114,8 @@ int mr_file_fact_is(const struct mr_file_fact *f, const char *path);
 /* Whether one of key's values is value. */
 int mr_facts_has(const struct mr_facts *f, const char *key, const char *value);
 /* What the probe says of a file it looks for, as key's "PATH present" or
- * "PATH absent" (tls.file, qemu.tls_file), the last it says: 1 present,
- * 0 absent, -1 nothing said of it. */
+ * "PATH absent" (tls.file, qemu.tls_file, apparmor.template), the last it
+ * says: 1 present, 0 absent, -1 nothing said of it. */
 int mr_facts_file_state(const struct mr_facts *f, const char *key, const char *path);
 
 /* The libvirtd options file this host uses: the one libvirtd.service

@@ -760,6 +760,34 @@ done
 for f in ca-cert.pem server-cert.pem server-key.pem client-cert.pem client-key.pem; do
 	file_fact qemu.tls_file "/etc/pki/qemu/$f"
 done
+# The security modules: libvirt refuses a security_driver whose module is
+# not enabled, and its QEMU driver does not start; SELinux labels ~/.ssh
+# too (sshd refuses keys under a wrong label). SELinux: "selinux=1"
+# enforcing, 0 permissive, disabled; live, enabled with selinuxfs mounted
+# and /etc/selinux/config there (libselinux's is_selinux_enabled); in a
+# tree, the config's first SELINUX= line, disabled without the file
+if [ -z "$r" ]; then
+	if [ -r /sys/fs/selinux/enforce ] && [ -e /etc/selinux/config ]; then
+		read -r se < /sys/fs/selinux/enforce 2>/dev/null && say selinux "$se"
+	else say selinux disabled; fi
+elif readable "$r/etc/selinux/config"; then
+	while IFS= read -r l || [ -n "$l" ]; do
+		case $l in
+		SELINUX=enforcing*) say selinux 1; break ;;
+		SELINUX=permissive*) say selinux 0; break ;;
+		SELINUX=disabled*) say selinux disabled; break ;;
+		esac
+	done < "$rf"
+elif intree "$r/etc/selinux/config" && [ ! -e "$rf" ]; then say selinux disabled; fi
+# AppArmor: the kernel's switch, "apparmor=Y" or N (live only: a tree
+# does not tell), and the template libvirt makes QEMU's profiles of,
+# without which it turns its AppArmor driver off
+if [ -z "$r" ]; then
+	if [ -r /sys/module/apparmor/parameters/enabled ]; then
+		read -r aa < /sys/module/apparmor/parameters/enabled 2>/dev/null && say apparmor "$aa"
+	elif [ -d /sys/module ] && [ ! -e /sys/module/apparmor ]; then say apparmor N; fi
+fi
+file_fact apparmor.template /etc/apparmor.d/libvirt/TEMPLATE.qemu
 # the SASL credentials of libvirt's clients run by root, the migrating
 # libvirtd among them (peer to peer): the first auth.conf of root's config
 # directory and /etc/libvirt, its groups' credentials, authname and
@@ -1124,16 +1152,6 @@ if [ -n "$xuser" ]; then
 		say account.shadow "$acs"
 	elif intree "$r/etc/shadow" && [ -e "$rf" ]; then say account.shadow unreadable
 	else say account.shadow absent; fi
-	# SELinux, which labels ~/.ssh (sshd refuses keys under a wrong
-	# label): enforcing or permissive, live from selinuxfs, in a tree from
-	# /etc/selinux/config
-	if [ -z "$r" ] && [ -r /sys/fs/selinux/enforce ]; then
-		read -r se < /sys/fs/selinux/enforce 2>/dev/null && say selinux "$se"
-	elif readable "$r/etc/selinux/config"; then
-		while IFS= read -r l || [ -n "$l" ]; do
-			case $l in SELINUX=enforcing*) say selinux 1 ;; SELINUX=permissive*) say selinux 0 ;; esac
-		done < "$rf"
-	fi
 	# its ssh client's configuration: the lines of ~/.ssh/config,
 	# ssh_config and ssh_config.d that bear on a key login to a peer and
 	# its host key, or on the command it runs: the identity, the port,

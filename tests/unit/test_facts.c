@@ -833,6 +833,39 @@ static void test_probe_libvirt_conf_lines(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* The security modules a security_driver needs, in a tree: SELinux from
+ * /etc/selinux/config's first SELINUX= line (disabled without the file,
+ * unknown without the line), libvirt's AppArmor template; the kernel's
+ * AppArmor never (a tree does not tell) */
+static void test_probe_security_modules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *want[3];
+	} cases[] = {
+		{ "mkdir -p $R/etc", { "selinux=disabled", "apparmor",
+			"apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu absent" } },
+		{ "mkdir -p $R/etc/selinux $R/etc/apparmor.d/libvirt && "
+		  "printf '# SELINUX=enforcing\\nSELINUX=permissive\\nSELINUX=disabled\\n' > "
+		  "$R/etc/selinux/config && : > $R/etc/apparmor.d/libvirt/TEMPLATE.qemu",
+		  { "selinux=0", "apparmor",
+		    "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present" } },
+		{ "mkdir -p $R/etc/selinux && printf 'SELINUX=disabled\\n' > $R/etc/selinux/config",
+		  { "selinux=disabled" } },
+		{ "mkdir -p $R/etc/selinux && printf 'SELINUXTYPE=targeted\\n' > "
+		  "$R/etc/selinux/config", { "selinux" } },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		struct mr_transport *t;
+		struct mr_facts *f = tree_facts(root, cases[i].setup, NULL, NULL, &t);
+		char *name = mr_xasprintf("case %zu", i);
+		check_facts(name, f, cases[i].want, MR_ARRAY_LEN(cases[i].want));
+		free(name);
+		tree_facts_done(root, f, t);
+	}
+}
+
 /* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
 static void test_probe_shadow(void **state)
 {
@@ -1075,6 +1108,7 @@ int main(void)
 		cmocka_unit_test(test_probe_pending_from_tree),
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_probe_shell_in_tree),
+		cmocka_unit_test(test_probe_security_modules),
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
