@@ -155,6 +155,56 @@ static const char *port_end_refused(struct mr_plan *plan, const struct mr_profil
 	return refused;
 }
 
+/* libvirt refuses a security_driver whose module the host has not
+ * enabled (none is always there), and the daemon running QEMU (named)
+ * then does not start: known so, its item fails and is not written;
+ * where the facts do not tell, it is written and not checked. Returns
+ * the key refused, or NULL. */
+static const char *driver_refused(struct mr_plan *plan, const struct mr_profile *profile,
+                                  const char *daemon)
+{
+	static const char template[] = "/etc/apparmor.d/libvirt/TEMPLATE.qemu";
+	const struct mr_setting *s = mr_profile_get(profile, "qemu", "security_driver");
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!s || !facts)
+		return NULL;
+	const char *off = NULL, *unknown = NULL;
+	if (!strcmp(s->value, "selinux")) {
+		const char *se = mr_facts_get(facts, "selinux");
+		if (!se)
+			unknown = "whether this host enables SELinux (/etc/selinux/config), which "
+			          "security_driver = selinux needs";
+		else if (!strcmp(se, "disabled"))
+			off = "this host does not enable SELinux (no selinuxfs mounted, or "
+			      "/etc/selinux/config missing or SELINUX=disabled)";
+	} else if (!strcmp(s->value, "apparmor")) {
+		const char *aa = mr_facts_get(facts, "apparmor");
+		int t = mr_facts_file_state(facts, "apparmor.template", template);
+		if (t == 0)
+			off = "this host has no /etc/apparmor.d/libvirt/TEMPLATE.qemu, without which "
+			      "libvirt turns its AppArmor driver off";
+		else if (aa && strcmp(aa, "Y") != 0)
+			off = "this host's kernel does not enable AppArmor "
+			      "(/sys/module/apparmor/parameters/enabled is not Y)";
+		else if (!aa)
+			unknown = "whether this host's kernel enables AppArmor (a tree does not tell), "
+			          "which security_driver = apparmor needs";
+		else if (t < 0)
+			unknown = "whether this host has /etc/apparmor.d/libvirt/TEMPLATE.qemu, which "
+			          "security_driver = apparmor needs";
+	}
+	char *origin = mr_plan_origin_of(s);
+	if (off)
+		mr_plan_fail(plan, "qemu.security_driver", origin,
+		             "security_driver = %s, but %s: libvirt refuses it, and %s would not start; "
+		             "not written",
+		             s->value, off, daemon);
+	else if (unknown)
+		mr_plan_unchecked(plan, "qemu.security_driver", unknown);
+	free(origin);
+	return off ? "security_driver" : NULL;
+}
+
 static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	const struct mr_profile *profile = ctx->profile;
@@ -175,10 +225,17 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		unit = mr_plan_unit(plan, "libvirtd.service");
 	struct mr_conf_key keys[MR_ARRAY_LEN(qemu_keys)];
 	size_t n = 0;
-	const char *refused = port_end_refused(plan, profile);
-	for (size_t i = 0; i < MR_ARRAY_LEN(qemu_keys); i++)
-		if (!refused || strcmp(qemu_keys[i].key, refused) != 0)
+	const char *refused[] = {
+		port_end_refused(plan, profile),
+		driver_refused(plan, profile, w == MR_WORLD_MODULAR ? "virtqemud" : "libvirtd"),
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(qemu_keys); i++) {
+		int keep = 1;
+		for (size_t k = 0; k < MR_ARRAY_LEN(refused); k++)
+			keep = keep && (!refused[k] || strcmp(qemu_keys[i].key, refused[k]) != 0);
+		if (keep)
 			keys[n++] = qemu_keys[i];
+	}
 	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, keys, n,
 	                 explicit_defaults);
 	check_ids_exist(plan, profile);

@@ -108,6 +108,20 @@ rm "$root/etc/passwd" "$root/etc/group"
 chk "$root" ids.ini
 expect_no_grep "debian12: ... no passwd to read: not judged" "qemu\.user +failed" "$out"
 cp "$WORK/qemu.conf.keep" "$qc"
+# a driver whose module the host has not enabled (no /etc/selinux/config:
+# no SELinux): libvirt refuses it and libvirtd would not start, so apply
+# fails the item and leaves qemu.conf's line as it was
+[ ! -e "$root/etc/selinux/config" ] || not_ok "debian12: the tree has no SELinux config"
+printf '[qemu]\nsecurity_driver = selinux\n' > selinux.ini
+out=$(mr apply --local --root "$root" -p selinux.ini 2>&1); st=$?
+expect_status "debian12: apply security_driver = selinux without SELinux fails" 4 "$st" "$out"
+expect_grep "debian12: ... the item names the host's state and libvirtd" \
+	"qemu\.security_driver +failed +security_driver = selinux, but this host does not enable SELinux .*: libvirt refuses it, and libvirtd would not start; not written" "$out"
+expect_fixed "debian12: ... qemu.conf's security_driver line unchanged" 'security_driver = "none"' \
+	"$(grep '^security_driver' "$qc")"
+chk "$root" selinux.ini
+expect_grep "debian12: ... check still fails it" "qemu\.security_driver +failed" "$out"
+cp "$WORK/qemu.conf.keep" "$qc"
 
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
 sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"

@@ -346,6 +346,60 @@ static const struct res_case cases[] = {
 	  "  set dynamic_ownership 0 (default 1)\n"
 	  "unit libvirtd.service\n"
 	  "unchecked qemu.migration_host line ?\n" },
+	/* security_driver: libvirt refuses a module the host has not enabled,
+	 * and its daemon does not start: failed and not written; where the
+	 * facts do not tell, written and not checked */
+	{ "qemu: selinux, the host's SELinux disabled", SOCKET_DEBIAN "selinux=disabled\n",
+	  "[qemu]\ndynamic_ownership = no\nsecurity_driver = selinux\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "failed qemu.security_driver line 3: security_driver = selinux, but this host does not "
+	  "enable SELinux (no selinuxfs mounted, or /etc/selinux/config missing or "
+	  "SELINUX=disabled): libvirt refuses it, and libvirtd would not start; not written\n" },
+	{ "qemu: selinux, permissive", SOCKET_DEBIAN "selinux=0\n",
+	  "[qemu]\nsecurity_driver = selinux\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"selinux\"\n"
+	  "unit libvirtd.service\n" },
+	{ "qemu: selinux, SELinux not told", SOCKET_DEBIAN, "[qemu]\nsecurity_driver = selinux\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"selinux\"\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.security_driver line ?\n" },
+	{ "qemu: apparmor on RHEL 9, the kernel's off", MODULAR_RHEL "selinux=1\napparmor=N\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "unit virtqemud.service\n"
+	  "failed qemu.security_driver line 2: security_driver = apparmor, but this host's kernel "
+	  "does not enable AppArmor (/sys/module/apparmor/parameters/enabled is not Y): libvirt "
+	  "refuses it, and virtqemud would not start; not written\n" },
+	{ "qemu: apparmor without libvirt's template", SOCKET_DEBIAN "apparmor=Y\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu absent\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "unit libvirtd.service\n"
+	  "failed qemu.security_driver line 2: security_driver = apparmor, but this host has no "
+	  "/etc/apparmor.d/libvirt/TEMPLATE.qemu, without which libvirt turns its AppArmor driver "
+	  "off: libvirt refuses it, and libvirtd would not start; not written\n" },
+	{ "qemu: apparmor in a tree, the template there: the kernel's not told", SOCKET_DEBIAN
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.security_driver line ?\n" },
+	{ "qemu: apparmor there", SOCKET_DEBIAN "apparmor=Y\nselinux=disabled\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit libvirtd.service\n" },
+	{ "qemu: none, whatever the modules", SOCKET_DEBIAN "apparmor=N\nselinux=disabled\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu absent\n",
+	  "[qemu]\nsecurity_driver = none\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"none\"\n"
+	  "unit libvirtd.service\n" },
 	/* Lines no resource examines are unchecked, never silently green. */
 	{ "only unexamined lines", SOCKET_DEBIAN,
 	  "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" OTHERS, 0,
