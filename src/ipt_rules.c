@@ -134,6 +134,30 @@ static const char *child_value(const char *children, const char *label, size_t *
 	return NULL;
 }
 
+/* Whether a rule (children) may take a new connection: a state match
+ * (-m state --state, -m conntrack --ctstate) without NEW takes none, as
+ * nft's 'ct state invalid drop' (nft_conf.c); a negated one may. */
+static int takes_new(const char *children)
+{
+	static const char *const labels[] = { "state", "ctstate" };
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		size_t n = 0;
+		const char *v = child_value(children, labels[i], &n);
+		if (!v)
+			continue;
+		int new_one = 0;
+		for (size_t k = 0; k < n && !new_one;) {
+			size_t len = strcspn(v + k, ",\n");
+			len = len < n - k ? len : n - k;
+			new_one = len == 3 && !strncasecmp(v + k, "NEW", 3);
+			k += len + 1;
+		}
+		if (!new_one)
+			return 0;
+	}
+	return 1;
+}
+
 /* Whether a rule's jump or goto (children) leads to DROP or REJECT, or to
  * a chain that does, however deep (scope: the table's rules, each its
  * chain's line, its children, a blank line). */
@@ -164,7 +188,7 @@ static int jumps_to_stop(const char *children, const char *scope)
 			const char *t = child_value(kids, "jump", &tn);
 			if (!t)
 				t = child_value(kids, "goto", &tn);
-			int stop = t && ((tn == 4 && !strncmp(t, "DROP", 4)) ||
+			int stop = t && takes_new(kids) && ((tn == 4 && !strncmp(t, "DROP", 4)) ||
 			                 (tn == 6 && !strncmp(t, "REJECT", 6)));
 			for (size_t k = 0; t && k < n_stops && !stop; k++)
 				stop = strlen(stops[k]) == tn && !strncmp(stops[k], t, tn);
@@ -205,6 +229,8 @@ int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *
 {
 	size_t gn = 0;
 	int goes = child_value(children, "goto", &gn) != NULL;
+	if (!takes_new(children))
+		return 0;
 	if (!jumps_to_stop(children, scope) && !(goes && scope && scope_policy_drops(scope)))
 		return 0;
 	char proto[32] = "any", ports[256] = "any", source[64] = "any";

@@ -479,11 +479,13 @@ static void test_deep_stop(void **state)
 	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
 	assert_non_null(aug);
 	static const char head[] = "*filter\n:INPUT DROP [0:0]\n:site - [0:0]\n:block - [0:0]\n"
-	                           ":last - [0:0]\n:log - [0:0]\n"
+	                           ":last - [0:0]\n:log - [0:0]\n:inval - [0:0]\n"
 	                           "-A INPUT -i lo -j ACCEPT\n";
 	static const char tail[] = "-A site -s 10.0.0.0/8 -j block\n-A block -p tcp -g last\n"
-	                           "-A last -j DROP\n-A log -j LOG\nCOMMIT\n";
-	static const char line[] = "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n";
+	                           "-A last -j DROP\n-A log -j LOG\n"
+	                           "-A inval -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n";
+#define LINE "-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n"
+	static const char line[] = LINE;
 	static const struct {
 		const char *input; /* INPUT's rules after lo's */
 		int present;
@@ -494,6 +496,16 @@ static void test_deep_stop(void **state)
 		{ "-A INPUT -j log\n-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n", 1,
 		  NULL },
 		{ "-A INPUT -g block\n", 0, "-A INPUT -g block\n" },
+		/* a stop whose state match lacks NEW takes no new connection,
+		 * nor does a chain whose only stop is one; with NEW, or
+		 * negated, it does */
+		{ "-A INPUT -m conntrack --ctstate INVALID -j DROP\n" LINE, 1, NULL },
+		{ "-A INPUT -m state --state RELATED,ESTABLISHED,UNTRACKED -j REJECT\n" LINE, 1, NULL },
+		{ "-A INPUT -j inval\n" LINE, 1, NULL },
+		{ "-A INPUT -m conntrack --ctstate INVALID,NEW -j DROP\n" LINE, 0,
+		  "-A INPUT -m conntrack --ctstate INVALID,NEW -j DROP\n" },
+		{ "-A INPUT -m conntrack ! --ctstate ESTABLISHED -j DROP\n" LINE, 0,
+		  "-A INPUT -m conntrack ! --ctstate ESTABLISHED -j DROP\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		print_message("case %zu\n", i);
@@ -526,6 +538,7 @@ static void test_deep_stop(void **state)
 	}
 	mr_aug_free(aug);
 }
+#undef LINE
 
 int main(void)
 {
