@@ -1356,10 +1356,11 @@ for ipt in iptables ip6tables; do
 			# has any other condition; a negated one is only another
 			# condition (its option skipped, and its value if it has one);
 			# no word of a quoted argument (a comment, a LOG prefix) is
-			# read as an option
+			# read as an option; old: a state match without NEW (it takes
+			# no new connection: no stop)
 			function parse(l,   w, nw, i) {
 				nw = split(l, w, " ")
-				jump = ""; gone = 0; p = ""; d = ""; s = "any"; other = 0
+				jump = ""; gone = 0; p = ""; d = ""; s = "any"; other = 0; old = 0
 				for (i = 3; i <= nw; i++) {
 					if (w[i] == "!") { other = 1; i++; if (i < nw && w[i+1] !~ /^-/) i = arg_end(w, nw, i + 1) }
 					else if (w[i] == "-j" || w[i] == "-g") { gone = w[i] == "-g"; jump = w[++i] }
@@ -1369,6 +1370,7 @@ for ipt in iptables ip6tables; do
 					else if (w[i] == "-m" && (w[i+1] == "tcp" || w[i+1] == "udp" || w[i+1] == "state" || w[i+1] == "conntrack" || w[i+1] == "multiport" || w[i+1] == "comment")) i++
 					else if (w[i] == "--comment") i = arg_end(w, nw, i + 1)
 					else if ((w[i] == "--state" || w[i] == "--ctstate") && w[i+1] ~ /^NEW(,|$)/) i++
+					else if (w[i] == "--state" || w[i] == "--ctstate") { other = 1; i++; old = w[i] != "!" && w[i] !~ /(^|,)NEW(,|$)/ }
 					else { other = 1; i = arg_end(w, nw, i) }
 				}
 				plain = jump == "ACCEPT" && !other && p != "" && d != ""
@@ -1378,13 +1380,13 @@ for ipt in iptables ip6tables; do
 			# INPUT with policy DROP stops whatever its chain (what that
 			# does not accept meets the policy)
 			$1 == ":INPUT" && $2 == "DROP" { input_drop = 1 }
-			$1 == "-A" { n++; chain[n] = $2; line[n] = $0; parse($0); target[n] = jump
-				if (jump == "DROP" || jump == "REJECT") stops[$2] = 1 }
+			$1 == "-A" { n++; chain[n] = $2; line[n] = $0; parse($0); target[n] = jump; olds[n] = old
+				if ((jump == "DROP" || jump == "REJECT") && !old) stops[$2] = 1 }
 			END {
 				do {
 					more = 0
 					for (j = 1; j <= n; j++) {
-						if (chain[j] in stops || !(target[j] in stops)) continue
+						if (chain[j] in stops || !(target[j] in stops) || olds[j]) continue
 						stops[chain[j]] = 1; more = 1
 					}
 				} while (more)
@@ -1395,7 +1397,7 @@ for ipt in iptables ip6tables; do
 					if (chain[j] !~ /^ufw6?-user-input$/) continue
 					parse(line[j])
 					if (plain) print fw ".ufw=" p " " d " " s
-					else if (jump == "DROP" || jump == "REJECT" || (jump in stops))
+					else if (!old && (jump == "DROP" || jump == "REJECT" || (jump in stops)))
 						print fw ".ufw=stop " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
 				}
 				# INPUT, in order: its plain accepts and its stops, each
@@ -1405,7 +1407,7 @@ for ipt in iptables ip6tables; do
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
 					k++; parse(line[j])
-					if (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop))
+					if (!old && (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop)))
 						print fw ".stop=" k " " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
 					else if (plain) print fw ".accept=" k " " p " " d " " s
 				}

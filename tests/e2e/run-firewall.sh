@@ -434,6 +434,23 @@ in_ns iptables-save -t filter | grep -B1 -- '-j REJECT' | grep -q -- '--dport 16
 	&& ok "the planned insert lands above the REJECT" || not_ok "the planned insert lands above the REJECT"
 out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
 expect_grep "check: the running rule is found" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+# a DROP of INVALID (and a REJECT of other states without NEW, a chain
+# whose only DROP is one) takes no new connection: no stop, the accept
+# below it counts
+in_ns iptables -w -N mr-inval && in_ns iptables -w -A mr-inval -m conntrack --ctstate INVALID -j DROP
+in_ns iptables -w -I INPUT 1 -m conntrack --ctstate INVALID -j DROP
+in_ns iptables -w -I INPUT 2 -m state --state RELATED,UNTRACKED -j REJECT
+in_ns iptables -w -I INPUT 3 -j mr-inval
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_no_grep "facts: a stop of INVALID or other states without NEW is none" '^fw\.iptables\.stop=[123] ' "$facts"
+expect_grep "facts: ... the stop below them still is" '^fw\.iptables\.stop=10 any any any$' "$facts"
+out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
+expect_grep "check: the accept below a DROP of INVALID counts" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+in_ns iptables -w -I INPUT 1 -m conntrack --ctstate INVALID,NEW -j DROP
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: ... one with NEW is a stop" '^fw\.iptables\.stop=1 any any any$' "$facts"
+in_ns iptables -w -D INPUT 1 && in_ns iptables -w -D INPUT 1 && in_ns iptables -w -D INPUT 1
+in_ns iptables -w -D INPUT 1 && in_ns iptables -w -F mr-inval && in_ns iptables -w -X mr-inval
 # a stop two chains deep, and one by goto (-g), stop too
 in_ns iptables -w -N mr-block && in_ns iptables -w -A mr-block -s 10.20.0.0/16 -j DROP
 in_ns iptables -w -N mr-site && in_ns iptables -w -A mr-site -j mr-block
