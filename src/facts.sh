@@ -1548,6 +1548,53 @@ if [ "$fwd_active" = yes ] && command -v firewall-cmd >/dev/null 2>&1; then
 		say fw.firewalld.live error
 	fi
 fi
+# Where firewalld does not run (a tree, or stopped), what its zone files
+# bind, as above: an ipset as "ipset:NAME", a source it cannot read as
+# "(unread)"; a zone's file in /etc hides /usr/lib's. Read by the shell
+# (a few small files: no process); one it cannot read as
+# fw.firewalld.unread. Interfaces NetworkManager binds are not there.
+fz_attr() { # NAME: its value in the element fze, in fzv
+	case $fze in
+	*[[:space:]]"$1="\"*) fzv=${fze#*[[:space:]]"$1="\"}; fzv=${fzv%%\"*} ;;
+	*[[:space:]]"$1="\'*) fzv=${fze#*[[:space:]]"$1="\'}; fzv=${fzv%%\'*} ;;
+	*) return 1 ;;
+	esac
+}
+if [ "$fwd_active" != yes ]; then
+	fzs=/
+	for fzd in /etc/firewalld/zones /usr/lib/firewalld/zones; do
+		intree "$r$fzd" || continue
+		for fzg in "$rf"/*.xml; do
+			[ -e "$fzg" ] || [ -L "$fzg" ] || continue
+			fzb=${fzg##*/}; fzz=${fzb%.xml}
+			case $fzs in */"$fzz"/*) continue ;; esac; fzs=$fzs$fzz/
+			# a name a fact cannot carry as one word: not read, said so
+			case $fzz in '' | *[!A-Za-z0-9_-]*) fzz= ;; esac
+			[ -n "$fzz" ] && readable "$r$fzd/$fzb" || { say fw.firewalld.unread "$fzd/$fzb"; continue; }
+			fzt=
+			while IFS= read -r l || [ -n "$l" ]; do fzt="$fzt $l"; done < "$rf"
+			fzsrc=; fzif=
+			while case $fzt in *'<'*) ;; *) false ;; esac; do
+				fzt=${fzt#*<}
+				case $fzt in '!--'*) fzt=${fzt#*-->}; continue ;; esac
+				fze=" ${fzt%%>*}"
+				case $fze in
+				# a rich rule's source binds nothing
+				' rule'*/) ;;
+				' rule' | ' rule'[[:space:]]*) fzt=${fzt#*'</rule'} ;;
+				' source'[[:space:]/]*)
+					if fz_attr address || fz_attr mac; then fzsrc="$fzsrc $fzv"
+					elif fz_attr ipset; then fzsrc="$fzsrc ipset:$fzv"
+					else fzsrc="$fzsrc (unread)"; fi ;;
+				' interface'[[:space:]/]*)
+					fz_attr name && fzif="$fzif $fzv" ;;
+				esac
+			done
+			[ -z "$fzif" ] || say fw.firewalld.bind "$fzz interfaces:$fzif"
+			[ -z "$fzsrc" ] || say fw.firewalld.bind "$fzz sources:$fzsrc"
+		done
+	done
+fi
 [ "$lockarg" != - ] || { mark; exit 0; }
 # Holding the lock, it serves the controller's commands (an apply's
 # commit, its pruning: no session of their own) until the end of standard
