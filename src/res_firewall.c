@@ -954,16 +954,30 @@ static char *fwd_doubts(const void *data, const char *text, size_t len)
  * where the zone is the host's default rather than the profile's choice,
  * may take them (which interface the peers come through is not known):
  * not checked. The zone edited, neither bound nor the default, takes
- * none. */
+ * none. A source that is no address (an ipset, a MAC address) may hold
+ * the peers': not checked. running: the bindings are the running
+ * firewalld's; else its zone files' (the probe's, where it does not run),
+ * which lack the interfaces NetworkManager or ifcfg's ZONE= bind: what
+ * they decide is not checked. */
 static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int chosen,
-                                     const struct fw_rule *r, size_t n, const char *origin)
+                                     const struct fw_rule *r, size_t n, const char *origin,
+                                     int running)
 {
+	static const char elsewhere[] = "interfaces bound outside the zone files (NetworkManager, "
+	                                "ifcfg ZONE=), read from the running firewalld only";
 	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *item = running ? "firewall.running" : "firewall.zone";
 	const char **binds = NULL;
 	size_t n_binds = mr_facts_get_all(facts, "fw.firewalld.bind", &binds), zlen = strlen(zone);
 	int ours = 0, ours_iface = 0;
 	struct mr_buf ours_src;
 	mr_buf_init(&ours_src);
+	if (!running) {
+		mr_plan_unchecked_each(plan, "fw.firewalld.unread", "firewall.zone",
+		                       "the bindings of ", ", which cannot be read");
+		if (!chosen)
+			mr_plan_unchecked(plan, "firewall.zone", elsewhere);
+	}
 	for (size_t b = 0; b < n_binds; b++) {
 		const char *sp = strchr(binds[b], ' ');
 		if (!sp)
@@ -989,12 +1003,21 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 			p += strspn(p, " ");
 			size_t len = strcspn(p, " ");
 			char *src = mr_xstrndup(p, len);
+			int reads = mr_nft_prefix_holds(src, src);
 			for (size_t i = 0; i < n && len; i++) {
 				const char *want = r[i].source;
-				if (want && !mr_nft_prefix_holds(src, want) && !mr_nft_prefix_holds(want, src))
+				if (want && reads && !mr_nft_prefix_holds(src, want) &&
+				    !mr_nft_prefix_holds(want, src))
 					continue;
+				if (want && !reads) {
+					char *u = mr_xasprintf("%s: whether source %s (no address) holds %s",
+					                       what, src, want);
+					mr_plan_unchecked(plan, "firewall.zone", u);
+					free(u);
+					break;
+				}
 				char *where = mr_plan_origin_of(r[i].allow);
-				mr_plan_fail(plan, "firewall.running", where,
+				mr_plan_fail(plan, item, where,
 				             "%s binds source %s: connections from %s reach that zone, not %s, "
 				             "and its rules",
 				             what, src, want ? want : "anywhere", zone);
@@ -1011,34 +1034,54 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 	/* bound by sources alone, and not the default zone: a wanted source
 	 * none of them holds reaches another zone */
 	int is_default = deflt && !strcmp(deflt, zone);
+	while (ours_src.len && ours_src.data[ours_src.len - 1] == ' ')
+		ours_src.data[--ours_src.len] = '\0';
 	for (size_t i = 0; ours && !ours_iface && !is_default && i < n; i++) {
-		int held = 0;
+		int held = 0, unknown = 0;
 		for (const char *p = ours_src.data; p && *p && !held;) {
 			p += strspn(p, " ");
 			size_t len = strcspn(p, " ");
 			char *src = mr_xstrndup(p, len);
 			held = len && r[i].source && mr_nft_prefix_holds(src, r[i].source);
+			unknown |= len && !mr_nft_prefix_holds(src, src);
 			free(src);
 			p += len;
 		}
 		if (held)
 			continue;
+		const char *from = r[i].source ? r[i].source : "anywhere";
+		if (unknown || !running) {
+			char *u = mr_xasprintf("firewalld zone %s, bound to the sources %s only: whether "
+			                       "connections from %s reach it (%s)",
+			                       zone, ours_src.data, from,
+			                       unknown ? "a source is no address" : elsewhere);
+			mr_plan_unchecked(plan, "firewall.zone", u);
+			free(u);
+			break;
+		}
 		char *where = mr_plan_origin_of(r[i].allow);
-		while (ours_src.len && ours_src.data[ours_src.len - 1] == ' ')
-			ours_src.data[--ours_src.len] = '\0';
-		mr_plan_fail(plan, "firewall.running", where,
+		mr_plan_fail(plan, item, where,
 		             "firewalld zone %s binds the sources %s only, and no interface: "
 		             "connections from %s reach another zone, not its rules",
-		             zone, ours_src.data, r[i].source ? r[i].source : "anywhere");
+		             zone, ours_src.data, from);
 		free(where);
 		break;
 	}
 	mr_buf_fini(&ours_src);
-	if (!ours && deflt && *deflt && strcmp(deflt, zone) != 0)
-		mr_plan_fail(plan, "firewall.running", origin,
+	if (ours || !deflt || !*deflt || !strcmp(deflt, zone))
+		return;
+	if (running) {
+		mr_plan_fail(plan, item, origin,
 		             "firewalld zone %s binds no interface nor source and is not the default "
 		             "zone (%s): its rules reach no connection",
 		             zone, deflt);
+	} else {
+		char *u = mr_xasprintf("firewalld zone %s, bound to nothing in its zone file and not "
+		                       "the default zone (%s): whether connections reach it (%s)",
+		                       zone, deflt, elsewhere);
+		mr_plan_unchecked(plan, "firewall.zone", u);
+		free(u);
+	}
 }
 
 /* The running zone: one item, settled by firewall-cmd --reload. */
@@ -1145,7 +1188,10 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 		plan_firewalld_running(plan, zone, w, origin, reload);
 		const char *fl = mr_facts_get(facts, "fw.firewalld.live");
 		if (fl && !strcmp(fl, "ok"))
-			check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin);
+			check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin, 1);
+	} else if (facts) {
+		/* not running: the zone files' bindings, which it will load */
+		check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin, 0);
 	}
 	char *path = mr_xasprintf(FWD_ZONES "%s.xml", zone);
 	char *lib = mr_xasprintf(FWD_ZONES_LIB "%s.xml", zone);

@@ -175,6 +175,35 @@ expect_grep "... the rule still not checked" "not checked .*$unchecked" "$out"
 out=$(mr -f json check --local --root "$ROOT" -p deny.ini 2>&1)
 expect_grep "... in JSON too" '"setting": *"firewall\.deny_rule"' "$out"
 
+# Offline, the zone files' bindings: a zone bound to a source holding the
+# peers' network takes their connections before the zone edited (the rules
+# there reach none of them): failed, firewalld itself taking the zones as
+# valid; a source that is no address (an ipset) is not checked.
+ROOT=$WORK/bound
+firewalld_host "$ROOT" public
+cp "$STOCK" "$ROOT/etc/firewalld/zones/public.xml"
+out=$(mr apply --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "bound: apply the rules" 2 "$st" "$out"
+printf '<zone target="DROP"><source address="10.20.0.0/16"/></zone>\n' > "$ROOT/etc/firewalld/zones/drop.xml"
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "bound: firewall-offline-cmd --check-config takes the zones" 0 "$st" "$out"
+out=$(offline "$ROOT" --zone=drop --list-sources)
+expect_fixed "bound: firewalld binds the source to drop" "10.20.0.0/16" "$out"
+out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "bound: check" 4 "$st" "$out"
+expect_grep "bound: the zone binding the peers' network fails" \
+	'firewall\.zone +failed +firewalld zone drop \(sources: 10\.20\.0\.0/16\) binds source 10\.20\.0\.0/16: connections from 10\.20\.0\.0/24 reach that zone, not public' "$out"
+mkdir -p "$ROOT/etc/firewalld/ipsets"
+printf '<?xml version="1.0" encoding="utf-8"?>\n<ipset type="hash:net">\n  <entry>10.20.0.0/16</entry>\n</ipset>\n' \
+	> "$ROOT/etc/firewalld/ipsets/blocklist.xml"
+printf '<zone target="DROP">\n  <source ipset="blocklist"/>\n</zone>\n' > "$ROOT/etc/firewalld/zones/drop.xml"
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "bound: firewall-offline-cmd --check-config takes the ipset's" 0 "$st" "$out"
+out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "bound: check, an ipset bound" 0 "$st" "$out"
+expect_grep "bound: ... not checked, naming the zone and source" \
+	'not checked .*firewall\.zone \(firewalld zone drop \(sources: ipset:blocklist\): whether source ipset:blocklist \(no address\) holds 10\.20\.0\.0/24\)' "$out"
+
 # Live: a real firewalld in a mount and network namespace of the test (its
 # own /run, a private system bus, the tree's /etc/firewalld and a scratch
 # /var/lib/migready bound over this machine's), systemd stood in for by

@@ -646,10 +646,13 @@ static const struct res_case firewall_cases[] = {
 	  "probe=1\nmode=tree\nunit.firewalld.service=enabled unknown\nfw.firewalld.zone=work\n",
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/work.xml else /usr/lib/firewalld/zones/work.xml\n"
+	  "unchecked firewall.zone line ?\n"
 	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: firewalld, the profile's zone", "probe=1\nmode=tree\nfw.firewalld.zone=work\n",
 	  "[firewall]\nbackend = firewalld\nzone = internal\nallow = 16509/tcp\n", 0,
 	  "owned /etc/firewalld/zones/internal.xml else /usr/lib/firewalld/zones/internal.xml\n"
+	  "unchecked firewall.zone line  whether connections reach it (interfaces bound outside "
+	  "the zone files (NetworkManager, ifcfg ZONE=), read from the running firewalld only)\n"
 	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: firewalld, no DefaultZone", NULL, "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n",
 	  0, "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n" },
@@ -739,6 +742,7 @@ static const struct res_case firewall_cases[] = {
 	  "unit.firewalld.service=disabled inactive\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
+	  "unchecked firewall.zone line ?\n"
 	  "observed firewall.backend: firewalld\n" },
 	{ "firewall: no rules file", "probe=1\nmode=tree\n", "[firewall]\nbackend = iptables\n"
 	  "allow = 16509/tcp\n", 0,
@@ -1628,6 +1632,66 @@ static char *items_of(const char *facts, const char *profile, const char *prefix
 	return items_in_fleet(facts, profile, NULL, prefix, passes);
 }
 
+/* firewalld's zone bindings: the running firewalld's, or where it does
+ * not run its zone files' (the probe's); what neither tells (a source
+ * that is no address, an interface NetworkManager binds, a file that
+ * cannot be read) is not checked, never green. */
+#define FWD_TREE "probe=1\nmode=tree\nfw.firewalld.zone=public\n"
+#define FWD_LIVE                                                                               \
+	"probe=1\nmode=live\ninit=systemd\nunit.firewalld.service=enabled active\n"             \
+	"fw.firewalld.zone=public\nfw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
+#define FWD_PROFILE "[firewall]\nbackend = firewalld\nallow = 16509/tcp\nsource = 10.20.0.0/24\n"
+static const struct transport_case fwd_bind_cases[] = {
+	{ "offline: another zone's source takes the peers", FWD_TREE
+	  "fw.firewalld.bind=drop sources: 10.20.0.0/16\n",
+	  FWD_PROFILE "zone = public\n",
+	  "failed firewall.zone line 3: firewalld zone drop (sources: 10.20.0.0/16) binds source "
+	  "10.20.0.0/16: connections from 10.20.0.0/24 reach that zone, not public, and its "
+	  "rules\n" },
+	{ "offline: ... one of another network does not", FWD_TREE
+	  "fw.firewalld.bind=drop sources: 10.30.0.0/16\n",
+	  FWD_PROFILE "zone = public\n", "" },
+	{ "offline, the default zone: interfaces NetworkManager binds not known", FWD_TREE,
+	  FWD_PROFILE,
+	  "unchecked firewall.zone interfaces bound outside the zone files (NetworkManager, ifcfg "
+	  "ZONE=), read from the running firewalld only\n" },
+	{ "offline: a zone file that cannot be read", FWD_TREE
+	  "fw.firewalld.unread=/etc/firewalld/zones/drop.xml\n",
+	  FWD_PROFILE "zone = public\n",
+	  "unchecked firewall.zone the bindings of /etc/firewalld/zones/drop.xml, which cannot be "
+	  "read\n" },
+	{ "offline: the zone bound to other sources only", FWD_TREE
+	  "fw.firewalld.bind=trusted sources: 10.30.0.0/24\n",
+	  FWD_PROFILE "zone = trusted\n",
+	  "unchecked firewall.zone firewalld zone trusted, bound to the sources 10.30.0.0/24 only: "
+	  "whether connections from 10.20.0.0/24 reach it (interfaces bound outside the zone files "
+	  "(NetworkManager, ifcfg ZONE=), read from the running firewalld only)\n" },
+	{ "live: an ipset and a MAC address as another zone's sources", FWD_LIVE
+	  "fw.firewalld.bind=block sources: ipset:blocklist 00:11:22:33:44:55 10.30.0.0/16\n",
+	  FWD_PROFILE "zone = public\n",
+	  "unchecked firewall.zone firewalld zone block (sources: ipset:blocklist 00:11:22:33:44:55 "
+	  "10.30.0.0/16): whether source ipset:blocklist (no address) holds 10.20.0.0/24\n"
+	  "unchecked firewall.zone firewalld zone block (sources: ipset:blocklist 00:11:22:33:44:55 "
+	  "10.30.0.0/16): whether source 00:11:22:33:44:55 (no address) holds 10.20.0.0/24\n" },
+	{ "live: the zone bound to an ipset only", FWD_LIVE
+	  "fw.firewalld.bind=trusted sources: ipset:peers\nfw.firewalld.accept=trusted 16509/tcp\n",
+	  FWD_PROFILE "zone = trusted\n",
+	  "unchecked firewall.zone firewalld zone trusted, bound to the sources ipset:peers only: "
+	  "whether connections from 10.20.0.0/24 reach it (a source is no address)\n" },
+};
+
+static void test_firewalld_bindings(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(fwd_bind_cases); i++) {
+		const struct transport_case *c = &fwd_bind_cases[i];
+		char *got = items_of(c->facts, c->profile, "firewall.zone", 0);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: items\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+	}
+}
+
 static void test_nova_transport(void **state)
 {
 	(void)state;
@@ -2374,6 +2438,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_worlds),
 		cmocka_unit_test(test_firewall),
+		cmocka_unit_test(test_firewalld_bindings),
 		cmocka_unit_test(test_nova_transport),
 		cmocka_unit_test(test_conf_refused),
 		cmocka_unit_test(test_host_conf),
