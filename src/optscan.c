@@ -160,3 +160,35 @@ int mr_optscan_arg(struct mr_optscan *s, const char *name, const char *word, siz
 	}
 	return 0;
 }
+
+enum mr_optscan_verdict mr_optscan_check(struct mr_optscan *s, const char *word, size_t len)
+{
+	if (s->arg_next) {
+		s->arg_next = 0;
+		return MR_OPTSCAN_OK;
+	}
+	int ended = s->ended;
+	const struct mr_optscan_long *o = NULL;
+	const char *eq = NULL;
+	enum word_kind kind = word_kind(s, word, len, &o, &eq);
+	if (kind == WORD_OPERAND)
+		return !ended && s->ended ? MR_OPTSCAN_OK : MR_OPTSCAN_OPERAND;
+	if (kind == WORD_LONG) {
+		if (!o || (eq && !o->has_arg))
+			return MR_OPTSCAN_UNKNOWN;
+		s->arg_next = o->has_arg && !eq;
+		return MR_OPTSCAN_OK;
+	}
+	const char *shortopts = s->spec->shortopts;
+	for (size_t i = 1; i < len; i++) {
+		char c = word[i];
+		const char *p = c != ':' ? memchr(shortopts, c, strlen(shortopts)) : NULL;
+		if (!p)
+			return MR_OPTSCAN_UNKNOWN;
+		if (p[1] == ':') {
+			s->arg_next = i + 1 == len && p[2] != ':';
+			break;
+		}
+	}
+	return MR_OPTSCAN_OK;
+}

@@ -42,4 +42,13 @@ int mr_optscan_word(struct mr_optscan *s, const char *flag, const char *word, si
 int mr_optscan_arg(struct mr_optscan *s, const char *name, const char *word, size_t len,
                    const char **arg, size_t *arg_len);
 
+/* What getopt_long makes of word (len bytes, the next of argv): options
+ * it knows or an option's argument (OK), a non-option word the program
+ * then refuses (OPERAND: "--" itself is none), or an option it does not
+ * know: unknown, an ambiguous prefix, an argument given with '=' to a long
+ * option that takes none (UNKNOWN). After the last word, s->arg_next
+ * says an option still wants its argument. */
+enum mr_optscan_verdict { MR_OPTSCAN_OK, MR_OPTSCAN_OPERAND, MR_OPTSCAN_UNKNOWN };
+enum mr_optscan_verdict mr_optscan_check(struct mr_optscan *s, const char *word, size_t len);
+
 #endif

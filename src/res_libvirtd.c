@@ -7,6 +7,8 @@
  *            listens, and --listen makes libvirtd refuse to start;
  *   modular  virtproxyd-tcp.socket listens, auth in virtproxyd.conf.
  * A green listener item therefore means the port will be open. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,14 +98,20 @@ static const struct mr_setting *listener_origin(const struct mr_profile *profile
 /* libvirtd's options (its getopt_long optstring "ldf:p:t:vVh"): its
  * --listen may be given as -l, in a cluster (-dl) or as a prefix (--lis). */
 static const struct mr_optscan_long libvirtd_longopts[] = {
-	{ "verbose", 0, 'v' }, { "daemon", 0, 'd' },      { "listen", 0, 'l' },
-	{ "config", 1, 'f' },  { "timeout", 1, 't' },     { "pid-file", 1, 'p' },
-	{ "version", 0, 'V' }, { "help", 0, 'h' },
+	{ "verbose", 0, 'v' }, { "daemon", 0, 'd' },   { "config", 1, 'f' },
+	{ "timeout", 1, 't' }, { "pid-file", 1, 'p' }, { "version", 0, 'V' },
+	{ "help", 0, 'h' },    { "listen", 0, 'l' }, /* last: virtproxyd has all but it */
 };
 const struct mr_optscan_spec mr_libvirtd_opts = {
 	.shortopts = "ldf:p:t:vVh",
 	.longopts = libvirtd_longopts,
 	.n_longopts = MR_ARRAY_LEN(libvirtd_longopts),
+};
+/* virtproxyd's: libvirtd's without --listen */
+static const struct mr_optscan_spec virtproxyd_opts = {
+	.shortopts = "df:p:t:vVh",
+	.longopts = libvirtd_longopts,
+	.n_longopts = MR_ARRAY_LEN(libvirtd_longopts) - 1,
 };
 
 /* The options variable migready edits in the options file: the first of
@@ -610,6 +618,158 @@ static char *var_value(const struct mr_facts *facts, const char *var, struct mr_
 	return value;
 }
 
+/* Whether a fact key ("VAR FILE" values) names var in file. */
+static int var_in_file(const struct mr_facts *facts, const char *key, const char *var,
+                       const char *file)
+{
+	char *v = mr_xasprintf("%s %s", var, file);
+	int has = mr_facts_has(facts, key, v);
+	free(v);
+	return has;
+}
+
+/* Whether libvirt takes --timeout's argument: virStrToLong_i with an end
+ * pointer (a leading number, what follows it ignored), at least 0 and
+ * few enough seconds to count in milliseconds. */
+static int timeout_ok(const char *arg, size_t len)
+{
+	char buf[32], *end;
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, arg);
+	errno = 0;
+	long v = strtol(buf, &end, 10);
+	return end != buf && !errno && v >= 0 && v <= INT_MAX / 1000;
+}
+
+/* getopt_long over a daemon's argv (libvirtd's or virtproxyd's parsing:
+ * it exits on an option it does not know, a word that is no option, an
+ * option without its argument, a --timeout it cannot read), a value at a
+ * time: the first word refused, why, and the value and its origin. */
+struct argv_check {
+	const char *daemon;
+	struct mr_optscan scan, timeout;
+	char *why, *where;
+	char *pending; /* where the last option wanting an argument was */
+	char last[256];
+};
+
+static void argv_check_init(struct argv_check *c, const char *daemon,
+                            const struct mr_optscan_spec *spec)
+{
+	*c = (struct argv_check){ .daemon = daemon };
+	c->scan.spec = c->timeout.spec = spec;
+}
+
+/* The next word of argv: why the daemon refuses it, once. */
+static void argv_word(struct argv_check *c, const char *w)
+{
+	size_t len = strlen(w), al;
+	const char *arg;
+	enum mr_optscan_verdict v = mr_optscan_check(&c->scan, w, len);
+	int t = mr_optscan_arg(&c->timeout, "timeout", w, len, &arg, &al);
+	snprintf(c->last, sizeof(c->last), "%s", w);
+	/* an expansion neither systemd nor the probe made: not judged */
+	if (c->why || strchr(w, '$'))
+		return;
+	if (v == MR_OPTSCAN_OPERAND)
+		c->why = mr_xasprintf("'%s' is no option (%s: \"unexpected, non-option, command "
+		                      "line arguments\")",
+		                      w, c->daemon);
+	else if (v == MR_OPTSCAN_UNKNOWN)
+		c->why = mr_xasprintf("%s has no option '%s'", c->daemon, w);
+	else if (t && !timeout_ok(arg, al))
+		c->why = mr_xasprintf("--timeout takes a number of seconds, not '%.*s' (%s: "
+		                      "\"Invalid value for timeout\")",
+		                      (int)al, arg, c->daemon);
+}
+
+/* The words of value (blanks apart; one word: the value whole, as
+ * ${VAR} passes it), from: where it is set. */
+static void argv_words(struct argv_check *c, const char *value, int one_word, const char *from)
+{
+	if (c->why)
+		return;
+	char w[256];
+	if (one_word)
+		argv_word(c, value);
+	for (const char *p = value; !one_word && (p = unit_word(p, w, sizeof(w)));)
+		argv_word(c, w);
+	free(c->pending);
+	c->pending = NULL;
+	if (c->why || c->scan.arg_next)
+		*(c->why ? &c->where : &c->pending) = mr_xasprintf("'%s' (%s)", value, from);
+}
+
+/* After the last value: an option still wanting its argument is refused
+ * too. 1 when the daemon refuses its argv, and the failure's text. */
+static int argv_refused(struct argv_check *c)
+{
+	if (!c->why && c->pending && !strchr(c->last, '$')) {
+		c->why = mr_xasprintf("'%s' wants an argument, and none follows", c->last);
+		c->where = c->pending;
+		c->pending = NULL;
+	}
+	free(c->pending);
+	c->pending = NULL;
+	return c->why != NULL;
+}
+
+static void argv_fail(struct mr_plan *plan, struct argv_check *c, const char *unit,
+                      const char *origin)
+{
+	if (argv_refused(c))
+		mr_plan_fail(plan, "libvirtd.listener", origin,
+		             "%s would start %s with %s: %s, and %s exits at once", unit, c->daemon,
+		             c->where, c->why, c->daemon);
+	free(c->why);
+	free(c->where);
+}
+
+/* libvirtd's argv, in every world: the words after the program of the
+ * ExecStart in effect, each $VAR and ${VAR} it passes expanded as the
+ * facts give them. Not told where an EnvironmentFile is not read
+ * (check_envfiles_read says so). */
+static void check_service_argv(struct mr_plan *plan, const struct service_exec *ex,
+                               const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *args = exec_args(ex);
+	if (!args || mr_facts_get(facts, "libvirtd.envfile_unread"))
+		return;
+	struct argv_check c;
+	argv_check_init(&c, "libvirtd", &mr_libvirtd_opts);
+	char *in_exec =
+		mr_xasprintf("ExecStart in %s", mr_fact_path_shown(ex->last.file, ex->last.file_len));
+	char w[256];
+	for (const char *p = args; (p = unit_word(p, w, sizeof(w)));) {
+		size_t len = strlen(w);
+		int braced = len > 3 && !strncmp(w, "${", 2) && w[len - 1] == '}';
+		char *name = braced ? mr_xstrndup(w + 2, len - 3) : mr_xstrdup(w + (*w == '$'));
+		if (*w != '$' || !mr_facts_has(facts, "libvirtd.args_var", name)) {
+			argv_words(&c, w, 1, in_exec);
+			free(name);
+			continue;
+		}
+		struct mr_file_fact from;
+		int env;
+		char *value = var_value(facts, name, &from, &env);
+		if (value) {
+			char *file = mr_xstrndup(from.file, (size_t)from.file_len);
+			int trailer = !env && var_in_file(facts, "libvirtd.args_trailer", name, file);
+			char *where = mr_xasprintf(
+				"%s from %s%s%s", name, env ? "Environment= in " : "",
+				mr_fact_path_shown(from.file, from.file_len),
+				trailer ? ", text after its closing quote part of the value to systemd" : "");
+			argv_words(&c, value, braced, where);
+			free(where);
+			free(file);
+		}
+		free(value);
+		free(name);
+	}
+	argv_fail(plan, &c, "libvirtd.service", origin);
+	free(in_exec);
+}
+
 /* One variable the ExecStart in effect passes, in the socket world: its
  * value, the options file and variable migready edits aside where it does
  * (edits: plan_listen_flag takes --listen out of it). */
@@ -647,16 +807,6 @@ static void check_service_listen(struct mr_plan *plan, const struct service_exec
 	for (size_t i = 0; i < n; i++)
 		check_var_listen(plan, vars[i], edits, origin);
 	free(vars);
-}
-
-/* Whether a fact key ("VAR FILE" values) names var in file. */
-static int var_in_file(const struct mr_facts *facts, const char *key, const char *var,
-                       const char *file)
-{
-	char *v = mr_xasprintf("%s %s", var, file);
-	int has = mr_facts_has(facts, key, v);
-	free(v);
-	return has;
 }
 
 /* Whether words are empty or --listen alone (in a spelling libvirtd reads). */
@@ -760,15 +910,21 @@ static void check_proxy_config(struct mr_plan *plan, const struct mr_profile *pr
 		mr_plan_unchecked(plan, "libvirtd.virtproxyd_config",
 		                  "the options virtproxyd.service starts virtproxyd with");
 	/* virtproxyd has no --listen (libvirt dropped it there): it refuses
-	 * the option and exits, whatever its sockets say */
+	 * the option and exits, whatever its sockets say; so it does any
+	 * other word its option parsing refuses */
+	char *origin = origin_or(listener_origin(profile), "");
 	if (args && words_listen(args)) {
-		char *origin = origin_or(listener_origin(profile), "");
 		mr_plan_fail(plan, "libvirtd.listen_flag", origin,
 		             "virtproxyd.service starts virtproxyd with '%s': virtproxyd has no "
 		             "--listen, refuses it and does not start; remove it from VIRTPROXYD_ARGS",
 		             args);
-		free(origin);
+	} else if (args && !mr_facts_get(facts, "virtproxyd.args_unknown")) {
+		struct argv_check c;
+		argv_check_init(&c, "virtproxyd", &virtproxyd_opts);
+		argv_words(&c, args, 0, "its ExecStart, with VIRTPROXYD_ARGS");
+		argv_fail(plan, &c, "virtproxyd.service", origin);
 	}
+	free(origin);
 }
 
 /* Legacy: --listen in the options file reaches libvirtd only if the
@@ -871,6 +1027,7 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 		plan_listen_flag(plan, defaults, listen, origin, service);
 	struct service_exec ex = service_exec(facts);
 	check_service_exec(plan, &ex, origin);
+	check_service_argv(plan, &ex, origin);
 	check_config_flag(plan, profile, &ex, libvirtd_keys, MR_ARRAY_LEN(libvirtd_keys));
 	if (listen)
 		check_envfiles_read(plan, origin);
@@ -1524,6 +1681,7 @@ static int libvirtd_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, str
 			                 mr_plan_unit(plan, units_libvirtd.service));
 		struct service_exec ex = service_exec(facts);
 		check_service_exec(plan, &ex, origin);
+		check_service_argv(plan, &ex, origin);
 		check_config_flag(plan, profile, &ex, socket_conf_keys, MR_ARRAY_LEN(socket_conf_keys));
 		check_envfiles_read(plan, origin);
 		check_service_listen(plan, &ex, edits, origin);

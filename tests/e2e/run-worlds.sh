@@ -320,6 +320,18 @@ expect_grep "... saying the socket leads nowhere" \
 out=$(mr apply --local --root "$msk" -p profile.ini 2>&1)
 expect_link "svcmask: ... apply leaves the mask" "$msk/etc/systemd/system/libvirtd.service" /dev/null
 
+# the options file as systemd reads it: text after the closing quote is
+# part of the value, and libvirtd refuses a non-option word
+args=$(new_host debian12-socket args)
+printf 'LIBVIRTD_ARGS="--timeout 120" # keep\n' >> "$args/etc/default/libvirtd"
+chk "$args" profile.ini
+expect_status "args: a comment after the quoted LIBVIRTD_ARGS fails check" 6 "$st" "$out"
+expect_grep "... naming the file, the value and the word" \
+	"libvirtd\.listener +failed +libvirtd\.service would start libvirtd with '--timeout 120# keep' \(LIBVIRTD_ARGS from /etc/default/libvirtd, text after its closing quote part of the value to systemd\): 'keep' is no option" "$out"
+sed -i 's/^LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="--timeout 120"/' "$args/etc/default/libvirtd"
+chk "$args" profile.ini
+expect_no_grep "args: ... without it, no failure" 'libvirtd\.listener +failed' "$out"
+
 # libvirtd.service's own lines may give --listen: an Environment= of a
 # drop-in (unless the options file sets the variable: it is read after),
 # or an ExecStart that says it. Socket activation refuses it.
@@ -742,6 +754,13 @@ mkdir -p "$root/etc/systemd/system/virtproxyd.service.d" && cp "$WORK/vp.conf" "
 chk "$root" profile.ini
 expect_grep "rhel9: virtproxyd --config fails auth_tcp" \
 	"libvirtd\.auth_tcp +failed +virtproxyd\.service starts virtproxyd with --config /etc/libvirt/site-proxy\.conf \(its ExecStart, with VIRTPROXYD_ARGS\): virtproxyd reads that file, not /etc/libvirt/virtproxyd\.conf, where auth_tcp is written" "$out"
+rm -r "$root/etc/systemd/system/virtproxyd.service.d" "$root/etc/sysconfig/virtproxyd"
+# an argv virtproxyd's option parsing refuses: it exits at once
+printf 'VIRTPROXYD_ARGS="--timeout 120 --foo"\n' > "$root/etc/sysconfig/virtproxyd"
+mkdir -p "$root/etc/systemd/system/virtproxyd.service.d" && cp "$WORK/vp.conf" "$root/etc/systemd/system/virtproxyd.service.d/args.conf"
+chk "$root" profile.ini
+expect_grep "rhel9: an option virtproxyd does not know fails check" \
+	"libvirtd\.listener +failed +virtproxyd\.service would start virtproxyd with '--timeout 120 --foo' \(its ExecStart, with VIRTPROXYD_ARGS\): virtproxyd has no option '--foo', and virtproxyd exits at once" "$out"
 rm -r "$root/etc/systemd/system/virtproxyd.service.d" "$root/etc/sysconfig/virtproxyd"
 # virtproxyd reads tcp_port as libvirtd does, a string: a bare number
 # stops it, though its socket decides the port

@@ -99,11 +99,50 @@ static void test_word(void **state)
 	}
 }
 
+/* mr_optscan_check tells each word as getopt_long takes it: the first
+ * word refused (O operand, U unknown), or '-'; W when an option still
+ * wants its argument at the end. */
+static void test_check(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *words, *want;
+	} cases[] = {
+		{ "--timeout 120 -v", "-" },
+		{ "--timeout 120# keep", "O" }, /* keep */
+		{ "--timeout 120 --foo", "U" },
+		{ "--verbose=1", "U" },         /* no argument taken */
+		{ "--l", "-" },                 /* a prefix of listen alone */
+		{ "-dx", "U" },
+		{ "-fx -p y", "-" },
+		{ "-- -v", "O" },               /* after --, operands */
+		{ "--", "-" },
+		{ "-p", "W" },
+		{ "-", "O" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		struct mr_optscan scan = { .spec = &mr_libvirtd_opts };
+		enum mr_optscan_verdict v = MR_OPTSCAN_OK;
+		for (const char *p = cases[i].words; *p && v == MR_OPTSCAN_OK;) {
+			size_t n = strcspn(p, " ");
+			v = mr_optscan_check(&scan, p, n);
+			p += n + strspn(p + n, " ");
+		}
+		const char *got = v == MR_OPTSCAN_OPERAND   ? "O"
+		                  : v == MR_OPTSCAN_UNKNOWN ? "U"
+		                  : scan.arg_next           ? "W"
+		                                            : "-";
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("'%s': got %s, want %s", cases[i].words, got, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arg),
 		cmocka_unit_test(test_word),
+		cmocka_unit_test(test_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

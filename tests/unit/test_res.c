@@ -1577,6 +1577,64 @@ static const struct transport_case transport_cases[] = {
 	  "VIRTPROXYD_ARGS\n" },
 	{ "modular: ... -l as another option's argument", MODULAR_RHEL "virtproxyd.args=-p -l\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
+	/* an argv the daemon's option parsing refuses: it exits, in every
+	 * world, whatever listens (found by a review) */
+#define ARGS_DEB(V)                                                                         \
+	"service.libvirtd.service.exec=/lib/systemd/system/libvirtd.service "                  \
+	"/usr/sbin/libvirtd $LIBVIRTD_ARGS\nlibvirtd.args_var=LIBVIRTD_ARGS\n"                 \
+	"libvirtd.envfile=/etc/default/libvirtd\n"                                             \
+	"libvirtd.args_value=LIBVIRTD_ARGS /etc/default/libvirtd " V "\n"
+	{ "socket: text after the closing quote gives libvirtd a non-option word",
+	  SOCKET_DEBIAN ARGS_DEB("--timeout 120# keep")
+	  "libvirtd.args_trailer=LIBVIRTD_ARGS /etc/default/libvirtd\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: libvirtd.service would start libvirtd with '--timeout "
+	  "120# keep' (LIBVIRTD_ARGS from /etc/default/libvirtd, text after its closing quote part "
+	  "of the value to systemd): 'keep' is no option (libvirtd: \"unexpected, non-option, "
+	  "command line arguments\"), and libvirtd exits at once\n" },
+	{ "socket: an option libvirtd does not know",
+	  SOCKET_DEBIAN ARGS_DEB("--timeout 120 --foo"), "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener line 2: libvirtd.service would start libvirtd with '--timeout "
+	  "120 --foo' (LIBVIRTD_ARGS from /etc/default/libvirtd): libvirtd has no option '--foo', "
+	  "and libvirtd exits at once\n" },
+	{ "socket: a --timeout libvirt cannot read", SOCKET_DEBIAN ARGS_DEB("-t two"),
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener line 2: libvirtd.service would start libvirtd with '-t two' "
+	  "(LIBVIRTD_ARGS from /etc/default/libvirtd): --timeout takes a number of seconds, not "
+	  "'two' (libvirtd: \"Invalid value for timeout\"), and libvirtd exits at once\n" },
+	/* virStrToLong_i with an end pointer: 2m is 2 seconds */
+	{ "socket: --timeout=2m, read as 2", SOCKET_DEBIAN ARGS_DEB("--timeout=2m -v"),
+	  "[libvirtd]\nlisten_tcp = yes\n", "" },
+	{ "socket: a drop-in's ExecStart ends wanting --timeout's argument",
+	  SOCKET_DEBIAN "service.libvirtd.service.exec=/etc/systemd/system/libvirtd.service.d/o.conf "
+	  "/usr/sbin/libvirtd --timeout\n",
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener line 2: libvirtd.service would start libvirtd with '--timeout' "
+	  "(ExecStart in /etc/systemd/system/libvirtd.service.d/o.conf): '--timeout' wants an "
+	  "argument, and none follows, and libvirtd exits at once\n" },
+	{ "socket: the options libvirtd.service gives, all known",
+	  SOCKET_DEBIAN ARGS_DEB("--time 120 -vp /run/l.pid -- "), "[libvirtd]\nlisten_tcp = yes\n",
+	  "" },
+	{ "legacy: the same rules", LEGACY_DEBIAN10("libvirtd_opts")
+	  "service.libvirtd.service.exec=/lib/systemd/system/libvirtd.service "
+	  "/usr/sbin/libvirtd $libvirtd_opts\nlibvirtd.envfile=/etc/default/libvirtd\n"
+	  "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd -d keep\n",
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: libvirtd.service would start libvirtd with '-d keep' "
+	  "(libvirtd_opts from /etc/default/libvirtd): 'keep' is no option (libvirtd: \"unexpected, "
+	  "non-option, command line arguments\"), and libvirtd exits at once\n" },
+	{ "modular: text after the closing quote of VIRTPROXYD_ARGS",
+	  MODULAR_RHEL "virtproxyd.args=--timeout 120# keep\n", "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener line 2: virtproxyd.service would start virtproxyd with "
+	  "'--timeout 120# keep' (its ExecStart, with VIRTPROXYD_ARGS): 'keep' is no option "
+	  "(virtproxyd: \"unexpected, non-option, command line arguments\"), and virtproxyd exits "
+	  "at once\n" },
+	{ "modular: an option virtproxyd does not know", MODULAR_RHEL "virtproxyd.args=-t 120 -x\n",
+	  "[libvirtd]\nlisten_tcp = yes\n",
+	  "failed libvirtd.listener line 2: virtproxyd.service would start virtproxyd with '-t 120 "
+	  "-x' (its ExecStart, with VIRTPROXYD_ARGS): virtproxyd has no option '-x', and virtproxyd "
+	  "exits at once\n" },
+#undef ARGS_DEB
 	{ "--config naming libvirtd.conf itself", LEGACY_DEBIAN10("libvirtd_opts")
 	  "libvirtd.args_value=libvirtd_opts /etc/default/libvirtd -d -f /etc/libvirt/libvirtd.conf\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n", "" },
