@@ -274,8 +274,10 @@ envfiles() {
 }
 
 # opts_of FILE VAR: in ov, the value an EnvironmentFile FILE gives VAR
-# (the last line; one pair of quotes off), ovs=1 where it sets it; status
-# 1 if FILE cannot be read
+# (the last line), as systemd reads it (and the awk's envval): quotes off,
+# \ escaping outside single quotes, blanks after a closing quote skipped
+# and what follows kept (a comment there is none), blanks at its end
+# dropped; ovs=1 where it sets it; status 1 if FILE cannot be read
 opts_of() {
 	ov=; ovs=
 	readable "$r$1" || return 1
@@ -283,7 +285,18 @@ opts_of() {
 		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
 		case $l in "$2"=*) ov=${l#*=}; ovs=1 ;; esac
 	done < "$rf"
-	case $ov in \"*\" | \'*\') ov=${ov#?}; ov=${ov%?} ;; esac
+	s=${ov#"${ov%%[! 	]*}"}; ov=; q=; pq=
+	while [ -n "$s" ]; do
+		c=${s%"${s#?}"}; s=${s#?}
+		case $q$c in
+		\" | \') if [ -z "$ov" ] || [ -n "$pq" ]; then q=$c; pq=; continue; fi ;;
+		\"\" | \'\') q=; pq=1; continue ;;
+		\\ | \"\\) [ -z "$s" ] || { c=${s%"${s#?}"}; s=${s#?}; } ;;
+		' ' | '	') [ -z "$pq" ] || continue ;;
+		esac
+		pq=; ov=$ov$c
+	done
+	[ -n "$q" ] || ov=${ov%"${ov##*[! 	]}"}
 }
 # unit_env FILE VAR: appended to VAR in order, FILE's Environment= ("E
 # ASSIGNMENTS") and EnvironmentFile= ("F PATH") lines; an empty one drops

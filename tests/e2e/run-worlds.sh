@@ -761,6 +761,11 @@ mkdir -p "$root/etc/systemd/system/virtproxyd.service.d" && cp "$WORK/vp.conf" "
 chk "$root" profile.ini
 expect_grep "rhel9: an option virtproxyd does not know fails check" \
 	"libvirtd\.listener +failed +virtproxyd\.service would start virtproxyd with '--timeout 120 --foo' \(its ExecStart, with VIRTPROXYD_ARGS\): virtproxyd has no option '--foo', and virtproxyd exits at once" "$out"
+# ... text after the closing quote, which systemd keeps in the value
+printf 'VIRTPROXYD_ARGS="--timeout 120" # keep\n' > "$root/etc/sysconfig/virtproxyd"
+chk "$root" profile.ini
+expect_grep "rhel9: a comment after the quoted VIRTPROXYD_ARGS fails check" \
+	"libvirtd\.listener +failed +virtproxyd\.service would start virtproxyd with '--timeout 120# keep' \(its ExecStart, with VIRTPROXYD_ARGS\): 'keep' is no option" "$out"
 rm -r "$root/etc/systemd/system/virtproxyd.service.d" "$root/etc/sysconfig/virtproxyd"
 # virtproxyd reads tcp_port as libvirtd does, a string: a bare number
 # stops it, though its socket decides the port

@@ -833,6 +833,44 @@ static void test_probe_libvirt_conf_lines(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* virtproxyd's options as systemd reads its EnvironmentFile: text after
+ * the closing quote is part of the value (glued on, blanks skipped), quotes
+ * and escapes off, as libvirtd.service's options are read */
+static void test_probe_virtproxyd_args(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "VIRTPROXYD_ARGS=\"--timeout 120\" # keep", "virtproxyd.args=--timeout 120# keep" },
+		{ "VIRTPROXYD_ARGS='-t 5'", "virtproxyd.args=-t 5" },
+		{ "VIRTPROXYD_ARGS=-f\\ x  ", "virtproxyd.args=-f x" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		assert_non_null(mkdtemp(root));
+		assert_int_equal(setenv("R", root, 1), 0);
+		assert_int_equal(setenv("LINE", cases[i].line, 1), 0);
+		assert_int_equal(system("d=$R/usr/lib/systemd/system && mkdir -p $d $R/etc/sysconfig && "
+		                        "printf '[Service]\\nEnvironmentFile=-/etc/sysconfig/virtproxyd\\n"
+		                        "ExecStart=/usr/sbin/virtproxyd $VIRTPROXYD_ARGS\\n' > "
+		                        "$d/virtproxyd.service && "
+		                        "printf '%s\\n' \"$LINE\" > $R/etc/sysconfig/virtproxyd"),
+		                 0);
+		unsetenv("LINE");
+		struct mr_error *err = NULL;
+		struct mr_transport *t = mr_transport_local_new(root, &err);
+		assert_non_null(t);
+		/* virtproxyd.service is read where [nova] keys are watched */
+		struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, "libvirt/live_migration_uri",
+		                                     NULL, -1, NULL, &err);
+		assert_non_null(f);
+		const char *want[] = { cases[i].want };
+		check_facts(cases[i].line, f, want, 1);
+		tree_facts_done(root, f, t);
+	}
+}
+
 /* The security modules a security_driver needs, in a tree: SELinux from
  * /etc/selinux/config's first SELINUX= line (disabled without the file,
  * unknown without the line), libvirt's AppArmor template; the kernel's
@@ -1112,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
+		cmocka_unit_test(test_probe_virtproxyd_args),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};
