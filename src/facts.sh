@@ -458,22 +458,22 @@ nu=${nu%%[ 	]*}
 case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
-# legacy libvirtd --listen binds; a name, as the host's /etc/hosts gives
-# it (Debian's gives the host's own name 127.0.1.1): libvirtd binds every
-# address it gets (part=lconf, then part=hosts); its listen_tcp and
-# listen_tls, the listeners --listen opens; its ca_file, cert_file and
-# key_file, where set
-if readable "$r/etc/libvirt/libvirtd.conf"; then
-	set -- "$@" part=lconf "$rf"
-	! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
-fi
+# legacy libvirtd --listen binds (its addresses from /etc/hosts, below);
+# its listen_tcp and listen_tls, the listeners --listen opens; its
+# ca_file, cert_file and key_file, where set
+hn=
+! readable "$r/etc/libvirt/libvirtd.conf" || { set -- "$@" part=lconf "$rf"; hn=1; }
 # virtproxyd.conf's TLS files, auth_tcp, listen_* and ports, where set
 # (modular daemons)
 ! readable "$r/etc/libvirt/virtproxyd.conf" || set -- "$@" part=pconf "$rf"
 # qemu.conf's migration ports (what the firewall must open), and the
 # address QEMU listens at for an incoming migration and the one it gives
 # its peers, where set
-! readable "$r/etc/libvirt/qemu.conf" || set -- "$@" part=qconf "$rf"
+! readable "$r/etc/libvirt/qemu.conf" || { set -- "$@" part=qconf "$rf"; hn=1; }
+# /etc/hosts, after both: a name of listen_addr or migration_address is
+# bound at every address the host resolves it to (Debian's installer
+# gives the host's own name 127.0.1.1)
+[ -z "$hn" ] || ! readable "$r/etc/hosts" || set -- "$@" part=hosts "$rf"
 
 # sshd's configuration, for the [ssh] user ($5) only: sshd_config and the
 # files its Include lines name (globs, relative to /etc/ssh), in the order
@@ -946,8 +946,7 @@ facts_awk='
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
-			lad = 1; print "libvirtd.listen_addr=" lv
-			laname = lv; gsub(/^["\047]|["\047]$/, "", laname) }
+			lad = 1; print "libvirtd.listen_addr=" lv; hwant("libvirtd.listen_addr_ip", lv) }
 		# listen_tcp, listen_tls: which listeners --listen opens; ca_file,
 		# cert_file, key_file: TLS files other than the defaults of libvirt;
 		# auth_tcp: what a TCP client must bring; tcp_port, tls_port: where
@@ -959,23 +958,30 @@ facts_awk='
 		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp|t(cp|ls)_port)[ \t]*=/)) confkv("virtproxyd")
 		next }
 	part == "qconf" {
-		if (match($0, /^[ \t]*(migration_(port_m(in|ax)|address|host)|(migrate|default)_tls_x509_cert_dir)[ \t]*=/)) confkv("qemu")
+		if (match($0, /^[ \t]*(migration_(port_m(in|ax)|address|host)|(migrate|default)_tls_x509_cert_dir)[ \t]*=/) &&
+		    confkv("qemu") == "migration_address") hwant("qemu.migration_address_ip", cval)
 		next }
 	# a key = value line of a libvirt conf file, the first of its key (as
 	# virconf reads it), as "DAEMON.KEY=VALUE", and its line (a refused
 	# value is named there) as "DAEMON.line.KEY=LINE"
+	# (its key returned, its value in cval; "" for a later one)
 	function confkv(daemon,   ck, cv) {
 		ck = $0; sub(/^[ \t]*/, "", ck); sub(/[ \t]*=.*$/, "", ck)
 		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv)
-		if (!seen[daemon, ck]++) print daemon "." ck "=" cv "\n" daemon ".line." ck "=" FNR }
-	# /etc/hosts: the addresses of the listen_addr name
+		if (seen[daemon, ck]++) return ""
+		print daemon "." ck "=" cv "\n" daemon ".line." ck "=" FNR; cval = cv; return ck }
+	# a conf value (one pair of quotes off) to look up in /etc/hosts, its
+	# addresses reported as fact
+	function hwant(fact, v) { gsub(/^["\047]|["\047]$/, "", v); if (v != "") { hfact[++nh] = fact; hname_of[nh] = v } }
 	# the @revoked lines of the other known_hosts files of ssh: "FILE LINE TEXT"
 	part == "revoked" {
 		if ($0 ~ /^[ \t]*@revoked[ \t]/) { lc = $0; sub(/\r$/, "", lc); print "ssh.revoked=" hname(fname()) " " FNR " " lc }
 		next }
+	# /etc/hosts: the addresses of the names hwant was given
 	part == "hosts" {
-		if (laname != "" && $1 !~ /^#/)
-			for (j = 2; j <= NF && $j !~ /^#/; j++) if ($j == laname) print "libvirtd.listen_addr_ip=" $1
+		if (nh && $1 !~ /^#/)
+			for (j = 2; j <= NF && $j !~ /^#/; j++)
+				for (k = 1; k <= nh; k++) if ($j == hname_of[k]) print hfact[k] "=" $1
 		next }
 	# multipath.conf: sections by braces, "keyword value" lines; a comment
 	# from # or ! outside double quotes; the section of a key is its

@@ -88,6 +88,17 @@ void mr_res_warn_unapplied(const struct mr_profile *profile)
 			registry[i]->lint(profile);
 }
 
+const char *mr_res_name_loopback(const struct mr_facts *facts, const char *fact)
+{
+	const char **ips = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, fact, &ips) : 0, n_loop = 0;
+	for (size_t i = 0; i < n; i++)
+		n_loop += (size_t)mr_addr_is_loopback(ips[i], strlen(ips[i]));
+	const char *first = n && n_loop == n ? ips[0] : NULL;
+	free(ips);
+	return first;
+}
+
 const char *mr_res_conf_unquoted(const char *v, size_t *len)
 {
 	size_t n = strlen(v);

@@ -95,6 +95,12 @@ long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *f
  * one pair of quotes: its start, and *len its length. */
 const char *mr_res_conf_unquoted(const char *v, size_t *len);
 
+/* A conf value that names a host: the first address this host resolves it
+ * to when every address the probe found for it in /etc/hosts (fact's
+ * values) is a loopback one, where a daemon binding it listens for no
+ * other host; NULL when none is found or one is not. Borrowed. */
+const char *mr_res_name_loopback(const struct mr_facts *facts, const char *fact);
+
 /* Why libvirt's virconf getter of type (virConfGetValueBool, String,
  * UInt) refuses v, a value of a conf file as the probe reports it, or
  * NULL where it reads it; a type migready does not probe gets NULL. */

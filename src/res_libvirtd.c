@@ -1039,22 +1039,18 @@ static void plan_legacy(struct mr_plan *plan, const struct mr_profile *profile,
 	size_t an = 0;
 	const char *bare = addr ? mr_res_conf_unquoted(addr, &an) : NULL;
 	/* a name: libvirtd binds every address the host resolves it to */
-	const char **ips = NULL;
-	size_t n_ips = facts ? mr_facts_get_all(facts, "libvirtd.listen_addr_ip", &ips) : 0, n_loop = 0;
-	for (size_t i = 0; i < n_ips; i++)
-		n_loop += (size_t)mr_addr_is_loopback(ips[i], strlen(ips[i]));
+	const char *ip = mr_res_name_loopback(facts, "libvirtd.listen_addr_ip");
 	if (listen && addr && mr_addr_is_loopback(bare, an))
 		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
 		             "%s sets listen_addr = %s: libvirtd would listen on the loopback "
 		             "only, and other hosts cannot connect",
 		             units_libvirtd.conf, addr);
-	else if (listen && addr && n_ips && n_loop == n_ips)
+	else if (listen && addr && ip)
 		mr_plan_fail(plan, "libvirtd.listen_addr", origin,
 		             "%s sets listen_addr = %s, which this host resolves to %s (its /etc/hosts "
 		             "or DNS): libvirtd would listen on the loopback only, and other hosts "
 		             "cannot connect",
-		             units_libvirtd.conf, addr, ips[0]);
-	free(ips);
+		             units_libvirtd.conf, addr, ip);
 	if (listen) {
 		mr_plan_unit_want(service, MR_ENABLE_YES, 1, "libvirtd.listener", origin);
 		/* With --listen, libvirtd refuses to start if it is socket-activated:

@@ -21,15 +21,19 @@ static const struct mr_conf_key qemu_keys[] = {
 /* Where the migration stream reaches this host: QEMU listens at
  * migration_address (every address by default) and the source connects
  * to migration_host (this host's name by default). The loopback in
- * either is no migration; another address is not compared with what the
- * peers reach. */
+ * either is no migration, so is a migration_address name this host's
+ * /etc/hosts gives loopback addresses only (QEMU binds what it resolves
+ * here; libvirt refuses only localhost names); migration_host is resolved
+ * by the source, and another address is not compared with what the peers
+ * reach. */
 static void check_stream_address(struct mr_plan *plan, const char *origin)
 {
 	static const struct {
-		const char *key, *does;
+		const char *key, *does, *ips; /* ips: the probe's addresses of a name */
 	} keys[] = {
-		{ "migration_address", "QEMU listens for an incoming migration there only" },
-		{ "migration_host", "the source host's QEMU connects there, to itself" },
+		{ "migration_address", "QEMU listens for an incoming migration there only",
+		  "qemu.migration_address_ip" },
+		{ "migration_host", "the source host's QEMU connects there, to itself", NULL },
 	};
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	for (size_t i = 0; facts && i < MR_ARRAY_LEN(keys); i++) {
@@ -41,11 +45,18 @@ static void check_stream_address(struct mr_plan *plan, const char *origin)
 		size_t n;
 		const char *bare = mr_res_conf_unquoted(v, &n);
 		char *item = mr_xasprintf("qemu.%s", keys[i].key);
+		const char *ip = keys[i].ips ? mr_res_name_loopback(facts, keys[i].ips) : NULL;
 		if (mr_addr_is_loopback(bare, n))
 			mr_plan_fail(plan, item, origin,
 			             "/etc/libvirt/qemu.conf sets %s = %s, the loopback: %s; other hosts "
 			             "cannot migrate to this one",
 			             keys[i].key, v, keys[i].does);
+		else if (ip)
+			mr_plan_fail(plan, item, origin,
+			             "/etc/libvirt/qemu.conf sets %s = %s, which this host's /etc/hosts "
+			             "gives the loopback address %s only: %s; other hosts cannot migrate "
+			             "to this one",
+			             keys[i].key, v, ip, keys[i].does);
 		else if (!mr_addr_is_any(bare, n)) {
 			char *where = mr_xasprintf("/etc/libvirt/qemu.conf %s = %s", keys[i].key, v);
 			mr_plan_unchecked(plan, item, where);

@@ -541,6 +541,18 @@ expect_grep "debian10: ... the host's name, which its /etc/hosts gives 127.0.1.1
 printf '10.20.0.7\tcompute7\n' >> "$root/etc/hosts"
 chk "$root" profile.ini
 expect_no_grep "debian10: ... not when it also has an address of the host" 'libvirtd\.listen_addr +failed' "$out"
+# QEMU binds migration_address where this host resolves it
+cp "$root/etc/libvirt/qemu.conf" "$WORK/qemu.conf.keep"
+printf 'migration_address = "compute7"\n' >> "$root/etc/libvirt/qemu.conf"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tcompute7.example.org compute7\n' > "$root/etc/hosts"
+chk "$root" profile.ini
+expect_grep "debian10: migration_address the host's name, which its /etc/hosts gives 127.0.1.1" \
+	'qemu\.migration_address +failed +/etc/libvirt/qemu\.conf sets migration_address = "compute7", which this host.s /etc/hosts gives the loopback address 127\.0\.1\.1 only' "$out"
+printf '10.20.0.7\tcompute7\n' >> "$root/etc/hosts"
+chk "$root" profile.ini
+expect_no_grep "debian10: ... not when it also has an address of the host" 'qemu\.migration_address +failed' "$out"
+expect_grep "... then not checked" 'not checked.*qemu\.migration_address' "$out"
+cp "$WORK/qemu.conf.keep" "$root/etc/libvirt/qemu.conf"
 rm "$root/etc/hosts"
 printf 'listen_addr = "[::ffff:127.0.0.1]"\n' > "$root/etc/libvirt/libvirtd.conf"
 chk "$root" profile.ini

@@ -833,6 +833,37 @@ static void test_probe_libvirt_conf_lines(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* /etc/hosts, read once for every conf name bound on this host: the
+ * addresses of qemu.conf's migration_address (without a libvirtd.conf)
+ * and of libvirtd.conf's listen_addr, each its own fact */
+static void test_probe_hosts_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *want[4];
+	} cases[] = {
+		{ "mkdir -p $R/etc/libvirt && "
+		  "printf 'migration_address = \"compute1\"\\nmigration_host = \"compute1\"\\n' > "
+		  "$R/etc/libvirt/qemu.conf && printf '127.0.0.1 localhost\\n127.0.1.1 "
+		  "compute1.example compute1\\n# 10.0.0.5 compute1\\n' > $R/etc/hosts",
+		  { "qemu.migration_address_ip=127.0.1.1", "libvirtd.listen_addr_ip",
+		    "qemu.migration_host_ip" } },
+		{ "mkdir -p $R/etc/libvirt && printf 'migration_address = \"c1\"\\n' > "
+		  "$R/etc/libvirt/qemu.conf && printf 'listen_addr = \"lb\"\\n' > "
+		  "$R/etc/libvirt/libvirtd.conf && printf '10.0.0.5 c1\\n::1 lb\\n' > $R/etc/hosts",
+		  { "qemu.migration_address_ip=10.0.0.5", "libvirtd.listen_addr_ip=::1" } },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		struct mr_transport *t;
+		struct mr_facts *f = tree_facts(root, cases[i].setup, NULL, NULL, &t);
+		char *name = mr_xasprintf("case %zu", i);
+		check_facts(name, f, cases[i].want, MR_ARRAY_LEN(cases[i].want));
+		free(name);
+		tree_facts_done(root, f, t);
+	}
+}
+
 /* virtproxyd's options as systemd reads its EnvironmentFile: text after
  * the closing quote is part of the value (glued on, blanks skipped), quotes
  * and escapes off, as libvirtd.service's options are read */
@@ -1151,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_virtproxyd_args),
+		cmocka_unit_test(test_probe_hosts_names),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};

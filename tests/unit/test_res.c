@@ -346,6 +346,33 @@ static const struct res_case cases[] = {
 	  "  set dynamic_ownership 0 (default 1)\n"
 	  "unit libvirtd.service\n"
 	  "unchecked qemu.migration_host line ?\n" },
+	/* a name this host's /etc/hosts gives the loopback only (Debian's
+	 * installer: 127.0.1.1 for the host's own name): QEMU binds it there */
+	{ "qemu: migration_address a name /etc/hosts gives the loopback", SOCKET_DEBIAN
+	  "qemu.migration_address=\"compute1\"\nqemu.migration_address_ip=127.0.1.1\n",
+	  "[qemu]\ndynamic_ownership = no\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "failed qemu.migration_address line 1: /etc/libvirt/qemu.conf sets migration_address = "
+	  "\"compute1\", which this host's /etc/hosts gives the loopback address 127.0.1.1 only: "
+	  "QEMU listens for an incoming migration there only; other hosts cannot migrate to this "
+	  "one\n" },
+	{ "qemu: ... one address of it not the loopback", SOCKET_DEBIAN
+	  "qemu.migration_address=\"compute1\"\nqemu.migration_address_ip=127.0.1.1\n"
+	  "qemu.migration_address_ip=10.0.0.5\n",
+	  "[qemu]\ndynamic_ownership = no\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.migration_address line ?\n" },
+	{ "qemu: ... a name /etc/hosts does not list", SOCKET_DEBIAN
+	  "qemu.migration_address=\"compute1\"\n",
+	  "[qemu]\ndynamic_ownership = no\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.migration_address line ?\n" },
 	/* security_driver: libvirt refuses a module the host has not enabled,
 	 * and its daemon does not start: failed and not written; where the
 	 * facts do not tell, written and not checked */
