@@ -369,7 +369,9 @@ env_var() {
 exec_words() {
 	wl=; unk=
 	set -f
-	for w in ${1#*[ 	]}; do
+	# the words after the program (none without a blank)
+	case $1 in *[' 	']*) ew=${1#*[ 	]} ;; *) ew= ;; esac
+	for w in $ew; do
 		case $w in
 		'$'[A-Za-z_]* | '${'[A-Za-z_]*'}') ;;
 		*'$'*) unk=1; continue ;;

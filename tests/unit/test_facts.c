@@ -871,24 +871,29 @@ static void test_probe_virtproxyd_args(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *line, *want;
+		const char *line, *want, *exec;
 	} cases[] = {
-		{ "VIRTPROXYD_ARGS=\"--timeout 120\" # keep", "virtproxyd.args=--timeout 120# keep" },
-		{ "VIRTPROXYD_ARGS='-t 5'", "virtproxyd.args=-t 5" },
-		{ "VIRTPROXYD_ARGS=-f\\ x  ", "virtproxyd.args=-f x" },
+		{ "VIRTPROXYD_ARGS=\"--timeout 120\" # keep", "virtproxyd.args=--timeout 120# keep",
+		  " $VIRTPROXYD_ARGS" },
+		{ "VIRTPROXYD_ARGS='-t 5'", "virtproxyd.args=-t 5", " $VIRTPROXYD_ARGS" },
+		{ "VIRTPROXYD_ARGS=-f\\ x  ", "virtproxyd.args=-f x", " $VIRTPROXYD_ARGS" },
+		/* the program alone: no argument (it was taken for one) */
+		{ "VIRTPROXYD_ARGS=-v", "virtproxyd.args=", "" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
 		assert_non_null(mkdtemp(root));
 		assert_int_equal(setenv("R", root, 1), 0);
 		assert_int_equal(setenv("LINE", cases[i].line, 1), 0);
+		assert_int_equal(setenv("EXEC", cases[i].exec, 1), 0);
 		assert_int_equal(system("d=$R/usr/lib/systemd/system && mkdir -p $d $R/etc/sysconfig && "
 		                        "printf '[Service]\\nEnvironmentFile=-/etc/sysconfig/virtproxyd\\n"
-		                        "ExecStart=/usr/sbin/virtproxyd $VIRTPROXYD_ARGS\\n' > "
+		                        "ExecStart=/usr/sbin/virtproxyd%s\\n' \"$EXEC\" > "
 		                        "$d/virtproxyd.service && "
 		                        "printf '%s\\n' \"$LINE\" > $R/etc/sysconfig/virtproxyd"),
 		                 0);
 		unsetenv("LINE");
+		unsetenv("EXEC");
 		struct mr_error *err = NULL;
 		struct mr_transport *t = mr_transport_local_new(root, &err);
 		assert_non_null(t);
