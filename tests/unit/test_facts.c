@@ -740,6 +740,18 @@ static void tree_facts_done(const char *root, struct mr_facts *f, struct mr_tran
 	free(cmd);
 }
 
+/* Case i: the facts of a tree made by setup hold want (n of them). */
+static void check_tree_case(size_t i, const char *setup, const char *const *want, size_t n)
+{
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts(root, setup, NULL, NULL, &t);
+	char *name = mr_xasprintf("case %zu", i);
+	check_facts(name, f, want, n);
+	free(name);
+	tree_facts_done(root, f, t);
+}
+
 static void test_probe_absolute_link_stays_in_tree(void **state)
 {
 	(void)state;
@@ -853,15 +865,8 @@ static void test_probe_hosts_names(void **state)
 		  "$R/etc/libvirt/libvirtd.conf && printf '10.0.0.5 c1\\n::1 lb\\n' > $R/etc/hosts",
 		  { "qemu.migration_address_ip=10.0.0.5", "libvirtd.listen_addr_ip=::1" } },
 	};
-	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
-		char root[] = "/tmp/mr-facts-XXXXXX";
-		struct mr_transport *t;
-		struct mr_facts *f = tree_facts(root, cases[i].setup, NULL, NULL, &t);
-		char *name = mr_xasprintf("case %zu", i);
-		check_facts(name, f, cases[i].want, MR_ARRAY_LEN(cases[i].want));
-		free(name);
-		tree_facts_done(root, f, t);
-	}
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));
 }
 
 /* virtproxyd's options as systemd reads its EnvironmentFile: text after
@@ -929,15 +934,8 @@ static void test_probe_security_modules(void **state)
 		{ "mkdir -p $R/etc/selinux && printf 'SELINUXTYPE=targeted\\n' > "
 		  "$R/etc/selinux/config", { "selinux" } },
 	};
-	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
-		char root[] = "/tmp/mr-facts-XXXXXX";
-		struct mr_transport *t;
-		struct mr_facts *f = tree_facts(root, cases[i].setup, NULL, NULL, &t);
-		char *name = mr_xasprintf("case %zu", i);
-		check_facts(name, f, cases[i].want, MR_ARRAY_LEN(cases[i].want));
-		free(name);
-		tree_facts_done(root, f, t);
-	}
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));
 }
 
 /* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
