@@ -1581,7 +1581,15 @@ fz_attr() { # NAME: its value in the element fze, in fzv
 	*) return 1 ;;
 	esac
 }
-if [ "$fwd_active" != yes ]; then
+# Only where firewalld is enabled: a host that has the package but runs
+# another firewall pays no read of its dozen stock zones.
+fwd_on=
+case $nl${unitfacts:-}$nl in *"${nl}unit.firewalld.service=enabled"*) fwd_on=1 ;; esac
+for fzw in multi-user.target.wants graphical.target.wants; do
+	[ -z "$r" ] || ! { [ -e "$r/etc/systemd/system/$fzw/firewalld.service" ] ||
+		[ -L "$r/etc/systemd/system/$fzw/firewalld.service" ]; } || fwd_on=1
+done
+if [ "$fwd_active" != yes ] && [ -n "$fwd_on" ]; then
 	fzs=/
 	for fzd in /etc/firewalld/zones /usr/lib/firewalld/zones; do
 		intree "$r$fzd" || continue
