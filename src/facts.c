@@ -338,6 +338,14 @@ enum mr_libvirt_world mr_facts_libvirt_world(const struct mr_facts *f, const cha
 		return MR_WORLD_UNKNOWN;
 	}
 	int libvirtd_on = mr_unit_state_on(lsvc);
+	/* the modular daemons conflict with libvirtd (Conflicts=) and serve
+	 * the same sockets: which one answers depends on the boot's order */
+	if (libvirtd_on && (mr_unit_state_on(psock) || mr_unit_state_on(psvc) ||
+	                    mr_unit_state_on(qsock) || mr_unit_state_on(qsvc))) {
+		*why = "libvirtd and libvirt's modular daemons (virtqemud, virtproxyd) are both "
+		       "enabled or running, and conflict: disable one, or set [libvirtd] listener";
+		return MR_WORLD_UNKNOWN;
+	}
 	if ((mr_unit_state_on(psock) || mr_unit_state_on(psvc)) && !libvirtd_on) {
 		*why = "virtproxyd is in use and libvirtd is not";
 		return MR_WORLD_MODULAR;

@@ -436,6 +436,31 @@ static void unmask_base_sockets(struct mr_plan *plan, const struct world_units *
 }
 
 
+/* The other world's TCP and TLS sockets enabled or running beside this
+ * one's: both bind the port at boot, and which daemon answers (with its
+ * own auth and conf) depends on which wins. */
+static void check_other_listeners(struct mr_plan *plan, const struct world_units *w,
+                                  const struct mr_setting *tcp, const struct mr_setting *tls)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const struct mr_setting *on = listener_on(tcp, tls);
+	if (!facts || !on)
+		return;
+	const struct world_units *other = w == &units_modular ? &units_libvirtd : &units_modular;
+	const char *const sockets[] = { other->tcp, other->tls };
+	for (size_t i = 0; i < MR_ARRAY_LEN(sockets); i++) {
+		struct mr_unit_state st = mr_facts_unit(facts, sockets[i]);
+		if (!mr_unit_state_on(st) || mr_unit_state_masked(st))
+			continue;
+		char *origin = mr_plan_origin_of(on);
+		mr_plan_fail(plan, on == tcp ? "libvirtd.listener" : "libvirtd.listener_tls", origin,
+		             "%s is %s too, beside %s: both listen on libvirt's port, and which "
+		             "daemon answers depends on the boot; disable and stop it",
+		             sockets[i], st.enabled ? st.enabled : "on", w->service);
+		free(origin);
+	}
+}
+
 static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
                          const struct world_units *w, int explicit_defaults)
 {
@@ -464,6 +489,7 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 		mr_plan_unit_stop_first(u, service);
 		plan_port_dropin(plan, w->tls, tls_port, &tls_port_key, u);
 	}
+	check_other_listeners(plan, w, tcp, tls);
 	check_socket_port(plan, w->tcp, tcp, port, &tcp_port_key, "libvirtd.listen_port");
 	check_socket_port(plan, w->tls, tls, tls_port, &tls_port_key, "libvirtd.listen_tls_port");
 }

@@ -444,6 +444,16 @@ static const struct host_case host_cases[] = {
 	  "unit.virtqemud.service=enabled active\n" MR_HELD_MARK "\n",
 	  MR_WORLD_MODULAR, "virtqemud is in use", "9.0.0", 9000, NULL, "/etc/default/libvirtd", 1,
 	  { { "libvirtd.service", 1, "masked", "inactive" } } },
+	/* libvirtd enabled beside the modular daemons (old instructions on a
+	 * RHEL 9 host): they conflict and serve the same sockets; no world
+	 * guessed (found by a review: the socket world, two TCP listeners) */
+	{ "both worlds on", "probe=1\nmode=live\ninit=systemd\nos.id=rhel\n"
+	  "pkg.libvirt-daemon=9.0.0-10.3.el9_2\nunit.libvirtd.service=enabled active\n"
+	  "unit.libvirtd.socket=enabled active\nunit.virtproxyd.service=disabled inactive\n"
+	  "unit.virtproxyd.socket=enabled active\nunit.virtqemud.service=enabled inactive\n"
+	  MR_HELD_MARK "\n",
+	  MR_WORLD_UNKNOWN, "both enabled or running", "9.0.0", 9000, NULL, "/etc/sysconfig/libvirtd",
+	  1, { { "virtproxyd.socket", 1, "enabled", "active" } } },
 	/* nothing of libvirt's on: no world guessed */
 	{ "all off", "probe=1\nmode=live\ninit=systemd\nos.id=debian\n"
 	  "pkg.libvirt-daemon-system=9.0.0-4+deb12u2\nunit.libvirtd.service=disabled inactive\n"

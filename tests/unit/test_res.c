@@ -2488,6 +2488,25 @@ static void test_shell(void **state)
 	}
 }
 
+/* The other world's TCP socket left enabled beside this one's (a RHEL 9
+ * host that once ran libvirtd): both bind libvirt's port at boot; green
+ * before (found by a review). */
+static void test_other_world_listener(void **state)
+{
+	(void)state;
+	const char *profile = "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n";
+	char *got = items_of(MODULAR_RHEL "unit.libvirtd-tcp.socket=enabled inactive\n", profile,
+	                     "libvirtd.listener", 0);
+	assert_string_equal(got, "failed libvirtd.listener line 2: libvirtd-tcp.socket is enabled too, "
+	                         "beside virtproxyd.service: both listen on libvirt's port, and which "
+	                         "daemon answers depends on the boot; disable and stop it\n");
+	free(got);
+	got = items_of(MODULAR_RHEL "unit.libvirtd-tcp.socket=disabled inactive\n", profile,
+	               "libvirtd.listener", 0);
+	assert_string_equal(got, "");
+	free(got);
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -2532,6 +2551,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_port_range),
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_known_hosts_port),
+		cmocka_unit_test(test_other_world_listener),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
 		cmocka_unit_test(test_registry_sorted),
