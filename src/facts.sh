@@ -756,7 +756,7 @@ IFS=$oifs
 
 for f in /etc/default/libvirtd /etc/sysconfig/libvirtd /etc/libvirt/virtproxyd.conf \
 	/etc/iptables/rules.v4 /etc/sysconfig/iptables /etc/nftables.conf /etc/ufw/ufw.conf \
-	/etc/iptables/rules.v6 /etc/sysconfig/ip6tables; do
+	/etc/iptables/rules.v6 /etc/sysconfig/ip6tables /etc/sysconfig/nftables.conf; do
 	! readable "$r$f" || say "file.$f" present
 done
 # libvirt's TLS files where libvirt looks for them by default, the

@@ -31,6 +31,8 @@
 #define RULES_RHEL "/etc/sysconfig/iptables"
 #define RULES6_DEBIAN "/etc/iptables/rules.v6"
 #define RULES6_RHEL "/etc/sysconfig/ip6tables"
+#define NFT_CONF "/etc/nftables.conf"
+#define NFT_CONF_RHEL "/etc/sysconfig/nftables.conf"
 
 static const struct mr_conf_key firewall_keys[] = {
 	{ "backend", MR_CONF_PLAN, NULL },
@@ -76,7 +78,9 @@ static void switched_on(const struct mr_facts *f, int on[5])
 	memset(on, 0, 5 * sizeof(*on));
 	on[B_FIREWALLD] = unit_on(f, "firewalld.service");
 	on[B_UFW] = ufw && !strcmp(ufw, "yes");
-	on[B_NFTABLES] = unit_on(f, "nftables.service") && has_file(f, "/etc/nftables.conf");
+	/* RHEL's nftables.service loads /etc/sysconfig/nftables.conf */
+	on[B_NFTABLES] = unit_on(f, "nftables.service") &&
+	                 (has_file(f, NFT_CONF) || has_file(f, NFT_CONF_RHEL));
 	on[B_IPTABLES] = (unit_on(f, "netfilter-persistent.service") && has_file(f, RULES_DEBIAN)) ||
 	                 (unit_on(f, "iptables.service") && has_file(f, RULES_RHEL));
 }
@@ -567,8 +571,6 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
  * (nft insert rule ... handle N), or appended. Not nft -f of the file:
  * Debian's starts with "flush ruleset", which would drop the tables that
  * libvirt, docker or fail2ban add at run time and never save. */
-#define NFT_CONF "/etc/nftables.conf"
-
 struct nft_wants {
 	struct mr_nft_want *v;
 	size_t n;

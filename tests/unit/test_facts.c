@@ -796,6 +796,15 @@ static void test_probe_shell_in_tree(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* RHEL's nftables.service loads /etc/sysconfig/nftables.conf: reported */
+static void test_probe_nftables_conf(void **state)
+{
+	(void)state;
+	const char *want[] = { "file./etc/sysconfig/nftables.conf=present", "file./etc/nftables.conf" };
+	check_tree_case(0, "mkdir -p $R/etc/sysconfig && : > $R/etc/sysconfig/nftables.conf", want,
+	                MR_ARRAY_LEN(want));
+}
+
 /* ufw's IPV6=, the last one, quotes and a CR end dropped */
 static void test_probe_ufw_ipv6(void **state)
 {
@@ -1191,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_probe_security_modules),
+		cmocka_unit_test(test_probe_nftables_conf),
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),

@@ -508,6 +508,14 @@ static const struct res_case firewall_cases[] = {
 	  "file /etc/sysconfig/iptables Iptables.lns\n"
 	  "  insert -A INPUT -s 10.20.0.5/32 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
 	  "observed firewall.backend: iptables\n" },
+	/* RHEL's nftables.service loads /etc/sysconfig/nftables.conf: on */
+	{ "firewall: RHEL's nftables.service beside iptables.service",
+	  "probe=1\nmode=tree\nos.id=rhel\nunit.iptables.service=enabled unknown\n"
+	  "file./etc/sysconfig/iptables=present\nunit.nftables.service=enabled unknown\n"
+	  "file./etc/sysconfig/nftables.conf=present\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.5\n", 0,
+	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
+	  "nftables are all switched on); leave one on: each one's rules filter the peers\n" },
 	{ "firewall: backend given, another firewall switched on",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
 	  "unit.firewalld.service=enabled unknown\nunit.netfilter-persistent.service=disabled unknown\n",
