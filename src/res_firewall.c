@@ -367,6 +367,12 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	free(stops);
 }
 
+static void check_nft_beside(struct mr_plan *plan, const struct fw_rule *r, size_t n,
+                             const char *const *mine, const char *backend);
+
+/* iptables' own chains as iptables-nft keeps them (ufw's too) */
+static const char *const ipt_nft_chains[] = { "ip filter INPUT ", "ip6 filter INPUT ", NULL };
+
 /* The rules of one family: a source of it, or any source. The rules are
  * r's (shallow copies). */
 static size_t of_family(const struct fw_rule *r, size_t n, int v6, struct fw_rule *out)
@@ -408,6 +414,7 @@ static void plan_iptables(struct mr_plan *plan, const struct mr_profile *profile
 		plan_rules_file(plan, path6, fam, n6);
 	if (n6 && facts && mr_facts_live(facts))
 		plan_running(plan, fam, n6, origin, 1);
+	check_nft_beside(plan, r, n, ipt_nft_chains, "iptables");
 out:
 	free(fam);
 	rules_free(r, n);
@@ -562,6 +569,7 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 	}
 	if (n && mr_plan_facts(plan) && mr_facts_live(mr_plan_facts(plan)))
 		plan_ufw_running(plan, r, n, no_v6, origin, reload);
+	check_nft_beside(plan, r, n, ipt_nft_chains, "ufw");
 	rules_free(r, n);
 }
 
@@ -745,12 +753,14 @@ static const char *nft_cover_after(const struct nft_chain_ref *chain, const char
 }
 
 /* Every chain hooked on input sees the packet (an accept ends only its
- * own chain; a drop ends all): in one other than the chain the plan adds
- * to (mine, "FAMILY TABLE CHAIN "), a wanted rule's traffic must meet an
+ * own chain; a drop ends all): in one other than the chains the plan's
+ * backend fills (mine: prefixes "FAMILY TABLE CHAIN " or "FAMILY TABLE ",
+ * NULL-terminated), a wanted rule's traffic must meet an
  * accept that covers it before any drop that may match it, or the end of
  * the chain with policy accept. Else that rule fails, naming the chain:
  * migready edits one chain. after: the facts' "KEY STOP RULE" lines. */
-static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const char **rules,
+static void check_nft_other_chains(struct mr_plan *plan, const char *const *mine,
+                                   const char **rules,
                                    size_t n_rules, const char **after, size_t n_after,
                                    const struct fw_rule *r, const struct nft_wants *w)
 {
@@ -770,7 +780,9 @@ static void check_nft_other_chains(struct mr_plan *plan, const char *mine, const
 		int vmap = 0;
 		for (size_t k = 0; k < n_rules && !vmap; k++)
 			vmap = !strncmp(rules[k], prefix, pl) && strstr(rules[k] + pl, "vmap");
-		int skip = !strcmp(prefix, mine) || (!policy_drop && !strcmp(f[4], "none") && !vmap);
+		int skip = !policy_drop && !strcmp(f[4], "none") && !vmap;
+		for (size_t m = 0; mine[m] && !skip; m++)
+			skip = !strncmp(prefix, mine[m], strlen(mine[m]));
 		for (size_t i = 0; i < w->n && !skip; i++) {
 			if (!mr_nft_family_sees(f[0], &w->v[i]))
 				continue;
@@ -883,11 +895,40 @@ static void plan_nft_running(struct mr_plan *plan, const struct fw_rule *r,
 		free(words);
 		free(text);
 	}
-	check_nft_other_chains(plan, prefix, rules, n_rules, after, n_after, r, w);
+	const char *const mine[] = { prefix, NULL };
+	check_nft_other_chains(plan, mine, rules, n_rules, after, n_after, r, w);
 	free(vmaps);
 	free(after);
 	free(prefix);
 	free(rules);
+}
+
+/* Another backend's rules are not all that filters the peers: the running
+ * nft input chains beside its own (mine, as check_nft_other_chains takes
+ * them) must let r[0..n) through too. */
+static void check_nft_beside(struct mr_plan *plan, const struct fw_rule *r, size_t n,
+                             const char *const *mine, const char *backend)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *live = facts && mr_facts_live(facts) ? mr_facts_get(facts, "fw.nft.live") : NULL;
+	if (!n || !live)
+		return; /* no nft on the host: no nft chains */
+	if (strcmp(live, "ok") != 0) {
+		char *what = mr_xasprintf("the nftables input chains beside %s's (nft list ruleset "
+		                          "failed on the host)",
+		                          backend);
+		mr_plan_unchecked(plan, "firewall.nft_chains", what);
+		free(what);
+		return;
+	}
+	struct nft_wants *w = nft_wants_of(r, n);
+	const char **rules = NULL, **after = NULL;
+	size_t n_rules = mr_facts_get_all(facts, "fw.nft.rule", &rules);
+	size_t n_after = mr_facts_get_all(facts, "fw.nft.after", &after);
+	check_nft_other_chains(plan, mine, rules, n_rules, after, n_after, r, w);
+	free(rules);
+	free(after);
+	nft_wants_free(w);
 }
 
 static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile,
@@ -1211,6 +1252,8 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 	free(lib);
 	free(path);
 	mr_buf_fini(&want);
+	static const char *const fwd_chains[] = { "inet firewalld ", NULL };
+	check_nft_beside(plan, r, n, fwd_chains, "firewalld");
 out:
 	rules_free(r, n);
 }

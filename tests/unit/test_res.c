@@ -516,6 +516,41 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.5\n", 0,
 	  "failed firewall.backend line 2: cannot tell which firewall this host uses (iptables and "
 	  "nftables are all switched on); leave one on: each one's rules filter the peers\n" },
+	/* the running nft input chains beside iptables' own filter it too */
+	{ "firewall: iptables running, an nft input chain drops all",
+	  "probe=1\nmode=live\ninit=systemd\nos.id=rhel\nunit.iptables.service=enabled active\n"
+	  "file./etc/sysconfig/iptables=present\nunit.nftables.service=enabled active\n"
+	  "fw.iptables.live=ok\nfw.iptables.accept=1 tcp 16509 10.20.0.0/24\n"
+	  "fw.iptables.accept=2 tcp 49152:49215 10.20.0.0/24\nfw.iptables.stop=3 any any any\n"
+	  "fw.nft.live=ok\nfw.nft.input=ip filter INPUT drop 9\n"
+	  "fw.nft.after=ip filter INPUT 1 drop\nfw.nft.input=inet guard input drop none\n",
+	  "[firewall]\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n", 0,
+	  "file /etc/sysconfig/iptables Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT "
+	  "[firewall.allow]\n"
+	  "failed firewall.running line 2: the chain inet guard input, also hooked on input,"
+	  " drops (policy drop) before it accepts 'ip saddr 10.20.0.0/24 tcp dport 16509 accept'"
+	  ": a packet must pass every input chain; accept it there too\n"
+	  "failed firewall.running line 3: the chain inet guard input, also hooked on input,"
+	  " drops (policy drop) before it accepts 'ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept'"
+	  ": a packet must pass every input chain; accept it there too\n"
+	  "observed firewall.backend: iptables\n"
+	  "observed firewall.running by iptables -I INPUT 3 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "16509 -j ACCEPT: -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n"
+	  "observed firewall.running by iptables -I INPUT 3 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "49152:49215 -j ACCEPT: -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT\n" },
+	{ "firewall: iptables running, nft listing failed",
+	  "probe=1\nmode=live\ninit=systemd\nunit.iptables.service=enabled active\n"
+	  "file./etc/sysconfig/iptables=present\n"
+	  "fw.iptables.live=ok\nfw.iptables.accept=1 tcp 16509 any\nfw.nft.live=error\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "file /etc/sysconfig/iptables Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "unchecked firewall.nft_chains line ?\n"
+	  "observed firewall.backend: iptables\n"
+	  "observed firewall.running by iptables -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT: "
+	  "-p tcp -m tcp --dport 16509 -j ACCEPT\n" },
 	{ "firewall: backend given, another firewall switched on",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
 	  "unit.firewalld.service=enabled unknown\nunit.netfilter-persistent.service=disabled unknown\n",
@@ -670,6 +705,18 @@ static const struct res_case firewall_cases[] = {
 	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
 	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by ufw reload: the rules loaded\n" },
+	{ "firewall: ufw running, an nft input chain drops all",
+	  "probe=1\nmode=live\nfw.ufw.enabled=yes\nfw.ufw.ipv6=no\nfw.iptables.live=ok\n"
+	  "fw.iptables.ufw=tcp 16509 10.20.0.0/24\nfw.nft.live=ok\n"
+	  "fw.nft.input=ip filter INPUT drop none\nfw.nft.input=inet guard input drop none\n",
+	  "[firewall]\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
+	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
+	  "  insert ### tuple ### allow tcp 16509 0.0.0.0/0 any 10.20.0.0/24 in [firewall.allow]\n"
+	  "failed firewall.running line 2: the chain inet guard input, also hooked on input,"
+	  " drops (policy drop) before it accepts 'ip saddr 10.20.0.0/24 tcp dport 16509 accept'"
+	  ": a packet must pass every input chain; accept it there too\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by ufw reload: the rules loaded\n" },
 	{ "firewall: ufw, any source", "probe=1\nmode=tree\nfw.ufw.enabled=yes\n",
 	  "[firewall]\nallow = 49152-49261/tcp\n", 0,
 	  "file /etc/ufw/user.rules Iptables.lns runs ufw reload\n"
@@ -728,6 +775,20 @@ static const struct res_case firewall_cases[] = {
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	{ "firewall: firewalld running, an nft input chain drops all",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
+	  "fw.nft.live=ok\nfw.nft.input=inet firewalld filter_INPUT accept 40\n"
+	  "fw.nft.after=inet firewalld filter_INPUT 1 reject with icmpx admin-prohibited\n"
+	  "fw.nft.input=inet guard input drop none\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "failed firewall.running line 2: the chain inet guard input, also hooked on input,"
+	  " drops (policy drop) before it accepts 'tcp dport 16509 accept'"
+	  ": a packet must pass every input chain; accept it there too\n"
 	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld running, a reject rule of the zone before its accepts",
