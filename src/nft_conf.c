@@ -140,7 +140,8 @@ int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w)
 	size_t n_words = split_words(rule, &v), n = n_words;
 	if (n >= 2 && is_word(v[n - 2], "comment") && v[n - 1][0] == '"')
 		n -= 2; /* the rule's comment follows its verdict */
-	int port_ok = 0, source_ok = 1, ok = n > 0 && is_word(v[n - 1], "accept");
+	/* no port condition: every port (of every protocol) */
+	int port_ok = 1, source_ok = 1, ok = n > 0 && is_word(v[n - 1], "accept");
 	for (size_t i = 0; ok && i + 1 < n;) {
 		if ((is_word(v[i], "ip") || is_word(v[i], "ip6")) && i + 2 < n &&
 		    is_word(v[i + 1], "saddr")) {

@@ -37,8 +37,9 @@ char *mr_nft_rule_text(const struct mr_nft_want *w);
 
 /* Whether rule (one rule's text, as in the file or nft's listing, without
  * its "# handle N") accepts everything w asks for: a plain accept of the
- * protocol whose ports (a port, a range or an anonymous set) hold w's and
- * whose source (none, an address, a prefix or a set of them) holds w's.
+ * protocol whose ports (a port, a range or an anonymous set) hold w's, or
+ * of any protocol and port (no port condition), and whose source (none,
+ * an address, a prefix or a set of them) holds w's.
  * Conditions it does not know (an interface, a named set, a variable)
  * make it no cover. */
 int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w);

@@ -106,6 +106,16 @@ static void test_wider_rule_covers(void **state)
 	                   "  }\n"
 	                   "}\n";
 	assert_taken_as_is(text, 2);
+	/* an accept of everything from the source's network: every port */
+	const char *all = "table inet filter {\n"
+	                  "  chain input {\n"
+	                  "    type filter hook input priority 0; policy drop;\n"
+	                  "    ip saddr 10.20.0.0/16 accept\n"
+	                  "    tcp dport 16509 accept\n"
+	                  "    reject\n"
+	                  "  }\n"
+	                  "}\n";
+	assert_taken_as_is(all, 2);
 	/* below the stop it is never reached */
 	const char *below = "table inet filter {\n"
 	                    "  chain input {\n"
@@ -378,6 +388,16 @@ static void test_rule_covers(void **state)
 		{ "udp dport 16509 accept", { "tcp", 16509, 16509, NULL }, 0 },
 		{ "tcp dport $libvirt accept", { "tcp", 16509, 16509, NULL }, 0 },
 		{ "ip saddr @trusted tcp dport 16509 accept", { "tcp", 16509, 16509, "10.0.0.1" }, 0 },
+		/* no port condition: every port from the source */
+		{ "ip saddr 10.20.0.0/24 accept", { "tcp", 49152, 49215, "10.20.0.5" }, 1 },
+		{ "ip saddr 10.20.0.0/24 counter packets 3 bytes 180 accept",
+		  { "tcp", 16509, 16509, "10.20.0.0/24" }, 1 },
+		{ "ip saddr 10.20.0.0/24 accept", { "tcp", 16509, 16509, NULL }, 0 },
+		{ "ip saddr 10.20.0.0/24 accept", { "tcp", 16509, 16509, "10.0.0.0/8" }, 0 },
+		{ "ip saddr 10.20.0.0/24 drop", { "tcp", 16509, 16509, "10.20.0.5" }, 0 },
+		{ "ip saddr 10.20.0.0/24 iifname \"eth1\" accept", { "tcp", 16509, 16509, "10.20.0.5" },
+		  0 },
+		{ "meta l4proto tcp accept", { "tcp", 16509, 16509, NULL }, 0 },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
 		if (mr_nft_rule_covers(cases[i].rule, &cases[i].w) != cases[i].covers)

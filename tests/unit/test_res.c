@@ -902,6 +902,17 @@ static const struct res_case firewall_cases[] = {
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
 	  "failed firewall.allow line 2: no /etc/nftables.conf on the host\n"
 	  "observed firewall.backend: nftables\n" },
+	{ "firewall: nftables running, an accept of everything from the source",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop 9\n"
+	  "fw.nft.rule=inet filter input ip saddr 10.20.0.0/16 counter packets 0 bytes 0 accept\n"
+	  "fw.nft.after=inet filter input 1 drop\n",
+	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\nsource = 10.20.0.0/24\n", 0,
+	  "owned /etc/nftables.conf\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by nft insert rule inet filter input handle 9 ip saddr "
+	  "10.20.0.0/24 tcp dport 16509 accept: covered by 'ip saddr 10.20.0.0/16 counter packets 0 "
+	  "bytes 0 accept'\n" },
 	{ "firewall: nftables, two input chains, none with policy drop",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
 	  "fw.nft.input=inet filter input accept none\nfw.nft.input=ip other in accept none\n",
