@@ -1341,7 +1341,8 @@ esac
 # iptables digested: its stops (a DROP or REJECT, a jump to a chain
 # holding one, or under policy DROP any -g) and its plain ACCEPT rules, with their rule numbers, as
 # "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
-# range or a multiport list. Accepts with any other condition than a NEW
+# range or a multiport list ("any any SOURCE": an accept with neither,
+# of everything from SOURCE). Accepts with any other condition than a NEW
 # state or a comment are left out; a stop's other conditions are not
 # read (its digest may say it stops more than it does, never less).
 ! readable "$r/etc/ufw/ufw.conf" || say fw.ufw.enabled "$(sed -n 's/^ENABLED=//p' "$rf" | tr -d '"' | tail -n 1)"
@@ -1394,7 +1395,9 @@ for ipt in iptables ip6tables; do
 					else if (w[i] == "--state" || w[i] == "--ctstate") { other = 1; i++; old = w[i] != "!" && w[i] !~ /(^|,)NEW(,|$)/ }
 					else { other = 1; i = arg_end(w, nw, i) }
 				}
-				plain = jump == "ACCEPT" && !other && p != "" && d != ""
+				# an accept of everything from s too: neither protocol nor ports
+				plain = jump == "ACCEPT" && !other && (p == "") == (d == "")
+				if (p == "" && d == "") { p = "any"; d = "any" }
 			}
 			# a chain stops packets when it drops or rejects, or jumps (or
 			# goes, -g) to a chain that does, however deep; and a -g from

@@ -13,13 +13,16 @@ int mr_ipt_accept_covers(const char *have, const char *want)
 	char proto[32], ports[256], source[64], w_proto[32], w_ports[16], w_source[64];
 	long want_lo, want_hi;
 	if (sscanf(have, "%31s %255s %63s", proto, ports, source) != 3 ||
-	    sscanf(want, "%31s %15s %63s", w_proto, w_ports, w_source) != 3 ||
-	    strcasecmp(proto, w_proto) != 0)
+	    sscanf(want, "%31s %15s %63s", w_proto, w_ports, w_source) != 3)
+		return 0;
+	/* no protocol nor port: every port of every protocol */
+	int all = !strcmp(proto, "any") && !strcmp(ports, "any");
+	if (!all && strcasecmp(proto, w_proto) != 0)
 		return 0;
 	size_t k = mr_nft_parse_range(w_ports, ':', &want_lo, &want_hi);
 	if (!k || w_ports[k])
 		return 0;
-	int held = 0;
+	int held = all;
 	for (const char *p = ports; *p && !held;) {
 		size_t len = strcspn(p, ",");
 		long lo, hi;
@@ -66,9 +69,10 @@ char *mr_ipt_node_digest(const char *children)
 #undef VALUE
 		l += len + (l[len] == '\n');
 	}
-	if (other || !accept || !*proto || !*ports)
+	/* a protocol without ports takes some ports only: not read */
+	if (other || !accept || !*proto != !*ports)
 		return NULL;
-	return mr_xasprintf("%s %s %s", proto, ports, source);
+	return mr_xasprintf("%s %s %s", *proto ? proto : "any", *ports ? ports : "any", source);
 }
 
 int mr_ipt_node_covers(const char *children, const char *want)

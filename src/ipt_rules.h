@@ -7,14 +7,16 @@
 #define MR_IPT_RULES_H
 
 /* Whether the accept have ("PROTO PORTS SOURCE": ports a port, a range
- * 49152:65535 or a multiport list of them, source a network or "any")
- * takes all of want (likewise, its ports one port or range). */
+ * 49152:65535 or a multiport list of them, source a network or "any";
+ * "any any SOURCE" an accept of everything from source) takes all of want
+ * (likewise, its ports one port or range). */
 int mr_ipt_accept_covers(const char *have, const char *want);
 
 /* The Augeas node of an accept rule ("LABEL\tVALUE" lines of its
  * children, as struct mr_aug_op's covers gets them) as a digest for
  * mr_ipt_accept_covers, or NULL when it has a condition beyond protocol,
- * ports, source, a NEW state and a comment. The caller's. */
+ * ports, source, a NEW state and a comment ("any any SOURCE" when it has
+ * neither protocol nor ports). The caller's. */
 char *mr_ipt_node_digest(const char *children);
 
 /* mr_ipt_accept_covers of the node's digest: struct mr_aug_op's covers. */

@@ -267,6 +267,9 @@ static char *digest_rule(const char *have)
 	if (sscanf(have, "%31s %255s %63s", proto, ports, source) != 3)
 		return mr_xasprintf("covered by '%s'", have);
 	int any = !strcmp(source, "any");
+	if (!strcmp(proto, "any")) /* an accept of everything from source */
+		return mr_xasprintf("covered by '%s%s%s-j ACCEPT'", any ? "" : "-s ", any ? "" : source,
+		                    any ? "" : " ");
 	return mr_xasprintf("covered by '%s%s%s-p %s %s %s -j ACCEPT'", any ? "" : "-s ",
 	                    any ? "" : source, any ? "" : " ", proto,
 	                    strchr(ports, ',') ? "-m multiport --dports" : "--dport", ports);

@@ -478,6 +478,13 @@ cat live.ini live2.ini > live3.ini
 out=$(in_ns "$MIGREADY" --color never check --local -p live3.ini 2>&1)
 expect_grep "check: a missing rule goes above the REJECT, not the DROP of SSH" \
 	"apply would run: iptables -I INPUT 8 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+# an accept of everything from the peers' network covers every port
+in_ns iptables -w -I INPUT 1 -s 10.20.0.0/16 -j ACCEPT
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: an accept of everything from a network" '^fw\.iptables\.accept=1 any any 10\.20\.0\.0/16$' "$facts"
+out=$(in_ns "$MIGREADY" --color never check --local -p live3.ini 2>&1)
+expect_no_grep "check: ... covers the ports: nothing to insert" "apply would run: iptables -I" "$out"
+in_ns iptables -w -D INPUT 1
 # ... and a DROP of the listener's port does stop it: the accept below is
 # not reached
 in_ns iptables -w -R INPUT 1 -s 10.20.0.0/16 -p tcp -m tcp --dport 16500:16600 -j DROP

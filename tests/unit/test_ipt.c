@@ -59,6 +59,12 @@ static const struct digest_case digest_cases[] = {
 	{ "tcp 16509", "tcp 16509 any", 0 },
 	{ "tcp 16509:x any", "tcp 16509 any", 0 },
 	{ "tcp 70000 any", "tcp 16509 any", 0 },
+	/* an accept of everything from the source: every port */
+	{ "any any 10.20.0.0/24", "tcp 49152:49215 10.20.0.5/32", 1 },
+	{ "any any any", "udp 16509 any", 1 },
+	{ "any any 10.20.0.0/24", "tcp 16509 any", 0 },
+	{ "any any 10.20.1.0/24", "tcp 16509 10.20.0.0/24", 0 },
+	{ "any 16509 any", "tcp 16509 any", 0 },
 };
 
 static void test_digests(void **state)
@@ -176,7 +182,15 @@ static void test_node_digest(void **state)
 	                               "jump\tACCEPT\n"));
 	assert_null(mr_ipt_node_digest("match\tstate\nstate\tRELATED,ESTABLISHED\njump\tACCEPT\n"));
 	assert_null(mr_ipt_node_digest("protocol\ttcp\ndport\t16509\njump\tDROP\n"));
-	assert_null(mr_ipt_node_digest("source\t10.0.0.0/8\njump\tACCEPT\n"));
+	/* neither protocol nor ports: everything from the source */
+	d = mr_ipt_node_digest("source\t10.0.0.0/8\njump\tACCEPT\n");
+	assert_string_equal(d, "any any 10.0.0.0/8");
+	free(d);
+	d = mr_ipt_node_digest("match\tstate\nstate\tNEW\njump\tACCEPT\n");
+	assert_string_equal(d, "any any any");
+	free(d);
+	assert_null(mr_ipt_node_digest("protocol\ttcp\njump\tACCEPT\n"));
+	assert_null(mr_ipt_node_digest("in-interface\teth1\nsource\t10.0.0.0/8\njump\tACCEPT\n"));
 	assert_null(mr_ipt_node_digest("match\trecent\nprotocol\ttcp\ndport\t16509\njump\tACCEPT\n"));
 }
 
@@ -217,6 +231,13 @@ static const struct file_case file_cases[] = {
 	{ "a NEW state only", DEBIAN, RANGE, "/etc/iptables/rules.v4", "debian12-rules.v4", REJECT4,
 	  "-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 49000:50000 -j ACCEPT", 0,
 	  "-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 49000:50000 -j ACCEPT" },
+	{ "everything from the source's network", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4, "-A INPUT -s 10.20.0.0/16 -j ACCEPT", 0,
+	  "-A INPUT -s 10.20.0.0/16 -j ACCEPT" },
+	{ "everything from the source, below the REJECT", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4, "-A INPUT -s 10.20.0.0/24 -j ACCEPT", 1, NULL },
+	{ "all of tcp from the source: not read", DEBIAN, RANGE, "/etc/iptables/rules.v4",
+	  "debian12-rules.v4", REJECT4, "-A INPUT -s 10.20.0.0/24 -p tcp -j ACCEPT", 0, NULL },
 	{ "a network beside the source", DEBIAN, RANGE, "/etc/iptables/rules.v4",
 	  "debian12-rules.v4", REJECT4,
 	  "-A INPUT -s 10.20.1.0/24 -p tcp -m tcp --dport 49152:65535 -j ACCEPT", 0, NULL },
@@ -243,6 +264,11 @@ static const struct file_case file_cases[] = {
 	  "### tuple ### deny tcp 49160 0.0.0.0/0 any 0.0.0.0/0 in\n"
 	  "-A ufw-user-input -p tcp --dport 49160 -j DROP\n",
 	  0, "-A ufw-user-input -p tcp -m multiport --dports 49152:65535 -j ACCEPT" },
+	{ "ufw: allow from the source's network", UFW, UFW_RANGE, "/etc/ufw/user.rules",
+	  "ufw-user.rules", END_RULES,
+	  "### tuple ### allow any any 0.0.0.0/0 any 10.20.0.0/16 in\n"
+	  "-A ufw-user-input -s 10.20.0.0/16 -j ACCEPT\n",
+	  0, "-A ufw-user-input -s 10.20.0.0/16 -j ACCEPT" },
 	{ "ufw: a wider rule after a deny", UFW, UFW_RANGE, "/etc/ufw/user.rules", "ufw-user.rules",
 	  END_RULES,
 	  "### tuple ### deny tcp 49160 0.0.0.0/0 any 0.0.0.0/0 in\n"

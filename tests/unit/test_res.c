@@ -551,6 +551,21 @@ static const struct res_case firewall_cases[] = {
 	  "observed firewall.backend: iptables\n"
 	  "observed firewall.running by iptables -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT: "
 	  "-p tcp -m tcp --dport 16509 -j ACCEPT\n" },
+	/* an accept of everything from the source covers every port */
+	{ "firewall: iptables running, an accept of everything from the source",
+	  "probe=1\nmode=live\ninit=systemd\nunit.iptables.service=enabled active\n"
+	  "file./etc/sysconfig/iptables=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.accept=1 any any 10.20.0.0/16\nfw.iptables.stop=2 any any any\n",
+	  FW_PROFILE, 0,
+	  "file /etc/sysconfig/iptables Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT "
+	  "[firewall.allow]\n"
+	  "observed firewall.backend: iptables\n"
+	  "observed firewall.running by iptables -I INPUT 2 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "16509 -j ACCEPT: covered by '-s 10.20.0.0/16 -j ACCEPT'\n"
+	  "observed firewall.running by iptables -I INPUT 2 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "49152:49261 -j ACCEPT: covered by '-s 10.20.0.0/16 -j ACCEPT'\n" },
 	{ "firewall: backend given, another firewall switched on",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
 	  "unit.firewalld.service=enabled unknown\nunit.netfilter-persistent.service=disabled unknown\n",
