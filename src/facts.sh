@@ -854,6 +854,9 @@ facts_awk='
 	function unit(  n) { if (f == "") return; n = f; sub(/.*\//, "", n)
 	        print "unit." n "=" (i ? "disabled" : "static") " unknown"; f = "" }
 	BEGIN { gsub(/[ \t\n]+/, " ", want); want = " " want " "
+	        # a socket's keys that limit who connects or what takes it
+	        sockopts = "^(IPAddress(Allow|Deny)|IPIngressFilterPath|BindIPv6Only|BindToDevice|FileDescriptorName|"
+	        sockopts = sockopts "Service|Accept|SocketProtocol|SocketUser|SocketGroup|MaxConnections(PerSource)?)$"
 	        for (k = 1; k < 32; k++) ctl[sprintf("%c", k)] = k; ctl[sprintf("%c", 127)] = 127
 	        # the specifiers of libvirtd.service (a system unit, no instance)
 	        split("n=libvirtd.service N=libvirtd p=libvirtd P=libvirtd i= I= j= J= E=/etc S=/var/lib C=/var/cache L=/var/log t=/run T=/tmp V=/var/tmp %=%", u, " ")
@@ -891,9 +894,14 @@ facts_awk='
 	# [Service] of a service: systemd ignores the other)
 	function sline(l,   lk, lv) {
 		if (l ~ /^\[/) { insock = l == (sockunit ~ /\.socket$/ ? "[Socket]" : "[Service]"); return }
-		if (!insock || l !~ /^(ListenStream|ExecStart|Environment|EnvironmentFile)[ \t]*=/) return
+		if (!insock) return
 		lk = l; sub(/[ \t]*=.*$/, "", lk)
 		lv = l; sub(/^[^=]*=[ \t]*/, "", lv)
+		# one of sockopts: "KEY=VALUE", with its line
+		if (sockunit ~ /\.socket$/ && lk ~ sockopts && l ~ /=/) {
+			nl[cur]++; ls[cur, nl[cur]] = lk "=" lv; lkind[cur, nl[cur]] = "opt"
+			lline[cur, nl[cur]] = sln; return }
+		if (l !~ /^(ListenStream|ExecStart|Environment|EnvironmentFile)[ \t]*=/) return
 		nl[cur]++; ls[cur, nl[cur]] = lv
 		lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : lk == "Environment" ? "env" : "envfile" }
 	FNR == 1 && scont != "" { sline(scont); scont = "" }
@@ -905,6 +913,8 @@ facts_awk='
 		}
 		lc = $0; sub(/\r$/, "", lc)
 		if (lc ~ /^[ \t]*[#;]/) next
+		# sln: the line a continued line starts at
+		if (scont == "") sln = FNR
 		if (match(lc, /\\+$/) && RLENGTH % 2) { scont = scont substr(lc, 1, length(lc) - 1) " "; next }
 		lc = scont lc; scont = ""; sub(/^[ \t]+/, "", lc); sub(/[ \t]+$/, "", lc)
 		sline(lc)
@@ -1044,9 +1054,12 @@ facts_awk='
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3
 		if (($1 in sgn) && $4 != "") print "group." $1 ".members=" $4 }
-	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env"
+	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env";
+	# "socket.UNIT.opt=FILE LINE KEY=VALUE"
 	function listens(un, k,   c, j) { c = un SUBSEP k
-		for (j = 1; j <= nl[c]; j++) print utype(un) un "." lkind[c, j] "=" hname(file[c]) " " ls[c, j] }
+		for (j = 1; j <= nl[c]; j++)
+			print utype(un) un "." lkind[c, j] "=" hname(file[c]) " " \
+			      (lkind[c, j] == "opt" ? lline[c, j] " " : "") ls[c, j] }
 	# libvirtd.service: the EnvironmentFiles in effect (an empty one
 	# resets them; %n %N %p %% expanded; "-" only says a missing file is
 	# fine), the variables its ExecStart in effect passes (none after its

@@ -864,6 +864,44 @@ static void test_probe_libvirt_conf_lines(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* A TCP socket's keys that limit who connects, in systemd's order with
+ * their lines (a continued line: where it starts); other keys, another
+ * section and comments not (found by a review: IPAddressDeny=any in a
+ * drop-in, unread) */
+static void test_probe_socket_opts(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts(
+		root,
+		"mkdir -p $R/lib/systemd/system $R/etc/systemd/system/libvirtd-tcp.socket.d && "
+		"printf '[Unit]\\nService=x\\n[Socket]\\nListenStream=16509\\nService=libvirtd.service\\n"
+		"[Install]\\nWantedBy=sockets.target\\n' > $R/lib/systemd/system/libvirtd-tcp.socket && "
+		"printf '[Socket]\\n# IPAddressDeny=none\\nIPAddressDeny = any\\nIPAddressAllow=\\\\\\n"
+		"localhost\\nBindIPv6Only=ipv6-only\\nBacklog=5\\n' > "
+		"$R/etc/systemd/system/libvirtd-tcp.socket.d/b.conf && "
+		"printf '[Socket]\\nBindToDevice=lo\\nFileDescriptorName=tcp\\n' > "
+		"$R/etc/systemd/system/libvirtd-tcp.socket.d/a.conf",
+		NULL, NULL, &t);
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, "socket.libvirtd-tcp.socket.opt", &v);
+	static const char *const want[] = {
+		"/lib/systemd/system/libvirtd-tcp.socket 5 Service=libvirtd.service",
+		"/etc/systemd/system/libvirtd-tcp.socket.d/a.conf 2 BindToDevice=lo",
+		"/etc/systemd/system/libvirtd-tcp.socket.d/a.conf 3 FileDescriptorName=tcp",
+		"/etc/systemd/system/libvirtd-tcp.socket.d/b.conf 3 IPAddressDeny=any",
+		"/etc/systemd/system/libvirtd-tcp.socket.d/b.conf 4 IPAddressAllow=localhost",
+		"/etc/systemd/system/libvirtd-tcp.socket.d/b.conf 6 BindIPv6Only=ipv6-only",
+	};
+	for (size_t i = 0; i < n || i < MR_ARRAY_LEN(want); i++)
+		if (i >= n || i >= MR_ARRAY_LEN(want) || strcmp(v[i], want[i]) != 0)
+			fail_msg("opt %zu: '%s', want '%s'", i, i < n ? v[i] : "(none)",
+			         i < MR_ARRAY_LEN(want) ? want[i] : "(none)");
+	free(v);
+	tree_facts_done(root, f, t);
+}
+
 /* /etc/hosts, read once for every conf name bound on this host: the
  * addresses of qemu.conf's migration_address (without a libvirtd.conf)
  * and of libvirtd.conf's listen_addr, each its own fact */
@@ -1206,6 +1244,7 @@ int main(void)
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_virtproxyd_args),
 		cmocka_unit_test(test_probe_hosts_names),
+		cmocka_unit_test(test_probe_socket_opts),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_cannot_be_made),
 	};
