@@ -66,8 +66,10 @@ hosttree() {
 		hosttree_unit "$d$u" libvirtd.socket sockets.target
 		hosttree_unit "$d$u" libvirtd-ro.socket sockets.target
 		hosttree_unit "$d$u" libvirtd-admin.socket sockets.target
-		hosttree_unit "$d$u" libvirtd-tcp.socket sockets.target ListenStream=16509
-		hosttree_unit "$d$u" libvirtd-tls.socket sockets.target ListenStream=16514
+		# libvirt's TCP/TLS units name their daemon: systemd's default,
+		# NAME.service, does not exist
+		hosttree_unit "$d$u" libvirtd-tcp.socket sockets.target $'ListenStream=16509\nService=libvirtd.service'
+		hosttree_unit "$d$u" libvirtd-tls.socket sockets.target $'ListenStream=16514\nService=libvirtd.service'
 		for s in libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket; do
 			hosttree_enable "$d" $u $s sockets.target
 		done
@@ -106,8 +108,8 @@ hosttree() {
 			hosttree_unit "$d$u" $m.socket sockets.target
 			hosttree_enable "$d" $u $m.socket sockets.target
 		done
-		hosttree_unit "$d$u" virtproxyd-tcp.socket sockets.target ListenStream=16509
-		hosttree_unit "$d$u" virtproxyd-tls.socket sockets.target ListenStream=16514
+		hosttree_unit "$d$u" virtproxyd-tcp.socket sockets.target $'ListenStream=16509\nService=virtproxyd.service'
+		hosttree_unit "$d$u" virtproxyd-tls.socket sockets.target $'ListenStream=16514\nService=virtproxyd.service'
 		hosttree_enable "$d" $u virtqemud.service multi-user.target
 		mkdir -p "$d/etc/libvirt"
 		printf '# Master virtproxyd configuration file\n#auth_tcp = "sasl"\n' \
