@@ -369,6 +369,184 @@ static void check_socket_port(struct mr_plan *plan, const char *socket,
 	}
 }
 
+/* One line of a socket's keys that limit who connects ("FILE LINE KEY=VALUE"
+ * of the facts' socket.UNIT.opt) */
+struct sock_opt {
+	const char *file;
+	int file_len;
+	long line;
+	const char *value;
+};
+
+/* "FILE:LINE KEY=VALUE" of a line, for a message (the caller frees it) */
+static char *sock_opt_where(const struct sock_opt *o, const char *key)
+{
+	return mr_xasprintf("%s:%ld %s=%s", mr_fact_path_shown(o->file, o->file_len), o->line, key,
+	                    o->value);
+}
+
+/* An IPAddress*= entry: all addresses (any, 0.0.0.0/0, ::/0), or the
+ * loopback alone (localhost, 127.x/8 or narrower, ::1/128). */
+static int ip_entry_all(const char *e, size_t n)
+{
+	return (n == 3 && !strncmp(e, "any", 3)) || (n == 9 && !strncmp(e, "0.0.0.0/0", 9)) ||
+	       (n == 4 && !strncmp(e, "::/0", 4));
+}
+
+static int ip_entry_loopback(const char *e, size_t n)
+{
+	const char *slash = memchr(e, '/', n);
+	size_t alen = slash ? (size_t)(slash - e) : n;
+	if (!mr_addr_is_loopback(e, alen))
+		return 0;
+	if (!slash)
+		return 1;
+	long pfx = strtol(slash + 1, NULL, 10);
+	return memchr(e, ':', alen) ? pfx == 128 : pfx >= 8;
+}
+
+enum { SO_DENY, SO_ALLOW, SO_FILTER, SO_V6ONLY, SO_DEVICE, SO_FDNAME, SO_SERVICE, SO_ACCEPT,
+	   SO_PROTO, SO_USER, SO_GROUP, SO_MAXCONN, SO_MAXSRC, SO_N };
+static const char *const sock_opt_keys[SO_N] = {
+	"IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "BindIPv6Only", "BindToDevice",
+	"FileDescriptorName", "Service", "Accept", "SocketProtocol", "SocketUser", "SocketGroup",
+	"MaxConnections", "MaxConnectionsPerSource",
+};
+
+/* A listening socket's keys that limit who connects (IPAddressDeny=any,
+ * BindIPv6Only=ipv6-only, BindToDevice=lo) or leave its descriptor to no
+ * daemon (another FileDescriptorName= or Service=: libvirt finds none and
+ * will not start) fail its listener; one whose effect on the peers the
+ * facts cannot tell is not checked, with its line. In effect: the last
+ * line of a key in systemd's order, an empty one resetting (lists too). */
+static void check_socket_opts(struct mr_plan *plan, const char *socket, const char *service,
+                              const struct mr_setting *on, const char *setting)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!facts || !on || !mr_setting_bool(on))
+		return;
+	char *key = mr_xasprintf("socket.%s.file", socket);
+	int known = mr_facts_get(facts, key) != NULL;
+	free(key);
+	if (!known) /* no unit file read: its lines are judged elsewhere */
+		return;
+	key = mr_xasprintf("socket.%s.opt", socket);
+	const char **lines = NULL;
+	size_t n = mr_facts_get_all(facts, key, &lines);
+	free(key);
+	struct sock_opt last[SO_N] = { 0 };
+	int deny_all = 0, allow_wide = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct mr_file_fact f;
+		char *end;
+		if (mr_file_fact_parse(lines[i], &f) < 0)
+			continue;
+		struct sock_opt o = { f.file, f.file_len, strtol(f.rest, &end, 10), NULL };
+		const char *kv = end + (*end == ' ');
+		const char *eq = strchr(kv, '=');
+		if (!eq)
+			continue;
+		o.value = eq + 1;
+		size_t k = 0;
+		while (k < SO_N && (strlen(sock_opt_keys[k]) != (size_t)(eq - kv) ||
+		                    strncmp(kv, sock_opt_keys[k], (size_t)(eq - kv)) != 0))
+			k++;
+		if (k == SO_N)
+			continue;
+		/* an empty Service= is refused (the line is ignored) */
+		if (k == SO_SERVICE && !*o.value)
+			continue;
+		int reset = !*o.value;
+		if (k == SO_DENY || k == SO_ALLOW) {
+			int *flag = k == SO_DENY ? &deny_all : &allow_wide;
+			if (reset)
+				*flag = 0;
+			for (const char *p = o.value; *p;) {
+				size_t len = strcspn(p, " \t");
+				if (len && (k == SO_DENY ? ip_entry_all(p, len) : !ip_entry_loopback(p, len)))
+					*flag = 1;
+				p += len;
+				p += strspn(p, " \t");
+			}
+		}
+		last[k] = reset ? (struct sock_opt){ 0 } : o;
+	}
+	free(lines);
+	char *dflt = mr_xasprintf("%.*s.service", (int)(strrchr(socket, '.') - socket), socket);
+	const struct sock_opt *svc = &last[SO_SERVICE];
+	const char *svc_now = svc->value ? svc->value : dflt;
+	char *origin = mr_plan_origin_of(on);
+	if (last[SO_DENY].value && deny_all && !allow_wide) {
+		char *w = sock_opt_where(&last[SO_DENY], "IPAddressDeny");
+		mr_plan_fail(plan, setting, origin,
+		             "%s would accept connections from the loopback alone: other hosts "
+		             "are refused (%s%s)",
+		             socket, w,
+		             last[SO_ALLOW].value ? ", IPAddressAllow= lists only loopback" : "");
+		free(w);
+	} else if (last[SO_DENY].value || last[SO_ALLOW].value) {
+		/* the peers' addresses may or may not be among those allowed */
+		int k = last[SO_DENY].value ? SO_DENY : SO_ALLOW;
+		char *w = sock_opt_where(&last[k], sock_opt_keys[k]);
+		mr_plan_unchecked(plan, setting, w);
+		free(w);
+	}
+	const struct sock_opt *v6 = &last[SO_V6ONLY], *dev = &last[SO_DEVICE];
+	if (v6->value && !strcmp(v6->value, "ipv6-only")) {
+		char *w = sock_opt_where(v6, "BindIPv6Only");
+		mr_plan_fail(plan, setting, origin,
+		             "%s would accept IPv6 alone: peers connecting over IPv4 are refused (%s)",
+		             socket, w);
+		free(w);
+	} else if (v6->value && strcmp(v6->value, "default") != 0 && strcmp(v6->value, "both") != 0) {
+		char *w = sock_opt_where(v6, "BindIPv6Only");
+		mr_plan_unchecked(plan, setting, w);
+		free(w);
+	}
+	if (dev->value) {
+		char *w = sock_opt_where(dev, "BindToDevice");
+		if (!strcmp(dev->value, "lo"))
+			mr_plan_fail(plan, setting, origin,
+			             "%s would accept connections on the loopback device alone: other "
+			             "hosts cannot connect (%s)",
+			             socket, w);
+		else
+			mr_plan_unchecked(plan, setting, w);
+		free(w);
+	}
+	if (last[SO_FDNAME].value && strcmp(last[SO_FDNAME].value, socket) != 0) {
+		char *w = sock_opt_where(&last[SO_FDNAME], "FileDescriptorName");
+		mr_plan_fail(plan, setting, origin,
+		             "%s would pass its socket named other than %s: %s finds no listener "
+		             "there and will not start (%s)",
+		             socket, socket, service, w);
+		free(w);
+	}
+	if (strcmp(svc_now, service) != 0) {
+		char *w = svc->value ? sock_opt_where(svc, "Service")
+		                     : mr_xasprintf("no Service= in its unit file");
+		mr_plan_fail(plan, setting, origin,
+		             "%s would hand its connections to %s, not %s: no daemon takes them (%s)",
+		             socket, svc_now, service, w);
+		free(w);
+	}
+	static const char *const falses[] = { "no", "false", "0", "off" };
+	int accept_off = !last[SO_ACCEPT].value;
+	for (size_t i = 0; !accept_off && i < MR_ARRAY_LEN(falses); i++)
+		accept_off = !strcasecmp(last[SO_ACCEPT].value, falses[i]);
+	/* the rest: what they leave the peers the facts do not tell */
+	for (size_t k = SO_FILTER; k < SO_N; k++) {
+		if (!last[k].value || k == SO_V6ONLY || k == SO_DEVICE || k == SO_FDNAME ||
+		    k == SO_SERVICE || (k == SO_ACCEPT && accept_off))
+			continue;
+		char *w = sock_opt_where(&last[k], sock_opt_keys[k]);
+		mr_plan_unchecked(plan, setting, w);
+		free(w);
+	}
+	free(origin);
+	free(dflt);
+}
+
 /* A listening socket on or off as the profile's listen_* says; its daemon
  * is stopped while it starts. */
 static void want_socket(struct mr_plan *plan, const char *socket, const struct mr_setting *on,
@@ -492,6 +670,8 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	check_other_listeners(plan, w, tcp, tls);
 	check_socket_port(plan, w->tcp, tcp, port, &tcp_port_key, "libvirtd.listen_port");
 	check_socket_port(plan, w->tls, tls, tls_port, &tls_port_key, "libvirtd.listen_tls_port");
+	check_socket_opts(plan, w->tcp, w->service, tcp, "libvirtd.listener");
+	check_socket_opts(plan, w->tls, w->service, tls, "libvirtd.listener_tls");
 }
 
 /* The next word of a systemd value (ExecStart=, Environment=): blanks

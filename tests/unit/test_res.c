@@ -1256,7 +1256,9 @@ static void test_firewall(void **state)
 	TLS_FILES                                                                         \
 	"socket.virtproxyd-tls.socket.file=/usr/lib/systemd/system/virtproxyd-tls.socket\n" \
 	"socket.virtproxyd-tls.socket.listen=/usr/lib/systemd/system/virtproxyd-tls.socket " A \
-	":16514\n"
+	":16514\n"                                                                          \
+	"socket.virtproxyd-tls.socket.opt=/usr/lib/systemd/system/virtproxyd-tls.socket 11 " \
+	"Service=virtproxyd.service\n"
 #define AUTH_KEY(L) "libvirt.auth_key=" L "\n"
 #define AUTH_DEFAULT(C) AUTH_KEY("auth-libvirt-default credentials " C)
 #define URI_SELF(V) "nova.self=14 [libvirt]live_migration_uri libvirt/live_migration_uri " V "\n"
@@ -2602,6 +2604,95 @@ static void test_other_world_listener(void **state)
 	free(got);
 }
 
+/* The TCP/TLS socket's keys that limit who connects, or what takes the
+ * connection (found by a review: IPAddressDeny=any in a drop-in, green). */
+#define SOCK_UNIT(U, SVC)                                                      \
+	"unit." U "=enabled active\nsocket." U ".file=/lib/systemd/system/" U "\n" \
+	"socket." U ".listen=/lib/systemd/system/" U " 16509\n"                    \
+	"socket." U ".opt=/lib/systemd/system/" U " 10 Service=" SVC "\n"
+#define SOCK_OPT(U, L, KV) "socket." U ".opt=/etc/systemd/system/" U ".d/h.conf " #L " " KV "\n"
+#define TCP_D "libvirtd-tcp.socket"
+#define TCP_P "virtproxyd-tcp.socket"
+#define SOCK_D SOCK_UNIT(TCP_D, "libvirtd.service")
+#define SOCK_P SOCK_UNIT(TCP_P, "virtproxyd.service")
+static const struct transport_case sock_opt_cases[] = {
+	{ "as shipped", SOCKET_DEBIAN SOCK_D, NULL, "" },
+	{ "IPAddressDeny=any, loopback allowed: fails",
+	  SOCKET_DEBIAN SOCK_D SOCK_OPT(TCP_D, 2, "IPAddressDeny=any")
+	  SOCK_OPT(TCP_D, 3, "IPAddressAllow=localhost ::1/128"), NULL,
+	  "failed libvirtd.listener line 2: libvirtd-tcp.socket would accept connections from the "
+	  "loopback alone: other hosts are refused (/etc/systemd/system/libvirtd-tcp.socket.d/"
+	  "h.conf:2 IPAddressDeny=any, IPAddressAllow= lists only loopback)\n" },
+	{ "... emptied again in a later drop-in: nothing",
+	  SOCKET_DEBIAN SOCK_D SOCK_OPT(TCP_D, 2, "IPAddressDeny=::/0")
+	  SOCK_OPT(TCP_D, 4, "IPAddressDeny="), NULL, "" },
+	{ "... a network allowed too: not checked",
+	  SOCKET_DEBIAN SOCK_D SOCK_OPT(TCP_D, 2, "IPAddressDeny=0.0.0.0/0")
+	  SOCK_OPT(TCP_D, 3, "IPAddressAllow=localhost 10.0.0.0/8"), NULL,
+	  "unchecked libvirtd.listener /etc/systemd/system/libvirtd-tcp.socket.d/h.conf:2 "
+	  "IPAddressDeny=0.0.0.0/0\n" },
+	{ "IPAddressAllow alone: not checked",
+	  SOCKET_DEBIAN SOCK_D SOCK_OPT(TCP_D, 3, "IPAddressAllow=10.0.0.0/8"),
+	  NULL,
+	  "unchecked libvirtd.listener /etc/systemd/system/libvirtd-tcp.socket.d/h.conf:3 "
+	  "IPAddressAllow=10.0.0.0/8\n" },
+	{ "modular: BindIPv6Only=ipv6-only fails",
+	  MODULAR_RHEL SOCK_P SOCK_OPT(TCP_P, 5, "BindIPv6Only=ipv6-only"),
+	  NULL,
+	  "failed libvirtd.listener line 2: virtproxyd-tcp.socket would accept IPv6 alone: peers "
+	  "connecting over IPv4 are refused (/etc/systemd/system/virtproxyd-tcp.socket.d/h.conf:5 "
+	  "BindIPv6Only=ipv6-only)\n" },
+	{ "modular: BindToDevice=lo fails, another device not checked",
+	  MODULAR_RHEL SOCK_P SOCK_OPT(TCP_P, 5, "BindToDevice=lo"),
+	  NULL,
+	  "failed libvirtd.listener line 2: virtproxyd-tcp.socket would accept connections on the "
+	  "loopback device alone: other hosts cannot connect (/etc/systemd/system/virtproxyd-tcp."
+	  "socket.d/h.conf:5 BindToDevice=lo)\n" },
+	{ "... another device",
+	  MODULAR_RHEL SOCK_P SOCK_OPT(TCP_P, 5, "BindToDevice=eth1"),
+	  NULL,
+	  "unchecked libvirtd.listener /etc/systemd/system/virtproxyd-tcp.socket.d/h.conf:5 "
+	  "BindToDevice=eth1\n" },
+	{ "FileDescriptorName= of another name fails, its own passes",
+	  SOCKET_DEBIAN SOCK_D
+	  SOCK_OPT(TCP_D, 2, "FileDescriptorName=" TCP_D) SOCK_OPT(TCP_D, 3, "FileDescriptorName=tcp"),
+	  NULL,
+	  "failed libvirtd.listener line 2: libvirtd-tcp.socket would pass its socket named other "
+	  "than libvirtd-tcp.socket: libvirtd.service finds no listener there and will not start "
+	  "(/etc/systemd/system/libvirtd-tcp.socket.d/h.conf:3 FileDescriptorName=tcp)\n" },
+	{ "Service= another daemon fails",
+	  SOCKET_DEBIAN SOCK_D SOCK_OPT(TCP_D, 2, "Service=virtproxyd.service"),
+	  NULL,
+	  "failed libvirtd.listener line 2: libvirtd-tcp.socket would hand its connections to "
+	  "virtproxyd.service, not libvirtd.service: no daemon takes them (/etc/systemd/system/"
+	  "libvirtd-tcp.socket.d/h.conf:2 Service=virtproxyd.service)\n" },
+	{ "SocketUser=, Accept=yes: not checked; Accept=no nothing",
+	  SOCKET_DEBIAN SOCK_D SOCK_OPT(TCP_D, 2, "SocketUser=nobody")
+	  SOCK_OPT(TCP_D, 3, "Accept=no"), NULL,
+	  "unchecked libvirtd.listener /etc/systemd/system/libvirtd-tcp.socket.d/h.conf:2 "
+	  "SocketUser=nobody\n" },
+	{ "TLS: IPAddressDeny=any alone fails",
+	  SOCKET_DEBIAN SOCK_UNIT("libvirtd-tls.socket", "libvirtd.service")
+	  SOCK_OPT("libvirtd-tls.socket", 2, "IPAddressDeny=any"),
+	  "[libvirtd]\nlisten_tls = yes\n",
+	  "failed libvirtd.listener_tls line 2: libvirtd-tls.socket would accept connections from the "
+	  "loopback alone: other hosts are refused (/etc/systemd/system/libvirtd-tls.socket.d/"
+	  "h.conf:2 IPAddressDeny=any)\n" },
+};
+
+static void test_socket_opts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(sock_opt_cases); i++) {
+		const struct transport_case *c = &sock_opt_cases[i];
+		const char *tcp = "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n";
+		char *got = items_of(c->facts, c->profile ? c->profile : tcp, "libvirtd.listener", 0);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+	}
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -2647,6 +2738,7 @@ int main(void)
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_known_hosts_port),
 		cmocka_unit_test(test_other_world_listener),
+		cmocka_unit_test(test_socket_opts),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
 		cmocka_unit_test(test_registry_sorted),
