@@ -72,6 +72,22 @@ expect_fixed "debian12: json: no drop-in created at the default port" "changed=F
 out=$(mr check --local --root "$root" -p port.ini -f json 2>/dev/null)
 expect_fixed "debian12: json: the drop-in for 16510 would be created" "changed=True created=True" "$(fcreated "$out" $pd)"
 
+# a drop-in of the TCP socket that lets only the loopback connect
+# (IPAddressDeny=any, IPAddressAllow=localhost) fails the listener; one
+# that allows a network too is not checked, naming its line
+hd=$root/etc/systemd/system/libvirtd-tcp.socket.d
+mkdir -p "$hd"
+printf '[Socket]\nIPAddressDeny=any\nIPAddressAllow=localhost\n' > "$hd/hardening.conf"
+chk "$root" profile.ini
+expect_grep "debian12: IPAddressDeny=any in a socket drop-in fails the listener" \
+	'libvirtd\.listener +failed +libvirtd-tcp\.socket would accept connections from the loopback alone: other hosts are refused \(/etc/systemd/system/libvirtd-tcp\.socket\.d/hardening\.conf:2 IPAddressDeny=any' "$out"
+printf '[Socket]\nIPAddressDeny=any\nIPAddressAllow=localhost 10.0.0.0/8\n' > "$hd/hardening.conf"
+chk "$root" profile.ini
+expect_grep "debian12: ... a network allowed too: not checked" \
+	'not checked \(1\): libvirtd\.listener \(/etc/systemd/system/libvirtd-tcp\.socket\.d/hardening\.conf:2 IPAddressDeny=any\)' "$out"
+expect_no_grep "debian12: ... not failed" 'libvirtd\.listener +failed' "$out"
+rm -r "$hd"
+
 # security_driver may be a list: [ "none" ] is "none" to libvirt; a
 # second driver is not
 qc=$root/etc/libvirt/qemu.conf
