@@ -420,7 +420,8 @@ static const char *const sock_opt_keys[SO_N] = {
  * facts cannot tell is not checked, with its line. In effect: the last
  * line of a key in systemd's order, an empty one resetting (lists too). */
 static void check_socket_opts(struct mr_plan *plan, const char *socket, const char *service,
-                              const struct mr_setting *on, const char *setting)
+                              const struct mr_setting *on, const struct mr_setting *port,
+                              const struct port_key *pk, const char *setting)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	if (!facts || !on || !mr_setting_bool(on))
@@ -492,7 +493,18 @@ static void check_socket_opts(struct mr_plan *plan, const char *socket, const ch
 		free(w);
 	}
 	const struct sock_opt *v6 = &last[SO_V6ONLY], *dev = &last[SO_DEVICE];
-	if (v6->value && !strcmp(v6->value, "ipv6-only")) {
+	/* BindIPv6Only= touches no IPv4 address ListenStream names */
+	struct listen_state st;
+	int v6_listens = 0;
+	if (v6->value && socket_as_planned(facts, socket, port, pk, &st)) {
+		for (size_t i = 0; i < st.n && i < MR_ARRAY_LEN(st.value); i++)
+			v6_listens |= !strchr(st.value[i], '.') || st.value[i][0] == '[';
+		v6_listens |= st.n > MR_ARRAY_LEN(st.value);
+		free(st.mine);
+	}
+	if (v6->value && !v6_listens) {
+		/* nothing to judge */
+	} else if (v6->value && !strcmp(v6->value, "ipv6-only")) {
 		char *w = sock_opt_where(v6, "BindIPv6Only");
 		mr_plan_fail(plan, setting, origin,
 		             "%s would accept IPv6 alone: peers connecting over IPv4 are refused (%s)",
@@ -670,8 +682,9 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	check_other_listeners(plan, w, tcp, tls);
 	check_socket_port(plan, w->tcp, tcp, port, &tcp_port_key, "libvirtd.listen_port");
 	check_socket_port(plan, w->tls, tls, tls_port, &tls_port_key, "libvirtd.listen_tls_port");
-	check_socket_opts(plan, w->tcp, w->service, tcp, "libvirtd.listener");
-	check_socket_opts(plan, w->tls, w->service, tls, "libvirtd.listener_tls");
+	check_socket_opts(plan, w->tcp, w->service, tcp, port, &tcp_port_key, "libvirtd.listener");
+	check_socket_opts(plan, w->tls, w->service, tls, tls_port, &tls_port_key,
+	                  "libvirtd.listener_tls");
 }
 
 /* The next word of a systemd value (ExecStart=, Environment=): blanks

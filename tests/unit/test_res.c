@@ -2642,6 +2642,10 @@ static const struct transport_case sock_opt_cases[] = {
 	  "failed libvirtd.listener line 2: virtproxyd-tcp.socket would accept IPv6 alone: peers "
 	  "connecting over IPv4 are refused (/etc/systemd/system/virtproxyd-tcp.socket.d/h.conf:5 "
 	  "BindIPv6Only=ipv6-only)\n" },
+	{ "... not on IPv4 addresses alone",
+	  MODULAR_RHEL SOCK_P "socket." TCP_P ".listen=/etc/systemd/system/" TCP_P ".d/h.conf \n"
+	  "socket." TCP_P ".listen=/etc/systemd/system/" TCP_P ".d/h.conf 0.0.0.0:16509\n"
+	  SOCK_OPT(TCP_P, 5, "BindIPv6Only=ipv6-only"), NULL, "" },
 	{ "modular: BindToDevice=lo fails, another device not checked",
 	  MODULAR_RHEL SOCK_P SOCK_OPT(TCP_P, 5, "BindToDevice=lo"),
 	  NULL,
