@@ -854,7 +854,7 @@ facts_awk='
 	function unit(  n) { if (f == "") return; n = f; sub(/.*\//, "", n)
 	        print "unit." n "=" (i ? "disabled" : "static") " unknown"; f = "" }
 	BEGIN { gsub(/[ \t\n]+/, " ", want); want = " " want " "
-	        # a socket's keys that limit who connects or what takes it
+	        # the keys of a socket that limit who connects or what takes it
 	        sockopts = "^(IPAddress(Allow|Deny)|IPIngressFilterPath|BindIPv6Only|BindToDevice|FileDescriptorName|"
 	        sockopts = sockopts "Service|Accept|SocketProtocol|SocketUser|SocketGroup|MaxConnections(PerSource)?)$"
 	        for (k = 1; k < 32; k++) ctl[sprintf("%c", k)] = k; ctl[sprintf("%c", 127)] = 127
