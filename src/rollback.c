@@ -284,6 +284,17 @@ static void left_item(struct mr_host_report *rep, const char *what, const char *
 	it->note = note;
 }
 
+/* Whether path is a directory (not a link to one) now, its stat in now. */
+static int dir_now(struct mr_transport *t, const char *path, struct mr_stat *now)
+{
+	struct mr_error *e = NULL;
+	*now = (struct mr_stat){ 0 };
+	int seen = t->ops->stat(t, path, now, &e) == 0 && now->exists && now->is_dir &&
+	           !now->is_symlink;
+	mr_error_free(e);
+	return seen;
+}
+
 /* Did the run mount a file system at path? */
 static int mounted_by(const struct mr_manifest *m, const char *path)
 {
@@ -377,11 +388,8 @@ static void plan_steps(const struct mr_manifest *m, struct mr_transport *t,
 			}
 			/* its mode and owner as they were, if it is still there; as it
 			 * is now in this rollback's MANIFEST, for a rollback of it */
-			struct mr_stat now = { 0 };
-			struct mr_error *e = NULL;
-			int seen = t->ops->stat(t, a->unit, &now, &e) == 0 && now.exists && now.is_dir &&
-			           !now.is_symlink;
-			mr_error_free(e);
+			struct mr_stat now;
+			int seen = dir_now(t, a->unit, &now);
 			/* already as it was: nothing to do, nothing to record (a
 			 * rollback that changes nothing makes no run) */
 			if (seen && now.mode == a->mode && now.uid == a->uid && now.gid == a->gid)
@@ -559,11 +567,8 @@ static size_t dirs_changed_since(struct mr_transport *t, const struct mr_manifes
 		const struct mr_backup_action *a = &m->actions[i];
 		if (a->kind != MR_BACKUP_DIR || !a->has_left || mounted_by(m, a->unit))
 			continue;
-		struct mr_stat now = { 0 };
-		struct mr_error *e = NULL;
-		int seen = t->ops->stat(t, a->unit, &now, &e) == 0 && now.exists && now.is_dir &&
-		           !now.is_symlink;
-		mr_error_free(e);
+		struct mr_stat now;
+		int seen = dir_now(t, a->unit, &now);
 		if (!seen || (now.mode == a->left_mode && now.uid == a->left_uid &&
 		              now.gid == a->left_gid) ||
 		    (now.mode == a->mode && now.uid == a->uid && now.gid == a->gid))
