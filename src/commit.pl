@@ -449,14 +449,17 @@ sub holds_exactly {
 	return $have eq $want ? 1 : 0;
 }
 
+# The conflicts of a target changed since it was read.
+my $edited = 'changed since it was read (another tool or admin?)';
+my $chmoded = 'its mode or owner changed since it was read (another tool or admin?)';
+
 # '' if the stat s is the mode and owner the target was read with (where
 # the plan keeps them): an admin's chmod since wins over the run.
 sub attrs_changed {
 	my ($x, @s) = @_;
 	return '' unless $x->{as_read};
 	my ($m, $u, $g) = split /:/, $x->{attrs};
-	return oct($m) == ($s[2] & 07777) && $u == $s[4] && $g == $s[5] ? ''
-	  : 'its mode or owner changed since it was read (another tool or admin?); not overwritten';
+	return oct($m) == ($s[2] & 07777) && $u == $s[4] && $g == $s[5] ? '' : $chmoded;
 }
 
 # Why the target at name t (its directory entered) is no longer the file
@@ -469,12 +472,11 @@ sub changed_since_read {
 	return 'was removed or replaced since it was read'
 	  unless @s && -f _ && "$s[0]:$s[1]" eq ($x->{seen} // '');
 	my $a = attrs_changed($x, @s);
-	return $a =~ s/; not overwritten$//r if $a ne '';
+	return $a if $a ne '';
 	sysopen(my $fh, $t, O_RDONLY | O_NOFOLLOW | O_NONBLOCK) or return 'cannot be read to compare';
 	my $same = holds_exactly($fh, $x->{old});
 	close $fh;
-	return !defined $same ? 'cannot be read to compare'
-	  : $same ? '' : 'changed since it was read (another tool or admin?)';
+	return !defined $same ? 'cannot be read to compare' : $same ? '' : $edited;
 }
 
 # 1. every target still as it was read, the original kept as a link
@@ -500,8 +502,8 @@ for my $k (0 .. $nf - 1) {
 		} else {
 			my $same = holds_exactly($tf, $x->{old});
 			$msg = !defined $same ? 'cannot be read to compare'
-			  : $same ? '' : 'changed since it was read (another tool or admin?); not overwritten';
-			$msg ||= attrs_changed($x, @ts);
+			  : $same ? '' : "$edited; not overwritten";
+			if ($msg eq '' && (my $a = attrs_changed($x, @ts)) ne '') { $msg = "$a; not overwritten"; }
 			$x->{seen} = "$ts[0]:$ts[1]";
 		}
 	}
