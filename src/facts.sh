@@ -1135,7 +1135,7 @@ facts_awk='
 		} }'
 # ssh's global known_hosts files and the user's second one, for their
 # @revoked lines (part=revoked): a peer's key revoked there is refused
-# whatever nova's known_hosts holds
+# whatever nova's known_hosts holds (a_home and a_shell serve below too)
 if [ -n "$xuser" ]; then
 	passwd_of "$xuser"
 	set -- "$@" part=revoked
@@ -1158,8 +1158,8 @@ fi || say error "the probe could not read the host's files (awk failed); no fact
 # runs it for each of nova's commands, so one that is not there (or not
 # executable) refuses the login as surely as nologin.
 if [ -n "$xuser" ]; then
-	passwd_of "$xuser"
-	# (an empty shell field: sshd runs /bin/sh)
+	# (a_shell: its passwd_of above, for known_hosts2; an empty shell
+	# field: sshd runs /bin/sh)
 	for s in "${a_shell:-/bin/sh}" "$pshell"; do
 		# a tree without the shell's directory holds no programs: unknown
 		case $s in
