@@ -907,30 +907,220 @@ static int make_parent(const char *path, struct mr_error **err)
 	return r;
 }
 
-/* The decoded body of a private key in OpenSSH's format ("openssh-key-v1"
- * and what follows), or NULL for another format (PEM, PKCS#8). */
-static unsigned char *openssh_body(const char *priv, size_t *n)
+/* The base64 body of the PEM block "-----BEGIN label-----" in text,
+ * decoded, or NULL: absent, malformed, or with RFC 1421 headers
+ * ("Proc-Type: 4,ENCRYPTED", "DEK-Info: ..."), which only an encrypted
+ * key has. */
+static unsigned char *pem_body(const char *text, const char *label, size_t *n)
 {
-	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
-	static const char magic[] = "openssh-key-v1";
-	const char *b = strstr(priv, begin);
+	char *begin = mr_xasprintf("-----BEGIN %s-----", label);
+	const char *b = strstr(text, begin);
+	size_t skip = strlen(begin);
+	free(begin);
 	if (!b)
 		return NULL;
-	b += sizeof(begin) - 1;
+	b += skip;
 	const char *end = strstr(b, "-----END");
-	char *text = mr_xstrndup(b, end ? (size_t)(end - b) : strlen(b)), *o = text;
-	for (const char *p = text; *p; p++)
+	size_t len = end ? (size_t)(end - b) : strlen(b);
+	if (memchr(b, ':', len))
+		return NULL;
+	char *body = mr_xstrndup(b, len), *o = body;
+	for (const char *p = body; *p; p++)
 		if (!strchr(" \t\r\n", *p))
 			*o++ = *p;
 	*o = '\0';
 	unsigned char *raw = NULL;
-	if (mr_known_hosts_b64_decode(text, strlen(text), &raw, n) < 0 || *n < sizeof(magic) ||
-	    memcmp(raw, magic, sizeof(magic)) != 0) {
+	if (mr_known_hosts_b64_decode(body, strlen(body), &raw, n) < 0)
+		raw = NULL;
+	free(body);
+	return raw;
+}
+
+/* The decoded body of a private key in OpenSSH's format ("openssh-key-v1"
+ * and what follows), or NULL for another format (PEM, PKCS#8). */
+static unsigned char *openssh_body(const char *priv, size_t *n)
+{
+	static const char magic[] = "openssh-key-v1";
+	unsigned char *raw = pem_body(priv, "OPENSSH PRIVATE KEY", n);
+	if (raw && (*n < sizeof(magic) || memcmp(raw, magic, sizeof(magic)) != 0)) {
 		free(raw);
 		raw = NULL;
 	}
-	free(text);
 	return raw;
+}
+
+/* A DER element: its tag and contents. */
+struct der {
+	unsigned tag;
+	const unsigned char *p;
+	size_t n;
+};
+
+enum {
+	DER_INTEGER = 0x02,
+	DER_BIT_STRING = 0x03,
+	DER_OCTET_STRING = 0x04,
+	DER_OID = 0x06,
+	DER_SEQUENCE = 0x30,
+	DER_EC_CURVE = 0xa0,  /* ECPrivateKey's [0] */
+	DER_EC_PUBLIC = 0xa1, /* and its [1] */
+};
+
+/* The element at *at in buf (n bytes), stepping past it; -1 if malformed
+ * (an indefinite or over-long length, a length past the end). */
+static int der_next(const unsigned char *buf, size_t n, size_t *at, struct der *e)
+{
+	if (*at + 2 > n)
+		return -1;
+	e->tag = buf[(*at)++];
+	size_t len = buf[(*at)++];
+	if (len & 0x80) {
+		size_t bytes = len & 0x7f;
+		if (bytes == 0 || bytes > 4 || *at + bytes > n)
+			return -1;
+		len = 0;
+		while (bytes--)
+			len = len << 8 | buf[(*at)++];
+	}
+	if (len > n - *at)
+		return -1;
+	e->p = buf + *at;
+	e->n = len;
+	*at += len;
+	return 0;
+}
+
+/* The element index (from 0) of a SEQUENCE's contents, if it has tag; -1
+ * otherwise. */
+static int der_item(const struct der *seq, size_t index, unsigned tag, struct der *e)
+{
+	size_t at = 0;
+	for (size_t i = 0; i <= index; i++)
+		if (der_next(seq->p, seq->n, &at, e) < 0)
+			return -1;
+	return e->tag == tag ? 0 : -1;
+}
+
+static void blob_string(struct mr_buf *b, const void *s, size_t n)
+{
+	unsigned char len[4] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+		                     (unsigned char)(n >> 8), (unsigned char)n };
+	mr_buf_add(b, len, 4);
+	mr_buf_add(b, s, n);
+}
+
+/* PKCS#1 RSAPrivateKey (version, n, e, ...) as the SSH public blob
+ * "ssh-rsa", e, n. A DER INTEGER's contents are an SSH mpint's bytes
+ * (both minimal two's complement, big-endian). */
+static int rsa_public_blob(const struct der *key, struct mr_buf *b)
+{
+	struct der modulus, exponent;
+	if (der_item(key, 1, DER_INTEGER, &modulus) < 0 ||
+	    der_item(key, 2, DER_INTEGER, &exponent) < 0)
+		return -1;
+	blob_string(b, "ssh-rsa", 7);
+	blob_string(b, exponent.p, exponent.n);
+	blob_string(b, modulus.p, modulus.n);
+	return 0;
+}
+
+/* The SSH name of the curve whose OID (contents) is oid, or NULL. */
+static const char *ec_curve(const struct der *oid)
+{
+	static const struct {
+		const char *name;
+		unsigned char oid[8];
+		size_t n;
+	} curves[] = {
+		{ "nistp256", { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 }, 8 },
+		{ "nistp384", { 0x2b, 0x81, 0x04, 0x00, 0x22 }, 5 },
+		{ "nistp521", { 0x2b, 0x81, 0x04, 0x00, 0x23 }, 5 },
+	};
+	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (oid && oid->n == curves[i].n && !memcmp(oid->p, curves[i].oid, oid->n))
+			return curves[i].name;
+	return NULL;
+}
+
+/* SEC 1 ECPrivateKey (version, key, [0] curve, [1] public point) as the
+ * SSH public blob "ecdsa-sha2-CURVE", CURVE, point; curve (the PKCS#8
+ * wrapper's) when the key leaves [0] out. -1 without a point. */
+static int ec_public_blob(const struct der *key, const struct der *curve, struct mr_buf *b)
+{
+	struct der e, oid = { 0 }, point = { 0 };
+	size_t at = 0;
+	while (der_next(key->p, key->n, &at, &e) == 0) {
+		struct der inner;
+		size_t in = 0;
+		if (e.tag == DER_EC_CURVE && der_next(e.p, e.n, &in, &inner) == 0 &&
+		    inner.tag == DER_OID)
+			oid = inner;
+		else if (e.tag == DER_EC_PUBLIC && der_next(e.p, e.n, &in, &inner) == 0 &&
+		         inner.tag == DER_BIT_STRING && inner.n > 1 && inner.p[0] == 0)
+			point = (struct der){ DER_BIT_STRING, inner.p + 1, inner.n - 1 };
+	}
+	const char *name = ec_curve(oid.p ? &oid : curve);
+	if (!name || !point.p)
+		return -1;
+	char *type = mr_xasprintf("ecdsa-sha2-%s", name);
+	blob_string(b, type, strlen(type));
+	blob_string(b, name, strlen(name));
+	blob_string(b, point.p, point.n);
+	free(type);
+	return 0;
+}
+
+static int ec_key_blob(const struct der *key, struct mr_buf *b)
+{
+	return ec_public_blob(key, NULL, b);
+}
+
+/* PKCS#8 PrivateKeyInfo (version, algorithm, key): the RSA or EC key it
+ * wraps as an SSH public blob. Ed25519's holds no public key. */
+static int pkcs8_public_blob(const struct der *info, struct mr_buf *b)
+{
+	static const unsigned char rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+	static const unsigned char ec[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+	struct der alg, alg_oid, params, wrapped, key;
+	size_t at = 0;
+	if (der_item(info, 1, DER_SEQUENCE, &alg) < 0 || der_item(&alg, 0, DER_OID, &alg_oid) < 0 ||
+	    der_item(info, 2, DER_OCTET_STRING, &wrapped) < 0 ||
+	    der_next(wrapped.p, wrapped.n, &at, &key) < 0 || key.tag != DER_SEQUENCE)
+		return -1;
+	if (alg_oid.n == sizeof(rsa) && !memcmp(alg_oid.p, rsa, sizeof(rsa)))
+		return rsa_public_blob(&key, b);
+	if (alg_oid.n == sizeof(ec) && !memcmp(alg_oid.p, ec, sizeof(ec)))
+		return ec_public_blob(&key, der_item(&alg, 1, DER_OID, &params) == 0 ? &params : NULL,
+		                      b);
+	return -1;
+}
+
+/* The SSH public blob of an unencrypted PEM or PKCS#8 private key (RSA or
+ * ECDSA: what ssh-keygen -m PEM or -m PKCS8 writes), into b; -1 where it
+ * cannot be told. */
+static int pem_public_blob(const char *priv, struct mr_buf *b)
+{
+	static const struct {
+		const char *label;
+		int (*blob)(const struct der *, struct mr_buf *);
+	} kinds[] = {
+		{ "RSA PRIVATE KEY", rsa_public_blob },
+		{ "EC PRIVATE KEY", ec_key_blob },
+		{ "PRIVATE KEY", pkcs8_public_blob },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t n = 0, at = 0;
+		unsigned char *raw = pem_body(priv, kinds[i].label, &n);
+		if (!raw)
+			continue;
+		struct der top;
+		int r = -1;
+		if (der_next(raw, n, &at, &top) == 0 && top.tag == DER_SEQUENCE)
+			r = kinds[i].blob(&top, b);
+		free(raw);
+		return r;
+	}
+	return -1;
 }
 
 /* The string at *at in body (n bytes), stepping past it: its length, or
@@ -964,11 +1154,20 @@ static const char *key_unusable(const char *priv, const char *type, size_t type_
 		return "a security-key (FIDO) key, which wants its token at each login: nova's "
 		       "unattended ssh cannot give it";
 	size_t n = 0;
+	static const char *const not_its_own =
+		"not the private half of the public key beside it (the .pub of another key "
+		"pair?): nova's ssh would offer one key and its peers trust another";
 	unsigned char *body = openssh_body(priv, &n);
-	if (!body)
-		return strstr(priv, "ENCRYPTED") ? "protected by a passphrase, which nova's "
-		                                   "unattended ssh cannot give"
-		                                 : NULL;
+	if (!body) {
+		if (strstr(priv, "ENCRYPTED"))
+			return "protected by a passphrase, which nova's unattended ssh cannot give";
+		struct mr_buf own;
+		mr_buf_init(&own);
+		int differs = blob && pem_public_blob(priv, &own) == 0 &&
+		              (own.len != blob_len || memcmp(own.data, blob, blob_len) != 0);
+		mr_buf_fini(&own);
+		return differs ? not_its_own : NULL;
+	}
 	/* "openssh-key-v1\0", cipher, kdf, its options, the number of keys,
 	 * the first public key */
 	const char *why = NULL;
@@ -983,8 +1182,7 @@ static const char *key_unusable(const char *priv, const char *type, size_t type_
 	else {
 		size_t pl = body_string(body, n, &at, &pub);
 		if (pl != (size_t)-1 && blob && (pl != blob_len || memcmp(pub, blob, pl) != 0))
-			why = "not the private half of the public key beside it (the .pub of another key "
-			      "pair?): nova's ssh would offer one key and its peers trust another";
+			why = not_its_own;
 	}
 	free(body);
 	return why;

@@ -768,6 +768,45 @@ static void test_keypair(void **state)
 	assert_int_equal(mr_ssh_keypair_load(path, 1, &p3, &q3, &err), 0);
 	free(p3);
 	free(q3);
+	/* the same in the PEM and PKCS#8 formats (ssh-keygen -m), whose
+	 * public half is in the key's own fields: its own .pub passes, one of
+	 * another pair of the same type, or of another type, does not */
+	static const char *const formats[] = { "-t rsa -b 1024 -m PEM", "-t ecdsa -m PEM",
+		                                   "-t rsa -b 1024 -m PKCS8", "-t ecdsa -b 384 -m PKCS8" };
+	char *pem = mr_xasprintf("%s/pem", dir), *pem_pub = mr_xasprintf("%s.pub", pem);
+	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
+		for (int twice = 0; twice < 2; twice++) {
+			unlink(twice ? other : pem);
+			unlink(twice ? other_pub : pem_pub);
+			cmd = mr_xasprintf("ssh-keygen -q %s -N '' -C pem -f '%s'", formats[k],
+			                   twice ? other : pem);
+			assert_int_equal(system(cmd), 0);
+			free(cmd);
+		}
+		char *pem_text = mr_file_read(pem, NULL);
+		assert_non_null(pem_text);
+		assert_null(strstr(pem_text, "OPENSSH PRIVATE KEY"));
+		free(pem_text);
+		assert_int_equal(mr_ssh_keypair_load(pem, 0, &p3, &q3, &err), 0);
+		free(p3);
+		free(q3);
+		char *same_type = mr_file_read(other_pub, NULL);
+		const char *wrong[] = { same_type, other_line };
+		for (size_t w = 0; w < 2; w++) {
+			write_text(pem_pub, wrong[w]);
+			assert_int_equal(mr_ssh_keypair_load(pem, 0, &p3, &q3, &err), -1);
+			assert_non_null(strstr(err->message, "not the private half"));
+			mr_error_free(err);
+			err = NULL;
+		}
+		free(same_type);
+		unlink(other);
+		unlink(other_pub);
+	}
+	unlink(pem);
+	unlink(pem_pub);
+	free(pem);
+	free(pem_pub);
 	unlink(other);
 	unlink(other_pub);
 	free(other_line);
