@@ -1726,15 +1726,27 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		                "libvirt's daemon would not start to answer on its TLS port");
 		free(o);
 	}
-	if (!mr_profile_get(profile, "libvirtd", "listen_tcp") &&
-	    !mr_profile_get(profile, "libvirtd", "listen_tls"))
-		return; /* no listener claimed */
+	int claimed = mr_profile_get(profile, "libvirtd", "listen_tcp") ||
+	              mr_profile_get(profile, "libvirtd", "listen_tls");
 	struct mr_nova_migration m;
 	int found = mr_res_nova_migration(plan, profile, &m);
 	if (found == 0)
 		return;
 	char *origin = origin_or(listener_origin(profile), "");
 	int tcp_or_tls = found > 0 && (!strcmp(m.transport, "tls") || !strcmp(m.transport, "tcp"));
+	if (found > 0 && !tcp_or_tls) {
+		/* ssh, libssh2...: no listener of libvirt's, but a login of
+		 * nova-compute's (root's, by default) to each peer that migready
+		 * does not examine: said so, never green, whatever the profile
+		 * claims of the listeners */
+		char *what = mr_xasprintf("nova-compute connects to the destination's libvirt over %s "
+		                          "(%s), a login not examined",
+		                          m.transport, m.because);
+		mr_plan_unchecked(plan, "libvirtd.transport", what);
+		free(what);
+	}
+	if (!claimed)
+		goto out; /* no listener claimed: nothing to judge it by */
 	check_inbound(plan, profile, w, units, &m, tcp_or_tls, origin);
 	if (found < 0) {
 		mr_plan_fail(plan, "libvirtd.listener", origin,
@@ -1742,18 +1754,9 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		             m.because);
 		goto out;
 	}
-	int tls = !strcmp(m.transport, "tls");
-	if (!tls && strcmp(m.transport, "tcp") != 0) {
-		/* ssh, libssh2...: no listener of libvirt's, but a login of
-		 * nova-compute's (root's, by default) to each peer that migready
-		 * does not examine: said so, never green */
-		char *what = mr_xasprintf("nova-compute connects to the destination's libvirt over %s "
-		                          "(%s), a login not examined",
-		                          m.transport, m.because);
-		mr_plan_unchecked(plan, "libvirtd.transport", what);
-		free(what);
+	if (!tcp_or_tls)
 		goto out;
-	}
+	int tls = !strcmp(m.transport, "tls");
 	/* what this host brings as the client: TLS files, SASL credentials */
 	char *why = mr_xasprintf("nova-compute connects to the destination's libvirt over %s (%s)%s",
 	                         m.transport, m.because, tls ? ", as this host's client" : "");

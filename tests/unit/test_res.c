@@ -1398,6 +1398,13 @@ static const struct transport_case transport_cases[] = {
 	  "unchecked libvirtd.transport nova-compute connects to the destination's libvirt over ssh "
 	  "(/etc/nova/nova.conf.d/50-ssh.conf sets [libvirt] live_migration_scheme = 'ssh'), a "
 	  "login not examined\n" },
+	/* no listener claimed (auth_tcp alone): the ssh login is still
+	 * said not examined, not left out of the check */
+	{ "ssh with no listener claimed", SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("ssh"),
+	  "[libvirtd]\nauth_tcp = none\n",
+	  "unchecked libvirtd.transport nova-compute connects to the destination's libvirt over ssh "
+	  "(/etc/nova/nova.conf:12 sets [libvirt] live_migration_scheme = 'ssh'), a login not "
+	  "examined\n" },
 	/* nova makes qemu+SCHEME:// of it: anything else than a transport
 	 * of libvirt's fails the URI (an inline comment is part of the value
 	 * for oslo; found by a review) */
