@@ -1226,14 +1226,13 @@ static int verify(const struct cli *cli, const struct run *r)
 			mr_profile_get_all(tg->profile, "nova", "cpu_model", &nm);
 		/* cpu_model values are lists: "Haswell-noTSX, Broadwell" */
 		for (size_t m = 0; m < nm; m++) {
-			char *copy = mr_xstrdup(ms[m]->value), *save = NULL;
-			for (char *w = strtok_r(copy, ", \t", &save); w;
-			     w = strtok_r(NULL, ", \t", &save)) {
-				models[i] = mr_xreallocarray(models[i], k + 2, sizeof(char *));
-				models[i][k++] = mr_xstrdup(w);
-				models[i][k] = NULL;
-			}
-			free(copy);
+			size_t nw = 0;
+			char **words = mr_nova_split_list(ms[m]->value, &nw);
+			models[i] = mr_xreallocarray(models[i], k + nw + 1, sizeof(char *));
+			for (size_t w = 0; w < nw; w++)
+				models[i][k++] = words[w];
+			models[i][k] = NULL;
+			free(words);
 		}
 		/* no URI in the inventory: libvirt where the profile has it listen */
 		const struct mr_setting *port = mr_profile_get(tg->profile, "libvirtd", "tcp_port");
@@ -1273,6 +1272,8 @@ static int verify(const struct cli *cli, const struct run *r)
 		goto failed;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	in.local = cli->local;
+	if (side.hosts)
+		mr_verify_ssh_cpu_config(side.hosts, r->n, &in);
 	res = mr_verify_analyze(&in);
 	mr_verify_ssh_join(res, side.hosts, r->n);
 	clock_gettime(CLOCK_MONOTONIC, &t2);

@@ -628,7 +628,7 @@ static void remove_opt(struct plan *pl, const char *section, const char *key,
 
 /* The items of a comma-separated list, trimmed; the caller frees each and
  * the array. */
-static char **split_list(const char *value, size_t *n)
+char **mr_nova_split_list(const char *value, size_t *n)
 {
 	char **items = NULL;
 	*n = 0;
@@ -642,8 +642,9 @@ static char **split_list(const char *value, size_t *n)
 		while (len && isspace((unsigned char)p[len - 1]))
 			len--;
 		if (len) {
-			items = mr_xreallocarray(items, *n + 1, sizeof(*items));
+			items = mr_xreallocarray(items, *n + 2, sizeof(*items));
 			items[(*n)++] = mr_xstrndup(p, len);
+			items[*n] = NULL;
 		}
 		p = comma ? comma + 1 : NULL;
 	}
@@ -675,7 +676,7 @@ int mr_nova_lint_cpu_models(const struct mr_profile *p, const struct mr_cpu_map 
 	if (!model || !cpus)
 		return 0;
 	size_t n;
-	char **items = split_list(model->value, &n);
+	char **items = mr_nova_split_list(model->value, &n);
 	int r = 0;
 	for (size_t i = 0; i < n; i++) {
 		char *why = unknown_model(cpus, items[i]);
@@ -802,7 +803,7 @@ static void plan_flags(struct plan *pl, const struct mr_profile *p)
 	if (!s)
 		return;
 	size_t n;
-	char **items = split_list(s->value, &n);
+	char **items = mr_nova_split_list(s->value, &n);
 	if (pl->major < NEWTON)
 		plan_flags_listed(pl, s, items, n);
 	else
@@ -841,7 +842,7 @@ static void plan_cpu(struct plan *pl, const struct mr_profile *p, const struct m
 		return;
 	}
 	size_t n;
-	char **items = split_list(model->value, &n);
+	char **items = mr_nova_split_list(model->value, &n);
 	if (n > 1 && pl->major < TRAIN)
 		fail_at(pl, model, "nova %s reads one CPU model; a list needs %s or later",
 		        rel(pl->major, a), rel(TRAIN, b));

@@ -89,6 +89,12 @@ int mr_nova_release(const struct mr_profile *p, const char *pkg_version, unsigne
 int mr_nova_plan(unsigned major, const struct mr_profile *p, const struct mr_cpu_map *cpus,
                  struct mr_nova_edit **edits, size_t *n, struct mr_error **err);
 
+/* An oslo.config list ("Haswell-noTSX, Broadwell"): its items split at
+ * commas, blanks around them dropped, empty ones left out;
+ * NULL-terminated, NULL when there are none (*n 0). The caller's
+ * (mr_strv_free). */
+char **mr_nova_split_list(const char *value, size_t *n);
+
 /* lint's look at [nova] cpu_model: each name libvirt's map (on the
  * controller) lacks is an error at its line; 0 when none, or no map. */
 int mr_nova_lint_cpu_models(const struct mr_profile *p, const struct mr_cpu_map *cpus,

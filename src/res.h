@@ -173,11 +173,11 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 void mr_nova_migration_fini(struct mr_nova_migration *m);
 
 /* [section] key as nova-compute on the host of facts reads it once the
- * profile is applied: 1 and *value (NULL when unset or empty; the
- * caller's), or 0 when the host has no nova-compute, or its nova.conf is
- * not the one read. */
+ * profile is applied (planned), or as it does now: 1 and *value (NULL
+ * when unset or empty; the caller's), or 0 when the host has no
+ * nova-compute, or its nova.conf is not the one read. */
 int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *profile,
-                       const char *section, const char *key, char **value);
+                       const char *section, const char *key, int planned, char **value);
 
 /* Where nova-compute keeps its instances on this host once the plan is
  * applied: instances_path as it reads it (oslo's $NAME substituted), else

@@ -214,9 +214,12 @@ static const char *file_sets(const struct other_line *o, char **because)
  * a file read after nova.conf, else the profile's set line (written into
  * nova.conf), else nova.conf, else a file read before it; NULL if none
  * sets it. *because: what sets it, the caller's. */
-static const char *effective_value(const struct mr_facts *facts, const struct mr_profile *profile,
-                                   unsigned major, const char *section, const char *key,
-                                   char **because)
+/* The value as nova-compute reads it: the files read after nova.conf win,
+ * then (when planned) the profile's set line, then nova.conf, then the
+ * files read before it. */
+static const char *option_value(const struct mr_facts *facts, const struct mr_profile *profile,
+                                unsigned major, const char *section, const char *key,
+                                int planned_too, char **because)
 {
 	struct other_line o;
 	long at = 0;
@@ -224,7 +227,7 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	const char *planned;
 	if (last_setting(facts, "nova.other", major, section, key, &o, NULL) == 0)
 		return file_sets(&o, because);
-	if ((planned = mr_nova_set_value(profile, major, section, key, &set))) {
+	if (planned_too && (planned = mr_nova_set_value(profile, major, section, key, &set))) {
 		char *origin = mr_plan_origin_of(set);
 		*because = mr_xasprintf("%s sets [%s] %s = '%s'", origin, section, key, planned);
 		free(origin);
@@ -238,6 +241,14 @@ static const char *effective_value(const struct mr_facts *facts, const struct mr
 	if (last_setting(facts, "nova.before", major, section, key, &o, NULL) == 0)
 		return file_sets(&o, because);
 	return NULL;
+}
+
+/* Once the profile is applied. */
+static const char *effective_value(const struct mr_facts *facts, const struct mr_profile *profile,
+                                   unsigned major, const char *section, const char *key,
+                                   char **because)
+{
+	return option_value(facts, profile, major, section, key, 1, because);
 }
 
 /* The defaults of nova's that are templates themselves, for an option
@@ -462,14 +473,14 @@ static int nova_reads_here(const struct mr_facts *facts, const struct mr_profile
 }
 
 int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *profile,
-                       const char *section, const char *key, char **value)
+                       const char *section, const char *key, int planned, char **value)
 {
 	unsigned major;
 	*value = NULL;
 	if (!nova_reads_here(facts, profile, &major))
 		return 0;
 	char *because = NULL;
-	const char *v = effective_value(facts, profile, major, section, key, &because);
+	const char *v = option_value(facts, profile, major, section, key, planned, &because);
 	free(because);
 	if (v && *v)
 		*value = mr_xstrdup(v);

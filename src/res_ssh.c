@@ -155,16 +155,16 @@ static void candidates(const struct mr_res_ctx *ctx, const struct mr_fleet_host 
 	cand[1] = h->address ? mr_xstrdup(h->address) : NULL;
 	cand[2] = h->hostname ? mr_xstrdup(h->hostname) : NULL;
 	cand[3] = cand[4] = cand[5] = NULL;
-	if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", &cand[3]) && !cand[3]) {
+	if (mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "my_ip", 1, &cand[3]) && !cand[3]) {
 		const char *src = mr_facts_get(h->facts, "net.route_src");
 		if (src && *src)
 			cand[3] = mr_xstrdup(src);
 		else if (unset)
 			mr_buf_printf(unset, "%s%s", unset->len ? ", " : "", h->name);
 	}
-	mr_res_nova_option(h->facts, ctx->profile, "libvirt", "live_migration_inbound_addr",
+	mr_res_nova_option(h->facts, ctx->profile, "libvirt", "live_migration_inbound_addr", 1,
 	                   &cand[4]);
-	mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "host", &cand[5]);
+	mr_res_nova_option(h->facts, ctx->profile, "DEFAULT", "host", 1, &cand[5]);
 	for (size_t k = 3; k < N_CAND; k++) {
 		if (!cand[k] || !strchr(cand[k], '$'))
 			continue;

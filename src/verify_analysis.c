@@ -915,6 +915,21 @@ static const char *baseline_fix(const struct mr_verify_result *res, char *buf, s
 	return buf;
 }
 
+/* A cpu_mode nova does not know (from a host's nova.conf: the profile's
+ * are checked by lint), where no CPU check below applies: not examined,
+ * never passed. none gives guests QEMU's default CPU, which migrates
+ * anywhere. */
+static void check_cpu_mode_known(const struct view *v, struct mr_verify_result *res, size_t i)
+{
+	static const char *const modes[] = { "host-model", "host-passthrough", "custom", "none" };
+	for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++)
+		if (!strcmp(v[i].mode, modes[k]))
+			return;
+	add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu",
+		    "set cpu_mode to host-model, host-passthrough, custom or none",
+		    "cpu_mode '%s' is none of nova's: CPU compatibility not examined", v[i].mode);
+}
+
 /* The configured custom models, on every host that has domain
  * capabilities. */
 static void check_cpu_custom(const struct mr_verify_input *in, const struct view *v,
@@ -1384,6 +1399,7 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 			res->pairs[i * n + j].examined =
 				i != j && res->hosts[i].examined && res->hosts[j].examined;
 	for (size_t i = 0; i < n; i++) {
+		check_cpu_mode_known(v, res, i);
 		check_cpu_custom(in, v, res, i);
 		check_cpu_host(in, v, res, i);
 		check_uniform(

@@ -11,6 +11,7 @@
 #include "fleet.h"
 #include "sshkeys.h"
 #include "inventory.h"
+#include "nova.h"
 #include "report.h"
 #include "res.h"
 #include "transport.h"
@@ -942,6 +943,54 @@ static int shared_expected(const struct mr_profile *p)
 	return shared;
 }
 
+/* nova's CPU configuration as it reads it now, where it reads its
+ * nova.conf here: the analysis judges the migrations the hosts would make
+ * today, and a profile may leave the CPU to the deployment tool. */
+static void nova_cpu(struct mr_verify_ssh_host *h, const struct mr_profile *profile)
+{
+	char *mode = NULL, *models = NULL;
+	/* the probe reports nova's options for such profiles only: else
+	 * unknown, not unset */
+	char *keys = mr_nova_watch_keys(profile);
+	int watched = keys != NULL;
+	free(keys);
+	if (!watched || !mr_res_nova_option(h->facts, profile, "libvirt", "cpu_mode", 0, &mode))
+		return;
+	mr_res_nova_option(h->facts, profile, "libvirt", "cpu_models", 0, &models);
+	free(h->cpu_mode);
+	h->cpu_mode = mode;
+	h->cpu_models = models;
+	h->cpu_from_host = 1;
+}
+
+void mr_verify_ssh_cpu_config(const struct mr_verify_ssh_host *hs, size_t n,
+                              struct mr_verify_input *in)
+{
+	int custom_now = 0;
+	for (size_t i = 0; i < n && i < in->n; i++) {
+		struct mr_verify_host *vh = &in->hosts[i];
+		if (!hs[i].cpu_from_host)
+			continue;
+		free(vh->cpu_mode);
+		vh->cpu_mode = hs[i].cpu_mode ? mr_xstrdup(hs[i].cpu_mode) : NULL;
+		mr_strv_free(vh->cpu_models);
+		size_t k = 0;
+		vh->cpu_models = hs[i].cpu_models ? mr_nova_split_list(hs[i].cpu_models, &k) : NULL;
+		custom_now |= vh->cpu_mode && !strcmp(vh->cpu_mode, "custom");
+	}
+	/* the libvirt side asked for domain capabilities by the profiles */
+	for (size_t i = 0; custom_now && i < in->n; i++) {
+		struct mr_verify_host *vh = &in->hosts[i];
+		if (vh->domcaps_xml || vh->error || !vh->domcaps_error ||
+		    !mr_str_startswith(vh->domcaps_error, "not asked"))
+			continue;
+		free(vh->domcaps_error);
+		vh->domcaps_error = mr_xstrdup("not asked: some nova.conf sets cpu_mode = custom, no "
+		                               "profile does (set [nova] cpu_mode = custom to have "
+		                               "them read)");
+	}
+}
+
 /* After the fleet's gathering: the files, the check of the profile and
  * the marker, on the connection the facts came through. */
 static void round_files(void *data, size_t i)
@@ -955,6 +1004,7 @@ static void round_files(void *data, size_t i)
 		return;
 	}
 	h->facts = mr_facts_copy(mr_fleet_gathered_facts(g->fleet)->hosts[i].facts);
+	nova_cpu(h, g->targets[i].profile);
 	read_confs(g, i, t);
 	check_drift(g, i, t);
 	if (!t->broken)
@@ -1093,6 +1143,7 @@ void mr_verify_ssh_hosts_free(struct mr_verify_ssh_host *hosts, size_t n)
 		free(h->inbound);
 		free(h->ssh_user);
 		free(h->cpu_mode);
+		free(h->cpu_models);
 		free(h->error);
 		mr_facts_free(h->facts);
 		mr_facts_free(h->probe);

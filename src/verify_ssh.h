@@ -53,7 +53,12 @@ struct mr_verify_ssh_host {
 	char *marker;          /* this host's marker (a file name), or NULL */
 	char *marker_error;    /* why there is none, or NULL */
 	int shared_expected;   /* the profile mounts shared instances, no block migration */
-	char *cpu_mode;        /* the profile's [nova] cpu_mode, or NULL (nova's default) */
+	/* nova's [libvirt] cpu_mode and cpu_models (a list) as nova-compute
+	 * reads them now where it reads its nova.conf here (cpu_from_host),
+	 * else the profile's [nova] ones; NULL: unset (nova's default). */
+	char *cpu_mode;
+	char *cpu_models;
+	int cpu_from_host;
 	/* `check` of the profile: settings drifted ("key: 'old' -> 'want'"),
 	 * and those that could not be checked. */
 	char **drift;
@@ -69,6 +74,13 @@ struct mr_verify_ssh_opts {
 	const struct mr_cpu_map *cpus;
 	const char *run_id;
 };
+
+/* Each host's CPU configuration for the analysis (in->hosts[i], which
+ * gathering gave the profile's): nova's own where hs[i] read it. Domain
+ * capabilities are asked for by the profiles: where a nova.conf alone
+ * sets cpu_mode custom, the hosts' lack of them says why. */
+void mr_verify_ssh_cpu_config(const struct mr_verify_ssh_host *hs, size_t n,
+                              struct mr_verify_input *in);
 
 /* Examines targets[i] (listener_ports[i] is libvirt's TCP port on it) and
  * fills (*hosts)[i]; a host that fails carries its error and never stops

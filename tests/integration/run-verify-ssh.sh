@@ -194,6 +194,24 @@ expect_status "verify with host3's inbound address an interpolation" 4 "$st" "$o
 expect_fixed "inbound address not known: the pairs into host3 not examined" "host1 -> host3: not examined" "$out"
 in_host 3 "sed -i '/^live_migration_inbound_addr = /d' /etc/nova/nova.conf"
 
+# ---- host3's nova.conf sets its CPU, the profile does not: judged as set ----
+# (where nova-compute runs: its unit, as the stand-in systemctl and the
+# probe see it)
+in_host 3 "printf '[Unit]\nDescription=nova-compute\n[Service]\nExecStart=/usr/bin/nova-compute --config-file=/etc/nova/nova.conf\n[Install]\nWantedBy=multi-user.target\n' >/etc/systemd/system/nova-compute.service"
+echo "enabled active" >"$DIR/netns/host3/units/nova-compute.service"
+in_host 3 "sed -i 's/^\[libvirt\]\$/[libvirt]\ncpu_mode = custom\ncpu_models = Haswell-noTSX/' /etc/nova/nova.conf"
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3's own custom CPU" 4 "$st" "$out"
+expect_fixed "nova.conf's custom models: domain capabilities not asked, said why" \
+	"cpu_model 'Haswell-noTSX': usability unknown on host1 (no domain capabilities: not asked: some nova.conf sets cpu_mode = custom, no profile does" "$out"
+in_host 3 "sed -i 's/^cpu_mode = custom/cpu_mode = Host-Model/' /etc/nova/nova.conf"
+out=$(mr 2>&1); st=$?
+expect_status "verify with a cpu_mode nova does not know on host3" 4 "$st" "$out"
+expect_fixed "a cpu_mode nova does not know: not examined" \
+	"cpu_mode 'Host-Model' is none of nova's: CPU compatibility not examined" "$out"
+in_host 3 "sed -i '/^cpu_mode = /d; /^cpu_models = /d' /etc/nova/nova.conf && rm /etc/systemd/system/nova-compute.service"
+rm "$DIR/netns/host3/units/nova-compute.service"
+
 # ---- host1 resolves host3's name elsewhere ----
 in_host 1 "sed -i 's/^$LAB_NET.13 host3/$LAB_NET.99 host3/' /etc/hosts"
 out=$(mr 2>&1); st=$?

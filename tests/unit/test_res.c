@@ -2485,6 +2485,36 @@ static void test_sshd(void **state)
 
 /* A native TLS migration needs QEMU's TLS files on both ends (found by a
  * review: green without them) */
+/* nova's option as it reads it now, or once the profile is applied: the
+ * profile's set line sits between nova.conf and the files read after it */
+static void test_nova_option_now(void **state)
+{
+	(void)state;
+	struct mr_facts *f = facts_of(SOCKET_DEBIAN NOVA_DEB SCHEME_SELF("tcp")
+	                              "nova.self=7 [libvirt]cpu_mode libvirt/cpu_mode custom\n");
+	struct mr_profile *p = mr_test_profile("[nova]\nrelease = zed\n"
+	                                       "set = libvirt/live_migration_scheme tls\n");
+	char *v = NULL;
+	assert_int_equal(mr_res_nova_option(f, p, "libvirt", "live_migration_scheme", 1, &v), 1);
+	assert_string_equal(v, "tls");
+	free(v);
+	assert_int_equal(mr_res_nova_option(f, p, "libvirt", "live_migration_scheme", 0, &v), 1);
+	assert_string_equal(v, "tcp");
+	free(v);
+	assert_int_equal(mr_res_nova_option(f, p, "libvirt", "cpu_mode", 0, &v), 1);
+	assert_string_equal(v, "custom");
+	free(v);
+	assert_int_equal(mr_res_nova_option(f, p, "libvirt", "cpu_models", 0, &v), 1);
+	assert_null(v);
+	mr_facts_free(f);
+	/* no nova-compute here: nothing to read */
+	f = facts_of(SOCKET_DEBIAN);
+	assert_int_equal(mr_res_nova_option(f, p, "libvirt", "cpu_mode", 0, &v), 0);
+	assert_null(v);
+	mr_facts_free(f);
+	mr_profile_free(p);
+}
+
 static void test_native_tls(void **state)
 {
 	(void)state;
@@ -2752,6 +2782,7 @@ int main(void)
 		cmocka_unit_test(test_socket_opts),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
+		cmocka_unit_test(test_nova_option_now),
 		cmocka_unit_test(test_registry_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -415,6 +415,20 @@ static const struct vcase cases[] = {
 	  .status = 4,
 	  .want = { "a->down: ?", "down->a: ?",
 		    "down: FAIL libvirt: down: qemu+tcp://down/system" } },
+	/* a host's own nova.conf may say anything: a mode nova does not
+	 * know is no CPU check passed (the pairs not "ok") */
+	{ .title = "a cpu_mode nova does not know",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .mode = "Host-Model" },
+		 { .name = "b", .caps = "haswell-b.caps.xml" } },
+	  .status = 4,
+	  .want = { "a: UNEXAMINED cpu: cpu_mode 'Host-Model' is none of nova's: CPU "
+		    "compatibility not examined",
+		    "a->b: ?", "b->a: ?" } },
+	{ .title = "cpu_mode none: QEMU's default CPU goes anywhere",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .mode = "none" },
+		 { .name = "s", .caps = "skylake.caps.xml", .mode = "none" } },
+	  .status = 0,
+	  .want = { "a->s: ok", "s->a: ok" } },
 	{ .title = "a host CPU libvirt did not name",
 	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
 		 { .name = "x", .caps = "nomodel.caps.xml", .domcaps = "haswell.domcaps.xml" } },

@@ -499,6 +499,45 @@ static void test_nested(void **state)
 	}
 }
 
+/* The analysis judges the CPU configuration nova reads on each host now,
+ * where that is known; the profile's elsewhere. */
+static void test_cpu_config(void **state)
+{
+	(void)state;
+	struct mr_verify_ssh_host hs[3] = { { .cpu_from_host = 1 }, { .cpu_from_host = 1 },
+		                                { .cpu_from_host = 0 } };
+	hs[0].cpu_mode = mr_xstrdup("custom");
+	hs[0].cpu_models = mr_xstrdup(" Haswell-noTSX ,Broadwell-IBRS,, ");
+	hs[2].cpu_mode = mr_xstrdup("host-passthrough"); /* not read there: left */
+	struct mr_verify_input in = { .n = 3 };
+	in.hosts = mr_xcalloc(3, sizeof(*in.hosts));
+	for (size_t i = 0; i < 3; i++) {
+		in.hosts[i].cpu_mode = mr_xstrdup(i == 1 ? "custom" : "host-model");
+		in.hosts[i].cpu_models = mr_strv_of("Nehalem", NULL);
+		in.hosts[i].domcaps_error = mr_xstrdup("not asked: no host's cpu_mode is custom");
+	}
+	mr_verify_ssh_cpu_config(hs, 3, &in);
+	/* nova.conf's custom and its list, the profile's host-model gone;
+	 * its models not asked of libvirt: said why */
+	assert_string_equal(in.hosts[0].cpu_mode, "custom");
+	assert_int_equal(mr_strv_len((const char *const *)in.hosts[0].cpu_models), 2);
+	assert_string_equal(in.hosts[0].cpu_models[0], "Haswell-noTSX");
+	assert_string_equal(in.hosts[0].cpu_models[1], "Broadwell-IBRS");
+	for (size_t i = 0; i < 3; i++)
+		assert_non_null(strstr(in.hosts[i].domcaps_error, "some nova.conf sets cpu_mode = custom"));
+	/* nova.conf sets nothing: nova's default, whatever the profile says */
+	assert_null(in.hosts[1].cpu_mode);
+	assert_null(in.hosts[1].cpu_models);
+	/* not read: the profile's as gathered */
+	assert_string_equal(in.hosts[2].cpu_mode, "host-model");
+	assert_string_equal(in.hosts[2].cpu_models[0], "Nehalem");
+	mr_verify_input_fini(&in);
+	for (size_t i = 0; i < 3; i++) {
+		free(hs[i].cpu_mode);
+		free(hs[i].cpu_models);
+	}
+}
+
 /* A ready cluster: every SSH-side check passes on every host. */
 static void test_status(void **state)
 {
@@ -555,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_inbound_unknown),
 		cmocka_unit_test(test_local_no_answer),
 		cmocka_unit_test(test_nested),
+		cmocka_unit_test(test_cpu_config),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_certain_failure),
 	};
