@@ -599,10 +599,16 @@ int mr_backup_run_id_cmp(const char *a, const char *b)
 	return pa < pb ? -1 : pa > pb;
 }
 
+int mr_backup_run_cmp(const struct mr_backup_run *a, const struct mr_backup_run *b)
+{
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return mr_backup_run_id_cmp(a->id, b->id);
+}
+
 static int run_cmp(const void *a, const void *b)
 {
-	return mr_backup_run_id_cmp(((const struct mr_backup_run *)a)->id,
-	                            ((const struct mr_backup_run *)b)->id);
+	return mr_backup_run_cmp(a, b);
 }
 
 char *mr_backup_run_time(const char *id)
@@ -707,7 +713,16 @@ int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *
 			if (!in_run)
 				continue;
 			v = mr_xreallocarray(v, nv + 1, sizeof(*v));
-			v[nv++] = (struct mr_backup_run){ mr_xstrdup(line + 4), NULL, NULL };
+			v[nv++] = (struct mr_backup_run){ .id = mr_xstrdup(line + 4) };
+		} else if (in_run && !strncmp(line, "seq ", 4)) {
+			/* read apart from the MANIFEST: a run whose MANIFEST cannot
+			 * be read keeps its place (rollback refuses it, never an
+			 * older one in its stead) */
+			char *end;
+			errno = 0;
+			unsigned long long s = strtoull(line + 4, &end, 10);
+			if (!errno && !*end && line[4] >= '0' && line[4] <= '9')
+				v[nv - 1].seq = s;
 		} else if (in_run && !strncmp(line, "m ", 2)) {
 			mr_buf_puts(&text, line + 2);
 			mr_buf_putc(&text, '\n');

@@ -151,9 +151,17 @@ struct mr_backup_run {
 	char *id;
 	struct mr_manifest *manifest; /* NULL: no MANIFEST (a commit that failed) */
 	char *error;                  /* why the MANIFEST could not be read */
+	/* its number on the host, from 1 (a MANIFEST line "# seq N" the
+	 * commit adds under the host's lock: the order the host saw, whatever
+	 * the controllers' clocks); 0: none (an older migready's run) */
+	unsigned long long seq;
 };
 
-/* Every run directory on t, oldest first (mr_backup_run_id_cmp), in one
+/* Orders two runs as the host made them: by seq, a run without one
+ * before any with one, then by id (mr_backup_run_id_cmp). */
+int mr_backup_run_cmp(const struct mr_backup_run *a, const struct mr_backup_run *b);
+
+/* Every run directory on t, oldest first (mr_backup_run_cmp), in one
  * command. Returns -1
  * with err if the listing failed; an absent backup directory is no run. */
 int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *n,
@@ -161,7 +169,8 @@ int mr_backup_list(struct mr_transport *t, struct mr_backup_run **runs, size_t *
 void mr_backup_runs_free(struct mr_backup_run *runs, size_t n);
 
 /* Removes run directories older than keep_days days (by their mtime) and
- * all but the keep_runs newest (by id), never current; 0 turns a limit
+ * all but the keep_runs newest (as mr_backup_run_cmp orders them), never
+ * current; 0 turns a limit
  * off. Symbolic links are never followed. One command on t; returns the
  * number removed, -1 with err on failure. */
 int mr_backup_prune(struct mr_transport *t, long keep_days, long keep_runs, const char *current,

@@ -413,6 +413,20 @@ for my $k (0 .. $nf - 1) {
 		abort("file $k failed cannot make the backups' directory: $e", 4) if $e ne '';
 	}
 }
+# The run's number on the host, one more than any MANIFEST's there, added
+# to its own (commit.sh says why).
+if ($mt ne '-') {
+	my ($top, $sq) = (dirname_of(dirname_of($mp)), 0);
+	if (opendir my $dh, $top) {
+		for my $m (map { "$top/$_/MANIFEST" } grep { $_ ne '.' && $_ ne '..' } readdir $dh) {
+			next unless -f $m && sysopen(my $fh, $m, O_RDONLY | O_NONBLOCK);
+			while (my $l = <$fh>) { $sq = $1 if $l =~ /^# seq ([1-9][0-9]{0,14})$/ && $1 > $sq; }
+			close $fh;
+		}
+		closedir $dh;
+	}
+	$mdata .= '# seq ' . ($sq + 1) . "\n";
+}
 for my $s ([$mt, $mp, $mdata], [$pt, $pp, $pdata]) {
 	my ($tmp, $path, $data) = @$s;
 	next if $tmp eq '-';

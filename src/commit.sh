@@ -404,6 +404,17 @@ while [ $k -lt $nf ]; do
 done
 cd /
 [ $bad = 0 ] || abort '' $bad
+# The run's number on the host, one more than any MANIFEST's there ("#
+# seq N"), added to its own: rollback and prune order the runs by it, as
+# the host saw them, not by the clocks of the controllers that named them
+# (backups.sh). Under the host's lock no other run takes it meanwhile.
+if [ "$mt" != - ]; then
+  sq=0
+  for x in $(grep -s -h -x '# seq [1-9][0-9]\{0,14\}' -- "${mp%/*/*}"/*/MANIFEST); do
+    case $x in *[!0-9]*) ;; *) [ "$x" -le "$sq" ] || sq=$x;; esac
+  done
+  printf '# seq %s\n' $((sq+1)) >> "$mt" || abort "file - failed cannot write $mp" 4
+fi
 # every new file on disk before any rename makes it the file (staging by
 # a command on the host leaves that to this one process), and the
 # backups: once the renames are done they hold the only copy of the

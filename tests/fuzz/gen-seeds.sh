@@ -102,7 +102,8 @@ printf '1796472000 0\nssh-ed25519 %s nova\n--\nexpiry-time="20240101" ssh-ed2551
 	"$k1" "$k1" "$k1" >"$ak/refused"
 printf '1796472000 0\ncommand="/usr/bin/x",expiry-time="202612051159Z" ssh-ed25519 %s nova\n--\ncommand="/usr/bin/y" ssh-ed25519 %s a\r\n' \
 	"$k1" "$k1" >"$ak/profile-options"
-# manifest: the current format with every kind of line, and the oldest
+# manifest: the current format with every kind of line (the run's number
+# last), and the oldest
 mf=$out/manifest
 mkdir -p "$mf"
 sha_a=6f93057565845069fadb376cf9a534b9f3fc5a9e8a9fa8b56a11eac24075a21d
@@ -111,7 +112,7 @@ printf '%s\n' '# migready backup' 'of 20261202T033902Z-4242-123' \
 	'removed 0644 0 0 - /etc/gone.conf' 'action daemon-reload' 'action try-restart libvirtd.service' \
 	'unit enable x.socket' 'command exportfs -ra' 'owed try-restart virtqemud.service' \
 	'dir 0755 0 0 /var/lib/nova/.ssh' 'rule iptables INPUT -p tcp --dport 16509 -j ACCEPT' \
-	'rule nft inet filter input tcp dport 16509 accept' 'mount /var/lib/nova/instances' >"$mf/current"
+	'rule nft inet filter input tcp dport 16509 accept' 'mount /var/lib/nova/instances' '# seq 7' >"$mf/current"
 printf '%s\n' '# migready backup: state, mode, uid, gid, path' \
 	'existed 0640 0 116 /etc/libvirt/libvirtd.conf' 'created 0000 0 0 /etc/systemd/system/x.d/my file.conf' \
 	>"$mf/old-format"

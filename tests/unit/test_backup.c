@@ -326,6 +326,44 @@ static void test_run_ids(void **state)
 	assert_int_equal(mr_backup_run_id_cmp("20261202T033902Z-7-5", "20261202T033902Z-7-5"), 0);
 }
 
+static int by_run(const void *a, const void *b)
+{
+	return mr_backup_run_cmp(a, b);
+}
+
+/* Runs in the order the host made them: numbered ones by their number
+ * whatever their ids (two controllers' clocks apart), those without one
+ * (an older migready's) first and by id. */
+static void test_run_order(void **state)
+{
+	(void)state;
+	struct mr_backup_run ahead = { .id = "20261202T034902Z-7-5", .seq = 1 };
+	struct mr_backup_run behind = { .id = "20261202T034002Z-8-5", .seq = 2 };
+	assert_true(mr_backup_run_cmp(&ahead, &behind) < 0);
+	assert_true(mr_backup_run_cmp(&behind, &ahead) > 0);
+	assert_int_equal(mr_backup_run_cmp(&ahead, &ahead), 0);
+	/* without numbers: by id, the millisecond before the pid's digits */
+	struct mr_backup_run old1 = { .id = "20261202T033902Z-10234-812" };
+	struct mr_backup_run old2 = { .id = "20261202T033902Z-9867-534" };
+	assert_true(mr_backup_run_cmp(&old2, &old1) < 0);
+	/* mixed: one without a number first, even with a later id */
+	struct mr_backup_run late_old = { .id = "20991231T235959Z-1-999" };
+	assert_true(mr_backup_run_cmp(&late_old, &ahead) < 0);
+	assert_true(mr_backup_run_cmp(&behind, &late_old) > 0);
+	struct mr_backup_run v[] = { behind, late_old, ahead, old1, old2 };
+	qsort(v, MR_ARRAY_LEN(v), sizeof(*v), by_run);
+	const char *want[] = { old2.id, old1.id, late_old.id, ahead.id, behind.id };
+	for (size_t i = 0; i < MR_ARRAY_LEN(v); i++)
+		assert_string_equal(v[i].id, want[i]);
+	/* the number's line is a comment to the MANIFEST parser (an older
+	 * migready's too) */
+	char *msg = NULL;
+	struct mr_manifest *m = parse("existed 0644 0 0 " SHA_A " /etc/a\n# seq 12\n", &msg);
+	assert_non_null(m);
+	assert_int_equal(m->n_files, 1);
+	mr_manifest_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_previous_format),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_run_ids),
+		cmocka_unit_test(test_run_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
