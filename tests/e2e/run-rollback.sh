@@ -27,9 +27,10 @@ files="etc/libvirt/libvirtd.conf etc/libvirt/qemu.conf"
 snap() { for f in $files; do stat -c "$f %a %u:%g" "$ROOT/$f"; sha256sum < "$ROOT/$f"; done; }
 before=$(snap)
 cp -a "$ROOT/etc" before-etc
-# backup_of OUTPUT: the run id of the backup a run printed (not the last
-# name in ls: two runs of one second sort by pid length there)
-backup_of() { printf '%s\n' "$1" | sed -n "s|^  backup: $B/||p" | tail -n 1; }
+# backup_of OUTPUT [DIR]: the run id of the backup a run printed in DIR
+# ($B) (not the last name in ls: two runs of one second sort by pid
+# length there)
+backup_of() { printf '%s\n' "$1" | sed -n "s|^  backup: ${2:-$B}/||p" | tail -n 1; }
 
 # --- apply, then rollback ---
 out=$(mr apply -l --root "$ROOT" -p profile.ini 2>&1); expect_status "apply" 2 $? "$out"
@@ -247,6 +248,38 @@ expect_no_grep "[migready] is applied, not 'validated only'" "not applied" "$out
 printf '[migready]\nbackup_keep_runs = many\n' > bad.ini
 out=$(mr lint -p bad.ini 2>&1); expect_status "a bad backup_keep_runs" 1 $? "$out"
 expect_grep "... names its line" "bad.ini:2: backup_keep_runs" "$out"
+
+# --- runs named by controllers whose clocks differ ---
+# The first run's controller is 10 minutes ahead of the second's: the
+# first id sorts after the second. Rollback and prune go by the number the
+# host gave each run under its lock (MANIFEST "# seq N"), not by the ids.
+C=$WORK/clocks
+cp -a "$DATA/host" "$C" && hosttree debian12-socket "$C"
+CB=$C/var/lib/migready/backups
+printf '[file /etc/sysctl.d/91-a.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_time 600\n' > a.ini
+printf 'include = a.ini\n[file /etc/sysctl.d/92-b.conf]\nlens = Sysctl\nset = net.ipv4.tcp_keepalive_intvl 30\n' > b.ini
+out=$(mr apply -l --root "$C" -p a.ini 2>&1); expect_status "apply from the controller ahead" 2 $? "$out"
+first=$(backup_of "$out" "$CB")
+ahead=$(date -u -d '+10 min' +%Y%m%dT%H%M%SZ)-1-001
+mv "$CB/$first" "$CB/$ahead"
+out=$(mr apply -l --root "$C" -p b.ini 2>&1); expect_status "apply from the controller behind, after it" 2 $? "$out"
+second=$(backup_of "$out" "$CB")
+expect_grep "the first run's MANIFEST has its number on the host" "^# seq 1\$" "$(cat "$CB/$ahead/MANIFEST")"
+expect_grep "... the second's the next one" "^# seq 2\$" "$(cat "$CB/$second/MANIFEST")"
+out=$(mr rollback --list -l --root "$C" 2>&1); expect_status "rollback --list, clocks apart" 0 $? "$out"
+expect_fixed "--list: the run made last is listed last" "$ahead $second " \
+	"$(printf '%s\n' "$out" | sed -n 's/^  \([0-9]\{8\}T[0-9]\{6\}Z-[0-9-]*\)  .*/\1/p' | tr '\n' ' ')"
+out=$(mr rollback -l --root "$C" 2>&1); expect_status "rollback without a run id, clocks apart" 2 $? "$out"
+expect_grep "... undoes the run made last, whose id sorts first" "^localhost: rolled back run $second " "$out"
+[ ! -e "$C/etc/sysctl.d/92-b.conf" ] && [ -f "$C/etc/sysctl.d/91-a.conf" ] \
+	&& ok "... its file gone, the first run's kept" || not_ok "... its file gone, the first run's kept" "$(ls "$C/etc/sysctl.d")"
+undo=$(backup_of "$out" "$CB")
+# an apply that changes nothing prunes to 1 run: the rollback just made
+# stays, though 2 ids sort after its own
+printf 'include = a.ini\n[migready]\nbackup_keep_runs = 1\nbackup_keep_days = 0\n' > keep1.ini
+out=$(mr apply -l --root "$C" -p keep1.ini 2>&1); expect_status "apply that changes nothing, keeping 1 run" 0 $? "$out"
+expect_fixed "... keeps the run made last, not the one whose id sorts last" "$undo " \
+	"$(cd "$CB" && ls | tr '\n' ' ')"
 
 # --- nova's private key never in a report ---
 # apply makes nova's key pair; its rollback removes it and the rollback
