@@ -91,6 +91,22 @@ char *mr_res_qemu_ids(const struct mr_profile *profile);
 long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
                       const char *key, char **from);
 
+/* The TCP ports libvirt's listener (tls: its TLS one) offers the peers
+ * on this host once the plan is applied: the profile's port, else where
+ * the host's world reads it (a legacy libvirtd.conf, the socket unit and
+ * its drop-ins), else libvirt's default; from[i] (the caller's, with the
+ * rest: mr_res_listen_ports_fini) says what sets port[i]. Returns -1 with
+ * unknown (what could not be read) where a port is not known. */
+struct mr_res_listen_ports {
+	size_t n;
+	long port[8];
+	char *from[8];
+	char *unknown;
+};
+int mr_res_listen_ports(const struct mr_plan *plan, const struct mr_profile *profile, int tls,
+                        struct mr_res_listen_ports *out);
+void mr_res_listen_ports_fini(struct mr_res_listen_ports *p);
+
 /* A value of a libvirt conf file as the probe reports it, without its
  * one pair of quotes: its start, and *len its length. */
 const char *mr_res_conf_unquoted(const char *v, size_t *len);

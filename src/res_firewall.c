@@ -1293,15 +1293,91 @@ static int tunnelled(const struct mr_profile *profile)
 	return 0;
 }
 
+/* libvirt's listeners the profile turns on (listen_tcp, listen_tls; a
+ * port set alone counts, as lint reads it): what makes this host a
+ * migration's destination, whose ports allow must open. */
+static const struct {
+	const char *on, *port, *what;
+	long deflt;
+	int tls;
+} listeners[] = {
+	{ "listen_tcp", "tcp_port", "libvirtd's tcp_port", 16509, 0 },
+	{ "listen_tls", "tls_port", "libvirtd's tls_port", 16514, 1 },
+};
+
+static const struct mr_setting *listener_wanted(const struct mr_profile *profile, size_t i)
+{
+	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", listeners[i].on);
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", listeners[i].port);
+	/* a listener turned off needs no port, whatever its port says */
+	if ((on && !mr_setting_bool(on)) || (!on && !port))
+		return NULL;
+	return on ? on : port;
+}
+
+/* allow's values, for a message: "16509/tcp, 49152-49261/tcp" */
+static char *allow_text(const struct mr_setting *const *allow, size_t n)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		mr_buf_printf(&b, "%s%s", i ? ", " : "", allow[i]->value);
+	char *t = mr_xstrdup(b.data ? b.data : "");
+	mr_buf_fini(&b);
+	return t;
+}
+
+/* The ports libvirt's listeners take on this host once applied (the
+ * host's own where the profile does not set them: its libvirtd.conf, its
+ * socket units) must be among allow's, or the peers' connections stop at
+ * the firewall: failed, naming what sets the port; not known, not
+ * checked. Returns whether the profile turns a listener on. */
+static int check_listener_ports(struct mr_plan *plan, const struct mr_profile *profile,
+                                const struct mr_setting *const *allow, size_t n)
+{
+	int any = 0;
+	for (size_t i = 0; i < MR_ARRAY_LEN(listeners); i++) {
+		const struct mr_setting *on = listener_wanted(profile, i);
+		if (!on)
+			continue;
+		any = 1;
+		const char *item = listeners[i].tls ? "firewall.listener_tls_port"
+		                                    : "firewall.listener_port";
+		struct mr_res_listen_ports lp;
+		if (mr_res_listen_ports(plan, profile, listeners[i].tls, &lp) < 0)
+			mr_plan_unchecked(plan, item, lp.unknown);
+		char *origin = mr_plan_origin_of(allow[0]);
+		for (size_t k = 0; k < lp.n; k++) {
+			if (covered(allow, n, lp.port[k], lp.port[k]))
+				continue;
+			char *opens = allow_text(allow, n);
+			mr_plan_fail(plan, item, origin,
+			             "libvirt listens on %ld/tcp here (%s), but allow opens %s only: "
+			             "the peers cannot connect; add %ld/tcp to allow, or set [libvirtd] "
+			             "%s",
+			             lp.port[k], lp.from[k], opens, lp.port[k], listeners[i].port);
+			free(opens);
+		}
+		free(origin);
+		mr_res_listen_ports_fini(&lp);
+	}
+	return any;
+}
+
 /* The migration ports QEMU takes on this host, wherever they are set,
- * that allow leaves closed: whether the firewall lets them through is not
- * examined, so that is said rather than a green firewall (tunnelled
- * migrations need only the listener). */
+ * that allow leaves closed (tunnelled migrations need only the listener).
+ * Where the profile makes the host a migration's destination (a listener
+ * on), allow is what opens its ports to the peers: failed. Elsewhere
+ * ([firewall] for another service), whether the firewall lets them
+ * through is not examined, so that is said rather than a green firewall. */
 static void check_migration_ports(struct mr_plan *plan, const struct mr_profile *profile)
 {
 	size_t n = 0;
 	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
-	if (!n || tunnelled(profile))
+	if (!n)
+		return;
+	int destination = mr_plan_facts(plan) && check_listener_ports(plan, profile, allow, n);
+	if (tunnelled(profile))
 		return;
 	char *from_lo, *from_hi, *where = NULL;
 	const struct mr_facts *facts = mr_plan_facts(plan);
@@ -1315,10 +1391,20 @@ static void check_migration_ports(struct mr_plan *plan, const struct mr_profile 
 	} else if (lo <= hi && !covered(allow, n, lo, hi)) {
 		char range[MR_NFT_PORTS_SIZE];
 		mr_nft_ports_text(range, lo, hi, '-');
-		where = mr_xasprintf("QEMU's migration ports %s/tcp (%s%s%s), not all opened by allow "
-		                     "at %s",
-		                     range, defaults ? "libvirt's default" : from_lo,
-		                     defaults ? "" : "; ", defaults ? "" : from_hi, origin);
+		char *opens = destination ? allow_text(allow, n) : NULL;
+		if (destination)
+			mr_plan_fail(plan, "firewall.migration_ports", origin,
+			             "QEMU takes migration ports %s/tcp here (%s%s%s), but allow opens "
+			             "%s only: the peers' migration streams cannot connect; open the "
+			             "range in allow, or set [qemu] migration_port_min and _max",
+			             range, defaults ? "libvirt's default" : from_lo,
+			             defaults ? "" : "; ", defaults ? "" : from_hi, opens);
+		else
+			where = mr_xasprintf("QEMU's migration ports %s/tcp (%s%s%s), not all opened "
+			                     "by allow at %s",
+			                     range, defaults ? "libvirt's default" : from_lo,
+			                     defaults ? "" : "; ", defaults ? "" : from_hi, origin);
+		free(opens);
 	}
 	free(origin);
 	if (where)
@@ -1447,21 +1533,11 @@ static void firewall_lint(const struct mr_profile *profile)
 	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
 	if (!n || !*allow[0]->value)
 		return;
-	static const struct {
-		const char *on, *port, *what;
-		long deflt;
-	} listeners[] = {
-		{ "listen_tcp", "tcp_port", "libvirtd's tcp_port", 16509 },
-		{ "listen_tls", "tls_port", "libvirtd's tls_port", 16514 },
-	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(listeners); i++) {
-		const struct mr_setting *on = mr_profile_get(profile, "libvirtd", listeners[i].on);
+		const struct mr_setting *on = listener_wanted(profile, i);
 		const struct mr_setting *port = mr_profile_get(profile, "libvirtd", listeners[i].port);
-		/* a listener turned off needs no port, whatever its port says */
-		if ((on && !mr_setting_bool(on)) || (!on && !port))
-			continue;
 		long p = port ? mr_setting_long(port) : listeners[i].deflt;
-		if (!covered(allow, n, p, p))
+		if (on && !covered(allow, n, p, p))
 			warn_uncovered(allow[0], listeners[i].what, p, p, port ? port : on);
 	}
 	const struct mr_setting *lo = mr_profile_get(profile, "qemu", "migration_port_min");

@@ -348,6 +348,133 @@ static char *socket_port_problem(const struct listen_state *st, const char *sock
 	return why;
 }
 
+/* A port as glibc's getaddrinfo reads libvirt's service string (strtoul
+ * base 10: a leading 0 is still decimal): digits alone, 1 to 65535; 0
+ * for anything else (a service name: not known here). */
+static long port_number(const char *s, size_t n)
+{
+	long v = 0;
+	if (!n || strspn(s, "0123456789") < n)
+		return 0;
+	for (size_t i = 0; i < n && v <= 65535; i++)
+		v = v * 10 + (s[i] - '0');
+	return v <= 65535 ? v : 0;
+}
+
+/* The port a legacy libvirtd's conf file gives key (its tcp_port or
+ * tls_port): value NULL where the file does not set it (libvirt's
+ * default); port 0 where the value is no port number; refused where
+ * libvirtd refuses the file over it (check_host_conf fails that). */
+struct host_port {
+	const char *value; /* as the probe read it, quotes and all */
+	long port;
+	int refused;
+};
+
+static struct host_port legacy_host_port(const struct mr_facts *facts, const struct port_key *pk)
+{
+	struct host_port hp = { 0 };
+	char *key = mr_xasprintf("libvirtd.%s", pk->key);
+	hp.value = facts ? mr_facts_get(facts, key) : NULL;
+	free(key);
+	if (!hp.value)
+		return hp;
+	size_t n;
+	const char *bare = mr_res_conf_unquoted(hp.value, &n);
+	hp.refused = host_refused(pk->key, hp.value) != NULL;
+	hp.port = port_number(bare, n);
+	return hp;
+}
+
+void mr_res_listen_ports_fini(struct mr_res_listen_ports *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->from[i]);
+	free(p->unknown);
+	*p = (struct mr_res_listen_ports){ 0 };
+}
+
+static void ports_add(struct mr_res_listen_ports *p, long port, char *from)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->port[i] == port) {
+			free(from);
+			return;
+		}
+	p->port[p->n] = port;
+	p->from[p->n++] = from;
+}
+
+/* A socket's ports once applied: those of its ListenStream values in
+ * effect that the peers may reach (a loopback or non-TCP value fails
+ * libvirtd.listen_port instead). */
+static void socket_ports(const struct mr_facts *facts, const char *socket,
+                         const struct mr_setting *port, const struct port_key *pk,
+                         struct mr_res_listen_ports *out)
+{
+	struct listen_state st;
+	if (!socket_as_planned(facts, socket, port, pk, &st)) {
+		out->unknown = mr_xasprintf("the port of %s, which the facts do not show", socket);
+		return;
+	}
+	if (st.n > MR_ARRAY_LEN(st.value))
+		out->unknown = mr_xasprintf("the ports of %s: %zu ListenStream values", socket, st.n);
+	for (size_t i = 0; !out->unknown && i < st.n; i++) {
+		const char *v = st.value[i];
+		if (listen_kind(v, "") == LISTEN_NOT_TCP)
+			continue;
+		const char *colon = strrchr(v, ':');
+		if (colon && mr_addr_is_loopback(v, (size_t)(colon - v)))
+			continue;
+		const char *num = colon ? colon + 1 : v;
+		/* systemd reads a leading 0 as C does (octal, 0x hex): not ours to guess */
+		long p = *num == '0' ? 0 : port_number(num, strlen(num));
+		const char *file = mr_fact_path_shown(st.value_from[i], st.value_from_len[i]);
+		int mine = port && !strcmp(file, st.mine);
+		if (!p)
+			out->unknown = mr_xasprintf("%s ListenStream=%s", file, v);
+		else if (mine)
+			ports_add(out, p, mr_plan_origin_of(port));
+		else
+			ports_add(out, p, mr_xasprintf("%s ListenStream=%s", file, v));
+	}
+	free(st.mine);
+}
+
+int mr_res_listen_ports(const struct mr_plan *plan, const struct mr_profile *profile, int tls,
+                        struct mr_res_listen_ports *out)
+{
+	*out = (struct mr_res_listen_ports){ 0 };
+	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *why;
+	enum mr_libvirt_world w = mr_res_world(plan, profile, &why);
+	if (w == MR_WORLD_SOCKET || w == MR_WORLD_MODULAR) {
+		const struct world_units *u = w == MR_WORLD_MODULAR ? &units_modular : &units_libvirtd;
+		socket_ports(facts, tls ? u->tls : u->tcp, port, pk, out);
+	} else if (port) {
+		ports_add(out, mr_setting_long(port), mr_plan_origin_of(port));
+	} else if (w == MR_WORLD_LEGACY) {
+		struct host_port hp = legacy_host_port(facts, pk);
+		char *where = hp.value ? mr_res_conf_where(facts, "libvirtd", units_libvirtd.conf,
+		                                           pk->key)
+		                       : NULL;
+		if (!hp.value)
+			ports_add(out, strtol(pk->deflt, NULL, 10),
+			          mr_xasprintf("libvirt's default %s", pk->key));
+		else if (hp.port && !hp.refused)
+			ports_add(out, hp.port,
+			          mr_xasprintf("%s sets %s = %s", where, pk->key, hp.value));
+		else if (!hp.refused)
+			out->unknown = mr_xasprintf("%s %s = %s", where, pk->key, hp.value);
+		free(where);
+	} else {
+		out->unknown = mr_xasprintf("the port of libvirt's listener: %s", why);
+	}
+	return out->unknown ? -1 : 0;
+}
+
 /* A listening socket listens on the profile's port and no other: a unit
  * file of /etc, or a drop-in read after migready's, can say otherwise, and
  * a green check would be a lie. */
@@ -1786,25 +1913,20 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	const char *whose = port ? "" : ", its default";
 	/* the legacy daemon listens where its file says, where the profile
 	 * does not set the port (sockets listen where their units say) */
-	char *host_key = mr_xasprintf("libvirtd.%s", pk->key);
-	const char *host_port = !port && w == MR_WORLD_LEGACY && mr_plan_facts(plan)
-	                                ? mr_facts_get(mr_plan_facts(plan), host_key)
-	                                : NULL;
-	char *unquoted = NULL;
-	size_t hn = 0;
-	const char *bare = host_port ? mr_res_conf_unquoted(host_port, &hn) : NULL;
-	if (host_port && host_refused(pk->key, host_port)) {
-		free(host_key); /* failed by check_host_conf */
-		goto out;
-	}
-	if (host_port) {
-		unquoted = mr_xstrndup(bare, hn);
-		listens = unquoted;
+	struct host_port hp = { 0 };
+	if (!port && w == MR_WORLD_LEGACY)
+		hp = legacy_host_port(mr_plan_facts(plan), pk);
+	if (hp.refused)
+		goto out; /* failed by check_host_conf */
+	char number[24];
+	if (hp.value && hp.port) {
+		snprintf(number, sizeof(number), "%ld", hp.port);
+		listens = number;
 		whose = ", as /etc/libvirt/libvirtd.conf sets it";
 	}
 	long connects = m.port ? m.port : strtol(pk->deflt, NULL, 10);
-	if (unquoted && (!*unquoted || strspn(unquoted, "0123456789") != strlen(unquoted))) {
-		char *what = mr_xasprintf("/etc/libvirt/libvirtd.conf's %s = %s", pk->key, host_port);
+	if (hp.value && !hp.port) {
+		char *what = mr_xasprintf("/etc/libvirt/libvirtd.conf's %s = %s", pk->key, hp.value);
 		mr_plan_unchecked(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port", what);
 		free(what);
 	} else if (connects != strtol(listens, NULL, 10)) {
@@ -1817,8 +1939,6 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		             listens, whose);
 		free(port_origin);
 	}
-	free(unquoted);
-	free(host_key);
 out:
 	mr_nova_migration_fini(&m);
 	free(origin);

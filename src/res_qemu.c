@@ -128,7 +128,9 @@ long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *f
 		*from = mr_xasprintf("no %s", key);
 		return 0;
 	}
-	*from = mr_xasprintf("/etc/libvirt/qemu.conf sets %s = %s", key, v);
+	char *where = mr_res_conf_where(facts, "qemu", "/etc/libvirt/qemu.conf", key);
+	*from = mr_xasprintf("%s sets %s = %s", where, key, v);
+	free(where);
 	char *end;
 	long port = strtol(v, &end, 10);
 	return end != v && !*end && port > 0 && port <= 65535 ? port : 0;

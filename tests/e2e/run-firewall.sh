@@ -47,15 +47,68 @@ out=$(mr lint -p "$DATA/lint-covered.ini" 2>&1); st=$?
 expect_status "lint of a profile whose allow covers, in pieces" 0 "$st" "$out"
 expect_no_grep "lint: no warning when covered" "does not open" "$out"
 
-# A Debian 12 compute node with iptables-persistent.
-debian_host() { # DIR RULES
-	hosttree debian12-socket "$1"
+# A Debian 12 compute node with iptables-persistent (WORLD: another
+# hosttree world).
+debian_host() { # DIR RULES [WORLD]
+	hosttree "${3:-debian12-socket}" "$1"
 	hosttree_dpkg "$1" iptables 1.8.9-2 iptables-persistent 1.0.20
 	hosttree_unit "$1/lib/systemd/system" netfilter-persistent.service multi-user.target
 	hosttree_enable "$1" /lib/systemd/system netfilter-persistent.service multi-user.target
 	mkdir -p "$1/etc/iptables"
 	cp "$2" "$1/etc/iptables/rules.v4"
 }
+
+# The ports libvirt's listener and QEMU take on each host, where the
+# profile leaves them to the host, against allow: the peers reach no
+# other. A legacy libvirtd.conf's tcp_port, a socket's drop-in, qemu.conf's
+# migration range: failed, naming the line; a port not known: not checked.
+{ printf '[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\nauth_tcp = none\n\n'; cat profile.ini; } > listen.ini
+sed 's|^allow = 16509/tcp|allow = 16509-16510/tcp|' listen.ini > listen-16510.ini
+sed 's|^auth_tcp = none|auth_tcp = none\ntcp_port = 16509|' listen.ini > listen-port.ini
+LEG=$WORK/legacy
+cp -a "$SRC/tests/data/e2e/host" "$LEG"
+debian_host "$LEG" "$DATA/debian12-rules.v4" debian10-legacy
+sed -i 's/^#tcp_port = "16509"/tcp_port = "16510"/' "$LEG/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$LEG" -p listen.ini 2>&1)
+expect_grep "legacy: libvirtd.conf's tcp_port outside allow fails, naming its line" \
+	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/libvirt/libvirtd\.conf:26 sets tcp_port = \"16510\"\), but allow opens 16509/tcp, 49152-49261/tcp only: the peers cannot connect" "$out"
+out=$(mr check --local --root "$LEG" -p listen-16510.ini 2>&1)
+expect_no_grep "legacy: ... allow opening 16510: no failure" "firewall\.listener_port" "$out"
+out=$(mr check --local --root "$LEG" -p listen-port.ini 2>&1)
+expect_no_grep "legacy: ... the profile setting tcp_port = 16509: no failure" "firewall\.listener_port" "$out"
+sed -i 's/^tcp_port = .*/tcp_port = "libvirt"/' "$LEG/etc/libvirt/libvirtd.conf"
+out=$(mr check --local --root "$LEG" -p listen.ini 2>&1)
+expect_grep "legacy: ... a service name: not checked" \
+	"firewall\.listener_port \(/etc/libvirt/libvirtd\.conf:26 tcp_port = \"libvirt\"\)" "$out"
+expect_no_grep "legacy: ... nor failed" "firewall\.listener_port +failed" "$out"
+sed -i 's/^tcp_port = .*/#tcp_port = "16509"/' "$LEG/etc/libvirt/libvirtd.conf"
+sed -i 's/^#migration_port_max.*/migration_port_max = 49300/' "$LEG/etc/libvirt/qemu.conf"
+ml=$(grep -n '^migration_port_max' "$LEG/etc/libvirt/qemu.conf" | cut -d: -f1)
+out=$(mr check --local --root "$LEG" -p listen.ini 2>&1)
+expect_grep "legacy: qemu.conf's migration range past allow fails, naming its line" \
+	"firewall\.migration_ports +failed +QEMU takes migration ports 49152-49300/tcp here \(libvirt's default migration_port_min = 49152; /etc/libvirt/qemu\.conf:$ml sets migration_port_max = 49300\), but allow opens 16509/tcp, 49152-49261/tcp only" "$out"
+expect_no_grep "legacy: ... the default listener port is open" "firewall\.listener_port" "$out"
+# a socket's drop-in moves the port
+SOCK=$WORK/socket
+cp -a "$SRC/tests/data/e2e/host" "$SOCK"
+debian_host "$SOCK" "$DATA/debian12-rules.v4"
+mkdir -p "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d"
+printf '[Socket]\nListenStream=\nListenStream=16510\n' > "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d/port.conf"
+out=$(mr check --local --root "$SOCK" -p listen.ini 2>&1)
+expect_grep "socket: a drop-in's ListenStream outside allow fails, naming it" \
+	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/systemd/system/libvirtd-tcp\.socket\.d/port\.conf ListenStream=16510\)" "$out"
+out=$(mr check --local --root "$SOCK" -p listen-16510.ini 2>&1)
+expect_no_grep "socket: ... allow opening 16510: no failure" "firewall\.listener_port" "$out"
+# migready's own drop-in of an earlier profile that set the port: it
+# stays, and is what the socket listens on
+mv "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d/port.conf" \
+	"$SOCK/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf"
+out=$(mr check --local --root "$SOCK" -p listen.ini 2>&1)
+expect_grep "socket: ... migready's drop-in of an earlier profile, named" \
+	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/systemd/system/libvirtd-tcp\.socket\.d/migready-port\.conf ListenStream=16510\)" "$out"
+rm -r "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d"
+out=$(mr check --local --root "$SOCK" -p listen.ini 2>&1)
+expect_no_grep "socket: ... the unit's 16509: no failure" "firewall\.listener_port" "$out"
 
 ROOT=$WORK/deb
 ORIG=$DATA/debian12-rules.v4
