@@ -970,7 +970,7 @@ facts_awk='
 		if (match($0, /^[ \t]*(listen_t(cp|ls)|(ca|cert|key)_file|auth_tcp|t(cp|ls)_port)[ \t]*=/)) confkv("virtproxyd")
 		next }
 	part == "qconf" {
-		if (match($0, /^[ \t]*(migration_(port_m(in|ax)|address|host)|(migrate|default)_tls_x509_cert_dir)[ \t]*=/) &&
+		if (match($0, /^[ \t]*(migration_(port_m(in|ax)|address|host)|(migrate|default)_tls_x509_cert_dir|security_driver)[ \t]*=/) &&
 		    confkv("qemu") == "migration_address") hwant("qemu.migration_address_ip", cval)
 		next }
 	# a key = value line of a libvirt conf file, the first of its key (as

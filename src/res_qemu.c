@@ -168,44 +168,89 @@ static const char *port_end_refused(struct mr_plan *plan, const struct mr_profil
 	return refused;
 }
 
-/* libvirt refuses a security_driver whose module the host has not
- * enabled (none is always there), and the daemon running QEMU (named)
- * then does not start: known so, its item fails and is not written;
- * where the facts do not tell, it is written and not checked. Returns
- * the key refused, or NULL. */
-static const char *driver_refused(struct mr_plan *plan, const struct mr_profile *profile,
-                                  const char *daemon)
+/* Why libvirt refuses security driver name (len bytes) on this host, its
+ * module not enabled (*off), or what is not known about it (*unknown);
+ * none is always there. */
+static void driver_judged(const struct mr_facts *facts, const char *name, size_t len,
+                          const char **off, const char **unknown)
 {
 	static const char template[] = "/etc/apparmor.d/libvirt/TEMPLATE.qemu";
-	const struct mr_setting *s = mr_profile_get(profile, "qemu", "security_driver");
-	const struct mr_facts *facts = mr_plan_facts(plan);
-	if (!s || !facts)
-		return NULL;
-	const char *off = NULL, *unknown = NULL;
-	if (!strcmp(s->value, "selinux")) {
+	*off = *unknown = NULL;
+	if (len == 7 && !strncmp(name, "selinux", 7)) {
 		const char *se = mr_facts_get(facts, "selinux");
 		if (!se)
-			unknown = "whether this host enables SELinux (/etc/selinux/config), which "
-			          "security_driver = selinux needs";
+			*unknown = "whether this host enables SELinux (/etc/selinux/config), which "
+			           "security_driver = selinux needs";
 		else if (!strcmp(se, "disabled"))
-			off = "this host does not enable SELinux (no selinuxfs mounted, or "
-			      "/etc/selinux/config missing or SELINUX=disabled)";
-	} else if (!strcmp(s->value, "apparmor")) {
+			*off = "this host does not enable SELinux (no selinuxfs mounted, or "
+			       "/etc/selinux/config missing or SELINUX=disabled)";
+	} else if (len == 8 && !strncmp(name, "apparmor", 8)) {
 		const char *aa = mr_facts_get(facts, "apparmor");
 		int t = mr_facts_file_state(facts, "apparmor.template", template);
 		if (t == 0)
-			off = "this host has no /etc/apparmor.d/libvirt/TEMPLATE.qemu, without which "
-			      "libvirt turns its AppArmor driver off";
+			*off = "this host has no /etc/apparmor.d/libvirt/TEMPLATE.qemu, without which "
+			       "libvirt turns its AppArmor driver off";
 		else if (aa && strcmp(aa, "Y") != 0)
-			off = "this host's kernel does not enable AppArmor "
-			      "(/sys/module/apparmor/parameters/enabled is not Y)";
+			*off = "this host's kernel does not enable AppArmor "
+			       "(/sys/module/apparmor/parameters/enabled is not Y)";
 		else if (!aa)
-			unknown = "whether this host's kernel enables AppArmor (a tree does not tell), "
-			          "which security_driver = apparmor needs";
+			*unknown = "whether this host's kernel enables AppArmor (a tree does not tell), "
+			           "which security_driver = apparmor needs";
 		else if (t < 0)
-			unknown = "whether this host has /etc/apparmor.d/libvirt/TEMPLATE.qemu, which "
-			          "security_driver = apparmor needs";
+			*unknown = "whether this host has /etc/apparmor.d/libvirt/TEMPLATE.qemu, which "
+			           "security_driver = apparmor needs";
 	}
+}
+
+/* The host's own security_driver, where the profile leaves it (apply does
+ * not write it): each driver its value names (a string, or a list on its
+ * line) fails where the facts know its module is off; not known, it is
+ * the host's as it runs, and not reported. */
+static void host_driver_refused(struct mr_plan *plan, const char *daemon, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *v = mr_facts_get(facts, "qemu.security_driver");
+	if (!v)
+		return;
+	char *where = mr_res_conf_where(facts, "qemu", "/etc/libvirt/qemu.conf", "security_driver");
+	/* its quoted words: "selinux", [ "selinux", "none" ] */
+	for (const char *p = v; (p = strpbrk(p, "\"'"));) {
+		const char *end = strchr(p + 1, *p);
+		if (!end)
+			break;
+		const char *off, *unknown;
+		driver_judged(facts, p + 1, (size_t)(end - p - 1), &off, &unknown);
+		if (off)
+			mr_plan_fail(plan, "qemu.security_driver", origin,
+			             "%s sets security_driver = %s, but %s: libvirt refuses it, and %s "
+			             "would not start; the profile does not manage it: set [qemu] "
+			             "security_driver (none, or the module this host enables), or edit "
+			             "the file",
+			             where, v, off, daemon);
+		p = end + 1;
+	}
+	free(where);
+}
+
+/* libvirt refuses a security_driver whose module the host has not
+ * enabled (none is always there), and the daemon running QEMU (named)
+ * then does not start: known so, its item fails and is not written;
+ * where the facts do not tell, it is written and not checked. The host's
+ * value, where the profile does not set one, is judged too. Returns the
+ * key refused, or NULL. */
+static const char *driver_refused(struct mr_plan *plan, const struct mr_profile *profile,
+                                  const char *daemon, const char *section_origin)
+{
+	const struct mr_setting *s = mr_profile_get(profile, "qemu", "security_driver");
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!facts)
+		return NULL;
+	if (!s) {
+		host_driver_refused(plan, daemon, section_origin);
+		return NULL;
+	}
+	const char *off, *unknown;
+	driver_judged(facts, s->value, strlen(s->value), &off, &unknown);
 	char *origin = mr_plan_origin_of(s);
 	if (off)
 		mr_plan_fail(plan, "qemu.security_driver", origin,
@@ -238,9 +283,11 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		unit = mr_plan_unit(plan, "libvirtd.service");
 	struct mr_conf_key keys[MR_ARRAY_LEN(qemu_keys)];
 	size_t n = 0;
+	char *origin = mr_res_section_origin(profile, "qemu");
 	const char *refused[] = {
 		port_end_refused(plan, profile),
-		driver_refused(plan, profile, w == MR_WORLD_MODULAR ? "virtqemud" : "libvirtd"),
+		driver_refused(plan, profile, w == MR_WORLD_MODULAR ? "virtqemud" : "libvirtd",
+		               origin),
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(qemu_keys); i++) {
 		int keep = 1;
@@ -252,7 +299,6 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 	mr_res_plan_conf(plan, profile, "qemu", "/etc/libvirt/qemu.conf", unit, keys, n,
 	                 explicit_defaults);
 	check_ids_exist(plan, profile);
-	char *origin = mr_res_section_origin(profile, "qemu");
 	/* the host's values the plan leaves: a port quoted is refused too */
 	mr_res_check_host_conf(plan, profile, "qemu", "qemu", "/etc/libvirt/qemu.conf", qemu_keys,
 	                       MR_ARRAY_LEN(qemu_keys), keys, n, origin,

@@ -138,6 +138,24 @@ expect_fixed "debian12: ... qemu.conf's security_driver line unchanged" 'securit
 chk "$root" selinux.ini
 expect_grep "debian12: ... check still fails it" "qemu\.security_driver +failed" "$out"
 cp "$WORK/qemu.conf.keep" "$qc"
+# the host's own security_driver, where the profile does not set it: the
+# same refusal, named at its line, with what to do (apply leaves it)
+printf '[qemu]\nmigration_port_min = 49152\n' > nodriver.ini
+sed -i 's/^security_driver = .*/security_driver = "selinux"/' "$qc"
+sl=$(grep -n '^security_driver' "$qc" | cut -d: -f1)
+chk "$root" nodriver.ini
+expect_grep "debian12: the host's security_driver = \"selinux\" without SELinux fails" \
+	"qemu\.security_driver +failed +/etc/libvirt/qemu\.conf:$sl sets security_driver = \"selinux\", but this host does not enable SELinux .*libvirtd would not start; the profile does not manage it: set \[qemu\] security_driver" "$out"
+sed -i 's/^security_driver = .*/security_driver = [ "selinux", "none" ]/' "$qc"
+chk "$root" nodriver.ini
+expect_grep "debian12: ... in a list too" "qemu\.security_driver +failed +/etc/libvirt/qemu\.conf:$sl sets" "$out"
+sed -i 's/^security_driver = .*/security_driver = "none"/' "$qc"
+chk "$root" nodriver.ini
+expect_no_grep "debian12: ... \"none\": no failure" "qemu\.security_driver" "$out"
+sed -i '/^security_driver = /d' "$qc"
+chk "$root" nodriver.ini
+expect_no_grep "debian12: ... absent (the default): no failure" "qemu\.security_driver" "$out"
+cp "$WORK/qemu.conf.keep" "$qc"
 
 # -l is --listen to libvirtd, even in a cluster: socket activation refuses it.
 sed -i 's/^#*LIBVIRTD_ARGS=.*/LIBVIRTD_ARGS="-dl"/' "$root/etc/default/libvirtd"
