@@ -76,7 +76,8 @@ struct parser {
 	 RE_NO_POSIX_BACKTRACKING | RE_CONTEXT_INVALID_DUP | RE_NO_GNU_OPS)
 
 static const char *const case_sensitive_modules[] = {
-	"Exports", "Fstab", "Iptables", "Migready_libvirt", "Migready_oslo", "Multipath", "Shellvars",
+	"Exports",       "Fstab",     "Iptables",  "Migready_exports", "Migready_libvirt",
+	"Migready_oslo", "Multipath", "Shellvars",
 };
 
 struct mr_aug {
@@ -1946,6 +1947,39 @@ static int re_added(const struct mr_diff_line *script, size_t from, size_t to, c
 	return 0;
 }
 
+/* Script line k without its newline; its length in *n. */
+static const char *script_line(const struct mr_diff_line *script, size_t k, size_t *n)
+{
+	*n = script[k].len - (script[k].len && script[k].s[script[k].len - 1] == '\n');
+	return script[k].s;
+}
+
+/* A change that starts inside an entry continued with '\\' whose earlier
+ * lines stay or changed before (an exports(5) entry's later clients): the
+ * state those lines of before leave. */
+static void entry_above(const struct mr_diff_line *script, size_t i,
+                        const struct mr_aug_op *ops, size_t nops, int *depth, int *goes_on,
+                        int *kept_on)
+{
+	size_t k = i, n;
+	const char *s;
+	while (k > 0) {
+		s = script_line(script, k - 1, &n);
+		if (script[k - 1].op != MR_DIFF_INS && (!n || s[n - 1] != '\\'))
+			break;
+		k--;
+	}
+	for (; k < i; k++) {
+		if (script[k].op == MR_DIFF_INS)
+			continue;
+		s = script_line(script, k, &n);
+		if (!*goes_on && !mentions_an_op_key(s, n, ops, nops))
+			return;
+		*goes_on = entry_goes_on(s, n, depth);
+		*kept_on = 1;
+	}
+}
+
 /* Lenses can drop text that leaves no trace in the tree (a layout-only
  * line, say), which the tree comparison cannot see. So, byte-level, each
  * line the edit removes or rewrites on its own: it must hold a key the
@@ -1974,11 +2008,12 @@ static int only_managed_lines_go(const char *where, const char *before, size_t b
 		/* goes_on: the next line is inside the entry a managed line
 		 * started; kept_on: an indented line may still continue it */
 		int depth = 0, goes_on = 0, kept_on = 0;
+		entry_above(script, i, ops, nops, &depth, &goes_on, &kept_on);
 		for (size_t k = i; k < end && !bad; k++) {
 			if (script[k].op != MR_DIFF_DEL)
 				continue;
-			const char *s = script[k].s;
-			size_t len = script[k].len - (script[k].len && s[script[k].len - 1] == '\n');
+			size_t len;
+			const char *s = script_line(script, k, &len);
 			if (goes_on || mentions_an_op_key(s, len, ops, nops)) {
 				goes_on = entry_goes_on(s, len, &depth);
 				kept_on = 1;

@@ -100,7 +100,7 @@ const char *mr_res_instances_path(const struct mr_profile *profile)
 	return mr_profile_has_section(profile, "nfs") ? DEFAULT_INSTANCES : NULL;
 }
 
-/* "PATH CLIENT(OPT,OPT) CLIENT" as the Exports lens's tree: dir = PATH,
+/* "PATH CLIENT(OPT,OPT) CLIENT" as the exports lens's tree: dir = PATH,
  * client = CLIENT, client/option = OPT. */
 static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
                         const struct mr_setting *s, char **path_out)
@@ -369,7 +369,7 @@ static void plan_server(struct mr_plan *plan, const struct mr_profile *profile)
 	const struct mr_setting *const *ex = mr_profile_get_all(profile, "nfs", "export", &n);
 	if (!n)
 		return;
-	struct mr_plan_file *f = mr_plan_file(plan, EXPORTS, "Exports.lns");
+	struct mr_plan_file *f = mr_plan_file(plan, EXPORTS, "Migready_exports.lns");
 	for (size_t i = 0; i < n; i++) {
 		char *path = NULL;
 		plan_export(plan, f, ex[i], &path);

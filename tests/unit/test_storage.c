@@ -284,6 +284,31 @@ static void test_export_keeps_other_clients(void **state)
 #undef TWO_UP
 }
 
+/* Lines continued with a backslash (exports(5)): read as exportfs reads
+ * them; a client the profile names is edited where it stands, one added
+ * goes on the entry's last line, and every other line stays byte for byte
+ * (the stock Exports lens refused the file: check and apply failed). */
+static void test_exports_continued(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports",
+	                 "/srv/x \\\n\t10.0.0.0/24(rw) \\\n\tother(ro)\n"
+	                 "/var/lib/nova/instances \\\n    10.20.0.0/24(ro) \\\n    backup(ro) \\\n"
+	                 "    other(ro) \\\n\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/srv/x \\\n\t10.0.0.0/24(rw) \\\n\tother(ro)\n"
+	         "/var/lib/nova/instances \\\n    10.20.0.0/24(rw,sync,fsid=0,no_root_squash) \\\n"
+	         "    backup(ro) \\\n    other(ro) compute9(rw,sync) \\\n\n",
+	         "nfs.export");
+	/* a path of its own: its line added whole, on one line */
+	mr_test_root_put(e, "/etc/exports", "/srv/x \\\n\t10.0.0.0/24(rw)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/srv/x \\\n\t10.0.0.0/24(rw)\n"
+	         "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	         "compute9(rw,sync)\n",
+	         "nfs.export");
+}
+
 /* The exported path spelt another way (a trailing '/', '//', quoted): the
  * same export to exportfs, so its line is edited, not a second added
  * (found by a review: exportfs -ra refused the pair as incompatible
@@ -940,6 +965,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_other_spelling, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_other_spelling, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),

@@ -1,0 +1,58 @@
+(*
+Module: Test_migready_exports
+  Tests for Migready_exports, /etc/exports with continued lines.
+  Run with: augparse -I lenses lenses/tests/test_migready_exports.aug
+*)
+module Test_migready_exports =
+
+let lns = Migready_exports.lns
+
+(* The stock lens's shape *)
+test lns get "# exports\n\n/srv a(rw,sync) b\n" =
+  { "#comment" = "exports" }
+  { }
+  { "dir" = "/srv" { "client" = "a" { "option" = "rw" } { "option" = "sync" } }
+    { "client" = "b" } }
+
+(* A backslash ending a line joins it to the next, blanks and all *)
+test lns get "/srv/x \\\n   10.0.0.0/24(rw)\n" =
+  { "dir" = "/srv/x" { "client" = "10.0.0.0/24" { "option" = "rw" } } }
+
+test lns get "/srv/x\\\n\t10.0.0.0/24(rw) \\\n  \\\n  h1 h2(ro)\n" =
+  { "dir" = "/srv/x" { "client" = "10.0.0.0/24" { "option" = "rw" } }
+    { "client" = "h1" } { "client" = "h2" { "option" = "ro" } } }
+
+(* The last client continued into a blank line: the entry ends there *)
+test lns get "/srv a(rw) \\\n\n/b c\n" =
+  { "dir" = "/srv" { "client" = "a" { "option" = "rw" } } }
+  { "dir" = "/b" { "client" = "c" } }
+test lns put "/srv a(rw) \\\n\n" after set "dir/client" "b" = "/srv b(rw) \\\n\n"
+
+(* A backslash inside the path is the path's (an octal escape) *)
+test lns get "/srv/my\\040dir h(rw)\n" =
+  { "dir" = "/srv/my\\040dir" { "client" = "h" { "option" = "rw" } } }
+
+(* What exportfs would not read either: a line ending in a lone
+   continuation, a client's options apart from it *)
+test lns get "/srv \\\n" = *
+test lns get "/srv (ro)\n" = *
+
+(* Not edited: written back byte for byte *)
+test lns put "/srv/x \\\n   10.0.0.0/24(rw) \\\n   h(ro)\n/y z\n" after
+  set "dir[2]/client" "w" =
+  "/srv/x \\\n   10.0.0.0/24(rw) \\\n   h(ro)\n/y w\n"
+
+(* An option changed on a continued line: the layout stays *)
+test lns put "/srv/x \\\n   10.0.0.0/24(rw)\n" after
+  set "dir/client/option" "ro" =
+  "/srv/x \\\n   10.0.0.0/24(ro)\n"
+
+(* A new client, a new entry: on one line *)
+test lns put "/srv/x \\\n   a(rw)\n" after
+  set "dir/client[2]" "b";
+  set "dir/client[2]/option" "rw";
+  set "dir[2]" "/new";
+  set "dir[2]/client" "10.20.0.0/255.255.255.0";
+  set "dir[2]/client/option[1]" "rw";
+  set "dir[2]/client/option[2]" "no_root_squash" =
+  "/srv/x \\\n   a(rw) b(rw)\n/new 10.20.0.0/255.255.255.0(rw,no_root_squash)\n"
