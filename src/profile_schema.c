@@ -437,15 +437,22 @@ static char *check_name(const char *value)
 	return NULL;
 }
 
-/* addr[/prefix], IPv4 or IPv6. With require_net, host bits must be 0. */
-static char *check_cidr_(const char *value, int require_net)
+/* addr[/prefix], IPv4 or IPv6. With require_net, host bits must be 0;
+ * with netmask, an IPv4 prefix may be a netmask too (exports(5)). */
+static char *check_cidr_(const char *value, int require_net, int netmask)
 {
 	struct mr_cidr c;
-	enum mr_cidr_status st = mr_cidr_parse(value, &c);
+	enum mr_cidr_status st = netmask ? mr_cidr_parse_mask(value, &c) : mr_cidr_parse(value, &c);
 	if (st == MR_CIDR_BAD_ADDR)
 		goto bad;
+	if (st == MR_CIDR_BAD_MASK)
+		return mr_xasprintf("'%s' has a netmask that is not ones then zeros: exportfs takes "
+		                    "it, but which addresses it covers is no network migready judges; "
+		                    "write ADDRESS/PREFIX",
+		                    value);
 	if (st == MR_CIDR_BAD_PREFIX) {
-		char *what = mr_xasprintf("a prefix length from 0 to %d", c.max);
+		char *what = mr_xasprintf("a prefix length from 0 to %d%s", c.max,
+		                          netmask && c.max == 32 ? " or a netmask" : "");
 		char *m = expected(what, value);
 		free(what);
 		return m;
@@ -479,7 +486,7 @@ bad:
  * beside 10.20.0.0/24 opened the ports to any IPv4 address too) */
 static char *check_cidr(const char *value)
 {
-	char *m = check_cidr_(value, 1);
+	char *m = check_cidr_(value, 1, 0);
 	const char *slash = strchr(value, '/');
 	if (!m && slash && !strcmp(slash, "/0"))
 		m = mr_xasprintf("'%s' is every address, which the rules can only say as no source at "
@@ -617,7 +624,7 @@ static char *check_nfs_export(const char *value)
 		char *host = mr_xstrndup(w, hn);
 		char *m = NULL;
 		if (strchr(host, '/'))
-			m = check_cidr_(host, 0);
+			m = check_cidr_(host, 0, 1);
 		free(host);
 		if (m)
 			return m;

@@ -146,14 +146,31 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 	*path_out = path;
 }
 
+/* Whether a[0..an) and b[0..bn) are one network, each with a prefix
+ * length or a netmask ("10.20.0.0/24", "10.20.0.0/255.255.255.0"): the
+ * same peers to exportfs. A netmask that is no prefix is no such network. */
+static int same_network(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (!memchr(a, '/', an) || !memchr(b, '/', bn))
+		return 0;
+	char *sa = mr_xstrndup(a, an), *sb = mr_xstrndup(b, bn);
+	struct mr_cidr ca, cb;
+	int same = mr_cidr_parse_mask(sa, &ca) == MR_CIDR_OK &&
+	           mr_cidr_parse_mask(sb, &cb) == MR_CIDR_OK && ca.bits == cb.bits &&
+	           mr_cidr_holds(&ca, &cb);
+	free(sa);
+	free(sb);
+	return same;
+}
+
 /* Whether exportfs -v's client (sn bytes) is the export's (on bytes):
- * the same, or the host name the export gives with the domain that
- * exportfs, which shows each host by its canonical name, added
- * ("compute9" served as "compute9.example.com"; found by a review: drift
- * every run, and exportfs -ra for nothing). */
+ * the same, the same network spelt otherwise, or the host name the export
+ * gives with the domain that exportfs, which shows each host by its
+ * canonical name, added ("compute9" served as "compute9.example.com";
+ * found by a review: drift every run, and exportfs -ra for nothing). */
 static int same_client(const char *served, size_t sn, const char *ours, size_t on)
 {
-	if (sn == on && !strncmp(served, ours, on))
+	if ((sn == on && !strncmp(served, ours, on)) || same_network(served, sn, ours, on))
 		return 1;
 	if (sn <= on + 1 || served[on] != '.' || strncasecmp(served, ours, on) != 0)
 		return 0;

@@ -145,8 +145,12 @@ struct mr_cidr {
 	unsigned char addr[16]; /* IPv4 in the first 4 */
 	int bits, max;          /* max: 32 or 128 */
 };
-enum mr_cidr_status { MR_CIDR_OK, MR_CIDR_BAD_ADDR, MR_CIDR_BAD_PREFIX };
+enum mr_cidr_status { MR_CIDR_OK, MR_CIDR_BAD_ADDR, MR_CIDR_BAD_PREFIX, MR_CIDR_BAD_MASK };
 enum mr_cidr_status mr_cidr_parse(const char *s, struct mr_cidr *out);
+/* The same, or an IPv4 network with a netmask, "ADDR/255.255.255.0", as
+ * exports(5) takes it: bits is the mask's ones. A mask that is not ones
+ * then zeros, MR_CIDR_BAD_MASK (exportfs takes it: no prefix says it). */
+enum mr_cidr_status mr_cidr_parse_mask(const char *s, struct mr_cidr *out);
 /* c as nft lists it: the address canonical, no /32 or /128. The caller's. */
 char *mr_cidr_format(const struct mr_cidr *c);
 /* Whether net holds all of c: one family, net's prefix no longer than

@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -290,6 +291,30 @@ enum mr_cidr_status mr_cidr_parse(const char *s, struct mr_cidr *out)
 		return MR_CIDR_BAD_PREFIX;
 	out->bits = atoi(slash + 1);
 	return out->bits <= out->max ? MR_CIDR_OK : MR_CIDR_BAD_PREFIX;
+}
+
+enum mr_cidr_status mr_cidr_parse_mask(const char *s, struct mr_cidr *out)
+{
+	const char *slash = strchr(s, '/');
+	if (!slash || !strchr(slash + 1, '.'))
+		return mr_cidr_parse(s, out);
+	char *addr = mr_xstrndup(s, (size_t)(slash - s));
+	enum mr_cidr_status st = mr_cidr_parse(addr, out);
+	free(addr);
+	unsigned char m[4];
+	if (st != MR_CIDR_OK)
+		return st;
+	if (out->family != AF_INET || inet_pton(AF_INET, slash + 1, m) != 1)
+		return MR_CIDR_BAD_PREFIX;
+	uint32_t zeros = ~((uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3]);
+	if (zeros & (zeros + 1)) /* a one after a zero */
+		return MR_CIDR_BAD_MASK;
+	out->bits = 32;
+	while (zeros) {
+		out->bits--;
+		zeros >>= 1;
+	}
+	return MR_CIDR_OK;
 }
 
 int mr_cidr_holds(const struct mr_cidr *net, const struct mr_cidr *c)

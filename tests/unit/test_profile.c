@@ -287,7 +287,19 @@ static const struct type_case type_cases[] = {
 	  "nfs.export: expected PATH CLIENT(OPTIONS)..., got '/srv host(rw'" },
 	{ "nfs", "export", "/srv host()", "nfs.export: expected PATH CLIENT(OPTIONS)..., got '/srv host()'" },
 	{ "nfs", "export", "/srv 10.0.0.0/33(rw)",
-	  "nfs.export: expected a prefix length from 0 to 32, got '10.0.0.0/33'" },
+	  "nfs.export: expected a prefix length from 0 to 32 or a netmask, got '10.0.0.0/33'" },
+	/* a netmask, as exports(5) takes it (found refused); one that is no
+	 * prefix is said so, not guessed at */
+	{ "nfs", "export", "/srv 10.20.0.0/255.255.255.0(rw,no_root_squash)", NULL },
+	{ "nfs", "export", "/srv 10.20.0.0/255.255.0.255(rw)",
+	  "nfs.export: '10.20.0.0/255.255.0.255' has a netmask that is not ones then zeros: "
+	  "exportfs takes it, but which addresses it covers is no network migready judges; write "
+	  "ADDRESS/PREFIX" },
+	{ "nfs", "export", "/srv 10.20.0.0/255.255.256.0(rw)",
+	  "nfs.export: expected a prefix length from 0 to 32 or a netmask, got "
+	  "'10.20.0.0/255.255.256.0'" },
+	{ "nfs", "export", "/srv fd00::/255.255.255.0(rw)",
+	  "nfs.export: expected a prefix length from 0 to 128, got 'fd00::/255.255.255.0'" },
 	/* mount */
 	{ "nfs", "mount", "nfs-server:/ /var/lib/nova/instances nfs4 defaults 0 0", NULL },
 	{ "nfs", "mount", "nfs:/x /mnt nfs rw,hard", NULL },

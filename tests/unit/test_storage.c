@@ -417,6 +417,51 @@ static void test_export_other_client(void **state)
 	report_free(&rep);
 }
 
+/* A client network with a netmask (exports(5)): taken as its prefix, so
+ * exportfs -v showing it either way serves the export; another network,
+ * wider or beside it, does not (found refused by the profile's check). */
+static void test_export_netmask(void **state)
+{
+	struct mr_test_root *e = *state;
+	const char *profile = "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	                      "10.20.0.0/255.255.255.0(rw,no_root_squash)\n";
+	mr_test_root_put(e, "/etc/exports", "/srv 10.9.0.0/16(ro)\n");
+	converge(e, profile, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n",
+	         "/etc/exports",
+	         "/srv 10.9.0.0/16(ro)\n"
+	         "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,no_root_squash)\n",
+	         "nfs.export");
+	static const char *const same[] = { "10.20.0.0/24", "10.20.0.0/255.255.255.0" };
+	struct mr_host_report rep;
+	for (size_t i = 0; i < MR_ARRAY_LEN(same); i++) {
+		char *facts = mr_xasprintf(NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances "
+		                           "%s\nnfs.active_opts=/var/lib/nova/instances %s "
+		                           "rw,no_root_squash\n",
+		                           same[i], same[i]);
+		run(e, profile, facts, MR_MODE_CHECK, &rep);
+		for (size_t k = 0; k < rep.n_items; k++)
+			if (rep.items[k].outcome != MR_OUTCOME_OK)
+				fail_msg("served as %s: %s %d %s", same[i], rep.items[k].setting,
+				         rep.items[k].outcome, rep.items[k].old ? rep.items[k].old : "");
+		report_free(&rep);
+		free(facts);
+	}
+	static const char *const other[] = { "10.20.1.0/24", "10.20.0.0/23", "10.20.0.0/255.255.0.0" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(other); i++) {
+		char *facts = mr_xasprintf(NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances "
+		                           "%s\n",
+		                           other[i]);
+		run(e, profile, facts, MR_MODE_CHECK, &rep);
+		const struct mr_item *it = item(&rep, "nfs.active");
+		assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
+		assert_string_equal(it->old,
+		                    "not active: /var/lib/nova/instances 10.20.0.0/255.255.255.0");
+		assert_int_equal(item(&rep, "nfs.other_client")->outcome, MR_OUTCOME_UNCHECKED);
+		report_free(&rep);
+		free(facts);
+	}
+}
+
 /* The server stopped serves nothing, whatever exportfs -v lists (its
  * etab): its unit is enabled and started. */
 static void test_nfs_server_stopped(void **state)
@@ -959,6 +1004,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_served_otherwise, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_nfs_server_stopped, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_other_client, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_netmask, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_added_and_mounted, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_dir_modes_kept, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_client_mount_refusals, before, mr_test_root_after),
