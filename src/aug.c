@@ -77,7 +77,7 @@ struct parser {
 
 static const char *const case_sensitive_modules[] = {
 	"Exports",       "Fstab",     "Iptables",  "Migready_exports", "Migready_libvirt",
-	"Migready_oslo", "Multipath", "Shellvars",
+	"Migready_multipath", "Migready_oslo", "Multipath", "Shellvars",
 };
 
 struct mr_aug {

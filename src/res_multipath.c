@@ -123,7 +123,7 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	                                            "user_friendly_names");
 	if (!s)
 		return 0;
-	struct mr_plan_file *f = mr_plan_file(plan, MULTIPATH_CONF, "Multipath.lns");
+	struct mr_plan_file *f = mr_plan_file(plan, MULTIPATH_CONF, "Migready_multipath.lns");
 	struct mr_aug_op op = {
 		.kind = MR_AUG_SET,
 		.section = "defaults",

@@ -925,6 +925,26 @@ static void test_multipath_no_restart(void **state)
 	free(log);
 }
 
+/* A section's name touching its brace ("defaults{"), which multipathd
+ * takes: read, the value changed in place, the rest byte for byte (the
+ * stock Multipath lens refused the file: check and apply failed). */
+static void test_multipath_brace(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/multipath.conf",
+	                 "defaults{\n    user_friendly_names yes\n}\nmultipaths{\n    multipath{\n"
+	                 "        wwid    3600a0b8000123456\n        alias   \"data1\"\n    }\n}\n");
+	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	         "defaults{\n    user_friendly_names no\n}\nmultipaths{\n    multipath{\n"
+	         "        wwid    3600a0b8000123456\n        alias   \"data1\"\n    }\n}\n",
+	         "multipath.user_friendly_names");
+	/* no defaults section: one added, in the stock lens's layout */
+	mr_test_root_put(e, "/etc/multipath.conf", "blacklist{\n\twwid \".*\"\n}\n");
+	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	         "blacklist{\n\twwid \".*\"\n}\ndefaults {\nuser_friendly_names no\n}\n",
+	         "multipath.user_friendly_names");
+}
+
 /* No file, or a file without defaults: created; multipathd not running
  * is not reloaded. */
 static void test_multipath_created(void **state)
@@ -1018,6 +1038,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_created, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath_brace, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_running, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_no_restart, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_section, before, mr_test_root_after),
