@@ -301,9 +301,9 @@ enum mr_cidr_status mr_cidr_parse_mask(const char *s, struct mr_cidr *out)
 	char *addr = mr_xstrndup(s, (size_t)(slash - s));
 	enum mr_cidr_status st = mr_cidr_parse(addr, out);
 	free(addr);
-	unsigned char m[4];
 	if (st != MR_CIDR_OK)
 		return st;
+	unsigned char m[4];
 	if (out->family != AF_INET || inet_pton(AF_INET, slash + 1, m) != 1)
 		return MR_CIDR_BAD_PREFIX;
 	uint32_t zeros = ~((uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3]);

@@ -850,6 +850,14 @@ static void test_shrunken_retrieve_refused(void **state)
 		{ "indented entry lost after the value", "listen_tcp = a\n  max_clients = 5\n",
 		  "listen_tcp = 1\n", "max_clients = 5" },
 		{ "last line gains its newline", "listen_tcp = 0\na = 1", "listen_tcp = 1\na = 1\n", NULL },
+		/* an entry continued with '\\' (exports(5)): its later lines are
+		 * its own, the first one staying or not; another entry's are not */
+		{ "later line of a continued entry rewritten", "listen_tcp \\\n  0 \\\n  x\nb\n",
+		  "listen_tcp \\\n  1 \\\n  x\nb\n", NULL },
+		{ "two later lines rewritten apart", "listen_tcp \\\n  0 \\\n  x \\\n  y\nb\n",
+		  "listen_tcp \\\n  1 \\\n  x \\\n  y z\nb\n", NULL },
+		{ "later line of another continued entry lost", "other \\\n  0 \\\n  x\nlisten_tcp = 0\n",
+		  "other \\\n  x\nlisten_tcp = 1\n", "  0 \\" },
 	};
 	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	for (size_t i = 0; i < sizeof(shrunk) / sizeof(shrunk[0]); i++) {
