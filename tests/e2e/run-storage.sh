@@ -307,6 +307,40 @@ expect_grep "live check: served with root_squash is drift, naming it" \
 	"nfs\.active +drift +'served otherwise: /var/lib/nova/instances 10\.20\.0\.0/24 root_squash, not no_root_squash' -> 'active'" "$out"
 expect_grep "live check: exportfs -ra settles it" "^check again: 0" "$out"
 
+# An entry continued with a backslash, a client with a netmask (exports(5)
+# takes both; the stock lens refused the first, the profile's check the
+# second): the client's options rewritten where it stands, the rest kept;
+# exportfs reads the result, and live, its client, shown with the netmask,
+# is the export's; a network beside it is not served.
+CONT=$WORK/cont
+new_host "$CONT"
+cp "$SERVER/lib/systemd/system/nfs-server.service" "$CONT/lib/systemd/system/"
+printf '/var/lib/nova/instances \\\n    10.9.9.9(rw,no_subtree_check) \\\n    10.20.0.0/255.255.255.0(ro,no_subtree_check)\n' \
+	> cont.exports
+cp cont.exports "$CONT/etc/exports"
+printf '[nfs]\nrole = server\nexport = %s\n' \
+	'/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync,no_root_squash,no_subtree_check)' > mask.ini
+converge continued "$CONT" mask.ini
+want=$'<     10.20.0.0/255.255.255.0(ro,no_subtree_check)\n>     10.20.0.0/255.255.255.0(rw,sync,no_root_squash,no_subtree_check)'
+got=$(changed_lines cont.exports "$CONT/etc/exports")
+[ "$got" = "$want" ] && ok "continued exports: the client's line rewritten, the others kept" \
+	|| not_ok "continued exports: the client's line rewritten" "$got"
+printf '[nfs]\nrole = server\nexport = %s\n' \
+	'/var/lib/nova/instances 10.20.1.0/255.255.255.0(rw,sync,no_root_squash,no_subtree_check)' > beside.ini
+out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+	mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+	echo "exportfs: $?" && cat /var/lib/nfs/etab && "$2" --color never check --local -p mask.ini
+	echo "check: $?"; "$2" --color never check --local -p beside.ini; echo "check beside: $?"' \
+	sh "$CONT/etc/exports" "$MIGREADY" 2>&1)
+expect_grep "exportfs reads the continued entry" "^exportfs: 0" "$out"
+expect_grep "exportfs exports to the netmask client" \
+	$'^/var/lib/nova/instances\t10.20.0.0/255.255.255.0\\(rw,sync,.*no_root_squash' "$out"
+expect_grep "live check: the netmask client served is the export's" "^check: 0" "$out"
+expect_grep "live check: a network beside it is not served" \
+	"nfs\.active +drift +'not active: /var/lib/nova/instances 10\.20\.1\.0/255\.255\.255\.0'" "$out"
+expect_grep "live check: ... and the host drifted" "^check beside: 2" "$out"
+
 # Live, multipathd's running maps come from sysfs (a tmpfs of this
 # namespace stands in for /sys/block): one of multipath's (uuid mpath-),
 # one of LVM's, which is no map of multipathd's.
@@ -327,6 +361,25 @@ expect_status "multipath -t" 0 "$st" "$out"
 expect_no_grep "multipath finds no error in the file" 'multipath.conf line' "$out"
 expect_grep "multipath reads user_friendly_names no" $'^\tuser_friendly_names "no"' "$(printf '%s\n' "$out" | sed -n '/^defaults {/,/^}/p')"
 expect_grep "multipath keeps the blacklist" $'wwid "3600508b1001c5ae72f0f7e8a2b6c9d01"' "$out"
+# A block's name touching its brace, as multipathd takes it (the stock
+# lens refused the file): the value changed, and multipath -t reads it.
+BRACE=$WORK/brace
+new_host "$BRACE"
+printf 'defaults{\n    user_friendly_names yes\n}\nmultipaths{\n    multipath{\n        wwid 3600a0b800012345600000000\n        alias "shared-1"\n    }\n}\n' \
+	> brace.conf
+cp brace.conf "$BRACE/etc/multipath.conf"
+printf '[multipath]\nuser_friendly_names = no\n' > brace.ini
+out=$(mr apply --local --root "$BRACE" -p brace.ini 2>&1); st=$?
+expect_status "multipath: apply on defaults{" 2 "$st" "$out"
+want=$'<     user_friendly_names yes\n>     user_friendly_names no'
+got=$(changed_lines brace.conf "$BRACE/etc/multipath.conf")
+[ "$got" = "$want" ] && ok "multipath.conf with defaults{: one line changed" \
+	|| not_ok "multipath.conf with defaults{: one line changed" "$got"
+cp "$BRACE/etc/multipath.conf" mpetc/multipath.conf
+out=$(unshare -m sh -c 'mount --bind "$1" /etc && multipath -t' sh "$WORK/mpetc" 2>&1); st=$?
+expect_status "multipath -t on defaults{" 0 "$st" "$out"
+expect_no_grep "multipath finds no error in defaults{" 'multipath.conf line' "$out"
+expect_grep "multipath reads the multipaths{ block" 'alias "shared-1"' "$out"
 
 summary
 [ "$failed" = 0 ]
