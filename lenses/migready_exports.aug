@@ -28,7 +28,9 @@ let client_re = /[][a-zA-Z0-9.@*?\/:-]+/
 (* a blank, or a backslash ending the line *)
 let sep_spc = del /([ \t]|(\\\\\n))+/ " "
 
-let option = [ label "option" . store /[^,)]*/ ]
+(* an option ends at a blank, as exportfs's word does (the stock lens
+   let one run over lines up to the next ")") *)
+let option = [ label "option" . store /[^,) \t\n]*/ ]
 
 let client = [ label "client" . store client_re .
                ( Util.del_str "(" . Build.opt_list option Sep.comma

@@ -36,6 +36,8 @@ test lns get "/srv/my\\040dir h(rw)\n" =
    continuation, a client's options apart from it *)
 test lns get "/srv \\\n" = *
 test lns get "/srv (ro)\n" = *
+test lns get "/srv h(rw,\n  sync)\n" = *
+test lns get "/srv h(rw, sync)\n" = *
 
 (* Not edited: written back byte for byte *)
 test lns put "/srv/x \\\n   10.0.0.0/24(rw) \\\n   h(ro)\n/y z\n" after
