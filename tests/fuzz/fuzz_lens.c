@@ -35,6 +35,19 @@ static const struct mr_aug_op oslo_ops[] = {
 	{ MR_AUG_RM, "libvirt", "live_migration_flag", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
+/* res_nfs.c's export of the instances directory, res_multipath.c's value */
+static const struct mr_aug_op exports_ops[] = {
+	{ .kind = MR_AUG_ENTRY, .key = "dir[. = '/var/lib/nova/instances']",
+	  .value = "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync)", .fmt = MR_FMT_RAW,
+	  .children = ".\t/var/lib/nova/instances\nclient[1]\t10.20.0.0/255.255.255.0\n"
+	              "client[1]/option[1]\trw\nclient[1]/option[2]\tsync\n",
+	  .create = "dir", .keep_others = 1 },
+};
+static const struct mr_aug_op multipath_ops[] = {
+	{ .kind = MR_AUG_SET, .section = "defaults", .key = "user_friendly_names", .value = "no",
+	  .fmt = MR_FMT_RAW },
+};
+
 static struct mr_aug *aug;
 static const struct mr_aug_op *ops;
 static size_t nops;
@@ -50,6 +63,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (strcmp(MR_FUZZ_LENS, "Migready_oslo.lns") == 0) {
 		ops = oslo_ops;
 		nops = MR_ARRAY_LEN(oslo_ops);
+	} else if (strcmp(MR_FUZZ_LENS, "Migready_exports.lns") == 0) {
+		ops = exports_ops;
+		nops = MR_ARRAY_LEN(exports_ops);
+	} else if (strcmp(MR_FUZZ_LENS, "Migready_multipath.lns") == 0) {
+		ops = multipath_ops;
+		nops = MR_ARRAY_LEN(multipath_ops);
 	} else {
 		ops = libvirt_ops;
 		nops = MR_ARRAY_LEN(libvirt_ops);

@@ -35,6 +35,8 @@ seed lens_libvirt lenses/tests/data/libvirt*.conf lenses/tests/data/qemu*.conf \
 	lenses/tests/data/virtproxyd*.conf tests/data/e2e/host/etc/libvirt/*.conf \
 	tests/data/golden/*/root/etc/libvirt/*.conf examples/host/etc/libvirt/*.conf
 seed lens_oslo lenses/tests/data/nova*.conf examples/host/etc/nova/nova.conf
+seed lens_exports lenses/tests/data/*.exports tests/data/storage/*.exports
+seed lens_multipath lenses/tests/data/multipath*.conf tests/data/storage/*multipath.conf
 seed firewalld tests/data/firewall/firewalld/*.xml
 seed nft tests/data/firewall/nft/*.conf
 seed caps tests/data/verify/*.xml
