@@ -11,6 +11,7 @@ ninja -C "$work/build" >/dev/null
 meson install -C "$work/build" --quiet >/dev/null
 p=$work/prefix
 for f in bin/migready share/migready/lenses/migready_libvirt.aug share/migready/lenses/migready_oslo.aug \
+         share/migready/lenses/migready_exports.aug share/migready/lenses/migready_multipath.aug \
          share/migready/profiles/base-libvirt.ini share/man/man1/migready.1 \
          share/man/man5/migready.profile.5 share/man/man5/migready.inventory.5; do
 	[ -f "$p/$f" ] || { echo "install check: $f not installed"; exit 1; }
