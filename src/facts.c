@@ -479,13 +479,19 @@ const char *mr_facts_libvirtd_defaults(const struct mr_facts *f)
 		return "/etc/default/libvirtd";
 	if (mr_facts_get(f, "file./etc/sysconfig/libvirtd"))
 		return "/etc/sysconfig/libvirtd";
+	int rhel = mr_facts_rhel_family(f);
+	return rhel < 0 ? NULL : rhel ? "/etc/sysconfig/libvirtd" : "/etc/default/libvirtd";
+}
+
+int mr_facts_rhel_family(const struct mr_facts *f)
+{
 	const char *id = mr_facts_get(f, "os.id"), *like = mr_facts_get(f, "os.id_like");
 	if ((id && (mr_str_has_word("debian ubuntu", id))) || (like && mr_str_has_word(like, "debian")))
-		return "/etc/default/libvirtd";
+		return 0;
 	if ((id && mr_str_has_word("rhel centos fedora rocky almalinux ol", id)) ||
 	    (like && (mr_str_has_word(like, "rhel") || mr_str_has_word(like, "fedora"))))
-		return "/etc/sysconfig/libvirtd";
-	return NULL;
+		return 1;
+	return -1;
 }
 
 int mr_unit_name_valid(const char *name)

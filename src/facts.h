@@ -123,6 +123,10 @@ int mr_facts_file_state(const struct mr_facts *f, const char *key, const char *p
  * (/etc/sysconfig); NULL if unknown. */
 const char *mr_facts_libvirtd_defaults(const struct mr_facts *f);
 
+/* Whether the host's os-release names the RHEL family (RHEL, Fedora and
+ * their rebuilds): 1, Debian's: 0, neither or unknown: -1. */
+int mr_facts_rhel_family(const struct mr_facts *f);
+
 /* A systemd unit name: [A-Za-z0-9:_.@-]+ with a known suffix, at most 255
  * bytes. Values read back from a host pass this before any use. */
 int mr_unit_name_valid(const char *name);

@@ -576,9 +576,10 @@ static void plan_ufw(struct mr_plan *plan, const struct mr_profile *profile, con
 	rules_free(r, n);
 }
 
-/* nftables: /etc/nftables.conf edited by nft_conf (no Augeas lens reads
- * nft's language), and the running input chain, from the facts' digest of
- * nft -a list ruleset: a missing rule is inserted before the stop's handle
+/* nftables: the nftables.conf nftables.service loads (nft_conf_path),
+ * edited by nft_conf (no Augeas lens reads nft's language), and the
+ * running input chain, from the facts' digest of nft -a list ruleset: a
+ * missing rule is inserted before the stop's handle
  * (nft insert rule ... handle N), or appended. Not nft -f of the file:
  * Debian's starts with "flush ruleset", which would drop the tables that
  * libvirt, docker or fail2ban add at run time and never save. */
@@ -934,6 +935,25 @@ static void check_nft_beside(struct mr_plan *plan, const struct fw_rule *r, size
 	nft_wants_free(w);
 }
 
+/* The nftables.conf the host's nftables.service loads at boot, which
+ * apply edits and check reads (rules in the other one are gone at the
+ * next boot): Debian's and Arch's unit loads /etc/nftables.conf, RHEL's
+ * /etc/sysconfig/nftables.conf. The one the host has; with both, the one
+ * of its family (os-release), which ships the unit (the probe does not
+ * read the unit's ExecStart). NULL, with why, when that cannot be told. */
+static const char *nft_conf_path(const struct mr_facts *f, const char **why)
+{
+	int deb = has_file(f, NFT_CONF), rhel = has_file(f, NFT_CONF_RHEL);
+	int family = deb && rhel ? mr_facts_rhel_family(f) : rhel;
+	*why = !deb && !rhel ? "no " NFT_CONF " nor " NFT_CONF_RHEL " on the host"
+	                     : "both " NFT_CONF " and " NFT_CONF_RHEL " on the host, and its "
+	                       "os-release names neither the Debian nor the RHEL family: which "
+	                       "one nftables.service loads is not known";
+	if (!deb && !rhel)
+		return NULL;
+	return family < 0 ? NULL : family ? NFT_CONF_RHEL : NFT_CONF;
+}
+
 static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile,
                           const char *origin)
 {
@@ -945,12 +965,13 @@ static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile
 	/* one set of wants: the running rules are compared before the plan
 	 * takes them */
 	struct nft_wants *w = nft_wants_of(r, n);
-	int has_conf = has_file(facts, NFT_CONF);
-	if (!has_conf)
-		mr_plan_fail(plan, "firewall.allow", origin, "no " NFT_CONF " on the host");
+	const char *why = NULL;
+	const char *conf = nft_conf_path(facts, &why);
+	if (!conf)
+		mr_plan_fail(plan, "firewall.allow", origin, "%s", why);
 	if (facts && mr_facts_live(facts))
 		plan_nft_running(plan, r, w, origin);
-	if (has_conf) {
+	if (conf) {
 		struct mr_buf want;
 		mr_buf_init(&want);
 		for (size_t i = 0; i < n; i++) {
@@ -959,7 +980,7 @@ static void plan_nftables(struct mr_plan *plan, const struct mr_profile *profile
 			free(t);
 		}
 		char *where = mr_plan_origin_of(r[0].allow);
-		mr_plan_file_merged(plan, NFT_CONF, nft_merge, w, nft_wants_free, "firewall.allow",
+		mr_plan_file_merged(plan, conf, nft_merge, w, nft_wants_free, "firewall.allow",
 		                    where, want.data);
 		free(where);
 		mr_buf_fini(&want);

@@ -333,6 +333,44 @@ if command -v nft >/dev/null; then
 	expect_grep "nftables: the include refused with its line" "/etc/nftables\.conf:16: include: the rules it adds are not read; not written" "$out"
 	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nftables: nothing written when refused" || not_ok "nftables: nothing written when refused"
 
+	# RHEL's nftables.service loads /etc/sysconfig/nftables.conf: that file
+	# gains the rules (its comments kept), /etc/nftables.conf none; with
+	# only the stock comments (no ruleset) it is refused, nothing written.
+	rhel_nft() { # DIR
+		hosttree rhel9-modular "$1"
+		hosttree_unit "$1/usr/lib/systemd/system" nftables.service multi-user.target
+		hosttree_enable "$1" /usr/lib/systemd/system nftables.service multi-user.target
+		mkdir -p "$1/etc/sysconfig" "$1/var/lib" # where apply keeps its lock, as on a host
+	}
+	CONF=rhel9-sysconfig.conf
+	ROOT=$WORK/nft-rhel
+	rhel_nft "$ROOT"
+	cp "$DATA/nft/$CONF" "$ROOT/etc/sysconfig/nftables.conf"
+	out=$(mr check --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+	expect_status "nftables on RHEL: check" 2 "$st" "$out"
+	expect_grep "nftables on RHEL: check reads the file the service loads" "firewall\.allow +drift .*\(/etc/sysconfig/nftables\.conf, nft\.ini:2\)" "$out"
+	out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+	expect_status "nftables on RHEL: apply" 2 "$st" "$out"
+	S=$ROOT/etc/sysconfig/nftables.conf
+	[ ! -e "$ROOT/etc/nftables.conf" ] && ok "nftables on RHEL: no /etc/nftables.conf made" \
+		|| not_ok "nftables on RHEL: no /etc/nftables.conf made" "$out"
+	[ "$(grep -A1 -x $'\t\tip saddr 10.20.0.0/24 tcp dport 49152-49215 accept' "$S" | tail -1)" = $'\t\treject with icmpx type admin-prohibited' ] \
+		&& ok "nftables on RHEL: the rules above the reject" || not_ok "nftables on RHEL: the rules above the reject" "$(cat "$S")"
+	grep -v -e 'tcp dport 16509 accept$' -e 'ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept$' "$S" \
+		| cmp -s - "$DATA/nft/$CONF" && ok "nftables on RHEL: the comments and rules byte-identical" \
+		|| not_ok "nftables on RHEL: the comments and rules byte-identical" "$(diff "$DATA/nft/$CONF" "$S")"
+	in_ns nft -c -f "$S" && ok "nftables on RHEL: nft -c takes the result" || not_ok "nftables on RHEL: nft -c takes the result" "$(cat "$S")"
+	out=$(mr check --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+	expect_status "nftables on RHEL: check after apply" 0 "$st" "$out"
+	ROOT=$WORK/nft-rhel-stock
+	rhel_nft "$ROOT"
+	head -8 "$DATA/nft/$CONF" > "$ROOT/etc/sysconfig/nftables.conf"
+	before=$(tree_sum "$ROOT")
+	out=$(mr apply --local --root "$ROOT" -p nft.ini 2>&1); st=$?
+	expect_status "nftables on RHEL, the stock file: apply refused" 4 "$st" "$out"
+	expect_grep "nftables on RHEL, the stock file: refused, naming it" "/etc/sysconfig/nftables\.conf:8: no filter chain hooked on input in the file" "$out"
+	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "nftables on RHEL, the stock file: nothing written" || not_ok "nftables on RHEL, the stock file: nothing written"
+
 	# Live: the namespace's running ruleset, digested by the facts probe;
 	# check plans nft insert before the reject's handle, nft takes it, and
 	# check then finds the rule; a wider accept covers, and says which.

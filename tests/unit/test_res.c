@@ -915,7 +915,34 @@ static const struct res_case firewall_cases[] = {
 	  "observed firewall.backend: nftables\n" },
 	{ "firewall: nftables without its file", "probe=1\nmode=tree\n",
 	  "[firewall]\nbackend = nftables\nallow = 16509/tcp\n", 0,
-	  "failed firewall.allow line 2: no /etc/nftables.conf on the host\n"
+	  "failed firewall.allow line 2: no /etc/nftables.conf nor /etc/sysconfig/nftables.conf on "
+	  "the host\n"
+	  "observed firewall.backend: nftables\n" },
+	/* the file the host's nftables.service loads is the one edited:
+	 * RHEL's, which the family's unit names where both are there */
+	{ "firewall: nftables, RHEL's file",
+	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\n"
+	  "file./etc/sysconfig/nftables.conf=present\n",
+	  FW_PROFILE, 0, "owned /etc/sysconfig/nftables.conf\n"
+	  "observed firewall.backend: nftables\n" },
+	{ "firewall: nftables, both files on RHEL",
+	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\nos.id=rocky\n"
+	  "os.id_like=rhel centos fedora\nfile./etc/nftables.conf=present\n"
+	  "file./etc/sysconfig/nftables.conf=present\n",
+	  FW_PROFILE, 0, "owned /etc/sysconfig/nftables.conf\n"
+	  "observed firewall.backend: nftables\n" },
+	{ "firewall: nftables, both files on Debian",
+	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\nos.id=debian\n"
+	  "file./etc/nftables.conf=present\nfile./etc/sysconfig/nftables.conf=present\n",
+	  FW_PROFILE, 0, "owned /etc/nftables.conf\n"
+	  "observed firewall.backend: nftables\n" },
+	{ "firewall: nftables, both files, no family",
+	  "probe=1\nmode=tree\nunit.nftables.service=enabled unknown\nos.id=arch\n"
+	  "file./etc/nftables.conf=present\nfile./etc/sysconfig/nftables.conf=present\n",
+	  FW_PROFILE, 0,
+	  "failed firewall.allow line 2: both /etc/nftables.conf and /etc/sysconfig/nftables.conf "
+	  "on the host, and its os-release names neither the Debian nor the RHEL family: which one "
+	  "nftables.service loads is not known\n"
 	  "observed firewall.backend: nftables\n" },
 	{ "firewall: nftables running, an accept of everything from the source",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
