@@ -44,8 +44,9 @@ char *mr_fwd_running_text(const struct mr_nft_want *w)
 
 /* ---- what covers a need ------------------------------------------- */
 
-/* An accept the zone has (or will have): protocol, ports, and from where:
- * a network, else a family ("ipv4", "ipv6") or anywhere. */
+/* An accept the zone has (or will have): protocol, ports (proto "": any
+ * protocol and port), and from where: a network, else a family ("ipv4",
+ * "ipv6") or anywhere. */
 struct cover {
 	char proto[8];
 	long lo, hi;
@@ -57,12 +58,15 @@ static int cover_set(struct cover *c, const char *proto, const char *ports, cons
                      const char *family)
 {
 	memset(c, 0, sizeof(*c));
+	int all = !proto && !ports; /* a rich rule without a port */
 	size_t k = ports ? mr_nft_parse_range(ports, '-', &c->lo, &c->hi) : 0;
-	if (!proto || !k || ports[k] || strlen(proto) >= sizeof(c->proto))
+	if (!all && (!proto || !k || ports[k] || strlen(proto) >= sizeof(c->proto)))
 		return 0;
+	if (all)
+		c->hi = 65535;
 	if (family && strcmp(family, "ipv4") != 0 && strcmp(family, "ipv6") != 0)
 		return 0;
-	snprintf(c->proto, sizeof(c->proto), "%s", proto);
+	snprintf(c->proto, sizeof(c->proto), "%s", all ? "" : proto);
 	snprintf(c->family, sizeof(c->family), "%s", family ? family : "");
 	c->source = source ? mr_xstrdup(source) : NULL;
 	return 1;
@@ -70,7 +74,7 @@ static int cover_set(struct cover *c, const char *proto, const char *ports, cons
 
 static int covers(const struct cover *c, const struct mr_nft_want *w)
 {
-	if (strcmp(c->proto, w->proto) != 0 || c->lo > w->lo || c->hi < w->hi)
+	if ((*c->proto && strcmp(c->proto, w->proto) != 0) || c->lo > w->lo || c->hi < w->hi)
 		return 0;
 	if (c->source)
 		return w->source && mr_nft_prefix_holds(c->source, w->source);
@@ -89,11 +93,14 @@ struct rule_state {
 static void rule_reset(struct rule_state *r);
 
 /* The end of a rich rule, whichever reader saw it: it covers when it is a
- * plain accept of one port (logging or auditing changes nothing of that). */
+ * plain accept of one port, or of no port: all the traffic of its source
+ * or family (logging or auditing changes nothing of that). */
 static int rule_cover(const struct rule_state *r, struct cover *c)
 {
-	return r->ok && r->n_port == 1 && r->n_accept == 1 &&
-	       cover_set(c, r->proto, r->port, r->source, r->family);
+	if (!r->ok || r->n_accept != 1 || r->n_port > 1 ||
+	    (r->n_port && (!r->proto || !r->port))) /* a port without one: not read */
+		return 0;
+	return cover_set(c, r->proto, r->port, r->source, r->family);
 }
 
 /* ---- firewall-cmd's listing --------------------------------------- */

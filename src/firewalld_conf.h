@@ -11,7 +11,8 @@
  * rich rule accepting that network. What covers it: a <port/> whose range
  * holds its ports, or a rich rule with nothing but a source network
  * holding its own (or none, of its family or any), a port range holding
- * its ports and an accept. Services are not looked into. */
+ * its ports (or no port: all the source's traffic) and an accept.
+ * Services are not looked into. */
 #ifndef MR_FIREWALLD_CONF_H
 #define MR_FIREWALLD_CONF_H
 

@@ -113,6 +113,28 @@ out=$(mr apply --local --root "$ROOT" -p wide.ini 2>&1); st=$?
 expect_status "apply where a wider rule covers" 0 "$st" "$out"
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "a wider rule from a wider network counts" || not_ok "a wider rule from a wider network counts"
 
+# A rich rule accepting all of the peers' network (no port) holds every
+# port: nothing to add; the same from another network holds none.
+ROOT=$WORK/all
+firewalld_host "$ROOT" public
+allfrom() { # NET
+	grep -vx '</zone>' "$STOCK"
+	printf '  <rule family="ipv4"><source address="%s"/><accept/></rule>\n</zone>\n' "$1"
+}
+allfrom 10.20.0.0/16 > "$ROOT/etc/firewalld/zones/public.xml"
+out=$(offline "$ROOT" --zone=public --list-rich-rules)
+expect_fixed "firewalld lists the accept of all from the network" 'rule family="ipv4" source address="10.20.0.0/16" accept' "$out"
+before=$(tree_sum "$ROOT")
+out=$(mr check --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "check where a rich rule accepts all of the peers' network" 0 "$st" "$out"
+out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "apply where a rich rule accepts all of the peers' network" 0 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "an accept of all from the network counts" || not_ok "an accept of all from the network counts"
+allfrom 10.30.0.0/16 > "$ROOT/etc/firewalld/zones/public.xml"
+out=$(mr check --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "check where the rich rule accepts all of another network" 2 "$st" "$out"
+expect_grep "... the rules still wanted" "firewall\.allow +drift .*in zone public: <rule family=\"ipv4\"><source address=\"10\.20\.0\.0/24\"/><port protocol=\"tcp\" port=\"16509\"/>" "$out"
+
 # The host's DefaultZone, when the profile names none.
 ROOT=$WORK/work
 firewalld_host "$ROOT" work

@@ -144,6 +144,25 @@ static void test_what_covers_in_the_file(void **state)
 	assert_false(zone_covers("<rule family=\"ipv4\"><port port=\"16509\" protocol=\"tcp\"/>"
 	                         "<accept/></rule>",
 	                         &from6));
+	/* a rule with no port accepts all of its source's traffic; another
+	 * source's, or one narrowed (a service, a port element without a
+	 * port), does not cover */
+	assert_true(zone_covers("<rule family=\"ipv4\"><source address=\"10.20.0.0/24\"/><accept/>"
+	                        "</rule>",
+	                        &from));
+	assert_true(zone_covers("<rule family=\"ipv6\"><accept/></rule>", &from6));
+	assert_false(zone_covers("<rule family=\"ipv4\"><source address=\"10.30.0.0/24\"/><accept/>"
+	                         "</rule>",
+	                         &from));
+	assert_false(zone_covers("<rule family=\"ipv4\"><source address=\"10.20.0.0/24\"/><accept/>"
+	                         "</rule>",
+	                         &any));
+	assert_false(zone_covers("<rule family=\"ipv4\"><source address=\"10.20.0.0/24\"/>"
+	                         "<service name=\"ssh\"/><accept/></rule>",
+	                         &from));
+	assert_false(zone_covers("<rule family=\"ipv4\"><source address=\"10.20.0.0/24\"/>"
+	                         "<port protocol=\"tcp\"/><accept/></rule>",
+	                         &from));
 	/* anything that narrows or changes the rule: no cover */
 	static const char *const not_plain[] = {
 		"<rule><source address=\"10.20.0.0/16\" invert=\"true\"/><port port=\"49152-49261\" "
@@ -316,6 +335,19 @@ static void test_running_listing(void **state)
 	                                   &from));
 	assert_false(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.20.0.0/24\" "
 	                                   "service name=\"libvirt\" accept",
+	                                   &from));
+	/* no port: all the traffic of its source */
+	assert_true(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.20.0.0/16\" "
+	                                  "accept",
+	                                  &from));
+	assert_false(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.30.0.0/16\" "
+	                                   "accept",
+	                                   &from));
+	assert_false(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.20.0.0/16\" "
+	                                   "accept",
+	                                   &any));
+	assert_false(mr_fwd_running_covers("rule family=\"ipv4\" source address=\"10.20.0.0/16\" "
+	                                   "drop",
 	                                   &from));
 	/* as the zone file's <rule> with <log>/<audit>: logging changes nothing accepted */
 	const struct mr_nft_want from_lan = { "tcp", 16509, 16509, "10.0.0.0/24" };
