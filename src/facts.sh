@@ -1437,15 +1437,29 @@ for ipt in iptables ip6tables; do
 					else if (!old && (jump == "DROP" || jump == "REJECT" || (jump in stops)))
 						print fw ".ufw=stop " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
 				}
+				# each chain, its plain accepts above its first rule that
+				# goes elsewhere than ACCEPT or LOG (past it, what the chain
+				# does is not weighed), as "PROTO PORTS SOURCE" lines
+				for (j = 1; j <= n; j++) {
+					if (chain[j] in shut) continue
+					parse(line[j])
+					if (plain) acc[chain[j]] = acc[chain[j]] p " " d " " s "\n"
+					else if (gone || (jump != "" && jump != "ACCEPT" && jump != "LOG")) shut[chain[j]] = 1
+				}
 				# INPUT, in order: its plain accepts and its stops, each
 				# "K PROTO PORTS SOURCE" (K its rule number): a stop
-				# stops only the traffic it matches
+				# stops only the traffic it matches; a stop by a jump or
+				# goto is preceded by the accepts of its chain as
+				# ".via=K PROTO PORTS SOURCE": what they take it stops not
 				k = 0
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
 					k++; parse(line[j])
-					if (!old && (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop)))
+					if (!old && (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop))) {
+						nv = (jump in acc) ? split(acc[jump], via, "\n") : 0
+						for (v = 1; v <= nv; v++) if (via[v] != "") print fw ".via=" k " " via[v]
 						print fw ".stop=" k " " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
+					}
 					else if (plain) print fw ".accept=" k " " p " " d " " s
 				}
 			}'

@@ -216,6 +216,38 @@ static int jumps_to_stop(const char *children, const char *scope)
 	return r;
 }
 
+/* Whether the chain name (len bytes) of scope (as jumps_to_stop reads it)
+ * accepts all of want before any of its rules jumps or goes elsewhere than
+ * ACCEPT or LOG (a drop, a return, another chain: past it what the chain
+ * does with the traffic is not weighed): a jump or goto there, by its
+ * conditions or not, stops none of want's traffic. */
+static int chain_accepts(const char *scope, const char *name, size_t len, const char *want)
+{
+	for (const char *b = scope; *b;) {
+		size_t cn = strcspn(b, "\n");
+		const char *kids = b + cn + (b[cn] == '\n');
+		const char *end = *kids == '\n' ? kids : strstr(kids, "\n\n");
+		end = end ? end + (*kids == '\n' ? 1 : 2) : kids + strlen(kids);
+		if (cn == len && !strncmp(b, name, len)) {
+			size_t tn = 0;
+			const char *t = child_value(kids, "jump", &tn);
+			int goes = child_value(kids, "goto", &tn) != NULL;
+			if (goes || (t && !(tn == 6 && !strncmp(t, "ACCEPT", 6)) &&
+			             !(tn == 3 && !strncmp(t, "LOG", 3))))
+				return 0;
+			/* its own lines, without the blank line that ends them */
+			const char *blank = strstr(kids, "\n\n");
+			char *own = mr_xstrndup(kids, blank ? (size_t)(blank - kids) + 1 : strlen(kids));
+			int covers = t && mr_ipt_node_covers(own, want);
+			free(own);
+			if (covers)
+				return 1;
+		}
+		b = end;
+	}
+	return 0;
+}
+
 /* Whether scope declares a chain with policy DROP (a declaration has no
  * rule's children: only its policy). */
 static int scope_policy_drops(const char *scope)
@@ -234,6 +266,12 @@ int mr_ipt_node_stop_blocks(const char *children, const char *want, const char *
 	size_t gn = 0;
 	int goes = child_value(children, "goto", &gn) != NULL;
 	if (!takes_new(children))
+		return 0;
+	size_t tn = 0;
+	const char *t = child_value(children, "jump", &tn);
+	if (!t)
+		t = child_value(children, "goto", &tn);
+	if (t && scope && chain_accepts(scope, t, tn, want))
 		return 0;
 	if (!jumps_to_stop(children, scope) && !(goes && scope && scope_policy_drops(scope)))
 		return 0;

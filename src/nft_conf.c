@@ -838,16 +838,44 @@ static struct chain *input_chain(struct conf *c)
 	return NULL;
 }
 
+/* Whether the chain r (of ch) jumps or goes to accepts all of w first: a
+ * rule that covers it above any that may end the chain otherwise (a stop,
+ * a jump, a goto, a verdict map, a return: past it what becomes of the
+ * traffic is not weighed). Then r stops none of it, whatever the policy. */
+static int target_accepts(const struct conf *c, const struct chain *ch, const struct rule *r,
+                          const struct mr_nft_want *w)
+{
+	if (r->n_jumps != 1 || r->vmap)
+		return 0;
+	for (size_t j = 0; j < c->n_chains; j++) {
+		const struct chain *t = &c->chains[j];
+		if (t == ch || strcmp(t->name, r->jumps[0]) != 0 || strcmp(t->table, ch->table) != 0 ||
+		    strcmp(t->family, ch->family) != 0)
+			continue;
+		for (size_t k = 0; k < t->n_rules; k++) {
+			const struct rule *a = &t->rules[k];
+			if (a->stop || a->n_jumps || a->vmap || strstr(a->text, "return"))
+				return 0;
+			if (mr_nft_rule_covers(a->text, w))
+				return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
 /* Whether r (of ch) may stop some of the traffic of want[0..n): a drop,
  * a reject or a jump to a chain holding one whose conditions may match it
- * (any at all with any_stop: where rules go, above the first), or a
- * verdict map element that may send it to one. */
+ * (any at all with any_stop: where rules go, above the first) unless
+ * that chain accepts it first, or a verdict map element that may send it
+ * to one. */
 static int rule_may_stop(const struct conf *c, const struct chain *ch, const struct rule *r,
                          const struct mr_nft_want *want, size_t n, int any_stop)
 {
 	struct conf_chain_ref ref = { c, ch };
 	for (size_t i = 0; i < n; i++)
-		if ((r->stop && (any_stop || mr_nft_rule_may_match(r->text, &want[i]))) ||
+		if ((r->stop && !target_accepts(c, ch, r, &want[i]) &&
+		     (any_stop || mr_nft_rule_may_match(r->text, &want[i]))) ||
 		    (r->vmap && mr_nft_vmap_may_stop(r->text, &want[i], chain_drops, &ref)))
 			return 1;
 	return 0;

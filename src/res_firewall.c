@@ -315,10 +315,11 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *ipt = v6 ? "ip6tables" : "iptables";
 	const char *live = mr_facts_get(facts, v6 ? "fw.ip6tables.live" : "fw.iptables.live");
-	struct numbered *have, *stops;
+	struct numbered *have, *stops, *via;
 	ssize_t n_have = numbered_all(facts, v6 ? "fw.ip6tables.accept" : "fw.iptables.accept", &have);
 	ssize_t n_stops = numbered_all(facts, v6 ? "fw.ip6tables.stop" : "fw.iptables.stop", &stops);
-	if (!live || strcmp(live, "ok") != 0 || n_have < 0 || n_stops < 0) {
+	ssize_t n_via = numbered_all(facts, v6 ? "fw.ip6tables.via" : "fw.iptables.via", &via);
+	if (!live || strcmp(live, "ok") != 0 || n_have < 0 || n_stops < 0 || n_via < 0) {
 		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running rules: %s%s%s",
 		             !live ? "no " : strcmp(live, "ok") ? "" : "the probe's digest of ", ipt,
 		             !live                ? "-save on the host"
@@ -326,15 +327,21 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		                                  : "-save is not one");
 		free(have);
 		free(stops);
+		free(via);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		char *exact = rule_digest(&r[i]);
-		/* the first stop of this traffic (the facts come in rule order) */
+		/* the first stop of this traffic (the facts come in rule order); a
+		 * jump or goto to a chain that accepts it first stops none */
 		const struct numbered *stop = NULL;
-		for (ssize_t k = 0; k < n_stops && !stop; k++)
-			if (mr_ipt_stop_blocks(stops[k].digest, exact))
+		for (ssize_t k = 0; k < n_stops && !stop; k++) {
+			int accepted = 0;
+			for (ssize_t v = 0; v < n_via && !accepted; v++)
+				accepted = via[v].at == stops[k].at && mr_ipt_accept_covers(via[v].digest, exact);
+			if (!accepted && mr_ipt_stop_blocks(stops[k].digest, exact))
 				stop = &stops[k];
+		}
 		const char *found = NULL;
 		for (ssize_t k = 0; k < n_have && !found; k++)
 			if ((!stop || have[k].at < stop->at) && mr_ipt_accept_covers(have[k].digest, exact))
@@ -368,6 +375,7 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 	}
 	free(have);
 	free(stops);
+	free(via);
 }
 
 static void check_nft_beside(struct mr_plan *plan, const struct fw_rule *r, size_t n,

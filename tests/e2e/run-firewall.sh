@@ -218,6 +218,36 @@ R=$ROOT/etc/sysconfig/iptables
 grep -q -- '--in-interface xenapi' "$R" && ok "the operator's spelling kept (--in-interface)" || not_ok "the operator's spelling kept"
 in_ns iptables-restore --test < "$R" && ok "iptables-restore --test takes the RHEL file" || not_ok "iptables-restore --test takes the RHEL file"
 
+# A goto (policy DROP) to a chain that accepts the peers' traffic first
+# stops none of it: the accepts below count; once that chain no longer
+# accepts the range, the goto stops the range again.
+ROOT=$WORK/goto
+debian_host "$ROOT" "$ORIG"
+R=$ROOT/etc/iptables/rules.v4
+cat > "$R" <<'EOF'
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:allowed - [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -i eth1 -g allowed
+-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT
+-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT
+-A allowed -p tcp -m tcp --dport 22 -j ACCEPT
+-A allowed -s 10.20.0.0/16 -p tcp -m tcp --dport 16509 -j ACCEPT
+-A allowed -s 10.20.0.0/16 -p tcp -m tcp --dport 49152:49261 -j ACCEPT
+COMMIT
+EOF
+in_ns iptables-restore --test < "$R" && ok "goto to an accepting chain: the rules load" || not_ok "goto to an accepting chain: the rules load"
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check where a goto leads to a chain that accepts the peers" 0 "$st" "$out"
+sed -i '/-A allowed .*49152/d' "$R"
+out=$(mr check --local --root "$ROOT" -p profile.ini 2>&1); st=$?
+expect_status "check where that chain no longer accepts the range" 2 "$st" "$out"
+expect_grep "... the range is wanted above the goto" "firewall\.allow +drift .*--dport 49152:49261 -j ACCEPT" "$out"
+expect_no_grep "... 16509 is still there" "firewall\.allow +drift .*--dport 16509 -j ACCEPT" "$out"
+
 # auto: two firewalls switched on, or none: failed, never a guess.
 ROOT=$WORK/two
 debian_host "$ROOT" "$ORIG"
@@ -594,6 +624,22 @@ out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
 expect_grep "check: an accept below a commented DROP is not reached" \
 	"apply would run: iptables -I INPUT 1 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
 in_ns iptables -w -D INPUT 1
+# a goto (under the policy DROP) to a chain that accepts the traffic
+# first is no stop for it, the accept below counts; once the chain
+# accepts SSH only, the goto stops it again
+in_ns iptables -w -N mr-allowed && in_ns iptables -w -A mr-allowed -p tcp -m tcp --dport 22 -j ACCEPT
+in_ns iptables -w -A mr-allowed -s 10.20.0.0/16 -p tcp -m tcp --dport 16509 -j ACCEPT
+in_ns iptables -w -I INPUT 1 -i eth9 -g mr-allowed
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: the goto is a stop" '^fw\.iptables\.stop=1 any any any$' "$facts"
+expect_grep "facts: ... with the accepts of its chain" '^fw\.iptables\.via=1 tcp 16509 10\.20\.0\.0/16$' "$facts"
+out=$(in_ns "$MIGREADY" -f json check --local -p live.ini 2>&1 | tr -d '\n ')
+expect_grep "check: a goto to a chain that accepts it first stops none of it" '"setting":"firewall.running",[^}]*"status":"ok"' "$out"
+in_ns iptables -w -D mr-allowed 2
+out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
+expect_grep "check: ... one to a chain that accepts SSH only stops it" \
+	"apply would run: iptables -I INPUT 1 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
+in_ns iptables -w -D INPUT 1 && in_ns iptables -w -F mr-allowed && in_ns iptables -w -X mr-allowed
 # rollback's removal: -D with the spec the run inserted, no other rule
 others=$(in_ns iptables -S INPUT | grep -vF -- '--dport 16509')
 out=$(in_ns sh "$SRC/src/undo_rule.sh" iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT 2>&1)

@@ -158,6 +158,33 @@ static void test_stops(void **state)
 	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.0.0.0/8\ngoto\tmgmt\n",
 	                                         "tcp 16509 10.20.0.0/24", accept_scope),
 	                 0);
+	/* a goto or jump to a chain that accepts the traffic first stops none
+	 * of it, under policy DROP too; one whose accepts come after a rule
+	 * that goes elsewhere, or take other ports, still stops */
+	static const char allowed_scope[] =
+		"INPUT\npolicy\tDROP\n\n"
+		"allowed\nprotocol\ttcp\nmatch\ttcp\ndport\t22\njump\tACCEPT\n\n"
+		"allowed\nprotocol\ttcp\njump\tLOG\n\n"
+		"allowed\nsource\t10.20.0.0/16\nprotocol\ttcp\nmatch\ttcp\ndport\t16509\njump\tACCEPT\n\n"
+		"allowed\njump\tREJECT\n\n"
+		"late\nsource\t10.20.0.0/16\njump\tRETURN\n\n"
+		"late\nprotocol\ttcp\nmatch\ttcp\ndport\t16509\njump\tACCEPT\n\n"
+		"late\njump\tDROP\n\n";
+	assert_int_equal(mr_ipt_node_stop_blocks("goto\tallowed\n", "tcp 16509 10.20.0.0/24",
+	                                         allowed_scope),
+	                 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("source\t10.0.0.0/8\njump\tallowed\n",
+	                                         "tcp 16509 10.20.0.0/24", allowed_scope),
+	                 0);
+	assert_int_equal(mr_ipt_node_stop_blocks("goto\tallowed\n", "tcp 16509 10.30.0.0/24",
+	                                         allowed_scope),
+	                 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("goto\tallowed\n", "tcp 49152:49215 10.20.0.0/24",
+	                                         allowed_scope),
+	                 1);
+	assert_int_equal(mr_ipt_node_stop_blocks("goto\tlate\n", "tcp 16509 10.20.0.0/24",
+	                                         allowed_scope),
+	                 1);
 	/* INPUT's stops too: a REJECT of UDP stops no TCP */
 	assert_int_equal(mr_ipt_node_stop_blocks("protocol\tudp\njump\tREJECT\n", "udp 16509 any",
 	                                         NULL), 1);

@@ -344,6 +344,37 @@ static void test_stops_in_maps_and_chains(void **state)
 		fail_msg("policy accept: %s", out ? out : found);
 	free(out);
 	free(found);
+	/* a goto to a chain that accepts the traffic first stops none of it,
+	 * under policy drop too: the accepts below count; once the chain no
+	 * longer accepts the range, the goto stops the range */
+	static const char allowed[] =
+		"table inet filter {\n"
+		" chain allowed { tcp dport 16509 accept; ip saddr 10.20.0.0/16 tcp dport 49152-49215 "
+		"accept; }\n"
+		" chain input {\n  type filter hook input priority 0; policy drop;\n"
+		"  iifname \"eth1\" goto allowed\n  tcp dport 16509 accept\n"
+		"  ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n  reject\n }\n}\n";
+	out = mr_nft_conf_merge(allowed, strlen(allowed), want_pair, 2, &found);
+	if (!out || found)
+		fail_msg("a goto to a chain that accepts: %s", found ? found : "refused");
+	assert_string_equal(out, allowed);
+	free(out);
+	char *less = mr_xstrdup(allowed);
+	char *cut = strstr(less, " ip saddr 10.20.0.0/16");
+	memmove(cut, cut + strlen(" ip saddr 10.20.0.0/16 tcp dport 49152-49215 accept;"),
+	        strlen(cut + strlen(" ip saddr 10.20.0.0/16 tcp dport 49152-49215 accept;")) + 1);
+	out = mr_nft_conf_merge(less, strlen(less), want_pair, 2, &found);
+	if (!out || !found)
+		fail_msg("a goto to a chain that accepts 16509 only: %s", found ? found : "nothing");
+	assert_string_equal(found,
+	                    "missing in inet filter input: ip saddr 10.20.0.0/24 tcp dport 49152-49215 "
+	                    "accept");
+	if (!strstr(out, "  ip saddr 10.20.0.0/24 tcp dport 49152-49215 accept\n  iifname \"eth1\" "
+	                 "goto allowed\n  tcp dport 16509 accept\n"))
+		fail_msg("the range above the goto:\n%s", out);
+	free(out);
+	free(found);
+	free(less);
 	/* the maps themselves */
 	assert_int_equal(mr_nft_vmap_may_stop("ip6 saddr vmap { fd00:20::/64 : drop }", &want_pair[1],
 	                                      NULL, NULL), 0);

@@ -438,6 +438,8 @@ static const struct res_case cases[] = {
  * reason), one insert per allow and source in the host's rules file;
  * what cannot be done is a failed item. */
 #define FW_PROFILE "[firewall]\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
+#define FW_PROFILE_IPT "[firewall]\nbackend = iptables\n" \
+	"allow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
 #define FW_DEBIAN                                                                          \
 	"probe=1\nmode=tree\ninit=systemd-offline\nos.id=debian\n"                             \
 	"unit.netfilter-persistent.service=enabled unknown\nfile./etc/iptables/rules.v4=present\n"
@@ -897,6 +899,24 @@ static const struct res_case firewall_cases[] = {
 	  "-p tcp -m tcp --dport 16509 -j ACCEPT\n"
 	  "observed firewall.running drift by iptables -I INPUT 3 -p tcp -m tcp --dport 49152:49261 "
 	  "-j ACCEPT: (none)\n" },
+	/* a goto to a chain that accepts 16509 from the peers first stops
+	 * none of it (the accept below counts); the range it does not accept,
+	 * so the range goes above the goto */
+	{ "firewall: live iptables, a goto to a chain that accepts",
+	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.via=1 tcp 22 any\nfw.iptables.via=1 tcp 16509 10.20.0.0/16\n"
+	  "fw.iptables.stop=1 any any any\nfw.iptables.accept=2 tcp 16509 10.20.0.0/24\n"
+	  "fw.iptables.stop=3 any any any\n",
+	  FW_PROFILE_IPT, 0,
+	  "file /etc/iptables/rules.v4 Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT "
+	  "[firewall.allow]\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by iptables -I INPUT 3 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "16509 -j ACCEPT: -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT\n"
+	  "observed firewall.running drift by iptables -I INPUT 1 -s 10.20.0.0/24 -p tcp -m tcp "
+	  "--dport 49152:49261 -j ACCEPT: (none)\n" },
 	/* ip6tables-save's protocol names are longer than tcp's */
 	{ "firewall: live ip6tables, a stop of ICMPv6",
 	  "probe=1\nmode=live\nfile./etc/iptables/rules.v4=present\n"
