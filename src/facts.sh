@@ -1369,7 +1369,18 @@ if readable "$r/etc/default/ufw"; then
 	done < "$rf"
 	say fw.ufw.ipv6 "$u6"
 fi
-! readable "$r/etc/firewalld/firewalld.conf" || say fw.firewalld.zone "$(sed -n 's/^DefaultZone=//p' "$rf" | tail -n 1)"
+# firewalld's DefaultZone= and FirewallBackend= (iptables: its rules go
+# into iptables' own chains), the last of each, read by the shell (no
+# process)
+if readable "$r/etc/firewalld/firewalld.conf"; then
+	fdz=; fdb=
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}
+		case $l in DefaultZone=*) fdz=${l#DefaultZone=} ;; FirewallBackend=*) fdb=${l#FirewallBackend=} ;; esac
+	done < "$rf"
+	say fw.firewalld.zone "$fdz"
+	[ -z "$fdb" ] || say fw.firewalld.backend "$fdb"
+fi
 ! intree "$r/etc/nftables.d" || [ ! -d "$rf" ] || say fw.nftables.d present
 # IPv6 the same from ip6tables-save, as fw.ip6tables.*.
 for ipt in iptables ip6tables; do

@@ -1284,8 +1284,14 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 	free(lib);
 	free(path);
 	mr_buf_fini(&want);
+	/* on its iptables backend (FirewallBackend=iptables) firewalld fills
+	 * iptables' own chains, which iptables-nft keeps as nft tables */
 	static const char *const fwd_chains[] = { "inet firewalld ", NULL };
-	check_nft_beside(plan, r, n, fwd_chains, "firewalld");
+	static const char *const fwd_ipt_chains[] = { "inet firewalld ", "ip filter INPUT ",
+		                                          "ip6 filter INPUT ", NULL };
+	const char *fb = facts ? mr_facts_get(facts, "fw.firewalld.backend") : NULL;
+	check_nft_beside(plan, r, n, fb && !strcasecmp(fb, "iptables") ? fwd_ipt_chains : fwd_chains,
+	                 "firewalld");
 out:
 	rules_free(r, n);
 }

@@ -796,6 +796,24 @@ static void test_probe_shell_in_tree(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* firewalld.conf's last DefaultZone= and FirewallBackend= (CRLF ends
+ * off); no FirewallBackend=, none said */
+static void test_probe_firewalld_conf(void **state)
+{
+	(void)state;
+	const char *want[] = { "fw.firewalld.zone=work", "fw.firewalld.backend=iptables" };
+	check_tree_case(0,
+	                "mkdir -p $R/etc/firewalld && printf 'DefaultZone=public\\r\\n"
+	                "FirewallBackend=nftables\\r\\nDefaultZone=work\\r\\n"
+	                "FirewallBackend=iptables\\r\\n' > $R/etc/firewalld/firewalld.conf",
+	                want, MR_ARRAY_LEN(want));
+	const char *none[] = { "fw.firewalld.zone=public", "fw.firewalld.backend" };
+	check_tree_case(1,
+	                "mkdir -p $R/etc/firewalld && echo DefaultZone=public > "
+	                "$R/etc/firewalld/firewalld.conf",
+	                none, MR_ARRAY_LEN(none));
+}
+
 /* RHEL's nftables.service loads /etc/sysconfig/nftables.conf: reported */
 static void test_probe_nftables_conf(void **state)
 {
@@ -1239,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_probe_security_modules),
 		cmocka_unit_test(test_probe_nftables_conf),
+		cmocka_unit_test(test_probe_firewalld_conf),
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),

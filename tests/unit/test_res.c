@@ -808,6 +808,34 @@ static const struct res_case firewall_cases[] = {
 	  ": a packet must pass every input chain; accept it there too\n"
 	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	/* on its iptables backend, firewalld's own rules are iptables' chains
+	 * (iptables-nft lists them as ip filter INPUT): not another firewall's;
+	 * on its nftables backend that chain is another's */
+	{ "firewall: firewalld on its iptables backend, its iptables chain",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.backend=iptables\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
+	  "fw.nft.live=ok\nfw.nft.input=ip filter INPUT accept 40\n"
+	  "fw.nft.after=ip filter INPUT 1 reject with icmp host-prohibited\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	{ "firewall: firewalld on its nftables backend, an iptables chain beside it",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.backend=nftables\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
+	  "fw.nft.live=ok\nfw.nft.input=ip filter INPUT accept 40\n"
+	  "fw.nft.after=ip filter INPUT 1 reject with icmp host-prohibited\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "failed firewall.running line 2: the chain ip filter INPUT, also hooked on input,"
+	  " drops ('reject with icmp host-prohibited') before it accepts 'tcp dport 16509 accept'"
+	  ": a packet must pass every input chain; accept it there too\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld running, a reject rule of the zone before its accepts",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
