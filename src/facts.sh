@@ -1589,7 +1589,8 @@ fi
 # Python start, too dear to ask a stopped firewalld on every run): each
 # open port and rich rule as "ZONE 16509/tcp" or "ZONE rule ...", and
 # what each zone is bound to, as "ZONE interfaces: eth1" or "ZONE sources:
-# 10.0.0.0/8", from one firewall-cmd --list-all-zones.
+# 10.0.0.0/8", and "ZONE ACCEPT" for a zone whose target accepts all,
+# from one firewall-cmd --list-all-zones.
 fwd_active=no
 while IFS= read -r l; do
 	case $l in "unit.firewalld.service="*" active") fwd_active=yes ;; esac
@@ -1600,6 +1601,7 @@ if [ "$fwd_active" = yes ] && command -v firewall-cmd >/dev/null 2>&1; then
 	if fwz=$(firewall-cmd --list-all-zones 2>/dev/null); then
 		printf '%s\n' "$fwz" | awk '
 			/^[^ \t]/ { zone = $1; rich = 0; next }
+			/^  target:/ { if ($2 == "ACCEPT") print "fw.firewalld.target=" zone " ACCEPT"; rich = 0; next }
 			/^  ports:/ { for (i = 2; i <= NF; i++) print "fw.firewalld.accept=" zone " " $i; rich = 0; next }
 			/^  (interfaces|sources):/ { rich = 0; if (NF > 1) { sub(/^  /, ""); print "fw.firewalld.bind=" zone " " $0 }; next }
 			/^  rich rules:/ { rich = 1; next }
@@ -1611,7 +1613,7 @@ if [ "$fwd_active" = yes ] && command -v firewall-cmd >/dev/null 2>&1; then
 	fi
 fi
 # Where firewalld does not run (a tree, or stopped), what its zone files
-# bind, as above: an ipset as "ipset:NAME", a source it cannot read as
+# bind, and target, as above: an ipset as "ipset:NAME", a source it cannot read as
 # "(unread)"; a zone's file in /etc hides /usr/lib's. Read by the shell
 # (a few small files: no process); one it cannot read as
 # fw.firewalld.unread. Interfaces NetworkManager binds are not there.
@@ -1643,7 +1645,7 @@ if [ "$fwd_active" != yes ] && [ -n "$fwd_on" ]; then
 			[ -n "$fzz" ] && readable "$r$fzd/$fzb" || { say fw.firewalld.unread "$fzd/$fzb"; continue; }
 			fzt=
 			while IFS= read -r l || [ -n "$l" ]; do fzt="$fzt $l"; done < "$rf"
-			fzsrc=; fzif=
+			fzsrc=; fzif=; fztg=
 			while case $fzt in *'<'*) ;; *) false ;; esac; do
 				fzt=${fzt#*<}
 				case $fzt in '!--'*) fzt=${fzt#*-->}; continue ;; esac
@@ -1658,8 +1660,11 @@ if [ "$fwd_active" != yes ] && [ -n "$fwd_on" ]; then
 					else fzsrc="$fzsrc (unread)"; fi ;;
 				' interface'[[:space:]/]*)
 					fz_attr name && fzif="$fzif $fzv" ;;
+				' zone'[[:space:]/]*)
+					! fz_attr target || fztg=$fzv ;;
 				esac
 			done
+			[ "$fztg" != ACCEPT ] || say fw.firewalld.target "$fzz ACCEPT"
 			[ -z "$fzif" ] || say fw.firewalld.bind "$fzz interfaces:$fzif"
 			[ -z "$fzsrc" ] || say fw.firewalld.bind "$fzz sources:$fzsrc"
 		done

@@ -1065,6 +1065,12 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 				mr_buf_printf(&ours_src, "%s ", sp + 1 + 8 + strspn(sp + 1 + 8, " "));
 			continue;
 		}
+		/* a zone whose target is ACCEPT accepts the connections it takes */
+		char *target = mr_xasprintf("%.*s ACCEPT", (int)(sp - binds[b]), binds[b]);
+		int accepts = mr_facts_has(facts, "fw.firewalld.target", target);
+		free(target);
+		if (accepts)
+			continue;
 		char *what = mr_xasprintf("firewalld zone %.*s (%s)", (int)(sp - binds[b]), binds[b],
 		                          sp + 1);
 		if (!strncmp(sp + 1, "interfaces:", 11)) {

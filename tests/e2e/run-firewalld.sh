@@ -215,6 +215,16 @@ out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
 expect_status "bound: check" 4 "$st" "$out"
 expect_grep "bound: the zone binding the peers' network fails" \
 	'firewall\.zone +failed +firewalld zone drop \(sources: 10\.20\.0\.0/16\) binds source 10\.20\.0\.0/16: connections from 10\.20\.0\.0/24 reach that zone, not public' "$out"
+# ... the same network bound to a zone whose target is ACCEPT: accepted there
+rm "$ROOT/etc/firewalld/zones/drop.xml"
+printf '<zone target="ACCEPT"><source address="10.20.0.0/16"/></zone>\n' > "$ROOT/etc/firewalld/zones/peers.xml"
+out=$(offline "$ROOT" --check-config); st=$?
+expect_status "bound: firewall-offline-cmd --check-config takes the ACCEPT zone" 0 "$st" "$out"
+out=$(offline "$ROOT" --zone=peers --get-target)
+expect_fixed "bound: firewalld takes its target" "ACCEPT" "$out"
+out=$(mr check --local --root "$ROOT" -p deny.ini 2>&1); st=$?
+expect_status "bound: check, the peers' network bound to a zone that accepts all" 0 "$st" "$out"
+rm "$ROOT/etc/firewalld/zones/peers.xml"
 mkdir -p "$ROOT/etc/firewalld/ipsets"
 printf '<?xml version="1.0" encoding="utf-8"?>\n<ipset type="hash:net">\n  <entry>10.20.0.0/16</entry>\n</ipset>\n' \
 	> "$ROOT/etc/firewalld/ipsets/blocklist.xml"

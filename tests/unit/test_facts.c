@@ -807,10 +807,34 @@ static void test_probe_firewalld_conf(void **state)
 	                "FirewallBackend=nftables\\r\\nDefaultZone=work\\r\\n"
 	                "FirewallBackend=iptables\\r\\n' > $R/etc/firewalld/firewalld.conf",
 	                want, MR_ARRAY_LEN(want));
-	const char *none[] = { "fw.firewalld.zone=public", "fw.firewalld.backend" };
+	const char *none[] = { "fw.firewalld.zone=public", "fw.firewalld.backend",
+		                   "fw.firewalld.target" };
 	check_tree_case(1,
 	                "mkdir -p $R/etc/firewalld && echo DefaultZone=public > "
 	                "$R/etc/firewalld/firewalld.conf",
+	                none, MR_ARRAY_LEN(none));
+}
+
+/* where firewalld is enabled, a zone file's target="ACCEPT" (not DROP) */
+static void test_probe_firewalld_target(void **state)
+{
+	(void)state;
+	const char *want[] = { "fw.firewalld.target=trusted ACCEPT",
+		                   "fw.firewalld.bind=trusted sources: 10.20.0.0/16" };
+	check_tree_case(0,
+	                "mkdir -p $R/etc/firewalld/zones $R/etc/systemd/system/multi-user.target.wants && "
+	                ": > $R/etc/systemd/system/multi-user.target.wants/firewalld.service && "
+	                "printf '<?xml version=\"1.0\"?>\\n<zone target=\"ACCEPT\">\\n  <source "
+	                "address=\"10.20.0.0/16\"/>\\n</zone>\\n' > $R/etc/firewalld/zones/trusted.xml && "
+	                "printf '<zone target=\"DROP\"><source address=\"10.30.0.0/16\"/></zone>' > "
+	                "$R/etc/firewalld/zones/drop.xml",
+	                want, MR_ARRAY_LEN(want));
+	const char *none[] = { "fw.firewalld.bind=drop sources: 10.30.0.0/16", "fw.firewalld.target" };
+	check_tree_case(1,
+	                "mkdir -p $R/etc/firewalld/zones $R/etc/systemd/system/multi-user.target.wants && "
+	                ": > $R/etc/systemd/system/multi-user.target.wants/firewalld.service && "
+	                "printf '<zone target=\"DROP\"><source address=\"10.30.0.0/16\"/></zone>' > "
+	                "$R/etc/firewalld/zones/drop.xml",
 	                none, MR_ARRAY_LEN(none));
 }
 
@@ -1258,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_probe_security_modules),
 		cmocka_unit_test(test_probe_nftables_conf),
 		cmocka_unit_test(test_probe_firewalld_conf),
+		cmocka_unit_test(test_probe_firewalld_target),
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),

@@ -1912,6 +1912,17 @@ static const struct transport_case fwd_bind_cases[] = {
 	  "failed firewall.zone line 3: firewalld zone drop (sources: 10.20.0.0/16) binds source "
 	  "10.20.0.0/16: connections from 10.20.0.0/24 reach that zone, not public, and its "
 	  "rules\n" },
+	/* a zone whose target is ACCEPT accepts the peers' connections it
+	 * takes; another zone's target says nothing of the one binding them */
+	{ "offline: another zone's source takes the peers, and accepts all", FWD_TREE
+	  "fw.firewalld.bind=trusted sources: 10.20.0.0/16\nfw.firewalld.target=trusted ACCEPT\n",
+	  FWD_PROFILE "zone = public\n", "" },
+	{ "offline: ... another zone accepting all does not count", FWD_TREE
+	  "fw.firewalld.bind=drop sources: 10.20.0.0/16\nfw.firewalld.target=trusted ACCEPT\n",
+	  FWD_PROFILE "zone = public\n",
+	  "failed firewall.zone line 3: firewalld zone drop (sources: 10.20.0.0/16) binds source "
+	  "10.20.0.0/16: connections from 10.20.0.0/24 reach that zone, not public, and its "
+	  "rules\n" },
 	{ "offline: ... one of another network does not", FWD_TREE
 	  "fw.firewalld.bind=drop sources: 10.30.0.0/16\n",
 	  FWD_PROFILE "zone = public\n", "" },
