@@ -1489,7 +1489,8 @@ done
 # as "FAMILY TABLE CHAIN STOP RULE"; and each chain that a verdict map of
 # those chains may go to and that holds a stop (a verdict map with a drop
 # counts) as "FAMILY TABLE CHAIN": only those, as neutron's per-port
-# chains can number thousands.
+# chains can number thousands; and the accepts of each chain a rule of
+# theirs jumps or goes to, as "FAMILY TABLE CHAIN RULE" (fw.nft.accepts).
 if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 	if nftl=$(nft -a list ruleset 2>/dev/null); then
 		printf '%s\n' "$nftl" | awk '
@@ -1578,6 +1579,18 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 					for (t = 1; t <= nt; t++) mapped[tg[t]] = 1
 				}
 				for (k in drops) if (k in mapped) print "fw.nft.drops=" k
+				# the accepts of each chain a rule of an input chain jumps
+				# or goes to, above its first rule that may end it otherwise
+				# (a stop, a jump, a map, a return), as "FAMILY TABLE CHAIN
+				# RULE": that jump stops none of what they take
+				for (i = 1; i <= n; i++) if (base[rk[i]] && jt[i] != "") goneto[jt[i]] = 1
+				for (i = 1; i <= n; i++) {
+					k = rk[i]
+					if (!(k in goneto) || (k in shut)) continue
+					top = rt[i]; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
+					if (stop[i] || vm[i] || jt[i] != "" || top ~ /(^| )return( |$)/) { shut[k] = 1; continue }
+					if (top ~ /(^| )accept( |$)/) print "fw.nft.accepts=" k " " rt[i]
+				}
 			}'
 		say fw.nft.live ok
 	else

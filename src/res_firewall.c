@@ -713,6 +713,36 @@ static int nft_chain_drops(const char *chain, int is_goto, const void *arg)
 	return drops;
 }
 
+/* Whether a running rule (no verdict map) jumps or goes to a chain of the
+ * input chain's table whose accepts (the facts' fw.nft.accepts, those
+ * above any rule that may end it otherwise) take all of w: it stops none
+ * of w's traffic then. */
+static int nft_target_accepts(const struct nft_chain_ref *chain, const char *rule,
+                              const struct mr_nft_want *w)
+{
+	const char *table_end = strchr(chain->prefix, ' ');
+	table_end = table_end ? strchr(table_end + 1, ' ') : NULL;
+	if (!table_end || strstr(rule, "vmap"))
+		return 0;
+	char *words = mr_xstrdup(rule), *target = NULL;
+	for (char *save = NULL, *t = strtok_r(words, " ", &save); t && !target;
+	     t = strtok_r(NULL, " ", &save))
+		if (!strcmp(t, "jump") || !strcmp(t, "goto"))
+			target = strtok_r(NULL, " ", &save);
+	char *key = target ? mr_xasprintf("%.*s %s ", (int)(table_end - chain->prefix),
+	                                  chain->prefix, target)
+	                   : NULL;
+	free(words);
+	const char **acc = NULL;
+	size_t n = key ? mr_facts_get_all(chain->facts, "fw.nft.accepts", &acc) : 0;
+	int r = 0;
+	for (size_t i = 0; i < n && !r; i++)
+		r = !strncmp(acc[i], key, strlen(key)) && mr_nft_rule_covers(acc[i] + strlen(key), w);
+	free(acc);
+	free(key);
+	return r;
+}
+
 /* Whether a running rule of the chain may stop some of w's traffic by its
  * verdict map. */
 static int nft_vmap_stops(const struct nft_chain_ref *chain, const char *rule,
@@ -740,8 +770,8 @@ static void nft_vmap_handle(const char **vmaps, size_t n, const char *prefix, co
 
 /* The chain's rules from its first stop on (the facts' "PREFIX STOP
  * RULE", STOP 1 for a drop, a reject or a jump to one), in order, up to one
- * that may stop w's traffic (*blocker, else NULL): the first accept that
- * covers w, or NULL. */
+ * that may stop w's traffic (*blocker, else NULL; not a jump or goto to a
+ * chain that accepts it first): the first accept that covers w, or NULL. */
 static const char *nft_cover_after(const struct nft_chain_ref *chain, const char **after,
                                    size_t n_after, const struct mr_nft_want *w,
                                    const char **blocker)
@@ -754,7 +784,9 @@ static const char *nft_cover_after(const struct nft_chain_ref *chain, const char
 		if (strncmp(a, prefix, pl) != 0 || (a[pl] != '0' && a[pl] != '1') || a[pl + 1] != ' ')
 			continue;
 		const char *rule = a + pl + 2;
-		if ((a[pl] == '1' && mr_nft_rule_may_match(rule, w)) || nft_vmap_stops(chain, rule, w)) {
+		if ((a[pl] == '1' && mr_nft_rule_may_match(rule, w) &&
+		     !nft_target_accepts(chain, rule, w)) ||
+		    nft_vmap_stops(chain, rule, w)) {
 			*blocker = rule;
 			return NULL;
 		}

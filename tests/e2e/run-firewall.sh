@@ -502,6 +502,14 @@ if command -v nft >/dev/null; then
 	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
 	expect_grep "nftables check: the accept below the goto is not reached" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/^[[:space:]]*ip saddr 10.0.0.0\/8 goto plain # handle \([0-9]*\)$/\1/p')
+	# ... but not one to a chain that accepts the traffic first
+	in_ns nft add rule inet filter plain tcp dport 16509 accept
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "nftables facts: the accepts of the chain gone to" '^fw\.nft\.accepts=inet filter plain tcp dport 16509 accept$' "$facts"
+	out=$(in_ns "$MIGREADY" --color never check --local -p nftlive.ini 2>&1)
+	expect_no_grep "nftables check: the accept below a goto to a chain that accepts it is reached" "firewall\.running +drift +absent -> 'ip saddr 10\.20\.0\.0/24 tcp dport 16509 accept'" "$out"
+	hp=$(in_ns nft -a list chain inet filter plain | sed -n 's/^[[:space:]]*tcp dport 16509 accept # handle \([0-9]*\)$/\1/p')
+	in_ns nft delete rule inet filter plain handle "$hp" || not_ok "nftables: cleanup: the accept of plain removed"
 	in_ns nft delete rule inet filter input handle "$h" || not_ok "nftables: cleanup: the goto removed"
 	# ... and a verdict map's goto (weighed element by element)
 	in_ns nft insert rule inet filter input ip saddr vmap '{ 10.20.0.0/16 : goto plain }'

@@ -438,6 +438,8 @@ static const struct res_case cases[] = {
  * reason), one insert per allow and source in the host's rules file;
  * what cannot be done is a failed item. */
 #define FW_PROFILE "[firewall]\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
+#define FW_PROFILE_NFT "[firewall]\nbackend = nftables\n" \
+	"allow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
 #define FW_PROFILE_IPT "[firewall]\nbackend = iptables\n" \
 	"allow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
 #define FW_DEBIAN                                                                          \
@@ -1003,6 +1005,23 @@ static const struct res_case firewall_cases[] = {
 	  "observed firewall.running by nft insert rule inet filter input handle 9 ip saddr "
 	  "10.20.0.0/24 tcp dport 16509 accept: covered by 'ip saddr 10.20.0.0/16 counter packets 0 "
 	  "bytes 0 accept'\n" },
+	/* a goto under policy drop to a chain that accepts 16509 first is no
+	 * stop for it: the accept below counts; the range it does not accept */
+	{ "firewall: nftables running, a goto to a chain that accepts",
+	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
+	  "fw.nft.input=inet filter input drop 9\n"
+	  "fw.nft.after=inet filter input 1 iifname \"eth1\" goto allowed\n"
+	  "fw.nft.after=inet filter input 0 ip saddr 10.20.0.0/24 tcp dport 16509 accept\n"
+	  "fw.nft.after=inet filter input 0 ip saddr 10.20.0.0/24 tcp dport 49152-49261 accept\n"
+	  "fw.nft.accepts=inet filter allowed tcp dport 22 accept\n"
+	  "fw.nft.accepts=inet filter allowed ip saddr 10.20.0.0/16 tcp dport 16509 accept\n",
+	  FW_PROFILE_NFT, 0,
+	  "owned /etc/nftables.conf\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by nft insert rule inet filter input handle 9 ip saddr "
+	  "10.20.0.0/24 tcp dport 16509 accept: ip saddr 10.20.0.0/24 tcp dport 16509 accept\n"
+	  "observed firewall.running drift by nft insert rule inet filter input handle 9 ip saddr "
+	  "10.20.0.0/24 tcp dport 49152-49261 accept: (none)\n" },
 	{ "firewall: nftables, two input chains, none with policy drop",
 	  "probe=1\nmode=live\nfile./etc/nftables.conf=present\nfw.nft.live=ok\n"
 	  "fw.nft.input=inet filter input accept none\nfw.nft.input=ip other in accept none\n",
