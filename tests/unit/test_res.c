@@ -438,6 +438,11 @@ static const struct res_case cases[] = {
  * reason), one insert per allow and source in the host's rules file;
  * what cannot be done is a failed item. */
 #define FW_PROFILE "[firewall]\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
+/* firewalld running, and iptables-nft's INPUT chain ending in a reject */
+#define FWD_IPT_CHAIN                                                                      \
+	"fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\nfw.nft.live=ok\n"           \
+	"fw.nft.input=ip filter INPUT accept 40\n"                                               \
+	"fw.nft.after=ip filter INPUT 1 reject with icmp host-prohibited\n"
 #define FW_PROFILE_NFT "[firewall]\nbackend = nftables\n" \
 	"allow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n"
 #define FW_PROFILE_IPT "[firewall]\nbackend = iptables\n" \
@@ -815,10 +820,7 @@ static const struct res_case firewall_cases[] = {
 	 * on its nftables backend that chain is another's */
 	{ "firewall: firewalld on its iptables backend, its iptables chain",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
-	  "fw.firewalld.backend=iptables\n"
-	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
-	  "fw.nft.live=ok\nfw.nft.input=ip filter INPUT accept 40\n"
-	  "fw.nft.after=ip filter INPUT 1 reject with icmp host-prohibited\n",
+	  "fw.firewalld.backend=iptables\n" FWD_IPT_CHAIN,
 	  "[firewall]\nallow = 16509/tcp\n", 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
@@ -826,10 +828,7 @@ static const struct res_case firewall_cases[] = {
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld on its nftables backend, an iptables chain beside it",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
-	  "fw.firewalld.backend=nftables\n"
-	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
-	  "fw.nft.live=ok\nfw.nft.input=ip filter INPUT accept 40\n"
-	  "fw.nft.after=ip filter INPUT 1 reject with icmp host-prohibited\n",
+	  "fw.firewalld.backend=nftables\n" FWD_IPT_CHAIN,
 	  "[firewall]\nallow = 16509/tcp\n", 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
 	  "firewall-cmd --reload\n"
