@@ -13,6 +13,11 @@
 #   nftables: Debian's and an operator's nftables.conf taken by nft -c, the
 #   operator's bytes kept, an include refused with its line; live, check
 #   plans nft insert before the reject's handle, a wider rule covers.
+#   RHEL's nftables.service: /etc/sysconfig/nftables.conf edited, its
+#   comments kept; the stock one (comments only) refused. A goto to a
+#   chain that accepts the peers first is no stop (rules.v4, the running
+#   INPUT chain and the running nft chain); one to a chain that does not
+#   still is.
 #   Rollback's removal of a running rule (undo_rule.sh): iptables -D of
 #   the very spec, nft by the handle of the exact text; the other rules
 #   stay; gone already: exit 3; two alike: neither removed.

@@ -11,7 +11,9 @@
 #   A zone in neither place, and a zone file that does not balance, fail
 #   naming the file (and line), nothing written. A reject of all the
 #   peers fails with its line; of part of them, it is reported not
-#   checked, with its line, before and after apply.
+#   checked, with its line, before and after apply. A rich rule accepting
+#   all of the peers' network covers every port (another network's none);
+#   a zone bound to their network with target ACCEPT fails nothing.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
