@@ -636,7 +636,37 @@ static const char *one_item(augeas *h, const char *node)
 	return v;
 }
 
-static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
+/* Whether the lines of one key that differ are values of one option
+ * (oslo.config reads every line of a MultiStrOpt), not a value and dead
+ * copies (libvirt's virConf reads the first). */
+static int lens_multi_valued(const char *lens)
+{
+	return strcmp(lens, "Migready_oslo.lns") == 0;
+}
+
+/* Refuses to set a key whose n lines m hold different values: rewriting
+ * them all to one would lose the others. */
+static int refuse_multi(augeas *h, const char *where, const struct mr_aug_op *op, char **m,
+                        int n, struct mr_error **err)
+{
+	const char *first = NULL;
+	aug_get(h, m[0], &first);
+	for (int i = 1; i < n; i++) {
+		const char *cur = NULL;
+		aug_get(h, m[i], &cur);
+		if ((cur && first && strcmp(cur, first) != 0) || !cur != !first) {
+			mr_error_add(err, MR_ERR_CONFLICT, where,
+			             "%s is set %d times%s%s%s (a multi-valued option?): not "
+			             "rewritten",
+			             op->key, n, op->section ? " in [" : "",
+			             op->section ? op->section : "", op->section ? "]" : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op, int multi,
                      struct mr_aug_outcome *oc, struct mr_error **err)
 {
 	char *base = section_path(h, op);
@@ -649,6 +679,8 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op,
 		engine_error(h, where, op->key, err);
 		goto out;
 	}
+	if (multi && n > 1 && refuse_multi(h, where, op, m, n, err) < 0)
+		goto out;
 	raw = encode_value(op->value, op->fmt, where, err);
 	if (!raw)
 		goto out;
@@ -1663,6 +1695,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	augeas *h = p->handle;
 	int r = -1, changed = 0;
 	size_t inserts = 0;
+	int multi = lens_multi_valued(lens);
 	long *at = NULL;
 	char *diff = NULL, *padded = NULL;
 
@@ -1701,7 +1734,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	at = mr_xcalloc(nops + 1, sizeof(*at));
 	for (size_t i = 0; i < nops; i++) {
 		int rc = ops[i].kind == MR_AUG_RM       ? apply_rm(h, where, &ops[i], &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_SET    ? apply_set(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_SET    ? apply_set(h, where, &ops[i], multi, &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_ENTRY  ? apply_entry(h, where, &ops[i], &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_INSERT ? plan_insert(h, where, text, &ops[i],
 		                                                      &outcomes[i], &at[i], err)

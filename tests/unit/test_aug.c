@@ -878,6 +878,49 @@ static void test_shrunken_retrieve_refused(void **state)
 	}
 }
 
+/* oslo.config reads every line of a multi-valued option (MultiStrOpt):
+ * setting such a key would rewrite each value to one and lose the rest.
+ * Equal lines, and libvirt's files (virConf reads the first), are set. */
+static void test_oslo_multi_valued_key_refused(void **state)
+{
+	(void)state;
+	struct mr_aug *aug = new_engine();
+	const char *two = "[pci]\ndevice_spec = { \"a\": 1 }\ndevice_spec = { \"b\": 2 }\n";
+	struct mr_aug_op op = { .kind = MR_AUG_SET, .section = "pci", .key = "device_spec",
+		                .value = "{ \"b\": 2 }", .fmt = MR_FMT_RAW };
+	struct mr_aug_outcome oc;
+	struct mr_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(mr_aug_transform(aug, "h1:/etc/nova/nova.conf", OSLO, two, strlen(two),
+	                                  &op, 1, &oc, &out, &len, &err), -1);
+	assert_null(out);
+	assert_non_null(err);
+	assert_string_equal(err->where, "h1:/etc/nova/nova.conf");
+	assert_string_equal(err->message, "device_spec is set 2 times in [pci] (a multi-valued "
+	                                  "option?): not rewritten");
+	mr_error_free(err);
+	err = NULL;
+
+	const char *same = "[pci]\ndevice_spec = x\ndevice_spec = x\n";
+	op.value = "y";
+	assert_int_equal(mr_aug_transform(aug, "h1:/etc/nova/nova.conf", OSLO, same, strlen(same),
+	                                  &op, 1, &oc, &out, &len, &err), 0);
+	assert_string_equal(out, "[pci]\ndevice_spec = y\ndevice_spec = y\n");
+	mr_aug_outcomes_fini(&oc, 1);
+	free(out);
+
+	const char *lv = "listen_tcp = 0\nlisten_tcp = 1\n";
+	struct mr_aug_op lop = { .kind = MR_AUG_SET, .key = "listen_tcp", .value = "1",
+		                 .fmt = NUM };
+	assert_int_equal(mr_aug_transform(aug, "h1:/etc/libvirt/libvirtd.conf", LV, lv,
+	                                  strlen(lv), &lop, 1, &oc, &out, &len, &err), 0);
+	assert_string_equal(out, "listen_tcp = 1\nlisten_tcp = 1\n");
+	mr_aug_outcomes_fini(&oc, 1);
+	free(out);
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -896,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_shared_by_threads),
 		cmocka_unit_test(test_slow_parse_holds_only_its_handle),
 		cmocka_unit_test(test_shrunken_retrieve_refused),
+		cmocka_unit_test(test_oslo_multi_valued_key_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
