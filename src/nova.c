@@ -138,26 +138,39 @@ static const struct {
 	{ "cpu_models", "" },
 };
 
+enum vkind { V_ANY, V_INT, V_BOOL, V_CHOICE };
+
 /* Defaults nova has kept since the option came: an option absent from
- * the file already has this value, and is left absent. */
+ * the file already has this value, and is left absent. kind, min and
+ * choices: the values nova/conf/libvirt.py declares (cfg.IntOpt min=,
+ * cfg.BoolOpt, cfg.StrOpt choices=), any other of which oslo.config
+ * refuses when nova reads the option, and nova-compute stops. Releases
+ * before min= was declared round a lower downtime or step count up to
+ * the same bound (the driver's LIVE_MIGRATION_DOWNTIME_MIN, _STEPS_MIN):
+ * below it, the value is never the one nova uses either. */
 static const struct {
 	const char *section, *key;
 	unsigned since;
 	const char *value;
+	enum vkind kind;
+	int has_min;
+	long min;
+	const char *const *choices; /* V_CHOICE: compared case-sensitively */
 } defaults[] = {
-	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1" },
-	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0" },
+	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1", V_ANY, 0, 0, NULL },
+	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0", V_INT, 0, 0, NULL },
 	/* Mitaka's had none: unset, the flags decided. */
-	{ "libvirt", "live_migration_tunnelled", NEWTON, "false" },
-	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false" },
-	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false" },
-	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false" },
+	{ "libvirt", "live_migration_tunnelled", NEWTON, "false", V_BOOL, 0, 0, NULL },
+	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false", V_BOOL, 0, 0, NULL },
+	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false", V_BOOL, 0, 0, NULL },
+	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false", V_BOOL, 0, 0, NULL },
 	/* for set lines: the migration's time limits, as every sample since */
-	{ "libvirt", "live_migration_completion_timeout", MITAKA, "800" },
-	{ "libvirt", "live_migration_downtime", MITAKA, "500" },
-	{ "libvirt", "live_migration_downtime_steps", MITAKA, "10" },
-	{ "libvirt", "live_migration_downtime_delay", MITAKA, "75" },
-	{ "libvirt", "live_migration_timeout_action", STEIN, "abort" },
+	{ "libvirt", "live_migration_completion_timeout", MITAKA, "800", V_INT, 1, 0, NULL },
+	{ "libvirt", "live_migration_downtime", MITAKA, "500", V_INT, 1, 100, NULL },
+	{ "libvirt", "live_migration_downtime_steps", MITAKA, "10", V_INT, 1, 3, NULL },
+	{ "libvirt", "live_migration_downtime_delay", MITAKA, "75", V_INT, 1, 3, NULL },
+	{ "libvirt", "live_migration_timeout_action", STEIN, "abort", V_CHOICE, 0, 0,
+	  (const char *const[]){ "abort", "force_complete", NULL } },
 };
 
 /* ---- releases ---- */
@@ -1074,6 +1087,10 @@ char *mr_nova_watch_keys(const struct mr_profile *p)
 	mr_buf_init(&b);
 	for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++)
 		mr_buf_printf(&b, "%s%s/%s", b.len ? " " : "", opts[i].section, opts[i].key);
+	/* a value nova refuses stops it, whoever wrote it */
+	for (size_t i = 0; i < MR_ARRAY_LEN(defaults); i++)
+		if (defaults[i].kind != V_ANY && !opt_find(defaults[i].section, defaults[i].key))
+			mr_buf_printf(&b, " %s/%s", defaults[i].section, defaults[i].key);
 	size_t nset = 0;
 	const struct mr_setting *const *sets = mr_profile_get_all(p, "nova", "set", &nset);
 	for (size_t i = 0; i < nset; i++) {
@@ -1191,24 +1208,91 @@ void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n)
 }
 
 /* oslo.config's reading of a value: one pair of matching quotes around
- * it dropped; for a boolean (the table writes true or false) any case of
- * true, 1, on, yes or false, 0, off, no. */
-static int oslo_same(const char *have, const char *want)
+ * it dropped. The caller's. */
+static char *oslo_unquote(const char *have)
 {
 	size_t n = strlen(have);
-	char *v = n >= 2 && (have[0] == '"' || have[0] == '\'') && have[n - 1] == have[0]
-	              ? mr_xstrndup(have + 1, n - 2)
-	              : mr_xstrdup(have);
-	int same = !strcmp(v, want);
-	if (!same && (!strcmp(want, "true") || !strcmp(want, "false"))) {
-		static const char *const yes[] = { "true", "1", "on", "yes" };
-		static const char *const no[] = { "false", "0", "off", "no" };
-		const char *const *words = !strcmp(want, "true") ? yes : no;
-		for (size_t i = 0; i < 4 && !same; i++)
-			same = !strcasecmp(v, words[i]);
+	return n >= 2 && (have[0] == '"' || have[0] == '\'') && have[n - 1] == have[0]
+	               ? mr_xstrndup(have + 1, n - 2)
+	               : mr_xstrdup(have);
+}
+
+/* A boolean as oslo.config reads it, any case: 1, 0, or -1 for none. */
+static int oslo_bool(const char *v)
+{
+	static const char *const yes[] = { "true", "1", "on", "yes" };
+	static const char *const no[] = { "false", "0", "off", "no" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(yes); i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
 	}
+	return -1;
+}
+
+/* For a boolean (the table writes true or false) any spelling of it. */
+static int oslo_same(const char *have, const char *want)
+{
+	char *v = oslo_unquote(have);
+	int same = !strcmp(v, want);
+	if (!same && (!strcmp(want, "true") || !strcmp(want, "false")))
+		same = oslo_bool(v) == !strcmp(want, "true");
 	free(v);
 	return same;
+}
+
+int mr_nova_declared(size_t i, unsigned major, const char **section, const char **key)
+{
+	if (i >= MR_ARRAY_LEN(defaults))
+		return -1;
+	*section = defaults[i].section;
+	*key = defaults[i].key;
+	return defaults[i].kind != V_ANY && major >= defaults[i].since ? 0 : 1;
+}
+
+char *mr_nova_value_refused(const char *section, const char *key, const char *value)
+{
+	size_t i = 0;
+	while (i < MR_ARRAY_LEN(defaults) &&
+	       (strcmp(defaults[i].section, section) || strcmp(defaults[i].key, key)))
+		i++;
+	if (i == MR_ARRAY_LEN(defaults) || defaults[i].kind == V_ANY)
+		return NULL;
+	char *v = oslo_unquote(value);
+	char *why = NULL;
+	const char *p = v + strspn(v, " \t");
+	if (defaults[i].kind == V_BOOL && oslo_bool(v) < 0) {
+		why = mr_xstrdup("true or false");
+	} else if (defaults[i].kind == V_CHOICE) {
+		int found = 0;
+		for (const char *const *c = defaults[i].choices; *c; c++)
+			found |= !strcmp(v, *c);
+		if (!found) {
+			struct mr_buf b;
+			mr_buf_init(&b);
+			for (const char *const *c = defaults[i].choices; *c; c++)
+				mr_buf_printf(&b, "%s'%s'", b.len ? " or " : "", *c);
+			mr_buf_printf(&b, " (case matters)");
+			why = mr_buf_steal(&b, NULL);
+		}
+	} else if (defaults[i].kind == V_INT && *p) { /* empty: unset */
+		char *end;
+		errno = 0;
+		long n = strtol(p, &end, 10);
+		end += strspn(end, " \t");
+		if (*end || errno || !(isdigit((unsigned char)*p) || strchr("+-", *p)))
+			why = mr_xstrdup("a whole number");
+		else if (defaults[i].has_min && n < defaults[i].min)
+			why = mr_xasprintf("at least %ld", defaults[i].min);
+	}
+	char *m = why ? mr_xasprintf("nova refuses [%s] %s = '%s': it takes %s "
+	                             "(nova/conf/libvirt.py)",
+	                             section, key, value, why)
+	              : NULL;
+	free(why);
+	free(v);
+	return m;
 }
 
 void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)

@@ -111,6 +111,16 @@ int mr_nova_same_option(unsigned major, const char *section, const char *key,
  * section ([libvirtd] needs the migration URI nova uses). The caller's. */
 char *mr_nova_watch_keys(const struct mr_profile *p);
 
+/* Why nova would refuse value for SECTION/KEY, an option whose type,
+ * bound or choices nova declares (a downtime below 100, "Abort" for
+ * live_migration_timeout_action); NULL when it takes the value or
+ * declares nothing migready knows. The caller's. */
+char *mr_nova_value_refused(const char *section, const char *key, const char *value);
+/* The i-th option (from 0) of those migready knows: 0 if release major
+ * reads it and nova declares its values (mr_nova_value_refused), 1 if
+ * not, -1 past the last. */
+int mr_nova_declared(size_t i, unsigned major, const char **section, const char **key);
+
 /* The transport of a libvirt URI as nova's live_migration_uri gives it
  * ("qemu+tcp://%s:16510/system" -> "tcp", 16510; "qemu://%s/system" ->
  * "tls", libvirt's remote default; no host -> "unix"). *port: 0 when the

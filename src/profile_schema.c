@@ -9,6 +9,7 @@
 
 #include "firewalld_conf.h"
 #include "ini_lines.h"
+#include "nova.h"
 #include "profile.h"
 #include "profile_priv.h"
 
@@ -532,7 +533,11 @@ static char *check_nova_set(const char *value)
 			return mr_xasprintf("'%.*s' is managed by the key '%s'; set that instead",
 			                    (int)(sp - value), value, nova_managed[i].key);
 	}
-	return NULL;
+	char *slash_at = strchr(opt, '/');
+	if (!slash_at)
+		return NULL;
+	*slash_at = '\0';
+	return mr_nova_value_refused(opt, slash_at + 1, sp + strspn(sp, " \t"));
 }
 
 /* The next blank-separated word of *p, or 0 at the end. */

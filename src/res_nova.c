@@ -538,6 +538,61 @@ void mr_nova_migration_fini(struct mr_nova_migration *m)
 	*m = (struct mr_nova_migration){ 0 };
 }
 
+/* The value of [libvirt] key once the plan is applied: its edit's (NULL
+ * for a removal; *from its profile line), else the files'. *because: what
+ * sets it, when the files do; the caller's. Returns 1 if an edit sets it. */
+static int planned_value(const struct mr_facts *facts, const struct mr_profile *profile,
+                         unsigned major, const struct mr_nova_edit *edits, size_t n,
+                         const char *key, const char **value,
+                         const struct mr_setting **from, char **because)
+{
+	*value = NULL;
+	*from = NULL;
+	*because = NULL;
+	int edited = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(edits[i].section, "libvirt") && !strcmp(edits[i].key, key)) {
+			*value = edits[i].value;
+			*from = edits[i].origin;
+			edited = 1;
+		}
+	if (!edited)
+		*value = effective_value(facts, profile, major, "libvirt", key, because);
+	return edited;
+}
+
+/* A value nova refuses (a downtime below its minimum) in the files, for
+ * an option the plan leaves alone: nova-compute stops on it. */
+static void check_declared(struct mr_plan *plan, const struct mr_profile *profile,
+                           unsigned major, const struct mr_nova_edit *edits, size_t n)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *section, *key;
+	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
+		return;
+	int rc;
+	for (size_t i = 0; (rc = mr_nova_declared(i, major, &section, &key)) >= 0; i++) {
+		const char *value;
+		const struct mr_setting *from;
+		char *because;
+		if (rc > 0 || strcmp(section, "libvirt"))
+			continue;
+		if (planned_value(facts, profile, major, edits, n, key, &value, &from, &because) ||
+		    !value) {
+			free(because);
+			continue;
+		}
+		char *why = mr_nova_value_refused(section, key, value);
+		if (why) {
+			char *setting = mr_xasprintf("nova.%s.%s", section, key);
+			mr_plan_fail(plan, setting, "[nova]", "%s; %s", why, because);
+			free(setting);
+		}
+		free(why);
+		free(because);
+	}
+}
+
 /* QEMU's TLS files, which a native TLS migration needs on both ends
  * (live_migration_with_native_tls, as the plan leaves it): in qemu.conf's
  * migrate_tls_x509_cert_dir, else default_tls_x509_cert_dir, else
@@ -548,20 +603,11 @@ static void check_native_tls(struct mr_plan *plan, const struct mr_profile *prof
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
 		return;
-	const char *value = NULL;
-	char *because = NULL;
-	const struct mr_setting *from = NULL;
-	int edited = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(edits[i].section, "libvirt") &&
-		    !strcmp(edits[i].key, "live_migration_with_native_tls")) {
-			value = edits[i].value;
-			from = edits[i].origin;
-			edited = 1;
-		}
-	if (!edited)
-		value = effective_value(facts, profile, major, "libvirt", "live_migration_with_native_tls",
-		                        &because);
+	const char *value;
+	char *because;
+	const struct mr_setting *from;
+	planned_value(facts, profile, major, edits, n, "live_migration_with_native_tls", &value,
+	              &from, &because);
 	if (!value || mr_parse_bool(value) != 1) {
 		free(because);
 		return;
@@ -642,6 +688,7 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		goto out;
 	}
 	check_native_tls(plan, profile, major, edits, n);
+	check_declared(plan, profile, major, edits, n);
 	if (!n)
 		goto out;
 	struct mr_plan_file *f = mr_plan_file(plan, NOVA_CONF, OSLO_LENS);

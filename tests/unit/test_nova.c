@@ -718,6 +718,44 @@ static void test_engine_below_the_default(void **state)
 	mr_aug_free(aug);
 }
 
+/* The values nova/conf/libvirt.py declares, as oslo.config reads them. */
+static void test_value_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *key, *value, *why; /* NULL: taken */
+	} vals[] = {
+		{ "live_migration_downtime", "100", NULL },
+		{ "live_migration_downtime", "'150'", NULL },
+		{ "live_migration_downtime", "99", "at least 100" },
+		{ "live_migration_downtime", "5s", "a whole number" },
+		{ "live_migration_downtime", "", NULL },
+		{ "live_migration_completion_timeout", "-1", "at least 0" },
+		{ "live_migration_bandwidth", "-5", NULL },
+		{ "live_migration_timeout_action", "abort", NULL },
+		{ "live_migration_timeout_action", "ABORT", "'abort' or 'force_complete' (case matters)" },
+		{ "live_migration_tunnelled", "Yes", NULL },
+		{ "live_migration_tunnelled", "enabled", "true or false" },
+		{ "cpu_mode", "anything", NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++) {
+		char *got = mr_nova_value_refused("libvirt", vals[i].key, vals[i].value);
+		print_message("%s = '%s'\n", vals[i].key, vals[i].value);
+		if (!vals[i].why) {
+			assert_null(got);
+			continue;
+		}
+		char *want = mr_xasprintf("nova refuses [libvirt] %s = '%s': it takes %s "
+		                          "(nova/conf/libvirt.py)",
+		                          vals[i].key, vals[i].value, vals[i].why);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+	}
+	assert_null(mr_nova_value_refused("DEFAULT", "live_migration_downtime", "1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -731,6 +769,7 @@ int main(void)
 		cmocka_unit_test(test_uri_transport),
 		cmocka_unit_test(test_engine_zed_host),
 		cmocka_unit_test(test_engine_below_the_default),
+		cmocka_unit_test(test_value_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

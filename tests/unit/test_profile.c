@@ -248,6 +248,21 @@ static const struct type_case type_cases[] = {
 	{ "nova", "set", "libvirt/block_migration_flag VIR_MIGRATE_LIVE",
 	  "nova.set: 'libvirt/block_migration_flag' is managed by the key 'live_migration_flag'; "
 	  "set that instead" },
+	/* values nova/conf/libvirt.py refuses */
+	{ "nova", "set", "libvirt/live_migration_downtime 50",
+	  "nova.set: nova refuses [libvirt] live_migration_downtime = '50': it takes at least 100 "
+	  "(nova/conf/libvirt.py)" },
+	{ "nova", "set", "libvirt/live_migration_downtime 100", NULL },
+	{ "nova", "set", "Libvirt/Live-Migration-Downtime-Steps 2",
+	  "nova.set: nova refuses [libvirt] live_migration_downtime_steps = '2': it takes at least "
+	  "3 (nova/conf/libvirt.py)" },
+	{ "nova", "set", "libvirt/live_migration_completion_timeout 8OO",
+	  "nova.set: nova refuses [libvirt] live_migration_completion_timeout = '8OO': it takes a "
+	  "whole number (nova/conf/libvirt.py)" },
+	{ "nova", "set", "libvirt/live_migration_timeout_action Abort",
+	  "nova.set: nova refuses [libvirt] live_migration_timeout_action = 'Abort': it takes "
+	  "'abort' or 'force_complete' (case matters) (nova/conf/libvirt.py)" },
+	{ "nova", "set", "libvirt/live_migration_timeout_action force_complete", NULL },
 	/* nfs export */
 	{ "nfs", "export", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)",
 	  NULL },

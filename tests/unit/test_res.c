@@ -2666,6 +2666,44 @@ static void test_native_tls(void **state)
 	}
 }
 
+/* What nova-compute refuses to start with, in the host's files: a value
+ * outside what nova declares, tunnelled and native TLS migration both. */
+static void test_nova_refuses(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *facts, *profile, *want;
+	} refusals[] = {
+		{ "a downtime below nova's minimum",
+		  SOCKET_DEBIAN NOVA_DEB
+		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
+		  "[nova]\nrelease = zed\n",
+		  "failed nova.libvirt.live_migration_downtime line ?: nova refuses [libvirt] "
+		  "live_migration_downtime = '50': it takes at least 100 (nova/conf/libvirt.py); "
+		  "/etc/nova/nova.conf:7 sets [libvirt] live_migration_downtime = '50'\n" },
+		{ "a choice in the wrong case",
+		  SOCKET_DEBIAN NOVA_DEB
+		  "nova.self=8 [libvirt]live_migration_timeout_action "
+		  "libvirt/live_migration_timeout_action Abort\n",
+		  "[nova]\nrelease = zed\n",
+		  "failed nova.libvirt.live_migration_timeout_action line ?: nova refuses [libvirt] "
+		  "live_migration_timeout_action = 'Abort': it takes 'abort' or 'force_complete' (case "
+		  "matters) (nova/conf/libvirt.py); /etc/nova/nova.conf:8 sets [libvirt] "
+		  "live_migration_timeout_action = 'Abort'\n" },
+		{ "a value the profile's set line replaces is no failure",
+		  SOCKET_DEBIAN NOVA_DEB
+		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
+		  "[nova]\nrelease = zed\nset = libvirt/live_migration_downtime 400\n", "" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(refusals); i++) {
+		char *got = items_of(refusals[i].facts, refusals[i].profile, "nova.libvirt.live_migration_",
+		                     1);
+		if (strcmp(got, refusals[i].want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", refusals[i].name, got, refusals[i].want);
+		free(got);
+	}
+}
+
 /* nova's login shell, and the profile's, must be on the host: sshd runs
  * it for each command */
 static void test_shell(void **state)
@@ -2886,6 +2924,7 @@ int main(void)
 		cmocka_unit_test(test_socket_opts),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
+		cmocka_unit_test(test_nova_refuses),
 		cmocka_unit_test(test_nova_option_now),
 		cmocka_unit_test(test_registry_sorted),
 	};
