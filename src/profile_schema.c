@@ -902,14 +902,21 @@ static char *check_flags(const char *value)
 		if (m)
 			return m;
 	}
-	int disk = 0, inc = 0;
+	int disk = 0, inc = 0, tun = 0, tls = 0;
 	for (size_t i = 0; i < count; i++) {
 		disk |= strcmp(seen[i], "VIR_MIGRATE_NON_SHARED_DISK") == 0;
 		inc |= strcmp(seen[i], "VIR_MIGRATE_NON_SHARED_INC") == 0;
+		tun |= strcmp(seen[i], "VIR_MIGRATE_TUNNELLED") == 0;
+		tls |= strcmp(seen[i], "VIR_MIGRATE_TLS") == 0;
 	}
 	if (disk && inc)
 		return mr_xstrdup("VIR_MIGRATE_NON_SHARED_DISK and VIR_MIGRATE_NON_SHARED_INC "
 		                  "exclude each other");
+	/* nova/virt/libvirt/driver.py's init_host raises Invalid for both
+	 * live_migration_tunnelled and live_migration_with_native_tls */
+	if (tun && tls)
+		return mr_xstrdup("VIR_MIGRATE_TUNNELLED and VIR_MIGRATE_TLS exclude each other: "
+		                  "nova-compute refuses to start with both; keep VIR_MIGRATE_TLS");
 	return NULL;
 }
 

@@ -561,6 +561,35 @@ static int planned_value(const struct mr_facts *facts, const struct mr_profile *
 	return edited;
 }
 
+/* nova-compute refuses to start with both tunnelled and native TLS
+ * migration (its driver's init_host raises Invalid,
+ * nova/virt/libvirt/driver.py); the profile's own lines are lint's. */
+static void check_tunnel_tls(struct mr_plan *plan, const struct mr_profile *profile,
+                             unsigned major, const struct mr_nova_edit *edits, size_t n)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *tun, *tls;
+	const struct mr_setting *tun_from, *tls_from;
+	char *tun_why, *tls_why;
+	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
+		return;
+	planned_value(facts, profile, major, edits, n, "live_migration_tunnelled", &tun, &tun_from,
+	              &tun_why);
+	planned_value(facts, profile, major, edits, n, "live_migration_with_native_tls", &tls,
+	              &tls_from, &tls_why);
+	if (tun && tls && mr_parse_bool(tun) == 1 && mr_parse_bool(tls) == 1) {
+		const struct mr_setting *from = tls_from ? tls_from : tun_from;
+		char *origin = from ? mr_plan_origin_of(from) : mr_xstrdup("[nova]");
+		mr_plan_fail(plan, "nova.libvirt.live_migration_tunnelled", origin,
+		             "live_migration_tunnelled and live_migration_with_native_tls are both "
+		             "true (%s; %s): nova-compute refuses to start; keep native TLS",
+		             tun_why ? tun_why : "as planned", tls_why ? tls_why : "as planned");
+		free(origin);
+	}
+	free(tun_why);
+	free(tls_why);
+}
+
 /* A value nova refuses (a downtime below its minimum) in the files, for
  * an option the plan leaves alone: nova-compute stops on it. */
 static void check_declared(struct mr_plan *plan, const struct mr_profile *profile,
@@ -688,6 +717,7 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		goto out;
 	}
 	check_native_tls(plan, profile, major, edits, n);
+	check_tunnel_tls(plan, profile, major, edits, n);
 	check_declared(plan, profile, major, edits, n);
 	if (!n)
 		goto out;

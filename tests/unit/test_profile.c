@@ -401,6 +401,9 @@ static const struct type_case type_cases[] = {
 	{ "nova", "live_migration_flag", "VIR_MIGRATE_NON_SHARED_DISK,VIR_MIGRATE_NON_SHARED_INC",
 	  "nova.live_migration_flag: VIR_MIGRATE_NON_SHARED_DISK and VIR_MIGRATE_NON_SHARED_INC "
 	  "exclude each other" },
+	{ "nova", "live_migration_flag", "VIR_MIGRATE_LIVE, VIR_MIGRATE_TUNNELLED, VIR_MIGRATE_TLS",
+	  "nova.live_migration_flag: VIR_MIGRATE_TUNNELLED and VIR_MIGRATE_TLS exclude each other: "
+	  "nova-compute refuses to start with both; keep VIR_MIGRATE_TLS" },
 	/* nova release */
 	{ "nova", "release", "auto", NULL },
 	{ "nova", "release", "icehouse", NULL },

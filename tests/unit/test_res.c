@@ -2694,6 +2694,17 @@ static void test_nova_refuses(void **state)
 		  SOCKET_DEBIAN NOVA_DEB
 		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
 		  "[nova]\nrelease = zed\nset = libvirt/live_migration_downtime 400\n", "" },
+		{ "tunnelled in the file, native TLS from the profile",
+		  SOCKET_DEBIAN NOVA_DEB
+		  "nova.self=3 [libvirt]live_migration_tunnelled libvirt/live_migration_tunnelled "
+		  "true\n",
+		  "[nova]\nrelease = zed\nset = libvirt/live_migration_with_native_tls true\n",
+		  "failed nova.libvirt.live_migration_tunnelled line 3: live_migration_tunnelled and "
+		  "live_migration_with_native_tls are both true (/etc/nova/nova.conf:3 sets [libvirt] "
+		  "live_migration_tunnelled = 'true'; as planned): nova-compute refuses to start; keep "
+		  "native TLS\n" },
+		{ "native TLS alone", SOCKET_DEBIAN NOVA_DEB,
+		  "[nova]\nrelease = zed\nset = libvirt/live_migration_with_native_tls true\n", "" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(refusals); i++) {
 		char *got = items_of(refusals[i].facts, refusals[i].profile, "nova.libvirt.live_migration_",
