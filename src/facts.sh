@@ -395,7 +395,7 @@ exec_words() {
 # nova-compute's too, for the order in which it reads its files (below).
 # sshd's too, for the configuration file it is given (-f), for [ssh];
 # and virtproxyd's (--config), for [libvirtd].
-novaunit=; es=; nu=; sshunit=; sshes=; sshenv=; vpunit=; vpes=; vpenv=
+novaunit=; es=; novaenv=; nu=; sshunit=; sshes=; sshenv=; vpunit=; vpes=; vpenv=
 if [ -n "$novakeys" ]; then
 	if unit_file nova-compute.service; then novaunit=nova-compute.service
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
@@ -408,7 +408,7 @@ fi
 # unit_read UNIT FILE: the shell's readers of a unit's file or drop-in
 unit_read() {
 	[ "$1" != libvirtd.service ] || envfiles "$2"
-	[ "$1" != "$novaunit" ] || { unit_key ExecStart es "$2"; unit_key User nu "$2"; }
+	[ "$1" != "$novaunit" ] || { unit_key ExecStart es "$2"; unit_key User nu "$2"; unit_env "$2" novaenv; }
 	[ "$1" != "$sshunit" ] || { unit_key ExecStart sshes "$2"; unit_env "$2" sshenv; }
 	[ "$1" != "$vpunit" ] || { unit_key ExecStart vpes "$2"; unit_env "$2" vpenv; }
 }
@@ -655,15 +655,19 @@ EOF_PW
 }
 # nova's other configuration files and where oslo.config reads them: the
 # options of $6 they set (no other value: passwords live there), in the
-# order read. oslo.config reads the first nova.conf, nova-compute.conf,
-# nova.conf.d and nova-compute.conf.d found in ~/.nova/, ~/ (the home of
-# the unit's User=, nova without a unit; root's where it names none),
-# /etc/nova/ and /etc/; the two files only when nova-compute is given no
-# --config-file. A nova.conf found before /etc/nova/nova.conf hides it
-# (nova.conf_first). nova-compute given --config-file (Debian's and
-# Ubuntu's init script gives nova.conf and nova-compute.conf) reads the
-# directories first, before nova.conf (nova.before); else nova.conf and
-# nova-compute.conf, then them (nova.other: after nova.conf, so they win).
+# order read. oslo.config reads first, where nova-compute is given no
+# --config-file, the first nova.conf and nova-compute.conf found in
+# ~/.nova/, ~/ (the home of the unit's User=, nova without a unit;
+# root's where it names none), /etc/nova/ and /etc/; then, where it is
+# given no --config-dir, the first nova.conf.d and nova-compute.conf.d
+# found there; then the files of its --config-file and --config-dir
+# arguments (a directory: its *.conf, by name), in their order. The
+# last reading wins: files read before /etc/nova/nova.conf are
+# nova.before, after it nova.other. A nova.conf found before
+# /etc/nova/nova.conf hides it (nova.conf_first), as does a --config-file
+# list without it (nova.conf_unread: what it reads instead); arguments
+# not known here (a $VAR, a relative path, Debian's init script's
+# defaults file setting them) are nova.args_unknown.
 # oslo_first NAME: in of, the first NAME of that search that exists, or
 # empty
 oslo_first() {
@@ -674,32 +678,91 @@ oslo_first() {
 	done
 }
 if [ -n "$novakeys" ]; then
-	# es: nova-compute's ExecStart in effect, its unit file and drop-ins
-	case $es in *--config-file* | */etc/init.d/*) dirsfirst=1 ;; *) dirsfirst= ;; esac
+	# the words nova-compute is given (es: its ExecStart in effect, its
+	# unit file and drop-ins). Debian's and Ubuntu's init script gives
+	# nova.conf and nova-compute.conf, unless its defaults files change
+	# its arguments
+	case $es in
+	*/etc/init.d/*)
+		wl=' --config-file=/etc/nova/nova.conf --config-file=/etc/nova/nova-compute.conf'; unk=
+		for f in /etc/default/openstack /etc/default/nova-compute; do
+			readable "$r$f" || continue
+			while IFS= read -r l || [ -n "$l" ]; do
+				case $l in *CONFIG_FILE* | *DAEMON_ARGS*) unk=1 ;; esac
+			done < "$rf"
+		done ;;
+	*) exec_words "$es" "$novaenv" ;;
+	esac
+	# cl: the arguments naming files ("f PATH") and directories ("d
+	# PATH"), one a line, in order
+	cl=; ca=
+	set -f
+	for w in $wl; do
+		if [ -n "$ca" ]; then cl="$cl$ca $w$nl"; ca=; continue; fi
+		case $w in
+		--config-file=*) cl="${cl}f ${w#*=}$nl" ;;
+		--config-dir=*) cl="${cl}d ${w#*=}$nl" ;;
+		--config-file) ca=f ;;
+		--config-dir) ca=d ;;
+		esac
+	done
+	set +f
+	[ -z "$ca" ] || unk=1
+	given=$cl; df=; dl=
 	passwd_of "$nu"; nh=
 	case $a_home in /?*) nh=${a_home%/} ;; esac
-	if [ -n "$dirsfirst" ]; then ncc=/etc/nova/nova-compute.conf
-	else
+	case $nl$given in
+	*"${nl}f "*) ;;
+	*)
+		# /etc/nova/nova.conf is where migready writes (whether read or
+		# hidden, as said)
 		oslo_first nova.conf
 		case $of in '' | /etc/nova/nova.conf) ;; *) say nova.conf_first "$of" ;; esac
-		oslo_first nova-compute.conf; ncc=$of
+		df="f /etc/nova/nova.conf$nl"
+		oslo_first nova-compute.conf; [ -z "$of" ] || df="${df}f $of$nl" ;;
+	esac
+	case $nl$given in
+	*"${nl}d "*) ;;
+	*)
+		for d in nova.conf.d nova-compute.conf.d; do
+			oslo_first "$d"; [ -z "$of" ] || dl="${dl}d $of$nl"
+		done ;;
+	esac
+	cl=$df$dl$given
+	# sq: the files read, in order; n: how many times nova.conf is
+	sq=; n=0
+	while [ -n "$cl" ]; do
+		f=${cl%%"$nl"*}; cl=${cl#*"$nl"}; k=${f%% *}; f=${f#? }
+		# a relative path, or one quoted (systemd takes quotes off): not known
+		case $f in *[\"\'\\]* | [!/]* | '') unk=1; continue ;; esac
+		if [ "$k" = f ]; then
+			sq=$sq$f$nl; [ "$f" != /etc/nova/nova.conf ] || n=$((n + 1)); continue
+		fi
+		intree "$r$f" && [ -d "$rf" ] || continue
+		for g in "$rf"/*.conf; do
+			[ -e "$g" ] || continue
+			g=${g##*/}; case $g in *"$nl"*) continue ;; esac
+			sq=$sq$f/$g$nl; [ "$f/$g" != /etc/nova/nova.conf ] || n=$((n + 1))
+		done
+	done
+	[ -z "$unk" ] || say nova.args_unknown yes
+	if [ $n = 0 ] && [ -z "$unk" ]; then
+		set -f; w=
+		for f in $given; do [ "$f" = f ] || [ "$f" = d ] || w="$w $f"; done
+		set +f; say nova.conf_unread "${w# }"
 	fi
-	nccr=; [ -z "$ncc" ] || ! readable "$r$ncc" || { nccr=$rf; fnarg "$r$ncc"; ncc=$fa; }
-	[ -n "$nccr" ] || ncc=
 	set -- "$@" part=nova
 	# nova.conf itself, for the spellings migready does not write
 	# ([LIBVIRT]) that oslo.config reads all the same
 	! readable "$r/etc/nova/nova.conf" || set -- "$@" novakey=nova.self "$rf"
-	if [ -n "$dirsfirst" ]; then set -- "$@" novakey=nova.before
-	else set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}; fi
-	for d in nova.conf.d nova-compute.conf.d; do
-		oslo_first "$d"
-		[ -n "$of" ] && intree "$r$of" && [ -d "$rf" ] || continue
-		for f in "$rf"/*.conf; do
-			f=$r$of/${f##*/}; ! readable "$f" || { fnarg "$f"; set -- "$@" "$fa" "$rf"; }
-		done
+	if [ $n = 0 ]; then set -- "$@" novakey=nova.other; else set -- "$@" novakey=nova.before; fi
+	while [ -n "$sq" ]; do
+		f=${sq%%"$nl"*}; sq=${sq#*"$nl"}
+		if [ "$f" = /etc/nova/nova.conf ]; then
+			n=$((n - 1)); [ $n != 0 ] || set -- "$@" novakey=nova.other; continue
+		fi
+		! readable "$r$f" || { fnarg "$r$f"; set -- "$@" "$fa" "$rf"; }
 	done
-	[ -z "$dirsfirst" ] || set -- "$@" novakey=nova.other ${ncc:+"$ncc" "$nccr"}
 fi
 
 # multipathd's maps as they run (live): "NAME WWID" of each device-mapper

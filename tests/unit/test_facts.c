@@ -1011,6 +1011,99 @@ static void test_probe_virtproxyd_args(void **state)
 	}
 }
 
+/* The files nova-compute reads and in which order, from its unit's
+ * ExecStart as oslo.config takes its arguments: "b:" the files read
+ * before nova.conf, "o:" after it (each that sets libvirt/cpu_mode),
+ * "u:" nova.conf_unread, "?" nova.args_unknown */
+static void test_probe_nova_config_files(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *unit, *setup, *want;
+	} cases[] = {
+		/* devstack's: nova.conf is not read at all */
+		{ "ExecStart = /usr/local/bin/nova-compute --config-file /etc/nova/nova-cpu.conf",
+		  "mv $R/etc/nova/override.conf $R/etc/nova/nova-cpu.conf",
+		  "o: /etc/nova/nova.conf.d/1.conf /etc/nova/nova-cpu.conf u:/etc/nova/nova-cpu.conf" },
+		{ "ExecStart=/usr/bin/nova-compute --config-file=/etc/nova/nova.conf "
+		  "--config-file=/etc/nova/override.conf",
+		  "", "b: /etc/nova/nova.conf.d/1.conf o: /etc/nova/override.conf" },
+		{ "ExecStart=/usr/bin/nova-compute --config-file=/etc/nova/override.conf "
+		  "--config-file=/etc/nova/nova.conf",
+		  "", "b: /etc/nova/nova.conf.d/1.conf /etc/nova/override.conf" },
+		/* a --config-dir: its files by name, in its place; oslo.config's
+		 * own directories then unread */
+		{ "ExecStart=/usr/bin/nova-compute --config-dir /etc/nova/d --config-file "
+		  "/etc/nova/nova.conf --config-dir=/etc/nova/e",
+		  "mkdir -p $R/etc/nova/d $R/etc/nova/e && cp $C $R/etc/nova/d/2.conf && "
+		  "cp $C $R/etc/nova/d/1.conf && cp $C $R/etc/nova/e/1.conf",
+		  "b: /etc/nova/d/1.conf /etc/nova/d/2.conf o: /etc/nova/e/1.conf" },
+		/* RDO's: no argument, oslo.config's search */
+		{ "ExecStart=/usr/bin/nova-compute", "mv $R/etc/nova/override.conf "
+		  "$R/etc/nova/nova-compute.conf",
+		  "o: /etc/nova/nova-compute.conf /etc/nova/nova.conf.d/1.conf" },
+		/* Debian's init script: nova.conf, nova-compute.conf */
+		{ "ExecStart=/etc/init.d/nova-compute systemd-start", "mv $R/etc/nova/override.conf "
+		  "$R/etc/nova/nova-compute.conf",
+		  "b: /etc/nova/nova.conf.d/1.conf o: /etc/nova/nova-compute.conf" },
+		{ "ExecStart=/etc/init.d/nova-compute systemd-start",
+		  "mkdir -p $R/etc/default && echo 'DAEMON_ARGS=\"--config-file=/etc/nova/x.conf\"' > "
+		  "$R/etc/default/nova-compute",
+		  "b: /etc/nova/nova.conf.d/1.conf ?" },
+		/* the unit's environment */
+		{ "Environment=CPU=/etc/nova/override.conf\n"
+		  "ExecStart=/usr/bin/nova-compute --config-file ${CPU}",
+		  "", "o: /etc/nova/nova.conf.d/1.conf /etc/nova/override.conf u:/etc/nova/override.conf" },
+		{ "ExecStart=/usr/bin/nova-compute --config-file $CPU", "", "o: /etc/nova/nova.conf.d/1.conf ?" },
+		{ "ExecStart=/usr/bin/nova-compute --config-file nova.conf", "", "o: /etc/nova/nova.conf.d/1.conf ?" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		assert_non_null(mkdtemp(root));
+		assert_int_equal(setenv("R", root, 1), 0);
+		assert_int_equal(setenv("UNIT", cases[i].unit, 1), 0);
+		assert_int_equal(setenv("SETUP", cases[i].setup, 1), 0);
+		assert_int_equal(setenv("C", "/dev/null", 1), 0);
+		assert_int_equal(system("d=$R/lib/systemd/system && mkdir -p $d $R/etc/nova/nova.conf.d && "
+		                        "printf '[Service]\\n%s\\n' \"$UNIT\" > $d/nova-compute.service && "
+		                        "C=$R/etc/nova/override.conf && "
+		                        "printf '[libvirt]\\ncpu_mode = custom\\n' > $C && "
+		                        "printf '[libvirt]\\ncpu_mode = host-model\\n' > $R/etc/nova/nova.conf && "
+		                        "cp $C $R/etc/nova/nova.conf.d/1.conf && eval \"$SETUP\""),
+		                 0);
+		unsetenv("UNIT");
+		unsetenv("SETUP");
+		struct mr_error *err = NULL;
+		struct mr_transport *t = mr_transport_local_new(root, &err);
+		assert_non_null(t);
+		struct mr_facts *f =
+			mr_facts_gather(t, NULL, NULL, NULL, "libvirt/cpu_mode", NULL, -1, NULL, &err);
+		assert_non_null(f);
+		struct mr_buf b;
+		mr_buf_init(&b);
+		const char *kinds[] = { "nova.before", "nova.other" };
+		for (size_t k = 0; k < MR_ARRAY_LEN(kinds); k++) {
+			const char **lines = NULL;
+			size_t n = mr_facts_get_all(f, kinds[k], &lines);
+			for (size_t j = 0; j < n; j++)
+				mr_buf_printf(&b, "%s %.*s", j ? "" : k ? " o:" : " b:",
+				              (int)strcspn(lines[j], " "), lines[j]);
+			free(lines);
+		}
+		const char *unread = mr_facts_get(f, "nova.conf_unread");
+		if (unread)
+			mr_buf_printf(&b, " u:%s", unread);
+		if (mr_facts_get(f, "nova.args_unknown"))
+			mr_buf_printf(&b, " ?");
+		char *got = mr_buf_steal(&b, NULL);
+		if (strcmp(got ? got + 1 : "", cases[i].want) != 0)
+			fail_msg("case %zu (%s): '%s', want '%s'", i, cases[i].unit, got ? got + 1 : "",
+			         cases[i].want);
+		free(got);
+		tree_facts_done(root, f, t);
+	}
+}
+
 /* The security modules a security_driver needs, in a tree: SELinux from
  * /etc/selinux/config's first SELINUX= line (disabled without the file,
  * unknown without the line), libvirt's AppArmor template; the kernel's
@@ -1287,6 +1380,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_virtproxyd_args),
+		cmocka_unit_test(test_probe_nova_config_files),
 		cmocka_unit_test(test_probe_hosts_names),
 		cmocka_unit_test(test_probe_socket_opts),
 		cmocka_unit_test(test_lock),
