@@ -339,18 +339,36 @@ static char *interpolated(const struct mr_facts *facts, const struct mr_profile 
 	return out ? out : mr_xstrdup("");
 }
 
-/* Why nova-compute does not read nova.conf, or NULL: started without
- * --config-file, it reads the first nova.conf oslo.config finds, and the
- * probe found one before it (nova.conf_first). The caller's. */
-static char *nova_conf_hidden(const struct mr_facts *facts)
+/* Why nova-compute does not read nova.conf (or may not), or NULL: given
+ * --config-file, it reads the files named and no other (nova.conf_unread);
+ * without, the first nova.conf oslo.config finds, and the probe found one
+ * before it (nova.conf_first); its arguments not known (nova.args_unknown,
+ * *unknown set). The caller's. */
+static char *nova_conf_hidden(const struct mr_facts *facts, int *unknown)
 {
+	const char *unread = facts ? mr_facts_get(facts, "nova.conf_unread") : NULL;
 	const char *first = facts ? mr_facts_get(facts, "nova.conf_first") : NULL;
-	if (!first)
-		return NULL;
-	return mr_xasprintf("nova-compute reads %s, not " NOVA_CONF ": started without "
-	                    "--config-file, it takes the first nova.conf oslo.config finds in "
-	                    "~/.nova/, ~/ (its user's home), /etc/nova/ and /etc/",
-	                    first);
+	if (unknown)
+		*unknown = 0;
+	if (unread)
+		return mr_xasprintf("nova-compute reads %s, not " NOVA_CONF ": its unit's ExecStart "
+		                    "gives it --config-file (or --config-dir), and oslo.config then "
+		                    "reads only the files named",
+		                    *unread ? unread : "no file");
+	if (first)
+		return mr_xasprintf("nova-compute reads %s, not " NOVA_CONF ": started without "
+		                    "--config-file, it takes the first nova.conf oslo.config finds in "
+		                    "~/.nova/, ~/ (its user's home), /etc/nova/ and /etc/",
+		                    first);
+	if (facts && mr_facts_get(facts, "nova.args_unknown")) {
+		if (unknown)
+			*unknown = 1;
+		return mr_xstrdup("the files nova-compute reads: its unit's --config-file and "
+		                  "--config-dir arguments are not known here (a $VARIABLE, a relative "
+		                  "path, or CONFIG_FILE or DAEMON_ARGS in /etc/default/nova-compute or "
+		                  "/etc/default/openstack, for Debian's init script)");
+	}
+	return NULL;
 }
 
 /* [libvirt] key as nova-compute reads it once the plan is applied (a
@@ -407,7 +425,7 @@ int mr_res_nova_migration(const struct mr_plan *plan, const struct mr_profile *p
 	unsigned major;
 	if (!nova_here(facts, profile, &major))
 		return 0; /* no migration of nova's to connect */
-	if ((m->because = nova_conf_hidden(facts)))
+	if ((m->because = nova_conf_hidden(facts, NULL)))
 		return -1;
 	int unknown = 0;
 	m->inbound = libvirt_option(plan, profile, major, "live_migration_inbound_addr",
@@ -466,7 +484,7 @@ static int nova_reads_here(const struct mr_facts *facts, const struct mr_profile
 {
 	if (!facts || !nova_here(facts, profile, major))
 		return 0;
-	char *hidden = nova_conf_hidden(facts);
+	char *hidden = nova_conf_hidden(facts, NULL);
 	int reads = !hidden;
 	free(hidden);
 	return reads;
@@ -706,7 +724,13 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		fail_each(plan, "nova.release", origin, e);
 		goto out;
 	}
-	char *hidden = nova_conf_hidden(facts);
+	int unknown;
+	char *hidden = nova_conf_hidden(facts, &unknown);
+	if (hidden && unknown) { /* whether nova reads what would be written */
+		mr_plan_unchecked(plan, "nova.conf", hidden);
+		free(hidden);
+		goto out;
+	}
 	if (hidden) { /* what would be written is not read: nothing is */
 		mr_plan_fail(plan, "nova.conf", origin, "%s; nothing written", hidden);
 		free(hidden);

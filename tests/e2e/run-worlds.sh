@@ -1084,6 +1084,33 @@ printf '[Service]\nExecStart=/usr/bin/nova-compute --config-file /etc/nova/nova.
 	> "$root/usr/lib/systemd/system/openstack-nova-compute.service"
 out=$(mr check --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1)
 expect_no_grep "... not with --config-file" "nova\.conf +failed" "$out"
+# devstack's unit: --config-file names nova-cpu.conf alone, and
+# oslo.config reads no other: nova.conf is not read, nothing is written
+unit=$root/usr/lib/systemd/system/openstack-nova-compute.service
+printf '[Service]\nExecStart=/usr/local/bin/nova-compute --config-file /etc/nova/nova-cpu.conf\n' > "$unit"
+printf '[libvirt]\ncpu_mode = host-passthrough\n' > "$root/etc/nova/nova-cpu.conf"
+before=$(tree_sum "$root")
+out=$(mr apply --local --root "$root" -p "$SRC/tests/data/nova/guide.ini" 2>&1); st=$?
+expect_status "--config-file without nova.conf: apply fails" 4 "$st" "$out"
+expect_grep "... naming the file read" \
+	"nova\.conf +failed +nova-compute reads /etc/nova/nova-cpu\.conf, not /etc/nova/nova\.conf: its unit's ExecStart gives it --config-file \(or --config-dir\), and oslo\.config then reads only the files named; nothing written" "$out"
+[ "$(tree_sum "$root")" = "$before" ] && ok "... nova.conf not written" || not_ok "... nova.conf not written" "$out"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "... check fails" 4 "$st" "$out"
+# a --config-file after nova.conf: read after it, it wins
+printf '[Service]\nExecStart=/usr/bin/nova-compute --config-file=/etc/nova/nova.conf --config-file=/etc/nova/nova-cpu.conf\n' > "$unit"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_status "a --config-file after nova.conf: check fails" 4 "$st" "$out"
+expect_grep "... its value wins over nova.conf's" \
+	"nova\.libvirt\.cpu_mode +failed +/etc/nova/nova-cpu\.conf sets \[libvirt\] cpu_mode = 'host-passthrough', read after /etc/nova/nova\.conf: nova-compute uses that, not 'custom'" "$out"
+# arguments not known here (a variable the unit does not set): not
+# examined, not green
+printf '[Service]\nEnvironmentFile=/etc/sysconfig/nova-x\nExecStart=/usr/bin/nova-compute --config-file $CONF\n' > "$unit"
+chk "$root" "$SRC/tests/data/nova/guide.ini"
+expect_grep "arguments not known: nova.conf not checked" "not checked \(1\): nova\.conf \(the files nova-compute reads" "$out"
+expect_no_grep "... not in the desired state" "localhost: in the desired state" "$out"
+rm "$root/etc/nova/nova-cpu.conf"
+printf '[Service]\nExecStart=/usr/bin/nova-compute --config-file /etc/nova/nova.conf\n' > "$unit"
 rm -r "$root/var/lib/nova/.nova" "$root/usr/lib/systemd/system/openstack-nova-compute.service"
 if [ -n "$pwkeep" ]; then cp "$WORK/passwd.keep" "$root/etc/passwd"; else rm "$root/etc/passwd"; fi
 rm -r "$root/etc/nova/nova.conf.d"

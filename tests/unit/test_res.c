@@ -185,6 +185,22 @@ static const struct res_case cases[] = {
 	  "  rm vncserver_proxyclient_address\n"
 	  "  rm vncserver_proxyclient_address\n"
 	  "unit openstack-nova-compute.service\n" },
+	/* given --config-file (devstack's unit), nova-compute reads only the
+	 * files named: without nova.conf, writing it changes nothing */
+	{ "nova, --config-file without nova.conf", SOCKET_DEBIAN "pkg.nova-compute=2:26.2.2-1~deb12u5\n"
+	  "unit.nova-compute.service=enabled active\nnova.conf_unread=/etc/nova/nova-cpu.conf\n"
+	  "nova.other=/etc/nova/nova-cpu.conf libvirt/cpu_mode host-passthrough\n",
+	  "[nova]\ncpu_mode = host-model\n", 0,
+	  "failed nova.conf line ?: nova-compute reads /etc/nova/nova-cpu.conf, not "
+	  "/etc/nova/nova.conf: its unit's ExecStart gives it --config-file (or --config-dir), and "
+	  "oslo.config then reads only the files named; nothing written\n" },
+	/* its arguments not known: neither written nor green */
+	{ "nova, its arguments not known", SOCKET_DEBIAN "pkg.nova-compute=2:26.2.2-1~deb12u5\n"
+	  "unit.nova-compute.service=enabled active\nnova.args_unknown=yes\n",
+	  "[nova]\ncpu_mode = host-model\n", 0,
+	  "unchecked nova.conf line  its unit's --config-file and --config-dir arguments are not "
+	  "known here (a $VARIABLE, a relative path, or CONFIG_FILE or DAEMON_ARGS in "
+	  "/etc/default/nova-compute or /etc/default/openstack, for Debian's init script)\n" },
 	{ "legacy, Debian family", LEGACY_DEBIAN, LIBVIRTD_FULL QEMU_FULL "\n\n\n\n\n\n\n" OTHERS, 0,
 	  LIBVIRTD_CONF_LEGACY
 	  "file /etc/default/libvirtd Shellvars.lns -> libvirtd.service\n"
