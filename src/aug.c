@@ -622,6 +622,54 @@ out:
 	return r;
 }
 
+/* oslo.config's groups: [DEFAULT] as spelt, any other section in any
+ * case ([LIBVIRT] is [libvirt]). */
+static int oslo_group(const char *label, const char *group)
+{
+	if (!strcmp(label, "DEFAULT") || !strcmp(group, "DEFAULT"))
+		return !strcmp(label, group);
+	return !strcasecmp(label, group);
+}
+
+/* The entries op's key names, in document order: those of its section as
+ * spelt, or with oslo_groups of every section that oslo.config reads as
+ * that group. Returns their number, or -1 (the engine's error). */
+static int match_entries(augeas *h, const struct mr_aug_op *op, int oslo_groups, char ***m)
+{
+	*m = NULL;
+	if (!oslo_groups || !op->section) {
+		char *base = section_path(h, op);
+		char *path = mr_xasprintf("%s/%s", base, op->key);
+		int n = aug_match(h, path, m);
+		free(path);
+		free(base);
+		return n;
+	}
+	char **secs = NULL;
+	int ns = aug_match(h, TREE "/*", &secs), n = 0;
+	for (int i = 0; i < ns && n >= 0; i++) {
+		const char *label = NULL;
+		if (aug_label(h, secs[i], &label) != 1 || !label || !oslo_group(label, op->section))
+			continue;
+		char *path = mr_xasprintf("%s/%s", secs[i], op->key);
+		char **e = NULL;
+		int ne = aug_match(h, path, &e);
+		free(path);
+		if (ne < 0) {
+			free_matches(*m, n);
+			*m = NULL;
+			n = -1;
+			break;
+		}
+		*m = mr_xreallocarray(*m, (size_t)(n + ne) + 1, sizeof(**m));
+		memcpy(*m + n, e, (size_t)ne * sizeof(*e));
+		n += ne;
+		free(e);
+	}
+	free_matches(secs, ns > 0 ? ns : 0);
+	return ns < 0 ? -1 : n;
+}
+
 /* The item of a list of one ([ "apparmor" ]) as written, or NULL. */
 static const char *one_item(augeas *h, const char *node)
 {
@@ -636,16 +684,10 @@ static const char *one_item(augeas *h, const char *node)
 	return v;
 }
 
-/* Whether the lines of one key that differ are values of one option
- * (oslo.config reads every line of a MultiStrOpt), not a value and dead
- * copies (libvirt's virConf reads the first). */
-static int lens_multi_valued(const char *lens)
-{
-	return strcmp(lens, "Migready_oslo.lns") == 0;
-}
-
 /* Refuses to set a key whose n lines m hold different values: rewriting
- * them all to one would lose the others. */
+ * them all to one would lose the others where the option takes every line
+ * (oslo.config's MultiStrOpt), which the engine cannot tell from a value
+ * and dead copies (libvirt's virConf reads the first line). */
 static int refuse_multi(augeas *h, const char *where, const struct mr_aug_op *op, char **m,
                         int n, struct mr_error **err)
 {
@@ -666,20 +708,20 @@ static int refuse_multi(augeas *h, const char *where, const struct mr_aug_op *op
 	return 0;
 }
 
-static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op, int multi,
+/* oslo: the file is oslo.config's (its groups, its multi-valued options) */
+static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op, int oslo,
                      struct mr_aug_outcome *oc, struct mr_error **err)
 {
 	char *base = section_path(h, op);
-	char *path = mr_xasprintf("%s/%s", base, op->key);
 	char *raw = NULL;
 	char **m = NULL;
 	int r = -1;
-	int n = aug_match(h, path, &m);
+	int n = match_entries(h, op, oslo, &m);
 	if (n < 0) {
 		engine_error(h, where, op->key, err);
 		goto out;
 	}
-	if (multi && n > 1 && refuse_multi(h, where, op, m, n, err) < 0)
+	if (oslo && n > 1 && refuse_multi(h, where, op, m, n, err) < 0)
 		goto out;
 	raw = encode_value(op->value, op->fmt, where, err);
 	if (!raw)
@@ -734,33 +776,34 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op, i
 out:
 	free_matches(m, n > 0 ? n : 0);
 	free(raw);
-	free(path);
 	free(base);
 	return r;
 }
 
-static int apply_rm(augeas *h, const char *where, const struct mr_aug_op *op,
+static int apply_rm(augeas *h, const char *where, const struct mr_aug_op *op, int oslo_groups,
                     struct mr_aug_outcome *oc, struct mr_error **err)
 {
-	char *base = section_path(h, op);
-	char *path = mr_xasprintf("%s/%s", base, op->key);
+	char **m = NULL;
 	int r = -1;
-	const char *cur = NULL;
-	int n = aug_get(h, path, &cur);
-	/* aug_get fails when several nodes match; that is fine for rm. */
-	if (n == 1)
-		oc->old = decode_value(cur, op->fmt);
-	n = aug_rm(h, path);
+	int n = match_entries(h, op, oslo_groups, &m);
 	if (n < 0) {
 		engine_error(h, where, op->key, err);
 		goto out;
 	}
+	const char *cur = NULL;
+	if (n == 1 && aug_get(h, m[0], &cur) == 1)
+		oc->old = decode_value(cur, op->fmt);
+	/* last first: a removal renumbers the later nodes of its label */
+	for (int i = n - 1; i >= 0; i--)
+		if (aug_rm(h, m[i]) < 0) {
+			engine_error(h, where, op->key, err);
+			goto out;
+		}
 	oc->present = n > 0;
 	oc->changed = n > 0;
 	r = 0;
 out:
-	free(path);
-	free(base);
+	free_matches(m, n > 0 ? n : 0);
 	return r;
 }
 
@@ -1695,7 +1738,6 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	augeas *h = p->handle;
 	int r = -1, changed = 0;
 	size_t inserts = 0;
-	int multi = lens_multi_valued(lens);
 	long *at = NULL;
 	char *diff = NULL, *padded = NULL;
 
@@ -1732,9 +1774,11 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 		text = padded;
 	}
 	at = mr_xcalloc(nops + 1, sizeof(*at));
+	/* a section is a group of oslo.config's, whose names it normalises */
+	int oslo = strcmp(lens, "Migready_oslo.lns") == 0;
 	for (size_t i = 0; i < nops; i++) {
-		int rc = ops[i].kind == MR_AUG_RM       ? apply_rm(h, where, &ops[i], &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_SET    ? apply_set(h, where, &ops[i], multi, &outcomes[i], err)
+		int rc = ops[i].kind == MR_AUG_RM    ? apply_rm(h, where, &ops[i], oslo, &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_SET ? apply_set(h, where, &ops[i], oslo, &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_ENTRY  ? apply_entry(h, where, &ops[i], &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_INSERT ? plan_insert(h, where, text, &ops[i],
 		                                                      &outcomes[i], &at[i], err)

@@ -153,7 +153,6 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
                              const char *where, char **why)
 {
 	struct other_line o;
-	long at;
 	if (!facts || (!e->value && !e->origin))
 		return 0; /* an option this release no longer reads: harmless anywhere */
 	if (!e->value) {
@@ -170,22 +169,6 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 				             mr_fact_path_shown(o.file, o.file_len), o.section_len, o.section,
 				             o.key_len, o.key, o.value, k == 0 ? "after" : "before");
 		return 0;
-	}
-	/* nova.conf's own entry in a group spelt otherwise ([LIBVIRT]: it
-	 * normalises groups, not options), where migready reads and writes
-	 * [libvirt]: the last in the file, it is what nova uses */
-	if (last_setting(facts, "nova.self", major, e->section, e->key, &o, &at) == 0 &&
-	    !same_value(o.value, e->value)) {
-		char *spelt = mr_xasprintf("[%.*s]%.*s", o.section_len, o.section, o.key_len, o.key);
-		const char *close = memchr(o.file, ']', (size_t)o.file_len);
-		int sec_len = close ? (int)(close - o.file) + 1 : o.file_len;
-		if ((int)strlen(spelt) != o.file_len || strncmp(spelt, o.file, (size_t)o.file_len))
-			mr_plan_fail(plan, setting, where,
-			             NOVA_CONF ":%ld sets %.*s %.*s = '%s', which oslo.config reads as "
-			             "[%.*s] %.*s, the last in the file: nova-compute uses that, not '%s'",
-			             at, sec_len, o.file, o.file_len - sec_len, o.file + sec_len, o.value,
-			             o.section_len, o.section, o.key_len, o.key, e->value);
-		free(spelt);
 	}
 	if (last_setting(facts, "nova.other", major, e->section, e->key, &o, NULL) == 0 &&
 	    !same_value(o.value, e->value))
