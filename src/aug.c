@@ -616,6 +616,12 @@ static int insert_new(augeas *h, const char *base, const char *key, const char *
 		}
 		free_matches(m, n > 0 ? n : 0);
 	}
+	/* A section that appears twice is one to oslo.config: the key goes
+	 * into the last, where a new one would have gone. */
+	if (aug_match(h, base, NULL) > 1) {
+		free(path);
+		path = mr_xasprintf("%s[last()]/%s", base, key);
+	}
 	r = aug_set(h, path, raw);
 out:
 	free(path);

@@ -147,6 +147,12 @@ static const struct edit_case cases[] = {
 	  { .kind = MR_AUG_SET, .section = "libvirt", .key = "cpu_mode", .value = "host-model",
 	    .fmt = MR_FMT_RAW, .comment_re = "cpu_mode[ \t]*=.*" },
 	  "[Libvirt]\ncpu_mode = host-model\nvirt_type = kvm\n", 1, "custom # site" },
+	{ "oslo: a section twice takes a new key in the last", OSLO,
+	  "[libvirt]\nvirt_type = kvm\n\n[DEFAULT]\nmy_ip = 1.2.3.4\n\n[libvirt]\nimages_type = rbd\n",
+	  { .kind = MR_AUG_SET, .section = "libvirt", .key = "cpu_mode", .value = "host-model",
+	    .fmt = MR_FMT_RAW, .comment_re = "cpu_mode[ \t]*=.*" },
+	  "[libvirt]\nvirt_type = kvm\n\n[DEFAULT]\nmy_ip = 1.2.3.4\n\n[libvirt]\nimages_type = rbd\n"
+	  "cpu_mode = host-model\n", 1, NULL },
 	{ "oslo: [default] is a group of its own, not DEFAULT", OSLO,
 	  "[default]\nmy_ip = 10.0.0.5\n",
 	  { .kind = MR_AUG_RM, .section = "DEFAULT", .key = "my_ip", .fmt = MR_FMT_RAW },
