@@ -931,23 +931,26 @@ static void plan_set(struct plan *pl, const struct mr_setting *s)
 		return;
 	}
 	const struct opt *o = opt_find(section, key);
+	const struct opt *uri = opt_find("libvirt", "live_migration_uri");
 	char *scheme = NULL;
-	if (o && pl->major >= OCATA &&
-	    newest_name(o) == opt_find("libvirt", "live_migration_uri") &&
-	    (scheme = uri_scheme(value))) {
+	const char *why = NULL;
+	if (o && pl->major >= OCATA && newest_name(o) == uri && (scheme = uri_scheme(value))) {
 		write_opt(pl, "libvirt", "live_migration_scheme", scheme, s,
 		          mr_xasprintf("live_migration_uri '%s' -> live_migration_scheme (the URI "
 		                       "is deprecated since %s); live_migration_inbound_addr, "
 		                       "per host, picks the network", value, rel(OCATA, a)));
-		/* Any name of the URI would override the scheme. */
-		const struct opt *uri = newest_name(o);
-		for (size_t i = 0; i < MR_ARRAY_LEN(opts); i++)
-			if (newest_name(&opts[i]) == uri)
-				remove_opt(pl, opts[i].section, opts[i].key, s,
-				           mr_xstrdup("replaced by live_migration_scheme"));
+		why = "replaced by live_migration_scheme";
 	} else {
 		write_opt(pl, section, key, value, s, NULL);
+		if (o && pl->major >= OCATA &&
+		    newest_name(o) == opt_find("libvirt", "live_migration_scheme"))
+			why = "nova takes the scheme from the URI while one is set, not from "
+			      "live_migration_scheme";
 	}
+	/* Any name of the URI would override the scheme. */
+	for (size_t i = 0; why && i < MR_ARRAY_LEN(opts); i++)
+		if (newest_name(&opts[i]) == uri)
+			remove_opt(pl, opts[i].section, opts[i].key, s, mr_xstrdup(why));
 	free(scheme);
 	free(section);
 	free(key);
@@ -1076,6 +1079,24 @@ int mr_nova_same_option(unsigned major, const char *section, const char *key,
 	if (!o || !e || newest_name(o) != newest_name(e))
 		return 0;
 	return o->since <= major && (!o->removed || major < o->removed);
+}
+
+int mr_nova_removes(const struct mr_profile *p, unsigned major, const char *section,
+                    const char *key)
+{
+	struct mr_nova_edit *edits = NULL;
+	struct mr_error *err = NULL;
+	size_t n = 0;
+	int removes = 0, sets = 0;
+	if (mr_nova_plan(major, p, NULL, &edits, &n, &err) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (mr_nova_same_option(major, section, key, edits[i].section, edits[i].key)) {
+				sets |= edits[i].value != NULL;
+				removes |= !edits[i].value && edits[i].origin;
+			}
+	mr_nova_edits_free(edits, n);
+	mr_error_free(err);
+	return removes && !sets;
 }
 
 char *mr_nova_watch_keys(const struct mr_profile *p)

@@ -105,6 +105,12 @@ int mr_nova_lint_cpu_models(const struct mr_profile *p, const struct mr_cpu_map 
  * another of that option's names that the release still reads. */
 int mr_nova_same_option(unsigned major, const char *section, const char *key,
                         const char *e_section, const char *e_key);
+/* Whether p's plan for release major removes the option SECTION/KEY (by
+ * every name the release reads) from nova.conf, for a line of the profile:
+ * a CPU model beside cpu_mode = host-model, the URI beside a
+ * live_migration_scheme. */
+int mr_nova_removes(const struct mr_profile *p, unsigned major, const char *section,
+                    const char *key);
 /* The options whose values in nova's configuration files the facts probe
  * reports: every name of nova.c's table and of the profile's set lines,
  * "SECTION/KEY" apart by spaces; NULL without a [nova] or a [libvirtd]

@@ -194,12 +194,10 @@ static const char *file_sets(const struct other_line *o, char **because)
 }
 
 /* The value nova-compute reads for section/key once the plan is applied:
- * a file read after nova.conf, else the profile's set line (written into
- * nova.conf), else nova.conf, else a file read before it; NULL if none
- * sets it. *because: what sets it, the caller's. */
-/* The value as nova-compute reads it: the files read after nova.conf win,
- * then (when planned) the profile's set line, then nova.conf, then the
- * files read before it. */
+ * a file read after nova.conf, else (planned_too) the profile's set line
+ * (written into nova.conf), else nova.conf unless the plan removes it, else a
+ * file read before it; NULL if none sets it. *because: what sets it, the
+ * caller's. */
 static const char *option_value(const struct mr_facts *facts, const struct mr_profile *profile,
                                 unsigned major, const char *section, const char *key,
                                 int planned_too, char **because)
@@ -216,7 +214,9 @@ static const char *option_value(const struct mr_facts *facts, const struct mr_pr
 		free(origin);
 		return planned;
 	}
-	if (last_setting(facts, "nova.self", major, section, key, &o, &at) == 0) {
+	/* nova.conf's line goes, where the plan removes the option */
+	if (!(planned_too && mr_nova_removes(profile, major, section, key)) &&
+	    last_setting(facts, "nova.self", major, section, key, &o, &at) == 0) {
 		*because = mr_xasprintf(NOVA_CONF ":%ld sets [%.*s] %.*s = '%s'", at, o.section_len,
 		                        o.section, o.key_len, o.key, o.value);
 		return o.value;

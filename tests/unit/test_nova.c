@@ -270,6 +270,16 @@ static const struct plan_case plan_cases[] = {
 	  { "set = libvirt/live_migration_uri qemu+tcp://%s/system" },
 	  "libvirt/live_migration_scheme = tcp\nDEFAULT/live_migration_uri -\n"
 	  "libvirt/live_migration_uri -\n" STALE_NEWTON_BUT_URI, 0 },
+	/* nova takes the scheme from the URI while one is set */
+	{ "zed: live_migration_scheme removes every name of the URI", 26,
+	  { "set = libvirt/live_migration_scheme tls" },
+	  "libvirt/live_migration_scheme = tls\nDEFAULT/live_migration_uri -\n"
+	  "libvirt/live_migration_uri -\n" STALE_NEWTON_BUT_URI STALE_YOGA_VNC, 0 },
+	{ "... and a URI beside it is the profile's error", 26,
+	  { "set = libvirt/live_migration_uri qemu+tcp://%s:16510/system",
+	    "set = libvirt/live_migration_scheme tls" },
+	  "t.ini:2: set: 'libvirt/live_migration_uri' set to 'qemu+tcp://%s:16510/system' by "
+	  "t.ini:1 and removed by t.ini:2\n", 1 },
 	{ "mitaka keeps the URI", 13,
 	  { "set = libvirt/live_migration_uri qemu+tcp://%s/system" },
 	  "libvirt/live_migration_uri = qemu+tcp://%s/system\nDEFAULT/live_migration_uri -\n"

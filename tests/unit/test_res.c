@@ -1498,6 +1498,14 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
 	  "over tls (PROFILE:6 sets [libvirt] live_migration_scheme = 'tls'), but listen_tls = no "
 	  "keeps it closed: live migration cannot connect\n" },
+	/* nova reads the scheme only without a URI, which the plan removes */
+	{ "the profile's scheme removes nova.conf's URI", SOCKET_DEBIAN NOVA_DEB
+	  URI_SELF("qemu+tcp://%s/system"),
+	  "[libvirtd]\nlisten_tcp = yes\nlisten_tls = no\n[nova]\nrelease = zed\n"
+	  "set = libvirt/live_migration_scheme tls\n",
+	  "failed libvirtd.listener_tls line 3: nova-compute connects to the destination's libvirt "
+	  "over tls (PROFILE:6 sets [libvirt] live_migration_scheme = 'tls'), but listen_tls = no "
+	  "keeps it closed: live migration cannot connect\n" },
 	{ "a conf.d file read after nova.conf wins over the set line",
 	  SOCKET_DEBIAN NOVA_DEB "nova.other=/etc/nova/nova.conf.d/50-ssh.conf "
 	                         "libvirt/live_migration_scheme ssh\n",
