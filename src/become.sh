@@ -17,7 +17,8 @@
 #                        "data" and its first CAP+1 bytes
 #   realpath PATH        the canonical path; nothing for an absent one
 #   mkdir MODE ROOT PATH creates the missing directories, each with MODE
-#                        (PATH: the path under ROOT, if any)
+#                        (PATH: the path under ROOT, if any); "made DIR",
+#                        the first it made, if any
 #   stage ROOT PATH NAME [DATA]
 #                        standard input (or DATA) into a new file NAME
 #                        (".NAME.migready-XXXXXX", the controller's
@@ -72,7 +73,7 @@ read)
 realpath)
   readlink -e -- "$1" || : ;;
 mkdir)
-  m=$1
+  m=$1 made=
   if [ -n "$2" ]; then
     # each directory entered and checked before anything is made in it
     root "$2"; rel=$3; at=
@@ -93,26 +94,29 @@ mkdir)
           for x do case $x in '' | .) ;; *) new=$new/$x;; esac; done
           x=${m#0}; y=${x#?}
           umask "0$((7 - ${x%??}))$((7 - ${y%?}))$((7 - ${x#??}))"
-          e=$(mkdir -p -- "$new" 2>&1) || [ -d "$new" ] ||
+          e=$(mkdir -p -- "$new" 2>&1) && made=${made:-$at} || [ -d "$new" ] ||
             fail "cannot create directory '$at': $(why "$e")";;
         *)
           # -m: the mode as given, not reduced by the umask; no chmod after
-          e=$(mkdir -m "$m" -- "./$c" 2>&1) || [ -d "./$c" ] ||
+          e=$(mkdir -m "$m" -- "./$c" 2>&1) && made=${made:-$at} || [ -d "./$c" ] ||
             fail "cannot create directory '$at': $(why "$e")";;
         esac
       fi
       cd -P -- "./$c" 2>/dev/null || fail "cannot enter '$at'"
       inside
     done
+    [ -z "$made" ] || printf 'made %s\n' "$made"
     exit 0
   fi
   mk() {
     [ -d "$1" ] && return 0
     if [ -e "$1" ] || [ -L "$1" ]; then fail "'$1' is not a directory"; fi
     [ -z "${1%/*}" ] || mk "${1%/*}"
-    e=$(mkdir -m "$m" -- "$1" 2>&1) || [ -d "$1" ] || fail "cannot create directory '$1': $(why "$e")"
+    e=$(mkdir -m "$m" -- "$1" 2>&1) && made=${made:-$1} || [ -d "$1" ] ||
+      fail "cannot create directory '$1': $(why "$e")"
   }
-  mk "$3" ;;
+  mk "$3"
+  [ -z "$made" ] || printf 'made %s\n' "$made" ;;
 stage)
   p=$2 t=./$3
   case $3 in */*) fail "'$3' is not a temporary file's name";; .*.migready-*) ;; *) fail "'$3' is not a temporary file's name";; esac

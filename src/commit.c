@@ -300,10 +300,30 @@ static int commit_perl(struct mr_transport *t, struct mr_commit *c, struct mr_er
 	return r;
 }
 
+/* mkdir -p of dir; the directories it made onto made, shallowest first,
+ * with the root prefix (commit.sh removes them, deepest first, if it
+ * aborts, as commit.pl removes those it makes). */
+static int mkdir_noted(struct mr_transport *t, const char *dir, mode_t mode,
+                       struct argv_buf *made, struct mr_error **err)
+{
+	char *first = NULL;
+	if (t->ops->mkdir_p(t, dir, mode, &first, err) < 0)
+		return -1;
+	if (first && is_ancestor(first, dir))
+		for (size_t n = strlen(first); n <= strlen(dir); n++)
+			if (dir[n] == '/' || dir[n] == '\0') {
+				char *d = mr_xstrndup(dir, n);
+				push(made, mr_transport_path(t, d));
+				free(d);
+			}
+	free(first);
+	return 0;
+}
+
 /* commit.sh, after every file was staged by the transport. */
 static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_error **err)
 {
-	struct argv_buf a = { 0 };
+	struct argv_buf a = { 0 }, made = { 0 };
 	char **tmps = mr_xcalloc(c->n_files + 2, sizeof(*tmps));
 	char *backup_dir = NULL; /* the last one made */
 	int r = -1;
@@ -324,7 +344,7 @@ static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_erro
 		struct mr_commit_file *f = &c->files[i];
 		/* A new file may need its directory (a systemd drop-in's). */
 		char *dir = f->existed ? NULL : dir_of(f->path);
-		int ok = !dir || t->ops->mkdir_p(t, dir, 0755, err) == 0;
+		int ok = !dir || mkdir_noted(t, dir, 0755, &made, err) == 0;
 		free(dir);
 		/* A removal stages an empty file: its name carries the original's
 		 * link until the end, as for a replaced file. A replacing file
@@ -360,7 +380,7 @@ static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_erro
 		}
 		free(backup_dir);
 		backup_dir = dir;
-		if (t->ops->mkdir_p(t, dir, 0700, err) < 0)
+		if (mkdir_noted(t, dir, 0700, &made, err) < 0)
 			goto unstage;
 	}
 	/* MANIFEST and restart-pending travel as staged files too. */
@@ -374,7 +394,7 @@ static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_erro
 			continue;
 		}
 		char *dir = dir_of(side_path[k]);
-		int ok = (is_ancestor(dir, backup_dir) || t->ops->mkdir_p(t, dir, 0700, err) == 0) &&
+		int ok = (is_ancestor(dir, backup_dir) || mkdir_noted(t, dir, 0700, &made, err) == 0) &&
 		         stage_one(t, side_path[k], side_data[k], strlen(side_data[k]), 0600,
 		                   (uid_t)-1, (gid_t)-1, tmp, err) == 0;
 		free(dir);
@@ -384,6 +404,8 @@ static int commit_sh(struct mr_transport *t, struct mr_commit *c, struct mr_erro
 		push(&a, mr_transport_path(t, side_path[k]));
 	}
 	push_actions(&a, c);
+	for (size_t i = 0; i < made.n; i++)
+		push_str(&a, made.v[i]);
 	r = commit_exec(t, c, a.v, NULL, 0, start, err);
 	goto out;
 unstage:
@@ -396,6 +418,7 @@ out:
 	free(tmps);
 	free(backup_dir);
 	argv_free(&a);
+	argv_free(&made);
 	return r;
 }
 

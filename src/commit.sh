@@ -34,14 +34,17 @@
 # the processes it starts are counted (one for all files wherever a
 # command takes several). Arguments:
 # LOCKED SYNCED ROOT NFILES {TARGET TMP OLD NEW BACKUP ATTRS}... MANIFEST_TMP MANIFEST
-# PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}...
+# PENDING_TMP PENDING NACTIONS {UNIT NNEEDS NEED... ARGC ARG...}... [DIR...]
 # OLD is the SHA-256 of what was read, '-' for a file that must still be
 # absent; NEW the SHA-256 of the new content, or '-' to remove the target
 # (a rollback removing a file its run created; its staged file is empty);
 # BACKUP, the manifest and pending pairs and UNIT may be '-'. ATTRS is
 # the plan's MODE:UID:GID as stat -c %a:%u:%g prints them; UID or GID
 # '-' keeps the one the file has (a replaced file: the original's).
-# A backup's directory exists (the controller makes it).
+# A backup's directory exists (the controller makes it). DIR: each
+# directory the controller made for this run (a new file's, a backup's),
+# shallowest first; an abort removes them again, deepest first, where
+# still empty, as commit.pl removes those it makes.
 # LOCKED is 1 when the host's lock is held: no other run can be staging,
 # so every leftover temporary file of a target is a dead run's. SYNCED is
 # 1 when the transport fsynced every staged file itself (SFTP, local).
@@ -83,24 +86,26 @@ fault start
 # reference to a copy of WORD, for eval "cmd $LIST".
 wn=0
 add() { wn=$((wn+1)); eval "w_$wn=\$2"; eval "$1=\$$1' \"\${w_$wn}\"'"; }
+# mdl: the directories the controller made (after the actions), deepest
+# first
+i=$ai; a=0
+while [ $a -lt $na ]; do eval "i=\$((i+2+\${$((i+1))}))"; eval "i=\$((i+1+\${$i}))"; a=$((a+1)); done
+mdl=
+while [ $i -le $# ]; do wn=$((wn+1)); eval "w_$wn=\${$i}"; mdl=" \"\${w_$wn}\"$mdl"; i=$((i+1)); done
 rml=
 rm_all() { [ -z "$rml" ] || eval "rm -f -- $rml"; rml=; }
 # temp_stem NAME: in stem, what temporary files of NAME begin with: its
 # first 200 bytes, as the controller cuts them (mr_temp_name)
 temp_stem() { stem=$1; while [ ${#stem} -gt 200 ]; do stem=${stem%?}; done; stem=.$stem.migready-; }
-# cleanup: the staged files (tmpl), and the backup directories the
-# controller made (bdl) if still empty
+# cleanup: the staged files (tmpl), and the directories the controller
+# made (mdl), deepest first, if still empty
 cleanup() {
   rml=$tmpl
   [ "$mt" = - ] || add rml "$mt"; [ "$pt" = - ] || add rml "$pt"
   rm_all
-  [ "$mp" = - ] || {
-    eval "set -- $bdl"
-    for d do
-      while case $d in "${mp%/*}"/*) rmdir -- "$d" 2>/dev/null;; *) false;; esac; do d=${d%/*}; done
-    done
-    rmdir -- "${mp%/*}" 2>/dev/null
-  }
+  cd /
+  eval "set -- $mdl"
+  for d do rmdir -- "$d" 2>/dev/null; done
 }
 abort() { [ -z "$1" ] || echo "$1"; cleanup; echo 'commit aborted'; echo done; exit $2; }
 # $sha256 FILE...: sha256sum's lines, or shasum's where it is missing (a
@@ -237,11 +242,10 @@ set_attrs() {
 # hashed and given attributes is the file opened, through /proc/self/fd,
 # never a name that the directory's owner (nova in its ~/.ssh) could have
 # made a link since (cp, chown and chmod follow links, as root).
-bad=0; k=0; tmpl=; bdl=; eu=; same=
+bad=0; k=0; tmpl=; eu=; same=
 while [ $k -lt $nf ]; do
-  eval "n=\${$((k*6+4))} b=\${$((k*6+7))}"
+  eval "n=\${$((k*6+4))}"
   add tmpl "$n"; add tmpl "$n.orig"
-  [ "$b" = - ] || add bdl "${b%/*}"
   k=$((k+1))
 done
 [ -d /proc/self/fd ] || abort "file - failed /proc is not mounted on the host: no file can be opened safely; nothing written" 4

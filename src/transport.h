@@ -70,8 +70,10 @@ struct mr_transport_ops {
 	/* lstat(2): st->exists is 0 for an absent path (not an error). */
 	int (*stat)(struct mr_transport *t, const char *path, struct mr_stat *st,
 	            struct mr_error **err);
-	/* mkdir -p with this mode for the directories it creates. */
-	int (*mkdir_p)(struct mr_transport *t, const char *path, mode_t mode,
+	/* mkdir -p with this mode for the directories it creates. *made (made
+	 * may be NULL) gets the shallowest one it created, the caller's, or
+	 * NULL: those below it on path are new too (an abort removes them). */
+	int (*mkdir_p)(struct mr_transport *t, const char *path, mode_t mode, char **made,
 	               struct mr_error **err);
 	/* Runs argv on the host (not under the root prefix), no shell: over SSH
 	 * the transport quotes each word into one command line (the only place

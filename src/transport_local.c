@@ -171,8 +171,9 @@ static void fault_pause(const char *point)
 
 /* dir (relative to the directory root) opened one component at a time,
  * never through a symbolic link (ELOOP) nor up (EXDEV); with mkdir_mode
- * not (mode_t)-1, a missing component is made so first. */
-static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode)
+ * not (mode_t)-1, a missing component is made so first (*made_out, if
+ * made_out is not NULL: the first made, as a path under the root). */
+static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode, char **made_out)
 {
 	char *copy = mr_xstrdup(dir);
 	int fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
@@ -183,6 +184,8 @@ static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode)
 		int next = -1, e = EXDEV;
 		if (strcmp(c, "..") != 0) {
 			int made = mkdir_mode != (mode_t)-1 && mkdirat(fd, c, mkdir_mode) == 0;
+			if (made && made_out && !*made_out)
+				*made_out = mr_xasprintf("/%.*s", (int)(c - copy + strlen(c)), dir);
 			/* one it made is opened for reading: fchmod gives it the
 			 * mode asked for, not what the umask left of it (cron's 077
 			 * made /etc/nova/nova.conf.d root's alone) */
@@ -218,7 +221,7 @@ static int walk_nofollow(int root, const char *dir, mode_t mkdir_mode)
  * mkdir_mode must be (mode_t)-1; else as walk_nofollow's. A descriptor, or
  * -1 with err naming host:path. */
 static int open_dir(struct mr_transport *t, const char *path, const char *dir, mode_t mkdir_mode,
-                    const char *what, struct mr_error **err)
+                    char **made, const char *what, struct mr_error **err)
 {
 	int fd = -1;
 	if (!t->root) {
@@ -241,7 +244,7 @@ static int open_dir(struct mr_transport *t, const char *path, const char *dir, m
 		fd = (int)syscall(SYS_openat2, root, *dir ? dir : ".", &how, sizeof(how));
 	}
 	if (mkdir_mode != (mode_t)-1 || (fd < 0 && errno == ENOSYS))
-		fd = walk_nofollow(root, dir, mkdir_mode);
+		fd = walk_nofollow(root, dir, mkdir_mode, made);
 	int e = errno;
 	close(root);
 	if (fd < 0 && (e == ELOOP || e == EXDEV)) {
@@ -290,7 +293,7 @@ static int local_stage(struct mr_transport *t, const char *path, const char *dat
 	dir = slash ? mr_xstrndup(path, (size_t)(slash - path + 1)) : mr_xstrdup(".");
 	const char *base = slash ? slash + 1 : path;
 	fault_pause("stage");
-	dirfd = open_dir(t, path, dir, (mode_t)-1, "cannot create a temporary file", err);
+	dirfd = open_dir(t, path, dir, (mode_t)-1, NULL, "cannot create a temporary file", err);
 	if (dirfd < 0)
 		goto out;
 	fd = create_temp(dirfd, base, &name);
@@ -353,15 +356,17 @@ static void local_unstage(struct mr_transport *t, const char *tmp)
 	unlink(tmp);
 }
 
-static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode,
+static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode, char **made,
                          struct mr_error **err)
 {
 	char *real = rooted(t, path, 1, err);
 	int r = -1;
+	if (made)
+		*made = NULL;
 	if (!real)
 		return -1;
 	if (t->root) {
-		int fd = open_dir(t, path, path, mode, "cannot create directory", err);
+		int fd = open_dir(t, path, path, mode, made, "cannot create directory", err);
 		if (fd >= 0)
 			close(fd);
 		r = fd >= 0 ? 0 : -1;
@@ -373,6 +378,8 @@ static int local_mkdir_p(struct mr_transport *t, const char *path, mode_t mode,
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(real, mode) == 0) {
+			if (made && !*made)
+				*made = mr_xstrdup(real);
 			if (chmod(real, mode) < 0) { /* the mode, not the umask's part of it */
 				sys_error(err, t, path, "cannot give the new directory its mode", errno);
 				goto out;

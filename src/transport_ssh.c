@@ -1641,8 +1641,9 @@ static const char *root_arg(const struct ssh_transport *t)
 	return t->base.root ? t->base.root : "";
 }
 
-/* become.sh gets the path under the root, as it walks it from the root. */
-static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode,
+/* become.sh gets the path under the root, as it walks it from the root;
+ * it says "made DIR", the first directory it made, last. */
+static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode, char **made,
                        struct mr_error **err)
 {
 	char m[16];
@@ -1651,6 +1652,8 @@ static int cmd_mkdir_p(struct ssh_transport *t, const char *path, mode_t mode,
 	struct mr_buf o;
 	mr_buf_init(&o);
 	int r = become_op(t, args, NULL, 0, MR_OUTPUT_MAX, path, &o, err);
+	if (r == 0 && made && o.len > 6 && memcmp(o.data, "made ", 5) == 0 && o.data[o.len - 1] == '\n')
+		*made = mr_xstrndup(o.data + 5, o.len - 6);
 	mr_buf_fini(&o);
 	return r;
 }
@@ -1836,19 +1839,21 @@ static void ssh_unstage(struct mr_transport *base, const char *tmp)
 
 /* mkdir -p: walks up to the deepest existing directory, then creates the
  * rest with the mode set exactly (the server's umask applies to mkdir). */
-static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
+static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode, char **made,
                        struct mr_error **err)
 {
 	struct ssh_transport *t = (struct ssh_transport *)base;
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	char *full = NULL, *where = NULL;
 	int r = -1, rc;
+	if (made)
+		*made = NULL;
 	if (need_sftp(t, path, err) < 0)
 		return -1;
 	if (!(full = rooted_path(t, path, 1, err)))
 		return -1;
 	if (t->become_user || t->base.root) { /* as ssh_stage, for the same reason */
-		r = cmd_mkdir_p(t, path, mode, err);
+		r = cmd_mkdir_p(t, path, mode, made, err);
 		free(full);
 		return r;
 	}
@@ -1906,6 +1911,8 @@ static int ssh_mkdir_p(struct mr_transport *base, const char *path, mode_t mode,
 				goto out;
 			}
 		} else {
+			if (made && !*made)
+				*made = mr_xstrdup(full + (end > skip ? skip : 0));
 			memset(&a, 0, sizeof(a));
 			a.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS;
 			a.permissions = mode & 07777;

@@ -273,6 +273,39 @@ for engine in perl sh; do
 			|| not_ok "$engine/$edit: ... a file changed" "$(stat -c '%a %u:%g' "$f"; tail -3 "$f") $out"
 	done
 done
+# An abort (a conflict found at the commit's start, a rename that fails)
+# leaves no directory the run made: neither the new drop-in's (a port
+# other than the socket's) nor the backups' (found by a review: the
+# shell's commit left them, empty, under /etc and the backups). The
+# controller's lock directory stays, as after any run.
+sed 's/^tcp_port = 16509$/tcp_port = 16510/' profile.ini >port.ini
+dirs_of() { (cd "$1" && find . -type d ! -path ./var/lib/migready | sort); }
+for engine in perl sh; do
+	for how in conflict rename; do
+		h=$WORK/dirs-$engine-$how
+		new_host "$h"
+		mkdir -p "$h-faults"
+		before=$(dirs_of "$h")
+		point=start:pause; [ $how = conflict ] || point=rename:0
+		MIGREADY_COMMIT_ENGINE=$engine MIGREADY_FAULT=$point MIGREADY_FAULT_DIR="$h-faults" \
+			"$MIGREADY" --color never apply --local --root "$h" -p port.ini >"$h.out" 2>&1 &
+		pid=$!
+		if [ $how = conflict ]; then
+			for i in $(seq 1 600); do [ -s "$h-faults/migready-fault.start" ] && break; sleep 0.1; done
+			[ -d "$h/etc/systemd/system/libvirtd-tcp.socket.d" ] && ok "$engine/$how: the drop-in's directory made" \
+				|| not_ok "$engine/$how: no drop-in directory at the pause" "$(cat "$h.out")"
+			echo '# ADMIN EDIT' >>"$h/etc/libvirt/qemu.conf"
+			rm -f "$h-faults/migready-fault.start"
+		fi
+		wait $pid; st=$?; out=$(cat "$h.out")
+		expect_status "$engine/$how: apply that aborts" 4 "$st" "$out"
+		expect_grep "$engine/$how: ... why" \
+			"localhost:/etc/libvirt/[a-z]+\.conf: (changed since it was read|cannot rename the new file into place \(fault injected\))" "$out"
+		left=$(diff <(echo "$before") <(dirs_of "$h"))
+		[ -z "$left" ] && ok "$engine/$how: ... no directory left that it made" \
+			|| not_ok "$engine/$how: ... directories left that it made" "$left"
+	done
+done
 # The backups' and the MANIFEST's directory entries reach the disk before
 # the first target is replaced (found by a review: only the targets'
 # directories were synced, after the renames; a crash could keep a

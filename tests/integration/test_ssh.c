@@ -710,8 +710,12 @@ static void test_mkdir_p(void **state)
 	(void)state;
 	lab_host_init(&lh, 1);
 	struct mr_transport *t = open_host(&lh);
-	assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/a/b/", 0750, &err), 0);
+	char *made = NULL;
+	assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/a/b/", 0750, &made, &err), 0);
 	assert_null(err);
+	/* the first it made, as a host path (an abort of the commit removes it) */
+	assert_string_equal(made, "/etc/nova/mr-test");
+	free(made);
 	char *lp = local_path(1, "/etc/nova/mr-test/a/b");
 	assert_int_equal(stat(lp, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
@@ -720,11 +724,12 @@ static void test_mkdir_p(void **state)
 	assert_int_equal(stat(mid, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0750);
 	/* again: nothing to do */
-	assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/a/b", 0700, &err), 0);
+	assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/a/b", 0700, &made, &err), 0);
+	assert_null(made);
 	assert_int_equal(stat(lp, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0750);
 	/* a file in the way */
-	assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/nova.conf/x", 0755, &err), -1);
+	assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/nova.conf/x", 0755, NULL, &err), -1);
 	char *m = err_text(err);
 	assert_non_null(strstr(m, "host1:/etc/nova/nova.conf/x: '/etc/nova/nova.conf' is not a directory"));
 	free(m);
@@ -735,7 +740,7 @@ static void test_mkdir_p(void **state)
 		/* a root written with trailing slashes: the same place */
 		strcat(lh.root, "//");
 		t = open_host(&lh);
-		assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/c", 0750, &err), 0);
+		assert_int_equal(t->ops->mkdir_p(t, "/etc/nova/mr-test/c", 0750, NULL, &err), 0);
 		assert_null(err);
 		mr_transport_close(t);
 		char *c = local_path(1, "/etc/nova/mr-test/c");

@@ -81,9 +81,10 @@ static int w_stat(struct mr_transport *t, const char *path, struct mr_stat *st,
 	return host_of(t)->inner->ops->stat(host_of(t)->inner, path, st, err);
 }
 
-static int w_mkdir(struct mr_transport *t, const char *path, mode_t mode, struct mr_error **err)
+static int w_mkdir(struct mr_transport *t, const char *path, mode_t mode, char **made,
+                   struct mr_error **err)
 {
-	return host_of(t)->inner->ops->mkdir_p(host_of(t)->inner, path, mode, err);
+	return host_of(t)->inner->ops->mkdir_p(host_of(t)->inner, path, mode, made, err);
 }
 
 static int w_run(struct mr_transport *t, const char *const *argv, const char *input,
