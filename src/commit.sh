@@ -242,7 +242,7 @@ set_attrs() {
 # hashed and given attributes is the file opened, through /proc/self/fd,
 # never a name that the directory's owner (nova in its ~/.ssh) could have
 # made a link since (cp, chown and chmod follow links, as root).
-bad=0; k=0; tmpl=; eu=; same=
+bad=0; k=0; tmpl=; eu=
 while [ $k -lt $nf ]; do
   eval "n=\${$((k*6+4))}"
   add tmpl "$n"; add tmpl "$n.orig"
@@ -339,8 +339,12 @@ while [ $k -lt $nf ]; do
     # one file reached by two paths (a link on the way): its second
     # entry would sweep the first's .orig and undo its change
     if [ -z "$msg" ] && [ -n "$tf" ]; then
-      eval "id=\$i_$tf"
-      case $same in *"|$id|"*) msg='is the same file as another path of this commit (a link on the way); not written';; *) same="$same|$id|";; esac
+      # sm_DEV_INO: the first path of that file
+      eval "id=\$i_$tf"; id=sm_${id%%:*}_${id#*:}
+      case $id in sm_*[!0-9_]* | sm__*) ;;
+      *) eval "x=\${$id-}"; if [ -n "$x" ]; then msg="is the same file as $x (a link on the way); not written"
+         else eval "$id=\$t"; fi;;
+      esac
     fi
     # the original's link count, its kept link and flags: in its directory
     if [ -z "$msg" ] && [ -n "$tf" ] && ! enter "${t%/*}"; then msg="$refusal; not written"; fi

@@ -75,6 +75,17 @@ expect_status "one file by two paths (a conflict: nothing written)" 3 "$st" "$ou
 expect_grep "... the second refused, naming the first" "^file 1 [a-z]+ is the same file as $W/s2/etc/sysctl.d/a.conf \(a link on the way\); not written" "$out"
 [ "$(cat "$W/s2/etc/sysctl.d/a.conf")" = old ] && ok "... nothing written" || not_ok "... nothing written" "$out"
 [ -z "$(find "$W/s2" -name '*.migready-*')" ] && ok "... nothing left beside it" || not_ok "... nothing left beside it" "$(ls -a "$W/s2/etc/sysctl.d")"
+# ... the shell's commit says the same
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+printf 'new\n' >"$W/s2/etc/sysctl.d/.a.conf.migready-s2cccc"
+printf 'new2\n' >"$W/s2/etc/alt/.a.conf.migready-s2dddd"
+out=$(sh "$SRC/src/commit.sh" 0 1 '' 2 "$W/s2/etc/sysctl.d/a.conf" "$W/s2/etc/sysctl.d/.a.conf.migready-s2cccc" \
+	"$(sha $'old\n')" "$(sha $'new\n')" - 644:-:- "$W/s2/etc/alt/a.conf" "$W/s2/etc/alt/.a.conf.migready-s2dddd" \
+	"$(sha $'old\n')" "$(sha $'new2\n')" - 644:-:- - - - - 0 2>&1); st=$?
+expect_status "sh: one file by two paths" 3 "$st" "$out"
+expect_grep "sh: ... the second refused, naming the first" "^file 1 [a-z]+ is the same file as $W/s2/etc/sysctl.d/a.conf \(a link on the way\); not written" "$out"
+[ "$(cat "$W/s2/etc/sysctl.d/a.conf")" = old ] && ok "sh: ... nothing written" || not_ok "sh: ... nothing written" "$out"
+[ -z "$(find "$W/s2" -name '*.migready-*')" ] && ok "sh: ... nothing left beside it" || not_ok "sh: ... nothing left beside it" "$(ls -a "$W/s2/etc/sysctl.d")"
 
 # A file created by a commit killed between its link into place and the
 # removal of its temporary name has two links: that name is no other
