@@ -343,10 +343,11 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 	uint64_t h = hash_str(MR_HASH_SEED, lens);
 	h = mr_hash(h, text, len);
 	for (size_t i = 0; i < nops; i++) {
-		unsigned char kind[5] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
+		unsigned char kind[6] = { (unsigned char)ops[i].kind, (unsigned char)ops[i].fmt,
 			                      (unsigned char)ops[i].explicit_default,
 			                      (unsigned char)ops[i].one_item_list,
-			                      (unsigned char)ops[i].keep_others };
+			                      (unsigned char)ops[i].keep_others,
+			                      (unsigned char)ops[i].single_valued };
 		h = mr_hash(h, kind, sizeof(kind));
 		h = hash_str(h, ops[i].section);
 		h = hash_str(h, ops[i].key);
@@ -395,7 +396,8 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->stop_comment, b->stop_comment) || a->stops != b->stops ||
 		    !str_eq(a->refuse, b->refuse) || !str_eq(a->refuse_why, b->refuse_why) ||
 		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
-		    !str_eq(a->same_as, b->same_as) || a->same != b->same)
+		    !str_eq(a->same_as, b->same_as) || a->same != b->same ||
+		    a->single_valued != b->single_valued)
 			return 0;
 	}
 	return 1;
@@ -727,7 +729,7 @@ static int apply_set(augeas *h, const char *where, const struct mr_aug_op *op, i
 		engine_error(h, where, op->key, err);
 		goto out;
 	}
-	if (oslo && n > 1 && refuse_multi(h, where, op, m, n, err) < 0)
+	if (oslo && !op->single_valued && n > 1 && refuse_multi(h, where, op, m, n, err) < 0)
 		goto out;
 	raw = encode_value(op->value, op->fmt, where, err);
 	if (!raw)

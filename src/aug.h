@@ -117,6 +117,10 @@ struct mr_aug_op {
 	 * reads as value, though spelt otherwise (oslo.config's "True" for
 	 * true); NULL: the same text only */
 	int (*same)(const char *have, const char *want);
+	/* MR_AUG_SET: the option takes one value, so lines repeating its key
+	 * are dead copies, all set. Else, in an oslo.config file, such lines
+	 * with different values may be one multi-valued option's: refused. */
+	int single_valued;
 };
 
 /* What an operation found and did. */

@@ -1316,6 +1316,19 @@ char *mr_nova_value_refused(const char *section, const char *key, const char *va
 	return m;
 }
 
+/* Whether nova declares the option a single value (every option of the
+ * two tables: none of them is a MultiStrOpt), so that repeated lines of
+ * it are dead copies but the last. */
+static int single_valued(const char *section, const char *key)
+{
+	if (opt_find(section, key))
+		return 1;
+	for (size_t i = 0; i < MR_ARRAY_LEN(defaults); i++)
+		if (!strcmp(defaults[i].section, section) && !strcmp(defaults[i].key, key))
+			return 1;
+	return 0;
+}
+
 void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
 {
 	memset(op, 0, sizeof(*op));
@@ -1327,4 +1340,5 @@ void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
 	op->comment_re = e->comment_re;
 	op->deflt = e->deflt;
 	op->same = oslo_same;
+	op->single_valued = single_valued(e->section, e->key);
 }
