@@ -360,9 +360,12 @@ static void test_stops_in_maps_and_chains(void **state)
 	assert_string_equal(out, allowed);
 	free(out);
 	char *less = mr_xstrdup(allowed);
+	static const char gone[] = " ip saddr 10.20.0.0/16 tcp dport 49152-49215 accept;";
 	char *cut = strstr(less, " ip saddr 10.20.0.0/16");
-	memmove(cut, cut + strlen(" ip saddr 10.20.0.0/16 tcp dport 49152-49215 accept;"),
-	        strlen(cut + strlen(" ip saddr 10.20.0.0/16 tcp dport 49152-49215 accept;")) + 1);
+	if (!cut) /* a guard the compiler sees: -O2 -Warray-bounds otherwise */
+		fail_msg("the test's text lacks its rule");
+	else
+		memmove(cut, cut + strlen(gone), strlen(cut + strlen(gone)) + 1);
 	out = mr_nft_conf_merge(less, strlen(less), want_pair, 2, &found);
 	if (!out || !found)
 		fail_msg("a goto to a chain that accepts 16509 only: %s", found ? found : "nothing");
