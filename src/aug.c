@@ -669,9 +669,11 @@ static int match_entries(augeas *h, const struct mr_aug_op *op, int oslo_groups,
 			n = -1;
 			break;
 		}
-		*m = mr_xreallocarray(*m, (size_t)(n + ne) + 1, sizeof(**m));
-		memcpy(*m + n, e, (size_t)ne * sizeof(*e));
-		n += ne;
+		if (ne > 0) { /* none: aug_match leaves e NULL, which memcpy may not take */
+			*m = mr_xreallocarray(*m, (size_t)(n + ne) + 1, sizeof(**m));
+			memcpy(*m + n, e, (size_t)ne * sizeof(*e));
+			n += ne;
+		}
 		free(e);
 	}
 	free_matches(secs, ns > 0 ? ns : 0);
