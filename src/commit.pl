@@ -420,8 +420,13 @@ if ($mt ne '-') {
 	if (opendir my $dh, $top) {
 		for my $m (map { "$top/$_/MANIFEST" } grep { $_ ne '.' && $_ ne '..' } readdir $dh) {
 			next unless -f $m && sysopen(my $fh, $m, O_RDONLY | O_NONBLOCK);
-			while (my $l = <$fh>) { $sq = $1 if $l =~ /^# seq ([1-9][0-9]{0,14})$/ && $1 > $sq; }
+			# the number is the MANIFEST's last line: its tail alone, not
+			# the whole file, on every apply
+			my $size = -s $fh;
+			my $tail = '';
+			sysseek($fh, $size > 64 ? $size - 64 : 0, 0) && sysread($fh, $tail, 64);
 			close $fh;
+			$sq = $1 if $tail =~ /(?:^|\n)# seq ([1-9][0-9]{0,14})\n\z/ && $1 > $sq;
 		}
 		closedir $dh;
 	}
