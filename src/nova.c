@@ -1099,10 +1099,15 @@ int mr_nova_removes(const struct mr_profile *p, unsigned major, const char *sect
 	return removes && !sets;
 }
 
+int mr_nova_watched(const struct mr_profile *p)
+{
+	return mr_profile_has_section(p, "nova") || mr_profile_has_section(p, "libvirtd") ||
+	       mr_profile_has_section(p, "nfs") || mr_profile_has_section(p, "ssh");
+}
+
 char *mr_nova_watch_keys(const struct mr_profile *p)
 {
-	if (!mr_profile_has_section(p, "nova") && !mr_profile_has_section(p, "libvirtd") &&
-	    !mr_profile_has_section(p, "nfs") && !mr_profile_has_section(p, "ssh"))
+	if (!mr_nova_watched(p))
 		return NULL;
 	struct mr_buf b;
 	mr_buf_init(&b);

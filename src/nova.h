@@ -116,6 +116,8 @@ int mr_nova_removes(const struct mr_profile *p, unsigned major, const char *sect
  * "SECTION/KEY" apart by spaces; NULL without a [nova] or a [libvirtd]
  * section ([libvirtd] needs the migration URI nova uses). The caller's. */
 char *mr_nova_watch_keys(const struct mr_profile *p);
+/* Whether mr_nova_watch_keys gives any: nova's options reported. */
+int mr_nova_watched(const struct mr_profile *p);
 
 /* Why nova would refuse value for SECTION/KEY, an option whose type,
  * bound or choices nova declares (a downtime below 100, "Abort" for

@@ -951,10 +951,8 @@ static void nova_cpu(struct mr_verify_ssh_host *h, const struct mr_profile *prof
 	char *mode = NULL, *models = NULL;
 	/* the probe reports nova's options for such profiles only: else
 	 * unknown, not unset */
-	char *keys = mr_nova_watch_keys(profile);
-	int watched = keys != NULL;
-	free(keys);
-	if (!watched || !mr_res_nova_option(h->facts, profile, "libvirt", "cpu_mode", 0, &mode))
+	if (!mr_nova_watched(profile) ||
+	    !mr_res_nova_option(h->facts, profile, "libvirt", "cpu_mode", 0, &mode))
 		return;
 	mr_res_nova_option(h->facts, profile, "libvirt", "cpu_models", 0, &models);
 	free(h->cpu_mode);
