@@ -613,6 +613,24 @@ if [ -n "$vpes" ]; then
 fi
 [ -z "$xuser" ] || [ -z "$sshdconf" ] || sshd_read "$r$sshdconf" 0
 
+# nss_local DB: whether a tree's nsswitch.conf has DB answered by its
+# files alone (files, compat; systemd adds only dynamic and userdb
+# accounts). Where sss, ldap or another source may answer, a name the
+# files lack is unknown in a tree, not missing: only getent would tell.
+# No nsswitch.conf: glibc reads the files.
+nss_local() {
+	readable "$r/etc/nsswitch.conf" || return 0
+	nss_ok=0
+	set -f
+	while IFS= read -r nss_l || [ -n "$nss_l" ]; do
+		case $nss_l in "$1:"*) ;; *) continue ;; esac
+		for nss_s in ${nss_l#*:}; do
+			case $nss_s in \#*) break ;; files | compat | systemd | \[*) ;; *) nss_ok=1 ;; esac
+		done
+	done < "$rf"
+	set +f
+	return $nss_ok
+}
 # The accounts: getent's lines on a live host (directories count; the
 # groups sshd's AllowGroups and DenyGroups name, read above), a tree's
 # passwd file; read by the awk at the end, and here by the shell for
@@ -633,8 +651,8 @@ if [ -z "$r" ]; then
 	x=$nl$ids$nl
 	case ${x%%"$nl--$nl"*} in *"${nl}root:"*) say ids.passwd read ;; esac
 	case $nl${x#*"$nl--$nl"} in *"${nl}root:"*) say ids.group read ;; esac
-elif readable "$r/etc/passwd"; then pwf=$rf; say ids.passwd read; fi
-[ -z "$r" ] || ! readable "$r/etc/group" || say ids.group read
+elif readable "$r/etc/passwd"; then pwf=$rf; ! nss_local passwd || say ids.passwd read; fi
+[ -z "$r" ] || ! readable "$r/etc/group" || ! nss_local group || say ids.group read
 [ -z "$sshgroups" ] || say ids.group_asked "${sshgroups# }"
 # account_of NAME: a_home and a_shell of NAME's first line in passwd
 # (getent's lines, up to --, or a tree's file); empty if none

@@ -1130,6 +1130,34 @@ static void test_probe_security_modules(void **state)
 		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));
 }
 
+/* A tree's account files are the whole database only where its
+ * nsswitch.conf reads nothing else for them (sssd, LDAP: a group the
+ * files lack may still be there, which getent alone would tell). */
+static void test_probe_nss_sources(void **state)
+{
+	(void)state;
+#define ACCOUNTS "mkdir -p $R/etc && printf 'root:x:0:0::/root:/bin/sh\\n' > $R/etc/passwd && " \
+	         "printf 'root:x:0:\\n' > $R/etc/group"
+	static const struct {
+		const char *setup, *want[2];
+	} cases[] = {
+		{ ACCOUNTS, { "ids.passwd=read", "ids.group=read" } },
+		{ ACCOUNTS " && printf 'passwd: files systemd\\ngroup:          files [SUCCESS=merge] "
+		  "systemd # local\\nhosts: files dns ldap\\n' > $R/etc/nsswitch.conf",
+		  { "ids.passwd=read", "ids.group=read" } },
+		{ ACCOUNTS " && printf 'passwd:     sss files systemd\\ngroup:files sss\\n' > "
+		  "$R/etc/nsswitch.conf", { "ids.passwd", "ids.group" } },
+		{ ACCOUNTS " && printf 'passwd: compat\\ngroup: files\\ngroup: ldap\\n' > "
+		  "$R/etc/nsswitch.conf", { "ids.passwd=read", "ids.group" } },
+		/* after an action, another source still counts */
+		{ ACCOUNTS " && printf 'group: files [NOTFOUND=return] nis\\n' > $R/etc/nsswitch.conf",
+		  { "ids.passwd=read", "ids.group" } },
+	};
+#undef ACCOUNTS
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));
+}
+
 /* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
 static void test_probe_shadow(void **state)
 {
@@ -1373,6 +1401,7 @@ int main(void)
 		cmocka_unit_test(test_probe_absolute_link_stays_in_tree),
 		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_probe_security_modules),
+		cmocka_unit_test(test_probe_nss_sources),
 		cmocka_unit_test(test_probe_nftables_conf),
 		cmocka_unit_test(test_probe_firewalld_conf),
 		cmocka_unit_test(test_probe_firewalld_target),
