@@ -1138,13 +1138,44 @@ static size_t body_string(const unsigned char *body, size_t n, size_t *at, const
 	return len;
 }
 
+/* The public key blob a private key holds: OpenSSH's format keeps it in
+ * the clear (encrypted or not); PEM and PKCS#8 keys, unencrypted, give it
+ * from their numbers. *encrypted: protected by a passphrase. -1 if it
+ * cannot be read (an encrypted PEM, a format not known). */
+static int private_blob(const char *priv, struct mr_buf *b, int *encrypted)
+{
+	size_t n = 0;
+	unsigned char *body = openssh_body(priv, &n);
+	*encrypted = 0;
+	if (!body) {
+		*encrypted = strstr(priv, "ENCRYPTED") != NULL;
+		return *encrypted ? -1 : pem_public_blob(priv, b);
+	}
+	/* "openssh-key-v1\0", cipher, kdf, its options, the number of keys,
+	 * the first public key */
+	int r = -1;
+	size_t at = sizeof("openssh-key-v1");
+	const unsigned char *cipher = NULL, *skip, *pub = NULL;
+	size_t cl = body_string(body, n, &at, &cipher);
+	*encrypted = cl != 4 || memcmp(cipher, "none", 4) != 0;
+	if (cl != (size_t)-1 && body_string(body, n, &at, &skip) != (size_t)-1 &&
+	    body_string(body, n, &at, &skip) != (size_t)-1 && (at += 4) <= n) {
+		size_t pl = body_string(body, n, &at, &pub);
+		if (pl != (size_t)-1) {
+			mr_buf_add(b, pub, pl);
+			r = 0;
+		}
+	}
+	free(body);
+	return r;
+}
+
 /* Why nova's unattended ssh could not log in with this private key (of
  * the public key's type), or NULL: a passphrase (OpenSSH's format names
  * its cipher; PEM and PKCS#8 say ENCRYPTED), a DSA key (refused by
  * OpenSSH since 7.0), a FIDO key (its token wanted at each login), a
- * public key (blob, n bytes) that is not its own (OpenSSH's format holds
- * it in the clear: a .pub of another pair would be authorized everywhere
- * and open nothing). */
+ * public key (blob, n bytes) that is not its own (a .pub of another pair
+ * would be authorized everywhere and open nothing). */
 static const char *key_unusable(const char *priv, const char *type, size_t type_len,
                                 const unsigned char *blob, size_t blob_len)
 {
@@ -1153,39 +1184,31 @@ static const char *key_unusable(const char *priv, const char *type, size_t type_
 	if (type_len > 3 && !strncmp(type, "sk-", 3))
 		return "a security-key (FIDO) key, which wants its token at each login: nova's "
 		       "unattended ssh cannot give it";
-	size_t n = 0;
-	static const char *const not_its_own =
-		"not the private half of the public key beside it (the .pub of another key "
-		"pair?): nova's ssh would offer one key and its peers trust another";
-	unsigned char *body = openssh_body(priv, &n);
-	if (!body) {
-		if (strstr(priv, "ENCRYPTED"))
-			return "protected by a passphrase, which nova's unattended ssh cannot give";
-		struct mr_buf own;
-		mr_buf_init(&own);
-		int differs = blob && pem_public_blob(priv, &own) == 0 &&
-		              (own.len != blob_len || memcmp(own.data, blob, blob_len) != 0);
-		mr_buf_fini(&own);
-		return differs ? not_its_own : NULL;
+	struct mr_buf own;
+	mr_buf_init(&own);
+	int encrypted;
+	int read = private_blob(priv, &own, &encrypted) == 0;
+	int differs = read && blob && (own.len != blob_len || memcmp(own.data, blob, blob_len) != 0);
+	mr_buf_fini(&own);
+	if (encrypted)
+		return "protected by a passphrase, which nova's unattended ssh cannot give";
+	return differs ? "not the private half of the public key beside it (the .pub of another "
+	                 "key pair?): nova's ssh would offer one key and its peers trust another"
+	               : NULL; /* unreadable: ssh will say */
+}
+
+char *mr_ssh_private_key_fingerprint(const char *priv)
+{
+	struct mr_buf blob;
+	mr_buf_init(&blob);
+	int encrypted;
+	char *fp = NULL;
+	if (private_blob(priv, &blob, &encrypted) == 0) {
+		fp = mr_xmalloc(MR_KNOWN_HOSTS_FP_LEN);
+		mr_known_hosts_fingerprint((const unsigned char *)blob.data, blob.len, fp);
 	}
-	/* "openssh-key-v1\0", cipher, kdf, its options, the number of keys,
-	 * the first public key */
-	const char *why = NULL;
-	size_t at = sizeof("openssh-key-v1");
-	const unsigned char *cipher = NULL, *skip, *pub = NULL;
-	size_t cl = body_string(body, n, &at, &cipher);
-	if (cl != 4 || memcmp(cipher, "none", 4) != 0)
-		why = "protected by a passphrase, which nova's unattended ssh cannot give";
-	else if (body_string(body, n, &at, &skip) == (size_t)-1 ||
-	         body_string(body, n, &at, &skip) == (size_t)-1 || (at += 4) > n)
-		why = NULL; /* unreadable: ssh will say */
-	else {
-		size_t pl = body_string(body, n, &at, &pub);
-		if (pl != (size_t)-1 && blob && (pl != blob_len || memcmp(pub, blob, pl) != 0))
-			why = not_its_own;
-	}
-	free(body);
-	return why;
+	mr_buf_fini(&blob);
+	return fp;
 }
 
 int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,

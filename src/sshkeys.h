@@ -108,6 +108,11 @@ char *mr_ssh_known_hosts_revoked(const char *text, const struct mr_ssh_peer *pee
 int mr_ssh_keypair_load(const char *path, int generate, char **priv, char **pub,
                         struct mr_error **err);
 
+/* OpenSSH's fingerprint ("SHA256:...") of the key pair whose private key
+ * is priv (its text), or NULL where its public half cannot be read (a
+ * PEM key with a passphrase, a format not known). The caller's. */
+char *mr_ssh_private_key_fingerprint(const char *priv);
+
 /* The cluster key pairs of a run, loaded once per path before any host
  * is planned (plans do no I/O). */
 struct mr_ssh_keypair {

@@ -830,6 +830,51 @@ static void test_keypair(void **state)
 	free(pub_path);
 }
 
+/* A private key's fingerprint is ssh-keygen's of its .pub, in every
+ * format ssh-keygen writes; with a passphrase, OpenSSH's format still
+ * tells it, an encrypted PEM key does not. */
+static void test_private_key_fingerprint(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *args;
+		int readable;
+	} cases[] = {
+		{ "-t ed25519 -N ''", 1 },          { "-t ed25519 -N secret-phrase", 1 },
+		{ "-t ecdsa -N ''", 1 },            { "-t rsa -b 1024 -m PEM -N ''", 1 },
+		{ "-t ecdsa -m PKCS8 -N ''", 1 },   { "-t rsa -b 1024 -m PEM -N secret-phrase", 0 },
+	};
+	char dir[] = "/tmp/mr-fp-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *cmd = mr_xasprintf("rm -f %s/k %s/k.pub && ssh-keygen -q %s -C fp -f %s/k", dir,
+		                         dir, cases[i].args, dir);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+		cmd = mr_xasprintf("ssh-keygen -lf %s/k.pub", dir);
+		FILE *f = popen(cmd, "r");
+		char want[256] = "";
+		assert_non_null(f);
+		assert_int_equal(fscanf(f, "%*s %255s", want), 1);
+		pclose(f);
+		free(cmd);
+		char *path = mr_xasprintf("%s/k", dir);
+		char *key = mr_file_read(path, NULL);
+		free(path);
+		assert_non_null(key);
+		char *fp = mr_ssh_private_key_fingerprint(key);
+		if (cases[i].readable && (!fp || strcmp(fp, want) != 0))
+			fail_msg("%s: %s, want %s", cases[i].args, fp ? fp : "(none)", want);
+		if (!cases[i].readable && fp)
+			fail_msg("%s: %s, want none", cases[i].args, fp);
+		free(fp);
+		free(key);
+	}
+	char *cmd = mr_xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* keypair = ~/...: $HOME, else the account's home, never '/' (cron may
  * leave HOME unset; found by a review) */
 static void test_keypair_path_home(void **state)
@@ -899,6 +944,7 @@ int main(void)
 		cmocka_unit_test(test_known_hosts_doubts),
 		cmocka_unit_test(test_known_hosts_two_key_types),
 		cmocka_unit_test(test_keypair),
+		cmocka_unit_test(test_private_key_fingerprint),
 		cmocka_unit_test(test_keypair_path_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
