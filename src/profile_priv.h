@@ -27,6 +27,7 @@ enum mr_ptype {
 	MR_PT_AUG_SET,       /* AUGPATH VALUE */
 	MR_PT_AUG_PATH,      /* AUGPATH, relative to the file */
 	MR_PT_FW_ZONE,       /* a firewalld zone name */
+	MR_PT_KEY_FP,        /* SHA256:BASE64 (ssh-keygen -l), or any */
 };
 
 #define MR_SK_LIST 1u   /* repeatable: the values form a list */

@@ -59,6 +59,7 @@ const struct mr_schema_key mr_schema[] = {
 	{ "ssh", "user", MR_PT_NAME, 0, NULL, 0, 0 },
 	{ "ssh", "shell", MR_PT_ABS_PATH, 0, NULL, 0, 0 },
 	{ "ssh", "keypair", MR_PT_PATH, 0, NULL, 0, 0 },
+	{ "ssh", "replace_key", MR_PT_KEY_FP, MR_SK_LIST, NULL, 0, 0 },
 	{ "ssh", "authorized_key", MR_PT_SSH_KEY, MR_SK_LIST, NULL, 0, 0 },
 	{ "ssh", "known_hosts", MR_PT_ENUM, 0, w_known_hosts, 0, 0 },
 	{ "ssh", "exclusive", MR_PT_BOOL, 0, NULL, 0, 0 },
@@ -946,6 +947,18 @@ unsigned mr_profile_nova_newest(void)
 	return (unsigned)MR_ARRAY_LEN(nova_releases);
 }
 
+/* A key's fingerprint as ssh-keygen -l prints it (SHA256: and 43
+ * characters of unpadded base64), or "any". */
+static char *check_key_fp(const char *value)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	if (!strcmp(value, "any") ||
+	    (!strncmp(value, "SHA256:", 7) && strlen(value) == 7 + 43 && strspn(value + 7, b64) == 43))
+		return NULL;
+	return expected("a key's fingerprint as ssh-keygen -l prints it (SHA256:...), or any",
+	                value);
+}
+
 static char *check_release(const char *value)
 {
 	int major = mr_profile_nova_major(value);
@@ -1208,6 +1221,9 @@ int mr_schema_check(const struct mr_schema_key *k, const char *value, const char
 		break;
 	case MR_PT_AUG_PATH:
 		m = check_aug_path_(value, 0);
+		break;
+	case MR_PT_KEY_FP:
+		m = check_key_fp(value);
 		break;
 	case MR_PT_FW_ZONE:
 		m = mr_fwd_zone_name_ok(value) ? NULL

@@ -19,6 +19,7 @@ static const struct mr_conf_key ssh_keys[] = {
 	{ "user", MR_CONF_PLAN, NULL },
 	{ "shell", MR_CONF_PLAN, NULL },
 	{ "keypair", MR_CONF_PLAN, NULL },
+	{ "replace_key", MR_CONF_PLAN, NULL },
 	{ "authorized_key", MR_CONF_PLAN, NULL },
 	{ "known_hosts", MR_CONF_PLAN, NULL },
 	{ "exclusive", MR_CONF_PLAN, NULL },
@@ -424,6 +425,66 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	free(origin);
 }
 
+/* The cluster's private key, and the keys already at its path on a host
+ * that the profile lets apply replace (replace_key): another key there
+ * may be what nova (or a tool beside it) logs in to other machines with. */
+struct key_swap {
+	char *priv, *fp;
+	const struct mr_setting *const *replace;
+	size_t n_replace;
+};
+
+static void *key_swap_new(const struct mr_profile *profile, const struct mr_ssh_keypair *pair)
+{
+	struct key_swap *ks = mr_xcalloc(1, sizeof(*ks));
+	ks->priv = mr_xstrdup(pair->priv);
+	ks->fp = mr_ssh_private_key_fingerprint(pair->priv);
+	ks->replace = mr_profile_get_all(profile, "ssh", "replace_key", &ks->n_replace);
+	return ks;
+}
+
+static void key_swap_free(void *data)
+{
+	struct key_swap *ks = data;
+	free(ks->priv);
+	free(ks->fp);
+	free(ks);
+}
+
+/* The private key file: the cluster's, unless the host holds another key
+ * there that the profile does not name (the same key in another format
+ * counts as the same). */
+static char *private_key_merge(const void *data, const char *old, size_t len, char **found)
+{
+	const struct key_swap *ks = data;
+	*found = NULL;
+	if (!len || (len == strlen(ks->priv) && !memcmp(old, ks->priv, len)))
+		return mr_xstrdup(ks->priv);
+	char *text = mr_xstrndup(old, len);
+	char *fp = mr_ssh_private_key_fingerprint(text);
+	free(text);
+	int named = fp && ks->fp && !strcmp(fp, ks->fp);
+	for (size_t i = 0; i < ks->n_replace && !named; i++)
+		named = !strcmp(ks->replace[i]->value, "any") ||
+		        (fp && !strcmp(ks->replace[i]->value, fp));
+	if (!named) {
+		*found = fp ? mr_xasprintf("1: holds another key (%s), which nova may log in to other "
+		                           "machines with: not replaced; [ssh] replace_key = %s "
+		                           "lets apply replace it",
+		                           fp, fp)
+		            : mr_xstrdup("1: holds a private key whose public half cannot be read (a "
+		                         "passphrase?): not replaced; [ssh] replace_key = any lets "
+		                         "apply replace it");
+		free(fp);
+		return NULL;
+	}
+	*found = fp && ks->fp && !strcmp(fp, ks->fp)
+	                 ? mr_xstrdup("the same key in another format")
+	                 : mr_xasprintf("another key (%s)", fp ? fp : "not readable");
+	free(fp);
+	return mr_xstrdup(ks->priv);
+}
+
 static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const char *dir,
                       const struct account *a)
 {
@@ -446,8 +507,10 @@ static void plan_keys(struct mr_plan *plan, const struct mr_res_ctx *ctx, const 
 		             pair && pair->error ? pair->error : "the cluster key pair was not loaded");
 	} else if (pair) {
 		char *path = mr_xasprintf("%s/%s", dir, identity_name(pair->pub));
-		struct mr_plan_file *f = mr_plan_file_owned(plan, path, pair->priv, 0, "ssh.keypair",
-		                                            kp_origin, "the cluster's private key");
+		struct mr_plan_file *f =
+			mr_plan_file_merged(plan, path, private_key_merge, key_swap_new(profile, pair),
+			                    key_swap_free, "ssh.keypair", kp_origin,
+			                    "the cluster's private key");
 		mr_plan_file_attrs(f, 0600, a->uid, a->gid);
 		mr_plan_file_secret(f);
 		char *pub_path = mr_xasprintf("%s.pub", path);
@@ -1374,9 +1437,21 @@ out:
 	return 0;
 }
 
+/* replace_key only lets the keypair replace a host's key: alone it does
+ * nothing. */
+static void ssh_lint(const struct mr_profile *profile)
+{
+	size_t n = 0;
+	const struct mr_setting *const *rk = mr_profile_get_all(profile, "ssh", "replace_key", &n);
+	if (n && !mr_profile_get(profile, "ssh", "keypair"))
+		mr_log(MR_LOG_WARN, "%s:%u: ssh.replace_key without ssh.keypair: nothing to replace "
+		       "a key with", rk[0]->loc.file, rk[0]->loc.line);
+}
+
 const struct mr_res_ops mr_res_ssh = {
 	.name = "ssh",
 	.plan = ssh_plan,
 	.keys = ssh_keys,
 	.n_keys = MR_ARRAY_LEN(ssh_keys),
+	.lint = ssh_lint,
 };

@@ -272,6 +272,41 @@ s=$(stat -c '%a' $H/id_ed25519)
 [ "$s" = 600 ] && ok "tree: apply puts the mode back" || not_ok "tree: apply puts the mode back ($s)" "$out"
 grep -q ops@bastion $H/authorized_keys && not_ok "tree: exclusive drops the extra key" || ok "tree: exclusive drops the extra key"
 grep -q "$K_OPS" $H/known_hosts && not_ok "tree: the stale entry is gone" || ok "tree: the stale entry is gone"
+# another key at the cluster key's path (nova's own, or a tool's): kept,
+# the host untouched, until the profile names it in replace_key
+cp -p $H/id_ed25519 cluster-key.saved
+rm -f $H/id_ed25519 $H/id_ed25519.pub
+ssh-keygen -q -t ed25519 -N '' -C nova-own -f $H/id_ed25519
+own_fp=$(ssh-keygen -lf $H/id_ed25519.pub | cut -d' ' -f2)
+own_re=$(printf '%s' "$own_fp" | sed 's/[+.]/\\&/g') # base64 may hold a +
+cp -p $H/id_ed25519 own-key.saved
+chmod 644 $H/authorized_keys # drift elsewhere: must stay with the refusal
+before=$(tree_sum host)
+out=$(mr apply --local --root host -p profile.ini 2>&1); st=$?
+expect_status "tree: another key at the path: apply fails" 4 "$st" "$out"
+expect_grep "tree: ... naming its fingerprint and the way to replace it" \
+	"error: .*/id_ed25519:1: holds another key \($own_re\).*replace_key = $own_re" "$out"
+[ "$(tree_sum host)" = "$before" ] && ok "tree: ... nothing written on the host" || not_ok "tree: ... nothing written on the host" "$out"
+out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
+expect_status "tree: ... check fails it too (and sees the drift)" 6 "$st" "$out"
+# a key with a passphrase: its fingerprint is in the clear (OpenSSH's format)
+ssh-keygen -q -p -N secret-phrase -P '' -f $H/id_ed25519 >/dev/null
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: ... a key with a passphrase is named too" "holds another key \($own_re\)" "$out"
+cp -p own-key.saved $H/id_ed25519
+printf 'replace_key = SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n' >> profile.ini
+out=$(mr apply --local --root host -p profile.ini 2>&1); st=$?
+expect_status "tree: ... another fingerprint named: still kept" 4 "$st" "$out"
+printf 'replace_key = %s\n' "$own_fp" >> profile.ini
+out=$(mr apply --local --root host -p profile.ini 2>&1); st=$?
+expect_status "tree: ... named: apply replaces it" 2 "$st" "$out"
+expect_grep "tree: ... reported as another key replaced" "ssh\.keypair +changed +'another key \($own_re\)'" "$out"
+cmp -s cluster-key.saved $H/id_ed25519 && ok "tree: ... the cluster key installed" || not_ok "tree: ... the cluster key installed" "$out"
+bk=$(grep -rl "nova-own" host/var/lib/migready/backups/*/var/lib/nova/.ssh/ 2>/dev/null | head -1)
+[ -n "$bk" ] && cmp -s own-key.saved "${bk%.pub}" && ok "tree: ... the replaced key kept in the run's backups" \
+	|| not_ok "tree: ... the replaced key kept in the run's backups" "$(find host/var/lib/migready/backups)"
+sed -i '/^replace_key/d' profile.ini
+rm -f cluster-key.saved own-key.saved
 # nova's my_ip is where its ssh connects for a resize: known_hosts names
 # each peer under it too; where nova has none, that is said not checked
 mkdir -p host/lib/systemd/system host/etc/nova

@@ -142,6 +142,14 @@ static const struct type_case type_cases[] = {
 	{ "firewall", "backend", "nftables", NULL },
 	{ "firewall", "backend", "pf",
 	  "firewall.backend: expected auto, iptables, firewalld, ufw or nftables, got 'pf'" },
+	{ "ssh", "replace_key", "any", NULL },
+	{ "ssh", "replace_key", "SHA256:j8CS0p/McSlngNSJAZLCEeE4dQq/gGpvMAbhbDfTYg8", NULL },
+	{ "ssh", "replace_key", "SHA256:j8CS0p/McSlngNSJAZLCEeE4dQq/gGpvMAbhbDfTYg",
+	  "ssh.replace_key: expected a key's fingerprint as ssh-keygen -l prints it (SHA256:...), "
+	  "or any, got 'SHA256:j8CS0p/McSlngNSJAZLCEeE4dQq/gGpvMAbhbDfTYg'" },
+	{ "ssh", "replace_key", "MD5:0b:28:35:a9:a8:63:8b:1c:69:c7:b4:25:d9:bd:28:39",
+	  "ssh.replace_key: expected a key's fingerprint as ssh-keygen -l prints it (SHA256:...), "
+	  "or any, got 'MD5:0b:28:35:a9:a8:63:8b:1c:69:c7:b4:25:d9:bd:28:39'" },
 	{ "firewall", "zone", "FedoraServer", NULL },
 	{ "firewall", "zone", "../../etc/shadow",
 	  "firewall.zone: expected a zone name (letters, digits, _ and -, at most 17), got "
