@@ -959,19 +959,34 @@ static size_t top_children(const char *children, struct top_child **out)
 	return n;
 }
 
-/* A wanted child at position pos of the entry, with its own lines. */
-static void put_child(struct mr_buf *b, const struct top_child *c, unsigned pos)
+/* A wanted child at position pos of the entry, with its own lines; value
+ * as it is spelt there (NULL: as children spells it). */
+static void put_child(struct mr_buf *b, const struct top_child *c, const char *value,
+                      unsigned pos)
 {
-	mr_buf_printf(b, "%s[%u]\t%s\n", c->label, pos, c->value);
+	mr_buf_printf(b, "%s[%u]\t%s\n", c->label, pos, value ? value : c->value);
 	for (const char *q = c->rest.data; q && *q; q += strcspn(q, "\n") + 1)
 		mr_buf_printf(b, "%s[%u]%.*s\n", c->label, pos, (int)strcspn(q, "\n"), q);
 }
 
+/* Whether the entry's child (label[0..ln), value have) is w: its label,
+ * and its value or one same reads as it (an exports network spelt with a
+ * netmask for a prefix). */
+static int child_is(const struct top_child *w, const char *label, size_t ln, const char *have,
+                    int (*same)(const char *have, const char *want))
+{
+	return have && strlen(w->label) == ln && !strncmp(w->label, label, ln) &&
+	       (!strcmp(w->value, have) || (same && same(have, w->value)));
+}
+
 /* children as the entry at node must hold them with keep_others: in the
- * entry's order, each of its children that children names by label and
- * value as children gives it, each other as it stands (its own children
- * too), then those of children the entry lacks; positions renumbered. */
-static char *children_keeping(augeas *h, const char *node, const char *children)
+ * entry's order, each of its children that children names (child_is) as
+ * children gives it but spelt as it stands, each other as it stands (its
+ * own children too), then those of children the entry lacks; positions
+ * renumbered. A wanted child the entry holds twice (one network spelt two
+ * ways) is given its children at each: exportfs takes either. */
+static char *children_keeping(augeas *h, const char *node, const char *children,
+                              int (*same)(const char *have, const char *want))
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
@@ -990,13 +1005,12 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
 		aug_get(h, m[i], &v);
 		struct top_child *w = NULL;
 		for (size_t k = 0; k < n_want && !w; k++)
-			if (!want[k].placed && strlen(want[k].label) == ln &&
-			    !strncmp(want[k].label, label, ln) && v && !strcmp(want[k].value, v))
+			if (child_is(&want[k], label, ln, v, same))
 				w = &want[k];
 		pos++;
 		if (w) {
 			w->placed = 1;
-			put_child(&b, w, pos);
+			put_child(&b, w, v, pos);
 			continue;
 		}
 		mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
@@ -1015,7 +1029,7 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
 	free_matches(m, n > 0 ? n : 0);
 	for (size_t k = 0; k < n_want; k++) {
 		if (!want[k].placed)
-			put_child(&b, &want[k], ++pos);
+			put_child(&b, &want[k], NULL, ++pos);
 		free(want[k].label);
 		free(want[k].value);
 		mr_buf_fini(&want[k].rest);
@@ -1030,7 +1044,8 @@ static char *children_keeping(augeas *h, const char *node, const char *children)
  * and exportfs -ra then fails (found by a review). With rm, each goes, and
  * an entry left with nothing but comments too. The number found, -1 on an
  * engine error. */
-static int later_wanted(augeas *h, char **m, int n, const char *children, int rm)
+static int later_wanted(augeas *h, char **m, int n, const char *children, int rm,
+                        int (*same)(const char *have, const char *want))
 {
 	struct top_child *want = NULL;
 	size_t n_want = top_children(children, &want);
@@ -1047,8 +1062,7 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 			aug_get(h, c[k], &v);
 			int wanted = 0;
 			for (size_t w = 0; w < n_want && !wanted; w++)
-				wanted = strlen(want[w].label) == ln && !strncmp(want[w].label, label, ln) &&
-				         v && !strcmp(want[w].value, v);
+				wanted = child_is(&want[w], label, ln, v, same);
 			if (!wanted)
 				continue;
 			found++;
@@ -1125,10 +1139,10 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	struct mr_aug_op kept;
 	if (n > 0 && op->keep_others) {
 		kept = *op;
-		kept.children = kept_children = children_keeping(h, m[0], op->children);
+		kept.children = kept_children = children_keeping(h, m[0], op->children, op->same);
 		op = &kept;
 	}
-	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, wanted, 0) : 0;
+	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, wanted, 0, op->same) : 0;
 	if (later < 0)
 		goto engine;
 	if (n > 0 && (n == 1 || op->keep_others) && !later && entry_is(h, m[0], op)) {
@@ -1141,7 +1155,7 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		oc->old = op->keep_others ? entry_text_clients(h, m[0]) : entry_text(h, m[0]);
 		/* with keep_others, the wanted children go from later entries
 		 * (from the last: the paths stay valid) */
-		if (later && later_wanted(h, m, n, wanted, 1) < 0)
+		if (later && later_wanted(h, m, n, wanted, 1, op->same) < 0)
 			goto engine;
 		/* later duplicates go (in reverse, so the paths stay valid) */
 		for (int i = n - 1; i >= 1 && !op->keep_others; i--)

@@ -115,7 +115,10 @@ struct mr_aug_op {
 	const char *refuse_why;
 	/* MR_AUG_SET: whether a value found (decoded) is one the consumer
 	 * reads as value, though spelt otherwise (oslo.config's "True" for
-	 * true); NULL: the same text only */
+	 * true); NULL: the same text only. MR_AUG_ENTRY with keep_others: so
+	 * for the value of a child of the entry and a child that children
+	 * names (an exports network with a netmask for its prefix), which is
+	 * then edited where it stands, keeping its spelling. */
 	int (*same)(const char *have, const char *want);
 	/* MR_AUG_SET: the option takes one value, so lines repeating its key
 	 * are dead copies, all set. Else, in an oslo.config file, such lines

@@ -1,7 +1,8 @@
 /* The shared instances directory over NFS, by the host's role:
- *   server  each `export` line in /etc/exports (the clients it names get
- *           its options on the path's first line, however spelt, where
- *           they stand, and leave the path's later lines; the line's other
+ *   server  each `export` line in /etc/exports (the clients it names, a
+ *           network with a prefix or a netmask alike, get its options on
+ *           the path's first line, however spelt, where they stand, spelt
+ *           as they are, and leave the path's later lines; the line's other
  *           clients and every other line untouched), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
@@ -100,6 +101,31 @@ const char *mr_res_instances_path(const struct mr_profile *profile)
 	return mr_profile_has_section(profile, "nfs") ? DEFAULT_INSTANCES : NULL;
 }
 
+/* Whether a[0..an) and b[0..bn) are one network, each with a prefix
+ * length or a netmask ("10.20.0.0/24", "10.20.0.0/255.255.255.0"): the
+ * same peers to exportfs. A netmask that is no prefix is no such network. */
+static int same_network(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (!memchr(a, '/', an) || !memchr(b, '/', bn))
+		return 0;
+	char *sa = mr_xstrndup(a, an), *sb = mr_xstrndup(b, bn);
+	struct mr_cidr ca, cb;
+	int same = mr_cidr_parse_mask(sa, &ca) == MR_CIDR_OK &&
+	           mr_cidr_parse_mask(sb, &cb) == MR_CIDR_OK && ca.bits == cb.bits &&
+	           mr_cidr_holds(&ca, &cb);
+	free(sa);
+	free(sb);
+	return same;
+}
+
+/* A client of /etc/exports (have) is the profile's (want): one network
+ * however spelt, as exportfs reads it (found by a review: a second
+ * spelling was added beside the file's, and mountd serves the first). */
+static int same_client_net(const char *have, const char *want)
+{
+	return same_network(have, strlen(have), want, strlen(want));
+}
+
 /* "PATH CLIENT(OPT,OPT) CLIENT" as the exports lens's tree: dir = PATH,
  * client = CLIENT, client/option = OPT. */
 static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
@@ -136,7 +162,7 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 		free(pred);
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
 			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
-			                    .keep_others = 1 };
+			                    .keep_others = 1, .same = same_client_net };
 		mr_plan_add_as(f, "nfs.export", origin, &op);
 		free(key);
 	}
@@ -144,23 +170,6 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 	free(lit);
 	mr_buf_fini(&kids);
 	*path_out = path;
-}
-
-/* Whether a[0..an) and b[0..bn) are one network, each with a prefix
- * length or a netmask ("10.20.0.0/24", "10.20.0.0/255.255.255.0"): the
- * same peers to exportfs. A netmask that is no prefix is no such network. */
-static int same_network(const char *a, size_t an, const char *b, size_t bn)
-{
-	if (!memchr(a, '/', an) || !memchr(b, '/', bn))
-		return 0;
-	char *sa = mr_xstrndup(a, an), *sb = mr_xstrndup(b, bn);
-	struct mr_cidr ca, cb;
-	int same = mr_cidr_parse_mask(sa, &ca) == MR_CIDR_OK &&
-	           mr_cidr_parse_mask(sb, &cb) == MR_CIDR_OK && ca.bits == cb.bits &&
-	           mr_cidr_holds(&ca, &cb);
-	free(sa);
-	free(sb);
-	return same;
 }
 
 /* Whether exportfs -v's client (sn bytes) is the export's (on bytes):

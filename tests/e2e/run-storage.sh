@@ -341,6 +341,37 @@ expect_grep "live check: a network beside it is not served" \
 	"nfs\.active +drift +'not active: /var/lib/nova/instances 10\.20\.1\.0/255\.255\.255\.0'" "$out"
 expect_grep "live check: ... and the host drifted" "^check beside: 2" "$out"
 
+# The profile's network spelt with a prefix, the file's with a netmask
+# (and an older run's line holding both): one client to exportfs, so its
+# options are rewritten where it stands, spelt as it is, not a second
+# spelling added (whose options mountd would not serve: it takes the
+# first). exportfs -v then serves the profile's options only.
+NET=$WORK/net
+new_host "$NET"
+cp "$SERVER/lib/systemd/system/nfs-server.service" "$NET/lib/systemd/system/"
+old='10.20.0.0/255.255.255.0(rw,root_squash,no_subtree_check)'
+new='10.20.0.0/255.255.255.0(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
+ours='10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
+for pair in "$old|$new" "$old $ours|$new $ours"; do
+	printf '/var/lib/nova/instances %s\n' "${pair%|*}" > "$NET/etc/exports"
+	converge "network spelt otherwise" "$NET" live.ini
+	got=$(cat "$NET/etc/exports")
+	[ "$got" = "/var/lib/nova/instances ${pair#*|}" ] &&
+		ok "network spelt otherwise: the file's client rewritten, spelt as it is" ||
+		not_ok "network spelt otherwise: the file's client rewritten" "$got"
+	out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+		mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+		touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+		echo "exportfs: $?" && exportfs -v && "$2" --color never check --local -p live.ini
+		echo "check: $?"' sh "$NET/etc/exports" "$MIGREADY" 2>&1)
+	expect_grep "network spelt otherwise: exportfs reads it" "^exportfs: 0" "$out"
+	# (exportfs -v puts a long path on a line of its own)
+	expect_grep "... and serves the netmask client no_root_squash" \
+		$'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.0/255\\.255\\.255\\.0\\(.*,no_root_squash' "$out"
+	expect_no_grep "... with no root_squash left for that network" '[(,]root_squash' "$out"
+	expect_grep "network spelt otherwise: live check in the desired state" "^check: 0" "$out"
+done
+
 # Live, multipathd's running maps come from sysfs (a tmpfs of this
 # namespace stands in for /sys/block): one of multipath's (uuid mpath-),
 # one of LVM's, which is no map of multipathd's.

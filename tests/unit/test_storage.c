@@ -361,6 +361,49 @@ static void test_export_client_on_later_line(void **state)
 	free(got);
 }
 
+/* A client network the file spells otherwise than the profile (a netmask
+ * for its prefix, or the reverse): one client to exportfs, so it takes the
+ * profile's options where it stands, spelt as it is (found by a review: a
+ * second spelling was added, and mountd served the first one's options).
+ * Both spellings on the line already (an older run's): each takes them,
+ * whichever mountd picks; on a later line: it goes, as the same text does.
+ * Another network, or a netmask that is no prefix, is another client. */
+static void test_export_network_spelt_otherwise(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances "
+	                                    "10.20.0.0/255.255.255.0(rw,root_squash) backup(ro)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync,fsid=0,no_root_squash) "
+	         "backup(ro) compute9(rw,sync)\n",
+	         "nfs.export");
+	const char *masked = "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	                     "10.20.0.0/255.255.255.0(rw,no_root_squash)\n";
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(ro)\n");
+	converge(e, masked, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n",
+	         "/etc/exports",
+	         "/var/lib/nova/instances 10.20.0.0/24(rw,no_root_squash)\n", "nfs.export");
+	mr_test_root_put(e, "/etc/exports",
+	                 "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,root_squash) "
+	                 "10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync,fsid=0,no_root_squash) "
+	         "10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n",
+	         "nfs.export");
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances backup(ro)\n"
+	                                    "/var/lib/nova/instances 10.20.0.0/255.255.255.0(ro)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances backup(ro) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	         "compute9(rw,sync)\n",
+	         "nfs.export");
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/255.255.0.0(ro) "
+	                                    "10.20.0.0/255.0.255.0(ro) 10.20.1.0/24(ro)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances 10.20.0.0/255.255.0.0(ro) 10.20.0.0/255.0.255.0(ro) "
+	         "10.20.1.0/24(ro) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n",
+	         "nfs.export");
+}
+
 /* Configured but not served: drift that exportfs -ra settles, though the
  * file is right; unknown without exportfs. */
 static void test_export_not_active(void **state)
@@ -1031,6 +1074,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fstab_corrected, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_other_spelling, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_other_spelling, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_network_spelt_otherwise, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
 		                                mr_test_root_after),
