@@ -1,7 +1,8 @@
 (*
 Module: Migready_exports
   /etc/exports as exportfs reads it (exports(5)): the stock Exports lens,
-  plus lines continued with a backslash. exportfs reads a backslash at the
+  plus lines continued with a backslash, a comment after an entry and
+  options with no client. exportfs reads a backslash at the
   end of a line, the line break and the blanks that follow as one blank;
   so does this lens, between the path and a client and between clients.
 
@@ -16,10 +17,15 @@ About: Layout handling
   entry not edited is written back byte for byte; a new entry, or a new
   client, is written on one line with single blanks.
 
-About: Limitations (the stock lens's)
-  Options without a client ("/pub (ro)"), blanks before the path, a
-  continuation inside a client's parentheses and a comment after an entry
-  are not read.
+  - "/pub (ro)" (options with no client: the world's) -> { "dir" = "/pub"
+    { "client" = "" { "option" = "ro" } } }
+  - "/srv a # text" -> { "dir" = "/srv" { "client" = "a" }
+    { "#comment" = "text" } }
+
+About: Limitations
+  Blanks before the path, and a path with no client, are not read. Nor is
+  a continuation inside a client's parentheses, which exportfs refuses
+  too ("bad option list").
 *)
 module Migready_exports =
 
@@ -32,9 +38,12 @@ let sep_spc = del /([ \t]|(\\\\\n))+/ " "
    let one run over lines up to the next ")") *)
 let option = [ label "option" . store /[^,) \t\n]*/ ]
 
-let client = [ label "client" . store client_re .
-               ( Util.del_str "(" . Build.opt_list option Sep.comma
-                 . Util.del_str ")" )? ]
+let options = Util.del_str "(" . Build.opt_list option Sep.comma . Util.del_str ")"
+
+(* options with no name before them are the world's, as exportfs reads
+   them (it warns, and exports to "*"): a client whose value is "" *)
+let client = [ label "client" . store client_re . options? ]
+           | [ label "client" . store // . options ]
 
 (* a backslash in the path is its own ("\040" for a blank), unless it
    ends the line *)
@@ -43,7 +52,13 @@ let dir_re = /([^ \t\n#\\\\]|\\\\[^ \t\n])+/
 (* a last line continued into a blank one: exportfs ends the entry there *)
 let eol = del /([ \t]|(\\\\\n))*\n/ "\n"
 
+(* a comment after the entry, a blank before its "#" (exportfs refuses
+   one touching a client's options): it runs to the line's end, which
+   ends the entry, a backslash there or not *)
+let comment_eol = [ label "#comment" . del /([ \t]|(\\\\\n))+#[ \t]*/ " # "
+                    . store /([^ \t\n][^\n]*)?/ ] . Util.del_str "\n"
+
 let entry = [ label "dir" . store dir_re
-              . sep_spc . Build.opt_list client sep_spc . eol ]
+              . sep_spc . Build.opt_list client sep_spc . ( eol | comment_eol ) ]
 
 let lns = (Util.empty | Util.comment | entry)*

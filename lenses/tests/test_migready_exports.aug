@@ -33,11 +33,41 @@ test lns get "/srv/my\\040dir h(rw)\n" =
   { "dir" = "/srv/my\\040dir" { "client" = "h" { "option" = "rw" } } }
 
 (* What exportfs would not read either: a line ending in a lone
-   continuation, a client's options apart from it *)
+   continuation, a client's options over two lines, continued or not
+   ("bad option list"), a comment touching them *)
 test lns get "/srv \\\n" = *
-test lns get "/srv (ro)\n" = *
 test lns get "/srv h(rw,\n  sync)\n" = *
+test lns get "/srv h(rw,\\\n  sync)\n" = *
+test lns get "/srv h(rw, \\\n sync)\n" = *
 test lns get "/srv h(rw, sync)\n" = *
+test lns get "/srv h(rw)# nova\n" = *
+
+(* Options with no client: the world's, as exportfs reads them (it warns
+   and exports to "*"), anywhere on the line *)
+test lns get "/srv (ro)\n" =
+  { "dir" = "/srv" { "client" = "" { "option" = "ro" } } }
+test lns get "/srv a (rw) b(ro)\n" =
+  { "dir" = "/srv" { "client" = "a" } { "client" = "" { "option" = "rw" } }
+    { "client" = "b" { "option" = "ro" } } }
+test lns put "/srv  (ro,sync)\n" after set "dir/client/option[1]" "rw" =
+  "/srv  (rw,sync)\n"
+
+(* A comment after the entry: a blank before it; it ends the entry, a
+   backslash at its end or not *)
+test lns get "/srv a(rw) # nova\n" =
+  { "dir" = "/srv" { "client" = "a" { "option" = "rw" } } { "#comment" = "nova" } }
+test lns get "/srv \\\n  a(rw)\t#nova (x) # y \\\n/b c\n" =
+  { "dir" = "/srv" { "client" = "a" { "option" = "rw" } } { "#comment" = "nova (x) # y \\" } }
+  { "dir" = "/b" { "client" = "c" } }
+test lns get "/srv a(rw) #\n" =
+  { "dir" = "/srv" { "client" = "a" { "option" = "rw" } } { "#comment" = "" } }
+test lns put "/srv a(rw)   #  nova  \n" after set "dir/client/option" "ro" =
+  "/srv a(ro)   #  nova  \n"
+(* a client added before the comment: the comment stays where it was *)
+test lns put "/srv a(rw)\t# nova\n" after
+  insa "client" "dir/client";
+  set "dir/client[2]" "b" =
+  "/srv a(rw) b\t# nova\n"
 
 (* Not edited: written back byte for byte *)
 test lns put "/srv/x \\\n   10.0.0.0/24(rw) \\\n   h(ro)\n/y z\n" after
