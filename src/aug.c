@@ -1099,6 +1099,44 @@ static int entry_is(augeas *h, const char *node, const struct mr_aug_op *op)
 	return each_child(op->children, child_differs, h, node) == 0;
 }
 
+/* The #comment children that end the entry at node (an exports line's
+ * "# text"): their number, -1 on an engine error. */
+static int trailing_comments(augeas *h, const char *node)
+{
+	char *expr = mr_xasprintf("%s/*", node);
+	char **m = NULL;
+	int n = aug_match(h, expr, &m), t = 0;
+	free(expr);
+	for (int i = n - 1; i >= 0; i--) {
+		const char *label = NULL;
+		if (aug_label(h, m[i], &label) != 1 || !label || strcmp(label, "#comment") != 0)
+			break;
+		t++;
+	}
+	free_matches(m, n > 0 ? n : 0);
+	return n < 0 ? -1 : t;
+}
+
+/* The last t #comment children of node moved after its other children
+ * again (new children go last, and the lens writes the comment after the
+ * entry's clients), in their order. */
+static int comments_last(augeas *h, const char *node, int t)
+{
+	char *all = mr_xasprintf("%s/#comment", node);
+	int c = aug_match(h, all, NULL);
+	free(all);
+	if (c < t)
+		return -1;
+	char *src = mr_xasprintf("%s/#comment[%d]", node, c - t + 1);
+	char *tmp = mr_xasprintf("%s/mr-comment", node);
+	int r = 0;
+	for (int i = 0; i < t && r == 0; i++)
+		r = aug_mv(h, src, tmp) < 0 || aug_rename(h, tmp, "#comment") < 0 ? -1 : 0;
+	free(tmp);
+	free(src);
+	return r;
+}
+
 #define NUMBERED TREE "/*[label() =~ regexp('[0-9]+')]"
 
 /* Entries a lens numbers (seq): 1..n again after some went, as a re-read
@@ -1123,7 +1161,7 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	char *path = mr_xasprintf(TREE "/%s", op->key);
 	char *node = NULL, *kept_children = NULL;
 	char **m = NULL;
-	int r = -1;
+	int r = -1, trailing = 0;
 	int n = aug_match(h, path, &m);
 	if (n < 0) {
 		engine_error(h, where, op->key, err);
@@ -1163,8 +1201,9 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 				goto engine;
 		if (n > 1 && !op->keep_others && !strcmp(op->create, "#") && renumber(h) < 0)
 			goto engine;
+		trailing = trailing_comments(h, m[0]);
 		char *items = mr_xasprintf("%s/*[label() != '#comment']", m[0]);
-		int rm = aug_rm(h, items);
+		int rm = trailing < 0 ? -1 : aug_rm(h, items);
 		free(items);
 		if (rm < 0 || aug_set(h, m[0], NULL) < 0)
 			goto engine;
@@ -1182,7 +1221,8 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 			goto engine;
 		node = mr_xasprintf(TREE "/%s[last()]", op->create);
 	}
-	if (each_child(op->children, child_set, h, node) < 0)
+	if (each_child(op->children, child_set, h, node) < 0 ||
+	    (trailing > 0 && comments_last(h, node, trailing) < 0))
 		goto engine;
 	oc->changed = 1;
 	r = 0;

@@ -120,10 +120,12 @@ static int same_network(const char *a, size_t an, const char *b, size_t bn)
 
 /* A client of /etc/exports (have) is the profile's (want): one network
  * however spelt, as exportfs reads it (found by a review: a second
- * spelling was added beside the file's, and mountd serves the first). */
+ * spelling was added beside the file's, and mountd serves the first), or
+ * options with no client (the lens's ""), which exportfs gives "*". */
 static int same_client_net(const char *have, const char *want)
 {
-	return same_network(have, strlen(have), want, strlen(want));
+	return (!*have && !strcmp(want, "*")) ||
+	       same_network(have, strlen(have), want, strlen(want));
 }
 
 /* "PATH CLIENT(OPT,OPT) CLIENT" as the exports lens's tree: dir = PATH,

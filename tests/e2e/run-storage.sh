@@ -372,6 +372,30 @@ for pair in "$old|$new" "$old $ours|$new $ours"; do
 	expect_grep "network spelt otherwise: live check in the desired state" "^check: 0" "$out"
 done
 
+# A comment after an entry and options with no client (the world's to
+# exportfs, which warns): lines exportfs reads, which the lens refused
+# (the concern failed). The export's client is edited, the comment stays
+# after the entry, and exportfs reads the result; live, the path served
+# also to the world (exportfs -v's <world>, "*") is said.
+printf '/var/lib/nova/instances (ro,no_subtree_check) 10.20.0.0/24(ro,no_subtree_check)\t# nova, RT#7\n' \
+	> "$NET/etc/exports"
+converge "comment and world" "$NET" live.ini
+got=$(cat "$NET/etc/exports")
+[ "$got" = "/var/lib/nova/instances (ro,no_subtree_check) $ours"$'\t# nova, RT#7' ] &&
+	ok "comment and world: the client rewritten, the comment and the world's options kept" ||
+	not_ok "comment and world: the client rewritten" "$got"
+out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+	mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+	echo "exportfs: $?" && exportfs -v && "$2" --color never check --local -p live.ini
+	echo "check: $?"' sh "$NET/etc/exports" "$MIGREADY" 2>&1)
+expect_grep "comment and world: exportfs reads it" "^exportfs: 0" "$out"
+expect_grep "... serves the client no_root_squash" \
+	$'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.0/24\\(.*,no_root_squash' "$out"
+expect_grep "... and the world" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,ro,' "$out"
+expect_grep "comment and world: live check says the world is served too" \
+	'nfs\.other_client.*served also to /var/lib/nova/instances \*' "$out"
+
 # Live, multipathd's running maps come from sysfs (a tmpfs of this
 # namespace stands in for /sys/block): one of multipath's (uuid mpath-),
 # one of LVM's, which is no map of multipathd's.

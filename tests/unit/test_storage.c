@@ -404,6 +404,41 @@ static void test_export_network_spelt_otherwise(void **state)
 	         "nfs.export");
 }
 
+/* Lines exportfs reads that the lens refused, failing the concern: a
+ * comment after the entry (kept after it, the entry edited or not) and
+ * options with no client, the world's to exportfs ("*"): the profile's
+ * "*" is that client, edited where it stands; another client's export
+ * keeps it, and live, the path served also to "*" is said. */
+static void test_exports_comment_world(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/srv/x a(rw)  # site\n"
+	                                    "/var/lib/nova/instances 10.20.0.0/24(ro) \\\n"
+	                                    "  backup(ro)\t# nova's, see RT#12 \\\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/srv/x a(rw)  # site\n"
+	         "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) \\\n"
+	         "  backup(ro) compute9(rw,sync)\t# nova's, see RT#12 \\\n",
+	         "nfs.export");
+	const char *world = "[nfs]\nrole = server\nexport = /var/lib/nova/instances *(rw,sync)\n";
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances (ro) backup(ro) # all\n");
+	converge(e, world, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n",
+	         "/etc/exports",
+	         "/var/lib/nova/instances (rw,sync) backup(ro) # all\n", "nfs.export");
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances (ro)\n");
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE "nfs.active=/var/lib/nova/instances *\n", MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_CHANGED);
+	const struct mr_item *it = item(&rep, "nfs.other_client");
+	assert_int_equal(it->outcome, MR_OUTCOME_UNCHECKED);
+	assert_non_null(strstr(it->origin, "served also to /var/lib/nova/instances *"));
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, "/var/lib/nova/instances (ro) 10.20.0.0/24(rw,sync,fsid=0,"
+	                         "no_root_squash) compute9(rw,sync)\n");
+	free(got);
+}
+
 /* Configured but not served: drift that exportfs -ra settles, though the
  * file is right; unknown without exportfs. */
 static void test_export_not_active(void **state)
@@ -1076,6 +1111,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_other_spelling, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_network_spelt_otherwise, before,
 		                                mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_exports_comment_world, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
 		                                mr_test_root_after),
