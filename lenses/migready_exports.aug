@@ -56,9 +56,9 @@ let eol = del /([ \t]|(\\\\\n))*\n/ "\n"
    one touching a client's options): it runs to the line's end, which
    ends the entry, a backslash there or not *)
 let comment_eol = [ label "#comment" . del /([ \t]|(\\\\\n))+#[ \t]*/ " # "
-                    . store /([^ \t\n][^\n]*)?/ ] . Util.del_str "\n"
+                    . store /([^ \t\n][^\n]*)?/ . Util.del_str "\n" ]
 
 let entry = [ label "dir" . store dir_re
-              . sep_spc . Build.opt_list client sep_spc . ( eol | comment_eol ) ]
+              . sep_spc . Build.opt_list client sep_spc . ( comment_eol | eol ) ]
 
 let lns = (Util.empty | Util.comment | entry)*
