@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -967,6 +968,62 @@ static void test_oslo_multi_valued_key_refused(void **state)
 	mr_aug_free(aug);
 }
 
+static int same_case(const char *have, const char *want)
+{
+	return !strcasecmp(have, want);
+}
+
+/* ENTRY with keep_others: a child that op's same reads as a wanted one is
+ * that one, edited where it stands and spelt as it is; each such child
+ * (twice, when the entry holds it twice) takes the wanted children; a
+ * comment that ended the entry ends it still, a child added or not. */
+static void test_entry_same_child(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	static const struct {
+		const char *text, *children, *want;
+	} spelt[] = {
+		{ "/srv b(ro) A(ro)  # note\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n",
+		  "/srv b(ro) A(rw)  # note\n" },
+		{ "/srv A(ro) a(ro)\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n",
+		  "/srv A(rw) a(rw)\n" },
+		{ "/srv b(ro)\t# note\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n",
+		  "/srv b(ro) a(rw)\t# note\n" },
+		{ "/srv b(ro)\n/srv A(ro) c\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n",
+		  "/srv b(ro) a(rw)\n/srv c\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(spelt); i++) {
+		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = "dir[. = '/srv']",
+			                .fmt = MR_FMT_RAW, .value = "/srv a(rw)",
+			                .children = spelt[i].children, .create = "dir",
+			                .keep_others = 1, .same = same_case };
+		struct mr_aug_outcome oc;
+		char *out = NULL;
+		size_t len;
+		const char *t = spelt[i].text;
+		if (mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t), &op,
+		                     1, &oc, &out, &len, &err) != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, spelt[i].want);
+		assert_true(oc.changed);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+		/* and then it holds */
+		t = spelt[i].want;
+		if (mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t), &op,
+		                     1, &oc, &out, &len, &err) != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, t);
+		assert_false(oc.changed);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -986,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(test_slow_parse_holds_only_its_handle),
 		cmocka_unit_test(test_shrunken_retrieve_refused),
 		cmocka_unit_test(test_oslo_multi_valued_key_refused),
+		cmocka_unit_test(test_entry_same_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
