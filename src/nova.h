@@ -119,6 +119,12 @@ char *mr_nova_watch_keys(const struct mr_profile *p);
 /* Whether mr_nova_watch_keys gives any: nova's options reported. */
 int mr_nova_watched(const struct mr_profile *p);
 
+/* The i-th old name (from 0) whose last release nova reads it is not
+ * established: 0 and *why (the caller's) if release major is past the
+ * newest one known to read it, 1 if not, -1 past the last. */
+int mr_nova_unproven(size_t i, unsigned major, const char **section, const char **key,
+                     char **why);
+
 /* Why nova would refuse value for SECTION/KEY, an option whose type,
  * bound or choices nova declares (a downtime below 100, "Abort" for
  * live_migration_timeout_action); NULL when it takes the value or

@@ -591,6 +591,43 @@ static void check_tunnel_tls(struct mr_plan *plan, const struct mr_profile *prof
 	free(tls_why);
 }
 
+/* An old name in nova.conf that the plan neither writes nor removes,
+ * where nova's code is not known to read it at this release: kept, and
+ * never green (mr_nova_unproven). */
+static void check_unproven(struct mr_plan *plan, const struct mr_profile *profile,
+                           unsigned major, const struct mr_nova_edit *edits, size_t n)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *section, *key;
+	char *why;
+	int rc;
+	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
+		return;
+	const char **lines = NULL;
+	size_t nl = mr_facts_get_all(facts, "nova.self", &lines);
+	for (size_t i = 0; (rc = mr_nova_unproven(i, major, &section, &key, &why)) >= 0; i++) {
+		int edited = 0;
+		for (size_t j = 0; j < n && !edited; j++)
+			edited = !strcmp(edits[j].section, section) && !strcmp(edits[j].key, key);
+		for (size_t j = 0; rc == 0 && !edited && j < nl; j++) {
+			struct other_line o;
+			long at = 0;
+			const char *l = self_line(lines[j], &at);
+			if (!l || parse_other(l, &o) < 0 || strlen(section) != (size_t)o.section_len ||
+			    strncmp(o.section, section, (size_t)o.section_len) ||
+			    strlen(key) != (size_t)o.key_len || strncmp(o.key, key, (size_t)o.key_len))
+				continue;
+			char *setting = mr_xasprintf("nova.%s.%s", section, key);
+			char *origin = mr_xasprintf("%s:%ld sets it: %s", NOVA_CONF, at, why);
+			mr_plan_unchecked(plan, setting, origin);
+			free(origin);
+			free(setting);
+			break;
+		}
+		free(why);
+	}
+}
+
 /* A value nova refuses (a downtime below its minimum) in the files, for
  * an option the plan leaves alone: nova-compute stops on it. */
 static void check_declared(struct mr_plan *plan, const struct mr_profile *profile,
@@ -726,6 +763,7 @@ static int nova_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 	check_native_tls(plan, profile, major, edits, n);
 	check_tunnel_tls(plan, profile, major, edits, n);
 	check_declared(plan, profile, major, edits, n);
+	check_unproven(plan, profile, major, edits, n);
 	if (!n)
 		goto out;
 	struct mr_plan_file *f = mr_plan_file(plan, NOVA_CONF, OSLO_LENS);
