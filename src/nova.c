@@ -17,10 +17,12 @@ enum {
 	MITAKA = 13,
 	NEWTON = 14,
 	OCATA = 15,
+	PIKE = 16,
 	QUEENS = 17,
 	ROCKY = 18,
 	STEIN = 19,
 	TRAIN = 20,
+	USSURI = 21,
 	WALLABY = 23,
 	YOGA = 25,
 };
@@ -159,37 +161,67 @@ static const struct {
 
 enum vkind { V_ANY, V_INT, V_BOOL, V_CHOICE };
 
+/* A lower bound nova declares from some release on (cfg.IntOpt min=:
+ * oslo.config refuses a lower value and nova-compute stops), and what the
+ * releases before it do with one. */
+struct bound {
+	long min;
+	unsigned since;   /* first release seen declaring it */
+	unsigned plain;   /* last release seen without it; between: not known */
+	long floor;       /* those releases, with a value below floor, */
+	const char *then; /* do this ("rounds it up to 100"); NULL: use it */
+};
+
 /* Defaults nova has kept since the option came: an option absent from
- * the file already has this value, and is left absent. kind, min and
- * choices: the values nova/conf/libvirt.py declares (cfg.IntOpt min=,
- * cfg.BoolOpt, cfg.StrOpt choices=), any other of which oslo.config
- * refuses when nova reads the option, and nova-compute stops. Releases
- * before min= was declared round a lower downtime or step count up to
- * the same bound (the driver's LIVE_MIGRATION_DOWNTIME_MIN, _STEPS_MIN):
- * below it, the value is never the one nova uses either. */
+ * the file already has this value, and is left absent. kind, bound and
+ * choices: the values nova declares (cfg.IntOpt, cfg.BoolOpt, cfg.StrOpt
+ * choices=) in where, any other of which oslo.config refuses when nova
+ * reads the option, and nova-compute stops.
+ * The bounds, from nova's own declarations: Liberty's
+ * nova/virt/libvirt/driver.py and Newton's first nova/conf/libvirt.py
+ * declare no min= and round a downtime up to 100 ms, its steps to 3 and
+ * its delay to 10 s (LIVE_MIGRATION_DOWNTIME_*_MIN); Ocata's
+ * nova/conf/libvirt.py declares min=100, 3 and 3. Ocata's has no min for
+ * the completion timeout, Train's min=0. nova/conf/compute.py declares
+ * max_concurrent_live_migrations without min (a negative counts as 0,
+ * unlimited) as late as Pike's, with min=0 in Ussuri's. */
 static const struct {
 	const char *section, *key;
 	unsigned since;
 	const char *value;
 	enum vkind kind;
-	int has_min;
-	long min;
+	const struct bound *bound;  /* V_INT: NULL for none */
 	const char *const *choices; /* V_CHOICE: compared case-sensitively */
+	const char *where;
 } defaults[] = {
-	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1", V_ANY, 0, 0, NULL },
-	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0", V_INT, 0, 0, NULL },
+	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1", V_INT,
+	  &(const struct bound){ 0, USSURI, PIKE, 0, "counts it as 0: no limit" }, NULL,
+	  "nova/conf/compute.py" },
+	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0", V_INT, NULL, NULL,
+	  "nova/conf/libvirt.py" },
 	/* Mitaka's had none: unset, the flags decided. */
-	{ "libvirt", "live_migration_tunnelled", NEWTON, "false", V_BOOL, 0, 0, NULL },
-	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false", V_BOOL, 0, 0, NULL },
-	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false", V_BOOL, 0, 0, NULL },
-	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false", V_BOOL, 0, 0, NULL },
+	{ "libvirt", "live_migration_tunnelled", NEWTON, "false", V_BOOL, NULL, NULL,
+	  "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_permit_post_copy", NEWTON, "false", V_BOOL, NULL, NULL,
+	  "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_permit_auto_converge", NEWTON, "false", V_BOOL, NULL, NULL,
+	  "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_with_native_tls", ROCKY, "false", V_BOOL, NULL, NULL,
+	  "nova/conf/libvirt.py" },
 	/* for set lines: the migration's time limits, as every sample since */
-	{ "libvirt", "live_migration_completion_timeout", MITAKA, "800", V_INT, 1, 0, NULL },
-	{ "libvirt", "live_migration_downtime", MITAKA, "500", V_INT, 1, 100, NULL },
-	{ "libvirt", "live_migration_downtime_steps", MITAKA, "10", V_INT, 1, 3, NULL },
-	{ "libvirt", "live_migration_downtime_delay", MITAKA, "75", V_INT, 1, 3, NULL },
-	{ "libvirt", "live_migration_timeout_action", STEIN, "abort", V_CHOICE, 0, 0,
-	  (const char *const[]){ "abort", "force_complete", NULL } },
+	{ "libvirt", "live_migration_completion_timeout", MITAKA, "800", V_INT,
+	  &(const struct bound){ 0, TRAIN, OCATA, 0, NULL }, NULL, "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_downtime", MITAKA, "500", V_INT,
+	  &(const struct bound){ 100, OCATA, MITAKA, 100, "rounds it up to 100" }, NULL,
+	  "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_downtime_steps", MITAKA, "10", V_INT,
+	  &(const struct bound){ 3, OCATA, MITAKA, 3, "rounds it up to 3" }, NULL,
+	  "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_downtime_delay", MITAKA, "75", V_INT,
+	  &(const struct bound){ 3, OCATA, MITAKA, 10, "rounds it up to 10" }, NULL,
+	  "nova/conf/libvirt.py" },
+	{ "libvirt", "live_migration_timeout_action", STEIN, "abort", V_CHOICE, NULL,
+	  (const char *const[]){ "abort", "force_complete", NULL }, "nova/conf/libvirt.py" },
 };
 
 /* ---- releases ---- */
@@ -1314,30 +1346,35 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 	return 0;
 }
 
-char *mr_nova_value_refused(const char *section, const char *key, const char *value)
+enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
+                                           const char *value, unsigned major, char **why)
 {
+	char a[32], b[32], c[32];
 	size_t i = 0;
+	*why = NULL;
 	while (i < MR_ARRAY_LEN(defaults) &&
 	       (strcmp(defaults[i].section, section) || strcmp(defaults[i].key, key)))
 		i++;
 	if (i == MR_ARRAY_LEN(defaults) || defaults[i].kind == V_ANY)
-		return NULL;
+		return MR_NOVA_TAKES;
+	const struct bound *bd = defaults[i].bound;
 	char *v = oslo_unquote(value);
-	char *why = NULL;
+	char *takes = NULL, *before = NULL;
 	const char *p = v + strspn(v, " \t");
+	enum mr_nova_verdict r = MR_NOVA_REFUSES;
 	if (defaults[i].kind == V_BOOL && oslo_bool(v) < 0) {
-		why = mr_xstrdup("true or false");
+		takes = mr_xstrdup("true or false");
 	} else if (defaults[i].kind == V_CHOICE) {
 		int found = 0;
-		for (const char *const *c = defaults[i].choices; *c; c++)
-			found |= !strcmp(v, *c);
+		for (const char *const *ch = defaults[i].choices; *ch; ch++)
+			found |= !strcmp(v, *ch);
 		if (!found) {
-			struct mr_buf b;
-			mr_buf_init(&b);
-			for (const char *const *c = defaults[i].choices; *c; c++)
-				mr_buf_printf(&b, "%s'%s'", b.len ? " or " : "", *c);
-			mr_buf_printf(&b, " (case matters)");
-			why = mr_buf_steal(&b, NULL);
+			struct mr_buf buf;
+			mr_buf_init(&buf);
+			for (const char *const *ch = defaults[i].choices; *ch; ch++)
+				mr_buf_printf(&buf, "%s'%s'", buf.len ? " or " : "", *ch);
+			mr_buf_printf(&buf, " (case matters)");
+			takes = mr_buf_steal(&buf, NULL);
 		}
 	} else if (defaults[i].kind == V_INT && *p) { /* empty: unset */
 		char *end;
@@ -1345,17 +1382,55 @@ char *mr_nova_value_refused(const char *section, const char *key, const char *va
 		long n = strtol(p, &end, 10);
 		end += strspn(end, " \t");
 		if (*end || errno || !(isdigit((unsigned char)*p) || strchr("+-", *p)))
-			why = mr_xstrdup("a whole number");
-		else if (defaults[i].has_min && n < defaults[i].min)
-			why = mr_xasprintf("at least %ld", defaults[i].min);
+			takes = mr_xstrdup("a whole number");
+		else if (bd && major && major <= bd->plain) {
+			if (n < bd->floor && bd->then) {
+				takes = mr_xasprintf("at least %ld", bd->min);
+				r = MR_NOVA_ADJUSTS;
+			}
+		} else if (bd && n < bd->min) {
+			takes = mr_xasprintf("at least %ld", bd->min);
+			if (!major) /* the release is not known: from when, and before */
+				before = mr_xasprintf(" from %s on", rel(bd->since, a));
+			else if (major < bd->since)
+				r = MR_NOVA_UNKNOWN;
+		}
 	}
-	char *m = why ? mr_xasprintf("nova refuses [%s] %s = '%s': it takes %s "
-	                             "(nova/conf/libvirt.py)",
-	                             section, key, value, why)
-	              : NULL;
-	free(why);
+	if (!takes)
+		r = MR_NOVA_TAKES;
+	if (r == MR_NOVA_REFUSES && major)
+		*why = mr_xasprintf("nova %s refuses [%s] %s = '%s': it takes %s (%s)", rel(major, a),
+		                    section, key, value, takes, defaults[i].where);
+	else if (r == MR_NOVA_REFUSES)
+		*why = mr_xasprintf("nova refuses [%s] %s = '%s'%s: it takes %s (%s)%s%s", section,
+		                    key, value, before ? before : "", takes, defaults[i].where,
+		                    before ? "; before, it " : "",
+		                    before ? (bd->then ? bd->then : "uses it") : "");
+	else if (r == MR_NOVA_ADJUSTS)
+		*why = mr_xasprintf("nova %s takes [%s] %s = '%s' but %s; from %s on it refuses "
+		                    "less than %ld (%s)",
+		                    rel(major, a), section, key, value, bd->then, rel(bd->since, b),
+		                    bd->min, defaults[i].where);
+	else if (r == MR_NOVA_UNKNOWN)
+		*why = mr_xasprintf("whether nova %s refuses [%s] %s = '%s' is not established: %s "
+		                    "declares at least %ld from %s on, and %s %s",
+		                    rel(major, a), section, key, value, defaults[i].where, bd->min,
+		                    rel(bd->since, b), rel(bd->plain, c),
+		                    bd->then ? bd->then : "uses it");
+	free(takes);
+	free(before);
 	free(v);
-	return m;
+	return r;
+}
+
+char *mr_nova_value_refused(const char *section, const char *key, const char *value)
+{
+	char *why;
+	if (mr_nova_value_verdict(section, key, value, 0, &why) != MR_NOVA_REFUSES) {
+		free(why);
+		return NULL;
+	}
+	return why;
 }
 
 /* Whether nova declares the option a single value (every option of the

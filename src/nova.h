@@ -125,8 +125,18 @@ int mr_nova_watched(const struct mr_profile *p);
 int mr_nova_unproven(size_t i, unsigned major, const char **section, const char **key,
                      char **why);
 
-/* Why nova would refuse value for SECTION/KEY, an option whose type,
- * bound or choices nova declares (a downtime below 100, "Abort" for
+/* What release major (0: not known) does with value for SECTION/KEY, an
+ * option whose type, bound or choices nova declares: takes it, refuses it
+ * (nova-compute stops), adjusts it (an older release rounding a low
+ * downtime up), or not known (a release between the last seen without a
+ * bound and the first seen with it). *why (the caller's) says so, but for
+ * MR_NOVA_TAKES; with major 0, from which release a bound holds. */
+enum mr_nova_verdict { MR_NOVA_TAKES, MR_NOVA_REFUSES, MR_NOVA_ADJUSTS, MR_NOVA_UNKNOWN };
+enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
+                                           const char *value, unsigned major, char **why);
+
+/* Why nova, its release not known, would refuse value for SECTION/KEY
+ * (a downtime below 100 from Ocata on, "Abort" for
  * live_migration_timeout_action); NULL when it takes the value or
  * declares nothing migready knows. The caller's. */
 char *mr_nova_value_refused(const char *section, const char *key, const char *value);

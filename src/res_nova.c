@@ -544,7 +544,7 @@ void mr_nova_migration_fini(struct mr_nova_migration *m)
  * sets it, when the files do; the caller's. Returns 1 if an edit sets it. */
 static int planned_value(const struct mr_facts *facts, const struct mr_profile *profile,
                          unsigned major, const struct mr_nova_edit *edits, size_t n,
-                         const char *key, const char **value,
+                         const char *section, const char *key, const char **value,
                          const struct mr_setting **from, char **because)
 {
 	*value = NULL;
@@ -552,13 +552,13 @@ static int planned_value(const struct mr_facts *facts, const struct mr_profile *
 	*because = NULL;
 	int edited = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(edits[i].section, "libvirt") && !strcmp(edits[i].key, key)) {
+		if (!strcmp(edits[i].section, section) && !strcmp(edits[i].key, key)) {
 			*value = edits[i].value;
 			*from = edits[i].origin;
 			edited = 1;
 		}
 	if (!edited)
-		*value = effective_value(facts, profile, major, "libvirt", key, because);
+		*value = effective_value(facts, profile, major, section, key, because);
 	return edited;
 }
 
@@ -574,10 +574,10 @@ static void check_tunnel_tls(struct mr_plan *plan, const struct mr_profile *prof
 	char *tun_why, *tls_why;
 	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
 		return;
-	planned_value(facts, profile, major, edits, n, "live_migration_tunnelled", &tun, &tun_from,
-	              &tun_why);
-	planned_value(facts, profile, major, edits, n, "live_migration_with_native_tls", &tls,
-	              &tls_from, &tls_why);
+	planned_value(facts, profile, major, edits, n, "libvirt", "live_migration_tunnelled", &tun,
+	              &tun_from, &tun_why);
+	planned_value(facts, profile, major, edits, n, "libvirt", "live_migration_with_native_tls",
+	              &tls, &tls_from, &tls_why);
 	if (tun && tls && mr_parse_bool(tun) == 1 && mr_parse_bool(tls) == 1) {
 		const struct mr_setting *from = tls_from ? tls_from : tun_from;
 		char *origin = from ? mr_plan_origin_of(from) : mr_xstrdup("[nova]");
@@ -629,7 +629,9 @@ static void check_unproven(struct mr_plan *plan, const struct mr_profile *profil
 }
 
 /* A value nova refuses (a downtime below its minimum) in the files, for
- * an option the plan leaves alone: nova-compute stops on it. */
+ * an option the plan leaves alone: nova-compute stops on it. One that
+ * this release may refuse or not is not checked; one it rounds up, a
+ * warning. */
 static void check_declared(struct mr_plan *plan, const struct mr_profile *profile,
                            unsigned major, const struct mr_nova_edit *edits, size_t n)
 {
@@ -642,19 +644,26 @@ static void check_declared(struct mr_plan *plan, const struct mr_profile *profil
 		const char *value;
 		const struct mr_setting *from;
 		char *because;
-		if (rc > 0 || strcmp(section, "libvirt"))
+		if (rc > 0)
 			continue;
-		if (planned_value(facts, profile, major, edits, n, key, &value, &from, &because) ||
+		if (planned_value(facts, profile, major, edits, n, section, key, &value, &from,
+		                  &because) ||
 		    !value) {
 			free(because);
 			continue;
 		}
-		char *why = mr_nova_value_refused(section, key, value);
-		if (why) {
-			char *setting = mr_xasprintf("nova.%s.%s", section, key);
+		char *why;
+		enum mr_nova_verdict v = mr_nova_value_verdict(section, key, value, major, &why);
+		char *setting = mr_xasprintf("nova.%s.%s", section, key);
+		if (v == MR_NOVA_REFUSES)
 			mr_plan_fail(plan, setting, "[nova]", "%s; %s", why, because);
-			free(setting);
-		}
+		else if (v == MR_NOVA_UNKNOWN) {
+			char *origin = mr_xasprintf("%s; %s", because, why);
+			mr_plan_unchecked(plan, setting, origin);
+			free(origin);
+		} else if (v == MR_NOVA_ADJUSTS)
+			mr_log(MR_LOG_WARN, "%s; %s", because, why);
+		free(setting);
 		free(why);
 		free(because);
 	}
@@ -673,8 +682,8 @@ static void check_native_tls(struct mr_plan *plan, const struct mr_profile *prof
 	const char *value;
 	char *because;
 	const struct mr_setting *from;
-	planned_value(facts, profile, major, edits, n, "live_migration_with_native_tls", &value,
-	              &from, &because);
+	planned_value(facts, profile, major, edits, n, "libvirt", "live_migration_with_native_tls",
+	              &value, &from, &because);
 	if (!value || mr_parse_bool(value) != 1) {
 		free(because);
 		return;

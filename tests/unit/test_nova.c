@@ -731,42 +731,92 @@ static void test_engine_below_the_default(void **state)
 	mr_aug_free(aug);
 }
 
-/* The values nova/conf/libvirt.py declares, as oslo.config reads them. */
+/* The values nova declares, as oslo.config reads them, release by
+ * release (0: not known). */
 static void test_value_refused(void **state)
 {
 	(void)state;
+	enum { T = MR_NOVA_TAKES, R = MR_NOVA_REFUSES, A = MR_NOVA_ADJUSTS, U = MR_NOVA_UNKNOWN };
 	static const struct {
-		const char *key, *value, *why; /* NULL: taken */
+		const char *section, *key, *value;
+		unsigned major;
+		int verdict;
+		const char *why; /* NULL: taken */
 	} vals[] = {
-		{ "live_migration_downtime", "100", NULL },
-		{ "live_migration_downtime", "'150'", NULL },
-		{ "live_migration_downtime", "99", "at least 100" },
-		{ "live_migration_downtime", "5s", "a whole number" },
-		{ "live_migration_downtime", "", NULL },
-		{ "live_migration_completion_timeout", "-1", "at least 0" },
-		{ "live_migration_bandwidth", "-5", NULL },
-		{ "live_migration_timeout_action", "abort", NULL },
-		{ "live_migration_timeout_action", "ABORT", "'abort' or 'force_complete' (case matters)" },
-		{ "live_migration_tunnelled", "Yes", NULL },
-		{ "live_migration_tunnelled", "enabled", "true or false" },
-		{ "cpu_mode", "anything", NULL },
+		{ "libvirt", "live_migration_downtime", "100", 0, T, NULL },
+		{ "libvirt", "live_migration_downtime", "'150'", 0, T, NULL },
+		{ "libvirt", "live_migration_downtime", "99", 0, R,
+		  "nova refuses [libvirt] live_migration_downtime = '99' from ocata (15) on: it takes "
+		  "at least 100 (nova/conf/libvirt.py); before, it rounds it up to 100" },
+		{ "libvirt", "live_migration_downtime", "99", 26, R,
+		  "nova zed (26) refuses [libvirt] live_migration_downtime = '99': it takes at least "
+		  "100 (nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_downtime", "50", 13, A,
+		  "nova mitaka (13) takes [libvirt] live_migration_downtime = '50' but rounds it up to "
+		  "100; from ocata (15) on it refuses less than 100 (nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_downtime", "50", 14, U,
+		  "whether nova newton (14) refuses [libvirt] live_migration_downtime = '50' is not "
+		  "established: nova/conf/libvirt.py declares at least 100 from ocata (15) on, and "
+		  "mitaka (13) rounds it up to 100" },
+		{ "libvirt", "live_migration_downtime_delay", "5", 13, A,
+		  "nova mitaka (13) takes [libvirt] live_migration_downtime_delay = '5' but rounds it "
+		  "up to 10; from ocata (15) on it refuses less than 3 (nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_downtime_delay", "5", 15, T, NULL },
+		{ "libvirt", "live_migration_downtime", "5s", 13, R,
+		  "nova mitaka (13) refuses [libvirt] live_migration_downtime = '5s': it takes a whole "
+		  "number (nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_downtime", "", 26, T, NULL },
+		{ "libvirt", "live_migration_completion_timeout", "-1", 15, T, NULL },
+		{ "libvirt", "live_migration_completion_timeout", "-1", 17, U,
+		  "whether nova queens (17) refuses [libvirt] live_migration_completion_timeout = '-1' "
+		  "is not established: nova/conf/libvirt.py declares at least 0 from train (20) on, "
+		  "and ocata (15) uses it" },
+		{ "libvirt", "live_migration_completion_timeout", "-1", 20, R,
+		  "nova train (20) refuses [libvirt] live_migration_completion_timeout = '-1': it takes "
+		  "at least 0 (nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_bandwidth", "-5", 26, T, NULL },
+		{ "libvirt", "live_migration_timeout_action", "abort", 26, T, NULL },
+		{ "libvirt", "live_migration_timeout_action", "ABORT", 0, R,
+		  "nova refuses [libvirt] live_migration_timeout_action = 'ABORT': it takes 'abort' or "
+		  "'force_complete' (case matters) (nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_tunnelled", "Yes", 26, T, NULL },
+		{ "libvirt", "live_migration_tunnelled", "enabled", 0, R,
+		  "nova refuses [libvirt] live_migration_tunnelled = 'enabled': it takes true or false "
+		  "(nova/conf/libvirt.py)" },
+		{ "libvirt", "cpu_mode", "anything", 26, T, NULL },
+		/* nova/conf/compute.py */
+		{ "DEFAULT", "max_concurrent_live_migrations", "0", 26, T, NULL },
+		{ "DEFAULT", "max_concurrent_live_migrations", "-1", 21, R,
+		  "nova ussuri (21) refuses [DEFAULT] max_concurrent_live_migrations = '-1': it takes "
+		  "at least 0 (nova/conf/compute.py)" },
+		{ "DEFAULT", "max_concurrent_live_migrations", "-1", 16, A,
+		  "nova pike (16) takes [DEFAULT] max_concurrent_live_migrations = '-1' but counts it "
+		  "as 0: no limit; from ussuri (21) on it refuses less than 0 (nova/conf/compute.py)" },
+		{ "DEFAULT", "max_concurrent_live_migrations", "-1", 18, U,
+		  "whether nova rocky (18) refuses [DEFAULT] max_concurrent_live_migrations = '-1' is "
+		  "not established: nova/conf/compute.py declares at least 0 from ussuri (21) on, and "
+		  "pike (16) counts it as 0: no limit" },
+		{ "DEFAULT", "max_concurrent_live_migrations", "two", 13, R,
+		  "nova mitaka (13) refuses [DEFAULT] max_concurrent_live_migrations = 'two': it takes "
+		  "a whole number (nova/conf/compute.py)" },
+		{ "DEFAULT", "live_migration_downtime", "1", 26, T, NULL },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++) {
-		char *got = mr_nova_value_refused("libvirt", vals[i].key, vals[i].value);
-		print_message("%s = '%s'\n", vals[i].key, vals[i].value);
-		if (!vals[i].why) {
-			assert_null(got);
-			continue;
-		}
-		char *want = mr_xasprintf("nova refuses [libvirt] %s = '%s': it takes %s "
-		                          "(nova/conf/libvirt.py)",
-		                          vals[i].key, vals[i].value, vals[i].why);
-		assert_non_null(got);
-		assert_string_equal(got, want);
-		free(want);
-		free(got);
+		char *why = NULL;
+		print_message("%s = '%s' at %u\n", vals[i].key, vals[i].value, vals[i].major);
+		int v = (int)mr_nova_value_verdict(vals[i].section, vals[i].key, vals[i].value,
+		                                   vals[i].major, &why);
+		assert_int_equal(v, vals[i].verdict);
+		if (!vals[i].why)
+			assert_null(why);
+		else
+			assert_string_equal(why, vals[i].why);
+		char *lint = mr_nova_value_refused(vals[i].section, vals[i].key, vals[i].value);
+		if (vals[i].major == 0 && vals[i].verdict == R)
+			assert_string_equal(lint, vals[i].why);
+		free(lint);
+		free(why);
 	}
-	assert_null(mr_nova_value_refused("DEFAULT", "live_migration_downtime", "1"));
 }
 
 /* Old names nova is not known to drop: said so past the last release

@@ -258,12 +258,12 @@ static const struct type_case type_cases[] = {
 	  "set that instead" },
 	/* values nova/conf/libvirt.py refuses */
 	{ "nova", "set", "libvirt/live_migration_downtime 50",
-	  "nova.set: nova refuses [libvirt] live_migration_downtime = '50': it takes at least 100 "
-	  "(nova/conf/libvirt.py)" },
+	  "nova.set: nova refuses [libvirt] live_migration_downtime = '50' from ocata (15) on: it "
+	  "takes at least 100 (nova/conf/libvirt.py); before, it rounds it up to 100" },
 	{ "nova", "set", "libvirt/live_migration_downtime 100", NULL },
 	{ "nova", "set", "Libvirt/Live-Migration-Downtime-Steps 2",
-	  "nova.set: nova refuses [libvirt] live_migration_downtime_steps = '2': it takes at least "
-	  "3 (nova/conf/libvirt.py)" },
+	  "nova.set: nova refuses [libvirt] live_migration_downtime_steps = '2' from ocata (15) "
+	  "on: it takes at least 3 (nova/conf/libvirt.py); before, it rounds it up to 3" },
 	{ "nova", "set", "libvirt/live_migration_completion_timeout 8OO",
 	  "nova.set: nova refuses [libvirt] live_migration_completion_timeout = '8OO': it takes a "
 	  "whole number (nova/conf/libvirt.py)" },

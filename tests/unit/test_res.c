@@ -2694,18 +2694,29 @@ static void test_nova_refuses(void **state)
 		  SOCKET_DEBIAN NOVA_DEB
 		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
 		  "[nova]\nrelease = zed\n",
-		  "failed nova.libvirt.live_migration_downtime line ?: nova refuses [libvirt] "
+		  "failed nova.libvirt.live_migration_downtime line ?: nova zed (26) refuses [libvirt] "
 		  "live_migration_downtime = '50': it takes at least 100 (nova/conf/libvirt.py); "
 		  "/etc/nova/nova.conf:7 sets [libvirt] live_migration_downtime = '50'\n" },
+		/* older releases round it up, or are not known to refuse it */
+		{ "a low downtime on mitaka", SOCKET_DEBIAN "pkg.nova-compute=2:13.1.4-1\n"
+		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
+		  "[nova]\nrelease = mitaka\n", "" },
+		{ "a low downtime on newton", SOCKET_DEBIAN "pkg.nova-compute=2:14.1.0-1\n"
+		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
+		  "[nova]\nrelease = newton\n",
+		  "unchecked nova.libvirt.live_migration_downtime /etc/nova/nova.conf:7 sets [libvirt] "
+		  "live_migration_downtime = '50'; whether nova newton (14) refuses [libvirt] "
+		  "live_migration_downtime = '50' is not established: nova/conf/libvirt.py declares at "
+		  "least 100 from ocata (15) on, and mitaka (13) rounds it up to 100\n" },
 		{ "a choice in the wrong case",
 		  SOCKET_DEBIAN NOVA_DEB
 		  "nova.self=8 [libvirt]live_migration_timeout_action "
 		  "libvirt/live_migration_timeout_action Abort\n",
 		  "[nova]\nrelease = zed\n",
-		  "failed nova.libvirt.live_migration_timeout_action line ?: nova refuses [libvirt] "
-		  "live_migration_timeout_action = 'Abort': it takes 'abort' or 'force_complete' (case "
-		  "matters) (nova/conf/libvirt.py); /etc/nova/nova.conf:8 sets [libvirt] "
-		  "live_migration_timeout_action = 'Abort'\n" },
+		  "failed nova.libvirt.live_migration_timeout_action line ?: nova zed (26) refuses "
+		  "[libvirt] live_migration_timeout_action = 'Abort': it takes 'abort' or "
+		  "'force_complete' (case matters) (nova/conf/libvirt.py); /etc/nova/nova.conf:8 sets "
+		  "[libvirt] live_migration_timeout_action = 'Abort'\n" },
 		{ "a value the profile's set line replaces is no failure",
 		  SOCKET_DEBIAN NOVA_DEB
 		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime 50\n",
@@ -2729,6 +2740,22 @@ static void test_nova_refuses(void **state)
 			fail_msg("%s: got\n%s\nwant\n%s", refusals[i].name, got, refusals[i].want);
 		free(got);
 	}
+	/* nova/conf/compute.py's bound, from Ussuri on; Pike counts it as 0 */
+#define MCLM_SELF "nova.self=5 [DEFAULT]max_concurrent_live_migrations " \
+	"DEFAULT/max_concurrent_live_migrations -1\n"
+	char *got = items_of(SOCKET_DEBIAN NOVA_DEB MCLM_SELF, "[nova]\nrelease = zed\n",
+	                     "nova.DEFAULT.", 1);
+	assert_string_equal(got, "failed nova.DEFAULT.max_concurrent_live_migrations line ?: nova "
+	                         "zed (26) refuses [DEFAULT] max_concurrent_live_migrations = "
+	                         "'-1': it takes at least 0 (nova/conf/compute.py); "
+	                         "/etc/nova/nova.conf:5 sets [DEFAULT] "
+	                         "max_concurrent_live_migrations = '-1'\n");
+	free(got);
+	got = items_of(SOCKET_DEBIAN "pkg.nova-compute=2:16.1.0-1\n" MCLM_SELF,
+	               "[nova]\nrelease = pike\n", "nova.DEFAULT.", 1);
+	assert_string_equal(got, "");
+	free(got);
+#undef MCLM_SELF
 }
 
 /* An old VNC name nova's code was last seen reading at Rocky: past it,
