@@ -1433,6 +1433,12 @@ char *mr_nova_value_refused(const char *section, const char *key, const char *va
 	return why;
 }
 
+int mr_nova_reads(unsigned major, const char *section, const char *key)
+{
+	const struct opt *o = opt_find(section, key);
+	return o && major >= o->since && !(o->removed && major >= o->removed);
+}
+
 /* Whether nova declares the option a single value (every option of the
  * two tables: none of them is a MultiStrOpt), so that repeated lines of
  * it are dead copies but the last. */

@@ -134,6 +134,8 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 enum mr_nova_verdict { MR_NOVA_TAKES, MR_NOVA_REFUSES, MR_NOVA_ADJUSTS, MR_NOVA_UNKNOWN };
 enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
                                            const char *value, unsigned major, char **why);
+/* Whether release major reads SECTION/KEY, an option of the table. */
+int mr_nova_reads(unsigned major, const char *section, const char *key);
 
 /* Why nova, its release not known, would refuse value for SECTION/KEY
  * (a downtime below 100 from Ocata on, "Abort" for

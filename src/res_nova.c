@@ -572,7 +572,9 @@ static void check_tunnel_tls(struct mr_plan *plan, const struct mr_profile *prof
 	const char *tun, *tls;
 	const struct mr_setting *tun_from, *tls_from;
 	char *tun_why, *tls_why;
-	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }))
+	/* a release without native TLS ignores the line */
+	if (!facts || !nova_here(facts, profile, &(unsigned){ 0 }) ||
+	    !mr_nova_reads(major, "libvirt", "live_migration_with_native_tls"))
 		return;
 	planned_value(facts, profile, major, edits, n, "libvirt", "live_migration_tunnelled", &tun,
 	              &tun_from, &tun_why);

@@ -2730,6 +2730,13 @@ static void test_nova_refuses(void **state)
 		  "live_migration_with_native_tls are both true (/etc/nova/nova.conf:3 sets [libvirt] "
 		  "live_migration_tunnelled = 'true'; as planned): nova-compute refuses to start; keep "
 		  "native TLS\n" },
+		{ "both in the files of a release without native TLS",
+		  SOCKET_DEBIAN "pkg.nova-compute=2:16.1.0-1\n"
+		  "nova.self=3 [libvirt]live_migration_tunnelled libvirt/live_migration_tunnelled "
+		  "true\n"
+		  "nova.self=4 [libvirt]live_migration_with_native_tls "
+		  "libvirt/live_migration_with_native_tls true\n",
+		  "[nova]\nrelease = pike\n", "" },
 		{ "native TLS alone", SOCKET_DEBIAN NOVA_DEB,
 		  "[nova]\nrelease = zed\nset = libvirt/live_migration_with_native_tls true\n", "" },
 	};
