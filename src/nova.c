@@ -71,7 +71,9 @@ static const struct opt opts[] = {
 	{ "DEFAULT", "live_migration_uri", 1, ICEHOUSE, LIBERTY, "libvirt/live_migration_uri", NULL },
 
 	/* Mitaka deprecated the raw libvirt flags for options of their own;
-	 * Newton dropped them and sets the other flags itself. */
+	 * Newton dropped them and sets the other flags itself (Newton's
+	 * nova/conf/libvirt.py declares them deprecated at first, then
+	 * neither, before Ocata's live_migration_scheme came). */
 	{ "libvirt", "live_migration_flag", ICEHOUSE, MITAKA, NEWTON, NULL,
 	  "live_migration_tunnelled, live_migration_permit_auto_converge and "
 	  "live_migration_permit_post_copy" },
