@@ -88,6 +88,11 @@ void mr_res_warn_unapplied(const struct mr_profile *profile)
 			registry[i]->lint(profile);
 }
 
+const struct mr_res_listener mr_res_listeners[2] = {
+	{ "listen_tcp", "tcp_port", "16509", "libvirtd's tcp_port", 0 },
+	{ "listen_tls", "tls_port", "16514", "libvirtd's tls_port", 1 },
+};
+
 const char *mr_res_name_loopback(const struct mr_facts *facts, const char *fact)
 {
 	const char **ips = NULL;

@@ -91,6 +91,15 @@ char *mr_res_qemu_ids(const struct mr_profile *profile);
 long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
                       const char *key, char **from);
 
+/* libvirt's two network listeners, [0] TCP and [1] TLS: the libvirtd.conf
+ * key that turns one on, its port's key, and the port libvirt and its
+ * socket units default to (as written); one table for every reader. */
+struct mr_res_listener {
+	const char *on, *port, *deflt, *what;
+	int tls;
+};
+extern const struct mr_res_listener mr_res_listeners[2];
+
 /* The TCP ports libvirt's listener (tls: its TLS one) offers the peers
  * on this host once the plan is applied: the profile's port, else where
  * the host's world reads it (a legacy libvirtd.conf, the socket unit and

@@ -1366,22 +1366,15 @@ static int tunnelled(const struct mr_profile *profile)
 	return 0;
 }
 
-/* libvirt's listeners the profile turns on (listen_tcp, listen_tls; a
- * port set alone counts, as lint reads it): what makes this host a
- * migration's destination, whose ports allow must open. */
-static const struct {
-	const char *on, *port, *what;
-	long deflt;
-	int tls;
-} listeners[] = {
-	{ "listen_tcp", "tcp_port", "libvirtd's tcp_port", 16509, 0 },
-	{ "listen_tls", "tls_port", "libvirtd's tls_port", 16514, 1 },
-};
-
+/* libvirt's listeners (mr_res_listeners) the profile turns on
+ * (listen_tcp, listen_tls; a port set alone counts, as lint reads it):
+ * what makes this host a migration's destination, whose ports allow must
+ * open. */
 static const struct mr_setting *listener_wanted(const struct mr_profile *profile, size_t i)
 {
-	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", listeners[i].on);
-	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", listeners[i].port);
+	const struct mr_res_listener *l = &mr_res_listeners[i];
+	const struct mr_setting *on = mr_profile_get(profile, "libvirtd", l->on);
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", l->port);
 	/* a listener turned off needs no port, whatever its port says */
 	if ((on && !mr_setting_bool(on)) || (!on && !port))
 		return NULL;
@@ -1409,15 +1402,15 @@ static int check_listener_ports(struct mr_plan *plan, const struct mr_profile *p
                                 const struct mr_setting *const *allow, size_t n)
 {
 	int any = 0;
-	for (size_t i = 0; i < MR_ARRAY_LEN(listeners); i++) {
+	for (size_t i = 0; i < MR_ARRAY_LEN(mr_res_listeners); i++) {
 		const struct mr_setting *on = listener_wanted(profile, i);
 		if (!on)
 			continue;
 		any = 1;
-		const char *item = listeners[i].tls ? "firewall.listener_tls_port"
-		                                    : "firewall.listener_port";
+		const char *item = mr_res_listeners[i].tls ? "firewall.listener_tls_port"
+		                                           : "firewall.listener_port";
 		struct mr_res_listen_ports lp;
-		if (mr_res_listen_ports(plan, profile, listeners[i].tls, &lp) < 0)
+		if (mr_res_listen_ports(plan, profile, mr_res_listeners[i].tls, &lp) < 0)
 			mr_plan_unchecked(plan, item, lp.unknown);
 		char *origin = mr_plan_origin_of(allow[0]);
 		for (size_t k = 0; k < lp.n; k++) {
@@ -1428,7 +1421,7 @@ static int check_listener_ports(struct mr_plan *plan, const struct mr_profile *p
 			             "libvirt listens on %ld/tcp here (%s), but allow opens %s only: "
 			             "the peers cannot connect; add %ld/tcp to allow, or set [libvirtd] "
 			             "%s",
-			             lp.port[k], lp.from[k], opens, lp.port[k], listeners[i].port);
+			             lp.port[k], lp.from[k], opens, lp.port[k], mr_res_listeners[i].port);
 			free(opens);
 		}
 		free(origin);
@@ -1606,12 +1599,13 @@ static void firewall_lint(const struct mr_profile *profile)
 	const struct mr_setting *const *allow = mr_profile_get_all(profile, "firewall", "allow", &n);
 	if (!n || !*allow[0]->value)
 		return;
-	for (size_t i = 0; i < MR_ARRAY_LEN(listeners); i++) {
+	for (size_t i = 0; i < MR_ARRAY_LEN(mr_res_listeners); i++) {
 		const struct mr_setting *on = listener_wanted(profile, i);
-		const struct mr_setting *port = mr_profile_get(profile, "libvirtd", listeners[i].port);
-		long p = port ? mr_setting_long(port) : listeners[i].deflt;
+		const struct mr_res_listener *l = &mr_res_listeners[i];
+		const struct mr_setting *port = mr_profile_get(profile, "libvirtd", l->port);
+		long p = port ? mr_setting_long(port) : strtol(l->deflt, NULL, 10);
 		if (on && !covered(allow, n, p, p))
-			warn_uncovered(allow[0], listeners[i].what, p, p, port ? port : on);
+			warn_uncovered(allow[0], l->what, p, p, port ? port : on);
 	}
 	const struct mr_setting *lo = mr_profile_get(profile, "qemu", "migration_port_min");
 	const struct mr_setting *hi = mr_profile_get(profile, "qemu", "migration_port_max");

@@ -41,14 +41,10 @@ static const struct mr_conf_key socket_conf_keys[] = {
 #define SHELLVARS_LENS "Shellvars.lns"
 #define PORT_DROPIN "migready-port.conf"
 
-/* A listening socket's port: its profile key and libvirt's default, which
- * the socket units ship with. */
-struct port_key {
-	const char *key;
-	const char *deflt;
-};
-static const struct port_key tcp_port_key = { "tcp_port", "16509" };
-static const struct port_key tls_port_key = { "tls_port", "16514" };
+/* A listening socket's port: its profile key (port) and libvirt's
+ * default (deflt), which the socket units ship with. */
+static const struct mr_res_listener *const tcp_port_key = &mr_res_listeners[0];
+static const struct mr_res_listener *const tls_port_key = &mr_res_listeners[1];
 
 struct world_units {
 	const char *conf;    /* the daemon's conf file */
@@ -174,16 +170,16 @@ static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int wan
 /* A socket's port other than the unit's (16509, 16514): a drop-in that
  * first empties ListenStream (else the socket listens on both ports). */
 static void plan_port_dropin(struct mr_plan *plan, const char *socket,
-                             const struct mr_setting *port, const struct port_key *pk,
+                             const struct mr_setting *port, const struct mr_res_listener *pk,
                              struct mr_plan_unit *unit)
 {
 	char *path = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
 	char *content = mr_xasprintf("# Written by migready: the port of [libvirtd] %s\n"
 	                             "[Socket]\nListenStream=\nListenStream=%s\n",
-	                             pk->key, port->value);
+	                             pk->port, port->value);
 	char *origin = mr_plan_origin_of(port);
 	char *want = mr_xasprintf("ListenStream=%s", port->value);
-	char *setting = mr_xasprintf("libvirtd.%s", pk->key);
+	char *setting = mr_xasprintf("libvirtd.%s", pk->port);
 	struct mr_plan_file *f =
 		mr_plan_file_owned(plan, path, content, !strcmp(port->value, pk->deflt), setting,
 		                   origin, want);
@@ -309,7 +305,7 @@ static void socket_listens(const struct mr_facts *facts, const char *socket, con
  * libvirt's default, migready's drop-in gone) is applied; 0 when the
  * facts know no such socket. The caller frees st->mine. */
 static int socket_as_planned(const struct mr_facts *facts, const char *socket,
-                             const struct mr_setting *port, const struct port_key *pk,
+                             const struct mr_setting *port, const struct mr_res_listener *pk,
                              struct listen_state *st)
 {
 	char *file = mr_xasprintf("socket.%s.file", socket);
@@ -371,17 +367,18 @@ struct host_port {
 	int refused;
 };
 
-static struct host_port legacy_host_port(const struct mr_facts *facts, const struct port_key *pk)
+static struct host_port legacy_host_port(const struct mr_facts *facts,
+                                         const struct mr_res_listener *pk)
 {
 	struct host_port hp = { 0 };
-	char *key = mr_xasprintf("libvirtd.%s", pk->key);
+	char *key = mr_xasprintf("libvirtd.%s", pk->port);
 	hp.value = facts ? mr_facts_get(facts, key) : NULL;
 	free(key);
 	if (!hp.value)
 		return hp;
 	size_t n;
 	const char *bare = mr_res_conf_unquoted(hp.value, &n);
-	hp.refused = host_refused(pk->key, hp.value) != NULL;
+	hp.refused = host_refused(pk->port, hp.value) != NULL;
 	hp.port = port_number(bare, n);
 	return hp;
 }
@@ -409,7 +406,7 @@ static void ports_add(struct mr_res_listen_ports *p, long port, char *from)
  * effect that the peers may reach (a loopback or non-TCP value fails
  * libvirtd.listen_port instead). */
 static void socket_ports(const struct mr_facts *facts, const char *socket,
-                         const struct mr_setting *port, const struct port_key *pk,
+                         const struct mr_setting *port, const struct mr_res_listener *pk,
                          struct mr_res_listen_ports *out)
 {
 	struct listen_state st;
@@ -445,8 +442,8 @@ int mr_res_listen_ports(const struct mr_plan *plan, const struct mr_profile *pro
                         struct mr_res_listen_ports *out)
 {
 	*out = (struct mr_res_listen_ports){ 0 };
-	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
-	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
+	const struct mr_res_listener *pk = tls ? tls_port_key : tcp_port_key;
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->port);
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *why;
 	enum mr_libvirt_world w = mr_res_world(plan, profile, &why);
@@ -458,16 +455,16 @@ int mr_res_listen_ports(const struct mr_plan *plan, const struct mr_profile *pro
 	} else if (w == MR_WORLD_LEGACY) {
 		struct host_port hp = legacy_host_port(facts, pk);
 		char *where = hp.value ? mr_res_conf_where(facts, "libvirtd", units_libvirtd.conf,
-		                                           pk->key)
+		                                           pk->port)
 		                       : NULL;
 		if (!hp.value)
 			ports_add(out, strtol(pk->deflt, NULL, 10),
-			          mr_xasprintf("libvirt's default %s", pk->key));
+			          mr_xasprintf("libvirt's default %s", pk->port));
 		else if (hp.port && !hp.refused)
 			ports_add(out, hp.port,
-			          mr_xasprintf("%s sets %s = %s", where, pk->key, hp.value));
+			          mr_xasprintf("%s sets %s = %s", where, pk->port, hp.value));
 		else if (!hp.refused)
-			out->unknown = mr_xasprintf("%s %s = %s", where, pk->key, hp.value);
+			out->unknown = mr_xasprintf("%s %s = %s", where, pk->port, hp.value);
 		free(where);
 	} else {
 		out->unknown = mr_xasprintf("the port of libvirt's listener: %s", why);
@@ -480,7 +477,7 @@ int mr_res_listen_ports(const struct mr_plan *plan, const struct mr_profile *pro
  * a green check would be a lie. */
 static void check_socket_port(struct mr_plan *plan, const char *socket,
                               const struct mr_setting *on, const struct mr_setting *port,
-                              const struct port_key *pk, const char *setting)
+                              const struct mr_res_listener *pk, const char *setting)
 {
 	struct listen_state st;
 	if (!on || !mr_setting_bool(on) ||
@@ -548,7 +545,7 @@ static const char *const sock_opt_keys[SO_N] = {
  * line of a key in systemd's order, an empty one resetting (lists too). */
 static void check_socket_opts(struct mr_plan *plan, const char *socket, const char *service,
                               const struct mr_setting *on, const struct mr_setting *port,
-                              const struct port_key *pk, const char *setting)
+                              const struct mr_res_listener *pk, const char *setting)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	if (!facts || !on || !mr_setting_bool(on))
@@ -799,18 +796,18 @@ static void plan_sockets(struct mr_plan *plan, const struct mr_profile *profile,
 	if (port) {
 		struct mr_plan_unit *u = mr_plan_unit(plan, w->tcp);
 		mr_plan_unit_stop_first(u, service);
-		plan_port_dropin(plan, w->tcp, port, &tcp_port_key, u);
+		plan_port_dropin(plan, w->tcp, port, tcp_port_key, u);
 	}
 	if (tls_port) {
 		struct mr_plan_unit *u = mr_plan_unit(plan, w->tls);
 		mr_plan_unit_stop_first(u, service);
-		plan_port_dropin(plan, w->tls, tls_port, &tls_port_key, u);
+		plan_port_dropin(plan, w->tls, tls_port, tls_port_key, u);
 	}
 	check_other_listeners(plan, w, tcp, tls);
-	check_socket_port(plan, w->tcp, tcp, port, &tcp_port_key, "libvirtd.listen_port");
-	check_socket_port(plan, w->tls, tls, tls_port, &tls_port_key, "libvirtd.listen_tls_port");
-	check_socket_opts(plan, w->tcp, w->service, tcp, port, &tcp_port_key, "libvirtd.listener");
-	check_socket_opts(plan, w->tls, w->service, tls, tls_port, &tls_port_key,
+	check_socket_port(plan, w->tcp, tcp, port, tcp_port_key, "libvirtd.listen_port");
+	check_socket_port(plan, w->tls, tls, tls_port, tls_port_key, "libvirtd.listen_tls_port");
+	check_socket_opts(plan, w->tcp, w->service, tcp, port, tcp_port_key, "libvirtd.listener");
+	check_socket_opts(plan, w->tls, w->service, tls, tls_port, tls_port_key,
 	                  "libvirtd.listener_tls");
 }
 
@@ -1748,8 +1745,8 @@ static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	int tls = !strcmp(m->transport, "tls");
 	const char *socket = tls ? units->tls : units->tcp;
-	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
-	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
+	const struct mr_res_listener *pk = tls ? tls_port_key : tcp_port_key;
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->port);
 	struct listen_state st;
 	if (!socket_as_planned(facts, socket, port, pk, &st))
 		return;
@@ -1906,8 +1903,8 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		             "%s: live migration cannot connect",
 		             m.transport, m.because, closed);
 	free(closed);
-	const struct port_key *pk = tls ? &tls_port_key : &tcp_port_key;
-	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->key);
+	const struct mr_res_listener *pk = tls ? tls_port_key : tcp_port_key;
+	const struct mr_setting *port = mr_profile_get(profile, "libvirtd", pk->port);
 	/* a URI without a port: libvirt's client uses its default */
 	const char *listens = port ? port->value : pk->deflt;
 	const char *whose = port ? "" : ", its default";
@@ -1926,7 +1923,7 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 	}
 	long connects = m.port ? m.port : strtol(pk->deflt, NULL, 10);
 	if (hp.value && !hp.port) {
-		char *what = mr_xasprintf("/etc/libvirt/libvirtd.conf's %s = %s", pk->key, hp.value);
+		char *what = mr_xasprintf("/etc/libvirt/libvirtd.conf's %s = %s", pk->port, hp.value);
 		mr_plan_unchecked(plan, tls ? "libvirtd.listen_tls_port" : "libvirtd.listen_port", what);
 		free(what);
 	} else if (connects != strtol(listens, NULL, 10)) {
