@@ -877,11 +877,31 @@ elif readable "$r/etc/selinux/config"; then
 elif intree "$r/etc/selinux/config" && [ ! -e "$rf" ]; then say selinux disabled; fi
 # AppArmor: the kernel's switch, "apparmor=Y" or N (live only: a tree
 # does not tell), and the template libvirt makes QEMU's profiles of,
-# without which it turns its AppArmor driver off
+# without which it turns its AppArmor driver off; so it does unless its
+# daemon runs confined: the kernel's list of profiles names the daemon's
+# path or libvirtd (apparmor.profile: those lines, "NAME (MODE)"); in a
+# tree, the daemons' profile files apparmor loads at boot, each "FILE
+# present", "disabled" (disable/), "complain" (force-complain/) or "absent"
 if [ -z "$r" ]; then
 	if [ -r /sys/module/apparmor/parameters/enabled ]; then
 		read -r aa < /sys/module/apparmor/parameters/enabled 2>/dev/null && say apparmor "$aa"
 	elif [ -d /sys/module ] && [ ! -e /sys/module/apparmor ]; then say apparmor N; fi
+	{
+		say apparmor.profiles read
+		while IFS= read -r l || [ -n "$l" ]; do
+			case $l in *libvirtd\ \(* | *virtqemud\ \(*) say apparmor.profile "$l" ;; esac
+		done
+	} 2>/dev/null < /sys/kernel/security/apparmor/profiles
+else
+	for f in usr.sbin.libvirtd usr.sbin.virtqemud; do
+		s=absent
+		if intree "$r/etc/apparmor.d/$f" && [ -f "$rf" ]; then
+			s=present
+			if intree "$r/etc/apparmor.d/disable/$f" && [ -e "$rf" ]; then s=disabled
+			elif intree "$r/etc/apparmor.d/force-complain/$f" && [ -e "$rf" ]; then s=complain; fi
+		fi
+		say apparmor.file "/etc/apparmor.d/$f $s"
+	done
 fi
 file_fact apparmor.template /etc/apparmor.d/libvirt/TEMPLATE.qemu
 # the SASL credentials of libvirt's clients run by root, the migrating

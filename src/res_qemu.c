@@ -168,38 +168,140 @@ static const char *port_end_refused(struct mr_plan *plan, const struct mr_profil
 	return refused;
 }
 
+/* Whether a profile name (len bytes) ends in word. */
+static int name_ends(const char *name, size_t len, const char *word)
+{
+	size_t w = strlen(word);
+	return len >= w && !strncmp(name + len - w, word, w);
+}
+
+/* Whether libvirt's AppArmor driver finds daemon (libvirtd, virtqemud)
+ * confined, as its probe asks at start: a name in the kernel's list of
+ * loaded profiles ends in the daemon's path, or in libvirtd (it searches
+ * the list for "PATH " or "libvirtd "), in any mode; else it turns the
+ * driver off. 1 yes; 0 no, *why saying so;
+ * -1 not known, *why saying what (the caller frees *why). */
+static int daemon_confined(const struct mr_facts *facts, const char *daemon, char **why)
+{
+	*why = NULL;
+	int modular = !strcmp(daemon, "virtqemud");
+	int on = 0, own = 0;
+	if (mr_facts_live(facts)) {
+		if (!mr_facts_get(facts, "apparmor.profiles")) {
+			*why = mr_xasprintf("whether %s runs under an AppArmor profile (the probe could "
+			                    "not read /sys/kernel/security/apparmor/profiles), which "
+			                    "security_driver = apparmor needs",
+			                    daemon);
+			return -1;
+		}
+		const char **v = NULL;
+		size_t n = mr_facts_get_all(facts, "apparmor.profile", &v);
+		char *path = mr_xasprintf("/%s", daemon);
+		for (size_t i = 0; i < n; i++) { /* "NAME (MODE)" */
+			const char *mode = strrchr(v[i], '(');
+			size_t len = mode && mode > v[i] ? (size_t)(mode - v[i] - 1) : strlen(v[i]);
+			on |= name_ends(v[i], len, "libvirtd") || name_ends(v[i], len, path);
+			own |= len == strlen(daemon) && !strncmp(v[i], daemon, len);
+		}
+		free(path);
+		free(v);
+		if (on)
+			return 1;
+		if (own) {
+			*why = mr_xasprintf("whether libvirt takes %s's profile named %s for its own "
+			                    "(libvirt looks for the daemon's path or libvirtd)",
+			                    daemon, daemon);
+			return -1;
+		}
+		*why = mr_xasprintf("%s runs under no AppArmor profile of its own "
+		                    "(/sys/kernel/security/apparmor/profiles names neither its path nor "
+		                    "libvirtd), and libvirt then turns its AppArmor driver off",
+		                    daemon);
+		return 0;
+	}
+	/* a tree: the profile files apparmor loads at boot */
+	static const char lv[] = "/etc/apparmor.d/usr.sbin.libvirtd",
+	                  qd[] = "/etc/apparmor.d/usr.sbin.virtqemud";
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(facts, "apparmor.file", &v);
+	int known = 0;
+	for (size_t i = 0; i < n; i++) { /* "FILE STATE" */
+		struct mr_file_fact f;
+		if (mr_file_fact_parse(v[i], &f) < 0)
+			continue;
+		int loads = !strcmp(f.rest, "present") || !strcmp(f.rest, "complain");
+		if (mr_file_fact_is(&f, lv)) {
+			known = 1;
+			on |= loads;
+		} else if (modular && mr_file_fact_is(&f, qd))
+			own |= loads;
+	}
+	free(v);
+	if (on)
+		return 1;
+	if (!known || own) {
+		*why = own ? mr_xasprintf("whether libvirt takes %s's profile named %s for its own "
+		                          "(libvirt looks for the daemon's path or libvirtd)",
+		                          daemon, daemon)
+		           : mr_xasprintf("whether %s runs under an AppArmor profile, which "
+		                          "security_driver = apparmor needs",
+		                          daemon);
+		return -1;
+	}
+	*why = mr_xasprintf("this host's AppArmor loads no profile for %s at boot (%s%s%s%s "
+	                    "missing or disabled), and libvirt then turns its AppArmor driver off",
+	                    daemon, lv, modular ? " and " : "", modular ? qd : "",
+	                    modular ? " are" : " is");
+	return 0;
+}
+
 /* Why libvirt refuses security driver name (len bytes) on this host, its
  * module not enabled (*off), or what is not known about it (*unknown);
- * none is always there. */
+ * none is always there. daemon runs QEMU. The caller frees both. */
 static void driver_judged(const struct mr_facts *facts, const char *name, size_t len,
-                          const char **off, const char **unknown)
+                          const char *daemon, char **off, char **unknown)
 {
 	static const char template[] = "/etc/apparmor.d/libvirt/TEMPLATE.qemu";
+	const char *o = NULL, *u = NULL;
 	*off = *unknown = NULL;
 	if (len == 7 && !strncmp(name, "selinux", 7)) {
 		const char *se = mr_facts_get(facts, "selinux");
 		if (!se)
-			*unknown = "whether this host enables SELinux (/etc/selinux/config), which "
-			           "security_driver = selinux needs";
+			u = "whether this host enables SELinux (/etc/selinux/config), which "
+			    "security_driver = selinux needs";
 		else if (!strcmp(se, "disabled"))
-			*off = "this host does not enable SELinux (no selinuxfs mounted, or "
-			       "/etc/selinux/config missing or SELINUX=disabled)";
+			o = "this host does not enable SELinux (no selinuxfs mounted, or "
+			    "/etc/selinux/config missing or SELINUX=disabled)";
 	} else if (len == 8 && !strncmp(name, "apparmor", 8)) {
 		const char *aa = mr_facts_get(facts, "apparmor");
 		int t = mr_facts_file_state(facts, "apparmor.template", template);
+		char *why;
+		int confined = daemon_confined(facts, daemon, &why);
 		if (t == 0)
-			*off = "this host has no /etc/apparmor.d/libvirt/TEMPLATE.qemu, without which "
-			       "libvirt turns its AppArmor driver off";
+			o = "this host has no /etc/apparmor.d/libvirt/TEMPLATE.qemu, without which "
+			    "libvirt turns its AppArmor driver off";
 		else if (aa && strcmp(aa, "Y") != 0)
-			*off = "this host's kernel does not enable AppArmor "
-			       "(/sys/module/apparmor/parameters/enabled is not Y)";
-		else if (!aa)
-			*unknown = "whether this host's kernel enables AppArmor (a tree does not tell), "
-			           "which security_driver = apparmor needs";
+			o = "this host's kernel does not enable AppArmor "
+			    "(/sys/module/apparmor/parameters/enabled is not Y)";
+		else if (confined == 0) {
+			*off = why;
+			why = NULL;
+		} else if (!aa)
+			u = "whether this host's kernel enables AppArmor (a tree does not tell), "
+			    "which security_driver = apparmor needs";
 		else if (t < 0)
-			*unknown = "whether this host has /etc/apparmor.d/libvirt/TEMPLATE.qemu, which "
-			           "security_driver = apparmor needs";
+			u = "whether this host has /etc/apparmor.d/libvirt/TEMPLATE.qemu, which "
+			    "security_driver = apparmor needs";
+		else if (confined < 0) {
+			*unknown = why;
+			why = NULL;
+		}
+		free(why);
 	}
+	if (o)
+		*off = mr_xstrdup(o);
+	if (u)
+		*unknown = mr_xstrdup(u);
 }
 
 /* The host's own security_driver, where the profile leaves it (apply does
@@ -218,8 +320,8 @@ static void host_driver_refused(struct mr_plan *plan, const char *daemon, const 
 		const char *end = strchr(p + 1, *p);
 		if (!end)
 			break;
-		const char *off, *unknown;
-		driver_judged(facts, p + 1, (size_t)(end - p - 1), &off, &unknown);
+		char *off, *unknown;
+		driver_judged(facts, p + 1, (size_t)(end - p - 1), daemon, &off, &unknown);
 		if (off)
 			mr_plan_fail(plan, "qemu.security_driver", origin,
 			             "%s sets security_driver = %s, but %s: libvirt refuses it, and %s "
@@ -227,6 +329,8 @@ static void host_driver_refused(struct mr_plan *plan, const char *daemon, const 
 			             "security_driver (none, or the module this host enables), or edit "
 			             "the file",
 			             where, v, off, daemon);
+		free(off);
+		free(unknown);
 		p = end + 1;
 	}
 	free(where);
@@ -249,8 +353,8 @@ static const char *driver_refused(struct mr_plan *plan, const struct mr_profile 
 		host_driver_refused(plan, daemon, section_origin);
 		return NULL;
 	}
-	const char *off, *unknown;
-	driver_judged(facts, s->value, strlen(s->value), &off, &unknown);
+	char *off, *unknown;
+	driver_judged(facts, s->value, strlen(s->value), daemon, &off, &unknown);
 	char *origin = mr_plan_origin_of(s);
 	if (off)
 		mr_plan_fail(plan, "qemu.security_driver", origin,
@@ -260,7 +364,10 @@ static const char *driver_refused(struct mr_plan *plan, const struct mr_profile 
 	else if (unknown)
 		mr_plan_unchecked(plan, "qemu.security_driver", unknown);
 	free(origin);
-	return off ? "security_driver" : NULL;
+	const char *refused = off ? "security_driver" : NULL;
+	free(off);
+	free(unknown);
+	return refused;
 }
 
 static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)

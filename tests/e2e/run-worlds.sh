@@ -1148,5 +1148,54 @@ want=$'10-a.conf \n10-a.conf 127.0.0.1:16509\n90-b.conf \n90-b.conf 16509'
 chk "$root" profile.ini
 expect_no_grep "... so the last name's ListenStream is the one in effect, not the loopback" 'loopback' "$out"
 
+
+# security_driver = apparmor: libvirt turns its AppArmor driver off (and
+# libvirtd, told to use it, does not start) unless libvirtd runs under a
+# profile of its own. In a tree: the profile file apparmor loads at boot.
+root=$(new_host debian12-socket aa)
+printf '[qemu]\nsecurity_driver = apparmor\n' > aa.ini
+mkdir -p "$root/etc/apparmor.d/libvirt" "$root/etc/apparmor.d/disable"
+: > "$root/etc/apparmor.d/libvirt/TEMPLATE.qemu"
+: > "$root/etc/apparmor.d/usr.sbin.libvirtd"
+ln -s ../usr.sbin.libvirtd "$root/etc/apparmor.d/disable/usr.sbin.libvirtd"
+qc=$root/etc/libvirt/qemu.conf
+out=$(mr apply --local --root "$root" -p aa.ini 2>&1); st=$?
+expect_status "apparmor: apply with libvirtd's profile disabled fails" 4 "$st" "$out"
+expect_grep "apparmor: ... naming the profile and libvirtd" \
+	"qemu\.security_driver +failed +security_driver = apparmor, but this host's AppArmor loads no profile for libvirtd at boot \(/etc/apparmor\.d/usr\.sbin\.libvirtd is missing or disabled\).*libvirtd would not start; not written" "$out"
+expect_no_grep "apparmor: ... not written to qemu.conf" '^security_driver' "$(cat "$qc")"
+rm "$root/etc/apparmor.d/disable/usr.sbin.libvirtd"
+chk "$root" aa.ini
+expect_no_grep "apparmor: the profile enabled: not failed" 'qemu\.security_driver +failed' "$out"
+expect_grep "apparmor: ... the kernel's not told: not checked" 'not checked.*qemu\.security_driver' "$out"
+# Live: the kernel's list of loaded profiles, in a mount namespace whose
+# securityfs, /sys/module and /etc/apparmor.d are tmpfs of our own
+live_aa() { # PROFILES CMD...: CMD with the kernel enabling AppArmor, PROFILES loaded
+	unshare -m --propagation private sh -c '
+		set -e; p=$1; shift
+		mount -t tmpfs aa /sys/kernel/security; mkdir /sys/kernel/security/apparmor
+		printf "%s" "$p" > /sys/kernel/security/apparmor/profiles
+		mount -t tmpfs mod /sys/module; mkdir -p /sys/module/apparmor/parameters
+		echo Y > /sys/module/apparmor/parameters/enabled
+		mkdir -p /etc/apparmor.d; mount -t tmpfs etc /etc/apparmor.d
+		mkdir /etc/apparmor.d/libvirt; : > /etc/apparmor.d/libvirt/TEMPLATE.qemu
+		set +e; exec "$@"' - "$@"
+}
+if live_aa '' true 2>/dev/null; then
+	out=$(live_aa $'snap.lxd (enforce)\nlibvirtd//qemu_bridge_helper (enforce)\nlibvirt-1f2e (enforce)\n' \
+		"$MIGREADY" --color never check --local -p aa.ini 2>&1)
+	expect_grep "apparmor live: libvirtd unconfined fails" \
+		"qemu\.security_driver +failed +security_driver = apparmor, but libvirtd runs under no AppArmor profile of its own \(/sys/kernel/security/apparmor/profiles names neither its path nor libvirtd\)" "$out"
+	out=$(live_aa $'snap.lxd (enforce)\n/usr/sbin/libvirtd (complain)\n' "$MIGREADY" --color never facts --local 2>&1)
+	expect_grep "apparmor live: facts list the daemon's profile, its mode" 'apparmor\.profile +/usr/sbin/libvirtd \(complain\)' "$out"
+	expect_no_grep "apparmor live: ... and no other" 'apparmor\.profile +snap' "$out"
+	out=$(live_aa $'libvirtd (enforce)\n' "$MIGREADY" --color never check --local -p aa.ini 2>&1)
+	expect_no_grep "apparmor live: libvirtd confined: not failed" 'qemu\.security_driver +failed' "$out"
+elif [ -n "${CI:-}" ]; then
+	not_ok "apparmor live: cannot mount in a mount namespace of its own (unshare -m; not root?)"
+else
+	echo "# skipped: apparmor live: no mount namespace of its own (unshare -m; not root?)"
+fi
+
 summary
 [ "$failed" = 0 ]

@@ -1158,6 +1158,43 @@ static void test_probe_nss_sources(void **state)
 		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));
 }
 
+/* libvirt's daemons' AppArmor profiles in a tree: each file apparmor
+ * loads at boot, present, disabled (a link in disable/, absolute links
+ * read inside the tree), complaining (force-complain/) or absent; the
+ * kernel's list of profiles never (a tree does not tell) */
+static void test_probe_apparmor_files(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *libvirtd, *virtqemud;
+	} cases[] = {
+		{ "mkdir -p $R/etc", "absent", "absent" },
+		{ "mkdir -p $R/etc/apparmor.d/disable $R/etc/apparmor.d/force-complain && "
+		  "cd $R/etc/apparmor.d && : > usr.sbin.libvirtd && : > usr.sbin.virtqemud && "
+		  "ln -s ../usr.sbin.libvirtd disable/usr.sbin.libvirtd && "
+		  "ln -s ../usr.sbin.virtqemud force-complain/usr.sbin.virtqemud",
+		  "disabled", "complain" },
+		{ "mkdir -p $R/etc/apparmor.d/disable && cd $R/etc/apparmor.d && "
+		  ": > usr.sbin.libvirtd && : > usr.sbin.virtqemud && "
+		  "ln -s /etc/apparmor.d/usr.sbin.virtqemud disable/usr.sbin.virtqemud",
+		  "present", "disabled" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		struct mr_transport *t;
+		struct mr_facts *f = tree_facts(root, cases[i].setup, NULL, NULL, &t);
+		char *lv = mr_xasprintf("/etc/apparmor.d/usr.sbin.libvirtd %s", cases[i].libvirtd);
+		char *qd = mr_xasprintf("/etc/apparmor.d/usr.sbin.virtqemud %s", cases[i].virtqemud);
+		if (!mr_facts_has(f, "apparmor.file", lv) || !mr_facts_has(f, "apparmor.file", qd))
+			fail_msg("case %zu: no apparmor.file=%s and %s", i, lv, qd);
+		if (mr_facts_get(f, "apparmor.profiles") || mr_facts_get(f, "apparmor.profile"))
+			fail_msg("case %zu: a tree has no kernel's list of profiles", i);
+		free(lv);
+		free(qd);
+		tree_facts_done(root, f, t);
+	}
+}
+
 /* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
 static void test_probe_shadow(void **state)
 {
@@ -1402,6 +1439,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shell_in_tree),
 		cmocka_unit_test(test_probe_security_modules),
 		cmocka_unit_test(test_probe_nss_sources),
+		cmocka_unit_test(test_probe_apparmor_files),
 		cmocka_unit_test(test_probe_nftables_conf),
 		cmocka_unit_test(test_probe_firewalld_conf),
 		cmocka_unit_test(test_probe_firewalld_target),

@@ -95,6 +95,12 @@ static struct mr_facts *facts_of(const char *text)
 	"unit.virtproxyd-tcp.socket=disabled inactive\nunit.virtqemud.service=enabled active\n" \
 	"file./etc/sysconfig/libvirtd=present\nfile./etc/libvirt/virtproxyd.conf=present\n" \
 	TLS_FILES
+/* a live host whose kernel enables AppArmor, libvirt's template there,
+ * the kernel's profiles read */
+#define AA_LIVE                                                                   \
+	"apparmor=Y\nselinux=disabled\n"                                               \
+	"apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n"            \
+	"apparmor.profiles=read\n"
 
 /* A host without libvirt: the world cannot be told. */
 #define NO_LIBVIRT                                                             \
@@ -423,12 +429,91 @@ static const struct res_case cases[] = {
 	  "  set security_driver \"apparmor\"\n"
 	  "unit libvirtd.service\n"
 	  "unchecked qemu.security_driver line ?\n" },
-	{ "qemu: apparmor there", SOCKET_DEBIAN "apparmor=Y\nselinux=disabled\n"
-	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n",
+	/* libvirt's AppArmor driver is off unless its daemon runs confined:
+	 * the kernel's profiles list its path or one named libvirtd, in
+	 * either mode */
+	{ "qemu: apparmor there", SOCKET_DEBIAN AA_LIVE "apparmor.profile=libvirtd (enforce)\n",
 	  "[qemu]\nsecurity_driver = apparmor\n", 0,
 	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
 	  "  set security_driver \"apparmor\"\n"
 	  "unit libvirtd.service\n" },
+	{ "qemu: apparmor, libvirtd's profile by its path, complaining", SOCKET_DEBIAN AA_LIVE
+	  "apparmor.profile=/usr/sbin/libvirtd (complain)\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit libvirtd.service\n" },
+	{ "qemu: apparmor, libvirtd unconfined", SOCKET_DEBIAN AA_LIVE
+	  "apparmor.profile=virtqemud (enforce)\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "unit libvirtd.service\n"
+	  "failed qemu.security_driver line 2: security_driver = apparmor, but libvirtd runs under "
+	  "no AppArmor profile of its own (/sys/kernel/security/apparmor/profiles names neither its "
+	  "path nor libvirtd), and libvirt then turns its AppArmor driver off: libvirt refuses it, "
+	  "and libvirtd would not start; not written\n" },
+	{ "qemu: apparmor, the profiles not read", SOCKET_DEBIAN "apparmor=Y\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.security_driver line ?\n" },
+	/* virtqemud: libvirt looks for its path or libvirtd; its own profile
+	 * named virtqemud is not known to do */
+	{ "qemu: apparmor, virtqemud's profile by its path", MODULAR_RHEL AA_LIVE
+	  "apparmor.profile=/usr/sbin/virtqemud (enforce)\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> virtqemud.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit virtqemud.service\n" },
+	{ "qemu: apparmor, virtqemud's profile named virtqemud", MODULAR_RHEL AA_LIVE
+	  "apparmor.profile=virtqemud (enforce)\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> virtqemud.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit virtqemud.service\n"
+	  "unchecked qemu.security_driver line ?\n" },
+	{ "qemu: apparmor, virtqemud unconfined", MODULAR_RHEL AA_LIVE
+	  "apparmor.profile=libvirtd//qemu_bridge_helper (enforce)\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "unit virtqemud.service\n"
+	  "failed qemu.security_driver line 2: security_driver = apparmor, but virtqemud runs under "
+	  "no AppArmor profile of its own (/sys/kernel/security/apparmor/profiles names neither its "
+	  "path nor libvirtd), and libvirt then turns its AppArmor driver off: libvirt refuses it, "
+	  "and virtqemud would not start; not written\n" },
+	/* in a tree: the profile files apparmor loads at boot */
+	{ "qemu: apparmor in a tree, libvirtd's profile disabled", SOCKET_DEBIAN "mode=tree\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n"
+	  "apparmor.file=/etc/apparmor.d/usr.sbin.libvirtd disabled\n"
+	  "apparmor.file=/etc/apparmor.d/usr.sbin.virtqemud absent\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "unit libvirtd.service\n"
+	  "failed qemu.security_driver line 2: security_driver = apparmor, but this host's "
+	  "AppArmor loads no profile for libvirtd at boot (/etc/apparmor.d/usr.sbin.libvirtd is "
+	  "missing or disabled), and libvirt then turns its AppArmor driver off: libvirt refuses "
+	  "it, and libvirtd would not start; not written\n" },
+	{ "qemu: apparmor in a tree, libvirtd's profile there", SOCKET_DEBIAN "mode=tree\n"
+	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu present\n"
+	  "apparmor.file=/etc/apparmor.d/usr.sbin.libvirtd complain\n"
+	  "apparmor.file=/etc/apparmor.d/usr.sbin.virtqemud absent\n",
+	  "[qemu]\nsecurity_driver = apparmor\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set security_driver \"apparmor\"\n"
+	  "unit libvirtd.service\n"
+	  "unchecked qemu.security_driver line ?\n" },
+	/* the host's own value, the profile leaving it */
+	{ "qemu: the host's apparmor, libvirtd unconfined", SOCKET_DEBIAN AA_LIVE
+	  "qemu.security_driver=\"apparmor\"\nqemu.line.security_driver=7\n",
+	  "[qemu]\ndynamic_ownership = no\n", 0,
+	  "file /etc/libvirt/qemu.conf Migready_libvirt.lns -> libvirtd.service\n"
+	  "  set dynamic_ownership 0 (default 1)\n"
+	  "unit libvirtd.service\n"
+	  "failed qemu.security_driver line 1: /etc/libvirt/qemu.conf:7 sets security_driver = "
+	  "\"apparmor\", but libvirtd runs under no AppArmor profile of its own "
+	  "(/sys/kernel/security/apparmor/profiles names neither its path nor libvirtd), and "
+	  "libvirt then turns its AppArmor driver off: libvirt refuses it, and libvirtd would not "
+	  "start; the profile does not manage it: set [qemu] security_driver (none, or the module "
+	  "this host enables), or edit the file\n" },
 	{ "qemu: none, whatever the modules", SOCKET_DEBIAN "apparmor=N\nselinux=disabled\n"
 	  "apparmor.template=/etc/apparmor.d/libvirt/TEMPLATE.qemu absent\n",
 	  "[qemu]\nsecurity_driver = none\n", 0,
