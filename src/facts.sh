@@ -1003,7 +1003,7 @@ facts_awk='
 			nl[cur]++; ls[cur, nl[cur]] = lk "=" lv; lkind[cur, nl[cur]] = "opt"
 			lline[cur, nl[cur]] = sln; return }
 		if (l !~ /^(ListenStream|ExecStart|Environment|EnvironmentFile)[ \t]*=/) return
-		nl[cur]++; ls[cur, nl[cur]] = lv
+		nl[cur]++; ls[cur, nl[cur]] = lv; lline[cur, nl[cur]] = sln
 		lkind[cur, nl[cur]] = lk == "ListenStream" ? "listen" : lk == "ExecStart" ? "exec" : lk == "Environment" ? "env" : "envfile" }
 	FNR == 1 && scont != "" { sline(scont); scont = "" }
 	part == "sock" {
@@ -1155,12 +1155,12 @@ facts_awk='
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3
 		if (($1 in sgn) && $4 != "") print "group." $1 ".members=" $4 }
-	# "socket.UNIT.listen", "service.UNIT.exec" or "service.UNIT.env";
-	# "socket.UNIT.opt=FILE LINE KEY=VALUE"
+	# "service.UNIT.exec" or "service.UNIT.env"; "socket.UNIT.listen=FILE
+	# LINE VALUE", "socket.UNIT.opt=FILE LINE KEY=VALUE"
 	function listens(un, k,   c, j) { c = un SUBSEP k
 		for (j = 1; j <= nl[c]; j++)
 			print utype(un) un "." lkind[c, j] "=" hname(file[c]) " " \
-			      (lkind[c, j] == "opt" ? lline[c, j] " " : "") ls[c, j] }
+			      (lkind[c, j] ~ /^(opt|listen)$/ ? lline[c, j] " " : "") ls[c, j] }
 	# libvirtd.service: the EnvironmentFiles in effect (an empty one
 	# resets them; %n %N %p %% expanded; "-" only says a missing file is
 	# fine), the variables its ExecStart in effect passes (none after its

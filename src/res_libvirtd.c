@@ -217,25 +217,37 @@ static const char *dropin_name(const char *path)
 	return base + 1;
 }
 
+/* Where a ListenStream line is: its file as the facts spell it, and its
+ * line (0 where the facts do not tell it) */
+struct listen_at {
+	const char *file;
+	int len;
+	long line;
+};
+
+/* "FILE:LINE" of a ListenStream line (FILE alone, its line not told), for
+ * a message; the caller frees it */
+static char *listen_where(struct listen_at at)
+{
+	const char *file = mr_fact_path_shown(at.file, at.len);
+	return at.line > 0 ? mr_xasprintf("%s:%ld", file, at.line) : mr_xstrdup(file);
+}
+
 struct listen_state {
 	const char *bad;  /* a value that is not port for the others, or NULL */
 	enum listen_kind bad_kind;
-	const char *bad_from; /* its file */
-	int bad_from_len;
-	const char *from; /* the file of the last line that counts */
-	int from_len;
+	struct listen_at bad_at; /* its line */
+	struct listen_at at;     /* the last line that counts (file NULL: none) */
 	size_t n; /* values in effect */
-	const char *value[8]; /* the first of them, and their files */
-	const char *value_from[8];
-	int value_from_len[8];
+	const char *value[8]; /* the first of them, and their lines */
+	struct listen_at value_at[8];
 	char *mine; /* the path of migready's drop-in, which the above may be */
 };
 
-static void listen_line(struct listen_state *st, const char *path, int path_len,
-                        const char *value, const char *port)
+static void listen_line(struct listen_state *st, struct listen_at at, const char *value,
+                        const char *port)
 {
-	st->from = path;
-	st->from_len = path_len;
+	st->at = at;
 	if (!*value) { /* an empty ListenStream= drops those before it */
 		st->n = 0;
 		st->bad = NULL;
@@ -243,29 +255,30 @@ static void listen_line(struct listen_state *st, const char *path, int path_len,
 	}
 	if (st->n < MR_ARRAY_LEN(st->value)) {
 		st->value[st->n] = value;
-		st->value_from[st->n] = path;
-		st->value_from_len[st->n] = path_len;
+		st->value_at[st->n] = at;
 	}
 	st->n++;
 	enum listen_kind kind = listen_kind(value, port);
 	if (!st->bad && kind != LISTEN_OK) {
 		st->bad = value;
 		st->bad_kind = kind;
-		st->bad_from = path;
-		st->bad_from_len = path_len;
+		st->bad_at = at;
 	}
 }
 
-/* migready's drop-in: ListenStream emptied, then the port */
+/* migready's drop-in (plan_port_dropin's lines 3 and 4): ListenStream
+ * emptied, then the port */
 static void listen_mine(struct listen_state *st, const char *mine, const char *port)
 {
-	listen_line(st, mine, (int)strlen(mine), "", port);
-	listen_line(st, mine, (int)strlen(mine), port, port);
+	listen_line(st, (struct listen_at){ mine, (int)strlen(mine), 3 }, "", port);
+	listen_line(st, (struct listen_at){ mine, (int)strlen(mine), 4 }, port, port);
 }
 
 /* Where a socket would listen once apply has written (ours = 1) or removed
  * (ours = 0) migready's port drop-in, or as it is (ours = -1): its
- * ListenStream lines ("PATH VALUE") in systemd's order (the unit file,
+ * ListenStream lines ("PATH LINE VALUE"; a probe before lines were told
+ * wrote "PATH VALUE", a value never being digits and a blank) in systemd's
+ * order (the unit file,
  * then every drop-in by name), as the facts list them. */
 static void socket_listens(const struct mr_facts *facts, const char *socket, const char *port,
                            int ours, struct listen_state *out)
@@ -291,7 +304,14 @@ static void socket_listens(const struct mr_facts *facts, const char *socket, con
 			listen_mine(&st, mine, port);
 			placed = 1;
 		}
-		listen_line(&st, l.file, l.file_len, l.rest, port);
+		struct listen_at at = { l.file, l.file_len, 0 };
+		size_t digits = strspn(l.rest, "0123456789");
+		const char *value = l.rest;
+		if (digits && l.rest[digits] == ' ') {
+			at.line = strtol(l.rest, NULL, 10);
+			value = l.rest + digits + 1;
+		}
+		listen_line(&st, at, value, port);
 	}
 	if (!placed)
 		listen_mine(&st, mine, port);
@@ -319,28 +339,30 @@ static int socket_as_planned(const struct mr_facts *facts, const char *socket,
 }
 
 /* NULL when the socket (its state st) listens on port alone, else why
- * not, naming the file. */
+ * not, naming the file and line. */
 static char *socket_port_problem(const struct listen_state *st, const char *socket,
                                  const char *port)
 {
 	char *why = NULL;
+	char *at = st->bad ? listen_where(st->bad_at) : st->at.file ? listen_where(st->at) : NULL;
 	if (st->bad && st->bad_kind == LISTEN_LOOPBACK)
 		why = mr_xasprintf("%s would listen on %s, the loopback: other hosts cannot connect "
 		                   "(ListenStream in %s)",
-		                   socket, st->bad, mr_fact_path_shown(st->bad_from, st->bad_from_len));
+		                   socket, st->bad, at);
 	else if (st->bad && st->bad_kind == LISTEN_NOT_TCP)
 		why = mr_xasprintf("%s would listen on %s, which is not TCP: other hosts cannot "
 		                   "connect (ListenStream in %s)",
-		                   socket, st->bad, mr_fact_path_shown(st->bad_from, st->bad_from_len));
+		                   socket, st->bad, at);
 	else if (st->bad)
 		why = mr_xasprintf("%s would listen on %s, not %s alone (ListenStream in %s)", socket,
-		                   st->bad, port, mr_fact_path_shown(st->bad_from, st->bad_from_len));
-	else if (!st->n && st->from)
+		                   st->bad, port, at);
+	else if (!st->n && st->at.file)
 		why = mr_xasprintf("%s would listen on nothing (ListenStream emptied in %s)", socket,
-		                   mr_fact_path_shown(st->from, st->from_len));
+		                   at);
 	else if (!st->n)
 		why = mr_xasprintf("%s would listen on nothing (no ListenStream in its unit file)",
 		                   socket);
+	free(at);
 	return why;
 }
 
@@ -426,14 +448,16 @@ static void socket_ports(const struct mr_facts *facts, const char *socket,
 		const char *num = colon ? colon + 1 : v;
 		/* systemd reads a leading 0 as C does (octal, 0x hex): not ours to guess */
 		long p = *num == '0' ? 0 : port_number(num, strlen(num));
-		const char *file = mr_fact_path_shown(st.value_from[i], st.value_from_len[i]);
+		const char *file = mr_fact_path_shown(st.value_at[i].file, st.value_at[i].len);
 		int mine = port && !strcmp(file, st.mine);
+		char *at = listen_where(st.value_at[i]);
 		if (!p)
-			out->unknown = mr_xasprintf("%s ListenStream=%s", file, v);
+			out->unknown = mr_xasprintf("%s ListenStream=%s", at, v);
 		else if (mine)
 			ports_add(out, p, mr_plan_origin_of(port));
 		else
-			ports_add(out, p, mr_xasprintf("%s ListenStream=%s", file, v));
+			ports_add(out, p, mr_xasprintf("%s ListenStream=%s", at, v));
+		free(at);
 	}
 	free(st.mine);
 }
@@ -1757,7 +1781,7 @@ static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *
 	const char *shown;
 	int binds = socket_binds_inbound(&st, m->inbound, &shown);
 	const char *item = tls ? "libvirtd.listener_tls" : "libvirtd.listener";
-	const char *from = mr_fact_path_shown(st.value_from[0], st.value_from_len[0]);
+	char *from = listen_where(st.value_at[0]);
 	if (binds == 0)
 		mr_plan_fail(plan, item, origin,
 		             "%s listens at %s (ListenStream in %s)%s, but nova's peers connect to "
@@ -1769,6 +1793,7 @@ static void check_inbound_socket(struct mr_plan *plan, const struct mr_profile *
 		report_inbound_unknown(plan, item, bound, m->inbound);
 		free(bound);
 	}
+	free(from);
 	free(st.mine);
 }
 

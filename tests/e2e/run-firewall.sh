@@ -101,7 +101,7 @@ mkdir -p "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d"
 printf '[Socket]\nListenStream=\nListenStream=16510\n' > "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d/port.conf"
 out=$(mr check --local --root "$SOCK" -p listen.ini 2>&1)
 expect_grep "socket: a drop-in's ListenStream outside allow fails, naming it" \
-	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/systemd/system/libvirtd-tcp\.socket\.d/port\.conf ListenStream=16510\)" "$out"
+	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/systemd/system/libvirtd-tcp\.socket\.d/port\.conf:3 ListenStream=16510\)" "$out"
 out=$(mr check --local --root "$SOCK" -p listen-16510.ini 2>&1)
 expect_no_grep "socket: ... allow opening 16510: no failure" "firewall\.listener_port" "$out"
 # migready's own drop-in of an earlier profile that set the port: it
@@ -110,7 +110,7 @@ mv "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d/port.conf" \
 	"$SOCK/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf"
 out=$(mr check --local --root "$SOCK" -p listen.ini 2>&1)
 expect_grep "socket: ... migready's drop-in of an earlier profile, named" \
-	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/systemd/system/libvirtd-tcp\.socket\.d/migready-port\.conf ListenStream=16510\)" "$out"
+	"firewall\.listener_port +failed +libvirt listens on 16510/tcp here \(/etc/systemd/system/libvirtd-tcp\.socket\.d/migready-port\.conf:3 ListenStream=16510\)" "$out"
 rm -r "$SOCK/etc/systemd/system/libvirtd-tcp.socket.d"
 out=$(mr check --local --root "$SOCK" -p listen.ini 2>&1)
 expect_no_grep "socket: ... the unit's 16509: no failure" "firewall\.listener_port" "$out"

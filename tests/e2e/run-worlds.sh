@@ -221,15 +221,15 @@ expect_grep "debian12: the drop-in is the drifted item" 'libvirtd\.tcp_port +dri
 sock=$(new_host debian12-socket sock)
 out=$(mr apply --local --root "$sock" -p profile.ini 2>&1); expect_status "sockets: apply" 2 $? "$out"
 out=$(mr facts --local --root "$sock" 2>&1)
-expect_grep "sockets: facts list the socket's ListenStream with its file" \
-	'socket\.libvirtd-tcp\.socket\.listen +/lib/systemd/system/libvirtd-tcp\.socket 16509' "$out"
+expect_grep "sockets: facts list the socket's ListenStream with its file and line" \
+	'socket\.libvirtd-tcp\.socket\.listen +/lib/systemd/system/libvirtd-tcp\.socket 5 16509' "$out"
 sdir=$sock/etc/systemd/system/libvirtd-tcp.socket.d
 mkdir -p "$sdir"
 printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$sdir/override.conf"
 chk "$sock" profile.ini
 expect_status "sockets: an override.conf on 16600 fails check" 4 "$st" "$out"
-expect_grep "sockets: the failure names the port and the file" \
-	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
+expect_grep "sockets: the failure names the port, the file and its line" \
+	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 16600, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf:3\)' "$out"
 nova_libvirt "$sock" 'live_migration_uri = qemu+tcp://%s:16510/system'
 out=$(mr apply --local --root "$sock" -p port.ini 2>&1); st=$?
 expect_status "sockets: apply of 16510 cannot win over override.conf (changed, failed)" 6 "$st" "$out"
@@ -241,7 +241,7 @@ expect_grep "sockets: ... its drop-in written all the same" '^ListenStream=16510
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16510\n' > "$sdir/override.conf"
 chk "$sock" port.ini
 expect_grep "sockets: on the loopback only fails check" \
-	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16510, the loopback: other hosts cannot connect \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\)' "$out"
+	'libvirtd\.listen_port +failed +libvirtd-tcp\.socket would listen on 127\.0\.0\.1:16510, the loopback: other hosts cannot connect \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf:3\)' "$out"
 printf '[Socket]\nListenStream=\nListenStream=[::1]:16510\n' > "$sdir/override.conf"
 chk "$sock" port.ini
 expect_grep "sockets: ... so does [::1]" 'would listen on \[::1\]:16510, the loopback' "$out"
@@ -259,7 +259,7 @@ printf '[Socket]\nListenStream=\nListenStream=10.0.0.5:16510\n' > "$sdir/overrid
 chk "$sock" port.ini
 expect_status "sockets: one address of the host, on the port: its exit" 0 "$st" "$out"
 expect_grep "sockets: ... nova's peers connect to the host's name: not examined" \
-	'not checked \(1\): libvirtd\.listener \(/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf ListenStream = 10\.0\.0\.5:16510, live_migration_inbound_addr unset' "$out"
+	'not checked \(1\): libvirtd\.listener \(/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf:3 ListenStream = 10\.0\.0\.5:16510, live_migration_inbound_addr unset' "$out"
 nova_libvirt "$sock" "$(printf 'live_migration_uri = qemu+tcp://%%s:16510/system\nlive_migration_inbound_addr = 10.0.0.5')"
 chk "$sock" port.ini
 expect_status "sockets: ... nova's inbound address is that one: in the desired state" 0 "$st" "$out"
@@ -268,7 +268,7 @@ nova_libvirt "$sock" "$(printf 'live_migration_uri = qemu+tcp://%%s:16510/system
 chk "$sock" port.ini
 expect_status "sockets: ... another inbound address fails check" 4 "$st" "$out"
 expect_grep "sockets: ... naming the socket's address and nova's" \
-	"libvirtd\.listener +failed +libvirtd-tcp\.socket listens at 10\.0\.0\.5:16510 \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf\), but nova's peers connect to this host at 10\.0\.0\.6 \(/etc/nova/nova\.conf:3 sets \[libvirt\] live_migration_inbound_addr = '10\.0\.0\.6'\)" "$out"
+	"libvirtd\.listener +failed +libvirtd-tcp\.socket listens at 10\.0\.0\.5:16510 \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf:3\), but nova's peers connect to this host at 10\.0\.0\.6 \(/etc/nova/nova\.conf:3 sets \[libvirt\] live_migration_inbound_addr = '10\.0\.0\.6'\)" "$out"
 printf '[Socket]\nListenStream=\nListenStream=[::]:16510\n' > "$sdir/override.conf"
 chk "$sock" port.ini
 expect_status "sockets: ... every address ([::]) reaches it" 0 "$st" "$out"
@@ -294,7 +294,7 @@ rm -r "$sdir" "$sock/lib/systemd/system/libvirtd-tcp.socket.d"
 sed 's/^ListenStream=.*/ListenStream=16777/' "$sock/lib/systemd/system/libvirtd-tcp.socket" > "$sock/etc/systemd/system/libvirtd-tcp.socket"
 chk "$sock" profile.ini
 expect_status "sockets: a unit file of /etc on 16777 fails check" 4 "$st" "$out"
-expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\)' "$out"
+expect_grep "sockets: ... naming it" 'would listen on 16777, not 16509 alone \(ListenStream in /etc/systemd/system/libvirtd-tcp\.socket:5\)' "$out"
 
 # The TLS socket the same way: libvirt's 16514, or the profile's tls_port
 # in a drop-in of its own; another port from a drop-in of the site's fails.
@@ -327,7 +327,7 @@ printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$tdir/override.conf"
 chk "$tls" tls.ini
 expect_status "tls: an override.conf on 16600 fails check" 4 "$st" "$out"
 expect_grep "tls: the failure names the port and the file" \
-	'libvirtd\.listen_tls_port +failed +libvirtd-tls\.socket would listen on 16600, not 16514 alone \(ListenStream in /etc/systemd/system/libvirtd-tls\.socket\.d/override\.conf\)' "$out"
+	'libvirtd\.listen_tls_port +failed +libvirtd-tls\.socket would listen on 16600, not 16514 alone \(ListenStream in /etc/systemd/system/libvirtd-tls\.socket\.d/override\.conf:3\)' "$out"
 rm "$tdir/override.conf"
 chk "$tls" tls-port.ini
 expect_status "tls: tls_port 16515 while nova connects to 16514 fails" 6 "$st" "$out"
@@ -500,16 +500,16 @@ printf '[Socket]\nListenStream=\nListenStream=16600\n' > "$alias/etc/systemd/sys
 out=$(mr facts --local --root "$alias" 2>&1)
 expect_grep "links: an absolute link is read inside the tree" 'unit\.iptables\.service +disabled' "$out"
 expect_grep "links: ... one that leads nowhere there is unknown" 'unit\.nfs-server\.service +unknown' "$out"
-expect_grep "links: ... and the facts after it are all there" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf 16600' "$out"
+expect_grep "links: ... and the facts after it are all there" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/override\.conf 3 16600' "$out"
 # odd names: a backslash (awk reads escapes in its operands), a control
 # character (a fact is a line): the host's facts stay whole, the name shown
 mv "$alias/etc/systemd/system/libvirtd-tcp.socket.d/override.conf" "$alias/etc/systemd/system/libvirtd-tcp.socket.d/o\\n$(printf '\033').conf"
 out=$(mr facts --local --root "$alias" 2>&1); st=$?
 expect_status "names: a drop-in named with a backslash and an ESC: facts" 0 "$st" "$out"
-expect_grep "... its line whole, the ESC as %1B" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf 16600' "$out"
+expect_grep "... its line whole, the ESC as %1B" 'socket\.libvirtd-tcp\.socket\.listen +/etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf 3 16600' "$out"
 chk "$alias" profile.ini
 expect_grep "links: so the override still fails check" 'libvirtd\.listen_port +failed' "$out"
-expect_grep "names: ... the ESC still spelt %1B in the message" 'ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf' "$out"
+expect_grep "names: ... the ESC still spelt %1B in the message" 'ListenStream in /etc/systemd/system/libvirtd-tcp\.socket\.d/o\\n%1B\.conf:3\)' "$out"
 case $out in *"$(printf '\033')"*) not_ok "names: ... no ESC reaches the report" "$out" ;; *) ok "names: ... no ESC reaches the report" ;; esac
 
 # A masked TCP socket (as a forced legacy world leaves it) is unmasked,
@@ -1143,7 +1143,7 @@ mkdir -p "$root/lib/systemd/system/libvirtd-tcp.socket.d" "$root/etc/systemd/sys
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:16509\n' > "$root/lib/systemd/system/libvirtd-tcp.socket.d/10-a.conf"
 printf '[Socket]\nListenStream=\nListenStream=16509\n' > "$root/etc/systemd/system/libvirtd-tcp.socket.d/90-b.conf"
 got=$(mr facts --local --root "$root" -p profile.ini 2>&1 | sed -n 's|^ *socket\.libvirtd-tcp\.socket\.listen *||p' | sed -n 's|.*socket\.d/||p')
-want=$'10-a.conf \n10-a.conf 127.0.0.1:16509\n90-b.conf \n90-b.conf 16509'
+want=$'10-a.conf 2 \n10-a.conf 3 127.0.0.1:16509\n90-b.conf 2 \n90-b.conf 3 16509'
 [ "$got" = "$want" ] && ok "drop-ins: listed by name across directories" || not_ok "drop-ins: listed by name across directories" "$got"
 chk "$root" profile.ini
 expect_no_grep "... so the last name's ListenStream is the one in effect, not the loopback" 'loopback' "$out"

@@ -1441,7 +1441,7 @@ static void test_firewall(void **state)
 #define TLS_SOCKET_AT(A)                                                           \
 	TLS_FILES                                                                         \
 	"socket.virtproxyd-tls.socket.file=/usr/lib/systemd/system/virtproxyd-tls.socket\n" \
-	"socket.virtproxyd-tls.socket.listen=/usr/lib/systemd/system/virtproxyd-tls.socket " A \
+	"socket.virtproxyd-tls.socket.listen=/usr/lib/systemd/system/virtproxyd-tls.socket 9 " A \
 	":16514\n"                                                                          \
 	"socket.virtproxyd-tls.socket.opt=/usr/lib/systemd/system/virtproxyd-tls.socket 11 " \
 	"Service=virtproxyd.service\n"
@@ -1773,7 +1773,7 @@ static const struct transport_case transport_cases[] = {
 	  MODULAR_RHEL NOVA_RPM SCHEME_SELF("tls") INBOUND_SELF("10.0.1.5") TLS_SOCKET_AT("10.0.0.5"),
 	  "[libvirtd]\nlisten_tls = yes\n",
 	  "failed libvirtd.listener_tls line 2: virtproxyd-tls.socket listens at 10.0.0.5:16514 "
-	  "(ListenStream in /usr/lib/systemd/system/virtproxyd-tls.socket), but nova's peers "
+	  "(ListenStream in /usr/lib/systemd/system/virtproxyd-tls.socket:9), but nova's peers "
 	  "connect to this host at 10.0.1.5 (/etc/nova/nova.conf:20 sets [libvirt] "
 	  "live_migration_inbound_addr = '10.0.1.5'): live migration to this host cannot "
 	  "connect\n" },
@@ -1782,7 +1782,7 @@ static const struct transport_case transport_cases[] = {
 	  "[libvirtd]\nlisten_tls = yes\n", "" },
 	{ "modular: ... an inbound name: not examined", MODULAR_RHEL NOVA_RPM SCHEME_SELF("tls")
 	  INBOUND_SELF("cmp1-mig") TLS_SOCKET_AT("10.0.0.5"), "[libvirtd]\nlisten_tls = yes\n",
-	  "unchecked libvirtd.listener_tls /usr/lib/systemd/system/virtproxyd-tls.socket "
+	  "unchecked libvirtd.listener_tls /usr/lib/systemd/system/virtproxyd-tls.socket:9 "
 	  "ListenStream = 10.0.0.5:16514, live_migration_inbound_addr = cmp1-mig\n" },
 	{ "modular: ... the profile's port drop-in listens everywhere", MODULAR_RHEL NOVA_RPM
 	  SCHEME_SELF("tls") INBOUND_SELF("10.0.1.5") TLS_SOCKET_AT("10.0.0.5"),
@@ -2965,7 +2965,7 @@ static void test_other_world_listener(void **state)
  * connection (found by a review: IPAddressDeny=any in a drop-in, green). */
 #define SOCK_UNIT(U, SVC)                                                      \
 	"unit." U "=enabled active\nsocket." U ".file=/lib/systemd/system/" U "\n" \
-	"socket." U ".listen=/lib/systemd/system/" U " 16509\n"                    \
+	"socket." U ".listen=/lib/systemd/system/" U " 7 16509\n"                  \
 	"socket." U ".opt=/lib/systemd/system/" U " 10 Service=" SVC "\n"
 #define SOCK_OPT(U, L, KV) "socket." U ".opt=/etc/systemd/system/" U ".d/h.conf " #L " " KV "\n"
 #define TCP_D "libvirtd-tcp.socket"
@@ -3000,8 +3000,8 @@ static const struct transport_case sock_opt_cases[] = {
 	  "connecting over IPv4 are refused (/etc/systemd/system/virtproxyd-tcp.socket.d/h.conf:5 "
 	  "BindIPv6Only=ipv6-only)\n" },
 	{ "... not on IPv4 addresses alone",
-	  MODULAR_RHEL SOCK_P "socket." TCP_P ".listen=/etc/systemd/system/" TCP_P ".d/h.conf \n"
-	  "socket." TCP_P ".listen=/etc/systemd/system/" TCP_P ".d/h.conf 0.0.0.0:16509\n"
+	  MODULAR_RHEL SOCK_P "socket." TCP_P ".listen=/etc/systemd/system/" TCP_P ".d/h.conf 2 \n"
+	  "socket." TCP_P ".listen=/etc/systemd/system/" TCP_P ".d/h.conf 3 0.0.0.0:16509\n"
 	  SOCK_OPT(TCP_P, 5, "BindIPv6Only=ipv6-only"), NULL, "" },
 	{ "modular: BindToDevice=lo fails, another device not checked",
 	  MODULAR_RHEL SOCK_P SOCK_OPT(TCP_P, 5, "BindToDevice=lo"),
@@ -3054,6 +3054,43 @@ static void test_socket_opts(void **state)
 	}
 }
 
+/* A socket's ListenStream values are named with their file and line
+ * (found by a review: the file alone); facts of a probe that told no
+ * line ("FILE VALUE") still read, the file alone named. */
+#define SOCK_LISTEN(U, L, V) "socket." U ".listen=/etc/systemd/system/" U ".d/h.conf " L V "\n"
+static const struct transport_case sock_listen_cases[] = {
+	{ "the loopback in a drop-in: its line",
+	  SOCKET_DEBIAN SOCK_D SOCK_LISTEN(TCP_D, "2 ", "") SOCK_LISTEN(TCP_D, "3 ", "127.0.0.1:16509"),
+	  NULL,
+	  "failed libvirtd.listen_port line 2: libvirtd-tcp.socket would listen on 127.0.0.1:16509, "
+	  "the loopback: other hosts cannot connect (ListenStream in /etc/systemd/system/"
+	  "libvirtd-tcp.socket.d/h.conf:3)\n" },
+	{ "another port: its line", SOCKET_DEBIAN SOCK_D SOCK_LISTEN(TCP_D, "4 ", "16600"), NULL,
+	  "failed libvirtd.listen_port line 2: libvirtd-tcp.socket would listen on 16600, not 16509 "
+	  "alone (ListenStream in /etc/systemd/system/libvirtd-tcp.socket.d/h.conf:4)\n" },
+	{ "emptied: its line", SOCKET_DEBIAN SOCK_D SOCK_LISTEN(TCP_D, "5 ", ""), NULL,
+	  "failed libvirtd.listen_port line 2: libvirtd-tcp.socket would listen on nothing "
+	  "(ListenStream emptied in /etc/systemd/system/libvirtd-tcp.socket.d/h.conf:5)\n" },
+	{ "an older probe's facts: the file alone",
+	  SOCKET_DEBIAN SOCK_D SOCK_LISTEN(TCP_D, "", "") SOCK_LISTEN(TCP_D, "", "[::1]:16509"), NULL,
+	  "failed libvirtd.listen_port line 2: libvirtd-tcp.socket would listen on [::1]:16509, "
+	  "the loopback: other hosts cannot connect (ListenStream in /etc/systemd/system/"
+	  "libvirtd-tcp.socket.d/h.conf)\n" },
+};
+
+static void test_socket_listen_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < MR_ARRAY_LEN(sock_listen_cases); i++) {
+		const struct transport_case *c = &sock_listen_cases[i];
+		char *got = items_of(c->facts, "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+		                     "libvirtd.listen_port", 0);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", c->name, got, c->want);
+		free(got);
+	}
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -3100,6 +3137,7 @@ int main(void)
 		cmocka_unit_test(test_known_hosts_port),
 		cmocka_unit_test(test_other_world_listener),
 		cmocka_unit_test(test_socket_opts),
+		cmocka_unit_test(test_socket_listen_lines),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
 		cmocka_unit_test(test_nova_refuses),
