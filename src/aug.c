@@ -276,6 +276,7 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].refuse);
 		free((char *)ops[i].refuse_why);
 		free((char *)ops[i].same_as);
+		free((char *)ops[i].bare);
 	}
 	free(ops);
 }
@@ -364,6 +365,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].refuse);
 		h = hash_str(h, ops[i].refuse_why);
 		h = hash_str(h, ops[i].same_as);
+		h = hash_str(h, ops[i].bare);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
 		h = mr_hash(h, &ops[i].stops, sizeof(ops[i].stops));
 		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
@@ -397,6 +399,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->refuse, b->refuse) || !str_eq(a->refuse_why, b->refuse_why) ||
 		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
 		    !str_eq(a->same_as, b->same_as) || a->same != b->same ||
+		    !str_eq(a->bare, b->bare) ||
 		    a->single_valued != b->single_valued)
 			return 0;
 	}
@@ -457,6 +460,7 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].refuse = dup_or_null(ops[i].refuse);
 		e->ops[i].refuse_why = dup_or_null(ops[i].refuse_why);
 		e->ops[i].same_as = dup_or_null(ops[i].same_as);
+		e->ops[i].bare = dup_or_null(ops[i].bare);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
 	copy_outcomes(e->outcomes, outcomes, nops);
@@ -986,7 +990,8 @@ static int child_is(const struct top_child *w, const char *label, size_t ln, con
  * renumbered. A wanted child the entry holds twice (one network spelt two
  * ways) is given its children at each: exportfs takes either. */
 static char *children_keeping(augeas *h, const char *node, const char *children,
-                              int (*same)(const char *have, const char *want))
+                              int (*same)(const char *have, const char *want),
+                              const char *bare)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
@@ -999,6 +1004,21 @@ static char *children_keeping(augeas *h, const char *node, const char *children,
 	int n = aug_match(h, expr, &m);
 	free(expr);
 	unsigned pos = 0;
+	if (n == 0 && bare) {
+		/* the child the bare entry stands for, written out */
+		size_t ln = strcspn(bare, "\t");
+		const char *v = bare + ln + (bare[ln] != '\0');
+		struct top_child *w = NULL;
+		for (size_t k = 0; k < n_want && !w; k++)
+			if (child_is(&want[k], bare, ln, v, same))
+				w = &want[k];
+		if (w) {
+			w->placed = 1;
+			put_child(&b, w, v, ++pos);
+		} else {
+			mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, bare, ++pos, v);
+		}
+	}
 	for (int i = 0; i < n; i++) {
 		const char *v = NULL, *label = strrchr(m[i], '/') + 1;
 		size_t ln = strcspn(label, "[");
@@ -1177,7 +1197,8 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	struct mr_aug_op kept;
 	if (n > 0 && op->keep_others) {
 		kept = *op;
-		kept.children = kept_children = children_keeping(h, m[0], op->children, op->same);
+		kept.children = kept_children = children_keeping(h, m[0], op->children, op->same,
+		                                                 op->bare);
 		op = &kept;
 	}
 	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, wanted, 0, op->same) : 0;

@@ -120,6 +120,10 @@ struct mr_aug_op {
 	 * names (an exports network with a netmask for its prefix), which is
 	 * then edited where it stands, keeping its spelling. */
 	int (*same)(const char *have, const char *want);
+	/* MR_AUG_ENTRY with keep_others: the child ("LABEL\tVALUE") that an
+	 * entry with none but comments stands for, kept so once one is added
+	 * (an exports path with no client is exported to every host, "*") */
+	const char *bare;
 	/* MR_AUG_SET: the option takes one value, so lines repeating its key
 	 * are dead copies, all set. Else, in an oslo.config file, such lines
 	 * with different values may be one multi-valued option's: refused. */

@@ -169,6 +169,7 @@ static void op_fini(struct mr_aug_op *op)
 	free((char *)op->refuse);
 	free((char *)op->refuse_why);
 	free((char *)op->same_as);
+	free((char *)op->bare);
 }
 
 void mr_plan_free(struct mr_plan *plan)
@@ -437,6 +438,7 @@ void mr_plan_add_as(struct mr_plan_file *f, const char *setting, const char *ori
 	o->refuse = dup_or_null(op->refuse);
 	o->refuse_why = dup_or_null(op->refuse_why);
 	o->same_as = dup_or_null(op->same_as);
+	o->bare = dup_or_null(op->bare);
 	f->settings[f->n_ops] = mr_xstrdup(setting);
 	f->origins[f->n_ops] = mr_xstrdup(origin);
 	f->n_ops = n;

@@ -164,7 +164,8 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 		free(pred);
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
 			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
-			                    .keep_others = 1, .same = same_client_net };
+			                    .keep_others = 1, .same = same_client_net,
+			                    .bare = "client\t*" };
 		mr_plan_add_as(f, "nfs.export", origin, &op);
 		free(key);
 	}
