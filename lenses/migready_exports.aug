@@ -21,11 +21,12 @@ About: Layout handling
     { "client" = "" { "option" = "ro" } } }
   - "/srv a # text" -> { "dir" = "/srv" { "client" = "a" }
     { "#comment" = "text" } }
+  - "  /srv" (blanks before the path, no client: exportfs exports it to
+    every host with its default options) -> { "dir" = "/srv" }
 
 About: Limitations
-  Blanks before the path, and a path with no client, are not read. Nor is
-  a continuation inside a client's parentheses, which exportfs refuses
-  too ("bad option list").
+  A continuation inside a client's parentheses is not read; exportfs
+  refuses it too ("bad option list").
 *)
 module Migready_exports =
 
@@ -58,7 +59,9 @@ let eol = del /([ \t]|(\\\\\n))*\n/ "\n"
 let comment_eol = [ label "#comment" . del /([ \t]|(\\\\\n))+#[ \t]*/ " # "
                     . store /([^ \t\n][^\n]*)?/ . Util.del_str "\n" ]
 
-let entry = [ label "dir" . store dir_re
-              . sep_spc . Build.opt_list client sep_spc . ( comment_eol | eol ) ]
+(* blanks before the path, which exportfs skips; and a path with no
+   client, which it exports to every host with its default options *)
+let entry = [ Util.indent . label "dir" . store dir_re
+              . ( sep_spc . Build.opt_list client sep_spc )? . ( comment_eol | eol ) ]
 
 let lns = (Util.empty | Util.comment | entry)*

@@ -88,3 +88,17 @@ test lns put "/srv/x \\\n   a(rw)\n" after
   set "dir[2]/client/option[1]" "rw";
   set "dir[2]/client/option[2]" "no_root_squash" =
   "/srv/x \\\n   a(rw) b(rw)\n/new 10.20.0.0/255.255.255.0(rw,no_root_squash)\n"
+
+(* Blanks before the path, which exportfs skips; kept as they are *)
+test lns get "  /srv 10.0.0.0/24(rw)\n\t/b c\n" =
+  { "dir" = "/srv" { "client" = "10.0.0.0/24" { "option" = "rw" } } }
+  { "dir" = "/b" { "client" = "c" } }
+test lns put "  /srv a(rw)\n" after set "dir/client" "b" = "  /srv b(rw)\n"
+
+(* A path with no client (exportfs exports it to every host, with its
+   default options, and warns), alone or before a comment; a client
+   added goes after the path, before the comment *)
+test lns get "/srv\n/b  \t\n/c # site's\n" =
+  { "dir" = "/srv" } { "dir" = "/b" } { "dir" = "/c" { "#comment" = "site's" } }
+test lns put "/srv # site's\n" after
+  insb "client" "dir/#comment" ; set "dir/client" "a" = "/srv a # site's\n"

@@ -439,6 +439,25 @@ static void test_exports_comment_world(void **state)
 	free(got);
 }
 
+/* Blanks before the path, and a path with no client, which exportfs
+ * exports to every host with its default options: the profile's clients
+ * join the line, and every host keeps what it had, as "*". */
+static void test_exports_bare_path(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "  /srv/x a(rw)\n"
+	                                    "\t/var/lib/nova/instances   # nova's\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "  /srv/x a(rw)\n"
+	         "\t/var/lib/nova/instances * 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	         "compute9(rw,sync)   # nova's\n",
+	         "nfs.export");
+	const char *world = "[nfs]\nrole = server\nexport = /var/lib/nova/instances *(rw,sync)\n";
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances\n");
+	converge(e, world, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n",
+	         "/etc/exports", "/var/lib/nova/instances *(rw,sync)\n", "nfs.export");
+}
+
 /* Configured but not served: drift that exportfs -ra settles, though the
  * file is right; unknown without exportfs. */
 static void test_export_not_active(void **state)
@@ -1112,6 +1131,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_network_spelt_otherwise, before,
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_comment_world, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_exports_bare_path, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
 		                                mr_test_root_after),
