@@ -458,6 +458,21 @@ static void test_exports_bare_path(void **state)
 	         "/etc/exports", "/var/lib/nova/instances *(rw,sync)\n", "nfs.export");
 }
 
+/* A network with host bits set, or an IPv6 one spelt otherwise: mountd
+ * masks the peer with the prefix and compares, so it is the profile's
+ * network, edited where it stands. */
+static void test_exports_host_bits(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.5/24(ro) "
+	                                    "fd00:0:0::/64(ro)\n");
+	const char *six = "[nfs]\nrole = server\n"
+	                  "export = /var/lib/nova/instances 10.20.0.0/24(rw,sync) fd00::/64(rw)\n";
+	converge(e, six, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.5/24\n"
+	         "nfs.active=/var/lib/nova/instances fd00:0:0::/64\n", "/etc/exports",
+	         "/var/lib/nova/instances 10.20.0.5/24(rw,sync) fd00:0:0::/64(rw)\n", "nfs.export");
+}
+
 /* Configured but not served: drift that exportfs -ra settles, though the
  * file is right; unknown without exportfs. */
 static void test_export_not_active(void **state)
@@ -1132,6 +1147,7 @@ int main(void)
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_comment_world, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_bare_path, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_exports_host_bits, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
 		                                mr_test_root_after),
