@@ -396,6 +396,23 @@ expect_grep "... and the world" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,
 expect_grep "comment and world: live check says the world is served too" \
 	'nfs\.other_client.*served also to /var/lib/nova/instances \*' "$out"
 
+# Blanks before the path, and a path with no client (exported to every
+# host with default options by exportfs, which warns): the lens refused
+# them. The client joins after an explicit '*', so exportfs still serves
+# the world read-only beside it.
+printf '  /var/lib/cinder 10.9.0.0/16(ro)\n\t/var/lib/nova/instances   # nova, RT#8\n' > "$NET/etc/exports"
+converge "bare path" "$NET" live.ini
+got=$(cat "$NET/etc/exports")
+[ "$got" = "  /var/lib/cinder 10.9.0.0/16(ro)"$'\n\t'"/var/lib/nova/instances * $ours   # nova, RT#8" ] &&
+	ok "bare path: the client added after '*', the blanks and the comment kept" ||
+	not_ok "bare path: the client added after '*'" "$got"
+out=$(unshare -m sh -c 'mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances /var/lib/cinder &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+	echo "exportfs: $?" && exportfs -v' sh "$NET/etc/exports" 2>&1)
+expect_grep "bare path: exportfs reads it" "^exportfs: 0" "$out"
+expect_grep "... serves the client" $'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.0/24\\(.*,rw,' "$out"
+expect_grep "... and the world still, read-only" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,ro,' "$out"
+
 # Live, multipathd's running maps come from sysfs (a tmpfs of this
 # namespace stands in for /sys/block): one of multipath's (uuid mpath-),
 # one of LVM's, which is no map of multipathd's.
