@@ -1024,6 +1024,54 @@ static void test_entry_same_child(void **state)
 	mr_aug_free(aug);
 }
 
+/* ENTRY with keep_others and bare: an entry with no child but comments
+ * (an exports path exported to every host) gets that child written out
+ * before the added ones, or given the wanted children when it is one;
+ * without bare, the added ones alone (the cache tells the two apart). */
+static void test_entry_bare(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	static const struct {
+		const char *text, *children, *bare, *want;
+	} bare_cases[] = {
+		{ "  /srv # note\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n", NULL,
+		  "  /srv a(rw) # note\n" },
+		{ "  /srv # note\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n", "client\t*",
+		  "  /srv * a(rw) # note\n" },
+		{ "/srv\n", ".\t/srv\nclient[1]\t*\nclient[1]/option[1]\trw\n", "client\t*",
+		  "/srv *(rw)\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(bare_cases); i++) {
+		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = "dir[. = '/srv']",
+			                .fmt = MR_FMT_RAW, .value = "/srv a(rw)",
+			                .children = bare_cases[i].children, .create = "dir",
+			                .keep_others = 1, .bare = bare_cases[i].bare };
+		struct mr_aug_outcome oc;
+		char *out = NULL;
+		size_t len;
+		const char *t = bare_cases[i].text;
+		if (mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t), &op,
+		                     1, &oc, &out, &len, &err) != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, bare_cases[i].want);
+		assert_true(oc.changed);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+		t = bare_cases[i].want;
+		if (mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t), &op,
+		                     1, &oc, &out, &len, &err) != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, t);
+		assert_false(oc.changed);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1044,6 +1092,7 @@ int main(void)
 		cmocka_unit_test(test_shrunken_retrieve_refused),
 		cmocka_unit_test(test_oslo_multi_valued_key_refused),
 		cmocka_unit_test(test_entry_same_child),
+		cmocka_unit_test(test_entry_bare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
