@@ -372,6 +372,25 @@ for pair in "$old|$new" "$old $ours|$new $ours"; do
 	expect_grep "network spelt otherwise: live check in the desired state" "^check: 0" "$out"
 done
 
+# The network with host bits set: rpc.mountd masks a peer with the
+# prefix, so 10.20.0.5/24 is 10.20.0.0/24, edited where it stands; live,
+# exportfs -v shows it as written and the check holds.
+printf '/var/lib/nova/instances 10.20.0.5/24(rw,root_squash,no_subtree_check)\n' > "$NET/etc/exports"
+converge "host bits" "$NET" live.ini
+got=$(cat "$NET/etc/exports")
+[ "$got" = "/var/lib/nova/instances 10.20.0.5/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)" ] &&
+	ok "host bits: the file's client rewritten, spelt as it is" ||
+	not_ok "host bits: the file's client rewritten" "$got"
+out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+	mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+	echo "exportfs: $?" && exportfs -v && "$2" --color never check --local -p live.ini
+	echo "check: $?"' sh "$NET/etc/exports" "$MIGREADY" 2>&1)
+expect_grep "host bits: exportfs reads it" "^exportfs: 0" "$out"
+expect_grep "... and serves it no_root_squash" \
+	$'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.5/24\\(.*,no_root_squash' "$out"
+expect_grep "host bits: live check in the desired state" "^check: 0" "$out"
+
 # A comment after an entry and options with no client (the world's to
 # exportfs, which warns): lines exportfs reads, which the lens refused
 # (the concern failed). The export's client is edited, the comment stays
