@@ -41,7 +41,7 @@ static const struct mr_aug_op exports_ops[] = {
 	  .value = "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync)", .fmt = MR_FMT_RAW,
 	  .children = ".\t/var/lib/nova/instances\nclient[1]\t10.20.0.0/255.255.255.0\n"
 	              "client[1]/option[1]\trw\nclient[1]/option[2]\tsync\n",
-	  .create = "dir", .keep_others = 1 },
+	  .create = "dir", .keep_others = 1, .bare = "client\t*" },
 };
 static const struct mr_aug_op multipath_ops[] = {
 	{ .kind = MR_AUG_SET, .section = "defaults", .key = "user_friendly_names", .value = "no",
