@@ -987,8 +987,9 @@ static int child_is(const struct top_child *w, const char *label, size_t ln, con
  * entry's order, each of its children that children names (child_is) as
  * children gives it but spelt as it stands, each other as it stands (its
  * own children too), then those of children the entry lacks; positions
- * renumbered. An entry with no child holds bare (when given) first. A wanted child the entry holds twice (one network spelt two
- * ways) is given its children at each: exportfs takes either. */
+ * renumbered. An entry with no child holds bare (when given) first. A
+ * wanted child the entry holds twice (one network spelt two ways) is
+ * given its children at each: exportfs takes either. */
 static char *children_keeping(augeas *h, const char *node, const char *children,
                               int (*same)(const char *have, const char *want),
                               const char *bare)
