@@ -350,6 +350,7 @@ struct scan {
 	int n_roots;
 	size_t zone_close;  /* offset of </zone>'s '<', or 0 */
 	size_t zone_slash;  /* offset of '/' of <zone/>, or 0 */
+	size_t accept_at;   /* offset of <zone target="ACCEPT">, +1 (0: not so) */
 	int has_indent;
 	size_t indent_at, indent_len;
 	struct cover *have;
@@ -628,6 +629,10 @@ static int element(struct scan *s)
 		}
 		if (t.empty)
 			s->zone_slash = s->p - 2;
+		/* the zone accepts all it takes that no deny rule stops */
+		const char *target = tag_attr(&t, "target");
+		if (target && !strcmp(target, "ACCEPT"))
+			s->accept_at = at + 1;
 	} else {
 		size_t bol;
 		if (s->depth == 1 && !s->has_indent && starts_line(s, at, &bol)) {
@@ -749,7 +754,7 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 			s.why = NULL;
 			goto out;
 		}
-		int have = 0;
+		int have = s.accept_at != 0;
 		for (size_t k = 0; k < s.n_have && !have; k++)
 			have = covers(&s.have[k], &want[i]);
 		if (have)
@@ -770,6 +775,9 @@ char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *
 	free(indent);
 	if (!add.len) {
 		result = mr_xstrndup(text, len);
+		if (s.accept_at && n)
+			*found = mr_xasprintf("covered by the zone's target=\"ACCEPT\" (line %zu)",
+			                      line_at(&s, s.accept_at - 1));
 		goto out;
 	}
 	if (s.zone_slash) { /* <zone/>: opened, filled and closed */

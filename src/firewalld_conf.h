@@ -11,8 +11,9 @@
  * rich rule accepting that network. What covers it: a <port/> whose range
  * holds its ports, or a rich rule with nothing but a source network
  * holding its own (or none, of its family or any), a port range holding
- * its ports (or no port: all the source's traffic) and an accept.
- * Services are not looked into. */
+ * its ports (or no port: all the source's traffic) and an accept; or
+ * the zone's own target="ACCEPT", which accepts all it takes that no
+ * deny rule stops. Services are not looked into. */
 #ifndef MR_FIREWALLD_CONF_H
 #define MR_FIREWALLD_CONF_H
 
@@ -55,7 +56,8 @@ char *mr_fwd_zone_doubts(const char *text, size_t len, const struct mr_nft_want 
  * that nothing in the zone covers, inserted before </zone> with the
  * indentation of the zone's children and the file's line ends. Returns
  * the text (the caller's; a copy when nothing is missing) and sets *found
- * to what is missing, or NULL. Refuses: NULL, *found the reason after the
+ * to what is missing, or when the zone's target covers all, to that and
+ * its line; else NULL. Refuses: NULL, *found the reason after the
  * line it blames ("12: <zone> is never closed"). */
 char *mr_fwd_zone_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
                         char **found);

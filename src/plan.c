@@ -973,8 +973,10 @@ static void owned_item(struct file_state *fs, struct mr_host_report *rep, int dr
 	it->file = mr_xstrdup(pf->path);
 	it->origin = mr_xstrdup(pf->origins[0]);
 	it->want = mr_xstrdup(pf->content_want);
-	it->old = fs->text_from ? mr_xstrdup(!drift ? pf->content_want
-	                                            : found ? found : "other content")
+	/* in the desired state, found may say what covers the want */
+	it->old = fs->text_from ? mr_xstrdup(found ? found
+	                                     : !drift ? pf->content_want
+	                                              : "other content")
 	                        : NULL;
 	it->outcome = drift ? MR_OUTCOME_DRIFT : MR_OUTCOME_OK;
 }

@@ -73,7 +73,8 @@ struct mr_plan_file *mr_plan_file_owned(struct mr_plan *plan, const char *path,
 
 /* A file whose desired content is computed from what it holds now (an
  * absent file reads as ""): merge returns the content (the caller's) and
- * sets *found to what differs, for the report (the caller's, or NULL); or
+ * sets *found to what differs, for the report (the caller's, or NULL; where
+ * nothing differs, what covers the want, or NULL); or
  * refuses a file it does not understand: NULL, and *found the reason
  * after the line it blames ("12: an include"), and the file fails.
  * data is the merge's, freed with free_data (may be NULL) with the plan,

@@ -1215,7 +1215,11 @@ static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
 	size_t zlen = strlen(zone);
 	struct mr_buf missing;
 	mr_buf_init(&missing);
-	for (size_t i = 0; i < w->n; i++) {
+	/* the zone's own target ACCEPT takes all that no deny rule stops */
+	char *target = mr_xasprintf("%s ACCEPT", zone);
+	int accepts = mr_facts_has(facts, "fw.firewalld.target", target);
+	free(target);
+	for (size_t i = 0; i < w->n && !accepts; i++) {
 		int found = 0;
 		for (size_t k = 0; k < n_have && !found; k++)
 			found = !strncmp(have[k], zone, zlen) && have[k][zlen] == ' ' &&
@@ -1250,9 +1254,14 @@ static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
 		}
 	}
 	free(have);
+	char *old = accepts ? mr_xasprintf("covered by the running zone %s's target ACCEPT (live "
+	                                   "ruleset)",
+	                                   zone)
+	                    : NULL;
 	mr_plan_observed(plan, reload, "firewall.running", origin,
-	                 missing.len ? missing.data : "the rules loaded", "the rules loaded",
-	                 missing.len > 0, 0);
+	                 missing.len ? missing.data : old ? old : "the rules loaded",
+	                 "the rules loaded", missing.len > 0, 0);
+	free(old);
 	mr_buf_fini(&missing);
 }
 

@@ -13,7 +13,8 @@
 #   peers fails with its line; of part of them, it is reported not
 #   checked, with its line, before and after apply. A rich rule accepting
 #   all of the peers' network covers every port (another network's none);
-#   a zone bound to their network with target ACCEPT fails nothing.
+#   a zone bound to their network with target ACCEPT fails nothing; the
+#   zone's own target ACCEPT, permanent or running, covers every port.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
@@ -136,6 +137,27 @@ allfrom 10.30.0.0/16 > "$ROOT/etc/firewalld/zones/public.xml"
 out=$(mr check --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
 expect_status "check where the rich rule accepts all of another network" 2 "$st" "$out"
 expect_grep "... the rules still wanted" "firewall\.allow +drift .*in zone public: <rule family=\"ipv4\"><source address=\"10\.20\.0\.0/24\"/><port protocol=\"tcp\" port=\"16509\"/>" "$out"
+
+# The zone's own target ACCEPT (firewalld's --set-target writes it) takes
+# every port of what reaches the zone: nothing to add, check -v names the
+# line; another target (DROP) covers nothing.
+ROOT=$WORK/target
+firewalld_host "$ROOT" public
+out=$(offline "$ROOT" --zone=public --set-target=ACCEPT); st=$?
+expect_status "target: firewall-offline-cmd --set-target=ACCEPT" 0 "$st" "$out"
+ZONE=$ROOT/etc/firewalld/zones/public.xml
+line=$(grep -n '<zone[^>]*target="ACCEPT"' "$ZONE" | cut -d: -f1)
+[ -n "$line" ] && ok "target: firewalld writes it in the zone file" || not_ok "target: firewalld writes it in the zone file" "$(cat "$ZONE")"
+before=$(tree_sum "$ROOT")
+out=$(mr check -v --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "target: check where the zone's target is ACCEPT" 0 "$st" "$out"
+expect_grep "target: check -v names the target and its line" "firewall\.allow +ok +'covered by the zone's target=\"ACCEPT\" \(line $line\)'" "$out"
+out=$(mr apply --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "target: apply" 0 "$st" "$out"
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "target: apply writes nothing" || not_ok "target: apply writes nothing"
+out=$(offline "$ROOT" --zone=public --set-target=DROP); st=$?
+out=$(mr check --local --root "$ROOT" -p "$DATA/profile.ini" 2>&1); st=$?
+expect_status "target: check where the zone's target is DROP" 2 "$st" "$out"
 
 # The host's DefaultZone, when the profile names none.
 ROOT=$WORK/work
@@ -282,6 +304,15 @@ live() { # ROOT OUT
 		firewall-cmd -q --zone=work --add-interface=lo
 		"$mig" --color never check --local -p "$out/live.ini" > "$out/check5" 2>&1; echo $? > "$out/check5.st"
 		firewall-cmd -q --zone=work --remove-interface=lo
+		# the zone target ACCEPT, the rules removed: it takes every port
+		cp "$root/etc/firewalld/zones/public.xml" "$out/zone-applied.xml"
+		for p in 16509 49152-49261; do
+			firewall-cmd -q --permanent --zone=public --remove-rich-rule="rule family=ipv4 source address=10.20.0.0/24 port port=$p protocol=tcp accept"
+		done
+		firewall-cmd -q --permanent --zone=public --set-target=ACCEPT
+		firewall-cmd -q --reload
+		sh "$probe" "" "" - > "$out/facts6" 2>&1
+		"$mig" --color never check -v --local -p "$out/live.ini" > "$out/check6" 2>&1; echo $? > "$out/check6.st"
 		# systemd says firewalld is stopped: the probe asks it nothing, and
 		# check says what it cannot see rather than green
 		echo "disabled inactive" > "$out/host/units/firewalld.service"
@@ -326,6 +357,10 @@ if [ "${LIVE:-yes}" = yes ]; then
 		'firewall\.running +failed +firewalld zone internal \(sources: 10\.20\.0\.0/16\) binds source 10\.20\.0\.0/16: connections from 10\.20\.0\.0/24 reach that zone, not public' "$(cat "$WORK/lv/check4")"
 	expect_status "live check: another zone binds an interface" 0 "$(cat "$WORK/lv/check5.st")" "$(cat "$WORK/lv/check5")"
 	expect_grep "... not checked, naming it" 'not checked \(1\): firewall\.zone \(firewalld zone work \(interfaces: lo\)\)' "$(cat "$WORK/lv/check5")"
+	expect_grep "facts: the running zone target" '^fw\.firewalld\.target=public ACCEPT$' "$(cat "$WORK/lv/facts6")"
+	expect_no_grep "facts: ... and no rich rule" '^fw\.firewalld\.accept=public rule' "$(cat "$WORK/lv/facts6")"
+	expect_status "live check: the zone target accepts all" 0 "$(cat "$WORK/lv/check6.st")" "$(cat "$WORK/lv/check6")"
+	expect_grep "... named in check -v" "firewall\.running +ok +'covered by the running zone public's target ACCEPT \(live ruleset\)'" "$(cat "$WORK/lv/check6")"
 	facts=$(cat "$WORK/lv/facts3")
 	expect_grep "facts: systemd's word that firewalld is stopped" '^unit\.firewalld\.service=disabled inactive$' "$facts"
 	expect_no_grep "facts: nothing of a running firewalld when systemd says it is stopped" '^fw\.firewalld\.(live|accept)=' "$facts"
@@ -333,7 +368,7 @@ if [ "${LIVE:-yes}" = yes ]; then
 	[ -z "$got" ] && ok "facts: no firewall-cmd (a Python start) for a stopped firewalld" \
 		|| not_ok "facts: no firewall-cmd (a Python start) for a stopped firewalld" "$got"
 	expect_no_grep "live check of a stopped firewalld: the running zone not compared" 'firewall\.running' "$(cat "$WORK/lv/check3")"
-	cmp -s "$ROOT/etc/firewalld/zones/public.xml" "$WORK/want-live.xml" && ok "live: the zone file written in the namespace's /etc" \
+	cmp -s "$WORK/lv/zone-applied.xml" "$WORK/want-live.xml" && ok "live: the zone file written in the namespace's /etc" \
 		|| not_ok "live: the zone file written" "$(cat "$ROOT/etc/firewalld/zones/public.xml" 2>&1)"
 fi
 

@@ -198,6 +198,36 @@ static void test_what_covers_in_the_file(void **state)
 	free(found);
 }
 
+/* The zone's own target="ACCEPT" accepts every port of what it takes:
+ * nothing added, the line named; a deny rule still goes first. */
+static void test_zone_target_accept(void **state)
+{
+	(void)state;
+	const char *zone = "<?xml version=\"1.0\"?>\n<zone target=\"ACCEPT\">\n  <short>x</short>\n"
+	                   "</zone>\n";
+	char *found = NULL;
+	char *out = mr_fwd_zone_merge(zone, strlen(zone), want_pair, 2, &found);
+	assert_non_null(out);
+	assert_string_equal(out, zone);
+	assert_non_null(found);
+	assert_string_equal(found, "covered by the zone's target=\"ACCEPT\" (line 2)");
+	free(found);
+	free(out);
+	/* another target covers nothing */
+	const char *drop = "<zone target=\"DROP\">\n</zone>\n";
+	out = mr_fwd_zone_merge(drop, strlen(drop), want_pair, 1, &found);
+	assert_non_null(out);
+	assert_non_null(strstr(out, PORT_16509));
+	assert_non_null(strstr(found, "missing: "));
+	free(found);
+	free(out);
+	const char *deny = "<zone target=\"ACCEPT\">\n  <rule><source address=\"10.0.0.0/8\"/>"
+	                   "<reject/></rule>\n</zone>\n";
+	assert_null(mr_fwd_zone_merge(deny, strlen(deny), want_pair, 2, &found));
+	assert_non_null(strstr(found, "2: the zone's rule"));
+	free(found);
+}
+
 static void test_zone_shapes(void **state)
 {
 	(void)state;
@@ -456,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_added_before_the_zone_ends),
 		cmocka_unit_test(test_operator_zone_crlf),
 		cmocka_unit_test(test_what_covers_in_the_file),
+		cmocka_unit_test(test_zone_target_accept),
 		cmocka_unit_test(test_zone_shapes),
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_running_listing),

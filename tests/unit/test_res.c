@@ -894,6 +894,26 @@ static const struct res_case firewall_cases[] = {
 	  "firewall-cmd --reload\n"
 	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	/* the zone's own target ACCEPT takes every port of what it takes */
+	{ "firewall: firewalld running, the zone's target accepts all",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.target=public ACCEPT\n"
+	  "fw.firewalld.accept=work 49152-49261/tcp\n",
+	  FW_PROFILE, 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by firewall-cmd --reload: covered by the running zone "
+	  "public's target ACCEPT (live ruleset)\n" },
+	{ "firewall: ... another zone's target does not",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.target=trusted ACCEPT\n"
+	  "fw.firewalld.accept=public 16509/tcp\nfw.firewalld.accept=public 49152-49261/tcp\n",
+	  FW_PROFILE, 0,
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
+	  "firewall-cmd --reload\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
 	{ "firewall: firewalld running, an nft input chain drops all",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
