@@ -1584,7 +1584,8 @@ done
 # on input as "FAMILY TABLE CHAIN POLICY STOP", STOP the handle of its
 # first drop or reject (or jump to a chain holding one, or with policy
 # drop any goto; a verdict map's drop is not the rule's) or none; the rules above the stop as
-# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle,
+# "FAMILY TABLE CHAIN RULE", the rule as nft lists it, without its handle
+# (a "vmap @NAME" followed by the elements of that verdict map of its table),
 # and those with a verdict map again as "FAMILY TABLE CHAIN HANDLE RULE"
 # (its elements are weighed by the plan); the stop and the rules after it
 # as "FAMILY TABLE CHAIN STOP RULE"; and each chain that a verdict map of
@@ -1599,9 +1600,9 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 			# whose verdict is drop or reject, but for a ct state key
 			# without new (invalid : drop)
 			function vmap_drops(l,   pre, body, e, ne, i, v) {
-				if (l !~ / vmap \{/) return 1
+				if (l !~ / vmap (@[^ ]+ )?\{/) return 1
 				pre = l; sub(/ vmap .*/, "", pre)
-				body = l; sub(/.* vmap \{/, "", body); sub(/\}.*/, "", body)
+				body = l; sub(/.* vmap (@[^ ]+ )?\{/, "", body); sub(/\}.*/, "", body)
 				ne = split(body, e, ",")
 				for (i = 1; i <= ne; i++) {
 					v = e[i]; sub(/.*:/, "", v)
@@ -1615,9 +1616,9 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 			# state key without new aside), as "FAMILY TABLE CHAIN" words
 			# apart with a "|"
 			function vmap_targets(l,   pre, body, e, ne, i, v, out) {
-				if (l !~ / vmap \{/) return ""
+				if (l !~ / vmap (@[^ ]+ )?\{/) return ""
 				pre = l; sub(/ vmap .*/, "", pre)
-				body = l; sub(/.* vmap \{/, "", body); sub(/\}.*/, "", body)
+				body = l; sub(/.* vmap (@[^ ]+ )?\{/, "", body); sub(/\}.*/, "", body)
 				ne = split(body, e, ","); out = ""
 				for (i = 1; i <= ne; i++) {
 					v = e[i]; sub(/.*:/, "", v); sub(/^ +/, "", v)
@@ -1630,7 +1631,18 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 			}
 			/^table / { fam = $2; tab = $3; key = ""; next }
 			/^\tchain / { key = fam " " tab " " $2; chains[++nch] = key; pol[key] = "accept"; next }
-			/^\t[^\t}]/ { key = ""; next }
+			# a verdict map of the table (listed before its chains): its
+			# elements, joined from the lines nft wraps them over, go after
+			# the "vmap @NAME" of a rule
+			/^\tmap / { key = ""; mk = fam " " tab " " $2; me = ""; next }
+			/^\t\}/ { mk = ""; next }
+			/^\t[^\t}]/ { key = ""; mk = ""; next }
+			mk != "" && (me != "" || /^\t\telements = \{/) {
+				l = $0; sub(/^[\t ]+/, "", l); sub(/^elements = /, "", l)
+				me = me (me == "" ? "" : " ") l
+				if (me ~ /\}/) { if (mapv[mk]) mapel[mk] = me; mk = "" }
+				next }
+			mk != "" && /^\t\ttype .*: verdict/ { mapv[mk] = 1; next }
 			key != "" && /^\t\ttype / {
 				if ($2 == "filter" && $0 ~ / hook input /) base[key] = 1
 				if ($0 ~ /policy drop;/) pol[key] = "drop"
@@ -1638,6 +1650,8 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 			key != "" && /^\t\t[^\t]/ && / # handle [0-9]+$/ {
 				line = $0; sub(/^\t\t/, "", line)
 				h = line; sub(/.* # handle /, "", h); sub(/ # handle [0-9]+$/, "", line)
+				if (match(line, / vmap @[^ ]+/) && ((fam " " tab " " substr(line, RSTART + 7, RLENGTH - 7)) in mapel))
+					line = substr(line, 1, RSTART + RLENGTH - 1) " " mapel[fam " " tab " " substr(line, RSTART + 7, RLENGTH - 7)] substr(line, RSTART + RLENGTH)
 				n++; rk[n] = key; rt[n] = line; rh[n] = h
 				top = line; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
 				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }

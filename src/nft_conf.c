@@ -134,10 +134,36 @@ static int is_word(const char *w, const char *what)
 	return !strcmp(w, what);
 }
 
+static int blank_tail(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return !*s;
+}
+
+/* The index of the "{ KEY : VERDICT, ... }" of the verdict map at v[at]
+ * ("vmap"): the next word, or after a named map's "@NAME" (the map's
+ * elements put there, as the probe and the file reader do); 0 if none. */
+static size_t vmap_body(char **v, size_t n, size_t at)
+{
+	if (at + 1 < n && v[at + 1][0] == '{')
+		return at + 1;
+	if (at + 2 < n && v[at + 1][0] == '@' && v[at + 2][0] == '{')
+		return at + 2;
+	return 0;
+}
+
+static int vmap_covers(const char *rule, const struct mr_nft_want *w);
+
 int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w)
 {
 	char **v = NULL;
 	size_t n_words = split_words(rule, &v), n = n_words;
+	for (size_t i = 0; i < n; i++)
+		if (is_word(v[i], "vmap")) {
+			words_free(v, n_words);
+			return vmap_covers(rule, w);
+		}
 	if (n >= 2 && is_word(v[n - 2], "comment") && v[n - 1][0] == '"')
 		n -= 2; /* the rule's comment follows its verdict */
 	/* no port condition: every port (of every protocol) */
@@ -277,7 +303,8 @@ int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
 	while (at < n && !is_word(v[at], "vmap"))
 		at++;
 	int may = 0;
-	if (at + 1 >= n || v[at + 1][0] != '{') {
+	size_t body_at = at < n ? vmap_body(v, n, at) : 0;
+	if (!body_at) {
 		may = at < n; /* a named map: its verdicts are not seen */
 		words_free(v, n);
 		return may;
@@ -288,7 +315,7 @@ int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
 		mr_buf_printf(&cond, "%s ", v[i]);
 	/* "{ KEY : VERDICT, ... }": the verdict follows the last colon (an
 	 * IPv6 key holds colons of its own) */
-	char *body = mr_xstrndup(v[at + 1] + 1, strlen(v[at + 1]) - 1);
+	char *body = mr_xstrndup(v[body_at] + 1, strlen(v[body_at]) - 1);
 	char *close = strrchr(body, '}');
 	if (close)
 		*close = '\0';
@@ -315,6 +342,49 @@ int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
 	mr_buf_fini(&cond);
 	words_free(v, n);
 	return may;
+}
+
+/* A verdict map covers w where an element accepting takes all of it (the
+ * rule's conditions and the element's key, as an accept rule of both
+ * would) and no element may send some of it elsewhere than accept (a drop,
+ * a jump: a map's keys may overlap). Anything after the map but a
+ * comment: no cover. */
+static int vmap_covers(const char *rule, const struct mr_nft_want *w)
+{
+	char **v = NULL;
+	size_t n = split_words(rule, &v), at = 0;
+	while (at < n && !is_word(v[at], "vmap"))
+		at++;
+	size_t body_at = at < n ? vmap_body(v, n, at) : 0;
+	size_t tail = n - body_at - 1;
+	int covers = 0;
+	if (body_at && (tail == 0 || (tail == 2 && is_word(v[body_at + 1], "comment"))) &&
+	    !mr_nft_vmap_may_stop(rule, w, NULL, NULL)) {
+		struct mr_buf cond;
+		mr_buf_init(&cond);
+		for (size_t i = 0; i < at; i++)
+			mr_buf_printf(&cond, "%s ", v[i]);
+		char *body = mr_xstrdup(v[body_at] + 1);
+		char *close = strrchr(body, '}');
+		if (close)
+			*close = '\0';
+		for (char *save = NULL, *e = strtok_r(body, ",", &save); e && !covers;
+		     e = strtok_r(NULL, ",", &save)) {
+			char *colon = strrchr(e, ':'), *verdict = colon ? colon + 1 : NULL;
+			while (verdict && isspace((unsigned char)*verdict))
+				verdict++;
+			if (!verdict || strncmp(verdict, "accept", 6) != 0 || !blank_tail(verdict + 6))
+				continue;
+			*colon = '\0';
+			char *pseudo = mr_xasprintf("%s%s accept", cond.data ? cond.data : "", e);
+			covers = mr_nft_rule_covers(pseudo, w);
+			free(pseudo);
+		}
+		free(body);
+		mr_buf_fini(&cond);
+	}
+	words_free(v, n);
+	return covers;
 }
 
 /* ---- the file ------------------------------------------------------ */
@@ -356,11 +426,20 @@ struct conf_chain_ref {
 	const struct chain *ch;
 };
 
+/* A named verdict map declared in a table's block, with its elements
+ * ("{ KEY : VERDICT, ... }", NULL: none declared there). */
+struct vmap_decl {
+	char *family, *table, *name, *elements;
+};
+
 struct conf {
 	struct line *lines;
 	size_t n_lines;
 	struct chain *chains;
 	size_t n_chains;
+	struct vmap_decl *maps;
+	size_t n_maps;
+	int elements_elsewhere; /* a line outside a table adds or takes elements */
 	char *why; /* "LINE: reason" once refused */
 };
 
@@ -396,6 +475,13 @@ static void conf_fini(struct conf *c)
 		free(ch->name);
 	}
 	free(c->chains);
+	for (size_t i = 0; i < c->n_maps; i++) {
+		free(c->maps[i].family);
+		free(c->maps[i].table);
+		free(c->maps[i].name);
+		free(c->maps[i].elements);
+	}
+	free(c->maps);
 	free(c->why);
 }
 
@@ -674,6 +760,76 @@ static int is_family(const char *w)
 	return 0;
 }
 
+/* A map's block from line i ("map NAME { ... }", on one line or several):
+ * its elements, where it is a verdict map. Returns its last line. */
+static size_t read_map(struct conf *c, const char *family, const char *table, const char *name,
+                       size_t i)
+{
+	struct mr_buf body;
+	mr_buf_init(&body);
+	size_t j = i;
+	for (; j < c->n_lines; j++) {
+		/* from the brace after its name (read_conf saw one) */
+		mr_buf_printf(&body, "%s ", j == i ? strchr(c->lines[j].code, '{') : c->lines[j].code);
+		if (c->lines[j].depth_out <= 1)
+			break;
+	}
+	const char *el = body.data ? strstr(body.data, "elements") : NULL;
+	const char *open = el ? el + strlen("elements") + strspn(el + strlen("elements"), " \t=") : NULL;
+	if (body.data && strstr(body.data, ": verdict") && open && *open == '{') {
+		size_t k = 0;
+		int depth = 0;
+		do {
+			depth += open[k] == '{';
+			depth -= open[k] == '}';
+			k++;
+		} while (open[k] && depth > 0);
+		c->maps = mr_xreallocarray(c->maps, c->n_maps + 1, sizeof(*c->maps));
+		c->maps[c->n_maps++] = (struct vmap_decl){ mr_xstrdup(family), mr_xstrdup(table),
+			                                       mr_xstrdup(name), mr_xstrndup(open, k) };
+	}
+	mr_buf_fini(&body);
+	return j < c->n_lines ? j : c->n_lines - 1;
+}
+
+/* A rule's "vmap @NAME" with NAME's elements put after it, where the
+ * file declares them in its table and adds none elsewhere: the rule is
+ * then judged element by element, as an anonymous map. */
+static void expand_maps(struct conf *c)
+{
+	for (size_t i = 0; i < c->n_chains && !c->elements_elsewhere; i++) {
+		struct chain *ch = &c->chains[i];
+		for (size_t k = 0; k < ch->n_rules; k++) {
+			struct rule *r = &ch->rules[k];
+			if (!r->vmap)
+				continue;
+			char **v = NULL;
+			size_t n = split_words(r->text, &v);
+			struct mr_buf b;
+			mr_buf_init(&b);
+			int done = 0;
+			for (size_t w = 0; w < n; w++) {
+				mr_buf_printf(&b, "%s%s", w ? " " : "", v[w]);
+				if (!w || !is_word(v[w - 1], "vmap") || v[w][0] != '@')
+					continue;
+				for (size_t m = 0; m < c->n_maps && !done; m++)
+					if (!strcmp(c->maps[m].name, v[w] + 1) &&
+					    !strcmp(c->maps[m].table, ch->table) &&
+					    !strcmp(c->maps[m].family, ch->family)) {
+						mr_buf_printf(&b, " %s", c->maps[m].elements);
+						done = 1;
+					}
+			}
+			if (done) {
+				free(r->text);
+				r->text = mr_buf_steal(&b, NULL);
+			}
+			mr_buf_fini(&b);
+			words_free(v, n);
+		}
+	}
+}
+
 static void read_conf(struct conf *c)
 {
 	char table[64] = "", family[64] = "";
@@ -699,6 +855,10 @@ static void read_conf(struct conf *c)
 				refuse(c, i, "a %s outside its table's block is not read", w[0]);
 				return;
 			}
+			/* elements a map gains or loses outside its block: its
+			 * declared ones are not all it holds */
+			if (n > 1 && (!strcmp(w[1], "element") || !strcmp(w[1], "map")))
+				c->elements_elsewhere = 1;
 			if ((!strcmp(w[0], "delete") || !strcmp(w[0], "flush")) && n > 1 &&
 			    (!strcmp(w[1], "rule") || !strcmp(w[1], "chain"))) {
 				refuse(c, i, "'%s %s' outside a table's block is not read", w[0],
@@ -720,6 +880,14 @@ static void read_conf(struct conf *c)
 			}
 			if (ln->depth_out > 0)
 				table[0] = '\0'; /* a block of another kind (a define's set) */
+			continue;
+		}
+		if (ln->depth_in == 1 && *table && n >= 2 && !strcmp(w[0], "map") &&
+		    ln->depth_out >= 1 && strchr(ln->code, '{')) {
+			char *b = strchr(w[1], '{');
+			if (b)
+				*b = '\0';
+			i = read_map(c, family, table, w[1], i);
 			continue;
 		}
 		if (ln->depth_in == 1 && *table && n >= 2 && !strcmp(w[0], "chain")) {
@@ -943,8 +1111,10 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 	read_lines(&c, text, len);
 	if (!c.why)
 		read_conf(&c);
-	if (!c.why)
+	if (!c.why) {
+		expand_maps(&c);
 		resolve_jumps(&c);
+	}
 	struct chain *ch = c.why ? NULL : input_chain(&c);
 	if (!ch)
 		goto refused;

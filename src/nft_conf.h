@@ -39,7 +39,10 @@ char *mr_nft_rule_text(const struct mr_nft_want *w);
  * its "# handle N") accepts everything w asks for: a plain accept of the
  * protocol whose ports (a port, a range or an anonymous set) hold w's, or
  * of any protocol and port (no port condition), and whose source (none,
- * an address, a prefix or a set of them) holds w's.
+ * an address, a prefix or a set of them) holds w's; or a verdict map
+ * ("tcp dport vmap { 16509 : accept }", or "vmap @NAME { ... }" with a
+ * named map's elements put after it) with an element accepting that
+ * covers w so, and none that may send some of it elsewhere.
  * Conditions it does not know (an interface, a named set, a variable)
  * make it no cover. */
 int mr_nft_rule_covers(const char *rule, const struct mr_nft_want *w);
@@ -56,7 +59,8 @@ int mr_nft_rule_may_match(const char *rule, const struct mr_nft_want *w);
  * weighs them) whose verdict is drop, reject, or a jump or goto to a chain
  * that drops(chain, is_goto, arg) says stops (drops NULL: any does; a goto
  * from an input chain with policy drop does whatever the chain). A named
- * map may; a rule without a verdict map does not. */
+ * map may, unless its elements follow it ("vmap @NAME { ... }"); a rule
+ * without a verdict map does not. */
 int mr_nft_vmap_may_stop(const char *rule, const struct mr_nft_want *w,
                          int (*drops)(const char *chain, int is_goto, const void *arg),
                          const void *arg);

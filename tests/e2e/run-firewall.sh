@@ -547,6 +547,48 @@ if command -v nft >/dev/null; then
 	expect_status "nftables undo: two rules alike" 4 $? "$out"
 	[ "$(in_ns nft list chain inet filter input | grep -cF '10.20.0.0/24 tcp dport 16509')" = 2 ] \
 		&& ok "nftables undo: two alike, neither removed" || not_ok "nftables undo: two alike, neither removed"
+	# Verdict maps: one written in the rule and one the table declares
+	# (nft wraps its elements over lines) accept the ports: they cover,
+	# named; an element dropping a port is a stop: its rule goes above
+	# the map, by its handle. The same ruleset as a file: nothing to add.
+	cat > "$WORK/vmap.nft" <<-'EOF'
+	table inet filter {
+		map migration {
+			type inet_service : verdict
+			flags interval
+			elements = { 5900 : drop, 5901 : accept, 5902 : accept, 5903 : accept, 5904 : accept,
+				5905 : accept, 5906 : accept, 5907 : accept, 49152-49261 : accept }
+		}
+		chain input {
+			type filter hook input priority filter; policy drop;
+			ct state established,related accept
+			tcp dport vmap { 22 : accept, 16509 : accept }
+			tcp dport vmap @migration
+			reject with icmpx type admin-prohibited
+		}
+	}
+	EOF
+	in_ns nft flush ruleset
+	in_ns nft -f "$WORK/vmap.nft" && ok "vmap: nft loads the maps" || not_ok "vmap: nft loads the maps"
+	printf '[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\nallow = 5900/tcp\nsource = 10.20.0.0/24\n' > vmap.ini
+	out=$(in_ns "$MIGREADY" --color never -v check --local -p vmap.ini 2>&1)
+	expect_grep "vmap check: the map in the rule covers, named" "firewall\.running +ok +'covered by 'tcp dport vmap \{ 22 : accept, 16509 : accept \}''  \(vmap\.ini:3\)" "$out"
+	expect_grep "vmap check: the declared map covers, named with its elements" "firewall\.running +ok +'covered by 'tcp dport vmap @migration \{ 5900 : drop, .*49152-49261 : accept \}''  \(vmap\.ini:4\)" "$out"
+	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*tcp dport vmap @migration # handle \([0-9]*\)$/\1/p')
+	expect_grep "vmap check: a port the map drops goes above it" "apply would run: nft insert rule inet filter input handle $h ip saddr 10\.20\.0\.0/24 tcp dport 5900 accept$" "$out"
+	expect_no_grep "vmap check: nothing else to run" "apply would run: nft .*dport (16509|49152)" "$out"
+	ROOT=$WORK/nft-vmap
+	hosttree debian12-socket "$ROOT"
+	hosttree_unit "$ROOT/lib/systemd/system" nftables.service sysinit.target
+	hosttree_enable "$ROOT" /lib/systemd/system nftables.service sysinit.target
+	{ echo 'flush ruleset'; cat "$WORK/vmap.nft"; } > "$ROOT/etc/nftables.conf"
+	in_ns nft -c -f "$ROOT/etc/nftables.conf" && ok "vmap: nft -c takes the file" || not_ok "vmap: nft -c takes the file"
+	printf '[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > vmapfile.ini
+	before=$(tree_sum "$ROOT")
+	out=$(mr check --local --root "$ROOT" -p vmapfile.ini 2>&1); st=$?
+	expect_status "vmap: check of the file whose maps accept the ports" 0 "$st" "$out"
+	out=$(mr apply --local --root "$ROOT" -p vmapfile.ini 2>&1); st=$?
+	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "vmap: apply writes nothing" || not_ok "vmap: apply writes nothing" "$out"
 	in_ns nft flush ruleset
 else
 	[ "${CI:-}" = true ] && not_ok "no nft (scripts/deps.sh test)" || echo "# no nft: its part skipped"

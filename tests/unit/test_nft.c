@@ -395,6 +395,69 @@ static void test_stops_in_maps_and_chains(void **state)
 	assert_taken_as_is(ssh, 1);
 }
 
+/* A verdict map whose elements accept the ports (anonymous, or a map the
+ * table declares) covers as an accept rule would; an element dropping the
+ * port is a stop; a map given elements outside its block is not read. */
+static void test_vmaps_cover(void **state)
+{
+	(void)state;
+	const char *anon = "table inet filter {\n chain input {\n  type filter hook input priority 0;"
+	                   " policy drop;\n  tcp dport vmap { 16509 : accept, 49152-49261 : accept }\n"
+	                   "  reject\n }\n}\n";
+	assert_taken_as_is(anon, 2);
+	const char *named = "table inet filter {\n map migration {\n  type inet_service : verdict\n"
+	                    "  flags interval\n  elements = { 16509 : accept,\n"
+	                    "    49152-49261 : accept }\n }\n"
+	                    " chain input {\n  type filter hook input priority 0; policy drop;\n"
+	                    "  tcp dport vmap @migration\n  reject\n }\n}\n";
+	assert_taken_as_is(named, 2);
+	/* the element of 16509 drops: the rule goes above the map, the range
+	 * it accepts counts */
+	const char *drop = "table inet filter {\n map migration {\n  type inet_service : verdict\n"
+	                   "  flags interval\n  elements = { 16509 : drop, 49152-49261 : accept }\n }\n"
+	                   " chain input {\n  type filter hook input priority 0; policy drop;\n"
+	                   "  tcp dport vmap @migration\n }\n}\n";
+	char *found = NULL;
+	char *out = mr_nft_conf_merge(drop, strlen(drop), want_pair, 2, &found);
+	assert_non_null(out);
+	assert_string_equal(found, "missing in inet filter input: tcp dport 16509 accept");
+	assert_non_null(strstr(out, "  tcp dport 16509 accept\n  tcp dport vmap @migration\n"));
+	free(out);
+	free(found);
+	/* elements added outside the map's block: what it holds is not read */
+	char *more = mr_xasprintf("%sadd element inet filter migration { 22 : drop }\n", named);
+	out = mr_nft_conf_merge(more, strlen(more), want_pair, 2, &found);
+	assert_non_null(out);
+	assert_non_null(found);
+	assert_non_null(strstr(out, "accept\n  tcp dport vmap @migration\n"));
+	free(out);
+	free(found);
+	free(more);
+	/* the map's own words */
+	assert_true(mr_nft_rule_covers("tcp dport vmap { 22 : drop, 16509 : accept }", &want_pair[0]));
+	assert_true(mr_nft_rule_covers("tcp dport vmap @m { 49152-65535 : accept } comment \"q\"",
+	                               &want_pair[1]));
+	assert_true(mr_nft_rule_covers("ip saddr 10.20.0.0/16 tcp dport vmap { 49152-49261 : accept }",
+	                               &want_pair[1]));
+	assert_false(mr_nft_rule_covers("ip saddr 10.20.0.0/16 tcp dport vmap { 16509 : accept }",
+	                                &want_pair[0]));
+	assert_false(mr_nft_rule_covers("tcp dport vmap { 49152-49200 : accept, 49201-49261 : drop }",
+	                                &want_pair[1]));
+	assert_false(mr_nft_rule_covers("udp dport vmap { 16509 : accept }", &want_pair[0]));
+	assert_false(mr_nft_rule_covers("tcp dport vmap { 16509 : jump ok }", &want_pair[0]));
+	assert_false(mr_nft_rule_covers("tcp dport vmap @migration", &want_pair[0]));
+	assert_false(mr_nft_rule_covers("ip saddr . tcp dport vmap { 10.20.0.0/24 . 49152-49215 : "
+	                                "accept }",
+	                                &want_pair[1]));
+	assert_true(mr_nft_rule_covers("ip saddr vmap { 10.20.0.0/16 : accept }", &want_pair[1]));
+	assert_int_equal(mr_nft_vmap_may_stop("tcp dport vmap @m { 16509 : drop }", &want_pair[0],
+	                                      NULL, NULL),
+	                 1);
+	assert_int_equal(mr_nft_vmap_may_stop("tcp dport vmap @m { 22 : drop }", &want_pair[0], NULL,
+	                                      NULL),
+	                 0);
+}
+
 static void test_rule_covers(void **state)
 {
 	(void)state;
@@ -572,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_accept_below_invalid_drop),
 		cmocka_unit_test(test_stops_in_maps_and_chains),
+		cmocka_unit_test(test_vmaps_cover),
 		cmocka_unit_test(test_rule_covers),
 		cmocka_unit_test(test_rule_may_match),
 		cmocka_unit_test(test_ports),
