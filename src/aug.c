@@ -1417,6 +1417,9 @@ static char *children_text(augeas *h, const char *node, int mark_not)
 	return mr_buf_steal(&b, NULL);
 }
 
+static int stop_scope_text(augeas *h, const char *where, const char *expr, char **out,
+                           struct mr_error **err);
+
 /* The first node of op->cover above stop_at (-1: anywhere) that
  * op->covers takes: its line of text (in oc->old). 1 found, 0 none, -1 an
  * error. Needs spans on. */
@@ -1426,6 +1429,9 @@ static int find_cover(augeas *h, const char *where, const char *text,
 {
 	if (!op->cover || !op->covers)
 		return 0;
+	char *scope = NULL;
+	if (op->stop_scope && stop_scope_text(h, where, op->stop_scope, &scope, err) < 0)
+		return -1;
 	char *path = mr_xasprintf(TREE "/%s", op->cover);
 	char **m = NULL;
 	int n = aug_match(h, path, &m), found = 0;
@@ -1433,13 +1439,14 @@ static int find_cover(augeas *h, const char *where, const char *text,
 	free(path);
 	if (n < 0) {
 		engine_error(h, where, op->cover, err);
+		free(scope);
 		return -1;
 	}
 	for (int i = 0; i < n && !found; i++) {
 		char *children = children_text(h, m[i], 0);
 		unsigned ls, le, vs, ve, ss, se;
 		char *file = NULL;
-		if (op->covers(children, op->cover_want ? op->cover_want : "") &&
+		if (op->covers(children, op->cover_want ? op->cover_want : "", scope) &&
 		    aug_span(h, m[i], &file, &ls, &le, &vs, &ve, &ss, &se) == 0 && se <= text_len &&
 		    (stop_at < 0 || (long)ss < stop_at)) {
 			size_t len = se - ss;
@@ -1452,6 +1459,7 @@ static int find_cover(augeas *h, const char *where, const char *text,
 		free(children);
 	}
 	free_matches(m, n > 0 ? n : 0);
+	free(scope);
 	return found;
 }
 

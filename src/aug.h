@@ -71,12 +71,14 @@ struct mr_aug_op {
 	const char *create;
 	/* MR_AUG_INSERT: when key matches nothing, each node cover (an Augeas
 	 * path) matches is offered in order to covers, with its children
-	 * ("LABEL\tVALUE" lines, in order) and cover_want: the first it takes
-	 * makes the line present, and outcome.old that node's line of text. A
-	 * wider rule already there (a port range holding the port) counts. */
+	 * ("LABEL\tVALUE" lines, in order), cover_want and the scope of
+	 * stop_scope (below; NULL without one: a jump's chain): the first it
+	 * takes makes the line present, and outcome.old that node's line of
+	 * text. A wider rule already there (a port range holding the port)
+	 * counts. */
 	const char *cover;
 	const char *cover_want;
-	int (*covers)(const char *children, const char *want);
+	int (*covers)(const char *children, const char *want, const char *scope);
 	/* MR_AUG_TOKEN_*: value is a long option ("--listen") of the program
 	 * whose options these words are, spelt as opts says it reads them
 	 * (-l, -dl, --lis count too); NULL: only the word value itself. */

@@ -1453,7 +1453,8 @@ esac
 # The firewall: ufw's switch, firewalld's default zone, the nftables
 # include directory, and on a live host the running INPUT chain of
 # iptables digested: its stops (a DROP or REJECT, a jump to a chain
-# holding one, or under policy DROP any -g) and its plain ACCEPT rules, with their rule numbers, as
+# holding one, or under policy DROP any -g), its plain ACCEPT rules, and its
+# jumps to chains that accept (with those chains' accepts), with their rule numbers, as
 # "PROTO PORTS SOURCE" (and those of ufw's user chains), PORTS a port, a
 # range or a multiport list ("any any SOURCE": an accept with neither,
 # of everything from SOURCE). Accepts with any other condition than a NEW
@@ -1561,17 +1562,20 @@ for ipt in iptables ip6tables; do
 				# INPUT, in order: its plain accepts and its stops, each
 				# "K PROTO PORTS SOURCE" (K its rule number): a stop
 				# stops only the traffic it matches; a stop by a jump or
-				# goto is preceded by the accepts of its chain as
-				# ".via=K PROTO PORTS SOURCE": what they take it stops not
+				# goto, and a jump or goto to a chain with accepts, is
+				# preceded by the accepts of its chain as
+				# ".via=K PROTO PORTS SOURCE": what they take it stops not;
+				# such a jump with no other condition is also
+				# ".jump=K PROTO PORTS SOURCE CHAIN": what they take it accepts
 				k = 0
 				for (j = 1; j <= n; j++) {
 					if (chain[j] != "INPUT") continue
 					k++; parse(line[j])
-					if (!old && (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop))) {
-						nv = (jump in acc) ? split(acc[jump], via, "\n") : 0
-						for (v = 1; v <= nv; v++) if (via[v] != "") print fw ".via=" k " " via[v]
-						print fw ".stop=" k " " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
-					}
+					isstop = !old && (jump == "DROP" || jump == "REJECT" || (jump in stops) || (gone && input_drop))
+					nv = (jump in acc) ? split(acc[jump], via, "\n") : 0
+					if (isstop || nv) for (v = 1; v <= nv; v++) if (via[v] != "") print fw ".via=" k " " via[v]
+					if (nv && !other && p != "" && d != "") print fw ".jump=" k " " p " " d " " s " " jump
+					if (isstop) print fw ".stop=" k " " (p == "" ? "any" : p) " " (d == "" ? "any" : d) " " s
 					else if (plain) print fw ".accept=" k " " p " " d " " s
 				}
 			}'

@@ -75,11 +75,49 @@ char *mr_ipt_node_digest(const char *children)
 	return mr_xasprintf("%s %s %s", *proto ? proto : "any", *ports ? ports : "any", source);
 }
 
-int mr_ipt_node_covers(const char *children, const char *want)
+static int chain_accepts(const char *scope, const char *name, size_t len, const char *want);
+
+/* A jump or goto's chain and the rule's children with it as an ACCEPT
+ * (the caller's), or NULL when it goes to no user chain. */
+static char *as_accept(const char *children, const char **chain, size_t *len)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	*chain = NULL;
+	for (const char *l = children; *l;) {
+		size_t n = strcspn(l, "\n");
+		if ((n > 5 && !strncmp(l, "jump\t", 5)) || (n > 5 && !strncmp(l, "goto\t", 5))) {
+			*chain = l + 5;
+			*len = n - 5;
+			mr_buf_puts(&b, "jump\tACCEPT\n");
+		} else {
+			mr_buf_add(&b, l, n);
+			mr_buf_putc(&b, '\n');
+		}
+		l += n + (l[n] == '\n');
+	}
+	static const char *const builtin[] = { "ACCEPT", "DROP", "REJECT", "RETURN", "LOG", NULL };
+	for (size_t i = 0; *chain && builtin[i]; i++)
+		if (*len == strlen(builtin[i]) && !strncmp(*chain, builtin[i], *len))
+			*chain = NULL;
+	if (!*chain) {
+		mr_buf_fini(&b);
+		return NULL;
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+int mr_ipt_node_covers(const char *children, const char *want, const char *scope)
 {
 	char *have = mr_ipt_node_digest(children);
 	int r = have && mr_ipt_accept_covers(have, want);
 	free(have);
+	const char *chain = NULL;
+	size_t len = 0;
+	char *acc = r || !scope ? NULL : as_accept(children, &chain, &len);
+	if (acc)
+		r = mr_ipt_node_covers(acc, want, NULL) && chain_accepts(scope, chain, len, want);
+	free(acc);
 	return r;
 }
 
@@ -238,7 +276,7 @@ static int chain_accepts(const char *scope, const char *name, size_t len, const 
 			/* its own lines, without the blank line that ends them */
 			const char *blank = strstr(kids, "\n\n");
 			char *own = mr_xstrndup(kids, blank ? (size_t)(blank - kids) + 1 : strlen(kids));
-			int covers = t && mr_ipt_node_covers(own, want);
+			int covers = t && mr_ipt_node_covers(own, want, NULL);
 			free(own);
 			if (covers)
 				return 1;

@@ -19,8 +19,13 @@ int mr_ipt_accept_covers(const char *have, const char *want);
  * neither protocol nor ports). The caller's. */
 char *mr_ipt_node_digest(const char *children);
 
-/* mr_ipt_accept_covers of the node's digest: struct mr_aug_op's covers. */
-int mr_ipt_node_covers(const char *children, const char *want);
+/* mr_ipt_accept_covers of the node's digest; or, for a jump or goto to
+ * a chain of scope (as mr_ipt_node_stop_blocks reads it; NULL: none), the
+ * rule's own conditions taking all of want as an accept would, and that
+ * chain accepting all of it before any of its rules jumps or goes
+ * elsewhere than ACCEPT or LOG (a RETURN, a DROP, another chain): struct
+ * mr_aug_op's covers. */
+int mr_ipt_node_covers(const char *children, const char *want, const char *scope);
 
 /* Whether the stop stop ("PROTO PORTS SOURCE" of a DROP or REJECT, or of
  * a jump to a chain holding one; each may be "any") may take some of

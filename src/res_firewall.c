@@ -7,8 +7,9 @@
  * allow and source, in *filter's INPUT chain before its first stop (a
  * DROP or REJECT, or a jump to a chain holding one); a rule above the
  * stop that already accepts the port (or a range or list holding it) from
- * that source (or a network holding it, or anywhere) counts
- * (ipt_rules.h), and nothing else in the file changes. The running rules
+ * that source (or a network holding it, or anywhere) counts, as does a
+ * jump there to a chain that accepts it first (ipt_rules.h), and nothing
+ * else in the file changes. The running rules
  * (facts: iptables-save, digested) get the same rules inserted with
  * iptables -I at the same place. IPv6 likewise (rules.v6 or
  * /etc/sysconfig/ip6tables, ip6tables) where the host keeps IPv6 rules.
@@ -237,7 +238,8 @@ static void plan_rules_file(struct mr_plan *plan, const char *path, const struct
 			.fmt = MR_FMT_RAW,
 			/* No stop: after INPUT's last rule, or its declaration. */
 			.deflt = IN_FILTER "*[label()='chain' or (label()='append' and .='INPUT')]",
-			.cover = IN_FILTER "append[.='INPUT'][jump='ACCEPT'][count(*/not)=0]",
+			/* an accept, or a jump or goto to a chain that accepts it */
+			.cover = IN_FILTER "append[.='INPUT'][jump or goto][count(*/not)=0]",
 			.cover_want = want,
 			.covers = mr_ipt_node_covers,
 			.stop = IN_FILTER "append[.='INPUT']",
@@ -306,6 +308,44 @@ static ssize_t numbered_all(const struct mr_facts *facts, const char *key, struc
 	return (ssize_t)n;
 }
 
+/* The first of the running INPUT chain's jumps and gotos ("K PROTO PORTS
+ * SOURCE CHAIN" facts, with no other condition) above before (0: any)
+ * whose conditions take all of want and whose chain's accepts (via, of
+ * the same K) take it: "covered by '... -j CHAIN'" (the caller's), or
+ * NULL. */
+static char *jump_cover(const struct mr_facts *facts, int v6, const struct numbered *via,
+                        ssize_t n_via, long before, long found_at, const char *want)
+{
+	const char **j = NULL;
+	size_t n = mr_facts_get_all(facts, v6 ? "fw.ip6tables.jump" : "fw.iptables.jump", &j);
+	char *r = NULL;
+	for (size_t i = 0; i < n && !r; i++) {
+		char num[8], proto[32], ports[256], source[64], chain[64], extra;
+		if (sscanf(j[i], "%7[0-9] %31s %255s %63s %63s %c", num, proto, ports, source, chain,
+		           &extra) != 5)
+			continue;
+		long at = strtol(num, NULL, 10);
+		if ((before && at >= before) || (found_at && at >= found_at))
+			continue;
+		char *digest = mr_xasprintf("%s %s %s", proto, ports, source);
+		int accepted = 0;
+		for (ssize_t v = 0; v < n_via && !accepted; v++)
+			accepted = via[v].at == at && mr_ipt_accept_covers(via[v].digest, want);
+		if (accepted && mr_ipt_accept_covers(digest, want)) {
+			int any = !strcmp(source, "any"), all = !strcmp(proto, "any");
+			r = mr_xasprintf("covered by '%s%s%s%s%s%s%s%s-j %s', whose chain accepts it "
+			                 "(rule %ld of the running INPUT chain)",
+			                 any ? "" : "-s ", any ? "" : source, any ? "" : " ",
+			                 all ? "" : "-p ", all ? "" : proto,
+			                 all ? "" : strchr(ports, ',') ? " -m multiport --dports " : " --dport ",
+			                 all ? "" : ports, all ? "" : " ", chain, at);
+		}
+		free(digest);
+	}
+	free(j);
+	return r;
+}
+
 /* The running INPUT chain, from the facts' digest of iptables-save: each
  * missing rule is inserted above the first stop that stops its traffic
  * (a DROP of another port does not), where an accept above it counts. */
@@ -343,9 +383,15 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 				stop = &stops[k];
 		}
 		const char *found = NULL;
+		long found_at = 0;
 		for (ssize_t k = 0; k < n_have && !found; k++)
-			if ((!stop || have[k].at < stop->at) && mr_ipt_accept_covers(have[k].digest, exact))
+			if ((!stop || have[k].at < stop->at) && mr_ipt_accept_covers(have[k].digest, exact)) {
 				found = have[k].digest;
+				found_at = have[k].at;
+			}
+		/* or a jump above, taking all of it, to a chain that accepts it */
+		char *jumped = jump_cover(facts, v6, via, n_via, stop ? stop->at : 0,
+		                          found ? found_at : 0, exact);
 		char *text = rule_text(&r[i]);
 		const char *argv[16] = { ipt, "-w", stop ? "-I" : "-A", "INPUT" };
 		size_t k = 4;
@@ -363,10 +409,11 @@ static void plan_running(struct mr_plan *plan, const struct fw_rule *r, size_t n
 		                  : mr_xasprintf("%s -A INPUT %s", ipt, text);
 		struct mr_plan_cmd *c = mr_plan_command(plan, name, argv);
 		char *where = mr_plan_origin_of(r[i].allow);
-		char *old = !found                  ? NULL
+		char *old = jumped                  ? jumped
+		            : !found                ? NULL
 		            : !strcmp(found, exact) ? mr_xstrdup(text)
 		                                    : digest_rule(found);
-		mr_plan_observed(plan, c, "firewall.running", where, old, text, !found, 0);
+		mr_plan_observed(plan, c, "firewall.running", where, old, text, !found && !jumped, 0);
 		free(old);
 		free(exact);
 		free(where);

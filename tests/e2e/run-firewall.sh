@@ -695,6 +695,41 @@ out=$(in_ns "$MIGREADY" --color never check --local -p live.ini 2>&1)
 expect_grep "check: ... one to a chain that accepts SSH only stops it" \
 	"apply would run: iptables -I INPUT 1 -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
 in_ns iptables -w -D INPUT 1 && in_ns iptables -w -F mr-allowed && in_ns iptables -w -X mr-allowed
+# A jump to a chain that accepts the peers' range (above any RETURN or
+# DROP of that chain), the jump taking all of it, covers it, named; a
+# jump of another network does not; once the chain returns the peers
+# first, the rule is missing again.
+printf '[firewall]\nbackend = iptables\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > jump.ini
+in_ns iptables -w -N mr-mig && in_ns iptables -w -A mr-mig -p tcp -m tcp --dport 49152:49261 -j ACCEPT
+in_ns iptables -w -I INPUT 1 -s 10.30.0.0/16 -j mr-mig
+in_ns iptables -w -I INPUT 2 -s 10.20.0.0/16 -j mr-mig
+facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+expect_grep "facts: the jump, with its conditions and chain" '^fw\.iptables\.jump=2 any any 10\.20\.0\.0/16 mr-mig$' "$facts"
+expect_grep "facts: ... and the accepts of its chain" '^fw\.iptables\.via=2 tcp 49152:49261 any$' "$facts"
+out=$(in_ns "$MIGREADY" --color never -v check --local -p jump.ini 2>&1)
+expect_grep "check: a jump to a chain that accepts it covers, named" \
+	"firewall\.running +ok +'covered by '-s 10\.20\.0\.0/16 -j mr-mig', whose chain accepts it \(rule 2 of the running INPUT chain\)'" "$out"
+expect_no_grep "check: ... nothing to insert" "apply would run: iptables -I" "$out"
+in_ns iptables -w -I mr-mig 1 -s 10.20.0.0/24 -j RETURN
+out=$(in_ns "$MIGREADY" --color never -v check --local -p jump.ini 2>&1)
+expect_grep "check: ... not once the chain returns them first" \
+	"apply would run: iptables -I INPUT [0-9]+ -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+in_ns iptables -w -D INPUT 2 && in_ns iptables -w -D INPUT 1
+in_ns iptables -w -F mr-mig && in_ns iptables -w -X mr-mig
+# ... and in the rules file, where iptables-restore takes it: nothing added
+ROOT=$WORK/jump
+awk '/^:OUTPUT/ { print; print ":mr-mig - [0:0]"; next }
+	/^-A INPUT -j REJECT/ { print "-A INPUT -s 10.20.0.0/16 -j mr-mig" }
+	/^COMMIT/ { print "-A mr-mig -p tcp -m tcp --dport 49152:49261 -j ACCEPT" }
+	{ print }' "$ORIG" > "$WORK/jump.v4"
+in_ns iptables-restore --test < "$WORK/jump.v4" && ok "jump: the rules load" || not_ok "jump: the rules load"
+debian_host "$ROOT" "$WORK/jump.v4"
+before=$(tree_sum "$ROOT")
+out=$(mr -v check --local --root "$ROOT" -p jump.ini 2>&1); st=$?
+expect_status "jump: check of the file" 0 "$st" "$out"
+expect_grep "jump: check -v names the jump" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.20\.0\.0/16 -j mr-mig'': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+out=$(mr apply --local --root "$ROOT" -p jump.ini 2>&1); st=$?
+[ "$(tree_sum "$ROOT")" = "$before" ] && ok "jump: apply writes nothing" || not_ok "jump: apply writes nothing" "$out"
 # rollback's removal: -D with the spec the run inserted, no other rule
 others=$(in_ns iptables -S INPUT | grep -vF -- '--dport 16509')
 out=$(in_ns sh "$SRC/src/undo_rule.sh" iptables INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT 2>&1)

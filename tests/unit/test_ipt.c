@@ -593,6 +593,66 @@ static void test_deep_stop(void **state)
 }
 #undef LINE
 
+/* A jump or goto from INPUT to a chain that accepts the wanted traffic
+ * (the jump's own conditions taking all of it, the chain's accept above
+ * any RETURN, DROP or other jump) covers it, the jump named; a jump of
+ * other traffic, or a chain that returns or drops first, does not. */
+static void test_jump_cover(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	static const char head[] = "*filter\n:INPUT DROP [0:0]\n:mig - [0:0]\n:ret - [0:0]\n"
+	                           ":drp - [0:0]\n-A INPUT -i lo -j ACCEPT\n";
+	static const char tail[] = "-A mig -p tcp -m tcp --dport 49152:49261 -j ACCEPT\n"
+	                           "-A mig -p tcp -m tcp --dport 16509 -j ACCEPT\n"
+	                           "-A ret -s 10.20.0.0/24 -j RETURN\n"
+	                           "-A ret -p tcp -m tcp --dport 16509 -j ACCEPT\n"
+	                           "-A drp -s 10.0.0.0/8 -j DROP\n"
+	                           "-A drp -p tcp -m tcp --dport 16509 -j ACCEPT\nCOMMIT\n";
+	static const struct {
+		const char *input; /* INPUT's rules after lo's */
+		const char *cover; /* the line named as covering, or NULL */
+		const char *above; /* else the rule goes right above this line */
+	} cases[] = {
+		{ "-A INPUT -s 10.20.0.0/16 -j mig\n", "-A INPUT -s 10.20.0.0/16 -j mig", NULL },
+		{ "-A INPUT -p tcp -m tcp --dport 16509 -g mig\n",
+		  "-A INPUT -p tcp -m tcp --dport 16509 -g mig", NULL },
+		/* no stop: after INPUT's last rule */
+		{ "-A INPUT -p tcp -m tcp --dport 22 -j mig\n", NULL, "-A mig " },
+		{ "-A INPUT -s 10.30.0.0/16 -j mig\n", NULL, "-A mig " },
+		{ "-A INPUT -j ret\n", NULL, "-A mig " },
+		{ "-A INPUT -j drp\n", NULL, "-A INPUT -j drp\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		print_message("case %zu\n", i);
+		char *text = mr_xasprintf("%s%s%s", head, cases[i].input, tail);
+		struct file_case c = { "jump", DEBIAN, "[firewall]\nbackend = iptables\nallow = 16509/tcp\n"
+		                       "source = 10.20.0.0/24\n", "/etc/iptables/rules.v4", NULL, NULL,
+		                       NULL, 0, NULL };
+		char *out = NULL, *old = NULL;
+		int present = 0;
+		transform(aug, &c, text, &out, &present, &old);
+		assert_int_equal(present, cases[i].cover != NULL);
+		if (cases[i].cover) {
+			assert_string_equal(out, text);
+			assert_string_equal(old, cases[i].cover);
+		} else {
+			char *want = mr_xasprintf("-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j "
+			                          "ACCEPT\n%s",
+			                          cases[i].above);
+			if (!strstr(out, want))
+				fail_msg("case %zu:\n%s", i, out);
+			free(want);
+		}
+		free(old);
+		free(out);
+		free(text);
+	}
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_stops),
 		cmocka_unit_test(test_ufw_order),
 		cmocka_unit_test(test_deep_stop),
+		cmocka_unit_test(test_jump_cover),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

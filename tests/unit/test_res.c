@@ -668,6 +668,39 @@ static const struct res_case firewall_cases[] = {
 	  "16509 -j ACCEPT: covered by '-s 10.20.0.0/16 -j ACCEPT'\n"
 	  "observed firewall.running by iptables -I INPUT 2 -s 10.20.0.0/24 -p tcp -m tcp --dport "
 	  "49152:49261 -j ACCEPT: covered by '-s 10.20.0.0/16 -j ACCEPT'\n" },
+	/* a jump to a chain that accepts the traffic covers it, if the jump
+	 * takes all of it; one of another network does not */
+	{ "firewall: iptables running, a jump to a chain that accepts",
+	  "probe=1\nmode=live\ninit=systemd\nunit.iptables.service=enabled active\n"
+	  "file./etc/sysconfig/iptables=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.via=1 tcp 16509 any\nfw.iptables.via=1 tcp 49152:65535 10.0.0.0/8\n"
+	  "fw.iptables.jump=1 any any 10.20.0.0/16 MIGRATION\n"
+	  "fw.iptables.via=2 tcp 16509 any\nfw.iptables.via=2 tcp 49152:65535 10.0.0.0/8\n"
+	  "fw.iptables.jump=2 any any 10.30.0.0/16 MIGRATION\n"
+	  "fw.iptables.stop=3 any any any\n",
+	  FW_PROFILE, 0,
+	  "file /etc/sysconfig/iptables Iptables.lns\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "  insert -A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 49152:49261 -j ACCEPT "
+	  "[firewall.allow]\n"
+	  "observed firewall.backend: iptables\n"
+	  "observed firewall.running by iptables -I INPUT 3 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "16509 -j ACCEPT: covered by '-s 10.20.0.0/16 -j MIGRATION', whose chain accepts it (rule "
+	  "1 of the running INPUT chain)\n"
+	  "observed firewall.running by iptables -I INPUT 3 -s 10.20.0.0/24 -p tcp -m tcp --dport "
+	  "49152:49261 -j ACCEPT: covered by '-s 10.20.0.0/16 -j MIGRATION', whose chain accepts "
+	  "it (rule 1 of the running INPUT chain)\n" },
+	{ "firewall: iptables running, a jump of other traffic to that chain",
+	  "probe=1\nmode=live\ninit=systemd\nunit.iptables.service=enabled active\n"
+	  "file./etc/sysconfig/iptables=present\nfw.iptables.live=ok\n"
+	  "fw.iptables.via=1 tcp 16509 any\nfw.iptables.jump=1 tcp 22 any MIGRATION\n"
+	  "fw.iptables.stop=2 any any any\n",
+	  "[firewall]\nallow = 16509/tcp\n", 0,
+	  "file /etc/sysconfig/iptables Iptables.lns\n"
+	  "  insert -A INPUT -p tcp -m tcp --dport 16509 -j ACCEPT [firewall.allow]\n"
+	  "observed firewall.backend: iptables\n"
+	  "observed firewall.running drift by iptables -I INPUT 2 -p tcp -m tcp --dport 16509 -j "
+	  "ACCEPT: (none)\n" },
 	{ "firewall: backend given, another firewall switched on",
 	  "probe=1\nmode=tree\nfile./etc/iptables/rules.v4=present\n"
 	  "unit.firewalld.service=enabled unknown\nunit.netfilter-persistent.service=disabled unknown\n",
