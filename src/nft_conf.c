@@ -1134,9 +1134,10 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 	/* new lines end as the line they go above (a file saved on Windows) */
 	const char *eol = c.lines[at].len && c.lines[at].start[c.lines[at].len - 1] == '\r' ? "\r\n"
 	                                                                                    : "\n";
-	struct mr_buf add, missing;
+	struct mr_buf add, missing, covers;
 	mr_buf_init(&add);
 	mr_buf_init(&missing);
+	mr_buf_init(&covers);
 	for (size_t i = 0; i < n; i++) {
 		int v6 = want[i].source && strchr(want[i].source, ':');
 		if (want[i].source && (!strcmp(ch->family, v6 ? "ip" : "ip6") ||
@@ -1145,25 +1146,37 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 			       ch->name, ch->family, want[i].source);
 			mr_buf_fini(&add);
 			mr_buf_fini(&missing);
+			mr_buf_fini(&covers);
 			goto refused;
 		}
 		other_chains_pass(&c, ch, &want[i]);
 		if (c.why) {
 			mr_buf_fini(&add);
 			mr_buf_fini(&missing);
+			mr_buf_fini(&covers);
 			goto refused;
 		}
 		/* an accept counts above the first stop that may take this
 		 * traffic ('ct state invalid drop' takes no new connection); a
 		 * new one goes above the chain's first stop all the same */
 		int covered = 0;
-		for (size_t k = 0; k < ch->n_rules && !covered; k++) {
+		size_t k = 0;
+		for (; k < ch->n_rules && !covered; k++) {
 			if (k >= stop && rule_may_stop(&c, ch, &ch->rules[k], &want[i], 1, 0))
 				break;
 			covered = !ch->rules[k].stop && mr_nft_rule_covers(ch->rules[k].text, &want[i]);
 		}
-		if (covered)
+		if (covered) { /* named by its first line as written, and its number */
+			const struct line *ln = &c.lines[ch->rules[k - 1].first];
+			size_t a = 0, z = ln->len;
+			while (a < z && isspace((unsigned char)ln->start[a]))
+				a++;
+			while (z > a && isspace((unsigned char)ln->start[z - 1]))
+				z--;
+			mr_buf_printf(&covers, "%scovered by '%.*s' (line %zu)", covers.len ? "; " : "",
+			              (int)(z - a), ln->start + a, ch->rules[k - 1].first + 1);
 			continue;
+		}
 		char *rule = mr_nft_rule_text(&want[i]);
 		if (like)
 			put_indent(&add, like);
@@ -1175,6 +1188,8 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 	}
 	if (!add.len) {
 		out = mr_xstrndup(text, len);
+		/* nothing missing: what covers each (no line inserted) */
+		*found = covers.len ? mr_buf_steal(&covers, NULL) : NULL;
 	} else {
 		struct mr_buf b;
 		mr_buf_init(&b);
@@ -1190,6 +1205,7 @@ static char *merge_once(const char *text, size_t len, const struct mr_nft_want *
 	}
 	mr_buf_fini(&add);
 	mr_buf_fini(&missing);
+	mr_buf_fini(&covers);
 	conf_fini(&c);
 	return out;
 refused:
@@ -1205,8 +1221,8 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 	size_t at_line = 0;
 	char *chain = NULL;
 	char *out = merge_once(text, len, want, n, found, &at_line, &chain);
-	if (!out || !*found)
-		return out;
+	if (!out || !at_line)
+		return out; /* refused, or nothing inserted */
 	/* The rules must be found where they were put: above a line that
 	 * holds a stop after other text (a closing brace, statements of
 	 * another block), they can land outside the chain. Refused, rather
@@ -1214,7 +1230,7 @@ char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *
 	char *again_found = NULL, *again_chain = NULL;
 	size_t again_line = 0;
 	char *again = merge_once(out, strlen(out), want, n, &again_found, &again_line, &again_chain);
-	int settled = again && !again_found;
+	int settled = again && !again_line; /* nothing inserted again */
 	free(again);
 	free(again_found);
 	free(again_chain);

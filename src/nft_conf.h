@@ -79,8 +79,9 @@ int mr_nft_prefix_holds(const char *prefix, const char *source);
  * its indentation (no stop: at the chain's end). The input chain is the
  * filter chain hooked on input; of several, the one with policy drop.
  * Returns the text (the caller's; a copy when nothing is missing) and sets
- * *found to what is missing, or NULL. Refuses: NULL, *found the reason
- * after the line it blames ("12: include: ..."). */
+ * *found to what is missing, or when nothing is, to the rules that cover
+ * ("covered by 'RULE' (line 7)", "; " apart), or NULL. Refuses: NULL,
+ * *found the reason after the line it blames ("12: include: ..."). */
 char *mr_nft_conf_merge(const char *text, size_t len, const struct mr_nft_want *want, size_t n,
                         char **found);
 

@@ -585,8 +585,9 @@ if command -v nft >/dev/null; then
 	in_ns nft -c -f "$ROOT/etc/nftables.conf" && ok "vmap: nft -c takes the file" || not_ok "vmap: nft -c takes the file"
 	printf '[firewall]\nbackend = nftables\nallow = 16509/tcp\nallow = 49152-49215/tcp\nsource = 10.20.0.0/24\n' > vmapfile.ini
 	before=$(tree_sum "$ROOT")
-	out=$(mr check --local --root "$ROOT" -p vmapfile.ini 2>&1); st=$?
+	out=$(mr -v check --local --root "$ROOT" -p vmapfile.ini 2>&1); st=$?
 	expect_status "vmap: check of the file whose maps accept the ports" 0 "$st" "$out"
+	expect_grep "vmap: check -v names each map and its line" "firewall\.allow +ok +'covered by 'tcp dport vmap \{ 22 : accept, 16509 : accept \}' \(line 12\); covered by 'tcp dport vmap @migration' \(line 13\)'" "$out"
 	out=$(mr apply --local --root "$ROOT" -p vmapfile.ini 2>&1); st=$?
 	[ "$(tree_sum "$ROOT")" = "$before" ] && ok "vmap: apply writes nothing" || not_ok "vmap: apply writes nothing" "$out"
 	in_ns nft flush ruleset
