@@ -1646,7 +1646,7 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 				me = me (me == "" ? "" : " ") l
 				if (me ~ /\}/) { if (mapv[mk]) mapel[mk] = me; mk = "" }
 				next }
-			mk != "" && /^\t\ttype .*: verdict/ { mapv[mk] = 1; next }
+			mk != "" && /^\t\ttype(of)? .*: verdict/ { mapv[mk] = 1; next }
 			key != "" && /^\t\ttype / {
 				if ($2 == "filter" && $0 ~ / hook input /) base[key] = 1
 				if ($0 ~ /policy drop;/) pol[key] = "drop"
@@ -1654,8 +1654,10 @@ if [ -z "$r" ] && command -v nft >/dev/null 2>&1; then
 			key != "" && /^\t\t[^\t]/ && / # handle [0-9]+$/ {
 				line = $0; sub(/^\t\t/, "", line)
 				h = line; sub(/.* # handle /, "", h); sub(/ # handle [0-9]+$/, "", line)
-				if (match(line, / vmap @[^ ]+/) && ((fam " " tab " " substr(line, RSTART + 7, RLENGTH - 7)) in mapel))
-					line = substr(line, 1, RSTART + RLENGTH - 1) " " mapel[fam " " tab " " substr(line, RSTART + 7, RLENGTH - 7)] substr(line, RSTART + RLENGTH)
+				if (match(line, / vmap @[^ ]+/)) {
+					mn = fam " " tab " " substr(line, RSTART + 7, RLENGTH - 7)
+					if (mn in mapel) line = substr(line, 1, RSTART + RLENGTH - 1) " " mapel[mn] substr(line, RSTART + RLENGTH)
+				}
 				n++; rk[n] = key; rt[n] = line; rh[n] = h
 				top = line; gsub(/\{[^}]*\}/, "", top); gsub(/"[^"]*"/, "", top)
 				if (top ~ /(^| )(drop|reject)( |$)/) { stop[n] = 1; drops[key] = 1 }

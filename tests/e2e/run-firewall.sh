@@ -577,6 +577,11 @@ if command -v nft >/dev/null; then
 	h=$(in_ns nft -a list chain inet filter input | sed -n 's/.*tcp dport vmap @migration # handle \([0-9]*\)$/\1/p')
 	expect_grep "vmap check: a port the map drops goes above it" "apply would run: nft insert rule inet filter input handle $h ip saddr 10\.20\.0\.0/24 tcp dport 5900 accept$" "$out"
 	expect_no_grep "vmap check: nothing else to run" "apply would run: nft .*dport (16509|49152)" "$out"
+	# a map declared with typeof: its elements follow its name too
+	in_ns nft add map inet filter mig2 '{ typeof tcp dport : verdict; elements = { 16514 : accept }; }'
+	in_ns nft add rule inet filter input tcp dport vmap @mig2
+	facts=$(in_ns sh "$SRC/src/facts.sh" '' '' - 2>&1)
+	expect_grep "vmap facts: a typeof map's elements after its name" '^fw\.nft\.after=inet filter input 0 tcp dport vmap @mig2 \{ 16514 : accept \}$' "$facts"
 	ROOT=$WORK/nft-vmap
 	hosttree debian12-socket "$ROOT"
 	hosttree_unit "$ROOT/lib/systemd/system" nftables.service sysinit.target
