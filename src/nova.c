@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 
 #include "nova.h"
 
@@ -348,9 +349,27 @@ int mr_nova_release(const struct mr_profile *p, const char *pkg_version, unsigne
 
 /* ---- libvirt's CPU models ---- */
 
+/* Far above libvirt's map (about 60 x86 models and 210 features), so a
+ * stray or hostile directory cannot grow the map without bound. */
+#define CPU_MAP_MAX_MODELS 1024
+#define CPU_MAP_MAX_FEATURES 2048
+/* Models inherit (<model name='X'/> inside a model, older maps): depth. */
+#define CPU_MAP_MAX_DEPTH 16
+
+struct cpu_model {
+	char *name;
+	char *vendor; /* or NULL */
+	char *parent; /* the model it inherits, or NULL */
+	size_t *feat; /* indexes into the map's features */
+	size_t n_feat;
+};
+
 struct mr_cpu_map {
-	char **names;
+	struct cpu_model *models;
 	size_t n;
+	char **features;
+	unsigned char *unmigratable; /* per feature: migratable='no' */
+	size_t n_features;
 };
 
 /* Blanks out XML comments, so that a commented-out include or model does
@@ -402,8 +421,26 @@ static int plain_file_name(const char *s)
 	return 1;
 }
 
-/* Adds the models that file defines (a self-closing <model name=.../>
- * only refers to another one). */
+/* The feature's index, added when new; -1 past the bound. */
+static ssize_t cpu_map_feature(struct mr_cpu_map *map, const char *name)
+{
+	for (size_t i = 0; i < map->n_features; i++)
+		if (strcmp(map->features[i], name) == 0)
+			return (ssize_t)i;
+	if (map->n_features >= CPU_MAP_MAX_FEATURES)
+		return -1;
+	map->features = mr_xreallocarray(map->features, map->n_features + 1,
+	                                 sizeof(*map->features));
+	map->unmigratable = mr_xreallocarray(map->unmigratable, map->n_features + 1,
+	                                     sizeof(*map->unmigratable));
+	map->features[map->n_features] = mr_xstrdup(name);
+	map->unmigratable[map->n_features] = 0;
+	return (ssize_t)map->n_features++;
+}
+
+/* Adds the models that file defines, each with its vendor, features and
+ * the model it inherits (a self-closing <model name=.../> inside one), and
+ * the features a features file marks migratable='no'. */
 static int cpu_map_read_models(struct mr_cpu_map *map, const char *path, struct mr_error **err)
 {
 	char *text = mr_file_read(path, NULL);
@@ -413,20 +450,69 @@ static int cpu_map_read_models(struct mr_cpu_map *map, const char *path, struct 
 		return -1;
 	}
 	strip_comments(text);
-	for (const char *p = text; (p = strstr(p, "<model")); p++) {
+	struct cpu_model *cur = NULL; /* the model being read */
+	int r = 0;
+	for (const char *p = text; r == 0 && (p = strchr(p, '<')); p++) {
 		const char *end;
-		if (!isspace((unsigned char)p[6]))
+		if (strncmp(p, "</model>", 8) == 0) {
+			cur = NULL;
 			continue;
-		char *name = tag_attr(p + 6, "name", &end);
-		if (name && end[-1] != '/') {
-			map->names = mr_xreallocarray(map->names, map->n + 1, sizeof(*map->names));
-			map->names[map->n++] = name;
-			name = NULL;
 		}
-		free(name);
+		if (strncmp(p, "<model", 6) == 0 && isspace((unsigned char)p[6])) {
+			char *name = tag_attr(p + 6, "name", &end);
+			if (name && end[-1] == '/') {
+				if (cur && !cur->parent) {
+					cur->parent = name;
+					name = NULL;
+				}
+			} else if (name && map->n >= CPU_MAP_MAX_MODELS) {
+				mr_error_add(err, MR_ERR_SYSTEM, path,
+				             "libvirt's CPU map has more than %d models",
+				             CPU_MAP_MAX_MODELS);
+				r = -1;
+			} else if (name) {
+				map->models = mr_xreallocarray(map->models, map->n + 1,
+				                               sizeof(*map->models));
+				cur = &map->models[map->n++];
+				*cur = (struct cpu_model){ .name = name };
+				name = NULL;
+			}
+			free(name);
+		} else if (cur && strncmp(p, "<vendor", 7) == 0 && isspace((unsigned char)p[7])) {
+			char *name = tag_attr(p + 7, "name", &end);
+			if (!cur->vendor)
+				cur->vendor = name;
+			else
+				free(name);
+		} else if (strncmp(p, "<feature", 8) == 0 && isspace((unsigned char)p[8])) {
+			char *name = tag_attr(p + 8, "name", &end);
+			ssize_t f = name ? cpu_map_feature(map, name) : 0;
+			if (f < 0) {
+				mr_error_add(err, MR_ERR_SYSTEM, path,
+				             "libvirt's CPU map has more than %d features",
+				             CPU_MAP_MAX_FEATURES);
+				r = -1;
+			} else if (name && cur) {
+				size_t k = 0;
+				while (k < cur->n_feat && cur->feat[k] != (size_t)f)
+					k++;
+				if (k == cur->n_feat) {
+					cur->feat = mr_xreallocarray(cur->feat, cur->n_feat + 1,
+					                             sizeof(*cur->feat));
+					cur->feat[cur->n_feat++] = (size_t)f;
+				}
+			} else if (name) {
+				/* a definition: features.xml */
+				char *mig = tag_attr(p + 8, "migratable", &end);
+				if (mig && strcmp(mig, "no") == 0)
+					map->unmigratable[f] = 1;
+				free(mig);
+			}
+			free(name);
+		}
 	}
 	free(text);
-	return 0;
+	return r;
 }
 
 struct mr_cpu_map *mr_cpu_map_load(const char *dir, const char *arch, struct mr_error **err)
@@ -489,23 +575,85 @@ void mr_cpu_map_free(struct mr_cpu_map *map)
 {
 	if (!map)
 		return;
-	for (size_t i = 0; i < map->n; i++)
-		free(map->names[i]);
-	free(map->names);
+	for (size_t i = 0; i < map->n; i++) {
+		free(map->models[i].name);
+		free(map->models[i].vendor);
+		free(map->models[i].parent);
+		free(map->models[i].feat);
+	}
+	free(map->models);
+	for (size_t i = 0; i < map->n_features; i++)
+		free(map->features[i]);
+	free(map->features);
+	free(map->unmigratable);
 	free(map);
+}
+
+static const struct cpu_model *cpu_map_model(const struct mr_cpu_map *map, const char *model)
+{
+	for (size_t i = 0; map && i < map->n; i++)
+		if (strcmp(map->models[i].name, model) == 0)
+			return &map->models[i];
+	return NULL;
 }
 
 int mr_cpu_map_has(const struct mr_cpu_map *map, const char *model)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->names[i], model) == 0)
-			return 1;
-	return 0;
+	return cpu_map_model(map, model) != NULL;
 }
 
 size_t mr_cpu_map_count(const struct mr_cpu_map *map)
 {
 	return map->n;
+}
+
+const char *mr_cpu_map_vendor(const struct mr_cpu_map *map, const char *model)
+{
+	for (int depth = 0; depth < CPU_MAP_MAX_DEPTH; depth++) {
+		const struct cpu_model *m = cpu_map_model(map, model);
+		if (!m)
+			return NULL;
+		if (m->vendor || !m->parent)
+			return m->vendor;
+		model = m->parent;
+	}
+	return NULL;
+}
+
+const char **mr_cpu_map_features(const struct mr_cpu_map *map, const char *model, size_t *n)
+{
+	const char **v = NULL;
+	size_t k = 0;
+	for (int depth = 0; model; depth++) {
+		const struct cpu_model *m = depth < CPU_MAP_MAX_DEPTH ? cpu_map_model(map, model)
+		                                                      : NULL;
+		if (!m) {
+			free(v);
+			return NULL;
+		}
+		v = mr_xreallocarray(v, k + m->n_feat + 1, sizeof(*v));
+		for (size_t i = 0; i < m->n_feat; i++) {
+			const char *name = map->features[m->feat[i]];
+			size_t j = 0;
+			while (j < k && strcmp(v[j], name) != 0)
+				j++;
+			if (j == k)
+				v[k++] = name;
+		}
+		v[k] = NULL;
+		model = m->parent;
+	}
+	if (n)
+		*n = k;
+	return v;
+}
+
+int mr_cpu_map_migratable(const struct mr_cpu_map *map, const char *feature)
+{
+	for (size_t i = 0; map && i < map->n_features; i++)
+		if (strcmp(map->features[i], feature) == 0)
+			return !map->unmigratable[i];
+	return 1;
 }
 
 /* ---- the table ---- */
@@ -730,7 +878,11 @@ static char *unknown_model(const struct mr_cpu_map *cpus, const char *name)
 {
 	if (mr_cpu_map_has(cpus, name))
 		return NULL;
-	const char *best = mr_str_suggest(name, (const char *const *)cpus->names, cpus->n);
+	const char **names = mr_xcalloc(cpus->n + 1, sizeof(*names));
+	for (size_t i = 0; i < cpus->n; i++)
+		names[i] = cpus->models[i].name;
+	const char *best = mr_str_suggest(name, names, cpus->n);
+	free(names);
 	return mr_xasprintf("libvirt knows no CPU model '%s'%s%s%s", name,
 	                    best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
 }

@@ -44,7 +44,9 @@ struct mr_nova_edit {
 	const char *deflt;
 };
 
-/* The CPU model names libvirt knows on the controller (its cpu_map). */
+/* The CPU models libvirt knows on the controller (its cpu_map): names,
+ * each one's vendor and features, and which features are not
+ * migratable. */
 struct mr_cpu_map;
 
 /* Reads dir/index.xml and the files it includes for arch ("x86", "arm",
@@ -57,6 +59,17 @@ void mr_cpu_map_free(struct mr_cpu_map *map);
 /* 1 if libvirt knows the model by exactly this name. */
 int mr_cpu_map_has(const struct mr_cpu_map *map, const char *model);
 size_t mr_cpu_map_count(const struct mr_cpu_map *map);
+/* The model's vendor ("Intel"), inherited if need be; NULL when the model
+ * is unknown or names none. */
+const char *mr_cpu_map_vendor(const struct mr_cpu_map *map, const char *model);
+/* The model's features with those of the models it inherits: a
+ * NULL-terminated array of names borrowed from the map (the caller frees
+ * the array only), *n its length (n may be NULL); NULL when the map (which
+ * may be NULL) does not know the model or one it inherits. */
+const char **mr_cpu_map_features(const struct mr_cpu_map *map, const char *model, size_t *n);
+/* 0 when libvirt marks the feature migratable='no' (invtsc), which a
+ * host-model guest never gets; 1 otherwise, unknown features too. */
+int mr_cpu_map_migratable(const struct mr_cpu_map *map, const char *feature);
 
 /* The major version of a nova package version as the facts probe reads
  * it: "2:26.2.2-1~deb12u5" -> 26, "27.1.0" -> 27, "1:2014.1-0ubuntu1" (the

@@ -481,6 +481,19 @@ static void test_cpu_map_load(void **state)
 	assert_false(mr_cpu_map_has(map, "Haswell-commented"));
 	assert_false(mr_cpu_map_has(map, "haswell-notsx"));
 	assert_false(mr_cpu_map_has(map, "cortex-a57"));
+	/* an older map's inherited model: its features and vendor too */
+	size_t n = 0;
+	const char **f = mr_cpu_map_features(map, "Skylake-Server", &n);
+	assert_non_null(f);
+	assert_int_equal(n, 2);
+	assert_string_equal(f[0], "avx512f");
+	assert_string_equal(f[1], "avx2");
+	assert_null(f[2]);
+	free(f);
+	assert_string_equal(mr_cpu_map_vendor(map, "Skylake-Server"), "Intel");
+	assert_null(mr_cpu_map_vendor(map, "kvm64"));
+	assert_null(mr_cpu_map_features(map, "Haswell-commented", &n));
+	assert_null(mr_cpu_map_features(NULL, "kvm64", &n));
 	mr_cpu_map_free(map);
 
 	struct mr_error *err = NULL;
@@ -566,6 +579,16 @@ static void test_cpu_map_system(void **state)
 	assert_true(mr_cpu_map_count(map) > 20);
 	assert_true(mr_cpu_map_has(map, "kvm64"));
 	assert_true(mr_cpu_map_has(map, "Haswell-noTSX"));
+	const char **f = mr_cpu_map_features(map, "Skylake-Server", NULL);
+	assert_non_null(f);
+	int avx512f = 0;
+	for (size_t i = 0; f[i]; i++)
+		avx512f |= !strcmp(f[i], "avx512f");
+	assert_true(avx512f);
+	free(f);
+	assert_string_equal(mr_cpu_map_vendor(map, "EPYC-Rome"), "AMD");
+	assert_false(mr_cpu_map_migratable(map, "invtsc"));
+	assert_true(mr_cpu_map_migratable(map, "avx2"));
 	mr_cpu_map_free(map);
 }
 
