@@ -716,7 +716,7 @@ static void warn_unapplied(const struct run *r)
 	free(rl.v);
 }
 
-static struct mr_cpu_map *load_cpu_map(const struct run *r);
+static struct mr_cpu_map *load_cpu_map(const struct run *r, int always);
 
 static void print_profile_counts(const char *what, const struct mr_profile *p)
 {
@@ -744,7 +744,7 @@ static int lint_cpu_models(const struct run *r, const struct mr_cpu_map *cpus)
 
 static int lint(const struct cli *cli, const struct run *r)
 {
-	struct mr_cpu_map *cpus = load_cpu_map(r);
+	struct mr_cpu_map *cpus = load_cpu_map(r, 0);
 	int bad = lint_cpu_models(r, cpus) < 0;
 	mr_cpu_map_free(cpus);
 	if (bad)
@@ -765,12 +765,12 @@ static int lint(const struct cli *cli, const struct run *r)
 	return 0;
 }
 
-/* libvirt's CPU model names on the controller, for [nova] cpu_model; only
- * when some profile names one. Without them the names are not checked
- * (said once). */
-static struct mr_cpu_map *load_cpu_map(const struct run *r)
+/* libvirt's CPU models on the controller, for [nova] cpu_model; only when
+ * some profile names one, or always (verify compares host-model CPUs by
+ * them). Without them the names are not checked (said once). */
+static struct mr_cpu_map *load_cpu_map(const struct run *r, int always)
 {
-	int wanted = r->cli_profile && mr_profile_get(r->cli_profile, "nova", "cpu_model");
+	int wanted = always || (r->cli_profile && mr_profile_get(r->cli_profile, "nova", "cpu_model"));
 	for (size_t i = 0; i < r->cache.n && !wanted; i++)
 		wanted = mr_profile_get(r->cache.profiles[i], "nova", "cpu_model") != NULL;
 	if (!wanted)
@@ -779,7 +779,8 @@ static struct mr_cpu_map *load_cpu_map(const struct run *r)
 	struct mr_cpu_map *m = mr_cpu_map_load(MR_CPU_MAP_DIR, "x86", &err);
 	if (!m) {
 		char *msg = mr_error_format(err);
-		mr_log(MR_LOG_WARN, "%s: CPU model names are not checked", msg);
+		mr_log(MR_LOG_WARN, "%s: CPU model names are not checked%s", msg,
+		       always ? ", nor host-model CPUs compared" : "");
 		free(msg);
 		mr_error_free(err);
 	}
@@ -1249,7 +1250,7 @@ static int verify(const struct cli *cli, const struct run *r)
 	aug = mr_aug_new(mr_aug_default_lens_dirs(), &err);
 	if (!aug)
 		goto failed;
-	cpus = load_cpu_map(r);
+	cpus = load_cpu_map(r, 1);
 	if (lint_cpu_models(r, cpus) < 0) {
 		status = EXIT_INVALID;
 		goto out;
@@ -1272,6 +1273,7 @@ static int verify(const struct cli *cli, const struct run *r)
 		goto failed;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	in.local = cli->local;
+	in.cpus = cpus;
 	if (side.hosts)
 		mr_verify_ssh_cpu_config(side.hosts, r->n, &in);
 	res = mr_verify_analyze(&in);
@@ -1375,7 +1377,7 @@ int main(int argc, char **argv)
 		status = verify_no_roots(&run) < 0 ? EXIT_INVALID : verify(&cli, &run);
 		goto out;
 	}
-	cpus = load_cpu_map(&run);
+	cpus = load_cpu_map(&run, 0);
 	if ((cli.command == CMD_CHECK || cli.command == CMD_DIFF || cli.command == CMD_APPLY) &&
 	    lint_cpu_models(&run, cpus) < 0) {
 		status = EXIT_INVALID;

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include "nova.h"
 #include "verify_analysis.h"
 
 const char *const mr_verify_ssh_checks[] = {
@@ -206,11 +207,13 @@ static void cpu_fini(struct mr_verify_cpu *c)
 	free(c->model);
 	free(c->vendor);
 	strv_free(c->features);
+	strv_free(c->disabled);
 	memset(c, 0, sizeof(*c));
 }
 
-/* A <cpu> (host) or <mode name='host-model'> element: model, vendor, and
- * the features it has (policy absent, require or force). */
+/* A <cpu> (host) or <mode name='host-model'> element: model, vendor, the
+ * features it has (policy absent, require or force) and those it disables
+ * (disable, forbid). */
 static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *c)
 {
 	c->arch = xp_string(xc, n, "arch");
@@ -224,6 +227,9 @@ static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *
 		if (name && (!policy || !strcmp(policy, "require") || !strcmp(policy, "force")) &&
 		    !strv_has(c->features, name))
 			strv_push(&c->features, &c->n_features, name);
+		else if (name && policy && (!strcmp(policy, "disable") || !strcmp(policy, "forbid")) &&
+			 !strv_has(c->disabled, name))
+			strv_push(&c->disabled, &c->n_disabled, name);
 		else
 			free(name);
 		free(policy);
@@ -803,6 +809,17 @@ struct view {
 	const char *mode;              /* cpu_mode, host-model when unset */
 	struct mr_verify_cpuset *pins; /* per domain; NULL when none */
 	int *pinned;                   /* per domain: 1 pinned */
+	/* host-model, from libvirt's CPU map, by capabilities [0] and by
+	 * domain capabilities [1]: the guest CPU this host starts (guest,
+	 * sorted; NULL when the map does not know guest_model) and every
+	 * feature this host has (offer, sorted; NULL likewise). */
+	int have_host_model; /* [1] is there */
+	const char *guest_model[2];
+	const char *guest_vendor[2];
+	char **guest[2];
+	size_t n_guest[2];
+	char **offer[2];
+	size_t n_offer[2];
 };
 
 static char *version_str(unsigned long long v)
@@ -872,10 +889,117 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 
 static void view_fini(struct view *v)
 {
+	for (int k = 0; k < 2; k++) {
+		strv_free(v->guest[k]);
+		strv_free(v->offer[k]);
+	}
 	mr_verify_caps_fini(&v->caps);
 	mr_verify_domcaps_fini(&v->dc);
 	free(v->pins);
 	free(v->pinned);
+}
+
+/* Adds to v the features the map gives model, but those in except; -1
+ * when the map does not know model. */
+static int add_model_features(const struct mr_cpu_map *map, const char *model,
+			      char *const *except, char ***v, size_t *n)
+{
+	const char **f = model ? mr_cpu_map_features(map, model, NULL) : NULL;
+	if (!f)
+		return -1;
+	for (size_t k = 0; f[k]; k++)
+		if (!strv_has(except, f[k]) && !strv_has(*v, f[k]))
+			strv_push(v, n, mr_xstrdup(f[k]));
+	free(f);
+	return 0;
+}
+
+static void add_features(char *const *from, char *const *except, char ***v, size_t *n)
+{
+	for (size_t k = 0; from && from[k]; k++)
+		if (!strv_has(except, from[k]) && !strv_has(*v, from[k]))
+			strv_push(v, n, mr_xstrdup(from[k]));
+}
+
+/* Sorted, and never NULL: NULL means unknown. */
+static char **feature_set(char **v, size_t n)
+{
+	if (!v)
+		return mr_xcalloc(1, sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+static int set_has(char *const *v, size_t n, const char *s)
+{
+	return v && bsearch(&s, v, n, sizeof(*v), cmp_str) != NULL;
+}
+
+/* The features of the CPU cpu of a guest started in host-model: the
+ * model's (libvirt's map), the extra ones, without the disabled ones and
+ * those that cannot migrate; NULL when the map does not know the model. */
+static char **guest_set(const struct mr_cpu_map *map, const struct mr_verify_cpu *cpu, size_t *n)
+{
+	char **g = NULL;
+	size_t ng = 0, k = 0;
+	if (add_model_features(map, cpu->model, cpu->disabled, &g, &ng) < 0)
+		return NULL;
+	add_features(cpu->features, cpu->disabled, &g, &ng);
+	for (size_t f = 0; f < ng; f++) {
+		if (mr_cpu_map_migratable(map, g[f]))
+			g[k++] = g[f];
+		else
+			free(g[f]);
+	}
+	if (g)
+		g[k] = NULL;
+	*n = k;
+	return feature_set(g, k);
+}
+
+/* host-model: the guest CPU this host starts is its host-model CPU, by its
+ * capabilities' CPU and, where gathered, by its domain capabilities'
+ * host-model (what KVM gives: "hypervisor", emulated features). Each is
+ * compared with the same kind on the other host. What this host offers:
+ * its CPU model's features and extra ones (and its host-model's). */
+static void cpu_sets(const struct mr_cpu_map *map, struct view *v)
+{
+	if (!v->have_caps)
+		return;
+	const struct mr_verify_cpu *c = &v->caps.cpu, *hm = &v->dc.host_model;
+	v->have_host_model = v->have_domcaps && v->dc.host_model_supported != 0 && hm->model;
+	v->guest_model[0] = c->model;
+	v->guest_vendor[0] = c->vendor;
+	v->guest[0] = guest_set(map, c, &v->n_guest[0]);
+	char **o = NULL;
+	size_t no = 0;
+	int known = add_model_features(map, c->model, c->disabled, &o, &no) == 0;
+	add_features(c->features, NULL, &o, &no);
+	if (known) {
+		v->offer[0] = feature_set(o, no);
+		v->n_offer[0] = no;
+		o = NULL;
+		no = 0;
+	}
+	strv_free(o);
+	if (!v->have_host_model)
+		return;
+	v->guest_model[1] = hm->model;
+	v->guest_vendor[1] = hm->vendor ? hm->vendor : c->vendor;
+	v->guest[1] = guest_set(map, hm, &v->n_guest[1]);
+	o = NULL;
+	no = 0;
+	known = add_model_features(map, hm->model, hm->disabled, &o, &no) == 0;
+	add_features(hm->features, hm->disabled, &o, &no);
+	for (size_t f = 0; v->offer[0] && f < v->n_offer[0]; f++)
+		if (!strv_has(o, v->offer[0][f]))
+			strv_push(&o, &no, mr_xstrdup(v->offer[0][f]));
+	if (known || v->offer[0]) {
+		v->offer[1] = feature_set(o, no);
+		v->n_offer[1] = no;
+	} else {
+		strv_free(o);
+	}
 }
 
 static char *summary(const struct mr_verify_host *h, const struct view *v)
@@ -989,19 +1113,106 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 	}
 }
 
-/* host-model and host-passthrough: the destination's CPU must be the
- * source's (vendor, model) with every feature the source has. */
+/* host-model, guests started on host i moving to host j: the same vendor,
+ * and j has every feature of i's host-model CPU (j's CPU, or j's domain
+ * capabilities call i's model usable, with the extra features); by domain
+ * capabilities when both hosts have them, else by capabilities. A newer
+ * CPU takes an older one's guests; an older one lacks the newer features.
+ * 0 it can, 1 it cannot (the pair says why), 2 not examined: libvirt's map
+ * does not know a model. */
+static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
+			   struct mr_verify_result *res, size_t i, size_t j)
+{
+	int k = v[i].have_host_model && v[j].have_host_model;
+	const char *model = v[i].guest_model[k];
+	const char *sv = v[i].guest_vendor[k], *dv = v[j].caps.cpu.vendor;
+	if (sv && strcmp(sv, dv) != 0) {
+		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", dv, sv);
+		return 1;
+	}
+	if (!v[i].guest[k])
+		return 2;
+	const char **model_features = NULL;
+	if (k && mr_verify_domcaps_usable(&v[j].dc, model, NULL) == 1)
+		model_features = mr_cpu_map_features(map, model, NULL);
+	if (!v[j].offer[k] && !model_features)
+		return 2;
+	struct mr_buf b;
+	size_t missing = 0;
+	mr_buf_init(&b);
+	for (size_t f = 0; f < v[i].n_guest[k]; f++) {
+		const char *name = v[i].guest[k][f];
+		if (set_has(v[j].offer[k], v[j].n_offer[k], name) ||
+		    strv_has((char *const *)model_features, name))
+			continue;
+		if (missing < 3)
+			mr_buf_printf(&b, "%s'%s'", missing ? ", " : "", name);
+		missing++;
+	}
+	free(model_features);
+	if (missing > 3)
+		mr_buf_printf(&b, " (+%zu more)", missing - 3);
+	int r = 0;
+	/* the usable model alone may not say all j has: unknown, not red */
+	if (missing && !v[j].offer[k])
+		r = 2;
+	else if (missing) {
+		fail_pair(res, i, j, "CPU lacks %s", b.data);
+		r = 1;
+	}
+	mr_buf_fini(&b);
+	return r;
+}
+
+/* host-passthrough: the guest sees the source's very CPU, model and every
+ * feature, not a migratable subset: the destination must have the same
+ * model and all of them. */
+static int passthrough_pair(const struct view *v, struct mr_verify_result *res, size_t i,
+			    size_t j)
+{
+	const struct mr_verify_cpu *s = &v[i].caps.cpu, *d = &v[j].caps.cpu;
+	if (strcmp(s->vendor, d->vendor) != 0) {
+		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
+		return 1;
+	}
+	if (strcmp(s->model, d->model) != 0) {
+		fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model, v[i].mode);
+		return 1;
+	}
+	struct mr_buf b;
+	size_t missing = 0;
+	mr_buf_init(&b);
+	for (size_t f = 0; f < s->n_features; f++) {
+		if (strv_has(d->features, s->features[f]))
+			continue;
+		if (missing < 3)
+			mr_buf_printf(&b, "%s'%s'", missing ? ", " : "", s->features[f]);
+		missing++;
+	}
+	if (missing > 3)
+		mr_buf_printf(&b, " (+%zu more)", missing - 3);
+	if (missing)
+		fail_pair(res, i, j, "CPU lacks %s", b.data);
+	mr_buf_fini(&b);
+	return missing ? 1 : 0;
+}
+
+/* host-model and host-passthrough: can guests started here move to each
+ * other host. Pairs the CPU map cannot judge are marked in unexamined
+ * (n * n). */
 static void check_cpu_host(const struct mr_verify_input *in, const struct view *v,
-			   struct mr_verify_result *res, size_t i)
+			   struct mr_verify_result *res, size_t i, unsigned char *unexamined)
 {
 	char fixbuf[256];
-	if (strcmp(v[i].mode, "host-model") != 0 && strcmp(v[i].mode, "host-passthrough") != 0)
+	int host_model = !strcmp(v[i].mode, "host-model");
+	if (!host_model && strcmp(v[i].mode, "host-passthrough") != 0)
 		return;
 	if (!v[i].have_caps)
 		return;
 	const struct mr_verify_cpu *s = &v[i].caps.cpu;
 	size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
 	size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
+	size_t *nomap = mr_xcalloc(in->n, sizeof(*nomap)), n_nomap = 0;
 	for (size_t j = 0; j < in->n; j++) {
 		if (j == i || !v[j].examined || !v[j].have_caps)
 			continue;
@@ -1010,36 +1221,14 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 			unk[n_unk++] = j;
 			continue;
 		}
-		int failed = 0;
-		if (strcmp(s->vendor, d->vendor) != 0) {
-			fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
-			failed = 1;
-		} else if (strcmp(s->model, d->model) != 0) {
-			fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model,
-				  v[i].mode);
-			failed = 1;
-		} else {
-			struct mr_buf b;
-			size_t missing = 0;
-			mr_buf_init(&b);
-			for (size_t f = 0; f < s->n_features; f++) {
-				if (strv_has(d->features, s->features[f]))
-					continue;
-				if (missing < 3)
-					mr_buf_printf(&b, "%s'%s'", missing ? ", " : "",
-						      s->features[f]);
-				missing++;
-			}
-			if (missing > 3)
-				mr_buf_printf(&b, " (+%zu more)", missing - 3);
-			if (missing) {
-				fail_pair(res, i, j, "CPU lacks %s", b.data);
-				failed = 1;
-			}
-			mr_buf_fini(&b);
-		}
-		if (failed)
+		int r = host_model ? host_model_pair(in->cpus, v, res, i, j)
+				   : passthrough_pair(v, res, i, j);
+		if (r == 1)
 			bad[n_bad++] = j;
+		else if (r == 2) {
+			nomap[n_nomap++] = j;
+			unexamined[i * in->n + j] = 1;
+		}
 	}
 	if (n_bad) {
 		char *list = host_list(in, bad, n_bad);
@@ -1048,6 +1237,35 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 			"cpu_mode %s: guests started here cannot move to %s (their CPU differs)",
 			v[i].mode, list);
 		free(list);
+	}
+	if (n_nomap && !in->cpus) {
+		char *list = host_list(in, nomap, n_nomap);
+		mr_verify_result_add_pair_unexamined(
+			res, i, "cpu",
+			"cpu_mode host-model: libvirt's CPU map not read: CPU compatibility with %s "
+			"not examined",
+			list);
+		free(list);
+	} else if (n_nomap && (!v[i].guest[0] || (v[i].have_host_model && !v[i].guest[1]))) {
+		char *list = host_list(in, nomap, n_nomap);
+		mr_verify_result_add_pair_unexamined(
+			res, i, "cpu",
+			"cpu_mode host-model: CPU model '%s' not in libvirt's CPU map: CPU "
+			"compatibility with %s not examined",
+			v[i].guest[0] ? v[i].guest_model[1] : v[i].guest_model[0], list);
+		free(list);
+	} else if (n_nomap) {
+		struct mr_buf b;
+		mr_buf_init(&b);
+		for (size_t k = 0; k < n_nomap; k++)
+			mr_buf_printf(&b, "%s%s ('%s')", k ? ", " : "", in->hosts[nomap[k]].name,
+				      v[nomap[k]].caps.cpu.model);
+		mr_verify_result_add_pair_unexamined(
+			res, i, "cpu",
+			"cpu_mode host-model: CPU model not in libvirt's CPU map on %s: CPU "
+			"compatibility not examined",
+			b.data);
+		mr_buf_fini(&b);
 	}
 	if (n_unk || !s->model) {
 		char *list = host_list(in, unk, n_unk);
@@ -1060,6 +1278,7 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 	}
 	free(bad);
 	free(unk);
+	free(nomap);
 }
 
 /* Hosts whose value (by getter) differs from host i's; one finding. */
@@ -1364,6 +1583,7 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 	res->local = in->local;
 	res->hosts = mr_xcalloc(n ? n : 1, sizeof(*res->hosts));
 	res->pairs = mr_xcalloc(n ? n * n : 1, sizeof(*res->pairs));
+	unsigned char *cpu_unexamined = mr_xcalloc(n ? n * n : 1, 1);
 	if (in->baseline_xml) {
 		res->baseline = baseline_name(in->baseline_xml);
 		res->baseline_xml = mr_xstrdup(in->baseline_xml);
@@ -1388,6 +1608,7 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 			free(fix);
 		}
 		parse_host(h, &v[i], res, i);
+		cpu_sets(in->cpus, &v[i]);
 		/* without capabilities most checks cannot run: not a pass */
 		if (v[i].examined && !v[i].have_caps)
 			hr->examined = 0;
@@ -1401,7 +1622,7 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 	for (size_t i = 0; i < n; i++) {
 		check_cpu_mode_known(v, res, i);
 		check_cpu_custom(in, v, res, i);
-		check_cpu_host(in, v, res, i);
+		check_cpu_host(in, v, res, i, cpu_unexamined);
 		check_uniform(
 			in, v, res, i, "secmodel", get_secmodel, "security driver",
 			"security driver",
@@ -1420,6 +1641,10 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 	for (size_t i = 0; i < n; i++)
 		if (mr_verify_host_unexamined(&res->hosts[i]))
 			mr_verify_result_unexamine_host(res, i);
+	for (size_t k = 0; k < n * n; k++)
+		if (cpu_unexamined[k])
+			mr_verify_result_unexamine_pair(res, k / n, k % n);
+	free(cpu_unexamined);
 	if (!res->baseline && in->baseline_error)
 		res->baseline_error = mr_xstrdup(in->baseline_error);
 	for (size_t i = 0; i < n; i++)

@@ -16,6 +16,8 @@
 
 #include "util.h"
 
+struct mr_cpu_map;
+
 enum mr_verify_dom_state {
 	MR_VERIFY_DOM_OTHER,
 	MR_VERIFY_DOM_RUNNING,
@@ -56,6 +58,9 @@ struct mr_verify_input {
 	char *baseline_xml;   /* libvirt's baseline <cpu> of all examined hosts, or NULL */
 	char *baseline_error; /* why there is none, or NULL */
 	int local;            /* -l: the fixes say -l, not -H HOST */
+	/* libvirt's CPU map (nova.h), borrowed; NULL: host-model CPUs are not
+	 * compared. */
+	const struct mr_cpu_map *cpus;
 };
 
 /* Frees every host and the arrays; accepts a zeroed input. */
@@ -70,6 +75,8 @@ struct mr_verify_cpu {
 	char *vendor;
 	char **features; /* sorted, NULL-terminated */
 	size_t n_features;
+	char **disabled; /* policy disable or forbid; NULL-terminated */
+	size_t n_disabled;
 };
 
 struct mr_verify_caps {

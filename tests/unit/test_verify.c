@@ -13,9 +13,13 @@
 
 #include "helpers.h"
 
+#include "nova.h"
 #include "verify_analysis.h"
 
 #define DIR MR_TEST_DATA "/verify"
+/* libvirt 9.0's cpu_map files for the models of the fixtures */
+#define CPU_MAP MR_TEST_DATA "/cpu_map/verify"
+static struct mr_cpu_map *cpu_map;
 #define LV9 9000000ULL
 #define QEMU72 7002000ULL
 
@@ -47,6 +51,7 @@ struct vcase {
 	int status;
 	const char *want[6]; /* lines of the digest */
 	const char *not_want[3];
+	int no_cpu_map; /* as when libvirt's map could not be read */
 };
 
 static void add_domains(struct mr_verify_host *h, const char *spec)
@@ -76,6 +81,7 @@ static void build(const struct vcase *c, struct mr_verify_input *in)
 	while (in->n < MR_ARRAY_LEN(c->h) && c->h[in->n].name)
 		in->n++;
 	in->hosts = mr_xcalloc(in->n, sizeof(*in->hosts));
+	in->cpus = c->no_cpu_map ? NULL : cpu_map;
 	for (size_t i = 0; i < in->n; i++) {
 		const struct hspec *s = &c->h[i];
 		struct mr_verify_host *h = &in->hosts[i];
@@ -153,14 +159,14 @@ static const struct vcase cases[] = {
 	  .status = 0,
 	  .want = { "a->b: ok", "b->a: ok" },
 	  .not_want = { "a: FAIL", "b: FAIL" } },
+	/* invtsc is not migratable: no host-model guest has it */
 	{ .title = "host-model, a destination without two of the source's features",
-	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
-		 { .name = "n",
-		   .caps = "haswell-noinvtsc.caps.xml",
-		   .domcaps = "haswell.domcaps.xml" } },
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml" },
+		 { .name = "n", .caps = "haswell-noinvtsc.caps.xml" } },
 	  .status = 2,
-	  .want = { "a->n: CPU lacks 'invtsc', 'pdpe1gb'", "n->a: ok",
-		    "a: FAIL cpu: cpu_mode host-model: guests started here cannot move to n" } },
+	  .want = { "a->n: CPU lacks 'pdpe1gb'", "n->a: ok",
+		    "a: FAIL cpu: cpu_mode host-model: guests started here cannot move to n" },
+	  .not_want = { "invtsc" } },
 	{ .title = "host-model, Intel to AMD",
 	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
 		 { .name = "r", .caps = "rome.caps.xml", .domcaps = "rome.domcaps.xml" } },
@@ -258,7 +264,7 @@ static const struct vcase cases[] = {
 		 { .name = "m", .caps = "milan-selinux.caps.xml" } },
 	  .status = 2,
 	  .want = { "r->m: security driver 'selinux', not 'apparmor'",
-		    "r->m: CPU 'EPYC-Milan', not 'EPYC-Rome' (host-model)" } },
+		    "m->r: CPU lacks 'erms', 'fsrm', 'invpcid'" } },
 	{ .title = "cloned host UUID",
 	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
 		 { .name = "c",
@@ -437,6 +443,47 @@ static const struct vcase cases[] = {
 	  .want = { "a: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown on x",
 		    "x: UNEXAMINED cpu: cpu_mode host-model: CPU model or vendor unknown here",
 		    "a->x: ?", "x->a: ?" } },
+	/* host-model across generations, by the features of the host-model
+	 * CPU (libvirt's map): older to newer migrates, newer to older not */
+	{ .title = "host-model, Haswell to Skylake-Server (capabilities)",
+	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
+		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
+	  .status = 2,
+	  .want = { "h->s: ok", "s->h: CPU lacks '3dnowprefetch', 'adx', 'avx512bw' (+17 more)",
+		    "s: FAIL cpu: cpu_mode host-model: guests started here cannot move to h" },
+	  .not_want = { "h: FAIL", "h->s: CPU" } },
+	{ .title = "host-model, Haswell to Skylake-Server (domain capabilities)",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "s", .caps = "skylake.caps.xml", .domcaps = "skylake.domcaps.xml" } },
+	  .status = 2,
+	  .want = { "a->s: ok", "s->a: CPU lacks '3dnowprefetch', 'adx', 'avx512bw' (+15 more)" },
+	  .not_want = { "a: FAIL", "a->s: CPU" } },
+	{ .title = "host-model, invtsc (not migratable) on one host only",
+	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
+		 { .name = "n", .caps = "xeon-e5-2650v3-noinvtsc.caps.xml" } },
+	  .status = 0,
+	  .want = { "h->n: ok", "n->h: ok" },
+	  .not_want = { "FAIL", "invtsc" } },
+	{ .title = "host-model, a CPU model libvirt's map does not know",
+	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
+		 { .name = "b", .caps = "xeon-e5-2650v4.caps.xml" },
+		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
+	  .status = 6,
+	  .want = { "h->b: ?", "b->h: ?", "b->s: ?", "h->s: ok",
+		    "b: UNEXAMINED cpu: cpu_mode host-model: CPU model 'Broadwell' not in "
+		    "libvirt's CPU map: CPU compatibility with h, s not examined",
+		    "h: UNEXAMINED cpu: cpu_mode host-model: CPU model not in libvirt's CPU map "
+		    "on b ('Broadwell'): CPU compatibility not examined" },
+	  .not_want = { "b: FAIL cpu", "h: FAIL cpu", "b->h: CPU" } },
+	{ .title = "host-model without libvirt's CPU map",
+	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
+		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
+	  .no_cpu_map = 1,
+	  .status = 4,
+	  .want = { "h->s: ?", "s->h: ?",
+		    "h: UNEXAMINED cpu: cpu_mode host-model: libvirt's CPU map not read: CPU "
+		    "compatibility with s not examined" },
+	  .not_want = { "FAIL" } },
 };
 
 /* A fix names the host as migready's command line would: -H NAME, or
@@ -750,6 +797,24 @@ static void test_cpuset(void **state)
 	}
 }
 
+static int load_cpu_map(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	cpu_map = mr_cpu_map_load(CPU_MAP, "x86", &err);
+	if (!cpu_map)
+		print_error("%s: %s\n", CPU_MAP, err->message);
+	mr_error_free(err);
+	return cpu_map ? 0 : -1;
+}
+
+static int free_cpu_map(void **state)
+{
+	(void)state;
+	mr_cpu_map_free(cpu_map);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,5 +823,5 @@ int main(void)
 		cmocka_unit_test(test_caps),         cmocka_unit_test(test_domcaps),
 		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_cpuset),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, load_cpu_map, free_cpu_map);
 }

@@ -14,6 +14,7 @@
 #include "helpers.h"
 
 #include "facts.h"
+#include "nova.h"
 #include "verify_analysis.h"
 #include "verify_ssh.h"
 
@@ -198,8 +199,13 @@ static struct mr_verify_result *libvirt_ok(void)
 		in.hosts[i].libvirt_version = 9000000;
 		in.hosts[i].hv_version = 7002000;
 	}
+	/* host-model CPUs are compared by libvirt's map */
+	struct mr_cpu_map *cpus = mr_cpu_map_load(MR_TEST_DATA "/cpu_map/verify", "x86", NULL);
+	assert_non_null(cpus);
+	in.cpus = cpus;
 	struct mr_verify_result *res = mr_verify_analyze(&in);
 	mr_verify_input_fini(&in);
+	mr_cpu_map_free(cpus);
 	free(caps);
 	free(path);
 	return res;
