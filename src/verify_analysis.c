@@ -811,8 +811,9 @@ struct view {
 	int *pinned;                   /* per domain: 1 pinned */
 	/* host-model, from libvirt's CPU map, by capabilities [0] and by
 	 * domain capabilities [1]: the guest CPU this host starts (guest,
-	 * sorted; NULL when the map does not know guest_model) and every
-	 * feature this host has (offer, sorted; NULL likewise). */
+	 * sorted; NULL when the map does not know guest_model) and the
+	 * features this host has (offer, sorted): all of them when the map
+	 * knows its model (offer_all), else the extra ones only. */
 	int have_host_model; /* [1] is there */
 	const char *guest_model[2];
 	const char *guest_vendor[2];
@@ -820,6 +821,7 @@ struct view {
 	size_t n_guest[2];
 	char **offer[2];
 	size_t n_offer[2];
+	int offer_all[2];
 };
 
 static char *version_str(unsigned long long v)
@@ -973,15 +975,10 @@ static void cpu_sets(const struct mr_cpu_map *map, struct view *v)
 	v->guest[0] = guest_set(map, c, &v->n_guest[0]);
 	char **o = NULL;
 	size_t no = 0;
-	int known = add_model_features(map, c->model, c->disabled, &o, &no) == 0;
+	v->offer_all[0] = add_model_features(map, c->model, c->disabled, &o, &no) == 0;
 	add_features(c->features, NULL, &o, &no);
-	if (known) {
-		v->offer[0] = feature_set(o, no);
-		v->n_offer[0] = no;
-		o = NULL;
-		no = 0;
-	}
-	strv_free(o);
+	v->offer[0] = feature_set(o, no);
+	v->n_offer[0] = no;
 	if (!v->have_host_model)
 		return;
 	v->guest_model[1] = hm->model;
@@ -989,17 +986,12 @@ static void cpu_sets(const struct mr_cpu_map *map, struct view *v)
 	v->guest[1] = guest_set(map, hm, &v->n_guest[1]);
 	o = NULL;
 	no = 0;
-	known = add_model_features(map, hm->model, hm->disabled, &o, &no) == 0;
+	v->offer_all[1] = add_model_features(map, hm->model, hm->disabled, &o, &no) == 0 ||
+			  v->offer_all[0];
 	add_features(hm->features, hm->disabled, &o, &no);
-	for (size_t f = 0; v->offer[0] && f < v->n_offer[0]; f++)
-		if (!strv_has(o, v->offer[0][f]))
-			strv_push(&o, &no, mr_xstrdup(v->offer[0][f]));
-	if (known || v->offer[0]) {
-		v->offer[1] = feature_set(o, no);
-		v->n_offer[1] = no;
-	} else {
-		strv_free(o);
-	}
+	add_features(v->offer[0], NULL, &o, &no);
+	v->offer[1] = feature_set(o, no);
+	v->n_offer[1] = no;
 }
 
 static char *summary(const struct mr_verify_host *h, const struct view *v)
@@ -1135,7 +1127,7 @@ static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
 	const char **model_features = NULL;
 	if (k && mr_verify_domcaps_usable(&v[j].dc, model, NULL) == 1)
 		model_features = mr_cpu_map_features(map, model, NULL);
-	if (!v[j].offer[k] && !model_features)
+	if (!v[j].offer_all[k] && !model_features)
 		return 2;
 	struct mr_buf b;
 	size_t missing = 0;
@@ -1153,8 +1145,9 @@ static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
 	if (missing > 3)
 		mr_buf_printf(&b, " (+%zu more)", missing - 3);
 	int r = 0;
-	/* the usable model alone may not say all j has: unknown, not red */
-	if (missing && !v[j].offer[k])
+	/* the usable model and j's extra features may not be all j has:
+	 * unknown, not red */
+	if (missing && !v[j].offer_all[k])
 		r = 2;
 	else if (missing) {
 		fail_pair(res, i, j, "CPU lacks %s", b.data);

@@ -475,6 +475,17 @@ static const struct vcase cases[] = {
 		    "h: UNEXAMINED cpu: cpu_mode host-model: CPU model not in libvirt's CPU map "
 		    "on b ('Broadwell'): CPU compatibility not examined" },
 	  .not_want = { "b: FAIL cpu", "h: FAIL cpu", "b->h: CPU" } },
+	/* Cooperlake is not in the tests' map: its domain capabilities call
+	 * Haswell-noTSX-IBRS usable, but which of the extra features it has
+	 * beyond its model's is not known */
+	{ .title = "host-model, a usable model on a CPU the map does not know",
+	  .h = { { .name = "a", .caps = "haswell-a.caps.xml", .domcaps = "haswell.domcaps.xml" },
+		 { .name = "c", .caps = "cooperlake.caps.xml", .domcaps = "cooperlake.domcaps.xml" } },
+	  .status = 4,
+	  .want = { "a->c: ?", "c->a: ?",
+		    "c: UNEXAMINED cpu: cpu_mode host-model: CPU model 'Cooperlake' not in "
+		    "libvirt's CPU map: CPU compatibility with a not examined" },
+	  .not_want = { "FAIL" } },
 	{ .title = "host-model without libvirt's CPU map",
 	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
 		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
