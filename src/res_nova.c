@@ -628,6 +628,7 @@ static void check_unproven(struct mr_plan *plan, const struct mr_profile *profil
 		}
 		free(why);
 	}
+	free(lines);
 }
 
 /* A value nova refuses (a downtime below its minimum) in the files, for
