@@ -26,6 +26,7 @@ enum {
 	USSURI = 21,
 	WALLABY = 23,
 	YOGA = 25,
+	ZED = 26,
 };
 
 /* One name of a nova.conf option and the releases that read it under that
@@ -100,31 +101,33 @@ static const struct opt opts[] = {
 
 	/* Liberty moved the VNC options to [vnc] (its libvirt driver imports
 	 * them from group vnc), Queens renamed them. Rocky's nova/conf/vnc.py
-	 * still lists both old names as deprecated_opts of the new ones; when
-	 * nova drops them is not established (see unproven[]): never
-	 * removed as stale. */
-	{ "DEFAULT", "vncserver_listen", 1, LIBERTY, 0, "vnc/vncserver_listen", NULL },
-	{ "vnc", "vncserver_listen", LIBERTY, QUEENS, 0, "vnc/server_listen", NULL },
+	 * still lists both old names as deprecated_opts of the new ones; Zed's
+	 * (nova 26, Debian 12's python3-nova, which the nova-conf suite's
+	 * validator loads) lists none: stale from Zed; Stein to Yoga not
+	 * established (unproven[]). */
+	{ "DEFAULT", "vncserver_listen", 1, LIBERTY, ZED, "vnc/vncserver_listen", NULL },
+	{ "vnc", "vncserver_listen", LIBERTY, QUEENS, ZED, "vnc/server_listen", NULL },
 	{ "vnc", "server_listen", QUEENS, 0, 0, NULL, NULL },
-	{ "DEFAULT", "vncserver_proxyclient_address", 1, LIBERTY, 0,
+	{ "DEFAULT", "vncserver_proxyclient_address", 1, LIBERTY, ZED,
 	  "vnc/vncserver_proxyclient_address", NULL },
-	{ "vnc", "vncserver_proxyclient_address", LIBERTY, QUEENS, 0,
+	{ "vnc", "vncserver_proxyclient_address", LIBERTY, QUEENS, ZED,
 	  "vnc/server_proxyclient_address", NULL },
 	{ "vnc", "server_proxyclient_address", QUEENS, 0, 0, NULL, NULL },
 };
 
-/* Old names nova's code was last seen reading at read_until (where:
- * the file that says so); past it, whether nova still reads them is not
- * established, so they are kept and check says so. */
+/* Old names nova's code was last seen reading at read_until and seen not
+ * reading from gone_from on (where: the file that says so); in between,
+ * whether nova still reads them is not established, so they are kept and
+ * check says so. */
 static const struct {
 	const char *section, *key;
-	unsigned read_until;
+	unsigned read_until, gone_from;
 	const char *where;
 } unproven[] = {
-	{ "DEFAULT", "vncserver_listen", ROCKY, "nova/conf/vnc.py" },
-	{ "vnc", "vncserver_listen", ROCKY, "nova/conf/vnc.py" },
-	{ "DEFAULT", "vncserver_proxyclient_address", ROCKY, "nova/conf/vnc.py" },
-	{ "vnc", "vncserver_proxyclient_address", ROCKY, "nova/conf/vnc.py" },
+	{ "DEFAULT", "vncserver_listen", ROCKY, ZED, "nova/conf/vnc.py" },
+	{ "vnc", "vncserver_listen", ROCKY, ZED, "nova/conf/vnc.py" },
+	{ "DEFAULT", "vncserver_proxyclient_address", ROCKY, ZED, "nova/conf/vnc.py" },
+	{ "vnc", "vncserver_proxyclient_address", ROCKY, ZED, "nova/conf/vnc.py" },
 };
 
 /* The VIR_MIGRATE_* flags that have an option of their own from Newton on
@@ -1485,18 +1488,18 @@ int mr_nova_declared(size_t i, unsigned major, const char **section, const char 
 int mr_nova_unproven(size_t i, unsigned major, const char **section, const char **key,
                      char **why)
 {
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 	if (i >= MR_ARRAY_LEN(unproven))
 		return -1;
 	*section = unproven[i].section;
 	*key = unproven[i].key;
 	*why = NULL;
-	if (major <= unproven[i].read_until)
+	if (major <= unproven[i].read_until || major >= unproven[i].gone_from)
 		return 1;
-	*why = mr_xasprintf("nova reads [%s] %s up to %s at least (%s there); whether nova %s "
-	                    "still does is not established, so it is kept",
+	*why = mr_xasprintf("nova reads [%s] %s up to %s at least and no longer from %s (%s); "
+	                    "whether nova %s still does is not established, so it is kept",
 	                    unproven[i].section, unproven[i].key, rel(unproven[i].read_until, a),
-	                    unproven[i].where, rel(major, b));
+	                    rel(unproven[i].gone_from, c), unproven[i].where, rel(major, b));
 	return 0;
 }
 

@@ -134,7 +134,8 @@ int mr_nova_watched(const struct mr_profile *p);
 
 /* The i-th old name (from 0) whose last release nova reads it is not
  * established: 0 and *why (the caller's) if release major is past the
- * newest one known to read it, 1 if not, -1 past the last. */
+ * newest one known to read it and before the first known not to, 1 if
+ * not, -1 past the last. */
 int mr_nova_unproven(size_t i, unsigned major, const char **section, const char **key,
                      char **why);
 

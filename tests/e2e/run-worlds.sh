@@ -894,12 +894,12 @@ conf=$root/etc/nova/nova.conf
 [ "$(nova_opt "$conf" vnc server_listen)" = 0.0.0.0 ] && ok "zed: vncserver_listen becomes [vnc] server_listen" \
 	|| not_ok "zed: [vnc] server_listen" "$(cat "$conf")"
 expect_grep "zed: the commented example stays" '^#live_migration_flag=VIR_MIGRATE_UNDEFINE_SOURCE' "$(cat "$conf")"
-# nova is known to read the old VNC names up to Rocky only: kept, and said so
-[ "$(nova_opt "$conf" DEFAULT vncserver_proxyclient_address)" = 10.20.0.12 ] \
-	&& ok "zed: an old VNC name nova may still read is kept" \
-	|| not_ok "zed: [DEFAULT] vncserver_proxyclient_address kept" "$(cat "$conf")"
-expect_grep "zed: ... and not checked, with its line" \
-	'not checked .*nova\.DEFAULT\.vncserver_proxyclient_address \(/etc/nova/nova\.conf:10 sets it' "$CHECK_OUT"
+# nova 26's vnc.py reads the old VNC names no more (Rocky's still did):
+# a stale line, removed
+[ "$(nova_opt "$conf" DEFAULT vncserver_proxyclient_address)" = "<absent>" ] \
+	&& ok "zed: the old VNC name nova no longer reads is removed" \
+	|| not_ok "zed: [DEFAULT] vncserver_proxyclient_address removed" "$(cat "$conf")"
+expect_no_grep "zed: ... not reported as a doubt" 'not checked .*vncserver_proxyclient_address' "$CHECK_OUT"
 expect_grep "zed: the translation is shown with its profile line" \
 	'nova\.libvirt\.live_migration_tunnelled +drift .*guide\.ini:4' "$CHECK_OUT"
 # spelt otherwise, read the same by oslo.config (True for true, one

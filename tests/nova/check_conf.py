@@ -59,10 +59,6 @@ GUIDE_ZED = {
                 "live_migration_scheme": "tcp", "live_migration_uri": ABSENT},
     "vnc": {"server_listen": "0.0.0.0", "vncserver_listen": ABSENT},
 }
-# An upgraded host keeps its VNC address under the old name: Rocky's
-# nova still reads it, and no release is known not to.
-GUIDE_ZED_UPGRADED = {**GUIDE_ZED, "DEFAULT": {**GUIDE_ZED["DEFAULT"],
-                                               "vncserver_proxyclient_address": "10.20.0.12"}}
 MODERN_ZED = {
     "libvirt": {"live_migration_flag": ABSENT, "block_migration_flag": ABSENT,
                 "live_migration_tunnelled": ABSENT,
@@ -85,7 +81,7 @@ MODERN_TRAIN = {
 # (file, profile, release, expected options, options warned deprecated)
 CASES = [
     ("mitaka.conf", "guide.ini", "mitaka", GUIDE_MITAKA, {"libvirt/live_migration_flag"}),
-    ("mitaka.conf", "guide.ini", "zed", GUIDE_ZED_UPGRADED, {"libvirt/live_migration_tunnelled"}),
+    ("mitaka.conf", "guide.ini", "zed", GUIDE_ZED, {"libvirt/live_migration_tunnelled"}),
     ("zed.conf", "guide.ini", "zed", GUIDE_ZED, {"libvirt/live_migration_tunnelled"}),
     ("zed.conf", "guide.ini", "26", GUIDE_ZED, {"libvirt/live_migration_tunnelled"}),
     ("zed.conf", "modern.ini", "zed", MODERN_ZED, set()),

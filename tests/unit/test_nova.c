@@ -141,6 +141,8 @@ static void test_release(void **state)
 #define STALE_NEWTON_BUT_URI "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n" \
 	"DEFAULT/live_migration_bandwidth -\n" \
 	"libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
+#define STALE_ZED_VNC "DEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n" \
+	"DEFAULT/vncserver_proxyclient_address -\nvnc/vncserver_proxyclient_address -\n"
 
 struct plan_case {
 	const char *name;
@@ -185,7 +187,7 @@ static const struct plan_case plan_cases[] = {
 	  "libvirt/live_migration_permit_post_copy = false\n"
 	  "libvirt/live_migration_flag -\nlibvirt/block_migration_flag -\n"
 	  "DEFAULT/live_migration_flag -\nDEFAULT/block_migration_flag -\n"
-	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n", 0 },
+	  "DEFAULT/live_migration_bandwidth -\nDEFAULT/live_migration_uri -\n" STALE_ZED_VNC, 0 },
 	{ "wallaby: no TUNNELLED leaves the deprecated option at its default", 23,
 	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_AUTO_CONVERGE, "
 	    "VIR_MIGRATE_POSTCOPY, VIR_MIGRATE_NON_SHARED_INC" },
@@ -234,7 +236,7 @@ static const struct plan_case plan_cases[] = {
 	{ "host-passthrough removes a model left in the file", 26,
 	  { "cpu_mode = host-passthrough" },
 	  "libvirt/cpu_mode = host-passthrough\nlibvirt/cpu_models -\nlibvirt/cpu_model -\n"
-	  STALE_NEWTON, 0 },
+	  STALE_NEWTON STALE_ZED_VNC, 0 },
 	{ "a model libvirt does not know", 26,
 	  { "cpu_model = Haswell-noTSx, cortex-a57", "cpu_mode = custom" },
 	  "t.ini:1: cpu_model: libvirt knows no CPU model 'Haswell-noTSx'; did you mean "
@@ -257,7 +259,8 @@ static const struct plan_case plan_cases[] = {
 	{ "zed: the guide's vncserver_listen is server_listen", 26,
 	  { "set = DEFAULT/vncserver_listen 0.0.0.0" },
 	  "vnc/server_listen = 0.0.0.0\nDEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n"
-	  STALE_NEWTON, 0 },
+	  STALE_NEWTON "DEFAULT/vncserver_proxyclient_address -\n"
+	  "vnc/vncserver_proxyclient_address -\n", 0 },
 	{ "pike: server_listen back to its old name", 16,
 	  { "set = vnc/server_listen 0.0.0.0" },
 	  "vnc/vncserver_listen = 0.0.0.0\nDEFAULT/vncserver_listen -\n" STALE_NEWTON, 0 },
@@ -272,7 +275,7 @@ static const struct plan_case plan_cases[] = {
 	{ "zed: live_migration_scheme removes every name of the URI", 26,
 	  { "set = libvirt/live_migration_scheme tls" },
 	  "libvirt/live_migration_scheme = tls\nDEFAULT/live_migration_uri -\n"
-	  "libvirt/live_migration_uri -\n" STALE_NEWTON_BUT_URI, 0 },
+	  "libvirt/live_migration_uri -\n" STALE_NEWTON_BUT_URI STALE_ZED_VNC, 0 },
 	{ "... and a URI beside it is the profile's error", 26,
 	  { "set = libvirt/live_migration_uri qemu+tcp://%s:16510/system",
 	    "set = libvirt/live_migration_scheme tls" },
@@ -286,7 +289,7 @@ static const struct plan_case plan_cases[] = {
 	{ "zed: a URI with a user has no equivalent: kept, deprecated", 26,
 	  { "set = libvirt/live_migration_uri qemu+ssh://nova@%s/system" },
 	  "libvirt/live_migration_uri = qemu+ssh://nova@%s/system (deprecated)\n"
-	  "DEFAULT/live_migration_uri -\n" STALE_NEWTON_BUT_URI, 0 },
+	  "DEFAULT/live_migration_uri -\n" STALE_NEWTON_BUT_URI STALE_ZED_VNC, 0 },
 	{ "an option the table does not know is written as asked, in oslo's spelling", 13,
 	  { "set = Libvirt/Live-Migration-Downtime 500", "set = default/my_ip 10.0.0.1" },
 	  "libvirt/live_migration_downtime = 500\nDEFAULT/my_ip = 10.0.0.1\n"
@@ -308,7 +311,8 @@ static const struct plan_case plan_cases[] = {
 	{ "two names of one option that agree", 26,
 	  { "set = DEFAULT/vncserver_listen 0.0.0.0", "set = vnc/server_listen 0.0.0.0" },
 	  "vnc/server_listen = 0.0.0.0\nDEFAULT/vncserver_listen -\nvnc/vncserver_listen -\n"
-	  STALE_NEWTON, 0 },
+	  STALE_NEWTON "DEFAULT/vncserver_proxyclient_address -\n"
+	  "vnc/vncserver_proxyclient_address -\n", 0 },
 	{ "a key against a set line", 26,
 	  { "live_migration_flag = VIR_MIGRATE_LIVE, VIR_MIGRATE_TLS",
 	    "set = libvirt/live_migration_with_native_tls false" },
@@ -418,6 +422,8 @@ static void test_notes_and_origins(void **state)
 		{ "DEFAULT", "block_migration_flag", 0,
 		  "removed in liberty (12); replaced by the block migration nova chooses for each "
 		  "migration" },
+		{ "vnc", "vncserver_proxyclient_address", 0,
+		  "removed in zed (26); nova reads vnc/server_proxyclient_address instead" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++) {
 		const struct mr_nova_edit *x = find_edit(e, n, want[i].section, want[i].key);
@@ -430,10 +436,6 @@ static void test_notes_and_origins(void **state)
 		}
 		assert_string_equal(x->note, want[i].note);
 	}
-	/* when nova stops reading the old VNC names is not known: kept */
-	for (size_t i = 0; i < n; i++)
-		if (strstr(e[i].key, "proxyclient"))
-			fail_msg("%s/%s edited", e[i].section, e[i].key);
 	mr_nova_edits_free(e, n);
 	mr_profile_free(p);
 }
@@ -645,13 +647,11 @@ static void test_engine_zed_host(void **state)
 
 	/* Zed: the stale lines go, the comments stay, the modern options go
 	 * below their commented defaults or at the end of [libvirt]; those
-	 * whose default is the value wanted need no line. The VNC address
-	 * stays: Rocky still reads that name, and no release is known not to. */
+	 * whose default is the value wanted need no line. */
 	char *out = apply(aug, 26, lines, mitaka_text);
 	assert_string_equal(out,
 		"[DEFAULT]\n"
 		"#vncserver_listen=127.0.0.1\n"
-		"vncserver_listen = 0.0.0.0\n"
 		"\n"
 		"[libvirt]\n"
 		"# Example:\n"
@@ -853,12 +853,16 @@ static void test_unproven(void **state)
 	for (size_t i = 0; mr_nova_unproven(i, 18, &section, &key, &why) >= 0; i++) {
 		assert_int_equal(mr_nova_unproven(i, 18, &section, &key, &why), 1);
 		assert_null(why);
-		assert_int_equal(mr_nova_unproven(i, 26, &section, &key, &why), 0);
+		/* Zed's vnc.py reads none of them (the nova-conf validator's) */
+		assert_int_equal(mr_nova_unproven(i, 26, &section, &key, &why), 1);
+		assert_null(why);
+		assert_int_equal(mr_nova_unproven(i, 25, &section, &key, &why), 0);
 		if (!strcmp(section, "DEFAULT") && !strcmp(key, "vncserver_listen")) {
 			found = 1;
 			assert_string_equal(why, "nova reads [DEFAULT] vncserver_listen up to rocky (18) "
-			                         "at least (nova/conf/vnc.py there); whether nova zed (26) "
-			                         "still does is not established, so it is kept");
+			                         "at least and no longer from zed (26) "
+			                         "(nova/conf/vnc.py); whether nova yoga (25) still does is "
+			                         "not established, so it is kept");
 		}
 		free(why);
 	}

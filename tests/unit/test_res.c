@@ -170,6 +170,10 @@ static const struct res_case cases[] = {
 	  "  rm live_migration_uri\n"
 	  "  rm live_migration_flag\n"
 	  "  rm block_migration_flag\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_proxyclient_address\n"
+	  "  rm vncserver_proxyclient_address\n"
 	  "unit nova-compute.service\n" },
 	{ "nova, RHEL", SOCKET_RHEL_NO_DEFAULTS "pkg.openstack-nova-compute=27.1.0-1.el9\n"
 	  "unit.nova-compute.service=absent\nunit.openstack-nova-compute.service=enabled unknown\n",
@@ -182,6 +186,10 @@ static const struct res_case cases[] = {
 	  "  rm live_migration_uri\n"
 	  "  rm live_migration_flag\n"
 	  "  rm block_migration_flag\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_listen\n"
+	  "  rm vncserver_proxyclient_address\n"
+	  "  rm vncserver_proxyclient_address\n"
 	  "unit openstack-nova-compute.service\n" },
 	/* given --config-file (devstack's unit), nova-compute reads only the
 	 * files named: without nova.conf, writing it changes nothing */
@@ -2914,16 +2922,19 @@ static void test_nova_unproven(void **state)
 	static const struct {
 		const char *name, *facts, *profile, *want;
 	} unproven[] = {
-		{ "zed", SOCKET_DEBIAN NOVA_DEB VNC_SELF, "[nova]\nrelease = zed\n",
+		{ "yoga", SOCKET_DEBIAN "pkg.nova-compute=2:25.2.1-0ubuntu2\n" VNC_SELF,
+		  "[nova]\nrelease = yoga\n",
 		  "unchecked nova.DEFAULT.vncserver_proxyclient_address /etc/nova/nova.conf:4 sets it: "
-		  "nova reads [DEFAULT] vncserver_proxyclient_address up to rocky (18) at least "
-		  "(nova/conf/vnc.py there); whether nova zed (26) still does is not established, "
-		  "so it is kept\n" },
+		  "nova reads [DEFAULT] vncserver_proxyclient_address up to rocky (18) at least and "
+		  "no longer from zed (26) (nova/conf/vnc.py); whether nova yoga (25) still does is "
+		  "not established, so it is kept\n" },
+		/* Zed reads it no more: a stale line the plan removes, not a doubt */
+		{ "zed", SOCKET_DEBIAN NOVA_DEB VNC_SELF, "[nova]\nrelease = zed\n", "" },
 		{ "rocky", SOCKET_DEBIAN "pkg.nova-compute=2:18.3.0-1\n" VNC_SELF,
 		  "[nova]\nrelease = rocky\n", "" },
-		{ "zed, the profile writes the new name",
-		  SOCKET_DEBIAN NOVA_DEB VNC_SELF,
-		  "[nova]\nrelease = zed\nset = vnc/server_proxyclient_address 10.20.0.12\n",
+		{ "yoga, the profile writes the new name",
+		  SOCKET_DEBIAN "pkg.nova-compute=2:25.2.1-0ubuntu2\n" VNC_SELF,
+		  "[nova]\nrelease = yoga\nset = vnc/server_proxyclient_address 10.20.0.12\n",
 		  "" },
 	};
 #undef VNC_SELF
