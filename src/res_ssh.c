@@ -429,7 +429,7 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
  * that the profile lets apply replace (replace_key): another key there
  * may be what nova (or a tool beside it) logs in to other machines with. */
 struct key_swap {
-	char *priv, *fp;
+	const char *priv, *fp; /* the pair's, which outlives the plan */
 	const struct mr_setting *const *replace;
 	size_t n_replace;
 };
@@ -437,18 +437,15 @@ struct key_swap {
 static void *key_swap_new(const struct mr_profile *profile, const struct mr_ssh_keypair *pair)
 {
 	struct key_swap *ks = mr_xcalloc(1, sizeof(*ks));
-	ks->priv = mr_xstrdup(pair->priv);
-	ks->fp = mr_ssh_private_key_fingerprint(pair->priv);
+	ks->priv = pair->priv;
+	ks->fp = pair->fp;
 	ks->replace = mr_profile_get_all(profile, "ssh", "replace_key", &ks->n_replace);
 	return ks;
 }
 
 static void key_swap_free(void *data)
 {
-	struct key_swap *ks = data;
-	free(ks->priv);
-	free(ks->fp);
-	free(ks);
+	free(data);
 }
 
 /* The private key file: the cluster's, unless the host holds another key

@@ -1325,12 +1325,14 @@ void mr_ssh_keypairs_add(struct mr_ssh_keypairs *k, const struct mr_setting *key
 	k->v = mr_xreallocarray(k->v, k->n + 1, sizeof(*k->v));
 	struct mr_ssh_keypair *p = &k->v[k->n++];
 	struct mr_error *err = NULL;
-	*p = (struct mr_ssh_keypair){ mr_ssh_keypair_path(keypair), NULL, NULL, NULL, 0 };
+	*p = (struct mr_ssh_keypair){ .path = mr_ssh_keypair_path(keypair) };
 	struct stat st;
 	if (!generate && lstat(p->path, &st) < 0 && errno == ENOENT)
 		p->absent = 1;
 	else if (mr_ssh_keypair_load(p->path, generate, &p->priv, &p->pub, &err) < 0)
 		p->error = mr_error_format(err);
+	else
+		p->fp = mr_ssh_private_key_fingerprint(p->priv);
 	mr_error_free(err);
 }
 
@@ -1340,6 +1342,7 @@ void mr_ssh_keypairs_fini(struct mr_ssh_keypairs *k)
 		free(k->v[i].path);
 		free(k->v[i].priv);
 		free(k->v[i].pub);
+		free(k->v[i].fp);
 		free(k->v[i].error);
 	}
 	free(k->v);

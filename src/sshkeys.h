@@ -119,6 +119,7 @@ struct mr_ssh_keypair {
 	char *path;  /* resolved */
 	char *priv;  /* NULL if it could not be loaded */
 	char *pub;
+	char *fp;    /* OpenSSH's fingerprint of priv, NULL if not read */
 	char *error; /* why not, for the report */
 	int absent;  /* not there, and not generated (check, diff) */
 };
