@@ -901,6 +901,14 @@ static void view_fini(struct view *v)
 	free(v->pinned);
 }
 
+/* Adds to v each of from (NULL-terminated) but those in except. */
+static void add_features(char *const *from, char *const *except, char ***v, size_t *n)
+{
+	for (size_t k = 0; from && from[k]; k++)
+		if (!strv_has(except, from[k]) && !strv_has(*v, from[k]))
+			strv_push(v, n, mr_xstrdup(from[k]));
+}
+
 /* Adds to v the features the map gives model, but those in except; -1
  * when the map does not know model. */
 static int add_model_features(const struct mr_cpu_map *map, const char *model,
@@ -909,18 +917,9 @@ static int add_model_features(const struct mr_cpu_map *map, const char *model,
 	const char **f = model ? mr_cpu_map_features(map, model, NULL) : NULL;
 	if (!f)
 		return -1;
-	for (size_t k = 0; f[k]; k++)
-		if (!strv_has(except, f[k]) && !strv_has(*v, f[k]))
-			strv_push(v, n, mr_xstrdup(f[k]));
+	add_features((char *const *)f, except, v, n);
 	free(f);
 	return 0;
-}
-
-static void add_features(char *const *from, char *const *except, char ***v, size_t *n)
-{
-	for (size_t k = 0; from && from[k]; k++)
-		if (!strv_has(except, from[k]) && !strv_has(*v, from[k]))
-			strv_push(v, n, mr_xstrdup(from[k]));
 }
 
 /* Sorted, and never NULL: NULL means unknown. */
