@@ -201,7 +201,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void cpu_fini(struct mr_verify_cpu *c)
+void mr_verify_cpu_fini(struct mr_verify_cpu *c)
 {
 	free(c->arch);
 	free(c->model);
@@ -292,7 +292,7 @@ void mr_verify_caps_fini(struct mr_verify_caps *caps)
 	if (!caps)
 		return;
 	free(caps->uuid);
-	cpu_fini(&caps->cpu);
+	mr_verify_cpu_fini(&caps->cpu);
 	strv_free(caps->secmodels);
 	free(caps->dac_label);
 	memset(caps, 0, sizeof(*caps));
@@ -391,7 +391,7 @@ void mr_verify_domcaps_fini(struct mr_verify_domcaps *dc)
 {
 	if (!dc)
 		return;
-	cpu_fini(&dc->host_model);
+	mr_verify_cpu_fini(&dc->host_model);
 	for (size_t i = 0; i < dc->n_models; i++) {
 		free(dc->models[i].name);
 		free(dc->models[i].blockers);
@@ -595,6 +595,35 @@ out:
 	xmlXPathFreeContext(xc);
 	xmlFreeDoc(doc);
 	return r;
+}
+
+enum mr_verify_guest_cpu mr_verify_domain_cpu(const char *domain_xml, struct mr_verify_cpu *cpu)
+{
+	enum mr_verify_guest_cpu kind = MR_VERIFY_GUEST_CPU_UNREADABLE;
+	memset(cpu, 0, sizeof(*cpu));
+	xmlDocPtr doc = xml_read(domain_xml, NULL, "domain", NULL);
+	xmlXPathContextPtr xc = doc ? xmlXPathNewContext(doc) : NULL;
+	if (!xc)
+		goto out;
+	xmlXPathObjectPtr o = xp_nodes(xc, xmlDocGetRootElement(doc), "/domain/cpu");
+	xmlNodePtr n = o ? o->nodesetval->nodeTab[0] : NULL;
+	xmlXPathFreeObject(o);
+	char *mode = n ? node_attr(n, "mode") : NULL;
+	if (!n)
+		kind = MR_VERIFY_GUEST_CPU_DEFAULT;
+	else if (mode && (!strcmp(mode, "host-passthrough") || !strcmp(mode, "maximum")))
+		kind = MR_VERIFY_GUEST_CPU_PASSTHROUGH;
+	else if (mode && !strcmp(mode, "host-model"))
+		kind = MR_VERIFY_GUEST_CPU_HOST_MODEL;
+	else if (!mode || !strcmp(mode, "custom")) {
+		cpu_read(xc, n, cpu);
+		kind = cpu->model ? MR_VERIFY_GUEST_CPU_CUSTOM : MR_VERIFY_GUEST_CPU_DEFAULT;
+	}
+	free(mode);
+out:
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	return kind;
 }
 
 /* ---- the result ---- */
@@ -809,6 +838,9 @@ struct view {
 	const char *mode;              /* cpu_mode, host-model when unset */
 	struct mr_verify_cpuset *pins; /* per domain; NULL when none */
 	int *pinned;                   /* per domain: 1 pinned */
+	size_t n_domains;
+	enum mr_verify_guest_cpu *gkind; /* per domain: the CPU it runs with */
+	struct mr_verify_cpu *gcpu;      /* per domain, when custom */
 	/* host-model, from libvirt's CPU map, by capabilities [0] and by
 	 * domain capabilities [1]: the guest CPU this host starts (guest,
 	 * sorted; NULL when the map does not know guest_model) and the
@@ -871,12 +903,16 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 	}
 	v->pins = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pins));
 	v->pinned = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pinned));
+	v->gkind = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->gkind));
+	v->gcpu = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->gcpu));
+	v->n_domains = h->n_domains;
 	for (size_t d = 0; d < h->n_domains; d++) {
 		const struct mr_verify_domain *dom = &h->domains[d];
 		if (!dom->xml) {
 			add_finding(res, i, MR_VERIFY_UNEXAMINED, "pinning", NULL,
 				    "guest '%s': libvirt gave no XML: pinning not examined",
 				    dom->name);
+			v->gkind[d] = MR_VERIFY_GUEST_CPU_UNREADABLE;
 			continue;
 		}
 		int p = mr_verify_domain_pins(dom->xml, &v->pins[d]);
@@ -886,6 +922,7 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 				    "examined",
 				    dom->name);
 		v->pinned[d] = p == 1;
+		v->gkind[d] = mr_verify_domain_cpu(dom->xml, &v->gcpu[d]);
 	}
 }
 
@@ -899,6 +936,10 @@ static void view_fini(struct view *v)
 	mr_verify_domcaps_fini(&v->dc);
 	free(v->pins);
 	free(v->pinned);
+	for (size_t d = 0; v->gcpu && d < v->n_domains; d++)
+		mr_verify_cpu_fini(&v->gcpu[d]);
+	free(v->gcpu);
+	free(v->gkind);
 }
 
 /* Adds to v each of from (NULL-terminated) but those in except. */
@@ -1104,36 +1145,32 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 	}
 }
 
-/* host-model, guests started on host i moving to host j: the same vendor,
- * and j has every feature of i's host-model CPU (j's CPU, or j's domain
- * capabilities call i's model usable, with the extra features); by domain
- * capabilities when both hosts have them, else by capabilities. A newer
- * CPU takes an older one's guests; an older one lacks the newer features.
- * 0 it can, 1 it cannot (the pair says why), 2 not examined: libvirt's map
- * does not know a model. */
-static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
-			   struct mr_verify_result *res, size_t i, size_t j)
+/* Whether host j can run a guest CPU (its model, vendor and sorted
+ * features want) as it is: the same vendor, and j has every feature, by
+ * its offer [k] or, with by_model, as a feature of model where j's domain
+ * capabilities call model usable. 0 it can, 1 it cannot (*why says so), 2 not known:
+ * the map does not know j's CPU, which then may have them. */
+static int cpu_fits(const struct mr_cpu_map *map, const struct view *dst, int k, int by_model,
+		    const char *model, const char *vendor, char *const *want, size_t n_want,
+		    char **why)
 {
-	int k = v[i].have_host_model && v[j].have_host_model;
-	const char *model = v[i].guest_model[k];
-	const char *sv = v[i].guest_vendor[k], *dv = v[j].caps.cpu.vendor;
-	if (sv && strcmp(sv, dv) != 0) {
-		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", dv, sv);
+	const char *dv = dst->caps.cpu.vendor;
+	*why = NULL;
+	if (vendor && strcmp(vendor, dv) != 0) {
+		*why = mr_xasprintf("CPU vendor '%s', not '%s'", dv, vendor);
 		return 1;
 	}
-	if (!v[i].guest[k])
-		return 2;
 	const char **model_features = NULL;
-	if (k && mr_verify_domcaps_usable(&v[j].dc, model, NULL) == 1)
+	if (by_model && dst->have_domcaps && mr_verify_domcaps_usable(&dst->dc, model, NULL) == 1)
 		model_features = mr_cpu_map_features(map, model, NULL);
-	if (!v[j].offer_all[k] && !model_features)
+	if (!dst->offer_all[k] && !model_features)
 		return 2;
 	struct mr_buf b;
 	size_t missing = 0;
 	mr_buf_init(&b);
-	for (size_t f = 0; f < v[i].n_guest[k]; f++) {
-		const char *name = v[i].guest[k][f];
-		if (set_has(v[j].offer[k], v[j].n_offer[k], name) ||
+	for (size_t f = 0; f < n_want; f++) {
+		const char *name = want[f];
+		if (set_has(dst->offer[k], dst->n_offer[k], name) ||
 		    strv_has((char *const *)model_features, name))
 			continue;
 		if (missing < 3)
@@ -1146,13 +1183,37 @@ static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
 	int r = 0;
 	/* the usable model and j's extra features may not be all j has:
 	 * unknown, not red */
-	if (missing && !v[j].offer_all[k])
+	if (missing && !dst->offer_all[k])
 		r = 2;
 	else if (missing) {
-		fail_pair(res, i, j, "CPU lacks %s", b.data);
+		*why = mr_xasprintf("CPU lacks %s", b.data);
 		r = 1;
 	}
 	mr_buf_fini(&b);
+	return r;
+}
+
+/* host-model, guests started on host i moving to host j: j fits i's
+ * host-model CPU (cpu_fits); by domain capabilities when both hosts have
+ * them, else by capabilities. A newer CPU takes an older one's guests; an
+ * older one lacks the newer features. 0 it can, 1 it cannot (the pair
+ * says why), 2 not examined: libvirt's map does not know a model. */
+static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
+			   struct mr_verify_result *res, size_t i, size_t j)
+{
+	int k = v[i].have_host_model && v[j].have_host_model;
+	const char *sv = v[i].guest_vendor[k], *dv = v[j].caps.cpu.vendor;
+	if (sv && strcmp(sv, dv) != 0) {
+		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", dv, sv);
+		return 1;
+	}
+	if (!v[i].guest[k])
+		return 2;
+	char *why = NULL;
+	int r = cpu_fits(map, &v[j], k, k, v[i].guest_model[k], sv, v[i].guest[k],
+			 v[i].n_guest[k], &why);
+	if (why)
+		pair_fail(res, i, j, why);
 	return r;
 }
 
@@ -1271,6 +1332,144 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 	free(bad);
 	free(unk);
 	free(nomap);
+}
+
+/* Of a running guest's features (want, sorted), those a destination's
+ * capabilities can be held to: its model's (libvirt's map) and those the
+ * source's capabilities list. The rest KVM makes up (hypervisor,
+ * amd-ssbd on Intel...), which no capabilities show: only domain
+ * capabilities can judge them. Borrows want's strings. */
+static char **hardware_set(const struct mr_cpu_map *map, const char *model, const struct view *src,
+			   char *const *want, size_t n_want, size_t *n)
+{
+	const char **mf = mr_cpu_map_features(map, model, NULL);
+	char **hw = mr_xcalloc(n_want + 1, sizeof(*hw));
+	*n = 0;
+	for (size_t f = 0; f < n_want; f++)
+		if (strv_has((char *const *)mf, want[f]) ||
+		    set_has(src->offer[0], src->n_offer[0], want[f]))
+			hw[(*n)++] = want[f];
+	free(mf);
+	return hw;
+}
+
+/* Running guests keep the CPU they started with (a cpu_mode changed
+ * since, a microcode update that took features away, a guest moved in
+ * from elsewhere): each is compared with every destination the host-level
+ * check let through. A guest that cannot go fails that pair; one whose CPU
+ * the map does not know leaves the pairs not examined. */
+#define GUEST_HOSTS_NAMED 3
+
+static const char fix_guest_cpu[] =
+	"shut the guest down and start it again (a reboot inside it keeps its CPU), so that it "
+	"gets the CPU cpu_mode gives now; until then keep it off those hosts";
+
+static void check_running_cpus(const struct mr_verify_input *in, const struct view *v,
+			       struct mr_verify_result *res, size_t i, unsigned char *unexamined)
+{
+	const struct mr_verify_host *h = &in->hosts[i];
+	const struct mr_cpu_map *map = in->cpus;
+	if (!v[i].examined || !v[i].have_caps)
+		return;
+	for (size_t d = 0; d < v[i].n_domains; d++) {
+		const char *name = h->domains[d].name;
+		const struct mr_verify_cpu *g = &v[i].gcpu[d];
+		enum mr_verify_guest_cpu kind = v[i].gkind[d];
+		/* the host-level check judged these already */
+		if (kind == MR_VERIFY_GUEST_CPU_DEFAULT ||
+		    (kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH &&
+		     !strcmp(v[i].mode, "host-passthrough")) ||
+		    (kind == MR_VERIFY_GUEST_CPU_HOST_MODEL && !strcmp(v[i].mode, "host-model")))
+			continue;
+		char **want = NULL, **hw = NULL;
+		size_t n_want = 0, n_hw = 0;
+		const char *vendor = NULL;
+		const char *why_not = NULL;
+		if (kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
+			why_not = "its XML or its CPU unreadable";
+		else if (kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
+			want = map ? guest_set(map, g, &n_want) : NULL;
+			vendor = g->vendor ? g->vendor : map ? mr_cpu_map_vendor(map, g->model) : NULL;
+			if (!map)
+				why_not = "libvirt's CPU map not read";
+			else if (!want)
+				why_not = "its CPU model not in libvirt's CPU map";
+			else
+				hw = hardware_set(map, g->model, &v[i], want, n_want, &n_hw);
+		} else if (kind == MR_VERIFY_GUEST_CPU_HOST_MODEL && !map)
+			why_not = "libvirt's CPU map not read";
+		size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
+		size_t n_unk = 0;
+		char *first_why = NULL;
+		for (size_t j = 0; j < in->n; j++) {
+			struct mr_verify_pair *p = &res->pairs[i * in->n + j];
+			if (j == i || !p->examined || p->n_reasons || unexamined[i * in->n + j])
+				continue;
+			int r = 2;
+			char *why = NULL;
+			if (!why_not && v[j].have_caps && v[j].caps.cpu.vendor) {
+				if (kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
+					int k = v[j].have_host_model;
+					r = cpu_fits(map, &v[j], k, 1, g->model, vendor, k ? want : hw,
+						     k ? n_want : n_hw, &why);
+				} else {
+					/* the pair functions fail the pair themselves */
+					size_t before = p->n_reasons;
+					r = kind == MR_VERIFY_GUEST_CPU_HOST_MODEL
+						    ? host_model_pair(map, v, res, i, j)
+						    : v[i].caps.cpu.model && v[j].caps.cpu.model &&
+								      v[i].caps.cpu.vendor
+							      ? passthrough_pair(v, res, i, j)
+							      : 2;
+					if (p->n_reasons > before)
+						why = mr_xstrdup(p->reasons[p->n_reasons - 1]);
+				}
+			}
+			if (r == 1) {
+				if (kind == MR_VERIFY_GUEST_CPU_CUSTOM)
+					fail_pair(res, i, j, "guest '%s': %s", name, why);
+				bad[n_bad++] = j;
+				if (!first_why)
+					first_why = why;
+				else
+					free(why);
+			} else {
+				free(why);
+				if (r == 2) {
+					unexamined[i * in->n + j] = 1;
+					n_unk++;
+				}
+			}
+		}
+		const char *cpu_name = kind == MR_VERIFY_GUEST_CPU_CUSTOM ? g->model
+				       : kind == MR_VERIFY_GUEST_CPU_HOST_MODEL ? "host-model"
+									 : "host-passthrough";
+		if (n_bad) {
+			char *list = host_list(in, bad, n_bad < GUEST_HOSTS_NAMED ? n_bad
+										    : GUEST_HOSTS_NAMED);
+			char more[48] = "";
+			if (n_bad > GUEST_HOSTS_NAMED)
+				snprintf(more, sizeof(more), " and %zu more hosts",
+					 n_bad - GUEST_HOSTS_NAMED);
+			add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_guest_cpu,
+				    "guest '%s' runs with the CPU it started with (%s), which %s%s "
+				    "cannot give it: %s",
+				    name, cpu_name, list, more, first_why);
+			free(list);
+		}
+		if (n_unk && kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
+			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
+				    "guest '%s': %s: where it can move not examined", name, why_not);
+		else if (n_unk)
+			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
+				    "guest '%s' (CPU %s): %s: where it can move not examined", name,
+				    cpu_name,
+				    why_not ? why_not : "a destination's CPU not in libvirt's CPU map");
+		free(first_why);
+		free(bad);
+		strv_free(want);
+		free(hw);
+	}
 }
 
 /* Hosts whose value (by getter) differs from host i's; one finding. */
@@ -1615,6 +1814,7 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		check_cpu_mode_known(v, res, i);
 		check_cpu_custom(in, v, res, i);
 		check_cpu_host(in, v, res, i, cpu_unexamined);
+		check_running_cpus(in, v, res, i, cpu_unexamined);
 		check_uniform(
 			in, v, res, i, "secmodel", get_secmodel, "security driver",
 			"security driver",

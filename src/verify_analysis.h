@@ -127,6 +127,21 @@ struct mr_verify_cpuset {
 };
 /* 1 pinned (set filled), 0 not pinned, -1 unparsable XML or cpuset. */
 int mr_verify_domain_pins(const char *domain_xml, struct mr_verify_cpuset *set);
+
+/* A running guest's CPU, from its live XML: libvirt writes a host-model
+ * guest's CPU out as custom (model and features) when it starts it, and
+ * the guest keeps that CPU until it is shut down, whatever cpu_mode says
+ * since. */
+enum mr_verify_guest_cpu {
+	MR_VERIFY_GUEST_CPU_UNREADABLE = -1,
+	MR_VERIFY_GUEST_CPU_DEFAULT,     /* no model: QEMU's default CPU */
+	MR_VERIFY_GUEST_CPU_CUSTOM,      /* a model and features (cpu filled) */
+	MR_VERIFY_GUEST_CPU_HOST_MODEL,  /* not yet written out: the host's */
+	MR_VERIFY_GUEST_CPU_PASSTHROUGH, /* host-passthrough or maximum */
+};
+enum mr_verify_guest_cpu mr_verify_domain_cpu(const char *domain_xml, struct mr_verify_cpu *cpu);
+/* Frees what mr_verify_domain_cpu filled. */
+void mr_verify_cpu_fini(struct mr_verify_cpu *cpu);
 /* "0-3,8"; -1 on a malformed list, a CPU beyond MR_VERIFY_MAX_CPUS, or a
  * list that leaves no CPU ("^4"). */
 int mr_verify_cpuset_parse(const char *s, struct mr_verify_cpuset *set);

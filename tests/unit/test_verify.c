@@ -42,7 +42,8 @@ struct hspec {
 	const char *mode;          /* NULL: host-model */
 	const char *models;        /* comma-separated */
 	const char *doms;
-	const char *error; /* could not be examined */
+	const char *dom_cpu; /* the <cpu> of each of doms' live XML, or NULL */
+	const char *error;   /* could not be examined */
 };
 
 struct vcase {
@@ -54,7 +55,7 @@ struct vcase {
 	int no_cpu_map; /* as when libvirt's map could not be read */
 };
 
-static void add_domains(struct mr_verify_host *h, const char *spec)
+static void add_domains(struct mr_verify_host *h, const char *spec, const char *cpu)
 {
 	char *copy = mr_xstrdup(spec), *save = NULL;
 	for (char *d = strtok_r(copy, ";", &save); d; d = strtok_r(NULL, ";", &save)) {
@@ -67,8 +68,8 @@ static void add_domains(struct mr_verify_host *h, const char *spec)
 		dom->uuid = mr_xstrdup(uuid);
 		dom->state = st[0] == 'p' ? MR_VERIFY_DOM_PAUSED : MR_VERIFY_DOM_RUNNING;
 		dom->xml = mr_xasprintf("<domain type='kvm'><name>%s</name><uuid>%s</uuid>"
-					"<vcpu placement='static'>2</vcpu>%s%s%s</domain>",
-					name, uuid,
+					"<vcpu placement='static'>2</vcpu>%s%s%s%s</domain>",
+					name, uuid, cpu ? cpu : "",
 					*cpuset ? "<cputune><vcpupin vcpu='0' cpuset='" : "",
 					cpuset, *cpuset ? "'/></cputune>" : "");
 	}
@@ -112,7 +113,7 @@ static void build(const struct vcase *c, struct mr_verify_input *in)
 			free(copy);
 		}
 		if (s->doms)
-			add_domains(h, s->doms);
+			add_domains(h, s->doms, s->dom_cpu);
 	}
 }
 
@@ -151,6 +152,14 @@ static char *digest(const struct mr_verify_result *res)
 		}
 	return mr_buf_steal(&b, NULL);
 }
+
+/* a host-model guest started on a Skylake-SP host, as libvirt writes its
+ * live XML */
+#define SKYLAKE_GUEST_CPU                                                                        \
+	"<cpu mode='custom' match='exact' check='full'><model "                                   \
+	"fallback='forbid'>Skylake-Server-IBRS</model><vendor>Intel</vendor><feature "            \
+	"policy='require' name='ss'/><feature policy='require' name='hypervisor'/><feature "      \
+	"policy='require' name='pku'/><feature policy='disable' name='mpx'/></cpu>"
 
 static const struct vcase cases[] = {
 	{ .title = "host-model, the same CPU: every pair ok",
@@ -486,6 +495,107 @@ static const struct vcase cases[] = {
 		    "c: UNEXAMINED cpu: cpu_mode host-model: CPU model 'Cooperlake' not in "
 		    "libvirt's CPU map: CPU compatibility with a not examined" },
 	  .not_want = { "FAIL" } },
+	/* running guests keep the CPU they started with: judged apart from
+	 * the CPU cpu_mode gives new guests now */
+	{ .title = "a running guest keeps a CPU the destination lacks",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX-IBRS" },
+		 { .name = "s",
+		   .caps = "skylake.caps.xml",
+		   .domcaps = "skylake.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX-IBRS",
+		   .doms = "g1 51111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = SKYLAKE_GUEST_CPU } },
+	  .status = 2,
+	  .want = { "a->s: ok", "s->a: guest 'g1': CPU lacks '",
+		    "s: FAIL cpu: guest 'g1' runs with the CPU it started with "
+		    "(Skylake-Server-IBRS), which a cannot give it: CPU lacks '" } },
+	{ .title = "a running guest with the cluster's CPU moves",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX-IBRS" },
+		 { .name = "s",
+		   .caps = "skylake.caps.xml",
+		   .domcaps = "skylake.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX-IBRS",
+		   .doms = "g2 61111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='custom' match='exact' check='full'><model "
+			      "fallback='forbid'>Haswell-noTSX-IBRS</model><vendor>Intel</vendor>"
+			      "<feature policy='require' name='hypervisor'/><feature "
+			      "policy='disable' name='pcid'/></cpu>" } },
+	  .status = 0,
+	  .want = { "a->s: ok", "s->a: ok" },
+	  .not_want = { "guest", "FAIL" } },
+	{ .title = "a running guest whose CPU model the map does not know",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX-IBRS" },
+		 { .name = "s",
+		   .caps = "skylake.caps.xml",
+		   .domcaps = "skylake.domcaps.xml",
+		   .mode = "custom",
+		   .models = "Haswell-noTSX-IBRS",
+		   .doms = "g3 71111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='custom' match='exact'><model>Icelake-Server</model></cpu>" } },
+	  .status = 4,
+	  .want = { "s->a: ?",
+		    "s: UNEXAMINED cpu: guest 'g3' (CPU Icelake-Server): its CPU model not in "
+		    "libvirt's CPU map: where it can move not examined" },
+	  .not_want = { "FAIL" } },
+	/* by capabilities only: what KVM makes up (hypervisor, amd-ssbd) is
+	 * no host's hardware, so not held against a destination */
+	{ .title = "a running guest by capabilities, features KVM makes up",
+	  .h = { { .name = "h",
+		   .caps = "xeon-e5-2650v3.caps.xml",
+		   .doms = "g4 81111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='custom' match='exact' check='full'><model "
+			      "fallback='forbid'>Haswell-noTSX</model><feature "
+			      "policy='require' name='hypervisor'/><feature policy='require' "
+			      "name='amd-ssbd'/></cpu>" },
+		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
+	  .status = 2,
+	  .want = { "h->s: ok" },
+	  .not_want = { "guest 'g4'", "h: FAIL", "h: UNEXAMINED" } },
+	/* the host-level check failed the pair already: no second reason */
+	{ .title = "a running guest on a pair already failed",
+	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
+		 { .name = "s",
+		   .caps = "xeon-gold-6148.caps.xml",
+		   .doms = "g5 91111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = SKYLAKE_GUEST_CPU } },
+	  .status = 2,
+	  .want = { "s->h: CPU lacks" },
+	  .not_want = { "guest 'g5'" } },
+	{ .title = "a host-passthrough guest on a host-model host",
+	  .h = { { .name = "h",
+		   .caps = "xeon-e5-2650v3.caps.xml",
+		   .doms = "g6 a1111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='on'/>" },
+		 { .name = "n", .caps = "xeon-e5-2650v3-noinvtsc.caps.xml" } },
+	  .status = 2,
+	  .want = { "h->n: CPU lacks 'invtsc'",
+		    "h: FAIL cpu: guest 'g6' runs with the CPU it started with "
+		    "(host-passthrough), which n cannot give it: CPU lacks 'invtsc'",
+		    "n->h: ok" } },
+	{ .title = "a running guest whose CPU mode is unreadable",
+	  .h = { { .name = "h",
+		   .caps = "xeon-e5-2650v3.caps.xml",
+		   .doms = "g7 b1111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-something'/>" },
+		 { .name = "n", .caps = "xeon-e5-2650v3-noinvtsc.caps.xml" } },
+	  .status = 4,
+	  .want = { "h->n: ?",
+		    "h: UNEXAMINED cpu: guest 'g7': its XML or its CPU unreadable: where it can "
+		    "move not examined" } },
 	{ .title = "host-model without libvirt's CPU map",
 	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
 		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
