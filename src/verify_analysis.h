@@ -85,6 +85,10 @@ struct mr_verify_caps {
 	char **secmodels; /* in document order, NULL-terminated: "selinux", "dac" */
 	size_t n_secmodels;
 	char *dac_label; /* the dac model's kvm (else first) baselabel, or NULL */
+	/* the machine types KVM guests may have, "ARCH NAME" (aliases too),
+	 * sorted, NULL-terminated; none when the capabilities list none */
+	char **machines;
+	size_t n_machines;
 };
 
 struct mr_verify_model {
@@ -139,8 +143,14 @@ enum mr_verify_guest_cpu {
 	MR_VERIFY_GUEST_CPU_HOST_MODEL,  /* not yet written out: the host's */
 	MR_VERIFY_GUEST_CPU_PASSTHROUGH, /* host-passthrough or maximum */
 };
-enum mr_verify_guest_cpu mr_verify_domain_cpu(const char *domain_xml, struct mr_verify_cpu *cpu);
-/* Frees what mr_verify_domain_cpu filled. */
+struct mr_verify_guest {
+	enum mr_verify_guest_cpu kind;
+	struct mr_verify_cpu cpu; /* when custom */
+	char *machine;            /* "x86_64 pc-q35-7.2", or NULL when not said */
+};
+/* A running guest's CPU and machine type, from its live XML. */
+void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g);
+void mr_verify_guest_fini(struct mr_verify_guest *g);
 void mr_verify_cpu_fini(struct mr_verify_cpu *cpu);
 /* "0-3,8"; -1 on a malformed list, a CPU beyond MR_VERIFY_MAX_CPUS, or a
  * list that leaves no CPU ("^4"). */

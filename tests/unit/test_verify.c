@@ -42,7 +42,8 @@ struct hspec {
 	const char *mode;          /* NULL: host-model */
 	const char *models;        /* comma-separated */
 	const char *doms;
-	const char *dom_cpu; /* the <cpu> of each of doms' live XML, or NULL */
+	const char *dom_cpu;     /* the <cpu> of each of doms' live XML, or NULL */
+	const char *dom_machine; /* their machine type, or NULL */
 	const char *error;   /* could not be examined */
 };
 
@@ -55,7 +56,8 @@ struct vcase {
 	int no_cpu_map; /* as when libvirt's map could not be read */
 };
 
-static void add_domains(struct mr_verify_host *h, const char *spec, const char *cpu)
+static void add_domains(struct mr_verify_host *h, const char *spec, const char *cpu,
+			const char *machine)
 {
 	char *copy = mr_xstrdup(spec), *save = NULL;
 	for (char *d = strtok_r(copy, ";", &save); d; d = strtok_r(NULL, ";", &save)) {
@@ -67,11 +69,16 @@ static void add_domains(struct mr_verify_host *h, const char *spec, const char *
 		dom->name = mr_xstrdup(name);
 		dom->uuid = mr_xstrdup(uuid);
 		dom->state = st[0] == 'p' ? MR_VERIFY_DOM_PAUSED : MR_VERIFY_DOM_RUNNING;
+		char *os = machine ? mr_xasprintf("<os><type arch='x86_64' machine='%s'>hvm</type>"
+						  "</os>",
+						  machine)
+				   : mr_xstrdup("");
 		dom->xml = mr_xasprintf("<domain type='kvm'><name>%s</name><uuid>%s</uuid>"
-					"<vcpu placement='static'>2</vcpu>%s%s%s%s</domain>",
-					name, uuid, cpu ? cpu : "",
+					"<vcpu placement='static'>2</vcpu>%s%s%s%s%s</domain>",
+					name, uuid, os, cpu ? cpu : "",
 					*cpuset ? "<cputune><vcpupin vcpu='0' cpuset='" : "",
 					cpuset, *cpuset ? "'/></cputune>" : "");
+		free(os);
 	}
 	free(copy);
 }
@@ -113,7 +120,7 @@ static void build(const struct vcase *c, struct mr_verify_input *in)
 			free(copy);
 		}
 		if (s->doms)
-			add_domains(h, s->doms, s->dom_cpu);
+			add_domains(h, s->doms, s->dom_cpu, s->dom_machine);
 	}
 }
 
@@ -596,6 +603,33 @@ static const struct vcase cases[] = {
 	  .want = { "h->n: ?",
 		    "h: UNEXAMINED cpu: guest 'g7': its XML or its CPU unreadable: where it can "
 		    "move not examined" } },
+	/* a running guest's machine type against the destination's QEMU */
+	{ .title = "a running guest whose machine type a newer QEMU dropped",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a-machines.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "m1 c1111111-2222-3333-4444-555555555555 r",
+		   .dom_machine = "pc-i440fx-1.4" },
+		 { .name = "b",
+		   .caps = "haswell-b-machines.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "m2 d1111111-2222-3333-4444-555555555555 r",
+		   .dom_machine = "pc-q35-7.2" } },
+	  .status = 2,
+	  .want = { "a->b: guest 'm1': machine type 'pc-i440fx-1.4' unknown there", "b->a: ok",
+		    "a: FAIL versions: guest 'm1' runs with machine type 'pc-i440fx-1.4', which "
+		    "the QEMU of b does not offer" },
+	  .not_want = { "m2" } },
+	{ .title = "a running guest's machine type, a destination that lists none",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a-machines.caps.xml",
+		   .domcaps = "haswell.domcaps.xml",
+		   .doms = "m3 e1111111-2222-3333-4444-555555555555 r",
+		   .dom_machine = "pc-q35-7.2" },
+		 { .name = "b", .caps = "haswell-b.caps.xml", .domcaps = "haswell.domcaps.xml" } },
+	  .status = 4,
+	  .want = { "a->b: ?", "b->a: ok" },
+	  .not_want = { "FAIL" } },
 	{ .title = "host-model without libvirt's CPU map",
 	  .h = { { .name = "h", .caps = "xeon-e5-2650v3.caps.xml" },
 		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
