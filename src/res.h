@@ -116,6 +116,12 @@ int mr_res_listen_ports(const struct mr_plan *plan, const struct mr_profile *pro
                         struct mr_res_listen_ports *out);
 void mr_res_listen_ports_fini(struct mr_res_listen_ports *p);
 
+/* The lines (from 1) of migready's drop-in setting a socket's port key
+ * (tcp_port, tls_port) to port that reports name: the one that empties
+ * ListenStream (*reset) and the one that sets port (*set), found in the
+ * text written. Exported for the tests. */
+void mr_res_port_dropin_lines(const char *key, const char *port, long *reset, long *set);
+
 /* A value of a libvirt conf file as the probe reports it, without its
  * one pair of quotes: its start, and *len its length. */
 const char *mr_res_conf_unquoted(const char *v, size_t *len);

@@ -167,16 +167,51 @@ static void plan_listen_flag(struct mr_plan *plan, const char *defaults, int wan
 	mr_plan_notify(f, service);
 }
 
-/* A socket's port other than the unit's (16509, 16514): a drop-in that
- * first empties ListenStream (else the socket listens on both ports). */
+/* The text of migready's drop-in for the socket port key (tcp_port,
+ * tls_port) sets to port: ListenStream emptied first (else the socket
+ * listens on both ports), then port. The one home of that text: the
+ * reports find its lines in it (mr_res_port_dropin_lines). */
+static char *port_dropin_text(const char *key, const char *port)
+{
+	return mr_xasprintf("# Written by migready: the port of [libvirtd] %s\n"
+	                    "[Socket]\nListenStream=\nListenStream=%s\n",
+	                    key, port);
+}
+
+/* The number (from 1) of the first line of text that is line, 0 if none. */
+static long text_line_of(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	long no = 1;
+	for (const char *p = text; *p; no++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len == n && !memcmp(p, line, n))
+			return no;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+void mr_res_port_dropin_lines(const char *key, const char *port, long *reset, long *set)
+{
+	char *text = port_dropin_text(key, port);
+	char *want = mr_xasprintf("ListenStream=%s", port);
+	*reset = text_line_of(text, "ListenStream=");
+	*set = text_line_of(text, want);
+	free(want);
+	free(text);
+}
+
+/* A socket's port other than the unit's (16509, 16514): migready's drop-in. */
 static void plan_port_dropin(struct mr_plan *plan, const char *socket,
                              const struct mr_setting *port, const struct mr_res_listener *pk,
                              struct mr_plan_unit *unit)
 {
 	char *path = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
-	char *content = mr_xasprintf("# Written by migready: the port of [libvirtd] %s\n"
-	                             "[Socket]\nListenStream=\nListenStream=%s\n",
-	                             pk->port, port->value);
+	char *content = port_dropin_text(pk->port, port->value);
 	char *origin = mr_plan_origin_of(port);
 	char *want = mr_xasprintf("ListenStream=%s", port->value);
 	char *setting = mr_xasprintf("libvirtd.%s", pk->port);
@@ -266,22 +301,27 @@ static void listen_line(struct listen_state *st, struct listen_at at, const char
 	}
 }
 
-/* migready's drop-in (plan_port_dropin's lines 3 and 4): ListenStream
- * emptied, then the port */
-static void listen_mine(struct listen_state *st, const char *mine, const char *port)
+/* migready's drop-in for key, as plan_port_dropin writes it: ListenStream
+ * emptied, then the port, at the lines of its text */
+static void listen_mine(struct listen_state *st, const char *mine, const char *key,
+                        const char *port)
 {
-	listen_line(st, (struct listen_at){ mine, (int)strlen(mine), 3 }, "", port);
-	listen_line(st, (struct listen_at){ mine, (int)strlen(mine), 4 }, port, port);
+	long reset, set;
+	mr_res_port_dropin_lines(key, port, &reset, &set);
+	listen_line(st, (struct listen_at){ mine, (int)strlen(mine), reset }, "", port);
+	listen_line(st, (struct listen_at){ mine, (int)strlen(mine), set }, port, port);
 }
 
 /* Where a socket would listen once apply has written (ours = 1) or removed
- * (ours = 0) migready's port drop-in, or as it is (ours = -1): its
+ * (ours = 0) migready's drop-in setting port_key to port, or as it is
+ * (ours = -1): its
  * ListenStream lines ("PATH LINE VALUE"; a probe before lines were told
  * wrote "PATH VALUE", a value never being digits and a blank) in systemd's
  * order (the unit file,
  * then every drop-in by name), as the facts list them. */
-static void socket_listens(const struct mr_facts *facts, const char *socket, const char *port,
-                           int ours, struct listen_state *out)
+static void socket_listens(const struct mr_facts *facts, const char *socket,
+                           const char *port_key, const char *port, int ours,
+                           struct listen_state *out)
 {
 	char *key = mr_xasprintf("socket.%s.listen", socket);
 	char *mine = mr_xasprintf("/etc/systemd/system/%s.d/" PORT_DROPIN, socket);
@@ -301,7 +341,7 @@ static void socket_listens(const struct mr_facts *facts, const char *socket, con
 		if (skip)
 			continue;
 		if (!placed && after_mine) {
-			listen_mine(&st, mine, port);
+			listen_mine(&st, mine, port_key, port);
 			placed = 1;
 		}
 		struct listen_at at = { l.file, l.file_len, 0 };
@@ -314,7 +354,7 @@ static void socket_listens(const struct mr_facts *facts, const char *socket, con
 		listen_line(&st, at, value, port);
 	}
 	if (!placed)
-		listen_mine(&st, mine, port);
+		listen_mine(&st, mine, port_key, port);
 	free(lines);
 	free(key);
 	st.mine = mine;
@@ -333,7 +373,7 @@ static int socket_as_planned(const struct mr_facts *facts, const char *socket,
 	free(file);
 	if (!known)
 		return 0;
-	socket_listens(facts, socket, port ? port->value : pk->deflt,
+	socket_listens(facts, socket, pk->port, port ? port->value : pk->deflt,
 	               !port ? -1 : strcmp(port->value, pk->deflt) != 0, st);
 	return 1;
 }

@@ -3155,6 +3155,55 @@ static void test_socket_listen_lines(void **state)
 	}
 }
 
+/* Line no (from 1) of text, without its newline; the caller's. */
+static char *text_line(const char *text, long no)
+{
+	for (; no > 1 && text; no--)
+		if ((text = strchr(text, '\n')))
+			text++;
+	if (!text || !*text)
+		return mr_xstrdup("(none)");
+	return mr_xstrndup(text, strcspn(text, "\n"));
+}
+
+/* The lines of migready's port drop-in that reports name are those of
+ * the text the plan writes (found by a review: "lines 3 and 4" written
+ * by hand beside the text): its ListenStream lines, no other. */
+static void test_port_dropin_lines(void **state)
+{
+	(void)state;
+	struct mr_profile *p = mr_test_profile("[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n"
+	                                       "tcp_port = 16600\n");
+	struct mr_facts *f = facts_of(SOCKET_DEBIAN);
+	struct mr_plan *plan = mr_plan_new(f);
+	struct mr_error *err = NULL;
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	const char *text = NULL;
+	for (size_t i = 0; i < mr_plan_file_count(plan); i++)
+		if (!strcmp(mr_plan_file_path(plan, i),
+		            "/etc/systemd/system/libvirtd-tcp.socket.d/migready-port.conf"))
+			text = mr_plan_file_content(plan, i);
+	assert_non_null(text);
+	long reset, set;
+	mr_res_port_dropin_lines("tcp_port", "16600", &reset, &set);
+	char *line = text_line(text, reset);
+	assert_string_equal(line, "ListenStream=");
+	free(line);
+	line = text_line(text, set);
+	assert_string_equal(line, "ListenStream=16600");
+	free(line);
+	/* and no ListenStream line elsewhere: the two named are all there are */
+	long n = 0;
+	for (const char *t = text; (t = strstr(t, "ListenStream=")); t++)
+		n++;
+	assert_int_equal(n, 2);
+	assert_true(reset < set);
+	mr_plan_free(plan);
+	mr_facts_free(f);
+	mr_profile_free(p);
+}
+
 static void test_registry_sorted(void **state)
 {
 	(void)state;
@@ -3202,6 +3251,7 @@ int main(void)
 		cmocka_unit_test(test_other_world_listener),
 		cmocka_unit_test(test_socket_opts),
 		cmocka_unit_test(test_socket_listen_lines),
+		cmocka_unit_test(test_port_dropin_lines),
 		cmocka_unit_test(test_shell),
 		cmocka_unit_test(test_native_tls),
 		cmocka_unit_test(test_nova_refuses),
