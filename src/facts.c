@@ -104,6 +104,12 @@ static int key_valid(const char *k, size_t n)
 	return 1;
 }
 
+/* Whether key (n bytes) is a socket's ListenStream fact, socket.UNIT.listen. */
+static int listen_key(const char *key, size_t n)
+{
+	return n > 14 && !memcmp(key, "socket.", 7) && !memcmp(key + n - 7, ".listen", 7);
+}
+
 static int already(const struct mr_facts *f, const char *key, const char *v, size_t vn)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -152,6 +158,24 @@ struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
 				return NULL;
 			}
 		size_t kn = (size_t)(eq - p), vn = n - kn - 1;
+		if (listen_key(p, kn)) {
+			/* reports name a ListenStream line's file and line: a fact
+			 * without its line is no output of this probe */
+			char *v = mr_xstrndup(eq + 1, vn);
+			struct mr_file_fact l;
+			long ln;
+			int ok = mr_listen_fact_parse(v, &l, &ln) == 0;
+			free(v);
+			if (!ok) {
+				mr_error_add(err, MR_ERR_HOST, host,
+				             "facts probe: line %zu: %.*s is not FILE LINE VALUE (its "
+				             "ListenStream line's file, line number and value); nothing "
+				             "examined",
+				             lineno, (int)kn, p);
+				mr_facts_free(f);
+				return NULL;
+			}
+		}
 		if (kn == 7 && !memcmp(p, "pending", 7)) {
 			/* Unit names read back from a host: validated, deduplicated,
 			 * bounded (a 3,000-line file must not mean 3,000 restarts). */
@@ -415,6 +439,19 @@ int mr_file_fact_parse(const char *value, struct mr_file_fact *out)
 	if (!sp)
 		return -1;
 	*out = (struct mr_file_fact){ value, (int)(sp - value), sp + 1 };
+	return 0;
+}
+
+int mr_listen_fact_parse(const char *value, struct mr_file_fact *out, long *line)
+{
+	if (mr_file_fact_parse(value, out) < 0 || !out->file_len)
+		return -1;
+	/* the probe's FNR: no sign, no leading 0, well within a long */
+	size_t digits = strspn(out->rest, "0123456789");
+	if (!digits || digits > 9 || *out->rest == '0' || out->rest[digits] != ' ')
+		return -1;
+	*line = strtol(out->rest, NULL, 10);
+	out->rest += digits + 1;
 	return 0;
 }
 

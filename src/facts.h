@@ -29,8 +29,8 @@ struct mr_unit_state {
 };
 
 /* Parses the probe's output. Lines must be key=value with a key of
- * [a-z0-9._/@+-] and a value without control bytes; the held (or
- * serving) mark ends it. Returns NULL with an MR_ERR_HOST error naming host and line
+ * [a-z0-9._/@+-] and a value without control bytes, a socket.UNIT.listen
+ * value of mr_listen_fact_parse's form; the held (or serving) mark ends it. Returns NULL with an MR_ERR_HOST error naming host and line
  * otherwise. */
 struct mr_facts *mr_facts_parse(const char *host, const char *text, size_t len,
                                 struct mr_error **err);
@@ -102,6 +102,10 @@ struct mr_file_fact {
 	const char *rest;
 };
 int mr_file_fact_parse(const char *value, struct mr_file_fact *out);
+/* A socket's ListenStream line as the probe gives it (socket.UNIT.listen):
+ * "FILE LINE VALUE", VALUE empty for a reset; *line its number, out->rest
+ * the value. Returns -1 for any other form (mr_facts_parse refuses it). */
+int mr_listen_fact_parse(const char *value, struct mr_file_fact *out, long *line);
 /* A file name of a fact (s, len bytes), for a message: the probe sends a
  * blank as %20 and '%' as %25, which come back; a control character stays
  * spelt %XX (no terminal escape reaches a report). The text lives in a

@@ -253,19 +253,17 @@ static const char *dropin_name(const char *path)
 }
 
 /* Where a ListenStream line is: its file as the facts spell it, and its
- * line (0 where the facts do not tell it) */
+ * line */
 struct listen_at {
 	const char *file;
 	int len;
 	long line;
 };
 
-/* "FILE:LINE" of a ListenStream line (FILE alone, its line not told), for
- * a message; the caller frees it */
+/* "FILE:LINE" of a ListenStream line, for a message; the caller frees it */
 static char *listen_where(struct listen_at at)
 {
-	const char *file = mr_fact_path_shown(at.file, at.len);
-	return at.line > 0 ? mr_xasprintf("%s:%ld", file, at.line) : mr_xstrdup(file);
+	return mr_xasprintf("%s:%ld", mr_fact_path_shown(at.file, at.len), at.line);
 }
 
 struct listen_state {
@@ -314,11 +312,9 @@ static void listen_mine(struct listen_state *st, const char *mine, const char *k
 
 /* Where a socket would listen once apply has written (ours = 1) or removed
  * (ours = 0) migready's drop-in setting port_key to port, or as it is
- * (ours = -1): its
- * ListenStream lines ("PATH LINE VALUE"; a probe before lines were told
- * wrote "PATH VALUE", a value never being digits and a blank) in systemd's
- * order (the unit file,
- * then every drop-in by name), as the facts list them. */
+ * (ours = -1): its ListenStream lines ("PATH LINE VALUE") in systemd's
+ * order (the unit file, then every drop-in by name), as the facts list
+ * them. */
 static void socket_listens(const struct mr_facts *facts, const char *socket,
                            const char *port_key, const char *port, int ours,
                            struct listen_state *out)
@@ -331,8 +327,9 @@ static void socket_listens(const struct mr_facts *facts, const char *socket,
 	int placed = ours != 1;
 	for (size_t i = 0; i < n; i++) {
 		struct mr_file_fact l;
-		if (mr_file_fact_parse(lines[i], &l) < 0)
-			continue;
+		struct listen_at at = { NULL, 0, 0 };
+		if (mr_listen_fact_parse(lines[i], &l, &at.line) < 0)
+			continue; /* none: mr_facts_parse refuses such a fact */
 		char *path = mr_xstrndup(l.file, (size_t)l.file_len);
 		const char *drop = dropin_name(path);
 		int skip = ours != -1 && !strcmp(path, mine);
@@ -344,14 +341,9 @@ static void socket_listens(const struct mr_facts *facts, const char *socket,
 			listen_mine(&st, mine, port_key, port);
 			placed = 1;
 		}
-		struct listen_at at = { l.file, l.file_len, 0 };
-		size_t digits = strspn(l.rest, "0123456789");
-		const char *value = l.rest;
-		if (digits && l.rest[digits] == ' ') {
-			at.line = strtol(l.rest, NULL, 10);
-			value = l.rest + digits + 1;
-		}
-		listen_line(&st, at, value, port);
+		at.file = l.file;
+		at.len = l.file_len;
+		listen_line(&st, at, l.rest, port);
 	}
 	if (!placed)
 		listen_mine(&st, mine, port_key, port);

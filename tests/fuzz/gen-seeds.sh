@@ -185,7 +185,7 @@ if [ -x "$mr" ]; then
 			'libvirt.auth_conf=/etc/libvirt/auth.conf' \
 			'libvirt.auth_key=auth-libvirt-default credentials mig' \
 			'libvirt.auth_key=credentials-mig authname nova' \
-			'socket.libvirtd-tcp.socket.listen=/etc/systemd/system/libvirtd-tcp.socket.d/x.conf 10.0.0.5:16509' \
+			'socket.libvirtd-tcp.socket.listen=/etc/systemd/system/libvirtd-tcp.socket.d/x.conf 2 10.0.0.5:16509' \
 			'fw.firewalld.accept=public rule family="ipv4" source address="10.0.0.0/8" reject' \
 			'nova.self=30 [DEFAULT]my_ip DEFAULT/my_ip 10.20.0.7' \
 			'nova.self=31 [DEFAULT]state_path DEFAULT/state_path /srv/nova'

@@ -71,6 +71,29 @@ static const struct parse_case parse_cases[] = {
 	{ "NUL in key", "a\0b=c\n", 6, NULL, NULL, 1, NULL },
 	/* Kept as "pending", it would skip the unit-name check. */
 	{ "NUL smuggles pending", "pending\0=x; rm -rf /\n", 21, NULL, NULL, 1, NULL },
+	/* A socket's ListenStream line: its file, line and value; an older
+	 * probe's form (no line) was read once, the file alone named (found
+	 * by a review: no run reads facts but this probe's) */
+	{ "ListenStream line", "socket.x.socket.listen=/etc/x%20y.conf 3 [::]:16509\n", 0,
+	  "socket.x.socket.listen", "/etc/x%20y.conf 3 [::]:16509", 0, NULL },
+	{ "ListenStream reset", "socket.x.socket.listen=/etc/x.conf 2 \n", 0,
+	  "socket.x.socket.listen", "/etc/x.conf 2 ", 0, NULL },
+	{ "ListenStream without its line", "a=1\nsocket.x.socket.listen=/etc/x.conf 10.0.0.5:16509\n",
+	  0, NULL, NULL, 2, "socket.x.socket.listen is not FILE LINE VALUE" },
+	{ "... a port alone", "socket.x.socket.listen=/etc/x.conf 16509\n", 0, NULL, NULL, 1,
+	  "socket.x.socket.listen " },
+	{ "... a reset", "socket.x.socket.listen=/etc/x.conf \n", 0, NULL, NULL, 1,
+	  "socket.x.socket.listen " },
+	{ "... no file", "socket.x.socket.listen= 3 16509\n", 0, NULL, NULL, 1,
+	  "socket.x.socket.listen " },
+	{ "... line 0", "socket.x.socket.listen=/etc/x.conf 0 16509\n", 0, NULL, NULL, 1,
+	  "socket.x.socket.listen " },
+	{ "... no blank at all", "socket.x.socket.listen=/etc/x.conf\n", 0, NULL, NULL, 1,
+	  "socket.x.socket.listen " },
+	/* other facts of the same shape are not held to it */
+	{ "socket.UNIT.file", "socket.x.socket.file=/etc/x.conf\n", 0, "socket.x.socket.file",
+	  "/etc/x.conf", 0, NULL },
+	{ "...listen elsewhere", "libvirtd.listen=1\n", 0, "libvirtd.listen", "1", 0, NULL },
 };
 
 static void test_parse(void **state)

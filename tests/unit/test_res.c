@@ -3119,8 +3119,7 @@ static void test_socket_opts(void **state)
 }
 
 /* A socket's ListenStream values are named with their file and line
- * (found by a review: the file alone); facts of a probe that told no
- * line ("FILE VALUE") still read, the file alone named. */
+ * (found by a review: the file alone). */
 #define SOCK_LISTEN(U, L, V) "socket." U ".listen=/etc/systemd/system/" U ".d/h.conf " L V "\n"
 static const struct transport_case sock_listen_cases[] = {
 	{ "the loopback in a drop-in: its line",
@@ -3135,11 +3134,6 @@ static const struct transport_case sock_listen_cases[] = {
 	{ "emptied: its line", SOCKET_DEBIAN SOCK_D SOCK_LISTEN(TCP_D, "5 ", ""), NULL,
 	  "failed libvirtd.listen_port line 2: libvirtd-tcp.socket would listen on nothing "
 	  "(ListenStream emptied in /etc/systemd/system/libvirtd-tcp.socket.d/h.conf:5)\n" },
-	{ "an older probe's facts: the file alone",
-	  SOCKET_DEBIAN SOCK_D SOCK_LISTEN(TCP_D, "", "") SOCK_LISTEN(TCP_D, "", "[::1]:16509"), NULL,
-	  "failed libvirtd.listen_port line 2: libvirtd-tcp.socket would listen on [::1]:16509, "
-	  "the loopback: other hosts cannot connect (ListenStream in /etc/systemd/system/"
-	  "libvirtd-tcp.socket.d/h.conf)\n" },
 };
 
 static void test_socket_listen_lines(void **state)
