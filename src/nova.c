@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <sys/types.h>
 
+#include <arpa/inet.h>
+
 #include "nova.h"
 
 enum {
@@ -165,7 +167,7 @@ static const struct {
 	{ "cpu_models", "" },
 };
 
-enum vkind { V_ANY, V_INT, V_BOOL, V_CHOICE };
+enum vkind { V_ANY, V_INT, V_BOOL, V_CHOICE, V_HOST };
 
 /* A lower bound nova declares from some release on (cfg.IntOpt min=:
  * oslo.config refuses a lower value and nova-compute stops), and what the
@@ -196,7 +198,8 @@ static const struct {
 	unsigned since;
 	const char *value;
 	enum vkind kind;
-	const struct bound *bound;  /* V_INT: NULL for none */
+	/* V_INT: NULL for none; V_HOST: from which release (min unused) */
+	const struct bound *bound;
 	const char *const *choices; /* V_CHOICE: compared case-sensitively */
 	const char *where;
 } defaults[] = {
@@ -228,6 +231,19 @@ static const struct {
 	  "nova/conf/libvirt.py" },
 	{ "libvirt", "live_migration_timeout_action", STEIN, "abort", V_CHOICE, NULL,
 	  (const char *const[]){ "abort", "force_complete", NULL }, "nova/conf/libvirt.py" },
+	/* Addresses, no default kept here. HostAddressOpt (an IP address or
+	 * a host name) in Rocky's nova/conf/vnc.py (the one listing both old
+	 * names as deprecated_opts); Queens's, where these names came, not
+	 * seen. Newton's first nova/conf/libvirt.py declares the inbound
+	 * address a StrOpt, Train's a HostAddressOpt. No nova/conf/netconf.py
+	 * seen declares my_ip or host other than StrOpt (any value), nor any
+	 * of these an IPOpt. */
+	{ "vnc", "server_listen", QUEENS, NULL, V_HOST,
+	  &(const struct bound){ 0, ROCKY, 0, 0, NULL }, NULL, "nova/conf/vnc.py" },
+	{ "vnc", "server_proxyclient_address", QUEENS, NULL, V_HOST,
+	  &(const struct bound){ 0, ROCKY, 0, 0, NULL }, NULL, "nova/conf/vnc.py" },
+	{ "libvirt", "live_migration_inbound_addr", NEWTON, NULL, V_HOST,
+	  &(const struct bound){ 0, TRAIN, NEWTON, 0, NULL }, NULL, "nova/conf/libvirt.py" },
 };
 
 /* ---- releases ---- */
@@ -1503,6 +1519,66 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 	return 0;
 }
 
+/* oslo.config's host name: dot-separated labels of 1 to 63 letters,
+ * digits and hyphens, none at a label's ends; 253 in all; a final dot. */
+static int host_name(const char *v)
+{
+	size_t n = strlen(v);
+	if (n && v[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return 0;
+	for (size_t i = 0; i <= n;) {
+		size_t l = strspn(v + i, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                         "0123456789-");
+		if (l == 0 || l > 63 || v[i] == '-' || v[i + l - 1] == '-' ||
+		    (i + l < n && v[i + l] != '.'))
+			return 0;
+		i += l + 1;
+	}
+	return 1;
+}
+
+/* Whether oslo.config's HostAddressOpt takes v: an IPv4 or IPv6 address
+ * (no brackets) or a host name. */
+static int host_address(const char *v)
+{
+	unsigned char buf[16];
+	return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1 || host_name(v);
+}
+
+/* mr_nova_value_verdict for an address option (V_HOST) of defaults[i]. */
+static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char *v,
+                                         unsigned major, char **why)
+{
+	char a[32], b[32], c[32];
+	const struct bound *bd = defaults[i].bound;
+	const char *section = defaults[i].section, *key = defaults[i].key;
+	/* empty: unset; a $NAME is only known once oslo.config substitutes it */
+	if (!*v || strchr(v, '$') || host_address(v) || (major && major <= bd->plain))
+		return MR_NOVA_TAKES;
+	if (major && major < bd->since) {
+		*why = mr_xasprintf("whether nova %s refuses [%s] %s = '%s' is not established: %s "
+		                    "declares an IP address or a host name (HostAddressOpt) from %s "
+		                    "on%s%s%s",
+		                    rel(major, a), section, key, value, defaults[i].where,
+		                    rel(bd->since, b), bd->plain ? ", and " : "",
+		                    bd->plain ? rel(bd->plain, c) : "", bd->plain ? " uses it" : "");
+		return MR_NOVA_UNKNOWN;
+	}
+	if (major)
+		*why = mr_xasprintf("nova %s refuses [%s] %s = '%s': not an IP address or a host "
+		                    "name, and nova-compute refuses it (HostAddressOpt, %s)",
+		                    rel(major, a), section, key, value, defaults[i].where);
+	else
+		*why = mr_xasprintf("nova refuses [%s] %s = '%s' from %s on: not an IP address or a "
+		                    "host name, and nova-compute refuses it (HostAddressOpt, %s); "
+		                    "before, %s",
+		                    section, key, value, rel(bd->since, a), defaults[i].where,
+		                    bd->plain ? "it uses it" : "not established");
+	return MR_NOVA_REFUSES;
+}
+
 enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
                                            const char *value, unsigned major, char **why)
 {
@@ -1516,6 +1592,11 @@ enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
 		return MR_NOVA_TAKES;
 	const struct bound *bd = defaults[i].bound;
 	char *v = oslo_unquote(value);
+	if (defaults[i].kind == V_HOST) {
+		enum mr_nova_verdict h = host_verdict(i, value, v, major, why);
+		free(v);
+		return h;
+	}
 	char *takes = NULL, *before = NULL;
 	const char *p = v + strspn(v, " \t");
 	enum mr_nova_verdict r = MR_NOVA_REFUSES;

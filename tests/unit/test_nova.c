@@ -842,6 +842,90 @@ static void test_value_refused(void **state)
 	}
 }
 
+/* The addresses nova declares: HostAddressOpt (an IP address, v4 or v6,
+ * or a host name) where nova's code was seen declaring it, StrOpt (any
+ * value) before and for my_ip and host; between, not established. */
+static void test_address_types(void **state)
+{
+	(void)state;
+	enum { T = MR_NOVA_TAKES, R = MR_NOVA_REFUSES, U = MR_NOVA_UNKNOWN };
+	static const struct {
+		const char *section, *key, *value;
+		unsigned major;
+		int verdict;
+		const char *why; /* NULL: taken */
+	} vals[] = {
+		{ "vnc", "server_listen", "10.0.0.5", 26, T, NULL },
+		{ "vnc", "server_listen", "fd00::5", 26, T, NULL },
+		{ "vnc", "server_listen", "::", 26, T, NULL },
+		{ "vnc", "server_listen", "0.0.0.0", 0, T, NULL },
+		{ "vnc", "server_listen", "compute-1.example.org", 26, T, NULL },
+		{ "vnc", "server_listen", "compute-1.example.org.", 26, T, NULL },
+		{ "vnc", "server_proxyclient_address", "$my_ip", 26, T, NULL },
+		{ "vnc", "server_listen", "", 26, T, NULL },
+		{ "vnc", "server_listen", "node_1", 26, R,
+		  "nova zed (26) refuses [vnc] server_listen = 'node_1': not an IP address or a host "
+		  "name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
+		{ "vnc", "server_listen", "[fd00::5]", 18, R,
+		  "nova rocky (18) refuses [vnc] server_listen = '[fd00::5]': not an IP address or a "
+		  "host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
+		{ "vnc", "server_proxyclient_address", "-node", 26, R,
+		  "nova zed (26) refuses [vnc] server_proxyclient_address = '-node': not an IP address "
+		  "or a host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
+		{ "vnc", "server_proxyclient_address", "node_1", 17, U,
+		  "whether nova queens (17) refuses [vnc] server_proxyclient_address = 'node_1' is not "
+		  "established: nova/conf/vnc.py declares an IP address or a host name "
+		  "(HostAddressOpt) from rocky (18) on" },
+		{ "vnc", "server_listen", "node_1", 0, R,
+		  "nova refuses [vnc] server_listen = 'node_1' from rocky (18) on: not an IP address or "
+		  "a host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py); "
+		  "before, not established" },
+		{ "libvirt", "live_migration_inbound_addr", "node_1", 14, T, NULL },
+		{ "libvirt", "live_migration_inbound_addr", "node_1", 15, U,
+		  "whether nova ocata (15) refuses [libvirt] live_migration_inbound_addr = 'node_1' is "
+		  "not established: nova/conf/libvirt.py declares an IP address or a host name "
+		  "(HostAddressOpt) from train (20) on, and newton (14) uses it" },
+		{ "libvirt", "live_migration_inbound_addr", "node_1", 20, R,
+		  "nova train (20) refuses [libvirt] live_migration_inbound_addr = 'node_1': not an IP "
+		  "address or a host name, and nova-compute refuses it (HostAddressOpt, "
+		  "nova/conf/libvirt.py)" },
+		{ "libvirt", "live_migration_inbound_addr", "fe80::1:2", 26, T, NULL },
+		{ "libvirt", "live_migration_inbound_addr", "compute1", 26, T, NULL },
+		/* StrOpt in every nova/conf/netconf.py seen: any value */
+		{ "DEFAULT", "my_ip", "compute1", 26, T, NULL },
+		{ "DEFAULT", "host", "node_1", 26, T, NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++) {
+		char *why = NULL;
+		print_message("[%s] %s = '%s' at %u\n", vals[i].section, vals[i].key, vals[i].value,
+		              vals[i].major);
+		int v = (int)mr_nova_value_verdict(vals[i].section, vals[i].key, vals[i].value,
+		                                   vals[i].major, &why);
+		assert_int_equal(v, vals[i].verdict);
+		if (!vals[i].why)
+			assert_null(why);
+		else
+			assert_string_equal(why, vals[i].why);
+		char *lint = mr_nova_value_refused(vals[i].section, vals[i].key, vals[i].value);
+		if (vals[i].major == 0 && vals[i].verdict == R)
+			assert_string_equal(lint, vals[i].why);
+		free(lint);
+		free(why);
+	}
+	/* a label of 64 characters is no host name */
+	char *why = NULL;
+	char label[80];
+	memset(label, 'a', 64);
+	label[64] = '\0';
+	assert_int_equal(mr_nova_value_verdict("vnc", "server_listen", label, 26, &why),
+	                 MR_NOVA_REFUSES);
+	free(why);
+	label[63] = '\0';
+	assert_int_equal(mr_nova_value_verdict("vnc", "server_listen", label, 26, &why),
+	                 MR_NOVA_TAKES);
+	free(why);
+}
+
 /* Old names nova is not known to drop: said so past the last release
  * seen reading them. */
 static void test_unproven(void **state)
@@ -883,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_engine_zed_host),
 		cmocka_unit_test(test_engine_below_the_default),
 		cmocka_unit_test(test_value_refused),
+		cmocka_unit_test(test_address_types),
 		cmocka_unit_test(test_unproven),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2909,6 +2909,22 @@ static void test_nova_refuses(void **state)
 	assert_string_equal(got, "");
 	free(got);
 #undef MCLM_SELF
+	/* an address nova/conf/vnc.py declares a HostAddressOpt: a name with
+	 * an underscore stops nova-compute; an IPv6 literal is an address */
+	got = items_of(SOCKET_DEBIAN NOVA_DEB "nova.self=9 [vnc]server_listen vnc/server_listen "
+	               "node_1\n",
+	               "[nova]\nrelease = zed\n", "nova.vnc.", 1);
+	assert_string_equal(got, "failed nova.vnc.server_listen line ?: nova zed (26) refuses "
+	                         "[vnc] server_listen = 'node_1': not an IP address or a host "
+	                         "name, and nova-compute refuses it (HostAddressOpt, "
+	                         "nova/conf/vnc.py); /etc/nova/nova.conf:9 sets [vnc] "
+	                         "server_listen = 'node_1'\n");
+	free(got);
+	got = items_of(SOCKET_DEBIAN NOVA_DEB "nova.self=9 [vnc]server_listen vnc/server_listen "
+	               "fd00::12\n",
+	               "[nova]\nrelease = zed\n", "nova.vnc.", 1);
+	assert_string_equal(got, "");
+	free(got);
 }
 
 /* An old VNC name nova's code was last seen reading at Rocky: past it,
