@@ -178,6 +178,7 @@ struct bound {
 	unsigned plain;   /* last release seen without it; between: not known */
 	long floor;       /* those releases, with a value below floor, */
 	const char *then; /* do this ("rounds it up to 100"); NULL: use it */
+	unsigned domain;  /* V_HOST: first release seen taking a _ (HostDomainOpt) */
 };
 
 /* Defaults nova has kept since the option came: an option absent from
@@ -204,7 +205,7 @@ static const struct {
 	const char *where;
 } defaults[] = {
 	{ "DEFAULT", "max_concurrent_live_migrations", MITAKA, "1", V_INT,
-	  &(const struct bound){ 0, USSURI, PIKE, 0, "counts it as 0: no limit" }, NULL,
+	  &(const struct bound){ 0, USSURI, PIKE, 0, "counts it as 0: no limit", 0 }, NULL,
 	  "nova/conf/compute.py" },
 	{ "libvirt", "live_migration_bandwidth", ICEHOUSE, "0", V_INT, NULL, NULL,
 	  "nova/conf/libvirt.py" },
@@ -219,15 +220,15 @@ static const struct {
 	  "nova/conf/libvirt.py" },
 	/* for set lines: the migration's time limits, as every sample since */
 	{ "libvirt", "live_migration_completion_timeout", MITAKA, "800", V_INT,
-	  &(const struct bound){ 0, TRAIN, OCATA, 0, NULL }, NULL, "nova/conf/libvirt.py" },
+	  &(const struct bound){ 0, TRAIN, OCATA, 0, NULL, 0 }, NULL, "nova/conf/libvirt.py" },
 	{ "libvirt", "live_migration_downtime", MITAKA, "500", V_INT,
-	  &(const struct bound){ 100, OCATA, MITAKA, 100, "rounds it up to 100" }, NULL,
+	  &(const struct bound){ 100, OCATA, MITAKA, 100, "rounds it up to 100", 0 }, NULL,
 	  "nova/conf/libvirt.py" },
 	{ "libvirt", "live_migration_downtime_steps", MITAKA, "10", V_INT,
-	  &(const struct bound){ 3, OCATA, MITAKA, 3, "rounds it up to 3" }, NULL,
+	  &(const struct bound){ 3, OCATA, MITAKA, 3, "rounds it up to 3", 0 }, NULL,
 	  "nova/conf/libvirt.py" },
 	{ "libvirt", "live_migration_downtime_delay", MITAKA, "75", V_INT,
-	  &(const struct bound){ 3, OCATA, MITAKA, 10, "rounds it up to 10" }, NULL,
+	  &(const struct bound){ 3, OCATA, MITAKA, 10, "rounds it up to 10", 0 }, NULL,
 	  "nova/conf/libvirt.py" },
 	{ "libvirt", "live_migration_timeout_action", STEIN, "abort", V_CHOICE, NULL,
 	  (const char *const[]){ "abort", "force_complete", NULL }, "nova/conf/libvirt.py" },
@@ -239,11 +240,17 @@ static const struct {
 	 * seen declares my_ip or host other than StrOpt (any value), nor any
 	 * of these an IPOpt. */
 	{ "vnc", "server_listen", QUEENS, NULL, V_HOST,
-	  &(const struct bound){ 0, ROCKY, 0, 0, NULL }, NULL, "nova/conf/vnc.py" },
+	  &(const struct bound){ 0, ROCKY, 0, 0, NULL, 0 }, NULL, "nova/conf/vnc.py" },
 	{ "vnc", "server_proxyclient_address", QUEENS, NULL, V_HOST,
-	  &(const struct bound){ 0, ROCKY, 0, 0, NULL }, NULL, "nova/conf/vnc.py" },
+	  &(const struct bound){ 0, ROCKY, 0, 0, NULL, 0 }, NULL, "nova/conf/vnc.py" },
 	{ "libvirt", "live_migration_inbound_addr", NEWTON, NULL, V_HOST,
-	  &(const struct bound){ 0, TRAIN, NEWTON, 0, NULL }, NULL, "nova/conf/libvirt.py" },
+	  &(const struct bound){ 0, TRAIN, NEWTON, 0, NULL, ZED }, NULL, "nova/conf/libvirt.py" },
+	/* Zed's nova/conf/netconf.py (nova 26, read by CI's validator)
+	 * declares host, like the inbound address, a HostDomainOpt: a host
+	 * name that may hold a _; earlier ones seen declare it a StrOpt, from
+	 * which release the change is not established */
+	{ "DEFAULT", "host", 1, NULL, V_HOST, &(const struct bound){ 0, ZED, 0, 0, NULL, ZED },
+	  NULL, "nova/conf/netconf.py" },
 };
 
 /* ---- releases ---- */
@@ -1520,8 +1527,9 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 }
 
 /* oslo.config's host name: dot-separated labels of 1 to 63 letters,
- * digits and hyphens, none at a label's ends; 253 in all; a final dot. */
-static int host_name(const char *v)
+ * digits and hyphens (and _ for a domain name: HostDomainOpt), none at a
+ * label's ends; 253 in all; a final dot; a last label not all digits. */
+static int host_name(const char *v, int domain)
 {
 	size_t n = strlen(v);
 	if (n && v[n - 1] == '.')
@@ -1529,10 +1537,15 @@ static int host_name(const char *v)
 	if (n == 0 || n > 253)
 		return 0;
 	for (size_t i = 0; i <= n;) {
-		size_t l = strspn(v + i, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                         "0123456789-");
+		size_t l = strspn(v + i, domain ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                                  "0123456789-_"
+		                                : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                                  "0123456789-");
 		if (l == 0 || l > 63 || v[i] == '-' || v[i + l - 1] == '-' ||
 		    (i + l < n && v[i + l] != '.'))
+			return 0;
+		/* oslo.config: the last label needs a letter or a hyphen */
+		if (i + l >= n && strspn(v + i, "0123456789_") >= l)
 			return 0;
 		i += l + 1;
 	}
@@ -1544,7 +1557,8 @@ static int host_name(const char *v)
 static int host_address(const char *v)
 {
 	unsigned char buf[16];
-	return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1 || host_name(v);
+	return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1 ||
+	       host_name(v, 0);
 }
 
 /* mr_nova_value_verdict for an address option (V_HOST) of defaults[i]. */
@@ -1557,24 +1571,39 @@ static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char
 	/* empty: unset; a $NAME is only known once oslo.config substitutes it */
 	if (!*v || strchr(v, '$') || host_address(v) || (major && major <= bd->plain))
 		return MR_NOVA_TAKES;
+	/* a name with a _: a HostDomainOpt takes it, a HostAddressOpt not */
+	if (bd->domain && host_name(v, 1)) {
+		if (!major || major >= bd->domain)
+			return MR_NOVA_TAKES;
+		*why = mr_xasprintf("whether nova %s takes [%s] %s = '%s' is not established: %s "
+		                    "declares a host name with _ (HostDomainOpt) from %s on, one "
+		                    "without before",
+		                    rel(major, a), section, key, value, defaults[i].where,
+		                    rel(bd->domain, b));
+		return MR_NOVA_UNKNOWN;
+	}
+	/* the type nova declares at the release judged (or the first seen) */
+	unsigned at = major ? major : bd->since;
+	const char *type = bd->domain && at >= bd->domain ? "HostDomainOpt" : "HostAddressOpt";
 	if (major && major < bd->since) {
 		*why = mr_xasprintf("whether nova %s refuses [%s] %s = '%s' is not established: %s "
-		                    "declares an IP address or a host name (HostAddressOpt) from %s "
-		                    "on%s%s%s",
+		                    "declares an IP address or a host name (%s) from %s on%s%s%s",
 		                    rel(major, a), section, key, value, defaults[i].where,
+		                    bd->domain && bd->since >= bd->domain ? "HostDomainOpt"
+		                                                          : "HostAddressOpt",
 		                    rel(bd->since, b), bd->plain ? ", and " : "",
 		                    bd->plain ? rel(bd->plain, c) : "", bd->plain ? " uses it" : "");
 		return MR_NOVA_UNKNOWN;
 	}
 	if (major)
 		*why = mr_xasprintf("nova %s refuses [%s] %s = '%s': not an IP address or a host "
-		                    "name, and nova-compute refuses it (HostAddressOpt, %s)",
-		                    rel(major, a), section, key, value, defaults[i].where);
+		                    "name, and nova-compute refuses it (%s, %s)",
+		                    rel(major, a), section, key, value, type, defaults[i].where);
 	else
 		*why = mr_xasprintf("nova refuses [%s] %s = '%s' from %s on: not an IP address or a "
-		                    "host name, and nova-compute refuses it (HostAddressOpt, %s); "
+		                    "host name, and nova-compute refuses it (%s, %s); "
 		                    "before, %s",
-		                    section, key, value, rel(bd->since, a), defaults[i].where,
+		                    section, key, value, rel(bd->since, a), type, defaults[i].where,
 		                    bd->plain ? "it uses it" : "not established");
 	return MR_NOVA_REFUSES;
 }

@@ -881,19 +881,44 @@ static void test_address_types(void **state)
 		  "a host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py); "
 		  "before, not established" },
 		{ "libvirt", "live_migration_inbound_addr", "node_1", 14, T, NULL },
-		{ "libvirt", "live_migration_inbound_addr", "node_1", 15, U,
-		  "whether nova ocata (15) refuses [libvirt] live_migration_inbound_addr = 'node_1' is "
+		{ "libvirt", "live_migration_inbound_addr", "node.1", 15, U,
+		  "whether nova ocata (15) refuses [libvirt] live_migration_inbound_addr = 'node.1' is "
 		  "not established: nova/conf/libvirt.py declares an IP address or a host name "
 		  "(HostAddressOpt) from train (20) on, and newton (14) uses it" },
-		{ "libvirt", "live_migration_inbound_addr", "node_1", 20, R,
-		  "nova train (20) refuses [libvirt] live_migration_inbound_addr = 'node_1': not an IP "
+		{ "libvirt", "live_migration_inbound_addr", "node.1", 20, R,
+		  "nova train (20) refuses [libvirt] live_migration_inbound_addr = 'node.1': not an IP "
 		  "address or a host name, and nova-compute refuses it (HostAddressOpt, "
 		  "nova/conf/libvirt.py)" },
+		/* Zed (nova 26, read by CI's validator) declares it a
+		 * HostDomainOpt: a _ is taken there; from when, not known */
+		{ "libvirt", "live_migration_inbound_addr", "node_1", 26, T, NULL },
+		{ "libvirt", "live_migration_inbound_addr", "node_1", 0, T, NULL },
+		{ "libvirt", "live_migration_inbound_addr", "node_1", 20, U,
+		  "whether nova train (20) takes [libvirt] live_migration_inbound_addr = 'node_1' is "
+		  "not established: nova/conf/libvirt.py declares a host name with _ (HostDomainOpt) "
+		  "from zed (26) on, one without before" },
+		{ "libvirt", "live_migration_inbound_addr", "-node", 26, R,
+		  "nova zed (26) refuses [libvirt] live_migration_inbound_addr = '-node': not an IP "
+		  "address or a host name, and nova-compute refuses it (HostDomainOpt, "
+		  "nova/conf/libvirt.py)" },
+		/* oslo.config: a last label of digits alone is no host name */
+		{ "vnc", "server_listen", "10.0.0.300", 26, R,
+		  "nova zed (26) refuses [vnc] server_listen = '10.0.0.300': not an IP address or a "
+		  "host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
+		{ "vnc", "server_listen", "compute1.1a", 26, T, NULL },
 		{ "libvirt", "live_migration_inbound_addr", "fe80::1:2", 26, T, NULL },
 		{ "libvirt", "live_migration_inbound_addr", "compute1", 26, T, NULL },
-		/* StrOpt in every nova/conf/netconf.py seen: any value */
+		/* my_ip: StrOpt in every nova/conf/netconf.py seen: any value */
 		{ "DEFAULT", "my_ip", "compute1", 26, T, NULL },
+		/* host: a HostDomainOpt in Zed's, a StrOpt in older ones seen */
 		{ "DEFAULT", "host", "node_1", 26, T, NULL },
+		{ "DEFAULT", "host", "compute 1", 26, R,
+		  "nova zed (26) refuses [DEFAULT] host = 'compute 1': not an IP address or a host "
+		  "name, and nova-compute refuses it (HostDomainOpt, nova/conf/netconf.py)" },
+		{ "DEFAULT", "host", "compute 1", 25, U,
+		  "whether nova yoga (25) refuses [DEFAULT] host = 'compute 1' is not established: "
+		  "nova/conf/netconf.py declares an IP address or a host name (HostDomainOpt) from zed "
+		  "(26) on" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++) {
 		char *why = NULL;
