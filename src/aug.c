@@ -1062,11 +1062,13 @@ static char *children_keeping(augeas *h, const char *node, const char *children,
 /* With keep_others, the wanted children (an export's clients) that later
  * entries of the key hold too (another line for the same path): exportfs
  * takes the first for a client named twice for one path and complains,
- * and exportfs -ra then fails (found by a review). With rm, each goes, and
- * an entry left with nothing but comments too. The number found, -1 on an
- * engine error. */
+ * and exportfs -ra then fails (found by a review). A later entry with no
+ * child holds bare (an exports path alone is the world's, and a dead one:
+ * exportfs -v and mountd keep the first line's options for the world).
+ * With rm, each goes, and an entry left with nothing but comments too.
+ * The number found, -1 on an engine error. */
 static int later_wanted(augeas *h, char **m, int n, const char *children, int rm,
-                        int (*same)(const char *have, const char *want))
+                        int (*same)(const char *have, const char *want), const char *bare)
 {
 	struct top_child *want = NULL;
 	size_t n_want = top_children(children, &want);
@@ -1077,6 +1079,18 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 		int nc = aug_match(h, expr, &c);
 		free(expr);
 		int left = nc;
+		if (nc == 0 && bare) {
+			size_t ln = strcspn(bare, "\t");
+			const char *bv = bare + ln + (bare[ln] != '\0');
+			int wanted = 0;
+			for (size_t w = 0; w < n_want && !wanted; w++)
+				wanted = child_is(&want[w], bare, ln, bv, same);
+			if (wanted) {
+				found++;
+				if (rm && aug_rm(h, m[i]) < 0)
+					found = -1;
+			}
+		}
 		for (int k = nc - 1; k >= 0 && found >= 0; k--) {
 			const char *v = NULL, *label = strrchr(c[k], '/') + 1;
 			size_t ln = strcspn(label, "[");
@@ -1202,7 +1216,9 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		                                                 op->bare);
 		op = &kept;
 	}
-	int later = n > 1 && op->keep_others ? later_wanted(h, m, n, wanted, 0, op->same) : 0;
+	int later = n > 1 && op->keep_others
+	                ? later_wanted(h, m, n, wanted, 0, op->same, op->bare)
+	                : 0;
 	if (later < 0)
 		goto engine;
 	if (n > 0 && (n == 1 || op->keep_others) && !later && entry_is(h, m[0], op)) {
@@ -1215,7 +1231,7 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 		oc->old = op->keep_others ? entry_text_clients(h, m[0]) : entry_text(h, m[0]);
 		/* with keep_others, the wanted children go from later entries
 		 * (from the last: the paths stay valid) */
-		if (later && later_wanted(h, m, n, wanted, 1, op->same) < 0)
+		if (later && later_wanted(h, m, n, wanted, 1, op->same, op->bare) < 0)
 			goto engine;
 		/* later duplicates go (in reverse, so the paths stay valid) */
 		for (int i = n - 1; i >= 1 && !op->keep_others; i--)

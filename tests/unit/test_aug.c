@@ -1072,6 +1072,46 @@ static void test_entry_bare(void **state)
 	mr_aug_free(aug);
 }
 
+/* ENTRY with keep_others and bare: a later entry with no child stands for
+ * bare too (an exports path alone: the world's, shadowed by the first
+ * line's for mountd): it goes, comment and all, when bare is a wanted
+ * child; it stays when bare is no wanted child (another client's export). */
+static void test_entry_bare_later(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	static const struct {
+		const char *text, *children, *want;
+		int changed;
+	} later_cases[] = {
+		{ "/srv *(rw)\n# site\n/srv   # old\n/b c\n",
+		  ".\t/srv\nclient[1]\t*\nclient[1]/option[1]\trw\n", "/srv *(rw)\n# site\n/b c\n", 1 },
+		{ "/srv a(ro)\n/srv\n", ".\t/srv\nclient[1]\t*\nclient[1]/option[1]\trw\n",
+		  "/srv a(ro) *(rw)\n", 1 },
+		{ "/srv a(rw)\n/srv\n", ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n",
+		  "/srv a(rw)\n/srv\n", 0 },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(later_cases); i++) {
+		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = "dir[. = '/srv']",
+			                .fmt = MR_FMT_RAW, .value = "/srv x", .children = later_cases[i].children,
+			                .create = "dir", .keep_others = 1, .bare = "client\t*" };
+		struct mr_aug_outcome oc;
+		char *out = NULL;
+		size_t len;
+		const char *t = later_cases[i].text;
+		if (mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t), &op,
+		                     1, &oc, &out, &len, &err) != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, later_cases[i].want);
+		assert_int_equal(oc.changed, later_cases[i].changed);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	mr_aug_free(aug);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1093,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_oslo_multi_valued_key_refused),
 		cmocka_unit_test(test_entry_same_child),
 		cmocka_unit_test(test_entry_bare),
+		cmocka_unit_test(test_entry_bare_later),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

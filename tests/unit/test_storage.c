@@ -456,6 +456,25 @@ static void test_exports_bare_path(void **state)
 	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances\n");
 	converge(e, world, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n",
 	         "/etc/exports", "/var/lib/nova/instances *(rw,sync)\n", "nfs.export");
+	/* the path alone on a later line: the world's too, which mountd
+	 * serves the first line's options (exportfs -v shows one <world>);
+	 * that dead line goes when the profile's client is the world */
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances *(rw,sync)\n"
+	                                    "/var/lib/nova/instances   # old\n");
+	converge(e, world, NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n",
+	         "/etc/exports", "/var/lib/nova/instances *(rw,sync)\n", "nfs.export");
+	/* ... and stays beside a network's (mountd serves a network's peers
+	 * its own options before the world's, exports(5)) */
+	const char *beside = "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	                     "compute9(rw,sync)\n/var/lib/nova/instances\n";
+	mr_test_root_put(e, "/etc/exports", beside);
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE "nfs.active=/var/lib/nova/instances *\n", MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, beside);
+	free(got);
 }
 
 /* A network with host bits set, or an IPv6 one spelt otherwise: mountd
