@@ -432,6 +432,53 @@ expect_grep "bare path: exportfs reads it" "^exportfs: 0" "$out"
 expect_grep "... serves the client" $'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.0/24\\(.*,rw,' "$out"
 expect_grep "... and the world still, read-only" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,ro,' "$out"
 
+# The path alone on a later line is the world's too: exportfs -ra says
+# "No options for PATH : suggest (sync)" and writes it to etab, where
+# exportfs -v and mountd read it back as "*" and keep the first line's
+# options for the world (bare first, it is the profile's "*(rw,...)" that
+# is dropped, silently: live check says so). With the profile's client
+# "*", the later line goes, and the world is served the profile's options
+# with nothing said. Beside a network's, the world's line stays: a peer of
+# the network gets the network's options before the world's (exports(5)).
+world='/var/lib/nova/instances *(rw,sync,no_root_squash,no_subtree_check)'
+printf '[nfs]\nrole = server\nexport = %s\n' "$world" > world.ini
+live_exportfs() { # EXPORTS PROFILE: exportfs -ra, exportfs -v, a live check
+	PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+		mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+		touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+		echo "exportfs: $?" && exportfs -v && "$2" --color never check --local -p "$3"
+		echo "check: $?"' sh "$1" "$MIGREADY" "$2" 2>&1
+}
+printf '/var/lib/nova/instances\n%s\n' "$world" > bare-first.exports
+out=$(live_exportfs "$WORK/bare-first.exports" world.ini)
+expect_grep "bare line first: exportfs serves the world its defaults" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,ro,root_squash' "$out"
+expect_grep "... and live check says so" \
+	"nfs\.active +drift +'served otherwise: /var/lib/nova/instances \* ro, not rw, /var/lib/nova/instances \* root_squash, not no_root_squash'" "$out"
+expect_grep "... drift" "^check: 2" "$out"
+printf '%s\n/var/lib/nova/instances\t# old\n' "$world" > "$NET/etc/exports"
+converge "later bare line" "$NET" world.ini
+got=$(cat "$NET/etc/exports")
+[ "$got" = "$world" ] && ok "later bare line: it goes, the world's line is the profile's" ||
+	not_ok "later bare line: it goes" "$got"
+out=$(live_exportfs "$NET/etc/exports" world.ini)
+expect_grep "later bare line gone: exportfs reads it" "^exportfs: 0" "$out"
+expect_no_grep "... with no line without options or client" 'No options for|No host name given' "$out"
+expect_grep "... serves the world the profile's options" \
+	$'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,rw,no_root_squash' "$out"
+expect_grep "... live check in the desired state" "^check: 0" "$out"
+printf '/var/lib/nova/instances %s\n/var/lib/nova/instances\n' "$ours" > "$NET/etc/exports"
+out=$(mr apply --local --root "$NET" -p live.ini 2>&1); st=$?
+expect_status "network and a later bare line: apply changes nothing" 0 "$st" "$out"
+got=$(cat "$NET/etc/exports")
+[ "$got" = "/var/lib/nova/instances $ours"$'\n'"/var/lib/nova/instances" ] &&
+	ok "network and a later bare line: the world's line kept" ||
+	not_ok "network and a later bare line: the world's line kept" "$got"
+out=$(live_exportfs "$NET/etc/exports" live.ini)
+expect_grep "... exportfs serves the network its options" \
+	$'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.0/24\\(.*,rw,no_root_squash' "$out"
+expect_grep "... and the world its defaults" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,ro,root_squash' "$out"
+expect_grep "... live check in the desired state" "^check: 0" "$out"
+
 # Live, multipathd's running maps come from sysfs (a tmpfs of this
 # namespace stands in for /sys/block): one of multipath's (uuid mpath-),
 # one of LVM's, which is no map of multipathd's.
