@@ -1013,10 +1013,24 @@ static int set_has(char *const *v, size_t n, const char *s)
 	return v && bsearch(&s, v, n, sizeof(*v), cmp_str) != NULL;
 }
 
+/* Features of a physical CPU (capabilities) that a destination need not
+ * have, as no KVM guest has them (a nested host lacks them): Linux's
+ * kvm_set_cpu_caps never offers them (4.19 to 6.16), and ht QEMU sets from
+ * the guest's own topology; no real domain capabilities' host-model lists
+ * any. Not ds nor dtes64 (offered with PEBS: Granite Rapids' host-model
+ * has them), nor vmx, svm, pdcm, intel-pt (offered by kvm-intel, kvm-amd). */
+static const char *const not_wanted[] = {
+	"acpi", "cid", "cmt", "dca", "ds_cpl", "est", "extapic", "ht", "ibs", "lwp",
+	"mbm_local", "mbm_total", "monitor", "nodeid_msr", "osxsave", "ospke", "pbe",
+	"perfctr_nb", "pn", "skinit", "smx", "tce", "tm", "tm2", "wdt", "xtpr", NULL,
+};
+
 /* The features of the CPU cpu of a guest started in host-model: the
  * model's (libvirt's map), the extra ones, without the disabled ones and
- * those that cannot migrate; NULL when the map does not know the model. */
-static char **guest_set(const struct mr_cpu_map *map, const struct mr_verify_cpu *cpu, size_t *n)
+ * those that cannot migrate; NULL when the map does not know the model.
+ * physical: cpu is capabilities' (the host's CPU, not a guest's). */
+static char **guest_set(const struct mr_cpu_map *map, const struct mr_verify_cpu *cpu,
+			int physical, size_t *n)
 {
 	char **g = NULL;
 	size_t ng = 0, k = 0;
@@ -1024,7 +1038,8 @@ static char **guest_set(const struct mr_cpu_map *map, const struct mr_verify_cpu
 		return NULL;
 	add_features(cpu->features, cpu->disabled, &g, &ng);
 	for (size_t f = 0; f < ng; f++) {
-		if (mr_cpu_map_migratable(map, g[f]))
+		if (mr_cpu_map_migratable(map, g[f]) &&
+		    !(physical && strv_has((char *const *)not_wanted, g[f])))
 			g[k++] = g[f];
 		else
 			free(g[f]);
@@ -1038,7 +1053,8 @@ static char **guest_set(const struct mr_cpu_map *map, const struct mr_verify_cpu
 /* host-model: the guest CPU this host starts is its host-model CPU, by its
  * capabilities' CPU and, where gathered, by its domain capabilities'
  * host-model (what KVM gives: "hypervisor", emulated features). Each is
- * compared with the same kind on the other host. What this host offers:
+ * compared with the same kind on the other host (capabilities' CPU without
+ * not_wanted). What this host offers:
  * its CPU model's features and extra ones (and its host-model's). */
 static void cpu_sets(const struct mr_cpu_map *map, struct view *v)
 {
@@ -1048,7 +1064,7 @@ static void cpu_sets(const struct mr_cpu_map *map, struct view *v)
 	v->have_host_model = v->have_domcaps && v->dc.host_model_supported != 0 && hm->model;
 	v->guest_model[0] = c->model;
 	v->guest_vendor[0] = c->vendor;
-	v->guest[0] = guest_set(map, c, &v->n_guest[0]);
+	v->guest[0] = guest_set(map, c, 1, &v->n_guest[0]);
 	char **o = NULL;
 	size_t no = 0;
 	v->offer_all[0] = add_model_features(map, c->model, c->disabled, &o, &no) == 0;
@@ -1059,7 +1075,7 @@ static void cpu_sets(const struct mr_cpu_map *map, struct view *v)
 		return;
 	v->guest_model[1] = hm->model;
 	v->guest_vendor[1] = hm->vendor ? hm->vendor : c->vendor;
-	v->guest[1] = guest_set(map, hm, &v->n_guest[1]);
+	v->guest[1] = guest_set(map, hm, 0, &v->n_guest[1]);
 	o = NULL;
 	no = 0;
 	v->offer_all[1] = add_model_features(map, hm->model, hm->disabled, &o, &no) == 0 ||
