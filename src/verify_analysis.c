@@ -1018,10 +1018,11 @@ static int set_has(char *const *v, size_t n, const char *s)
  * kvm_set_cpu_caps never offers them (4.19 to 6.16), and ht QEMU sets from
  * the guest's own topology; no real domain capabilities' host-model lists
  * any. Not ds nor dtes64 (offered with PEBS: Granite Rapids' host-model
- * has them), nor vmx, svm, pdcm, intel-pt (offered by kvm-intel, kvm-amd). */
+ * has them), nor vmx, svm, pdcm, intel-pt (offered by kvm-intel, kvm-amd).
+ * And hypervisor, a nested source's: every KVM guest has it on any host. */
 static const char *const not_wanted[] = {
-	"acpi", "cid", "cmt", "dca", "ds_cpl", "est", "extapic", "ht", "ibs", "lwp",
-	"mbm_local", "mbm_total", "monitor", "nodeid_msr", "osxsave", "ospke", "pbe",
+	"acpi", "cid", "cmt", "dca", "ds_cpl", "est", "extapic", "ht", "hypervisor", "ibs",
+	"lwp", "mbm_local", "mbm_total", "monitor", "nodeid_msr", "osxsave", "ospke", "pbe",
 	"perfctr_nb", "pn", "skinit", "smx", "tce", "tm", "tm2", "wdt", "xtpr", NULL,
 };
 
