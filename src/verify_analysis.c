@@ -1441,7 +1441,7 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 		if (kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
 			why_not = "its XML or its CPU unreadable";
 		else if (kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
-			want = map ? guest_set(map, g, &n_want) : NULL;
+			want = map ? guest_set(map, g, 0, &n_want) : NULL;
 			vendor = g->vendor ? g->vendor : map ? mr_cpu_map_vendor(map, g->model) : NULL;
 			if (!map)
 				why_not = "libvirt's CPU map not read";
