@@ -42,6 +42,21 @@ char *mr_fwd_running_text(const struct mr_nft_want *w)
 	                    family_of(w->source), w->source, ports, w->proto);
 }
 
+char **mr_fwd_add_argv(const char *zone, const struct mr_nft_want *want, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **argv = mr_xcalloc(n + 3, sizeof(*argv));
+	argv[0] = mr_xstrdup("firewall-cmd");
+	argv[1] = mr_xasprintf("--zone=%s", zone);
+	for (size_t i = 0; i < n; i++) {
+		char *t = mr_fwd_running_text(&want[i]);
+		argv[i + 2] = mr_xasprintf("--add-%s=%s", want[i].source ? "rich-rule" : "port", t);
+		free(t);
+	}
+	return argv;
+}
+
 /* ---- what covers a need ------------------------------------------- */
 
 /* An accept the zone has (or will have): protocol, ports (proto "": any

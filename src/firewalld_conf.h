@@ -35,6 +35,16 @@ char *mr_fwd_xml_text(const struct mr_nft_want *w);
  * protocol="tcp" accept' (--list-rich-rules). The caller's. */
 char *mr_fwd_running_text(const struct mr_nft_want *w);
 
+/* The firewall-cmd argv that adds want[0..n) to the running zone only,
+ * not its permanent configuration, with no reload (which would drop what
+ * was added at run time): "firewall-cmd --zone=ZONE" then per need
+ * "--add-port=16509/tcp", or "--add-rich-rule=RULE" (mr_fwd_running_text)
+ * for one with a source. firewall-cmd takes no port beside a rich rule in
+ * one call; the needs of a profile are all of one kind (its source is
+ * every allow's). One already running is a warning (ALREADY_ENABLED),
+ * exit 0. NULL when n is 0; else the caller's (mr_strv_free). */
+char **mr_fwd_add_argv(const char *zone, const struct mr_nft_want *want, size_t n);
+
 /* Whether one entry of firewall-cmd's listing (a "PORTS/PROTO" of
  * --list-ports, or a rule of --list-rich-rules) covers w. */
 int mr_fwd_running_covers(const char *entry, const struct mr_nft_want *w);

@@ -399,6 +399,46 @@ static void test_running_listing(void **state)
 	                                   &any));
 }
 
+static void argv_is(char **argv, const char *const *want)
+{
+	assert_non_null(argv);
+	size_t i = 0;
+	for (; want[i]; i++) {
+		assert_non_null(argv[i]);
+		assert_string_equal(argv[i], want[i]);
+	}
+	assert_null(argv[i]);
+}
+
+/* The run-time add: one argv, a word per need, as firewall-cmd parses
+ * them (a rich rule is one word, its quotes its own); nothing to add, no
+ * command. */
+static void test_add_argv(void **state)
+{
+	(void)state;
+	const struct mr_nft_want ports[] = { { "tcp", 16509, 16509, NULL },
+		                             { "tcp", 49152, 49261, NULL } };
+	char **argv = mr_fwd_add_argv("public", ports, 2);
+	const char *const want_ports[] = { "firewall-cmd", "--zone=public", "--add-port=16509/tcp",
+		                           "--add-port=49152-49261/tcp", NULL };
+	argv_is(argv, want_ports);
+	mr_strv_free(argv);
+	const struct mr_nft_want from[] = { { "tcp", 16509, 16509, "10.20.0.0/24" },
+		                            { "tcp", 49152, 49261, "fd00:20::/64" } };
+	argv = mr_fwd_add_argv("compute", from, 2);
+	const char *const want_from[] = {
+		"firewall-cmd", "--zone=compute",
+		"--add-rich-rule=rule family=\"ipv4\" source address=\"10.20.0.0/24\" port "
+		"port=\"16509\" protocol=\"tcp\" accept",
+		"--add-rich-rule=rule family=\"ipv6\" source address=\"fd00:20::/64\" port "
+		"port=\"49152-49261\" protocol=\"tcp\" accept",
+		NULL
+	};
+	argv_is(argv, want_from);
+	mr_strv_free(argv);
+	assert_null(mr_fwd_add_argv("public", ports, 0));
+}
+
 static void test_zone_names(void **state)
 {
 	(void)state;
@@ -490,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_zone_shapes),
 		cmocka_unit_test(test_refused_with_the_line),
 		cmocka_unit_test(test_running_listing),
+		cmocka_unit_test(test_add_argv),
 		cmocka_unit_test(test_running_denies),
 		cmocka_unit_test(test_zone_names),
 		cmocka_unit_test(test_zone_doubts),
