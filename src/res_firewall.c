@@ -1081,9 +1081,10 @@ out:
 /* firewalld: the zone's permanent configuration, /etc/firewalld/zones/
  * ZONE.xml (started from /usr/lib/firewalld/zones/ZONE.xml, which firewalld
  * reads until /etc has its own), edited by firewalld_conf. Where firewalld
- * runs, firewall-cmd --reload loads it, and the running zone (the facts'
- * digest of firewall-cmd --list-all-zones) is compared too. ZONE: the
- * profile's, else the host's DefaultZone, else public. */
+ * runs, the running zone (the facts' digest of firewall-cmd
+ * --list-all-zones) is compared too, and what it lacks added to it at run
+ * time: no reload, which would drop the rules added at run time only.
+ * ZONE: the profile's, else the host's DefaultZone, else public. */
 #define FWD_ZONES "/etc/firewalld/zones/"
 #define FWD_ZONES_LIB "/usr/lib/firewalld/zones/"
 
@@ -1244,10 +1245,12 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 	}
 }
 
-/* The running zone: one item, settled by firewall-cmd --reload. */
-static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
-                                   const struct nft_wants *w, const char *origin,
-                                   struct mr_plan_cmd *reload)
+/* The running zone: one item, settled by one firewall-cmd that adds what
+ * it lacks at run time (mr_fwd_add_argv); returns that command, NULL when
+ * nothing is missing or the zone cannot be read. */
+static struct mr_plan_cmd *plan_firewalld_running(struct mr_plan *plan, const char *zone,
+                                                  const struct nft_wants *w,
+                                                  const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *live = mr_facts_get(facts, "fw.firewalld.live");
@@ -1255,13 +1258,15 @@ static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
 		mr_plan_fail(plan, "firewall.running", origin, "cannot read the running zone: %s",
 		             !live ? "firewall-cmd does not answer on the host"
 		                   : "firewall-cmd --list-all-zones failed on the host");
-		return;
+		return NULL;
 	}
 	const char **have = NULL;
 	size_t n_have = mr_facts_get_all(facts, "fw.firewalld.accept", &have);
 	size_t zlen = strlen(zone);
 	struct mr_buf missing;
 	mr_buf_init(&missing);
+	struct mr_nft_want *add = mr_xcalloc(w->n + 1, sizeof(*add)); /* borrowed from w */
+	size_t n_add = 0;
 	/* the zone's own target ACCEPT takes all that no deny rule stops */
 	char *target = mr_xasprintf("%s ACCEPT", zone);
 	int accepts = mr_facts_has(facts, "fw.firewalld.target", target);
@@ -1272,6 +1277,7 @@ static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
 			found = !strncmp(have[k], zone, zlen) && have[k][zlen] == ' ' &&
 			        mr_fwd_running_covers(have[k] + zlen + 1, &w->v[i]);
 		if (!found) {
+			add[n_add++] = w->v[i];
 			char *t = mr_fwd_running_text(&w->v[i]);
 			mr_buf_printf(&missing, "%s%s", missing.len ? "; " : "missing in the running zone: ",
 			              t);
@@ -1301,15 +1307,25 @@ static void plan_firewalld_running(struct mr_plan *plan, const char *zone,
 		}
 	}
 	free(have);
+	struct mr_plan_cmd *cmd = NULL;
+	char **argv = mr_fwd_add_argv(zone, add, n_add);
+	if (argv) {
+		char *name = mr_argv_display((const char *const *)argv);
+		cmd = mr_plan_command(plan, name, (const char *const *)argv);
+		free(name);
+		mr_strv_free(argv);
+	}
+	free(add);
 	char *old = accepts ? mr_xasprintf("covered by the running zone %s's target ACCEPT (live "
 	                                   "ruleset)",
 	                                   zone)
 	                    : NULL;
-	mr_plan_observed(plan, reload, "firewall.running", origin,
+	mr_plan_observed(plan, cmd, "firewall.running", origin,
 	                 missing.len ? missing.data : old ? old : "the rules loaded",
 	                 "the rules loaded", missing.len > 0, 0);
 	free(old);
 	mr_buf_fini(&missing);
+	return cmd;
 }
 
 static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profile,
@@ -1347,14 +1363,14 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 	int live = facts && mr_facts_live(facts);
 	struct mr_unit_state u = live ? mr_facts_unit(facts, "firewalld.service")
 	                              : (struct mr_unit_state){ -1, NULL, NULL };
-	struct mr_plan_cmd *reload = NULL;
+	struct mr_plan_cmd *add = NULL;
+	int running = 0;
 	if (live && (u.present < 0 || (u.present > 0 && !u.active))) {
 		mr_plan_fail(plan, "firewall.running", origin,
 		             "cannot tell whether firewalld runs: systemd does not answer on the host");
 	} else if (live && u.active && !strcmp(u.active, "active")) {
-		static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
-		reload = mr_plan_command(plan, "firewall-cmd --reload", argv);
-		plan_firewalld_running(plan, zone, w, origin, reload);
+		running = 1;
+		add = plan_firewalld_running(plan, zone, w, origin);
 		const char *fl = mr_facts_get(facts, "fw.firewalld.live");
 		if (fl && !strcmp(fl, "ok"))
 			check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin, 1);
@@ -1368,11 +1384,12 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, fwd_merge, w, nft_wants_free,
 	                                             "firewall.allow", where, want.data);
 	mr_plan_file_fallback(f, lib);
+	/* the run-time add waits for the zone file it matches to verify */
+	if (add)
+		mr_plan_notify_command(f, add);
 	/* where firewalld runs, its running zone's deny rules are weighed
 	 * instead (plan_firewalld_running) */
-	if (reload)
-		mr_plan_notify_command(f, reload);
-	else
+	if (!running)
 		mr_plan_file_doubts(f, fwd_merge, fwd_doubts, "firewall.deny_rule");
 	free(where);
 	free(lib);

@@ -15,6 +15,8 @@
 #   all of the peers' network covers every port (another network's none);
 #   a zone bound to their network with target ACCEPT fails nothing; the
 #   zone's own target ACCEPT, permanent or running, covers every port.
+#   Live, a real firewalld: apply adds what the running zone lacks at run
+#   time, without a reload, so rules added at run time only survive it.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
@@ -264,15 +266,29 @@ expect_grep "bound: ... not checked, naming the zone and source" \
 # own /run, a private system bus, the tree's /etc/firewalld and a scratch
 # /var/lib/migready bound over this machine's), systemd stood in for by
 # the lab's systemctl. The probe digests the running zones; check reports
-# the rules missing there; apply writes the zone file and runs
-# firewall-cmd --reload, after which check finds them running.
+# the rules missing there; apply writes the zone file and adds to the
+# running zone only what it lacks (firewall-cmd --add-rich-rule, or
+# --add-port; no reload), after which check finds them running, and what
+# was added at run time only (a port, a rich rule) still runs. A rule
+# added since the probe read the zone (firewall-cmd: ALREADY_ENABLED, a
+# warning) fails nothing.
 live() { # ROOT OUT
 	local root=$1 out=$2
 	mkdir -p "$out/host/bin" "$out/host/units" "$out/var"
 	cp "$SRC/tests/lab/systemctl" "$out/host/bin/systemctl"
 	chmod 755 "$out/host/bin/systemctl"
-	# firewall-cmd as it is, each call listed: what the probe asks
-	printf '#!/bin/sh\necho "$*" >> "%s"\nexec %s "$@"\n' "$out/firewall-cmd.log" "$(command -v firewall-cmd)" > "$out/host/bin/firewall-cmd"
+	# firewall-cmd as it is, each call listed: what the probe asks; with
+	# $out/hide, its listing lacks the rule for 16509 (added since the probe)
+	cat > "$out/host/bin/firewall-cmd" <<-EOS
+		#!/bin/sh
+		echo "\$*" >> "$out/firewall-cmd.log"
+		if [ -e "$out/hide" ] && [ "\$1" = --list-all-zones ]; then
+			z=\$($(command -v firewall-cmd) "\$@") || exit
+			printf '%s\\n' "\$z" | grep -v 'port port="16509"'
+			exit 0
+		fi
+		exec $(command -v firewall-cmd) "\$@"
+	EOS
 	chmod 755 "$out/host/bin/firewall-cmd"
 	echo 'enabled active' > "$out/host/units/firewalld.service"
 	printf '[firewall]\nbackend = auto\nallow = 16509/tcp\nallow = 49152-49261/tcp\nsource = 10.20.0.0/24\n' > "$out/live.ini"
@@ -313,6 +329,35 @@ live() { # ROOT OUT
 		firewall-cmd -q --reload
 		sh "$probe" "" "" - > "$out/facts6" 2>&1
 		"$mig" --color never check -v --local -p "$out/live.ini" > "$out/check6" 2>&1; echo $? > "$out/check6.st"
+		# changes made at run time only (no --permanent) survive apply: the
+		# zone as its file has it (target default, none of the rules), then
+		# a port, a rich rule and one rule of the two wanted added at run time
+		firewall-cmd -q --permanent --zone=public --set-target=default
+		firewall-cmd -q --reload
+		firewall-cmd -q --zone=public --add-port=5000/tcp
+		firewall-cmd -q --zone=public --add-rich-rule="rule family=ipv4 source address=192.0.2.0/24 service name=ssh accept"
+		firewall-cmd -q --zone=public --add-rich-rule="rule family=ipv4 source address=10.20.0.0/24 port port=16509 protocol=tcp accept"
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check7" 2>&1; echo $? > "$out/check7.st"
+		: > "$out/firewall-cmd.log"
+		"$mig" --color never apply --local -p "$out/live.ini" > "$out/apply7" 2>&1; echo $? > "$out/apply7.st"
+		cp "$out/firewall-cmd.log" "$out/apply7.calls"
+		sh "$probe" "" "" - > "$out/facts7" 2>&1
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check7b" 2>&1; echo $? > "$out/check7b.st"
+		# a port, with no source: --add-port
+		printf "[firewall]\nbackend = auto\nallow = 16514/tcp\n" > "$out/port.ini"
+		: > "$out/firewall-cmd.log"
+		"$mig" --color never apply --local -p "$out/port.ini" > "$out/apply8" 2>&1; echo $? > "$out/apply8.st"
+		cp "$out/firewall-cmd.log" "$out/apply8.calls"
+		"$mig" --color never check --local -p "$out/port.ini" > "$out/check8" 2>&1; echo $? > "$out/check8.st"
+		# a rule added after the probe read the zone: firewall-cmd warns
+		# ALREADY_ENABLED for it and adds the other, exit 0
+		firewall-cmd -q --zone=public --remove-rich-rule="rule family=ipv4 source address=10.20.0.0/24 port port=49152-49261 protocol=tcp accept"
+		touch "$out/hide"
+		: > "$out/firewall-cmd.log"
+		"$mig" --color never apply --local -p "$out/live.ini" > "$out/apply9" 2>&1; echo $? > "$out/apply9.st"
+		cp "$out/firewall-cmd.log" "$out/apply9.calls"
+		rm "$out/hide"
+		"$mig" --color never check --local -p "$out/live.ini" > "$out/check9" 2>&1; echo $? > "$out/check9.st"
 		# systemd says firewalld is stopped: the probe asks it nothing, and
 		# check says what it cannot see rather than green
 		echo "disabled inactive" > "$out/host/units/firewalld.service"
@@ -347,7 +392,11 @@ if [ "${LIVE:-yes}" = yes ]; then
 	expect_status "live check" 2 "$(cat "$WORK/lv/check1.st")" "$(cat "$WORK/lv/check1")"
 	expect_grep "live check: the rules missing in the running zone" 'firewall\.running +drift .*missing in the running zone: rule family="ipv4" source address="10\.20\.0\.0/24" port port="16509" protocol="tcp" accept' "$(cat "$WORK/lv/check1")"
 	expect_status "live apply" 2 "$(cat "$WORK/lv/apply.st")" "$(cat "$WORK/lv/apply")"
-	expect_grep "live check names the reload apply runs" 'apply would run: firewall-cmd --reload' "$(cat "$WORK/lv/check1")"
+	RR16509='rule family="ipv4" source address="10.20.0.0/24" port port="16509" protocol="tcp" accept'
+	RRRANGE='rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept'
+	expect_fixed "live check names what apply adds at run time" \
+		"apply would run: firewall-cmd --zone=public --add-rich-rule=$RR16509 --add-rich-rule=$RRRANGE" "$(cat "$WORK/lv/check1")"
+	expect_no_grep "... and no reload" 'firewall-cmd --reload' "$(cat "$WORK/lv/check1")"
 	facts=$(cat "$WORK/lv/facts2")
 	expect_fixed "facts: the rule running after the reload" 'fw.firewalld.accept=public rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$facts"
 	expect_status "live check after apply" 0 "$(cat "$WORK/lv/check2.st")" "$(cat "$WORK/lv/check2")"
@@ -361,6 +410,30 @@ if [ "${LIVE:-yes}" = yes ]; then
 	expect_no_grep "facts: ... and no rich rule" '^fw\.firewalld\.accept=public rule' "$(cat "$WORK/lv/facts6")"
 	expect_status "live check: the zone target accepts all" 0 "$(cat "$WORK/lv/check6.st")" "$(cat "$WORK/lv/check6")"
 	expect_grep "... named in check -v" "firewall\.running +ok +'covered by the running zone public's target ACCEPT \(live ruleset\)'" "$(cat "$WORK/lv/check6")"
+	# what was added at run time only is still there after apply
+	expect_status "run time: check, one of the two rules running" 2 "$(cat "$WORK/lv/check7.st")" "$(cat "$WORK/lv/check7")"
+	expect_fixed "run time: check names the one rule apply adds" \
+		"apply would run: firewall-cmd --zone=public --add-rich-rule=$RRRANGE" "$(cat "$WORK/lv/check7")"
+	expect_status "run time: apply" 2 "$(cat "$WORK/lv/apply7.st")" "$(cat "$WORK/lv/apply7")"
+	got=$(grep -vx -- --list-all-zones "$WORK/lv/apply7.calls")
+	[ "$got" = "--zone=public --add-rich-rule=$RRRANGE" ] && ok "run time: apply adds the missing rule only, no reload" \
+		|| not_ok "run time: apply adds the missing rule only, no reload" "$got"
+	facts=$(cat "$WORK/lv/facts7")
+	expect_grep "run time: the port added at run time still runs" '^fw\.firewalld\.accept=public 5000/tcp$' "$facts"
+	expect_fixed "run time: ... the rich rule added at run time too" \
+		'fw.firewalld.accept=public rule family="ipv4" source address="192.0.2.0/24" service name="ssh" accept' "$facts"
+	expect_fixed "run time: ... beside the rule apply added" "fw.firewalld.accept=public $RRRANGE" "$facts"
+	expect_status "run time: check after apply" 0 "$(cat "$WORK/lv/check7b.st")" "$(cat "$WORK/lv/check7b")"
+	expect_status "run time: apply of a port" 2 "$(cat "$WORK/lv/apply8.st")" "$(cat "$WORK/lv/apply8")"
+	got=$(grep -vx -- --list-all-zones "$WORK/lv/apply8.calls")
+	[ "$got" = "--zone=public --add-port=16514/tcp" ] && ok "run time: a port added with --add-port" \
+		|| not_ok "run time: a port added with --add-port" "$got"
+	expect_status "run time: check of the port after apply" 0 "$(cat "$WORK/lv/check8.st")" "$(cat "$WORK/lv/check8")"
+	expect_status "run time: apply where a rule came since the probe (ALREADY_ENABLED)" 2 "$(cat "$WORK/lv/apply9.st")" "$(cat "$WORK/lv/apply9")"
+	got=$(grep -vx -- --list-all-zones "$WORK/lv/apply9.calls")
+	[ "$got" = "--zone=public --add-rich-rule=$RR16509 --add-rich-rule=$RRRANGE" ] && ok "run time: ... both asked for" \
+		|| not_ok "run time: ... both asked for" "$got"
+	expect_status "run time: check after it" 0 "$(cat "$WORK/lv/check9.st")" "$(cat "$WORK/lv/check9")"
 	facts=$(cat "$WORK/lv/facts3")
 	expect_grep "facts: systemd's word that firewalld is stopped" '^unit\.firewalld\.service=disabled inactive$' "$facts"
 	expect_no_grep "facts: nothing of a running firewalld when systemd says it is stopped" '^fw\.firewalld\.(live|accept)=' "$facts"

@@ -905,13 +905,17 @@ static const struct res_case firewall_cases[] = {
 	{ "firewall: firewalld running, firewall-cmd silent",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "failed firewall.running line 2: cannot read the running zone: firewall-cmd does not "
 	  "answer on the host\n"
 	  "unchecked firewall.backend_on line ?\n" },
 	/* the running zone: a rich rule (logged) covers 16509, another zone's
-	 * port and a port of public outside the range do not cover the rest */
+	 * port and a port of public outside the range do not cover the rest,
+	 * which alone is added at run time (no reload: it would drop what
+	 * was added at run time only), once the zone file verified */
+#define FWD_ADD_RANGE                                                                       \
+	"firewall-cmd --zone=public --add-rich-rule=rule family=\"ipv4\" source "                \
+	"address=\"10.20.0.0/24\" port port=\"49152-49261\" protocol=\"tcp\" accept"
 	{ "firewall: firewalld running, one need covered and one missing",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\n"
@@ -921,40 +925,50 @@ static const struct res_case firewall_cases[] = {
 	  "fw.firewalld.accept=work 49152-49261/tcp\n",
 	  FW_PROFILE, 0,
 	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  FWD_ADD_RANGE "\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running drift by firewall-cmd --reload: missing in the running zone: "
+	  "observed firewall.running drift by " FWD_ADD_RANGE ": missing in the running zone: "
 	  "rule family=\"ipv4\" source address=\"10.20.0.0/24\" port port=\"49152-49261\" "
 	  "protocol=\"tcp\" accept\n" },
+	/* ports without a source: --add-port, each missing one, in the
+	 * profile's zone */
+	{ "firewall: firewalld running, ports missing in the running zone",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.bind=internal interfaces: eth1\n"
+	  "fw.firewalld.accept=internal 22/tcp\n",
+	  "[firewall]\nzone = internal\nallow = 16509/tcp\nallow = 49152-49261/tcp\n", 0,
+	  "owned /etc/firewalld/zones/internal.xml else /usr/lib/firewalld/zones/internal.xml runs "
+	  "firewall-cmd --zone=internal --add-port=16509/tcp --add-port=49152-49261/tcp\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "observed firewall.running drift by firewall-cmd --zone=internal --add-port=16509/tcp "
+	  "--add-port=49152-49261/tcp: missing in the running zone: 16509/tcp; 49152-49261/tcp\n" },
+	/* in the running zone already: no command at all */
 	{ "firewall: firewalld running, all covered",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
 	  "fw.firewalld.accept=public 49152-49261/tcp\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	/* the zone's own target ACCEPT takes every port of what it takes */
 	{ "firewall: firewalld running, the zone's target accepts all",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.target=public ACCEPT\n"
 	  "fw.firewalld.accept=work 49152-49261/tcp\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: covered by the running zone "
+	  "observed firewall.running: covered by the running zone "
 	  "public's target ACCEPT (live ruleset)\n" },
 	{ "firewall: ... another zone's target does not",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.target=trusted ACCEPT\n"
 	  "fw.firewalld.accept=public 16509/tcp\nfw.firewalld.accept=public 49152-49261/tcp\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	{ "firewall: firewalld running, an nft input chain drops all",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
@@ -962,13 +976,12 @@ static const struct res_case firewall_cases[] = {
 	  "fw.nft.after=inet firewalld filter_INPUT 1 reject with icmpx admin-prohibited\n"
 	  "fw.nft.input=inet guard input drop none\n",
 	  "[firewall]\nallow = 16509/tcp\n", 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "failed firewall.running line 2: the chain inet guard input, also hooked on input,"
 	  " drops (policy drop) before it accepts 'tcp dport 16509 accept'"
 	  ": a packet must pass every input chain; accept it there too\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	/* on its iptables backend, firewalld's own rules are iptables' chains
 	 * (iptables-nft lists them as ip filter INPUT): not another firewall's;
 	 * on its nftables backend that chain is another's */
@@ -976,21 +989,19 @@ static const struct res_case firewall_cases[] = {
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.backend=iptables\n" FWD_IPT_CHAIN,
 	  "[firewall]\nallow = 16509/tcp\n", 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	{ "firewall: firewalld on its nftables backend, an iptables chain beside it",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.backend=nftables\n" FWD_IPT_CHAIN,
 	  "[firewall]\nallow = 16509/tcp\n", 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "failed firewall.running line 2: the chain ip filter INPUT, also hooked on input,"
 	  " drops ('reject with icmp host-prohibited') before it accepts 'tcp dport 16509 accept'"
 	  ": a packet must pass every input chain; accept it there too\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	{ "firewall: firewalld running, a reject rule of the zone before its accepts",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.accept=public 16509/tcp\n"
@@ -999,34 +1010,31 @@ static const struct res_case firewall_cases[] = {
 	  "fw.firewalld.accept=public rule source address=\"10.20.0.9\" drop\n"
 	  "fw.firewalld.accept=work rule family=\"ipv4\" reject\n",
 	  FW_PROFILE, 0,
-	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/public.xml else /usr/lib/firewalld/zones/public.xml\n"
 	  "failed firewall.running line 2: zone public has 'rule family=\"ipv4\" source "
 	  "address=\"10.0.0.0/8\" reject': firewalld applies it before the zone's accepts, so the "
 	  "peers are refused whatever they allow\n"
 	  "unchecked firewall.backend_on line ?\n"
 	  "unchecked firewall.deny_rule line  rule source address=\"10.20.0.9\" drop\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	{ "firewall: the zone chosen binds other sources only: the peers reach another zone",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.bind=trusted sources: 10.30.0.0/24\n"
 	  "fw.firewalld.accept=trusted 16509/tcp\nfw.firewalld.accept=trusted 49152-49261/tcp\n",
 	  FW_PROFILE "zone = trusted\n", 0,
-	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml\n"
 	  "failed firewall.running line 2: firewalld zone trusted binds the sources 10.30.0.0/24 "
 	  "only, and no interface: connections from 10.20.0.0/24 reach another zone, not its rules\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	{ "firewall: ... a source of it holds the peers'",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\nfw.firewalld.bind=trusted sources: 10.30.0.0/24 10.20.0.0/16\n"
 	  "fw.firewalld.accept=trusted 16509/tcp\nfw.firewalld.accept=trusted 49152-49261/tcp\n",
 	  FW_PROFILE "zone = trusted\n", 0,
-	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml runs "
-	  "firewall-cmd --reload\n"
+	  "owned /etc/firewalld/zones/trusted.xml else /usr/lib/firewalld/zones/trusted.xml\n"
 	  "unchecked firewall.backend_on line ?\n"
-	  "observed firewall.running by firewall-cmd --reload: the rules loaded\n" },
+	  "observed firewall.running: the rules loaded\n" },
 	{ "firewall: firewalld, systemd silent",
 	  "probe=1\nmode=live\nfw.firewalld.zone=public\n",
 	  "[firewall]\nbackend = firewalld\nallow = 16509/tcp\n", 0,
