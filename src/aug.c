@@ -1469,6 +1469,9 @@ static int find_cover(augeas *h, const char *where, const char *text,
 			while (len && (text[ss + len - 1] == '\n' || text[ss + len - 1] == '\r'))
 				len--;
 			oc->old = mr_xstrndup(text + ss, len);
+			oc->line = 1;
+			for (unsigned k = 0; k < ss; k++)
+				oc->line += text[k] == '\n';
 			found = 1;
 		}
 		free(file);
@@ -1999,6 +2002,9 @@ static int transform_folding(struct parser *p, const char *where, const char *le
 		if (r == 0) {
 			*out = mr_fold_restore(fold, folded_out, strlen(folded_out), out_len);
 			free(folded_out);
+			/* lines of the folded text are not the file's: unknown */
+			for (size_t i = 0; *out && i < nops; i++)
+				outcomes[i].line = 0;
 			if (*out) {
 				mr_fold_free(fold);
 				return 0;

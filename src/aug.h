@@ -138,6 +138,7 @@ struct mr_aug_outcome {
 	char *old;     /* its value before (decoded), or NULL */
 	int changed;   /* the operation changed the tree */
 	int misspelt;  /* a value spelt as its consumer refuses (a quoted number) */
+	size_t line;   /* old is the line of a cover (an insert's): its number, else 0 */
 };
 
 /* Creates the engine. lens_dirs: migready's own lens directories, searched

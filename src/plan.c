@@ -946,7 +946,10 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 			it->want = mr_xstrdup("present");
 			break;
 		}
-		if (op->kind == MR_AUG_INSERT && oc && oc[i].present)
+		if (op->kind == MR_AUG_INSERT && oc && oc[i].present && oc[i].old && oc[i].line)
+			it->old = mr_xasprintf("covered by '%s' (%s:%zu)", oc[i].old, pf->path,
+			                       oc[i].line);
+		else if (op->kind == MR_AUG_INSERT && oc && oc[i].present)
 			it->old = oc[i].old ? mr_xasprintf("covered by '%s'", oc[i].old)
 			                    : mr_xstrdup("present");
 		else

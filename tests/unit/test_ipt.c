@@ -317,6 +317,9 @@ static char *with_lines(const char *text, const struct file_case *c)
 	                    len && c->added[len - 1] == '\n' ? "" : "\n", at);
 }
 
+/* The line the last transform's cover is on (its outcome's), 0: none. */
+static size_t cover_line;
+
 /* The [firewall] ops for path, applied to text: 0, or -1 with err. */
 static int transform(struct mr_aug *aug, const struct file_case *c, const char *text, char **out,
                      int *present, char **old)
@@ -343,11 +346,26 @@ static int transform(struct mr_aug *aug, const struct file_case *c, const char *
 		fail_msg("%s: %s", c->name, err->message);
 	*present = oc[0].present;
 	*old = oc[0].old ? mr_xstrdup(oc[0].old) : NULL;
+	cover_line = oc[0].line;
 	mr_aug_outcomes_fini(oc, nops);
 	mr_plan_free(plan);
 	mr_facts_free(facts);
 	mr_profile_free(p);
 	return r;
+}
+
+/* The number of the line of text that starts with start. */
+static size_t line_of(const char *text, const char *start)
+{
+	size_t line = 1;
+	for (const char *p = text; *p; line++) {
+		if (!strncmp(p, start, strlen(start)))
+			return line;
+		p += strcspn(p, "\n");
+		p += *p == '\n';
+	}
+	fail_msg("no line starts with '%s'", start);
+	return 0;
 }
 
 /* A second transform of out finds the line by itself and changes
@@ -359,6 +377,7 @@ static void assert_settled(struct mr_aug *aug, const struct file_case *c, const 
 	transform(aug, c, out, &again, &present, &old);
 	assert_int_equal(present, 1);
 	assert_null(old); /* found by its own line, not a cover */
+	assert_int_equal(cover_line, 0);
 	assert_string_equal(again, out);
 	free(again);
 }
@@ -382,6 +401,8 @@ static void test_files(void **state)
 			assert_string_equal(out, text);
 			assert_non_null(old);
 			assert_string_equal(old, c->cover);
+			/* named with its line (check -v: "(FILE:LINE)") */
+			assert_int_equal(cover_line, line_of(text, c->cover));
 		} else {
 			/* one line added (ufw: its tuple comment too), then in state */
 			assert_int_equal(present, 0);
@@ -638,6 +659,7 @@ static void test_jump_cover(void **state)
 		if (cases[i].cover) {
 			assert_string_equal(out, text);
 			assert_string_equal(old, cases[i].cover);
+			assert_int_equal(cover_line, 7); /* after head's 6 lines */
 		} else {
 			char *want = mr_xasprintf("-A INPUT -s 10.20.0.0/24 -p tcp -m tcp --dport 16509 -j "
 			                          "ACCEPT\n%s",
