@@ -1561,6 +1561,12 @@ static int host_address(const char *v)
 	       host_name(v, 0);
 }
 
+/* The oslo.config type an address option has at release at. */
+static const char *host_type(const struct bound *bd, unsigned at)
+{
+	return bd->domain && at >= bd->domain ? "HostDomainOpt" : "HostAddressOpt";
+}
+
 /* mr_nova_value_verdict for an address option (V_HOST) of defaults[i]. */
 static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char *v,
                                          unsigned major, char **why)
@@ -1568,12 +1574,14 @@ static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char
 	char a[32], b[32], c[32];
 	const struct bound *bd = defaults[i].bound;
 	const char *section = defaults[i].section, *key = defaults[i].key;
-	/* empty: unset; a $NAME is only known once oslo.config substitutes it */
-	if (!*v || strchr(v, '$') || host_address(v) || (major && major <= bd->plain))
+	/* a $NAME is only known once oslo.config substitutes it; an empty
+	 * value is no address (oslo.config refuses it) */
+	if (strchr(v, '$') || host_address(v) || (major && major <= bd->plain))
 		return MR_NOVA_TAKES;
-	/* a name with a _: a HostDomainOpt takes it, a HostAddressOpt not */
+	/* a name with a _: a HostDomainOpt takes it, a HostAddressOpt not
+	 * (where none was seen before the HostDomainOpt, taken) */
 	if (bd->domain && host_name(v, 1)) {
-		if (!major || major >= bd->domain)
+		if (!major || major >= bd->domain || bd->since >= bd->domain)
 			return MR_NOVA_TAKES;
 		*why = mr_xasprintf("whether nova %s takes [%s] %s = '%s' is not established: %s "
 		                    "declares a host name with _ (HostDomainOpt) from %s on, one "
@@ -1582,15 +1590,12 @@ static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char
 		                    rel(bd->domain, b));
 		return MR_NOVA_UNKNOWN;
 	}
-	/* the type nova declares at the release judged (or the first seen) */
-	unsigned at = major ? major : bd->since;
-	const char *type = bd->domain && at >= bd->domain ? "HostDomainOpt" : "HostAddressOpt";
+	const char *type = host_type(bd, major ? major : bd->since);
 	if (major && major < bd->since) {
 		*why = mr_xasprintf("whether nova %s refuses [%s] %s = '%s' is not established: %s "
 		                    "declares an IP address or a host name (%s) from %s on%s%s%s",
 		                    rel(major, a), section, key, value, defaults[i].where,
-		                    bd->domain && bd->since >= bd->domain ? "HostDomainOpt"
-		                                                          : "HostAddressOpt",
+		                    host_type(bd, bd->since),
 		                    rel(bd->since, b), bd->plain ? ", and " : "",
 		                    bd->plain ? rel(bd->plain, c) : "", bd->plain ? " uses it" : "");
 		return MR_NOVA_UNKNOWN;

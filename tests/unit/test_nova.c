@@ -862,7 +862,15 @@ static void test_address_types(void **state)
 		{ "vnc", "server_listen", "compute-1.example.org", 26, T, NULL },
 		{ "vnc", "server_listen", "compute-1.example.org.", 26, T, NULL },
 		{ "vnc", "server_proxyclient_address", "$my_ip", 26, T, NULL },
-		{ "vnc", "server_listen", "", 26, T, NULL },
+		/* oslo.config refuses an empty value too */
+		{ "vnc", "server_listen", "", 26, R,
+		  "nova zed (26) refuses [vnc] server_listen = '': not an IP address or a host "
+		  "name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
+		{ "DEFAULT", "host", "", 26, R,
+		  "nova zed (26) refuses [DEFAULT] host = '': not an IP address or a host name, and "
+		  "nova-compute refuses it (HostDomainOpt, nova/conf/netconf.py)" },
+		/* host: no HostAddressOpt seen before Zed's HostDomainOpt */
+		{ "DEFAULT", "host", "compute_1", 25, T, NULL },
 		{ "vnc", "server_listen", "node_1", 26, R,
 		  "nova zed (26) refuses [vnc] server_listen = 'node_1': not an IP address or a host "
 		  "name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
