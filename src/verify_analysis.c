@@ -644,8 +644,13 @@ void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g)
 	char *mode = n ? node_attr(n, "mode") : NULL;
 	if (!n)
 		g->kind = MR_VERIFY_GUEST_CPU_DEFAULT;
-	else if (mode && (!strcmp(mode, "host-passthrough") || !strcmp(mode, "maximum")))
+	else if (mode && (!strcmp(mode, "host-passthrough") || !strcmp(mode, "maximum"))) {
 		g->kind = MR_VERIFY_GUEST_CPU_PASSTHROUGH;
+		/* QEMU leaves out what cannot migrate (invtsc) unless told */
+		char *m = node_attr(n, "migratable");
+		g->cpu_all_features = m && !strcmp(m, "off");
+		free(m);
+	}
 	else if (mode && !strcmp(mode, "host-model"))
 		g->kind = MR_VERIFY_GUEST_CPU_HOST_MODEL;
 	else if (!mode || !strcmp(mode, "custom")) {
@@ -1198,34 +1203,64 @@ static void check_cpu_custom(const struct mr_verify_input *in, const struct view
 	}
 }
 
-/* Whether host j can run a guest CPU (its model, vendor and sorted
- * features want) as it is: the same vendor, and j has every feature, by
- * its offer [k] or, with by_model, as a feature of model where j's domain
- * capabilities call model usable. 0 it can, 1 it cannot (*why says so), 2 not known:
- * the map does not know j's CPU, which then may have them. */
+/* Hosts a guest's finding names; the rest counted. */
+#define GUEST_HOSTS_NAMED 3
+
+/* Features a guest has only where the host's KVM offers them, which
+ * capabilities cannot tell: ds and dtes64 come with PEBS virtualised
+ * (Ice Lake-SP on: Granite Rapids' host-model has them, Haswell's never),
+ * intel-pt with kvm_intel's pt_mode=1. Where a host's physical CPU has
+ * them, a destination that lacks them leaves the pair not examined. */
+static const char *const kvm_optional[] = { "ds", "dtes64", "intel-pt", NULL };
+
+/* "a, b, c and N more hosts" of hosts idx[0..n). */
+static char *hosts_named(const struct mr_verify_input *in, const size_t *idx, size_t n)
+{
+	char *list = host_list(in, idx, n < GUEST_HOSTS_NAMED ? n : GUEST_HOSTS_NAMED);
+	if (n <= GUEST_HOSTS_NAMED)
+		return list;
+	char *s = mr_xasprintf("%s and %zu more hosts", list, n - GUEST_HOSTS_NAMED);
+	free(list);
+	return s;
+}
+
+/* Whether host dst can run a guest CPU (its model, vendor and sorted
+ * features want; NULL when the map does not know the model): the same
+ * vendor, and every feature, by dst's offer [k] or, with by_model, as a
+ * feature of model where dst's domain capabilities call model usable.
+ * physical: want is a host's CPU by its capabilities, whose kvm_optional
+ * features a guest may lack. 0 it can, 1 it cannot (*why says why), 2 not
+ * known (*why says why, or NULL: the map does not know a model). */
 static int cpu_fits(const struct mr_cpu_map *map, const struct view *dst, int k, int by_model,
-		    const char *model, const char *vendor, char *const *want, size_t n_want,
-		    char **why)
+		    int physical, const char *model, const char *vendor, char *const *want,
+		    size_t n_want, char **why)
 {
 	const char *dv = dst->caps.cpu.vendor;
 	*why = NULL;
-	if (vendor && strcmp(vendor, dv) != 0) {
+	if (vendor && dv && strcmp(vendor, dv) != 0) {
 		*why = mr_xasprintf("CPU vendor '%s', not '%s'", dv, vendor);
 		return 1;
 	}
+	if (!want)
+		return 2;
 	const char **model_features = NULL;
 	if (by_model && dst->have_domcaps && mr_verify_domcaps_usable(&dst->dc, model, NULL) == 1)
 		model_features = mr_cpu_map_features(map, model, NULL);
 	if (!dst->offer_all[k] && !model_features)
 		return 2;
-	struct mr_buf b;
-	size_t missing = 0;
+	struct mr_buf b, opt;
+	size_t missing = 0, n_opt = 0;
 	mr_buf_init(&b);
+	mr_buf_init(&opt);
 	for (size_t f = 0; f < n_want; f++) {
 		const char *name = want[f];
 		if (set_has(dst->offer[k], dst->n_offer[k], name) ||
 		    strv_has((char *const *)model_features, name))
 			continue;
+		if (physical && strv_has((char *const *)kvm_optional, name)) {
+			mr_buf_printf(&opt, "%s'%s'", n_opt++ ? ", " : "", name);
+			continue;
+		}
 		if (missing < 3)
 			mr_buf_printf(&b, "%s'%s'", missing ? ", " : "", name);
 		missing++;
@@ -1234,62 +1269,60 @@ static int cpu_fits(const struct mr_cpu_map *map, const struct view *dst, int k,
 	if (missing > 3)
 		mr_buf_printf(&b, " (+%zu more)", missing - 3);
 	int r = 0;
-	/* the usable model and j's extra features may not be all j has:
+	/* the usable model and dst's extra features may not be all it has:
 	 * unknown, not red */
 	if (missing && !dst->offer_all[k])
 		r = 2;
 	else if (missing) {
 		*why = mr_xasprintf("CPU lacks %s", b.data);
 		r = 1;
+	} else if (n_opt) {
+		*why = mr_xasprintf("CPU lacks %s by its capabilities, which KVM gives a guest only "
+				    "where it virtualises them (PEBS, Intel PT)",
+				    opt.data);
+		r = 2;
 	}
 	mr_buf_fini(&b);
+	mr_buf_fini(&opt);
 	return r;
 }
 
 /* host-model, guests started on host i moving to host j: j fits i's
  * host-model CPU (cpu_fits); by domain capabilities when both hosts have
  * them, else by capabilities. A newer CPU takes an older one's guests; an
- * older one lacks the newer features. 0 it can, 1 it cannot (the pair
- * says why), 2 not examined: libvirt's map does not know a model. */
-static int host_model_pair(const struct mr_cpu_map *map, const struct view *v,
-			   struct mr_verify_result *res, size_t i, size_t j)
+ * older one lacks the newer features. As cpu_fits. */
+static int host_model_pair(const struct mr_cpu_map *map, const struct view *v, size_t i,
+			   size_t j, char **why)
 {
 	int k = v[i].have_host_model && v[j].have_host_model;
-	const char *sv = v[i].guest_vendor[k], *dv = v[j].caps.cpu.vendor;
-	if (sv && strcmp(sv, dv) != 0) {
-		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", dv, sv);
-		return 1;
-	}
-	if (!v[i].guest[k])
-		return 2;
-	char *why = NULL;
-	int r = cpu_fits(map, &v[j], k, k, v[i].guest_model[k], sv, v[i].guest[k],
-			 v[i].n_guest[k], &why);
-	if (why)
-		pair_fail(res, i, j, why);
-	return r;
+	return cpu_fits(map, &v[j], k, k, !k, v[i].guest_model[k], v[i].guest_vendor[k],
+			v[i].guest[k], v[i].n_guest[k], why);
 }
 
 /* host-passthrough: the guest sees the source's very CPU, model and every
  * feature, not a migratable subset: the destination must have the same
- * model and all of them. */
-static int passthrough_pair(const struct view *v, struct mr_verify_result *res, size_t i,
-			    size_t j)
+ * model and all of them; but those the map marks not migratable (invtsc)
+ * QEMU leaves out unless the CPU is migratable='off'. 0 it can, 1 it
+ * cannot (*why). */
+static int passthrough_pair(const struct mr_cpu_map *map, const struct view *v, size_t i,
+			    size_t j, int all_features, char **why)
 {
 	const struct mr_verify_cpu *s = &v[i].caps.cpu, *d = &v[j].caps.cpu;
+	*why = NULL;
 	if (strcmp(s->vendor, d->vendor) != 0) {
-		fail_pair(res, i, j, "CPU vendor '%s', not '%s'", d->vendor, s->vendor);
+		*why = mr_xasprintf("CPU vendor '%s', not '%s'", d->vendor, s->vendor);
 		return 1;
 	}
 	if (strcmp(s->model, d->model) != 0) {
-		fail_pair(res, i, j, "CPU '%s', not '%s' (%s)", d->model, s->model, v[i].mode);
+		*why = mr_xasprintf("CPU '%s', not '%s' (host-passthrough)", d->model, s->model);
 		return 1;
 	}
 	struct mr_buf b;
 	size_t missing = 0;
 	mr_buf_init(&b);
 	for (size_t f = 0; f < s->n_features; f++) {
-		if (strv_has(d->features, s->features[f]))
+		if (strv_has(d->features, s->features[f]) ||
+		    (!all_features && map && !mr_cpu_map_migratable(map, s->features[f])))
 			continue;
 		if (missing < 3)
 			mr_buf_printf(&b, "%s'%s'", missing ? ", " : "", s->features[f]);
@@ -1298,7 +1331,7 @@ static int passthrough_pair(const struct view *v, struct mr_verify_result *res, 
 	if (missing > 3)
 		mr_buf_printf(&b, " (+%zu more)", missing - 3);
 	if (missing)
-		fail_pair(res, i, j, "CPU lacks %s", b.data);
+		*why = mr_xasprintf("CPU lacks %s", b.data);
 	mr_buf_fini(&b);
 	return missing ? 1 : 0;
 }
@@ -1327,14 +1360,23 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 			unk[n_unk++] = j;
 			continue;
 		}
-		int r = host_model ? host_model_pair(in->cpus, v, res, i, j)
-				   : passthrough_pair(v, res, i, j);
-		if (r == 1)
+		char *why = NULL;
+		int r = host_model ? host_model_pair(in->cpus, v, i, j, &why)
+				   : passthrough_pair(in->cpus, v, i, j, 0, &why);
+		if (r == 1) {
+			pair_fail(res, i, j, why);
+			why = NULL;
 			bad[n_bad++] = j;
-		else if (r == 2) {
+		} else if (r == 2 && why) {
+			mr_verify_result_add_pair_unexamined(
+				res, i, "cpu", "cpu_mode %s: %s: %s: CPU compatibility not examined",
+				v[i].mode, in->hosts[j].name, why);
+			unexamined[i * in->n + j] = 1;
+		} else if (r == 2) {
 			nomap[n_nomap++] = j;
 			unexamined[i * in->n + j] = 1;
 		}
+		free(why);
 	}
 	if (n_bad) {
 		char *list = host_list(in, bad, n_bad);
@@ -1389,9 +1431,10 @@ static void check_cpu_host(const struct mr_verify_input *in, const struct view *
 
 /* Of a running guest's features (want, sorted), those a destination's
  * capabilities can be held to: its model's (libvirt's map) and those the
- * source's capabilities list. The rest KVM makes up (hypervisor,
- * amd-ssbd on Intel...), which no capabilities show: only domain
- * capabilities can judge them. Borrows want's strings. */
+ * source's capabilities list, but what every KVM guest has on any host
+ * (not_wanted: hypervisor...). The rest KVM makes up (amd-ssbd on
+ * Intel...), which no capabilities show: only domain capabilities can
+ * judge them. Borrows want's strings. */
 static char **hardware_set(const struct mr_cpu_map *map, const char *model, const struct view *src,
 			   char *const *want, size_t n_want, size_t *n)
 {
@@ -1399,8 +1442,9 @@ static char **hardware_set(const struct mr_cpu_map *map, const char *model, cons
 	char **hw = mr_xcalloc(n_want + 1, sizeof(*hw));
 	*n = 0;
 	for (size_t f = 0; f < n_want; f++)
-		if (strv_has((char *const *)mf, want[f]) ||
-		    set_has(src->offer[0], src->n_offer[0], want[f]))
+		if ((strv_has((char *const *)mf, want[f]) ||
+		     set_has(src->offer[0], src->n_offer[0], want[f])) &&
+		    !strv_has((char *const *)not_wanted, want[f]))
 			hw[(*n)++] = want[f];
 	free(mf);
 	return hw;
@@ -1409,16 +1453,16 @@ static char **hardware_set(const struct mr_cpu_map *map, const char *model, cons
 /* Running guests keep the CPU they started with (a cpu_mode changed
  * since, a microcode update that took features away, a guest moved in
  * from elsewhere): each is compared with every destination the host-level
- * check let through. A guest that cannot go fails that pair; one whose CPU
- * the map does not know leaves the pairs not examined. */
-#define GUEST_HOSTS_NAMED 3
-
+ * checks let through (skip: n * n, the pairs they failed or left not
+ * examined). A guest that cannot go fails that pair; one that cannot be
+ * judged leaves it not examined (marked in unexamined). */
 static const char fix_guest_cpu[] =
 	"shut the guest down and start it again (a reboot inside it keeps its CPU), so that it "
 	"gets the CPU cpu_mode gives now; until then keep it off those hosts";
 
 static void check_running_cpus(const struct mr_verify_input *in, const struct view *v,
-			       struct mr_verify_result *res, size_t i, unsigned char *unexamined)
+			       struct mr_verify_result *res, size_t i, const unsigned char *skip,
+			       unsigned char *unexamined)
 {
 	const struct mr_verify_host *h = &in->hosts[i];
 	const struct mr_cpu_map *map = in->cpus;
@@ -1426,21 +1470,21 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 		return;
 	for (size_t d = 0; d < v[i].n_domains; d++) {
 		const char *name = h->domains[d].name;
-		const struct mr_verify_cpu *g = &v[i].guests[d].cpu;
-		enum mr_verify_guest_cpu kind = v[i].guests[d].kind;
+		const struct mr_verify_guest *gu = &v[i].guests[d];
+		const struct mr_verify_cpu *g = &gu->cpu;
 		/* the host-level check judged these already */
-		if (kind == MR_VERIFY_GUEST_CPU_DEFAULT ||
-		    (kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH &&
+		if (gu->kind == MR_VERIFY_GUEST_CPU_DEFAULT ||
+		    (gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && !gu->cpu_all_features &&
 		     !strcmp(v[i].mode, "host-passthrough")) ||
-		    (kind == MR_VERIFY_GUEST_CPU_HOST_MODEL && !strcmp(v[i].mode, "host-model")))
+		    (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL && !strcmp(v[i].mode, "host-model")))
 			continue;
 		char **want = NULL, **hw = NULL;
 		size_t n_want = 0, n_hw = 0;
-		const char *vendor = NULL;
-		const char *why_not = NULL;
-		if (kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
+		const char *vendor = NULL, *why_not = NULL, *cpu_name = "host-passthrough";
+		if (gu->kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
 			why_not = "its XML or its CPU unreadable";
-		else if (kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
+		else if (gu->kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
+			cpu_name = g->model;
 			want = map ? guest_set(map, g, 0, &n_want) : NULL;
 			vendor = g->vendor ? g->vendor : map ? mr_cpu_map_vendor(map, g->model) : NULL;
 			if (!map)
@@ -1449,77 +1493,78 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 				why_not = "its CPU model not in libvirt's CPU map";
 			else
 				hw = hardware_set(map, g->model, &v[i], want, n_want, &n_hw);
-		} else if (kind == MR_VERIFY_GUEST_CPU_HOST_MODEL && !map)
-			why_not = "libvirt's CPU map not read";
+		} else if (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL) {
+			cpu_name = "host-model";
+			if (!map)
+				why_not = "libvirt's CPU map not read";
+		} else if (!v[i].caps.cpu.model || !v[i].caps.cpu.vendor) {
+			why_not = "this host's CPU model or vendor unknown";
+		}
 		size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
-		size_t n_unk = 0;
-		char *first_why = NULL;
+		size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
+		char *first_why = NULL, *unk_why = NULL;
 		for (size_t j = 0; j < in->n; j++) {
-			struct mr_verify_pair *p = &res->pairs[i * in->n + j];
-			if (j == i || !p->examined || p->n_reasons || unexamined[i * in->n + j])
+			if (j == i || skip[i * in->n + j])
 				continue;
 			int r = 2;
 			char *why = NULL;
-			if (!why_not && v[j].have_caps && v[j].caps.cpu.vendor) {
-				if (kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
-					int k = v[j].have_host_model;
-					r = cpu_fits(map, &v[j], k, 1, g->model, vendor, k ? want : hw,
-						     k ? n_want : n_hw, &why);
-				} else {
-					/* the pair functions fail the pair themselves */
-					size_t before = p->n_reasons;
-					r = kind == MR_VERIFY_GUEST_CPU_HOST_MODEL
-						    ? host_model_pair(map, v, res, i, j)
-						    : v[i].caps.cpu.model && v[j].caps.cpu.model &&
-								      v[i].caps.cpu.vendor
-							      ? passthrough_pair(v, res, i, j)
-							      : 2;
-					if (p->n_reasons > before)
-						why = mr_xstrdup(p->reasons[p->n_reasons - 1]);
-				}
-			}
+			const struct mr_verify_cpu *dc = &v[j].caps.cpu;
+			if (why_not || !v[j].have_caps || !dc->vendor || !dc->model)
+				r = 2;
+			else if (gu->kind == MR_VERIFY_GUEST_CPU_CUSTOM) {
+				int k = v[j].have_host_model;
+				r = cpu_fits(map, &v[j], k, 1, 0, g->model, vendor, k ? want : hw,
+					     k ? n_want : n_hw, &why);
+			} else if (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL)
+				r = host_model_pair(map, v, i, j, &why);
+			else
+				r = passthrough_pair(map, v, i, j, gu->cpu_all_features, &why);
 			if (r == 1) {
-				if (kind == MR_VERIFY_GUEST_CPU_CUSTOM)
-					fail_pair(res, i, j, "guest '%s': %s", name, why);
+				fail_pair(res, i, j, "guest '%s': %s", name, why);
 				bad[n_bad++] = j;
-				if (!first_why)
+				if (!first_why) {
 					first_why = why;
-				else
-					free(why);
-			} else {
-				free(why);
-				if (r == 2) {
-					unexamined[i * in->n + j] = 1;
-					n_unk++;
+					why = NULL;
+				}
+			} else if (r == 2) {
+				unexamined[i * in->n + j] = 1;
+				unk[n_unk++] = j;
+				if (!unk_why && why) {
+					unk_why = why;
+					why = NULL;
 				}
 			}
+			free(why);
 		}
-		const char *cpu_name = kind == MR_VERIFY_GUEST_CPU_CUSTOM ? g->model
-				       : kind == MR_VERIFY_GUEST_CPU_HOST_MODEL ? "host-model"
-									 : "host-passthrough";
 		if (n_bad) {
-			char *list = host_list(in, bad, n_bad < GUEST_HOSTS_NAMED ? n_bad
-										    : GUEST_HOSTS_NAMED);
-			char more[48] = "";
-			if (n_bad > GUEST_HOSTS_NAMED)
-				snprintf(more, sizeof(more), " and %zu more hosts",
-					 n_bad - GUEST_HOSTS_NAMED);
+			char *list = hosts_named(in, bad, n_bad);
 			add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_guest_cpu,
-				    "guest '%s' runs with the CPU it started with (%s), which %s%s "
+				    "guest '%s' runs with the CPU it started with (%s), which %s "
 				    "cannot give it: %s",
-				    name, cpu_name, list, more, first_why);
+				    name, cpu_name, list, first_why);
 			free(list);
 		}
-		if (n_unk && kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
-			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
-				    "guest '%s': %s: where it can move not examined", name, why_not);
-		else if (n_unk)
-			add_finding(res, i, MR_VERIFY_UNEXAMINED, "cpu", NULL,
-				    "guest '%s' (CPU %s): %s: where it can move not examined", name,
-				    cpu_name,
-				    why_not ? why_not : "a destination's CPU not in libvirt's CPU map");
+		if (n_unk) {
+			char *list = hosts_named(in, unk, n_unk);
+			if (gu->kind == MR_VERIFY_GUEST_CPU_UNREADABLE)
+				mr_verify_result_add_pair_unexamined(
+					res, i, "cpu", "guest '%s': %s: its move to %s not examined",
+					name, why_not, list);
+			else
+				mr_verify_result_add_pair_unexamined(
+					res, i, "cpu", "guest '%s' (CPU %s): %s: its move to %s not examined",
+					name, cpu_name,
+					why_not ? why_not
+					: unk_why ? unk_why
+						  : "a destination's CPU not in libvirt's CPU map, or its "
+						    "CPU unknown",
+					list);
+			free(list);
+		}
 		free(first_why);
+		free(unk_why);
 		free(bad);
+		free(unk);
 		strv_free(want);
 		free(hw);
 	}
@@ -1528,13 +1573,14 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 /* A running guest keeps its machine type (pc-i440fx-2.11...) until it is
  * shut down, and a newer QEMU drops old ones: a destination whose
  * capabilities do not list it cannot start the incoming guest, however
- * new it is. Pairs another check failed are left as they are. */
+ * new it is. Pairs as check_running_cpus. */
 static const char fix_machine[] =
-	"give the guest a machine type every host has (nova-manage libvirt "
-	"update_machine_type, then stop and start it), or keep it off those hosts";
+	"stop the guest, give it a newer version of its machine type that every host has (nova-manage "
+	"libvirt update_machine_type), then start it; or keep it off those hosts";
 
 static void check_machines(const struct mr_verify_input *in, const struct view *v,
-			   struct mr_verify_result *res, size_t i, unsigned char *unexamined)
+			   struct mr_verify_result *res, size_t i, const unsigned char *skip,
+			   unsigned char *unexamined)
 {
 	const struct mr_verify_host *h = &in->hosts[i];
 	if (!v[i].examined)
@@ -1543,33 +1589,40 @@ static void check_machines(const struct mr_verify_input *in, const struct view *
 		const char *machine = v[i].guests[d].machine;
 		if (!machine)
 			continue;
+		const char *type = strchr(machine, ' ') + 1;
 		size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
+		size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
 		for (size_t j = 0; j < in->n; j++) {
-			struct mr_verify_pair *p = &res->pairs[i * in->n + j];
-			if (j == i || !p->examined || p->n_reasons)
+			if (j == i || skip[i * in->n + j])
 				continue;
-			if (!v[j].have_caps || !v[j].caps.n_machines)
+			if (!v[j].have_caps || !v[j].caps.n_machines) {
 				unexamined[i * in->n + j] = 1;
-			else if (!set_has(v[j].caps.machines, v[j].caps.n_machines, machine)) {
+				unk[n_unk++] = j;
+			} else if (!set_has(v[j].caps.machines, v[j].caps.n_machines, machine)) {
 				fail_pair(res, i, j, "guest '%s': machine type '%s' unknown there",
-					  h->domains[d].name, strchr(machine, ' ') + 1);
+					  h->domains[d].name, type);
 				bad[n_bad++] = j;
 			}
 		}
 		if (n_bad) {
-			char *list = host_list(in, bad, n_bad < GUEST_HOSTS_NAMED ? n_bad
-										    : GUEST_HOSTS_NAMED);
-			char more[48] = "";
-			if (n_bad > GUEST_HOSTS_NAMED)
-				snprintf(more, sizeof(more), " and %zu more hosts",
-					 n_bad - GUEST_HOSTS_NAMED);
+			char *list = hosts_named(in, bad, n_bad);
 			add_finding(res, i, MR_VERIFY_FAIL, "versions", fix_machine,
-				    "guest '%s' runs with machine type '%s', which the QEMU of %s%s "
+				    "guest '%s' runs with machine type '%s', which the QEMU of %s "
 				    "does not offer",
-				    h->domains[d].name, strchr(machine, ' ') + 1, list, more);
+				    h->domains[d].name, type, list);
+			free(list);
+		}
+		if (n_unk) {
+			char *list = hosts_named(in, unk, n_unk);
+			mr_verify_result_add_pair_unexamined(
+				res, i, "versions",
+				"guest '%s' (machine type '%s'): the capabilities of %s list no machine "
+				"types: its move there not examined",
+				h->domains[d].name, type, list);
 			free(list);
 		}
 		free(bad);
+		free(unk);
 	}
 }
 
@@ -1915,8 +1968,6 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		check_cpu_mode_known(v, res, i);
 		check_cpu_custom(in, v, res, i);
 		check_cpu_host(in, v, res, i, cpu_unexamined);
-		check_running_cpus(in, v, res, i, cpu_unexamined);
-		check_machines(in, v, res, i, cpu_unexamined);
 		check_uniform(
 			in, v, res, i, "secmodel", get_secmodel, "security driver",
 			"security driver",
@@ -1930,6 +1981,15 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		check_versions(in, v, res, i);
 		check_pinning(in, v, res, i);
 	}
+	/* running guests, on the pairs every host-level check let through */
+	unsigned char *skip = mr_xcalloc(n ? n * n : 1, 1);
+	for (size_t k = 0; k < n * n; k++)
+		skip[k] = !res->pairs[k].examined || res->pairs[k].n_reasons || cpu_unexamined[k];
+	for (size_t i = 0; i < n; i++) {
+		check_running_cpus(in, v, res, i, skip, cpu_unexamined);
+		check_machines(in, v, res, i, skip, cpu_unexamined);
+	}
+	free(skip);
 	check_guests(in, v, res);
 	/* a check not examined on a host: its pairs are not either */
 	for (size_t i = 0; i < n; i++)
