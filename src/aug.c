@@ -325,6 +325,8 @@ void mr_aug_outcomes_fini(struct mr_aug_outcome *outcomes, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(outcomes[i].old);
 		outcomes[i].old = NULL;
+		free(outcomes[i].note);
+		outcomes[i].note = NULL;
 	}
 }
 
@@ -370,6 +372,7 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = mr_hash(h, &ops[i].stops, sizeof(ops[i].stops));
 		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
 		h = mr_hash(h, &ops[i].same, sizeof(ops[i].same));
+		h = mr_hash(h, &ops[i].ahead, sizeof(ops[i].ahead));
 	}
 	return h;
 }
@@ -399,7 +402,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    !str_eq(a->refuse, b->refuse) || !str_eq(a->refuse_why, b->refuse_why) ||
 		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
 		    !str_eq(a->same_as, b->same_as) || a->same != b->same ||
-		    !str_eq(a->bare, b->bare) ||
+		    !str_eq(a->bare, b->bare) || a->ahead != b->ahead ||
 		    a->single_valued != b->single_valued)
 			return 0;
 	}
@@ -416,6 +419,7 @@ static void copy_outcomes(struct mr_aug_outcome *dst, const struct mr_aug_outcom
 	for (size_t i = 0; i < n; i++) {
 		dst[i] = src[i];
 		dst[i].old = dup_or_null(src[i].old);
+		dst[i].note = dup_or_null(src[i].note);
 	}
 }
 
@@ -896,6 +900,27 @@ static char *entry_text(augeas *h, const char *node)
 	return mr_buf_steal(&b, NULL);
 }
 
+/* A child of an exports line as it stands, "CLIENT(OPT,OPT)", appended
+ * to b. */
+static void child_text(augeas *h, const char *child, struct mr_buf *b)
+{
+	const char *v = NULL;
+	aug_get(h, child, &v);
+	mr_buf_puts(b, v ? v : "");
+	char *sub = mr_xasprintf("%s/*", child);
+	char **o = NULL;
+	int no = aug_match(h, sub, &o);
+	for (int k = 0; k < no; k++) {
+		const char *ov = NULL;
+		aug_get(h, o[k], &ov);
+		mr_buf_printf(b, "%s%s", k ? "," : "(", ov ? ov : "");
+	}
+	if (no > 0)
+		mr_buf_putc(b, ')');
+	free_matches(o, no > 0 ? no : 0);
+	free(sub);
+}
+
 /* An exports line as it stands: "PATH CLIENT(OPT,OPT) CLIENT", for the
  * report (entry_text would run the options of every client together). */
 static char *entry_text_clients(augeas *h, const char *node)
@@ -909,25 +934,28 @@ static char *entry_text_clients(augeas *h, const char *node)
 	char **m = NULL;
 	int n = aug_match(h, expr, &m);
 	for (int i = 0; i < n; i++) {
-		v = NULL;
-		aug_get(h, m[i], &v);
-		mr_buf_printf(&b, "%s%s", b.len ? " " : "", v ? v : "");
-		char *sub = mr_xasprintf("%s/*", m[i]);
-		char **o = NULL;
-		int no = aug_match(h, sub, &o);
-		for (int k = 0; k < no; k++) {
-			const char *ov = NULL;
-			aug_get(h, o[k], &ov);
-			mr_buf_printf(&b, "%s%s", k ? "," : "(", ov ? ov : "");
-		}
-		if (no > 0)
-			mr_buf_putc(&b, ')');
-		free_matches(o, no > 0 ? no : 0);
-		free(sub);
+		if (b.len)
+			mr_buf_putc(&b, ' ');
+		child_text(h, m[i], &b);
 	}
 	free_matches(m, n > 0 ? n : 0);
 	free(expr);
 	return mr_buf_steal(&b, NULL);
+}
+
+/* The line of text where node starts, 0 if not known (a node added). */
+static unsigned node_line(augeas *h, const char *node, const char *text)
+{
+	unsigned ls, le, vs, ve, ss, se, line = 0;
+	char *file = NULL;
+	if (text && aug_span(h, node, &file, &ls, &le, &vs, &ve, &ss, &se) == 0 &&
+	    ss <= strlen(text)) {
+		line = 1;
+		for (unsigned i = 0; i < ss; i++)
+			line += text[i] == '\n';
+	}
+	free(file);
+	return line;
 }
 
 /* One top-level child of an entry's children: "LABEL[K]\tVALUE", then
@@ -935,7 +963,7 @@ static char *entry_text_clients(augeas *h, const char *node)
 struct top_child {
 	char *label, *value;
 	struct mr_buf rest; /* "/option[1]\trw\n"... */
-	int placed;
+	int placed, moved;
 };
 
 static size_t top_children(const char *children, struct top_child **out)
@@ -952,7 +980,7 @@ static size_t top_children(const char *children, struct top_child **out)
 			v[n].label = mr_xstrndup(p, strcspn(p, "["));
 			v[n].value = mr_xstrndup(tab + 1, pn - kn - 1);
 			mr_buf_init(&v[n].rest);
-			v[n].placed = 0;
+			v[n].placed = v[n].moved = 0;
 			n++;
 		} else if (slash && n) {
 			mr_buf_printf(&v[n - 1].rest, "%.*s\n", (int)(pn - (size_t)(slash - p)), slash);
@@ -989,11 +1017,15 @@ static int child_is(const struct top_child *w, const char *label, size_t ln, con
  * own children too), then those of children the entry lacks; positions
  * renumbered. An entry with no child holds bare (when given) first. A
  * wanted child the entry holds twice (one network spelt two ways) is
- * given its children at each: exportfs takes either. */
-static char *children_keeping(augeas *h, const char *node, const char *children,
-                              int (*same)(const char *have, const char *want),
-                              const char *bare)
+ * given its children at each: exportfs takes either. With op->ahead, a
+ * wanted child goes right before the first child standing before it that
+ * would be taken instead (*note says which, on which line of text); NULL
+ * if one cannot be passed, *err says why. */
+static char *children_keeping(augeas *h, const char *where, const char *text, const char *node,
+                              const struct mr_aug_op *op, char **note, struct mr_error **err)
 {
+	const char *children = op->children, *bare = op->bare;
+	int (*same)(const char *have, const char *want) = op->same;
 	struct mr_buf b;
 	mr_buf_init(&b);
 	if (!strncmp(children, ".\t", 2))
@@ -1005,6 +1037,7 @@ static char *children_keeping(augeas *h, const char *node, const char *children,
 	int n = aug_match(h, expr, &m);
 	free(expr);
 	unsigned pos = 0;
+	int refused = 0;
 	if (n == 0 && bare) {
 		/* the child the bare entry stands for, written out */
 		size_t ln = strcspn(bare, "\t");
@@ -1020,7 +1053,7 @@ static char *children_keeping(augeas *h, const char *node, const char *children,
 			mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, bare, ++pos, v);
 		}
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !refused; i++) {
 		const char *v = NULL, *label = strrchr(m[i], '/') + 1;
 		size_t ln = strcspn(label, "[");
 		aug_get(h, m[i], &v);
@@ -1028,6 +1061,46 @@ static char *children_keeping(augeas *h, const char *node, const char *children,
 		for (size_t k = 0; k < n_want && !w; k++)
 			if (child_is(&want[k], label, ln, v, same))
 				w = &want[k];
+		if (w && w->moved)
+			continue; /* put before one that stood before it */
+		/* a wanted child not yet placed that this one would be taken
+		 * for: placed here, spelt as it stands further on, if it does */
+		for (size_t k = 0; k < n_want && !w && op->ahead && !refused; k++) {
+			if (want[k].placed)
+				continue;
+			char *why = NULL;
+			int r = op->ahead(v ? v : "", want[k].value, &why);
+			if (r != 0) {
+				struct mr_buf t;
+				mr_buf_init(&t);
+				child_text(h, m[i], &t);
+				unsigned line = node_line(h, m[i], text);
+				if (r < 0) {
+					char *place = line ? mr_xasprintf("%s:%u", where, line) : mr_xstrdup(where);
+					mr_error_add(err, MR_ERR_PARSE, place, "%s %s; not written", t.data,
+					             why ? why : "stands before it");
+					free(place);
+					refused = 1;
+				} else {
+					if (!*note)
+						*note = line ? mr_xasprintf("line %u: %s %s", line, t.data,
+						                            why ? why : "stands before it")
+						             : mr_xasprintf("%s %s", t.data,
+						                            why ? why : "stands before it");
+					const char *spelt = NULL;
+					for (int j = i + 1; j < n && !spelt; j++) {
+						const char *jv = NULL, *jl = strrchr(m[j], '/') + 1;
+						aug_get(h, m[j], &jv);
+						if (child_is(&want[k], jl, strcspn(jl, "["), jv, same))
+							spelt = jv;
+					}
+					want[k].placed = want[k].moved = 1;
+					put_child(&b, &want[k], spelt, ++pos);
+				}
+				mr_buf_fini(&t);
+			}
+			free(why);
+		}
 		pos++;
 		if (w) {
 			w->placed = 1;
@@ -1056,6 +1129,10 @@ static char *children_keeping(augeas *h, const char *node, const char *children,
 		mr_buf_fini(&want[k].rest);
 	}
 	free(want);
+	if (refused) {
+		mr_buf_fini(&b);
+		return NULL;
+	}
 	return mr_buf_steal(&b, NULL);
 }
 
@@ -1190,8 +1267,9 @@ static int renumber(augeas *h)
 	return r;
 }
 
-static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
-                       struct mr_aug_outcome *oc, struct mr_error **err)
+static int apply_entry(augeas *h, const char *where, const char *text,
+                       const struct mr_aug_op *op, struct mr_aug_outcome *oc,
+                       struct mr_error **err)
 {
 	char *path = mr_xasprintf(TREE "/%s", op->key);
 	char *node = NULL, *kept_children = NULL;
@@ -1212,8 +1290,10 @@ static int apply_entry(augeas *h, const char *where, const struct mr_aug_op *op,
 	struct mr_aug_op kept;
 	if (n > 0 && op->keep_others) {
 		kept = *op;
-		kept.children = kept_children = children_keeping(h, m[0], op->children, op->same,
-		                                                 op->bare);
+		kept.children = kept_children = children_keeping(h, where, text, m[0], op, &oc->note,
+		                                                 err);
+		if (!kept_children)
+			goto out;
 		op = &kept;
 	}
 	int later = n > 1 && op->keep_others
@@ -1850,7 +1930,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 {
 	augeas *h = p->handle;
 	int r = -1, changed = 0;
-	size_t inserts = 0;
+	size_t inserts = 0, ordered = 0;
 	long *at = NULL;
 	char *diff = NULL, *padded = NULL;
 
@@ -1865,7 +1945,10 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 		mr_error_add(err, MR_ERR_SYSTEM, where, "inserts mixed with other edits");
 		goto out;
 	}
-	if (inserts) /* aug_load is what reads the option; there are no files to load */
+	/* an entry's order examined names the line of what stood first */
+	for (size_t i = 0; i < nops; i++)
+		ordered += ops[i].kind == MR_AUG_ENTRY && ops[i].ahead;
+	if (inserts || ordered) /* aug_load is what reads the option; there are no files to load */
 		set_spans(h, 1);
 	const char *original = text;
 	if (aug_text_store(h, lens, TEXT, TREE) < 0) {
@@ -1892,7 +1975,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	for (size_t i = 0; i < nops; i++) {
 		int rc = ops[i].kind == MR_AUG_RM    ? apply_rm(h, where, &ops[i], oslo, &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_SET ? apply_set(h, where, &ops[i], oslo, &outcomes[i], err)
-		         : ops[i].kind == MR_AUG_ENTRY  ? apply_entry(h, where, &ops[i], &outcomes[i], err)
+		         : ops[i].kind == MR_AUG_ENTRY  ? apply_entry(h, where, text, &ops[i], &outcomes[i], err)
 		         : ops[i].kind == MR_AUG_INSERT ? plan_insert(h, where, text, &ops[i],
 		                                                      &outcomes[i], &at[i], err)
 		                                        : apply_token(h, where, &ops[i], &outcomes[i], err);
@@ -1941,7 +2024,7 @@ static int transform_locked(struct parser *p, const char *where, const char *len
 	*out = mr_xstrdup(result);
 	r = 0;
 out:
-	if (inserts)
+	if (inserts || ordered)
 		set_spans(h, 0);
 	free(at);
 	free(diff);

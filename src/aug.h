@@ -130,6 +130,15 @@ struct mr_aug_op {
 	 * are dead copies, all set. Else, in an oslo.config file, such lines
 	 * with different values may be one multi-valued option's: refused. */
 	int single_valued;
+	/* MR_AUG_ENTRY with keep_others: whether the entry's child have (its
+	 * value), standing before the wanted child want, is taken instead of
+	 * it where both apply (mountd takes the first of two networks that
+	 * hold a peer): 1, the wanted child goes right before it; -1, it
+	 * cannot go first without taking from have what have gives others:
+	 * the file is refused, naming have's line; 0, neither. *why (the
+	 * hook's, malloc'd, or NULL) says so after have's text, for the
+	 * outcome's note or the error. NULL: order is not examined. */
+	int (*ahead)(const char *have, const char *want, char **why);
 };
 
 /* What an operation found and did. */
@@ -139,6 +148,7 @@ struct mr_aug_outcome {
 	int changed;   /* the operation changed the tree */
 	int misspelt;  /* a value spelt as its consumer refuses (a quoted number) */
 	size_t line;   /* old is the line of a cover (an insert's): its number, else 0 */
+	char *note;    /* what the report should say of it (an entry moved), or NULL */
 };
 
 /* Creates the engine. lens_dirs: migready's own lens directories, searched

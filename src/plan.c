@@ -955,6 +955,8 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 		else
 			it->old = oc ? dup_or_null(oc[i].old) : NULL;
 		it->note = pf->notes ? dup_or_null(pf->notes[i]) : NULL;
+		if (!it->note && oc && oc[i].note) /* what the edit found (an entry moved) */
+			it->note = mr_xstrdup(oc[i].note);
 		if (!it->note && oc && oc[i].misspelt && op->fmt == MR_FMT_LIBVIRT_STR)
 			it->note = mr_xstrdup("libvirt reads a quoted string here, and refuses a bare word "
 			                      "or number");

@@ -36,98 +36,98 @@ struct edit_case {
 static const struct edit_case cases[] = {
 	{ "new entry below its commented default", LV,
 	  "# Listen for unencrypted TCP connections\n#listen_tcp = 1\n\n#listen_tls = 0\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "# Listen for unencrypted TCP connections\n#listen_tcp = 1\nlisten_tcp = 1\n\n#listen_tls = 0\n",
 	  1, NULL },
 	{ "string value below its commented default", LV,
 	  "#auth_tcp = \"sasl\"\n#auth_tls = \"none\"\n",
-	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "#auth_tcp = \"sasl\"\nauth_tcp = \"none\"\n#auth_tls = \"none\"\n", 1, NULL },
 	{ "existing value changed in place, spacing kept", LV,
 	  "# x\nauth_tcp   =  \"sasl\"\nlisten_tcp = 0\n",
-	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "# x\nauth_tcp   =  \"none\"\nlisten_tcp = 0\n", 1, "sasl" },
 	{ "already in the desired state", LV,
 	  "listen_tcp = 1\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "listen_tcp = 1\n", 0, "1" },
 	{ "single quotes mean the same string", LV,
 	  "security_driver = 'none'\n",
-	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "security_driver = 'none'\n", 0, "none" },
 	/* libvirt refuses a quoted number and a bare string: not in state. */
 	{ "a quoted number is fixed", LV,
 	  "listen_tcp = \"1\"\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "listen_tcp = 1\n", 1, "\"1\"" },
 	{ "a bare string is fixed", LV,
 	  "tcp_port = 16509\n",
-	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "tcp_port = \"16509\"\n", 1, "16509" },
 	{ "a list becomes the desired value", LV,
 	  "security_driver = [ \"selinux\", \"apparmor\" ]\nx = 1\n",
-	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "security_driver = \"none\"\nx = 1\n", 1, "[ \"selinux\", \"apparmor\" ]" },
 	/* The lens keeps a lone '#' as layout only; appending must not drop it. */
 	{ "a layout-only line is never dropped", LV,
 	  "#",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
 	{ "every duplicate is set", LV,
 	  "listen_tcp = 0\n# again\nlisten_tcp = 0\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "listen_tcp = 1\n# again\nlisten_tcp = 1\n", 1, "0" },
 	{ "no commented default: appended at the end", LV,
 	  "# nothing here\nmax_clients = 5000\n",
-	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "# nothing here\nmax_clients = 5000\ntcp_port = \"16509\"\n", 1, NULL },
 	/* The new entry gets its own line; the file keeps its style of ending. */
 	{ "file without a final newline", LV,
 	  "max_clients = 5000",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "max_clients = 5000\nlisten_tcp = 1", 1, NULL },
 	{ "empty file", LV, "",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "listen_tcp = 1\n", 1, NULL },
 	{ "a value with a double quote takes single quotes", LV,
 	  "#user = \"root\"\n",
-	  { MR_AUG_SET, NULL, "user", "a\"b", STR, "user[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "user", "a\"b", STR, "user[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "#user = \"root\"\nuser = 'a\"b'\n", 1, NULL },
 	{ "a value with both quotes is refused", LV,
 	  "user = \"root\"\n",
-	  { MR_AUG_SET, NULL, "user", "a\"b'c", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "user", "a\"b'c", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
 	{ "a value with a newline is refused, not written", LV,
 	  "user = \"root\"\n",
-	  { MR_AUG_SET, NULL, "user", "nova\nlisten_tcp = 1", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "user", "nova\nlisten_tcp = 1", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
 	{ "a bare value that would change the syntax is refused", LV,
 	  "listen_tcp = 0\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1 # x\nauth_tcp = \"none\"", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1 # x\nauth_tcp = \"none\"", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
 	{ "removing an entry", LV,
 	  "a = 1\nlisten_tcp = 1\nb = 2\n",
-	  { MR_AUG_RM, NULL, "listen_tcp", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, "a = 1\nb = 2\n", 1, "1" },
+	  { MR_AUG_RM, NULL, "listen_tcp", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, "a = 1\nb = 2\n", 1, "1" },
 	{ "removing the whole tree is refused", LV,
 	  "a = 1\nb = 2\n",
-	  { MR_AUG_RM, NULL, ".", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, NULL, 0, NULL },
+	  { MR_AUG_RM, NULL, ".", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
 	{ "unparsable file", LV,
 	  "listen_tcp = 1\nauth_tcp = \"sasl\nx = 1\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
 	{ "lists and unknown keys survive an edit", LV,
 	  "cgroup_device_acl = [\n    \"/dev/null\", \"/dev/full\",\n    # \"/dev/kvm\",\n]\nsome_future_key = 42\n#dynamic_ownership = 1\n",
-	  { MR_AUG_SET, NULL, "dynamic_ownership", "0", NUM, "dynamic_ownership[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, NULL, "dynamic_ownership", "0", NUM, "dynamic_ownership[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "cgroup_device_acl = [\n    \"/dev/null\", \"/dev/full\",\n    # \"/dev/kvm\",\n]\nsome_future_key = 42\n#dynamic_ownership = 1\ndynamic_ownership = 0\n",
 	  1, NULL },
 	{ "oslo: new key below its commented default in its section", OSLO,
 	  "[DEFAULT]\n#debug = false\n\n[libvirt]\n# The CPU mode\n#cpu_mode = <None>\n\n#cpu_models =\n",
-	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "[DEFAULT]\n#debug = false\n\n[libvirt]\n# The CPU mode\n#cpu_mode = <None>\ncpu_mode = custom\n\n#cpu_models =\n",
 	  1, NULL },
 	{ "oslo: a '#' inside a value is not a comment", OSLO,
 	  "[DEFAULT]\ntransport_url = rabbit://nova:pa#ss;w@ctl:5672/\n",
-	  { MR_AUG_SET, "DEFAULT", "transport_url", "rabbit://nova:pa#ss;w@ctl:5672/", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, "DEFAULT", "transport_url", "rabbit://nova:pa#ss;w@ctl:5672/", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "[DEFAULT]\ntransport_url = rabbit://nova:pa#ss;w@ctl:5672/\n", 0,
 	  "rabbit://nova:pa#ss;w@ctl:5672/" },
 	{ "oslo: a missing section is added at the end", OSLO,
 	  "[DEFAULT]\ndebug = false\n",
-	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	  "[DEFAULT]\ndebug = false\n\n[libvirt]\ncpu_mode = custom\n", 1, NULL },
 	/* oslo.config reads a group in any case but DEFAULT, and merges a
 	 * section that appears twice */
@@ -331,7 +331,7 @@ static void test_parse_error_names_line_and_column(void **state)
 	(void)state;
 	struct mr_aug *aug = new_engine();
 	const char *text = "listen_tcp = 1\n\nauth_tcp = \"sasl\nx = 1\n";
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -428,7 +428,7 @@ static void test_parse_error_line_past_comment_prose(void **state)
 	for (int i = 0; i < 200; i++)
 		mr_buf_printf(&text, "# prose line %d\n%s", i, i % 10 ? "" : "\n");
 	mr_buf_puts(&text, "listen_tcp = 1\nauth_tcp = \"sasl\n");
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -466,7 +466,7 @@ static void test_large_prose_file_edited_exactly(void **state)
 	mr_buf_add(&expect, want.data, at);
 	mr_buf_puts(&expect, "opt_1500 = 7\n");
 	mr_buf_add(&expect, want.data + at, want.len - at);
-	struct mr_aug_op op = { MR_AUG_SET, "section1", "opt_1500", "7", MR_FMT_RAW, "opt_1500[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, "section1", "opt_1500", "7", MR_FMT_RAW, "opt_1500[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -487,7 +487,7 @@ static void test_unknown_lens(void **state)
 {
 	(void)state;
 	struct mr_aug *aug = new_engine();
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -503,7 +503,7 @@ static void test_nul_byte_refused(void **state)
 {
 	(void)state;
 	struct mr_aug *aug = new_engine();
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -551,7 +551,7 @@ static void test_cache_serves_identical_requests(void **state)
 	(void)state;
 	struct mr_aug *aug = new_engine();
 	const char *text = "#listen_tcp = 1\n";
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	unsigned long parses, hits;
 	for (int i = 0; i < 3; i++) {
 		struct mr_aug_outcome oc;
@@ -590,9 +590,9 @@ static void test_several_ops_in_order(void **state)
 	struct mr_aug *aug = new_engine();
 	const char *text = "#listen_tls = 0\n#listen_tcp = 1\n#tcp_port = \"16509\"\n";
 	struct mr_aug_op ops[] = {
-		{ MR_AUG_SET, NULL, "listen_tls", "0", NUM, "listen_tls[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
-		{ MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
-		{ MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+		{ MR_AUG_SET, NULL, "listen_tls", "0", NUM, "listen_tls[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+		{ MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+		{ MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	};
 	struct mr_aug_outcome oc[3];
 	struct mr_error *err = NULL;
@@ -634,51 +634,51 @@ struct insert_case {
 
 static const struct insert_case insert_cases[] = {
 	{ "above the stop, the other lines as they were", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1,
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n-A INPUT -j REJECT\n"
 	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
 	{ "two for one place, in their order", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
 	    { MR_AUG_INSERT, NULL, "table/append[dport='49152:49261']",
 	      "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT", MR_FMT_RAW, BEFORE, AFTER,
-	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 2,
+	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 2,
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n"
 	  "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT\n-A INPUT -j REJECT\n"
 	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
 	{ "already there: nothing to do", RULES,
 	  { { MR_AUG_INSERT, NULL, "table/append[dport='22']", "-A INPUT -p tcp --dport 22 -j ACCEPT",
-	      MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1, RULES, NULL },
+	      MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, RULES, NULL },
 	{ "no stop: below the chain's last rule",
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A FORWARD -j ACCEPT\nCOMMIT\n",
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1,
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n" LINE16509 "\n"
 	  "-A FORWARD -j ACCEPT\nCOMMIT\n", NULL },
 	{ "no rule at all: below the chain's declaration",
 	  "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1,
 	  "*filter\n:INPUT ACCEPT [0:0]\n" LINE16509 "\nCOMMIT\n", NULL },
 	{ "no place at all", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
 	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, "table[.='filter']/append",
-	      "table[.='filter']/chain", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1, NULL, "nowhere to add" },
+	      "table[.='filter']/chain", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, NULL, "nowhere to add" },
 	{ "a line that is not what key wants", RULES,
 	  { { MR_AUG_INSERT, NULL, KEY16509, "-A INPUT -p tcp --dport 16510 -j ACCEPT", MR_FMT_RAW,
-	      BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1, NULL, "would not read back as wanted" },
+	      BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, NULL, "would not read back as wanted" },
 	{ "a line the lens refuses", RULES,
 	  { { MR_AUG_INSERT, NULL, KEY16509, "not a rule", MR_FMT_RAW, BEFORE, AFTER,
-	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 1, NULL, "would not parse again" },
+	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, NULL, "would not parse again" },
 	/* a node the op refuses (iptables-restore puts -I at the top,
 	 * wherever the file has it): the file fails, naming its line */
 	{ "a refused node: the file fails with its line",
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-I INPUT -s 10.20.0.0/16 -p tcp -m tcp --dport 16509 -j DROP\nCOMMIT\n",
 	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0,
-	      "table[.='filter']/insert[.='INPUT']", "an -I INPUT rule", NULL, NULL, 0 } }, 1, NULL,
+	      "table[.='filter']/insert[.='INPUT']", "an -I INPUT rule", NULL, NULL, 0, NULL } }, 1, NULL,
 	  "an -I INPUT rule; not written" },
 	{ "inserts do not mix with other edits", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 },
-	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 } }, 2, NULL,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 2, NULL,
 	  "mixed" },
 };
 
@@ -740,7 +740,7 @@ static void *transform_worker(void *data)
 		snprintf(value, sizeof(value), "%d", round % 3);
 		snprintf(want, sizeof(want), "# host %d\n#listen_tcp = 1\nlisten_tcp = %s\nmax_clients = %d\n",
 		         variant, value, variant);
-		struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", value, NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+		struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", value, NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 		struct mr_aug_outcome oc;
 		struct mr_error *err = NULL;
 		char *out = NULL;
@@ -791,7 +791,7 @@ struct slow_parse {
 static void *slow_parse_worker(void *data)
 {
 	struct slow_parse *s = data;
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -832,7 +832,7 @@ static void test_slow_parse_holds_only_its_handle(void **state)
 	} while (parses == before);
 
 	const char *small = "#listen_tcp = 1\n";
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -889,7 +889,7 @@ static void test_shrunken_retrieve_refused(void **state)
 		{ "later line of another continued entry lost", "other \\\n  0 \\\n  x\nlisten_tcp = 0\n",
 		  "other \\\n  x\nlisten_tcp = 1\n", "  0 \\" },
 	};
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0 };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
 	for (size_t i = 0; i < sizeof(shrunk) / sizeof(shrunk[0]); i++) {
 		struct mr_error *err = NULL;
 		int r = mr_aug_only_managed_lines_go("h:/f", shrunk[i].before, strlen(shrunk[i].before),
@@ -1072,6 +1072,88 @@ static void test_entry_bare(void **state)
 	mr_aug_free(aug);
 }
 
+static int ahead_by_name(const char *have, const char *want, char **why)
+{
+	(void)want;
+	if (!strncmp(have, "wide", 4)) {
+		*why = mr_xstrdup("holds it");
+		return 1;
+	}
+	if (!strncmp(have, "narrow", 6)) {
+		*why = mr_xstrdup("is inside it");
+		return -1;
+	}
+	return 0;
+}
+
+/* ENTRY with keep_others and ahead: a wanted child goes right before the
+ * first child standing before it that the hook says is taken instead,
+ * moved there or added there, spelt as it stood; the outcome's note names
+ * that child's line and text. One the hook says cannot be passed fails
+ * the file, naming its line: nothing returned. */
+static void test_entry_ahead(void **state)
+{
+	(void)state;
+	struct mr_error *err = NULL;
+	struct mr_aug *aug = mr_aug_new(MR_LENS_DIRS, &err);
+	assert_non_null(aug);
+	static const struct {
+		const char *text, *want, *note;
+	} ahead_cases[] = {
+		{ "# c\n/srv b(ro) wide(ro) A(ro)\n", "# c\n/srv b(ro) A(rw) wide(ro)\n",
+		  "line 2: wide(ro) holds it" },
+		{ "/srv wide(ro,sync)\n/srv b\n", "/srv a(rw) wide(ro,sync)\n/srv b\n",
+		  "line 1: wide(ro,sync) holds it" },
+		{ "/srv a(ro) wide(ro)\n", "/srv a(rw) wide(ro)\n", NULL },
+		{ "#\n/srv narrow(ro) a(ro)\n", NULL,
+		  "h1:/etc/exports:2: narrow(ro) is inside it; not written" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(ahead_cases); i++) {
+		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = "dir[. = '/srv']",
+			                .fmt = MR_FMT_RAW, .value = "/srv a(rw)",
+			                .children = ".\t/srv\nclient[1]\ta\nclient[1]/option[1]\trw\n",
+			                .create = "dir", .keep_others = 1, .same = same_case,
+			                .ahead = ahead_by_name };
+		struct mr_aug_outcome oc;
+		char *out = NULL;
+		size_t len;
+		const char *t = ahead_cases[i].text;
+		int rc = mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t),
+		                          &op, 1, &oc, &out, &len, &err);
+		if (!ahead_cases[i].want) {
+			assert_int_not_equal(rc, 0);
+			assert_null(out);
+			char *msg = mr_error_format(err);
+			if (!strstr(msg, ahead_cases[i].note))
+				fail_msg("%s", msg);
+			free(msg);
+			mr_error_free(err);
+			err = NULL;
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, ahead_cases[i].want);
+		assert_true(oc.changed);
+		if (ahead_cases[i].note)
+			assert_string_equal(oc.note, ahead_cases[i].note);
+		else
+			assert_null(oc.note);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+		t = ahead_cases[i].want;
+		if (mr_aug_transform(aug, "h1:/etc/exports", "Migready_exports.lns", t, strlen(t), &op,
+		                     1, &oc, &out, &len, &err) != 0)
+			fail_msg("%s", err ? err->message : "?");
+		assert_string_equal(out, t);
+		assert_false(oc.changed);
+		assert_null(oc.note);
+		mr_aug_outcomes_fini(&oc, 1);
+		free(out);
+	}
+	mr_aug_free(aug);
+}
+
 /* ENTRY with keep_others and bare: a later entry with no child stands for
  * bare too (an exports path alone: the world's, shadowed by the first
  * line's for mountd): it goes, comment and all, when bare is a wanted
@@ -1134,6 +1216,7 @@ int main(void)
 		cmocka_unit_test(test_entry_same_child),
 		cmocka_unit_test(test_entry_bare),
 		cmocka_unit_test(test_entry_bare_later),
+		cmocka_unit_test(test_entry_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
