@@ -2,7 +2,9 @@
  *   server  each `export` line in /etc/exports (the clients it names, a
  *           network with a prefix or a netmask alike, get its options on
  *           the path's first line, however spelt, where they stand, spelt
- *           as they are, and leave the path's later lines; the line's other
+ *           as they are, a network before a wider one that mountd would
+ *           take first (one that holds only some of its peers: refused),
+ *           and leave the path's later lines; the line's other
  *           clients and every other line untouched), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
@@ -14,6 +16,8 @@
  *           are the admin's), and mounted, never over
  *           a directory that holds files unless force_mount = yes; an
  *           instances directory mounted from elsewhere fails. */
+#include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
@@ -128,6 +132,104 @@ static int same_client_net(const char *have, const char *want)
 	       same_network(have, strlen(have), want, strlen(want));
 }
 
+/* The kinds of client, in the order mountd tries them for a peer: the
+ * first export of the path whose client holds it, by kind, then by file
+ * order within a kind, gives its options (nfs-utils: client_gettype in
+ * support/export/client.c, export_add in export.c, lookup_export in
+ * cache.c). A bare address is a host to exportfs 2.6 (etab lists it
+ * with the names, before every network), though some nfs-utils sources
+ * make it a network of one. */
+enum client_kind { KIND_HOST, KIND_NET, KIND_WILDCARD, KIND_NETGROUP, KIND_WORLD, KIND_GSS };
+
+static enum client_kind client_kind(const char *c)
+{
+	if (!*c || !strcmp(c, "*"))
+		return KIND_WORLD;
+	if (!strncmp(c, "gss/", 4))
+		return KIND_GSS;
+	if (*c == '@')
+		return KIND_NETGROUP;
+	for (const char *p = c; *p; p++) {
+		if (*p == '*' || *p == '?' || *p == '[')
+			return KIND_WILDCARD;
+		if (*p == '/')
+			return KIND_NET;
+		if (*p == '\\' && p[1])
+			p++;
+	}
+	return KIND_HOST;
+}
+
+/* An IPv4 network as mountd reads it (init_subnetwork): an address, and
+ * a netmask, dotted or a prefix of 1 to 32. 0 if not one. */
+static int net4(const char *c, uint32_t *addr, uint32_t *mask)
+{
+	char buf[64];
+	size_t an = strcspn(c, "/");
+	struct in_addr a, m;
+	if (an >= sizeof(buf))
+		return 0;
+	memcpy(buf, c, an);
+	buf[an] = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return 0;
+	*addr = ntohl(a.s_addr);
+	if (!c[an])
+		return 0;
+	const char *p = c + an + 1;
+	if (strchr(p, '.')) {
+		if (inet_pton(AF_INET, p, &m) != 1)
+			return 0;
+		*mask = ntohl(m.s_addr);
+		return 1;
+	}
+	char *end;
+	long bits = strtol(p, &end, 10);
+	if (*end || bits < 1 || bits > 32)
+		return 0;
+	*mask = bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits);
+	return 1;
+}
+
+/* The op's ahead hook: a network of the file (have) before the profile's
+ * (want) is taken for the peers both hold. One that holds all of want's
+ * is passed (want goes first; its other peers keep it); one that holds
+ * some only would lose them to want: refused. Other kinds are not ordered
+ * by place (a host before a network, whatever the lines). IPv4 with any
+ * netmask, as mountd masks a peer; IPv6 by prefix. */
+static int net_ahead(const char *have, const char *want, char **why)
+{
+	if (client_kind(have) != KIND_NET || client_kind(want) != KIND_NET)
+		return 0;
+	int holds, overlaps;
+	uint32_t ha, hm, wa, wm;
+	struct mr_cidr h, w;
+	if (net4(have, &ha, &hm) && net4(want, &wa, &wm)) {
+		holds = (hm & ~wm) == 0 && ((ha ^ wa) & hm) == 0;
+		overlaps = ((ha ^ wa) & hm & wm) == 0;
+	} else if (mr_cidr_parse_mask(have, &h) == MR_CIDR_OK &&
+	           mr_cidr_parse_mask(want, &w) == MR_CIDR_OK && h.family == w.family) {
+		holds = mr_cidr_holds(&h, &w);
+		overlaps = holds || mr_cidr_holds(&w, &h);
+	} else {
+		return 0;
+	}
+	if (holds) {
+		*why = mr_xasprintf("stands before %s and holds its peers: mountd gives them "
+		                    "the first network's options",
+		                    want);
+		return 1;
+	}
+	if (overlaps) {
+		*why = mr_xasprintf("stands before %s and holds some of its peers: mountd gives "
+		                    "them the first network's options, and %s cannot go first "
+		                    "without taking them from it",
+		                    want, want);
+		return -1;
+	}
+	return 0;
+}
+
 /* "PATH CLIENT(OPT,OPT) CLIENT" as the exports lens's tree: dir = PATH,
  * client = CLIENT, client/option = OPT. */
 static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
@@ -165,7 +267,7 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
 			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
 			                    .keep_others = 1, .same = same_client_net,
-			                    .bare = "client\t*" };
+			                    .bare = "client\t*", .ahead = net_ahead };
 		mr_plan_add_as(f, "nfs.export", origin, &op);
 		free(key);
 	}

@@ -43,7 +43,8 @@ expect_grep "server: what a tree serves is said not checked" 'not checked \(1\):
 out=$(mr check -v --local --root "$SERVER" -p "$DATA/profiles/server.ini" 2>&1)
 expect_grep "server: the export in place is shown, not 'absent'" \
 	"nfs\.export +ok +'/var/lib/nova/instances 10\.20\.0\.0/24\(rw,sync,fsid=0,no_root_squash,no_subtree_check\)'" "$out"
-want=$'< /var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n> /var/lib/nova/instances\t10.0.0.0/8(ro,sync) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
+# (before 10.0.0.0/8, which holds its peers: mountd takes the first)
+want=$'< /var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n> /var/lib/nova/instances\t10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check) 10.0.0.0/8(ro,sync)'
 got=$(changed_lines "$DATA/debian12.exports" "$SERVER/etc/exports")
 [ "$got" = "$want" ] && ok "exports: the client added to the path's line, its other client, its other line and the rest kept" \
 	|| not_ok "exports: the client added to the path's line" "$got"
@@ -282,6 +283,20 @@ expect_grep "exportfs exports the other one" $'^/var/lib/cinder\t192.168.178.0/2
 # (of the admin's own lines it may: they lack subtree_check)
 expect_no_grep "exportfs has nothing to say of the export written" 'exportfs:.*"10\.20\.0\.0/24:' "$out"
 expect_grep "exportfs exports the path's other clients still" $'^/var/lib/nova/instances\t10.9.9.9\\(rw' "$out"
+# mountd gives a peer the options of the first of the path's exports
+# whose client holds it, in etab's order, which exportfs -v lists: hosts
+# (an address alone is one) first, then networks in file order: the
+# profile's network before 10.0.0.0/8
+got=$(printf '%s\n' "$out" | sed -n 's|^/var/lib/nova/instances\t\([0-9./]*\)(.*|\1|p' | tr '\n' ' ')
+[ "$got" = "10.9.9.9 10.20.0.0/24 10.0.0.0/8 " ] && ok "etab: the profile's network first, the wider one after" ||
+	not_ok "etab: the profile's network first" "$got"
+out=$(unshare -m sh -c 'mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances /var/lib/cinder &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra 2>/dev/null && exportfs -v' sh "$WORK/exports" 2>&1)
+# (a long path on a line of its own, its clients on the next ones)
+got=$(printf '%s\n' "$out" | awk '/^\// { path = $1 } path == "/var/lib/nova/instances" && match($0, /[0-9][0-9.\/]*\(/) {
+	mode = ($0 ~ /[(,]rw[,)]/) ? "rw" : "ro"; printf "%s %s ", substr($0, RSTART, RLENGTH - 1), mode }')
+[ "$got" = "10.9.9.9 rw 10.20.0.0/24 rw 10.0.0.0/8 ro " ] && ok "exportfs -v: the profile's network rw, first; 10.0.0.0/8 ro after" ||
+	not_ok "exportfs -v: the profile's network first" "$got $out"
 # Live, the probe reads what the kernel serves from exportfs -v: an
 # export the file has right but that is served with root_squash (exportfs
 # -ra not run since the file changed) is drift, naming the option, and
@@ -390,6 +405,40 @@ expect_grep "host bits: exportfs reads it" "^exportfs: 0" "$out"
 expect_grep "... and serves it no_root_squash" \
 	$'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.5/24\\(.*,no_root_squash' "$out"
 expect_grep "host bits: live check in the desired state" "^check: 0" "$out"
+
+# A wider network before the profile's on its line (the false green: the
+# file said in state, exportfs -v served both, and mountd gives the peers
+# the wider one's options, read-only): live, check is drift, naming the
+# line; apply puts the profile's first and the live check holds. A
+# narrower one before it would lose its peers: refused, nothing written.
+printf '/var/lib/nova/instances 10.0.0.0/8(ro,sync,no_subtree_check) %s\n' "$ours" > "$NET/etc/exports"
+live_check() {
+	PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+		mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+		touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+		echo "exportfs: $?" && exportfs -v && "$2" --color never check --local -p live.ini
+		echo "check: $?"' sh "$NET/etc/exports" "$MIGREADY" 2>&1
+}
+out=$(live_check)
+expect_grep "wider network first: exportfs reads it" "^exportfs: 0" "$out"
+expect_grep "wider network first: live check is drift" "^check: 2" "$out"
+expect_grep "... naming the line and the network that wins" \
+	'nfs\.export +drift .*line 1: 10\.0\.0\.0/8\(ro,sync,no_subtree_check\) stands before 10\.20\.0\.0/24' "$out"
+converge "wider network first" "$NET" live.ini
+got=$(cat "$NET/etc/exports")
+[ "$got" = "/var/lib/nova/instances $ours 10.0.0.0/8(ro,sync,no_subtree_check)" ] &&
+	ok "wider network first: the profile's put before it, the wider one kept" ||
+	not_ok "wider network first: the profile's put before it" "$got"
+out=$(live_check)
+expect_grep "wider network after: live check in the desired state" "^check: 0" "$out"
+narrow='/var/lib/nova/instances 10.20.0.128/25(ro,sync,no_subtree_check) '"$ours"
+printf '%s\n' "$narrow" > "$NET/etc/exports"
+out=$(mr apply --local --root "$NET" -p live.ini 2>&1); st=$?
+expect_status "narrower network first: apply refused" 4 "$st" "$out"
+expect_grep "... naming the file, the line and the network" \
+	'/etc/exports:1: 10\.20\.0\.128/25\(ro,sync,no_subtree_check\) stands before 10\.20\.0\.0/24' "$out"
+[ "$(cat "$NET/etc/exports")" = "$narrow" ] && ok "narrower network first: nothing written" ||
+	not_ok "narrower network first: nothing written" "$(cat "$NET/etc/exports")"
 
 # A comment after an entry and options with no client (the world's to
 # exportfs, which warns): lines exportfs reads, which the lens refused

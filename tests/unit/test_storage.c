@@ -224,9 +224,13 @@ static void test_exports_merged(void **state)
 	char *cut = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n");
 	assert_non_null(cut);
 	cut += strlen("/var/lib/nova/instances\t10.0.0.0/8(ro,sync)");
-	char *want = mr_xasprintf("%.*s 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
-	                          "compute9(rw,sync)%s",
-	                          (int)(cut - orig), orig, cut);
+	/* the profile's network goes before 10.0.0.0/8, which holds it:
+	 * mountd gives a peer the first network's options */
+	char *line = strstr(orig, "/var/lib/nova/instances\t10.0.0.0/8(ro,sync)\n");
+	size_t at = (size_t)(line - orig) + strlen("/var/lib/nova/instances\t");
+	char *want = mr_xasprintf("%.*s10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	                          "10.0.0.0/8(ro,sync) compute9(rw,sync)%s",
+	                          (int)at, orig, cut);
 	converge(e, SERVER, ACTIVE, "/etc/exports", want, "nfs.export");
 	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "exportfs -ra\n");
@@ -282,6 +286,69 @@ static void test_export_keeps_other_clients(void **state)
 	assert_int_equal(changed_files(&rep), 0);
 	report_free(&rep);
 #undef TWO_UP
+}
+
+/* mountd gives a peer the options of the first export of the path
+ * whose client holds it, hosts before networks, networks before
+ * wildcards, and in file order within a kind. A network of the file that
+ * holds the profile's and stands before it wins: check is not in the
+ * state (it said ok), and apply puts the profile's network first; its
+ * other peers keep the wider one. One inside the profile's would lose
+ * its peers: refused, nothing written. A host, a network beside it, a
+ * wildcard before it stay where they are. */
+static void test_export_overlapping_network(void **state)
+{
+	struct mr_test_root *e = *state;
+	const char *ours = "10.20.0.0/24(rw,sync,fsid=0,no_root_squash)";
+	char *text = mr_xasprintf("# shared\n/var/lib/nova/instances 10.0.0.0/8(ro,sync) %s "
+	                          "compute9(rw,sync)\n",
+	                          ours);
+	mr_test_root_put(e, "/etc/exports", text);
+	struct mr_host_report rep;
+	run(e, SERVER, ACTIVE, MR_MODE_CHECK, &rep);
+	const struct mr_item *it = item(&rep, "nfs.export");
+	assert_int_equal(it->outcome, MR_OUTCOME_DRIFT);
+	assert_non_null(it->note);
+	assert_non_null(strstr(it->note, "line 2: 10.0.0.0/8(ro,sync) stands before 10.20.0.0/24"));
+	report_free(&rep);
+	char *want = mr_xasprintf("# shared\n/var/lib/nova/instances %s 10.0.0.0/8(ro,sync) "
+	                          "compute9(rw,sync)\n",
+	                          ours);
+	converge(e, SERVER, ACTIVE, "/etc/exports", want, "nfs.export");
+	free(want);
+	free(text);
+	/* added: before the wider network, spelt with a netmask too */
+	mr_test_root_put(e, "/etc/exports",
+	                 "/var/lib/nova/instances compute9(rw,sync) 10.20.0.0/255.255.0.0(ro)\n");
+	converge(e, SERVER, ACTIVE, "/etc/exports",
+	         "/var/lib/nova/instances compute9(rw,sync) "
+	         "10.20.0.0/24(rw,sync,fsid=0,no_root_squash) 10.20.0.0/255.255.0.0(ro)\n",
+	         "nfs.export");
+	/* other kinds, and a network beside it: where they stand */
+	text = mr_xasprintf("/var/lib/nova/instances *.example(ro) 10.30.0.0/16(ro) @ops(ro) *(ro) %s "
+	                    "compute9(rw,sync)\n",
+	                    ours);
+	mr_test_root_put(e, "/etc/exports", text);
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	free(text);
+	/* a network inside the profile's, before it: refused, with its line */
+	text = mr_xasprintf("# shared\n/var/lib/nova/instances 10.20.0.128/25(ro) %s "
+	                    "compute9(rw,sync)\n",
+	                    ours);
+	mr_test_root_put(e, "/etc/exports", text);
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
+	assert_int_equal(changed_files(&rep), 0);
+	assert_true(rep.n_files > 0 && rep.files[0].error);
+	assert_non_null(strstr(rep.files[0].error, "/etc/exports:2"));
+	assert_non_null(strstr(rep.files[0].error, "10.20.0.128/25(ro) stands before 10.20.0.0/24"));
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, text);
+	free(got);
+	free(text);
 }
 
 /* Lines continued with a backslash (exports(5)): read as exportfs reads
@@ -399,8 +466,9 @@ static void test_export_network_spelt_otherwise(void **state)
 	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/255.255.0.0(ro) "
 	                                    "10.20.0.0/255.0.255.0(ro) 10.20.1.0/24(ro)\n");
 	converge(e, SERVER, ACTIVE, "/etc/exports",
-	         "/var/lib/nova/instances 10.20.0.0/255.255.0.0(ro) 10.20.0.0/255.0.255.0(ro) "
-	         "10.20.1.0/24(ro) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n",
+	         "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	         "10.20.0.0/255.255.0.0(ro) 10.20.0.0/255.0.255.0(ro) 10.20.1.0/24(ro) "
+	         "compute9(rw,sync)\n",
 	         "nfs.export");
 }
 
@@ -1168,6 +1236,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exports_bare_path, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_host_bits, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_export_overlapping_network, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_client_on_later_line, before,
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
