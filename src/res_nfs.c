@@ -8,7 +8,8 @@
  *           clients and every other line untouched), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
- *           served with an option that undoes one it asks for, is drift
+ *           served with an option that undoes one it asks for, or after
+ *           a network that mountd takes first for its peers, is drift
  *           that exportfs -ra settles;
  *   client  each `mount` line in /etc/fstab (the entry of the same mount
  *           point corrected), the mount point present (the instances
@@ -420,6 +421,34 @@ static const char *undoing_opt(const char *served, const char *w, size_t n, size
 	return NULL;
 }
 
+/* The client exportfs -v lists for path before client (cn bytes) that
+ * mountd takes first for its peers (a network holding some of them, by
+ * net_ahead), as the fact spells it, or NULL. exportfs -v lists etab's
+ * order, which mountd follows; a stale one (the file edited, exportfs -ra
+ * not run) serves the peers another entry's options. */
+static const char *served_before(const struct mr_facts *facts, const char *path, size_t pn,
+                                 const char *client, size_t cn)
+{
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(facts, "nfs.active", &v);
+	char *ours = mr_xstrndup(client, cn);
+	const char *first = NULL;
+	for (size_t i = 0; i < n && !first; i++) {
+		if (strncmp(v[i], path, pn) != 0 || v[i][pn] != ' ')
+			continue;
+		const char *c = v[i] + pn + 1;
+		if (same_client(c, strlen(c), client, cn))
+			break;
+		char *why = NULL;
+		if (net_ahead(c, ours, &why) != 0)
+			first = c;
+		free(why);
+	}
+	free(ours);
+	free(v);
+	return first;
+}
+
 /* Each client of each export that the kernel does not serve, or serves
  * with an option that undoes one the export asks for (another export of
  * the path, in /etc/exports.d, may be the one served), one phrase. */
@@ -440,6 +469,10 @@ static void inactive_exports(const struct mr_facts *facts, const struct mr_setti
 				              (int)cn, c);
 				continue;
 			}
+			const char *first = served_before(facts, path, path_n, c, cn);
+			if (first)
+				mr_buf_printf(other, "%s%.*s %.*s after %s, which mountd takes first",
+				              other->len ? ", " : "", (int)path_n, path, (int)cn, c, first);
 			if (!opts || c[cn] != '(')
 				continue;
 			const char *w = c + cn + 1, *end = c + pn - (c[pn - 1] == ')');

@@ -333,6 +333,31 @@ static void test_export_overlapping_network(void **state)
 	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
 	report_free(&rep);
 	free(text);
+	/* live, the file right but the kernel serving the wider network
+	 * first (exportfs -ra not run since): drift, settled by exportfs -ra */
+	mr_test_root_put(e, "/etc/exports",
+	                 "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	                 "10.0.0.0/8(ro,sync) compute9(rw,sync)\n");
+	run(e, SERVER,
+	    NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n"
+	           "nfs.active=/var/lib/nova/instances 10.0.0.0/8\n"
+	           "nfs.active=/var/lib/nova/instances 10.20.0.0/24\n",
+	    MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+	assert_int_equal(item(&rep, "nfs.active")->outcome, MR_OUTCOME_DRIFT);
+	assert_string_equal(item(&rep, "nfs.active")->old,
+	                    "served otherwise: /var/lib/nova/instances 10.20.0.0/24 after "
+	                    "10.0.0.0/8, which mountd takes first");
+	report_free(&rep);
+	run(e, SERVER,
+	    NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n"
+	           "nfs.active=/var/lib/nova/instances 10.20.0.0/24\n"
+	           "nfs.active=/var/lib/nova/instances 10.0.0.0/8\n",
+	    MR_MODE_CHECK, &rep);
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_false(!strcmp(rep.items[i].setting, "nfs.active") &&
+		             rep.items[i].outcome == MR_OUTCOME_DRIFT);
+	report_free(&rep);
 	/* a network inside the profile's, before it: refused, with its line */
 	text = mr_xasprintf("# shared\n/var/lib/nova/instances 10.20.0.128/25(ro) %s "
 	                    "compute9(rw,sync)\n",
