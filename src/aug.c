@@ -943,17 +943,23 @@ static char *entry_text_clients(augeas *h, const char *node)
 	return mr_buf_steal(&b, NULL);
 }
 
+/* The number of the line of text that offset at is on. */
+static size_t line_number(const char *text, size_t at)
+{
+	size_t line = 1;
+	for (size_t i = 0; i < at; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
 /* The line of text where node starts, 0 if not known (a node added). */
 static unsigned node_line(augeas *h, const char *node, const char *text)
 {
 	unsigned ls, le, vs, ve, ss, se, line = 0;
 	char *file = NULL;
 	if (text && aug_span(h, node, &file, &ls, &le, &vs, &ve, &ss, &se) == 0 &&
-	    ss <= strlen(text)) {
-		line = 1;
-		for (unsigned i = 0; i < ss; i++)
-			line += text[i] == '\n';
-	}
+	    ss <= strlen(text))
+		line = (unsigned)line_number(text, ss);
 	free(file);
 	return line;
 }
@@ -1549,9 +1555,7 @@ static int find_cover(augeas *h, const char *where, const char *text,
 			while (len && (text[ss + len - 1] == '\n' || text[ss + len - 1] == '\r'))
 				len--;
 			oc->old = mr_xstrndup(text + ss, len);
-			oc->line = 1;
-			for (unsigned k = 0; k < ss; k++)
-				oc->line += text[k] == '\n';
+			oc->line = line_number(text, ss);
 			found = 1;
 		}
 		free(file);

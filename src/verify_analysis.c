@@ -638,6 +638,9 @@ void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g)
 		g->machine = mr_xasprintf("%s %s", arch, machine);
 	free(arch);
 	free(machine);
+	char *tsc = xp_string(xc, root, "/domain/clock/timer[@name='tsc']/@frequency");
+	g->tsc_frequency = tsc != NULL;
+	free(tsc);
 	xmlXPathObjectPtr o = xp_nodes(xc, root, "/domain/cpu");
 	xmlNodePtr n = o ? o->nodesetval->nodeTab[0] : NULL;
 	xmlXPathFreeObject(o);
@@ -1517,7 +1520,13 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 					     k ? n_want : n_hw, &why);
 			} else if (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL)
 				r = host_model_pair(map, v, i, j, &why);
-			else
+			else if (gu->cpu_all_features && !gu->tsc_frequency &&
+				 strv_has(v[i].caps.cpu.features, "invtsc")) {
+				/* QEMU blocks the migration of such a CPU */
+				why = mr_xstrdup("host-passthrough with migratable='off' keeps invtsc, "
+						 "which QEMU does not migrate without a TSC frequency");
+				r = 1;
+			} else
 				r = passthrough_pair(map, v, i, j, gu->cpu_all_features, &why);
 			if (r == 1) {
 				fail_pair(res, i, j, "guest '%s': %s", name, why);
@@ -1981,15 +1990,20 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 		check_versions(in, v, res, i);
 		check_pinning(in, v, res, i);
 	}
-	/* running guests, on the pairs every host-level check let through */
+	/* running guests, on the pairs every host-level check let through (a
+	 * machine type whatever their CPUs) */
 	unsigned char *skip = mr_xcalloc(n ? n * n : 1, 1);
-	for (size_t k = 0; k < n * n; k++)
-		skip[k] = !res->pairs[k].examined || res->pairs[k].n_reasons || cpu_unexamined[k];
+	unsigned char *skip_cpu = mr_xcalloc(n ? n * n : 1, 1);
+	for (size_t k = 0; k < n * n; k++) {
+		skip[k] = !res->pairs[k].examined || res->pairs[k].n_reasons;
+		skip_cpu[k] = skip[k] || cpu_unexamined[k];
+	}
 	for (size_t i = 0; i < n; i++) {
-		check_running_cpus(in, v, res, i, skip, cpu_unexamined);
+		check_running_cpus(in, v, res, i, skip_cpu, cpu_unexamined);
 		check_machines(in, v, res, i, skip, cpu_unexamined);
 	}
 	free(skip);
+	free(skip_cpu);
 	check_guests(in, v, res);
 	/* a check not examined on a host: its pairs are not either */
 	for (size_t i = 0; i < n; i++)

@@ -147,6 +147,7 @@ struct mr_verify_guest {
 	enum mr_verify_guest_cpu kind;
 	struct mr_verify_cpu cpu; /* when custom */
 	int cpu_all_features;     /* host-passthrough with migratable='off' */
+	int tsc_frequency;        /* <timer name='tsc' frequency=...> */
 	char *machine;            /* "x86_64 pc-q35-7.2", or NULL when not said */
 };
 /* A running guest's CPU and machine type, from its live XML. */

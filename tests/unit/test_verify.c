@@ -609,12 +609,15 @@ static const struct vcase cases[] = {
 	  .want = { "s->h: CPU lacks" },
 	  .not_want = { "guest 'g5'" } },
 	/* QEMU leaves invtsc (not migratable) out of a host-passthrough CPU
-	 * unless it is migratable='off' */
+	 * unless it is migratable='off', and then refuses to migrate it
+	 * without a TSC frequency; with one, the destination needs invtsc */
 	{ .title = "a host-passthrough guest on a host-model host",
 	  .h = { { .name = "h",
 		   .caps = "xeon-e5-2650v3.caps.xml",
 		   .doms = "g6 a1111111-2222-3333-4444-555555555555 r",
-		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='off'/>" },
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='off'/>"
+			      "<clock offset='utc'><timer name='tsc' frequency='2300000000'/>"
+			      "</clock>" },
 		 { .name = "n", .caps = "xeon-e5-2650v3-noinvtsc.caps.xml" },
 		 { .name = "s", .caps = "xeon-gold-6148.caps.xml" } },
 	  .status = 2,
@@ -623,6 +626,16 @@ static const struct vcase cases[] = {
 		    "(host-passthrough), which n, s cannot give it: CPU lacks 'invtsc'",
 		    "h->s: guest 'g6': CPU 'Skylake-Server', not 'Haswell-noTSX' (host-passthrough)",
 		    "n->h: ok" } },
+	{ .title = "a host-passthrough guest with invtsc and no TSC frequency",
+	  .h = { { .name = "h",
+		   .caps = "haswell-a.caps.xml",
+		   .doms = "g9 a9111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='off'/>" },
+		 { .name = "t", .caps = "haswell-b.caps.xml" } },
+	  .status = 2,
+	  .want = { "h->t: guest 'g9': host-passthrough with migratable='off' keeps invtsc, which "
+		    "QEMU does not migrate without a TSC frequency",
+		    "t->h: ok" } },
 	{ .title = "a migratable host-passthrough guest",
 	  .h = { { .name = "h",
 		   .caps = "xeon-e5-2650v3.caps.xml",
@@ -679,6 +692,18 @@ static const struct vcase cases[] = {
 		    "a: FAIL versions: guest 'm1' runs with machine type 'pc-i440fx-1.4', which "
 		    "the QEMU of b does not offer" },
 	  .not_want = { "m2" } },
+	/* the machine type whatever the CPUs: not lost to a pair whose CPU
+	 * is not examined */
+	{ .title = "a dropped machine type without libvirt's CPU map",
+	  .h = { { .name = "a",
+		   .caps = "haswell-a-machines.caps.xml",
+		   .doms = "m1 c1111111-2222-3333-4444-555555555555 r",
+		   .dom_machine = "pc-i440fx-1.4" },
+		 { .name = "b", .caps = "haswell-b-machines.caps.xml" } },
+	  .no_cpu_map = 1,
+	  .status = 6,
+	  .want = { "a->b: guest 'm1': machine type 'pc-i440fx-1.4' unknown there",
+		    "a: FAIL versions: guest 'm1' runs with machine type 'pc-i440fx-1.4'" } },
 	{ .title = "a running guest's machine type, a destination that lists none",
 	  .h = { { .name = "a",
 		   .caps = "haswell-a-machines.caps.xml",
