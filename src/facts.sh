@@ -1734,7 +1734,7 @@ EOF
 if [ "$fwd_active" = yes ] && command -v firewall-cmd >/dev/null 2>&1; then
 	if fwz=$(firewall-cmd --list-all-zones 2>/dev/null); then
 		printf '%s\n' "$fwz" | awk '
-			/^[^ \t]/ { zone = $1; rich = 0; next }
+			/^[^ \t]/ { zone = $1; rich = 0; print "fw.firewalld.running_zone=" zone; next }
 			/^  target:/ { if ($2 == "ACCEPT") print "fw.firewalld.target=" zone " ACCEPT"; rich = 0; next }
 			/^  ports:/ { for (i = 2; i <= NF; i++) print "fw.firewalld.accept=" zone " " $i; rich = 0; next }
 			/^  (interfaces|sources):/ { rich = 0; if (NF > 1) { sub(/^  /, ""); print "fw.firewalld.bind=" zone " " $0 }; next }

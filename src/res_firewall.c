@@ -1370,10 +1370,31 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 		             "cannot tell whether firewalld runs: systemd does not answer on the host");
 	} else if (live && u.active && !strcmp(u.active, "active")) {
 		running = 1;
-		add = plan_firewalld_running(plan, zone, w, origin);
 		const char *fl = mr_facts_get(facts, "fw.firewalld.live");
-		if (fl && !strcmp(fl, "ok"))
-			check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin, 1);
+		int read = fl && !strcmp(fl, "ok");
+		if (read && mr_facts_get(facts, "fw.firewalld.running_zone") &&
+		    !mr_facts_has(facts, "fw.firewalld.running_zone", zone)) {
+			/* a zone made since firewalld started (firewall-cmd
+			 * --permanent --new-zone, or the file apply writes): only
+			 * a reload loads it, and its bindings */
+			static const char *const argv[] = { "firewall-cmd", "--reload", NULL };
+			add = mr_plan_command(plan, "firewall-cmd --reload", argv);
+			char *obs = mr_xasprintf("zone %s not loaded by the running firewalld: apply "
+			                         "reloads it, which drops the rules added at run time "
+			                         "only",
+			                         zone);
+			mr_plan_observed(plan, add, "firewall.running", origin, obs, "the rules loaded",
+			                 1, 0);
+			free(obs);
+			char *unread = mr_xasprintf("what zone %s binds, read once firewalld loads it",
+			                            zone);
+			mr_plan_unchecked(plan, "firewall.zone", unread);
+			free(unread);
+		} else {
+			add = plan_firewalld_running(plan, zone, w, origin);
+			if (read)
+				check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin, 1);
+		}
 	} else if (facts) {
 		/* not running: the zone files' bindings, which it will load */
 		check_firewalld_bindings(plan, zone, z && *z->value, r, n, origin, 0);

@@ -16,7 +16,8 @@
 #   a zone bound to their network with target ACCEPT fails nothing; the
 #   zone's own target ACCEPT, permanent or running, covers every port.
 #   Live, a real firewalld: apply adds what the running zone lacks at run
-#   time, without a reload, so rules added at run time only survive it.
+#   time, without a reload, so rules added at run time only survive it; a
+#   zone firewalld has not loaded yet is loaded by a reload, said so.
 # Under CI=true anything missing is a failure.
 set -u
 MIGREADY=$(realpath "${1:?usage: run-firewalld.sh MIGREADY SOURCE_DIR}")
@@ -358,6 +359,16 @@ live() { # ROOT OUT
 		cp "$out/firewall-cmd.log" "$out/apply9.calls"
 		rm "$out/hide"
 		"$mig" --color never check --local -p "$out/live.ini" > "$out/check9" 2>&1; echo $? > "$out/check9.st"
+		# a zone made since firewalld started (--permanent only): only a
+		# reload loads it, and its source binding
+		firewall-cmd -q --permanent --new-zone=migration
+		firewall-cmd -q --permanent --zone=migration --add-source=10.20.0.0/24
+		printf "[firewall]\nbackend = auto\nzone = migration\nallow = 16509/tcp\nsource = 10.20.0.0/24\n" > "$out/mz.ini"
+		"$mig" --color never check --local -p "$out/mz.ini" > "$out/check10" 2>&1; echo $? > "$out/check10.st"
+		: > "$out/firewall-cmd.log"
+		"$mig" --color never apply --local -p "$out/mz.ini" > "$out/apply10" 2>&1; echo $? > "$out/apply10.st"
+		cp "$out/firewall-cmd.log" "$out/apply10.calls"
+		"$mig" --color never check --local -p "$out/mz.ini" > "$out/check10b" 2>&1; echo $? > "$out/check10b.st"
 		# systemd says firewalld is stopped: the probe asks it nothing, and
 		# check says what it cannot see rather than green
 		echo "disabled inactive" > "$out/host/units/firewalld.service"
@@ -434,6 +445,14 @@ if [ "${LIVE:-yes}" = yes ]; then
 	[ "$got" = "--zone=public --add-rich-rule=$RR16509 --add-rich-rule=$RRRANGE" ] && ok "run time: ... both asked for" \
 		|| not_ok "run time: ... both asked for" "$got"
 	expect_status "run time: check after it" 0 "$(cat "$WORK/lv/check9.st")" "$(cat "$WORK/lv/check9")"
+	expect_status "new zone: check" 2 "$(cat "$WORK/lv/check10.st")" "$(cat "$WORK/lv/check10")"
+	expect_grep "new zone: check says it is not loaded, and that apply reloads" \
+		'firewall\.running +drift .*zone migration not loaded by the running firewalld: apply reloads it' "$(cat "$WORK/lv/check10")"
+	expect_no_grep "new zone: ... no false word on its bindings" 'binds no interface nor source' "$(cat "$WORK/lv/check10")"
+	expect_status "new zone: apply" 2 "$(cat "$WORK/lv/apply10.st")" "$(cat "$WORK/lv/apply10")"
+	got=$(grep -vx -- --list-all-zones "$WORK/lv/apply10.calls")
+	[ "$got" = "--reload" ] && ok "new zone: apply reloads firewalld" || not_ok "new zone: apply reloads firewalld" "$got"
+	expect_status "new zone: check after apply" 0 "$(cat "$WORK/lv/check10b.st")" "$(cat "$WORK/lv/check10b")"
 	facts=$(cat "$WORK/lv/facts3")
 	expect_grep "facts: systemd's word that firewalld is stopped" '^unit\.firewalld\.service=disabled inactive$' "$facts"
 	expect_no_grep "facts: nothing of a running firewalld when systemd says it is stopped" '^fw\.firewalld\.(live|accept)=' "$facts"

@@ -942,6 +942,20 @@ static const struct res_case firewall_cases[] = {
 	  "unchecked firewall.backend_on line ?\n"
 	  "observed firewall.running drift by firewall-cmd --zone=internal --add-port=16509/tcp "
 	  "--add-port=49152-49261/tcp: missing in the running zone: 16509/tcp; 49152-49261/tcp\n" },
+	/* a zone the running firewalld has not loaded (made since it
+	 * started): only a reload loads it and what it binds, said so */
+	{ "firewall: firewalld running, the profile's zone not loaded",
+	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
+	  "fw.firewalld.live=ok\nfw.firewalld.running_zone=public\n"
+	  "fw.firewalld.running_zone=internal\nfw.firewalld.accept=public 16509/tcp\n",
+	  "[firewall]\nzone = migration\nallow = 16509/tcp\n", 0,
+	  "owned /etc/firewalld/zones/migration.xml else /usr/lib/firewalld/zones/migration.xml "
+	  "runs firewall-cmd --reload\n"
+	  "unchecked firewall.backend_on line ?\n"
+	  "unchecked firewall.zone line ?\n"
+	  "observed firewall.running drift by firewall-cmd --reload: zone migration not loaded by "
+	  "the running firewalld: apply reloads it, which drops the rules added at run time "
+	  "only\n" },
 	/* in the running zone already: no command at all */
 	{ "firewall: firewalld running, all covered",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
