@@ -141,11 +141,7 @@ struct mr_transport {
 /* The cap in force for t. */
 size_t mr_transport_max_file(const struct mr_transport *t);
 
-/* One word of argv quoted for a POSIX shell ('...' with each ' as '\''),
- * appended to b. The SSH transport's one home for quoting; exposed for its
- * tests. */
-void mr_sh_quote(struct mr_buf *b, const char *word);
-/* argv as one shell command line; the caller frees it. */
+/* argv as one shell command line (mr_sh_quote); the caller frees it. */
 char *mr_sh_join(const char *const *argv);
 
 /* Opens the local transport; root may be NULL, else must be an existing

@@ -1045,19 +1045,6 @@ out:
 	return r;
 }
 
-/* The one home for quoting: 'word', each embedded ' as '\''. */
-void mr_sh_quote(struct mr_buf *b, const char *word)
-{
-	mr_buf_putc(b, '\'');
-	for (; *word; word++) {
-		if (*word == '\'')
-			mr_buf_puts(b, "'\\''");
-		else
-			mr_buf_putc(b, *word);
-	}
-	mr_buf_putc(b, '\'');
-}
-
 char *mr_sh_join(const char *const *argv)
 {
 	struct mr_buf b;

@@ -125,10 +125,14 @@ int mr_str_has_word(const char *list, const char *word);
  * any one, every other character itself; no brackets, no escapes, unlike
  * fnmatch(3). */
 int mr_str_wild(const char *pat, const char *s);
-/* A command as a report shows it: its words apart, --no-ask-password and
- * -- left out; a script run inline (sh -c SCRIPT NAME ARGS...) by its
- * NAME and ARGS. The caller's. */
+/* A command as a report shows it: its words apart, one a shell would
+ * split quoted, --no-ask-password and -- left out; a script run inline
+ * (sh -c SCRIPT NAME ARGS...) by its NAME and ARGS. The caller's. */
 char *mr_argv_display(const char *const *argv);
+/* One word of argv quoted for a POSIX shell ('...' with each ' as '\''),
+ * appended to b: the one home for quoting, the SSH transport's command
+ * lines and the commands shown to be pasted. */
+void mr_sh_quote(struct mr_buf *b, const char *word);
 /* Is addr[0..n) a loopback address: 127.* in any spelling inet_aton reads
  * (127.1, 0x7f000001), ::1 in any spelling, an IPv4-mapped 127.*,
  * bracketed or with a zone (%eth0), or a name of the loopback in Debian's

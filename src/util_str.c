@@ -221,6 +221,18 @@ int mr_str_has_word(const char *list, const char *word)
 	return 0;
 }
 
+void mr_sh_quote(struct mr_buf *b, const char *word)
+{
+	mr_buf_putc(b, '\'');
+	for (; *word; word++) {
+		if (*word == '\'')
+			mr_buf_puts(b, "'\\''");
+		else
+			mr_buf_putc(b, *word);
+	}
+	mr_buf_putc(b, '\'');
+}
+
 char *mr_argv_display(const char *const *argv)
 {
 	struct mr_buf b;
@@ -229,9 +241,19 @@ char *mr_argv_display(const char *const *argv)
 	if (argv[0] && argv[1] && argv[2] && argv[3] && !strcmp(argv[1], "-c") &&
 	    (!strcmp(argv[0], "/bin/sh") || !strcmp(argv[0], "sh")))
 		i = 3;
-	for (; argv[i]; i++)
-		if (strcmp(argv[i], "--no-ask-password") && strcmp(argv[i], "--"))
-			mr_buf_printf(&b, "%s%s", b.len ? " " : "", argv[i]);
+	for (; argv[i]; i++) {
+		if (!strcmp(argv[i], "--no-ask-password") || !strcmp(argv[i], "--"))
+			continue;
+		if (b.len)
+			mr_buf_putc(&b, ' ');
+		/* a word a shell would split or expand is shown quoted, so that
+		 * the command can be pasted (a firewalld rich rule) */
+		if (*argv[i] && strspn(argv[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+						"0123456789_@%+=:,./-") == strlen(argv[i]))
+			mr_buf_puts(&b, argv[i]);
+		else
+			mr_sh_quote(&b, argv[i]);
+	}
 	return mr_buf_steal(&b, NULL);
 }
 

@@ -406,7 +406,7 @@ if [ "${LIVE:-yes}" = yes ]; then
 	RR16509='rule family="ipv4" source address="10.20.0.0/24" port port="16509" protocol="tcp" accept'
 	RRRANGE='rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept'
 	expect_fixed "live check names what apply adds at run time" \
-		"apply would run: firewall-cmd --zone=public --add-rich-rule=$RR16509 --add-rich-rule=$RRRANGE" "$(cat "$WORK/lv/check1")"
+		"apply would run: firewall-cmd --zone=public '--add-rich-rule=$RR16509' '--add-rich-rule=$RRRANGE'" "$(cat "$WORK/lv/check1")"
 	expect_no_grep "... and no reload" 'firewall-cmd --reload' "$(cat "$WORK/lv/check1")"
 	facts=$(cat "$WORK/lv/facts2")
 	expect_fixed "facts: the rule running after the reload" 'fw.firewalld.accept=public rule family="ipv4" source address="10.20.0.0/24" port port="49152-49261" protocol="tcp" accept' "$facts"
@@ -424,7 +424,7 @@ if [ "${LIVE:-yes}" = yes ]; then
 	# what was added at run time only is still there after apply
 	expect_status "run time: check, one of the two rules running" 2 "$(cat "$WORK/lv/check7.st")" "$(cat "$WORK/lv/check7")"
 	expect_fixed "run time: check names the one rule apply adds" \
-		"apply would run: firewall-cmd --zone=public --add-rich-rule=$RRRANGE" "$(cat "$WORK/lv/check7")"
+		"apply would run: firewall-cmd --zone=public '--add-rich-rule=$RRRANGE'" "$(cat "$WORK/lv/check7")"
 	expect_status "run time: apply" 2 "$(cat "$WORK/lv/apply7.st")" "$(cat "$WORK/lv/apply7")"
 	got=$(grep -vx -- --list-all-zones "$WORK/lv/apply7.calls")
 	[ "$got" = "--zone=public --add-rich-rule=$RRRANGE" ] && ok "run time: apply adds the missing rule only, no reload" \

@@ -79,6 +79,33 @@ static void test_round_trip_through_sh(void **state)
 	free(argv);
 }
 
+/* A command as a report shows it: a word a shell would split or expand
+ * quoted, so that it can be pasted; what a shell then gives printf is
+ * every word as it was. */
+static void test_display_pastes(void **state)
+{
+	(void)state;
+	static const char *const argv[] = { "printf", "%s\\0", "--zone=public",
+		                            "--add-rich-rule=rule family=\"ipv4\" accept",
+		                            "a b", "it's", "$HOME", "", "--", NULL };
+	char *shown = mr_argv_display(argv);
+	assert_string_equal(shown, "printf '%s\\0' --zone=public '--add-rich-rule=rule "
+	                           "family=\"ipv4\" accept' 'a b' 'it'\\''s' '$HOME' ''");
+	FILE *p = popen(shown, "r");
+	assert_non_null(p);
+	char buf[512];
+	size_t got = fread(buf, 1, sizeof(buf), p);
+	pclose(p);
+	size_t off = 0;
+	for (size_t i = 2; i < 8; i++) {
+		assert_true(off < got);
+		assert_string_equal(buf + off, argv[i]);
+		off += strlen(argv[i]) + 1;
+	}
+	assert_int_equal(off, got);
+	free(shown);
+}
+
 /* A served request: one brace group, its command in a subshell; a
  * script for /bin/sh -c eval'd there with its own arguments, other
  * commands as they are; input as printf's format, every byte itself but
@@ -162,6 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote_words),
 		cmocka_unit_test(test_round_trip_through_sh),
+		cmocka_unit_test(test_display_pastes),
 		cmocka_unit_test(test_serve_request),
 		cmocka_unit_test(test_contained_connection_lost),
 	};

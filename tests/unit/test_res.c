@@ -914,8 +914,8 @@ static const struct res_case firewall_cases[] = {
 	 * which alone is added at run time (no reload: it would drop what
 	 * was added at run time only), once the zone file verified */
 #define FWD_ADD_RANGE                                                                       \
-	"firewall-cmd --zone=public --add-rich-rule=rule family=\"ipv4\" source "                \
-	"address=\"10.20.0.0/24\" port port=\"49152-49261\" protocol=\"tcp\" accept"
+	"firewall-cmd --zone=public '--add-rich-rule=rule family=\"ipv4\" source "               \
+	"address=\"10.20.0.0/24\" port port=\"49152-49261\" protocol=\"tcp\" accept'"
 	{ "firewall: firewalld running, one need covered and one missing",
 	  "probe=1\nmode=live\nunit.firewalld.service=enabled active\nfw.firewalld.zone=public\n"
 	  "fw.firewalld.live=ok\n"
