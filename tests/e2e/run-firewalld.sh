@@ -323,6 +323,11 @@ live() { # ROOT OUT
 		firewall-cmd -q --zone=work --remove-interface=lo
 		# the zone target ACCEPT, the rules removed: it takes every port
 		cp "$root/etc/firewalld/zones/public.xml" "$out/zone-applied.xml"
+		# firewalld takes a zone file written behind its back into its
+		# permanent configuration by an inotify watcher, a moment later:
+		# wait for it, or the removals below find nothing to remove
+		i=0
+		until firewall-cmd --permanent --zone=public --list-rich-rules 2>/dev/null | grep -q 49152-49261 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 		for p in 16509 49152-49261; do
 			firewall-cmd -q --permanent --zone=public --remove-rich-rule="rule family=ipv4 source address=10.20.0.0/24 port port=$p protocol=tcp accept"
 		done
