@@ -492,8 +492,12 @@ static void inactive_exports(const struct mr_facts *facts, const struct mr_setti
 }
 
 /* The clients a path is served to beyond the export's own (another line,
- * an /etc/exports.d file): which entry the kernel applies to a peer that
- * both match is not examined, and said, path and client. */
+ * an /etc/exports.d file): one of a kind mountd tries before one of the
+ * export's (a host inside its network), or of the same kind but a network
+ * (two wildcards, two netgroups), may take some of its peers, which is not
+ * examined, and said, path and client. A network beside the export's is
+ * judged where it is read (served_before); a client of a kind tried after
+ * all the export's (the world beside a network) never takes them. */
 static void other_clients(struct mr_plan *plan, const struct mr_setting *const *ex,
                           size_t n_ex, const char *origin)
 {
@@ -506,6 +510,8 @@ static void other_clients(struct mr_plan *plan, const struct mr_setting *const *
 			continue;
 		size_t an = (size_t)(sp - active[k]);
 		int ours_path = 0, ours_client = 0;
+		enum client_kind last_kind = KIND_HOST;
+		unsigned kinds = 0;
 		for (size_t i = 0; i < n_ex && !ours_client; i++) {
 			const char *p = ex[i]->value;
 			size_t pn = word(&p);
@@ -515,9 +521,17 @@ static void other_clients(struct mr_plan *plan, const struct mr_setting *const *
 			for (const char *c = p + pn; (pn = word(&c)) && !ours_client; c += pn) {
 				size_t cn = strcspn(c, "( \t");
 				ours_client = same_client(sp + 1, strlen(sp + 1), c, cn);
+				char *name = mr_xstrndup(c, cn);
+				enum client_kind kind = client_kind(name);
+				free(name);
+				kinds |= 1u << kind;
+				if (kind > last_kind)
+					last_kind = kind;
 			}
 		}
-		if (ours_path && !ours_client) {
+		enum client_kind other = client_kind(sp + 1);
+		if (ours_path && !ours_client &&
+		    (other < last_kind || (other != KIND_NET && (kinds & (1u << other))))) {
 			char *where = mr_xasprintf("%s, served also to %s", origin, active[k]);
 			mr_plan_unchecked(plan, "nfs.other_client", where);
 			free(where);
