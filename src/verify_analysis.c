@@ -290,18 +290,25 @@ int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_ca
 			arch = arch->parent;
 		char *an = arch ? node_attr(arch, "name") : NULL;
 		char *name = xp_string(xc, m, ".");
-		if (an && name) {
-			char *am = mr_xasprintf("%s %s", an, name);
-			if (!strv_has(caps->machines, am))
-				strv_push(&caps->machines, &caps->n_machines, am);
-			else
-				free(am);
-		}
+		if (an && name)
+			strv_push(&caps->machines, &caps->n_machines,
+				  mr_xasprintf("%s %s", an, name));
 		free(an);
 		free(name);
 	}
-	if (caps->n_machines)
+	/* sorted, each once (a real list holds hundreds: no search per push) */
+	if (caps->n_machines) {
 		qsort(caps->machines, caps->n_machines, sizeof(*caps->machines), cmp_str);
+		size_t k = 1;
+		for (size_t m = 1; m < caps->n_machines; m++) {
+			if (strcmp(caps->machines[m], caps->machines[k - 1]) != 0)
+				caps->machines[k++] = caps->machines[m];
+			else
+				free(caps->machines[m]);
+		}
+		caps->machines[k] = NULL;
+		caps->n_machines = k;
+	}
 	r = 0;
 out:
 	xmlXPathFreeObject(o);
@@ -579,21 +586,13 @@ static int cpuset_overlap(const struct mr_verify_cpuset *a, const struct mr_veri
 	return any;
 }
 
-int mr_verify_domain_pins(const char *domain_xml, struct mr_verify_cpuset *set)
+/* mr_verify_domain_pins of a parsed domain. */
+static int pins_read(xmlXPathContextPtr xc, xmlNodePtr root, struct mr_verify_cpuset *set)
 {
 	int r = -1;
-	xmlDocPtr doc = NULL;
-	xmlXPathContextPtr xc = NULL;
 	xmlXPathObjectPtr o = NULL;
 	char *cs = NULL;
 	memset(set, 0, sizeof(*set));
-	doc = xml_read(domain_xml, NULL, "domain", NULL);
-	if (!doc)
-		goto out;
-	xc = xmlXPathNewContext(doc);
-	if (!xc)
-		goto out;
-	xmlNodePtr root = xmlDocGetRootElement(doc);
 	o = xp_nodes(xc, root, "/domain/cputune/vcpupin[@cpuset]");
 	for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
 		struct mr_verify_cpuset one;
@@ -618,20 +617,35 @@ int mr_verify_domain_pins(const char *domain_xml, struct mr_verify_cpuset *set)
 out:
 	free(cs);
 	xmlXPathFreeObject(o);
+	return r;
+}
+
+int mr_verify_domain_pins(const char *domain_xml, struct mr_verify_cpuset *set)
+{
+	int r = -1;
+	memset(set, 0, sizeof(*set));
+	xmlDocPtr doc = xml_read(domain_xml, NULL, "domain", NULL);
+	xmlXPathContextPtr xc = doc ? xmlXPathNewContext(doc) : NULL;
+	if (xc)
+		r = pins_read(xc, xmlDocGetRootElement(doc), set);
 	xmlXPathFreeContext(xc);
 	xmlFreeDoc(doc);
 	return r;
 }
 
-void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g)
+void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g,
+			    struct mr_verify_cpuset *pins)
 {
 	memset(g, 0, sizeof(*g));
+	memset(pins, 0, sizeof(*pins));
 	g->kind = MR_VERIFY_GUEST_CPU_UNREADABLE;
+	g->pinned = -1;
 	xmlDocPtr doc = xml_read(domain_xml, NULL, "domain", NULL);
 	xmlXPathContextPtr xc = doc ? xmlXPathNewContext(doc) : NULL;
 	if (!xc)
 		goto out;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
+	g->pinned = pins_read(xc, root, pins);
 	char *arch = xp_string(xc, root, "/domain/os/type/@arch");
 	char *machine = xp_string(xc, root, "/domain/os/type/@machine");
 	if (arch && machine)
@@ -960,14 +974,14 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 			v->guests[d].kind = MR_VERIFY_GUEST_CPU_UNREADABLE;
 			continue;
 		}
-		int p = mr_verify_domain_pins(dom->xml, &v->pins[d]);
-		if (p < 0)
+		/* one parse of its XML for its pinning, CPU and machine */
+		mr_verify_domain_guest(dom->xml, &v->guests[d], &v->pins[d]);
+		if (v->guests[d].pinned < 0)
 			add_finding(res, i, MR_VERIFY_WARN, "pinning", NULL,
 				    "guest '%s': its XML or vCPU cpuset is unreadable: pinning not "
 				    "examined",
 				    dom->name);
-		v->pinned[d] = p == 1;
-		mr_verify_domain_guest(dom->xml, &v->guests[d]);
+		v->pinned[d] = v->guests[d].pinned == 1;
 	}
 }
 

@@ -148,10 +148,13 @@ struct mr_verify_guest {
 	struct mr_verify_cpu cpu; /* when custom */
 	int cpu_all_features;     /* host-passthrough with migratable='off' */
 	int tsc_frequency;        /* <timer name='tsc' frequency=...> */
+	int pinned;               /* as mr_verify_domain_pins */
 	char *machine;            /* "x86_64 pc-q35-7.2", or NULL when not said */
 };
-/* A running guest's CPU and machine type, from its live XML. */
-void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g);
+/* A running guest's CPU, machine type and pinning (pins), from one parse
+ * of its live XML. */
+void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g,
+			    struct mr_verify_cpuset *pins);
 void mr_verify_guest_fini(struct mr_verify_guest *g);
 void mr_verify_cpu_fini(struct mr_verify_cpu *cpu);
 /* "0-3,8"; -1 on a malformed list, a CPU beyond MR_VERIFY_MAX_CPUS, or a
