@@ -946,9 +946,9 @@ static void add_items(struct file_state *fs, const struct mr_aug_outcome *oc,
 			it->want = mr_xstrdup("present");
 			break;
 		}
+		/* a cover's line, as nftables.conf's and a zone file's say it */
 		if (op->kind == MR_AUG_INSERT && oc && oc[i].present && oc[i].old && oc[i].line)
-			it->old = mr_xasprintf("covered by '%s' (%s:%zu)", oc[i].old, pf->path,
-			                       oc[i].line);
+			it->old = mr_xasprintf("covered by '%s' (line %zu)", oc[i].old, oc[i].line);
 		else if (op->kind == MR_AUG_INSERT && oc && oc[i].present)
 			it->old = oc[i].old ? mr_xasprintf("covered by '%s'", oc[i].old)
 			                    : mr_xstrdup("present");

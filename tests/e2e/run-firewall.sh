@@ -734,7 +734,7 @@ before=$(tree_sum "$ROOT")
 out=$(mr -v check --local --root "$ROOT" -p jump.ini 2>&1); st=$?
 expect_status "jump: check of the file" 0 "$st" "$out"
 line=$(grep -n -- '^-A INPUT -s 10.20.0.0/16 -j mr-mig$' "$WORK/jump.v4" | cut -d: -f1)
-expect_grep "jump: check -v names the jump, file and line" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.20\.0\.0/16 -j mr-mig' \(/etc/iptables/rules\.v4:$line\)': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+expect_grep "jump: check -v names the jump and its line" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.20\.0\.0/16 -j mr-mig' \(line $line\)': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
 out=$(mr apply --local --root "$ROOT" -p jump.ini 2>&1); st=$?
 [ "$(tree_sum "$ROOT")" = "$before" ] && ok "jump: apply writes nothing" || not_ok "jump: apply writes nothing" "$out"
 # rollback's removal: -D with the spec the run inserted, no other rule
@@ -782,7 +782,7 @@ printf '[firewall]\nbackend = iptables\nallow = 16509/tcp\nallow = 49152-49215/t
 out=$(mr -v check --local --root "$ROOT" -p wider.ini 2>&1); st=$?
 expect_status "check with a wider rule in rules.v4" 2 "$st" "$out"
 line=$(grep -n -- '^-A INPUT -s 10.0.0.0/8 ' "$WORK/wider.v4" | cut -d: -f1)
-expect_grep "check -v names the wider rule of the file, file and line" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT' \(/etc/iptables/rules\.v4:$line\)': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
+expect_grep "check -v names the wider rule of the file and its line" "firewall\.allow +ok +'covered by '-A INPUT -s 10\.0\.0\.0/8 -p tcp -m multiport --dports 22,49152:65535 -j ACCEPT' \(line $line\)': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 49152:49215 -j ACCEPT" "$out"
 expect_grep "the port it does not hold is still wanted" "firewall\.allow +drift +absent -> 'present': -s 10\.20\.0\.0/24 -p tcp -m tcp --dport 16509 -j ACCEPT" "$out"
 # The same rules running: the multiport list covers there too.
 in_ns iptables-restore < "$WORK/wider.v4"
