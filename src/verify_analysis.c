@@ -898,9 +898,8 @@ struct view {
 	const char *secmodel;          /* the first non-dac model, or NULL */
 	const char *mode;              /* cpu_mode, host-model when unset */
 	struct mr_verify_cpuset *pins; /* per domain; NULL when none */
-	int *pinned;                   /* per domain: 1 pinned */
 	size_t n_domains;
-	struct mr_verify_guest *guests; /* per domain: the CPU and machine it runs with */
+	struct mr_verify_guest *guests; /* per domain: its CPU, machine, pinning */
 	/* host-model, from libvirt's CPU map, by capabilities [0] and by
 	 * domain capabilities [1]: the guest CPU this host starts (guest,
 	 * sorted; NULL when the map does not know guest_model) and the
@@ -962,7 +961,6 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 		mr_error_free(err);
 	}
 	v->pins = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pins));
-	v->pinned = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->pinned));
 	v->guests = mr_xcalloc(h->n_domains ? h->n_domains : 1, sizeof(*v->guests));
 	v->n_domains = h->n_domains;
 	for (size_t d = 0; d < h->n_domains; d++) {
@@ -981,7 +979,6 @@ static void parse_host(const struct mr_verify_host *h, struct view *v, struct mr
 				    "guest '%s': its XML or vCPU cpuset is unreadable: pinning not "
 				    "examined",
 				    dom->name);
-		v->pinned[d] = v->guests[d].pinned == 1;
 	}
 }
 
@@ -994,7 +991,6 @@ static void view_fini(struct view *v)
 	mr_verify_caps_fini(&v->caps);
 	mr_verify_domcaps_fini(&v->dc);
 	free(v->pins);
-	free(v->pinned);
 	for (size_t d = 0; v->guests && d < v->n_domains; d++)
 		mr_verify_guest_fini(&v->guests[d]);
 	free(v->guests);
@@ -1849,7 +1845,7 @@ static const struct mr_verify_domain *pin_clash(const struct mr_verify_input *in
 	for (size_t e = 0; e < in->hosts[j].n_domains; e++) {
 		const struct mr_verify_domain *other = &in->hosts[j].domains[e];
 		/* another copy of the same guest is the guests check's business */
-		if (v[j].pinned[e] && cpuset_overlap(&v[i].pins[d], &v[j].pins[e], both) &&
+		if (v[j].guests[e].pinned == 1 && cpuset_overlap(&v[i].pins[d], &v[j].pins[e], both) &&
 		    !(other->uuid && dom->uuid && !strcasecmp(other->uuid, dom->uuid)))
 			return other;
 	}
@@ -1875,7 +1871,7 @@ static void check_pinning(const struct mr_verify_input *in, const struct view *v
 		for (size_t d = 0; d < nd; d++) {
 			struct mr_verify_cpuset both;
 			const struct mr_verify_domain *other =
-				v[i].pinned[d] ? pin_clash(in, v, i, d, j, &both) : NULL;
+				v[i].guests[d].pinned == 1 ? pin_clash(in, v, i, d, j, &both) : NULL;
 			if (!other)
 				continue;
 			char *cpus = mr_verify_cpuset_format(&both);
