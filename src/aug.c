@@ -1017,6 +1017,20 @@ static int child_is(const struct top_child *w, const char *label, size_t ln, con
 	       (!strcmp(w->value, have) || (same && same(have, w->value)));
 }
 
+/* The wanted child that an entry with no child stands for (op->bare,
+ * "LABEL\tVALUE"), or NULL; *ln and *v: bare's label length and value. */
+static struct top_child *bare_wanted(struct top_child *want, size_t n_want, const char *bare,
+                                     int (*same)(const char *have, const char *want),
+                                     size_t *ln, const char **v)
+{
+	*ln = strcspn(bare, "\t");
+	*v = bare + *ln + (bare[*ln] != '\0');
+	for (size_t k = 0; k < n_want; k++)
+		if (child_is(&want[k], bare, *ln, *v, same))
+			return &want[k];
+	return NULL;
+}
+
 /* children as the entry at node must hold them with keep_others: in the
  * entry's order, each of its children that children names (child_is) as
  * children gives it but spelt as it stands, each other as it stands (its
@@ -1046,12 +1060,9 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 	int refused = 0;
 	if (n == 0 && bare) {
 		/* the child the bare entry stands for, written out */
-		size_t ln = strcspn(bare, "\t");
-		const char *v = bare + ln + (bare[ln] != '\0');
-		struct top_child *w = NULL;
-		for (size_t k = 0; k < n_want && !w; k++)
-			if (child_is(&want[k], bare, ln, v, same))
-				w = &want[k];
+		size_t ln;
+		const char *v;
+		struct top_child *w = bare_wanted(want, n_want, bare, same, &ln, &v);
 		if (w) {
 			w->placed = 1;
 			put_child(&b, w, v, ++pos);
@@ -1162,17 +1173,12 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 		int nc = aug_match(h, expr, &c);
 		free(expr);
 		int left = nc;
-		if (nc == 0 && bare) {
-			size_t ln = strcspn(bare, "\t");
-			const char *bv = bare + ln + (bare[ln] != '\0');
-			int wanted = 0;
-			for (size_t w = 0; w < n_want && !wanted; w++)
-				wanted = child_is(&want[w], bare, ln, bv, same);
-			if (wanted) {
-				found++;
-				if (rm && aug_rm(h, m[i]) < 0)
-					found = -1;
-			}
+		size_t bln;
+		const char *bv;
+		if (nc == 0 && bare && bare_wanted(want, n_want, bare, same, &bln, &bv)) {
+			found++;
+			if (rm && aug_rm(h, m[i]) < 0)
+				found = -1;
 		}
 		for (int k = nc - 1; k >= 0 && found >= 0; k--) {
 			const char *v = NULL, *label = strrchr(c[k], '/') + 1;
