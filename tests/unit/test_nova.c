@@ -754,18 +754,44 @@ static void test_engine_below_the_default(void **state)
 	mr_aug_free(aug);
 }
 
+/* A value nova declares, at a release (0: not known), and its verdict. */
+struct verdict_case {
+	const char *section, *key, *value;
+	unsigned major;
+	int verdict;
+	const char *why; /* NULL: taken */
+};
+
+/* Each case's verdict and words, and lint's words for one refused where
+ * the release is not known. */
+static void check_verdicts(const struct verdict_case *vals, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *why = NULL;
+		print_message("[%s] %s = '%s' at %u\n", vals[i].section, vals[i].key, vals[i].value,
+		              vals[i].major);
+		int v = (int)mr_nova_value_verdict(vals[i].section, vals[i].key, vals[i].value,
+		                                   vals[i].major, &why);
+		assert_int_equal(v, vals[i].verdict);
+		if (!vals[i].why)
+			assert_null(why);
+		else
+			assert_string_equal(why, vals[i].why);
+		char *lint = mr_nova_value_refused(vals[i].section, vals[i].key, vals[i].value);
+		if (vals[i].major == 0 && vals[i].verdict == MR_NOVA_REFUSES)
+			assert_string_equal(lint, vals[i].why);
+		free(lint);
+		free(why);
+	}
+}
+
 /* The values nova declares, as oslo.config reads them, release by
  * release (0: not known). */
 static void test_value_refused(void **state)
 {
 	(void)state;
 	enum { T = MR_NOVA_TAKES, R = MR_NOVA_REFUSES, A = MR_NOVA_ADJUSTS, U = MR_NOVA_UNKNOWN };
-	static const struct {
-		const char *section, *key, *value;
-		unsigned major;
-		int verdict;
-		const char *why; /* NULL: taken */
-	} vals[] = {
+	static const struct verdict_case vals[] = {
 		{ "libvirt", "live_migration_downtime", "100", 0, T, NULL },
 		{ "libvirt", "live_migration_downtime", "'150'", 0, T, NULL },
 		{ "libvirt", "live_migration_downtime", "99", 0, R,
@@ -824,22 +850,7 @@ static void test_value_refused(void **state)
 		  "a whole number (nova/conf/compute.py)" },
 		{ "DEFAULT", "live_migration_downtime", "1", 26, T, NULL },
 	};
-	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++) {
-		char *why = NULL;
-		print_message("%s = '%s' at %u\n", vals[i].key, vals[i].value, vals[i].major);
-		int v = (int)mr_nova_value_verdict(vals[i].section, vals[i].key, vals[i].value,
-		                                   vals[i].major, &why);
-		assert_int_equal(v, vals[i].verdict);
-		if (!vals[i].why)
-			assert_null(why);
-		else
-			assert_string_equal(why, vals[i].why);
-		char *lint = mr_nova_value_refused(vals[i].section, vals[i].key, vals[i].value);
-		if (vals[i].major == 0 && vals[i].verdict == R)
-			assert_string_equal(lint, vals[i].why);
-		free(lint);
-		free(why);
-	}
+	check_verdicts(vals, MR_ARRAY_LEN(vals));
 }
 
 /* The addresses nova declares: HostAddressOpt (an IP address, v4 or v6,
@@ -849,12 +860,7 @@ static void test_address_types(void **state)
 {
 	(void)state;
 	enum { T = MR_NOVA_TAKES, R = MR_NOVA_REFUSES, U = MR_NOVA_UNKNOWN };
-	static const struct {
-		const char *section, *key, *value;
-		unsigned major;
-		int verdict;
-		const char *why; /* NULL: taken */
-	} vals[] = {
+	static const struct verdict_case vals[] = {
 		{ "vnc", "server_listen", "10.0.0.5", 26, T, NULL },
 		{ "vnc", "server_listen", "fd00::5", 26, T, NULL },
 		{ "vnc", "server_listen", "::", 26, T, NULL },
@@ -928,23 +934,7 @@ static void test_address_types(void **state)
 		  "nova/conf/netconf.py declares an IP address or a host name (HostDomainOpt) from zed "
 		  "(26) on" },
 	};
-	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++) {
-		char *why = NULL;
-		print_message("[%s] %s = '%s' at %u\n", vals[i].section, vals[i].key, vals[i].value,
-		              vals[i].major);
-		int v = (int)mr_nova_value_verdict(vals[i].section, vals[i].key, vals[i].value,
-		                                   vals[i].major, &why);
-		assert_int_equal(v, vals[i].verdict);
-		if (!vals[i].why)
-			assert_null(why);
-		else
-			assert_string_equal(why, vals[i].why);
-		char *lint = mr_nova_value_refused(vals[i].section, vals[i].key, vals[i].value);
-		if (vals[i].major == 0 && vals[i].verdict == R)
-			assert_string_equal(lint, vals[i].why);
-		free(lint);
-		free(why);
-	}
+	check_verdicts(vals, MR_ARRAY_LEN(vals));
 	/* a label of 64 characters is no host name */
 	char *why = NULL;
 	char label[80];
