@@ -1,6 +1,7 @@
 /* verify, the analysis: libvirt's XML read with libxml2, then every host
  * and every ordered pair (source -> destination) checked. No I/O here. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,17 @@ void mr_verify_cpu_fini(struct mr_verify_cpu *c)
 /* A <cpu> (host) or <mode name='host-model'> element: model, vendor, the
  * features it has (policy absent, require or force) and those it disables
  * (disable, forbid). */
+/* A frequency in Hz as libvirt writes it (digits); 0 when absent or not
+ * a number. */
+static unsigned long long hz_value(const char *s)
+{
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	errno = 0;
+	unsigned long long v = strtoull(s, NULL, 10);
+	return errno ? 0 : v;
+}
+
 static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *c)
 {
 	c->arch = xp_string(xc, n, "arch");
@@ -264,6 +276,12 @@ int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_ca
 	if (o)
 		cpu_read(xc, o->nodesetval->nodeTab[0], &caps->cpu);
 	xmlXPathFreeObject(o);
+	char *hz = xp_string(xc, root, "host/cpu/counter[@name='tsc']/@frequency");
+	char *scaling = xp_string(xc, root, "host/cpu/counter[@name='tsc']/@scaling");
+	caps->tsc_hz = hz_value(hz);
+	caps->tsc_scaling = !scaling ? -1 : !strcmp(scaling, "yes") ? 1 : !strcmp(scaling, "no") ? 0 : -1;
+	free(hz);
+	free(scaling);
 	o = xp_nodes(xc, root, "host/secmodel");
 	for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
 		xmlNodePtr sm = o->nodesetval->nodeTab[i];
@@ -653,8 +671,14 @@ void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g,
 	free(arch);
 	free(machine);
 	char *tsc = xp_string(xc, root, "/domain/clock/timer[@name='tsc']/@frequency");
-	g->tsc_frequency = tsc != NULL;
+	g->tsc_hz = hz_value(tsc);
 	free(tsc);
+	/* in any CPU mode: QEMU enables it where it is asked for */
+	char *invtsc = xp_string(xc, root,
+				 "/domain/cpu/feature[@name='invtsc'][not(@policy) or "
+				 "@policy='require' or @policy='force']/@name");
+	g->invtsc = invtsc != NULL;
+	free(invtsc);
 	xmlXPathObjectPtr o = xp_nodes(xc, root, "/domain/cpu");
 	xmlNodePtr n = o ? o->nodesetval->nodeTab[0] : NULL;
 	xmlXPathFreeObject(o);
@@ -1463,6 +1487,17 @@ static char **hardware_set(const struct mr_cpu_map *map, const char *model, cons
 	return hw;
 }
 
+/* QEMU refuses to migrate a CPU with invtsc unless the guest has a TSC
+ * frequency: one that asks for it, or host-passthrough with
+ * migratable='off' on a host that has it. */
+static int invtsc_blocked(const struct mr_verify_guest *gu, const struct view *src)
+{
+	if (gu->tsc_hz)
+		return 0;
+	return gu->invtsc || (gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && gu->cpu_all_features &&
+			      strv_has(src->caps.cpu.features, "invtsc"));
+}
+
 /* Running guests keep the CPU they started with (a cpu_mode changed
  * since, a microcode update that took features away, a guest moved in
  * from elsewhere): each is compared with every destination the host-level
@@ -1485,8 +1520,9 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 		const char *name = h->domains[d].name;
 		const struct mr_verify_guest *gu = &v[i].guests[d];
 		const struct mr_verify_cpu *g = &gu->cpu;
-		/* the host-level check judged these already */
-		if (gu->kind == MR_VERIFY_GUEST_CPU_DEFAULT ||
+		/* the host-level check judged these already; check_tsc those
+		 * that can go nowhere */
+		if (invtsc_blocked(gu, &v[i]) || gu->kind == MR_VERIFY_GUEST_CPU_DEFAULT ||
 		    (gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && !gu->cpu_all_features &&
 		     !strcmp(v[i].mode, "host-passthrough")) ||
 		    (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL && !strcmp(v[i].mode, "host-model")))
@@ -1530,13 +1566,7 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 					     k ? n_want : n_hw, &why);
 			} else if (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL)
 				r = host_model_pair(map, v, i, j, &why);
-			else if (gu->cpu_all_features && !gu->tsc_frequency &&
-				 strv_has(v[i].caps.cpu.features, "invtsc")) {
-				/* QEMU blocks the migration of such a CPU */
-				why = mr_xstrdup("host-passthrough with migratable='off' keeps invtsc, "
-						 "which QEMU does not migrate without a TSC frequency");
-				r = 1;
-			} else
+			else
 				r = passthrough_pair(map, v, i, j, gu->cpu_all_features, &why);
 			if (r == 1) {
 				fail_pair(res, i, j, "guest '%s': %s", name, why);
@@ -1586,6 +1616,109 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 		free(unk);
 		strv_free(want);
 		free(hw);
+	}
+}
+
+/* The destination's libvirt starts a guest that has a TSC frequency only
+ * where its host runs within 250 ppm of it or can scale it
+ * (qemuProcessStartValidateTSC); a guest with invtsc and no frequency
+ * QEMU does not migrate at all. Pairs as check_machines. */
+#define TSC_TOLERANCE_PPM 250ULL
+
+static const char fix_invtsc[] =
+	"shut the guest down and start it again with a TSC frequency (<timer name='tsc' "
+	"frequency='HZ'/> in <clock>) or without invtsc (migratable='on')";
+static const char fix_tsc[] =
+	"keep the guest off those hosts, or shut it down and start it again with a TSC frequency "
+	"they run at or can scale to";
+
+/* 0 host j can run a guest at hz, 1 it cannot (*why), 2 not known (*why). */
+static int tsc_fits(const struct mr_verify_caps *c, unsigned long long hz, char **why)
+{
+	if (!c->tsc_hz) {
+		*why = mr_xstrdup("its TSC frequency unknown (no <counter name='tsc'> in its "
+				  "capabilities)");
+		return 2;
+	}
+	unsigned long long tol = c->tsc_hz * TSC_TOLERANCE_PPM / 1000000ULL;
+	if ((hz >= c->tsc_hz - tol && hz <= c->tsc_hz + tol) || c->tsc_scaling == 1)
+		return 0;
+	*why = mr_xasprintf("TSC frequency %llu Hz, not within %llu ppm of the guest's %llu Hz, %s",
+			    c->tsc_hz, TSC_TOLERANCE_PPM, hz,
+			    c->tsc_scaling ? "and whether it can scale it is not said"
+					   : "and no TSC scaling");
+	return c->tsc_scaling ? 2 : 1;
+}
+
+static void check_tsc(const struct mr_verify_input *in, const struct view *v,
+		      struct mr_verify_result *res, size_t i, const unsigned char *skip,
+		      unsigned char *unexamined)
+{
+	const struct mr_verify_host *h = &in->hosts[i];
+	if (!v[i].examined || !v[i].have_caps)
+		return;
+	for (size_t d = 0; d < v[i].n_domains; d++) {
+		const struct mr_verify_guest *gu = &v[i].guests[d];
+		const char *name = h->domains[d].name;
+		int blocked = invtsc_blocked(gu, &v[i]);
+		if (!blocked && !gu->tsc_hz)
+			continue;
+		size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
+		size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
+		char *first_why = NULL, *unk_why = NULL;
+		const char *blocked_why =
+			gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && !gu->invtsc
+				? "host-passthrough with migratable='off' keeps invtsc, which QEMU "
+				  "does not migrate without a TSC frequency"
+				: "its CPU has invtsc, which QEMU does not migrate without a TSC "
+				  "frequency";
+		for (size_t j = 0; j < in->n; j++) {
+			if (j == i || skip[i * in->n + j])
+				continue;
+			char *why = NULL;
+			int r = blocked ? 1 : !v[j].have_caps ? 2 : tsc_fits(&v[j].caps, gu->tsc_hz, &why);
+			if (blocked)
+				why = mr_xstrdup(blocked_why);
+			else if (r == 2 && !why)
+				why = mr_xstrdup("its capabilities not read");
+			if (r == 1) {
+				fail_pair(res, i, j, "guest '%s': %s", name, why);
+				bad[n_bad++] = j;
+			} else if (r == 2) {
+				unexamined[i * in->n + j] = 1;
+				unk[n_unk++] = j;
+			}
+			char **keep = r == 1 ? &first_why : r == 2 ? &unk_why : NULL;
+			if (keep && !*keep) {
+				*keep = why;
+				why = NULL;
+			}
+			free(why);
+		}
+		if (n_bad) {
+			char *list = hosts_named(in, bad, n_bad);
+			if (blocked)
+				add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_invtsc,
+					    "guest '%s' cannot migrate to %s: %s", name, list, first_why);
+			else
+				add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_tsc,
+					    "guest '%s' runs at a TSC frequency of %llu Hz, which %s "
+					    "cannot give it: %s",
+					    name, gu->tsc_hz, list, first_why);
+			free(list);
+		}
+		if (n_unk) {
+			char *list = hosts_named(in, unk, n_unk);
+			mr_verify_result_add_pair_unexamined(
+				res, i, "cpu",
+				"guest '%s' (TSC frequency %llu Hz): %s: its move to %s not examined",
+				name, gu->tsc_hz, unk_why, list);
+			free(list);
+		}
+		free(first_why);
+		free(unk_why);
+		free(bad);
+		free(unk);
 	}
 }
 
@@ -2011,6 +2144,7 @@ struct mr_verify_result *mr_verify_analyze(const struct mr_verify_input *in)
 	for (size_t i = 0; i < n; i++) {
 		check_running_cpus(in, v, res, i, skip_cpu, cpu_unexamined);
 		check_machines(in, v, res, i, skip, cpu_unexamined);
+		check_tsc(in, v, res, i, skip, cpu_unexamined);
 	}
 	free(skip);
 	free(skip_cpu);

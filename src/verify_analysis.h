@@ -85,6 +85,10 @@ struct mr_verify_caps {
 	char **secmodels; /* in document order, NULL-terminated: "selinux", "dac" */
 	size_t n_secmodels;
 	char *dac_label; /* the dac model's kvm (else first) baselabel, or NULL */
+	/* <counter name='tsc'>: the host's TSC frequency (0 unknown) and
+	 * whether it can scale a guest's (1 yes, 0 no, -1 not said) */
+	unsigned long long tsc_hz;
+	int tsc_scaling;
 	/* the machine types KVM guests may have, "ARCH NAME" (aliases too),
 	 * sorted, NULL-terminated; none when the capabilities list none */
 	char **machines;
@@ -147,7 +151,8 @@ struct mr_verify_guest {
 	enum mr_verify_guest_cpu kind;
 	struct mr_verify_cpu cpu; /* when custom */
 	int cpu_all_features;     /* host-passthrough with migratable='off' */
-	int tsc_frequency;        /* <timer name='tsc' frequency=...> */
+	int invtsc;               /* its CPU asks for invtsc by name */
+	unsigned long long tsc_hz; /* <timer name='tsc' frequency=...>, or 0 */
 	int pinned;               /* as mr_verify_domain_pins */
 	char *machine;            /* "x86_64 pc-q35-7.2", or NULL when not said */
 };

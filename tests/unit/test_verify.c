@@ -49,9 +49,9 @@ struct hspec {
 
 struct vcase {
 	const char *title;
-	struct hspec h[5];
+	struct hspec h[6];
 	int status;
-	const char *want[6]; /* lines of the digest */
+	const char *want[10]; /* lines of the digest */
 	const char *not_want[3];
 	int no_cpu_map; /* as when libvirt's map could not be read */
 };
@@ -635,6 +635,44 @@ static const struct vcase cases[] = {
 	  .status = 2,
 	  .want = { "h->t: guest 'g9': host-passthrough with migratable='off' keeps invtsc, which "
 		    "QEMU does not migrate without a TSC frequency",
+		    "t->h: ok" } },
+	/* the destination's libvirt starts a guest with a TSC frequency only
+	 * within 250 ppm of its own, or with TSC scaling */
+	{ .title = "a guest with a TSC frequency, hosts at others",
+	  .h = { { .name = "h",
+		   .caps = "haswell-a.caps.xml",
+		   .doms = "g1 a2111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='on'/>"
+			      "<clock offset='utc'><timer name='tsc' frequency='2300000000'/>"
+			      "</clock>" },
+		 { .name = "near", .caps = "haswell-b-tsc-near.caps.xml" },
+		 { .name = "far", .caps = "haswell-b-tsc-far.caps.xml" },
+		 { .name = "scales", .caps = "haswell-b-tsc-scaling.caps.xml" },
+		 { .name = "unsaid", .caps = "haswell-b-tsc-unsaid.caps.xml" },
+		 { .name = "t", .caps = "haswell-b.caps.xml" } },
+	  .status = 6,
+	  .want = { "h->near: ok", "h->scales: ok",
+		    "h->far: guest 'g1': TSC frequency 2600000000 Hz, not within 250 ppm of the "
+		    "guest's 2300000000 Hz, and no TSC scaling",
+		    "h->unsaid: ?", "h->t: ?",
+		    "h: FAIL cpu: guest 'g1' runs at a TSC frequency of 2300000000 Hz, which far "
+		    "cannot give it",
+		    "h: UNEXAMINED cpu: guest 'g1' (TSC frequency 2300000000 Hz): TSC frequency "
+		    "2600000000 Hz, not within 250 ppm of the guest's 2300000000 Hz, and whether "
+		    "it can scale it is not said: its move to unsaid, t not examined",
+		    "far->h: ok", "t->h: ok" } },
+	{ .title = "a custom guest with invtsc and no TSC frequency",
+	  .h = { { .name = "h",
+		   .caps = "haswell-a.caps.xml",
+		   .doms = "g2 a3111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='custom' match='exact' check='full'><model "
+			      "fallback='forbid'>Haswell-noTSX</model><feature policy='require' "
+			      "name='invtsc'/></cpu>" },
+		 { .name = "t", .caps = "haswell-b.caps.xml" } },
+	  .status = 2,
+	  .want = { "h->t: guest 'g2': its CPU has invtsc, which QEMU does not migrate without a "
+		    "TSC frequency",
+		    "h: FAIL cpu: guest 'g2' cannot migrate to t: its CPU has invtsc",
 		    "t->h: ok" } },
 	{ .title = "a migratable host-passthrough guest",
 	  .h = { { .name = "h",
