@@ -37,6 +37,8 @@ standin node4.caps.xml haswell-b.caps.xml
 standin node4.domcaps.xml haswell.domcaps.xml
 standin node5.caps.xml skylake.caps.xml
 standin node5.domcaps.xml skylake.domcaps.xml
+standin node6.caps.xml haswell-a.caps.xml     # a guest with a TSC frequency
+standin node7.caps.xml haswell-b-tsc-far.caps.xml # its host runs at another
 chmod -R a+rX "$DIR"
 
 if [ "$MODE" = libvirtd ]; then
@@ -151,6 +153,16 @@ out=$(mr verify -i "$DIR/skylake-inv.ini" 2>&1); st=$?
 expect_status "verify with a model blocked on one host" 6 "$st" "$out"
 expect_fixed "blocked model" "node5 -> node4: CPU model 'Skylake-Server-IBRS' not usable" "$out"
 expect_fixed "its blockers" "cpu_model 'Skylake-Server-IBRS' not usable on node4 (blockers: 3dnowprefetch, adx, avx512bw" "$out"
+
+# A guest started with a TSC frequency (its live XML, as libvirt gives it):
+# a host at another frequency that cannot scale fails, one whose
+# capabilities give none is not examined.
+inventory tsc.ini profile-host-model.ini node6 node4 node7
+out=$(mr verify -i "$DIR/tsc.ini" 2>&1); st=$?
+expect_status "verify of a guest with a TSC frequency" 6 "$st" "$out"
+expect_fixed "another frequency, no scaling" "node6 -> node7: guest 'timed': TSC frequency 2600000000 Hz, not within 250 ppm of the guest's 2300000000 Hz, and no TSC scaling" "$out"
+expect_fixed "no frequency known: not examined" "guest 'timed' (TSC frequency 2300000000 Hz): its TSC frequency unknown (no <counter name='tsc'> in its capabilities): its move to node4 not examined" "$out"
+expect_fixed "the matrix row of its host" "node6                 -      ?      FAIL " "$out"
 
 # Hosts that cannot be examined: refused, and a name that does not resolve.
 cp "$DIR/good.ini" "$DIR/down.ini"
