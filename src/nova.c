@@ -1528,13 +1528,17 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 
 /* oslo.config's host name: dot-separated labels of 1 to 63 letters,
  * digits and hyphens (and _ for a domain name: HostDomainOpt), none at a
- * label's ends; 253 in all; a final dot; a last label not all digits. */
+ * label's ends; a final dot; 253 in all, that dot counted (types.py
+ * measures the name before it drops the dot); a last label not all
+ * digits. */
 static int host_name(const char *v, int domain)
 {
 	size_t n = strlen(v);
+	if (n > 253)
+		return 0;
 	if (n && v[n - 1] == '.')
 		n--;
-	if (n == 0 || n > 253)
+	if (n == 0)
 		return 0;
 	for (size_t i = 0; i <= n;) {
 		size_t l = strspn(v + i, domain ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
