@@ -1464,9 +1464,7 @@ void mr_nova_edits_free(struct mr_nova_edit *edits, size_t n)
 	free(edits);
 }
 
-/* oslo.config's reading of a value: one pair of matching quotes around
- * it dropped. The caller's. */
-static char *oslo_unquote(const char *have)
+char *mr_nova_unquote(const char *have)
 {
 	size_t n = strlen(have);
 	return n >= 2 && (have[0] == '"' || have[0] == '\'') && have[n - 1] == have[0]
@@ -1491,7 +1489,7 @@ static int oslo_bool(const char *v)
 /* For a boolean (the table writes true or false) any spelling of it. */
 static int oslo_same(const char *have, const char *want)
 {
-	char *v = oslo_unquote(have);
+	char *v = mr_nova_unquote(have);
 	int same = !strcmp(v, want);
 	if (!same && (!strcmp(want, "true") || !strcmp(want, "false")))
 		same = oslo_bool(v) == !strcmp(want, "true");
@@ -1629,7 +1627,7 @@ enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
 	if (i == MR_ARRAY_LEN(defaults) || defaults[i].kind == V_ANY)
 		return MR_NOVA_TAKES;
 	const struct bound *bd = defaults[i].bound;
-	char *v = oslo_unquote(value);
+	char *v = mr_nova_unquote(value);
 	if (defaults[i].kind == V_HOST) {
 		enum mr_nova_verdict h = host_verdict(i, value, v, major, why);
 		free(v);

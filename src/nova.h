@@ -148,6 +148,9 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 enum mr_nova_verdict { MR_NOVA_TAKES, MR_NOVA_REFUSES, MR_NOVA_ADJUSTS, MR_NOVA_UNKNOWN };
 enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
                                            const char *value, unsigned major, char **why);
+/* oslo.config's reading of a value: one pair of matching quotes around
+ * it dropped. The caller's. */
+char *mr_nova_unquote(const char *have);
 /* Whether release major reads SECTION/KEY, an option of the table. */
 int mr_nova_reads(unsigned major, const char *section, const char *key);
 

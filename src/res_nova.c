@@ -246,19 +246,20 @@ static const struct {
 	{ "pybasedir", "$pybasedir", 1 },
 };
 
-/* value as oslo.config gives it: each $NAME or ${NAME} (NAME an option
- * of section where set there, else of [DEFAULT], else a default above)
- * replaced by that option's value as it reads it, $$ a $. NULL where a
- * name's value is not known (unset: nova's own default, such as my_ip's
- * guess; or no option the probe reports), with *unknown its name; the
- * caller's. */
+/* value as oslo.config gives it: its quotes dropped, each $NAME or
+ * ${NAME} (NAME an option of section where set there, else of [DEFAULT],
+ * else a default above) replaced by that option's value as it reads it,
+ * $$ a $. NULL where a name's value is not known (unset: nova's own
+ * default, such as my_ip's guess; or no option the probe reports), with
+ * *unknown its name; the caller's. */
 static char *interpolated(const struct mr_facts *facts, const struct mr_profile *profile,
                           unsigned major, const char *section, const char *value, int depth,
                           char **unknown)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
-	for (const char *p = value; *p;) {
+	char *unquoted = mr_nova_unquote(value);
+	for (const char *p = unquoted; *p;) {
 		const char *d = strchr(p, '$');
 		if (!d) {
 			mr_buf_add(&b, p, strlen(p));
@@ -311,6 +312,7 @@ static char *interpolated(const struct mr_facts *facts, const struct mr_profile 
 			else
 				free(key);
 			mr_buf_fini(&b);
+			free(unquoted);
 			return NULL;
 		}
 		free(key);
@@ -318,6 +320,7 @@ static char *interpolated(const struct mr_facts *facts, const struct mr_profile 
 		free(inner);
 		p = name + n + braced;
 	}
+	free(unquoted);
 	char *out = mr_buf_steal(&b, NULL);
 	return out ? out : mr_xstrdup("");
 }

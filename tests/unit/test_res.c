@@ -1805,6 +1805,14 @@ static const struct transport_case transport_cases[] = {
 	  "failed libvirtd.listener line 2: nova's peers migrate to this host at 127.0.0.1 "
 	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = '$my_ip'), the "
 	  "loopback, each peer's own: live migration to this host cannot connect\n" },
+	/* oslo.config's parser drops the quotes of each */
+	{ "... of '$my_ip', my_ip quoted",
+	  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("'$my_ip'")
+	  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip \"127.0.0.1\"\n",
+	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
+	  "failed libvirtd.listener line 2: nova's peers migrate to this host at 127.0.0.1 "
+	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = ''$my_ip''), the "
+	  "loopback, each peer's own: live migration to this host cannot connect\n" },
 	{ "... of ${my_ip} unset: nova's guess, not known here",
 	  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("${my_ip}"),
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
