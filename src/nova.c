@@ -1569,23 +1569,24 @@ static const char *host_type(const struct bound *bd, unsigned at)
 	return bd->domain && at >= bd->domain ? "HostDomainOpt" : "HostAddressOpt";
 }
 
-/* mr_nova_value_verdict for an address option (V_HOST) of defaults[i]. */
+/* mr_nova_value_verdict for an address option (V_HOST) of defaults[i]:
+ * v judged, value as shown (quoted, and what oslo.config substitutes). */
 static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char *v,
-                                         unsigned major, char **why)
+                                         int substituted, unsigned major, char **why)
 {
 	char a[32], b[32], c[32];
 	const struct bound *bd = defaults[i].bound;
 	const char *section = defaults[i].section, *key = defaults[i].key;
-	/* a $NAME is only known once oslo.config substitutes it; an empty
-	 * value is no address (oslo.config refuses it) */
-	if (strchr(v, '$') || host_address(v) || (major && major <= bd->plain))
+	/* a $NAME not substituted is only known once oslo.config does; an
+	 * empty value is no address (oslo.config refuses it) */
+	if ((!substituted && strchr(v, '$')) || host_address(v) || (major && major <= bd->plain))
 		return MR_NOVA_TAKES;
 	/* a name with a _: a HostDomainOpt takes it, a HostAddressOpt not
 	 * (where none was seen before the HostDomainOpt, taken) */
 	if (bd->domain && host_name(v, 1)) {
 		if (!major || major >= bd->domain || bd->since >= bd->domain)
 			return MR_NOVA_TAKES;
-		*why = mr_xasprintf("whether nova %s takes [%s] %s = '%s' is not established: %s "
+		*why = mr_xasprintf("whether nova %s takes [%s] %s = %s is not established: %s "
 		                    "declares a host name with _ (HostDomainOpt) from %s on, one "
 		                    "without before",
 		                    rel(major, a), section, key, value, defaults[i].where,
@@ -1594,7 +1595,7 @@ static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char
 	}
 	const char *type = host_type(bd, major ? major : bd->since);
 	if (major && major < bd->since) {
-		*why = mr_xasprintf("whether nova %s refuses [%s] %s = '%s' is not established: %s "
+		*why = mr_xasprintf("whether nova %s refuses [%s] %s = %s is not established: %s "
 		                    "declares an IP address or a host name (%s) from %s on%s%s%s",
 		                    rel(major, a), section, key, value, defaults[i].where,
 		                    host_type(bd, bd->since),
@@ -1603,11 +1604,11 @@ static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char
 		return MR_NOVA_UNKNOWN;
 	}
 	if (major)
-		*why = mr_xasprintf("nova %s refuses [%s] %s = '%s': not an IP address or a host "
+		*why = mr_xasprintf("nova %s refuses [%s] %s = %s: not an IP address or a host "
 		                    "name, and nova-compute refuses it (%s, %s)",
 		                    rel(major, a), section, key, value, type, defaults[i].where);
 	else
-		*why = mr_xasprintf("nova refuses [%s] %s = '%s' from %s on: not an IP address or a "
+		*why = mr_xasprintf("nova refuses [%s] %s = %s from %s on: not an IP address or a "
 		                    "host name, and nova-compute refuses it (%s, %s); "
 		                    "before, %s",
 		                    section, key, value, rel(bd->since, a), type, defaults[i].where,
@@ -1618,6 +1619,13 @@ static enum mr_nova_verdict host_verdict(size_t i, const char *value, const char
 enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
                                            const char *value, unsigned major, char **why)
 {
+	return mr_nova_value_verdict_as(section, key, value, NULL, major, why);
+}
+
+enum mr_nova_verdict mr_nova_value_verdict_as(const char *section, const char *key,
+                                              const char *written, const char *as,
+                                              unsigned major, char **why)
+{
 	char a[32], b[32], c[32];
 	size_t i = 0;
 	*why = NULL;
@@ -1627,9 +1635,13 @@ enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
 	if (i == MR_ARRAY_LEN(defaults) || defaults[i].kind == V_ANY)
 		return MR_NOVA_TAKES;
 	const struct bound *bd = defaults[i].bound;
-	char *v = mr_nova_unquote(value);
+	/* oslo.config converts the value once it has substituted it */
+	char *v = as ? mr_xstrdup(as) : mr_nova_unquote(written);
+	char *value = as ? mr_xasprintf("'%s' (substituted: '%s')", written, as)
+	                 : mr_xasprintf("'%s'", written);
 	if (defaults[i].kind == V_HOST) {
-		enum mr_nova_verdict h = host_verdict(i, value, v, major, why);
+		enum mr_nova_verdict h = host_verdict(i, value, v, as != NULL, major, why);
+		free(value);
 		free(v);
 		return h;
 	}
@@ -1673,26 +1685,27 @@ enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
 	if (!takes)
 		r = MR_NOVA_TAKES;
 	if (r == MR_NOVA_REFUSES && major)
-		*why = mr_xasprintf("nova %s refuses [%s] %s = '%s': it takes %s (%s)", rel(major, a),
+		*why = mr_xasprintf("nova %s refuses [%s] %s = %s: it takes %s (%s)", rel(major, a),
 		                    section, key, value, takes, defaults[i].where);
 	else if (r == MR_NOVA_REFUSES)
-		*why = mr_xasprintf("nova refuses [%s] %s = '%s'%s: it takes %s (%s)%s%s", section,
+		*why = mr_xasprintf("nova refuses [%s] %s = %s%s: it takes %s (%s)%s%s", section,
 		                    key, value, before ? before : "", takes, defaults[i].where,
 		                    before ? "; before, it " : "",
 		                    before ? (bd->then ? bd->then : "uses it") : "");
 	else if (r == MR_NOVA_ADJUSTS)
-		*why = mr_xasprintf("nova %s takes [%s] %s = '%s' but %s; from %s on it refuses "
+		*why = mr_xasprintf("nova %s takes [%s] %s = %s but %s; from %s on it refuses "
 		                    "less than %ld (%s)",
 		                    rel(major, a), section, key, value, bd->then, rel(bd->since, b),
 		                    bd->min, defaults[i].where);
 	else if (r == MR_NOVA_UNKNOWN)
-		*why = mr_xasprintf("whether nova %s refuses [%s] %s = '%s' is not established: %s "
+		*why = mr_xasprintf("whether nova %s refuses [%s] %s = %s is not established: %s "
 		                    "declares at least %ld from %s on, and %s %s",
 		                    rel(major, a), section, key, value, defaults[i].where, bd->min,
 		                    rel(bd->since, b), rel(bd->plain, c),
 		                    bd->then ? bd->then : "uses it");
 	free(takes);
 	free(before);
+	free(value);
 	free(v);
 	return r;
 }

@@ -148,6 +148,12 @@ int mr_nova_unproven(size_t i, unsigned major, const char **section, const char 
 enum mr_nova_verdict { MR_NOVA_TAKES, MR_NOVA_REFUSES, MR_NOVA_ADJUSTS, MR_NOVA_UNKNOWN };
 enum mr_nova_verdict mr_nova_value_verdict(const char *section, const char *key,
                                            const char *value, unsigned major, char **why);
+/* The same for the value written, judged as as: written once oslo.config
+ * has substituted its $NAMEs (its quotes dropped); NULL: not known, and
+ * written is judged itself, an address with a $NAME taken. */
+enum mr_nova_verdict mr_nova_value_verdict_as(const char *section, const char *key,
+                                              const char *written, const char *as,
+                                              unsigned major, char **why);
 /* oslo.config's reading of a value: one pair of matching quotes around
  * it dropped. The caller's. */
 char *mr_nova_unquote(const char *have);

@@ -249,7 +249,7 @@ static const struct {
 /* value as oslo.config gives it: its quotes dropped, each $NAME or
  * ${NAME} (NAME an option of section where set there, else of [DEFAULT],
  * else a default above) replaced by that option's value as it reads it,
- * $$ a $. NULL where a name's value is not known (unset: nova's own
+ * $$ and \$ a $. NULL where a name's value is not known (unset: nova's own
  * default, such as my_ip's guess; or no option the probe reports), with
  * *unknown its name; the caller's. */
 static char *interpolated(const struct mr_facts *facts, const struct mr_profile *profile,
@@ -265,10 +265,12 @@ static char *interpolated(const struct mr_facts *facts, const struct mr_profile 
 			mr_buf_add(&b, p, strlen(p));
 			break;
 		}
-		mr_buf_add(&b, p, (size_t)(d - p));
-		if (d[1] == '$') {
+		/* cfg.py's _substitute reads \$ as $$ */
+		int escaped = d > p && d[-1] == '\\';
+		mr_buf_add(&b, p, (size_t)(d - p - escaped));
+		if (escaped || d[1] == '$') {
 			mr_buf_add(&b, "$", 1);
-			p = d + 2;
+			p = d + 1 + !escaped;
 			continue;
 		}
 		int braced = d[1] == '{';
@@ -652,23 +654,42 @@ static void check_declared(struct mr_plan *plan, const struct mr_profile *profil
 		char *because;
 		if (rc > 0)
 			continue;
-		if (planned_value(facts, profile, major, edits, n, section, key, &value, &from,
-		                  &because) ||
-		    !value) {
+		/* the plan's own values are lint's, but for a $NAME, whose
+		 * value only the host's files tell */
+		int planned = planned_value(facts, profile, major, edits, n, section, key, &value,
+		                            &from, &because);
+		if (!value || (planned && !strchr(value, '$'))) {
 			free(because);
 			continue;
 		}
-		char *why;
-		enum mr_nova_verdict v = mr_nova_value_verdict(section, key, value, major, &why);
+		char *origin = planned && from ? mr_plan_origin_of(from) : mr_xstrdup("[nova]");
+		if (planned)
+			because = mr_xasprintf("%s sets [%s] %s = '%s'", origin, section, key, value);
+		/* judged as oslo.config converts it, once substituted; where a
+		 * $NAME's value is not known here (nova's own default, such as
+		 * my_ip's guess), an address is taken, another value unchecked */
+		char *why, *name = NULL;
+		char *as = strchr(value, '$')
+		               ? interpolated(facts, profile, major, section, value, 0, &name)
+		               : NULL;
+		enum mr_nova_verdict v = mr_nova_value_verdict_as(section, key, value, as, major, &why);
+		if (name && v != MR_NOVA_TAKES) {
+			free(why);
+			why = mr_xasprintf("its $%s is not known here", name);
+			v = MR_NOVA_UNKNOWN;
+		}
+		free(as);
+		free(name);
 		char *setting = mr_xasprintf("nova.%s.%s", section, key);
 		if (v == MR_NOVA_REFUSES)
-			mr_plan_fail(plan, setting, "[nova]", "%s; %s", why, because);
+			mr_plan_fail(plan, setting, origin, "%s; %s", why, because);
 		else if (v == MR_NOVA_UNKNOWN) {
-			char *origin = mr_xasprintf("%s; %s", because, why);
-			mr_plan_unchecked(plan, setting, origin);
-			free(origin);
+			char *where = mr_xasprintf("%s; %s", because, why);
+			mr_plan_unchecked(plan, setting, where);
+			free(where);
 		} else if (v == MR_NOVA_ADJUSTS)
 			mr_log(MR_LOG_WARN, "%s; %s", because, why);
+		free(origin);
 		free(setting);
 		free(why);
 		free(because);

@@ -762,26 +762,34 @@ struct verdict_case {
 	const char *why; /* NULL: taken */
 };
 
+/* A case's verdict and words, its value judged as as (once oslo.config
+ * substitutes it) where as is not NULL. */
+static void check_verdict(const struct verdict_case *c, const char *as)
+{
+	char *why = NULL;
+	print_message("[%s] %s = '%s' at %u%s%s\n", c->section, c->key, c->value, c->major,
+	              as ? " as " : "", as ? as : "");
+	int v = (int)(as ? mr_nova_value_verdict_as(c->section, c->key, c->value, as, c->major,
+	                                            &why)
+	                 : mr_nova_value_verdict(c->section, c->key, c->value, c->major, &why));
+	assert_int_equal(v, c->verdict);
+	if (!c->why)
+		assert_null(why);
+	else
+		assert_string_equal(why, c->why);
+	free(why);
+}
+
 /* Each case's verdict and words, and lint's words for one refused where
  * the release is not known. */
 static void check_verdicts(const struct verdict_case *vals, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char *why = NULL;
-		print_message("[%s] %s = '%s' at %u\n", vals[i].section, vals[i].key, vals[i].value,
-		              vals[i].major);
-		int v = (int)mr_nova_value_verdict(vals[i].section, vals[i].key, vals[i].value,
-		                                   vals[i].major, &why);
-		assert_int_equal(v, vals[i].verdict);
-		if (!vals[i].why)
-			assert_null(why);
-		else
-			assert_string_equal(why, vals[i].why);
+		check_verdict(&vals[i], NULL);
 		char *lint = mr_nova_value_refused(vals[i].section, vals[i].key, vals[i].value);
 		if (vals[i].major == 0 && vals[i].verdict == MR_NOVA_REFUSES)
 			assert_string_equal(lint, vals[i].why);
 		free(lint);
-		free(why);
 	}
 }
 
@@ -972,6 +980,49 @@ static void test_address_types(void **state)
 	assert_int_equal(zed_verdict("libvirt", "live_migration_inbound_addr", name), MR_NOVA_TAKES);
 }
 
+/* A value with a $NAME, judged once oslo.config has substituted it
+ * (cfg.py converts after _substitute), where the caller knows that. */
+static void test_substituted(void **state)
+{
+	(void)state;
+	enum { T = MR_NOVA_TAKES, R = MR_NOVA_REFUSES };
+	static const struct {
+		const char *as;
+		struct verdict_case c;
+	} vals[] = {
+		{ "10.0.0.5", { "vnc", "server_proxyclient_address", "$my_ip", 26, T, NULL } },
+		{ "10.0.0.300",
+		  { "vnc", "server_proxyclient_address", "$my_ip", 26, R,
+		    "nova zed (26) refuses [vnc] server_proxyclient_address = '$my_ip' (substituted: "
+		    "'10.0.0.300'): not an IP address or a host name, and nova-compute refuses it "
+		    "(HostAddressOpt, nova/conf/vnc.py)" } },
+		{ "cmp 1",
+		  { "libvirt", "live_migration_inbound_addr", "${host}", 0, R,
+		    "nova refuses [libvirt] live_migration_inbound_addr = '${host}' (substituted: "
+		    "'cmp 1') from train (20) on: not an IP address or a host name, and nova-compute "
+		    "refuses it (HostAddressOpt, nova/conf/libvirt.py); before, it uses it" } },
+		/* a $ left once substituted ($$) is no address */
+		{ "cmp$1",
+		  { "vnc", "server_listen", "cmp$$1", 26, R,
+		    "nova zed (26) refuses [vnc] server_listen = 'cmp$$1' (substituted: 'cmp$1'): not "
+		    "an IP address or a host name, and nova-compute refuses it (HostAddressOpt, "
+		    "nova/conf/vnc.py)" } },
+		/* any type: a whole number too */
+		{ "99",
+		  { "libvirt", "live_migration_downtime", "$d", 26, R,
+		    "nova zed (26) refuses [libvirt] live_migration_downtime = '$d' (substituted: "
+		    "'99'): it takes at least 100 (nova/conf/libvirt.py)" } },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(vals); i++)
+		check_verdict(&vals[i].c, vals[i].as);
+	/* not known: an address with a $NAME taken, as before */
+	char *why = NULL;
+	assert_int_equal(mr_nova_value_verdict_as("libvirt", "live_migration_inbound_addr",
+	                                          "$my_ip", NULL, 26, &why),
+	                 MR_NOVA_TAKES);
+	assert_null(why);
+}
+
 /* Old names nova is not known to drop: said so past the last release
  * seen reading them. */
 static void test_unproven(void **state)
@@ -1014,6 +1065,7 @@ int main(void)
 		cmocka_unit_test(test_engine_below_the_default),
 		cmocka_unit_test(test_value_refused),
 		cmocka_unit_test(test_address_types),
+		cmocka_unit_test(test_substituted),
 		cmocka_unit_test(test_unproven),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

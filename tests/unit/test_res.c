@@ -2915,6 +2915,57 @@ static void test_nova_refuses(void **state)
 		  "[nova]\nrelease = pike\n", "" },
 		{ "native TLS alone", SOCKET_DEBIAN NOVA_DEB,
 		  "[nova]\nrelease = zed\nset = libvirt/live_migration_with_native_tls true\n", "" },
+		/* oslo.config converts an address once it has substituted it */
+		{ "an inbound address of $my_ip, my_ip no address",
+		  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("$my_ip")
+		  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip 10.0.0.300\n",
+		  "[nova]\nrelease = zed\n",
+		  "failed nova.libvirt.live_migration_inbound_addr line ?: nova zed (26) refuses "
+		  "[libvirt] live_migration_inbound_addr = '$my_ip' (substituted: '10.0.0.300'): not "
+		  "an IP address or a host name, and nova-compute refuses it (HostDomainOpt, "
+		  "nova/conf/libvirt.py); /etc/nova/nova.conf:20 sets [libvirt] "
+		  "live_migration_inbound_addr = '$my_ip'\n" },
+		{ "... of ${host}, the profile's host no name",
+		  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("${host}"),
+		  "[nova]\nrelease = zed\nset = DEFAULT/host compute 1\n",
+		  "failed nova.libvirt.live_migration_inbound_addr line ?: nova zed (26) refuses "
+		  "[libvirt] live_migration_inbound_addr = '${host}' (substituted: 'compute 1'): not "
+		  "an IP address or a host name, and nova-compute refuses it (HostDomainOpt, "
+		  "nova/conf/libvirt.py); /etc/nova/nova.conf:20 sets [libvirt] "
+		  "live_migration_inbound_addr = '${host}'\n" },
+		/* oslo.config's parser drops my_ip's quotes before */
+		{ "... of $my_ip, my_ip quoted", SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("'$my_ip'")
+		  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip \"10.0.0.5\"\n",
+		  "[nova]\nrelease = zed\n", "" },
+		/* nova's guess: taken, as oslo.config gives an address */
+		{ "... of $my_ip, my_ip unset", SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("$my_ip"),
+		  "[nova]\nrelease = zed\n", "" },
+		/* \$ is $$ to oslo.config: no substitution */
+		{ "... of \\$my_ip", SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("\\$my_ip")
+		  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip 10.0.0.5\n",
+		  "[nova]\nrelease = zed\n",
+		  "failed nova.libvirt.live_migration_inbound_addr line ?: nova zed (26) refuses "
+		  "[libvirt] live_migration_inbound_addr = '\\$my_ip' (substituted: '$my_ip'): not an "
+		  "IP address or a host name, and nova-compute refuses it (HostDomainOpt, "
+		  "nova/conf/libvirt.py); /etc/nova/nova.conf:20 sets [libvirt] "
+		  "live_migration_inbound_addr = '\\$my_ip'\n" },
+		/* a whole number substituted, or whose name is not known */
+		{ "a downtime of $NAME", SOCKET_DEBIAN NOVA_DEB
+		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime "
+		  "$live_migration_downtime_steps\n"
+		  "nova.self=8 [libvirt]live_migration_downtime_steps "
+		  "libvirt/live_migration_downtime_steps 50\n",
+		  "[nova]\nrelease = zed\n",
+		  "failed nova.libvirt.live_migration_downtime line ?: nova zed (26) refuses [libvirt] "
+		  "live_migration_downtime = '$live_migration_downtime_steps' (substituted: '50'): it "
+		  "takes at least 100 (nova/conf/libvirt.py); /etc/nova/nova.conf:7 sets [libvirt] "
+		  "live_migration_downtime = '$live_migration_downtime_steps'\n" },
+		{ "a downtime of $NAME not known", SOCKET_DEBIAN NOVA_DEB
+		  "nova.self=7 [libvirt]live_migration_downtime libvirt/live_migration_downtime "
+		  "$downtime\n",
+		  "[nova]\nrelease = zed\n",
+		  "unchecked nova.libvirt.live_migration_downtime /etc/nova/nova.conf:7 sets [libvirt] "
+		  "live_migration_downtime = '$downtime'; its $downtime is not known here\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(refusals); i++) {
 		char *got = items_of(refusals[i].facts, refusals[i].profile, "nova.libvirt.live_migration_",
@@ -2923,10 +2974,22 @@ static void test_nova_refuses(void **state)
 			fail_msg("%s: got\n%s\nwant\n%s", refusals[i].name, got, refusals[i].want);
 		free(got);
 	}
+	/* the profile's own $NAME, which lint cannot substitute: its line
+	 * named */
+	char *got = items_of(SOCKET_DEBIAN NOVA_DEB
+	                     "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip 10.0.0.300\n",
+	                     "[nova]\nrelease = zed\nset = libvirt/live_migration_inbound_addr $my_ip\n",
+	                     "nova.libvirt.", 1);
+	assert_string_equal(got, "failed nova.libvirt.live_migration_inbound_addr line 3: nova zed "
+	                         "(26) refuses [libvirt] live_migration_inbound_addr = '$my_ip' "
+	                         "(substituted: '10.0.0.300'): not an IP address or a host name, "
+	                         "and nova-compute refuses it (HostDomainOpt, nova/conf/libvirt.py); "
+	                         "PROFILE:3 sets [libvirt] live_migration_inbound_addr = '$my_ip'\n");
+	free(got);
 	/* nova/conf/compute.py's bound, from Ussuri on; Pike counts it as 0 */
 #define MCLM_SELF "nova.self=5 [DEFAULT]max_concurrent_live_migrations " \
 	"DEFAULT/max_concurrent_live_migrations -1\n"
-	char *got = items_of(SOCKET_DEBIAN NOVA_DEB MCLM_SELF, "[nova]\nrelease = zed\n",
+	got = items_of(SOCKET_DEBIAN NOVA_DEB MCLM_SELF, "[nova]\nrelease = zed\n",
 	                     "nova.DEFAULT.", 1);
 	assert_string_equal(got, "failed nova.DEFAULT.max_concurrent_live_migrations line ?: nova "
 	                         "zed (26) refuses [DEFAULT] max_concurrent_live_migrations = "
