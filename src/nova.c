@@ -1637,8 +1637,12 @@ enum mr_nova_verdict mr_nova_value_verdict_as(const char *section, const char *k
 	const struct bound *bd = defaults[i].bound;
 	/* oslo.config converts the value once it has substituted it */
 	char *v = as ? mr_xstrdup(as) : mr_nova_unquote(written);
-	char *value = as ? mr_xasprintf("'%s' (substituted: '%s')", written, as)
-	                 : mr_xasprintf("'%s'", written);
+	/* shown as written, in quotes of its own or ours */
+	char *bare = mr_nova_unquote(written);
+	const char *q = strcmp(bare, written) ? "" : "'";
+	free(bare);
+	char *value = as ? mr_xasprintf("%s%s%s (substituted: '%s')", q, written, q, as)
+	                 : mr_xasprintf("%s%s%s", q, written, q);
 	if (defaults[i].kind == V_HOST) {
 		enum mr_nova_verdict h = host_verdict(i, value, v, as != NULL, major, why);
 		free(value);
