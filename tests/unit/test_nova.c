@@ -897,6 +897,10 @@ static void test_address_types(void **state)
 		{ "vnc", "server_listen", "node_1", 26, R,
 		  "nova zed (26) refuses [vnc] server_listen = 'node_1': not an IP address or a host "
 		  "name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
+		/* quoted in the file: shown in its own quotes */
+		{ "vnc", "server_listen", "\"node_1\"", 26, R,
+		  "nova zed (26) refuses [vnc] server_listen = \"node_1\": not an IP address or a "
+		  "host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
 		{ "vnc", "server_listen", "[fd00::5]", 18, R,
 		  "nova rocky (18) refuses [vnc] server_listen = '[fd00::5]': not an IP address or a "
 		  "host name, and nova-compute refuses it (HostAddressOpt, nova/conf/vnc.py)" },
