@@ -11,6 +11,12 @@ About: Tree shape (the stock Exports lens's, which migready's C engine
   - "/srv a(rw,sync) b" -> { "dir" = "/srv" { "client" = "a"
     { "option" = "rw" } { "option" = "sync" } } { "client" = "b" } }
   - "# text" -> { "#comment" = "text" }; blank lines make no node.
+  - "/srv -ro,sync a b(rw)" (a word starting with "-": the line's default
+    options, which every client after it takes before its own, its own
+    winning) -> { "dir" = "/srv" { "defaults" = "ro,sync" }
+    { "client" = "a" } { "client" = "b" { "option" = "rw" } } }
+    A "defaults" node has the options as one value, "-" left out; it
+    stands among the clients, where the word stands.
 
 About: Layout handling
   The blanks and continuations between words are kept as they are, so an
@@ -24,13 +30,26 @@ About: Layout handling
   - "  /srv" (blanks before the path, no client: exportfs exports it to
     every host with its default options) -> { "dir" = "/srv" }
 
+About: Default options (exportfs's getexportent)
+  exportfs reads a "-" word anywhere on the line, not only first, and
+  adds its options to the defaults of the clients after it; the word
+  after it is a client whatever it starts with ("/srv -ro -x": a client
+  "-x"). A "-" word ending the line exports the path to every host with
+  those defaults, as a path alone does: "/srv a -ro" ->
+  { "dir" = "/srv" { "client" = "a" } { "defaults" = "ro" } }.
+
 About: Limitations
   A continuation inside a client's parentheses is not read; exportfs
   refuses it too ("bad option list").
 *)
 module Migready_exports =
 
-let client_re = /[][a-zA-Z0-9.@*?\/:-]+/
+(* a client does not start with "-": that word is the line's defaults *)
+let client_re = /[][a-zA-Z0-9.@*?\/:][][a-zA-Z0-9.@*?\/:-]*/
+
+(* the word after a defaults word, which exportfs takes as a client
+   whatever it starts with *)
+let taken_re = /[][a-zA-Z0-9.@*?\/:-]+/
 
 (* a blank, or a backslash ending the line *)
 let sep_spc = del /([ \t]|(\\\\\n))+/ " "
@@ -43,8 +62,17 @@ let options = Util.del_str "(" . Build.opt_list option Sep.comma . Util.del_str 
 
 (* options with no name before them are the world's, as exportfs reads
    them (it warns, and exports to "*"): a client whose value is "" *)
-let client = [ label "client" . store client_re . options? ]
-           | [ label "client" . store // . options ]
+let client_named (re:regexp) = [ label "client" . store re . options? ]
+                             | [ label "client" . store // . options ]
+
+let client = client_named client_re
+
+(* "-ro,sync": the options of the clients after it, as one value; a
+   backslash ending the line is a blank to exportfs, not the word's *)
+let defaults = [ label "defaults" . Util.del_str "-" . store /[^ \t\n\\]*/ ]
+
+(* a defaults word followed by a client, or a client *)
+let item = client | defaults . sep_spc . client_named taken_re
 
 (* a backslash in the path is its own ("\040" for a blank), unless it
    ends the line *)
@@ -62,6 +90,7 @@ let comment_eol = [ label "#comment" . del /([ \t]|(\\\\\n))+#[ \t]*/ " # "
 (* blanks before the path, which exportfs skips; and a path with no
    client, which it exports to every host with its default options *)
 let entry = [ Util.indent . label "dir" . store dir_re
-              . ( sep_spc . Build.opt_list client sep_spc )? . ( comment_eol | eol ) ]
+              . ( sep_spc . Build.opt_list item sep_spc )? . ( sep_spc . defaults )?
+              . ( comment_eol | eol ) ]
 
 let lns = (Util.empty | Util.comment | entry)*

@@ -102,3 +102,46 @@ test lns get "/srv\n/b  \t\n/c # site's\n" =
   { "dir" = "/srv" } { "dir" = "/b" } { "dir" = "/c" { "#comment" = "site's" } }
 test lns put "/srv # site's\n" after
   insb "client" "dir/#comment" ; set "dir/client" "a" = "/srv a # site's\n"
+
+(* Default options: a word starting with "-" is the line's defaults, which
+   the clients after it take (exports(5)); "-ro,sync" is read whole *)
+test lns get "/srv -ro\n" =
+  { "dir" = "/srv" { "defaults" = "ro" } }
+test lns get "/srv -ro,sync a b(rw)\n" =
+  { "dir" = "/srv" { "defaults" = "ro,sync" } { "client" = "a" }
+    { "client" = "b" { "option" = "rw" } } }
+test lns get "/srv \\\n  -ro,no_root_squash \\\n  10.0.0.0/24(rw) # nova\n" =
+  { "dir" = "/srv" { "defaults" = "ro,no_root_squash" }
+    { "client" = "10.0.0.0/24" { "option" = "rw" } } { "#comment" = "nova" } }
+test lns get "/srv -\n" = { "dir" = "/srv" { "defaults" = "" } }
+
+(* exportfs reads a "-" word after a client too: the clients after it
+   take it, on top of the earlier ones; one ending the line exports the
+   path to every host with the defaults *)
+test lns get "/srv a(rw) -async b -ro\n" =
+  { "dir" = "/srv" { "client" = "a" { "option" = "rw" } } { "defaults" = "async" }
+    { "client" = "b" } { "defaults" = "ro" } }
+(* the word after a defaults word is a client to exportfs, "-" or not *)
+test lns get "/srv -ro -sync a\n" =
+  { "dir" = "/srv" { "defaults" = "ro" } { "client" = "-sync" } { "client" = "a" } }
+test lns get "/srv -ro (rw)\n" =
+  { "dir" = "/srv" { "defaults" = "ro" } { "client" = "" { "option" = "rw" } } }
+test lns get "/srv a -sync -ro\n" =
+  { "dir" = "/srv" { "client" = "a" } { "defaults" = "sync" } { "client" = "-ro" } }
+(* a continuation is a blank to exportfs, not the word's *)
+test lns get "/srv -ro\\\n a\n" =
+  { "dir" = "/srv" { "defaults" = "ro" } { "client" = "a" } }
+
+(* Not edited: written back byte for byte; a client's option edited
+   after the defaults, and one added before the last "-" word *)
+test lns put "/srv  -ro,sync\ta \\\n  b(rw)\n" after
+  set "dir/client[1]" "a" = "/srv  -ro,sync\ta \\\n  b(rw)\n"
+test lns put "/srv -ro,sync a b(ro)\n" after
+  set "dir/client[2]/option" "rw" = "/srv -ro,sync a b(rw)\n"
+test lns put "/srv a -ro\n" after
+  insa "client" "dir/client";
+  set "dir/client[2]" "b";
+  set "dir/client[2]/option" "rw" = "/srv a b(rw) -ro\n"
+test lns put "/srv -ro\n" after
+  insb "client" "dir/defaults";
+  set "dir/client" "b" = "/srv b -ro\n"
