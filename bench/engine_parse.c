@@ -25,20 +25,20 @@ static int cmp_double(const void *a, const void *b)
 
 /* What the resources ask of these files. */
 static const struct mr_aug_op nova_ops[] = {
-	{ MR_AUG_SET, "DEFAULT", "instances_path", "/var/lib/nova/instances", MR_FMT_RAW, "instances_path[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, "libvirt", "cpu_models", "kvm64", MR_FMT_RAW, "cpu_models[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, "libvirt", "live_migration_bandwidth", "0", MR_FMT_RAW, "live_migration_bandwidth[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, "DEFAULT", "max_concurrent_live_migrations", "1", MR_FMT_RAW, "max_concurrent_live_migrations[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	{ MR_AUG_SET, "DEFAULT", "instances_path", "/var/lib/nova/instances", MR_FMT_RAW, "instances_path[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, "libvirt", "cpu_models", "kvm64", MR_FMT_RAW, "cpu_models[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, "libvirt", "live_migration_bandwidth", "0", MR_FMT_RAW, "live_migration_bandwidth[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, "DEFAULT", "max_concurrent_live_migrations", "1", MR_FMT_RAW, "max_concurrent_live_migrations[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
 static const struct mr_aug_op libvirt_ops[] = {
-	{ MR_AUG_SET, NULL, "user", "nova", MR_FMT_LIBVIRT_STR, "user[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, NULL, "group", "nova", MR_FMT_LIBVIRT_STR, "group[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, NULL, "dynamic_ownership", "0", MR_FMT_LIBVIRT_NUM, "dynamic_ownership[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, NULL, "security_driver", "none", MR_FMT_LIBVIRT_STR, "security_driver[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, NULL, "migration_port_min", "49152", MR_FMT_LIBVIRT_NUM, "migration_port_min[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, NULL, "migration_port_max", "49261", MR_FMT_LIBVIRT_NUM, "migration_port_max[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	{ MR_AUG_SET, NULL, "user", "nova", MR_FMT_LIBVIRT_STR, "user[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, NULL, "group", "nova", MR_FMT_LIBVIRT_STR, "group[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, NULL, "dynamic_ownership", "0", MR_FMT_LIBVIRT_NUM, "dynamic_ownership[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, NULL, "security_driver", "none", MR_FMT_LIBVIRT_STR, "security_driver[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, NULL, "migration_port_min", "49152", MR_FMT_LIBVIRT_NUM, "migration_port_min[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, NULL, "migration_port_max", "49261", MR_FMT_LIBVIRT_NUM, "migration_port_max[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
 /* Median milliseconds of one transform of text with ops, fresh engine. */
@@ -57,7 +57,7 @@ static double measure(const char *lens, const char *text, size_t len, const stru
 		char *out = NULL;
 		size_t out_len;
 		/* Warm the lens: compiling it is start-up, not parsing. */
-		struct mr_aug_op none = { MR_AUG_RM, NULL, "no_such_key", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+		struct mr_aug_op none = { MR_AUG_RM, NULL, "no_such_key", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 		mr_aug_transform(aug, "bench", lens, "", 0, &none, 1, oc, &out, &out_len, &err);
 		mr_aug_outcomes_fini(oc, 1);
 		free(out);

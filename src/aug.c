@@ -277,6 +277,7 @@ static void ops_free(struct mr_aug_op *ops, size_t n)
 		free((char *)ops[i].refuse_why);
 		free((char *)ops[i].same_as);
 		free((char *)ops[i].bare);
+		free((char *)ops[i].defaults);
 	}
 	free(ops);
 }
@@ -368,11 +369,13 @@ static uint64_t request_hash(const char *lens, const char *text, size_t len,
 		h = hash_str(h, ops[i].refuse_why);
 		h = hash_str(h, ops[i].same_as);
 		h = hash_str(h, ops[i].bare);
+		h = hash_str(h, ops[i].defaults);
 		h = mr_hash(h, &ops[i].covers, sizeof(ops[i].covers));
 		h = mr_hash(h, &ops[i].stops, sizeof(ops[i].stops));
 		h = mr_hash(h, &ops[i].opts, sizeof(ops[i].opts));
 		h = mr_hash(h, &ops[i].same, sizeof(ops[i].same));
 		h = mr_hash(h, &ops[i].ahead, sizeof(ops[i].ahead));
+		h = mr_hash(h, &ops[i].with_defaults, sizeof(ops[i].with_defaults));
 	}
 	return h;
 }
@@ -403,6 +406,7 @@ static int entry_matches(const struct cache_entry *e, uint64_t hash, const char 
 		    a->one_item_list != b->one_item_list || a->keep_others != b->keep_others ||
 		    !str_eq(a->same_as, b->same_as) || a->same != b->same ||
 		    !str_eq(a->bare, b->bare) || a->ahead != b->ahead ||
+		    !str_eq(a->defaults, b->defaults) || a->with_defaults != b->with_defaults ||
 		    a->single_valued != b->single_valued)
 			return 0;
 	}
@@ -465,6 +469,7 @@ static void cache_add(struct mr_aug *aug, uint64_t hash, const char *lens, const
 		e->ops[i].refuse_why = dup_or_null(ops[i].refuse_why);
 		e->ops[i].same_as = dup_or_null(ops[i].same_as);
 		e->ops[i].bare = dup_or_null(ops[i].bare);
+		e->ops[i].defaults = dup_or_null(ops[i].defaults);
 	}
 	e->outcomes = mr_xcalloc(nops, sizeof(*e->outcomes));
 	copy_outcomes(e->outcomes, outcomes, nops);
@@ -900,30 +905,45 @@ static char *entry_text(augeas *h, const char *node)
 	return mr_buf_steal(&b, NULL);
 }
 
-/* A child of an exports line as it stands, "CLIENT(OPT,OPT)", appended
- * to b. */
-static void child_text(augeas *h, const char *child, struct mr_buf *b)
+/* The values of node's children, joined by commas (an exports client's
+ * options); *count: their number. */
+static char *node_values(augeas *h, const char *node, int *count)
 {
-	const char *v = NULL;
-	aug_get(h, child, &v);
-	mr_buf_puts(b, v ? v : "");
-	char *sub = mr_xasprintf("%s/*", child);
+	struct mr_buf b;
+	mr_buf_init(&b);
+	char *sub = mr_xasprintf("%s/*", node);
 	char **o = NULL;
 	int no = aug_match(h, sub, &o);
-	for (int k = 0; k < no; k++) {
+	for (int i = 0; i < no; i++) {
 		const char *ov = NULL;
-		aug_get(h, o[k], &ov);
-		mr_buf_printf(b, "%s%s", k ? "," : "(", ov ? ov : "");
+		aug_get(h, o[i], &ov);
+		mr_buf_printf(&b, "%s%s", i ? "," : "", ov ? ov : "");
 	}
-	if (no > 0)
-		mr_buf_putc(b, ')');
 	free_matches(o, no > 0 ? no : 0);
 	free(sub);
+	*count = no;
+	return mr_buf_steal(&b, NULL);
+}
+
+/* A child of an exports line as it stands, "CLIENT(OPT,OPT)", appended
+ * to b; one labelled defaults (non-NULL) as "-OPT,OPT". */
+static void child_text(augeas *h, const char *child, const char *defaults, struct mr_buf *b)
+{
+	const char *v = NULL, *label = NULL;
+	aug_get(h, child, &v);
+	if (defaults && aug_label(h, child, &label) == 1 && label && !strcmp(label, defaults))
+		mr_buf_putc(b, '-');
+	mr_buf_puts(b, v ? v : "");
+	int no;
+	char *opts = node_values(h, child, &no);
+	if (no > 0)
+		mr_buf_printf(b, "(%s)", opts);
+	free(opts);
 }
 
 /* An exports line as it stands: "PATH CLIENT(OPT,OPT) CLIENT", for the
  * report (entry_text would run the options of every client together). */
-static char *entry_text_clients(augeas *h, const char *node)
+static char *entry_text_clients(augeas *h, const char *node, const char *defaults)
 {
 	struct mr_buf b;
 	mr_buf_init(&b);
@@ -936,7 +956,7 @@ static char *entry_text_clients(augeas *h, const char *node)
 	for (int i = 0; i < n; i++) {
 		if (b.len)
 			mr_buf_putc(&b, ' ');
-		child_text(h, m[i], &b);
+		child_text(h, m[i], defaults, &b);
 	}
 	free_matches(m, n > 0 ? n : 0);
 	free(expr);
@@ -997,14 +1017,128 @@ static size_t top_children(const char *children, struct top_child **out)
 	return n;
 }
 
-/* A wanted child at position pos of the entry, with its own lines; value
- * as it is spelt there (NULL: as children spells it). */
-static void put_child(struct mr_buf *b, const struct top_child *c, const char *value,
-                      unsigned pos)
+/* The state of children_keeping: the children written so far, each
+ * label's last position, and the defaults the next child takes. */
+struct keeping {
+	augeas *h;
+	const struct mr_aug_op *op;
+	const char *where, *text;
+	struct mr_buf b;
+	struct label_pos {
+		char *label;
+		unsigned pos;
+	} *lp;
+	size_t n_lp;
+	struct mr_buf dflt;    /* the defaults before the next child, joined */
+	const char *dflt_node; /* the last of them, NULL if none */
+	struct mr_error **err;
+	int refused;
+};
+
+/* The next position of a child labelled label[0..ln): each label counts
+ * its own (a "client" after a "defaults" is still client[1]). */
+static unsigned next_pos(struct keeping *k, const char *label, size_t ln)
 {
-	mr_buf_printf(b, "%s[%u]\t%s\n", c->label, pos, value ? value : c->value);
+	for (size_t i = 0; i < k->n_lp; i++)
+		if (strlen(k->lp[i].label) == ln && !strncmp(k->lp[i].label, label, ln))
+			return ++k->lp[i].pos;
+	k->lp = mr_xreallocarray(k->lp, k->n_lp + 1, sizeof(*k->lp));
+	k->lp[k->n_lp].label = mr_xstrndup(label, ln);
+	k->lp[k->n_lp].pos = 1;
+	return k->lp[k->n_lp++].pos;
+}
+
+/* A wanted child next in the entry, with its own lines; value as it is
+ * spelt there (NULL: as children spells it). */
+static void put_child(struct keeping *k, const struct top_child *c, const char *value)
+{
+	unsigned pos = next_pos(k, c->label, strlen(c->label));
+	mr_buf_printf(&k->b, "%s[%u]\t%s\n", c->label, pos, value ? value : c->value);
 	for (const char *q = c->rest.data; q && *q; q += strcspn(q, "\n") + 1)
-		mr_buf_printf(b, "%s[%u]%.*s\n", c->label, pos, (int)strcspn(q, "\n"), q);
+		mr_buf_printf(&k->b, "%s[%u]%.*s\n", c->label, pos, (int)strcspn(q, "\n"), q);
+}
+
+/* The entry's child at node (labelled label[0..ln), value v) next, as it
+ * stands, its own children too. */
+static void put_as_is(struct keeping *k, const char *node, const char *label, size_t ln,
+                      const char *v)
+{
+	unsigned pos = next_pos(k, label, ln);
+	mr_buf_printf(&k->b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
+	char *sub = mr_xasprintf("%s/*", node);
+	char **o = NULL;
+	int no = aug_match(k->h, sub, &o);
+	for (int i = 0; i < no; i++) {
+		const char *ov = NULL, *ol = strrchr(o[i], '/') + 1;
+		aug_get(k->h, o[i], &ov);
+		mr_buf_printf(&k->b, "%.*s[%u]/%.*s[%d]\t%s\n", (int)ln, label, pos,
+		              (int)strcspn(ol, "["), ol, i + 1, ov ? ov : "");
+	}
+	free_matches(o, no > 0 ? no : 0);
+	free(sub);
+}
+
+/* The values of a wanted child's own lines, joined by commas. */
+static char *rest_values(const struct top_child *c)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (const char *q = c->rest.data; q && *q; q += strcspn(q, "\n") + 1) {
+		size_t qn = strcspn(q, "\n");
+		const char *tab = memchr(q, '\t', qn);
+		if (tab)
+			mr_buf_printf(&b, "%s%.*s", b.len ? "," : "", (int)(q + qn - tab - 1), tab + 1);
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+/* Wanted child c next, where the entry's child node (NULL: none) is, spelt
+ * value: after defaults, as it stands if with_defaults reads it as c, or
+ * refused if no options of its own undo them; else as c. */
+static void put_wanted(struct keeping *k, struct top_child *c, const char *node,
+                       const char *label, size_t ln, const char *value)
+{
+	c->placed = 1;
+	if (!k->dflt_node || !k->op->with_defaults) {
+		put_child(k, c, value);
+		return;
+	}
+	int no;
+	char *have = node ? node_values(k->h, node, &no) : NULL;
+	char *want = rest_values(c), *why = NULL;
+	int r = k->op->with_defaults(k->dflt.data ? k->dflt.data : "", have, want, &why);
+	if (r > 0 && node) {
+		put_as_is(k, node, label, ln, value);
+	} else if (r >= 0) {
+		put_child(k, c, value);
+	} else {
+		unsigned line = node_line(k->h, node ? node : k->dflt_node, k->text);
+		char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
+		mr_error_add(k->err, MR_ERR_PARSE, place, "%s %s; not written", c->value,
+		             why ? why : "cannot undo the line's default options");
+		free(place);
+		k->refused = 1;
+	}
+	free(why);
+	free(want);
+	free(have);
+}
+
+/* The defaults child at node (value v) next: the children after it take
+ * it. */
+static void put_defaults(struct keeping *k, const char *node, const char *v)
+{
+	size_t ln = strlen(k->op->defaults);
+	mr_buf_printf(&k->b, "%s[%u]\t%s\n", k->op->defaults, next_pos(k, k->op->defaults, ln),
+	              v ? v : "");
+	mr_buf_printf(&k->dflt, "%s%s", k->dflt_node ? "," : "", v ? v : "");
+	k->dflt_node = node;
+}
+
+/* Whether the node labelled label[0..ln) is a defaults child of op's. */
+static int is_defaults(const struct mr_aug_op *op, const char *label, size_t ln)
+{
+	return op->defaults && strlen(op->defaults) == ln && !strncmp(op->defaults, label, ln);
 }
 
 /* Whether the entry's child (label[0..ln), value have) is w: its label,
@@ -1031,6 +1165,37 @@ static struct top_child *bare_wanted(struct top_child *want, size_t n_want, cons
 	return NULL;
 }
 
+/* The defaults child ending the entry (node, value v), which exportfs
+ * reads as bare: the wanted children not yet placed go before it (after
+ * it, they would end the world's export), then it; a wanted bare is
+ * judged with the defaults it takes, and written after it if they do not
+ * give what it wants. */
+static void put_last_defaults(struct keeping *k, struct top_child *want, size_t n_want,
+                              const char *node, const char *v)
+{
+	const struct mr_aug_op *op = k->op;
+	size_t bln = 0;
+	const char *bv = NULL;
+	struct top_child *bw = op->bare ? bare_wanted(want, n_want, op->bare, op->same, &bln, &bv)
+	                                : NULL;
+	if (bw && bw->placed)
+		bw = NULL;
+	if (bw)
+		bw->placed = 1; /* placed after it, below */
+	for (size_t i = 0; i < n_want && !k->refused; i++)
+		if (!want[i].placed)
+			put_wanted(k, &want[i], NULL, NULL, 0, NULL);
+	put_defaults(k, node, v);
+	if (!bw || k->refused)
+		return;
+	char *want_opts = rest_values(bw), *why = NULL;
+	int r = op->with_defaults ? op->with_defaults(k->dflt.data, "", want_opts, &why) : 0;
+	free(want_opts);
+	free(why);
+	if (r <= 0)
+		put_wanted(k, bw, NULL, NULL, 0, bv);
+}
+
 /* children as the entry at node must hold them with keep_others: in the
  * entry's order, each of its children that children names (child_is) as
  * children gives it but spelt as it stands, each other as it stands (its
@@ -1040,24 +1205,26 @@ static struct top_child *bare_wanted(struct top_child *want, size_t n_want, cons
  * given its children at each: exportfs takes either. With op->ahead, a
  * wanted child goes right before the first child standing before it that
  * would be taken instead (*note says which, on which line of text); NULL
- * if one cannot be passed, *err says why. */
+ * if one cannot be passed, *err says why. With op->defaults, as it says. */
 static char *children_keeping(augeas *h, const char *where, const char *text, const char *node,
                               const struct mr_aug_op *op, char **note, struct mr_error **err)
 {
 	const char *children = op->children, *bare = op->bare;
 	int (*same)(const char *have, const char *want) = op->same;
-	struct mr_buf b;
-	mr_buf_init(&b);
+	struct keeping k = { .h = h, .op = op, .where = where, .text = text, .err = err };
+	mr_buf_init(&k.b);
+	mr_buf_init(&k.dflt);
 	if (!strncmp(children, ".\t", 2))
-		mr_buf_printf(&b, "%.*s\n", (int)strcspn(children, "\n"), children);
+		mr_buf_printf(&k.b, "%.*s\n", (int)strcspn(children, "\n"), children);
 	struct top_child *want = NULL;
 	size_t n_want = top_children(children, &want);
 	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
 	char **m = NULL;
 	int n = aug_match(h, expr, &m);
 	free(expr);
-	unsigned pos = 0;
-	int refused = 0;
+	/* where the last child written, a defaults one not last in the
+	 * entry, starts: SIZE_MAX if another follows it */
+	size_t dflt_at = SIZE_MAX;
 	if (n == 0 && bare) {
 		/* the child the bare entry stands for, written out */
 		size_t ln;
@@ -1065,39 +1232,49 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 		struct top_child *w = bare_wanted(want, n_want, bare, same, &ln, &v);
 		if (w) {
 			w->placed = 1;
-			put_child(&b, w, v, ++pos);
+			put_child(&k, w, v);
 		} else {
-			mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, bare, ++pos, v);
+			mr_buf_printf(&k.b, "%.*s[%u]\t%s\n", (int)ln, bare, next_pos(&k, bare, ln), v);
 		}
 	}
-	for (int i = 0; i < n && !refused; i++) {
+	for (int i = 0; i < n && !k.refused; i++) {
 		const char *v = NULL, *label = strrchr(m[i], '/') + 1;
 		size_t ln = strcspn(label, "[");
 		aug_get(h, m[i], &v);
+		if (is_defaults(op, label, ln)) {
+			if (i == n - 1) {
+				put_last_defaults(&k, want, n_want, m[i], v);
+			} else {
+				dflt_at = k.b.len;
+				put_defaults(&k, m[i], v);
+			}
+			continue;
+		}
 		struct top_child *w = NULL;
-		for (size_t k = 0; k < n_want && !w; k++)
-			if (child_is(&want[k], label, ln, v, same))
-				w = &want[k];
+		for (size_t j = 0; j < n_want && !w; j++)
+			if (child_is(&want[j], label, ln, v, same))
+				w = &want[j];
 		if (w && w->moved)
 			continue; /* put before one that stood before it */
+		dflt_at = SIZE_MAX;
 		/* a wanted child not yet placed that this one would be taken
 		 * for: placed here, spelt as it stands further on, if it does */
-		for (size_t k = 0; k < n_want && !w && op->ahead && !refused; k++) {
-			if (want[k].placed)
+		for (size_t j = 0; j < n_want && !w && op->ahead && !k.refused; j++) {
+			if (want[j].placed)
 				continue;
 			char *why = NULL;
-			int r = op->ahead(v ? v : "", want[k].value, &why);
+			int r = op->ahead(v ? v : "", want[j].value, &why);
 			if (r != 0) {
 				struct mr_buf t;
 				mr_buf_init(&t);
-				child_text(h, m[i], &t);
+				child_text(h, m[i], op->defaults, &t);
 				unsigned line = node_line(h, m[i], text);
 				if (r < 0) {
 					char *place = line ? mr_xasprintf("%s:%u", where, line) : mr_xstrdup(where);
 					mr_error_add(err, MR_ERR_PARSE, place, "%s %s; not written", t.data,
 					             why ? why : "stands before it");
 					free(place);
-					refused = 1;
+					k.refused = 1;
 				} else {
 					if (!*note)
 						*note = line ? mr_xasprintf("line %u: %s %s", line, t.data,
@@ -1105,64 +1282,83 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 						             : mr_xasprintf("%s %s", t.data,
 						                            why ? why : "stands before it");
 					const char *spelt = NULL;
-					for (int j = i + 1; j < n && !spelt; j++) {
-						const char *jv = NULL, *jl = strrchr(m[j], '/') + 1;
-						aug_get(h, m[j], &jv);
-						if (child_is(&want[k], jl, strcspn(jl, "["), jv, same))
-							spelt = jv;
+					for (int x = i + 1; x < n && !spelt; x++) {
+						const char *xv = NULL, *xl = strrchr(m[x], '/') + 1;
+						aug_get(h, m[x], &xv);
+						if (child_is(&want[j], xl, strcspn(xl, "["), xv, same))
+							spelt = xv;
 					}
-					want[k].placed = want[k].moved = 1;
-					put_child(&b, &want[k], spelt, ++pos);
+					want[j].moved = 1;
+					put_wanted(&k, &want[j], NULL, NULL, 0, spelt);
 				}
 				mr_buf_fini(&t);
 			}
 			free(why);
 		}
-		pos++;
-		if (w) {
-			w->placed = 1;
-			put_child(&b, w, v, pos);
-			continue;
+		if (k.refused)
+			break;
+		if (w)
+			put_wanted(&k, w, m[i], label, ln, v);
+		else
+			put_as_is(&k, m[i], label, ln, v);
+	}
+	for (size_t j = 0; j < n_want && !k.refused; j++)
+		if (!want[j].placed) {
+			dflt_at = SIZE_MAX;
+			put_wanted(&k, &want[j], NULL, NULL, 0, NULL);
 		}
-		mr_buf_printf(&b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
-		char *sub = mr_xasprintf("%s/*", m[i]);
-		char **o = NULL;
-		int no = aug_match(h, sub, &o);
-		for (int k = 0; k < no; k++) {
-			const char *ov = NULL, *ol = strrchr(o[k], '/') + 1;
-			aug_get(h, o[k], &ov);
-			mr_buf_printf(&b, "%.*s[%u]/%.*s[%d]\t%s\n", (int)ln, label, pos,
-			              (int)strcspn(ol, "["), ol, k + 1, ov ? ov : "");
-		}
-		free_matches(o, no > 0 ? no : 0);
-		free(sub);
+	/* a defaults child left last by a child moved before it would
+	 * export the path to every host: it goes, as it gave nobody any */
+	if (dflt_at != SIZE_MAX) {
+		k.b.len = dflt_at;
+		k.b.data[dflt_at] = '\0';
 	}
 	free_matches(m, n > 0 ? n : 0);
-	for (size_t k = 0; k < n_want; k++) {
-		if (!want[k].placed)
-			put_child(&b, &want[k], NULL, ++pos);
-		free(want[k].label);
-		free(want[k].value);
-		mr_buf_fini(&want[k].rest);
+	for (size_t j = 0; j < n_want; j++) {
+		free(want[j].label);
+		free(want[j].value);
+		mr_buf_fini(&want[j].rest);
 	}
 	free(want);
-	if (refused) {
-		mr_buf_fini(&b);
+	for (size_t j = 0; j < k.n_lp; j++)
+		free(k.lp[j].label);
+	free(k.lp);
+	mr_buf_fini(&k.dflt);
+	if (k.refused) {
+		mr_buf_fini(&k.b);
 		return NULL;
 	}
-	return mr_buf_steal(&b, NULL);
+	return mr_buf_steal(&k.b, NULL);
+}
+
+/* The last of node's children but comments, if it is a defaults child
+ * of op's (one that stands for bare): its path, malloc'd, else NULL. */
+static char *last_defaults(augeas *h, const char *node, const struct mr_aug_op *op)
+{
+	if (!op->defaults)
+		return NULL;
+	char *expr = mr_xasprintf("%s/*[label() != '#comment'][last()]", node);
+	char **c = NULL;
+	int nc = aug_match(h, expr, &c);
+	free(expr);
+	const char *label = nc == 1 ? strrchr(c[0], '/') + 1 : NULL;
+	char *last = label && is_defaults(op, label, strcspn(label, "[")) ? mr_xstrdup(c[0]) : NULL;
+	free_matches(c, nc > 0 ? nc : 0);
+	return last;
 }
 
 /* With keep_others, the wanted children (an export's clients) that later
  * entries of the key hold too (another line for the same path): exportfs
  * takes the first for a client named twice for one path and complains,
  * and exportfs -ra then fails (found by a review). A later entry with no
- * child holds bare (an exports path alone is the world's, and a dead one:
- * exportfs -v and mountd keep the first line's options for the world).
- * With rm, each goes, and an entry left with nothing but comments too.
- * The number found, -1 on an engine error. */
+ * child, or ending with a defaults child, holds bare (an exports path
+ * alone is the world's, and a dead one: exportfs -v and mountd keep the
+ * first line's options for the world). With rm, each goes (a defaults
+ * child so left last with it: it gave nobody else any), and an entry left
+ * with nothing but comments too. The number found, -1 on an engine
+ * error. */
 static int later_wanted(augeas *h, char **m, int n, const char *children, int rm,
-                        int (*same)(const char *have, const char *want), const char *bare)
+                        const struct mr_aug_op *op)
 {
 	struct top_child *want = NULL;
 	size_t n_want = top_children(children, &want);
@@ -1170,14 +1366,16 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 	for (int i = n - 1; i >= 1 && found >= 0; i--) {
 		char *expr = mr_xasprintf("%s/*[label() != '#comment']", m[i]);
 		char **c = NULL;
-		int nc = aug_match(h, expr, &c);
+		int nc = aug_match(h, expr, &c), here = 0, last_gone = 0;
 		free(expr);
-		int left = nc;
+		char *last = last_defaults(h, m[i], op);
 		size_t bln;
 		const char *bv;
-		if (nc == 0 && bare && bare_wanted(want, n_want, bare, same, &bln, &bv)) {
-			found++;
-			if (rm && aug_rm(h, m[i]) < 0)
+		if ((nc == 0 || last) && op->bare &&
+		    bare_wanted(want, n_want, op->bare, op->same, &bln, &bv)) {
+			here++;
+			last_gone = 1;
+			if (rm && aug_rm(h, nc == 0 ? m[i] : last) < 0)
 				found = -1;
 		}
 		for (int k = nc - 1; k >= 0 && found >= 0; k--) {
@@ -1186,17 +1384,29 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 			aug_get(h, c[k], &v);
 			int wanted = 0;
 			for (size_t w = 0; w < n_want && !wanted; w++)
-				wanted = child_is(&want[w], label, ln, v, same);
+				wanted = child_is(&want[w], label, ln, v, op->same);
 			if (!wanted)
 				continue;
-			found++;
-			left--;
+			here++;
 			if (rm && aug_rm(h, c[k]) < 0)
 				found = -1;
 		}
-		if (rm && found >= 0 && nc > 0 && left == 0 && aug_rm(h, m[i]) < 0)
-			found = -1;
 		free_matches(c, nc > 0 ? nc : 0);
+		if (rm && here && found >= 0 && nc > 0) {
+			/* a defaults child left last by the removals: it goes */
+			char *now = last_defaults(h, m[i], op);
+			if (now && (!last || last_gone) && aug_rm(h, now) < 0)
+				found = -1;
+			free(now);
+			expr = mr_xasprintf("%s/*[label() != '#comment']", m[i]);
+			int left = aug_match(h, expr, NULL);
+			free(expr);
+			if (left == 0 && found >= 0 && aug_rm(h, m[i]) < 0)
+				found = -1;
+		}
+		free(last);
+		if (found >= 0)
+			found += here;
 	}
 	for (size_t w = 0; w < n_want; w++) {
 		free(want[w].label);
@@ -1309,7 +1519,7 @@ static int apply_entry(augeas *h, const char *where, const char *text,
 		op = &kept;
 	}
 	int later = n > 1 && op->keep_others
-	                ? later_wanted(h, m, n, wanted, 0, op->same, op->bare)
+	                ? later_wanted(h, m, n, wanted, 0, op)
 	                : 0;
 	if (later < 0)
 		goto engine;
@@ -1320,10 +1530,10 @@ static int apply_entry(augeas *h, const char *where, const char *text,
 		goto out;
 	}
 	if (n > 0) {
-		oc->old = op->keep_others ? entry_text_clients(h, m[0]) : entry_text(h, m[0]);
+		oc->old = op->keep_others ? entry_text_clients(h, m[0], op->defaults) : entry_text(h, m[0]);
 		/* with keep_others, the wanted children go from later entries
 		 * (from the last: the paths stay valid) */
-		if (later && later_wanted(h, m, n, wanted, 1, op->same, op->bare) < 0)
+		if (later && later_wanted(h, m, n, wanted, 1, op) < 0)
 			goto engine;
 		/* later duplicates go (in reverse, so the paths stay valid) */
 		for (int i = n - 1; i >= 1 && !op->keep_others; i--)

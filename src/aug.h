@@ -139,6 +139,20 @@ struct mr_aug_op {
 	 * hook's, malloc'd, or NULL) says so after have's text, for the
 	 * outcome's note or the error. NULL: order is not examined. */
 	int (*ahead)(const char *have, const char *want, char **why);
+	/* MR_AUG_ENTRY with keep_others: the label of children that are no
+	 * others but options the children after them take before their own
+	 * (an exports line's "-opts" word), or NULL. A wanted child after one
+	 * is judged by with_defaults: its own options have (joined by commas,
+	 * "" for none, NULL for a child not there yet) after defaults (those
+	 * before it, joined) against the wanted ones, want: 1, it is what is
+	 * wanted and stays as it stands; 0, it is given want; -1, no options
+	 * of its own undo defaults, and the file is refused (*why, malloc'd,
+	 * says why). One ending the entry stands for bare (exportfs exports
+	 * the path to every host with it): wanted children the entry lacks go
+	 * before it, and a child that leaves one last is not moved or removed
+	 * without it. */
+	const char *defaults;
+	int (*with_defaults)(const char *defaults, const char *have, const char *want, char **why);
 };
 
 /* What an operation found and did. */

@@ -5,7 +5,10 @@
  *           as they are, a network before a wider one that mountd would
  *           take first (one that holds only some of its peers: refused),
  *           and leave the path's later lines; the line's other
- *           clients and every other line untouched), the
+ *           clients and every other line untouched; one after the
+ *           line's "-opts" defaults judged by what exportfs gives it,
+ *           the defaults then its own, and given the profile's options,
+ *           which win over them, where that differs), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
  *           served with an option that undoes one it asks for, or after
@@ -231,6 +234,140 @@ static int net_ahead(const char *have, const char *want, char **why)
 	return 0;
 }
 
+/* Options that undo each other (exportfs's parseopts: one flag set or
+ * cleared), each pair once. */
+static const char *const pairs[][2] = {
+	{ "rw", "ro" },           { "sync", "async" },          { "root_squash", "no_root_squash" },
+	{ "all_squash", "no_all_squash" }, { "secure", "insecure" }, { "hide", "nohide" },
+	{ "subtree_check", "no_subtree_check" }, { "wdelay", "no_wdelay" },
+	{ "crossmnt", "nocrossmnt" }, { "acl", "no_acl" }, { "pnfs", "no_pnfs" },
+	{ "secure_locks", "insecure_locks" }, { "auth_nlm", "no_auth_nlm" },
+};
+
+/* The first item of the comma-separated list that is opt[0..n) (with
+ * prefix, that starts with it), or NULL; *len its length. */
+static const char *list_item(const char *list, const char *opt, size_t n, int prefix,
+                             size_t *len)
+{
+	for (const char *o = list; *o; o += *len + (o[*len] == ',')) {
+		*len = strcspn(o, ",");
+		if ((*len == n || (prefix && *len > n)) && !strncmp(o, opt, n))
+			return o;
+	}
+	return NULL;
+}
+
+/* What option o[0..n) sets in exportfs, which a later option of the same
+ * undoes: its pair's first, one name for two spellings of one setting
+ * (auth_nlm is secure_locks, mp mountpoint, refer and replicas one
+ * location), NAME= for the others with a value, else the option. */
+static void opt_slot(const char *o, size_t n, const char **slot, size_t *sn)
+{
+	static const char *const alias[][2] = {
+		{ "auth_nlm", "secure_locks" }, { "no_auth_nlm", "secure_locks" },
+		{ "mp", "mountpoint" },         { "mp=", "mountpoint" },
+		{ "mountpoint=", "mountpoint" }, { "refer=", "refer" },
+		{ "replicas=", "refer" },
+	};
+	const char *eq = memchr(o, '=', n);
+	size_t kn = eq ? (size_t)(eq - o) + 1 : n;
+	*slot = o;
+	*sn = kn;
+	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
+		for (int k = 0; k < 2; k++)
+			if (kn == strlen(pairs[i][k]) && !strncmp(o, pairs[i][k], kn)) {
+				*slot = pairs[i][0];
+				*sn = strlen(*slot);
+			}
+	for (size_t i = 0; i < MR_ARRAY_LEN(alias); i++)
+		if (kn == strlen(alias[i][0]) && !strncmp(o, alias[i][0], kn)) {
+			*slot = alias[i][1];
+			*sn = strlen(*slot);
+		}
+}
+
+/* An exports option as exportfs keeps it for a client: its setting, and
+ * the option that set it last. */
+struct eff_opt {
+	const char *slot, *text;
+	size_t sn, tn;
+};
+
+/* The settings the comma-separated options of each list give, in turn,
+ * the later undoing the earlier (a client's defaults, then its own):
+ * added to *e (*n of them). */
+static void effective(const char *const *lists, size_t n_lists, struct eff_opt **e, size_t *n)
+{
+	for (size_t l = 0; l < n_lists; l++) {
+		for (const char *o = lists[l]; o && *o;) {
+			size_t on = strcspn(o, ",");
+			struct eff_opt x = { .text = o, .tn = on };
+			opt_slot(o, on, &x.slot, &x.sn);
+			size_t i = 0;
+			while (i < *n && ((*e)[i].sn != x.sn || strncmp((*e)[i].slot, x.slot, x.sn) != 0))
+				i++;
+			if (i == *n)
+				*e = mr_xreallocarray(*e, ++*n, sizeof(**e));
+			(*e)[i] = x;
+			o += on + (o[on] == ',');
+		}
+	}
+}
+
+/* The first option of list that a client's own options add to rather
+ * than undo (exportfs adds its flavours, transport modes and squashed
+ * ids to those before it), or NULL; *n its length. */
+static const char *adding_opt(const char *list, size_t *n)
+{
+	static const char *const adding[] = { "sec=", "xprtsec=", "squash_uids=", "squash_gids=" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(adding); i++) {
+		const char *o = list_item(list, adding[i], strlen(adding[i]), 1, n);
+		if (o)
+			return o;
+	}
+	return NULL;
+}
+
+/* The op's with_defaults hook. exportfs gives a client the line's
+ * "-opts" defaults, then its own options, which undo them where they
+ * conflict. A client of the profile's after defaults, with its own
+ * options have, is what the profile asks when that gives it what it
+ * would with the profile's options (want) for its own; want is what is
+ * written otherwise: they win over the defaults (its rw over a default
+ * ro). Defaults that its own options add to (sec=) are refused. */
+static int export_with_defaults(const char *defaults, const char *have, const char *want,
+                                char **why)
+{
+	size_t an;
+	const char *add = adding_opt(defaults, &an);
+	if (add) {
+		*why = mr_xasprintf("comes after the line's default option %.*s, which no option of "
+		                    "its own undoes (exportfs adds to it)",
+		                    (int)an, add);
+		return -1;
+	}
+	if (!have)
+		return 0;
+	/* a flavour's options follow its sec=: read in order, as written */
+	if (adding_opt(have, &an) || adding_opt(want, &an))
+		return !strcmp(have, want);
+	const char *h[] = { defaults, have }, *w[] = { defaults, want };
+	struct eff_opt *eh = NULL, *ew = NULL;
+	size_t nh = 0, nw = 0;
+	effective(h, 2, &eh, &nh);
+	effective(w, 2, &ew, &nw);
+	int same = nh == nw;
+	for (size_t i = 0; i < nh && same; i++) {
+		size_t j = 0;
+		while (j < nw && (ew[j].sn != eh[i].sn || strncmp(ew[j].slot, eh[i].slot, eh[i].sn)))
+			j++;
+		same = j < nw && ew[j].tn == eh[i].tn && !strncmp(ew[j].text, eh[i].text, eh[i].tn);
+	}
+	free(eh);
+	free(ew);
+	return same;
+}
+
 /* "PATH CLIENT(OPT,OPT) CLIENT" as the exports lens's tree: dir = PATH,
  * client = CLIENT, client/option = OPT. */
 static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
@@ -268,7 +405,9 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
 			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
 			                    .keep_others = 1, .same = same_client_net,
-			                    .bare = "client\t*", .ahead = net_ahead };
+			                    .bare = "client\t*", .ahead = net_ahead,
+			                    .defaults = "defaults",
+			                    .with_defaults = export_with_defaults };
 		mr_plan_add_as(f, "nfs.export", origin, &op);
 		free(key);
 	}
@@ -333,19 +472,6 @@ static const char *served_opts(const struct mr_facts *facts, const char *path, s
 	return opts;
 }
 
-/* The first item of the comma-separated list that is opt[0..n) (with
- * prefix, that starts with it), or NULL; *len its length. */
-static const char *list_item(const char *list, const char *opt, size_t n, int prefix,
-                             size_t *len)
-{
-	for (const char *o = list; *o; o += *len + (o[*len] == ',')) {
-		*len = strcspn(o, ",");
-		if ((*len == n || (prefix && *len > n)) && !strncmp(o, opt, n))
-			return o;
-	}
-	return NULL;
-}
-
 /* Whether each ':'-separated item of a[0..an) is in b[0..bn). */
 static int flavours_within(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -374,11 +500,6 @@ static int flavours_within(const char *a, size_t an, const char *b, size_t bn)
  * anongid only); NULL if none. */
 static const char *undoing_opt(const char *served, const char *w, size_t n, size_t *un)
 {
-	static const char *const pairs[][2] = {
-		{ "rw", "ro" },           { "sync", "async" },          { "root_squash", "no_root_squash" },
-		{ "all_squash", "no_all_squash" }, { "secure", "insecure" }, { "hide", "nohide" },
-		{ "subtree_check", "no_subtree_check" }, { "wdelay", "no_wdelay" },
-	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
 		for (int k = 0; k < 2; k++)
 			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n))

@@ -25,14 +25,14 @@
 /* The operations a run makes on such files (res_libvirtd.c, res_qemu.c,
  * nova's options), plus a removal. */
 static const struct mr_aug_op libvirt_ops[] = {
-	{ MR_AUG_SET, NULL, "listen_tcp", "1", MR_FMT_LIBVIRT_NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, NULL, "auth_tcp", "none", MR_FMT_LIBVIRT_STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_RM, NULL, "max_clients", NULL, MR_FMT_LIBVIRT_NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	{ MR_AUG_SET, NULL, "listen_tcp", "1", MR_FMT_LIBVIRT_NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, NULL, "auth_tcp", "none", MR_FMT_LIBVIRT_STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_RM, NULL, "max_clients", NULL, MR_FMT_LIBVIRT_NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 static const struct mr_aug_op oslo_ops[] = {
-	{ MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_SET, "DEFAULT", "instances_path", "/var/lib/nova/instances", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	{ MR_AUG_RM, "libvirt", "live_migration_flag", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	{ MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_SET, "DEFAULT", "instances_path", "/var/lib/nova/instances", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	{ MR_AUG_RM, "libvirt", "live_migration_flag", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
 /* res_nfs.c's export of the instances directory, res_multipath.c's value */

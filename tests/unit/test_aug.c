@@ -36,98 +36,98 @@ struct edit_case {
 static const struct edit_case cases[] = {
 	{ "new entry below its commented default", LV,
 	  "# Listen for unencrypted TCP connections\n#listen_tcp = 1\n\n#listen_tls = 0\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "# Listen for unencrypted TCP connections\n#listen_tcp = 1\nlisten_tcp = 1\n\n#listen_tls = 0\n",
 	  1, NULL },
 	{ "string value below its commented default", LV,
 	  "#auth_tcp = \"sasl\"\n#auth_tls = \"none\"\n",
-	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "#auth_tcp = \"sasl\"\nauth_tcp = \"none\"\n#auth_tls = \"none\"\n", 1, NULL },
 	{ "existing value changed in place, spacing kept", LV,
 	  "# x\nauth_tcp   =  \"sasl\"\nlisten_tcp = 0\n",
-	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "auth_tcp", "none", STR, "auth_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "# x\nauth_tcp   =  \"none\"\nlisten_tcp = 0\n", 1, "sasl" },
 	{ "already in the desired state", LV,
 	  "listen_tcp = 1\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "listen_tcp = 1\n", 0, "1" },
 	{ "single quotes mean the same string", LV,
 	  "security_driver = 'none'\n",
-	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "security_driver = 'none'\n", 0, "none" },
 	/* libvirt refuses a quoted number and a bare string: not in state. */
 	{ "a quoted number is fixed", LV,
 	  "listen_tcp = \"1\"\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "listen_tcp = 1\n", 1, "\"1\"" },
 	{ "a bare string is fixed", LV,
 	  "tcp_port = 16509\n",
-	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "tcp_port = \"16509\"\n", 1, "16509" },
 	{ "a list becomes the desired value", LV,
 	  "security_driver = [ \"selinux\", \"apparmor\" ]\nx = 1\n",
-	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "security_driver", "none", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "security_driver = \"none\"\nx = 1\n", 1, "[ \"selinux\", \"apparmor\" ]" },
 	/* The lens keeps a lone '#' as layout only; appending must not drop it. */
 	{ "a layout-only line is never dropped", LV,
 	  "#",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, NULL, 0, NULL },
 	{ "every duplicate is set", LV,
 	  "listen_tcp = 0\n# again\nlisten_tcp = 0\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "listen_tcp = 1\n# again\nlisten_tcp = 1\n", 1, "0" },
 	{ "no commented default: appended at the end", LV,
 	  "# nothing here\nmax_clients = 5000\n",
-	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "# nothing here\nmax_clients = 5000\ntcp_port = \"16509\"\n", 1, NULL },
 	/* The new entry gets its own line; the file keeps its style of ending. */
 	{ "file without a final newline", LV,
 	  "max_clients = 5000",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "max_clients = 5000\nlisten_tcp = 1", 1, NULL },
 	{ "empty file", LV, "",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "listen_tcp = 1\n", 1, NULL },
 	{ "a value with a double quote takes single quotes", LV,
 	  "#user = \"root\"\n",
-	  { MR_AUG_SET, NULL, "user", "a\"b", STR, "user[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "user", "a\"b", STR, "user[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "#user = \"root\"\nuser = 'a\"b'\n", 1, NULL },
 	{ "a value with both quotes is refused", LV,
 	  "user = \"root\"\n",
-	  { MR_AUG_SET, NULL, "user", "a\"b'c", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "user", "a\"b'c", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, NULL, 0, NULL },
 	{ "a value with a newline is refused, not written", LV,
 	  "user = \"root\"\n",
-	  { MR_AUG_SET, NULL, "user", "nova\nlisten_tcp = 1", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "user", "nova\nlisten_tcp = 1", STR, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, NULL, 0, NULL },
 	{ "a bare value that would change the syntax is refused", LV,
 	  "listen_tcp = 0\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1 # x\nauth_tcp = \"none\"", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1 # x\nauth_tcp = \"none\"", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, NULL, 0, NULL },
 	{ "removing an entry", LV,
 	  "a = 1\nlisten_tcp = 1\nb = 2\n",
-	  { MR_AUG_RM, NULL, "listen_tcp", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, "a = 1\nb = 2\n", 1, "1" },
+	  { MR_AUG_RM, NULL, "listen_tcp", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, "a = 1\nb = 2\n", 1, "1" },
 	{ "removing the whole tree is refused", LV,
 	  "a = 1\nb = 2\n",
-	  { MR_AUG_RM, NULL, ".", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
+	  { MR_AUG_RM, NULL, ".", NULL, NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, NULL, 0, NULL },
 	{ "unparsable file", LV,
 	  "listen_tcp = 1\nauth_tcp = \"sasl\nx = 1\n",
-	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL }, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }, NULL, 0, NULL },
 	{ "lists and unknown keys survive an edit", LV,
 	  "cgroup_device_acl = [\n    \"/dev/null\", \"/dev/full\",\n    # \"/dev/kvm\",\n]\nsome_future_key = 42\n#dynamic_ownership = 1\n",
-	  { MR_AUG_SET, NULL, "dynamic_ownership", "0", NUM, "dynamic_ownership[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, NULL, "dynamic_ownership", "0", NUM, "dynamic_ownership[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "cgroup_device_acl = [\n    \"/dev/null\", \"/dev/full\",\n    # \"/dev/kvm\",\n]\nsome_future_key = 42\n#dynamic_ownership = 1\ndynamic_ownership = 0\n",
 	  1, NULL },
 	{ "oslo: new key below its commented default in its section", OSLO,
 	  "[DEFAULT]\n#debug = false\n\n[libvirt]\n# The CPU mode\n#cpu_mode = <None>\n\n#cpu_models =\n",
-	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, "cpu_mode[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "[DEFAULT]\n#debug = false\n\n[libvirt]\n# The CPU mode\n#cpu_mode = <None>\ncpu_mode = custom\n\n#cpu_models =\n",
 	  1, NULL },
 	{ "oslo: a '#' inside a value is not a comment", OSLO,
 	  "[DEFAULT]\ntransport_url = rabbit://nova:pa#ss;w@ctl:5672/\n",
-	  { MR_AUG_SET, "DEFAULT", "transport_url", "rabbit://nova:pa#ss;w@ctl:5672/", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, "DEFAULT", "transport_url", "rabbit://nova:pa#ss;w@ctl:5672/", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "[DEFAULT]\ntransport_url = rabbit://nova:pa#ss;w@ctl:5672/\n", 0,
 	  "rabbit://nova:pa#ss;w@ctl:5672/" },
 	{ "oslo: a missing section is added at the end", OSLO,
 	  "[DEFAULT]\ndebug = false\n",
-	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { MR_AUG_SET, "libvirt", "cpu_mode", "custom", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	  "[DEFAULT]\ndebug = false\n\n[libvirt]\ncpu_mode = custom\n", 1, NULL },
 	/* oslo.config reads a group in any case but DEFAULT, and merges a
 	 * section that appears twice */
@@ -331,7 +331,7 @@ static void test_parse_error_names_line_and_column(void **state)
 	(void)state;
 	struct mr_aug *aug = new_engine();
 	const char *text = "listen_tcp = 1\n\nauth_tcp = \"sasl\nx = 1\n";
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -428,7 +428,7 @@ static void test_parse_error_line_past_comment_prose(void **state)
 	for (int i = 0; i < 200; i++)
 		mr_buf_printf(&text, "# prose line %d\n%s", i, i % 10 ? "" : "\n");
 	mr_buf_puts(&text, "listen_tcp = 1\nauth_tcp = \"sasl\n");
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -466,7 +466,7 @@ static void test_large_prose_file_edited_exactly(void **state)
 	mr_buf_add(&expect, want.data, at);
 	mr_buf_puts(&expect, "opt_1500 = 7\n");
 	mr_buf_add(&expect, want.data + at, want.len - at);
-	struct mr_aug_op op = { MR_AUG_SET, "section1", "opt_1500", "7", MR_FMT_RAW, "opt_1500[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, "section1", "opt_1500", "7", MR_FMT_RAW, "opt_1500[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -487,7 +487,7 @@ static void test_unknown_lens(void **state)
 {
 	(void)state;
 	struct mr_aug *aug = new_engine();
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -503,7 +503,7 @@ static void test_nul_byte_refused(void **state)
 {
 	(void)state;
 	struct mr_aug *aug = new_engine();
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "a", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -551,7 +551,7 @@ static void test_cache_serves_identical_requests(void **state)
 	(void)state;
 	struct mr_aug *aug = new_engine();
 	const char *text = "#listen_tcp = 1\n";
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	unsigned long parses, hits;
 	for (int i = 0; i < 3; i++) {
 		struct mr_aug_outcome oc;
@@ -590,9 +590,9 @@ static void test_several_ops_in_order(void **state)
 	struct mr_aug *aug = new_engine();
 	const char *text = "#listen_tls = 0\n#listen_tcp = 1\n#tcp_port = \"16509\"\n";
 	struct mr_aug_op ops[] = {
-		{ MR_AUG_SET, NULL, "listen_tls", "0", NUM, "listen_tls[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-		{ MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-		{ MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+		{ MR_AUG_SET, NULL, "listen_tls", "0", NUM, "listen_tls[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+		{ MR_AUG_SET, NULL, "listen_tcp", "1", NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+		{ MR_AUG_SET, NULL, "tcp_port", "16509", STR, "tcp_port[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	};
 	struct mr_aug_outcome oc[3];
 	struct mr_error *err = NULL;
@@ -634,51 +634,51 @@ struct insert_case {
 
 static const struct insert_case insert_cases[] = {
 	{ "above the stop, the other lines as they were", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1,
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n-A INPUT -j REJECT\n"
 	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
 	{ "two for one place, in their order", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 	    { MR_AUG_INSERT, NULL, "table/append[dport='49152:49261']",
 	      "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT", MR_FMT_RAW, BEFORE, AFTER,
-	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 2,
+	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 2,
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT \n" LINE16509 "\n"
 	  "-A INPUT -p tcp -m tcp --dport 49152:49261 -j ACCEPT\n-A INPUT -j REJECT\n"
 	  "-A FORWARD --in-interface eth1 -j ACCEPT\nCOMMIT\n", NULL },
 	{ "already there: nothing to do", RULES,
 	  { { MR_AUG_INSERT, NULL, "table/append[dport='22']", "-A INPUT -p tcp --dport 22 -j ACCEPT",
-	      MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, RULES, NULL },
+	      MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1, RULES, NULL },
 	{ "no stop: below the chain's last rule",
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A FORWARD -j ACCEPT\nCOMMIT\n",
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1,
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n" LINE16509 "\n"
 	  "-A FORWARD -j ACCEPT\nCOMMIT\n", NULL },
 	{ "no rule at all: below the chain's declaration",
 	  "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1,
 	  "*filter\n:INPUT ACCEPT [0:0]\n" LINE16509 "\nCOMMIT\n", NULL },
 	{ "no place at all", "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
 	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, "table[.='filter']/append",
-	      "table[.='filter']/chain", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, NULL, "nowhere to add" },
+	      "table[.='filter']/chain", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1, NULL, "nowhere to add" },
 	{ "a line that is not what key wants", RULES,
 	  { { MR_AUG_INSERT, NULL, KEY16509, "-A INPUT -p tcp --dport 16510 -j ACCEPT", MR_FMT_RAW,
-	      BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, NULL, "would not read back as wanted" },
+	      BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1, NULL, "would not read back as wanted" },
 	{ "a line the lens refuses", RULES,
 	  { { MR_AUG_INSERT, NULL, KEY16509, "not a rule", MR_FMT_RAW, BEFORE, AFTER,
-	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 1, NULL, "would not parse again" },
+	      0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 1, NULL, "would not parse again" },
 	/* a node the op refuses (iptables-restore puts -I at the top,
 	 * wherever the file has it): the file fails, naming its line */
 	{ "a refused node: the file fails with its line",
 	  "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
 	  "-I INPUT -s 10.20.0.0/16 -p tcp -m tcp --dport 16509 -j DROP\nCOMMIT\n",
 	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0,
-	      "table[.='filter']/insert[.='INPUT']", "an -I INPUT rule", NULL, NULL, 0, NULL } }, 1, NULL,
+	      "table[.='filter']/insert[.='INPUT']", "an -I INPUT rule", NULL, NULL, 0, NULL, NULL, NULL } }, 1, NULL,
 	  "an -I INPUT rule; not written" },
 	{ "inserts do not mix with other edits", RULES,
-	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL },
-	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL } }, 2, NULL,
+	  { { MR_AUG_INSERT, NULL, KEY16509, LINE16509, MR_FMT_RAW, BEFORE, AFTER, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	    { MR_AUG_RM, NULL, "table/append[1]", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL } }, 2, NULL,
 	  "mixed" },
 };
 
@@ -740,7 +740,7 @@ static void *transform_worker(void *data)
 		snprintf(value, sizeof(value), "%d", round % 3);
 		snprintf(want, sizeof(want), "# host %d\n#listen_tcp = 1\nlisten_tcp = %s\nmax_clients = %d\n",
 		         variant, value, variant);
-		struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", value, NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+		struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", value, NUM, "listen_tcp[ \t]*=.*", NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 		struct mr_aug_outcome oc;
 		struct mr_error *err = NULL;
 		char *out = NULL;
@@ -791,7 +791,7 @@ struct slow_parse {
 static void *slow_parse_worker(void *data)
 {
 	struct slow_parse *s = data;
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -832,7 +832,7 @@ static void test_slow_parse_holds_only_its_handle(void **state)
 	} while (parses == before);
 
 	const char *small = "#listen_tcp = 1\n";
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	struct mr_aug_outcome oc;
 	struct mr_error *err = NULL;
 	char *out = NULL;
@@ -889,7 +889,7 @@ static void test_shrunken_retrieve_refused(void **state)
 		{ "later line of another continued entry lost", "other \\\n  0 \\\n  x\nlisten_tcp = 0\n",
 		  "other \\\n  x\nlisten_tcp = 1\n", "  0 \\" },
 	};
-	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL };
+	struct mr_aug_op op = { MR_AUG_SET, NULL, "listen_tcp", "1", NUM, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	for (size_t i = 0; i < sizeof(shrunk) / sizeof(shrunk[0]); i++) {
 		struct mr_error *err = NULL;
 		int r = mr_aug_only_managed_lines_go("h:/f", shrunk[i].before, strlen(shrunk[i].before),

@@ -578,6 +578,112 @@ static void test_exports_bare_path(void **state)
 	free(got);
 }
 
+/* A line's default options ("-opts", exports(5)), as exportfs reads them:
+ * a client takes them, then its own, which win. A client of the profile's
+ * that they make what it asks is in the desired state as it stands; one
+ * they undo (a default ro) is given the profile's options, which win over
+ * them; nothing else on the line changes. */
+#define WORLD "[nfs]\nrole = server\nexport = /var/lib/nova/instances *(rw,sync)\n"
+#define WORLD_UP NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n"
+#define NET "[nfs]\nrole = server\nexport = /var/lib/nova/instances 10.20.0.0/24(rw,sync)\n"
+#define NET_UP NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"
+static const struct {
+	const char *why, *profile, *facts, *text, *want;
+} defaults_cases[] = {
+	{ "a default ro, and async, undone by the client's own options where the profile "
+	  "asks: its rw is written; compute9's own options and the defaults give what it "
+	  "asks, and stay; the other line too",
+	  SERVER, ACTIVE,
+	  "/var/lib/nova/instances -ro,async,no_subtree_check 10.20.0.0/24(no_root_squash,fsid=0) "
+	  "compute9(sync,rw)\n/srv/images -ro 10.0.0.0/8\n",
+	  "/var/lib/nova/instances -ro,async,no_subtree_check "
+	  "10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(sync,rw)\n"
+	  "/srv/images -ro 10.0.0.0/8\n" },
+	{ "a \"-\" word after a client: the clients after it take it",
+	  SERVER, ACTIVE,
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) -ro compute9(sync)\n",
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) -ro "
+	  "compute9(rw,sync)\n" },
+	{ "one ending the line exports the path to every host with it: the profile's "
+	  "clients go before it, and every host keeps what it had",
+	  SERVER, ACTIVE, "/var/lib/nova/instances backup(ro) -ro,sync\n",
+	  "/var/lib/nova/instances backup(ro) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	  "compute9(rw,sync) -ro,sync\n" },
+	{ "the profile's world, judged with the defaults it takes there",
+	  WORLD, WORLD_UP, "/var/lib/nova/instances backup(ro) -ro\n",
+	  "/var/lib/nova/instances backup(ro) -ro *(rw,sync)\n" },
+	{ "a later line's last \"-\" word is the world's too, and a dead one: it goes; its "
+	  "client stays",
+	  WORLD, WORLD_UP, "/var/lib/nova/instances *(rw,sync)\n/var/lib/nova/instances a(ro) -ro\n",
+	  "/var/lib/nova/instances *(rw,sync)\n/var/lib/nova/instances a(ro)\n" },
+	{ "a \"-\" word left last by the client after it going to the first line would "
+	  "export the path to every host: it goes too",
+	  SERVER, ACTIVE,
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n"
+	  "/var/lib/nova/instances backup(ro) -ro compute9(rw)\n",
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n"
+	  "/var/lib/nova/instances backup(ro)\n" },
+	{ "... or going before a network that mountd would take first for its peers",
+	  NET, NET_UP, "/var/lib/nova/instances 10.0.0.0/8(ro,sync) -async 10.20.0.0/24(rw)\n",
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync) 10.0.0.0/8(ro,sync)\n" },
+};
+
+static void test_exports_defaults(void **state)
+{
+	struct mr_test_root *e = *state;
+	struct mr_host_report rep;
+	/* the defaults give both clients what the profile asks, and the
+	 * world's what it asks there: no drift (the lens refused the comma;
+	 * "-rw" alone was a client) */
+	static const char *const given[][2] = {
+		{ SERVER, "# nova's\n/var/lib/nova/instances -rw,sync,no_root_squash "
+		          "10.20.0.0/24(fsid=0) \\\n\tcompute9\n" },
+		{ WORLD, "/var/lib/nova/instances backup(ro) -rw,sync\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(given); i++) {
+		mr_test_root_put(e, "/etc/exports", given[i][1]);
+		run(e, given[i][0], i ? WORLD_UP : ACTIVE, MR_MODE_APPLY, &rep);
+		assert_false(any_failed(&rep));
+		assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_OK);
+		assert_int_equal(changed_files(&rep), 0);
+		report_free(&rep);
+		char *got = mr_test_root_get(e, "/etc/exports");
+		assert_string_equal(got, given[i][1]);
+		free(got);
+	}
+	/* the report shows the line as it stands, defaults and all */
+	mr_test_root_put(e, "/etc/exports", defaults_cases[0].text);
+	run(e, SERVER, ACTIVE, MR_MODE_CHECK, &rep);
+	assert_string_equal(item(&rep, "nfs.export")->old,
+	                    "/var/lib/nova/instances -ro,async,no_subtree_check "
+	                    "10.20.0.0/24(no_root_squash,fsid=0) compute9(sync,rw)");
+	report_free(&rep);
+	for (size_t i = 0; i < MR_ARRAY_LEN(defaults_cases); i++) {
+		print_message("case: %s\n", defaults_cases[i].why);
+		mr_test_root_put(e, "/etc/exports", defaults_cases[i].text);
+		converge(e, defaults_cases[i].profile, defaults_cases[i].facts, "/etc/exports",
+		         defaults_cases[i].want, "nfs.export");
+	}
+	/* defaults a client's own options add to, not undo (its security
+	 * flavours): refused, with the line; nothing written */
+	const char *krb = "/var/lib/nova/instances -sec=krb5p 10.20.0.0/24(rw) compute9(rw,sync)\n";
+	mr_test_root_put(e, "/etc/exports", krb);
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
+	assert_int_equal(changed_files(&rep), 0);
+	assert_true(rep.n_files > 0 && rep.files[0].error);
+	assert_non_null(strstr(rep.files[0].error, "/etc/exports:1"));
+	assert_non_null(strstr(rep.files[0].error, "sec=krb5p"));
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, krb);
+	free(got);
+}
+#undef WORLD
+#undef WORLD_UP
+#undef NET
+#undef NET_UP
+
 /* A network with host bits set, or an IPv6 one spelt otherwise: mountd
  * masks the peer with the prefix and compares, so it is the profile's
  * network, edited where it stands. */
@@ -1270,6 +1376,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exports_comment_world, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_bare_path, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_host_bits, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_exports_defaults, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_exports_continued, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_export_overlapping_network, before,
 		                                mr_test_root_after),
