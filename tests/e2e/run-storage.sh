@@ -356,6 +356,35 @@ expect_grep "live check: a network beside it is not served" \
 	"nfs\.active +drift +'not active: /var/lib/nova/instances 10\.20\.1\.0/255\.255\.255\.0'" "$out"
 expect_grep "live check: ... and the host drifted" "^check beside: 2" "$out"
 
+# A line's default options ("-opts", exports(5)), anywhere on it, as
+# exportfs reads them: the profile's client after a default ro is given
+# its own options, rw winning; the other client keeps the defaults, and
+# the "-" word ending the line still exports the path to every host, with
+# every default of the line.
+DFLT=$WORK/dflt
+new_host "$DFLT"
+cp "$SERVER/lib/systemd/system/nfs-server.service" "$DFLT/lib/systemd/system/"
+printf '%s\n' '/var/lib/nova/instances 10.9.9.9(rw,no_subtree_check) -ro,async,no_subtree_check 10.20.0.0/24(no_root_squash) 10.30.0.0/24 -sync' \
+	> dflt.exports
+cp dflt.exports "$DFLT/etc/exports"
+converge defaults "$DFLT" live.ini
+got=$(cat "$DFLT/etc/exports")
+[ "$got" = '/var/lib/nova/instances 10.9.9.9(rw,no_subtree_check) -ro,async,no_subtree_check 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check) 10.30.0.0/24 -sync' ] &&
+	ok "defaults: the profile's client given its own options, the line kept" ||
+	not_ok "defaults: the profile's client given its own options" "$got"
+out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdir -p /run/systemd/system &&
+	mount -t tmpfs mr /var/lib && mkdir -p /var/lib/nfs /var/lib/nova/instances &&
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab && mount --bind "$1" /etc/exports && exportfs -ra &&
+	echo "exportfs: $?" && cat /var/lib/nfs/etab && "$2" --color never check --local -p live.ini
+	echo "check: $?"' sh "$DFLT/etc/exports" "$MIGREADY" 2>&1)
+expect_grep "defaults: exportfs reads the line" "^exportfs: 0" "$out"
+expect_grep "defaults: exportfs serves the profile's client rw, sync" \
+	$'^/var/lib/nova/instances\t10.20.0.0/24\\(rw,sync,.*no_root_squash' "$out"
+expect_grep "defaults: ... the other one the defaults" $'^/var/lib/nova/instances\t10.30.0.0/24\\(ro,async,' "$out"
+expect_grep "defaults: ... every host, after the last \"-\" word, all of them" \
+	$'^/var/lib/nova/instances\t\\(ro,sync,' "$out"
+expect_grep "defaults: live check: what is served is the export's" "^check: 0" "$out"
+
 # The profile's network spelt with a prefix, the file's with a netmask
 # (and an older run's line holding both): one client to exportfs, so its
 # options are rewritten where it stands, spelt as it is, not a second
