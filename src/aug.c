@@ -1347,6 +1347,41 @@ static char *last_defaults(augeas *h, const char *node, const struct mr_aug_op *
 	return last;
 }
 
+/* Two defaults children of op's side by side in the entry at node, left
+ * so by a child between them gone, as one: the first's values, then the
+ * second's (exportfs adds each to those before it, and reads the word
+ * after one as a client, whatever it starts with). 0, or -1 (the
+ * engine's error). */
+static int merge_defaults(augeas *h, const char *node, const struct mr_aug_op *op)
+{
+	if (!op->defaults)
+		return 0;
+	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
+	int r = 0, merged = 1;
+	while (r == 0 && merged) {
+		char **c = NULL;
+		int nc = aug_match(h, expr, &c);
+		merged = 0;
+		r = nc < 0 ? -1 : 0;
+		for (int i = 0; i + 1 < nc && !merged; i++) {
+			const char *l1 = strrchr(c[i], '/') + 1, *l2 = strrchr(c[i + 1], '/') + 1;
+			if (!is_defaults(op, l1, strcspn(l1, "[")) || !is_defaults(op, l2, strcspn(l2, "[")))
+				continue;
+			const char *a = NULL, *b = NULL;
+			aug_get(h, c[i], &a);
+			aug_get(h, c[i + 1], &b);
+			char *v = mr_xasprintf("%s%s%s", a ? a : "", a && *a && b && *b ? "," : "",
+			                       b ? b : "");
+			r = aug_set(h, c[i + 1], v) < 0 || aug_rm(h, c[i]) < 0 ? -1 : 0;
+			free(v);
+			merged = 1;
+		}
+		free_matches(c, nc > 0 ? nc : 0);
+	}
+	free(expr);
+	return r;
+}
+
 /* With keep_others, the wanted children (an export's clients) that later
  * entries of the key hold too (another line for the same path): exportfs
  * takes the first for a client named twice for one path and complains,
@@ -1398,6 +1433,8 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 			if (now && (!last || last_gone) && aug_rm(h, now) < 0)
 				found = -1;
 			free(now);
+			if (found >= 0 && merge_defaults(h, m[i], op) < 0)
+				found = -1;
 			expr = mr_xasprintf("%s/*[label() != '#comment']", m[i]);
 			int left = aug_match(h, expr, NULL);
 			free(expr);
@@ -1562,6 +1599,7 @@ static int apply_entry(augeas *h, const char *where, const char *text,
 		node = mr_xasprintf(TREE "/%s[last()]", op->create);
 	}
 	if (each_child(op->children, child_set, h, node) < 0 ||
+	    (op->keep_others && merge_defaults(h, node, op) < 0) ||
 	    (trailing > 0 && comments_last(h, node, trailing) < 0))
 		goto engine;
 	oc->changed = 1;

@@ -150,7 +150,7 @@ struct mr_aug_op {
 	 * says why). One ending the entry stands for bare (exportfs exports
 	 * the path to every host with it): wanted children the entry lacks go
 	 * before it, and a child that leaves one last is not moved or removed
-	 * without it. */
+	 * without it; two left side by side are one. */
 	const char *defaults;
 	int (*with_defaults)(const char *defaults, const char *have, const char *want, char **why);
 };

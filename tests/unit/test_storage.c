@@ -626,6 +626,18 @@ static const struct {
 	{ "... or going before a network that mountd would take first for its peers",
 	  NET, NET_UP, "/var/lib/nova/instances 10.0.0.0/8(ro,sync) -async 10.20.0.0/24(rw)\n",
 	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync) 10.0.0.0/8(ro,sync)\n" },
+	{ "two \"-\" words left side by side so are one, the first's options then the "
+	  "second's, as the clients after them took them (exportfs reads the word after one "
+	  "as a client)",
+	  SERVER, ACTIVE,
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n"
+	  "/var/lib/nova/instances -ro compute9 -async backup\n",
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(rw,sync)\n"
+	  "/var/lib/nova/instances -ro,async backup\n" },
+	{ "... on the first line too",
+	  NET, NET_UP,
+	  "/var/lib/nova/instances 10.0.0.0/8(ro,sync) -async 10.20.0.0/24(rw) -ro backup(ro)\n",
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync) 10.0.0.0/8(ro,sync) -async,ro backup(ro)\n" },
 };
 
 static void test_exports_defaults(void **state)
