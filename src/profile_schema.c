@@ -601,6 +601,10 @@ static char *check_nfs_export(const char *value)
 			                       "CLIENT(OPTIONS) without a blank", (int)n, w);
 			return m;
 		}
+		if (w[0] == '-')
+			return mr_xasprintf("'%.*s' would be the line's default options to exportfs, "
+			                    "not a client: give each client its options",
+			                    (int)n, w);
 		const char *open = memchr(w, '(', n);
 		size_t hn = open ? (size_t)(open - w) : n;
 		if (!good_host_pattern(w, hn) ||

@@ -306,6 +306,11 @@ static const struct type_case type_cases[] = {
 	{ "nfs", "export", "/srv host (rw)",
 	  "nfs.export: options '(rw)' are apart from their client, so they would apply to every "
 	  "host: write CLIENT(OPTIONS) without a blank" },
+	/* a "-" word is the line's defaults to exportfs, which the lens keeps
+	 * apart from clients: no client is written so */
+	{ "nfs", "export", "/srv -rw,sync host",
+	  "nfs.export: '-rw,sync' would be the line's default options to exportfs, not a client: "
+	  "give each client its options" },
 	{ "nfs", "export", "/srv host(rw",
 	  "nfs.export: expected PATH CLIENT(OPTIONS)..., got '/srv host(rw'" },
 	{ "nfs", "export", "/srv host()", "nfs.export: expected PATH CLIENT(OPTIONS)..., got '/srv host()'" },
