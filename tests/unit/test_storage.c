@@ -220,6 +220,26 @@ static void converge(struct mr_test_root *e, const char *profile, const char *fa
 	NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"           \
 	"nfs.active=/var/lib/nova/instances compute9\n"
 
+/* /etc/exports holding text, refused by apply of SERVER: the export
+ * fails, the file's error names place and says what, and nothing is
+ * written. */
+static void refused(struct mr_test_root *e, const char *text, const char *place,
+                    const char *what)
+{
+	struct mr_host_report rep;
+	mr_test_root_put(e, "/etc/exports", text);
+	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
+	assert_int_equal(changed_files(&rep), 0);
+	assert_true(rep.n_files > 0 && rep.files[0].error);
+	assert_non_null(strstr(rep.files[0].error, place));
+	assert_non_null(strstr(rep.files[0].error, what));
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/exports");
+	assert_string_equal(got, text);
+	free(got);
+}
+
 /* The export of the same path takes the profile's clients (added to its
  * line); its own other client, its other line for the path, comments and
  * the other export stay byte for byte: they are exports of the admin's.
@@ -370,17 +390,7 @@ static void test_export_overlapping_network(void **state)
 	text = mr_xasprintf("# shared\n/var/lib/nova/instances 10.20.0.128/25(ro) %s "
 	                    "compute9(rw,sync)\n",
 	                    ours);
-	mr_test_root_put(e, "/etc/exports", text);
-	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
-	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
-	assert_int_equal(changed_files(&rep), 0);
-	assert_true(rep.n_files > 0 && rep.files[0].error);
-	assert_non_null(strstr(rep.files[0].error, "/etc/exports:2"));
-	assert_non_null(strstr(rep.files[0].error, "10.20.0.128/25(ro) stands before 10.20.0.0/24"));
-	report_free(&rep);
-	char *got = mr_test_root_get(e, "/etc/exports");
-	assert_string_equal(got, text);
-	free(got);
+	refused(e, text, "/etc/exports:2", "10.20.0.128/25(ro) stands before 10.20.0.0/24");
 	free(text);
 }
 
@@ -678,18 +688,8 @@ static void test_exports_defaults(void **state)
 	}
 	/* defaults a client's own options add to, not undo (its security
 	 * flavours): refused, with the line; nothing written */
-	const char *krb = "/var/lib/nova/instances -sec=krb5p 10.20.0.0/24(rw) compute9(rw,sync)\n";
-	mr_test_root_put(e, "/etc/exports", krb);
-	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
-	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
-	assert_int_equal(changed_files(&rep), 0);
-	assert_true(rep.n_files > 0 && rep.files[0].error);
-	assert_non_null(strstr(rep.files[0].error, "/etc/exports:1"));
-	assert_non_null(strstr(rep.files[0].error, "sec=krb5p"));
-	report_free(&rep);
-	char *got = mr_test_root_get(e, "/etc/exports");
-	assert_string_equal(got, krb);
-	free(got);
+	refused(e, "/var/lib/nova/instances -sec=krb5p 10.20.0.0/24(rw) compute9(rw,sync)\n",
+	        "/etc/exports:1", "sec=krb5p");
 }
 #undef WORLD
 #undef WORLD_UP
