@@ -673,12 +673,16 @@ void mr_verify_domain_guest(const char *domain_xml, struct mr_verify_guest *g,
 	char *tsc = xp_string(xc, root, "/domain/clock/timer[@name='tsc']/@frequency");
 	g->tsc_hz = hz_value(tsc);
 	free(tsc);
-	/* in any CPU mode: QEMU enables it where it is asked for */
-	char *invtsc = xp_string(xc, root,
-				 "/domain/cpu/feature[@name='invtsc'][not(@policy) or "
-				 "@policy='require' or @policy='force']/@name");
-	g->invtsc = invtsc != NULL;
-	free(invtsc);
+	/* in any CPU mode: QEMU enables it where it is asked for, and
+	 * leaves it out where it is disabled, migratable='off' or not */
+	char *policy = xp_string(xc, root, "/domain/cpu/feature[@name='invtsc']/@policy");
+	char *named = xp_string(xc, root, "/domain/cpu/feature[@name='invtsc']/@name");
+	g->invtsc = !named ? 0
+		    : policy && (!strcmp(policy, "disable") || !strcmp(policy, "forbid")) ? -1
+		    : !policy || !strcmp(policy, "require") || !strcmp(policy, "force") ? 1
+											: 0;
+	free(policy);
+	free(named);
 	xmlXPathObjectPtr o = xp_nodes(xc, root, "/domain/cpu");
 	xmlNodePtr n = o ? o->nodesetval->nodeTab[0] : NULL;
 	xmlXPathFreeObject(o);
@@ -1492,10 +1496,11 @@ static char **hardware_set(const struct mr_cpu_map *map, const char *model, cons
  * migratable='off' on a host that has it. */
 static int invtsc_blocked(const struct mr_verify_guest *gu, const struct view *src)
 {
-	if (gu->tsc_hz)
+	if (gu->tsc_hz || gu->invtsc < 0)
 		return 0;
-	return gu->invtsc || (gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && gu->cpu_all_features &&
-			      strv_has(src->caps.cpu.features, "invtsc"));
+	return gu->invtsc > 0 ||
+	       (gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && gu->cpu_all_features &&
+		strv_has(src->caps.cpu.features, "invtsc"));
 }
 
 /* Running guests keep the CPU they started with (a cpu_mode changed
@@ -1567,7 +1572,10 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
 			} else if (gu->kind == MR_VERIFY_GUEST_CPU_HOST_MODEL)
 				r = host_model_pair(map, v, i, j, &why);
 			else
-				r = passthrough_pair(map, v, i, j, gu->cpu_all_features, &why);
+				/* invtsc is the one feature libvirt's map marks not
+				 * migratable: disabled, the guest keeps none */
+				r = passthrough_pair(map, v, i, j,
+						     gu->cpu_all_features && gu->invtsc >= 0, &why);
 			if (r == 1) {
 				fail_pair(res, i, j, "guest '%s': %s", name, why);
 				bad[n_bad++] = j;
@@ -1625,29 +1633,43 @@ static void check_running_cpus(const struct mr_verify_input *in, const struct vi
  * QEMU does not migrate at all. Pairs as check_machines. */
 #define TSC_TOLERANCE_PPM 250ULL
 
-static const char fix_invtsc[] =
-	"shut the guest down and start it again with a TSC frequency (<timer name='tsc' "
-	"frequency='HZ'/> in <clock>) or without invtsc (migratable='on')";
+static const char fix_invtsc_passthrough[] =
+	"shut the guest down and start it again with migratable='on' (or invtsc disabled: "
+	"<feature policy='disable' name='invtsc'/>), or with a TSC frequency (<timer name='tsc' "
+	"frequency='HZ'/> in <clock>)";
+static const char fix_invtsc_named[] =
+	"shut the guest down and start it again without invtsc (nova: take it out of [libvirt] "
+	"cpu_model_extra_flags), or with a TSC frequency (<timer name='tsc' frequency='HZ'/> in "
+	"<clock>; nova writes none)";
 static const char fix_tsc[] =
 	"keep the guest off those hosts, or shut it down and start it again with a TSC frequency "
 	"they run at or can scale to";
 
-/* 0 host j can run a guest at hz, 1 it cannot (*why), 2 not known (*why). */
-static int tsc_fits(const struct mr_verify_caps *c, unsigned long long hz, char **why)
+/* 0 a host (capabilities c) can run a guest at hz; 1 it cannot, 2 not
+ * known: *why the pair's reason, *note the host's part of the finding. */
+static int tsc_fits(const struct mr_verify_caps *c, unsigned long long hz, char **why,
+		    char **note)
 {
 	if (!c->tsc_hz) {
 		*why = mr_xstrdup("its TSC frequency unknown (no <counter name='tsc'> in its "
 				  "capabilities)");
+		*note = mr_xstrdup("no TSC frequency in its capabilities");
 		return 2;
 	}
 	unsigned long long tol = c->tsc_hz * TSC_TOLERANCE_PPM / 1000000ULL;
 	if ((hz >= c->tsc_hz - tol && hz <= c->tsc_hz + tol) || c->tsc_scaling == 1)
 		return 0;
-	*why = mr_xasprintf("TSC frequency %llu Hz, not within %llu ppm of the guest's %llu Hz, %s",
-			    c->tsc_hz, TSC_TOLERANCE_PPM, hz,
-			    c->tsc_scaling ? "and whether it can scale it is not said"
-					   : "and no TSC scaling");
+	const char *scaling = c->tsc_scaling ? "TSC scaling not said" : "no TSC scaling";
+	*why = mr_xasprintf("TSC frequency %llu Hz, not within %llu ppm of the guest's %llu Hz, and %s",
+			    c->tsc_hz, TSC_TOLERANCE_PPM, hz, scaling);
+	*note = mr_xasprintf("%llu Hz, %s", c->tsc_hz, scaling);
 	return c->tsc_scaling ? 2 : 1;
+}
+
+/* "NAME (NOTE)" added to a list of hosts. */
+static void host_noted(struct mr_buf *b, const char *name, const char *note)
+{
+	mr_buf_printf(b, "%s%s (%s)", b->len ? ", " : "", name, note);
 }
 
 static void check_tsc(const struct mr_verify_input *in, const struct view *v,
@@ -1663,62 +1685,58 @@ static void check_tsc(const struct mr_verify_input *in, const struct view *v,
 		int blocked = invtsc_blocked(gu, &v[i]);
 		if (!blocked && !gu->tsc_hz)
 			continue;
-		size_t *bad = mr_xcalloc(in->n, sizeof(*bad)), n_bad = 0;
-		size_t *unk = mr_xcalloc(in->n, sizeof(*unk)), n_unk = 0;
-		char *first_why = NULL, *unk_why = NULL;
+		/* by host-passthrough migratable='off', or asked for by name */
+		int passthrough = gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && gu->invtsc <= 0;
 		const char *blocked_why =
-			gu->kind == MR_VERIFY_GUEST_CPU_PASSTHROUGH && !gu->invtsc
-				? "host-passthrough with migratable='off' keeps invtsc, which QEMU "
-				  "does not migrate without a TSC frequency"
-				: "its CPU has invtsc, which QEMU does not migrate without a TSC "
-				  "frequency";
+			passthrough ? "host-passthrough with migratable='off' keeps invtsc, which QEMU "
+				      "does not migrate without a TSC frequency"
+				    : "its CPU has invtsc, which QEMU does not migrate without a TSC "
+				      "frequency";
+		struct mr_buf bad, unk;
+		mr_buf_init(&bad);
+		mr_buf_init(&unk);
 		for (size_t j = 0; j < in->n; j++) {
 			if (j == i || skip[i * in->n + j])
 				continue;
-			char *why = NULL;
-			int r = blocked ? 1 : !v[j].have_caps ? 2 : tsc_fits(&v[j].caps, gu->tsc_hz, &why);
+			char *why = NULL, *note = NULL;
+			const char *dst = in->hosts[j].name;
+			int r = 1;
 			if (blocked)
 				why = mr_xstrdup(blocked_why);
-			else if (r == 2 && !why)
-				why = mr_xstrdup("its capabilities not read");
+			else if (!v[j].have_caps)
+				r = 2, note = mr_xstrdup("its capabilities not read");
+			else
+				r = tsc_fits(&v[j].caps, gu->tsc_hz, &why, &note);
 			if (r == 1) {
 				fail_pair(res, i, j, "guest '%s': %s", name, why);
-				bad[n_bad++] = j;
+				if (blocked)
+					mr_buf_printf(&bad, "%s%s", bad.len ? ", " : "", dst);
+				else
+					host_noted(&bad, dst, note);
 			} else if (r == 2) {
 				unexamined[i * in->n + j] = 1;
-				unk[n_unk++] = j;
-			}
-			char **keep = r == 1 ? &first_why : r == 2 ? &unk_why : NULL;
-			if (keep && !*keep) {
-				*keep = why;
-				why = NULL;
+				host_noted(&unk, dst, note);
 			}
 			free(why);
+			free(note);
 		}
-		if (n_bad) {
-			char *list = hosts_named(in, bad, n_bad);
-			if (blocked)
-				add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_invtsc,
-					    "guest '%s' cannot migrate to %s: %s", name, list, first_why);
-			else
-				add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_tsc,
-					    "guest '%s' runs at a TSC frequency of %llu Hz, which %s "
-					    "cannot give it: %s",
-					    name, gu->tsc_hz, list, first_why);
-			free(list);
-		}
-		if (n_unk) {
-			char *list = hosts_named(in, unk, n_unk);
+		if (bad.len && blocked)
+			add_finding(res, i, MR_VERIFY_FAIL, "cpu",
+				    passthrough ? fix_invtsc_passthrough : fix_invtsc_named,
+				    "guest '%s' cannot migrate to %s: %s", name, bad.data, blocked_why);
+		else if (bad.len)
+			add_finding(res, i, MR_VERIFY_FAIL, "cpu", fix_tsc,
+				    "guest '%s' runs at a TSC frequency of %llu Hz, which %s neither "
+				    "run at (within %llu ppm) nor can scale to",
+				    name, gu->tsc_hz, bad.data, TSC_TOLERANCE_PPM);
+		if (unk.len)
 			mr_verify_result_add_pair_unexamined(
 				res, i, "cpu",
-				"guest '%s' (TSC frequency %llu Hz): %s: its move to %s not examined",
-				name, gu->tsc_hz, unk_why, list);
-			free(list);
-		}
-		free(first_why);
-		free(unk_why);
-		free(bad);
-		free(unk);
+				"guest '%s' (TSC frequency %llu Hz): whether %s can run it is not known: "
+				"its moves there not examined",
+				name, gu->tsc_hz, unk.data);
+		mr_buf_fini(&bad);
+		mr_buf_fini(&unk);
 	}
 }
 

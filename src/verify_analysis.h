@@ -151,7 +151,7 @@ struct mr_verify_guest {
 	enum mr_verify_guest_cpu kind;
 	struct mr_verify_cpu cpu; /* when custom */
 	int cpu_all_features;     /* host-passthrough with migratable='off' */
-	int invtsc;               /* its CPU asks for invtsc by name */
+	int invtsc;               /* 1 its CPU asks for invtsc, -1 disables it, 0 neither */
 	unsigned long long tsc_hz; /* <timer name='tsc' frequency=...>, or 0 */
 	int pinned;               /* as mr_verify_domain_pins */
 	char *machine;            /* "x86_64 pc-q35-7.2", or NULL when not said */

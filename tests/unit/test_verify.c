@@ -656,11 +656,46 @@ static const struct vcase cases[] = {
 		    "guest's 2300000000 Hz, and no TSC scaling",
 		    "h->unsaid: ?", "h->t: ?",
 		    "h: FAIL cpu: guest 'g1' runs at a TSC frequency of 2300000000 Hz, which far "
-		    "cannot give it",
-		    "h: UNEXAMINED cpu: guest 'g1' (TSC frequency 2300000000 Hz): TSC frequency "
-		    "2600000000 Hz, not within 250 ppm of the guest's 2300000000 Hz, and whether "
-		    "it can scale it is not said: its move to unsaid, t not examined",
+		    "(2600000000 Hz, no TSC scaling) neither run at (within 250 ppm) nor can scale to",
+		    "h: UNEXAMINED cpu: guest 'g1' (TSC frequency 2300000000 Hz): whether unsaid "
+		    "(2600000000 Hz, TSC scaling not said), t (no TSC frequency in its capabilities) "
+		    "can run it is not known: its moves there not examined",
 		    "far->h: ok", "t->h: ok" } },
+	/* the tolerance is 250 ppm of the host's frequency: 575025 Hz of
+	 * near's 2300100000 */
+	{ .title = "a guest's TSC frequency at the edge of the tolerance",
+	  .h = { { .name = "h",
+		   .caps = "haswell-a.caps.xml",
+		   .doms = "g1 a2111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='on'/>"
+			      "<clock offset='utc'><timer name='tsc' frequency='2300675025'/>"
+			      "</clock>" },
+		 { .name = "near", .caps = "haswell-b-tsc-near.caps.xml" } },
+	  .status = 0,
+	  .want = { "h->near: ok" } },
+	{ .title = "a guest's TSC frequency 1 Hz beyond the tolerance",
+	  .h = { { .name = "h",
+		   .caps = "haswell-a.caps.xml",
+		   .doms = "g1 a2111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='on'/>"
+			      "<clock offset='utc'><timer name='tsc' frequency='2299524974'/>"
+			      "</clock>" },
+		 { .name = "near", .caps = "haswell-b-tsc-near.caps.xml" } },
+	  .status = 2,
+	  .want = { "h->near: guest 'g1': TSC frequency 2300100000 Hz, not within 250 ppm of the "
+		    "guest's 2299524974 Hz, and no TSC scaling" } },
+	/* QEMU leaves invtsc out where the guest disables it: nothing to
+	 * block, nothing the destination must have */
+	{ .title = "a host-passthrough guest, migratable='off', invtsc disabled",
+	  .h = { { .name = "h",
+		   .caps = "xeon-e5-2650v3.caps.xml",
+		   .doms = "g3 a4111111-2222-3333-4444-555555555555 r",
+		   .dom_cpu = "<cpu mode='host-passthrough' check='none' migratable='off'>"
+			      "<feature policy='disable' name='invtsc'/></cpu>" },
+		 { .name = "n", .caps = "xeon-e5-2650v3-noinvtsc.caps.xml" } },
+	  .status = 0,
+	  .want = { "h->n: ok", "n->h: ok" },
+	  .not_want = { "g3" } },
 	{ .title = "a custom guest with invtsc and no TSC frequency",
 	  .h = { { .name = "h",
 		   .caps = "haswell-a.caps.xml",
@@ -672,7 +707,8 @@ static const struct vcase cases[] = {
 	  .status = 2,
 	  .want = { "h->t: guest 'g2': its CPU has invtsc, which QEMU does not migrate without a "
 		    "TSC frequency",
-		    "h: FAIL cpu: guest 'g2' cannot migrate to t: its CPU has invtsc",
+		    "h: FAIL cpu: guest 'g2' cannot migrate to t: its CPU has invtsc, which QEMU "
+		    "does not migrate without a TSC frequency",
 		    "t->h: ok" } },
 	{ .title = "a migratable host-passthrough guest",
 	  .h = { { .name = "h",
