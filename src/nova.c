@@ -1637,12 +1637,9 @@ enum mr_nova_verdict mr_nova_value_verdict_as(const char *section, const char *k
 	const struct bound *bd = defaults[i].bound;
 	/* oslo.config converts the value once it has substituted it */
 	char *v = as ? mr_xstrdup(as) : mr_nova_unquote(written);
-	/* shown as written, in quotes of its own or ours */
-	char *bare = mr_nova_unquote(written);
-	const char *q = strcmp(bare, written) ? "" : "'";
-	free(bare);
-	char *value = as ? mr_xasprintf("%s%s%s (substituted: '%s')", q, written, q, as)
-	                 : mr_xasprintf("%s%s%s", q, written, q);
+	char *shown = mr_nova_shown(written);
+	char *value = as ? mr_xasprintf("%s (substituted: '%s')", shown, as) : mr_xstrdup(shown);
+	free(shown);
 	if (defaults[i].kind == V_HOST) {
 		enum mr_nova_verdict h = host_verdict(i, value, v, as != NULL, major, why);
 		free(value);
@@ -1714,9 +1711,39 @@ enum mr_nova_verdict mr_nova_value_verdict_as(const char *section, const char *k
 	return r;
 }
 
+char *mr_nova_shown(const char *written)
+{
+	char *bare = mr_nova_unquote(written);
+	int quoted = strcmp(bare, written) != 0;
+	free(bare);
+	return quoted ? mr_xstrdup(written) : mr_xasprintf("'%s'", written);
+}
+
+/* Whether oslo.config substitutes something in value: a $NAME or ${NAME}
+ * not escaped ($$, \$). */
+static int substitutes(const char *value)
+{
+	for (const char *d = strchr(value, '$'); d; d = strchr(d + 1, '$')) {
+		if (d > value && d[-1] == '\\')
+			continue;
+		if (d[1] == '$') {
+			d++;
+			continue;
+		}
+		/* string.Template matches a name in either case */
+		const char *name = d + 1 + (d[1] == '{');
+		if (*name == '_' || isalpha((unsigned char)*name))
+			return 1;
+	}
+	return 0;
+}
+
 char *mr_nova_value_refused(const char *section, const char *key, const char *value)
 {
 	char *why;
+	/* what it stands for is the host's files': check judges it there */
+	if (substitutes(value))
+		return NULL;
 	if (mr_nova_value_verdict(section, key, value, 0, &why) != MR_NOVA_REFUSES) {
 		free(why);
 		return NULL;
@@ -1741,6 +1768,11 @@ static int single_valued(const char *section, const char *key)
 		if (!strcmp(defaults[i].section, section) && !strcmp(defaults[i].key, key))
 			return 1;
 	return 0;
+}
+
+int mr_nova_known(const char *section, const char *key)
+{
+	return single_valued(section, key);
 }
 
 void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)

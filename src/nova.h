@@ -157,6 +157,11 @@ enum mr_nova_verdict mr_nova_value_verdict_as(const char *section, const char *k
 /* oslo.config's reading of a value: one pair of matching quotes around
  * it dropped. The caller's. */
 char *mr_nova_unquote(const char *have);
+/* A value as written, for a message: in its own quotes, else in '';
+ * the caller's. */
+char *mr_nova_shown(const char *written);
+/* Whether SECTION/KEY is an option of migready's tables (of any release). */
+int mr_nova_known(const char *section, const char *key);
 /* Whether release major reads SECTION/KEY, an option of the table. */
 int mr_nova_reads(unsigned major, const char *section, const char *key);
 

@@ -188,8 +188,10 @@ static int check_other_files(struct mr_plan *plan, const struct mr_facts *facts,
 
 static const char *file_sets(const struct other_line *o, char **because)
 {
-	*because = mr_xasprintf("%s sets [%.*s] %.*s = '%s'", mr_fact_path_shown(o->file, o->file_len),
-	                        o->section_len, o->section, o->key_len, o->key, o->value);
+	char *shown = mr_nova_shown(o->value);
+	*because = mr_xasprintf("%s sets [%.*s] %.*s = %s", mr_fact_path_shown(o->file, o->file_len),
+	                        o->section_len, o->section, o->key_len, o->key, shown);
+	free(shown);
 	return o->value;
 }
 
@@ -209,16 +211,19 @@ static const char *option_value(const struct mr_facts *facts, const struct mr_pr
 	if (last_setting(facts, "nova.other", major, section, key, &o, NULL) == 0)
 		return file_sets(&o, because);
 	if (planned_too && (planned = mr_nova_set_value(profile, major, section, key, &set))) {
-		char *origin = mr_plan_origin_of(set);
-		*because = mr_xasprintf("%s sets [%s] %s = '%s'", origin, section, key, planned);
+		char *origin = mr_plan_origin_of(set), *shown = mr_nova_shown(planned);
+		*because = mr_xasprintf("%s sets [%s] %s = %s", origin, section, key, shown);
 		free(origin);
+		free(shown);
 		return planned;
 	}
 	/* nova.conf's line goes, where the plan removes the option */
 	if (!(planned_too && mr_nova_removes(profile, major, section, key)) &&
 	    last_setting(facts, "nova.self", major, section, key, &o, &at) == 0) {
-		*because = mr_xasprintf(NOVA_CONF ":%ld sets [%.*s] %.*s = '%s'", at, o.section_len,
-		                        o.section, o.key_len, o.key, o.value);
+		char *shown = mr_nova_shown(o.value);
+		*because = mr_xasprintf(NOVA_CONF ":%ld sets [%.*s] %.*s = %s", at, o.section_len,
+		                        o.section, o.key_len, o.key, shown);
+		free(shown);
 		return o.value;
 	}
 	if (last_setting(facts, "nova.before", major, section, key, &o, NULL) == 0)
@@ -245,6 +250,24 @@ static const struct {
 	{ "state_path", "$pybasedir", 0 },
 	{ "pybasedir", "$pybasedir", 1 },
 };
+
+/* Whether a $NAME in section's value names an option migready knows
+ * nova declares: GROUP.KEY, or KEY in section or [DEFAULT] (or a
+ * default above). */
+static int option_declared(const char *section, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	if (dot) {
+		char *grp = mr_xstrndup(name, (size_t)(dot - name));
+		int known = mr_nova_known(grp, dot + 1);
+		free(grp);
+		return known;
+	}
+	for (size_t t = 0; t < MR_ARRAY_LEN(template_defaults); t++)
+		if (!strcmp(name, template_defaults[t].key))
+			return 1;
+	return mr_nova_known(section, name) || mr_nova_known("DEFAULT", name);
+}
 
 /* value as oslo.config gives it: its quotes dropped, each $NAME or
  * ${NAME} (NAME an option of section where set there, else of [DEFAULT],
@@ -663,8 +686,11 @@ static void check_declared(struct mr_plan *plan, const struct mr_profile *profil
 			continue;
 		}
 		char *origin = planned && from ? mr_plan_origin_of(from) : mr_xstrdup("[nova]");
-		if (planned)
-			because = mr_xasprintf("%s sets [%s] %s = '%s'", origin, section, key, value);
+		if (planned) {
+			char *shown = mr_nova_shown(value);
+			because = mr_xasprintf("%s sets [%s] %s = %s", origin, section, key, shown);
+			free(shown);
+		}
 		/* judged as oslo.config converts it, once substituted; where a
 		 * $NAME's value is not known here (nova's own default, such as
 		 * my_ip's guess), an address is taken, another value unchecked */
@@ -676,6 +702,13 @@ static void check_declared(struct mr_plan *plan, const struct mr_profile *profil
 		if (name && v != MR_NOVA_TAKES) {
 			free(why);
 			why = mr_xasprintf("its $%s is not known here", name);
+			v = MR_NOVA_UNKNOWN;
+		} else if (name && !option_declared(section, name)) {
+			/* oslo.config fails on a name nova declares no option of
+			 * (NoSuchOptError, which safe_substitute lets through) */
+			free(why);
+			why = mr_xasprintf("its $%s names no option migready knows nova to declare",
+			                   name);
 			v = MR_NOVA_UNKNOWN;
 		}
 		free(as);

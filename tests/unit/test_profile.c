@@ -271,6 +271,14 @@ static const struct type_case type_cases[] = {
 	  "nova.set: nova refuses [libvirt] live_migration_timeout_action = 'Abort': it takes "
 	  "'abort' or 'force_complete' (case matters) (nova/conf/libvirt.py)" },
 	{ "nova", "set", "libvirt/live_migration_timeout_action force_complete", NULL },
+	/* oslo.config substitutes before it converts: what $NAME stands for
+	 * is the host's files', which check judges */
+	{ "nova", "set", "libvirt/live_migration_downtime $live_migration_downtime_steps", NULL },
+	{ "nova", "set", "libvirt/live_migration_downtime ${DEFAULT.x}0", NULL },
+	/* escaped, it is no substitution: the text itself is converted */
+	{ "nova", "set", "libvirt/live_migration_downtime $$100",
+	  "nova.set: nova refuses [libvirt] live_migration_downtime = '$$100': it takes a whole "
+	  "number (nova/conf/libvirt.py)" },
 	/* nfs export */
 	{ "nfs", "export", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)",
 	  NULL },

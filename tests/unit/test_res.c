@@ -1811,7 +1811,7 @@ static const struct transport_case transport_cases[] = {
 	  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip \"127.0.0.1\"\n",
 	  "[libvirtd]\nlisten_tcp = yes\nauth_tcp = none\n",
 	  "failed libvirtd.listener line 2: nova's peers migrate to this host at 127.0.0.1 "
-	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = ''$my_ip''), the "
+	  "(/etc/nova/nova.conf:20 sets [libvirt] live_migration_inbound_addr = '$my_ip'), the "
 	  "loopback, each peer's own: live migration to this host cannot connect\n" },
 	{ "... of ${my_ip} unset: nova's guess, not known here",
 	  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("${my_ip}"),
@@ -2933,6 +2933,15 @@ static void test_nova_refuses(void **state)
 		  "an IP address or a host name, and nova-compute refuses it (HostDomainOpt, "
 		  "nova/conf/libvirt.py); /etc/nova/nova.conf:20 sets [libvirt] "
 		  "live_migration_inbound_addr = '${host}'\n" },
+		/* oslo.config fails on a name nova declares no option of: not
+		 * taken as an address whose value is not known */
+		{ "... of $my_ipp, no such option",
+		  SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("$my_ipp")
+		  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip 10.0.0.5\n",
+		  "[nova]\nrelease = zed\n",
+		  "unchecked nova.libvirt.live_migration_inbound_addr /etc/nova/nova.conf:20 sets "
+		  "[libvirt] live_migration_inbound_addr = '$my_ipp'; its $my_ipp names no option "
+		  "migready knows nova to declare\n" },
 		/* oslo.config's parser drops my_ip's quotes before */
 		{ "... of $my_ip, my_ip quoted", SOCKET_DEBIAN NOVA_DEB INBOUND_SELF("'$my_ip'")
 		  "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip \"10.0.0.5\"\n",
