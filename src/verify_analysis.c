@@ -212,9 +212,6 @@ void mr_verify_cpu_fini(struct mr_verify_cpu *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* A <cpu> (host) or <mode name='host-model'> element: model, vendor, the
- * features it has (policy absent, require or force) and those it disables
- * (disable, forbid). */
 /* A frequency in Hz as libvirt writes it (digits); 0 when absent or not
  * a number. */
 static unsigned long long hz_value(const char *s)
@@ -226,6 +223,15 @@ static unsigned long long hz_value(const char *s)
 	return errno ? 0 : v;
 }
 
+/* A yes/no attribute: 1 yes, 0 no, -1 absent or another word. */
+static int yes_no(const char *s)
+{
+	return !s ? -1 : !strcmp(s, "yes") ? 1 : !strcmp(s, "no") ? 0 : -1;
+}
+
+/* A <cpu> (host) or <mode name='host-model'> element: model, vendor, the
+ * features it has (policy absent, require or force) and those it disables
+ * (disable, forbid). */
 static void cpu_read(xmlXPathContextPtr xc, xmlNodePtr n, struct mr_verify_cpu *c)
 {
 	c->arch = xp_string(xc, n, "arch");
@@ -279,7 +285,7 @@ int mr_verify_caps_parse(const char *xml, const char *where, struct mr_verify_ca
 	char *hz = xp_string(xc, root, "host/cpu/counter[@name='tsc']/@frequency");
 	char *scaling = xp_string(xc, root, "host/cpu/counter[@name='tsc']/@scaling");
 	caps->tsc_hz = hz_value(hz);
-	caps->tsc_scaling = !scaling ? -1 : !strcmp(scaling, "yes") ? 1 : !strcmp(scaling, "no") ? 0 : -1;
+	caps->tsc_scaling = yes_no(scaling);
 	free(hz);
 	free(scaling);
 	o = xp_nodes(xc, root, "host/secmodel");
