@@ -411,10 +411,7 @@ int mr_verify_domcaps_parse(const char *xml, const char *where, struct mr_verify
 		}
 		md->name = mr_xstrdup((const char *)name);
 		xmlFree(name);
-		md->usable = !usable                  ? -1
-			     : !strcmp(usable, "yes") ? 1
-			     : !strcmp(usable, "no")  ? 0
-						      : -1;
+		md->usable = yes_no(usable);
 		free(usable);
 		char *expr = mr_xasprintf("../blockers[@model='%s']/feature", md->name);
 		if (!strchr(md->name, '\'')) {
