@@ -990,6 +990,8 @@ struct top_child {
 	char *label, *value;
 	struct mr_buf rest; /* "/option[1]\trw\n"... */
 	int placed, moved;
+	int early;          /* to go before the entry's first defaults child */
+	const char *spelt;  /* its value as the entry spells it, or NULL */
 };
 
 static size_t top_children(const char *children, struct top_child **out)
@@ -1006,7 +1008,8 @@ static size_t top_children(const char *children, struct top_child **out)
 			v[n].label = mr_xstrndup(p, strcspn(p, "["));
 			v[n].value = mr_xstrndup(tab + 1, pn - kn - 1);
 			mr_buf_init(&v[n].rest);
-			v[n].placed = v[n].moved = 0;
+			v[n].placed = v[n].moved = v[n].early = 0;
+			v[n].spelt = NULL;
 			n++;
 		} else if (slash && n) {
 			mr_buf_printf(&v[n - 1].rest, "%.*s\n", (int)(pn - (size_t)(slash - p)), slash);
@@ -1029,8 +1032,9 @@ struct keeping {
 		unsigned pos;
 	} *lp;
 	size_t n_lp;
-	struct mr_buf dflt;    /* the defaults before the next child, joined */
-	const char *dflt_node; /* the last of them, NULL if none */
+	size_t run_at;  /* where the defaults children written last start, or
+	                 * SIZE_MAX if a child other than those is last */
+	size_t run_len; /* their values' length, joined by commas */
 	struct mr_error **err;
 	int refused;
 };
@@ -1053,6 +1057,7 @@ static unsigned next_pos(struct keeping *k, const char *label, size_t ln)
 static void put_child(struct keeping *k, const struct top_child *c, const char *value)
 {
 	unsigned pos = next_pos(k, c->label, strlen(c->label));
+	k->run_at = SIZE_MAX;
 	mr_buf_printf(&k->b, "%s[%u]\t%s\n", c->label, pos, value ? value : c->value);
 	for (const char *q = c->rest.data; q && *q; q += strcspn(q, "\n") + 1)
 		mr_buf_printf(&k->b, "%s[%u]%.*s\n", c->label, pos, (int)strcspn(q, "\n"), q);
@@ -1064,6 +1069,7 @@ static void put_as_is(struct keeping *k, const char *node, const char *label, si
                       const char *v)
 {
 	unsigned pos = next_pos(k, label, ln);
+	k->run_at = SIZE_MAX;
 	mr_buf_printf(&k->b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
 	char *sub = mr_xasprintf("%s/*", node);
 	char **o = NULL;
@@ -1092,47 +1098,34 @@ static char *rest_values(const struct top_child *c)
 	return mr_buf_steal(&b, NULL);
 }
 
-/* Wanted child c next, where the entry's child node (NULL: none) is, spelt
- * value: after defaults, as it stands if with_defaults reads it as c, or
- * refused if no options of its own undo them; else as c. */
-static void put_wanted(struct keeping *k, struct top_child *c, const char *node,
-                       const char *label, size_t ln, const char *value)
-{
-	c->placed = 1;
-	if (!k->dflt_node || !k->op->with_defaults) {
-		put_child(k, c, value);
-		return;
-	}
-	int no;
-	char *have = node ? node_values(k->h, node, &no) : NULL;
-	char *want = rest_values(c), *why = NULL;
-	int r = k->op->with_defaults(k->dflt.data ? k->dflt.data : "", have, want, &why);
-	if (r > 0 && node) {
-		put_as_is(k, node, label, ln, value);
-	} else if (r >= 0) {
-		put_child(k, c, value);
-	} else {
-		unsigned line = node_line(k->h, node ? node : k->dflt_node, k->text);
-		char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
-		mr_error_add(k->err, MR_ERR_PARSE, place, "%s %s; not written", c->value,
-		             why ? why : "cannot undo the line's default options");
-		free(place);
-		k->refused = 1;
-	}
-	free(why);
-	free(want);
-	free(have);
-}
+/* The longest word exportfs reads (getexportent's buffer). */
+#define EXPORTS_WORD_MAX 511
 
 /* The defaults child at node (value v) next: the children after it take
- * it. */
+ * it. Those left side by side are one word to exportfs, which reads a
+ * word of 511 characters at most: refused beyond. */
 static void put_defaults(struct keeping *k, const char *node, const char *v)
 {
-	size_t ln = strlen(k->op->defaults);
+	size_t ln = strlen(k->op->defaults), vn = strlen(v ? v : "");
+	if (k->run_at == SIZE_MAX) {
+		k->run_at = k->b.len;
+		k->run_len = vn;
+	} else {
+		k->run_len += vn + 1;
+	}
+	if (k->run_len + 1 > EXPORTS_WORD_MAX) {
+		unsigned line = node_line(k->h, node, k->text);
+		char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
+		mr_error_add(k->err, MR_ERR_PARSE, place,
+		             "-%s would be one word with the default options before it, longer "
+		             "than the %d characters exportfs reads; not written",
+		             v ? v : "", EXPORTS_WORD_MAX);
+		free(place);
+		k->refused = 1;
+		return;
+	}
 	mr_buf_printf(&k->b, "%s[%u]\t%s\n", k->op->defaults, next_pos(k, k->op->defaults, ln),
 	              v ? v : "");
-	mr_buf_printf(&k->dflt, "%s%s", k->dflt_node ? "," : "", v ? v : "");
-	k->dflt_node = node;
 }
 
 /* Whether the node labelled label[0..ln) is a defaults child of op's. */
@@ -1165,35 +1158,151 @@ static struct top_child *bare_wanted(struct top_child *want, size_t n_want, cons
 	return NULL;
 }
 
-/* The defaults child ending the entry (node, value v), which exportfs
- * reads as bare: the wanted children not yet placed go before it (after
- * it, they would end the world's export), then it; a wanted bare is
- * judged with the defaults it takes, and written after it if they do not
- * give what it wants. */
-static void put_last_defaults(struct keeping *k, struct top_child *want, size_t n_want,
-                              const char *node, const char *v)
+/* Whether child c (labelled label[0..ln), value v) is a wanted one. */
+static int is_wanted(const struct top_child *want, size_t n_want, const char *label, size_t ln,
+                     const char *v, int (*same)(const char *have, const char *want))
+{
+	for (size_t j = 0; j < n_want; j++)
+		if (child_is(&want[j], label, ln, v, same))
+			return 1;
+	return 0;
+}
+
+/* The values of op's defaults children among m[0..upto), joined by
+ * commas: what exportfs gives a client standing at upto before its own. */
+static char *defaults_before(augeas *h, const struct mr_aug_op *op, char **m, int upto)
+{
+	struct mr_buf b;
+	mr_buf_init(&b);
+	for (int i = 0; i < upto; i++) {
+		const char *l = strrchr(m[i], '/') + 1, *v = NULL;
+		if (!is_defaults(op, l, strcspn(l, "[")))
+			continue;
+		aug_get(h, m[i], &v);
+		mr_buf_printf(&b, "%s%s", b.len ? "," : "", v ? v : "");
+	}
+	return mr_buf_steal(&b, NULL);
+}
+
+/* An error of the file's at the line of node, the entry's child. */
+static void refuse_at(struct keeping *k, const char *node, const char *what, const char *why)
+{
+	unsigned line = node_line(k->h, node, k->text);
+	char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
+	mr_error_add(k->err, MR_ERR_PARSE, place, "%s %s; not written", what, why);
+	free(place);
+	k->refused = 1;
+}
+
+/* The first of the entry's children m[from..end), neither defaults nor
+ * wanted, that op->ahead says w would be taken for (passing, 0) or would
+ * take peers from (refusing, <0), *why (if not NULL, malloc'd) saying so;
+ * -1 if none. */
+static int ahead_between(struct keeping *k, char **m, int from, int end,
+                         const struct top_child *w, const struct top_child *want,
+                         size_t n_want, int refusing, char **why)
 {
 	const struct mr_aug_op *op = k->op;
-	size_t bln = 0;
-	const char *bv = NULL;
-	struct top_child *bw = op->bare ? bare_wanted(want, n_want, op->bare, op->same, &bln, &bv)
-	                                : NULL;
-	if (bw && bw->placed)
-		bw = NULL;
-	if (bw)
-		bw->placed = 1; /* placed after it, below */
-	for (size_t i = 0; i < n_want && !k->refused; i++)
-		if (!want[i].placed)
-			put_wanted(k, &want[i], NULL, NULL, 0, NULL);
-	put_defaults(k, node, v);
-	if (!bw || k->refused)
-		return;
-	char *want_opts = rest_values(bw), *why = NULL;
-	int r = op->with_defaults ? op->with_defaults(k->dflt.data, "", want_opts, &why) : 0;
-	free(want_opts);
-	free(why);
-	if (r <= 0)
-		put_wanted(k, bw, NULL, NULL, 0, bv);
+	for (int x = from; x < end && op->ahead; x++) {
+		const char *l = strrchr(m[x], '/') + 1, *v = NULL;
+		size_t ln = strcspn(l, "[");
+		aug_get(k->h, m[x], &v);
+		if (is_defaults(op, l, ln) || is_wanted(want, n_want, l, ln, v, op->same))
+			continue;
+		char *aw = NULL;
+		int r = op->ahead(v ? v : "", w->value, &aw);
+		if (refusing ? r < 0 : r != 0) {
+			if (why)
+				*why = aw;
+			else
+				free(aw);
+			return x;
+		}
+		free(aw);
+	}
+	return -1;
+}
+
+/* With op->defaults, whether each wanted child stays where it is, among
+ * the entry's children m[0..n), the first defaults one at f: one before
+ * f takes no defaults, and is judged as ever; one after, by
+ * with_defaults on those before it and its own options; the world's
+ * (op->bare) that a defaults child ending the entry stands for, by all
+ * the defaults. Any other goes before f with its wanted children, early
+ * (where no default reaches it: options of its own cannot undo every
+ * one, fsid or sec=), and so does one a network between f and it would
+ * be taken for (op->ahead). It cannot pass a network after f that it
+ * would take peers of: the file is refused with that one's line. 1 if
+ * the world's is early (the defaults ending the entry go: they gave
+ * nobody else any). */
+static int plan_defaults(struct keeping *k, char **m, int n, int f, struct top_child *want,
+                         size_t n_want)
+{
+	const struct mr_aug_op *op = k->op;
+	size_t bln;
+	const char *bv, *ll = strrchr(m[n - 1], '/') + 1;
+	struct top_child *bw =
+		op->bare ? bare_wanted(want, n_want, op->bare, op->same, &bln, &bv) : NULL;
+	int trailing = is_defaults(op, ll, strcspn(ll, "[")), world_early = 0;
+	for (size_t j = 0; j < n_want && !k->refused; j++) {
+		struct top_child *w = &want[j];
+		int i = -1, no;
+		for (int x = 0; x < n && i < 0; x++) {
+			const char *l = strrchr(m[x], '/') + 1, *v = NULL;
+			aug_get(k->h, m[x], &v);
+			if (child_is(w, l, strcspn(l, "["), v, op->same)) {
+				i = x;
+				w->spelt = v;
+			}
+		}
+		if (i >= 0 && i < f)
+			continue;
+		int end = i < 0 ? n : i, r = 0;
+		char *have = i >= 0 ? node_values(k->h, m[i], &no)
+		                    : w == bw && trailing ? mr_xstrdup("") : NULL;
+		char *why = NULL;
+		if (have && op->with_defaults) {
+			char *dflt = defaults_before(k->h, op, m, end);
+			char *opts = rest_values(w);
+			r = op->with_defaults(dflt, have, opts, &why);
+			free(opts);
+			free(dflt);
+		}
+		free(have);
+		if (r < 0) {
+			refuse_at(k, m[i >= 0 ? i : f], w->value,
+			          why ? why : "cannot undo the line's default options");
+			free(why);
+			break;
+		}
+		/* a network between that it would be taken for */
+		int x = ahead_between(k, m, f + 1, end, w, want, n_want, 0, NULL);
+		free(why);
+		if (r > 0 && x < 0) {
+			w->placed = i < 0; /* the world's: the defaults ending the entry */
+			continue;
+		}
+		w->early = 1;
+		world_early |= w == bw && i < 0;
+		/* one it would take peers from */
+		char *aw = NULL;
+		x = ahead_between(k, m, f + 1, end, w, want, n_want, 1, &aw);
+		if (x >= 0) {
+			struct mr_buf t;
+			mr_buf_init(&t);
+			child_text(k->h, m[x], op->defaults, &t);
+			char *what = mr_xasprintf("%s goes before the line's default options, as they "
+			                          "are not what it asks, and cannot pass",
+			                          w->value);
+			char *because = mr_xasprintf("%s: %s", t.data, aw ? aw : "stands before it");
+			refuse_at(k, m[x], what, because);
+			free(because);
+			free(what);
+			mr_buf_fini(&t);
+		}
+		free(aw);
+	}
+	return world_early;
 }
 
 /* children as the entry at node must hold them with keep_others: in the
@@ -1205,15 +1314,19 @@ static void put_last_defaults(struct keeping *k, struct top_child *want, size_t 
  * given its children at each: exportfs takes either. With op->ahead, a
  * wanted child goes right before the first child standing before it that
  * would be taken instead (*note says which, on which line of text); NULL
- * if one cannot be passed, *err says why. With op->defaults, as it says. */
+ * if one cannot be passed, *err says why. With op->defaults, the wanted
+ * children the defaults do not give what they want go before the first
+ * of them (plan_defaults), and a defaults child left last goes, unless
+ * the entry ended with one the world's export keeps: what every other
+ * child and host gets stays. */
 static char *children_keeping(augeas *h, const char *where, const char *text, const char *node,
                               const struct mr_aug_op *op, char **note, struct mr_error **err)
 {
 	const char *children = op->children, *bare = op->bare;
 	int (*same)(const char *have, const char *want) = op->same;
-	struct keeping k = { .h = h, .op = op, .where = where, .text = text, .err = err };
+	struct keeping k = { .h = h, .op = op, .where = where, .text = text, .err = err,
+		                 .run_at = SIZE_MAX };
 	mr_buf_init(&k.b);
-	mr_buf_init(&k.dflt);
 	if (!strncmp(children, ".\t", 2))
 		mr_buf_printf(&k.b, "%.*s\n", (int)strcspn(children, "\n"), children);
 	struct top_child *want = NULL;
@@ -1222,9 +1335,6 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 	char **m = NULL;
 	int n = aug_match(h, expr, &m);
 	free(expr);
-	/* where the last child written, a defaults one not last in the
-	 * entry, starts: SIZE_MAX if another follows it */
-	size_t dflt_at = SIZE_MAX;
 	if (n == 0 && bare) {
 		/* the child the bare entry stands for, written out */
 		size_t ln;
@@ -1237,17 +1347,30 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 			mr_buf_printf(&k.b, "%.*s[%u]\t%s\n", (int)ln, bare, next_pos(&k, bare, ln), v);
 		}
 	}
+	/* the first defaults child, and whether one ends the entry (the
+	 * world's export) to stay so */
+	int f = -1, keep_last = 0;
+	for (int i = 0; i < n && f < 0; i++) {
+		const char *l = strrchr(m[i], '/') + 1;
+		if (is_defaults(op, l, strcspn(l, "[")))
+			f = i;
+	}
+	if (f >= 0) {
+		const char *l = strrchr(m[n - 1], '/') + 1;
+		int world_early = plan_defaults(&k, m, n, f, want, n_want);
+		keep_last = is_defaults(op, l, strcspn(l, "[")) && !world_early;
+	}
 	for (int i = 0; i < n && !k.refused; i++) {
 		const char *v = NULL, *label = strrchr(m[i], '/') + 1;
 		size_t ln = strcspn(label, "[");
 		aug_get(h, m[i], &v);
 		if (is_defaults(op, label, ln)) {
-			if (i == n - 1) {
-				put_last_defaults(&k, want, n_want, m[i], v);
-			} else {
-				dflt_at = k.b.len;
-				put_defaults(&k, m[i], v);
-			}
+			for (size_t j = 0; j < n_want && i == f; j++)
+				if (want[j].early && !want[j].placed) {
+					want[j].placed = want[j].moved = 1;
+					put_child(&k, &want[j], want[j].spelt);
+				}
+			put_defaults(&k, m[i], v);
 			continue;
 		}
 		struct top_child *w = NULL;
@@ -1256,10 +1379,11 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 				w = &want[j];
 		if (w && w->moved)
 			continue; /* put before one that stood before it */
-		dflt_at = SIZE_MAX;
 		/* a wanted child not yet placed that this one would be taken
-		 * for: placed here, spelt as it stands further on, if it does */
-		for (size_t j = 0; j < n_want && !w && op->ahead && !k.refused; j++) {
+		 * for: placed here, spelt as it stands further on, if it does
+		 * (past the defaults, plan_defaults has placed them) */
+		for (size_t j = 0; j < n_want && !w && op->ahead && !k.refused && (f < 0 || i < f);
+		     j++) {
 			if (want[j].placed)
 				continue;
 			char *why = NULL;
@@ -1270,11 +1394,7 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 				child_text(h, m[i], op->defaults, &t);
 				unsigned line = node_line(h, m[i], text);
 				if (r < 0) {
-					char *place = line ? mr_xasprintf("%s:%u", where, line) : mr_xstrdup(where);
-					mr_error_add(err, MR_ERR_PARSE, place, "%s %s; not written", t.data,
-					             why ? why : "stands before it");
-					free(place);
-					k.refused = 1;
+					refuse_at(&k, m[i], t.data, why ? why : "stands before it");
 				} else {
 					if (!*note)
 						*note = line ? mr_xasprintf("line %u: %s %s", line, t.data,
@@ -1288,8 +1408,8 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 						if (child_is(&want[j], xl, strcspn(xl, "["), xv, same))
 							spelt = xv;
 					}
-					want[j].moved = 1;
-					put_wanted(&k, &want[j], NULL, NULL, 0, spelt);
+					want[j].placed = want[j].moved = 1;
+					put_child(&k, &want[j], spelt);
 				}
 				mr_buf_fini(&t);
 			}
@@ -1297,21 +1417,27 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 		}
 		if (k.refused)
 			break;
-		if (w)
-			put_wanted(&k, w, m[i], label, ln, v);
-		else
+		if (w && f >= 0 && i > f) {
+			w->placed = 1; /* the defaults give it what it wants */
 			put_as_is(&k, m[i], label, ln, v);
+		} else if (w) {
+			w->placed = 1;
+			put_child(&k, w, v);
+		} else {
+			put_as_is(&k, m[i], label, ln, v);
+		}
 	}
 	for (size_t j = 0; j < n_want && !k.refused; j++)
 		if (!want[j].placed) {
-			dflt_at = SIZE_MAX;
-			put_wanted(&k, &want[j], NULL, NULL, 0, NULL);
+			want[j].placed = 1;
+			put_child(&k, &want[j], NULL);
 		}
-	/* a defaults child left last by a child moved before it would
-	 * export the path to every host: it goes, as it gave nobody any */
-	if (dflt_at != SIZE_MAX) {
-		k.b.len = dflt_at;
-		k.b.data[dflt_at] = '\0';
+	/* defaults children left last by the children after them going
+	 * would export the path to every host: they go, as they gave nobody
+	 * any */
+	if (k.run_at != SIZE_MAX && !keep_last) {
+		k.b.len = k.run_at;
+		k.b.data[k.run_at] = '\0';
 	}
 	free_matches(m, n > 0 ? n : 0);
 	for (size_t j = 0; j < n_want; j++) {
@@ -1323,7 +1449,6 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 	for (size_t j = 0; j < k.n_lp; j++)
 		free(k.lp[j].label);
 	free(k.lp);
-	mr_buf_fini(&k.dflt);
 	if (k.refused) {
 		mr_buf_fini(&k.b);
 		return NULL;
@@ -1454,6 +1579,31 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 	return found;
 }
 
+/* Whether the labels of the entry's children at node, comments left
+ * out, come in the order of children's: a defaults child is not in the
+ * same place before a client as after it, though each label's children
+ * are in theirs. */
+static int labels_in_order(augeas *h, const char *node, const char *children)
+{
+	char *expr = mr_xasprintf("%s/*[label() != '#comment']", node);
+	char **m = NULL;
+	int n = aug_match(h, expr, &m), same = n >= 0, i = 0;
+	free(expr);
+	for (const char *p = children; same && p && *p;) {
+		size_t pn = strcspn(p, "\n"), ln = strcspn(p, "[\t\n/");
+		const char *line = p;
+		p += pn + (p[pn] == '\n');
+		if (line[ln] != '[' || memchr(line, '/', strcspn(line, "\t\n")))
+			continue; /* the entry's own value, or a child's child */
+		const char *l = i < n ? strrchr(m[i], '/') + 1 : NULL;
+		same = l && strcspn(l, "[") == ln && !strncmp(l, line, ln);
+		i++;
+	}
+	same = same && i == n;
+	free_matches(m, n > 0 ? n : 0);
+	return same;
+}
+
 static int entry_is(augeas *h, const char *node, const struct mr_aug_op *op)
 {
 	char *expr = mr_xasprintf("%s/descendant::*[label() != '#comment']", node);
@@ -1467,7 +1617,8 @@ static int entry_is(augeas *h, const char *node, const struct mr_aug_op *op)
 	int has_own = strncmp(op->children, ".\t", 2) == 0 || strstr(op->children, "\n.\t");
 	if (!has_own && own)
 		return 0;
-	return each_child(op->children, child_differs, h, node) == 0;
+	return each_child(op->children, child_differs, h, node) == 0 &&
+	       (!op->defaults || labels_in_order(h, node, op->children));
 }
 
 /* The #comment children that end the entry at node (an exports line's

@@ -143,14 +143,17 @@ struct mr_aug_op {
 	 * others but options the children after them take before their own
 	 * (an exports line's "-opts" word), or NULL. A wanted child after one
 	 * is judged by with_defaults: its own options have (joined by commas,
-	 * "" for none, NULL for a child not there yet) after defaults (those
-	 * before it, joined) against the wanted ones, want: 1, it is what is
-	 * wanted and stays as it stands; 0, it is given want; -1, no options
-	 * of its own undo defaults, and the file is refused (*why, malloc'd,
-	 * says why). One ending the entry stands for bare (exportfs exports
-	 * the path to every host with it): wanted children the entry lacks go
-	 * before it, and a child that leaves one last is not moved or removed
-	 * without it; two left side by side are one. */
+	 * "" for the world's that a defaults child ending the entry stands
+	 * for) after defaults (those before it, joined) against the wanted
+	 * ones, want: 1, it is what is wanted and stays as it stands; 0, it
+	 * goes, with want, before the first defaults child, as does a wanted
+	 * child the entry lacks (where no default reaches it: refused if that
+	 * takes it past a child ahead() says it would take from); -1, the
+	 * file is refused (*why, malloc'd, says why). One ending the entry
+	 * stands for bare (exportfs exports the path to every host with it)
+	 * and stays, unless the world's child goes first; one left last by
+	 * the children after it going goes; two left side by side are one
+	 * (refused beyond exportfs's 511 characters). */
 	const char *defaults;
 	int (*with_defaults)(const char *defaults, const char *have, const char *want, char **why);
 };

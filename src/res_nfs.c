@@ -7,8 +7,9 @@
  *           and leave the path's later lines; the line's other
  *           clients and every other line untouched; one after the
  *           line's "-opts" defaults judged by what exportfs gives it,
- *           the defaults then its own, and given the profile's options,
- *           which win over them, where that differs), the
+ *           the defaults then its own, against what the profile's
+ *           options alone give, and where that differs put before the
+ *           line's first "-" word with the profile's options), the
  *           exported directory present, then `exportfs -ra`; an export
  *           configured but not active (exportfs -v, in the facts), or
  *           served with an option that undoes one it asks for, or after
@@ -241,8 +242,31 @@ static const char *const pairs[][2] = {
 	{ "all_squash", "no_all_squash" }, { "secure", "insecure" }, { "hide", "nohide" },
 	{ "subtree_check", "no_subtree_check" }, { "wdelay", "no_wdelay" },
 	{ "crossmnt", "nocrossmnt" }, { "acl", "no_acl" }, { "pnfs", "no_pnfs" },
-	{ "secure_locks", "insecure_locks" }, { "auth_nlm", "no_auth_nlm" },
+	{ "secure_locks", "insecure_locks" },
 };
+
+/* Options exportfs takes for others, and prints so (exportfs -v never
+ * shows auth_nlm, mp or replicas): the option, then its name there. */
+static const char *const alias[][2] = {
+	{ "auth_nlm", "secure_locks" }, { "no_auth_nlm", "insecure_locks" },
+	{ "mp", "mountpoint" },         { "mp=", "mountpoint=" },
+	{ "replicas=", "refer=" },
+};
+
+/* Option o[0..n) by the name exportfs -v prints it: *name, *nn (up to
+ * and with its "=", the value not included). */
+static void opt_name(const char *o, size_t n, const char **name, size_t *nn)
+{
+	const char *eq = memchr(o, '=', n);
+	size_t kn = eq ? (size_t)(eq - o) + 1 : n;
+	*name = o;
+	*nn = kn;
+	for (size_t i = 0; i < MR_ARRAY_LEN(alias); i++)
+		if (kn == strlen(alias[i][0]) && !strncmp(o, alias[i][0], kn)) {
+			*name = alias[i][1];
+			*nn = strlen(*name);
+		}
+}
 
 /* The first item of the comma-separated list that is opt[0..n) (with
  * prefix, that starts with it), or NULL; *len its length. */
@@ -257,41 +281,36 @@ static const char *list_item(const char *list, const char *opt, size_t n, int pr
 	return NULL;
 }
 
-/* What option o[0..n) sets in exportfs, which a later option of the same
- * undoes: its pair's first, one name for two spellings of one setting
- * (auth_nlm is secure_locks, mp mountpoint, refer and replicas one
- * location), NAME= for the others with a value, else the option. */
-static void opt_slot(const char *o, size_t n, const char **slot, size_t *sn)
+/* An exports option as exportfs keeps it for a client: its setting (a
+ * pair's first, NAME= for one with a value, else the option), and its
+ * value (the pair's option, the value after "=", else ""). */
+struct eff_opt {
+	const char *slot, *val;
+	size_t sn, vn;
+};
+
+/* Option o[0..n) as the setting it makes. */
+static struct eff_opt eff_of(const char *o, size_t n)
 {
-	static const char *const alias[][2] = {
-		{ "auth_nlm", "secure_locks" }, { "no_auth_nlm", "secure_locks" },
-		{ "mp", "mountpoint" },         { "mp=", "mountpoint" },
-		{ "mountpoint=", "mountpoint" }, { "refer=", "refer" },
-		{ "replicas=", "refer" },
-	};
+	struct eff_opt x;
 	const char *eq = memchr(o, '=', n);
-	size_t kn = eq ? (size_t)(eq - o) + 1 : n;
-	*slot = o;
-	*sn = kn;
+	opt_name(o, n, &x.slot, &x.sn);
+	if (eq) {
+		x.sn--; /* "mountpoint=/x" sets what "mountpoint" does */
+		x.val = eq + 1;
+		x.vn = n - (size_t)(x.val - o);
+		return x;
+	}
+	x.val = x.slot;
+	x.vn = x.sn;
 	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
 		for (int k = 0; k < 2; k++)
-			if (kn == strlen(pairs[i][k]) && !strncmp(o, pairs[i][k], kn)) {
-				*slot = pairs[i][0];
-				*sn = strlen(*slot);
+			if (x.sn == strlen(pairs[i][k]) && !strncmp(x.slot, pairs[i][k], x.sn)) {
+				x.slot = pairs[i][0];
+				x.sn = strlen(x.slot);
 			}
-	for (size_t i = 0; i < MR_ARRAY_LEN(alias); i++)
-		if (kn == strlen(alias[i][0]) && !strncmp(o, alias[i][0], kn)) {
-			*slot = alias[i][1];
-			*sn = strlen(*slot);
-		}
+	return x;
 }
-
-/* An exports option as exportfs keeps it for a client: its setting, and
- * the option that set it last. */
-struct eff_opt {
-	const char *slot, *text;
-	size_t sn, tn;
-};
 
 /* The settings the comma-separated options of each list give, in turn,
  * the later undoing the earlier (a client's defaults, then its own):
@@ -301,8 +320,7 @@ static void effective(const char *const *lists, size_t n_lists, struct eff_opt *
 	for (size_t l = 0; l < n_lists; l++) {
 		for (const char *o = lists[l]; o && *o;) {
 			size_t on = strcspn(o, ",");
-			struct eff_opt x = { .text = o, .tn = on };
-			opt_slot(o, on, &x.slot, &x.sn);
+			struct eff_opt x = eff_of(o, on);
 			size_t i = 0;
 			while (i < *n && ((*e)[i].sn != x.sn || strncmp((*e)[i].slot, x.slot, x.sn) != 0))
 				i++;
@@ -313,6 +331,13 @@ static void effective(const char *const *lists, size_t n_lists, struct eff_opt *
 		}
 	}
 }
+
+/* What exportfs gives a client before any option of the line's (its
+ * exportent defaults, as exportfs -v shows a line's bare path): each
+ * setting that no option or another of the pair's leaves unset. */
+static const char exportent_defaults[] = "ro,sync,wdelay,hide,nocrossmnt,secure,root_squash,"
+                                         "no_all_squash,no_subtree_check,secure_locks,acl,"
+                                         "no_pnfs,anonuid=65534,anongid=65534";
 
 /* The first option of list that a client's own options add to rather
  * than undo (exportfs adds its flavours, transport modes and squashed
@@ -329,39 +354,35 @@ static const char *adding_opt(const char *list, size_t *n)
 }
 
 /* The op's with_defaults hook. exportfs gives a client the line's
- * "-opts" defaults, then its own options, which undo them where they
- * conflict. A client of the profile's after defaults, with its own
- * options have, is what the profile asks when that gives it what it
- * would with the profile's options (want) for its own; want is what is
- * written otherwise: they win over the defaults (its rw over a default
- * ro). Defaults that its own options add to (sec=) are refused. */
+ * "-opts" defaults, then its own options (have), which undo them where
+ * they conflict. It is what the profile asks only when that is what the
+ * profile's options alone (want) give it, on exportfs's own defaults: a
+ * default the profile does not name (all_squash, anonuid=0, fsid)
+ * differs, though the client's own options do not undo it. Where
+ * flavours are named (sec=, which options add to and which those after
+ * them follow), only no defaults at all are the profile's. 0 otherwise:
+ * the engine gives the client the profile's options where no default
+ * reaches it. */
 static int export_with_defaults(const char *defaults, const char *have, const char *want,
                                 char **why)
 {
+	(void)why;
 	size_t an;
-	const char *add = adding_opt(defaults, &an);
-	if (add) {
-		*why = mr_xasprintf("comes after the line's default option %.*s, which no option of "
-		                    "its own undoes (exportfs adds to it)",
-		                    (int)an, add);
-		return -1;
-	}
 	if (!have)
 		return 0;
-	/* a flavour's options follow its sec=: read in order, as written */
-	if (adding_opt(have, &an) || adding_opt(want, &an))
-		return !strcmp(have, want);
-	const char *h[] = { defaults, have }, *w[] = { defaults, want };
+	if (adding_opt(defaults, &an) || adding_opt(have, &an) || adding_opt(want, &an))
+		return !*defaults && !strcmp(have, want);
+	const char *h[] = { exportent_defaults, defaults, have }, *w[] = { exportent_defaults, want };
 	struct eff_opt *eh = NULL, *ew = NULL;
 	size_t nh = 0, nw = 0;
-	effective(h, 2, &eh, &nh);
+	effective(h, 3, &eh, &nh);
 	effective(w, 2, &ew, &nw);
 	int same = nh == nw;
 	for (size_t i = 0; i < nh && same; i++) {
 		size_t j = 0;
 		while (j < nw && (ew[j].sn != eh[i].sn || strncmp(ew[j].slot, eh[i].slot, eh[i].sn)))
 			j++;
-		same = j < nw && ew[j].tn == eh[i].tn && !strncmp(ew[j].text, eh[i].text, eh[i].tn);
+		same = j < nw && ew[j].vn == eh[i].vn && !strncmp(ew[j].val, eh[i].val, eh[i].vn);
 	}
 	free(eh);
 	free(ew);
@@ -500,6 +521,8 @@ static int flavours_within(const char *a, size_t an, const char *b, size_t bn)
  * anongid only); NULL if none. */
 static const char *undoing_opt(const char *served, const char *w, size_t n, size_t *un)
 {
+	if (!memchr(w, '=', n))
+		opt_name(w, n, &w, &n); /* no_auth_nlm: served as insecure_locks */
 	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
 		for (int k = 0; k < 2; k++)
 			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n))

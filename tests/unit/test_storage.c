@@ -590,38 +590,91 @@ static void test_exports_bare_path(void **state)
 
 /* A line's default options ("-opts", exports(5)), as exportfs reads them:
  * a client takes them, then its own, which win. A client of the profile's
- * that they make what it asks is in the desired state as it stands; one
- * they undo (a default ro) is given the profile's options, which win over
- * them; nothing else on the line changes. */
+ * is in the desired state where they give it what the profile's options
+ * alone would (on exportfs's own defaults); one they do not, and a new
+ * one, go before the line's first "-" word with the profile's options,
+ * where no default reaches them; what every other client and host gets
+ * stays. */
 #define WORLD "[nfs]\nrole = server\nexport = /var/lib/nova/instances *(rw,sync)\n"
 #define WORLD_UP NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n"
 #define NET "[nfs]\nrole = server\nexport = /var/lib/nova/instances 10.20.0.0/24(rw,sync)\n"
 #define NET_UP NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"
+#define C9 "[nfs]\nrole = server\nexport = /var/lib/nova/instances compute9(rw)\n"
+#define C9_UP NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n"
+#define NETS                                                                               \
+	"[nfs]\nrole = server\nexport = /var/lib/nova/instances 10.0.5.0/24(rw) 10.0.6.0/24(rw)\n"
+#define NETS_UP                                                                            \
+	NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.0.5.0/24\n"            \
+	"nfs.active=/var/lib/nova/instances 10.0.6.0/24\n"
 static const struct {
 	const char *why, *profile, *facts, *text, *want;
 } defaults_cases[] = {
-	{ "a default ro, and async, undone by the client's own options where the profile "
-	  "asks: its rw is written; compute9's own options and the defaults give what it "
-	  "asks, and stay; the other line too",
+	{ "a default ro, and async, that the client's own options do not undo: it goes "
+	  "before them with the profile's; compute9's own options and the defaults give "
+	  "what it asks, and stay; the other line too",
 	  SERVER, ACTIVE,
 	  "/var/lib/nova/instances -ro,async,no_subtree_check 10.20.0.0/24(no_root_squash,fsid=0) "
 	  "compute9(sync,rw)\n/srv/images -ro 10.0.0.0/8\n",
-	  "/var/lib/nova/instances -ro,async,no_subtree_check "
-	  "10.20.0.0/24(rw,sync,fsid=0,no_root_squash) compute9(sync,rw)\n"
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
+	  "-ro,async,no_subtree_check compute9(sync,rw)\n"
 	  "/srv/images -ro 10.0.0.0/8\n" },
-	{ "a \"-\" word after a client: the clients after it take it",
+	{ "a \"-\" word after a client: the clients after it take it; left last by the "
+	  "one going before it, it goes (it would export the path to every host)",
 	  SERVER, ACTIVE,
 	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) -ro compute9(sync)\n",
-	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) -ro "
+	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
 	  "compute9(rw,sync)\n" },
+	{ "defaults the profile does not name are no profile's: all_squash, anonuid=0, "
+	  "insecure, no_root_squash (found by a review: green, exportfs served them)",
+	  C9, C9_UP, "/var/lib/nova/instances -all_squash,insecure,anonuid=0,no_root_squash "
+	  "compute9(rw)\n",
+	  "/var/lib/nova/instances compute9(rw)\n" },
+	{ "... async", C9, C9_UP, "/var/lib/nova/instances -async compute9(rw)\n",
+	  "/var/lib/nova/instances compute9(rw)\n" },
+	{ "... an fsid, which no option of the client's undoes",
+	  C9, C9_UP, "/var/lib/nova/instances -fsid=7 compute9(rw) backup\n",
+	  "/var/lib/nova/instances compute9(rw) -fsid=7 backup\n" },
+	{ "... a mountpoint", C9, C9_UP, "/var/lib/nova/instances -mountpoint compute9(rw)\n",
+	  "/var/lib/nova/instances compute9(rw)\n" },
+	{ "... nordirplus", C9, C9_UP, "/var/lib/nova/instances -nordirplus compute9(rw)\n",
+	  "/var/lib/nova/instances compute9(rw)\n" },
+	{ "... with a flavour named, the defaults too",
+	  "[nfs]\nrole = server\nexport = /var/lib/nova/instances compute9(rw,sec=sys)\n", C9_UP,
+	  "/var/lib/nova/instances -no_root_squash compute9(rw,sec=sys)\n",
+	  "/var/lib/nova/instances compute9(rw,sec=sys)\n" },
+	{ "a new client goes before the defaults, which it would take after them",
+	  C9, C9_UP, "/var/lib/nova/instances -all_squash backup\n",
+	  "/var/lib/nova/instances compute9(rw) -all_squash backup\n" },
+	{ "the world's defaults the profile does not name: the world's client written, the "
+	  "\"-\" word ending the line gone with it",
+	  "[nfs]\nrole = server\nexport = /var/lib/nova/instances *(rw,sync)\n",
+	  NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances *\n",
+	  "/var/lib/nova/instances backup -rw,sync,all_squash\n",
+	  "/var/lib/nova/instances backup *(rw,sync)\n" },
+	{ "clients going before the first \"-\" word leave the others as they were: no "
+	  "\"-\" word left last to export the path to every host (found by a review: the "
+	  "world gained ro)",
+	  NETS, NETS_UP,
+	  "/var/lib/nova/instances 10.0.0.0/16(ro) -ro 10.0.5.0/24 -async 10.0.6.0/24\n",
+	  "/var/lib/nova/instances 10.0.5.0/24(rw) 10.0.6.0/24(rw) 10.0.0.0/16(ro)\n" },
+	{ "... and every host keeps what the one ending the line gave it, all the defaults "
+	  "(found by a review: the world lost it)",
+	  NETS, NETS_UP, "/var/lib/nova/instances 10.0.0.0/16(ro) -ro 10.0.5.0/24 -async\n",
+	  "/var/lib/nova/instances 10.0.5.0/24(rw) 10.0.6.0/24(rw) 10.0.0.0/16(ro) -ro,async\n" },
+	{ "a client of a later line goes to the first, before its \"-\" word (found by a "
+	  "review: refused, naming the first line)",
+	  C9, C9_UP,
+	  "/var/lib/nova/instances -sec=krb5 x(rw)\n/var/lib/nova/instances compute9(ro)\n",
+	  "/var/lib/nova/instances compute9(rw) -sec=krb5 x(rw)\n" },
 	{ "one ending the line exports the path to every host with it: the profile's "
 	  "clients go before it, and every host keeps what it had",
 	  SERVER, ACTIVE, "/var/lib/nova/instances backup(ro) -ro,sync\n",
 	  "/var/lib/nova/instances backup(ro) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash) "
 	  "compute9(rw,sync) -ro,sync\n" },
-	{ "the profile's world, judged with the defaults it takes there",
+	{ "the profile's world, judged with the defaults it takes there: written with the "
+	  "profile's options where they do not give it those, the \"-\" word gone",
 	  WORLD, WORLD_UP, "/var/lib/nova/instances backup(ro) -ro\n",
-	  "/var/lib/nova/instances backup(ro) -ro *(rw,sync)\n" },
+	  "/var/lib/nova/instances backup(ro) *(rw,sync)\n" },
 	{ "a later line's last \"-\" word is the world's too, and a dead one: it goes; its "
 	  "client stays",
 	  WORLD, WORLD_UP, "/var/lib/nova/instances *(rw,sync)\n/var/lib/nova/instances a(ro) -ro\n",
@@ -658,8 +711,8 @@ static void test_exports_defaults(void **state)
 	 * world's what it asks there: no drift (the lens refused the comma;
 	 * "-rw" alone was a client) */
 	static const char *const given[][2] = {
-		{ SERVER, "# nova's\n/var/lib/nova/instances -rw,sync,no_root_squash "
-		          "10.20.0.0/24(fsid=0) \\\n\tcompute9\n" },
+		{ SERVER, "# nova's\n/var/lib/nova/instances -rw,sync "
+		          "10.20.0.0/24(fsid=0,no_root_squash) \\\n\tcompute9\n" },
 		{ WORLD, "/var/lib/nova/instances backup(ro) -rw,sync\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(given); i++) {
@@ -686,15 +739,34 @@ static void test_exports_defaults(void **state)
 		converge(e, defaults_cases[i].profile, defaults_cases[i].facts, "/etc/exports",
 		         defaults_cases[i].want, "nfs.export");
 	}
-	/* defaults a client's own options add to, not undo (its security
-	 * flavours): refused, with the line; nothing written */
-	refused(e, "/var/lib/nova/instances -sec=krb5p 10.20.0.0/24(rw) compute9(rw,sync)\n",
-	        "/etc/exports:1", "sec=krb5p");
+	/* a client that must go before the defaults, past a network it
+	 * would take peers of: refused, with that one's line; nothing
+	 * written */
+	refused(e, "/var/lib/nova/instances -sec=krb5p compute9(rw,sync) \\\n"
+	           "\t10.20.0.0/25(ro) 10.20.0.0/24(rw)\n",
+	        "/etc/exports:2", "10.20.0.0/25(ro)");
+	/* "-" words left side by side are one word to exportfs, which reads
+	 * 511 characters at most */
+	struct mr_buf t;
+	mr_buf_init(&t);
+	mr_buf_puts(&t, "/var/lib/nova/instances -ro");
+	for (int i = 0; i < 150; i++)
+		mr_buf_puts(&t, ",ro");
+	mr_buf_puts(&t, " compute9(ro) -async");
+	for (int i = 0; i < 60; i++)
+		mr_buf_puts(&t, ",async");
+	mr_buf_puts(&t, " backup 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)\n");
+	refused(e, t.data, "/etc/exports:1", "511");
+	mr_buf_fini(&t);
 }
 #undef WORLD
 #undef WORLD_UP
 #undef NET
 #undef NET_UP
+#undef C9
+#undef C9_UP
+#undef NETS
+#undef NETS_UP
 
 /* A network with host bits set, or an IPv6 one spelt otherwise: mountd
  * masks the peer with the prefix and compares, so it is the profile's
@@ -883,6 +955,21 @@ static void test_export_served_otherwise(void **state)
 	                    "not active: /var/lib/nova/instances 10.20.0.0/24; served otherwise: "
 	                    "/var/lib/nova/instances compute9 ro, not rw");
 	report_free(&rep);
+	/* no_auth_nlm served, which exportfs -v shows as insecure_locks only
+	 * (it never prints auth_nlm): auth_nlm is undone */
+	const char *locks = "[nfs]\nrole = server\n"
+	                    "export = /var/lib/nova/instances compute9(rw,sync,auth_nlm)\n";
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances compute9(rw,sync,auth_nlm)\n");
+	run(e, locks,
+	    "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances compute9\n"
+	    "nfs.active_opts=/var/lib/nova/instances compute9 sync,rw,insecure_locks\n",
+	    MR_MODE_CHECK, &rep);
+	assert_string_equal(item(&rep, "nfs.active")->old,
+	                    "served otherwise: /var/lib/nova/instances compute9 insecure_locks, "
+	                    "not auth_nlm");
+	report_free(&rep);
+	mr_test_root_put(e, "/etc/exports", "/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,"
+	                            "no_root_squash) compute9(rw,sync)\n");
 	/* exportfs -v shows a host by its canonical name: compute9 served as
 	 * compute9.example.com is served as asked, and no other client
 	 * (found by a review: drift every run, exportfs -ra for nothing);
