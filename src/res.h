@@ -8,6 +8,7 @@
 #include "plan.h"
 #include "profile.h"
 
+struct mr_aug_op;
 struct mr_conf_key;
 struct mr_cpu_map;
 struct mr_fleet_facts;
@@ -45,6 +46,9 @@ extern const struct mr_res_ops mr_res_libvirtd;
 extern const struct mr_optscan_spec mr_libvirtd_opts;
 extern const struct mr_res_ops mr_res_multipath;
 extern const struct mr_res_ops mr_res_nfs;
+/* An export's operation on /etc/exports but its key, value and children:
+ * how the engine reads a client's place and options (the fuzzer's too). */
+extern const struct mr_aug_op mr_res_nfs_export;
 extern const struct mr_res_ops mr_res_nova;
 extern const struct mr_res_ops mr_res_qemu;
 extern const struct mr_res_ops mr_res_ssh;

@@ -389,6 +389,12 @@ static int export_with_defaults(const char *defaults, const char *have, const ch
 	return same;
 }
 
+const struct mr_aug_op mr_res_nfs_export = {
+	.kind = MR_AUG_ENTRY, .fmt = MR_FMT_RAW, .create = "dir", .keep_others = 1,
+	.same = same_client_net, .bare = "client\t*", .ahead = net_ahead,
+	.defaults = "defaults", .with_defaults = export_with_defaults,
+};
+
 /* "PATH CLIENT(OPT,OPT) CLIENT" as the exports lens's tree: dir = PATH,
  * client = CLIENT, client/option = OPT. */
 static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
@@ -423,12 +429,10 @@ static void plan_export(struct mr_plan *plan, struct mr_plan_file *f,
 		char *pred = path_pred(".", path, 1);
 		char *key = mr_xasprintf("dir[. = %s%s%s]", lit, pred ? " or " : "", pred ? pred : "");
 		free(pred);
-		struct mr_aug_op op = { .kind = MR_AUG_ENTRY, .key = key, .value = s->value,
-			                    .fmt = MR_FMT_RAW, .children = kids.data, .create = "dir",
-			                    .keep_others = 1, .same = same_client_net,
-			                    .bare = "client\t*", .ahead = net_ahead,
-			                    .defaults = "defaults",
-			                    .with_defaults = export_with_defaults };
+		struct mr_aug_op op = mr_res_nfs_export;
+		op.key = key;
+		op.value = s->value;
+		op.children = kids.data;
 		mr_plan_add_as(f, "nfs.export", origin, &op);
 		free(key);
 	}

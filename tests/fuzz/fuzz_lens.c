@@ -15,6 +15,7 @@
 
 #include "aug.h"
 #include "fuzz.h"
+#include "res.h"
 
 #ifndef MR_FUZZ_LENS
 #error "MR_FUZZ_LENS: the lens this target feeds, e.g. \"Migready_libvirt.lns\""
@@ -35,14 +36,10 @@ static const struct mr_aug_op oslo_ops[] = {
 	{ MR_AUG_RM, "libvirt", "live_migration_flag", NULL, MR_FMT_RAW, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
-/* res_nfs.c's export of the instances directory, res_multipath.c's value */
-static const struct mr_aug_op exports_ops[] = {
-	{ .kind = MR_AUG_ENTRY, .key = "dir[. = '/var/lib/nova/instances']",
-	  .value = "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync)", .fmt = MR_FMT_RAW,
-	  .children = ".\t/var/lib/nova/instances\nclient[1]\t10.20.0.0/255.255.255.0\n"
-	              "client[1]/option[1]\trw\nclient[1]/option[2]\tsync\n",
-	  .create = "dir", .keep_others = 1, .bare = "client\t*" },
-};
+/* res_nfs.c's export of the instances directory (its hooks, which read
+ * "-opts" words and a network's place, as a run has them: filled in by
+ * LLVMFuzzerInitialize), res_multipath.c's value */
+static struct mr_aug_op exports_ops[1];
 static const struct mr_aug_op multipath_ops[] = {
 	{ .kind = MR_AUG_SET, .section = "defaults", .key = "user_friendly_names", .value = "no",
 	  .fmt = MR_FMT_RAW },
@@ -64,6 +61,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		ops = oslo_ops;
 		nops = MR_ARRAY_LEN(oslo_ops);
 	} else if (strcmp(MR_FUZZ_LENS, "Migready_exports.lns") == 0) {
+		exports_ops[0] = mr_res_nfs_export;
+		exports_ops[0].key = "dir[. = '/var/lib/nova/instances']";
+		exports_ops[0].value = "/var/lib/nova/instances 10.20.0.0/255.255.255.0(rw,sync) *(ro)";
+		exports_ops[0].children = ".\t/var/lib/nova/instances\nclient[1]\t10.20.0.0/255.255.255.0\n"
+		                          "client[1]/option[1]\trw\nclient[1]/option[2]\tsync\n"
+		                          "client[2]\t*\nclient[2]/option[1]\tro\n";
 		ops = exports_ops;
 		nops = MR_ARRAY_LEN(exports_ops);
 	} else if (strcmp(MR_FUZZ_LENS, "Migready_multipath.lns") == 0) {
