@@ -28,6 +28,15 @@ new_host() { # DIR
 # Only these lines may differ from the original file.
 changed_lines() { diff "$1" "$2" | grep '^[<>]' ; }
 
+# DIR's exports set to BEFORE, converged to PROFILE (NAME), then AFTER.
+exports_converge() { # NAME DIR PROFILE BEFORE AFTER
+	local got
+	printf '%s\n' "$4" > "$2/etc/exports"
+	converge "$1" "$2" "$3"
+	got=$(cat "$2/etc/exports")
+	[ "$got" = "$5" ] && ok "$1: the file as it should be" || not_ok "$1: the file" "$got"
+}
+
 # In a mount namespace of its own (a tmpfs /var/lib for the exported
 # directories and nfs's state, the lab's systemctl under a /run of its own).
 live_exportfs() { # EXPORTS PROFILE: exportfs -ra, exportfs -v, a live check
@@ -367,10 +376,10 @@ expect_grep "live check: a network beside it is not served" \
 expect_grep "live check: ... and the host drifted" "^check beside: 2" "$out"
 
 # A line's default options ("-opts", exports(5)), anywhere on it, as
-# exportfs reads them: the profile's client after a default ro is given
-# its own options, rw winning; the other client keeps the defaults, and
-# the "-" word ending the line still exports the path to every host, with
-# every default of the line.
+# exportfs reads them: the profile's client after a default ro goes
+# before them with its own options; the other client keeps the defaults,
+# and the "-" word ending the line still exports the path to every host,
+# with every default of the line.
 DFLT=$WORK/dflt
 new_host "$DFLT"
 cp "$SERVER/lib/systemd/system/nfs-server.service" "$DFLT/lib/systemd/system/"
@@ -379,8 +388,8 @@ printf '%s\n' '/var/lib/nova/instances 10.9.9.9(rw,no_subtree_check) -ro,async,n
 cp dflt.exports "$DFLT/etc/exports"
 converge defaults "$DFLT" live.ini
 got=$(cat "$DFLT/etc/exports")
-[ "$got" = '/var/lib/nova/instances 10.9.9.9(rw,no_subtree_check) -ro,async,no_subtree_check 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check) 10.30.0.0/24 -sync' ] &&
-	ok "defaults: the profile's client given its own options, the line kept" ||
+[ "$got" = '/var/lib/nova/instances 10.9.9.9(rw,no_subtree_check) 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check) -ro,async,no_subtree_check 10.30.0.0/24 -sync' ] &&
+	ok "defaults: the profile's client before them with its own options, the line kept" ||
 	not_ok "defaults: the profile's client given its own options" "$got"
 out=$(live_exportfs "$DFLT/etc/exports" live.ini)
 expect_grep "defaults: exportfs reads the line" "^exportfs: 0" "$out"
@@ -391,6 +400,45 @@ expect_grep "defaults: ... the other one the defaults" $'^[ \t]+10\\.30\\.0\\.0/
 expect_grep "defaults: ... every host, after the last \"-\" word, all of them" \
 	$'^[ \t]+<world>\\(sync,.*,ro,' "$out"
 expect_grep "defaults: live check: what is served is the export's" "^check: 0" "$out"
+# A default the profile does not name (all_squash, anonuid=0), which the
+# client's own options do not undo, is drift, not green (found by a
+# review: exportfs served the client squashed to root); apply puts the
+# client before it, and the "-" word, left last, goes.
+printf '%s\n' '/var/lib/nova/instances -all_squash,insecure,anonuid=0,no_root_squash 10.20.0.0/24(rw,sync,fsid=0,no_subtree_check)' \
+	> "$DFLT/etc/exports"
+out=$(live_exportfs "$DFLT/etc/exports" live.ini)
+expect_grep "squashing defaults: exportfs serves the client all_squash" \
+	$'^[ \t]+10\\.20\\.0\\.0/24\\(.*anonuid=0,.*,all_squash\\)' "$out"
+expect_grep "... and the live check says drift" "^check: 2" "$out"
+# (the client before them, the word left last gone)
+exports_converge "squashing defaults" "$DFLT" live.ini "$(cat "$DFLT/etc/exports")" \
+	'/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check)'
+out=$(live_exportfs "$DFLT/etc/exports" live.ini)
+expect_grep "squashing defaults: exportfs serves the client the profile's options" \
+	$'^[ \t]+10\\.20\\.0\\.0/24\\(sync,.*,rw,.*no_root_squash,no_all_squash\\)' "$out"
+expect_no_grep "... not anonuid=0" 'anonuid=0' "$out"
+expect_no_grep "... and no other host" '<world>' "$out"
+expect_grep "... live check in the desired state" "^check: 0" "$out"
+# Clients going before the first "-" word leave every other host as it
+# was (found by a review: the world gained a "-" word's options, or lost
+# the line's last): 10.30.0.0/24 keeps ro and async, no world is made;
+# a line ending with one keeps the world's export, with all of them.
+# (the client first, the defaults one word before the other)
+exports_converge "world kept" "$DFLT" live.ini \
+	'/var/lib/nova/instances 10.0.0.0/8(ro) -ro 10.20.0.0/24 -async 10.30.0.0/24' \
+	'/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check) 10.0.0.0/8(ro) -ro,async 10.30.0.0/24'
+out=$(live_exportfs "$DFLT/etc/exports" live.ini)
+expect_grep "world kept: exportfs serves the other client its defaults" $'^[ \t]+10\\.30\\.0\\.0/24\\(async,.*,ro,' "$out"
+expect_no_grep "... and no other host" '<world>' "$out"
+expect_grep "... live check in the desired state" "^check: 0" "$out"
+# (the defaults one word ending it)
+exports_converge "world kept, ending the line" "$DFLT" live.ini \
+	'/var/lib/nova/instances 10.0.0.0/8(ro) -ro 10.20.0.0/24 -async' \
+	'/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash,no_subtree_check) 10.0.0.0/8(ro) -ro,async'
+out=$(live_exportfs "$DFLT/etc/exports" live.ini)
+expect_grep "world kept, ending the line: exportfs serves every host both defaults" \
+	$'^[ \t]+<world>\\(async,.*,ro,' "$out"
+expect_grep "... live check in the desired state" "^check: 0" "$out"
 
 # The profile's network spelt with a prefix, the file's with a netmask
 # (and an older run's line holding both): one client to exportfs, so its
