@@ -1475,8 +1475,8 @@ static char *last_defaults(augeas *h, const char *node, const struct mr_aug_op *
 /* Two defaults children of op's side by side in the entry at node, left
  * so by a child between them gone, as one: the first's values, then the
  * second's (exportfs adds each to those before it, and reads the word
- * after one as a client, whatever it starts with). 0, or -1 (the
- * engine's error). */
+ * after one as a client, whatever it starts with). 0; -1 (the engine's
+ * error); -2 if one would be longer than exportfs reads (left as is). */
 static int merge_defaults(augeas *h, const char *node, const struct mr_aug_op *op)
 {
 	if (!op->defaults)
@@ -1495,6 +1495,10 @@ static int merge_defaults(augeas *h, const char *node, const struct mr_aug_op *o
 			const char *a = NULL, *b = NULL;
 			aug_get(h, c[i], &a);
 			aug_get(h, c[i + 1], &b);
+			if (strlen(a ? a : "") + strlen(b ? b : "") + 2 > EXPORTS_WORD_MAX) {
+				r = -2;
+				break;
+			}
 			char *v = mr_xasprintf("%s%s%s", a ? a : "", a && *a && b && *b ? "," : "",
 			                       b ? b : "");
 			r = aug_set(h, c[i + 1], v) < 0 || aug_rm(h, c[i]) < 0 ? -1 : 0;
@@ -1515,10 +1519,11 @@ static int merge_defaults(augeas *h, const char *node, const struct mr_aug_op *o
  * alone is the world's, and a dead one: exportfs -v and mountd keep the
  * first line's options for the world). With rm, each goes (a defaults
  * child so left last with it: it gave nobody else any), and an entry left
- * with nothing but comments too. The number found, -1 on an engine
- * error. */
+ * with nothing but comments too; defaults children left side by side
+ * are one. The number found, -1 on an engine error, -2 if two would be
+ * one word longer than exportfs reads (*long_at: in m[*long_at]). */
 static int later_wanted(augeas *h, char **m, int n, const char *children, int rm,
-                        const struct mr_aug_op *op)
+                        const struct mr_aug_op *op, int *long_at)
 {
 	struct top_child *want = NULL;
 	size_t n_want = top_children(children, &want);
@@ -1558,8 +1563,11 @@ static int later_wanted(augeas *h, char **m, int n, const char *children, int rm
 			if (now && (!last || last_gone) && aug_rm(h, now) < 0)
 				found = -1;
 			free(now);
-			if (found >= 0 && merge_defaults(h, m[i], op) < 0)
-				found = -1;
+			int mr = found >= 0 ? merge_defaults(h, m[i], op) : 0;
+			if (mr < 0) {
+				found = mr;
+				*long_at = i;
+			}
 			expr = mr_xasprintf("%s/*[label() != '#comment']", m[i]);
 			int left = aug_match(h, expr, NULL);
 			free(expr);
@@ -1684,7 +1692,7 @@ static int apply_entry(augeas *h, const char *where, const char *text,
 	char *path = mr_xasprintf(TREE "/%s", op->key);
 	char *node = NULL, *kept_children = NULL;
 	char **m = NULL;
-	int r = -1, trailing = 0;
+	int r = -1, trailing = 0, long_at = 0;
 	int n = aug_match(h, path, &m);
 	if (n < 0) {
 		engine_error(h, where, op->key, err);
@@ -1707,7 +1715,7 @@ static int apply_entry(augeas *h, const char *where, const char *text,
 		op = &kept;
 	}
 	int later = n > 1 && op->keep_others
-	                ? later_wanted(h, m, n, wanted, 0, op)
+	                ? later_wanted(h, m, n, wanted, 0, op, &long_at)
 	                : 0;
 	if (later < 0)
 		goto engine;
@@ -1721,7 +1729,19 @@ static int apply_entry(augeas *h, const char *where, const char *text,
 		oc->old = op->keep_others ? entry_text_clients(h, m[0], op->defaults) : entry_text(h, m[0]);
 		/* with keep_others, the wanted children go from later entries
 		 * (from the last: the paths stay valid) */
-		if (later && later_wanted(h, m, n, wanted, 1, op) < 0)
+		int lr = later ? later_wanted(h, m, n, wanted, 1, op, &long_at) : 0;
+		if (lr == -2) {
+			unsigned line = node_line(h, m[long_at], text);
+			char *place = line ? mr_xasprintf("%s:%u", where, line) : mr_xstrdup(where);
+			mr_error_add(err, MR_ERR_PARSE, place,
+			             "the default options left side by side there, by the export's "
+			             "clients going, would be one word longer than the %d characters "
+			             "exportfs reads; not written",
+			             EXPORTS_WORD_MAX);
+			free(place);
+			goto out;
+		}
+		if (lr < 0)
 			goto engine;
 		/* later duplicates go (in reverse, so the paths stay valid) */
 		for (int i = n - 1; i >= 1 && !op->keep_others; i--)

@@ -703,6 +703,23 @@ static const struct {
 	  "/var/lib/nova/instances 10.20.0.0/24(rw,sync) 10.0.0.0/8(ro,sync) -async,ro backup(ro)\n" },
 };
 
+/* /etc/exports: before, then a line whose "-ro,ro..." and "-async,..."
+ * words (818 characters as one) stand either side of client, then
+ * backup and after. */
+static char *long_defaults(const char *before, const char *client, const char *after)
+{
+	struct mr_buf t;
+	mr_buf_init(&t);
+	mr_buf_printf(&t, "%s/var/lib/nova/instances -ro", before);
+	for (int i = 0; i < 150; i++)
+		mr_buf_puts(&t, ",ro");
+	mr_buf_printf(&t, " %s -async", client);
+	for (int i = 0; i < 60; i++)
+		mr_buf_puts(&t, ",async");
+	mr_buf_printf(&t, " backup%s\n", after);
+	return mr_buf_steal(&t, NULL);
+}
+
 static void test_exports_defaults(void **state)
 {
 	struct mr_test_root *e = *state;
@@ -747,17 +764,14 @@ static void test_exports_defaults(void **state)
 	        "/etc/exports:2", "10.20.0.0/25(ro)");
 	/* "-" words left side by side are one word to exportfs, which reads
 	 * 511 characters at most */
-	struct mr_buf t;
-	mr_buf_init(&t);
-	mr_buf_puts(&t, "/var/lib/nova/instances -ro");
-	for (int i = 0; i < 150; i++)
-		mr_buf_puts(&t, ",ro");
-	mr_buf_puts(&t, " compute9(ro) -async");
-	for (int i = 0; i < 60; i++)
-		mr_buf_puts(&t, ",async");
-	mr_buf_puts(&t, " backup 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)\n");
-	refused(e, t.data, "/etc/exports:1", "511");
-	mr_buf_fini(&t);
+	char *t = long_defaults("", "compute9(ro)", " 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)");
+	refused(e, t, "/etc/exports:1", "511");
+	free(t);
+	/* ... on a later line, left so by its client going to the first */
+	t = long_defaults("/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)\n",
+	                  "compute9(rw)", "");
+	refused(e, t, "/etc/exports:2", "511");
+	free(t);
 }
 #undef WORLD
 #undef WORLD_UP
