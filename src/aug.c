@@ -1158,14 +1158,16 @@ static struct top_child *bare_wanted(struct top_child *want, size_t n_want, cons
 	return NULL;
 }
 
-/* Whether child c (labelled label[0..ln), value v) is a wanted one. */
-static int is_wanted(const struct top_child *want, size_t n_want, const char *label, size_t ln,
-                     const char *v, int (*same)(const char *have, const char *want))
+/* The wanted child that the entry's child (labelled label[0..ln), value v)
+ * is, or NULL. */
+static const struct top_child *wanted_at(const struct top_child *want, size_t n_want,
+                                         const char *label, size_t ln, const char *v,
+                                         int (*same)(const char *have, const char *want))
 {
 	for (size_t j = 0; j < n_want; j++)
 		if (child_is(&want[j], label, ln, v, same))
-			return 1;
-	return 0;
+			return &want[j];
+	return NULL;
 }
 
 /* The values of op's defaults children among m[0..upto), joined by
@@ -1194,10 +1196,12 @@ static void refuse_at(struct keeping *k, const char *node, const char *what, con
 	k->refused = 1;
 }
 
-/* The first of the entry's children m[from..end), neither defaults nor
- * wanted, that op->ahead says w would be taken for (passing, 0) or would
- * take peers from (refusing, <0), *why (if not NULL, malloc'd) saying so;
- * -1 if none. */
+/* The first of the entry's children m[from..end), not defaults nor w,
+ * that op->ahead says w would be taken for (passing: a child not wanted
+ * either way, a wanted one only where it holds w's peers, so that w goes
+ * before it) or would take peers from (refusing, <0: a wanted one too,
+ * whose hosts w would take once before it), *why (if not NULL, malloc'd)
+ * saying so; -1 if none. */
 static int ahead_between(struct keeping *k, char **m, int from, int end,
                          const struct top_child *w, const struct top_child *want,
                          size_t n_want, int refusing, char **why)
@@ -1207,11 +1211,12 @@ static int ahead_between(struct keeping *k, char **m, int from, int end,
 		const char *l = strrchr(m[x], '/') + 1, *v = NULL;
 		size_t ln = strcspn(l, "[");
 		aug_get(k->h, m[x], &v);
-		if (is_defaults(op, l, ln) || is_wanted(want, n_want, l, ln, v, op->same))
+		const struct top_child *wc = wanted_at(want, n_want, l, ln, v, op->same);
+		if (is_defaults(op, l, ln) || wc == w)
 			continue;
 		char *aw = NULL;
 		int r = op->ahead(v ? v : "", w->value, &aw);
-		if (refusing ? r < 0 : r != 0) {
+		if (refusing ? r < 0 : wc ? r > 0 : r != 0) {
 			if (why)
 				*why = aw;
 			else

@@ -220,15 +220,15 @@ static void converge(struct mr_test_root *e, const char *profile, const char *fa
 	NFS_UP "nfs.exportfs=ok\nnfs.active=/var/lib/nova/instances 10.20.0.0/24\n"           \
 	"nfs.active=/var/lib/nova/instances compute9\n"
 
-/* /etc/exports holding text, refused by apply of SERVER: the export
+/* /etc/exports holding text, refused by apply of profile: the export
  * fails, the file's error names place and says what, and nothing is
  * written. */
-static void refused(struct mr_test_root *e, const char *text, const char *place,
-                    const char *what)
+static void refused_by(struct mr_test_root *e, const char *profile, const char *facts,
+                       const char *text, const char *place, const char *what)
 {
 	struct mr_host_report rep;
 	mr_test_root_put(e, "/etc/exports", text);
-	run(e, SERVER, ACTIVE, MR_MODE_APPLY, &rep);
+	run(e, profile, facts, MR_MODE_APPLY, &rep);
 	assert_int_equal(item(&rep, "nfs.export")->outcome, MR_OUTCOME_FAILED);
 	assert_int_equal(changed_files(&rep), 0);
 	assert_true(rep.n_files > 0 && rep.files[0].error);
@@ -238,6 +238,13 @@ static void refused(struct mr_test_root *e, const char *text, const char *place,
 	char *got = mr_test_root_get(e, "/etc/exports");
 	assert_string_equal(got, text);
 	free(got);
+}
+
+/* ... of SERVER. */
+static void refused(struct mr_test_root *e, const char *text, const char *place,
+                    const char *what)
+{
+	refused_by(e, SERVER, ACTIVE, text, place, what);
 }
 
 /* The export of the same path takes the profile's clients (added to its
@@ -762,6 +769,18 @@ static void test_exports_defaults(void **state)
 	refused(e, "/var/lib/nova/instances -sec=krb5p compute9(rw,sync) \\\n"
 	           "\t10.20.0.0/25(ro) 10.20.0.0/24(rw)\n",
 	        "/etc/exports:2", "10.20.0.0/25(ro)");
+	/* a wider network of the profile's going before the defaults would
+	 * take the hosts of a narrower one of the profile's that they serve
+	 * as asked (found by a review: apply gave 10.20.0.0/24's hosts
+	 * no_root_squash, and check was green) */
+	refused_by(e,
+	           "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	           "10.20.0.0/24(rw,sync,no_subtree_check) "
+	           "10.0.0.0/8(rw,sync,no_root_squash,no_subtree_check)\n",
+	           NFS_UP "nfs.exportfs=ok\n",
+	           "/var/lib/nova/instances -rw,async 10.20.0.0/24(sync,no_subtree_check) "
+	           "10.0.0.0/8(no_root_squash)\n",
+	           "/etc/exports:1", "10.20.0.0/24(sync,no_subtree_check)");
 	/* "-" words left side by side are one word to exportfs, which reads
 	 * 511 characters at most */
 	char *t = long_defaults("", "compute9(ro)", " 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)");
