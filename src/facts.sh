@@ -1412,16 +1412,24 @@ for k do read -r kt kb _ < "$k" && [ -n "$kb" ] && say hostkey "$kt $kb"; done
 # NFS exports the kernel serves (live, where exportfs is): "PATH CLIENT"
 # each, and "PATH CLIENT OPTIONS" with the options it serves them with, for
 # an [nfs] server's check. A long path puts its clients on the next lines;
-# <world> is the client "*".
+# <world> is the client "*". exportfs -v leaves options out (secure or
+# insecure, crossmnt, acl...): the options are etab's, which lists them
+# all (exportfs -v reads it), where it can be read; its world is "*", or
+# no name at all (a path alone), which exportfs -v calls <world>.
 if [ -z "$r" ] && command -v exportfs >/dev/null 2>&1 && v=$(exportfs -v 2>/dev/null); then
 	say nfs.exportfs ok
-	printf '%s\n' "$v" | awk '
-		function out(c,   o) { o = ""
-			if (match(c, /\(.*\)$/)) o = substr(c, RSTART + 1, RLENGTH - 2)
-			sub(/\(.*/, "", c); if (c == "<world>") c = "*"; print "nfs.active=" p " " c
-			if (o != "") print "nfs.active_opts=" p " " c " " o }
+	etab=-
+	[ ! -r /var/lib/nfs/etab ] || etab=/var/lib/nfs/etab
+	printf '%s\n' "$v" | awk -v etab="$etab" '
+		function opts(c) { return match(c, /\(.*\)$/) ? substr(c, RSTART + 1, RLENGTH - 2) : "" }
+		function name(c) { sub(/\(.*/, "", c); return c == "<world>" || c == "" ? "*" : c }
+		function out(c,   o) { o = opts(c); c = name(c); print "nfs.active=" p " " c
+			if (etab == "-" && o != "") print "nfs.active_opts=" p " " c " " o }
 		/^[^ \t]/ { p = $1; if (NF > 1) out($2); next }
-		NF && p != "" { out($1) }'
+		NF && p != "" { out($1) }
+		END { while (etab != "-" && (getline l < etab) > 0) {
+			n = split(l, f, "\t"); if (n != 2 || (o = opts(f[2])) == "") continue
+			print "nfs.active_opts=" f[1] " " name(f[2]) " " o } }'
 fi
 
 if readable "$r/var/lib/migready/restart-pending"; then
