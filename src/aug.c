@@ -1386,13 +1386,17 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 			continue; /* put before one that stood before it */
 		/* a wanted child not yet placed that this one would be taken
 		 * for: placed here, spelt as it stands further on, if it does
-		 * (past the defaults, plan_defaults has placed them) */
-		for (size_t j = 0; j < n_want && !w && op->ahead && !k.refused && (f < 0 || i < f);
-		     j++) {
-			if (want[j].placed)
+		 * (past the defaults, plan_defaults has placed them). This one
+		 * wanted too, only where it would be taken for all of the
+		 * other's peers: the narrower goes first; one narrower than the
+		 * other standing first is the order mountd needs */
+		for (size_t j = 0; j < n_want && op->ahead && !k.refused && (f < 0 || i < f); j++) {
+			if (want[j].placed || &want[j] == w)
 				continue;
 			char *why = NULL;
 			int r = op->ahead(v ? v : "", want[j].value, &why);
+			if (w && r < 0)
+				r = 0;
 			if (r != 0) {
 				struct mr_buf t;
 				mr_buf_init(&t);

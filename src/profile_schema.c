@@ -592,24 +592,37 @@ static char *check_nfs_export(const char *value)
 	int clients = 0;
 	const char *ro_client = NULL; /* the first, said once the line is read */
 	size_t ro_len = 0;
+	/* the network clients so far: mountd gives a peer the first that
+	 * holds it */
+	struct net_client {
+		struct mr_cidr net;
+		const char *w;
+		size_t n;
+	} *nets = NULL;
+	size_t n_nets = 0;
+	char *err = NULL;
 	while ((n = next_word(&p))) {
 		const char *w = p;
 		p += n;
 		if (w[0] == '(') {
-			char *m = mr_xasprintf("options '%.*s' are apart from their client, so "
-			                       "they would apply to every host: write "
-			                       "CLIENT(OPTIONS) without a blank", (int)n, w);
-			return m;
+			err = mr_xasprintf("options '%.*s' are apart from their client, so "
+			                   "they would apply to every host: write "
+			                   "CLIENT(OPTIONS) without a blank", (int)n, w);
+			break;
 		}
-		if (w[0] == '-')
-			return mr_xasprintf("'%.*s' would be the line's default options to exportfs, "
-			                    "not a client: give each client its options",
-			                    (int)n, w);
+		if (w[0] == '-') {
+			err = mr_xasprintf("'%.*s' would be the line's default options to exportfs, "
+			                   "not a client: give each client its options",
+			                   (int)n, w);
+			break;
+		}
 		const char *open = memchr(w, '(', n);
 		size_t hn = open ? (size_t)(open - w) : n;
 		if (!good_host_pattern(w, hn) ||
-		    (open && (w[n - 1] != ')' || !good_options(open + 1, (size_t)(w + n - open - 2)))))
-			return expected("PATH CLIENT(OPTIONS)...", value);
+		    (open && (w[n - 1] != ')' || !good_options(open + 1, (size_t)(w + n - open - 2))))) {
+			err = expected("PATH CLIENT(OPTIONS)...", value);
+			break;
+		}
 		/* exports(5) serves a client read-only unless it says rw, the
 		 * last of rw and ro winning, each sec= flavour from what stood
 		 * before it: nova and QEMU write the instances there, by
@@ -632,14 +645,28 @@ static char *check_nfs_export(const char *value)
 		}
 		/* A network client is checked as one. */
 		char *host = mr_xstrndup(w, hn);
-		char *m = NULL;
+		struct mr_cidr net;
 		if (strchr(host, '/'))
-			m = check_cidr_(host, 0, 1);
+			err = check_cidr_(host, 0, 1);
+		if (!err && strchr(host, '/') && mr_cidr_parse_mask(host, &net) == MR_CIDR_OK) {
+			for (size_t i = 0; i < n_nets && !err; i++)
+				if (mr_cidr_holds(&nets[i].net, &net))
+					err = mr_xasprintf("client '%.*s' comes after '%.*s', which holds "
+					                   "its hosts: mountd gives them the first "
+					                   "network's options; list the narrower network "
+					                   "first",
+					                   (int)hn, w, (int)nets[i].n, nets[i].w);
+			nets = mr_xreallocarray(nets, n_nets + 1, sizeof(*nets));
+			nets[n_nets++] = (struct net_client){ net, w, hn };
+		}
 		free(host);
-		if (m)
-			return m;
+		if (err)
+			break;
 		clients++;
 	}
+	free(nets);
+	if (err)
+		return err;
 	if (!clients)
 		return expected("PATH CLIENT(OPTIONS)... with at least one client", value);
 	if (ro_client)

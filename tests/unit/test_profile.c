@@ -307,6 +307,16 @@ static const struct type_case type_cases[] = {
 	  "nfs.export: client '10.20.0.0/24(ro,sync)' would get the directory read-only "
 	  "(exports(5) serves ro unless the options say rw), and nova writes the instances there: "
 	  "give it rw" },
+	/* mountd gives a peer the first network that holds it: a narrower
+	 * one after it would get nothing (found by a review) */
+	{ "nfs", "export", "/srv 10.0.0.0/8(rw) 10.20.0.0/24(rw,no_root_squash)",
+	  "nfs.export: client '10.20.0.0/24' comes after '10.0.0.0/8', which holds its hosts: "
+	  "mountd gives them the first network's options; list the narrower network first" },
+	{ "nfs", "export", "/srv 10.0.0.0/255.0.0.0(rw) host(rw) 10.0.0.0/8(rw)",
+	  "nfs.export: client '10.0.0.0/8' comes after '10.0.0.0/255.0.0.0', which holds its "
+	  "hosts: mountd gives them the first network's options; list the narrower network first" },
+	{ "nfs", "export", "/srv 10.20.0.0/24(rw) 10.0.0.0/8(rw) fd00::/64(rw) 192.168.0.0/24(rw)",
+	  NULL },
 	{ "nfs", "export", "srv host(rw)",
 	  "nfs.export: expected PATH CLIENT(OPTIONS)... with an absolute PATH, got 'srv host(rw)'" },
 	{ "nfs", "export", "/srv",

@@ -399,6 +399,18 @@ static void test_export_overlapping_network(void **state)
 	                    ours);
 	refused(e, text, "/etc/exports:2", "10.20.0.128/25(ro) stands before 10.20.0.0/24");
 	free(text);
+	/* two networks of the profile's, the wider first in the file: its
+	 * options reach the narrower's hosts (found by a review: green); the
+	 * narrower goes first */
+	mr_test_root_put(e, "/etc/exports",
+	                 "/var/lib/nova/instances 10.0.0.0/8(rw,sync,no_root_squash) "
+	                 "10.20.0.0/24(rw,sync)\n");
+	converge(e,
+	         "[nfs]\nrole = server\nexport = /var/lib/nova/instances 10.20.0.0/24(rw,sync) "
+	         "10.0.0.0/8(rw,sync,no_root_squash)\n",
+	         NFS_UP "nfs.exportfs=ok\n", "/etc/exports",
+	         "/var/lib/nova/instances 10.20.0.0/24(rw,sync) 10.0.0.0/8(rw,sync,no_root_squash)\n",
+	         "nfs.export");
 }
 
 /* Lines continued with a backslash (exports(5)): read as exportfs reads
