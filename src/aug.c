@@ -1035,6 +1035,10 @@ struct keeping {
 	size_t run_at;  /* where the defaults children written last start, or
 	                 * SIZE_MAX if a child other than those is last */
 	size_t run_len; /* their values' length, joined by commas */
+	/* the first of them that made the run longer than exportfs reads
+	 * (its node and value), refused unless the run goes */
+	const char *long_node;
+	char *long_v;
 	struct mr_error **err;
 	int refused;
 };
@@ -1052,12 +1056,35 @@ static unsigned next_pos(struct keeping *k, const char *label, size_t ln)
 	return k->lp[k->n_lp++].pos;
 }
 
+/* The longest word exportfs reads (getexportent's buffer). */
+#define EXPORTS_WORD_MAX 511
+
+/* The run of defaults children written last ends, or (keep) stays last:
+ * one too long for exportfs is refused. */
+static void run_stays(struct keeping *k)
+{
+	k->run_at = SIZE_MAX;
+	if (!k->long_node)
+		return;
+	unsigned line = node_line(k->h, k->long_node, k->text);
+	char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
+	mr_error_add(k->err, MR_ERR_PARSE, place,
+	             "-%s would be one word with the default options before it, longer "
+	             "than the %d characters exportfs reads; not written",
+	             k->long_v, EXPORTS_WORD_MAX);
+	free(place);
+	free(k->long_v);
+	k->long_v = NULL;
+	k->long_node = NULL;
+	k->refused = 1;
+}
+
 /* A wanted child next in the entry, with its own lines; value as it is
  * spelt there (NULL: as children spells it). */
 static void put_child(struct keeping *k, const struct top_child *c, const char *value)
 {
 	unsigned pos = next_pos(k, c->label, strlen(c->label));
-	k->run_at = SIZE_MAX;
+	run_stays(k);
 	mr_buf_printf(&k->b, "%s[%u]\t%s\n", c->label, pos, value ? value : c->value);
 	for (const char *q = c->rest.data; q && *q; q += strcspn(q, "\n") + 1)
 		mr_buf_printf(&k->b, "%s[%u]%.*s\n", c->label, pos, (int)strcspn(q, "\n"), q);
@@ -1069,7 +1096,7 @@ static void put_as_is(struct keeping *k, const char *node, const char *label, si
                       const char *v)
 {
 	unsigned pos = next_pos(k, label, ln);
-	k->run_at = SIZE_MAX;
+	run_stays(k);
 	mr_buf_printf(&k->b, "%.*s[%u]\t%s\n", (int)ln, label, pos, v ? v : "");
 	char *sub = mr_xasprintf("%s/*", node);
 	char **o = NULL;
@@ -1098,12 +1125,10 @@ static char *rest_values(const struct top_child *c)
 	return mr_buf_steal(&b, NULL);
 }
 
-/* The longest word exportfs reads (getexportent's buffer). */
-#define EXPORTS_WORD_MAX 511
-
 /* The defaults child at node (value v) next: the children after it take
  * it. Those left side by side are one word to exportfs, which reads a
- * word of 511 characters at most: refused beyond. */
+ * word of 511 characters at most: refused beyond, unless they go (a run
+ * left last, run_stays). */
 static void put_defaults(struct keeping *k, const char *node, const char *v)
 {
 	size_t ln = strlen(k->op->defaults), vn = strlen(v ? v : "");
@@ -1113,16 +1138,9 @@ static void put_defaults(struct keeping *k, const char *node, const char *v)
 	} else {
 		k->run_len += vn + 1;
 	}
-	if (k->run_len + 1 > EXPORTS_WORD_MAX) {
-		unsigned line = node_line(k->h, node, k->text);
-		char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
-		mr_error_add(k->err, MR_ERR_PARSE, place,
-		             "-%s would be one word with the default options before it, longer "
-		             "than the %d characters exportfs reads; not written",
-		             v ? v : "", EXPORTS_WORD_MAX);
-		free(place);
-		k->refused = 1;
-		return;
+	if (k->run_len + 1 > EXPORTS_WORD_MAX && !k->long_node) {
+		k->long_node = node;
+		k->long_v = mr_xstrdup(v ? v : "");
 	}
 	mr_buf_printf(&k->b, "%s[%u]\t%s\n", k->op->defaults, next_pos(k, k->op->defaults, ln),
 	              v ? v : "");
@@ -1447,7 +1465,13 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 	if (k.run_at != SIZE_MAX && !keep_last) {
 		k.b.len = k.run_at;
 		k.b.data[k.run_at] = '\0';
+		free(k.long_v);
+		k.long_v = NULL;
+		k.long_node = NULL;
+	} else if (!k.refused) {
+		run_stays(&k);
 	}
+	free(k.long_v);
 	free_matches(m, n > 0 ? n : 0);
 	for (size_t j = 0; j < n_want; j++) {
 		free(want[j].label);

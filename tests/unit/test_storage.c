@@ -798,6 +798,26 @@ static void test_exports_defaults(void **state)
 	char *t = long_defaults("", "compute9(ro)", " 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)");
 	refused(e, t, "/etc/exports:1", "511");
 	free(t);
+	/* a run too long for exportfs that apply drops (left last by the
+	 * clients going before it) is no refusal (found by a review) */
+	struct mr_buf lt;
+	mr_buf_init(&lt);
+	mr_buf_puts(&lt, "/var/lib/nova/instances 10.30.0.0/24 -anonuid=");
+	for (int i = 0; i < 300; i++)
+		mr_buf_putc(&lt, '0');
+	mr_buf_puts(&lt, "1 10.40.0.0/24 -anongid=");
+	for (int i = 0; i < 300; i++)
+		mr_buf_putc(&lt, '0');
+	mr_buf_puts(&lt, "2 10.20.0.0/24\n");
+	mr_test_root_put(e, "/etc/exports", lt.data);
+	mr_buf_fini(&lt);
+	converge(e,
+	         "[nfs]\nrole = server\nexport = /var/lib/nova/instances "
+	         "10.20.0.0/24(rw,sync,no_subtree_check) 10.40.0.0/24(rw,sync,no_subtree_check)\n",
+	         NFS_UP "nfs.exportfs=ok\n", "/etc/exports",
+	         "/var/lib/nova/instances 10.30.0.0/24 10.20.0.0/24(rw,sync,no_subtree_check) "
+	         "10.40.0.0/24(rw,sync,no_subtree_check)\n",
+	         "nfs.export");
 	/* ... on a later line, left so by its client going to the first */
 	t = long_defaults("/var/lib/nova/instances 10.20.0.0/24(rw,sync,fsid=0,no_root_squash)\n",
 	                  "compute9(rw)", "");
