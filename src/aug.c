@@ -1146,9 +1146,11 @@ static void put_defaults(struct keeping *k, const char *node, const char *v)
 	              v ? v : "");
 }
 
-/* Whether the node labelled label[0..ln) is a defaults child of op's. */
-static int is_defaults(const struct mr_aug_op *op, const char *label, size_t ln)
+/* Whether the entry's child at path node is a defaults child of op's. */
+static int is_defaults(const struct mr_aug_op *op, const char *node)
 {
+	const char *label = strrchr(node, '/') + 1;
+	size_t ln = strcspn(label, "[");
 	return op->defaults && strlen(op->defaults) == ln && !strncmp(op->defaults, label, ln);
 }
 
@@ -1195,8 +1197,8 @@ static char *defaults_before(augeas *h, const struct mr_aug_op *op, char **m, in
 	struct mr_buf b;
 	mr_buf_init(&b);
 	for (int i = 0; i < upto; i++) {
-		const char *l = strrchr(m[i], '/') + 1, *v = NULL;
-		if (!is_defaults(op, l, strcspn(l, "[")))
+		const char *v = NULL;
+		if (!is_defaults(op, m[i]))
 			continue;
 		aug_get(h, m[i], &v);
 		mr_buf_printf(&b, "%s%s", b.len ? "," : "", v ? v : "");
@@ -1230,7 +1232,7 @@ static int ahead_between(struct keeping *k, char **m, int from, int end,
 		size_t ln = strcspn(l, "[");
 		aug_get(k->h, m[x], &v);
 		const struct top_child *wc = wanted_at(want, n_want, l, ln, v, op->same);
-		if (is_defaults(op, l, ln) || wc == w)
+		if (is_defaults(op, m[x]) || wc == w)
 			continue;
 		char *aw = NULL;
 		int r = op->ahead(v ? v : "", w->value, &aw);
@@ -1263,10 +1265,10 @@ static int plan_defaults(struct keeping *k, char **m, int n, int f, struct top_c
 {
 	const struct mr_aug_op *op = k->op;
 	size_t bln;
-	const char *bv, *ll = strrchr(m[n - 1], '/') + 1;
+	const char *bv;
 	struct top_child *bw =
 		op->bare ? bare_wanted(want, n_want, op->bare, op->same, &bln, &bv) : NULL;
-	int trailing = is_defaults(op, ll, strcspn(ll, "[")), world_early = 0;
+	int trailing = is_defaults(op, m[n - 1]), world_early = 0;
 	for (size_t j = 0; j < n_want && !k->refused; j++) {
 		struct top_child *w = &want[j];
 		int i = -1, no;
@@ -1373,21 +1375,18 @@ static char *children_keeping(augeas *h, const char *where, const char *text, co
 	/* the first defaults child, and whether one ends the entry (the
 	 * world's export) to stay so */
 	int f = -1, keep_last = 0;
-	for (int i = 0; i < n && f < 0; i++) {
-		const char *l = strrchr(m[i], '/') + 1;
-		if (is_defaults(op, l, strcspn(l, "[")))
+	for (int i = 0; i < n && f < 0; i++)
+		if (is_defaults(op, m[i]))
 			f = i;
-	}
 	if (f >= 0) {
-		const char *l = strrchr(m[n - 1], '/') + 1;
 		int world_early = plan_defaults(&k, m, n, f, want, n_want);
-		keep_last = is_defaults(op, l, strcspn(l, "[")) && !world_early;
+		keep_last = is_defaults(op, m[n - 1]) && !world_early;
 	}
 	for (int i = 0; i < n && !k.refused; i++) {
 		const char *v = NULL, *label = strrchr(m[i], '/') + 1;
 		size_t ln = strcspn(label, "[");
 		aug_get(h, m[i], &v);
-		if (is_defaults(op, label, ln)) {
+		if (is_defaults(op, m[i])) {
 			for (size_t j = 0; j < n_want && i == f; j++)
 				if (want[j].early && !want[j].placed) {
 					want[j].placed = want[j].moved = 1;
@@ -1499,8 +1498,7 @@ static char *last_defaults(augeas *h, const char *node, const struct mr_aug_op *
 	char **c = NULL;
 	int nc = aug_match(h, expr, &c);
 	free(expr);
-	const char *label = nc == 1 ? strrchr(c[0], '/') + 1 : NULL;
-	char *last = label && is_defaults(op, label, strcspn(label, "[")) ? mr_xstrdup(c[0]) : NULL;
+	char *last = nc == 1 && is_defaults(op, c[0]) ? mr_xstrdup(c[0]) : NULL;
 	free_matches(c, nc > 0 ? nc : 0);
 	return last;
 }
@@ -1522,8 +1520,7 @@ static int merge_defaults(augeas *h, const char *node, const struct mr_aug_op *o
 		merged = 0;
 		r = nc < 0 ? -1 : 0;
 		for (int i = 0; i + 1 < nc && !merged; i++) {
-			const char *l1 = strrchr(c[i], '/') + 1, *l2 = strrchr(c[i + 1], '/') + 1;
-			if (!is_defaults(op, l1, strcspn(l1, "[")) || !is_defaults(op, l2, strcspn(l2, "[")))
+			if (!is_defaults(op, c[i]) || !is_defaults(op, c[i + 1]))
 				continue;
 			const char *a = NULL, *b = NULL;
 			aug_get(h, c[i], &a);
