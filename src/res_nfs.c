@@ -245,6 +245,20 @@ static const char *const pairs[][2] = {
 	{ "secure_locks", "insecure_locks" },
 };
 
+/* The pair option o[0..n) is one of, or NULL; *side (if not NULL) which
+ * of the two it is. */
+static const char *const *pair_of(const char *o, size_t n, int *side)
+{
+	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
+		for (int k = 0; k < 2; k++)
+			if (n == strlen(pairs[i][k]) && !strncmp(o, pairs[i][k], n)) {
+				if (side)
+					*side = k;
+				return pairs[i];
+			}
+	return NULL;
+}
+
 /* Options exportfs takes for others, and prints so (exportfs -v never
  * shows auth_nlm, mp or replicas): the option, then its name there. */
 static const char *const alias[][2] = {
@@ -303,12 +317,11 @@ static struct eff_opt eff_of(const char *o, size_t n)
 	}
 	x.val = x.slot;
 	x.vn = x.sn;
-	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
-		for (int k = 0; k < 2; k++)
-			if (x.sn == strlen(pairs[i][k]) && !strncmp(x.slot, pairs[i][k], x.sn)) {
-				x.slot = pairs[i][0];
-				x.sn = strlen(x.slot);
-			}
+	const char *const *pair = pair_of(x.slot, x.sn, NULL);
+	if (pair) {
+		x.slot = pair[0];
+		x.sn = strlen(x.slot);
+	}
 	return x;
 }
 
@@ -333,7 +346,7 @@ static void effective(const char *const *lists, size_t n_lists, struct eff_opt *
 }
 
 /* What exportfs gives a client before any option of the line's (its
- * exportent defaults, as exportfs -v shows a line's bare path): each
+ * exportent defaults, as etab lists a line's bare path): each
  * setting that no option or another of the pair's leaves unset. */
 static const char exportent_defaults[] = "ro,sync,wdelay,hide,nocrossmnt,secure,root_squash,"
                                          "no_all_squash,no_subtree_check,secure_locks,acl,"
@@ -527,10 +540,10 @@ static const char *undoing_opt(const char *served, const char *w, size_t n, size
 {
 	if (!memchr(w, '=', n))
 		opt_name(w, n, &w, &n); /* no_auth_nlm: served as insecure_locks */
-	for (size_t i = 0; i < MR_ARRAY_LEN(pairs); i++)
-		for (int k = 0; k < 2; k++)
-			if (n == strlen(pairs[i][k]) && !strncmp(w, pairs[i][k], n))
-				return list_item(served, pairs[i][!k], strlen(pairs[i][!k]), 0, un);
+	int side;
+	const char *const *pair = pair_of(w, n, &side);
+	if (pair)
+		return list_item(served, pair[!side], strlen(pair[!side]), 0, un);
 	/* the security flavours: each wanted one served, by any of the
 	 * export's sec= groups (a list may be shown in another order, and
 	 * options per flavour as groups of their own) */
