@@ -1757,10 +1757,7 @@ int mr_nova_reads(unsigned major, const char *section, const char *key)
 	return o && major >= o->since && !(o->removed && major >= o->removed);
 }
 
-/* Whether nova declares the option a single value (every option of the
- * two tables: none of them is a MultiStrOpt), so that repeated lines of
- * it are dead copies but the last. */
-static int single_valued(const char *section, const char *key)
+int mr_nova_known(const char *section, const char *key)
 {
 	if (opt_find(section, key))
 		return 1;
@@ -1768,11 +1765,6 @@ static int single_valued(const char *section, const char *key)
 		if (!strcmp(defaults[i].section, section) && !strcmp(defaults[i].key, key))
 			return 1;
 	return 0;
-}
-
-int mr_nova_known(const char *section, const char *key)
-{
-	return single_valued(section, key);
 }
 
 void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
@@ -1786,5 +1778,7 @@ void mr_nova_edit_op(const struct mr_nova_edit *e, struct mr_aug_op *op)
 	op->comment_re = e->comment_re;
 	op->deflt = e->deflt;
 	op->same = oslo_same;
-	op->single_valued = single_valued(e->section, e->key);
+	/* every option of the two tables is a single value (none is a
+	 * MultiStrOpt): repeated lines of one are dead copies but the last */
+	op->single_valued = mr_nova_known(e->section, e->key);
 }
