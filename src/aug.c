@@ -1056,6 +1056,16 @@ static unsigned next_pos(struct keeping *k, const char *label, size_t ln)
 	return k->lp[k->n_lp++].pos;
 }
 
+/* An error of the file's at the line of node, the entry's child. */
+static void refuse_at(struct keeping *k, const char *node, const char *what, const char *why)
+{
+	unsigned line = node_line(k->h, node, k->text);
+	char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
+	mr_error_add(k->err, MR_ERR_PARSE, place, "%s %s; not written", what, why);
+	free(place);
+	k->refused = 1;
+}
+
 /* The longest word exportfs reads (getexportent's buffer). */
 #define EXPORTS_WORD_MAX 511
 
@@ -1066,17 +1076,16 @@ static void run_stays(struct keeping *k)
 	k->run_at = SIZE_MAX;
 	if (!k->long_node)
 		return;
-	unsigned line = node_line(k->h, k->long_node, k->text);
-	char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
-	mr_error_add(k->err, MR_ERR_PARSE, place,
-	             "-%s would be one word with the default options before it, longer "
-	             "than the %d characters exportfs reads; not written",
-	             k->long_v, EXPORTS_WORD_MAX);
-	free(place);
+	char *what = mr_xasprintf("-%s", k->long_v);
+	char *why = mr_xasprintf("would be one word with the default options before it, longer "
+	                         "than the %d characters exportfs reads",
+	                         EXPORTS_WORD_MAX);
+	refuse_at(k, k->long_node, what, why);
+	free(why);
+	free(what);
 	free(k->long_v);
 	k->long_v = NULL;
 	k->long_node = NULL;
-	k->refused = 1;
 }
 
 /* A wanted child next in the entry, with its own lines; value as it is
@@ -1206,15 +1215,6 @@ static char *defaults_before(augeas *h, const struct mr_aug_op *op, char **m, in
 	return mr_buf_steal(&b, NULL);
 }
 
-/* An error of the file's at the line of node, the entry's child. */
-static void refuse_at(struct keeping *k, const char *node, const char *what, const char *why)
-{
-	unsigned line = node_line(k->h, node, k->text);
-	char *place = line ? mr_xasprintf("%s:%u", k->where, line) : mr_xstrdup(k->where);
-	mr_error_add(k->err, MR_ERR_PARSE, place, "%s %s; not written", what, why);
-	free(place);
-	k->refused = 1;
-}
 
 /* The first of the entry's children m[from..end), not defaults nor w,
  * that op->ahead says w would be taken for (passing: a child not wanted
