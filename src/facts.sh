@@ -971,7 +971,7 @@ facts_awk='
 	        n = split(sg, g, " "); for (k = 1; k <= n; k++) wg[g[k]] = sgn[g[k]] = 1 }
 	# a nova option is printed once its value is whole (nflush)
 	function nflush() { if (npk != "") print npk npv; npk = "" }
-	FNR == 1 { nflush() }
+	FNR == 1 { nflush(); if (kvk != "") kvflush() }
 	part == "pkg" {
 		if (/^Package: /) { p = $2; st = ""; v = "" }
 		else if (/^Status: /) st = $0
@@ -1056,6 +1056,14 @@ facts_awk='
 		next }
 	# virconf ends a line at \r as at \n
 	part == "lconf" || part == "pconf" || part == "qconf" { sub(/\r$/, "") }
+	# the lines of a list after its first (virconf reads on to its "]"):
+	# joined onto the first (a file ending inside it ends it: kvflush at
+	# the first line of the next file)
+	kvk != "" && (part == "lconf" || part == "pconf" || part == "qconf") {
+		lv = $0; sub(/^[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
+		if (lv != "") kvv = kvv " " lv
+		if (lv ~ /\]/) kvflush()
+		next }
 	part == "lconf" {
 		if (!lad && /^[ \t]*listen_addr[ \t]*=/) {
 			lv = $0; sub(/^[^=]*=[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
@@ -1082,7 +1090,11 @@ facts_awk='
 		ck = $0; sub(/^[ \t]*/, "", ck); sub(/[ \t]*=.*$/, "", ck)
 		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv)
 		if (seen[daemon, ck]++) return ""
-		print daemon "." ck "=" cv "\n" daemon ".line." ck "=" FNR; cval = cv; return ck }
+		kvd = daemon; kvk = ck; kvv = cv; kvl = FNR; cval = cv
+		if (cv !~ /^\[/ || cv ~ /\]/) kvflush()
+		return ck }
+	function kvflush() {
+		print kvd "." kvk "=" kvv "\n" kvd ".line." kvk "=" kvl; kvk = "" }
 	# a conf value (one pair of quotes off) to look up in /etc/hosts, its
 	# addresses reported as fact
 	function hwant(fact, v) { gsub(/^["\047]|["\047]$/, "", v); if (v != "") { hfact[++nh] = fact; hname_of[nh] = v } }
@@ -1227,7 +1239,7 @@ facts_awk='
 			if (v != "" && otrail[v, w]) print "libvirtd.args_trailer=" w " " hname(root v)
 		} }
 	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
-	END { nflush(); pkg(); unit()
+	END { nflush(); pkg(); unit(); if (kvk != "") kvflush()
 		for (s = 1; s <= nsock; s++) {
 			su = sock[s]; print utype(su) su ".file=" hname(file[su, ""]); listens(su, "")
 			# the drop-ins came in systemd order (the shell sorted them)

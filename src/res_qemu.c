@@ -305,9 +305,9 @@ static void driver_judged(const struct mr_facts *facts, const char *name, size_t
 }
 
 /* The host's own security_driver, where the profile leaves it (apply does
- * not write it): each driver its value names (a string, or a list on its
- * line) fails where the facts know its module is off; not known, it is
- * the host's as it runs, and not reported. */
+ * not write it): each driver its value names (a string, or a list, over
+ * one line or several) fails where the facts know its module is off; not
+ * known, it is the host's as it runs, and not reported. */
 static void host_driver_refused(struct mr_plan *plan, const char *daemon, const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);

@@ -929,6 +929,35 @@ static void test_probe_libvirt_conf_lines(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* A list over several lines (virconf reads on to its "]"): joined onto
+ * its first line, comments off, its line the first's (found by a
+ * review: only the first line's "[" was kept, and a refused driver in
+ * the list was never judged); a file ending inside one ends it there,
+ * and what follows in the next file is that file's */
+static void test_probe_conf_list_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *want[4];
+	} cases[] = {
+		{ "mkdir -p $R/etc/libvirt && printf 'user = \"x\"\nsecurity_driver = [ # mine\n"
+		  "  \"selinux\", # first\n\n  \"none\"\n]\nmigration_port_min = 49300\n' > "
+		  "$R/etc/libvirt/qemu.conf",
+		  { "qemu.security_driver=[ \"selinux\", \"none\" ]", "qemu.line.security_driver=2",
+		    "qemu.migration_port_min=49300", "qemu.line.migration_port_min=7" } },
+		{ "mkdir -p $R/etc/libvirt && printf 'security_driver = [\n\"apparmor\" ]\n"
+		  "security_driver = \"none\"\n' > $R/etc/libvirt/qemu.conf",
+		  { "qemu.security_driver=[ \"apparmor\" ]", "qemu.line.security_driver=1" } },
+		{ "mkdir -p $R/etc/libvirt && printf 'security_driver = [ \"selinux\",\n' > "
+		  "$R/etc/libvirt/qemu.conf && printf '127.0.0.1 localhost\n' > $R/etc/hosts && "
+		  "printf 'listen_addr = \"localhost\"\n' > $R/etc/libvirt/libvirtd.conf",
+		  { "qemu.security_driver=[ \"selinux\",", "qemu.line.security_driver=1",
+		    "libvirtd.listen_addr_ip=127.0.0.1" } },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
+		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));
+}
+
 /* A TCP socket's keys that limit who connects, in systemd's order with
  * their lines (a continued line: where it starts); other keys, another
  * section and comments not (found by a review: IPAddressDeny=any in a
@@ -1469,6 +1498,7 @@ int main(void)
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
+		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_virtproxyd_args),
 		cmocka_unit_test(test_probe_nova_config_files),
 		cmocka_unit_test(test_probe_hosts_names),
