@@ -1589,9 +1589,17 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 		mr_plan_fail(plan, item, origin, "%s: %s %s missing (migready does not manage "
 		             "certificates)%s", why, missing.data, n_missing > 1 ? "are" : "is",
 		             server ? "; apply does not turn that listener on until they are there" : "");
-	else if (n_present == MR_ARRAY_LEN(tls_files)) /* none left unexamined */
+	else if (n_present == MR_ARRAY_LEN(tls_files)) {
 		mr_plan_passed(plan, item, origin, server ? "the server's TLS files" : "the client's TLS files",
-		               "%s are on the host (their contents are not examined)", present.data);
+		               "%s are on the host", present.data);
+		/* libvirtd refuses to start on a file that is no certificate, a
+		 * key of another pair or an expired one: said, never green */
+		char *what = mr_xasprintf("%s: whether libvirt loads them (certificates, their key "
+		                          "pair, CA chain, expiry, the peers' names)",
+		                          present.data);
+		mr_plan_unchecked(plan, "libvirtd.tls_contents", what);
+		free(what);
+	}
 	mr_buf_fini(&missing);
 	mr_buf_fini(&present);
 }

@@ -785,10 +785,13 @@ static void check_native_tls(struct mr_plan *plan, const struct mr_profile *prof
 		             because, missing.data, n_missing > 1 ? "are" : "is");
 	else if (n_unknown)
 		mr_plan_unchecked(plan, "qemu.tls_files", "QEMU's TLS files (no probe of them)");
-	else
+	else {
 		mr_plan_passed(plan, "qemu.tls_files", origin, "QEMU's TLS files",
-		               "/etc/pki/qemu holds them, for native TLS (their contents are not "
-		               "examined)");
+		               "/etc/pki/qemu holds them, for native TLS");
+		mr_plan_unchecked(plan, "qemu.tls_contents",
+		                  "/etc/pki/qemu: whether QEMU loads its TLS files (certificates, "
+		                  "their key pair, CA chain, expiry, the peers' names)");
+	}
 	mr_buf_fini(&missing);
 out:
 	free(origin);
