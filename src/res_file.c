@@ -1,7 +1,9 @@
 /* [file PATH] sections: generic edits of any file Augeas has a lens for,
  * "set = AUGPATH VALUE" and "rm = AUGPATH" on the file's own tree (the
  * schema keeps every path inside it: no "..", no axis upwards, nothing
- * from "/"). No service is told: the profile names none. */
+ * from "/"). No service is told: the profile names none. A sysctl file
+ * is read by the kernel at boot only: what the running kernel has is not
+ * examined, and said. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,13 @@ static void plan_section(struct mr_plan *plan, const struct mr_profile *profile,
 			free(setting);
 			free(path);
 		}
+	}
+	if (!strcmp(lns, "Sysctl.lns")) {
+		char *what = mr_xasprintf("%s: the running kernel's values (it reads the file at boot, "
+		                          "or at sysctl --system)",
+		                          section + strlen("file "));
+		mr_plan_unchecked(plan, "file.sysctl_running", what);
+		free(what);
 	}
 	free(lns);
 }

@@ -2333,6 +2333,23 @@ static void test_host_conf(void **state)
 	}
 }
 
+/* A sysctl file is the kernel's at boot only: its running values are
+ * said to be unexamined (found by a review: written and green, while the
+ * running kernel kept its old value); another lens says nothing more. */
+static void test_file_sysctl(void **state)
+{
+	(void)state;
+	char *got = items_of(SOCKET_DEBIAN,
+	                     "[file /etc/sysctl.d/90-m.conf]\nlens = Sysctl\n"
+	                     "set = net.ipv4.tcp_keepalive_time 600\n"
+	                     "[file /etc/default/x]\nlens = Shellvars\nset = A 1\n",
+	                     "file.", 0);
+	assert_string_equal(got, "unchecked file.sysctl_running /etc/sysctl.d/90-m.conf: the running "
+	                         "kernel's values (it reads the file at boot, or at sysctl "
+	                         "--system)\n");
+	free(got);
+}
+
 /* The cross-checks that pass say so (-v, JSON), and only when they ran:
  * the TLS files the probe found, an unknown one not examined. */
 static void test_passes(void **state)
@@ -3378,6 +3395,7 @@ int main(void)
 		cmocka_unit_test(test_conf_refused),
 		cmocka_unit_test(test_host_conf),
 		cmocka_unit_test(test_passes),
+		cmocka_unit_test(test_file_sysctl),
 		cmocka_unit_test(test_tls_held_back),
 		cmocka_unit_test(test_qemu_port_range),
 		cmocka_unit_test(test_sshd),
