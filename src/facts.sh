@@ -904,6 +904,30 @@ else
 	done
 fi
 file_fact apparmor.template /etc/apparmor.d/libvirt/TEMPLATE.qemu
+# /dev/kvm, which QEMU opens as qemu.conf's user with that user's groups,
+# asked only where the profile names a user other than root: live,
+# "kvm.dev=MODE GID" (octal), or absent; in a tree, the udev rules that
+# make it (part=udev, each directory in udev's order of precedence)
+if [ -n "$qu" ] && [ "$qu" != root ]; then
+	if [ -z "$r" ]; then
+		if [ -e /dev/kvm ]; then
+			x=$(stat -Lc '%a %g' /dev/kvm 2>/dev/null) && say kvm.dev "$x"
+		else say kvm.dev absent; fi
+	else
+		# a name is read from the first directory that has it, as udev
+		# does: an empty file or a link to /dev/null there masks it
+		set -- "$@" part=udev; us=/
+		for d in /etc /run /usr/local/lib /usr/lib /lib; do
+			for f in "$r$d"/udev/rules.d/*.rules; do
+				[ -e "$f" ] || [ -L "$f" ] || continue
+				case $us in */"${f##*/}"/*) continue ;; esac
+				us=$us${f##*/}/
+				readable "$f" || continue
+				fnarg "$f"; set -- "$@" "$fa" "$rf"
+			done
+		done
+	fi
+fi
 # the SASL credentials of libvirt's clients run by root, the migrating
 # libvirtd among them (peer to peer): the first auth.conf of root's config
 # directory and /etc/libvirt, its groups' credentials, authname and
@@ -1163,10 +1187,36 @@ facts_awk='
 		else npk = novakey "=" hname(fname()) " " nsec "/" k " "
 		npv = lv
 		next }
+	# the udev rules of /dev/kvm (one file of a name, the shell chose):
+	# each KERNEL=="kvm" line kept
+	part == "udev" {
+		if (FNR == 1) { ub = fname(); sub(/.*\//, "", ub) }
+		if ($0 !~ /(^|[ \t,])KERNEL=="kvm"/ || $0 ~ /^[ \t]*#/) next
+		if (!(ub in ulines)) unames[++nun] = ub
+		ulines[ub] = ulines[ub] "\n" $0
+		next }
+	# the last GROUP and MODE the rules give /dev/kvm, in the order of
+	# their file names (a := value is final): "kvm.rules=MODE GROUP",
+	# "-" where none sets it
+	function kvmrules(   i, j, t, n, l, k, v, g, m, gf, mf) {
+		if (nun == 0) return
+		for (i = 2; i <= nun; i++)
+			for (j = i; j > 1 && unames[j - 1] > unames[j]; j--) { t = unames[j]; unames[j] = unames[j - 1]; unames[j - 1] = t }
+		g = m = "-"
+		for (i = 1; i <= nun; i++) {
+			n = split(ulines[unames[i]], l, "\n")
+			for (k = 2; k <= n; k++) {
+				if (!gf && match(l[k], /GROUP:?="[^"]*"/)) {
+					v = substr(l[k], RSTART, RLENGTH); gf = v ~ /^GROUP:/; sub(/^[^"]*"/, "", v); g = substr(v, 1, length(v) - 1) }
+				if (!mf && match(l[k], /MODE:?="[^"]*"/)) {
+					v = substr(l[k], RSTART, RLENGTH); mf = v ~ /^MODE:/; sub(/^[^"]*"/, "", v); m = substr(v, 1, length(v) - 1) }
+			}
+		}
+		print "kvm.rules=" m " " g }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3
-		if (($1 in sgn) && $4 != "") print "group." $1 ".members=" $4 }
+		if ((($1 in sgn) || $1 == "kvm") && $4 != "") print "group." $1 ".members=" $4 }
 	# "service.UNIT.exec" or "service.UNIT.env"; "socket.UNIT.listen=FILE
 	# LINE VALUE", "socket.UNIT.opt=FILE LINE KEY=VALUE"
 	function listens(un, k,   c, j) { c = un SUBSEP k
@@ -1239,7 +1289,7 @@ facts_awk='
 			if (v != "" && otrail[v, w]) print "libvirtd.args_trailer=" w " " hname(root v)
 		} }
 	function utype(un) { return un ~ /\.service$/ ? "service." : "socket." }
-	END { nflush(); pkg(); unit(); if (kvk != "") kvflush()
+	END { nflush(); pkg(); unit(); if (kvk != "") kvflush(); kvmrules()
 		for (s = 1; s <= nsock; s++) {
 			su = sock[s]; print utype(su) su ".file=" hname(file[su, ""]); listens(su, "")
 			# the drop-ins came in systemd order (the shell sorted them)

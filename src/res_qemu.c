@@ -1,6 +1,7 @@
 /* The QEMU driver's settings that decide whether a guest can move: who
  * owns the disks, which security model confines it, and which ports the
  * migration stream uses. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,120 @@ static void check_ids_exist(struct mr_plan *plan, const struct mr_profile *profi
 		free(fact);
 		free(read);
 	}
+}
+
+/* The gid of an account's fact ("UID:GID:HOME:SHELL" for a user, "GID"
+ * for a group), or -1. field is 1 for a user's gid, 0 for a group's. */
+static long id_field(const struct mr_facts *facts, const char *kind, const char *name,
+                     int field)
+{
+	char *key = mr_xasprintf("%s.%s", kind, name);
+	const char *v = mr_facts_get(facts, key);
+	free(key);
+	for (int i = 0; v && i < field; i++)
+		v = (v = strchr(v, ':')) ? v + 1 : NULL;
+	if (!v || *v < '0' || *v > '9')
+		return -1;
+	return strtol(v, NULL, 10);
+}
+
+/* Whether name is listed in a comma-separated members list. */
+static int is_member(const char *members, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = members; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* QEMU opens /dev/kvm as qemu.conf's user, with the user's primary group,
+ * the groups that list it and qemu.conf's group (libvirt's
+ * virGetGroupList): a user none of them lets in starts no guest, nor
+ * takes one in (found by a review: user = nova on Debian 12, whose
+ * /dev/kvm is 0660 root:kvm, was green). The device as the host makes it:
+ * live, its node; in a tree, its udev rules. Known shut out, the user is
+ * not written and its item fails; not known, it is not checked. Returns
+ * the key refused, or NULL. */
+static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *profile)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *user = id_name(profile, "user");
+	if (!facts || !user || !strcmp(user, "root"))
+		return NULL;
+	const struct mr_setting *us = mr_profile_get(profile, "qemu", "user");
+	const struct mr_setting *gs = mr_profile_get(profile, "qemu", "group");
+	long uid = id_field(facts, "user", user, 0), primary = id_field(facts, "user", user, 1);
+	if (uid == 0)
+		return NULL;
+	long gid = gs ? id_field(facts, "group", gs->value, 0) : -1;
+	long mode = -1, dev_gid = -1;
+	const char *dev_group = NULL;
+	const char *dev = mr_facts_get(facts, "kvm.dev");
+	const char *rules = mr_facts_get(facts, "kvm.rules");
+	char *group_name = NULL;
+	if (dev && !strcmp(dev, "absent")) {
+		mr_plan_unchecked(plan, "qemu.kvm_access",
+		                  "/dev/kvm: this host has none (KVM not loaded?), so whether QEMU's "
+		                  "user opens it is not examined");
+		return NULL;
+	}
+	if (dev && sscanf(dev, "%lo %ld", &mode, &dev_gid) != 2)
+		mode = -1;
+	if (!dev && rules) {
+		/* "MODE GROUP": udev gives a node with a group 0660 unless told */
+		const char *sp = strchr(rules, ' ');
+		int grouped = sp && strcmp(sp + 1, "-") != 0;
+		if (grouped) {
+			group_name = mr_xstrdup(sp + 1);
+			dev_group = group_name;
+			dev_gid = id_field(facts, "group", dev_group, 0);
+		}
+		mode = rules[0] != '-' ? strtol(rules, NULL, 8) : grouped ? 0660 : -1;
+	}
+	if (dev_gid >= 0 && !dev_group) {
+		long kvm = id_field(facts, "group", "kvm", 0);
+		if (kvm == dev_gid)
+			dev_group = "kvm";
+	}
+	const char *refused = NULL;
+	char *origin = mr_plan_origin_of(us);
+	if (mode < 0 || (dev_gid < 0 && (mode & 06) != 06)) {
+		mr_plan_unchecked(plan, "qemu.kvm_access",
+		                  mr_facts_live(facts) ? "/dev/kvm: its mode and group (not read)"
+		                                       : "/dev/kvm: the mode and group this image's udev "
+		                                         "rules give it (none found)");
+		goto out;
+	}
+	int opens = (mode & 06) == 06;
+	if (!opens && (mode & 060) == 060)
+		opens = dev_gid == primary || dev_gid == gid ||
+		        (dev_group && is_member(mr_facts_get(facts, "group.kvm.members"), user) &&
+		         !strcmp(dev_group, "kvm"));
+	int whole = mr_facts_get(facts, "ids.passwd") && mr_facts_get(facts, "ids.group") &&
+	            primary >= 0 && gs && gid >= 0 && dev_group && !strcmp(dev_group, "kvm");
+	if (opens)
+		goto out;
+	if (!whole) {
+		mr_plan_unchecked(plan, "qemu.kvm_access",
+		                  "/dev/kvm: whether QEMU's user is in its group (the accounts "
+		                  "or the group are not all known)");
+		goto out;
+	}
+	refused = "user";
+	char mode_text[16];
+	snprintf(mode_text, sizeof(mode_text), "%04lo", mode & 07777);
+	mr_plan_fail(plan, "qemu.user", origin,
+	             "QEMU would run as %s%s%s, who is not in group %s, and /dev/kvm is %s "
+	             "root:%s on this host: QEMU cannot open it, so no guest starts here nor "
+	             "arrives by migration; not written (add %s to group %s, or set [qemu] "
+	             "group = %s)",
+	             user, gs ? ":" : "", gs ? gs->value : "", dev_group, mode_text, dev_group, user,
+	             dev_group, dev_group);
+out:
+	free(origin);
+	free(group_name);
+	return refused;
 }
 
 long mr_res_qemu_port(const struct mr_profile *profile, const struct mr_facts *facts,
@@ -395,6 +510,7 @@ static int qemu_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct 
 		port_end_refused(plan, profile),
 		driver_refused(plan, profile, w == MR_WORLD_MODULAR ? "virtqemud" : "libvirtd",
 		               origin),
+		kvm_refused(plan, profile),
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(qemu_keys); i++) {
 		int keep = 1;

@@ -402,7 +402,9 @@ cmd_netns_up() {
 		rm -rf "$h/node"
 		# a Debian compute node has nova's and libvirt-qemu's accounts (its
 		# packages make them): the machine's accounts (the lab user's
-		# among them), and those where the machine lacks them
+		# among them), and those where the machine lacks them; nova is in
+		# kvm (an install step of OpenStack's), for the profiles running
+		# QEMU as nova to open the machine's /dev/kvm
 		{
 			cat /etc/passwd
 			grep -q '^nova:' /etc/passwd || echo 'nova:x:64060:64060::/var/lib/nova:/usr/sbin/nologin'
@@ -410,7 +412,8 @@ cmd_netns_up() {
 				echo 'libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin'
 		} > "$h/upper/passwd"
 		{
-			cat /etc/group
+			awk -F: -v OFS=: '$1 == "kvm" && ("," $4 ",") !~ /,nova,/ {
+				$4 = $4 == "" ? "nova" : $4 ",nova" } { print }' /etc/group
 			grep -q '^nova:' /etc/group || echo 'nova:x:64060:'
 			grep -q '^libvirt-qemu:' /etc/group || echo 'libvirt-qemu:x:64055:'
 		} > "$h/upper/group"

@@ -929,6 +929,54 @@ static void test_probe_libvirt_conf_lines(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* /dev/kvm in a tree: its udev rules, asked where the profile names a
+ * QEMU user: a file name read from the first directory that has it
+ * (/etc before /usr/lib), the files in name order, a := value final,
+ * comments and other devices not; the kvm group's members with it. */
+static void test_probe_kvm_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *want;
+	} cases[] = {
+		{ "mkdir -p $R/etc", NULL },
+		{ "mkdir -p $R/etc $R/usr/lib/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\", "
+		  "MODE=\"0660\"\n# KERNEL==\"kvm\", MODE=\"0666\"\nKERNEL==\"kvmx\", MODE=\"0600\"\n' "
+		  "> $R/usr/lib/udev/rules.d/50-udev-default.rules",
+		  "kvm.rules=0660 kvm" },
+		{ "mkdir -p $R/etc $R/usr/lib/udev/rules.d $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", "
+		  "GROUP=\"kvm\", MODE=\"0660\"\n' > $R/usr/lib/udev/rules.d/50-udev-default.rules && "
+		  "printf 'SUBSYSTEM==\"misc\", KERNEL==\"kvm\", MODE=\"0666\"\n' > "
+		  "$R/usr/lib/udev/rules.d/65-kvm.rules && : > $R/etc/udev/rules.d/65-kvm.rules",
+		  "kvm.rules=0660 kvm" },
+		{ "mkdir -p $R/etc $R/usr/lib/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP:=\"kvm\", "
+		  "MODE=\"0660\"\n' > $R/usr/lib/udev/rules.d/50-a.rules && printf 'KERNEL==\"kvm\", "
+		  "GROUP=\"other\", MODE=\"0666\"\n' > $R/usr/lib/udev/rules.d/90-b.rules",
+		  "kvm.rules=0666 kvm" },
+		{ "mkdir -p $R/etc/udev/rules.d $R/usr/lib/udev/rules.d && printf 'KERNEL==\"kvm\", "
+		  "GROUP=\"kvm\"\n' > $R/usr/lib/udev/rules.d/50-udev-default.rules && "
+		  "ln -s /dev/null $R/etc/udev/rules.d/50-udev-default.rules",
+		  NULL },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		assert_non_null(mkdtemp(root));
+		assert_int_equal(setenv("R", root, 1), 0);
+		assert_int_equal(system(cases[i].setup), 0);
+		struct mr_error *err = NULL;
+		struct mr_transport *t = mr_transport_local_new(root, &err);
+		assert_non_null(t);
+		struct mr_facts *f =
+			mr_facts_gather(t, NULL, NULL, NULL, NULL, "nova nova", -1, NULL, &err);
+		assert_non_null(f);
+		const char *want[] = { cases[i].want ? cases[i].want : "kvm.rules" };
+		char *name = mr_xasprintf("case %zu", i);
+		check_facts(name, f, want, 1);
+		free(name);
+		tree_facts_done(root, f, t);
+	}
+}
+
 /* A list over several lines (virconf reads on to its "]"): joined onto
  * its first line, comments off, its line the first's (found by a
  * review: only the first line's "[" was kept, and a refused driver in
@@ -1499,6 +1547,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
+		cmocka_unit_test(test_probe_kvm_rules),
 		cmocka_unit_test(test_probe_virtproxyd_args),
 		cmocka_unit_test(test_probe_nova_config_files),
 		cmocka_unit_test(test_probe_hosts_names),
