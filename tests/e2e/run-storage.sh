@@ -140,8 +140,8 @@ CLIENT=$WORK/compute1
 new_host "$CLIENT"
 converge client "$CLIENT" "$DATA/profiles/client.ini"
 expect_no_grep "client: nothing left unapplied" 'not applied' "$CHECK_OUT"
-expect_grep "client: only what a tree cannot mount is not checked" \
-	'not checked \(1\): nfs\.mounted ' "$CHECK_OUT"
+expect_grep "client: only what a tree cannot mount, and the kernel's sysctl values, are not checked" \
+	'not checked \(2\): file\.sysctl_running \(/etc/sysctl\.d/90-migration\.conf: the running kernel.s values .*\) nfs\.mounted ' "$CHECK_OUT"
 got=$(changed_lines "$DATA/debian12.fstab" "$CLIENT/etc/fstab")
 [ "$got" = $'> nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0' ] \
 	&& ok "fstab: one entry added, the rest kept" || not_ok "fstab: one entry added" "$got"
@@ -171,7 +171,7 @@ printf '/- /etc/auto.direct --timeout=60\n+auto.master\n' > "$CLIENT/etc/auto.ma
 printf '/var/lib/nova/instances -fstype=nfs4 nfs1:/\n' > "$CLIENT/etc/auto.direct"
 out=$(mr check --local --root "$CLIENT" -p "$DATA/profiles/client.ini" 2>&1); st=$?
 expect_status "client: an autofs direct map of it: its exit" 0 "$st" "$out"
-expect_grep "... not examined, and said" 'not checked \(2\): nfs\.autofs \(autofs: /etc/auto\.direct /var/lib/nova/instances\)' "$out"
+expect_grep "... not examined, and said" 'not checked \(3\): file\.sysctl_running .* nfs\.autofs \(autofs: /etc/auto\.direct /var/lib/nova/instances\)' "$out"
 rm "$CLIENT/etc/auto.master" "$CLIENT/etc/auto.direct"
 # a '-' in the path is \x2d in the unit's name, as systemd-escape writes it
 sed 's|/var/lib/nova/instances|/srv/nova-inst|' "$DATA/profiles/client.ini" > dash.ini
@@ -353,7 +353,7 @@ out=$(PATH=$WORK/sysd/bin:$PATH unshare -m sh -c 'mount -t tmpfs mr /run && mkdi
 	mount --bind "$2" /etc/exports && exportfs -v && "$3" --color never check --local -p secure.ini
 	echo "check: $?"; exportfs -ra && "$3" --color never check --local -p secure.ini; echo "check again: $?"' \
 	sh "$WORK/exports.insecure" "$WORK/exports.secure" "$MIGREADY" 2>&1)
-expect_no_grep "etab: exportfs -v does not show insecure" '10\.20\.0\.0/24(.*insecure' "$(printf '%s\n' "$out" | grep -v migready | grep '^/var')"
+expect_no_grep "etab: exportfs -v does not show insecure" '10\.20\.0\.0/24\(.*insecure' "$(printf '%s\n' "$out" | grep -v migready | grep '^/var')"
 expect_grep "live check: served insecure is drift, from etab" \
 	"nfs\.active +drift +'served otherwise: /var/lib/nova/instances 10\.20\.0\.0/24 insecure, not secure' -> 'active'" "$out"
 expect_grep "live check: ... exportfs -ra settles it" "^check again: 0" "$out"

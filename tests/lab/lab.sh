@@ -408,8 +408,9 @@ cmd_netns_up() {
 		{
 			cat /etc/passwd
 			grep -q '^nova:' /etc/passwd || echo 'nova:x:64060:64060::/var/lib/nova:/usr/sbin/nologin'
+			# (its primary group kvm, as Debian makes it)
 			grep -q '^libvirt-qemu:' /etc/passwd ||
-				echo 'libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin'
+				echo "libvirt-qemu:x:64055:$(awk -F: '$1 == "kvm" { g = $3 } END { print g ? g : 64055 }' /etc/group)::/var/lib/libvirt:/usr/sbin/nologin"
 		} > "$h/upper/passwd"
 		{
 			awk -F: -v OFS=: '$1 == "kvm" && ("," $4 ",") !~ /,nova,/ {

@@ -126,4 +126,26 @@ hosttree() {
 	case $world in debian*) sshd=ssh.service ;; esac
 	hosttree_unit "$d$u" $sshd multi-user.target 'ExecStart=/usr/sbin/sshd -D $OPTIONS'
 	hosttree_enable "$d" $u $sshd multi-user.target
+	hosttree_kvm "$world" "$d"
+}
+
+# hosttree_kvm WORLD DIR: /dev/kvm as systemd's udev rule makes it (0660
+# root:kvm on Debian, 0666 on the RHEL family), and on Debian the accounts
+# of a prepared compute node, nova in kvm (QEMU runs as nova in the tests'
+# profiles); a tree's own account files are kept
+hosttree_kvm() {
+	local rules=/usr/lib/udev/rules.d mode=0666
+	case $1 in
+	debian10*) rules=/lib/udev/rules.d mode=0660 ;;
+	debian*) mode=0660 ;;
+	esac
+	mkdir -p "$2$rules"
+	printf 'KERNEL=="kvm", GROUP="kvm", MODE="%s", OPTIONS+="static_node=kvm"\n' $mode \
+		> "$2$rules/50-udev-default.rules"
+	case $1 in debian*) ;; *) return 0 ;; esac
+	[ -e "$2/etc/passwd" ] || printf '%s\n' 'root:x:0:0:root:/root:/bin/bash' \
+		'libvirt-qemu:x:64055:103:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin' \
+		'nova:x:64060:64060::/var/lib/nova:/bin/sh' > "$2/etc/passwd"
+	[ -e "$2/etc/group" ] || printf '%s\n' 'root:x:0:' 'kvm:x:103:nova' 'libvirt:x:108:nova' \
+		'libvirt-qemu:x:64055:libvirt-qemu' 'nova:x:64060:' > "$2/etc/group"
 }
