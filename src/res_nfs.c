@@ -934,6 +934,10 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	                      ? NULL
 	                      : mr_res_nova_instances(plan, profile, &because);
 	struct mr_plan_file *file = mr_plan_file(plan, FSTAB, "Fstab.lns");
+	/* systemd mounts by the units it generated from fstab: an edited line
+	 * reaches them after a daemon-reload (run on a live host only) */
+	if (facts && mr_facts_has_systemd(facts))
+		mr_plan_daemon_reload(file);
 	if (!nova_inst && because) {
 		/* nova's instances_path names a value the probe does not know */
 		char *origin = mr_plan_origin_of(mo[0]);
