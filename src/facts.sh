@@ -1391,14 +1391,29 @@ fi
 # anything (a mount must never hide an instance's disks).
 if [ -n "$inst" ]; then
 	say instances "$inst"
+	# the path with its links resolved, as systemd (the mount unit's name)
+	# and the kernel (mountinfo) name it: in a tree, inside the tree; live,
+	# as the host finds it, entering it (which mounts an automount there:
+	# x-systemd.automount; a stat would not)
+	ri=
+	if [ -n "$r" ]; then intree "$r$inst" && ri=${rf#"$r"}
+	else
+		ri=$(cd -P -- "$inst" 2>/dev/null && pwd -P) || ri=
+		# not there (or not entered): its directory's, the name kept
+		if [ -z "$ri" ] && [ ! -L "$inst" ] && ri=$(cd -P -- "${inst%/*}/" 2>/dev/null && pwd -P); then
+			ri=${ri%/}/${inst##*/}
+		fi
+	fi
+	case $ri in /*) ;; *) ri=$inst ;; esac
+	[ "$ri" = "$inst" ] || say mount.instances_real "$ri"
 	# a mount unit of its name in /etc or /run, which systemd takes over
 	# the unit it makes of fstab's line (masked: neither mounts); its
 	# name (systemd-escape --path) for a path of letters, digits, '_',
 	# '.', '-' and '/' only
-	case $inst in
+	case $ri in
 	/*[!A-Za-z0-9_./-]* | */ | *//* | */.*) ;;
 	/?*)
-		mu=${inst#/}; mn=
+		mu=${ri#/}; mn=
 		while [ -n "$mu" ]; do
 			case $mu in */*) mc=${mu%%/*}; mu=${mu#*/} ;; *) mc=$mu; mu= ;; esac
 			while case $mc in *-*) true ;; *) false ;; esac; do
@@ -1438,18 +1453,29 @@ if [ -n "$inst" ]; then
 			esac
 		done < "$rf"
 	done
-	# the mount on top there: "SOURCE TYPE", its own options (ro, rw...)
-	# and its root in the file system ("/" unless a bind mount of a
-	# directory inside it: not the share itself)
+	# the mount on top there: "SOURCE TYPE", its own options (ro, rw...),
+	# its root in the file system ("/" unless a bind mount of a directory
+	# inside it: not the share itself) and its file system's options (an
+	# NFS mount's vers, proto, hard...). Hidden when a mount listed after
+	# it is over a directory above, unless the path's device (stat's,
+	# decoded as glibc's major and minor) is still its own (a device alone
+	# is no proof: a btrfs subvolume's differs from its mount's).
 	if [ -z "$r" ] && [ -r /proc/self/mountinfo ]; then
-		m=$(awk -v p="$inst" '$5 == p { for (j = 7; j < NF && $j != "-"; j++) continue
-			s = $(j + 2) " " $(j + 1) "\n" $6 "\n" $4 } END { print s }' /proc/self/mountinfo)
-		if [ -z "$m" ]; then say mount.instances none
-		else
-			say mount.instances "${m%%"$nl"*}"; m=${m#*"$nl"}
-			say mount.instances_opts "${m%%"$nl"*}"
-			[ "${m#*"$nl"}" = / ] || say mount.instances_root "${m#*"$nl"}"
-		fi
+		dev=$(stat -c %d -- "$ri" 2>/dev/null) || dev=
+		case $dev in *[!0-9]*) dev= ;; esac
+		awk -v p="$ri" -v dev="$dev" '{ for (j = 7; j < NF && $j != "-"; j++) continue }
+			$5 == p { s = $(j + 2) " " $(j + 1); o = $6; rt = $4; so = $(j + 3); mm = $3; hid = ""; next }
+			s != "" && ($5 == "/" || index(p, $5 "/") == 1) { hid = $5 }
+			END { if (s == "") { print "mount.instances=none"; exit }
+				if (dev != "") {
+					d = dev + 0; ma = int(d / 256) % 4096 + int(d / 17592186044416) * 4096
+					mi = d % 256 + int(d / 1048576) % 16777216 * 256
+					if (ma ":" mi == mm) hid = ""
+				}
+				print "mount.instances=" s; print "mount.instances_opts=" o
+				if (rt != "/") print "mount.instances_root=" rt
+				print "mount.instances_super=" so
+				if (hid != "") print "mount.instances_hidden=" hid }' /proc/self/mountinfo
 	fi
 	# its directory as the host finds it (in a tree, links inside the tree)
 	id=$r$inst

@@ -831,15 +831,42 @@ static int user_ids(const struct mr_facts *facts, const char *name, uid_t *uid, 
 /* The instances directory mounted, from what fstab names, or a failure
  * saying what is mounted there instead. */
 static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec, size_t sn,
-                         const char *type, size_t tn, int force, const char *origin)
+                         const char *type, size_t tn, const char *opts, size_t on, int force,
+                         const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *now = facts && mr_facts_live(facts) ? mr_facts_get(facts, "mount.instances")
 	                                                 : NULL;
+	const char *hidden = now ? mr_facts_get(facts, "mount.instances_hidden") : NULL;
+	if (now && strcmp(now, "none") != 0 && hidden) {
+		/* the path reaches another file system than the mount listed at
+		 * it: one mounted later over a directory above covers it */
+		char *where = mr_xasprintf("%s: what %s reaches (a mount at %s covers '%s' there)",
+		                           origin, mp, hidden, now);
+		mr_plan_unchecked(plan, "nfs.mounted", where);
+		free(where);
+		return;
+	}
 	if (now && strcmp(now, "none") != 0) {
-		/* "SOURCE TYPE" from /proc/self/mounts; nfs and nfs4 both are NFS */
+		/* "SOURCE TYPE" from /proc/self/mountinfo; nfs and nfs4 both are NFS */
 		size_t now_sn = strcspn(now, " ");
 		const char *now_type = now[now_sn] ? now + now_sn + 1 : "";
+		if (!strcmp(now_type, "autofs")) {
+			/* an automount point: the file system is mounted there on
+			 * first access (systemd.mount(5), x-systemd.automount), and
+			 * entering it in the probe did not; never unmounted */
+			char *list = mr_xstrndup(opts, on);
+			size_t len;
+			int ours = list_item(list, "x-systemd.automount", 19, 0, &len) != NULL;
+			free(list);
+			char *where = mr_xasprintf("%s: what %s mounts on demand (%s, automount point "
+			                           "'%s'; not mounted now)",
+			                           origin, mp,
+			                           ours ? "x-systemd.automount" : "not the line's", now);
+			mr_plan_unchecked(plan, "nfs.mounted", where);
+			free(where);
+			return;
+		}
 		int same_fs = !strncmp(now_type, "nfs", 3) && !strncmp(type, "nfs", 3)
 		                  ? 1
 		                  : strlen(now_type) == tn && !strncmp(now_type, type, tn);
@@ -853,7 +880,7 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 		/* the share itself, writable: a directory of it bound there is
 		 * not shared with the peers, and nova writes its instances */
 		const char *root = mr_facts_get(facts, "mount.instances_root");
-		const char *opts = mr_facts_get(facts, "mount.instances_opts");
+		const char *own = mr_facts_get(facts, "mount.instances_opts");
 		size_t len;
 		if (root) {
 			mr_plan_fail(plan, "nfs.mounted", origin,
@@ -862,11 +889,11 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 			             mp, root, (int)sn, spec);
 			return;
 		}
-		if (opts && list_item(opts, "ro", 2, 0, &len)) {
+		if (own && list_item(own, "ro", 2, 0, &len)) {
 			mr_plan_fail(plan, "nfs.mounted", origin,
 			             "%s is mounted read-only (%s): nova-compute cannot write instances "
 			             "there; remount it read-write",
-			             mp, opts);
+			             mp, own);
 			return;
 		}
 	}
@@ -990,8 +1017,8 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			                     is_instances ? "nfs.instances_dir" : "nfs.mount_point",
 			                     origin);
 		if (probed) {
-			plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], force && mr_setting_bool(force),
-			             origin);
+			plan_mounted(plan, mp, f[0], fn[0], f[2], fn[2], f[3], fn[3],
+			             force && mr_setting_bool(force), origin);
 			check_mounted_by(plan, mp, origin);
 			check_instances_opts(plan, f[3], fn[3], mp, origin);
 		} else if (at_nova) {

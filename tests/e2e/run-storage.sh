@@ -181,6 +181,16 @@ printf '[Mount]\nWhat=nfs2:/x\nWhere=/srv/nova-inst\n' > "$u"
 out=$(mr check --local --root "$CLIENT" -p dash.ini 2>&1)
 expect_grep "client: ... a path with a dash" 'nfs\.mount +failed +/etc/systemd/system/srv-nova\\x2dinst\.mount defines the mount of /srv/nova-inst' "$out"
 rm "$u"
+# the instances path through a link (an absolute one, inside the tree):
+# systemd names the unit of fstab's line by the path it leads to
+sed 's|/var/lib/nova/instances|/srv/link/instances|' "$DATA/profiles/client.ini" > linked.ini
+printf '[nova]\ninstances_path = /srv/link/instances\n' >> linked.ini
+mkdir -p "$CLIENT/srv/real/instances"; ln -s /srv/real "$CLIENT/srv/link"
+u=$CLIENT/etc/systemd/system/srv-real-instances.mount
+printf '[Mount]\nWhat=nfs2:/x\nWhere=/srv/real/instances\n' > "$u"
+out=$(mr check --local --root "$CLIENT" -p linked.ini 2>&1)
+expect_grep "client: ... the unit of the path a link leads to, inside the tree" 'nfs\.mount +failed +/etc/systemd/system/srv-real-instances\.mount defines the mount of /srv/link/instances' "$out"
+rm -r "$u" "$CLIENT/srv/link" "$CLIENT/srv/real"
 # a drop-in of the mount unit systemd makes of fstab's line: what it sets
 # (What=, Options=) is not read, and said (found by a review: green)
 dd=$CLIENT/lib/systemd/system/var-lib-nova-instances.mount.d
@@ -635,6 +645,55 @@ expect_grep "... exportfs serves the network its options" \
 	$'^(/var/lib/nova/instances)?[ \t]+10\\.20\\.0\\.0/24\\(.*,rw,no_root_squash' "$out"
 expect_grep "... and the world its defaults" $'^(/var/lib/nova/instances)?[ \t]+<world>\\(.*,ro,root_squash' "$out"
 expect_grep "... live check in the desired state" "^check: 0" "$out"
+
+# Live, the instances share as the kernel shows it: no NFS server here, so
+# in a mount namespace a tmpfs "nfs1:/" is mounted at /var/lib/real/instances
+# (/var/lib/link a link to real), SETUP runs, and the share's mountinfo line
+# is given TYPE SOURCE SUPER-OPTIONS, read from a tmpfs /proc (its device
+# numbers the mount's own); then migready ARGS.
+cat > fakenfs.sh <<'EOF'
+set -e
+mount -t tmpfs mr /var/lib
+mkdir -p /var/lib/real/instances
+ln -s real /var/lib/link
+mount -t tmpfs nfs1:/ /var/lib/real/instances
+eval "$1"
+awk -v t="$2" '$5 == "/var/lib/real/instances" { sub(/ - tmpfs nfs1:\/ .*/, " - " t) } { print }' \
+	/proc/self/mountinfo > /var/lib/mountinfo
+mount -t tmpfs p /proc
+mkdir /proc/self
+cp /var/lib/mountinfo /proc/self/mountinfo
+shift 2
+set +e
+"$@"
+echo "status: $?"
+EOF
+fake_nfs() { unshare -m sh "$WORK/fakenfs.sh" "$@" 2>&1; }
+V42='nfs4 nfs1:/ rw,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr=10.20.0.11,local_lock=none,addr=10.20.0.5'
+printf '[nova]\ninstances_path = /var/lib/link/instances\n[nfs]\nrole = client\nmount = nfs1:/ /var/lib/link/instances nfs4 rw,hard,vers=4.2,_netdev 0 0\n' > link.ini
+# the instances path through a link (found by a review: its mount was
+# looked for at the link's name: "not mounted", or "holds files")
+out=$(fake_nfs 'touch /var/lib/real/instances/disk' "$V42" "$MIGREADY" facts --local -p link.ini)
+expect_grep "live facts: the instances path's links resolved" 'mount\.instances_real +/var/lib/real/instances' "$out"
+expect_grep "... the share found mounted there" 'mount\.instances +nfs1:/ nfs4' "$out"
+expect_grep "... with the file system's options" 'mount\.instances_super +rw,vers=4\.2,.*,hard,proto=tcp,' "$out"
+out=$(fake_nfs 'touch /var/lib/real/instances/disk' "$V42" "$MIGREADY" --color never check -v --local -p link.ini)
+expect_grep "live check: the share through a link mounted" 'nfs\.mounted +ok ' "$out"
+expect_no_grep "... never 'holds files'" 'holds files|not mounted' "$out"
+# an automount point (x-systemd.automount) not mounted yet (found by a
+# review: "unmount it first"): not checked
+printf '[nova]\ninstances_path = /var/lib/link/instances\n[nfs]\nrole = client\nmount = nfs1:/ /var/lib/link/instances nfs4 rw,_netdev,x-systemd.automount 0 0\n' > auto.ini
+out=$(fake_nfs : 'autofs systemd-1 rw,fd=53,pgrp=1,timeout=0,minproto=5,maxproto=5,direct,pipe_ino=1' \
+	"$MIGREADY" --color never check --local -p auto.ini)
+expect_grep "live check: an automount point is not checked" \
+	'nfs\.mounted \(auto\.ini:5: what /var/lib/link/instances mounts on demand \(x-systemd\.automount' "$out"
+expect_no_grep "... never unmounted" 'unmount' "$out"
+# a mount over a directory above hides the share (found by a review)
+out=$(fake_nfs 'mount -t tmpfs cover /var/lib/real && mkdir /var/lib/real/instances' "$V42" \
+	"$MIGREADY" --color never check --local -p link.ini)
+expect_grep "live check: a share a later mount hides is not checked" \
+	"nfs\.mounted \(link\.ini:5: what /var/lib/link/instances reaches \(a mount at /var/lib/real covers 'nfs1:/ nfs4' there" "$out"
+expect_no_grep "... nor mounted again" 'nfs\.mounted +drift' "$out"
 
 # Live, multipathd's running maps come from sysfs (a tmpfs of this
 # namespace stands in for /sys/block): one of multipath's (uuid mpath-),

@@ -1118,6 +1118,12 @@ static void test_export_served_otherwise(void **state)
 	NOVA_USER "instances=/var/lib/nova/instances\nmount.instances=" MOUNTED "\n"      \
 	"dir.instances=" DIR "\n"
 #define FSTAB_LINE "nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0\n"
+#define MOUNTED_FACTS(SUPER)                                                            \
+	CLIENT_FACTS("nfs1:/ nfs4", "nonempty")                                             \
+	"mount.instances_opts=rw,relatime\nmount.instances_super=" SUPER "\n"
+#define V42_SUPER                                                                       \
+	"rw,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,"      \
+	"retrans=2,sec=sys,clientaddr=10.20.0.11,local_lock=none,addr=10.20.0.5"
 
 /* A new fstab entry at the end; the instances directory made and given
  * to nova; mounted once. findmnt reads the result. */
@@ -1352,6 +1358,37 @@ static void test_mount_refusals(void **state)
 	report_free(&rep);
 }
 
+/* An automount point where the share is mounted on demand (found by a
+ * review: "mounted from 'systemd-1 autofs' ... unmount it first"), and a
+ * mount a later one over a directory above hides: not examined, nothing
+ * mounted, no advice to unmount. */
+static void test_mount_automount_hidden(void **state)
+{
+	struct mr_test_root *e = *state;
+	const char *profile = "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 "
+	                      "rw,_netdev,x-systemd.automount 0 0\n";
+	mr_test_root_put(e, "/etc/fstab", "nfs1:/\t/var/lib/nova/instances\tnfs4\t"
+	                                  "rw,_netdev,x-systemd.automount\t0 0\n");
+	struct mr_host_report rep;
+	run(e, profile, CLIENT_FACTS("systemd-1 autofs", "empty") "mount.instances_opts=rw\n",
+	    MR_MODE_APPLY, &rep);
+	const struct mr_item *it = item(&rep, "nfs.mounted");
+	assert_int_equal(it->outcome, MR_OUTCOME_UNCHECKED);
+	assert_non_null(strstr(it->origin, "mounts on demand (x-systemd.automount"));
+	for (size_t i = 0; i < rep.n_items; i++)
+		assert_true(!rep.items[i].note || !strstr(rep.items[i].note, "unmount"));
+	report_free(&rep);
+	run(e, CLIENT, MOUNTED_FACTS(V42_SUPER) "mount.instances_hidden=/var/lib\n", MR_MODE_APPLY,
+	    &rep);
+	it = item(&rep, "nfs.mounted");
+	assert_int_equal(it->outcome, MR_OUTCOME_UNCHECKED);
+	assert_non_null(strstr(it->origin, "a mount at /var/lib covers 'nfs1:/ nfs4' there"));
+	report_free(&rep);
+	char *log = mr_test_root_calls(e);
+	assert_null(strstr(log, "mount --"));
+	free(log);
+}
+
 #define MULTIPATH "[multipath]\nuser_friendly_names = no\n"
 
 /* Only the defaults' line changes; blacklist and devices stay; a running
@@ -1559,6 +1596,8 @@ int main(void)
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_mount_automount_hidden, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_created, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_brace, before, mr_test_root_after),
