@@ -828,6 +828,336 @@ static int user_ids(const struct mr_facts *facts, const char *name, uid_t *uid, 
 	return 0;
 }
 
+/* Options of an NFS line the kernel shows in mountinfo's super options
+ * as the first of a pair when set, the second (its default) never
+ * (nfs_show_mount_options in fs/nfs/super.c; sync from the VFS). */
+static const char *const shown_pairs[][2] = {
+	{ "nolock", "lock" },         { "noac", "ac" },
+	{ "nocto", "cto" },           { "noacl", "acl" },
+	{ "nordirplus", "rdirplus" }, { "nosharecache", "sharecache" },
+	{ "noresvport", "resvport" }, { "sync", "async" },
+};
+
+/* The mount's own flags, mountinfo's sixth field: each shown when set. */
+static const char *const mount_flags[] = { "nosuid", "nodev", "noexec", "noatime", "nodiratime",
+	                                       "relatime", "strictatime", "nosymfollow" };
+
+/* Options no file system sees: mount(8)'s, mount.nfs's, systemd's. */
+static int helper_opt(const char *o, size_t n)
+{
+	static const char *const words[] = { "defaults", "auto", "noauto", "user", "nouser",
+		                                 "users", "owner", "group", "nofail", "_netdev",
+		                                 "bg", "fg", "rw", "ro", "sloppy" };
+	for (size_t i = 0; i < MR_ARRAY_LEN(words); i++)
+		if (n == strlen(words[i]) && !strncmp(o, words[i], n))
+			return 1;
+	return (n > 2 && !strncmp(o, "x-", 2)) || (n >= 6 && !strncmp(o, "retry=", 6)) ||
+	       (n >= 8 && !strncmp(o, "comment=", 8));
+}
+
+static int digits(const char *s, size_t n)
+{
+	return n && strspn(s, "0123456789") >= n;
+}
+
+static int is_word(const char *o, size_t n, const char *w)
+{
+	return n == strlen(w) && !strncmp(o, w, n);
+}
+
+/* An NFS version "4.2", "4", "3" as major and minor (-1: none given). */
+static int nfs_vers(const char *v, size_t n, long *major, long *minor)
+{
+	char buf[16], *end;
+	if (!n || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	*major = strtol(buf, &end, 10);
+	*minor = -1;
+	if (end == buf)
+		return -1;
+	if (*end == '.') {
+		const char *m = end + 1;
+		*minor = strtol(m, &end, 10);
+		if (end == m)
+			return -1;
+	}
+	return *end ? -1 : 0;
+}
+
+struct opt_cmp {
+	struct mr_buf have, want, unseen, same;
+};
+
+static void cmp_differ(struct opt_cmp *c, const char *have, size_t hn, const char *want,
+                       size_t wn)
+{
+	mr_buf_printf(&c->have, "%s%.*s", c->have.len ? "," : "", (int)hn, have);
+	mr_buf_printf(&c->want, "%s%.*s", c->want.len ? "," : "", (int)wn, want);
+}
+
+static void cmp_same(struct opt_cmp *c, const char *o, size_t n)
+{
+	mr_buf_printf(&c->same, "%s%.*s", c->same.len ? "," : "", (int)n, o);
+}
+
+static void cmp_unseen(struct opt_cmp *c, const char *o, size_t n, const char *why)
+{
+	mr_buf_printf(&c->unseen, "%s%.*s%s", c->unseen.len ? ", " : "", (int)n, o, why);
+}
+
+/* The NFS version the line asks (vers=, nfsvers=, v4.1, the type nfs4,
+ * minorversion=) against the kernel's vers= (and minorversion=): a
+ * version without its minor is any of it, as mount.nfs negotiates. */
+static void cmp_vers(struct opt_cmp *c, const char *sup, const char *wv, size_t wvn,
+                     const char *wminor, size_t wmn)
+{
+	long wmaj, wmin, kmaj, kmin;
+	size_t kn = 0, mn = 0;
+	const char *kv = list_item(sup, "vers=", 5, 1, &kn);
+	const char *km = list_item(sup, "minorversion=", 13, 1, &mn);
+	char *want = wmn ? mr_xasprintf("vers=%.*s,minorversion=%.*s", (int)wvn, wv, (int)wmn, wminor)
+	                 : mr_xasprintf("vers=%.*s", (int)wvn, wv);
+	if (nfs_vers(wv, wvn, &wmaj, &wmin) < 0) {
+		cmp_unseen(c, want, strlen(want), " (a version not understood)");
+		free(want);
+		return;
+	}
+	if (wmn) {
+		char *e, *m = mr_xstrndup(wminor, wmn);
+		wmin = strtol(m, &e, 10);
+		if (*e || e == m)
+			wmin = -2;
+		free(m);
+	}
+	if (!kv || nfs_vers(kv + 5, kn - 5, &kmaj, &kmin) < 0) {
+		cmp_unseen(c, want, strlen(want), " (the kernel shows no version)");
+		free(want);
+		return;
+	}
+	if (km && kmin < 0) {
+		char *e, *m = mr_xstrndup(km + 13, mn - 13);
+		kmin = strtol(m, &e, 10);
+		if (*e || e == m)
+			kmin = -1;
+		free(m);
+	}
+	if (kmaj != wmaj || (wmin >= 0 && kmin >= 0 && kmin != wmin))
+		cmp_differ(c, kv, kn, want, strlen(want));
+	else if (wmin != -1 && kmin < 0)
+		cmp_unseen(c, want, strlen(want), " (the kernel shows no minor version)");
+	else
+		cmp_same(c, want, strlen(want));
+	free(want);
+}
+
+/* The live mount of the instances directory against its line's options
+ * (opts, on bytes; type, tn bytes): each the line sets that the kernel
+ * shows (mountinfo's super options, sup; the mount's own flags, own) is
+ * compared, one it does not show is not examined, and so is a setting
+ * that matters (soft, nolock...) the line leaves to the defaults, which
+ * nfsmount.conf may change. A difference takes effect at the next mount
+ * only: apply never remounts the share under running guests. */
+static void check_live_opts(struct mr_plan *plan, const char *type, size_t tn, const char *opts,
+                            size_t on, const char *mp, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *sup = mr_facts_get(facts, "mount.instances_super");
+	const char *own = mr_facts_get(facts, "mount.instances_opts");
+	if (!sup || !own) {
+		char *where = mr_xasprintf("%s: the options %s is mounted with (the probe did not "
+		                           "read them)",
+		                           origin, mp);
+		mr_plan_unchecked(plan, "nfs.mount_options", where);
+		free(where);
+		return;
+	}
+	int nfs = tn >= 3 && !strncmp(type, "nfs", 3);
+	struct opt_cmp c;
+	mr_buf_init(&c.have);
+	mr_buf_init(&c.want);
+	mr_buf_init(&c.unseen);
+	mr_buf_init(&c.same);
+	const char *wv = NULL, *wminor = NULL, *wproto = NULL, *whard = NULL;
+	size_t wvn = 0, wmn = 0, wpn = 0, whn = 0;
+	int pair_set[MR_ARRAY_LEN(shown_pairs)];
+	for (size_t i = 0; i < MR_ARRAY_LEN(shown_pairs); i++)
+		pair_set[i] = -1;
+	if (nfs && tn == 4 && type[3] == '4') {
+		wv = "4";
+		wvn = 1;
+	}
+	size_t len;
+	for (const char *o = opts; o < opts + on;) {
+		size_t n = strcspn(o, ",");
+		if (n > (size_t)(opts + on - o))
+			n = (size_t)(opts + on - o);
+		const char *eq = memchr(o, '=', n);
+		size_t kn = eq ? (size_t)(eq - o) + 1 : n;
+		size_t pi = 0;
+		while (pi < MR_ARRAY_LEN(shown_pairs) && !is_word(o, n, shown_pairs[pi][0]) &&
+		       !is_word(o, n, shown_pairs[pi][1]))
+			pi++;
+		size_t fi = 0;
+		while (fi < MR_ARRAY_LEN(mount_flags) && !is_word(o, n, mount_flags[fi]))
+			fi++;
+		if (!n || helper_opt(o, n)) {
+			;
+		} else if (nfs && (is_word(o, kn, "vers=") || is_word(o, kn, "nfsvers="))) {
+			wv = eq + 1;
+			wvn = n - kn;
+		} else if (nfs && n >= 2 && o[0] == 'v' && o[1] >= '2' && o[1] <= '4') {
+			wv = o + 1; /* v3, v4.1 */
+			wvn = n - 1;
+		} else if (nfs && is_word(o, kn, "minorversion=")) {
+			wminor = eq + 1;
+			wmn = n - kn;
+		} else if (nfs && is_word(o, kn, "proto=")) {
+			wproto = eq + 1;
+			wpn = n - kn;
+		} else if (nfs && (is_word(o, n, "tcp") || is_word(o, n, "udp") || is_word(o, n, "rdma"))) {
+			wproto = o;
+			wpn = n;
+		} else if (nfs && (is_word(o, n, "hard") || is_word(o, n, "soft") ||
+		                   is_word(o, n, "softerr"))) {
+			whard = o;
+			whn = n;
+		} else if (pi < MR_ARRAY_LEN(shown_pairs)) {
+			pair_set[pi] = is_word(o, n, shown_pairs[pi][0]) ? 0 : 1;
+		} else if (is_word(o, n, "suid") || is_word(o, n, "dev") || is_word(o, n, "exec")) {
+			char *no = mr_xasprintf("no%.*s", (int)n, o);
+			if (list_item(own, no, n + 2, 0, &len))
+				cmp_differ(&c, no, n + 2, o, n);
+			else
+				cmp_same(&c, o, n);
+			free(no);
+		} else if (fi < MR_ARRAY_LEN(mount_flags)) {
+			if (list_item(own, o, n, 0, &len))
+				cmp_same(&c, o, n);
+			else {
+				char *no = mr_xasprintf("(no %.*s)", (int)n, o);
+				cmp_differ(&c, no, strlen(no), o, n);
+				free(no);
+			}
+		} else if (nfs && eq && is_word(o, kn, "sec=")) {
+			/* a list: the kernel shows the flavour it took */
+			const char *ks = list_item(sup, "sec=", 4, 1, &len);
+			int in = 0;
+			for (const char *f = eq + 1; ks && f < o + n;) {
+				size_t fn = strcspn(f, ":,");
+				if (fn > (size_t)(o + n - f))
+					fn = (size_t)(o + n - f);
+				in |= fn == len - 4 && !strncmp(f, ks + 4, fn);
+				f += fn + 1;
+			}
+			if (!ks)
+				cmp_unseen(&c, o, n, " (not shown by the kernel)");
+			else if (in)
+				cmp_same(&c, o, n);
+			else
+				cmp_differ(&c, ks, len, o, n);
+		} else if (eq) {
+			const char *k = list_item(sup, o, kn, 1, &len);
+			if (!k)
+				cmp_unseen(&c, o, n, " (not shown by the kernel)");
+			else if (len == n && !strncmp(k, o, n))
+				cmp_same(&c, o, n);
+			else if (is_word(o, kn, "rsize=") || is_word(o, kn, "wsize="))
+				cmp_unseen(&c, o, n, " (the server may lower it)");
+			else if ((digits(o + kn, n - kn) && digits(k + kn, len - kn)) ||
+			         is_word(o, kn, "local_lock="))
+				cmp_differ(&c, k, len, o, n);
+			else /* another spelling of one value (lookupcache=positive is pos) */
+				cmp_unseen(&c, o, n, " (shown otherwise: not compared)");
+		} else if (list_item(sup, o, n, 0, &len) || list_item(own, o, n, 0, &len)) {
+			cmp_same(&c, o, n);
+		} else {
+			cmp_unseen(&c, o, n, " (not shown by the kernel)");
+		}
+		o += n + 1;
+	}
+	if (wv)
+		cmp_vers(&c, sup, wv, wvn, wminor, wmn);
+	if (wproto) {
+		/* the kernel shows the transport's netid: tcp6 for tcp over IPv6 */
+		const char *kp = list_item(sup, "proto=", 6, 1, &len);
+		char *want = mr_xasprintf("proto=%.*s", (int)wpn, wproto);
+		size_t kpn = kp ? len - 6 : 0;
+		if (!kp)
+			cmp_unseen(&c, want, strlen(want), " (not shown by the kernel)");
+		else if ((kpn == wpn || (kpn == wpn + 1 && kp[6 + wpn] == '6')) &&
+		         !strncmp(kp + 6, wproto, wpn))
+			cmp_same(&c, want, strlen(want));
+		else
+			cmp_differ(&c, kp, len, want, strlen(want));
+		free(want);
+	} else {
+		/* mount.nfs's default is tcp; nfsmount.conf may say another */
+		const char *kp = list_item(sup, "proto=", 6, 1, &len);
+		if (kp && !(len - 6 >= 3 && !strncmp(kp + 6, "tcp", 3)))
+			cmp_unseen(&c, kp, len,
+			           " (mounted so; the line leaves it to nfsmount.conf and the defaults)");
+	}
+	if (nfs) {
+		static const char *const hs[] = { "hard", "softerr", "soft" };
+		const char *kh = NULL;
+		for (size_t i = 0; i < MR_ARRAY_LEN(hs) && !kh; i++)
+			kh = list_item(sup, hs[i], strlen(hs[i]), 0, &len) ? hs[i] : NULL;
+		if (whard && !kh)
+			cmp_unseen(&c, whard, whn, " (not shown by the kernel)");
+		else if (whard && !is_word(whard, whn, kh))
+			cmp_differ(&c, kh, strlen(kh), whard, whn);
+		else if (whard)
+			cmp_same(&c, whard, whn);
+		else if (kh && strcmp(kh, "hard") != 0)
+			cmp_unseen(&c, kh, strlen(kh),
+			           " (mounted so; the line leaves it to nfsmount.conf and the defaults)");
+	}
+	/* NFSv4 has no NLM, NFSACL nor READDIRPLUS: whether the kernel shows
+	 * nolock, noacl or nordirplus for it is not known here */
+	size_t kvn = 0;
+	const char *kv = list_item(sup, "vers=", 5, 1, &kvn);
+	int v4 = kv && kvn > 5 && kv[5] == '4';
+	for (size_t i = 0; i < MR_ARRAY_LEN(shown_pairs); i++) {
+		const char *on_w = shown_pairs[i][0];
+		int shown = list_item(sup, on_w, strlen(on_w), 0, &len) != NULL;
+		if (pair_set[i] < 0) {
+			if (shown && nfs)
+				cmp_unseen(&c, on_w, strlen(on_w),
+				           " (mounted so; the line leaves it to nfsmount.conf and the "
+				           "defaults)");
+			continue;
+		}
+		const char *w = shown_pairs[i][pair_set[i]];
+		if (shown == !pair_set[i])
+			cmp_same(&c, w, strlen(w));
+		else if (!shown && v4 && strcmp(on_w, "sync") != 0)
+			cmp_unseen(&c, w, strlen(w), " (not shown by the kernel for NFSv4)");
+		else
+			cmp_differ(&c, shown ? on_w : shown_pairs[i][1], strlen(shown_pairs[i][!shown]),
+			           w, strlen(w));
+	}
+	if (c.have.len || c.want.len)
+		mr_plan_fail(plan, "nfs.mount_options", origin,
+		             "%s is mounted with %s, not %s as the line asks: that takes effect only "
+		             "when it is mounted again (apply does not unmount or remount it under "
+		             "running guests)",
+		             mp, c.have.data, c.want.data);
+	if (c.unseen.len) {
+		char *where = mr_xasprintf("%s: %s's options %s", origin, mp, c.unseen.data);
+		mr_plan_unchecked(plan, "nfs.mount_options", where);
+		free(where);
+	}
+	if (!c.have.len && !c.want.len && !c.unseen.len && c.same.len)
+		mr_plan_passed(plan, "nfs.mount_options", origin, c.same.data,
+		               "the options %s is mounted with (mountinfo)", mp);
+	mr_buf_fini(&c.have);
+	mr_buf_fini(&c.want);
+	mr_buf_fini(&c.unseen);
+	mr_buf_fini(&c.same);
+}
+
 /* The instances directory mounted, from what fstab names, or a failure
  * saying what is mounted there instead. */
 static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec, size_t sn,
@@ -896,6 +1226,7 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 			             mp, own);
 			return;
 		}
+		check_live_opts(plan, type, tn, opts, on, mp, origin);
 	}
 	mr_plan_mount(plan, mp, force, "nfs.mounted", origin);
 }

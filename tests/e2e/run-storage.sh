@@ -679,7 +679,16 @@ expect_grep "... the share found mounted there" 'mount\.instances +nfs1:/ nfs4' 
 expect_grep "... with the file system's options" 'mount\.instances_super +rw,vers=4\.2,.*,hard,proto=tcp,' "$out"
 out=$(fake_nfs 'touch /var/lib/real/instances/disk' "$V42" "$MIGREADY" --color never check -v --local -p link.ini)
 expect_grep "live check: the share through a link mounted" 'nfs\.mounted +ok ' "$out"
+expect_grep "... its options examined, as the line asks" "nfs\.mount_options +ok +'vers=4\.2,hard'" "$out"
 expect_no_grep "... never 'holds files'" 'holds files|not mounted' "$out"
+# mounted otherwise than the line asks (found by a review: green):
+# failed, at the next mount only; nothing unmounted
+out=$(fake_nfs : 'nfs4 nfs1:/ rw,vers=3,rsize=32768,wsize=32768,namlen=255,soft,nolock,proto=udp,timeo=11,retrans=3,sec=sys,local_lock=all,addr=10.20.0.5' \
+	"$MIGREADY" --color never check --local -p link.ini)
+expect_grep "live check: the mount's options against the line's" \
+	'nfs\.mount_options +failed +/var/lib/link/instances is mounted with vers=3,soft, not vers=4\.2,hard as the line asks: that takes effect only when it is mounted again' "$out"
+expect_grep "... what the line leaves to the defaults not checked" \
+	'nfs\.mount_options \(link\.ini:5: /var/lib/link/instances.s options proto=udp \(mounted so' "$out"
 # an automount point (x-systemd.automount) not mounted yet (found by a
 # review: "unmount it first"): not checked
 printf '[nova]\ninstances_path = /var/lib/link/instances\n[nfs]\nrole = client\nmount = nfs1:/ /var/lib/link/instances nfs4 rw,_netdev,x-systemd.automount 0 0\n' > auto.ini

@@ -1118,6 +1118,9 @@ static void test_export_served_otherwise(void **state)
 	NOVA_USER "instances=/var/lib/nova/instances\nmount.instances=" MOUNTED "\n"      \
 	"dir.instances=" DIR "\n"
 #define FSTAB_LINE "nfs1:/\t/var/lib/nova/instances\tnfs4\trw,vers=4.2,_netdev\t0 0\n"
+#define HARD_CLIENT                                                                     \
+	"[nfs]\nrole = client\n"                                                            \
+	"mount = nfs1:/ /var/lib/nova/instances nfs4 rw,hard,vers=4.2,_netdev 0 0\n"
 #define MOUNTED_FACTS(SUPER)                                                            \
 	CLIENT_FACTS("nfs1:/ nfs4", "nonempty")                                             \
 	"mount.instances_opts=rw,relatime\nmount.instances_super=" SUPER "\n"
@@ -1261,7 +1264,7 @@ static void test_fstab_corrected(void **state)
 	/* the line keeps its own spacing */
 	char *want = mr_xasprintf("%snfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
 	                          "# kept\n", orig);
-	converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab", want,
+	converge(e, CLIENT, MOUNTED_FACTS(V42_SUPER), "/etc/fstab", want,
 	         "nfs.mount");
 	free(want);
 	free(text);
@@ -1277,7 +1280,7 @@ static void test_fstab_duplicate(void **state)
 	                          "old:/ /var/lib/nova/instances nfs defaults 0 0\n"
 	                          "older:/ /var/lib/nova/instances nfs defaults 0 0\n"
 	                          "tmpfs /tmp tmpfs defaults 0 0\n");
-	converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab",
+	converge(e, CLIENT, MOUNTED_FACTS(V42_SUPER), "/etc/fstab",
 	         "/dev/sda1 / ext4 defaults 0 1\n"
 	         "nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n"
 	         "tmpfs /tmp tmpfs defaults 0 0\n",
@@ -1295,7 +1298,7 @@ static void test_fstab_other_spelling(void **state)
 		char *text = mr_xasprintf("/dev/sda1 / ext4 defaults 0 1\nold:/ %s nfs4 ro 0 0\n",
 		                          spelt[i]);
 		mr_test_root_put(e, "/etc/fstab", text);
-		converge(e, CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty"), "/etc/fstab",
+		converge(e, CLIENT, MOUNTED_FACTS(V42_SUPER), "/etc/fstab",
 		         "/dev/sda1 / ext4 defaults 0 1\n"
 		         "nfs1:/ /var/lib/nova/instances nfs4 rw,vers=4.2,_netdev 0 0\n",
 		         "nfs.mount");
@@ -1355,6 +1358,106 @@ static void test_mount_refusals(void **state)
 	run(e, CLIENT, "instances=/var/lib/nova/instances\nmount.instances=none\n"
 	    "dir.instances=empty\n", MR_MODE_CHECK, &rep);
 	assert_int_equal(item(&rep, "nfs.instances_dir")->outcome, MR_OUTCOME_FAILED);
+	report_free(&rep);
+}
+
+/* The item of setting with this outcome (one), or NULL. */
+static const struct mr_item *item_of(const struct mr_host_report *rep, const char *setting,
+                                     enum mr_outcome outcome)
+{
+	const struct mr_item *found = NULL;
+	for (size_t i = 0; i < rep->n_items; i++) {
+		if (strcmp(rep->items[i].setting, setting) != 0 || rep->items[i].outcome != outcome)
+			continue;
+		if (found)
+			fail_msg("two items %s of outcome %d", setting, (int)outcome);
+		found = &rep->items[i];
+	}
+	return found;
+}
+
+/* The live mount's options against the line's (found by a review: a
+ * share mounted vers=3,soft,proto=udp,nolock was green against
+ * rw,hard,vers=4.2): a difference fails, saying it takes effect at the
+ * next mount only, and nothing is unmounted or remounted. */
+static void test_mount_options_live(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/fstab",
+	                 "nfs1:/\t/var/lib/nova/instances\tnfs4\trw,hard,vers=4.2,_netdev\t0 0\n");
+	struct mr_host_report rep;
+	run(e, HARD_CLIENT,
+	    MOUNTED_FACTS("rw,vers=3,rsize=32768,wsize=32768,namlen=255,soft,nolock,proto=udp,"
+	                  "timeo=11,retrans=3,sec=sys,mountaddr=10.20.0.5,mountvers=3,"
+	                  "mountproto=udp,local_lock=all,addr=10.20.0.5"),
+	    MR_MODE_APPLY, &rep);
+	const struct mr_item *it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED);
+	assert_non_null(it);
+	assert_string_equal(it->note, "/var/lib/nova/instances is mounted with vers=3,soft, not "
+	                              "vers=4.2,hard as the line asks: that takes effect only when "
+	                              "it is mounted again (apply does not unmount or remount it "
+	                              "under running guests)");
+	/* nolock the line leaves to the defaults: not judged, said */
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_UNCHECKED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->origin, "proto=udp (mounted so; the line leaves it to "
+	                                   "nfsmount.conf and the defaults), nolock (mounted so; "
+	                                   "the line leaves it to nfsmount.conf and the defaults)"));
+	assert_int_equal(item(&rep, "nfs.mounted")->outcome, MR_OUTCOME_OK);
+	report_free(&rep);
+	char *log = mr_test_root_calls(e);
+	assert_null(strstr(log, "mount"));
+	free(log);
+	/* as the line asks: examined, in state; proto tcp is tcp6 over IPv6 */
+	run(e, HARD_CLIENT, MOUNTED_FACTS(V42_SUPER), MR_MODE_CHECK, &rep);
+	it = item(&rep, "nfs.mount_options");
+	assert_int_equal(it->outcome, MR_OUTCOME_OK);
+	assert_string_equal(it->old, "vers=4.2,hard");
+	report_free(&rep);
+	run(e,
+	    "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 "
+	    "rw,vers=4,proto=tcp,nolock,sec=krb5:sys,timeo=600,_netdev,x-systemd.automount 0 0\n",
+	    MOUNTED_FACTS("rw,vers=4.1,namlen=255,hard,proto=tcp6,timeo=600,retrans=2,sec=sys,"
+	                  "clientaddr=fd00::11,local_lock=none,addr=fd00::5"),
+	    MR_MODE_CHECK, &rep);
+	assert_null(item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED));
+	/* NFSv4: whether the kernel would show nolock is not known */
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_UNCHECKED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->origin, "nolock (not shown by the kernel for NFSv4)"));
+	report_free(&rep);
+	/* a value the kernel shows otherwise; one the server may lower; one
+	 * the kernel does not show */
+	run(e,
+	    "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 "
+	    "rw,vers=4.2,timeo=100,rsize=4194304,actimeo=30,noexec 0 0\n",
+	    MOUNTED_FACTS(V42_SUPER), MR_MODE_CHECK, &rep);
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->note, "mounted with timeo=600,(no noexec), not timeo=100,noexec "));
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_UNCHECKED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->origin, "rsize=4194304 (the server may lower it), "
+	                                   "actimeo=30 (not shown by the kernel)"));
+	report_free(&rep);
+	/* a value shown spelt otherwise (lookupcache=positive is pos): not
+	 * compared; a flag of the mount's own, compared with them */
+	run(e,
+	    "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 "
+	    "rw,vers=4.2,lookupcache=positive,exec,nosuid 0 0\n",
+	    CLIENT_FACTS("nfs1:/ nfs4", "nonempty") "mount.instances_opts=rw,nosuid,noexec\n"
+	    "mount.instances_super=" V42_SUPER ",lookupcache=pos\n", MR_MODE_CHECK, &rep);
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->note, "mounted with noexec, not exec "));
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_UNCHECKED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->origin, "lookupcache=positive (shown otherwise: not compared)"));
+	report_free(&rep);
+	/* a probe that did not read them: not examined, never green */
+	run(e, HARD_CLIENT, CLIENT_FACTS("nfs1:/ nfs4", "nonempty") "mount.instances_opts=rw\n",
+	    MR_MODE_CHECK, &rep);
+	assert_int_equal(item(&rep, "nfs.mount_options")->outcome, MR_OUTCOME_UNCHECKED);
 	report_free(&rep);
 }
 
@@ -1596,6 +1699,7 @@ int main(void)
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_mount_options_live, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_automount_hidden, before,
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
