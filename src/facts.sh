@@ -1457,25 +1457,31 @@ if [ -n "$inst" ]; then
 	# its root in the file system ("/" unless a bind mount of a directory
 	# inside it: not the share itself) and its file system's options (an
 	# NFS mount's vers, proto, hard...). Hidden when a mount listed after
-	# it is over a directory above, unless the path's device (stat's,
-	# decoded as glibc's major and minor) is still its own (a device alone
-	# is no proof: a btrfs subvolume's differs from its mount's).
+	# it is over a directory above, unless the path's device is still its
+	# own (a device alone is no proof: a btrfs subvolume's differs from
+	# its mount's).
 	if [ -z "$r" ] && [ -r /proc/self/mountinfo ]; then
-		dev=$(stat -c %d -- "$ri" 2>/dev/null) || dev=
-		case $dev in *[!0-9]*) dev= ;; esac
-		awk -v p="$ri" -v dev="$dev" '{ for (j = 7; j < NF && $j != "-"; j++) continue }
+		m=$(awk -v p="$ri" '{ for (j = 7; j < NF && $j != "-"; j++) continue }
 			$5 == p { s = $(j + 2) " " $(j + 1); o = $6; rt = $4; so = $(j + 3); mm = $3; hid = ""; next }
 			s != "" && ($5 == "/" || index(p, $5 "/") == 1) { hid = $5 }
 			END { if (s == "") { print "mount.instances=none"; exit }
-				if (dev != "") {
-					d = dev + 0; ma = int(d / 256) % 4096 + int(d / 17592186044416) * 4096
-					mi = d % 256 + int(d / 1048576) % 16777216 * 256
-					if (ma ":" mi == mm) hid = ""
-				}
 				print "mount.instances=" s; print "mount.instances_opts=" o
 				if (rt != "/") print "mount.instances_root=" rt
 				print "mount.instances_super=" so
-				if (hid != "") print "mount.instances_hidden=" hid }' /proc/self/mountinfo
+				if (hid != "") { print "mount.instances_hidden=" hid; print "mm=" mm } }' /proc/self/mountinfo)
+		# covered, unless the path is still on the mount (a stat only then:
+		# its device, split as glibc splits it, against mountinfo)
+		case $m in
+		*"${nl}mm="*)
+			mm=${m##*"${nl}mm="}; m=${m%"${nl}mm="*}
+			d=$(stat -c %d -- "$ri" 2>/dev/null) || d=
+			case $d in
+			'' | *[!0-9]*) ;;
+			*) [ "$(( ((d >> 8) & 4095) | ((d >> 32) & ~4095) )):$(( (d & 255) | ((d >> 12) & ~255) ))" != "$mm" ] ||
+				m=${m%"${nl}mount.instances_hidden="*} ;;
+			esac ;;
+		esac
+		printf '%s\n' "$m"
 	fi
 	# its directory as the host finds it (in a tree, links inside the tree)
 	id=$r$inst
