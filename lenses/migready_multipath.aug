@@ -1,40 +1,61 @@
 (*
 Module: Migready_multipath
-  multipath.conf as multipathd reads it: the stock Multipath lens, whose
-  settings and tree this reuses, but a section's keyword may touch its
-  brace ("defaults{"), which multipathd takes and the stock lens refuses.
+  multipath.conf as multipathd reads it: the stock Multipath lens's tree,
+  but a section's keyword may touch its brace ("defaults{") or stand on
+  the line before it ("defaults\n{"), which multipathd takes and the stock
+  lens refuses; any "keyword value" line is a setting (multipathd only
+  warns about a keyword it does not know, and the stock lens's list lags
+  behind: find_multipaths_timeout, enable_foreign...), overrides and
+  protocol are sections, and a comment may end a line.
 
 About: Layout handling
   What is not edited is written back byte for byte; a new section is
-  written "name {", as the stock lens writes it.
+  written "name {", a new setting "keyword value", as the stock lens
+  writes them.
 *)
 module Migready_multipath =
 
-(* blanks, or none, between a section's keyword and its brace *)
-let ws = del /[ \t]*/ " "
+(* blanks, or none, between a section's keyword and its brace; or the
+   brace alone on the next line *)
+let ws = del /[ \t]*(\n[ \t]*)?/ " "
+
+(* a brace may end its line with a comment (# or !) *)
+let obr = del /\{[ \t]*([#!][^\n]*)?\n/ "{\n"
+let cbr = del /[ \t]*\}[ \t]*([#!][^\n]*)?\n/ "}\n"
+
+(* a value as multipathd takes it: a word, or what double quotes hold
+   (quotes around a word kept as they are, as the stock lens does); what
+   follows on the line it ignores (with a warning), and so is it kept here,
+   unless it holds a quote, which would make the line's reading ambiguous;
+   no setting has a section's keyword *)
+let sections = /defaults|blacklist(_exceptions)?|devices?|multipaths?|overrides|protocol/
+
+let setting =
+  let word = /[^" \t\n{}#!]+/ in
+  let bare = del /"?/ "" . store word . del /"?/ "" in
+  let quoted = Util.del_str "\"" . store /([^"\n]*[ \t{}#!][^"\n]*)?/ . Util.del_str "\"" in
+  let line (v:lens) =
+    [ Util.indent . key (/[A-Za-z0-9_]+/ - sections) . Sep.space . v
+      . del /([ \t]+[^"#!\n]*)?([#!][^"\n]*)?\n/ "\n" ] in
+  line bare | line quoted
 
 let section (n:regexp) (b:lens) =
-  [ Multipath.ikey n . ws . Multipath.obr . (b|Util.empty|Util.comment)* . Multipath.cbr ]
+  [ Util.indent . key n . ws . obr . (b|Util.empty|Util.comment)* . cbr ]
 
-let device =
-  let setting = Multipath.qstr /vendor|product|product_blacklist|hardware_handler|alias_prefix/
-              | Multipath.default_setting in
-  section "device" setting
+let protocol = section "protocol" setting
 
-let defaults = section "defaults" Multipath.default_setting
+let device = section "device" (setting|protocol)
 
-let blacklist =
-  let setting = Multipath.qstr /devnode|wwid|property/ | device in
-  section /blacklist(_exceptions)?/ setting
+let defaults = section "defaults" setting
 
-let multipath =
-  let setting = Multipath.kv "wwid" (Rx.word|"*")
-              | Multipath.qstr "alias"
-              | Multipath.common_setting in
-  section "multipath" setting
+let overrides = section "overrides" (setting|protocol)
+
+let blacklist = section /blacklist(_exceptions)?/ (setting|device)
+
+let multipath = section "multipath" setting
 
 let multipaths = section "multipaths" multipath
 
 let devices = section "devices" device
 
-let lns = (Util.comment|Util.empty|defaults|blacklist|devices|multipaths)*
+let lns = (Util.comment|Util.empty|defaults|blacklist|devices|multipaths|overrides)*

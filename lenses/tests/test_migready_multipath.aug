@@ -33,3 +33,39 @@ test lns put "defaults{\n    user_friendly_names yes\n}\nmultipaths{\n    multip
 (* A new section: "name {" *)
 test lns put "multipaths{\n}\n" after set "defaults/user_friendly_names" "no" =
   "multipaths{\n}\ndefaults {\nuser_friendly_names no\n}\n"
+
+(* RHEL 8/9's mpathconf file: keywords the stock lens does not know *)
+test lns get "defaults {\n\tuser_friendly_names yes\n\tfind_multipaths yes\n\tenable_foreign \"^$\"\n}\n\nblacklist_exceptions {\n        property \"(SCSI_IDENT_|ID_WWN)\"\n}\n" =
+  { "defaults" { "user_friendly_names" = "yes" } { "find_multipaths" = "yes" }
+               { "enable_foreign" = "^$" } }
+  {}
+  { "blacklist_exceptions" { "property" = "(SCSI_IDENT_|ID_WWN)" } }
+
+(* any "keyword value" line: multipathd only warns about one it does not know *)
+test lns get "defaults {\n find_multipaths_timeout -10\n recheck_wwid yes\n auto_resize grow_map\n max_sectors_kb 1024\n detect_pgpolicy no\n ghost_delay 0\n marginal_pathgroups fpin\n skip_kpartx yes\n some_future_keyword \"a b\"\n}\n" =
+  { "defaults" { "find_multipaths_timeout" = "-10" } { "recheck_wwid" = "yes" }
+               { "auto_resize" = "grow_map" } { "max_sectors_kb" = "1024" }
+               { "detect_pgpolicy" = "no" } { "ghost_delay" = "0" }
+               { "marginal_pathgroups" = "fpin" } { "skip_kpartx" = "yes" }
+               { "some_future_keyword" = "a b" } }
+
+(* overrides (multipath.conf(5)), with a protocol subsection *)
+test lns get "overrides {\n\tuser_friendly_names no\n\tprotocol {\n\t\ttype scsi:fcp\n\t\tdev_loss_tmo 60\n\t}\n}\n" =
+  { "overrides" { "user_friendly_names" = "no" }
+                { "protocol" { "type" = "scsi:fcp" } { "dev_loss_tmo" = "60" } } }
+
+(* the brace alone on the next line, which multipathd takes *)
+test lns get "defaults\n{\n\tuser_friendly_names yes\n}\n" =
+  { "defaults" { "user_friendly_names" = "yes" } }
+
+(* a comment after a value or a brace *)
+test lns get "defaults { # ours\n\tuser_friendly_names yes # was no\n} # end\n" =
+  { "defaults" { "user_friendly_names" = "yes" } }
+
+(* edits of these files stay lossless *)
+test lns put "defaults\n{\n\tfind_multipaths yes\n\tuser_friendly_names \"yes\" # was no\n\tenable_foreign \"^$\"\n}\n"
+  after set "defaults/user_friendly_names" "no" =
+  "defaults\n{\n\tfind_multipaths yes\n\tuser_friendly_names \"no\" # was no\n\tenable_foreign \"^$\"\n}\n"
+test lns put "overrides {\n\tno_path_retry queue\n}\n"
+  after set "defaults/user_friendly_names" "no" =
+  "overrides {\n\tno_path_retry queue\n}\ndefaults {\nuser_friendly_names no\n}\n"

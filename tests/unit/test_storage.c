@@ -1593,6 +1593,27 @@ static void test_multipath_brace(void **state)
 	         "multipath.user_friendly_names");
 }
 
+/* The file RHEL 8/9's mpathconf writes, with keywords the stock lens did
+ * not know, and overrides: read, one
+ * value changed, the rest byte for byte (found by a review: the lens
+ * refused it, and check failed). */
+static void test_multipath_rhel_keywords(void **state)
+{
+	struct mr_test_root *e = *state;
+	static const char head[] = "# mpathconf\ndefaults {\n\tuser_friendly_names ";
+	static const char tail[] = "\n\tfind_multipaths yes\n\tenable_foreign \"^$\"\n"
+	                           "\trecheck_wwid yes # 0.8.8\n\tskip_kpartx no\n}\n\n"
+	                           "blacklist_exceptions {\n        property \"(SCSI_IDENT_|ID_WWN)\"\n}\n"
+	                           "overrides {\n\tno_path_retry queue\n}\n";
+	char *was = mr_xasprintf("%syes%s", head, tail);
+	char *want = mr_xasprintf("%sno%s", head, tail);
+	mr_test_root_put(e, "/etc/multipath.conf", was);
+	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	         want, "multipath.user_friendly_names");
+	free(was);
+	free(want);
+}
+
 /* No file, or a file without defaults: created; multipathd not running
  * is not reloaded. */
 static void test_multipath_created(void **state)
@@ -1705,6 +1726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_created, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_brace, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath_rhel_keywords, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_running, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_no_restart, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_section, before, mr_test_root_after),
