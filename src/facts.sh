@@ -1132,9 +1132,13 @@ facts_awk='
 			for (j = 2; j <= NF && $j !~ /^#/; j++)
 				for (k = 1; k <= nh; k++) if ($j == hname_of[k]) print hfact[k] "=" $1
 		next }
-	# multipath.conf: sections by braces, "keyword value" lines; a comment
-	# from # or ! outside double quotes; the section of a key is its
-	# outermost one, or device (multipaths: multipath)
+	# multipath.conf as multipathd reads a line (process_stream): words, a
+	# brace one alone; a comment from # or ! outside double quotes. Its
+	# first word decides: a keyword opens its section where it is one
+	# (its brace on the line or the next: a line of "{" is skipped;
+	# overrides only with a word after it), the rest of the line ignored;
+	# "}" first closes one. user_friendly_names first is a setting in
+	# defaults, overrides, device (of devices) and multipath
 	function mtok(l,   j, ch, w, inw, q) {
 		nw = 0; w = ""; inw = q = 0
 		for (j = 1; j <= length(l); j++) {
@@ -1153,14 +1157,16 @@ facts_awk='
 	part == "mpath" {
 		if (FNR == 1) depth = 0
 		mtok($0)
-		for (j = 1; j <= nw; j++) {
-			if (!mq[j] && mw[j] == "{") { depth++; msec[depth] = j > 1 ? mw[j - 1] : ""; continue }
-			if (!mq[j] && mw[j] == "}") { if (depth > 0) depth--; continue }
-			if (mw[j] == "user_friendly_names" && j < nw && depth > 0) {
-				ms = msec[1]; if (depth > 1) ms = msec[depth]
-				print "multipath.ufn=" hname(fname()) " " ms " " mw[j + 1]
-			}
-		}
+		if (nw == 0) next
+		w = mw[1]; ms = depth ? msec[depth] : ""
+		if (!mq[1]) { if (w == "}" && depth > 0) depth--; next }
+		if ((depth == 0 && (w ~ /^(defaults|blacklist|blacklist_exceptions|devices|multipaths)$/ || (w == "overrides" && nw > 1))) ||
+		    (w == "device" && ms ~ /^(devices|blacklist|blacklist_exceptions)$/) ||
+		    (w == "multipath" && ms == "multipaths") ||
+		    (w == "protocol" && (ms == "overrides" || (ms == "device" && msec[1] == "devices")))) {
+			msec[++depth] = w; next }
+		if (w == "user_friendly_names" && nw > 1 && (ms ~ /^(defaults|overrides|multipath)$/ || (ms == "device" && msec[1] == "devices")))
+			print "multipath.ufn=" hname(fname()) " " ms " " mw[2]
 		next }
 	part == "nova" {
 		if (FNR == 1) nsec = ""

@@ -98,10 +98,15 @@ chk "$SERVER" mp.ini
 expect_status "multipath: a file whose name holds a blank is read" 4 "$st" "$out"
 expect_grep "... and named" "/etc/multipath/conf\.d/zz local\.conf sets user_friendly_names yes in defaults" "$out"
 rm "$SERVER/etc/multipath/conf.d/zz local.conf"
-# a # inside double quotes is no comment: the rest of the line counts
+# multipathd reads a line by its first word: what follows a section's
+# keyword there it ignores; a brace alone on the next line it skips, and
+# the section is read (found by a review: not seen)
 printf 'devices { device { vendor "DGC#1" user_friendly_names yes } }\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
 chk "$SERVER" mp.ini
-expect_grep "multipath: a # in quotes does not hide the rest" "vendor\.conf sets user_friendly_names yes in a device section" "$out"
+expect_status "multipath: what follows a section's keyword on its line is not read" 0 "$st" "$out"
+printf 'devices\n{\n\tdevice\n\t{\n\t\tvendor "DGC#1"\n\t\tuser_friendly_names yes\n\t}\n}\n' > "$SERVER/etc/multipath/conf.d/vendor.conf"
+chk "$SERVER" mp.ini
+expect_grep "multipath: a brace on the next line" "vendor\.conf sets user_friendly_names yes in a device section" "$out"
 # overrides win over a device section: one that agrees leaves it moot;
 # a multipath section wins over overrides
 printf 'devices {\n\tdevice {\n\t\tvendor "DGC"\n\t\tuser_friendly_names yes\n\t}\n}\noverrides {\n\tuser_friendly_names no\n}\n' \
