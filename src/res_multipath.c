@@ -32,6 +32,18 @@ static int ufn_section(const char *line, const char *section, struct mr_file_fac
 	return 1;
 }
 
+/* A value as multipathd's set_yes_no_undef reads it: "yes" or "1", "no"
+ * or "0", so spelt; another it ignores with a warning (older releases
+ * reset the setting to unset instead): -1. */
+static int ufn_value(const char *v)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "1"))
+		return 1;
+	if (!strcmp(v, "no") || !strcmp(v, "0"))
+		return 0;
+	return -1;
+}
+
 static void check_other_sections(struct mr_plan *plan, const struct mr_setting *s)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
@@ -39,35 +51,66 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 	size_t n = facts ? mr_facts_get_all(facts, "multipath.ufn", &lines) : 0;
 	int want = mr_setting_bool(s);
 	char *origin = mr_plan_origin_of(s);
-	struct mr_file_fact u, defaults = { 0 }, overrides = { 0 };
+	struct mr_file_fact u, defaults = { 0 }, overrides = { 0 }, def_ign = { 0 }, ovr_ign = { 0 };
+	/* defaults and overrides in effect as multipathd reads a value it
+	 * ignores, and as older releases do (unset: defaults' built-in no);
+	 * defaults start as multipath.conf's, which migready writes */
+	int def = want, def_old = want, ovr = -1, ovr_old = -1;
 	for (size_t i = 0; i < n; i++) {
-		if (ufn_section(lines[i], "defaults", &u))
-			defaults = u;
-		else if (ufn_section(lines[i], "overrides", &u))
-			overrides = u;
-		else if (ufn_section(lines[i], "multipath", &u) && mr_parse_bool(u.rest) != want)
+		int v = -1;
+		if (ufn_section(lines[i], "defaults", &u)) {
+			if (mr_file_fact_is(&u, MULTIPATH_CONF))
+				continue;
+			if ((v = ufn_value(u.rest)) >= 0)
+				def = v, defaults = u;
+			else
+				def_ign = u;
+			def_old = v >= 0 ? v : 0;
+		} else if (ufn_section(lines[i], "overrides", &u)) {
+			if ((v = ufn_value(u.rest)) >= 0)
+				ovr = v, overrides = u;
+			else
+				ovr_ign = u;
+			ovr_old = v;
+		} else if (ufn_section(lines[i], "multipath", &u) && (v = ufn_value(u.rest)) >= 0 &&
+		           v != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 			             "%s sets user_friendly_names %s in a multipath section, which "
 			             "wins over defaults and overrides for that LUN",
 			             mr_fact_path_shown(u.file, u.file_len), u.rest);
 	}
-	if (overrides.file && mr_parse_bool(overrides.rest) != want)
+	if (ovr != ovr_old || (ovr < 0 && def != def_old)) {
+		/* which multipathd reads the host's files tells */
+		const struct mr_file_fact *ign = ovr != ovr_old ? &ovr_ign : &def_ign;
+		char *where = mr_xasprintf("%s sets user_friendly_names %s in %s, which multipathd "
+		                           "ignores (yes, no, 1 or 0 only), and older releases "
+		                           "take as unset",
+		                           mr_fact_path_shown(ign->file, ign->file_len), ign->rest,
+		                           ovr != ovr_old ? "overrides" : "defaults");
+		mr_plan_unchecked(plan, "multipath.user_friendly_names", where);
+		free(where);
+	} else if (ovr >= 0 && ovr != want) {
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 		             "%s sets user_friendly_names %s in overrides, which win over defaults "
 		             "and device sections for every LUN",
 		             mr_fact_path_shown(overrides.file, overrides.file_len), overrides.rest);
-	for (size_t i = 0; !overrides.file && i < n; i++)
-		if (ufn_section(lines[i], "device", &u) && mr_parse_bool(u.rest) != want)
+	} else if (ovr < 0) {
+		for (size_t i = 0; i < n; i++) {
+			int v;
+			if (ufn_section(lines[i], "device", &u) && (v = ufn_value(u.rest)) >= 0 &&
+			    v != want)
+				mr_plan_fail(plan, "multipath.user_friendly_names", origin,
+				             "%s sets user_friendly_names %s in a device section, which "
+				             "wins over defaults for that array's LUNs",
+				             mr_fact_path_shown(u.file, u.file_len), u.rest);
+		}
+		if (def != want)
 			mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-			             "%s sets user_friendly_names %s in a device section, which wins "
-			             "over defaults for that array's LUNs",
-			             mr_fact_path_shown(u.file, u.file_len), u.rest);
-	if (!overrides.file && defaults.file && !mr_file_fact_is(&defaults, MULTIPATH_CONF) && mr_parse_bool(defaults.rest) != want)
-		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
-		             "%s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
-		             ": multipathd uses that, not '%s'",
-		             mr_fact_path_shown(defaults.file, defaults.file_len), defaults.rest,
-		             want ? "yes" : "no");
+			             "%s sets user_friendly_names %s in defaults, read after " MULTIPATH_CONF
+			             ": multipathd uses that, not '%s'",
+			             mr_fact_path_shown(defaults.file, defaults.file_len), defaults.rest,
+			             want ? "yes" : "no");
+	}
 	free(origin);
 	free(lines);
 }

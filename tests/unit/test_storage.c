@@ -1614,6 +1614,68 @@ static void test_multipath_rhel_keywords(void **state)
 	free(want);
 }
 
+/* conf.d's values as multipathd's set_yes_no_undef reads them: "yes",
+ * "1", "no", "0", so spelt; another ("Yes", "on") it ignores with a
+ * warning, where older releases reset the setting to unset (found by a
+ * review: judged by the profile's booleans, "on" failed check). */
+static void test_multipath_conf_d_values(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/multipath.conf", "defaults {\nuser_friendly_names no\n}\n");
+	static const struct {
+		const char *profile, *facts;
+		enum mr_outcome want;
+		const char *note;
+	} cases[] = {
+		/* ignored: multipath.conf's no, or (older) the built-in no */
+		{ MULTIPATH, "defaults Yes", MR_OUTCOME_OK, NULL },
+		{ MULTIPATH, "device on", MR_OUTCOME_OK, NULL },
+		{ MULTIPATH, "overrides true", MR_OUTCOME_OK, NULL },
+		{ MULTIPATH, "multipath YES", MR_OUTCOME_OK, NULL },
+		{ MULTIPATH, "defaults 1", MR_OUTCOME_FAILED, "sets user_friendly_names 1 in defaults" },
+		{ MULTIPATH, "device 1", MR_OUTCOME_FAILED, "in a device section" },
+		{ MULTIPATH, "overrides 1", MR_OUTCOME_FAILED, "in overrides" },
+		/* a later value it ignores leaves the yes before it (older:
+		 * unset, the built-in no): not known */
+		{ MULTIPATH, "defaults yes\nmultipath.ufn=/etc/multipath/conf.d/b.conf defaults Yes",
+		  MR_OUTCOME_UNCHECKED, "b.conf sets user_friendly_names Yes in defaults" },
+		{ MULTIPATH, "overrides yes\nmultipath.ufn=/etc/multipath/conf.d/b.conf overrides on",
+		  MR_OUTCOME_UNCHECKED, "b.conf sets user_friendly_names on in overrides" },
+		/* wanted yes: multipath.conf's, or (older) the built-in no */
+		{ "[multipath]\nuser_friendly_names = yes\n", "defaults on", MR_OUTCOME_UNCHECKED,
+		  "a.conf sets user_friendly_names on in defaults" },
+		{ "[multipath]\nuser_friendly_names = yes\n", "defaults 0", MR_OUTCOME_FAILED,
+		  "sets user_friendly_names 0 in defaults" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *facts = mr_xasprintf("unit.multipathd.service=enabled active\n"
+		                           "multipath.ufn=/etc/multipath/conf.d/a.conf %s\n",
+		                           cases[i].facts);
+		struct mr_host_report rep;
+		run(e, cases[i].profile, facts, MR_MODE_CHECK, &rep);
+		const struct mr_item *it = NULL;
+		for (size_t j = 0; j < rep.n_items; j++)
+			if (rep.items[j].outcome == cases[i].want &&
+			    !strcmp(rep.items[j].setting, "multipath.user_friendly_names"))
+				it = &rep.items[j];
+		if (cases[i].want == MR_OUTCOME_OK) {
+			for (size_t j = 0; j < rep.n_items; j++)
+				if (rep.items[j].outcome != MR_OUTCOME_OK)
+					fail_msg("case %zu: %s %d %s", i, rep.items[j].setting,
+					         rep.items[j].outcome, rep.items[j].note ? rep.items[j].note : "");
+		} else if (!it || !strstr(it->outcome == MR_OUTCOME_UNCHECKED ? it->origin
+		                                                          : it->note ? it->note : "",
+		                          cases[i].note)) {
+			for (size_t j = 0; j < rep.n_items; j++)
+				print_message("item %s: %d %s\n", rep.items[j].setting, rep.items[j].outcome,
+				              rep.items[j].note ? rep.items[j].note : "");
+			fail_msg("case %zu: no item %d with '%s'", i, cases[i].want, cases[i].note);
+		}
+		report_free(&rep);
+		free(facts);
+	}
+}
+
 /* No file, or a file without defaults: created; multipathd not running
  * is not reloaded. */
 static void test_multipath_created(void **state)
@@ -1727,6 +1789,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipath_created, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_brace, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_rhel_keywords, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath_conf_d_values, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_running, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_no_restart, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_section, before, mr_test_root_after),
