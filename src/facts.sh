@@ -793,6 +793,38 @@ if [ -z "$r" ]; then
 		esac
 	done
 fi
+# Whether multipath.conf is there, and whether multipathd.service runs
+# only where it is (the RHEL family's ConditionPathExists=: there a
+# missing file is multipath switched off): yes, no, or unknown (no unit
+# file that can be read, masked, a drop-in resetting the conditions,
+# whose order among the others is not read here)
+if intree "$r/etc/multipath.conf" && { [ -e "$rf" ] || [ -L "$rf" ]; }; then say multipath.conf present
+else say multipath.conf absent; fi
+# mp_cond FILE DROPIN: in mpc, what FILE's conditions leave (an empty
+# one resets them all: in a drop-in, mpu=1, unknown)
+mp_cond() {
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
+		case $l in Condition*=* | Assert*=*) ;; *) continue ;; esac
+		v=${l#*=}; v=${v#"${v%%[! 	]*}"}
+		case $v in
+		'') if [ "$2" = 1 ]; then mpu=1; else mpc=no; fi ;;
+		*/etc/multipath.conf*) mpc=yes ;;
+		esac
+	done < "$1"
+}
+mpc=unknown
+if unit_file multipathd.service && readable "$uf"; then
+	mpc=no; mpu=
+	mp_cond "$rf" 0
+	for d in $udirs; do
+		for g in "$r$d"/multipathd.service.d/*.conf; do
+			if readable "$g"; then mp_cond "$rf" 1; elif [ -e "$g" ] || [ -L "$g" ]; then mpu=1; fi
+		done
+	done
+	[ -z "$mpu" ] || mpc=unknown
+fi
+say multipath.unit_cond "$mpc"
 # multipathd's configuration: multipath.conf, then the files of its
 # config_dir (/etc/multipath/conf.d unless multipath.conf names another,
 # or none with ""), by name; what each says of user_friendly_names, and

@@ -158,6 +158,38 @@ static void check_running_maps(struct mr_plan *plan, const struct mr_setting *s,
 	free(maps);
 }
 
+/* No multipath.conf where multipathd.service runs only with one (the
+ * RHEL family's ConditionPathExists=, its udev rule alike; without the
+ * file its built-in blacklist is every device): multipath is off, and a
+ * new file would switch it on, multipathd taking every disk not
+ * blacklisted at the next boot. The item fails, nothing written; so too
+ * where the unit's conditions are not known. 0 then. Facts:
+ * "multipath.conf=present|absent", "multipath.unit_cond=yes|no|unknown". */
+static int not_configured(struct mr_plan *plan, const struct mr_setting *s)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *conf = facts ? mr_facts_get(facts, "multipath.conf") : NULL;
+	const char *cond = facts ? mr_facts_get(facts, "multipath.unit_cond") : NULL;
+	if (conf && !strcmp(conf, "present"))
+		return 1;
+	if (cond && !strcmp(cond, "no"))
+		return 1;
+	char *origin = mr_plan_origin_of(s);
+	mr_plan_fail(plan, "multipath.user_friendly_names", origin,
+	             "%s: multipath is not configured on this host, and a new " MULTIPATH_CONF
+	             " would switch it on (multipathd taking every disk not blacklisted at the "
+	             "next boot); enable it first (mpathconf --enable on the RHEL family), then "
+	             "apply again",
+	             !conf ? "whether " MULTIPATH_CONF " is there cannot be told"
+	             : cond && !strcmp(cond, "yes")
+	                 ? "no " MULTIPATH_CONF ", and " MULTIPATHD " runs only where it is "
+	                   "(ConditionPathExists=)"
+	                 : "no " MULTIPATH_CONF ", and whether " MULTIPATHD " runs without it "
+	                   "cannot be told");
+	free(origin);
+	return 0;
+}
+
 static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                           struct mr_error **err)
 {
@@ -165,6 +197,9 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	const struct mr_setting *s = mr_profile_get(ctx->profile, "multipath",
 	                                            "user_friendly_names");
 	if (!s)
+		return 0;
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	if (!not_configured(plan, s))
 		return 0;
 	struct mr_plan_file *f = mr_plan_file(plan, MULTIPATH_CONF, "Migready_multipath.lns");
 	struct mr_aug_op op = {
@@ -178,7 +213,6 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	check_other_sections(plan, s);
 	/* A reload, not a restart: multipathd keeps its maps and rereads the
 	 * file; a stopped multipathd reads it when it starts. */
-	const struct mr_facts *facts = mr_plan_facts(plan);
 	struct mr_unit_state u = facts ? mr_facts_unit(facts, MULTIPATHD)
 	                               : (struct mr_unit_state){ -1, NULL, NULL };
 	struct mr_plan_cmd *reload = NULL;

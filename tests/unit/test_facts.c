@@ -1056,6 +1056,56 @@ static void test_probe_multipath_sections(void **state)
 	tree_facts_done(root, f, t);
 }
 
+/* Whether multipath.conf is there, and whether multipathd.service runs
+ * only where it is: the RHEL family's unit (ConditionPathExists=, under
+ * /usr/lib), Debian's (none, under /lib), a drop-in that adds it or
+ * resets the conditions, a masked unit, none at all (found by a review:
+ * the file was created where its absence is multipath switched off). */
+static void test_probe_multipath_unit_condition(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *conf, *cond;
+	} cases[] = {
+		{ "mkdir -p $R/usr/lib/systemd/system && printf '[Unit]\\nDescription=x\\n"
+		  "ConditionPathExists=/etc/multipath.conf\\nConditionKernelCommandLine=!nompath\\n"
+		  "[Service]\\nExecStart=/sbin/multipathd -d -s\\n' > "
+		  "$R/usr/lib/systemd/system/multipathd.service",
+		  "absent", "yes" },
+		{ "mkdir -p $R/lib/systemd/system && printf '[Unit]\\nConditionKernelCommandLine=!nompath\\n"
+		  "[Service]\\nExecStart=/sbin/multipathd -d -s\\n' > "
+		  "$R/lib/systemd/system/multipathd.service && printf 'defaults {\\n}\\n' > "
+		  "$R/etc/multipath.conf",
+		  "present", "no" },
+		{ "mkdir -p $R/lib/systemd/system $R/etc/systemd/system/multipathd.service.d && "
+		  "printf '[Unit]\\n' > $R/lib/systemd/system/multipathd.service && "
+		  "printf '[Unit]\\nConditionPathExists=|!/etc/multipath.conf\\n' > "
+		  "$R/etc/systemd/system/multipathd.service.d/site.conf",
+		  "absent", "yes" },
+		{ "mkdir -p $R/usr/lib/systemd/system $R/etc/systemd/system/multipathd.service.d && "
+		  "printf '[Unit]\\nConditionPathExists=/etc/multipath.conf\\n' > "
+		  "$R/usr/lib/systemd/system/multipathd.service && "
+		  "printf '[Unit]\\nConditionPathExists=\\n' > "
+		  "$R/etc/systemd/system/multipathd.service.d/site.conf",
+		  "absent", "unknown" },
+		{ "mkdir -p $R/lib/systemd/system $R/etc/systemd/system && "
+		  "printf '[Unit]\\n' > $R/lib/systemd/system/multipathd.service && "
+		  "ln -s /dev/null $R/etc/systemd/system/multipathd.service",
+		  "absent", "unknown" },
+		{ "mkdir -p $R/lib/systemd/system", "absent", "unknown" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char *conf = mr_xasprintf("multipath.conf=%s", cases[i].conf);
+		char *cond = mr_xasprintf("multipath.unit_cond=%s", cases[i].cond);
+		char *setup = mr_xasprintf("mkdir -p $R/etc && %s", cases[i].setup);
+		const char *want[] = { conf, cond };
+		check_tree_case(i, setup, want, MR_ARRAY_LEN(want));
+		free(setup);
+		free(conf);
+		free(cond);
+	}
+}
+
 /* A TCP socket's keys that limit who connects, in systemd's order with
  * their lines (a continued line: where it starts); other keys, another
  * section and comments not (found by a review: IPAddressDeny=any in a
@@ -1599,6 +1649,7 @@ int main(void)
 		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_kvm_rules),
 		cmocka_unit_test(test_probe_multipath_sections),
+		cmocka_unit_test(test_probe_multipath_unit_condition),
 		cmocka_unit_test(test_probe_virtproxyd_args),
 		cmocka_unit_test(test_probe_nova_config_files),
 		cmocka_unit_test(test_probe_hosts_names),

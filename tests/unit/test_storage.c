@@ -72,6 +72,36 @@ static void run(struct mr_test_root *e, const char *profile, const char *facts, 
 	free(text);
 }
 
+/* The same, with the facts the probe gathers from the tree itself. */
+static void run_probed(struct mr_test_root *e, const char *profile, enum mr_mode mode,
+                       struct mr_host_report *rep)
+{
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(e->root, &err);
+	assert_non_null(t);
+	struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, NULL, NULL, -1, NULL, &err);
+	if (!f)
+		fail_msg("%s", err->message);
+	mr_transport_close(t);
+	struct mr_profile *p = mr_test_profile(profile);
+	struct mr_plan *plan = mr_plan_new(f);
+	struct mr_res_ctx ctx = { .profile = p };
+	assert_int_equal(mr_res_plan_all(plan, &ctx, &err), 0);
+	t = mr_transport_local_new(e->root, &err);
+	assert_non_null(t);
+	static unsigned runs;
+	char run_id[24];
+	snprintf(run_id, sizeof(run_id), "PROBED%u", ++runs);
+	struct mr_run_opts opts = { .mode = mode, .run_id = run_id };
+	memset(rep, 0, sizeof(*rep));
+	rep->name = mr_xstrdup("h1");
+	assert_int_equal(mr_plan_run(plan, t, e->aug, &opts, rep, &err), 0);
+	mr_transport_close(t);
+	mr_plan_free(plan);
+	mr_facts_free(f);
+	mr_profile_free(p);
+}
+
 static void report_free(struct mr_host_report *rep)
 {
 	struct mr_report r = { .command = "x", .n_hosts = 1 };
@@ -1493,6 +1523,8 @@ static void test_mount_automount_hidden(void **state)
 }
 
 #define MULTIPATH "[multipath]\nuser_friendly_names = no\n"
+/* multipathd running, its file there */
+#define MP_UP "unit.multipathd.service=enabled active\nmultipath.conf=present\n"
 
 /* Only the defaults' line changes; blacklist and devices stay; a running
  * multipathd reloads. */
@@ -1505,7 +1537,7 @@ static void test_multipath(void **state)
 	assert_non_null(at);
 	char *want = mr_xasprintf("%.*suser_friendly_names no%s", (int)(at - orig), orig,
 	                          at + strlen("user_friendly_names yes"));
-	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	converge(e, MULTIPATH, MP_UP, "/etc/multipath.conf",
 	         want, "multipath.user_friendly_names");
 	char *log = mr_test_root_calls(e);
 	assert_string_equal(log, "systemctl --no-ask-password reload -- multipathd.service\n");
@@ -1521,7 +1553,7 @@ static void test_multipath_running(void **state)
 {
 	struct mr_test_root *e = *state;
 	mr_test_root_put(e, "/etc/multipath.conf", "defaults {\nuser_friendly_names no\n}\n");
-	const char *facts = "unit.multipathd.service=enabled active\n"
+	const char *facts = MP_UP
 	                    "mpath.map=mpatha 3600508b1001c5ae72f0f7e8a2b6c9d01\n"
 	                    "mpath.map=3600508b1001c5ae72f0f7e8a2b6c9d02 "
 	                    "3600508b1001c5ae72f0f7e8a2b6c9d02\n"
@@ -1553,7 +1585,7 @@ static void test_multipath_no_restart(void **state)
 {
 	struct mr_test_root *e = *state;
 	mr_test_root_put(e, "/etc/multipath.conf", "defaults {\nuser_friendly_names yes\n}\n");
-	const char *facts = "unit.multipathd.service=enabled active\n"
+	const char *facts = MP_UP
 	                    "mpath.map=mpatha 3600508b1001c5ae72f0f7e8a2b6c9d01\n";
 	struct mr_host_report rep;
 	no_restart = 1;
@@ -1582,13 +1614,13 @@ static void test_multipath_brace(void **state)
 	mr_test_root_put(e, "/etc/multipath.conf",
 	                 "defaults{\n    user_friendly_names yes\n}\nmultipaths{\n    multipath{\n"
 	                 "        wwid    3600a0b8000123456\n        alias   \"data1\"\n    }\n}\n");
-	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	converge(e, MULTIPATH, MP_UP, "/etc/multipath.conf",
 	         "defaults{\n    user_friendly_names no\n}\nmultipaths{\n    multipath{\n"
 	         "        wwid    3600a0b8000123456\n        alias   \"data1\"\n    }\n}\n",
 	         "multipath.user_friendly_names");
 	/* no defaults section: one added, in the stock lens's layout */
 	mr_test_root_put(e, "/etc/multipath.conf", "blacklist{\n\twwid \".*\"\n}\n");
-	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	converge(e, MULTIPATH, MP_UP, "/etc/multipath.conf",
 	         "blacklist{\n\twwid \".*\"\n}\ndefaults {\nuser_friendly_names no\n}\n",
 	         "multipath.user_friendly_names");
 }
@@ -1608,7 +1640,7 @@ static void test_multipath_rhel_keywords(void **state)
 	char *was = mr_xasprintf("%syes%s", head, tail);
 	char *want = mr_xasprintf("%sno%s", head, tail);
 	mr_test_root_put(e, "/etc/multipath.conf", was);
-	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	converge(e, MULTIPATH, MP_UP, "/etc/multipath.conf",
 	         want, "multipath.user_friendly_names");
 	free(was);
 	free(want);
@@ -1648,7 +1680,7 @@ static void test_multipath_conf_d_values(void **state)
 		  "sets user_friendly_names 0 in defaults" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
-		char *facts = mr_xasprintf("unit.multipathd.service=enabled active\n"
+		char *facts = mr_xasprintf(MP_UP
 		                           "multipath.ufn=/etc/multipath/conf.d/a.conf %s\n",
 		                           cases[i].facts);
 		struct mr_host_report rep;
@@ -1676,12 +1708,77 @@ static void test_multipath_conf_d_values(void **state)
 	}
 }
 
+/* No multipath.conf where multipathd.service runs only with one (the RHEL
+ * family's ConditionPathExists=; its built-in blacklist is then every
+ * device): multipath is off there, and a file would switch it on, taking
+ * every disk not blacklisted at the next boot. The item fails, saying so,
+ * and nothing is written; where that cannot be told either. Read by the
+ * probe from the tree's units (found by a review: the file was created). */
+static void test_multipath_not_configured(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/hostname", "h1\n");
+	mr_test_root_put(e, "/usr/lib/systemd/system/multipathd.service",
+	                 "[Unit]\nDescription=Device-Mapper Multipath Device Controller\n"
+	                 "ConditionPathExists=/etc/multipath.conf\n"
+	                 "ConditionKernelCommandLine=!nompath\n[Service]\nType=notify\n"
+	                 "ExecStart=/sbin/multipathd -d -s\n");
+	struct mr_host_report rep;
+	for (int mode = 0; mode < 2; mode++) {
+		run_probed(e, MULTIPATH, mode ? MR_MODE_APPLY : MR_MODE_CHECK, &rep);
+		const struct mr_item *it = item(&rep, "multipath.user_friendly_names");
+		assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
+		if (!strstr(it->note, "multipath is not configured on this host") ||
+		    !strstr(it->note, "ConditionPathExists=") || !strstr(it->note, "mpathconf --enable"))
+			fail_msg("%s", it->note);
+		assert_int_equal(changed_files(&rep), 0);
+		report_free(&rep);
+	}
+	char *conf = mr_test_root_path(e, "/etc/multipath.conf");
+	assert_int_equal(access(conf, F_OK), -1);
+	/* a unit the probe cannot read (masked): not known either */
+	mr_test_root_put(e, "/usr/lib/systemd/system/multipathd.service", "[Unit]\n");
+	char *mask = mr_test_root_path(e, "/etc/systemd/system/multipathd.service");
+	char *cmd = mr_xasprintf("mkdir -p \"$(dirname '%s')\" && ln -s /dev/null '%s'", mask, mask);
+	assert_int_equal(system(cmd), 0);
+	run_probed(e, MULTIPATH, MR_MODE_APPLY, &rep);
+	const struct mr_item *it = item(&rep, "multipath.user_friendly_names");
+	assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
+	assert_non_null(strstr(it->note, "cannot be told"));
+	report_free(&rep);
+	assert_int_equal(access(conf, F_OK), -1);
+	assert_int_equal(unlink(mask), 0);
+	/* Debian's unit has no such condition: the file is created */
+	mr_test_root_put(e, "/usr/lib/systemd/system/multipathd.service",
+	                 "[Unit]\nConditionKernelCommandLine=!nompath\n[Service]\n"
+	                 "ExecStart=/sbin/multipathd -d -s\n");
+	run_probed(e, MULTIPATH, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "multipath.user_friendly_names")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	char *got = mr_test_root_get(e, "/etc/multipath.conf");
+	assert_string_equal(got, "defaults {\nuser_friendly_names no\n}\n");
+	free(got);
+	/* the file there: edited whatever the unit says */
+	mr_test_root_put(e, "/usr/lib/systemd/system/multipathd.service",
+	                 "[Unit]\nConditionPathExists=/etc/multipath.conf\n");
+	mr_test_root_put(e, "/etc/multipath.conf", "defaults {\n\tuser_friendly_names yes\n}\n");
+	run_probed(e, MULTIPATH, MR_MODE_APPLY, &rep);
+	assert_int_equal(item(&rep, "multipath.user_friendly_names")->outcome, MR_OUTCOME_CHANGED);
+	report_free(&rep);
+	got = mr_test_root_get(e, "/etc/multipath.conf");
+	assert_string_equal(got, "defaults {\n\tuser_friendly_names no\n}\n");
+	free(got);
+	free(cmd);
+	free(mask);
+	free(conf);
+}
+
 /* No file, or a file without defaults: created; multipathd not running
  * is not reloaded. */
 static void test_multipath_created(void **state)
 {
 	struct mr_test_root *e = *state;
-	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n",
+	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\nmultipath.unit_cond=no\n",
 	         "/etc/multipath.conf", "defaults {\nuser_friendly_names no\n}\n",
 	         "multipath.user_friendly_names");
 	/* (the log keeps this reload: counted at the end) */
@@ -1692,7 +1789,8 @@ static void test_multipath_created(void **state)
 	 * that fails (found by a review: the maps' old names drifted, and
 	 * nothing said why); the file is still written, and nothing started */
 	struct mr_host_report rep;
-	run(e, MULTIPATH, "unit.multipathd.service=disabled inactive\n", MR_MODE_APPLY, &rep);
+	run(e, MULTIPATH, "unit.multipathd.service=disabled inactive\nmultipath.unit_cond=no\n",
+	    MR_MODE_APPLY, &rep);
 	const struct mr_item *it = item(&rep, "multipath.daemon");
 	assert_int_equal(it->outcome, MR_OUTCOME_FAILED);
 	assert_non_null(strstr(it->note, "multipathd.service is inactive"));
@@ -1702,11 +1800,12 @@ static void test_multipath_created(void **state)
 	assert_string_equal(got, "defaults {\nuser_friendly_names no\n}\n");
 	free(got);
 	/* on its way (activating, reloading): not a failure, not known */
-	run(e, MULTIPATH, "unit.multipathd.service=enabled activating\n", MR_MODE_CHECK, &rep);
+	run(e, MULTIPATH, "unit.multipathd.service=enabled activating\nmultipath.unit_cond=no\n",
+	    MR_MODE_CHECK, &rep);
 	assert_int_equal(item(&rep, "multipath.daemon")->outcome, MR_OUTCOME_UNCHECKED);
 	report_free(&rep);
 	mr_test_root_put(e, "/etc/multipath.conf", "blacklist {\n\twwid \".*\"\n}\n");
-	converge(e, MULTIPATH, "unit.multipathd.service=enabled active\n", "/etc/multipath.conf",
+	converge(e, MULTIPATH, MP_UP, "/etc/multipath.conf",
 	         "blacklist {\n\twwid \".*\"\n}\ndefaults {\nuser_friendly_names no\n}\n",
 	         "multipath.user_friendly_names");
 	/* a reload for each file written while it ran; none while stopped */
@@ -1790,6 +1889,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipath_brace, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_rhel_keywords, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_conf_d_values, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_multipath_not_configured, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_running, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath_no_restart, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_file_section, before, mr_test_root_after),
