@@ -141,6 +141,27 @@ expect_no_grep "... not a file read after itself" 'read after' "$out"
 rm "$SERVER/etc/multipath.conf" "$SERVER/etc/multipath.site.conf"
 mv "$SERVER/etc/multipath.conf.keep" "$SERVER/etc/multipath.conf"
 
+# No multipath.conf, and a RHEL-layout multipathd.service that runs only
+# with one: multipath is off there, a new file would switch it on (every
+# disk not blacklisted taken at the next boot): apply fails, writes
+# nothing; Debian's unit, without that condition: the file is created
+MPOFF=$WORK/mpoff
+new_host "$MPOFF"
+rm "$MPOFF/etc/multipath.conf"
+mkdir -p "$MPOFF/usr/lib/systemd/system"
+printf '[Unit]\nDescription=Device-Mapper Multipath Device Controller\nConditionPathExists=/etc/multipath.conf\n[Service]\nExecStart=/sbin/multipathd -d -s\n' \
+	> "$MPOFF/usr/lib/systemd/system/multipathd.service"
+out=$(mr apply --local --root "$MPOFF" -p mp.ini 2>&1); st=$?
+expect_status "multipath: no file where the unit needs one: apply fails" 4 "$st" "$out"
+expect_grep "... saying multipath is not configured, and how to enable it" 'ConditionPathExists=\): multipath is not configured on this host.*mpathconf --enable' "$out"
+[ ! -e "$MPOFF/etc/multipath.conf" ] && ok "... and no multipath.conf written" || not_ok "... and no multipath.conf written"
+printf '[Unit]\nDescription=Device-Mapper Multipath Device Controller\n[Service]\nExecStart=/sbin/multipathd -d -s\n' \
+	> "$MPOFF/usr/lib/systemd/system/multipathd.service"
+out=$(mr apply --local --root "$MPOFF" -p mp.ini 2>&1); st=$?
+expect_status "multipath: no file, Debian's unit: apply creates it" 2 "$st" "$out"
+[ "$(cat "$MPOFF/etc/multipath.conf" 2>&1)" = $'defaults {\nuser_friendly_names no\n}' ] && ok "... with its defaults" ||
+	not_ok "... with its defaults" "$(cat "$MPOFF/etc/multipath.conf" 2>&1)"
+
 CLIENT=$WORK/compute1
 new_host "$CLIENT"
 converge client "$CLIENT" "$DATA/profiles/client.ini"
