@@ -158,14 +158,15 @@ static void check_running_maps(struct mr_plan *plan, const struct mr_setting *s,
 	free(maps);
 }
 
-/* No multipath.conf where multipathd.service runs only with one (the
- * RHEL family's ConditionPathExists=, its udev rule alike; without the
- * file its built-in blacklist is every device): multipath is off, and a
- * new file would switch it on, multipathd taking every disk not
- * blacklisted at the next boot. The item fails, nothing written; so too
- * where the unit's conditions are not known. 0 then. Facts:
- * "multipath.conf=present|absent", "multipath.unit_cond=yes|no|unknown". */
-static int not_configured(struct mr_plan *plan, const struct mr_setting *s)
+/* Whether multipath.conf may be edited (1), or, missing, be created: not
+ * where multipathd.service runs only with one (the RHEL family's
+ * ConditionPathExists=; there, without the file, its built-in blacklist
+ * is every device): multipath is off, and a new file would switch it on,
+ * multipathd taking every disk not blacklisted at the next boot. The item
+ * fails then, nothing written (0); so too where the unit's conditions are
+ * not known. Facts: "multipath.conf=present|absent",
+ * "multipath.unit_cond=yes|no|unknown". */
+static int may_edit(struct mr_plan *plan, const struct mr_setting *s)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char *conf = facts ? mr_facts_get(facts, "multipath.conf") : NULL;
@@ -199,7 +200,7 @@ static int multipath_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 	if (!s)
 		return 0;
 	const struct mr_facts *facts = mr_plan_facts(plan);
-	if (!not_configured(plan, s))
+	if (!may_edit(plan, s))
 		return 0;
 	struct mr_plan_file *f = mr_plan_file(plan, MULTIPATH_CONF, "Migready_multipath.lns");
 	struct mr_aug_op op = {
