@@ -1154,9 +1154,18 @@ facts_awk='
 	# a conf value (one pair of quotes off) to look up in /etc/hosts, its
 	# addresses reported as fact
 	function hwant(fact, v) { gsub(/^["\047]|["\047]$/, "", v); if (v != "") { hfact[++nh] = fact; hname_of[nh] = v } }
-	# the @revoked lines of the other known_hosts files of ssh: "FILE LINE TEXT"
+	# the @revoked lines of the other known_hosts files of ssh: "FILE LINE TEXT";
+	# their key lines too (ssh looks a host up in all the files at once),
+	# "FILE LINE HOSTS TYPE KEY", the first 256 (a file past them: cut)
 	part == "revoked" {
 		if ($0 ~ /^[ \t]*@revoked[ \t]/) { lc = $0; sub(/\r$/, "", lc); print "ssh.revoked=" hname(fname()) " " FNR " " lc }
+		else if ($0 !~ /^[ \t]*([#@]|\r?$)/) {
+			lc = $0; sub(/\r$/, "", lc); sub(/^[ \t]+/, "", lc)
+			if (split(lc, kw, /[ \t]+/) >= 3 && (lc = kw[1] " " kw[2] " " kw[3]) !~ /[\001-\037\177]/) {
+				if (++nko <= 256) print "ssh.known_other=" hname(fname()) " " FNR " " lc
+				else if (!kocut[fname()]++) print "ssh.known_other_cut=" hname(fname())
+			}
+		}
 		next }
 	# /etc/hosts: the addresses of the names hwant was given
 	part == "hosts" {
@@ -1336,7 +1345,8 @@ facts_awk='
 		} }'
 # ssh's global known_hosts files and the user's second one, for their
 # @revoked lines (part=revoked): a peer's key revoked there is refused
-# whatever nova's known_hosts holds (a_home and a_shell serve below too)
+# whatever nova's known_hosts holds; and their key lines, which ssh
+# reads with nova's (a_home and a_shell serve below too)
 if [ -n "$xuser" ]; then
 	passwd_of "$xuser"
 	set -- "$@" part=revoked

@@ -1060,7 +1060,9 @@ static int examine(struct file_state *fs, struct mr_transport *t, struct mr_aug 
 			next = d + strcspn(d, "\n");
 			if (*next)
 				*next++ = '\0';
-			char *at = mr_xasprintf("%s:%s", where, d);
+			/* "/FILE:LINE ...": a line of another file the merge read */
+			char *at = *d == '/' ? mr_xasprintf("%s:%s", t->host, d)
+			                     : mr_xasprintf("%s:%s", where, d);
 			plain_item(rep, pf->doubt_setting, at, MR_OUTCOME_UNCHECKED);
 			free(at);
 		}

@@ -87,7 +87,8 @@ struct mr_plan_file *mr_plan_file_merged(struct mr_plan *plan, const char *path,
                                          const char *origin, const char *want);
 /* What a merged file's result (its text, len bytes) leaves unexamined:
  * "LINE WHAT" lines, one per item, each reported as setting unchecked at
- * the file's path and that line; NULL if nothing. The caller's. Set
+ * the file's path and that line ("/FILE:LINE WHAT": at another file's);
+ * NULL if nothing. The caller's. Set
  * only where f is merged by merge (data is merge's). */
 typedef char *(*mr_plan_doubt_fn)(const void *data, const char *text, size_t len);
 void mr_plan_file_doubts(struct mr_plan_file *f, mr_plan_merge_fn merge, mr_plan_doubt_fn doubts,

@@ -100,12 +100,15 @@ static void authorized_free(void *data)
 struct peers {
 	struct mr_ssh_peer *v;
 	size_t n;
+	/* the key lines of the files ssh reads beside known_hosts */
+	struct mr_ssh_known_line *other;
+	size_t n_other;
 };
 
 static char *known_hosts_doubts(const void *data, const char *text, size_t len)
 {
 	const struct peers *p = data;
-	return mr_ssh_known_hosts_doubts(text, len, p->v, p->n);
+	return mr_ssh_known_hosts_doubts(text, len, p->v, p->n, p->other, p->n_other);
 }
 
 static char *known_hosts_merge(const void *data, const char *old, size_t len, char **found)
@@ -129,6 +132,11 @@ static void peers_free(void *data)
 		free((void *)p->v[i].known);
 	}
 	free(p->v);
+	for (size_t i = 0; i < p->n_other; i++) {
+		free((char *)p->other[i].file);
+		free((char *)p->other[i].text);
+	}
+	free(p->other);
 	free(p);
 }
 
@@ -587,6 +595,43 @@ static void revoked_elsewhere(struct mr_plan *plan, const struct peers *p, const
 	free(lines);
 }
 
+/* ssh looks a host up in /etc/ssh/ssh_known_hosts, ssh_known_hosts2 and
+ * ~/.ssh/known_hosts2 too, beside known_hosts: their key lines (the
+ * probe's ssh.known_other facts, "FILE LINE HOSTS TYPE KEY") are judged
+ * with the merged file's. A file with more lines than the probe sends is
+ * said not checked. */
+static void other_known_hosts(struct mr_plan *plan, struct peers *p)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **lines = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "ssh.known_other", &lines) : 0;
+	p->other = mr_xcalloc(n + 1, sizeof(*p->other));
+	for (size_t i = 0; i < n; i++) {
+		struct mr_file_fact at;
+		char *end;
+		if (mr_file_fact_parse(lines[i], &at) < 0)
+			continue;
+		unsigned long line = strtoul(at.rest, &end, 10);
+		if (end == at.rest || *end != ' ')
+			continue;
+		struct mr_ssh_known_line *o = &p->other[p->n_other++];
+		o->file = mr_xstrdup(mr_fact_path_shown(at.file, at.file_len));
+		o->line = (unsigned)line;
+		o->text = mr_xstrdup(end + 1);
+	}
+	free(lines);
+	lines = NULL;
+	n = facts ? mr_facts_get_all(facts, "ssh.known_other_cut", &lines) : 0;
+	for (size_t i = 0; i < n; i++) {
+		char *where = mr_xasprintf("%s: more key lines than the probe reads; the peers' "
+		                           "entries there are not examined",
+		                           mr_fact_path_shown(lines[i], (int)strlen(lines[i])));
+		mr_plan_unchecked(plan, "ssh.known_hosts_other", where);
+		free(where);
+	}
+	free(lines);
+}
+
 static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
                              const char *dir, const struct account *a)
 {
@@ -608,6 +653,7 @@ static void plan_known_hosts(struct mr_plan *plan, const struct mr_res_ctx *ctx,
 		return;
 	}
 	revoked_elsewhere(plan, p, origin);
+	other_known_hosts(plan, p);
 	char *path = mr_xasprintf("%s/known_hosts", dir);
 	char *want = mr_xasprintf("%zu peer%s, every name", p->n, p->n == 1 ? "" : "s");
 	struct mr_plan_file *f = mr_plan_file_merged(plan, path, known_hosts_merge, p, peers_free,

@@ -769,8 +769,100 @@ char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_
 	return mr_buf_steal(&out, NULL);
 }
 
+/* What the other files say of name (host) and a key (type, blob): MATCH
+ * if a line holds it, else MISMATCH (*at the first line with another key
+ * of the type, *res its result) or UNKNOWN. */
+static enum mr_known_hosts_status other_check(const struct mr_ssh_known_line *other,
+                                              size_t n_other, const char *host, unsigned port,
+                                              const char *type, const unsigned char *blob,
+                                              size_t len, size_t *at,
+                                              struct mr_known_hosts_result *res)
+{
+	enum mr_known_hosts_status st = MR_KNOWN_HOSTS_UNKNOWN;
+	for (size_t i = 0; i < n_other; i++) {
+		struct mr_known_hosts_result one;
+		enum mr_known_hosts_status r = mr_known_hosts_check(
+			other[i].text, strlen(other[i].text), host, port, type, blob, len, &one);
+		if (r == MR_KNOWN_HOSTS_MATCH)
+			return r;
+		if (r == MR_KNOWN_HOSTS_MISMATCH && st != r) {
+			st = r;
+			*at = i;
+			*res = one;
+		}
+	}
+	return st;
+}
+
+static int type_listed(const char *list, const char *type)
+{
+	size_t tl = strlen(type);
+	for (const char *p = list; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n == tl && !memcmp(p, type, n))
+			return 1;
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+/* A key of type no written key of the peer has, for a name of it, where
+ * the peer's host keys were not read: whether it is the peer's own (then
+ * ssh takes it) or a stale one (ssh refuses the host if its sshd serves
+ * that type) cannot be told here. */
+static void unjudged_types(struct mr_buf *d, const char *text, size_t len,
+                           const struct mr_ssh_peer *peer,
+                           const struct mr_ssh_known_line *other, size_t n_other)
+{
+	struct mr_buf seen, written;
+	mr_buf_init(&seen);
+	mr_buf_init(&written);
+	for (size_t j = 0; j < peer->n_keys; j++) {
+		struct host_key hk;
+		if (host_key_parse(peer->keys[j], &hk) < 0)
+			continue;
+		mr_buf_printf(&written, "%s%s", written.len ? "," : "", hk.type);
+		free(hk.blob);
+	}
+	for (size_t n = 0; n < peer->n_names; n++) {
+		for (size_t i = 0; i <= n_other; i++) {
+			const char *t = i < n_other ? other[i].text : text;
+			size_t tl = i < n_other ? strlen(t) : len;
+			char *types = mr_known_hosts_types(t, tl, peer->names[n], peer->port);
+			for (char *p = types, *next; p && *p; p = next) {
+				next = p + strcspn(p, ",");
+				if (*next)
+					*next++ = '\0';
+				if (type_listed(written.data, p) || type_listed(seen.data, p))
+					continue;
+				mr_buf_printf(&seen, "%s%s", seen.len ? "," : "", p);
+				/* no key is that of an entry: its first line of the type */
+				struct mr_known_hosts_result res;
+				mr_known_hosts_check(t, tl, peer->names[n], peer->port, p,
+				                     (const unsigned char *)"", 0, &res);
+				char *name = mr_known_hosts_name(peer->names[n], peer->port);
+				if (i < n_other)
+					mr_buf_printf(d, "%s%s:%u", d->len ? "\n" : "", other[i].file,
+					              other[i].line);
+				else
+					mr_buf_printf(d, "%s%u", d->len ? "\n" : "", res.line);
+				mr_buf_printf(d, " holds a %s key for %s (%s), not judged: the host keys "
+				              "of %s were not read; ssh refuses %s if its sshd serves "
+				              "another key of that type",
+				              p, name, res.stored_fp, name, name);
+				free(name);
+			}
+			free(types);
+		}
+	}
+	mr_buf_fini(&seen);
+	mr_buf_fini(&written);
+}
+
 char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ssh_peer *peers,
-                                size_t n_peers)
+                                size_t n_peers, const struct mr_ssh_known_line *other,
+                                size_t n_other)
 {
 	struct mr_buf d;
 	mr_buf_init(&d);
@@ -782,21 +874,52 @@ char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ss
 			const char *line = j < peer->n_keys ? peer->keys[j] : peer->known[j - peer->n_keys];
 			if (host_key_parse(line, &hk) < 0)
 				continue;
-			for (size_t n = 0; n < peer->n_names; n++) {
-				struct mr_known_hosts_result res;
-				if (mr_known_hosts_check(text, len, peer->names[n], peer->port, hk.type,
-				                         hk.blob, hk.len, &res) != MR_KNOWN_HOSTS_MISMATCH)
+			/* a type written wins, as in the merge: a key file of it
+			 * that sshd does not serve is no doubt */
+			int written = 0;
+			for (size_t w = 0; j >= peer->n_keys && w < peer->n_keys; w++) {
+				struct host_key wk;
+				if (host_key_parse(peer->keys[w], &wk) < 0)
+					continue;
+				written |= !strcmp(wk.type, hk.type);
+				free(wk.blob);
+			}
+			for (size_t n = 0; !written && n < peer->n_names; n++) {
+				/* ssh looks the host up in all the files at once: a
+				 * line of its own key in any of them is enough */
+				struct mr_known_hosts_result res, ores;
+				size_t at = 0;
+				enum mr_known_hosts_status st =
+					mr_known_hosts_check(text, len, peer->names[n], peer->port, hk.type,
+					                     hk.blob, hk.len, &res);
+				if (st == MR_KNOWN_HOSTS_MATCH)
+					continue;
+				enum mr_known_hosts_status ost =
+					other_check(other, n_other, peer->names[n], peer->port, hk.type,
+					            hk.blob, hk.len, &at, &ores);
+				if (ost == MR_KNOWN_HOSTS_MATCH ||
+				    (st != MR_KNOWN_HOSTS_MISMATCH && ost != MR_KNOWN_HOSTS_MISMATCH))
 					continue;
 				char *name = mr_known_hosts_name(peer->names[n], peer->port);
-				mr_buf_printf(&d, "%s%u holds another %s key for %s (%s), and none holds "
-				              "its own: ssh refuses %s if its sshd serves that type",
-				              d.len ? "\n" : "", res.line, hk.type, name, res.stored_fp,
-				              name);
+				if (st == MR_KNOWN_HOSTS_MISMATCH)
+					mr_buf_printf(&d, "%s%u holds another %s key for %s (%s), and none holds "
+					              "its own: ssh refuses %s if its sshd serves that type",
+					              d.len ? "\n" : "", res.line, hk.type, name, res.stored_fp,
+					              name);
+				else
+					/* not migready's file: removed by hand */
+					mr_buf_printf(&d, "%s%s:%u holds another %s key for %s (%s), and no "
+					              "file holds its own: ssh refuses %s if it takes that "
+					              "type from its sshd; remove or correct that line",
+					              d.len ? "\n" : "", other[at].file, other[at].line, hk.type,
+					              name, ores.stored_fp, name);
 				free(name);
 				break; /* one line per key is enough */
 			}
 			free(hk.blob);
 		}
+		if (!peer->n_known)
+			unjudged_types(&d, text, len, peer, other, n_other);
 	}
 	return found_steal(&d);
 }

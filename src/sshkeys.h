@@ -82,12 +82,26 @@ struct mr_ssh_peer {
 char *mr_ssh_known_hosts_merge(const char *old, size_t len, const struct mr_ssh_peer *peers,
                                size_t n_peers, char **found);
 
-/* What a merged known_hosts still holds against a peer: a line the merge
- * keeps (a wildcard's, which may name other hosts) with another key of a
- * type of the peer's, and no line of the peer's own key of that type. One
- * "LINE WHY" line each, or NULL. The caller's. */
+/* A key line of the files ssh reads beside the user's known_hosts
+ * (/etc/ssh/ssh_known_hosts, ssh_known_hosts2, ~/.ssh/known_hosts2):
+ * ssh looks a host up in all of them at once. */
+struct mr_ssh_known_line {
+	const char *file; /* as shown */
+	unsigned line;
+	const char *text; /* "HOSTS TYPE BASE64" */
+};
+
+/* What a merged known_hosts (text), with the other files' lines (other),
+ * still holds against a peer, for one of its names: a line with another
+ * key of a type of the peer's, where no line of any of them holds the
+ * peer's own key of that type (ssh finds the host changed if its sshd
+ * serves that type); where the peer's host keys were not read (n_known
+ * 0), a line of any type but those written, whose key cannot be judged.
+ * One "LINE WHY" line each, for the merged file, or "FILE:LINE WHY" (FILE
+ * absolute) for another; NULL if none. The caller's. */
 char *mr_ssh_known_hosts_doubts(const char *text, size_t len, const struct mr_ssh_peer *peers,
-                                size_t n_peers);
+                                size_t n_peers, const struct mr_ssh_known_line *other,
+                                size_t n_other);
 
 /* The peers' keys that one known_hosts line (text, NUL-terminated)
  * revokes, "the TYPE key of NAME" each, "; " apart, or NULL. For ssh's

@@ -76,6 +76,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mr_fuzz_fail("a second merge is not a no-op: %s", again_found ? again_found : "text");
 	if (mr_fuzz_lines(out, strlen(out), '#') < mr_fuzz_lines(text, size, '#'))
 		mr_fuzz_fail("a comment line went");
+	/* the input's lines as those of ssh's other files: each doubt names
+	 * the merged file's line or another file's */
+	char *copy = mr_xstrndup(text, size);
+	struct mr_ssh_known_line other[16];
+	size_t n_other = 0;
+	for (char *l = copy, *next; l && n_other < MR_ARRAY_LEN(other); l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		other[n_other] = (struct mr_ssh_known_line){ "/etc/ssh/ssh_known_hosts",
+			                                         (unsigned)n_other + 1, l };
+		n_other++;
+	}
+	char *doubts = mr_ssh_known_hosts_doubts(out, strlen(out), peers, MR_ARRAY_LEN(peers),
+	                                         other, n_other);
+	for (const char *d = doubts; d && *d;) {
+		if (*d != '/' && (*d < '1' || *d > '9'))
+			mr_fuzz_fail("a doubt names no line: %s", d);
+		d = strchr(d, '\n');
+		d = d ? d + 1 : NULL;
+	}
+	free(doubts);
+	free(copy);
 	free(again);
 	free(again_found);
 	free(out);
