@@ -299,9 +299,10 @@ static void fleet_host(const struct mr_target *tg, const struct host_state *hs,
 	fh->facts = hs->facts;
 	fh->hostname = hs->facts ? mr_facts_get(hs->facts, "hostname") : NULL;
 	/* Only the key the connection verified, not the host's other
-	 * /etc/ssh/ssh_host_*_key.pub: sshd may not serve those (HostKey), and
-	 * OpenSSH's client (UpdateHostKeys) would remove what we added, then
-	 * we would add it again. The client learns the served ones itself. */
+	 * /etc/ssh/ssh_host_*_key.pub: sshd may not serve those (HostKey).
+	 * The client does not learn the others (UpdateHostKeys skips a key
+	 * listed under several names, as ours are); it asks for the type
+	 * listed, unless another known_hosts file lists another (res_ssh). */
 	char *verified = mr_transport_verified_host_key(hs->t);
 	if (verified) {
 		fh->host_keys = mr_xcalloc(1, sizeof(*fh->host_keys));
