@@ -1158,7 +1158,12 @@ facts_awk='
 	# their key lines too (ssh looks a host up in all the files at once),
 	# "FILE LINE HOSTS TYPE KEY", the first 256 (a file past them: cut)
 	part == "revoked" {
-		if ($0 ~ /^[ \t]*@revoked[ \t]/) { lc = $0; sub(/\r$/, "", lc); print "ssh.revoked=" hname(fname()) " " FNR " " lc }
+		# (a line as ssh splits it, blanks or tabs, its comment left: a
+		# control character would fail the facts, the host unexamined)
+		if ($0 ~ /^[ \t]*@revoked[ \t]/) {
+			lc = $0; sub(/\r$/, "", lc); sub(/^[ \t]+/, "", lc)
+			if (split(lc, kw, /[ \t]+/) >= 4 && (lc = kw[1] " " kw[2] " " kw[3] " " kw[4]) !~ /[\001-\037\177]/)
+				print "ssh.revoked=" hname(fname()) " " FNR " " lc }
 		else if ($0 !~ /^[ \t]*([#@]|\r?$)/) {
 			lc = $0; sub(/\r$/, "", lc); sub(/^[ \t]+/, "", lc)
 			if (split(lc, kw, /[ \t]+/) >= 3 && (lc = kw[1] " " kw[2] " " kw[3]) !~ /[\001-\037\177]/) {

@@ -162,6 +162,12 @@ printf '\tcompute7\t%s old\tkey\n' "$K_OLD" > host/etc/ssh/ssh_known_hosts
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_no_grep "tree: an old key of the written type in /etc/ssh/ssh_known_hosts is nothing" \
 	'known_hosts_other|facts probe' "$out"
+# an @revoked line split by tabs, as ssh reads it: the host examined (a
+# tab in a fact failed the probe: nothing examined)
+printf '@revoked\tcompute7\t%s\tretired\n' "$HK" > host/etc/ssh/ssh_known_hosts
+out=$(mr check --local --root host -p profile.ini 2>&1)
+expect_grep "tree: an @revoked line with tabs is read" \
+	"ssh\.known_hosts +failed +/etc/ssh/ssh_known_hosts:1 revokes the ssh-ed25519 key of compute7" "$out"
 for i in $(seq 300); do printf 'old%s %s\n' "$i" "$K_OLD"; done > host/etc/ssh/ssh_known_hosts
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... a file past what the probe reads, said not checked" \
