@@ -554,6 +554,31 @@ key2=$(cut -d' ' -f2 "$LAB_DIR/netns/host2/ssh_host_ed25519_key.pub")
 # what OpenSSH finds for that address (host2's sshd listens on .12 only)
 out=$(in_host 1 ssh-keygen -F "$LAB_NET.112" -f /run/nova/.ssh/known_hosts 2>&1)
 expect_fixed "lab: host2 known under its route's source address" "$LAB_NET.112 ssh-ed25519 $key2" "$out"
+# UpdateHostKeys (as the page says): host2 is listed under three names
+# on one line now; its sshd serving its ECDSA key too, nova's ssh logs in
+# and adds nothing (OpenSSH skips a line of more than two names)
+c=$LAB_DIR/netns/host2/sshd_config
+cp "$c" "$c.keep"
+echo "HostKey /etc/ssh/ssh_host_ecdsa_key" >> "$c"
+lab_sshd_reload "$LAB_DIR/netns/host2/sshd.pid" "$LAB_DIR/netns/host2/sshd.log" || not_ok "lab: host2's sshd reloaded"
+out=$(in_host 1 ssh-keyscan -t ecdsa host2 2>/dev/null)
+case $out in *ecdsa-sha2-nistp256*) ok "lab: host2's sshd serves ECDSA" ;; *) not_ok "lab: host2's sshd serves ECDSA" "$out" ;; esac
+before=$(in_host 1 cat /run/nova/.ssh/known_hosts)
+out=$(in_host 1 setpriv --reuid "$uid" --regid "$gid" --clear-groups env HOME=/run/nova \
+	ssh -o UpdateHostKeys=yes -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 nova@host2 true 2>&1); st=$?
+expect_status "lab: nova logs in to host2, which serves ECDSA too" 0 "$st" "$out"
+expect_fixed "lab: ... UpdateHostKeys adds nothing to a line of three names" "$before" "$(in_host 1 cat /run/nova/.ssh/known_hosts)"
+# (where host2 has one name it adds the ECDSA key: the test is not idle)
+in_host 1 sh -c "printf 'host2 %s\n' \"\$(cut -d' ' -f1-2 '$LAB_DIR/netns/host2/ssh_host_ed25519_key.pub')\" > /run/nova/kh1 && chown $uid:$gid /run/nova/kh1" ||
+	not_ok "lab: a known_hosts of one name set up"
+out=$(in_host 1 setpriv --reuid "$uid" --regid "$gid" --clear-groups env HOME=/run/nova \
+	ssh -o UpdateHostKeys=yes -o UserKnownHostsFile=/run/nova/kh1 -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 nova@host2 true 2>&1); st=$?
+expect_status "lab: ... with host2 under one name" 0 "$st" "$out"
+in_host 1 grep -q ecdsa-sha2-nistp256 /run/nova/kh1 && ok "lab: ... UpdateHostKeys adds its ECDSA key there" ||
+	not_ok "lab: ... UpdateHostKeys adds its ECDSA key there" "$(in_host 1 cat /run/nova/kh1) $out"
+in_host 1 rm -f /run/nova/kh1 /run/nova/kh1.old
+mv "$c.keep" "$c"
+lab_sshd_reload "$LAB_DIR/netns/host2/sshd.pid" "$LAB_DIR/netns/host2/sshd.log" || not_ok "lab: host2's sshd reloaded"
 # A line of the cluster key that sshd refuses (the login fails): check
 # must not call the key there; apply puts the profile's line in its place
 # and the login works again. refused_line WHAT OPTIONS SHOWN
