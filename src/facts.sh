@@ -1388,15 +1388,17 @@ if [ -n "$xuser" ]; then
 	done
 	# its /etc/shadow entry: sshd refuses a locked password ('!') where
 	# PAM does not handle the account (UsePAM no), and an expired account
-	# either way (pam_unix's account check): "account.shadow=LOCKED
-	# EXPIRE", LOCKED yes or no, EXPIRE its day number or -; or absent (no
-	# file), unreadable, or none (no line: another source of accounts)
+	# either way (pam_unix's account check), which also wants a new
+	# password once it is too old: "account.shadow=LOCKED EXPIRE LASTCHG
+	# MAX INACT", LOCKED yes or no, the others their day numbers or -; or
+	# absent (no file), unreadable, or none (no line: another source of
+	# accounts)
 	if readable "$r/etc/shadow"; then
 		acs=none
-		while IFS=: read -r n p _ _ _ _ _ e _ || [ -n "$n" ]; do
+		while IFS=: read -r n p c _ m _ i e _ || [ -n "$n" ]; do
 			[ "$n" = "$xuser" ] || continue
 			case $p in '!'*) acs=yes ;; *) acs=no ;; esac
-			acs="$acs ${e:--}"
+			acs="$acs ${e:--} ${c:--} ${m:--} ${i:--}"
 			break
 		done < "$rf"
 		say account.shadow "$acs"

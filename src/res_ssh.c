@@ -1053,11 +1053,27 @@ static enum sshd_scope match_scope(const struct mr_facts *facts, const char *arg
 	return scope;
 }
 
+/* A day field of account.shadow: its number, -1 for '-' (empty in
+ * /etc/shadow, as getspnam gives it); -2 for what is neither. */
+static long shadow_day(const char *s)
+{
+	if (!strcmp(s, "-"))
+		return -1;
+	char *end;
+	long v = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -2;
+	return v >= 0 && !*end ? v : -2;
+}
+
 /* The user's /etc/shadow entry (the facts' account.shadow, "LOCKED
- * EXPIRE"): sshd refuses a locked password ('!') unless PAM handles the
- * account (use_pam: 1 UsePAM yes, 0 no, at pam_where or by sshd's
- * default; -1 sshd's options not known), and an expired account either
- * way (sshd itself, or pam_unix). */
+ * EXPIRE LASTCHG MAX INACT"): sshd refuses a locked password ('!')
+ * unless PAM handles the account (use_pam: 1 UsePAM yes, 0 no, at
+ * pam_where or by sshd's default; -1 sshd's options not known), and an
+ * expired account either way: pam_unix from the day itself, sshd
+ * without PAM (auth-shadow.c) from the day after. With PAM, pam_unix
+ * also wants a new password where the last change is 0 or older than its
+ * maximum age, and sshd then runs no command without a terminal
+ * (session.c, do_pwchange); without PAM sshd ages only passwords it
+ * checks (auth-passwd.c), never a key login. */
 static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
                          const char *pam_where, const char *main_conf, const char *origin)
 {
@@ -1073,8 +1089,11 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 		free(where);
 		return;
 	}
-	char locked[8] = "", expire[24] = "";
-	if (sscanf(sh, "%7s %23s", locked, expire) != 2) {
+	char locked[8] = "", f[4][24] = { "" };
+	int got = sscanf(sh, "%7s %23s %23s %23s %23s", locked, f[0], f[1], f[2], f[3]);
+	long expire = got == 5 ? shadow_day(f[0]) : -2, chg = got == 5 ? shadow_day(f[1]) : -2;
+	long max = got == 5 ? shadow_day(f[2]) : -2, inact = got == 5 ? shadow_day(f[3]) : -2;
+	if (expire < -1 || chg < -1 || max < -1 || inact < -1) {
 		mr_plan_unchecked(plan, "ssh.sshd_account", "the probe's /etc/shadow digest");
 		return;
 	}
@@ -1094,13 +1113,64 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 		             user, pam, user);
 		free(pam);
 	}
-	char *end = NULL;
-	long day = strcmp(expire, "-") ? strtol(expire, &end, 10) : -1;
-	if (day >= 0 && end && !*end && (long)(time(NULL) / 86400) >= day)
+	long today = (long)(time(NULL) / 86400);
+	if (expire >= 0 && (today > expire || (today == expire && use_pam == 1))) {
 		mr_plan_fail(plan, "ssh.sshd", origin,
 		             "%s's account expired (day %ld in /etc/shadow): sshd refuses it; "
 		             "chage -E -1 %s",
-		             user, day, user);
+		             user, expire, user);
+		return;
+	}
+	if (expire >= 0 && today == expire && use_pam < 0) {
+		char *where = mr_xasprintf("whether sshd, whose options are not known, lets %s in on "
+		                           "its account's last day (%ld in /etc/shadow): pam_unix "
+		                           "refuses it, sshd without PAM does not",
+		                           user, expire);
+		mr_plan_unchecked(plan, "ssh.sshd_account", where);
+		free(where);
+	}
+	if (!use_pam)
+		return;
+	/* pam_unix's check_shadow_expiry: 1 a new password wanted, 0 none,
+	 * -1 its versions differ (older ones, Debian 12's 1.5.2: from the day
+	 * after the maximum age, an empty last change taken as day -1; newer
+	 * ones: from that day, an empty last change ageing nothing) */
+	long passed = chg > 0 ? today - chg : 0;
+	int aged = chg == 0                               ? 1
+	           : chg < 0                             ? (max >= 0 && today + 1 > max ? -1 : 0)
+	           : today < chg || max < 0 || passed < max ? 0
+	           : passed > max                         ? 1
+	                                                  : -1;
+	if (aged && use_pam < 0) {
+		char *where = mr_xasprintf("whether sshd, whose options are not known, uses PAM, "
+		                           "whose pam_unix wants a new password of %s ('%s' in "
+		                           "/etc/shadow)",
+		                           user, sh);
+		mr_plan_unchecked(plan, "ssh.sshd_account", where);
+		free(where);
+	} else if (aged < 0) {
+		char *where = mr_xasprintf("whether pam_unix wants a new password of %s today (last "
+		                           "changed on day %ld, maximum age %ld in /etc/shadow): its "
+		                           "versions differ",
+		                           user, chg, max);
+		mr_plan_unchecked(plan, "ssh.sshd_account", where);
+		free(where);
+	} else if (aged) {
+		char *why = chg == 0 ? mr_xstrdup("its last password change is 0 in /etc/shadow")
+		            : inact >= 0 && passed - max >= inact
+		                    ? mr_xasprintf("its password is older than its maximum age and "
+		                                   "inactive period (%ld + %ld days) in /etc/shadow",
+		                                   max, inact)
+		                    : mr_xasprintf("its password is older than its maximum age (%ld "
+		                                   "days) in /etc/shadow",
+		                                   max);
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "%s: %s, and %s sets UsePAM yes: pam_unix wants a new password (or "
+		             "refuses the account), and sshd runs none of nova's commands, which have "
+		             "no terminal; chage -d $(date +%%F) -M -1 %s",
+		             user, why, pam_where ? pam_where : main_conf, user);
+		free(why);
+	}
 }
 
 /* The keywords whose first value wins, judged once the value in effect

@@ -1395,16 +1395,20 @@ static void test_probe_apparmor_files(void **state)
 	}
 }
 
-/* The [ssh] user's /etc/shadow entry: locked or not, and its expiry day */
+/* The [ssh] user's /etc/shadow entry: locked or not, its expiry day and
+ * its password's ageing */
 static void test_probe_shadow(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *shadow, *want; /* NULL shadow: no file */
 	} cases[] = {
-		{ "root:*:19000:0:99999:7:::\nnova:!*:19000:0:99999:7::20000:\n", "yes 20000" },
-		{ "nova:*:19000:0:99999:7:::", "no -" }, /* no newline at the end */
-		{ "nova::19000::::::\n", "no -" },
+		{ "root:*:19000:0:99999:7:::\nnova:!*:19000:0:99999:7::20000:\n",
+		  "yes 20000 19000 99999 -" },
+		{ "nova:*:19000:0:99999:7:::", "no - 19000 99999 -" }, /* no newline at the end */
+		{ "nova::19000::::::\n", "no - 19000 - -" },
+		/* its ageing: last change, maximum age, inactive period */
+		{ "nova:*:0:0:90:7:14::\n", "no - 0 90 14" },
 		{ "root:*:19000:0:99999:7:::\n", "none" },
 		{ NULL, "absent" },
 	};

@@ -4,6 +4,7 @@
  * which restarts a change owes, and what cannot be planned or is not
  * examined. Each case renders the whole plan as text and compares it: an
  * action too many is as wrong as one missing. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -2753,7 +2755,7 @@ static const struct sshd_case sshd_cases[] = {
 	/* ... and is active in sshd's first pass as well: StrictModes and
 	 * UsePAM count there (found by a review; sshd -T: usepam yes) */
 	{ "Match all: UsePAM counts",
-	  "account.shadow=yes -\n" SSHD(MAIN, 7, "Match all") SSHD(MAIN, 8, "UsePAM yes"), PASSED },
+	  "account.shadow=yes - 19000 99999 -\n" SSHD(MAIN, 7, "Match all") SSHD(MAIN, 8, "UsePAM yes"), PASSED },
 	/* a Match on the connection that sets a keyword may override the
 	 * file's: no verdict, its line not checked (found by a review) */
 	{ "a list a Match on the connection may replace",
@@ -2855,25 +2857,67 @@ static const struct sshd_case sshd_cases[] = {
 	{ "RevokedKeys: not read", SSHD(MAIN, 6, "RevokedKeys /etc/ssh/revoked_keys"),
 	  "unchecked ssh.sshd_revoked /etc/ssh/sshd_config:6\n" },
 	/* nova's shadow entry: a locked password refuses it without PAM */
-	{ "locked, UsePAM yes", "account.shadow=yes -\n" SSHD(MAIN, 2, "UsePAM yes"), PASSED },
+	{ "locked, UsePAM yes", "account.shadow=yes - 19000 99999 -\n" SSHD(MAIN, 2, "UsePAM yes"), PASSED },
 	{ "locked, UsePAM no",
-	  "account.shadow=yes -\n" SSHD(MAIN, 2, "UsePAM no") SSHD(MAIN, 3, "UsePAM yes"),
+	  "account.shadow=yes - 19000 99999 -\n" SSHD(MAIN, 2, "UsePAM no") SSHD(MAIN, 3, "UsePAM yes"),
 	  "failed ssh.sshd line 2: nova's password is locked ('!' in /etc/shadow) and "
 	  "/etc/ssh/sshd_config:2 sets UsePAM no: sshd refuses a locked account without PAM; set its "
 	  "password to '*' (usermod -p '*' nova) or UsePAM yes\n" },
-	{ "locked, no UsePAM (sshd's default: no)", "account.shadow=yes -\n",
+	{ "locked, no UsePAM (sshd's default: no)", "account.shadow=yes - 19000 99999 -\n",
 	  "failed ssh.sshd line 2: nova's password is locked ('!' in /etc/shadow) and "
 	  "/etc/ssh/sshd_config sets no UsePAM (sshd's default: no): sshd refuses a locked account "
 	  "without PAM; set its password to '*' (usermod -p '*' nova) or UsePAM yes\n" },
 	{ "locked, sshd's options not known",
-	  "account.shadow=yes -\nsshd.config=unknown\n",
+	  "account.shadow=yes - 19000 99999 -\nsshd.config=unknown\n",
 	  "unchecked ssh.sshd_config the options sshd's unit starts it with\n"
 	  "unchecked ssh.sshd_account whether sshd, whose options are not known, lets nova in with "
 	  "its password locked ('!' in /etc/shadow)\n" },
-	{ "an expired account", "account.shadow=no 100\n" SSHD(MAIN, 2, "UsePAM yes"),
+	{ "an expired account", "account.shadow=no 100 19000 99999 -\n" SSHD(MAIN, 2, "UsePAM yes"),
 	  "failed ssh.sshd line 2: nova's account expired (day 100 in /etc/shadow): sshd refuses "
 	  "it; chage -E -1 nova\n" },
-	{ "an account that expires later", "account.shadow=no 900000\n", PASSED },
+	{ "an account that expires later", "account.shadow=no 900000 19000 99999 -\n", PASSED },
+	/* pam_unix wants a new password where the last change is 0 or the
+	 * password is older than its maximum age, and sshd runs no command
+	 * without a terminal then (found by a review: green) */
+	{ "a password change forced (last change 0), UsePAM yes",
+	  "account.shadow=no - 0 99999 -\n" SSHD(MAIN, 2, "UsePAM yes"),
+	  "failed ssh.sshd line 2: nova: its last password change is 0 in /etc/shadow, and "
+	  "/etc/ssh/sshd_config:2 sets UsePAM yes: pam_unix wants a new password (or refuses the "
+	  "account), and sshd runs none of nova's commands, which have no terminal; chage -d "
+	  "$(date +%F) -M -1 nova\n" },
+	{ "a password older than its maximum age, UsePAM yes",
+	  "account.shadow=no - 100 90 -\n" SSHD(MAIN, 2, "UsePAM yes"),
+	  "failed ssh.sshd line 2: nova: its password is older than its maximum age (90 days) in "
+	  "/etc/shadow, and /etc/ssh/sshd_config:2 sets UsePAM yes: pam_unix wants a new password "
+	  "(or refuses the account), and sshd runs none of nova's commands, which have no "
+	  "terminal; chage -d $(date +%F) -M -1 nova\n" },
+	{ "... and past its inactive period",
+	  "account.shadow=yes - 100 90 7\n" SSHD(MAIN, 2, "UsePAM yes"),
+	  "failed ssh.sshd line 2: nova: its password is older than its maximum age and inactive "
+	  "period (90 + 7 days) in /etc/shadow, and /etc/ssh/sshd_config:2 sets UsePAM yes: "
+	  "pam_unix wants a new password (or refuses the account), and sshd runs none of nova's "
+	  "commands, which have no terminal; chage -d $(date +%F) -M -1 nova\n" },
+	{ "a password within its maximum age, or changed in the future",
+	  "account.shadow=no - 900000 90 -\n" SSHD(MAIN, 2, "UsePAM yes"), PASSED },
+	{ "no maximum age", "account.shadow=no - 100 - 7\n" SSHD(MAIN, 2, "UsePAM yes"), PASSED },
+	/* sshd without PAM ages only the passwords it checks (auth-passwd.c) */
+	{ "an aged password, UsePAM no", "account.shadow=no - 0 90 -\n" SSHD(MAIN, 2, "UsePAM no"),
+	  PASSED },
+	{ "an aged password, sshd's options not known",
+	  "account.shadow=no - 0 90 -\nsshd.config=unknown\n",
+	  "unchecked ssh.sshd_config the options sshd's unit starts it with\n"
+	  "unchecked ssh.sshd_account whether sshd, whose options are not known, uses PAM, whose "
+	  "pam_unix wants a new password of nova ('no - 0 90 -' in /etc/shadow)\n" },
+	/* an empty last change: pam_unix 1.5.2 takes it as day -1, newer ones
+	 * age nothing */
+	{ "an empty last change with a maximum age: not checked",
+	  "account.shadow=no - - 90 -\n" SSHD(MAIN, 2, "UsePAM yes"),
+	  "unchecked ssh.sshd_account whether pam_unix wants a new password of nova today (last "
+	  "changed on day -1, maximum age 90 in /etc/shadow): its versions differ\n" },
+	{ "an empty last change, no maximum age",
+	  "account.shadow=no - - - -\n" SSHD(MAIN, 2, "UsePAM yes"), PASSED },
+	{ "a digest not of that form", "account.shadow=no 100\n",
+	  "unchecked ssh.sshd_account the probe's /etc/shadow digest\n" },
 	{ "shadow unreadable: not examined", "account.shadow=unreadable\n",
 	  "unchecked ssh.sshd_account nova's lock and expiry: /etc/shadow, which the probe cannot "
 	  "read\n" },
@@ -2892,6 +2936,67 @@ static void test_sshd(void **state)
 		if (strcmp(got, c->want) != 0)
 			fail_msg("%s: got\n%s\nwant\n%s", c->name, got, c->want);
 		free(got);
+		free(facts);
+	}
+}
+
+/* The days of /etc/shadow counted from today: an account expires on its
+ * day with pam_unix, the day after with sshd alone (auth-shadow.c; found
+ * by a review: failed on the day, UsePAM no); a password of its maximum
+ * age exactly is aged by some pam_unix versions only. */
+static void test_sshd_shadow_today(void **state)
+{
+	(void)state;
+	long today = (long)(time(NULL) / 86400);
+	static const struct {
+		long expire, chg, max; /* from today; LONG_MIN: '-' */
+		const char *lines, *want;
+	} day_cases[] = {
+		{ 0, 100, LONG_MIN, SSHD(MAIN, 2, "UsePAM no"), PASSED },
+		{ 0, 100, LONG_MIN, "",  PASSED }, /* sshd's default: no PAM */
+		{ -1, 100, LONG_MIN, SSHD(MAIN, 2, "UsePAM no"),
+		  "failed ssh.sshd line 2: nova's account expired (day @ in /etc/shadow): sshd "
+		  "refuses it; chage -E -1 nova\n" },
+		{ 0, 100, LONG_MIN, SSHD(MAIN, 2, "UsePAM yes"),
+		  "failed ssh.sshd line 2: nova's account expired (day @ in /etc/shadow): sshd "
+		  "refuses it; chage -E -1 nova\n" },
+		{ 0, 100, LONG_MIN, "sshd.config=unknown\n",
+		  "unchecked ssh.sshd_config the options sshd's unit starts it with\n"
+		  "unchecked ssh.sshd_account whether sshd, whose options are not known, lets nova in "
+		  "on its account's last day (@ in /etc/shadow): pam_unix refuses it, sshd without "
+		  "PAM does not\n" },
+		{ LONG_MIN, -90, 90, SSHD(MAIN, 2, "UsePAM yes"),
+		  "unchecked ssh.sshd_account whether pam_unix wants a new password of nova today (last "
+		  "changed on day @, maximum age 90 in /etc/shadow): its versions differ\n" },
+		{ LONG_MIN, -89, 90, SSHD(MAIN, 2, "UsePAM yes"), PASSED },
+		{ LONG_MIN, -91, 90, SSHD(MAIN, 2, "UsePAM yes"),
+		  "failed ssh.sshd line 2: nova: its password is older than its maximum age (90 days) "
+		  "in /etc/shadow, and /etc/ssh/sshd_config:2 sets UsePAM yes: pam_unix wants a new "
+		  "password (or refuses the account), and sshd runs none of nova's commands, which "
+		  "have no terminal; chage -d $(date +%F) -M -1 nova\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(day_cases); i++) {
+		char expire[24] = "-", max[24] = "-";
+		if (day_cases[i].expire != LONG_MIN)
+			snprintf(expire, sizeof(expire), "%ld", today + day_cases[i].expire);
+		if (day_cases[i].max != LONG_MIN)
+			snprintf(max, sizeof(max), "%ld", day_cases[i].max);
+		long chg = day_cases[i].chg == 100 ? 100 : today + day_cases[i].chg;
+		char *facts = mr_xasprintf("%saccount.shadow=no %s %ld %s -\n%s", NOVA_ACCOUNT, expire,
+		                           chg, max, day_cases[i].lines);
+		/* '@': the day the message names */
+		const char *w = day_cases[i].want, *at = strchr(w, '@');
+		char *want = at ? mr_xasprintf("%.*s%ld%s", (int)(at - w), w,
+		                               day_cases[i].expire != LONG_MIN
+		                                       ? today + day_cases[i].expire
+		                                       : chg,
+		                               at + 1)
+		                : mr_xstrdup(w);
+		char *got = items_of(facts, "[ssh]\nuser = nova\nknown_hosts = off\n", "ssh.sshd", 1);
+		if (strcmp(got, want) != 0)
+			fail_msg("case %zu: got\n%s\nwant\n%s", i, got, want);
+		free(got);
+		free(want);
 		free(facts);
 	}
 }
@@ -3484,6 +3589,7 @@ int main(void)
 		cmocka_unit_test(test_tls_held_back),
 		cmocka_unit_test(test_qemu_port_range),
 		cmocka_unit_test(test_sshd),
+		cmocka_unit_test(test_sshd_shadow_today),
 		cmocka_unit_test(test_known_hosts_port),
 		cmocka_unit_test(test_other_world_listener),
 		cmocka_unit_test(test_socket_opts),
