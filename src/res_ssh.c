@@ -808,27 +808,29 @@ static int reads_authorized_keys(const char *args, const char *user, const struc
 }
 
 /* Whether AuthenticationMethods lets a key alone in: "any", or a list
- * that is publickey only. */
+ * that is publickey once and nothing else. sshd takes no key twice in a
+ * login (auth2-pubkey.c: "previously used"), so "publickey,publickey"
+ * wants two, and the cluster has one. A line sshd refuses ("any" among
+ * other lists, an empty method) lets no one in either. */
 static int key_alone_enough(const char *args)
 {
+	if (!strcmp(args, "any"))
+		return 1;
+	int enough = 0;
 	for (const char *p = args; *p;) {
 		size_t n = strcspn(p, " \t");
-		if (n == 3 && !strncmp(p, "any", 3))
-			return 1;
-		int only_key = n > 0;
-		for (const char *m = p; m < p + n;) {
-			size_t mn = strcspn(m, ",");
-			if (mn > (size_t)(p + n - m))
-				mn = (size_t)(p + n - m);
-			only_key &= mn == 9 && !strncmp(m, "publickey", 9);
-			m += mn + (m + mn < p + n);
+		char *list = mr_xstrndup(p, n);
+		if (!strcmp(list, "any") || list[0] == ',' || list[n - 1] == ',' ||
+		    strstr(list, ",,")) {
+			free(list);
+			return 0;
 		}
-		if (only_key)
-			return 1;
+		enough |= !strcmp(list, "publickey");
+		free(list);
 		p += n;
 		p += strspn(p, " \t");
 	}
-	return 0;
+	return enough;
 }
 
 /* Whether user (primary group gid) is in the group the facts list as

@@ -2630,6 +2630,23 @@ static const struct sshd_case sshd_cases[] = {
 	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
 	  "publickey,keyboard-interactive password: a key alone does not log nova in, and nova's "
 	  "commands cannot ask for more\n" },
+	/* sshd takes no key twice in one login: two keys wanted, and the
+	 * cluster has one (found by a review: green) */
+	{ "two keys each time",
+	  SSHD(MAIN, 3, "AuthenticationMethods publickey,publickey"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods "
+	  "publickey,publickey: a key alone does not log nova in, and nova's commands cannot ask "
+	  "for more\n" },
+	/* lines sshd refuses: it does not start with them */
+	{ "an empty method", SSHD(MAIN, 3, "AuthenticationMethods publickey,"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods publickey,: a "
+	  "key alone does not log nova in, and nova's commands cannot ask for more\n" },
+	{ "any among other lists", SSHD(MAIN, 3, "AuthenticationMethods password any"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods password any: "
+	  "a key alone does not log nova in, and nova's commands cannot ask for more\n" },
+	{ "publickey with a submethod", SSHD(MAIN, 3, "AuthenticationMethods publickey:x"),
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config:3 sets AuthenticationMethods publickey:x: a "
+	  "key alone does not log nova in, and nova's commands cannot ask for more\n" },
 	{ "the home's authorized_keys, spelt %h",
 	  SSHD(MAIN, 4, "AuthorizedKeysFile /x %h/.ssh/authorized_keys"), PASSED },
 	{ "... or relative",
