@@ -456,8 +456,17 @@ done
 # the user nova-compute runs as: its unit's User=, root where it names
 # none, nova without a unit (a name only: it goes to getent)
 if [ -z "$novaunit" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; fi
+nuw=${nu%"${nu##*[! 	]}"}
 nu=${nu%%[ 	]*}
 case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
+# ... for [ssh] too: nova's ssh and rsync run as it ("nova.user=NAME",
+# a name or a uid; unknown where User= is not one plain word, none
+# without a unit)
+if [ -n "$xuser" ] && [ -n "$novakeys" ]; then
+	if [ -z "$novaunit" ]; then say nova.user none
+	elif [ "$nuw" = "$nu" ]; then say nova.user "$nu"
+	else say nova.user unknown; fi
+fi
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a
 # legacy libvirtd --listen binds (its addresses from /etc/hosts, below);

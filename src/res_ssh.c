@@ -1502,6 +1502,45 @@ static void want_sshd(struct mr_plan *plan, const char *origin)
 		             "cannot log in");
 }
 
+/* nova's ssh and rsync run as nova-compute runs (its unit's User=, the
+ * probe's nova.user: a name, a uid, unknown, or none without a unit):
+ * keys and known_hosts of another user go unused. */
+static void check_nova_user(struct mr_plan *plan, const char *user, const struct account *a,
+                            const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char *nu = facts ? mr_facts_get(facts, "nova.user") : NULL;
+	if (!nu)
+		return; /* not probed */
+	if (!strcmp(nu, "none") || !strcmp(nu, "unknown")) {
+		char *where = mr_xasprintf("the user nova-compute runs as, whose ssh logs in to the "
+		                           "peers: %s",
+		                           !strcmp(nu, "none")
+		                                   ? "no nova-compute unit on this host"
+		                                   : "its unit's User= is not one plain name");
+		mr_plan_unchecked(plan, "ssh.nova_user", where);
+		free(where);
+		return;
+	}
+	char *end;
+	unsigned long uid = strtoul(nu, &end, 10);
+	int numeric = nu[0] >= '0' && nu[0] <= '9' && !*end;
+	if (numeric ? a && uid == (unsigned long)a->uid : !strcmp(nu, user))
+		return;
+	if (numeric && !a) {
+		char *where = mr_xasprintf("whether nova-compute's uid %s (its unit's User=) is %s's",
+		                           nu, user);
+		mr_plan_unchecked(plan, "ssh.nova_user", where);
+		free(where);
+		return;
+	}
+	mr_plan_fail(plan, "ssh.user", origin,
+	             "nova-compute runs as %s%s (its unit's User=), not %s: its ssh and rsync to "
+	             "the peers use %s's keys and known_hosts, not these; set [ssh] user = %s",
+	             numeric ? "uid " : "", nu, user, numeric ? "that user" : nu,
+	             numeric ? "its name" : nu);
+}
+
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)
 {
 	(void)err;
@@ -1515,12 +1554,14 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	char *key = mr_xasprintf("user.%s", user);
 	const char *entry = facts ? mr_facts_get(facts, key) : NULL;
 	struct account a = { 0 };
+	int known = entry && account_parse(entry, &a) == 0;
+	check_nova_user(plan, user, known ? &a : NULL, origin);
 	if (!entry) {
 		mr_plan_fail(plan, "ssh.user", origin,
 		             "user '%s' is not known on the host", user);
 		goto out;
 	}
-	if (account_parse(entry, &a) < 0 || !strcmp(a.home, "/")) {
+	if (!known || !strcmp(a.home, "/")) {
 		mr_plan_fail(plan, "ssh.user", origin, "user '%s' has no usable home ('%s')", user,
 		             entry);
 		goto out;

@@ -459,8 +459,19 @@ grep -q '^nova:' "$SSHD/etc/group" 2>/dev/null || printf 'nova:x:64060:\n' >> "$
 printf 'Include "/etc/ssh/sshd_config.d/*.conf"\nPubkeyAuthentication yes\nDenyUsers backup nova\nMatch Address 10.0.0.0/8\n\tAuthorizedKeysFile /etc/ssh/keys/%%u\n' > "$SSHD/etc/ssh/sshd_config"
 printf 'PubkeyAuthentication no\r\n' > "$SSHD/etc/ssh/sshd_config.d/50 site.conf"
 printf '[ssh]\nknown_hosts = off\n' > ssh.ini
+# nova's ssh runs as nova-compute does: its unit's User= must be nova
+# (found by a review: green with another user); without a unit, not known
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "nova's user: no nova-compute unit, not checked" \
+	'ssh\.nova_user \(the user nova-compute runs as, whose ssh logs in to the peers: no nova-compute unit on this host\)' "$out"
+printf '[Service]\nUser=stack\nExecStart=/usr/bin/nova-compute\n' > "$SSHD/lib/systemd/system/nova-compute.service"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "nova's user: another User= fails" \
+	"ssh\.user +failed +nova-compute runs as stack \(its unit's User=\), not nova" "$out"
+printf '[Service]\nUser=nova\nExecStart=/usr/bin/nova-compute\n' > "$SSHD/lib/systemd/system/nova-compute.service"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1); st=$?
 expect_status "sshd: check of a host whose sshd refuses nova" 6 "$st" "$out"
+expect_no_grep "nova's user: ... User=nova is [ssh]'s" 'ssh\.nova_user|nova-compute runs as' "$out"
 expect_grep "sshd: an included file read first wins" \
 	'ssh\.sshd +failed +/etc/ssh/sshd_config\.d/50 site\.conf:1 sets PubkeyAuthentication no: sshd takes no key' "$out"
 expect_grep "sshd: DenyUsers names nova" 'ssh\.sshd +failed +/etc/ssh/sshd_config:3 sets DenyUsers backup nova: sshd refuses nova' "$out"

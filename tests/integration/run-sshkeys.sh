@@ -99,7 +99,8 @@ out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_grep "tree: ... Environment= quoted is read" "ssh\.sshd +failed +/etc/ssh/site_config:1 sets PubkeyAuthentication no" "$out"
 printf '[Service]\nEnvironmentFile=/etc/sysconfig/sshd-gone\n' > host/etc/systemd/system/ssh.service.d/env.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
-expect_grep "tree: ... a file it needs that is missing: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
+# (no nova-compute unit in this tree: the user it runs as is not known)
+expect_grep "tree: ... a file it needs that is missing: not checked" "not checked \(2\): ssh\\.nova_user \\(the user nova-compute runs as, whose ssh logs in to the peers: no nova-compute unit on this host\\) ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
 # nova's ssh client reads its ~/.ssh/config and ssh_config: lines there on
 # identities or host keys are not examined, and said; Debian's own Include
 # of ssh_config.d is not one of them (that directory is read)
@@ -210,7 +211,7 @@ rm -r host/etc/sysconfig host/etc/crypto-policies
 printf 'SSHD_OPTS="$MORE"\n' > host/etc/default/ssh
 printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS $MORE\n' > host/lib/systemd/system/ssh.service
 out=$(mr check --local --root host -p profile.ini 2>&1)
-expect_grep "tree: ... options not known: not checked" "not checked \(1\): ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
+expect_grep "tree: ... options not known: not checked" "not checked \(2\): ssh\\.nova_user \\(the user nova-compute runs as, whose ssh logs in to the peers: no nova-compute unit on this host\\) ssh\.sshd_config \(the options sshd's unit starts it with\)" "$out"
 rm -r host/lib host/etc/default host/etc/ssh/site_config
 sshd_unit host
 # sshd's unit: enabled (and started, live) for the peers to log in; an
@@ -368,10 +369,10 @@ pub=$(cat keys/cluster/nova_migration.pub)
 sed -i "s|^$pub\$|from=\"10.9.9.9\" &|" $H/authorized_keys
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
 expect_status "tree: check of the cluster key behind from=" 0 "$st" "$out"
-expect_grep "tree: from= on the cluster key is unchecked" "not checked \(1\): ssh\.authorized_key_from \(localhost:/var/lib/nova/\.ssh/authorized_keys:2 from=\"10\.9\.9\.9\" \(migready-nova-migration \(SHA256:" "$out"
+expect_grep "tree: from= on the cluster key is unchecked" "not checked \(2\): ssh\\.nova_user \\(the user nova-compute runs as, whose ssh logs in to the peers: no nova-compute unit on this host\\) ssh\.authorized_key_from \(localhost:/var/lib/nova/\.ssh/authorized_keys:2 from=\"10\.9\.9\.9\" \(migready-nova-migration \(SHA256:" "$out"
 sed -i 's|^from="10.9.9.9" ||' $H/authorized_keys
 out=$(mr check --local --root host -p profile.ini 2>&1); st=$?
-expect_no_grep "tree: ... checked again once from= is gone" "not checked" "$out"
+expect_grep "tree: ... checked again once from= is gone" "not checked \(1\): ssh\\.nova_user \\(the user nova-compute runs as, whose ssh logs in to the peers: no nova-compute unit on this host\\)" "$out"
 # An existing ~/.ssh whose mode and owner apply changes gets them back
 # from a rollback: the MANIFEST records them.
 rm -rf host2 && mkdir -p host2/etc/ssh host2/var/lib/nova/.ssh host2/bin
@@ -538,7 +539,7 @@ expect_status "lab: check in state again" 0 "$st" "$out"
 # host1 has no default route: its my_ip is said not checked.
 for k in 1 2; do
 	in_host $k sh -c 'mkdir -p /etc/systemd/system /etc/nova &&
-		printf "[Service]\nExecStart=/usr/bin/nova-compute\n[Install]\nWantedBy=multi-user.target\n" > /etc/systemd/system/nova-compute.service &&
+		printf "[Service]\nUser=nova\nExecStart=/usr/bin/nova-compute\n[Install]\nWantedBy=multi-user.target\n" > /etc/systemd/system/nova-compute.service &&
 		printf "[DEFAULT]\n#my_ip = <host_ipv4>\n" > /etc/nova/nova.conf' || not_ok "lab: nova-compute on host$k"
 	echo "enabled active" > "$LAB_DIR/netns/host$k/units/nova-compute.service"
 done

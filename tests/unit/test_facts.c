@@ -1428,6 +1428,46 @@ static void test_probe_shadow(void **state)
 	}
 }
 
+/* The user nova-compute runs as, for [ssh]: its unit's User= (a drop-in's
+ * last), root where it names none; unknown where User= is not one plain
+ * word; none without a unit */
+static void test_probe_nova_user(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setup, *want;
+	} cases[] = {
+		{ "printf '[Service]\\nUser=nova\\n' > $U", "nova" },
+		{ "printf '[Service]\\nExecStart=/usr/bin/nova-compute\\n' > $U", "root" },
+		{ "printf '[Service]\\nUser=nova\\n' > $U && mkdir $U.d && "
+		  "printf '[Service]\\nUser=stack \\n' > $U.d/x.conf",
+		  "stack" },
+		{ "printf '[Service]\\nUser=64060\\n' > $U", "64060" },
+		{ "printf '[Service]\\nUser=%%i\\n' > $U", "unknown" },
+		{ "printf '[Service]\\nUser=nova x\\n' > $U", "unknown" },
+		{ "rm -r $R/lib", "none" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
+		char root[] = "/tmp/mr-facts-XXXXXX";
+		assert_non_null(mkdtemp(root));
+		char *setup = mr_xasprintf("mkdir -p %s/etc %s/lib/systemd/system && "
+		                           "U=%s/lib/systemd/system/nova-compute.service R=%s && %s",
+		                           root, root, root, root, cases[i].setup);
+		assert_int_equal(system(setup), 0);
+		struct mr_error *err = NULL;
+		struct mr_transport *t = mr_transport_local_new(root, &err);
+		assert_non_null(t);
+		struct mr_facts *f =
+			mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
+		assert_non_null(f);
+		const char *got = mr_facts_get(f, "nova.user");
+		if (!got || strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', not '%s'", i, got ? got : "(none)", cases[i].want);
+		tree_facts_done(root, f, t);
+		free(setup);
+	}
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -1649,6 +1689,7 @@ int main(void)
 		cmocka_unit_test(test_probe_firewalld_target),
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
+		cmocka_unit_test(test_probe_nova_user),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_kvm_rules),

@@ -2957,6 +2957,52 @@ static void test_sshd(void **state)
 	}
 }
 
+/* nova's ssh and rsync run as nova-compute does: [ssh] user must be that
+ * user, or its keys go unused (found by a review: green with
+ * User=stack) */
+static void test_ssh_nova_user(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *facts, *want;
+	} nu_cases[] = {
+		{ "nova.user=nova\n", "" },
+		{ "nova.user=64060\n", "" },
+		{ "", "" }, /* not probed */
+		{ "nova.user=stack\n",
+		  "failed ssh.user line 2: nova-compute runs as stack (its unit's User=), not nova: its "
+		  "ssh and rsync to the peers use stack's keys and known_hosts, not these; set [ssh] "
+		  "user = stack\n" },
+		{ "nova.user=root\n",
+		  "failed ssh.user line 2: nova-compute runs as root (its unit's User=), not nova: its "
+		  "ssh and rsync to the peers use root's keys and known_hosts, not these; set [ssh] "
+		  "user = root\n" },
+		{ "nova.user=0\n",
+		  "failed ssh.user line 2: nova-compute runs as uid 0 (its unit's User=), not nova: its "
+		  "ssh and rsync to the peers use that user's keys and known_hosts, not these; set [ssh] "
+		  "user = its name\n" },
+		{ "nova.user=unknown\n",
+		  "unchecked ssh.nova_user the user nova-compute runs as, whose ssh logs in to the peers: "
+		  "its unit's User= is not one plain name\n" },
+		{ "nova.user=none\n",
+		  "unchecked ssh.nova_user the user nova-compute runs as, whose ssh logs in to the peers: "
+		  "no nova-compute unit on this host\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(nu_cases); i++) {
+		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, nu_cases[i].facts);
+		const char *profile = "[ssh]\nuser = nova\nknown_hosts = off\n";
+		char *failed = items_of(facts, profile, "ssh.user", 0);
+		char *unchecked = items_of(facts, profile, "ssh.nova_user", 0);
+		char *got = mr_xasprintf("%s%s", failed, unchecked);
+		if (strcmp(got, nu_cases[i].want) != 0)
+			fail_msg("case %zu: got\n%s\nwant\n%s", i, got, nu_cases[i].want);
+		free(got);
+		free(unchecked);
+		free(failed);
+		free(facts);
+	}
+}
+
 /* The days of /etc/shadow counted from today: an account expires on its
  * day with pam_unix, the day after with sshd alone (auth-shadow.c; found
  * by a review: failed on the day, UsePAM no); a password of its maximum
@@ -3607,6 +3653,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_port_range),
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_sshd_shadow_today),
+		cmocka_unit_test(test_ssh_nova_user),
 		cmocka_unit_test(test_known_hosts_port),
 		cmocka_unit_test(test_other_world_listener),
 		cmocka_unit_test(test_socket_opts),
