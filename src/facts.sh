@@ -512,7 +512,8 @@ sshd_read() {
 		[Ii][Nn][Cc][Ll][Uu][Dd][Ee] | [Mm][Aa][Tt][Cc][Hh] | [Pp][Uu][Bb][Kk][Ee][Yy][Aa]* | \
 		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk]* | [Aa][Uu][Tt][Hh][Ee][Nn][Tt][Ii][Cc][Aa][Tt][Ii][Oo][Nn][Mm]* | \
 		[Aa][Ll][Ll][Oo][Ww][UuGg]* | [Dd][Ee][Nn][Yy][UuGg]* | [Ss][Tt][Rr][Ii][Cc][Tt][Mm]* | \
-		[Ff][Oo][Rr][Cc][Ee][Cc]* | [Cc][Hh][Rr][Oo][Oo][Tt]* | [Rr][Ee][Vv][Oo][Kk]* | [Uu][Ss][Ee][Pp][Aa][Mm])
+		[Ff][Oo][Rr][Cc][Ee][Cc]* | [Cc][Hh][Rr][Oo][Oo][Tt]* | [Rr][Ee][Vv][Oo][Kk]* | [Uu][Ss][Ee][Pp][Aa][Mm] | \
+		[Pp][Oo][Rr][Tt] | [Ll][Ii][Ss][Tt][Ee][Nn][Aa][Dd][Dd][Rr][Ee][Ss][Ss] | [Aa][Dd][Dd][Rr][Ee][Ss][Ss][Ff][Aa][Mm][Ii][Ll][Yy])
 			printf 'sshd.line=%s %s %s %s\n' "$sp" "$sn" "$kw" "$a" ;;
 		*) continue ;;
 		esac
@@ -569,13 +570,15 @@ sshd_read() {
 # WORDS as its getopt reads them (-fFILE; -Df FILE after options that take
 # no argument); empty if none
 # and in so, the keyword lines its -o options give ("KEYWORD=VALUE"), a
-# line each
+# line each; in cport, its -p ports (blanks apart; they replace every
+# Port line), in cfam its last -4 or -6 (inet, inet6: before AddressFamily)
 sshd_conf_arg() {
-	cf=; fnext=; onext=; so=
+	cf=; fnext=; onext=; so=; cport=; pnext=; cfam=
 	set -f
 	for w in $1; do
 		if [ -n "$fnext" ]; then cf=$w; fnext=; continue; fi
 		if [ -n "$onext" ]; then so=$so$w$nl; onext=; continue; fi
+		if [ -n "$pnext" ]; then cport="$cport $w"; pnext=; continue; fi
 		case $w in --* | - | [!-]*) continue ;; esac
 		o=${w#-}
 		while [ -n "$o" ]; do
@@ -583,7 +586,10 @@ sshd_conf_arg() {
 			case $c in
 			f) if [ -n "$o" ]; then cf=$o; else fnext=1; fi; break ;;
 			o) if [ -n "$o" ]; then so=$so$o$nl; else onext=1; fi; break ;;
-			[46DGQRTVdeiqrt]) ;;
+			p) if [ -n "$o" ]; then cport="$cport $o"; else pnext=1; fi; break ;;
+			4) cfam=inet ;;
+			6) cfam=inet6 ;;
+			[DGQRTVdeiqrt]) ;;
 			*) break ;; # an option taking an argument: the rest is it
 			esac
 		done
@@ -602,8 +608,13 @@ if [ -n "$sshes" ]; then
 	if [ -n "$unk" ]; then say sshd.config unknown; sshdconf=
 	elif [ "$sshdconf" != /etc/ssh/sshd_config ]; then say sshd.config "$sshdconf"; fi
 	# its -o options come before any file (sshd takes a keyword's first
-	# value): as lines of "UNIT -o", line 0
+	# value): as lines of "UNIT -o", line 0; its -p and -4/-6 as facts of
+	# their own (where it listens)
 	if [ -z "$unk" ] && [ -n "$xuser" ]; then
+		set -f
+		for w in $cport; do say sshd.cmdline_port "$w"; done
+		set +f
+		[ -z "$cfam" ] || say sshd.cmdline_family "$cfam"
 		while [ -n "$so" ]; do
 			l=${so%%"$nl"*}; so=${so#*"$nl"}
 			kw=${l%%[ 	=]*}; a=${l#"$kw"}; a=${a#"${a%%[! 	]*}"}; a=${a#=}

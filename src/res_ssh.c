@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include "fleet.h"
 #include "res.h"
@@ -1271,6 +1272,211 @@ static void judge_first(struct mr_plan *plan, int kw, const struct sshd_value *v
 	}
 }
 
+/* Port, ListenAddress and AddressFamily as sshd's first pass reads them
+ * (outside any Match, or in "Match all"; sshd refuses them in any
+ * other): Port lines add up, as do ListenAddress lines ("ARGS\tWHERE",
+ * a line each); AddressFamily's first value wins. */
+struct sshd_listen {
+	struct mr_buf ports, addrs;
+	char *ports_where; /* the first Port line */
+	char *family, *family_where;
+	char *refused; /* the first such line in another Match */
+};
+
+/* A port as sshd's a2port reads it ("ssh" too: its service name): the
+ * number, or -1. */
+static long sshd_port(const char *s, size_t n)
+{
+	if (n == 3 && !strncmp(s, "ssh", 3))
+		return 22;
+	long v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > 65535)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return n && v <= 65535 ? v : -1;
+}
+
+/* Whether ports (blanks apart) hold 22: 1, 0, or -1 for a word not read. */
+static int ports_hold_22(const char *ports)
+{
+	int unknown = 0;
+	for (const char *p = ports; *p;) {
+		size_t n = strcspn(p, " ");
+		long v = n ? sshd_port(p, n) : 0;
+		if (v == 22)
+			return 1;
+		unknown |= v < 0;
+		p += n + (p[n] == ' ');
+	}
+	return unknown ? -1 : 0;
+}
+
+/* The address nova's peers reach this host's sshd at for a resize or a
+ * cold migration: its my_ip (nova's migration.dest_host), else the
+ * source address of its route that oslo guesses; NULL where not known
+ * (*why says why), or where nova is not on the host (*why NULL). */
+static char *peers_ssh_address(const struct mr_facts *facts, const struct mr_profile *profile,
+                               const char **why)
+{
+	char *ip = NULL;
+	*why = NULL;
+	if (!mr_res_nova_option(facts, profile, "DEFAULT", "my_ip", 1, &ip))
+		return NULL;
+	if (!ip) {
+		const char *src = mr_facts_get(facts, "net.route_src");
+		if (src && *src)
+			return mr_xstrdup(src);
+		*why = "my_ip is not set in nova, and its route's address not known here";
+		return NULL;
+	}
+	struct mr_cidr c;
+	if (mr_cidr_parse(ip, &c) != MR_CIDR_OK || c.bits != c.max) {
+		*why = "nova's my_ip is no address (a value made of another?)";
+		free(ip);
+		return NULL;
+	}
+	return ip;
+}
+
+/* Where sshd listens against where nova's peers connect: my_ip, port 22
+ * (nova's ssh names no port: remotefs.py, utils.ssh_execute). sshd
+ * started by ssh.socket for each connection listens where that socket
+ * does: not read. */
+static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
+                         struct sshd_listen *ls, const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	struct mr_unit_state sock = facts ? mr_facts_unit(facts, "ssh.socket")
+	                                  : (struct mr_unit_state){ -1, NULL, NULL };
+	if (sock.present == 1 && sock.enabled && !strncmp(sock.enabled, "enabled", 7)) {
+		mr_plan_unchecked(plan, "ssh.sshd_listen",
+		                  "ssh.socket's ListenStream (sshd started for each connection): "
+		                  "whether it takes nova's my_ip, port 22");
+		return;
+	}
+	if (ls->refused) {
+		mr_plan_unchecked(plan, "ssh.sshd_listen", ls->refused);
+		return;
+	}
+	/* sshd -p replaces every Port line; -4 and -6 come before AddressFamily */
+	const char **cports = NULL;
+	size_t ncp = facts ? mr_facts_get_all(facts, "sshd.cmdline_port", &cports) : 0;
+	struct mr_buf pb;
+	mr_buf_init(&pb);
+	for (size_t i = 0; i < ncp; i++)
+		mr_buf_printf(&pb, "%s%s", pb.len ? " " : "", cports[i]);
+	free(cports);
+	const char *ports = ncp ? pb.data : ls->ports.len ? ls->ports.data : "22";
+	const char *pwhere = ncp ? "sshd -p" : ls->ports.len ? ls->ports_where : "sshd's default";
+	const char *cfam = facts ? mr_facts_get(facts, "sshd.cmdline_family") : NULL;
+	const char *fam = cfam ? cfam : ls->family ? ls->family : "any";
+	int v4 = !strcasecmp(fam, "any") || !strcasecmp(fam, "inet");
+	int v6 = !strcasecmp(fam, "any") || !strcasecmp(fam, "inet6");
+	int p22 = ports_hold_22(ports);
+	const char *why = NULL;
+	char *ip = NULL;
+	struct mr_cidr me = { 0 };
+	/* no ListenAddress, port 22, both families: every address of the host */
+	if (!ls->addrs.len && p22 == 1 && v4 && v6)
+		goto out;
+	if (p22 < 0 || (!v4 && !v6)) {
+		char *where = mr_xasprintf("sshd's Port %s, AddressFamily %s: whether it listens on "
+		                           "port 22",
+		                           ports, fam);
+		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+		free(where);
+		goto out;
+	}
+	if (!ls->addrs.len && p22 == 0) {
+		/* no port 22 at any address: whatever my_ip is */
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "sshd listens on port %s only (%s), not 22, where nova's peers' ssh "
+		             "connects to resize and cold-migrate",
+		             ports, pwhere);
+		goto out;
+	}
+	ip = facts ? peers_ssh_address(facts, profile, &why) : NULL;
+	if (!ip) {
+		if (why) {
+			char *where = mr_xasprintf("whether sshd (%s%s%s) listens where nova's peers "
+			                           "connect: %s",
+			                           ls->addrs.len ? "ListenAddress" : "AddressFamily ",
+			                           ls->addrs.len ? "" : fam,
+			                           p22 ? "" : ", no port 22", why);
+			mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+			free(where);
+		}
+		goto out;
+	}
+	mr_cidr_parse(ip, &me);
+	int mine = me.family == AF_INET ? v4 : v6;
+	int listened = 0, unknown = 0;
+	struct mr_buf shown;
+	mr_buf_init(&shown);
+	if (!ls->addrs.len) {
+		listened = mine && p22 == 1;
+		mr_buf_printf(&shown, "%s, port %s (%s)", !mine ? (v4 ? "IPv4 only" : "IPv6 only")
+		                                                : "every address",
+		              ports, pwhere);
+	}
+	for (const char *p = ls->addrs.data; ls->addrs.len && *p && !listened;) {
+		size_t n = strcspn(p, "\n");
+		char *line = mr_xstrndup(p, n);
+		char *tab = strchr(line, '\t');
+		*tab = '\0';
+		mr_buf_printf(&shown, "%s%s (%s)", shown.len ? ", " : "", line, tab + 1);
+		/* "ADDR", "ADDR:PORT", "[V6]:PORT", a bare V6; then "rdomain X" */
+		char *sp = strchr(line, ' ');
+		if (sp)
+			*sp = '\0';
+		char *host = line, *port = NULL, *c1 = strchr(line, ':');
+		if (line[0] == '[') {
+			char *close = strchr(line, ']');
+			host = line + 1;
+			if (close) {
+				*close = '\0';
+				port = close[1] == ':' ? close + 2 : NULL;
+			}
+		} else if (c1 && !strchr(c1 + 1, ':')) {
+			*c1 = '\0';
+			port = c1 + 1;
+		}
+		int here22 = port ? sshd_port(port, strlen(port)) == 22 : p22 == 1;
+		struct mr_cidr a;
+		int is_addr = mr_cidr_parse(host, &a) == MR_CIDR_OK && a.bits == a.max;
+		if (sp || (!is_addr && !mr_addr_is_any(host, strlen(host))) ||
+		    (is_addr && !(a.family == AF_INET ? v4 : v6)))
+			unknown = 1; /* a name, a routing domain, a family sshd refuses */
+		else if (here22 && mr_addr_is_any(host, strlen(host)))
+			listened = mine && (is_addr ? a.family == me.family
+			                            : (strchr(host, ':') ? me.family == AF_INET6
+			                                                 : me.family == AF_INET));
+		else if (here22 && is_addr)
+			listened = a.family == me.family && !memcmp(a.addr, me.addr, sizeof(a.addr));
+		free(line);
+		p += n + (p[n] == '\n');
+	}
+	if (!listened && unknown) {
+		char *where = mr_xasprintf("whether sshd's ListenAddress %s takes nova's my_ip %s, "
+		                           "port 22",
+		                           shown.data, ip);
+		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+		free(where);
+	} else if (!listened) {
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "sshd listens on %s%s%s, not on %s port 22, nova's my_ip, where its peers' "
+		             "ssh connects to resize and cold-migrate",
+		             shown.data, ls->family_where && !cfam ? ", AddressFamily of " : "",
+		             ls->family_where && !cfam ? ls->family_where : "", ip);
+	}
+	mr_buf_fini(&shown);
+out:
+	free(ip);
+	mr_buf_fini(&pb);
+}
+
 /* sshd's own configuration may refuse the user's key login whatever its
  * files say: sshd_config and its Includes, read as sshd reads them (the
  * first value of a keyword wins; AllowUsers and DenyUsers add up; a
@@ -1278,8 +1484,8 @@ static void judge_first(struct mr_plan *plan, int kw, const struct sshd_value *v
  * does is skipped). A line after any other Match, or a pattern with a
  * host, depends on who connects: not examined, and said so. Returns whether StrictModes is on (sshd's
  * default where its file is not known). */
-static int check_sshd(struct mr_plan *plan, const char *user, const struct account *a,
-                      const char *key_type, const char *origin)
+static int check_sshd(struct mr_plan *plan, const struct mr_profile *profile, const char *user,
+                      const struct account *a, const char *key_type, const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	/* sshd -f FILE: FILE (sshd.config), else sshd_config */
@@ -1326,6 +1532,9 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 	int all_block = 0, main_all = 0;
 	/* keywords a Match on the connection sets: may override, no verdict */
 	int maybe_first[FIRST_N] = { 0 }, maybe_list[LIST_N] = { 0 };
+	struct sshd_listen ls = { 0 };
+	mr_buf_init(&ls.ports);
+	mr_buf_init(&ls.addrs);
 	struct mr_file_fact prev = { NULL, 0, NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct sshd_line l;
@@ -1354,6 +1563,23 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 			if (inc_ctx == SCOPE_NOT || (inc_ctx == SCOPE_UNKNOWN && scope != SCOPE_NOT))
 				scope = inc_ctx;
 			all_block = scope == SCOPE_USER && !strcasecmp(l.args, "all");
+		} else if (kw_is(&l, "Port") || kw_is(&l, "ListenAddress") ||
+		           kw_is(&l, "AddressFamily")) {
+			if (scope != SCOPE_GLOBAL && !all_block) {
+				/* sshd refuses them in a Match but "Match all" */
+				if (!ls.refused)
+					ls.refused = mr_xstrdup(where);
+			} else if (kw_is(&l, "Port")) {
+				mr_buf_printf(&ls.ports, "%s%s", ls.ports.len ? " " : "", l.args);
+				if (!ls.ports_where)
+					ls.ports_where = mr_xstrdup(where);
+			} else if (kw_is(&l, "ListenAddress")) {
+				mr_buf_printf(&ls.addrs, "%s%s\t%s", ls.addrs.len ? "\n" : "", l.args,
+				              where);
+			} else if (!ls.family) {
+				ls.family = mr_xstrdup(l.args);
+				ls.family_where = mr_xstrdup(where);
+			}
 		} else if (scope == SCOPE_NOT) {
 			/* never read for this user */
 		} else if (kw_is(&l, "Include")) {
@@ -1429,6 +1655,13 @@ static int check_sshd(struct mr_plan *plan, const char *user, const struct accou
 		}
 	}
 	free(unread);
+	judge_listen(plan, profile, &ls, origin);
+	mr_buf_fini(&ls.ports);
+	mr_buf_fini(&ls.addrs);
+	free(ls.ports_where);
+	free(ls.family);
+	free(ls.family_where);
+	free(ls.refused);
 	if (main_state && !strcmp(main_state, "read") && !unparsed &&
 	    mr_plan_failed_count(plan) == failed_before &&
 	    mr_plan_unchecked_count(plan) == unchecked_before)
@@ -1582,7 +1815,7 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 		free(where);
 	}
 	/* sshd checks the home too: ~/.ssh's own modes are the plan's */
-	if (check_sshd(plan, user, &a, cluster_key_type(ctx), origin))
+	if (check_sshd(plan, profile, user, &a, cluster_key_type(ctx), origin))
 		mr_plan_dir_secure(plan, a.home, a.uid, "ssh.home", origin);
 	free(dir);
 out:

@@ -486,6 +486,18 @@ expect_grep "sshd: ... but -v says it was examined" \
 printf 'Match Address 10.0.0.0/8\n\tPubkeyAuthentication no\n' >> "$SSHD/etc/ssh/sshd_config"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_no_grep "sshd: ... and not once a line is left unexamined" 'ssh\.sshd +ok' "$out"
+# where sshd listens: nova's peers connect to my_ip, port 22 (found by a
+# review: ListenAddress elsewhere, green)
+mkdir -p "$SSHD/etc/nova"
+printf '[DEFAULT]\nmy_ip = 10.20.0.11\n' > "$SSHD/etc/nova/nova.conf"
+printf 'ListenAddress 192.0.2.10\n' > "$SSHD/etc/ssh/sshd_config"
+out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: a ListenAddress that is not my_ip fails" \
+	"ssh\.sshd +failed +sshd listens on 192\.0\.2\.10 \(/etc/ssh/sshd_config:1\), not on 10\.20\.0\.11 port 22, nova's my_ip" "$out"
+printf 'Port 2222\nPort 22\nListenAddress 192.0.2.10\nListenAddress 10.20.0.11\n' > "$SSHD/etc/ssh/sshd_config"
+out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
+expect_grep "sshd: ... with my_ip among them, and port 22 among the Ports, passes" "ssh\.sshd +ok +'takes the key'" "$out"
+rm -r "$SSHD/etc/nova"
 # AllowGroups: the group's members looked up (nova's own group is known)
 printf 'sshusers:x:120:admin,nova\n' >> "$SSHD/etc/group"
 printf 'AllowGroups sshusers\n' > "$SSHD/etc/ssh/sshd_config"

@@ -1468,6 +1468,43 @@ static void test_probe_nova_user(void **state)
 	}
 }
 
+/* Where sshd listens: its Port, ListenAddress and AddressFamily lines,
+ * and its unit's -p (ports that replace every Port line) and -4/-6 */
+static void test_probe_sshd_listen(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *setup = mr_xasprintf(
+		"R=%s && mkdir -p $R/etc/ssh $R/lib/systemd/system && "
+		"printf '[Service]\\nExecStart=/usr/sbin/sshd -D -6 -4p 2222 -p 2223 -oPort=2200\\n' "
+		"> $R/lib/systemd/system/ssh.service && "
+		"printf 'ListenAddress 10.0.0.1:22\\nport 22\\nAddressFamily inet\\n' > "
+		"$R/etc/ssh/sshd_config",
+		root);
+	assert_int_equal(system(setup), 0);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f =
+		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
+	assert_non_null(f);
+	static const char *const want[][2] = {
+		{ "sshd.cmdline_port", "2222" },
+		{ "sshd.cmdline_port", "2223" },
+		{ "sshd.cmdline_family", "inet" },
+		{ "sshd.line", "ssh.service%20-o 0 Port 2200" },
+		{ "sshd.line", "/etc/ssh/sshd_config 1 ListenAddress 10.0.0.1:22" },
+		{ "sshd.line", "/etc/ssh/sshd_config 2 port 22" },
+		{ "sshd.line", "/etc/ssh/sshd_config 3 AddressFamily inet" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++)
+		if (!mr_facts_has(f, want[i][0], want[i][1]))
+			fail_msg("no %s=%s", want[i][0], want[i][1]);
+	tree_facts_done(root, f, t);
+	free(setup);
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -1690,6 +1727,7 @@ int main(void)
 		cmocka_unit_test(test_probe_ufw_ipv6),
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_nova_user),
+		cmocka_unit_test(test_probe_sshd_listen),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_kvm_rules),

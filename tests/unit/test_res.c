@@ -2957,6 +2957,80 @@ static void test_sshd(void **state)
 	}
 }
 
+/* sshd must listen where nova's peers' ssh connects: my_ip, port 22
+ * (found by a review: ListenAddress elsewhere, green) */
+#define MY_IP(V) NOVA_DEB "nova.self=3 [DEFAULT]my_ip DEFAULT/my_ip " V "\n"
+static void test_sshd_listen(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *facts, *want;
+	} ls_cases[] = {
+		{ "", PASSED }, /* sshd's defaults: every address, port 22 */
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 10.20.0.11"), PASSED },
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 192.0.2.10"),
+		  "failed ssh.sshd line 2: sshd listens on 192.0.2.10 (/etc/ssh/sshd_config:2), not on "
+		  "10.20.0.11 port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		  "cold-migrate\n" },
+		/* several add up; a port of its own; the first one without a
+		 * port takes each Port, which add up */
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 192.0.2.10")
+		  SSHD(MAIN, 3, "ListenAddress 10.20.0.11:22"), PASSED },
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 10.20.0.11:2222"),
+		  "failed ssh.sshd line 2: sshd listens on 10.20.0.11:2222 (/etc/ssh/sshd_config:2), "
+		  "not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		  "cold-migrate\n" },
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "Port 2222") SSHD(MAIN, 3, "Port 22")
+		  SSHD(MAIN, 4, "ListenAddress 10.20.0.11"), PASSED },
+		{ SSHD(MAIN, 2, "Port 2222"),
+		  "failed ssh.sshd line 2: sshd listens on port 2222 only (/etc/ssh/sshd_config:2), not "
+		  "22, where nova's peers' ssh connects to resize and cold-migrate\n" },
+		{ "sshd.cmdline_port=2222\n" SSHD(MAIN, 2, "Port 22"),
+		  "failed ssh.sshd line 2: sshd listens on port 2222 only (sshd -p), not 22, where "
+		  "nova's peers' ssh connects to resize and cold-migrate\n" },
+		{ SSHD("ssh.service%20-o", 0, "Port 2222"),
+		  "failed ssh.sshd line 2: sshd listens on port 2222 only (ssh.service -o), not 22, "
+		  "where nova's peers' ssh connects to resize and cold-migrate\n" },
+		/* the wildcard of my_ip's family; AddressFamily's first wins */
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 0.0.0.0"), PASSED },
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress [::]:22"),
+		  "failed ssh.sshd line 2: sshd listens on [::]:22 (/etc/ssh/sshd_config:2), not on "
+		  "10.20.0.11 port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		  "cold-migrate\n" },
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "AddressFamily inet6")
+		  SSHD(MAIN, 3, "AddressFamily inet"),
+		  "failed ssh.sshd line 2: sshd listens on IPv6 only, port 22 (sshd's default), "
+		  "AddressFamily of /etc/ssh/sshd_config:2, not on 10.20.0.11 port 22, nova's my_ip, "
+		  "where its peers' ssh connects to resize and cold-migrate\n" },
+		{ MY_IP("10.20.0.11") "sshd.cmdline_family=inet\n", PASSED },
+		/* Match takes none of them but "Match all" (sshd refuses the file) */
+		{ SSHD(MAIN, 7, "Match all") SSHD(MAIN, 8, "Port 2200"),
+		  "failed ssh.sshd line 2: sshd listens on port 2200 only (/etc/ssh/sshd_config:8), not "
+		  "22, where nova's peers' ssh connects to resize and cold-migrate\n" },
+		{ SSHD(MAIN, 7, "Match User backup") SSHD(MAIN, 8, "Port 2200"),
+		  "unchecked ssh.sshd_listen /etc/ssh/sshd_config:8\n" },
+		/* what cannot be told here */
+		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress ctl.example"),
+		  "unchecked ssh.sshd_listen whether sshd's ListenAddress ctl.example "
+		  "(/etc/ssh/sshd_config:2) takes nova's my_ip 10.20.0.11, port 22\n" },
+		{ NOVA_DEB SSHD(MAIN, 2, "ListenAddress 10.20.0.11"),
+		  "unchecked ssh.sshd_listen whether sshd (ListenAddress) listens where nova's peers "
+		  "connect: my_ip is not set in nova, and its route's address not known here\n" },
+		{ "unit.ssh.socket=enabled active\n" SSHD(MAIN, 2, "Port 2222"),
+		  "unchecked ssh.sshd_listen ssh.socket's ListenStream (sshd started for each "
+		  "connection): whether it takes nova's my_ip, port 22\n" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(ls_cases); i++) {
+		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, ls_cases[i].facts);
+		const char *profile = "[ssh]\nuser = nova\nknown_hosts = off\n";
+		char *got = items_of(facts, profile, "ssh.sshd", 1);
+		if (strcmp(got, ls_cases[i].want) != 0)
+			fail_msg("case %zu: got\n%s\nwant\n%s", i, got, ls_cases[i].want);
+		free(got);
+		free(facts);
+	}
+}
+
 /* nova's ssh and rsync run as nova-compute does: [ssh] user must be that
  * user, or its keys go unused (found by a review: green with
  * User=stack) */
@@ -3654,6 +3728,7 @@ int main(void)
 		cmocka_unit_test(test_sshd),
 		cmocka_unit_test(test_sshd_shadow_today),
 		cmocka_unit_test(test_ssh_nova_user),
+		cmocka_unit_test(test_sshd_listen),
 		cmocka_unit_test(test_known_hosts_port),
 		cmocka_unit_test(test_other_world_listener),
 		cmocka_unit_test(test_socket_opts),
