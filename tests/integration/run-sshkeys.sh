@@ -533,6 +533,24 @@ in_host 1 sh -c "sed -i 's/^nova:!\*:/nova:*:/' /etc/shadow && sed -i 1d /etc/ss
 	not_ok "lab: nova unlocked on host1"
 out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
 expect_status "lab: check in state again" 0 "$st" "$out"
+# a password pam_unix wants changed (its last change 0): sshd without PAM,
+# the lab's, ages only the passwords it checks, never a key login, and
+# check says nothing of it; with UsePAM yes (the probe's file says so,
+# the lab's sshd keeps its own) check fails it
+in_host 1 sh -c "cp /etc/shadow /etc/shadow.mr && sed -i 's/^\(nova:[^:]*:\)[^:]*:/\10:/' /etc/shadow && sed -i '1i UsePAM no' /etc/ssh/sshd_config" ||
+	not_ok "lab: nova's password aged on host1"
+out=$(in_host 2 setpriv --reuid "$uid" --regid "$gid" --clear-groups env HOME=/run/nova \
+	ssh -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 nova@host1 true 2>&1); st=$?
+expect_status "lab: sshd without PAM lets nova in, its password aged" 0 "$st" "$out"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check of an aged password, UsePAM no" 0 "$st" "$out"
+in_host 1 sed -i 's/^UsePAM no$/UsePAM yes/' /etc/ssh/sshd_config || not_ok "lab: UsePAM yes on host1"
+out=$(labmr -i "$LAB_INVENTORY" -p "$DIR/lab.ini" check 2>&1); st=$?
+expect_status "lab: check of an aged password, UsePAM yes" 4 "$st" "$out"
+expect_grep "lab: ... names the last change and UsePAM" \
+	"ssh\.sshd +failed +nova: its last password change is 0 in /etc/shadow, and /etc/ssh/sshd_config:1 sets UsePAM yes" "$out"
+in_host 1 sh -c "mv /etc/shadow.mr /etc/shadow && sed -i 1d /etc/ssh/sshd_config" ||
+	not_ok "lab: nova's password restored on host1"
 # nova without my_ip takes the source address of its route to 192.0.2.0:
 # host2's default route goes out from a second address, which its probe
 # reads; host1 then knows host2 under it too, as OpenSSH looks it up.
