@@ -401,26 +401,40 @@ if [ -n "$novakeys" ]; then
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
 	! unit_file virtproxyd.service || vpunit=virtproxyd.service
 fi
+sshsock=; sshls=; sshb6=; sshdev=
 if [ -n "$xuser" ]; then
 	if unit_file ssh.service; then sshunit=ssh.service
 	elif unit_file sshd.service; then sshunit=sshd.service; fi
+	# ssh.socket, where it starts sshd for each connection: where it listens
+	! unit_file ssh.socket || sshsock=ssh.socket
 fi
+# sock_listen FILE: sshls, its ListenStream values (a line each) with
+# FILE's added, an empty one clearing them, as systemd reads them
+sock_listen() {
+	while IFS= read -r l || [ -n "$l" ]; do
+		l=${l%"$cr"}
+		case $l in ListenStream=* | ListenStream[\ \	]*=*) ;; *) continue ;; esac
+		v=${l#*=}; v=${v#"${v%%[! 	]*}"}; v=${v%"${v##*[! 	]}"}
+		if [ -z "$v" ]; then sshls=; else sshls=$sshls$v$nl; fi
+	done < "$1"
+}
 # unit_read UNIT FILE: the shell's readers of a unit's file or drop-in
 unit_read() {
 	[ "$1" != libvirtd.service ] || envfiles "$2"
 	[ "$1" != "$novaunit" ] || { unit_key ExecStart es "$2"; unit_key User nu "$2"; unit_env "$2" novaenv; }
 	[ "$1" != "$sshunit" ] || { unit_key ExecStart sshes "$2"; unit_env "$2" sshenv; }
 	[ "$1" != "$vpunit" ] || { unit_key ExecStart vpes "$2"; unit_env "$2" vpenv; }
+	[ "$1" != "$sshsock" ] || { sock_listen "$2"; unit_key BindIPv6Only sshb6 "$2"; unit_key BindToDevice sshdev "$2"; }
 }
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
-	libvirtd.service $novaunit $sshunit $vpunit; do
+	libvirtd.service $novaunit $sshunit $vpunit $sshsock; do
 	unit_file "$u" && readable "$uf" || continue
 	# its prefixes' drop-ins, the longest first (openstack-nova-.service.d,
 	# then openstack-.service.d)
 	pre=; b=${u%.*}
 	while case $b in *-*) true ;; *) false ;; esac; do b=${b%-*}; pre="$pre $b-.${u##*.}.d"; done
 	# sshd's and virtproxyd's lines are the shell's alone
-	aw=1; [ "$u" != "$sshunit" ] && [ "$u" != "$vpunit" ] || aw=
+	aw=1; [ "$u" != "$sshunit" ] && [ "$u" != "$vpunit" ] && [ "$u" != "$sshsock" ] || aw=
 	fnarg "$uf"; [ -z "$aw" ] || set -- "$@" part=sock "sockunit=$u" "$fa" "$rf"
 	unit_read "$u" "$rf"
 	# one name space for every drop-in directory: the first directory
@@ -466,6 +480,21 @@ if [ -n "$xuser" ] && [ -n "$novakeys" ]; then
 	if [ -z "$novaunit" ]; then say nova.user none
 	elif [ "$nuw" = "$nu" ]; then say nova.user "$nu"
 	else say nova.user unknown; fi
+fi
+# ssh.socket's listeners ("ssh.socket_listen=VALUE" each, none without),
+# its BindIPv6Only= and BindToDevice=, and (live) the kernel's
+# bindv6only, which a port alone or [::] follows by default (noipv6: no
+# IPv6, systemd binds IPv4)
+if [ -n "$sshsock" ]; then
+	[ -n "$sshls" ] || say ssh.socket_listen none
+	while [ -n "$sshls" ]; do say ssh.socket_listen "${sshls%%"$nl"*}"; sshls=${sshls#*"$nl"}; done
+	[ -z "$sshb6" ] || say ssh.socket_bindipv6only "$sshb6"
+	[ -z "$sshdev" ] || say ssh.socket_bindtodevice "$sshdev"
+	if [ -z "$r" ]; then
+		if [ -r /proc/sys/net/ipv6/bindv6only ]; then
+			read -r v < /proc/sys/net/ipv6/bindv6only && say net.bindv6only "$v"
+		elif [ ! -d /proc/sys/net/ipv6 ]; then say net.bindv6only noipv6; fi
+	fi
 fi
 
 # libvirtd.conf's listen_addr (the first, as virconf reads it): where a

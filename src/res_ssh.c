@@ -1340,6 +1340,125 @@ static char *peers_ssh_address(const struct mr_facts *facts, const struct mr_pro
 	return ip;
 }
 
+/* ssh.socket, enabled, starts sshd for each connection: it listens
+ * where its ListenStream lines say (systemd.socket(5)), not sshd_config.
+ * A port alone, or [::]:PORT, takes IPv4 too unless BindIPv6Only= (else
+ * the kernel's bindv6only) says IPv6 only; BindToDevice= narrows it to
+ * an interface, not read; a path is no network listener. */
+static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
+                         const char *origin)
+{
+	const struct mr_facts *facts = mr_plan_facts(plan);
+	const char **vals = NULL;
+	size_t n = mr_facts_get_all(facts, "ssh.socket_listen", &vals);
+	const char *b6 = mr_facts_get(facts, "ssh.socket_bindipv6only");
+	const char *dev = mr_facts_get(facts, "ssh.socket_bindtodevice");
+	const char *sys = mr_facts_get(facts, "net.bindv6only");
+	/* whether a dual-stack wildcard takes IPv4: 1, 0, -1 not known */
+	int dual = b6 && !strcmp(b6, "both")        ? 1
+	           : b6 && !strcmp(b6, "ipv6-only") ? 0
+	           : b6 && strcmp(b6, "default")    ? -1
+	           : sys && !strcmp(sys, "0")       ? 1
+	           : sys && !strcmp(sys, "noipv6")  ? 1
+	           : sys && !strcmp(sys, "1")       ? 0
+	                                            : -1;
+	const char *why = NULL;
+	char *ip = NULL;
+	struct mr_cidr me = { 0 };
+	struct mr_buf shown;
+	mr_buf_init(&shown);
+	int listened = 0, unknown = 0, all = 0, any22 = 0;
+	if (!n) {
+		mr_plan_unchecked(plan, "ssh.sshd_listen",
+		                  "ssh.socket's ListenStream (sshd started for each connection), "
+		                  "which the probe did not read");
+		goto out;
+	}
+	ip = peers_ssh_address(facts, profile, &why);
+	if (ip)
+		mr_cidr_parse(ip, &me);
+	for (size_t i = 0; i < n && !listened; i++) {
+		const char *v = vals[i];
+		if (!strcmp(v, "none") || v[0] == '/' || v[0] == '@' || !strncmp(v, "vsock:", 6))
+			continue;
+		mr_buf_printf(&shown, "%s%s", shown.len ? ", " : "", v);
+		const char *colon = strrchr(v, ':'), *ps = colon ? colon + 1 : v;
+		/* digits only: systemd takes no service name */
+		long port = strcmp(ps, "ssh") ? sshd_port(ps, strlen(ps)) : -1;
+		if (port != 22) {
+			unknown |= port < 0;
+			continue;
+		}
+		any22 = 1;
+		char *host = colon ? mr_xstrndup(v, (size_t)(colon - v)) : mr_xstrdup("[::]");
+		size_t hl = strlen(host);
+		if (hl > 1 && host[0] == '[' && host[hl - 1] == ']') {
+			memmove(host, host + 1, hl - 2);
+			host[hl - 2] = '\0';
+		}
+		struct mr_cidr a;
+		int is_addr = mr_cidr_parse(host, &a) == MR_CIDR_OK && a.bits == a.max;
+		int any = mr_addr_is_any(host, strlen(host));
+		if (!is_addr && !any) {
+			unknown = 1;
+		} else if (any && a.family == AF_INET6) {
+			/* every IPv6 address; IPv4 as BindIPv6Only has it */
+			int v4 = dual;
+			if (!v4)
+				mr_buf_puts(&shown, " (IPv6 only)");
+			if (!ip)
+				all |= v4 == 1;
+			else if (me.family == AF_INET6 || v4 == 1)
+				listened = 1;
+			else
+				unknown |= v4 < 0;
+		} else if (any) {
+			listened = ip && me.family == AF_INET;
+		} else {
+			listened = ip && a.family == me.family && !memcmp(a.addr, me.addr, sizeof(a.addr));
+		}
+		free(host);
+	}
+	if (dev && (listened || all || unknown || any22)) {
+		char *where = mr_xasprintf("ssh.socket's BindToDevice=%s: whether nova's my_ip is on "
+		                           "that interface",
+		                           dev);
+		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+		free(where);
+	} else if (listened || all) {
+		/* it takes my_ip, port 22 (or every address, whatever my_ip is) */
+	} else if (!any22 && !unknown) {
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "ssh.socket, which starts sshd for each connection, listens on %s: not on "
+		             "port 22, where nova's peers' ssh connects to resize and cold-migrate",
+		             shown.len ? shown.data : "no network address");
+	} else if (!ip) {
+		if (why) {
+			char *where = mr_xasprintf("whether ssh.socket's ListenStream %s takes where "
+			                           "nova's peers connect: %s",
+			                           shown.data, why);
+			mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+			free(where);
+		}
+	} else if (unknown) {
+		char *where = mr_xasprintf("whether ssh.socket's ListenStream %s takes nova's my_ip "
+		                           "%s, port 22",
+		                           shown.data, ip);
+		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+		free(where);
+	} else {
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "ssh.socket, which starts sshd for each connection, listens on %s, not on "
+		             "%s port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		             "cold-migrate",
+		             shown.data, ip);
+	}
+out:
+	mr_buf_fini(&shown);
+	free(ip);
+	free(vals);
+}
+
 /* Where sshd listens against where nova's peers connect: my_ip, port 22
  * (nova's ssh names no port: remotefs.py, utils.ssh_execute). sshd
  * started by ssh.socket for each connection listens where that socket
@@ -1351,9 +1470,7 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	struct mr_unit_state sock = facts ? mr_facts_unit(facts, "ssh.socket")
 	                                  : (struct mr_unit_state){ -1, NULL, NULL };
 	if (sock.present == 1 && sock.enabled && !strncmp(sock.enabled, "enabled", 7)) {
-		mr_plan_unchecked(plan, "ssh.sshd_listen",
-		                  "ssh.socket's ListenStream (sshd started for each connection): "
-		                  "whether it takes nova's my_ip, port 22");
+		judge_socket(plan, profile, origin);
 		return;
 	}
 	if (ls->refused) {

@@ -1505,6 +1505,38 @@ static void test_probe_sshd_listen(void **state)
 	free(setup);
 }
 
+/* ssh.socket's listeners, as systemd reads them: its lines add up, an
+ * empty one clears them, drop-ins after the file */
+static void test_probe_ssh_socket(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *setup = mr_xasprintf(
+		"R=%s && mkdir -p $R/etc/ssh $R/lib/systemd/system $R/etc/systemd/system/ssh.socket.d && "
+		"printf '[Socket]\\nListenStream=22\\nListenStream=\\nListenStream = 0.0.0.0:22\\n"
+		"BindIPv6Only=both\\n' > $R/lib/systemd/system/ssh.socket && "
+		"printf '[Socket]\\nListenStream=10.0.0.1:22\\nBindToDevice=eth1\\n' > "
+		"$R/etc/systemd/system/ssh.socket.d/x.conf",
+		root);
+	assert_int_equal(system(setup), 0);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f =
+		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
+	assert_non_null(f);
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, "ssh.socket_listen", &v);
+	if (n != 2 || strcmp(v[0], "0.0.0.0:22") != 0 || strcmp(v[1], "10.0.0.1:22") != 0)
+		fail_msg("ssh.socket_listen: %zu values, %s", n, n ? v[0] : "");
+	free(v);
+	assert_true(mr_facts_has(f, "ssh.socket_bindipv6only", "both"));
+	assert_true(mr_facts_has(f, "ssh.socket_bindtodevice", "eth1"));
+	tree_facts_done(root, f, t);
+	free(setup);
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -1728,6 +1760,7 @@ int main(void)
 		cmocka_unit_test(test_probe_shadow),
 		cmocka_unit_test(test_probe_nova_user),
 		cmocka_unit_test(test_probe_sshd_listen),
+		cmocka_unit_test(test_probe_ssh_socket),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_kvm_rules),

@@ -3016,9 +3016,38 @@ static void test_sshd_listen(void **state)
 		{ NOVA_DEB SSHD(MAIN, 2, "ListenAddress 10.20.0.11"),
 		  "unchecked ssh.sshd_listen whether sshd (ListenAddress) listens where nova's peers "
 		  "connect: my_ip is not set in nova, and its route's address not known here\n" },
-		{ "unit.ssh.socket=enabled active\n" SSHD(MAIN, 2, "Port 2222"),
-		  "unchecked ssh.sshd_listen ssh.socket's ListenStream (sshd started for each "
-		  "connection): whether it takes nova's my_ip, port 22\n" },
+		/* ssh.socket, enabled, listens for sshd: its ListenStream, not
+		 * sshd_config (Debian's: a port alone, dual-stack by default) */
+#define SOCK "unit.ssh.socket=enabled active\n"
+		{ SOCK "ssh.socket_listen=22\nnet.bindv6only=0\n" SSHD(MAIN, 2, "Port 2222"), PASSED },
+		{ SOCK "ssh.socket_listen=22\n", PASSED }, /* no nova here: it is never reached */
+		{ SOCK NOVA_DEB "ssh.socket_listen=22\n",
+		  "unchecked ssh.sshd_listen whether ssh.socket's ListenStream 22 takes where nova's "
+		  "peers connect: my_ip is not set in nova, and its route's address not known here\n" },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\n",
+		  "unchecked ssh.sshd_listen whether ssh.socket's ListenStream 22 takes nova's my_ip "
+		  "10.20.0.11, port 22\n" },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\nssh.socket_bindipv6only=both\n",
+		  PASSED },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\nssh.socket_bindipv6only=ipv6-only\n",
+		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "22 (IPv6 only), not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh "
+		  "connects to resize and cold-migrate\n" },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=10.20.0.11:22\n", PASSED },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=192.0.2.10:22\n",
+		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "192.0.2.10:22, not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh "
+		  "connects to resize and cold-migrate\n" },
+		{ SOCK "ssh.socket_listen=2222\n",
+		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "2222: not on port 22, where nova's peers' ssh connects to resize and cold-migrate\n" },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=0.0.0.0:22\n"
+		  "ssh.socket_bindtodevice=eth1\n",
+		  "unchecked ssh.sshd_listen ssh.socket's BindToDevice=eth1: whether nova's my_ip is on "
+		  "that interface\n" },
+		{ SOCK, "unchecked ssh.sshd_listen ssh.socket's ListenStream (sshd started for each "
+		        "connection), which the probe did not read\n" },
+#undef SOCK
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(ls_cases); i++) {
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, ls_cases[i].facts);
