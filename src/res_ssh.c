@@ -1620,6 +1620,16 @@ static int check_sshd(struct mr_plan *plan, const struct mr_profile *profile, co
 	size_t unchecked_before = mr_plan_unchecked_count(plan);
 	const char *main_state = facts ? mr_facts_get(facts, "sshd.main") : NULL;
 	int unparsed = 0;
+	if (main_state && !strcmp(main_state, "absent")) {
+		/* sshd exits when it cannot open its file (servconf.c's
+		 * load_server_config): found by a review, the item vanished */
+		mr_plan_fail(plan, "ssh.sshd", origin,
+		             "%s is missing: sshd does not start without its configuration file, "
+		             "and nova's peers cannot log in",
+		             main_conf);
+		check_shadow(plan, user, -1, NULL, NULL, origin);
+		return 1;
+	}
 	if (main_state && !strcmp(main_state, "unreadable")) {
 		char *where = mr_xasprintf("%s, which the probe cannot read", main_conf);
 		mr_plan_unchecked(plan, "ssh.sshd_config", where);

@@ -46,6 +46,7 @@ sshd_unit() {
 sshd_unit "$T/host"
 printf 'root:x:0:\nnova:x:64060:\n' > "$T/host/etc/group"
 echo compute7 > "$T/host/etc/hostname"
+: > "$T/host/etc/ssh/sshd_config" # sshd's defaults (without the file sshd does not start)
 ssh-keygen -q -t ed25519 -N '' -C tree-host -f "$T/host/etc/ssh/ssh_host_ed25519_key"
 printf '# break glass\nfrom="10.20.0.5",no-pty %s ops@bastion\n' "$K_OPS" > "$T/host/var/lib/nova/.ssh/authorized_keys"
 chmod 644 "$T/host/var/lib/nova/.ssh/authorized_keys"
@@ -206,7 +207,7 @@ expect_grep "tree: ... a file taking ed25519 out of sshd's default fails" \
 printf 'PubkeyAcceptedAlgorithms +ssh-rsa\n' > host/etc/ssh/sshd_config.d/10-hard.conf
 out=$(mr check --local --root host -p profile.ini 2>&1)
 expect_no_grep "tree: ... one adding to it does not" 'PubkeyAccepted' "$out"
-rm -r host/etc/ssh/sshd_config.d host/etc/ssh/sshd_config
+rm -r host/etc/ssh/sshd_config.d && : > host/etc/ssh/sshd_config
 rm -r host/etc/sysconfig host/etc/crypto-policies
 printf 'SSHD_OPTS="$MORE"\n' > host/etc/default/ssh
 printf '[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS $MORE\n' > host/lib/systemd/system/ssh.service
@@ -377,7 +378,7 @@ expect_grep "tree: ... checked again once from= is gone" "not checked \(1\): ssh
 # from a rollback: the MANIFEST records them.
 rm -rf host2 && mkdir -p host2/etc/ssh host2/var/lib/nova/.ssh host2/bin
 install -m 755 /dev/null host2/bin/sh
-cp host/etc/ssh/ssh_host_ed25519_key* host2/etc/ssh/ && echo compute8 > host2/etc/hostname
+cp host/etc/ssh/ssh_host_ed25519_key* host/etc/ssh/sshd_config host2/etc/ssh/ && echo compute8 > host2/etc/hostname
 printf 'root:x:0:0:root:/root:/bin/bash\nnova:x:64060:64060::/var/lib/nova:/bin/sh\n' > host2/etc/passwd
 printf 'root:x:0:\nnova:x:64060:\n' > host2/etc/group
 chmod 755 host2/var/lib/nova/.ssh && chown 0:0 host2/var/lib/nova/.ssh

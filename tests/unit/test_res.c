@@ -2852,7 +2852,10 @@ static const struct sshd_case sshd_cases[] = {
 	  "sshd takes no key, and nova cannot log in with the cluster key\n" },
 	{ "sshd's options not known: nothing judged", "sshd.config=unknown\n",
 	  "unchecked ssh.sshd_config the options sshd's unit starts it with\n" },
-	{ "no sshd_config: sshd's defaults, nothing to pass or fail", "sshd.main=absent\n", "" },
+	/* sshd exits without its file (found by a review: nothing was said) */
+	{ "no sshd_config: sshd does not start", "sshd.main=absent\n",
+	  "failed ssh.sshd line 2: /etc/ssh/sshd_config is missing: sshd does not start without its "
+	  "configuration file, and nova's peers cannot log in\n" },
 	{ "sshd_config the probe cannot read: not examined", "sshd.main=unreadable\n",
 	  "unchecked ssh.sshd_config /etc/ssh/sshd_config, which the probe cannot read\n" },
 	{ "an included file the probe cannot read: not examined",
