@@ -1541,9 +1541,14 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	for (const char *p = ls->addrs.data; ls->addrs.len && *p && !listened;) {
 		size_t n = strcspn(p, "\n");
 		char *line = mr_xstrndup(p, n);
+		/* "ADDR\tWHERE", as the reader of the lines made it */
 		char *tab = strchr(line, '\t');
-		*tab = '\0';
-		mr_buf_printf(&shown, "%s%s (%s)", shown.len ? ", " : "", line, tab + 1);
+		const char *where = "";
+		if (tab) {
+			*tab = '\0';
+			where = tab + 1;
+		}
+		mr_buf_printf(&shown, "%s%s (%s)", shown.len ? ", " : "", line, where);
 		/* "ADDR", "ADDR:PORT", "[V6]:PORT", a bare V6; then "rdomain X" */
 		char *sp = strchr(line, ' ');
 		if (sp)
