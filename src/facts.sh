@@ -1231,7 +1231,8 @@ facts_awk='
 	# brace one alone; a comment from # or ! outside double quotes. Its
 	# first word decides: a keyword opens its section where it is one
 	# (its brace on the line or the next: a line of "{" is skipped;
-	# overrides only with a word after it), the rest of the line ignored;
+	# overrides and protocol only with a word after it: alone, multipathd
+	# drops the line, its "{" too), the rest of the line ignored;
 	# "}" first closes one. user_friendly_names first is a setting in
 	# defaults, overrides, device (of devices) and multipath
 	function mtok(l,   j, ch, w, inw, q) {
@@ -1258,7 +1259,7 @@ facts_awk='
 		if ((depth == 0 && (w ~ /^(defaults|blacklist|blacklist_exceptions|devices|multipaths)$/ || (w == "overrides" && nw > 1))) ||
 		    (w == "device" && ms ~ /^(devices|blacklist|blacklist_exceptions)$/) ||
 		    (w == "multipath" && ms == "multipaths") ||
-		    (w == "protocol" && (ms == "overrides" || (ms == "device" && msec[1] == "devices")))) {
+		    (w == "protocol" && nw > 1 && (ms == "overrides" || (ms == "device" && msec[1] == "devices")))) {
 			msec[++depth] = w; next }
 		if (w == "user_friendly_names" && nw > 1 && (ms ~ /^(defaults|overrides|multipath)$/ || (ms == "device" && msec[1] == "devices")))
 			print "multipath.ufn=" hname(fname()) " " ms " " mw[2]

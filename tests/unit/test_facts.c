@@ -1009,8 +1009,9 @@ static void test_probe_conf_list_lines(void **state)
 /* multipath.conf's sections as multipathd reads a line (libmultipath's
  * process_stream): its first word decides. A section's keyword opens it,
  * its brace on the line or the next (a line "{" is skipped; found by a
- * review: "defaults\n{" in conf.d was not seen); overrides only with a
- * word after it; a keyword where it is no section, or what follows one on
+ * review: "defaults\n{" in conf.d was not seen); overrides and protocol
+ * only with a word after it (a lone protocol is dropped, its "{" too, and
+ * what follows is the enclosing section's: found by a review); a keyword where it is no section, or what follows one on
  * its line, is ignored; "}" closes one only as a line's first word; a
  * setting where multipathd takes none (blacklist's device, protocol) is
  * no fact. */
@@ -1029,7 +1030,8 @@ static void test_probe_multipath_sections(void **state)
 	                        "device {\n\tuser_friendly_names D\n}\n"
 	                        "defaults { user_friendly_names E }\n\tuser_friendly_names F\n}\n"
 	                        "overrides {\n\tuser_friendly_names 0\n}\n"
-	                        "multipaths\n\tmultipath\n\t\tuser_friendly_names G\n\t}\n}\n",
+	                        "multipaths\n\tmultipath\n\t\tuser_friendly_names G\n\t}\n}\n"
+	                        "overrides {\n\tprotocol\n\t{\n\t\tuser_friendly_names H\n\t}\n}\n",
 	                        1),
 	                 0);
 	struct mr_facts *f = tree_facts(root,
@@ -1044,6 +1046,7 @@ static void test_probe_multipath_sections(void **state)
 		"/etc/multipath/conf.d/a.conf defaults F",
 		"/etc/multipath/conf.d/a.conf overrides 0",
 		"/etc/multipath/conf.d/a.conf multipath G",
+		"/etc/multipath/conf.d/a.conf overrides H",
 	};
 	const char **v = NULL;
 	size_t n = mr_facts_get_all(f, "multipath.ufn", &v);
