@@ -16,8 +16,9 @@ About: Layout handling
 module Migready_multipath =
 
 (* blanks, or none, between a section's keyword and its brace; or the
-   brace alone on the next line *)
-let ws = del /[ \t]*(\n[ \t]*)?/ " "
+   brace alone on a later line, after a comment, blank or comment lines
+   (multipathd skips them) *)
+let ws = del /[ \t]*(([#!][^\n]*)?\n([ \t]*([#!][^\n]*)?\n)*[ \t]*)?/ " "
 
 (* a brace may end its line with a comment (# or !) *)
 let obr = del /\{[ \t]*([#!][^\n]*)?\n/ "{\n"
@@ -27,17 +28,21 @@ let cbr = del /[ \t]*\}[ \t]*([#!][^\n]*)?\n/ "}\n"
    (quotes around a word kept as they are, as the stock lens does); what
    follows on the line it ignores (with a warning), and so is it kept here,
    unless it holds a quote, which would make the line's reading ambiguous;
-   no setting has a section's keyword *)
+   a comment (from # or !) may hold them in pairs (one alone would let
+   a quoted value be read as a bare one); no setting has a section's
+   keyword, but blacklist's protocol is a setting *)
 let sections = /defaults|blacklist(_exceptions)?|devices?|multipaths?|overrides|protocol/
 
-let setting =
+let setting_key (k:regexp) =
   let word = /[^" \t\n{}#!]+/ in
   let bare = del /"?/ "" . store word . del /"?/ "" in
   let quoted = Util.del_str "\"" . store /([^"\n]*[ \t{}#!][^"\n]*)?/ . Util.del_str "\"" in
   let line (v:lens) =
-    [ Util.indent . key (/[A-Za-z0-9_]+/ - sections) . Sep.space . v
-      . del /([ \t]+[^"#!\n]*)?([#!][^"\n]*)?\n/ "\n" ] in
+    [ Util.indent . key k . Sep.space . v
+      . del /([ \t]+[^"#!\n]*)?([#!]([^"\n]*"[^"\n]*")*[^"\n]*)?\n/ "\n" ] in
   line bare | line quoted
+
+let setting = setting_key (/[A-Za-z0-9_]+/ - sections)
 
 let section (n:regexp) (b:lens) =
   [ Util.indent . key n . ws . obr . (b|Util.empty|Util.comment)* . cbr ]
@@ -50,7 +55,7 @@ let defaults = section "defaults" setting
 
 let overrides = section "overrides" (setting|protocol)
 
-let blacklist = section /blacklist(_exceptions)?/ (setting|device)
+let blacklist = section /blacklist(_exceptions)?/ (setting|setting_key "protocol"|device)
 
 let multipath = section "multipath" setting
 

@@ -69,3 +69,19 @@ test lns put "defaults\n{\n\tfind_multipaths yes\n\tuser_friendly_names \"yes\" 
 test lns put "overrides {\n\tno_path_retry queue\n}\n"
   after set "defaults/user_friendly_names" "no" =
   "overrides {\n\tno_path_retry queue\n}\ndefaults {\nuser_friendly_names no\n}\n"
+
+(* protocol as a setting of blacklist and blacklist_exceptions (multipathd's
+   ble_blist_protocol_handler), a comment holding a quote after a value
+   (multipathd reads nothing after # or ! outside quotes), a comment
+   between a block's name and its brace: all read, kept byte for byte *)
+test lns get "blacklist {\n\tprotocol \"scsi:fcp\"\n\tdevice {\n\t\tvendor X\n\t}\n}\nblacklist_exceptions {\n\tprotocol nvme\n}\n" =
+  { "blacklist" { "protocol" = "scsi:fcp" } { "device" { "vendor" = "X" } } }
+  { "blacklist_exceptions" { "protocol" = "nvme" } }
+test lns get "defaults {\n\tuser_friendly_names no # was \"yes\"\n\talias_prefix \"mp\" ! \"x\"\n}\n" =
+  { "defaults" { "user_friendly_names" = "no" } { "alias_prefix" = "mp" } }
+test lns get "defaults # ours\n{\n\tuser_friendly_names no\n}\ndevices\n# arrays\n\n{\n\tdevice ! one\n\t# its brace\n\t{\n\t\tvendor X\n\t}\n}\n" =
+  { "defaults" { "user_friendly_names" = "no" } }
+  { "devices" { "device" { "vendor" = "X" } } }
+test lns put "defaults # ours \"x\"\n# here\n{\n\tuser_friendly_names yes # was \"no\"\n}\nblacklist {\n\tprotocol \"scsi:fcp\"\n}\n"
+  after set "defaults/user_friendly_names" "no" =
+  "defaults # ours \"x\"\n# here\n{\n\tuser_friendly_names no # was \"no\"\n}\nblacklist {\n\tprotocol \"scsi:fcp\"\n}\n"
