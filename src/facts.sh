@@ -1289,32 +1289,95 @@ facts_awk='
 		else npk = novakey "=" hname(fname()) " " nsec "/" k " "
 		npv = lv
 		next }
-	# the udev rules of /dev/kvm (one file of a name, the shell chose):
-	# each KERNEL=="kvm" line kept
+	# the udev rules of /dev/kvm (one file of a name, the shell chose): a
+	# line continued by a backslash joined, as udev does; of the others
+	# only those that may set its mode or group or jump kept
 	part == "udev" {
-		if (FNR == 1) { ub = fname(); sub(/.*\//, "", ub) }
-		if ($0 !~ /(^|[ \t,])KERNEL=="kvm"/ || $0 ~ /^[ \t]*#/) next
+		if (FNR == 1) { ub = fname(); sub(/.*\//, "", ub); ucont = "" }
+		if (ucont == "" && $0 ~ /^[ \t]*(#|$)/) next
+		lc = ucont $0
+		if (lc ~ /\\$/) { ucont = substr(lc, 1, length(lc) - 1); next }
+		ucont = ""
+		if (lc !~ /MODE|GROUP|GOTO|LABEL/) next
 		if (!(ub in ulines)) unames[++nun] = ub
-		ulines[ub] = ulines[ub] "\n" $0
+		ulines[ub] = ulines[ub] "\n" lc
 		next }
-	# the last GROUP and MODE the rules give /dev/kvm, in the order of
-	# their file names (a := value is final): "kvm.rules=MODE GROUP",
-	# "-" where none sets it
-	function kvmrules(   i, j, t, n, l, k, v, g, m, gf, mf) {
+	# whether a udev glob (* ? [], "|" between alternatives) matches s:
+	# 1, 0, or 2 where it is not read (a backslash)
+	function uglob(g, s,   o, c, a, n, i) {
+		if (g ~ /\\/) return 2
+		n = split(g, a, "|")
+		for (i = 1; i <= n; i++) {
+			for (o = "^"; a[i] != ""; a[i] = substr(a[i], 2)) {
+				c = substr(a[i], 1, 1)
+				if (c == "*") o = o ".*"
+				else if (c == "?") o = o "."
+				else if (c == "[" && match(a[i], /^\[!?\]?[^]]*\]/)) {
+					c = substr(a[i], 2, RLENGTH - 2); a[i] = substr(a[i], RLENGTH)
+					if (c ~ /^!/) c = "^" substr(c, 2)
+					o = o "[" c "]" }
+				else if (c ~ /[A-Za-z0-9_]/) o = o c
+				else if (c == "^") o = o "\\^"
+				else o = o "[" c "]"
+			}
+			if (s ~ (o "$")) return 1
+		}
+		return 0 }
+	# the last GROUP and MODE the rules give /dev/kvm as it is added (a
+	# misc device, KERNEL kvm), in the order of their file names (a :=
+	# value final): "kvm.rules=MODE GROUP", "-" where none sets it; where a
+	# rule that sets one (or jumps over one) may or may not apply (a
+	# match on ENV, ATTR, TEST...), or is not read: "kvm.rules=? FILE"
+	function kvmrules(   i, j, t, n, l, k, v, g, m, gf, mf, lab, skip, mayg, st, r, key, op, val, mm, sets, gt, va) {
 		if (nun == 0) return
 		for (i = 2; i <= nun; i++)
 			for (j = i; j > 1 && unames[j - 1] > unames[j]; j--) { t = unames[j]; unames[j] = unames[j - 1]; unames[j - 1] = t }
 		g = m = "-"
 		for (i = 1; i <= nun; i++) {
 			n = split(ulines[unames[i]], l, "\n")
+			split("", lab)
+			for (k = 2; k <= n; k++)
+				if (match(l[k], /(^|[ \t,])LABEL[ \t]*=[ \t]*"[^"]*"/)) {
+					v = substr(l[k], RSTART, RLENGTH); sub(/^[^"]*"/, "", v); lab[substr(v, 1, length(v) - 1)] = 1 }
+			skip = mayg = ""
 			for (k = 2; k <= n; k++) {
-				if (!gf && match(l[k], /GROUP:?="[^"]*"/)) {
-					v = substr(l[k], RSTART, RLENGTH); gf = v ~ /^GROUP:/; sub(/^[^"]*"/, "", v); g = substr(v, 1, length(v) - 1) }
-				if (!mf && match(l[k], /MODE:?="[^"]*"/)) {
-					v = substr(l[k], RSTART, RLENGTH); mf = v ~ /^MODE:/; sub(/^[^"]*"/, "", v); m = substr(v, 1, length(v) - 1) }
+				r = l[k]; st = 1; sets = 0; gt = ""; split("", va)
+				# each KEY{ATTR} OP "VALUE", commas or blanks between
+				while (1) {
+					sub(/^[ \t,]+/, "", r)
+					if (r == "") break
+					if (!match(r, /^[A-Za-z_]+(\{[^}]*\})?[ \t]*(==|!=|\+=|-=|:=|=)[ \t]*"[^"]*"/)) { st = 3; break }
+					t = substr(r, 1, RLENGTH); r = substr(r, RLENGTH + 1)
+					key = t; sub(/[ \t]*[-=!+:].*/, "", key)
+					op = t; sub(/^[^=!+:-]*/, "", op); sub(/[ \t]*".*/, "", op)
+					val = t; sub(/^[^"]*"/, "", val); val = substr(val, 1, length(val) - 1)
+					if (key == "LABEL" && skip == val) skip = ""
+					if (key == "LABEL" && mayg == val) mayg = ""
+					if (op == "==" || op == "!=") {
+						if (key == "KERNEL") mm = uglob(val, "kvm")
+						else if (key == "SUBSYSTEM") mm = uglob(val, "misc")
+						else if (key == "ACTION") mm = uglob(val, "add")
+						else if (key == "DEVPATH") mm = uglob(val, "/devices/virtual/misc/kvm")
+						else mm = 2
+						if (mm != 2 && op == "!=") mm = !mm
+						if (mm == 0) st = 0
+						else if (mm == 2 && st == 1) st = 2 }
+					else if (key == "MODE" || key == "GROUP") { sets = 1; va[key] = val; va[key ":"] = op == ":=" }
+					else if (key == "GOTO" && (val in lab)) gt = val
+				}
+				if (skip != "") continue
+				if (st == 3 && (sets || r ~ /MODE|GROUP|GOTO/)) { print "kvm.rules=? " unames[i]; return }
+				if (st == 0 || st == 3) continue
+				if (mayg != "") st = 2
+				if (sets && st == 2 && !(mf && gf)) { print "kvm.rules=? " unames[i]; return }
+				if (sets) {
+					if (!gf && ("GROUP" in va)) { g = va["GROUP"]; gf = va["GROUP:"] }
+					if (!mf && ("MODE" in va)) { m = va["MODE"]; mf = va["MODE:"] }
+					if (g ~ /[$%]/ || m ~ /[$%]/) { print "kvm.rules=? " unames[i]; return } }
+				if (gt != "") { if (st == 1) skip = gt; else if (mayg == "") mayg = gt }
 			}
 		}
-		print "kvm.rules=" m " " g }
+		if (m != "-" || g != "-") print "kvm.rules=" m " " g }
 	$0 == "--" { groups = 1; next }
 	!groups && ($1 in wu) && !seen["u" $1]++ { print "user." $1 "=" $3 ":" $4 ":" $6 ":" $7 }
 	groups && ($1 in wg) && !seen["g" $1]++ { print "group." $1 "=" $3

@@ -167,6 +167,16 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 	}
 	if (dev && sscanf(dev, "%lo %ld", &mode, &dev_gid) != 2)
 		mode = -1;
+	/* "? FILE": a rule there that may or may not apply (an ENV match...) */
+	if (!dev && rules && rules[0] == '?') {
+		char *why = mr_xasprintf("/dev/kvm: the mode and group this image's udev rules give "
+		                         "it (%s has a rule for it that may or may not apply, or one "
+		                         "not read)",
+		                         rules[1] ? rules + 2 : "a file");
+		mr_plan_unchecked(plan, "qemu.kvm_access", why);
+		free(why);
+		return NULL;
+	}
 	if (!dev && rules) {
 		/* "MODE GROUP": udev gives a node with a group 0660 unless told */
 		const char *sp = strchr(rules, ' ');

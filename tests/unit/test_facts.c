@@ -957,6 +957,38 @@ static void test_probe_kvm_rules(void **state)
 		  "GROUP=\"kvm\"\n' > $R/usr/lib/udev/rules.d/50-udev-default.rules && "
 		  "ln -s /dev/null $R/etc/udev/rules.d/50-udev-default.rules",
 		  NULL },
+		/* found by a review: blanks around operators, globs and "|"
+		 * alternatives, as udev reads them; SUBSYSTEM and ACTION judged
+		 * against /dev/kvm added, a GOTO taken */
+		{ "mkdir -p $R/etc/udev/rules.d $R/usr/lib/udev/rules.d && printf 'KERNEL==\"kvm\", "
+		  "GROUP=\"kvm\", MODE=\"0660\"\n' > $R/usr/lib/udev/rules.d/50-udev-default.rules && "
+		  "printf 'KERNEL == \"kvm\" , MODE = \"0666\"\n' > $R/etc/udev/rules.d/99-kvm.rules",
+		  "kvm.rules=0666 kvm" },
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'ACTION!=\"add\", GOTO=\"end\"\n"
+		  "SUBSYSTEM==\"misc\", KERNEL==\"kv[m]\", GROUP=\"kvm\"\n"
+		  "SUBSYSTEM==\"block\", GROUP=\"disk\"\nKERNEL==\"tty*|kvm*\", MODE=\"0666\"\n"
+		  "KERNEL!=\"kvm\", MODE=\"0600\"\nACTION==\"remove\", MODE=\"0600\"\n"
+		  "SUBSYSTEM==\"misc\", GOTO=\"end\"\nKERNEL==\"kvm\", MODE=\"0600\"\n"
+		  "LABEL=\"end\"\n' > $R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=0666 kvm" },
+		/* a rule that may or may not apply, or one not read: unknown */
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\"\n"
+		  "KERNEL==\"kvm\", ENV{X}==\"1\", MODE=\"0666\"\n' > $R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=? 50-a.rules" },
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\"\n"
+		  "TEST==\"/x\", GOTO=\"e\"\nKERNEL==\"kvm\", MODE=\"0600\"\nLABEL=\"e\"\n' > "
+		  "$R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=? 50-a.rules" },
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\"\n"
+		  "KERNEL==\"kvm\", MODE=\"$env{M}\"\n' > $R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=? 50-a.rules" },
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\"\n"
+		  "KERNEL==kvm, MODE=\"0666\"\n' > $R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=? 50-a.rules" },
+		/* a continued line, a := final */
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", \\\n  MODE:=\"0666\"\n"
+		  "KERNEL==\"kvm\", MODE=\"0600\", GROUP=\"kvm\"\n' > $R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=0666 kvm" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";

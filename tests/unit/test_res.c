@@ -2406,6 +2406,11 @@ static void test_kvm_access(void **state)
 		  "kvm.rules=0660 -\n", "[qemu]\nuser = nova\ngroup = nova\n",
 		  "unchecked qemu.kvm_access /dev/kvm: the mode and group this image's udev rules give "
 		  "it (none found)\n" },
+		{ "... a rule that may or may not apply: not known (found by a review: was 0 root:FILE)",
+		  "probe=1\nmode=root\n" KVM_IDS "kvm.rules=? 99-kvm.rules\n",
+		  "[qemu]\nuser = nova\ngroup = nova\n",
+		  "unchecked qemu.kvm_access /dev/kvm: the mode and group this image's udev rules give "
+		  "it (99-kvm.rules has a rule for it that may or may not apply, or one not read)\n" },
 		{ "... no rules", "probe=1\nmode=root\n" KVM_IDS, "[qemu]\nuser = nova\ngroup = nova\n",
 		  "unchecked qemu.kvm_access /dev/kvm: the mode and group this image's udev rules give "
 		  "it (none found)\n" },
