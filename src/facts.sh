@@ -1338,7 +1338,7 @@ facts_awk='
 			split("", lab)
 			for (k = 2; k <= n; k++)
 				if (match(l[k], /(^|[ \t,])LABEL[ \t]*=[ \t]*"[^"]*"/)) {
-					v = substr(l[k], RSTART, RLENGTH); sub(/^[^"]*"/, "", v); lab[substr(v, 1, length(v) - 1)] = 1 }
+					v = substr(l[k], RSTART, RLENGTH); sub(/^[^"]*"/, "", v); lab[substr(v, 1, length(v) - 1)] = k }
 			skip = mayg = ""
 			for (k = 2; k <= n; k++) {
 				r = l[k]; st = 1; sets = 0; gt = ""; split("", va)
@@ -1363,13 +1363,13 @@ facts_awk='
 						if (mm == 0) st = 0
 						else if (mm == 2 && st == 1) st = 2 }
 					else if (key == "MODE" || key == "GROUP") { sets = 1; va[key] = val; va[key ":"] = op == ":=" }
-					else if (key == "GOTO" && (val in lab)) gt = val
+					else if (key == "GOTO" && lab[val] > k) gt = val
 				}
 				if (skip != "") continue
 				if (st == 3 && (sets || r ~ /MODE|GROUP|GOTO/)) { print "kvm.rules=? " unames[i]; return }
 				if (st == 0 || st == 3) continue
 				if (mayg != "") st = 2
-				if (sets && st == 2 && !(mf && gf)) { print "kvm.rules=? " unames[i]; return }
+				if (st == 2 && ((("MODE" in va) && !mf) || (("GROUP" in va) && !gf))) { print "kvm.rules=? " unames[i]; return }
 				if (sets) {
 					if (!gf && ("GROUP" in va)) { g = va["GROUP"]; gf = va["GROUP:"] }
 					if (!mf && ("MODE" in va)) { m = va["MODE"]; mf = va["MODE:"] }

@@ -985,6 +985,12 @@ static void test_probe_kvm_rules(void **state)
 		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\"\n"
 		  "KERNEL==kvm, MODE=\"0666\"\n' > $R/etc/udev/rules.d/50-a.rules",
 		  "kvm.rules=? 50-a.rules" },
+		/* a rule that may apply, setting only what is final; a GOTO
+		 * to a label above it, which udev ignores */
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", MODE:=\"0666\"\n"
+		  "ENV{X}==\"1\", MODE=\"0600\"\nLABEL=\"b\"\nKERNEL==\"kvm\", GOTO=\"b\"\n"
+		  "KERNEL==\"kvm\", GROUP=\"kvm\"\n' > $R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=0666 kvm" },
 		/* a continued line, a := final */
 		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", \\\n  MODE:=\"0666\"\n"
 		  "KERNEL==\"kvm\", MODE=\"0600\", GROUP=\"kvm\"\n' > $R/etc/udev/rules.d/50-a.rules",
