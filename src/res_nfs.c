@@ -840,7 +840,21 @@ static const char *const shown_pairs[][2] = {
 
 /* The mount's own flags, mountinfo's sixth field: each shown when set. */
 static const char *const mount_flags[] = { "nosuid", "nodev", "noexec", "noatime", "nodiratime",
-	                                       "relatime", "strictatime", "nosymfollow" };
+	                                       "relatime", "nosymfollow" };
+
+/* Whether the options opts[0..on) hold the word w. */
+static int opts_have(const char *opts, size_t on, const char *w)
+{
+	for (const char *o = opts; o < opts + on;) {
+		size_t n = strcspn(o, ",");
+		if (n > (size_t)(opts + on - o))
+			n = (size_t)(opts + on - o);
+		if (n == strlen(w) && !strncmp(o, w, n))
+			return 1;
+		o += n + 1;
+	}
+	return 0;
+}
 
 /* Options no file system sees: mount(8)'s, mount.nfs's, systemd's. */
 static int helper_opt(const char *o, size_t n)
@@ -989,6 +1003,16 @@ static void check_live_opts(struct mr_plan *plan, const char *type, size_t tn, c
 		wvn = 1;
 	}
 	size_t len;
+	/* the version and transport the kernel shows: what it keeps of
+	 * local_lock and timeo depends on them */
+	size_t svn = 0, spn = 0;
+	const char *sv = list_item(sup, "vers=", 5, 1, &svn);
+	const char *sp = list_item(sup, "proto=", 6, 1, &spn);
+	int sv4 = sv && svn > 5 && sv[5] == '4';
+	/* strictatime clears relatime and noatime (path_mount) but is never
+	 * shown; with either in the line too, what mount passes is not known */
+	int atime_too = opts_have(opts, on, "relatime") || opts_have(opts, on, "noatime");
+	int strict = opts_have(opts, on, "strictatime");
 	for (const char *o = opts; o < opts + on;) {
 		size_t n = strcspn(o, ",");
 		if (n > (size_t)(opts + on - o))
@@ -1004,6 +1028,17 @@ static void check_live_opts(struct mr_plan *plan, const char *type, size_t tn, c
 			fi++;
 		if (!n || helper_opt(o, n)) {
 			;
+		} else if (is_word(o, n, "strictatime") || (strict && (is_word(o, n, "relatime") ||
+		                                                      is_word(o, n, "noatime")))) {
+			const char *ka = list_item(own, "relatime", 8, 0, &len) ? "relatime"
+			                 : list_item(own, "noatime", 7, 0, &len) ? "noatime"
+			                                                         : NULL;
+			if (atime_too && strict)
+				cmp_unseen(&c, o, n, " (strictatime and an atime option both in the line)");
+			else if (ka)
+				cmp_differ(&c, ka, strlen(ka), o, n);
+			else
+				cmp_same(&c, o, n);
 		} else if (nfs && (is_word(o, kn, "vers=") || is_word(o, kn, "nfsvers="))) {
 			wv = eq + 1;
 			wvn = n - kn;
@@ -1057,6 +1092,31 @@ static void check_live_opts(struct mr_plan *plan, const char *type, size_t tn, c
 				cmp_same(&c, o, n);
 			else
 				cmp_differ(&c, ks, len, o, n);
+		} else if (nfs && eq && is_word(o, n, "retrans=0")) {
+			/* the default taken, or the mount refused: kernels differ */
+			cmp_unseen(&c, o, n, " (0: kernels differ on it)");
+		} else if (nfs && eq && is_word(o, kn, "local_lock=") && sv4) {
+			/* the kernel drops it for NFSv4 (nfs_fs_context_validate)
+			 * and shows none: a new mount would not change that */
+			cmp_unseen(&c, o, n, " (NFSv4: the kernel takes no local_lock)");
+		} else if (nfs && eq && is_word(o, kn, "timeo=") && digits(o + kn, n - kn) &&
+		           n - kn < 10) {
+			/* shown clamped to the transport's maximum, 60 s over UDP,
+			 * 600 s otherwise (nfs_init_timeout_values) */
+			long want = strtol(o + kn, NULL, 10), max = -1;
+			const char *k = list_item(sup, "timeo=", 6, 1, &len);
+			if (sp && spn > 6)
+				max = !strncmp(sp + 6, "udp", 3) ? 600
+				      : !strncmp(sp + 6, "tcp", 3) || !strncmp(sp + 6, "rdma", 4) ? 6000
+				                                                                 : -1;
+			if (want == 0)
+				cmp_unseen(&c, o, n, " (0: kernels differ on it)");
+			else if (!k || max < 0 || !digits(k + 6, len - 6))
+				cmp_unseen(&c, o, n, " (not shown by the kernel, or its transport)");
+			else if (strtol(k + 6, NULL, 10) == (want > max ? max : want))
+				cmp_same(&c, o, n);
+			else
+				cmp_differ(&c, k, len, o, n);
 		} else if (eq) {
 			const char *k = list_item(sup, o, kn, 1, &len);
 			if (!k)

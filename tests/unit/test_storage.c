@@ -1491,6 +1491,55 @@ static void test_mount_options_live(void **state)
 	report_free(&rep);
 }
 
+/* Options the kernel never shows back as written (found by a review: each
+ * failed nfs.mount_options, "takes effect only when it is mounted again"):
+ * strictatime (show_mnt_opts shows no flag for it: judged by relatime and
+ * noatime absent), timeo above the transport's maximum (shown clamped,
+ * nfs_init_timeout_values), timeo=0 and retrans=0 (kernels differ),
+ * local_lock on NFSv4 (dropped by nfs_fs_context_validate). */
+static void test_mount_options_kernel_forms(void **state)
+{
+	struct mr_test_root *e = *state;
+	mr_test_root_put(e, "/etc/fstab", FSTAB_LINE);
+	struct mr_host_report rep;
+	run(e,
+	    "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 "
+	    "rw,vers=4.2,strictatime,timeo=9000,local_lock=flock 0 0\n",
+	    CLIENT_FACTS("nfs1:/ nfs4", "nonempty") "mount.instances_opts=rw\n"
+	    "mount.instances_super=rw,vers=4.2,hard,proto=tcp,timeo=6000,retrans=2,sec=sys,"
+	    "local_lock=none,addr=10.20.0.5\n", MR_MODE_CHECK, &rep);
+	assert_null(item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED));
+	const struct mr_item *it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_UNCHECKED);
+	assert_non_null(it);
+	assert_null(strstr(it->origin, "strictatime"));
+	assert_null(strstr(it->origin, "timeo"));
+	assert_non_null(strstr(it->origin, "local_lock=flock (NFSv4: "));
+	report_free(&rep);
+	/* relatime shown: not strictatime; over UDP the maximum is 600 */
+	run(e,
+	    "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs "
+	    "rw,vers=3,proto=udp,strictatime,timeo=900,local_lock=flock 0 0\n",
+	    MOUNTED_FACTS("rw,vers=3,hard,proto=udp,timeo=600,retrans=3,sec=sys,"
+	                  "local_lock=none,addr=10.20.0.5"),
+	    MR_MODE_CHECK, &rep);
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->note, "mounted with relatime,local_lock=none, not "
+	                                 "strictatime,local_lock=flock "));
+	report_free(&rep);
+	/* timeo=0, retrans=0: not compared */
+	run(e,
+	    "[nfs]\nrole = client\nmount = nfs1:/ /var/lib/nova/instances nfs4 "
+	    "rw,vers=4.2,timeo=0,retrans=0 0 0\n",
+	    MOUNTED_FACTS(V42_SUPER), MR_MODE_CHECK, &rep);
+	assert_null(item_of(&rep, "nfs.mount_options", MR_OUTCOME_FAILED));
+	it = item_of(&rep, "nfs.mount_options", MR_OUTCOME_UNCHECKED);
+	assert_non_null(it);
+	assert_non_null(strstr(it->origin, "timeo=0 ("));
+	assert_non_null(strstr(it->origin, "retrans=0 ("));
+	report_free(&rep);
+}
+
 /* An automount point where the share is mounted on demand (found by a
  * review: "mounted from 'systemd-1 autofs' ... unmount it first"), and a
  * mount a later one over a directory above hides: not examined, nothing
@@ -1882,6 +1931,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fstab_duplicate, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_refusals, before, mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_options_live, before, mr_test_root_after),
+		cmocka_unit_test_setup_teardown(test_mount_options_kernel_forms, before,
+		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_mount_automount_hidden, before,
 		                                mr_test_root_after),
 		cmocka_unit_test_setup_teardown(test_multipath, before, mr_test_root_after),
