@@ -85,3 +85,9 @@ test lns get "defaults # ours\n{\n\tuser_friendly_names no\n}\ndevices\n# arrays
 test lns put "defaults # ours \"x\"\n# here\n{\n\tuser_friendly_names yes # was \"no\"\n}\nblacklist {\n\tprotocol \"scsi:fcp\"\n}\n"
   after set "defaults/user_friendly_names" "no" =
   "defaults # ours \"x\"\n# here\n{\n\tuser_friendly_names no # was \"no\"\n}\nblacklist {\n\tprotocol \"scsi:fcp\"\n}\n"
+(* a quoted value holding # or !, then a comment with quotes: the value
+   is what the quotes hold; a lone quote in a comment after a value is
+   refused, as it would let a quoted value be read as a bare one *)
+test lns get "multipaths {\n\tmultipath {\n\t\talias \"a #b\" # c \"d\"\n\t\twwid \"x!\"\n\t}\n}\n" =
+  { "multipaths" { "multipath" { "alias" = "a #b" } { "wwid" = "x!" } } }
+test lns get "defaults {\n\tuser_friendly_names no # 12\" disks\n}\n" = *
