@@ -1290,11 +1290,12 @@ facts_awk='
 		npv = lv
 		next }
 	# the udev rules of /dev/kvm (one file of a name, the shell chose): a
-	# line continued by a backslash joined, as udev does; of the others
+	# line continued by a backslash joined, as udev does (comment lines
+	# skipped, a blank one ends it); of the others
 	# only those that may set its mode or group or jump kept
 	part == "udev" {
 		if (FNR == 1) { ub = fname(); sub(/.*\//, "", ub); ucont = "" }
-		if (ucont == "" && $0 ~ /^[ \t]*(#|$)/) next
+		if ($0 ~ /^[ \t]*#/ || (ucont == "" && $0 ~ /^[ \t]*$/)) next
 		lc = ucont $0
 		if (lc ~ /\\$/) { ucont = substr(lc, 1, length(lc) - 1); next }
 		ucont = ""
@@ -1353,7 +1354,9 @@ facts_awk='
 					val = t; sub(/^[^"]*"/, "", val); val = substr(val, 1, length(val) - 1)
 					if (key == "LABEL" && skip == val) skip = ""
 					if (key == "LABEL" && mayg == val) mayg = ""
-					if (op == "==" || op == "!=") {
+					# a program or a test that may fail stops the rule
+					if (key ~ /^(IMPORT|PROGRAM|TEST)/) { if (st == 1) st = 2 }
+					else if (op == "==" || op == "!=") {
 						if (key == "KERNEL") mm = uglob(val, "kvm")
 						else if (key == "SUBSYSTEM") mm = uglob(val, "misc")
 						else if (key == "ACTION") mm = uglob(val, "add")

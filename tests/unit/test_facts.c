@@ -991,8 +991,12 @@ static void test_probe_kvm_rules(void **state)
 		  "ENV{X}==\"1\", MODE=\"0600\"\nLABEL=\"b\"\nKERNEL==\"kvm\", GOTO=\"b\"\n"
 		  "KERNEL==\"kvm\", GROUP=\"kvm\"\n' > $R/etc/udev/rules.d/50-a.rules",
 		  "kvm.rules=0666 kvm" },
-		/* a continued line, a := final */
-		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", \\\n  MODE:=\"0666\"\n"
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", GROUP=\"kvm\"\n"
+		  "KERNEL==\"kvm\", IMPORT{program}=\"/bin/x\", MODE=\"0666\"\n' > "
+		  "$R/etc/udev/rules.d/50-a.rules",
+		  "kvm.rules=? 50-a.rules" },
+		/* a continued line (a comment line inside skipped), a := final */
+		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", \\\n# MODE=\"0600\"\n  MODE:=\"0666\"\n"
 		  "KERNEL==\"kvm\", MODE=\"0600\", GROUP=\"kvm\"\n' > $R/etc/udev/rules.d/50-a.rules",
 		  "kvm.rules=0666 kvm" },
 	};
