@@ -182,13 +182,14 @@ unit_file() {
 	return 1
 }
 # unit_key KEY VAR FILE: in VAR, the value of KEY= in effect once FILE is
-# read after what VAR holds (FILE's last line of KEY, blanks before the
-# value off; an empty one resets it), read by the shell (no process)
+# read after what VAR holds (FILE's last line of KEY, blanks and tabs
+# around the value off, as systemd strips them; an empty one resets it),
+# read by the shell (no process)
 unit_key() {
 	uk=; ukf=
 	while IFS= read -r l || [ -n "$l" ]; do
 		l=${l%"$cr"}
-		case $l in "$1"=* | "$1"[\ \	]*=*) uk=${l#*=}; uk=${uk#"${uk%%[! 	]*}"}; ukf=1 ;; esac
+		case $l in "$1"=* | "$1"[\ \	]*=*) uk=${l#*=}; uk=${uk#"${uk%%[! 	]*}"}; uk=${uk%"${uk##*[! 	]}"}; ukf=1 ;; esac
 	done < "$3"
 	[ -z "$ukf" ] || eval "$2=\$uk"
 }
@@ -486,8 +487,16 @@ fi
 # bindv6only, which a port alone or [::] follows by default (noipv6: no
 # IPv6, systemd binds IPv4)
 if [ -n "$sshsock" ]; then
+	# a value holding a control character (a tab inside) fails the facts:
+	# sent as one not known, judged not checked
 	[ -n "$sshls" ] || say ssh.socket_listen none
-	while [ -n "$sshls" ]; do say ssh.socket_listen "${sshls%%"$nl"*}"; sshls=${sshls#*"$nl"}; done
+	while [ -n "$sshls" ]; do
+		v=${sshls%%"$nl"*}; sshls=${sshls#*"$nl"}
+		case $v in *[[:cntrl:]]*) v='(a value holding a control character)' ;; esac
+		say ssh.socket_listen "$v"
+	done
+	case $sshb6 in *[[:cntrl:]]*) sshb6=unknown ;; esac
+	case $sshdev in *[[:cntrl:]]*) sshdev='(a value holding a control character)' ;; esac
 	[ -z "$sshb6" ] || say ssh.socket_bindipv6only "$sshb6"
 	[ -z "$sshdev" ] || say ssh.socket_bindtodevice "$sshdev"
 	if [ -z "$r" ]; then
@@ -537,12 +546,18 @@ sshd_read() {
 	while IFS= read -r l || [ -n "$l" ]; do
 		sn=$((sn + 1)); l=${l%"$cr"}; l=${l#"${l%%[! 	]*}"}
 		kw=${l%%[ 	=]*}; a=${l#"$kw"}; a=${a#"${a%%[! 	]*}"}; a=${a#=}; a=${a#"${a%%[! 	]*}"}
+		# tabs part words as blanks do (sshd's argv_split), trailing ones
+		# off: a tab in a fact fails the facts, the host unexamined
+		a=${a%"${a##*[! 	]}"}
+		while case $a in *"	"*) true ;; *) false ;; esac; do a=${a%%"	"*}" "${a#*"	"}; done
 		case $kw in
 		[Ii][Nn][Cc][Ll][Uu][Dd][Ee] | [Mm][Aa][Tt][Cc][Hh] | [Pp][Uu][Bb][Kk][Ee][Yy][Aa]* | \
 		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk]* | [Aa][Uu][Tt][Hh][Ee][Nn][Tt][Ii][Cc][Aa][Tt][Ii][Oo][Nn][Mm]* | \
 		[Aa][Ll][Ll][Oo][Ww][UuGg]* | [Dd][Ee][Nn][Yy][UuGg]* | [Ss][Tt][Rr][Ii][Cc][Tt][Mm]* | \
 		[Ff][Oo][Rr][Cc][Ee][Cc]* | [Cc][Hh][Rr][Oo][Oo][Tt]* | [Rr][Ee][Vv][Oo][Kk]* | [Uu][Ss][Ee][Pp][Aa][Mm] | \
 		[Pp][Oo][Rr][Tt] | [Ll][Ii][Ss][Tt][Ee][Nn][Aa][Dd][Dd][Rr][Ee][Ss][Ss] | [Aa][Dd][Dd][Rr][Ee][Ss][Ss][Ff][Aa][Mm][Ii][Ll][Yy])
+			# another control character: the line not sent, not examined
+			case $a in *[[:cntrl:]]*) printf 'sshd.unread=%s %s %s\n' "$sp" "$sn" "$kw"; continue ;; esac
 			printf 'sshd.line=%s %s %s %s\n' "$sp" "$sn" "$kw" "$a" ;;
 		*) continue ;;
 		esac
@@ -641,12 +656,16 @@ if [ -n "$sshes" ]; then
 	# their own (where it listens)
 	if [ -z "$unk" ] && [ -n "$xuser" ]; then
 		set -f
-		for w in $cport; do say sshd.cmdline_port "$w"; done
+		for w in $cport; do
+			case $w in *[[:cntrl:]]*) w='(a control character)' ;; esac
+			say sshd.cmdline_port "$w"
+		done
 		set +f
 		[ -z "$cfam" ] || say sshd.cmdline_family "$cfam"
 		while [ -n "$so" ]; do
 			l=${so%%"$nl"*}; so=${so#*"$nl"}
 			kw=${l%%[ 	=]*}; a=${l#"$kw"}; a=${a#"${a%%[! 	]*}"}; a=${a#=}
+			case $l in *[[:cntrl:]]*) printf 'sshd.unread=%s%%20-o 0 -o\n' "$sshunit"; continue ;; esac
 			[ -n "$kw" ] && printf 'sshd.line=%s%%20-o 0 %s %s\n' "$sshunit" "$kw" "$a"
 		done
 	fi

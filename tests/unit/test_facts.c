@@ -1582,6 +1582,49 @@ static void test_probe_ssh_socket(void **state)
 	free(setup);
 }
 
+/* A tab in ssh.socket's or sshd_config's values: systemd and sshd strip
+ * trailing blanks and tabs; one inside reaches no fact (found by a
+ * review: the facts refused, the host unexamined; "ipv6-only " judged
+ * as not known) */
+static void test_probe_ssh_tabs(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *setup = mr_xasprintf(
+		"R=%s && mkdir -p $R/etc/ssh $R/lib/systemd/system && "
+		"printf '[Socket]\\nListenStream=10.0.0.1:22\\t\\nListenStream=10.0.0.2\\t:22\\n"
+		"BindIPv6Only=ipv6-only \\t\\nBindToDevice=eth\\t1\\n' > $R/lib/systemd/system/ssh.socket && "
+		"printf '[Service]\\nExecStart=/usr/sbin/sshd -D -p 22\\001\\n' > "
+		"$R/lib/systemd/system/ssh.service && "
+		"printf 'Port 22\\t\\nAllowUsers nova\\tbob \\nListenAddress 10.0.0.1\\001\\n' > "
+		"$R/etc/ssh/sshd_config",
+		root);
+	assert_int_equal(system(setup), 0);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f =
+		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
+	if (!f)
+		fail_msg("no facts: %s", err ? mr_error_format(err) : "");
+	static const char *const want[][2] = {
+		{ "ssh.socket_listen", "10.0.0.1:22" },
+		{ "ssh.socket_listen", "(a value holding a control character)" },
+		{ "ssh.socket_bindipv6only", "ipv6-only" },
+		{ "ssh.socket_bindtodevice", "(a value holding a control character)" },
+		{ "sshd.cmdline_port", "(a control character)" },
+		{ "sshd.line", "/etc/ssh/sshd_config 1 Port 22" },
+		{ "sshd.line", "/etc/ssh/sshd_config 2 AllowUsers nova bob" },
+		{ "sshd.unread", "/etc/ssh/sshd_config 3 ListenAddress" },
+	};
+	for (size_t i = 0; i < MR_ARRAY_LEN(want); i++)
+		if (!mr_facts_has(f, want[i][0], want[i][1]))
+			fail_msg("no %s=%s", want[i][0], want[i][1]);
+	tree_facts_done(root, f, t);
+	free(setup);
+}
+
 /* ---- the host's lock ---- */
 
 static char *read_text(const char *path)
@@ -1806,6 +1849,7 @@ int main(void)
 		cmocka_unit_test(test_probe_nova_user),
 		cmocka_unit_test(test_probe_sshd_listen),
 		cmocka_unit_test(test_probe_ssh_socket),
+		cmocka_unit_test(test_probe_ssh_tabs),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_kvm_rules),
