@@ -396,7 +396,7 @@ exec_words() {
 # nova-compute's too, for the order in which it reads its files (below).
 # sshd's too, for the configuration file it is given (-f), for [ssh];
 # and virtproxyd's (--config), for [libvirtd].
-novaunit=; es=; novaenv=; nu=; sshunit=; sshes=; sshenv=; vpunit=; vpes=; vpenv=
+novaunit=; novaread=; es=; novaenv=; nu=; sshunit=; sshes=; sshenv=; vpunit=; vpes=; vpenv=
 if [ -n "$novakeys" ]; then
 	if unit_file nova-compute.service; then novaunit=nova-compute.service
 	elif unit_file openstack-nova-compute.service; then novaunit=openstack-nova-compute.service; fi
@@ -430,6 +430,7 @@ unit_read() {
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
 	libvirtd.service $novaunit $sshunit $vpunit $sshsock; do
 	unit_file "$u" && readable "$uf" || continue
+	[ "$u" != "$novaunit" ] || novaread=1
 	# its prefixes' drop-ins, the longest first (openstack-nova-.service.d,
 	# then openstack-.service.d)
 	pre=; b=${u%.*}
@@ -469,17 +470,21 @@ for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxy
 	done
 done
 # the user nova-compute runs as: its unit's User=, root where it names
-# none, nova without a unit (a name only: it goes to getent)
-if [ -z "$novaunit" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; fi
+# none, nova without a unit or with one masked or not readable (a name
+# only: it goes to getent)
+nudef=
+if [ -z "$novaunit" ] || [ -z "$novaread" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; nudef=1; fi
 nuw=${nu%"${nu##*[! 	]}"}
 nu=${nu%%[ 	]*}
 case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
 # ... for [ssh] too: nova's ssh and rsync run as it ("nova.user=NAME",
-# a name or a uid; unknown where User= is not one plain word, none
-# without a unit)
+# a name or a uid, with "nova.user_default=yes" where the unit names no
+# User=; unknown where User= is not one plain word, unread where the
+# unit is masked or not readable, none without a unit)
 if [ -n "$xuser" ] && [ -n "$novakeys" ]; then
 	if [ -z "$novaunit" ]; then say nova.user none
-	elif [ "$nuw" = "$nu" ]; then say nova.user "$nu"
+	elif [ -z "$novaread" ]; then say nova.user unread
+	elif [ "$nuw" = "$nu" ]; then say nova.user "$nu"; [ -z "$nudef" ] || say nova.user_default yes
 	else say nova.user unknown; fi
 fi
 # ssh.socket's listeners ("ssh.socket_listen=VALUE" each, none without),

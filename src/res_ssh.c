@@ -1877,11 +1877,12 @@ static void check_nova_user(struct mr_plan *plan, const char *user, const struct
 	const char *nu = facts ? mr_facts_get(facts, "nova.user") : NULL;
 	if (!nu)
 		return; /* not probed */
-	if (!strcmp(nu, "none") || !strcmp(nu, "unknown")) {
+	if (!strcmp(nu, "none") || !strcmp(nu, "unknown") || !strcmp(nu, "unread")) {
 		char *where = mr_xasprintf("the user nova-compute runs as, whose ssh logs in to the "
 		                           "peers: %s",
-		                           !strcmp(nu, "none")
-		                                   ? "no nova-compute unit on this host"
+		                           !strcmp(nu, "none") ? "no nova-compute unit on this host"
+		                           : !strcmp(nu, "unread")
+		                                   ? "its unit is masked or cannot be read"
 		                                   : "its unit's User= is not one plain name");
 		mr_plan_unchecked(plan, "ssh.nova_user", where);
 		free(where);
@@ -1899,11 +1900,14 @@ static void check_nova_user(struct mr_plan *plan, const char *user, const struct
 		free(where);
 		return;
 	}
+	/* root only where the unit was read and names no User= */
+	int dflt = mr_facts_get(facts, "nova.user_default") != NULL;
 	mr_plan_fail(plan, "ssh.user", origin,
-	             "nova-compute runs as %s%s (its unit's User=), not %s: its ssh and rsync to "
-	             "the peers use %s's keys and known_hosts, not these; set [ssh] user = %s",
-	             numeric ? "uid " : "", nu, user, numeric ? "that user" : nu,
-	             numeric ? "its name" : nu);
+	             "nova-compute runs as %s%s (%s), not %s: its ssh and rsync to the peers use "
+	             "%s's keys and known_hosts, not these; set [ssh] user = %s",
+	             numeric ? "uid " : "", nu,
+	             dflt ? "its unit names no User=" : "its unit's User=", user,
+	             numeric ? "that user" : nu, numeric ? "its name" : nu);
 }
 
 static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct mr_error **err)

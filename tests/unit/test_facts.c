@@ -1491,6 +1491,9 @@ static void test_probe_nova_user(void **state)
 		{ "printf '[Service]\\nUser=%%i\\n' > $U", "unknown" },
 		{ "printf '[Service]\\nUser=nova x\\n' > $U", "unknown" },
 		{ "rm -r $R/lib", "none" },
+		/* masked or not readable: not known (found by a review: root) */
+		{ "ln -s /dev/null $U", "unread" },
+		{ "mkdir $U", "unread" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
@@ -1508,6 +1511,9 @@ static void test_probe_nova_user(void **state)
 		const char *got = mr_facts_get(f, "nova.user");
 		if (!got || strcmp(got, cases[i].want) != 0)
 			fail_msg("case %zu: '%s', not '%s'", i, got ? got : "(none)", cases[i].want);
+		/* root by default only where the unit names no User= */
+		if (!mr_facts_get(f, "nova.user_default") != (i != 1))
+			fail_msg("case %zu: nova.user_default", i);
 		tree_facts_done(root, f, t);
 		free(setup);
 	}

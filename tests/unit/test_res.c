@@ -3098,6 +3098,15 @@ static void test_ssh_nova_user(void **state)
 		{ "nova.user=none\n",
 		  "unchecked ssh.nova_user the user nova-compute runs as, whose ssh logs in to the peers: "
 		  "no nova-compute unit on this host\n" },
+		/* root by default only where the unit was read (found by a
+		 * review: a masked unit advised user = root) */
+		{ "nova.user=root\nnova.user_default=yes\n",
+		  "failed ssh.user line 2: nova-compute runs as root (its unit names no User=), not "
+		  "nova: its ssh and rsync to the peers use root's keys and known_hosts, not these; set "
+		  "[ssh] user = root\n" },
+		{ "nova.user=unread\n",
+		  "unchecked ssh.nova_user the user nova-compute runs as, whose ssh logs in to the peers: "
+		  "its unit is masked or cannot be read\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(nu_cases); i++) {
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, nu_cases[i].facts);
