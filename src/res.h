@@ -213,6 +213,10 @@ void mr_nova_migration_fini(struct mr_nova_migration *m);
  * nova-compute, or its nova.conf is not the one read. */
 int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *profile,
                        const char *section, const char *key, int planned, char **value);
+/* Why nova-compute's options are not known here (it reads another
+ * nova.conf, or its files are not known): a sentence (the caller's), or
+ * NULL where they are, or the host has no nova-compute. */
+char *mr_res_nova_unread(const struct mr_facts *facts, const struct mr_profile *profile);
 
 /* Where nova-compute keeps its instances on this host once the plan is
  * applied: instances_path as it reads it (oslo's $NAME substituted), else

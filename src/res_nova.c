@@ -516,6 +516,12 @@ int mr_res_nova_option(const struct mr_facts *facts, const struct mr_profile *pr
 	return 1;
 }
 
+char *mr_res_nova_unread(const struct mr_facts *facts, const struct mr_profile *profile)
+{
+	unsigned major;
+	return facts && nova_here(facts, profile, &major) ? nova_conf_hidden(facts, NULL) : NULL;
+}
+
 char *mr_res_nova_instances(const struct mr_plan *plan, const struct mr_profile *profile,
                             char **because)
 {

@@ -3024,6 +3024,14 @@ static void test_sshd_listen(void **state)
 		{ NOVA_DEB SSHD(MAIN, 2, "ListenAddress 10.20.0.11"),
 		  "unchecked ssh.sshd_listen whether sshd (ListenAddress) listens where nova's peers "
 		  "connect: my_ip is not set in nova, and its route's address not known here\n" },
+		/* nova reads another file: my_ip not known (found by a review:
+		 * green) */
+		{ MY_IP("10.20.0.11") "nova.conf_unread=/etc/nova/nova-cpu.conf\n"
+		  SSHD(MAIN, 2, "ListenAddress 192.0.2.10"),
+		  "unchecked ssh.sshd_listen whether sshd (ListenAddress) listens where nova's peers "
+		  "connect: nova's my_ip is not known here: nova-compute reads /etc/nova/nova-cpu.conf, "
+		  "not /etc/nova/nova.conf: its unit's ExecStart gives it --config-file (or "
+		  "--config-dir), and oslo.config then reads only the files named\n" },
 		/* ssh.socket, enabled, listens for sshd: its ListenStream, not
 		 * sshd_config (Debian's: a port alone, dual-stack by default) */
 #define SOCK "unit.ssh.socket=enabled active\n"
