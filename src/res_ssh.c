@@ -1348,6 +1348,39 @@ static char *peers_ssh_address(const struct mr_facts *facts, const struct mr_pro
 	return ip;
 }
 
+/* The first Port line of the user's ssh client configuration
+ * ("FILE:LINE"; the caller's), or NULL: nova's ssh and rsync -e ssh name
+ * no port, so a Port there is the one they connect to (ssh_config(5)),
+ * not read here (a Host or Match may hold it). */
+static char *client_port(const struct mr_facts *facts)
+{
+	const char **lines = NULL;
+	size_t n = facts ? mr_facts_get_all(facts, "ssh.client", &lines) : 0;
+	char *where = NULL;
+	for (size_t i = 0; i < n && !where; i++) {
+		const char *kw = strrchr(lines[i], ' ');
+		const char *num = kw ? kw : lines[i];
+		while (num > lines[i] && num[-1] != ' ')
+			num--;
+		if (kw && num > lines[i] && !strcasecmp(kw + 1, "port"))
+			where = mr_xasprintf("%.*s:%.*s", (int)(num - 1 - lines[i]), lines[i],
+			                     (int)(kw - num), num);
+	}
+	free(lines);
+	return where;
+}
+
+/* Where the user's ssh client names its own port: sshd's port is not
+ * judged, its addresses are. */
+static void port_unchecked(struct mr_plan *plan, const char *listens, const char *cpw)
+{
+	char *where = mr_xasprintf("whether sshd's port (%s) is the one nova's ssh connects to: %s "
+	                           "sets the ssh client's Port",
+	                           listens, cpw);
+	mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+	free(where);
+}
+
 /* ssh.socket, enabled, starts sshd for each connection: it listens
  * where its ListenStream lines say (systemd.socket(5)), not sshd_config.
  * A port alone, or [::]:PORT, takes IPv4 too unless BindIPv6Only= (else
@@ -1376,6 +1409,7 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 	struct mr_buf shown;
 	mr_buf_init(&shown);
 	int listened = 0, unknown = 0, all = 0, any22 = 0;
+	char *cpw = client_port(facts);
 	if (!n) {
 		mr_plan_unchecked(plan, "ssh.sshd_listen",
 		                  "ssh.socket's ListenStream (sshd started for each connection), "
@@ -1393,7 +1427,7 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 		const char *colon = strrchr(v, ':'), *ps = colon ? colon + 1 : v;
 		/* digits only: systemd takes no service name */
 		long port = strcmp(ps, "ssh") ? sshd_port(ps, strlen(ps)) : -1;
-		if (port != 22) {
+		if (port != 22 && !(cpw && port > 0)) {
 			unknown |= port < 0;
 			continue;
 		}
@@ -1433,6 +1467,10 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 		                           dev);
 		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
 		free(where);
+	} else if ((listened || all) && cpw) {
+		char *listens = mr_xasprintf("ssh.socket's ListenStream %s", shown.data);
+		port_unchecked(plan, listens, cpw);
+		free(listens);
 	} else if (listened || all) {
 		/* it takes my_ip, port 22 (or every address, whatever my_ip is) */
 	} else if (!any22 && !unknown) {
@@ -1457,11 +1495,12 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 	} else {
 		mr_plan_fail(plan, "ssh.sshd", origin,
 		             "ssh.socket, which starts sshd for each connection, listens on %s, not on "
-		             "%s port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		             "%s%s, nova's my_ip, where its peers' ssh connects to resize and "
 		             "cold-migrate",
-		             shown.data, ip);
+		             shown.data, ip, cpw ? "" : " port 22");
 	}
 out:
+	free(cpw);
 	mr_buf_fini(&shown);
 	free(ip);
 	free(why);
@@ -1504,8 +1543,11 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	char *why = NULL;
 	char *ip = NULL;
 	struct mr_cidr me = { 0 };
+	/* a Port of nova's ssh client: its port not judged (found by a
+	 * review: sshd's Port 2222 failed, the client's Port 2222 unread) */
+	char *cpw = facts ? client_port(facts) : NULL;
 	/* no ListenAddress, port 22, both families: every address of the host */
-	if (!ls->addrs.len && p22 == 1 && v4 && v6)
+	if (!ls->addrs.len && p22 == 1 && v4 && v6 && !cpw)
 		goto out;
 	if (p22 < 0 || (!v4 && !v6)) {
 		char *where = mr_xasprintf("sshd's Port %s, AddressFamily %s: whether it listens on "
@@ -1515,7 +1557,7 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 		free(where);
 		goto out;
 	}
-	if (!ls->addrs.len && p22 == 0) {
+	if (!ls->addrs.len && p22 == 0 && !cpw) {
 		/* no port 22 at any address: whatever my_ip is */
 		mr_plan_fail(plan, "ssh.sshd", origin,
 		             "sshd listens on port %s only (%s), not 22, where nova's peers' ssh "
@@ -1533,6 +1575,10 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 			                           p22 ? "" : ", no port 22", why);
 			mr_plan_unchecked(plan, "ssh.sshd_listen", where);
 			free(where);
+		} else if (cpw) {
+			char *listens = mr_xasprintf("%s, %s", ports, pwhere);
+			port_unchecked(plan, listens, cpw); /* nova not here */
+			free(listens);
 		}
 		goto out;
 	}
@@ -1542,7 +1588,7 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	struct mr_buf shown;
 	mr_buf_init(&shown);
 	if (!ls->addrs.len) {
-		listened = mine && p22 == 1;
+		listened = mine && (p22 == 1 || cpw);
 		mr_buf_printf(&shown, "%s, port %s (%s)", !mine ? (v4 ? "IPv4 only" : "IPv6 only")
 		                                                : "every address",
 		              ports, pwhere);
@@ -1574,7 +1620,7 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 			*c1 = '\0';
 			port = c1 + 1;
 		}
-		int here22 = port ? sshd_port(port, strlen(port)) == 22 : p22 == 1;
+		int here22 = cpw ? 1 : port ? sshd_port(port, strlen(port)) == 22 : p22 == 1;
 		struct mr_cidr a;
 		int is_addr = mr_cidr_parse(host, &a) == MR_CIDR_OK && a.bits == a.max;
 		if (sp || (!is_addr && !mr_addr_is_any(host, strlen(host))) ||
@@ -1590,20 +1636,23 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 		p += n + (p[n] == '\n');
 	}
 	if (!listened && unknown) {
-		char *where = mr_xasprintf("whether sshd's ListenAddress %s takes nova's my_ip %s, "
-		                           "port 22",
-		                           shown.data, ip);
+		char *where = mr_xasprintf("whether sshd's ListenAddress %s takes nova's my_ip %s%s",
+		                           shown.data, ip, cpw ? "" : ", port 22");
 		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
 		free(where);
 	} else if (!listened) {
 		mr_plan_fail(plan, "ssh.sshd", origin,
-		             "sshd listens on %s%s%s, not on %s port 22, nova's my_ip, where its peers' "
-		             "ssh connects to resize and cold-migrate",
+		             "sshd listens on %s%s%s, not on %s%s, nova's my_ip, where its peers' ssh "
+		             "connects to resize and cold-migrate",
 		             shown.data, ls->family_where && !cfam ? ", AddressFamily of " : "",
-		             ls->family_where && !cfam ? ls->family_where : "", ip);
+		             ls->family_where && !cfam ? ls->family_where : "", ip,
+		             cpw ? "" : " port 22");
+	} else if (cpw) {
+		port_unchecked(plan, shown.data, cpw);
 	}
 	mr_buf_fini(&shown);
 out:
+	free(cpw);
 	free(ip);
 	free(why);
 	mr_buf_fini(&pb);

@@ -3032,6 +3032,39 @@ static void test_sshd_listen(void **state)
 		  "connect: nova's my_ip is not known here: nova-compute reads /etc/nova/nova-cpu.conf, "
 		  "not /etc/nova/nova.conf: its unit's ExecStart gives it --config-file (or "
 		  "--config-dir), and oslo.config then reads only the files named\n" },
+		/* a Port in nova's ssh client configuration: the port not
+		 * judged, the address still (found by a review: sshd's Port
+		 * 2222 failed, the client's Port 2222 not read) */
+#define CPORT "ssh.client=/var/lib/nova/.ssh/config 2 Port\n"
+		{ CPORT SSHD(MAIN, 2, "Port 2222"),
+		  "unchecked ssh.sshd_listen whether sshd's port (2222, /etc/ssh/sshd_config:2) is the "
+		  "one nova's ssh connects to: /var/lib/nova/.ssh/config:2 sets the ssh client's Port\n" },
+		{ CPORT, "unchecked ssh.sshd_listen whether sshd's port (22, sshd's default) is the one "
+		         "nova's ssh connects to: /var/lib/nova/.ssh/config:2 sets the ssh client's "
+		         "Port\n" },
+		{ CPORT MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 10.20.0.11:2222"),
+		  "unchecked ssh.sshd_listen whether sshd's port (10.20.0.11:2222 "
+		  "(/etc/ssh/sshd_config:2)) is the one nova's ssh connects to: "
+		  "/var/lib/nova/.ssh/config:2 sets the ssh client's Port\n" },
+		{ CPORT MY_IP("10.20.0.11") SSHD(MAIN, 2, "Port 2222"),
+		  "unchecked ssh.sshd_listen whether sshd's port (every address, port 2222 "
+		  "(/etc/ssh/sshd_config:2)) is the one nova's ssh connects to: "
+		  "/var/lib/nova/.ssh/config:2 sets the ssh client's Port\n" },
+		{ CPORT MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 192.0.2.10:2222"),
+		  "failed ssh.sshd line 2: sshd listens on 192.0.2.10:2222 (/etc/ssh/sshd_config:2), "
+		  "not on 10.20.0.11, nova's my_ip, where its peers' ssh connects to resize and "
+		  "cold-migrate\n" },
+		{ "unit.ssh.socket=enabled active\n" CPORT MY_IP("10.20.0.11")
+		  "ssh.socket_listen=10.20.0.11:2222\n",
+		  "unchecked ssh.sshd_listen whether sshd's port (ssh.socket's ListenStream "
+		  "10.20.0.11:2222) is the one nova's ssh connects to: /var/lib/nova/.ssh/config:2 sets "
+		  "the ssh client's Port\n" },
+		{ "unit.ssh.socket=enabled active\n" CPORT MY_IP("10.20.0.11")
+		  "ssh.socket_listen=192.0.2.10:2222\n",
+		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "192.0.2.10:2222, not on 10.20.0.11, nova's my_ip, where its peers' ssh connects to "
+		  "resize and cold-migrate\n" },
+#undef CPORT
 		/* ssh.socket, enabled, listens for sshd: its ListenStream, not
 		 * sshd_config (Debian's: a port alone, dual-stack by default) */
 #define SOCK "unit.ssh.socket=enabled active\n"
