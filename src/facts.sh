@@ -164,11 +164,14 @@ elif command -v rpm >/dev/null 2>&1; then
 	done
 fi
 
-# The directories of unit files, in the order systemd reads them.
-# Only those the host has: every unit is looked up in each.
+# The directories of unit files, in the order systemd reads them, its
+# generators' output too (systemd.unit(5); Ubuntu's sshd-socket-generator
+# writes ssh.socket's listeners there). Only those the host has: every
+# unit is looked up in each.
 udirs=
-for dir in /etc/systemd/system.control /run/systemd/system.control /etc/systemd/system \
-	/run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+for dir in /etc/systemd/system.control /run/systemd/system.control /run/systemd/generator.early \
+	/etc/systemd/system /run/systemd/system /run/systemd/generator /usr/local/lib/systemd/system \
+	/usr/lib/systemd/system /lib/systemd/system /run/systemd/generator.late; do
 	[ ! -d "$r$dir" ] || udirs="$udirs $dir"
 done
 # unit_file UNIT: in uf, the path of UNIT's unit file as systemd finds it
@@ -430,7 +433,9 @@ unit_read() {
 for u in libvirtd-tcp.socket libvirtd-tls.socket virtproxyd-tcp.socket virtproxyd-tls.socket \
 	libvirtd.service $novaunit $sshunit $vpunit $sshsock; do
 	unit_file "$u" && readable "$uf" || continue
-	[ "$u" != "$novaunit" ] || novaread=1
+	# (one systemd-sysv-generator made of an init script names no User=:
+	# the script picks the user)
+	[ "$u" != "$novaunit" ] || case $uf in "$r"/run/systemd/generator.late/*) novaread=g ;; *) novaread=1 ;; esac
 	# its prefixes' drop-ins, the longest first (openstack-nova-.service.d,
 	# then openstack-.service.d)
 	pre=; b=${u%.*}
@@ -473,17 +478,19 @@ done
 # none, nova without a unit or with one masked or not readable (a name
 # only: it goes to getent)
 nudef=
-if [ -z "$novaunit" ] || [ -z "$novaread" ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; nudef=1; fi
+if [ -z "$novaunit" ] || [ "$novaread" != 1 ]; then nu=nova; elif [ -z "$nu" ]; then nu=root; nudef=1; fi
 nuw=${nu%"${nu##*[! 	]}"}
 nu=${nu%%[ 	]*}
 case $nu in *[!A-Za-z0-9._-]* | -*) nu=nova ;; esac
 # ... for [ssh] too: nova's ssh and rsync run as it ("nova.user=NAME",
 # a name or a uid, with "nova.user_default=yes" where the unit names no
 # User=; unknown where User= is not one plain word, unread where the
-# unit is masked or not readable, none without a unit)
+# unit is masked or not readable, generated where it runs an init
+# script, none without a unit)
 if [ -n "$xuser" ] && [ -n "$novakeys" ]; then
 	if [ -z "$novaunit" ]; then say nova.user none
 	elif [ -z "$novaread" ]; then say nova.user unread
+	elif [ "$novaread" = g ]; then say nova.user generated
 	elif [ "$nuw" = "$nu" ]; then say nova.user "$nu"; [ -z "$nudef" ] || say nova.user_default yes
 	else say nova.user unknown; fi
 fi
@@ -504,6 +511,14 @@ if [ -n "$sshsock" ]; then
 	case $sshdev in *[[:cntrl:]]*) sshdev='(a value holding a control character)' ;; esac
 	[ -z "$sshb6" ] || say ssh.socket_bindipv6only "$sshb6"
 	[ -z "$sshdev" ] || say ssh.socket_bindtodevice "$sshdev"
+	# in a tree, a generator that makes its listeners from sshd_config at
+	# boot (live, its output was read above)
+	if [ -n "$r" ]; then
+		for g in /usr/lib/systemd/system-generators/sshd-socket-generator \
+			/lib/systemd/system-generators/sshd-socket-generator; do
+			if [ -e "$r$g" ] || [ -L "$r$g" ]; then say ssh.socket_generator "$g"; break; fi
+		done
+	fi
 	if [ -z "$r" ]; then
 		if [ -r /proc/sys/net/ipv6/bindv6only ]; then
 			read -r v < /proc/sys/net/ipv6/bindv6only && say net.bindv6only "$v"

@@ -1387,7 +1387,7 @@ static void port_unchecked(struct mr_plan *plan, const char *listens, const char
  * the kernel's bindv6only) says IPv6 only; BindToDevice= narrows it to
  * an interface, not read; a path is no network listener. */
 static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
-                         const char *origin)
+                         const struct sshd_listen *ls, const char *origin)
 {
 	const struct mr_facts *facts = mr_plan_facts(plan);
 	const char **vals = NULL;
@@ -1410,6 +1410,18 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 	mr_buf_init(&shown);
 	int listened = 0, unknown = 0, all = 0, any22 = 0;
 	char *cpw = client_port(facts);
+	/* in a tree, Ubuntu's generator makes the socket's listeners from
+	 * sshd_config's Port and ListenAddress at boot (none without them;
+	 * found by a review: the shipped port 22 judged) */
+	const char *gen = mr_facts_get(facts, "ssh.socket_generator");
+	if (gen && (ls->ports.len || ls->addrs.len || ls->refused)) {
+		char *where = mr_xasprintf("ssh.socket's ListenStream, which %s makes from sshd_config's "
+		                           "Port and ListenAddress at boot (not run here)",
+		                           gen);
+		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
+		free(where);
+		goto out;
+	}
 	if (!n) {
 		mr_plan_unchecked(plan, "ssh.sshd_listen",
 		                  "ssh.socket's ListenStream (sshd started for each connection), "
@@ -1518,7 +1530,7 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	struct mr_unit_state sock = facts ? mr_facts_unit(facts, "ssh.socket")
 	                                  : (struct mr_unit_state){ -1, NULL, NULL };
 	if (sock.present == 1 && sock.enabled && !strncmp(sock.enabled, "enabled", 7)) {
-		judge_socket(plan, profile, origin);
+		judge_socket(plan, profile, ls, origin);
 		return;
 	}
 	if (ls->refused) {
@@ -1936,13 +1948,14 @@ static void check_nova_user(struct mr_plan *plan, const char *user, const struct
 	const char *nu = facts ? mr_facts_get(facts, "nova.user") : NULL;
 	if (!nu)
 		return; /* not probed */
-	if (!strcmp(nu, "none") || !strcmp(nu, "unknown") || !strcmp(nu, "unread")) {
-		char *where = mr_xasprintf("the user nova-compute runs as, whose ssh logs in to the "
-		                           "peers: %s",
-		                           !strcmp(nu, "none") ? "no nova-compute unit on this host"
-		                           : !strcmp(nu, "unread")
-		                                   ? "its unit is masked or cannot be read"
-		                                   : "its unit's User= is not one plain name");
+	if (!strcmp(nu, "none") || !strcmp(nu, "unknown") || !strcmp(nu, "unread") ||
+	    !strcmp(nu, "generated")) {
+		char *where = mr_xasprintf(
+			"the user nova-compute runs as, whose ssh logs in to the peers: %s",
+			!strcmp(nu, "none")       ? "no nova-compute unit on this host"
+			: !strcmp(nu, "unread")   ? "its unit is masked or cannot be read"
+			: !strcmp(nu, "generated") ? "its unit runs an init script, which picks the user"
+			                          : "its unit's User= is not one plain name");
 		mr_plan_unchecked(plan, "ssh.nova_user", where);
 		free(where);
 		return;

@@ -1588,6 +1588,44 @@ static void test_probe_ssh_socket(void **state)
 	free(setup);
 }
 
+/* Generators' units and drop-ins read in systemd's order (found by a
+ * review: Ubuntu's sshd-socket-generator's listeners unread); in a tree,
+ * that generator named (it runs at boot) */
+static void test_probe_ssh_socket_generated(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *setup = mr_xasprintf(
+		"R=%s && mkdir -p $R/etc/ssh $R/usr/lib/systemd/system $R/usr/lib/systemd/system-generators "
+		"$R/run/systemd/generator/ssh.socket.d $R/run/systemd/generator.late && "
+		"printf '[Socket]\\nListenStream=0.0.0.0:22\\n' > $R/usr/lib/systemd/system/ssh.socket && "
+		"printf '[Socket]\\nListenStream=\\nListenStream=10.0.0.1:2222\\n' > "
+		"$R/run/systemd/generator/ssh.socket.d/addresses.conf && "
+		"printf '[Service]\\nExecStart=/etc/init.d/nova-compute start\\n' > "
+		"$R/run/systemd/generator.late/nova-compute.service && "
+		"touch $R/usr/lib/systemd/system-generators/sshd-socket-generator",
+		root);
+	assert_int_equal(system(setup), 0);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f =
+		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
+	assert_non_null(f);
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, "ssh.socket_listen", &v);
+	if (n != 1 || strcmp(v[0], "10.0.0.1:2222") != 0)
+		fail_msg("ssh.socket_listen: %zu values, %s", n, n ? v[0] : "");
+	free(v);
+	assert_true(mr_facts_has(f, "ssh.socket_generator",
+	                         "/usr/lib/systemd/system-generators/sshd-socket-generator"));
+	/* a unit made of an init script: the script picks the user */
+	assert_true(mr_facts_has(f, "nova.user", "generated"));
+	tree_facts_done(root, f, t);
+	free(setup);
+}
+
 /* A tab in ssh.socket's or sshd_config's values: systemd and sshd strip
  * trailing blanks and tabs; one inside reaches no fact (found by a
  * review: the facts refused, the host unexamined; "ipv6-only " judged
@@ -1856,6 +1894,7 @@ int main(void)
 		cmocka_unit_test(test_probe_sshd_listen),
 		cmocka_unit_test(test_probe_ssh_socket),
 		cmocka_unit_test(test_probe_ssh_tabs),
+		cmocka_unit_test(test_probe_ssh_socket_generated),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
 		cmocka_unit_test(test_probe_kvm_rules),

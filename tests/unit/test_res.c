@@ -3096,6 +3096,16 @@ static void test_sshd_listen(void **state)
 		  "that interface\n" },
 		{ SOCK, "unchecked ssh.sshd_listen ssh.socket's ListenStream (sshd started for each "
 		        "connection), which the probe did not read\n" },
+		/* Ubuntu's generator, in a tree: its listeners come from
+		 * sshd_config at boot (found by a review: port 22 judged) */
+#define GEN "ssh.socket_generator=/usr/lib/systemd/system-generators/sshd-socket-generator\n"
+		{ SOCK GEN MY_IP("10.20.0.11") "ssh.socket_listen=0.0.0.0:22\n"
+		  SSHD(MAIN, 2, "Port 2222"),
+		  "unchecked ssh.sshd_listen ssh.socket's ListenStream, which "
+		  "/usr/lib/systemd/system-generators/sshd-socket-generator makes from sshd_config's "
+		  "Port and ListenAddress at boot (not run here)\n" },
+		{ SOCK GEN MY_IP("10.20.0.11") "ssh.socket_listen=0.0.0.0:22\n", PASSED },
+#undef GEN
 #undef SOCK
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(ls_cases); i++) {
@@ -3148,6 +3158,9 @@ static void test_ssh_nova_user(void **state)
 		{ "nova.user=unread\n",
 		  "unchecked ssh.nova_user the user nova-compute runs as, whose ssh logs in to the peers: "
 		  "its unit is masked or cannot be read\n" },
+		{ "nova.user=generated\n",
+		  "unchecked ssh.nova_user the user nova-compute runs as, whose ssh logs in to the peers: "
+		  "its unit runs an init script, which picks the user\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(nu_cases); i++) {
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, nu_cases[i].facts);
