@@ -1615,7 +1615,7 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 			*tab = '\0';
 			where = tab + 1;
 		}
-		mr_buf_printf(&shown, "%s%s (%s)", shown.len ? ", " : "", line, where);
+		char *text = mr_xstrdup(line);
 		/* "ADDR", "ADDR:PORT", "[V6]:PORT", a bare V6; then "rdomain X" */
 		char *sp = strchr(line, ' ');
 		if (sp)
@@ -1632,6 +1632,12 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 			*c1 = '\0';
 			port = c1 + 1;
 		}
+		/* one without a port of its own: shown with the ports it takes
+		 * (found by a review: "on 192.0.2.10, not on 192.0.2.10 port 22") */
+		mr_buf_printf(&shown, "%s%s%s%s (%s)", shown.len ? ", " : "", text,
+		              port ? "" : strchr(ports, ' ') ? " ports " : " port ", port ? "" : ports,
+		              where);
+		free(text);
 		int here22 = cpw ? 1 : port ? sshd_port(port, strlen(port)) == 22 : p22 == 1;
 		struct mr_cidr a;
 		int is_addr = mr_cidr_parse(host, &a) == MR_CIDR_OK && a.bits == a.max;

@@ -493,7 +493,7 @@ printf '[DEFAULT]\nmy_ip = 10.20.0.11\n' > "$SSHD/etc/nova/nova.conf"
 printf 'ListenAddress 192.0.2.10\n' > "$SSHD/etc/ssh/sshd_config"
 out=$(mr check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: a ListenAddress that is not my_ip fails" \
-	"ssh\.sshd +failed +sshd listens on 192\.0\.2\.10 \(/etc/ssh/sshd_config:1\), not on 10\.20\.0\.11 port 22, nova's my_ip" "$out"
+	"ssh\.sshd +failed +sshd listens on 192\.0\.2\.10 port 22 \(/etc/ssh/sshd_config:1\), not on 10\.20\.0\.11 port 22, nova's my_ip" "$out"
 printf 'Port 2222\nPort 22\nListenAddress 192.0.2.10\nListenAddress 10.20.0.11\n' > "$SSHD/etc/ssh/sshd_config"
 out=$(mr -v check --local --root "$SSHD" -p ssh.ini 2>&1)
 expect_grep "sshd: ... with my_ip among them, and port 22 among the Ports, passes" "ssh\.sshd +ok +'takes the key'" "$out"

@@ -2977,8 +2977,15 @@ static void test_sshd_listen(void **state)
 		{ "", PASSED }, /* sshd's defaults: every address, port 22 */
 		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 10.20.0.11"), PASSED },
 		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress 192.0.2.10"),
-		  "failed ssh.sshd line 2: sshd listens on 192.0.2.10 (/etc/ssh/sshd_config:2), not on "
-		  "10.20.0.11 port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		  "failed ssh.sshd line 2: sshd listens on 192.0.2.10 port 22 (/etc/ssh/sshd_config:2), "
+		  "not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh connects to resize and "
+		  "cold-migrate\n" },
+		/* the ports it takes shown (found by a review: "on 192.0.2.10,
+		 * not on 192.0.2.10 port 22") */
+		{ MY_IP("192.0.2.10") "sshd.cmdline_port=2222\nsshd.cmdline_port=2223\n"
+		  SSHD("ssh.service%20-o", 0, "ListenAddress 192.0.2.10"),
+		  "failed ssh.sshd line 2: sshd listens on 192.0.2.10 ports 2222 2223 (ssh.service -o), "
+		  "not on 192.0.2.10 port 22, nova's my_ip, where its peers' ssh connects to resize and "
 		  "cold-migrate\n" },
 		/* several add up; a port of its own; the first one without a
 		 * port takes each Port, which add up */
@@ -3019,7 +3026,7 @@ static void test_sshd_listen(void **state)
 		  "unchecked ssh.sshd_listen /etc/ssh/sshd_config:8\n" },
 		/* what cannot be told here */
 		{ MY_IP("10.20.0.11") SSHD(MAIN, 2, "ListenAddress ctl.example"),
-		  "unchecked ssh.sshd_listen whether sshd's ListenAddress ctl.example "
+		  "unchecked ssh.sshd_listen whether sshd's ListenAddress ctl.example port 22 "
 		  "(/etc/ssh/sshd_config:2) takes nova's my_ip 10.20.0.11, port 22\n" },
 		{ NOVA_DEB SSHD(MAIN, 2, "ListenAddress 10.20.0.11"),
 		  "unchecked ssh.sshd_listen whether sshd (ListenAddress) listens where nova's peers "
