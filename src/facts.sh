@@ -1244,7 +1244,7 @@ facts_awk='
 	function hwant(fact, v) { gsub(/^["\047]|["\047]$/, "", v); if (v != "") { hfact[++nh] = fact; hname_of[nh] = v } }
 	# the @revoked lines of the other known_hosts files of ssh: "FILE LINE TEXT";
 	# their key lines too (ssh looks a host up in all the files at once),
-	# "FILE LINE HOSTS TYPE KEY", the first 256 (a file past them: cut)
+	# "FILE LINE HOSTS TYPE KEY", the first 256 of each file (one past them: cut)
 	part == "revoked" {
 		# (a line as ssh splits it, blanks or tabs, its comment left: a
 		# control character would fail the facts, the host unexamined)
@@ -1255,7 +1255,7 @@ facts_awk='
 		else if ($0 !~ /^[ \t]*([#@]|\r?$)/) {
 			lc = $0; sub(/\r$/, "", lc); sub(/^[ \t]+/, "", lc)
 			if (split(lc, kw, /[ \t]+/) >= 3 && (lc = kw[1] " " kw[2] " " kw[3]) !~ /[\001-\037\177]/) {
-				if (++nko <= 256) print "ssh.known_other=" hname(fname()) " " FNR " " lc
+				if (++nko[fname()] <= 256) print "ssh.known_other=" hname(fname()) " " FNR " " lc
 				else if (!kocut[fname()]++) print "ssh.known_other_cut=" hname(fname())
 			}
 		}

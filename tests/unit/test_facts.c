@@ -1626,6 +1626,39 @@ static void test_probe_ssh_socket_generated(void **state)
 	free(setup);
 }
 
+/* ssh's other known_hosts files: a file's first 256 key lines read, a
+ * file of more said cut, and that file only (found by a review: the
+ * count ran across the files, every later one said cut) */
+static void test_probe_known_other_cut(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/mr-facts-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *setup = mr_xasprintf(
+		"R=%s && mkdir -p $R/etc/ssh && i=0 && while [ $i -lt 300 ]; do "
+		"echo \"h$i ssh-ed25519 AAAA$i\"; i=$((i + 1)); done > $R/etc/ssh/ssh_known_hosts && "
+		"printf 'peer ssh-ed25519 AAAAx\\n' > $R/etc/ssh/ssh_known_hosts2",
+		root);
+	assert_int_equal(system(setup), 0);
+	struct mr_error *err = NULL;
+	struct mr_transport *t = mr_transport_local_new(root, &err);
+	assert_non_null(t);
+	struct mr_facts *f =
+		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
+	assert_non_null(f);
+	const char **v = NULL;
+	size_t n = mr_facts_get_all(f, "ssh.known_other_cut", &v);
+	if (n != 1 || strcmp(v[0], "/etc/ssh/ssh_known_hosts") != 0)
+		fail_msg("ssh.known_other_cut: %zu values, %s", n, n ? v[0] : "");
+	free(v);
+	assert_true(mr_facts_has(f, "ssh.known_other", "/etc/ssh/ssh_known_hosts2 1 peer ssh-ed25519 AAAAx"));
+	n = mr_facts_get_all(f, "ssh.known_other", &v);
+	assert_int_equal(n, 257);
+	free(v);
+	tree_facts_done(root, f, t);
+	free(setup);
+}
+
 /* A tab in ssh.socket's or sshd_config's values: systemd and sshd strip
  * trailing blanks and tabs; one inside reaches no fact (found by a
  * review: the facts refused, the host unexamined; "ipv6-only " judged
@@ -1894,6 +1927,7 @@ int main(void)
 		cmocka_unit_test(test_probe_sshd_listen),
 		cmocka_unit_test(test_probe_ssh_socket),
 		cmocka_unit_test(test_probe_ssh_tabs),
+		cmocka_unit_test(test_probe_known_other_cut),
 		cmocka_unit_test(test_probe_ssh_socket_generated),
 		cmocka_unit_test(test_probe_libvirt_conf_lines),
 		cmocka_unit_test(test_probe_conf_list_lines),
