@@ -1395,6 +1395,7 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 	const char *b6 = mr_facts_get(facts, "ssh.socket_bindipv6only");
 	const char *dev = mr_facts_get(facts, "ssh.socket_bindtodevice");
 	const char *sys = mr_facts_get(facts, "net.bindv6only");
+	int noipv6 = sys && !strcmp(sys, "noipv6");
 	/* whether a dual-stack wildcard takes IPv4: 1, 0, -1 not known */
 	int dual = b6 && !strcmp(b6, "both")        ? 1
 	           : b6 && !strcmp(b6, "ipv6-only") ? 0
@@ -1444,11 +1445,19 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 			continue;
 		}
 		any22 = 1;
-		char *host = colon ? mr_xstrndup(v, (size_t)(colon - v)) : mr_xstrdup("[::]");
+		/* without IPv6 in the kernel systemd binds a port alone on IPv4
+		 * and drops an IPv6 address (socket_address_parse_and_warn) */
+		char *host = colon ? mr_xstrndup(v, (size_t)(colon - v))
+		             : mr_xstrdup(noipv6 ? "0.0.0.0" : "[::]");
 		size_t hl = strlen(host);
 		if (hl > 1 && host[0] == '[' && host[hl - 1] == ']') {
 			memmove(host, host + 1, hl - 2);
 			host[hl - 2] = '\0';
+		}
+		if (noipv6 && strchr(host, ':')) {
+			mr_buf_puts(&shown, " (no IPv6 here: not bound)");
+			free(host);
+			continue;
 		}
 		struct mr_cidr a;
 		int is_addr = mr_cidr_parse(host, &a) == MR_CIDR_OK && a.bits == a.max;

@@ -3089,6 +3089,14 @@ static void test_sshd_listen(void **state)
 		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
 		  "22 (IPv6 only), not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh "
 		  "connects to resize and cold-migrate\n" },
+		/* no IPv6 in the kernel: [::]:22 binds nothing, a port alone
+		 * IPv4 (found by a review: [::]:22 taken as dual-stack) */
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=[::]:22\nnet.bindv6only=noipv6\n",
+		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "[::]:22 (no IPv6 here: not bound), not on 10.20.0.11 port 22, nova's my_ip, where its "
+		  "peers' ssh connects to resize and cold-migrate\n" },
+		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\nnet.bindv6only=noipv6\n"
+		  "ssh.socket_bindipv6only=ipv6-only\n", PASSED },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=10.20.0.11:22\n", PASSED },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=192.0.2.10:22\n",
 		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
