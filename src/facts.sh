@@ -202,7 +202,7 @@ units='libvirtd.service libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket
 libvirtd-tls.socket virtproxyd.service virtproxyd.socket virtproxyd-tcp.socket virtproxyd-tls.socket
 virtqemud.service virtqemud.socket nova-compute.service openstack-nova-compute.service
 multipathd.service firewalld.service ufw.service nftables.service netfilter-persistent.service
-iptables.service nfs-server.service ssh.service sshd.service ssh.socket'
+iptables.service nfs-server.service ssh.service sshd.service ssh.socket sshd.socket'
 if [ -z "$r" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
 	# One call for every unit: Id, then its states, blocks apart. Kept,
 	# for what asks the running firewalld below.

@@ -1542,6 +1542,16 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 		judge_socket(plan, profile, ls, origin);
 		return;
 	}
+	/* RHEL's and Fedora's sshd.socket starts sshd -i, which listens on
+	 * nothing of sshd_config's: its ListenStream, not read */
+	struct mr_unit_state rsock = facts ? mr_facts_unit(facts, "sshd.socket")
+	                                   : (struct mr_unit_state){ -1, NULL, NULL };
+	if (rsock.present == 1 && rsock.enabled && !strncmp(rsock.enabled, "enabled", 7)) {
+		mr_plan_unchecked(plan, "ssh.sshd_listen",
+		                  "sshd.socket's ListenStream (sshd -i started for each connection), "
+		                  "which the probe does not read");
+		return;
+	}
 	if (ls->refused) {
 		mr_plan_unchecked(plan, "ssh.sshd_listen", ls->refused);
 		return;
@@ -1939,6 +1949,11 @@ static void want_sshd(struct mr_plan *plan, const char *origin)
 	if (!facts || !mr_facts_get(facts, "init"))
 		return;
 	struct mr_unit_state sock = mr_facts_unit(facts, "ssh.socket");
+	if (sock.present == 1 && sock.enabled && !strncmp(sock.enabled, "enabled", 7))
+		return;
+	/* RHEL's sshd.socket conflicts with sshd.service: starting that would
+	 * stop it */
+	sock = mr_facts_unit(facts, "sshd.socket");
 	if (sock.present == 1 && sock.enabled && !strncmp(sock.enabled, "enabled", 7))
 		return;
 	const char *name = mr_facts_unit(facts, "ssh.service").present == 1    ? "ssh.service"

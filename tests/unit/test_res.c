@@ -3122,6 +3122,12 @@ static void test_sshd_listen(void **state)
 		{ SOCK GEN MY_IP("10.20.0.11") "ssh.socket_listen=0.0.0.0:22\n", PASSED },
 #undef GEN
 #undef SOCK
+		/* RHEL's sshd.socket: sshd -i ignores sshd_config's listeners
+		 * (found by a review: sshd_config judged) */
+		{ "unit.sshd.socket=enabled active\n" MY_IP("10.20.0.11")
+		  SSHD(MAIN, 2, "ListenAddress 10.20.0.11"),
+		  "unchecked ssh.sshd_listen sshd.socket's ListenStream (sshd -i started for each "
+		  "connection), which the probe does not read\n" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(ls_cases); i++) {
 		char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT, ls_cases[i].facts);
@@ -3132,6 +3138,14 @@ static void test_sshd_listen(void **state)
 		free(got);
 		free(facts);
 	}
+	/* sshd.socket conflicts with sshd.service (starting that stops it):
+	 * that one not wanted */
+	char *facts = mr_xasprintf("%s%s", NOVA_ACCOUNT,
+	                           "unit.sshd.socket=enabled active\n"
+	                           "unit.sshd.service=disabled inactive\n");
+	plan_has("sshd.socket", facts, "[ssh]\nuser = nova\nknown_hosts = off\n",
+	         "unit sshd.service", 0);
+	free(facts);
 }
 
 /* nova's ssh and rsync run as nova-compute does: [ssh] user must be that
