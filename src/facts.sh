@@ -409,7 +409,7 @@ sshsock=; sshls=; sshb6=; sshdev=
 if [ -n "$xuser" ]; then
 	if unit_file ssh.service; then sshunit=ssh.service
 	elif unit_file sshd.service; then sshunit=sshd.service; fi
-	# ssh.socket, where it starts sshd for each connection: where it listens
+	# ssh.socket, where it takes sshd's connections: where it listens
 	! unit_file ssh.socket || sshsock=ssh.socket
 fi
 # sock_listen FILE: sshls, its ListenStream values (a line each) with

@@ -1381,7 +1381,8 @@ static void port_unchecked(struct mr_plan *plan, const char *listens, const char
 	free(where);
 }
 
-/* ssh.socket, enabled, starts sshd for each connection: it listens
+/* ssh.socket, enabled, listens for sshd (Debian's starts one for each
+ * connection, Ubuntu's hands its sockets to one sshd): it listens
  * where its ListenStream lines say (systemd.socket(5)), not sshd_config.
  * A port alone, or [::]:PORT, takes IPv4 too unless BindIPv6Only= (else
  * the kernel's bindv6only) says IPv6 only; BindToDevice= narrows it to
@@ -1425,7 +1426,7 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 	}
 	if (!n) {
 		mr_plan_unchecked(plan, "ssh.sshd_listen",
-		                  "ssh.socket's ListenStream (sshd started for each connection), "
+		                  "ssh.socket's ListenStream (where sshd takes its connections), "
 		                  "which the probe did not read");
 		goto out;
 	}
@@ -1496,7 +1497,7 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 		/* it takes my_ip, port 22 (or every address, whatever my_ip is) */
 	} else if (!any22 && !unknown) {
 		mr_plan_fail(plan, "ssh.sshd", origin,
-		             "ssh.socket, which starts sshd for each connection, listens on %s: not on "
+		             "ssh.socket, where sshd takes its connections, listens on %s: not on "
 		             "port 22, where nova's peers' ssh connects to resize and cold-migrate",
 		             shown.len ? shown.data : "no network address");
 	} else if (!ip) {
@@ -1515,7 +1516,7 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 		free(where);
 	} else {
 		mr_plan_fail(plan, "ssh.sshd", origin,
-		             "ssh.socket, which starts sshd for each connection, listens on %s, not on "
+		             "ssh.socket, where sshd takes its connections, listens on %s, not on "
 		             "%s%s, nova's my_ip, where its peers' ssh connects to resize and "
 		             "cold-migrate",
 		             shown.data, ip, cpw ? "" : " port 22");
@@ -1530,8 +1531,8 @@ out:
 
 /* Where sshd listens against where nova's peers connect: my_ip, port 22
  * (nova's ssh names no port: remotefs.py, utils.ssh_execute). sshd
- * started by ssh.socket for each connection listens where that socket
- * does: not read. */
+ * that ssh.socket takes connections for listens where that socket
+ * does (judge_socket). */
 static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
                          struct sshd_listen *ls, const char *origin)
 {
@@ -1941,7 +1942,7 @@ static void client_config_unchecked(struct mr_plan *plan)
 
 /* sshd runs for the peers to log in: its unit (ssh.service, Debian's;
  * else sshd.service) enabled and started, unless ssh.socket, enabled,
- * starts it for each connection. Where systemd's units cannot be read,
+ * takes its connections. Where systemd's units cannot be read,
  * nothing is said here (the world checks say so). */
 static void want_sshd(struct mr_plan *plan, const char *origin)
 {

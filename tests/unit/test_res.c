@@ -3068,7 +3068,7 @@ static void test_sshd_listen(void **state)
 		  "the ssh client's Port\n" },
 		{ "unit.ssh.socket=enabled active\n" CPORT MY_IP("10.20.0.11")
 		  "ssh.socket_listen=192.0.2.10:2222\n",
-		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "failed ssh.sshd line 2: ssh.socket, where sshd takes its connections, listens on "
 		  "192.0.2.10:2222, not on 10.20.0.11, nova's my_ip, where its peers' ssh connects to "
 		  "resize and cold-migrate\n" },
 #undef CPORT
@@ -3086,31 +3086,31 @@ static void test_sshd_listen(void **state)
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\nssh.socket_bindipv6only=both\n",
 		  PASSED },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\nssh.socket_bindipv6only=ipv6-only\n",
-		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "failed ssh.sshd line 2: ssh.socket, where sshd takes its connections, listens on "
 		  "22 (IPv6 only), not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh "
 		  "connects to resize and cold-migrate\n" },
 		/* no IPv6 in the kernel: [::]:22 binds nothing, a port alone
 		 * IPv4 (found by a review: [::]:22 taken as dual-stack) */
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=[::]:22\nnet.bindv6only=noipv6\n",
-		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "failed ssh.sshd line 2: ssh.socket, where sshd takes its connections, listens on "
 		  "[::]:22 (no IPv6 here: not bound), not on 10.20.0.11 port 22, nova's my_ip, where its "
 		  "peers' ssh connects to resize and cold-migrate\n" },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=22\nnet.bindv6only=noipv6\n"
 		  "ssh.socket_bindipv6only=ipv6-only\n", PASSED },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=10.20.0.11:22\n", PASSED },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=192.0.2.10:22\n",
-		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "failed ssh.sshd line 2: ssh.socket, where sshd takes its connections, listens on "
 		  "192.0.2.10:22, not on 10.20.0.11 port 22, nova's my_ip, where its peers' ssh "
 		  "connects to resize and cold-migrate\n" },
 		{ SOCK "ssh.socket_listen=2222\n",
-		  "failed ssh.sshd line 2: ssh.socket, which starts sshd for each connection, listens on "
+		  "failed ssh.sshd line 2: ssh.socket, where sshd takes its connections, listens on "
 		  "2222: not on port 22, where nova's peers' ssh connects to resize and cold-migrate\n" },
 		{ SOCK MY_IP("10.20.0.11") "ssh.socket_listen=0.0.0.0:22\n"
 		  "ssh.socket_bindtodevice=eth1\n",
 		  "unchecked ssh.sshd_listen ssh.socket's BindToDevice=eth1: whether nova's my_ip is on "
 		  "that interface\n" },
-		{ SOCK, "unchecked ssh.sshd_listen ssh.socket's ListenStream (sshd started for each "
-		        "connection), which the probe did not read\n" },
+		{ SOCK, "unchecked ssh.sshd_listen ssh.socket's ListenStream (where sshd takes its "
+		        "connections), which the probe did not read\n" },
 		/* Ubuntu's generator, in a tree: its listeners come from
 		 * sshd_config at boot (found by a review: port 22 judged) */
 #define GEN "ssh.socket_generator=/usr/lib/systemd/system-generators/sshd-socket-generator\n"
