@@ -750,8 +750,12 @@ static void test_probe_pending_from_tree(void **state)
 /* The facts of a tree made by setup (a shell command, "$R" the tree),
  * probed for user with shell; root the tree (a mkdtemp template), removed
  * by tree_facts_done. */
-static struct mr_facts *tree_facts(char *root, const char *setup, const char *user,
-                                   const char *shell, struct mr_transport **t)
+/* The facts of a tree made by setup (the tree in $R), the probe asked
+ * for user's account and shell, nova's options novakeys and the QEMU ids
+ * ("USER GROUP"), each may be NULL. */
+static struct mr_facts *tree_facts_with(char *root, const char *setup, const char *user,
+                                        const char *shell, const char *novakeys,
+                                        const char *ids, struct mr_transport **t)
 {
 	assert_non_null(mkdtemp(root));
 	assert_int_equal(setenv("R", root, 1), 0);
@@ -759,9 +763,16 @@ static struct mr_facts *tree_facts(char *root, const char *setup, const char *us
 	struct mr_error *err = NULL;
 	*t = mr_transport_local_new(root, &err);
 	assert_non_null(*t);
-	struct mr_facts *f = mr_facts_gather(*t, NULL, user, shell, NULL, NULL, -1, NULL, &err);
-	assert_non_null(f);
+	struct mr_facts *f = mr_facts_gather(*t, NULL, user, shell, novakeys, ids, -1, NULL, &err);
+	if (!f)
+		fail_msg("no facts: %s", err ? err->message : "");
 	return f;
+}
+
+static struct mr_facts *tree_facts(char *root, const char *setup, const char *user,
+                                   const char *shell, struct mr_transport **t)
+{
+	return tree_facts_with(root, setup, user, shell, NULL, NULL, t);
 }
 
 static void tree_facts_done(const char *root, struct mr_facts *f, struct mr_transport *t)
@@ -1002,15 +1013,9 @@ static void test_probe_kvm_rules(void **state)
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
-		assert_non_null(mkdtemp(root));
-		assert_int_equal(setenv("R", root, 1), 0);
-		assert_int_equal(system(cases[i].setup), 0);
-		struct mr_error *err = NULL;
-		struct mr_transport *t = mr_transport_local_new(root, &err);
-		assert_non_null(t);
-		struct mr_facts *f =
-			mr_facts_gather(t, NULL, NULL, NULL, NULL, "nova nova", -1, NULL, &err);
-		assert_non_null(f);
+		struct mr_transport *t;
+		struct mr_facts *f = tree_facts_with(root, cases[i].setup, NULL, NULL, NULL,
+		                                     "nova nova", &t);
 		const char *want[] = { cases[i].want ? cases[i].want : "kvm.rules" };
 		char *name = mr_xasprintf("case %zu", i);
 		check_facts(name, f, want, 1);
@@ -1497,17 +1502,11 @@ static void test_probe_nova_user(void **state)
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
-		assert_non_null(mkdtemp(root));
-		char *setup = mr_xasprintf("mkdir -p %s/etc %s/lib/systemd/system && "
-		                           "U=%s/lib/systemd/system/nova-compute.service R=%s && %s",
-		                           root, root, root, root, cases[i].setup);
-		assert_int_equal(system(setup), 0);
-		struct mr_error *err = NULL;
-		struct mr_transport *t = mr_transport_local_new(root, &err);
-		assert_non_null(t);
-		struct mr_facts *f =
-			mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
-		assert_non_null(f);
+		struct mr_transport *t;
+		char *setup = mr_xasprintf("mkdir -p $R/etc $R/lib/systemd/system && "
+		                           "U=$R/lib/systemd/system/nova-compute.service && %s",
+		                           cases[i].setup);
+		struct mr_facts *f = tree_facts_with(root, setup, "nova", NULL, "DEFAULT/my_ip", NULL, &t);
 		const char *got = mr_facts_get(f, "nova.user");
 		if (!got || strcmp(got, cases[i].want) != 0)
 			fail_msg("case %zu: '%s', not '%s'", i, got ? got : "(none)", cases[i].want);
@@ -1525,21 +1524,14 @@ static void test_probe_sshd_listen(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *setup = mr_xasprintf(
-		"R=%s && mkdir -p $R/etc/ssh $R/lib/systemd/system && "
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts_with(root,
+		"mkdir -p $R/etc/ssh $R/lib/systemd/system && "
 		"printf '[Service]\\nExecStart=/usr/sbin/sshd -D -6 -4p 2222 -p 2223 -oPort=2200\\n' "
 		"> $R/lib/systemd/system/ssh.service && "
 		"printf 'ListenAddress 10.0.0.1:22\\nport 22\\nAddressFamily inet\\n' > "
 		"$R/etc/ssh/sshd_config",
-		root);
-	assert_int_equal(system(setup), 0);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f =
-		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
-	assert_non_null(f);
+		"nova", NULL, "DEFAULT/my_ip", NULL, &t);
 	static const char *const want[][2] = {
 		{ "sshd.cmdline_port", "2222" },
 		{ "sshd.cmdline_port", "2223" },
@@ -1553,7 +1545,6 @@ static void test_probe_sshd_listen(void **state)
 		if (!mr_facts_has(f, want[i][0], want[i][1]))
 			fail_msg("no %s=%s", want[i][0], want[i][1]);
 	tree_facts_done(root, f, t);
-	free(setup);
 }
 
 /* ssh.socket's listeners, as systemd reads them: its lines add up, an
@@ -1562,21 +1553,14 @@ static void test_probe_ssh_socket(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *setup = mr_xasprintf(
-		"R=%s && mkdir -p $R/etc/ssh $R/lib/systemd/system $R/etc/systemd/system/ssh.socket.d && "
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts_with(root,
+		"mkdir -p $R/etc/ssh $R/lib/systemd/system $R/etc/systemd/system/ssh.socket.d && "
 		"printf '[Socket]\\nListenStream=22\\nListenStream=\\nListenStream = 0.0.0.0:22\\n"
 		"BindIPv6Only=both\\n' > $R/lib/systemd/system/ssh.socket && "
 		"printf '[Socket]\\nListenStream=10.0.0.1:22\\nBindToDevice=eth1\\n' > "
 		"$R/etc/systemd/system/ssh.socket.d/x.conf",
-		root);
-	assert_int_equal(system(setup), 0);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f =
-		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
-	assert_non_null(f);
+		"nova", NULL, "DEFAULT/my_ip", NULL, &t);
 	const char **v = NULL;
 	size_t n = mr_facts_get_all(f, "ssh.socket_listen", &v);
 	if (n != 2 || strcmp(v[0], "0.0.0.0:22") != 0 || strcmp(v[1], "10.0.0.1:22") != 0)
@@ -1585,7 +1569,6 @@ static void test_probe_ssh_socket(void **state)
 	assert_true(mr_facts_has(f, "ssh.socket_bindipv6only", "both"));
 	assert_true(mr_facts_has(f, "ssh.socket_bindtodevice", "eth1"));
 	tree_facts_done(root, f, t);
-	free(setup);
 }
 
 /* Generators' units and drop-ins read in systemd's order (found by a
@@ -1595,9 +1578,9 @@ static void test_probe_ssh_socket_generated(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *setup = mr_xasprintf(
-		"R=%s && mkdir -p $R/etc/ssh $R/usr/lib/systemd/system $R/usr/lib/systemd/system-generators "
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts_with(root,
+		"mkdir -p $R/etc/ssh $R/usr/lib/systemd/system $R/usr/lib/systemd/system-generators "
 		"$R/run/systemd/generator/ssh.socket.d $R/run/systemd/generator.late && "
 		"printf '[Socket]\\nListenStream=0.0.0.0:22\\n' > $R/usr/lib/systemd/system/ssh.socket && "
 		"printf '[Socket]\\nListenStream=\\nListenStream=10.0.0.1:2222\\n' > "
@@ -1605,14 +1588,7 @@ static void test_probe_ssh_socket_generated(void **state)
 		"printf '[Service]\\nExecStart=/etc/init.d/nova-compute start\\n' > "
 		"$R/run/systemd/generator.late/nova-compute.service && "
 		"touch $R/usr/lib/systemd/system-generators/sshd-socket-generator",
-		root);
-	assert_int_equal(system(setup), 0);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f =
-		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
-	assert_non_null(f);
+		"nova", NULL, "DEFAULT/my_ip", NULL, &t);
 	const char **v = NULL;
 	size_t n = mr_facts_get_all(f, "ssh.socket_listen", &v);
 	if (n != 1 || strcmp(v[0], "10.0.0.1:2222") != 0)
@@ -1623,7 +1599,6 @@ static void test_probe_ssh_socket_generated(void **state)
 	/* a unit made of an init script: the script picks the user */
 	assert_true(mr_facts_has(f, "nova.user", "generated"));
 	tree_facts_done(root, f, t);
-	free(setup);
 }
 
 /* ssh's other known_hosts files: a file's first 256 key lines read, a
@@ -1633,19 +1608,12 @@ static void test_probe_known_other_cut(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *setup = mr_xasprintf(
-		"R=%s && mkdir -p $R/etc/ssh && i=0 && while [ $i -lt 300 ]; do "
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts_with(root,
+		"mkdir -p $R/etc/ssh && i=0 && while [ $i -lt 300 ]; do "
 		"echo \"h$i ssh-ed25519 AAAA$i\"; i=$((i + 1)); done > $R/etc/ssh/ssh_known_hosts && "
 		"printf 'peer ssh-ed25519 AAAAx\\n' > $R/etc/ssh/ssh_known_hosts2",
-		root);
-	assert_int_equal(system(setup), 0);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f =
-		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
-	assert_non_null(f);
+		"nova", NULL, "DEFAULT/my_ip", NULL, &t);
 	const char **v = NULL;
 	size_t n = mr_facts_get_all(f, "ssh.known_other_cut", &v);
 	if (n != 1 || strcmp(v[0], "/etc/ssh/ssh_known_hosts") != 0)
@@ -1656,7 +1624,6 @@ static void test_probe_known_other_cut(void **state)
 	assert_int_equal(n, 257);
 	free(v);
 	tree_facts_done(root, f, t);
-	free(setup);
 }
 
 /* A tab in ssh.socket's or sshd_config's values: systemd and sshd strip
@@ -1667,24 +1634,16 @@ static void test_probe_ssh_tabs(void **state)
 {
 	(void)state;
 	char root[] = "/tmp/mr-facts-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *setup = mr_xasprintf(
-		"R=%s && mkdir -p $R/etc/ssh $R/lib/systemd/system && "
+	struct mr_transport *t;
+	struct mr_facts *f = tree_facts_with(root,
+		"mkdir -p $R/etc/ssh $R/lib/systemd/system && "
 		"printf '[Socket]\\nListenStream=10.0.0.1:22\\t\\nListenStream=10.0.0.2\\t:22\\n"
 		"BindIPv6Only=ipv6-only \\t\\nBindToDevice=eth\\t1\\n' > $R/lib/systemd/system/ssh.socket && "
 		"printf '[Service]\\nExecStart=/usr/sbin/sshd -D -p 22\\001\\n' > "
 		"$R/lib/systemd/system/ssh.service && "
 		"printf 'Port 22\\t\\nAllowUsers nova\\tbob \\nListenAddress 10.0.0.1\\001\\n' > "
 		"$R/etc/ssh/sshd_config",
-		root);
-	assert_int_equal(system(setup), 0);
-	struct mr_error *err = NULL;
-	struct mr_transport *t = mr_transport_local_new(root, &err);
-	assert_non_null(t);
-	struct mr_facts *f =
-		mr_facts_gather(t, NULL, "nova", NULL, "DEFAULT/my_ip", NULL, -1, NULL, &err);
-	if (!f)
-		fail_msg("no facts: %s", err ? mr_error_format(err) : "");
+		"nova", NULL, "DEFAULT/my_ip", NULL, &t);
 	static const char *const want[][2] = {
 		{ "ssh.socket_listen", "10.0.0.1:22" },
 		{ "ssh.socket_listen", "(a value holding a control character)" },
@@ -1699,7 +1658,6 @@ static void test_probe_ssh_tabs(void **state)
 		if (!mr_facts_has(f, want[i][0], want[i][1]))
 			fail_msg("no %s=%s", want[i][0], want[i][1]);
 	tree_facts_done(root, f, t);
-	free(setup);
 }
 
 /* ---- the host's lock ---- */
