@@ -126,6 +126,12 @@ hosttree() {
 	case $world in debian*) sshd=ssh.service ;; esac
 	hosttree_unit "$d$u" $sshd multi-user.target 'ExecStart=/usr/sbin/sshd -D $OPTIONS'
 	hosttree_enable "$d" $u $sshd multi-user.target
+	# and its configuration, as both families ship it (sshd does not start
+	# without it); a tree's own is kept
+	mkdir -p "$d/etc/ssh"
+	[ -e "$d/etc/ssh/sshd_config" ] ||
+		printf 'Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\n' \
+			> "$d/etc/ssh/sshd_config"
 	hosttree_kvm "$world" "$d"
 }
 
