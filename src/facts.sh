@@ -1026,26 +1026,31 @@ fi
 file_fact apparmor.template /etc/apparmor.d/libvirt/TEMPLATE.qemu
 # /dev/kvm, which QEMU opens as qemu.conf's user with that user's groups,
 # asked only where the profile names a user other than root: live,
-# "kvm.dev=MODE GID" (octal), or absent; in a tree, the udev rules that
+# "kvm.dev=MODE GID UID" (octal), or absent; in a tree, the udev rules that
 # make it (part=udev, each directory in udev's order of precedence)
 if [ -n "$qu" ] && [ "$qu" != root ]; then
 	if [ -z "$r" ]; then
 		if [ -e /dev/kvm ]; then
-			x=$(stat -Lc '%a %g' /dev/kvm 2>/dev/null) && say kvm.dev "$x"
+			x=$(stat -Lc '%a %g %u' /dev/kvm 2>/dev/null) && say kvm.dev "$x"
 		else say kvm.dev absent; fi
 	else
 		# a name is read from the first directory that has it, as udev
-		# does: an empty file or a link to /dev/null there masks it
-		set -- "$@" part=udev; us=/
+		# does: an empty file or a link to /dev/null there masks it; a
+		# file there that cannot be read leaves the rules not known
+		set -- "$@" part=udev; us=/; ku=
 		for d in /etc /run /usr/local/lib /usr/lib /lib; do
 			for f in "$r$d"/udev/rules.d/*.rules; do
 				[ -e "$f" ] || [ -L "$f" ] || continue
 				case $us in */"${f##*/}"/*) continue ;; esac
 				us=$us${f##*/}/
-				readable "$f" || continue
+				if ! readable "$f"; then
+					[ ! -f "$rf" ] || ku=${ku:-${f#"$r"}}
+					continue
+				fi
 				fnarg "$f"; set -- "$@" "$fa" "$rf"
 			done
 		done
+		[ -z "$ku" ] || set -- "$@" "kvmunread=$ku"
 	fi
 fi
 # the SASL credentials of libvirt's clients run by root, the migrating
@@ -1204,7 +1209,7 @@ facts_awk='
 	# joined onto the first (a file ending inside it ends it: kvflush at
 	# the first line of the next file)
 	kvk != "" && (part == "lconf" || part == "pconf" || part == "qconf") {
-		lv = $0; sub(/^[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv)
+		lv = $0; sub(/^[ \t]*/, "", lv); sub(/[ \t]*(#.*)?$/, "", lv); gsub(/[ \t]+/, " ", lv)
 		if (lv != "") kvv = kvv " " lv
 		if (lv ~ /\]/) kvflush()
 		next }
@@ -1232,7 +1237,7 @@ facts_awk='
 	# (its key returned, its value in cval; "" for a later one)
 	function confkv(daemon,   ck, cv) {
 		ck = $0; sub(/^[ \t]*/, "", ck); sub(/[ \t]*=.*$/, "", ck)
-		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv)
+		cv = $0; sub(/^[^=]*=[ \t]*/, "", cv); sub(/[ \t]*(#.*)?$/, "", cv); gsub(/[ \t]+/, " ", cv)
 		if (seen[daemon, ck]++) return ""
 		kvd = daemon; kvk = ck; kvv = cv; kvl = FNR; cval = cv
 		if (cv !~ /^\[/ || cv ~ /\]/) kvflush()
@@ -1338,7 +1343,7 @@ facts_awk='
 		lc = ucont $0
 		if (lc ~ /\\$/) { ucont = substr(lc, 1, length(lc) - 1); next }
 		ucont = ""
-		if (lc !~ /MODE|GROUP|GOTO|LABEL/) next
+		if (lc !~ /MODE|GROUP|OWNER|GOTO|LABEL/) next
 		if (!(ub in ulines)) unames[++nun] = ub
 		ulines[ub] = ulines[ub] "\n" lc
 		next }
@@ -1368,7 +1373,8 @@ facts_awk='
 	# value final): "kvm.rules=MODE GROUP", "-" where none sets it; where a
 	# rule that sets one (or jumps over one) may or may not apply (a
 	# match on ENV, ATTR, TEST...), or is not read: "kvm.rules=? FILE"
-	function kvmrules(   i, j, t, n, l, k, v, g, m, gf, mf, lab, skip, mayg, st, r, key, op, val, mm, sets, gt, va) {
+	function kvmrules(   i, j, t, n, l, k, v, g, m, gf, mf, lab, skip, mayg, st, r, key, op, val, mm, sets, own, gt, va) {
+		if (kvmunread != "") { print "kvm.rules=? " kvmunread; return }
 		if (nun == 0) return
 		for (i = 2; i <= nun; i++)
 			for (j = i; j > 1 && unames[j - 1] > unames[j]; j--) { t = unames[j]; unames[j] = unames[j - 1]; unames[j - 1] = t }
@@ -1381,7 +1387,7 @@ facts_awk='
 					v = substr(l[k], RSTART, RLENGTH); sub(/^[^"]*"/, "", v); lab[substr(v, 1, length(v) - 1)] = k }
 			skip = mayg = ""
 			for (k = 2; k <= n; k++) {
-				r = l[k]; st = 1; sets = 0; gt = ""; split("", va)
+				r = l[k]; st = 1; sets = 0; own = 0; gt = ""; split("", va)
 				# each KEY{ATTR} OP "VALUE", commas or blanks between
 				while (1) {
 					sub(/^[ \t,]+/, "", r)
@@ -1405,11 +1411,14 @@ facts_awk='
 						if (mm == 0) st = 0
 						else if (mm == 2 && st == 1) st = 2 }
 					else if (key == "MODE" || key == "GROUP") { sets = 1; va[key] = val; va[key ":"] = op == ":=" }
+					# an owner other than root: its bits are not judged here
+					else if (key == "OWNER" && val != "root" && val != "0") own = 1
 					else if (key == "GOTO" && lab[val] > k) gt = val
 				}
 				if (skip != "") continue
 				if (st == 3 && (sets || r ~ /MODE|GROUP|GOTO/)) { print "kvm.rules=? " unames[i]; return }
 				if (st == 0 || st == 3) continue
+				if (own) { print "kvm.rules=? " unames[i]; return }
 				if (mayg != "") st = 2
 				if (st == 2 && ((("MODE" in va) && !mf) || (("GROUP" in va) && !gf))) { print "kvm.rules=? " unames[i]; return }
 				if (sets) {

@@ -154,7 +154,7 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 	if (uid == 0)
 		return NULL;
 	long gid = gs ? id_field(facts, "group", gs->value, 0) : -1;
-	long mode = -1, dev_gid = -1;
+	long mode = -1, dev_gid = -1, dev_uid = 0;
 	const char *dev_group = NULL;
 	const char *dev = mr_facts_get(facts, "kvm.dev");
 	const char *rules = mr_facts_get(facts, "kvm.rules");
@@ -165,7 +165,8 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 		                  "user opens it is not examined");
 		return NULL;
 	}
-	if (dev && sscanf(dev, "%lo %ld", &mode, &dev_gid) != 2)
+	/* "MODE GID UID" (an older probe: no UID, root's) */
+	if (dev && sscanf(dev, "%lo %ld %ld", &mode, &dev_gid, &dev_uid) < 2)
 		mode = -1;
 	/* "? FILE": a rule there that may or may not apply (an ENV match...) */
 	if (!dev && rules && rules[0] == '?') {
@@ -202,7 +203,7 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 		                                         "rules give it (none found)");
 		goto out;
 	}
-	int opens = (mode & 06) == 06;
+	int opens = (mode & 06) == 06 || (dev_uid == uid && uid >= 0 && (mode & 0600) == 0600);
 	if (!opens && (mode & 060) == 060)
 		opens = dev_gid == primary || dev_gid == gid ||
 		        (dev_group && is_member(mr_facts_get(facts, "group.kvm.members"), user) &&
@@ -212,21 +213,32 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 	if (opens)
 		goto out;
 	if (!whole) {
-		mr_plan_unchecked(plan, "qemu.kvm_access",
-		                  "/dev/kvm: whether QEMU's user is in its group (the accounts "
-		                  "or the group are not all known)");
+		/* members are read of kvm alone (the probe's account files) */
+		char *why = dev_group && strcmp(dev_group, "kvm") != 0
+		                    ? mr_xasprintf("/dev/kvm: whether QEMU's user is in its group %s, "
+		                                   "whose members the probe does not read",
+		                                   dev_group)
+		                    : mr_xstrdup("/dev/kvm: whether QEMU's user is in its group (the "
+		                                 "accounts, qemu.conf's group or the device's group "
+		                                 "are not all known)");
+		mr_plan_unchecked(plan, "qemu.kvm_access", why);
+		free(why);
 		goto out;
 	}
 	refused = "user";
-	char mode_text[16];
+	char mode_text[16], owner[32];
 	snprintf(mode_text, sizeof(mode_text), "%04lo", mode & 07777);
+	if (dev_uid == 0)
+		snprintf(owner, sizeof(owner), "root");
+	else
+		snprintf(owner, sizeof(owner), "uid %ld", dev_uid);
 	mr_plan_fail(plan, "qemu.user", origin,
 	             "QEMU would run as %s%s%s, who is not in group %s, and /dev/kvm is %s "
-	             "root:%s on this host: QEMU cannot open it, so no guest starts here nor "
+	             "%s:%s on this host: QEMU cannot open it, so no guest starts here nor "
 	             "arrives by migration; not written (add %s to group %s, or set [qemu] "
 	             "group = %s)",
-	             user, gs ? ":" : "", gs ? gs->value : "", dev_group, mode_text, dev_group, user,
-	             dev_group, dev_group);
+	             user, gs ? ":" : "", gs ? gs->value : "", dev_group, mode_text, owner,
+	             dev_group, user, dev_group, dev_group);
 out:
 	free(origin);
 	free(group_name);

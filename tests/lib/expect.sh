@@ -40,8 +40,13 @@ expect_status() { # NAME WANT GOT OUTPUT
 expect_grep() { # NAME PATTERN TEXT
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi
 }
-expect_no_grep() { # NAME PATTERN TEXT
-	if printf '%s\n' "$3" | grep -qE -- "$2"; then not_ok "$1: found '$2'" "$3"; else ok "$1"; fi
+expect_no_grep() { # NAME PATTERN TEXT (a pattern grep refuses fails: it proves nothing)
+	printf '%s\n' "$3" | grep -qE -- "$2"
+	case $? in
+	0) not_ok "$1: found '$2'" "$3" ;;
+	1) ok "$1" ;;
+	*) not_ok "$1: grep refused the pattern '$2'" "$3" ;;
+	esac
 }
 expect_fixed() { # NAME STRING TEXT: STRING as it is, no pattern
 	if printf '%s\n' "$3" | grep -qF -- "$2"; then ok "$1"; else not_ok "$1: no '$2'" "$3"; fi

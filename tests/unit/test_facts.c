@@ -1010,6 +1010,10 @@ static void test_probe_kvm_rules(void **state)
 		{ "mkdir -p $R/etc/udev/rules.d && printf 'KERNEL==\"kvm\", \\\n# MODE=\"0600\"\n  MODE:=\"0666\"\n"
 		  "KERNEL==\"kvm\", MODE=\"0600\", GROUP=\"kvm\"\n' > $R/etc/udev/rules.d/50-a.rules",
 		  "kvm.rules=0666 kvm" },
+		/* an owner other than root: its bits not judged, not known */
+		{ "mkdir -p $R/etc $R/usr/lib/udev/rules.d && printf 'KERNEL==\"kvm\", OWNER=\"nova\", "
+		  "MODE=\"0600\"\n' > $R/usr/lib/udev/rules.d/50-a.rules",
+		  "kvm.rules=? 50-a.rules" },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
@@ -1048,6 +1052,12 @@ static void test_probe_conf_list_lines(void **state)
 		  "printf 'listen_addr = \"localhost\"\n' > $R/etc/libvirt/libvirtd.conf",
 		  { "qemu.security_driver=[ \"selinux\",", "qemu.line.security_driver=1",
 		    "libvirtd.listen_addr_ip=127.0.0.1" } },
+		/* blanks are a space or a tab, as virconf skips them (a review:
+		 * a tab reached the fact, and the probe was refused) */
+		{ "mkdir -p $R/etc/libvirt && printf 'security_driver = [\\n\\t\"selinux\",\\t\"none\"\\n]\\n"
+		  "migration_host\\t=\\t\"a\\tb\" \\t# x\\n' > $R/etc/libvirt/qemu.conf",
+		  { "qemu.security_driver=[ \"selinux\", \"none\" ]", "qemu.line.security_driver=1",
+		    "qemu.migration_host=\"a b\"" } },
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++)
 		check_tree_case(i, cases[i].setup, cases[i].want, MR_ARRAY_LEN(cases[i].want));

@@ -2363,7 +2363,7 @@ static void test_kvm_access(void **state)
 		{ "... the user alone (qemu.conf's group is the host's): not known",
 		  SOCKET_DEBIAN KVM_IDS "kvm.dev=660 103\n", "[qemu]\nuser = nova\n",
 		  "unchecked qemu.kvm_access /dev/kvm: whether QEMU's user is in its group (the "
-		  "accounts or the group are not all known)\n" },
+		  "accounts, qemu.conf's group or the device's group are not all known)\n" },
 		{ "... group = kvm", SOCKET_DEBIAN KVM_IDS "kvm.dev=660 103\n",
 		  "[qemu]\nuser = nova\ngroup = kvm\n", "" },
 		{ "... nova listed in kvm", SOCKET_DEBIAN KVM_IDS "group.kvm.members=libvirt-qemu,nova\n"
@@ -2378,6 +2378,21 @@ static void test_kvm_access(void **state)
 		{ "... kvm its primary group", SOCKET_DEBIAN "ids.passwd=read\nids.group=read\n"
 		  "user.nova=64060:103:/var/lib/nova:/bin/sh\ngroup.nova=64060\ngroup.kvm=103\n"
 		  "kvm.dev=660 103\n", "[qemu]\nuser = nova\ngroup = nova\n", "" },
+		/* owned by the user: its owner bits (found by a review) */
+		{ "... owned by nova", SOCKET_DEBIAN KVM_IDS "kvm.dev=600 0 64060\n",
+		  "[qemu]\nuser = nova\ngroup = nova\n", "" },
+		{ "... owned by another", SOCKET_DEBIAN KVM_IDS "kvm.dev=660 103 107\n",
+		  "[qemu]\nuser = nova\ngroup = nova\n",
+		  "failed qemu.user line 2: QEMU would run as nova:nova, who is not in group kvm, and "
+		  "/dev/kvm is 0660 uid 107:kvm on this host: QEMU cannot open it, so no guest starts "
+		  "here nor arrives by migration; not written (add nova to group kvm, or set [qemu] "
+		  "group = kvm)\n" },
+		/* another group's members are not read: said so, not failed */
+		{ "a tree's rules: another group", "probe=1\nmode=root\n" KVM_IDS
+		  "group.libvirt-qemu=64055\nkvm.rules=0660 libvirt-qemu\n",
+		  "[qemu]\nuser = nova\ngroup = nova\n",
+		  "unchecked qemu.kvm_access /dev/kvm: whether QEMU's user is in its group "
+		  "libvirt-qemu, whose members the probe does not read\n" },
 		{ "0666: anyone", SOCKET_DEBIAN KVM_IDS "kvm.dev=666 103\n",
 		  "[qemu]\nuser = nova\ngroup = nova\n", "" },
 		{ "root", SOCKET_DEBIAN KVM_IDS "kvm.dev=600 0\n", "[qemu]\nuser = root\n", "" },
@@ -2391,7 +2406,7 @@ static void test_kvm_access(void **state)
 		  "user.nova=64060:64060:/var/lib/nova:/bin/sh\ngroup.nova=64060\ngroup.kvm=103\n"
 		  "kvm.dev=660 103\n", "[qemu]\nuser = nova\ngroup = nova\n",
 		  "unchecked qemu.kvm_access /dev/kvm: whether QEMU's user is in its group (the "
-		  "accounts or the group are not all known)\n" },
+		  "accounts, qemu.conf's group or the device's group are not all known)\n" },
 		{ "a tree's udev rules, no mode: 0660", "probe=1\nmode=root\n" KVM_IDS
 		  "kvm.rules=- kvm\n", "[qemu]\nuser = nova\ngroup = nova\n",
 		  "failed qemu.user line 2: QEMU would run as nova:nova, who is not in group kvm, and "
