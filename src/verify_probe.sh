@@ -4,10 +4,12 @@
 #   $2 the user the migration SSH runs as ([ssh] user), or "" for none
 #   $3 the instances directory, where the peers' markers are looked for
 #   $4 verify_tcp.py: the TCP and name tests of every peer in one python3
-#   then 8 words per peer: index, name, address, libvirt's port, a port
-#   of its migration range, its SSH port, its marker's file name or "-",
-#   and the address its peers migrate to (live_migration_inbound_addr,
-#   else the address), where the TCP tests knock
+#   then 9 words per peer: index, name, address, libvirt's port, a port
+#   of its migration range, its SSH port ("-": the one the user's own ssh
+#   configuration gives, as nova's ssh takes it), its marker's file name
+#   or "-", the address its peers migrate to (live_migration_inbound_addr,
+#   else the address), where the TCP tests knock, and the address the
+#   migration SSH logs in to (nova's my_ip, else the address)
 # Prints key=value lines (per peer K: tcp.K.listener, tcp.K.migration,
 # resolve.K.name, resolve.K.address, ssh.K, marker.K), then done=1.
 # A TCP test says open, refused, timeout, unreachable, "error MESSAGE" or
@@ -105,8 +107,9 @@ else sshhow="unknown logged in as $me: only root can act as $sshuser"
 fi
 say ssh.as "$sshhow"
 sshto() {
+	po=; [ "$2" = - ] || po=-p$2
 	set -- ssh -n -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout="$D" \
-		-o LogLevel=ERROR -p "$2" -l "$sshuser" -- "$1" true
+		-o LogLevel=ERROR ${po:+"$po"} -l "$sshuser" -- "$1" true
 	[ "$sshhow" = runuser ] && set -- runuser -u "$sshuser" -- "$@"
 	m=$(timeout $((D * 2)) "$@" 2>&1 </dev/null)
 	s=$?
@@ -140,7 +143,7 @@ peer() {
 	fi
 	case $sshhow in
 	self | runuser)
-		say "ssh.$k" "$(sshto "$3" "$6")" &
+		say "ssh.$k" "$(sshto "$9" "$6")" &
 		batch="$batch $!"
 		;;
 	esac
@@ -153,9 +156,9 @@ peer() {
 # Peers sixteen at a time: a few hundred processes at most, and each batch
 # is over within two tests' time (the controller times out a silent host).
 i=0 batch=
-while [ $# -ge 8 ]; do
-	peer "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
-	shift 8
+while [ $# -ge 9 ]; do
+	peer "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
+	shift 9
 	i=$((i + 1))
 	if [ $((i % 16)) = 0 ] && [ -n "$batch" ]; then
 		wait $batch

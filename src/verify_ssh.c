@@ -347,6 +347,17 @@ static void join_ssh(struct mr_verify_result *res, const struct mr_verify_ssh_ho
 		const char *v = probe_value(s, "ssh", j, NULL);
 		const char *why = NULL;
 		char *tmp = NULL;
+		if (hs[j].my_ip && !*hs[j].my_ip) {
+			/* tested where migready reaches it, maybe not where nova's
+			 * ssh goes */
+			mr_verify_result_add_pair_unexamined(res, i, CHECK_SSH,
+			                                     "nova's my_ip on %s not known (nova.conf not "
+			                                     "read, or a $ interpolation): SSH was tested "
+			                                     "to %s port %u, maybe not where nova's ssh goes",
+			                                     hs[j].name, hs[j].address, hs[j].ssh_port);
+			mr_verify_result_unexamine_pair(res, i, j);
+			continue;
+		}
 		if (!v)
 			why = "no answer from the probe";
 		else if (!strcmp(v, "ok"))
@@ -815,10 +826,11 @@ static void read_confs(struct gather *g, size_t i, struct mr_transport *t)
 		{ "DEFAULT", "instances_path", MR_FMT_RAW },
 		{ "DEFAULT", "state_path", MR_FMT_RAW },
 		{ "libvirt", "live_migration_inbound_addr", MR_FMT_RAW },
+		{ "DEFAULT", "my_ip", MR_FMT_RAW },
 	};
 	struct mr_verify_ssh_host *h = &g->hosts[i];
 	struct mr_error *err = NULL;
-	char *nv[3] = { NULL, NULL, NULL };
+	char *nv[4] = { NULL, NULL, NULL, NULL };
 	if (read_conf(t, g->opts->aug, "/etc/libvirt/qemu.conf", LIBVIRT_LENS, qemu,
 	              MR_ARRAY_LEN(qemu), h->conf, &err) < 0 ||
 	    read_conf(t, g->opts->aug, "/etc/nova/nova.conf", OSLO_LENS, nova, MR_ARRAY_LEN(nova),
@@ -831,6 +843,10 @@ static void read_confs(struct gather *g, size_t i, struct mr_transport *t)
 		h->inbound = mr_xstrdup("");
 	else if (*nv[2])
 		h->inbound = mr_xstrdup(nv[2]);
+	if (!nv[3] || strchr(nv[3], '$'))
+		h->my_ip = mr_xstrdup("");
+	else if (*nv[3])
+		h->my_ip = mr_xstrdup(nv[3]);
 	if (nv[0])
 		h->conf[MR_VCONF_INSTANCES_PATH] =
 			*nv[0] ? expand_state_path(nv[0], nv[1]) : mr_xasprintf("%s/instances",
@@ -839,6 +855,7 @@ static void read_confs(struct gather *g, size_t i, struct mr_transport *t)
 	free(nv[0]);
 	free(nv[1]);
 	free(nv[2]);
+	free(nv[3]);
 }
 
 /* `check` of the host's profile, in words. */
@@ -1023,8 +1040,8 @@ static void round_probe(void *data, size_t i)
 	if (h->error || !t)
 		return;
 	int d = g->opts->timeout_s / 4 > 0 ? g->opts->timeout_s / 4 : 1;
-	/* argv: the script, then 4 words and 8 per peer */
-	size_t na = 9 + 8 * g->n;
+	/* argv: the script, then 4 words and 9 per peer */
+	size_t na = 9 + 9 * g->n;
 	const char **argv = mr_xcalloc(na, sizeof(*argv));
 	char **owned = mr_xcalloc(4 * g->n + 1, sizeof(*owned));
 	size_t a = 0, o = 0;
@@ -1048,11 +1065,15 @@ static void round_probe(void *data, size_t i)
 		argv[a++] = p->address;
 		argv[a++] = owned[o++] = mr_xasprintf("%u", p->listener_port);
 		argv[a++] = mp;
-		argv[a++] = owned[o++] = mr_xasprintf("%u", p->ssh_port);
+		/* nova's ssh: to its my_ip, on the port its own configuration
+		 * gives ("-"); my_ip not set: the inventory's address and port */
+		int nova_path = p->my_ip && *p->my_ip;
+		argv[a++] = nova_path ? "-" : (owned[o++] = mr_xasprintf("%u", p->ssh_port));
 		argv[a++] = p->marker ? p->marker : "-";
 		/* the TCP tests where the migration goes (one not known: the
 		 * address, its pairs not examined in the join) */
 		argv[a++] = p->inbound && *p->inbound ? p->inbound : p->address;
+		argv[a++] = nova_path ? p->my_ip : p->address;
 	}
 	argv[a] = NULL;
 	if (mr_transport_run(t, argv, &out, &len, &status, &err) < 0) {
@@ -1139,6 +1160,7 @@ void mr_verify_ssh_hosts_free(struct mr_verify_ssh_host *hosts, size_t n)
 		free(h->name);
 		free(h->address);
 		free(h->inbound);
+		free(h->my_ip);
 		free(h->ssh_user);
 		free(h->cpu_mode);
 		free(h->cpu_models);

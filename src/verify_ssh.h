@@ -39,6 +39,11 @@ struct mr_verify_ssh_host {
 	 * NULL where it sets none (the address), "" where it cannot be told
 	 * (an interpolation, the file not read) */
 	char *inbound;
+	/* where nova's own ssh reaches it (a resize, a cold migration):
+	 * nova.conf's my_ip, on the port nova's ssh configuration gives;
+	 * NULL where it sets none (the address and the inventory's port,
+	 * as oslo's guess is not known here), "" where it cannot be told */
+	char *my_ip;
 	unsigned ssh_port;     /* for the peers' migration SSH */
 	char *ssh_user;        /* who migrates over SSH ([ssh] user, else nova) */
 	unsigned listener_port; /* libvirt's TCP port, probed by the peers */

@@ -2,9 +2,10 @@
 # verify_probe.sh with python3, which every compute node has (nova is
 # Python); the probe falls back to one process per test without it.
 #   argv[1] seconds each test may take
-#   then 8 words per peer (as verify_probe.sh's): index, name, address,
-#   libvirt's port, a port of its migration range, SSH port, marker, and
-#   the address the TCP tests knock at (where its peers migrate to)
+#   then 9 words per peer (as verify_probe.sh's): index, name, address,
+#   libvirt's port, a port of its migration range, SSH port, marker, the
+#   address the TCP tests knock at (where its peers migrate to), and the
+#   address the migration SSH logs in to
 # Prints tcp.K.listener, tcp.K.migration (open, refused, timeout,
 # unreachable, "error MESSAGE"), resolve.K.name and, for an address that
 # is a name, resolve.K.address (addresses, "none", or "unknown WHY").
@@ -19,7 +20,7 @@ import threading
 import time
 
 D = float(sys.argv[1])
-peers = [sys.argv[i:i + 8] for i in range(2, len(sys.argv) - 7, 8)]
+peers = [sys.argv[i:i + 9] for i in range(2, len(sys.argv) - 8, 9)]
 start = time.monotonic()
 lines = []
 

@@ -166,8 +166,8 @@ v=$(mr -f json 2>/dev/null | pair_ok host3 host1)
 mkdir -p "$DIR/nopy"
 for t in bash timeout getent id awk cat tr sed tail; do ln -s "$(command -v $t)" "$DIR/nopy/$t"; done
 out=$($LAB_EXEC env PATH="$DIR/nopy" /bin/sh "$SRC/src/verify_probe.sh" 2 "" "" "" \
-	1 host1 "$LAB_NET.11" 16509 49152 22 - "$LAB_NET.11" \
-	3 host3 "$LAB_NET.13" 16509 49152 22 - "$LAB_NET.13" 2>&1)
+	1 host1 "$LAB_NET.11" 16509 49152 22 - "$LAB_NET.11" "$LAB_NET.11" \
+	3 host3 "$LAB_NET.13" 16509 49152 - - "$LAB_NET.13" "$LAB_NET.13" 2>&1)
 for w in tcp.tool=bash tcp.1.listener=open tcp.1.migration=refused tcp.3.listener=timeout \
 	tcp.3.migration=unreachable resolve.3.name=none done=1; do
 	expect_grep "probe without python3: $w" "^$w\$" "$out"
@@ -193,6 +193,17 @@ out=$(mr 2>&1); st=$?
 expect_status "verify with host3's inbound address an interpolation" 4 "$st" "$out"
 expect_fixed "inbound address not known: the pairs into host3 not examined" "host1 -> host3: not examined" "$out"
 in_host 3 "sed -i '/^live_migration_inbound_addr = /d' /etc/nova/nova.conf"
+
+# ---- nova's ssh goes to host3's my_ip, on its own port: tested there ----
+in_host 3 "sed -i 's/^my_ip = .*/my_ip = $LAB_NET.99/' /etc/nova/nova.conf"
+out=$(mr 2>&1); st=$?
+expect_status "verify with host3's my_ip where nothing answers" 2 "$st" "$out"
+expect_fixed "my_ip: the migration SSH tested there" "host1 -> host3: mrlab cannot log in by SSH: " "$out"
+in_host 3 "sed -i 's/^my_ip = .*/my_ip = \$state_path/' /etc/nova/nova.conf"
+out=$(mr 2>&1); st=$?
+expect_fixed "my_ip not known: the SSH pairs into host3 not examined, said why" \
+	"nova's my_ip on host3 not known (nova.conf not read, or a \$ interpolation): SSH was tested to $LAB_NET.13 port 22" "$out"
+in_host 3 "sed -i 's/^my_ip = .*/my_ip = $LAB_NET.13/' /etc/nova/nova.conf"
 
 # ---- host3's nova.conf sets its CPU, the profile does not: judged as set ----
 # (where nova-compute runs: its unit, as the stand-in systemctl and the

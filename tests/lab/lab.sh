@@ -399,6 +399,9 @@ cmd_netns_up() {
 		mkdir -p "$h/upper" "$h/work"
 		copy_node "$h/node"
 		cp -a "$h/node/etc/." "$h/upper/"
+		# nova's my_ip: this host's own address, where its peers' nova
+		# ssh reaches it (the node tree names one address for all)
+		sed -i "s/^my_ip = .*/my_ip = $NET.$((10 + k))/" "$h/upper/nova/nova.conf"
 		rm -rf "$h/node"
 		# a Debian compute node has nova's and libvirt-qemu's accounts (its
 		# packages make them): the machine's accounts (the lab user's
