@@ -658,6 +658,16 @@ void mr_plan_unchecked(struct mr_plan *plan, const char *setting, const char *or
 	add_failed(&plan->unchecked, &plan->n_unchecked, setting, origin, NULL);
 }
 
+void mr_plan_uncheckedf(struct mr_plan *plan, const char *setting, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *origin = mr_xvasprintf(fmt, ap);
+	va_end(ap);
+	mr_plan_unchecked(plan, setting, origin);
+	free(origin);
+}
+
 void mr_plan_unchecked_each(struct mr_plan *plan, const char *fact, const char *setting,
                             const char *before, const char *after)
 {

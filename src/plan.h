@@ -194,6 +194,9 @@ void mr_plan_fail(struct mr_plan *plan, const char *setting, const char *origin,
                   const char *fmt, ...) MR_PRINTF(4, 5);
 /* A profile setting this release does not examine. */
 void mr_plan_unchecked(struct mr_plan *plan, const char *setting, const char *origin);
+/* mr_plan_unchecked with what was not examined given as printf does. */
+void mr_plan_uncheckedf(struct mr_plan *plan, const char *setting, const char *fmt, ...)
+	MR_PRINTF(3, 4);
 /* One such for each value of the fact, "before VALUE after" its origin. */
 void mr_plan_unchecked_each(struct mr_plan *plan, const char *fact, const char *setting,
                             const char *before, const char *after);

@@ -48,11 +48,10 @@ static void plan_section(struct mr_plan *plan, const struct mr_profile *profile,
 		}
 	}
 	if (!strcmp(lns, "Sysctl.lns")) {
-		char *what = mr_xasprintf("%s: the running kernel's values (it reads the file at boot, "
-		                          "or at sysctl --system)",
-		                          section + strlen("file "));
-		mr_plan_unchecked(plan, "file.sysctl_running", what);
-		free(what);
+		mr_plan_uncheckedf(plan, "file.sysctl_running",
+		                   "%s: the running kernel's values (it reads the file at boot, "
+		                   "or at sysctl --system)",
+		                   section + strlen("file "));
 	}
 	free(lns);
 }

@@ -1005,11 +1005,10 @@ static void check_nft_beside(struct mr_plan *plan, const struct fw_rule *r, size
 	if (!n || !live)
 		return; /* no nft on the host: no nft chains */
 	if (strcmp(live, "ok") != 0) {
-		char *what = mr_xasprintf("the nftables input chains beside %s's (nft list ruleset "
-		                          "failed on the host)",
-		                          backend);
-		mr_plan_unchecked(plan, "firewall.nft_chains", what);
-		free(what);
+		mr_plan_uncheckedf(plan, "firewall.nft_chains",
+		                   "the nftables input chains beside %s's (nft list ruleset "
+		                   "failed on the host)",
+		                   backend);
 		return;
 	}
 	struct nft_wants *w = nft_wants_of(r, n);
@@ -1171,10 +1170,9 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 				    !mr_nft_prefix_holds(want, src))
 					continue;
 				if (want && !reads) {
-					char *u = mr_xasprintf("%s: whether source %s (no address) holds %s",
-					                       what, src, want);
-					mr_plan_unchecked(plan, "firewall.zone", u);
-					free(u);
+					mr_plan_uncheckedf(plan, "firewall.zone",
+					                   "%s: whether source %s (no address) holds %s",
+					                   what, src, want);
 					break;
 				}
 				char *where = mr_plan_origin_of(r[i].allow);
@@ -1212,12 +1210,11 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 			continue;
 		const char *from = r[i].source ? r[i].source : "anywhere";
 		if (unknown || !running) {
-			char *u = mr_xasprintf("firewalld zone %s, bound to the sources %s only: whether "
-			                       "connections from %s reach it (%s)",
-			                       zone, ours_src.data, from,
-			                       unknown ? "a source is no address" : elsewhere);
-			mr_plan_unchecked(plan, "firewall.zone", u);
-			free(u);
+			mr_plan_uncheckedf(plan, "firewall.zone",
+			                   "firewalld zone %s, bound to the sources %s only: whether "
+			                   "connections from %s reach it (%s)",
+			                   zone, ours_src.data, from,
+			                   unknown ? "a source is no address" : elsewhere);
 			break;
 		}
 		char *where = mr_plan_origin_of(r[i].allow);
@@ -1237,11 +1234,10 @@ static void check_firewalld_bindings(struct mr_plan *plan, const char *zone, int
 		             "zone (%s): its rules reach no connection",
 		             zone, deflt);
 	} else {
-		char *u = mr_xasprintf("firewalld zone %s, bound to nothing in its zone file and not "
-		                       "the default zone (%s): whether connections reach it (%s)",
-		                       zone, deflt, elsewhere);
-		mr_plan_unchecked(plan, "firewall.zone", u);
-		free(u);
+		mr_plan_uncheckedf(plan, "firewall.zone",
+		                   "firewalld zone %s, bound to nothing in its zone file and not "
+		                   "the default zone (%s): whether connections reach it (%s)",
+		                   zone, deflt, elsewhere);
 	}
 }
 
@@ -1301,9 +1297,7 @@ static struct mr_plan_cmd *plan_firewalld_running(struct mr_plan *plan, const ch
 			             "so the peers are refused whatever they allow",
 			             zone, rule);
 		else if (denies) {
-			char *where = mr_xasprintf("zone %s: %s", zone, rule);
-			mr_plan_unchecked(plan, "firewall.deny_rule", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "firewall.deny_rule", "zone %s: %s", zone, rule);
 		}
 	}
 	free(have);
@@ -1386,10 +1380,9 @@ static void plan_firewalld(struct mr_plan *plan, const struct mr_profile *profil
 			mr_plan_observed(plan, add, "firewall.running", origin, obs, "the rules loaded",
 			                 1, 0);
 			free(obs);
-			char *unread = mr_xasprintf("what zone %s binds, read once firewalld loads it",
-			                            zone);
-			mr_plan_unchecked(plan, "firewall.zone", unread);
-			free(unread);
+			mr_plan_uncheckedf(plan, "firewall.zone",
+			                   "what zone %s binds, read once firewalld loads it",
+			                   zone);
 		} else {
 			add = plan_firewalld_running(plan, zone, w, origin);
 			if (read)

@@ -1574,9 +1574,8 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 		const char *path;
 		enum tls_file_state st = tls_file(facts, units, server, i, &path);
 		if (st == TLS_ELSEWHERE) {
-			char *where = mr_xasprintf("%s %s = %s", units->conf, tls_files[i].key, path);
-			mr_plan_unchecked(plan, "libvirtd.tls_files", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "libvirtd.tls_files",
+			                   "%s %s = %s", units->conf, tls_files[i].key, path);
 		} else if (st == TLS_ABSENT) {
 			mr_buf_printf(&missing, "%s%s", n_missing++ ? ", " : "", path);
 		} else if (st == TLS_PRESENT) {
@@ -1594,11 +1593,10 @@ static void check_tls_files(struct mr_plan *plan, const char *item, const char *
 		               "%s are on the host", present.data);
 		/* libvirtd refuses to start on a file that is no certificate, a
 		 * key of another pair or an expired one: said, never green */
-		char *what = mr_xasprintf("%s: whether libvirt loads them (certificates, their key "
-		                          "pair, CA chain, expiry, the peers' names)",
-		                          present.data);
-		mr_plan_unchecked(plan, "libvirtd.tls_contents", what);
-		free(what);
+		mr_plan_uncheckedf(plan, "libvirtd.tls_contents",
+		                   "%s: whether libvirt loads them (certificates, their key "
+		                   "pair, CA chain, expiry, the peers' names)",
+		                   present.data);
 	}
 	mr_buf_fini(&missing);
 	mr_buf_fini(&present);
@@ -1636,9 +1634,7 @@ static void check_sasl_credentials(struct mr_plan *plan, const struct mr_facts *
 {
 	const char *file = mr_facts_get(facts, "libvirt.auth_conf");
 	if (mr_facts_get(facts, "libvirt.auth_unread")) {
-		char *where = mr_xasprintf("%s cannot be read", file);
-		mr_plan_unchecked(plan, "libvirtd.sasl_credentials", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "libvirtd.sasl_credentials", "%s cannot be read", file);
 		return;
 	}
 	const char **lines = NULL;
@@ -1671,10 +1667,9 @@ static void check_sasl_credentials(struct mr_plan *plan, const struct mr_facts *
 		             "from %s, but %s: it cannot log in to its peers",
 		             why, file, problem);
 	else {
-		char *where = mr_xasprintf("%s: the peers' SASL users and passwords%s", file,
-		                           hosts ? ", and the credentials of a peer's own group" : "");
-		mr_plan_unchecked(plan, "libvirtd.sasl_credentials", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "libvirtd.sasl_credentials",
+		                   "%s: the peers' SASL users and passwords%s", file,
+		                   hosts ? ", and the credentials of a peer's own group" : "");
 	}
 	free(problem);
 	free(lines);
@@ -1710,9 +1705,8 @@ static void check_sasl_client(struct mr_plan *plan, const struct mr_profile *pro
 	int kerberos = gssapi && (!others || !creds);
 	if (kerberos && !(keytab && !strcmp(keytab + kn, " absent"))) {
 		/* tickets and keytab entries are not examined */
-		char *where = mr_xasprintf("/etc/sasl2/libvirt.conf mech_list:%s", mechs);
-		mr_plan_unchecked(plan, "libvirtd.sasl_kerberos", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "libvirtd.sasl_kerberos",
+		                   "/etc/sasl2/libvirt.conf mech_list:%s", mechs);
 		return;
 	}
 	char *origin = auth ? mr_plan_origin_of(auth) : origin_or(listener_origin(profile), "");
@@ -1878,10 +1872,9 @@ static void check_inbound(struct mr_plan *plan, const struct mr_profile *profile
                           const struct mr_nova_migration *m, int listener, const char *origin)
 {
 	if (m->inbound_unknown) {
-		char *where = mr_xasprintf("where nova's peers migrate to this host: %s",
-		                           m->inbound_because);
-		mr_plan_unchecked(plan, "libvirtd.inbound", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "libvirtd.inbound",
+		                   "where nova's peers migrate to this host: %s",
+		                   m->inbound_because);
 		return;
 	}
 	if (m->inbound && mr_addr_is_loopback(m->inbound, strlen(m->inbound))) {
@@ -1928,11 +1921,10 @@ static void check_connections(struct mr_plan *plan, const struct mr_profile *pro
 		 * nova-compute's (root's, by default) to each peer that migready
 		 * does not examine: said so, never green, whatever the profile
 		 * claims of the listeners */
-		char *what = mr_xasprintf("nova-compute connects to the destination's libvirt over %s "
-		                          "(%s), a login not examined",
-		                          m.transport, m.because);
-		mr_plan_unchecked(plan, "libvirtd.transport", what);
-		free(what);
+		mr_plan_uncheckedf(plan, "libvirtd.transport",
+		                   "nova-compute connects to the destination's libvirt over %s "
+		                   "(%s), a login not examined",
+		                   m.transport, m.because);
 	}
 	if (!claimed)
 		goto out; /* no listener claimed: nothing to judge it by */

@@ -82,13 +82,12 @@ static void check_other_sections(struct mr_plan *plan, const struct mr_setting *
 	if (ovr != ovr_old || (ovr < 0 && def != def_old)) {
 		/* which multipathd reads the host's files tells */
 		const struct mr_file_fact *ign = ovr != ovr_old ? &ovr_ign : &def_ign;
-		char *where = mr_xasprintf("%s sets user_friendly_names %s in %s, which multipathd "
-		                           "ignores (yes, no, 1 or 0 only), and older releases "
-		                           "take as unset",
-		                           mr_fact_path_shown(ign->file, ign->file_len), ign->rest,
-		                           ovr != ovr_old ? "overrides" : "defaults");
-		mr_plan_unchecked(plan, "multipath.user_friendly_names", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "multipath.user_friendly_names",
+		                   "%s sets user_friendly_names %s in %s, which multipathd "
+		                   "ignores (yes, no, 1 or 0 only), and older releases "
+		                   "take as unset",
+		                   mr_fact_path_shown(ign->file, ign->file_len), ign->rest,
+		                   ovr != ovr_old ? "overrides" : "defaults");
 	} else if (ovr >= 0 && ovr != want) {
 		mr_plan_fail(plan, "multipath.user_friendly_names", origin,
 		             "%s sets user_friendly_names %s in overrides, which win over defaults "
@@ -148,9 +147,8 @@ static void check_running_maps(struct mr_plan *plan, const struct mr_setting *s,
 		free(old);
 	}
 	if (alias.len) {
-		char *where = mr_xasprintf("multipathd's maps named by an alias: %s", alias.data);
-		mr_plan_unchecked(plan, "multipath.alias", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "multipath.alias",
+		                   "multipathd's maps named by an alias: %s", alias.data);
 	}
 	free(origin);
 	mr_buf_fini(&off);

@@ -693,9 +693,8 @@ static void other_clients(struct mr_plan *plan, const struct mr_setting *const *
 		enum client_kind other = client_kind(sp + 1);
 		if (ours_path && !ours_client &&
 		    (other < last_kind || (other != KIND_NET && (kinds & (1u << other))))) {
-			char *where = mr_xasprintf("%s, served also to %s", origin, active[k]);
-			mr_plan_unchecked(plan, "nfs.other_client", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "nfs.other_client",
+			                   "%s, served also to %s", origin, active[k]);
 		}
 	}
 	free(active);
@@ -980,11 +979,10 @@ static void check_live_opts(struct mr_plan *plan, const char *type, size_t tn, c
 	const char *sup = mr_facts_get(facts, "mount.instances_super");
 	const char *own = mr_facts_get(facts, "mount.instances_opts");
 	if (!sup || !own) {
-		char *where = mr_xasprintf("%s: the options %s is mounted with (the probe did not "
-		                           "read them)",
-		                           origin, mp);
-		mr_plan_unchecked(plan, "nfs.mount_options", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "nfs.mount_options",
+		                   "%s: the options %s is mounted with (the probe did not "
+		                   "read them)",
+		                   origin, mp);
 		return;
 	}
 	int nfs = tn >= 3 && !strncmp(type, "nfs", 3);
@@ -1205,9 +1203,8 @@ static void check_live_opts(struct mr_plan *plan, const char *type, size_t tn, c
 		             "running guests)",
 		             mp, c.have.data, c.want.data);
 	if (c.unseen.len) {
-		char *where = mr_xasprintf("%s: %s's options %s", origin, mp, c.unseen.data);
-		mr_plan_unchecked(plan, "nfs.mount_options", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "nfs.mount_options",
+		                   "%s: %s's options %s", origin, mp, c.unseen.data);
 	}
 	if (!c.have.len && !c.want.len && !c.unseen.len && c.same.len)
 		mr_plan_passed(plan, "nfs.mount_options", origin, c.same.data,
@@ -1231,10 +1228,9 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 	if (now && strcmp(now, "none") != 0 && hidden) {
 		/* the path reaches another file system than the mount listed at
 		 * it: one mounted later over a directory above covers it */
-		char *where = mr_xasprintf("%s: what %s reaches (a mount at %s covers '%s' there)",
-		                           origin, mp, hidden, now);
-		mr_plan_unchecked(plan, "nfs.mounted", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "nfs.mounted",
+		                   "%s: what %s reaches (a mount at %s covers '%s' there)",
+		                   origin, mp, hidden, now);
 		return;
 	}
 	if (now && strcmp(now, "none") != 0) {
@@ -1249,12 +1245,11 @@ static void plan_mounted(struct mr_plan *plan, const char *mp, const char *spec,
 			size_t len;
 			int ours = list_item(list, "x-systemd.automount", 19, 0, &len) != NULL;
 			free(list);
-			char *where = mr_xasprintf("%s: what %s mounts on demand (%s, automount point "
-			                           "'%s'; not mounted now)",
-			                           origin, mp,
-			                           ours ? "x-systemd.automount" : "not the line's", now);
-			mr_plan_unchecked(plan, "nfs.mounted", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "nfs.mounted",
+			                   "%s: what %s mounts on demand (%s, automount point "
+			                   "'%s'; not mounted now)",
+			                   origin, mp,
+			                   ours ? "x-systemd.automount" : "not the line's", now);
 			return;
 		}
 		int same_fs = !strncmp(now_type, "nfs", 3) && !strncmp(type, "nfs", 3)
@@ -1359,11 +1354,10 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 	if (!nova_inst && because) {
 		/* nova's instances_path names a value the probe does not know */
 		char *origin = mr_plan_origin_of(mo[0]);
-		char *where = mr_xasprintf("%s: whether nova-compute keeps its instances on the "
-		                           "share (%s)",
-		                           origin, because);
-		mr_plan_unchecked(plan, "nfs.nova_instances", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "nfs.nova_instances",
+		                   "%s: whether nova-compute keeps its instances on the "
+		                   "share (%s)",
+		                   origin, because);
 		free(origin);
 	}
 	/* a line at nova.conf's instances directory, where the probe did
@@ -1415,12 +1409,11 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		} else if (at_nova) {
 			/* its options are judged; what is mounted there, not seen */
 			check_instances_opts(plan, f[3], fn[3], mp, origin);
-			char *where = mr_xasprintf("%s: whether %s, nova.conf's instances_path, is "
-			                           "mounted (set [nova] instances_path = %s to have it "
-			                           "examined and mounted)",
-			                           origin, mp, mp);
-			mr_plan_unchecked(plan, "nfs.mounted", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "nfs.mounted",
+			                   "%s: whether %s, nova.conf's instances_path, is "
+			                   "mounted (set [nova] instances_path = %s to have it "
+			                   "examined and mounted)",
+			                   origin, mp, mp);
 		} else {
 			/* the probe looks at what is mounted at the instances
 			 * directory only: another mount point is not examined, and
@@ -1428,9 +1421,8 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 			 * it holds the instances: its options are judged */
 			if (above)
 				check_instances_opts(plan, f[3], fn[3], mp, origin);
-			char *where = mr_xasprintf("%s: whether %s is mounted", origin, mp);
-			mr_plan_unchecked(plan, "nfs.mounted", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "nfs.mounted",
+			                   "%s: whether %s is mounted", origin, mp);
 		}
 		if (probed && nova_inst && strcmp(nova_inst, mp) != 0 && !mounts_nova)
 			mr_plan_fail(plan, "nfs.mount", origin,

@@ -764,10 +764,9 @@ static void check_native_tls(struct mr_plan *plan, const struct mr_profile *prof
 		dir = mr_facts_get(facts, "qemu.default_tls_x509_cert_dir");
 	}
 	if (dir) {
-		char *where = mr_xasprintf("QEMU's TLS files in qemu.conf's %s = %s (%s)", dir_key, dir,
-		                           because);
-		mr_plan_unchecked(plan, "qemu.tls_files", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "qemu.tls_files",
+		                   "QEMU's TLS files in qemu.conf's %s = %s (%s)", dir_key, dir,
+		                   because);
 		goto out;
 	}
 	static const char *const qemu_tls[] = { "/etc/pki/qemu/ca-cert.pem",

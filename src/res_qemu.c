@@ -170,12 +170,11 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 		mode = -1;
 	/* "? FILE": a rule there that may or may not apply (an ENV match...) */
 	if (!dev && rules && rules[0] == '?') {
-		char *why = mr_xasprintf("/dev/kvm: the mode and group this image's udev rules give "
-		                         "it (%s has a rule for it that may or may not apply, or one "
-		                         "not read)",
-		                         rules[1] ? rules + 2 : "a file");
-		mr_plan_unchecked(plan, "qemu.kvm_access", why);
-		free(why);
+		mr_plan_uncheckedf(plan, "qemu.kvm_access",
+		                   "/dev/kvm: the mode and group this image's udev rules give "
+		                   "it (%s has a rule for it that may or may not apply, or one "
+		                   "not read)",
+		                   rules[1] ? rules + 2 : "a file");
 		return NULL;
 	}
 	if (!dev && rules) {

@@ -293,26 +293,23 @@ static struct peers *peers_of(struct mr_plan *plan, const struct mr_res_ctx *ctx
 	if (other_port.len) {
 		/* nova's ssh connects to port 22 unless its configuration says
 		 * otherwise (a Port line there is said not checked) */
-		char *where = mr_xasprintf("migready reached sshd on %s: whether it listens on "
-		                           "port 22 too, where nova's ssh connects, is not known "
-		                           "here",
-		                           other_port.data);
-		mr_plan_unchecked(plan, "ssh.known_hosts_port", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.known_hosts_port",
+		                   "migready reached sshd on %s: whether it listens on "
+		                   "port 22 too, where nova's ssh connects, is not known "
+		                   "here",
+		                   other_port.data);
 	}
 	mr_buf_fini(&other_port);
 	if (unset.len) {
-		char *where = mr_xasprintf("my_ip not set in nova on %s: the address nova's ssh "
-		                           "connects to there is not known here",
-		                           unset.data);
-		mr_plan_unchecked(plan, "ssh.known_hosts_my_ip", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.known_hosts_my_ip",
+		                   "my_ip not set in nova on %s: the address nova's ssh "
+		                   "connects to there is not known here",
+		                   unset.data);
 	}
 	mr_buf_fini(&unset);
 	if (interp.len) {
-		char *where = mr_xasprintf("%s: a value made of another, not read here", interp.data);
-		mr_plan_unchecked(plan, "ssh.known_hosts_names", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.known_hosts_names",
+		                   "%s: a value made of another, not read here", interp.data);
 	}
 	mr_buf_fini(&interp);
 	for (size_t i = 0; i < ff->n; i++)
@@ -381,11 +378,10 @@ static void plan_shell(struct mr_plan *plan, const struct mr_profile *profile,
 	/* the shell nova's logins will run, as the plan leaves it */
 	const char *runs = s && broken ? s->value : a->shell;
 	if (!shell_refuses(runs) && shell_exec(facts, runs) < 0) {
-		char *where = mr_xasprintf("%s: whether %s is on this host (the probe found no "
-		                           "directory of it)",
-		                           origin, runs);
-		mr_plan_unchecked(plan, "ssh.shell_exec", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.shell_exec",
+		                   "%s: whether %s is on this host (the probe found no "
+		                   "directory of it)",
+		                   origin, runs);
 	}
 	if (!s) {
 		if (broken)
@@ -624,11 +620,10 @@ static void other_known_hosts(struct mr_plan *plan, struct peers *p)
 	lines = NULL;
 	n = facts ? mr_facts_get_all(facts, "ssh.known_other_cut", &lines) : 0;
 	for (size_t i = 0; i < n; i++) {
-		char *where = mr_xasprintf("%s: more key lines than the probe reads; the peers' "
-		                           "entries there are not examined",
-		                           mr_fact_path_shown(lines[i], (int)strlen(lines[i])));
-		mr_plan_unchecked(plan, "ssh.known_hosts_other", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.known_hosts_other",
+		                   "%s: more key lines than the probe reads; the peers' "
+		                   "entries there are not examined",
+		                   mr_fact_path_shown(lines[i], (int)strlen(lines[i])));
 	}
 	free(lines);
 }
@@ -1085,11 +1080,10 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 	if (!sh || !strcmp(sh, "absent"))
 		return; /* no probe, or a tree without the file: nothing to lock */
 	if (!strcmp(sh, "unreadable") || !strcmp(sh, "none")) {
-		char *where = mr_xasprintf("%s's lock and expiry: %s", user,
-		                           !strcmp(sh, "none") ? "not in /etc/shadow"
-		                                               : "/etc/shadow, which the probe cannot read");
-		mr_plan_unchecked(plan, "ssh.sshd_account", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_account",
+		                   "%s's lock and expiry: %s", user,
+		                   !strcmp(sh, "none") ? "not in /etc/shadow"
+		                                       : "/etc/shadow, which the probe cannot read");
 		return;
 	}
 	char locked[8] = "", f[4][24] = { "" };
@@ -1101,11 +1095,10 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 		return;
 	}
 	if (!strcmp(locked, "yes") && use_pam < 0) {
-		char *where = mr_xasprintf("whether sshd, whose options are not known, lets %s in with "
-		                           "its password locked ('!' in /etc/shadow)",
-		                           user);
-		mr_plan_unchecked(plan, "ssh.sshd_account", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_account",
+		                   "whether sshd, whose options are not known, lets %s in with "
+		                   "its password locked ('!' in /etc/shadow)",
+		                   user);
 	} else if (!strcmp(locked, "yes") && !use_pam) {
 		char *pam = pam_where ? mr_xasprintf("%s sets UsePAM no", pam_where)
 		                      : mr_xasprintf("%s sets no UsePAM (sshd's default: no)", main_conf);
@@ -1125,12 +1118,11 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 		return;
 	}
 	if (expire >= 0 && today == expire && use_pam < 0) {
-		char *where = mr_xasprintf("whether sshd, whose options are not known, lets %s in on "
-		                           "its account's last day (%ld in /etc/shadow): pam_unix "
-		                           "refuses it, sshd without PAM does not",
-		                           user, expire);
-		mr_plan_unchecked(plan, "ssh.sshd_account", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_account",
+		                   "whether sshd, whose options are not known, lets %s in on "
+		                   "its account's last day (%ld in /etc/shadow): pam_unix "
+		                   "refuses it, sshd without PAM does not",
+		                   user, expire);
 	}
 	if (!use_pam)
 		return;
@@ -1145,19 +1137,17 @@ static void check_shadow(struct mr_plan *plan, const char *user, int use_pam,
 	           : passed > max                         ? 1
 	                                                  : -1;
 	if (aged && use_pam < 0) {
-		char *where = mr_xasprintf("whether sshd, whose options are not known, uses PAM, "
-		                           "whose pam_unix wants a new password of %s ('%s' in "
-		                           "/etc/shadow)",
-		                           user, sh);
-		mr_plan_unchecked(plan, "ssh.sshd_account", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_account",
+		                   "whether sshd, whose options are not known, uses PAM, "
+		                   "whose pam_unix wants a new password of %s ('%s' in "
+		                   "/etc/shadow)",
+		                   user, sh);
 	} else if (aged < 0) {
-		char *where = mr_xasprintf("whether pam_unix wants a new password of %s today (last "
-		                           "changed on day %ld, maximum age %ld in /etc/shadow): its "
-		                           "versions differ",
-		                           user, chg, max);
-		mr_plan_unchecked(plan, "ssh.sshd_account", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_account",
+		                   "whether pam_unix wants a new password of %s today (last "
+		                   "changed on day %ld, maximum age %ld in /etc/shadow): its "
+		                   "versions differ",
+		                   user, chg, max);
 	} else if (aged) {
 		char *why = chg == 0 ? mr_xstrdup("its last password change is 0 in /etc/shadow")
 		            : inact >= 0 && passed - max >= inact
@@ -1374,11 +1364,10 @@ static char *client_port(const struct mr_facts *facts)
  * judged, its addresses are. */
 static void port_unchecked(struct mr_plan *plan, const char *listens, const char *cpw)
 {
-	char *where = mr_xasprintf("whether sshd's port (%s) is the one nova's ssh connects to: %s "
-	                           "sets the ssh client's Port",
-	                           listens, cpw);
-	mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-	free(where);
+	mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+	                   "whether sshd's port (%s) is the one nova's ssh connects to: %s "
+	                   "sets the ssh client's Port",
+	                   listens, cpw);
 }
 
 /* ssh.socket, enabled, listens for sshd (Debian's starts one for each
@@ -1417,11 +1406,10 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 	 * found by a review: the shipped port 22 judged) */
 	const char *gen = mr_facts_get(facts, "ssh.socket_generator");
 	if (gen && (ls->ports.len || ls->addrs.len || ls->refused)) {
-		char *where = mr_xasprintf("ssh.socket's ListenStream, which %s makes from sshd_config's "
-		                           "Port and ListenAddress at boot (not run here)",
-		                           gen);
-		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+		                   "ssh.socket's ListenStream, which %s makes from sshd_config's "
+		                   "Port and ListenAddress at boot (not run here)",
+		                   gen);
 		goto out;
 	}
 	if (!n) {
@@ -1484,11 +1472,10 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 		free(host);
 	}
 	if (dev && (listened || all || unknown || any22)) {
-		char *where = mr_xasprintf("ssh.socket's BindToDevice=%s: whether nova's my_ip is on "
-		                           "that interface",
-		                           dev);
-		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+		                   "ssh.socket's BindToDevice=%s: whether nova's my_ip is on "
+		                   "that interface",
+		                   dev);
 	} else if ((listened || all) && cpw) {
 		char *listens = mr_xasprintf("ssh.socket's ListenStream %s", shown.data);
 		port_unchecked(plan, listens, cpw);
@@ -1502,18 +1489,16 @@ static void judge_socket(struct mr_plan *plan, const struct mr_profile *profile,
 		             shown.len ? shown.data : "no network address");
 	} else if (!ip) {
 		if (why) {
-			char *where = mr_xasprintf("whether ssh.socket's ListenStream %s takes where "
-			                           "nova's peers connect: %s",
-			                           shown.data, why);
-			mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+			                   "whether ssh.socket's ListenStream %s takes where "
+			                   "nova's peers connect: %s",
+			                   shown.data, why);
 		}
 	} else if (unknown) {
-		char *where = mr_xasprintf("whether ssh.socket's ListenStream %s takes nova's my_ip "
-		                           "%s, port 22",
-		                           shown.data, ip);
-		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+		                   "whether ssh.socket's ListenStream %s takes nova's my_ip "
+		                   "%s, port 22",
+		                   shown.data, ip);
 	} else {
 		mr_plan_fail(plan, "ssh.sshd", origin,
 		             "ssh.socket, where sshd takes its connections, listens on %s, not on "
@@ -1582,11 +1567,10 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	if (!ls->addrs.len && p22 == 1 && v4 && v6 && !cpw)
 		goto out;
 	if (p22 < 0 || (!v4 && !v6)) {
-		char *where = mr_xasprintf("sshd's Port %s, AddressFamily %s: whether it listens on "
-		                           "port 22",
-		                           ports, fam);
-		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+		                   "sshd's Port %s, AddressFamily %s: whether it listens on "
+		                   "port 22",
+		                   ports, fam);
 		goto out;
 	}
 	if (!ls->addrs.len && p22 == 0 && !cpw) {
@@ -1600,13 +1584,12 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 	ip = facts ? peers_ssh_address(facts, profile, &why) : NULL;
 	if (!ip) {
 		if (why) {
-			char *where = mr_xasprintf("whether sshd (%s%s%s) listens where nova's peers "
-			                           "connect: %s",
-			                           ls->addrs.len ? "ListenAddress" : "AddressFamily ",
-			                           ls->addrs.len ? "" : fam,
-			                           p22 ? "" : ", no port 22", why);
-			mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-			free(where);
+			mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+			                   "whether sshd (%s%s%s) listens where nova's peers "
+			                   "connect: %s",
+			                   ls->addrs.len ? "ListenAddress" : "AddressFamily ",
+			                   ls->addrs.len ? "" : fam,
+			                   p22 ? "" : ", no port 22", why);
 		} else if (cpw) {
 			char *listens = mr_xasprintf("%s, %s", ports, pwhere);
 			port_unchecked(plan, listens, cpw); /* nova not here */
@@ -1674,10 +1657,9 @@ static void judge_listen(struct mr_plan *plan, const struct mr_profile *profile,
 		p += n + (p[n] == '\n');
 	}
 	if (!listened && unknown) {
-		char *where = mr_xasprintf("whether sshd's ListenAddress %s takes nova's my_ip %s%s",
-		                           shown.data, ip, cpw ? "" : ", port 22");
-		mr_plan_unchecked(plan, "ssh.sshd_listen", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_listen",
+		                   "whether sshd's ListenAddress %s takes nova's my_ip %s%s",
+		                   shown.data, ip, cpw ? "" : ", port 22");
 	} else if (!listened) {
 		mr_plan_fail(plan, "ssh.sshd", origin,
 		             "sshd listens on %s%s%s, not on %s%s, nova's my_ip, where its peers' ssh "
@@ -1733,9 +1715,8 @@ static int check_sshd(struct mr_plan *plan, const struct mr_profile *profile, co
 		return 1;
 	}
 	if (main_state && !strcmp(main_state, "unreadable")) {
-		char *where = mr_xasprintf("%s, which the probe cannot read", main_conf);
-		mr_plan_unchecked(plan, "ssh.sshd_config", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.sshd_config",
+		                   "%s, which the probe cannot read", main_conf);
 	}
 	mr_plan_unchecked_each(plan, "sshd.include_unreadable", "ssh.sshd_include", "",
 	                       ", which the probe cannot read");
@@ -1932,10 +1913,9 @@ static void client_config_unchecked(struct mr_plan *plan)
 			num--;
 		if (!kw || num == lines[i])
 			continue;
-		char *where = mr_xasprintf("%.*s:%.*s %s", (int)(num - 1 - lines[i]), lines[i],
-		                           (int)(kw - num), num, kw + 1);
-		mr_plan_unchecked(plan, "ssh.client_config", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.client_config",
+		                   "%.*s:%.*s %s", (int)(num - 1 - lines[i]), lines[i],
+		                   (int)(kw - num), num, kw + 1);
 	}
 	free(lines);
 }
@@ -1981,14 +1961,13 @@ static void check_nova_user(struct mr_plan *plan, const char *user, const struct
 		return; /* not probed */
 	if (!strcmp(nu, "none") || !strcmp(nu, "unknown") || !strcmp(nu, "unread") ||
 	    !strcmp(nu, "generated")) {
-		char *where = mr_xasprintf(
+		mr_plan_uncheckedf(plan, "ssh.nova_user",
+		                   
 			"the user nova-compute runs as, whose ssh logs in to the peers: %s",
 			!strcmp(nu, "none")       ? "no nova-compute unit on this host"
 			: !strcmp(nu, "unread")   ? "its unit is masked or cannot be read"
 			: !strcmp(nu, "generated") ? "its unit runs an init script, which picks the user"
-			                          : "its unit's User= is not one plain name");
-		mr_plan_unchecked(plan, "ssh.nova_user", where);
-		free(where);
+			                  : "its unit's User= is not one plain name");
 		return;
 	}
 	char *end;
@@ -1997,10 +1976,9 @@ static void check_nova_user(struct mr_plan *plan, const char *user, const struct
 	if (numeric ? a && uid == (unsigned long)a->uid : !strcmp(nu, user))
 		return;
 	if (numeric && !a) {
-		char *where = mr_xasprintf("whether nova-compute's uid %s (its unit's User=) is %s's",
-		                           nu, user);
-		mr_plan_unchecked(plan, "ssh.nova_user", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.nova_user",
+		                   "whether nova-compute's uid %s (its unit's User=) is %s's",
+		                   nu, user);
 		return;
 	}
 	/* root only where the unit was read and names no User= */
@@ -2048,10 +2026,9 @@ static int ssh_plan(struct mr_plan *plan, const struct mr_res_ctx *ctx, struct m
 	/* enforcing, sshd refuses keys under a label other than ssh_home_t */
 	const char *se = facts ? mr_facts_get(facts, "selinux") : NULL;
 	if (se && !strcmp(se, "1")) {
-		char *where = mr_xasprintf("the SELinux label of %s and its files, which sshd checks",
-		                           dir);
-		mr_plan_unchecked(plan, "ssh.selinux_label", where);
-		free(where);
+		mr_plan_uncheckedf(plan, "ssh.selinux_label",
+		                   "the SELinux label of %s and its files, which sshd checks",
+		                   dir);
 	}
 	/* sshd checks the home too: ~/.ssh's own modes are the plan's */
 	if (check_sshd(plan, profile, user, &a, cluster_key_type(ctx), origin))
