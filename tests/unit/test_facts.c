@@ -744,15 +744,10 @@ static void test_probe_pending_from_tree(void **state)
 	mr_facts_free(f);
 }
 
-/* An image may link etc/os-release to an absolute path: under a root it
- * means the tree's file, never the controller's. Made here, where the
- * link's target on this machine exists and differs. */
 /* The facts of a tree made by setup (a shell command, "$R" the tree),
- * probed for user with shell; root the tree (a mkdtemp template), removed
- * by tree_facts_done. */
-/* The facts of a tree made by setup (the tree in $R), the probe asked
- * for user's account and shell, nova's options novakeys and the QEMU ids
- * ("USER GROUP"), each may be NULL. */
+ * the probe asked for user's account and shell, nova's options novakeys
+ * and the QEMU ids ("USER GROUP"), each may be NULL; root the tree (a
+ * mkdtemp template), removed by tree_facts_done. */
 static struct mr_facts *tree_facts_with(char *root, const char *setup, const char *user,
                                         const char *shell, const char *novakeys,
                                         const char *ids, struct mr_transport **t)
@@ -796,6 +791,9 @@ static void check_tree_case(size_t i, const char *setup, const char *const *want
 	tree_facts_done(root, f, t);
 }
 
+/* An image may link etc/os-release to an absolute path: under a root it
+ * means the tree's file, never the controller's. Made here, where the
+ * link's target on this machine exists and differs. */
 static void test_probe_absolute_link_stays_in_tree(void **state)
 {
 	(void)state;
@@ -1246,25 +1244,19 @@ static void test_probe_virtproxyd_args(void **state)
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
-		assert_non_null(mkdtemp(root));
-		assert_int_equal(setenv("R", root, 1), 0);
+		struct mr_transport *t;
 		assert_int_equal(setenv("LINE", cases[i].line, 1), 0);
 		assert_int_equal(setenv("EXEC", cases[i].exec, 1), 0);
-		assert_int_equal(system("d=$R/usr/lib/systemd/system && mkdir -p $d $R/etc/sysconfig && "
-		                        "printf '[Service]\\nEnvironmentFile=-/etc/sysconfig/virtproxyd\\n"
-		                        "ExecStart=/usr/sbin/virtproxyd%s\\n' \"$EXEC\" > "
-		                        "$d/virtproxyd.service && "
-		                        "printf '%s\\n' \"$LINE\" > $R/etc/sysconfig/virtproxyd"),
-		                 0);
+		/* virtproxyd.service is read where [nova] keys are watched */
+		struct mr_facts *f = tree_facts_with(
+			root,
+			"d=$R/usr/lib/systemd/system && mkdir -p $d $R/etc/sysconfig && "
+			"printf '[Service]\\nEnvironmentFile=-/etc/sysconfig/virtproxyd\\n"
+			"ExecStart=/usr/sbin/virtproxyd%s\\n' \"$EXEC\" > $d/virtproxyd.service && "
+			"printf '%s\\n' \"$LINE\" > $R/etc/sysconfig/virtproxyd",
+			NULL, NULL, "libvirt/live_migration_uri", NULL, &t);
 		unsetenv("LINE");
 		unsetenv("EXEC");
-		struct mr_error *err = NULL;
-		struct mr_transport *t = mr_transport_local_new(root, &err);
-		assert_non_null(t);
-		/* virtproxyd.service is read where [nova] keys are watched */
-		struct mr_facts *f = mr_facts_gather(t, NULL, NULL, NULL, "libvirt/live_migration_uri",
-		                                     NULL, -1, NULL, &err);
-		assert_non_null(f);
 		const char *want[] = { cases[i].want };
 		check_facts(cases[i].line, f, want, 1);
 		tree_facts_done(root, f, t);
@@ -1319,26 +1311,21 @@ static void test_probe_nova_config_files(void **state)
 	};
 	for (size_t i = 0; i < MR_ARRAY_LEN(cases); i++) {
 		char root[] = "/tmp/mr-facts-XXXXXX";
-		assert_non_null(mkdtemp(root));
-		assert_int_equal(setenv("R", root, 1), 0);
+		struct mr_transport *t;
 		assert_int_equal(setenv("UNIT", cases[i].unit, 1), 0);
 		assert_int_equal(setenv("SETUP", cases[i].setup, 1), 0);
 		assert_int_equal(setenv("C", "/dev/null", 1), 0);
-		assert_int_equal(system("d=$R/lib/systemd/system && mkdir -p $d $R/etc/nova/nova.conf.d && "
-		                        "printf '[Service]\\n%s\\n' \"$UNIT\" > $d/nova-compute.service && "
-		                        "C=$R/etc/nova/override.conf && "
-		                        "printf '[libvirt]\\ncpu_mode = custom\\n' > $C && "
-		                        "printf '[libvirt]\\ncpu_mode = host-model\\n' > $R/etc/nova/nova.conf && "
-		                        "cp $C $R/etc/nova/nova.conf.d/1.conf && eval \"$SETUP\""),
-		                 0);
+		struct mr_facts *f = tree_facts_with(
+			root,
+			"d=$R/lib/systemd/system && mkdir -p $d $R/etc/nova/nova.conf.d && "
+			"printf '[Service]\\n%s\\n' \"$UNIT\" > $d/nova-compute.service && "
+			"C=$R/etc/nova/override.conf && "
+			"printf '[libvirt]\\ncpu_mode = custom\\n' > $C && "
+			"printf '[libvirt]\\ncpu_mode = host-model\\n' > $R/etc/nova/nova.conf && "
+			"cp $C $R/etc/nova/nova.conf.d/1.conf && eval \"$SETUP\"",
+			NULL, NULL, "libvirt/cpu_mode", NULL, &t);
 		unsetenv("UNIT");
 		unsetenv("SETUP");
-		struct mr_error *err = NULL;
-		struct mr_transport *t = mr_transport_local_new(root, &err);
-		assert_non_null(t);
-		struct mr_facts *f =
-			mr_facts_gather(t, NULL, NULL, NULL, "libvirt/cpu_mode", NULL, -1, NULL, &err);
-		assert_non_null(f);
 		struct mr_buf b;
 		mr_buf_init(&b);
 		const char *kinds[] = { "nova.before", "nova.other" };
