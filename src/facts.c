@@ -231,6 +231,51 @@ void mr_facts_pair(const struct mr_facts *f, size_t i, const char **key, const c
 	*value = f->values[i];
 }
 
+int mr_facts_user_ids(const struct mr_facts *f, const char *name, uid_t *uid, gid_t *gid)
+{
+	char *key = mr_xasprintf("user.%s", name);
+	const char *v = f ? mr_facts_get(f, key) : NULL;
+	free(key);
+	unsigned long u, g;
+	if (!v || sscanf(v, "%lu:%lu:", &u, &g) != 2)
+		return -1;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+int mr_facts_group_gid(const struct mr_facts *f, const char *name, gid_t *gid)
+{
+	char *key = mr_xasprintf("group.%s", name);
+	const char *v = f ? mr_facts_get(f, key) : NULL;
+	free(key);
+	char *end;
+	unsigned long g = v ? strtoul(v, &end, 10) : 0;
+	if (!v || end == v || *end)
+		return -1;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+int mr_facts_in_group(const struct mr_facts *f, const char *name, size_t n, const char *user,
+                      gid_t gid)
+{
+	char *key = mr_xasprintf("group.%.*s", (int)n, name);
+	char *mkey = mr_xasprintf("%s.members", key);
+	const char *g = mr_facts_get(f, key), *members = mr_facts_get(f, mkey);
+	char *end;
+	int in = g && strtoul(g, &end, 10) == (unsigned long)gid && end != g && !*end;
+	size_t ul = strlen(user);
+	for (const char *p = members; p && *p && !in;) {
+		size_t mn = strcspn(p, ",");
+		in = mn == ul && !strncmp(p, user, ul);
+		p += mn + (p[mn] == ',');
+	}
+	free(mkey);
+	free(key);
+	return in;
+}
+
 int mr_facts_live(const struct mr_facts *f)
 {
 	const char *m = mr_facts_get(f, "mode");

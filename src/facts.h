@@ -7,6 +7,7 @@
 #define MR_FACTS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -70,6 +71,15 @@ void mr_facts_pair(const struct mr_facts *f, size_t i, const char **key, const c
 
 /* 1 for a live host, 0 for a tree (image, chroot). */
 int mr_facts_live(const struct mr_facts *f);
+/* An account as the probe read it (user.NAME=UID:GID:HOME:SHELL,
+ * group.NAME=GID): 0 and its ids where the facts know it, else -1. */
+int mr_facts_user_ids(const struct mr_facts *f, const char *name, uid_t *uid, gid_t *gid);
+int mr_facts_group_gid(const struct mr_facts *f, const char *name, gid_t *gid);
+/* Whether user, whose primary group is gid, is in the group the facts
+ * list as group.NAME (name, n bytes): its gid, or its members where the
+ * probe read them (group.NAME.members). */
+int mr_facts_in_group(const struct mr_facts *f, const char *name, size_t n, const char *user,
+                      gid_t gid);
 /* systemd runs on the host and can be asked (live), or unit files can be
  * read (tree). */
 int mr_facts_has_systemd(const struct mr_facts *f);

@@ -813,20 +813,6 @@ static size_t plan_fstab(struct mr_plan *plan, struct mr_plan_file *file,
 	return nf;
 }
 
-/* user.NAME=UID:GID:HOME:SHELL; 0 if the facts know the user. */
-static int user_ids(const struct mr_facts *facts, const char *name, uid_t *uid, gid_t *gid)
-{
-	char *key = mr_xasprintf("user.%s", name);
-	const char *v = facts ? mr_facts_get(facts, key) : NULL;
-	free(key);
-	unsigned long u, g;
-	if (!v || sscanf(v, "%lu:%lu:", &u, &g) != 2)
-		return -1;
-	*uid = (uid_t)u;
-	*gid = (gid_t)g;
-	return 0;
-}
-
 /* Options of an NFS line the kernel shows in mountinfo's super options
  * as the first of a pair when set, the second (its default) never
  * (nfs_show_mount_options in fs/nfs/super.c; sync from the VFS). */
@@ -1391,7 +1377,7 @@ static void plan_client(struct mr_plan *plan, const struct mr_profile *profile)
 		int above = !is_instances && real && holds(mp, real);
 		uid_t uid = (uid_t)-1;
 		gid_t gid = (gid_t)-1;
-		if (is_instances && user_ids(facts, "nova", &uid, &gid) < 0)
+		if (is_instances && mr_facts_user_ids(facts, "nova", &uid, &gid) < 0)
 			mr_plan_fail(plan, "nfs.instances_dir", origin,
 			             "no nova user on this host: %s cannot be given to it", mp);
 		else

@@ -109,31 +109,6 @@ static void check_ids_exist(struct mr_plan *plan, const struct mr_profile *profi
 	}
 }
 
-/* The gid of an account's fact ("UID:GID:HOME:SHELL" for a user, "GID"
- * for a group), or -1. field is 1 for a user's gid, 0 for a group's. */
-static long id_field(const struct mr_facts *facts, const char *kind, const char *name,
-                     int field)
-{
-	char *key = mr_xasprintf("%s.%s", kind, name);
-	const char *v = mr_facts_get(facts, key);
-	free(key);
-	for (int i = 0; v && i < field; i++)
-		v = (v = strchr(v, ':')) ? v + 1 : NULL;
-	if (!v || *v < '0' || *v > '9')
-		return -1;
-	return strtol(v, NULL, 10);
-}
-
-/* Whether name is listed in a comma-separated members list. */
-static int is_member(const char *members, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = members; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 /* QEMU opens /dev/kvm as qemu.conf's user, with the user's primary group,
  * the groups that list it and qemu.conf's group (libvirt's
  * virGetGroupList): a user none of them lets in starts no guest, nor
@@ -150,10 +125,12 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 		return NULL;
 	const struct mr_setting *us = mr_profile_get(profile, "qemu", "user");
 	const struct mr_setting *gs = mr_profile_get(profile, "qemu", "group");
-	long uid = id_field(facts, "user", user, 0), primary = id_field(facts, "user", user, 1);
-	if (uid == 0)
+	uid_t uid;
+	gid_t primary, gid;
+	int known_user = mr_facts_user_ids(facts, user, &uid, &primary) == 0;
+	if (known_user && uid == 0)
 		return NULL;
-	long gid = gs ? id_field(facts, "group", gs->value, 0) : -1;
+	int known_gid = gs && mr_facts_group_gid(facts, gs->value, &gid) == 0;
 	long mode = -1, dev_gid = -1, dev_uid = 0;
 	const char *dev_group = NULL;
 	const char *dev = mr_facts_get(facts, "kvm.dev");
@@ -184,15 +161,15 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 		if (grouped) {
 			group_name = mr_xstrdup(sp + 1);
 			dev_group = group_name;
-			dev_gid = id_field(facts, "group", dev_group, 0);
+			gid_t g;
+			dev_gid = mr_facts_group_gid(facts, dev_group, &g) == 0 ? (long)g : -1;
 		}
 		mode = rules[0] != '-' ? strtol(rules, NULL, 8) : grouped ? 0660 : -1;
 	}
-	if (dev_gid >= 0 && !dev_group) {
-		long kvm = id_field(facts, "group", "kvm", 0);
-		if (kvm == dev_gid)
-			dev_group = "kvm";
-	}
+	gid_t kvm;
+	if (dev_gid >= 0 && !dev_group && mr_facts_group_gid(facts, "kvm", &kvm) == 0 &&
+	    (long)kvm == dev_gid)
+		dev_group = "kvm";
 	const char *refused = NULL;
 	char *origin = mr_plan_origin_of(us);
 	if (mode < 0 || (dev_gid < 0 && (mode & 06) != 06)) {
@@ -202,13 +179,16 @@ static const char *kvm_refused(struct mr_plan *plan, const struct mr_profile *pr
 		                                         "rules give it (none found)");
 		goto out;
 	}
-	int opens = (mode & 06) == 06 || (dev_uid == uid && uid >= 0 && (mode & 0600) == 0600);
-	if (!opens && (mode & 060) == 060)
-		opens = dev_gid == primary || dev_gid == gid ||
-		        (dev_group && is_member(mr_facts_get(facts, "group.kvm.members"), user) &&
-		         !strcmp(dev_group, "kvm"));
+	/* the owner's bits, or the group's for the user's primary group, the
+	 * groups listing it (kvm's members alone are read) and qemu.conf's */
+	int opens = (mode & 06) == 06 ||
+	            (known_user && dev_uid == (long)uid && (mode & 0600) == 0600);
+	if (!opens && (mode & 060) == 060 && known_user)
+		opens = dev_gid == (long)primary || (known_gid && dev_gid == (long)gid) ||
+		        (dev_group && !strcmp(dev_group, "kvm") &&
+		         mr_facts_in_group(facts, "kvm", 3, user, primary));
 	int whole = mr_facts_get(facts, "ids.passwd") && mr_facts_get(facts, "ids.group") &&
-	            primary >= 0 && gs && gid >= 0 && dev_group && !strcmp(dev_group, "kvm");
+	            known_user && known_gid && dev_group && !strcmp(dev_group, "kvm");
 	if (opens)
 		goto out;
 	if (!whole) {

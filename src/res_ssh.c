@@ -829,28 +829,6 @@ static int key_alone_enough(const char *args)
 	return enough;
 }
 
-/* Whether user (primary group gid) is in the group the facts list as
- * group.NAME (its gid, and its members where sshd_config names it); a
- * group the facts do not list does not exist on the host. */
-static int in_group(const struct mr_facts *facts, const char *name, size_t n, const char *user,
-                    gid_t gid)
-{
-	char *key = mr_xasprintf("group.%.*s", (int)n, name);
-	char *mkey = mr_xasprintf("%s.members", key);
-	const char *g = mr_facts_get(facts, key), *members = mr_facts_get(facts, mkey);
-	char *end;
-	int in = g && strtoul(g, &end, 10) == (unsigned long)gid && end != g && !*end;
-	size_t ul = strlen(user);
-	for (const char *p = members; p && *p && !in;) {
-		size_t mn = strcspn(p, ",");
-		in = mn == ul && !strncmp(p, user, ul);
-		p += mn + (p[mn] == ',');
-	}
-	free(mkey);
-	free(key);
-	return in;
-}
-
 #define GROUP_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 
 /* Whether the probe looked name up (facts.sh, sshgroups, which it lists
@@ -881,7 +859,7 @@ static int groups_name(const struct mr_facts *facts, const char *args, const cha
 		size_t n = strcspn(p, " \t");
 		if (n && (strcspn(p, "*?!") < n || !group_looked_up(facts, p, n)))
 			found = -1;
-		else if (n && in_group(facts, p, n, user, gid))
+		else if (n && mr_facts_in_group(facts, p, n, user, gid))
 			found = 1;
 		p += n;
 		p += strspn(p, " \t");
@@ -1001,7 +979,7 @@ static enum sshd_scope match_groups(const struct mr_facts *facts, const char *li
 		size_t neg = *p == '!';
 		if (!group_looked_up(facts, p + neg, n - neg))
 			return SCOPE_UNKNOWN;
-		if (in_group(facts, p + neg, n - neg, user, gid)) {
+		if (mr_facts_in_group(facts, p + neg, n - neg, user, gid)) {
 			if (neg)
 				return SCOPE_NOT;
 			taken = 1;
